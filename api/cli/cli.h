@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Subcommands of the recours binary; each returns the process exit status. */
+#ifndef RECOURS_CLI_CLI_H
+#define RECOURS_CLI_CLI_H
+
+#include "core/config.h"
+
+/* recours serve: HTTPS (or --plain-http) API until SIGTERM/SIGINT. */
+int cli_serve(const struct config *cfg);
+
+/* recours migrate: applies pending db-migrations/ files; refuses changed applied files. */
+int cli_migrate(const struct config *cfg);
+
+/* recours secrets init: creates missing secrets (0600) under cfg->secrets_dir and prints the
+ * operator key once, when it is created. */
+int cli_secrets_init(const struct config *cfg);
+
+#endif

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* recours secrets init: makes the missing secret files and shows a new operator key once.
+ * Never prints the hmac or data keys. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "cli/cli.h"
+#include "crypto/secrets.h"
+
+int
+cli_secrets_init(const struct config *cfg)
+{
+    char *operator_key = NULL;
+    int rc = 1;
+
+    if (cfg->secrets_dir == NULL || cfg->secrets_dir[0] == '\0') {
+        fprintf(stderr, "secrets: no secrets directory configured\n");
+        return 1;
+    }
+    if (!secrets_init(cfg->secrets_dir, &operator_key))
+        goto cleanup;
+    if (operator_key != NULL)
+        printf("operator key (shown once, also in %s/operator-key):\n%s\n", cfg->secrets_dir,
+               operator_key);
+    else
+        printf("secrets: all present in %s\n", cfg->secrets_dir);
+    /* A key lost to a closed or full stdout is still in the file, but say so. */
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "secrets: could not write to standard output\n");
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    if (operator_key != NULL) {
+        OPENSSL_cleanse(operator_key, strlen(operator_key));
+        free(operator_key);
+    }
+    return rc;
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* recours serve: loads secrets, migrations and TLS material, checks the schema, starts the
+ * daemon and waits for SIGTERM/SIGINT, then shuts down gracefully. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "cli/cli.h"
+#include "core/log.h"
+#include "crypto/tls_cert.h"
+#include "db/pool.h"
+#include "http/server.h"
+#include "routes.h"
+
+static void
+after_request(void *app)
+{
+    (void)app;
+    db_pool_after_request();
+}
+
+/* Refuses to serve a schema whose applied migrations were edited; a database that is down or
+ * behind only makes /readyz answer 503 until it is fixed. */
+static bool
+check_schema(const struct config *cfg, const struct migration_set *set)
+{
+    PGconn *c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
+    bool ok = true;
+
+    if (c == NULL) {
+        log_warn("database not reachable at start; /readyz answers 503 until it is");
+        return true;
+    }
+    switch (db_migrate_check(c, set)) {
+    case MIGRATE_CURRENT:
+        break;
+    case MIGRATE_PENDING:
+        log_warn("database migrations are pending: run recours migrate");
+        break;
+    case MIGRATE_CHANGED:
+        log_error("applied database migrations differ from the files in %s: refusing to serve",
+                  cfg->migrations_dir);
+        ok = false;
+        break;
+    case MIGRATE_ERROR:
+        log_warn("could not check the database migrations at start");
+        break;
+    }
+    PQfinish(c);
+    return ok;
+}
+
+static int
+wait_for_signal(void)
+{
+    sigset_t set;
+    int sig = 0;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigwait(&set, &sig);
+    return sig;
+}
+
+static void
+block_signals(void)
+{
+    sigset_t set;
+
+    /* blocked before any thread starts, so every thread inherits the mask and only sigwait
+     * sees them */
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static struct http_server *
+start_http(const struct config *cfg, struct app *app, const char *cert, const char *key)
+{
+    struct http_server_config hc = {
+        .listen_address = cfg->listen_address,
+        .port = cfg->port,
+        .tls = !cfg->plain_http,
+        .cert_pem = cert,
+        .key_pem = key,
+        .workers = cfg->workers,
+        .max_body_bytes = cfg->max_body_bytes,
+        .max_header_bytes = cfg->max_header_bytes,
+        .max_connections = cfg->max_connections,
+        .max_connections_per_ip = cfg->max_connections_per_ip,
+        .connection_timeout_s = cfg->connection_timeout_s,
+        .routes = routes,
+        .n_routes = n_routes,
+        .app = app,
+        .after_request = after_request,
+    };
+
+    return http_server_start(&hc);
+}
+
+int
+cli_serve(const struct config *cfg)
+{
+    struct app app = {.cfg = cfg, .tls = !cfg->plain_http};
+    char *cert = NULL;
+    char *key = NULL;
+    bool created = false;
+    int rc = 1;
+
+    if (cfg->database_url == NULL) {
+        fprintf(stderr, "serve: DATABASE_URL (or --database-url) is required\n");
+        return 1;
+    }
+    if (!secrets_load(cfg->secrets_dir, &app.secrets)) {
+        fprintf(stderr, "serve: run `recours secrets init` to create the secrets\n");
+        return 1;
+    }
+    if (!migration_set_load(cfg->migrations_dir, &app.migrations))
+        goto cleanup;
+    if (!check_schema(cfg, &app.migrations))
+        goto cleanup;
+    if (!cfg->plain_http) {
+        if (!tls_cert_ensure(cfg->tls_cert_path, cfg->tls_key_path, &cert, &key, &created))
+            goto cleanup;
+        if (created)
+            log_info("made a self-signed certificate in %s", cfg->tls_cert_path);
+    }
+    block_signals();
+    db_pool_init(&(struct db_pool_config){.database_url = cfg->database_url,
+                                          .statement_timeout_ms = cfg->db_statement_timeout_ms,
+                                          .application_name = "recours"});
+    struct http_server *srv = start_http(cfg, &app, cert, key);
+    if (srv == NULL)
+        goto cleanup_pool;
+    log_info("listening on %s://%s:%d with %d workers", cfg->plain_http ? "http" : "https",
+             cfg->listen_address, http_server_port(srv), cfg->workers);
+    int sig = wait_for_signal();
+    log_info("signal %d: finishing in-flight requests (up to %d s)", sig, cfg->shutdown_grace_s);
+    http_server_stop(srv, cfg->shutdown_grace_s);
+    log_info("stopped");
+    rc = 0;
+cleanup_pool:
+    db_pool_shutdown();
+cleanup:
+    if (key != NULL) {
+        explicit_bzero(key, strlen(key));
+        free(key);
+    }
+    free(cert);
+    migration_set_free(&app.migrations);
+    secrets_wipe(&app.secrets);
+    return rc;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Time: a monotonic clock for durations and RFC 3339 UTC formatting for the wire. */
+#ifndef RECOURS_CORE_CLOCK_H
+#define RECOURS_CORE_CLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Nanoseconds from CLOCK_MONOTONIC: only differences mean anything. */
+int64_t clock_monotonic_ns(void);
+
+/* "2026-03-01T10:15:30Z" (or with ".123456" micros when micros >= 0) into out (≥ 32 bytes). */
+void clock_format_rfc3339(time_t t, int micros, char *out, size_t n);
+
+#endif

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Settings table: each setting once, with its flag, environment variable and default.
+ * Order of precedence: default < environment < flag. */
+#include "core/config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+enum kind { KIND_STRING, KIND_INT, KIND_INT64, KIND_BOOL };
+
+struct setting {
+    const char *flag; /* without the leading "--" */
+    const char *env;
+    enum kind kind;
+    size_t offset;
+    const char *def; /* NULL: no default */
+    int64_t min, max;
+    const char *help;
+};
+
+#define OFF(field) offsetof(struct config, field)
+
+static const struct setting settings[] = {
+    {"database-url", "DATABASE_URL", KIND_STRING, OFF(database_url), NULL, 0, 0,
+     "PostgreSQL connection URL (required for serve and migrate)"},
+    {"listen", "RECOURS_LISTEN", KIND_STRING, OFF(listen_address), "127.0.0.1", 0, 0,
+     "IPv4 or IPv6 address to listen on"},
+    {"port", "RECOURS_PORT", KIND_INT, OFF(port), "8443", 1, 65535, "TCP port"},
+    {"plain-http", "RECOURS_PLAIN_HTTP", KIND_BOOL, OFF(plain_http), "0", 0, 1,
+     "serve plain HTTP (only behind a TLS-terminating proxy)"},
+    {"tls-cert", "RECOURS_TLS_CERT", KIND_STRING, OFF(tls_cert_path), "var/tls/cert.pem", 0, 0,
+     "TLS certificate (PEM); made self-signed with the key when both are missing"},
+    {"tls-key", "RECOURS_TLS_KEY", KIND_STRING, OFF(tls_key_path), "var/tls/key.pem", 0, 0,
+     "TLS private key (PEM)"},
+    {"secrets-dir", "RECOURS_SECRETS_DIR", KIND_STRING, OFF(secrets_dir), "var/secrets", 0, 0,
+     "directory of hmac-key, data-keys, operator-key"},
+    {"migrations-dir", "RECOURS_MIGRATIONS_DIR", KIND_STRING, OFF(migrations_dir),
+     "db-migrations", 0, 0, "directory of the numbered SQL migrations"},
+    {"web-dir", "RECOURS_WEB_DIR", KIND_STRING, OFF(web_dir), "web", 0, 0,
+     "directory of the static pages"},
+    {"workers", "RECOURS_WORKERS", KIND_INT, OFF(workers), "16", 1, 256,
+     "HTTP worker threads, each with its own database connection"},
+    {"max-body-bytes", "RECOURS_MAX_BODY_BYTES", KIND_INT64, OFF(max_body_bytes), "65536", 1,
+     INT64_C(1) << 30, "largest request body (413 above)"},
+    {"max-header-bytes", "RECOURS_MAX_HEADER_BYTES", KIND_INT64, OFF(max_header_bytes), "32768",
+     1024, INT64_C(1) << 20, "largest request header block (431 above)"},
+    {"max-connections", "RECOURS_MAX_CONNECTIONS", KIND_INT, OFF(max_connections), "1024", 1,
+     100000, "open connections in all"},
+    {"max-connections-per-ip", "RECOURS_MAX_CONNECTIONS_PER_IP", KIND_INT,
+     OFF(max_connections_per_ip), "256", 1, 100000, "open connections from one client address"},
+    {"connection-timeout", "RECOURS_CONNECTION_TIMEOUT", KIND_INT, OFF(connection_timeout_s),
+     "30", 1, 3600, "seconds of inactivity before a connection is closed"},
+    {"db-statement-timeout-ms", "RECOURS_DB_STATEMENT_TIMEOUT_MS", KIND_INT,
+     OFF(db_statement_timeout_ms), "5000", 10, 600000, "bound on every SQL statement"},
+    {"shutdown-grace", "RECOURS_SHUTDOWN_GRACE", KIND_INT, OFF(shutdown_grace_s), "10", 0, 600,
+     "seconds in-flight requests get to finish after SIGTERM"},
+};
+
+#define N_SETTINGS (sizeof settings / sizeof settings[0])
+
+static bool
+parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    char *end = NULL;
+
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool
+assign(struct config *cfg, const struct setting *st, const char *value, const char *origin)
+{
+    char *base = (char *)cfg + st->offset;
+    int64_t v = 0;
+
+    switch (st->kind) {
+    case KIND_STRING: {
+        char **slot = (char **)(void *)base;
+        free(*slot);
+        *slot = xstrdup(value);
+        return true;
+    }
+    case KIND_BOOL:
+        if (strcmp(value, "1") == 0 || strcmp(value, "true") == 0 || strcmp(value, "yes") == 0)
+            *(bool *)(void *)base = true;
+        else if (strcmp(value, "0") == 0 || strcmp(value, "false") == 0 ||
+                 strcmp(value, "no") == 0 || value[0] == '\0')
+            *(bool *)(void *)base = false;
+        else
+            goto bad;
+        return true;
+    case KIND_INT:
+    case KIND_INT64:
+        if (!parse_int(value, st->min, st->max, &v))
+            goto bad;
+        if (st->kind == KIND_INT)
+            *(int *)(void *)base = (int)v;
+        else
+            *(int64_t *)(void *)base = v;
+        return true;
+    }
+bad:
+    fprintf(stderr, "config: %s (%s) is not valid: expected %s\n", st->flag, origin,
+            st->kind == KIND_BOOL ? "1 or 0" : "an integer in range");
+    return false;
+}
+
+static const struct setting *
+find_flag(const char *name, size_t len)
+{
+    for (size_t i = 0; i < N_SETTINGS; i++)
+        if (strlen(settings[i].flag) == len && strncmp(settings[i].flag, name, len) == 0)
+            return &settings[i];
+    return NULL;
+}
+
+static bool
+apply_flags(struct config *cfg, int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strncmp(arg, "--", 2) != 0) {
+            fprintf(stderr, "config: unexpected argument '%s'\n", arg);
+            return false;
+        }
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+        const struct setting *st = find_flag(name, len);
+        if (st == NULL) {
+            fprintf(stderr, "config: unknown flag --%.*s (see --help)\n", (int)len, name);
+            return false;
+        }
+        const char *value = eq != NULL ? eq + 1 : NULL;
+        if (value == NULL && st->kind == KIND_BOOL)
+            value = "1";
+        if (value == NULL) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "config: --%s needs a value\n", st->flag);
+                return false;
+            }
+            value = argv[++i];
+        }
+        if (!assign(cfg, st, value, "flag"))
+            return false;
+    }
+    return true;
+}
+
+bool
+config_load(struct config *cfg, int argc, char **argv)
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (size_t i = 0; i < N_SETTINGS; i++) {
+        const struct setting *st = &settings[i];
+        if (st->def != NULL && !assign(cfg, st, st->def, "default"))
+            return false;
+        const char *env = getenv(st->env);
+        if (env != NULL && env[0] != '\0' && !assign(cfg, st, env, st->env))
+            return false;
+    }
+    return apply_flags(cfg, argc, argv);
+}
+
+void
+config_free(struct config *cfg)
+{
+    for (size_t i = 0; i < N_SETTINGS; i++) {
+        if (settings[i].kind != KIND_STRING)
+            continue;
+        char **slot = (char **)(void *)((char *)cfg + settings[i].offset);
+        if (*slot != NULL && settings[i].offset == OFF(database_url))
+            explicit_bzero(*slot, strlen(*slot)); /* may hold a password */
+        free(*slot);
+        *slot = NULL;
+    }
+}
+
+void
+config_print_help(void)
+{
+    printf("%-28s %-32s %-18s %s\n", "flag", "environment", "default", "meaning");
+    for (size_t i = 0; i < N_SETTINGS; i++) {
+        char flag[64];
+        snprintf(flag, sizeof flag, "--%s", settings[i].flag);
+        printf("%-28s %-32s %-18s %s\n", flag, settings[i].env,
+               settings[i].def != NULL ? settings[i].def : "-", settings[i].help);
+    }
+}

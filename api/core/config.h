@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Configuration: defaults, then environment (RECOURS_*, DATABASE_URL), then flags.
+ * One table in config.c lists every setting once; README.md documents the same table. */
+#ifndef RECOURS_CORE_CONFIG_H
+#define RECOURS_CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct config {
+    char *database_url;        /* DATABASE_URL, --database-url */
+    char *listen_address;      /* RECOURS_LISTEN, --listen (default 127.0.0.1) */
+    int port;                  /* RECOURS_PORT, --port (default 8443) */
+    bool plain_http;           /* RECOURS_PLAIN_HTTP=1, --plain-http: no TLS, behind a proxy */
+    char *tls_cert_path;       /* RECOURS_TLS_CERT, --tls-cert (default var/tls/cert.pem) */
+    char *tls_key_path;        /* RECOURS_TLS_KEY, --tls-key (default var/tls/key.pem) */
+    char *secrets_dir;         /* RECOURS_SECRETS_DIR, --secrets-dir (default var/secrets) */
+    char *migrations_dir;      /* RECOURS_MIGRATIONS_DIR, --migrations-dir (default db-migrations) */
+    char *web_dir;             /* RECOURS_WEB_DIR, --web-dir (default web) */
+    int workers;               /* RECOURS_WORKERS, --workers */
+    int64_t max_body_bytes;    /* RECOURS_MAX_BODY_BYTES, --max-body-bytes (65536) */
+    int64_t max_header_bytes;  /* RECOURS_MAX_HEADER_BYTES, --max-header-bytes (32768) */
+    int max_connections;       /* RECOURS_MAX_CONNECTIONS, --max-connections */
+    int max_connections_per_ip;/* RECOURS_MAX_CONNECTIONS_PER_IP, --max-connections-per-ip */
+    int connection_timeout_s;  /* RECOURS_CONNECTION_TIMEOUT, --connection-timeout (seconds) */
+    int db_statement_timeout_ms; /* RECOURS_DB_STATEMENT_TIMEOUT_MS, --db-statement-timeout-ms */
+    int shutdown_grace_s;      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
+};
+
+/* Fills *cfg from defaults, the environment, then argv (flags of the form --name value or
+ * --name=value; --plain-http takes no value). Unknown flags and bad numbers are reported on
+ * stderr and make it return false. Strings are heap copies owned by cfg. */
+bool config_load(struct config *cfg, int argc, char **argv);
+
+/* Releases what config_load allocated; accepts a zeroed struct. */
+void config_free(struct config *cfg);
+
+/* Prints the table of settings (flag, environment variable, default, meaning). */
+void config_print_help(void);
+
+#endif

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Random bytes from OpenSSL's DRBG and their base64url form for tokens and keys. */
+#include "crypto/random.h"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+bool
+random_bytes(void *buf, size_t n)
+{
+    if (n > INT32_MAX)
+        return false;
+    return RAND_bytes(buf, (int)n) == 1;
+}
+
+size_t
+base64url_len(size_t n)
+{
+    return (n / 3) * 4 + (n % 3 == 0 ? 0 : n % 3 + 1);
+}
+
+void
+base64url_encode(const uint8_t *in, size_t n, char *out)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t o = 0;
+    size_t i = 0;
+
+    for (; i + 2 < n; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+        out[o++] = alphabet[v >> 18 & 63];
+        out[o++] = alphabet[v >> 12 & 63];
+        out[o++] = alphabet[v >> 6 & 63];
+        out[o++] = alphabet[v & 63];
+    }
+    if (n - i == 1) {
+        uint32_t v = (uint32_t)in[i] << 16;
+        out[o++] = alphabet[v >> 18 & 63];
+        out[o++] = alphabet[v >> 12 & 63];
+    } else if (n - i == 2) {
+        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
+        out[o++] = alphabet[v >> 18 & 63];
+        out[o++] = alphabet[v >> 12 & 63];
+        out[o++] = alphabet[v >> 6 & 63];
+    }
+    out[o] = '\0';
+}
+
+bool
+random_token(size_t nbytes, char *out)
+{
+    uint8_t buf[64];
+    bool ok = false;
+
+    if (nbytes > sizeof buf)
+        return false;
+    if (!random_bytes(buf, nbytes))
+        goto cleanup;
+    base64url_encode(buf, nbytes, out);
+    ok = true;
+cleanup:
+    OPENSSL_cleanse(buf, sizeof buf);
+    return ok;
+}

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Per-thread connections. Shared state is only the conninfo (read-only after init) and two
+ * atomic gauges. */
+#include "db/pool.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "db/statements.h"
+
+static char *database_url;
+static char options[160];
+static char app_name[64];
+static _Atomic int conns_up;
+static _Atomic int conns_down;
+
+struct worker_conn {
+    PGconn *conn;
+    int64_t next_try_ns;
+    bool counted;  /* has this thread been counted in a gauge yet */
+    bool up;
+};
+
+static _Thread_local struct worker_conn tl;
+
+/* MHD's pool threads end inside MHD_stop_daemon: a key destructor closes their connections so
+ * nothing leaks (valgrind) and PostgreSQL sees a clean goodbye. */
+static pthread_key_t exit_key;
+static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+
+static void
+on_thread_exit(void *unused)
+{
+    (void)unused;
+    db_pool_close_thread();
+}
+
+static void
+make_exit_key(void)
+{
+    if (pthread_key_create(&exit_key, on_thread_exit) != 0)
+        log_warn("could not register the thread-exit hook: connections close at process exit");
+}
+
+static void
+register_thread(void)
+{
+    pthread_once(&exit_key_once, make_exit_key);
+    if (pthread_getspecific(exit_key) == NULL)
+        pthread_setspecific(exit_key, &tl);
+}
+
+void
+db_pool_init(const struct db_pool_config *cfg)
+{
+    database_url = xstrdup(cfg->database_url);
+    /* NOTES.md: settings in `options` survive PQreset; bound every statement and lock wait so
+     * a worker thread never blocks its other connections for long */
+    snprintf(options, sizeof options,
+             "-c synchronous_commit=on -c statement_timeout=%d -c lock_timeout=%d "
+             "-c idle_in_transaction_session_timeout=%d -c TimeZone=UTC",
+             cfg->statement_timeout_ms, cfg->statement_timeout_ms,
+             cfg->statement_timeout_ms * 2);
+    snprintf(app_name, sizeof app_name, "%s",
+             cfg->application_name != NULL ? cfg->application_name : "recours");
+}
+
+void
+db_pool_shutdown(void)
+{
+    if (database_url != NULL)
+        explicit_bzero(database_url, strlen(database_url));
+    free(database_url);
+    database_url = NULL;
+}
+
+static PGconn *
+connect_with(const char *url, const char *opts, const char *name)
+{
+    /* dbname first with expand_dbname: the URL is expanded, then our keywords override */
+    const char *keys[] = {"dbname", "options", "application_name", "connect_timeout",
+                          "keepalives", "keepalives_idle", "keepalives_interval",
+                          "keepalives_count", "tcp_user_timeout", "gssencmode", NULL};
+    const char *values[] = {url, opts, name, "2", "1", "10", "2", "3", "5000", "disable", NULL};
+
+    return PQconnectdbParams(keys, values, 1);
+}
+
+static bool
+prepare_all(PGconn *c)
+{
+    for (size_t t = 0; db_statement_tables[t] != NULL; t++) {
+        for (const struct db_statement *st = db_statement_tables[t]; st->name != NULL; st++) {
+            PGresult *res = PQprepare(c, st->name, st->sql, st->n_params, NULL);
+            bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+            if (!ok)
+                log_error("could not prepare %s: %s", st->name,
+                          PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL
+                              ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : "no sqlstate");
+            PQclear(res);
+            if (!ok)
+                return false;
+        }
+    }
+    return true;
+}
+
+static void
+set_state(bool up)
+{
+    if (tl.counted && tl.up == up)
+        return;
+    if (tl.counted)
+        atomic_fetch_sub(tl.up ? &conns_up : &conns_down, 1);
+    atomic_fetch_add(up ? &conns_up : &conns_down, 1);
+    tl.counted = true;
+    tl.up = up;
+}
+
+static void
+drop(void)
+{
+    PQfinish(tl.conn); /* no-op on NULL */
+    tl.conn = NULL;
+    set_state(false);
+}
+
+PGconn *
+db_pool_acquire(void)
+{
+    if (tl.conn != NULL && PQstatus(tl.conn) == CONNECTION_OK)
+        return tl.conn;
+    if (tl.conn != NULL)
+        drop();
+    int64_t now = clock_monotonic_ns();
+    if (now < tl.next_try_ns)
+        return NULL;
+    tl.next_try_ns = now + (int64_t)DB_RECONNECT_INTERVAL_MS * 1000000;
+    register_thread();
+    tl.conn = connect_with(database_url, options, app_name);
+    if (tl.conn == NULL || PQstatus(tl.conn) != CONNECTION_OK) {
+        /* PQerrorMessage may name the host but never a password; keep it to one line */
+        log_warn("could not connect to the database: %.200s",
+                 tl.conn != NULL ? PQerrorMessage(tl.conn) : "out of memory");
+        drop();
+        return NULL;
+    }
+    if (!prepare_all(tl.conn)) {
+        drop();
+        return NULL;
+    }
+    set_state(true);
+    return tl.conn;
+}
+
+void
+db_pool_check(PGconn *c)
+{
+    if (c != NULL && c == tl.conn && PQstatus(c) != CONNECTION_OK)
+        drop();
+}
+
+void
+db_pool_after_request(void)
+{
+    if (tl.conn == NULL)
+        return;
+    if (PQstatus(tl.conn) != CONNECTION_OK) {
+        drop();
+        return;
+    }
+    PGTransactionStatusType ts = PQtransactionStatus(tl.conn);
+    if (ts != PQTRANS_IDLE) {
+        log_bug("connection left in transaction state %d after a request; dropping it", (int)ts);
+        drop();
+    }
+}
+
+void
+db_pool_close_thread(void)
+{
+    PQfinish(tl.conn);
+    tl.conn = NULL;
+    if (tl.counted)
+        atomic_fetch_sub(tl.up ? &conns_up : &conns_down, 1);
+    tl.counted = false;
+}
+
+void
+db_pool_counts(int *up_out, int *down_out)
+{
+    *up_out = atomic_load(&conns_up);
+    *down_out = atomic_load(&conns_down);
+}
+
+PGconn *
+db_connect_once(const char *url, int statement_timeout_ms)
+{
+    char opts[160];
+
+    snprintf(opts, sizeof opts, "-c synchronous_commit=on -c statement_timeout=%d -c TimeZone=UTC",
+             statement_timeout_ms);
+    PGconn *c = connect_with(url, opts, "recours-cli");
+    if (c == NULL || PQstatus(c) != CONNECTION_OK) {
+        fprintf(stderr, "could not connect to the database: %s",
+                c != NULL ? PQerrorMessage(c) : "out of memory\n");
+        PQfinish(c);
+        return NULL;
+    }
+    return c;
+}

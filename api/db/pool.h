@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* One PostgreSQL connection per worker thread (NOTES.md "libpq"): made lazily so /healthz
+ * answers while the database is down, session settings carried in the conninfo `options` so
+ * that a reconnect re-applies them, every statement of db_statements prepared on each
+ * (re)connect, reconnects rate-limited per thread. */
+#ifndef RECOURS_DB_POOL_H
+#define RECOURS_DB_POOL_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+struct db_statement {
+    const char *name; /* named after its db function */
+    const char *sql;
+    int n_params;
+};
+
+struct db_pool_config {
+    const char *database_url;
+    int statement_timeout_ms;
+    const char *application_name;
+};
+
+/* Copies what it needs from cfg; call once before any worker starts. */
+void db_pool_init(const struct db_pool_config *cfg);
+
+/* Frees the shared settings (after every worker stopped). */
+void db_pool_shutdown(void);
+
+/* This thread's connection, connected and prepared, or NULL when the database cannot be
+ * reached now (callers answer 503 + Retry-After). Never blocks longer than connect_timeout,
+ * and tries at most once per DB_RECONNECT_INTERVAL_MS per thread. */
+PGconn *db_pool_acquire(void);
+
+/* After a failed statement: drops the connection if it is broken so the next acquire
+ * reconnects. */
+void db_pool_check(PGconn *c);
+
+/* After each request: the connection must be idle; anything else is our bug, and the
+ * connection is reset rather than leaked into the next request. */
+void db_pool_after_request(void);
+
+/* Closes this thread's connection (thread exit). */
+void db_pool_close_thread(void);
+
+/* Connections of all threads by state, for /metrics. */
+void db_pool_counts(int *up_out, int *down_out);
+
+/* Opens a one-off connection with the same settings (CLI and tests); NULL with a message. */
+PGconn *db_connect_once(const char *database_url, int statement_timeout_ms);
+
+#define DB_RECONNECT_INTERVAL_MS 250
+
+#endif

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* RFC 9457 problem documents with the type URIs of API.md §2. The one table of problem names,
+ * statuses and titles lives in problem.c. */
+#ifndef RECOURS_HTTP_PROBLEM_H
+#define RECOURS_HTTP_PROBLEM_H
+
+#include "http/reply.h"
+
+#define PROBLEM_BASE "https://recours.dev/problems/"
+
+/* application/problem+json for a catalogued name ("not-found", "payload-too-large", ...);
+ * status and title come from the table. detail must carry no personal data. An unknown name
+ * is a bug and yields internal-error. */
+struct reply problem_reply(const char *name, const char *detail);
+
+/* Status of a catalogued name, 500 if unknown. */
+int problem_status(const char *name);
+
+#endif

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Reply constructors. Serialisation failures become a bare 500 rather than a crash. */
+#include "http/reply.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/xalloc.h"
+
+static const char json_content_type[] = "application/json; charset=utf-8";
+
+struct reply
+reply_json_take(int status, json_t *json)
+{
+    struct reply r = {.status = status, .content_type = json_content_type};
+
+    if (json == NULL) {
+        log_bug("reply_json_take given no json");
+        r.status = 500;
+        r.body = xstrdup("{\"type\":\"https://recours.dev/problems/internal-error\","
+                         "\"title\":\"Internal error\",\"status\":500,"
+                         "\"detail\":\"the server could not build its answer\"}");
+        r.body_len = strlen(r.body);
+        r.content_type = "application/problem+json";
+        return r;
+    }
+    r.body = json_dumps(json, JSON_COMPACT);
+    json_decref(json);
+    if (r.body == NULL) {
+        log_bug("json_dumps failed");
+        return reply_json_take(status, NULL);
+    }
+    r.body_len = strlen(r.body);
+    return r;
+}
+
+struct reply
+reply_bytes(int status, const char *content_type, const void *bytes, size_t n)
+{
+    struct reply r = {.status = status, .content_type = content_type};
+
+    r.body = xmalloc(n + 1);
+    memcpy(r.body, bytes, n);
+    r.body[n] = '\0';
+    r.body_len = n;
+    return r;
+}
+
+struct reply
+reply_empty(int status)
+{
+    struct reply r = {.status = status};
+
+    return r;
+}
+
+void
+reply_add_header(struct reply *r, const char *name, const char *value)
+{
+    if (r->n_headers >= REPLY_MAX_HEADERS) {
+        log_bug("too many reply headers, dropped %s", name);
+        return;
+    }
+    r->headers[r->n_headers].name = name;
+    r->headers[r->n_headers].value = value;
+    r->n_headers++;
+}
+
+void
+reply_discard(struct reply *r)
+{
+    free(r->body);
+    r->body = NULL;
+    r->body_len = 0;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Accessors over MHD's view of a request, so handlers never include microhttpd.h. */
+#include "http/request.h"
+
+#include <microhttpd.h>
+#include <string.h>
+
+const char *
+request_header(const struct request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+request_query(const struct request *rq, const char *name)
+{
+    const char *v = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+
+    if (v != NULL)
+        return v;
+    /* MHD reports "?flag" (no '=') as present with a NULL value */
+    if (MHD_lookup_connection_value_n(rq->conn, MHD_GET_ARGUMENT_KIND, name, strlen(name), NULL,
+                                      NULL) == MHD_YES)
+        return "";
+    return NULL;
+}
+
+const char *
+request_param(const struct request *rq, int n)
+{
+    if (n < 0 || n >= rq->match.n_params)
+        return NULL;
+    return rq->match.params[n];
+}

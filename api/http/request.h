@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* One HTTP request as handlers see it: method, matched route and parameters, body, headers,
+ * query arguments, the arena that owns everything made for it, and the application context.
+ * Created on MHD's first call for the request, freed when MHD reports it complete. */
+#ifndef RECOURS_HTTP_REQUEST_H
+#define RECOURS_HTTP_REQUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/strbuf.h"
+#include "http/reply.h"
+#include "http/router.h"
+
+struct MHD_Connection;
+struct arena;
+
+#define REQUEST_ID_MAX 64
+
+struct request {
+    struct arena *arena;
+    struct MHD_Connection *conn;
+    void *app;                /* the application context given to http_server_start */
+    const char *method;       /* MHD-owned, valid for the request's life */
+    const char *path;         /* decoded path without the query string */
+    char id[REQUEST_ID_MAX + 1];
+    bool tls;
+    int64_t started_ns;
+    struct route_match match;
+    struct strbuf body;       /* accumulated request body */
+    bool body_too_large;      /* a chunked body outgrew the limit: discarded, answered 413 */
+    struct reply early;       /* decided before the body was read (status 0: none) */
+    int status;               /* status queued, for the access log and metrics */
+};
+
+/* Value of a request header (case-insensitive name), or NULL. */
+const char *request_header(const struct request *rq, const char *name);
+
+/* Value of a query argument, or NULL (absent). An argument given without "=" is "". */
+const char *request_query(const struct request *rq, const char *name);
+
+/* The n-th path parameter of the matched route template. */
+const char *request_param(const struct request *rq, int n);
+
+#endif

@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* MHD daemon and its access handler. Call model (http/README.md):
+ *  1st call  make the request context; reject early what must be rejected before the body
+ *            (413 on Content-Length, 431, 400 for conflicting framing) — only these replies
+ *            are queued on the first call, since MHD then closes the connection;
+ *  Nth call  accumulate body bytes up to the limit (a chunked body past it is discarded);
+ *  last call route, run the handler, queue its reply (keep-alive preserved).
+ * Completion: access log line, metrics, arena freed. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "crypto/random.h"
+#include "http/metrics.h"
+#include "http/problem.h"
+#include "http/request.h"
+
+/* NOTES.md: only TLS 1.3 and TLS 1.2 ECDHE with AEAD suites (verified with sslscan). */
+static const char tls_priorities[] =
+    "NONE:+VERS-TLS1.3:+VERS-TLS1.2:+ECDHE-ECDSA:+ECDHE-RSA:+AES-256-GCM:+AES-128-GCM:"
+    "+CHACHA20-POLY1305:+AEAD:+SIGN-ALL:-SIGN-RSA-SHA1:-SIGN-ECDSA-SHA1:+GROUP-X25519:"
+    "+GROUP-SECP256R1:+GROUP-SECP384R1:+COMP-NULL:+CTYPE-X509:%SERVER_PRECEDENCE";
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct http_server_config cfg;
+    _Atomic int in_flight;
+    int port;
+};
+
+static bool
+is_request_id_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '_' || c == '-';
+}
+
+/* API.md §1: echo the client's X-Request-Id when it is 1–64 safe characters, else make one. */
+static void
+assign_request_id(struct request *rq)
+{
+    const char *given = request_header(rq, "X-Request-Id");
+    size_t len = given != NULL ? strlen(given) : 0;
+    bool ok = len >= 1 && len <= REQUEST_ID_MAX;
+
+    for (size_t i = 0; ok && i < len; i++)
+        ok = is_request_id_char(given[i]);
+    if (ok) {
+        memcpy(rq->id, given, len + 1);
+        return;
+    }
+    if (!random_token(12, rq->id))
+        snprintf(rq->id, sizeof rq->id, "r%lld", (long long)clock_monotonic_ns());
+}
+
+static enum MHD_Result
+sum_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    *(size_t *)cls += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;
+    return MHD_YES;
+}
+
+/* Decides what must be answered before reading the body; leaves rq->early.status 0 if
+ * nothing. */
+static void
+check_before_body(struct http_server *s, struct request *rq)
+{
+    size_t header_bytes = 0;
+    const char *te = request_header(rq, "Transfer-Encoding");
+    const char *cl = request_header(rq, "Content-Length");
+
+    MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, sum_header, &header_bytes);
+    if ((int64_t)header_bytes > s->cfg.max_header_bytes) {
+        rq->early = problem_reply("headers-too-large", "the request headers exceed the limit");
+        return;
+    }
+    /* MHD 0.9.75 accepts both framings at once and unknown codings: request smuggling bait */
+    if (te != NULL && (cl != NULL || strcasecmp(te, "chunked") != 0)) {
+        rq->early = problem_reply("malformed-request",
+                                  "Transfer-Encoding must be chunked and not combined with "
+                                  "Content-Length");
+        return;
+    }
+    if (cl != NULL) {
+        char *end = NULL;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (end == cl || *end != '\0' || n > (unsigned long long)s->cfg.max_body_bytes)
+            rq->early = problem_reply("payload-too-large", "the request body exceeds the limit");
+    }
+}
+
+static struct request *
+request_begin(struct http_server *s, struct MHD_Connection *conn, const char *url,
+              const char *method)
+{
+    struct request *rq = xcalloc(1, sizeof *rq);
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_PROTOCOL);
+
+    rq->started_ns = clock_monotonic_ns();
+    rq->arena = arena_new();
+    rq->conn = conn;
+    rq->app = s->cfg.app;
+    rq->method = method;
+    rq->path = url;
+    rq->tls = s->cfg.tls && info != NULL;
+    assign_request_id(rq);
+    atomic_fetch_add(&s->in_flight, 1);
+    return rq;
+}
+
+static struct reply
+dispatch(struct http_server *s, struct request *rq)
+{
+    if (rq->body_too_large)
+        return problem_reply("payload-too-large", "the request body exceeds the limit");
+    switch (router_match(s->cfg.routes, s->cfg.n_routes, rq->method, rq->path, rq->arena,
+                         &rq->match)) {
+    case ROUTER_NOT_FOUND:
+        return problem_reply("not-found", "no such resource");
+    case ROUTER_METHOD_NOT_ALLOWED: {
+        struct reply r = problem_reply("method-not-allowed", "this resource does not allow the method");
+        reply_add_header(&r, "Allow", arena_strdup(rq->arena, rq->match.allow));
+        return r;
+    }
+    case ROUTER_MATCH:
+        break;
+    }
+    struct reply r = rq->match.route->handler(rq);
+    if (s->cfg.after_request != NULL)
+        s->cfg.after_request(s->cfg.app);
+    return r;
+}
+
+static enum MHD_Result
+queue_reply(struct http_server *s, struct request *rq, struct reply *r)
+{
+    struct MHD_Response *resp = NULL;
+    enum MHD_Result ret = MHD_NO;
+
+    if (r->body != NULL) {
+        resp = MHD_create_response_from_buffer(r->body_len, r->body, MHD_RESPMEM_MUST_FREE);
+        if (resp != NULL)
+            r->body = NULL; /* MHD owns it now */
+    } else {
+        resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    }
+    if (resp == NULL) {
+        log_error("could not create a response");
+        goto cleanup;
+    }
+    bool ok = MHD_add_response_header(resp, "X-Request-Id", rq->id) == MHD_YES &&
+              MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff") == MHD_YES &&
+              MHD_add_response_header(resp, "Cache-Control", "no-store") == MHD_YES;
+    if (ok && r->content_type != NULL)
+        ok = MHD_add_response_header(resp, "Content-Type", r->content_type) == MHD_YES;
+    if (ok && s->cfg.tls)
+        ok = MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000") ==
+             MHD_YES;
+    for (int i = 0; ok && i < r->n_headers; i++)
+        ok = MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value) == MHD_YES;
+    if (!ok) {
+        log_error("could not add a response header");
+        goto cleanup;
+    }
+    rq->status = r->status;
+    ret = MHD_queue_response(rq->conn, (unsigned int)r->status, resp);
+cleanup:
+    if (resp != NULL)
+        MHD_destroy_response(resp);
+    reply_discard(r);
+    return ret;
+}
+
+static enum MHD_Result
+on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+          const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+    struct http_server *s = cls;
+    struct request *rq = *con_cls;
+
+    (void)version;
+    if (rq == NULL) {
+        rq = request_begin(s, conn, url, method);
+        *con_cls = rq;
+        check_before_body(s, rq);
+        if (rq->early.status != 0) {
+            struct reply r = rq->early;
+            rq->early.body = NULL;
+            return queue_reply(s, rq, &r);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        if (!rq->body_too_large &&
+            rq->body.len + *upload_data_size > (size_t)s->cfg.max_body_bytes) {
+            rq->body_too_large = true;
+            strbuf_free(&rq->body);
+        }
+        if (!rq->body_too_large)
+            strbuf_append(&rq->body, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    struct reply r = dispatch(s, rq);
+    return queue_reply(s, rq, &r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+    struct http_server *s = cls;
+    struct request *rq = *con_cls;
+
+    (void)conn;
+    if (rq == NULL)
+        return;
+    int64_t elapsed = clock_monotonic_ns() - rq->started_ns;
+    const char *route = rq->match.route != NULL ? rq->match.route->path : "unmatched";
+    /* a request the client abandoned has no status: logged as 499 like nginx does */
+    int status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK || rq->status != 0 ? rq->status : 499;
+    log_request(rq->id, rq->method, route, status, elapsed / 1000);
+    metrics_record(route, rq->method, status, elapsed);
+    reply_discard(&rq->early);
+    strbuf_free(&rq->body);
+    arena_free(rq->arena);
+    free(rq);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+
+    (void)cls;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    log_warn("libmicrohttpd: %s", msg);
+}
+
+static bool
+make_address(const char *text, int port, struct sockaddr_storage *ss, bool *ipv6_out)
+{
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+
+    memset(ss, 0, sizeof *ss);
+    if (inet_pton(AF_INET, text, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        *ipv6_out = false;
+        return true;
+    }
+    if (inet_pton(AF_INET6, text, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+        *ipv6_out = true;
+        return true;
+    }
+    return false;
+}
+
+/* The connection memory pool must hold our header limit with room to spare, so that our own
+ * 431 problem answers every header block between our limit and MHD's pool (API.md §2). */
+static size_t
+memory_pool_size(const struct http_server_config *cfg)
+{
+    return (size_t)cfg->max_header_bytes * 2 + 16384;
+}
+
+struct http_server *
+http_server_start(const struct http_server_config *cfg)
+{
+    struct http_server *s = xcalloc(1, sizeof *s);
+    struct sockaddr_storage addr;
+    bool ipv6 = false;
+
+    s->cfg = *cfg;
+    if (!make_address(cfg->listen_address, cfg->port, &addr, &ipv6)) {
+        log_error("cannot listen on '%s': not an IP address", cfg->listen_address);
+        free(s);
+        return NULL;
+    }
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                         MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+    if (ipv6)
+        flags |= MHD_USE_IPv6;
+    if (cfg->tls)
+        flags |= MHD_USE_TLS;
+
+    struct MHD_OptionItem opts[16];
+    int n = 0;
+    /* first, or MHD prints the messages of the options before it to stderr itself */
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &addr};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, cfg->workers, NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                        cfg->max_connections_per_ip, NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
+                                        cfg->connection_timeout_s, NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                                        (intptr_t)memory_pool_size(cfg), NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL};
+    if (cfg->tls) {
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->cert_pem};
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->key_pem};
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+                                            (void *)tls_priorities};
+    }
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+
+    s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_access, s,
+                                 MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    if (s->daemon == NULL) {
+        log_error("could not start the HTTP daemon on %s port %d", cfg->listen_address,
+                  cfg->port);
+        free(s);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info != NULL ? info->port : cfg->port;
+    return s;
+}
+
+int
+http_server_port(const struct http_server *s)
+{
+    return s->port;
+}
+
+int
+http_server_in_flight(const struct http_server *s)
+{
+    return atomic_load(&((struct http_server *)s)->in_flight);
+}
+
+void
+http_server_stop(struct http_server *s, int grace_s)
+{
+    if (s == NULL)
+        return;
+    /* stop accepting first; keep-alive connections already open may still finish requests */
+    MHD_socket listen_fd = MHD_quiesce_daemon(s->daemon);
+    int64_t deadline = clock_monotonic_ns() + (int64_t)grace_s * 1000000000;
+    while (http_server_in_flight(s) > 0 && clock_monotonic_ns() < deadline) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    int left = http_server_in_flight(s);
+    if (left > 0)
+        log_warn("shutdown grace period over with %d requests in flight", left);
+    MHD_stop_daemon(s->daemon);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
+    free(s);
+}

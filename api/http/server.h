@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The HTTP(S) daemon: libmicrohttpd in thread-pool mode with epoll, TLS through GnuTLS with
+ * the priorities of NOTES.md, the limits of API.md §1, request ids, access log, metrics, and
+ * graceful shutdown. See http/README.md for the call model. */
+#ifndef RECOURS_HTTP_SERVER_H
+#define RECOURS_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/router.h"
+
+struct http_server_config {
+    const char *listen_address; /* IPv4 or IPv6 literal */
+    int port;                   /* 0: any free port (see http_server_port) */
+    bool tls;
+    const char *cert_pem;       /* with tls */
+    const char *key_pem;        /* with tls */
+    int workers;
+    int64_t max_body_bytes;
+    int64_t max_header_bytes;
+    int max_connections;
+    int max_connections_per_ip;
+    int connection_timeout_s;
+    const struct route *routes;
+    size_t n_routes;
+    void *app;                              /* handed to handlers as rq->app */
+    void (*after_request)(void *app);       /* on the worker thread after each handler */
+};
+
+struct http_server;
+
+/* Starts listening; NULL with a log line if the daemon could not start. */
+struct http_server *http_server_start(const struct http_server_config *cfg);
+
+/* The port actually bound. */
+int http_server_port(const struct http_server *s);
+
+/* Requests currently between their first byte and their completion. */
+int http_server_in_flight(const struct http_server *s);
+
+/* Stops accepting, lets in-flight requests finish for up to grace_s seconds, then stops the
+ * daemon and frees it. */
+void http_server_stop(struct http_server *s, int grace_s);
+
+#endif

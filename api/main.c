@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* recours: one binary for the server and the operator's CLI. Dispatches subcommands. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/config.h"
+#include "core/xalloc.h"
+#include "routes.h"
+
+#ifndef RECOURS_VERSION
+#define RECOURS_VERSION "dev"
+#endif
+
+static void
+usage(FILE *out)
+{
+    fprintf(out, "usage: recours <command> [flags]\n\n"
+                 "commands:\n"
+                 "  serve          serve the API over HTTPS (or --plain-http)\n"
+                 "  migrate        apply pending database migrations\n"
+                 "  secrets init   create missing secrets (prints the operator key once)\n"
+                 "  routes         list the routes (method, path, role)\n"
+                 "  version        print the version\n"
+                 "  help           this text and the settings table\n\n");
+}
+
+static bool
+wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    return false;
+}
+
+/* Runs a command that takes settings: flags after the command word(s). */
+static int
+with_config(int (*fn)(const struct config *), int argc, char **argv)
+{
+    struct config cfg;
+    int rc = 2;
+
+    if (wants_help(argc, argv)) {
+        usage(stdout);
+        config_print_help();
+        return 0;
+    }
+    if (config_load(&cfg, argc, argv))
+        rc = fn(&cfg);
+    config_free(&cfg);
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    /* NOTES.md: seed before any thread exists; our allocator aborts on exhaustion */
+    json_object_seed(0);
+    json_set_alloc_funcs(xmalloc, free);
+
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "serve") == 0)
+        return with_config(cli_serve, argc - 2, argv + 2);
+    if (strcmp(cmd, "migrate") == 0)
+        return with_config(cli_migrate, argc - 2, argv + 2);
+    if (strcmp(cmd, "secrets") == 0 && argc >= 3 && strcmp(argv[2], "init") == 0)
+        return with_config(cli_secrets_init, argc - 3, argv + 3);
+    if (strcmp(cmd, "routes") == 0) {
+        routes_print();
+        return 0;
+    }
+    if (strcmp(cmd, "version") == 0) {
+        printf("recours %s\n", RECOURS_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        config_print_help();
+        return 0;
+    }
+    fprintf(stderr, "recours: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The route table. Every entry must also be in api/openapi.json: a test compares both. */
+#include "routes.h"
+
+#include <stdio.h>
+
+#include "handlers/ops.h"
+
+const struct route routes[] = {
+    {"GET", "/healthz", handle_healthz, ROLE_PUBLIC},
+    {"GET", "/readyz", handle_readyz, ROLE_PUBLIC},
+    {"GET", "/metrics", handle_metrics, ROLE_PUBLIC},
+    {"GET", "/v1/openapi.json", handle_openapi, ROLE_PUBLIC},
+};
+
+const size_t n_routes = sizeof routes / sizeof routes[0];
+
+void
+routes_print(void)
+{
+    for (size_t i = 0; i < n_routes; i++)
+        printf("%s %s %s\n", routes[i].method, routes[i].path, route_role_name(routes[i].role));
+}
