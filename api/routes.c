@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "handlers/incidents.h"
 #include "handlers/ops.h"
 
 const struct route routes[] = {
@@ -11,6 +12,10 @@ const struct route routes[] = {
     {"GET", "/readyz", handle_readyz, ROLE_PUBLIC},
     {"GET", "/metrics", handle_metrics, ROLE_PUBLIC},
     {"GET", "/v1/openapi.json", handle_openapi, ROLE_PUBLIC},
+    {"GET", "/v1/incidents", handle_incidents_list, ROLE_PUBLIC},
+    {"POST", "/v1/incidents", handle_incidents_create, ROLE_OPERATOR},
+    {"GET", "/v1/incidents/{slug}", handle_incidents_get, ROLE_PUBLIC},
+    {"PATCH", "/v1/incidents/{slug}", handle_incidents_update, ROLE_OPERATOR},
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];

@@ -59,6 +59,9 @@ static const struct setting settings[] = {
      OFF(db_statement_timeout_ms), "5000", 10, 600000, "bound on every SQL statement"},
     {"shutdown-grace", "RECOURS_SHUTDOWN_GRACE", KIND_INT, OFF(shutdown_grace_s), "10", 0, 600,
      "seconds in-flight requests get to finish after SIGTERM"},
+    {"privacy-notice-version", "RECOURS_PRIVACY_NOTICE_VERSION", KIND_STRING,
+     OFF(privacy_notice_version), "2026-01", 0, 0,
+     "version of the privacy notice claimants accept (web/privacy)"},
 };
 
 #define N_SETTINGS (sizeof settings / sizeof settings[0])

@@ -24,7 +24,8 @@ struct config {
     int max_connections_per_ip;/* RECOURS_MAX_CONNECTIONS_PER_IP, --max-connections-per-ip */
     int connection_timeout_s;  /* RECOURS_CONNECTION_TIMEOUT, --connection-timeout (seconds) */
     int db_statement_timeout_ms; /* RECOURS_DB_STATEMENT_TIMEOUT_MS, --db-statement-timeout-ms */
-    int shutdown_grace_s;      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
+    int shutdown_grace_s;
+    char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
 };
 
 /* Fills *cfg from defaults, the environment, then argv (flags of the form --name value or

@@ -170,6 +170,26 @@ cleanup:
     return ok;
 }
 
+/* Reads until end of file or until cap bytes are in buf. */
+static bool
+read_all(int fd, char *buf, size_t cap, size_t *len_out)
+{
+    size_t len = 0;
+
+    while (len < cap) {
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    *len_out = len;
+    return true;
+}
+
 bool
 secrets_read_file(const char *path, size_t max_len, bool is_private, char **data_out,
                   size_t *len_out)
@@ -193,24 +213,16 @@ secrets_read_file(const char *path, size_t max_len, bool is_private, char **data
         goto cleanup;
     }
     if (is_private && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-        fprintf(stderr, "warning: %s is accessible by group or others (mode %03o); chmod 600 it\n",
+        fprintf(stderr, "warning: %s is accessible by group or others (mode %04o); chmod 600 it\n",
                 path, (unsigned)(st.st_mode & 0777));
     buf = malloc(cap);
     if (buf == NULL) {
         fprintf(stderr, "could not read %s: out of memory\n", path);
         goto cleanup;
     }
-    while (len < cap - 1) {
-        ssize_t n = read(fd, buf + len, cap - 1 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            fprintf(stderr, "could not read %s: %s\n", path, strerror(errno));
-            goto cleanup;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
+    if (!read_all(fd, buf, cap - 1, &len)) {
+        fprintf(stderr, "could not read %s: %s\n", path, strerror(errno));
+        goto cleanup;
     }
     if (len > max_len) {
         fprintf(stderr, "cannot read %s: larger than %zu bytes\n", path, max_len);

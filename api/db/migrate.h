@@ -56,7 +56,8 @@ void migration_set_free(struct migration_set *set);
 int db_migrate_apply(PGconn *c, const struct migration_set *set, FILE *report);
 
 /* Compares schema_migrations with set in one read-only query, without the lock: cheap enough
- * for every /readyz. A missing schema_migrations table is MIGRATE_PENDING. Prints nothing; on
+ * for every /readyz. set is only read, so one loaded set can serve every worker thread. A
+ * missing schema_migrations table is MIGRATE_PENDING. Prints nothing; on
  * MIGRATE_ERROR, PQerrorMessage(c) holds the reason. Call it outside a transaction block (a
  * missing table would abort the transaction). */
 enum migrate_state db_migrate_check(PGconn *c, const struct migration_set *set);

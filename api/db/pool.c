@@ -25,6 +25,7 @@ struct worker_conn {
     int64_t next_try_ns;
     bool counted;  /* has this thread been counted in a gauge yet */
     bool up;
+    bool prepared; /* statements prepared on this connection */
 };
 
 static _Thread_local struct worker_conn tl;
@@ -95,6 +96,12 @@ connect_with(const char *url, const char *opts, const char *name)
 static bool
 prepare_all(PGconn *c)
 {
+    /* a retry after a partial failure must not trip over the statements already made */
+    PGresult *reset = PQexec(c, "DEALLOCATE ALL");
+    bool reset_ok = PQresultStatus(reset) == PGRES_COMMAND_OK;
+    PQclear(reset);
+    if (!reset_ok)
+        return false;
     for (size_t t = 0; db_statement_tables[t] != NULL; t++) {
         for (const struct db_statement *st = db_statement_tables[t]; st->name != NULL; st++) {
             PGresult *res = PQprepare(c, st->name, st->sql, st->n_params, NULL);
@@ -131,8 +138,9 @@ drop(void)
     set_state(false);
 }
 
-PGconn *
-db_pool_acquire(void)
+/* Connects this thread when it is not, at most once per DB_RECONNECT_INTERVAL_MS. */
+static PGconn *
+ensure_connected(void)
 {
     if (tl.conn != NULL && PQstatus(tl.conn) == CONNECTION_OK)
         return tl.conn;
@@ -151,12 +159,33 @@ db_pool_acquire(void)
         drop();
         return NULL;
     }
-    if (!prepare_all(tl.conn)) {
-        drop();
-        return NULL;
-    }
+    tl.prepared = false;
     set_state(true);
     return tl.conn;
+}
+
+PGconn *
+db_pool_acquire(void)
+{
+    PGconn *c = ensure_connected();
+
+    if (c == NULL)
+        return NULL;
+    if (!tl.prepared) {
+        /* fails when the schema is behind (statements name missing tables): /readyz says so */
+        tl.prepared = prepare_all(c);
+        if (!tl.prepared) {
+            db_pool_check(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+PGconn *
+db_pool_acquire_unprepared(void)
+{
+    return ensure_connected();
 }
 
 void

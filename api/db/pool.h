@@ -32,6 +32,10 @@ void db_pool_shutdown(void);
  * and tries at most once per DB_RECONNECT_INTERVAL_MS per thread. */
 PGconn *db_pool_acquire(void);
 
+/* This thread's connection even when the statements could not be prepared (schema behind):
+ * for /readyz, which must tell "unreachable" from "migrations pending". */
+PGconn *db_pool_acquire_unprepared(void);
+
 /* After a failed statement: drops the connection if it is broken so the next acquire
  * reconnects. */
 void db_pool_check(PGconn *c);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Registry of every prepared-statement table (see statements.h). Each db/<table group>.c adds
- * its table here as it is written; /readyz needs none (it reads schema_migrations once). */
+ * its table here as it is written. */
 #include "db/statements.h"
 
+#include "db/incidents.h"
+
 const struct db_statement *const db_statement_tables[] = {
+    db_incidents_statements,
     NULL,
 };

@@ -36,7 +36,7 @@ struct reply
 handle_readyz(struct request *rq)
 {
     const struct app *app = rq->app;
-    PGconn *c = db_pool_acquire();
+    PGconn *c = db_pool_acquire_unprepared();
 
     if (c == NULL)
         return unavailable("the database cannot be reached");

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* What a service call came to. http/outcome.c maps each to its problem document, once. */
+#ifndef RECOURS_CORE_OUTCOME_H
+#define RECOURS_CORE_OUTCOME_H
+
+enum outcome {
+    OUTCOME_OK,
+    OUTCOME_NOT_FOUND,
+    OUTCOME_ALREADY_EXISTS,
+    OUTCOME_INVALID,        /* validation errors were appended */
+    OUTCOME_UNAVAILABLE,    /* database unreachable: 503 + Retry-After */
+    OUTCOME_INTERNAL,       /* our bug or an unexpected database error */
+};
+
+#endif

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Cursor codec (see cursor.h). The tag is compared in constant time. */
+#include "crypto/cursor.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <string.h>
+
+#include "crypto/random.h"
+
+#define TAG_LEN 16
+
+static bool
+tag_of(const uint8_t key[32], const uint8_t *msg, size_t n, uint8_t tag[32])
+{
+    unsigned int len = 0;
+
+    return HMAC(EVP_sha256(), key, 32, msg, n, tag, &len) != NULL && len == 32;
+}
+
+bool
+cursor_encode(const uint8_t key[32], const char *kind, const char *position, char *out)
+{
+    uint8_t msg[CURSOR_POSITION_MAX + 64 + TAG_LEN];
+    uint8_t tag[32];
+    size_t kl = strlen(kind);
+    size_t pl = strlen(position);
+
+    if (kl > 63 || pl > CURSOR_POSITION_MAX)
+        return false;
+    memcpy(msg, kind, kl);
+    msg[kl] = ':';
+    memcpy(msg + kl + 1, position, pl);
+    size_t n = kl + 1 + pl;
+    if (!tag_of(key, msg, n, tag))
+        return false;
+    memcpy(msg + n, tag, TAG_LEN);
+    if (base64url_len(n + TAG_LEN) >= CURSOR_TEXT_MAX)
+        return false;
+    base64url_encode(msg, n + TAG_LEN, out);
+    return true;
+}
+
+static int
+b64_value(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '-')
+        return 62;
+    if (c == '_')
+        return 63;
+    return -1;
+}
+
+/* Unpadded base64url → bytes; false on a bad character, length or trailing bits. */
+static bool
+b64_decode(const char *text, uint8_t *out, size_t cap, size_t *n_out)
+{
+    size_t len = strlen(text);
+    size_t n = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+
+    if (len % 4 == 1)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        int v = b64_value(text[i]);
+        if (v < 0)
+            return false;
+        acc = acc << 6 | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (n >= cap)
+                return false;
+            out[n++] = (uint8_t)(acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+    if (acc != 0)
+        return false; /* non-canonical trailing bits */
+    *n_out = n;
+    return true;
+}
+
+bool
+cursor_decode(const uint8_t key[32], const char *kind, const char *text, char *position_out)
+{
+    uint8_t msg[CURSOR_POSITION_MAX + 64 + TAG_LEN];
+    uint8_t tag[32];
+    size_t n = 0;
+    size_t kl = strlen(kind);
+
+    if (strlen(text) >= CURSOR_TEXT_MAX || !b64_decode(text, msg, sizeof msg, &n))
+        return false;
+    if (n < kl + 1 + TAG_LEN)
+        return false;
+    size_t body = n - TAG_LEN;
+    if (!tag_of(key, msg, body, tag) || CRYPTO_memcmp(tag, msg + body, TAG_LEN) != 0)
+        return false;
+    if (memcmp(msg, kind, kl) != 0 || msg[kl] != ':')
+        return false;
+    size_t pl = body - kl - 1;
+    if (pl > CURSOR_POSITION_MAX || memchr(msg + kl + 1, '\0', pl) != NULL)
+        return false;
+    memcpy(position_out, msg + kl + 1, pl);
+    position_out[pl] = '\0';
+    return true;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* SQLSTATE classification. */
+#include "db/errors.h"
+
+#include <string.h>
+
+#include "core/log.h"
+
+int
+db_status_of(const PGresult *res, const char *what)
+{
+    const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+    if (state == NULL)
+        return DB_UNAVAILABLE; /* no server answer at all: the connection is gone */
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+        return DB_RETRY;
+    if (strcmp(state, "23505") == 0)
+        return DB_CONFLICT;
+    if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+        strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0 ||
+        strcmp(state, "53300") == 0 || strcmp(state, "53100") == 0)
+        return DB_UNAVAILABLE;
+    const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+    log_error("%s failed: sqlstate %s%s%s", what, state, constraint != NULL ? " constraint " : "",
+              constraint != NULL ? constraint : "");
+    return DB_HARD;
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* incidents: SQL next to its function. Categories travel as a comma-separated list in
+ * canonical order; times are formatted by PostgreSQL in UTC. */
+#include "db/incidents.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "db/errors.h"
+
+#define INCIDENT_COLUMNS                                                                       \
+    "id, slug, controller, title, disclosed_on::text, affected_count, "                       \
+    "array_to_string(data_categories, ','), authority_reference, status, currency, "          \
+    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "         \
+    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+const struct db_statement db_incidents_statements[] = {
+    {"db_incidents_insert",
+     "INSERT INTO incidents"
+     " (slug, controller, title, disclosed_on, affected_count, data_categories,"
+     "  authority_reference, status, currency)"
+     " VALUES ($1, $2, $3, $4::date, $5::bigint, string_to_array($6, ','), $7, $8, $9)"
+     " ON CONFLICT ON CONSTRAINT incidents_slug_key DO NOTHING"
+     " RETURNING " INCIDENT_COLUMNS,
+     9},
+    {"db_incidents_get", "SELECT " INCIDENT_COLUMNS " FROM incidents WHERE slug = $1", 1},
+    {"db_incidents_get_for_update",
+     "SELECT " INCIDENT_COLUMNS " FROM incidents WHERE slug = $1 FOR UPDATE", 1},
+    {"db_incidents_update",
+     "UPDATE incidents"
+     " SET controller = $2, title = $3, disclosed_on = $4::date, affected_count = $5::bigint,"
+     "     data_categories = string_to_array($6, ','), authority_reference = $7, status = $8,"
+     "     updated_at = now()"
+     " WHERE id = $1::bigint"
+     " RETURNING " INCIDENT_COLUMNS,
+     8},
+    {"db_incidents_list_open",
+     "SELECT " INCIDENT_COLUMNS " FROM incidents"
+     " WHERE status = 'open' AND ($1::text IS NULL OR slug > $1)"
+     " ORDER BY slug"
+     " LIMIT $2::int",
+     2},
+    {NULL, NULL, 0},
+};
+
+static const char *
+copy(struct arena *a, const PGresult *res, int row, int col)
+{
+    if (PQgetisnull(res, row, col))
+        return NULL;
+    return arena_strdup(a, PQgetvalue(res, row, col));
+}
+
+static category_set
+parse_categories(const char *csv)
+{
+    category_set set = 0;
+    char name[32];
+
+    while (csv != NULL && *csv != '\0') {
+        size_t len = strcspn(csv, ",");
+        if (len < sizeof name) {
+            memcpy(name, csv, len);
+            name[len] = '\0';
+            int i = data_category_index(name);
+            if (i >= 0)
+                set |= 1u << i;
+        }
+        csv += len;
+        if (*csv == ',')
+            csv++;
+    }
+    return set;
+}
+
+/* Canonical-order comma list of a category set, into the arena. */
+static const char *
+categories_csv(struct arena *a, category_set set)
+{
+    char buf[256] = "";
+
+    for (int i = 0; i < DATA_CATEGORY_COUNT; i++) {
+        if (!(set & (1u << i)))
+            continue;
+        if (buf[0] != '\0')
+            strcat(buf, ",");
+        strcat(buf, data_categories[i]);
+    }
+    return arena_strdup(a, buf);
+}
+
+static void
+read_row(const PGresult *res, int row, struct arena *a, struct incident *out)
+{
+    out->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+    out->slug = copy(a, res, row, 1);
+    out->controller = copy(a, res, row, 2);
+    out->title = copy(a, res, row, 3);
+    out->disclosed_on = copy(a, res, row, 4);
+    out->affected_count = strtoll(PQgetvalue(res, row, 5), NULL, 10);
+    out->data_categories = parse_categories(PQgetvalue(res, row, 6));
+    out->authority_reference = copy(a, res, row, 7);
+    out->status = copy(a, res, row, 8);
+    out->currency = copy(a, res, row, 9);
+    out->created_at = copy(a, res, row, 10);
+    out->updated_at = copy(a, res, row, 11);
+}
+
+/* Runs a statement expected to return at most one incident row. */
+static int
+exec_one(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
+         struct incident *out)
+{
+    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+    int rc;
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, stmt);
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    if (rc == 1)
+        read_row(res, 0, a, out);
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+int
+db_incidents_insert(PGconn *c, const struct incident *in, struct arena *a, struct incident *out)
+{
+    char affected[24];
+
+    snprintf(affected, sizeof affected, "%lld", (long long)in->affected_count);
+    const char *params[] = {in->slug,          in->controller,
+                            in->title,         in->disclosed_on,
+                            affected,          categories_csv(a, in->data_categories),
+                            in->authority_reference, in->status,
+                            in->currency};
+    int rc = exec_one(c, "db_incidents_insert", 9, params, a, out);
+
+    return rc == 0 ? DB_CONFLICT : rc; /* DO NOTHING returned no row: the slug is taken */
+}
+
+int
+db_incidents_get(PGconn *c, const char *slug, bool for_update, struct arena *a,
+                 struct incident *out)
+{
+    const char *params[] = {slug};
+
+    return exec_one(c, for_update ? "db_incidents_get_for_update" : "db_incidents_get", 1,
+                    params, a, out);
+}
+
+int
+db_incidents_update(PGconn *c, const struct incident *in, struct arena *a, struct incident *out)
+{
+    char id[24];
+    char affected[24];
+
+    snprintf(id, sizeof id, "%lld", (long long)in->id);
+    snprintf(affected, sizeof affected, "%lld", (long long)in->affected_count);
+    const char *params[] = {id,
+                            in->controller,
+                            in->title,
+                            in->disclosed_on,
+                            affected,
+                            categories_csv(a, in->data_categories),
+                            in->authority_reference,
+                            in->status};
+    return exec_one(c, "db_incidents_update", 8, params, a, out);
+}
+
+int
+db_incidents_list_open(PGconn *c, const char *after, int limit, struct arena *a,
+                       struct incident *out, int *out_n)
+{
+    char lim[16];
+    PGresult *res = NULL;
+    int rc;
+
+    snprintf(lim, sizeof lim, "%d", limit);
+    const char *params[] = {after, lim};
+    res = PQexecPrepared(c, "db_incidents_list_open", 2, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, "db_incidents_list_open");
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    for (int i = 0; i < rc && i < limit; i++)
+        read_row(res, i, a, &out[i]);
+    *out_n = rc < limit ? rc : limit;
+cleanup:
+    PQclear(res);
+    return rc;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Calendar dates (proleptic Gregorian) as the API writes them: "YYYY-MM-DD". */
+#ifndef RECOURS_DOMAIN_DATES_H
+#define RECOURS_DOMAIN_DATES_H
+
+#include <stdbool.h>
+#include <time.h>
+
+struct civil_date {
+    int year;
+    int month; /* 1..12 */
+    int day;   /* 1..31 */
+};
+
+/* Parses exactly "YYYY-MM-DD" (year 0001..9999) and checks the day exists in that month. */
+bool civil_date_parse(const char *s, struct civil_date *out);
+
+/* Negative, zero or positive as a is before, equal to or after b. */
+int civil_date_compare(const struct civil_date *a, const struct civil_date *b);
+
+/* The UTC calendar date of t. */
+struct civil_date civil_date_of(time_t t);
+
+#endif

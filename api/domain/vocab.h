@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The fixed vocabularies of API.md §3. Data categories have a canonical order: arrays are
+ * stored and returned in it, without repeats. */
+#ifndef RECOURS_DOMAIN_VOCAB_H
+#define RECOURS_DOMAIN_VOCAB_H
+
+#include <stdbool.h>
+
+#define DATA_CATEGORY_COUNT 12
+
+/* NULL-terminated, in canonical order. */
+extern const char *const data_categories[DATA_CATEGORY_COUNT + 1];
+
+/* Index of name in data_categories, or -1. */
+int data_category_index(const char *name);
+
+/* Bit set of categories (bit i = data_categories[i]). */
+typedef unsigned int category_set;
+
+extern const char *const incident_statuses[];     /* open, closed */
+extern const char *const claim_statuses[];        /* received, verified, rejected, withdrawn */
+extern const char *const payment_preferences[];   /* voucher, cash */
+extern const char *const legal_bases[];
+
+#endif

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Incident handlers: parse and validate (every error at once), one service call, reply. */
+#include "handlers/incidents.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "domain/currency.h"
+#include "domain/dates.h"
+#include "handlers/guard.h"
+#include "http/json_body.h"
+#include "http/json_fields.h"
+#include "http/outcome.h"
+#include "service/incidents.h"
+
+#define LIST_KIND "incidents"
+
+static const char *const create_members[] = {
+    "slug", "controller", "title", "disclosed_on", "affected_count", "data_categories",
+    "authority_reference", "currency", "status", NULL};
+
+static bool
+slug_is_valid(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n < 3 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+        if (!alnum && !(ch == '-' && i > 0 && i < n - 1))
+            return false;
+    }
+    return true;
+}
+
+/* data_categories: non-empty array of known, distinct names; returned as a set. */
+static bool
+read_categories(const struct json_fields *jf, bool required, category_set *out)
+{
+    json_t *v = json_object_get(jf->obj, "data_categories");
+    category_set set = 0;
+    bool ok = true;
+    size_t i;
+    json_t *item;
+    char path[ERRORS_FIELD_MAX];
+
+    if (v == NULL || json_is_null(v)) {
+        if (required)
+            errors_add(jf->errors, "data_categories", "required", "this member is required");
+        return false;
+    }
+    if (!json_is_array(v)) {
+        errors_add(jf->errors, "data_categories", "invalid-type", "expected an array");
+        return false;
+    }
+    if (json_array_size(v) == 0) {
+        errors_add(jf->errors, "data_categories", "too-short", "name at least one category");
+        return false;
+    }
+    json_array_foreach(v, i, item) {
+        snprintf(path, sizeof path, "data_categories[%zu]", i);
+        int idx = json_is_string(item) ? data_category_index(json_string_value(item)) : -1;
+        if (idx < 0) {
+            errors_add(jf->errors, path, json_is_string(item) ? "invalid-value" : "invalid-type",
+                       "not a data category of the vocabulary");
+            ok = false;
+        } else if (set & (1u << idx)) {
+            errors_add(jf->errors, path, "duplicate-value", "this category is repeated");
+            ok = false;
+        } else {
+            set |= 1u << idx;
+        }
+    }
+    *out = set;
+    return ok;
+}
+
+static void
+check_disclosed_on(const struct json_fields *jf, const char *date)
+{
+    struct civil_date d;
+    struct civil_date today = civil_date_of(time(NULL));
+
+    if (date != NULL && civil_date_parse(date, &d) && civil_date_compare(&d, &today) > 0)
+        errors_add(jf->errors, "disclosed_on", "out-of-range", "must not be in the future");
+}
+
+static void
+read_create(const struct json_fields *jf, struct incident *in)
+{
+    bool present = false;
+
+    jf_refuse_unknown(jf, create_members);
+    in->slug = jf_text(jf, "slug", true, 64);
+    if (in->slug != NULL && !slug_is_valid(in->slug))
+        errors_add(jf->errors, "slug", "invalid-format",
+                   "3-64 of a-z, 0-9 and inner hyphens");
+    in->controller = jf_text(jf, "controller", true, 200);
+    in->title = jf_text(jf, "title", true, 300);
+    in->disclosed_on = jf_date(jf, "disclosed_on", true);
+    check_disclosed_on(jf, in->disclosed_on);
+    jf_int64(jf, "affected_count", true, 0, INT64_C(10000000000), &in->affected_count, &present);
+    read_categories(jf, true, &in->data_categories);
+    in->authority_reference = jf_text(jf, "authority_reference", false, 200);
+    in->currency = jf_text(jf, "currency", true, 3);
+    if (in->currency != NULL && currency_exponent(in->currency) < 0)
+        errors_add(jf->errors, "currency", "invalid-value", "not an ISO 4217 currency code");
+    in->status = jf_enum(jf, "status", false, incident_statuses);
+    if (in->status == NULL)
+        in->status = "open";
+}
+
+static json_t *
+categories_json(category_set set)
+{
+    json_t *a = json_array();
+
+    for (int i = 0; i < DATA_CATEGORY_COUNT; i++)
+        if (set & (1u << i))
+            json_array_append_new(a, json_string(data_categories[i]));
+    return a;
+}
+
+static json_t *
+incident_json(const struct app *app, const struct incident *inc)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:s?, s:s, s:s, s:s, s:n, s:n, s:s, s:s}",
+                     "slug", inc->slug, "controller", inc->controller, "title", inc->title,
+                     "disclosed_on", inc->disclosed_on, "affected_count",
+                     (json_int_t)inc->affected_count, "data_categories",
+                     categories_json(inc->data_categories), "authority_reference",
+                     inc->authority_reference, "status", inc->status, "currency", inc->currency,
+                     "privacy_notice_version", app->cfg->privacy_notice_version,
+                     "scheme_version", "scheme", "created_at", inc->created_at, "updated_at",
+                     inc->updated_at);
+}
+
+struct reply
+handle_incidents_create(struct request *rq)
+{
+    struct reply deny;
+    struct errors errors = {0};
+    struct incident in = {0};
+    struct incident out;
+    PGconn *c;
+
+    if (!guard_operator(rq, &deny))
+        return deny;
+    json_t *body = json_body_object(rq, false, &deny);
+    if (body == NULL)
+        return deny;
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    read_create(&jf, &in);
+    if (errors_any(&errors))
+        return json_body_invalid(&errors);
+    if (!guard_db(&c, &deny))
+        return deny;
+    enum outcome o = svc_incidents_create(c, &in, rq->arena, &out);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    struct reply r = reply_json_take(201, incident_json(rq->app, &out));
+    reply_add_header(&r, "Location", arena_printf(rq->arena, "/v1/incidents/%s", out.slug));
+    return r;
+}
+
+struct reply
+handle_incidents_get(struct request *rq)
+{
+    struct reply deny;
+    struct incident inc;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny))
+        return deny;
+    enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &inc);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_json_take(200, incident_json(rq->app, &inc));
+}
+
+struct reply
+handle_incidents_list(struct request *rq)
+{
+    struct reply deny;
+    int limit;
+    const char *after;
+    int n = 0;
+    bool more = false;
+    PGconn *c;
+
+    if (!guard_page(rq, LIST_KIND, &limit, &after, &deny))
+        return deny;
+    if (!guard_db(&c, &deny))
+        return deny;
+    struct incident *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
+    enum outcome o = svc_incidents_list_open(c, after, limit, rq->arena, rows, &n, &more);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    json_t *data = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(data, incident_json(rq->app, &rows[i]));
+    const char *next = more ? guard_next_cursor(rq, LIST_KIND, rows[n - 1].slug) : NULL;
+    return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+}
+
+static const char *const patch_members[] = {
+    "slug", "controller", "title", "disclosed_on", "affected_count", "data_categories",
+    "authority_reference", "currency", "status", "privacy_notice_version", "scheme",
+    "scheme_version", "totals", "created_at", "updated_at", NULL};
+static const char *const read_only_members[] = {"privacy_notice_version", "scheme",
+                                                "scheme_version", "totals", "created_at",
+                                                "updated_at", NULL};
+
+/* A merge patch (RFC 7396): a member present replaces, null removes; removing a required
+ * member is `required`. */
+static void
+read_patch(const struct json_fields *jf, struct incident_patch *p)
+{
+    jf_refuse_unknown(jf, patch_members);
+    for (size_t i = 0; read_only_members[i] != NULL; i++)
+        if (json_object_get(jf->obj, read_only_members[i]) != NULL)
+            errors_add(jf->errors, read_only_members[i], "read-only", "set by the server");
+    if ((p->has_controller = json_object_get(jf->obj, "controller") != NULL))
+        p->value.controller = jf_text(jf, "controller", true, 200);
+    if ((p->has_title = json_object_get(jf->obj, "title") != NULL))
+        p->value.title = jf_text(jf, "title", true, 300);
+    if ((p->has_disclosed_on = json_object_get(jf->obj, "disclosed_on") != NULL)) {
+        p->value.disclosed_on = jf_date(jf, "disclosed_on", true);
+        check_disclosed_on(jf, p->value.disclosed_on);
+    }
+    if ((p->has_affected_count = json_object_get(jf->obj, "affected_count") != NULL))
+        jf_int64(jf, "affected_count", true, 0, INT64_C(10000000000), &p->value.affected_count,
+                 NULL);
+    if ((p->has_data_categories = json_object_get(jf->obj, "data_categories") != NULL))
+        read_categories(jf, true, &p->value.data_categories);
+    if ((p->has_authority_reference = json_object_get(jf->obj, "authority_reference") != NULL))
+        p->value.authority_reference = jf_text(jf, "authority_reference", false, 200);
+    if ((p->has_status = json_object_get(jf->obj, "status") != NULL))
+        p->value.status = jf_enum(jf, "status", true, incident_statuses);
+}
+
+/* slug and currency cannot change: a patch that names them with another value is refused. */
+static void
+check_immutable(const struct json_fields *jf, const struct incident *cur)
+{
+    const char *names[] = {"slug", "currency"};
+    const char *values[] = {cur->slug, cur->currency};
+
+    for (int i = 0; i < 2; i++) {
+        json_t *v = json_object_get(jf->obj, names[i]);
+        if (v != NULL && !(json_is_string(v) && strcmp(json_string_value(v), values[i]) == 0))
+            errors_add(jf->errors, names[i], "immutable", "cannot change after creation");
+    }
+}
+
+struct reply
+handle_incidents_update(struct request *rq)
+{
+    struct reply deny;
+    struct errors errors = {0};
+    struct incident_patch patch = {0};
+    struct incident cur;
+    struct incident out;
+    PGconn *c;
+
+    if (!guard_operator(rq, &deny))
+        return deny;
+    json_t *body = json_body_object(rq, true, &deny);
+    if (body == NULL)
+        return deny;
+    if (!guard_db(&c, &deny))
+        return deny;
+    enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &cur);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    read_patch(&jf, &patch);
+    check_immutable(&jf, &cur);
+    if (errors_any(&errors))
+        return json_body_invalid(&errors);
+    o = svc_incidents_update(c, cur.slug, &patch, rq->arena, &out);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_json_take(200, incident_json(rq->app, &out));
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* /v1/incidents: public list and read, operator create and update (API.md §5). */
+#ifndef RECOURS_HANDLERS_INCIDENTS_H
+#define RECOURS_HANDLERS_INCIDENTS_H
+
+#include "http/request.h"
+
+struct reply handle_incidents_list(struct request *rq);
+struct reply handle_incidents_get(struct request *rq);
+struct reply handle_incidents_create(struct request *rq);
+struct reply handle_incidents_update(struct request *rq);
+
+#endif

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* JSON request bodies. jansson's error text quotes the input (personal data, NOTES.md), so
+ * only its position is ever reported. */
+#include "http/json_body.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/arena.h"
+#include "http/problem.h"
+
+/* "application/json", optionally with "; charset=utf-8" (any case, any spacing). */
+static bool
+media_type_is(const char *header, const char *want)
+{
+    size_t n = strlen(want);
+
+    if (header == NULL || strncasecmp(header, want, n) != 0)
+        return false;
+    const char *p = header + n;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '\0')
+        return true;
+    if (*p++ != ';')
+        return false;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (strncasecmp(p, "charset=", 8) != 0)
+        return false;
+    p += 8;
+    if (*p == '"')
+        p++;
+    return strncasecmp(p, "utf-8", 5) == 0 && (p[5] == '\0' || p[5] == '"' || isspace((unsigned char)p[5]));
+}
+
+static bool
+depth_ok(const json_t *v, int depth)
+{
+    if (depth > JSON_BODY_MAX_DEPTH)
+        return false;
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *child;
+        json_object_foreach((json_t *)v, k, child) {
+            if (!depth_ok(child, depth + 1))
+                return false;
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *child;
+        json_array_foreach(v, i, child) {
+            if (!depth_ok(child, depth + 1))
+                return false;
+        }
+    }
+    return true;
+}
+
+static void
+release_json(void *p)
+{
+    json_decref(p);
+}
+
+json_t *
+json_body_object(struct request *rq, bool allow_merge_patch, struct reply *err)
+{
+    const char *ct = request_header(rq, "Content-Type");
+    json_error_t je;
+
+    if (!media_type_is(ct, "application/json") &&
+        !(allow_merge_patch && media_type_is(ct, "application/merge-patch+json"))) {
+        *err = problem_reply("unsupported-media-type",
+                             allow_merge_patch
+                                 ? "send application/json or application/merge-patch+json"
+                                 : "send application/json");
+        return NULL;
+    }
+    json_t *doc = json_loadb(rq->body.data != NULL ? rq->body.data : "", rq->body.len,
+                             JSON_REJECT_DUPLICATES, &je);
+    if (doc == NULL) {
+        char detail[128];
+        snprintf(detail, sizeof detail, "the body is not valid JSON (line %d, column %d)",
+                 je.line, je.column);
+        *err = problem_reply("malformed-json", detail);
+        return NULL;
+    }
+    arena_defer(rq->arena, release_json, doc);
+    if (!json_is_object(doc)) {
+        *err = problem_reply("malformed-json", "the body must be a JSON object");
+        return NULL;
+    }
+    if (!depth_ok(doc, 1)) {
+        *err = problem_reply("malformed-json", "the body nests deeper than 32 levels");
+        return NULL;
+    }
+    return doc;
+}
+
+struct reply
+json_body_invalid(const struct errors *e)
+{
+    struct reply r = problem_reply("validation-error", "the request has invalid fields");
+    json_t *doc = json_loadb(r.body, r.body_len, 0, NULL);
+    json_t *list = json_array();
+
+    for (int i = 0; i < e->n; i++)
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "field", e->items[i].field,
+                                              "code", e->items[i].code, "message",
+                                              e->items[i].message));
+    if (doc == NULL || json_object_set_new(doc, "errors", list) != 0) {
+        json_decref(doc);
+        return r;
+    }
+    reply_discard(&r);
+    r = reply_json_take(422, doc);
+    r.content_type = "application/problem+json";
+    return r;
+}

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Member readers for JSON objects (see json_fields.h). */
+#include "http/json_fields.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "domain/dates.h"
+
+const char *
+jf_path(const struct json_fields *jf, const char *key, char *buf, size_t n)
+{
+    if (jf->prefix == NULL || jf->prefix[0] == '\0')
+        snprintf(buf, n, "%s", key);
+    else
+        snprintf(buf, n, "%s.%s", jf->prefix, key);
+    return buf;
+}
+
+static void
+add(const struct json_fields *jf, const char *key, const char *code, const char *message)
+{
+    char path[ERRORS_FIELD_MAX];
+
+    errors_add(jf->errors, jf_path(jf, key, path, sizeof path), code, message);
+}
+
+void
+jf_refuse_unknown(const struct json_fields *jf, const char *const allowed[])
+{
+    const char *key;
+    json_t *v;
+
+    json_object_foreach(jf->obj, key, v) {
+        bool known = false;
+        for (size_t i = 0; allowed[i] != NULL && !known; i++)
+            known = strcmp(allowed[i], key) == 0;
+        if (!known)
+            add(jf, key, "unknown-field", "this member is not part of the resource");
+    }
+}
+
+bool
+jf_has(const struct json_fields *jf, const char *key)
+{
+    json_t *v = json_object_get(jf->obj, key);
+
+    return v != NULL && !json_is_null(v);
+}
+
+/* Returns the member or NULL; appends `required` when it is missing and required. */
+static json_t *
+member(const struct json_fields *jf, const char *key, bool required)
+{
+    json_t *v = json_object_get(jf->obj, key);
+
+    if (v == NULL || json_is_null(v)) {
+        if (required)
+            add(jf, key, "required", "this member is required");
+        return NULL;
+    }
+    return v;
+}
+
+bool
+jf_text_is_clean(const char *s, const char *allowed_ctrl, size_t *chars_out)
+{
+    size_t chars = 0;
+
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p & 0xc0) != 0x80)
+            chars++;
+        if (*p < 0x20 || *p == 0x7f) {
+            if (allowed_ctrl == NULL || strchr(allowed_ctrl, *p) == NULL)
+                return false;
+        }
+        /* C1 controls U+0080..U+009F are encoded C2 80..C2 9F */
+        if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            return false;
+    }
+    *chars_out = chars;
+    return true;
+}
+
+static bool
+is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+const char *
+jf_text(const struct json_fields *jf, const char *key, bool required, size_t max_chars)
+{
+    json_t *v = member(jf, key, required);
+    size_t chars = 0;
+
+    if (v == NULL)
+        return NULL;
+    if (!json_is_string(v)) {
+        add(jf, key, "invalid-type", "expected a string");
+        return NULL;
+    }
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v);
+    while (len > 0 && is_space(*s)) {
+        s++;
+        len--;
+    }
+    while (len > 0 && is_space(s[len - 1]))
+        len--;
+    if (len == 0) {
+        add(jf, key, required ? "required" : "too-short",
+            required ? "this member is required" : "must not be blank");
+        return NULL;
+    }
+    char *copy = arena_strndup(jf->arena, s, len);
+    if (!jf_text_is_clean(copy, NULL, &chars)) {
+        add(jf, key, "invalid-format", "must not contain control characters");
+        return NULL;
+    }
+    if (chars > max_chars) {
+        add(jf, key, "too-long", "is longer than allowed");
+        return NULL;
+    }
+    return copy;
+}
+
+bool
+jf_int64(const struct json_fields *jf, const char *key, bool required, int64_t min, int64_t max,
+         int64_t *out, bool *present_out)
+{
+    json_t *v = member(jf, key, required);
+
+    if (present_out != NULL)
+        *present_out = v != NULL;
+    if (v == NULL)
+        return false;
+    if (!json_is_integer(v)) {
+        add(jf, key, "invalid-type", "expected an integer");
+        return false;
+    }
+    json_int_t n = json_integer_value(v);
+    if (n < min || n > max) {
+        add(jf, key, "out-of-range", "is outside the allowed range");
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+const char *
+jf_enum(const struct json_fields *jf, const char *key, bool required,
+        const char *const allowed[])
+{
+    json_t *v = member(jf, key, required);
+
+    if (v == NULL)
+        return NULL;
+    if (!json_is_string(v)) {
+        add(jf, key, "invalid-type", "expected a string");
+        return NULL;
+    }
+    for (size_t i = 0; allowed[i] != NULL; i++)
+        if (strcmp(allowed[i], json_string_value(v)) == 0)
+            return allowed[i];
+    add(jf, key, "invalid-value", "is not one of the allowed values");
+    return NULL;
+}
+
+const char *
+jf_date(const struct json_fields *jf, const char *key, bool required)
+{
+    json_t *v = member(jf, key, required);
+    struct civil_date d;
+
+    if (v == NULL)
+        return NULL;
+    if (!json_is_string(v)) {
+        add(jf, key, "invalid-type", "expected a date string YYYY-MM-DD");
+        return NULL;
+    }
+    if (!civil_date_parse(json_string_value(v), &d)) {
+        add(jf, key, "invalid-format", "expected a real date YYYY-MM-DD");
+        return NULL;
+    }
+    return arena_strdup(jf->arena, json_string_value(v));
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Reading validated members out of a JSON object. Each reader takes the object, the member
+ * name and the path prefix used in errors ("claimant.address"), appends to errors on a bad
+ * value, and reports presence: `null` reads as absent (API.md §1). Strings are returned as
+ * arena copies. */
+#ifndef RECOURS_HTTP_JSON_FIELDS_H
+#define RECOURS_HTTP_JSON_FIELDS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/errors.h"
+
+struct arena;
+
+struct json_fields {
+    json_t *obj;
+    const char *prefix; /* "" at the top level */
+    struct errors *errors;
+    struct arena *arena;
+};
+
+/* Appends unknown-field for each member not in allowed (NULL-terminated). */
+void jf_refuse_unknown(const struct json_fields *jf, const char *const allowed[]);
+
+/* The path of member key under the reader's prefix, in buf. */
+const char *jf_path(const struct json_fields *jf, const char *key, char *buf, size_t n);
+
+/* A string trimmed of surrounding white space, 1..max_chars code points (a blank string
+ * counts as missing), without control characters. Returns NULL when absent or invalid (with
+ * `required` appended when absent and required). */
+const char *jf_text(const struct json_fields *jf, const char *key, bool required,
+                    size_t max_chars);
+
+/* An integer in [min, max] (reals, -0 and out-of-range values refused). *present_out tells
+ * whether the member was given (even if invalid). */
+bool jf_int64(const struct json_fields *jf, const char *key, bool required, int64_t min,
+              int64_t max, int64_t *out, bool *present_out);
+
+/* One of the strings of allowed (NULL-terminated); NULL when absent or invalid. */
+const char *jf_enum(const struct json_fields *jf, const char *key, bool required,
+                    const char *const allowed[]);
+
+/* A calendar date "YYYY-MM-DD" that exists; NULL when absent or invalid. */
+const char *jf_date(const struct json_fields *jf, const char *key, bool required);
+
+/* Whether member key is present and not null. */
+bool jf_has(const struct json_fields *jf, const char *key);
+
+/* Whether s is valid UTF-8 (json strings always are) with no C0/C1 control characters except
+ * those listed in allowed_ctrl (e.g. "\n\t"); *chars_out gets the number of code points. */
+bool jf_text_is_clean(const char *s, const char *allowed_ctrl, size_t *chars_out);
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Outcome → problem document (API.md §2). */
+#include "http/outcome.h"
+
+#include "core/log.h"
+#include "http/json_body.h"
+#include "http/problem.h"
+
+struct reply
+reply_outcome(enum outcome o, const struct errors *errors)
+{
+    struct reply r;
+
+    switch (o) {
+    case OUTCOME_NOT_FOUND:
+        return problem_reply("not-found", "no such resource");
+    case OUTCOME_ALREADY_EXISTS:
+        return problem_reply("already-exists", "a resource with this identifier exists");
+    case OUTCOME_INVALID:
+        return json_body_invalid(errors);
+    case OUTCOME_UNAVAILABLE:
+        r = problem_reply("service-unavailable", "the database cannot be reached; retry");
+        reply_add_header(&r, "Retry-After", "1");
+        return r;
+    case OUTCOME_OK:
+        log_bug("reply_outcome called with OUTCOME_OK");
+        break;
+    case OUTCOME_INTERNAL:
+        break;
+    }
+    return problem_reply("internal-error", "the server could not complete the request");
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Incident use cases: create, read, list open ones, update (merge patch), close/reopen. */
+#ifndef RECOURS_SERVICE_INCIDENTS_H
+#define RECOURS_SERVICE_INCIDENTS_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "core/outcome.h"
+#include "db/incidents.h"
+
+struct arena;
+
+/* Members a PATCH gave; unset ones keep their value. */
+struct incident_patch {
+    bool has_controller, has_title, has_disclosed_on, has_affected_count;
+    bool has_data_categories, has_authority_reference, has_status;
+    struct incident value; /* the given values (authority_reference NULL = remove) */
+};
+
+enum outcome svc_incidents_create(PGconn *c, const struct incident *in, struct arena *a,
+                                  struct incident *out);
+enum outcome svc_incidents_get(PGconn *c, const char *slug, struct arena *a,
+                               struct incident *out);
+enum outcome svc_incidents_update(PGconn *c, const char *slug, const struct incident_patch *p,
+                                  struct arena *a, struct incident *out);
+/* Up to limit open incidents after position; *n_out of them in out. *more_out: a further
+ * page exists. */
+enum outcome svc_incidents_list_open(PGconn *c, const char *after, int limit, struct arena *a,
+                                     struct incident *out, int *n_out, bool *more_out);
+
+#endif
