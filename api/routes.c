@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "handlers/claims.h"
 #include "handlers/incidents.h"
 #include "handlers/ops.h"
 

@@ -14,6 +14,7 @@
 #include "db/pool.h"
 #include "http/server.h"
 #include "routes.h"
+#include "service/intake.h"
 
 static void
 after_request(void *app)
@@ -95,6 +96,9 @@ start_http(const struct config *cfg, struct app *app, const char *cert, const ch
         .max_connections = cfg->max_connections,
         .max_connections_per_ip = cfg->max_connections_per_ip,
         .connection_timeout_s = cfg->connection_timeout_s,
+        .rate_limit_burst = cfg->rate_limit_burst,
+        .rate_limit_per_s = cfg->rate_limit_per_s,
+        .trusted_proxies = cfg->trusted_proxies,
         .routes = routes,
         .n_routes = n_routes,
         .app = app,
@@ -135,14 +139,23 @@ cli_serve(const struct config *cfg)
     db_pool_init(&(struct db_pool_config){.database_url = cfg->database_url,
                                           .statement_timeout_ms = cfg->db_statement_timeout_ms,
                                           .application_name = "recours"});
-    struct http_server *srv = start_http(cfg, &app, cert, key);
-    if (srv == NULL)
+    if (!intake_start(cfg->intake_writers))
         goto cleanup_pool;
+    struct http_server *srv = start_http(cfg, &app, cert, key);
+    if (srv == NULL) {
+        intake_stop();
+        goto cleanup_pool;
+    }
     log_info("listening on %s://%s:%d with %d workers", cfg->plain_http ? "http" : "https",
              cfg->listen_address, http_server_port(srv), cfg->workers);
     int sig = wait_for_signal();
     log_info("signal %d: finishing in-flight requests (up to %d s)", sig, cfg->shutdown_grace_s);
-    http_server_stop(srv, cfg->shutdown_grace_s);
+    http_server_drain(srv, cfg->shutdown_grace_s);
+    /* the writers answer every queued submission before they stop; MHD must not stop while
+     * a connection is still suspended */
+    intake_stop();
+    http_server_drain(srv, 2);
+    http_server_stop(srv);
     log_info("stopped");
     rc = 0;
 cleanup_pool:

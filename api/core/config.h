@@ -25,6 +25,10 @@ struct config {
     int connection_timeout_s;  /* RECOURS_CONNECTION_TIMEOUT, --connection-timeout (seconds) */
     int db_statement_timeout_ms; /* RECOURS_DB_STATEMENT_TIMEOUT_MS, --db-statement-timeout-ms */
     int shutdown_grace_s;
+    int intake_writers;        /* RECOURS_INTAKE_WRITERS, --intake-writers (group-commit writers) */
+    int rate_limit_burst;      /* RECOURS_RATE_LIMIT_BURST: public POSTs per client IP, bucket */
+    int rate_limit_per_s;      /* RECOURS_RATE_LIMIT_PER_S: refill per second */
+    char *trusted_proxies;     /* RECOURS_TRUSTED_PROXIES: comma-separated IPs allowed to set X-Forwarded-For */
     char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
 };
 

@@ -8,6 +8,9 @@ enum outcome {
     OUTCOME_NOT_FOUND,
     OUTCOME_ALREADY_EXISTS,
     OUTCOME_INVALID,        /* validation errors were appended */
+    OUTCOME_DUPLICATE_CLAIM,
+    OUTCOME_CLAIM_WITHDRAWN,
+    OUTCOME_INCIDENT_CLOSED,
     OUTCOME_UNAVAILABLE,    /* database unreachable: 503 + Retry-After */
     OUTCOME_INTERNAL,       /* our bug or an unexpected database error */
 };

@@ -54,41 +54,13 @@ copy(struct arena *a, const PGresult *res, int row, int col)
     return arena_strdup(a, PQgetvalue(res, row, col));
 }
 
-static category_set
-parse_categories(const char *csv)
-{
-    category_set set = 0;
-    char name[32];
-
-    while (csv != NULL && *csv != '\0') {
-        size_t len = strcspn(csv, ",");
-        if (len < sizeof name) {
-            memcpy(name, csv, len);
-            name[len] = '\0';
-            int i = data_category_index(name);
-            if (i >= 0)
-                set |= 1u << i;
-        }
-        csv += len;
-        if (*csv == ',')
-            csv++;
-    }
-    return set;
-}
-
 /* Canonical-order comma list of a category set, into the arena. */
 static const char *
 categories_csv(struct arena *a, category_set set)
 {
-    char buf[256] = "";
+    char buf[256];
 
-    for (int i = 0; i < DATA_CATEGORY_COUNT; i++) {
-        if (!(set & (1u << i)))
-            continue;
-        if (buf[0] != '\0')
-            strcat(buf, ",");
-        strcat(buf, data_categories[i]);
-    }
+    categories_to_csv(set, buf, sizeof buf);
     return arena_strdup(a, buf);
 }
 
@@ -101,7 +73,7 @@ read_row(const PGresult *res, int row, struct arena *a, struct incident *out)
     out->title = copy(a, res, row, 3);
     out->disclosed_on = copy(a, res, row, 4);
     out->affected_count = strtoll(PQgetvalue(res, row, 5), NULL, 10);
-    out->data_categories = parse_categories(PQgetvalue(res, row, 6));
+    out->data_categories = categories_from_csv(PQgetvalue(res, row, 6));
     out->authority_reference = copy(a, res, row, 7);
     out->status = copy(a, res, row, 8);
     out->currency = copy(a, res, row, 9);

@@ -3,9 +3,15 @@
  * its table here as it is written. */
 #include "db/statements.h"
 
+#include "db/claims.h"
+#include "db/claims_batch.h"
+#include "db/idempotency.h"
 #include "db/incidents.h"
 
 const struct db_statement *const db_statement_tables[] = {
     db_incidents_statements,
+    db_claims_statements,
+    db_claims_batch_statements,
+    db_idempotency_statements,
     NULL,
 };

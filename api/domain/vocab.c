@@ -24,3 +24,44 @@ data_category_index(const char *name)
             return i;
     return -1;
 }
+
+category_set
+categories_from_csv(const char *csv)
+{
+    category_set set = 0;
+    char name[32];
+
+    while (*csv != '\0') {
+        size_t len = strcspn(csv, ",");
+        if (len < sizeof name) {
+            memcpy(name, csv, len);
+            name[len] = '\0';
+            int i = data_category_index(name);
+            if (i >= 0)
+                set |= 1u << i;
+        }
+        csv += len + (csv[len] == ',');
+    }
+    return set;
+}
+
+void
+categories_to_csv(category_set set, char *out, size_t n)
+{
+    size_t used = 0;
+
+    if (n == 0)
+        return;
+    out[0] = '\0';
+    for (int i = 0; i < DATA_CATEGORY_COUNT; i++) {
+        if (!(set & (1u << i)))
+            continue;
+        size_t len = strlen(data_categories[i]);
+        if (used + len + 2 > n)
+            return;
+        if (used > 0)
+            out[used++] = ',';
+        memcpy(out + used, data_categories[i], len + 1);
+        used += len;
+    }
+}

@@ -5,6 +5,7 @@
 #define RECOURS_DOMAIN_VOCAB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define DATA_CATEGORY_COUNT 12
 
@@ -16,6 +17,12 @@ int data_category_index(const char *name);
 
 /* Bit set of categories (bit i = data_categories[i]). */
 typedef unsigned int category_set;
+
+/* The set named by a comma-separated list ("email,health"); unknown names are ignored. */
+category_set categories_from_csv(const char *csv);
+
+/* The comma-separated list of a set in canonical order into out (≥ 160 bytes). */
+void categories_to_csv(category_set set, char *out, size_t n);
 
 extern const char *const incident_statuses[];     /* open, closed */
 extern const char *const claim_statuses[];        /* received, verified, rejected, withdrawn */

@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "domain/currency.h"
 #include "domain/dates.h"
+#include "handlers/claim_json.h"
 #include "handlers/guard.h"
 #include "http/json_body.h"
 #include "http/json_fields.h"
@@ -37,48 +38,6 @@ slug_is_valid(const char *s)
     return true;
 }
 
-/* data_categories: non-empty array of known, distinct names; returned as a set. */
-static bool
-read_categories(const struct json_fields *jf, bool required, category_set *out)
-{
-    json_t *v = json_object_get(jf->obj, "data_categories");
-    category_set set = 0;
-    bool ok = true;
-    size_t i;
-    json_t *item;
-    char path[ERRORS_FIELD_MAX];
-
-    if (v == NULL || json_is_null(v)) {
-        if (required)
-            errors_add(jf->errors, "data_categories", "required", "this member is required");
-        return false;
-    }
-    if (!json_is_array(v)) {
-        errors_add(jf->errors, "data_categories", "invalid-type", "expected an array");
-        return false;
-    }
-    if (json_array_size(v) == 0) {
-        errors_add(jf->errors, "data_categories", "too-short", "name at least one category");
-        return false;
-    }
-    json_array_foreach(v, i, item) {
-        snprintf(path, sizeof path, "data_categories[%zu]", i);
-        int idx = json_is_string(item) ? data_category_index(json_string_value(item)) : -1;
-        if (idx < 0) {
-            errors_add(jf->errors, path, json_is_string(item) ? "invalid-value" : "invalid-type",
-                       "not a data category of the vocabulary");
-            ok = false;
-        } else if (set & (1u << idx)) {
-            errors_add(jf->errors, path, "duplicate-value", "this category is repeated");
-            ok = false;
-        } else {
-            set |= 1u << idx;
-        }
-    }
-    *out = set;
-    return ok;
-}
-
 static void
 check_disclosed_on(const struct json_fields *jf, const char *date)
 {
@@ -104,7 +63,7 @@ read_create(const struct json_fields *jf, struct incident *in)
     in->disclosed_on = jf_date(jf, "disclosed_on", true);
     check_disclosed_on(jf, in->disclosed_on);
     jf_int64(jf, "affected_count", true, 0, INT64_C(10000000000), &in->affected_count, &present);
-    read_categories(jf, true, &in->data_categories);
+    jf_categories(jf, "data_categories", true, 0, &in->data_categories);
     in->authority_reference = jf_text(jf, "authority_reference", false, 200);
     in->currency = jf_text(jf, "currency", true, 3);
     if (in->currency != NULL && currency_exponent(in->currency) < 0)
@@ -115,24 +74,13 @@ read_create(const struct json_fields *jf, struct incident *in)
 }
 
 static json_t *
-categories_json(category_set set)
-{
-    json_t *a = json_array();
-
-    for (int i = 0; i < DATA_CATEGORY_COUNT; i++)
-        if (set & (1u << i))
-            json_array_append_new(a, json_string(data_categories[i]));
-    return a;
-}
-
-static json_t *
 incident_json(const struct app *app, const struct incident *inc)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:s?, s:s, s:s, s:s, s:n, s:n, s:s, s:s}",
                      "slug", inc->slug, "controller", inc->controller, "title", inc->title,
                      "disclosed_on", inc->disclosed_on, "affected_count",
                      (json_int_t)inc->affected_count, "data_categories",
-                     categories_json(inc->data_categories), "authority_reference",
+                     categories_json_array(inc->data_categories), "authority_reference",
                      inc->authority_reference, "status", inc->status, "currency", inc->currency,
                      "privacy_notice_version", app->cfg->privacy_notice_version,
                      "scheme_version", "scheme", "created_at", inc->created_at, "updated_at",
@@ -236,7 +184,7 @@ read_patch(const struct json_fields *jf, struct incident_patch *p)
         jf_int64(jf, "affected_count", true, 0, INT64_C(10000000000), &p->value.affected_count,
                  NULL);
     if ((p->has_data_categories = json_object_get(jf->obj, "data_categories") != NULL))
-        read_categories(jf, true, &p->value.data_categories);
+        jf_categories(jf, "data_categories", true, 0, &p->value.data_categories);
     if ((p->has_authority_reference = json_object_get(jf->obj, "authority_reference") != NULL))
         p->value.authority_reference = jf_text(jf, "authority_reference", false, 200);
     if ((p->has_status = json_object_get(jf->obj, "status") != NULL))

@@ -7,6 +7,7 @@
 
 #include "core/arena.h"
 #include "domain/dates.h"
+#include "domain/vocab.h"
 
 const char *
 jf_path(const struct json_fields *jf, const char *key, char *buf, size_t n)
@@ -185,4 +186,84 @@ jf_date(const struct json_fields *jf, const char *key, bool required)
         return NULL;
     }
     return arena_strdup(jf->arena, json_string_value(v));
+}
+
+bool
+jf_categories(const struct json_fields *jf, const char *key, bool required, unsigned int within,
+              unsigned int *out)
+{
+    json_t *v = member(jf, key, required);
+    unsigned int set = 0;
+    bool ok = true;
+    size_t i;
+    json_t *item;
+    char base[ERRORS_FIELD_MAX];
+    char path[ERRORS_FIELD_MAX + 32];
+
+    if (v == NULL)
+        return false;
+    if (!json_is_array(v)) {
+        add(jf, key, "invalid-type", "expected an array");
+        return false;
+    }
+    if (json_array_size(v) == 0) {
+        add(jf, key, "too-short", "name at least one category");
+        return false;
+    }
+    jf_path(jf, key, base, sizeof base);
+    json_array_foreach(v, i, item) {
+        snprintf(path, sizeof path, "%s[%zu]", base, i);
+        int idx = json_is_string(item) ? data_category_index(json_string_value(item)) : -1;
+        const char *code = NULL;
+        if (idx < 0)
+            code = json_is_string(item) ? "invalid-value" : "invalid-type";
+        else if (set & (1u << idx))
+            code = "duplicate-value";
+        else if (within != 0 && !(within & (1u << idx)))
+            code = "not-in-incident";
+        if (code != NULL) {
+            errors_add(jf->errors, path, code,
+                       idx < 0 ? "not a data category of the vocabulary"
+                       : strcmp(code, "duplicate-value") == 0 ? "this category is repeated"
+                                                                : "not exposed in this incident");
+            ok = false;
+        } else {
+            set |= 1u << idx;
+        }
+    }
+    *out = set;
+    return ok;
+}
+
+bool
+jf_bool(const struct json_fields *jf, const char *key, bool *out)
+{
+    json_t *v = member(jf, key, false);
+
+    if (v == NULL)
+        return false;
+    if (!json_is_boolean(v)) {
+        add(jf, key, "invalid-type", "expected true or false");
+        return false;
+    }
+    *out = json_is_true(v);
+    return true;
+}
+
+bool
+jf_object(const struct json_fields *jf, const char *key, bool required, struct json_fields *out)
+{
+    json_t *v = member(jf, key, required);
+    char path[ERRORS_FIELD_MAX];
+
+    if (v == NULL)
+        return false;
+    if (!json_is_object(v)) {
+        add(jf, key, "invalid-type", "expected an object");
+        return false;
+    }
+    *out = *jf;
+    out->obj = v;
+    out->prefix = arena_strdup(jf->arena, jf_path(jf, key, path, sizeof path));
+    return true;
 }

@@ -46,6 +46,19 @@ const char *jf_enum(const struct json_fields *jf, const char *key, bool required
 /* A calendar date "YYYY-MM-DD" that exists; NULL when absent or invalid. */
 const char *jf_date(const struct json_fields *jf, const char *key, bool required);
 
+/* An array of distinct data categories (API.md §3), at least one, into a set. When within is
+ * not 0, a category outside it is `not-in-incident`. False when absent or invalid. */
+bool jf_categories(const struct json_fields *jf, const char *key, bool required,
+                   unsigned int within, unsigned int *out);
+
+/* A boolean; false when absent or invalid (*out untouched). */
+bool jf_bool(const struct json_fields *jf, const char *key, bool *out);
+
+/* A nested object as a reader with the member's path as prefix; false when absent (with
+ * `required` if required) or not an object (`invalid-type`). */
+bool jf_object(const struct json_fields *jf, const char *key, bool required,
+               struct json_fields *out);
+
 /* Whether member key is present and not null. */
 bool jf_has(const struct json_fields *jf, const char *key);
 

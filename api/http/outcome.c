@@ -16,6 +16,14 @@ reply_outcome(enum outcome o, const struct errors *errors)
         return problem_reply("not-found", "no such resource");
     case OUTCOME_ALREADY_EXISTS:
         return problem_reply("already-exists", "a resource with this identifier exists");
+    case OUTCOME_DUPLICATE_CLAIM:
+        return problem_reply("duplicate-claim",
+                             "another active claim on this incident has this email, phone or "
+                             "identity");
+    case OUTCOME_CLAIM_WITHDRAWN:
+        return problem_reply("claim-withdrawn", "this claim was withdrawn");
+    case OUTCOME_INCIDENT_CLOSED:
+        return problem_reply("incident-closed", "this incident no longer accepts claims");
     case OUTCOME_INVALID:
         return json_body_invalid(errors);
     case OUTCOME_UNAVAILABLE:

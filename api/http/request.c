@@ -32,3 +32,19 @@ request_param(const struct request *rq, int n)
         return NULL;
     return rq->match.params[n];
 }
+
+void
+request_complete(struct request *rq, struct reply r)
+{
+    struct MHD_Connection *conn = rq->conn;
+    bool resume;
+
+    pthread_mutex_lock(&rq->async_lock);
+    rq->async_reply = r;
+    rq->async_done = true;
+    resume = rq->suspended;
+    pthread_mutex_unlock(&rq->async_lock);
+    /* after the unlock: once resumed, the worker may answer and free rq at any moment */
+    if (resume)
+        MHD_resume_connection(conn);
+}

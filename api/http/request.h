@@ -5,6 +5,7 @@
 #ifndef RECOURS_HTTP_REQUEST_H
 #define RECOURS_HTTP_REQUEST_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -31,7 +32,29 @@ struct request {
     bool body_too_large;      /* a chunked body outgrew the limit: discarded, answered 413 */
     struct reply early;       /* decided before the body was read (status 0: none) */
     int status;               /* status queued, for the access log and metrics */
+    bool rate_limited;        /* a public POST: RateLimit-* headers go on its answer */
+    int rate_limit, rate_remaining, rate_reset_s;
+    /* asynchronous completion (see request_complete): guarded by async_lock */
+    pthread_mutex_t async_lock;
+    bool async_done;
+    bool suspended;
+    struct reply async_reply;
 };
+
+/* Status of the reply a handler returns when another thread will answer: the connection is
+ * suspended (its worker serves other connections meanwhile) until request_complete. */
+#define REPLY_ASYNC (-1)
+
+static inline struct reply
+reply_async(void)
+{
+    struct reply r = {.status = REPLY_ASYNC};
+    return r;
+}
+
+/* Hands the final reply of an asynchronous request from any thread and resumes its
+ * connection. Called exactly once per reply_async; rq must not be touched afterwards. */
+void request_complete(struct request *rq, struct reply r);
 
 /* Value of a request header (case-insensitive name), or NULL. */
 const char *request_header(const struct request *rq, const char *name);

@@ -9,6 +9,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -27,7 +28,9 @@
 #include "core/xalloc.h"
 #include "crypto/random.h"
 #include "http/metrics.h"
+#include "http/client_ip.h"
 #include "http/problem.h"
+#include "http/ratelimit.h"
 #include "http/request.h"
 
 /* NOTES.md: only TLS 1.3 and TLS 1.2 ECDHE with AEAD suites (verified with sslscan). */
@@ -41,6 +44,9 @@ struct http_server {
     struct http_server_config cfg;
     _Atomic int in_flight;
     int port;
+    MHD_socket listen_fd; /* returned by MHD_quiesce_daemon, ours to close */
+    struct rate_limiter *limiter;
+    bool quiesced;
 };
 
 static bool
@@ -120,9 +126,37 @@ request_begin(struct http_server *s, struct MHD_Connection *conn, const char *ur
     rq->method = method;
     rq->path = url;
     rq->tls = s->cfg.tls && info != NULL;
+    pthread_mutex_init(&rq->async_lock, NULL);
     assign_request_id(rq);
     atomic_fetch_add(&s->in_flight, 1);
     return rq;
+}
+
+/* API.md §1: public POSTs (no credential) spend a token of their client's bucket. */
+static bool
+rate_allows(struct http_server *s, struct request *rq)
+{
+    char ip[CLIENT_IP_MAX];
+
+    if (strcmp(rq->method, "POST") != 0 || rq->match.route->role != ROLE_PUBLIC ||
+        request_header(rq, "Authorization") != NULL)
+        return true;
+    client_ip(rq, s->cfg.trusted_proxies, ip);
+    struct rate_verdict v = ratelimit_take(s->limiter, ip);
+    rq->rate_limited = true;
+    rq->rate_limit = v.limit;
+    rq->rate_remaining = v.remaining;
+    rq->rate_reset_s = v.allowed ? v.reset_s : v.retry_after_s;
+    return v.allowed;
+}
+
+static struct reply
+rate_refusal(struct request *rq)
+{
+    struct reply r = problem_reply("rate-limited", "too many submissions from this address");
+
+    reply_add_header(&r, "Retry-After", arena_printf(rq->arena, "%d", rq->rate_reset_s));
+    return r;
 }
 
 static struct reply
@@ -142,6 +176,8 @@ dispatch(struct http_server *s, struct request *rq)
     case ROUTER_MATCH:
         break;
     }
+    if (!rate_allows(s, rq))
+        return rate_refusal(rq);
     struct reply r = rq->match.route->handler(rq);
     if (s->cfg.after_request != NULL)
         s->cfg.after_request(s->cfg.app);
@@ -173,6 +209,15 @@ queue_reply(struct http_server *s, struct request *rq, struct reply *r)
     if (ok && s->cfg.tls)
         ok = MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000") ==
              MHD_YES;
+    if (ok && rq->rate_limited) {
+        char v[3][16];
+        snprintf(v[0], sizeof v[0], "%d", rq->rate_limit);
+        snprintf(v[1], sizeof v[1], "%d", rq->rate_remaining);
+        snprintf(v[2], sizeof v[2], "%d", rq->rate_reset_s);
+        ok = MHD_add_response_header(resp, "RateLimit-Limit", v[0]) == MHD_YES &&
+             MHD_add_response_header(resp, "RateLimit-Remaining", v[1]) == MHD_YES &&
+             MHD_add_response_header(resp, "RateLimit-Reset", v[2]) == MHD_YES;
+    }
     for (int i = 0; ok && i < r->n_headers; i++)
         ok = MHD_add_response_header(resp, r->headers[i].name, r->headers[i].value) == MHD_YES;
     if (!ok) {
@@ -186,6 +231,23 @@ cleanup:
         MHD_destroy_response(resp);
     reply_discard(r);
     return ret;
+}
+
+/* The handler gave the work to another thread: suspend unless it already finished. */
+static enum MHD_Result
+wait_for_completion(struct http_server *s, struct request *rq)
+{
+    pthread_mutex_lock(&rq->async_lock);
+    if (rq->async_done) {
+        struct reply done = rq->async_reply;
+        rq->async_reply.body = NULL;
+        pthread_mutex_unlock(&rq->async_lock);
+        return queue_reply(s, rq, &done);
+    }
+    rq->suspended = true;
+    MHD_suspend_connection(rq->conn);
+    pthread_mutex_unlock(&rq->async_lock);
+    return MHD_YES;
 }
 
 static enum MHD_Result
@@ -218,7 +280,15 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (rq->suspended) {
+        /* resumed by request_complete: the answer is ready */
+        struct reply done = rq->async_reply;
+        rq->async_reply.body = NULL;
+        return queue_reply(s, rq, &done);
+    }
     struct reply r = dispatch(s, rq);
+    if (r.status == REPLY_ASYNC)
+        return wait_for_completion(s, rq);
     return queue_reply(s, rq, &r);
 }
 
@@ -239,6 +309,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     log_request(rq->id, rq->method, route, status, elapsed / 1000);
     metrics_record(route, rq->method, status, elapsed);
     reply_discard(&rq->early);
+    reply_discard(&rq->async_reply);
+    pthread_mutex_destroy(&rq->async_lock);
     strbuf_free(&rq->body);
     arena_free(rq->arena);
     free(rq);
@@ -295,8 +367,11 @@ http_server_start(const struct http_server_config *cfg)
     bool ipv6 = false;
 
     s->cfg = *cfg;
+    s->listen_fd = MHD_INVALID_SOCKET;
+    s->limiter = ratelimit_new(cfg->rate_limit_burst, cfg->rate_limit_per_s);
     if (!make_address(cfg->listen_address, cfg->port, &addr, &ipv6)) {
         log_error("cannot listen on '%s': not an IP address", cfg->listen_address);
+        ratelimit_free(s->limiter);
         free(s);
         return NULL;
     }
@@ -336,6 +411,7 @@ http_server_start(const struct http_server_config *cfg)
     if (s->daemon == NULL) {
         log_error("could not start the HTTP daemon on %s port %d", cfg->listen_address,
                   cfg->port);
+        ratelimit_free(s->limiter);
         free(s);
         return NULL;
     }
@@ -357,22 +433,31 @@ http_server_in_flight(const struct http_server *s)
 }
 
 void
-http_server_stop(struct http_server *s, int grace_s)
+http_server_drain(struct http_server *s, int grace_s)
 {
-    if (s == NULL)
-        return;
-    /* stop accepting first; keep-alive connections already open may still finish requests */
-    MHD_socket listen_fd = MHD_quiesce_daemon(s->daemon);
+    if (s->listen_fd == MHD_INVALID_SOCKET && !s->quiesced) {
+        /* stop accepting; keep-alive connections already open may still finish requests */
+        s->listen_fd = MHD_quiesce_daemon(s->daemon);
+        s->quiesced = true;
+    }
     int64_t deadline = clock_monotonic_ns() + (int64_t)grace_s * 1000000000;
     while (http_server_in_flight(s) > 0 && clock_monotonic_ns() < deadline) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+}
+
+void
+http_server_stop(struct http_server *s)
+{
+    if (s == NULL)
+        return;
     int left = http_server_in_flight(s);
     if (left > 0)
-        log_warn("shutdown grace period over with %d requests in flight", left);
+        log_warn("stopping with %d requests in flight", left);
     MHD_stop_daemon(s->daemon);
-    if (listen_fd != MHD_INVALID_SOCKET)
-        close(listen_fd);
+    if (s->listen_fd != MHD_INVALID_SOCKET)
+        close(s->listen_fd);
+    ratelimit_free(s->limiter);
     free(s);
 }

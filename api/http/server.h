@@ -23,6 +23,9 @@ struct http_server_config {
     int max_connections;
     int max_connections_per_ip;
     int connection_timeout_s;
+    int rate_limit_burst;                   /* public POSTs per client IP */
+    int rate_limit_per_s;
+    const char *trusted_proxies;            /* comma-separated IPs, "" for none */
     const struct route *routes;
     size_t n_routes;
     void *app;                              /* handed to handlers as rq->app */
@@ -40,8 +43,12 @@ int http_server_port(const struct http_server *s);
 /* Requests currently between their first byte and their completion. */
 int http_server_in_flight(const struct http_server *s);
 
-/* Stops accepting, lets in-flight requests finish for up to grace_s seconds, then stops the
- * daemon and frees it. */
-void http_server_stop(struct http_server *s, int grace_s);
+/* Stops accepting new connections and waits up to grace_s seconds for requests in flight
+ * (suspended ones included) to finish. May be called again to wait more. */
+void http_server_drain(struct http_server *s, int grace_s);
+
+/* Stops the daemon and frees it. Every suspended connection must have been completed
+ * (request_complete) before: drain, stop the producers of completions, drain again. */
+void http_server_stop(struct http_server *s);
 
 #endif

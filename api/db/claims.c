@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Single-claim statements. Hashes and sealed data travel as binary parameters and results. */
+#include "db/claims.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "crypto/hex.h"
+#include "crypto/sha256.h"
+#include "db/errors.h"
+#include "domain/vocab.h"
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+#define CLAIM_SELECT                                                                           \
+    "SELECT c.id, c.incident_id, i.slug, array_to_string(i.data_categories, ','), i.status,"  \
+    "       c.reference, encode(c.token_hash, 'hex'), c.status, c.status_reason,"            \
+    "       c.data_key_id, encode(c.pii, 'hex'), c.categories, c.phishing,"               \
+    "       c.identity_theft, c.distress, c.documented_loss, c.hours_spent,"                 \
+    "       c.payment_preference, c.privacy_notice_version, " TS("c.created_at") ","          \
+    "       " TS("c.updated_at") ", " TS("c.withdrawn_at")                                   \
+    " FROM claims c JOIN incidents i ON i.id = c.incident_id"                                  \
+    " WHERE c.reference = $1"
+
+const struct db_statement db_claims_statements[] = {
+    {"db_claims_get", CLAIM_SELECT, 1},
+    {"db_claims_get_for_update", CLAIM_SELECT " FOR UPDATE OF c", 1},
+    {"db_claims_correct",
+     "UPDATE claims"
+     " SET pii = decode($2, 'hex'), data_key_id = $3::smallint,"
+     "     email_key = decode($4, 'hex'), phone_key = decode($5, 'hex'),"
+     "     identity_key = decode($6, 'hex'), country = $7, categories = $8::int,"
+     "     phishing = $9::bool, identity_theft = $10::bool, distress = $11::bool,"
+     "     documented_loss = $12::bigint, hours_spent = $13::int,"
+     "     payment_preference = $14, updated_at = now()"
+     " WHERE id = $1::bigint AND status <> 'withdrawn'",
+     14},
+    {"db_claims_withdraw",
+     "UPDATE claims"
+     " SET status = 'withdrawn', withdrawn_at = now(), updated_at = now()"
+     " WHERE id = $1::bigint AND status <> 'withdrawn'",
+     1},
+    {NULL, NULL, 0},
+};
+
+static const char *
+text_at(struct arena *a, const PGresult *res, int col)
+{
+    return PQgetisnull(res, 0, col) ? NULL : arena_strdup(a, PQgetvalue(res, 0, col));
+}
+
+static bool
+bool_at(const PGresult *res, int col)
+{
+    return PQgetvalue(res, 0, col)[0] == 't';
+}
+
+static bool
+read_record(const PGresult *res, struct arena *a, struct claim_record *out)
+{
+    const char *token_hex = PQgetvalue(res, 0, 6);
+
+    out->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    out->incident_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    out->incident_slug = text_at(a, res, 2);
+    out->incident_categories = categories_from_csv(PQgetvalue(res, 0, 3));
+    out->incident_status = text_at(a, res, 4);
+    snprintf(out->reference, sizeof out->reference, "%s", PQgetvalue(res, 0, 5));
+    if (!hex_decode(token_hex, strlen(token_hex), out->token_hash, KEY_LEN))
+        return false;
+    out->status = text_at(a, res, 7);
+    out->status_reason = text_at(a, res, 8);
+    out->data_key_id = atoi(PQgetvalue(res, 0, 9));
+    out->pii = NULL;
+    out->pii_len = 0;
+    if (!PQgetisnull(res, 0, 10)) {
+        const char *hex = PQgetvalue(res, 0, 10);
+        out->pii_len = strlen(hex) / 2;
+        out->pii = arena_alloc(a, out->pii_len + 1);
+        if (!hex_decode(hex, strlen(hex), out->pii, out->pii_len))
+            return false;
+    }
+    out->categories = (unsigned int)strtoul(PQgetvalue(res, 0, 11), NULL, 10);
+    out->phishing = bool_at(res, 12);
+    out->identity_theft = bool_at(res, 13);
+    out->distress = bool_at(res, 14);
+    out->documented_loss = strtoll(PQgetvalue(res, 0, 15), NULL, 10);
+    out->hours_spent = strtoll(PQgetvalue(res, 0, 16), NULL, 10);
+    out->payment_preference = text_at(a, res, 17);
+    out->privacy_notice_version = text_at(a, res, 18);
+    out->created_at = text_at(a, res, 19);
+    out->updated_at = text_at(a, res, 20);
+    out->withdrawn_at = text_at(a, res, 21);
+    return true;
+}
+
+int
+db_claims_get(PGconn *c, const char *reference, bool for_update, struct arena *a,
+              struct claim_record *out)
+{
+    const char *params[1] = {reference};
+    const char *stmt = for_update ? "db_claims_get_for_update" : "db_claims_get";
+    int rc;
+
+    PGresult *res = PQexecPrepared(c, stmt, 1, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, stmt);
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    if (rc == 1 && !read_record(res, a, out))
+        rc = DB_HARD;
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+static char *
+hex_of(const uint8_t *b, size_t n)
+{
+    char *out = malloc(2 * n + 1);
+
+    if (out != NULL)
+        hex_encode(b, n, out);
+    return out;
+}
+
+int
+db_claims_correct(PGconn *c, int64_t id, const struct claim_row *row)
+{
+    char idbuf[24], key_id[8], cats[16], loss[24], hours[16];
+    char *pii = hex_of(row->pii, row->pii_len);
+    char *email = hex_of(row->email_key, KEY_LEN);
+    char *phone = row->has_phone_key ? hex_of(row->phone_key, KEY_LEN) : NULL;
+    char *identity = row->has_identity_key ? hex_of(row->identity_key, KEY_LEN) : NULL;
+    PGresult *res = NULL;
+    int rc = DB_HARD;
+
+    if (pii == NULL || email == NULL || (row->has_phone_key && phone == NULL) ||
+        (row->has_identity_key && identity == NULL))
+        goto cleanup;
+    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+    snprintf(key_id, sizeof key_id, "%d", row->data_key_id);
+    snprintf(cats, sizeof cats, "%u", row->categories);
+    snprintf(loss, sizeof loss, "%lld", (long long)row->documented_loss);
+    snprintf(hours, sizeof hours, "%lld", (long long)row->hours_spent);
+    const char *params[14] = {idbuf, pii, key_id, email, phone, identity, row->country, cats,
+                              row->phishing ? "t" : "f", row->identity_theft ? "t" : "f",
+                              row->distress ? "t" : "f", loss, hours, row->payment_preference};
+    res = PQexecPrepared(c, "db_claims_correct", 14, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        rc = db_status_of(res, "db_claims_correct");
+        goto cleanup;
+    }
+    rc = atoi(PQcmdTuples(res));
+cleanup:
+    PQclear(res);
+    free(pii);
+    free(email);
+    free(phone);
+    free(identity);
+    return rc;
+}
+
+int
+db_claims_withdraw(PGconn *c, int64_t id)
+{
+    char idbuf[24];
+    const char *params[1] = {idbuf};
+    int rc;
+
+    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+    PGresult *res = PQexecPrepared(c, "db_claims_withdraw", 1, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = db_status_of(res, "db_claims_withdraw");
+    else
+        rc = atoi(PQcmdTuples(res));
+    PQclear(res);
+    return rc;
+}

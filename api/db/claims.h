@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* One claim at a time: the claimant's read, correction and withdrawal. Batch intake is in
+ * db/claims_batch.c. */
+#ifndef RECOURS_DB_CLAIMS_H
+#define RECOURS_DB_CLAIMS_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/claims_batch.h"
+#include "db/pool.h"
+
+struct arena;
+
+struct claim_record {
+    int64_t id;
+    int64_t incident_id;
+    const char *incident_slug;
+    unsigned int incident_categories;
+    const char *incident_status;
+    char reference[13];
+    uint8_t token_hash[KEY_LEN];
+    const char *status;
+    const char *status_reason;
+    int data_key_id;
+    uint8_t *pii; /* sealed; NULL once erased */
+    size_t pii_len;
+    unsigned int categories;
+    bool phishing, identity_theft, distress;
+    int64_t documented_loss;
+    int64_t hours_spent;
+    const char *payment_preference;
+    const char *privacy_notice_version;
+    const char *created_at;
+    const char *updated_at;
+    const char *withdrawn_at; /* NULL unless withdrawn */
+};
+
+extern const struct db_statement db_claims_statements[];
+
+/* The claim of reference (canonical form); FOR UPDATE when for_update. 1 or 0. */
+int db_claims_get(PGconn *c, const char *reference, bool for_update, struct arena *a,
+                  struct claim_record *out);
+
+/* Writes a correction: sealed pii, dedup keys, country, categories, harms, payment. 1, 0, or
+ * DB_CONFLICT when the new keys belong to another active claim of the incident. */
+int db_claims_correct(PGconn *c, int64_t id, const struct claim_row *row);
+
+/* Marks the claim withdrawn now (idempotent). 1 or 0. */
+int db_claims_withdraw(PGconn *c, int64_t id);
+
+#endif

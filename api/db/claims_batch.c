@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Batch statements of the intake writer. Columns travel as one array parameter each into
+ * unnest(), so a batch of any size is one round trip. */
+#include "db/claims_batch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/errors.h"
+#include "db/pg_array.h"
+
+const struct db_statement db_claims_batch_statements[] = {
+    {"db_claims_insert_batch",
+     "INSERT INTO claims"
+     " (incident_id, reference, token_hash, email_key, phone_key, identity_key, data_key_id,"
+     "  pii, country, categories, phishing, identity_theft, distress, documented_loss,"
+     "  hours_spent, payment_preference, privacy_notice_version, created_at, updated_at)"
+     " SELECT u.incident_id, u.reference, u.token_hash, u.email_key, u.phone_key,"
+     "        u.identity_key, u.data_key_id, u.pii, u.country, u.categories, u.phishing,"
+     "        u.identity_theft, u.distress, u.documented_loss, u.hours_spent,"
+     "        u.payment_preference, u.privacy_notice_version, u.created_at, u.created_at"
+     " FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::bytea[], $5::bytea[],"
+     "             $6::bytea[], $7::smallint[], $8::bytea[], $9::text[], $10::int[],"
+     "             $11::bool[], $12::bool[], $13::bool[], $14::bigint[], $15::int[],"
+     "             $16::text[], $17::text[], $18::timestamptz[])"
+     "   AS u(incident_id, reference, token_hash, email_key, phone_key, identity_key,"
+     "        data_key_id, pii, country, categories, phishing, identity_theft, distress,"
+     "        documented_loss, hours_spent, payment_preference, privacy_notice_version,"
+     "        created_at)"
+     " ON CONFLICT DO NOTHING"
+     " RETURNING reference, id",
+     18},
+    {"db_claims_find_matches",
+     "SELECT u.i, m.id"
+     " FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[])"
+     "      WITH ORDINALITY AS u(incident_id, email_key, phone_key, identity_key, i)"
+     " JOIN LATERAL ("
+     "   SELECT c.id FROM claims c"
+     "   WHERE c.incident_id = u.incident_id"
+     "     AND c.status <> 'withdrawn'"
+     "     AND (c.email_key = u.email_key OR c.phone_key = u.phone_key"
+     "          OR c.identity_key = u.identity_key)"
+     "   ORDER BY c.id"
+     "   LIMIT 1) m ON true",
+     4},
+    {"db_claims_insert_duplicates",
+     "INSERT INTO claim_duplicates (incident_id, claim_id, data_key_id, aad, pii)"
+     " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::smallint[], $4::text[],"
+     "                      $5::bytea[])",
+     5},
+    {"db_idem_insert_batch",
+     "INSERT INTO idempotency_keys AS k"
+     " (scope_hash, request_hash, status, data_key_id, response, location)"
+     " SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::smallint[], $4::smallint[],"
+     "                      $5::bytea[], $6::text[])"
+     " ON CONFLICT (scope_hash) DO UPDATE"
+     "   SET request_hash = excluded.request_hash, status = excluded.status,"
+     "       data_key_id = excluded.data_key_id, response = excluded.response,"
+     "       location = excluded.location, created_at = now()"
+     "   WHERE k.created_at < now() - interval '24 hours'"
+     " RETURNING scope_hash",
+     6},
+    {"db_idem_set_answer",
+     "UPDATE idempotency_keys"
+     " SET status = $2::smallint, data_key_id = $3::smallint, response = $4, location = $5"
+     " WHERE scope_hash = $1",
+     5},
+    {"db_idem_delete", "DELETE FROM idempotency_keys WHERE scope_hash = $1", 1},
+    {NULL, NULL, 0},
+};
+
+/* Runs a statement whose params are array literals, with binary results when asked. */
+static PGresult *
+exec_arrays(PGconn *c, const char *stmt, struct pg_array *cols, int n, int result_format)
+{
+    const char *params[24];
+
+    for (int i = 0; i < n; i++)
+        params[i] = pg_array_finish(&cols[i]);
+    return PQexecPrepared(c, stmt, n, params, NULL, NULL, result_format);
+}
+
+static void
+free_arrays(struct pg_array *cols, int n)
+{
+    for (int i = 0; i < n; i++)
+        pg_array_free(&cols[i]);
+}
+
+static void
+add_claim_columns(struct pg_array *col, const struct claim_row *r)
+{
+    pg_array_int(&col[0], r->incident_id);
+    pg_array_text(&col[1], r->reference);
+    pg_array_bytea(&col[2], r->token_hash, KEY_LEN);
+    pg_array_bytea(&col[3], r->email_key, KEY_LEN);
+    pg_array_bytea(&col[4], r->has_phone_key ? r->phone_key : NULL, KEY_LEN);
+    pg_array_bytea(&col[5], r->has_identity_key ? r->identity_key : NULL, KEY_LEN);
+    pg_array_int(&col[6], r->data_key_id);
+    pg_array_bytea(&col[7], r->pii, r->pii_len);
+    pg_array_text(&col[8], r->country);
+    pg_array_int(&col[9], r->categories);
+    pg_array_bool(&col[10], r->phishing);
+    pg_array_bool(&col[11], r->identity_theft);
+    pg_array_bool(&col[12], r->distress);
+    pg_array_int(&col[13], r->documented_loss);
+    pg_array_int(&col[14], r->hours_spent);
+    pg_array_text(&col[15], r->payment_preference);
+    pg_array_text(&col[16], r->privacy_notice_version);
+    pg_array_text(&col[17], r->created_at);
+}
+
+int
+db_claims_insert_batch(PGconn *c, struct claim_row *rows, int n)
+{
+    struct pg_array col[18];
+    PGresult *res = NULL;
+    int rc;
+
+    memset(col, 0, sizeof col);
+    for (int i = 0; i < n; i++) {
+        rows[i].inserted = false;
+        add_claim_columns(col, &rows[i]);
+    }
+    res = exec_arrays(c, "db_claims_insert_batch", col, 18, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, "db_claims_insert_batch");
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    /* references are unique within a batch (the writer checks), so a linear match is exact;
+     * batches are at most a few hundred rows */
+    for (int t = 0; t < rc; t++) {
+        const char *ref = PQgetvalue(res, t, 0);
+        for (int i = 0; i < n; i++) {
+            if (!rows[i].inserted && strcmp(rows[i].reference, ref) == 0) {
+                rows[i].inserted = true;
+                rows[i].id = strtoll(PQgetvalue(res, t, 1), NULL, 10);
+                break;
+            }
+        }
+    }
+cleanup:
+    PQclear(res);
+    free_arrays(col, 18);
+    return rc;
+}
+
+int
+db_claims_find_matches(PGconn *c, const struct claim_row *rows, const int *idx, int m,
+                       int64_t *match_out)
+{
+    struct pg_array col[4];
+    PGresult *res = NULL;
+    int rc;
+
+    memset(col, 0, sizeof col);
+    for (int k = 0; k < m; k++) {
+        const struct claim_row *r = &rows[idx[k]];
+        match_out[k] = 0;
+        pg_array_int(&col[0], r->incident_id);
+        pg_array_bytea(&col[1], r->email_key, KEY_LEN);
+        pg_array_bytea(&col[2], r->has_phone_key ? r->phone_key : NULL, KEY_LEN);
+        pg_array_bytea(&col[3], r->has_identity_key ? r->identity_key : NULL, KEY_LEN);
+    }
+    res = exec_arrays(c, "db_claims_find_matches", col, 4, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, "db_claims_find_matches");
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    for (int t = 0; t < rc; t++) {
+        long k = strtol(PQgetvalue(res, t, 0), NULL, 10) - 1; /* ORDINALITY counts from 1 */
+        if (k >= 0 && k < m)
+            match_out[k] = strtoll(PQgetvalue(res, t, 1), NULL, 10);
+    }
+cleanup:
+    PQclear(res);
+    free_arrays(col, 4);
+    return rc;
+}
+
+int
+db_claims_insert_duplicates(PGconn *c, const struct duplicate_row *rows, int n)
+{
+    struct pg_array col[5];
+    PGresult *res = NULL;
+    int rc;
+
+    memset(col, 0, sizeof col);
+    for (int i = 0; i < n; i++) {
+        pg_array_int(&col[0], rows[i].incident_id);
+        pg_array_int(&col[1], rows[i].claim_id);
+        pg_array_int(&col[2], rows[i].data_key_id);
+        pg_array_text(&col[3], rows[i].aad);
+        pg_array_bytea(&col[4], rows[i].pii, rows[i].pii_len);
+    }
+    res = exec_arrays(c, "db_claims_insert_duplicates", col, 5, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        rc = db_status_of(res, "db_claims_insert_duplicates");
+        goto cleanup;
+    }
+    rc = n;
+cleanup:
+    PQclear(res);
+    free_arrays(col, 5);
+    return rc;
+}
+
+int
+db_idem_insert_batch(PGconn *c, struct idem_row *rows, int n)
+{
+    struct pg_array col[6];
+    PGresult *res = NULL;
+    int rc;
+
+    memset(col, 0, sizeof col);
+    for (int i = 0; i < n; i++) {
+        rows[i].inserted = false;
+        pg_array_bytea(&col[0], rows[i].scope_hash, KEY_LEN);
+        pg_array_bytea(&col[1], rows[i].request_hash, KEY_LEN);
+        pg_array_int(&col[2], rows[i].status);
+        pg_array_int(&col[3], rows[i].data_key_id);
+        pg_array_bytea(&col[4], rows[i].response, rows[i].response_len);
+        pg_array_text(&col[5], rows[i].location);
+    }
+    res = exec_arrays(c, "db_idem_insert_batch", col, 6, 1);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, "db_idem_insert_batch");
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    for (int t = 0; t < rc; t++) {
+        if (PQgetlength(res, t, 0) != KEY_LEN)
+            continue;
+        const char *scope = PQgetvalue(res, t, 0); /* binary result: raw bytes */
+        for (int i = 0; i < n; i++)
+            if (!rows[i].inserted && memcmp(rows[i].scope_hash, scope, KEY_LEN) == 0)
+                rows[i].inserted = true;
+    }
+cleanup:
+    PQclear(res);
+    free_arrays(col, 6);
+    return rc;
+}
+
+int
+db_idem_set_answer(PGconn *c, const struct idem_row *row)
+{
+    char status[8];
+    char key_id[8];
+    const char *params[5];
+    int lengths[5] = {KEY_LEN, 0, 0, (int)row->response_len, 0};
+    int formats[5] = {1, 0, 0, 1, 0};
+    int rc;
+
+    snprintf(status, sizeof status, "%d", row->status);
+    snprintf(key_id, sizeof key_id, "%d", row->data_key_id);
+    params[0] = (const char *)row->scope_hash;
+    params[1] = status;
+    params[2] = key_id;
+    params[3] = (const char *)row->response;
+    params[4] = row->location;
+    PGresult *res = PQexecPrepared(c, "db_idem_set_answer", 5, params, lengths, formats, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = db_status_of(res, "db_idem_set_answer");
+    else
+        rc = atoi(PQcmdTuples(res));
+    PQclear(res);
+    return rc;
+}
+
+int
+db_idem_delete(PGconn *c, const uint8_t scope_hash[KEY_LEN])
+{
+    const char *params[1] = {(const char *)scope_hash};
+    int lengths[1] = {KEY_LEN};
+    int formats[1] = {1};
+    int rc;
+
+    PGresult *res = PQexecPrepared(c, "db_idem_delete", 1, params, lengths, formats, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = db_status_of(res, "db_idem_delete");
+    else
+        rc = atoi(PQcmdTuples(res));
+    PQclear(res);
+    return rc;
+}

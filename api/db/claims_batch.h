@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The intake writer's statements: many claims per statement (group commit, NOTES.md).
+ * Each function takes the batch as arrays and runs inside the caller's transaction. */
+#ifndef RECOURS_DB_CLAIMS_BATCH_H
+#define RECOURS_DB_CLAIMS_BATCH_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/pool.h"
+
+#define KEY_LEN 32
+
+/* One claim row to insert, sealed and hashed already. */
+struct claim_row {
+    int64_t incident_id;
+    char reference[13];
+    uint8_t token_hash[KEY_LEN];
+    uint8_t email_key[KEY_LEN];
+    uint8_t phone_key[KEY_LEN];
+    bool has_phone_key;
+    uint8_t identity_key[KEY_LEN];
+    bool has_identity_key;
+    int data_key_id;
+    const uint8_t *pii;
+    size_t pii_len;
+    char country[3];
+    unsigned int categories;
+    bool phishing, identity_theft, distress;
+    int64_t documented_loss;
+    int64_t hours_spent;
+    const char *payment_preference;
+    const char *privacy_notice_version;
+    const char *created_at; /* RFC 3339, also updated_at */
+    /* out */
+    int64_t id;
+    bool inserted;
+};
+
+/* An Idempotency-Key record to insert with its answer sealed. */
+struct idem_row {
+    uint8_t scope_hash[KEY_LEN];
+    uint8_t request_hash[KEY_LEN];
+    int status;
+    int data_key_id;
+    const uint8_t *response;
+    size_t response_len;
+    const char *location;
+    bool inserted; /* out */
+};
+
+extern const struct db_statement db_claims_batch_statements[];
+
+/* INSERT ... ON CONFLICT DO NOTHING of rows[0..n); sets inserted and id of each row that went
+ * in. A row left out collided on a dedup key (or, rarely, on its reference). Returns the
+ * number inserted or DB_*. */
+int db_claims_insert_batch(PGconn *c, struct claim_row *rows, int n);
+
+/* For each rows[idx[k]], the id of the oldest active claim of its incident sharing one of its
+ * keys (0 when none: a reference collision). */
+int db_claims_find_matches(PGconn *c, const struct claim_row *rows, const int *idx, int m,
+                           int64_t *match_out);
+
+/* Stores refused submissions: (incident, earlier claim, data key, aad, sealed submission). */
+struct duplicate_row {
+    int64_t incident_id;
+    int64_t claim_id;
+    int data_key_id;
+    const char *aad;
+    const uint8_t *pii;
+    size_t pii_len;
+};
+int db_claims_insert_duplicates(PGconn *c, const struct duplicate_row *rows, int n);
+
+/* Inserts idempotency records; a scope already held by a live (< 24 h) record is left out
+ * (inserted = false); an expired one is replaced. */
+int db_idem_insert_batch(PGconn *c, struct idem_row *rows, int n);
+
+/* Rewrites the stored answer of a record written in this transaction (a claim that turned
+ * out a duplicate answers 409). */
+int db_idem_set_answer(PGconn *c, const struct idem_row *row);
+
+/* Deletes a record written in this transaction (its claim is retried under a new reference). */
+int db_idem_delete(PGconn *c, const uint8_t scope_hash[KEY_LEN]);
+
+#endif

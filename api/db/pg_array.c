@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Array literal builder. Elements are always double-quoted with `"` and `\` escaped, so any
+ * text is safe; bytea goes as "\\x<hex>" (the array parser eats one backslash). */
+#include "db/pg_array.h"
+
+#include <stdio.h>
+
+static void
+separator(struct pg_array *a)
+{
+    strbuf_append(&a->sb, a->n == 0 ? "{" : ",", 1);
+    a->n++;
+}
+
+void
+pg_array_null(struct pg_array *a)
+{
+    separator(a);
+    strbuf_puts(&a->sb, "NULL");
+}
+
+void
+pg_array_text(struct pg_array *a, const char *s)
+{
+    if (s == NULL) {
+        pg_array_null(a);
+        return;
+    }
+    separator(a);
+    strbuf_append(&a->sb, "\"", 1);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            strbuf_append(&a->sb, "\\", 1);
+        strbuf_append(&a->sb, p, 1);
+    }
+    strbuf_append(&a->sb, "\"", 1);
+}
+
+void
+pg_array_bytea(struct pg_array *a, const uint8_t *b, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+
+    if (b == NULL) {
+        pg_array_null(a);
+        return;
+    }
+    separator(a);
+    strbuf_puts(&a->sb, "\"\\\\x");
+    for (size_t i = 0; i < n; i++) {
+        char hex[2] = {digits[b[i] >> 4], digits[b[i] & 15]};
+        strbuf_append(&a->sb, hex, 2);
+    }
+    strbuf_append(&a->sb, "\"", 1);
+}
+
+void
+pg_array_int(struct pg_array *a, int64_t v)
+{
+    separator(a);
+    strbuf_printf(&a->sb, "%lld", (long long)v);
+}
+
+void
+pg_array_bool(struct pg_array *a, bool v)
+{
+    separator(a);
+    strbuf_puts(&a->sb, v ? "t" : "f");
+}
+
+const char *
+pg_array_finish(struct pg_array *a)
+{
+    if (a->n == 0)
+        strbuf_puts(&a->sb, "{}");
+    else
+        strbuf_append(&a->sb, "}", 1);
+    return a->sb.data;
+}
+
+void
+pg_array_free(struct pg_array *a)
+{
+    strbuf_free(&a->sb);
+    a->n = 0;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Claim bodies (API.md §6) → struct claim_input, every rule checked and every error listed.
+ * Rules that need the incident (categories within it, the privacy notice) are applied by
+ * claims_check_against_incident. */
+#ifndef RECOURS_HANDLERS_CLAIMS_PARSE_H
+#define RECOURS_HANDLERS_CLAIMS_PARSE_H
+
+#include <stdbool.h>
+
+#include "domain/claim.h"
+#include "http/json_fields.h"
+
+/* Reads a whole submission. within: the incident's categories (not-in-incident). */
+void claims_parse_submission(const struct json_fields *jf, unsigned int within,
+                             const char *notice_version, struct claim_input *in);
+
+/* Reads a claimant object into *c (all members required as on submission). */
+void claims_parse_claimant(const struct json_fields *jf, struct claimant *c);
+
+/* Reads a harms object into *h (members optional; absent ones keep their value). */
+void claims_parse_harms(const struct json_fields *jf, struct harms *h);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Shared by the claimant's read, correction and withdrawal handlers. */
+#ifndef RECOURS_HANDLERS_CLAIMS_SELF_H
+#define RECOURS_HANDLERS_CLAIMS_SELF_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "db/claims.h"
+#include "domain/claim.h"
+#include "http/request.h"
+
+/* Authenticates the claim token (401 for a missing or non-token credential, 404 for a wrong
+ * token or unknown reference) and opens the sealed part into *who and *description. */
+bool claims_self_load(struct request *rq, PGconn *c, struct claim_record *rec,
+                      struct claimant *who, const char **description, struct reply *deny);
+
+/* The claim view of API.md §6. */
+json_t *claims_self_view(const struct claim_record *rec, const struct claimant *who,
+                         const char *description);
+
+/* The six harms of a claim. */
+json_t *claim_harms_json(const struct claim_record *rec, const char *description);
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Claimant self-service (GDPR Art. 15-17): find a claim by reference and token, correct it
+ * (dedup again), withdraw it. */
+#ifndef RECOURS_SERVICE_CLAIMS_H
+#define RECOURS_SERVICE_CLAIMS_H
+
+#include <libpq-fe.h>
+
+#include "core/outcome.h"
+#include "crypto/secrets.h"
+#include "db/claims.h"
+
+struct arena;
+
+/* The claim of reference (any case) if token is its token: OUTCOME_OK, else NOT_FOUND (an
+ * unknown reference and a wrong token are indistinguishable, compared in constant time). */
+enum outcome svc_claims_find(PGconn *c, const struct secrets *s, const char *reference,
+                             const char *token, struct arena *a, struct claim_record *out);
+
+/* Writes a correction of rec (keys and sealed pii in row) in a transaction that re-reads the
+ * claim locked: CLAIM_WITHDRAWN, DUPLICATE_CLAIM (nothing stored), or OK with *out re-read. */
+enum outcome svc_claims_correct(PGconn *c, const struct claim_record *rec,
+                                const struct claim_row *row, struct arena *a,
+                                struct claim_record *out);
+
+/* Withdraws rec's claim (idempotent); *out re-read. */
+enum outcome svc_claims_withdraw(PGconn *c, const struct claim_record *rec, struct arena *a,
+                                 struct claim_record *out);
+
+#endif
