@@ -22,6 +22,7 @@ usage(FILE *out)
                  "  serve          serve the API over HTTPS (or --plain-http)\n"
                  "  migrate        apply pending database migrations\n"
                  "  secrets init   create missing secrets (prints the operator key once)\n"
+                 "  incident add|close|open   register or close an incident (DATABASE_URL)\n"
                  "  routes         list the routes (method, path, role)\n"
                  "  version        print the version\n"
                  "  help           this text and the settings table\n\n");
@@ -72,6 +73,16 @@ main(int argc, char **argv)
         return with_config(cli_migrate, argc - 2, argv + 2);
     if (strcmp(cmd, "secrets") == 0 && argc >= 3 && strcmp(argv[2], "init") == 0)
         return with_config(cli_secrets_init, argc - 3, argv + 3);
+    if (strcmp(cmd, "incident") == 0) {
+        struct config cfg;
+        int rc = 2;
+        if (config_load(&cfg, 0, NULL))
+            rc = cfg.database_url != NULL ? cli_incident(&cfg, argc - 2, argv + 2) : 2;
+        if (cfg.database_url == NULL)
+            fprintf(stderr, "incident: set DATABASE_URL\n");
+        config_free(&cfg);
+        return rc;
+    }
     if (strcmp(cmd, "routes") == 0) {
         routes_print();
         return 0;

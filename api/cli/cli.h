@@ -15,4 +15,7 @@ int cli_migrate(const struct config *cfg);
  * operator key once, when it is created. */
 int cli_secrets_init(const struct config *cfg);
 
+/* recours incident add|close|open: DATABASE_URL from the environment, options in argv. */
+int cli_incident(const struct config *cfg, int argc, char **argv);
+
 #endif

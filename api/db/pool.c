@@ -93,8 +93,8 @@ connect_with(const char *url, const char *opts, const char *name)
     return PQconnectdbParams(keys, values, 1);
 }
 
-static bool
-prepare_all(PGconn *c)
+bool
+db_prepare_all(PGconn *c)
 {
     /* a retry after a partial failure must not trip over the statements already made */
     PGresult *reset = PQexec(c, "DEALLOCATE ALL");
@@ -173,7 +173,7 @@ db_pool_acquire(void)
         return NULL;
     if (!tl.prepared) {
         /* fails when the schema is behind (statements name missing tables): /readyz says so */
-        tl.prepared = prepare_all(c);
+        tl.prepared = db_prepare_all(c);
         if (!tl.prepared) {
             db_pool_check(c);
             return NULL;

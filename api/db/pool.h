@@ -50,6 +50,10 @@ void db_pool_close_thread(void);
 /* Connections of all threads by state, for /metrics. */
 void db_pool_counts(int *up_out, int *down_out);
 
+/* Prepares every registered statement on c (after DEALLOCATE ALL); false, logged, if one
+ * fails (the schema is behind the binary). */
+bool db_prepare_all(PGconn *c);
+
 /* Opens a one-off connection with the same settings (CLI and tests); NULL with a message. */
 PGconn *db_connect_once(const char *database_url, int statement_timeout_ms);
 

@@ -44,8 +44,8 @@ bool normalize_identity(const char *family, const char *given, const char *birth
                         char *out, size_t cap);
 
 /* A heap copy of in in Unicode NFC, NUL-terminated: the form names are stored and shown in.
- * The caller frees it with free(). NULL when in is not valid UTF-8 (or contains U+0000);
- * aborts on memory exhaustion like xmalloc. */
+ * The caller frees it with free(). NULL when in is not valid UTF-8; aborts on memory
+ * exhaustion like xmalloc. */
 char *normalize_nfc(const char *in);
 
 #endif

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* recours incident add|close|open: the operator's register of incidents without curl. Goes
+ * through the same service functions as the API. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "core/arena.h"
+#include "db/pool.h"
+#include "domain/currency.h"
+#include "domain/dates.h"
+#include "domain/vocab.h"
+#include "service/incidents.h"
+
+static const char usage[] =
+    "usage: recours incident add --slug S --controller C --title T --disclosed-on YYYY-MM-DD\n"
+    "                            --affected N --categories email,phone,... --currency EUR\n"
+    "                            [--authority-reference R]\n"
+    "       recours incident close SLUG | recours incident open SLUG\n";
+
+struct add_args {
+    struct incident in;
+    const char *categories;
+    const char *affected;
+};
+
+static bool
+read_add_args(int argc, char **argv, struct add_args *a)
+{
+    for (int i = 0; i + 1 < argc; i += 2) {
+        const char *k = argv[i];
+        const char *v = argv[i + 1];
+        if (strcmp(k, "--slug") == 0)
+            a->in.slug = v;
+        else if (strcmp(k, "--controller") == 0)
+            a->in.controller = v;
+        else if (strcmp(k, "--title") == 0)
+            a->in.title = v;
+        else if (strcmp(k, "--disclosed-on") == 0)
+            a->in.disclosed_on = v;
+        else if (strcmp(k, "--affected") == 0)
+            a->affected = v;
+        else if (strcmp(k, "--categories") == 0)
+            a->categories = v;
+        else if (strcmp(k, "--currency") == 0)
+            a->in.currency = v;
+        else if (strcmp(k, "--authority-reference") == 0)
+            a->in.authority_reference = v;
+        else {
+            fprintf(stderr, "incident: unknown option %s\n%s", k, usage);
+            return false;
+        }
+    }
+    if (argc % 2 != 0 || a->in.slug == NULL || a->in.controller == NULL ||
+        a->in.title == NULL || a->in.disclosed_on == NULL || a->affected == NULL ||
+        a->categories == NULL || a->in.currency == NULL) {
+        fputs(usage, stderr);
+        return false;
+    }
+    return true;
+}
+
+/* The checks of API.md §5 that the database does not make itself. */
+static bool
+check_add(struct add_args *a)
+{
+    struct civil_date d;
+    char *end = NULL;
+
+    a->in.affected_count = strtoll(a->affected, &end, 10);
+    if (end == a->affected || *end != '\0' || a->in.affected_count < 0) {
+        fprintf(stderr, "incident: --affected must be a non-negative integer\n");
+        return false;
+    }
+    if (!civil_date_parse(a->in.disclosed_on, &d)) {
+        fprintf(stderr, "incident: --disclosed-on must be a real date YYYY-MM-DD\n");
+        return false;
+    }
+    if (currency_exponent(a->in.currency) < 0) {
+        fprintf(stderr, "incident: --currency must be an ISO 4217 code\n");
+        return false;
+    }
+    a->in.data_categories = categories_from_csv(a->categories);
+    char canonical[256];
+    categories_to_csv(a->in.data_categories, canonical, sizeof canonical);
+    if (a->in.data_categories == 0 ||
+        strlen(canonical) != strlen(a->categories)) {
+        fprintf(stderr, "incident: --categories must list known, distinct categories\n");
+        return false;
+    }
+    a->in.status = "open";
+    return true;
+}
+
+static int
+report(enum outcome o, const char *slug, const char *what)
+{
+    switch (o) {
+    case OUTCOME_OK:
+        printf("incident %s %s\n", slug, what);
+        return 0;
+    case OUTCOME_ALREADY_EXISTS:
+        fprintf(stderr, "incident: %s already exists\n", slug);
+        return 1;
+    case OUTCOME_NOT_FOUND:
+        fprintf(stderr, "incident: no incident %s\n", slug);
+        return 1;
+    default:
+        fprintf(stderr, "incident: could not write (see the database log)\n");
+        return 1;
+    }
+}
+
+int
+cli_incident(const struct config *cfg, int argc, char **argv)
+{
+    struct arena *a = arena_new();
+    struct add_args args = {0};
+    struct incident out;
+    int rc = 2;
+    PGconn *c = NULL;
+
+    if (argc < 1) {
+        fputs(usage, stderr);
+        goto cleanup;
+    }
+    bool add = strcmp(argv[0], "add") == 0;
+    bool set_status = strcmp(argv[0], "close") == 0 || strcmp(argv[0], "open") == 0;
+    if ((!add && !set_status) || (set_status && argc != 2) ||
+        (add && !(read_add_args(argc - 1, argv + 1, &args) && check_add(&args)))) {
+        if (!add)
+            fputs(usage, stderr);
+        goto cleanup;
+    }
+    c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
+    rc = 1;
+    if (c == NULL || !db_prepare_all(c))
+        goto cleanup;
+    if (add) {
+        rc = report(svc_incidents_create(c, &args.in, a, &out), args.in.slug, "added");
+    } else {
+        struct incident_patch p = {.has_status = true};
+        p.value.status = strcmp(argv[0], "close") == 0 ? "closed" : "open";
+        rc = report(svc_incidents_update(c, argv[1], &p, a, &out), argv[1],
+                    strcmp(argv[0], "close") == 0 ? "closed" : "reopened");
+    }
+cleanup:
+    PQfinish(c);
+    arena_free(a);
+    return rc;
+}
