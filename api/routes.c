@@ -17,6 +17,10 @@ const struct route routes[] = {
     {"POST", "/v1/incidents", handle_incidents_create, ROLE_OPERATOR},
     {"GET", "/v1/incidents/{slug}", handle_incidents_get, ROLE_PUBLIC},
     {"PATCH", "/v1/incidents/{slug}", handle_incidents_update, ROLE_OPERATOR},
+    {"POST", "/v1/incidents/{slug}/claims", handle_claims_submit, ROLE_PUBLIC},
+    {"GET", "/v1/claims/{reference}", handle_claims_get, ROLE_CLAIMANT},
+    {"PATCH", "/v1/claims/{reference}", handle_claims_correct, ROLE_CLAIMANT},
+    {"DELETE", "/v1/claims/{reference}", handle_claims_withdraw, ROLE_CLAIMANT},
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];

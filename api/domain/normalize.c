@@ -143,7 +143,6 @@ normalize_email(const char *in, char *out, size_t cap)
     const char *s;
     size_t n;
     size_t at;
-    size_t local_n;
 
     if (cap > 0)
         out[0] = '\0';
@@ -162,7 +161,8 @@ normalize_email(const char *in, char *out, size_t cap)
     if (!local_part_ok(buf, at) || !domain_ok(buf + at + 1, n - at - 1))
         return false;
     if (strcmp(buf + at + 1, "gmail.com") == 0 || strcmp(buf + at + 1, "googlemail.com") == 0) {
-        local_n = gmail_local(buf, at);
+        size_t local_n = gmail_local(buf, at);
+
         if (local_n == 0)
             return false; /* "+tag@gmail.com" names no mailbox */
         memcpy(buf + local_n, "@gmail.com", sizeof "@gmail.com");

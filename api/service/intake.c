@@ -84,7 +84,7 @@ write_idempotency(PGconn *c, struct intake_job **jobs, int n, struct idem_row *i
             idems[m++] = jobs[i]->idem;
     if (m == 0)
         return 0;
-    int rc = db_idem_insert_batch(c, idems, m);
+    int rc = db_idem_insert_batch(c, idems, m); /* a count, or DB_* */
     if (rc < 0)
         return rc;
     for (int i = 0, k = 0; i < n; i++) {
@@ -140,7 +140,8 @@ resolve_missing(PGconn *c, struct intake_job **jobs, int n, struct claim_row *ro
         if (rc < 0)
             return rc;
     }
-    return n_dups > 0 ? db_claims_insert_duplicates(c, dups, n_dups) : 0;
+    rc = n_dups > 0 ? db_claims_insert_duplicates(c, dups, n_dups) : 0;
+    return rc < 0 ? rc : 0;
 }
 
 static int
@@ -158,7 +159,7 @@ write_claims(PGconn *c, struct intake_job **jobs, int n)
     }
     if (m == 0)
         return 0;
-    int rc = db_claims_insert_batch(c, rows, m);
+    int rc = db_claims_insert_batch(c, rows, m); /* a count, or DB_* */
     if (rc < 0)
         return rc;
     for (int r = 0; r < m; r++) {
@@ -230,6 +231,7 @@ run_batch(struct intake_job **jobs, int n)
         run_singly(jobs, n);
         return;
     }
+    log_error("intake batch of %d failed with status %d", n, rc);
     db_pool_check(c);
     /* a connection lost around COMMIT leaves the outcome unknown: 503, never 201 (NOTES.md) */
     fail_all(jobs, n, rc == DB_UNAVAILABLE || PQstatus(c) != CONNECTION_OK

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* PATCH /v1/claims/{reference}: a JSON merge patch (RFC 7396) applied to the claim's current
+ * submission form, then validated and deduplicated exactly as a new submission would be. */
+#include <string.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "handlers/claim_json.h"
+#include "handlers/claims.h"
+#include "handlers/claims_self.h"
+#include "handlers/guard.h"
+#include "http/json_body.h"
+#include "http/outcome.h"
+#include "service/claims.h"
+#include "service/claims_seal.h"
+
+static const char *const read_only[] = {"reference", "status", "token",
+                                        "privacy_notice_version", NULL};
+
+/* RFC 7396: objects merge member by member, null removes, anything else replaces. */
+static json_t *
+merge_patch(json_t *target, json_t *patch)
+{
+    const char *key;
+    json_t *value;
+
+    if (!json_is_object(patch))
+        return json_incref(patch);
+    json_t *out = json_is_object(target) ? json_deep_copy(target) : json_object();
+    json_object_foreach(patch, key, value) {
+        if (json_is_null(value)) {
+            json_object_del(out, key);
+            continue;
+        }
+        json_object_set_new(out, key, merge_patch(json_object_get(out, key), value));
+    }
+    return out;
+}
+
+static void
+release_json(void *p)
+{
+    json_decref(p);
+}
+
+/* The claim as a submission body, which the patch is merged into. */
+static json_t *
+current_submission(const struct claim_record *rec, const struct claimant *who,
+                   const char *description)
+{
+    json_t *harms = claim_harms_json(rec, description);
+
+    return json_pack("{s:o, s:o, s:o, s:s, s:s}", "claimant", claimant_json(who),
+                     "data_categories", categories_json_array(rec->categories), "harms", harms,
+                     "payment_preference", rec->payment_preference, "privacy_notice_version",
+                     rec->privacy_notice_version);
+}
+
+/* The new row's keys, seal and clear columns; false with *deny on a crypto failure. */
+static bool
+prepare_row(struct request *rq, const struct claim_record *rec, const struct claim_input *in,
+            struct claim_row *row, struct reply *deny)
+{
+    const struct app *app = rq->app;
+    const char *pii = claim_pii_json(rq->arena, &in->claimant, in->harms.description);
+
+    memset(row, 0, sizeof *row);
+    if (pii == NULL || !claims_dedup_keys(&app->secrets, &in->claimant, row)) {
+        *deny = reply_outcome(OUTCOME_INTERNAL, NULL);
+        return false;
+    }
+    row->pii = claims_seal(&app->secrets, rq->arena, rec->reference, strlen(rec->reference),
+                           pii, strlen(pii), &row->pii_len);
+    row->data_key_id = app->secrets.data_keys[app->secrets.current_data_key].id;
+    memcpy(row->country, in->claimant.address.country, sizeof row->country);
+    row->categories = in->categories;
+    row->phishing = in->harms.phishing;
+    row->identity_theft = in->harms.identity_theft;
+    row->distress = in->harms.distress;
+    row->documented_loss = in->harms.documented_loss;
+    row->hours_spent = in->harms.hours_spent;
+    row->payment_preference = in->payment_preference;
+    if (row->pii == NULL) {
+        *deny = reply_outcome(OUTCOME_INTERNAL, NULL);
+        return false;
+    }
+    return true;
+}
+
+struct reply
+handle_claims_correct(struct request *rq)
+{
+    struct claim_record rec, after;
+    struct claimant who;
+    const char *description;
+    struct claim_input in;
+    struct claim_row row;
+    struct errors errors = {0};
+    struct reply deny;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny) || !claims_self_load(rq, c, &rec, &who, &description, &deny))
+        return deny;
+    if (strcmp(rec.status, "withdrawn") == 0)
+        return reply_outcome(OUTCOME_CLAIM_WITHDRAWN, NULL);
+    json_t *patch = json_body_object(rq, true, &deny);
+    if (patch == NULL)
+        return deny;
+    for (size_t i = 0; read_only[i] != NULL; i++)
+        if (json_object_get(patch, read_only[i]) != NULL)
+            errors_add(&errors, read_only[i], "read-only", "cannot be changed by the claimant");
+    if (errors_any(&errors))
+        return json_body_invalid(&errors);
+    json_t *merged = merge_patch(current_submission(&rec, &who, description), patch);
+    arena_defer(rq->arena, release_json, merged);
+    struct json_fields jf = {.obj = merged, .prefix = "", .errors = &errors, .arena = rq->arena};
+    claims_parse_submission(&jf, rec.incident_categories, rec.privacy_notice_version, &in);
+    if (errors_any(&errors))
+        return json_body_invalid(&errors);
+    if (!prepare_row(rq, &rec, &in, &row, &deny))
+        return deny;
+    enum outcome o = svc_claims_correct(c, &rec, &row, rq->arena, &after);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_json_take(200, claims_self_view(&after, &in.claimant, in.harms.description));
+}

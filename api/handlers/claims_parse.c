@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Claim validation. Names are stored as submitted but trimmed and in NFC; the phone as
+ * E.164; the country upper case. Normal forms for dedup are made later, from these. */
+#include "handlers/claims_parse.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "domain/countries.h"
+#include "domain/dates.h"
+#include "domain/normalize.h"
+#include "domain/vocab.h"
+
+static const char *const submission_members[] = {
+    "claimant", "data_categories", "harms", "payment_preference", "privacy_notice_version",
+    "action_id", "mandate_text_version", NULL};
+static const char *const claimant_members[] = {"given_name", "family_name", "email", "phone",
+                                               "birth_date", "address", NULL};
+static const char *const address_members[] = {"line1", "line2", "postal_code", "city",
+                                              "country", NULL};
+static const char *const harms_members[] = {"phishing", "identity_theft", "distress",
+                                            "documented_loss", "hours_spent", "description",
+                                            NULL};
+
+static void
+add(const struct json_fields *jf, const char *key, const char *code, const char *message)
+{
+    char path[ERRORS_FIELD_MAX];
+
+    errors_add(jf->errors, jf_path(jf, key, path, sizeof path), code, message);
+}
+
+/* A name: trimmed, 1..100 code points, no control characters, stored in NFC. */
+static const char *
+read_name(const struct json_fields *jf, const char *key)
+{
+    const char *raw = jf_text(jf, key, true, 100);
+
+    if (raw == NULL)
+        return NULL;
+    char *nfc = normalize_nfc(raw);
+    if (nfc == NULL) {
+        add(jf, key, "invalid-format", "is not valid text");
+        return NULL;
+    }
+    const char *kept = arena_strdup(jf->arena, nfc);
+    free(nfc);
+    return kept;
+}
+
+static void
+read_address(const struct json_fields *jf, struct postal_address *a)
+{
+    jf_refuse_unknown(jf, address_members);
+    a->line1 = jf_text(jf, "line1", true, 200);
+    a->line2 = jf_text(jf, "line2", false, 200);
+    a->postal_code = jf_text(jf, "postal_code", true, 20);
+    a->city = jf_text(jf, "city", true, 100);
+    const char *country = jf_text(jf, "country", true, 2);
+    a->country[0] = '\0';
+    if (country != NULL && !country_normalize(country, a->country)) {
+        add(jf, "country", "invalid-value", "not an assigned ISO 3166-1 alpha-2 code");
+        a->country[0] = '\0';
+    }
+}
+
+static void
+read_birth_date(const struct json_fields *jf, struct claimant *c)
+{
+    struct civil_date d;
+    const struct civil_date earliest = {1900, 1, 1};
+    struct civil_date today = civil_date_of(time(NULL));
+
+    c->birth_date = jf_date(jf, "birth_date", false);
+    if (c->birth_date == NULL || !civil_date_parse(c->birth_date, &d))
+        return;
+    if (civil_date_compare(&d, &earliest) < 0 || civil_date_compare(&d, &today) >= 0) {
+        add(jf, "birth_date", "out-of-range", "must be from 1900-01-01 to yesterday");
+        c->birth_date = NULL;
+    }
+}
+
+void
+claims_parse_claimant(const struct json_fields *jf, struct claimant *c)
+{
+    struct json_fields address;
+    char normal[256];
+    char e164[17];
+
+    jf_refuse_unknown(jf, claimant_members);
+    c->given_name = read_name(jf, "given_name");
+    c->family_name = read_name(jf, "family_name");
+    c->email = jf_text(jf, "email", true, 254);
+    if (c->email != NULL && !normalize_email(c->email, normal, sizeof normal)) {
+        add(jf, "email", "invalid-format", "expected an address like name@example.org");
+        c->email = NULL;
+    }
+    read_birth_date(jf, c);
+    memset(&c->address, 0, sizeof c->address);
+    if (jf_object(jf, "address", true, &address))
+        read_address(&address, &c->address);
+    /* the phone reads in the address's country, so it comes after the address */
+    const char *phone = jf_text(jf, "phone", false, 40);
+    c->phone = NULL;
+    if (phone != NULL) {
+        if (normalize_phone(phone, c->address.country[0] != '\0' ? c->address.country : NULL,
+                            e164))
+            c->phone = arena_strdup(jf->arena, e164);
+        else
+            add(jf, "phone", "invalid-format",
+                "expected an international number or a national one of the address country");
+    }
+}
+
+void
+claims_parse_harms(const struct json_fields *jf, struct harms *h)
+{
+    jf_refuse_unknown(jf, harms_members);
+    jf_bool(jf, "phishing", &h->phishing);
+    jf_bool(jf, "identity_theft", &h->identity_theft);
+    jf_bool(jf, "distress", &h->distress);
+    jf_int64(jf, "documented_loss", false, 0, INT64_C(10000000000), &h->documented_loss, NULL);
+    jf_int64(jf, "hours_spent", false, 0, 1000, &h->hours_spent, NULL);
+    json_t *d = json_object_get(jf->obj, "description");
+    if (d == NULL || json_is_null(d))
+        return;
+    size_t chars = 0;
+    if (!json_is_string(d))
+        add(jf, "description", "invalid-type", "expected a string");
+    else if (!jf_text_is_clean(json_string_value(d), "\n\t\r", &chars))
+        add(jf, "description", "invalid-format", "only line breaks and tabs may be used");
+    else if (chars > CLAIM_DESCRIPTION_MAX)
+        add(jf, "description", "too-long", "at most 4000 characters");
+    else
+        h->description = arena_strdup(jf->arena, json_string_value(d));
+}
+
+void
+claims_parse_submission(const struct json_fields *jf, unsigned int within,
+                        const char *notice_version, struct claim_input *in)
+{
+    struct json_fields sub;
+
+    memset(in, 0, sizeof *in);
+    in->harms.description = "";
+    jf_refuse_unknown(jf, submission_members);
+    if (jf_object(jf, "claimant", true, &sub))
+        claims_parse_claimant(&sub, &in->claimant);
+    jf_categories(jf, "data_categories", true, within, &in->categories);
+    if (jf_object(jf, "harms", false, &sub))
+        claims_parse_harms(&sub, &in->harms);
+    in->payment_preference = jf_enum(jf, "payment_preference", true, payment_preferences);
+    in->privacy_notice_version = jf_text(jf, "privacy_notice_version", true, 64);
+    if (in->privacy_notice_version != NULL &&
+        strcmp(in->privacy_notice_version, notice_version) != 0)
+        add(jf, "privacy_notice_version", "mismatch",
+            "accept the current privacy notice of this incident");
+    in->action_id = jf_text(jf, "action_id", false, 64);
+    in->mandate_text_version = jf_text(jf, "mandate_text_version", false, 64);
+    if (in->action_id != NULL && in->mandate_text_version == NULL)
+        add(jf, "mandate_text_version", "required", "required with action_id");
+    if (in->action_id != NULL)
+        /* representative actions arrive with the associations issue: none can be open yet */
+        add(jf, "action_id", "unavailable", "no open action with this id on this incident");
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* GET, PATCH, DELETE /v1/claims/{reference} with `Authorization: Bearer <claim token>`:
+ * the claimant reads, corrects (same validation and dedup as submission) and withdraws. */
+#include <string.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "handlers/claim_json.h"
+#include "handlers/claims.h"
+#include "handlers/claims_self.h"
+#include "handlers/guard.h"
+#include "http/auth.h"
+#include "http/json_body.h"
+#include "http/outcome.h"
+#include "service/claims.h"
+#include "service/claims_seal.h"
+
+/* A claim token is 43 base64url characters; any other credential is of another kind and so
+ * unrecognised on claim routes (API.md §12). */
+static bool
+looks_like_claim_token(const char *cred)
+{
+    if (strlen(cred) != CLAIM_TOKEN_LEN)
+        return false;
+    for (const char *p = cred; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_'))
+            return false;
+    return true;
+}
+
+/* The authenticated claim with its personal part opened; false with *deny otherwise. */
+bool
+claims_self_load(struct request *rq, PGconn *c, struct claim_record *rec, struct claimant *who,
+           const char **description, struct reply *deny)
+{
+    const struct app *app = rq->app;
+    const char *cred = auth_bearer(rq);
+
+    if (cred == NULL || !looks_like_claim_token(cred)) {
+        *deny = auth_unauthorized();
+        return false;
+    }
+    enum outcome o = svc_claims_find(c, &app->secrets, request_param(rq, 0), cred, rq->arena, rec);
+    if (o != OUTCOME_OK) {
+        *deny = reply_outcome(o, NULL);
+        return false;
+    }
+    memset(who, 0, sizeof *who);
+    *description = "";
+    if (rec->pii == NULL)
+        return true; /* erased after withdrawal and retention */
+    char *plain = claims_open(&app->secrets, rq->arena, rec->data_key_id, rec->reference,
+                              strlen(rec->reference), rec->pii, rec->pii_len);
+    if (plain == NULL || !claim_pii_parse(rq->arena, plain, who, description)) {
+        *deny = reply_outcome(OUTCOME_INTERNAL, NULL);
+        return false;
+    }
+    return true;
+}
+
+json_t *
+claim_harms_json(const struct claim_record *rec, const char *description)
+{
+    return json_pack("{s:b, s:b, s:b, s:I, s:I, s:s}", "phishing", rec->phishing,
+                     "identity_theft", rec->identity_theft, "distress", rec->distress,
+                     "documented_loss", (json_int_t)rec->documented_loss, "hours_spent",
+                     (json_int_t)rec->hours_spent, "description", description);
+}
+
+json_t *
+claims_self_view(const struct claim_record *rec, const struct claimant *who, const char *description)
+{
+    json_t *claimant = rec->pii != NULL ? claimant_json(who) : json_null();
+
+    /* mandate and action_id stay null until representative actions exist (associations
+     * issue) */
+    return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:o, s:s, s:s, s:n, s:n, s:s, s:s, s:s?}",
+                     "reference", rec->reference, "incident", rec->incident_slug, "status",
+                     rec->status, "status_reason", rec->status_reason, "claimant", claimant,
+                     "data_categories", categories_json_array(rec->categories), "harms",
+                     claim_harms_json(rec, description), "payment_preference",
+                     rec->payment_preference, "privacy_notice_version",
+                     rec->privacy_notice_version, "mandate", "action_id", "created_at",
+                     rec->created_at, "updated_at", rec->updated_at, "withdrawn_at",
+                     rec->withdrawn_at);
+}
+
+struct reply
+handle_claims_get(struct request *rq)
+{
+    struct claim_record rec;
+    struct claimant who;
+    const char *description;
+    struct reply deny;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny) || !claims_self_load(rq, c, &rec, &who, &description, &deny))
+        return deny;
+    return reply_json_take(200, claims_self_view(&rec, &who, description));
+}
+
+struct reply
+handle_claims_withdraw(struct request *rq)
+{
+    struct claim_record rec;
+    struct claim_record after;
+    struct claimant who;
+    const char *description;
+    struct reply deny;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny) || !claims_self_load(rq, c, &rec, &who, &description, &deny))
+        return deny;
+    enum outcome o = svc_claims_withdraw(c, &rec, rq->arena, &after);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_json_take(200, claims_self_view(&after, &who, description));
+}

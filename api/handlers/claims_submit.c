@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* POST /v1/incidents/{slug}/claims: validate every rule at once, settle a replayed
+ * Idempotency-Key, seal and hash, then hand the claim to the intake writers and suspend the
+ * connection; the writer's `done` answers after COMMIT (SPEC "Durability"). */
+#include "handlers/claims.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "handlers/claim_json.h"
+#include "handlers/guard.h"
+#include "handlers/idempotency.h"
+#include "http/json_body.h"
+#include "http/outcome.h"
+#include "http/problem.h"
+#include "service/claims_seal.h"
+#include "service/incidents.h"
+#include "service/intake.h"
+
+/* What a suspended submission keeps until its writer reports. Lives in the request arena. */
+struct submission {
+    struct request *rq;
+    struct intake_job job;
+    struct idem_request idem;
+    const char *slug;
+    const char *pii_json;
+    const char *body_json; /* the whole submission, sealed again for a duplicate record */
+    char token[CLAIM_TOKEN_LEN + 1];
+    char created_at[40];
+};
+
+static const char duplicate_detail[] =
+    "a claim for this person already exists on this incident; use its reference and token to "
+    "read or correct it";
+
+static char *
+receipt_body(const struct submission *s)
+{
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:n, s:s}", "reference", s->job.row.reference,
+                            "token", s->token, "status", "received", "incident", s->slug,
+                            "action_id", "created_at", s->created_at);
+    char *text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+
+    json_decref(doc);
+    return text;
+}
+
+/* The job's sealed pieces: the whole submission and, with an Idempotency-Key, both answers
+ * it may end with (201 receipt, 409 duplicate) sealed for storage in the same transaction. */
+static bool
+seal_extras(struct submission *s)
+{
+    const struct app *app = s->rq->app;
+    struct arena *a = s->rq->arena;
+    const char *ref = s->job.row.reference;
+
+    s->job.submission = claims_seal(&app->secrets, a, ref, strlen(ref), s->body_json,
+                                    strlen(s->body_json), &s->job.submission_len);
+    if (s->job.submission == NULL)
+        return false;
+    s->job.has_idem = s->idem.present;
+    if (!s->idem.present)
+        return true;
+    char *receipt = receipt_body(s);
+    struct reply dup = problem_reply("duplicate-claim", duplicate_detail);
+    struct idem_row dup_row;
+    bool ok = receipt != NULL &&
+              idem_prepare(s->rq, &s->idem, 201, receipt,
+                           arena_printf(a, "/v1/claims/%s", ref), &s->job.idem) &&
+              idem_prepare(s->rq, &s->idem, 409, dup.body, NULL, &dup_row);
+    if (ok) {
+        s->job.idem_dup_response = dup_row.response;
+        s->job.idem_dup_response_len = dup_row.response_len;
+    }
+    if (receipt != NULL) {
+        explicit_bzero(receipt, strlen(receipt));
+        free(receipt);
+    }
+    reply_discard(&dup);
+    return ok;
+}
+
+static struct reply
+created_reply(struct submission *s)
+{
+    char *body = receipt_body(s);
+
+    if (body == NULL)
+        return reply_outcome(OUTCOME_INTERNAL, NULL);
+    struct reply r = reply_bytes(201, "application/json; charset=utf-8", body, strlen(body));
+    explicit_bzero(body, strlen(body));
+    free(body);
+    reply_add_header(&r, "Location",
+                     arena_printf(s->rq->arena, "/v1/claims/%s", s->job.row.reference));
+    return r;
+}
+
+/* Runs on an intake writer thread once the batch committed (or failed). */
+static void
+on_written(struct intake_job *job)
+{
+    struct submission *s = job->ctx;
+    const struct app *app = s->rq->app;
+    struct reply r;
+
+    switch (job->result) {
+    case INTAKE_CREATED:
+        r = created_reply(s);
+        break;
+    case INTAKE_DUPLICATE:
+        r = problem_reply("duplicate-claim", duplicate_detail);
+        break;
+    case INTAKE_IDEM_IN_USE:
+        r = problem_reply("idempotency-key-in-use",
+                          "a request with this Idempotency-Key is being processed");
+        break;
+    case INTAKE_RETRY:
+        /* the reference collided with an existing one: draw another, nothing was stored */
+        if (claims_reseal_reference(&app->secrets, s->rq->arena, s->pii_json, &s->job.row) &&
+            seal_extras(s)) {
+            intake_submit(&s->job);
+            return;
+        }
+        r = reply_outcome(OUTCOME_INTERNAL, NULL);
+        break;
+    case INTAKE_UNAVAILABLE:
+        r = reply_outcome(OUTCOME_UNAVAILABLE, NULL);
+        break;
+    case INTAKE_INTERNAL:
+    default:
+        r = reply_outcome(OUTCOME_INTERNAL, NULL);
+        break;
+    }
+    request_complete(s->rq, r);
+}
+
+static void
+stamp_now(char *out, size_t n)
+{
+    struct timeval tv;
+
+    gettimeofday(&tv, NULL);
+    clock_format_rfc3339(tv.tv_sec, (int)tv.tv_usec, out, n);
+}
+
+/* Validates against the incident; *deny set when the request ends here. */
+static bool
+validate(struct request *rq, json_t *body, const struct incident *inc, struct claim_input *in,
+         struct reply *deny)
+{
+    const struct app *app = rq->app;
+    struct errors errors = {0};
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+
+    if (strcmp(inc->status, "open") != 0) {
+        *deny = problem_reply("incident-closed", "this incident no longer accepts claims");
+        return false;
+    }
+    claims_parse_submission(&jf, inc->data_categories, app->cfg->privacy_notice_version, in);
+    if (errors_any(&errors)) {
+        *deny = json_body_invalid(&errors);
+        return false;
+    }
+    return true;
+}
+
+struct reply
+handle_claims_submit(struct request *rq)
+{
+    const struct app *app = rq->app;
+    struct submission *s = arena_alloc(rq->arena, sizeof *s);
+    struct claim_input in;
+    struct incident inc;
+    struct reply deny;
+    PGconn *c;
+
+    json_t *body = json_body_object(rq, false, &deny);
+    if (body == NULL)
+        return deny;
+    if (!idem_read(rq, "public", &s->idem, &deny) || !guard_db(&c, &deny))
+        return deny;
+    enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &inc);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    if (idem_settle(rq, c, &s->idem, &deny))
+        return deny;
+    if (!validate(rq, body, &inc, &in, &deny))
+        return deny;
+    s->rq = rq;
+    s->slug = inc.slug;
+    stamp_now(s->created_at, sizeof s->created_at);
+    s->pii_json = claim_pii_json(rq->arena, &in.claimant, in.harms.description);
+    s->body_json = arena_strndup(rq->arena, rq->body.data, rq->body.len);
+    if (s->pii_json == NULL ||
+        !claims_seal_new(&app->secrets, rq->arena, inc.id, &in, s->pii_json, s->created_at,
+                         &s->job.row, s->token) ||
+        !seal_extras(s)) {
+        log_error("could not seal a claim");
+        return reply_outcome(OUTCOME_INTERNAL, NULL);
+    }
+    s->job.done = on_written;
+    s->job.ctx = s;
+    intake_submit(&s->job);
+    return reply_async();
+}

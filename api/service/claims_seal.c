@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Sealing and hashing of claims. Plaintext lives only in the request arena, which is wiped
+ * when the request ends. */
+#include "service/claims_seal.h"
+
+#include <string.h>
+
+#include "core/arena.h"
+#include "crypto/keyed_hash.h"
+#include "crypto/pii_box.h"
+#include "crypto/random.h"
+#include "domain/normalize.h"
+#include "domain/reference.h"
+
+bool
+claims_dedup_keys(const struct secrets *s, const struct claimant *c, struct claim_row *row)
+{
+    char normal[512];
+
+    if (!normalize_email(c->email, normal, sizeof normal) ||
+        !keyed_hash(s->hmac_key, "email", normal, row->email_key))
+        return false;
+    row->has_phone_key = c->phone != NULL;
+    if (row->has_phone_key && !keyed_hash(s->hmac_key, "phone", c->phone, row->phone_key))
+        return false;
+    /* identity needs a birth date (API.md §6): names alone match too many people */
+    row->has_identity_key = c->birth_date != NULL;
+    if (row->has_identity_key &&
+        (!normalize_identity(c->family_name, c->given_name, c->birth_date, normal,
+                             sizeof normal) ||
+         !keyed_hash(s->hmac_key, "identity", normal, row->identity_key)))
+        return false;
+    explicit_bzero(normal, sizeof normal);
+    return true;
+}
+
+const uint8_t *
+claims_seal(const struct secrets *s, struct arena *a, const char *aad, size_t aad_len,
+            const void *plain, size_t n, size_t *len_out)
+{
+    const struct data_key *k = &s->data_keys[s->current_data_key];
+    uint8_t *box = arena_alloc(a, n + PII_BOX_OVERHEAD);
+
+    if (!pii_box_seal(k->key, aad, aad_len, plain, n, box))
+        return NULL;
+    *len_out = n + PII_BOX_OVERHEAD;
+    return box;
+}
+
+char *
+claims_open(const struct secrets *s, struct arena *a, int key_id, const char *aad,
+            size_t aad_len, const uint8_t *box, size_t box_len)
+{
+    for (int i = 0; i < s->n_data_keys; i++) {
+        if (s->data_keys[i].id != key_id)
+            continue;
+        if (box_len < PII_BOX_OVERHEAD)
+            return NULL;
+        char *plain = arena_alloc(a, box_len - PII_BOX_OVERHEAD + 1);
+        if (!pii_box_open(s->data_keys[i].key, aad, aad_len, box, box_len, (uint8_t *)plain))
+            return NULL;
+        plain[box_len - PII_BOX_OVERHEAD] = '\0';
+        return plain;
+    }
+    return NULL;
+}
+
+bool
+claims_reseal_reference(const struct secrets *s, struct arena *a, const char *pii_json,
+                        struct claim_row *row)
+{
+    if (!reference_generate(row->reference))
+        return false;
+    row->pii = claims_seal(s, a, row->reference, strlen(row->reference), pii_json,
+                           strlen(pii_json), &row->pii_len);
+    row->data_key_id = s->data_keys[s->current_data_key].id;
+    return row->pii != NULL;
+}
+
+bool
+claims_seal_new(const struct secrets *s, struct arena *a, int64_t incident_id,
+                const struct claim_input *in, const char *pii_json, const char *created_at,
+                struct claim_row *row, char *token_out)
+{
+    memset(row, 0, sizeof *row);
+    row->incident_id = incident_id;
+    if (!claims_dedup_keys(s, &in->claimant, row))
+        return false;
+    if (!random_token(32, token_out) ||
+        !keyed_hash(s->hmac_key, "claim-token", token_out, row->token_hash))
+        return false;
+    if (!claims_reseal_reference(s, a, pii_json, row))
+        return false;
+    memcpy(row->country, in->claimant.address.country, sizeof row->country);
+    row->categories = in->categories;
+    row->phishing = in->harms.phishing;
+    row->identity_theft = in->harms.identity_theft;
+    row->distress = in->harms.distress;
+    row->documented_loss = in->harms.documented_loss;
+    row->hours_spent = in->harms.hours_spent;
+    row->payment_preference = in->payment_preference;
+    row->privacy_notice_version = in->privacy_notice_version;
+    row->created_at = created_at;
+    return true;
+}
