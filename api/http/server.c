@@ -74,11 +74,23 @@ assign_request_id(struct request *rq)
         snprintf(rq->id, sizeof rq->id, "r%lld", (long long)clock_monotonic_ns());
 }
 
+struct header_census {
+    size_t bytes;
+    int content_length; /* occurrences */
+    int transfer_encoding;
+};
+
 static enum MHD_Result
-sum_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
+    struct header_census *hc = cls;
+
     (void)kind;
-    *(size_t *)cls += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;
+    hc->bytes += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;
+    if (strcasecmp(key, "Content-Length") == 0)
+        hc->content_length++;
+    else if (strcasecmp(key, "Transfer-Encoding") == 0)
+        hc->transfer_encoding++;
     return MHD_YES;
 }
 
@@ -87,20 +99,20 @@ sum_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *valu
 static void
 check_before_body(struct http_server *s, struct request *rq)
 {
-    size_t header_bytes = 0;
+    struct header_census hc = {0};
     const char *te = request_header(rq, "Transfer-Encoding");
     const char *cl = request_header(rq, "Content-Length");
 
-    MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, sum_header, &header_bytes);
-    if ((int64_t)header_bytes > s->cfg.max_header_bytes) {
+    MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_header, &hc);
+    if ((int64_t)hc.bytes > s->cfg.max_header_bytes) {
         rq->early = problem_reply("headers-too-large", "the request headers exceed the limit");
         return;
     }
     /* MHD 0.9.75 accepts both framings at once and unknown codings: request smuggling bait */
-    if (te != NULL && (cl != NULL || strcasecmp(te, "chunked") != 0)) {
+    if (hc.content_length > 1 || hc.transfer_encoding > 1 ||
+        (te != NULL && (cl != NULL || strcasecmp(te, "chunked") != 0))) {
         rq->early = problem_reply("malformed-request",
-                                  "Transfer-Encoding must be chunked and not combined with "
-                                  "Content-Length");
+                                  "give one Content-Length, or Transfer-Encoding: chunked alone");
         return;
     }
     if (cl != NULL) {
@@ -397,7 +409,6 @@ http_server_start(const struct http_server_config *cfg)
                                         (intptr_t)memory_pool_size(cfg), NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL};
-    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL};
     if (cfg->tls) {
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->cert_pem};
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->key_pem};
@@ -439,6 +450,11 @@ http_server_drain(struct http_server *s, int grace_s)
         /* stop accepting; keep-alive connections already open may still finish requests */
         s->listen_fd = MHD_quiesce_daemon(s->daemon);
         s->quiesced = true;
+        /* closed now, so new clients are refused at once instead of waiting in the backlog */
+        if (s->listen_fd != MHD_INVALID_SOCKET) {
+            close(s->listen_fd);
+            s->listen_fd = MHD_INVALID_SOCKET;
+        }
     }
     int64_t deadline = clock_monotonic_ns() + (int64_t)grace_s * 1000000000;
     while (http_server_in_flight(s) > 0 && clock_monotonic_ns() < deadline) {
