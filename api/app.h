@@ -4,6 +4,7 @@
 #ifndef RECOURS_APP_H
 #define RECOURS_APP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "core/config.h"
@@ -12,9 +13,18 @@
 
 struct app {
     const struct config *cfg;
-    struct secrets secrets;
+    /* swapped whole when data-keys changes on disk (rotation); never freed while serving,
+     * so a reader's snapshot stays valid for its whole request */
+    struct secrets *_Atomic secrets;
     struct migration_set migrations;
     bool tls;
 };
+
+/* The secrets in force now: take it once per request and use that snapshot throughout. */
+static inline const struct secrets *
+app_secrets(const struct app *app)
+{
+    return atomic_load_explicit(&((struct app *)app)->secrets, memory_order_acquire);
+}
 
 #endif

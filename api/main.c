@@ -22,6 +22,7 @@ usage(FILE *out)
                  "  serve          serve the API over HTTPS (or --plain-http)\n"
                  "  migrate        apply pending database migrations\n"
                  "  secrets init   create missing secrets (prints the operator key once)\n"
+                 "  rotate-data-key  new data key; re-encrypts every sealed row (live)\n"
                  "  incident add|close|open   register or close an incident (DATABASE_URL)\n"
                  "  routes         list the routes (method, path, role)\n"
                  "  version        print the version\n"
@@ -73,6 +74,8 @@ main(int argc, char **argv)
         return with_config(cli_migrate, argc - 2, argv + 2);
     if (strcmp(cmd, "secrets") == 0 && argc >= 3 && strcmp(argv[2], "init") == 0)
         return with_config(cli_secrets_init, argc - 3, argv + 3);
+    if (strcmp(cmd, "rotate-data-key") == 0)
+        return with_config(cli_rotate_data_key, argc - 2, argv + 2);
     if (strcmp(cmd, "incident") == 0) {
         struct config cfg;
         int rc = 2;

@@ -15,6 +15,10 @@ int cli_migrate(const struct config *cfg);
  * operator key once, when it is created. */
 int cli_secrets_init(const struct config *cfg);
 
+/* recours rotate-data-key: new data key, every sealed row re-encrypted under it while
+ * servers run. */
+int cli_rotate_data_key(const struct config *cfg);
+
 /* recours incident add|close|open: DATABASE_URL from the environment, options in argv. */
 int cli_incident(const struct config *cfg, int argc, char **argv);
 

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "cli/cli.h"
+#include "cli/secrets_watch.h"
 #include "core/log.h"
 #include "crypto/tls_cert.h"
 #include "db/pool.h"
@@ -121,7 +122,7 @@ cli_serve(const struct config *cfg)
         fprintf(stderr, "serve: DATABASE_URL (or --database-url) is required\n");
         return 1;
     }
-    if (!secrets_load(cfg->secrets_dir, &app.secrets)) {
+    if (!secrets_watch_start(&app, cfg->secrets_dir)) {
         fprintf(stderr, "serve: run `recours secrets init` to create the secrets\n");
         return 1;
     }
@@ -167,6 +168,6 @@ cleanup:
     }
     free(cert);
     migration_set_free(&app.migrations);
-    secrets_wipe(&app.secrets);
+    secrets_watch_stop(&app);
     return rc;
 }

@@ -7,11 +7,13 @@
 #include "db/claims_batch.h"
 #include "db/idempotency.h"
 #include "db/incidents.h"
+#include "db/rotate.h"
 
 const struct db_statement *const db_statement_tables[] = {
     db_incidents_statements,
     db_claims_statements,
     db_claims_batch_statements,
     db_idempotency_statements,
+    db_rotate_statements,
     NULL,
 };

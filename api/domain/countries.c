@@ -31,6 +31,8 @@ struct country {
     bool keeps_zero;
 };
 
+/* code, calling code, trunk prefix, international call prefix, national significant number
+ * length min and max, keeps a leading zero; sorted by code (binary search). */
 static const struct country countries[] = {
     {"AD", "376", "", "00", 6, 9, false}, /* Andorra */
     {"AE", "971", "0", "00", 5, 12, false}, /* United Arab Emirates */
@@ -407,26 +409,24 @@ merge(struct country_dialing *out, const struct country *c)
 size_t
 country_dialing_for_number(const char *digits, struct country_dialing *out)
 {
-    bool found = false;
+    size_t first = 0;
 
-    for (size_t i = 0; i < COUNTRY_COUNT; i++) {
-        if (!starts_with(digits, countries[i].calling_code))
-            continue;
-        if (found) {
-            merge(out, &countries[i]);
-        } else {
-            dialing_from(&countries[i], out);
-            found = true;
+    while (first < COUNTRY_COUNT && !starts_with(digits, countries[first].calling_code))
+        first++;
+    if (first < COUNTRY_COUNT) {
+        dialing_from(&countries[first], out);
+        for (size_t i = first + 1; i < COUNTRY_COUNT; i++) {
+            if (starts_with(digits, countries[i].calling_code))
+                merge(out, &countries[i]);
         }
+        out->idd = "";
+        return strlen(out->calling_code);
     }
-    for (size_t i = 0; !found && i < sizeof non_geographic / sizeof non_geographic[0]; i++) {
+    for (size_t i = 0; i < sizeof non_geographic / sizeof non_geographic[0]; i++) {
         if (starts_with(digits, non_geographic[i].calling_code)) {
             dialing_from(&non_geographic[i], out);
-            found = true;
+            return strlen(out->calling_code);
         }
     }
-    if (!found)
-        return 0;
-    out->idd = "";
-    return strlen(out->calling_code);
+    return 0;
 }

@@ -344,9 +344,17 @@ append(char *out, size_t cap, size_t *at, const void *bytes, size_t len)
     return true;
 }
 
-/* Appends the folded s[0..n) (NFKD, case-folded) to out: marks, format and control
- * characters dropped, separator runs as one inner space. False if nothing is left or out is
- * full. */
+/* Combining marks (the diacritics NFKD split off), control characters and invisible format
+ * characters (soft hyphen, zero-width joiners, direction marks): nothing a person sees. */
+static bool
+is_dropped(ucs4_t uc)
+{
+    return uc_is_general_category(uc, UC_CATEGORY_M) || uc_is_general_category(uc, UC_CATEGORY_Cc)
+           || uc_is_general_category(uc, UC_CATEGORY_Cf);
+}
+
+/* Appends the folded s[0..n) (NFKD, case-folded, so valid UTF-8) to out: dropped characters
+ * left out, separator runs as one inner space. False if nothing is left or out is full. */
 static bool
 append_folded(const uint8_t *s, size_t n, char *out, size_t cap, size_t *at)
 {
@@ -354,9 +362,9 @@ append_folded(const uint8_t *s, size_t n, char *out, size_t cap, size_t *at)
     bool pending_space = false;
 
     for (size_t i = 0; i < n;) {
+        const uint8_t *bytes = s + i;
         ucs4_t uc;
-        uint8_t enc[6];
-        int k = u8_mbtouc_unsafe(&uc, s + i, n - i);
+        int k = u8_mbtouc_unsafe(&uc, bytes, n - i);
         const char *base = base_letters(uc);
 
         i += (size_t)k;
@@ -364,20 +372,14 @@ append_folded(const uint8_t *s, size_t n, char *out, size_t cap, size_t *at)
             pending_space = *at > start;
             continue;
         }
-        if (uc_is_general_category(uc, UC_CATEGORY_M) || uc_is_general_category(uc, UC_CATEGORY_Cc)
-            || uc_is_general_category(uc, UC_CATEGORY_Cf))
-            continue; /* diacritics; invisible soft hyphens, joiners, direction marks */
+        if (is_dropped(uc))
+            continue;
         if (pending_space && !append(out, cap, at, " ", 1))
             return false;
         pending_space = false;
-        if (base != NULL) {
-            if (!append(out, cap, at, base, strlen(base)))
-                return false;
-        } else {
-            k = u8_uctomb(enc, uc, sizeof enc);
-            if (k < 0 || !append(out, cap, at, enc, (size_t)k))
-                return false;
-        }
+        if (base != NULL ? !append(out, cap, at, base, strlen(base))
+                         : !append(out, cap, at, bytes, (size_t)k))
+            return false;
     }
     return *at > start;
 }

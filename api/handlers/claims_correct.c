@@ -62,16 +62,16 @@ prepare_row(struct request *rq, const struct claim_record *rec, const struct cla
             struct claim_row *row, struct reply *deny)
 {
     const struct app *app = rq->app;
+    const struct secrets *sec = app_secrets(app); /* one snapshot: keys may rotate meanwhile */
     const char *pii = claim_pii_json(rq->arena, &in->claimant, in->harms.description);
 
     memset(row, 0, sizeof *row);
-    if (pii == NULL || !claims_dedup_keys(&app->secrets, &in->claimant, row)) {
+    if (pii == NULL || !claims_dedup_keys(sec, &in->claimant, row)) {
         *deny = reply_outcome(OUTCOME_INTERNAL, NULL);
         return false;
     }
-    row->pii = claims_seal(&app->secrets, rq->arena, rec->reference, strlen(rec->reference),
-                           pii, strlen(pii), &row->pii_len);
-    row->data_key_id = app->secrets.data_keys[app->secrets.current_data_key].id;
+    row->pii = claims_seal(sec, rq->arena, rec->reference, strlen(rec->reference), pii,
+                           strlen(pii), &row->pii_len, &row->data_key_id);
     memcpy(row->country, in->claimant.address.country, sizeof row->country);
     row->categories = in->categories;
     row->phishing = in->harms.phishing;

@@ -41,7 +41,7 @@ claims_self_load(struct request *rq, PGconn *c, struct claim_record *rec, struct
         *deny = auth_unauthorized();
         return false;
     }
-    enum outcome o = svc_claims_find(c, &app->secrets, request_param(rq, 0), cred, rq->arena, rec);
+    enum outcome o = svc_claims_find(c, app_secrets(app), request_param(rq, 0), cred, rq->arena, rec);
     if (o != OUTCOME_OK) {
         *deny = reply_outcome(o, NULL);
         return false;
@@ -50,7 +50,7 @@ claims_self_load(struct request *rq, PGconn *c, struct claim_record *rec, struct
     *description = "";
     if (rec->pii == NULL)
         return true; /* erased after withdrawal and retention */
-    char *plain = claims_open(&app->secrets, rq->arena, rec->data_key_id, rec->reference,
+    char *plain = claims_open(app_secrets(app), rq->arena, rec->data_key_id, rec->reference,
                               strlen(rec->reference), rec->pii, rec->pii_len);
     if (plain == NULL || !claim_pii_parse(rq->arena, plain, who, description)) {
         *deny = reply_outcome(OUTCOME_INTERNAL, NULL);

@@ -59,8 +59,13 @@ seal_extras(struct submission *s)
     struct arena *a = s->rq->arena;
     const char *ref = s->job.row.reference;
 
-    s->job.submission = claims_seal(&app->secrets, a, ref, strlen(ref), s->body_json,
-                                    strlen(s->body_json), &s->job.submission_len);
+    int key_id = 0;
+    s->job.submission = claims_seal(app_secrets(app), a, ref, strlen(ref), s->body_json,
+                                    strlen(s->body_json), &s->job.submission_len, &key_id);
+    /* claim_duplicates has one key id per row: the submission must be sealed like the pii */
+    if (s->job.submission != NULL && key_id != s->job.row.data_key_id &&
+        !claims_reseal_reference(app_secrets(app), a, s->pii_json, &s->job.row))
+        return false;
     if (s->job.submission == NULL)
         return false;
     s->job.has_idem = s->idem.present;
@@ -121,7 +126,7 @@ on_written(struct intake_job *job)
         break;
     case INTAKE_RETRY:
         /* the reference collided with an existing one: draw another, nothing was stored */
-        if (claims_reseal_reference(&app->secrets, s->rq->arena, s->pii_json, &s->job.row) &&
+        if (claims_reseal_reference(app_secrets(app), s->rq->arena, s->pii_json, &s->job.row) &&
             seal_extras(s)) {
             intake_submit(&s->job);
             return;
@@ -197,7 +202,7 @@ handle_claims_submit(struct request *rq)
     s->pii_json = claim_pii_json(rq->arena, &in.claimant, in.harms.description);
     s->body_json = arena_strndup(rq->arena, rq->body.data, rq->body.len);
     if (s->pii_json == NULL ||
-        !claims_seal_new(&app->secrets, rq->arena, inc.id, &in, s->pii_json, s->created_at,
+        !claims_seal_new(app_secrets(app), rq->arena, inc.id, &in, s->pii_json, s->created_at,
                          &s->job.row, s->token) ||
         !seal_extras(s)) {
         log_error("could not seal a claim");

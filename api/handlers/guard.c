@@ -20,7 +20,7 @@ guard_operator(struct request *rq, struct reply *deny)
     const struct app *app = rq->app;
     const char *cred = auth_bearer(rq);
 
-    if (cred != NULL && secrets_operator_key_matches(&app->secrets, cred, strlen(cred)))
+    if (cred != NULL && secrets_operator_key_matches(app_secrets(app), cred, strlen(cred)))
         return true;
     *deny = auth_unauthorized();
     return false;
@@ -74,7 +74,7 @@ guard_page(struct request *rq, const char *kind, int *limit_out, const char **po
     }
     if (cursor != NULL) {
         char *pos = arena_alloc(rq->arena, CURSOR_POSITION_MAX + 1);
-        if (!cursor_decode(app->secrets.hmac_key, kind, cursor, pos)) {
+        if (!cursor_decode(app_secrets(app)->hmac_key, kind, cursor, pos)) {
             *deny = problem_reply("invalid-cursor", "the cursor was not issued for this list");
             return false;
         }
@@ -89,7 +89,7 @@ guard_next_cursor(struct request *rq, const char *kind, const char *position)
     const struct app *app = rq->app;
     char *out = arena_alloc(rq->arena, CURSOR_TEXT_MAX);
 
-    if (!cursor_encode(app->secrets.hmac_key, kind, position, out))
+    if (!cursor_encode(app_secrets(app)->hmac_key, kind, position, out))
         return NULL;
     return out;
 }

@@ -47,7 +47,7 @@ idem_read(struct request *rq, const char *credential_scope, struct idem_request 
     }
     char *scope = arena_printf(rq->arena, "%s\n%s\n%s\n%s", credential_scope, rq->method,
                                rq->path, key);
-    if (!keyed_hash(app->secrets.hmac_key, "idempotency", scope, out->scope_hash) ||
+    if (!keyed_hash(app_secrets(app)->hmac_key, "idempotency", scope, out->scope_hash) ||
         !sha256(rq->body.data != NULL ? rq->body.data : "", rq->body.len, out->request_hash)) {
         *deny = reply_outcome(OUTCOME_INTERNAL, NULL);
         return false;
@@ -60,7 +60,7 @@ static struct reply
 replay(struct request *rq, const struct idem_request *ir, const struct idem_record *rec)
 {
     const struct app *app = rq->app;
-    char *body = claims_open(&app->secrets, rq->arena, rec->data_key_id,
+    char *body = claims_open(app_secrets(app), rq->arena, rec->data_key_id,
                              (const char *)ir->scope_hash, sizeof ir->scope_hash,
                              rec->response, rec->response_len);
 
@@ -110,8 +110,8 @@ idem_prepare(struct request *rq, const struct idem_request *ir, int status, cons
     memcpy(row->request_hash, ir->request_hash, sizeof row->request_hash);
     row->status = status;
     row->location = location;
-    row->data_key_id = app->secrets.data_keys[app->secrets.current_data_key].id;
-    row->response = claims_seal(&app->secrets, rq->arena, (const char *)ir->scope_hash,
-                                sizeof ir->scope_hash, body, strlen(body), &row->response_len);
+    row->response = claims_seal(app_secrets(app), rq->arena, (const char *)ir->scope_hash,
+                                sizeof ir->scope_hash, body, strlen(body), &row->response_len,
+                                &row->data_key_id);
     return row->response != NULL;
 }

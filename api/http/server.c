@@ -450,11 +450,10 @@ http_server_drain(struct http_server *s, int grace_s)
         /* stop accepting; keep-alive connections already open may still finish requests */
         s->listen_fd = MHD_quiesce_daemon(s->daemon);
         s->quiesced = true;
-        /* closed now, so new clients are refused at once instead of waiting in the backlog */
-        if (s->listen_fd != MHD_INVALID_SOCKET) {
-            close(s->listen_fd);
-            s->listen_fd = MHD_INVALID_SOCKET;
-        }
+        /* stop listening now, so new clients are refused at once instead of waiting in the
+         * backlog; the descriptor itself is closed after MHD_stop_daemon, as MHD requires */
+        if (s->listen_fd != MHD_INVALID_SOCKET)
+            shutdown(s->listen_fd, SHUT_RDWR);
     }
     int64_t deadline = clock_monotonic_ns() + (int64_t)grace_s * 1000000000;
     while (http_server_in_flight(s) > 0 && clock_monotonic_ns() < deadline) {

@@ -36,7 +36,7 @@ claims_dedup_keys(const struct secrets *s, const struct claimant *c, struct clai
 
 const uint8_t *
 claims_seal(const struct secrets *s, struct arena *a, const char *aad, size_t aad_len,
-            const void *plain, size_t n, size_t *len_out)
+            const void *plain, size_t n, size_t *len_out, int *key_id_out)
 {
     const struct data_key *k = &s->data_keys[s->current_data_key];
     uint8_t *box = arena_alloc(a, n + PII_BOX_OVERHEAD);
@@ -44,6 +44,7 @@ claims_seal(const struct secrets *s, struct arena *a, const char *aad, size_t aa
     if (!pii_box_seal(k->key, aad, aad_len, plain, n, box))
         return NULL;
     *len_out = n + PII_BOX_OVERHEAD;
+    *key_id_out = k->id;
     return box;
 }
 
@@ -72,8 +73,7 @@ claims_reseal_reference(const struct secrets *s, struct arena *a, const char *pi
     if (!reference_generate(row->reference))
         return false;
     row->pii = claims_seal(s, a, row->reference, strlen(row->reference), pii_json,
-                           strlen(pii_json), &row->pii_len);
-    row->data_key_id = s->data_keys[s->current_data_key].id;
+                           strlen(pii_json), &row->pii_len, &row->data_key_id);
     return row->pii != NULL;
 }
 

@@ -33,9 +33,11 @@ bool claims_seal_new(const struct secrets *s, struct arena *a, int64_t incident_
 bool claims_reseal_reference(const struct secrets *s, struct arena *a, const char *pii_json,
                              struct claim_row *row);
 
-/* Seals plain[0..n) under the current data key with aad; arena memory, *len_out set. */
+/* Seals plain[0..n) under the current data key with aad; arena memory, *len_out and
+ * *key_id_out (the key used) set. */
 const uint8_t *claims_seal(const struct secrets *s, struct arena *a, const char *aad,
-                           size_t aad_len, const void *plain, size_t n, size_t *len_out);
+                           size_t aad_len, const void *plain, size_t n, size_t *len_out,
+                           int *key_id_out);
 
 /* Opens a box sealed by claims_seal with key key_id; a NUL-terminated arena copy, or NULL if
  * the key is unknown or the box was tampered with. */

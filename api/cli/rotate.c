@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* recours rotate-data-key: appends a new data key, waits until running servers seal with it
+ * (they watch data-keys, cli/secrets_watch.c), then re-encrypts every sealed row under it in
+ * small locked batches, while the servers keep serving. Passes repeat until no row is left
+ * under an older key (a server may still have sealed a few with the old key meanwhile). */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/secrets_watch.h"
+#include "core/arena.h"
+#include "crypto/data_keys.h"
+#include "crypto/pii_box.h"
+#include "crypto/secrets.h"
+#include "db/pool.h"
+#include "db/rotate.h"
+#include "service/claims_seal.h"
+#include "service/tx.h"
+
+#define BATCH 500
+#define MAX_PASSES 10
+
+/* Reseals one batch of table in its own transaction; rows moved, or -1. */
+static int
+move_batch(PGconn *c, const struct secrets *s, enum sealed_table t, int key_id)
+{
+    struct arena *a = arena_new();
+    struct sealed_row rows[BATCH];
+    int moved = -1;
+
+    if (tx_begin(c, NULL) != 0)
+        goto cleanup;
+    int n = db_rotate_fetch(c, t, key_id, BATCH, a, rows);
+    if (n < 0)
+        goto cleanup;
+    for (int i = 0; i < n; i++) {
+        size_t len = 0;
+        int used = 0;
+        char *plain = claims_open(s, a, rows[i].data_key_id, (const char *)rows[i].aad,
+                                  rows[i].aad_len, rows[i].box, rows[i].box_len);
+        if (plain == NULL) {
+            fprintf(stderr, "rotate: a row of %s cannot be opened with key %d (unknown key or "
+                            "damaged data); stopping\n",
+                    db_rotate_table_name(t), rows[i].data_key_id);
+            goto cleanup;
+        }
+        const uint8_t *box = claims_seal(s, a, (const char *)rows[i].aad, rows[i].aad_len,
+                                         plain, rows[i].box_len - PII_BOX_OVERHEAD, &len, &used);
+        if (box == NULL || used != key_id ||
+            db_rotate_store(c, t, rows[i].id, box, len, key_id) != 1)
+            goto cleanup;
+    }
+    if (tx_commit(c) != 0)
+        goto cleanup;
+    moved = n;
+cleanup:
+    tx_rollback(c);
+    arena_free(a);
+    return moved;
+}
+
+/* One pass over every table; total rows moved, or -1. */
+static int64_t
+pass(PGconn *c, const struct secrets *s, int key_id, int64_t moved[SEALED_TABLE_COUNT])
+{
+    int64_t total = 0;
+
+    for (int t = 0; t < SEALED_TABLE_COUNT; t++) {
+        int n;
+        while ((n = move_batch(c, s, (enum sealed_table)t, key_id)) > 0) {
+            moved[t] += n;
+            total += n;
+        }
+        if (n < 0)
+            return -1;
+    }
+    return total;
+}
+
+static int64_t
+remaining(PGconn *c, int key_id)
+{
+    int64_t sum = 0;
+
+    for (int t = 0; t < SEALED_TABLE_COUNT; t++) {
+        int64_t n = 0;
+        if (db_rotate_remaining(c, (enum sealed_table)t, key_id, &n) != 1)
+            return -1;
+        sum += n;
+    }
+    return sum;
+}
+
+static int
+reencrypt(const struct config *cfg, const struct secrets *s, int key_id)
+{
+    int64_t moved[SEALED_TABLE_COUNT] = {0};
+    PGconn *c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
+    int rc = 1;
+
+    if (c == NULL || !db_prepare_all(c))
+        goto cleanup;
+    for (int p = 0; p < MAX_PASSES; p++) {
+        if (pass(c, s, key_id, moved) < 0)
+            goto cleanup;
+        int64_t left = remaining(c, key_id);
+        if (left == 0) {
+            rc = 0;
+            break;
+        }
+        if (left < 0)
+            goto cleanup;
+        sleep(1); /* rows sealed by a server that had not reloaded yet: next pass */
+    }
+    for (int t = 0; t < SEALED_TABLE_COUNT; t++)
+        printf("rotate: %s: %lld rows re-encrypted\n", db_rotate_table_name((enum sealed_table)t),
+               (long long)moved[t]);
+    if (rc == 0)
+        printf("rotate: every sealed row uses key %d; older keys only open backups now\n",
+               key_id);
+    else
+        fprintf(stderr, "rotate: rows under older keys remain; run the command again\n");
+cleanup:
+    PQfinish(c);
+    return rc;
+}
+
+int
+cli_rotate_data_key(const struct config *cfg)
+{
+    struct secrets s;
+    int key_id = 0;
+
+    if (cfg->database_url == NULL) {
+        fprintf(stderr, "rotate: DATABASE_URL (or --database-url) is required\n");
+        return 1;
+    }
+    if (!data_keys_append(cfg->secrets_dir, &key_id))
+        return 1;
+    printf("rotate: added data key %d to %s/data-keys\n", key_id, cfg->secrets_dir);
+    fflush(stdout);
+    /* running servers look at data-keys every SECRETS_WATCH_INTERVAL_S */
+    sleep(3 * SECRETS_WATCH_INTERVAL_S);
+    if (!secrets_load(cfg->secrets_dir, &s))
+        return 1;
+    int rc = reencrypt(cfg, &s, key_id);
+    secrets_wipe(&s);
+    return rc;
+}

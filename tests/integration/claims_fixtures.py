@@ -1,0 +1,239 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Helpers of the claim tests (API.md §5, §6): a server whose public-POST rate limit does not
+get in the way, incidents made through the API with the operator key, valid claim bodies with a
+person of their own (unique email, phone and name per call), submission, and raw-table queries
+with psql on DATABASE_URL.
+
+Python 3 standard library only; every name is unique per call (random suffix), so tests may
+run in any order and in parallel with others on the same database.
+"""
+
+import copy
+import json
+import os
+import random
+import re
+import string
+import subprocess
+
+import harness
+
+# The server's current privacy notice (its default configuration, API.md §5).
+NOTICE_VERSION = "2026-01"
+
+# Categories of the default incident: enough for the common claim, not the whole vocabulary,
+# so that `not-in-incident` can be tested against it.
+INCIDENT_CATEGORIES = ["name", "email", "phone", "postal_address", "birth_date", "password",
+                       "financial"]
+
+REFERENCE_RE = re.compile(r"^RC-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,}$")
+TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
+
+# A merge override value that removes the member (claim_body(claimant={"phone": DROP})).
+DROP = object()
+
+# Flags that lift the public-POST rate limit: a test file submitting hundreds of claims from
+# 127.0.0.1 must not meet the default bucket of 120 (test_rate_limit.py tests the limit).
+NO_RATE_LIMIT = ["--rate-limit-burst", "1000000", "--rate-limit-per-s", "1000000"]
+
+_rng = random.SystemRandom()
+
+
+def suffix(n=10):
+    """Random lower-case letters and digits."""
+    return "".join(_rng.choice(string.ascii_lowercase + string.digits) for _ in range(n))
+
+
+def letters(n=8):
+    return "".join(_rng.choice(string.ascii_lowercase) for _ in range(n))
+
+
+def start_server(testcase=None, args=(), **kw):
+    """A started harness.Server without the rate limit (plus args); closed at testcase
+    cleanup when one is given."""
+    server = harness.Server(args=NO_RATE_LIMIT + list(args), **kw)
+    server.start()
+    if testcase is not None:
+        testcase.addCleanup(server.close)
+    return server
+
+
+def deep_merge(base, overrides):
+    """base with overrides merged in, nested dicts member by member; DROP removes a member;
+    any other value (lists included) replaces. base is not modified."""
+    out = copy.deepcopy(base)
+    for key, value in overrides.items():
+        if value is DROP:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def operator_request(server, method, path, body=None):
+    with harness.Client(server) as c:
+        return c.request(method, path, body=body, token=server.operator_key)
+
+
+def make_incident(server, **overrides):
+    """Creates an incident through POST /v1/incidents with the operator key; returns its slug.
+    overrides are merged into the default body (slug made unique unless given)."""
+    body = {
+        "slug": "it-" + suffix(12),
+        "controller": "ACME SA",
+        "title": "Customer database leak",
+        "disclosed_on": "2026-02-10",
+        "affected_count": 1000,
+        "data_categories": list(INCIDENT_CATEGORIES),
+        "authority_reference": "CNIL 2026-0042",
+        "currency": "EUR",
+    }
+    body = deep_merge(body, overrides)
+    r = operator_request(server, "POST", "/v1/incidents", body)
+    if r.status != 201:
+        raise AssertionError(f"could not create incident {body['slug']}: {r!r}")
+    return r.json()["slug"]
+
+
+def close_incident(server, slug):
+    r = operator_request(server, "PATCH", f"/v1/incidents/{slug}", {"status": "closed"})
+    if r.status != 200 or r.json().get("status") != "closed":
+        raise AssertionError(f"could not close incident {slug}: {r!r}")
+
+
+def unique_phone():
+    """A French mobile number in E.164, different per call."""
+    return "+336" + "".join(_rng.choice(string.digits) for _ in range(8))
+
+
+def unique_email():
+    return f"c.{suffix(12)}@example.org"
+
+
+def claim_body(**overrides):
+    """A valid submission for the default incident with a person of its own: unique email,
+    phone and family name (so that no dedup key, identity included, meets another call's).
+    overrides are merged (nested dicts member by member, DROP removes)."""
+    body = {
+        "claimant": {
+            "given_name": "Claire",
+            "family_name": "Testa-" + letters(10).capitalize(),
+            "email": unique_email(),
+            "phone": unique_phone(),
+            "birth_date": "1980-04-12",
+            "address": {"line1": "12 rue de Rivoli", "line2": None, "postal_code": "75001",
+                        "city": "Paris", "country": "FR"},
+        },
+        "data_categories": ["email", "password"],
+        "harms": {"phishing": True, "identity_theft": False, "distress": True,
+                  "documented_loss": 12000, "hours_spent": 3, "description": "Phishing SMS."},
+        "payment_preference": "voucher",
+        "privacy_notice_version": NOTICE_VERSION,
+    }
+    return deep_merge(body, overrides)
+
+
+def submit(client, slug, body, idem_key=None, headers=None):
+    """POST /v1/incidents/{slug}/claims; body may be a dict (sent as JSON) or bytes/str (sent
+    as given, with Content-Type application/json unless headers say otherwise)."""
+    hdrs = dict(headers or {})
+    if not isinstance(body, (dict, list)) and not any(k.lower() == "content-type"
+                                                     for k in hdrs):
+        hdrs["Content-Type"] = "application/json"
+    if idem_key is not None:
+        hdrs["Idempotency-Key"] = idem_key
+    return client.request("POST", f"/v1/incidents/{slug}/claims", body=body, headers=hdrs)
+
+
+def submit_ok(tc, client, slug, body=None, **kw):
+    """Submits (a fresh claim_body() by default), asserts 201, returns the receipt dict."""
+    r = submit(client, slug, body if body is not None else claim_body(), **kw)
+    tc.assertEqual(r.status, 201, f"submission refused: {r!r}")
+    return r.json()
+
+
+def errors_of(tc, resp):
+    """Asserts a 422 validation-error problem; returns its errors as a set of
+    (field, code)."""
+    doc = harness.assert_problem(tc, resp, 422, "validation-error")
+    tc.assertIsInstance(doc.get("errors"), list, f"errors[] in {doc}")
+    out = set()
+    for e in doc["errors"]:
+        tc.assertIsInstance(e, dict)
+        tc.assertIsInstance(e.get("field"), str, f"field in {e}")
+        tc.assertIsInstance(e.get("code"), str, f"code in {e}")
+        tc.assertIsInstance(e.get("message"), str, f"message in {e}")
+        out.add((e["field"], e["code"]))
+    return out
+
+
+def claim_request(client, method, reference, token, body=None, headers=None):
+    """GET/PATCH/DELETE /v1/claims/{reference} with the claim token (None: no header)."""
+    hdrs = dict(headers or {})
+    if isinstance(body, (dict, list)) and not any(k.lower() == "content-type" for k in hdrs):
+        hdrs["Content-Type"] = "application/merge-patch+json" if method == "PATCH" \
+            else "application/json"
+        body = json.dumps(body).encode("utf-8")
+    return client.request(method, f"/v1/claims/{reference}", body=body, headers=hdrs,
+                          token=token)
+
+
+# --- the database, raw -----------------------------------------------------------------------
+
+def database_url():
+    return harness.env("DATABASE_URL")
+
+
+def psql(sql, expanded_bytes=False):
+    """Runs sql with psql on DATABASE_URL; returns the rows as lists of fields (tab
+    separated, unaligned, no header)."""
+    run = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+                          "-d", database_url(), "-c", sql],
+                         capture_output=True, text=True, timeout=harness.RUN_TIMEOUT_S,
+                         env=dict(os.environ, PGCONNECT_TIMEOUT="10"))
+    if run.returncode != 0:
+        raise AssertionError(f"psql failed ({run.returncode}): {run.stderr.strip()}")
+    return [line.split("\t") for line in run.stdout.splitlines() if line != ""]
+
+
+def psql_text(sql):
+    """The whole output of sql as text (for dumps searched for markers)."""
+    run = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                          "-d", database_url(), "-c", sql],
+                         capture_output=True, text=True, timeout=harness.RUN_TIMEOUT_S)
+    if run.returncode != 0:
+        raise AssertionError(f"psql failed ({run.returncode}): {run.stderr.strip()}")
+    return run.stdout
+
+
+def sql_literal(text):
+    return "'" + text.replace("'", "''") + "'"
+
+
+def incident_id(slug):
+    rows = psql(f"SELECT id FROM incidents WHERE slug = {sql_literal(slug)}")
+    if len(rows) != 1:
+        raise AssertionError(f"incident {slug} not found in the database")
+    return int(rows[0][0])
+
+
+def count_claims(slug, where="true"):
+    rows = psql("SELECT count(*) FROM claims c JOIN incidents i ON i.id = c.incident_id"
+                f" WHERE i.slug = {sql_literal(slug)} AND ({where})")
+    return int(rows[0][0])
+
+
+def count_duplicates_of(reference):
+    """Rows of claim_duplicates linked to the claim with this reference."""
+    rows = psql("SELECT count(*) FROM claim_duplicates d JOIN claims c ON c.id = d.claim_id"
+                f" WHERE c.reference = {sql_literal(reference)}")
+    return int(rows[0][0])
+
+
+def count_duplicates_on(slug):
+    rows = psql("SELECT count(*) FROM claim_duplicates d JOIN incidents i"
+                f" ON i.id = d.incident_id WHERE i.slug = {sql_literal(slug)}")
+    return int(rows[0][0])

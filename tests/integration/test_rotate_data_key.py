@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""`recours rotate-data-key` while the server runs (claims issue): a new data key is added,
+the running server reloads it and seals new claims with it, every sealed row (claims,
+refused duplicates, idempotency answers) is re-encrypted under it, and everything stays
+readable through the API: claim views, replayed Idempotency-Key answers.
+
+A database of its own, so that only rows sealed with this server's keys are rotated."""
+
+import os
+import subprocess
+import threading
+import time
+import unittest
+import urllib.parse
+
+import claims_fixtures as cf
+import harness
+
+
+def own_database(testcase):
+    """A fresh database on DATABASE_URL's server, dropped at cleanup; returns its URL."""
+    name = "recours_rot_" + cf.suffix(10)
+    cf.psql(f"CREATE DATABASE {name}")
+    testcase.addCleanup(cf.psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    parts = urllib.parse.urlsplit(cf.database_url())
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def psql_on(url, sql):
+    run = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+                          "-d", url, "-c", sql], capture_output=True, text=True,
+                         timeout=harness.RUN_TIMEOUT_S)
+    if run.returncode != 0:
+        raise AssertionError(f"psql failed: {run.stderr.strip()}")
+    return [line.split("\t") for line in run.stdout.splitlines() if line]
+
+
+class RotateDataKeyTest(unittest.TestCase):
+    def setUp(self):
+        self.url = own_database(self)
+        self.server = cf.start_server(self, database_url=self.url)
+        self.slug = cf.make_incident(self.server)
+
+    def submit_some(self, n, client, keyed=False):
+        receipts = []
+        for i in range(n):
+            body = cf.claim_body()
+            key = f"rot-{cf.suffix(8)}" if keyed else None
+            r = cf.submit(client, self.slug, body, idem_key=key)
+            self.assertEqual(r.status, 201, repr(r))
+            receipts.append((r.json(), body, key, r.body))
+        return receipts
+
+    def key_ids(self, table, column="data_key_id"):
+        return {int(r[0]) for r in psql_on(self.url, f"SELECT DISTINCT {column} FROM {table}")}
+
+    def test_rotation_while_serving(self):
+        with harness.Client(self.server) as c:
+            before = self.submit_some(10, c, keyed=True)
+            # a refused duplicate is sealed too
+            dup = cf.submit(c, self.slug, before[0][1])
+            self.assertEqual(dup.status, 409)
+        self.assertEqual(self.key_ids("claims"), {1})
+
+        # submissions keep flowing during the rotation
+        stop = threading.Event()
+        during = []
+        failures = []
+
+        def keep_submitting():
+            with harness.Client(self.server) as c2:
+                while not stop.is_set():
+                    body = cf.claim_body()
+                    r = cf.submit(c2, self.slug, body)
+                    if r.status != 201:
+                        failures.append(r)
+                        return
+                    during.append((r.json(), body))
+
+        t = threading.Thread(target=keep_submitting)
+        t.start()
+        run = subprocess.run([harness.recours_bin(), "rotate-data-key", "--secrets-dir",
+                              self.server.secrets_dir, "--database-url", self.url],
+                             capture_output=True, text=True, timeout=120)
+        stop.set()
+        t.join(timeout=30)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("added data key 2", run.stdout)
+        self.assertEqual(failures, [])
+        self.assertGreater(len(during), 0)
+
+        # every sealed row moved to key 2 (those sealed during the run included)
+        self.assertEqual(self.key_ids("claims"), {2})
+        self.assertEqual(self.key_ids("claim_duplicates"), {2})
+        self.assertEqual(self.key_ids("idempotency_keys"), {2})
+        harness.poll(lambda: "data keys reloaded" in self.server.log_text(), 10,
+                     what="the server reloading its keys")
+
+        with harness.Client(self.server) as c:
+            # claims sealed before and during the rotation read back as submitted
+            for receipt, body, *_ in before + during:
+                r = c.request("GET", f"/v1/claims/{receipt['reference']}",
+                              token=receipt["token"])
+                self.assertEqual(r.status, 200, repr(r))
+                self.assertEqual(r.json()["claimant"]["email"], body["claimant"]["email"])
+            # a replayed Idempotency-Key answer opens under the new key, byte for byte
+            receipt, body, key, raw = before[1]
+            again = cf.submit(c, self.slug, body, idem_key=key)
+            self.assertEqual(again.status, 201)
+            self.assertEqual(again.headers.get("Idempotency-Replayed"), "true")
+            self.assertEqual(again.body, raw)
+            # a new claim is sealed with the new key
+            fresh = cf.submit_ok(self, c, self.slug)
+        rows = psql_on(self.url, "SELECT data_key_id FROM claims WHERE reference = "
+                       + cf.sql_literal(fresh["reference"]))
+        self.assertEqual(rows, [["2"]])
+        with open(os.path.join(self.server.secrets_dir, "data-keys")) as f:
+            self.assertEqual([line.split()[0] for line in f if line.strip()], ["1", "2"])
+
+
+if __name__ == "__main__":
+    harness.main()
