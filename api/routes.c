@@ -7,12 +7,18 @@
 #include "handlers/claims.h"
 #include "handlers/incidents.h"
 #include "handlers/ops.h"
+#include "handlers/web.h"
 
 const struct route routes[] = {
     {"GET", "/healthz", handle_healthz, ROLE_PUBLIC},
     {"GET", "/readyz", handle_readyz, ROLE_PUBLIC},
     {"GET", "/metrics", handle_metrics, ROLE_PUBLIC},
     {"GET", "/v1/openapi.json", handle_openapi, ROLE_PUBLIC},
+    {"GET", "/", handle_web_page, ROLE_PUBLIC},
+    {"GET", "/claim", handle_web_page, ROLE_PUBLIC},
+    {"GET", "/my-claim", handle_web_page, ROLE_PUBLIC},
+    {"GET", "/dashboard", handle_web_page, ROLE_PUBLIC},
+    {"GET", "/static/{file}", handle_web_asset, ROLE_PUBLIC},
     {"GET", "/v1/incidents", handle_incidents_list, ROLE_PUBLIC},
     {"POST", "/v1/incidents", handle_incidents_create, ROLE_OPERATOR},
     {"GET", "/v1/incidents/{slug}", handle_incidents_get, ROLE_PUBLIC},

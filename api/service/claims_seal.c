@@ -15,7 +15,7 @@
 bool
 claims_dedup_keys(const struct secrets *s, const struct claimant *c, struct claim_row *row)
 {
-    char normal[512];
+    char normal[16384]; /* NFKD may expand a 100-character name about 18 times */
 
     if (!normalize_email(c->email, normal, sizeof normal) ||
         !keyed_hash(s->hmac_key, "email", normal, row->email_key))

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Static files from --web-dir. Pages are named by route (/ → index.html, /claim →
+ * claim.html); assets live in web/static/ with a strict file-name alphabet, so no path can
+ * leave the directory. */
+#include "handlers/web.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "http/problem.h"
+
+#define WEB_FILE_MAX (1024 * 1024)
+
+struct media {
+    const char *ext;
+    const char *type;
+};
+
+static const struct media media[] = {
+    {".html", "text/html; charset=utf-8"},  {".css", "text/css; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"}, {".json", "application/json; charset=utf-8"},
+    {".svg", "image/svg+xml"},              {".png", "image/png"},
+    {".ico", "image/x-icon"},               {".txt", "text/plain; charset=utf-8"},
+};
+
+static const char *
+media_type(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+
+    for (size_t i = 0; dot != NULL && i < sizeof media / sizeof media[0]; i++)
+        if (strcmp(dot, media[i].ext) == 0)
+            return media[i].type;
+    return NULL;
+}
+
+static bool
+safe_name(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n == 0 || n > 100 || name[0] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == '_'))
+            return false;
+    }
+    return strstr(name, "..") == NULL;
+}
+
+/* API.md §1: pages get a strict CSP (no inline script), no referrer, no framing. */
+static void
+add_page_headers(struct reply *r)
+{
+    reply_add_header(r, "Content-Security-Policy",
+                     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' "
+                     "data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                     "form-action 'self'; frame-ancestors 'none'");
+    reply_add_header(r, "Referrer-Policy", "no-referrer");
+    reply_add_header(r, "X-Frame-Options", "DENY");
+}
+
+static struct reply
+serve_file(struct request *rq, const char *relative)
+{
+    const struct app *app = rq->app;
+    const char *path = arena_printf(rq->arena, "%s/%s", app->cfg->web_dir, relative);
+    const char *type = media_type(relative);
+    struct stat st;
+    struct reply r;
+    int fd = -1;
+
+    if (type == NULL)
+        return problem_reply("not-found", "no such page");
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > WEB_FILE_MAX) {
+        r = problem_reply("not-found", "no such page");
+        goto cleanup;
+    }
+    char *buf = arena_alloc(rq->arena, (size_t)st.st_size + 1);
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    if (got != (size_t)st.st_size) {
+        r = problem_reply("internal-error", "the page could not be read");
+        goto cleanup;
+    }
+    r = reply_bytes(200, type, buf, got);
+    add_page_headers(&r);
+cleanup:
+    if (fd >= 0)
+        close(fd);
+    return r;
+}
+
+struct reply
+handle_web_page(struct request *rq)
+{
+    const char *path = rq->match.route->path; /* the template: "/", "/claim", ... */
+    const char *page = strcmp(path, "/") == 0 ? "index" : path + 1;
+
+    return serve_file(rq, arena_printf(rq->arena, "%s.html", page));
+}
+
+struct reply
+handle_web_asset(struct request *rq)
+{
+    const char *name = request_param(rq, 0);
+
+    if (!safe_name(name))
+        return problem_reply("not-found", "no such file");
+    return serve_file(rq, arena_printf(rq->arena, "static/%s", name));
+}
