@@ -122,6 +122,7 @@ cli_serve(const struct config *cfg)
         fprintf(stderr, "serve: DATABASE_URL (or --database-url) is required\n");
         return 1;
     }
+    block_signals(); /* before the first thread (the secrets watcher) starts */
     if (!secrets_watch_start(&app, cfg->secrets_dir)) {
         fprintf(stderr, "serve: run `recours secrets init` to create the secrets\n");
         return 1;
@@ -136,7 +137,6 @@ cli_serve(const struct config *cfg)
         if (created)
             log_info("made a self-signed certificate in %s", cfg->tls_cert_path);
     }
-    block_signals();
     db_pool_init(&(struct db_pool_config){.database_url = cfg->database_url,
                                           .statement_timeout_ms = cfg->db_statement_timeout_ms,
                                           .application_name = "recours"});
