@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "handlers/associations.h"
 #include "handlers/claims.h"
 #include "handlers/incidents.h"
 #include "handlers/ops.h"
@@ -27,6 +28,12 @@ const struct route routes[] = {
     {"GET", "/v1/claims/{reference}", handle_claims_get, ROLE_CLAIMANT},
     {"PATCH", "/v1/claims/{reference}", handle_claims_correct, ROLE_CLAIMANT},
     {"DELETE", "/v1/claims/{reference}", handle_claims_withdraw, ROLE_CLAIMANT},
+    {"GET", "/v1/associations", handle_associations_list, ROLE_PUBLIC},
+    {"POST", "/v1/associations", handle_associations_create, ROLE_OPERATOR},
+    {"PATCH", "/v1/associations/{id}", handle_associations_update, ROLE_OPERATOR},
+    {"POST", "/v1/associations/{id}/keys", handle_keys_issue, ROLE_OPERATOR},
+    {"DELETE", "/v1/keys/{id}", handle_keys_revoke, ROLE_OPERATOR},
+    {"GET", "/v1/audit/verify", handle_audit_verify, ROLE_OPERATOR},
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];

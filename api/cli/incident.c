@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "core/arena.h"
+#include "core/strbuf.h"
 #include "db/pool.h"
 #include "domain/currency.h"
 #include "domain/dates.h"
@@ -119,6 +120,8 @@ cli_incident(const struct config *cfg, int argc, char **argv)
     struct arena *a = arena_new();
     struct add_args args = {0};
     struct incident out;
+    struct strbuf line = {0};
+    struct audit_note note = {.actor = "operator"};
     int rc = 2;
     PGconn *c = NULL;
 
@@ -134,20 +137,26 @@ cli_incident(const struct config *cfg, int argc, char **argv)
             fputs(usage, stderr);
         goto cleanup;
     }
+    /* the audit digest covers the whole command line of the change */
+    for (int i = 0; i < argc; i++)
+        strbuf_printf(&line, "%s%s", i > 0 ? " " : "", argv[i]);
+    note.change = line.data;
+    note.change_len = line.len;
     c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
     rc = 1;
     if (c == NULL || !db_prepare_all(c))
         goto cleanup;
     if (add) {
-        rc = report(svc_incidents_create(c, &args.in, a, &out), args.in.slug, "added");
+        rc = report(svc_incidents_create(c, &note, &args.in, a, &out), args.in.slug, "added");
     } else {
         struct incident_patch p = {.has_status = true};
         p.value.status = strcmp(argv[0], "close") == 0 ? "closed" : "open";
-        rc = report(svc_incidents_update(c, argv[1], &p, a, &out), argv[1],
+        rc = report(svc_incidents_update(c, &note, argv[1], &p, a, &out), argv[1],
                     strcmp(argv[0], "close") == 0 ? "closed" : "reopened");
     }
 cleanup:
     PQfinish(c);
+    strbuf_free(&line);
     arena_free(a);
     return rc;
 }

@@ -3,6 +3,8 @@
  * its table here as it is written. */
 #include "db/statements.h"
 
+#include "db/associations.h"
+#include "db/audit.h"
 #include "db/claims.h"
 #include "db/claims_batch.h"
 #include "db/idempotency.h"
@@ -11,6 +13,8 @@
 
 const struct db_statement *const db_statement_tables[] = {
     db_incidents_statements,
+    db_associations_statements,
+    db_audit_statements,
     db_claims_statements,
     db_claims_batch_statements,
     db_idempotency_statements,

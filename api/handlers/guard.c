@@ -2,6 +2,8 @@
 /* Shared request guards: operator credential, database connection, pagination parameters. */
 #include "handlers/guard.h"
 
+#include <ctype.h>
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,20 +11,138 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "crypto/cursor.h"
+#include "crypto/keyed_hash.h"
+#include "db/associations.h"
+#include "service/tx.h"
 #include "db/pool.h"
 #include "http/auth.h"
 #include "http/outcome.h"
 #include "http/problem.h"
 
-bool
-guard_operator(struct request *rq, struct reply *deny)
+#define KEY_PREFIX_LEN 11 /* "rk_" + 8 */
+
+/* "rk_" + 8 alphanumerics + "_" + 43 base64url: an API key's shape (API.md §7). */
+static bool
+looks_like_api_key(const char *cred)
 {
-    const struct app *app = rq->app;
+    if (strlen(cred) != KEY_PREFIX_LEN + 1 + 43 || strncmp(cred, "rk_", 3) != 0 ||
+        cred[KEY_PREFIX_LEN] != '_')
+        return false;
+    for (int i = 3; i < KEY_PREFIX_LEN; i++)
+        if (!isalnum((unsigned char)cred[i]))
+            return false;
+    return true;
+}
+
+static bool
+identify_key(struct request *rq, PGconn *c, const char *cred, struct caller *out,
+             struct reply *deny)
+{
+    const struct secrets *sec = app_secrets(rq->app);
+    char prefix[KEY_PREFIX_LEN + 1];
+    uint8_t presented[32];
+    struct api_key key;
+
+    memcpy(prefix, cred, KEY_PREFIX_LEN);
+    prefix[KEY_PREFIX_LEN] = '\0';
+    int rc = db_keys_find(c, prefix, rq->arena, &key);
+    if (rc < 0) {
+        *deny = reply_outcome(tx_outcome_of(c, rc), NULL);
+        return false;
+    }
+    if (rc == 0 || !keyed_hash(sec->hmac_key, "api-key", cred, presented) ||
+        CRYPTO_memcmp(presented, key.secret_hash, sizeof presented) != 0 ||
+        key.revoked_at != NULL)
+        return true; /* out->kind stays CALLER_UNRECOGNISED */
+    if (key.stale_use)
+        db_keys_touch(c, key.id); /* best effort: a failure must not refuse the request */
+    if (key.association_id == NULL) {
+        out->kind = CALLER_OPERATOR;
+        out->actor = "operator";
+        return true;
+    }
+    out->kind = CALLER_ASSOCIATION;
+    out->association_id = key.association_id;
+    out->association_status = key.association_status;
+    out->actor = arena_printf(rq->arena, "association:%s", key.association_id);
+    return true;
+}
+
+bool
+guard_identify(struct request *rq, PGconn *c, struct caller *out, struct reply *deny)
+{
+    const struct secrets *sec = app_secrets(rq->app);
     const char *cred = auth_bearer(rq);
 
-    if (cred != NULL && secrets_operator_key_matches(app_secrets(app), cred, strlen(cred)))
+    memset(out, 0, sizeof *out);
+    if (request_header(rq, "Authorization") == NULL) {
+        out->kind = CALLER_NONE;
         return true;
-    *deny = auth_unauthorized();
+    }
+    out->kind = CALLER_UNRECOGNISED;
+    if (cred == NULL)
+        return true;
+    if (secrets_operator_key_matches(sec, cred, strlen(cred))) {
+        out->kind = CALLER_OPERATOR;
+        out->actor = "operator";
+        return true;
+    }
+    if (looks_like_api_key(cred))
+        return identify_key(rq, c, cred, out, deny);
+    return true;
+}
+
+static bool
+guard_kinds(struct request *rq, PGconn *c, struct caller *out, struct reply *deny,
+            bool operator_ok, bool association_ok)
+{
+    if (!guard_identify(rq, c, out, deny))
+        return false;
+    switch (out->kind) {
+    case CALLER_NONE:
+    case CALLER_UNRECOGNISED:
+        *deny = auth_unauthorized();
+        return false;
+    case CALLER_OPERATOR:
+        if (operator_ok)
+            return true;
+        break;
+    case CALLER_ASSOCIATION:
+        if (association_ok)
+            return true;
+        break;
+    }
+    /* a valid credential out of its reach: the same answer as a missing object */
+    *deny = reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    return false;
+}
+
+bool
+guard_operator(struct request *rq, PGconn *c, struct caller *out, struct reply *deny)
+{
+    return guard_kinds(rq, c, out, deny, true, false);
+}
+
+bool
+guard_association(struct request *rq, PGconn *c, struct caller *out, struct reply *deny)
+{
+    return guard_kinds(rq, c, out, deny, false, true);
+}
+
+bool
+guard_member(struct request *rq, PGconn *c, struct caller *out, struct reply *deny)
+{
+    return guard_kinds(rq, c, out, deny, true, true);
+}
+
+bool
+guard_approved(const struct caller *who, struct reply *deny)
+{
+    if (who->kind != CALLER_ASSOCIATION || strcmp(who->association_status, "approved") == 0)
+        return true;
+    *deny = problem_reply("approval-lapsed",
+                          "the association's approval is not in force: it may read but not "
+                          "write");
     return false;
 }
 

@@ -9,9 +9,37 @@
 #include "http/reply.h"
 #include "http/request.h"
 
-/* True when the bearer credential is the operator key; else *deny is 401 (missing or
- * unrecognised credential). */
-bool guard_operator(struct request *rq, struct reply *deny);
+/* Who is calling (API.md §1, SPEC "Roles"). */
+enum caller_kind {
+    CALLER_NONE,         /* no Authorization header */
+    CALLER_UNRECOGNISED, /* unknown, revoked, malformed, or of another kind (claim token) */
+    CALLER_OPERATOR,     /* the operator key of the secrets, or an operator API key */
+    CALLER_ASSOCIATION,  /* a live API key of an association */
+};
+
+struct caller {
+    enum caller_kind kind;
+    const char *association_id;     /* CALLER_ASSOCIATION */
+    const char *association_status; /* approved | pending | suspended | lapsed */
+    const char *actor;              /* "operator" or "association:<id>", for the audit */
+};
+
+/* Identifies the bearer credential (keys are looked up by prefix and compared by keyed hash
+ * in constant time). False only with *deny = 503 when the database cannot be asked. */
+bool guard_identify(struct request *rq, PGconn *c, struct caller *out, struct reply *deny);
+
+/* Operator routes: 401 without a recognised credential, 404 for an association. */
+bool guard_operator(struct request *rq, PGconn *c, struct caller *out, struct reply *deny);
+
+/* Association routes: 401 without a recognised credential, 404 for the operator. */
+bool guard_association(struct request *rq, PGconn *c, struct caller *out, struct reply *deny);
+
+/* Routes open to both (API.md §4): 401 without a recognised credential. */
+bool guard_member(struct request *rq, PGconn *c, struct caller *out, struct reply *deny);
+
+/* Whether the association may write (API.md §7: approved, not lapsed); else *deny = 409
+ * approval-lapsed. */
+bool guard_approved(const struct caller *who, struct reply *deny);
 
 /* This thread's database connection, or false with *deny = 503 + Retry-After. */
 bool guard_db(PGconn **c_out, struct reply *deny);

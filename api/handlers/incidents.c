@@ -94,9 +94,10 @@ handle_incidents_create(struct request *rq)
     struct errors errors = {0};
     struct incident in = {0};
     struct incident out;
+    struct caller who;
     PGconn *c;
 
-    if (!guard_operator(rq, &deny))
+    if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
         return deny;
     json_t *body = json_body_object(rq, false, &deny);
     if (body == NULL)
@@ -105,9 +106,8 @@ handle_incidents_create(struct request *rq)
     read_create(&jf, &in);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
-    if (!guard_db(&c, &deny))
-        return deny;
-    enum outcome o = svc_incidents_create(c, &in, rq->arena, &out);
+    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    enum outcome o = svc_incidents_create(c, &note, &in, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     struct reply r = reply_json_take(201, incident_json(rq->app, &out));
@@ -213,14 +213,13 @@ handle_incidents_update(struct request *rq)
     struct incident_patch patch = {0};
     struct incident cur;
     struct incident out;
+    struct caller who;
     PGconn *c;
 
-    if (!guard_operator(rq, &deny))
+    if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
         return deny;
     json_t *body = json_body_object(rq, true, &deny);
     if (body == NULL)
-        return deny;
-    if (!guard_db(&c, &deny))
         return deny;
     enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &cur);
     if (o != OUTCOME_OK)
@@ -230,7 +229,8 @@ handle_incidents_update(struct request *rq)
     check_immutable(&jf, &cur);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
-    o = svc_incidents_update(c, cur.slug, &patch, rq->arena, &out);
+    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    o = svc_incidents_update(c, &note, cur.slug, &patch, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, incident_json(rq->app, &out));

@@ -7,16 +7,27 @@
 #include "service/tx.h"
 
 enum outcome
-svc_incidents_create(PGconn *c, const struct incident *in, struct arena *a,
-                     struct incident *out)
+svc_incidents_create(PGconn *c, const struct audit_note *note, const struct incident *in,
+                     struct arena *a, struct incident *out)
 {
-    int rc = db_incidents_insert(c, in, a, out);
+    enum outcome o = OUTCOME_ALREADY_EXISTS;
+    int rc = tx_begin(c, NULL);
 
-    if (rc == 1)
-        return OUTCOME_OK;
+    if (rc != 0)
+        return tx_outcome_of(c, rc);
+    rc = db_incidents_insert(c, in, a, out);
     if (rc == DB_CONFLICT)
-        return OUTCOME_ALREADY_EXISTS;
-    return tx_outcome_of(c, rc);
+        goto cleanup;
+    if (rc == 1)
+        rc = svc_audit(c, note, "incident.create", "incident", out->slug);
+    if (rc == 0)
+        rc = tx_commit(c);
+    if (rc == 0)
+        return OUTCOME_OK;
+    o = tx_outcome_of(c, rc);
+cleanup:
+    tx_rollback(c);
+    return o;
 }
 
 enum outcome
@@ -51,8 +62,8 @@ apply_patch(struct incident *cur, const struct incident_patch *p)
 }
 
 enum outcome
-svc_incidents_update(PGconn *c, const char *slug, const struct incident_patch *p,
-                     struct arena *a, struct incident *out)
+svc_incidents_update(PGconn *c, const struct audit_note *note, const char *slug,
+                     const struct incident_patch *p, struct arena *a, struct incident *out)
 {
     struct incident cur;
     enum outcome o = OUTCOME_INTERNAL;
@@ -70,6 +81,9 @@ svc_incidents_update(PGconn *c, const char *slug, const struct incident_patch *p
     apply_patch(&cur, p);
     rc = db_incidents_update(c, &cur, a, out);
     if (rc != 1)
+        goto failed;
+    rc = svc_audit(c, note, "incident.update", "incident", out->slug);
+    if (rc != 0)
         goto failed;
     rc = tx_commit(c);
     if (rc != 0)

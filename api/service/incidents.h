@@ -8,6 +8,7 @@
 
 #include "core/outcome.h"
 #include "db/incidents.h"
+#include "service/audit.h"
 
 struct arena;
 
@@ -18,12 +19,15 @@ struct incident_patch {
     struct incident value; /* the given values (authority_reference NULL = remove) */
 };
 
-enum outcome svc_incidents_create(PGconn *c, const struct incident *in, struct arena *a,
+/* Creates the incident and its audit event in one transaction. */
+enum outcome svc_incidents_create(PGconn *c, const struct audit_note *note,
+                                  const struct incident *in, struct arena *a,
                                   struct incident *out);
 enum outcome svc_incidents_get(PGconn *c, const char *slug, struct arena *a,
                                struct incident *out);
-enum outcome svc_incidents_update(PGconn *c, const char *slug, const struct incident_patch *p,
-                                  struct arena *a, struct incident *out);
+enum outcome svc_incidents_update(PGconn *c, const struct audit_note *note, const char *slug,
+                                  const struct incident_patch *p, struct arena *a,
+                                  struct incident *out);
 /* Up to limit open incidents after position; *n_out of them in out. *more_out: a further
  * page exists. */
 enum outcome svc_incidents_list_open(PGconn *c, const char *after, int limit, struct arena *a,

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* associations and api_keys. The reported status folds the approval period in: an approved
+ * association outside approved_from..approved_until reads as lapsed (API.md §3). */
+#include "db/associations.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "crypto/hex.h"
+#include "crypto/sha256.h"
+#include "db/errors.h"
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+#define REPORTED_STATUS(t)                                                                     \
+    "CASE WHEN " t ".status = 'approved' AND NOT (current_date BETWEEN " t ".approved_from"   \
+    " AND coalesce(" t ".approved_until, 'infinity'::date)) THEN 'lapsed' ELSE " t ".status END"
+#define ASSOCIATION_COLUMNS                                                                    \
+    "a.id, a.name, a.approval_reference, a.approved_from::text, a.approved_until::text,"      \
+    " a.country, a.contact_email, " REPORTED_STATUS("a") ", " TS("a.created_at") ","           \
+    " " TS("a.updated_at")
+#define KEY_COLUMNS                                                                            \
+    "k.id, k.association_id, k.label, k.prefix, encode(k.secret_hash, 'hex'),"               \
+    " " TS("k.created_at") ", " TS("k.last_used_at") ", " TS("k.revoked_at") ","             \
+    " (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute')"
+
+const struct db_statement db_associations_statements[] = {
+    {"db_associations_insert",
+     "WITH a AS (INSERT INTO associations"
+     " (name, approval_reference, approved_from, approved_until, country, contact_email)"
+     " VALUES ($1, $2, $3::date, $4::date, $5, $6) RETURNING *)"
+     " SELECT " ASSOCIATION_COLUMNS " FROM a",
+     6},
+    {"db_associations_get", "SELECT " ASSOCIATION_COLUMNS " FROM associations a WHERE a.id = $1::uuid", 1},
+    {"db_associations_get_for_update",
+     "SELECT " ASSOCIATION_COLUMNS " FROM associations a WHERE a.id = $1::uuid FOR UPDATE", 1},
+    {"db_associations_update",
+     "WITH a AS (UPDATE associations SET name = $2, approval_reference = $3,"
+     " approved_from = $4::date, approved_until = $5::date, country = $6, contact_email = $7,"
+     " status = $8, updated_at = now() WHERE id = $1::uuid RETURNING *)"
+     " SELECT " ASSOCIATION_COLUMNS " FROM a",
+     8},
+    {"db_associations_list_approved",
+     "SELECT " ASSOCIATION_COLUMNS " FROM associations a"
+     " WHERE a.status = 'approved'"
+     "   AND current_date BETWEEN a.approved_from AND coalesce(a.approved_until, 'infinity'::date)"
+     "   AND ($1::uuid IS NULL OR a.id > $1::uuid)"
+     " ORDER BY a.id LIMIT $2::int",
+     2},
+    {"db_keys_insert",
+     "WITH k AS (INSERT INTO api_keys (association_id, label, prefix, secret_hash)"
+     " VALUES ($1::uuid, $2, $3, decode($4, 'hex')) RETURNING *)"
+     " SELECT " KEY_COLUMNS ", NULL FROM k",
+     4},
+    {"db_keys_find",
+     "SELECT " KEY_COLUMNS ", " REPORTED_STATUS("a")
+     " FROM api_keys k LEFT JOIN associations a ON a.id = k.association_id"
+     " WHERE k.prefix = $1",
+     1},
+    {"db_keys_revoke",
+     "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1::uuid", 1},
+    {"db_keys_touch", "UPDATE api_keys SET last_used_at = now() WHERE id = $1::uuid", 1},
+    {NULL, NULL, 0},
+};
+
+static const char *
+col(struct arena *a, const PGresult *res, int row, int c)
+{
+    return PQgetisnull(res, row, c) ? NULL : arena_strdup(a, PQgetvalue(res, row, c));
+}
+
+static void
+read_association(const PGresult *res, int row, struct arena *a, struct association *out)
+{
+    out->id = col(a, res, row, 0);
+    out->name = col(a, res, row, 1);
+    out->approval_reference = col(a, res, row, 2);
+    out->approved_from = col(a, res, row, 3);
+    out->approved_until = col(a, res, row, 4);
+    out->country = col(a, res, row, 5);
+    out->contact_email = col(a, res, row, 6);
+    out->status = col(a, res, row, 7);
+    out->created_at = col(a, res, row, 8);
+    out->updated_at = col(a, res, row, 9);
+}
+
+static int
+one_association(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
+                struct association *out)
+{
+    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+    int rc;
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, stmt);
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    if (rc == 1)
+        read_association(res, 0, a, out);
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+int
+db_associations_insert(PGconn *c, const struct association *in, struct arena *a,
+                       struct association *out)
+{
+    const char *params[6] = {in->name,    in->approval_reference, in->approved_from,
+                             in->approved_until, in->country, in->contact_email};
+
+    return one_association(c, "db_associations_insert", 6, params, a, out);
+}
+
+int
+db_associations_get(PGconn *c, const char *id, bool for_update, struct arena *a,
+                    struct association *out)
+{
+    const char *params[1] = {id};
+
+    return one_association(c, for_update ? "db_associations_get_for_update"
+                                         : "db_associations_get",
+                           1, params, a, out);
+}
+
+int
+db_associations_update(PGconn *c, const struct association *in, struct arena *a,
+                       struct association *out)
+{
+    const char *params[8] = {in->id,      in->name,    in->approval_reference,
+                             in->approved_from, in->approved_until, in->country,
+                             in->contact_email, in->status};
+
+    return one_association(c, "db_associations_update", 8, params, a, out);
+}
+
+int
+db_associations_list_approved(PGconn *c, const char *after_id, int limit, struct arena *a,
+                              struct association *out, int *n_out)
+{
+    char lim[16];
+    int rc;
+
+    snprintf(lim, sizeof lim, "%d", limit);
+    const char *params[2] = {after_id, lim};
+    PGresult *res = PQexecPrepared(c, "db_associations_list_approved", 2, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, "db_associations_list_approved");
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    *n_out = rc < limit ? rc : limit;
+    for (int i = 0; i < *n_out; i++)
+        read_association(res, i, a, &out[i]);
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+static bool
+read_key(const PGresult *res, struct arena *a, struct api_key *out)
+{
+    const char *hash = PQgetvalue(res, 0, 4);
+
+    out->id = col(a, res, 0, 0);
+    out->association_id = col(a, res, 0, 1);
+    out->label = col(a, res, 0, 2);
+    out->prefix = col(a, res, 0, 3);
+    out->created_at = col(a, res, 0, 5);
+    out->last_used_at = col(a, res, 0, 6);
+    out->revoked_at = col(a, res, 0, 7);
+    out->stale_use = PQgetvalue(res, 0, 8)[0] == 't';
+    out->association_status = col(a, res, 0, 9);
+    return hex_decode(hash, strlen(hash), out->secret_hash, sizeof out->secret_hash);
+}
+
+static int
+one_key(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
+        struct api_key *out)
+{
+    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+    int rc;
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, stmt);
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    if (rc == 1 && !read_key(res, a, out))
+        rc = DB_HARD;
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+int
+db_keys_insert(PGconn *c, const char *association_id, const char *label, const char *prefix,
+               const uint8_t secret_hash[32], struct arena *a, struct api_key *out)
+{
+    char hex[65];
+
+    hex_encode(secret_hash, 32, hex);
+    const char *params[4] = {association_id, label, prefix, hex};
+    return one_key(c, "db_keys_insert", 4, params, a, out);
+}
+
+int
+db_keys_find(PGconn *c, const char *prefix, struct arena *a, struct api_key *out)
+{
+    const char *params[1] = {prefix};
+
+    return one_key(c, "db_keys_find", 1, params, a, out);
+}
+
+static int
+command(PGconn *c, const char *stmt, const char *id)
+{
+    const char *params[1] = {id};
+    int rc;
+
+    PGresult *res = PQexecPrepared(c, stmt, 1, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = db_status_of(res, stmt);
+    else
+        rc = atoi(PQcmdTuples(res));
+    PQclear(res);
+    return rc;
+}
+
+int
+db_keys_revoke(PGconn *c, const char *id)
+{
+    return command(c, "db_keys_revoke", id);
+}
+
+int
+db_keys_touch(PGconn *c, const char *id)
+{
+    return command(c, "db_keys_touch", id);
+}

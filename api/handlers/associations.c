@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Association, key and audit handlers (operator, except the public list). */
+#include "handlers/associations.h"
+
+#include <openssl/crypto.h>
+#include <string.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "domain/countries.h"
+#include "domain/normalize.h"
+#include "domain/uuid.h"
+#include "handlers/guard.h"
+#include "http/json_body.h"
+#include "http/json_fields.h"
+#include "http/outcome.h"
+#include "service/associations.h"
+
+#define LIST_KIND "associations"
+
+static const char *const members[] = {"name", "approval_reference", "approved_from",
+                                      "approved_until", "country", "contact_email", "status",
+                                      NULL};
+static const char *const settable_statuses[] = {"approved", "suspended", NULL};
+
+static const char *
+read_country(const struct json_fields *jf, bool required)
+{
+    const char *raw = jf_text(jf, "country", required, 2);
+    char upper[3];
+
+    if (raw == NULL)
+        return NULL;
+    if (!country_normalize(raw, upper)) {
+        errors_add(jf->errors, "country", "invalid-value", "not an ISO 3166-1 alpha-2 code");
+        return NULL;
+    }
+    return arena_strdup(jf->arena, upper);
+}
+
+static const char *
+read_email(const struct json_fields *jf, bool required)
+{
+    const char *email = jf_text(jf, "contact_email", required, 254);
+    char normal[256];
+
+    if (email != NULL && !normalize_email(email, normal, sizeof normal)) {
+        errors_add(jf->errors, "contact_email", "invalid-format", "expected name@example.org");
+        return NULL;
+    }
+    return email;
+}
+
+static json_t *
+association_json(const struct association *x)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s?, s:s, s:s, s:s}", "id", x->id, "name",
+                     x->name, "approval_reference", x->approval_reference, "approved_from",
+                     x->approved_from, "approved_until", x->approved_until, "country",
+                     x->country, "contact_email", x->contact_email, "status", x->status,
+                     "created_at", x->created_at, "updated_at", x->updated_at);
+}
+
+struct reply
+handle_associations_create(struct request *rq)
+{
+    struct association in = {0}, out;
+    struct errors errors = {0};
+    struct caller who;
+    struct reply deny;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
+        return deny;
+    json_t *body = json_body_object(rq, false, &deny);
+    if (body == NULL)
+        return deny;
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    jf_refuse_unknown(&jf, members);
+    if (json_object_get(body, "status") != NULL)
+        errors_add(&errors, "status", "read-only", "a new association is pending");
+    in.name = jf_text(&jf, "name", true, 200);
+    in.approval_reference = jf_text(&jf, "approval_reference", true, 200);
+    in.approved_from = jf_date(&jf, "approved_from", true);
+    in.approved_until = jf_date(&jf, "approved_until", false);
+    if (in.approved_from != NULL && in.approved_until != NULL &&
+        strcmp(in.approved_until, in.approved_from) < 0)
+        errors_add(&errors, "approved_until", "out-of-range", "must not precede approved_from");
+    in.country = read_country(&jf, true);
+    in.contact_email = read_email(&jf, false);
+    if (errors_any(&errors))
+        return json_body_invalid(&errors);
+    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    enum outcome o = svc_associations_create(c, &note, &in, rq->arena, &out);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    struct reply r = reply_json_take(201, association_json(&out));
+    reply_add_header(&r, "Location", arena_printf(rq->arena, "/v1/associations/%s", out.id));
+    return r;
+}
+
+static void
+read_patch(const struct json_fields *jf, struct association_patch *p)
+{
+    json_t *o = jf->obj;
+
+    jf_refuse_unknown(jf, members);
+    if ((p->has_name = json_object_get(o, "name") != NULL))
+        p->value.name = jf_text(jf, "name", true, 200);
+    if ((p->has_approval_reference = json_object_get(o, "approval_reference") != NULL))
+        p->value.approval_reference = jf_text(jf, "approval_reference", true, 200);
+    if ((p->has_approved_from = json_object_get(o, "approved_from") != NULL))
+        p->value.approved_from = jf_date(jf, "approved_from", true);
+    if ((p->has_approved_until = json_object_get(o, "approved_until") != NULL))
+        p->value.approved_until = jf_date(jf, "approved_until", false);
+    if ((p->has_country = json_object_get(o, "country") != NULL))
+        p->value.country = read_country(jf, true);
+    if ((p->has_contact_email = json_object_get(o, "contact_email") != NULL))
+        p->value.contact_email = read_email(jf, false);
+    if ((p->has_status = json_object_get(o, "status") != NULL))
+        p->value.status = jf_enum(jf, "status", true, settable_statuses);
+}
+
+struct reply
+handle_associations_update(struct request *rq)
+{
+    struct association_patch patch = {0};
+    struct association out;
+    struct errors errors = {0};
+    struct caller who;
+    struct reply deny;
+    const char *bad_field = NULL;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
+        return deny;
+    if (!uuid_is_valid(request_param(rq, 0)))
+        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    json_t *body = json_body_object(rq, true, &deny);
+    if (body == NULL)
+        return deny;
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    read_patch(&jf, &patch);
+    if (errors_any(&errors))
+        return json_body_invalid(&errors);
+    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    enum outcome o = svc_associations_update(c, &note, request_param(rq, 0), &patch, rq->arena,
+                                             &out, &bad_field);
+    if (o == OUTCOME_INVALID) {
+        errors_add(&errors, bad_field, "out-of-range", "must not precede approved_from");
+        return json_body_invalid(&errors);
+    }
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_json_take(200, association_json(&out));
+}
+
+struct reply
+handle_associations_list(struct request *rq)
+{
+    struct reply deny;
+    int limit, n = 0;
+    bool more = false;
+    const char *after;
+    PGconn *c;
+
+    if (!guard_page(rq, LIST_KIND, &limit, &after, &deny) || !guard_db(&c, &deny))
+        return deny;
+    struct association *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
+    enum outcome o = svc_associations_list(c, after, limit, rq->arena, rows, &n, &more);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    json_t *data = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(
+            data, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "id", rows[i].id, "name",
+                            rows[i].name, "approval_reference", rows[i].approval_reference,
+                            "country", rows[i].country, "approved_from", rows[i].approved_from,
+                            "approved_until", rows[i].approved_until));
+    const char *next = more ? guard_next_cursor(rq, LIST_KIND, rows[n - 1].id) : NULL;
+    return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+}
+
+static void
+release_json(void *p)
+{
+    json_decref(p);
+}
+
+static json_t *
+key_json(const struct api_key *k, const char *secret)
+{
+    return json_pack("{s:s, s:s?, s:s?, s:s, s:s?, s:s, s:s?, s:s?}", "id", k->id,
+                     "association_id", k->association_id, "label", k->label, "prefix",
+                     k->prefix, "secret", secret, "created_at", k->created_at, "last_used_at",
+                     k->last_used_at, "revoked_at", k->revoked_at);
+}
+
+struct reply
+handle_keys_issue(struct request *rq)
+{
+    static const char *const key_members[] = {"label", NULL};
+    struct errors errors = {0};
+    struct caller who;
+    struct api_key key;
+    struct reply deny;
+    char secret[API_KEY_LEN + 1];
+    PGconn *c;
+
+    if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
+        return deny;
+    if (!uuid_is_valid(request_param(rq, 0)))
+        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    json_t *body = rq->body.len > 0 ? json_body_object(rq, false, &deny) : json_object();
+    if (body == NULL)
+        return deny;
+    if (rq->body.len == 0)
+        arena_defer(rq->arena, release_json, body);
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    jf_refuse_unknown(&jf, key_members);
+    const char *label = jf_text(&jf, "label", false, 200);
+    if (errors_any(&errors))
+        return json_body_invalid(&errors);
+    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    enum outcome o = svc_keys_issue(c, app_secrets(rq->app), &note, request_param(rq, 0), label,
+                                    rq->arena, &key, secret);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    struct reply r = reply_json_take(201, key_json(&key, secret));
+    OPENSSL_cleanse(secret, sizeof secret);
+    return r;
+}
+
+struct reply
+handle_keys_revoke(struct request *rq)
+{
+    struct caller who;
+    struct reply deny;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
+        return deny;
+    const char *id = request_param(rq, 0);
+    if (!uuid_is_valid(id))
+        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    struct audit_note note = {who.actor, id, strlen(id)};
+    enum outcome o = svc_keys_revoke(c, &note, id);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_empty(204);
+}
+
+struct reply
+handle_audit_verify(struct request *rq)
+{
+    struct audit_result v;
+    struct caller who;
+    struct reply deny;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
+        return deny;
+    enum outcome o = svc_audit_verify(c, &v);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    json_t *first = v.ok ? json_null()
+                         : json_pack("{s:I, s:s}", "seq", (json_int_t)v.broken_seq, "reason",
+                                     v.reason);
+    return reply_json_take(200, json_pack("{s:b, s:I, s:s?, s:o}", "ok", v.ok, "events",
+                                          (json_int_t)v.events, "head",
+                                          v.head[0] != '\0' ? v.head : NULL, "first_broken",
+                                          first));
+}
