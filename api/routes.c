@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "handlers/actions.h"
 #include "handlers/associations.h"
 #include "handlers/claims.h"
 #include "handlers/incidents.h"
@@ -34,6 +35,10 @@ const struct route routes[] = {
     {"POST", "/v1/associations/{id}/keys", handle_keys_issue, ROLE_OPERATOR},
     {"DELETE", "/v1/keys/{id}", handle_keys_revoke, ROLE_OPERATOR},
     {"GET", "/v1/audit/verify", handle_audit_verify, ROLE_OPERATOR},
+    {"POST", "/v1/actions", handle_actions_create, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions", handle_actions_list, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}", handle_actions_get, ROLE_ASSOCIATION},
+    {"PATCH", "/v1/actions/{id}", handle_actions_update, ROLE_ASSOCIATION},
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];

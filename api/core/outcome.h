@@ -11,6 +11,10 @@ enum outcome {
     OUTCOME_DUPLICATE_CLAIM,
     OUTCOME_CLAIM_WITHDRAWN,
     OUTCOME_INCIDENT_CLOSED,
+    OUTCOME_INVALID_TRANSITION,
+    OUTCOME_ACTION_NOT_OPEN,
+    OUTCOME_ALREADY_IN_ACTION,
+    OUTCOME_APPROVAL_LAPSED,
     OUTCOME_UNAVAILABLE,    /* database unreachable: 503 + Retry-After */
     OUTCOME_INTERNAL,       /* our bug or an unexpected database error */
 };

@@ -20,8 +20,12 @@
     "       c.data_key_id, encode(c.pii, 'hex'), c.categories, c.phishing,"               \
     "       c.identity_theft, c.distress, c.documented_loss, c.hours_spent,"                 \
     "       c.payment_preference, c.privacy_notice_version, " TS("c.created_at") ","          \
-    "       " TS("c.updated_at") ", " TS("c.withdrawn_at")                                   \
+    "       " TS("c.updated_at") ", " TS("c.withdrawn_at") ", c.mandate_action_id,"          \
+    "       c.mandate_association_id, c.mandate_text_version, " TS("c.mandated_at") ","      \
+    "       c.mandate_channel, m.action_id, " TS("c.reviewed_at") ","                        \
+    "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id)"                 \
     " FROM claims c JOIN incidents i ON i.id = c.incident_id"                                  \
+    " LEFT JOIN memberships m ON m.claim_id = c.id"                                            \
     " WHERE c.reference = $1"
 
 const struct db_statement db_claims_statements[] = {
@@ -38,10 +42,31 @@ const struct db_statement db_claims_statements[] = {
      " WHERE id = $1::bigint AND status <> 'withdrawn'",
      14},
     {"db_claims_withdraw",
-     "UPDATE claims"
+     "WITH gone AS (DELETE FROM memberships WHERE claim_id = $1::bigint)"
+     " UPDATE claims"
      " SET status = 'withdrawn', withdrawn_at = now(), updated_at = now()"
      " WHERE id = $1::bigint AND status <> 'withdrawn'",
      1},
+    {"db_claims_mandate",
+     "WITH c AS (UPDATE claims SET mandate_action_id = $2::uuid,"
+     "   mandate_association_id = $3::uuid, mandate_text_version = $4, mandated_at = now(),"
+     "   mandate_channel = 'api', updated_at = now()"
+     " WHERE id = $1::bigint RETURNING id, incident_id, email_key, phone_key, identity_key)"
+     " INSERT INTO memberships (claim_id, action_id, incident_id, email_key, phone_key,"
+     "                          identity_key)"
+     " SELECT id, $2::uuid, incident_id, email_key, phone_key, identity_key FROM c",
+     4},
+    {"db_claims_revoke_mandate",
+     "WITH gone AS (DELETE FROM memberships WHERE claim_id = $1::bigint)"
+     " UPDATE claims SET mandate_action_id = NULL, mandate_association_id = NULL,"
+     "   mandate_text_version = NULL, mandated_at = NULL, mandate_channel = NULL,"
+     "   updated_at = now()"
+     " WHERE id = $1::bigint",
+     1},
+    {"db_claims_review",
+     "UPDATE claims SET status = $2, status_reason = $3, reviewed_at = now(), updated_at = now()"
+     " WHERE id = $1::bigint",
+     3},
     {NULL, NULL, 0},
 };
 
@@ -93,6 +118,14 @@ read_record(const PGresult *res, struct arena *a, struct claim_record *out)
     out->created_at = text_at(a, res, 19);
     out->updated_at = text_at(a, res, 20);
     out->withdrawn_at = text_at(a, res, 21);
+    out->mandate_action_id = text_at(a, res, 22);
+    out->mandate_association_id = text_at(a, res, 23);
+    out->mandate_text_version = text_at(a, res, 24);
+    out->mandated_at = text_at(a, res, 25);
+    out->mandate_channel = text_at(a, res, 26);
+    out->member_of = text_at(a, res, 27);
+    out->reviewed_at = text_at(a, res, 28);
+    out->duplicate_attempts = strtoll(PQgetvalue(res, 0, 29), NULL, 10);
     return true;
 }
 
@@ -179,4 +212,49 @@ db_claims_withdraw(PGconn *c, int64_t id)
         rc = atoi(PQcmdTuples(res));
     PQclear(res);
     return rc;
+}
+
+static int
+command(PGconn *c, const char *stmt, int n, const char *const *params)
+{
+    int rc;
+
+    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = db_status_of(res, stmt);
+    else
+        rc = atoi(PQcmdTuples(res));
+    PQclear(res);
+    return rc;
+}
+
+int
+db_claims_mandate(PGconn *c, int64_t id, const char *action_id, const char *association_id,
+                  const char *version)
+{
+    char idbuf[24];
+    const char *params[4] = {idbuf, action_id, association_id, version};
+
+    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+    return command(c, "db_claims_mandate", 4, params);
+}
+
+int
+db_claims_revoke_mandate(PGconn *c, int64_t id)
+{
+    char idbuf[24];
+    const char *params[1] = {idbuf};
+
+    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+    return command(c, "db_claims_revoke_mandate", 1, params);
+}
+
+int
+db_claims_review(PGconn *c, int64_t id, const char *status, const char *reason)
+{
+    char idbuf[24];
+    const char *params[3] = {idbuf, status, reason};
+
+    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+    return command(c, "db_claims_review", 3, params);
 }

@@ -36,6 +36,14 @@ struct claim_record {
     const char *created_at;
     const char *updated_at;
     const char *withdrawn_at; /* NULL unless withdrawn */
+    const char *mandate_action_id;      /* NULL: no mandate */
+    const char *mandate_association_id;
+    const char *mandate_text_version;
+    const char *mandated_at;
+    const char *mandate_channel;
+    const char *member_of;              /* the action the claim is in now, or NULL */
+    const char *reviewed_at;
+    int64_t duplicate_attempts;
 };
 
 extern const struct db_statement db_claims_statements[];
@@ -48,7 +56,18 @@ int db_claims_get(PGconn *c, const char *reference, bool for_update, struct aren
  * DB_CONFLICT when the new keys belong to another active claim of the incident. */
 int db_claims_correct(PGconn *c, int64_t id, const struct claim_row *row);
 
-/* Marks the claim withdrawn now (idempotent). 1 or 0. */
+/* Marks the claim withdrawn now (idempotent) and takes it out of its action. 1 or 0. */
 int db_claims_withdraw(PGconn *c, int64_t id);
+
+/* Records a mandate to action (channel api) and makes the claim a member of it, person keys
+ * copied. 1; DB_CONFLICT when the person is already in an action of the incident. */
+int db_claims_mandate(PGconn *c, int64_t id, const char *action_id, const char *association_id,
+                      const char *version);
+
+/* Revokes the mandate and leaves the action. 1 or 0. */
+int db_claims_revoke_mandate(PGconn *c, int64_t id);
+
+/* Sets the review status and reason. 1 or 0. */
+int db_claims_review(PGconn *c, int64_t id, const char *status, const char *reason);
 
 #endif

@@ -15,22 +15,35 @@ const struct db_statement db_claims_batch_statements[] = {
      "INSERT INTO claims"
      " (incident_id, reference, token_hash, email_key, phone_key, identity_key, data_key_id,"
      "  pii, country, categories, phishing, identity_theft, distress, documented_loss,"
-     "  hours_spent, payment_preference, privacy_notice_version, created_at, updated_at)"
+     "  hours_spent, payment_preference, privacy_notice_version, created_at, updated_at,"
+     "  mandate_action_id, mandate_association_id, mandate_text_version, mandated_at,"
+     "  mandate_channel)"
      " SELECT u.incident_id, u.reference, u.token_hash, u.email_key, u.phone_key,"
      "        u.identity_key, u.data_key_id, u.pii, u.country, u.categories, u.phishing,"
      "        u.identity_theft, u.distress, u.documented_loss, u.hours_spent,"
-     "        u.payment_preference, u.privacy_notice_version, u.created_at, u.created_at"
+     "        u.payment_preference, u.privacy_notice_version, u.created_at, u.created_at,"
+     "        u.action_id, u.association_id, u.mandate_version,"
+     "        CASE WHEN u.action_id IS NULL THEN NULL ELSE u.created_at END,"
+     "        CASE WHEN u.action_id IS NULL THEN NULL ELSE 'web-form' END"
      " FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::bytea[], $5::bytea[],"
      "             $6::bytea[], $7::smallint[], $8::bytea[], $9::text[], $10::int[],"
      "             $11::bool[], $12::bool[], $13::bool[], $14::bigint[], $15::int[],"
-     "             $16::text[], $17::text[], $18::timestamptz[])"
+     "             $16::text[], $17::text[], $18::timestamptz[], $19::uuid[], $20::uuid[],"
+     "             $21::text[])"
      "   AS u(incident_id, reference, token_hash, email_key, phone_key, identity_key,"
      "        data_key_id, pii, country, categories, phishing, identity_theft, distress,"
      "        documented_loss, hours_spent, payment_preference, privacy_notice_version,"
-     "        created_at)"
+     "        created_at, action_id, association_id, mandate_version)"
      " ON CONFLICT DO NOTHING"
      " RETURNING reference, id",
-     18},
+     21},
+    {"db_memberships_insert_batch",
+     "INSERT INTO memberships (claim_id, action_id, incident_id, email_key, phone_key,"
+     "                         identity_key, added_at)"
+     " SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::bytea[], $5::bytea[],"
+     "                      $6::bytea[], $7::timestamptz[])"
+     " ON CONFLICT DO NOTHING",
+     7},
     {"db_claims_find_matches",
      "SELECT u.i, m.id"
      " FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[])"
@@ -109,12 +122,15 @@ add_claim_columns(struct pg_array *col, const struct claim_row *r)
     pg_array_text(&col[15], r->payment_preference);
     pg_array_text(&col[16], r->privacy_notice_version);
     pg_array_text(&col[17], r->created_at);
+    pg_array_text(&col[18], r->mandate_action_id);
+    pg_array_text(&col[19], r->mandate_association_id);
+    pg_array_text(&col[20], r->mandate_text_version);
 }
 
 int
 db_claims_insert_batch(PGconn *c, struct claim_row *rows, int n)
 {
-    struct pg_array col[18];
+    struct pg_array col[21];
     PGresult *res = NULL;
     int rc;
 
@@ -123,7 +139,7 @@ db_claims_insert_batch(PGconn *c, struct claim_row *rows, int n)
         rows[i].inserted = false;
         add_claim_columns(col, &rows[i]);
     }
-    res = exec_arrays(c, "db_claims_insert_batch", col, 18, 0);
+    res = exec_arrays(c, "db_claims_insert_batch", col, 21, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, "db_claims_insert_batch");
         goto cleanup;
@@ -143,7 +159,43 @@ db_claims_insert_batch(PGconn *c, struct claim_row *rows, int n)
     }
 cleanup:
     PQclear(res);
-    free_arrays(col, 18);
+    free_arrays(col, 21);
+    return rc;
+}
+
+int
+db_memberships_insert_batch(PGconn *c, const struct claim_row *rows, int n)
+{
+    struct pg_array col[7];
+    PGresult *res = NULL;
+    int m = 0;
+    int rc;
+
+    memset(col, 0, sizeof col);
+    for (int i = 0; i < n; i++) {
+        const struct claim_row *r = &rows[i];
+        if (!r->inserted || r->mandate_action_id == NULL)
+            continue;
+        pg_array_int(&col[0], r->id);
+        pg_array_text(&col[1], r->mandate_action_id);
+        pg_array_int(&col[2], r->incident_id);
+        pg_array_bytea(&col[3], r->email_key, KEY_LEN);
+        pg_array_bytea(&col[4], r->has_phone_key ? r->phone_key : NULL, KEY_LEN);
+        pg_array_bytea(&col[5], r->has_identity_key ? r->identity_key : NULL, KEY_LEN);
+        pg_array_text(&col[6], r->created_at);
+        m++;
+    }
+    if (m == 0) {
+        free_arrays(col, 7);
+        return 0;
+    }
+    res = exec_arrays(c, "db_memberships_insert_batch", col, 7, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = db_status_of(res, "db_memberships_insert_batch");
+    else
+        rc = atoi(PQcmdTuples(res));
+    PQclear(res);
+    free_arrays(col, 7);
     return rc;
 }
 

@@ -34,6 +34,11 @@ struct claim_row {
     const char *payment_preference;
     const char *privacy_notice_version;
     const char *created_at; /* RFC 3339, also updated_at */
+    /* the mandate given with the submission (web form): NULL when none; the claim then joins
+     * that action in the same transaction */
+    const char *mandate_action_id;
+    const char *mandate_association_id;
+    const char *mandate_text_version;
     /* out */
     int64_t id;
     bool inserted;
@@ -57,6 +62,11 @@ extern const struct db_statement db_claims_batch_statements[];
  * in. A row left out collided on a dedup key (or, rarely, on its reference). Returns the
  * number inserted or DB_*. */
 int db_claims_insert_batch(PGconn *c, struct claim_row *rows, int n);
+
+/* Memberships of the inserted rows that carry a mandate (the web form's opt-in), with the
+ * person keys that forbid a second action for the same person on the incident. Rows whose
+ * person is already in an action stay mandated but outside (ON CONFLICT DO NOTHING). */
+int db_memberships_insert_batch(PGconn *c, const struct claim_row *rows, int n);
 
 /* For each rows[idx[k]], the id of the oldest active claim of its incident sharing one of its
  * keys (0 when none: a reference collision). */

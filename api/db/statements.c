@@ -3,6 +3,7 @@
  * its table here as it is written. */
 #include "db/statements.h"
 
+#include "db/actions.h"
 #include "db/associations.h"
 #include "db/audit.h"
 #include "db/claims.h"
@@ -14,6 +15,7 @@
 const struct db_statement *const db_statement_tables[] = {
     db_incidents_statements,
     db_associations_statements,
+    db_actions_statements,
     db_audit_statements,
     db_claims_statements,
     db_claims_batch_statements,

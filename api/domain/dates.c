@@ -68,3 +68,59 @@ civil_date_of(time_t t)
     gmtime_r(&t, &tm);
     return (struct civil_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
+
+long
+civil_days(const struct civil_date *d)
+{
+    /* Howard Hinnant's days_from_civil */
+    long y = d->year - (d->month <= 2);
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (d->month + (d->month > 2 ? -3 : 9)) + 2) / 5 + d->day - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+bool
+rfc3339_parse(const char *s, time_t *out)
+{
+    struct civil_date d;
+    char date[11];
+    int hh, mm, ss;
+    size_t n = strlen(s);
+
+    if (n < 20 || (s[10] != 'T' && s[10] != 't'))
+        return false;
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    if (!civil_date_parse(date, &d) || !digits(s + 11, 2, &hh) || s[13] != ':' ||
+        !digits(s + 14, 2, &mm) || s[16] != ':' || !digits(s + 17, 2, &ss) || hh > 23 ||
+        mm > 59 || ss > 60)
+        return false;
+    const char *p = s + 19;
+    if (*p == '.') {
+        p++;
+        const char *start = p;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (p == start)
+            return false;
+    }
+    long offset = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 ||
+            om > 59)
+            return false;
+        offset = (oh * 60L + om) * 60L * (*p == '+' ? 1 : -1);
+        p += 6;
+    } else {
+        return false;
+    }
+    if (*p != '\0')
+        return false;
+    *out = (time_t)(civil_days(&d) * 86400L + hh * 3600L + mm * 60L + ss - offset);
+    return true;
+}

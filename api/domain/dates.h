@@ -21,4 +21,11 @@ int civil_date_compare(const struct civil_date *a, const struct civil_date *b);
 /* The UTC calendar date of t. */
 struct civil_date civil_date_of(time_t t);
 
+/* Parses an RFC 3339 date-time ("2026-03-01T10:15:30Z", fraction and ±hh:mm offset
+ * allowed) into seconds since the epoch. */
+bool rfc3339_parse(const char *s, time_t *out);
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+long civil_days(const struct civil_date *d);
+
 #endif

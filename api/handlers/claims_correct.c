@@ -8,6 +8,7 @@
 #include "handlers/claim_json.h"
 #include "handlers/claims.h"
 #include "handlers/claims_self.h"
+#include "db/actions.h"
 #include "handlers/guard.h"
 #include "http/json_body.h"
 #include "http/outcome.h"
@@ -87,6 +88,47 @@ prepare_row(struct request *rq, const struct claim_record *rec, const struct cla
     return true;
 }
 
+/* action_id in the patch: null revokes the mandate, a string mandates (or confirms) that
+ * action. Taken out of the patch before the merge: it is not part of the claim's body. */
+static bool
+read_mandate_change(struct request *rq, PGconn *c, json_t *patch,
+                    const struct claim_record *rec, struct errors *errors,
+                    struct mandate_change *m, struct action *action, struct reply *deny)
+{
+    json_t *id = json_object_get(patch, "action_id");
+    json_t *version = json_object_get(patch, "mandate_text_version");
+    bool db_down = false;
+
+    m->kind = MANDATE_KEEP;
+    if (id == NULL) {
+        if (version != NULL)
+            errors_add(errors, "mandate_text_version", "invalid-value",
+                       "only with action_id");
+        return true;
+    }
+    if (json_is_null(id)) {
+        m->kind = MANDATE_REVOKE;
+    } else if (!json_is_string(id)) {
+        errors_add(errors, "action_id", "invalid-type", "expected an action id or null");
+    } else if (rec->member_of != NULL && strcmp(rec->member_of, json_string_value(id)) != 0) {
+        *deny = reply_outcome(OUTCOME_ALREADY_IN_ACTION, NULL);
+        return false;
+    } else if (claims_check_mandate(c, rq->arena, rec->incident_id, json_string_value(id),
+                                    json_is_string(version) ? json_string_value(version) : NULL,
+                                    errors, action, &db_down)) {
+        m->kind = MANDATE_SET;
+        m->action_id = action->id;
+        m->association_id = action->association_id;
+        m->version = action->mandate_text_version;
+    } else if (db_down) {
+        *deny = reply_outcome(OUTCOME_UNAVAILABLE, NULL);
+        return false;
+    }
+    json_object_del(patch, "action_id");
+    json_object_del(patch, "mandate_text_version");
+    return true;
+}
+
 struct reply
 handle_claims_correct(struct request *rq)
 {
@@ -95,6 +137,8 @@ handle_claims_correct(struct request *rq)
     const char *description;
     struct claim_input in;
     struct claim_row row;
+    struct mandate_change mandate;
+    struct action action;
     struct errors errors = {0};
     struct reply deny;
     PGconn *c;
@@ -109,6 +153,8 @@ handle_claims_correct(struct request *rq)
     for (size_t i = 0; read_only[i] != NULL; i++)
         if (json_object_get(patch, read_only[i]) != NULL)
             errors_add(&errors, read_only[i], "read-only", "cannot be changed by the claimant");
+    if (!read_mandate_change(rq, c, patch, &rec, &errors, &mandate, &action, &deny))
+        return deny;
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     json_t *merged = merge_patch(current_submission(&rec, &who, description), patch);
@@ -119,7 +165,7 @@ handle_claims_correct(struct request *rq)
         return json_body_invalid(&errors);
     if (!prepare_row(rq, &rec, &in, &row, &deny))
         return deny;
-    enum outcome o = svc_claims_correct(c, &rec, &row, rq->arena, &after);
+    enum outcome o = svc_claims_correct(c, &rec, &row, &mandate, rq->arena, &after);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, claims_self_view(&after, &in.claimant, in.harms.description));

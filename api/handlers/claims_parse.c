@@ -58,7 +58,8 @@ read_address(const struct json_fields *jf, struct postal_address *a)
     a->line2 = jf_text(jf, "line2", false, 200);
     a->postal_code = jf_text(jf, "postal_code", true, 20);
     a->city = jf_text(jf, "city", true, 100);
-    const char *country = jf_text(jf, "country", true, 2);
+    /* read wider than 2 so "FRA" is reported as the wrong value it is, not as too long */
+    const char *country = jf_text(jf, "country", true, 16);
     a->country[0] = '\0';
     if (country != NULL && !country_normalize(country, a->country)) {
         add(jf, "country", "invalid-value", "not an assigned ISO 3166-1 alpha-2 code");
@@ -129,7 +130,7 @@ claims_parse_harms(const struct json_fields *jf, struct harms *h)
     size_t chars = 0;
     if (!json_is_string(d))
         add(jf, "description", "invalid-type", "expected a string");
-    else if (!jf_text_is_clean(json_string_value(d), "\n\t\r", &chars))
+    else if (!jf_text_is_clean(json_string_value(d), "\n\t", &chars))
         add(jf, "description", "invalid-format", "only line breaks and tabs may be used");
     else if (chars > CLAIM_DESCRIPTION_MAX)
         add(jf, "description", "too-long", "at most 4000 characters");
@@ -161,7 +162,4 @@ claims_parse_submission(const struct json_fields *jf, unsigned int within,
     in->mandate_text_version = jf_text(jf, "mandate_text_version", false, 64);
     if (in->action_id != NULL && in->mandate_text_version == NULL)
         add(jf, "mandate_text_version", "required", "required with action_id");
-    if (in->action_id != NULL)
-        /* representative actions arrive with the associations issue: none can be open yet */
-        add(jf, "action_id", "unavailable", "no open action with this id on this incident");
 }

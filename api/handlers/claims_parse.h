@@ -7,6 +7,9 @@
 
 #include <stdbool.h>
 
+#include <libpq-fe.h>
+#include <stdint.h>
+
 #include "domain/claim.h"
 #include "http/json_fields.h"
 
@@ -19,5 +22,16 @@ void claims_parse_claimant(const struct json_fields *jf, struct claimant *c);
 
 /* Reads a harms object into *h (members optional; absent ones keep their value). */
 void claims_parse_harms(const struct json_fields *jf, struct harms *h);
+
+struct action;
+struct arena;
+
+/* The mandate rules of API.md §6: action_id names an open action on incident_id whose
+ * deadline has not passed and whose association is approved (else `unavailable`), and
+ * mandate_text_version is that action's (else `mismatch`). Fills *out on success. A database
+ * failure returns false with *unavailable_out set. */
+bool claims_check_mandate(PGconn *c, struct arena *a, int64_t incident_id,
+                          const char *action_id, const char *version, struct errors *errors,
+                          struct action *out, bool *unavailable_out);
 
 #endif

@@ -72,16 +72,21 @@ json_t *
 claims_self_view(const struct claim_record *rec, const struct claimant *who, const char *description)
 {
     json_t *claimant = rec->pii != NULL ? claimant_json(who) : json_null();
+    json_t *mandate = rec->mandate_action_id == NULL
+                          ? json_null()
+                          : json_pack("{s:s, s:s, s:s, s:s}", "action_id", rec->mandate_action_id,
+                                      "mandate_text_version", rec->mandate_text_version,
+                                      "mandated_at", rec->mandated_at, "channel",
+                                      rec->mandate_channel);
 
-    /* mandate and action_id stay null until representative actions exist (associations
-     * issue) */
-    return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:o, s:s, s:s, s:n, s:n, s:s, s:s, s:s?}",
+    return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:o, s:s, s:s, s:o, s:s?, s:s, s:s, s:s?}",
                      "reference", rec->reference, "incident", rec->incident_slug, "status",
                      rec->status, "status_reason", rec->status_reason, "claimant", claimant,
                      "data_categories", categories_json_array(rec->categories), "harms",
                      claim_harms_json(rec, description), "payment_preference",
                      rec->payment_preference, "privacy_notice_version",
-                     rec->privacy_notice_version, "mandate", "action_id", "created_at",
+                     rec->privacy_notice_version, "mandate", mandate, "action_id",
+                     rec->member_of, "created_at",
                      rec->created_at, "updated_at", rec->updated_at, "withdrawn_at",
                      rec->withdrawn_at);
 }

@@ -18,7 +18,11 @@
 #include "http/json_body.h"
 #include "http/outcome.h"
 #include "http/problem.h"
+#include "db/actions.h"
+#include "db/errors.h"
+#include "db/pool.h"
 #include "service/claims_seal.h"
+#include "service/tx.h"
 #include "service/incidents.h"
 #include "service/intake.h"
 
@@ -30,6 +34,7 @@ struct submission {
     const char *slug;
     const char *pii_json;
     const char *body_json; /* the whole submission, sealed again for a duplicate record */
+    const char *action_id; /* the action joined at once, or NULL */
     char token[CLAIM_TOKEN_LEN + 1];
     char created_at[40];
 };
@@ -41,9 +46,10 @@ static const char duplicate_detail[] =
 static char *
 receipt_body(const struct submission *s)
 {
-    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:n, s:s}", "reference", s->job.row.reference,
-                            "token", s->token, "status", "received", "incident", s->slug,
-                            "action_id", "created_at", s->created_at);
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s}", "reference",
+                            s->job.row.reference, "token", s->token, "status", "received",
+                            "incident", s->slug, "action_id", s->action_id, "created_at",
+                            s->created_at);
     char *text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
 
     json_decref(doc);
@@ -153,10 +159,11 @@ stamp_now(char *out, size_t n)
     clock_format_rfc3339(tv.tv_sec, (int)tv.tv_usec, out, n);
 }
 
-/* Validates against the incident; *deny set when the request ends here. */
+/* Validates against the incident and the mandated action; *deny set when the request ends
+ * here. */
 static bool
-validate(struct request *rq, json_t *body, const struct incident *inc, struct claim_input *in,
-         struct reply *deny)
+validate(struct request *rq, PGconn *c, json_t *body, const struct incident *inc,
+         struct claim_input *in, struct action *mandate, struct reply *deny)
 {
     const struct app *app = rq->app;
     struct errors errors = {0};
@@ -167,6 +174,14 @@ validate(struct request *rq, json_t *body, const struct incident *inc, struct cl
         return false;
     }
     claims_parse_submission(&jf, inc->data_categories, app->cfg->privacy_notice_version, in);
+    bool db_down = false;
+    if (in->action_id != NULL && !errors_any(&errors) &&
+        !claims_check_mandate(c, rq->arena, inc->id, in->action_id, in->mandate_text_version,
+                              &errors, mandate, &db_down) &&
+        db_down) {
+        *deny = reply_outcome(tx_outcome_of(c, DB_UNAVAILABLE), NULL);
+        return false;
+    }
     if (errors_any(&errors)) {
         *deny = json_body_invalid(&errors);
         return false;
@@ -174,11 +189,42 @@ validate(struct request *rq, json_t *body, const struct incident *inc, struct cl
     return true;
 }
 
+/* API.md §1: every answer but 5xx and 429 is kept for its Idempotency-Key, refusals too, so
+ * that a retry gets the same answer. Best effort: a failure to store only loses the replay. */
+static struct reply
+remember(struct request *rq, PGconn *c, const struct idem_request *idem, struct reply r)
+{
+    struct idem_row row;
+    const char *location = NULL;
+
+    if (!idem->present || r.status < 400 || r.status >= 500 || r.status == 429 || c == NULL)
+        return r;
+    for (int i = 0; i < r.n_headers; i++)
+        if (strcmp(r.headers[i].name, "Location") == 0)
+            location = r.headers[i].value;
+    const char *body = r.body != NULL ? arena_strndup(rq->arena, r.body, r.body_len) : "";
+    if (idem_prepare(rq, idem, r.status, body, location, &row) &&
+        db_idem_insert_batch(c, &row, 1) < 0)
+        db_pool_check(c);
+    return r;
+}
+
+static struct reply submit(struct request *rq, struct submission *s, PGconn **c_out);
+
 struct reply
 handle_claims_submit(struct request *rq)
 {
-    const struct app *app = rq->app;
     struct submission *s = arena_alloc(rq->arena, sizeof *s);
+    PGconn *c = NULL;
+    struct reply r = submit(rq, s, &c);
+
+    return r.status == REPLY_ASYNC ? r : remember(rq, c, &s->idem, r);
+}
+
+static struct reply
+submit(struct request *rq, struct submission *s, PGconn **c_out)
+{
+    const struct app *app = rq->app;
     struct claim_input in;
     struct incident inc;
     struct reply deny;
@@ -189,12 +235,14 @@ handle_claims_submit(struct request *rq)
         return deny;
     if (!idem_read(rq, "public", &s->idem, &deny) || !guard_db(&c, &deny))
         return deny;
+    *c_out = c;
     enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &inc);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     if (idem_settle(rq, c, &s->idem, &deny))
         return deny;
-    if (!validate(rq, body, &inc, &in, &deny))
+    struct action mandate;
+    if (!validate(rq, c, body, &inc, &in, &mandate, &deny))
         return deny;
     s->rq = rq;
     s->slug = inc.slug;
@@ -203,8 +251,18 @@ handle_claims_submit(struct request *rq)
     s->body_json = arena_strndup(rq->arena, rq->body.data, rq->body.len);
     if (s->pii_json == NULL ||
         !claims_seal_new(app_secrets(app), rq->arena, inc.id, &in, s->pii_json, s->created_at,
-                         &s->job.row, s->token) ||
-        !seal_extras(s)) {
+                         &s->job.row, s->token)) {
+        log_error("could not seal a claim");
+        return reply_outcome(OUTCOME_INTERNAL, NULL);
+    }
+    if (in.action_id != NULL) {
+        /* the mandate (Art. 80(1)) given with the form: the claim joins the action at once */
+        s->job.row.mandate_action_id = mandate.id;
+        s->job.row.mandate_association_id = mandate.association_id;
+        s->job.row.mandate_text_version = mandate.mandate_text_version;
+        s->action_id = mandate.id;
+    }
+    if (!seal_extras(s)) { /* after the mandate: the stored receipt names the action */
         log_error("could not seal a claim");
         return reply_outcome(OUTCOME_INTERNAL, NULL);
     }

@@ -24,6 +24,17 @@ reply_outcome(enum outcome o, const struct errors *errors)
         return problem_reply("claim-withdrawn", "this claim was withdrawn");
     case OUTCOME_INCIDENT_CLOSED:
         return problem_reply("incident-closed", "this incident no longer accepts claims");
+    case OUTCOME_INVALID_TRANSITION:
+        return problem_reply("invalid-transition", "this status change is not allowed");
+    case OUTCOME_ACTION_NOT_OPEN:
+        return problem_reply("action-not-open", "the action no longer takes members");
+    case OUTCOME_ALREADY_IN_ACTION:
+        return problem_reply("already-in-action",
+                             "the claim is in another action; leave it first");
+    case OUTCOME_APPROVAL_LAPSED:
+        return problem_reply("approval-lapsed",
+                             "the association's approval is not in force: it may read but not "
+                             "write");
     case OUTCOME_INVALID:
         return json_body_invalid(errors);
     case OUTCOME_UNAVAILABLE:

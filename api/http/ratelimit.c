@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Token buckets in a fixed open-addressed table, 64 shards each under its own mutex. Tokens
- * are kept in millitokens so refills of a fraction of a second count. */
+ * are kept in nanotokens (10^-9 token), so a refill over any interval, however short, is
+ * counted exactly and never lost to rounding. */
 #include "http/ratelimit.h"
 
 #include <pthread.h>
@@ -16,10 +17,11 @@
 #define SLOTS_PER_SHARD 1024
 #define PROBE 8
 #define KEY_MAX 46 /* INET6_ADDRSTRLEN */
+#define NANO INT64_C(1000000000)
 
 struct bucket {
     char key[KEY_MAX];
-    int64_t milli; /* tokens × 1000 at `at` */
+    int64_t nano; /* tokens × 10^9 at `at` */
     int64_t at_ns;
 };
 
@@ -29,7 +31,7 @@ struct shard {
 };
 
 struct rate_limiter {
-    int64_t burst_milli;
+    int64_t burst_nano;
     int64_t per_s;
     struct shard shards[SHARDS];
 };
@@ -39,7 +41,7 @@ ratelimit_new(int burst, int per_second)
 {
     struct rate_limiter *rl = xcalloc(1, sizeof *rl);
 
-    rl->burst_milli = (int64_t)burst * 1000;
+    rl->burst_nano = (int64_t)burst * NANO;
     rl->per_s = per_second;
     for (int i = 0; i < SHARDS; i++)
         pthread_mutex_init(&rl->shards[i].lock, NULL);
@@ -69,9 +71,12 @@ hash(const char *s)
 static int64_t
 refilled(const struct rate_limiter *rl, const struct bucket *b, int64_t now)
 {
-    int64_t milli = b->milli + (now - b->at_ns) / 1000000 * rl->per_s;
+    int64_t elapsed = now - b->at_ns;
 
-    return milli > rl->burst_milli ? rl->burst_milli : milli;
+    /* a full bucket stays full: also keeps elapsed × per_s far from overflowing */
+    if (elapsed >= (rl->burst_nano - b->nano) / rl->per_s + 1)
+        return rl->burst_nano;
+    return b->nano + elapsed * rl->per_s;
 }
 
 /* The bucket of key in shard, made full if new; replaces the fullest (idlest) slot. */
@@ -85,14 +90,14 @@ find(struct rate_limiter *rl, struct shard *sh, const char *key, uint64_t h, int
         struct bucket *b = &sh->slots[(h / SHARDS + (uint64_t)i) % SLOTS_PER_SHARD];
         if (b->key[0] != '\0' && strcmp(b->key, key) == 0)
             return b;
-        int64_t m = b->key[0] == '\0' ? rl->burst_milli + 1 : refilled(rl, b, now);
+        int64_t m = b->key[0] == '\0' ? rl->burst_nano + 1 : refilled(rl, b, now);
         if (m > victim_milli) {
             victim = b;
             victim_milli = m;
         }
     }
     snprintf(victim->key, sizeof victim->key, "%s", key);
-    victim->milli = rl->burst_milli;
+    victim->nano = rl->burst_nano;
     victim->at_ns = now;
     return victim;
 }
@@ -103,22 +108,22 @@ ratelimit_take(struct rate_limiter *rl, const char *client)
     uint64_t h = hash(client);
     struct shard *sh = &rl->shards[h % SHARDS];
     int64_t now = clock_monotonic_ns();
-    struct rate_verdict v = {.limit = (int)(rl->burst_milli / 1000)};
+    struct rate_verdict v = {.limit = (int)(rl->burst_nano / NANO)};
 
     pthread_mutex_lock(&sh->lock);
     struct bucket *b = find(rl, sh, client, h, now);
-    b->milli = refilled(rl, b, now);
+    b->nano = refilled(rl, b, now);
     b->at_ns = now;
-    v.allowed = b->milli >= 1000;
+    v.allowed = b->nano >= NANO;
     if (v.allowed)
-        b->milli -= 1000;
-    int64_t milli = b->milli;
+        b->nano -= NANO;
+    int64_t nano = b->nano;
     pthread_mutex_unlock(&sh->lock);
 
-    int64_t per_s_milli = rl->per_s * 1000;
-    v.remaining = (int)(milli / 1000);
-    v.reset_s = (int)((rl->burst_milli - milli + per_s_milli - 1) / per_s_milli);
-    v.retry_after_s = v.allowed ? 0 : (int)((1000 - milli + per_s_milli - 1) / per_s_milli);
+    int64_t per_s_nano = rl->per_s * NANO;
+    v.remaining = (int)(nano / NANO);
+    v.reset_s = (int)((rl->burst_nano - nano + per_s_nano - 1) / per_s_nano);
+    v.retry_after_s = v.allowed ? 0 : (int)((NANO - nano + per_s_nano - 1) / per_s_nano);
     if (!v.allowed && v.retry_after_s < 1)
         v.retry_after_s = 1;
     return v;

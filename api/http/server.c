@@ -144,14 +144,14 @@ request_begin(struct http_server *s, struct MHD_Connection *conn, const char *ur
     return rq;
 }
 
-/* API.md §1: public POSTs (no credential) spend a token of their client's bucket. */
+/* API.md §1: POSTs to public routes spend a token of their client's bucket; a credential
+ * changes nothing there (a bogus Authorization header must not lift the limit). */
 static bool
 rate_allows(struct http_server *s, struct request *rq)
 {
     char ip[CLIENT_IP_MAX];
 
-    if (strcmp(rq->method, "POST") != 0 || rq->match.route->role != ROLE_PUBLIC ||
-        request_header(rq, "Authorization") != NULL)
+    if (strcmp(rq->method, "POST") != 0 || rq->match.route->role != ROLE_PUBLIC)
         return true;
     client_ip(rq, s->cfg.trusted_proxies, ip);
     struct rate_verdict v = ratelimit_take(s->limiter, ip);

@@ -28,9 +28,28 @@ svc_claims_find(PGconn *c, const struct secrets *s, const char *reference, const
     return OUTCOME_OK;
 }
 
+/* The mandate part of a correction, inside its transaction. */
+static int
+change_mandate(PGconn *c, const struct claim_record *cur, const struct mandate_change *m)
+{
+    switch (m->kind) {
+    case MANDATE_KEEP:
+        return 1;
+    case MANDATE_REVOKE:
+        return cur->mandate_action_id == NULL ? 1 : db_claims_revoke_mandate(c, cur->id);
+    case MANDATE_SET:
+        if (cur->member_of != NULL && strcmp(cur->member_of, m->action_id) == 0)
+            return 1;
+        if (cur->member_of != NULL)
+            return DB_CONFLICT;
+        return db_claims_mandate(c, cur->id, m->action_id, m->association_id, m->version);
+    }
+    return DB_HARD;
+}
+
 enum outcome
 svc_claims_correct(PGconn *c, const struct claim_record *rec, const struct claim_row *row,
-                   struct arena *a, struct claim_record *out)
+                   const struct mandate_change *m, struct arena *a, struct claim_record *out)
 {
     enum outcome o = OUTCOME_INTERNAL;
     int rc = tx_begin(c, NULL);
@@ -47,6 +66,13 @@ svc_claims_correct(PGconn *c, const struct claim_record *rec, const struct claim
     rc = db_claims_correct(c, rec->id, row);
     if (rc == DB_CONFLICT) {
         o = OUTCOME_DUPLICATE_CLAIM; /* a refused correction is not a duplicate attempt */
+        goto cleanup;
+    }
+    if (rc != 1)
+        goto failed;
+    rc = change_mandate(c, out, m);
+    if (rc == DB_CONFLICT) {
+        o = OUTCOME_ALREADY_IN_ACTION; /* in another action, or the person is */
         goto cleanup;
     }
     if (rc != 1)
@@ -77,4 +103,47 @@ svc_claims_withdraw(PGconn *c, const struct claim_record *rec, struct arena *a,
     if (rc < 0)
         return tx_outcome_of(c, rc);
     return rc == 1 ? OUTCOME_OK : OUTCOME_NOT_FOUND;
+}
+
+static bool
+review_allowed(const char *from, const char *to)
+{
+    if (strcmp(from, "received") == 0)
+        return true;
+    return (strcmp(from, "verified") == 0 || strcmp(from, "rejected") == 0) &&
+           strcmp(from, to) != 0;
+}
+
+enum outcome
+svc_claims_review(PGconn *c, const struct audit_note *note, const struct claim_record *rec,
+                  const char *status, const char *reason, struct arena *a,
+                  struct claim_record *out)
+{
+    enum outcome o = OUTCOME_INTERNAL;
+    int rc = tx_begin(c, NULL);
+
+    if (rc != 0)
+        return tx_outcome_of(c, rc);
+    rc = db_claims_get(c, rec->reference, true, a, out);
+    if (rc != 1)
+        goto failed;
+    if (!review_allowed(out->status, status)) {
+        o = OUTCOME_INVALID_TRANSITION;
+        goto cleanup;
+    }
+    rc = db_claims_review(c, rec->id, status, reason);
+    if (rc == 1)
+        rc = svc_audit(c, note, "claim.review", "claim", rec->reference) == 0 ? 1 : DB_HARD;
+    if (rc == 1)
+        rc = db_claims_get(c, rec->reference, false, a, out);
+    if (rc != 1)
+        goto failed;
+    rc = tx_commit(c);
+    if (rc == 0)
+        return OUTCOME_OK;
+failed:
+    o = rc == 0 ? OUTCOME_NOT_FOUND : tx_outcome_of(c, rc);
+cleanup:
+    tx_rollback(c);
+    return o;
 }

@@ -9,6 +9,7 @@
 #include "core/outcome.h"
 #include "crypto/secrets.h"
 #include "db/claims.h"
+#include "service/audit.h"
 
 struct arena;
 
@@ -17,11 +18,25 @@ struct arena;
 enum outcome svc_claims_find(PGconn *c, const struct secrets *s, const char *reference,
                              const char *token, struct arena *a, struct claim_record *out);
 
+/* A change of mandate carried by a correction (API.md §6, `action_id`). */
+struct mandate_change {
+    enum { MANDATE_KEEP, MANDATE_SET, MANDATE_REVOKE } kind;
+    const char *action_id;      /* MANDATE_SET */
+    const char *association_id;
+    const char *version;
+};
+
 /* Writes a correction of rec (keys and sealed pii in row) in a transaction that re-reads the
  * claim locked: CLAIM_WITHDRAWN, DUPLICATE_CLAIM (nothing stored), or OK with *out re-read. */
 enum outcome svc_claims_correct(PGconn *c, const struct claim_record *rec,
-                                const struct claim_row *row, struct arena *a,
-                                struct claim_record *out);
+                                const struct claim_row *row, const struct mandate_change *m,
+                                struct arena *a, struct claim_record *out);
+
+/* Review by the operator or the mandated association: received → verified | rejected,
+ * verified ↔ rejected; INVALID_TRANSITION otherwise (withdrawn claims included). */
+enum outcome svc_claims_review(PGconn *c, const struct audit_note *note,
+                               const struct claim_record *rec, const char *status,
+                               const char *reason, struct arena *a, struct claim_record *out);
 
 /* Withdraws rec's claim (idempotent); *out re-read. */
 enum outcome svc_claims_withdraw(PGconn *c, const struct claim_record *rec, struct arena *a,

@@ -59,7 +59,7 @@ class HttpCoreTest(unittest.TestCase):
 
     def test_unknown_path_is_404_problem(self):
         for method, path in (("GET", "/v1/no-such-thing"), ("GET", "/healthz/"),
-                             ("POST", "/nope"), ("GET", "/")):
+                             ("POST", "/nope"), ("GET", "/nope/deeper")):
             with self.subTest(method=method, path=path):
                 r = self.client.request(method, path)
                 assert_problem(self, r, 404, "not-found")

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* actions: SQL next to its functions; every read joins the incident (slug, status), the
+ * association (reported status) and counts members. */
+#include "db/actions.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "db/errors.h"
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+#define ACTION_SELECT                                                                          \
+    "SELECT x.id, x.association_id, x.incident_id, i.slug, i.status, x.title, x.legal_basis," \
+    "       " TS("x.opt_in_deadline") ", x.opt_in_deadline <= now(), x.counsel_name,"         \
+    "       x.counsel_email, x.mandate_text, x.mandate_text_version, x.status,"               \
+    "       (SELECT count(*) FROM memberships m WHERE m.action_id = x.id),"                   \
+    "       CASE WHEN s.status = 'approved' AND NOT (current_date BETWEEN s.approved_from"     \
+    "            AND coalesce(s.approved_until, 'infinity'::date)) THEN 'lapsed'"              \
+    "            ELSE s.status END,"                                                           \
+    "       " TS("x.created_at") ", " TS("x.updated_at")                                      \
+    " FROM actions x JOIN incidents i ON i.id = x.incident_id"                                 \
+    " JOIN associations s ON s.id = x.association_id"
+
+const struct db_statement db_actions_statements[] = {
+    {"db_actions_insert",
+     "WITH x AS (INSERT INTO actions (association_id, incident_id, title, legal_basis,"
+     "   opt_in_deadline, counsel_name, counsel_email, mandate_text, mandate_text_version)"
+     " SELECT $1::uuid, i.id, $3, $4, $5::timestamptz, $6, $7, $8, $9 FROM incidents i"
+     " WHERE i.slug = $2 AND i.status = 'open' RETURNING id)"
+     " SELECT id FROM x",
+     9},
+    {"db_actions_get", ACTION_SELECT " WHERE x.id = $1::uuid", 1},
+    {"db_actions_get_for_update", ACTION_SELECT " WHERE x.id = $1::uuid FOR UPDATE OF x", 1},
+    {"db_actions_update",
+     "UPDATE actions SET title = $2, legal_basis = $3, opt_in_deadline = $4::timestamptz,"
+     " counsel_name = $5, counsel_email = $6, mandate_text = $7, mandate_text_version = $8,"
+     " status = $9, updated_at = now() WHERE id = $1::uuid",
+     9},
+    {"db_actions_list",
+     ACTION_SELECT " WHERE x.association_id = $1::uuid"
+     "   AND ($2::text IS NULL OR i.slug = $2) AND ($3::text IS NULL OR x.status = $3)"
+     "   AND ($4::text IS NULL OR (x.created_at, x.id) >"
+     "        (SELECT created_at, id FROM actions WHERE id = $4::uuid))"
+     " ORDER BY x.created_at, x.id LIMIT $5::int",
+     5},
+    {NULL, NULL, 0},
+};
+
+static const char *
+col(struct arena *a, const PGresult *res, int row, int c)
+{
+    return PQgetisnull(res, row, c) ? NULL : arena_strdup(a, PQgetvalue(res, row, c));
+}
+
+static void
+read_action(const PGresult *res, int r, struct arena *a, struct action *out)
+{
+    out->id = col(a, res, r, 0);
+    out->association_id = col(a, res, r, 1);
+    out->incident_id = strtoll(PQgetvalue(res, r, 2), NULL, 10);
+    out->incident = col(a, res, r, 3);
+    out->incident_status = col(a, res, r, 4);
+    out->title = col(a, res, r, 5);
+    out->legal_basis = col(a, res, r, 6);
+    out->opt_in_deadline = col(a, res, r, 7);
+    out->deadline_passed = PQgetvalue(res, r, 8)[0] == 't';
+    out->counsel_name = col(a, res, r, 9);
+    out->counsel_email = col(a, res, r, 10);
+    out->mandate_text = col(a, res, r, 11);
+    out->mandate_text_version = col(a, res, r, 12);
+    out->status = col(a, res, r, 13);
+    out->member_count = strtoll(PQgetvalue(res, r, 14), NULL, 10);
+    out->association_status = col(a, res, r, 15);
+    out->created_at = col(a, res, r, 16);
+    out->updated_at = col(a, res, r, 17);
+}
+
+static int
+run(PGconn *c, const char *stmt, int n, const char *const *params, ExecStatusType want,
+    PGresult **res_out)
+{
+    *res_out = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+    if (PQresultStatus(*res_out) != want)
+        return db_status_of(*res_out, stmt);
+    return want == PGRES_TUPLES_OK ? PQntuples(*res_out) : atoi(PQcmdTuples(*res_out));
+}
+
+int
+db_actions_get(PGconn *c, const char *id, bool for_update, struct arena *a, struct action *out)
+{
+    const char *params[1] = {id};
+    PGresult *res = NULL;
+    int rc = run(c, for_update ? "db_actions_get_for_update" : "db_actions_get", 1, params,
+                 PGRES_TUPLES_OK, &res);
+
+    if (rc == 1)
+        read_action(res, 0, a, out);
+    PQclear(res);
+    return rc;
+}
+
+int
+db_actions_insert(PGconn *c, const struct action *in, struct arena *a, struct action *out)
+{
+    const char *params[9] = {in->association_id, in->incident,      in->title,
+                             in->legal_basis,    in->opt_in_deadline, in->counsel_name,
+                             in->counsel_email,  in->mandate_text,  in->mandate_text_version};
+    PGresult *res = NULL;
+    int rc = run(c, "db_actions_insert", 9, params, PGRES_TUPLES_OK, &res);
+    char *id = rc == 1 ? arena_strdup(a, PQgetvalue(res, 0, 0)) : NULL;
+
+    PQclear(res);
+    return rc == 1 ? db_actions_get(c, id, false, a, out) : rc;
+}
+
+int
+db_actions_update(PGconn *c, const struct action *in, struct arena *a, struct action *out)
+{
+    const char *params[9] = {in->id,           in->title,        in->legal_basis,
+                             in->opt_in_deadline, in->counsel_name, in->counsel_email,
+                             in->mandate_text, in->mandate_text_version, in->status};
+    PGresult *res = NULL;
+    int rc = run(c, "db_actions_update", 9, params, PGRES_COMMAND_OK, &res);
+
+    PQclear(res);
+    return rc == 1 ? db_actions_get(c, in->id, false, a, out) : rc;
+}
+
+int
+db_actions_list(PGconn *c, const char *association_id, const char *incident, const char *status,
+                const char *after, int limit, struct arena *a, struct action *out, int *n_out)
+{
+    char lim[16];
+    PGresult *res = NULL;
+
+    snprintf(lim, sizeof lim, "%d", limit);
+    const char *params[5] = {association_id, incident, status, after, lim};
+    int rc = run(c, "db_actions_list", 5, params, PGRES_TUPLES_OK, &res);
+    *n_out = 0;
+    for (int i = 0; i < rc && i < limit; i++)
+        read_action(res, i, a, &out[(*n_out)++]);
+    PQclear(res);
+    return rc;
+}

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Action handlers: the owner association only; any other caller gets 404 (SPEC "Roles"). */
+#include "handlers/actions.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "domain/dates.h"
+#include "domain/normalize.h"
+#include "domain/uuid.h"
+#include "domain/vocab.h"
+#include "handlers/guard.h"
+#include "http/json_body.h"
+#include "http/json_fields.h"
+#include "http/outcome.h"
+#include "http/problem.h"
+#include "service/actions.h"
+
+#define LIST_KIND "actions"
+
+static const char *const members[] = {"incident",      "title",           "legal_basis",
+                                      "opt_in_deadline", "counsel_name",  "counsel_email",
+                                      "mandate_text",  "mandate_text_version", "status", NULL};
+static const char *const action_statuses[] = {"open", "filed", "settled", "closed", NULL};
+
+json_t *
+action_json(const struct action *x)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}",
+                     "id", x->id, "association_id", x->association_id, "incident", x->incident,
+                     "title", x->title, "legal_basis", x->legal_basis, "opt_in_deadline",
+                     x->opt_in_deadline, "counsel_name", x->counsel_name, "counsel_email",
+                     x->counsel_email, "mandate_text", x->mandate_text, "mandate_text_version",
+                     x->mandate_text_version, "status", x->status, "member_count",
+                     (json_int_t)x->member_count, "created_at", x->created_at, "updated_at",
+                     x->updated_at);
+}
+
+/* A future RFC 3339 date-time. */
+static const char *
+read_deadline(const struct json_fields *jf, bool required)
+{
+    const char *v = jf_text(jf, "opt_in_deadline", required, 40);
+    time_t t;
+
+    if (v == NULL)
+        return NULL;
+    if (!rfc3339_parse(v, &t)) {
+        errors_add(jf->errors, "opt_in_deadline", "invalid-format",
+                   "expected an RFC 3339 date-time such as 2027-01-31T23:59:59Z");
+        return NULL;
+    }
+    if (t <= time(NULL)) {
+        errors_add(jf->errors, "opt_in_deadline", "out-of-range", "must be in the future");
+        return NULL;
+    }
+    return v;
+}
+
+static const char *
+read_counsel_email(const struct json_fields *jf, bool required)
+{
+    const char *v = jf_text(jf, "counsel_email", required, 254);
+    char normal[256];
+
+    if (v != NULL && !normalize_email(v, normal, sizeof normal)) {
+        errors_add(jf->errors, "counsel_email", "invalid-format", "expected name@example.org");
+        return NULL;
+    }
+    return v;
+}
+
+static void
+read_create(const struct json_fields *jf, struct action *in)
+{
+    jf_refuse_unknown(jf, members);
+    if (json_object_get(jf->obj, "status") != NULL)
+        errors_add(jf->errors, "status", "read-only", "a new action is open");
+    in->incident = jf_text(jf, "incident", true, 64);
+    in->title = jf_text(jf, "title", true, 300);
+    in->legal_basis = jf_enum(jf, "legal_basis", true, legal_bases);
+    in->opt_in_deadline = read_deadline(jf, true);
+    in->counsel_name = jf_text(jf, "counsel_name", true, 200);
+    in->counsel_email = read_counsel_email(jf, true);
+    in->mandate_text = jf_text(jf, "mandate_text", true, 20000);
+    in->mandate_text_version = jf_text(jf, "mandate_text_version", true, 64);
+}
+
+struct reply
+handle_actions_create(struct request *rq)
+{
+    struct action in = {0}, out;
+    struct errors errors = {0};
+    struct caller who;
+    struct reply deny;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny) || !guard_association(rq, c, &who, &deny) ||
+        !guard_approved(&who, &deny))
+        return deny;
+    json_t *body = json_body_object(rq, false, &deny);
+    if (body == NULL)
+        return deny;
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    read_create(&jf, &in);
+    if (errors_any(&errors))
+        return json_body_invalid(&errors);
+    in.association_id = who.association_id;
+    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    enum outcome o = svc_actions_create(c, &note, &in, rq->arena, &out);
+    if (o == OUTCOME_INVALID) {
+        errors_add(&errors, "incident", "not-found", "no open incident with this slug");
+        return json_body_invalid(&errors);
+    }
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    struct reply r = reply_json_take(201, action_json(&out));
+    reply_add_header(&r, "Location", arena_printf(rq->arena, "/v1/actions/%s", out.id));
+    return r;
+}
+
+struct reply
+handle_actions_get(struct request *rq)
+{
+    struct action x;
+    struct caller who;
+    struct reply deny;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny) || !guard_association(rq, c, &who, &deny))
+        return deny;
+    if (!uuid_is_valid(request_param(rq, 0)))
+        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    enum outcome o = svc_actions_get(c, request_param(rq, 0), who.association_id, rq->arena, &x);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_json_take(200, action_json(&x));
+}
+
+static bool
+read_filters(struct request *rq, const char **incident, const char **status, struct reply *deny)
+{
+    *incident = request_query(rq, "incident");
+    *status = request_query(rq, "status");
+    for (size_t i = 0; *status != NULL && action_statuses[i] != NULL; i++)
+        if (strcmp(*status, action_statuses[i]) == 0)
+            return true;
+    if (*status == NULL)
+        return true;
+    *deny = problem_reply("invalid-parameter", "status must be open, filed, settled or closed");
+    return false;
+}
+
+struct reply
+handle_actions_list(struct request *rq)
+{
+    const char *incident, *status, *after;
+    struct caller who;
+    struct reply deny;
+    int limit, n = 0;
+    bool more = false;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny) || !guard_association(rq, c, &who, &deny) ||
+        !guard_page(rq, LIST_KIND, &limit, &after, &deny) ||
+        !read_filters(rq, &incident, &status, &deny))
+        return deny;
+    struct action *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
+    enum outcome o = svc_actions_list(c, who.association_id, incident, status, after, limit,
+                                      rq->arena, rows, &n, &more);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    json_t *data = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(data, action_json(&rows[i]));
+    const char *next = more ? guard_next_cursor(rq, LIST_KIND, rows[n - 1].id) : NULL;
+    return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+}
+
+static void
+read_patch(const struct json_fields *jf, struct action_patch *p)
+{
+    json_t *o = jf->obj;
+
+    jf_refuse_unknown(jf, members);
+    if (json_object_get(o, "incident") != NULL)
+        errors_add(jf->errors, "incident", "immutable", "an action stays on its incident");
+    if ((p->has_title = json_object_get(o, "title") != NULL))
+        p->value.title = jf_text(jf, "title", true, 300);
+    if ((p->has_legal_basis = json_object_get(o, "legal_basis") != NULL))
+        p->value.legal_basis = jf_enum(jf, "legal_basis", true, legal_bases);
+    if ((p->has_opt_in_deadline = json_object_get(o, "opt_in_deadline") != NULL))
+        p->value.opt_in_deadline = read_deadline(jf, true);
+    if ((p->has_counsel_name = json_object_get(o, "counsel_name") != NULL))
+        p->value.counsel_name = jf_text(jf, "counsel_name", true, 200);
+    if ((p->has_counsel_email = json_object_get(o, "counsel_email") != NULL))
+        p->value.counsel_email = read_counsel_email(jf, true);
+    if ((p->has_mandate_text = json_object_get(o, "mandate_text") != NULL))
+        p->value.mandate_text = jf_text(jf, "mandate_text", true, 20000);
+    if ((p->has_mandate_text_version = json_object_get(o, "mandate_text_version") != NULL))
+        p->value.mandate_text_version = jf_text(jf, "mandate_text_version", true, 64);
+    if ((p->has_status = json_object_get(o, "status") != NULL))
+        p->value.status = jf_enum(jf, "status", true, action_statuses);
+}
+
+struct reply
+handle_actions_update(struct request *rq)
+{
+    struct action_patch patch = {0};
+    struct action out;
+    struct errors errors = {0};
+    struct caller who;
+    struct reply deny;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny) || !guard_association(rq, c, &who, &deny))
+        return deny;
+    const char *id = request_param(rq, 0);
+    if (!uuid_is_valid(id) || svc_actions_get(c, id, who.association_id, rq->arena, &out) !=
+                                  OUTCOME_OK)
+        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    if (!guard_approved(&who, &deny))
+        return deny;
+    json_t *body = json_body_object(rq, true, &deny);
+    if (body == NULL)
+        return deny;
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    read_patch(&jf, &patch);
+    if (errors_any(&errors))
+        return json_body_invalid(&errors);
+    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    enum outcome o = svc_actions_update(c, &note, id, who.association_id, &patch, rq->arena,
+                                        &out);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_json_take(200, action_json(&out));
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* /v1/actions: an association's representative actions (API.md §8). */
+#ifndef RECOURS_HANDLERS_ACTIONS_H
+#define RECOURS_HANDLERS_ACTIONS_H
+
+#include <jansson.h>
+
+#include "db/actions.h"
+#include "http/request.h"
+
+struct reply handle_actions_create(struct request *rq);
+struct reply handle_actions_list(struct request *rq);
+struct reply handle_actions_get(struct request *rq);
+struct reply handle_actions_update(struct request *rq);
+
+/* The action object of API.md §8. */
+json_t *action_json(const struct action *x);
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The mandate check shared by submission and correction (API.md §6, `action_id`). */
+#include <string.h>
+
+#include "db/actions.h"
+#include "domain/uuid.h"
+#include "handlers/claims_parse.h"
+
+bool
+claims_check_mandate(PGconn *c, struct arena *a, int64_t incident_id, const char *action_id,
+                     const char *version, struct errors *errors, struct action *out,
+                     bool *unavailable_out)
+{
+    *unavailable_out = false;
+    int rc = uuid_is_valid(action_id) ? db_actions_get(c, action_id, false, a, out) : 0;
+    if (rc < 0) {
+        *unavailable_out = true;
+        return false;
+    }
+    if (rc == 0 || out->incident_id != incident_id || strcmp(out->status, "open") != 0 ||
+        out->deadline_passed || strcmp(out->association_status, "approved") != 0) {
+        errors_add(errors, "action_id", "unavailable",
+                   "no action on this incident takes mandates under this id now");
+        return false;
+    }
+    if (version == NULL || strcmp(version, out->mandate_text_version) != 0) {
+        errors_add(errors, "mandate_text_version", "mismatch",
+                   "accept the current mandate text of this action");
+        return false;
+    }
+    return true;
+}
