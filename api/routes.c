@@ -8,6 +8,7 @@
 #include "handlers/associations.h"
 #include "handlers/claims.h"
 #include "handlers/incidents.h"
+#include "handlers/members.h"
 #include "handlers/ops.h"
 #include "handlers/web.h"
 
@@ -26,9 +27,12 @@ const struct route routes[] = {
     {"GET", "/v1/incidents/{slug}", handle_incidents_get, ROLE_PUBLIC},
     {"PATCH", "/v1/incidents/{slug}", handle_incidents_update, ROLE_OPERATOR},
     {"POST", "/v1/incidents/{slug}/claims", handle_claims_submit, ROLE_PUBLIC},
+    {"GET", "/v1/incidents/{slug}/claims", handle_claims_list_mandated, ROLE_ASSOCIATION},
     {"GET", "/v1/claims/{reference}", handle_claims_get, ROLE_CLAIMANT},
     {"PATCH", "/v1/claims/{reference}", handle_claims_correct, ROLE_CLAIMANT},
     {"DELETE", "/v1/claims/{reference}", handle_claims_withdraw, ROLE_CLAIMANT},
+    {"PATCH", "/v1/claims/{reference}/status", handle_claims_review,
+     ROLE_ASSOCIATION_OR_OPERATOR},
     {"GET", "/v1/associations", handle_associations_list, ROLE_PUBLIC},
     {"POST", "/v1/associations", handle_associations_create, ROLE_OPERATOR},
     {"PATCH", "/v1/associations/{id}", handle_associations_update, ROLE_OPERATOR},
@@ -39,6 +43,10 @@ const struct route routes[] = {
     {"GET", "/v1/actions", handle_actions_list, ROLE_ASSOCIATION},
     {"GET", "/v1/actions/{id}", handle_actions_get, ROLE_ASSOCIATION},
     {"PATCH", "/v1/actions/{id}", handle_actions_update, ROLE_ASSOCIATION},
+    {"POST", "/v1/actions/{id}/members", handle_members_add, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/members", handle_members_list, ROLE_ASSOCIATION},
+    {"DELETE", "/v1/actions/{id}/members/{reference}", handle_members_remove,
+     ROLE_ASSOCIATION},
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];

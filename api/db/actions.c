@@ -45,6 +45,7 @@ const struct db_statement db_actions_statements[] = {
      "        (SELECT created_at, id FROM actions WHERE id = $4::uuid))"
      " ORDER BY x.created_at, x.id LIMIT $5::int",
      5},
+    {"db_actions_lock_status", "SELECT status FROM actions WHERE id = $1::uuid FOR SHARE", 1},
     {NULL, NULL, 0},
 };
 
@@ -141,6 +142,19 @@ db_actions_list(PGconn *c, const char *association_id, const char *incident, con
     *n_out = 0;
     for (int i = 0; i < rc && i < limit; i++)
         read_action(res, i, a, &out[(*n_out)++]);
+    PQclear(res);
+    return rc;
+}
+
+int
+db_actions_lock_status(PGconn *c, const char *id, char *status_out)
+{
+    const char *params[1] = {id};
+    PGresult *res = NULL;
+    int rc = run(c, "db_actions_lock_status", 1, params, PGRES_TUPLES_OK, &res);
+
+    if (rc == 1)
+        snprintf(status_out, 16, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     return rc;
 }

@@ -39,6 +39,9 @@ extern const struct db_statement db_actions_statements[];
 int db_actions_insert(PGconn *c, const struct action *in, struct arena *a, struct action *out);
 int db_actions_get(PGconn *c, const char *id, bool for_update, struct arena *a,
                    struct action *out);
+/* Locks the action row (FOR SHARE: additions may run side by side, a status change waits)
+ * and reads its status into status_out (16 bytes). 1 or 0. */
+int db_actions_lock_status(PGconn *c, const char *id, char *status_out);
 int db_actions_update(PGconn *c, const struct action *in, struct arena *a, struct action *out);
 /* The association's actions, newest last, filtered by incident slug and status (NULL: any),
  * after the id of the cursor (creation order). */

@@ -14,7 +14,7 @@
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
-#define CLAIM_SELECT                                                                           \
+#define CLAIM_FROM                                                                             \
     "SELECT c.id, c.incident_id, i.slug, array_to_string(i.data_categories, ','), i.status,"  \
     "       c.reference, encode(c.token_hash, 'hex'), c.status, c.status_reason,"            \
     "       c.data_key_id, encode(c.pii, 'hex'), c.categories, c.phishing,"               \
@@ -25,11 +25,21 @@
     "       c.mandate_channel, m.action_id, " TS("c.reviewed_at") ","                        \
     "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id)"                 \
     " FROM claims c JOIN incidents i ON i.id = c.incident_id"                                  \
-    " LEFT JOIN memberships m ON m.claim_id = c.id"                                            \
-    " WHERE c.reference = $1"
+    " LEFT JOIN memberships m ON m.claim_id = c.id"
+#define CLAIM_SELECT CLAIM_FROM " WHERE c.reference = $1"
 
 const struct db_statement db_claims_statements[] = {
     {"db_claims_get", CLAIM_SELECT, 1},
+    {"db_claims_list_mandated",
+     CLAIM_FROM " WHERE i.slug = $1 AND c.mandate_association_id = $2::uuid"
+     "   AND c.status <> 'withdrawn'"
+     "   AND ($3::text IS NULL OR c.status = $3)"
+     "   AND ($4::int IS NULL OR c.categories & (1 << $4::int) <> 0)"
+     "   AND ($5::text IS NULL OR c.country = $5)"
+     "   AND ($6::timestamptz IS NULL OR c.created_at >= $6::timestamptz)"
+     "   AND ($7::timestamptz IS NULL OR (c.created_at, c.id) > ($7::timestamptz, $8::bigint))"
+     " ORDER BY c.created_at, c.id LIMIT $9::int",
+     9},
     {"db_claims_get_for_update", CLAIM_SELECT " FOR UPDATE OF c", 1},
     {"db_claims_correct",
      "UPDATE claims"
@@ -71,61 +81,61 @@ const struct db_statement db_claims_statements[] = {
 };
 
 static const char *
-text_at(struct arena *a, const PGresult *res, int col)
+text_at(struct arena *a, const PGresult *res, int row, int col)
 {
-    return PQgetisnull(res, 0, col) ? NULL : arena_strdup(a, PQgetvalue(res, 0, col));
+    return PQgetisnull(res, row, col) ? NULL : arena_strdup(a, PQgetvalue(res, row, col));
 }
 
 static bool
-bool_at(const PGresult *res, int col)
+bool_at(const PGresult *res, int row, int col)
 {
-    return PQgetvalue(res, 0, col)[0] == 't';
+    return PQgetvalue(res, row, col)[0] == 't';
 }
 
 static bool
-read_record(const PGresult *res, struct arena *a, struct claim_record *out)
+read_record(const PGresult *res, int row, struct arena *a, struct claim_record *out)
 {
-    const char *token_hex = PQgetvalue(res, 0, 6);
+    const char *token_hex = PQgetvalue(res, row, 6);
 
-    out->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    out->incident_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-    out->incident_slug = text_at(a, res, 2);
-    out->incident_categories = categories_from_csv(PQgetvalue(res, 0, 3));
-    out->incident_status = text_at(a, res, 4);
-    snprintf(out->reference, sizeof out->reference, "%s", PQgetvalue(res, 0, 5));
+    out->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+    out->incident_id = strtoll(PQgetvalue(res, row, 1), NULL, 10);
+    out->incident_slug = text_at(a, res, row, 2);
+    out->incident_categories = categories_from_csv(PQgetvalue(res, row, 3));
+    out->incident_status = text_at(a, res, row, 4);
+    snprintf(out->reference, sizeof out->reference, "%s", PQgetvalue(res, row, 5));
     if (!hex_decode(token_hex, strlen(token_hex), out->token_hash, KEY_LEN))
         return false;
-    out->status = text_at(a, res, 7);
-    out->status_reason = text_at(a, res, 8);
-    out->data_key_id = atoi(PQgetvalue(res, 0, 9));
+    out->status = text_at(a, res, row, 7);
+    out->status_reason = text_at(a, res, row, 8);
+    out->data_key_id = atoi(PQgetvalue(res, row, 9));
     out->pii = NULL;
     out->pii_len = 0;
-    if (!PQgetisnull(res, 0, 10)) {
-        const char *hex = PQgetvalue(res, 0, 10);
+    if (!PQgetisnull(res, row, 10)) {
+        const char *hex = PQgetvalue(res, row, 10);
         out->pii_len = strlen(hex) / 2;
         out->pii = arena_alloc(a, out->pii_len + 1);
         if (!hex_decode(hex, strlen(hex), out->pii, out->pii_len))
             return false;
     }
-    out->categories = (unsigned int)strtoul(PQgetvalue(res, 0, 11), NULL, 10);
-    out->phishing = bool_at(res, 12);
-    out->identity_theft = bool_at(res, 13);
-    out->distress = bool_at(res, 14);
-    out->documented_loss = strtoll(PQgetvalue(res, 0, 15), NULL, 10);
-    out->hours_spent = strtoll(PQgetvalue(res, 0, 16), NULL, 10);
-    out->payment_preference = text_at(a, res, 17);
-    out->privacy_notice_version = text_at(a, res, 18);
-    out->created_at = text_at(a, res, 19);
-    out->updated_at = text_at(a, res, 20);
-    out->withdrawn_at = text_at(a, res, 21);
-    out->mandate_action_id = text_at(a, res, 22);
-    out->mandate_association_id = text_at(a, res, 23);
-    out->mandate_text_version = text_at(a, res, 24);
-    out->mandated_at = text_at(a, res, 25);
-    out->mandate_channel = text_at(a, res, 26);
-    out->member_of = text_at(a, res, 27);
-    out->reviewed_at = text_at(a, res, 28);
-    out->duplicate_attempts = strtoll(PQgetvalue(res, 0, 29), NULL, 10);
+    out->categories = (unsigned int)strtoul(PQgetvalue(res, row, 11), NULL, 10);
+    out->phishing = bool_at(res, row, 12);
+    out->identity_theft = bool_at(res, row, 13);
+    out->distress = bool_at(res, row, 14);
+    out->documented_loss = strtoll(PQgetvalue(res, row, 15), NULL, 10);
+    out->hours_spent = strtoll(PQgetvalue(res, row, 16), NULL, 10);
+    out->payment_preference = text_at(a, res, row, 17);
+    out->privacy_notice_version = text_at(a, res, row, 18);
+    out->created_at = text_at(a, res, row, 19);
+    out->updated_at = text_at(a, res, row, 20);
+    out->withdrawn_at = text_at(a, res, row, 21);
+    out->mandate_action_id = text_at(a, res, row, 22);
+    out->mandate_association_id = text_at(a, res, row, 23);
+    out->mandate_text_version = text_at(a, res, row, 24);
+    out->mandated_at = text_at(a, res, row, 25);
+    out->mandate_channel = text_at(a, res, row, 26);
+    out->member_of = text_at(a, res, row, 27);
+    out->reviewed_at = text_at(a, res, row, 28);
+    out->duplicate_attempts = strtoll(PQgetvalue(res, row, 29), NULL, 10);
     return true;
 }
 
@@ -143,7 +153,7 @@ db_claims_get(PGconn *c, const char *reference, bool for_update, struct arena *a
         goto cleanup;
     }
     rc = PQntuples(res);
-    if (rc == 1 && !read_record(res, a, out))
+    if (rc == 1 && !read_record(res, 0, a, out))
         rc = DB_HARD;
 cleanup:
     PQclear(res);
@@ -257,4 +267,35 @@ db_claims_review(PGconn *c, int64_t id, const char *status, const char *reason)
 
     snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
     return command(c, "db_claims_review", 3, params);
+}
+
+int
+db_claims_list_mandated(PGconn *c, const char *slug, const char *association_id,
+                        const struct claim_list_filter *f, int limit, struct arena *a,
+                        struct claim_record *out, int *n_out)
+{
+    char cat[8], lim[16];
+    int rc;
+
+    snprintf(cat, sizeof cat, "%d", f->category);
+    snprintf(lim, sizeof lim, "%d", limit);
+    const char *params[9] = {slug,      association_id, f->status, f->category >= 0 ? cat : NULL,
+                             f->country, f->since,      f->after_time, f->after_id, lim};
+    PGresult *res = PQexecPrepared(c, "db_claims_list_mandated", 9, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, "db_claims_list_mandated");
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    *n_out = 0;
+    for (int i = 0; i < rc && i < limit; i++) {
+        if (!read_record(res, i, a, &out[i])) {
+            rc = DB_HARD;
+            break;
+        }
+        *n_out = i + 1;
+    }
+cleanup:
+    PQclear(res);
+    return rc;
 }

@@ -67,6 +67,21 @@ int db_claims_mandate(PGconn *c, int64_t id, const char *action_id, const char *
 /* Revokes the mandate and leaves the action. 1 or 0. */
 int db_claims_revoke_mandate(PGconn *c, int64_t id);
 
+struct claim_list_filter {
+    const char *status;     /* or NULL */
+    int category;           /* index or -1 */
+    const char *country;    /* or NULL */
+    const char *since;      /* RFC 3339 or NULL: submitted at or after */
+    const char *after_time; /* cursor: created_at of the last item seen, or NULL */
+    const char *after_id;   /* cursor: its id */
+};
+
+/* Active claims of incident slug mandated to association_id, oldest first, filtered, after
+ * the cursor. Count or DB_*. */
+int db_claims_list_mandated(PGconn *c, const char *slug, const char *association_id,
+                            const struct claim_list_filter *f, int limit, struct arena *a,
+                            struct claim_record *out, int *n_out);
+
 /* Sets the review status and reason. 1 or 0. */
 int db_claims_review(PGconn *c, int64_t id, const char *status, const char *reason);
 

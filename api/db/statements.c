@@ -10,12 +10,14 @@
 #include "db/claims_batch.h"
 #include "db/idempotency.h"
 #include "db/incidents.h"
+#include "db/memberships.h"
 #include "db/rotate.h"
 
 const struct db_statement *const db_statement_tables[] = {
     db_incidents_statements,
     db_associations_statements,
     db_actions_statements,
+    db_memberships_statements,
     db_audit_statements,
     db_claims_statements,
     db_claims_batch_statements,

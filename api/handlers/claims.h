@@ -10,5 +10,7 @@ struct reply handle_claims_submit(struct request *rq);
 struct reply handle_claims_get(struct request *rq);
 struct reply handle_claims_correct(struct request *rq);
 struct reply handle_claims_withdraw(struct request *rq);
+struct reply handle_claims_list_mandated(struct request *rq);
+struct reply handle_claims_review(struct request *rq);
 
 #endif

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Membership statements. The person keys copied into memberships make the database refuse a
+ * second action for one person on one incident (unique indexes), whoever asks and however
+ * requests race: the insert is ON CONFLICT DO NOTHING and such rows count as in_other_action. */
+#include "db/memberships.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "db/errors.h"
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+/* Shared tail: insert the eligible candidates, then count every outcome. cand must have
+ * (ref, id, incident_id, email_key, phone_key, identity_key, in_action, mandated). */
+#define ADD_TAIL                                                                               \
+    ", ins AS (INSERT INTO memberships"                                                        \
+    "     (claim_id, action_id, incident_id, email_key, phone_key, identity_key)"              \
+    "   SELECT id, $1::uuid, incident_id, email_key, phone_key, identity_key FROM cand"        \
+    "   WHERE mandated AND in_action IS NULL"                                                  \
+    "   ON CONFLICT DO NOTHING RETURNING claim_id)"                                            \
+    " SELECT count(ins.claim_id),"                                                             \
+    "        count(*) FILTER (WHERE mandated AND in_action = $1::uuid),"                       \
+    "        count(*) FILTER (WHERE mandated AND ins.claim_id IS NULL"                         \
+    "                         AND (in_action IS NULL OR in_action <> $1::uuid)),"              \
+    "        count(*) FILTER (WHERE NOT mandated)"                                             \
+    " FROM cand LEFT JOIN ins ON ins.claim_id = cand.id"
+
+const struct db_statement db_memberships_statements[] = {
+    {"db_members_add_refs",
+     "WITH r AS (SELECT DISTINCT upper(x) AS ref FROM unnest($4::text[]) x),"
+     " cand AS (SELECT r.ref, c.id, c.incident_id, c.email_key, c.phone_key, c.identity_key,"
+     "                 m.action_id AS in_action,"
+     "                 coalesce(c.status <> 'withdrawn' AND c.incident_id = $2::bigint"
+     "                          AND c.mandate_association_id = $3::uuid, false) AS mandated"
+     "          FROM r LEFT JOIN claims c ON c.reference = r.ref"
+     "          LEFT JOIN memberships m ON m.claim_id = c.id)" ADD_TAIL,
+     4},
+    {"db_members_add_filter",
+     "WITH cand AS (SELECT c.reference AS ref, c.id, c.incident_id, c.email_key, c.phone_key,"
+     "                 c.identity_key, m.action_id AS in_action, true AS mandated"
+     "          FROM claims c LEFT JOIN memberships m ON m.claim_id = c.id"
+     "          WHERE c.incident_id = $2::bigint AND c.mandate_association_id = $3::uuid"
+     "            AND c.status <> 'withdrawn'"
+     "            AND ($4::text IS NULL OR c.status = $4)"
+     "            AND ($5::int IS NULL OR c.categories & (1 << $5::int) <> 0)"
+     "            AND ($6::text IS NULL OR c.country = $6)"
+     "            AND ($7::timestamptz IS NULL OR c.created_at >= $7::timestamptz)"
+     "            AND ($8::timestamptz IS NULL OR c.created_at < $8::timestamptz))" ADD_TAIL,
+     8},
+    {"db_members_list",
+     "SELECT c.reference, c.status, c.country, c.categories, " TS("m.added_at") ","
+     "       " TS("c.mandated_at") ", c.mandate_text_version, c.mandate_channel"
+     " FROM memberships m JOIN claims c ON c.id = m.claim_id"
+     " WHERE m.action_id = $1::uuid AND ($2::text IS NULL OR c.reference > $2)"
+     " ORDER BY c.reference LIMIT $3::int",
+     3},
+    {"db_members_remove",
+     "DELETE FROM memberships m USING claims c"
+     " WHERE m.claim_id = c.id AND c.reference = $2 AND m.action_id = $1::uuid",
+     2},
+    {NULL, NULL, 0},
+};
+
+static int
+counts_of(PGresult *res, const char *stmt, struct member_counts *out)
+{
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        return db_status_of(res, stmt);
+    out->added = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    out->already_in_action = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    out->in_other_action = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+    out->not_mandated = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+    return 1;
+}
+
+int
+db_members_add_refs(PGconn *c, const char *action_id, int64_t incident_id,
+                    const char *association_id, const char *refs_array,
+                    struct member_counts *out)
+{
+    char inc[24];
+
+    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
+    const char *params[4] = {action_id, inc, association_id, refs_array};
+    PGresult *res = PQexecPrepared(c, "db_members_add_refs", 4, params, NULL, NULL, 0);
+    int rc = counts_of(res, "db_members_add_refs", out);
+    PQclear(res);
+    return rc;
+}
+
+int
+db_members_add_filter(PGconn *c, const char *action_id, int64_t incident_id,
+                      const char *association_id, const struct member_filter *f,
+                      struct member_counts *out)
+{
+    char inc[24];
+    char cat[8];
+
+    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
+    snprintf(cat, sizeof cat, "%d", f->category);
+    const char *params[8] = {action_id,  inc,        association_id,     f->status,
+                             f->category >= 0 ? cat : NULL, f->country, f->submitted_after,
+                             f->submitted_before};
+    PGresult *res = PQexecPrepared(c, "db_members_add_filter", 8, params, NULL, NULL, 0);
+    int rc = counts_of(res, "db_members_add_filter", out);
+    PQclear(res);
+    return rc;
+}
+
+int
+db_members_list(PGconn *c, const char *action_id, const char *after, int limit, struct arena *a,
+                struct member_row *out, int *n_out)
+{
+    char lim[16];
+    int rc;
+
+    snprintf(lim, sizeof lim, "%d", limit);
+    const char *params[3] = {action_id, after, lim};
+    PGresult *res = PQexecPrepared(c, "db_members_list", 3, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, "db_members_list");
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    *n_out = rc < limit ? rc : limit;
+    for (int i = 0; i < *n_out; i++) {
+        out[i].reference = arena_strdup(a, PQgetvalue(res, i, 0));
+        out[i].claim_status = arena_strdup(a, PQgetvalue(res, i, 1));
+        out[i].country = arena_strdup(a, PQgetvalue(res, i, 2));
+        out[i].categories = (unsigned int)strtoul(PQgetvalue(res, i, 3), NULL, 10);
+        out[i].added_at = arena_strdup(a, PQgetvalue(res, i, 4));
+        out[i].mandated_at = PQgetisnull(res, i, 5) ? NULL : arena_strdup(a, PQgetvalue(res, i, 5));
+        out[i].mandate_text_version =
+            PQgetisnull(res, i, 6) ? NULL : arena_strdup(a, PQgetvalue(res, i, 6));
+        out[i].channel = PQgetisnull(res, i, 7) ? NULL : arena_strdup(a, PQgetvalue(res, i, 7));
+    }
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+int
+db_members_remove(PGconn *c, const char *action_id, const char *reference)
+{
+    const char *params[2] = {action_id, reference};
+    int rc;
+
+    PGresult *res = PQexecPrepared(c, "db_members_remove", 2, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = db_status_of(res, "db_members_remove");
+    else
+        rc = atoi(PQcmdTuples(res));
+    PQclear(res);
+    return rc;
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Members of the caller's own action; any other action answers 404. */
+#include "handlers/members.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "db/pg_array.h"
+#include "domain/dates.h"
+#include "domain/reference.h"
+#include "domain/uuid.h"
+#include "domain/vocab.h"
+#include "handlers/claim_json.h"
+#include "handlers/guard.h"
+#include "http/json_body.h"
+#include "http/json_fields.h"
+#include "http/outcome.h"
+#include "service/actions.h"
+#include "service/members.h"
+
+#define LIST_KIND "members"
+#define REFERENCES_MAX 1000
+
+/* The caller's own action of the path; false with *deny (401, 404, 503). */
+static bool
+own_action(struct request *rq, PGconn **c, struct caller *who, struct action *x,
+           struct reply *deny)
+{
+    if (!guard_db(c, deny) || !guard_association(rq, *c, who, deny))
+        return false;
+    const char *id = request_param(rq, 0);
+    enum outcome o = uuid_is_valid(id)
+                         ? svc_actions_get(*c, id, who->association_id, rq->arena, x)
+                         : OUTCOME_NOT_FOUND;
+    if (o != OUTCOME_OK) {
+        *deny = reply_outcome(o, NULL);
+        return false;
+    }
+    return true;
+}
+
+/* {"references": [...]}: 1–1000 strings, as a text[] literal (duplicates folded by SQL). */
+static const char *
+read_references(const struct json_fields *jf, json_t *refs, struct pg_array *arr)
+{
+    size_t i;
+    json_t *item;
+
+    if (!json_is_array(refs)) {
+        errors_add(jf->errors, "references", "invalid-type", "expected an array of references");
+        return NULL;
+    }
+    if (json_array_size(refs) == 0 || json_array_size(refs) > REFERENCES_MAX) {
+        errors_add(jf->errors, "references", json_array_size(refs) == 0 ? "too-short" : "too-long",
+                   "give 1 to 1000 references");
+        return NULL;
+    }
+    json_array_foreach(refs, i, item) {
+        char path[48];
+        snprintf(path, sizeof path, "references[%zu]", i);
+        if (!json_is_string(item) || json_string_length(item) > 32) {
+            errors_add(jf->errors, path, "invalid-type", "expected a reference RC-XXXX-XXXX");
+            continue;
+        }
+        pg_array_text(arr, json_string_value(item));
+    }
+    return errors_any(jf->errors) ? NULL : pg_array_finish(arr);
+}
+
+static const char *
+read_time(const struct json_fields *jf, const char *key)
+{
+    const char *v = jf_text(jf, key, false, 40);
+    time_t t;
+
+    if (v != NULL && !rfc3339_parse(v, &t)) {
+        errors_add(jf->errors, key, "invalid-format", "expected an RFC 3339 date-time");
+        return NULL;
+    }
+    return v;
+}
+
+static void
+read_filter(const struct json_fields *jf, struct member_filter *f)
+{
+    static const char *const keys[] = {"status", "category", "country", "submitted_after",
+                                       "submitted_before", NULL};
+
+    jf_refuse_unknown(jf, keys);
+    f->status = jf_enum(jf, "status", false, claim_statuses);
+    f->category = -1;
+    const char *cat = jf_text(jf, "category", false, 32);
+    if (cat != NULL && (f->category = data_category_index(cat)) < 0)
+        errors_add(jf->errors, "filter.category", "invalid-value", "not a data category");
+    f->country = jf_text(jf, "country", false, 2);
+    f->submitted_after = read_time(jf, "submitted_after");
+    f->submitted_before = read_time(jf, "submitted_before");
+}
+
+struct reply
+handle_members_add(struct request *rq)
+{
+    static const char *const keys[] = {"references", "filter", NULL};
+    struct errors errors = {0};
+    struct member_filter filter = {.category = -1};
+    struct member_counts counts;
+    struct pg_array refs = {0};
+    struct caller who;
+    struct action x;
+    struct reply deny;
+    PGconn *c;
+
+    if (!own_action(rq, &c, &who, &x, &deny) || !guard_approved(&who, &deny))
+        return deny;
+    json_t *body = json_body_object(rq, false, &deny);
+    if (body == NULL)
+        return deny;
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    struct json_fields sub;
+    jf_refuse_unknown(&jf, keys);
+    json_t *list = json_object_get(body, "references");
+    bool by_filter = jf_object(&jf, "filter", false, &sub);
+    const char *refs_array = NULL;
+    if ((list != NULL) == by_filter)
+        errors_add(&errors, "references", "required", "give exactly one of references or filter");
+    else if (list != NULL)
+        refs_array = read_references(&jf, list, &refs);
+    else
+        read_filter(&sub, &filter);
+    if (errors_any(&errors)) {
+        pg_array_free(&refs);
+        return json_body_invalid(&errors);
+    }
+    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    enum outcome o = svc_members_add(c, &note, &x, refs_array, &filter, &counts);
+    pg_array_free(&refs);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_json_take(200, json_pack("{s:I, s:I, s:I, s:I}", "added",
+                                          (json_int_t)counts.added, "already_in_action",
+                                          (json_int_t)counts.already_in_action,
+                                          "in_other_action", (json_int_t)counts.in_other_action,
+                                          "not_mandated", (json_int_t)counts.not_mandated));
+}
+
+struct reply
+handle_members_list(struct request *rq)
+{
+    struct caller who;
+    struct action x;
+    struct reply deny;
+    const char *after;
+    int limit, n = 0;
+    bool more = false;
+    PGconn *c;
+
+    if (!own_action(rq, &c, &who, &x, &deny) ||
+        !guard_page(rq, LIST_KIND, &limit, &after, &deny))
+        return deny;
+    struct member_row *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
+    enum outcome o = svc_members_list(c, x.id, after, limit, rq->arena, rows, &n, &more);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    json_t *data = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(
+            data, json_pack("{s:s, s:s, s:s, s:o, s:s, s:s?, s:s?, s:s?}", "reference",
+                            rows[i].reference, "claim_status", rows[i].claim_status, "country",
+                            rows[i].country, "data_categories",
+                            categories_json_array(rows[i].categories), "added_at",
+                            rows[i].added_at, "mandated_at", rows[i].mandated_at,
+                            "mandate_text_version", rows[i].mandate_text_version, "channel",
+                            rows[i].channel));
+    /* the cursor is tied to this action: another action's members cannot be walked with it */
+    const char *next =
+        more ? guard_next_cursor(rq, arena_printf(rq->arena, "%s:%s", LIST_KIND, x.id),
+                                 rows[n - 1].reference)
+             : NULL;
+    return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+}
+
+struct reply
+handle_members_remove(struct request *rq)
+{
+    struct caller who;
+    struct action x;
+    struct reply deny;
+    char reference[REFERENCE_LEN + 1];
+    PGconn *c;
+
+    if (!own_action(rq, &c, &who, &x, &deny) || !guard_approved(&who, &deny))
+        return deny;
+    if (!reference_parse(request_param(rq, 1), reference))
+        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    struct audit_note note = {who.actor, reference, strlen(reference)};
+    enum outcome o = svc_members_remove(c, &note, &x, reference);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_empty(204);
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* /v1/actions/{id}/members (API.md §8). */
+#ifndef RECOURS_HANDLERS_MEMBERS_H
+#define RECOURS_HANDLERS_MEMBERS_H
+
+#include "http/request.h"
+
+struct reply handle_members_add(struct request *rq);
+struct reply handle_members_list(struct request *rq);
+struct reply handle_members_remove(struct request *rq);
+
+#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Members of an association's action: add (audited), list, remove (audited). */
+#ifndef RECOURS_SERVICE_MEMBERS_H
+#define RECOURS_SERVICE_MEMBERS_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "core/outcome.h"
+#include "db/actions.h"
+#include "db/memberships.h"
+#include "service/audit.h"
+
+struct arena;
+
+/* refs_array NULL: add by filter f. ACTION_NOT_OPEN unless the action is open. */
+enum outcome svc_members_add(PGconn *c, const struct audit_note *note, const struct action *x,
+                             const char *refs_array, const struct member_filter *f,
+                             struct member_counts *out);
+
+enum outcome svc_members_remove(PGconn *c, const struct audit_note *note, const struct action *x,
+                                const char *reference);
+
+enum outcome svc_members_list(PGconn *c, const char *action_id, const char *after, int limit,
+                              struct arena *a, struct member_row *out, int *n_out,
+                              bool *more_out);
+
+#endif
