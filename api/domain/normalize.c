@@ -434,6 +434,15 @@ normalize_identity(const char *family, const char *given, const char *birth_date
     return ok;
 }
 
+bool
+normalize_name_has_letters(const char *name)
+{
+    char key[16384];
+    size_t at = 0;
+
+    return append_name_key(name, key, sizeof key, &at);
+}
+
 char *
 normalize_nfc(const char *in)
 {

@@ -43,6 +43,10 @@ bool normalize_phone(const char *in, const char *country, char out[NORMALIZE_PHO
 bool normalize_identity(const char *family, const char *given, const char *birth_date,
                         char *out, size_t cap);
 
+/* Whether name keeps something once folded as for the identity key: a name of only spaces,
+ * dashes, apostrophes, marks or invisible characters is blank. False for invalid UTF-8. */
+bool normalize_name_has_letters(const char *name);
+
 /* A heap copy of in in Unicode NFC, NUL-terminated: the form names are stored and shown in.
  * The caller frees it with free(). NULL when in is not valid UTF-8; aborts on memory
  * exhaustion like xmalloc. */

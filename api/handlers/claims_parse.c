@@ -40,6 +40,11 @@ read_name(const struct json_fields *jf, const char *key)
 
     if (raw == NULL)
         return NULL;
+    /* " ", "-", a lone accent or a zero-width space is no name (and has no identity key) */
+    if (!normalize_name_has_letters(raw)) {
+        add(jf, key, "required", "this member is required");
+        return NULL;
+    }
     char *nfc = normalize_nfc(raw);
     if (nfc == NULL) {
         add(jf, key, "invalid-format", "is not valid text");
