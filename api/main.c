@@ -24,6 +24,8 @@ usage(FILE *out)
                  "  secrets init   create missing secrets (prints the operator key once)\n"
                  "  rotate-data-key  new data key; re-encrypts every sealed row (live)\n"
                  "  incident add|close|open   register or close an incident (DATABASE_URL)\n"
+                 "  association add|approve|suspend   register associations (DATABASE_URL)\n"
+                 "  key issue|revoke   API keys, secret shown once (DATABASE_URL, secrets)\n"
                  "  routes         list the routes (method, path, role)\n"
                  "  version        print the version\n"
                  "  help           this text and the settings table\n\n");
@@ -36,6 +38,23 @@ wants_help(int argc, char **argv)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return true;
     return false;
+}
+
+/* Runs an operator command on DATABASE_URL: settings from the environment only, argv is the
+ * command's own. */
+static int
+with_database(int (*fn)(const struct config *, int, char **), const char *name, int argc,
+              char **argv)
+{
+    struct config cfg;
+    int rc = 2;
+
+    if (config_load(&cfg, 0, NULL) && cfg.database_url != NULL)
+        rc = fn(&cfg, argc, argv);
+    else if (cfg.database_url == NULL)
+        fprintf(stderr, "%s: set DATABASE_URL\n", name);
+    config_free(&cfg);
+    return rc;
 }
 
 /* Runs a command that takes settings: flags after the command word(s). */
@@ -86,6 +105,10 @@ main(int argc, char **argv)
         config_free(&cfg);
         return rc;
     }
+    if (strcmp(cmd, "association") == 0)
+        return with_database(cli_association, "association", argc - 2, argv + 2);
+    if (strcmp(cmd, "key") == 0)
+        return with_database(cli_key, "key", argc - 2, argv + 2);
     if (strcmp(cmd, "routes") == 0) {
         routes_print();
         return 0;

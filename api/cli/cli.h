@@ -22,4 +22,12 @@ int cli_rotate_data_key(const struct config *cfg);
 /* recours incident add|close|open: DATABASE_URL from the environment, options in argv. */
 int cli_incident(const struct config *cfg, int argc, char **argv);
 
+/* recours association add|approve|suspend: DATABASE_URL from the environment, options in
+ * argv; exit 0, 1 (refused or failed write), 2 (usage or invalid input). */
+int cli_association(const struct config *cfg, int argc, char **argv);
+
+/* recours key issue --association ID | --operator [--label L] (prints the secret once; needs
+ * the secrets of RECOURS_SECRETS_DIR for the keyed hash) and recours key revoke KEY_ID. */
+int cli_key(const struct config *cfg, int argc, char **argv);
+
 #endif

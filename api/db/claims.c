@@ -23,7 +23,7 @@
     "       " TS("c.updated_at") ", " TS("c.withdrawn_at") ", c.mandate_action_id,"          \
     "       c.mandate_association_id, c.mandate_text_version, " TS("c.mandated_at") ","      \
     "       c.mandate_channel, m.action_id, " TS("c.reviewed_at") ","                        \
-    "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id)"                 \
+    "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id), c.country"     \
     " FROM claims c JOIN incidents i ON i.id = c.incident_id"                                  \
     " LEFT JOIN memberships m ON m.claim_id = c.id"
 #define CLAIM_SELECT CLAIM_FROM " WHERE c.reference = $1"
@@ -136,6 +136,7 @@ read_record(const PGresult *res, int row, struct arena *a, struct claim_record *
     out->member_of = text_at(a, res, row, 27);
     out->reviewed_at = text_at(a, res, row, 28);
     out->duplicate_attempts = strtoll(PQgetvalue(res, row, 29), NULL, 10);
+    snprintf(out->country, sizeof out->country, "%s", PQgetvalue(res, row, 30));
     return true;
 }
 

@@ -36,6 +36,7 @@ struct claim_record {
     const char *created_at;
     const char *updated_at;
     const char *withdrawn_at; /* NULL unless withdrawn */
+    char country[3];
     const char *mandate_action_id;      /* NULL: no mandate */
     const char *mandate_association_id;
     const char *mandate_text_version;

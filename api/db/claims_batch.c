@@ -12,7 +12,7 @@
 
 const struct db_statement db_claims_batch_statements[] = {
     {"db_claims_insert_batch",
-     "INSERT INTO claims"
+     "WITH ins AS (INSERT INTO claims"
      " (incident_id, reference, token_hash, email_key, phone_key, identity_key, data_key_id,"
      "  pii, country, categories, phishing, identity_theft, distress, documented_loss,"
      "  hours_spent, payment_preference, privacy_notice_version, created_at, updated_at,"
@@ -35,8 +35,18 @@ const struct db_statement db_claims_batch_statements[] = {
      "        documented_loss, hours_spent, payment_preference, privacy_notice_version,"
      "        created_at, action_id, association_id, mandate_version)"
      " ON CONFLICT DO NOTHING"
-     " RETURNING reference, id",
-     21},
+     " RETURNING reference, id, incident_id, status, payment_preference, country, categories,"
+     "           documented_loss, hours_spent),"
+     /* the summary tallies move with the claims, in the same statement (0005) */
+     " tally AS (INSERT INTO claim_tallies AS t (incident_id, status, payment_preference,"
+     "   country, categories, documented_loss, hours_spent, shard, n)"
+     " SELECT incident_id, status, payment_preference, country, categories, documented_loss,"
+     "        hours_spent, $22::smallint, count(*) FROM ins"
+     " GROUP BY incident_id, status, payment_preference, country, categories,"
+     "          documented_loss, hours_spent"
+     " ON CONFLICT ON CONSTRAINT claim_tallies_pkey DO UPDATE SET n = t.n + excluded.n)"
+     " SELECT reference, id FROM ins",
+     22},
     {"db_memberships_insert_batch",
      "INSERT INTO memberships (claim_id, action_id, incident_id, email_key, phone_key,"
      "                         identity_key, added_at)"
@@ -58,10 +68,14 @@ const struct db_statement db_claims_batch_statements[] = {
      "   LIMIT 1) m ON true",
      4},
     {"db_claims_insert_duplicates",
-     "INSERT INTO claim_duplicates (incident_id, claim_id, data_key_id, aad, pii)"
+     "WITH ins AS (INSERT INTO claim_duplicates (incident_id, claim_id, data_key_id, aad, pii)"
      " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::smallint[], $4::text[],"
-     "                      $5::bytea[])",
-     5},
+     "                      $5::bytea[])"
+     " RETURNING incident_id)"
+     " INSERT INTO duplicate_tallies AS t (incident_id, shard, n)"
+     " SELECT incident_id, $6::smallint, count(*) FROM ins GROUP BY incident_id"
+     " ON CONFLICT ON CONSTRAINT duplicate_tallies_pkey DO UPDATE SET n = t.n + excluded.n",
+     6},
     {"db_idem_insert_batch",
      "INSERT INTO idempotency_keys AS k"
      " (scope_hash, request_hash, status, data_key_id, response, location)"
@@ -128,9 +142,11 @@ add_claim_columns(struct pg_array *col, const struct claim_row *r)
 }
 
 int
-db_claims_insert_batch(PGconn *c, struct claim_row *rows, int n)
+db_claims_insert_batch(PGconn *c, int shard, struct claim_row *rows, int n)
 {
     struct pg_array col[21];
+    char shard_text[8];
+    const char *params[22];
     PGresult *res = NULL;
     int rc;
 
@@ -139,7 +155,11 @@ db_claims_insert_batch(PGconn *c, struct claim_row *rows, int n)
         rows[i].inserted = false;
         add_claim_columns(col, &rows[i]);
     }
-    res = exec_arrays(c, "db_claims_insert_batch", col, 21, 0);
+    for (int i = 0; i < 21; i++)
+        params[i] = pg_array_finish(&col[i]);
+    snprintf(shard_text, sizeof shard_text, "%d", shard);
+    params[21] = shard_text;
+    res = PQexecPrepared(c, "db_claims_insert_batch", 22, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, "db_claims_insert_batch");
         goto cleanup;
@@ -234,9 +254,10 @@ cleanup:
 }
 
 int
-db_claims_insert_duplicates(PGconn *c, const struct duplicate_row *rows, int n)
+db_claims_insert_duplicates(PGconn *c, int shard, const struct duplicate_row *rows, int n)
 {
     struct pg_array col[5];
+    char shard_text[8];
     PGresult *res = NULL;
     int rc;
 
@@ -248,7 +269,12 @@ db_claims_insert_duplicates(PGconn *c, const struct duplicate_row *rows, int n)
         pg_array_text(&col[3], rows[i].aad);
         pg_array_bytea(&col[4], rows[i].pii, rows[i].pii_len);
     }
-    res = exec_arrays(c, "db_claims_insert_duplicates", col, 5, 0);
+    const char *params[6];
+    for (int i = 0; i < 5; i++)
+        params[i] = pg_array_finish(&col[i]);
+    snprintf(shard_text, sizeof shard_text, "%d", shard);
+    params[5] = shard_text;
+    res = PQexecPrepared(c, "db_claims_insert_duplicates", 6, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         rc = db_status_of(res, "db_claims_insert_duplicates");
         goto cleanup;

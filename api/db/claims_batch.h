@@ -58,10 +58,11 @@ struct idem_row {
 
 extern const struct db_statement db_claims_batch_statements[];
 
-/* INSERT ... ON CONFLICT DO NOTHING of rows[0..n); sets inserted and id of each row that went
+/* INSERT ... ON CONFLICT DO NOTHING of rows[0..n), adding the inserted ones to the summary
+ * tallies of shard (the writer's number) in the same statement; sets inserted and id of each row that went
  * in. A row left out collided on a dedup key (or, rarely, on its reference). Returns the
  * number inserted or DB_*. */
-int db_claims_insert_batch(PGconn *c, struct claim_row *rows, int n);
+int db_claims_insert_batch(PGconn *c, int shard, struct claim_row *rows, int n);
 
 /* Memberships of the inserted rows that carry a mandate (the web form's opt-in), with the
  * person keys that forbid a second action for the same person on the incident. Rows whose
@@ -82,7 +83,7 @@ struct duplicate_row {
     const uint8_t *pii;
     size_t pii_len;
 };
-int db_claims_insert_duplicates(PGconn *c, const struct duplicate_row *rows, int n);
+int db_claims_insert_duplicates(PGconn *c, int shard, const struct duplicate_row *rows, int n);
 
 /* Inserts idempotency records; a scope already held by a live (< 24 h) record is left out
  * (inserted = false); an expired one is replaced. */

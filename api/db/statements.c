@@ -12,6 +12,7 @@
 #include "db/incidents.h"
 #include "db/memberships.h"
 #include "db/rotate.h"
+#include "db/tallies.h"
 
 const struct db_statement *const db_statement_tables[] = {
     db_incidents_statements,
@@ -23,5 +24,6 @@ const struct db_statement *const db_statement_tables[] = {
     db_claims_batch_statements,
     db_idempotency_statements,
     db_rotate_statements,
+    db_tallies_statements,
     NULL,
 };

@@ -8,7 +8,24 @@
 #include "crypto/keyed_hash.h"
 #include "db/errors.h"
 #include "domain/reference.h"
+#include "db/tallies.h"
 #include "service/tx.h"
+
+static struct tally_key
+key_of(const struct claim_record *r)
+{
+    return (struct tally_key){r->incident_id, r->status, r->payment_preference, r->country,
+                              r->categories, r->documented_loss, r->hours_spent};
+}
+
+/* Moves the claim from the summary group of `before` to that of `after` (same transaction). */
+static int
+move_tally(PGconn *c, const struct tally_key *before, const struct tally_key *after)
+{
+    int rc = db_tally_add(c, before, -1);
+
+    return rc == 1 ? db_tally_add(c, after, +1) : rc;
+}
 
 enum outcome
 svc_claims_find(PGconn *c, const struct secrets *s, const char *reference, const char *token,
@@ -70,6 +87,13 @@ svc_claims_correct(PGconn *c, const struct claim_record *rec, const struct claim
     }
     if (rc != 1)
         goto failed;
+    struct tally_key before = key_of(out);
+    struct tally_key after = {out->incident_id, out->status, row->payment_preference,
+                              row->country, row->categories, row->documented_loss,
+                              row->hours_spent};
+    rc = move_tally(c, &before, &after);
+    if (rc != 1)
+        goto failed;
     rc = change_mandate(c, out, m);
     if (rc == DB_CONFLICT) {
         o = OUTCOME_ALREADY_IN_ACTION; /* in another action, or the person is */
@@ -95,14 +119,30 @@ enum outcome
 svc_claims_withdraw(PGconn *c, const struct claim_record *rec, struct arena *a,
                     struct claim_record *out)
 {
-    int rc = db_claims_withdraw(c, rec->id);
+    struct claim_record cur;
+    int rc = tx_begin(c, NULL);
 
-    if (rc < 0)
+    if (rc != 0)
         return tx_outcome_of(c, rc);
-    rc = db_claims_get(c, rec->reference, false, a, out);
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    return rc == 1 ? OUTCOME_OK : OUTCOME_NOT_FOUND;
+    rc = db_claims_get(c, rec->reference, true, a, &cur);
+    if (rc == 1 && strcmp(cur.status, "withdrawn") != 0) {
+        rc = db_claims_withdraw(c, cur.id);
+        if (rc == 1) {
+            struct tally_key before = key_of(&cur);
+            struct tally_key after = before;
+            after.status = "withdrawn";
+            rc = move_tally(c, &before, &after);
+        }
+    }
+    if (rc == 1)
+        rc = db_claims_get(c, rec->reference, false, a, out);
+    if (rc == 1)
+        rc = tx_commit(c) == 0 ? 1 : DB_UNAVAILABLE;
+    if (rc == 1)
+        return OUTCOME_OK;
+    enum outcome o = rc == 0 ? OUTCOME_NOT_FOUND : tx_outcome_of(c, rc);
+    tx_rollback(c);
+    return o;
 }
 
 static bool
@@ -132,6 +172,12 @@ svc_claims_review(PGconn *c, const struct audit_note *note, const struct claim_r
         goto cleanup;
     }
     rc = db_claims_review(c, rec->id, status, reason);
+    if (rc == 1) {
+        struct tally_key before = key_of(out);
+        struct tally_key after = before;
+        after.status = status;
+        rc = move_tally(c, &before, &after);
+    }
     if (rc == 1)
         rc = svc_audit(c, note, "claim.review", "claim", rec->reference) == 0 ? 1 : DB_HARD;
     if (rc == 1)

@@ -5,6 +5,7 @@
 #include "service/intake.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -22,6 +23,8 @@ static struct intake_job *tail;
 static bool stopping;
 static pthread_t writers[MAX_WRITERS];
 static int n_started;
+/* this writer's shard of the summary tallies: writers never update the same tally row */
+static _Thread_local int writer_shard;
 
 void
 intake_submit(struct intake_job *job)
@@ -140,7 +143,7 @@ resolve_missing(PGconn *c, struct intake_job **jobs, int n, struct claim_row *ro
         if (rc < 0)
             return rc;
     }
-    rc = n_dups > 0 ? db_claims_insert_duplicates(c, dups, n_dups) : 0;
+    rc = n_dups > 0 ? db_claims_insert_duplicates(c, writer_shard, dups, n_dups) : 0;
     return rc < 0 ? rc : 0;
 }
 
@@ -159,7 +162,7 @@ write_claims(PGconn *c, struct intake_job **jobs, int n)
     }
     if (m == 0)
         return 0;
-    int rc = db_claims_insert_batch(c, rows, m); /* a count, or DB_* */
+    int rc = db_claims_insert_batch(c, writer_shard, rows, m); /* a count, or DB_* */
     if (rc < 0)
         return rc;
     for (int r = 0; r < m; r++) {
@@ -246,7 +249,7 @@ writer_main(void *arg)
 {
     struct intake_job *jobs[INTAKE_BATCH_MAX];
 
-    (void)arg;
+    writer_shard = (int)(intptr_t)arg;
     for (;;) {
         int n = take_batch(jobs);
         if (n == 0)
@@ -267,7 +270,8 @@ intake_start(int n_writers)
         n_writers = n_writers < 1 ? 1 : MAX_WRITERS;
     stopping = false;
     for (n_started = 0; n_started < n_writers; n_started++) {
-        if (pthread_create(&writers[n_started], NULL, writer_main, NULL) != 0) {
+        if (pthread_create(&writers[n_started], NULL, writer_main,
+                           (void *)(intptr_t)n_started) != 0) {
             log_error("could not start intake writer %d", n_started);
             intake_stop();
             return false;

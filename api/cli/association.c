@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* recours association add|approve|suspend and recours key issue|revoke: the operator's register
+ * of associations and API keys without curl. Goes through the same service functions as the
+ * API, audited as "operator" with the command line as the digested change. A key's secret is
+ * printed once and never stored (only its keyed hash). */
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/arena.h"
+#include "core/strbuf.h"
+#include "crypto/secrets.h"
+#include "db/pool.h"
+#include "domain/countries.h"
+#include "domain/dates.h"
+#include "domain/normalize.h"
+#include "domain/uuid.h"
+#include "service/associations.h"
+
+static const char association_usage[] =
+    "usage: recours association add --name N --approval-reference R --approved-from YYYY-MM-DD\n"
+    "                               [--approved-until YYYY-MM-DD] --country FR\n"
+    "                               [--contact-email E]\n"
+    "       recours association approve ID | recours association suspend ID\n";
+
+static const char key_usage[] =
+    "usage: recours key issue --association ID [--label L]\n"
+    "       recours key issue --operator [--label L]\n"
+    "       recours key revoke KEY_ID\n";
+
+/* One option of a subcommand: "--name value", or a bare flag when value_out is NULL. */
+struct option {
+    const char *name;
+    const char **value_out;
+    bool *flag_out;
+};
+
+/* Reads argv against opts; false, with a message, on an unknown, repeated or valueless option. */
+static bool
+read_options(const char *cmd, int argc, char **argv, const struct option *opts)
+{
+    for (int i = 0; i < argc; i++) {
+        const struct option *o = opts;
+        while (o->name != NULL && strcmp(o->name, argv[i]) != 0)
+            o++;
+        if (o->name == NULL) {
+            fprintf(stderr, "%s: unknown option %s\n", cmd, argv[i]);
+            return false;
+        }
+        if (o->flag_out != NULL) {
+            *o->flag_out = true;
+            continue;
+        }
+        if (i + 1 >= argc || *o->value_out != NULL) {
+            fprintf(stderr, "%s: %s %s\n", cmd, o->name,
+                    i + 1 >= argc ? "needs a value" : "is given twice");
+            return false;
+        }
+        *o->value_out = argv[++i];
+    }
+    return true;
+}
+
+/* 1..max code points of UTF-8 text, not blank, no control characters (API.md §7 lengths). */
+static bool
+text_ok(const char *cmd, const char *flag, const char *v, size_t max)
+{
+    size_t points = 0;
+    bool blank = true;
+
+    for (const unsigned char *p = (const unsigned char *)v; *p != '\0'; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            fprintf(stderr, "%s: %s must not contain control characters\n", cmd, flag);
+            return false;
+        }
+        if ((*p & 0xc0) != 0x80)
+            points++;
+        if (*p != ' ')
+            blank = false;
+    }
+    if (blank || points > max) {
+        fprintf(stderr, "%s: %s must have 1 to %zu characters\n", cmd, flag, max);
+        return false;
+    }
+    return true;
+}
+
+static bool
+date_ok(const char *flag, const char *v, struct civil_date *out)
+{
+    if (civil_date_parse(v, out))
+        return true;
+    fprintf(stderr, "association: %s must be a real date YYYY-MM-DD\n", flag);
+    return false;
+}
+
+static bool
+id_ok(const char *cmd, const char *what, const char *v)
+{
+    if (uuid_is_valid(v))
+        return true;
+    fprintf(stderr, "%s: %s must be a UUID such as 0b6d3c1e-5f7a-4c2e-9d1b-3a8f6e2c4b10\n", cmd,
+            what);
+    return false;
+}
+
+/* The checks of API.md §7 on a new association; in->country becomes upper case. */
+static bool
+check_add(struct association *in, char country[3])
+{
+    struct civil_date from, until;
+    char email[256];
+
+    if (in->name == NULL || in->approval_reference == NULL || in->approved_from == NULL ||
+        in->country == NULL) {
+        fputs(association_usage, stderr);
+        return false;
+    }
+    if (!text_ok("association", "--name", in->name, 200) ||
+        !text_ok("association", "--approval-reference", in->approval_reference, 200) ||
+        !date_ok("--approved-from", in->approved_from, &from) ||
+        (in->approved_until != NULL && !date_ok("--approved-until", in->approved_until, &until)))
+        return false;
+    if (in->approved_until != NULL && civil_date_compare(&until, &from) < 0) {
+        fprintf(stderr, "association: --approved-until must not precede --approved-from\n");
+        return false;
+    }
+    if (!country_normalize(in->country, country)) {
+        fprintf(stderr, "association: --country must be an ISO 3166-1 alpha-2 code such as FR\n");
+        return false;
+    }
+    in->country = country;
+    if (in->contact_email != NULL &&
+        (strlen(in->contact_email) > 254 ||
+         !normalize_email(in->contact_email, email, sizeof email))) {
+        fprintf(stderr, "association: --contact-email must be an address name@example.org\n");
+        return false;
+    }
+    return true;
+}
+
+/* Exit status of a service outcome, with its message. */
+static int
+report(const char *cmd, enum outcome o, const char *what)
+{
+    switch (o) {
+    case OUTCOME_OK:
+        return 0;
+    case OUTCOME_NOT_FOUND:
+        fprintf(stderr, "%s: no %s with this id\n", cmd, what);
+        return 1;
+    case OUTCOME_UNAVAILABLE:
+        fprintf(stderr, "%s: could not reach the database\n", cmd);
+        return 1;
+    default:
+        fprintf(stderr, "%s: could not write (see the database log)\n", cmd);
+        return 1;
+    }
+}
+
+/* The audit digest covers the whole command line of the change. */
+static void
+note_of(const char *cmd, int argc, char **argv, struct strbuf *line, struct audit_note *note)
+{
+    strbuf_puts(line, cmd);
+    for (int i = 0; i < argc; i++)
+        strbuf_printf(line, " %s", argv[i]);
+    note->actor = "operator";
+    note->change = line->data;
+    note->change_len = line->len;
+}
+
+static PGconn *
+connect_db(const struct config *cfg, const char *cmd)
+{
+    PGconn *c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
+
+    if (c != NULL && db_prepare_all(c))
+        return c;
+    fprintf(stderr, "%s: could not use the database (is it migrated?)\n", cmd);
+    PQfinish(c);
+    return NULL;
+}
+
+static int
+association_add(PGconn *c, const struct audit_note *note, struct association *in,
+                struct arena *a)
+{
+    struct association out;
+    int rc = report("association", svc_associations_create(c, note, in, a, &out),
+                    "association");
+
+    if (rc == 0)
+        printf("association %s added (%s)\n", out.id, out.status);
+    return rc;
+}
+
+static int
+association_set_status(PGconn *c, const struct audit_note *note, const char *id,
+                       const char *status, struct arena *a)
+{
+    struct association_patch p = {.has_status = true};
+    struct association out;
+    const char *bad = NULL;
+
+    p.value.status = status;
+    int rc = report("association", svc_associations_update(c, note, id, &p, a, &out, &bad),
+                    "association");
+    if (rc != 0)
+        return rc;
+    printf("association %s %s\n", out.id, status);
+    if (strcmp(out.status, "lapsed") == 0)
+        printf("note: today is outside its approval period: it reads as lapsed and may not "
+               "write\n");
+    return 0;
+}
+
+int
+cli_association(const struct config *cfg, int argc, char **argv)
+{
+    struct association in = {0};
+    char country[3];
+    struct strbuf line = {0};
+    struct audit_note note;
+    struct arena *a = arena_new();
+    PGconn *c = NULL;
+    int rc = 2;
+    const struct option add_opts[] = {
+        {"--name", &in.name, NULL},
+        {"--approval-reference", &in.approval_reference, NULL},
+        {"--approved-from", &in.approved_from, NULL},
+        {"--approved-until", &in.approved_until, NULL},
+        {"--country", &in.country, NULL},
+        {"--contact-email", &in.contact_email, NULL},
+        {NULL, NULL, NULL},
+    };
+
+    bool add = argc >= 1 && strcmp(argv[0], "add") == 0;
+    bool approve = argc == 2 && strcmp(argv[0], "approve") == 0;
+    bool suspend = argc == 2 && strcmp(argv[0], "suspend") == 0;
+    if (!add && !approve && !suspend) {
+        fputs(association_usage, stderr);
+        goto cleanup;
+    }
+    if (add ? !(read_options("association", argc - 1, argv + 1, add_opts) &&
+                check_add(&in, country))
+            : !id_ok("association", "ID", argv[1]))
+        goto cleanup;
+    note_of("association", argc, argv, &line, &note);
+    rc = 1;
+    if ((c = connect_db(cfg, "association")) == NULL)
+        goto cleanup;
+    rc = add ? association_add(c, &note, &in, a)
+             : association_set_status(c, &note, argv[1], approve ? "approved" : "suspended", a);
+cleanup:
+    PQfinish(c);
+    strbuf_free(&line);
+    arena_free(a);
+    return rc;
+}
+
+static int
+key_issue(const struct config *cfg, PGconn *c, const struct audit_note *note,
+          const char *association_id, const char *label, struct arena *a)
+{
+    struct secrets sec;
+    struct api_key key;
+    char secret[API_KEY_LEN + 1];
+
+    if (!secrets_load(cfg->secrets_dir, &sec)) {
+        fprintf(stderr, "key: could not read the secrets in %s (RECOURS_SECRETS_DIR)\n",
+                cfg->secrets_dir);
+        return 1;
+    }
+    int rc = report("key", svc_keys_issue(c, &sec, note, association_id, label, a, &key, secret),
+                    "association");
+    secrets_wipe(&sec);
+    if (rc == 0) {
+        printf("key %s issued (prefix %s) for %s%s\n", key.id, key.prefix,
+               association_id != NULL ? "association " : "the operator",
+               association_id != NULL ? association_id : "");
+        printf("secret (shown once, store it now):\n%s\n", secret);
+    }
+    OPENSSL_cleanse(secret, sizeof secret);
+    return rc;
+}
+
+int
+cli_key(const struct config *cfg, int argc, char **argv)
+{
+    const char *association_id = NULL, *label = NULL;
+    bool operator_key = false;
+    struct strbuf line = {0};
+    struct audit_note note;
+    struct arena *a = arena_new();
+    PGconn *c = NULL;
+    int rc = 2;
+    const struct option issue_opts[] = {
+        {"--association", &association_id, NULL},
+        {"--operator", NULL, &operator_key},
+        {"--label", &label, NULL},
+        {NULL, NULL, NULL},
+    };
+
+    bool issue = argc >= 1 && strcmp(argv[0], "issue") == 0;
+    bool revoke = argc == 2 && strcmp(argv[0], "revoke") == 0;
+    if (!issue && !revoke) {
+        fputs(key_usage, stderr);
+        goto cleanup;
+    }
+    if (issue) {
+        if (!read_options("key", argc - 1, argv + 1, issue_opts))
+            goto cleanup;
+        if ((association_id != NULL) == operator_key) {
+            fprintf(stderr, "key: give exactly one of --association ID or --operator\n%s",
+                    key_usage);
+            goto cleanup;
+        }
+        if ((association_id != NULL && !id_ok("key", "--association", association_id)) ||
+            (label != NULL && !text_ok("key", "--label", label, 200)))
+            goto cleanup;
+    } else if (!id_ok("key", "KEY_ID", argv[1])) {
+        goto cleanup;
+    }
+    note_of("key", argc, argv, &line, &note);
+    rc = 1;
+    if ((c = connect_db(cfg, "key")) == NULL)
+        goto cleanup;
+    if (issue) {
+        rc = key_issue(cfg, c, &note, association_id, label, a);
+    } else if ((rc = report("key", svc_keys_revoke(c, &note, argv[1]), "key")) == 0) {
+        printf("key %s revoked\n", argv[1]);
+    }
+cleanup:
+    PQfinish(c);
+    strbuf_free(&line);
+    arena_free(a);
+    return rc;
+}
