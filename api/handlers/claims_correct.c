@@ -157,7 +157,9 @@ handle_claims_correct(struct request *rq)
         return deny;
     if (errors_any(&errors))
         return json_body_invalid(&errors);
-    json_t *merged = merge_patch(current_submission(&rec, &who, description), patch);
+    json_t *current = current_submission(&rec, &who, description);
+    json_t *merged = merge_patch(current, patch);
+    json_decref(current);
     arena_defer(rq->arena, release_json, merged);
     struct json_fields jf = {.obj = merged, .prefix = "", .errors = &errors, .arena = rq->arena};
     claims_parse_submission(&jf, rec.incident_categories, rec.privacy_notice_version, &in);

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The per-IP token bucket on public POSTs (API.md §1 Limits, §2): the burst passes with
+RateLimit-* headers counting down, the next one is 429 rate-limited with Retry-After and a
+problem document, a token comes back with time, credentialed routes are not limited, a bogus
+credential does not buy a way round it, X-Forwarded-For counts only from trusted proxies, and
+the refill keeps its configured rate when requests arrive faster than one per millisecond.
+
+Each test starts its own server with --rate-limit-burst 5 --rate-limit-per-s 1, since every
+request of a test comes from 127.0.0.1 and would otherwise share one bucket with the others.
+The requests whose answers depend on the bucket are pipelined on one connection and cheap (a
+text/plain body is refused with 415 past the limiter, without database work), so that they
+all reach the limiter within milliseconds: at 1 token a second, a slow machine would
+otherwise refill the bucket between them.
+"""
+
+import json
+import threading
+import time
+import unittest
+
+import harness
+from harness import Client, RawConnection, assert_problem
+import claims_fixtures as F
+
+BURST = 5
+PER_S = 1
+
+
+def limited_server(testcase, *extra, **kw):
+    server = harness.Server(args=["--rate-limit-burst", str(BURST),
+                                  "--rate-limit-per-s", str(PER_S)] + list(extra), **kw)
+    server.start()
+    testcase.addCleanup(server.close)
+    return server
+
+
+def raw_post(slug, headers=None, body=b"x", content_type="text/plain"):
+    """A complete POST /v1/incidents/{slug}/claims request as bytes."""
+    head = (f"POST /v1/incidents/{slug}/claims HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n")
+    for name, value in (headers or {}).items():
+        head += f"{name}: {value}\r\n"
+    return head.encode("latin-1") + b"\r\n" + body
+
+
+def pipeline(server, requests):
+    """Sends every request at once on one connection; returns the responses in order."""
+    with RawConnection(server, timeout=30) as rc:
+        rc.send(b"".join(requests))
+        return [rc.read_response("POST") for _ in requests]
+
+
+class RateLimitTest(unittest.TestCase):
+
+    def setUp(self):
+        self.server = limited_server(self)
+        self.client = Client(self.server)
+        self.addCleanup(self.client.close)
+        self.slug = F.make_incident(self.server)  # operator POST: not limited
+
+    def cheap(self, headers=None):
+        return raw_post(self.slug, headers)
+
+    def assert_passed(self, r, remaining, what=""):
+        self.assertNotEqual(r.status, 429, f"{what}: limited: {r!r}")
+        self.assertEqual(r.headers.get("RateLimit-Limit"), str(BURST), what)
+        self.assertEqual(r.headers.get("RateLimit-Remaining"), str(remaining), what)
+        self.assertRegex(r.headers.get("RateLimit-Reset", ""), r"^\d+$", what)
+
+    def assert_countdown(self, responses, what=""):
+        """The first BURST responses passed, counting RateLimit-Remaining down to 0."""
+        for i, r in enumerate(responses[:BURST]):
+            self.assert_passed(r, BURST - 1 - i, f"{what} POST {i + 1} of the burst")
+            assert_problem(self, r, 415, "unsupported-media-type")
+
+    def assert_limited(self, r, what=""):
+        assert_problem(self, r, 429, "rate-limited")
+        retry = r.headers.get("Retry-After")
+        self.assertIsNotNone(retry, f"{what}: no Retry-After in {r.headers}")
+        self.assertRegex(retry, r"^\d+$", what)
+        self.assertGreaterEqual(int(retry), 1, what)
+        self.assertEqual(r.headers.get("RateLimit-Limit"), str(BURST), what)
+        self.assertEqual(r.headers.get("RateLimit-Remaining"), "0", what)
+        return int(retry)
+
+    def test_burst_then_429_then_refill(self):
+        key = "rl-" + F.suffix(12)
+        body = json.dumps(F.claim_body()).encode()
+        sixth = raw_post(self.slug, {"Idempotency-Key": key}, body, "application/json")
+        responses = pipeline(self.server, [self.cheap() for _ in range(BURST)] + [sixth])
+        self.assert_countdown(responses)
+        retry = self.assert_limited(responses[BURST], "the POST after the burst")
+        self.assertLessEqual(retry, 2, "one token comes back within a second at 1/s")
+        self.assertEqual(F.count_claims(self.slug), 0)
+
+        # the same request again, Idempotency-Key included: a 429 is not stored (API.md §1)
+        def passes():
+            r = F.submit(self.client, self.slug, body, idem_key=key)
+            return None if r.status == 429 else r
+        r = harness.poll(passes, timeout=10, interval=0.25, what="a token back")
+        self.assertEqual(r.status, 201, repr(r))
+        self.assertNotIn("Idempotency-Replayed", r.headers)
+        self.assertEqual(r.headers.get("RateLimit-Limit"), str(BURST))
+        self.assertEqual(F.count_claims(self.slug), 1)
+
+    def test_every_public_post_counts_whatever_its_answer(self):
+        bad_claim = json.dumps(F.claim_body(claimant={"email": "bad"})).encode()
+        responses = pipeline(self.server, [
+            raw_post(self.slug, body=bad_claim, content_type="application/json"),
+            raw_post(self.slug, body=bad_claim, content_type="application/json"),
+            raw_post("no-such-" + F.suffix(6), body=bad_claim, content_type="application/json"),
+            raw_post(self.slug, body=b"{oops", content_type="application/json"),
+            self.cheap(),
+            raw_post(self.slug, body=json.dumps(F.claim_body()).encode(),
+                     content_type="application/json")])
+        statuses = [r.status for r in responses]
+        self.assertEqual(statuses, [422, 422, 404, 400, 415, 429], statuses)
+        for i, r in enumerate(responses[:BURST]):
+            self.assert_passed(r, BURST - 1 - i, f"POST {i + 1}")
+        self.assert_limited(responses[BURST])
+        self.assertEqual(F.count_claims(self.slug), 0)
+
+    def test_gets_and_credentialed_routes_are_not_limited(self):
+        responses = pipeline(self.server, [self.cheap() for _ in range(BURST + 1)])
+        self.assert_countdown(responses)
+        self.assert_limited(responses[BURST])
+        for _ in range(3):
+            r = F.operator_request(self.server, "POST", "/v1/incidents",
+                                   {"slug": "rl-" + F.suffix(10), "controller": "ACME SA",
+                                    "title": "Leak", "disclosed_on": "2026-02-10",
+                                    "affected_count": 10, "data_categories": ["email"],
+                                    "currency": "EUR"})
+            self.assertEqual(r.status, 201, f"operator POST with an empty bucket: {r!r}")
+            self.assertNotIn("RateLimit-Limit", r.headers)
+        for _ in range(BURST + 2):
+            r = self.client.request("GET", f"/v1/incidents/{self.slug}")
+            self.assertEqual(r.status, 200, repr(r))
+            self.assertNotIn("RateLimit-Limit", r.headers)
+
+    def test_a_bogus_credential_does_not_lift_the_limit(self):
+        # API.md §1: the limit is on public POSTs ("no credential"); a header that is no
+        # credential at all must not be a way round it
+        auths = ("Bearer x", "Bearer " + "a" * 43, "Basic dTpw", "junk")
+        responses = pipeline(self.server, [self.cheap() for _ in range(BURST)]
+                             + [self.cheap({"Authorization": a}) for a in auths])
+        self.assert_countdown(responses)
+        for auth, r in zip(auths, responses[BURST:]):
+            with self.subTest(authorization=auth):
+                self.assertIn(r.status, (401, 429),
+                              f"Authorization: {auth!r} after the burst got {r!r}")
+
+    def test_x_forwarded_for_from_an_untrusted_peer_is_ignored(self):
+        spoofed = ("10.9.9.9", "203.0.113.7, 10.9.9.8", "2001:db8::1")
+        responses = pipeline(
+            self.server, [self.cheap({"X-Forwarded-For": f"10.1.0.{i + 1}"})
+                          for i in range(BURST)]
+            + [self.cheap({"X-Forwarded-For": x}) for x in spoofed] + [self.cheap()])
+        self.assert_countdown(responses, "one bucket whatever the header:")
+        for what, r in zip(spoofed + ("no header",), responses[BURST:]):
+            with self.subTest(xff=what):
+                self.assert_limited(r, what)
+
+
+class TrustedProxyTest(unittest.TestCase):
+
+    def setUp(self):
+        self.server = limited_server(self, "--trusted-proxies", "127.0.0.1")
+        self.slug = F.make_incident(self.server)
+
+    def test_each_forwarded_client_has_its_bucket(self):
+        a, b, c = "198.51.100.1", "198.51.100.2", "198.51.100.3"
+        cases = [(a, 415, BURST - 1 - i) for i in range(BURST)] + [
+            (a, 429, 0),
+            # the proxy appends the address it saw: the right-most untrusted one is the
+            # client, whatever the client wrote before it
+            ("203.0.113.50, " + a, 429, 0),
+            (a + ", 127.0.0.1", 429, 0),
+            (b, 415, BURST - 1),
+            (a + ", " + c, 415, BURST - 1),
+            ("2001:db8::7", 415, BURST - 1),
+            # the proxy's own bucket, for requests it forwarded for no one
+            (None, 415, BURST - 1),
+            # garbage in the chain: the proxy's own bucket, not one of the client's choice
+            ("not-an-address", 415, BURST - 2),
+        ]
+        requests = [raw_post(self.slug, {"X-Forwarded-For": xff} if xff else None)
+                    for xff, _, _ in cases]
+        for (xff, status, remaining), r in zip(cases, pipeline(self.server, requests)):
+            with self.subTest(xff=xff, status=status, remaining=remaining):
+                self.assertEqual(r.status, status, repr(r))
+                self.assertEqual(r.headers.get("RateLimit-Remaining"), str(remaining))
+
+
+class RefillRateTest(unittest.TestCase):
+    """At --rate-limit-per-s N a client that never stops asking still gets about N requests a
+    second through after its burst. Requests are pipelined on one connection so that they
+    reach the limiter far less than a millisecond apart. The burst is a second's worth, so
+    that the client's own pauses (a busy test machine) do not cost it refill at the cap."""
+
+    PER_S = 500
+    BURST = 500
+    DURATION_S = 2.0
+
+    def test_refill_rate_holds_under_sub_millisecond_arrivals(self):
+        # plain HTTP: one thread writes while another reads, which a Python TLS socket does
+        # not allow (one OpenSSL object used from two threads at once); the limiter is the same
+        server = harness.Server(args=["--rate-limit-burst", str(self.BURST),
+                                      "--rate-limit-per-s", str(self.PER_S)], plain_http=True)
+        server.start()
+        self.addCleanup(server.close)
+        # a text/plain body: refused with 415 once past the limiter, no database work
+        request = raw_post("nope-" + F.suffix(6), body=b"hi")
+        counts = {}
+        sent = [0]
+        got = [0]
+        done = threading.Event()
+        errors = []
+        with RawConnection(server, timeout=30) as rc:
+            stop = time.monotonic() + self.DURATION_S
+
+            def writer():
+                try:
+                    while time.monotonic() < stop:
+                        if sent[0] - got[0] > 2000:  # keep the server busy, not buried
+                            time.sleep(0.0005)
+                            continue
+                        rc.send(request * 50)
+                        sent[0] += 50
+                except BaseException as e:
+                    errors.append(e)
+                finally:
+                    done.set()
+
+            t = threading.Thread(target=writer)
+            t.start()
+            first = last = None
+            while not (done.is_set() and got[0] >= sent[0]):
+                r = rc.read_response("POST")
+                last = time.monotonic()
+                first = first or last
+                got[0] += 1
+                counts[r.status] = counts.get(r.status, 0) + 1
+            t.join(timeout=30)
+        # the refill window: from the first answer to the last, as the server saw them
+        elapsed = last - first
+        self.assertEqual(errors, [])
+        self.assertLessEqual(set(counts), {415, 429}, counts)
+        total = sum(counts.values())
+        refilled = counts.get(415, 0) - self.BURST
+        expected = min(total - self.BURST, self.PER_S * elapsed)
+        self.assertGreaterEqual(
+            refilled, 0.75 * expected,
+            f"{refilled} requests past the burst of {self.BURST} passed out of {total} in "
+            f"{elapsed:.2f} s at {self.PER_S}/s (expected about {expected:.0f}): the refill "
+            "loses time")
+
+
+if __name__ == "__main__":
+    harness.main()
