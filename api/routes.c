@@ -7,6 +7,7 @@
 #include "handlers/actions.h"
 #include "handlers/associations.h"
 #include "handlers/claims.h"
+#include "handlers/compensation.h"
 #include "handlers/incidents.h"
 #include "handlers/members.h"
 #include "handlers/ops.h"
@@ -26,6 +27,11 @@ const struct route routes[] = {
     {"POST", "/v1/incidents", handle_incidents_create, ROLE_OPERATOR},
     {"GET", "/v1/incidents/{slug}", handle_incidents_get, ROLE_PUBLIC},
     {"PATCH", "/v1/incidents/{slug}", handle_incidents_update, ROLE_OPERATOR},
+    {"PUT", "/v1/incidents/{slug}/scheme", handle_scheme_put, ROLE_OPERATOR},
+    {"GET", "/v1/incidents/{slug}/compensation", handle_incident_compensation,
+     ROLE_PUBLIC_OR_MEMBER},
+    {"POST", "/v1/compensation/simulate", handle_simulate, ROLE_ASSOCIATION_OR_OPERATOR},
+    {"GET", "/v1/schemes/presets", handle_presets, ROLE_PUBLIC},
     {"POST", "/v1/incidents/{slug}/claims", handle_claims_submit, ROLE_PUBLIC},
     {"GET", "/v1/incidents/{slug}/claims", handle_claims_list_mandated, ROLE_ASSOCIATION},
     {"GET", "/v1/claims/{reference}", handle_claims_get, ROLE_CLAIMANT},
@@ -43,6 +49,7 @@ const struct route routes[] = {
     {"GET", "/v1/actions", handle_actions_list, ROLE_ASSOCIATION},
     {"GET", "/v1/actions/{id}", handle_actions_get, ROLE_ASSOCIATION},
     {"PATCH", "/v1/actions/{id}", handle_actions_update, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/compensation", handle_action_compensation, ROLE_ASSOCIATION},
     {"POST", "/v1/actions/{id}/members", handle_members_add, ROLE_ASSOCIATION},
     {"GET", "/v1/actions/{id}/members", handle_members_list, ROLE_ASSOCIATION},
     {"DELETE", "/v1/actions/{id}/members/{reference}", handle_members_remove,

@@ -12,6 +12,7 @@
 #include "db/incidents.h"
 #include "db/memberships.h"
 #include "db/rotate.h"
+#include "db/schemes.h"
 #include "db/tallies.h"
 
 const struct db_statement *const db_statement_tables[] = {
@@ -25,5 +26,6 @@ const struct db_statement *const db_statement_tables[] = {
     db_idempotency_statements,
     db_rotate_statements,
     db_tallies_statements,
+    db_schemes_statements,
     NULL,
 };

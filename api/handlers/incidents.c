@@ -10,7 +10,10 @@
 #include "domain/currency.h"
 #include "domain/dates.h"
 #include "handlers/claim_json.h"
+#include "handlers/compensation.h"
 #include "handlers/guard.h"
+#include "handlers/scheme_json.h"
+#include "service/compensation.h"
 #include "http/json_body.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
@@ -74,7 +77,7 @@ read_create(const struct json_fields *jf, struct incident *in)
 }
 
 static json_t *
-incident_json(const struct app *app, const struct incident *inc)
+incident_fields(const struct app *app, const struct incident *inc)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:s?, s:s, s:s, s:s, s:n, s:n, s:s, s:s}",
                      "slug", inc->slug, "controller", inc->controller, "title", inc->title,
@@ -85,6 +88,35 @@ incident_json(const struct app *app, const struct incident *inc)
                      "privacy_notice_version", app->cfg->privacy_notice_version,
                      "scheme_version", "scheme", "created_at", inc->created_at, "updated_at",
                      inc->updated_at);
+}
+
+/* The incident with its scheme in force and its totals (API.md §5). */
+static json_t *
+incident_json(struct request *rq, PGconn *c, const struct incident *inc)
+{
+    json_t *doc = incident_fields(rq->app, inc);
+    json_t *totals = incident_totals_json(rq, c, inc);
+    struct scheme_record rec;
+    bool has = false;
+
+    if (doc == NULL || totals == NULL ||
+        svc_compensation_current(c, inc->id, rq->arena, &rec, &has) != OUTCOME_OK) {
+        json_decref(doc);
+        json_decref(totals);
+        return NULL;
+    }
+    json_object_set_new(doc, "totals", totals);
+    if (has) {
+        /* stored as jsonb (its own key order): shown in the canonical order of a PUT */
+        struct scheme sch;
+        struct errors ignored = {0};
+        json_t *stored = json_loads(rec.json, 0, NULL);
+        bool ok = stored != NULL && scheme_from_json(stored, "", &sch, &ignored);
+        json_decref(stored);
+        json_object_set_new(doc, "scheme_version", json_integer(rec.version));
+        json_object_set_new(doc, "scheme", ok ? scheme_to_json(&sch) : json_null());
+    }
+    return doc;
 }
 
 struct reply
@@ -110,7 +142,7 @@ handle_incidents_create(struct request *rq)
     enum outcome o = svc_incidents_create(c, &note, &in, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    struct reply r = reply_json_take(201, incident_json(rq->app, &out));
+    struct reply r = reply_json_take(201, incident_json(rq, c, &out));
     reply_add_header(&r, "Location", arena_printf(rq->arena, "/v1/incidents/%s", out.slug));
     return r;
 }
@@ -127,7 +159,7 @@ handle_incidents_get(struct request *rq)
     enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &inc);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    return reply_json_take(200, incident_json(rq->app, &inc));
+    return reply_json_take(200, incident_json(rq, c, &inc));
 }
 
 struct reply
@@ -149,8 +181,14 @@ handle_incidents_list(struct request *rq)
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     json_t *data = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(data, incident_json(rq->app, &rows[i]));
+    for (int i = 0; i < n; i++) {
+        json_t *item = incident_json(rq, c, &rows[i]);
+        if (item == NULL) {
+            json_decref(data);
+            return reply_outcome(OUTCOME_UNAVAILABLE, NULL);
+        }
+        json_array_append_new(data, item);
+    }
     const char *next = more ? guard_next_cursor(rq, LIST_KIND, rows[n - 1].slug) : NULL;
     return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
 }
@@ -233,5 +271,5 @@ handle_incidents_update(struct request *rq)
     o = svc_incidents_update(c, &note, cur.slug, &patch, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    return reply_json_take(200, incident_json(rq->app, &out));
+    return reply_json_take(200, incident_json(rq, c, &out));
 }

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* schemes: each PUT is a new version; incidents.scheme_version names the one in force. */
+#include "db/schemes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/arena.h"
+#include "db/errors.h"
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+const struct db_statement db_schemes_statements[] = {
+    {"db_schemes_put",
+     "WITH i AS (SELECT id, coalesce(scheme_version, 0) + 1 AS v FROM incidents"
+     "           WHERE id = $1::bigint FOR UPDATE),"
+     " s AS (INSERT INTO schemes (incident_id, version, scheme)"
+     "       SELECT id, v, $2::jsonb FROM i RETURNING version, scheme::text, created_at),"
+     " u AS (UPDATE incidents SET scheme_version = (SELECT v FROM i), updated_at = now()"
+     "       WHERE id = $1::bigint)"
+     " SELECT version, scheme, " TS("created_at") " FROM s",
+     2},
+    {"db_schemes_current",
+     "SELECT s.version, s.scheme::text, " TS("s.created_at")
+     " FROM incidents i JOIN schemes s ON s.incident_id = i.id AND s.version = i.scheme_version"
+     " WHERE i.id = $1::bigint",
+     1},
+    {NULL, NULL, 0},
+};
+
+static int
+one(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
+    struct scheme_record *out)
+{
+    int rc;
+    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, stmt);
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    if (rc == 1) {
+        out->version = atoi(PQgetvalue(res, 0, 0));
+        out->json = arena_strdup(a, PQgetvalue(res, 0, 1));
+        out->created_at = arena_strdup(a, PQgetvalue(res, 0, 2));
+    }
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+int
+db_schemes_put(PGconn *c, int64_t incident_id, const char *json, struct arena *a,
+               struct scheme_record *out)
+{
+    char inc[24];
+
+    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
+    const char *params[2] = {inc, json};
+    return one(c, "db_schemes_put", 2, params, a, out);
+}
+
+int
+db_schemes_current(PGconn *c, int64_t incident_id, struct arena *a, struct scheme_record *out)
+{
+    char inc[24];
+
+    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
+    const char *params[1] = {inc};
+    return one(c, "db_schemes_current", 1, params, a, out);
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Subset summaries under an incident-wide pool. */
+#include "domain/summary_subset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "domain/award.h"
+
+struct share {
+    int64_t award; /* before the cap */
+    int64_t q;     /* floor(award × cap / T) */
+    int64_t r;     /* award × cap mod T */
+    int64_t n;
+};
+
+static int
+by_remainder_desc(const void *x, const void *y)
+{
+    const struct share *a = x, *b = y;
+
+    if (a->r != b->r)
+        return a->r > b->r ? -1 : 1;
+    return a->award < b->award ? -1 : a->award > b->award;
+}
+
+/* Incident-wide: the remainder r* of the boundary class and how many of its N_b claims get a
+ * unit (L_b), found by serving classes in remainder order. */
+static bool
+boundary(struct share *pool, size_t n, int64_t leftover, int64_t *r_star, int64_t *units,
+         int64_t *class_size)
+{
+    qsort(pool, n, sizeof *pool, by_remainder_desc);
+    *r_star = -1;
+    *units = 0;
+    *class_size = 0;
+    for (size_t i = 0; i < n;) {
+        int64_t size = 0;
+        size_t j = i;
+        for (; j < n && pool[j].r == pool[i].r; j++)
+            size += pool[j].n;
+        if (leftover < size) {
+            *r_star = pool[i].r;
+            *units = leftover;
+            *class_size = size;
+            return true;
+        }
+        leftover -= size;
+        i = j;
+    }
+    return leftover == 0;
+}
+
+static bool
+shares_of(const struct scheme *s, const struct claim_group *g, size_t n, int64_t cap,
+          int64_t total, struct share *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct award_parts p;
+        if (!award_compute(s, g[i].categories, g[i].documented_loss, g[i].hours_spent,
+                           g[i].cash, &p) ||
+            !money_muldiv(p.total, cap, total, &out[i].q, &out[i].r))
+            return false;
+        out[i].award = p.total;
+        out[i].n = g[i].n;
+    }
+    return true;
+}
+
+/* Members' distribution after the cap: value → count, two entries per share at most. */
+struct value_count {
+    int64_t value;
+    int64_t n;
+};
+
+static int
+by_value(const void *x, const void *y)
+{
+    const struct value_count *a = x, *b = y;
+
+    return a->value < b->value ? -1 : a->value > b->value;
+}
+
+static void
+stats(struct value_count *v, size_t k, int64_t total, int64_t eligible, struct summary_money *out)
+{
+    qsort(v, k, sizeof *v, by_value);
+    out->mean = eligible > 0 ? total / eligible : 0;
+    out->min = out->max = out->median = 0;
+    if (eligible == 0)
+        return;
+    size_t first = 0;
+    while (first < k && v[first].n == 0)
+        first++;
+    out->min = v[first].value;
+    for (size_t i = k; i-- > 0;)
+        if (v[i].n > 0) {
+            out->max = v[i].value;
+            break;
+        }
+    /* the middle one (odd) or the floored mean of the two middle ones (even) */
+    int64_t lo_rank = (eligible - 1) / 2, hi_rank = eligible / 2, seen = 0;
+    int64_t lo = 0, hi = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (lo_rank >= seen && lo_rank < seen + v[i].n)
+            lo = v[i].value;
+        if (hi_rank >= seen && hi_rank < seen + v[i].n)
+            hi = v[i].value;
+        seen += v[i].n;
+    }
+    out->median = (int64_t)(((__int128)lo + hi) / 2);
+}
+
+bool
+summary_compute_subset(const struct scheme *s, const struct claim_group *pool, size_t n_pool,
+                       const struct claim_group *members, size_t n_members,
+                       int64_t affected_count, struct summary_money *out)
+{
+    struct summary_money whole;
+    bool ok = false;
+
+    if (!summary_compute(s, members, n_members, affected_count, out) ||
+        !summary_compute(s, pool, n_pool, affected_count, &whole))
+        return false;
+    memcpy(out->pro_rata_factor, whole.pro_rata_factor, sizeof out->pro_rata_factor);
+    out->capped = whole.capped;
+    if (!whole.capped) {
+        out->total_after_cap = out->total_before_cap;
+        return true; /* no reduction: the members' own figures stand */
+    }
+    int64_t cap = s->fund_cap, total = whole.total_before_cap;
+    struct share *all = xcalloc(n_pool + 1, sizeof *all);
+    struct share *mine = xcalloc(n_members + 1, sizeof *mine);
+    struct value_count *dist = xcalloc(2 * n_members + 1, sizeof *dist);
+    int64_t floors = 0, r_star, units, class_size;
+    if (!shares_of(s, pool, n_pool, cap, total, all) ||
+        !shares_of(s, members, n_members, cap, total, mine))
+        goto cleanup;
+    for (size_t i = 0; i < n_pool; i++)
+        floors += all[i].q * all[i].n; /* ≤ cap: no overflow */
+    if (!boundary(all, n_pool, cap - floors, &r_star, &units, &class_size))
+        goto cleanup;
+    size_t k = 0;
+    int64_t sum = 0;
+    out->min_exact = out->max_exact = out->median_exact = true;
+    for (size_t i = 0; i < n_members; i++) {
+        int64_t plus = mine[i].r > r_star ? mine[i].n : 0;
+        if (mine[i].r == r_star && class_size > 0) {
+            /* the boundary class shares its units in proportion: references decide which */
+            plus = (int64_t)((__int128)units * mine[i].n / class_size);
+            out->min_exact = out->max_exact = out->median_exact = plus == 0 || plus == mine[i].n;
+        }
+        dist[k++] = (struct value_count){mine[i].q + 1, plus};
+        dist[k++] = (struct value_count){mine[i].q, mine[i].n - plus};
+        sum += mine[i].q * mine[i].n + plus;
+    }
+    out->total_after_cap = sum;
+    stats(dist, k, sum, out->eligible, out);
+    ok = true;
+cleanup:
+    free(all);
+    free(mine);
+    free(dist);
+    return ok;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The summary of a subset of an incident's eligible claims (an action's members) under the
+ * incident-wide pool (API.md §9: "the pool is always the whole incident"): components and
+ * totals before the cap are the members'; after the cap, each member keeps the award it has
+ * in the incident-wide pro-rata sharing. */
+#ifndef RECOURS_DOMAIN_SUMMARY_SUBSET_H
+#define RECOURS_DOMAIN_SUMMARY_SUBSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "domain/summary.h"
+
+/* Fills *out as summary_compute(members) would, except that when the incident's pool
+ * (pool, which contains the members) exceeds the fund cap, every member award is reduced
+ * with the incident's total T: floor(a × cap / T) plus the leftover unit its remainder class
+ * gets incident-wide (the boundary class shares its units in proportion, as in
+ * summary_compute: min/max/median exactness flags say when references would matter);
+ * total_after_cap is the members' sum after the cap; pro_rata_factor is the incident's. */
+bool summary_compute_subset(const struct scheme *s, const struct claim_group *pool,
+                            size_t n_pool, const struct claim_group *members, size_t n_members,
+                            int64_t affected_count, struct summary_money *out);
+
+#endif

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Scheme JSON mapping. Amounts must be JSON integers (a real such as 1.5 is invalid-type);
+ * their ranges are checked by scheme_validate. */
+#include "handlers/scheme_json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/money.h"
+#include "domain/vocab.h"
+
+static const char *const members[] = {"currency", "base_amount", "category_supplements",
+                                      "documented_loss", "time_spent", "fund_cap", "vouchers",
+                                      "cash_alternative_ratio", NULL};
+
+static void
+path(char *out, size_t n, const char *prefix, const char *key)
+{
+    if (prefix == NULL || prefix[0] == '\0')
+        snprintf(out, n, "%s", key);
+    else
+        snprintf(out, n, "%s.%s", prefix, key);
+}
+
+static void
+err(struct errors *e, const char *prefix, const char *key, const char *code, const char *msg)
+{
+    char p[ERRORS_FIELD_MAX];
+
+    path(p, sizeof p, prefix, key);
+    errors_add(e, p, code, msg);
+}
+
+/* A required member; missing or null → required. */
+static json_t *
+need(json_t *obj, const char *prefix, const char *key, struct errors *e)
+{
+    json_t *v = json_object_get(obj, key);
+
+    if (v == NULL || json_is_null(v)) {
+        err(e, prefix, key, "required", "this member is required");
+        return NULL;
+    }
+    return v;
+}
+
+static bool
+read_amount(json_t *obj, const char *prefix, const char *key, int64_t *out, struct errors *e)
+{
+    json_t *v = need(obj, prefix, key, e);
+
+    if (v == NULL)
+        return false;
+    if (!json_is_integer(v)) {
+        err(e, prefix, key, "invalid-type", "expected an integer amount in minor units");
+        return false;
+    }
+    *out = json_integer_value(v);
+    return true;
+}
+
+static json_t *
+need_object(json_t *obj, const char *prefix, const char *key, struct errors *e)
+{
+    json_t *v = need(obj, prefix, key, e);
+
+    if (v != NULL && !json_is_object(v)) {
+        err(e, prefix, key, "invalid-type", "expected an object");
+        return NULL;
+    }
+    return v;
+}
+
+static void
+read_supplements(json_t *obj, const char *prefix, struct scheme *s, struct errors *e)
+{
+    char sub[ERRORS_FIELD_MAX];
+    json_t *sup = need_object(obj, prefix, "category_supplements", e);
+    const char *key;
+    json_t *v;
+
+    if (sup == NULL)
+        return;
+    path(sub, sizeof sub, prefix, "category_supplements");
+    json_object_foreach(sup, key, v) {
+        int i = data_category_index(key);
+        if (i < 0) {
+            err(e, sub, key, "invalid-value", "not a data category of the vocabulary");
+            continue;
+        }
+        if (read_amount(sup, sub, key, &s->supplement[i], e))
+            s->has_supplement[i] = true;
+    }
+}
+
+static void
+read_loss_and_time(json_t *obj, const char *prefix, struct scheme *s, struct errors *e)
+{
+    char sub[ERRORS_FIELD_MAX];
+    json_t *loss = need_object(obj, prefix, "documented_loss", e);
+    json_t *time = need_object(obj, prefix, "time_spent", e);
+
+    if (loss != NULL) {
+        path(sub, sizeof sub, prefix, "documented_loss");
+        json_t *r = need(loss, sub, "reimburse", e);
+        if (r != NULL && !json_is_boolean(r))
+            err(e, sub, "reimburse", "invalid-type", "expected true or false");
+        s->reimburse = json_is_true(r);
+        read_amount(loss, sub, "cap_per_claimant", &s->loss_cap, e);
+    }
+    if (time != NULL) {
+        path(sub, sizeof sub, prefix, "time_spent");
+        read_amount(time, sub, "hourly_rate", &s->hourly_rate, e);
+        read_amount(time, sub, "max_hours", &s->max_hours, e);
+    }
+}
+
+static void
+read_vouchers(json_t *obj, const char *prefix, struct scheme *s, struct errors *e)
+{
+    json_t *list = need(obj, prefix, "vouchers", e);
+    char base[ERRORS_FIELD_MAX];
+    size_t i;
+    json_t *item;
+
+    if (list == NULL)
+        return;
+    if (!json_is_array(list)) {
+        err(e, prefix, "vouchers", "invalid-type", "expected an array (empty for none)");
+        return;
+    }
+    if (json_array_size(list) > SCHEME_VOUCHERS_MAX) {
+        err(e, prefix, "vouchers", "too-long", "at most 16 vouchers");
+        return;
+    }
+    path(base, sizeof base, prefix, "vouchers");
+    json_array_foreach(list, i, item) {
+        char at[ERRORS_FIELD_MAX + 32];
+        snprintf(at, sizeof at, "%s[%zu]", base, i);
+        if (!json_is_object(item)) {
+            errors_add(e, at, "invalid-type", "expected {\"name\", \"amount\"}");
+            continue;
+        }
+        json_t *name = need(item, at, "name", e);
+        if (name != NULL && !json_is_string(name))
+            err(e, at, "name", "invalid-type", "expected a string");
+        else if (name != NULL && json_string_length(name) > SCHEME_VOUCHER_NAME_MAX)
+            err(e, at, "name", "too-long", "at most 100 bytes");
+        else if (name != NULL)
+            snprintf(s->vouchers[i].name, sizeof s->vouchers[i].name, "%s",
+                     json_string_value(name));
+        read_amount(item, at, "amount", &s->vouchers[i].amount, e);
+        s->n_vouchers = i + 1;
+    }
+}
+
+bool
+scheme_from_json(json_t *obj, const char *prefix, struct scheme *s, struct errors *e)
+{
+    int before = e->n;
+    const char *key;
+    json_t *v;
+
+    memset(s, 0, sizeof *s);
+    json_object_foreach(obj, key, v) {
+        bool known = false;
+        for (size_t i = 0; members[i] != NULL && !known; i++)
+            known = strcmp(members[i], key) == 0;
+        if (!known)
+            err(e, prefix, key, "unknown-field", "this member is not part of a scheme");
+    }
+    json_t *cur = need(obj, prefix, "currency", e);
+    if (cur != NULL && !json_is_string(cur))
+        err(e, prefix, "currency", "invalid-type", "expected an ISO 4217 code");
+    else if (cur != NULL)
+        snprintf(s->currency, sizeof s->currency, "%.3s", json_string_value(cur));
+    read_amount(obj, prefix, "base_amount", &s->base_amount, e);
+    read_supplements(obj, prefix, s, e);
+    read_loss_and_time(obj, prefix, s, e);
+    json_t *cap = json_object_get(obj, "fund_cap");
+    if (cap == NULL)
+        err(e, prefix, "fund_cap", "required", "this member is required (null for none)");
+    else if (!json_is_null(cap) && read_amount(obj, prefix, "fund_cap", &s->fund_cap, e))
+        s->has_fund_cap = true;
+    read_vouchers(obj, prefix, s, e);
+    json_t *ratio = json_object_get(obj, "cash_alternative_ratio");
+    if (ratio == NULL)
+        err(e, prefix, "cash_alternative_ratio", "required",
+            "this member is required (null for none)");
+    else if (!json_is_null(ratio) &&
+             (!json_is_string(ratio) ||
+              !ratio_parse_4dp(json_string_value(ratio), &s->cash_ratio_bp)))
+        err(e, prefix, "cash_alternative_ratio", json_is_string(ratio) ? "invalid-format"
+                                                                        : "invalid-type",
+            "a decimal string in (0, 1] with at most 4 decimals, such as \"0.75\"");
+    else if (!json_is_null(ratio))
+        s->has_cash_ratio = true;
+    return e->n == before;
+}
+
+json_t *
+scheme_to_json(const struct scheme *s)
+{
+    json_t *sup = json_object();
+    json_t *vouchers = json_array();
+    char ratio[16];
+
+    for (int i = 0; i < DATA_CATEGORY_COUNT; i++)
+        if (s->has_supplement[i])
+            json_object_set_new(sup, data_categories[i], json_integer(s->supplement[i]));
+    for (size_t i = 0; i < s->n_vouchers; i++)
+        json_array_append_new(vouchers, json_pack("{s:s, s:I}", "name", s->vouchers[i].name,
+                                                  "amount", (json_int_t)s->vouchers[i].amount));
+    snprintf(ratio, sizeof ratio, "%d.%04d", s->cash_ratio_bp / 10000, s->cash_ratio_bp % 10000);
+    /* trim trailing zeros: "0.7500" → "0.75", "1.0000" → "1" */
+    size_t n = strlen(ratio);
+    while (n > 0 && ratio[n - 1] == '0')
+        ratio[--n] = '\0';
+    if (n > 0 && ratio[n - 1] == '.')
+        ratio[--n] = '\0';
+    json_t *cap = s->has_fund_cap ? json_integer(s->fund_cap) : json_null();
+    json_t *r = s->has_cash_ratio ? json_string(ratio) : json_null();
+    return json_pack("{s:s, s:I, s:o, s:{s:b, s:I}, s:{s:I, s:I}, s:o, s:o, s:o}", "currency",
+                     s->currency, "base_amount", (json_int_t)s->base_amount,
+                     "category_supplements", sup, "documented_loss", "reimburse", s->reimburse,
+                     "cap_per_claimant", (json_int_t)s->loss_cap, "time_spent", "hourly_rate",
+                     (json_int_t)s->hourly_rate, "max_hours", (json_int_t)s->max_hours,
+                     "fund_cap", cap, "vouchers", vouchers, "cash_alternative_ratio", r);
+}

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Summary rendering. Money fields are null without a scheme; ratios are 6-decimal strings. */
+#include "handlers/summary_json.h"
+
+#include <string.h>
+#include <sys/time.h>
+
+#include "core/clock.h"
+#include "domain/money.h"
+#include "domain/vocab.h"
+
+static json_t *
+money_or_null(bool has, int64_t v)
+{
+    return has ? json_integer(v) : json_null();
+}
+
+static json_t *
+projection(const struct scheme *s, const struct summary_view *v, int64_t affected)
+{
+    bool m = v->has_money;
+
+    return json_pack("{s:I, s:o, s:o}", "claimants", (json_int_t)affected, "total_before_cap",
+                     money_or_null(m, v->money.projection_before_cap), "total_after_cap",
+                     money_or_null(m && s != NULL, v->money.projection_after_cap));
+}
+
+static json_t *
+take_up(const struct summary_view *v, int64_t affected)
+{
+    char ratio[MONEY_RATIO_LEN];
+
+    if (affected <= 0)
+        return json_null();
+    ratio_format(v->eligible, affected, ratio);
+    return json_string(ratio);
+}
+
+static json_t *
+components(const struct scheme *s, const struct summary_view *v)
+{
+    json_t *sup = json_object();
+
+    for (int i = 0; i < DATA_CATEGORY_COUNT; i++)
+        if (s->has_supplement[i])
+            json_object_set_new(sup, data_categories[i], json_integer(v->money.supplements[i]));
+    return json_pack("{s:I, s:o, s:I, s:I}", "base", (json_int_t)v->money.base, "supplements",
+                     sup, "documented_loss", (json_int_t)v->money.documented_loss,
+                     "time_spent", (json_int_t)v->money.time_spent);
+}
+
+static json_t *
+award_stats(const struct summary_view *v)
+{
+    if (v->eligible == 0)
+        return json_pack("{s:n, s:n, s:n, s:n, s:b}", "mean", "median", "min", "max",
+                         "median_exact", 1);
+    return json_pack("{s:I, s:I, s:I, s:I, s:b}", "mean", (json_int_t)v->money.mean, "median",
+                     (json_int_t)v->money.median, "min", (json_int_t)v->money.min, "max",
+                     (json_int_t)v->money.max, "median_exact", v->money.median_exact);
+}
+
+static json_t *
+vouchers(const struct scheme *s, const struct summary_view *v)
+{
+    json_t *list = json_array();
+
+    for (size_t i = 0; s != NULL && i < s->n_vouchers; i++)
+        json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:I}", "name", s->vouchers[i].name,
+                                              "amount", (json_int_t)s->vouchers[i].amount,
+                                              "count", (json_int_t)v->money.vouchers[i].count,
+                                              "total", (json_int_t)v->money.vouchers[i].total));
+    return list;
+}
+
+static json_t *
+counts_by(const struct summary_view *v, bool countries)
+{
+    json_t *o = json_object();
+
+    if (countries) {
+        for (int i = 0; i < v->n_countries; i++)
+            if (v->by_country[i].n > 0)
+                json_object_set_new(o, v->by_country[i].country,
+                                    json_integer(v->by_country[i].n));
+        return o;
+    }
+    for (int i = 0; i < DATA_CATEGORY_COUNT; i++)
+        if (v->by_category[i] > 0)
+            json_object_set_new(o, data_categories[i], json_integer(v->by_category[i]));
+    return o;
+}
+
+static void
+put(json_t *doc, const char *key, json_t *value)
+{
+    json_object_set_new(doc, key, value);
+}
+
+json_t *
+summary_json(const struct summary_head *h, const struct scheme *s, const struct summary_view *v)
+{
+    struct timeval tv;
+    char now[40];
+    bool m = v->has_money;
+    json_t *doc = json_object();
+
+    gettimeofday(&tv, NULL);
+    clock_format_rfc3339(tv.tv_sec, (int)tv.tv_usec, now, sizeof now);
+    put(doc, "incident", json_string(h->incident));
+    put(doc, "action_id", h->action_id != NULL ? json_string(h->action_id) : json_null());
+    put(doc, "view", json_string(h->full ? "full" : "public"));
+    if (h->full)
+        put(doc, "simulated", json_boolean(h->simulated));
+    put(doc, "basis", json_string(h->verified_only ? "verified" : "all"));
+    put(doc, "scheme_version", h->scheme_version > 0 ? json_integer(h->scheme_version) : json_null());
+    put(doc, "currency", json_string(h->currency));
+    put(doc, "computed_at", json_string(now));
+    put(doc, "affected_count", json_integer(h->affected_count));
+    if (h->full) {
+        put(doc, "claims_by_status",
+            json_pack("{s:I, s:I, s:I, s:I}", "received", (json_int_t)v->by_status[0],
+                      "verified", (json_int_t)v->by_status[1], "rejected",
+                      (json_int_t)v->by_status[2], "withdrawn", (json_int_t)v->by_status[3]));
+        put(doc, "duplicate_attempts", json_integer(v->duplicate_attempts));
+    }
+    put(doc, "eligible", json_integer(v->eligible));
+    if (h->full)
+        put(doc, "components", m ? components(s, v) : json_null());
+    put(doc, "total_before_cap", money_or_null(m, v->money.total_before_cap));
+    put(doc, "fund_cap", money_or_null(m && s->has_fund_cap, s != NULL ? s->fund_cap : 0));
+    put(doc, "total_after_cap", money_or_null(m, v->money.total_after_cap));
+    put(doc, "pro_rata_factor", m ? json_string(v->money.pro_rata_factor) : json_null());
+    if (h->full) {
+        put(doc, "award_stats", m ? award_stats(v) : json_null());
+        put(doc, "vouchers", m ? vouchers(s, v) : json_array());
+        put(doc, "by_payment_preference",
+            json_pack("{s:I, s:I}", "voucher", (json_int_t)v->by_payment[0], "cash",
+                      (json_int_t)v->by_payment[1]));
+    }
+    put(doc, "take_up_rate", take_up(v, h->affected_count));
+    put(doc, "projection_if_all_claimed", projection(s, v, h->affected_count));
+    if (h->full) {
+        put(doc, "by_country", counts_by(v, true));
+        put(doc, "by_category", counts_by(v, false));
+    }
+    return doc;
+}

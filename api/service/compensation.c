@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Summary assembly from tally groups: counts by status, payment, category and country, and
+ * the money through domain/summary.c. */
+#include "service/compensation.h"
+
+#include <string.h>
+
+#include "core/arena.h"
+#include "db/errors.h"
+#include "service/tx.h"
+
+static int
+status_index(const char *status)
+{
+    static const char *const names[] = {"received", "verified", "rejected", "withdrawn"};
+
+    for (int i = 0; i < 4; i++)
+        if (strcmp(names[i], status) == 0)
+            return i;
+    return -1;
+}
+
+static bool
+is_eligible(const struct tally_group *g, bool verified_only)
+{
+    return strcmp(g->status, "verified") == 0 ||
+           (!verified_only && strcmp(g->status, "received") == 0);
+}
+
+static void
+count_country(struct summary_view *v, const char *country, int64_t n)
+{
+    for (int i = 0; i < v->n_countries; i++) {
+        if (strcmp(v->by_country[i].country, country) == 0) {
+            v->by_country[i].n += n;
+            return;
+        }
+    }
+    if (v->n_countries == COUNTRY_SLOTS) {
+        v->other_countries += n;
+        return;
+    }
+    memcpy(v->by_country[v->n_countries].country, country, 3);
+    v->by_country[v->n_countries++].n = n;
+}
+
+/* Eligible groups as the summary's claim groups. */
+static struct claim_group *
+eligible_groups(const struct tally_group *g, int n, bool verified_only, struct arena *a,
+                size_t *n_out)
+{
+    struct claim_group *out = arena_alloc(a, sizeof *out * (size_t)(n > 0 ? n : 1));
+    size_t k = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (!is_eligible(&g[i], verified_only) || g[i].n <= 0)
+            continue;
+        out[k++] = (struct claim_group){g[i].categories, g[i].documented_loss, g[i].hours_spent,
+                                        g[i].cash, g[i].n};
+    }
+    *n_out = k;
+    return out;
+}
+
+bool
+summary_build(const struct scheme *scheme, const struct tally_group *groups, int n,
+              const struct tally_group *pool_groups, int n_pool, bool verified_only,
+              int64_t affected_count, int64_t duplicates, struct arena *a,
+              struct summary_view *out)
+{
+    memset(out, 0, sizeof *out);
+    out->duplicate_attempts = duplicates;
+    for (int i = 0; i < n; i++) {
+        const struct tally_group *g = &groups[i];
+        int s = status_index(g->status);
+        if (s < 0 || g->n <= 0)
+            continue;
+        out->by_status[s] += g->n;
+        if (!is_eligible(g, verified_only))
+            continue;
+        out->eligible += g->n;
+        out->by_payment[g->cash ? 1 : 0] += g->n;
+        for (int c = 0; c < DATA_CATEGORY_COUNT; c++)
+            if (g->categories & (1u << c))
+                out->by_category[c] += g->n;
+        count_country(out, g->country, g->n);
+    }
+    if (scheme == NULL)
+        return true;
+    size_t n_members = 0, n_all = 0;
+    struct claim_group *members = eligible_groups(groups, n, verified_only, a, &n_members);
+    out->has_money = true;
+    if (pool_groups == groups)
+        return summary_compute(scheme, members, n_members, affected_count, &out->money);
+    struct claim_group *pool = eligible_groups(pool_groups, n_pool, verified_only, a, &n_all);
+    return summary_compute_subset(scheme, pool, n_all, members, n_members, affected_count,
+                                  &out->money);
+}
+
+enum outcome
+svc_compensation_groups(PGconn *c, int64_t incident_id, struct arena *a,
+                        struct tally_group **groups, int *n, int64_t *duplicates)
+{
+    int rc = db_tally_groups(c, incident_id, a, groups, n);
+
+    if (rc >= 0)
+        rc = db_tally_duplicates(c, incident_id, duplicates);
+    return rc < 0 ? tx_outcome_of(c, rc) : OUTCOME_OK;
+}
+
+enum outcome
+svc_compensation_action_groups(PGconn *c, const char *action_id, struct arena *a,
+                               struct tally_group **groups, int *n, int64_t *duplicates)
+{
+    int rc = db_tally_groups_of_action(c, action_id, a, groups, n);
+
+    if (rc >= 0)
+        rc = db_tally_duplicates_of_action(c, action_id, duplicates);
+    return rc < 0 ? tx_outcome_of(c, rc) : OUTCOME_OK;
+}
+
+enum outcome
+svc_compensation_current(PGconn *c, int64_t incident_id, struct arena *a,
+                         struct scheme_record *out, bool *found)
+{
+    int rc = db_schemes_current(c, incident_id, a, out);
+
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    *found = rc == 1;
+    return OUTCOME_OK;
+}
+
+enum outcome
+svc_compensation_put(PGconn *c, const struct audit_note *note, const struct incident *inc,
+                     const char *json, struct arena *a, struct scheme_record *out)
+{
+    int rc = tx_begin(c, NULL);
+
+    if (rc != 0)
+        return tx_outcome_of(c, rc);
+    rc = db_schemes_put(c, inc->id, json, a, out);
+    if (rc == 1)
+        rc = svc_audit(c, note, "scheme.put", "incident", inc->slug);
+    if (rc == 0)
+        rc = tx_commit(c);
+    if (rc == 0)
+        return OUTCOME_OK;
+    enum outcome o = tx_outcome_of(c, rc);
+    tx_rollback(c);
+    return o;
+}

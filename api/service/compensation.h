@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Compensation summaries (API.md §9) of an incident or of an action's members, for the
+ * scheme in force or a proposed one, from the summary tallies (never the claims table for
+ * an incident). */
+#ifndef RECOURS_SERVICE_COMPENSATION_H
+#define RECOURS_SERVICE_COMPENSATION_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/outcome.h"
+#include "db/incidents.h"
+#include "db/schemes.h"
+#include "db/tallies.h"
+#include "domain/summary.h"
+#include "domain/summary_subset.h"
+#include "service/audit.h"
+
+struct arena;
+
+#define COUNTRY_SLOTS 64
+
+struct summary_view {
+    int64_t by_status[4];         /* received, verified, rejected, withdrawn */
+    int64_t duplicate_attempts;
+    int64_t eligible;
+    int64_t by_payment[2];        /* voucher, cash */
+    int64_t by_category[DATA_CATEGORY_COUNT];
+    struct { char country[3]; int64_t n; } by_country[COUNTRY_SLOTS];
+    int n_countries;
+    int64_t other_countries;      /* beyond COUNTRY_SLOTS distinct countries (never seen) */
+    bool has_money;               /* a scheme was given */
+    struct summary_money money;
+};
+
+/* Counts and money of groups for scheme (NULL: no money) with eligibility by basis. For an
+ * action, pool_groups are the incident's (the pool is always the whole incident, API.md
+ * §9) and groups the members'; for an incident both are the same. */
+bool summary_build(const struct scheme *scheme, const struct tally_group *groups, int n,
+                   const struct tally_group *pool_groups, int n_pool, bool verified_only,
+                   int64_t affected_count, int64_t duplicates, struct arena *a,
+                   struct summary_view *out);
+
+/* The incident's groups and duplicate count. */
+enum outcome svc_compensation_groups(PGconn *c, int64_t incident_id, struct arena *a,
+                                     struct tally_group **groups, int *n, int64_t *duplicates);
+
+/* The action's member groups and the duplicate attempts linked to its members. */
+enum outcome svc_compensation_action_groups(PGconn *c, const char *action_id, struct arena *a,
+                                            struct tally_group **groups, int *n,
+                                            int64_t *duplicates);
+
+/* The scheme in force (found false when none). */
+enum outcome svc_compensation_current(PGconn *c, int64_t incident_id, struct arena *a,
+                                      struct scheme_record *out, bool *found);
+
+/* Stores a new version (audited). */
+enum outcome svc_compensation_put(PGconn *c, const struct audit_note *note,
+                                  const struct incident *inc, const char *json, struct arena *a,
+                                  struct scheme_record *out);
+
+#endif
