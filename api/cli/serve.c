@@ -139,6 +139,7 @@ cli_serve(const struct config *cfg)
     }
     db_pool_init(&(struct db_pool_config){.database_url = cfg->database_url,
                                           .statement_timeout_ms = cfg->db_statement_timeout_ms,
+                                          .connect_timeout_s = cfg->db_connect_timeout_s,
                                           .application_name = "recours"});
     if (!intake_start(cfg->intake_writers))
         goto cleanup_pool;

@@ -57,6 +57,8 @@ static const struct setting settings[] = {
      "30", 1, 3600, "seconds of inactivity before a connection is closed"},
     {"db-statement-timeout-ms", "RECOURS_DB_STATEMENT_TIMEOUT_MS", KIND_INT,
      OFF(db_statement_timeout_ms), "5000", 10, 600000, "bound on every SQL statement"},
+    {"db-connect-timeout", "RECOURS_DB_CONNECT_TIMEOUT", KIND_INT, OFF(db_connect_timeout_s),
+     "2", 1, 60, "seconds a worker waits for a new database connection (then 503)"},
     {"shutdown-grace", "RECOURS_SHUTDOWN_GRACE", KIND_INT, OFF(shutdown_grace_s), "10", 0, 600,
      "seconds in-flight requests get to finish after SIGTERM"},
     {"intake-writers", "RECOURS_INTAKE_WRITERS", KIND_INT, OFF(intake_writers), "2", 1, 16,

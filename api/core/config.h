@@ -24,6 +24,7 @@ struct config {
     int max_connections_per_ip;/* RECOURS_MAX_CONNECTIONS_PER_IP, --max-connections-per-ip */
     int connection_timeout_s;  /* RECOURS_CONNECTION_TIMEOUT, --connection-timeout (seconds) */
     int db_statement_timeout_ms; /* RECOURS_DB_STATEMENT_TIMEOUT_MS, --db-statement-timeout-ms */
+    int db_connect_timeout_s;  /* RECOURS_DB_CONNECT_TIMEOUT, --db-connect-timeout (seconds) */
     int shutdown_grace_s;
     int intake_writers;        /* RECOURS_INTAKE_WRITERS, --intake-writers (group-commit writers) */
     int rate_limit_burst;      /* RECOURS_RATE_LIMIT_BURST: public POSTs per client IP, bucket */

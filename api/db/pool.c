@@ -17,6 +17,7 @@
 static char *database_url;
 static char options[160];
 static char app_name[64];
+static char connect_timeout[16] = "2";
 static _Atomic int conns_up;
 static _Atomic int conns_down;
 
@@ -68,6 +69,8 @@ db_pool_init(const struct db_pool_config *cfg)
              "-c idle_in_transaction_session_timeout=%d -c TimeZone=UTC",
              cfg->statement_timeout_ms, cfg->statement_timeout_ms,
              cfg->statement_timeout_ms * 2);
+    if (cfg->connect_timeout_s > 0)
+        snprintf(connect_timeout, sizeof connect_timeout, "%d", cfg->connect_timeout_s);
     snprintf(app_name, sizeof app_name, "%s",
              cfg->application_name != NULL ? cfg->application_name : "recours");
 }
@@ -88,7 +91,8 @@ connect_with(const char *url, const char *opts, const char *name)
     const char *keys[] = {"dbname", "options", "application_name", "connect_timeout",
                           "keepalives", "keepalives_idle", "keepalives_interval",
                           "keepalives_count", "tcp_user_timeout", "gssencmode", NULL};
-    const char *values[] = {url, opts, name, "2", "1", "10", "2", "3", "5000", "disable", NULL};
+    const char *values[] = {url, opts, name, connect_timeout, "1", "10", "2", "3", "5000",
+                            "disable", NULL};
 
     return PQconnectdbParams(keys, values, 1);
 }

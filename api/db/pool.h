@@ -18,6 +18,7 @@ struct db_statement {
 struct db_pool_config {
     const char *database_url;
     int statement_timeout_ms;
+    int connect_timeout_s;
     const char *application_name;
 };
 
