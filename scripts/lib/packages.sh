@@ -22,8 +22,10 @@ TEST_PACKAGES=(
     "${RUN_PACKAGES[@]}"
     docker-compose shellcheck valgrind
 )
-# Browser tests of web/ (Playwright driving Chromium) will need these; add them here:
-# TEST_PACKAGES+=(chromium nodejs npm)
+# Browser tests of web/ (tests/browser: playwright-core from npm driving Debian's Chromium).
+# npm only where no npm is on the PATH: NodeSource's nodejs bundles npm and conflicts with it.
+TEST_PACKAGES+=(chromium nodejs)
+if ! command -v npm >/dev/null 2>&1; then TEST_PACKAGES+=(npm); fi
 
 # The run-time libraries of the container image (Dockerfile, second stage).
 IMAGE_RUNTIME_PACKAGES=(libmicrohttpd12 libjansson4 libpq5 libssl3 ca-certificates)

@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The web pages (web/, API.md §1): what the server sends, what the pages are made of, and a
+claimant's journey through them in a real browser.
+
+  - every page answers 200 text/html with the page headers: Content-Security-Policy (self only,
+    no inline script or style, frame-ancestors 'none'), Referrer-Policy no-referrer, nosniff,
+    HSTS; every page loads its script as a module from /static/ and holds no inline script, no
+    style element or attribute, no event-handler attribute, no external resource, and no text
+    outside the dictionary (web/static/i18n.js), whose French and English keys are the same
+    and cover every key the pages and scripts name;
+  - every asset of web/static answers 200 with its media type; names outside the static
+    directory's alphabet, hidden files and traversal attempts answer 404;
+  - tests/browser/claim_flow.mjs (playwright-core driving Debian's Chromium) goes from the home
+    page to a claim, a duplicate, then reads, corrects and withdraws the claim; afterwards the
+    database holds exactly one claim on the incident, withdrawn, and one duplicate attempt.
+
+The browser part is skipped only where Chromium or Node.js is missing outside CI; under CI
+(CI set, as .ci/run does) a missing browser fails the test. It installs the npm packages of
+tests/browser (npm ci, from its package-lock.json) when they are missing. Screenshots go to
+$RECOURS_WEB_SCREENSHOTS when set (kept), else to a temporary directory kept only on failure.
+"""
+
+import glob
+import html.parser
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import claims_fixtures as cf
+import harness
+from harness import Client
+
+PAGES = {"/": "index", "/claim": "claim", "/my-claim": "my-claim", "/dashboard": "dashboard"}
+MEDIA = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
+         ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json",
+         ".ico": "image/x-icon", ".txt": "text/plain"}
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_TIMEOUT_S = 240
+NPM_TIMEOUT_S = 300
+# Text allowed outside the dictionary: the product's name.
+LITERAL_TEXT = {"recours"}
+
+
+def web_dir():
+    return os.path.join(harness.source_dir(), "web")
+
+
+def browser_dir():
+    return os.path.join(harness.source_dir(), "tests", "browser")
+
+
+class PageParser(html.parser.HTMLParser):
+    """Collects what the page checks look at."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.scripts = []          # attribute dicts of <script>
+        self.inline_script = []    # text inside <script>
+        self.style_elements = 0
+        self.style_attributes = []
+        self.handlers = []         # on* attributes
+        self.urls = []             # src/href/action values
+        self.i18n_keys = set()
+        self.loose_text = []       # text outside the dictionary
+        self.ids = []
+        self._stack = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag not in ("meta", "link", "input", "br", "img", "hr"):
+            self._stack.append(tag)
+        if tag == "script":
+            self.scripts.append(a)
+        if tag == "style":
+            self.style_elements += 1
+        for name, value in attrs:
+            if name == "style":
+                self.style_attributes.append((tag, value))
+            if name.startswith("on"):
+                self.handlers.append((tag, name))
+            if name in ("src", "href", "action") and value is not None:
+                self.urls.append(value)
+            if name == "id":
+                self.ids.append(value)
+        if "data-i18n" in a:
+            self.i18n_keys.add(a["data-i18n"])
+        for pair in (a.get("data-i18n-attr") or "").split(";"):
+            if ":" in pair:
+                self.i18n_keys.add(pair.split(":", 1)[1].strip())
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if self._stack and self._stack[-1] == tag:
+            self._stack.pop()
+
+    def handle_endtag(self, tag):
+        if tag in self._stack:
+            while self._stack and self._stack.pop() != tag:
+                pass
+
+    def handle_data(self, data):
+        text = data.strip()
+        if not text:
+            return
+        if self._stack and self._stack[-1] == "script":
+            self.inline_script.append(text)
+        elif "noscript" not in self._stack and text not in LITERAL_TEXT:
+            self.loose_text.append(text)
+
+
+def dictionary():
+    """The keys of each language of web/static/i18n.js: {"en": set, "fr": set}."""
+    with open(os.path.join(web_dir(), "static", "i18n.js"), encoding="utf-8") as f:
+        source = f.read()
+    languages = {}
+    for lang, body in re.findall(r"^    (en|fr): \{\n(.*?)^    \},", source, re.S | re.M):
+        languages[lang] = set(re.findall(r'^\s+"([^"]+)":', body, re.M))
+    return languages
+
+
+class WebPagesTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cf.start_server()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def get(self, path):
+        with Client(self.server) as c:
+            return c.request("GET", path)
+
+    def test_pages_answer_with_the_page_headers(self):
+        for path in PAGES:
+            with self.subTest(page=path):
+                r = self.get(path)
+                self.assertEqual(r.status, 200, r)
+                self.assertEqual(r.media_type, "text/html")
+                self.assertIn("charset=utf-8", r.content_type.lower())
+                csp = r.headers.get("Content-Security-Policy", "")
+                directives = {d.strip().split(" ", 1)[0]: d.strip()
+                              for d in csp.split(";") if d.strip()}
+                self.assertEqual(directives.get("default-src"), "default-src 'self'", csp)
+                self.assertEqual(directives.get("script-src"), "script-src 'self'", csp)
+                self.assertEqual(directives.get("style-src"), "style-src 'self'", csp)
+                self.assertEqual(directives.get("frame-ancestors"), "frame-ancestors 'none'", csp)
+                self.assertNotIn("unsafe", csp)
+                self.assertEqual(r.headers.get("Referrer-Policy"), "no-referrer")
+                self.assertEqual(r.headers.get("X-Content-Type-Options"), "nosniff")
+                self.assertEqual(r.headers.get("Strict-Transport-Security"), "max-age=31536000")
+
+    def test_pages_have_no_inline_code_nor_loose_text(self):
+        keys = dictionary()
+        for path, name in PAGES.items():
+            with self.subTest(page=path):
+                p = PageParser()
+                p.feed(self.get(path).body.decode("utf-8"))
+                p.close()
+                self.assertEqual(p.inline_script, [], "inline script")
+                self.assertEqual(p.style_elements, 0, "<style> element")
+                self.assertEqual(p.style_attributes, [], "style= attribute")
+                self.assertEqual(p.handlers, [], "event-handler attribute")
+                self.assertEqual(len(p.ids), len(set(p.ids)), f"repeated ids in {p.ids}")
+                self.assertTrue(p.scripts, "a page script")
+                for s in p.scripts:
+                    self.assertEqual(s.get("type"), "module", s)
+                    self.assertEqual(s.get("src"), f"/static/{name}.js", s)
+                for url in p.urls:
+                    self.assertFalse(re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", url, re.I),
+                                     f"external or scheme URL {url!r}")
+                self.assertEqual(p.loose_text, [], "text outside the dictionary")
+                self.assertEqual(p.i18n_keys - keys["en"], set(), "keys missing in English")
+
+    def test_dictionary_is_complete(self):
+        keys = dictionary()
+        self.assertEqual(set(keys), {"en", "fr"})
+        self.assertGreater(len(keys["en"]), 100)
+        self.assertEqual(keys["en"] - keys["fr"], set(), "keys missing in French")
+        self.assertEqual(keys["fr"] - keys["en"], set(), "keys missing in English")
+        # every literal key the scripts ask for exists
+        used = set()
+        for path in glob.glob(os.path.join(web_dir(), "static", "*.js")):
+            with open(path, encoding="utf-8") as f:
+                source = f.read()
+            # whole literal keys only: t("a.b") or t("a.b", …), {key: "a.b", …}
+            used |= set(re.findall(r'\bt\(\s*"([a-z0-9_-]+\.[a-z0-9_.-]+)"\s*[,)]', source))
+            used |= set(re.findall(r'\bkey:\s*"([a-z0-9_-]+\.[a-z0-9_.-]+)"\s*[,}]', source))
+        self.assertEqual(used - keys["en"], set(), "keys used by the scripts but not defined")
+        for vocab, prefix in ((["received", "verified", "rejected", "withdrawn"], "status."),
+                              (["voucher", "cash"], "pay."),
+                              (["name", "email", "phone", "postal_address", "birth_date",
+                                "password", "financial", "national_id", "health",
+                                "order_history", "location", "biometric"], "cat.")):
+            for v in vocab:
+                self.assertIn(prefix + v, keys["en"])
+
+    def test_static_assets_answer_with_their_media_type(self):
+        names = sorted(os.listdir(os.path.join(web_dir(), "static")))
+        self.assertIn("style.css", names)
+        self.assertIn("i18n.js", names)
+        for name in names:
+            with self.subTest(asset=name):
+                r = self.get("/static/" + name)
+                self.assertEqual(r.status, 200, r)
+                self.assertEqual(r.media_type, MEDIA[os.path.splitext(name)[1]])
+                self.assertEqual(r.headers.get("X-Content-Type-Options"), "nosniff")
+                with open(os.path.join(web_dir(), "static", name), "rb") as f:
+                    self.assertEqual(r.body, f.read())
+        # every module a script imports is there
+        for name in names:
+            if not name.endswith(".js"):
+                continue
+            with open(os.path.join(web_dir(), "static", name), encoding="utf-8") as f:
+                for target in re.findall(r'from\s+"\./([^"]+)"', f.read()):
+                    self.assertIn(target, names, f"{name} imports {target}")
+
+    def test_outside_the_static_directory_is_not_found(self):
+        for path in ("/static/../x", "/static/../index.html", "/static/.hidden",
+                     "/static/.htaccess", "/static/%2e%2e%2findex.html",
+                     "/static/..%2fclaim.html",
+                     "/static/missing.js", "/static/style.exe", "/static/",
+                     "/static/sub/style.css", "/index.html", "/claim.html", "/web/index.html"):
+            with self.subTest(path=path):
+                r = self.get(path)
+                harness.assert_problem(self, r, 404, "not-found")
+
+    def test_browser_claim_flow(self):
+        node = shutil.which("node")
+        npm = shutil.which("npm")
+        missing = [what for what, ok in (("chromium", os.access(CHROMIUM, os.X_OK)),
+                                         ("node", node), ("npm", npm)) if not ok]
+        if missing:
+            if os.environ.get("CI"):
+                self.fail(f"CI: {', '.join(missing)} missing (./scripts/test installs them)")
+            raise unittest.SkipTest(f"{', '.join(missing)} not installed")
+        bdir = browser_dir()
+        if not os.path.isdir(os.path.join(bdir, "node_modules", "playwright-core")):
+            run = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=bdir,
+                                 capture_output=True, text=True, timeout=NPM_TIMEOUT_S)
+            self.assertEqual(run.returncode, 0, f"npm ci failed:\n{run.stdout}\n{run.stderr}")
+
+        # incidents are listed by slug, 100 a page: a leading 0 puts this one on the first page
+        # of a shared database (the page's "Show more" would find it anyway, more slowly)
+        slug = cf.make_incident(self.server, slug="0web-" + cf.suffix(12))
+        keep = os.environ.get("RECOURS_WEB_SCREENSHOTS")
+        shots = keep or tempfile.mkdtemp(prefix="recours-web-shots-")
+        run = subprocess.run([node, os.path.join(bdir, "claim_flow.mjs"), self.server.url, slug,
+                              shots], cwd=bdir, capture_output=True, text=True,
+                             timeout=BROWSER_TIMEOUT_S)
+        if run.returncode != 0:
+            self.fail(f"claim_flow.mjs exited with {run.returncode} (screenshots kept in "
+                      f"{shots}):\n{run.stdout}\n{run.stderr}")
+        if not keep:
+            shutil.rmtree(shots, ignore_errors=True)
+
+        self.assertEqual(cf.count_claims(slug), 1, "exactly one claim for the journey")
+        self.assertEqual(cf.count_claims(slug, "c.status = 'withdrawn'"), 1, "withdrawn")
+        self.assertEqual(cf.count_duplicates_on(slug), 1, "the refused second submission")
+
+
+if __name__ == "__main__":
+    harness.main()
