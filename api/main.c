@@ -47,9 +47,10 @@ with_database(int (*fn)(const struct config *, int, char **), const char *name, 
               char **argv)
 {
     struct config cfg;
+    bool help = argc >= 1 && wants_help(1, argv);
     int rc = 2;
 
-    if (config_load(&cfg, 0, NULL) && cfg.database_url != NULL)
+    if (config_load(&cfg, 0, NULL) && (cfg.database_url != NULL || help))
         rc = fn(&cfg, argc, argv);
     else if (cfg.database_url == NULL)
         fprintf(stderr, "%s: set DATABASE_URL\n", name);

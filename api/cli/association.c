@@ -29,6 +29,16 @@ static const char key_usage[] =
     "       recours key issue --operator [--label L]\n"
     "       recours key revoke KEY_ID\n";
 
+/* "--help" or "-h" alone: the usage on stdout, exit 0. */
+static bool
+asks_help(int argc, char **argv, const char *usage)
+{
+    if (argc < 1 || (strcmp(argv[0], "--help") != 0 && strcmp(argv[0], "-h") != 0))
+        return false;
+    fputs(usage, stdout);
+    return true;
+}
+
 /* One option of a subcommand: "--name value", or a bare flag when value_out is NULL. */
 struct option {
     const char *name;
@@ -236,6 +246,10 @@ cli_association(const struct config *cfg, int argc, char **argv)
         {NULL, NULL, NULL},
     };
 
+    if (asks_help(argc, argv, association_usage)) {
+        rc = 0;
+        goto cleanup;
+    }
     bool add = argc >= 1 && strcmp(argv[0], "add") == 0;
     bool approve = argc == 2 && strcmp(argv[0], "approve") == 0;
     bool suspend = argc == 2 && strcmp(argv[0], "suspend") == 0;
@@ -303,6 +317,10 @@ cli_key(const struct config *cfg, int argc, char **argv)
         {NULL, NULL, NULL},
     };
 
+    if (asks_help(argc, argv, key_usage)) {
+        rc = 0;
+        goto cleanup;
+    }
     bool issue = argc >= 1 && strcmp(argv[0], "issue") == 0;
     bool revoke = argc == 2 && strcmp(argv[0], "revoke") == 0;
     if (!issue && !revoke) {

@@ -11,6 +11,7 @@
 #include "crypto/hex.h"
 #include "crypto/sha256.h"
 #include "db/errors.h"
+#include "db/exec.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 #define REPORTED_STATUS(t)                                                                     \
@@ -70,9 +71,11 @@ col(struct arena *a, const PGresult *res, int row, int c)
     return PQgetisnull(res, row, c) ? NULL : arena_strdup(a, PQgetvalue(res, row, c));
 }
 
-static void
-read_association(const PGresult *res, int row, struct arena *a, struct association *out)
+static bool
+read_association(const PGresult *res, int row, struct arena *a, void *dest)
 {
+    struct association *out = dest;
+
     out->id = col(a, res, row, 0);
     out->name = col(a, res, row, 1);
     out->approval_reference = col(a, res, row, 2);
@@ -83,25 +86,14 @@ read_association(const PGresult *res, int row, struct arena *a, struct associati
     out->status = col(a, res, row, 7);
     out->created_at = col(a, res, row, 8);
     out->updated_at = col(a, res, row, 9);
+    return true;
 }
 
 static int
 one_association(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
                 struct association *out)
 {
-    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
-    int rc;
-
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, stmt);
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    if (rc == 1)
-        read_association(res, 0, a, out);
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_one(c, stmt, n, params, read_association, a, out);
 }
 
 int
@@ -160,19 +152,21 @@ cleanup:
 }
 
 static bool
-read_key(const PGresult *res, struct arena *a, struct api_key *out)
+read_key(const PGresult *res, int row, struct arena *a, void *dest)
 {
-    const char *hash = PQgetvalue(res, 0, 4);
+    struct api_key *out = dest;
 
-    out->id = col(a, res, 0, 0);
-    out->association_id = col(a, res, 0, 1);
-    out->label = col(a, res, 0, 2);
-    out->prefix = col(a, res, 0, 3);
-    out->created_at = col(a, res, 0, 5);
-    out->last_used_at = col(a, res, 0, 6);
-    out->revoked_at = col(a, res, 0, 7);
-    out->stale_use = PQgetvalue(res, 0, 8)[0] == 't';
-    out->association_status = col(a, res, 0, 9);
+    const char *hash = PQgetvalue(res, row, 4);
+
+    out->id = col(a, res, row, 0);
+    out->association_id = col(a, res, row, 1);
+    out->label = col(a, res, row, 2);
+    out->prefix = col(a, res, row, 3);
+    out->created_at = col(a, res, row, 5);
+    out->last_used_at = col(a, res, row, 6);
+    out->revoked_at = col(a, res, row, 7);
+    out->stale_use = PQgetvalue(res, row, 8)[0] == 't';
+    out->association_status = col(a, res, row, 9);
     return hex_decode(hash, strlen(hash), out->secret_hash, sizeof out->secret_hash);
 }
 
@@ -180,19 +174,7 @@ static int
 one_key(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
         struct api_key *out)
 {
-    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
-    int rc;
-
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, stmt);
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    if (rc == 1 && !read_key(res, a, out))
-        rc = DB_HARD;
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_one(c, stmt, n, params, read_key, a, out);
 }
 
 int
@@ -218,15 +200,8 @@ static int
 command(PGconn *c, const char *stmt, const char *id)
 {
     const char *params[1] = {id};
-    int rc;
 
-    PGresult *res = PQexecPrepared(c, stmt, 1, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = db_status_of(res, stmt);
-    else
-        rc = atoi(PQcmdTuples(res));
-    PQclear(res);
-    return rc;
+    return db_exec_command(c, stmt, 1, params);
 }
 
 int

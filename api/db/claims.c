@@ -10,6 +10,7 @@
 #include "crypto/hex.h"
 #include "crypto/sha256.h"
 #include "db/errors.h"
+#include "db/exec.h"
 #include "domain/vocab.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
@@ -42,7 +43,11 @@ const struct db_statement db_claims_statements[] = {
      9},
     {"db_claims_get_for_update", CLAIM_SELECT " FOR UPDATE OF c", 1},
     {"db_claims_correct",
-     "UPDATE claims"
+     /* a member's person keys follow its claim: the old email must not keep blocking */
+     "WITH m AS (UPDATE memberships SET email_key = decode($4, 'hex'),"
+     "   phone_key = decode($5, 'hex'), identity_key = decode($6, 'hex')"
+     " WHERE claim_id = $1::bigint)"
+     " UPDATE claims"
      " SET pii = decode($2, 'hex'), data_key_id = $3::smallint,"
      "     email_key = decode($4, 'hex'), phone_key = decode($5, 'hex'),"
      "     identity_key = decode($6, 'hex'), country = $7, categories = $8::int,"
@@ -228,15 +233,7 @@ db_claims_withdraw(PGconn *c, int64_t id)
 static int
 command(PGconn *c, const char *stmt, int n, const char *const *params)
 {
-    int rc;
-
-    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = db_status_of(res, stmt);
-    else
-        rc = atoi(PQcmdTuples(res));
-    PQclear(res);
-    return rc;
+    return db_exec_command(c, stmt, n, params);
 }
 
 int

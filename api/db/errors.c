@@ -13,8 +13,10 @@ db_status_of(const PGresult *res, const char *what)
 
     if (state == NULL)
         return DB_UNAVAILABLE; /* no server answer at all: the connection is gone */
-    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
+        log_warn("%s: sqlstate %s (serialization failure or deadlock)", what, state);
         return DB_RETRY;
+    }
     if (strcmp(state, "23505") == 0)
         return DB_CONFLICT;
     if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||

@@ -10,6 +10,7 @@
 
 #include "core/arena.h"
 #include "db/errors.h"
+#include "db/exec.h"
 
 #define INCIDENT_COLUMNS                                                                       \
     "id, slug, controller, title, disclosed_on::text, affected_count, "                       \
@@ -64,9 +65,11 @@ categories_csv(struct arena *a, category_set set)
     return arena_strdup(a, buf);
 }
 
-static void
-read_row(const PGresult *res, int row, struct arena *a, struct incident *out)
+static bool
+read_row(const PGresult *res, int row, struct arena *a, void *dest)
 {
+    struct incident *out = dest;
+
     out->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
     out->slug = copy(a, res, row, 1);
     out->controller = copy(a, res, row, 2);
@@ -79,26 +82,14 @@ read_row(const PGresult *res, int row, struct arena *a, struct incident *out)
     out->currency = copy(a, res, row, 9);
     out->created_at = copy(a, res, row, 10);
     out->updated_at = copy(a, res, row, 11);
+    return true;
 }
 
-/* Runs a statement expected to return at most one incident row. */
 static int
 exec_one(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
          struct incident *out)
 {
-    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
-    int rc;
-
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, stmt);
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    if (rc == 1)
-        read_row(res, 0, a, out);
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_one(c, stmt, n, params, read_row, a, out);
 }
 
 int

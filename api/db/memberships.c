@@ -31,24 +31,30 @@
 const struct db_statement db_memberships_statements[] = {
     {"db_members_add_refs",
      "WITH r AS (SELECT DISTINCT upper(x) AS ref FROM unnest($4::text[]) x),"
+     /* FOR SHARE: a withdrawal or a revoked mandate committing meanwhile is waited for and
+      * seen (READ COMMITTED re-reads the locked row), so neither can leave a member behind;
+      * and claims are locked before memberships, in the order a claimant's PATCH takes them */
      " cand AS (SELECT r.ref, c.id, c.incident_id, c.email_key, c.phone_key, c.identity_key,"
      "                 m.action_id AS in_action,"
      "                 coalesce(c.status <> 'withdrawn' AND c.incident_id = $2::bigint"
      "                          AND c.mandate_association_id = $3::uuid, false) AS mandated"
-     "          FROM r LEFT JOIN claims c ON c.reference = r.ref"
+     "          FROM r LEFT JOIN LATERAL (SELECT * FROM claims x WHERE x.reference = r.ref"
+     "                                    FOR SHARE) c ON true"
      "          LEFT JOIN memberships m ON m.claim_id = c.id)" ADD_TAIL,
      4},
     {"db_members_add_filter",
-     "WITH cand AS (SELECT c.reference AS ref, c.id, c.incident_id, c.email_key, c.phone_key,"
-     "                 c.identity_key, m.action_id AS in_action, true AS mandated"
-     "          FROM claims c LEFT JOIN memberships m ON m.claim_id = c.id"
+     "WITH locked AS (SELECT c.* FROM claims c"
      "          WHERE c.incident_id = $2::bigint AND c.mandate_association_id = $3::uuid"
      "            AND c.status <> 'withdrawn'"
      "            AND ($4::text IS NULL OR c.status = $4)"
      "            AND ($5::int IS NULL OR c.categories & (1 << $5::int) <> 0)"
      "            AND ($6::text IS NULL OR c.country = $6)"
      "            AND ($7::timestamptz IS NULL OR c.created_at >= $7::timestamptz)"
-     "            AND ($8::timestamptz IS NULL OR c.created_at < $8::timestamptz))" ADD_TAIL,
+     "            AND ($8::timestamptz IS NULL OR c.created_at < $8::timestamptz)"
+     "          FOR SHARE),"
+     " cand AS (SELECT c.reference AS ref, c.id, c.incident_id, c.email_key, c.phone_key,"
+     "                 c.identity_key, m.action_id AS in_action, true AS mandated"
+     "          FROM locked c LEFT JOIN memberships m ON m.claim_id = c.id)" ADD_TAIL,
      8},
     {"db_members_list",
      "SELECT c.reference, c.status, c.country, c.categories, " TS("m.added_at") ","

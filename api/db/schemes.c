@@ -7,6 +7,7 @@
 
 #include "core/arena.h"
 #include "db/errors.h"
+#include "db/exec.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
@@ -28,26 +29,22 @@ const struct db_statement db_schemes_statements[] = {
     {NULL, NULL, 0},
 };
 
+static bool
+read_scheme(const PGresult *res, int row, struct arena *a, void *dest)
+{
+    struct scheme_record *out = dest;
+
+    out->version = atoi(PQgetvalue(res, row, 0));
+    out->json = arena_strdup(a, PQgetvalue(res, row, 1));
+    out->created_at = arena_strdup(a, PQgetvalue(res, row, 2));
+    return true;
+}
+
 static int
 one(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
     struct scheme_record *out)
 {
-    int rc;
-    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
-
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, stmt);
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    if (rc == 1) {
-        out->version = atoi(PQgetvalue(res, 0, 0));
-        out->json = arena_strdup(a, PQgetvalue(res, 0, 1));
-        out->created_at = arena_strdup(a, PQgetvalue(res, 0, 2));
-    }
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_one(c, stmt, n, params, read_scheme, a, out);
 }
 
 int

@@ -113,6 +113,8 @@ read_mandate_change(struct request *rq, PGconn *c, json_t *patch,
     } else if (rec->member_of != NULL && strcmp(rec->member_of, json_string_value(id)) != 0) {
         *deny = reply_outcome(OUTCOME_ALREADY_IN_ACTION, NULL);
         return false;
+    } else if (version == NULL || json_is_null(version)) {
+        errors_add(errors, "mandate_text_version", "required", "required with action_id");
     } else if (claims_check_mandate(c, rq->arena, rec->incident_id, json_string_value(id),
                                     json_is_string(version) ? json_string_value(version) : NULL,
                                     errors, action, &db_down)) {

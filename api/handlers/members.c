@@ -8,6 +8,7 @@
 #include "app.h"
 #include "core/arena.h"
 #include "db/pg_array.h"
+#include "domain/countries.h"
 #include "domain/dates.h"
 #include "domain/reference.h"
 #include "domain/uuid.h"
@@ -75,8 +76,11 @@ read_time(const struct json_fields *jf, const char *key)
     const char *v = jf_text(jf, key, false, 40);
     time_t t;
 
+    char where[ERRORS_FIELD_MAX];
+
     if (v != NULL && !rfc3339_parse(v, &t)) {
-        errors_add(jf->errors, key, "invalid-format", "expected an RFC 3339 date-time");
+        errors_add(jf->errors, jf_path(jf, key, where, sizeof where), "invalid-format",
+                   "expected an RFC 3339 date-time");
         return NULL;
     }
     return v;
@@ -94,7 +98,12 @@ read_filter(const struct json_fields *jf, struct member_filter *f)
     const char *cat = jf_text(jf, "category", false, 32);
     if (cat != NULL && (f->category = data_category_index(cat)) < 0)
         errors_add(jf->errors, "filter.category", "invalid-value", "not a data category");
-    f->country = jf_text(jf, "country", false, 2);
+    const char *country = jf_text(jf, "country", false, 16);
+    char upper[3];
+    if (country != NULL && !country_normalize(country, upper))
+        errors_add(jf->errors, "filter.country", "invalid-value",
+                   "not an ISO 3166-1 alpha-2 code");
+    f->country = country != NULL ? arena_strdup(jf->arena, upper) : NULL;
     f->submitted_after = read_time(jf, "submitted_after");
     f->submitted_before = read_time(jf, "submitted_before");
 }
@@ -156,8 +165,11 @@ handle_members_list(struct request *rq)
     bool more = false;
     PGconn *c;
 
-    if (!own_action(rq, &c, &who, &x, &deny) ||
-        !guard_page(rq, LIST_KIND, &limit, &after, &deny))
+    if (!own_action(rq, &c, &who, &x, &deny))
+        return deny;
+    /* the cursor is tied to this action: another action's members cannot be walked with it */
+    const char *kind = arena_printf(rq->arena, "%s:%s", LIST_KIND, x.id);
+    if (!guard_page(rq, kind, &limit, &after, &deny))
         return deny;
     struct member_row *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
     enum outcome o = svc_members_list(c, x.id, after, limit, rq->arena, rows, &n, &more);
@@ -173,11 +185,7 @@ handle_members_list(struct request *rq)
                             rows[i].added_at, "mandated_at", rows[i].mandated_at,
                             "mandate_text_version", rows[i].mandate_text_version, "channel",
                             rows[i].channel));
-    /* the cursor is tied to this action: another action's members cannot be walked with it */
-    const char *next =
-        more ? guard_next_cursor(rq, arena_printf(rq->arena, "%s:%s", LIST_KIND, x.id),
-                                 rows[n - 1].reference)
-             : NULL;
+    const char *next = more ? guard_next_cursor(rq, kind, rows[n - 1].reference) : NULL;
     return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
 }
 

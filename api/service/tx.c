@@ -55,6 +55,9 @@ tx_rollback(PGconn *c)
 enum outcome
 tx_outcome_of(PGconn *c, int db_status)
 {
+    /* a serialization failure or deadlock that was not retried: the client may retry */
+    if (db_status == DB_RETRY)
+        return OUTCOME_UNAVAILABLE;
     if (db_status == DB_UNAVAILABLE) {
         db_pool_check(c);
         return OUTCOME_UNAVAILABLE;
