@@ -1,0 +1,747 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
+# bench/intake/run.sh: claims/s of POST /v1/incidents/{slug}/claims over HTTPS keep-alive
+# (wrk, one unique claim per request, claim.lua) beside pgbench doing the equivalent
+# single-claim INSERTs (insert.sql) in the same table of the same database, one after the
+# other, with synchronous_commit=on (the claims issue, "Intake speed").
+#
+#   bench/intake/run.sh                    build/recours (built if needed), private cluster
+#   DATABASE_URL=postgresql://... bench/intake/run.sh
+#
+# Settings (environment): DURATION (15, s per measurement), WARMUP (3, s, discarded),
+# ROUNDS (1), THREADS (2), CONNECTIONS (64), WRITERS ("1 2 4": the --intake-writers values
+# measured), PGBENCH_CLIENTS (64), PGBENCH_JOBS (2), LIGHT (8: one more API run with the
+# default writer count and one more pgbench run, with that many connections, to see the
+# latency below saturation; 0: none), PROFILE (auto: one more API run under
+# `perf record -a -g` when the default falls short of the target; 1 always; 0 never),
+# RESULTS (1: write the Markdown block into bench/RESULTS.md; 0: stdout only),
+# BENCH_KEEP=1 keeps the temporary directory (logs, wrk and pgbench outputs, perf data; it
+# holds throw-away secrets), RECOURS_BIN (a binary to use instead of build/recours).
+#
+# What it does: makes a fresh database bench_intake_<UTC time> (dropped at the end) and
+# migrates it, so the dev database is not polluted and every run starts from empty indexes;
+# throw-away secrets and certificate in a temporary directory; then, per round, for each
+# writer count: starts `recours serve --intake-writers W` on a free port, creates an incident
+# through the API (operator key of the temporary secrets), runs wrk WARMUP s (discarded) then
+# DURATION s, stops the server. Then pgbench, WARMUP s (discarded) then DURATION s, into the
+# same table, after the API runs (never at the same time), pii of the average size the API
+# stored. The per-IP rate limit on public POSTs (API.md §1: burst 120, 2/s) would stop wrk
+# after 120 claims: the server is started with --rate-limit-burst and --rate-limit-per-s at
+# 1000000. Every API answer must be 201 and every pgbench transaction must insert its row;
+# anything else stops the run.
+# Progress goes to stderr; the Markdown block goes to stdout (and into bench/RESULTS.md,
+# section "Intake: claims/s vs pgbench (claims issue)", between its two marker comments, so
+# the hand-written analysis below them stays).
+set -euo pipefail
+
+DURATION="${DURATION:-15}"
+WARMUP="${WARMUP:-3}"
+ROUNDS="${ROUNDS:-1}"
+THREADS="${THREADS:-2}"
+CONNECTIONS="${CONNECTIONS:-64}"
+WRITERS="${WRITERS:-1 2 4}"
+PGBENCH_CLIENTS="${PGBENCH_CLIENTS:-64}"
+PGBENCH_JOBS="${PGBENCH_JOBS:-2}"
+LIGHT="${LIGHT:-8}"
+PROFILE="${PROFILE:-auto}"
+RESULTS="${RESULTS:-1}"
+BENCH_KEEP="${BENCH_KEEP:-0}"
+
+# the claims issue's target: API >= 0.7 x pgbench claims/s, p99 < 20 ms
+TARGET_RATIO=0.7
+TARGET_P99_MS=20
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
+readonly ROOT
+HERE="$ROOT/bench/intake"
+PG_BIN=/usr/lib/postgresql/15/bin
+SECTION="## Intake: claims/s vs pgbench (claims issue)"
+MARK_BEGIN="<!-- bench/intake/run.sh: generated block, replaced on every run -->"
+MARK_END="<!-- bench/intake/run.sh: end of generated block -->"
+
+info() { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() {
+    printf 'error: %s\n' "$*" >&2
+    exit 1
+}
+
+for v in DURATION WARMUP ROUNDS THREADS CONNECTIONS PGBENCH_CLIENTS PGBENCH_JOBS; do
+    [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
+done
+[[ "$LIGHT" =~ ^[0-9]+$ ]] || die "LIGHT must be a number of connections, 0 for none"
+((LIGHT == 0 || LIGHT >= THREADS)) || die "LIGHT must be at least THREADS ($THREADS)"
+read -r -a WRITER_LIST <<<"$WRITERS"
+((${#WRITER_LIST[@]} > 0)) || die "WRITERS is empty"
+for w in "${WRITER_LIST[@]}"; do
+    [[ "$w" =~ ^([1-9]|1[0-6])$ ]] || die "WRITERS: '$w' is not in 1-16"
+done
+[[ "$PROFILE" =~ ^(auto|0|1)$ ]] || die "PROFILE must be auto, 0 or 1"
+[[ "$RESULTS" =~ ^[01]$ ]] || die "RESULTS must be 0 or 1"
+
+# --- what the run needs -------------------------------------------------------------------
+
+# Installs the missing packages only; apt-get update only when something is missing.
+ensure_packages() {
+    local pkg status
+    local -a missing=()
+
+    for pkg in "$@"; do
+        status="$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)"
+        [[ "$status" == installed ]] || missing+=("$pkg")
+    done
+    ((${#missing[@]} == 0)) && return 0
+    [[ "${EUID:-$(id -u)}" -eq 0 ]] || die "missing packages (${missing[*]}): run as root"
+    info "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >&2
+}
+
+ensure_binary() {
+    if [[ -n "${RECOURS_BIN:-}" ]]; then
+        [[ -x "$RECOURS_BIN" ]] || die "RECOURS_BIN=$RECOURS_BIN is not executable"
+        return 0
+    fi
+    RECOURS_BIN="$ROOT/build/recours"
+    if [[ ! -f "$ROOT/build/CMakeCache.txt" ]]; then
+        info "build: configuring build/"
+        cmake -S "$ROOT" -B "$ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
+    fi
+    info "build: cmake --build build (rebuilds only what changed)"
+    cmake --build "$ROOT/build" -j"$(nproc)" >&2
+    [[ -x "$RECOURS_BIN" ]] || die "$RECOURS_BIN was not built"
+}
+
+# DATABASE_URL, or the private cluster of scripts/lib/pg.sh (./scripts/run starts it).
+ensure_database_url() {
+    local port pw
+
+    if [[ -n "${DATABASE_URL:-}" ]]; then
+        return 0
+    fi
+    [[ -s "$ROOT/var/pg/port" && -s "$ROOT/var/secrets/db-password" ]] ||
+        die "DATABASE_URL is unset and there is no private cluster: run ./scripts/run first"
+    port="$(<"$ROOT/var/pg/port")"
+    pw="$(tr -d '\n' <"$ROOT/var/secrets/db-password")"
+    [[ "$port" =~ ^[0-9]+$ ]] || die "var/pg/port: not a port number"
+    [[ "$pw" =~ ^[0-9a-f]+$ ]] || die "var/secrets/db-password: expected hex digits"
+    DATABASE_URL="postgresql://recours:$pw@127.0.0.1:$port/recours"
+}
+
+# Splits DATABASE_URL: URL_HEAD (scheme://user@host:port, no password), URL_DB, URL_QUERY
+# ("?..." or empty) and PGPASSWORD (exported, so that psql and pgbench never see the password
+# on their command line).
+split_database_url() {
+    local re='^(postgres(ql)?://)(([^:@/]*)(:([^@/]*))?@)?([^/?]*)(/([^?]*))?(\?.*)?$'
+
+    [[ "$DATABASE_URL" =~ $re ]] || die "DATABASE_URL is not a postgresql:// URL"
+    URL_HEAD="${BASH_REMATCH[1]}${BASH_REMATCH[4]:+${BASH_REMATCH[4]}@}${BASH_REMATCH[7]}"
+    URL_DB="${BASH_REMATCH[9]:-postgres}"
+    URL_QUERY="${BASH_REMATCH[10]:-}"
+    if [[ -n "${BASH_REMATCH[6]}" ]]; then
+        PGPASSWORD="$(printf '%b' "${BASH_REMATCH[6]//%/\\x}")"
+        export PGPASSWORD
+    fi
+}
+
+# url_for DB [WITH_PASSWORD]: a URL of database DB on the same server
+url_for() {
+    local head="$URL_HEAD"
+
+    if [[ "${2:-}" == with-password && -n "${PGPASSWORD:-}" ]]; then
+        head="${head/@/:$PGPASSWORD@}"
+    fi
+    printf '%s/%s%s\n' "$head" "$1" "$URL_QUERY"
+}
+
+# psql_ DB SQL: one query, unaligned tuples only, on database DB
+psql_() {
+    "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$(url_for "$1")" -c "$2"
+}
+
+# --- the benchmark database ------------------------------------------------------------------
+
+BENCH_DB=""
+BENCH_DB_MADE=0
+
+make_bench_db() {
+    BENCH_DB="bench_intake_$(date -u +%Y%m%d_%H%M%S)_$$"
+    if psql_ "$URL_DB" "CREATE DATABASE $BENCH_DB" 2>"$TMP/createdb.err"; then
+        BENCH_DB_MADE=1
+        info "database: $BENCH_DB (fresh, dropped at the end)"
+    else
+        warn "could not create a database ($(tr '\n' ' ' <"$TMP/createdb.err")): measuring in" \
+            "$URL_DB itself, whose existing claims make the indexes bigger"
+        BENCH_DB="$URL_DB"
+    fi
+    DATABASE_URL="$(url_for "$BENCH_DB" with-password)"
+    export DATABASE_URL
+    "$RECOURS_BIN" migrate --migrations-dir "$TMP/db-migrations" >"$TMP/migrate.log" 2>&1 ||
+        die "recours migrate failed: $(tail -n 5 "$TMP/migrate.log")"
+    psql_ "$BENCH_DB" "CREATE SEQUENCE IF NOT EXISTS bench_intake_reference" >/dev/null
+}
+
+drop_bench_db() {
+    if ((BENCH_DB_MADE)); then
+        psql_ "$URL_DB" "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" >/dev/null 2>&1 ||
+            warn "could not drop database $BENCH_DB: drop it by hand"
+    elif [[ -n "$BENCH_DB" ]]; then
+        psql_ "$BENCH_DB" "DROP SEQUENCE IF EXISTS bench_intake_reference" >/dev/null 2>&1 || true
+    fi
+}
+
+# A CHECKPOINT before each measurement, so that none of them starts in the middle of one
+# (its full-page writes would weigh on one measurement only). Needs a superuser (or
+# pg_checkpoint); with the private cluster, as the postgres user over its socket; else skipped.
+checkpoint() {
+    local port
+
+    psql_ "$BENCH_DB" "CHECKPOINT" >/dev/null 2>&1 && return 0
+    if [[ "${EUID:-$(id -u)}" -eq 0 && -S "$ROOT/var/pg/run/.s.PGSQL.$(cat "$ROOT/var/pg/port" 2>/dev/null)" ]]; then
+        port="$(<"$ROOT/var/pg/port")"
+        (cd / && runuser -u postgres -- "$PG_BIN/psql" -X -q -h "$ROOT/var/pg/run" -p "$port" \
+            -d postgres -c CHECKPOINT) >/dev/null 2>&1 && return 0
+    fi
+    CHECKPOINT_SKIPPED=1
+}
+CHECKPOINT_SKIPPED=0
+
+# --- the server -------------------------------------------------------------------------------
+
+TMP=""
+SERVER_PID=""
+PERF_PID=""
+
+cleanup() {
+    set +e
+    [[ -n "$PERF_PID" ]] && kill -INT "$PERF_PID" 2>/dev/null && wait "$PERF_PID" 2>/dev/null
+    [[ -n "$SAMPLER_PID" ]] && kill "$SAMPLER_PID" 2>/dev/null && wait "$SAMPLER_PID" 2>/dev/null
+    if [[ -n "$SERVER_PID" ]]; then
+        kill -TERM "$SERVER_PID" 2>/dev/null
+        wait "$SERVER_PID" 2>/dev/null
+    fi
+    [[ -n "$TMP" ]] && drop_bench_db
+    if [[ -n "$TMP" && -d "$TMP" ]]; then
+        if [[ "$BENCH_KEEP" == 1 ]]; then
+            info "kept $TMP (holds throw-away secrets: delete it when done)"
+        else
+            rm -rf "$TMP"
+        fi
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# True when nothing accepts connections on 127.0.0.1:$1.
+port_free() {
+    local rc=0
+
+    # shellcheck disable=SC2016 # $1 is the inner shell's argument
+    timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null || rc=$?
+    [[ $rc -eq 1 ]]
+}
+
+LAST_PORT=$((20000 + RANDOM % 20000))
+next_free_port() {
+    local p
+
+    for ((p = LAST_PORT + 1; p < LAST_PORT + 500 && p < 65536; p++)); do
+        if port_free "$p"; then
+            LAST_PORT=$p
+            PORT=$p
+            return 0
+        fi
+    done
+    die "no free TCP port above $LAST_PORT"
+}
+
+# start_server WRITERS: recours serve on a free port, stderr to $TMP/recours-wW.log
+start_server() {
+    local writers="$1" log="$TMP/recours-w$1.log" i
+
+    next_free_port
+    (cd "$ROOT" && exec "$RECOURS_BIN" serve --port "$PORT" --intake-writers "$writers" \
+        --secrets-dir "$TMP/secrets" --tls-cert "$TMP/tls/cert.pem" \
+        --tls-key "$TMP/tls/key.pem" --migrations-dir "$TMP/db-migrations" \
+        --rate-limit-burst 1000000 --rate-limit-per-s 1000000 --shutdown-grace 2 \
+        >>"$log" 2>&1) &
+    SERVER_PID=$!
+    for ((i = 0; i < 150; i++)); do
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        if [[ "$(curl -sk --max-time 2 -o /dev/null -w '%{http_code}' \
+            "https://127.0.0.1:$PORT/readyz" 2>/dev/null)" == 200 ]]; then
+            info "recours --intake-writers $writers: pid $SERVER_PID, port $PORT"
+            return 0
+        fi
+        sleep 0.1
+    done
+    tail -n 20 "$log" >&2
+    die "recours did not become ready on port $PORT"
+}
+
+stop_server() {
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+
+# create_incident SLUG: through the API, with the operator key (read by curl from a file,
+# never on a command line)
+create_incident() {
+    local slug="$1" code
+
+    code="$(curl -sk -o "$TMP/incident.json" -w '%{http_code}' -H @"$TMP/auth-header" \
+        -H 'Content-Type: application/json' --data-binary @- \
+        "https://127.0.0.1:$PORT/v1/incidents" <<EOF
+{"slug": "$slug", "controller": "Bench SA", "title": "Intake benchmark",
+ "disclosed_on": "2025-06-01", "affected_count": 10000000,
+ "data_categories": ["name", "email", "phone", "postal_address", "birth_date", "password"],
+ "currency": "EUR"}
+EOF
+    )"
+    [[ "$code" == 201 ]] || die "creating incident $slug: HTTP $code $(cat "$TMP/incident.json")"
+}
+
+incident_id() { psql_ "$BENCH_DB" "SELECT id FROM incidents WHERE slug = '$1'"; }
+
+claims_of() {
+    psql_ "$BENCH_DB" "SELECT count(*) FROM claims c JOIN incidents i ON i.id = c.incident_id
+                       WHERE i.slug = '$1'"
+}
+
+# --- measuring ----------------------------------------------------------------------------------
+
+CLK_TCK="$(getconf CLK_TCK)"
+
+# ticks_of PID: sets TICKS to the user + system clock ticks process PID (all its threads) has
+# used so far, 0 when it is gone. No subshell: the sampler calls it often.
+ticks_of() {
+    local line rest
+    local -a f
+
+    TICKS=0
+    { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 0
+    rest="${line##*) }"
+    read -r -a f <<<"$rest"
+    TICKS=$((f[11] + f[12]))
+}
+
+# backends_sample OUT: appends "pid ticks" of every PostgreSQL backend of the bench database
+# (its process title names the database; only this run connects to it)
+backends_sample() {
+    local pid
+
+    for pid in $(pgrep -f "^postgres: [^ ]+ $BENCH_DB " || true); do
+        ticks_of "$pid"
+        printf '%s %s\n' "$pid" "$TICKS"
+    done >>"$1"
+}
+
+# Samples the backends every 0.25 s until killed: pgbench's backends exit with it, so their
+# last ticks must be caught while they run (up to 0.25 s of their time is missed).
+backends_sampler() {
+    while :; do
+        backends_sample "$1"
+        sleep 0.25
+    done
+}
+
+# backends_cpu_s BASE SAMPLES: CPU seconds the backends used between the BASE snapshot and
+# the last of SAMPLES (a backend absent from BASE counts from its start)
+backends_cpu_s() {
+    awk -v hz="$CLK_TCK" 'FILENAME == ARGV[1] { base[$1] = $2; next }
+        { if ($2 > last[$1]) last[$1] = $2 }
+        END { for (p in last) s += last[p] - (p in base ? base[p] : 0); printf "%.2f", s / hz }' \
+        "$1" "$2"
+}
+
+# machine_busy_s: busy CPU seconds of the whole machine since boot (all CPUs, /proc/stat)
+machine_busy_s() {
+    awk -v hz="$CLK_TCK" '$1 == "cpu" { printf "%.2f", ($2 + $3 + $4 + $7 + $8) / hz; exit }' \
+        /proc/stat
+}
+
+SAMPLER_PID=""
+# start_accounting NAME: snapshots before a measured run
+start_accounting() {
+    ACC="$TMP/cpu-$1"
+    : >"$ACC.base"
+    : >"$ACC.samples"
+    backends_sample "$ACC.base"
+    backends_sampler "$ACC.samples" &
+    SAMPLER_PID=$!
+    ACC_BUSY0="$(machine_busy_s)"
+    ACC_SERVER0=0
+    if [[ -n "$SERVER_PID" ]]; then
+        ticks_of "$SERVER_PID"
+        ACC_SERVER0=$TICKS
+    fi
+}
+
+# stop_accounting GENERATOR_TIME_FILE: sets ACC_SERVER_S, ACC_PG_S, ACC_GEN_S, ACC_OTHERS_S
+# (CPU seconds of the server, the database's backends, the load generator, everything else)
+stop_accounting() {
+    backends_sample "$ACC.samples"
+    kill "$SAMPLER_PID" 2>/dev/null || true
+    wait "$SAMPLER_PID" 2>/dev/null || true
+    SAMPLER_PID=""
+    ACC_SERVER_S=0
+    if [[ -n "$SERVER_PID" ]]; then
+        ticks_of "$SERVER_PID"
+        ACC_SERVER_S="$(awk -v d=$((TICKS - ACC_SERVER0)) -v hz="$CLK_TCK" \
+            'BEGIN { printf "%.2f", d / hz }')"
+    fi
+    ACC_PG_S="$(backends_cpu_s "$ACC.base" "$ACC.samples")"
+    ACC_GEN_S="$(awk '{ printf "%.2f", $1 + $2 }' "$1")"
+    ACC_OTHERS_S="$(awk -v a="$ACC_BUSY0" -v b="$(machine_busy_s)" -v s="$ACC_SERVER_S" \
+        -v p="$ACC_PG_S" -v g="$ACC_GEN_S" \
+        'BEGIN { o = b - a - s - p - g; printf "%.2f", (o > 0 ? o : 0) }')"
+}
+
+# record NAME ROUND CLAIMS_S P50_US P99_US CLAIMS: one line of $TMP/results:
+# name round claims/s p50_ms p99_ms claims server_us pg_us generator_us others_s
+# (the *_us: CPU microseconds per claim; others_s: CPU seconds used by anything else)
+record() {
+    awk -v n="$1" -v r="$2" -v t="$3" -v a="$4" -v b="$5" -v c="$6" -v s="$ACC_SERVER_S" \
+        -v p="$ACC_PG_S" -v g="$ACC_GEN_S" -v o="$ACC_OTHERS_S" 'BEGIN {
+            printf "%s %s %.0f %.2f %.2f %d %.0f %.0f %.0f %.1f\n", n, r, t, a / 1000,
+                b / 1000, c, s * 1e6 / c, p * 1e6 / c, g * 1e6 / c, o }' >>"$TMP/results"
+    info "round $2 $1: claims/s, p50 ms, p99 ms, claims, CPU us/claim server, backends," \
+        "generator, others' CPU s: $(tail -n 1 "$TMP/results" | cut -d' ' -f3-)"
+}
+
+# run_wrk SECONDS SLUG TAG OUT [CONNECTIONS]: one wrk run of claim.lua (its CPU time in
+# OUT.time); dies on any non-201 answer
+run_wrk() {
+    local secs="$1" slug="$2" tag="$3" out="$4" conns="${5:-$CONNECTIONS}" rc=0
+    local TIMEFORMAT='%U %S'
+
+    { time wrk -t"$THREADS" -c"$conns" -d"${secs}s" --latency -s "$HERE/claim.lua" \
+        "https://127.0.0.1:$PORT" -- "$slug" "$tag" >"$out" 2>&1 || rc=$?; } 2>"$out.time"
+    if ((rc != 0)); then
+        cat "$out" >&2
+        tail -n 5 "$TMP/recours-w"*.log >&2 || true
+        die "wrk failed (see above): every claim must be answered 201"
+    fi
+    grep -q '^RESULT ' "$out" || die "no RESULT line in $out"
+}
+
+# field NAME FILE: the value of NAME=... on the RESULT line
+field() { sed -n "s/^RESULT .*\\b$1=\\([0-9]*\\).*/\\1/p" "$2"; }
+
+# measure_api ROUND WRITERS [CONNECTIONS NAME]
+measure_api() {
+    local round="$1" writers="$2" conns="${3:-$CONNECTIONS}" name="${4:-api-w$2}"
+    local slug out created rows
+
+    slug="bench-r$round-$name-$$"
+    start_server "$writers"
+    # the warm-up on an incident of its own: claim.lua's phones and identities repeat from
+    # one wrk run to the next, and would be refused as duplicates on one incident
+    create_incident "$slug-warmup"
+    create_incident "$slug"
+    run_wrk "$WARMUP" "$slug-warmup" "warm$round$name" "$TMP/wrk-r$round-$name-warmup.txt" \
+        "$conns"
+    checkpoint
+    out="$TMP/wrk-r$round-$name.txt"
+    start_accounting "r$round-$name"
+    run_wrk "$DURATION" "$slug" "run$round$name" "$out" "$conns"
+    stop_accounting "$out.time"
+    stop_server
+    created="$(field created "$out")"
+    rows="$(claims_of "$slug")"
+    # wrk stops with requests in flight: they may commit unanswered, so rows >= answers
+    ((rows >= created)) || die "$name: $created claims answered 201 but only $rows rows"
+    record "$name" "$round" \
+        "$(awk -v c="$created" -v d="$(field duration_us "$out")" 'BEGIN { print c * 1e6 / d }')" \
+        "$(field p50_us "$out")" "$(field p99_us "$out")" "$created"
+}
+
+# percentile P FILE: the P-th percentile (nearest rank) of the sorted numbers in FILE
+percentile() {
+    awk -v p="$1" '{ v[NR] = $1 } END {
+        if (NR == 0) { print 0; exit }
+        i = int(NR * p / 100 + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR
+        print v[i] }' "$2"
+}
+
+# run_pgbench SECONDS PREFIX INCIDENT_ID [CLIENTS]: per-transaction logs PREFIX.*, output
+# PREFIX.out, CPU time PREFIX.time
+run_pgbench() {
+    local secs="$1" prefix="$2" incident="$3" clients="${4:-$PGBENCH_CLIENTS}" rc=0
+    local TIMEFORMAT='%U %S' jobs="$PGBENCH_JOBS"
+
+    ((jobs <= clients)) || jobs="$clients"
+    { time PGOPTIONS="-c synchronous_commit=on" "$PG_BIN/pgbench" -n -M prepared \
+        -c "$clients" -j "$jobs" -T "$secs" -f "$HERE/insert.sql" \
+        -D incident="$incident" -D piilen="$PII_LEN" -D piiblocks=$(((PII_LEN + 15) / 16)) \
+        -l --log-prefix="$prefix" "$(url_for "$BENCH_DB")" >"$prefix.out" 2>&1 || rc=$?; } \
+        2>"$prefix.time"
+    if ((rc != 0)); then
+        cat "$prefix.out" >&2
+        die "pgbench failed"
+    fi
+}
+
+# measure_pgbench ROUND [CLIENTS NAME]
+measure_pgbench() {
+    local round="$1" clients="${2:-$PGBENCH_CLIENTS}" name="${3:-pgbench}"
+    local slug id prefix done_tx failed rows tps
+
+    slug="bench-r$round-$name-$$"
+    start_server "${WRITER_LIST[0]}"
+    create_incident "$slug"
+    stop_server
+    id="$(incident_id "$slug")"
+    run_pgbench "$WARMUP" "$TMP/$name-r$round-warmup" "$id" "$clients"
+    rm -f "$TMP/$name-r$round-warmup".[0-9]*
+    rows="$(claims_of "$slug")"
+    checkpoint
+    prefix="$TMP/$name-r$round"
+    start_accounting "r$round-$name"
+    run_pgbench "$DURATION" "$prefix" "$id" "$clients"
+    stop_accounting "$prefix.time"
+    done_tx="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$prefix.out")"
+    failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$prefix.out")"
+    tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$prefix.out")"
+    [[ -n "$done_tx" && -n "$tps" ]] || die "cannot read pgbench's output $prefix.out"
+    [[ "${failed:-0}" == 0 ]] || die "$name: $failed failed transactions"
+    rows=$(($(claims_of "$slug") - rows))
+    ((rows == done_tx)) || die "$name: $done_tx transactions but $rows rows"
+    # per-transaction logs: client, transaction, latency (us), script, epoch s, us
+    cat "$prefix".[0-9]* | awk '{ print $3 }' | sort -n >"$prefix.latency"
+    rm -f "$prefix".[0-9]*
+    record "$name" "$round" "$tps" "$(percentile 50 "$prefix.latency")" \
+        "$(percentile 99 "$prefix.latency")" "$done_tx"
+}
+
+# median NAME COLUMN of $TMP/results (3 claims/s, 4 p50, 5 p99, 7 server us/claim,
+# 8 backends us/claim, 9 generator us/claim, 10 others CPU s)
+median() {
+    awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$TMP/results" | sort -g |
+        awk '{ v[NR] = $1 } END {
+            if (NR == 0) exit 1
+            if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2
+        }'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+# --- where the time goes ------------------------------------------------------------------------
+
+# perf_top WHO dso|sym N: the N biggest libraries or functions of WHO (recours: its threads;
+# postgres: every backend) in $TMP/perf-flat.txt, as shares of WHO's own samples
+perf_top() {
+    awk -v who="$1" -v by="$2" '{
+            pct = $1; sub(/%/, "", pct)
+            w = $2 ~ /^(MHD|recours)/ ? "recours" : $2
+            if (w != who) next
+            key = $3
+            if (by == "sym") { key = $3; for (i = 4; i <= NF; i++) key = key " " $i }
+            s[key] += pct; total += pct
+        }
+        END { for (k in s) if (total > 0) printf "%6.2f%%  %s\n", 100 * s[k] / total, k }' \
+        "$TMP/perf-flat.txt" | sort -rn | awk -v n="$3" 'NR <= n'
+}
+
+# One more API run with the default writer count under `perf record -a -g` (the whole machine:
+# recours, the PostgreSQL backends, wrk), then the share of CPU by command and the top
+# functions of recours and of postgres, into $TMP/perf-*.txt and the report.
+profile_api() {
+    local writers="$1" slug="bench-profile-$$" secs
+
+    ensure_packages linux-perf
+    secs=$((DURATION > 6 ? DURATION - 4 : DURATION))
+    start_server "$writers"
+    create_incident "$slug-warmup"
+    create_incident "$slug"
+    run_wrk "$WARMUP" "$slug-warmup" profwarm "$TMP/wrk-profile-warmup.txt"
+    checkpoint
+    info "profile: perf record -a -g for $secs s during a $DURATION s wrk run"
+    perf record -a -g -F 999 -o "$TMP/perf.data" -- sleep "$secs" >"$TMP/perf-record.log" 2>&1 &
+    PERF_PID=$!
+    run_wrk "$DURATION" "$slug" prof "$TMP/wrk-profile.txt"
+    wait "$PERF_PID" || warn "perf record failed: $(tail -n 3 "$TMP/perf-record.log")"
+    PERF_PID=""
+    stop_server
+    # one flat list by thread name, library and function; recours's threads are MHD's
+    # workers (MHD-*) and ours (recours)
+    perf report -i "$TMP/perf.data" --stdio --no-children --sort comm,dso,sym -g none \
+        --percent-limit 0 2>/dev/null | grep -E '^ +[0-9.]+%' >"$TMP/perf-flat.txt" || true
+    awk '{ sub(/%/, "", $1); who = $2 ~ /^(MHD|recours)/ ? "recours" : $2; s[who] += $1 }
+        END { for (w in s) if (s[w] >= 0.5) printf "%6.2f%%  %s\n", s[w], w }' \
+        "$TMP/perf-flat.txt" | sort -rn >"$TMP/perf-comm.txt"
+    perf_top recours dso 10 >"$TMP/perf-recours-dso.txt"
+    perf_top recours sym 25 >"$TMP/perf-recours.txt"
+    perf_top postgres sym 15 >"$TMP/perf-postgres.txt"
+    PROFILED=1
+}
+PROFILED=0
+
+# --- main ---------------------------------------------------------------------------------------
+
+ensure_packages wrk curl postgresql-client-15 postgresql-15
+ensure_binary
+ensure_database_url
+split_database_url
+
+TMP="$(mktemp -d /tmp/recours-bench-intake.XXXXXX)"
+mkdir -p "$TMP/tls"
+# a copy of the migrations: a file added to db-migrations/ during the run (by someone at work
+# on the next issue) would make /readyz answer 503 "migrations pending"
+cp -R "$ROOT/db-migrations" "$TMP/db-migrations"
+: >"$TMP/results"
+info "temporary directory $TMP"
+(cd "$ROOT" && "$RECOURS_BIN" secrets init --secrets-dir "$TMP/secrets" >/dev/null) ||
+    die "recours secrets init failed"
+(umask 077 && printf 'Authorization: Bearer %s\n' "$(tr -d '\n' <"$TMP/secrets/operator-key")" \
+    >"$TMP/auth-header")
+make_bench_db
+[[ "$(psql_ "$BENCH_DB" "SHOW synchronous_commit")" == on ]] ||
+    die "synchronous_commit is not on for $BENCH_DB: the comparison would not be durable"
+
+DEFAULT_WRITERS="$("$RECOURS_BIN" serve --help | awk '$1 == "--intake-writers" { print $3 }')"
+[[ "$DEFAULT_WRITERS" =~ ^[0-9]+$ ]] || die "cannot read the default --intake-writers"
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+for ((round = 1; round <= ROUNDS; round++)); do
+    for w in "${WRITER_LIST[@]}"; do
+        measure_api "$round" "$w"
+    done
+    PII_LEN="$(psql_ "$BENCH_DB" "SELECT round(avg(octet_length(pii)))::int FROM claims")"
+    measure_pgbench "$round"
+    if ((LIGHT > 0)); then
+        measure_api "$round" "$DEFAULT_WRITERS" "$LIGHT" "api-light"
+        measure_pgbench "$round" "$LIGHT" "pgbench-light"
+    fi
+done
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+PG_RATE="$(median pgbench 3)"
+if median "api-w$DEFAULT_WRITERS" 3 >/dev/null; then
+    DEF="api-w$DEFAULT_WRITERS"
+else
+    DEF="api-w${WRITER_LIST[0]}"
+fi
+DEF_RATIO="$(ratio "$(median "$DEF" 3)" "$PG_RATE")"
+MISSED=0
+awk -v r="$DEF_RATIO" -v t="$TARGET_RATIO" -v p="$(median "$DEF" 5)" -v m="$TARGET_P99_MS" \
+    'BEGIN { exit !(r < t || p >= m) }' && MISSED=1
+if [[ "$PROFILE" == 1 || ("$PROFILE" == auto && "$MISSED" == 1) ]]; then
+    profile_api "${DEF#api-w}"
+fi
+
+# --- report -------------------------------------------------------------------------------------
+
+MODEL="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+MEM="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+PG_SETTINGS="$(psql_ "$BENCH_DB" "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name)
+    FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'wal_sync_method',
+      'shared_buffers', 'commit_delay', 'max_wal_size', 'full_page_writes')")"
+PG_VERSION="$(psql_ "$BENCH_DB" "SHOW server_version")"
+WRK_CMD="wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency -s bench/intake/claim.lua https://127.0.0.1:PORT -- SLUG TAG"
+PGB_CMD="pgbench -n -M prepared -c $PGBENCH_CLIENTS -j $PGBENCH_JOBS -T $DURATION -f bench/intake/insert.sql -D incident=ID -D piilen=$PII_LEN -D piiblocks=$(((PII_LEN + 15) / 16)) -l"
+BLOCK="$TMP/block.md"
+{
+    printf '%s\n\n' "$MARK_BEGIN"
+    printf '#### Run of %s\n\n' "$(date -u)"
+    printf -- '- machine: %s CPUs (%s), %s RAM, kernel %s; load average before %s, after %s\n' \
+        "$(nproc)" "$MODEL" "$MEM" "$(uname -r)" "$LOAD_BEFORE" "$LOAD_AFTER"
+    printf -- '- PostgreSQL %s on the same machine: %s\n' "$PG_VERSION" "$PG_SETTINGS"
+    # shellcheck disable=SC2016 # Markdown backticks, not command substitutions
+    {
+        printf -- '- command: `bench/intake/run.sh` (DURATION=%s WARMUP=%s ROUNDS=%s WRITERS="%s"), which runs\n' \
+            "$DURATION" "$WARMUP" "$ROUNDS" "$WRITERS"
+        printf '  `recours serve --intake-writers W --rate-limit-burst 1000000 --rate-limit-per-s 1000000` (16 workers),\n'
+        printf '  `%s` and\n  `%s`\n' "$WRK_CMD" "$PGB_CMD"
+    }
+    printf -- '- a fresh database, migrated; API runs first, pgbench after them on the same table (its indexes then hold the API'"'"'s rows too); %s s warm-up before each measurement; %s\n' \
+        "$WARMUP" "$( ((CHECKPOINT_SKIPPED)) && echo 'no CHECKPOINT (not allowed)' || echo 'CHECKPOINT before each')"
+    printf -- '- sealed pii: %s bytes on average (pgbench writes that many)\n\n' "$PII_LEN"
+    printf '| what | claims/s | p50 ms | p99 ms | ÷ pgbench | CPU µs/claim: recours | PostgreSQL backends | wrk or pgbench | others'"'"' CPU s |\n'
+    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+    for w in "${WRITER_LIST[@]}"; do
+        label="API, --intake-writers $w"
+        [[ "$w" == "$DEFAULT_WRITERS" ]] && label="$label (default)"
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" \
+            "$(median "api-w$w" 3)" "$(median "api-w$w" 4)" "$(median "api-w$w" 5)" \
+            "$(ratio "$(median "api-w$w" 3)" "$PG_RATE")" "$(median "api-w$w" 7)" \
+            "$(median "api-w$w" 8)" "$(median "api-w$w" 9)" "$(median "api-w$w" 10)"
+    done
+    printf '| pgbench, one claim per transaction | %s | %s | %s | 1.00 | – | %s | %s | %s |\n' \
+        "$PG_RATE" "$(median pgbench 4)" "$(median pgbench 5)" "$(median pgbench 8)" \
+        "$(median pgbench 9)" "$(median pgbench 10)"
+    if ((LIGHT > 0)); then
+        printf '| API, %s writers, %s connections (below saturation) | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+            "$DEFAULT_WRITERS" "$LIGHT" "$(median api-light 3)" "$(median api-light 4)" \
+            "$(median api-light 5)" \
+            "$(ratio "$(median api-light 3)" "$(median pgbench-light 3)")" \
+            "$(median api-light 7)" "$(median api-light 8)" "$(median api-light 9)" \
+            "$(median api-light 10)"
+        printf '| pgbench, %s clients (below saturation) | %s | %s | %s | 1.00 | – | %s | %s | %s |\n' \
+            "$LIGHT" "$(median pgbench-light 3)" "$(median pgbench-light 4)" \
+            "$(median pgbench-light 5)" "$(median pgbench-light 8)" "$(median pgbench-light 9)" \
+            "$(median pgbench-light 10)"
+    fi
+    printf '\n'
+    printf 'CPU µs/claim: CPU time (user + system) of the process(es) during the measured run ÷ claims; the PostgreSQL backends are those of the bench database (WAL writer, checkpointer not counted). Others'"'"' CPU s: busy CPU seconds of the machine during the run used by anything else (other people'"'"'s work on this shared machine): the noise.\n\n'
+    printf 'Ratio API (%s) ÷ pgbench: **%s** (target ≥ %s, moonshot > 1.0); API p99 %s ms (target < %s ms).%s\n' \
+        "$DEF" "$DEF_RATIO" "$TARGET_RATIO" "$(median "$DEF" 5)" "$TARGET_P99_MS" \
+        "$( ((ROUNDS > 1)) && echo " Medians of $ROUNDS rounds.")"
+    printf '\nEvery measurement (name, round, claims/s, p50 ms, p99 ms, claims, CPU µs/claim of recours, backends, generator, others'"'"' CPU s):\n\n```\n'
+    cat "$TMP/results"
+    printf '```\n'
+    # shellcheck disable=SC2016 # Markdown backticks, not command substitutions
+    if ((PROFILED)); then
+        printf '\n`perf record -a -g` during one more %s s API run (%s writers), share of all CPU samples by program (recours: all its threads):\n\n```\n' \
+            "$DURATION" "${DEF#api-w}"
+        cat "$TMP/perf-comm.txt"
+        printf '```\n\nrecours by library (share of its samples):\n\n```\n'
+        cat "$TMP/perf-recours-dso.txt"
+        printf '```\n\nTop functions in recours (share of its samples):\n\n```\n'
+        cat "$TMP/perf-recours.txt"
+        printf '```\n\nTop functions in PostgreSQL (share of its samples):\n\n```\n'
+        cat "$TMP/perf-postgres.txt"
+        printf '```\n'
+    fi
+    printf '\n%s\n' "$MARK_END"
+} >"$BLOCK"
+cat "$BLOCK"
+
+# Replaces the generated block of our section in bench/RESULTS.md (re-read now: another
+# benchmark may have written its own section meanwhile; only ours is touched), creating the
+# section, or the file, when missing. Written to a temporary file, then renamed.
+write_results() {
+    local file="$ROOT/bench/RESULTS.md" new
+
+    new="$(mktemp "$ROOT/bench/.RESULTS.md.XXXXXX")"
+    if [[ ! -f "$file" ]]; then
+        printf '# Benchmark results\n\n' >"$new"
+    elif grep -qxF "$SECTION" "$file"; then
+        awk -v sec="$SECTION" -v b="$MARK_BEGIN" -v e="$MARK_END" -v blk="$BLOCK" '
+            function emit(line) { while ((getline line < blk) > 0) print line; close(blk) }
+            $0 == sec { insec = 1; print; next }
+            insec && /^## / { if (!done) { emit(); print ""; done = 1 } insec = 0 }
+            insec && $0 == b { skip = 1; emit(); done = 1; next }
+            skip { if ($0 == e) skip = 0; next }
+            { print }
+            END { if (insec && !done) { print ""; emit() } }' "$file" >"$new"
+        mv -f "$new" "$file"
+        info "bench/RESULTS.md: section \"${SECTION#\#\# }\" updated"
+        return 0
+    else
+        cat "$file" >"$new"
+        [[ -z "$(tail -c 1 "$file")" ]] || printf '\n' >>"$new"
+        printf '\n' >>"$new"
+    fi
+    {
+        printf '%s\n\n' "$SECTION"
+        cat "$BLOCK"
+    } >>"$new"
+    mv -f "$new" "$file"
+    info "bench/RESULTS.md: section \"${SECTION#\#\# }\" added"
+}
+if [[ "$RESULTS" == 1 ]]; then
+    write_results
+fi
