@@ -162,8 +162,7 @@ handle_scheme_put(struct request *rq)
     json_t *body = json_body_object(rq, false, &deny);
     if (body == NULL)
         return deny;
-    if (scheme_from_json(body, "", &s, &errors))
-        scheme_validate(&s, inc.currency, &errors);
+    scheme_check(body, "", inc.currency, &s, &errors);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     json_t *canonical = scheme_to_json(&s);
@@ -259,7 +258,9 @@ simulation_scheme(json_t *body, const struct incident *inc, struct scheme *s,
             errors_add(errors, "scheme", "invalid-type", "expected a scheme object");
             return false;
         }
-        return scheme_from_json(obj, "scheme", s, errors);
+        int before = errors->n;
+        scheme_check(obj, "scheme", inc->currency, s, errors);
+        return errors->n == before;
     }
     const struct preset *p = json_is_string(preset) ? preset_find(json_string_value(preset))
                                                     : NULL;
@@ -303,9 +304,8 @@ handle_simulate(struct request *rq)
     if (!simulation_target(rq, c, &who, body, &errors, &inc, &x, &is_action, &deny) &&
         !errors_any(&errors))
         return deny;
-    if (!errors_any(&errors) && simulation_scheme(body, &inc, &s, &errors) &&
-        json_object_get(body, "scheme") != NULL)
-        scheme_validate(&s, inc.currency, &errors);
+    if (!errors_any(&errors))
+        simulation_scheme(body, &inc, &s, &errors);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     return summarise(rq, c, &inc, is_action ? &x : NULL, &s, &h);

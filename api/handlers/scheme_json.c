@@ -154,6 +154,22 @@ read_vouchers(json_t *obj, const char *prefix, struct scheme *s, struct errors *
     }
 }
 
+/* "1.5", "2", "0.0000": a well-formed decimal (the range is another matter). */
+static bool
+is_plain_decimal(const char *v)
+{
+    size_t digits = strspn(v, "0123456789");
+
+    if (digits == 0)
+        return false;
+    if (v[digits] == '\0')
+        return true;
+    if (v[digits] != '.')
+        return false;
+    size_t frac = strspn(v + digits + 1, "0123456789");
+    return frac >= 1 && frac <= 4 && v[digits + 1 + frac] == '\0';
+}
+
 bool
 scheme_from_json(json_t *obj, const char *prefix, struct scheme *s, struct errors *e)
 {
@@ -190,8 +206,10 @@ scheme_from_json(json_t *obj, const char *prefix, struct scheme *s, struct error
     else if (!json_is_null(ratio) &&
              (!json_is_string(ratio) ||
               !ratio_parse_4dp(json_string_value(ratio), &s->cash_ratio_bp)))
-        err(e, prefix, "cash_alternative_ratio", json_is_string(ratio) ? "invalid-format"
-                                                                        : "invalid-type",
+        err(e, prefix, "cash_alternative_ratio",
+            !json_is_string(ratio)                       ? "invalid-type"
+            : is_plain_decimal(json_string_value(ratio)) ? "out-of-range"
+                                                         : "invalid-format",
             "a decimal string in (0, 1] with at most 4 decimals, such as \"0.75\"");
     else if (!json_is_null(ratio))
         s->has_cash_ratio = true;
@@ -226,4 +244,37 @@ scheme_to_json(const struct scheme *s)
                      "cap_per_claimant", (json_int_t)s->loss_cap, "time_spent", "hourly_rate",
                      (json_int_t)s->hourly_rate, "max_hours", (json_int_t)s->max_hours,
                      "fund_cap", cap, "vouchers", vouchers, "cash_alternative_ratio", r);
+}
+
+/* Whether errors already holds an error at field. */
+static bool
+has_error_at(const struct errors *e, int upto, const char *field)
+{
+    for (int i = 0; i < upto; i++)
+        if (strcmp(e->items[i].field, field) == 0)
+            return true;
+    return false;
+}
+
+void
+scheme_check(json_t *obj, const char *prefix, const char *incident_currency, struct scheme *s,
+             struct errors *e)
+{
+    struct errors rules = {0};
+    int parsed = e->n;
+    bool amounts_ok;
+
+    scheme_from_json(obj, prefix, s, e);
+    amounts_ok = e->n == parsed;
+    scheme_validate(s, incident_currency, &rules);
+    for (int i = 0; i < rules.n; i++) {
+        char field[ERRORS_FIELD_MAX];
+        path(field, sizeof field, prefix, rules.items[i].field);
+        /* a member the parser refused is reported once; a sum over amounts that did not
+         * parse means nothing */
+        if (has_error_at(e, e->n, field) ||
+            (!amounts_ok && strcmp(rules.items[i].code, "sum-mismatch") == 0))
+            continue;
+        errors_add(e, field, rules.items[i].code, rules.items[i].message);
+    }
 }

@@ -15,6 +15,11 @@
  * scheme_validate's. False when something could not be read. */
 bool scheme_from_json(json_t *obj, const char *prefix, struct scheme *s, struct errors *e);
 
+/* Reads and validates in one go, every error at once: the parser's type errors and the value
+ * rules (scheme_validate) of every member that did parse, all under prefix. */
+void scheme_check(json_t *obj, const char *prefix, const char *incident_currency,
+                  struct scheme *s, struct errors *e);
+
 /* The canonical JSON of s (every member, supplement keys in vocabulary order). */
 json_t *scheme_to_json(const struct scheme *s);
 
