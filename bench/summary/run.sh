@@ -691,8 +691,10 @@ BLOCK="$TMP/block.md"
     printf '| load phase | seconds |\n|---|---:|\n'
     printf '| INSERT … SELECT, %s sessions, chunks of %s, secondary indexes and FKs dropped (%s claims/s) | %s |\n' \
         "$JOBS" "$(thousands "$CHUNK")" "$(thousands "$RATE")" "$T_INSERT"
-    printf '| recreate 5 indexes + UNIQUE (reference) | %s |\n' "$T_INDEXES"
-    printf '| recreate and validate 3 foreign keys | %s |\n' "$T_FKEYS"
+    printf '| recreate %s indexes + %s UNIQUE constraint(s) | %s |\n' \
+        "$(wc -l <"$TMP/recreate-indexes.sql")" "$(wc -l <"$TMP/recreate-unique.sql")" "$T_INDEXES"
+    printf '| recreate and validate %s foreign keys | %s |\n' \
+        "$(wc -l <"$TMP/recreate-fkeys.sql")" "$T_FKEYS"
     printf '| build claim_tallies (one GROUP BY) | %s |\n' "$T_TALLIES"
     printf '| VACUUM ANALYZE | %s |\n' "$T_VACUUM"
     printf '| **load in all** | **%s** |\n\n' "$T_LOAD"
