@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/log.h"
 #include "db/errors.h"
+#include "db/pg_array.h"
 
 #define SINGLE_CHANGES_SHARD "255"
 #define GROUP_COLUMNS                                                                          \
@@ -39,6 +41,46 @@ const struct db_statement db_tallies_statements[] = {
      "SELECT count(*) FROM claim_duplicates d JOIN memberships m ON m.claim_id = d.claim_id"
      " WHERE m.action_id = $1::uuid",
      1},
+    /* The first $8 eligible claims of a boundary class by reference. The class is rare (a
+     * binding cap and a tie) and usually small; when it is large the planner may walk the
+     * unique index on reference instead of sorting, both bounded by statement_timeout. The
+     * distinct keys are few (the tally groups of a handful of awards). */
+    {"db_tally_boundary",
+     "SELECT f.award, count(*), count(m.claim_id)"
+     " FROM (SELECT c.id, k.award"
+     "       FROM claims c"
+     "       JOIN (SELECT DISTINCT *"
+     "             FROM unnest($2::int[], $3::bigint[], $4::int[], $5::bool[], $6::bigint[])"
+     "                  AS u(categories, documented_loss, hours_spent, cash, award)) k"
+     "         ON c.categories = k.categories"
+     "        AND c.documented_loss = k.documented_loss"
+     "        AND c.hours_spent = k.hours_spent"
+     "        AND (c.payment_preference = 'cash') = k.cash"
+     "       WHERE c.incident_id = $1::bigint"
+     "         AND c.status = ANY ($7::text[])"
+     "       ORDER BY c.reference"
+     "       LIMIT $8::bigint) f"
+     " LEFT JOIN memberships m ON m.claim_id = f.id AND m.action_id = $9::uuid"
+     " GROUP BY f.award",
+     9},
+    {"db_tally_boundary_from_end",
+     "SELECT f.award, count(*), count(m.claim_id)"
+     " FROM (SELECT c.id, k.award"
+     "       FROM claims c"
+     "       JOIN (SELECT DISTINCT *"
+     "             FROM unnest($2::int[], $3::bigint[], $4::int[], $5::bool[], $6::bigint[])"
+     "                  AS u(categories, documented_loss, hours_spent, cash, award)) k"
+     "         ON c.categories = k.categories"
+     "        AND c.documented_loss = k.documented_loss"
+     "        AND c.hours_spent = k.hours_spent"
+     "        AND (c.payment_preference = 'cash') = k.cash"
+     "       WHERE c.incident_id = $1::bigint"
+     "         AND c.status = ANY ($7::text[])"
+     "       ORDER BY c.reference DESC"
+     "       LIMIT $8::bigint) f"
+     " LEFT JOIN memberships m ON m.claim_id = f.id AND m.action_id = $9::uuid"
+     " GROUP BY f.award",
+     9},
     {NULL, NULL, 0},
 };
 
@@ -92,6 +134,20 @@ cleanup:
     return rc;
 }
 
+/* Marks the groups read with where they came from. */
+static void
+set_source(PGconn *c, int64_t incident_id, const char *action_id, struct arena *a,
+           struct tally_group *g, int n)
+{
+    struct tally_source *src = arena_alloc(a, sizeof *src);
+
+    src->c = c;
+    src->incident_id = incident_id;
+    src->action_id = action_id != NULL ? arena_strdup(a, action_id) : NULL;
+    for (int i = 0; i < n; i++)
+        g[i].source = src;
+}
+
 int
 db_tally_groups(PGconn *c, int64_t incident_id, struct arena *a, struct tally_group **out,
                 int *n_out)
@@ -99,14 +155,87 @@ db_tally_groups(PGconn *c, int64_t incident_id, struct arena *a, struct tally_gr
     char inc[24];
 
     snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
-    return read_groups(c, "db_tally_groups", inc, a, out, n_out);
+    int rc = read_groups(c, "db_tally_groups", inc, a, out, n_out);
+    if (rc >= 0)
+        set_source(c, incident_id, NULL, a, *out, *n_out);
+    return rc;
 }
 
 int
 db_tally_groups_of_action(PGconn *c, const char *action_id, struct arena *a,
                           struct tally_group **out, int *n_out)
 {
-    return read_groups(c, "db_tally_groups_of_action", action_id, a, out, n_out);
+    int rc = read_groups(c, "db_tally_groups_of_action", action_id, a, out, n_out);
+
+    if (rc >= 0)
+        set_source(c, 0, action_id, a, *out, *n_out);
+    return rc;
+}
+
+/* Adds the result rows (award, all, members) to the counts of their award. */
+static bool
+boundary_counts(const PGresult *res, const int64_t *awards, size_t k, int64_t *all_out,
+                int64_t *members_out)
+{
+    for (int i = 0; i < PQntuples(res); i++) {
+        int64_t award = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+        size_t j = 0;
+        while (j < k && awards[j] != award)
+            j++;
+        if (j == k)
+            return false;
+        all_out[j] += strtoll(PQgetvalue(res, i, 1), NULL, 10);
+        members_out[j] += strtoll(PQgetvalue(res, i, 2), NULL, 10);
+    }
+    return true;
+}
+
+int
+db_tally_boundary(PGconn *c, const struct tally_boundary_query *q, const int64_t *awards,
+                  size_t k, int64_t *all_out, int64_t *members_out)
+{
+    const char *stmt = q->from_end ? "db_tally_boundary_from_end" : "db_tally_boundary";
+    struct pg_array cols[5];
+    char inc[24], limit[24];
+    PGresult *res = NULL;
+    int rc = DB_HARD;
+
+    memset(cols, 0, sizeof cols);
+    memset(all_out, 0, sizeof *all_out * k);
+    memset(members_out, 0, sizeof *members_out * k);
+    for (size_t i = 0; i < q->n_keys; i++) {
+        pg_array_int(&cols[0], q->keys[i].categories);
+        pg_array_int(&cols[1], q->keys[i].documented_loss);
+        pg_array_int(&cols[2], q->keys[i].hours_spent);
+        pg_array_bool(&cols[3], q->keys[i].cash);
+        pg_array_int(&cols[4], q->keys[i].award);
+    }
+    snprintf(inc, sizeof inc, "%lld", (long long)q->incident_id);
+    snprintf(limit, sizeof limit, "%lld", (long long)q->limit);
+    const char *params[9] = {inc,
+                             pg_array_finish(&cols[0]),
+                             pg_array_finish(&cols[1]),
+                             pg_array_finish(&cols[2]),
+                             pg_array_finish(&cols[3]),
+                             pg_array_finish(&cols[4]),
+                             q->verified_only ? "{verified}" : "{received,verified}",
+                             limit,
+                             q->action_id};
+    res = PQexecPrepared(c, stmt, 9, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, stmt);
+        goto cleanup;
+    }
+    if (!boundary_counts(res, awards, k, all_out, members_out)) {
+        log_bug("boundary claims with an award outside their class");
+        goto cleanup;
+    }
+    rc = 1;
+cleanup:
+    PQclear(res);
+    for (int i = 0; i < 5; i++)
+        pg_array_free(&cols[i]);
+    return rc;
 }
 
 static int

@@ -22,6 +22,16 @@ struct tally_key {
     int64_t hours_spent;
 };
 
+/* Where groups were read: the request's connection and the incident or action. A summary
+ * goes back to the claims through it for the one thing groups cannot tell, which claims of a
+ * boundary class come first by reference (domain/summary.h). Arena memory, valid for the
+ * request. */
+struct tally_source {
+    PGconn *c;
+    int64_t incident_id;   /* 0 for an action's groups */
+    const char *action_id; /* NULL for an incident's */
+};
+
 /* A group read back: the key (incident implied) and its count. */
 struct tally_group {
     const char *status;
@@ -31,6 +41,30 @@ struct tally_group {
     int64_t documented_loss;
     int64_t hours_spent;
     int64_t n;
+    const struct tally_source *source; /* shared by the groups of one read */
+};
+
+/* One (categories, documented_loss, hours_spent, cash) combination of a boundary class and
+ * the award it earns before the cap. */
+struct tally_boundary_key {
+    unsigned int categories;
+    int64_t documented_loss;
+    int64_t hours_spent;
+    bool cash;
+    int64_t award;
+};
+
+/* What db_tally_boundary looks at: the eligible claims (status verified, or received too
+ * unless verified_only) of the incident whose key is one of keys (repeats allowed), in
+ * reference order (descending with from_end), the first `limit` of them. */
+struct tally_boundary_query {
+    int64_t incident_id;
+    bool verified_only;
+    const struct tally_boundary_key *keys;
+    size_t n_keys;
+    int64_t limit;
+    bool from_end;
+    const char *action_id; /* count its members too; NULL: none */
 };
 
 extern const struct db_statement db_tallies_statements[];
@@ -46,6 +80,13 @@ int db_tally_groups(PGconn *c, int64_t incident_id, struct arena *a, struct tall
 /* The same groups computed from an action's members (GROUP BY over memberships ⨝ claims). */
 int db_tally_groups_of_action(PGconn *c, const char *action_id, struct arena *a,
                               struct tally_group **out, int *n_out);
+
+/* Among the claims q selects, how many have each award: awards[0..k) distinct ascending,
+ * counts into all_out[j] and, of those, the members of q->action_id into members_out[j]
+ * (both zeroed first). One statement; the keys travel as arrays. 1, or DB_* (a row whose
+ * award is not in awards is DB_HARD, logged: the keys and awards disagree). */
+int db_tally_boundary(PGconn *c, const struct tally_boundary_query *q, const int64_t *awards,
+                      size_t k, int64_t *all_out, int64_t *members_out);
 
 /* Refused duplicate submissions of the incident (sum of its shards), and of an action's
  * members (counted from claim_duplicates). */

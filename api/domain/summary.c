@@ -121,7 +121,7 @@ collect(const struct scheme *s, const struct claim_group *g, size_t n_groups,
 }
 
 /* A boundary class of ≥ 2 awards val[i..j) with nb claims shares lb units. API.md §9 hands
- * them out by reference; without references we give each award its proportional share,
+ * them out by reference; without references (no hook, or it failed) we give each award its proportional share,
  * floor(lb × n / nb), and the rest one each by largest remainder of that division, ties to
  * the smaller award: what references in random order give on average. */
 static bool
@@ -154,9 +154,46 @@ cleanup:
     return ok;
 }
 
+/* The boundary class val[i..j) (≥ 2 awards, ascending) settled by reference through the hook:
+ * false, nothing changed, when the hook cannot tell or answers what the counts forbid. */
+static bool
+settle_boundary(struct pool *pool, size_t i, size_t j, int64_t lb,
+                const struct summary_tiebreak *tb)
+{
+    size_t k = j - i;
+    int64_t *awards = xcalloc(k, sizeof *awards);
+    int64_t *n = xcalloc(k, sizeof *n);
+    int64_t *x = xcalloc(k, sizeof *x);
+    int64_t given = 0;
+    bool ok = false;
+
+    for (size_t m = 0; m < k; m++) {
+        awards[m] = pool->val[i + m].a;
+        n[m] = pool->val[i + m].n;
+    }
+    struct summary_boundary b = {.awards = awards, .n = n, .k = k, .units = lb};
+    if (!tb->split(tb->ctx, &b, x))
+        goto cleanup;
+    for (size_t m = 0; m < k; m++) {
+        if (x[m] < 0 || x[m] > n[m])
+            goto cleanup;
+        given += x[m]; /* ≤ Σ n, which fitted */
+    }
+    if (given != lb)
+        goto cleanup;
+    for (size_t m = 0; m < k; m++)
+        pool->val[i + m].x = x[m];
+    ok = true;
+cleanup:
+    free(awards);
+    free(n);
+    free(x);
+    return ok;
+}
+
 /* Pro rata under the cap with the largest-remainder spread (API.md §9). */
 static bool
-apply_cap(struct pool *pool, int64_t cap, int64_t total)
+apply_cap(struct pool *pool, int64_t cap, int64_t total, const struct summary_tiebreak *tb)
 {
     int64_t floors = 0;
     int64_t left;
@@ -184,7 +221,9 @@ apply_cap(struct pool *pool, int64_t cap, int64_t total)
             pool->val[i].x = left; /* one award: which claims get the unit changes nothing */
             left = 0;
         } else {
-            if (!split_boundary(pool, i, j, left, count))
+            /* by reference when the caller can read them (exact), else in proportion */
+            if ((tb == NULL || !settle_boundary(pool, i, j, left, tb)) &&
+                !split_boundary(pool, i, j, left, count))
                 return false;
             left = 0;
         }
@@ -377,7 +416,7 @@ vouchers_and_projection(const struct scheme *s, int64_t affected_count,
  * share. */
 static bool
 build(const struct scheme *s, const struct claim_group *g, size_t n_groups,
-      struct summary_money *out, struct pool *pool)
+      const struct summary_tiebreak *tb, struct summary_money *out, struct pool *pool)
 {
     memset(out, 0, sizeof *out);
     if (!collect(s, g, n_groups, out, pool))
@@ -387,12 +426,13 @@ build(const struct scheme *s, const struct claim_group *g, size_t n_groups,
     if (!out->capped)
         return true;
     out->total_after_cap = s->fund_cap;
-    return apply_cap(pool, s->fund_cap, out->total_before_cap);
+    return apply_cap(pool, s->fund_cap, out->total_before_cap, tb);
 }
 
 bool
 summary_compute(const struct scheme *s, const struct claim_group *g, size_t n_groups,
-                int64_t affected_count, struct summary_money *out)
+                int64_t affected_count, const struct summary_tiebreak *tb,
+                struct summary_money *out)
 {
     struct pool pool = {0};
     struct award_bin *bins = NULL;
@@ -402,7 +442,7 @@ summary_compute(const struct scheme *s, const struct claim_group *g, size_t n_gr
         return false;
     pool.val = xcalloc(n_groups, sizeof *pool.val);
     bins = xcalloc(n_groups, 2 * sizeof *bins);
-    if (!build(s, g, n_groups, out, &pool))
+    if (!build(s, g, n_groups, tb, out, &pool))
         goto cleanup;
     if (out->capped)
         ratio_format(out->total_after_cap, out->total_before_cap, out->pro_rata_factor);
@@ -427,7 +467,7 @@ summary_distribution(const struct scheme *s, const struct claim_group *g, size_t
 
     pool.val = xcalloc(n_groups, sizeof *pool.val);
     bins = xcalloc(n_groups, 2 * sizeof *bins);
-    if (!build(s, g, n_groups, &scratch, &pool))
+    if (!build(s, g, n_groups, NULL, &scratch, &pool))
         goto cleanup;
     *n_out = make_bins(&pool, false, bins);
     *bins_out = bins;

@@ -18,15 +18,16 @@
  * L_b < N_b units (N_b claims). If it holds one award value, which of its claims get a unit
  * does not change the multiset of awards: exact. If it holds k ≥ 2 distinct award values
  * (possible: (a1 − a2) × cap ≡ 0 mod T), how many units each value gets depends on
- * references, which groups do not carry. summary_compute then gives value j
- * x_j = floor(L_b × n_j / N_b) units plus one of the rest by largest remainder of that
- * division, ties to the smaller award: the expected split for references in random order.
- * median_exact, min_exact and max_exact are false iff some other split allowed by the counts
- * (0 ≤ x_j ≤ n_j, Σ x_j = L_b) gives a different median, min or max respectively: the flags
- * are precise, not conservative (a median whose two middle values move while their floored
- * mean cannot is still exact). They are true whenever no cap binds or the boundary class
- * holds a single award value. Note API.md §9 wants median_exact false only above 10^6
- * claims; below that the caller needs references to settle the boundary class. */
+ * references, which groups do not carry: the caller's tie-break hook (struct
+ * summary_tiebreak) reads them, and the result is exact. Without a hook, or when the hook
+ * cannot tell, summary_compute gives value j x_j = floor(L_b × n_j / N_b) units plus one of
+ * the rest by largest remainder of that division, ties to the smaller award: the expected
+ * split for references in random order. median_exact, min_exact and max_exact are then false
+ * iff some other split allowed by the counts (0 ≤ x_j ≤ n_j, Σ x_j = L_b) gives a different
+ * median, min or max respectively: the flags are precise, not conservative (a median whose
+ * two middle values move while their floored mean cannot is still exact). They are true
+ * whenever no cap binds, the boundary class holds a single award value, or the hook settled
+ * it. */
 #ifndef RECOURS_DOMAIN_SUMMARY_H
 #define RECOURS_DOMAIN_SUMMARY_H
 
@@ -73,6 +74,32 @@ struct summary_money {
     int64_t voucher_claims, cash_claims;
 };
 
+/* The boundary class as a tie-break hook sees it: the eligible claims of the pool whose award
+ * before the cap is one of awards[0..k), all sharing one remainder; the first `units` of them
+ * by reference ascending get a leftover unit (API.md §9). */
+struct summary_boundary {
+    const int64_t *awards;  /* distinct, ascending; k ≥ 1 */
+    const int64_t *n;       /* the pool's claims with each award */
+    const int64_t *members; /* the subset's claims with each (summary_compute_subset); NULL
+                             * for the whole pool (summary_compute) */
+    size_t k;
+    int64_t units; /* 0 < units < Σ n */
+};
+
+/* Settles a boundary class by reference. split fills units_out[j] (k entries) with how many
+ * of the first b->units claims of the class, in reference order, have award awards[j] —
+ * counting only the subset's members when b->members is set — and returns true; false when
+ * it cannot tell (a failed query), and the caller falls back on the proportional split. The
+ * answer is checked against the counts (Σ = units for the pool, 0 ≤ units_out[j] ≤ n[j] or
+ * members[j]); an inconsistent one (claims moved between the reads) is treated as false.
+ * summary_compute calls it only for a boundary class of ≥ 2 award values,
+ * summary_compute_subset only when the subset has claims in a boundary class: the rare case
+ * a binding cap and a tie make. */
+struct summary_tiebreak {
+    bool (*split)(void *ctx, const struct summary_boundary *b, int64_t *units_out);
+    void *ctx;
+};
+
 /* Fills *out for scheme s (validated) over the n_groups groups g (any order; g may be NULL
  * when n_groups is 0) and the incident's affected_count:
  *   components and total_before_cap T summed over every claim;
@@ -84,12 +111,14 @@ struct summary_money {
  *   projection_before_cap = floor(T × affected_count / eligible), or base_amount ×
  *   affected_count when eligible is 0; projection_after_cap = that, limited to fund_cap when
  *   one is set.
- * The result depends only on the multiset of claims: group order and how claims are split
- * into groups change nothing. Allocates O(n_groups) temporary memory (xmalloc: exhaustion
+ * tb (NULL: none) settles a boundary class of several awards by reference (see above).
+ * The result depends only on the multiset of claims (and, through tb, their references):
+ * group order and how claims are split into groups change nothing. Allocates O(n_groups) temporary memory (xmalloc: exhaustion
  * aborts). Returns false, *out unspecified, on a group with n < 0, negative loss or hours,
  * affected_count < 0, or any figure that does not fit in int64_t. */
 bool summary_compute(const struct scheme *s, const struct claim_group *g, size_t n_groups,
-                     int64_t affected_count, struct summary_money *out);
+                     int64_t affected_count, const struct summary_tiebreak *tb,
+                     struct summary_money *out);
 
 /* One line of the award distribution: n claims awarded `before` ahead of the cap and `after`
  * once it applies (after = before when no cap binds). */
@@ -103,8 +132,8 @@ struct award_bin {
  * sorted by after then before, into *bins_out (allocated, the caller frees it with free())
  * and their number into *n_out (at most 2 × n_groups; *bins_out is never NULL on success).
  * Σ after × n is total_after_cap exactly (fund_cap when the cap binds) and after ≤ before on
- * every line; a boundary class of several awards is split as summary_compute reports it
- * (see above). Returns false, allocating nothing, where summary_compute would. */
+ * every line; a boundary class of several awards is split as summary_compute without a
+ * hook reports it (see above). Returns false, allocating nothing, where summary_compute would. */
 bool summary_distribution(const struct scheme *s, const struct claim_group *g, size_t n_groups,
                           struct award_bin **bins_out, size_t *n_out);
 

@@ -112,16 +112,131 @@ stats(struct value_count *v, size_t k, int64_t total, int64_t eligible, struct s
     out->median = (int64_t)(((__int128)lo + hi) / 2);
 }
 
+/* One award of the incident's boundary class: the pool's claims with it, the members', and
+ * how many of those members get a unit (what is still to hand out to their groups). */
+struct class_value {
+    int64_t award, n, members, plus;
+};
+
+/* The class's distinct awards (all is sorted by remainder, then award) with their counts;
+ * false when a member's award is not in the pool's class (the reads disagree). */
+static bool
+class_values(const struct share *all, size_t n_pool, const struct share *mine, size_t n_members,
+             int64_t r_star, struct class_value *cv, size_t *k_out)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < n_pool; i++) {
+        if (all[i].r != r_star)
+            continue;
+        if (k > 0 && cv[k - 1].award == all[i].award)
+            cv[k - 1].n += all[i].n;
+        else
+            cv[k++] = (struct class_value){.award = all[i].award, .n = all[i].n};
+    }
+    for (size_t i = 0; i < n_members; i++) {
+        if (mine[i].r != r_star)
+            continue;
+        size_t j = 0;
+        while (j < k && cv[j].award != mine[i].award)
+            j++;
+        if (j == k)
+            return false;
+        cv[j].members += mine[i].n;
+    }
+    *k_out = k;
+    return true;
+}
+
+/* Asks the hook how many members of each award are among the first `units` claims of the
+ * class by reference; fills cv[].plus. False when it cannot tell or answers the impossible. */
+static bool
+settle(const struct summary_tiebreak *tb, struct class_value *cv, size_t k, int64_t units)
+{
+    int64_t *awards = xcalloc(k, sizeof *awards), *n = xcalloc(k, sizeof *n);
+    int64_t *members = xcalloc(k, sizeof *members), *x = xcalloc(k, sizeof *x);
+    int64_t given = 0;
+    bool ok = false;
+
+    for (size_t j = 0; j < k; j++) {
+        awards[j] = cv[j].award;
+        n[j] = cv[j].n;
+        members[j] = cv[j].members;
+    }
+    struct summary_boundary b = {awards, n, members, k, units};
+    if (!tb->split(tb->ctx, &b, x))
+        goto cleanup;
+    for (size_t j = 0; j < k; j++) {
+        if (x[j] < 0 || x[j] > members[j] || x[j] > n[j])
+            goto cleanup;
+        given += x[j];
+    }
+    if (given > units)
+        goto cleanup;
+    for (size_t j = 0; j < k; j++)
+        cv[j].plus = x[j];
+    ok = true;
+cleanup:
+    free(awards);
+    free(n);
+    free(members);
+    free(x);
+    return ok;
+}
+
+/* The members' boundary claims settled by reference (exact), or false to share in
+ * proportion. */
+static bool
+by_reference(const struct summary_tiebreak *tb, const struct share *all, size_t n_pool,
+             const struct share *mine, size_t n_members, int64_t r_star, int64_t units,
+             struct class_value **cv_out, size_t *k_out)
+{
+    bool in_class = false;
+
+    for (size_t i = 0; i < n_members; i++)
+        in_class |= mine[i].r == r_star && mine[i].n > 0;
+    if (tb == NULL || units <= 0 || !in_class)
+        return false;
+    struct class_value *cv = xcalloc(n_pool + 1, sizeof *cv);
+    if (!class_values(all, n_pool, mine, n_members, r_star, cv, k_out) ||
+        !settle(tb, cv, *k_out, units)) {
+        free(cv);
+        return false;
+    }
+    *cv_out = cv;
+    return true;
+}
+
+/* How many of a member group's claims (award a, n of them) get a boundary unit, taken from
+ * what the hook gave that award: groups of one award are alike, any order will do. */
+static int64_t
+take_plus(struct class_value *cv, size_t k, int64_t a, int64_t n)
+{
+    for (size_t j = 0; j < k; j++) {
+        if (cv[j].award == a) {
+            int64_t plus = cv[j].plus < n ? cv[j].plus : n;
+            cv[j].plus -= plus;
+            return plus;
+        }
+    }
+    return 0;
+}
+
 bool
 summary_compute_subset(const struct scheme *s, const struct claim_group *pool, size_t n_pool,
                        const struct claim_group *members, size_t n_members,
-                       int64_t affected_count, struct summary_money *out)
+                       int64_t affected_count, const struct summary_tiebreak *tb,
+                       struct summary_money *out)
 {
     struct summary_money whole;
+    struct class_value *cv = NULL;
+    size_t n_cv = 0;
     bool ok = false;
 
-    if (!summary_compute(s, members, n_members, affected_count, out) ||
-        !summary_compute(s, pool, n_pool, affected_count, &whole))
+    /* no hook here: the members' own cap means nothing, and the pool's statistics are not
+     * shown */
+    if (!summary_compute(s, members, n_members, affected_count, NULL, out) ||
+        !summary_compute(s, pool, n_pool, affected_count, NULL, &whole))
         return false;
     memcpy(out->pro_rata_factor, whole.pro_rata_factor, sizeof out->pro_rata_factor);
     out->capped = whole.capped;
@@ -141,12 +256,15 @@ summary_compute_subset(const struct scheme *s, const struct claim_group *pool, s
         floors += all[i].q * all[i].n; /* ≤ cap: no overflow */
     if (!boundary(all, n_pool, cap - floors, &r_star, &units, &class_size))
         goto cleanup;
+    bool exact = by_reference(tb, all, n_pool, mine, n_members, r_star, units, &cv, &n_cv);
     size_t k = 0;
     int64_t sum = 0;
     out->min_exact = out->max_exact = out->median_exact = true;
     for (size_t i = 0; i < n_members; i++) {
         int64_t plus = mine[i].r > r_star ? mine[i].n : 0;
-        if (mine[i].r == r_star && class_size > 0) {
+        if (mine[i].r == r_star && exact) {
+            plus = take_plus(cv, n_cv, mine[i].award, mine[i].n);
+        } else if (mine[i].r == r_star && class_size > 0) {
             /* the boundary class shares its units in proportion: references decide which */
             plus = (int64_t)((__int128)units * mine[i].n / class_size);
             out->min_exact = out->max_exact = out->median_exact = plus == 0 || plus == mine[i].n;
@@ -162,5 +280,6 @@ cleanup:
     free(all);
     free(mine);
     free(dist);
+    free(cv);
     return ok;
 }

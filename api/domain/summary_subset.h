@@ -14,11 +14,15 @@
 /* Fills *out as summary_compute(members) would, except that when the incident's pool
  * (pool, which contains the members) exceeds the fund cap, every member award is reduced
  * with the incident's total T: floor(a × cap / T) plus the leftover unit its remainder class
- * gets incident-wide (the boundary class shares its units in proportion, as in
- * summary_compute: min/max/median exactness flags say when references would matter);
- * total_after_cap is the members' sum after the cap; pro_rata_factor is the incident's. */
+ * gets incident-wide; total_after_cap is the members' sum after the cap; pro_rata_factor is
+ * the incident's. When members are in the boundary class (the one whose claims get a unit
+ * by reference, summary.h), tb (NULL: none) tells how many of them get one and the result is
+ * exact; without it, or when it cannot tell, the members there get units in proportion
+ * (units × members / class size) and the exactness flags say when references would
+ * matter. */
 bool summary_compute_subset(const struct scheme *s, const struct claim_group *pool,
                             size_t n_pool, const struct claim_group *members, size_t n_members,
-                            int64_t affected_count, struct summary_money *out);
+                            int64_t affected_count, const struct summary_tiebreak *tb,
+                            struct summary_money *out);
 
 #endif

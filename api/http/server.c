@@ -56,6 +56,30 @@ is_request_id_char(char c)
            c == '.' || c == '_' || c == '-';
 }
 
+/* Request ids must be unique, not secret: a random 6-byte prefix drawn once per thread and a
+ * per-thread counter, 16 base64url characters, with no CSPRNG call per request. */
+static void
+make_request_id(char *out)
+{
+    static _Thread_local uint8_t prefix[6];
+    static _Thread_local bool seeded;
+    static _Thread_local uint64_t counter;
+    uint8_t raw[12];
+
+    if (!seeded) {
+        if (!random_bytes(prefix, sizeof prefix)) {
+            uint64_t t = (uint64_t)clock_monotonic_ns();
+            memcpy(prefix, &t, sizeof prefix);
+        }
+        seeded = true;
+    }
+    counter++;
+    memcpy(raw, prefix, sizeof prefix);
+    for (int i = 0; i < 6; i++)
+        raw[6 + i] = (uint8_t)(counter >> (8 * (5 - i)));
+    base64url_encode(raw, sizeof raw, out);
+}
+
 /* API.md §1: echo the client's X-Request-Id when it is 1–64 safe characters, else make one. */
 static void
 assign_request_id(struct request *rq)
@@ -70,8 +94,7 @@ assign_request_id(struct request *rq)
         memcpy(rq->id, given, len + 1);
         return;
     }
-    if (!random_token(12, rq->id))
-        snprintf(rq->id, sizeof rq->id, "r%lld", (long long)clock_monotonic_ns());
+    make_request_id(rq->id);
 }
 
 struct header_census {
@@ -399,11 +422,13 @@ make_address(const char *text, int port, struct sockaddr_storage *ss, bool *ipv6
 }
 
 /* The connection memory pool must hold our header limit with room to spare, so that our own
- * 431 problem answers every header block between our limit and MHD's pool (API.md §2). */
+ * 431 problem answers header blocks a little past our limit; beyond the pool MHD's own 431
+ * answers (API.md §2 allows it). MHD zeroes the pool on every keep-alive request: a larger
+ * pool costs CPU on every request (bench/RESULTS.md, HTTP). */
 static size_t
 memory_pool_size(const struct http_server_config *cfg)
 {
-    return (size_t)cfg->max_header_bytes * 2 + 16384;
+    return (size_t)cfg->max_header_bytes + 16384;
 }
 
 struct http_server *
@@ -429,7 +454,7 @@ http_server_start(const struct http_server_config *cfg)
     if (cfg->tls)
         flags |= MHD_USE_TLS;
 
-    struct MHD_OptionItem opts[16];
+    struct MHD_OptionItem opts[24]; /* 14 used with TLS: room before the bound below */
     int n = 0;
     /* first, or MHD prints the messages of the options before it to stderr itself */
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL};
@@ -452,6 +477,7 @@ http_server_start(const struct http_server_config *cfg)
                                             (void *)tls_priorities};
     }
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+    _Static_assert(sizeof opts / sizeof opts[0] >= 16, "room for every option");
 
     s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_access, s,
                                  MHD_OPTION_ARRAY, opts, MHD_OPTION_END);

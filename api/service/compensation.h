@@ -36,7 +36,10 @@ struct summary_view {
 
 /* Counts and money of groups for scheme (NULL: no money) with eligibility by basis. For an
  * action, pool_groups are the incident's (the pool is always the whole incident, API.md
- * §9) and groups the members'; for an incident both are the same. */
+ * §9) and groups the members'; for an incident both are the same. When a fund cap binds and
+ * the boundary remainder class needs references (domain/summary.h), one query reads them
+ * over the connection the groups were read with (tally_group.source); groups without a
+ * source get the proportional split. */
 bool summary_build(const struct scheme *scheme, const struct tally_group *groups, int n,
                    const struct tally_group *pool_groups, int n_pool, bool verified_only,
                    int64_t affected_count, int64_t duplicates, struct arena *a,

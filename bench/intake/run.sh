@@ -716,6 +716,7 @@ write_results() {
     local file="$ROOT/bench/RESULTS.md" new
 
     new="$(mktemp "$ROOT/bench/.RESULTS.md.XXXXXX")"
+    chmod 0644 "$new" # mktemp makes it 0600; the file is a plain part of the repository
     if [[ ! -f "$file" ]]; then
         printf '# Benchmark results\n\n' >"$new"
     elif grep -qxF "$SECTION" "$file"; then
