@@ -43,7 +43,7 @@ static const struct setting settings[] = {
      "db-migrations", 0, 0, "directory of the numbered SQL migrations"},
     {"web-dir", "RECOURS_WEB_DIR", KIND_STRING, OFF(web_dir), "web", 0, 0,
      "directory of the static pages"},
-    {"workers", "RECOURS_WORKERS", KIND_INT, OFF(workers), "16", 1, 256,
+    {"workers", "RECOURS_WORKERS", KIND_INT, OFF(workers), "8", 1, 256,
      "HTTP worker threads, each with its own database connection"},
     {"max-body-bytes", "RECOURS_MAX_BODY_BYTES", KIND_INT64, OFF(max_body_bytes), "65536", 1,
      INT64_C(1) << 30, "largest request body (413 above)"},

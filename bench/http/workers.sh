@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Chooses the default --workers for routes that wait on the database: a DB-reading route
+# (GET /v1/incidents/{slug}: the incident, its scheme and its tallies, three queries) under
+# wrk -t2 -c64, one server per worker count, all in one run so the counts compare.
+# Usage: bench/http/workers.sh [counts...]   (default: 2 4 8 16 32)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+counts=("$@")
+[ ${#counts[@]} -gt 0 ] || counts=(2 4 8 16 32)
+bin=${RECOURS_BIN:-build/recours}
+if [ -z "${DATABASE_URL:-}" ]; then
+    DATABASE_URL="postgresql://recours:$(cat var/secrets/db-password)@127.0.0.1:$(cat var/pg/port)/recours"
+fi
+export DATABASE_URL
+tmp=$(mktemp -d /tmp/recours-bench-workers.XXXXXX)
+pid=""
+cleanup() {
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+"$bin" secrets init --secrets-dir "$tmp/secrets" > /dev/null
+"$bin" migrate > /dev/null
+port=$((20000 + RANDOM % 20000))
+start() {
+    "$bin" serve --port "$port" --workers "$1" --secrets-dir "$tmp/secrets" \
+        --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" 2> "$tmp/log-$1" &
+    pid=$!
+    for _ in $(seq 100); do
+        curl -sk -o /dev/null "https://127.0.0.1:$port/healthz" && return 0
+        sleep 0.1
+    done
+    echo "server did not start" >&2
+    exit 1
+}
+stop() {
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    pid=""
+}
+start 4
+key=$(cat "$tmp/secrets/operator-key")
+slug="bench-workers-$RANDOM"
+curl -sk -o /dev/null -X POST "https://127.0.0.1:$port/v1/incidents" -H "Authorization: Bearer $key" \
+    -H 'Content-Type: application/json' \
+    -d "{\"slug\":\"$slug\",\"controller\":\"Bench SA\",\"title\":\"Workers\",\"disclosed_on\":\"2026-01-01\",\"affected_count\":1000,\"data_categories\":[\"email\"],\"currency\":\"EUR\"}"
+stop
+printf '| workers | req/s | p50 ms | p99 ms |\n|---:|---:|---:|---:|\n'
+for n in "${counts[@]}"; do
+    start "$n"
+    wrk -t2 -c64 -d3s "https://127.0.0.1:$port/v1/incidents/$slug" > /dev/null 2>&1 || true
+    out=$(wrk -t2 -c64 -d10s --latency "https://127.0.0.1:$port/v1/incidents/$slug")
+    rps=$(awk '/Requests\/sec/ {print $2}' <<< "$out")
+    p50=$(awk '$1 == "50%" {print $2}' <<< "$out")
+    p99=$(awk '$1 == "99%" {print $2}' <<< "$out")
+    printf '| %s | %s | %s | %s |\n' "$n" "$rps" "$p50" "$p99"
+    stop
+done
