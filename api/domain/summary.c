@@ -121,9 +121,9 @@ collect(const struct scheme *s, const struct claim_group *g, size_t n_groups,
 }
 
 /* A boundary class of ≥ 2 awards val[i..j) with nb claims shares lb units. API.md §9 hands
- * them out by reference; without references (no hook, or it failed) we give each award its proportional share,
- * floor(lb × n / nb), and the rest one each by largest remainder of that division, ties to
- * the smaller award: what references in random order give on average. */
+ * them out by reference; without references (no hook, or it failed) we give each award its
+ * proportional share, floor(lb × n / nb), and the rest one each by largest remainder of that
+ * division, ties to the smaller award: what references in random order give on average. */
 static bool
 split_boundary(struct pool *pool, size_t i, size_t j, int64_t lb, int64_t nb)
 {

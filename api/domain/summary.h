@@ -113,9 +113,10 @@ struct summary_tiebreak {
  *   one is set.
  * tb (NULL: none) settles a boundary class of several awards by reference (see above).
  * The result depends only on the multiset of claims (and, through tb, their references):
- * group order and how claims are split into groups change nothing. Allocates O(n_groups) temporary memory (xmalloc: exhaustion
- * aborts). Returns false, *out unspecified, on a group with n < 0, negative loss or hours,
- * affected_count < 0, or any figure that does not fit in int64_t. */
+ * group order and how claims are split into groups change nothing. Allocates O(n_groups)
+ * temporary memory (xmalloc: exhaustion aborts). Returns false, *out unspecified, on a group
+ * with n < 0, negative loss or hours, affected_count < 0, or any figure that does not fit in
+ * int64_t. */
 bool summary_compute(const struct scheme *s, const struct claim_group *g, size_t n_groups,
                      int64_t affected_count, const struct summary_tiebreak *tb,
                      struct summary_money *out);

@@ -135,11 +135,10 @@ split_by_reference(void *ctx, const struct summary_boundary *b, int64_t *units_o
                                      .from_end = b->units > size - b->units,
                                      .action_id = b->members != NULL ? x->action_id : NULL};
     q.limit = q.from_end ? size - b->units : b->units;
-    int rc = db_tally_boundary(x->c, &q, b->awards, b->k, all, mine);
-    if (rc < 0) {
-        tx_outcome_of(x->c, rc); /* drops a broken connection */
+    /* A failure only costs exactness: the connection stays the caller's, which may go on
+     * using it (a broken one is dropped after the request, db_pool_after_request). */
+    if (db_tally_boundary(x->c, &q, b->awards, b->k, all, mine) < 0)
         goto cleanup;
-    }
     for (size_t j = 0; j < b->k; j++) {
         int64_t got = b->members != NULL ? mine[j] : all[j];
         int64_t whole = b->members != NULL ? b->members[j] : b->n[j];

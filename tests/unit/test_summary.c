@@ -22,6 +22,7 @@
 #include "domain/award.h"
 #include "domain/money.h"
 #include "domain/summary.h"
+#include "domain/summary_subset.h"
 
 __extension__ typedef __int128 i128;
 
@@ -92,7 +93,7 @@ test_api_example(void **state)
     assert_true(cats("email") == api_claims[0].categories);
     assert_true(cats("email,password") == api_claims[1].categories);
     assert_true(cats("email,health") == api_claims[2].categories);
-    assert_true(summary_compute(&s, api_claims, 3, 1000, &m));
+    assert_true(summary_compute(&s, api_claims, 3, 1000, NULL, &m));
     assert_int_equal(m.eligible, 3);
     assert_int_equal(m.base, 9000);
     assert_int_equal(m.supplements[cat("password")], 1000);
@@ -136,7 +137,7 @@ test_api_example(void **state)
 
     /* without the cap: pro rata 1, stats on the awards themselves */
     s.has_fund_cap = false;
-    assert_true(summary_compute(&s, api_claims, 3, 1000, &m));
+    assert_true(summary_compute(&s, api_claims, 3, 1000, NULL, &m));
     assert_false(m.capped);
     assert_int_equal(m.total_after_cap, 39500);
     assert_string_equal(m.pro_rata_factor, "1.000000");
@@ -148,7 +149,7 @@ test_api_example(void **state)
     /* a cap equal to the total does not bind */
     s.has_fund_cap = true;
     s.fund_cap = 39500;
-    assert_true(summary_compute(&s, api_claims, 3, 1000, &m));
+    assert_true(summary_compute(&s, api_claims, 3, 1000, NULL, &m));
     assert_false(m.capped);
     assert_string_equal(m.pro_rata_factor, "1.000000");
     assert_int_equal(m.total_after_cap, 39500);
@@ -172,7 +173,7 @@ test_coupang(void **state)
     set_voucher(&s, "Coupang Eats", 5000);
     set_voucher(&s, "Coupang Travel", 20000);
     set_voucher(&s, "R.LUX", 20000);
-    assert_true(summary_compute(&s, &g, 1, 33700000, &m));
+    assert_true(summary_compute(&s, &g, 1, 33700000, NULL, &m));
     assert_int_equal(m.eligible, 33700000);
     assert_true(m.base == INT64_C(1685000000000));
     assert_true(m.total_before_cap == INT64_C(1685000000000));
@@ -203,7 +204,7 @@ test_coupang(void **state)
         many[i].n = 100000;
     }
     struct summary_money m2;
-    assert_true(summary_compute(&s, many, 337, 33700000, &m2));
+    assert_true(summary_compute(&s, many, 337, 33700000, NULL, &m2));
     assert_true(m2.total_before_cap == m.total_before_cap);
     assert_true(m2.vouchers[3].total == m.vouchers[3].total);
     assert_int_equal(m2.median, 50000);
@@ -237,7 +238,7 @@ test_equifax_style(void **state)
     s.max_hours = 20;
     s.has_fund_cap = true;
     s.fund_cap = 1000000;
-    assert_true(summary_compute(&s, g, 3, 147000000, &m));
+    assert_true(summary_compute(&s, g, 3, 147000000, NULL, &m));
     assert_int_equal(m.eligible, 6);
     assert_int_equal(m.base, 75000);
     assert_int_equal(m.documented_loss, 2100000);
@@ -283,7 +284,7 @@ test_cash_ratio(void **state)
     (void)state;
     s.has_cash_ratio = true;
     s.cash_ratio_bp = 5000;
-    assert_true(summary_compute(&s, api_claims, 3, 1000, &m));
+    assert_true(summary_compute(&s, api_claims, 3, 1000, NULL, &m));
     assert_int_equal(m.base, 7500);
     assert_int_equal(m.total_before_cap, 38000);
     assert_int_equal(m.total_after_cap, 30000);
@@ -298,7 +299,7 @@ test_cash_ratio(void **state)
     assert_int_equal(m.projection_before_cap, 12666666);
     /* without vouchers the ratio does nothing */
     s.n_vouchers = 0;
-    assert_true(summary_compute(&s, api_claims, 3, 1000, &m));
+    assert_true(summary_compute(&s, api_claims, 3, 1000, NULL, &m));
     assert_int_equal(m.base, 9000);
     assert_int_equal(m.vouchers[0].count, 0);
 }
@@ -311,7 +312,7 @@ test_empty_and_merge(void **state)
 
     (void)state;
     /* no eligible claim: projection from base_amount, limited to the cap */
-    assert_true(summary_compute(&s, NULL, 0, 1000, &m));
+    assert_true(summary_compute(&s, NULL, 0, 1000, NULL, &m));
     assert_int_equal(m.eligible, 0);
     assert_int_equal(m.total_before_cap, 0);
     assert_false(m.capped);
@@ -323,7 +324,7 @@ test_empty_and_merge(void **state)
     assert_int_equal(m.projection_before_cap, 3000000);
     assert_int_equal(m.projection_after_cap, 30000);
     s.has_fund_cap = false;
-    assert_true(summary_compute(&s, NULL, 0, 0, &m));
+    assert_true(summary_compute(&s, NULL, 0, 0, NULL, &m));
     assert_int_equal(m.projection_before_cap, 0);
     s = api_example();
 
@@ -338,12 +339,12 @@ test_empty_and_merge(void **state)
     struct claim_group twice[4] = {api_claims[0], api_claims[1], api_claims[2], api_claims[2]};
     twice[2].n = 1;
     twice[3].n = 1;
-    assert_true(summary_compute(&s, api_claims, 3, 1000, &m));
-    assert_true(summary_compute(&s, g, 5, 1000, &m2));
+    assert_true(summary_compute(&s, api_claims, 3, 1000, NULL, &m));
+    assert_true(summary_compute(&s, g, 5, 1000, NULL, &m2));
     assert_int_equal(m2.median, m.median);
     assert_int_equal(m2.min, m.min);
     assert_int_equal(m2.total_before_cap, m.total_before_cap);
-    assert_true(summary_compute(&s, twice, 4, 1000, &m2));
+    assert_true(summary_compute(&s, twice, 4, 1000, NULL, &m2));
     assert_int_equal(m2.eligible, 4);
     assert_int_equal(m2.total_before_cap, 64500);
     assert_int_equal(m2.cash_claims, 2);
@@ -376,7 +377,7 @@ test_boundary_tie_moves_median(void **state)
                                     {.hours_spent = 4, .n = 1}};
 
     (void)state;
-    assert_true(summary_compute(&s, g, 3, 3, &m));
+    assert_true(summary_compute(&s, g, 3, 3, NULL, &m));
     assert_int_equal(m.total_after_cap, 4);
     assert_string_equal(m.pro_rata_factor, "0.500000");
     assert_int_equal(m.min, 1);
@@ -401,7 +402,7 @@ test_boundary_tie_spares_median(void **state)
                                     {.hours_spent = 2, .n = 3}};
 
     (void)state;
-    assert_true(summary_compute(&s, g, 3, 5, &m));
+    assert_true(summary_compute(&s, g, 3, 5, NULL, &m));
     assert_int_equal(m.median, 1);
     assert_true(m.median_exact);
     assert_int_equal(m.min, 1);
@@ -410,7 +411,7 @@ test_boundary_tie_spares_median(void **state)
     assert_false(m.max_exact);
 
     s.fund_cap = 2;
-    assert_true(summary_compute(&s, g, 2, 2, &m));
+    assert_true(summary_compute(&s, g, 2, 2, NULL, &m));
     assert_int_equal(m.median, 1);
     assert_true(m.median_exact);
     assert_false(m.min_exact);
@@ -437,7 +438,7 @@ test_boundary_tie_large(void **state)
     size_t nb = 0;
 
     (void)state;
-    assert_true(summary_compute(&s, g, 2, 2000002, &m));
+    assert_true(summary_compute(&s, g, 2, 2000002, NULL, &m));
     assert_int_equal(m.total_before_cap, 4000002);
     assert_int_equal(m.total_after_cap, 2000001);
     assert_true(summary_distribution(&s, g, 2, &b, &nb));
@@ -470,25 +471,25 @@ test_refused(void **state)
     struct claim_group g = {.categories = cats("health"), .n = -1};
 
     (void)state;
-    assert_false(summary_compute(&s, &g, 1, 10, &m));
+    assert_false(summary_compute(&s, &g, 1, 10, NULL, &m));
     g.n = 1;
-    assert_false(summary_compute(&s, &g, 1, -1, &m));
+    assert_false(summary_compute(&s, &g, 1, -1, NULL, &m));
     g.documented_loss = -1;
-    assert_false(summary_compute(&s, &g, 1, 10, &m));
+    assert_false(summary_compute(&s, &g, 1, 10, NULL, &m));
     g.documented_loss = 0;
     g.hours_spent = -1;
-    assert_false(summary_compute(&s, &g, 1, 10, &m));
+    assert_false(summary_compute(&s, &g, 1, 10, NULL, &m));
     /* totals beyond int64_t: 10^15 per claim × 10^4 claims = 10^19 */
     s.hourly_rate = MONEY_AMOUNT_MAX;
     s.max_hours = 1000;
     g.hours_spent = 1000;
     g.n = 10000;
-    assert_false(summary_compute(&s, &g, 1, 10, &m));
+    assert_false(summary_compute(&s, &g, 1, 10, NULL, &m));
     g.n = 9000; /* 9 × 10^18 fits */
-    assert_true(summary_compute(&s, &g, 1, 9000, &m));
+    assert_true(summary_compute(&s, &g, 1, 9000, NULL, &m));
     assert_true(m.capped);
     /* the projection overflows: T × 10 / 9000 × 9000 ... T × affected / eligible > 2^63 */
-    assert_false(summary_compute(&s, &g, 1, 10000, &m));
+    assert_false(summary_compute(&s, &g, 1, 10000, NULL, &m));
     struct award_bin *b = (struct award_bin *)&m;
     size_t nb = 77;
     g.n = -3;
@@ -608,7 +609,7 @@ random_cap(struct scheme *s, const struct claim_group *g, size_t n)
     struct summary_money m;
 
     s->has_fund_cap = false;
-    if (!summary_compute(s, g, n, 0, &m) || m.total_before_cap < 2 || rng_next() % 6 == 0)
+    if (!summary_compute(s, g, n, 0, NULL, &m) || m.total_before_cap < 2 || rng_next() % 6 == 0)
         return;
     s->has_fund_cap = true;
     switch (rng_next() % 4) {
@@ -637,6 +638,7 @@ struct oracle {
 struct one {
     int64_t before, after, r;
     uint64_t ref;
+    bool member; /* of the subset, for summary_compute_subset */
 };
 
 static int
@@ -788,14 +790,14 @@ check_invariance(const struct scheme *s, const struct claim_group *g, size_t ng,
         h[i - 1] = h[j];
         h[j] = tmp;
     }
-    PROPERTY(summary_compute(s, h, ng, affected, &m2));
+    PROPERTY(summary_compute(s, h, ng, affected, NULL, &m2));
     assert_same(m, &m2);
 
     size_t k = (size_t)upto((int64_t)ng - 1);
     h[ng] = h[k];
     h[ng].n = upto(h[k].n);
     h[k].n -= h[ng].n;
-    PROPERTY(summary_compute(s, h, ng + 1, affected, &m2));
+    PROPERTY(summary_compute(s, h, ng + 1, affected, NULL, &m2));
     assert_same(m, &m2);
 }
 
@@ -839,7 +841,7 @@ test_property_against_oracle(void **state)
         size_t ng = random_groups(g, small, small ? 30 : MAX_CLAIMS);
         random_cap(&s, g, ng);
         int64_t affected = upto(5000);
-        if (!summary_compute(&s, g, ng, affected, &m)) {
+        if (!summary_compute(&s, g, ng, affected, NULL, &m)) {
             check_overflow(&s, g, ng, affected);
             refused++;
             continue;
@@ -924,7 +926,7 @@ test_property_exact_flags_precise(void **state)
             t += g[i].hours_spent * g[i].n;
         if (t >= 2 && rng_next() % 2)
             s.fund_cap = t / (rng_next() % 2 ? 2 : 3) + (t < 3);
-        PROPERTY(summary_compute(&s, g, ng, 10, &m));
+        PROPERTY(summary_compute(&s, g, ng, 10, NULL, &m));
         n = expand(&s, g, ng, base);
 
         int64_t lo[3] = {INT64_MAX, INT64_MAX, INT64_MAX}, hi[3] = {INT64_MIN, INT64_MIN,
@@ -983,7 +985,7 @@ test_property_large(void **state)
         size_t ng = random_groups(g, rng_next() % 2, 200000);
         random_cap(&s, g, ng);
         int64_t affected = upto(10000000);
-        if (!summary_compute(&s, g, ng, affected, &m)) {
+        if (!summary_compute(&s, g, ng, affected, NULL, &m)) {
             refused++;
             check_overflow(&s, g, ng, affected);
             continue;
@@ -993,6 +995,248 @@ test_property_large(void **state)
     }
     print_message("test_summary large: %d of 500 refused on overflow\n", refused);
     PROPERTY(refused < 450);
+}
+
+
+/* ---- the tie-break hook -------------------------------------------------------------- */
+
+/* A fake hook that reads references from c[0..n): the class is the claims whose award is in
+ * b->awards; the first b->units by ref get a unit (members only, for a subset). fail makes
+ * it give up, lie makes it answer one unit too many. */
+struct fake_refs {
+    const struct one *c;
+    size_t n;
+    int calls;
+    bool fail, lie;
+};
+
+static int
+by_ref(const void *pa, const void *pb)
+{
+    const struct one *a = pa, *b = pb;
+
+    return (a->ref > b->ref) - (a->ref < b->ref);
+}
+
+static size_t
+award_index(const struct summary_boundary *b, int64_t award)
+{
+    for (size_t j = 0; j < b->k; j++)
+        if (b->awards[j] == award)
+            return j;
+    return b->k;
+}
+
+static bool
+fake_split(void *ctx, const struct summary_boundary *b, int64_t *units_out)
+{
+    struct fake_refs *f = ctx;
+    struct one *cls = calloc(f->n + 1, sizeof *cls);
+    size_t m = 0;
+
+    f->calls++;
+    /* the pool asks only for a mixed class; a subset for any class it has claims in */
+    PROPERTY(b->k >= 1 && (b->members != NULL || b->k >= 2));
+    for (size_t j = 0; j < b->k; j++) {
+        PROPERTY(j == 0 || b->awards[j - 1] < b->awards[j]);
+        units_out[j] = 0;
+    }
+    for (size_t i = 0; i < f->n; i++)
+        if (award_index(b, f->c[i].before) < b->k)
+            cls[m++] = f->c[i];
+    int64_t size = 0;
+    for (size_t j = 0; j < b->k; j++)
+        size += b->n[j];
+    PROPERTY(size == (int64_t)m && b->units > 0 && b->units < size);
+    qsort(cls, m, sizeof *cls, by_ref);
+    for (int64_t i = 0; i < b->units; i++)
+        if (b->members == NULL || cls[i].member)
+            units_out[award_index(b, cls[i].before)]++;
+    free(cls);
+    if (f->lie)
+        units_out[0]++;
+    return !f->fail;
+}
+
+/* Awards 1, 3, 4 under cap 4 (see test_boundary_tie_moves_median): the unit of the tie {1, 3}
+ * goes to the smaller reference. 3 first: 0 2 2, median 2, min 0; 1 first: 1 1 2. Exact
+ * either way. A hook that fails, or answers more units than there are, leaves the
+ * proportional split. */
+static void
+test_tiebreak_follows_references(void **state)
+{
+    struct scheme s = hours_scheme(4);
+    struct summary_money m, plain;
+    const struct claim_group g[] = {{.hours_spent = 1, .n = 1},
+                                    {.hours_spent = 3, .n = 1},
+                                    {.hours_spent = 4, .n = 1}};
+    struct one c[] = {{.before = 1, .ref = 2}, {.before = 3, .ref = 1}, {.before = 4, .ref = 0}};
+    struct fake_refs f = {c, 3, 0, false, false};
+    const struct summary_tiebreak tb = {fake_split, &f};
+
+    (void)state;
+    assert_true(summary_compute(&s, g, 3, 3, &tb, &m));
+    assert_int_equal(f.calls, 1);
+    assert_int_equal(m.total_after_cap, 4);
+    assert_int_equal(m.min, 0);
+    assert_int_equal(m.median, 2);
+    assert_int_equal(m.max, 2);
+    assert_true(m.median_exact && m.min_exact && m.max_exact);
+
+    c[0].ref = 0;
+    c[2].ref = 2;
+    assert_true(summary_compute(&s, g, 3, 3, &tb, &m));
+    assert_int_equal(m.min, 1);
+    assert_int_equal(m.median, 1);
+    assert_int_equal(m.max, 2);
+    assert_true(m.median_exact && m.min_exact && m.max_exact);
+
+    assert_true(summary_compute(&s, g, 3, 3, NULL, &plain));
+    f.fail = true;
+    assert_true(summary_compute(&s, g, 3, 3, &tb, &m));
+    assert_same(&m, &plain);
+    f.fail = false;
+    f.lie = true;
+    assert_true(summary_compute(&s, g, 3, 3, &tb, &m));
+    assert_same(&m, &plain);
+
+    /* no cap binding, or a class of one award: the hook is not asked */
+    f.lie = false;
+    f.calls = 0;
+    s.fund_cap = 8;
+    assert_true(summary_compute(&s, g, 3, 3, &tb, &m));
+    const struct claim_group same[] = {{.hours_spent = 1, .n = 3}};
+    s.fund_cap = 2;
+    assert_true(summary_compute(&s, same, 1, 3, &tb, &m));
+    assert_int_equal(f.calls, 0);
+}
+
+/* Three awards of 1000 under a cap of 2000 (the integration test's action case): 666 each
+ * and two units for the two smallest references. A subset holding only the largest gets
+ * 666, one holding only the smallest 667, exactly. */
+static void
+test_tiebreak_subset(void **state)
+{
+    struct scheme s = hours_scheme(2000);
+    struct summary_money m;
+    const struct claim_group pool[] = {{.hours_spent = 1000, .n = 3}};
+    const struct claim_group one[] = {{.hours_spent = 1000, .n = 1}};
+    struct one c[] = {{.before = 1000, .ref = 0},
+                      {.before = 1000, .ref = 1},
+                      {.before = 1000, .ref = 2, .member = true}};
+    struct fake_refs f = {c, 3, 0, false, false};
+    const struct summary_tiebreak tb = {fake_split, &f};
+
+    (void)state;
+    assert_true(summary_compute_subset(&s, pool, 1, one, 1, 3, &tb, &m));
+    assert_int_equal(f.calls, 1);
+    assert_int_equal(m.total_after_cap, 666);
+    assert_int_equal(m.min, 666);
+    assert_true(m.median_exact && m.min_exact && m.max_exact);
+    c[2].member = false;
+    c[0].member = true;
+    assert_true(summary_compute_subset(&s, pool, 1, one, 1, 3, &tb, &m));
+    assert_int_equal(m.total_after_cap, 667);
+    assert_int_equal(m.max, 667);
+    assert_true(m.median_exact && m.min_exact && m.max_exact);
+}
+
+/* A pool of up to 6 groups and 40 claims with caps T/2 and T/3 that make ties across awards
+ * frequent; its claims expanded with their group into c and grp. */
+static size_t
+tie_pool(struct scheme *s, struct claim_group *g, size_t *ng, struct one *c, size_t *grp)
+{
+    int64_t t = 0;
+    size_t n = 0;
+
+    *s = hours_scheme(1);
+    *ng = (size_t)upto(5) + 1;
+    for (size_t i = 0; i < *ng; i++) {
+        g[i] = (struct claim_group){.hours_spent = upto(12), .n = upto(6) + (i == 0)};
+        t += g[i].hours_spent * g[i].n;
+        for (int64_t k = 0; k < g[i].n; k++) {
+            c[n] = (struct one){.before = g[i].hours_spent, .member = rng_next() % 2};
+            grp[n++] = i;
+        }
+    }
+    random_cap(s, g, *ng);
+    if (t >= 2 && rng_next() % 4 != 0)
+        s->fund_cap = t / (rng_next() % 2 ? 2 : 3) + (t < 3);
+    shuffle_refs(c, n);
+    return n;
+}
+
+/* Stats of the members' awards after the cap in c (oracle output). */
+static void
+member_stats(struct one *c, size_t n, struct oracle *o)
+{
+    int64_t v[64];
+    size_t k = 0;
+
+    memset(o, 0, sizeof *o);
+    qsort(c, n, sizeof *c, by_after);
+    for (size_t i = 0; i < n; i++)
+        if (c[i].member)
+            v[k++] = c[i].after;
+    o->eligible = (int64_t)k;
+    for (size_t i = 0; i < k; i++)
+        o->sum_after += v[i];
+    if (k == 0)
+        return;
+    o->min = v[0];
+    o->max = v[k - 1];
+    o->median = (int64_t)(((i128)v[(k - 1) / 2] + v[k / 2]) / 2);
+    o->mean = o->sum_after / (int64_t)k;
+}
+
+/* With the hook, the pool's and a random subset's award statistics are the claim-by-claim
+ * ones for the given references, flagged exact, and everything else is unchanged. */
+static void
+test_property_tiebreak_against_oracle(void **state)
+{
+    struct one c[64], work[64];
+    size_t grp[64];
+    int calls = 0;
+
+    (void)state;
+    seed = seed_from_env();
+    rng_state = seed ^ 0x5A5A;
+    print_message("test_summary tiebreak seed %llu\n", (unsigned long long)seed);
+    for (iteration = 0; iteration < 3000; iteration++) {
+        struct scheme s;
+        struct claim_group g[8], mg[8];
+        struct summary_money m, plain;
+        struct oracle o;
+        size_t ng;
+        size_t n = tie_pool(&s, g, &ng, c, grp);
+        struct fake_refs f = {c, n, 0, false, false};
+        const struct summary_tiebreak tb = {fake_split, &f};
+
+        PROPERTY(summary_compute(&s, g, ng, 10, NULL, &plain));
+        PROPERTY(summary_compute(&s, g, ng, 10, &tb, &m));
+        memcpy(work, c, n * sizeof *c);
+        oracle_run(&s, work, n, &o);
+        PROPERTY(m.total_after_cap == o.total_after && m.mean == o.mean);
+        PROPERTY(m.min == o.min && m.max == o.max && m.median == o.median);
+        PROPERTY(m.min_exact && m.max_exact && m.median_exact);
+        /* what the hook does not touch */
+        plain.min = m.min, plain.max = m.max, plain.median = m.median;
+        plain.min_exact = plain.max_exact = plain.median_exact = true;
+        assert_same(&m, &plain);
+
+        for (size_t i = 0; i < ng; i++)
+            mg[i] = (struct claim_group){.hours_spent = g[i].hours_spent};
+        for (size_t i = 0; i < n; i++)
+            mg[grp[i]].n += c[i].member;
+        PROPERTY(summary_compute_subset(&s, g, ng, mg, ng, 10, &tb, &m));
+        member_stats(work, n, &o);
+        PROPERTY(m.eligible == o.eligible && m.total_after_cap == o.sum_after);
+        PROPERTY(m.min == o.min && m.max == o.max && m.median == o.median && m.mean == o.mean);
+        PROPERTY(m.min_exact && m.max_exact && m.median_exact);
+        calls += f.calls;
+    }
+    print_message("test_summary tiebreak: the hook settled %d boundary classes\n", calls);
+    PROPERTY(calls > 100);
 }
 
 int
@@ -1011,6 +1255,9 @@ main(void)
         cmocka_unit_test(test_property_against_oracle),
         cmocka_unit_test(test_property_exact_flags_precise),
         cmocka_unit_test(test_property_large),
+        cmocka_unit_test(test_tiebreak_follows_references),
+        cmocka_unit_test(test_tiebreak_subset),
+        cmocka_unit_test(test_property_tiebreak_against_oracle),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
