@@ -11,17 +11,21 @@
 #include "db/errors.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-#define ACTION_SELECT                                                                          \
+/* COUNT: the member count, or a constant where the caller does not need it (the mandate
+ * check of every submission must not count an action's millions of members) */
+#define ACTION_SELECT_COUNTING(COUNT)                                                          \
     "SELECT x.id, x.association_id, x.incident_id, i.slug, i.status, x.title, x.legal_basis," \
     "       " TS("x.opt_in_deadline") ", x.opt_in_deadline <= now(), x.counsel_name,"         \
     "       x.counsel_email, x.mandate_text, x.mandate_text_version, x.status,"               \
-    "       (SELECT count(*) FROM memberships m WHERE m.action_id = x.id),"                   \
+    "       " COUNT ","                                                                        \
     "       CASE WHEN s.status = 'approved' AND NOT (current_date BETWEEN s.approved_from"     \
     "            AND coalesce(s.approved_until, 'infinity'::date)) THEN 'lapsed'"              \
     "            ELSE s.status END,"                                                           \
     "       " TS("x.created_at") ", " TS("x.updated_at")                                      \
     " FROM actions x JOIN incidents i ON i.id = x.incident_id"                                 \
     " JOIN associations s ON s.id = x.association_id"
+#define ACTION_SELECT                                                                          \
+    ACTION_SELECT_COUNTING("(SELECT count(*) FROM memberships m WHERE m.action_id = x.id)")
 
 const struct db_statement db_actions_statements[] = {
     {"db_actions_insert",
@@ -32,6 +36,8 @@ const struct db_statement db_actions_statements[] = {
      " SELECT id FROM x",
      9},
     {"db_actions_get", ACTION_SELECT " WHERE x.id = $1::uuid", 1},
+    {"db_actions_get_uncounted", ACTION_SELECT_COUNTING("-1::bigint") " WHERE x.id = $1::uuid",
+     1},
     {"db_actions_get_for_update", ACTION_SELECT " WHERE x.id = $1::uuid FOR UPDATE OF x", 1},
     {"db_actions_update",
      "UPDATE actions SET title = $2, legal_basis = $3, opt_in_deadline = $4::timestamptz,"
@@ -95,6 +101,19 @@ db_actions_get(PGconn *c, const char *id, bool for_update, struct arena *a, stru
     PGresult *res = NULL;
     int rc = run(c, for_update ? "db_actions_get_for_update" : "db_actions_get", 1, params,
                  PGRES_TUPLES_OK, &res);
+
+    if (rc == 1)
+        read_action(res, 0, a, out);
+    PQclear(res);
+    return rc;
+}
+
+int
+db_actions_get_uncounted(PGconn *c, const char *id, struct arena *a, struct action *out)
+{
+    const char *params[1] = {id};
+    PGresult *res = NULL;
+    int rc = run(c, "db_actions_get_uncounted", 1, params, PGRES_TUPLES_OK, &res);
 
     if (rc == 1)
         read_action(res, 0, a, out);

@@ -42,6 +42,9 @@ int db_actions_get(PGconn *c, const char *id, bool for_update, struct arena *a,
 /* Locks the action row (FOR SHARE: additions may run side by side, a status change waits)
  * and reads its status into status_out (16 bytes). 1 or 0. */
 int db_actions_lock_status(PGconn *c, const char *id, char *status_out);
+/* As db_actions_get without the member count (member_count -1): for the mandate check that
+ * every submission with an action_id makes, whatever the action's size. */
+int db_actions_get_uncounted(PGconn *c, const char *id, struct arena *a, struct action *out);
 int db_actions_update(PGconn *c, const struct action *in, struct arena *a, struct action *out);
 /* The association's actions, newest last, filtered by incident slug and status (NULL: any),
  * after the id of the cursor (creation order). */

@@ -12,7 +12,7 @@ claims_check_mandate(PGconn *c, struct arena *a, int64_t incident_id, const char
                      bool *unavailable_out)
 {
     *unavailable_out = false;
-    int rc = uuid_is_valid(action_id) ? db_actions_get(c, action_id, false, a, out) : 0;
+    int rc = uuid_is_valid(action_id) ? db_actions_get_uncounted(c, action_id, a, out) : 0;
     if (rc < 0) {
         *unavailable_out = true;
         return false;
