@@ -604,6 +604,8 @@ make_bench_db
 
 DEFAULT_WRITERS="$("$RECOURS_BIN" serve --help | awk '$1 == "--intake-writers" { print $3 }')"
 [[ "$DEFAULT_WRITERS" =~ ^[0-9]+$ ]] || die "cannot read the default --intake-writers"
+DEFAULT_WORKERS="$("$RECOURS_BIN" serve --help | awk '$1 == "--workers" { print $3 }')"
+[[ "$DEFAULT_WORKERS" =~ ^[0-9]+$ ]] || die "cannot read the default --workers"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 for ((round = 1; round <= ROUNDS; round++)); do
     for w in "${WRITER_LIST[@]}"; do
@@ -640,6 +642,7 @@ PG_SETTINGS="$(psql_ "$BENCH_DB" "SELECT string_agg(name || '=' || setting || co
     FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'wal_sync_method',
       'shared_buffers', 'commit_delay', 'max_wal_size', 'full_page_writes')")"
 PG_VERSION="$(psql_ "$BENCH_DB" "SHOW server_version")"
+RECOURS_VERSION="$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"
 WRK_CMD="wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency -s bench/intake/claim.lua https://127.0.0.1:PORT -- SLUG TAG"
 PGB_CMD="pgbench -n -M prepared -c $PGBENCH_CLIENTS -j $PGBENCH_JOBS -T $DURATION -f bench/intake/insert.sql -D incident=ID -D piilen=$PII_LEN -D piiblocks=$(((PII_LEN + 15) / 16)) -l"
 BLOCK="$TMP/block.md"
@@ -653,12 +656,15 @@ BLOCK="$TMP/block.md"
     {
         printf -- '- command: `bench/intake/run.sh` (DURATION=%s WARMUP=%s ROUNDS=%s WRITERS="%s"), which runs\n' \
             "$DURATION" "$WARMUP" "$ROUNDS" "$WRITERS"
-        printf '  `recours serve --intake-writers W --rate-limit-burst 1000000 --rate-limit-per-s 1000000` (16 workers),\n'
+        printf '  `recours serve --intake-writers W --rate-limit-burst 1000000 --rate-limit-per-s 1000000` (%s workers, the default), source tree %s,\n' \
+            "$DEFAULT_WORKERS" "$RECOURS_VERSION"
         printf '  `%s` and\n  `%s`\n' "$WRK_CMD" "$PGB_CMD"
     }
     printf -- '- a fresh database, migrated; API runs first, pgbench after them on the same table (its indexes then hold the API'"'"'s rows too); %s s warm-up before each measurement; %s\n' \
         "$WARMUP" "$( ((CHECKPOINT_SKIPPED)) && echo 'no CHECKPOINT (not allowed)' || echo 'CHECKPOINT before each')"
-    printf -- '- sealed pii: %s bytes on average (pgbench writes that many)\n\n' "$PII_LEN"
+    printf -- '- sealed pii: %s bytes on average (pgbench writes that many)\n' "$PII_LEN"
+    printf -- '- note: a shared machine, noisy (others'"'"' CPU s below); the server, PostgreSQL and the load generator (wrk or pgbench) share its %s cores, so every figure is a whole-machine figure, not a server-alone one\n\n' \
+        "$(nproc)"
     printf '| what | claims/s | p50 ms | p99 ms | ÷ pgbench | CPU µs/claim: recours | PostgreSQL backends | wrk or pgbench | others'"'"' CPU s |\n'
     printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
     for w in "${WRITER_LIST[@]}"; do

@@ -12,6 +12,8 @@ Afterwards, on an incident of its own:
   - every reference that got a 201 is in `claims` (0 lost), and `claims` holds nothing else:
     rows == distinct keys that got a 201 (a retried key never made a second row);
   - no email, phone or identity key appears twice, and no retry was refused as a duplicate;
+  - the incident's summary tallies (claim_tallies, when the schema has them) count exactly
+    the claims rows;
   - the stored answer of a key retried after a kill (and of a sample of the others), asked
     again on the restarted server, is replayed byte for byte: same reference, same token.
 
@@ -280,6 +282,13 @@ class ClaimsCrashTest(unittest.TestCase):
         refused = int(psql(database_url,
                            "SELECT count(*) FROM claim_duplicates d JOIN incidents i"
                            f" ON i.id = d.incident_id WHERE i.slug = '{slug}'")[0][0])
+        # the summary tallies (0005) move in the same statement as the claims: a kill must
+        # not leave them off by one batch
+        tallied = None
+        if psql(database_url, "SELECT to_regclass('claim_tallies') IS NOT NULL")[0][0] == "t":
+            tallied = int(psql(database_url,
+                               "SELECT coalesce(sum(t.n), 0) FROM claim_tallies t JOIN incidents i"
+                               f" ON i.id = t.incident_id WHERE i.slug = '{slug}'")[0][0])
 
         # the stored answers, asked again of the last incarnation
         rng.shuffle(ok)
@@ -306,8 +315,8 @@ class ClaimsCrashTest(unittest.TestCase):
               f"201), busy retries (503/409 in use) {sum(o.busy for o in outcomes)}, "
               f"201s replayed on a retry (committed, answer lost in a kill) "
               f"{len(replayed_on_retry)}", flush=True)
-        print(f"  claims rows {len(db_refs)}, duplicate keys {len(dup_keys)}, refused as "
-              f"duplicates {refused}, answers replayed at the end {len(to_replay)} "
+        print(f"  claims rows {len(db_refs)}, tallied {tallied}, duplicate keys {len(dup_keys)}, "
+              f"refused as duplicates {refused}, answers replayed at the end {len(to_replay)} "
               f"({len(replay_errors)} wrong)", flush=True)
 
         self.assertEqual(failures, [], "keys without a 201")
@@ -324,6 +333,8 @@ class ClaimsCrashTest(unittest.TestCase):
                          "claims rows != distinct Idempotency-Keys that got a 201")
         self.assertEqual(dup_keys, [], "an email, phone or identity appears twice")
         self.assertEqual(refused, 0, "a retry was refused as a duplicate of its own claim")
+        if tallied is not None:
+            self.assertEqual(tallied, len(db_refs), "claim_tallies disagree with the claims")
         self.assertEqual(replay_errors, [], "replayed answers differ from the first ones")
         self.assertLess(time.monotonic() - started, TEST_BUDGET_S + 30.0)
 
