@@ -36,7 +36,15 @@ const struct db_statement db_claims_batch_statements[] = {
      "        created_at, action_id, association_id, mandate_version)"
      " ON CONFLICT DO NOTHING"
      " RETURNING reference, id, incident_id, status, payment_preference, country, categories,"
-     "           documented_loss, hours_spent),"
+     "           documented_loss, hours_spent, email_key, phone_key, identity_key,"
+     "           mandate_action_id, created_at),"
+     /* a mandate given with the form makes the claim a member at once, same statement: one
+      * round trip; a person already in an action stays out (ON CONFLICT DO NOTHING) */
+     " mem AS (INSERT INTO memberships (claim_id, action_id, incident_id, email_key, phone_key,"
+     "                                  identity_key, added_at)"
+     " SELECT id, mandate_action_id, incident_id, email_key, phone_key, identity_key,"
+     "        created_at FROM ins WHERE mandate_action_id IS NOT NULL"
+     " ON CONFLICT DO NOTHING),"
      /* the summary tallies move with the claims, in the same statement (0005) */
      " tally AS (INSERT INTO claim_tallies AS t (incident_id, status, payment_preference,"
      "   country, categories, documented_loss, hours_spent, shard, n)"
@@ -47,13 +55,6 @@ const struct db_statement db_claims_batch_statements[] = {
      " ON CONFLICT ON CONSTRAINT claim_tallies_pkey DO UPDATE SET n = t.n + excluded.n)"
      " SELECT reference, id FROM ins",
      22},
-    {"db_memberships_insert_batch",
-     "INSERT INTO memberships (claim_id, action_id, incident_id, email_key, phone_key,"
-     "                         identity_key, added_at)"
-     " SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::bigint[], $4::bytea[], $5::bytea[],"
-     "                      $6::bytea[], $7::timestamptz[])"
-     " ON CONFLICT DO NOTHING",
-     7},
     {"db_claims_find_matches",
      "SELECT u.i, m.id"
      " FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[])"
@@ -180,42 +181,6 @@ db_claims_insert_batch(PGconn *c, int shard, struct claim_row *rows, int n)
 cleanup:
     PQclear(res);
     free_arrays(col, 21);
-    return rc;
-}
-
-int
-db_memberships_insert_batch(PGconn *c, const struct claim_row *rows, int n)
-{
-    struct pg_array col[7];
-    PGresult *res = NULL;
-    int m = 0;
-    int rc;
-
-    memset(col, 0, sizeof col);
-    for (int i = 0; i < n; i++) {
-        const struct claim_row *r = &rows[i];
-        if (!r->inserted || r->mandate_action_id == NULL)
-            continue;
-        pg_array_int(&col[0], r->id);
-        pg_array_text(&col[1], r->mandate_action_id);
-        pg_array_int(&col[2], r->incident_id);
-        pg_array_bytea(&col[3], r->email_key, KEY_LEN);
-        pg_array_bytea(&col[4], r->has_phone_key ? r->phone_key : NULL, KEY_LEN);
-        pg_array_bytea(&col[5], r->has_identity_key ? r->identity_key : NULL, KEY_LEN);
-        pg_array_text(&col[6], r->created_at);
-        m++;
-    }
-    if (m == 0) {
-        free_arrays(col, 7);
-        return 0;
-    }
-    res = exec_arrays(c, "db_memberships_insert_batch", col, 7, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = db_status_of(res, "db_memberships_insert_batch");
-    else
-        rc = atoi(PQcmdTuples(res));
-    PQclear(res);
-    free_arrays(col, 7);
     return rc;
 }
 

@@ -59,15 +59,12 @@ struct idem_row {
 extern const struct db_statement db_claims_batch_statements[];
 
 /* INSERT ... ON CONFLICT DO NOTHING of rows[0..n), adding the inserted ones to the summary
- * tallies of shard (the writer's number) in the same statement; sets inserted and id of each row that went
+ * tallies of shard (the writer's number) and the mandated ones to their action's members,
+ * in the same statement; sets inserted and id of each row that went
  * in. A row left out collided on a dedup key (or, rarely, on its reference). Returns the
  * number inserted or DB_*. */
 int db_claims_insert_batch(PGconn *c, int shard, struct claim_row *rows, int n);
 
-/* Memberships of the inserted rows that carry a mandate (the web form's opt-in), with the
- * person keys that forbid a second action for the same person on the incident. Rows whose
- * person is already in an action stay mandated but outside (ON CONFLICT DO NOTHING). */
-int db_memberships_insert_batch(PGconn *c, const struct claim_row *rows, int n);
 
 /* For each rows[idx[k]], the id of the oldest active claim of its incident sharing one of its
  * keys (0 when none: a reference collision). */

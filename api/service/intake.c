@@ -169,9 +169,6 @@ write_claims(PGconn *c, struct intake_job **jobs, int n)
         jobs[row_job[r]]->row.inserted = rows[r].inserted;
         jobs[row_job[r]]->row.id = rows[r].id;
     }
-    rc = db_memberships_insert_batch(c, rows, m);
-    if (rc < 0)
-        return rc;
     return resolve_missing(c, jobs, m, rows, row_job);
 }
 
