@@ -113,47 +113,9 @@ ensure_packages() {
         "${missing[@]}" >&2
 }
 
-ensure_database_url() {
-    local port pw
-
-    if [[ -n "${DATABASE_URL:-}" ]]; then
-        return 0
-    fi
-    [[ -s "$ROOT/var/pg/port" && -s "$ROOT/var/secrets/db-password" ]] ||
-        die "DATABASE_URL is unset and there is no private cluster: run ./scripts/run first"
-    port="$(<"$ROOT/var/pg/port")"
-    pw="$(tr -d '\n' <"$ROOT/var/secrets/db-password")"
-    [[ "$port" =~ ^[0-9]+$ ]] || die "var/pg/port: not a port number"
-    [[ "$pw" =~ ^[0-9a-f]+$ ]] || die "var/secrets/db-password: expected hex digits"
-    DATABASE_URL="postgresql://recours:$pw@127.0.0.1:$port/recours"
-}
-
-# As run.sh: URL_HEAD (no password), URL_DB, URL_QUERY, PGPASSWORD exported.
-split_database_url() {
-    local re='^(postgres(ql)?://)(([^:@/]*)(:([^@/]*))?@)?([^/?]*)(/([^?]*))?(\?.*)?$'
-
-    [[ "$DATABASE_URL" =~ $re ]] || die "DATABASE_URL is not a postgresql:// URL"
-    URL_HEAD="${BASH_REMATCH[1]}${BASH_REMATCH[4]:+${BASH_REMATCH[4]}@}${BASH_REMATCH[7]}"
-    URL_DB="${BASH_REMATCH[9]:-postgres}"
-    URL_QUERY="${BASH_REMATCH[10]:-}"
-    if [[ -n "${BASH_REMATCH[6]}" ]]; then
-        PGPASSWORD="$(printf '%b' "${BASH_REMATCH[6]//%/\\x}")"
-        export PGPASSWORD
-    fi
-}
-
-url_for() {
-    local head="$URL_HEAD"
-
-    if [[ "${2:-}" == with-password && -n "${PGPASSWORD:-}" ]]; then
-        head="${head/@/:$PGPASSWORD@}"
-    fi
-    printf '%s/%s%s\n' "$head" "$1" "$URL_QUERY"
-}
-
-psql_() {
-    "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$(url_for "$1")" -c "$2"
-}
+# DATABASE_URL helpers: ensure_database_url, split_database_url, url_for, psql_
+# shellcheck source=SCRIPTDIR/../lib/db.sh
+. "$ROOT/bench/lib/db.sh"
 
 # --- state and cleanup ----------------------------------------------------------------------
 

@@ -132,49 +132,9 @@ ensure_binary() {
     [[ -x "$RECOURS_BIN" ]] || die "$RECOURS_BIN was not built"
 }
 
-# DATABASE_URL, or the private cluster of scripts/lib/pg.sh (./scripts/run starts it).
-ensure_database_url() {
-    local port pw
-
-    [[ -n "${DATABASE_URL:-}" ]] && return 0
-    [[ -s "$ROOT/var/pg/port" && -s "$ROOT/var/secrets/db-password" ]] ||
-        die "DATABASE_URL is unset and there is no private cluster: run ./scripts/run first"
-    port="$(<"$ROOT/var/pg/port")"
-    pw="$(tr -d '\n' <"$ROOT/var/secrets/db-password")"
-    [[ "$port" =~ ^[0-9]+$ ]] || die "var/pg/port: not a port number"
-    [[ "$pw" =~ ^[0-9a-f]+$ ]] || die "var/secrets/db-password: expected hex digits"
-    DATABASE_URL="postgresql://recours:$pw@127.0.0.1:$port/recours"
-}
-
-# Splits DATABASE_URL into URL_HEAD (scheme://user@host:port, no password), URL_DB, URL_QUERY
-# and PGPASSWORD (exported: psql never sees the password on its command line).
-split_database_url() {
-    local re='^(postgres(ql)?://)(([^:@/]*)(:([^@/]*))?@)?([^/?]*)(/([^?]*))?(\?.*)?$'
-
-    [[ "$DATABASE_URL" =~ $re ]] || die "DATABASE_URL is not a postgresql:// URL"
-    URL_HEAD="${BASH_REMATCH[1]}${BASH_REMATCH[4]:+${BASH_REMATCH[4]}@}${BASH_REMATCH[7]}"
-    URL_DB="${BASH_REMATCH[9]:-postgres}"
-    URL_QUERY="${BASH_REMATCH[10]:-}"
-    if [[ -n "${BASH_REMATCH[6]}" ]]; then
-        PGPASSWORD="$(printf '%b' "${BASH_REMATCH[6]//%/\\x}")"
-        export PGPASSWORD
-    fi
-}
-
-# url_for DB [with-password]
-url_for() {
-    local head="$URL_HEAD"
-
-    if [[ "${2:-}" == with-password && -n "${PGPASSWORD:-}" ]]; then
-        head="${head/@/:$PGPASSWORD@}"
-    fi
-    printf '%s/%s%s\n' "$head" "$1" "$URL_QUERY"
-}
-
-# psql_ DB SQL: one query, unaligned tuples only
-psql_() {
-    "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$(url_for "$1")" -c "$2"
-}
+# DATABASE_URL helpers: ensure_database_url, split_database_url, url_for, psql_
+# shellcheck source=SCRIPTDIR/../lib/db.sh
+. "$ROOT/bench/lib/db.sh"
 
 # Free bytes where the database lives: the private cluster's directory when it is ours, else
 # the file system of the repository (a remote server cannot be checked from here).

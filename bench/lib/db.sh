@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+# Database helpers shared by the benches (sourced, not run). The caller defines ROOT (the
+# repository), PG_BIN (PostgreSQL 15 binaries) and die MESSAGE.
+# shellcheck shell=bash
+
+ensure_database_url() {
+    local port pw
+
+    if [[ -n "${DATABASE_URL:-}" ]]; then
+        return 0
+    fi
+    [[ -s "$ROOT/var/pg/port" && -s "$ROOT/var/secrets/db-password" ]] ||
+        die "DATABASE_URL is unset and there is no private cluster: run ./scripts/run first"
+    port="$(<"$ROOT/var/pg/port")"
+    pw="$(tr -d '\n' <"$ROOT/var/secrets/db-password")"
+    [[ "$port" =~ ^[0-9]+$ ]] || die "var/pg/port: not a port number"
+    [[ "$pw" =~ ^[0-9a-f]+$ ]] || die "var/secrets/db-password: expected hex digits"
+    DATABASE_URL="postgresql://recours:$pw@127.0.0.1:$port/recours"
+}
+
+# Splits DATABASE_URL: URL_HEAD (scheme://user@host:port, no password), URL_DB, URL_QUERY
+# ("?..." or empty) and PGPASSWORD (exported, so that psql and pgbench never see the password
+# on their command line).
+split_database_url() {
+    local re='^(postgres(ql)?://)(([^:@/]*)(:([^@/]*))?@)?([^/?]*)(/([^?]*))?(\?.*)?$'
+
+    [[ "$DATABASE_URL" =~ $re ]] || die "DATABASE_URL is not a postgresql:// URL"
+    URL_HEAD="${BASH_REMATCH[1]}${BASH_REMATCH[4]:+${BASH_REMATCH[4]}@}${BASH_REMATCH[7]}"
+    # shellcheck disable=SC2034 # read by the scripts that source this file
+    URL_DB="${BASH_REMATCH[9]:-postgres}"
+    URL_QUERY="${BASH_REMATCH[10]:-}"
+    if [[ -n "${BASH_REMATCH[6]}" ]]; then
+        PGPASSWORD="$(printf '%b' "${BASH_REMATCH[6]//%/\\x}")"
+        export PGPASSWORD
+    fi
+}
+
+# url_for DB [WITH_PASSWORD]: a URL of database DB on the same server
+url_for() {
+    local head="$URL_HEAD"
+
+    if [[ "${2:-}" == with-password && -n "${PGPASSWORD:-}" ]]; then
+        head="${head/@/:$PGPASSWORD@}"
+    fi
+    printf '%s/%s%s\n' "$head" "$1" "$URL_QUERY"
+}
+
+# psql_ DB SQL: one query, unaligned tuples only, on database DB
+psql_() {
+    "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$(url_for "$1")" -c "$2"
+}
