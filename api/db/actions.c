@@ -25,7 +25,7 @@
     " FROM actions x JOIN incidents i ON i.id = x.incident_id"                                 \
     " JOIN associations s ON s.id = x.association_id"
 #define ACTION_SELECT                                                                          \
-    ACTION_SELECT_COUNTING("(SELECT count(*) FROM memberships m WHERE m.action_id = x.id)")
+    ACTION_SELECT_COUNTING("(SELECT count(*) FROM claims m WHERE m.member_action_id = x.id)")
 
 const struct db_statement db_actions_statements[] = {
     {"db_actions_insert",

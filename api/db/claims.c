@@ -23,10 +23,9 @@
     "       c.payment_preference, c.privacy_notice_version, " TS("c.created_at") ","          \
     "       " TS("c.updated_at") ", " TS("c.withdrawn_at") ", c.mandate_action_id,"          \
     "       c.mandate_association_id, c.mandate_text_version, " TS("c.mandated_at") ","      \
-    "       c.mandate_channel, m.action_id, " TS("c.reviewed_at") ","                        \
+    "       c.mandate_channel, c.member_action_id, " TS("c.reviewed_at") ","                        \
     "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id), c.country"     \
-    " FROM claims c JOIN incidents i ON i.id = c.incident_id"                                  \
-    " LEFT JOIN memberships m ON m.claim_id = c.id"
+    " FROM claims c JOIN incidents i ON i.id = c.incident_id"
 #define CLAIM_SELECT CLAIM_FROM " WHERE c.reference = $1"
 
 const struct db_statement db_claims_statements[] = {
@@ -43,11 +42,7 @@ const struct db_statement db_claims_statements[] = {
      9},
     {"db_claims_get_for_update", CLAIM_SELECT " FOR UPDATE OF c", 1},
     {"db_claims_correct",
-     /* a member's person keys follow its claim: the old email must not keep blocking */
-     "WITH m AS (UPDATE memberships SET email_key = decode($4, 'hex'),"
-     "   phone_key = decode($5, 'hex'), identity_key = decode($6, 'hex')"
-     " WHERE claim_id = $1::bigint)"
-     " UPDATE claims"
+     "UPDATE claims"
      " SET pii = decode($2, 'hex'), data_key_id = $3::smallint,"
      "     email_key = decode($4, 'hex'), phone_key = decode($5, 'hex'),"
      "     identity_key = decode($6, 'hex'), country = $7, categories = $8::int,"
@@ -57,24 +52,25 @@ const struct db_statement db_claims_statements[] = {
      " WHERE id = $1::bigint AND status <> 'withdrawn'",
      14},
     {"db_claims_withdraw",
-     "WITH gone AS (DELETE FROM memberships WHERE claim_id = $1::bigint)"
-     " UPDATE claims"
-     " SET status = 'withdrawn', withdrawn_at = now(), updated_at = now()"
+     /* a withdrawn claim leaves its action (claims_member_live) */
+     "UPDATE claims"
+     " SET status = 'withdrawn', withdrawn_at = now(), updated_at = now(),"
+     "     member_action_id = NULL, member_added_at = NULL"
      " WHERE id = $1::bigint AND status <> 'withdrawn'",
      1},
     {"db_claims_mandate",
-     "WITH c AS (UPDATE claims SET mandate_action_id = $2::uuid,"
+     /* the claimant's own mandate makes the claim a member at once */
+     "UPDATE claims SET mandate_action_id = $2::uuid,"
      "   mandate_association_id = $3::uuid, mandate_text_version = $4, mandated_at = now(),"
-     "   mandate_channel = 'api', updated_at = now()"
-     " WHERE id = $1::bigint RETURNING id, incident_id, email_key, phone_key, identity_key)"
-     " INSERT INTO memberships (claim_id, action_id, incident_id, email_key, phone_key,"
-     "                          identity_key)"
-     " SELECT id, $2::uuid, incident_id, email_key, phone_key, identity_key FROM c",
+     "   mandate_channel = 'api', member_action_id = $2::uuid, member_added_at = now(),"
+     "   updated_at = now()"
+     " WHERE id = $1::bigint",
      4},
     {"db_claims_revoke_mandate",
-     "WITH gone AS (DELETE FROM memberships WHERE claim_id = $1::bigint)"
-     " UPDATE claims SET mandate_action_id = NULL, mandate_association_id = NULL,"
+     /* without a mandate the claim leaves its action (claims_member_mandated) */
+     "UPDATE claims SET mandate_action_id = NULL, mandate_association_id = NULL,"
      "   mandate_text_version = NULL, mandated_at = NULL, mandate_channel = NULL,"
+     "   member_action_id = NULL, member_added_at = NULL,"
      "   updated_at = now()"
      " WHERE id = $1::bigint",
      1},

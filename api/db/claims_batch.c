@@ -17,14 +17,18 @@ const struct db_statement db_claims_batch_statements[] = {
      "  pii, country, categories, phishing, identity_theft, distress, documented_loss,"
      "  hours_spent, payment_preference, privacy_notice_version, created_at, updated_at,"
      "  mandate_action_id, mandate_association_id, mandate_text_version, mandated_at,"
-     "  mandate_channel)"
+     "  mandate_channel, member_action_id, member_added_at)"
      " SELECT u.incident_id, u.reference, u.token_hash, u.email_key, u.phone_key,"
      "        u.identity_key, u.data_key_id, u.pii, u.country, u.categories, u.phishing,"
      "        u.identity_theft, u.distress, u.documented_loss, u.hours_spent,"
      "        u.payment_preference, u.privacy_notice_version, u.created_at, u.created_at,"
      "        u.action_id, u.association_id, u.mandate_version,"
      "        CASE WHEN u.action_id IS NULL THEN NULL ELSE u.created_at END,"
-     "        CASE WHEN u.action_id IS NULL THEN NULL ELSE 'web-form' END"
+     "        CASE WHEN u.action_id IS NULL THEN NULL ELSE 'web-form' END,"
+     /* a mandate given with the form makes the claim a member at once (0006): a new claim
+      * is the person's only live one on the incident, so no other membership can stand in
+      * the way */
+     "        u.action_id, CASE WHEN u.action_id IS NULL THEN NULL ELSE u.created_at END"
      " FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::bytea[], $5::bytea[],"
      "             $6::bytea[], $7::smallint[], $8::bytea[], $9::text[], $10::int[],"
      "             $11::bool[], $12::bool[], $13::bool[], $14::bigint[], $15::int[],"
@@ -36,15 +40,7 @@ const struct db_statement db_claims_batch_statements[] = {
      "        created_at, action_id, association_id, mandate_version)"
      " ON CONFLICT DO NOTHING"
      " RETURNING reference, id, incident_id, status, payment_preference, country, categories,"
-     "           documented_loss, hours_spent, email_key, phone_key, identity_key,"
-     "           mandate_action_id, created_at),"
-     /* a mandate given with the form makes the claim a member at once, same statement: one
-      * round trip; a person already in an action stays out (ON CONFLICT DO NOTHING) */
-     " mem AS (INSERT INTO memberships (claim_id, action_id, incident_id, email_key, phone_key,"
-     "                                  identity_key, added_at)"
-     " SELECT id, mandate_action_id, incident_id, email_key, phone_key, identity_key,"
-     "        created_at FROM ins WHERE mandate_action_id IS NOT NULL"
-     " ON CONFLICT DO NOTHING),"
+     "           documented_loss, hours_spent),"
      /* the summary tallies move with the claims, in the same statement (0005) */
      " tally AS (INSERT INTO claim_tallies AS t (incident_id, status, payment_preference,"
      "   country, categories, documented_loss, hours_spent, shard, n)"

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Membership statements. The person keys copied into memberships make the database refuse a
- * second action for one person on one incident (unique indexes), whoever asks and however
- * requests race: the insert is ON CONFLICT DO NOTHING and such rows count as in_other_action. */
+/* Membership statements. A membership is two columns of the claim (0006): a claim is in at
+ * most one action, and the database keeps a person (dedup identity) in at most one action per
+ * incident through the claims' unique person keys and claims_member_live. Candidates are
+ * locked FOR UPDATE in id order before they are changed: two requests adding the same claims
+ * queue on their rows (in one order, so they cannot deadlock) and the second sees the first's
+ * result; a withdrawal or a revoked mandate committing meanwhile is waited for and seen. */
 #include "db/memberships.h"
 
 #include <stdio.h>
@@ -13,37 +16,34 @@
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
-/* Shared tail: insert the eligible candidates, then count every outcome. cand must have
- * (ref, id, incident_id, email_key, phone_key, identity_key, in_action, mandated). */
+/* Shared tail: make the eligible candidates members, then count every outcome. cand must have
+ * (id, in_action, mandated). */
 #define ADD_TAIL                                                                               \
-    ", ins AS (INSERT INTO memberships"                                                        \
-    "     (claim_id, action_id, incident_id, email_key, phone_key, identity_key)"              \
-    "   SELECT id, $1::uuid, incident_id, email_key, phone_key, identity_key FROM cand"        \
-    "   WHERE mandated AND in_action IS NULL"                                                  \
-    "   ON CONFLICT DO NOTHING RETURNING claim_id)"                                            \
-    " SELECT count(ins.claim_id),"                                                             \
+    ", ins AS (UPDATE claims SET member_action_id = $1::uuid, member_added_at = now()"        \
+    "   FROM cand WHERE claims.id = cand.id AND cand.mandated AND cand.in_action IS NULL"      \
+    "   RETURNING claims.id)"                                                                  \
+    " SELECT count(ins.id),"                                                                   \
     "        count(*) FILTER (WHERE mandated AND in_action = $1::uuid),"                       \
-    "        count(*) FILTER (WHERE mandated AND ins.claim_id IS NULL"                         \
+    "        count(*) FILTER (WHERE mandated AND ins.id IS NULL"                               \
     "                         AND (in_action IS NULL OR in_action <> $1::uuid)),"              \
     "        count(*) FILTER (WHERE NOT mandated)"                                             \
-    " FROM cand LEFT JOIN ins ON ins.claim_id = cand.id"
+    " FROM cand LEFT JOIN ins ON ins.id = cand.id"
 
 const struct db_statement db_memberships_statements[] = {
     {"db_members_add_refs",
      "WITH r AS (SELECT DISTINCT upper(x) AS ref FROM unnest($4::text[]) x),"
-     /* FOR SHARE: a withdrawal or a revoked mandate committing meanwhile is waited for and
-      * seen (READ COMMITTED re-reads the locked row), so neither can leave a member behind;
-      * and claims are locked before memberships, in the order a claimant's PATCH takes them */
-     " cand AS (SELECT r.ref, c.id, c.incident_id, c.email_key, c.phone_key, c.identity_key,"
-     "                 m.action_id AS in_action,"
-     "                 coalesce(c.status <> 'withdrawn' AND c.incident_id = $2::bigint"
-     "                          AND c.mandate_association_id = $3::uuid, false) AS mandated"
-     "          FROM r LEFT JOIN LATERAL (SELECT * FROM claims x WHERE x.reference = r.ref"
-     "                                    FOR SHARE) c ON true"
-     "          LEFT JOIN memberships m ON m.claim_id = c.id)" ADD_TAIL,
+     " locked AS (SELECT c.id, c.reference, c.incident_id, c.status, c.mandate_association_id,"
+     "                   c.member_action_id"
+     "            FROM claims c WHERE c.reference IN (SELECT ref FROM r)"
+     "            ORDER BY c.id FOR UPDATE),"
+     " cand AS (SELECT r.ref, l.id, l.member_action_id AS in_action,"
+     "                 coalesce(l.status <> 'withdrawn' AND l.incident_id = $2::bigint"
+     "                          AND l.mandate_association_id = $3::uuid, false) AS mandated"
+     "          FROM r LEFT JOIN locked l ON l.reference = r.ref)" ADD_TAIL,
      4},
     {"db_members_add_filter",
-     "WITH locked AS (SELECT c.* FROM claims c"
+     "WITH cand AS (SELECT c.id, c.member_action_id AS in_action, true AS mandated"
+     "          FROM claims c"
      "          WHERE c.incident_id = $2::bigint AND c.mandate_association_id = $3::uuid"
      "            AND c.status <> 'withdrawn'"
      "            AND ($4::text IS NULL OR c.status = $4)"
@@ -51,21 +51,18 @@ const struct db_statement db_memberships_statements[] = {
      "            AND ($6::text IS NULL OR c.country = $6)"
      "            AND ($7::timestamptz IS NULL OR c.created_at >= $7::timestamptz)"
      "            AND ($8::timestamptz IS NULL OR c.created_at < $8::timestamptz)"
-     "          FOR SHARE),"
-     " cand AS (SELECT c.reference AS ref, c.id, c.incident_id, c.email_key, c.phone_key,"
-     "                 c.identity_key, m.action_id AS in_action, true AS mandated"
-     "          FROM locked c LEFT JOIN memberships m ON m.claim_id = c.id)" ADD_TAIL,
+     "          ORDER BY c.id FOR UPDATE)" ADD_TAIL,
      8},
     {"db_members_list",
-     "SELECT c.reference, c.status, c.country, c.categories, " TS("m.added_at") ","
+     "SELECT c.reference, c.status, c.country, c.categories, " TS("c.member_added_at") ","
      "       " TS("c.mandated_at") ", c.mandate_text_version, c.mandate_channel"
-     " FROM memberships m JOIN claims c ON c.id = m.claim_id"
-     " WHERE m.action_id = $1::uuid AND ($2::text IS NULL OR c.reference > $2)"
+     " FROM claims c"
+     " WHERE c.member_action_id = $1::uuid AND ($2::text IS NULL OR c.reference > $2)"
      " ORDER BY c.reference LIMIT $3::int",
      3},
     {"db_members_remove",
-     "DELETE FROM memberships m USING claims c"
-     " WHERE m.claim_id = c.id AND c.reference = $2 AND m.action_id = $1::uuid",
+     "UPDATE claims SET member_action_id = NULL, member_added_at = NULL"
+     " WHERE reference = $2 AND member_action_id = $1::uuid",
      2},
     {NULL, NULL, 0},
 };

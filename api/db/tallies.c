@@ -31,23 +31,23 @@ const struct db_statement db_tallies_statements[] = {
     {"db_tally_groups_of_action",
      "SELECT c.status, c.payment_preference = 'cash', c.country, c.categories,"
      "       c.documented_loss, c.hours_spent, count(*)"
-     " FROM memberships m JOIN claims c ON c.id = m.claim_id WHERE m.action_id = $1::uuid"
+     " FROM claims c WHERE c.member_action_id = $1::uuid"
      " GROUP BY c.status, c.payment_preference, c.country, c.categories, c.documented_loss,"
      "          c.hours_spent",
      1},
     {"db_tally_duplicates",
      "SELECT coalesce(sum(n), 0) FROM duplicate_tallies WHERE incident_id = $1::bigint", 1},
     {"db_tally_duplicates_of_action",
-     "SELECT count(*) FROM claim_duplicates d JOIN memberships m ON m.claim_id = d.claim_id"
-     " WHERE m.action_id = $1::uuid",
+     "SELECT count(*) FROM claim_duplicates d JOIN claims c ON c.id = d.claim_id"
+     " WHERE c.member_action_id = $1::uuid",
      1},
     /* The first $8 eligible claims of a boundary class by reference. The class is rare (a
      * binding cap and a tie) and usually small; when it is large the planner may walk the
      * unique index on reference instead of sorting, both bounded by statement_timeout. The
      * distinct keys are few (the tally groups of a handful of awards). */
     {"db_tally_boundary",
-     "SELECT f.award, count(*), count(m.claim_id)"
-     " FROM (SELECT c.id, k.award"
+     "SELECT f.award, count(*), count(*) FILTER (WHERE f.member_action_id = $9::uuid)"
+     " FROM (SELECT c.member_action_id, k.award"
      "       FROM claims c"
      "       JOIN (SELECT DISTINCT *"
      "             FROM unnest($2::int[], $3::bigint[], $4::int[], $5::bool[], $6::bigint[])"
@@ -60,12 +60,11 @@ const struct db_statement db_tallies_statements[] = {
      "         AND c.status = ANY ($7::text[])"
      "       ORDER BY c.reference"
      "       LIMIT $8::bigint) f"
-     " LEFT JOIN memberships m ON m.claim_id = f.id AND m.action_id = $9::uuid"
      " GROUP BY f.award",
      9},
     {"db_tally_boundary_from_end",
-     "SELECT f.award, count(*), count(m.claim_id)"
-     " FROM (SELECT c.id, k.award"
+     "SELECT f.award, count(*), count(*) FILTER (WHERE f.member_action_id = $9::uuid)"
+     " FROM (SELECT c.member_action_id, k.award"
      "       FROM claims c"
      "       JOIN (SELECT DISTINCT *"
      "             FROM unnest($2::int[], $3::bigint[], $4::int[], $5::bool[], $6::bigint[])"
@@ -78,7 +77,6 @@ const struct db_statement db_tallies_statements[] = {
      "         AND c.status = ANY ($7::text[])"
      "       ORDER BY c.reference DESC"
      "       LIMIT $8::bigint) f"
-     " LEFT JOIN memberships m ON m.claim_id = f.id AND m.action_id = $9::uuid"
      " GROUP BY f.award",
      9},
     {NULL, NULL, 0},

@@ -77,7 +77,7 @@ int db_tally_add(PGconn *c, const struct tally_key *key, int delta);
 int db_tally_groups(PGconn *c, int64_t incident_id, struct arena *a, struct tally_group **out,
                     int *n_out);
 
-/* The same groups computed from an action's members (GROUP BY over memberships ⨝ claims). */
+/* The same groups computed from an action's members (GROUP BY over the claims whose member_action_id is it). */
 int db_tally_groups_of_action(PGconn *c, const char *action_id, struct arena *a,
                               struct tally_group **out, int *n_out);
 

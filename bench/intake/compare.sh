@@ -11,8 +11,8 @@
 #                  same statement as the claims (compensation issue), no mandate
 #   HEAD+mandates  HEAD, every claim giving the mandate of an open action of an approved
 #                  association (action_id + mandate_text_version, claim_mandated.lua): the
-#                  writer stores the mandate and adds a membership row in the same batch
-#                  transaction (associations issue). Public submissions are not audited
+#                  writer stores the mandate and makes the claim a member in the same statement
+#                  (associations issue). Public submissions are not audited
 #                  (docs/decisions.md "Audit": the chain covers association and operator
 #                  writes), so no audit row is written per claim in any variant.
 #   pgbench        insert.sql, one claim (and its tally) per transaction, as run.sh runs it
@@ -45,7 +45,7 @@
 # API (warm-up, measured), for HEAD+mandates an action on each (the association, approved, and
 # its key are made once), waits for quiet, CHECKPOINTs, runs wrk, stops the server (its writers
 # drain), checks rows >= answers. After every HEAD+mandates measurement, SQL checks that every
-# claim carries the mandate and has its membership row; at the end, that claim_tallies summed
+# claim carries the mandate and is a member of the action; at the end, that claim_tallies summed
 # over shards equal the GROUP BY of claims in the HEAD databases. Medians of the rounds.
 # Progress goes to stderr; the Markdown block goes to stdout.
 set -euo pipefail
@@ -490,21 +490,20 @@ measure_api() {
 }
 
 # verify_memberships SLUG ACTION: every claim of SLUG carries the mandate of ACTION (web-form)
-# and has its membership row in ACTION
+# and is a member of ACTION (claims.member_action_id, db-migrations/0006)
 verify_memberships() {
     local bad
 
-    bad="$(psql_ "${DB[mandates]}" "SELECT count(*) FILTER (WHERE m.claim_id IS NULL),
+    bad="$(psql_ "${DB[mandates]}" "SELECT count(*) FILTER (WHERE c.member_action_id IS NULL),
                count(*) FILTER (WHERE c.mandate_action_id IS DISTINCT FROM '$2'::uuid
                                    OR c.mandate_channel IS DISTINCT FROM 'web-form'
-                                   OR m.action_id IS DISTINCT FROM '$2'::uuid), count(*)
+                                   OR c.member_action_id IS DISTINCT FROM '$2'::uuid), count(*)
           FROM claims c JOIN incidents i ON i.id = c.incident_id
-          LEFT JOIN memberships m ON m.claim_id = c.id
          WHERE i.slug = '$1'")"
     IFS='|' read -r nomember wrong total <<<"$bad"
     ((nomember == 0 && wrong == 0 && total > 0)) ||
         die "HEAD+mandates $1: $total claims, $nomember without membership, $wrong with another mandate"
-    VERIFIED+=("$1: $total claims, all mandated (web-form) with their membership row")
+    VERIFIED+=("$1: $total claims, all mandated (web-form) and members of the action")
 }
 declare -a VERIFIED=()
 

@@ -230,12 +230,12 @@ def set_action_status(assoc, action, status, client=None):
 # --- the database, raw -----------------------------------------------------------------------
 
 def memberships_of_claims(references):
-    """{reference: action_id} of the memberships of these claims (psql)."""
+    """{reference: action_id} of these claims that are members of an action (psql)."""
     if not references:
         return {}
     refs = ", ".join(cf.sql_literal(r) for r in references)
-    rows = cf.psql("SELECT c.reference, m.action_id FROM memberships m"
-                   f" JOIN claims c ON c.id = m.claim_id WHERE c.reference IN ({refs})")
+    rows = cf.psql("SELECT reference, member_action_id FROM claims"
+                   f" WHERE member_action_id IS NOT NULL AND reference IN ({refs})")
     return {r[0]: r[1] for r in rows}
 
 

@@ -77,27 +77,25 @@ def load_members(slug, assoc, action, n):
                                 country, categories, payment_preference,
                                 privacy_notice_version, created_at, updated_at,
                                 mandate_action_id, mandate_association_id,
-                                mandate_text_version, mandated_at, mandate_channel)
+                                mandate_text_version, mandated_at, mandate_channel,
+                                member_action_id, member_added_at)
             SELECT inc.id, 'RC-' || {symbols}, {key.format('t')}, {key.format('e')}, 1,
                    {key.format('p1')} || {key.format('p2')}, 'FR', 2, 'voucher',
                    {cf.sql_literal(cf.NOTICE_VERSION)}, now(), now(),
                    {cf.sql_literal(action['id'])}::uuid, {cf.sql_literal(assoc.id)}::uuid,
-                   {cf.sql_literal(action['mandate_text_version'])}, now(), 'web-form'
+                   {cf.sql_literal(action['mandate_text_version'])}, now(), 'web-form',
+                   {cf.sql_literal(action['id'])}::uuid, now()
             FROM rows, inc
             ON CONFLICT (reference) DO NOTHING
-            RETURNING id, incident_id, email_key),
-        m AS (
-            INSERT INTO memberships (claim_id, action_id, incident_id, email_key)
-            SELECT id, {cf.sql_literal(action['id'])}::uuid, incident_id, email_key FROM c
-            RETURNING claim_id)
-        SELECT count(*) FROM m;
+            RETURNING id)
+        SELECT count(*) FROM c;
     """).strip())
 
 
 def member_references(action_id):
     return {r[0] for r in psql_rows(
-        "SELECT c.reference FROM memberships m JOIN claims c ON c.id = m.claim_id"
-        f" WHERE m.action_id = {cf.sql_literal(action_id)}")}
+        "SELECT c.reference FROM claims c"
+        f" WHERE c.member_action_id = {cf.sql_literal(action_id)}")}
 
 
 class MemberPaginationTest(unittest.TestCase):

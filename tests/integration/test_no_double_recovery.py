@@ -8,15 +8,20 @@ A mandate names one action, hence one association, so two associations "taking t
 person" race through the mandate: the claimant re-mandates another association's action while
 the first association adds the claim, moves it between its own actions (remove, then add) or
 adds it by filter, and the other association tries by reference and by filter. 20 threads mix
-these; a monitor reads the memberships in SQL the whole time. At every observed moment the
-person has at most one membership on the incident, and that membership agrees with the
+these; a monitor reads the person's memberships in SQL the whole time. At every observed
+moment the person has at most one membership on the incident, and that membership agrees with the
 claim's mandate (the claim is active and mandated to the action's association); afterwards
 exactly one.
 
-Two targeted races are forced with a psql session that holds an uncommitted membership row:
-the association's addition then waits inside its statement, with its snapshot taken, while
-the claimant revokes the mandate or withdraws the claim; the addition must not then put the
-claim back into the action.
+Two targeted races are forced with a psql session that holds a lock on the claim's row (the
+KEY SHARE lock a foreign key check takes): the association's addition then waits inside its
+statement, with its snapshot taken, while the claimant revokes the mandate or withdraws the
+claim; the addition must not then put the claim back into the action.
+
+A membership is a column of the claim (db-migrations/0006): the database rules that keep a
+person in one action per incident are the claims' unique person keys among active claims,
+`claims_member_live` (a withdrawn claim is in no action) and `claims_member_mandated`;
+test_the_database_rules_exist checks they are there.
 
 Dedup forbids a second active claim of the same person on the incident, so the same person
 cannot come back through a second claim: 20 concurrent submissions of one person give one
@@ -36,20 +41,21 @@ THREADS = 20
 
 
 def person_memberships(reference):
-    """Memberships on the claim's incident of the person of the claim (any of its three keys),
-    each as (reference of the member claim, action id, action's association, the claim's
-    mandated association or '', claim status), read in one statement (one snapshot)."""
+    """Memberships on the claim's incident of the person of the claim (claims, withdrawn ones
+    too, sharing any of its three keys, in an action), each as (reference of the member claim,
+    action id, action's association, the claim's mandated association or '', claim status),
+    read in one statement (one snapshot)."""
     ref = cf.sql_literal(reference)
     return [tuple(r) for r in cf.psql(
         "WITH p AS (SELECT incident_id, email_key, phone_key, identity_key FROM claims"
         f"           WHERE reference = {ref})"
-        " SELECT c.reference, m.action_id, x.association_id,"
+        " SELECT c.reference, c.member_action_id, x.association_id,"
         "        coalesce(c.mandate_association_id::text, ''), c.status"
-        " FROM memberships m JOIN p ON m.incident_id = p.incident_id"
-        "   AND (m.email_key = p.email_key OR m.phone_key = p.phone_key"
-        "        OR m.identity_key = p.identity_key)"
-        " JOIN claims c ON c.id = m.claim_id JOIN actions x ON x.id = m.action_id"
-        " ORDER BY m.added_at")]
+        " FROM claims c JOIN p ON c.incident_id = p.incident_id"
+        "   AND (c.email_key = p.email_key OR c.phone_key = p.phone_key"
+        "        OR c.identity_key = p.identity_key)"
+        " JOIN actions x ON x.id = c.member_action_id"
+        " ORDER BY c.member_added_at")]
 
 
 def inconsistent(rows):
@@ -83,12 +89,12 @@ class Monitor(threading.Thread):
 
 
 class Holder:
-    """A psql session holding an uncommitted transaction that inserted a membership row with
-    the person key (email) of a claim, under another claim (so the claim's own row is not
-    locked by the foreign key check): a concurrent addition of the claim waits on it, inside
-    its statement, its snapshot taken."""
+    """A psql session holding an uncommitted transaction with a KEY SHARE lock on a claim's
+    row (what a foreign key check of a row pointing at the claim takes): a concurrent addition
+    of the claim, which locks it FOR UPDATE, waits on it inside its statement, its snapshot
+    taken."""
 
-    def __init__(self, reference, other_reference, action_id):
+    def __init__(self, reference):
         self.app = "recours-holder-" + cf.suffix(8)
         self.proc = subprocess.Popen(
             ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", cf.database_url()],
@@ -96,18 +102,16 @@ class Holder:
             text=True, env=dict(os.environ, PGAPPNAME=self.app))
         self.proc.stdin.write(
             "BEGIN;\n"
-            "INSERT INTO memberships (claim_id, action_id, incident_id, email_key)"
-            " SELECT o.id, " + cf.sql_literal(action_id) + "::uuid, c.incident_id, c.email_key"
-            " FROM claims c, claims o WHERE c.reference = " + cf.sql_literal(reference)
-            + " AND o.reference = " + cf.sql_literal(other_reference) + ";\n")
+            "SELECT id FROM claims WHERE reference = " + cf.sql_literal(reference)
+            + " FOR KEY SHARE;\n")
         self.proc.stdin.flush()
         self.pid = harness.poll(self._holding, 10.0, what="the psql session to hold its row")
 
     def _holding(self):
         rows = cf.psql("SELECT pid, state FROM pg_stat_activity WHERE application_name = "
-                       f"{cf.sql_literal(self.app)} AND query LIKE 'INSERT INTO memberships%'")
+                       f"{cf.sql_literal(self.app)} AND query LIKE 'SELECT id FROM claims%'")
         if rows and rows[0][1] == "idle in transaction (aborted)":
-            raise AssertionError("the holder's insert failed")
+            raise AssertionError("the holder's lock failed")
         return int(rows[0][0]) if rows and rows[0][1] == "idle in transaction" else None
 
     def blocked(self):
@@ -240,15 +244,25 @@ class NoDoubleRecoveryTest(unittest.TestCase):
 
     # --- tests -------------------------------------------------------------------------------
 
-    def test_the_unique_indexes_exist(self):
-        rows = cf.psql("SELECT indexname, indexdef FROM pg_indexes"
-                       " WHERE tablename IN ('memberships', 'claims')")
+    def test_the_database_rules_exist(self):
+        """One person, one action per incident, is the database's rule: a person has one
+        active claim per incident (unique person keys), a claim one action (one column), a
+        withdrawn or unmandated claim none, and the action is of the claim's incident and
+        mandated association (foreign key)."""
+        constraints = {r[0]: r[1] for r in cf.psql(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = 'claims'::regclass")}
+        self.assertIn("status <> 'withdrawn'", constraints.get("claims_member_live", ""))
+        self.assertIn("member_action_id IS NULL",
+                      constraints.get("claims_member_live", ""))
+        self.assertIn("mandate_association_id IS NOT NULL",
+                      constraints.get("claims_member_mandated", ""))
+        self.assertIn("FOREIGN KEY (member_action_id, mandate_association_id, incident_id)"
+                      " REFERENCES actions(id, association_id, incident_id)",
+                      constraints.get("claims_member_action_fkey", ""))
+        rows = cf.psql("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'claims'")
         defs = {r[0]: r[1] for r in rows}
-        for name, columns in [("memberships_pkey", "(claim_id)"),
-                              ("memberships_person_email", "(incident_id, email_key)"),
-                              ("memberships_person_phone", "(incident_id, phone_key)"),
-                              ("memberships_person_identity", "(incident_id, identity_key)"),
-                              ("claims_active_email_key", "(incident_id, email_key)"),
+        for name, columns in [("claims_active_email_key", "(incident_id, email_key)"),
                               ("claims_active_phone_key", "(incident_id, phone_key)"),
                               ("claims_active_identity_key", "(incident_id, identity_key)")]:
             self.assertIn(name, defs)
@@ -321,8 +335,7 @@ class NoDoubleRecoveryTest(unittest.TestCase):
         and mandated to A) while claimant_call runs; then the holder rolls back. Everything
         stays well inside the server's statement timeout."""
         claim = af.mandated_free_claim(self.server, self.slug, self.A, self.a1, client=self.c)
-        stranger = af.plain_claim(self.server, self.slug, client=self.c)
-        holder = Holder(claim["reference"], stranger["reference"], self.a2["id"])
+        holder = Holder(claim["reference"])
         self.addCleanup(holder.release)
         adding = Call(self.server, lambda c: self.A.request(
             "POST", f"/v1/actions/{self.a2['id']}/members",
