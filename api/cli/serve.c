@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "routes.h"
 #include "service/intake.h"
+#include "service/lookup_cache.h"
 
 static void
 after_request(void *app)
@@ -161,6 +162,7 @@ cli_serve(const struct config *cfg)
     log_info("stopped");
     rc = 0;
 cleanup_pool:
+    svc_lookup_cache_free(); /* no request runs any more */
     db_pool_shutdown();
 cleanup:
     if (key != NULL) {

@@ -1,15 +1,43 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* HMAC-SHA256 with domain separation through OpenSSL 3's EVP_MAC: the message is fed in three
  * parts (purpose, NUL, value) so no buffer holding personal data is built here.
- * Invariant: every EVP object is freed on every path; out is only valid when true returns. */
+ * Invariants: the HMAC implementation is fetched once and kept for the life of the process
+ * (never freed: valgrind reports it still reachable); every other EVP object, the context
+ * holding the key above all, is freed on every path; out is only valid when true returns. */
 #include "crypto/keyed_hash.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+
+/* EVP_MAC_fetch searches the provider store under its locks, and each claim makes several
+ * hashes: the first successful fetch is published here and shared (a fetched EVP_MAC is
+ * reference counted and safe to use from any thread). */
+static _Atomic(EVP_MAC *) hmac_impl;
+
+/* The shared HMAC implementation, or NULL when OpenSSL cannot provide it (not remembered: the
+ * next call tries again). */
+static EVP_MAC *
+hmac(void)
+{
+    EVP_MAC *mac = atomic_load(&hmac_impl);
+    EVP_MAC *none = NULL;
+
+    if (mac != NULL)
+        return mac;
+    mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    if (mac == NULL)
+        return NULL;
+    if (!atomic_compare_exchange_strong(&hmac_impl, &none, mac)) {
+        EVP_MAC_free(mac); /* another thread published first: use its object */
+        mac = none;
+    }
+    return mac;
+}
 
 bool
 keyed_hash(const uint8_t key[KEYED_HASH_KEY_LEN], const char *purpose, const char *value,
@@ -28,7 +56,7 @@ keyed_hash(const uint8_t key[KEYED_HASH_KEY_LEN], const char *purpose, const cha
 
     if (purpose == NULL || purpose[0] == '\0' || value == NULL)
         goto cleanup;
-    mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    mac = hmac();
     if (mac == NULL)
         goto cleanup;
     ctx = EVP_MAC_CTX_new(mac);
@@ -47,6 +75,5 @@ cleanup:
     if (!ok)
         OPENSSL_cleanse(out, KEYED_HASH_LEN);
     EVP_MAC_CTX_free(ctx); /* cleanses the keyed HMAC state; NULL is a no-op */
-    EVP_MAC_free(mac);
     return ok;
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The mandate check shared by submission and correction (API.md §6, `action_id`). */
+/* The mandate check shared by submission and correction (API.md §6, `action_id`); the action
+ * comes through the intake's read cache (service/lookup_cache.h: at most 1 s behind a write of
+ * another process). */
 #include <string.h>
 
-#include "db/actions.h"
 #include "domain/uuid.h"
 #include "handlers/claims_parse.h"
+#include "service/lookup_cache.h"
 
 bool
 claims_check_mandate(PGconn *c, struct arena *a, int64_t incident_id, const char *action_id,
@@ -12,7 +14,7 @@ claims_check_mandate(PGconn *c, struct arena *a, int64_t incident_id, const char
                      bool *unavailable_out)
 {
     *unavailable_out = false;
-    int rc = uuid_is_valid(action_id) ? db_actions_get_uncounted(c, action_id, a, out) : 0;
+    int rc = uuid_is_valid(action_id) ? svc_action_for_mandate(c, action_id, a, out) : 0;
     if (rc < 0) {
         *unavailable_out = true;
         return false;

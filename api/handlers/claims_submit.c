@@ -23,7 +23,7 @@
 #include "db/pool.h"
 #include "service/claims_seal.h"
 #include "service/tx.h"
-#include "service/incidents.h"
+#include "service/lookup_cache.h"
 #include "service/intake.h"
 
 /* What a suspended submission keeps until its writer reports. Lives in the request arena. */
@@ -236,7 +236,7 @@ submit(struct request *rq, struct submission *s, PGconn **c_out)
     if (!idem_read(rq, "public", &s->idem, &deny) || !guard_db(&c, &deny))
         return deny;
     *c_out = c;
-    enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &inc);
+    enum outcome o = svc_incident_for_intake(c, request_param(rq, 0), rq->arena, &inc);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     if (idem_settle(rq, c, &s->idem, &deny))

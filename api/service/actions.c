@@ -6,6 +6,7 @@
 
 #include "db/errors.h"
 #include "domain/action_rules.h"
+#include "service/lookup_cache.h"
 #include "service/tx.h"
 
 static enum outcome
@@ -34,6 +35,7 @@ svc_actions_create(PGconn *c, const struct audit_note *note, const struct action
         rc = svc_audit(c, note, "action.create", "action", out->id);
     if (rc == 0)
         rc = tx_commit(c);
+    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
     return rc == 0 ? OUTCOME_OK : fail(c, rc);
 }
 
@@ -98,6 +100,7 @@ svc_actions_update(PGconn *c, const struct audit_note *note, const char *id,
         rc = svc_audit(c, note, "action.update", "action", id);
     if (rc == 0)
         rc = tx_commit(c);
+    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
     return rc == 0 ? OUTCOME_OK : fail(c, rc);
 }
 

@@ -9,6 +9,7 @@
 #include "crypto/keyed_hash.h"
 #include "crypto/random.h"
 #include "db/errors.h"
+#include "service/lookup_cache.h"
 #include "service/tx.h"
 
 /* Runs the audit, then COMMIT; rolls back and maps the failure otherwise. */
@@ -36,8 +37,10 @@ svc_associations_create(PGconn *c, const struct audit_note *note, const struct a
     if (rc != 0)
         return tx_outcome_of(c, rc);
     rc = db_associations_insert(c, in, a, out);
-    return finish(c, rc == 1 ? 0 : (rc == 0 ? DB_HARD : rc), note, "association.create",
-                  "association", out->id);
+    enum outcome o = finish(c, rc == 1 ? 0 : (rc == 0 ? DB_HARD : rc), note,
+                            "association.create", "association", out->id);
+    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
+    return o;
 }
 
 enum outcome
@@ -97,8 +100,10 @@ svc_associations_update(PGconn *c, const struct audit_note *note, const char *id
         }
         rc = db_associations_update(c, &cur, a, out);
     }
-    return finish(c, rc == 1 ? 0 : (rc == 0 ? DB_HARD : rc), note, "association.update",
-                  "association", id);
+    enum outcome o = finish(c, rc == 1 ? 0 : (rc == 0 ? DB_HARD : rc), note,
+                            "association.update", "association", id);
+    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
+    return o;
 }
 
 enum outcome

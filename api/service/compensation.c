@@ -10,6 +10,7 @@
 #include "core/xalloc.h"
 #include "db/errors.h"
 #include "domain/award.h"
+#include "service/lookup_cache.h"
 #include "service/tx.h"
 
 static int
@@ -258,6 +259,9 @@ svc_compensation_put(PGconn *c, const struct audit_note *note, const struct inci
         rc = svc_audit(c, note, "scheme.put", "incident", inc->slug);
     if (rc == 0)
         rc = tx_commit(c);
+    /* the incident row changed (scheme_version, updated_at); whatever COMMIT said: a lost
+     * answer may hide a commit */
+    svc_lookup_cache_invalidate();
     if (rc == 0)
         return OUTCOME_OK;
     enum outcome o = tx_outcome_of(c, rc);

@@ -4,6 +4,7 @@
 #include "service/incidents.h"
 
 #include "db/errors.h"
+#include "service/lookup_cache.h"
 #include "service/tx.h"
 
 enum outcome
@@ -22,6 +23,7 @@ svc_incidents_create(PGconn *c, const struct audit_note *note, const struct inci
         rc = svc_audit(c, note, "incident.create", "incident", out->slug);
     if (rc == 0)
         rc = tx_commit(c);
+    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
     if (rc == 0)
         return OUTCOME_OK;
     o = tx_outcome_of(c, rc);
@@ -86,6 +88,7 @@ svc_incidents_update(PGconn *c, const struct audit_note *note, const char *slug,
     if (rc != 0)
         goto failed;
     rc = tx_commit(c);
+    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
     if (rc != 0)
         goto failed;
     return OUTCOME_OK;

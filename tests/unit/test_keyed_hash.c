@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <string.h>
 
 #include "crypto/hex.h"
@@ -112,10 +113,45 @@ test_refuses_empty_purpose(void **state)
     assert_false(keyed_hash(key, "email", NULL, mac));
 }
 
+/* Threads racing for the first use: each publishes or discards its fetch of the HMAC
+ * implementation, and every one gets the right digest. Runs first, before any other test has
+ * fetched it. */
+static void *
+hash_first_row(void *arg)
+{
+    uint8_t key[KEYED_HASH_KEY_LEN];
+    uint8_t mac[KEYED_HASH_LEN];
+    char hex[2 * KEYED_HASH_LEN + 1];
+
+    (void)arg;
+    if (!hex_decode(KEY_0_31, 64, key, sizeof key) || !keyed_hash(key, "email", "a@b.co", mac))
+        return "failed";
+    hex_encode(mac, sizeof mac, hex);
+    return strcmp(hex, "9da5364415635937c31137d2d8ac1dd4f8ee93714f411faf9de2d988055161ba") == 0
+               ? NULL
+               : "wrong digest";
+}
+
+static void
+test_first_use_from_threads(void **state)
+{
+    pthread_t threads[8];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof threads / sizeof threads[0]; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, hash_first_row, NULL), 0);
+    for (size_t i = 0; i < sizeof threads / sizeof threads[0]; i++) {
+        void *error = NULL;
+        assert_int_equal(pthread_join(threads[i], &error), 0);
+        assert_null(error);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_first_use_from_threads),
         cmocka_unit_test(test_vectors),
         cmocka_unit_test(test_purposes_separate),
         cmocka_unit_test(test_deterministic_and_keyed),
