@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The intake's read cache (api/service/lookup_cache.c, docs/decisions.md "Intake read cache"):
+submissions read their incident and mandated action through a 1-second cache. What a user must
+still see:
+
+- a write through this server's API (action filed, association suspended or re-approved,
+  incident closed) applies to the very next submission;
+- a write by another process (psql here; the CLI or another replica in production) applies
+  within the cache's second (checked with a generous margin for a loaded machine);
+- an opt-in deadline is exact: no claim joins after it, even from a cached action.
+
+Every check goes through the public API; the cache is warmed by submitting first.
+"""
+
+import datetime
+import time
+import unittest
+
+import assoc_fixtures as af
+import claims_fixtures as cf
+import harness
+
+# The cache's bound is 1 s; what a test may wait before calling it stale.
+STALENESS_LIMIT_S = 2.5
+
+
+def mandated_body(action):
+    return cf.claim_body(action_id=action["id"],
+                         mandate_text_version=action["mandate_text_version"])
+
+
+class IntakeCacheTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cf.start_server()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def setUp(self):
+        self.c = harness.Client(self.server)
+        self.addCleanup(self.c.close)
+        self.assoc = af.approved_association(self.server, client=self.c)
+        self.slug = cf.make_incident(self.server)
+        self.action = af.open_action(self.assoc, self.slug, client=self.c)
+
+    def submit_mandated(self, action=None):
+        return cf.submit(self.c, self.slug, mandated_body(action or self.action))
+
+    def assert_mandate_refused(self, r):
+        self.assertEqual(cf.errors_of(self, r), {("action_id", "unavailable")})
+
+    def warm(self, action=None):
+        """Two accepted submissions: the first fills the cache, the second reads from it."""
+        for _ in range(2):
+            r = self.submit_mandated(action)
+            self.assertEqual(r.status, 201, repr(r))
+
+    def test_api_writes_apply_to_the_next_submission(self):
+        self.warm()
+        af.set_action_status(self.assoc, self.action, "filed", client=self.c)
+        self.assert_mandate_refused(self.submit_mandated())
+
+        other = af.open_action(self.assoc, self.slug, client=self.c)
+        self.warm(other)
+        af.suspend(self.server, self.assoc, client=self.c)
+        self.assert_mandate_refused(self.submit_mandated(other))
+        af.patch_association(self.server, self.assoc.id, {"status": "approved"}, client=self.c)
+        r = self.submit_mandated(other)
+        self.assertEqual(r.status, 201, repr(r))
+
+        r = cf.submit(self.c, self.slug, cf.claim_body())
+        self.assertEqual(r.status, 201, repr(r))
+        cf.close_incident(self.server, self.slug)
+        r = cf.submit(self.c, self.slug, cf.claim_body())
+        harness.assert_problem(self, r, 409, "incident-closed")
+
+    def wait_until_refused(self, submit, refused):
+        """Submits until refused(response); returns the seconds it took. Every answer before
+        is a 201 (the old state, from the cache) and nothing else."""
+        start = time.monotonic()
+        while True:
+            r = submit()
+            if refused(r):
+                return time.monotonic() - start
+            self.assertEqual(r.status, 201, repr(r))
+            self.assertLess(time.monotonic() - start, STALENESS_LIMIT_S,
+                            "a write of another process still not seen")
+            time.sleep(0.05)
+
+    def test_writes_of_another_process_apply_within_the_second(self):
+        self.warm()
+        cf.psql("UPDATE actions SET status = 'filed' WHERE id = "
+                f"{cf.sql_literal(self.action['id'])}")
+        took = self.wait_until_refused(
+            self.submit_mandated,
+            lambda r: r.status == 422 and cf.errors_of(self, r) == {("action_id",
+                                                                      "unavailable")})
+        self.assertLess(took, STALENESS_LIMIT_S)
+
+        r = cf.submit(self.c, self.slug, cf.claim_body())
+        self.assertEqual(r.status, 201, repr(r))
+        cf.psql(f"UPDATE incidents SET status = 'closed' WHERE slug = {cf.sql_literal(self.slug)}")
+        took = self.wait_until_refused(lambda: cf.submit(self.c, self.slug, cf.claim_body()),
+                                       lambda r: r.status == 409)
+        harness.assert_problem(self, cf.submit(self.c, self.slug, cf.claim_body()), 409,
+                               "incident-closed")
+        self.assertLess(took, STALENESS_LIMIT_S)
+
+    def test_the_deadline_is_exact_with_a_cached_action(self):
+        deadline = (datetime.datetime.now(datetime.timezone.utc)
+                    + datetime.timedelta(seconds=3)).replace(microsecond=0)
+        action = af.open_action(self.assoc, self.slug, client=self.c,
+                                opt_in_deadline=deadline.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        accepted, refused_at = [], None
+        stop = time.time() + 3 + STALENESS_LIMIT_S
+        while time.time() < stop:
+            sent = time.time()
+            r = self.submit_mandated(action)
+            if r.status == 201:
+                self.assertIsNone(refused_at, "a claim joined after a refusal for the deadline")
+                accepted.append(self.claim_created_at(r.json()["reference"]))
+            else:
+                self.assert_mandate_refused(r)
+                self.assertGreaterEqual(time.time(), deadline.timestamp(),
+                                        "refused before the deadline")
+                refused_at = refused_at or sent
+            time.sleep(0.05)
+        self.assertGreater(len(accepted), 5, "the cache was never exercised before the deadline")
+        self.assertIsNotNone(refused_at, "never refused after the deadline")
+        # created_at is stamped just after the check: allow the submission's own few ms
+        for created in accepted:
+            self.assertLess(created, deadline + datetime.timedelta(milliseconds=100),
+                            "a claim joined after the opt-in deadline")
+
+    @staticmethod
+    def claim_created_at(reference):
+        text = cf.psql("SELECT to_char(created_at AT TIME ZONE 'UTC',"
+                       " 'YYYY-MM-DD\"T\"HH24:MI:SS.US') FROM claims WHERE reference = "
+                       f"{cf.sql_literal(reference)}")[0][0]
+        return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f").replace(
+            tzinfo=datetime.timezone.utc)
+
+
+if __name__ == "__main__":
+    harness.main()
