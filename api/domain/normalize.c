@@ -443,6 +443,20 @@ normalize_name_has_letters(const char *name)
     return append_name_key(name, key, sizeof key, &at);
 }
 
+bool
+normalize_text_has_content(const char *text)
+{
+    const uint8_t *s = (const uint8_t *)text;
+    ucs4_t uc;
+
+    if (u8_check(s, strlen(text)) != NULL)
+        return false;
+    while ((s = u8_next(&uc, s)) != NULL)
+        if (uc_is_alnum(uc))
+            return true;
+    return false;
+}
+
 char *
 normalize_nfc(const char *in)
 {

@@ -47,6 +47,11 @@ bool normalize_identity(const char *family, const char *given, const char *birth
  * dashes, apostrophes, marks or invisible characters is blank. False for invalid UTF-8. */
 bool normalize_name_has_letters(const char *name);
 
+/* Whether text has at least one letter or digit (any script): an address line, postal code or
+ * city of only spaces (no-break ones too), punctuation, marks or invisible characters is blank.
+ * False for invalid UTF-8. */
+bool normalize_text_has_content(const char *text);
+
 /* A heap copy of in in Unicode NFC, NUL-terminated: the form names are stored and shown in.
  * The caller frees it with free(). NULL when in is not valid UTF-8; aborts on memory
  * exhaustion like xmalloc. */

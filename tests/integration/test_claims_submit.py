@@ -364,6 +364,21 @@ class ClaimsSubmitTest(unittest.TestCase):
                 self.assert_created(claim_body(claimant={"address": {key: "ü" * limit}}),
                                     f"{key} of {limit} code points")
 
+    def test_address_members_with_nothing_to_write_to_are_refused(self):
+        # Counsel writes to these addresses: a no-break space, a zero-width space, a lone
+        # accent or punctuation alone is blank (required → "required", line2 → "too-short").
+        for key, code in (("line1", "required"), ("postal_code", "required"),
+                          ("city", "required"), ("line2", "too-short")):
+            for value in ("\u00a0", "\u200b", "\u3000", "\u0301", "-", ".,"):
+                with self.subTest(member=key, value=value):
+                    self.assert_only_error(claim_body(claimant={"address": {key: value}}),
+                                           "claimant.address." + key, code, repr(value))
+        self.assertEqual(F.count_claims(self.slug), 0)
+        for key, value in (("line1", "12"), ("postal_code", "\u0663\u0663"),
+                           ("city", "\uc11c\uc6b8"), ("line2", "B")):
+            with self.subTest(member=key, value=value):
+                self.assert_created(claim_body(claimant={"address": {key: value}}), value)
+
     def test_address_control_characters(self):
         self.assert_only_error(claim_body(claimant={"address": {"city": "Pa\u0001ris"}}),
                                "claimant.address.city", "invalid-format")

@@ -326,6 +326,30 @@ test_nfc(void **state)
     }
 }
 
+static void
+test_text_has_content(void **state)
+{
+    static const char *const blank[] = {
+        "",  " ", "-", "\xc2\xa0",                   /* no-break space */
+        "\xe2\x80\x8b",                            /* zero-width space */
+        "\xe3\x80\x80",                            /* ideographic space */
+        "\xcc\x81",                                /* a lone combining acute */
+        ".,;'", "\xff", "H\xc3\x28",
+    };
+    static const char *const filled[] = {
+        "12", "1 rue de Rivoli", "75001", "Paris", "\xc3\x89vry",
+        "\xd0\x9c\xd0\xbe\xd1\x81",                 /* Мос */
+        "\xec\x84\x9c\xec\x9a\xb8",             /* 서울 */
+        "\xd9\xa3",                                /* Arabic-Indic digit three */
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++)
+        assert_false(normalize_text_has_content(blank[i]));
+    for (size_t i = 0; i < sizeof filled / sizeof filled[0]; i++)
+        assert_true(normalize_text_has_content(filled[i]));
+}
+
 int
 main(void)
 {
@@ -336,6 +360,7 @@ main(void)
         cmocka_unit_test(test_identity),
         cmocka_unit_test(test_identity_capacity),
         cmocka_unit_test(test_nfc),
+        cmocka_unit_test(test_text_has_content),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
