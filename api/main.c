@@ -23,6 +23,7 @@ usage(FILE *out)
                  "  migrate        apply pending database migrations\n"
                  "  secrets init   create missing secrets (prints the operator key once)\n"
                  "  rotate-data-key  new data key; re-encrypts every sealed row (live)\n"
+                 "  erase-withdrawn  erase personal data of claims withdrawn past retention\n"
                  "  incident add|close|open   register or close an incident (DATABASE_URL)\n"
                  "  association add|approve|suspend   register associations (DATABASE_URL)\n"
                  "  key issue|revoke   API keys, secret shown once (DATABASE_URL, secrets)\n"
@@ -96,6 +97,8 @@ main(int argc, char **argv)
         return with_config(cli_secrets_init, argc - 3, argv + 3);
     if (strcmp(cmd, "rotate-data-key") == 0)
         return with_config(cli_rotate_data_key, argc - 2, argv + 2);
+    if (strcmp(cmd, "erase-withdrawn") == 0)
+        return with_config(cli_erase_withdrawn, argc - 2, argv + 2);
     if (strcmp(cmd, "incident") == 0) {
         struct config cfg;
         int rc = 2;

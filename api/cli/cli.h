@@ -19,6 +19,10 @@ int cli_secrets_init(const struct config *cfg);
  * servers run. */
 int cli_rotate_data_key(const struct config *cfg);
 
+/* recours erase-withdrawn: one pass erasing the personal data of claims withdrawn longer
+ * ago than --withdrawn-retention-days; prints "erased N claims". */
+int cli_erase_withdrawn(const struct config *cfg);
+
 /* recours incident add|close|open: DATABASE_URL from the environment, options in argv. */
 int cli_incident(const struct config *cfg, int argc, char **argv);
 

@@ -72,6 +72,11 @@ static const struct setting settings[] = {
     {"privacy-notice-version", "RECOURS_PRIVACY_NOTICE_VERSION", KIND_STRING,
      OFF(privacy_notice_version), "2026-01", 0, 0,
      "version of the privacy notice claimants accept (web/privacy)"},
+    {"withdrawn-retention-days", "RECOURS_WITHDRAWN_RETENTION_DAYS", KIND_INT,
+     OFF(withdrawn_retention_days), "30", 0, 36500,
+     "days a withdrawn claim keeps its personal data before erasure (0: next pass)"},
+    {"erasure-interval", "RECOURS_ERASURE_INTERVAL_S", KIND_INT, OFF(erasure_interval_s), "3600",
+     1, 604800, "seconds between two erasure passes of serve"},
 };
 
 #define N_SETTINGS (sizeof settings / sizeof settings[0])

@@ -8,6 +8,7 @@
 #include "db/audit.h"
 #include "db/claims.h"
 #include "db/claims_batch.h"
+#include "db/erasure.h"
 #include "db/idempotency.h"
 #include "db/incidents.h"
 #include "db/memberships.h"
@@ -23,6 +24,7 @@ const struct db_statement *const db_statement_tables[] = {
     db_audit_statements,
     db_claims_statements,
     db_claims_batch_statements,
+    db_erasure_statements,
     db_idempotency_statements,
     db_rotate_statements,
     db_tallies_statements,

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* recours erase-withdrawn: one erasure pass (service/erasure.c) for cron, or when no server
+ * runs; the same statement as the server's job, so both may run at once. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "db/pool.h"
+#include "service/erasure.h"
+
+int
+cli_erase_withdrawn(const struct config *cfg)
+{
+    PGconn *c = NULL;
+    int64_t erased = 0;
+    int rc = 1;
+
+    if (cfg->database_url == NULL) {
+        fprintf(stderr, "erase-withdrawn: DATABASE_URL (or --database-url) is required\n");
+        return 1;
+    }
+    c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
+    if (c == NULL)
+        goto cleanup;
+    if (!db_prepare_all(c)) {
+        fprintf(stderr, "erase-withdrawn: the database schema is behind: run recours migrate\n");
+        goto cleanup;
+    }
+    enum outcome o = svc_erasure_run(c, cfg->withdrawn_retention_days, NULL, &erased);
+    printf("erased %lld claims\n", (long long)erased);
+    if (o != OUTCOME_OK) {
+        fprintf(stderr, "erase-withdrawn: could not finish the pass (database error); run it "
+                        "again\n");
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    PQfinish(c);
+    return rc;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The erasure statement: find, lock and erase one batch in a single round trip. */
+#include "db/erasure.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/arena.h"
+#include "db/errors.h"
+
+const struct db_statement db_erasure_statements[] = {
+    {"db_erasure_batch",
+     /* claims_erasure_due (0008) serves the search; SKIP LOCKED: a claim another server, a
+      * rotation or the claimant holds is left for the next batch or pass */
+     "WITH due AS ("
+     "  SELECT id FROM claims"
+     "   WHERE status = 'withdrawn' AND erased_at IS NULL"
+     "     AND withdrawn_at <= now() - make_interval(days => $1::int)"
+     "   ORDER BY withdrawn_at"
+     "   LIMIT $2::int"
+     "   FOR UPDATE SKIP LOCKED),"
+     " dups AS ("
+     "  UPDATE claim_duplicates d SET pii = NULL"
+     "    FROM due"
+     "   WHERE d.claim_id = due.id AND d.pii IS NOT NULL"
+     "  RETURNING d.id),"
+     " erased AS ("
+     "  UPDATE claims c"
+     "     SET pii = NULL, email_key = NULL, phone_key = NULL, identity_key = NULL,"
+     "         status_reason = NULL, erased_at = now(), updated_at = now()"
+     "    FROM due"
+     "   WHERE c.id = due.id"
+     "  RETURNING c.reference)"
+     " SELECT (SELECT count(*) FROM erased), (SELECT count(*) FROM dups),"
+     "        to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
+     "        coalesce((SELECT string_agg(reference, E'\\n' ORDER BY reference) FROM erased),"
+     "                 '')",
+     2},
+    {NULL, NULL, 0},
+};
+
+int
+db_erasure_batch(PGconn *c, int retention_days, int limit, struct arena *a,
+                 struct erasure_batch *out)
+{
+    char days[16], lim[16];
+    const char *params[2] = {days, lim};
+    PGresult *res = NULL;
+    int rc = DB_HARD;
+
+    snprintf(days, sizeof days, "%d", retention_days);
+    snprintf(lim, sizeof lim, "%d", limit);
+    res = PQexecPrepared(c, "db_erasure_batch", 2, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, "db_erasure_batch");
+        goto cleanup;
+    }
+    if (PQntuples(res) != 1 || PQnfields(res) != 4)
+        goto cleanup;
+    out->claims = atoi(PQgetvalue(res, 0, 0));
+    out->duplicates = atoi(PQgetvalue(res, 0, 1));
+    out->erased_at = arena_strdup(a, PQgetvalue(res, 0, 2));
+    out->references = arena_strdup(a, PQgetvalue(res, 0, 3));
+    rc = out->claims;
+cleanup:
+    PQclear(res);
+    return rc;
+}

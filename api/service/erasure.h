@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Erasure of withdrawn claims' personal data once the retention period has passed (SPEC
+ * "Personal data", API.md §6 Withdraw), run by the server's job (cli/erasure_job.c) and by
+ * `recours erase-withdrawn`. */
+#ifndef RECOURS_SERVICE_ERASURE_H
+#define RECOURS_SERVICE_ERASURE_H
+
+#include <libpq-fe.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "core/outcome.h"
+
+/* Claims erased per transaction: short lock holds, like the rotation's batches. */
+#define ERASURE_BATCH 500
+
+/* Erases every claim withdrawn at least retention_days ago and not erased yet, batch after
+ * batch, each batch its own transaction ending with one audit event (actor "system", action
+ * "claims.erase", object "erasure" named by the batch's erased_at, digest over the erased
+ * references; never personal data). stop, when not NULL, is looked at between batches.
+ * *erased_out counts the claims erased by the batches that committed, also on failure.
+ * OUTCOME_OK, or OUTCOME_UNAVAILABLE / OUTCOME_INTERNAL (the next pass resumes). */
+enum outcome svc_erasure_run(PGconn *c, int retention_days, const atomic_bool *stop,
+                             int64_t *erased_out);
+
+#endif
