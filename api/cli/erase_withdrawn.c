@@ -32,6 +32,14 @@ cli_erase_withdrawn(const struct config *cfg)
                         "again\n");
         goto cleanup;
     }
+    int64_t expired = 0;
+    o = svc_idempotency_expire(c, NULL, &expired);
+    printf("deleted %lld idempotency answers older than 24 h\n", (long long)expired);
+    if (o != OUTCOME_OK) {
+        fprintf(stderr, "erase-withdrawn: could not finish the pass (database error); run it "
+                        "again\n");
+        goto cleanup;
+    }
     rc = 0;
 cleanup:
     PQfinish(c);

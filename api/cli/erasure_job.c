@@ -37,6 +37,11 @@ run_pass(void)
         log_info("erasure: erased the personal data of %lld withdrawn claims", (long long)erased);
     if (o != OUTCOME_OK)
         log_warn("erasure: pass stopped by a database error; next pass in %d s", interval_s);
+    int64_t expired = 0;
+    if (o == OUTCOME_OK && svc_idempotency_expire(c, &stop, &expired) != OUTCOME_OK)
+        log_warn("erasure: expiry of idempotency answers stopped by a database error");
+    if (expired > 0)
+        log_info("erasure: deleted %lld idempotency answers older than 24 h", (long long)expired);
     db_pool_after_request(); /* idle, or dropped and reconnected next pass */
 }
 

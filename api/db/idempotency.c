@@ -2,6 +2,7 @@
 /* idempotency_keys lookups, binary parameters and results for the hashes. */
 #include "db/idempotency.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,14 @@ const struct db_statement db_idempotency_statements[] = {
      "SELECT request_hash, status::int4, data_key_id::int4, response, location"
      " FROM idempotency_keys"
      " WHERE scope_hash = $1 AND created_at > now() - interval '24 hours'",
+     1},
+    /* past the 24 h of API.md §1 an answer is never replayed again: it only keeps a sealed
+     * claim token; idempotency_keys_created serves the search */
+    {"db_idem_expire_batch",
+     "DELETE FROM idempotency_keys WHERE scope_hash IN ("
+     "  SELECT scope_hash FROM idempotency_keys"
+     "   WHERE created_at <= now() - interval '24 hours'"
+     "   LIMIT $1::int FOR UPDATE SKIP LOCKED)",
      1},
     {NULL, NULL, 0},
 };
@@ -54,6 +63,23 @@ db_idem_get(PGconn *c, const uint8_t scope_hash[32], struct arena *a, struct ide
     memcpy(out->response, PQgetvalue(res, 0, 3), out->response_len);
     out->location = PQgetisnull(res, 0, 4) ? NULL : arena_strdup(a, PQgetvalue(res, 0, 4));
 cleanup:
+    PQclear(res);
+    return rc;
+}
+
+int
+db_idem_expire_batch(PGconn *c, int limit)
+{
+    char lim[16];
+    const char *params[1] = {lim};
+    int rc;
+
+    snprintf(lim, sizeof lim, "%d", limit);
+    PGresult *res = PQexecPrepared(c, "db_idem_expire_batch", 1, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = db_status_of(res, "db_idem_expire_batch");
+    else
+        rc = atoi(PQcmdTuples(res));
     PQclear(res);
     return rc;
 }

@@ -26,4 +26,8 @@ extern const struct db_statement db_idempotency_statements[];
 int db_idem_get(PGconn *c, const uint8_t scope_hash[32], struct arena *a,
                 struct idem_record *out);
 
+/* Deletes up to limit answers older than 24 h (autocommit; rows another transaction holds
+ * are skipped): the number deleted, or DB_*. */
+int db_idem_expire_batch(PGconn *c, int limit);
+
 #endif

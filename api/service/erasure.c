@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "db/erasure.h"
 #include "db/errors.h"
+#include "db/idempotency.h"
 #include "service/audit.h"
 #include "service/tx.h"
 
@@ -59,6 +60,21 @@ svc_erasure_run(PGconn *c, int retention_days, const atomic_bool *stop, int64_t 
         *erased_out += rc;
         if (rc < ERASURE_BATCH)
             break; /* a short batch: nothing was due beyond it (or only locked rows) */
+    }
+    return OUTCOME_OK;
+}
+
+enum outcome
+svc_idempotency_expire(PGconn *c, const atomic_bool *stop, int64_t *deleted_out)
+{
+    *deleted_out = 0;
+    while (stop == NULL || !atomic_load(stop)) {
+        int rc = db_idem_expire_batch(c, ERASURE_BATCH);
+        if (rc < 0)
+            return tx_outcome_of(c, rc);
+        *deleted_out += rc;
+        if (rc < ERASURE_BATCH)
+            break;
     }
     return OUTCOME_OK;
 }

@@ -23,4 +23,9 @@
 enum outcome svc_erasure_run(PGconn *c, int retention_days, const atomic_bool *stop,
                              int64_t *erased_out);
 
+/* Deletes the Idempotency-Key answers past their 24 h (API.md §1), batch after batch: they
+ * are never replayed again and each keeps a sealed claim token. stop as above; *deleted_out
+ * counts what was deleted, also on failure. OUTCOME_OK or the database failure's outcome. */
+enum outcome svc_idempotency_expire(PGconn *c, const atomic_bool *stop, int64_t *deleted_out);
+
 #endif

@@ -234,7 +234,10 @@ class CommandTest(ErasureCase):
                              env=dict(os.environ, DATABASE_URL=DB_URL), capture_output=True,
                              text=True, timeout=harness.RUN_TIMEOUT_S)
         self.assertEqual(run.returncode, 0, run.stderr)
-        return run.stdout
+        erased, expired = run.stdout.splitlines(keepends=True)
+        self.assertRegex(expired, r"^deleted [0-9]+ idempotency answers older than 24 h\n$")
+        self.last_expired = int(expired.split()[1])
+        return erased
 
     def test_command_erases_one_pass(self):
         self.start()  # the job's pass at start comes before these claims; the next in an hour
@@ -264,6 +267,30 @@ class CommandTest(ErasureCase):
                          r"^erased [1-9][0-9]* claims\n$")
         self.assertTrue(is_erased(recent["reference"]))
         self.assert_not_erased(active, "received")
+
+
+    def test_command_deletes_idempotency_answers_past_24_hours(self):
+        """API.md §1 keeps an Idempotency-Key's answer 24 h; past that it is never replayed,
+        and the pass deletes it (it keeps a sealed claim token)."""
+        self.start()
+        old_key, new_key = "old-" + cf.suffix(12), "new-" + cf.suffix(12)
+        for key in (old_key, new_key):
+            r = cf.submit(self.c, self.slug, cf.claim_body(), idem_key=key)
+            self.assertEqual(r.status, 201, repr(r))
+        # the newest answer stays; every other answer of this database is made 25 h old
+        sql("UPDATE idempotency_keys SET created_at = now() - interval '25 hours'"
+            " WHERE created_at < (SELECT max(created_at) FROM idempotency_keys)")
+        old = int(sql("SELECT count(*) FROM idempotency_keys"
+                      " WHERE created_at < now() - interval '24 hours'")[0][0])
+        self.assertGreaterEqual(old, 1)
+        self.run_command()
+        self.assertEqual(self.last_expired, old)
+        self.assertEqual(sql("SELECT count(*) FROM idempotency_keys"
+                             " WHERE created_at < now() - interval '24 hours'"), [["0"]])
+        self.assertEqual(sql("SELECT count(*) FROM idempotency_keys"), [["1"]],
+                         "the answer of the last 24 h stays")
+        self.run_command()
+        self.assertEqual(self.last_expired, 0)
 
 
 class OutageTest(unittest.TestCase):
