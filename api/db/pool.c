@@ -195,8 +195,9 @@ db_pool_acquire_unprepared(void)
 void
 db_pool_check(PGconn *c)
 {
+    /* not drop(): see pool.h; ensure_connected() and db_pool_after_request() close it */
     if (c != NULL && c == tl.conn && PQstatus(c) != CONNECTION_OK)
-        drop();
+        set_state(false);
 }
 
 void

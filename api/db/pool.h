@@ -37,8 +37,10 @@ PGconn *db_pool_acquire(void);
  * for /readyz, which must tell "unreachable" from "migrations pending". */
 PGconn *db_pool_acquire_unprepared(void);
 
-/* After a failed statement: drops the connection if it is broken so the next acquire
- * reconnects. */
+/* After a failed statement: when the connection is broken, counts it down at once; it is
+ * closed at the end of the request (db_pool_after_request) or by the next acquire, which
+ * reconnects. Never closed here: the caller may still hold c (a rollback after mapping the
+ * failure to an outcome), and PQstatus on it must stay valid until the request ends. */
 void db_pool_check(PGconn *c);
 
 /* After each request: the connection must be idle; anything else is our bug, and the
