@@ -15,6 +15,7 @@ import random
 import re
 import string
 import subprocess
+import urllib.parse
 
 import harness
 
@@ -187,16 +188,27 @@ def database_url():
     return harness.env("DATABASE_URL")
 
 
-def psql(sql, expanded_bytes=False):
-    """Runs sql with psql on DATABASE_URL; returns the rows as lists of fields (tab
-    separated, unaligned, no header)."""
+def psql(sql, expanded_bytes=False, url=None):
+    """Runs sql with psql on url (DATABASE_URL by default); returns the rows as lists of
+    fields (tab separated, unaligned, no header)."""
     run = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
-                          "-d", database_url(), "-c", sql],
+                          "-d", url or database_url(), "-c", sql],
                          capture_output=True, text=True, timeout=harness.RUN_TIMEOUT_S,
                          env=dict(os.environ, PGCONNECT_TIMEOUT="10"))
     if run.returncode != 0:
         raise AssertionError(f"psql failed ({run.returncode}): {run.stderr.strip()}")
     return [line.split("\t") for line in run.stdout.splitlines() if line != ""]
+
+
+def new_database(prefix, add_cleanup):
+    """A fresh database on DATABASE_URL's server for a test file or case that must not see (or
+    be seen by) the others' rows; add_cleanup (unittest.addModuleCleanup or a case's
+    addCleanup) drops it. Returns its URL."""
+    name = prefix + suffix(10)
+    psql(f"CREATE DATABASE {name}")
+    add_cleanup(psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    parts = urllib.parse.urlsplit(database_url())
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
 def psql_text(sql):

@@ -22,7 +22,6 @@ that many events and the last hash as head. Then, each time from a saved copy of
 import hashlib
 import subprocess
 import unittest
-import urllib.parse
 
 import assoc_fixtures as af
 import claims_fixtures as cf
@@ -31,18 +30,11 @@ import harness
 COLUMNS = "seq, at, actor, action, object_type, object_id, digest, prev_hash, hash"
 
 
-def own_database(testcase):
-    """A fresh database on DATABASE_URL's server, dropped at cleanup; returns its URL."""
-    name = "recours_audit_" + cf.suffix(10)
-    cf.psql(f"CREATE DATABASE {name}")
-    testcase.addCleanup(cf.psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    parts = urllib.parse.urlsplit(cf.database_url())
-    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
 class AuditChainTest(unittest.TestCase):
     def setUp(self):
-        self.url = own_database(self)
+        self.url = cf.new_database("recours_audit_", self.addCleanup)
         self.server = cf.start_server(self, database_url=self.url)
         self.c = harness.Client(self.server)
         self.addCleanup(self.c.close)

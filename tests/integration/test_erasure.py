@@ -24,7 +24,6 @@ passed. Shown:
 import os
 import subprocess
 import unittest
-import urllib.parse
 
 import assoc_fixtures as af
 import claims_fixtures as cf
@@ -36,20 +35,11 @@ POLL_S = 20.0
 
 def setUpModule():
     global DB_URL
-    name = "recours_erasure_" + cf.suffix(10)
-    cf.psql(f"CREATE DATABASE {name}")
-    unittest.addModuleCleanup(cf.psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    parts = urllib.parse.urlsplit(cf.database_url())
-    DB_URL = urllib.parse.urlunsplit(parts._replace(path="/" + name))
+    DB_URL = cf.new_database("recours_erasure_", unittest.addModuleCleanup)
 
 
 def sql(statement):
-    run = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
-                          "-d", DB_URL, "-c", statement],
-                         capture_output=True, text=True, timeout=harness.RUN_TIMEOUT_S)
-    if run.returncode != 0:
-        raise AssertionError(f"psql failed: {run.stderr.strip()}")
-    return [line.split("\t") for line in run.stdout.splitlines() if line]
+    return cf.psql(statement, url=DB_URL)
 
 
 def lit(text):

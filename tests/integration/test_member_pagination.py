@@ -36,11 +36,7 @@ DB_URL = None   # the database of this file, made in setUpModule
 
 def setUpModule():
     global DB_URL
-    name = "recours_members_" + cf.suffix(10)
-    cf.psql(f"CREATE DATABASE {name}")
-    unittest.addModuleCleanup(cf.psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    parts = urllib.parse.urlsplit(cf.database_url())
-    DB_URL = urllib.parse.urlunsplit(parts._replace(path="/" + name))
+    DB_URL = cf.new_database("recours_members_", unittest.addModuleCleanup)
 
 
 def psql_script(sql):

@@ -11,33 +11,18 @@ import subprocess
 import threading
 import time
 import unittest
-import urllib.parse
 
 import claims_fixtures as cf
 import harness
 
 
-def own_database(testcase):
-    """A fresh database on DATABASE_URL's server, dropped at cleanup; returns its URL."""
-    name = "recours_rot_" + cf.suffix(10)
-    cf.psql(f"CREATE DATABASE {name}")
-    testcase.addCleanup(cf.psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    parts = urllib.parse.urlsplit(cf.database_url())
-    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
-
-
 def psql_on(url, sql):
-    run = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
-                          "-d", url, "-c", sql], capture_output=True, text=True,
-                         timeout=harness.RUN_TIMEOUT_S)
-    if run.returncode != 0:
-        raise AssertionError(f"psql failed: {run.stderr.strip()}")
-    return [line.split("\t") for line in run.stdout.splitlines() if line]
+    return cf.psql(sql, url=url)
 
 
 class RotateDataKeyTest(unittest.TestCase):
     def setUp(self):
-        self.url = own_database(self)
+        self.url = cf.new_database("recours_rot_", self.addCleanup)
         self.server = cf.start_server(self, database_url=self.url)
         self.slug = cf.make_incident(self.server)
 
