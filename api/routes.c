@@ -8,6 +8,7 @@
 #include "handlers/associations.h"
 #include "handlers/claims.h"
 #include "handlers/compensation.h"
+#include "handlers/exports.h"
 #include "handlers/incidents.h"
 #include "handlers/members.h"
 #include "handlers/ops.h"
@@ -50,6 +51,8 @@ const struct route routes[] = {
     {"GET", "/v1/actions/{id}", handle_actions_get, ROLE_ASSOCIATION},
     {"PATCH", "/v1/actions/{id}", handle_actions_update, ROLE_ASSOCIATION},
     {"GET", "/v1/actions/{id}/compensation", handle_action_compensation, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/export", handle_actions_export, ROLE_ASSOCIATION},
+    {"GET", "/v1/exports/{id}", handle_exports_get, ROLE_ASSOCIATION_OR_OPERATOR},
     {"POST", "/v1/actions/{id}/members", handle_members_add, ROLE_ASSOCIATION},
     {"GET", "/v1/actions/{id}/members", handle_members_list, ROLE_ASSOCIATION},
     {"DELETE", "/v1/actions/{id}/members/{reference}", handle_members_remove,

@@ -9,6 +9,7 @@
 #include "db/claims.h"
 #include "db/claims_batch.h"
 #include "db/erasure.h"
+#include "db/exports.h"
 #include "db/idempotency.h"
 #include "db/incidents.h"
 #include "db/memberships.h"
@@ -29,5 +30,6 @@ const struct db_statement *const db_statement_tables[] = {
     db_rotate_statements,
     db_tallies_statements,
     db_schemes_statements,
+    db_exports_statements,
     NULL,
 };

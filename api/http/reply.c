@@ -48,6 +48,14 @@ reply_bytes(int status, const char *content_type, const void *bytes, size_t n)
 }
 
 struct reply
+reply_stream_take(int status, const char *content_type, struct reply_stream st)
+{
+    struct reply r = {.status = status, .content_type = content_type, .stream = st};
+
+    return r;
+}
+
+struct reply
 reply_empty(int status)
 {
     struct reply r = {.status = status};
@@ -73,4 +81,9 @@ reply_discard(struct reply *r)
     free(r->body);
     r->body = NULL;
     r->body_len = 0;
+    if (r->stream.next != NULL) {
+        struct reply_stream st = r->stream;
+        r->stream = (struct reply_stream){0};
+        st.end(st.ctx, false);
+    }
 }

@@ -15,6 +15,7 @@
 
 struct MHD_Connection;
 struct arena;
+struct stream_glue;
 
 #define REQUEST_ID_MAX 64
 
@@ -39,6 +40,7 @@ struct request {
     bool async_done;
     bool suspended;
     struct reply async_reply;
+    struct stream_glue *stream; /* a streamed body still being sent (http/server.c) */
 };
 
 /* Status of the reply a handler returns when another thread will answer: the connection is

@@ -5,7 +5,9 @@
  *            are queued on the first call, since MHD then closes the connection;
  *  Nth call  accumulate body bytes up to the limit (a chunked body past it is discarded);
  *  last call route, run the handler, queue its reply (keep-alive preserved).
- * Completion: access log line, metrics, arena freed. */
+ * A streamed reply (an export) becomes a callback response that MHD feeds on the connection's
+ * worker thread, chunk by chunk (struct stream_glue).
+ * Completion: access log line, metrics, a stream released, arena freed. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -219,13 +221,79 @@ dispatch(struct http_server *s, struct request *rq)
     return r;
 }
 
+/* A streamed body (struct reply_stream) shared by its MHD response, which MHD frees when it
+ * is done with it, and its request, freed when MHD reports the request complete; the order of
+ * the two differs between a completed and a broken connection. The stream ends when both have
+ * let go, so end() learns whether the request completed. Every call happens on the
+ * connection's worker thread: the count needs no lock. */
+struct stream_glue {
+    struct reply_stream st;
+    int refs;
+    bool finished;  /* next() answered the end or a failure */
+    bool delivered; /* MHD reported the request completed */
+};
+
+#define STREAM_BLOCK_BYTES (32 * 1024)
+
+static ssize_t
+on_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct stream_glue *g = cls;
+
+    (void)pos;
+    if (g->finished || max == 0)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    ssize_t n = g->st.next(g->st.ctx, buf, max);
+    if (n > 0)
+        return n;
+    g->finished = true;
+    return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void
+stream_release(struct stream_glue *g)
+{
+    if (--g->refs > 0)
+        return;
+    g->st.end(g->st.ctx, g->delivered);
+    free(g);
+}
+
+static void
+on_stream_free(void *cls)
+{
+    stream_release(cls);
+}
+
+/* The response of a streamed reply; r->stream is the glue's from here on, even on failure. */
+static struct MHD_Response *
+stream_response(struct reply *r, struct stream_glue **glue_out)
+{
+    struct stream_glue *g = xcalloc(1, sizeof *g);
+
+    g->st = r->stream;
+    g->refs = 1; /* the response's */
+    r->stream = (struct reply_stream){0};
+    struct MHD_Response *resp = MHD_create_response_from_callback(
+        MHD_SIZE_UNKNOWN, STREAM_BLOCK_BYTES, on_stream_read, g, on_stream_free);
+    if (resp == NULL) {
+        stream_release(g);
+        g = NULL;
+    }
+    *glue_out = g;
+    return resp;
+}
+
 static enum MHD_Result
 queue_reply(struct http_server *s, struct request *rq, struct reply *r)
 {
     struct MHD_Response *resp = NULL;
+    struct stream_glue *glue = NULL;
     enum MHD_Result ret = MHD_NO;
 
-    if (r->body != NULL) {
+    if (r->stream.next != NULL) {
+        resp = stream_response(r, &glue);
+    } else if (r->body != NULL) {
         resp = MHD_create_response_from_buffer(r->body_len, r->body, MHD_RESPMEM_MUST_FREE);
         if (resp != NULL)
             r->body = NULL; /* MHD owns it now */
@@ -261,6 +329,10 @@ queue_reply(struct http_server *s, struct request *rq, struct reply *r)
     }
     rq->status = r->status;
     ret = MHD_queue_response(rq->conn, (unsigned int)r->status, resp);
+    if (ret == MHD_YES && glue != NULL) {
+        glue->refs++; /* the request's, dropped in on_completed */
+        rq->stream = glue;
+    }
 cleanup:
     if (resp != NULL)
         MHD_destroy_response(resp);
@@ -343,6 +415,11 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     int status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK || rq->status != 0 ? rq->status : 499;
     log_request(rq->id, rq->method, route, status, elapsed / 1000);
     metrics_record(route, rq->method, status, elapsed);
+    if (rq->stream != NULL) {
+        rq->stream->delivered = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
+        stream_release(rq->stream);
+        rq->stream = NULL;
+    }
     reply_discard(&rq->early);
     reply_discard(&rq->async_reply);
     pthread_mutex_destroy(&rq->async_lock);

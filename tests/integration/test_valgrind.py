@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The server under valgrind (memcheck): a short session through every layer — TLS, JSON,
-the intake writers, sealing and opening personal data, the audit chain, a summary — then a
-clean SIGTERM. Definite or indirect leaks, or any memory error, make valgrind exit non-zero.
+the intake writers, sealing and opening personal data, the audit chain, a summary, an export
+for counsel — then a clean SIGTERM. Definite or indirect leaks, or any memory error, make
+valgrind exit non-zero.
 
 The sanitizer build checks leaks with LeakSanitizer instead (valgrind cannot run an ASan
 binary), so there this test skips; in the normal build it must run."""
@@ -11,6 +12,7 @@ import shutil
 import subprocess
 import unittest
 
+import assoc_fixtures as af
 import claims_fixtures as cf
 import harness
 
@@ -59,6 +61,14 @@ class ValgrindTest(unittest.TestCase):
                 r = c.request("GET", f"/v1/incidents/{slug}/compensation",
                               token=server.operator_key)
                 self.assertEqual(r.status, 200)
+                # an export for counsel: the streamed body, its record and audit event
+                assoc = af.approved_association(server, client=c)
+                action = af.open_action(assoc, slug, client=c)
+                af.mandated_claim(server, slug, action, client=c)
+                r = assoc.request("GET", f"/v1/actions/{action['id']}/export", client=c)
+                self.assertEqual(r.status, 200)
+                r = assoc.request("GET", f"/v1/exports/{r.headers['X-Export-Id']}", client=c)
+                self.assertEqual(r.json()["status"], "complete")
                 r = c.request("GET", "/v1/audit/verify", token=server.operator_key)
                 self.assertEqual(r.status, 200)
                 self.assertEqual(c.request("GET", "/nope").status, 404)

@@ -81,6 +81,38 @@ test_hex_encode(void **state)
     assert_string_equal(empty, "");
 }
 
+/* The incremental digest equals the one-shot one, whatever the cut, and peeking changes
+ * nothing. */
+static void
+test_stream_matches_one_shot(void **state)
+{
+    const char *msg = vectors[2].msg;
+    size_t n = strlen(msg);
+
+    (void)state;
+    for (size_t cut = 0; cut <= n; cut += 7) {
+        struct sha256_stream *s = sha256_stream_new();
+        char hex[SHA256_HEX_LEN + 1], again[SHA256_HEX_LEN + 1];
+
+        assert_non_null(s);
+        assert_true(sha256_stream_update(s, msg, cut));
+        assert_true(sha256_stream_peek_hex(s, hex));
+        assert_true(sha256_stream_update(s, msg + cut, n - cut));
+        assert_true(sha256_stream_update(s, msg, 0));
+        assert_true(sha256_stream_peek_hex(s, hex));
+        assert_true(sha256_stream_peek_hex(s, again));
+        assert_string_equal(hex, vectors[2].digest_hex);
+        assert_string_equal(again, vectors[2].digest_hex);
+        sha256_stream_free(s);
+    }
+    struct sha256_stream *empty = sha256_stream_new();
+    char hex[SHA256_HEX_LEN + 1];
+    assert_true(sha256_stream_peek_hex(empty, hex));
+    assert_string_equal(hex, vectors[1].digest_hex);
+    sha256_stream_free(empty);
+    sha256_stream_free(NULL);
+}
+
 int
 main(void)
 {
@@ -89,6 +121,7 @@ main(void)
         cmocka_unit_test(test_raw_digest_abc),
         cmocka_unit_test(test_million_a),
         cmocka_unit_test(test_hex_encode),
+        cmocka_unit_test(test_stream_matches_one_shot),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Export use cases (see exports.h). Nothing here holds a transaction across pages: the
+ * records are single statements, the end one short transaction with its audit event. */
+#include "service/exports.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/log.h"
+#include "db/errors.h"
+#include "db/tallies.h"
+#include "domain/award.h"
+#include "service/audit.h"
+#include "service/tx.h"
+
+/* API.md §10: basis all. */
+static bool
+is_eligible(const char *status)
+{
+    return strcmp(status, "received") == 0 || strcmp(status, "verified") == 0;
+}
+
+/* The pool's eligible groups as claim groups. */
+static struct claim_group *
+pool_of(const struct tally_group *g, int n, struct arena *a, size_t *n_out)
+{
+    struct claim_group *out = arena_alloc(a, sizeof *out * (size_t)(n > 0 ? n : 1));
+    size_t k = 0;
+
+    for (int i = 0; i < n; i++)
+        if (is_eligible(g[i].status) && g[i].n > 0)
+            out[k++] = (struct claim_group){g[i].categories, g[i].documented_loss, g[i].hours_spent,
+                                            g[i].cash, g[i].n};
+    *n_out = k;
+    return out;
+}
+
+/* Reads where the boundary class's units stop: the keys of its groups, then the units-th
+ * claim of the class by reference. */
+static enum outcome
+read_cutoff(PGconn *c, int64_t incident_id, const struct claim_group *pool, size_t n,
+            struct arena *a, struct export_awards *w)
+{
+    struct tally_boundary_key *keys = arena_alloc(a, sizeof *keys * (n + 1));
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        struct award_parts p;
+        int64_t after;
+        enum award_unit unit;
+        if (!award_compute(&w->scheme, pool[i].categories, pool[i].documented_loss,
+                           pool[i].hours_spent, pool[i].cash, &p) ||
+            !award_cap_apply(&w->cap, p.total, &after, &unit))
+            return OUTCOME_INTERNAL;
+        if (unit == AWARD_UNIT_BY_REFERENCE)
+            keys[k++] = (struct tally_boundary_key){pool[i].categories, pool[i].documented_loss,
+                                                    pool[i].hours_spent, pool[i].cash, p.total};
+    }
+    int rc = db_exports_class_cutoff(c, incident_id, keys, k, w->cap.units, w->cutoff);
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    if (rc == 0) {
+        /* claims moved between the two reads: the split is then as of this moment */
+        log_warn("export: the boundary class changed while read; its units follow the claims now");
+        w->cutoff[0] = '\0';
+    }
+    return OUTCOME_OK;
+}
+
+enum outcome
+svc_exports_awards(PGconn *c, int64_t incident_id, const struct scheme *s, struct arena *a,
+                   struct export_awards *out)
+{
+    struct tally_group *groups = NULL;
+    size_t n_pool = 0;
+    int n = 0;
+
+    memset(out, 0, sizeof *out);
+    if (s == NULL)
+        return OUTCOME_OK;
+    out->has_scheme = true;
+    out->scheme = *s;
+    int rc = db_tally_groups(c, incident_id, a, &groups, &n);
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    struct claim_group *pool = pool_of(groups, n, a, &n_pool);
+    if (!award_cap_prepare(s, pool, n_pool, &out->cap))
+        return OUTCOME_INTERNAL;
+    if (!out->cap.capped || out->cap.units == 0)
+        return OUTCOME_OK;
+    return read_cutoff(c, incident_id, pool, n_pool, a, out);
+}
+
+bool
+svc_exports_award_of(const struct export_awards *w, const struct export_member *m, bool *has_out,
+                     int64_t *award_out)
+{
+    struct award_parts p;
+    enum award_unit unit;
+
+    *has_out = w->has_scheme;
+    *award_out = 0;
+    if (!w->has_scheme || !is_eligible(m->status))
+        return true;
+    if (!award_compute(&w->scheme, m->categories, m->documented_loss, m->hours_spent,
+                       strcmp(m->payment_preference, "cash") == 0, &p) ||
+        !award_cap_apply(&w->cap, p.total, award_out, &unit))
+        return false;
+    /* API.md §9: leftover units to the largest remainders, ties by reference ascending */
+    if (unit == AWARD_UNIT_ONE || (unit == AWARD_UNIT_BY_REFERENCE && w->cutoff[0] != '\0' &&
+                                   strcmp(m->reference, w->cutoff) <= 0))
+        (*award_out)++;
+    return true;
+}
+
+enum outcome
+svc_exports_create(PGconn *c, const char *action_id, const char *association_id, const char *format,
+                   const char *separator, struct arena *a, struct export_record *out)
+{
+    int rc = db_exports_insert(c, action_id, association_id, format, separator, a, out);
+
+    return rc == 1 ? OUTCOME_OK : tx_outcome_of(c, rc);
+}
+
+enum outcome
+svc_exports_get(PGconn *c, const char *id, const char *association_id, struct arena *a,
+                struct export_record *out)
+{
+    int rc = db_exports_get(c, id, a, out);
+
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    if (rc == 0 || (association_id != NULL && strcmp(out->association_id, association_id) != 0))
+        return OUTCOME_NOT_FOUND;
+    return OUTCOME_OK;
+}
+
+enum outcome
+svc_exports_page(PGconn *c, const char *action_id, const char *after, int limit, struct arena *a,
+                 struct export_member *out, int *n_out)
+{
+    int rc = db_exports_members(c, action_id, after, limit, a, out, n_out);
+
+    return rc < 0 ? tx_outcome_of(c, rc) : OUTCOME_OK;
+}
+
+enum outcome
+svc_exports_finish(PGconn *c, const struct export_end *e)
+{
+    char change[512];
+    int len = snprintf(change, sizeof change,
+                       "{\"action_id\":\"%s\",\"bytes\":%" PRId64 ",\"export_id\":\"%s\","
+                       "\"format\":\"%s\",\"rows\":%" PRId64 ",\"separator\":\"%s\","
+                       "\"sha256\":\"%s\",\"status\":\"%s\"}",
+                       e->action_id, e->bytes, e->export_id, e->format, e->rows, e->separator,
+                       e->sha256_hex, e->status);
+    if (len < 0 || (size_t)len >= sizeof change)
+        return OUTCOME_INTERNAL;
+    struct audit_note note = {e->actor, change, (size_t)len};
+    int rc = tx_begin(c, NULL);
+    if (rc != 0)
+        return tx_outcome_of(c, rc);
+    rc = db_exports_finish(c, e->export_id, e->status, e->rows, e->bytes, e->sha256_hex);
+    if (rc == 0) {
+        tx_rollback(c);
+        return OUTCOME_NOT_FOUND;
+    }
+    if (rc == 1)
+        rc = svc_audit(c, &note, "action.export", "export", e->export_id);
+    if (rc == 0)
+        rc = tx_commit(c);
+    if (rc == 0)
+        return OUTCOME_OK;
+    /* roll back first: the outcome may drop a broken connection */
+    tx_rollback(c);
+    return tx_outcome_of(c, rc);
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Exports for counsel (API.md §10, §12): the record, the awards of the rows (each member's
+ * incident-wide award under the scheme in force, basis all, as the compensation summary has
+ * it), the member pages, and the end of an export, recorded and audited together. */
+#ifndef RECOURS_SERVICE_EXPORTS_H
+#define RECOURS_SERVICE_EXPORTS_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/outcome.h"
+#include "db/exports.h"
+#include "domain/award_cap.h"
+#include "domain/scheme.h"
+
+struct arena;
+
+/* What every row's award needs, computed once when the export starts. */
+struct export_awards {
+    bool has_scheme; /* false: the award column is empty / null */
+    struct scheme scheme;
+    struct award_cap cap;
+    /* under a binding cap: the last reference of the boundary class that gets a leftover
+     * unit ("" when none does) */
+    char cutoff[16];
+};
+
+/* Fills *out for the incident's pool under scheme s (NULL: none): reads the incident's
+ * groups and, when the boundary class is split, the reference where its units stop. */
+enum outcome svc_exports_awards(PGconn *c, int64_t incident_id, const struct scheme *s,
+                                struct arena *a, struct export_awards *out);
+
+/* The award of member m (has false without a scheme; 0 when m is not eligible). False when
+ * the figures do not compute (never for validated schemes and claims). */
+bool svc_exports_award_of(const struct export_awards *w, const struct export_member *m,
+                          bool *has_out, int64_t *award_out);
+
+/* A new record (streaming) for the action, asked by its association. */
+enum outcome svc_exports_create(PGconn *c, const char *action_id, const char *association_id,
+                                const char *format, const char *separator, struct arena *a,
+                                struct export_record *out);
+
+/* The record if association_id asked for it (NULL: any, for the operator), else NOT_FOUND. */
+enum outcome svc_exports_get(PGconn *c, const char *id, const char *association_id, struct arena *a,
+                             struct export_record *out);
+
+/* The next page of members after reference `after` ("" at the start). */
+enum outcome svc_exports_page(PGconn *c, const char *action_id, const char *after, int limit,
+                              struct arena *a, struct export_member *out, int *n_out);
+
+/* What an export sent, once it ended. */
+struct export_end {
+    const char *export_id, *action_id, *format, *separator;
+    const char *actor;  /* "association:<id>" */
+    const char *status; /* complete | aborted */
+    int64_t rows, bytes;
+    const char *sha256_hex;
+};
+
+/* Ends the record and appends the audit event "action.export" (object: the export) in one
+ * transaction. The event's digest is the SHA-256 of the end as canonical JSON (ids, format,
+ * separator, status, rows, bytes, sha256): no personal data, and the record's figures can be
+ * checked against it. NOT_FOUND when the record had already ended. */
+enum outcome svc_exports_finish(PGconn *c, const struct export_end *e);
+
+#endif
