@@ -4,6 +4,7 @@
  * worker's connection serves other requests in between. */
 #include "handlers/export_stream.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,7 +136,7 @@ fill_page(struct export_stream *st)
         st->row_end[st->n_rows++] = st->buf.len;
     }
     if (n > 0)
-        memcpy(st->after, m[n - 1].reference, sizeof st->after);
+        snprintf(st->after, sizeof st->after, "%s", m[n - 1].reference);
     st->last_page = n < PAGE_ROWS;
     ok = true;
 cleanup:
