@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "handlers/action_mandate.h"
 #include "handlers/actions.h"
 #include "handlers/associations.h"
 #include "handlers/claims.h"
@@ -50,6 +51,7 @@ const struct route routes[] = {
     {"GET", "/v1/actions", handle_actions_list, ROLE_ASSOCIATION},
     {"GET", "/v1/actions/{id}", handle_actions_get, ROLE_ASSOCIATION},
     {"PATCH", "/v1/actions/{id}", handle_actions_update, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/mandate", handle_action_mandate, ROLE_PUBLIC},
     {"GET", "/v1/actions/{id}/compensation", handle_action_compensation, ROLE_ASSOCIATION},
     {"GET", "/v1/actions/{id}/export", handle_actions_export, ROLE_ASSOCIATION},
     {"GET", "/v1/exports/{id}", handle_exports_get, ROLE_ASSOCIATION_OR_OPERATOR},

@@ -84,7 +84,7 @@ read_create(const struct json_fields *jf, struct action *in)
     in->opt_in_deadline = read_deadline(jf, true);
     in->counsel_name = jf_text(jf, "counsel_name", true, 200);
     in->counsel_email = read_counsel_email(jf, true);
-    in->mandate_text = jf_text(jf, "mandate_text", true, 20000);
+    in->mandate_text = jf_long_text(jf, "mandate_text", true, 20000);
     in->mandate_text_version = jf_text(jf, "mandate_text_version", true, 64);
 }
 
@@ -198,7 +198,7 @@ read_patch(const struct json_fields *jf, struct action_patch *p)
     if ((p->has_counsel_email = json_object_get(o, "counsel_email") != NULL))
         p->value.counsel_email = read_counsel_email(jf, true);
     if ((p->has_mandate_text = json_object_get(o, "mandate_text") != NULL))
-        p->value.mandate_text = jf_text(jf, "mandate_text", true, 20000);
+        p->value.mandate_text = jf_long_text(jf, "mandate_text", true, 20000);
     if ((p->has_mandate_text_version = json_object_get(o, "mandate_text_version") != NULL))
         p->value.mandate_text_version = jf_text(jf, "mandate_text_version", true, 64);
     if ((p->has_status = json_object_get(o, "status") != NULL))

@@ -90,8 +90,9 @@ is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-const char *
-jf_text(const struct json_fields *jf, const char *key, bool required, size_t max_chars)
+static const char *
+text_of(const struct json_fields *jf, const char *key, bool required, size_t max_chars,
+        const char *allowed_ctrl)
 {
     json_t *v = member(jf, key, required);
     size_t chars = 0;
@@ -116,8 +117,10 @@ jf_text(const struct json_fields *jf, const char *key, bool required, size_t max
         return NULL;
     }
     char *copy = arena_strndup(jf->arena, s, len);
-    if (!jf_text_is_clean(copy, NULL, &chars)) {
-        add(jf, key, "invalid-format", "must not contain control characters");
+    if (!jf_text_is_clean(copy, allowed_ctrl, &chars)) {
+        add(jf, key, "invalid-format",
+            allowed_ctrl == NULL ? "must not contain control characters"
+                                 : "only line breaks and tabs may be used");
         return NULL;
     }
     if (chars > max_chars) {
@@ -125,6 +128,18 @@ jf_text(const struct json_fields *jf, const char *key, bool required, size_t max
         return NULL;
     }
     return copy;
+}
+
+const char *
+jf_text(const struct json_fields *jf, const char *key, bool required, size_t max_chars)
+{
+    return text_of(jf, key, required, max_chars, NULL);
+}
+
+const char *
+jf_long_text(const struct json_fields *jf, const char *key, bool required, size_t max_chars)
+{
+    return text_of(jf, key, required, max_chars, "\n\t");
 }
 
 bool

@@ -34,6 +34,10 @@ const char *jf_path(const struct json_fields *jf, const char *key, char *buf, si
 const char *jf_text(const struct json_fields *jf, const char *key, bool required,
                     size_t max_chars);
 
+/* As jf_text, for paragraphs (a mandate text): line breaks and tabs allowed inside. */
+const char *jf_long_text(const struct json_fields *jf, const char *key, bool required,
+                         size_t max_chars);
+
 /* An integer in [min, max] (reals, -0 and out-of-range values refused). *present_out tells
  * whether the member was given (even if invalid). */
 bool jf_int64(const struct json_fields *jf, const char *key, bool required, int64_t min,

@@ -400,6 +400,9 @@ ROWS = {
     "POST /v1/actions/{id}/members": Row(b_add_members,
                                          association(200, write=True, owned=True), one_added),
     "GET /v1/actions/{id}/members": Row(b_members, association(200, write=False, owned=True)),
+    # the mandate an open action offers on the claim form: public, whoever asks
+    "GET /v1/actions/{id}/mandate": Row(
+        lambda w, role: (f"/v1/actions/{w.a1['id']}/mandate", None, None), PAGE),
     "DELETE /v1/actions/{id}/members/{reference}": Row(
         b_remove_member, association(204, write=True, owned=True)),
 }
