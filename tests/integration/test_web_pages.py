@@ -13,7 +13,12 @@ claimant's journey through them in a real browser.
     directory's alphabet, hidden files and traversal attempts answer 404;
   - tests/browser/claim_flow.mjs (playwright-core driving Debian's Chromium) goes from the home
     page to a claim, a duplicate, then reads, corrects and withdraws the claim; afterwards the
-    database holds exactly one claim on the incident, withdrawn, and one duplicate attempt.
+    database holds exactly one claim on the incident, withdrawn, and one duplicate attempt;
+  - tests/browser/dashboard_flow.mjs: an association's key (wrong, revoked, right, revoked
+    while in use), an action opened through the page (a server validation error first), its
+    mandated claims added by filter and by references, its totals, the CSV (";") export saved
+    and checked byte for byte against the export record, and a status move; afterwards the
+    claims are members of that action and the export record is the one the page showed.
 
 The browser part is skipped only where Chromium or Node.js is missing outside CI; under CI
 (CI set, as .ci/run does) a missing browser fails the test. It installs the npm packages of
@@ -23,6 +28,7 @@ $RECOURS_WEB_SCREENSHOTS when set (kept), else to a temporary directory kept onl
 
 import glob
 import html.parser
+import json
 import os
 import re
 import shutil
@@ -30,6 +36,7 @@ import subprocess
 import tempfile
 import unittest
 
+import assoc_fixtures as af
 import claims_fixtures as cf
 import harness
 from harness import Client
@@ -230,7 +237,9 @@ class WebPagesTest(unittest.TestCase):
                 r = self.get(path)
                 harness.assert_problem(self, r, 404, "not-found")
 
-    def test_browser_claim_flow(self):
+    def browser_prerequisites(self):
+        """node, after npm ci of tests/browser when needed; skips (fails under CI) when
+        Chromium, Node.js or npm is missing."""
         node = shutil.which("node")
         npm = shutil.which("npm")
         missing = [what for what, ok in (("chromium", os.access(CHROMIUM, os.X_OK)),
@@ -244,6 +253,11 @@ class WebPagesTest(unittest.TestCase):
             run = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=bdir,
                                  capture_output=True, text=True, timeout=NPM_TIMEOUT_S)
             self.assertEqual(run.returncode, 0, f"npm ci failed:\n{run.stdout}\n{run.stderr}")
+        return node
+
+    def test_browser_claim_flow(self):
+        node = self.browser_prerequisites()
+        bdir = browser_dir()
 
         # incidents are listed by slug, 100 a page: a leading 0 puts this one on the first page
         # of a shared database (the page's "Show more" would find it anyway, more slowly)
@@ -262,6 +276,71 @@ class WebPagesTest(unittest.TestCase):
         self.assertEqual(cf.count_claims(slug), 1, "exactly one claim for the journey")
         self.assertEqual(cf.count_claims(slug, "c.status = 'withdrawn'"), 1, "withdrawn")
         self.assertEqual(cf.count_duplicates_on(slug), 1, "the refused second submission")
+
+    def test_browser_dashboard_flow(self):
+        """tests/browser/dashboard_flow.mjs: an association opens an action through the page,
+        adds its mandated claims, reads the totals and exports them for counsel; afterwards
+        the claims are members of that action and the export record the page showed is the
+        server's."""
+        node = self.browser_prerequisites()
+        bdir = browser_dir()
+        s = self.server
+        slug = cf.make_incident(s, slug="0dash-" + cf.suffix(12))
+        r = cf.operator_request(s, "PUT", f"/v1/incidents/{slug}/scheme", DASHBOARD_SCHEME)
+        self.assertEqual(r.status, 200, r)
+        assoc = af.approved_association(s)
+        spare = af.issue_key(s, assoc.id, label="revoked")
+        af.revoke_key(s, spare["id"])
+        seed = af.open_action(assoc, slug)
+        free = [af.mandated_free_claim(s, slug, assoc, seed)["reference"] for _ in range(3)]
+        inside = af.mandated_claim(s, slug, seed)["reference"]
+        unmandated = af.plain_claim(s, slug)["reference"]
+        # award of cf.claim_body(): base 3000 + password 1000 + loss 12000 + 3 h × 2500
+        total = 3 * 23500
+        setup = {
+            "slug": slug, "key": assoc.key, "key_id": assoc.key_id,
+            "revoked_key": spare["secret"], "operator_key": s.operator_key,
+            "seed_action": seed["id"], "free": free, "inside": inside,
+            "unmandated": unmandated,
+            "expected_total_en": f"€{total // 100}.{total % 100:02d}",
+            "expected_total_fr": f"{total // 100},{total % 100:02d} €",
+        }
+        keep = os.environ.get("RECOURS_WEB_SCREENSHOTS")
+        shots = keep or tempfile.mkdtemp(prefix="recours-web-shots-")
+        fd, setup_path = tempfile.mkstemp(prefix="recours-dashboard-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(setup, f)
+            run = subprocess.run([node, os.path.join(bdir, "dashboard_flow.mjs"), s.url,
+                                  setup_path, shots], cwd=bdir, capture_output=True, text=True,
+                                 timeout=BROWSER_TIMEOUT_S)
+        finally:
+            os.unlink(setup_path)
+        if run.returncode != 0:
+            self.fail(f"dashboard_flow.mjs exited with {run.returncode} (screenshots kept in "
+                      f"{shots}):\n{run.stdout}\n{run.stderr}")
+        if not keep:
+            shutil.rmtree(shots, ignore_errors=True)
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+
+        self.assertEqual(af.memberships_of_claims(free + [inside, unmandated]),
+                         {**{ref: result["action_id"] for ref in free}, inside: seed["id"]})
+        r = cf.operator_request(s, "GET", f"/v1/exports/{result['export_id']}")
+        self.assertEqual(r.status, 200, r)
+        record = r.json()
+        self.assertEqual((record["action_id"], record["format"], record["separator"],
+                          record["rows"], record["status"], record["sha256"]),
+                         (result["action_id"], "csv", ";", len(free), "complete",
+                          result["sha256"]))
+
+
+# The scheme of the dashboard's incident (API.md §9): EUR, no cap, no vouchers.
+DASHBOARD_SCHEME = {
+    "currency": "EUR", "base_amount": 3000, "category_supplements": {"password": 1000},
+    "documented_loss": {"reimburse": True, "cap_per_claimant": 500000},
+    "time_spent": {"hourly_rate": 2500, "max_hours": 20}, "fund_cap": None, "vouchers": [],
+    "cash_alternative_ratio": None,
+}
 
 
 if __name__ == "__main__":

@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// The associations' page, for now: an API key kept in this module's memory only (nothing uses
-// it until the associations API exists) and the incidents open for claims.
+// The associations' page (SPEC "Users": open an action, gather mandated claims, watch totals,
+// export for counsel). The API key lives in the `apiKey` variable of this module only: never
+// in storage, in the address or in a log, and it is gone with the page. Every call goes
+// through call(), where a 401 (wrong or revoked key) forgets the key and asks for it again.
+//
+// This file: the key, the open incidents, the association's actions (GET /v1/actions, cursor
+// pages) and the form that opens one (POST /v1/actions, one Idempotency-Key per submission
+// attempt). The selected action (members, totals, status, exports) is dashboard-action.js.
 import { onLanguageChange, t } from "./i18n.js";
 import {
-    NetworkError, StatusLine, categoriesText, el, fetchIncidents, formatDate, formatNumber,
-    initPage,
+    NetworkError, StatusLine, api, categoriesText, el, fetchIncidents, formatDate,
+    formatDateTime, formatNumber, genericProblem, initPage, problemName,
 } from "./common.js";
-import { FormErrors } from "./forms.js";
+import { FormErrors, validationErrors } from "./forms.js";
+import { ActionPanel, conflictMessage, idempotencyKey } from "./dashboard-action.js";
 
 initPage("title.dashboard");
 
@@ -15,12 +22,43 @@ const keyForm = $("key-form");
 const keyErrors = new FormErrors(keyForm, $("key-errors"));
 const keyStatus = new StatusLine($("key-status"));
 const status = new StatusLine($("incidents-status"));
+const actionsStatus = new StatusLine($("actions-status"));
+const openForm = $("open-form");
+const openErrors = new FormErrors(openForm, $("open-errors"));
+const openStatus = new StatusLine($("open-status"));
+
 const incidents = [];
 let next = null;
 // The association's API key: this variable only, gone with the page.
 let apiKey = null;
+let actions = [];
+let actionsNext = null;
+let selectedId = null;
+let openAttempt = null;   // {body, key}: kept only while the answer to that body is unknown
+let openBusy = false;
 
-keyForm.addEventListener("submit", (ev) => {
+// --- the key and the calls made with it ------------------------------------------------------
+
+// A call with the key; a 401 forgets the key (the caller sees the 401 and stops there).
+async function call(method, path, opts = {}) {
+    const r = await api(method, path, { ...opts, token: apiKey });
+    if (r.status === 401)
+        keyRefused();
+    return r;
+}
+
+function keyRefused() {
+    apiKey = null;
+    selectedId = null;
+    panel.close();
+    $("workspace").hidden = true;
+    $("forget-key").hidden = true;
+    keyStatus.set({ kind: "error", key: "dash.key_refused" });
+    $("api_key").focus();
+    keyForm.scrollIntoView({ block: "start" });
+}
+
+keyForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const v = $("api_key").value.trim();
     if (!v) {
@@ -30,16 +68,29 @@ keyForm.addEventListener("submit", (ev) => {
     keyErrors.clear();
     apiKey = v;
     $("api_key").value = "";
+    $("use-key").disabled = true;
+    keyStatus.set({ key: "dash.key_checking" });
+    const ok = await loadActions(null, { first: true });
+    $("use-key").disabled = false;
+    if (!ok)
+        return;
     $("forget-key").hidden = false;
+    $("workspace").hidden = false;
     keyStatus.set({ kind: "success", key: "dash.key_kept" });
 });
 
 $("forget-key").addEventListener("click", () => {
     apiKey = null;
+    actions = [];
+    selectedId = null;
+    panel.close();
+    $("workspace").hidden = true;
     $("forget-key").hidden = true;
     keyStatus.set({ kind: "info", key: "dash.key_forgotten" });
     $("api_key").focus();
 });
+
+// --- the open incidents ----------------------------------------------------------------------
 
 // All the rows (a change of language), or only those of the page just received.
 function render(from = 0) {
@@ -58,6 +109,7 @@ function render(from = 0) {
         $("incidents-rows").append(...rows);
     $("incidents-table").hidden = incidents.length === 0;
     $("more").hidden = !next;
+    renderIncidentChoice();
 }
 
 async function load(cursor) {
@@ -86,6 +138,218 @@ async function load(cursor) {
     }
 }
 
+function incidentBySlug(slug) {
+    return incidents.find((i) => i.slug === slug) || null;
+}
+
+// The incident <select> of the open form: the open incidents listed on the page.
+function renderIncidentChoice() {
+    const select = $("o-incident");
+    const chosen = select.value;
+    select.replaceChildren(el("option", { value: "", text: t("dash.choose_incident") }),
+        ...incidents.map((i) => el("option", { value: i.slug,
+            text: `${i.controller} — ${i.title} (${i.slug})` })));
+    select.value = incidents.some((i) => i.slug === chosen) ? chosen : "";
+}
+
+// --- the association's actions ---------------------------------------------------------------
+
+// One page of actions (cursor null: from the start). false when the key was refused or the
+// list could not be read (the message is shown).
+async function loadActions(cursor, { first = false } = {}) {
+    const target = first ? keyStatus : actionsStatus;
+    $("actions-more").disabled = true;
+    let r;
+    try {
+        r = await call("GET", "/v1/actions?limit=100" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+    } catch (e) {
+        if (!(e instanceof NetworkError))
+            throw e;
+        if (first)
+            apiKey = null;
+        target.set({ ...genericProblem(e), action: first ? null
+            : { key: "common.retry", run: () => loadActions(cursor) } });
+        return false;
+    } finally {
+        $("actions-more").disabled = false;
+    }
+    if (r.status === 401)
+        return false;
+    if (r.status !== 200 || !r.body || !Array.isArray(r.body.data)) {
+        if (first)
+            apiKey = null;
+        target.set(genericProblem(r));
+        return false;
+    }
+    if (!cursor)
+        actions = [];
+    actions.push(...r.body.data);
+    actionsNext = r.body.next || null;
+    renderActions();
+    actionsStatus.set(actions.length ? null : { key: "dash.no_actions" });
+    return true;
+}
+
+function renderActions() {
+    const cell = (col, content, cls) => el("td", { class: cls, dataset: { label: t("dash.acol." + col) } }, content);
+    const rows = actions.map((a) => {
+        const inc = incidentBySlug(a.incident);
+        const button = el("button", { type: "button", class: "button secondary small",
+            text: t("dash.manage"), "aria-label": t("dash.manage_named", { title: a.title }) });
+        button.addEventListener("click", () => select(a.id));
+        return el("tr", { dataset: { id: a.id }, class: a.id === selectedId ? "selected" : null,
+            "aria-current": a.id === selectedId ? "true" : null },
+        cell("title", a.title),
+        cell("incident", inc ? `${inc.controller} — ${inc.title}` : el("code", { text: a.incident })),
+        cell("status", t("astatus." + a.status)),
+        cell("deadline", formatDateTime(a.opt_in_deadline), "nowrap"),
+        cell("members", formatNumber(a.member_count), "num"),
+        el("td", { class: "cell-action" }, button));
+    });
+    $("actions-rows").replaceChildren(...rows);
+    $("actions-table").hidden = actions.length === 0;
+    $("actions-more").hidden = !actionsNext;
+}
+
+function select(id) {
+    const a = actions.find((x) => x.id === id);
+    if (!a)
+        return;
+    selectedId = id;
+    renderActions();
+    panel.show(a, incidentBySlug(a.incident));
+}
+
+// The panel changed an action (members added, status moved): the list follows.
+function actionChanged(updated) {
+    const i = actions.findIndex((x) => x.id === updated.id);
+    if (i >= 0)
+        actions[i] = updated;
+    renderActions();
+}
+
+const panel = new ActionPanel({ call, token: () => apiKey, onChanged: actionChanged,
+    onUnauthorized: keyRefused });
+
+// --- opening an action -----------------------------------------------------------------------
+
+// The browser's part of the checks; the server checks everything again (422 at the fields).
+function openClientErrors() {
+    const out = [];
+    const need = (id, field) => {
+        if ($(id).value.trim() === "")
+            out.push({ field, code: "required" });
+    };
+    need("o-incident", "incident");
+    need("o-title", "title");
+    need("o-legal-basis", "legal_basis");
+    if ($("o-deadline").validity.badInput)
+        out.push({ field: "opt_in_deadline", code: "invalid-format" });
+    else
+        need("o-deadline", "opt_in_deadline");
+    need("o-counsel-name", "counsel_name");
+    need("o-counsel-email", "counsel_email");
+    if ($("o-counsel-email").value.trim() !== "" && $("o-counsel-email").validity.typeMismatch)
+        out.push({ field: "counsel_email", code: "invalid-format" });
+    need("o-mandate-text", "mandate_text");
+    need("o-mandate-version", "mandate_text_version");
+    return out;
+}
+
+// "2027-01-31T23:59" in the reader's time zone → "2027-01-31T22:59:00Z"
+function deadlineUtc(local) {
+    const d = new Date(local);
+    if (Number.isNaN(d.getTime()))
+        return local;
+    return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function openBody() {
+    return {
+        incident: $("o-incident").value,
+        title: $("o-title").value.trim(),
+        legal_basis: $("o-legal-basis").value,
+        opt_in_deadline: deadlineUtc($("o-deadline").value),
+        counsel_name: $("o-counsel-name").value.trim(),
+        counsel_email: $("o-counsel-email").value.trim(),
+        mandate_text: $("o-mandate-text").value.trim(),
+        mandate_text_version: $("o-mandate-version").value.trim(),
+    };
+}
+
+function setOpenBusy(busy) {
+    openBusy = busy;
+    const b = $("open-submit");
+    b.disabled = busy;
+    b.dataset.i18n = busy ? "dash.opening" : "dash.open_submit";
+    b.textContent = t(b.dataset.i18n);
+    openForm.setAttribute("aria-busy", String(busy));
+}
+
+openForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (openBusy || !apiKey)
+        return;
+    openStatus.clear();
+    const local = openClientErrors();
+    if (local.length) {
+        openErrors.show(local, { focus: true });
+        return;
+    }
+    const text = JSON.stringify(openBody());
+    // the same body sent again while its answer is unknown reuses the key: never two actions
+    if (!openAttempt || openAttempt.body !== text)
+        openAttempt = { body: text, key: idempotencyKey() };
+    setOpenBusy(true);
+    let r;
+    try {
+        r = await call("POST", "/v1/actions", { body: text,
+            headers: { "Idempotency-Key": openAttempt.key } });
+    } catch (e) {
+        if (!(e instanceof NetworkError))
+            throw e;
+        openErrors.clear();
+        openStatus.set({ kind: "error", key: "dash.open_network" });
+        return;
+    } finally {
+        setOpenBusy(false);
+        $("open-submit").focus({ preventScroll: true }); // it lost the focus while disabled
+    }
+    openAnswer(r);
+});
+
+async function openAnswer(r) {
+    if (r.status === 401)
+        return;
+    const name = problemName(r);
+    // a definite answer ends the attempt; a lost or refused-for-now one keeps its key
+    if (!(r.status >= 500 || r.status === 429 || name === "idempotency-key-in-use"))
+        openAttempt = null;
+    const list = validationErrors(r);
+    if (r.status === 201 && r.body && r.body.id) {
+        openErrors.clear();
+        openForm.reset();
+        renderIncidentChoice();
+        openStatus.set({ kind: "success", key: "dash.opened", params: { title: r.body.title } });
+        await loadActions(null);
+        select(r.body.id);
+        $("action-h2").focus();
+        return;
+    }
+    if (list) {
+        openErrors.show(list, { focus: true });
+        return;
+    }
+    openErrors.clear();
+    openStatus.set(conflictMessage(r));
+}
+
+// --- wiring ----------------------------------------------------------------------------------
+
 $("more").addEventListener("click", () => load(next));
-onLanguageChange(() => render(0));
+$("actions-more").addEventListener("click", () => loadActions(actionsNext));
+onLanguageChange(() => {
+    render(0);
+    renderActions();
+});
 load(null);

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// An association's journey through /dashboard, in Debian's Chromium driven by playwright-core:
+//   node dashboard_flow.mjs <base url> <setup json file> <screenshot dir>
+// The setup file (written by tests/integration/test_web_pages.py) names the incident (with a
+// compensation scheme), the association's live key and its key id, a revoked key, the
+// operator key (to revoke the live key mid-run), the references of the claims mandated to the
+// association (free ones, one in another action of its own) and one unmandated claim.
+// Steps: a wrong key and a revoked key (401 message, in English then French) → the right key
+// → the actions list → the open form (a counsel email only the server refuses: 422 at the
+// field; then the action opens, with one Idempotency-Key per attempt) → members by filter and
+// by references (the four counts) → totals in EUR → the CSV export with ";" (the downloaded
+// file: BOM, header row, one row per member; its SHA-256 equals the one the page shows) →
+// a status move (open → filed) → the key revoked meanwhile: the page asks for it again.
+// Any console error, page error, CSP violation or failed page asset fails the run; screenshots
+// at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
+// Prints one JSON line {"action_id", "export_id", "sha256"} and exits 0 when everything held.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const [baseUrl, setupFile, outDir] = process.argv.slice(2);
+if (!baseUrl || !setupFile || !outDir) {
+    console.error("usage: node dashboard_flow.mjs <base url> <setup json file> <screenshot dir>");
+    process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+const setup = JSON.parse(readFileSync(setupFile, "utf-8"));
+
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const VIEWPORTS = [["phone", 390, 844], ["laptop", 1280, 800]];
+const NBSP = /[\u00a0\u202f]/g;
+
+const problems = [];
+let step = "start";
+
+function fail(message) {
+    throw new Error(`[${step}] ${message}`);
+}
+
+function check(condition, message) {
+    if (!condition)
+        fail(message);
+}
+
+function equal(actual, expected, what) {
+    if (actual !== expected)
+        fail(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+function contains(text, part, what) {
+    if (!String(text).includes(part))
+        fail(`${what}: ${JSON.stringify(part)} not in ${JSON.stringify(text)}`);
+}
+
+const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+let exitCode = 0;
+try {
+    const context = await browser.newContext({
+        ignoreHTTPSErrors: true,
+        viewport: { width: 1280, height: 800 },
+        locale: "en-GB",
+        timezoneId: "Europe/Paris",
+        acceptDownloads: true,
+    });
+    await context.addInitScript(() => {
+        document.addEventListener("securitypolicyviolation", (e) => {
+            console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
+        });
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15000);
+    page.on("console", (msg) => {
+        if (msg.type() !== "error" && msg.type() !== "warning")
+            return;
+        const url = (msg.location() && msg.location().url) || "";
+        // the API's expected refusals (401/409/422) are logged by Chromium as failed loads
+        if (/Failed to load resource/.test(msg.text()) && new URL(url, baseUrl).pathname.startsWith("/v1/"))
+            return;
+        if (msg.type() === "warning" && !/Content.Security.Policy|CSP/i.test(msg.text()))
+            return;
+        problems.push(`${step}: console ${msg.type()}: ${msg.text()} (${url})`);
+    });
+    page.on("pageerror", (err) => problems.push(`${step}: page error: ${err.message}`));
+    page.on("response", (resp) => {
+        const path = new URL(resp.url()).pathname;
+        if (resp.status() >= 400 && !path.startsWith("/v1/"))
+            problems.push(`${step}: ${resp.status()} for ${path}`);
+    });
+    page.on("requestfailed", (req) => {
+        if (req.url().startsWith("blob:"))
+            return;
+        problems.push(`${step}: request failed: ${req.url()} (${req.failure() && req.failure().errorText})`);
+    });
+    // the key must never travel in an address
+    page.on("request", (req) => {
+        for (const k of [setup.key, setup.revoked_key])
+            if (req.url().includes(k))
+                problems.push(`${step}: the API key is in a URL: ${req.url()}`);
+    });
+    const actionPosts = [];
+    page.on("request", (req) => {
+        if (req.method() === "POST" && new URL(req.url()).pathname === "/v1/actions")
+            actionPosts.push(req);
+    });
+
+    async function shoot(name, { fullPage = true } = {}) {
+        for (const [label, width, height] of VIEWPORTS) {
+            await page.setViewportSize({ width, height });
+            const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+            if (wide > width)
+                problems.push(`${step}: ${name} is ${wide}px wide in a ${width}px viewport`);
+            await page.screenshot({ path: join(outDir, `${name}-${label}.png`), fullPage });
+        }
+        await page.setViewportSize({ width: 1280, height: 800 });
+    }
+
+    const text = async (selector) => (await page.locator(selector).innerText()).trim();
+    const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
+
+    async function useKey(key) {
+        await page.fill("#api_key", key);
+        await page.click("#use-key");
+        await page.locator("#key-status.status-error, #key-status.status-success").waitFor();
+    }
+
+    // --- wrong and revoked keys ------------------------------------------------------------
+    step = "wrong key";
+    await page.goto(baseUrl + "/dashboard");
+    const incidentRow = page.locator(`#incidents-rows tr[data-slug="${setup.slug}"]`);
+    // incidents come by pages of 100, in slug order: show more until ours is there
+    await page.locator("#incidents-table").waitFor();
+    for (let i = 0; i < 50 && !(await incidentRow.count()); i++) {
+        const more = page.locator("#more");
+        check(await more.isVisible(), `incident ${setup.slug} not listed and no "Show more"`);
+        await more.click();
+        await page.waitForFunction(() => !document.getElementById("more").disabled);
+    }
+    await incidentRow.waitFor();
+    equal(await page.locator("[data-i18n='dash.coming']").count(), 0, "the 'coming' note is gone");
+    check(await page.locator("#workspace").isHidden(), "no workspace without a key");
+    await useKey("rk_not_a_real_key");
+    contains(await text("#key-status"), "This key was refused", "401 message");
+    equal(await page.getAttribute("#key-status", "class"), "status status-error", "error status");
+    equal(await page.inputValue("#api_key"), "", "key not left in the field");
+    equal(await focused(), "api_key", "focus back on the key field");
+    check(await page.locator("#workspace").isHidden(), "still no workspace");
+    await page.click('button[data-lang="fr"]');
+    contains(await text("#key-status"), "Cette clé a été refusée", "401 message in French");
+    equal(await text('label[for="api_key"]'), "Clé d'API", "French label");
+    await shoot("20-dashboard-key-refused-fr", { fullPage: false });
+    await page.click('button[data-lang="en"]');
+
+    step = "revoked key";
+    await useKey(setup.revoked_key);
+    contains(await text("#key-status"), "This key was refused", "a revoked key gets the 401 message");
+
+    // --- the right key: the actions --------------------------------------------------------
+    step = "key";
+    await useKey(setup.key);
+    equal(await page.getAttribute("#key-status", "class"), "status status-success", "key accepted");
+    await page.locator("#workspace").waitFor();
+    await page.locator(`#actions-rows tr[data-id="${setup.seed_action}"]`).waitFor();
+    equal(await page.locator("#actions-rows tr").count(), 1, "one action so far (the seed one)");
+    const seedRow = page.locator(`#actions-rows tr[data-id="${setup.seed_action}"]`);
+    contains(await seedRow.innerText(), "Open", "seed action status");
+    equal((await seedRow.locator("td").nth(4).innerText()).trim(), "1", "seed action member count");
+    await shoot("21-dashboard-actions", { fullPage: false });
+
+    // --- opening an action -----------------------------------------------------------------
+    step = "open form: server validation";
+    const title = "Action collective " + setup.slug;
+    await page.selectOption("#o-incident", setup.slug);
+    await page.fill("#o-title", title);
+    await page.selectOption("#o-legal-basis", "fr-lil-art37");
+    await page.fill("#o-deadline", "2030-01-31T12:00");
+    await page.fill("#o-counsel-name", "Maître Dupont");
+    await page.fill("#o-counsel-email", "avocat@example");       // the browser accepts it, not the server
+    await page.fill("#o-mandate-text", "Je donne mandat à l'association de me représenter.");
+    await page.fill("#o-mandate-version", "2026-03-a");
+    let answer = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/v1/actions");
+    await page.click("#open-submit");
+    equal((await answer).status(), 422, "server refusal");
+    await page.locator("#o-counsel-email-error:not([hidden])").waitFor();
+    equal(await text("#o-counsel-email-error"), "Enter an email address like name@example.org.", "error at its field");
+    equal(await page.locator("#open-form .error-msg:not([hidden])").count(), 1, "only that error");
+    equal(await page.getAttribute("#o-counsel-email", "aria-invalid"), "true", "aria-invalid");
+    contains(await text("#open-errors"), "Counsel's email address: Enter an email address", "summary");
+    equal(await focused(), "open-errors", "focus on the summary");
+    const sent = actionPosts[0].postDataJSON();
+    equal(sent.opt_in_deadline, "2030-01-31T11:00:00Z", "deadline sent in UTC");
+    equal(sent.legal_basis, "fr-lil-art37", "legal basis sent");
+    const key1 = actionPosts[0].headers()["idempotency-key"];
+    check(key1 && key1.length >= 16, "an Idempotency-Key on the POST");
+    await page.click('button[data-lang="fr"]');
+    equal(await text("#o-counsel-email-error"), "Saisissez une adresse e-mail comme nom@exemple.fr.", "error translated");
+    await page.click('button[data-lang="en"]');
+    await page.locator("#open-errors").scrollIntoViewIfNeeded();
+    await shoot("22-dashboard-open-error", { fullPage: false });
+
+    step = "open form: opened";
+    await page.fill("#o-counsel-email", "avocat@example.org");
+    answer = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/v1/actions");
+    await page.click("#open-submit");
+    const created = await answer;
+    equal(created.status(), 201, "action opened");
+    const action = await created.json();
+    const key2 = actionPosts[1].headers()["idempotency-key"];
+    check(key2 && key2 !== key1, "a new Idempotency-Key for a new attempt");
+    await page.locator(`#actions-rows tr[data-id="${action.id}"]`).waitFor();
+    equal(await page.locator("#actions-rows tr").count(), 2, "two actions listed");
+    await page.locator("#action:not([hidden])").waitFor();
+    equal(await text("#action-h2"), `Action: ${title}`, "the new action is selected");
+    equal(await text("#action-member-count"), "0", "no member yet");
+    equal(await text("#action-status-value"), "Open", "status");
+    equal(await page.locator("#transition-buttons button").count(), 2, "open → filed or closed");
+    contains(await text("#open-status"), "is open", "success message");
+    await page.locator("#totals-status:has-text('Computed on')").waitFor();
+
+    // --- members ---------------------------------------------------------------------------
+    step = "members by filter";
+    await page.selectOption("#filter-country", "FR");
+    await page.click("#members-submit");
+    await page.locator("#members-result:not([hidden])").waitFor();
+    equal(await text("#count-added"), String(setup.free.length), "added");
+    equal(await text("#count-already-in-action"), "0", "already in this action");
+    equal(await text("#count-in-other-action"), "1", "in another action");
+    equal(await text("#count-not-mandated"), "0", "not mandated");
+    await page.locator(`#action-member-count:text-is("${setup.free.length}")`).waitFor();
+    await page.locator(`#actions-rows tr[data-id="${action.id}"] td:nth-child(5):text-is("${setup.free.length}")`).waitFor();
+
+    step = "members by references";
+    await page.check("#by-references");
+    check(await page.locator("#filter-fields").isHidden(), "filter hidden in references mode");
+    await page.fill("#references", `${setup.unmandated.toLowerCase()}\n${setup.free[0]}`);
+    const membersPost = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/members"));
+    await page.click("#members-submit");
+    equal((await membersPost).status(), 200, "members added by references");
+    await page.locator("#count-not-mandated:text-is('1')").waitFor();
+    equal(await text("#count-added"), "0", "none added");
+    equal(await text("#count-already-in-action"), "1", "one already in");
+    equal(await text("#count-in-other-action"), "0", "none elsewhere");
+    equal(await focused(), "members-result-h4", "focus on the result");
+
+    // --- totals ----------------------------------------------------------------------------
+    step = "totals";
+    await page.locator(`#total-eligible:text-is("${setup.free.length}")`).waitFor();
+    equal(await text("#total-claims"), String(setup.free.length), "member claims");
+    equal(await text("#total-before-cap"), setup.expected_total_en, "total before cap (EUR, 2 decimals)");
+    equal(await text("#total-after-cap"), setup.expected_total_en, "total after cap");
+    await page.locator("#action-h2").scrollIntoViewIfNeeded();
+    await shoot("23-dashboard-action", { fullPage: false });
+    await page.locator("#totals").scrollIntoViewIfNeeded();
+    await shoot("23-dashboard-totals", { fullPage: false });
+    await page.click('button[data-lang="fr"]');
+    equal((await text("#total-before-cap")).replace(NBSP, " "), setup.expected_total_fr, "French money");
+    equal(await text("#action-h2"), `Action\u00a0: ${title}`, "French heading");
+    equal((await page.locator("#members-counts dt").nth(3).innerText()).trim(), "Sans mandat pour votre association, retirées ou inconnues", "French count label");
+    equal(await text("#action-status-value"), "Ouverte", "French status");
+    await shoot("24-dashboard-totals-fr", { fullPage: false });
+    await page.click('button[data-lang="en"]');
+
+    // --- export ----------------------------------------------------------------------------
+    step = "export";
+    const exportResponse = page.waitForResponse((r) => r.url().includes(`/v1/actions/${action.id}/export`));
+    const downloadEvent = page.waitForEvent("download");
+    await page.click("#export-csv-semicolon");
+    const exportResp = await exportResponse;
+    equal(exportResp.status(), 200, "export answered");
+    check(!exportResp.url().includes("key"), "nothing but format and sep in the export URL");
+    const exportId = (await exportResp.allHeaders())["x-export-id"];
+    const download = await downloadEvent;
+    const fileName = download.suggestedFilename();
+    check(new RegExp(`^recours-${action.id}-\\d{8}\\.csv$`).test(fileName), `file name from Content-Disposition: ${fileName}`);
+    const bytes = readFileSync(await download.path());
+    equal(bytes.subarray(0, 3).toString("hex"), "efbbbf", "UTF-8 BOM");
+    const csv = bytes.subarray(3).toString("utf-8");
+    check(csv.endsWith("\r\n"), "CRLF line ends");
+    const lines = csv.split("\r\n").slice(0, -1);
+    check(lines[0].startsWith("reference;family_name;given_name;birth_date;email;phone;"), `header row: ${lines[0]}`);
+    equal(lines.length, 1 + setup.free.length, "header + one row per member");
+    const exported = lines.slice(1).map((l) => l.split(";")[0]).sort();
+    equal(exported.join(","), [...setup.free].sort().join(","), "the members' references");
+    const digest = createHash("sha256").update(bytes).digest("hex");
+    await page.locator("#export-record-status:text-is('complete')").waitFor();
+    equal(await text("#export-sha256"), digest, "the SHA-256 shown is that of the downloaded bytes");
+    equal(await text("#export-local-sha256"), digest, "the page's own digest");
+    equal(await text("#export-rows"), String(setup.free.length), "rows of the record");
+    equal(await text("#export-bytes"), bytes.length.toLocaleString("en-GB"), "bytes of the record");
+    equal(await text("#export-file"), fileName, "file name shown");
+    contains(await text("#export-status"), "matches the file received", "verified message");
+    await page.locator("#export-record").scrollIntoViewIfNeeded();
+    await shoot("25-dashboard-export", { fullPage: false });
+
+    // --- status ----------------------------------------------------------------------------
+    step = "status move";
+    await page.click('#transition-buttons button[data-status="filed"]');
+    await page.locator("#transition-confirm:not([hidden])").waitFor();
+    equal(await focused(), "transition-yes", "focus on the confirmation");
+    contains(await text("#transition-question"), "from Open to Filed", "question");
+    await page.click("#transition-yes");
+    await page.locator("#action-status-value:text-is('Filed')").waitFor();
+    check(await page.locator("#members-form").isHidden(), "no new members once filed");
+    const moves = await page.locator("#transition-buttons button").evaluateAll((l) => l.map((b) => b.dataset.status));
+    equal(moves.join(","), "settled,closed", "filed → settled or closed");
+    contains(await seedRow.innerText(), "Open", "the other action untouched");
+
+    // --- the key revoked while in use ------------------------------------------------------
+    step = "key revoked meanwhile";
+    const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,
+        { headers: { Authorization: "Bearer " + setup.operator_key } });
+    equal(revoked.status(), 204, "key revoked by the operator");
+    await page.click("#totals-refresh");
+    await page.locator("#key-status.status-error").waitFor();
+    contains(await text("#key-status"), "This key was refused", "asked for the key again");
+    check(await page.locator("#workspace").isHidden(), "workspace hidden");
+    equal(await focused(), "api_key", "focus on the key field");
+
+    step = "end";
+    if (problems.length)
+        fail("console errors, CSP violations or failed assets:\n  " + problems.join("\n  "));
+    console.log(JSON.stringify({ action_id: action.id, export_id: exportId, sha256: digest }));
+} catch (e) {
+    exitCode = 1;
+    console.error("dashboard_flow: FAILED: " + (e && e.stack ? e.stack : e));
+    if (problems.length && step !== "end")
+        console.error("also seen:\n  " + problems.join("\n  "));
+} finally {
+    await browser.close();
+}
+process.exit(exitCode);
