@@ -12,8 +12,7 @@
 // (390×844) and a laptop (1280×800) size go to <screenshot dir>.
 // Exit status 0 when everything held, 1 otherwise (the reason on stderr).
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchBrowser, makeSteps, newContext, shoot as shootAt, watchPage } from "./flow_kit.mjs";
 
 const [baseUrl, slug, outDir] = process.argv.slice(2);
 if (!baseUrl || !slug || !outDir) {
@@ -22,44 +21,13 @@ if (!baseUrl || !slug || !outDir) {
 }
 mkdirSync(outDir, { recursive: true });
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const VIEWPORTS = [["phone", 390, 844], ["laptop", 1280, 800]];
 const REFERENCE_RE = /^RC-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 const TOKEN_RE = /^[A-Za-z0-9_-]{32,}$/;
 
 const problems = [];   // console errors, page errors, CSP violations, failed assets
-const started = Date.now();
-let stepName = "start";
 // the current step, named in every failure; with CLAIM_FLOW_VERBOSE set, timed on stdout
-const steps = {
-    set current(name) {
-        if (process.env.CLAIM_FLOW_VERBOSE)
-            console.log(`${((Date.now() - started) / 1000).toFixed(1)} s: ${name}`);
-        stepName = name;
-    },
-    get current() {
-        return stepName;
-    },
-};
-
-function fail(message) {
-    throw new Error(`[${steps.current}] ${message}`);
-}
-
-function check(condition, message) {
-    if (!condition)
-        fail(message);
-}
-
-function equal(actual, expected, what) {
-    if (actual !== expected)
-        fail(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-function contains(text, part, what) {
-    if (!String(text).includes(part))
-        fail(`${what}: ${JSON.stringify(part)} not in ${JSON.stringify(text)}`);
-}
+const steps = makeSteps();
+const { fail, check, equal, contains } = steps;
 
 const rand = Math.random().toString(36).slice(2, 10);
 const person = {
@@ -74,52 +42,16 @@ const person = {
     city: "Paris",
 };
 
-const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchBrowser();
 let exitCode = 0;
 try {
-    const context = await browser.newContext({
-        ignoreHTTPSErrors: true,   // the test server's self-signed certificate on 127.0.0.1
-        viewport: { width: 1280, height: 800 },
-        locale: "en-GB",
-    });
+    const context = await newContext(browser);
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseUrl });
-    // CSP violations also reach the console, but say so explicitly whatever the wording
-    await context.addInitScript(() => {
-        document.addEventListener("securitypolicyviolation", (e) => {
-            console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
-        });
-    });
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
-
-    page.on("console", (msg) => {
-        if (msg.type() !== "error" && msg.type() !== "warning")
-            return;
-        const url = (msg.location() && msg.location().url) || "";
-        // the API's expected refusals (401/404/409/422) are logged by Chromium as failed loads
-        if (/Failed to load resource/.test(msg.text()) && new URL(url, baseUrl).pathname.startsWith("/v1/"))
-            return;
-        if (msg.type() === "warning" && !/Content.Security.Policy|CSP/i.test(msg.text()))
-            return;
-        problems.push(`${steps.current}: console ${msg.type()}: ${msg.text()} (${url})`);
-    });
-    page.on("pageerror", (err) => problems.push(`${steps.current}: page error: ${err.message}`));
-    page.on("response", (resp) => {
-        const path = new URL(resp.url()).pathname;
-        if (resp.status() >= 400 && !path.startsWith("/v1/"))
-            problems.push(`${steps.current}: ${resp.status()} for ${path}`);
-    });
     let lossExpected = false;   // set while the test itself cuts an answer off
-    page.on("requestfailed", (req) => {
-        if (lossExpected && new URL(req.url()).pathname.startsWith("/v1/"))
-            return;
-        problems.push(`${steps.current}: request failed: ${req.url()} (${req.failure() && req.failure().errorText})`);
-    });
+    watchPage(page, baseUrl, steps, problems,
+        (req) => lossExpected && new URL(req.url()).pathname.startsWith("/v1/"));
 
     const claimPosts = [];
     page.on("request", (req) => {
@@ -127,17 +59,7 @@ try {
             claimPosts.push(req);
     });
 
-    async function shoot(name, { fullPage = true } = {}) {
-        for (const [label, width, height] of VIEWPORTS) {
-            await page.setViewportSize({ width, height });
-            // responsive: nothing may stick out sideways, on a phone least of all
-            const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-            if (wide > width)
-                problems.push(`${steps.current}: ${name} is ${wide}px wide in a ${width}px viewport`);
-            await page.screenshot({ path: join(outDir, `${name}-${label}.png`), fullPage });
-        }
-        await page.setViewportSize({ width: 1280, height: 800 });
-    }
+    const shoot = (name, options) => shootAt(page, outDir, steps, problems, name, options);
 
     const text = async (selector) => (await page.locator(selector).innerText()).trim();
 

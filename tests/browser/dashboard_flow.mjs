@@ -16,8 +16,7 @@
 // Prints one JSON line {"action_id", "export_id", "sha256"} and exits 0 when everything held.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchBrowser, makeSteps, newContext, shoot as shootAt, watchPage } from "./flow_kit.mjs";
 
 const [baseUrl, setupFile, outDir] = process.argv.slice(2);
 if (!baseUrl || !setupFile || !outDir) {
@@ -27,81 +26,25 @@ if (!baseUrl || !setupFile || !outDir) {
 mkdirSync(outDir, { recursive: true });
 const setup = JSON.parse(readFileSync(setupFile, "utf-8"));
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const VIEWPORTS = [["phone", 390, 844], ["laptop", 1280, 800]];
 const NBSP = /[\u00a0\u202f]/g;
 
 const problems = [];
-let step = "start";
+const steps = makeSteps();
+const { fail, check, equal, contains } = steps;
 
-function fail(message) {
-    throw new Error(`[${step}] ${message}`);
-}
-
-function check(condition, message) {
-    if (!condition)
-        fail(message);
-}
-
-function equal(actual, expected, what) {
-    if (actual !== expected)
-        fail(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-function contains(text, part, what) {
-    if (!String(text).includes(part))
-        fail(`${what}: ${JSON.stringify(part)} not in ${JSON.stringify(text)}`);
-}
-
-const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchBrowser();
 let exitCode = 0;
 try {
-    const context = await browser.newContext({
-        ignoreHTTPSErrors: true,
-        viewport: { width: 1280, height: 800 },
-        locale: "en-GB",
-        timezoneId: "Europe/Paris",
-        acceptDownloads: true,
-    });
-    await context.addInitScript(() => {
-        document.addEventListener("securitypolicyviolation", (e) => {
-            console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
-        });
-    });
+    const context = await newContext(browser, { timezoneId: "Europe/Paris", acceptDownloads: true });
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
-    page.on("console", (msg) => {
-        if (msg.type() !== "error" && msg.type() !== "warning")
-            return;
-        const url = (msg.location() && msg.location().url) || "";
-        // the API's expected refusals (401/409/422) are logged by Chromium as failed loads
-        if (/Failed to load resource/.test(msg.text()) && new URL(url, baseUrl).pathname.startsWith("/v1/"))
-            return;
-        if (msg.type() === "warning" && !/Content.Security.Policy|CSP/i.test(msg.text()))
-            return;
-        problems.push(`${step}: console ${msg.type()}: ${msg.text()} (${url})`);
-    });
-    page.on("pageerror", (err) => problems.push(`${step}: page error: ${err.message}`));
-    page.on("response", (resp) => {
-        const path = new URL(resp.url()).pathname;
-        if (resp.status() >= 400 && !path.startsWith("/v1/"))
-            problems.push(`${step}: ${resp.status()} for ${path}`);
-    });
-    page.on("requestfailed", (req) => {
-        if (req.url().startsWith("blob:"))
-            return;
-        problems.push(`${step}: request failed: ${req.url()} (${req.failure() && req.failure().errorText})`);
-    });
+    // a download's blob: URL is released once saved
+    watchPage(page, baseUrl, steps, problems, (req) => req.url().startsWith("blob:"));
     // the key must never travel in an address
     page.on("request", (req) => {
         for (const k of [setup.key, setup.revoked_key])
             if (req.url().includes(k))
-                problems.push(`${step}: the API key is in a URL: ${req.url()}`);
+                problems.push(`${steps.current}: the API key is in a URL: ${req.url()}`);
     });
     const actionPosts = [];
     page.on("request", (req) => {
@@ -109,16 +52,7 @@ try {
             actionPosts.push(req);
     });
 
-    async function shoot(name, { fullPage = true } = {}) {
-        for (const [label, width, height] of VIEWPORTS) {
-            await page.setViewportSize({ width, height });
-            const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-            if (wide > width)
-                problems.push(`${step}: ${name} is ${wide}px wide in a ${width}px viewport`);
-            await page.screenshot({ path: join(outDir, `${name}-${label}.png`), fullPage });
-        }
-        await page.setViewportSize({ width: 1280, height: 800 });
-    }
+    const shoot = (name, options) => shootAt(page, outDir, steps, problems, name, options);
 
     const text = async (selector) => (await page.locator(selector).innerText()).trim();
     const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
@@ -130,7 +64,7 @@ try {
     }
 
     // --- wrong and revoked keys ------------------------------------------------------------
-    step = "wrong key";
+    steps.current = "wrong key";
     await page.goto(baseUrl + "/dashboard");
     const incidentRow = page.locator(`#incidents-rows tr[data-slug="${setup.slug}"]`);
     // incidents come by pages of 100, in slug order: show more until ours is there
@@ -156,12 +90,12 @@ try {
     await shoot("20-dashboard-key-refused-fr", { fullPage: false });
     await page.click('button[data-lang="en"]');
 
-    step = "revoked key";
+    steps.current = "revoked key";
     await useKey(setup.revoked_key);
     contains(await text("#key-status"), "This key was refused", "a revoked key gets the 401 message");
 
     // --- the right key: the actions --------------------------------------------------------
-    step = "key";
+    steps.current = "key";
     await useKey(setup.key);
     equal(await page.getAttribute("#key-status", "class"), "status status-success", "key accepted");
     await page.locator("#workspace").waitFor();
@@ -173,7 +107,7 @@ try {
     await shoot("21-dashboard-actions", { fullPage: false });
 
     // --- opening an action -----------------------------------------------------------------
-    step = "open form: server validation";
+    steps.current = "open form: server validation";
     const title = "Action collective " + setup.slug;
     await page.selectOption("#o-incident", setup.slug);
     await page.fill("#o-title", title);
@@ -203,7 +137,7 @@ try {
     await page.locator("#open-errors").scrollIntoViewIfNeeded();
     await shoot("22-dashboard-open-error", { fullPage: false });
 
-    step = "open form: opened";
+    steps.current = "open form: opened";
     await page.fill("#o-counsel-email", "avocat@example.org");
     answer = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/v1/actions");
     await page.click("#open-submit");
@@ -223,7 +157,7 @@ try {
     await page.locator("#totals-status:has-text('Computed on')").waitFor();
 
     // --- members ---------------------------------------------------------------------------
-    step = "members by filter";
+    steps.current = "members by filter";
     await page.selectOption("#filter-country", "FR");
     await page.click("#members-submit");
     await page.locator("#members-result:not([hidden])").waitFor();
@@ -234,7 +168,7 @@ try {
     await page.locator(`#action-member-count:text-is("${setup.free.length}")`).waitFor();
     await page.locator(`#actions-rows tr[data-id="${action.id}"] td:nth-child(5):text-is("${setup.free.length}")`).waitFor();
 
-    step = "members by references";
+    steps.current = "members by references";
     await page.check("#by-references");
     check(await page.locator("#filter-fields").isHidden(), "filter hidden in references mode");
     await page.fill("#references", `${setup.unmandated.toLowerCase()}\n${setup.free[0]}`);
@@ -248,7 +182,7 @@ try {
     equal(await focused(), "members-result-h4", "focus on the result");
 
     // --- totals ----------------------------------------------------------------------------
-    step = "totals";
+    steps.current = "totals";
     await page.locator(`#total-eligible:text-is("${setup.free.length}")`).waitFor();
     equal(await text("#total-claims"), String(setup.free.length), "member claims");
     equal(await text("#total-before-cap"), setup.expected_total_en, "total before cap (EUR, 2 decimals)");
@@ -266,7 +200,7 @@ try {
     await page.click('button[data-lang="en"]');
 
     // --- export ----------------------------------------------------------------------------
-    step = "export";
+    steps.current = "export";
     const exportResponse = page.waitForResponse((r) => r.url().includes(`/v1/actions/${action.id}/export`));
     const downloadEvent = page.waitForEvent("download");
     await page.click("#export-csv-semicolon");
@@ -298,7 +232,7 @@ try {
     await shoot("25-dashboard-export", { fullPage: false });
 
     // --- status ----------------------------------------------------------------------------
-    step = "status move";
+    steps.current = "status move";
     await page.click('#transition-buttons button[data-status="filed"]');
     await page.locator("#transition-confirm:not([hidden])").waitFor();
     equal(await focused(), "transition-yes", "focus on the confirmation");
@@ -311,7 +245,7 @@ try {
     contains(await seedRow.innerText(), "Open", "the other action untouched");
 
     // --- the key revoked while in use ------------------------------------------------------
-    step = "key revoked meanwhile";
+    steps.current = "key revoked meanwhile";
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,
         { headers: { Authorization: "Bearer " + setup.operator_key } });
     equal(revoked.status(), 204, "key revoked by the operator");
@@ -321,14 +255,14 @@ try {
     check(await page.locator("#workspace").isHidden(), "workspace hidden");
     equal(await focused(), "api_key", "focus on the key field");
 
-    step = "end";
+    steps.current = "end";
     if (problems.length)
         fail("console errors, CSP violations or failed assets:\n  " + problems.join("\n  "));
     console.log(JSON.stringify({ action_id: action.id, export_id: exportId, sha256: digest }));
 } catch (e) {
     exitCode = 1;
     console.error("dashboard_flow: FAILED: " + (e && e.stack ? e.stack : e));
-    if (problems.length && step !== "end")
+    if (problems.length && steps.current !== "end")
         console.error("also seen:\n  " + problems.join("\n  "));
 } finally {
     await browser.close();

@@ -11,7 +11,7 @@ import {
     formatNumber, genericProblem, problemName,
 } from "./common.js";
 import { COUNTRY_CODES } from "./countries.js";
-import { FormErrors, indexOf, validationErrors } from "./forms.js";
+import { FormErrors, countryOptions, indexOf, validationErrors } from "./forms.js";
 
 // API.md §3: open → filed → settled → closed, plus open → closed and filed → closed.
 const NEXT_STATUS = { open: ["filed", "closed"], filed: ["settled", "closed"],
@@ -130,23 +130,8 @@ export class ActionPanel {
         cat.value = chosenCat;
         const country = $("filter-country");
         const chosen = country.value;
-        let names = null;
-        try {
-            names = new Intl.DisplayNames([lang()], { type: "region" });
-        } catch {
-            names = null;
-        }
-        const name = (c) => {
-            try {
-                return (names && names.of(c)) || c;
-            } catch {
-                return c;
-            }
-        };
-        const collator = new Intl.Collator(lang());
-        const items = COUNTRY_CODES.map((c) => [c, name(c)]).sort((a, b) => collator.compare(a[1], b[1]));
         country.replaceChildren(el("option", { value: "", text: t("dash.any_country") }),
-            ...items.map(([c, n]) => el("option", { value: c, text: n })));
+            ...countryOptions(COUNTRY_CODES, lang()));
         country.value = chosen;
     }
 

@@ -174,10 +174,9 @@ export function validationErrors(resp) {
     return resp.body.errors.filter((e) => e && typeof e.field === "string" && typeof e.code === "string");
 }
 
-// Makes a <select> of the countries (ISO 3166-1 alpha-2 codes), named in the language of the
-// page and sorted by name; keeps the current choice, else selects `fallback`.
-export function fillCountries(select, codes, language, fallback) {
-    const chosen = select.value || fallback;
+// <option>s of the countries (ISO 3166-1 alpha-2 codes), named in `language` and sorted by
+// name.
+export function countryOptions(codes, language) {
     let names;
     try {
         names = new Intl.DisplayNames([language], { type: "region" });
@@ -192,7 +191,14 @@ export function fillCountries(select, codes, language, fallback) {
         }
     };
     const collator = new Intl.Collator(language);
-    const items = codes.map((c) => [c, name(c)]).sort((a, b) => collator.compare(a[1], b[1]));
-    select.replaceChildren(...items.map(([c, n]) => el("option", { value: c, text: n })));
+    return codes.map((c) => [c, name(c)]).sort((a, b) => collator.compare(a[1], b[1]))
+        .map(([c, n]) => el("option", { value: c, text: n }));
+}
+
+// Makes a <select> of the countries, named in the language of the page and sorted by name;
+// keeps the current choice, else selects `fallback`.
+export function fillCountries(select, codes, language, fallback) {
+    const chosen = select.value || fallback;
+    select.replaceChildren(...countryOptions(codes, language));
     select.value = codes.includes(chosen) ? chosen : fallback;
 }

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// What every browser flow shares: Debian's Chromium launched through playwright-core, the
+// current step named in every failure, the watch that turns a console error, page error, CSP
+// violation or failed page asset into a problem, and screenshots at phone and laptop sizes
+// that also catch anything sticking out sideways.
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+export const VIEWPORTS = [["phone", 390, 844], ["laptop", 1280, 800]];
+
+// The run's current step and the assertions that name it. With FLOW_VERBOSE set, each step
+// is printed with its time on stdout.
+export function makeSteps() {
+    const started = Date.now();
+    let name = "start";
+    const steps = {
+        set current(value) {
+            if (process.env.FLOW_VERBOSE || process.env.CLAIM_FLOW_VERBOSE)
+                console.log(`${((Date.now() - started) / 1000).toFixed(1)} s: ${value}`);
+            name = value;
+        },
+        get current() {
+            return name;
+        },
+        fail(message) {
+            throw new Error(`[${name}] ${message}`);
+        },
+        check(condition, message) {
+            if (!condition)
+                steps.fail(message);
+        },
+        equal(actual, expected, what) {
+            if (actual !== expected)
+                steps.fail(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+        },
+        contains(text, part, what) {
+            if (!String(text).includes(part))
+                steps.fail(`${what}: ${JSON.stringify(part)} not in ${JSON.stringify(text)}`);
+        },
+    };
+    return steps;
+}
+
+export function launchBrowser() {
+    return chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+}
+
+// A context on the test server (self-signed certificate on 127.0.0.1) whose pages report CSP
+// violations on the console explicitly, whatever Chromium's own wording.
+export async function newContext(browser, options = {}) {
+    const context = await browser.newContext({
+        ignoreHTTPSErrors: true,
+        viewport: { width: 1280, height: 800 },
+        locale: "en-GB",
+        ...options,
+    });
+    await context.addInitScript(() => {
+        document.addEventListener("securitypolicyviolation", (e) => {
+            console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
+        });
+    });
+    return context;
+}
+
+// Appends to problems what must not happen on page. The API's expected refusals (401, 404,
+// 409, 422) are logged by Chromium as failed loads and are not problems; a failed request is,
+// unless allowFailed(req) says the test caused it.
+export function watchPage(page, baseUrl, steps, problems, allowFailed = () => false) {
+    page.on("console", (msg) => {
+        if (msg.type() !== "error" && msg.type() !== "warning")
+            return;
+        const url = (msg.location() && msg.location().url) || "";
+        if (/Failed to load resource/.test(msg.text()) && new URL(url, baseUrl).pathname.startsWith("/v1/"))
+            return;
+        if (msg.type() === "warning" && !/Content.Security.Policy|CSP/i.test(msg.text()))
+            return;
+        problems.push(`${steps.current}: console ${msg.type()}: ${msg.text()} (${url})`);
+    });
+    page.on("pageerror", (err) => problems.push(`${steps.current}: page error: ${err.message}`));
+    page.on("response", (resp) => {
+        const path = new URL(resp.url()).pathname;
+        if (resp.status() >= 400 && !path.startsWith("/v1/"))
+            problems.push(`${steps.current}: ${resp.status()} for ${path}`);
+    });
+    page.on("requestfailed", (req) => {
+        if (allowFailed(req))
+            return;
+        problems.push(`${steps.current}: request failed: ${req.url()} (${req.failure() && req.failure().errorText})`);
+    });
+}
+
+// Screenshots of page at every viewport into outDir, as <name>-<viewport>.png; a page wider
+// than the viewport is a problem (responsive layout).
+export async function shoot(page, outDir, steps, problems, name, { fullPage = true } = {}) {
+    for (const [label, width, height] of VIEWPORTS) {
+        await page.setViewportSize({ width, height });
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (wide > width)
+            problems.push(`${steps.current}: ${name} is ${wide}px wide in a ${width}px viewport`);
+        await page.screenshot({ path: join(outDir, `${name}-${label}.png`), fullPage });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+}
