@@ -10,7 +10,10 @@
 // field; then the action opens, with one Idempotency-Key per attempt) → members by filter and
 // by references (the four counts) → totals in EUR → the CSV export with ";" (the downloaded
 // file: BOM, header row, one row per member; its SHA-256 equals the one the page shows) →
-// a status move (open → filed) → the key revoked meanwhile: the page asks for it again.
+// a victim follows the action's link shown on the page: the claim form offers the mandate
+// (association, action, text with its paragraphs), the ticked box sends it, the receipt says
+// the claim joined, the member count follows → a status move (open → filed) → the key revoked
+// meanwhile: the page asks for it again.
 // Any console error, page error, CSP violation or failed page asset fails the run; screenshots
 // at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
 // Prints one JSON line {"action_id", "export_id", "sha256"} and exits 0 when everything held.
@@ -115,8 +118,8 @@ try {
     await page.fill("#o-deadline", "2030-01-31T12:00");
     await page.fill("#o-counsel-name", "Maître Dupont");
     await page.fill("#o-counsel-email", "avocat@example");       // the browser accepts it, not the server
-    await page.fill("#o-mandate-text", "Je donne mandat à l'association de me représenter.");
-    await page.fill("#o-mandate-version", "2026-03-a");
+    await page.fill("#o-mandate-text", setup.mandate_text);
+    await page.fill("#o-mandate-version", setup.mandate_text_version);
     let answer = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/v1/actions");
     await page.click("#open-submit");
     equal((await answer).status(), 422, "server refusal");
@@ -231,6 +234,49 @@ try {
     await page.locator("#export-record").scrollIntoViewIfNeeded();
     await shoot("25-dashboard-export", { fullPage: false });
 
+    // --- a victim follows the link the page gives for the action ----------------------------
+    steps.current = "claim through the action's link";
+    const link = await text("#claim-link");
+    equal(link, `${baseUrl}/claim?incident=${setup.slug}&action=${action.id}`, "the link shown");
+    const victim = await context.newPage();
+    watchPage(victim, baseUrl, steps, problems);
+    await victim.goto(link);
+    await victim.locator("#mandate-group:not([hidden])").waitFor();
+    contains(await victim.locator("#mandate-intro").innerText(), setup.association_name, "who represents");
+    contains(await victim.locator("#mandate-intro").innerText(), title, "which action");
+    equal((await victim.locator("#mandate-text").innerText()).trim(), setup.mandate_text.trim(),
+        "the mandate text, paragraphs kept");
+    check(!(await victim.isChecked("#mandate")), "no mandate unless the box is ticked");
+    const stamp = Date.now().toString(36);
+    await victim.fill("#given_name", "Victime");
+    await victim.fill("#family_name", "Parlien-" + stamp.replace(/[0-9]/g, "x"));
+    await victim.fill("#email", `victime.${stamp}@example.org`);
+    await victim.fill("#line1", "3 place du Capitole");
+    await victim.fill("#postal_code", "31000");
+    await victim.fill("#city", "Toulouse");
+    await victim.locator("#categories input").first().check();
+    await victim.check("#pay-voucher");
+    await victim.check("#privacy");
+    await victim.check("#mandate");
+    await victim.locator("#mandate-group").scrollIntoViewIfNeeded();
+    await shootAt(victim, outDir, steps, problems, "26-claim-with-mandate", { fullPage: false });
+    const claimPost = victim.waitForResponse((r) => r.request().method() === "POST"
+        && new URL(r.url()).pathname === `/v1/incidents/${setup.slug}/claims`);
+    await victim.click("#submit");
+    const claimResp = await claimPost;
+    equal(claimResp.status(), 201, "claim registered");
+    const sentClaim = claimResp.request().postDataJSON();
+    equal(sentClaim.action_id, action.id, "the mandate's action sent");
+    equal(sentClaim.mandate_text_version, setup.mandate_text_version, "the version shown sent");
+    const joined = await claimResp.json();
+    equal(joined.action_id, action.id, "the receipt names the action");
+    await victim.locator("#receipt:not([hidden])").waitFor();
+    contains(await victim.locator("#receipt-status").innerText(), "your claim is part of its representative action",
+        "the receipt says the claim joined");
+    await victim.close();
+    await page.click("#totals-refresh");
+    await page.locator(`#action-member-count:text-is("${setup.free.length + 1}")`).waitFor();
+
     // --- status ----------------------------------------------------------------------------
     steps.current = "status move";
     await page.click('#transition-buttons button[data-status="filed"]');
@@ -243,6 +289,16 @@ try {
     const moves = await page.locator("#transition-buttons button").evaluateAll((l) => l.map((b) => b.dataset.status));
     equal(moves.join(","), "settled,closed", "filed → settled or closed");
     contains(await seedRow.innerText(), "Open", "the other action untouched");
+    check(await page.locator("#claim-link").count() === 0, "no link to share once filed");
+    const late = await context.newPage();
+    watchPage(late, baseUrl, steps, problems);
+    await late.goto(link);
+    await late.locator("#mandate-status:not([hidden])").waitFor();
+    contains(await late.locator("#mandate-status").innerText(), "no longer accepts mandates",
+        "a filed action's link: the claim form says so");
+    check(await late.locator("#mandate-group").isHidden(), "and offers no mandate");
+    check(await late.locator("#claim-form").isVisible(), "the claim can still be made");
+    await late.close();
 
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";

@@ -302,6 +302,10 @@ class WebPagesTest(unittest.TestCase):
             "revoked_key": spare["secret"], "operator_key": s.operator_key,
             "seed_action": seed["id"], "free": free, "inside": inside,
             "unmandated": unmandated,
+            "association_name": assoc.obj["name"],
+            "mandate_text": "Je donne mandat à l'association de me représenter.\n\n"
+                            "Article 2 : elle agit devant la juridiction compétente.",
+            "mandate_text_version": "2026-03-a",
             "expected_total_en": f"€{total // 100}.{total % 100:02d}",
             "expected_total_fr": f"{total // 100},{total % 100:02d} €",
         }

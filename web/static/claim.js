@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// The claim form (API.md §6) of the incident named by ?incident=<slug>.
+// The claim form (API.md §6) of the incident named by ?incident=<slug>; with &action=<id>
+// (the link an association shares), it offers that action's mandate (GET
+// /v1/actions/{id}/mandate): the text is shown, and only a ticked box sends `action_id` and
+// the text's version with the claim.
 //
 // Submission: POST /v1/incidents/{slug}/claims with an Idempotency-Key made for the exact
 // body sent; the same body sent again (a double click, a retry after a network error or a
@@ -9,7 +12,7 @@
 import { lang, onLanguageChange, t } from "./i18n.js";
 import {
     CATEGORIES, NetworkError, StatusLine, api, categoryLabel, currencyDecimals, el,
-    exampleAmount, formatMoney, initPage, parseAmount, problemName, retryAfter,
+    exampleAmount, formatDateTime, formatMoney, initPage, parseAmount, problemName, retryAfter,
 } from "./common.js";
 import { COUNTRY_CODES, DEFAULT_COUNTRY } from "./countries.js";
 import { FormErrors, fillCountries, indexOf, validationErrors } from "./forms.js";
@@ -18,6 +21,7 @@ import { incidentFacts } from "./incidents.js";
 initPage("title.claim");
 
 const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DESCRIPTION_MAX = 4000;
 const LOSS_MAX = 10_000_000_000; // minor units (API.md §3)
 
@@ -27,12 +31,14 @@ const submitButton = $("submit");
 const pageStatus = new StatusLine($("page-status"));
 const formStatus = new StatusLine($("form-status"));
 const copyStatus = new StatusLine($("copy-status"));
+const mandateStatus = new StatusLine($("mandate-status"));
 
 let incident = null;
 let sentCategories = [];   // the data_categories array of the last submission
 let attempt = null;        // {body, key}: the Idempotency-Key of a body
 let inFlight = false;
 let receipt = null;
+let offer = null;          // the mandate the link offers (GET /v1/actions/{id}/mandate)
 
 const errors = new FormErrors(form, $("error-summary"), (e) => {
     const params = {
@@ -98,7 +104,50 @@ function renderDynamic() {
     $("privacy-label").textContent = t("privacy.accept", { version: incident.privacy_notice_version });
     fillCountries($("country"), COUNTRY_CODES, lang(), DEFAULT_COUNTRY);
     updateCounter(false);
+    renderMandate();
     renderReceipt();
+}
+
+// --- the mandate offered by the link ---------------------------------------------------------
+
+function renderMandate() {
+    const group = $("mandate-group");
+    group.hidden = !offer;
+    if (!offer)
+        return;
+    const who = offer.association.name;
+    $("mandate-intro").textContent = t("mandate.intro", {
+        association: who, approval: offer.association.approval_reference, title: offer.title,
+        basis: t("basis." + offer.legal_basis), counsel: offer.counsel_name,
+        deadline: formatDateTime(offer.opt_in_deadline) });
+    $("mandate-text-label").textContent = t("mandate.text_label",
+        { version: offer.mandate_text_version });
+    $("mandate-text").textContent = offer.mandate_text;   // line breaks kept by CSS
+    $("mandate-label").textContent = t("mandate.accept", { association: who });
+}
+
+// The offer of ?action=<id> for this incident; none (and a note) when the action does not
+// take mandates any more or belongs to another incident. A failure to load it leaves the
+// form usable without a mandate.
+async function loadOffer() {
+    const id = new URLSearchParams(window.location.search).get("action");
+    if (!id)
+        return;
+    let r = null;
+    if (UUID_RE.test(id)) {
+        try {
+            r = await api("GET", `/v1/actions/${encodeURIComponent(id)}/mandate`);
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+        }
+    }
+    if (r && r.status === 200 && r.body && r.body.incident === incident.slug) {
+        offer = r.body;
+        renderMandate();
+        return;
+    }
+    mandateStatus.set({ kind: "info", key: "mandate.unavailable" });
 }
 
 async function loadIncident() {
@@ -138,6 +187,7 @@ async function loadIncident() {
     }
     pageStatus.clear();
     form.hidden = false;
+    await loadOffer();
 }
 
 // --- the body and the browser's checks -------------------------------------------------------
@@ -233,6 +283,8 @@ function buildBody() {
         },
         payment_preference: payment ? payment.value : undefined,
         privacy_notice_version: $("privacy").checked ? incident.privacy_notice_version : undefined,
+        action_id: offer && $("mandate").checked ? offer.action_id : undefined,
+        mandate_text_version: offer && $("mandate").checked ? offer.mandate_text_version : undefined,
     };
     return body; // JSON.stringify leaves the undefined members out
 }
@@ -316,7 +368,8 @@ function answer(r) {
 // --- the receipt -----------------------------------------------------------------------------
 
 function showReceipt(body) {
-    receipt = { reference: body.reference, token: body.token, status: body.status };
+    receipt = { reference: body.reference, token: body.token, status: body.status,
+        joined: offer && body.action_id === offer.action_id ? offer : null };
     form.reset();
     form.hidden = true;
     attempt = null;
@@ -331,7 +384,9 @@ function renderReceipt() {
         return;
     $("receipt-reference").textContent = receipt.reference;
     $("receipt-token").textContent = receipt.token;
-    $("receipt-status").textContent = t("receipt.status", { status: t("status." + receipt.status) });
+    $("receipt-status").textContent = t("receipt.status", { status: t("status." + receipt.status) })
+        + (receipt.joined ? " " + t("receipt.joined", { association: receipt.joined.association.name,
+            title: receipt.joined.title }) : "");
 }
 
 async function copyReceipt() {

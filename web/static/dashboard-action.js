@@ -114,7 +114,8 @@ export class ActionPanel {
             this.renderTransitions();
             $("transition-buttons").querySelector("button")?.focus();
         });
-        $("totals-refresh").addEventListener("click", () => this.loadTotals());
+        // the member count too: claims join through the claim form at any time
+        $("totals-refresh").addEventListener("click", () => this.refresh());
         for (const id of ["export-csv", "export-csv-semicolon", "export-ndjson"]) {
             const b = $(id);
             b.addEventListener("click", () => this.exportAs(b.dataset.format, b.dataset.sep));
@@ -180,7 +181,12 @@ export class ActionPanel {
             fact("dash.fact.deadline", formatDateTime(a.opt_in_deadline)),
             fact("dash.fact.counsel", `${a.counsel_name} <${a.counsel_email}>`),
             fact("dash.fact.mandate_version", el("code", { text: a.mandate_text_version })),
-            fact("dash.fact.members", formatNumber(a.member_count), "action-member-count"));
+            fact("dash.fact.members", formatNumber(a.member_count), "action-member-count"),
+            // while it takes mandates, the link to share with the victims: the claim form of
+            // the incident offering this action's mandate
+            ...(a.status === "open" ? [fact("dash.fact.claim_link", el("code", { id: "claim-link",
+                text: `${window.location.origin}/claim?incident=${encodeURIComponent(a.incident)}`
+                    + `&action=${encodeURIComponent(a.id)}` }))] : []));
         this.renderTransitions();
         const open = a.status === "open";
         $("members-form").hidden = !open;
