@@ -12,7 +12,9 @@
 // file: BOM, header row, one row per member; its SHA-256 equals the one the page shows) →
 // a victim follows the action's link shown on the page: the claim form offers the mandate
 // (association, action, text with its paragraphs), the ticked box sends it, the receipt says
-// the claim joined, the member count follows → a status move (open → filed) → the key revoked
+// the claim joined, the member count follows → another victim claims through the link without
+// the mandate, then gives it from /my-claim?action=<id> and revokes it (the member count
+// follows both) → a status move (open → filed) → the key revoked
 // meanwhile: the page asks for it again.
 // Any console error, page error, CSP violation or failed page asset fails the run; screenshots
 // at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
@@ -247,19 +249,21 @@ try {
     equal((await victim.locator("#mandate-text").innerText()).trim(), setup.mandate_text.trim(),
         "the mandate text, paragraphs kept");
     check(!(await victim.isChecked("#mandate")), "no mandate unless the box is ticked");
-    const stamp = Date.now().toString(36);
-    await victim.fill("#given_name", "Victime");
-    await victim.fill("#family_name", "Parlien-" + stamp.replace(/[0-9]/g, "x"));
-    await victim.fill("#email", `victime.${stamp}@example.org`);
-    await victim.fill("#line1", "3 place du Capitole");
-    await victim.fill("#postal_code", "31000");
-    await victim.fill("#city", "Toulouse");
-    await victim.locator("#categories input").first().check();
-    await victim.check("#pay-voucher");
-    await victim.check("#privacy");
-    await victim.check("#mandate");
-    await victim.locator("#mandate-group").scrollIntoViewIfNeeded();
-    await shootAt(victim, outDir, steps, problems, "26-claim-with-mandate", { fullPage: false });
+    // the claim form filled for a person of its own (stamp), mandate box as given
+    async function fillClaim(p, stamp, mandate) {
+        await p.fill("#given_name", "Victime");
+        await p.fill("#family_name", "Parlien-" + stamp.replace(/[0-9]/g, "x"));
+        await p.fill("#email", `victime.${stamp}@example.org`);
+        await p.fill("#line1", "3 place du Capitole");
+        await p.fill("#postal_code", "31000");
+        await p.fill("#city", "Toulouse");
+        await p.locator("#categories input").first().check();
+        await p.check("#pay-voucher");
+        await p.check("#privacy");
+        if (mandate)
+            await p.check("#mandate");
+    }
+    await fillClaim(victim, Date.now().toString(36), true);
     const claimPost = victim.waitForResponse((r) => r.request().method() === "POST"
         && new URL(r.url()).pathname === `/v1/incidents/${setup.slug}/claims`);
     await victim.click("#submit");
@@ -274,6 +278,41 @@ try {
     contains(await victim.locator("#receipt-status").innerText(), "your claim is part of its representative action",
         "the receipt says the claim joined");
     await victim.close();
+    await page.click("#totals-refresh");
+    await page.locator(`#action-member-count:text-is("${setup.free.length + 1}")`).waitFor();
+
+    steps.current = "mandate given later, then revoked, from My claim";
+    const later = await context.newPage();
+    watchPage(later, baseUrl, steps, problems);
+    await later.goto(link);
+    await later.locator("#mandate-group:not([hidden])").waitFor();
+    await fillClaim(later, "l" + Date.now().toString(36), false);
+    const plainPost = later.waitForResponse((r) => r.request().method() === "POST"
+        && new URL(r.url()).pathname === `/v1/incidents/${setup.slug}/claims`);
+    await later.click("#submit");
+    const plain = await (await plainPost).json();
+    equal(plain.action_id, null, "no mandate without the ticked box");
+    await later.goto(`${baseUrl}/my-claim?action=${action.id}`);
+    await later.fill("#reference", plain.reference);
+    await later.fill("#token", plain.token);
+    await later.click("#open");
+    await later.locator("#mandate-offer:not([hidden])").waitFor();
+    contains(await later.locator("#mandate-give").innerText(), setup.association_name, "the button names the association");
+    const givePatch = later.waitForResponse((r) => r.request().method() === "PATCH");
+    await later.click("#mandate-give");
+    equal((await givePatch).status(), 200, "mandate given by PATCH");
+    await later.locator("#mandate-given:not([hidden])").waitFor();
+    contains(await later.locator("#mandate-status").innerText(), "your claim is part of the action", "given message");
+    await page.click("#totals-refresh");
+    await page.locator(`#action-member-count:text-is("${setup.free.length + 2}")`).waitFor();
+    await later.click("#mandate-revoke");
+    equal(await later.evaluate(() => document.activeElement.id), "mandate-revoke-h", "focus on the question");
+    const revokePatch = later.waitForResponse((r) => r.request().method() === "PATCH");
+    await later.click("#mandate-revoke-yes");
+    equal((await revokePatch).status(), 200, "mandate revoked by PATCH");
+    await later.locator("#mandate-offer:not([hidden])").waitFor();   // offered again
+    contains(await later.locator("#claim-status").innerText(), "Your mandate is revoked", "revoked message");
+    await later.close();
     await page.click("#totals-refresh");
     await page.locator(`#action-member-count:text-is("${setup.free.length + 1}")`).waitFor();
 

@@ -12,16 +12,16 @@
 import { lang, onLanguageChange, t } from "./i18n.js";
 import {
     CATEGORIES, NetworkError, StatusLine, api, categoryLabel, currencyDecimals, el,
-    exampleAmount, formatDateTime, formatMoney, initPage, parseAmount, problemName, retryAfter,
+    exampleAmount, formatMoney, initPage, parseAmount, problemName, retryAfter,
 } from "./common.js";
 import { COUNTRY_CODES, DEFAULT_COUNTRY } from "./countries.js";
 import { FormErrors, fillCountries, indexOf, validationErrors } from "./forms.js";
 import { incidentFacts } from "./incidents.js";
+import { actionOfAddress, fetchOffer, renderOffer } from "./mandate.js";
 
 initPage("title.claim");
 
 const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DESCRIPTION_MAX = 4000;
 const LOSS_MAX = 10_000_000_000; // minor units (API.md §3)
 
@@ -115,39 +115,23 @@ function renderMandate() {
     group.hidden = !offer;
     if (!offer)
         return;
-    const who = offer.association.name;
-    $("mandate-intro").textContent = t("mandate.intro", {
-        association: who, approval: offer.association.approval_reference, title: offer.title,
-        basis: t("basis." + offer.legal_basis), counsel: offer.counsel_name,
-        deadline: formatDateTime(offer.opt_in_deadline) });
-    $("mandate-text-label").textContent = t("mandate.text_label",
-        { version: offer.mandate_text_version });
-    $("mandate-text").textContent = offer.mandate_text;   // line breaks kept by CSS
-    $("mandate-label").textContent = t("mandate.accept", { association: who });
+    renderOffer(offer, { intro: $("mandate-intro"), label: $("mandate-text-label"),
+        text: $("mandate-text") });
+    $("mandate-label").textContent = t("mandate.accept", { association: offer.association.name });
 }
 
 // The offer of ?action=<id> for this incident; none (and a note) when the action does not
 // take mandates any more or belongs to another incident. A failure to load it leaves the
 // form usable without a mandate.
 async function loadOffer() {
-    const id = new URLSearchParams(window.location.search).get("action");
+    const id = actionOfAddress();
     if (!id)
         return;
-    let r = null;
-    if (UUID_RE.test(id)) {
-        try {
-            r = await api("GET", `/v1/actions/${encodeURIComponent(id)}/mandate`);
-        } catch (e) {
-            if (!(e instanceof NetworkError))
-                throw e;
-        }
-    }
-    if (r && r.status === 200 && r.body && r.body.incident === incident.slug) {
-        offer = r.body;
+    offer = await fetchOffer(id, incident.slug);
+    if (offer)
         renderMandate();
-        return;
-    }
-    mandateStatus.set({ kind: "info", key: "mandate.unavailable" });
+    else
+        mandateStatus.set({ kind: "info", key: "mandate.unavailable" });
 }
 
 async function loadIncident() {
@@ -348,7 +332,8 @@ function answer(r) {
     let message;
     if (r.status === 409 && name === "duplicate-claim")
         message = { kind: "error", key: "claim.err.duplicate",
-            link: { href: "/my-claim", key: "claim.err.duplicate_link" } };
+            link: { href: offer ? `/my-claim?action=${encodeURIComponent(offer.action_id)}` : "/my-claim",
+                key: offer ? "claim.err.duplicate_link_mandate" : "claim.err.duplicate_link" } };
     else if (r.status === 409 && name === "incident-closed")
         message = { kind: "error", key: "claim.err.closed",
             link: { href: "/", key: "claim.back_to_list" } };

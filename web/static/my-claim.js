@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // A claimant's own claim (API.md §6): reference + token → GET /v1/claims/{reference} with
 // Authorization: Bearer <token>; correction of the contact details by merge patch; withdrawal
-// after a confirmation. The token lives in the `session` variable of this module only: never
+// after a confirmation; the mandate: given later to the action of the page's ?action=<id> (the
+// link an association shares) by `PATCH {"action_id", "mandate_text_version"}`, or revoked by
+// `PATCH {"action_id": null}` after a confirmation. The token lives in the `session` variable of this module only: never
 // in the address, in storage, or left in the form once the claim is open.
 import { lang, onLanguageChange, t } from "./i18n.js";
 import {
@@ -11,6 +13,7 @@ import {
 import { COUNTRY_CODES, DEFAULT_COUNTRY } from "./countries.js";
 import { FormErrors, fillCountries, validationErrors } from "./forms.js";
 import { categoryTags } from "./incidents.js";
+import { actionOfAddress, fetchOffer, renderOffer } from "./mandate.js";
 
 initPage("title.my_claim");
 
@@ -23,12 +26,14 @@ const correctForm = $("correct-form");
 const accessStatus = new StatusLine($("access-status"));
 const claimStatus = new StatusLine($("claim-status"));
 const correctStatus = new StatusLine($("correct-status"));
+const mandateStatus = new StatusLine($("mandate-status"));
 const accessErrors = new FormErrors(accessForm, $("access-errors"));
 const correctErrors = new FormErrors(correctForm, $("correct-errors"));
 
 let session = null;   // {reference, token}
 let claim = null;     // the claim view
 let incident = null;  // the incident of the claim (for its title and currency), if found
+let offer = null;     // the mandate of ?action=<id> on the claim's incident, if it takes some
 let busy = false;
 
 // "rc 7k3m q9xd", "RC7K3MQ9XD" → "RC-7K3M-Q9XD"
@@ -101,12 +106,27 @@ async function open(ev) {
     claimStatus.clear();
     correctStatus.clear();
     correctErrors.clear();
+    mandateStatus.clear();
+    offer = null;
     fillCorrection();
     render();
     $("access").hidden = true;
     $("claim").hidden = false;
     $("claim-h2").focus();
     loadIncident(claim.incident);
+    loadOffer();
+}
+
+async function loadOffer() {
+    const id = actionOfAddress();
+    if (!id || !claim)
+        return;
+    const slug = claim.incident;
+    const found = await fetchOffer(id, slug);
+    if (claim && claim.incident === slug) {
+        offer = found;
+        renderMandatePanel();
+    }
 }
 
 async function loadIncident(slug) {
@@ -125,6 +145,8 @@ function close() {
     session = null;
     claim = null;
     incident = null;
+    offer = null;
+    $("mandate-panel").hidden = true;
     correctForm.reset();
     $("claim-body").replaceChildren();
     $("claim").hidden = true;
@@ -208,6 +230,106 @@ function render() {
 
     $("correct").hidden = withdrawn;
     $("withdraw").hidden = withdrawn;
+    renderMandatePanel();
+}
+
+// --- the mandate -----------------------------------------------------------------------------
+
+// Given: it can be revoked. None: the offer of the page's link, if any, can be accepted.
+function renderMandatePanel() {
+    const withdrawn = !claim || claim.status === "withdrawn";
+    const given = !withdrawn && claim.mandate;
+    const offered = !withdrawn && !claim.mandate && offer;
+    $("mandate-panel").hidden = !given && !offered;
+    $("mandate-given").hidden = !given;
+    $("mandate-offer").hidden = !offered;
+    if (offered) {
+        renderOffer(offer, { intro: $("mandate-intro"), label: $("mandate-text-label"),
+            text: $("mandate-text") });
+        const give = $("mandate-give");
+        if (!give.disabled)
+            give.textContent = t("my.mandate_give", { association: offer.association.name });
+    }
+}
+
+async function patchMandate(body, button, busyKey, idleKey, idleParams) {
+    if (busy || !session)
+        return null;
+    busy = true;
+    button.disabled = true;
+    button.textContent = t(busyKey);
+    try {
+        return await api("PATCH", claimPath(), { body, token: session.token,
+            contentType: "application/merge-patch+json" });
+    } catch (e) {
+        if (!(e instanceof NetworkError))
+            throw e;
+        mandateStatus.set(genericProblem(e));
+        return null;
+    } finally {
+        busy = false;
+        button.disabled = false;
+        button.textContent = t(idleKey, idleParams);
+    }
+}
+
+async function giveMandate() {
+    if (!offer)
+        return;
+    const chosen = offer;
+    const r = await patchMandate({ action_id: chosen.action_id,
+        mandate_text_version: chosen.mandate_text_version }, $("mandate-give"),
+    "my.mandate_giving", "my.mandate_give", { association: chosen.association.name });
+    if (!r)
+        return;
+    if (r.status === 200 && r.body) {
+        claim = r.body;
+        render();
+        mandateStatus.set({ kind: "success", key: "my.mandate_given", params: { title: chosen.title } });
+        $("mandate-h3").focus();
+    } else if (r.status === 401 || r.status === 404) {
+        lostAccess();
+    } else if (r.status === 409 && problemName(r) === "already-in-action") {
+        mandateStatus.set({ kind: "error", key: "my.mandate_in_other" });
+    } else if (r.status === 422 && validationErrors(r)) {
+        // the offer changed meanwhile (text version, deadline): read it again
+        mandateStatus.set({ kind: "error", key: "mandate.unavailable" });
+        offer = null;
+        loadOffer();
+    } else {
+        mandateStatus.set(genericProblem(r));
+    }
+}
+
+function askRevoke() {
+    $("mandate-revoke").parentElement.hidden = true;
+    $("mandate-revoke-confirm").hidden = false;
+    $("mandate-revoke-h").focus();
+}
+
+function cancelRevoke() {
+    $("mandate-revoke-confirm").hidden = true;
+    $("mandate-revoke").parentElement.hidden = false;
+    $("mandate-revoke").focus();
+}
+
+async function revokeMandate() {
+    const r = await patchMandate({ action_id: null }, $("mandate-revoke-yes"),
+        "my.mandate_revoking", "my.mandate_revoke_yes");
+    if (!r)
+        return;
+    if (r.status === 200 && r.body) {
+        claim = r.body;
+        $("mandate-revoke-confirm").hidden = true;
+        $("mandate-revoke").parentElement.hidden = false;
+        render();
+        claimStatus.set({ kind: "success", key: "my.mandate_revoked" });
+        $("claim-h2").focus();
+    } else if (r.status === 401 || r.status === 404) {
+        lostAccess();
+    } else {
+        mandateStatus.set(genericProblem(r));
+    }
 }
 
 function countryName(code) {
@@ -370,6 +492,10 @@ $("close").addEventListener("click", close);
 $("withdraw-start").addEventListener("click", askWithdraw);
 $("withdraw-no").addEventListener("click", cancelWithdraw);
 $("withdraw-yes").addEventListener("click", withdraw);
+$("mandate-give").addEventListener("click", giveMandate);
+$("mandate-revoke").addEventListener("click", askRevoke);
+$("mandate-revoke-no").addEventListener("click", cancelRevoke);
+$("mandate-revoke-yes").addEventListener("click", revokeMandate);
 onLanguageChange(() => {
     fillCountries($("c-country"), COUNTRY_CODES, lang(), DEFAULT_COUNTRY);
     render();
