@@ -15,6 +15,7 @@ import random
 import re
 import string
 import subprocess
+import time
 import urllib.parse
 
 import harness
@@ -200,13 +201,34 @@ def psql(sql, expanded_bytes=False, url=None):
     return [line.split("\t") for line in run.stdout.splitlines() if line != ""]
 
 
+def drop_database(name, url=None):
+    """Drops database name (on url's server, DATABASE_URL's by default) even while sessions of
+    our own role (a server under test) are still in it. Not DROP … WITH (FORCE): PostgreSQL 15
+    refuses it to a non-superuser while an autovacuum worker is in the database ("must be a
+    member of the role whose process is being terminated"); a plain DROP waits for autovacuum
+    to leave, and our own sessions we may end ourselves."""
+    lit = sql_literal(name)
+    for _ in range(100):
+        psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+             f" WHERE datname = {lit} AND usename = current_user AND pid <> pg_backend_pid()",
+             url=url)
+        try:
+            psql(f"DROP DATABASE IF EXISTS {name}", url=url)
+            return
+        except AssertionError as e:
+            if "is being accessed by other users" not in str(e):
+                raise
+        time.sleep(0.1)
+    raise AssertionError(f"could not drop database {name}: still in use")
+
+
 def new_database(prefix, add_cleanup):
     """A fresh database on DATABASE_URL's server for a test file or case that must not see (or
     be seen by) the others' rows; add_cleanup (unittest.addModuleCleanup or a case's
     addCleanup) drops it. Returns its URL."""
     name = prefix + suffix(10)
     psql(f"CREATE DATABASE {name}")
-    add_cleanup(psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    add_cleanup(drop_database, name)
     parts = urllib.parse.urlsplit(database_url())
     return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 

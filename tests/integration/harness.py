@@ -557,6 +557,18 @@ class Client:
             body = body.encode("utf-8")
         if token is not None:
             hdrs["Authorization"] = "Bearer " + token
+        # A kept-alive connection the server closed while idle (--connection-timeout) fails
+        # on its next request before any answer: an idempotent request is sent again once on
+        # a new connection, as browsers do; any other is the caller's to retry.
+        reused = self.conn.sock is not None
+        try:
+            return self._exchange(method, path, body, hdrs)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            if not reused or method not in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS"):
+                raise
+        return self._exchange(method, path, body, hdrs)
+
+    def _exchange(self, method, path, body, hdrs):
         try:
             self.conn.request(method, path, body=body, headers=hdrs)
             resp = self.conn.getresponse()

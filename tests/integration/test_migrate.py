@@ -19,6 +19,8 @@ import tempfile
 import unittest
 import urllib.parse
 
+import claims_fixtures as cf
+
 RUN_TIMEOUT_S = 120
 
 
@@ -60,7 +62,7 @@ def fresh_database():
     try:
         yield url_with_database(DATABASE_URL, name)
     finally:
-        psql(DATABASE_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        cf.drop_database(name, url=DATABASE_URL)
 
 
 def migration_files(directory):
