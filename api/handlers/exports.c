@@ -138,7 +138,7 @@ handle_actions_export(struct request *rq)
         return reply_outcome(o, NULL);
     if (!read_params(rq, &p, &deny) || !scheme_in_force(rq, c, inc.id, &s, &has, &deny))
         return deny;
-    o = svc_exports_awards(c, inc.id, has ? &s : NULL, rq->arena, &awards);
+    o = svc_exports_awards(c, inc.id, has ? &s : NULL, &awards);
     if (o == OUTCOME_OK)
         o = svc_exports_create(c, x.id, who.association_id, p.format, p.separator, rq->arena, &rec);
     if (o != OUTCOME_OK)

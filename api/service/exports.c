@@ -69,28 +69,40 @@ read_cutoff(PGconn *c, int64_t incident_id, const struct claim_group *pool, size
     return OUTCOME_OK;
 }
 
-enum outcome
-svc_exports_awards(PGconn *c, int64_t incident_id, const struct scheme *s, struct arena *a,
-                   struct export_awards *out)
+/* The figures need the incident's tally groups, which are as many as its distinct claim
+ * shapes (up to one per claim): they live in an arena of their own, freed before the first
+ * row is sent, so an export holds only *out while it streams. */
+static enum outcome
+awards_from_groups(PGconn *c, int64_t incident_id, struct arena *tmp, struct export_awards *out)
 {
     struct tally_group *groups = NULL;
     size_t n_pool = 0;
     int n = 0;
 
+    int rc = db_tally_groups(c, incident_id, tmp, &groups, &n);
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    struct claim_group *pool = pool_of(groups, n, tmp, &n_pool);
+    if (!award_cap_prepare(&out->scheme, pool, n_pool, &out->cap))
+        return OUTCOME_INTERNAL;
+    if (!out->cap.capped || out->cap.units == 0)
+        return OUTCOME_OK;
+    return read_cutoff(c, incident_id, pool, n_pool, tmp, out);
+}
+
+enum outcome
+svc_exports_awards(PGconn *c, int64_t incident_id, const struct scheme *s,
+                   struct export_awards *out)
+{
     memset(out, 0, sizeof *out);
     if (s == NULL)
         return OUTCOME_OK;
     out->has_scheme = true;
     out->scheme = *s;
-    int rc = db_tally_groups(c, incident_id, a, &groups, &n);
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    struct claim_group *pool = pool_of(groups, n, a, &n_pool);
-    if (!award_cap_prepare(s, pool, n_pool, &out->cap))
-        return OUTCOME_INTERNAL;
-    if (!out->cap.capped || out->cap.units == 0)
-        return OUTCOME_OK;
-    return read_cutoff(c, incident_id, pool, n_pool, a, out);
+    struct arena *tmp = arena_new();
+    enum outcome o = awards_from_groups(c, incident_id, tmp, out);
+    arena_free(tmp);
+    return o;
 }
 
 bool

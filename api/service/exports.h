@@ -27,9 +27,10 @@ struct export_awards {
 };
 
 /* Fills *out for the incident's pool under scheme s (NULL: none): reads the incident's
- * groups and, when the boundary class is split, the reference where its units stop. */
+ * groups and, when the boundary class is split, the reference where its units stop. *out
+ * holds no pointer into what was read. */
 enum outcome svc_exports_awards(PGconn *c, int64_t incident_id, const struct scheme *s,
-                                struct arena *a, struct export_awards *out);
+                                struct export_awards *out);
 
 /* The award of member m (has false without a scheme; 0 when m is not eligible). False when
  * the figures do not compute (never for validated schemes and claims). */
