@@ -433,7 +433,9 @@ rss_sampler() {
 
 HWM_RESET=1
 # results: one line per measurement, "kind round rows bytes seconds server_s pg_s client_s
-# rss_before_kb rss_peak_kb rss_after_kb hwm_kb" (kind: small-csv, warmup-csv, csv, ndjson,
+# rss_before_kb rss_peak_kb rss_after_kb hwm_kb rss_streaming_peak_kb" (the last: the peak
+# over the second half of the samples, after the start's read of the incident's tally groups,
+# which are as many as its distinct claim shapes; kind: small-csv, warmup-csv, csv, ndjson,
 # copy; server and RSS columns "-" for copy)
 : >"$TMP/results"
 
@@ -441,6 +443,7 @@ HWM_RESET=1
 export_once() {
     local kind="$1" name="$2" want="$3" format="$4" round="$5"
     local out="$TMP/export-$kind-$round.$4" code t0 t1 srv0 srv1 rss0 rss1 peak hwm rows bytes
+    local streaming
     local id rec sha status i server_s pg_s client_s
     local TIMEFORMAT='%U %S'
 
@@ -469,6 +472,8 @@ export_once() {
     ((HWM_RESET)) && hwm="$(status_kb "$SERVER_PID" VmHWM)"
     peak="$(awk -v m="$rss0" '$1 > m { m = $1 } END { print (m > a ? m : a) }' \
         a="$rss1" "$TMP/rss-$kind-$round")"
+    streaming="$(awk '{ v[NR] = $1 } END { m = 0; for (i = int(NR / 2) + 1; i <= NR; i++)
+        if (v[i] > m) m = v[i]; print m }' "$TMP/rss-$kind-$round")"
     code="$(cat "$out.code")"
     [[ "$code" == 200 ]] || die "$kind export: HTTP $code $(cat "$out.err") $(head -c 300 "$out")"
 
@@ -497,10 +502,10 @@ export_once() {
     server_s="$(awk -v d=$((srv1 - srv0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.3f", d / hz }')"
     pg_s="$(backends_cpu_s "$TMP/pg0" "$TMP/pg1")"
     client_s="$(awk '{ printf "%.3f", $1 + $2 }' "$out.time")"
-    printf '%s %s %s %s %s %s %s %s %s %s %s %s\n' "$kind" "$round" "$rows" "$bytes" \
+    printf '%s %s %s %s %s %s %s %s %s %s %s %s %s\n' "$kind" "$round" "$rows" "$bytes" \
         "$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f", d / 1e9 }')" "$server_s" "$pg_s" \
-        "$client_s" "$rss0" "$peak" "$rss1" "$hwm" >>"$TMP/results"
-    info "$kind r$round: $(tail -n 1 "$TMP/results" | cut -d' ' -f3-) (rows bytes s server_s pg_s curl_s rss_kB before peak after hwm); record complete, sha256 ok"
+        "$client_s" "$rss0" "$peak" "$rss1" "$hwm" "$streaming" >>"$TMP/results"
+    info "$kind r$round: $(tail -n 1 "$TMP/results" | cut -d' ' -f3-) (rows bytes s server_s pg_s curl_s rss_kB before peak after hwm streaming-peak); record complete, sha256 ok"
     rm -f "$out"
 }
 
@@ -659,23 +664,23 @@ BLOCK="$TMP/block.md"
     printf 'Memory (server VmRSS, MiB; each size on a freshly started server, its first export;' 
     printf ' "peak" sampled every %s s%s):\n\n' "$SAMPLE_S" \
         "$( ((HWM_RESET)) && echo ', VmHWM reset through clear_refs before each export as a cross-check')"
-    printf '| export | members | RSS before | peak during | after | peak − before | VmHWM |\n'
-    printf '|---|---:|---:|---:|---:|---:|---:|\n'
+    printf '| export | members | RSS before | peak during | after | peak − before | VmHWM | peak while streaming (2nd half) − before |\n'
+    printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
     awk '$1 == "small-csv" || $1 == "warmup-csv" || $1 == "csv" || $1 == "ndjson"' "$TMP/results" |
-        while read -r kind round rows _ _ _ _ _ b p a h; do
+        while read -r kind round rows _ _ _ _ _ b p a h st; do
             case "$kind" in
             small-csv) label="CSV, first on its server (N/10)" ;;
             warmup-csv) label="CSV, first on its server (N)" ;;
             csv) label="CSV, round $round" ;;
             *) label="NDJSON, round $round" ;;
             esac
-            printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$rows" "$(mib "$b")" \
-                "$(mib "$p")" "$(mib "$a")" "$(mib $((p - b)))" "$(mib "$h")"
+            printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$rows" "$(mib "$b")" \
+                "$(mib "$p")" "$(mib "$a")" "$(mib $((p - b)))" "$(mib "$h")" "$(mib $((st - b)))"
         done
     printf '\nRSS of each freshly started server before its first export: %s MiB (N/10), %s MiB (N); after all the N exports: %s MiB.\n\n' \
         "$(mib "$RSS_FRESH_SMALL")" "$(mib "$RSS_FRESH_BIG")" "$(mib "$RSS_END")"
     printf 'Checked: every export 200, its rows = the members, its record complete with the same rows, bytes and the sha256 of the received file; COPY rows = the members.\n\n'
-    printf 'Every measurement (kind, round, rows, bytes, s, server CPU s, backends CPU s, client CPU s, VmRSS kB before, peak, after, VmHWM):\n\n```\n'
+    printf 'Every measurement (kind, round, rows, bytes, s, server CPU s, backends CPU s, client CPU s, VmRSS kB before, peak, after, VmHWM, peak over the second half):\n\n```\n'
     cat "$TMP/results"
     printf '```\n\n%s\n' "$MARK_END"
 } >"$BLOCK"
