@@ -40,7 +40,7 @@ struct request {
     bool async_done;
     bool suspended;
     struct reply async_reply;
-    struct stream_glue *stream; /* a streamed body still being sent (http/server.c) */
+    struct stream_glue *stream; /* a streamed body still being sent (http/stream_glue.h) */
 };
 
 /* Status of the reply a handler returns when another thread will answer: the connection is

@@ -6,7 +6,7 @@
  *  Nth call  accumulate body bytes up to the limit (a chunked body past it is discarded);
  *  last call route, run the handler, queue its reply (keep-alive preserved).
  * A streamed reply (an export) becomes a callback response that MHD feeds on the connection's
- * worker thread, chunk by chunk (struct stream_glue).
+ * worker thread, chunk by chunk (http/stream_glue.c).
  * Completion: access log line, metrics, a stream released, arena freed. */
 #include "http/server.h"
 
@@ -34,6 +34,7 @@
 #include "http/problem.h"
 #include "http/ratelimit.h"
 #include "http/request.h"
+#include "http/stream_glue.h"
 
 /* NOTES.md: only TLS 1.3 and TLS 1.2 ECDHE with AEAD suites (verified with sslscan). */
 static const char tls_priorities[] =
@@ -221,69 +222,6 @@ dispatch(struct http_server *s, struct request *rq)
     return r;
 }
 
-/* A streamed body (struct reply_stream) shared by its MHD response, which MHD frees when it
- * is done with it, and its request, freed when MHD reports the request complete; the order of
- * the two differs between a completed and a broken connection. The stream ends when both have
- * let go, so end() learns whether the request completed. Every call happens on the
- * connection's worker thread: the count needs no lock. */
-struct stream_glue {
-    struct reply_stream st;
-    int refs;
-    bool finished;  /* next() answered the end or a failure */
-    bool delivered; /* MHD reported the request completed */
-};
-
-#define STREAM_BLOCK_BYTES (32 * 1024)
-
-static ssize_t
-on_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-    struct stream_glue *g = cls;
-
-    (void)pos;
-    if (g->finished || max == 0)
-        return MHD_CONTENT_READER_END_WITH_ERROR;
-    ssize_t n = g->st.next(g->st.ctx, buf, max);
-    if (n > 0)
-        return n;
-    g->finished = true;
-    return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
-}
-
-static void
-stream_release(struct stream_glue *g)
-{
-    if (--g->refs > 0)
-        return;
-    g->st.end(g->st.ctx, g->delivered);
-    free(g);
-}
-
-static void
-on_stream_free(void *cls)
-{
-    stream_release(cls);
-}
-
-/* The response of a streamed reply; r->stream is the glue's from here on, even on failure. */
-static struct MHD_Response *
-stream_response(struct reply *r, struct stream_glue **glue_out)
-{
-    struct stream_glue *g = xcalloc(1, sizeof *g);
-
-    g->st = r->stream;
-    g->refs = 1; /* the response's */
-    r->stream = (struct reply_stream){0};
-    struct MHD_Response *resp = MHD_create_response_from_callback(
-        MHD_SIZE_UNKNOWN, STREAM_BLOCK_BYTES, on_stream_read, g, on_stream_free);
-    if (resp == NULL) {
-        stream_release(g);
-        g = NULL;
-    }
-    *glue_out = g;
-    return resp;
-}
-
 static enum MHD_Result
 queue_reply(struct http_server *s, struct request *rq, struct reply *r)
 {
@@ -292,7 +230,7 @@ queue_reply(struct http_server *s, struct request *rq, struct reply *r)
     enum MHD_Result ret = MHD_NO;
 
     if (r->stream.next != NULL) {
-        resp = stream_response(r, &glue);
+        resp = stream_glue_response(r, &glue);
     } else if (r->body != NULL) {
         resp = MHD_create_response_from_buffer(r->body_len, r->body, MHD_RESPMEM_MUST_FREE);
         if (resp != NULL)
@@ -330,7 +268,7 @@ queue_reply(struct http_server *s, struct request *rq, struct reply *r)
     rq->status = r->status;
     ret = MHD_queue_response(rq->conn, (unsigned int)r->status, resp);
     if (ret == MHD_YES && glue != NULL) {
-        glue->refs++; /* the request's, dropped in on_completed */
+        stream_glue_hold(glue); /* the request's, dropped in on_completed */
         rq->stream = glue;
     }
 cleanup:
@@ -416,8 +354,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     log_request(rq->id, rq->method, route, status, elapsed / 1000);
     metrics_record(route, rq->method, status, elapsed);
     if (rq->stream != NULL) {
-        rq->stream->delivered = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK;
-        stream_release(rq->stream);
+        stream_glue_request_done(rq->stream, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
         rq->stream = NULL;
     }
     reply_discard(&rq->early);
