@@ -347,6 +347,35 @@ class NumericExtremesTests(unittest.TestCase):
                     self.refused(r, "harms." + field)
         self.assert_list_ok()
 
+    # --- a figure that cannot be computed ---------------------------------------------------
+
+    def test_uncomputable_incident_stays_listed(self):
+        """A stored scheme the rules refuse (written behind the API's back: a negative base)
+        cannot be summarised. Its compensation answers 500 internal-error, never 503; the
+        incident answers 200 with total_after_cap null, and so does the public list."""
+        slug = self.incident()
+        self.assertEqual(self.op("PUT", f"/v1/incidents/{slug}/scheme", scheme()).status, 200)
+        self.claim(slug, ["email"], 0, 0)
+        cf.psql("UPDATE schemes SET scheme = jsonb_set(scheme, '{base_amount}', '-5') "
+                f"WHERE incident_id = {cf.incident_id(slug)}")
+        r = af.op(self.server, "GET", f"/v1/incidents/{slug}/compensation", client=self.client)
+        doc = harness.assert_problem(self, r, 500, "internal-error")
+        self.assertIn("could not be computed", doc["detail"])
+        self.assertIsNone(r.headers.get("Retry-After"))
+        r = self.op("POST", "/v1/compensation/simulate", {"incident": slug, "scheme": scheme()})
+        self.assertEqual(r.status, 200, r)  # another scheme computes: only this one fails
+        r = self.client.request("GET", f"/v1/incidents/{slug}")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["totals"], {"claims": 1, "eligible": 1, "total_after_cap": None})
+        r = self.op("PATCH", f"/v1/incidents/{slug}", {"title": "Renamed"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["title"], "Renamed")
+        self.assert_list_ok()
+        ready = self.client.request("GET", "/readyz")
+        self.assertEqual(ready.status, 200, ready)
+        self.server.wait_log(lambda line: "could not be computed" in str(line),
+                             what="the bug logged")
+
 
 if __name__ == "__main__":
     unittest.main()
