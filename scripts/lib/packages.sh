@@ -10,11 +10,12 @@ BUILD_PACKAGES=(
     python3
 )
 
-# The private PostgreSQL cluster and the tools the scripts call (openssl: passwords).
+# The private PostgreSQL cluster and the tools the scripts call (openssl: passwords; curl:
+# the README's first steps talk to the API with it).
 RUN_PACKAGES=(
     "${BUILD_PACKAGES[@]}"
     postgresql-15 postgresql-client-15
-    openssl ca-certificates
+    openssl ca-certificates curl
 )
 
 # What ./scripts/test adds: the compose check, the shell check, memory checks.
