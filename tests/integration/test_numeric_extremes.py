@@ -12,6 +12,7 @@ projection 10^22 overflowed 64 bits and answered 500 (and 503 on the public list
 Python 3 standard library only. Each test makes its own incidents; one server serves them all.
 """
 
+import json
 import unittest
 
 import assoc_fixtures as af
@@ -228,6 +229,49 @@ class NumericExtremesTests(unittest.TestCase):
         r = self.client.request("GET", f"/v1/incidents/{slug}")
         self.assertEqual(r.json()["totals"]["total_after_cap"], 1)
         self.assert_list_ok()
+
+    def test_action_and_export_under_the_largest_scheme(self):
+        """An action's summary and its export under an incident-wide pool of 9 largest awards
+        (T = 9,117,090,000,000,000, beyond 2^53 and the 64-bit total the cap walk used to need)
+        capped at 10^12: every member keeps its incident-wide award to the unit (the leftover
+        unit to the smallest reference, API.md §9), and the export's awards add up to the
+        action's total_after_cap."""
+        slug = self.incident(affected=AFFECTED_MAX)
+        s = max_scheme(fund_cap=AMOUNT_MAX)
+        self.assertEqual(self.op("PUT", f"/v1/incidents/{slug}/scheme", s).status, 200)
+        action = af.open_action(self.assoc, slug, client=self.client)
+        harms = {"documented_loss": LOSS_MAX, "hours_spent": HOURS_MAX}
+        members = [af.mandated_claim(self.server, slug, action, client=self.client,
+                                     data_categories=CATEGORIES, harms=harms)["reference"]
+                   for _ in range(2)]
+        others = [af.plain_claim(self.server, slug, client=self.client,
+                                 data_categories=CATEGORIES, harms=harms)["reference"]
+                  for _ in range(7)]
+        a = award(s, CATEGORIES, LOSS_MAX, HOURS_MAX)
+        refs = sorted(members + others)
+        q, left = divmod(AMOUNT_MAX, len(refs))  # equal awards: one remainder class
+        after = {ref: q + (1 if i < left else 0) for i, ref in enumerate(refs)}
+        whole = self.summary(slug)
+        self.assertEqual(whole["total_before_cap"], str(9 * a))
+        self.assertEqual(whole["total_after_cap"], AMOUNT_MAX)
+        r = self.assoc.request("GET", f"/v1/actions/{action['id']}/compensation",
+                               client=self.client)
+        self.assertEqual(r.status, 200, r)
+        doc = r.json()
+        self.assertEqual(doc["eligible"], 2)
+        self.assertEqual(doc["total_before_cap"], wire(2 * a))
+        self.assertEqual(doc["total_after_cap"], sum(after[m] for m in members))
+        self.assertEqual(doc["fund_cap"], AMOUNT_MAX)
+        self.assertEqual(doc["pro_rata_factor"], ratio(AMOUNT_MAX, 9 * a))
+        self.assertEqual((doc["award_stats"]["min"], doc["award_stats"]["max"]),
+                         (min(after[m] for m in members), max(after[m] for m in members)))
+        r = self.assoc.request("GET", f"/v1/actions/{action['id']}/export?format=ndjson",
+                               client=self.client)
+        self.assertEqual(r.status, 200, r)
+        rows = [json.loads(line) for line in r.body.decode().splitlines()]
+        self.assertEqual({row["reference"]: row["award"] for row in rows},
+                         {m: after[m] for m in members})
+        self.assertEqual(sum(row["award"] for row in rows), doc["total_after_cap"])
 
     # --- every numeric field: minimum, maximum, just beyond --------------------------------
 
