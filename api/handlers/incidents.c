@@ -65,7 +65,7 @@ read_create(const struct json_fields *jf, struct incident *in)
     in->title = jf_text(jf, "title", true, 300);
     in->disclosed_on = jf_date(jf, "disclosed_on", true);
     check_disclosed_on(jf, in->disclosed_on);
-    jf_int64(jf, "affected_count", true, 0, INT64_C(10000000000), &in->affected_count, &present);
+    jf_int64(jf, "affected_count", true, 0, INCIDENT_AFFECTED_MAX, &in->affected_count, &present);
     jf_categories(jf, "data_categories", true, 0, &in->data_categories);
     in->authority_reference = jf_text(jf, "authority_reference", false, 200);
     in->currency = jf_text(jf, "currency", true, 3);
@@ -239,7 +239,7 @@ read_patch(const struct json_fields *jf, struct incident_patch *p)
         check_disclosed_on(jf, p->value.disclosed_on);
     }
     if ((p->has_affected_count = json_object_get(jf->obj, "affected_count") != NULL))
-        jf_int64(jf, "affected_count", true, 0, INT64_C(10000000000), &p->value.affected_count,
+        jf_int64(jf, "affected_count", true, 0, INCIDENT_AFFECTED_MAX, &p->value.affected_count,
                  NULL);
     if ((p->has_data_categories = json_object_get(jf->obj, "data_categories") != NULL))
         jf_categories(jf, "data_categories", true, 0, &p->value.data_categories);

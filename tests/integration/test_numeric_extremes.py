@@ -13,6 +13,8 @@ Python 3 standard library only. Each test makes its own incidents; one server se
 """
 
 import json
+import os
+import subprocess
 import unittest
 
 import assoc_fixtures as af
@@ -390,6 +392,31 @@ class NumericExtremesTests(unittest.TestCase):
                 if v < 2**63:
                     self.refused(r, "harms." + field)
         self.assert_list_ok()
+
+    def test_command_line_affected_bounds(self):
+        """`recours incident add --affected`: the API's bound. 10^10 registers; 10^10 + 1, -1
+        and a number beyond 64 bits (which strtoll used to take as 2^63 - 1) are refused."""
+        def add(affected):
+            slug = "it-" + cf.suffix(12)
+            run = subprocess.run(
+                [harness.recours_bin(), "incident", "add", "--slug", slug, "--controller",
+                 "ACME SA", "--title", "Leak", "--disclosed-on", "2026-02-10", "--affected",
+                 affected, "--categories", "email", "--currency", "EUR"],
+                env=dict(os.environ), capture_output=True, text=True,
+                timeout=harness.RUN_TIMEOUT_S)
+            return slug, run
+        slug, run = add(str(AFFECTED_MAX))
+        self.assertEqual(run.returncode, 0, run.stderr)
+        r = self.client.request("GET", f"/v1/incidents/{slug}")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["affected_count"], AFFECTED_MAX)
+        for bad in (str(AFFECTED_MAX + 1), "-1", "99999999999999999999"):
+            with self.subTest(affected=bad):
+                slug, run = add(bad)
+                self.assertNotEqual(run.returncode, 0, run.stdout)
+                self.assertIn("--affected must be an integer from 0 to 10000000000", run.stderr)
+                r = self.client.request("GET", f"/v1/incidents/{slug}")
+                self.assertEqual(r.status, 404, r)
 
     # --- a figure that cannot be computed ---------------------------------------------------
 
