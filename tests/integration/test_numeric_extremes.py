@@ -328,6 +328,19 @@ class NumericExtremesTests(unittest.TestCase):
                                  "scheme." + field)
                 for v in (2**63 - 1, -2**63, 2**64, 10**30):
                     self.op("PUT", f"/v1/incidents/{slug}/scheme", make(v))  # no 5xx
+        # the voucher count: 0 and 16 accepted (amounts up to base_amount), 17 refused
+        for count, ok in ((0, True), (16, True), (17, False)):
+            with self.subTest(vouchers=count):
+                vouchers = [{"name": f"V{i}", "amount": AMOUNT_MAX // 16}
+                            for i in range(count)]
+                s = scheme(base_amount=AMOUNT_MAX // 16 * count, vouchers=vouchers)
+                r = self.op("PUT", f"/v1/incidents/{slug}/scheme", s)
+                if ok:
+                    self.assertEqual(r.status, 200, r)
+                    self.assertEqual(self.summary(slug)["vouchers"],
+                                     [dict(v, count=1, total=v["amount"]) for v in vouchers])
+                else:
+                    self.refused(r, "vouchers", "too-long")
         for v, ok in (("0.0001", True), ("1", True), ("0", False), ("1.0001", False)):
             with self.subTest(cash_alternative_ratio=v):
                 s = scheme(cash_alternative_ratio=v, vouchers=[{"name": "V", "amount": 3000}])
@@ -337,6 +350,17 @@ class NumericExtremesTests(unittest.TestCase):
                 else:
                     self.refused(r, "cash_alternative_ratio")
         self.assert_list_ok()
+
+    def test_list_limit_bounds(self):
+        """?limit= 1 and 1000 answer 200; 0, 1001 and a number beyond 64 bits 400 naming it."""
+        for limit in ("1", "1000"):
+            r = self.client.request("GET", f"/v1/incidents?limit={limit}")
+            self.assertEqual(r.status, 200, r)
+        for limit in ("0", "1001", "-1", "99999999999999999999"):
+            with self.subTest(limit=limit):
+                r = self.client.request("GET", f"/v1/incidents?limit={limit}")
+                doc = harness.assert_problem(self, r, 400, "invalid-parameter")
+                self.assertIn("limit", [e["field"] for e in doc.get("errors", [])], doc)
 
     def test_incident_affected_count_bounds(self):
         """affected_count 0 and 10^10 accepted (POST and PATCH) with the largest scheme in
