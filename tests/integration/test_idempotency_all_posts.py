@@ -16,6 +16,7 @@ incident, associations and names, so order never matters.
 
 import json
 import subprocess
+import threading
 import unittest
 
 import assoc_fixtures as af
@@ -194,6 +195,36 @@ class IdempotencyAllPostsTest(unittest.TestCase):
                 case = table[path]()
                 r = send(self.server, case, case.body, "bad key with spaces", case.token)
                 harness.assert_problem(self, r, 400, "invalid-parameter")
+
+    def test_racing_requests_with_one_key_create_once(self):
+        """While the first is in flight the others answer 409 idempotency-key-in-use or, once
+        it is done, its answer replayed: never a second object."""
+        case = self.recipes.actions()
+        key = "idem-" + cf.suffix(20)
+        answers = []
+        lock = threading.Lock()
+        start = threading.Barrier(12)
+
+        def one():
+            start.wait()
+            r = send(self.server, case, case.body, key, case.token)
+            with lock:
+                answers.append(r)
+
+        threads = [threading.Thread(target=one) for _ in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=harness.RUN_TIMEOUT_S)
+        self.assertEqual(len(answers), 12)
+        created = [r for r in answers if r.status == 201]
+        self.assertTrue(created, [r.status for r in answers])
+        for r in answers:
+            if r.status == 409:
+                harness.assert_problem(self, r, 409, "idempotency-key-in-use")
+            else:
+                self.assertEqual((r.status, r.body), (201, created[0].body), repr(r))
+        self.assertEqual(case.counter(), 1)
 
     def test_without_a_key_nothing_is_replayed(self):
         case = self.recipes.actions()
