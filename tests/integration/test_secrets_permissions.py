@@ -3,10 +3,13 @@
 """A secret that group or others may read stops `recours serve` at start, as OpenSSH refuses a
 private key others can read: every file of the secrets directory and the TLS private key, at
 mode 0640 and 0604, makes serve exit non-zero with the fix in its message (`chmod 600
-<path>`), before it listens. Back at 0600 the same server starts again.
+<path>`), before it listens. Back at 0600 the same server starts again. A running server's
+reload of data-keys refuses such a file too, keeps its keys, and reloads once chmod 600 fixed
+it (the watcher sees the mode change).
 """
 
 import os
+import secrets
 import subprocess
 import time
 import unittest
@@ -75,6 +78,21 @@ class SecretsPermissionsTest(unittest.TestCase):
         self.server.restart()
         with harness.Client(self.server) as c:
             self.assertEqual(c.request("GET", "/healthz").status, 200)
+
+    def test_a_running_server_reloads_only_a_private_data_keys_file(self):
+        self.server.restart()
+        path = os.path.join(self.server.secrets_dir, "data-keys")
+        with open(path, encoding="ascii") as f:
+            ids = [int(line.split()[0]) for line in f if line.strip()]
+        os.chmod(path, 0o640)
+        with open(path, "a", encoding="ascii") as f:
+            f.write(f"{max(ids) + 1} {secrets.token_hex(32)}\n")
+        self.server.wait_log(lambda d: "could not reload the secrets" in d.get("msg", ""),
+                             what="the refused reload")
+        os.chmod(path, 0o600)
+        line = self.server.wait_log(lambda d: "data keys reloaded" in d.get("msg", ""),
+                                    what="the reload after chmod 600")
+        self.assertIn(f"sealing with key {max(ids) + 1}", line["msg"])
 
 
 if __name__ == "__main__":
