@@ -32,7 +32,7 @@ read_basis(struct request *rq, bool *verified_only, struct reply *deny)
     *verified_only = b != NULL && strcmp(b, "verified") == 0;
     if (b == NULL || strcmp(b, "all") == 0 || *verified_only)
         return true;
-    *deny = problem_reply("invalid-parameter", "basis must be all or verified");
+    *deny = guard_bad_parameter("basis", "basis must be all or verified");
     return false;
 }
 

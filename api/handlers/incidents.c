@@ -25,8 +25,8 @@ static const char *const create_members[] = {
     "slug", "controller", "title", "disclosed_on", "affected_count", "data_categories",
     "authority_reference", "currency", "status", NULL};
 
-static bool
-slug_is_valid(const char *s)
+bool
+incident_slug_is_valid(const char *s)
 {
     size_t n = strlen(s);
 
@@ -58,7 +58,7 @@ read_create(const struct json_fields *jf, struct incident *in)
 
     jf_refuse_unknown(jf, create_members);
     in->slug = jf_text(jf, "slug", true, 64);
-    if (in->slug != NULL && !slug_is_valid(in->slug))
+    if (in->slug != NULL && !incident_slug_is_valid(in->slug))
         errors_add(jf->errors, "slug", "invalid-format",
                    "3-64 of a-z, 0-9 and inner hyphens");
     in->controller = jf_text(jf, "controller", true, 200);

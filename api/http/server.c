@@ -216,7 +216,8 @@ dispatch(struct http_server *s, struct request *rq)
     }
     if (!rate_allows(s, rq))
         return rate_refusal(rq);
-    struct reply r = rq->match.route->handler(rq);
+    route_handler h = rq->match.route->handler;
+    struct reply r = s->cfg.run != NULL ? s->cfg.run(rq, h) : h(rq);
     if (s->cfg.after_request != NULL)
         s->cfg.after_request(s->cfg.app);
     return r;
