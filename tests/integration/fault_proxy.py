@@ -18,6 +18,7 @@ Formats") in both directions, whole messages at a time:
                       dropped, then both sides closed: committed, the writer cannot know it;
       after_reply     the answer forwarded, then both sides closed: committed and known, the
                       connection dead for the writer's next batch.
+  - cut_next(kind) cuts the next batch transaction that way, once;
   - cut_all() closes every connection open at that moment (the request threads' too).
 
 A cut closes both sockets; counts of connections and of each kind of cut are kept. Python
@@ -192,6 +193,7 @@ class FaultProxy:
         self._links = set()
         self._batches = 0
         self._turn = 0
+        self._queued = []
         self.connections = 0
         self.cuts = {k: 0 for k in KINDS + ("all",)}
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -233,9 +235,16 @@ class FaultProxy:
                 self.connections += 1
             threading.Thread(target=link.run, daemon=True).start()
 
+    def cut_next(self, kind):
+        """The next batch transaction is cut this way, whatever `every` says."""
+        with self._lock:
+            self._queued.append(kind)
+
     def _next_plan(self):
         with self._lock:
             self._batches += 1
+            if self._queued:
+                return self._queued.pop(0)
             if self.every <= 0 or self._batches % self.every != 0:
                 return None
             kind = KINDS[self._turn % len(KINDS)]

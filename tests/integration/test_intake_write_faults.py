@@ -261,6 +261,28 @@ class IntakeWriteFaultsTest(unittest.TestCase):
         self.assertEqual(replay_errors, [], "replayed answers differ from the first ones")
         self.assertLess(time.monotonic() - started, TEST_BUDGET_S + 30.0)
 
+    def test_a_connection_cut_after_its_commit_costs_the_next_claim_nothing(self):
+        """The writer's connection dies right after a COMMIT answered (idle, as after a
+        server restart or a proxy's idle cut): the next batch finds it dead at BEGIN, when
+        nothing of it can have been written, so it takes a new connection and the claim gets
+        its 201 at once, not a 503."""
+        db_url = cf.new_database("recours_faults_", self.addCleanup)
+        harness.ensure_migrated(db_url)
+        proxy = fault_proxy.FaultProxy(db_url).start()
+        self.addCleanup(proxy.close)
+        server = cf.start_server(self, args=["--intake-writers", "1"], database_url=proxy.url,
+                                 migrate=False)
+        slug = cf.make_incident(server)
+        with Client(server) as c:
+            for n in range(3):
+                proxy.cut_next("after_reply")
+                cf.submit_ok(self, c, slug, idem_key=f"first-{n}-{cf.suffix(8)}")
+                harness.poll(lambda: proxy.counts()["after_reply"] == n + 1, 10,
+                             what="the writer's connection cut after its COMMIT answered")
+                r = cf.submit(c, slug, cf.claim_body(), idem_key=f"next-{n}-{cf.suffix(8)}")
+                self.assertEqual(r.status, 201, f"the claim after a cut connection: {r!r}")
+        self.assertEqual(int(cf.psql("SELECT count(*) FROM claims", url=db_url)[0][0]), 6)
+
 
 if __name__ == "__main__":
     harness.main()
