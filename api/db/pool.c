@@ -196,6 +196,16 @@ db_pool_acquire_unprepared(void)
     return ensure_connected();
 }
 
+PGconn *
+db_pool_replace_dead(PGconn *c)
+{
+    if (c == NULL || c != tl.conn || PQstatus(c) == CONNECTION_OK)
+        return NULL;
+    drop();
+    tl.next_try_ns = 0; /* the last connect succeeded: this one is not a retry loop */
+    return db_pool_acquire();
+}
+
 void
 db_pool_check(PGconn *c)
 {
