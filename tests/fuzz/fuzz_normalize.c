@@ -20,7 +20,7 @@
 
 #include "fuzz_input.h"
 
-#define KEY_CAP 16384   /* as service/claims_seal.c */
+#define KEY_CAP 16384      /* as service/claims_seal.c */
 #define NAME_BYTES_MAX 400 /* 100 code points (claims_parse.c): the key fits in KEY_CAP */
 
 enum { EMAIL, PHONE, COUNTRY, FAMILY, GIVEN, BIRTH_DATE, N_FIELDS };
@@ -108,8 +108,7 @@ check_identity(const char *family, const char *given, const char *birth_date)
     else
         FUZZ_CHECK(key[0] == '\0');
     if (strlen(family) <= NAME_BYTES_MAX && strlen(given) <= NAME_BYTES_MAX)
-        FUZZ_CHECK(ok == (normalize_name_has_letters(family) &&
-                          normalize_name_has_letters(given) &&
+        FUZZ_CHECK(ok == (normalize_name_has_letters(family) && normalize_name_has_letters(given) &&
                           civil_date_parse(birth_date, &d)));
     char *f = normalize_nfc(family);
     char *g = normalize_nfc(given);

@@ -2,7 +2,8 @@
 /* Fuzz target: public claim references (domain/reference). Invariants of reference_parse on
  * any string: it accepts only 12 characters, and then writes the canonical form, which is the
  * input in upper case, "RC-XXXX-XXXX" over the alphabet, with a valid check symbol, and parses
- * to itself, while any one symbol changed is refused; on refusal out is "". reference_symbol_value stays in -1..31 for every byte. */
+ * to itself, while any one symbol changed is refused; on refusal out is "". reference_symbol_value
+ * stays in -1..31 for every byte. */
 #include <stdbool.h>
 #include <string.h>
 

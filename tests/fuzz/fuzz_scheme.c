@@ -64,7 +64,8 @@ check_accepted(json_t *obj, const struct scheme *s, const char *currency)
     json_t *canonical = scheme_to_json(s);
     FUZZ_CHECK(canonical != NULL);
     FUZZ_CHECK(json_object_size(canonical) == json_object_size(obj));
-    json_object_foreach(canonical, key, v) {
+    json_object_foreach(canonical, key, v)
+    {
         json_t *sent = json_object_get(obj, key);
         FUZZ_CHECK(sent != NULL);
         if (strcmp(key, "cash_alternative_ratio") == 0)
