@@ -403,7 +403,8 @@ on_unescape(void *cls, struct MHD_Connection *conn, char *s)
     return (size_t)(out - s);
 }
 
-static void
+/* fmt comes from libmicrohttpd, which checks its own calls */
+__attribute__((format(printf, 2, 0))) static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];
