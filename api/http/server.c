@@ -46,6 +46,7 @@ struct http_server {
     struct MHD_Daemon *daemon;
     struct http_server_config cfg;
     _Atomic int in_flight;
+    _Atomic int suspended; /* connections suspended and not yet resumed by their answer */
     int port;
     MHD_socket listen_fd; /* returned by MHD_quiesce_daemon, ours to close */
     struct rate_limiter *limiter;
@@ -290,6 +291,7 @@ wait_for_completion(struct http_server *s, struct request *rq)
         return queue_reply(s, rq, &done);
     }
     rq->suspended = true;
+    atomic_fetch_add(&s->suspended, 1);
     MHD_suspend_connection(rq->conn);
     pthread_mutex_unlock(&rq->async_lock);
     return MHD_YES;
@@ -327,6 +329,8 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
     }
     if (rq->suspended) {
         /* resumed by request_complete: the answer is ready */
+        rq->resumed = true;
+        atomic_fetch_sub(&s->suspended, 1);
         struct reply done = rq->async_reply;
         rq->async_reply.body = NULL;
         return queue_reply(s, rq, &done);
@@ -353,6 +357,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     int status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK || rq->status != 0 ? rq->status : 499;
     log_request(rq->id, rq->method, route, status, elapsed / 1000);
     metrics_record(route, rq->method, status, elapsed);
+    if (rq->suspended && !rq->resumed)
+        atomic_fetch_sub(&s->suspended, 1);
     if (rq->stream != NULL) {
         stream_glue_request_done(rq->stream, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
         rq->stream = NULL;
@@ -546,6 +552,14 @@ http_server_stop(struct http_server *s)
     int left = http_server_in_flight(s);
     if (left > 0)
         log_warn("stopping with %d requests in flight", left);
+    int stuck = atomic_load(&s->suspended);
+    if (stuck > 0) {
+        /* MHD_stop_daemon aborts the process on a suspended connection: leave the daemon to
+         * the process exit rather than crash (none should remain: intake_submit refuses once
+         * the writers are gone) */
+        log_error("%d connections still suspended: the daemon is not stopped", stuck);
+        return; /* its threads still use s */
+    }
     MHD_stop_daemon(s->daemon);
     if (s->listen_fd != MHD_INVALID_SOCKET)
         close(s->listen_fd);
