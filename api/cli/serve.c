@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "crypto/tls_cert.h"
 #include "db/pool.h"
+#include "handlers/public_cache.h"
 #include "http/server.h"
 #include "routes.h"
 #include "service/intake.h"
@@ -168,6 +169,7 @@ cli_serve(const struct config *cfg)
     rc = 0;
 cleanup_pool:
     svc_lookup_cache_free(); /* no request runs any more */
+    public_cache_free();
     db_pool_shutdown();
 cleanup:
     if (key != NULL) {

@@ -3,6 +3,7 @@
  * full with one), simulation (association, operator), presets (public). */
 #include "handlers/compensation.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -11,6 +12,7 @@
 #include "domain/presets.h"
 #include "domain/uuid.h"
 #include "handlers/guard.h"
+#include "handlers/public_cache.h"
 #include "http/auth.h"
 #include "handlers/scheme_json.h"
 #include "handlers/summary_json.h"
@@ -91,10 +93,12 @@ summarise(struct request *rq, PGconn *c, const struct incident *inc, const struc
     return reply_json_take(200, summary_json(h, s, &v));
 }
 
-struct reply
-handle_incident_compensation(struct request *rq)
+/* The summary of the incident of the path for a caller (full view for an operator or an
+ * association, public view without a credential). */
+static struct reply
+incident_summary(struct request *rq, bool verified_only)
 {
-    struct summary_head h = {0};
+    struct summary_head h = {.verified_only = verified_only};
     struct incident inc;
     struct caller who;
     struct scheme s;
@@ -102,8 +106,7 @@ handle_incident_compensation(struct request *rq)
     bool has = false;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_identify(rq, c, &who, &deny) ||
-        !read_basis(rq, &h.verified_only, &deny))
+    if (!guard_db(&c, &deny) || !guard_identify(rq, c, &who, &deny))
         return deny;
     if (who.kind == CALLER_UNRECOGNISED)
         return auth_unauthorized();
@@ -114,6 +117,55 @@ handle_incident_compensation(struct request *rq)
         return deny;
     h.full = who.kind == CALLER_OPERATOR || who.kind == CALLER_ASSOCIATION;
     return summarise(rq, c, &inc, NULL, has ? &s : NULL, &h);
+}
+
+/* Without a credential the answer is the same for everyone and costs as much as the full
+ * one (every claim group is read): it comes from the per-process cache, a few seconds old at
+ * most, computed once per incident however many ask at once (handlers/public_cache.h). */
+static struct reply
+public_incident_summary(struct request *rq, bool verified_only)
+{
+    struct public_cache_ticket ticket;
+    struct reply r;
+    char *body = NULL;
+    size_t len = 0;
+
+    switch (public_cache_get(request_param(rq, 0), verified_only ? "verified" : "all", &body,
+                             &len, &ticket)) {
+    case PUBLIC_CACHE_HIT:
+        r = reply_empty(200);
+        r.content_type = "application/json; charset=utf-8";
+        r.body = body;
+        r.body_len = len;
+        break;
+    case PUBLIC_CACHE_LEAD:
+        r = incident_summary(rq, verified_only);
+        public_cache_put(&ticket, r.status == 200 ? r.body : NULL, r.body_len);
+        break;
+    case PUBLIC_CACHE_BYPASS:
+    default:
+        r = incident_summary(rq, verified_only);
+        break;
+    }
+    if (r.status == 200) {
+        r.cache_control = PUBLIC_CACHE_CONTROL;
+        /* a shared cache must not hand this answer to a caller with a credential */
+        reply_add_header(&r, "Vary", "Authorization");
+    }
+    return r;
+}
+
+struct reply
+handle_incident_compensation(struct request *rq)
+{
+    bool verified_only = false;
+    struct reply deny;
+
+    if (!read_basis(rq, &verified_only, &deny))
+        return deny;
+    if (request_header(rq, "Authorization") == NULL)
+        return public_incident_summary(rq, verified_only);
+    return incident_summary(rq, verified_only);
 }
 
 struct reply
@@ -175,6 +227,7 @@ handle_scheme_put(struct request *rq)
     o = svc_compensation_put(c, &note, &inc, text, rq->arena, &rec);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
+    public_cache_forget(inc.slug); /* this process's readers see the new scheme at once */
     return reply_json_take(200, json_pack("{s:s, s:i, s:o, s:s}", "incident", inc.slug,
                                           "version", rec.version, "scheme", scheme_to_json(&s),
                                           "created_at", rec.created_at));
@@ -311,8 +364,8 @@ handle_simulate(struct request *rq)
     return summarise(rq, c, &inc, is_action ? &x : NULL, &s, &h);
 }
 
-json_t *
-incident_totals_json(struct request *rq, PGconn *c, const struct incident *inc)
+static json_t *
+compute_incident_totals(struct request *rq, PGconn *c, const struct incident *inc)
 {
     struct tally_group *groups = NULL;
     struct summary_view v;
@@ -333,4 +386,34 @@ incident_totals_json(struct request *rq, PGconn *c, const struct incident *inc)
     json_t *after = has ? json_integer(v.money.total_after_cap) : json_null();
     return json_pack("{s:I, s:I, s:o}", "claims", (json_int_t)active, "eligible",
                      (json_int_t)v.eligible, "total_after_cap", after);
+}
+
+/* The totals are the same for every reader of the public incident routes and cost a read of
+ * every claim group: they come from the per-process cache like the public summary (a few
+ * seconds old at most; handlers/public_cache.h). */
+json_t *
+incident_totals_json(struct request *rq, PGconn *c, const struct incident *inc)
+{
+    struct public_cache_ticket ticket;
+    char *body = NULL;
+    size_t len = 0;
+    json_t *totals;
+
+    switch (public_cache_get(inc->slug, "totals", &body, &len, &ticket)) {
+    case PUBLIC_CACHE_HIT:
+        totals = json_loadb(body, len, 0, NULL);
+        free(body);
+        if (totals != NULL)
+            return totals;
+        return compute_incident_totals(rq, c, inc);
+    case PUBLIC_CACHE_LEAD:
+        totals = compute_incident_totals(rq, c, inc);
+        body = totals != NULL ? json_dumps(totals, JSON_COMPACT) : NULL;
+        public_cache_put(&ticket, body, body != NULL ? strlen(body) : 0);
+        free(body);
+        return totals;
+    case PUBLIC_CACHE_BYPASS:
+    default:
+        return compute_incident_totals(rq, c, inc);
+    }
 }

@@ -245,7 +245,9 @@ queue_reply(struct http_server *s, struct request *rq, struct reply *r)
     }
     bool ok = MHD_add_response_header(resp, "X-Request-Id", rq->id) == MHD_YES &&
               MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff") == MHD_YES &&
-              MHD_add_response_header(resp, "Cache-Control", "no-store") == MHD_YES;
+              MHD_add_response_header(resp, "Cache-Control",
+                                      r->cache_control != NULL ? r->cache_control
+                                                               : "no-store") == MHD_YES;
     if (ok && r->content_type != NULL)
         ok = MHD_add_response_header(resp, "Content-Type", r->content_type) == MHD_YES;
     if (ok && s->cfg.tls)
