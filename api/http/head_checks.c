@@ -64,7 +64,7 @@ head_check(const struct request *rq, const char *version, const struct head_limi
      * (MHD_OPTION_STRICT_FOR_CLIENT 1) sends its own page with the status line twice */
     if (version != NULL && strcmp(version, "HTTP/1.1") == 0 &&
         request_header(rq, "Host") == NULL)
-        return problem_reply("malformed-request", "an HTTP/1.1 request needs a Host header");
+        return problem_reply("malformed-request", "the Host header is required in HTTP/1.1");
     if ((int64_t)target_length(rq) > lim->max_header_bytes)
         return problem_reply("uri-too-long", "the request target exceeds the limit");
     MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_header, &hc);
