@@ -146,7 +146,7 @@ test_failure_keeps_nothing(void **state)
 static void
 test_bounded(void **state)
 {
-    struct public_cache_ticket t[200];
+    struct public_cache_ticket t[400];
     char scope[32];
     char *body = NULL;
     size_t len = 0;
@@ -154,7 +154,7 @@ test_bounded(void **state)
 
     (void)state;
     /* every slot busy computing: a new key is computed without the cache */
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 400; i++) {
         snprintf(scope, sizeof scope, "busy-%d", i);
         enum public_cache_verdict v = public_cache_get(scope, "all", &body, &len, &t[leads]);
         if (v == PUBLIC_CACHE_BYPASS)
@@ -162,7 +162,7 @@ test_bounded(void **state)
         assert_int_equal(v, PUBLIC_CACHE_LEAD);
         leads++;
     }
-    assert_true(leads >= 16 && leads < 200);
+    assert_true(leads >= 16 && leads < 400);
     for (int i = 0; i < leads; i++)
         public_cache_put(&t[i], "x", 1);
     /* full of answers: a new key pushes out the least recently used one */
