@@ -12,6 +12,7 @@
 #include "handlers/claim_json.h"
 #include "handlers/compensation.h"
 #include "handlers/guard.h"
+#include "handlers/public_cache.h"
 #include "handlers/scheme_json.h"
 #include "service/compensation.h"
 #include "http/json_body.h"
@@ -291,5 +292,7 @@ handle_incidents_update(struct request *rq)
     o = svc_incidents_update(c, &note, cur.slug, &patch, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
+    public_cache_forget(cur.slug); /* affected_count, status: this process shows them at once */
+    public_cache_forget(out.slug);
     return incident_reply(rq, c, &out, 200);
 }

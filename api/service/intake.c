@@ -23,14 +23,23 @@ static struct intake_job *tail;
 static bool stopping;
 static pthread_t writers[MAX_WRITERS];
 static int n_started;
+/* writers not yet returned from take_batch for good: once it is 0 while stopping, nobody
+ * will ever take a queued job, so intake_submit refuses (decisions.md, "Hardening: HTTP") */
+static int n_alive;
 /* this writer's shard of the summary tallies: writers never update the same tally row */
 static _Thread_local int writer_shard;
 
-void
+bool
 intake_submit(struct intake_job *job)
 {
     job->next = NULL;
     pthread_mutex_lock(&lock);
+    if (n_alive == 0) {
+        /* the writers drained and left (or never started): queued, the job would wait for
+         * ever and its connection stay suspended */
+        pthread_mutex_unlock(&lock);
+        return false;
+    }
     if (tail != NULL)
         tail->next = job;
     else
@@ -38,6 +47,7 @@ intake_submit(struct intake_job *job)
     tail = job;
     pthread_cond_signal(&wake);
     pthread_mutex_unlock(&lock);
+    return true;
 }
 
 /* Takes up to INTAKE_BATCH_MAX waiting jobs; 0 when stopping with nothing left. */
@@ -55,6 +65,8 @@ take_batch(struct intake_job **jobs)
     }
     if (head == NULL)
         tail = NULL;
+    if (n == 0)
+        n_alive--; /* in the same critical section that saw the queue empty while stopping */
     pthread_mutex_unlock(&lock);
     return n;
 }
@@ -283,9 +295,15 @@ intake_start(int n_writers)
         n_writers = n_writers < 1 ? 1 : MAX_WRITERS;
     stopping = false;
     for (n_started = 0; n_started < n_writers; n_started++) {
+        pthread_mutex_lock(&lock);
+        n_alive++;
+        pthread_mutex_unlock(&lock);
         if (pthread_create(&writers[n_started], NULL, writer_main,
                            (void *)(intptr_t)n_started) != 0) {
             log_error("could not start intake writer %d", n_started);
+            pthread_mutex_lock(&lock);
+            n_alive--;
+            pthread_mutex_unlock(&lock);
             intake_stop();
             return false;
         }
