@@ -2,8 +2,9 @@
 """Responses checked against api/openapi.json: the request's path is matched to a path
 template of the document and its method to an operation; the status must be declared by that
 operation (exactly, as a range "4XX", or as "default"), the Content-Type must be one of the
-media types declared for that status (no body where none is declared), and a JSON body must
-validate against the declared schema (JSON Schema Draft 2020-12, python3-jsonschema).
+media types declared for that status (no body where none is declared), and a JSON body (each
+line of an NDJSON one) must validate against the declared schema (JSON Schema Draft 2020-12,
+python3-jsonschema).
 
 harness.Client calls check_response() on every response of every integration test; the
 OpenAPI fuzzer (test_openapi_fuzz.py) also uses the document model below to make requests.
@@ -28,6 +29,7 @@ except ImportError:  # Debian's python3-jsonschema (scripts/lib/packages.sh, TES
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 PROBLEM_BASE = "https://recours.dev/problems/"
 PROBLEM_MEDIA = "application/problem+json"
+NDJSON_MEDIA = "application/x-ndjson"
 # Answered before the route is known (http/server.c): any path may receive them.
 BEFORE_ROUTING = {400: "malformed-request", 413: "payload-too-large", 431: "headers-too-large"}
 
@@ -164,8 +166,16 @@ class Document:
             return [f"{where}: media type {media or '(none)'} not declared "
                     f"(declared: {', '.join(content)})"]
         errors = []
-        if is_json_media(media) and method.lower() != "head":
-            errors += self._check_json(where, content[declared].get("schema"), body)
+        schema = content[declared].get("schema")
+        if method.lower() == "head":
+            pass
+        elif is_json_media(media):
+            errors += self._check_json(where, schema, body)
+        elif media == NDJSON_MEDIA:  # a stream of rows: the schema is one line's
+            for line in body.split(b"\n")[:-1]:
+                errors += self._check_json(where, schema, line)
+                if errors:
+                    break
         if media == PROBLEM_MEDIA and not errors:
             errors += self._check_problem(where, status, body)
         return errors

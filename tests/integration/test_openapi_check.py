@@ -58,6 +58,8 @@ class OpenApiCheckTest(unittest.TestCase):
             ("body where none", ("DELETE", "/v1/keys/k", 204, "application/json", b"{}")),
             ("5xx", ("GET", "/v1/incidents", 500, PROBLEM, problem("internal-error", 500))),
             ("unrouted HTML", ("GET", "/nowhere", 404, "text/html", b"<p>no</p>")),
+            ("NDJSON row", ("GET", "/v1/actions/x/export", 200, "application/x-ndjson",
+                            b'{"reference": 1}\n')),
         ]
         for what, case in cases:
             with self.subTest(what=what):

@@ -107,7 +107,8 @@ class Generator:
         if pat.startswith("^(0(\\."):
             return self.rng.choice(["0.5", "1", "0.25"])
         lo, hi = s.get("minLength", 1), min(s.get("maxLength", 24), 24)
-        return "".join(self.rng.choice("abcdefghij klmno") for _ in range(self.rng.randint(lo, max(lo, hi)))).strip() or "a"
+        n = self.rng.randint(lo, max(lo, hi))
+        return "".join(self.rng.choice("abcdefghij klmno") for _ in range(n)).strip() or "a"
 
     def valid(self, schema, depth=0):
         s = self.doc.resolve(schema)
@@ -130,7 +131,8 @@ class Generator:
             items = self.doc.resolve(s.get("items", {}))
             if "enum" in items:
                 pool = [v for v in items["enum"] if v is not None]
-                k = self.rng.randint(max(1, s.get("minItems", 0)), min(len(pool), s.get("maxItems", 3)))
+                k = self.rng.randint(max(1, s.get("minItems", 0)),
+                                     min(len(pool), s.get("maxItems", 3)))
                 return self.rng.sample(pool, k)
             n = self.rng.randint(s.get("minItems", 0), min(s.get("maxItems", 3), 3))
             return [self.valid(items, depth + 1) for _ in range(n)]
@@ -171,7 +173,8 @@ class Generator:
             else:
                 out[i] = self.mutate(out[i])
             return out
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and self.rng.random() < 0.6:
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if is_number and self.rng.random() < 0.6:
             return self.rng.choice(BOUNDARY_NUMBERS)
         if isinstance(value, str) and self.rng.random() < 0.6:
             return self.weird_string()
@@ -238,7 +241,8 @@ class OpenApiFuzzTest(unittest.TestCase):
         if name == "reference":
             if method == "delete" and template.startswith("/v1/claims"):
                 return w["victim_claim"]["reference"]
-            return (w["plain"] if template == "/v1/claims/{reference}" else w["mandated"])["reference"]
+            claim = w["plain"] if template == "/v1/claims/{reference}" else w["mandated"]
+            return claim["reference"]
         if name == "file":
             return self.rng.choice(["style.css", "claim.js", "favicon.svg", "nope.css", "i18n.js"])
         if template.startswith("/v1/associations"):
@@ -256,9 +260,11 @@ class OpenApiFuzzTest(unittest.TestCase):
         if role == "association":
             return w["assoc"].key
         if role == "claimant":
-            claim = w["victim_claim"] if method == "delete" and template.startswith("/v1/claims") else w["plain"]
-            return claim["token"]
-        return None if self.rng.random() < 0.9 else "rk_garbage_" + cf.suffix(self.rng.choice([1, 40, 300]))
+            withdraws = method == "delete" and template.startswith("/v1/claims")
+            return (w["victim_claim"] if withdraws else w["plain"])["token"]
+        if self.rng.random() < 0.9:
+            return None
+        return "rk_garbage_" + cf.suffix(self.rng.choice([1, 40, 300]))
 
     def known_body(self, method, template):
         w = self.world
@@ -271,9 +277,11 @@ class OpenApiFuzzTest(unittest.TestCase):
             ("put", "/v1/incidents/{slug}/scheme"): lambda: dict(w["scheme"]),
             ("post", "/v1/associations"): lambda: af.association_body(),
             ("post", "/v1/actions"): lambda: af.action_body(w["slug"]),
-            ("post", "/v1/actions/{id}/members"): lambda: {"references": [w["mandated"]["reference"]]},
+            ("post", "/v1/actions/{id}/members"):
+                lambda: {"references": [w["mandated"]["reference"]]},
             ("patch", "/v1/claims/{reference}/status"): lambda: {"status": "verified"},
-            ("post", "/v1/compensation/simulate"): lambda: {"incident": w["slug"], "preset": w["preset"]},
+            ("post", "/v1/compensation/simulate"):
+                lambda: {"incident": w["slug"], "preset": w["preset"]},
             ("patch", "/v1/claims/{reference}"): lambda: {"harms": {"hours_spent": 4}},
         }
         make = known.get((method, template))
@@ -296,7 +304,8 @@ class OpenApiFuzzTest(unittest.TestCase):
         if mode == "ctype":
             ctype = self.rng.choice(["text/plain", "application/jsonx", "application/json; x=y",
                                      "multipart/form-data", "application/merge-patch+json", ""])
-        data = json.dumps(value, ensure_ascii=self.rng.random() < 0.5).encode("utf-8", "surrogatepass")
+        text = json.dumps(value, ensure_ascii=self.rng.random() < 0.5)
+        data = text.encode("utf-8", "surrogatepass")  # a lone surrogate: invalid UTF-8
         return data, ({"Content-Type": ctype} if ctype else {})
 
     def query_for(self, params, mode):
@@ -306,8 +315,9 @@ class OpenApiFuzzTest(unittest.TestCase):
                 continue
             value = self.gen.valid(p.get("schema", {}))
             if mode == "query":
-                value = self.rng.choice([self.gen.url_string(), str(self.rng.choice(BOUNDARY_NUMBERS)),
-                                         "1e3", "", "0x10", " 5", "5 "])
+                value = self.rng.choice([self.gen.url_string(),
+                                         str(self.rng.choice(BOUNDARY_NUMBERS)),
+                                         "1e3", "", "0x10", " 5", "5 ", "\ud800"])
             pairs.append((p["name"], "" if value is None else str(value)))
         if mode == "query" and self.rng.random() < 0.3:
             pairs += [("limit", "1"), ("limit", "2"), ("unknown", "x")]
@@ -318,15 +328,18 @@ class OpenApiFuzzTest(unittest.TestCase):
         # mostly a role the route admits, so that requests get past authentication
         allowed = self.roles.get((method, template), ROLES)
         role = self.rng.choice(allowed if self.rng.random() < 0.7 else ROLES)
-        mode = self.rng.choice(["valid", "valid", "path", "query", "body", "body", "raw", "ctype", "header"])
+        mode = self.rng.choice(["valid", "valid", "path", "query", "body", "body", "raw",
+                                "ctype", "header"])
         path = template
         for p in params:
             if p.get("in") == "path":
                 value = self.path_value(method, template, p["name"])
                 if mode == "path" and self.rng.random() < 0.7:
-                    value = self.rng.choice([self.gen.url_string(), str(uuid.uuid4()), value.lower(),
+                    value = self.rng.choice([self.gen.url_string(), str(uuid.uuid4()),
+                                             value.lower(),
                                              value + "x", "RC-0000-0000", "..", "%2e%2e"])
-                path = path.replace("{" + p["name"] + "}", urllib.parse.quote(value, safe="%", errors="surrogatepass"))
+                encoded = urllib.parse.quote(value, safe="%", errors="surrogatepass")
+                path = path.replace("{" + p["name"] + "}", encoded)
         query = self.query_for(params, mode)
         if query:
             path += "?" + urllib.parse.urlencode(query, quote_via=urllib.parse.quote,
@@ -364,13 +377,14 @@ class OpenApiFuzzTest(unittest.TestCase):
                 continue
             statuses[r.status] = statuses.get(r.status, 0) + 1
             for problem in self.judge(method, path, r):
-                findings.setdefault(problem, (role, path, body[:300] if body else b"", r.body[:300]))
+                findings.setdefault(problem, (role, path, (body or b"")[:300], r.body[:300]))
         print(f"openapi fuzz: seed {self.seed}, {sent} requests ({dropped} connections dropped), "
               f"statuses {dict(sorted(statuses.items()))}", file=sys.stderr, flush=True)
         self.assertTrue(self.alive(), f"the server does not answer /healthz (seed {self.seed})")
         self.assertGreater(sent, 500, "too few requests to mean anything")
         if findings:
-            lines = [f"{k}\n      as {v[0]}: {v[1][:200]}\n      body {v[2]!r}\n      answer {v[3]!r}"
+            lines = [f"{k}\n      as {v[0]}: {v[1][:200]}\n      body {v[2]!r}\n"
+                     f"      answer {v[3]!r}"
                      for k, v in list(findings.items())[:MAX_FINDINGS_SHOWN]]
             self.fail(f"{len(findings)} kinds of wrong answers (seed {self.seed}):\n  "
                       + "\n  ".join(lines))
