@@ -146,7 +146,7 @@ class Document:
         """What the document does not describe in this response (empty when it does)."""
         found = self.match(method, target)
         media = media_type(content_type)
-        if found is None or (status in BEFORE_ROUTING and not self._declares(found, status)):
+        if found is None or self._before_routing(found, status, body):
             return self._check_unrouted(status, media, body)
         template, op = found
         where = f"{method.upper()} {template} ({op.get('operationId')}) {status}"
@@ -180,8 +180,17 @@ class Document:
             errors += self._check_problem(where, status, body)
         return errors
 
-    def _declares(self, found, status):
-        return str(status) in found[1].get("responses", {})
+    @staticmethod
+    def _before_routing(found, status, body):
+        """Whether this is one of the answers given before the route is known, which the
+        operation need not declare."""
+        if status not in BEFORE_ROUTING or str(status) in found[1].get("responses", {}):
+            return False
+        try:
+            name = json.loads(body.decode("utf-8")).get("type", "")
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            return False
+        return name == PROBLEM_BASE + BEFORE_ROUTING[status]
 
     @staticmethod
     def _media_match(content, media):

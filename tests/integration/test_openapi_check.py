@@ -40,6 +40,7 @@ class OpenApiCheckTest(unittest.TestCase):
             ("GET", "/nowhere", 404, PROBLEM, problem("not-found", 404)),
             ("PUT", "/healthz", 405, PROBLEM, problem("method-not-allowed", 405)),
             ("GET", "/healthz", 413, PROBLEM, problem("payload-too-large", 413)),
+            ("GET", "/v1/incidents/x", 400, PROBLEM, problem("malformed-request", 400)),
         ]
         for case in cases:
             with self.subTest(case=case[:3]):
@@ -58,6 +59,8 @@ class OpenApiCheckTest(unittest.TestCase):
             ("body where none", ("DELETE", "/v1/keys/k", 204, "application/json", b"{}")),
             ("5xx", ("GET", "/v1/incidents", 500, PROBLEM, problem("internal-error", 500))),
             ("unrouted HTML", ("GET", "/nowhere", 404, "text/html", b"<p>no</p>")),
+            ("400 of a handler undeclared", ("GET", "/v1/incidents/x", 400, PROBLEM,
+                                             problem("invalid-parameter", 400))),
             ("NDJSON row", ("GET", "/v1/actions/x/export", 200, "application/x-ndjson",
                             b'{"reference": 1}\n')),
         ]
