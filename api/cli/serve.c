@@ -106,6 +106,7 @@ start_http(const struct config *cfg, struct app *app, const char *cert, const ch
         .n_routes = n_routes,
         .app = app,
         .after_request = after_request,
+        .run = routes_run,
     };
 
     return http_server_start(&hc);

@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "core/arena.h"
+#include "core/log.h"
 #include "domain/currency.h"
 #include "domain/presets.h"
 #include "domain/uuid.h"
@@ -31,7 +32,7 @@ read_basis(struct request *rq, bool *verified_only, struct reply *deny)
     *verified_only = b != NULL && strcmp(b, "verified") == 0;
     if (b == NULL || strcmp(b, "all") == 0 || *verified_only)
         return true;
-    *deny = problem_reply("invalid-parameter", "basis must be all or verified");
+    *deny = guard_bad_parameter("basis", "basis must be all or verified");
     return false;
 }
 
@@ -81,9 +82,12 @@ summarise(struct request *rq, PGconn *c, const struct incident *inc, const struc
         groups = pool;
         n = n_pool;
     }
+    /* a figure that cannot be computed is this summary's failure, never the database's */
     if (!summary_build(s, groups, n, pool, n_pool, h->verified_only, inc->affected_count,
-                       x != NULL ? action_dups : dups, rq->arena, &v))
-        return reply_outcome(OUTCOME_INTERNAL, NULL);
+                       x != NULL ? action_dups : dups, rq->arena, &v)) {
+        log_bug("summary of incident %lld could not be computed", (long long)inc->id);
+        return reply_outcome(OUTCOME_UNCOMPUTABLE, NULL);
+    }
     h->incident = inc->slug;
     h->action_id = x != NULL ? x->id : NULL;
     h->currency = inc->currency;
@@ -311,26 +315,42 @@ handle_simulate(struct request *rq)
     return summarise(rq, c, &inc, is_action ? &x : NULL, &s, &h);
 }
 
-json_t *
-incident_totals_json(struct request *rq, PGconn *c, const struct incident *inc)
+enum outcome
+incident_totals(struct request *rq, PGconn *c, const struct incident *inc, json_t **out)
 {
     struct tally_group *groups = NULL;
+    struct scheme_record rec;
     struct summary_view v;
     struct scheme s;
-    struct reply deny = {0};
-    int n = 0, version = 0;
+    int n = 0;
     int64_t dups = 0;
     bool has = false;
 
-    if (svc_compensation_groups(c, inc->id, rq->arena, &groups, &n, &dups) != OUTCOME_OK ||
-        !current_scheme(rq, c, inc, &s, &version, &has, &deny) ||
-        !summary_build(has ? &s : NULL, groups, n, groups, n, false, inc->affected_count, dups,
-                       rq->arena, &v)) {
-        reply_discard(&deny);
-        return NULL;
+    *out = NULL;
+    enum outcome o = svc_compensation_groups(c, inc->id, rq->arena, &groups, &n, &dups);
+    if (o == OUTCOME_OK)
+        o = svc_compensation_current(c, inc->id, rq->arena, &rec, &has);
+    if (o != OUTCOME_OK)
+        return o; /* the database's own outcome: 503 only when it is unreachable */
+    bool computed = true;
+    if (has) {
+        struct errors ignored = {0};
+        json_t *doc = json_loads(rec.json, 0, NULL);
+        computed = doc != NULL && scheme_from_json(doc, "", &s, &ignored) &&
+                   summary_build(&s, groups, n, groups, n, false, inc->affected_count, dups,
+                                 rq->arena, &v);
+        json_decref(doc);
     }
+    if (!has || !computed) /* the counts need no scheme and cannot fail */
+        summary_build(NULL, groups, n, groups, n, false, inc->affected_count, dups, rq->arena,
+                      &v);
+    if (!computed)
+        log_bug("totals of incident %lld could not be computed", (long long)inc->id);
     int64_t active = v.by_status[0] + v.by_status[1] + v.by_status[2];
-    json_t *after = has ? json_integer(v.money.total_after_cap) : json_null();
-    return json_pack("{s:I, s:I, s:o}", "claims", (json_int_t)active, "eligible",
+    json_t *after = has && computed ? money_json(v.money.total_after_cap) : json_null();
+    *out = json_pack("{s:I, s:I, s:o}", "claims", (json_int_t)active, "eligible",
                      (json_int_t)v.eligible, "total_after_cap", after);
+    if (*out == NULL)
+        return OUTCOME_INTERNAL;
+    return computed ? OUTCOME_OK : OUTCOME_UNCOMPUTABLE;
 }

@@ -216,7 +216,8 @@ dispatch(struct http_server *s, struct request *rq)
     }
     if (!rate_allows(s, rq))
         return rate_refusal(rq);
-    struct reply r = rq->match.route->handler(rq);
+    route_handler h = rq->match.route->handler;
+    struct reply r = s->cfg.run != NULL ? s->cfg.run(rq, h) : h(rq);
     if (s->cfg.after_request != NULL)
         s->cfg.after_request(s->cfg.app);
     return r;
@@ -402,7 +403,8 @@ on_unescape(void *cls, struct MHD_Connection *conn, char *s)
     return (size_t)(out - s);
 }
 
-static void
+/* fmt comes from libmicrohttpd, which checks its own calls */
+__attribute__((format(printf, 2, 0))) static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];

@@ -172,9 +172,13 @@ write_claims(PGconn *c, struct intake_job **jobs, int n)
     return resolve_missing(c, jobs, m, rows, row_job);
 }
 
-/* One attempt at the whole batch in one transaction; 0 or DB_*. */
+/* One attempt at the whole batch in one transaction; 0 or DB_*. A connection that died
+ * while idle (cut after the last batch's COMMIT answered, a server restart) fails at BEGIN,
+ * before anything of this batch left: replaced once, the attempt goes on with the new one
+ * rather than answer 503 for claims whose outcome is known (nothing written). *c is the
+ * connection in use afterwards, NULL when none could be made (DB_UNAVAILABLE). */
 static int
-attempt(PGconn *c, struct intake_job **jobs, int n)
+attempt(PGconn **c, struct intake_job **jobs, int n)
 {
     static _Thread_local struct idem_row idems[INTAKE_BATCH_MAX];
     int rc;
@@ -182,16 +186,23 @@ attempt(PGconn *c, struct intake_job **jobs, int n)
     for (int i = 0; i < n; i++)
         jobs[i]->result = INTAKE_CREATED;
     settle_batch_collisions(jobs, n);
-    rc = tx_begin(c, NULL);
+    rc = tx_begin(*c, NULL);
+    if (rc == DB_UNAVAILABLE && PQstatus(*c) != CONNECTION_OK) {
+        log_warn("intake: the database connection was found closed; connecting again");
+        *c = db_pool_replace_dead(*c);
+        if (*c == NULL)
+            return DB_UNAVAILABLE;
+        rc = tx_begin(*c, NULL);
+    }
     if (rc != 0)
         return rc;
-    rc = write_idempotency(c, jobs, n, idems);
+    rc = write_idempotency(*c, jobs, n, idems);
     if (rc == 0)
-        rc = write_claims(c, jobs, n);
+        rc = write_claims(*c, jobs, n);
     if (rc == 0)
-        rc = tx_commit(c);
+        rc = tx_commit(*c);
     if (rc != 0)
-        tx_rollback(c);
+        tx_rollback(*c);
     return rc;
 }
 
@@ -224,12 +235,16 @@ run_batch(struct intake_job **jobs, int n)
         return;
     }
     for (int tries = 0; tries < MAX_ATTEMPTS; tries++) {
-        rc = attempt(c, jobs, n);
+        rc = attempt(&c, jobs, n);
         if (rc != DB_RETRY)
             break;
     }
     if (rc == 0)
         return;
+    if (c == NULL) {
+        fail_all(jobs, n, INTAKE_UNAVAILABLE);
+        return;
+    }
     if (rc == DB_HARD && n > 1 && PQstatus(c) == CONNECTION_OK) {
         run_singly(jobs, n);
         return;

@@ -486,6 +486,14 @@ class CompensationTests(unittest.TestCase):
             (dict(s, vouchers=[{"name": "A", "amount": 2000}, {"name": "A", "amount": 1000}]),
              {("vouchers[1].name", "duplicate-value")}),
             (dict(s, surprise=1), {("surprise", "unknown-field")}),
+            # found by tests/fuzz/fuzz_scheme.c: a longer code was cut to its first three
+            # letters, and unknown members of the nested objects went unnoticed
+            (dict(s, currency=s["currency"] + "O"), {("currency", "mismatch")}),
+            (dict(s, documented_loss=dict(s["documented_loss"], extra=1),
+                  time_spent=dict(s["time_spent"], extra=2)),
+             {("documented_loss.extra", "unknown-field"), ("time_spent.extra", "unknown-field")}),
+            (dict(s, vouchers=[dict(v, extra=3) for v in s["vouchers"]]),
+             {(f"vouchers[{i}].extra", "unknown-field") for i in range(len(s["vouchers"]))}),
         ]
         for key in EXAMPLE_SCHEME:
             cases.append(({k: v for k, v in s.items() if k != key}, {(key, "required")}))
