@@ -9,10 +9,10 @@ python3-jsonschema).
 harness.Client calls check_response() on every response of every integration test; the
 OpenAPI fuzzer (test_openapi_fuzz.py) also uses the document model below to make requests.
 
-What belongs to no operation is not checked: an unknown path (404) and a known path with
-another method (405) are the router's, and the three answers given before routing (API.md
-§1-2: 400 malformed-request for conflicting framing, 413 payload-too-large, 431
-headers-too-large) can reach any path; those must still be problem documents.
+What belongs to no operation is only checked to be a problem document with its status: an
+unknown path (404), a known path with another method (405), and the three answers given
+before the route is known, which any path may receive (docs/api.md §5, §6; http/server.c: 400
+malformed-request for conflicting framing, 413 payload-too-large, 431 headers-too-large).
 """
 
 import json
@@ -52,7 +52,7 @@ class Document:
     def __init__(self, path):
         with open(path, "rb") as f:
             self.doc = json.load(f)
-        self.templates = []  # (regex, template, path item), most literal segments first
+        self.templates = []  # (regex, template, path item, literal segments), most first
         for template, item in self.doc["paths"].items():
             parts = template.strip("/").split("/") if template != "/" else []
             regex = "^/" + "/".join(

@@ -69,7 +69,7 @@ class Generator:
 
     def url_string(self):
         """A weird string that still fits a request line well under the header limit: above
-        the connection's memory pool, MHD answers its own 414 page (API.md §2)."""
+        the connection's memory pool, MHD answers its own 414 page (docs/api.md §6)."""
         value = self.weird_string()
         while len(urllib.parse.quote(value, errors="surrogatepass")) > URL_PART_MAX:
             value = value[:len(value) // 2]
