@@ -2,7 +2,9 @@
 /* Linear route matching: the table is a few dozen entries, a scan costs less than a hash. */
 #include "http/router.h"
 
+#include <stdint.h>
 #include <string.h>
+#include <unistr.h>
 
 #include "core/arena.h"
 
@@ -69,6 +71,11 @@ router_match(const struct route *routes, size_t n, const char *method, const cha
     bool path_known = false;
 
     memset(m, 0, sizeof *m);
+    /* Slugs, references, ids and file names are UTF-8: a path that is not (after
+     * percent-decoding) names nothing, and must not reach PostgreSQL, which refuses such a
+     * parameter (SQLSTATE 22021) with an error that would read as ours (500). */
+    if (u8_check((const uint8_t *)path, strlen(path)) != NULL)
+        return ROUTER_NOT_FOUND;
     for (size_t i = 0; i < n; i++) {
         if (!template_matches(routes[i].path, path, NULL, NULL))
             continue;

@@ -18,10 +18,11 @@ RUN_PACKAGES=(
     openssl ca-certificates curl
 )
 
-# What ./scripts/test adds: the compose check, the shell check, memory checks.
+# What ./scripts/test adds: the compose check, the shell check, memory checks, and the JSON
+# Schema validator the integration tests check every response with (api/openapi.json).
 TEST_PACKAGES=(
     "${RUN_PACKAGES[@]}"
-    docker-compose shellcheck valgrind
+    docker-compose shellcheck valgrind python3-jsonschema
 )
 # Browser tests of web/ (tests/browser: playwright-core from npm driving Debian's Chromium).
 # npm only where no npm is on the PATH: NodeSource's nodejs bundles npm and conflicts with it.

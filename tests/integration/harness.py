@@ -28,6 +28,8 @@ import tempfile
 import time
 import unittest
 
+import openapi_check
+
 PROBLEM_BASE = "https://recours.dev/problems/"
 PG_BIN = "/usr/lib/postgresql/15/bin"
 START_TIMEOUT_S = 30.0     # an ASan build starts slowly on a busy machine
@@ -599,10 +601,12 @@ def tls_context(server=None, cafile=None):
 
 class Client:
     """One keep-alive connection to a Server (http.client underneath; it reconnects by itself
-    after the server closed). request() returns a Response."""
+    after the server closed). request() returns a Response, which must be one that
+    api/openapi.json describes (openapi_check) unless check_openapi is False."""
 
-    def __init__(self, server, timeout=IO_TIMEOUT_S, context=None):
+    def __init__(self, server, timeout=IO_TIMEOUT_S, context=None, check_openapi=True):
         self.server = server
+        self.check_openapi = check_openapi
         if server.plain_http:
             self.conn = http.client.HTTPConnection(server.host, server.port, timeout=timeout)
         else:
@@ -639,7 +643,10 @@ class Client:
         except BaseException:
             self.conn.close()
             raise
-        return Response(resp.status, Headers(resp.getheaders()), data, resp.reason)
+        r = Response(resp.status, Headers(resp.getheaders()), data, resp.reason)
+        if self.check_openapi:
+            openapi_check.check_response(source_dir(), method, path, r)
+        return r
 
     @property
     def sock(self):

@@ -64,6 +64,13 @@ class HttpCoreTest(unittest.TestCase):
                 r = self.client.request(method, path)
                 assert_problem(self, r, 404, "not-found")
 
+    def test_path_that_is_not_utf8_is_404_problem(self):
+        # found by test_openapi_fuzz: a slug that is not UTF-8 reached PostgreSQL (500)
+        for path in ("/v1/incidents/%FF", "/v1/incidents/%ED%A0%80/claims",
+                     "/v1/incidents/a%C3/compensation", "/static/%FE.css"):
+            with self.subTest(path=path):
+                assert_problem(self, self.get(path), 404, "not-found")
+
     def test_wrong_method_is_405_with_allow(self):
         r = self.client.request("POST", "/healthz", body=b"")
         assert_problem(self, r, 405, "method-not-allowed")

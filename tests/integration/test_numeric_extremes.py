@@ -453,6 +453,10 @@ class NumericExtremesTests(unittest.TestCase):
         self.claim(slug, ["email"], 0, 0)
         cf.psql("UPDATE schemes SET scheme = jsonb_set(scheme, '{base_amount}', '-5') "
                 f"WHERE incident_id = {cf.incident_id(slug)}")
+        # from here the stored scheme breaks the rules on purpose: its 500, and the incident
+        # echoing it, are not answers for api/openapi.json to describe (openapi_check)
+        self.client = harness.Client(self.server, check_openapi=False)
+        self.addCleanup(self.client.close)
         r = af.op(self.server, "GET", f"/v1/incidents/{slug}/compensation", client=self.client)
         doc = harness.assert_problem(self, r, 500, "internal-error")
         self.assertIn("could not be computed", doc["detail"])
