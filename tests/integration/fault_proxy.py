@@ -133,10 +133,15 @@ class _Link:
                 self.send(self.client, b"N")
                 continue
             break
-        self.server = socket.create_connection(self.proxy.upstream, timeout=10)
+        if self.proxy.upstream_family == socket.AF_UNIX:
+            self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.server.settimeout(10)
+            self.server.connect(self.proxy.upstream)
+        else:
+            self.server = socket.create_connection(self.proxy.upstream, timeout=10)
+            # one write per message: without this, Nagle and delayed ACKs add 40 ms to each
+            self.server.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.settimeout(None)
-        # one write per message: without this, Nagle and delayed ACKs add 40 ms to each
-        self.server.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.closed:  # cut_all() came while connecting
             self.server.close()
             return False
@@ -186,8 +191,17 @@ class FaultProxy:
 
     def __init__(self, database_url, every=0):
         parts = urllib.parse.urlsplit(database_url)
-        self._parts = parts
-        self.upstream = (parts.hostname or "127.0.0.1", parts.port or 5432)
+        query = urllib.parse.parse_qs(parts.query)
+        host = query.pop("host", [parts.hostname or "127.0.0.1"])[0]
+        port = int(query.pop("port", [parts.port or 5432])[0])
+        # the proxy's URL names the proxy alone: no host or port left in the query
+        self._parts = parts._replace(query=urllib.parse.urlencode(query, doseq=True))
+        if host.startswith("/"):  # a Unix socket directory, as the private cluster has
+            self.upstream_family = socket.AF_UNIX
+            self.upstream = f"{host}/.s.PGSQL.{port}"
+        else:
+            self.upstream_family = socket.AF_INET
+            self.upstream = (host, port)
         self.every = every
         self._lock = threading.Lock()
         self._links = set()
