@@ -156,8 +156,8 @@ guard_db(PGconn **c_out, struct reply *deny)
     return false;
 }
 
-static struct reply
-bad_parameter(const char *name, const char *message)
+struct reply
+guard_bad_parameter(const char *name, const char *message)
 {
     struct reply r = problem_reply("invalid-parameter", message);
     json_t *doc = json_loadb(r.body, r.body_len, 0, NULL);
@@ -187,7 +187,7 @@ guard_page(struct request *rq, const char *kind, int *limit_out, const char **po
         char *end = NULL;
         long v = strtol(limit, &end, 10);
         if (end == limit || *end != '\0' || v < 1 || v > 1000) {
-            *deny = bad_parameter("limit", "limit must be an integer from 1 to 1000");
+            *deny = guard_bad_parameter("limit", "limit must be an integer from 1 to 1000");
             return false;
         }
         *limit_out = (int)v;

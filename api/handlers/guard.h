@@ -49,6 +49,9 @@ bool guard_db(PGconn **c_out, struct reply *deny);
 bool guard_page(struct request *rq, const char *kind, int *limit_out, const char **position_out,
                 struct reply *deny);
 
+/* 400 invalid-parameter with errors [{field: name, code: invalid-value, message}]. */
+struct reply guard_bad_parameter(const char *name, const char *message);
+
 /* The "next" cursor for a list page ending at position, as an arena string. */
 const char *guard_next_cursor(struct request *rq, const char *kind, const char *position);
 
