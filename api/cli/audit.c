@@ -78,6 +78,10 @@ cli_audit(const struct config *cfg, int argc, char **argv)
     PGconn *c = NULL;
     int rc = 2;
 
+    if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+        fputs(usage, stdout);
+        return 0;
+    }
     if (!head && !(check && (argc == 1 || with_kept))) {
         fputs(usage, stderr);
         return 2;

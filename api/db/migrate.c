@@ -379,7 +379,8 @@ is_script_ok(ExecStatusType st)
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
 }
 
-/* BEGIN; the hook of the file, if any; the file; its schema_migrations row; COMMIT. On failure nothing of it remains. */
+/* BEGIN; the hook of the file, if any; the file; its schema_migrations row; COMMIT. On
+ * failure nothing of it remains. */
 static bool
 apply_one(PGconn *c, const struct migration *m, const struct migrate_hook *hook)
 {
