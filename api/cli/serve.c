@@ -130,7 +130,7 @@ cli_serve(const struct config *cfg)
         fprintf(stderr, "serve: run `recours secrets init` to create the secrets\n");
         return 1;
     }
-    /* before the erasure job and the HTTP workers, the threads that audit, start */
+    /* the threads that audit (HTTP workers, erasure job) start after this */
     if (!svc_audit_key_install(app_secrets(&app))) {
         fprintf(stderr, "serve: could not derive the audit key\n");
         secrets_watch_stop(&app);

@@ -256,10 +256,9 @@ handle_audit_verify(struct request *rq)
     struct audit_result v;
     struct caller who;
     struct reply deny;
-    PGconn *c;
-
     struct audit_head kept;
     const char *head = request_query(rq, "head");
+    PGconn *c;
 
     if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
         return deny;
