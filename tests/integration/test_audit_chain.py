@@ -30,6 +30,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import unittest
 
 import assoc_fixtures as af
@@ -69,14 +70,23 @@ def cli(args, url, secrets_dir):
 
 
 class AuditChainTest(unittest.TestCase):
+    """One database, server and chain for the class; each test starts from the saved chain
+    and puts it back at the end (a test's appends and tampering included)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.url = cf.new_database("recours_audit_", cls.addClassCleanup)
+        cls.server = cf.start_server(database_url=cls.url)
+        cls.addClassCleanup(cls.server.close)
+        cls.c = harness.Client(cls.server)
+        cls.addClassCleanup(cls.c.close)
+        cls.audited_writes(cls)
+        sql_on(cls.url, "CREATE TABLE audit_saved AS SELECT * FROM audit_events")
+        cls.saved_n = int(sql_on(cls.url, "SELECT count(*) FROM audit_events")[0][0])
+
     def setUp(self):
-        self.url = cf.new_database("recours_audit_", self.addCleanup)
-        self.server = cf.start_server(self, database_url=self.url)
-        self.c = harness.Client(self.server)
-        self.addCleanup(self.c.close)
-        self.audited_writes()
-        self.sql(f"CREATE TABLE audit_saved AS SELECT * FROM audit_events")
-        self.n = int(self.sql("SELECT count(*) FROM audit_events")[0][0])
+        self.n = self.saved_n
+        self.addCleanup(self.restore)
 
     def sql(self, statement):
         return sql_on(self.url, statement)
@@ -97,11 +107,12 @@ class AuditChainTest(unittest.TestCase):
         self.tamper("DELETE FROM audit_events;"
                     f" INSERT INTO audit_events ({COLUMNS}) SELECT {COLUMNS} FROM audit_saved")
 
-    def audited_writes(self):
-        s, c = self.server, self.c
+    @staticmethod
+    def audited_writes(cls):
+        s, c = cls.server, cls.c
         slug = cf.make_incident(s)
         r = af.op(s, "PATCH", f"/v1/incidents/{slug}", {"title": "Renamed"}, client=c)
-        self.assertEqual(r.status, 200)
+        assert r.status == 200, repr(r)
         x = af.approved_association(s, client=c)          # create, approve, key
         other = af.create_association(s, client=c)
         spare = af.issue_key(s, other["id"], client=c)
@@ -111,7 +122,7 @@ class AuditChainTest(unittest.TestCase):
         af.add_members(x, action, [claim["reference"]], client=c)
         r = x.request("PATCH", f"/v1/claims/{claim['reference']}/status",
                       {"status": "verified"}, client=c)
-        self.assertEqual(r.status, 200)
+        assert r.status == 200, repr(r)
         af.set_action_status(x, action, "filed", client=c)
 
     def verify(self, head=None):
@@ -160,6 +171,44 @@ class AuditChainTest(unittest.TestCase):
         self.assertIn("operator", actors)
         self.assertTrue(any(a.startswith("association:") for a in actors), actors)
         self.assertIn("claim.review", {r[3] for r in rows})
+
+    def test_concurrent_appends_from_two_servers_and_the_cli_make_one_chain(self):
+        """One chain whichever process appends: the advisory lock serialises reading the head
+        and inserting the next link, across servers and CLI commands."""
+        second = cf.start_server(self, database_url=self.url)
+        created = int(self.sql("SELECT count(*) FROM audit_events"
+                               " WHERE action = 'association.create'")[0][0])
+        errors = []
+
+        def writes(server):
+            try:
+                for _ in range(4):
+                    af.create_association(server)
+            except Exception as e:  # reported below, in the test's thread
+                errors.append(e)
+
+        threads = [threading.Thread(target=writes, args=(s,)) for s in (self.server, second) * 3]
+        env = dict(os.environ, DATABASE_URL=self.url,
+                   RECOURS_SECRETS_DIR=self.server.secrets_dir)
+        procs = [subprocess.Popen([harness.recours_bin(), "association", "add", "--name",
+                                   f"Cli {i}", "--approval-reference", "AGR-CLI",
+                                   "--approved-from", "2025-01-01", "--country", "fr",
+                                   "--contact-email", "cli@example.org"],
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for i in range(4)]
+        for t in threads:
+            t.start()
+        for p in procs:
+            out, err = p.communicate(timeout=harness.RUN_TIMEOUT_S)
+            self.assertEqual(p.returncode, 0, err)
+        for t in threads:
+            t.join(timeout=harness.RUN_TIMEOUT_S)
+            self.assertFalse(t.is_alive())
+        self.assertEqual(errors, [])
+        self.n += 6 * 4 + 4
+        self.assert_ok()
+        self.assertEqual(int(self.sql("SELECT count(*) FROM audit_events WHERE action ="
+                                      " 'association.create'")[0][0]) - created, 6 * 4 + 4)
 
     def test_the_links_are_the_documented_hmacs(self):
         """hash = HMAC-SHA256(audit key, prev_hash || seq|at|actor|action|object_type|
