@@ -4,8 +4,8 @@
 append-only audit chain"), attacked through the application's own database login (the
 DATABASE_URL role, which owns the database):
 
-A database of its own (CREATE DATABASE on DATABASE_URL's server, dropped at the end), so the
-tampering never touches another test's chain. About a dozen audited writes are made through the
+A database of its own for the class (CREATE DATABASE on DATABASE_URL's server, dropped at the
+end), so the tampering never touches another test's chain; each test puts the saved chain back. About a dozen audited writes are made through the
 API (incidents, associations, keys, an action, members, a review); verify answers ok with
 that many events and the last hash as head; each link is the documented HMAC, recomputed here
 from the server's hmac-key.
@@ -16,6 +16,7 @@ from the server's hmac-key.
     a changed field, a row rewritten with its hash recomputed in SQL (SHA-256: the database
     never sees the HMAC key), the whole tail rewritten that way, a deleted first or middle row,
     two reordered rows.
+  - Two servers and CLI commands appending at once still make one chain that verifies.
   - A deleted last event, or a truncated table, leaves a shorter chain that is whole: verify
     alone says ok; verify with the head kept outside the database (?head=<seq>:<hex>, as
     `recours audit head` prints it) says not ok, with where. A malformed head is a 400.
