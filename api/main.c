@@ -27,7 +27,8 @@ usage(FILE *out)
                  "  incident add|close|open   register or close an incident (DATABASE_URL)\n"
                  "  association add|approve|suspend   register associations (DATABASE_URL)\n"
                  "  key issue|revoke   API keys, secret shown once (DATABASE_URL, secrets)\n"
-                 "  audit head|verify   the audit chain's head to keep; verify [--head S:H]\n"
+                 "  audit head|verify   print the head to keep; walk the chain [--head S:H]\n"
+                 "                 (DATABASE_URL, secrets)\n"
                  "  routes         list the routes (method, path, role)\n"
                  "  version        print the version\n"
                  "  help           this text and the settings table\n\n");
