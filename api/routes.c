@@ -3,6 +3,7 @@
 #include "routes.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "handlers/action_mandate.h"
 #include "handlers/actions.h"
@@ -10,6 +11,7 @@
 #include "handlers/claims.h"
 #include "handlers/compensation.h"
 #include "handlers/exports.h"
+#include "handlers/idempotency.h"
 #include "handlers/incidents.h"
 #include "handlers/members.h"
 #include "handlers/ops.h"
@@ -62,6 +64,14 @@ const struct route routes[] = {
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];
+
+struct reply
+routes_run(struct request *rq, route_handler handler)
+{
+    if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit)
+        return handler(rq);
+    return idem_around(rq, handler);
+}
 
 void
 routes_print(void)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* recours incident add|close|open: the operator's register of incidents without curl. Goes
  * through the same service functions as the API. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,9 +71,13 @@ check_add(struct add_args *a)
     struct civil_date d;
     char *end = NULL;
 
+    /* the API's bound: strtoll alone would take "99999999999999999999" as LLONG_MAX */
+    errno = 0;
     a->in.affected_count = strtoll(a->affected, &end, 10);
-    if (end == a->affected || *end != '\0' || a->in.affected_count < 0) {
-        fprintf(stderr, "incident: --affected must be a non-negative integer\n");
+    if (end == a->affected || *end != '\0' || errno == ERANGE || a->in.affected_count < 0 ||
+        a->in.affected_count > INCIDENT_AFFECTED_MAX) {
+        fprintf(stderr, "incident: --affected must be an integer from 0 to %lld\n",
+                (long long)INCIDENT_AFFECTED_MAX);
         return false;
     }
     if (!civil_date_parse(a->in.disclosed_on, &d)) {

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "db/migrate.h"
+#include "db/notice.h"
 #include "service/audit.h"
 
 /* The migration that turns the audit chain's links into HMACs (0009_audit_keyed.sql). */
@@ -70,6 +71,7 @@ cli_migrate(const struct config *cfg)
         goto cleanup;
     }
     c = PQconnectdb(cfg->database_url);
+    db_notice_route(c); /* a migration's notices become JSON log lines (db/notice.h) */
     if (PQstatus(c) != CONNECTION_OK) {
         fprintf(stderr, "migrate: could not connect: %s", PQerrorMessage(c));
         goto cleanup;

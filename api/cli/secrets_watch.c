@@ -38,8 +38,10 @@ stat_keys(struct stat *st)
 static bool
 changed(const struct stat *a, const struct stat *b)
 {
+    /* ctime too: a chmod 600 that fixes a refused file changes only it */
     return a->st_ino != b->st_ino || a->st_size != b->st_size ||
-           a->st_mtim.tv_sec != b->st_mtim.tv_sec || a->st_mtim.tv_nsec != b->st_mtim.tv_nsec;
+           a->st_mtim.tv_sec != b->st_mtim.tv_sec || a->st_mtim.tv_nsec != b->st_mtim.tv_nsec ||
+           a->st_ctim.tv_sec != b->st_ctim.tv_sec || a->st_ctim.tv_nsec != b->st_ctim.tv_nsec;
 }
 
 static void

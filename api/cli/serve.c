@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "crypto/tls_cert.h"
 #include "db/pool.h"
+#include "handlers/public_cache.h"
 #include "http/server.h"
 #include "routes.h"
 #include "service/audit.h"
@@ -107,6 +108,7 @@ start_http(const struct config *cfg, struct app *app, const char *cert, const ch
         .n_routes = n_routes,
         .app = app,
         .after_request = after_request,
+        .run = routes_run,
     };
 
     return http_server_start(&hc);
@@ -165,14 +167,17 @@ cli_serve(const struct config *cfg)
     log_info("signal %d: finishing in-flight requests (up to %d s)", sig, cfg->shutdown_grace_s);
     http_server_drain(srv, cfg->shutdown_grace_s);
     /* the writers answer every queued submission before they stop; MHD must not stop while
-     * a connection is still suspended */
+     * a connection is still suspended. From here on a keep-alive connection's new submission
+     * is answered 503 at once, never queued (intake_submit; decisions.md "Hardening: HTTP") */
     intake_stop();
+    log_info("intake writers stopped: new submissions are answered 503");
     http_server_drain(srv, 2);
     http_server_stop(srv);
     log_info("stopped");
     rc = 0;
 cleanup_pool:
     svc_lookup_cache_free(); /* no request runs any more */
+    public_cache_free();
     db_pool_shutdown();
 cleanup:
     if (key != NULL) {

@@ -36,7 +36,8 @@ finish(struct strbuf *sb)
     strbuf_free(sb);
 }
 
-static void
+/* format(printf, 2, 0): fmt is checked at the log_* call sites, not here */
+__attribute__((format(printf, 2, 0))) static void
 vlog(const char *level, const char *fmt, va_list ap)
 {
     struct strbuf sb = {0};

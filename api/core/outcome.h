@@ -17,6 +17,9 @@ enum outcome {
     OUTCOME_APPROVAL_LAPSED,
     OUTCOME_UNAVAILABLE,    /* database unreachable: 503 + Retry-After */
     OUTCOME_INTERNAL,       /* our bug or an unexpected database error */
+    OUTCOME_UNCOMPUTABLE,   /* a figure could not be computed from what is stored (our bug:
+                             * validation should have refused the input): 500 for that
+                             * resource alone, never 503, never another resource's status */
 };
 
 #endif

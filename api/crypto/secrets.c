@@ -212,9 +212,14 @@ secrets_read_file(const char *path, size_t max_len, bool is_private, char **data
         fprintf(stderr, "cannot read %s: not a regular file\n", path);
         goto cleanup;
     }
-    if (is_private && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-        fprintf(stderr, "warning: %s is accessible by group or others (mode %04o); chmod 600 it\n",
-                path, (unsigned)(st.st_mode & 0777));
+    /* as OpenSSH with a private key: a secret others may read is refused, not warned about
+     * (a warning scrolls past; the key would stay exposed) */
+    if (is_private && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        fprintf(stderr,
+                "cannot use %s: group or others may access it (mode %04o); run: chmod 600 %s\n",
+                path, (unsigned)(st.st_mode & 0777), path);
+        goto cleanup;
+    }
     buf = malloc(cap);
     if (buf == NULL) {
         fprintf(stderr, "could not read %s: out of memory\n", path);

@@ -61,9 +61,9 @@ bool secrets_mkdirs(const char *dir);
 bool secrets_write_new(const char *path, const void *data, size_t len, mode_t mode);
 
 /* Reads the regular file at path, at most max_len bytes, into a NUL-terminated heap buffer
- * (*data_out, *len_out without the NUL); the caller cleanses and frees it. When is_private,
- * warns on stderr if group or others can access the file. False, with a message, when the
- * file is missing, unreadable, not a regular file or too large. */
+ * (*data_out, *len_out without the NUL); the caller cleanses and frees it. False, with a
+ * message, when the file is missing, unreadable, not a regular file or too large, or when
+ * is_private and group or others may access it (the message says to chmod 600 it). */
 bool secrets_read_file(const char *path, size_t max_len, bool is_private, char **data_out,
                        size_t *len_out);
 

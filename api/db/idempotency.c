@@ -2,6 +2,7 @@
 /* idempotency_keys lookups, binary parameters and results for the hashes. */
 #include "db/idempotency.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,10 @@ const struct db_statement db_idempotency_statements[] = {
      "   WHERE created_at <= now() - interval '24 hours'"
      "   LIMIT $1::int FOR UPDATE SKIP LOCKED)",
      1},
+    /* a session lock on the scope while its first request runs: a second one with the same
+     * key meanwhile answers 409 idempotency-key-in-use rather than writing twice */
+    {"db_idem_try_lock", "SELECT pg_try_advisory_lock($1::bigint)", 1},
+    {"db_idem_unlock", "SELECT pg_advisory_unlock($1::bigint)", 1},
     {NULL, NULL, 0},
 };
 
@@ -65,6 +70,46 @@ db_idem_get(PGconn *c, const uint8_t scope_hash[32], struct arena *a, struct ide
 cleanup:
     PQclear(res);
     return rc;
+}
+
+/* The advisory lock key of a scope: its first 8 bytes (a keyed hash: uniform enough). */
+static void
+lock_key(const uint8_t scope_hash[32], char out[24])
+{
+    uint64_t k = 0;
+
+    for (int i = 0; i < 8; i++)
+        k = k << 8 | scope_hash[i];
+    snprintf(out, 24, "%" PRId64, (int64_t)k);
+}
+
+static int
+lock_query(PGconn *c, const char *stmt, const uint8_t scope_hash[32])
+{
+    char key[24];
+    const char *params[1] = {key};
+    int rc;
+
+    lock_key(scope_hash, key);
+    PGresult *res = PQexecPrepared(c, stmt, 1, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        rc = db_status_of(res, stmt);
+    else
+        rc = strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? 1 : 0;
+    PQclear(res);
+    return rc;
+}
+
+int
+db_idem_try_lock(PGconn *c, const uint8_t scope_hash[32])
+{
+    return lock_query(c, "db_idem_try_lock", scope_hash);
+}
+
+int
+db_idem_unlock(PGconn *c, const uint8_t scope_hash[32])
+{
+    return lock_query(c, "db_idem_unlock", scope_hash);
 }
 
 int

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Reads of idempotency_keys (writes happen with the claim, in db/claims_batch.c). */
+/* Reads of idempotency_keys and the lock of a scope in flight (the rows are written by
+ * db/claims_batch.c: with the claim for the intake, after the handler for other POSTs). */
 #ifndef RECOURS_DB_IDEMPOTENCY_H
 #define RECOURS_DB_IDEMPOTENCY_H
 
@@ -25,6 +26,14 @@ extern const struct db_statement db_idempotency_statements[];
 /* The live (< 24 h) record of scope_hash: 1, or 0 when none. */
 int db_idem_get(PGconn *c, const uint8_t scope_hash[32], struct arena *a,
                 struct idem_record *out);
+
+/* Takes the session advisory lock of scope_hash without waiting: 1 taken, 0 held by another
+ * session (a request with the same key in flight), or DB_*. Released by db_idem_unlock or
+ * when the session ends. */
+int db_idem_try_lock(PGconn *c, const uint8_t scope_hash[32]);
+
+/* Releases it: 1, 0 when this session did not hold it, or DB_*. */
+int db_idem_unlock(PGconn *c, const uint8_t scope_hash[32]);
 
 /* Deletes up to limit answers older than 24 h (autocommit; rows another transaction holds
  * are skipped): the number deleted, or DB_*. */

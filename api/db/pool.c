@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "db/notice.h"
 #include "db/statements.h"
 
 static char *database_url;
@@ -94,7 +95,10 @@ connect_with(const char *url, const char *opts, const char *name)
     const char *values[] = {url, opts, name, connect_timeout, "1", "10", "2", "3", "5000",
                             "disable", NULL};
 
-    return PQconnectdbParams(keys, values, 1);
+    PGconn *c = PQconnectdbParams(keys, values, 1);
+
+    db_notice_route(c); /* before any statement: a notice must never reach stderr raw */
+    return c;
 }
 
 bool
@@ -190,6 +194,16 @@ PGconn *
 db_pool_acquire_unprepared(void)
 {
     return ensure_connected();
+}
+
+PGconn *
+db_pool_replace_dead(PGconn *c)
+{
+    if (c == NULL || c != tl.conn || PQstatus(c) == CONNECTION_OK)
+        return NULL;
+    drop();
+    tl.next_try_ns = 0; /* the last connect succeeded: this one is not a retry loop */
+    return db_pool_acquire();
 }
 
 void

@@ -43,6 +43,13 @@ PGconn *db_pool_acquire_unprepared(void);
  * failure to an outcome), and PQstatus on it must stay valid until the request ends. */
 void db_pool_check(PGconn *c);
 
+/* c, this thread's connection, was found dead before it carried anything that could write
+ * (its BEGIN failed: closed while idle by the server, a proxy, the network): closes it and
+ * connects again at once, past the reconnect interval, since nothing of the caller's work can
+ * have reached the database. Once per dead connection: a failed connect is rate-limited as
+ * usual. NULL when no new connection could be made (the caller answers 503). */
+PGconn *db_pool_replace_dead(PGconn *c);
+
 /* After each request: the connection must be idle; anything else is our bug, and the
  * connection is reset rather than leaked into the next request. */
 void db_pool_after_request(void);

@@ -10,7 +10,7 @@
 #include "domain/money.h"
 
 struct class_entry {
-    int64_t r;
+    money_wide r;
     int64_t n;
 };
 
@@ -22,19 +22,19 @@ by_remainder_desc(const void *x, const void *y)
     return (a->r < b->r) - (a->r > b->r);
 }
 
-/* T = Σ award × n over the groups, checked. */
+/* T = Σ award × n over the groups, checked, in 128 bits. */
 static bool
 pool_total(const struct scheme *s, const struct claim_group *g, size_t n, int64_t *awards,
-           int64_t *total_out)
+           money_wide *total_out)
 {
-    int64_t total = 0, v;
+    money_wide total = 0;
 
     for (size_t i = 0; i < n; i++) {
         struct award_parts p;
         if (g[i].n < 0 ||
             !award_compute(s, g[i].categories, g[i].documented_loss, g[i].hours_spent, g[i].cash,
                            &p) ||
-            !money_mul(p.total, g[i].n, &v) || !money_add(total, v, &total))
+            !money_wide_add_scaled(&total, p.total, g[i].n))
             return false;
         awards[i] = p.total;
     }
@@ -85,10 +85,12 @@ award_cap_prepare(const struct scheme *s, const struct claim_group *g, size_t n,
     }
     out->cap = s->fund_cap;
     for (size_t i = 0; i < n; i++) {
-        int64_t q, r;
+        int64_t q;
+        money_wide r;
         if (g[i].n == 0)
             continue;
-        if (!money_muldiv(awards[i], out->cap, out->total, &q, &r) || !money_mul(q, g[i].n, &v) ||
+        if (!money_wide_muldiv(awards[i], out->cap, out->total, &q, &r) ||
+            !money_mul(q, g[i].n, &v) ||
             !money_add(floors, v, &floors))
             goto cleanup;
         e[k++] = (struct class_entry){r, g[i].n};
@@ -106,7 +108,8 @@ cleanup:
 bool
 award_cap_apply(const struct award_cap *p, int64_t a, int64_t *after_out, enum award_unit *unit_out)
 {
-    int64_t q, r;
+    int64_t q;
+    money_wide r;
 
     if (a < 0)
         return false;
@@ -115,7 +118,7 @@ award_cap_apply(const struct award_cap *p, int64_t a, int64_t *after_out, enum a
         *after_out = a;
         return true;
     }
-    if (!money_muldiv(a, p->cap, p->total, &q, &r))
+    if (!money_wide_muldiv(a, p->cap, p->total, &q, &r))
         return false;
     *after_out = q;
     if (r > p->r_star)

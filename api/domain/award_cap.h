@@ -19,8 +19,8 @@
 struct award_cap {
     bool capped;        /* fund_cap set and the pool's total T above it */
     int64_t cap;        /* fund_cap (capped only) */
-    int64_t total;      /* T, the pool's total before the cap */
-    int64_t r_star;     /* remainder of the boundary class; -1: every r > 0 class served whole */
+    money_wide total;   /* T, the pool's total before the cap (may exceed int64_t) */
+    money_wide r_star;  /* remainder of the boundary class; -1: every r > 0 class served whole */
     int64_t units;      /* how many of the boundary class get a unit: the first by reference */
     int64_t class_size; /* claims in the boundary class */
 };
@@ -34,8 +34,8 @@ enum award_unit {
 };
 
 /* Fills *out for scheme s (validated) and the pool's eligible groups g[0..n) (g may be NULL
- * when n is 0). False, *out unspecified, on a group with n < 0 or a figure that does not fit
- * in int64_t (summary_compute fails then too). Allocates O(n) temporary memory. */
+ * when n is 0). False, *out unspecified, on a group with n < 0, an award that does not fit in
+ * int64_t or a total beyond 128 bits (summary_compute fails then too). Allocates O(n) temporary memory. */
 bool award_cap_prepare(const struct scheme *s, const struct claim_group *g, size_t n,
                        struct award_cap *out);
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-__extension__ typedef __int128 i128;
+typedef money_wide i128;
 
 static bool
 fits(i128 v)
@@ -84,14 +84,88 @@ money_muldiv(int64_t a, int64_t b, int64_t d, int64_t *q_out, int64_t *r_out)
     return true;
 }
 
-void
-ratio_format(int64_t num, int64_t den, char out[MONEY_RATIO_LEN])
+bool
+money_wide_add_scaled(money_wide *sum, int64_t part, int64_t n)
 {
-    if (den == 0) {
-        out[0] = '\0';
+    i128 v, r;
+
+    /* int64 × int64 always fits in 128 bits; only the sum can overflow */
+    v = (i128)part * n;
+    if (__builtin_add_overflow(*sum, v, &r))
+        return false;
+    *sum = r;
+    return true;
+}
+
+bool
+money_wide_muldiv(int64_t a, int64_t b, money_wide d, int64_t *q_out, money_wide *r_out)
+{
+    if (a < 0 || b < 0 || d <= 0)
+        return false;
+    i128 p = (i128)a * b;
+    i128 q = p / d;
+
+    if (q > INT64_MAX)
+        return false;
+    *q_out = (int64_t)q;
+    *r_out = p % d;
+    return true;
+}
+
+bool
+money_wide_scale(money_wide t, int64_t k, int64_t d, money_wide *out)
+{
+    i128 whole, part;
+
+    if (t < 0 || k < 0 || d <= 0)
+        return false;
+    /* t = q·d + r: t·k/d = q·k + r·k/d, and r·k < 2^63 · 2^63 fits */
+    if (__builtin_mul_overflow(t / d, (i128)k, &whole))
+        return false;
+    part = (t % d) * k / d;
+    if (__builtin_add_overflow(whole, part, &whole))
+        return false;
+    *out = whole;
+    return true;
+}
+
+/* |v|'s digits, most significant first, into out (at least 40 bytes); returns their count. */
+static size_t
+magnitude_digits(i128 v, char *out)
+{
+    char rev[40];
+    size_t n = 0;
+    /* negate digit by digit so that the most negative value needs no positive twin */
+    do {
+        int d = (int)(v % 10);
+        rev[n++] = (char)('0' + (d < 0 ? -d : d));
+        v /= 10;
+    } while (v != 0);
+    for (size_t i = 0; i < n; i++)
+        out[i] = rev[n - 1 - i];
+    out[n] = '\0';
+    return n;
+}
+
+void
+money_wide_format(money_wide v, char out[MONEY_WIDE_LEN])
+{
+    size_t at = 0;
+
+    if (v < 0)
+        out[at++] = '-';
+    magnitude_digits(v, out + at);
+}
+
+void
+ratio_format_wide(money_wide num, money_wide den, char out[MONEY_RATIO_LEN])
+{
+    const i128 limit = (i128)1 << 107;
+
+    out[0] = '\0';
+    if (den == 0 || num <= -limit || num >= limit || den <= -((i128)1 << 126))
         return;
-    }
-    /* |num| × 10^6 < 2^63 × 2^20 fits in 128 bits; truncation toward zero on magnitudes. */
+    /* truncation toward zero on magnitudes */
     i128 n = num, d = den;
     bool negative = (n < 0) != (d < 0);
     if (n < 0)
@@ -101,10 +175,16 @@ ratio_format(int64_t num, int64_t den, char out[MONEY_RATIO_LEN])
     i128 scaled = n * 1000000 / d;
     if (scaled == 0)
         negative = false;
-    /* The integer part is at most |INT64_MIN| = 2^63, which fits in unsigned long long. */
-    unsigned long long whole = (unsigned long long)(scaled / 1000000);
-    unsigned long frac = (unsigned long)(scaled % 1000000);
-    snprintf(out, MONEY_RATIO_LEN, "%s%llu.%06lu", negative ? "-" : "", whole, frac);
+    char whole[41];
+    magnitude_digits(scaled / 1000000, whole);
+    snprintf(out, MONEY_RATIO_LEN, "%s%s.%06lu", negative ? "-" : "", whole,
+             (unsigned long)(scaled % 1000000));
+}
+
+void
+ratio_format(int64_t num, int64_t den, char out[MONEY_RATIO_LEN])
+{
+    ratio_format_wide(num, den, out);
 }
 
 bool

@@ -17,8 +17,21 @@
 /* Basis points of a ratio: 10000 = 1. */
 #define MONEY_BP_ONE 10000
 
-/* Room for any ratio_format result: sign, 19 digits, point, 6 decimals, NUL. */
-#define MONEY_RATIO_LEN 32
+/* Room for any ratio_format result: sign, up to 40 digits, point, 6 decimals, NUL. */
+#define MONEY_RATIO_LEN 56
+
+/* A money figure summed over many claims or scaled by affected_count (totals, components,
+ * voucher totals, projections): 128 bits, so that every figure a validated scheme can give is
+ * exact. One award is at most ~1.014 × 10^15 < 2^50 (domain/scheme.h), claims number fewer
+ * than 2^63 and affected_count is at most 10^10 < 2^34: every sum, product and projection
+ * stays below 2^114, far inside 2^127. docs/decisions.md "Figures beyond 64 bits". */
+__extension__ typedef __int128 money_wide;
+
+/* Room for money_wide_format: sign, 39 digits, NUL. */
+#define MONEY_WIDE_LEN 42
+
+/* The largest integer every JSON reader keeps exactly (RFC 7493 §2.2, I-JSON: 2^53 − 1). */
+#define MONEY_JSON_EXACT_MAX INT64_C(9007199254740991)
 
 /* *out = a + b; false (and *out untouched) when the result does not fit in int64_t. */
 bool money_add(int64_t a, int64_t b, int64_t *out);
@@ -37,6 +50,27 @@ bool money_sum(const int64_t *values, size_t n, int64_t *out);
  * may be NULL), the product taken in 128 bits. false when d ≤ 0 or the quotient does not fit.
  * Floor, not truncation: floor(−7 × 1 / 2) = −4 remainder 1. */
 bool money_muldiv(int64_t a, int64_t b, int64_t d, int64_t *q_out, int64_t *r_out);
+
+/* *sum += part × n, in 128 bits; false (and *sum untouched) when that does not fit. */
+bool money_wide_add_scaled(money_wide *sum, int64_t part, int64_t n);
+
+/* For a ≥ 0, b ≥ 0 and d > 0: *q_out = floor(a × b / d) and *r_out = a × b mod d, the
+ * product taken in 128 bits; false when an argument is out of that domain or q does not fit
+ * in int64_t (never when a × b / d ≤ a, as for an award scaled by cap / T with cap < T). */
+bool money_wide_muldiv(int64_t a, int64_t b, money_wide d, int64_t *q_out, money_wide *r_out);
+
+/* floor(t × k / d) for t ≥ 0, k ≥ 0, d > 0 into *out, computed as (t / d) × k + (t mod d) × k
+ * / d so that the intermediate stays small; false when an argument is negative, d ≤ 0 or the
+ * result does not fit in 128 bits. */
+bool money_wide_scale(money_wide t, int64_t k, int64_t d, money_wide *out);
+
+/* v in decimal: "-12", "10000000000000000000000". */
+void money_wide_format(money_wide v, char out[MONEY_WIDE_LEN]);
+
+/* ratio_format for 128-bit operands (a pro-rata factor whose total exceeds 64 bits); the
+ * same text as ratio_format when both fit in int64_t. |num| must be below 2^107 (so that
+ * num × 10^6 fits); larger writes the empty string. */
+void ratio_format_wide(money_wide num, money_wide den, char out[MONEY_RATIO_LEN]);
 
 /* num / den as a decimal string with exactly 6 decimals, truncated toward zero ("0.759493"
  * for 30000 / 39500, "1.000000", "2.500000", "-0.500000"; a value that truncates to zero is

@@ -11,14 +11,14 @@
 #include "core/xalloc.h"
 #include "domain/award.h"
 
-__extension__ typedef __int128 i128;
+typedef money_wide i128;
 
 /* One distinct award before the cap, and what the cap makes of it. */
 struct value {
     int64_t a; /* award before the cap */
     int64_t n; /* claims with it */
     int64_t q; /* after the cap without a leftover unit: floor(a × cap / T), or a uncapped */
-    int64_t r; /* a × cap mod T */
+    i128 r;    /* a × cap mod T (T may exceed 64 bits, and so may r) */
     int64_t x; /* how many of the n get a leftover unit */
 };
 
@@ -61,13 +61,20 @@ by_after(const void *pa, const void *pb)
     return (a->before > b->before) - (a->before < b->before);
 }
 
-/* *sum += part × n, checked. */
+/* *sum += part × n, checked (the floors under a cap, which add up to at most the cap). */
 static bool
 add_scaled(int64_t *sum, int64_t part, int64_t n)
 {
     int64_t v;
 
     return money_mul(part, n, &v) && money_add(*sum, v, sum);
+}
+
+/* The same for a figure summed over claims, in 128 bits. */
+static bool
+add_wide(i128 *sum, int64_t part, int64_t n)
+{
+    return money_wide_add_scaled(sum, part, n);
 }
 
 /* Adds group g to the components and counts; its award goes to *v. */
@@ -80,11 +87,11 @@ accumulate(const struct scheme *s, const struct claim_group *g, struct summary_m
     if (!award_compute(s, g->categories, g->documented_loss, g->hours_spent, g->cash, &p))
         return false;
     for (int i = 0; i < DATA_CATEGORY_COUNT; i++)
-        if (!add_scaled(&out->supplements[i], p.supplements[i], g->n))
+        if (!add_wide(&out->supplements[i], p.supplements[i], g->n))
             return false;
-    if (!add_scaled(&out->base, p.base, g->n) || !add_scaled(&out->documented_loss, p.loss, g->n) ||
-        !add_scaled(&out->time_spent, p.time, g->n) ||
-        !add_scaled(&out->total_before_cap, p.total, g->n) ||
+    if (!add_wide(&out->base, p.base, g->n) || !add_wide(&out->documented_loss, p.loss, g->n) ||
+        !add_wide(&out->time_spent, p.time, g->n) ||
+        !add_wide(&out->total_before_cap, p.total, g->n) ||
         !money_add(out->eligible, g->n, &out->eligible))
         return false;
     if (g->cash && !money_add(out->cash_claims, g->n, &out->cash_claims))
@@ -132,9 +139,11 @@ split_boundary(struct pool *pool, size_t i, size_t j, int64_t lb, int64_t nb)
     bool ok = false;
 
     for (size_t m = i; m < j; m++) {
+        int64_t share_r;
         tmp[m - i] = pool->val[m];
-        if (!money_muldiv(lb, pool->val[m].n, nb, &tmp[m - i].x, &tmp[m - i].r))
+        if (!money_muldiv(lb, pool->val[m].n, nb, &tmp[m - i].x, &share_r))
             goto cleanup;
+        tmp[m - i].r = share_r;
         given += tmp[m - i].x; /* ≤ lb */
     }
     /* tmp keeps a (ascending within the class), so the sort breaks ties on the smaller award */
@@ -193,7 +202,7 @@ cleanup:
 
 /* Pro rata under the cap with the largest-remainder spread (API.md §9). */
 static bool
-apply_cap(struct pool *pool, int64_t cap, int64_t total, const struct summary_tiebreak *tb)
+apply_cap(struct pool *pool, int64_t cap, i128 total, const struct summary_tiebreak *tb)
 {
     int64_t floors = 0;
     int64_t left;
@@ -201,7 +210,8 @@ apply_cap(struct pool *pool, int64_t cap, int64_t total, const struct summary_ti
 
     for (size_t m = 0; m < pool->k; m++) {
         struct value *v = &pool->val[m];
-        if (!money_muldiv(v->a, cap, total, &v->q, &v->r) || !add_scaled(&floors, v->q, v->n))
+        if (!money_wide_muldiv(v->a, cap, total, &v->q, &v->r) ||
+            !add_scaled(&floors, v->q, v->n))
             return false;
     }
     /* Σ n·r = (cap − Σ n·q)·T, so left is below the number of claims with r > 0: the walk ends
@@ -377,7 +387,7 @@ award_stats(const struct pool *pool, struct award_bin *b, struct summary_money *
     out->median_exact = out->min_exact = out->max_exact = true;
     if (e == 0)
         return;
-    out->mean = out->total_after_cap / e;
+    out->mean = (int64_t)(out->total_after_cap / e); /* ≤ the largest award */
     nb = make_bins(pool, false, b);
     out->min = rank_value(b, nb, 0);
     out->max = rank_value(b, nb, e - 1);
@@ -396,14 +406,17 @@ vouchers_and_projection(const struct scheme *s, int64_t affected_count,
 {
     for (size_t i = 0; i < s->n_vouchers && i < SCHEME_VOUCHERS_MAX; i++) {
         out->vouchers[i].count = out->voucher_claims;
-        if (!money_mul(out->voucher_claims, s->vouchers[i].amount, &out->vouchers[i].total))
+        if (!money_wide_add_scaled(&out->vouchers[i].total, out->voucher_claims,
+                                   s->vouchers[i].amount))
             return false;
     }
+    /* base_amount 10^12 × affected_count 10^10 = 10^22: 128 bits, never int64_t */
     if (out->eligible > 0) {
-        if (!money_muldiv(out->total_before_cap, affected_count, out->eligible,
-                          &out->projection_before_cap, NULL))
+        if (!money_wide_scale(out->total_before_cap, affected_count, out->eligible,
+                              &out->projection_before_cap))
             return false;
-    } else if (!money_mul(s->base_amount, affected_count, &out->projection_before_cap)) {
+    } else if (!money_wide_add_scaled(&out->projection_before_cap, s->base_amount,
+                                      affected_count)) {
         return false;
     }
     out->projection_after_cap = out->projection_before_cap;
@@ -445,7 +458,7 @@ summary_compute(const struct scheme *s, const struct claim_group *g, size_t n_gr
     if (!build(s, g, n_groups, tb, out, &pool))
         goto cleanup;
     if (out->capped)
-        ratio_format(out->total_after_cap, out->total_before_cap, out->pro_rata_factor);
+        ratio_format_wide(out->total_after_cap, out->total_before_cap, out->pro_rata_factor);
     else
         memcpy(out->pro_rata_factor, "1.000000", sizeof "1.000000");
     award_stats(&pool, bins, out);

@@ -49,20 +49,23 @@ struct claim_group {
     int64_t n; /* ≥ 0; groups with n = 0 are ignored */
 };
 
+/* Every figure summed over claims or scaled by affected_count is a money_wide (128 bits):
+ * 10^4 claims of 10^15 already exceed int64_t, and so does base_amount 10^12 × affected_count
+ * 10^10. Per-claim figures (mean, median, min, max) fit in int64_t. */
 struct summary_voucher {
-    int64_t count; /* eligible voucher-preference claims */
-    int64_t total; /* count × the voucher's amount */
+    int64_t count;    /* eligible voucher-preference claims */
+    money_wide total; /* count × the voucher's amount */
 };
 
 struct summary_money {
     /* components, before the cap; base is the base actually awarded (cash-reduced) */
-    int64_t base;
-    int64_t supplements[DATA_CATEGORY_COUNT]; /* by data_categories index */
-    int64_t documented_loss;
-    int64_t time_spent;
-    int64_t total_before_cap;
+    money_wide base;
+    money_wide supplements[DATA_CATEGORY_COUNT]; /* by data_categories index */
+    money_wide documented_loss;
+    money_wide time_spent;
+    money_wide total_before_cap;
     bool capped; /* fund_cap set and total_before_cap above it */
-    int64_t total_after_cap;
+    money_wide total_after_cap;
     char pro_rata_factor[MONEY_RATIO_LEN]; /* "1.000000" unless capped */
     /* award_stats, after the cap; all 0 (and exact) when eligible is 0: the caller shows null */
     int64_t mean, median, min, max;
@@ -70,7 +73,7 @@ struct summary_money {
     bool min_exact, max_exact;
     int64_t eligible;
     struct summary_voucher vouchers[SCHEME_VOUCHERS_MAX]; /* first s->n_vouchers used */
-    int64_t projection_before_cap, projection_after_cap;
+    money_wide projection_before_cap, projection_after_cap;
     int64_t voucher_claims, cash_claims;
 };
 
@@ -115,8 +118,9 @@ struct summary_tiebreak {
  * The result depends only on the multiset of claims (and, through tb, their references):
  * group order and how claims are split into groups change nothing. Allocates O(n_groups)
  * temporary memory (xmalloc: exhaustion aborts). Returns false, *out unspecified, on a group
- * with n < 0, negative loss or hours, affected_count < 0, or any figure that does not fit in
- * int64_t. */
+ * with n < 0, negative loss or hours, affected_count < 0, an award that does not fit in
+ * int64_t (an unvalidated scheme), more than INT64_MAX eligible claims, or a figure that does
+ * not fit in 128 bits (never for a validated scheme). */
 bool summary_compute(const struct scheme *s, const struct claim_group *g, size_t n_groups,
                      int64_t affected_count, const struct summary_tiebreak *tb,
                      struct summary_money *out);

@@ -11,7 +11,7 @@
 struct share {
     int64_t award; /* before the cap */
     int64_t q;     /* floor(award × cap / T) */
-    int64_t r;     /* award × cap mod T */
+    money_wide r;  /* award × cap mod T */
     int64_t n;
 };
 
@@ -28,7 +28,7 @@ by_remainder_desc(const void *x, const void *y)
 /* Incident-wide: the remainder r* of the boundary class and how many of its N_b claims get a
  * unit (L_b), found by serving classes in remainder order. */
 static bool
-boundary(struct share *pool, size_t n, int64_t leftover, int64_t *r_star, int64_t *units,
+boundary(struct share *pool, size_t n, int64_t leftover, money_wide *r_star, int64_t *units,
          int64_t *class_size)
 {
     qsort(pool, n, sizeof *pool, by_remainder_desc);
@@ -54,13 +54,13 @@ boundary(struct share *pool, size_t n, int64_t leftover, int64_t *r_star, int64_
 
 static bool
 shares_of(const struct scheme *s, const struct claim_group *g, size_t n, int64_t cap,
-          int64_t total, struct share *out)
+          money_wide total, struct share *out)
 {
     for (size_t i = 0; i < n; i++) {
         struct award_parts p;
         if (!award_compute(s, g[i].categories, g[i].documented_loss, g[i].hours_spent,
                            g[i].cash, &p) ||
-            !money_muldiv(p.total, cap, total, &out[i].q, &out[i].r))
+            !money_wide_muldiv(p.total, cap, total, &out[i].q, &out[i].r))
             return false;
         out[i].award = p.total;
         out[i].n = g[i].n;
@@ -122,7 +122,7 @@ struct class_value {
  * false when a member's award is not in the pool's class (the reads disagree). */
 static bool
 class_values(const struct share *all, size_t n_pool, const struct share *mine, size_t n_members,
-             int64_t r_star, struct class_value *cv, size_t *k_out)
+             money_wide r_star, struct class_value *cv, size_t *k_out)
 {
     size_t k = 0;
 
@@ -188,7 +188,7 @@ cleanup:
  * proportion. */
 static bool
 by_reference(const struct summary_tiebreak *tb, const struct share *all, size_t n_pool,
-             const struct share *mine, size_t n_members, int64_t r_star, int64_t units,
+             const struct share *mine, size_t n_members, money_wide r_star, int64_t units,
              struct class_value **cv_out, size_t *k_out)
 {
     bool in_class = false;
@@ -244,11 +244,13 @@ summary_compute_subset(const struct scheme *s, const struct claim_group *pool, s
         out->total_after_cap = out->total_before_cap;
         return true; /* no reduction: the members' own figures stand */
     }
-    int64_t cap = s->fund_cap, total = whole.total_before_cap;
+    int64_t cap = s->fund_cap;
+    money_wide total = whole.total_before_cap;
     struct share *all = xcalloc(n_pool + 1, sizeof *all);
     struct share *mine = xcalloc(n_members + 1, sizeof *mine);
     struct value_count *dist = xcalloc(2 * n_members + 1, sizeof *dist);
-    int64_t floors = 0, r_star, units, class_size;
+    int64_t floors = 0, units, class_size;
+    money_wide r_star;
     if (!shares_of(s, pool, n_pool, cap, total, all) ||
         !shares_of(s, members, n_members, cap, total, mine))
         goto cleanup;

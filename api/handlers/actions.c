@@ -12,6 +12,7 @@
 #include "domain/uuid.h"
 #include "domain/vocab.h"
 #include "handlers/guard.h"
+#include "handlers/incidents.h"
 #include "http/json_body.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
@@ -144,12 +145,16 @@ read_filters(struct request *rq, const char **incident, const char **status, str
 {
     *incident = request_query(rq, "incident");
     *status = request_query(rq, "status");
+    if (*incident != NULL && !incident_slug_is_valid(*incident)) {
+        *deny = guard_bad_parameter("incident", "incident must be an incident slug");
+        return false;
+    }
     for (size_t i = 0; *status != NULL && action_statuses[i] != NULL; i++)
         if (strcmp(*status, action_statuses[i]) == 0)
             return true;
     if (*status == NULL)
         return true;
-    *deny = problem_reply("invalid-parameter", "status must be open, filed, settled or closed");
+    *deny = guard_bad_parameter("status", "status must be open, filed, settled or closed");
     return false;
 }
 

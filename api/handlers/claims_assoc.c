@@ -27,12 +27,6 @@
 
 #define LIST_KIND "incident-claims"
 
-static struct reply
-bad_parameter(const char *message)
-{
-    return problem_reply("invalid-parameter", message);
-}
-
 /* ?status=&category=&country=&since= */
 static bool
 read_filter(struct request *rq, struct claim_list_filter *f, struct reply *deny)
@@ -49,21 +43,22 @@ read_filter(struct request *rq, struct claim_list_filter *f, struct reply *deny)
         if (strcmp(status, claim_statuses[i]) == 0)
             f->status = claim_statuses[i];
     if (status != NULL && f->status == NULL) {
-        *deny = bad_parameter("status must be received, verified, rejected or withdrawn");
+        *deny = guard_bad_parameter("status",
+                                    "status must be received, verified, rejected or withdrawn");
         return false;
     }
     if (category != NULL && (f->category = data_category_index(category)) < 0) {
-        *deny = bad_parameter("category must be a data category");
+        *deny = guard_bad_parameter("category", "category must be a data category");
         return false;
     }
     char upper[3];
     if (country != NULL && !country_normalize(country, upper)) {
-        *deny = bad_parameter("country must be an ISO 3166-1 alpha-2 code");
+        *deny = guard_bad_parameter("country", "country must be an ISO 3166-1 alpha-2 code");
         return false;
     }
     f->country = country != NULL ? arena_strdup(rq->arena, upper) : NULL;
     if (since != NULL && !rfc3339_parse(since, &t)) {
-        *deny = bad_parameter("since must be an RFC 3339 date-time");
+        *deny = guard_bad_parameter("since", "since must be an RFC 3339 date-time");
         return false;
     }
     f->since = since;

@@ -15,8 +15,7 @@
 #include "service/claims.h"
 #include "service/claims_seal.h"
 
-/* A claim token is 43 base64url characters; any other credential is of another kind and so
- * unrecognised on claim routes (API.md §12). */
+/* A claim token is 43 base64url characters; anything else is another kind of credential. */
 static bool
 looks_like_claim_token(const char *cred)
 {
@@ -29,6 +28,23 @@ looks_like_claim_token(const char *cred)
     return true;
 }
 
+/* Not a claim token: a valid operator or association key is outside its reach here, so it
+ * gets the document of a missing claim (API.md §1, issue 10; this overrides the 401 of API.md
+ * §12, see docs/decisions.md); no credential, garbage or a revoked key is 401. Always false. */
+static bool
+refuse_other_kind(struct request *rq, PGconn *c, struct reply *deny)
+{
+    struct caller who;
+
+    if (!guard_identify(rq, c, &who, deny))
+        return false;
+    if (who.kind == CALLER_OPERATOR || who.kind == CALLER_ASSOCIATION)
+        *deny = reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    else
+        *deny = auth_unauthorized();
+    return false;
+}
+
 /* The authenticated claim with its personal part opened; false with *deny otherwise. */
 bool
 claims_self_load(struct request *rq, PGconn *c, struct claim_record *rec, struct claimant *who,
@@ -37,10 +53,8 @@ claims_self_load(struct request *rq, PGconn *c, struct claim_record *rec, struct
     const struct app *app = rq->app;
     const char *cred = auth_bearer(rq);
 
-    if (cred == NULL || !looks_like_claim_token(cred)) {
-        *deny = auth_unauthorized();
-        return false;
-    }
+    if (cred == NULL || !looks_like_claim_token(cred))
+        return refuse_other_kind(rq, c, deny);
     enum outcome o = svc_claims_find(c, app_secrets(app), request_param(rq, 0), cred, rq->arena, rec);
     if (o != OUTCOME_OK) {
         *deny = reply_outcome(o, NULL);

@@ -111,6 +111,17 @@ created_reply(struct submission *s)
     return r;
 }
 
+/* The intake writers have drained and left (the server is stopping): nothing was stored, a
+ * retry reaches the next instance (decisions.md, "Hardening: HTTP"). */
+static struct reply
+shutting_down_reply(void)
+{
+    struct reply r = problem_reply("service-unavailable", "the server is shutting down; retry");
+
+    reply_add_header(&r, "Retry-After", "1");
+    return r;
+}
+
 /* Runs on an intake writer thread once the batch committed (or failed). */
 static void
 on_written(struct intake_job *job)
@@ -134,8 +145,10 @@ on_written(struct intake_job *job)
         /* the reference collided with an existing one: draw another, nothing was stored */
         if (claims_reseal_reference(app_secrets(app), s->rq->arena, s->pii_json, &s->job.row) &&
             seal_extras(s)) {
-            intake_submit(&s->job);
-            return;
+            if (intake_submit(&s->job))
+                return;
+            r = shutting_down_reply();
+            break;
         }
         r = reply_outcome(OUTCOME_INTERNAL, NULL);
         break;
@@ -268,6 +281,7 @@ submit(struct request *rq, struct submission *s, PGconn **c_out)
     }
     s->job.done = on_written;
     s->job.ctx = s;
-    intake_submit(&s->job);
+    if (!intake_submit(&s->job))
+        return shutting_down_reply();
     return reply_async();
 }

@@ -3,14 +3,17 @@
  * full with one), simulation (association, operator), presets (public). */
 #include "handlers/compensation.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "core/arena.h"
+#include "core/log.h"
 #include "domain/currency.h"
 #include "domain/presets.h"
 #include "domain/uuid.h"
 #include "handlers/guard.h"
+#include "handlers/public_cache.h"
 #include "http/auth.h"
 #include "handlers/scheme_json.h"
 #include "handlers/summary_json.h"
@@ -31,7 +34,7 @@ read_basis(struct request *rq, bool *verified_only, struct reply *deny)
     *verified_only = b != NULL && strcmp(b, "verified") == 0;
     if (b == NULL || strcmp(b, "all") == 0 || *verified_only)
         return true;
-    *deny = problem_reply("invalid-parameter", "basis must be all or verified");
+    *deny = guard_bad_parameter("basis", "basis must be all or verified");
     return false;
 }
 
@@ -81,9 +84,12 @@ summarise(struct request *rq, PGconn *c, const struct incident *inc, const struc
         groups = pool;
         n = n_pool;
     }
+    /* a figure that cannot be computed is this summary's failure, never the database's */
     if (!summary_build(s, groups, n, pool, n_pool, h->verified_only, inc->affected_count,
-                       x != NULL ? action_dups : dups, rq->arena, &v))
-        return reply_outcome(OUTCOME_INTERNAL, NULL);
+                       x != NULL ? action_dups : dups, rq->arena, &v)) {
+        log_bug("summary of incident %lld could not be computed", (long long)inc->id);
+        return reply_outcome(OUTCOME_UNCOMPUTABLE, NULL);
+    }
     h->incident = inc->slug;
     h->action_id = x != NULL ? x->id : NULL;
     h->currency = inc->currency;
@@ -91,10 +97,12 @@ summarise(struct request *rq, PGconn *c, const struct incident *inc, const struc
     return reply_json_take(200, summary_json(h, s, &v));
 }
 
-struct reply
-handle_incident_compensation(struct request *rq)
+/* The summary of the incident of the path for a caller (full view for an operator or an
+ * association, public view without a credential). */
+static struct reply
+incident_summary(struct request *rq, bool verified_only)
 {
-    struct summary_head h = {0};
+    struct summary_head h = {.verified_only = verified_only};
     struct incident inc;
     struct caller who;
     struct scheme s;
@@ -102,8 +110,7 @@ handle_incident_compensation(struct request *rq)
     bool has = false;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_identify(rq, c, &who, &deny) ||
-        !read_basis(rq, &h.verified_only, &deny))
+    if (!guard_db(&c, &deny) || !guard_identify(rq, c, &who, &deny))
         return deny;
     if (who.kind == CALLER_UNRECOGNISED)
         return auth_unauthorized();
@@ -114,6 +121,55 @@ handle_incident_compensation(struct request *rq)
         return deny;
     h.full = who.kind == CALLER_OPERATOR || who.kind == CALLER_ASSOCIATION;
     return summarise(rq, c, &inc, NULL, has ? &s : NULL, &h);
+}
+
+/* Without a credential the answer is the same for everyone and costs as much as the full
+ * one (every claim group is read): it comes from the per-process cache, a few seconds old at
+ * most, computed once per incident however many ask at once (handlers/public_cache.h). */
+static struct reply
+public_incident_summary(struct request *rq, bool verified_only)
+{
+    struct public_cache_ticket ticket;
+    struct reply r;
+    char *body = NULL;
+    size_t len = 0;
+
+    switch (public_cache_get(request_param(rq, 0), verified_only ? "verified" : "all", &body,
+                             &len, &ticket)) {
+    case PUBLIC_CACHE_HIT:
+        r = reply_empty(200);
+        r.content_type = "application/json; charset=utf-8";
+        r.body = body;
+        r.body_len = len;
+        break;
+    case PUBLIC_CACHE_LEAD:
+        r = incident_summary(rq, verified_only);
+        public_cache_put(&ticket, r.status == 200 ? r.body : NULL, r.body_len);
+        break;
+    case PUBLIC_CACHE_BYPASS:
+    default:
+        r = incident_summary(rq, verified_only);
+        break;
+    }
+    if (r.status == 200) {
+        r.cache_control = PUBLIC_CACHE_CONTROL;
+        /* a shared cache must not hand this answer to a caller with a credential */
+        reply_add_header(&r, "Vary", "Authorization");
+    }
+    return r;
+}
+
+struct reply
+handle_incident_compensation(struct request *rq)
+{
+    bool verified_only = false;
+    struct reply deny;
+
+    if (!read_basis(rq, &verified_only, &deny))
+        return deny;
+    if (request_header(rq, "Authorization") == NULL)
+        return public_incident_summary(rq, verified_only);
+    return incident_summary(rq, verified_only);
 }
 
 struct reply
@@ -175,6 +231,7 @@ handle_scheme_put(struct request *rq)
     o = svc_compensation_put(c, &note, &inc, text, rq->arena, &rec);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
+    public_cache_forget(inc.slug); /* this process's readers see the new scheme at once */
     return reply_json_take(200, json_pack("{s:s, s:i, s:o, s:s}", "incident", inc.slug,
                                           "version", rec.version, "scheme", scheme_to_json(&s),
                                           "created_at", rec.created_at));
@@ -311,26 +368,76 @@ handle_simulate(struct request *rq)
     return summarise(rq, c, &inc, is_action ? &x : NULL, &s, &h);
 }
 
-json_t *
-incident_totals_json(struct request *rq, PGconn *c, const struct incident *inc)
+static enum outcome
+compute_incident_totals(struct request *rq, PGconn *c, const struct incident *inc,
+                        json_t **out)
 {
     struct tally_group *groups = NULL;
+    struct scheme_record rec;
     struct summary_view v;
     struct scheme s;
-    struct reply deny = {0};
-    int n = 0, version = 0;
+    int n = 0;
     int64_t dups = 0;
     bool has = false;
 
-    if (svc_compensation_groups(c, inc->id, rq->arena, &groups, &n, &dups) != OUTCOME_OK ||
-        !current_scheme(rq, c, inc, &s, &version, &has, &deny) ||
-        !summary_build(has ? &s : NULL, groups, n, groups, n, false, inc->affected_count, dups,
-                       rq->arena, &v)) {
-        reply_discard(&deny);
-        return NULL;
+    *out = NULL;
+    enum outcome o = svc_compensation_groups(c, inc->id, rq->arena, &groups, &n, &dups);
+    if (o == OUTCOME_OK)
+        o = svc_compensation_current(c, inc->id, rq->arena, &rec, &has);
+    if (o != OUTCOME_OK)
+        return o; /* the database's own outcome: 503 only when it is unreachable */
+    bool computed = true;
+    if (has) {
+        struct errors ignored = {0};
+        json_t *doc = json_loads(rec.json, 0, NULL);
+        computed = doc != NULL && scheme_from_json(doc, "", &s, &ignored) &&
+                   summary_build(&s, groups, n, groups, n, false, inc->affected_count, dups,
+                                 rq->arena, &v);
+        json_decref(doc);
     }
+    if (!has || !computed) /* the counts need no scheme and cannot fail */
+        summary_build(NULL, groups, n, groups, n, false, inc->affected_count, dups, rq->arena,
+                      &v);
+    if (!computed)
+        log_bug("totals of incident %lld could not be computed", (long long)inc->id);
     int64_t active = v.by_status[0] + v.by_status[1] + v.by_status[2];
-    json_t *after = has ? json_integer(v.money.total_after_cap) : json_null();
-    return json_pack("{s:I, s:I, s:o}", "claims", (json_int_t)active, "eligible",
+    json_t *after = has && computed ? money_json(v.money.total_after_cap) : json_null();
+    *out = json_pack("{s:I, s:I, s:o}", "claims", (json_int_t)active, "eligible",
                      (json_int_t)v.eligible, "total_after_cap", after);
+    if (*out == NULL)
+        return OUTCOME_INTERNAL;
+    return computed ? OUTCOME_OK : OUTCOME_UNCOMPUTABLE;
+}
+
+/* The totals are the same for every reader of the public incident routes and cost a read of
+ * every claim group: they come from the per-process cache like the public summary (a few
+ * seconds old at most; handlers/public_cache.h). Totals whose money could not be computed are
+ * kept too (their money is null, the bug logged once per computation); a database failure is
+ * not kept. */
+enum outcome
+incident_totals(struct request *rq, PGconn *c, const struct incident *inc, json_t **out)
+{
+    struct public_cache_ticket ticket;
+    char *body = NULL;
+    size_t len = 0;
+    enum outcome o;
+
+    *out = NULL;
+    switch (public_cache_get(inc->slug, "totals", &body, &len, &ticket)) {
+    case PUBLIC_CACHE_HIT:
+        *out = json_loadb(body, len, 0, NULL);
+        free(body);
+        if (*out != NULL)
+            return OUTCOME_OK;
+        return compute_incident_totals(rq, c, inc, out);
+    case PUBLIC_CACHE_LEAD:
+        o = compute_incident_totals(rq, c, inc, out);
+        body = *out != NULL ? json_dumps(*out, JSON_COMPACT) : NULL;
+        public_cache_put(&ticket, body, body != NULL ? strlen(body) : 0);
+        free(body);
+        return o;
+    case PUBLIC_CACHE_BYPASS:
+    default:
+        return compute_incident_totals(rq, c, inc, out);
+    }
 }

@@ -49,7 +49,7 @@ bool guard_db(PGconn **c_out, struct reply *deny);
 bool guard_page(struct request *rq, const char *kind, int *limit_out, const char **position_out,
                 struct reply *deny);
 
-/* 400 invalid-parameter with errors [{field: name, code: invalid-value, message}]. */
+/* 400 invalid-parameter naming the query parameter in errors[].field (API.md §1). */
 struct reply guard_bad_parameter(const char *name, const char *message);
 
 /* The "next" cursor for a list page ending at position, as an arena string. */

@@ -11,9 +11,12 @@
 #include "crypto/keyed_hash.h"
 #include "crypto/sha256.h"
 #include "db/idempotency.h"
+#include "db/pool.h"
+#include "handlers/guard.h"
 #include "http/outcome.h"
 #include "http/problem.h"
 #include "service/claims_seal.h"
+#include "service/tx.h"
 
 #define KEY_MAX 255
 
@@ -71,6 +74,8 @@ replay(struct request *rq, const struct idem_request *ir, const struct idem_reco
                                                     : "application/json; charset=utf-8",
                                  body, strlen(body));
     reply_add_header(&r, "Idempotency-Replayed", "true");
+    if (rec->status == 401) /* RFC 9110: a 401 always names its scheme */
+        reply_add_header(&r, "WWW-Authenticate", "Bearer realm=\"recours\"");
     if (rec->location != NULL)
         reply_add_header(&r, "Location", rec->location);
     return r;
@@ -114,4 +119,67 @@ idem_prepare(struct request *rq, const struct idem_request *ir, int status, cons
                                 sizeof ir->scope_hash, body, strlen(body), &row->response_len,
                                 &row->data_key_id);
     return row->response != NULL;
+}
+
+/* API.md §1: the scope is the credential as presented ("public" without one), so that two
+ * callers never share a key's answer, whatever the handler later makes of the credential. */
+static const char *
+caller_scope(struct request *rq)
+{
+    const char *auth = request_header(rq, "Authorization");
+
+    return auth != NULL ? arena_printf(rq->arena, "credential:%s", auth) : "public";
+}
+
+/* Stores r for the scope unless 5xx or 429 (API.md §1); best effort: a failure to store only
+ * loses the replay, the write stands. */
+static void
+store(struct request *rq, PGconn *c, const struct idem_request *ir, const struct reply *r)
+{
+    const char *location = NULL;
+    struct idem_row row;
+
+    if (r->status < 200 || r->status >= 500 || r->status == 429 || r->stream.next != NULL)
+        return;
+    for (int i = 0; i < r->n_headers; i++)
+        if (strcmp(r->headers[i].name, "Location") == 0)
+            location = r->headers[i].value;
+    const char *body = r->body != NULL ? arena_strndup(rq->arena, r->body, r->body_len) : "";
+    if (idem_prepare(rq, ir, r->status, body, location, &row) &&
+        db_idem_insert_batch(c, &row, 1) < 0)
+        db_pool_check(c);
+}
+
+struct reply
+idem_around(struct request *rq, route_handler h)
+{
+    struct idem_request ir;
+    struct reply r;
+    PGconn *c;
+
+    if (request_header(rq, "Idempotency-Key") == NULL)
+        return h(rq);
+    if (!idem_read(rq, caller_scope(rq), &ir, &r) || !guard_db(&c, &r))
+        return r;
+    int locked = db_idem_try_lock(c, ir.scope_hash);
+    if (locked < 0)
+        return reply_outcome(tx_outcome_of(c, locked), NULL);
+    if (locked == 0)
+        return problem_reply("idempotency-key-in-use",
+                             "a request with this Idempotency-Key is being processed");
+    int pid = PQbackendPID(c);
+    if (idem_settle(rq, c, &ir, &r)) {
+        db_idem_unlock(c, ir.scope_hash);
+        return r;
+    }
+    r = h(rq);
+    /* h may have lost the connection and the pool made another: the lock went with the old
+     * session, and c must not be touched again */
+    PGconn *now = db_pool_acquire();
+    if (now == NULL)
+        return r;
+    store(rq, now, &ir, &r);
+    if (PQbackendPID(now) == pid && PQtransactionStatus(now) == PQTRANS_IDLE)
+        db_idem_unlock(now, ir.scope_hash);
+    return r;
 }

@@ -13,6 +13,7 @@
 #include "db/claims_batch.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "http/router.h"
 
 struct idem_request {
     bool present;
@@ -34,5 +35,14 @@ bool idem_settle(struct request *rq, PGconn *c, const struct idem_request *ir,
  * Location. False when sealing fails. */
 bool idem_prepare(struct request *rq, const struct idem_request *ir, int status,
                   const char *body, const char *location, struct idem_row *row);
+
+/* Runs the handler h of a POST with API.md §1's Idempotency-Key, for every POST route but the
+ * claim intake (which keeps its answer in the claim's own transaction, handlers/claims_submit.c).
+ * Without the header: h alone. With it, scoped to the Authorization value ("public" without):
+ * a stored answer is replayed or the reuse refused (422); a request with the same scope in
+ * flight answers 409 idempotency-key-in-use (a session advisory lock held while h runs);
+ * otherwise h runs and its answer is stored unless 5xx or 429. The answer is stored just after
+ * h committed: a crash in between loses the replay, not the write (docs/decisions.md). */
+struct reply idem_around(struct request *rq, route_handler h);
 
 #endif

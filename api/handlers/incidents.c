@@ -12,6 +12,7 @@
 #include "handlers/claim_json.h"
 #include "handlers/compensation.h"
 #include "handlers/guard.h"
+#include "handlers/public_cache.h"
 #include "handlers/scheme_json.h"
 #include "service/compensation.h"
 #include "http/json_body.h"
@@ -25,8 +26,8 @@ static const char *const create_members[] = {
     "slug", "controller", "title", "disclosed_on", "affected_count", "data_categories",
     "authority_reference", "currency", "status", NULL};
 
-static bool
-slug_is_valid(const char *s)
+bool
+incident_slug_is_valid(const char *s)
 {
     size_t n = strlen(s);
 
@@ -58,14 +59,14 @@ read_create(const struct json_fields *jf, struct incident *in)
 
     jf_refuse_unknown(jf, create_members);
     in->slug = jf_text(jf, "slug", true, 64);
-    if (in->slug != NULL && !slug_is_valid(in->slug))
+    if (in->slug != NULL && !incident_slug_is_valid(in->slug))
         errors_add(jf->errors, "slug", "invalid-format",
                    "3-64 of a-z, 0-9 and inner hyphens");
     in->controller = jf_text(jf, "controller", true, 200);
     in->title = jf_text(jf, "title", true, 300);
     in->disclosed_on = jf_date(jf, "disclosed_on", true);
     check_disclosed_on(jf, in->disclosed_on);
-    jf_int64(jf, "affected_count", true, 0, INT64_C(10000000000), &in->affected_count, &present);
+    jf_int64(jf, "affected_count", true, 0, INCIDENT_AFFECTED_MAX, &in->affected_count, &present);
     jf_categories(jf, "data_categories", true, 0, &in->data_categories);
     in->authority_reference = jf_text(jf, "authority_reference", false, 200);
     in->currency = jf_text(jf, "currency", true, 3);
@@ -90,20 +91,26 @@ incident_fields(const struct app *app, const struct incident *inc)
                      inc->updated_at);
 }
 
-/* The incident with its scheme in force and its totals (API.md §5). */
-static json_t *
-incident_json(struct request *rq, PGconn *c, const struct incident *inc)
+/* The incident with its scheme in force and its totals (API.md §5) into *out. Totals whose
+ * money cannot be computed show it as null (incident_totals logs the bug): the incident itself
+ * stands, in a list, after a write. Else the database's outcome, *out NULL. */
+static enum outcome
+incident_json(struct request *rq, PGconn *c, const struct incident *inc, json_t **out)
 {
-    json_t *doc = incident_fields(rq->app, inc);
-    json_t *totals = incident_totals_json(rq, c, inc);
+    json_t *totals = NULL;
     struct scheme_record rec;
     bool has = false;
 
-    if (doc == NULL || totals == NULL ||
-        svc_compensation_current(c, inc->id, rq->arena, &rec, &has) != OUTCOME_OK) {
-        json_decref(doc);
+    *out = NULL;
+    enum outcome o = incident_totals(rq, c, inc, &totals);
+    if (o == OUTCOME_UNCOMPUTABLE)
+        o = OUTCOME_OK;
+    if (o == OUTCOME_OK)
+        o = svc_compensation_current(c, inc->id, rq->arena, &rec, &has);
+    json_t *doc = o == OUTCOME_OK ? incident_fields(rq->app, inc) : NULL;
+    if (doc == NULL) {
         json_decref(totals);
-        return NULL;
+        return o != OUTCOME_OK ? o : OUTCOME_INTERNAL;
     }
     json_object_set_new(doc, "totals", totals);
     if (has) {
@@ -116,7 +123,18 @@ incident_json(struct request *rq, PGconn *c, const struct incident *inc)
         json_object_set_new(doc, "scheme_version", json_integer(rec.version));
         json_object_set_new(doc, "scheme", ok ? scheme_to_json(&sch) : json_null());
     }
-    return doc;
+    *out = doc;
+    return OUTCOME_OK;
+}
+
+/* 200 (201) with the incident, or the outcome that prevented it. */
+static struct reply
+incident_reply(struct request *rq, PGconn *c, const struct incident *inc, int status)
+{
+    json_t *doc;
+    enum outcome o = incident_json(rq, c, inc, &doc);
+
+    return o == OUTCOME_OK ? reply_json_take(status, doc) : reply_outcome(o, NULL);
 }
 
 struct reply
@@ -142,7 +160,7 @@ handle_incidents_create(struct request *rq)
     enum outcome o = svc_incidents_create(c, &note, &in, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    struct reply r = reply_json_take(201, incident_json(rq, c, &out));
+    struct reply r = incident_reply(rq, c, &out, 201);
     reply_add_header(&r, "Location", arena_printf(rq->arena, "/v1/incidents/%s", out.slug));
     return r;
 }
@@ -159,7 +177,7 @@ handle_incidents_get(struct request *rq)
     enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &inc);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    return reply_json_take(200, incident_json(rq, c, &inc));
+    return incident_reply(rq, c, &inc, 200);
 }
 
 struct reply
@@ -182,10 +200,13 @@ handle_incidents_list(struct request *rq)
         return reply_outcome(o, NULL);
     json_t *data = json_array();
     for (int i = 0; i < n; i++) {
-        json_t *item = incident_json(rq, c, &rows[i]);
-        if (item == NULL) {
+        json_t *item;
+        /* only the database can fail an item (an incident whose money cannot be computed is
+         * listed with it null), and then with its own outcome: 503 only when unreachable */
+        o = incident_json(rq, c, &rows[i], &item);
+        if (o != OUTCOME_OK) {
             json_decref(data);
-            return reply_outcome(OUTCOME_UNAVAILABLE, NULL);
+            return reply_outcome(o, NULL);
         }
         json_array_append_new(data, item);
     }
@@ -219,7 +240,7 @@ read_patch(const struct json_fields *jf, struct incident_patch *p)
         check_disclosed_on(jf, p->value.disclosed_on);
     }
     if ((p->has_affected_count = json_object_get(jf->obj, "affected_count") != NULL))
-        jf_int64(jf, "affected_count", true, 0, INT64_C(10000000000), &p->value.affected_count,
+        jf_int64(jf, "affected_count", true, 0, INCIDENT_AFFECTED_MAX, &p->value.affected_count,
                  NULL);
     if ((p->has_data_categories = json_object_get(jf->obj, "data_categories") != NULL))
         jf_categories(jf, "data_categories", true, 0, &p->value.data_categories);
@@ -271,5 +292,7 @@ handle_incidents_update(struct request *rq)
     o = svc_incidents_update(c, &note, cur.slug, &patch, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    return reply_json_take(200, incident_json(rq, c, &out));
+    public_cache_forget(cur.slug); /* affected_count, status: this process shows them at once */
+    public_cache_forget(out.slug);
+    return incident_reply(rq, c, &out, 200);
 }

@@ -3,7 +3,13 @@
 #ifndef RECOURS_HANDLERS_INCIDENTS_H
 #define RECOURS_HANDLERS_INCIDENTS_H
 
+#include <stdbool.h>
+
 #include "http/request.h"
+
+/* Whether s matches the slug pattern of API.md §5, ^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$ (also the
+ * pattern of every ?incident= parameter). */
+bool incident_slug_is_valid(const char *s);
 
 struct reply handle_incidents_list(struct request *rq);
 struct reply handle_incidents_get(struct request *rq);

@@ -12,6 +12,9 @@
 static const char *const members[] = {"currency", "base_amount", "category_supplements",
                                       "documented_loss", "time_spent", "fund_cap", "vouchers",
                                       "cash_alternative_ratio", NULL};
+static const char *const loss_members[] = {"reimburse", "cap_per_claimant", NULL};
+static const char *const time_members[] = {"hourly_rate", "max_hours", NULL};
+static const char *const voucher_members[] = {"name", "amount", NULL};
 
 static void
 path(char *out, size_t n, const char *prefix, const char *key)
@@ -29,6 +32,22 @@ err(struct errors *e, const char *prefix, const char *key, const char *code, con
 
     path(p, sizeof p, prefix, key);
     errors_add(e, p, code, msg);
+}
+
+/* API.md §1: an unknown member is refused (unknown-field), in nested objects too. */
+static void
+refuse_unknown(json_t *obj, const char *prefix, const char *const allowed[], struct errors *e)
+{
+    const char *key;
+    json_t *v;
+
+    json_object_foreach(obj, key, v) {
+        bool known = false;
+        for (size_t i = 0; allowed[i] != NULL && !known; i++)
+            known = strcmp(allowed[i], key) == 0;
+        if (!known)
+            err(e, prefix, key, "unknown-field", "this member is not part of a scheme");
+    }
 }
 
 /* A required member; missing or null → required. */
@@ -102,6 +121,7 @@ read_loss_and_time(json_t *obj, const char *prefix, struct scheme *s, struct err
 
     if (loss != NULL) {
         path(sub, sizeof sub, prefix, "documented_loss");
+        refuse_unknown(loss, sub, loss_members, e);
         json_t *r = need(loss, sub, "reimburse", e);
         if (r != NULL && !json_is_boolean(r))
             err(e, sub, "reimburse", "invalid-type", "expected true or false");
@@ -110,6 +130,7 @@ read_loss_and_time(json_t *obj, const char *prefix, struct scheme *s, struct err
     }
     if (time != NULL) {
         path(sub, sizeof sub, prefix, "time_spent");
+        refuse_unknown(time, sub, time_members, e);
         read_amount(time, sub, "hourly_rate", &s->hourly_rate, e);
         read_amount(time, sub, "max_hours", &s->max_hours, e);
     }
@@ -141,6 +162,7 @@ read_vouchers(json_t *obj, const char *prefix, struct scheme *s, struct errors *
             errors_add(e, at, "invalid-type", "expected {\"name\", \"amount\"}");
             continue;
         }
+        refuse_unknown(item, at, voucher_members, e);
         json_t *name = need(item, at, "name", e);
         if (name != NULL && !json_is_string(name))
             err(e, at, "name", "invalid-type", "expected a string");
@@ -174,22 +196,16 @@ bool
 scheme_from_json(json_t *obj, const char *prefix, struct scheme *s, struct errors *e)
 {
     int before = e->n;
-    const char *key;
-    json_t *v;
 
     memset(s, 0, sizeof *s);
-    json_object_foreach(obj, key, v) {
-        bool known = false;
-        for (size_t i = 0; members[i] != NULL && !known; i++)
-            known = strcmp(members[i], key) == 0;
-        if (!known)
-            err(e, prefix, key, "unknown-field", "this member is not part of a scheme");
-    }
+    refuse_unknown(obj, prefix, members, e);
     json_t *cur = need(obj, prefix, "currency", e);
     if (cur != NULL && !json_is_string(cur))
         err(e, prefix, "currency", "invalid-type", "expected an ISO 4217 code");
-    else if (cur != NULL)
-        snprintf(s->currency, sizeof s->currency, "%.3s", json_string_value(cur));
+    else if (cur != NULL && json_string_length(cur) < sizeof s->currency)
+        snprintf(s->currency, sizeof s->currency, "%s", json_string_value(cur));
+    /* a longer string stays "" (not cut to its first three letters: "EURO" is not EUR), and
+     * scheme_validate refuses it as any other wrong code */
     read_amount(obj, prefix, "base_amount", &s->base_amount, e);
     read_supplements(obj, prefix, s, e);
     read_loss_and_time(obj, prefix, s, e);

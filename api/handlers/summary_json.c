@@ -9,10 +9,21 @@
 #include "domain/money.h"
 #include "domain/vocab.h"
 
-static json_t *
-money_or_null(bool has, int64_t v)
+json_t *
+money_json(money_wide v)
 {
-    return has ? json_integer(v) : json_null();
+    char digits[MONEY_WIDE_LEN];
+
+    if (v >= -MONEY_JSON_EXACT_MAX && v <= MONEY_JSON_EXACT_MAX)
+        return json_integer((json_int_t)v);
+    money_wide_format(v, digits);
+    return json_string(digits);
+}
+
+static json_t *
+money_or_null(bool has, money_wide v)
+{
+    return has ? money_json(v) : json_null();
 }
 
 static json_t *
@@ -43,10 +54,10 @@ components(const struct scheme *s, const struct summary_view *v)
 
     for (int i = 0; i < DATA_CATEGORY_COUNT; i++)
         if (s->has_supplement[i])
-            json_object_set_new(sup, data_categories[i], json_integer(v->money.supplements[i]));
-    return json_pack("{s:I, s:o, s:I, s:I}", "base", (json_int_t)v->money.base, "supplements",
-                     sup, "documented_loss", (json_int_t)v->money.documented_loss,
-                     "time_spent", (json_int_t)v->money.time_spent);
+            json_object_set_new(sup, data_categories[i], money_json(v->money.supplements[i]));
+    return json_pack("{s:o, s:o, s:o, s:o}", "base", money_json(v->money.base), "supplements",
+                     sup, "documented_loss", money_json(v->money.documented_loss),
+                     "time_spent", money_json(v->money.time_spent));
 }
 
 static json_t *
@@ -66,10 +77,10 @@ vouchers(const struct scheme *s, const struct summary_view *v)
     json_t *list = json_array();
 
     for (size_t i = 0; s != NULL && i < s->n_vouchers; i++)
-        json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:I}", "name", s->vouchers[i].name,
+        json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:o}", "name", s->vouchers[i].name,
                                               "amount", (json_int_t)s->vouchers[i].amount,
                                               "count", (json_int_t)v->money.vouchers[i].count,
-                                              "total", (json_int_t)v->money.vouchers[i].total));
+                                              "total", money_json(v->money.vouchers[i].total)));
     return list;
 }
 

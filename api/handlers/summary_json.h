@@ -20,6 +20,12 @@ struct summary_head {
     int64_t affected_count;
 };
 
+/* A money figure on the wire: a JSON integer up to 2^53 − 1 in magnitude (every JSON reader
+ * keeps it exactly), beyond that the decimal string of its exact digits (RFC 7493 §2.2), as
+ * "10000000000000000000000" for base_amount 10^12 × affected_count 10^10. docs/decisions.md
+ * "Figures beyond 64 bits". */
+json_t *money_json(money_wide v);
+
 json_t *summary_json(const struct summary_head *h, const struct scheme *s,
                      const struct summary_view *v);
 

@@ -41,6 +41,10 @@ reply_outcome(enum outcome o, const struct errors *errors)
         r = problem_reply("service-unavailable", "the database cannot be reached; retry");
         reply_add_header(&r, "Retry-After", "1");
         return r;
+    case OUTCOME_UNCOMPUTABLE:
+        return problem_reply("internal-error",
+                             "a figure of this resource could not be computed; the database is "
+                             "fine");
     case OUTCOME_OK:
         log_bug("reply_outcome called with OUTCOME_OK");
         break;

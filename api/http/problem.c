@@ -30,6 +30,7 @@ static const struct problem_kind kinds[] = {
     {"already-exists", 409, "Already exists"},
     {"idempotency-key-in-use", 409, "Idempotency key in use"},
     {"payload-too-large", 413, "Payload too large"},
+    {"uri-too-long", 414, "URI too long"},
     {"unsupported-media-type", 415, "Unsupported media type"},
     {"validation-error", 422, "Validation error"},
     {"idempotency-key-reuse", 422, "Idempotency key reuse"},

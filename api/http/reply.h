@@ -38,6 +38,7 @@ struct reply {
     struct reply_header headers[REPLY_MAX_HEADERS];
     int n_headers;
     struct reply_stream stream; /* stream.next set: the body is streamed (body is NULL) */
+    const char *cache_control;  /* static; NULL: "no-store" (every answer but public ones) */
 };
 
 /* Serialises json (stolen, even on failure) compactly as application/json; charset=utf-8. */

@@ -39,6 +39,7 @@ struct request {
     pthread_mutex_t async_lock;
     bool async_done;
     bool suspended;
+    bool resumed;             /* the worker took the answer after the resume */
     struct reply async_reply;
     struct stream_glue *stream; /* a streamed body still being sent (http/stream_glue.h) */
 };

@@ -31,6 +31,7 @@
 #include "crypto/random.h"
 #include "http/metrics.h"
 #include "http/client_ip.h"
+#include "http/head_checks.h"
 #include "http/problem.h"
 #include "http/ratelimit.h"
 #include "http/request.h"
@@ -46,6 +47,7 @@ struct http_server {
     struct MHD_Daemon *daemon;
     struct http_server_config cfg;
     _Atomic int in_flight;
+    _Atomic int suspended; /* connections suspended and not yet resumed by their answer */
     int port;
     MHD_socket listen_fd; /* returned by MHD_quiesce_daemon, ours to close */
     struct rate_limiter *limiter;
@@ -98,55 +100,6 @@ assign_request_id(struct request *rq)
         return;
     }
     make_request_id(rq->id);
-}
-
-struct header_census {
-    size_t bytes;
-    int content_length; /* occurrences */
-    int transfer_encoding;
-};
-
-static enum MHD_Result
-count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-    struct header_census *hc = cls;
-
-    (void)kind;
-    hc->bytes += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;
-    if (strcasecmp(key, "Content-Length") == 0)
-        hc->content_length++;
-    else if (strcasecmp(key, "Transfer-Encoding") == 0)
-        hc->transfer_encoding++;
-    return MHD_YES;
-}
-
-/* Decides what must be answered before reading the body; leaves rq->early.status 0 if
- * nothing. */
-static void
-check_before_body(struct http_server *s, struct request *rq)
-{
-    struct header_census hc = {0};
-    const char *te = request_header(rq, "Transfer-Encoding");
-    const char *cl = request_header(rq, "Content-Length");
-
-    MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_header, &hc);
-    if ((int64_t)hc.bytes > s->cfg.max_header_bytes) {
-        rq->early = problem_reply("headers-too-large", "the request headers exceed the limit");
-        return;
-    }
-    /* MHD 0.9.75 accepts both framings at once and unknown codings: request smuggling bait */
-    if (hc.content_length > 1 || hc.transfer_encoding > 1 ||
-        (te != NULL && (cl != NULL || strcasecmp(te, "chunked") != 0))) {
-        rq->early = problem_reply("malformed-request",
-                                  "give one Content-Length, or Transfer-Encoding: chunked alone");
-        return;
-    }
-    if (cl != NULL) {
-        char *end = NULL;
-        unsigned long long n = strtoull(cl, &end, 10);
-        if (end == cl || *end != '\0' || n > (unsigned long long)s->cfg.max_body_bytes)
-            rq->early = problem_reply("payload-too-large", "the request body exceeds the limit");
-    }
 }
 
 static struct request *
@@ -216,7 +169,8 @@ dispatch(struct http_server *s, struct request *rq)
     }
     if (!rate_allows(s, rq))
         return rate_refusal(rq);
-    struct reply r = rq->match.route->handler(rq);
+    route_handler h = rq->match.route->handler;
+    struct reply r = s->cfg.run != NULL ? s->cfg.run(rq, h) : h(rq);
     if (s->cfg.after_request != NULL)
         s->cfg.after_request(s->cfg.app);
     return r;
@@ -244,7 +198,9 @@ queue_reply(struct http_server *s, struct request *rq, struct reply *r)
     }
     bool ok = MHD_add_response_header(resp, "X-Request-Id", rq->id) == MHD_YES &&
               MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff") == MHD_YES &&
-              MHD_add_response_header(resp, "Cache-Control", "no-store") == MHD_YES;
+              MHD_add_response_header(resp, "Cache-Control",
+                                      r->cache_control != NULL ? r->cache_control
+                                                               : "no-store") == MHD_YES;
     if (ok && r->content_type != NULL)
         ok = MHD_add_response_header(resp, "Content-Type", r->content_type) == MHD_YES;
     if (ok && s->cfg.tls)
@@ -290,6 +246,7 @@ wait_for_completion(struct http_server *s, struct request *rq)
         return queue_reply(s, rq, &done);
     }
     rq->suspended = true;
+    atomic_fetch_add(&s->suspended, 1);
     MHD_suspend_connection(rq->conn);
     pthread_mutex_unlock(&rq->async_lock);
     return MHD_YES;
@@ -302,11 +259,11 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
     struct http_server *s = cls;
     struct request *rq = *con_cls;
 
-    (void)version;
     if (rq == NULL) {
         rq = request_begin(s, conn, url, method);
         *con_cls = rq;
-        check_before_body(s, rq);
+        struct head_limits lim = {s->cfg.max_header_bytes, s->cfg.max_body_bytes};
+        rq->early = head_check(rq, version, &lim);
         if (rq->early.status != 0) {
             struct reply r = rq->early;
             rq->early.body = NULL;
@@ -327,6 +284,8 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
     }
     if (rq->suspended) {
         /* resumed by request_complete: the answer is ready */
+        rq->resumed = true;
+        atomic_fetch_sub(&s->suspended, 1);
         struct reply done = rq->async_reply;
         rq->async_reply.body = NULL;
         return queue_reply(s, rq, &done);
@@ -353,6 +312,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     int status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK || rq->status != 0 ? rq->status : 499;
     log_request(rq->id, rq->method, route, status, elapsed / 1000);
     metrics_record(route, rq->method, status, elapsed);
+    if (rq->suspended && !rq->resumed)
+        atomic_fetch_sub(&s->suspended, 1);
     if (rq->stream != NULL) {
         stream_glue_request_done(rq->stream, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
         rq->stream = NULL;
@@ -402,7 +363,8 @@ on_unescape(void *cls, struct MHD_Connection *conn, char *s)
     return (size_t)(out - s);
 }
 
-static void
+/* fmt comes from libmicrohttpd, which checks its own calls */
+__attribute__((format(printf, 2, 0))) static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];
@@ -482,7 +444,10 @@ http_server_start(const struct http_server_config *cfg)
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT,
                                         (intptr_t)memory_pool_size(cfg), NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
-    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL};
+    /* 0, not 1: at 1 MHD 0.9.75 answers a 1.1 request without Host itself, with its status
+     * line and headers sent twice (it queues its page, then its state machine goes on as if
+     * the headers were fine and queues the head again); head_check answers it instead */
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_STRICT_FOR_CLIENT, 0, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)on_unescape, NULL};
     if (cfg->tls) {
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->cert_pem};
@@ -546,6 +511,14 @@ http_server_stop(struct http_server *s)
     int left = http_server_in_flight(s);
     if (left > 0)
         log_warn("stopping with %d requests in flight", left);
+    int stuck = atomic_load(&s->suspended);
+    if (stuck > 0) {
+        /* MHD_stop_daemon aborts the process on a suspended connection: leave the daemon to
+         * the process exit rather than crash (none should remain: intake_submit refuses once
+         * the writers are gone) */
+        log_error("%d connections still suspended: the daemon is not stopped", stuck);
+        return; /* its threads still use s */
+    }
     MHD_stop_daemon(s->daemon);
     if (s->listen_fd != MHD_INVALID_SOCKET)
         close(s->listen_fd);

@@ -53,7 +53,7 @@ read_cutoff(PGconn *c, int64_t incident_id, const struct claim_group *pool, size
         if (!award_compute(&w->scheme, pool[i].categories, pool[i].documented_loss,
                            pool[i].hours_spent, pool[i].cash, &p) ||
             !award_cap_apply(&w->cap, p.total, &after, &unit))
-            return OUTCOME_INTERNAL;
+            return OUTCOME_UNCOMPUTABLE;
         if (unit == AWARD_UNIT_BY_REFERENCE)
             keys[k++] = (struct tally_boundary_key){pool[i].categories, pool[i].documented_loss,
                                                     pool[i].hours_spent, pool[i].cash, p.total};
@@ -84,7 +84,7 @@ awards_from_groups(PGconn *c, int64_t incident_id, struct arena *tmp, struct exp
         return tx_outcome_of(c, rc);
     struct claim_group *pool = pool_of(groups, n, tmp, &n_pool);
     if (!award_cap_prepare(&out->scheme, pool, n_pool, &out->cap))
-        return OUTCOME_INTERNAL;
+        return OUTCOME_UNCOMPUTABLE; /* never the database's: no 503 */
     if (!out->cap.capped || out->cap.units == 0)
         return OUTCOME_OK;
     return read_cutoff(c, incident_id, pool, n_pool, tmp, out);

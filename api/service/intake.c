@@ -23,14 +23,23 @@ static struct intake_job *tail;
 static bool stopping;
 static pthread_t writers[MAX_WRITERS];
 static int n_started;
+/* writers not yet returned from take_batch for good: once it is 0 while stopping, nobody
+ * will ever take a queued job, so intake_submit refuses (decisions.md, "Hardening: HTTP") */
+static int n_alive;
 /* this writer's shard of the summary tallies: writers never update the same tally row */
 static _Thread_local int writer_shard;
 
-void
+bool
 intake_submit(struct intake_job *job)
 {
     job->next = NULL;
     pthread_mutex_lock(&lock);
+    if (n_alive == 0) {
+        /* the writers drained and left (or never started): queued, the job would wait for
+         * ever and its connection stay suspended */
+        pthread_mutex_unlock(&lock);
+        return false;
+    }
     if (tail != NULL)
         tail->next = job;
     else
@@ -38,6 +47,7 @@ intake_submit(struct intake_job *job)
     tail = job;
     pthread_cond_signal(&wake);
     pthread_mutex_unlock(&lock);
+    return true;
 }
 
 /* Takes up to INTAKE_BATCH_MAX waiting jobs; 0 when stopping with nothing left. */
@@ -55,6 +65,8 @@ take_batch(struct intake_job **jobs)
     }
     if (head == NULL)
         tail = NULL;
+    if (n == 0)
+        n_alive--; /* in the same critical section that saw the queue empty while stopping */
     pthread_mutex_unlock(&lock);
     return n;
 }
@@ -172,9 +184,13 @@ write_claims(PGconn *c, struct intake_job **jobs, int n)
     return resolve_missing(c, jobs, m, rows, row_job);
 }
 
-/* One attempt at the whole batch in one transaction; 0 or DB_*. */
+/* One attempt at the whole batch in one transaction; 0 or DB_*. A connection that died
+ * while idle (cut after the last batch's COMMIT answered, a server restart) fails at BEGIN,
+ * before anything of this batch left: replaced once, the attempt goes on with the new one
+ * rather than answer 503 for claims whose outcome is known (nothing written). *c is the
+ * connection in use afterwards, NULL when none could be made (DB_UNAVAILABLE). */
 static int
-attempt(PGconn *c, struct intake_job **jobs, int n)
+attempt(PGconn **c, struct intake_job **jobs, int n)
 {
     static _Thread_local struct idem_row idems[INTAKE_BATCH_MAX];
     int rc;
@@ -182,16 +198,23 @@ attempt(PGconn *c, struct intake_job **jobs, int n)
     for (int i = 0; i < n; i++)
         jobs[i]->result = INTAKE_CREATED;
     settle_batch_collisions(jobs, n);
-    rc = tx_begin(c, NULL);
+    rc = tx_begin(*c, NULL);
+    if (rc == DB_UNAVAILABLE && PQstatus(*c) != CONNECTION_OK) {
+        log_warn("intake: the database connection was found closed; connecting again");
+        *c = db_pool_replace_dead(*c);
+        if (*c == NULL)
+            return DB_UNAVAILABLE;
+        rc = tx_begin(*c, NULL);
+    }
     if (rc != 0)
         return rc;
-    rc = write_idempotency(c, jobs, n, idems);
+    rc = write_idempotency(*c, jobs, n, idems);
     if (rc == 0)
-        rc = write_claims(c, jobs, n);
+        rc = write_claims(*c, jobs, n);
     if (rc == 0)
-        rc = tx_commit(c);
+        rc = tx_commit(*c);
     if (rc != 0)
-        tx_rollback(c);
+        tx_rollback(*c);
     return rc;
 }
 
@@ -224,12 +247,16 @@ run_batch(struct intake_job **jobs, int n)
         return;
     }
     for (int tries = 0; tries < MAX_ATTEMPTS; tries++) {
-        rc = attempt(c, jobs, n);
+        rc = attempt(&c, jobs, n);
         if (rc != DB_RETRY)
             break;
     }
     if (rc == 0)
         return;
+    if (c == NULL) {
+        fail_all(jobs, n, INTAKE_UNAVAILABLE);
+        return;
+    }
     if (rc == DB_HARD && n > 1 && PQstatus(c) == CONNECTION_OK) {
         run_singly(jobs, n);
         return;
@@ -268,9 +295,15 @@ intake_start(int n_writers)
         n_writers = n_writers < 1 ? 1 : MAX_WRITERS;
     stopping = false;
     for (n_started = 0; n_started < n_writers; n_started++) {
+        pthread_mutex_lock(&lock);
+        n_alive++;
+        pthread_mutex_unlock(&lock);
         if (pthread_create(&writers[n_started], NULL, writer_main,
                            (void *)(intptr_t)n_started) != 0) {
             log_error("could not start intake writer %d", n_started);
+            pthread_mutex_lock(&lock);
+            n_alive--;
+            pthread_mutex_unlock(&lock);
             intake_stop();
             return false;
         }

@@ -40,8 +40,11 @@ struct intake_job {
 /* Starts n_writers writer threads (each with its own database connection). */
 bool intake_start(int n_writers);
 
-/* Queues a job; never blocks on the database. The job must stay valid until done runs. */
-void intake_submit(struct intake_job *job);
+/* Queues a job; never blocks on the database. The job must stay valid until done runs.
+ * False (job not queued, done never runs) once intake_stop drained the queue and the
+ * writers left: the caller answers 503 at once. Until then a job is always taken, even
+ * while the writers drain. */
+bool intake_submit(struct intake_job *job);
 
 /* Drains the queue, stops and joins the writers. Call after the HTTP server stopped. */
 void intake_stop(void);

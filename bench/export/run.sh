@@ -16,8 +16,8 @@
 #   --connections C  wrk connections while loading the members (64)
 #   --load-budget S  give up when loading takes more than S seconds (900)
 #
-# Environment: DATABASE_URL (default: the private cluster of ./scripts/run, var/pg/port and
-# var/secrets/db-password, role recours), RECOURS_BIN (default build/recours, built if
+# Environment: DATABASE_URL (default: the private cluster of ./scripts/run, from
+# var/secrets/database-url), RECOURS_BIN (default build/recours, built if
 # missing).
 #
 # What it does, in order:

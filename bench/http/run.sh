@@ -97,19 +97,14 @@ ensure_binary() {
 # serve needs a database URL even though /healthz never uses it: the private cluster of
 # scripts/lib/pg.sh (started by ./scripts/run or ./scripts/test) when DATABASE_URL is unset.
 ensure_database_url() {
-    local port pw
-
     if [[ -n "${DATABASE_URL:-}" ]]; then
         export DATABASE_URL
         return 0
     fi
-    [[ -s "$ROOT/var/pg/port" && -s "$ROOT/var/secrets/db-password" ]] ||
+    [[ -s "$ROOT/var/secrets/database-url" ]] ||
         die "DATABASE_URL is unset and there is no private cluster: run ./scripts/run first"
-    port="$(<"$ROOT/var/pg/port")"
-    pw="$(tr -d '\n' <"$ROOT/var/secrets/db-password")"
-    [[ "$port" =~ ^[0-9]+$ ]] || die "var/pg/port: not a port number"
-    [[ "$pw" =~ ^[0-9a-f]+$ ]] || die "var/secrets/db-password: expected hex digits"
-    export DATABASE_URL="postgresql://recours:$pw@127.0.0.1:$port/recours"
+    DATABASE_URL="$(<"$ROOT/var/secrets/database-url")"
+    export DATABASE_URL
 }
 
 # --- servers --------------------------------------------------------------------------------

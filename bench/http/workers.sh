@@ -9,7 +9,7 @@ counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(2 4 8 16 32)
 bin=${RECOURS_BIN:-build/recours}
 if [ -z "${DATABASE_URL:-}" ]; then
-    DATABASE_URL="postgresql://recours:$(cat var/secrets/db-password)@127.0.0.1:$(cat var/pg/port)/recours"
+    DATABASE_URL="$(cat var/secrets/database-url)"
 fi
 export DATABASE_URL
 tmp=$(mktemp -d /tmp/recours-bench-workers.XXXXXX)

@@ -17,7 +17,7 @@
 #                  writes), so no audit row is written per claim in any variant.
 #   pgbench        insert.sql, one claim (and its tally) per transaction, as run.sh runs it
 #
-#   bench/intake/compare.sh                     private cluster (var/pg/port), as run.sh
+#   bench/intake/compare.sh                     private cluster (var/secrets/database-url), as run.sh
 #   BASELINE=6ea9d3f ROUNDS=5 bench/intake/compare.sh
 #
 # Settings (environment): BASELINE (754e562), DURATION (15, s per measurement), WARMUP (3, s,
@@ -214,15 +214,10 @@ make_db() {
 # over the private cluster's socket; else skipped.
 CHECKPOINT_SKIPPED=0
 checkpoint() {
-    local port
-
     psql_ "$1" "CHECKPOINT" >/dev/null 2>&1 && return 0
-    if [[ "${EUID:-$(id -u)}" -eq 0 && -s "$ROOT/var/pg/port" ]]; then
-        port="$(<"$ROOT/var/pg/port")"
-        if [[ -S "$ROOT/var/pg/run/.s.PGSQL.$port" ]]; then
-            (cd / && runuser -u postgres -- "$PG_BIN/psql" -X -q -h "$ROOT/var/pg/run" \
-                -p "$port" -d postgres -c CHECKPOINT) >/dev/null 2>&1 && return 0
-        fi
+    if [[ "${EUID:-$(id -u)}" -eq 0 && -S "$ROOT/var/pg/run/.s.PGSQL.5432" ]]; then
+        (cd / && runuser -u postgres -- "$PG_BIN/psql" -X -q -h "$ROOT/var/pg/run" \
+            -p 5432 -d postgres -c CHECKPOINT) >/dev/null 2>&1 && return 0
     fi
     CHECKPOINT_SKIPPED=1
 }

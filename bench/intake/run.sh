@@ -152,12 +152,9 @@ drop_bench_db() {
 # (its full-page writes would weigh on one measurement only). Needs a superuser (or
 # pg_checkpoint); with the private cluster, as the postgres user over its socket; else skipped.
 checkpoint() {
-    local port
-
     psql_ "$BENCH_DB" "CHECKPOINT" >/dev/null 2>&1 && return 0
-    if [[ "${EUID:-$(id -u)}" -eq 0 && -S "$ROOT/var/pg/run/.s.PGSQL.$(cat "$ROOT/var/pg/port" 2>/dev/null)" ]]; then
-        port="$(<"$ROOT/var/pg/port")"
-        (cd / && runuser -u postgres -- "$PG_BIN/psql" -X -q -h "$ROOT/var/pg/run" -p "$port" \
+    if [[ "${EUID:-$(id -u)}" -eq 0 && -S "$ROOT/var/pg/run/.s.PGSQL.5432" ]]; then
+        (cd / && runuser -u postgres -- "$PG_BIN/psql" -X -q -h "$ROOT/var/pg/run" -p 5432 \
             -d postgres -c CHECKPOINT) >/dev/null 2>&1 && return 0
     fi
     CHECKPOINT_SKIPPED=1

@@ -4,18 +4,13 @@
 # shellcheck shell=bash
 
 ensure_database_url() {
-    local port pw
-
     if [[ -n "${DATABASE_URL:-}" ]]; then
         return 0
     fi
-    [[ -s "$ROOT/var/pg/port" && -s "$ROOT/var/secrets/db-password" ]] ||
+    [[ -s "$ROOT/var/secrets/database-url" ]] ||
         die "DATABASE_URL is unset and there is no private cluster: run ./scripts/run first"
-    port="$(<"$ROOT/var/pg/port")"
-    pw="$(tr -d '\n' <"$ROOT/var/secrets/db-password")"
-    [[ "$port" =~ ^[0-9]+$ ]] || die "var/pg/port: not a port number"
-    [[ "$pw" =~ ^[0-9a-f]+$ ]] || die "var/secrets/db-password: expected hex digits"
-    DATABASE_URL="postgresql://recours:$pw@127.0.0.1:$port/recours"
+    DATABASE_URL="$(<"$ROOT/var/secrets/database-url")"
+    export DATABASE_URL
 }
 
 # Splits DATABASE_URL: URL_HEAD (scheme://user@host:port, no password), URL_DB, URL_QUERY

@@ -17,8 +17,8 @@
 #   --load-budget S stop loading after S seconds and measure what is loaded, saying so (1500)
 #   --no-results    print the Markdown block only, leave bench/RESULTS.md alone
 #
-# Environment: DATABASE_URL (default: the private cluster of ./scripts/run, var/pg/port and
-# var/secrets/db-password, role recours), RECOURS_BIN (default build/recours, built if needed).
+# Environment: DATABASE_URL (default: the private cluster of ./scripts/run, from
+# var/secrets/database-url), RECOURS_BIN (default build/recours, built if needed).
 #
 # What it does, in order:
 #  1. a FRESH database bench_summary_<UTC time>_<pid> on that server, migrated with

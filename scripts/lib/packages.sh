@@ -10,11 +10,12 @@ BUILD_PACKAGES=(
     python3
 )
 
-# The private PostgreSQL cluster and the tools the scripts call (openssl: passwords).
+# The private PostgreSQL cluster and the tools the scripts call (openssl: passwords; curl:
+# the README's first steps talk to the API with it).
 RUN_PACKAGES=(
     "${BUILD_PACKAGES[@]}"
     postgresql-15 postgresql-client-15
-    openssl ca-certificates
+    openssl ca-certificates curl
 )
 
 # What ./scripts/test adds: the compose check, the shell check, memory checks.
@@ -25,6 +26,9 @@ TEST_PACKAGES=(
 # Browser tests of web/ (tests/browser: playwright-core from npm driving Debian's Chromium).
 # npm only where no npm is on the PATH: NodeSource's nodejs bundles npm and conflicts with it.
 TEST_PACKAGES+=(chromium nodejs)
+# The fuzz tree (tests/fuzz): clang, and libFuzzer with clang's sanitizer runtimes, which clang
+# only recommends (libclang_rt.fuzzer in libclang-rt-14-dev).
+TEST_PACKAGES+=(clang libclang-rt-14-dev)
 if ! command -v npm >/dev/null 2>&1; then TEST_PACKAGES+=(npm); fi
 
 # The run-time libraries of the container image (Dockerfile, second stage).

@@ -3,23 +3,28 @@
 # A private PostgreSQL 15 cluster under var/pg, used when DATABASE_URL is not set.
 #
 # var/pg/data          the cluster (owned by the postgres user: initdb and pg_ctl refuse root)
-# var/pg/run           its Unix socket, for the superuser only (peer authentication)
+# var/pg/run           its Unix socket, the only way in: no TCP port at all (superuser: peer
+#                      authentication; the role `recours`: scram-sha-256)
 # var/pg/postgres.log  the server log
-# var/pg/port          the TCP port it listens on, 127.0.0.1 only (scram-sha-256)
-# var/secrets/db-password  the password of the role `recours` (0600)
+# var/secrets/db-password   the password of the role `recours` (0600)
+# var/secrets/database-url  DATABASE_URL of the application, socket and password (0600)
 #
+# No TCP: a port on 127.0.0.1 can collide with another checkout's cluster or with a local end
+# of some outgoing connection (the ports we probed lay in Linux's ephemeral range), and a
+# stopped cluster's port could be taken by another checkout's, after which the server would
+# connect to the wrong database. A socket under this checkout's var/ belongs to it alone.
 # No system service: pg_ctl starts it; a later run reuses it (running: kept as is; stopped:
-# started again, on its old port when that is still free). pg_ensure exports DATABASE_URL.
+# started again). pg_ensure exports DATABASE_URL.
 
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_DIR="$RECOURS_ROOT/var/pg"
 PG_DATA="$PG_DIR/data"
 PG_RUN="$PG_DIR/run"
 PG_LOG="$PG_DIR/postgres.log"
-PG_PORT_FILE="$PG_DIR/port"
 PG_PASSWORD_FILE="$RECOURS_ROOT/var/secrets/db-password"
-PG_FIRST_PORT=54329
-PG_PORT_TRIES=200
+PG_URL_FILE="$RECOURS_ROOT/var/secrets/database-url"
+# Only names the socket file (.s.PGSQL.5432): nothing listens on TCP.
+PG_SOCKET_PORT=5432
 PG_STARTED_HERE=0
 
 # The cluster's superuser: `postgres` when we run as root (through runuser), else ourselves.
@@ -38,36 +43,6 @@ as_pg() {
 pg_ctl_() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" "$@"; }
 
 pg_is_running() { pg_ctl_ status >/dev/null 2>&1; }
-
-# True when nothing accepts connections on 127.0.0.1:$1 (the connection is refused).
-pg_port_free() {
-    local rc=0
-
-    # shellcheck disable=SC2016 # $1 is the inner shell's argument
-    timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null || rc=$?
-    [[ $rc -eq 1 ]]
-}
-
-# Prints a free port: the one remembered in var/pg/port if still free, else the first free
-# one from PG_FIRST_PORT up (other clusters of other checkouts may hold some).
-pg_pick_port() {
-    local port=""
-
-    if [[ -s "$PG_PORT_FILE" ]]; then
-        port="$(<"$PG_PORT_FILE")"
-        if [[ "$port" =~ ^[0-9]+$ ]] && pg_port_free "$port"; then
-            printf '%s\n' "$port"
-            return 0
-        fi
-    fi
-    for ((port = PG_FIRST_PORT; port < PG_FIRST_PORT + PG_PORT_TRIES; port++)); do
-        if pg_port_free "$port"; then
-            printf '%s\n' "$port"
-            return 0
-        fi
-    done
-    die "no free TCP port in $PG_FIRST_PORT-$((PG_FIRST_PORT + PG_PORT_TRIES - 1))"
-}
 
 # The postgres user must be able to reach var/pg. A checkout made in a `mktemp -d` directory
 # (0700, as CI does) or under /root is closed to it, so give "others" search permission (x:
@@ -136,27 +111,28 @@ pg_write_file() {
 # A string as a postgresql.conf literal.
 pg_conf_quote() { printf "'%s'" "${1//\'/\'\'}"; }
 
-# Writes our settings for port $1: recours.conf (included from postgresql.conf) and
-# pg_hba.conf. Returns 0 when something changed, 1 when all was already so.
+# Writes our settings: recours.conf (included from postgresql.conf) and pg_hba.conf.
+# Returns 0 when something changed, 1 when all was already so.
 pg_write_config() {
-    local port="$1" rc=1
+    local rc=1
     local conf hba
 
     conf="# Written by scripts/lib/pg.sh on every run: change it there, not here.
-listen_addresses = '127.0.0.1'
-port = $port
+# The Unix socket under var/pg/run is the only way in (scripts/lib/pg.sh says why).
+listen_addresses = ''
+port = $PG_SOCKET_PORT
 unix_socket_directories = $(pg_conf_quote "$PG_RUN")
 unix_socket_permissions = 0700
 password_encryption = scram-sha-256
 max_connections = 300
 shared_buffers = 256MB
-# SPEC \"Durability\": a 201 only after a durable commit.
+# A 201 only after a durable commit (docs/decisions.md, \"Process and threading\").
 synchronous_commit = on
 fsync = on"
     hba="# Written by scripts/lib/pg.sh on every run: change it there, not here.
-# TYPE  DATABASE  USER  ADDRESS       METHOD
-local   all       $PG_SUPERUSER          peer
-host    all       all   127.0.0.1/32  scram-sha-256"
+# TYPE  DATABASE  USER  METHOD
+local   all       $PG_SUPERUSER  peer
+local   all       all   scram-sha-256"
 
     if ! grep -qx "include = 'recours.conf'" "$PG_DATA/postgresql.conf"; then
         printf '\n# recours settings (scripts/lib/pg.sh)\n%s\n' "include = 'recours.conf'" |
@@ -168,39 +144,41 @@ host    all       all   127.0.0.1/32  scram-sha-256"
     return "$rc"
 }
 
-# Starts the stopped cluster on a free port; retries when another process took the port
-# between the probe and the start.
+# Starts the stopped cluster. A socket file cannot be taken by anyone else, so one try
+# tells: a failure is in the log.
 pg_start() {
-    local port try
-
-    for try in 1 2 3; do
-        port="$(pg_pick_port)"
-        pg_write_config "$port" || true
-        info "database: starting on 127.0.0.1:$port (log: var/pg/postgres.log)"
-        if pg_ctl_ -l "$PG_LOG" -w -t 60 -s start; then
-            printf '%s\n' "$port" >"$PG_PORT_FILE"
-            PG_STARTED_HERE=1
-            return 0
-        fi
-        pg_port_free "$port" || continue
-        break
-    done
+    pg_write_config || true
+    info "database: starting on the socket in var/pg/run (log: var/pg/postgres.log)"
+    if pg_ctl_ -l "$PG_LOG" -w -t 60 -s start; then
+        PG_STARTED_HERE=1
+        return 0
+    fi
     tail -n 20 "$PG_LOG" >&2 || true
-    die "could not start PostgreSQL (try $try)"
+    die "could not start PostgreSQL (its log: $PG_LOG)"
 }
 
-# Keeps the running cluster, re-applying our settings if they changed (a restart: rare).
+# Keeps the running cluster, re-applying our settings if they changed (a restart: rare; once
+# when a cluster made by an older version listened on TCP).
 pg_keep_running() {
-    local port
-
-    port="$(sed -n 4p "$PG_DATA/postmaster.pid")"
-    [[ "$port" =~ ^[0-9]+$ ]] || die "cannot read the port from $PG_DATA/postmaster.pid"
-    if pg_write_config "$port"; then
+    if pg_write_config; then
         info "database: settings changed, restarting"
         pg_ctl_ -l "$PG_LOG" -w -t 60 -s -m fast restart || die "could not restart PostgreSQL"
     fi
-    printf '%s\n' "$port" >"$PG_PORT_FILE"
-    info "database: running on 127.0.0.1:$port"
+    info "database: running on the socket in var/pg/run"
+}
+
+# $1 percent-encoded for a URL's query value (the socket directory may hold any character).
+pg_url_encode() {
+    local in="$1" out="" c i LC_ALL=C
+
+    for ((i = 0; i < ${#in}; i++)); do
+        c="${in:i:1}"
+        case "$c" in
+        [A-Za-z0-9/._~-]) out+="$c" ;;
+        *) out+="$(printf '%%%02X' "'$c")" ;;
+        esac
+    done
+    printf '%s\n' "$out"
 }
 
 # Prints the password of the role `recours`, generating it on first use.
@@ -217,7 +195,7 @@ pg_password() {
 
 # Makes the role and the database (idempotent). The password crosses a pipe, never argv.
 pg_ensure_role_db() {
-    local port="$1" pw="$2"
+    local pw="$1"
 
     [[ "$pw" =~ ^[0-9a-f]+$ ]] || die "$PG_PASSWORD_FILE: expected hex digits"
     {
@@ -231,13 +209,13 @@ SELECT 'CREATE DATABASE recours OWNER recours'
 \gexec
 ALTER DATABASE recours OWNER TO recours;
 SQL
-    } | as_pg "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_RUN" -p "$port" \
+    } | as_pg "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_RUN" -p "$PG_SOCKET_PORT" \
         -U "$PG_SUPERUSER" -d postgres >/dev/null || die "could not create the role or database"
 }
 
 # The private cluster, up, with its role and database; exports DATABASE_URL.
 pg_ensure() {
-    local port pw
+    local pw url
 
     if [[ -n "${DATABASE_URL:-}" ]]; then
         info "database: DATABASE_URL from the environment (no private cluster)"
@@ -252,13 +230,15 @@ pg_ensure() {
     else
         pg_start
     fi
-    port="$(<"$PG_PORT_FILE")"
     pw="$(pg_password)"
-    pg_ensure_role_db "$port" "$pw"
-    # Proves scram over TCP works as the application will connect.
-    PGPASSWORD="$pw" "$PG_BIN/psql" -X -q -At -h 127.0.0.1 -p "$port" -U recours -d recours \
-        -c 'SELECT 1' >/dev/null || die "cannot connect as recours to 127.0.0.1:$port"
-    export DATABASE_URL="postgresql://recours:$pw@127.0.0.1:$port/recours"
+    pg_ensure_role_db "$pw"
+    url="postgresql://recours:$pw@/recours?host=$(pg_url_encode "$PG_RUN")&port=$PG_SOCKET_PORT"
+    # Proves the application's way in (password over the socket) works.
+    psql -X -q -At -d "$url" -c 'SELECT 1' >/dev/null ||
+        die "cannot connect as recours through the socket in $PG_RUN"
+    (umask 077 && printf '%s\n' "$url" >"$PG_URL_FILE.tmp") || die "could not write $PG_URL_FILE"
+    mv -f "$PG_URL_FILE.tmp" "$PG_URL_FILE"
+    export DATABASE_URL="$url"
 }
 
 # Stops the cluster if this run started it; for CI, whose checkout is thrown away afterwards.

@@ -262,6 +262,9 @@ try {
     await page.fill("#token", token);
     await page.click("#open");
     await page.locator("#claim").waitFor();
+    // the view is drawn first with the incident's slug and the raw amount, then again once
+    // the incident (title, currency) is loaded: read it only then
+    await page.locator('#claim[data-incident="loaded"]').waitFor();
     check(!page.url().includes(token) && !page.url().includes("token"), "token never in the address");
     equal(await page.inputValue("#token"), "", "token not left in the form");
     equal(await text("#claim-h2"), `Claim ${reference}`, "claim heading");

@@ -6,7 +6,9 @@ destructive tests; and main(), which prints the log tails of the servers involve
 test.
 
 Python 3 standard library only. Environment: RECOURS_BIN (the binary), RECOURS_SOURCE_DIR (the
-repository root), DATABASE_URL (a PostgreSQL whose role may create databases).
+repository root), DATABASE_URL (a PostgreSQL whose role may create databases). Importing this
+module gives the test file a database of its own on that server (_isolate_database): tests
+never touch the database DATABASE_URL names.
 
 Every wait polls with a deadline; nothing sleeps to synchronise.
 """
@@ -78,6 +80,67 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# --- a database of its own for every test file ---------------------------------------------
+
+def _psql_admin(url, sql):
+    """Runs one statement with psql on url; raises with psql's message on failure."""
+    run = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url,
+                          "-c", sql], capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
+                         env=dict(os.environ, PGCONNECT_TIMEOUT="10"))
+    if run.returncode != 0:
+        raise RuntimeError(f"harness: psql failed: {run.stderr.strip()}")
+    return run.stdout
+
+
+def _url_with_database(url, name):
+    import urllib.parse
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def _drop_test_database(admin_url, name):
+    """Drops the test file's database, ending first the sessions our role still has in it (a
+    server a failed test left running). No DROP ... WITH (FORCE): PostgreSQL 15 refuses it to a
+    non-superuser while autovacuum is in the database; a plain DROP waits for it."""
+    lit = "'" + name + "'"
+    for _ in range(100):
+        try:
+            _psql_admin(admin_url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        f" WHERE datname = {lit} AND usename = current_user"
+                        " AND pid <> pg_backend_pid()")
+            _psql_admin(admin_url, f"DROP DATABASE IF EXISTS {name}")
+            return
+        except RuntimeError as e:
+            if "is being accessed by other users" not in str(e):
+                print(f"harness: could not drop {name}: {e}", file=sys.stderr)
+                return
+        time.sleep(0.1)
+    print(f"harness: could not drop {name}: still in use", file=sys.stderr)
+
+
+def _isolate_database():
+    """Points DATABASE_URL, for this process and everything it starts, at a new database made
+    for this test file on the same PostgreSQL, and drops it at exit. So no test ever writes into
+    the database that `./scripts/run` serves (the victims' home page would list the tests'
+    incidents), and test files running side by side (ctest -j) never see each other's rows.
+    Done once, on import, before any test file reads DATABASE_URL."""
+    import atexit
+    import secrets as _secrets
+    if os.environ.get("RECOURS_TEST_DATABASE") or not os.environ.get("DATABASE_URL"):
+        return  # already isolated (a nested harness), or no database (unit-only use)
+    admin_url = os.environ["DATABASE_URL"]
+    script = os.path.splitext(os.path.basename(sys.argv[0] or "test"))[0]
+    script = re.sub(r"[^a-z0-9_]", "_", script.lower())[:30]
+    name = f"recours_t_{script}_{_secrets.token_hex(4)}"
+    _psql_admin(admin_url, f"CREATE DATABASE {name}")
+    atexit.register(_drop_test_database, admin_url, name)
+    os.environ["DATABASE_URL"] = _url_with_database(admin_url, name)
+    os.environ["RECOURS_TEST_DATABASE"] = name
+
+
+_isolate_database()
 
 
 def tail(text, lines=LOG_TAIL_LINES):

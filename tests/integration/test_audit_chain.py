@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""The audit chain (SPEC "Resources", API.md §11, docs/decisions.md "Hardening: a keyed,
-append-only audit chain"), attacked through the application's own database login (the
+"""The audit chain (docs/product.md §8, docs/api.md §13, docs/decisions.md "Hardening: a
+keyed, append-only audit chain"), attacked through the application's own database login (the
 DATABASE_URL role, which owns the database):
 
 A database of its own for the class (CREATE DATABASE on DATABASE_URL's server, dropped at the

@@ -16,9 +16,9 @@ Every route printed by `recours routes` is tried with every role:
 A route without a row here fails the test, so a new route must say who may call it. Forbidden
 cells answer 404 `not-found` (a valid credential out of its reach, the same document as a
 missing object) or 401 `unauthorized` with `WWW-Authenticate` (no credential, an unknown or
-revoked one, or a credential of the wrong kind for the route: API.md §12); a lapsed or
-suspended association reads but its writes answer 409 `approval-lapsed`; allowed cells answer
-the success status of API.md §4. Writes act on objects made fresh for the cell, so the cells do
+revoked one, or a claim token off the claim routes: API.md §12; a valid key on a claim route
+is out of its reach, 404, as issue 10 decided); a lapsed or suspended association reads but its
+writes answer 409 `approval-lapsed`; allowed cells answer the success status of API.md §4. Writes act on objects made fresh for the cell, so the cells do
 not depend on each other.
 """
 
@@ -56,9 +56,9 @@ def claimant(ok):
     def expect(role):
         if role == "claimant":
             return ok, None
-        if role == "other_claimant":
-            return 404, "not-found"
-        return 401, "unauthorized"   # none, revoked, or a key: of the wrong kind here
+        if role == "other_claimant" or role in ASSOCIATIONS or role in OPERATORS:
+            return 404, "not-found"  # a valid credential out of its reach (issue 10)
+        return 401, "unauthorized"   # none, or a revoked key
     expect.role_name = "claimant"
     return expect
 

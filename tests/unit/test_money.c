@@ -205,6 +205,72 @@ test_ratio_format(void **state)
     }
 }
 
+/* The 128-bit helpers at their edges: sums past INT64_MAX, the largest products, divisors
+ * beyond 64 bits, the projection's split division, and decimal text of any 128-bit value. */
+static void
+test_wide(void **state)
+{
+    const i128 max128 = (i128)(((unsigned __int128)1 << 127) - 1);
+    money_wide w = INT64_MAX, r;
+    int64_t q;
+    char text[MONEY_WIDE_LEN];
+    char ratio[MONEY_RATIO_LEN];
+
+    (void)state;
+    assert_true(money_wide_add_scaled(&w, 1, 1));
+    assert_true(w == (i128)INT64_MAX + 1);
+    w = 0;
+    assert_true(money_wide_add_scaled(&w, INT64_MAX, INT64_MAX));
+    assert_true(w == (i128)INT64_MAX * INT64_MAX);
+    w = max128 - 1;
+    assert_true(money_wide_add_scaled(&w, 1, 1));
+    assert_true(w == max128);
+    assert_false(money_wide_add_scaled(&w, 1, 1)); /* refused, untouched */
+    assert_true(w == max128);
+
+    /* an award scaled by cap / T with T beyond 64 bits */
+    i128 t = (i128)INT64_C(1014000000000000) * 10000;
+    assert_true(money_wide_muldiv(INT64_C(1014000000000000), INT64_C(1000000000000), t, &q, &r));
+    assert_int_equal(q, 100000000);
+    assert_true(r == 0);
+    assert_true(money_wide_muldiv(INT64_MAX, INT64_MAX, t, &q, &r));
+    assert_true((i128)q * t + r == (i128)INT64_MAX * INT64_MAX && r >= 0 && r < t);
+    assert_false(money_wide_muldiv(INT64_MAX, 2, 1, &q, &r)); /* q beyond int64 */
+    assert_false(money_wide_muldiv(-1, 2, 3, &q, &r));
+    assert_false(money_wide_muldiv(1, 2, 0, &q, &r));
+
+    /* floor(t × k / d) without a 2^147 intermediate */
+    assert_true(money_wide_scale(t, INT64_C(10000000000), 10000, &w));
+    assert_true(w == (i128)INT64_C(1014000000000000) * INT64_C(10000000000));
+    assert_true(money_wide_scale(7, 3, 2, &w));
+    assert_true(w == 10);
+    assert_true(money_wide_scale((i128)1 << 120, INT64_MAX, INT64_MAX, &w));
+    assert_true(w == (i128)1 << 120);
+    assert_false(money_wide_scale(max128, 2, 1, &w));
+    assert_false(money_wide_scale(-1, 2, 1, &w));
+    assert_false(money_wide_scale(1, 2, 0, &w));
+
+    money_wide_format((i128)INT64_C(1000000000000) * INT64_C(10000000000), text);
+    assert_string_equal(text, "10000000000000000000000");
+    money_wide_format(0, text);
+    assert_string_equal(text, "0");
+    money_wide_format(-12, text);
+    assert_string_equal(text, "-12");
+    money_wide_format(max128, text);
+    assert_string_equal(text, "170141183460469231731687303715884105727");
+    money_wide_format(-max128 - 1, text);
+    assert_string_equal(text, "-170141183460469231731687303715884105728");
+
+    ratio_format_wide(INT64_C(1000000000000), (i128)INT64_MAX * 4, ratio);
+    assert_string_equal(ratio, "0.000000");
+    ratio_format_wide((i128)1 << 100, 1, ratio);
+    assert_string_equal(ratio, "1267650600228229401496703205376.000000");
+    ratio_format_wide(30000, 39500, ratio);
+    assert_string_equal(ratio, "0.759493");
+    ratio_format_wide((i128)1 << 107, 1, ratio); /* beyond the documented domain */
+    assert_string_equal(ratio, "");
+}
+
 static void
 test_ratio_parse(void **state)
 {
@@ -317,6 +383,7 @@ main(void)
         cmocka_unit_test(test_muldiv),               cmocka_unit_test(test_ratio_format),
         cmocka_unit_test(test_ratio_parse),          cmocka_unit_test(test_property_arithmetic),
         cmocka_unit_test(test_property_ratio),
+        cmocka_unit_test(test_wide),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -477,7 +477,7 @@ test_load_refuses_missing(void **state)
 }
 
 static void
-test_load_warns_when_shared(void **state)
+test_load_refuses_when_shared(void **state)
 {
     struct fixture *f = *state;
     struct secrets s;
@@ -488,11 +488,11 @@ test_load_warns_when_shared(void **state)
     capture_begin();
     bool ok = secrets_load(f->dir, &s);
     err = capture_end();
-    assert_true(ok);
-    assert_non_null(strstr(err, "warning"));
+    assert_false(ok); /* as OpenSSH with a private key: refused, not warned about */
     assert_non_null(strstr(err, "hmac-key"));
+    assert_non_null(strstr(err, "0640"));
+    assert_non_null(strstr(err, "chmod 600"));
     assert_null(strstr(err, "data-keys"));
-    secrets_wipe(&s);
     free(err);
 }
 
@@ -510,7 +510,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_load_sixteen_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_refuses_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_load_refuses_missing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_load_warns_when_shared, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_refuses_when_shared, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -113,6 +113,7 @@ async function open(ev) {
     $("access").hidden = true;
     $("claim").hidden = false;
     $("claim-h2").focus();
+    $("claim").dataset.incident = "loading";
     loadIncident(claim.incident);
     loadOffer();
 }
@@ -129,16 +130,22 @@ async function loadOffer() {
     }
 }
 
+// #claim's data-incident says where this stands (loading, loaded, missing): the view is drawn
+// a second time, with the incident's title and currency, once it is loaded.
 async function loadIncident(slug) {
+    let state = "missing";
     try {
         const r = await api("GET", "/v1/incidents/" + encodeURIComponent(slug));
         if (r.status === 200 && r.body && claim && claim.incident === slug) {
             incident = r.body;
             render();
+            state = "loaded";
         }
     } catch {
         // the claim is shown without the incident's title: nothing more to do
     }
+    if (claim && claim.incident === slug)
+        $("claim").dataset.incident = state;
 }
 
 function close() {
@@ -149,6 +156,7 @@ function close() {
     $("mandate-panel").hidden = true;
     correctForm.reset();
     $("claim-body").replaceChildren();
+    delete $("claim").dataset.incident;
     $("claim").hidden = true;
     $("access").hidden = false;
     $("reference").value = "";

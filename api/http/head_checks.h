@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* What must be answered before a request's body is read, from its request line and headers:
+ * Host missing in HTTP/1.1 (400), request target too long (414), header block too large or
+ * too many fields (431), conflicting framing (400), a declared body over the limit (413).
+ * libmicrohttpd 0.9.75 answers some of these itself with HTML pages, or twice, or not at all;
+ * these checks answer first wherever MHD lets the request reach us (docs/decisions.md,
+ * "Hardening: HTTP"). */
+#ifndef RECOURS_HTTP_HEAD_CHECKS_H
+#define RECOURS_HTTP_HEAD_CHECKS_H
+
+#include <stdint.h>
+
+#include "http/reply.h"
+#include "http/request.h"
+
+/* Header fields beyond this count get our 431: each costs MHD a record in the connection's
+ * memory pool, and a pool filled with records leaves no room for any answer (the connection
+ * would be closed silently). */
+#define HEAD_MAX_FIELDS 100
+
+struct head_limits {
+    int64_t max_header_bytes; /* header block; also the request target's limit (414) */
+    int64_t max_body_bytes;
+};
+
+/* The early answer for the request (status 0: none). version is MHD's ("HTTP/1.1"). */
+struct reply head_check(const struct request *rq, const char *version,
+                        const struct head_limits *lim);
+
+#endif
