@@ -27,6 +27,8 @@ usage(FILE *out)
                  "  incident add|close|open   register or close an incident (DATABASE_URL)\n"
                  "  association add|approve|suspend   register associations (DATABASE_URL)\n"
                  "  key issue|revoke   API keys, secret shown once (DATABASE_URL, secrets)\n"
+                 "  audit head|verify   print the head to keep; walk the chain [--head S:H]\n"
+                 "                 (DATABASE_URL, secrets)\n"
                  "  routes         list the routes (method, path, role)\n"
                  "  version        print the version\n"
                  "  help           this text and the settings table\n\n");
@@ -113,6 +115,8 @@ main(int argc, char **argv)
         return with_database(cli_association, "association", argc - 2, argv + 2);
     if (strcmp(cmd, "key") == 0)
         return with_database(cli_key, "key", argc - 2, argv + 2);
+    if (strcmp(cmd, "audit") == 0)
+        return with_database(cli_audit, "audit", argc - 2, argv + 2);
     if (strcmp(cmd, "routes") == 0) {
         routes_print();
         return 0;

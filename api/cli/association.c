@@ -184,6 +184,8 @@ note_of(const char *cmd, int argc, char **argv, struct strbuf *line, struct audi
 static PGconn *
 connect_db(const struct config *cfg, const char *cmd)
 {
+    if (!cli_audit_key_load(cfg, cmd))
+        return NULL;
     PGconn *c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
 
     if (c != NULL && db_prepare_all(c))

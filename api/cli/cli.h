@@ -3,6 +3,8 @@
 #ifndef RECOURS_CLI_CLI_H
 #define RECOURS_CLI_CLI_H
 
+#include <stdbool.h>
+
 #include "core/config.h"
 
 /* recours serve: HTTPS (or --plain-http) API until SIGTERM/SIGINT. */
@@ -33,5 +35,13 @@ int cli_association(const struct config *cfg, int argc, char **argv);
 /* recours key issue --association ID | --operator [--label L] (prints the secret once; needs
  * the secrets of RECOURS_SECRETS_DIR for the keyed hash) and recours key revoke KEY_ID. */
 int cli_key(const struct config *cfg, int argc, char **argv);
+
+/* recours audit head | verify [--head <seq>:<hex>]: DATABASE_URL and RECOURS_SECRETS_DIR from
+ * the environment; exit 0, 1 (broken chain or failure), 2 (usage). */
+int cli_audit(const struct config *cfg, int argc, char **argv);
+
+/* Loads the secrets of cfg->secrets_dir and installs the audit key (service/audit.h); says
+ * why on stderr, prefixed with cmd, when it cannot. For every command that audits. */
+bool cli_audit_key_load(const struct config *cfg, const char *cmd);
 
 #endif

@@ -18,6 +18,8 @@ cli_erase_withdrawn(const struct config *cfg)
         fprintf(stderr, "erase-withdrawn: DATABASE_URL (or --database-url) is required\n");
         return 1;
     }
+    if (!cli_audit_key_load(cfg, "erase-withdrawn")) /* each batch is audited */
+        return 1;
     c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
     if (c == NULL)
         goto cleanup;

@@ -147,8 +147,10 @@ cli_incident(const struct config *cfg, int argc, char **argv)
         strbuf_printf(&line, "%s%s", i > 0 ? " " : "", argv[i]);
     note.change = line.data;
     note.change_len = line.len;
-    c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
     rc = 1;
+    if (!cli_audit_key_load(cfg, "incident"))
+        goto cleanup;
+    c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
     if (c == NULL || !db_prepare_all(c))
         goto cleanup;
     if (add) {

@@ -17,6 +17,7 @@
 #include "handlers/public_cache.h"
 #include "http/server.h"
 #include "routes.h"
+#include "service/audit.h"
 #include "service/intake.h"
 #include "service/lookup_cache.h"
 
@@ -129,6 +130,12 @@ cli_serve(const struct config *cfg)
     block_signals(); /* before the first thread (the secrets watcher) starts */
     if (!secrets_watch_start(&app, cfg->secrets_dir)) {
         fprintf(stderr, "serve: run `recours secrets init` to create the secrets\n");
+        return 1;
+    }
+    /* the threads that audit (HTTP workers, erasure job) start after this */
+    if (!svc_audit_key_install(app_secrets(&app))) {
+        fprintf(stderr, "serve: could not derive the audit key\n");
+        secrets_watch_stop(&app);
         return 1;
     }
     if (!migration_set_load(cfg->migrations_dir, &app.migrations))

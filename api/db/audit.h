@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The audit chain: append inside the caller's transaction, walk to verify. */
+/* The audit chain: append inside the caller's transaction, walk to verify, read the head,
+ * and re-seal a chain of the old unkeyed format (once, when migration 0009 is applied). Every
+ * link is an HMAC under the audit key (crypto/audit_mac.h), which the database never sees. */
 #ifndef RECOURS_DB_AUDIT_H
 #define RECOURS_DB_AUDIT_H
 
@@ -7,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "crypto/audit_mac.h"
 #include "db/pool.h"
 
 struct audit_entry {
@@ -17,12 +20,18 @@ struct audit_entry {
     uint8_t digest[32];      /* SHA-256 of the change as JSON */
 };
 
+/* A head as an operator keeps it: the last event's seq and hash (64 lower-case hex). */
+struct audit_head {
+    int64_t seq; /* 0: the chain is empty */
+    char hash[65];
+};
+
 extern const struct db_statement db_audit_statements[];
 
-/* Appends e to the chain. Must run inside the transaction of the change, as its last
- * statement before COMMIT: it takes the chain's transaction-level advisory lock, which is
- * then held only for the insert and the commit. 1 or DB_*. */
-int db_audit_append(PGconn *c, const struct audit_entry *e);
+/* Appends e to the chain, its link computed here under key. Must run inside the transaction
+ * of the change, as its last statement before COMMIT: it takes the chain's transaction-level
+ * advisory lock, which is then held only for the insert and the commit. 1 or DB_*. */
+int db_audit_append(PGconn *c, const uint8_t key[AUDIT_MAC_KEY_LEN], const struct audit_entry *e);
 
 struct audit_verdict {
     bool ok;
@@ -33,7 +42,20 @@ struct audit_verdict {
 };
 
 /* Walks the whole chain in seq order (a read-only REPEATABLE READ snapshot, fetched in
- * batches) and recomputes every hash. 1 or DB_*. */
-int db_audit_verify(PGconn *c, struct audit_verdict *out);
+ * batches) and recomputes every link under key. With kept (else NULL), the chain must also
+ * still hold kept->hash at kept->seq: a cut tail or a rewritten stretch then shows. 1 or
+ * DB_*. */
+int db_audit_verify(PGconn *c, const uint8_t key[AUDIT_MAC_KEY_LEN],
+                    const struct audit_head *kept, struct audit_verdict *out);
+
+/* The last event's seq and hash (seq 0 and "" when the chain is empty). 1 or DB_*. */
+int db_audit_head(PGconn *c, struct audit_head *out);
+
+/* Inside the caller's transaction (not prepared: the migration's connection): checks every
+ * link under the old unkeyed formula (or already under key) and rewrites prev_hash and hash
+ * as HMAC links under key. When a link is broken, nothing is rewritten past it and out says
+ * where (out->ok false): the caller rolls back rather than seal a tampered chain. 1 or
+ * DB_*. */
+int db_audit_reseal(PGconn *c, const uint8_t key[AUDIT_MAC_KEY_LEN], struct audit_verdict *out);
 
 #endif

@@ -379,9 +379,10 @@ is_script_ok(ExecStatusType st)
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
 }
 
-/* BEGIN; the file; its schema_migrations row; COMMIT. On failure nothing of it remains. */
+/* BEGIN; the hook of the file, if any; the file; its schema_migrations row; COMMIT. On
+ * failure nothing of it remains. */
 static bool
-apply_one(PGconn *c, const struct migration *m)
+apply_one(PGconn *c, const struct migration *m, const struct migrate_hook *hook)
 {
     char version[16], failed[300];
     const char *params[] = {version, m->name, m->checksum};
@@ -397,6 +398,11 @@ apply_one(PGconn *c, const struct migration *m)
         goto cleanup;
     }
     PQclear(res);
+    res = NULL;
+    if (hook != NULL && hook->version == m->version && !hook->run(c, hook->ctx)) {
+        fprintf(stderr, "migrate: %s\n", failed);
+        goto cleanup;
+    }
     res = PQexec(c, m->sql);
     st = PQresultStatus(res);
     if (!is_script_ok(st)) {
@@ -432,7 +438,8 @@ cleanup:
 
 /* Under the lock: verifies the applied rows, then applies what is pending. */
 static int
-migrate_locked(PGconn *c, const struct migration_set *set, FILE *report)
+migrate_locked(PGconn *c, const struct migration_set *set, const struct migrate_hook *hook,
+               FILE *report)
 {
     PGresult *res = NULL;
     int n_applied = 0, rc = -1;
@@ -460,7 +467,7 @@ migrate_locked(PGconn *c, const struct migration_set *set, FILE *report)
             row++;
             continue;
         }
-        if (!apply_one(c, m)) {
+        if (!apply_one(c, m, hook)) {
             fprintf(stderr, "migrate: stopped at %s; %d applied before it\n", m->name, n_applied);
             goto cleanup;
         }
@@ -476,13 +483,14 @@ cleanup:
 }
 
 int
-db_migrate_apply(PGconn *c, const struct migration_set *set, FILE *report)
+db_migrate_apply(PGconn *c, const struct migration_set *set, const struct migrate_hook *hook,
+                 FILE *report)
 {
     int rc;
 
     if (!lock_migrations(c, report))
         return -1;
-    rc = migrate_locked(c, set, report);
+    rc = migrate_locked(c, set, hook, report);
     if (!unlock_migrations(c))
         rc = -1;
     return rc;

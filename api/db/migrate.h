@@ -44,7 +44,17 @@ bool migration_set_load(const char *dir, struct migration_set *out);
 /* Frees what migration_set_load allocated and empties *set; accepts NULL and an empty set. */
 void migration_set_free(struct migration_set *set);
 
-/* Applies the pending migrations of set on c, holding the advisory lock
+/* Work a migration needs done in C, e.g. with a key the database never sees: run(c, ctx) is
+ * called inside the transaction of the file numbered version, just before the file runs; false
+ * rolls the file back and stops the run (run says why on stderr). Called only when that file
+ * is applied, so at most once per database. */
+struct migrate_hook {
+    int version;
+    bool (*run)(PGconn *c, void *ctx);
+    void *ctx;
+};
+
+/* With hook (or NULL), applies the pending migrations of set on c, holding the advisory lock
  * MIGRATE_ADVISORY_LOCK_KEY for the whole run (a concurrent run waits, then finds nothing left to
  * do); creates schema_migrations if missing. Before applying anything, every applied row is
  * checked against the files: a changed, renamed or missing file stops the run with nothing
@@ -53,7 +63,8 @@ void migration_set_free(struct migration_set *set);
  * Writes "applied <file>" lines and a final count to report; errors go to stderr as
  * "migrate: ...". c must be idle (no transaction open). Returns the number of files applied, or
  * -1. The lock is released on every path. */
-int db_migrate_apply(PGconn *c, const struct migration_set *set, FILE *report);
+int db_migrate_apply(PGconn *c, const struct migration_set *set,
+                     const struct migrate_hook *hook, FILE *report);
 
 /* Compares schema_migrations with set in one read-only query, without the lock: cheap enough
  * for every /readyz. set is only read, so one loaded set can serve every worker thread. A

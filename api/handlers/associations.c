@@ -256,11 +256,17 @@ handle_audit_verify(struct request *rq)
     struct audit_result v;
     struct caller who;
     struct reply deny;
+    struct audit_head kept;
+    const char *head = request_query(rq, "head");
     PGconn *c;
 
     if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
         return deny;
-    enum outcome o = svc_audit_verify(c, &v);
+    /* a head kept outside the database (recours audit head): a cut tail then shows */
+    if (head != NULL && !svc_audit_head_parse(head, &kept))
+        return guard_bad_parameter("head", "head must be <seq>:<64 lower-case hex digits>, as "
+                                           "recours audit head prints it");
+    enum outcome o = svc_audit_verify(c, head != NULL ? &kept : NULL, &v);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     json_t *first = v.ok ? json_null()

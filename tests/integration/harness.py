@@ -13,6 +13,7 @@ never touch the database DATABASE_URL names.
 Every wait polls with a deadline; nothing sleeps to synchronise.
 """
 
+import hashlib
 import http.client
 import json
 import os
@@ -373,6 +374,15 @@ class Server:
         return False
 
     def _secrets_init(self):
+        # One database, one hmac-key, as in a deployment: every server (and process) on a
+        # database appends to its audit chain under the same key (derived from it), so the
+        # chain verifies whichever server wrote which event. The other secrets stay random.
+        os.makedirs(self.secrets_dir, mode=0o700)
+        seed = hashlib.sha256(b"recours-test-hmac-key|" + self.database_url.encode()).hexdigest()
+        fd = os.open(os.path.join(self.secrets_dir, "hmac-key"),
+                     os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(seed + "\n")
         run = subprocess.run(
             [recours_bin(), "secrets", "init", "--secrets-dir", self.secrets_dir],
             capture_output=True, text=True, timeout=RUN_TIMEOUT_S)

@@ -221,7 +221,9 @@ class ServerJobTest(ErasureCase):
 class CommandTest(ErasureCase):
     def run_command(self, *args):
         run = subprocess.run([harness.recours_bin(), "erase-withdrawn"] + list(args),
-                             env=dict(os.environ, DATABASE_URL=DB_URL), capture_output=True,
+                             env=dict(os.environ, DATABASE_URL=DB_URL,
+                                      RECOURS_SECRETS_DIR=self.server.secrets_dir),
+                             capture_output=True,
                              text=True, timeout=harness.RUN_TIMEOUT_S)
         self.assertEqual(run.returncode, 0, run.stderr)
         erased, expired = run.stdout.splitlines(keepends=True)

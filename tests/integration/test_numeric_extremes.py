@@ -426,7 +426,8 @@ class NumericExtremesTests(unittest.TestCase):
                 [harness.recours_bin(), "incident", "add", "--slug", slug, "--controller",
                  "ACME SA", "--title", "Leak", "--disclosed-on", "2026-02-10", "--affected",
                  affected, "--categories", "email", "--currency", "EUR"],
-                env=dict(os.environ), capture_output=True, text=True,
+                env=dict(os.environ, RECOURS_SECRETS_DIR=self.server.secrets_dir),  # audit key
+                capture_output=True, text=True,
                 timeout=harness.RUN_TIMEOUT_S)
             return slug, run
         slug, run = add(str(AFFECTED_MAX))

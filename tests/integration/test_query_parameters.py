@@ -104,7 +104,8 @@ class QueryParametersTest(unittest.TestCase):
     def get(self, template, query):
         path = template.replace("{slug}", self.slug).replace("{id}", self.action["id"])
         role = self.roles[("GET", template)]
-        token = self.assoc.key if role.startswith("association") else None
+        token = (self.assoc.key if role.startswith("association")
+                 else self.server.operator_key if role == "operator" else None)
         qs = urllib.parse.urlencode(query, quote_via=urllib.parse.quote)
         return af.request(self.server, "GET", f"{path}?{qs}", token=token)
 

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* recours audit head | verify [--head <seq>:<hex>], and the audit key every command that
+ * writes audited changes loads first (the hmac-key of RECOURS_SECRETS_DIR: each process that
+ * appends to one chain must use the same secrets). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "crypto/secrets.h"
+#include "db/pool.h"
+#include "service/audit.h"
+
+static const char usage[] =
+    "usage: recours audit head\n"
+    "       recours audit verify [--head <seq>:<64 hex>]\n"
+    "  head    prints the chain's last event as <seq>:<hash>, to keep outside the database\n"
+    "  verify  walks the chain; with --head, also checks it still holds that kept head\n";
+
+bool
+cli_audit_key_load(const struct config *cfg, const char *cmd)
+{
+    struct secrets s;
+
+    if (!secrets_load(cfg->secrets_dir, &s)) {
+        fprintf(stderr, "%s: could not read the secrets in %s (RECOURS_SECRETS_DIR): the audit "
+                        "chain needs its key\n", cmd, cfg->secrets_dir);
+        return false;
+    }
+    bool ok = svc_audit_key_install(&s);
+    secrets_wipe(&s);
+    if (!ok)
+        fprintf(stderr, "%s: could not derive the audit key\n", cmd);
+    return ok;
+}
+
+static int
+print_head(PGconn *c)
+{
+    struct audit_head h;
+
+    if (svc_audit_head(c, &h) != OUTCOME_OK) {
+        fprintf(stderr, "audit: could not read the head (database error)\n");
+        return 1;
+    }
+    if (h.seq == 0) {
+        fprintf(stderr, "audit: the chain is empty\n");
+        return 1;
+    }
+    printf("%lld:%s\n", (long long)h.seq, h.hash);
+    return 0;
+}
+
+static int
+verify(PGconn *c, const struct audit_head *kept)
+{
+    struct audit_result v;
+
+    if (svc_audit_verify(c, kept, &v) != OUTCOME_OK) {
+        fprintf(stderr, "audit: could not walk the chain (database error)\n");
+        return 1;
+    }
+    if (!v.ok) {
+        printf("broken at seq %lld: %s (%lld events verified before it)\n", v.broken_seq,
+               v.reason, v.events);
+        return 1;
+    }
+    printf("ok: %lld events, head %lld:%s\n", v.events, v.events, v.head);
+    return 0;
+}
+
+int
+cli_audit(const struct config *cfg, int argc, char **argv)
+{
+    struct audit_head kept;
+    bool head = argc == 1 && strcmp(argv[0], "head") == 0;
+    bool check = argc >= 1 && strcmp(argv[0], "verify") == 0;
+    bool with_kept = check && argc == 3 && strcmp(argv[1], "--head") == 0;
+    PGconn *c = NULL;
+    int rc = 2;
+
+    if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (!head && !(check && (argc == 1 || with_kept))) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (with_kept && !svc_audit_head_parse(argv[2], &kept)) {
+        fprintf(stderr, "audit: --head must be <seq>:<64 lower-case hex>, as `recours audit "
+                        "head` prints it\n");
+        return 2;
+    }
+    rc = 1;
+    if (check && !cli_audit_key_load(cfg, "audit"))
+        return 1;
+    c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
+    if (c == NULL || !db_prepare_all(c)) {
+        fprintf(stderr, "audit: could not use the database (is it migrated?)\n");
+        goto cleanup;
+    }
+    rc = head ? print_head(c) : verify(c, with_kept ? &kept : NULL);
+cleanup:
+    PQfinish(c);
+    return rc;
+}
