@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The route table. Every entry must also be in api/openapi.json: a test compares both. */
+/* The route table. Every entry must also be in api/openapi.json: a test compares both. The
+ * role column is enforced here, by routes_run, before any handler runs (docs/architecture.md). */
 #include "routes.h"
 
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "handlers/claims.h"
 #include "handlers/compensation.h"
 #include "handlers/exports.h"
+#include "handlers/guard.h"
 #include "handlers/idempotency.h"
 #include "handlers/incidents.h"
 #include "handlers/members.h"
@@ -68,6 +70,12 @@ const size_t n_routes = sizeof routes / sizeof routes[0];
 struct reply
 routes_run(struct request *rq, route_handler handler)
 {
+    struct reply deny;
+
+    /* the role column first: an unauthorised request reaches neither the handler nor the
+     * idempotency storage */
+    if (!guard_route(rq, rq->match.route->role, &deny))
+        return deny;
     if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit)
         return handler(rq);
     return idem_around(rq, handler);

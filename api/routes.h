@@ -13,8 +13,10 @@ extern const size_t n_routes;
 /* Prints "METHOD PATH ROLE" per line (recours routes; the OpenAPI test reads it). */
 void routes_print(void);
 
-/* Runs a matched route's handler: POSTs go through idem_around (API.md §1: every POST honours
- * Idempotency-Key), but the claim intake, which stores its answer with the claim itself. */
+/* Runs a matched route's handler once its role admits the caller (guard_route: else 401, 404
+ * or 503; the handler reads the caller with guard_caller). POSTs then go through idem_around
+ * (API.md §1: every POST honours Idempotency-Key), but the claim intake, which stores its
+ * answer with the claim itself. */
 struct reply routes_run(struct request *rq, route_handler handler);
 
 #endif

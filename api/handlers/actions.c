@@ -94,11 +94,11 @@ handle_actions_create(struct request *rq)
 {
     struct action in = {0}, out;
     struct errors errors = {0};
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct reply deny;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_association(rq, c, &who, &deny) ||
+    if (!guard_db(&c, &deny) ||
         !guard_approved(&who, &deny))
         return deny;
     json_t *body = json_body_object(rq, false, &deny);
@@ -126,11 +126,11 @@ struct reply
 handle_actions_get(struct request *rq)
 {
     struct action x;
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct reply deny;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_association(rq, c, &who, &deny))
+    if (!guard_db(&c, &deny))
         return deny;
     if (!uuid_is_valid(request_param(rq, 0)))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
@@ -162,13 +162,13 @@ struct reply
 handle_actions_list(struct request *rq)
 {
     const char *incident, *status, *after;
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct reply deny;
     int limit, n = 0;
     bool more = false;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_association(rq, c, &who, &deny) ||
+    if (!guard_db(&c, &deny) ||
         !guard_page(rq, LIST_KIND, &limit, &after, &deny) ||
         !read_filters(rq, &incident, &status, &deny))
         return deny;
@@ -216,11 +216,11 @@ handle_actions_update(struct request *rq)
     struct action_patch patch = {0};
     struct action out;
     struct errors errors = {0};
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct reply deny;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_association(rq, c, &who, &deny))
+    if (!guard_db(&c, &deny))
         return deny;
     const char *id = request_param(rq, 0);
     if (!uuid_is_valid(id) || svc_actions_get(c, id, who.association_id, rq->arena, &out) !=

@@ -66,11 +66,11 @@ handle_associations_create(struct request *rq)
 {
     struct association in = {0}, out;
     struct errors errors = {0};
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct reply deny;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
+    if (!guard_db(&c, &deny))
         return deny;
     json_t *body = json_body_object(rq, false, &deny);
     if (body == NULL)
@@ -127,12 +127,12 @@ handle_associations_update(struct request *rq)
     struct association_patch patch = {0};
     struct association out;
     struct errors errors = {0};
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct reply deny;
     const char *bad_field = NULL;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
+    if (!guard_db(&c, &deny))
         return deny;
     if (!uuid_is_valid(request_param(rq, 0)))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
@@ -201,13 +201,13 @@ handle_keys_issue(struct request *rq)
 {
     static const char *const key_members[] = {"label", NULL};
     struct errors errors = {0};
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct api_key key;
     struct reply deny;
     char secret[API_KEY_LEN + 1];
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
+    if (!guard_db(&c, &deny))
         return deny;
     if (!uuid_is_valid(request_param(rq, 0)))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
@@ -234,11 +234,11 @@ handle_keys_issue(struct request *rq)
 struct reply
 handle_keys_revoke(struct request *rq)
 {
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct reply deny;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
+    if (!guard_db(&c, &deny))
         return deny;
     const char *id = request_param(rq, 0);
     if (!uuid_is_valid(id))
@@ -254,13 +254,12 @@ struct reply
 handle_audit_verify(struct request *rq)
 {
     struct audit_result v;
-    struct caller who;
     struct reply deny;
     struct audit_head kept;
     const char *head = request_query(rq, "head");
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
+    if (!guard_db(&c, &deny))
         return deny;
     /* a head kept outside the database (recours audit head): a cut tail then shows */
     if (head != NULL && !svc_audit_head_parse(head, &kept))

@@ -14,7 +14,6 @@
 #include "domain/uuid.h"
 #include "handlers/guard.h"
 #include "handlers/public_cache.h"
-#include "http/auth.h"
 #include "handlers/scheme_json.h"
 #include "handlers/summary_json.h"
 #include "http/json_body.h"
@@ -98,22 +97,20 @@ summarise(struct request *rq, PGconn *c, const struct incident *inc, const struc
 }
 
 /* The summary of the incident of the path for a caller (full view for an operator or an
- * association, public view without a credential). */
+ * association, public view without a credential; the route's role refused any other). */
 static struct reply
 incident_summary(struct request *rq, bool verified_only)
 {
     struct summary_head h = {.verified_only = verified_only};
     struct incident inc;
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct scheme s;
     struct reply deny;
     bool has = false;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_identify(rq, c, &who, &deny))
+    if (!guard_db(&c, &deny))
         return deny;
-    if (who.kind == CALLER_UNRECOGNISED)
-        return auth_unauthorized();
     enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &inc);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
@@ -178,13 +175,13 @@ handle_action_compensation(struct request *rq)
     struct summary_head h = {.full = true};
     struct incident inc;
     struct action x;
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct scheme s;
     struct reply deny;
     bool has = false;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_association(rq, c, &who, &deny) ||
+    if (!guard_db(&c, &deny) ||
         !read_basis(rq, &h.verified_only, &deny))
         return deny;
     const char *id = request_param(rq, 0);
@@ -205,12 +202,12 @@ handle_scheme_put(struct request *rq)
     struct errors errors = {0};
     struct scheme_record rec;
     struct incident inc;
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct scheme s;
     struct reply deny;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_operator(rq, c, &who, &deny))
+    if (!guard_db(&c, &deny))
         return deny;
     enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &inc);
     if (o != OUTCOME_OK)
@@ -343,13 +340,13 @@ handle_simulate(struct request *rq)
     struct errors errors = {0};
     struct incident inc;
     struct action x;
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct scheme s;
     struct reply deny;
     bool is_action = false;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_member(rq, c, &who, &deny))
+    if (!guard_db(&c, &deny))
         return deny;
     json_t *body = json_body_object(rq, false, &deny);
     if (body == NULL)

@@ -120,14 +120,14 @@ handle_actions_export(struct request *rq)
     struct export_record rec;
     struct incident inc;
     struct action x;
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct scheme s;
     struct reply deny;
     struct reply_stream st;
     bool has = false;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_association(rq, c, &who, &deny))
+    if (!guard_db(&c, &deny))
         return deny;
     const char *id = request_param(rq, 0);
     enum outcome o = uuid_is_valid(id) ? svc_actions_get(c, id, who.association_id, rq->arena, &x)
@@ -170,11 +170,11 @@ struct reply
 handle_exports_get(struct request *rq)
 {
     struct export_record rec;
-    struct caller who;
+    struct caller who = guard_caller(rq);
     struct reply deny;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) || !guard_member(rq, c, &who, &deny))
+    if (!guard_db(&c, &deny))
         return deny;
     const char *id = request_param(rq, 0);
     const char *owner = who.kind == CALLER_OPERATOR ? NULL : who.association_id;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Shared request guards: operator credential, database connection, pagination parameters. */
+/* Shared request guards: the route table's role check and the caller it identified, the
+ * database connection, pagination parameters. */
 #include "handlers/guard.h"
 
 #include <ctype.h>
@@ -13,8 +14,9 @@
 #include "crypto/cursor.h"
 #include "crypto/keyed_hash.h"
 #include "db/associations.h"
-#include "service/tx.h"
 #include "db/pool.h"
+#include "service/claims_seal.h"
+#include "service/tx.h"
 #include "http/auth.h"
 #include "http/outcome.h"
 #include "http/problem.h"
@@ -92,47 +94,72 @@ guard_identify(struct request *rq, PGconn *c, struct caller *out, struct reply *
     return true;
 }
 
+/* A claim token is 43 base64url characters; anything else is another kind of credential. */
 static bool
-guard_kinds(struct request *rq, PGconn *c, struct caller *out, struct reply *deny,
-            bool operator_ok, bool association_ok)
+looks_like_claim_token(const char *cred)
 {
-    if (!guard_identify(rq, c, out, deny))
+    if (strlen(cred) != CLAIM_TOKEN_LEN)
         return false;
-    switch (out->kind) {
+    for (const char *p = cred; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+            return false;
+    return true;
+}
+
+/* Whether a recognised caller may call a route of role; false for no or an unrecognised one. */
+static bool
+kind_allowed(enum caller_kind kind, enum route_role role)
+{
+    switch (kind) {
+    case CALLER_OPERATOR:
+        return role == ROLE_OPERATOR || role == ROLE_ASSOCIATION_OR_OPERATOR ||
+               role == ROLE_PUBLIC_OR_MEMBER;
+    case CALLER_ASSOCIATION:
+        return role == ROLE_ASSOCIATION || role == ROLE_ASSOCIATION_OR_OPERATOR ||
+               role == ROLE_PUBLIC_OR_MEMBER;
     case CALLER_NONE:
     case CALLER_UNRECOGNISED:
-        *deny = auth_unauthorized();
-        return false;
-    case CALLER_OPERATOR:
-        if (operator_ok)
-            return true;
-        break;
-    case CALLER_ASSOCIATION:
-        if (association_ok)
-            return true;
         break;
     }
-    /* a valid credential out of its reach: the same answer as a missing object */
-    *deny = reply_outcome(OUTCOME_NOT_FOUND, NULL);
     return false;
 }
 
 bool
-guard_operator(struct request *rq, PGconn *c, struct caller *out, struct reply *deny)
+guard_route(struct request *rq, enum route_role role, struct reply *deny)
 {
-    return guard_kinds(rq, c, out, deny, true, false);
+    struct caller *who = arena_alloc(rq->arena, sizeof *who);
+    const char *cred = auth_bearer(rq);
+    PGconn *c;
+
+    memset(who, 0, sizeof *who);
+    who->kind = CALLER_NONE;
+    rq->route_data = who;
+    if (role == ROLE_PUBLIC)
+        return true;
+    /* the public view asks nothing of the database: it may come from the cache */
+    if (role == ROLE_PUBLIC_OR_MEMBER && request_header(rq, "Authorization") == NULL)
+        return true;
+    /* a claim token is told valid only against its claim's reference: the handler's work */
+    if (role == ROLE_CLAIMANT && cred != NULL && looks_like_claim_token(cred))
+        return true;
+    if (!guard_db(&c, deny) || !guard_identify(rq, c, who, deny))
+        return false;
+    if (kind_allowed(who->kind, role))
+        return true;
+    if (who->kind == CALLER_NONE || who->kind == CALLER_UNRECOGNISED)
+        *deny = auth_unauthorized();
+    else /* a valid credential out of its reach: the same answer as a missing object */
+        *deny = reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    return false;
 }
 
-bool
-guard_association(struct request *rq, PGconn *c, struct caller *out, struct reply *deny)
+struct caller
+guard_caller(const struct request *rq)
 {
-    return guard_kinds(rq, c, out, deny, false, true);
-}
+    static const struct caller none = {.kind = CALLER_NONE};
+    const struct caller *who = rq->route_data;
 
-bool
-guard_member(struct request *rq, PGconn *c, struct caller *out, struct reply *deny)
-{
-    return guard_kinds(rq, c, out, deny, true, true);
+    return who != NULL ? *who : none;
 }
 
 bool

@@ -8,6 +8,7 @@
 
 #include "http/reply.h"
 #include "http/request.h"
+#include "http/router.h"
 
 /* Who is calling (API.md §1, SPEC "Roles"). */
 enum caller_kind {
@@ -28,14 +29,20 @@ struct caller {
  * in constant time). False only with *deny = 503 when the database cannot be asked. */
 bool guard_identify(struct request *rq, PGconn *c, struct caller *out, struct reply *deny);
 
-/* Operator routes: 401 without a recognised credential, 404 for an association. */
-bool guard_operator(struct request *rq, PGconn *c, struct caller *out, struct reply *deny);
+/* The role check of the route table (docs/api.md §2), run by routes.c before the handler and
+ * before the Idempotency-Key wrapper, so that no unauthorised request reaches either:
+ *   operator, association, association,operator: 401 without a recognised credential, 404
+ *     for a recognised one of the other kind;
+ *   public,association,operator: no credential passes (public view), an unrecognised one 401;
+ *   claimant: a credential shaped like a claim token passes (the handler checks it against
+ *     the claim's reference), a valid key is 404, anything else 401;
+ *   public: passes without looking.
+ * 503 when the database cannot be asked. On success the caller is kept for guard_caller. */
+bool guard_route(struct request *rq, enum route_role role, struct reply *deny);
 
-/* Association routes: 401 without a recognised credential, 404 for the operator. */
-bool guard_association(struct request *rq, PGconn *c, struct caller *out, struct reply *deny);
-
-/* Routes open to both (API.md §4): 401 without a recognised credential. */
-bool guard_member(struct request *rq, PGconn *c, struct caller *out, struct reply *deny);
+/* The caller guard_route identified for this request: recognised on operator and association
+ * routes, CALLER_NONE or recognised on public,association,operator, CALLER_NONE elsewhere. */
+struct caller guard_caller(const struct request *rq);
 
 /* Whether the association may write (API.md §7: approved, not lapsed); else *deny = 409
  * approval-lapsed. */

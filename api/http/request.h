@@ -29,6 +29,8 @@ struct request {
     bool tls;
     int64_t started_ns;
     struct route_match match;
+    const void *route_data;   /* set by the run hook for the handler (routes.c: the caller its
+                               * role check identified, handlers/guard.h guard_caller) */
     struct strbuf body;       /* accumulated request body */
     bool body_too_large;      /* a chunked body outgrew the limit: discarded, answered 413 */
     struct reply early;       /* decided before the body was read (status 0: none) */

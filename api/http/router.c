@@ -110,5 +110,5 @@ route_role_name(enum route_role role)
     case ROLE_PUBLIC_OR_MEMBER:
         return "public,association,operator";
     }
-    return "unknown";
+    return NULL;
 }

@@ -11,9 +11,12 @@
 
 struct request;
 
-/* Who may call a route (SPEC "Roles"); enforcement is the handler's, through http/auth. */
+/* Who may call a route (docs/api.md §2). The route table's column is what enforces it: the
+ * server's run hook (routes.c → handlers/guard.c guard_route) checks it before the handler.
+ * No role is zero, so a route left without one is refused: -Wmissing-field-initializers at
+ * build, http_server_start at start, tests/unit/test_routes.c in the suite. */
 enum route_role {
-    ROLE_PUBLIC,
+    ROLE_PUBLIC = 1,
     ROLE_CLAIMANT,
     ROLE_ASSOCIATION,
     ROLE_OPERATOR,
@@ -48,7 +51,8 @@ struct arena;
 enum router_result router_match(const struct route *routes, size_t n, const char *method,
                                 const char *path, struct arena *arena, struct route_match *m);
 
-/* Name of a route role, for listings ("public", "operator", ...). */
+/* Name of a route role, for listings ("public", "operator", ...); NULL for a value that is
+ * not a declared role. */
 const char *route_role_name(enum route_role role);
 
 #endif

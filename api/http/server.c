@@ -407,9 +407,30 @@ memory_pool_size(const struct http_server_config *cfg)
     return (size_t)cfg->max_header_bytes + 16384;
 }
 
+/* Every route declares a role, and a route that is not public has the run hook that
+ * enforces it (routes.c): a table that would serve a route unguarded does not start. */
+static bool
+routes_guarded(const struct http_server_config *cfg)
+{
+    for (size_t i = 0; i < cfg->n_routes; i++) {
+        const struct route *r = &cfg->routes[i];
+        if (route_role_name(r->role) == NULL) {
+            log_error("route %s %s declares no role", r->method, r->path);
+            return false;
+        }
+        if (r->role != ROLE_PUBLIC && cfg->run == NULL) {
+            log_error("route %s %s has a role but no hook enforces it", r->method, r->path);
+            return false;
+        }
+    }
+    return true;
+}
+
 struct http_server *
 http_server_start(const struct http_server_config *cfg)
 {
+    if (!routes_guarded(cfg))
+        return NULL;
     struct http_server *s = xcalloc(1, sizeof *s);
     struct sockaddr_storage addr;
     bool ipv6 = false;

@@ -30,8 +30,8 @@ struct http_server_config {
     size_t n_routes;
     void *app;                              /* handed to handlers as rq->app */
     void (*after_request)(void *app);       /* on the worker thread after each handler */
-    /* runs the matched handler, adding what routes of a kind share (routes.c: Idempotency-Key
-     * on POSTs); NULL: the handler alone */
+    /* runs the matched handler, adding what routes share (routes.c: the role check of the
+     * route, then Idempotency-Key on POSTs); NULL only when every route is public */
     struct reply (*run)(struct request *rq, route_handler handler);
 };
 
