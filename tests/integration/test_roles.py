@@ -520,6 +520,29 @@ class RolesTest(unittest.TestCase):
                        f" AND x.id = {cf.sql_literal(w.a1['id'])}")
         self.assertEqual(rows, [["received", "open"]])
 
+    def test_a_refused_post_never_reaches_idempotency(self):
+        """The route's role is checked before the Idempotency-Key wrapper (routes_run): a
+        refused caller's answer is not stored, so the same key again is refused afresh, not
+        replayed, and even a malformed key is answered 401/404 rather than 400."""
+        w = self.world
+        posts = sorted(k.split(" ", 1)[1] for k, role in self.routes.items()
+                       if k.startswith("POST ") and role not in ("public",))
+        self.assertTrue(posts)
+        before = cf.psql("SELECT count(*) FROM idempotency_keys")
+        for path in posts:
+            for role, status in (("public", 401), ("revoked", 401),
+                                 ("assoc_b" if self.routes[f"POST {path}"] == "operator"
+                                  else "other_claimant", None)):
+                with self.subTest(path=path, role=role):
+                    token = w.token(role, None)
+                    for key in (f"refused-{role}", f"refused-{role}", "bad key with spaces"):
+                        r = af.request(self.server, "POST", path.replace("{id}", w.a1["id"]),
+                                       token=token, body={}, client=self.client,
+                                       headers={"Idempotency-Key": key})
+                        self.assertIn(r.status, (status,) if status else (401, 404), repr(r))
+                        self.assertNotIn("Idempotency-Replayed", r.headers, repr(r))
+        self.assertEqual(cf.psql("SELECT count(*) FROM idempotency_keys"), before)
+
     def test_malformed_ids_and_references_are_not_found(self):
         """A malformed id in a path → 404, as a missing object, for the role that could
         otherwise call the route (API.md §1)."""
