@@ -13,8 +13,8 @@ extern const size_t n_routes;
 /* Prints "METHOD PATH ROLE" per line (recours routes; the OpenAPI test reads it). */
 void routes_print(void);
 
-/* Runs a matched route's handler: POSTs go through idem_around (API.md §1: every POST honours
- * Idempotency-Key), but the claim intake, which stores its answer with the claim itself. */
+/* Runs a matched route's handler: POSTs go through idem_around (docs/api.md §4.2: every POST
+ * honours Idempotency-Key), but the claim intake, which stores its answer with the claim itself. */
 struct reply routes_run(struct request *rq, route_handler handler);
 
 #endif

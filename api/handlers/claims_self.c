@@ -29,8 +29,9 @@ looks_like_claim_token(const char *cred)
 }
 
 /* Not a claim token: a valid operator or association key is outside its reach here, so it
- * gets the document of a missing claim (API.md §1, issue 10; this overrides the 401 of API.md
- * §12, see docs/decisions.md); no credential, garbage or a revoked key is 401. Always false. */
+ * gets the document of a missing claim (docs/api.md §2.3, issue 10; this overrides a 401 of the
+ * original contract, see docs/decisions.md); no credential, garbage or a revoked key is 401.
+ * Always false. */
 static bool
 refuse_other_kind(struct request *rq, PGconn *c, struct reply *deny)
 {

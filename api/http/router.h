@@ -11,7 +11,7 @@
 
 struct request;
 
-/* Who may call a route (SPEC "Roles"); enforcement is the handler's, through http/auth. */
+/* Who may call a route (docs/api.md §2.2); enforcement is the handler's, through http/auth. */
 enum route_role {
     ROLE_PUBLIC,
     ROLE_CLAIMANT,
