@@ -82,7 +82,8 @@ with_config(int (*fn)(const struct config *), int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-    /* NOTES.md: seed before any thread exists; our allocator aborts on exhaustion */
+    /* docs/architecture.md §9, jansson: seed before any thread exists; our allocator aborts on
+     * exhaustion */
     json_object_seed(0);
     json_set_alloc_funcs(xmalloc, free);
 

@@ -15,7 +15,7 @@ void routes_print(void);
 
 /* Runs a matched route's handler once its role admits the caller (guard_route: else 401, 404
  * or 503; the handler reads the caller with guard_caller). POSTs then go through idem_around
- * (API.md §1: every POST honours Idempotency-Key), but the claim intake, which stores its
+ * (docs/api.md §4.2: every POST honours Idempotency-Key), but the claim intake, which stores its
  * answer with the claim itself. */
 struct reply routes_run(struct request *rq, route_handler handler);
 

@@ -72,7 +72,8 @@ read_options(const char *cmd, int argc, char **argv, const struct option *opts)
     return true;
 }
 
-/* 1..max code points of UTF-8 text, not blank, no control characters (API.md §7 lengths). */
+/* 1..max code points of UTF-8 text, not blank, no control characters (the lengths of
+ * AssociationInput in api/openapi.json). */
 static bool
 text_ok(const char *cmd, const char *flag, const char *v, size_t max)
 {
@@ -115,7 +116,8 @@ id_ok(const char *cmd, const char *what, const char *v)
     return false;
 }
 
-/* The checks of API.md §7 on a new association; in->country becomes upper case. */
+/* The checks of AssociationInput (api/openapi.json, docs/api.md §10.2) on a new association;
+ * in->country becomes upper case. */
 static bool
 check_add(struct association *in, char country[3])
 {

@@ -64,7 +64,7 @@ read_add_args(int argc, char **argv, struct add_args *a)
     return true;
 }
 
-/* The checks of API.md §5 that the database does not make itself. */
+/* The checks of docs/api.md §10.1 that the database does not make itself. */
 static bool
 check_add(struct add_args *a)
 {

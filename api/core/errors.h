@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Validation errors collected, not thrown: validators append {field, code, message} and go
- * on, so a client gets every error of a request at once (API.md §2). */
+ * on, so a client gets every error of a request at once (docs/api.md §5.2). */
 #ifndef RECOURS_CORE_ERRORS_H
 #define RECOURS_CORE_ERRORS_H
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Structured logs: one JSON object per line on stderr. Callers pass only operational facts
  * (route templates, statuses, SQLSTATEs, counts): never bodies, URLs with identifiers of
- * people, or anything a claimant typed (SPEC "Personal data"). */
+ * people, or anything a claimant typed (docs/product.md §5.3). */
 #ifndef RECOURS_CORE_LOG_H
 #define RECOURS_CORE_LOG_H
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Keyed hashes of normalised personal data (SPEC "Deduplication", "Personal data"): lookup
+/* Keyed hashes of normalised personal data (docs/product.md §3.2, §5.2): lookup
  * keys that cannot be recomputed from a guessed email or phone without the server's key.
  * Invariant: the purpose is part of the MAC input, so hashes made for different purposes of
  * the same value never collide by construction. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Authenticated encryption of personal fields at rest (SPEC "Personal data"): AES-256-GCM,
+/* Authenticated encryption of personal fields at rest (docs/product.md §5.1): AES-256-GCM,
  * a box being nonce || ciphertext || tag.
  * Invariants: every seal draws a fresh random 96-bit nonce, so one key must seal fewer than
  * 2^32 boxes (NIST SP 800-38D §8.3) before it is rotated; a box opens only under the key and

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The server's TLS certificate and key: the operator's files, or a self-signed pair made on
- * first run (SPEC "HTTP conventions": HTTPS by default). */
+ * first run (docs/product.md §9.1: HTTPS by default). */
 #ifndef RECOURS_CRYPTO_TLS_CERT_H
 #define RECOURS_CRYPTO_TLS_CERT_H
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* associations and api_keys. The reported status folds the approval period in: an approved
- * association outside approved_from..approved_until reads as lapsed (API.md §3). */
+ * association outside approved_from..approved_until reads as lapsed (docs/api.md §8.6). */
 #include "db/associations.h"
 
 #include <stdio.h>

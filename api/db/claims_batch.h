@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The intake writer's statements: many claims per statement (group commit, NOTES.md).
+/* The intake writer's statements: many claims per statement (group commit,
+ * docs/architecture.md §5, §9).
  * Each function takes the batch as arrays and runs inside the caller's transaction. */
 #ifndef RECOURS_DB_CLAIMS_BATCH_H
 #define RECOURS_DB_CLAIMS_BATCH_H

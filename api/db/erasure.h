@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Erasure of withdrawn claims' personal data after the retention period (SPEC "Personal
- * data", API.md §6 Withdraw; migration 0008). One statement erases one batch. */
+/* Erasure of withdrawn claims' personal data after the retention period (docs/product.md
+ * §5.5, docs/api.md §9.7–9.8; migration 0008). One statement erases one batch. */
 #ifndef RECOURS_DB_ERASURE_H
 #define RECOURS_DB_ERASURE_H
 

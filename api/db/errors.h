@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Statuses of db functions (STYLE.md): DB_HARD, DB_RETRY, DB_UNAVAILABLE, or a row count,
- * derived from SQLSTATE (NOTES.md "libpq"). */
+/* Statuses of db functions (db/README.md): DB_HARD, DB_RETRY, DB_UNAVAILABLE, or a row count,
+ * derived from SQLSTATE (docs/architecture.md §7). */
 #ifndef RECOURS_DB_ERRORS_H
 #define RECOURS_DB_ERRORS_H
 

@@ -16,7 +16,7 @@ const struct db_statement db_idempotency_statements[] = {
      " FROM idempotency_keys"
      " WHERE scope_hash = $1 AND created_at > now() - interval '24 hours'",
      1},
-    /* past the 24 h of API.md §1 an answer is never replayed again: it only keeps a sealed
+    /* past the 24 h of docs/api.md §4.3 an answer is never replayed again: it only keeps a sealed
      * claim token; idempotency_keys_created serves the search */
     {"db_idem_expire_batch",
      "DELETE FROM idempotency_keys WHERE scope_hash IN ("

@@ -63,8 +63,8 @@ void
 db_pool_init(const struct db_pool_config *cfg)
 {
     database_url = xstrdup(cfg->database_url);
-    /* NOTES.md: settings in `options` survive PQreset; bound every statement and lock wait so
-     * a worker thread never blocks its other connections for long */
+    /* db/README.md, The pool: settings in `options` survive PQreset; bound every statement and
+     * lock wait so a worker thread never blocks its other connections for long */
     snprintf(options, sizeof options,
              "-c synchronous_commit=on -c statement_timeout=%d -c lock_timeout=%d "
              "-c idle_in_transaction_session_timeout=%d -c TimeZone=UTC",

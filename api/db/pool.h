@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* One PostgreSQL connection per worker thread (NOTES.md "libpq"): made lazily so /healthz
+/* One PostgreSQL connection per worker thread (docs/architecture.md §7): made lazily so /healthz
  * answers while the database is down, session settings carried in the conninfo `options` so
  * that a reconnect re-applies them, every statement of db_statements prepared on each
  * (re)connect, reconnects rate-limited per thread. */

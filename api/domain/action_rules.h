@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Representative action lifecycle (API.md §3): open → filed → settled → closed, plus
+/* Representative action lifecycle (docs/api.md §8.7): open → filed → settled → closed, plus
  * open → closed and filed → closed; nothing else. */
 #ifndef RECOURS_DOMAIN_ACTION_RULES_H
 #define RECOURS_DOMAIN_ACTION_RULES_H

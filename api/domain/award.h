@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The award of one eligible claim under a scheme, before any fund cap (API.md §9):
+/* The award of one eligible claim under a scheme, before any fund cap (docs/api.md §11.2):
  * base + Σ supplements of its categories + reimbursed loss + paid time, in minor units. The
  * fund cap works on the whole pool and lives in summary.c. */
 #ifndef RECOURS_DOMAIN_AWARD_H

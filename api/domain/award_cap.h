@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The award of one claim after the fund cap, claim by claim (API.md §9), for a reader that
+/* The award of one claim after the fund cap, claim by claim (docs/api.md §11.3), for a reader that
  * meets the claims one at a time (the export): the pool's figures are computed once from its
  * groups (domain/summary.h), then each claim's award follows from its award before the cap
  * and, in the one remainder class the leftover units do not cover whole (the boundary class),

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* A claim as the rules see it (API.md §6): who, what was exposed, what it caused, how to be
+/* A claim as the rules see it (docs/api.md §9): who, what was exposed, what it caused, how to be
  * paid. Strings are borrowed (the request's arena owns them); personal fields are plaintext
  * here and never leave the process unsealed. */
 #ifndef RECOURS_DOMAIN_CLAIM_H

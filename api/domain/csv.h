@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* CSV cells and rows (RFC 4180) for files opened in spreadsheets (SPEC "Export for counsel",
- * API.md §10). Invariants: a cell a spreadsheet would read as a formula (it starts with = + -
+/* CSV cells and rows (RFC 4180) for files opened in spreadsheets (docs/product.md §7,
+ * docs/api.md §12.2). Invariants: a cell a spreadsheet would read as a formula (starts with = + -
  * @ TAB or CR) is written with a leading ' (OWASP "CSV injection"), so it shows as text; a cell
  * holding the separator, a double quote, CR or LF is quoted with inner quotes doubled; rows end
  * with CRLF. Bytes are copied as they are (UTF-8 in, UTF-8 out). */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* One member of an action as counsel's file shows it (API.md §10): the columns, in order, and
+/* One member of an action as counsel's file shows it (docs/api.md §12): the columns, in order, and
  * their CSV and NDJSON forms. Strings are borrowed; personal fields are plaintext here and
  * belong to the caller's (wiped) memory. */
 #ifndef RECOURS_DOMAIN_EXPORT_ROW_H
@@ -13,7 +13,7 @@
 
 #define EXPORT_COLUMN_COUNT 26
 
-/* The column names of API.md §10, in order (the CSV header, the NDJSON keys). */
+/* The column names of docs/api.md §12.3, in order (the CSV header, the NDJSON keys). */
 extern const char *const export_columns[EXPORT_COLUMN_COUNT];
 
 struct export_row {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Money arithmetic in int64_t minor units, every sum and product overflow-checked with 128-bit
  * intermediates, and the two decimal formats money meets on the wire: ratios printed with 6
- * decimals truncated ("0.759493", API.md §1) and cash_alternative_ratio read with at most 4
- * decimals (API.md §9). No floating point anywhere. On failure an out parameter is left
+ * decimals truncated ("0.759493", docs/api.md §8.2) and cash_alternative_ratio read with at most 4
+ * decimals (docs/api.md §8.2). No floating point anywhere. On failure an out parameter is left
  * untouched. */
 #ifndef RECOURS_DOMAIN_MONEY_H
 #define RECOURS_DOMAIN_MONEY_H
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Largest amount a scheme may name (API.md §9: amounts 0..10^12). */
+/* Largest amount a scheme may name (docs/api.md §8.1: amounts 0..10^12). */
 #define MONEY_AMOUNT_MAX INT64_C(1000000000000)
 
 /* Basis points of a ratio: 10000 = 1. */
@@ -75,10 +75,10 @@ void ratio_format_wide(money_wide num, money_wide den, char out[MONEY_RATIO_LEN]
 /* num / den as a decimal string with exactly 6 decimals, truncated toward zero ("0.759493"
  * for 30000 / 39500, "1.000000", "2.500000", "-0.500000"; a value that truncates to zero is
  * "0.000000", never "-0.000000"). den = 0 writes the empty string: the caller maps it to
- * null (API.md §9: take_up_rate is null when affected_count is 0). */
+ * null (docs/api.md §11.4: take_up_rate is null when affected_count is 0). */
 void ratio_format(int64_t num, int64_t den, char out[MONEY_RATIO_LEN]);
 
-/* Reads a cash_alternative_ratio (API.md §9: a decimal string in (0, 1], at most 4 decimals)
+/* Reads a cash_alternative_ratio (docs/api.md §8.2: a decimal string in (0, 1], at most 4 decimals)
  * into basis points, 1..10000: "0.5" → 5000, "0.0001" → 1, "1" → 10000, "1.0000" → 10000.
  * The grammar is strict, like a JSON number without exponent or sign: an integer part "0" or
  * "1" (one digit, so no "00.5" or "01"), then optionally "." and 1 to 4 digits. Refused

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Dedup normal forms (SPEC "Deduplication") of email addresses, phone numbers and identities,
+/* Dedup normal forms (docs/product.md §3.1) of email addresses, phone numbers and identities,
  * and NFC for stored names. Pure: ASCII rules by hand, Unicode through libunistring.
  * Invariants: a normal form is a function of what the person typed, not of how (case,
  * spacing, separators, trunk or call prefixes, decomposed or precomposed accents); nothing is

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The normal forms of SPEC "Deduplication": two submissions by one person give byte-identical
+/* The normal forms of docs/product.md §3.1: two submissions by one person give byte-identical
  * strings here, which crypto/keyed_hash then turns into lookup keys; and the NFC form names
  * are stored in.
  * Invariants: outputs are NUL-terminated and written only on success (on failure the first

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The shipped scheme presets (API.md §9): real compensation schemes re-expressed in our
+/* The shipped scheme presets (docs/api.md §11.7): real compensation schemes re-expressed in our
  * scheme shape, with where their figures come from. */
 #ifndef RECOURS_DOMAIN_PRESETS_H
 #define RECOURS_DOMAIN_PRESETS_H

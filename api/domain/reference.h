@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Public claim references "RC-XXXX-XXXX" (API.md §6): 7 random Crockford base32 symbols and a
- * Luhn mod 32 check symbol, so a mistyped reference is refused before any lookup.
+/* Public claim references "RC-XXXX-XXXX" (docs/api.md §8.5): 7 random Crockford base32
+ * symbols and a Luhn mod 32 check symbol, so a mistyped reference is refused before any lookup.
  * Invariants: the canonical form is upper case, 12 characters; the alphabet has no I, L, O
  * or U; every canonical reference carries a valid check symbol. */
 #ifndef RECOURS_DOMAIN_REFERENCE_H

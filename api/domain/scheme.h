@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* A compensation scheme (SPEC.md "Compensation", API.md §9) as a plain C struct, and its
+/* A compensation scheme (docs/product.md §6, docs/api.md §11) as a plain C struct, and its
  * validation. The handler maps the JSON body into the struct (parsing, types, unknown keys,
  * supplement keys from the vocabulary, cash_alternative_ratio through ratio_parse_4dp); this
  * module checks what the values mean. A struct that passed scheme_validate keeps every award
@@ -16,7 +16,7 @@
 
 #define SCHEME_VOUCHERS_MAX 16
 #define SCHEME_VOUCHER_NAME_MAX 100 /* bytes of UTF-8, NUL excluded */
-#define SCHEME_MAX_HOURS_MAX 1000   /* as harms.hours_spent (API.md §3) */
+#define SCHEME_MAX_HOURS_MAX 1000   /* as harms.hours_spent (docs/api.md §9.1) */
 
 struct scheme_voucher {
     char name[SCHEME_VOUCHER_NAME_MAX + 1]; /* NUL-terminated UTF-8 */
@@ -42,7 +42,7 @@ struct scheme {
     int32_t cash_ratio_bp; /* basis points, 1..10000 (ratio_parse_4dp) */
 };
 
-/* Checks s against API.md §9 and appends one error per problem to e (every problem at once,
+/* Checks s against docs/api.md §11.1 and appends one error per problem to e (every problem at once,
  * in member order), at the wire's field paths:
  *   currency                    invalid-value  not an active ISO 4217 code (currency_exponent)
  *   currency                    mismatch       differs from incident_currency (skipped when
@@ -66,7 +66,7 @@ struct scheme {
  *                                              when every amount and base_amount are in
  *                                              range, so one mistake gives one error)
  *   cash_alternative_ratio      out-of-range   set and not in 1..10000 basis points
- * A ratio without vouchers is accepted and has no effect (API.md §9: it applies "when
+ * A ratio without vouchers is accepted and has no effect (docs/api.md §11.2: it applies "when
  * vouchers exist"). Returns true when it appended nothing; e may already hold the handler's
  * own errors. */
 bool scheme_validate(const struct scheme *s, const char *incident_currency, struct errors *e);

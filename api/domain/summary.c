@@ -127,7 +127,7 @@ collect(const struct scheme *s, const struct claim_group *g, size_t n_groups,
     return true;
 }
 
-/* A boundary class of ≥ 2 awards val[i..j) with nb claims shares lb units. API.md §9 hands
+/* A boundary class of ≥ 2 awards val[i..j) with nb claims shares lb units. docs/api.md §11.3 hands
  * them out by reference; without references (no hook, or it failed) we give each award its
  * proportional share, floor(lb × n / nb), and the rest one each by largest remainder of that
  * division, ties to the smaller award: what references in random order give on average. */
@@ -200,7 +200,7 @@ cleanup:
     return ok;
 }
 
-/* Pro rata under the cap with the largest-remainder spread (API.md §9). */
+/* Pro rata under the cap with the largest-remainder spread (docs/api.md §11.3). */
 static bool
 apply_cap(struct pool *pool, int64_t cap, i128 total, const struct summary_tiebreak *tb)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The money side of a compensation summary (API.md §9) computed from groups of identical
+/* The money side of a compensation summary (docs/api.md §11.4) computed from groups of identical
  * eligible claims, so its cost follows the number of distinct (categories, loss, hours,
  * payment) combinations, not the number of claims: 33.7 million Coupang claims are one
  * group. Integers only, 128-bit intermediates, overflow reported, never wrapped.
@@ -79,7 +79,7 @@ struct summary_money {
 
 /* The boundary class as a tie-break hook sees it: the eligible claims of the pool whose award
  * before the cap is one of awards[0..k), all sharing one remainder; the first `units` of them
- * by reference ascending get a leftover unit (API.md §9). */
+ * by reference ascending get a leftover unit (docs/api.md §11.3). */
 struct summary_boundary {
     const int64_t *awards;  /* distinct, ascending; k ≥ 1 */
     const int64_t *n;       /* the pool's claims with each award */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The summary of a subset of an incident's eligible claims (an action's members) under the
- * incident-wide pool (API.md §9: "the pool is always the whole incident"): components and
+ * incident-wide pool (docs/api.md §11.3: "the pool is always the whole incident"): components and
  * totals before the cap are the members'; after the cap, each member keeps the award it has
  * in the incident-wide pro-rata sharing. */
 #ifndef RECOURS_DOMAIN_SUMMARY_SUBSET_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Vocabularies of API.md §3, in their canonical order. */
+/* Vocabularies of docs/api.md §8.6, in their canonical order. */
 #include "domain/vocab.h"
 
 #include <string.h>

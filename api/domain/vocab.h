@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The fixed vocabularies of API.md §3. Data categories have a canonical order: arrays are
+/* The fixed vocabularies of docs/api.md §8.6. Data categories have a canonical order: arrays are
  * stored and returned in it, without repeats. */
 #ifndef RECOURS_DOMAIN_VOCAB_H
 #define RECOURS_DOMAIN_VOCAB_H

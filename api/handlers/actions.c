@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Action handlers: the owner association only; any other caller gets 404 (SPEC "Roles"). */
+/* Action handlers: the owner association only; any other caller gets 404 (docs/product.md §2.5,
+ * docs/api.md §2.3). */
 #include "handlers/actions.h"
 
 #include <string.h>

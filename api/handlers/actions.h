@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* /v1/actions: an association's representative actions (API.md §8). */
+/* /v1/actions: an association's representative actions (docs/api.md §10.4). */
 #ifndef RECOURS_HANDLERS_ACTIONS_H
 #define RECOURS_HANDLERS_ACTIONS_H
 
@@ -13,7 +13,7 @@ struct reply handle_actions_list(struct request *rq);
 struct reply handle_actions_get(struct request *rq);
 struct reply handle_actions_update(struct request *rq);
 
-/* The action object of API.md §8. */
+/* The action object of docs/api.md §10.4. */
 json_t *action_json(const struct action *x);
 
 #endif

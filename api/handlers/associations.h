@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* /v1/associations, /v1/associations/{id}/keys, /v1/keys/{id}, /v1/audit/verify (API.md §7,
- * §11). */
+/* /v1/associations, /v1/associations/{id}/keys, /v1/keys/{id}, /v1/audit/verify
+ * (docs/api.md §10.2–10.3, §13.1). */
 #ifndef RECOURS_HANDLERS_ASSOCIATIONS_H
 #define RECOURS_HANDLERS_ASSOCIATIONS_H
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* JSON forms of a claim's personal part: the sealed record (claimant + harm description) and
- * the `claimant` object of the claim view (API.md §6). */
+ * the `claimant` object of the claim view (docs/api.md §9.5). */
 #ifndef RECOURS_HANDLERS_CLAIM_JSON_H
 #define RECOURS_HANDLERS_CLAIM_JSON_H
 

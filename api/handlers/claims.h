@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Claims: public submission, claimant self-service with the claim token (API.md §6). */
+/* Claims: public submission, claimant self-service with the claim token (docs/api.md §9). */
 #ifndef RECOURS_HANDLERS_CLAIMS_H
 #define RECOURS_HANDLERS_CLAIMS_H
 

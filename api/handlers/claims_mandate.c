@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The mandate check shared by submission and correction (API.md §6, `action_id`); the action
+/* The mandate check shared by submission and correction (docs/api.md §9.2, §9.6); the action
  * comes through the intake's read cache (service/lookup_cache.h: at most 1 s behind a write of
  * another process). */
 #include <string.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Claim bodies (API.md §6) → struct claim_input, every rule checked and every error listed.
+/* Claim bodies (docs/api.md §9) → struct claim_input, every rule checked and every error listed.
  * Rules that need the incident (categories within it, the privacy notice) are applied by
  * claims_check_against_incident. */
 #ifndef RECOURS_HANDLERS_CLAIMS_PARSE_H
@@ -26,7 +26,7 @@ void claims_parse_harms(const struct json_fields *jf, struct harms *h);
 struct action;
 struct arena;
 
-/* The mandate rules of API.md §6: action_id names an open action on incident_id whose
+/* The mandate rules of docs/api.md §9.2: action_id names an open action on incident_id whose
  * deadline has not passed and whose association is approved (else `unavailable`), and
  * mandate_text_version is that action's (else `mismatch`). Fills *out on success. A database
  * failure returns false with *unavailable_out set. */

@@ -16,7 +16,7 @@
 bool claims_self_load(struct request *rq, PGconn *c, struct claim_record *rec,
                       struct claimant *who, const char **description, struct reply *deny);
 
-/* The claim view of API.md §6. */
+/* The claim view of docs/api.md §9.5. */
 json_t *claims_self_view(const struct claim_record *rec, const struct claimant *who,
                          const char *description);
 

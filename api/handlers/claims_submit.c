@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* POST /v1/incidents/{slug}/claims: validate every rule at once, settle a replayed
  * Idempotency-Key, seal and hash, then hand the claim to the intake writers and suspend the
- * connection; the writer's `done` answers after COMMIT (SPEC "Durability"). */
+ * connection; the writer's `done` answers after COMMIT (docs/product.md §10). */
 #include "handlers/claims.h"
 
 #include <stdio.h>
@@ -202,7 +202,7 @@ validate(struct request *rq, PGconn *c, json_t *body, const struct incident *inc
     return true;
 }
 
-/* API.md §1: every answer but 5xx and 429 is kept for its Idempotency-Key, refusals too, so
+/* docs/api.md §4.6: every answer but 5xx and 429 is kept for its Idempotency-Key, refusals too, so
  * that a retry gets the same answer. Best effort: a failure to store only loses the replay. */
 static struct reply
 remember(struct request *rq, PGconn *c, const struct idem_request *idem, struct reply r)

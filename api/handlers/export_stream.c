@@ -208,7 +208,7 @@ stream_end(void *ctx, bool delivered)
 {
     struct export_stream *st = ctx;
 
-    (void)delivered; /* complete is decided when the last byte is handed over (API.md §12) */
+    (void)delivered; /* complete is decided when the last byte is handed over (docs/api.md §12.4) */
     finish(st, "aborted");
     sha256_stream_free(st->digest);
     strbuf_free(&st->buf);

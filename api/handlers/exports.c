@@ -25,7 +25,7 @@ struct export_params {
     const char *separator; /* , | ; */
 };
 
-/* 400 invalid-parameter naming every bad parameter (API.md §1). */
+/* 400 invalid-parameter naming every bad parameter (docs/api.md §5.2, §12.1). */
 static struct reply
 bad_parameters(const struct errors *e)
 {
@@ -95,7 +95,7 @@ scheme_in_force(struct request *rq, PGconn *c, int64_t incident_id, struct schem
     return ok;
 }
 
-/* The headers of API.md §10 for record rec (Cache-Control: no-store comes with every
+/* The headers of docs/api.md §12.1 for record rec (Cache-Control: no-store comes with every
  * answer). */
 static void
 add_headers(struct request *rq, struct reply *r, const struct export_record *rec, const char *ext)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Exports for counsel (API.md §10): GET /v1/actions/{id}/export (the action's owner) and
+/* Exports for counsel (docs/api.md §12): GET /v1/actions/{id}/export (the action's owner) and
  * GET /v1/exports/{id} (its owner, or the operator). */
 #ifndef RECOURS_HANDLERS_EXPORTS_H
 #define RECOURS_HANDLERS_EXPORTS_H

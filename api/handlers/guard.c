@@ -23,7 +23,7 @@
 
 #define KEY_PREFIX_LEN 11 /* "rk_" + 8 */
 
-/* "rk_" + 8 alphanumerics + "_" + 43 base64url: an API key's shape (API.md §7). */
+/* "rk_" + 8 alphanumerics + "_" + 43 base64url: an API key's shape (docs/api.md §2.1). */
 static bool
 looks_like_api_key(const char *cred)
 {

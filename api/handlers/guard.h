@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Role checks shared by handlers (SPEC "Roles", API.md §1). */
+/* Role checks shared by handlers (docs/product.md §2, docs/api.md §2). */
 #ifndef RECOURS_HANDLERS_GUARD_H
 #define RECOURS_HANDLERS_GUARD_H
 
@@ -10,7 +10,7 @@
 #include "http/request.h"
 #include "http/router.h"
 
-/* Who is calling (API.md §1, SPEC "Roles"). */
+/* Who is calling (docs/api.md §2, docs/product.md §2). */
 enum caller_kind {
     CALLER_NONE,         /* no Authorization header */
     CALLER_UNRECOGNISED, /* unknown, revoked, malformed, or of another kind (claim token) */
@@ -44,7 +44,7 @@ bool guard_route(struct request *rq, enum route_role role, struct reply *deny);
  * routes, CALLER_NONE or recognised on public,association,operator, CALLER_NONE elsewhere. */
 struct caller guard_caller(const struct request *rq);
 
-/* Whether the association may write (API.md §7: approved, not lapsed); else *deny = 409
+/* Whether the association may write (docs/api.md §2.4: approved, not lapsed); else *deny = 409
  * approval-lapsed. */
 bool guard_approved(const struct caller *who, struct reply *deny);
 
@@ -56,7 +56,7 @@ bool guard_db(PGconn **c_out, struct reply *deny);
 bool guard_page(struct request *rq, const char *kind, int *limit_out, const char **position_out,
                 struct reply *deny);
 
-/* 400 invalid-parameter naming the query parameter in errors[].field (API.md §1). */
+/* 400 invalid-parameter naming the query parameter in errors[].field (docs/api.md §5.2). */
 struct reply guard_bad_parameter(const char *name, const char *message);
 
 /* The "next" cursor for a list page ending at position, as an arena string. */

@@ -121,7 +121,7 @@ idem_prepare(struct request *rq, const struct idem_request *ir, int status, cons
     return row->response != NULL;
 }
 
-/* API.md §1: the scope is the credential as presented ("public" without one), so that two
+/* docs/api.md §4.3: the scope is the credential as presented ("public" without one), so that two
  * callers never share a key's answer, whatever the handler later makes of the credential. */
 static const char *
 caller_scope(struct request *rq)
@@ -131,7 +131,7 @@ caller_scope(struct request *rq)
     return auth != NULL ? arena_printf(rq->arena, "credential:%s", auth) : "public";
 }
 
-/* Stores r for the scope unless 5xx or 429 (API.md §1); best effort: a failure to store only
+/* Stores r for the scope unless 5xx or 429 (docs/api.md §4.6); best effort: a failure to store only
  * loses the replay, the write stands. */
 static void
 store(struct request *rq, PGconn *c, const struct idem_request *ir, const struct reply *r)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Idempotency-Key on POST (API.md §1): scope = credential + method + path + key, kept 24 h;
+/* Idempotency-Key on POST (docs/api.md §4): scope = credential + method + path + key, kept 24 h;
  * same key and byte-identical body → the stored answer replayed with
  * `Idempotency-Replayed: true`; another body → 422 idempotency-key-reuse. Answers are stored
  * sealed (a claim receipt carries the token), in the transaction of the write itself. */
@@ -36,7 +36,7 @@ bool idem_settle(struct request *rq, PGconn *c, const struct idem_request *ir,
 bool idem_prepare(struct request *rq, const struct idem_request *ir, int status,
                   const char *body, const char *location, struct idem_row *row);
 
-/* Runs the handler h of a POST with API.md §1's Idempotency-Key, for every POST route but the
+/* Runs the handler h of a POST with docs/api.md §4's Idempotency-Key, for every POST route but the
  * claim intake (which keeps its answer in the claim's own transaction, handlers/claims_submit.c).
  * Without the header: h alone. With it, scoped to the Authorization value ("public" without):
  * a stored answer is replayed or the reuse refused (422); a request with the same scope in

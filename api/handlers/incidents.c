@@ -91,7 +91,7 @@ incident_fields(const struct app *app, const struct incident *inc)
                      inc->updated_at);
 }
 
-/* The incident with its scheme in force and its totals (API.md §5) into *out. Totals whose
+/* The incident with its scheme in force and its totals (docs/api.md §10.1) into *out. Totals whose
  * money cannot be computed show it as null (incident_totals logs the bug): the incident itself
  * stands, in a list, after a write. Else the database's outcome, *out NULL. */
 static enum outcome

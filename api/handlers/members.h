@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* /v1/actions/{id}/members (API.md §8). */
+/* /v1/actions/{id}/members (docs/api.md §10.6–10.7). */
 #ifndef RECOURS_HANDLERS_MEMBERS_H
 #define RECOURS_HANDLERS_MEMBERS_H
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Operational endpoints: /healthz, /readyz, /metrics, /v1/openapi.json (API.md §11). */
+/* Operational endpoints: /healthz, /readyz, /metrics, /v1/openapi.json (docs/api.md §13). */
 #ifndef RECOURS_HANDLERS_OPS_H
 #define RECOURS_HANDLERS_OPS_H
 

@@ -34,7 +34,7 @@ err(struct errors *e, const char *prefix, const char *key, const char *code, con
     errors_add(e, p, code, msg);
 }
 
-/* API.md §1: an unknown member is refused (unknown-field), in nested objects too. */
+/* docs/api.md §1.3: an unknown member is refused (unknown-field), in nested objects too. */
 static void
 refuse_unknown(json_t *obj, const char *prefix, const char *const allowed[], struct errors *e)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Compensation schemes on the wire (API.md §9): JSON → struct scheme with every type error
+/* Compensation schemes on the wire (docs/api.md §11.1): JSON → struct scheme with every type error
  * listed, and struct scheme → JSON (answers, the stored copy, presets). */
 #ifndef RECOURS_HANDLERS_SCHEME_JSON_H
 #define RECOURS_HANDLERS_SCHEME_JSON_H

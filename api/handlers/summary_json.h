@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The summary document of API.md §9 (full and public views). */
+/* The summary document of docs/api.md §11.4–11.5 (full and public views). */
 #ifndef RECOURS_HANDLERS_SUMMARY_JSON_H
 #define RECOURS_HANDLERS_SUMMARY_JSON_H
 

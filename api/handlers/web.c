@@ -57,7 +57,7 @@ safe_name(const char *name)
     return strstr(name, "..") == NULL;
 }
 
-/* API.md §1: pages get a strict CSP (no inline script), no referrer, no framing. */
+/* docs/api.md §1.7: pages get a strict CSP (no inline script), no referrer, no framing. */
 static void
 add_page_headers(struct reply *r)
 {

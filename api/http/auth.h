@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Bearer credentials (API.md §1): only `Authorization: Bearer <credential>`. A missing or
+/* Bearer credentials (docs/api.md §2): only `Authorization: Bearer <credential>`. A missing or
  * unrecognised credential on a route that needs one is 401 + WWW-Authenticate; a valid one
  * out of its reach is the route's 404. */
 #ifndef RECOURS_HTTP_AUTH_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* JSON request bodies. jansson's error text quotes the input (personal data, NOTES.md), so
+/* JSON request bodies. jansson's error text quotes the input (personal data, http/README.md), so
  * only its position is ever reported. */
 #include "http/json_body.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Request bodies as JSON objects (API.md §1): the media type is checked (415), the bytes are
+/* Request bodies as JSON objects (docs/api.md §1.3): the media type is checked (415), the bytes are
  * parsed with jansson rejecting duplicate keys, bad UTF-8 and NUL (400 malformed-json), the
  * nesting depth is bounded (32), and the top level must be an object. */
 #ifndef RECOURS_HTTP_JSON_BODY_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Reading validated members out of a JSON object. Each reader takes the object, the member
  * name and the path prefix used in errors ("claimant.address"), appends to errors on a bad
- * value, and reports presence: `null` reads as absent (API.md §1). Strings are returned as
+ * value, and reports presence: `null` reads as absent (docs/api.md §1.4). Strings are returned as
  * arena copies. */
 #ifndef RECOURS_HTTP_JSON_FIELDS_H
 #define RECOURS_HTTP_JSON_FIELDS_H
@@ -50,7 +50,7 @@ const char *jf_enum(const struct json_fields *jf, const char *key, bool required
 /* A calendar date "YYYY-MM-DD" that exists; NULL when absent or invalid. */
 const char *jf_date(const struct json_fields *jf, const char *key, bool required);
 
-/* An array of distinct data categories (API.md §3), at least one, into a set. When within is
+/* An array of distinct data categories (docs/api.md §8.6), at least one, into a set. When within is
  * not 0, a category outside it is `not-in-incident`. False when absent or invalid. */
 bool jf_categories(const struct json_fields *jf, const char *key, bool required,
                    unsigned int within, unsigned int *out);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Outcome → problem document (API.md §2). */
+/* Outcome → problem document (docs/api.md §5). */
 #include "http/outcome.h"
 
 #include "core/log.h"

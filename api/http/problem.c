@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The catalogue of problem types: name → status, title (API.md §2). */
+/* The catalogue of problem types: name → status, title (docs/api.md §5.3). */
 #include "http/problem.h"
 
 #include <string.h>

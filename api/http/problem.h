@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* RFC 9457 problem documents with the type URIs of API.md §2. The one table of problem names,
+/* RFC 9457 problem documents with the type URIs of docs/api.md §5. The one table of problem names,
  * statuses and titles lives in problem.c. */
 #ifndef RECOURS_HTTP_PROBLEM_H
 #define RECOURS_HTTP_PROBLEM_H

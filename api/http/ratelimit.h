@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Per-client-IP token buckets for public POSTs (API.md §1: bucket 120, refill 2/s by
+/* Per-client-IP token buckets for public POSTs (docs/api.md §6: bucket 120, refill 2/s by
  * default): 429 + Retry-After past them, RateLimit-* headers on every public POST. Memory is
  * bounded: a fixed table where a full bucket (an idle client) is the first to be replaced. */
 #ifndef RECOURS_HTTP_RATELIMIT_H

@@ -37,7 +37,8 @@
 #include "http/request.h"
 #include "http/stream_glue.h"
 
-/* NOTES.md: only TLS 1.3 and TLS 1.2 ECDHE with AEAD suites (verified with sslscan). */
+/* docs/architecture.md §9: only TLS 1.3 and TLS 1.2 ECDHE with AEAD suites (verified with
+ * sslscan). */
 static const char tls_priorities[] =
     "NONE:+VERS-TLS1.3:+VERS-TLS1.2:+ECDHE-ECDSA:+ECDHE-RSA:+AES-256-GCM:+AES-128-GCM:"
     "+CHACHA20-POLY1305:+AEAD:+SIGN-ALL:-SIGN-RSA-SHA1:-SIGN-ECDSA-SHA1:+GROUP-X25519:"
@@ -85,7 +86,8 @@ make_request_id(char *out)
     base64url_encode(raw, sizeof raw, out);
 }
 
-/* API.md §1: echo the client's X-Request-Id when it is 1–64 safe characters, else make one. */
+/* docs/api.md §1.6: echo the client's X-Request-Id when it is 1–64 safe characters, else make
+ * one. */
 static void
 assign_request_id(struct request *rq)
 {
@@ -123,7 +125,7 @@ request_begin(struct http_server *s, struct MHD_Connection *conn, const char *ur
     return rq;
 }
 
-/* API.md §1: POSTs to public routes spend a token of their client's bucket; a credential
+/* docs/api.md §6.1: POSTs to public routes spend a token of their client's bucket; a credential
  * changes nothing there (a bogus Authorization header must not lift the limit). */
 static bool
 rate_allows(struct http_server *s, struct request *rq)
@@ -399,7 +401,7 @@ make_address(const char *text, int port, struct sockaddr_storage *ss, bool *ipv6
 
 /* The connection memory pool must hold our header limit with room to spare, so that our own
  * 431 problem answers header blocks a little past our limit; beyond the pool MHD's own 431
- * answers (API.md §2 allows it). MHD zeroes the pool on every keep-alive request: a larger
+ * answers (docs/api.md §5.3, §6). MHD zeroes the pool on every keep-alive request: a larger
  * pool costs CPU on every request (bench/RESULTS.md, HTTP). */
 static size_t
 memory_pool_size(const struct http_server_config *cfg)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The HTTP(S) daemon: libmicrohttpd in thread-pool mode with epoll, TLS through GnuTLS with
- * the priorities of NOTES.md, the limits of API.md §1, request ids, access log, metrics, and
- * graceful shutdown. See http/README.md for the call model. */
+ * the priorities of http/README.md, the limits of docs/api.md §6, request ids, access log,
+ * metrics, and graceful shutdown. See http/README.md for the call model. */
 #ifndef RECOURS_HTTP_SERVER_H
 #define RECOURS_HTTP_SERVER_H
 

@@ -18,7 +18,7 @@ struct arena;
 enum outcome svc_claims_find(PGconn *c, const struct secrets *s, const char *reference,
                              const char *token, struct arena *a, struct claim_record *out);
 
-/* A change of mandate carried by a correction (API.md §6, `action_id`). */
+/* A change of mandate carried by a correction (docs/api.md §9.6, `action_id`). */
 struct mandate_change {
     enum { MANDATE_KEEP, MANDATE_SET, MANDATE_REVOKE } kind;
     const char *action_id;      /* MANDATE_SET */

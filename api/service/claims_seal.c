@@ -23,7 +23,7 @@ claims_dedup_keys(const struct secrets *s, const struct claimant *c, struct clai
     row->has_phone_key = c->phone != NULL;
     if (row->has_phone_key && !keyed_hash(s->hmac_key, "phone", c->phone, row->phone_key))
         return false;
-    /* identity needs a birth date (API.md §6): names alone match too many people */
+    /* identity needs a birth date (docs/product.md §3.1): names alone match too many people */
     row->has_identity_key = c->birth_date != NULL;
     if (row->has_identity_key &&
         (!normalize_identity(c->family_name, c->given_name, c->birth_date, normal,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Turns a validated claim into what may be stored: keyed dedup hashes (SPEC
- * "Deduplication"), a fresh reference and token (its keyed hash only), and the personal
+/* Turns a validated claim into what may be stored: keyed dedup hashes (docs/product.md
+ * §3), a fresh reference and token (its keyed hash only), and the personal
  * fields sealed with AES-256-GCM under the current data key with the reference as associated
- * data (SPEC "Personal data"). */
+ * data (docs/product.md §5.1). */
 #ifndef RECOURS_SERVICE_CLAIMS_SEAL_H
 #define RECOURS_SERVICE_CLAIMS_SEAL_H
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Compensation summaries (API.md §9) of an incident or of an action's members, for the
+/* Compensation summaries (docs/api.md §11.4) of an incident or of an action's members, for the
  * scheme in force or a proposed one, from the summary tallies (never the claims table for
  * an incident). */
 #ifndef RECOURS_SERVICE_COMPENSATION_H
@@ -35,8 +35,8 @@ struct summary_view {
 };
 
 /* Counts and money of groups for scheme (NULL: no money) with eligibility by basis. For an
- * action, pool_groups are the incident's (the pool is always the whole incident, API.md
- * §9) and groups the members'; for an incident both are the same. When a fund cap binds and
+ * action, pool_groups are the incident's (the pool is always the whole incident, docs/api.md
+ * §11.3) and groups the members'; for an incident both are the same. When a fund cap binds and
  * the boundary remainder class needs references (domain/summary.h), one query reads them
  * over the connection the groups were read with (tally_group.source); groups without a
  * source get the proportional split. */

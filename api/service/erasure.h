@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Erasure of withdrawn claims' personal data once the retention period has passed (SPEC
- * "Personal data", API.md §6 Withdraw), run by the server's job (cli/erasure_job.c) and by
+/* Erasure of withdrawn claims' personal data once the retention period has passed (docs/product.md
+ * §5.5, docs/api.md §9.7–9.8), run by the server's job (cli/erasure_job.c) and by
  * `recours erase-withdrawn`. */
 #ifndef RECOURS_SERVICE_ERASURE_H
 #define RECOURS_SERVICE_ERASURE_H
@@ -23,7 +23,7 @@
 enum outcome svc_erasure_run(PGconn *c, int retention_days, const atomic_bool *stop,
                              int64_t *erased_out);
 
-/* Deletes the Idempotency-Key answers past their 24 h (API.md §1), batch after batch: they
+/* Deletes the Idempotency-Key answers past their 24 h (docs/api.md §4.3), batch after batch: they
  * are never replayed again and each keeps a sealed claim token. stop as above; *deleted_out
  * counts what was deleted, also on failure. OUTCOME_OK or the database failure's outcome. */
 enum outcome svc_idempotency_expire(PGconn *c, const atomic_bool *stop, int64_t *deleted_out);

@@ -15,7 +15,7 @@
 #include "service/audit.h"
 #include "service/tx.h"
 
-/* API.md §10: basis all. */
+/* docs/api.md §12.3: basis all. */
 static bool
 is_eligible(const char *status)
 {
@@ -120,7 +120,7 @@ svc_exports_award_of(const struct export_awards *w, const struct export_member *
                        strcmp(m->payment_preference, "cash") == 0, &p) ||
         !award_cap_apply(&w->cap, p.total, award_out, &unit))
         return false;
-    /* API.md §9: leftover units to the largest remainders, ties by reference ascending */
+    /* docs/api.md §11.3: leftover units to the largest remainders, ties by reference ascending */
     if (unit == AWARD_UNIT_ONE || (unit == AWARD_UNIT_BY_REFERENCE && w->cutoff[0] != '\0' &&
                                    strcmp(m->reference, w->cutoff) <= 0))
         (*award_out)++;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Exports for counsel (API.md §10, §12): the record, the awards of the rows (each member's
+/* Exports for counsel (docs/api.md §12): the record, the awards of the rows (each member's
  * incident-wide award under the scheme in force, basis all, as the compensation summary has
  * it), the member pages, and the end of an export, recorded and audited together. */
 #ifndef RECOURS_SERVICE_EXPORTS_H

@@ -10,7 +10,8 @@
 #include "db/incidents.h"
 #include "service/audit.h"
 
-/* The largest affected_count (API.md §5: 0–10^10), for the API and the command line alike. */
+/* The largest affected_count (docs/api.md §10.1: 0–10^10), for the API and the command line
+ * alike. */
 #define INCIDENT_AFFECTED_MAX INT64_C(10000000000)
 
 struct arena;

@@ -263,7 +263,8 @@ run_batch(struct intake_job **jobs, int n)
     }
     log_error("intake batch of %d failed with status %d", n, rc);
     db_pool_check(c);
-    /* a connection lost around COMMIT leaves the outcome unknown: 503, never 201 (NOTES.md) */
+    /* a connection lost around COMMIT leaves the outcome unknown: 503, never 201
+     * (docs/api.md §3.1) */
     /* retries exhausted on deadlocks or serialization failures: the client may retry too */
     fail_all(jobs, n, rc == DB_UNAVAILABLE || rc == DB_RETRY || PQstatus(c) != CONNECTION_OK
                           ? INTAKE_UNAVAILABLE : INTAKE_INTERNAL);

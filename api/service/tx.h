@@ -11,7 +11,7 @@
 int tx_begin(PGconn *c, const char *isolation);
 
 /* COMMIT. 0 or DB_*; a lost connection during COMMIT is DB_UNAVAILABLE: the outcome is
- * unknown to us, so the client gets 503 and retries with its Idempotency-Key (NOTES.md). */
+ * unknown to us, so the client gets 503 and retries with its Idempotency-Key (docs/api.md §3.1). */
 int tx_commit(PGconn *c);
 
 /* ROLLBACK when a transaction is open; safe to call on any path. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: AGPL-3.0-or-later
-# bench/export/run.sh: the export for counsel (SPEC "Export for counsel": "streamed, constant
-# memory whatever the size"; API.md §10; docs/decisions.md "Export for counsel") against
+# bench/export/run.sh: the export for counsel (docs/product.md §7: "streamed in constant
+# memory whatever its size"; docs/api.md §12; docs/decisions.md "Export for counsel") against
 # PostgreSQL alone writing the same members' columns with COPY, in the same run.
 #
 #   bench/export/run.sh [--members N] [--rounds R] [--keep] [--results]

@@ -211,7 +211,8 @@ start_nginx() {
     chmod 0711 "$TMP"
     chmod 0755 "$TMP/www"
     chmod 0644 "$TMP/www/healthz"
-    # The same suites as recours's GnuTLS priority string (NOTES.md): ECDHE with AEAD only.
+    # The same suites as recours's GnuTLS priority string (docs/architecture.md §9): ECDHE with
+    # AEAD only.
     ciphers="ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256"
     ciphers+=":ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-AES256-GCM-SHA384"
     ciphers+=":ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305"

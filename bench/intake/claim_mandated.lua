@@ -1,7 +1,7 @@
 -- SPDX-License-Identifier: AGPL-3.0-or-later
 -- wrk script of bench/intake/compare.sh, variant "HEAD+mandates": the claims of claim.lua
 -- (loaded from the same directory, so both stay one body), each one also giving the mandate
--- of an open action with the form (API.md §6: `action_id` + `mandate_text_version`), so the
+-- of an open action with the form (docs/api.md §9.2: `action_id` + `mandate_text_version`), so the
 -- intake writer stores the mandate on the claim and adds its membership row in the same
 -- batch transaction.
 --

@@ -25,7 +25,7 @@
 # through the API (operator key of the temporary secrets), runs wrk WARMUP s (discarded) then
 # DURATION s, stops the server. Then pgbench, WARMUP s (discarded) then DURATION s, into the
 # same table, after the API runs (never at the same time), pii of the average size the API
-# stored. The per-IP rate limit on public POSTs (API.md §1: burst 120, 2/s) would stop wrk
+# stored. The per-IP rate limit on public POSTs (docs/api.md §6: burst 120, 2/s) would stop wrk
 # after 120 claims: the server is started with --rate-limit-burst and --rate-limit-per-s at
 # 1000000. Every API answer must be 201 and every pgbench transaction must insert its row;
 # anything else stops the run.

@@ -15,7 +15,7 @@
 --   documented loss for 95 % (else 10,000..160,000 KRW in 16 steps), no hours for 90 % (else
 --   1..8): about 8,500 distinct combinations on 33.7 million claims.
 --   status received, payment voucher: every claim an eligible voucher claim, the case of
---   Coupang's scheme (API.md §9 preset), whose full-scale figures run.sh checks.
+--   Coupang's scheme (docs/api.md §11.7 preset), whose full-scale figures run.sh checks.
 INSERT INTO claims
     (id, incident_id, reference, token_hash, email_key, data_key_id, pii, country, categories,
      documented_loss, hours_spent, payment_preference, privacy_notice_version, created_at,

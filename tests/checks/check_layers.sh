@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: AGPL-3.0-or-later
-# The layering of api/ (STYLE.md "How a request flows"), checked on the #include lines:
+# The layering of api/ (docs/architecture.md §2, §4), checked on the #include lines:
 # - domain/, crypto/, core/ never include microhttpd.h, libpq-fe.h or jansson.h, so they
 #   unit-test alone, and never include from http/, db/, handlers/ or service/;
 # - http/ never includes from handlers/ or service/ (main hands it the route table);
@@ -50,7 +50,7 @@ forbid db -- "$up(http|handlers|service|cli)/" "db/ includes no upper layer"
 forbid service -- "$up(handlers|cli)/" "service/ includes no upper layer"
 
 if ((failed)); then
-    echo "check_layers: FAILED (see STYLE.md, Layout and How a request flows)" >&2
+    echo "check_layers: FAILED (see docs/architecture.md §2 and §4)" >&2
     exit 1
 fi
 echo "check_layers: ok"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Fuzz target: the claim body (API.md §6). The bytes are read as the server reads a body
+/* Fuzz target: the claim body (docs/api.md §9). The bytes are read as the server reads a body
  * (json_loadb, duplicate keys refused, objects only) and go through claims_parse_submission.
  * Invariants: the error list stays within bounds, each error a field path and a static code;
  * an accepted claim has every required member, in the forms the rest of the server relies on

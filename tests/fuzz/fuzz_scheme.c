@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Fuzz target: the compensation scheme (API.md §9), read as PUT and simulate read it:
+/* Fuzz target: the compensation scheme (docs/api.md §11.1), read as PUT and simulate read it:
  * json_loadb with duplicate keys refused, then scheme_check (scheme_from_json's types and
  * shapes, scheme_validate's values). Invariants: the error list stays within bounds; a scheme
  * accepted has no value error left (scheme_validate agrees) and is exactly what was sent:

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Helpers of the association tests (API.md §7, §8): associations registered, approved,
+"""Helpers of the association tests (docs/api.md §10): associations registered, approved,
 suspended or lapsed through the API with the operator key, their API keys, open actions on an
 incident, and claims mandated to an action by the web form (submission with `action_id` and
 `mandate_text_version`) or later by the claimant (PATCH, channel `api`).

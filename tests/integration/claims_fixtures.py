@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Helpers of the claim tests (API.md §5, §6): a server whose public-POST rate limit does not
-get in the way, incidents made through the API with the operator key, valid claim bodies with a
+"""Helpers of the claim tests (docs/api.md §10.1, §9): a server whose public-POST rate limit does
+not get in the way, incidents made through the API with the operator key, valid claim bodies with a
 person of their own (unique email, phone and name per call), submission, and raw-table queries
 with psql on DATABASE_URL.
 
@@ -20,7 +20,7 @@ import urllib.parse
 
 import harness
 
-# The server's current privacy notice (its default configuration, API.md §5).
+# The server's current privacy notice (its default configuration, docs/api.md §10.1).
 NOTICE_VERSION = "2026-01"
 
 # Categories of the default incident: enough for the common claim, not the whole vocabulary,

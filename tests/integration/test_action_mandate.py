@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""GET /v1/actions/{id}/mandate: the mandate an action offers on the claim form (public; an
-extension of API.md, docs/decisions.md "Actions, mandates, memberships"). It answers while a
+"""GET /v1/actions/{id}/mandate: the mandate an action offers on the claim form (public;
+docs/api.md §14.1, docs/decisions.md "Actions, mandates, memberships"). It answers while a
 submission would accept the mandate, with what the claimant must see (who represents them,
 for what, until when, the text and its version), and 404 otherwise, exactly as for an id that
 does not exist. The version it gives is the one a submission must send back."""

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Associations, API keys, actions, members, mandates, the association's claim list and the
-review of claims (SPEC "Resources", "Roles"; API.md §6, §7, §8), through the real server, with
+review of claims (docs/product.md §2, §4; docs/api.md §9, §10), through the real server, with
 the stored effect checked in SQL where it counts. The operator's CLI (`recours association`,
 `recours key`) is exercised against the same server.
 """
@@ -638,7 +638,7 @@ class MembersTest(Base):
         self.assertEqual(stored, {stays_in_intake["reference"]: intake["id"]})
 
     def test_filter_country_is_a_country_in_any_case(self):
-        """API.md §6: countries are ISO 3166-1 in any case, stored upper; the claim list's
+        """docs/api.md §9.1: countries are ISO 3166-1 in any case, stored upper; the claim list's
         ?country= reads them so, and so must the members filter."""
         x = self.assoc()
         slug = self.incident()
@@ -838,7 +838,7 @@ class MandatesTest(Base):
         self.assertIn(("action_id", "invalid-type"), self.errors(r))
         r = af.claimant_patch(self.server, claim, {"action_id": action["id"]}, client=self.c)
         self.assertIn(("mandate_text_version", "required"), self.errors(r),
-                      "API.md §6: required with action_id, correction validated as submission")
+                      "docs/api.md §9.2: required with action_id, correction checked as submission")
         self.assertEqual(af.mandate_of(claim["reference"]), (None, None, None))
 
 

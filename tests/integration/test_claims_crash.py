@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Claims survive the API being killed (the claims issue; API.md §1 "201 only after commit",
-§6; NOTES.md, libpq): 20 concurrent clients submit unique claims, each with its own
+"""Claims survive the API being killed (the claims issue; docs/api.md §3.1 "only after its
+transaction committed"; docs/architecture.md §7): 20 concurrent clients submit unique claims,
+each with its own
 Idempotency-Key, while the server is killed with SIGKILL and restarted on the same port (same
 secrets and certificate) five times at random moments. A client that loses its connection or
 gets 503 resends the SAME body with the SAME key on a new connection until it gets a final

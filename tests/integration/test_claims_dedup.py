@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Deduplication of claims (SPEC "Deduplication", API.md §6): the SPEC's examples for the
+"""Deduplication of claims (docs/product.md §3, docs/api.md §9.3): the examples for the
 identity, phone and email keys, what must not match (dots of non-gmail addresses, another
 incident, a withdrawn claim, names without a birth date), refused submissions stored in
 claim_duplicates and refused corrections not, and 50 racing submissions of one person of
@@ -79,7 +79,7 @@ class ClaimsDedupTest(unittest.TestCase):
     def test_identity_spec_example(self):
         first = self.created(claim_body(**person("Hélène", "Dupont-Martin")))
         for what, given, family in (
-                ("SPEC example", "helene", "dupont  martin"),
+                ("docs/product.md §3.1 example", "helene", "dupont  martin"),
                 ("upper case, spaces around", "  HÉLÈNE ", " DUPONT-MARTIN "),
                 ("decomposed accents", "He\u0301le\u0300ne", "Dupont-Martin"),
                 ("en dash", "Hélène", "Dupont – Martin"),

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Idempotency-Key on claim submission (API.md §1): a replay gives the same status and the
+"""Idempotency-Key on claim submission (docs/api.md §4): a replay gives the same status and the
 same bytes (the claim token included) with `Idempotency-Replayed: true` and no new row; the
 same key with another body is refused; a key that met a duplicate replays the 409; keys are
 scoped by path; invalid keys are refused; 20 racing requests with one key make one claim.
@@ -144,7 +144,7 @@ class ClaimsIdempotencyTest(unittest.TestCase):
         first = self.submit(claim_body(), key)
         self.assertEqual(first.status, 201, repr(first))
         location = first.headers["Location"]
-        # age the stored answer past the 24 h window (API.md §1)
+        # age the stored answer past the 24 h window (docs/api.md §4.3)
         rows = F.psql("UPDATE idempotency_keys SET created_at = now() - interval '25 hours'"
                       f" WHERE location = {F.sql_literal(location)} RETURNING status")
         self.assertEqual(rows, [["201"]])
@@ -155,7 +155,7 @@ class ClaimsIdempotencyTest(unittest.TestCase):
         self.assertEqual(F.count_claims(self.slug), 2)
 
     def test_a_4xx_answer_is_stored_too(self):
-        # API.md §1: "5xx and 429 are not stored" — every other answer is, a validation error
+        # docs/api.md §4.6: 5xx and 429 are never stored — every other answer is, a validation error
         # or a closed incident included, so the key cannot be reused with another body
         key = new_key()
         bad = json.dumps(claim_body(claimant={"email": "not-an-email"})).encode()

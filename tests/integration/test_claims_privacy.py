@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Personal data at rest and in logs (SPEC "Personal data", API.md §1 Idempotency-Key): claims
+"""Personal data at rest and in logs (docs/product.md §5, docs/api.md §4.4): claims
 with distinctive marker values go through every path that stores or logs something — accepted,
 refused as a duplicate, replayed with an Idempotency-Key, corrected, withdrawn, refused by
 validation, malformed JSON — and then a raw SELECT of claims, claim_duplicates and

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""The claimant's own routes (API.md §1 Auth, §6 claim view, Correct, Withdraw, §12): GET,
+"""The claimant's own routes (docs/api.md §2, §9.5–9.7, §2.3): GET,
 PATCH (JSON merge patch) and DELETE /v1/claims/{reference} with the claim token; who gets 401
 and who 404 (with one and the same document), validation and dedup of corrections, read-only
 members, withdrawal and what it stops.
@@ -302,7 +302,7 @@ class ClaimsSelfServiceTest(unittest.TestCase):
         self.assertEqual(self.get(receipt), before, "a refused correction changes nothing")
 
     def test_patch_to_a_blank_name_is_422(self):
-        # blank is not only ASCII (API.md §6 "blank = missing"): never a 500 from the
+        # blank is not only ASCII (docs/api.md §5.4: blank = missing): never a 500 from the
         # identity key, never a stored blank name
         receipt, _ = self.new_claim()
         before = self.get(receipt)
@@ -400,7 +400,7 @@ class ClaimsSelfServiceTest(unittest.TestCase):
 
 class CorrectionMemoryTest(unittest.TestCase):
     """Corrections free what they allocate: the plaintext claim a merge patch is applied to
-    must not outlive the request (SPEC "Personal data"). Meaningful under the AddressSanitizer
+    must not outlive the request (docs/product.md §5). Meaningful under the AddressSanitizer
     build, whose leak check at exit turns a leak into a non-zero exit code."""
 
     def test_corrections_leak_nothing(self):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""POST /v1/incidents/{slug}/claims (API.md §1, §2, §3, §6): the 201 receipt, every
-validation rule of §6 one at a time from a valid body (the answer must hold that error and no
+"""POST /v1/incidents/{slug}/claims (docs/api.md §1, §4, §5, §8.6, §9): the 201 receipt, every
+validation rule of §9.1 one at a time from a valid body (the answer must hold that error and no
 other), a request with many errors getting all of them, the incident's state (unknown, closed),
 media type, malformed JSON and the body limit.
 
@@ -241,7 +241,7 @@ class ClaimsSubmitTest(unittest.TestCase):
                                            "claimant." + field, "invalid-format", repr(bad))
 
     def test_names_with_nothing_but_spaces_marks_or_separators_are_refused(self):
-        # API.md §6: "required (blank = missing)". Blank is not only ASCII: a no-break or
+        # docs/api.md §5.4: blank counts as missing. Blank is not only ASCII: a no-break or
         # ideographic space, a zero-width or soft hyphen, a lone combining accent or a lone
         # hyphen names no one, and must be a 422 on the name whether or not a birth date
         # (which makes the identity key) comes with it — never a 500, never a 201.
@@ -266,7 +266,7 @@ class ClaimsSubmitTest(unittest.TestCase):
                                                          "family_name": family}))
 
     def test_long_cjk_names_with_birth_date_are_accepted(self):
-        # 100 code points each is within the rule; the identity key (API.md §6) must be made
+        # 100 code points each is within the rule; the identity key (docs/api.md §9.3) must be made
         # whatever the script, not only for Latin names.
         body = claim_body(claimant={"given_name": "語" * 100, "family_name": "漢" * 100})
         self.assert_created(body, "100 + 100 CJK code points with a birth date")
@@ -400,7 +400,7 @@ class ClaimsSubmitTest(unittest.TestCase):
         self.assertEqual(self.view(receipt)["claimant"]["address"]["country"], "BE")
 
     def test_country_of_three_letters_is_invalid_value(self):
-        # API.md §6: not an assigned alpha-2 code → invalid-value, whatever its length
+        # docs/api.md §9.1: not an assigned alpha-2 code → invalid-value, whatever its length
         for bad in ("FRA", "fra"):
             with self.subTest(country=bad):
                 self.assert_only_error(claim_body(claimant={"address": {"country": bad},
@@ -472,7 +472,7 @@ class ClaimsSubmitTest(unittest.TestCase):
         self.assertEqual(self.view(receipt)["harms"]["description"], text)
 
     def test_harms_description_other_control_characters(self):
-        # API.md §3: `\n` and `\t` are the only control characters allowed
+        # docs/api.md §9.1: `\n` and `\t` are the only control characters allowed
         for bad in ("bell\u0007", "esc\u001b[31m", "del\u007f", "nel\u0085", "vt\u000b"):
             with self.subTest(value=bad):
                 r = self.submit(claim_body(harms={"description": bad}))
@@ -480,7 +480,7 @@ class ClaimsSubmitTest(unittest.TestCase):
                 self.assertEqual({f for f, _ in errors}, {"harms.description"}, errors)
 
     def test_harms_description_carriage_return_is_refused(self):
-        # API.md §3 allows `\n` and `\t` only; a CR is another control character
+        # docs/api.md §9.1 allows `\n` and `\t` only; a CR is another control character
         r = self.submit(claim_body(harms={"description": "first\r\nsecond"}))
         errors = F.errors_of(self, r)
         self.assertEqual({f for f, _ in errors}, {"harms.description"}, errors)

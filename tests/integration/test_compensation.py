@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Compensation (API.md §5 totals, §9; SPEC.md "Compensation"; docs/decisions.md "Compensation
-at scale"): versioned schemes and their validation, the worked example of API.md §9 through the
+"""Compensation (docs/api.md §10.1, §11; docs/product.md §6; docs/decisions.md "Compensation
+at scale"): versioned schemes and their validation, the worked example of docs/api.md §11.8 through
 API figure by figure, the public view, basis=verified, summaries without a scheme, the Coupang
 preset at small scale (and its projection to 33.7 million claimants), presets and simulation,
 action summaries under the incident-wide pool, incident totals, and the summary tallies checked
@@ -27,7 +27,7 @@ CATEGORIES = ["name", "email", "phone", "postal_address", "birth_date", "passwor
               "financial", "national_id", "health", "order_history", "location", "biometric"]
 STATUSES = ["received", "verified", "rejected", "withdrawn"]
 
-# API.md §9: the scheme of the worked example (fund_cap 30000 there).
+# docs/api.md §11.8: the scheme of the worked example (fund_cap 30000 there).
 EXAMPLE_SCHEME = {
     "currency": "EUR", "base_amount": 3000,
     "category_supplements": {"password": 1000, "financial": 5000, "national_id": 5000,
@@ -38,7 +38,7 @@ EXAMPLE_SCHEME = {
     "cash_alternative_ratio": None,
 }
 
-# API.md §9, the example summary as printed (computed_at aside).
+# docs/api.md §11.8, the example summary as printed (computed_at aside).
 EXAMPLE_SUMMARY = {
     "action_id": None, "view": "full", "simulated": False,
     "basis": "all", "scheme_version": 2, "currency": "EUR",
@@ -60,7 +60,7 @@ EXAMPLE_SUMMARY = {
     "by_country": {"BE": 1, "FR": 2}, "by_category": {"email": 3, "health": 1, "password": 1},
 }
 
-# API.md §9: the members of the public view, and nothing else.
+# docs/api.md §11.5: the members of the public view, and nothing else.
 PUBLIC_MEMBERS = {"incident", "action_id", "view", "basis", "scheme_version", "currency",
                   "computed_at", "affected_count", "eligible", "total_before_cap", "fund_cap",
                   "total_after_cap", "pro_rata_factor", "take_up_rate",
@@ -83,13 +83,13 @@ ADDRESSES = {
 
 
 def ratio(num, den):
-    """API.md §1: a decimal string with 6 decimals, truncated."""
+    """docs/api.md §8.2: a decimal string with 6 decimals, truncated."""
     scaled = num * 1_000_000 // den
     return f"{scaled // 1_000_000}.{scaled % 1_000_000:06d}"
 
 
 def award(scheme, claim):
-    """The award of one eligible claim before the cap, and its parts (API.md §9)."""
+    """The award of one eligible claim before the cap, and its parts (docs/api.md §11.2)."""
     base = scheme["base_amount"]
     if claim["cash"] and scheme["vouchers"] and scheme["cash_alternative_ratio"] is not None:
         whole, _, frac = scheme["cash_alternative_ratio"].partition(".")
@@ -385,7 +385,7 @@ class CompensationTests(unittest.TestCase):
         self.assertEqual(r.json()["action_id"], action["id"])
 
     def example_incident(self):
-        """API.md §9's worked example built through the API: scheme version 2 (fund_cap 30000),
+        """docs/api.md §11.8's worked example through the API: scheme version 2 (fund_cap 30000),
         FR voucher [email]; FR voucher [email, password] 3 h (verified); BE cash [email,
         health] loss 12000; one withdrawn claim; five refused duplicates."""
         slug = self.incident()
@@ -526,7 +526,7 @@ class CompensationTests(unittest.TestCase):
                 self.put_scheme(slug, dict(EXAMPLE_SCHEME, cash_alternative_ratio=value))
 
     def test_put_scheme_every_error_at_once(self):
-        """API.md §2: a 422 lists every error at once; a wrong JSON type in one member must not
+        """docs/api.md §5.2: a 422 lists every error at once; a wrong JSON type in a member must not
         hide a mismatch or a range error in another."""
         slug = self.incident()
         body = dict(EXAMPLE_SCHEME, base_amount=3000.5, currency="USD", fund_cap=0)
@@ -534,7 +534,7 @@ class CompensationTests(unittest.TestCase):
                          {("base_amount", "invalid-type"), ("currency", "mismatch"),
                           ("fund_cap", "out-of-range")})
 
-    # --- the worked example of API.md §9 -----------------------------------------------------
+    # --- the worked example of docs/api.md §11.8 -------------------------------------------
 
     def test_worked_example_full_summary(self):
         slug, claims = self.example_incident()
@@ -562,7 +562,7 @@ class CompensationTests(unittest.TestCase):
         self.assertEqual(without_time(self, self.summary(slug, token=key)), EXAMPLE_SUMMARY)
         self.assertEqual(without_time(self, self.summary(slug, query="?basis=all")),
                          EXAMPLE_SUMMARY)
-        # the incident's totals (API.md §5): active claims, eligible, after cap
+        # the incident's totals (docs/api.md §10.1): active claims, eligible, after cap
         inc = self.api.request("GET", f"/v1/incidents/{slug}").json()
         self.assertEqual(inc["totals"], {"claims": 3, "eligible": 3, "total_after_cap": 30000})
 
@@ -808,7 +808,7 @@ class CompensationTests(unittest.TestCase):
         harness.assert_problem(self, r, 401, "unauthorized")
 
     def test_simulate_scheme_errors_at_scheme_paths(self):
-        """The proposed scheme's errors sit under `scheme.` (API.md §2 dotted paths), the
+        """The proposed scheme's errors sit under `scheme.` (docs/api.md §5.2 dotted paths), the
         value errors as well as the type errors."""
         slug = self.incident()
         self.assertEqual(self.sim_errors({"incident": slug,
@@ -910,7 +910,7 @@ class CompensationTests(unittest.TestCase):
 
     def test_action_summary_boundary_tie_follows_references(self):
         """Three identical awards of 1000 under a cap of 2000: each is 666 with remainder
-        2000/3000, and the two leftover units go to the two smallest references (API.md §9,
+        2000/3000, and the two leftover units go to the two smallest references (docs/api.md §11.3,
         ties by reference ascending). An action holding only the smallest reference holds an
         award of 667 incident-wide, so its total_after_cap is 667; one holding only the
         largest, 666."""
@@ -938,9 +938,9 @@ class CompensationTests(unittest.TestCase):
 
     def test_boundary_class_of_two_awards_follows_references(self):
         """Two claims, awards 1000 and 3000 (T = 4000) under a cap of 3998: 999.5 and 2998.5,
-        both remainder 2000, one leftover unit, which goes to the smaller reference (API.md
-        §9). Here that is the 3000 claim: awards 999 and 2999, so min 999 and max 2999. Two
-        claims are far below the 10^6 above which API.md allows an approximation."""
+        both remainder 2000, one leftover unit, which goes to the smaller reference (docs/api.md
+        §11.3). Here that is the 3000 claim: awards 999 and 2999, so min 999 and max 2999. Two
+        claims always settle the boundary exactly, so median_exact holds (docs/api.md §11.4)."""
         slug = self.incident()
         scheme = dict(EXAMPLE_SCHEME, base_amount=1000, vouchers=[],
                       category_supplements={"health": 2000}, fund_cap=3998)

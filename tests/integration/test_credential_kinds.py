@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""A valid credential of another kind on a claimant route (API.md §1, issue 10): an
+"""A valid credential of another kind on a claimant route (docs/api.md §2.3, issue 10): an
 association key, the operator key of the secrets or an operator API key on
 `/v1/claims/{reference}` is outside its reach there, so it gets 404 `not-found` with the very
 document of a missing claim; no credential, garbage or a revoked key stays 401 `unauthorized`

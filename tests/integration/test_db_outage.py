@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""PostgreSQL goes away under load and comes back (API.md §1 "Database down → 503 +
-Retry-After", §11; NOTES.md, libpq): on a private cluster, `pg_ctl stop -m fast` while two
+"""PostgreSQL goes away under load and comes back (docs/api.md §6.3: 503 +
+Retry-After, §13.2; docs/architecture.md §7): on a private cluster, `pg_ctl stop -m fast` while two
 keep-alive connections poll /readyz and /healthz. /readyz turns into a 503
 service-unavailable problem with Retry-After while /healthz stays 200; after the cluster is
 started again /readyz is 200 within 5 s; the server never exits and the clients never see a

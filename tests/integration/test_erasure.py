@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Erasure of withdrawn claims' personal data after the retention period (SPEC "Personal
-data", API.md §6 Withdraw; migration 0008, service/erasure.c, cli/erasure_job.c).
+"""Erasure of withdrawn claims' personal data after the retention period (docs/product.md
+§5.5, docs/api.md §9.7–9.8; migration 0008, service/erasure.c, cli/erasure_job.c).
 
 A database of its own (CREATE DATABASE on DATABASE_URL's server, dropped at the end): a server
 run with `--withdrawn-retention-days 0` erases every withdrawn claim of its database, which must
@@ -211,7 +211,7 @@ class ServerJobTest(ErasureCase):
                          [k[:1] + k[2:3] + k[4:] for k in before])
         self.assert_erased(receipt, body, after)
         self.assertEqual(duplicates_pii(receipt["reference"]), ["t"])
-        # a repeated withdrawal still answers the same view (API.md §6)
+        # a repeated withdrawal still answers the same view (docs/api.md §9.7)
         r = cf.claim_request(self.c, "DELETE", receipt["reference"], receipt["token"])
         self.assertEqual(r.status, 200, repr(r))
         self.assertEqual(r.json()["status"], "withdrawn")
@@ -262,7 +262,7 @@ class CommandTest(ErasureCase):
 
 
     def test_command_deletes_idempotency_answers_past_24_hours(self):
-        """API.md §1 keeps an Idempotency-Key's answer 24 h; past that it is never replayed,
+        """docs/api.md §4.3 keeps an Idempotency-Key's answer 24 h; past that it is never replayed,
         and the pass deletes it (it keeps a sealed claim token)."""
         self.start()
         old_key, new_key = "old-" + cf.suffix(12), "new-" + cf.suffix(12)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Export for counsel (SPEC "Export for counsel"; API.md §10, §12).
+"""Export for counsel (docs/product.md §7; docs/api.md §12).
 
 An action's members exported as CSV (parsed with the csv module, both separators) and NDJSON:
 BOM, CRLF, the header of §10 in order, one row per member by reference with the values
@@ -74,7 +74,7 @@ def built_with_asan():
 
 
 def award_before_cap(scheme, body):
-    """API.md §9 for one claim body (no cash alternative in these schemes)."""
+    """docs/api.md §11.2 for one claim body (no cash alternative in these schemes)."""
     harms = body["harms"]
     sup = sum(v for k, v in scheme["category_supplements"].items()
               if k in body["data_categories"])
@@ -123,14 +123,14 @@ def parse_csv(tc, body, sep):
 
 def csv_records(tc, body, sep):
     rows = parse_csv(tc, body, sep)
-    tc.assertEqual(rows[0], COLUMNS, "the header row of API.md §10, in order")
+    tc.assertEqual(rows[0], COLUMNS, "the header row of docs/api.md §12.3, in order")
     for r in rows[1:]:
         tc.assertEqual(len(r), len(COLUMNS), r)
     return [dict(zip(COLUMNS, r)) for r in rows[1:]]
 
 
 def neutral(value):
-    """What the CSV shows for a submitted text (API.md §10)."""
+    """What the CSV shows for a submitted text (docs/api.md §12.2)."""
     if value is None:
         return ""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""The HTTP foundation of `recours serve`, error path by error path (API.md §1, §2, §11;
-NOTES.md, libmicrohttpd): problems for unknown paths and methods, body and header limits
+"""The HTTP foundation of `recours serve`, error path by error path (docs/api.md §1, §5, §6, §13;
+docs/architecture.md §9): problems for unknown paths and methods, body and header limits
 answered before the body, framing attacks, request ids, security headers, HEAD, TLS versions,
 keep-alive, the access log, /metrics, /v1/openapi.json, /readyz, graceful shutdown, plain HTTP
 and a port already in use.

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Idempotency-Key on every POST route (API.md §1), the routes read from `recours routes`.
+"""Idempotency-Key on every POST route (docs/api.md §4.2), the routes read from `recours routes`.
 
 For each POST route a recipe makes a valid request with the credential the route wants, and
 says how to count what it creates. Each request is sent twice with one Idempotency-Key: the

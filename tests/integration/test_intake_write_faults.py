@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """The intake writers' database connection is cut in the middle of a batch and around its
-COMMIT (API.md §1 "201 only after commit", §6; docs/decisions.md "Process and threading"):
+COMMIT (docs/api.md §3.1, §9.4; docs/decisions.md "Process and threading"):
 the server talks to PostgreSQL through fault_proxy.FaultProxy, which cuts one batch
 transaction out of two, in turn in the middle of the batch's INSERT, before the COMMIT is
 forwarded, after it was forwarded with PostgreSQL's answer dropped (committed, the writer

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Cursor pagination over 10,000 members with inserts happening meanwhile (API.md §1 "A walk
-sees each item present at its start once", §8 GET /v1/actions/{id}/members).
+"""Cursor pagination over 10,000 members with inserts happening meanwhile (docs/api.md §7.3 "a walk
+sees every item present at its start exactly once", GET /v1/actions/{id}/members).
 
 The 10,000 members are loaded in SQL in one statement: claims with well-formed references
 (RC- and Crockford base32, the table's CHECK), random 32-byte keys and hashes, a sealed-looking

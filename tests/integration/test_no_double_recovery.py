@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""No double recovery (SPEC "Resources", API.md §8): a claim is in at most one action and a
-person in at most one action per incident, whichever association asks and however the
+"""No double recovery (docs/product.md §4.2, docs/api.md §10.5): a claim is in at most one action
+and a person in at most one action per incident, whichever association asks and however the
 requests race.
 
 A mandate names one action, hence one association, so two associations "taking the same
@@ -376,7 +376,7 @@ class NoDoubleRecoveryTest(unittest.TestCase):
 
     def test_withdrawal_racing_an_addition(self):
         """The claimant withdraws while A's addition waits inside its statement: the withdrawn
-        claim must not end up in A2 (API.md §6: it leaves its action)."""
+        claim must not end up in A2 (docs/api.md §9.7: it leaves its action)."""
         claim, counts = self.forced_race(lambda claim, c: af.request(
             self.server, "DELETE", f"/v1/claims/{claim['reference']}", token=claim["token"],
             client=c))

@@ -24,10 +24,10 @@ import harness
 CATEGORIES = ["name", "email", "phone", "postal_address", "birth_date", "password",
               "financial", "national_id", "health", "order_history", "location", "biometric"]
 
-AMOUNT_MAX = 10**12          # API.md §9: amounts 0..10^12
-AFFECTED_MAX = 10**10        # API.md §5
-LOSS_MAX = 10**10            # API.md §3: harms.documented_loss
-HOURS_MAX = 1000             # API.md §3 and §9 max_hours
+AMOUNT_MAX = 10**12          # docs/api.md §8.1: amounts 0..10^12
+AFFECTED_MAX = 10**10        # docs/api.md §10.1
+LOSS_MAX = 10**10            # docs/api.md §8.1: documented_loss
+HOURS_MAX = 1000             # docs/api.md §9.1, §11.1 max_hours
 JSON_EXACT_MAX = 2**53 - 1   # RFC 7493 §2.2: beyond it a figure is a string of digits
 
 
@@ -37,7 +37,7 @@ def wire(v):
 
 
 def ratio(num, den):
-    """API.md §1: 6 decimals, truncated."""
+    """docs/api.md §8.2: 6 decimals, truncated."""
     q = num * 10**6 // den
     return f"{q // 10**6}.{q % 10**6:06d}"
 
@@ -61,7 +61,7 @@ def max_scheme(**over):
 
 
 def award(s, cats, loss, hours):
-    """API.md §9, one claim before the cap (voucher preference)."""
+    """docs/api.md §11.2, one claim before the cap (voucher preference)."""
     a = s["base_amount"] + sum(s["category_supplements"].get(c, 0) for c in cats)
     if s["documented_loss"]["reimburse"]:
         a += min(loss, s["documented_loss"]["cap_per_claimant"])
@@ -236,7 +236,7 @@ class NumericExtremesTests(unittest.TestCase):
         """An action's summary and its export under an incident-wide pool of 9 largest awards
         (T = 9,117,090,000,000,000, beyond 2^53 and the 64-bit total the cap walk used to need)
         capped at 10^12: every member keeps its incident-wide award to the unit (the leftover
-        unit to the smallest reference, API.md §9), and the export's awards add up to the
+        unit to the smallest reference, docs/api.md §11.3), and the export's awards add up to the
         action's total_after_cap."""
         slug = self.incident(affected=AFFECTED_MAX)
         s = max_scheme(fund_cap=AMOUNT_MAX)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""routes.c and api/openapi.json stay in step (STYLE.md, Tests): every route printed by
+"""routes.c and api/openapi.json stay in step (docs/architecture.md §10): every route printed by
 `recours routes` ("METHOD PATH ROLE") is an operation of the document, every operation of the
 document is a route, and the server serves the file byte for byte at /v1/openapi.json.
 """

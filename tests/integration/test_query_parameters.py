@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Every query parameter is checked against what api/openapi.json declares for it (API.md §1:
+"""Every query parameter is checked against what api/openapi.json declares for it (docs/api.md §5.2:
 a bad parameter → 400 `invalid-parameter` with `errors[].field` = its name).
 
 The parameters are read from the served OpenAPI document: for each one, values outside its

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""The per-IP token bucket on public POSTs (API.md §1 Limits, §2): the burst passes with
+"""The per-IP token bucket on public POSTs (docs/api.md §6, §5): the burst passes with
 RateLimit-* headers counting down, the next one is 429 rate-limited with Retry-After and a
 problem document, a token comes back with time, credentialed routes are not limited, a bogus
 credential does not buy a way round it, X-Forwarded-For counts only from trusted proxies, and
@@ -94,7 +94,7 @@ class RateLimitTest(unittest.TestCase):
         self.assertLessEqual(retry, 2, "one token comes back within a second at 1/s")
         self.assertEqual(F.count_claims(self.slug), 0)
 
-        # the same request again, Idempotency-Key included: a 429 is not stored (API.md §1)
+        # the same request again, Idempotency-Key included: a 429 is not stored (docs/api.md §4.6)
         def passes():
             r = F.submit(self.client, self.slug, body, idem_key=key)
             return None if r.status == 429 else r
@@ -139,7 +139,8 @@ class RateLimitTest(unittest.TestCase):
             self.assertNotIn("RateLimit-Limit", r.headers)
 
     def test_a_bogus_credential_does_not_lift_the_limit(self):
-        # API.md §1: the limit is on public POSTs ("no credential"); a header that is no
+        # docs/api.md §6.1: the limit is on public POSTs, whatever `Authorization` says; a
+        # header that is no
         # credential at all must not be a way round it
         auths = ("Bearer x", "Bearer " + "a" * 43, "Basic dTpw", "junk")
         responses = pipeline(self.server, [self.cheap() for _ in range(BURST)]

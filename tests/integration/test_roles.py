@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Role × route, as one table (SPEC "Roles", API.md §1, §4, §7, §12, STYLE.md "Tests").
+"""Role × route, as one table (docs/product.md §2, docs/api.md §2, docs/architecture.md §10).
 
 Every route printed by `recours routes` is tried with every role:
   public            no Authorization header
@@ -16,9 +16,9 @@ Every route printed by `recours routes` is tried with every role:
 A route without a row here fails the test, so a new route must say who may call it. Forbidden
 cells answer 404 `not-found` (a valid credential out of its reach, the same document as a
 missing object) or 401 `unauthorized` with `WWW-Authenticate` (no credential, an unknown or
-revoked one, or a claim token off the claim routes: API.md §12; a valid key on a claim route
+revoked one, or a claim token off the claim routes: docs/api.md §2.3; a valid key on a claim route
 is out of its reach, 404, as issue 10 decided); a lapsed or suspended association reads but its
-writes answer 409 `approval-lapsed`; allowed cells answer the success status of API.md §4. Writes act on objects made fresh for the cell, so the cells do
+writes answer 409 `approval-lapsed`; allowed cells answer the success status api/openapi.json gives it. Writes act on objects made fresh for the cell, so the cells do
 not depend on each other.
 """
 
@@ -105,7 +105,7 @@ def review(ok):
 def public_or_member(ok):
     """A public view for everyone, a fuller one for a recognised key. A credential that is
     presented but not recognised (revoked, or a claim token: another kind) is refused rather
-    than silently read as no credential (API.md §1, §12)."""
+    than silently read as no credential (docs/api.md §2.2–2.3)."""
     def expect(role):
         if role in ("revoked", "claimant", "other_claimant"):
             return 401, "unauthorized"
@@ -407,7 +407,7 @@ ROWS = {
         b_remove_member, association(204, write=True, owned=True)),
 }
 
-# Routes of API.md §4 not served yet: their rows apply as soon as `recours routes` lists them.
+# Routes of the original contract not served yet: their rows apply once `recours routes` lists them.
 PLANNED = {
     "PUT /v1/incidents/{slug}/scheme": Row(b_put_scheme, operator(200)),
     "GET /v1/incidents/{slug}/compensation": Row(b_incident_compensation, public_or_member(200)),
@@ -545,7 +545,7 @@ class RolesTest(unittest.TestCase):
 
     def test_malformed_ids_and_references_are_not_found(self):
         """A malformed id in a path → 404, as a missing object, for the role that could
-        otherwise call the route (API.md §1)."""
+        otherwise call the route (docs/api.md §2.5)."""
         w = self.world
         cases = [(w.A, "GET", "/v1/actions/not-a-uuid"),
                  (w.A, "GET", "/v1/actions/00000000-0000-0000-0000-000000000000/members"),

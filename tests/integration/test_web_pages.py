@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""The web pages (web/, API.md §1): what the server sends, what the pages are made of, and a
+"""The web pages (web/, docs/api.md §1.7): what the server sends, what the pages are made of, and a
 claimant's journey through them in a real browser.
 
   - every page answers 200 text/html with the page headers: Content-Security-Policy (self only,
@@ -338,7 +338,7 @@ class WebPagesTest(unittest.TestCase):
                           result["sha256"]))
 
 
-# The scheme of the dashboard's incident (API.md §9): EUR, no cap, no vouchers.
+# The scheme of the dashboard's incident (docs/api.md §11.1): EUR, no cap, no vouchers.
 DASHBOARD_SCHEME = {
     "currency": "EUR", "base_amount": 3000, "category_supplements": {"password": 1000},
     "documented_loss": {"reimburse": True, "cap_per_claimant": 500000},

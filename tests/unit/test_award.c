@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* domain/award: the three claims of API.md §9's example part by part, the caps on loss and
+/* domain/award: the three claims of docs/api.md §11.8's example part by part, the caps on loss and
  * hours, the cash alternative (floor, only with vouchers and a ratio), the largest amounts a
  * valid scheme allows, refusals, and a property test (seed printed) that the parts always add
  * up and never exceed what the scheme names. */

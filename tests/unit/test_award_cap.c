@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* domain/award_cap: claim-by-claim awards after the fund cap against an oracle that applies
- * API.md §9 literally (floor(a × cap / T), then one unit each to the largest remainders, ties
+ * docs/api.md §11.3 literally (floor(a × cap / T), then a unit each to the largest remainders, ties
  * by reference ascending), on hand-made pools (no cap, cap not binding, a boundary class of
  * one award, a boundary class of two awards) and random ones (seed printed on failure). The
  * awards always add up to the cap. */
@@ -48,7 +48,7 @@ by_remainder_then_ref(const void *x, const void *y)
     return (p->ref > q->ref) - (p->ref < q->ref);
 }
 
-/* API.md §9, literally. */
+/* docs/api.md §11.3, literally. */
 static void
 oracle(const struct scheme *s, struct claim *c, size_t n)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* domain/money: overflow edges of the checked helpers, floor division with remainder, the
- * 6-decimal truncated ratio strings of API.md §1 and §9, the strict cash_alternative_ratio
+ * 6-decimal truncated ratio strings of docs/api.md §8.2, the strict cash_alternative_ratio
  * grammar, and property tests against 128-bit arithmetic (seed printed; RECOURS_TEST_SEED
  * replays one). */
 #include <stdarg.h>
@@ -133,7 +133,7 @@ test_muldiv(void **state)
     int64_t q = 0, r = 0;
 
     (void)state;
-    /* API.md §9's example: 3000 × 30000 / 39500 = 2278 rem 19000 */
+    /* docs/api.md §11.8's example: 3000 × 30000 / 39500 = 2278 rem 19000 */
     assert_true(money_muldiv(3000, 30000, 39500, &q, &r));
     assert_int_equal(q, 2278);
     assert_int_equal(r, 19000);
@@ -174,9 +174,9 @@ test_ratio_format(void **state)
         int64_t num, den;
         const char *want;
     } cases[] = {
-        {30000, 39500, "0.759493"}, /* API.md §9 pro_rata_factor */
-        {3, 1000, "0.003000"},      /* API.md §9 take_up_rate */
-        {25, 36, "0.694444"},       /* API.md §1 */
+        {30000, 39500, "0.759493"}, /* docs/api.md §11.8 pro_rata_factor */
+        {3, 1000, "0.003000"},      /* docs/api.md §11.8 take_up_rate */
+        {25, 36, "0.694444"},       /* docs/api.md §8.2 */
         {1, 1, "1.000000"},
         {0, 5, "0.000000"},
         {2, 3, "0.666666"}, /* truncated, not rounded */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* domain/normalize: the dedup forms of SPEC "Deduplication" (its pairs included) and NFC, as
+/* domain/normalize: the dedup forms of docs/product.md §3.1 (its pairs included) and NFC, as
  * tables of hand-written inputs and the exact bytes expected. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -130,7 +130,7 @@ test_phone(void **state)
         const char *country;
         const char *out; /* NULL: refused */
     } cases[] = {
-        /* the examples of API.md and SPEC */
+        /* the example of docs/product.md §3.1 */
         {"06 12 34 56 78", "FR", "+33612345678"},
         {"+33612345678", NULL, "+33612345678"},
         {"+33612345678", "US", "+33612345678"},
@@ -218,7 +218,7 @@ test_identity(void **state)
         const char *birth_date;
         const char *out; /* NULL: refused */
     } cases[] = {
-        /* SPEC: "Hélène Dupont-Martin" and "helene  dupont martin" */
+        /* docs/product.md §3.1: "Hélène Dupont-Martin" and "helene  dupont martin" */
         {"Dupont-Martin", "Hélène", "1980-04-12", "dupont martin|helene|1980-04-12"},
         {"dupont  martin", "helene", "1980-04-12", "dupont martin|helene|1980-04-12"},
         {"DUPONT MARTIN", "HÉLÈNE", "1980-04-12", "dupont martin|helene|1980-04-12"},

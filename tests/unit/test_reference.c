@@ -43,7 +43,7 @@ pos(int i)
  * 7K3MQ9X = 7 19 3 20 23 9 29
  *   X 29 ×2 = 58 → 1 + 26 = 27;  9 ×1 = 9;  Q 23 ×2 = 46 → 1 + 14 = 15;  M 20 ×1 = 20;
  *   3 ×2 = 6;  K 19 ×1 = 19;  7 ×2 = 14.  Sum 110, 110 % 32 = 14, check 18 = J.
- *   So API.md's RC-7K3M-Q9XJ is valid and SPEC's illustrative RC-7K3M-Q9XD is not.
+ *   So RC-7K3M-Q9XJ is valid and RC-7K3M-Q9XD is not (docs/api.md §8.5).
  * ZZZZZZZ = 31 × 7
  *   doubled (4 symbols): 62 → 1 + 30 = 31 each, 124;  single (3): 93.  Sum 217,
  *   217 % 32 = 25, check 7.

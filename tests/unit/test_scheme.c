@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* domain/scheme: the presets and SPEC's example validate; every rule of API.md §9 gives its
+/* domain/scheme: presets and the worked example validate; every rule of docs/api.md §11.1 gives its
  * code at its wire path, all errors at once, edges included (0 and 10^12 in, −1 and 10^12 + 1
  * out). */
 #include <stdarg.h>
@@ -33,7 +33,7 @@ set_supplement(struct scheme *s, const char *category, int64_t amount)
     s->supplement[i] = amount;
 }
 
-/* SPEC.md's example scheme (EUR). */
+/* The worked example's scheme (EUR, docs/api.md §11.8). */
 static struct scheme
 spec_example(void)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* domain/summary: API.md §9's worked example figure by figure, Coupang 2025 at full size
+/* domain/summary: docs/api.md §11.8's worked example figure by figure, Coupang 2025 at full size
  * (one group of 33.7 million), an Equifax-style capped pool, the cash alternative, boundary
  * ties that span several awards (with and without an effect on the median), refusals; and
  * property tests (seed printed; RECOURS_TEST_SEED replays one) against a claim-by-claim
@@ -47,7 +47,7 @@ set_voucher(struct scheme *s, const char *name, int64_t amount)
     v->amount = amount;
 }
 
-/* API.md §9's scheme with fund_cap 30000. */
+/* docs/api.md §11.8's scheme with fund_cap 30000. */
 static struct scheme
 api_example(void)
 {
@@ -714,7 +714,7 @@ by_after(const void *pa, const void *pb)
     return (a->after > b->after) - (a->after < b->after);
 }
 
-/* Claim by claim, as API.md §9 says, with refs[i] as claim i's reference rank. */
+/* Claim by claim, as docs/api.md §11.3 says, with refs[i] as claim i's reference rank. */
 static size_t
 expand(const struct scheme *s, const struct claim_group *g, size_t ng, struct one *c)
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// The claim form (API.md §6) of the incident named by ?incident=<slug>; with &action=<id>
+// The claim form (docs/api.md §9) of the incident named by ?incident=<slug>; with &action=<id>
 // (the link an association shares), it offers that action's mandate (GET
 // /v1/actions/{id}/mandate): the text is shown, and only a ticked box sends `action_id` and
 // the text's version with the claim.
@@ -23,7 +23,7 @@ initPage("title.claim");
 
 const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
 const DESCRIPTION_MAX = 4000;
-const LOSS_MAX = 10_000_000_000; // minor units (API.md §3)
+const LOSS_MAX = 10_000_000_000; // minor units (docs/api.md §8.1)
 
 const $ = (id) => document.getElementById(id);
 const form = $("claim-form");

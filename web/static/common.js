@@ -4,7 +4,7 @@
 // a JavaScript variable of its own module.
 import { LANGUAGES, applyI18n, lang, languageName, locale, onLanguageChange, setLanguage, t } from "./i18n.js";
 
-// The order of API.md §3; categories are always shown in it.
+// The order of docs/api.md §8.6; categories are always shown in it.
 export const CATEGORIES = ["name", "email", "phone", "postal_address", "birth_date", "password",
     "financial", "national_id", "health", "order_history", "location", "biometric"];
 
@@ -103,7 +103,7 @@ export function retryAfter(resp) {
     return 30;
 }
 
-// One page of open incidents (API.md §1 lists: {data, next}); cursor from the previous page.
+// One page of open incidents (docs/api.md §7 lists: {data, next}); cursor from the previous page.
 export async function fetchIncidents(cursor) {
     const q = "/v1/incidents?limit=100" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
     return api("GET", q);

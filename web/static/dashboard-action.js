@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// The selected action of the associations' page (API.md §8-§10): its facts, its status moves
-// (only those API.md §3 allows), mandated claims added by filter or by references (the four
+// The selected action of the associations' page (docs/api.md §10–12): its facts, its status moves
+// (only those docs/api.md §8.7 allows), mandated claims added by filter or by references (the four
 // counts of the answer), its compensation totals, and the exports for counsel. An export is
 // fetched with the key in the Authorization header (never in the address), saved under the
 // name of its Content-Disposition, then its record (GET /v1/exports/{X-Export-Id}: rows,
@@ -13,7 +13,7 @@ import {
 import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions, indexOf, validationErrors } from "./forms.js";
 
-// API.md §3: open → filed → settled → closed, plus open → closed and filed → closed.
+// docs/api.md §8.7: open → filed → settled → closed, plus open → closed and filed → closed.
 const NEXT_STATUS = { open: ["filed", "closed"], filed: ["settled", "closed"],
     settled: ["closed"], closed: [] };
 const COUNTS = ["added", "already_in_action", "in_other_action", "not_mandated"];

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// The associations' page (SPEC "Users": open an action, gather mandated claims, watch totals,
+// The associations' page (docs/product.md §1: open actions, gather mandated claims, watch totals,
 // export for counsel). The API key lives in the `apiKey` variable of this module only: never
 // in storage, in the address or in a log, and it is gone with the page. Every call goes
 // through call(), where a 401 (wrong or revoked key) forgets the key and asks for it again.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // Validation errors on a form, from the browser's own checks or from a 422 problem document
-// (API.md §2: errors[] of {field, code, message}, field paths like
+// (docs/api.md §5.2: errors[] of {field, code, message}, field paths like
 // "claimant.address.postal_code" or "data_categories[1]").
 //
 // Markup: every field sits in a wrapper (div or fieldset; wrappers never nest) with

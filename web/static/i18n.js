@@ -5,7 +5,7 @@
 // data-i18n-attr="attribute:key;attribute:key".
 //
 // Message keys for validation errors: err.<field path without [i]>.<code>, else
-// err.code.<code> (API.md §2 codes); the server's own English message is the last resort.
+// err.code.<code> (docs/api.md §5.4 codes); the server's own English message is the last resort.
 
 const NBSP = "\u00a0";   // French: before ? ! : ; and inside « »
 
@@ -394,7 +394,7 @@ const messages = {
         "err.filter.submitted_after.invalid-format": "Enter a date that exists.",
         "err.filter.submitted_before.invalid-format": "Enter a date that exists.",
 
-        // validation messages (API.md §2 codes)
+        // validation messages (docs/api.md §5.4 codes)
         "err.code.required": "This is needed.",
         "err.code.unknown-field": "This field is not accepted.",
         "err.code.read-only": "This cannot be changed.",

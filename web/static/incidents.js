@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// How an incident is shown (API.md §5): its company, title, disclosure date, affected count
+// How an incident is shown (docs/api.md §10.1): company, title, disclosure date, affected count
 // and exposed categories, in the current language.
 import { t } from "./i18n.js";
 import { CATEGORIES, categoryLabel, el, formatDate, formatNumber } from "./common.js";

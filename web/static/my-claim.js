@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// A claimant's own claim (API.md §6): reference + token → GET /v1/claims/{reference} with
+// A claimant's own claim (docs/api.md §9.5): reference + token → GET /v1/claims/{reference} with
 // Authorization: Bearer <token>; correction of the contact details by merge patch; withdrawal
 // after a confirmation; the mandate: given later to the action of the page's ?action=<id> (the
 // link an association shares) by `PATCH {"action_id", "mandate_text_version"}`, or revoked by
