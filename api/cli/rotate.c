@@ -13,6 +13,7 @@
 #include "crypto/data_keys.h"
 #include "crypto/pii_box.h"
 #include "crypto/secrets.h"
+#include "db/errors.h"
 #include "db/pool.h"
 #include "db/rotate.h"
 #include "service/claims_seal.h"
@@ -21,42 +22,56 @@
 #define BATCH 500
 #define MAX_PASSES 10
 
+struct batch {
+    const struct secrets *s;
+    enum sealed_table t;
+    int key_id;
+    struct arena *a;
+    struct sealed_row rows[BATCH];
+    int moved;
+};
+
+/* Reseals one batch of the table; commits when it moved rows. */
+static int
+move_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct batch *b = ctx;
+    int n = db_rotate_fetch(c, b->t, b->key_id, BATCH, b->a, b->rows);
+
+    if (n < 0)
+        return n;
+    for (int i = 0; i < n; i++) {
+        const struct sealed_row *r = &b->rows[i];
+        size_t len = 0;
+        int used = 0;
+        char *plain = claims_open(b->s, b->a, r->data_key_id, (const char *)r->aad, r->aad_len,
+                                  r->box, r->box_len);
+        if (plain == NULL) {
+            fprintf(stderr, "rotate: a row of %s cannot be opened with key %d (unknown key or "
+                            "damaged data); stopping\n",
+                    db_rotate_table_name(b->t), r->data_key_id);
+            return DB_HARD;
+        }
+        const uint8_t *box = claims_seal(b->s, b->a, (const char *)r->aad, r->aad_len, plain,
+                                         r->box_len - PII_BOX_OVERHEAD, &len, &used);
+        if (box == NULL || used != b->key_id)
+            return DB_HARD;
+        int rc = db_rotate_store(c, b->t, r->id, box, len, b->key_id);
+        if (rc != 1)
+            return rc < 0 ? rc : DB_HARD;
+    }
+    b->moved = n;
+    return n > 0 ? n : tx_answer(t, OUTCOME_OK); /* nothing left: nothing to commit */
+}
+
 /* Reseals one batch of table in its own transaction; rows moved, or -1. */
 static int
 move_batch(PGconn *c, const struct secrets *s, enum sealed_table t, int key_id)
 {
-    struct arena *a = arena_new();
-    struct sealed_row rows[BATCH];
-    int moved = -1;
+    struct batch b = {.s = s, .t = t, .key_id = key_id, .a = arena_new()};
+    int moved = svc_tx_run(c, "rotate", TX_READ_WRITE, move_body, &b) == OUTCOME_OK ? b.moved : -1;
 
-    if (tx_begin(c, NULL) != 0)
-        goto cleanup;
-    int n = db_rotate_fetch(c, t, key_id, BATCH, a, rows);
-    if (n < 0)
-        goto cleanup;
-    for (int i = 0; i < n; i++) {
-        size_t len = 0;
-        int used = 0;
-        char *plain = claims_open(s, a, rows[i].data_key_id, (const char *)rows[i].aad,
-                                  rows[i].aad_len, rows[i].box, rows[i].box_len);
-        if (plain == NULL) {
-            fprintf(stderr, "rotate: a row of %s cannot be opened with key %d (unknown key or "
-                            "damaged data); stopping\n",
-                    db_rotate_table_name(t), rows[i].data_key_id);
-            goto cleanup;
-        }
-        const uint8_t *box = claims_seal(s, a, (const char *)rows[i].aad, rows[i].aad_len,
-                                         plain, rows[i].box_len - PII_BOX_OVERHEAD, &len, &used);
-        if (box == NULL || used != key_id ||
-            db_rotate_store(c, t, rows[i].id, box, len, key_id) != 1)
-            goto cleanup;
-    }
-    if (tx_commit(c) != 0)
-        goto cleanup;
-    moved = n;
-cleanup:
-    tx_rollback(c);
-    arena_free(a);
+    arena_free(b.a);
     return moved;
 }
 

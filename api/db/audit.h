@@ -41,8 +41,8 @@ struct audit_verdict {
     const char *reason;   /* static */
 };
 
-/* Walks the whole chain in seq order (a read-only REPEATABLE READ snapshot, fetched in
- * batches) and recomputes every link under key. With kept (else NULL), the chain must also
+/* Walks the whole chain in seq order (fetched in batches, inside the caller's transaction:
+ * a read-only REPEATABLE READ one, so that every batch sees one snapshot) and recomputes every link under key. With kept (else NULL), the chain must also
  * still hold kept->hash at kept->seq: a cut tail or a rewritten stretch then shows. 1 or
  * DB_*. */
 int db_audit_verify(PGconn *c, const uint8_t key[AUDIT_MAC_KEY_LEN],

@@ -9,34 +9,35 @@
 #include "service/lookup_cache.h"
 #include "service/tx.h"
 
-static enum outcome
-fail(PGconn *c, int rc)
-{
-    enum outcome o = tx_outcome_of(c, rc);
+struct create {
+    const struct audit_note *note;
+    const struct action *in;
+    struct arena *a;
+    struct action *out;
+};
 
-    tx_rollback(c);
-    return o;
+static int
+create_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct create *x = ctx;
+    int rc = db_actions_insert(c, x->in, x->a, x->out);
+
+    if (rc == 0)
+        return tx_answer(t, OUTCOME_INVALID);
+    if (rc != 1)
+        return rc;
+    return tx_audited(svc_audit(c, x->note, "action.create", "action", x->out->id));
 }
 
 enum outcome
 svc_actions_create(PGconn *c, const struct audit_note *note, const struct action *in,
                    struct arena *a, struct action *out)
 {
-    int rc = tx_begin(c, NULL);
+    struct create x = {note, in, a, out};
+    enum outcome o = svc_tx_run(c, "actions.create", TX_READ_WRITE, create_body, &x);
 
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_actions_insert(c, in, a, out);
-    if (rc == 0) {
-        tx_rollback(c);
-        return OUTCOME_INVALID;
-    }
-    if (rc == 1)
-        rc = svc_audit(c, note, "action.create", "action", out->id);
-    if (rc == 0)
-        rc = tx_commit(c);
     svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return rc == 0 ? OUTCOME_OK : fail(c, rc);
+    return o;
 }
 
 enum outcome
@@ -73,35 +74,45 @@ apply(struct action *cur, const struct action_patch *p)
         cur->status = p->value.status;
 }
 
+struct update {
+    const struct audit_note *note;
+    const char *id;
+    const char *association_id;
+    const struct action_patch *p;
+    struct arena *a;
+    struct action *out;
+};
+
+static int
+update_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct update *x = ctx;
+    struct action cur;
+    int rc = db_actions_get(c, x->id, true, x->a, &cur);
+
+    if (rc != 1)
+        return rc <= 0 ? rc : DB_HARD; /* 0: no such action */
+    if (strcmp(cur.association_id, x->association_id) != 0)
+        return tx_answer(t, OUTCOME_NOT_FOUND);
+    if (x->p->has_status && !action_transition_ok(cur.status, x->p->value.status))
+        return tx_answer(t, OUTCOME_INVALID_TRANSITION);
+    apply(&cur, x->p);
+    rc = db_actions_update(c, &cur, x->a, x->out);
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD; /* the row is locked: it cannot have gone */
+    return tx_audited(svc_audit(c, x->note, "action.update", "action", x->id));
+}
+
 enum outcome
 svc_actions_update(PGconn *c, const struct audit_note *note, const char *id,
                    const char *association_id, const struct action_patch *p, struct arena *a,
                    struct action *out)
 {
-    struct action cur;
-    int rc = tx_begin(c, NULL);
+    struct update x = {note, id, association_id, p, a, out};
+    enum outcome o = svc_tx_run(c, "actions.update", TX_READ_WRITE, update_body, &x);
 
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_actions_get(c, id, true, a, &cur);
-    if (rc < 0)
-        return fail(c, rc);
-    if (rc == 0 || strcmp(cur.association_id, association_id) != 0) {
-        tx_rollback(c);
-        return OUTCOME_NOT_FOUND;
-    }
-    if (p->has_status && !action_transition_ok(cur.status, p->value.status)) {
-        tx_rollback(c);
-        return OUTCOME_INVALID_TRANSITION;
-    }
-    apply(&cur, p);
-    rc = db_actions_update(c, &cur, a, out);
-    if (rc == 1)
-        rc = svc_audit(c, note, "action.update", "action", id);
-    if (rc == 0)
-        rc = tx_commit(c);
     svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return rc == 0 ? OUTCOME_OK : fail(c, rc);
+    return o;
 }
 
 enum outcome

@@ -12,33 +12,40 @@
 #include "service/lookup_cache.h"
 #include "service/tx.h"
 
-/* Runs the audit, then COMMIT; rolls back and maps the failure otherwise. */
-static enum outcome
-finish(PGconn *c, int rc, const struct audit_note *note, const char *action, const char *type,
-       const char *id)
+/* The end of a body whose write returned rc: the audit when it wrote its one row. */
+static int
+audit_after(PGconn *c, int rc, const struct audit_note *note, const char *action,
+            const char *type, const char *id)
 {
-    if (rc == 0)
-        rc = svc_audit(c, note, action, type, id);
-    if (rc == 0)
-        rc = tx_commit(c);
-    if (rc == 0)
-        return OUTCOME_OK;
-    enum outcome o = tx_outcome_of(c, rc);
-    tx_rollback(c);
-    return o;
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD; /* a write of one row touched none or several */
+    return tx_audited(svc_audit(c, note, action, type, id));
+}
+
+struct create {
+    const struct audit_note *note;
+    const struct association *in;
+    struct arena *a;
+    struct association *out;
+};
+
+static int
+create_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct create *x = ctx;
+    int rc = db_associations_insert(c, x->in, x->a, x->out);
+
+    (void)t;
+    return audit_after(c, rc, x->note, "association.create", "association", x->out->id);
 }
 
 enum outcome
 svc_associations_create(PGconn *c, const struct audit_note *note, const struct association *in,
                         struct arena *a, struct association *out)
 {
-    int rc = tx_begin(c, NULL);
+    struct create x = {note, in, a, out};
+    enum outcome o = svc_tx_run(c, "associations.create", TX_READ_WRITE, create_body, &x);
 
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_associations_insert(c, in, a, out);
-    enum outcome o = finish(c, rc == 1 ? 0 : (rc == 0 ? DB_HARD : rc), note,
-                            "association.create", "association", out->id);
     svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
     return o;
 }
@@ -72,36 +79,45 @@ apply(struct association *cur, const struct association_patch *p)
         cur->status = p->value.status;
 }
 
+struct update {
+    const struct audit_note *note;
+    const char *id;
+    const struct association_patch *p;
+    struct arena *a;
+    struct association *out;
+    const char **error_field;
+};
+
+static int
+update_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct update *x = ctx;
+    struct association cur;
+    int rc = db_associations_get(c, x->id, true, x->a, &cur);
+
+    if (rc != 1)
+        return rc <= 0 ? rc : DB_HARD; /* 0: no such association */
+    /* the stored status, not the reported one ("lapsed" is computed) */
+    if (strcmp(cur.status, "lapsed") == 0)
+        cur.status = "approved";
+    apply(&cur, x->p);
+    if (cur.approved_until != NULL && strcmp(cur.approved_until, cur.approved_from) < 0) {
+        *x->error_field = "approved_until";
+        return tx_answer(t, OUTCOME_INVALID);
+    }
+    rc = db_associations_update(c, &cur, x->a, x->out);
+    return audit_after(c, rc, x->note, "association.update", "association", x->id);
+}
+
 enum outcome
 svc_associations_update(PGconn *c, const struct audit_note *note, const char *id,
                         const struct association_patch *p, struct arena *a,
                         struct association *out, const char **error_field)
 {
-    struct association cur;
-    int rc = tx_begin(c, NULL);
+    struct update x = {note, id, p, a, out, error_field};
 
     *error_field = NULL;
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_associations_get(c, id, true, a, &cur);
-    if (rc == 0) {
-        tx_rollback(c);
-        return OUTCOME_NOT_FOUND;
-    }
-    if (rc == 1) {
-        /* the stored status, not the reported one ("lapsed" is computed) */
-        if (strcmp(cur.status, "lapsed") == 0)
-            cur.status = "approved";
-        apply(&cur, p);
-        if (cur.approved_until != NULL && strcmp(cur.approved_until, cur.approved_from) < 0) {
-            tx_rollback(c);
-            *error_field = "approved_until";
-            return OUTCOME_INVALID;
-        }
-        rc = db_associations_update(c, &cur, a, out);
-    }
-    enum outcome o = finish(c, rc == 1 ? 0 : (rc == 0 ? DB_HARD : rc), note,
-                            "association.update", "association", id);
+    enum outcome o = svc_tx_run(c, "associations.update", TX_READ_WRITE, update_body, &x);
     svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
     return o;
 }
@@ -136,6 +152,33 @@ make_prefix(char out[12])
     return true;
 }
 
+struct issue {
+    const struct audit_note *note;
+    const char *association_id;
+    const char *label;
+    const char *prefix;
+    const uint8_t *hash;
+    struct arena *a;
+    struct api_key *out;
+};
+
+static int
+issue_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct issue *x = ctx;
+    struct association owner;
+
+    (void)t;
+    if (x->association_id != NULL) {
+        /* locks the owner so that a key is never issued to a row being changed */
+        int rc = db_associations_get(c, x->association_id, true, x->a, &owner);
+        if (rc != 1)
+            return rc <= 0 ? rc : DB_HARD; /* 0: no such association */
+    }
+    int rc = db_keys_insert(c, x->association_id, x->label, x->prefix, x->hash, x->a, x->out);
+    return audit_after(c, rc, x->note, "key.issue", "api_key", x->out->id);
+}
+
 enum outcome
 svc_keys_issue(PGconn *c, const struct secrets *s, const struct audit_note *note,
                const char *association_id, const char *label, struct arena *a,
@@ -144,7 +187,6 @@ svc_keys_issue(PGconn *c, const struct secrets *s, const struct audit_note *note
     char prefix[12];
     char secret[44];
     uint8_t hash[32];
-    struct association owner;
 
     if (!make_prefix(prefix) || !random_token(32, secret))
         return OUTCOME_INTERNAL;
@@ -152,34 +194,31 @@ svc_keys_issue(PGconn *c, const struct secrets *s, const struct audit_note *note
     OPENSSL_cleanse(secret, sizeof secret);
     if (!keyed_hash(s->hmac_key, "api-key", secret_out, hash))
         return OUTCOME_INTERNAL;
-    int rc = tx_begin(c, NULL);
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    if (association_id != NULL) {
-        rc = db_associations_get(c, association_id, true, a, &owner);
-        if (rc == 0) {
-            tx_rollback(c);
-            return OUTCOME_NOT_FOUND;
-        }
-        if (rc < 0)
-            return finish(c, rc, note, NULL, NULL, NULL);
-    }
-    rc = db_keys_insert(c, association_id, label, prefix, hash, a, out);
-    return finish(c, rc == 1 ? 0 : (rc == 0 ? DB_HARD : rc), note, "key.issue", "api_key",
-                  out->id);
+    struct issue x = {note, association_id, label, prefix, hash, a, out};
+    return svc_tx_run(c, "keys.issue", TX_READ_WRITE, issue_body, &x);
+}
+
+struct revoke {
+    const struct audit_note *note;
+    const char *id;
+};
+
+static int
+revoke_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct revoke *x = ctx;
+    int rc = db_keys_revoke(c, x->id);
+
+    (void)t;
+    if (rc == 0)
+        return 0; /* no such key */
+    return audit_after(c, rc, x->note, "key.revoke", "api_key", x->id);
 }
 
 enum outcome
 svc_keys_revoke(PGconn *c, const struct audit_note *note, const char *id)
 {
-    int rc = tx_begin(c, NULL);
+    struct revoke x = {note, id};
 
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_keys_revoke(c, id);
-    if (rc == 0) {
-        tx_rollback(c);
-        return OUTCOME_NOT_FOUND;
-    }
-    return finish(c, rc == 1 ? 0 : rc, note, "key.revoke", "api_key", id);
+    return svc_tx_run(c, "keys.revoke", TX_READ_WRITE, revoke_body, &x);
 }

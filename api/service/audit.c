@@ -75,20 +75,35 @@ result_of(const struct audit_verdict *v, struct audit_result *out)
     out->reason = v->reason;
 }
 
+struct verify {
+    const struct audit_head *kept;
+    struct audit_verdict v;
+};
+
+static int
+verify_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct verify *x = ctx;
+    int rc = db_audit_verify(c, audit_key, x->kept, &x->v);
+
+    (void)t;
+    return rc == 0 ? DB_HARD : rc; /* 1: the walk ended, whatever it found */
+}
+
 enum outcome
 svc_audit_verify(PGconn *c, const struct audit_head *kept, struct audit_result *out)
 {
-    struct audit_verdict v;
+    struct verify x = {.kept = kept};
 
     if (!audit_key_ready) {
         log_bug("audit: no audit key installed; cannot verify");
         return OUTCOME_INTERNAL;
     }
-    int rc = db_audit_verify(c, audit_key, kept, &v);
-    if (rc != 1)
-        return tx_outcome_of(c, rc);
-    result_of(&v, out);
-    return OUTCOME_OK;
+    /* one snapshot for the whole walk: a write committed meanwhile is not half seen */
+    enum outcome o = svc_tx_run(c, "audit.verify", TX_READ_ONLY, verify_body, &x);
+    if (o == OUTCOME_OK)
+        result_of(&x.v, out);
+    return o;
 }
 
 enum outcome

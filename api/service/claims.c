@@ -64,85 +64,94 @@ change_mandate(PGconn *c, const struct claim_record *cur, const struct mandate_c
     return DB_HARD;
 }
 
+/* 1 for a read or write of exactly one row; 0 (not found) or DB_* otherwise. */
+static int
+one(int rc)
+{
+    return rc <= 1 ? rc : DB_HARD;
+}
+
+struct correct {
+    const struct claim_record *rec;
+    const struct claim_row *row;
+    const struct mandate_change *m;
+    struct arena *a;
+    struct claim_record *out;
+};
+
+static int
+correct_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct correct *x = ctx;
+    struct claim_record *out = x->out;
+    int rc = one(db_claims_get(c, x->rec->reference, true, x->a, out));
+
+    if (rc != 1)
+        return rc;
+    if (strcmp(out->status, "withdrawn") == 0)
+        return tx_answer(t, OUTCOME_CLAIM_WITHDRAWN);
+    rc = db_claims_correct(c, x->rec->id, x->row);
+    if (rc == DB_CONFLICT) /* a refused correction is not a duplicate attempt */
+        return tx_answer(t, OUTCOME_DUPLICATE_CLAIM);
+    if ((rc = one(rc)) != 1)
+        return rc;
+    struct tally_key before = key_of(out);
+    struct tally_key after = {out->incident_id, out->status, x->row->payment_preference,
+                              x->row->country, x->row->categories, x->row->documented_loss,
+                              x->row->hours_spent};
+    if ((rc = one(move_tally(c, &before, &after))) != 1)
+        return rc;
+    rc = change_mandate(c, out, x->m);
+    if (rc == DB_CONFLICT) /* in another action, or the person is */
+        return tx_answer(t, OUTCOME_ALREADY_IN_ACTION);
+    if ((rc = one(rc)) != 1)
+        return rc;
+    return one(db_claims_get(c, x->rec->reference, false, x->a, out));
+}
+
 enum outcome
 svc_claims_correct(PGconn *c, const struct claim_record *rec, const struct claim_row *row,
                    const struct mandate_change *m, struct arena *a, struct claim_record *out)
 {
-    enum outcome o = OUTCOME_INTERNAL;
-    int rc = tx_begin(c, NULL);
+    struct correct x = {rec, row, m, a, out};
 
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_claims_get(c, rec->reference, true, a, out);
-    if (rc != 1)
-        goto failed;
-    if (strcmp(out->status, "withdrawn") == 0) {
-        o = OUTCOME_CLAIM_WITHDRAWN;
-        goto cleanup;
+    return svc_tx_run(c, "claims.correct", TX_READ_WRITE, correct_body, &x);
+}
+
+struct withdraw {
+    const struct claim_record *rec;
+    struct arena *a;
+    struct claim_record *out;
+};
+
+static int
+withdraw_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct withdraw *x = ctx;
+    struct claim_record cur;
+    int rc = one(db_claims_get(c, x->rec->reference, true, x->a, &cur));
+
+    (void)t;
+    if (rc == 1 && strcmp(cur.status, "withdrawn") != 0) {
+        rc = one(db_claims_withdraw(c, cur.id));
+        if (rc == 1) {
+            struct tally_key before = key_of(&cur);
+            struct tally_key after = before;
+            after.status = "withdrawn";
+            rc = one(move_tally(c, &before, &after));
+        }
     }
-    rc = db_claims_correct(c, rec->id, row);
-    if (rc == DB_CONFLICT) {
-        o = OUTCOME_DUPLICATE_CLAIM; /* a refused correction is not a duplicate attempt */
-        goto cleanup;
-    }
-    if (rc != 1)
-        goto failed;
-    struct tally_key before = key_of(out);
-    struct tally_key after = {out->incident_id, out->status, row->payment_preference,
-                              row->country, row->categories, row->documented_loss,
-                              row->hours_spent};
-    rc = move_tally(c, &before, &after);
-    if (rc != 1)
-        goto failed;
-    rc = change_mandate(c, out, m);
-    if (rc == DB_CONFLICT) {
-        o = OUTCOME_ALREADY_IN_ACTION; /* in another action, or the person is */
-        goto cleanup;
-    }
-    if (rc != 1)
-        goto failed;
-    rc = db_claims_get(c, rec->reference, false, a, out);
-    if (rc != 1)
-        goto failed;
-    rc = tx_commit(c);
-    if (rc != 0)
-        goto failed;
-    return OUTCOME_OK;
-failed:
-    o = rc == 0 ? OUTCOME_NOT_FOUND : tx_outcome_of(c, rc);
-cleanup:
-    tx_rollback(c);
-    return o;
+    /* withdrawing a withdrawn claim answers it as it is */
+    return rc == 1 ? one(db_claims_get(c, x->rec->reference, false, x->a, x->out)) : rc;
 }
 
 enum outcome
 svc_claims_withdraw(PGconn *c, const struct claim_record *rec, struct arena *a,
                     struct claim_record *out)
 {
-    struct claim_record cur;
-    int rc = tx_begin(c, NULL);
+    struct withdraw x = {rec, a, out};
 
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_claims_get(c, rec->reference, true, a, &cur);
-    if (rc == 1 && strcmp(cur.status, "withdrawn") != 0) {
-        rc = db_claims_withdraw(c, cur.id);
-        if (rc == 1) {
-            struct tally_key before = key_of(&cur);
-            struct tally_key after = before;
-            after.status = "withdrawn";
-            rc = move_tally(c, &before, &after);
-        }
-    }
-    if (rc == 1)
-        rc = db_claims_get(c, rec->reference, false, a, out);
-    if (rc == 1)
-        rc = tx_commit(c) == 0 ? 1 : DB_UNAVAILABLE;
-    if (rc == 1)
-        return OUTCOME_OK;
-    enum outcome o = rc == 0 ? OUTCOME_NOT_FOUND : tx_outcome_of(c, rc);
-    tx_rollback(c);
-    return o;
+    return svc_tx_run(c, "claims.withdraw", TX_READ_WRITE, withdraw_body, &x);
 }
 
 static bool
@@ -154,42 +163,44 @@ review_allowed(const char *from, const char *to)
            strcmp(from, to) != 0;
 }
 
+struct review {
+    const struct audit_note *note;
+    const struct claim_record *rec;
+    const char *status;
+    const char *reason;
+    struct arena *a;
+    struct claim_record *out;
+};
+
+static int
+review_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct review *x = ctx;
+    struct claim_record *out = x->out;
+    int rc = one(db_claims_get(c, x->rec->reference, true, x->a, out));
+
+    if (rc != 1)
+        return rc;
+    if (!review_allowed(out->status, x->status))
+        return tx_answer(t, OUTCOME_INVALID_TRANSITION);
+    rc = one(db_claims_review(c, x->rec->id, x->status, x->reason));
+    if (rc == 1) {
+        struct tally_key before = key_of(out);
+        struct tally_key after = before;
+        after.status = x->status;
+        rc = one(move_tally(c, &before, &after));
+    }
+    if (rc == 1)
+        rc = tx_audited(svc_audit(c, x->note, "claim.review", "claim", x->rec->reference));
+    return rc == 1 ? one(db_claims_get(c, x->rec->reference, false, x->a, out)) : rc;
+}
+
 enum outcome
 svc_claims_review(PGconn *c, const struct audit_note *note, const struct claim_record *rec,
                   const char *status, const char *reason, struct arena *a,
                   struct claim_record *out)
 {
-    enum outcome o = OUTCOME_INTERNAL;
-    int rc = tx_begin(c, NULL);
+    struct review x = {note, rec, status, reason, a, out};
 
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_claims_get(c, rec->reference, true, a, out);
-    if (rc != 1)
-        goto failed;
-    if (!review_allowed(out->status, status)) {
-        o = OUTCOME_INVALID_TRANSITION;
-        goto cleanup;
-    }
-    rc = db_claims_review(c, rec->id, status, reason);
-    if (rc == 1) {
-        struct tally_key before = key_of(out);
-        struct tally_key after = before;
-        after.status = status;
-        rc = move_tally(c, &before, &after);
-    }
-    if (rc == 1)
-        rc = svc_audit(c, note, "claim.review", "claim", rec->reference) == 0 ? 1 : DB_HARD;
-    if (rc == 1)
-        rc = db_claims_get(c, rec->reference, false, a, out);
-    if (rc != 1)
-        goto failed;
-    rc = tx_commit(c);
-    if (rc == 0)
-        return OUTCOME_OK;
-failed:
-    o = rc == 0 ? OUTCOME_NOT_FOUND : tx_outcome_of(c, rc);
-cleanup:
-    tx_rollback(c);
-    return o;
+    return svc_tx_run(c, "claims.review", TX_READ_WRITE, review_body, &x);
 }

@@ -246,25 +246,35 @@ svc_compensation_current(PGconn *c, int64_t incident_id, struct arena *a,
     return OUTCOME_OK;
 }
 
+struct put {
+    const struct audit_note *note;
+    const struct incident *inc;
+    const char *json;
+    struct arena *a;
+    struct scheme_record *out;
+};
+
+static int
+put_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct put *x = ctx;
+    int rc = db_schemes_put(c, x->inc->id, x->json, x->a, x->out);
+
+    (void)t;
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD;
+    return tx_audited(svc_audit(c, x->note, "scheme.put", "incident", x->inc->slug));
+}
+
 enum outcome
 svc_compensation_put(PGconn *c, const struct audit_note *note, const struct incident *inc,
                      const char *json, struct arena *a, struct scheme_record *out)
 {
-    int rc = tx_begin(c, NULL);
+    struct put x = {note, inc, json, a, out};
+    enum outcome o = svc_tx_run(c, "compensation.put", TX_READ_WRITE, put_body, &x);
 
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_schemes_put(c, inc->id, json, a, out);
-    if (rc == 1)
-        rc = svc_audit(c, note, "scheme.put", "incident", inc->slug);
-    if (rc == 0)
-        rc = tx_commit(c);
     /* the incident row changed (scheme_version, updated_at); whatever COMMIT said: a lost
      * answer may hide a commit */
     svc_lookup_cache_invalidate();
-    if (rc == 0)
-        return OUTCOME_OK;
-    enum outcome o = tx_outcome_of(c, rc);
-    tx_rollback(c);
     return o;
 }

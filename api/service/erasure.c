@@ -12,35 +12,32 @@
 #include "service/audit.h"
 #include "service/tx.h"
 
-#define MAX_RETRIES 3
+struct batch {
+    int retention_days;
+    int erased;
+};
 
-/* One batch: the claims erased (0: none due), or DB_*. */
+/* One batch: commits when it erased claims; none due ends the body without a commit. */
 static int
-erase_batch(PGconn *c, int retention_days)
+erase_body(PGconn *c, struct tx *t, void *ctx)
 {
+    struct batch *x = ctx;
     struct arena *a = arena_new();
     struct erasure_batch b = {0};
-    int rc = tx_begin(c, NULL);
+    int rc = db_erasure_batch(c, x->retention_days, ERASURE_BATCH, a, &b);
 
-    if (rc != 0)
-        goto cleanup;
-    rc = db_erasure_batch(c, retention_days, ERASURE_BATCH, a, &b);
-    if (rc <= 0)
-        goto cleanup; /* nothing due (rolled back, nothing written) or a failure */
-    /* the chain keeps the erasure without the data: the references (public, not personal)
-     * are only digested, and object_id is the erased_at shared by the batch's claims, so an
-     * auditor can find them and recompute the digest */
-    struct audit_note note = {"system", b.references, strlen(b.references)};
-    int arc = svc_audit(c, &note, "claims.erase", "erasure", b.erased_at);
-    if (arc != 0) {
-        rc = arc;
-        goto cleanup;
+    x->erased = rc > 0 ? rc : 0;
+    if (rc > 0) {
+        /* the chain keeps the erasure without the data: the references (public, not
+         * personal) are only digested, and object_id is the erased_at shared by the batch's
+         * claims, so an auditor can find them and recompute the digest */
+        struct audit_note note = {"system", b.references, strlen(b.references)};
+        int arc = svc_audit(c, &note, "claims.erase", "erasure", b.erased_at);
+        if (arc != 0)
+            rc = arc;
+    } else if (rc == 0) {
+        rc = tx_answer(t, OUTCOME_OK); /* nothing due: nothing to commit */
     }
-    int crc = tx_commit(c);
-    if (crc != 0)
-        rc = crc;
-cleanup:
-    tx_rollback(c);
     arena_free(a);
     return rc;
 }
@@ -48,17 +45,14 @@ cleanup:
 enum outcome
 svc_erasure_run(PGconn *c, int retention_days, const atomic_bool *stop, int64_t *erased_out)
 {
-    int retries = 0;
-
     *erased_out = 0;
     while (stop == NULL || !atomic_load(stop)) {
-        int rc = erase_batch(c, retention_days);
-        if (rc == DB_RETRY && ++retries <= MAX_RETRIES)
-            continue; /* deadlock or serialization failure: nothing was written */
-        if (rc < 0)
-            return tx_outcome_of(c, rc);
-        *erased_out += rc;
-        if (rc < ERASURE_BATCH)
+        struct batch x = {retention_days, 0};
+        enum outcome o = svc_tx_run(c, "erasure", TX_READ_WRITE, erase_body, &x);
+        if (o != OUTCOME_OK)
+            return o;
+        *erased_out += x.erased;
+        if (x.erased < ERASURE_BATCH)
             break; /* a short batch: nothing was due beyond it (or only locked rows) */
     }
     return OUTCOME_OK;

@@ -158,6 +158,24 @@ svc_exports_page(PGconn *c, const char *action_id, const char *after, int limit,
     return rc < 0 ? tx_outcome_of(c, rc) : OUTCOME_OK;
 }
 
+struct finish {
+    struct audit_note note;
+    const struct export_end *e;
+};
+
+static int
+finish_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct finish *x = ctx;
+    const struct export_end *e = x->e;
+    int rc = db_exports_finish(c, e->export_id, e->status, e->rows, e->bytes, e->sha256_hex);
+
+    (void)t;
+    if (rc != 1)
+        return rc <= 0 ? rc : DB_HARD; /* 0: no such export */
+    return tx_audited(svc_audit(c, &x->note, "action.export", "export", e->export_id));
+}
+
 enum outcome
 svc_exports_finish(PGconn *c, const struct export_end *e)
 {
@@ -170,22 +188,6 @@ svc_exports_finish(PGconn *c, const struct export_end *e)
                        e->sha256_hex, e->status);
     if (len < 0 || (size_t)len >= sizeof change)
         return OUTCOME_INTERNAL;
-    struct audit_note note = {e->actor, change, (size_t)len};
-    int rc = tx_begin(c, NULL);
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_exports_finish(c, e->export_id, e->status, e->rows, e->bytes, e->sha256_hex);
-    if (rc == 0) {
-        tx_rollback(c);
-        return OUTCOME_NOT_FOUND;
-    }
-    if (rc == 1)
-        rc = svc_audit(c, &note, "action.export", "export", e->export_id);
-    if (rc == 0)
-        rc = tx_commit(c);
-    if (rc == 0)
-        return OUTCOME_OK;
-    /* roll back first: the outcome may drop a broken connection */
-    tx_rollback(c);
-    return tx_outcome_of(c, rc);
+    struct finish x = {{e->actor, change, (size_t)len}, e};
+    return svc_tx_run(c, "exports.finish", TX_READ_WRITE, finish_body, &x);
 }

@@ -7,28 +7,34 @@
 #include "service/lookup_cache.h"
 #include "service/tx.h"
 
+struct create {
+    const struct audit_note *note;
+    const struct incident *in;
+    struct arena *a;
+    struct incident *out;
+};
+
+static int
+create_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct create *x = ctx;
+    int rc = db_incidents_insert(c, x->in, x->a, x->out);
+
+    if (rc == DB_CONFLICT)
+        return tx_answer(t, OUTCOME_ALREADY_EXISTS);
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD;
+    return tx_audited(svc_audit(c, x->note, "incident.create", "incident", x->out->slug));
+}
+
 enum outcome
 svc_incidents_create(PGconn *c, const struct audit_note *note, const struct incident *in,
                      struct arena *a, struct incident *out)
 {
-    enum outcome o = OUTCOME_ALREADY_EXISTS;
-    int rc = tx_begin(c, NULL);
+    struct create x = {note, in, a, out};
+    enum outcome o = svc_tx_run(c, "incidents.create", TX_READ_WRITE, create_body, &x);
 
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_incidents_insert(c, in, a, out);
-    if (rc == DB_CONFLICT)
-        goto cleanup;
-    if (rc == 1)
-        rc = svc_audit(c, note, "incident.create", "incident", out->slug);
-    if (rc == 0)
-        rc = tx_commit(c);
     svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    if (rc == 0)
-        return OUTCOME_OK;
-    o = tx_outcome_of(c, rc);
-cleanup:
-    tx_rollback(c);
     return o;
 }
 
@@ -63,39 +69,39 @@ apply_patch(struct incident *cur, const struct incident_patch *p)
         cur->status = p->value.status;
 }
 
+struct update {
+    const struct audit_note *note;
+    const char *slug;
+    const struct incident_patch *p;
+    struct arena *a;
+    struct incident *out;
+};
+
+static int
+update_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct update *x = ctx;
+    struct incident cur;
+    int rc = db_incidents_get(c, x->slug, true, x->a, &cur);
+
+    (void)t;
+    if (rc != 1)
+        return rc <= 0 ? rc : DB_HARD; /* 0: no such incident */
+    apply_patch(&cur, x->p);
+    rc = db_incidents_update(c, &cur, x->a, x->out);
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD; /* the row is locked: it cannot have gone */
+    return tx_audited(svc_audit(c, x->note, "incident.update", "incident", x->out->slug));
+}
+
 enum outcome
 svc_incidents_update(PGconn *c, const struct audit_note *note, const char *slug,
                      const struct incident_patch *p, struct arena *a, struct incident *out)
 {
-    struct incident cur;
-    enum outcome o = OUTCOME_INTERNAL;
-    int rc = tx_begin(c, NULL);
+    struct update x = {note, slug, p, a, out};
+    enum outcome o = svc_tx_run(c, "incidents.update", TX_READ_WRITE, update_body, &x);
 
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_incidents_get(c, slug, true, a, &cur);
-    if (rc == 0) {
-        o = OUTCOME_NOT_FOUND;
-        goto cleanup;
-    }
-    if (rc != 1)
-        goto failed;
-    apply_patch(&cur, p);
-    rc = db_incidents_update(c, &cur, a, out);
-    if (rc != 1)
-        goto failed;
-    rc = svc_audit(c, note, "incident.update", "incident", out->slug);
-    if (rc != 0)
-        goto failed;
-    rc = tx_commit(c);
     svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    if (rc != 0)
-        goto failed;
-    return OUTCOME_OK;
-failed:
-    o = tx_outcome_of(c, rc);
-cleanup:
-    tx_rollback(c);
     return o;
 }
 

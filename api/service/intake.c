@@ -198,13 +198,13 @@ attempt(PGconn **c, struct intake_job **jobs, int n)
     for (int i = 0; i < n; i++)
         jobs[i]->result = INTAKE_CREATED;
     settle_batch_collisions(jobs, n);
-    rc = tx_begin(*c, NULL);
+    rc = tx_begin(*c, TX_READ_WRITE);
     if (rc == DB_UNAVAILABLE && PQstatus(*c) != CONNECTION_OK) {
         log_warn("intake: the database connection was found closed; connecting again");
         *c = db_pool_replace_dead(*c);
         if (*c == NULL)
             return DB_UNAVAILABLE;
-        rc = tx_begin(*c, NULL);
+        rc = tx_begin(*c, TX_READ_WRITE);
     }
     if (rc != 0)
         return rc;

@@ -8,32 +8,42 @@
 #include "db/errors.h"
 #include "service/tx.h"
 
-static enum outcome
-fail(PGconn *c, int rc)
-{
-    enum outcome o = tx_outcome_of(c, rc);
-
-    tx_rollback(c);
-    return o;
-}
-
-/* BEGIN and lock the action; OK only while it is open. */
-static enum outcome
-begin_on_open_action(PGconn *c, const struct action *x)
+/* Locks the action: 1 while it is open, else the code that ends the body. */
+static int
+lock_open_action(PGconn *c, struct tx *t, const struct action *x)
 {
     char status[16];
-    int rc = tx_begin(c, NULL);
+    int rc = db_actions_lock_status(c, x->id, status);
 
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_actions_lock_status(c, x->id, status);
     if (rc != 1)
-        return fail(c, rc == 0 ? DB_HARD : rc);
-    if (strcmp(status, "open") != 0) {
-        tx_rollback(c);
-        return OUTCOME_ACTION_NOT_OPEN;
-    }
-    return OUTCOME_OK;
+        return rc < 0 ? rc : DB_HARD; /* the caller read the action: it exists */
+    return strcmp(status, "open") == 0 ? 1 : tx_answer(t, OUTCOME_ACTION_NOT_OPEN);
+}
+
+struct add {
+    const struct audit_note *note;
+    const struct action *x;
+    const char *refs_array;
+    const struct member_filter *f;
+    struct member_counts *out;
+};
+
+static int
+add_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct add *m = ctx;
+    const struct action *x = m->x;
+    int rc = lock_open_action(c, t, x);
+
+    if (rc != 1)
+        return rc;
+    rc = m->refs_array != NULL
+             ? db_members_add_refs(c, x->id, x->incident_id, x->association_id, m->refs_array,
+                                   m->out)
+             : db_members_add_filter(c, x->id, x->incident_id, x->association_id, m->f, m->out);
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD;
+    return tx_audited(svc_audit(c, m->note, "action.members.add", "action", x->id));
 }
 
 enum outcome
@@ -41,38 +51,38 @@ svc_members_add(PGconn *c, const struct audit_note *note, const struct action *x
                 const char *refs_array, const struct member_filter *f,
                 struct member_counts *out)
 {
-    enum outcome o = begin_on_open_action(c, x);
+    struct add m = {note, x, refs_array, f, out};
 
-    if (o != OUTCOME_OK)
-        return o;
-    int rc = refs_array != NULL
-                 ? db_members_add_refs(c, x->id, x->incident_id, x->association_id, refs_array, out)
-                 : db_members_add_filter(c, x->id, x->incident_id, x->association_id, f, out);
-    if (rc == 1)
-        rc = svc_audit(c, note, "action.members.add", "action", x->id);
-    if (rc == 0)
-        rc = tx_commit(c);
-    return rc == 0 ? OUTCOME_OK : fail(c, rc);
+    return svc_tx_run(c, "members.add", TX_READ_WRITE, add_body, &m);
+}
+
+struct remove {
+    const struct audit_note *note;
+    const struct action *x;
+    const char *reference;
+};
+
+static int
+remove_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct remove *m = ctx;
+    int rc = db_members_remove(c, m->x->id, m->reference);
+
+    (void)t;
+    if (rc <= 0)
+        return rc; /* 0: not a member */
+    if (rc != 1)
+        return DB_HARD; /* a reference names one claim */
+    return tx_audited(svc_audit(c, m->note, "action.members.remove", "claim", m->reference));
 }
 
 enum outcome
 svc_members_remove(PGconn *c, const struct audit_note *note, const struct action *x,
                    const char *reference)
 {
-    int rc = tx_begin(c, NULL);
+    struct remove m = {note, x, reference};
 
-    if (rc != 0)
-        return tx_outcome_of(c, rc);
-    rc = db_members_remove(c, x->id, reference);
-    if (rc == 0) {
-        tx_rollback(c);
-        return OUTCOME_NOT_FOUND;
-    }
-    if (rc == 1)
-        rc = svc_audit(c, note, "action.members.remove", "claim", reference);
-    if (rc == 0)
-        rc = tx_commit(c);
-    return rc == 0 ? OUTCOME_OK : fail(c, rc);
+    return svc_tx_run(c, "members.remove", TX_READ_WRITE, remove_body, &m);
 }
 
 enum outcome

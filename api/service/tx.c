@@ -1,12 +1,36 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Transactions. Statement and lock timeouts come from the connection options (db/pool.c). */
+/* The transaction runner. Statement and lock timeouts come from the connection options
+ * (db/pool.c). */
 #include "service/tx.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/log.h"
+#include "crypto/random.h"
 #include "db/errors.h"
 #include "db/pool.h"
+
+/* Marks the code tx_answer returns; below every DB_* status. */
+#define TX_ANSWERED (-100)
+
+/* Backoff before retry k (1-based): 2^k ms, plus up to as much again at random so that two
+ * transactions that met each other do not meet again in step; at most 28 ms over the three
+ * retries, far below the statement timeout. */
+#define TX_BACKOFF_BASE_MS 1
+
+struct tx {
+    enum outcome answer;
+};
+
+int
+tx_answer(struct tx *t, enum outcome o)
+{
+    t->answer = o;
+    return TX_ANSWERED;
+}
 
 static int
 exec_command(PGconn *c, const char *sql, const char *what)
@@ -21,13 +45,11 @@ exec_command(PGconn *c, const char *sql, const char *what)
 }
 
 int
-tx_begin(PGconn *c, const char *isolation)
+tx_begin(PGconn *c, enum tx_mode mode)
 {
-    char sql[64];
-
-    snprintf(sql, sizeof sql, "BEGIN%s%s", isolation != NULL ? " ISOLATION LEVEL " : "",
-             isolation != NULL ? isolation : "");
-    return exec_command(c, sql, "begin");
+    return exec_command(c, mode == TX_READ_ONLY ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                                : "BEGIN",
+                        "begin");
 }
 
 int
@@ -52,17 +74,69 @@ tx_rollback(PGconn *c)
     PQclear(PQexec(c, "ROLLBACK"));
 }
 
+static void
+backoff(int retry)
+{
+    uint32_t jitter = 0;
+    long ms = (long)TX_BACKOFF_BASE_MS << retry;
+
+    if (random_bytes(&jitter, sizeof jitter))
+        ms += (long)(jitter % (uint32_t)ms);
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        continue; /* a signal: sleep the rest */
+}
+
+/* One attempt: BEGIN, body, COMMIT. 1 after a commit, else the body's code or a DB_* status
+ * of BEGIN or COMMIT; never leaves a transaction open. */
+static int
+attempt(PGconn *c, enum tx_mode mode, tx_body_fn body, struct tx *t, void *ctx)
+{
+    int rc = tx_begin(c, mode);
+
+    if (rc != 0)
+        return rc;
+    rc = body(c, t, ctx);
+    if (rc > 0) {
+        int crc = tx_commit(c);
+        rc = crc == 0 ? 1 : crc;
+    }
+    tx_rollback(c);
+    return rc;
+}
+
+enum outcome
+svc_tx_run(PGconn *c, const char *name, enum tx_mode mode, tx_body_fn body, void *ctx)
+{
+    struct tx t = {OUTCOME_INTERNAL};
+    int rc = DB_RETRY;
+
+    for (int n = 1; n <= TX_MAX_ATTEMPTS; n++) {
+        if (n > 1) {
+            log_warn("tx %s: retry %d of %d after a serialization failure or deadlock", name,
+                     n - 1, TX_MAX_ATTEMPTS - 1);
+            backoff(n - 1);
+        }
+        rc = attempt(c, mode, body, &t, ctx);
+        if (rc != DB_RETRY)
+            break;
+    }
+    if (rc > 0)
+        return OUTCOME_OK;
+    if (rc == 0)
+        return OUTCOME_NOT_FOUND; /* the one meaning of a write that touched no row */
+    if (rc == TX_ANSWERED)
+        return t.answer;
+    return tx_outcome_of(c, rc);
+}
+
 enum outcome
 tx_outcome_of(PGconn *c, int db_status)
 {
-    /* a serialization failure or deadlock that was not retried: the client may retry */
+    /* a serialization failure or deadlock that outlived its retries: the client may retry */
     if (db_status == DB_RETRY)
         return OUTCOME_UNAVAILABLE;
-    if (db_status == DB_UNAVAILABLE) {
-        db_pool_check(c);
-        return OUTCOME_UNAVAILABLE;
-    }
-    if (PQstatus(c) != CONNECTION_OK) {
+    if (db_status == DB_UNAVAILABLE || PQstatus(c) != CONNECTION_OK) {
         db_pool_check(c);
         return OUTCOME_UNAVAILABLE;
     }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Transaction helpers for the service layer, and the mapping from db statuses to outcomes. */
+/* The transaction runner: the one place in the service layer that opens, retries, commits
+ * and rolls back transactions, and maps db statuses to outcomes (docs/architecture.md
+ * "Transactions"). A service writes its transaction as a body and hands it to svc_tx_run;
+ * it never writes BEGIN, COMMIT or ROLLBACK (tests/checks/check_transactions.sh). */
 #ifndef RECOURS_SERVICE_TX_H
 #define RECOURS_SERVICE_TX_H
 
@@ -7,17 +10,58 @@
 
 #include "core/outcome.h"
 
-/* BEGIN (with an isolation level, or NULL for the default READ COMMITTED). DB_* or 0. */
-int tx_begin(PGconn *c, const char *isolation);
+/* How many times a body runs at most when it keeps meeting serialization failures or
+ * deadlocks; the last failure answers 503 (the client may retry). */
+#define TX_MAX_ATTEMPTS 4
 
-/* COMMIT. 0 or DB_*; a lost connection during COMMIT is DB_UNAVAILABLE: the outcome is
- * unknown to us, so the client gets 503 and retries with its Idempotency-Key (docs/api.md §3.1). */
+enum tx_mode {
+    TX_READ_WRITE, /* READ COMMITTED: every write path today; row locks order the writers */
+    TX_READ_ONLY,  /* REPEATABLE READ READ ONLY: several reads that must see one snapshot */
+};
+
+/* What a body returns ends its attempt:
+ *   > 0 (e.g. the row count of its last write)  COMMIT; the run answers OUTCOME_OK;
+ *   0 (its write touched no row)                ROLLBACK; the run answers OUTCOME_NOT_FOUND;
+ *   DB_RETRY (40001, 40P01)                     ROLLBACK, then the whole body runs again;
+ *   another DB_* status                         ROLLBACK; mapped by tx_outcome_of;
+ *   tx_answer(t, o)                             ROLLBACK; the run answers o.
+ * A body may run several times: it must not do anything a retry would repeat outside the
+ * database (it fills its outputs afresh on each run). */
+struct tx;
+typedef int (*tx_body_fn)(PGconn *c, struct tx *t, void *ctx);
+
+/* Ends a body without a commit, the run answering o (a refusal: not found, a transition the
+ * domain refuses, a conflict that is an answer). Returns the code the body returns. */
+int tx_answer(struct tx *t, enum outcome o);
+
+/* The status a body returns after svc_audit (0 on success) as its last write. */
+static inline int
+tx_audited(int audit_status)
+{
+    return audit_status == 0 ? 1 : audit_status;
+}
+
+/* Runs body in one transaction of the given mode: BEGIN, the body, COMMIT, retrying the whole
+ * on DB_RETRY (from the body or from COMMIT) up to TX_MAX_ATTEMPTS times with a short
+ * jittered backoff, each retry logged ("tx <name>: retry"). A connection lost during COMMIT
+ * answers OUTCOME_UNAVAILABLE without a retry: whether it committed is unknown, and the
+ * client retries with its Idempotency-Key (docs/api.md §3.1). name is for the log. */
+enum outcome svc_tx_run(PGconn *c, const char *name, enum tx_mode mode, tx_body_fn body,
+                        void *ctx);
+
+/* The steps of svc_tx_run, for the intake writer alone: its group commit keeps its own batch
+ * loop (it replaces a connection found dead at BEGIN and splits a batch on a hard error; see
+ * service/intake.c). Any other caller uses svc_tx_run.
+ * tx_begin: BEGIN in the mode; 0 or DB_*.
+ * tx_commit: COMMIT; 0 or DB_*; a lost connection during COMMIT is DB_UNAVAILABLE (the
+ *   outcome is unknown: 503, and the client retries with its Idempotency-Key, docs/api.md §3.1).
+ * tx_rollback: ROLLBACK when a transaction is open; safe on any path. */
+int tx_begin(PGconn *c, enum tx_mode mode);
 int tx_commit(PGconn *c);
-
-/* ROLLBACK when a transaction is open; safe to call on any path. */
 void tx_rollback(PGconn *c);
 
-/* The outcome of a failed db status (DB_UNAVAILABLE drops the broken connection). */
+/* The outcome of a failed db status outside a transaction (a single read): DB_UNAVAILABLE
+ * drops the broken connection. */
 enum outcome tx_outcome_of(PGconn *c, int db_status);
 
 #endif
