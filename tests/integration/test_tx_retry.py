@@ -36,26 +36,36 @@ class HeldSession:
         self.proc = subprocess.Popen(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
                                       "-d", url], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True, env=dict(os.environ, PGCONNECT_TIMEOUT="10"))
+                                     env=dict(os.environ, PGCONNECT_TIMEOUT="10"))
+        self._pending = b""  # bytes read from psql, not yet returned as lines
         self.pid = int(self.run("SELECT pg_backend_pid();")[0])
+
+    def _next_line(self, deadline, sql, lines):
+        """The next line psql printed. Reads the pipe's descriptor itself: a buffered reader
+        would keep a second line in its buffer, where select() cannot see it."""
+        while b"\n" not in self._pending:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
+                raise AssertionError(f"psql did not answer {sql!r}; so far: {lines}")
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+            if not chunk:
+                raise AssertionError(f"psql exited on {sql!r}; output: {lines}")
+            self._pending += chunk
+        line, self._pending = self._pending.split(b"\n", 1)
+        return line.decode("utf-8", "replace").strip()
 
     def run(self, sql):
         """Sends sql, then a marker query; returns the lines printed before the marker."""
         marker = "done-" + cf.suffix(8)
-        self.proc.stdin.write(f"{sql}\nSELECT '{marker}';\n")
+        self.proc.stdin.write(f"{sql}\nSELECT '{marker}';\n".encode("utf-8"))
         self.proc.stdin.flush()
         lines = []
         deadline = time.monotonic() + WAIT_S
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
-                raise AssertionError(f"psql did not answer {sql!r}; so far: {lines}")
-            line = self.proc.stdout.readline()
-            if line == "":
-                raise AssertionError(f"psql exited on {sql!r}; output: {lines}")
-            if line.strip() == marker:
+            line = self._next_line(deadline, sql, lines)
+            if line == marker:
                 return lines
-            lines.append(line.strip())
+            lines.append(line)
 
     def close(self):
         if self.proc.poll() is None:
