@@ -53,7 +53,7 @@ check_as_position(const char *position, size_t size)
     /* one character changed, where and to what the input says */
     size_t at = size % tl;
     char was = text[at];
-    text[at] = alphabet[(size_t)(strchr(alphabet, was) - alphabet + 1 + size % 63) % 64];
+    text[at] = alphabet[((size_t)(strchr(alphabet, was) - alphabet) + 1 + size % 63) % 64];
     FUZZ_CHECK(text[at] != was);
     FUZZ_CHECK(!cursor_decode(key, "members", text, back));
     text[at] = was;
