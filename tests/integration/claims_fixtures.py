@@ -157,6 +157,23 @@ def submit_ok(tc, client, slug, body=None, **kw):
     return r.json()
 
 
+def replay_mismatches(server, path, outcomes):
+    """Sends each outcome's submission again with its Idempotency-Key (o.key, o.body) and
+    returns a line for every answer that is not the stored 201 replayed byte for byte (o.response,
+    o.location); empty when every one is."""
+    mismatches = []
+    with harness.Client(server) as c:
+        for o in outcomes:
+            r = c.request("POST", path, body=o.body,
+                          headers={"Content-Type": "application/json", "Idempotency-Key": o.key})
+            if (r.status != 201 or r.headers.get("Idempotency-Replayed") != "true"
+                    or r.body != o.response or r.headers.get("Location") != o.location):
+                mismatches.append(f"{o.key} ({o.reference}): {r.status} "
+                                  f"replayed={r.headers.get('Idempotency-Replayed')} "
+                                  f"{r.body[:120]!r}")
+    return mismatches
+
+
 def errors_of(tc, resp):
     """Asserts a 422 validation-error problem; returns its errors as a set of
     (field, code)."""

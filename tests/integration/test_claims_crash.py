@@ -37,6 +37,7 @@ import time
 import unittest
 import urllib.parse
 
+import claims_fixtures as cf
 import harness
 from harness import Client, Server
 
@@ -294,17 +295,7 @@ class ClaimsCrashTest(unittest.TestCase):
         # the stored answers, asked again of the last incarnation
         rng.shuffle(ok)
         to_replay = recovered + [o for o in ok if o.conn_errors == 0][:REPLAY_SAMPLE]
-        replay_errors = []
-        with Client(server) as c:
-            for o in to_replay:
-                r = c.request("POST", path, body=o.body,
-                              headers={"Content-Type": "application/json",
-                                       "Idempotency-Key": o.key})
-                if (r.status != 201 or r.headers.get("Idempotency-Replayed") != "true"
-                        or r.body != o.response or r.headers.get("Location") != o.location):
-                    replay_errors.append(f"{o.key} ({o.reference}): {r.status} "
-                                         f"replayed={r.headers.get('Idempotency-Replayed')} "
-                                         f"{r.body[:120]!r}")
+        replay_errors = cf.replay_mismatches(server, path, to_replay)
 
         ok_refs = [o.reference for o in ok]
         print(f"\nclaims crash: {N_CLIENTS} clients, {kills} SIGKILLs "

@@ -213,17 +213,8 @@ class IntakeWriteFaultsTest(unittest.TestCase):
         stored_answers = int(sql("SELECT count(*) FROM idempotency_keys")[0][0])
 
         # every key whose outcome was once unknown, asked again now that nothing is cut
-        replay_errors = []
-        with Client(server) as c:
-            for o in unknown_then_ok:
-                r = c.request("POST", f"/v1/incidents/{slug}/claims", body=o.body,
-                              headers={"Content-Type": "application/json",
-                                       "Idempotency-Key": o.key})
-                if (r.status != 201 or r.headers.get("Idempotency-Replayed") != "true"
-                        or r.body != o.response or r.headers.get("Location") != o.location):
-                    replay_errors.append(f"{o.key} ({o.reference}): {r.status} "
-                                         f"replayed={r.headers.get('Idempotency-Replayed')} "
-                                         f"{r.body[:120]!r}")
+        replay_errors = cf.replay_mismatches(server, f"/v1/incidents/{slug}/claims",
+                                             unknown_then_ok)
 
         ok_refs = [o.reference for o in ok]
         print(f"\nintake write faults: {N_CLIENTS} clients, {time.monotonic() - started:.1f} s; "
