@@ -137,6 +137,7 @@ svc_idem_end(PGconn *c, const struct secrets *s, struct arena *a, const struct i
 {
     struct idem_row row;
     bool keep = svc_idem_keeps(status);
+    bool effect = tx_hold_open();
     enum outcome o;
 
     if (keep && !svc_idem_seal(s, a, k, status, body, location, &row)) {
@@ -146,6 +147,10 @@ svc_idem_end(PGconn *c, const struct secrets *s, struct arena *a, const struct i
     } else {
         o = tx_hold_end(c, "idempotency.store", keep ? store_body : NULL, &row);
     }
+    /* an answer without an effect (a refusal, a computation) loses only its replay when it
+     * cannot be stored: the answer stands, as svc_idem_remember's */
+    if (!effect)
+        o = OUTCOME_OK;
     /* the handler may have lost its session and the pool made another: the lock went with
      * the old one */
     if (c != NULL && PQstatus(c) == CONNECTION_OK && PQbackendPID(c) == lock_pid &&

@@ -80,7 +80,9 @@ enum outcome svc_idem_remember(PGconn *c, const struct secrets *s, struct arena 
  * on the connection the handler ended with, with the handler's answer: kept (svc_idem_keeps),
  * it is stored in that same transaction and both commit; not kept, the effect is rolled back.
  * OUTCOME_OK, or the outcome that replaces the answer (503: nothing, or not surely anything,
- * was committed; the client retries with its key). The lock is released when the session is
+ * was committed; the client retries with its key). When the handler wrote nothing (a
+ * refusal, a computation) the answer is stored in a transaction of its own, best effort: a
+ * failure loses only the replay, and the answer stands (OUTCOME_OK). The lock is released when the session is
  * still the one that took it. On any other state svc_idem_begin released the lock itself. */
 struct idem_lookup svc_idem_begin(PGconn *c, const struct secrets *s, struct arena *a,
                                   const struct idem_key *k);

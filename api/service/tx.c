@@ -184,6 +184,12 @@ tx_outcome_of(PGconn *c, int db_status)
     return OUTCOME_INTERNAL;
 }
 
+bool
+tx_hold_open(void)
+{
+    return hold.open;
+}
+
 void
 tx_hold_begin(void)
 {
@@ -208,8 +214,11 @@ tx_hold_end(PGconn *c, const char *name, tx_body_fn last, void *ctx)
 
     hold.on = false;
     hold.open = false;
-    if (!was_open)
-        return last != NULL ? svc_tx_run(c, name, TX_READ_WRITE, last, ctx) : OUTCOME_OK;
+    if (!was_open) {
+        if (last == NULL)
+            return OUTCOME_OK;
+        return c != NULL ? svc_tx_run(c, name, TX_READ_WRITE, last, ctx) : OUTCOME_UNAVAILABLE;
+    }
     if (c == NULL || !hold_intact(c)) {
         /* the session (or its transaction) was lost after the write: nothing committed */
         if (c != NULL)

@@ -7,6 +7,7 @@
 #define RECOURS_SERVICE_TX_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 #include "core/outcome.h"
 
@@ -63,6 +64,8 @@ enum outcome svc_tx_run(PGconn *c, const char *name, enum tx_mode mode, tx_body_
  *   last body or of COMMIT is not retried (the effect's body cannot be run again from here):
  *   OUTCOME_UNAVAILABLE too, and the client retries with its key. */
 void tx_hold_begin(void);
+/* Whether a held transaction is open (a write of this request awaits tx_hold_end). */
+bool tx_hold_open(void);
 enum outcome tx_hold_end(PGconn *c, const char *name, tx_body_fn last, void *ctx);
 
 /* The steps of svc_tx_run, for the intake writer alone: its group commit keeps its own batch
