@@ -17,6 +17,7 @@
 #include "handlers/incidents.h"
 #include "handlers/members.h"
 #include "handlers/ops.h"
+#include "handlers/page_home.h"
 #include "handlers/page_i18n.h"
 #include "handlers/web.h"
 
@@ -25,7 +26,13 @@ const struct route routes[] = {
     {"GET", "/readyz", handle_readyz, ROLE_PUBLIC},
     {"GET", "/metrics", handle_metrics, ROLE_PUBLIC},
     {"GET", "/v1/openapi.json", handle_openapi, ROLE_PUBLIC},
-    {"GET", "/", handle_web_page, ROLE_PUBLIC},
+    {"GET", "/", handle_page_home, ROLE_PUBLIC},
+    {"GET", "/i/{slug}", handle_page_incident, ROLE_PUBLIC},
+    {"GET", "/a/{id}", handle_page_action, ROLE_PUBLIC},
+    {"GET", "/privacy", handle_page_privacy, ROLE_PUBLIC},
+    {"GET", "/privacy/v/{version}", handle_page_privacy_version, ROLE_PUBLIC},
+    {"GET", "/legal", handle_page_legal, ROLE_PUBLIC},
+    {"GET", "/accessibility", handle_page_accessibility, ROLE_PUBLIC},
     {"GET", "/claim", handle_web_page, ROLE_PUBLIC},
     {"GET", "/my-claim", handle_web_page, ROLE_PUBLIC},
     {"GET", "/dashboard", handle_web_page, ROLE_PUBLIC},

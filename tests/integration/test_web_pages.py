@@ -41,7 +41,9 @@ import claims_fixtures as cf
 import harness
 from harness import Client
 
-PAGES = {"/": "index", "/claim": "claim", "/my-claim": "my-claim", "/dashboard": "dashboard"}
+# the static pages of web/ (the home page and the public pages are rendered by the server:
+# test_public_pages.py)
+PAGES = {"/claim": "claim", "/my-claim": "my-claim", "/dashboard": "dashboard"}
 MEDIA = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
          ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json",
          ".ico": "image/x-icon", ".txt": "text/plain"}
