@@ -12,6 +12,18 @@
 #include "web/escape.h"
 #include "web/etag.h"
 
+bool
+page_query_ok(const struct request *rq, struct reply *deny)
+{
+    const char *lang = request_query(rq, "lang");
+    enum web_lang l;
+
+    if (lang == NULL || (web_lang_parse(lang, &l) && strcmp(lang, web_lang_code(l)) == 0))
+        return true;
+    *deny = guard_bad_parameter("lang", "lang must be fr or en");
+    return false;
+}
+
 struct web_ctx
 page_ctx(const struct request *rq)
 {
@@ -113,6 +125,8 @@ page_render_cached(struct request *rq, const char *scope, page_render_fn render,
     size_t len = 0;
     PGconn *c;
 
+    if (!page_query_ok(rq, &deny))
+        return deny;
     enum public_cache_verdict v =
         public_cache_get(scope, web_lang_code(w.lang), &cached, &len, &ticket);
     if (v == PUBLIC_CACHE_HIT) {

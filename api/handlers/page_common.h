@@ -21,6 +21,10 @@
 #define PAGE_CACHE_LIVE "public, max-age=30"
 #define PAGE_CACHE_TEXT "public, max-age=300"
 
+/* Whether the query of a page is valid: a ?lang= other than fr or en is 400
+ * invalid-parameter (docs/api.md §5.2, as every declared parameter), *deny set. */
+bool page_query_ok(const struct request *rq, struct reply *deny);
+
 /* The rendering context of rq: catalogue, settings, the chosen language. */
 struct web_ctx page_ctx(const struct request *rq);
 

@@ -70,6 +70,10 @@ handle_page_privacy(struct request *rq)
 {
     const struct app *app = rq->app;
 
+    struct reply deny;
+
+    if (!page_query_ok(rq, &deny))
+        return deny;
     return privacy(rq, app->site->privacy_current);
 }
 
@@ -78,7 +82,10 @@ handle_page_privacy_version(struct request *rq)
 {
     const struct app *app = rq->app;
     const struct web_privacy_version *v = web_site_privacy(app->site, request_param(rq, 0));
+    struct reply deny;
 
+    if (!page_query_ok(rq, &deny))
+        return deny;
     if (v == NULL)
         return problem_reply("not-found", "no such version of the privacy notice");
     return privacy(rq, v);
@@ -97,6 +104,11 @@ fact(struct strbuf *sb, const struct web_ctx *w, const char *label, const char *
 struct reply
 handle_page_legal(struct request *rq)
 {
+    struct reply deny;
+
+    if (!page_query_ok(rq, &deny))
+        return deny;
+
     struct web_ctx w = page_ctx(rq);
     const struct config *cfg = w.cfg;
     struct strbuf sb = {0};
@@ -149,6 +161,11 @@ section(struct strbuf *sb, const struct web_ctx *w, const char *h_key, const cha
 struct reply
 handle_page_accessibility(struct request *rq)
 {
+    struct reply deny;
+
+    if (!page_query_ok(rq, &deny))
+        return deny;
+
     struct web_ctx w = page_ctx(rq);
     const struct config *cfg = w.cfg;
     struct strbuf sb = {0}, date = {0};

@@ -389,6 +389,9 @@ class PublicPagesTest(unittest.TestCase):
         self.assertIn("lang=en", r.headers.get("Set-Cookie", ""))
         self.assertIn("Secure", r.headers.get("Set-Cookie", ""))
         self.assertTrue(r.headers.get("Cache-Control", "").startswith("private"))
+        # a language we do not have is a bad parameter, as everywhere (docs/api.md §5.2)
+        for path in ("/legal?lang=de", f"/a/{self.action['id']}?lang=", "/?lang=EN"):
+            harness.assert_problem(self, self.get(path), 400, "invalid-parameter")
         # the cookie then chooses the language
         r = self.get("/legal", headers={"Cookie": "lang=en", "Accept-Language": "fr"})
         self.assertIn('<html lang="en">', r.body.decode("utf-8"))
