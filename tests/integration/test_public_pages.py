@@ -175,6 +175,16 @@ class PublicPagesTest(unittest.TestCase):
                 r = self.get("/no/such/page", headers=headers)
                 harness.assert_problem(self, r, 404, "not-found")
 
+    def test_a_pages_404_is_a_page_for_a_browser(self):
+        for path in ("/a/00000000-0000-4000-8000-000000000000", "/i/no-such-incident",
+                     "/privacy/v/1999-01"):
+            with self.subTest(path=path):
+                r = self.browser_get(path, lang="en")
+                self.assertEqual(r.status, 404, r)
+                self.assertEqual(r.media_type, "text/html")
+                self.assertIn("Page not found", r.body.decode("utf-8"))
+                harness.assert_problem(self, self.get(path), 404, "not-found")
+
     def test_method_not_allowed_page_keeps_allow(self):
         r = self.browser_get("/healthz", method="DELETE")
         self.assertEqual(r.status, 405, r)
