@@ -17,6 +17,8 @@
 #include "handlers/incidents.h"
 #include "handlers/members.h"
 #include "handlers/ops.h"
+#include "handlers/page_home.h"
+#include "handlers/page_i18n.h"
 #include "handlers/web.h"
 
 const struct route routes[] = {
@@ -24,11 +26,18 @@ const struct route routes[] = {
     {"GET", "/readyz", handle_readyz, ROLE_PUBLIC},
     {"GET", "/metrics", handle_metrics, ROLE_PUBLIC},
     {"GET", "/v1/openapi.json", handle_openapi, ROLE_PUBLIC},
-    {"GET", "/", handle_web_page, ROLE_PUBLIC},
+    {"GET", "/", handle_page_home, ROLE_PUBLIC},
+    {"GET", "/i/{slug}", handle_page_incident, ROLE_PUBLIC},
+    {"GET", "/a/{id}", handle_page_action, ROLE_PUBLIC},
+    {"GET", "/privacy", handle_page_privacy, ROLE_PUBLIC},
+    {"GET", "/privacy/v/{version}", handle_page_privacy_version, ROLE_PUBLIC},
+    {"GET", "/legal", handle_page_legal, ROLE_PUBLIC},
+    {"GET", "/accessibility", handle_page_accessibility, ROLE_PUBLIC},
     {"GET", "/claim", handle_web_page, ROLE_PUBLIC},
     {"GET", "/my-claim", handle_web_page, ROLE_PUBLIC},
     {"GET", "/dashboard", handle_web_page, ROLE_PUBLIC},
     {"GET", "/static/{file}", handle_web_asset, ROLE_PUBLIC},
+    {"GET", "/i18n/{file}", handle_page_i18n, ROLE_PUBLIC},
     {"GET", "/v1/incidents", handle_incidents_list, ROLE_PUBLIC},
     {"POST", "/v1/incidents", handle_incidents_create, ROLE_OPERATOR},
     {"GET", "/v1/incidents/{slug}", handle_incidents_get, ROLE_PUBLIC},

@@ -13,6 +13,7 @@
 #include "db/idempotency.h"
 #include "db/incidents.h"
 #include "db/memberships.h"
+#include "db/public_pages.h"
 #include "db/rotate.h"
 #include "db/schemes.h"
 #include "db/tallies.h"
@@ -31,5 +32,6 @@ const struct db_statement *const db_statement_tables[] = {
     db_tallies_statements,
     db_schemes_statements,
     db_exports_statements,
+    db_public_pages_statements,
     NULL,
 };

@@ -77,7 +77,7 @@ try {
         await more.click();
     }
     await card.waitFor();
-    equal(await card.locator("a.button").getAttribute("href"), `/claim?incident=${slug}`, "claim link");
+    equal(await card.locator("a.button.primary").getAttribute("href"), `/claim?incident=${slug}`, "claim link");
     await page.locator("#my-claim-link").waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
     await shoot("01-home-en", { fullPage: false });
@@ -86,26 +86,29 @@ try {
 
     // --- language switch, both ways -------------------------------------------------------
     steps.current = "language";
-    equal(await page.getAttribute("html", "lang"), "en", "language from navigator.language (en-GB)");
-    await page.click('button[data-lang="fr"]');
+    // the home page is rendered by the server: the switch is a link to the same page
+    equal(await page.getAttribute("html", "lang"), "en", "language from Accept-Language (en-GB)");
+    await Promise.all([page.waitForURL((u) => u.searchParams.get("lang") === "fr"),
+        page.click('.lang-switch a[hreflang="fr"]')]);
     equal(await text("h1"), "Demander réparation après une fuite de données", "French h1");
     equal(await page.getAttribute("html", "lang"), "fr", "html lang after the switch");
-    equal(await page.getAttribute('button[data-lang="fr"]', "aria-pressed"), "true", "FR pressed");
-    equal((await card.locator("a.button").innerText()).trim(), "Déposer une réclamation", "French link");
+    equal(await page.getAttribute('.lang-switch a[hreflang="fr"]', "aria-current"), "true", "FR current");
+    equal((await card.locator("a.button.primary").innerText()).trim(), "Déposer une réclamation", "French link");
     contains(await card.innerText(), "Adresse e-mail", "French category");
     contains(await card.innerText(), "1\u202f000", "French number format"); // 1 000 (narrow nbsp)
     contains(await card.innerText(), "10 février 2026", "French date");
     await page.evaluate(() => window.scrollTo(0, 0));
     await shoot("02-home-fr", { fullPage: false });
-    await page.click('button[data-lang="en"]');
+    await Promise.all([page.waitForURL((u) => u.searchParams.get("lang") === "en"),
+        page.click('.lang-switch a[hreflang="en"]')]);
     equal(await text("h1"), "Claim compensation after a data breach", "English h1");
-    equal((await card.locator("a.button").innerText()).trim(), "Make a claim", "English link");
+    equal((await card.locator("a.button.primary").innerText()).trim(), "Make a claim", "English link");
     contains(await card.innerText(), "1,000", "English number format");
     contains(await card.innerText(), "10 February 2026", "date in the browser's English (en-GB)");
 
     // --- the claim form -------------------------------------------------------------------
     steps.current = "claim form";
-    await card.locator("a.button").click();
+    await card.locator("a.button.primary").click();
     await page.waitForURL((u) => u.pathname === "/claim" && u.searchParams.get("incident") === slug);
     await page.locator("#claim-form").waitFor();
     contains(await text("#incident-box"), "Customer database leak", "incident shown");
