@@ -119,6 +119,8 @@ class ReadReplicaTest(unittest.TestCase):
 
         # replay paused: the summary is behind and says by how much; own reads are current
         self.standby.psql("SELECT pg_wal_replay_pause()")
+        harness.poll(lambda: self.standby.psql("SELECT pg_get_wal_replay_pause_state()")
+                     == [["paused"]], WAIT_S, interval=0.05, what="replay paused")
         with Client(s) as c:
             body = cf.claim_body()
             receipt = cf.submit_ok(self, c, slug, body, idem_key="replica-" + cf.suffix(8))
