@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "crypto/tls_cert.h"
 #include "db/pool.h"
+#include "db/read_pool.h"
 #include "handlers/page_common.h"
 #include "handlers/public_cache.h"
 #include "http/server.h"
@@ -162,6 +163,7 @@ cli_serve(const struct config *cfg)
                                           .statement_timeout_ms = cfg->db_statement_timeout_ms,
                                           .connect_timeout_s = cfg->db_connect_timeout_s,
                                           .application_name = "recours"});
+    db_read_pool_init(cfg->database_read_url, cfg->db_statement_timeout_ms);
     if (!intake_start(cfg->intake_writers))
         goto cleanup_pool;
     struct http_server *srv = start_http(cfg, &app, cert, key);
@@ -188,6 +190,7 @@ cli_serve(const struct config *cfg)
 cleanup_pool:
     svc_lookup_cache_free(); /* no request runs any more */
     public_cache_free();
+    db_read_pool_shutdown();
     db_pool_shutdown();
 cleanup:
     if (key != NULL) {

@@ -28,6 +28,8 @@ struct setting {
 static const struct setting settings[] = {
     {"database-url", "DATABASE_URL", KIND_STRING, OFF(database_url), NULL, 0, 0,
      "PostgreSQL connection URL (required for serve and migrate)"},
+    {"database-read-url", "RECOURS_DATABASE_READ_URL", KIND_STRING, OFF(database_read_url), "",
+     0, 0, "optional streaming replica for summaries, member lists, exports (docs/api.md, Reads from a replica)"},
     {"listen", "RECOURS_LISTEN", KIND_STRING, OFF(listen_address), "127.0.0.1", 0, 0,
      "IPv4 or IPv6 address to listen on"},
     {"port", "RECOURS_PORT", KIND_INT, OFF(port), "8443", 1, 65535, "TCP port"},
@@ -220,7 +222,8 @@ config_free(struct config *cfg)
         if (settings[i].kind != KIND_STRING)
             continue;
         char **slot = (char **)(void *)((char *)cfg + settings[i].offset);
-        if (*slot != NULL && settings[i].offset == OFF(database_url))
+        if (*slot != NULL && (settings[i].offset == OFF(database_url) ||
+                              settings[i].offset == OFF(database_read_url)))
             explicit_bzero(*slot, strlen(*slot)); /* may hold a password */
         free(*slot);
         *slot = NULL;

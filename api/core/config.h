@@ -9,6 +9,7 @@
 
 struct config {
     char *database_url;        /* DATABASE_URL, --database-url */
+    char *database_read_url;   /* RECOURS_DATABASE_READ_URL, --database-read-url ("": none) */
     char *listen_address;      /* RECOURS_LISTEN, --listen (default 127.0.0.1) */
     int port;                  /* RECOURS_PORT, --port (default 8443) */
     bool plain_http;           /* RECOURS_PLAIN_HTTP=1, --plain-http: no TLS, behind a proxy */

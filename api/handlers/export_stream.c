@@ -19,6 +19,7 @@
 #include "domain/export_row.h"
 #include "handlers/claim_json.h"
 #include "service/claims_seal.h"
+#include "service/read_source.h"
 
 /* Members per page: one statement of ~1 ms and a buffer of ~100 KiB. */
 #define PAGE_ROWS 256
@@ -117,7 +118,8 @@ fill_page(struct export_stream *st)
     int n = 0;
     bool ok = false;
 
-    PGconn *c = db_pool_acquire();
+    struct read_source src; /* pages may come from a replica (its lag went out at the start) */
+    PGconn *c = svc_read_connection(&src);
     if (c == NULL ||
         svc_exports_page(c, st->action_id, st->after, PAGE_ROWS, a, m, &n) != OUTCOME_OK) {
         log_error("export %s: could not read its members", st->export_id);

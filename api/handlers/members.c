@@ -15,6 +15,7 @@
 #include "domain/vocab.h"
 #include "handlers/claim_json.h"
 #include "handlers/guard.h"
+#include "handlers/read_guard.h"
 #include "http/json_body.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
@@ -173,6 +174,9 @@ handle_members_list(struct request *rq)
     if (!guard_page(rq, kind, &limit, &after, &deny))
         return deny;
     struct member_row *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
+    struct read_source src; /* the action was checked on the primary, its members may lag */
+    if (!guard_db_read(&c, &src, &deny))
+        return deny;
     enum outcome o = svc_members_list(c, x.id, after, limit, rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
@@ -187,7 +191,9 @@ handle_members_list(struct request *rq)
                             "mandate_text_version", rows[i].mandate_text_version, "channel",
                             rows[i].channel));
     const char *next = more ? guard_next_cursor(rq, kind, rows[n - 1].reference) : NULL;
-    return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+    struct reply r = reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+    read_guard_mark(rq, &r, &src);
+    return r;
 }
 
 struct reply
