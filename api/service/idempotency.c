@@ -9,6 +9,7 @@
 #include "crypto/keyed_hash.h"
 #include "crypto/sha256.h"
 #include "service/claims_seal.h"
+#include "service/lookup_cache.h"
 #include "service/tx.h"
 
 /* The session that took the scope's lock in svc_idem_begin (one request at a time per
@@ -151,6 +152,10 @@ svc_idem_end(PGconn *c, const struct secrets *s, struct arena *a, const struct i
      * cannot be stored: the answer stands, as svc_idem_remember's */
     if (!effect)
         o = OUTCOME_OK;
+    /* the service invalidated the lookup cache when its body returned, before this COMMIT: a
+     * submission may have filled it again with what it read meanwhile (lookup_cache.h) */
+    if (effect)
+        svc_lookup_cache_invalidate();
     /* the handler may have lost its session and the pool made another: the lock went with
      * the old one */
     if (c != NULL && PQstatus(c) == CONNECTION_OK && PQbackendPID(c) == lock_pid &&
