@@ -147,7 +147,9 @@ handle_confirm_email(struct request *rq)
     if (!guard_db(&c, &deny))
         return deny;
     enum outcome o = svc_mail_confirm_email(c, app_secrets(app), request_query(rq, "t"), lang);
-    if (o == OUTCOME_NOT_FOUND)
+    /* a person following the link reads a page; an API client gets the problem document */
+    const char *accept = request_header(rq, "Accept");
+    if (o == OUTCOME_NOT_FOUND && accept != NULL && strstr(accept, "text/html") != NULL)
         return confirm_page(404, lang);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);

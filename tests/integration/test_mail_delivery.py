@@ -82,11 +82,12 @@ class MailDeliveryTest(unittest.TestCase):
         link = [w for w in mf.text_of(msg).split() if "/confirm-email?t=" in w][0]
         path = link[len("https://recours.example"):]
         with harness.Client(server) as c:
-            first = c.request("GET", path)
+            first = c.request("GET", path, headers={"Accept": "text/html"})
             self.assertEqual((first.status, first.media_type), (200, "text/html"))
             self.assertIn(b"Email address confirmed", first.body)
-            again = c.request("GET", path)
-            self.assertEqual(again.status, 404)
+            again = c.request("GET", path, headers={"Accept": "text/html"})
+            self.assertEqual((again.status, again.media_type), (404, "text/html"))
+            harness.assert_problem(self, c.request("GET", path), 404, "not-found")
         verified = cf.psql("SELECT email_verified_at IS NOT NULL FROM claims WHERE reference = "
                            + cf.sql_literal(receipt_en["reference"]), url=self.url)
         self.assertEqual(verified, [["t"]])
