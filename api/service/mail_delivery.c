@@ -40,6 +40,7 @@ struct delivery {
     struct outbox_item it;
     struct mail_facts f;
     const char *to;
+    bool unsendable; /* the message cannot be made: retrying would not help */
     char reason[300];
 };
 
@@ -149,8 +150,10 @@ hand_over(struct delivery *d)
     struct mail_message mm = {d->ms->from, d->ms->reply_to, d->to, d->f.lang, r.subject.data,
                               r.text.data, r.html.data};
     if (!mail_compose(&mm, time(NULL), &msg)) {
+        /* an address beyond ASCII (no SMTPUTF8 here) or a sender misconfigured */
         snprintf(d->reason, sizeof d->reason, "the message could not be composed (an address "
                                                "unfit for a header, or no random bytes)");
+        d->unsendable = true;
         goto cleanup;
     }
     if (d->ms->relay.url != NULL && d->ms->relay.url[0] != '\0') {
@@ -207,7 +210,8 @@ deliver_one(struct delivery *d)
     if (rc != GATHERED)
         return rc; /* the lease brings it back */
     if (!hand_over(d))
-        return settle_failure(d);
+        return d->unsendable ? db_outbox_mark_failed(d->c, d->it.id, d->reason)
+                             : settle_failure(d);
     rc = db_outbox_mark_sent(d->c, d->it.id);
     if (rc == 1)
         log_info("mail: message %lld (%s) delivered", (long long)d->it.id, d->it.kind);

@@ -9,6 +9,7 @@
   - STARTTLS required and AUTH: the message goes over TLS with the configured login;
   - the relay refusing (4xx, then 5xx) or down: the claim's 201 is unaffected, the message
     stays queued with the reason and is delivered once the relay accepts, exactly once;
+  - a relay down for longer than --mail-give-up-after: the message is failed, the reason kept;
   - the server killed (SIGKILL) between the claim's commit and the delivery: delivered once
     after restart;
   - no relay configured: the message is an .eml file under var/mail/, no temporary left.
@@ -144,6 +145,16 @@ class MailDeliveryTest(unittest.TestCase):
         relay.wait_messages(body["claimant"]["email"])
         harness.poll(lambda: mf.outbox(self.url)[0][2] == "sent", 30, what="the row sent")
         self.assertEqual(len(relay.messages(body["claimant"]["email"])), 1)
+
+    def test_given_up_after_the_configured_time_with_the_reason(self):
+        relay = self.relay()  # down for good
+        server = self.server(["--smtp-url", relay.url, "--mail-give-up-after", "2"])
+        body, receipt = self.claim(server)
+        row = harness.poll(lambda: [r for r in mf.outbox(self.url) if r[2] == "failed"], 30,
+                           what="the message given up")[0]
+        self.assertIn("smtp:", row[4], "the reason is kept")
+        self.assertGreaterEqual(int(row[3]), 1)
+        self.assertNotIn(body["claimant"]["email"], row[4])
 
     def test_killed_between_commit_and_delivery_delivers_once_after_restart(self):
         relay = self.relay()  # down: nothing can be delivered before the kill
