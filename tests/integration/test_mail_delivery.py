@@ -17,7 +17,7 @@
 Each test has a database of its own, so that only its server delivers its outbox."""
 
 import os
-import signal
+import threading
 import unittest
 
 import claims_fixtures as cf
@@ -95,6 +95,38 @@ class MailDeliveryTest(unittest.TestCase):
         unverified = cf.psql("SELECT email_verified_at IS NULL, lang FROM claims WHERE reference"
                              " = " + cf.sql_literal(receipt_fr["reference"]), url=self.url)
         self.assertEqual(unverified, [["t", "fr"]])
+
+    def test_two_servers_and_a_batch_send_each_message_once(self):
+        """Claims committed in batches (concurrent submissions) each get one message, and two
+        servers on one database (same secrets, as in a deployment) never send one twice."""
+        relay = self.relay().start()
+        first = self.server(["--smtp-url", relay.url])
+        second = self.server(["--smtp-url", relay.url, "--secrets-dir", first.secrets_dir])
+        slug = cf.make_incident(first)
+        bodies = [cf.claim_body() for _ in range(24)]
+        statuses = []
+
+        def submit(body):
+            with harness.Client(first) as c:
+                statuses.append(cf.submit(c, slug, body).status)
+
+        threads = [threading.Thread(target=submit, args=(b,)) for b in bodies]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=harness.RUN_TIMEOUT_S)
+        self.assertEqual(statuses, [201] * len(bodies))
+        # a duplicate is not stored: no message for it
+        with harness.Client(second) as c:
+            self.assertEqual(cf.submit(c, slug, bodies[0]).status, 409)
+        for b in bodies:
+            relay.wait_messages(b["claimant"]["email"])
+        harness.poll(lambda: all(r[2] == "sent" for r in mf.outbox(self.url)), 30,
+                     what="every row sent")
+        self.assertEqual(len(mf.outbox(self.url)), len(bodies))
+        self.assertEqual(len(relay.messages()), len(bodies), "each message once")
+        senders = ["delivered" in s.log_text() for s in (first, second)]
+        self.assertTrue(any(senders))
 
     def test_starttls_and_auth(self):
         relay = self.relay(starttls=True, user="recours", password="s3cret pass").start()
