@@ -147,7 +147,7 @@ mail_job_start(const struct app *app)
     }
     return true;
 fail:
-    log_error("could not start the mail thread: messages stay queued in the outbox");
+    log_error("could not start the mail thread: serve stops (see the line above)");
     explicit_bzero(password, sizeof password);
     return false;
 }

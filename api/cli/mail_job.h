@@ -12,7 +12,8 @@ struct app;
 
 /* Reads the SMTP password file, initialises libcurl and starts the thread (after
  * db_pool_init). False, logged, when the password file cannot be read or the thread not
- * started. */
+ * started: serve then refuses to start (a relay that cannot work is a configuration error,
+ * better seen at once than as messages piling up). */
 bool mail_job_start(const struct app *app);
 
 /* Stops the thread between two messages (at most one send later), joins it, closes its

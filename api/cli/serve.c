@@ -155,15 +155,20 @@ cli_serve(const struct config *cfg)
                                           .application_name = "recours"});
     if (!intake_start(cfg->intake_writers))
         goto cleanup_pool;
+    /* a mail configuration that cannot work (password file) stops the start, not the mail */
+    if (!mail_job_start(&app)) {
+        intake_stop();
+        goto cleanup_pool;
+    }
     struct http_server *srv = start_http(cfg, &app, cert, key);
     if (srv == NULL) {
+        mail_job_stop();
         intake_stop();
         goto cleanup_pool;
     }
     log_info("listening on %s://%s:%d with %d workers", cfg->plain_http ? "http" : "https",
              cfg->listen_address, http_server_port(srv), cfg->workers);
     erasure_job_start(cfg->withdrawn_retention_days, cfg->erasure_interval_s);
-    mail_job_start(&app); /* without it messages wait in the outbox: logged, serving goes on */
     int sig = wait_for_signal();
     erasure_job_stop(); /* first: it must not outlive the pool */
     mail_job_stop();

@@ -204,6 +204,15 @@ class MailDeliveryTest(unittest.TestCase):
         self.assertEqual(len(relay.messages(body["claimant"]["email"])), 1)
         self.assertEqual(len(mf.outbox(self.url)), 1)
 
+    def test_an_unreadable_password_file_stops_the_start(self):
+        s = harness.Server(args=["--smtp-url", "smtp://127.0.0.1:1", "--smtp-user", "u",
+                                 "--smtp-password-file", "/nonexistent/password"],
+                           database_url=self.url)
+        self.addCleanup(s.close, check=False)
+        with self.assertRaises(Exception):
+            s.start()
+        self.assertIn("could not open --smtp-password-file", s.log_text())
+
     def test_eml_files_without_relay(self):
         server = self.server()
         body, receipt = self.claim(server, lang="en")
