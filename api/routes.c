@@ -46,7 +46,7 @@ const struct route routes[] = {
     {"DELETE", "/v1/claims/{reference}", handle_claims_withdraw, ROLE_CLAIMANT},
     {"POST", "/v1/claim-recovery", handle_recovery_request, ROLE_PUBLIC},
     {"POST", "/v1/claim-recovery/{token}", handle_recovery_redeem, ROLE_PUBLIC},
-    {"GET", "/confirm-email", handle_confirm_email, ROLE_PUBLIC},
+    {"GET", "/confirm-email/{token}", handle_confirm_email, ROLE_PUBLIC},
     {"PATCH", "/v1/claims/{reference}/status", handle_claims_review,
      ROLE_ASSOCIATION_OR_OPERATOR},
     {"GET", "/v1/associations", handle_associations_list, ROLE_PUBLIC},

@@ -137,16 +137,13 @@ struct reply
 handle_confirm_email(struct request *rq)
 {
     const struct app *app = rq->app;
-    const char *lang_q = request_query(rq, "lang");
-    char lang[3] = "fr";
+    char lang[3] = "fr"; /* the claim's once the link is found; the site's default before */
     struct reply deny;
     PGconn *c;
 
-    if (lang_q != NULL && strcmp(lang_q, "en") == 0)
-        strcpy(lang, "en");
     if (!guard_db(&c, &deny))
         return deny;
-    enum outcome o = svc_mail_confirm_email(c, app_secrets(app), request_query(rq, "t"), lang);
+    enum outcome o = svc_mail_confirm_email(c, app_secrets(app), request_param(rq, 0), lang);
     /* a person following the link reads a page; an API client gets the problem document */
     const char *accept = request_header(rq, "Accept");
     if (o == OUTCOME_NOT_FOUND && accept != NULL && strstr(accept, "text/html") != NULL)

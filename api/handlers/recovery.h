@@ -13,7 +13,7 @@ struct reply handle_recovery_request(struct request *rq);
  * once; the old one stops working); 404 for an unknown, used or expired link. */
 struct reply handle_recovery_redeem(struct request *rq);
 
-/* GET /confirm-email?t=…: records the claim's address as confirmed; an HTML page in the
+/* GET /confirm-email/{token}: records the claim's address as confirmed; an HTML page in the
  * claim's language (404 page for an unknown or used link). */
 struct reply handle_confirm_email(struct request *rq);
 

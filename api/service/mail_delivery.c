@@ -104,7 +104,7 @@ gather_claim(struct delivery *d)
     if ((d->to = address_of(d, &m)) == NULL)
         return gone(d, "the claim's personal data cannot be opened");
     if (d->f.kind == MAIL_CLAIM_ACCEPTED && !m.email_verified)
-        return make_link(d, "/confirm-email?t=", "confirm-email", m.id, MAIL_CONFIRM_LINK_S,
+        return make_link(d, "/confirm-email/", "confirm-email", m.id, MAIL_CONFIRM_LINK_S,
                          &d->f.confirm_url);
     return GATHERED;
 }

@@ -80,7 +80,7 @@ class MailDeliveryTest(unittest.TestCase):
         # the subject is RFC 2047-encoded UTF-8 and reads back as written
         self.assertTrue(msg_fr["Subject"].startswith("Votre réclamation est enregistrée"))
         # the confirmation link: once
-        link = [w for w in mf.text_of(msg).split() if "/confirm-email?t=" in w][0]
+        link = [w for w in mf.text_of(msg).split() if "/confirm-email/" in w][0]
         path = link[len("https://recours.example"):]
         with harness.Client(server) as c:
             first = c.request("GET", path, headers={"Accept": "text/html"})

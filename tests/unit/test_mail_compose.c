@@ -138,10 +138,10 @@ values_are_escaped_and_a_confirmed_address_gets_no_link(void **state)
     mail_rendered_free(&r);
     memset(&r, 0, sizeof r);
     f.lang = "fr";
-    f.confirm_url = "https://x.example/confirm-email?t=abc";
+    f.confirm_url = "https://x.example/confirm-email/abc";
     mail_render(&f, &r);
     assert_non_null(strstr(r.text.data, "Pour confirmer votre adresse"));
-    assert_non_null(strstr(r.text.data, "https://x.example/confirm-email?t=abc"));
+    assert_non_null(strstr(r.text.data, "https://x.example/confirm-email/abc"));
     mail_rendered_free(&r);
 }
 
