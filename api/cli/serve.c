@@ -10,6 +10,7 @@
 #include "app.h"
 #include "cli/cli.h"
 #include "cli/erasure_job.h"
+#include "cli/mail_job.h"
 #include "cli/secrets_watch.h"
 #include "core/log.h"
 #include "crypto/tls_cert.h"
@@ -166,8 +167,14 @@ cli_serve(const struct config *cfg)
     db_read_pool_init(cfg->database_read_url, cfg->db_statement_timeout_ms);
     if (!intake_start(cfg->intake_writers))
         goto cleanup_pool;
+    /* a mail configuration that cannot work (password file) stops the start, not the mail */
+    if (!mail_job_start(&app)) {
+        intake_stop();
+        goto cleanup_pool;
+    }
     struct http_server *srv = start_http(cfg, &app, cert, key);
     if (srv == NULL) {
+        mail_job_stop();
         intake_stop();
         goto cleanup_pool;
     }
@@ -176,6 +183,7 @@ cli_serve(const struct config *cfg)
     erasure_job_start(cfg->withdrawn_retention_days, cfg->erasure_interval_s);
     int sig = wait_for_signal();
     erasure_job_stop(); /* first: it must not outlive the pool */
+    mail_job_stop();
     log_info("signal %d: finishing in-flight requests (up to %d s)", sig, cfg->shutdown_grace_s);
     http_server_drain(srv, cfg->shutdown_grace_s);
     /* the writers answer every queued submission before they stop; MHD must not stop while

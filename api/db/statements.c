@@ -7,6 +7,7 @@
 #include "db/associations.h"
 #include "db/audit.h"
 #include "db/claims.h"
+#include "db/claim_links.h"
 #include "db/claims_batch.h"
 #include "db/erasure.h"
 #include "db/exports.h"
@@ -14,6 +15,8 @@
 #include "db/incidents.h"
 #include "db/memberships.h"
 #include "db/public_pages.h"
+
+#include "db/outbox.h"
 #include "db/rotate.h"
 #include "db/schemes.h"
 #include "db/tallies.h"
@@ -33,5 +36,8 @@ const struct db_statement *const db_statement_tables[] = {
     db_schemes_statements,
     db_exports_statements,
     db_public_pages_statements,
+
+    db_outbox_statements,
+    db_claim_links_statements,
     NULL,
 };

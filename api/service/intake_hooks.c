@@ -5,8 +5,27 @@
 
 #include <stddef.h>
 
+#include "db/outbox.h"
+#include "service/intake.h"
+
+/* The confirmation message of each accepted claim (docs/mail.md): queued in the outbox in
+ * the claim's own transaction, so it commits with the claim or not at all, and none goes out
+ * for a rolled-back batch. */
+static int
+queue_confirmations(PGconn *c, int shard, struct intake_submission *const *accepted, int n)
+{
+    static _Thread_local struct claim_row rows[INTAKE_BATCH_MAX];
+
+    (void)shard;
+    for (int i = 0; i < n; i++)
+        rows[i] = accepted[i]->row;
+    int rc = db_outbox_enqueue_accepted(c, rows, n);
+    return rc < 0 ? rc : 0;
+}
+
 /* In the order they run. */
 static const intake_claim_hook hooks[] = {
+    queue_confirmations,
     NULL, /* end of the list */
 };
 
