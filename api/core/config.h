@@ -32,6 +32,7 @@ struct config {
     char *trusted_proxies;     /* RECOURS_TRUSTED_PROXIES: comma-separated IPs allowed to set X-Forwarded-For */
     int withdrawn_retention_days; /* RECOURS_WITHDRAWN_RETENTION_DAYS, --withdrawn-retention-days (30) */
     int erasure_interval_s;    /* RECOURS_ERASURE_INTERVAL_S, --erasure-interval (seconds, 3600) */
+    int correction_days;       /* RECOURS_CORRECTION_DAYS, --correction-days (14) */
     char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
 };
 

@@ -16,6 +16,7 @@
 #include "db/rotate.h"
 #include "db/schemes.h"
 #include "db/tallies.h"
+#include "db/ws_members.h"
 
 const struct db_statement *const db_statement_tables[] = {
     db_incidents_statements,
@@ -31,5 +32,6 @@ const struct db_statement *const db_statement_tables[] = {
     db_tallies_statements,
     db_schemes_statements,
     db_exports_statements,
+    db_ws_members_statements,
     NULL,
 };
