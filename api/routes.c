@@ -68,6 +68,7 @@ const struct route routes[] = {
     {"POST", "/v1/actions/{id}/members/{reference}/removal", handle_ws_member_removal,
      ROLE_ASSOCIATION},
     {"POST", "/v1/actions/{id}/reviews", handle_ws_reviews, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/timeline", handle_ws_timeline, ROLE_ASSOCIATION},
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];

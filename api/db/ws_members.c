@@ -47,6 +47,12 @@ const struct db_statement db_ws_members_statements[] = {
      "          FROM upd WHERE member_action_id IS NOT NULL)"
      " SELECT count(*) FROM upd",
      1},
+    /* members per day of joining (UTC), the dashboard's "members over time" */
+    {"db_ws_members_per_day",
+     "SELECT to_char(date_trunc('day', c.member_added_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD'),"
+     "       count(*)"
+     " FROM claims c WHERE c.member_action_id = $1::uuid GROUP BY 1 ORDER BY 1 LIMIT 3660",
+     1},
     {NULL, NULL, 0},
 };
 
@@ -327,6 +333,31 @@ db_ws_member_extra(PGconn *c, int64_t claim_id, struct arena *a, struct ws_membe
         dates[i] = dup_or_null(a, res, i, 0);
     *dates_out = dates;
     *n_dates = n;
+    PQclear(res);
+    return rc;
+}
+
+int
+db_ws_members_per_day(PGconn *c, const char *action_id, struct arena *a,
+                      struct ws_day **out, int *n_out)
+{
+    const char *params[1] = {action_id};
+    PGresult *res = PQexecPrepared(c, "db_ws_members_per_day", 1, params, NULL, NULL, 0);
+    int rc = 1;
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, "db_ws_members_per_day");
+        PQclear(res);
+        return rc;
+    }
+    int n = PQntuples(res);
+    struct ws_day *days = arena_alloc(a, sizeof *days * (size_t)(n > 0 ? n : 1));
+    for (int i = 0; i < n; i++) {
+        days[i].date = dup_or_null(a, res, i, 0);
+        days[i].n = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+    }
+    *out = days;
+    *n_out = n;
     PQclear(res);
     return rc;
 }

@@ -100,4 +100,14 @@ int db_ws_member_extra(PGconn *c, int64_t claim_id, struct arena *a, struct ws_m
  * reason cleared), with a history row. 1 when it did, 0 otherwise, or DB_*. */
 int db_ws_reopen_corrected(PGconn *c, int64_t claim_id);
 
+struct ws_day {
+    const char *date; /* YYYY-MM-DD, UTC */
+    int64_t n;
+};
+
+/* How many of the action's members joined on each day (UTC), oldest first, at most 3660 days.
+ * 1 or DB_*. */
+int db_ws_members_per_day(PGconn *c, const char *action_id, struct arena *a,
+                          struct ws_day **out, int *n_out);
+
 #endif

@@ -22,7 +22,6 @@
 #include "http/json_fields.h"
 #include "http/outcome.h"
 #include "http/problem.h"
-#include "service/actions.h"
 #include "service/claims_seal.h"
 #include "service/workspace.h"
 
@@ -42,7 +41,7 @@ caller_action(struct request *rq, PGconn **c, struct caller *who, struct action 
     if (!guard_db(c, deny))
         return false;
     enum outcome o = uuid_is_valid(id)
-                         ? svc_actions_get(*c, id, who->association_id, rq->arena, x)
+                         ? svc_ws_action(*c, id, who->association_id, rq->arena, x)
                          : OUTCOME_NOT_FOUND;
     if (o != OUTCOME_OK)
         *deny = reply_outcome(o, NULL);
@@ -396,4 +395,27 @@ handle_ws_member_removal(struct request *rq)
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, json_pack("{s:s, s:s}", "reference", reference, "reason", reason));
+}
+
+struct reply
+handle_ws_timeline(struct request *rq)
+{
+    struct ws_day *days = NULL;
+    struct caller who;
+    struct action x;
+    struct reply deny;
+    int n = 0;
+    PGconn *c;
+
+    if (!caller_action(rq, &c, &who, &x, &deny))
+        return deny;
+    enum outcome o = svc_ws_members_per_day(c, x.id, rq->arena, &days, &n);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    json_t *per_day = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(per_day, json_pack("{s:s, s:I}", "date", days[i].date, "members",
+                                                 (json_int_t)days[i].n));
+    return reply_json_take(200, json_pack("{s:s, s:o}", "action_id", x.id, "members_per_day",
+                                          per_day));
 }

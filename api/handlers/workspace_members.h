@@ -11,5 +11,6 @@ struct reply handle_ws_members_list(struct request *rq);
 struct reply handle_ws_member_get(struct request *rq);
 struct reply handle_ws_reviews(struct request *rq);
 struct reply handle_ws_member_removal(struct request *rq);
+struct reply handle_ws_timeline(struct request *rq);
 
 #endif

@@ -12,6 +12,19 @@
 #include "service/tx.h"
 
 enum outcome
+svc_ws_action(PGconn *c, const char *id, const char *association_id, struct arena *a,
+              struct action *out)
+{
+    int rc = db_actions_get_uncounted(c, id, a, out);
+
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    if (rc == 0 || association_id == NULL || strcmp(out->association_id, association_id) != 0)
+        return OUTCOME_NOT_FOUND;
+    return OUTCOME_OK;
+}
+
+enum outcome
 svc_ws_members_page(PGconn *c, const struct ws_page_query *q, struct arena *a,
                     struct ws_member_row *out, int *n_out, bool *more_out)
 {
@@ -181,4 +194,13 @@ svc_ws_member_remove(PGconn *c, const struct audit_note *note, const char *actio
     if (!new_batch_id(m.batch_id))
         return OUTCOME_INTERNAL;
     return svc_tx_run(c, "workspace.remove", TX_READ_WRITE, remove_body, &m);
+}
+
+enum outcome
+svc_ws_members_per_day(PGconn *c, const char *action_id, struct arena *a, struct ws_day **out,
+                       int *n_out)
+{
+    int rc = db_ws_members_per_day(c, action_id, a, out, n_out);
+
+    return rc < 0 ? tx_outcome_of(c, rc) : OUTCOME_OK;
 }

@@ -11,11 +11,17 @@
 #include <stdint.h>
 
 #include "core/outcome.h"
+#include "db/actions.h"
 #include "db/claims.h"
 #include "db/ws_members.h"
 #include "service/audit.h"
 
 struct arena;
+
+/* The action id if association_id owns it, without its member count (the workspace's routes
+ * run on actions of millions of members); NOT_FOUND otherwise. */
+enum outcome svc_ws_action(PGconn *c, const char *id, const char *association_id,
+                           struct arena *a, struct action *out);
 
 /* A page of q->limit members at most; *more_out when another page follows. */
 enum outcome svc_ws_members_page(PGconn *c, const struct ws_page_query *q, struct arena *a,
@@ -64,5 +70,9 @@ enum outcome svc_ws_review(PGconn *c, const struct audit_note *note,
 enum outcome svc_ws_member_remove(PGconn *c, const struct audit_note *note,
                                   const char *action_id, const char *reference,
                                   const char *reason);
+
+/* Members per day of joining (UTC), oldest first. */
+enum outcome svc_ws_members_per_day(PGconn *c, const char *action_id, struct arena *a,
+                                    struct ws_day **out, int *n_out);
 
 #endif

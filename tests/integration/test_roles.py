@@ -411,6 +411,8 @@ ROWS = {
     "POST /v1/actions/{id}/members/{reference}/removal": Row(
         lambda w, role: (b_remove_member(w, role)[0] + "/removal", {"reason": "other"}, None),
         association(200, write=True, owned=True)),
+    "GET /v1/actions/{id}/timeline": Row(b_action_sub("timeline"),
+                                         association(200, write=False, owned=True)),
     "POST /v1/actions/{id}/reviews": Row(
         lambda w, role: (f"/v1/actions/{w.owner(role)[1]['id']}/reviews",
                          {"references": [w.fresh_member(role)["reference"]],

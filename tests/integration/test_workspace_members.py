@@ -231,6 +231,16 @@ class WorkspaceMembersTest(unittest.TestCase):
                                  f"{cf.sql_literal(one)} ORDER BY r.id"),
                          [["verified"], ["rejected"], ["reopened"]])
 
+    def test_timeline_counts_members_per_day(self):
+        for _ in range(3):
+            self.member()
+        r = self.get("/timeline")
+        self.assertEqual(r.status, 200, repr(r))
+        days = r.json()["members_per_day"]
+        self.assertEqual(sum(d["members"] for d in days), 3)
+        self.assertEqual(days[-1]["date"], cf.psql("SELECT to_char(now() AT TIME ZONE 'UTC',"
+                                                   " 'YYYY-MM-DD')")[0][0])
+
     def test_removal_with_a_reason(self):
         m = self.member()
         r = self.post(f"/members/{m['reference']}/removal", {"reason": "gone"})
@@ -253,6 +263,7 @@ class WorkspaceMembersTest(unittest.TestCase):
             ("POST", "/reviews", {"references": [ref], "decision": "verified"}),
             ("POST", "/reviews", {"filter": {}, "decision": "verified", "dry_run": True}),
             ("POST", f"/members/{ref}/removal", {"reason": "other"}),
+            ("GET", "/timeline", None),
         ]
         for method, path, body in attempts:
             with self.subTest(method=method, path=path):
