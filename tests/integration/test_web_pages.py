@@ -120,12 +120,15 @@ class PageParser(html.parser.HTMLParser):
 
 
 def dictionary():
-    """The keys of each language of web/static/i18n.js: {"en": set, "fr": set}."""
-    with open(os.path.join(web_dir(), "static", "i18n.js"), encoding="utf-8") as f:
-        source = f.read()
+    """The keys of each language of web/static/i18n.js and of the pages' own catalogues
+    (web/static/*-i18n.js, added with addMessages): {"en": set, "fr": set}."""
     languages = {}
-    for lang, body in re.findall(r"^    (en|fr): \{\n(.*?)^    \},", source, re.S | re.M):
-        languages[lang] = set(re.findall(r'^\s+"([^"]+)":', body, re.M))
+    for name in ["i18n.js"] + sorted(os.path.basename(p) for p in glob.glob(
+            os.path.join(web_dir(), "static", "*-i18n.js"))):
+        with open(os.path.join(web_dir(), "static", name), encoding="utf-8") as f:
+            source = f.read()
+        for lang, body in re.findall(r"^    (en|fr): \{\n(.*?)^    \},", source, re.S | re.M):
+            languages.setdefault(lang, set()).update(re.findall(r'^\s+"([^"]+)":', body, re.M))
     return languages
 
 
@@ -249,7 +252,8 @@ class WebPagesTest(unittest.TestCase):
                 self.fail(f"CI: {', '.join(missing)} missing (./scripts/test installs them)")
             raise unittest.SkipTest(f"{', '.join(missing)} not installed")
         bdir = browser_dir()
-        if not os.path.isdir(os.path.join(bdir, "node_modules", "playwright-core")):
+        if not all(os.path.isdir(os.path.join(bdir, "node_modules", m))
+                   for m in ("playwright-core", "axe-core")):
             run = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=bdir,
                                  capture_output=True, text=True, timeout=NPM_TIMEOUT_S)
             self.assertEqual(run.returncode, 0, f"npm ci failed:\n{run.stdout}\n{run.stderr}")

@@ -236,10 +236,10 @@ const messages = {
         "dash.intro": "This page is for approved associations that represent claimants.",
         "dash.key_h2": "Your API key",
         "f.api_key": "API key",
-        "f.api_key_hint": "Kept in this page's memory only: it is lost when you leave or reload the page, and never stored.",
+        "f.api_key_hint": "Kept for this browser tab only: a reload keeps it, closing the tab or \"Forget the key\" erases it.",
         "dash.use_key": "Use this key",
         "dash.forget_key": "Forget the key",
-        "dash.key_kept": "Key accepted. It is kept in this page's memory only.",
+        "dash.key_kept": "Key accepted. It is kept for this tab only, until you close it.",
         "dash.key_forgotten": "The key has been forgotten.",
         "dash.col.controller": "Company",
         "dash.col.incident": "Incident",
@@ -680,10 +680,10 @@ const messages = {
         "dash.intro": "Cette page s'adresse aux associations agréées qui représentent des victimes.",
         "dash.key_h2": "Votre clé d'API",
         "f.api_key": "Clé d'API",
-        "f.api_key_hint": "Conservée dans la mémoire de cette page uniquement" + NBSP + ": elle est perdue si vous quittez ou rechargez la page, et n'est jamais enregistrée.",
+        "f.api_key_hint": "Conservée pour cet onglet uniquement" + NBSP + ": un rechargement la garde, fermer l'onglet ou «" + NBSP + "Oublier la clé" + NBSP + "» l'efface.",
         "dash.use_key": "Utiliser cette clé",
         "dash.forget_key": "Oublier la clé",
-        "dash.key_kept": "Clé acceptée. Elle est conservée dans la mémoire de cette page uniquement.",
+        "dash.key_kept": "Clé acceptée. Elle est conservée pour cet onglet uniquement, jusqu'à sa fermeture.",
         "dash.key_forgotten": "La clé a été oubliée.",
         "dash.col.controller": "Entreprise",
         "dash.col.incident": "Incident",
@@ -950,6 +950,13 @@ export function t(key, params) {
     if (params)
         s = s.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
     return s;
+}
+
+// A page's own strings ({fr: {...}, en: {...}}), added before the page is first rendered: the
+// dashboard's workspace keeps its catalogue in dashboard-i18n.js.
+export function addMessages(table) {
+    for (const code of LANGUAGES)
+        Object.assign(messages[code], table[code] || {});
 }
 
 export function has(key) {
