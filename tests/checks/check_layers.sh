@@ -5,7 +5,8 @@
 #   unit-test alone, and never include from http/, db/, handlers/ or service/;
 # - http/ never includes from handlers/ or service/ (main hands it the route table);
 # - db/ never includes from http/, handlers/, service/ or cli/; service/ never from
-#   handlers/ or cli/: nothing includes upwards.
+#   handlers/ or cli/: nothing includes upwards;
+# - mail/ (composing and sending email) uses core/, crypto/ and libcurl, nothing above.
 # Usage: bash check_layers.sh <source dir>
 set -euo pipefail
 
@@ -48,6 +49,9 @@ forbid domain crypto core -- "$up(http|db|handlers|service|cli)/" \
 forbid http -- "$up(handlers|service|cli)/" "http/ knows no handler or service"
 forbid db -- "$up(http|handlers|service|cli)/" "db/ includes no upper layer"
 forbid service -- "$up(handlers|cli)/" "service/ includes no upper layer"
+forbid mail -- "([^\">]*/)?(microhttpd|libpq-fe|jansson)\.h[\">]" \
+    "mail/ composes and sends with libc, OpenSSL and libcurl only"
+forbid mail -- "$up(http|db|handlers|service|cli|domain)/" "mail/ includes no upper layer"
 
 if ((failed)); then
     echo "check_layers: FAILED (see docs/architecture.md §2 and §4)" >&2
