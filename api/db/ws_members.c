@@ -90,6 +90,9 @@ where_filter(struct query *q, const char *action_id, const struct ws_filter *f)
         strbuf_printf(&q->sql, " AND c.mandated_at < $%d::timestamptz", param(q, f->mandated_to));
     if (f->reference != NULL)
         strbuf_printf(&q->sql, " AND c.reference = $%d", param(q, f->reference));
+    if (f->email_confirmed >= 0)
+        strbuf_puts(&q->sql, f->email_confirmed ? " AND c.email_verified_at IS NOT NULL"
+                                                : " AND c.email_verified_at IS NULL");
     if (f->refs != NULL) {
         for (int i = 0; i < f->n_refs; i++)
             pg_array_text(&q->refs, f->refs[i]);
@@ -124,7 +127,8 @@ dup_or_null(struct arena *a, PGresult *res, int row, int col)
     "       c.country, c.categories, c.payment_preference, " TS("c.member_added_at") ","       \
     "       " TS("c.mandated_at") ", c.mandate_text_version, c.mandate_channel,"               \
     "       " TS("c.reviewed_at") ","                                                          \
-    "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id)"                 \
+    "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id),"                \
+    "       c.email_verified_at IS NOT NULL"                                                   \
     " FROM claims c"
 
 int
@@ -154,7 +158,7 @@ db_ws_members_page(PGconn *c, const struct ws_page_query *q, struct arena *a,
     snprintf(lim, sizeof lim, "%d", q->limit);
     strbuf_printf(&s.sql, " LIMIT $%d::int", param(&s, lim));
     PGresult *res = run(c, &s);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQnfields(res) != 14) {
         rc = db_status_of(res, "db_ws_members_page");
         goto cleanup;
     }
@@ -175,6 +179,7 @@ db_ws_members_page(PGconn *c, const struct ws_page_query *q, struct arena *a,
         m->channel = dup_or_null(a, res, i, 10);
         m->reviewed_at = dup_or_null(a, res, i, 11);
         m->duplicate_attempts = strtoll(PQgetvalue(res, i, 12), NULL, 10);
+        m->email_confirmed = strcmp(PQgetvalue(res, i, 13), "t") == 0;
     }
 cleanup:
     PQclear(res);

@@ -22,6 +22,7 @@ struct ws_filter {
     const char *mandated_from; /* mandated at or after */
     const char *mandated_to;   /* mandated before */
     const char *reference;     /* canonical RC-XXXX-XXXX */
+    int email_confirmed;       /* 1: the address was confirmed, 0: not yet, -1: either */
     const char *const *refs;   /* references (any case), n_refs of them; NULL: any */
     int n_refs;
 };
@@ -52,6 +53,7 @@ struct ws_member_row {
     const char *channel;
     const char *reviewed_at;
     int64_t duplicate_attempts;
+    bool email_confirmed;
 };
 
 /* A review decision applied to members. */

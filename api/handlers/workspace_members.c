@@ -88,7 +88,13 @@ query_filter(struct request *rq, struct ws_filter *f, struct reply *deny)
     const char *reference = request_query(rq, "reference");
     char upper[3];
 
+    static const char *const booleans[] = {"true", "false", NULL};
+    const char *confirmed;
+
     memset(f, 0, sizeof *f);
+    if (!query_enum(rq, "email_confirmed", booleans, &confirmed, deny))
+        return false;
+    f->email_confirmed = confirmed == NULL ? -1 : strcmp(confirmed, "true") == 0;
     if (!query_enum(rq, "status", member_statuses, &f->status, deny) ||
         !query_enum(rq, "payment_preference", payment_preferences, &f->payment, deny) ||
         !query_time(rq, "mandated_from", &f->mandated_from, deny) ||
@@ -113,14 +119,15 @@ query_filter(struct request *rq, struct ws_filter *f, struct reply *deny)
 static json_t *
 member_json(const struct ws_member_row *m)
 {
-    return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s?, s:I}",
+    return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s?, s:I, s:b}",
                      "reference", m->reference, "claim_status", m->status, "review_reason",
                      m->review_reason, "correctable_until", m->correctable_until, "country",
                      m->country, "data_categories", categories_json_array(m->categories),
                      "payment_preference", m->payment_preference, "added_at", m->added_at,
                      "mandated_at", m->mandated_at, "mandate_text_version",
                      m->mandate_text_version, "channel", m->channel, "reviewed_at",
-                     m->reviewed_at, "duplicate_attempts", (json_int_t)m->duplicate_attempts);
+                     m->reviewed_at, "duplicate_attempts", (json_int_t)m->duplicate_attempts,
+                     "email_confirmed", m->email_confirmed);
 }
 
 struct reply
@@ -283,10 +290,12 @@ static void
 read_filter(const struct json_fields *jf, struct ws_filter *f)
 {
     static const char *const keys[] = {"status", "country", "payment_preference",
-                                       "mandated_from", "mandated_to", NULL};
+                                       "mandated_from", "mandated_to", "email_confirmed", NULL};
     char upper[3];
+    bool confirmed;
 
     jf_refuse_unknown(jf, keys);
+    f->email_confirmed = jf_bool(jf, "email_confirmed", &confirmed) ? confirmed : -1;
     f->status = jf_enum(jf, "status", false, member_statuses);
     f->payment = jf_enum(jf, "payment_preference", false, payment_preferences);
     const char *country = jf_text(jf, "country", false, 16);
@@ -304,7 +313,7 @@ handle_ws_reviews(struct request *rq)
     static const char *const keys[] = {"references", "filter", "decision", "reason", "note",
                                        "expected_count", "dry_run", NULL};
     struct errors errors = {0};
-    struct ws_filter f = {0};
+    struct ws_filter f = {.email_confirmed = -1};
     struct ws_review_result res;
     struct caller who;
     struct action x;

@@ -66,6 +66,15 @@ class WorkspaceMembersTest(unittest.TestCase):
         self.assertEqual(set(self.refs("status=received")), everyone)
         self.assertEqual(self.refs("status=verified"), [])
         self.assertEqual(self.refs("reference=" + de_c["reference"].lower()), [de_c["reference"]])
+        # the address confirmed (the link of the confirmation email, here straight in SQL)
+        cf.psql("UPDATE claims SET email_verified_at = now() WHERE reference = "
+                + cf.sql_literal(fr_c["reference"]))
+        self.assertEqual(self.refs("email_confirmed=true"), [fr_c["reference"]])
+        self.assertEqual(set(self.refs("email_confirmed=false")),
+                         {fr_v["reference"], de_c["reference"]})
+        r = self.post("/reviews", {"filter": {"email_confirmed": False}, "decision": "verified",
+                                   "dry_run": True})
+        self.assertEqual(r.json()["count"], 2, repr(r))
         # mandate dates: the three were mandated in submission order
         r = self.get("/members?sort=mandated_at")
         rows = r.json()["data"]
@@ -79,7 +88,7 @@ class WorkspaceMembersTest(unittest.TestCase):
         self.assertEqual(self.refs("sort=mandated_at&mandated_to=" + second),
                          [fr_v["reference"]])
         self.assertEqual(self.refs("order=desc"), sorted(everyone, reverse=True))
-        for bad in ("status=withdrawn", "country=XX1", "reference=nonsense", "payment_preference=gold",
+        for bad in ("status=withdrawn", "country=XX1", "reference=nonsense", "email_confirmed=1", "payment_preference=gold",
                     "mandated_from=yesterday", "sort=name", "order=up"):
             with self.subTest(query=bad):
                 r = self.get("/members?" + bad)
