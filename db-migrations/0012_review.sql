@@ -58,3 +58,12 @@ CREATE INDEX claims_members_status ON claims (member_action_id, status, referenc
 CREATE INDEX claims_members_status_mandated
     ON claims (member_action_id, status, mandated_at, reference)
     WHERE member_action_id IS NOT NULL;
+
+-- The claimant is told of a rejection (with its reason and the correction window) and of a
+-- removal (with its reason), through the outbox of 0011, in the transaction of the decision;
+-- the reason code travels in params (no personal data).
+ALTER TABLE outbox
+    DROP CONSTRAINT outbox_kind_known,
+    ADD CONSTRAINT outbox_kind_known CHECK (kind IN
+        ('claim-accepted', 'claim-corrected', 'claim-withdrawn', 'recovery', 'claim-rejected',
+         'member-removed'));

@@ -23,9 +23,14 @@ const struct db_statement db_ws_members_statements[] = {
      "             WHERE reference = $2 AND member_action_id = $1::uuid RETURNING id),"
      " hist AS (INSERT INTO claim_reviews (claim_id, action_id, decision, reason, batch_id,"
      "                                     actor)"
-     "          SELECT id, $1::uuid, 'removed', $3, $4::uuid, $5 FROM upd)"
+     "          SELECT id, $1::uuid, 'removed', $3, $4::uuid, $5 FROM upd),"
+     " mail AS (INSERT INTO outbox (kind, claim_id, lang, params)"
+     "          SELECT 'member-removed', c.id, c.lang, jsonb_build_object('reason', $3::text)"
+     "          FROM upd JOIN claims c ON c.id = upd.id)"
      " SELECT count(*) FROM upd",
      5},
+    /* the reason code a review message was queued with */
+    {"db_ws_outbox_reason", "SELECT params->>'reason' FROM outbox WHERE id = $1::bigint", 1},
     {"db_ws_member_extra",
      "SELECT CASE WHEN c.status = 'rejected' THEN c.review_reason END,"
      "       CASE WHEN c.status = 'rejected' THEN " TS("c.correctable_until") " END,"
@@ -232,18 +237,23 @@ db_ws_review_apply(PGconn *c, const struct ws_decision *d, struct arena *a,
         "                            THEN now() + make_interval(days => $%d::int) END"
         "   FROM sel WHERE c.id = sel.id AND c.status <> $%d"
         "   RETURNING c.id, c.incident_id, sel.old, c.payment_preference, c.country,"
-        "             c.categories, c.documented_loss, c.hours_spent),",
+        "             c.categories, c.documented_loss, c.hours_spent, c.lang),",
         p_dec, p_reason, p_note, p_dec, p_days, p_days, p_dec);
     int p_batch = param(&s, d->batch_id);
     int p_actor = param(&s, d->actor);
     strbuf_printf(&s.sql,
                   " hist AS (INSERT INTO claim_reviews (claim_id, action_id, decision, reason,"
                   "                                     batch_id, actor)"
-                  "   SELECT id, $1::uuid, $%d, $%d, $%d::uuid, $%d FROM upd)"
+                  "   SELECT id, $1::uuid, $%d, $%d, $%d::uuid, $%d FROM upd),"
+                  /* a rejected claimant is told why (the outbox of 0011) */
+                  " mail AS (INSERT INTO outbox (kind, claim_id, lang, params)"
+                  "   SELECT 'claim-rejected', upd.id, upd.lang,"
+                  "          jsonb_build_object('reason', $%d::text)"
+                  "   FROM upd WHERE $%d = 'rejected')"
                   " SELECT incident_id, old, payment_preference, country, categories,"
                   "        documented_loss, hours_spent, count(*)"
                   " FROM upd GROUP BY 1, 2, 3, 4, 5, 6, 7",
-                  p_dec, p_reason, p_batch, p_actor);
+                  p_dec, p_reason, p_batch, p_actor, p_reason, p_dec);
     PGresult *res = run(c, &s);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, "db_ws_review_apply");
@@ -363,6 +373,25 @@ db_ws_members_per_day(PGconn *c, const char *action_id, struct arena *a,
     }
     *out = days;
     *n_out = n;
+    PQclear(res);
+    return rc;
+}
+
+int
+db_ws_outbox_reason(PGconn *c, int64_t outbox_id, struct arena *a, const char **out)
+{
+    char id[24];
+    const char *params[1] = {id};
+    int rc = 1;
+
+    snprintf(id, sizeof id, "%lld", (long long)outbox_id);
+    PGresult *res = PQexecPrepared(c, "db_ws_outbox_reason", 1, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        rc = db_status_of(res, "db_ws_outbox_reason");
+    else if (PQntuples(res) != 1)
+        rc = 0;
+    else
+        *out = dup_or_null(a, res, 0, 0);
     PQclear(res);
     return rc;
 }

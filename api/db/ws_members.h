@@ -112,4 +112,8 @@ struct ws_day {
 int db_ws_members_per_day(PGconn *c, const char *action_id, struct arena *a,
                           struct ws_day **out, int *n_out);
 
+/* The reason code a review message (claim-rejected, member-removed) was queued with: 1 (*out
+ * set, NULL when none), 0 (no such row) or DB_*. */
+int db_ws_outbox_reason(PGconn *c, int64_t outbox_id, struct arena *a, const char **out);
+
 #endif

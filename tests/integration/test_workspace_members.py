@@ -13,6 +13,7 @@ import urllib.parse
 import assoc_fixtures as af
 import claims_fixtures as cf
 import harness
+import mail_fixtures as mf
 
 
 def audit_rows(action, object_id):
@@ -249,6 +250,45 @@ class WorkspaceMembersTest(unittest.TestCase):
         self.assertEqual(sum(d["members"] for d in days), 3)
         self.assertEqual(days[-1]["date"], cf.psql("SELECT to_char(now() AT TIME ZONE 'UTC',"
                                                    " 'YYYY-MM-DD')")[0][0])
+
+    def messages_to(self, address, subject_part):
+        """The .eml messages of the server to address whose subject has subject_part."""
+        out = []
+        for path in mf.eml_files(self.server):
+            with open(path, "rb") as f:
+                msg = mf.parse(f.read())
+            if address in str(msg["To"]) and subject_part in str(msg["Subject"]):
+                out.append(msg)
+        return out
+
+    def test_the_claimant_is_told_of_a_rejection_and_a_removal_in_their_language(self):
+        en = self.member(lang="en")
+        fr = self.member()
+        r = self.post("/reviews", {"references": [en["reference"], fr["reference"]],
+                                   "decision": "rejected", "reason": "outside_period"})
+        self.assertEqual(r.json()["count"], 2, repr(r))
+        msg = harness.poll(lambda: self.messages_to(en["body"]["claimant"]["email"],
+                                                    "Your claim was not accepted"),
+                           60, what="the rejection email in English")[0]
+        text = mf.text_of(msg)
+        self.assertIn(en["reference"], text)
+        self.assertIn("Reason: what the claim describes is outside the incident's period", text)
+        self.assertNotIn(en["token"], text)
+        msg = harness.poll(lambda: self.messages_to(fr["body"]["claimant"]["email"],
+                                                    "n'a pas été retenue"),
+                           60, what="the rejection email in French")[0]
+        self.assertIn("en dehors de la période de l'incident", mf.text_of(msg))
+        # the outbox holds the reason code, nothing personal
+        rows = cf.psql("SELECT params::text FROM outbox o JOIN claims c ON c.id = o.claim_id"
+                       " WHERE o.kind = 'claim-rejected' AND c.reference = "
+                       + cf.sql_literal(en["reference"]))
+        self.assertEqual(rows, [['{"reason": "outside_period"}']])
+        r = self.post(f"/members/{en['reference']}/removal", {"reason": "duplicate"})
+        self.assertEqual(r.status, 200, repr(r))
+        msg = harness.poll(lambda: self.messages_to(en["body"]["claimant"]["email"],
+                                                    "no longer a member"),
+                           60, what="the removal email")[0]
+        self.assertIn("Reason: the claim duplicates another one", mf.text_of(msg))
 
     def test_removal_with_a_reason(self):
         m = self.member()

@@ -104,6 +104,8 @@ export class MembersTab {
             f.country = v("ml-country");
         if (v("ml-payment"))
             f.payment_preference = v("ml-payment");
+        if (v("ml-email"))
+            f.email_confirmed = v("ml-email") === "true";
         if (v("ml-from"))
             f.mandated_from = v("ml-from") + "T00:00:00Z";
         if (v("ml-to"))
