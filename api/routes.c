@@ -22,6 +22,7 @@
 
 #include "handlers/recovery.h"
 #include "handlers/web.h"
+#include "handlers/workspace_members.h"
 
 const struct route routes[] = {
     {"GET", "/healthz", handle_healthz, ROLE_PUBLIC},
@@ -74,9 +75,14 @@ const struct route routes[] = {
     {"GET", "/v1/actions/{id}/export", handle_actions_export, ROLE_ASSOCIATION},
     {"GET", "/v1/exports/{id}", handle_exports_get, ROLE_ASSOCIATION_OR_OPERATOR},
     {"POST", "/v1/actions/{id}/members", handle_members_add, ROLE_ASSOCIATION},
-    {"GET", "/v1/actions/{id}/members", handle_members_list, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/members", handle_ws_members_list, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/members/{reference}", handle_ws_member_get, ROLE_ASSOCIATION},
     {"DELETE", "/v1/actions/{id}/members/{reference}", handle_members_remove,
      ROLE_ASSOCIATION},
+    {"POST", "/v1/actions/{id}/members/{reference}/removal", handle_ws_member_removal,
+     ROLE_ASSOCIATION},
+    {"POST", "/v1/actions/{id}/reviews", handle_ws_reviews, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/timeline", handle_ws_timeline, ROLE_ASSOCIATION},
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];

@@ -103,6 +103,8 @@ static const struct setting settings[] = {
      "days a withdrawn claim keeps its personal data before erasure (0: next pass)"},
     {"erasure-interval", "RECOURS_ERASURE_INTERVAL_S", KIND_INT, OFF(erasure_interval_s), "3600",
      1, 604800, "seconds between two erasure passes of serve"},
+    {"correction-days", "RECOURS_CORRECTION_DAYS", KIND_INT, OFF(correction_days), "14", 0, 365,
+     "days a rejected claimant may correct the claim to send it back to review (0: never)"},
     /* email (docs/mail.md) */
     {"smtp-url", "RECOURS_SMTP_URL", KIND_STRING, OFF(smtp_url), "", 0, 0,
      "mail relay (smtp://host:587 with STARTTLS, smtps://host:465); empty: .eml files"},

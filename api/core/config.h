@@ -45,6 +45,8 @@ struct config {
     char *host_name;           /* RECOURS_HOST_NAME */
     char *host_address;        /* RECOURS_HOST_ADDRESS */
     int claim_retention_months; /* RECOURS_CLAIM_RETENTION_MONTHS: after the action ends */
+
+    int correction_days;       /* RECOURS_CORRECTION_DAYS, --correction-days (14) */
     char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
     /* email (docs/mail.md): no --smtp-url writes .eml files under --mail-dir instead */
     char *smtp_url;            /* RECOURS_SMTP_URL, --smtp-url (smtp:// or smtps://; "" none) */

@@ -20,6 +20,7 @@
 #include "db/rotate.h"
 #include "db/schemes.h"
 #include "db/tallies.h"
+#include "db/ws_members.h"
 
 const struct db_statement *const db_statement_tables[] = {
     db_incidents_statements,
@@ -37,6 +38,7 @@ const struct db_statement *const db_statement_tables[] = {
     db_exports_statements,
     db_public_pages_statements,
 
+    db_ws_members_statements,
     db_outbox_statements,
     db_claim_links_statements,
     NULL,

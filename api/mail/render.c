@@ -27,7 +27,7 @@ bool
 mail_kind_parse(const char *name, enum mail_kind *out)
 {
     static const char *const names[] = {"claim-accepted", "claim-corrected", "claim-withdrawn",
-                                        "recovery"};
+                                        "recovery",       "claim-rejected",  "member-removed"};
 
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(name, names[i]) == 0) {
@@ -104,6 +104,18 @@ body(struct mail_rendered *r, const struct mail_catalogue *t, const struct mail_
         claim_facts(r, t, f);
         para(r, t->withdrawn_intro);
         break;
+    case MAIL_CLAIM_REJECTED:
+        claim_facts(r, t, f);
+        para(r, t->rejected_intro);
+        field(r, t->reason_label, f->reason != NULL ? f->reason : "");
+        link(r, t->rejected_correct_intro, f->my_claim_url);
+        break;
+    case MAIL_MEMBER_REMOVED:
+        claim_facts(r, t, f);
+        para(r, t->removed_intro);
+        field(r, t->reason_label, f->reason != NULL ? f->reason : "");
+        link(r, t->my_claim_intro, f->my_claim_url);
+        break;
     case MAIL_RECOVERY:
         para(r, t->recovery_intro);
         for (int i = 0; i < f->n_items; i++) {
@@ -123,6 +135,8 @@ subject(struct mail_rendered *r, const struct mail_catalogue *t, const struct ma
     const char *prefix = f->kind == MAIL_CLAIM_ACCEPTED    ? t->accepted_subject
                          : f->kind == MAIL_CLAIM_CORRECTED ? t->corrected_subject
                          : f->kind == MAIL_CLAIM_WITHDRAWN ? t->withdrawn_subject
+                         : f->kind == MAIL_CLAIM_REJECTED  ? t->rejected_subject
+                         : f->kind == MAIL_MEMBER_REMOVED  ? t->removed_subject
                                                            : t->recovery_subject;
 
     strbuf_puts(&r->subject, prefix);

@@ -15,6 +15,8 @@ enum mail_kind {
     MAIL_CLAIM_CORRECTED,
     MAIL_CLAIM_WITHDRAWN,
     MAIL_RECOVERY,
+    MAIL_CLAIM_REJECTED, /* the workspace's review (docs/workspace.md) */
+    MAIL_MEMBER_REMOVED,
 };
 
 /* One claim of a recovery message: its reference, incident and single-use link. */
@@ -32,6 +34,7 @@ struct mail_facts {
     const char *action_title;   /* accepted: NULL without a mandate */
     const char *my_claim_url;   /* every message */
     const char *confirm_url;    /* accepted: NULL when the address is confirmed already */
+    const char *reason;         /* rejected, removed: the reason in words */
     const struct mail_recovery_item *items; /* recovery */
     int n_items;
 };

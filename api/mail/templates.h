@@ -26,6 +26,13 @@ struct mail_catalogue {
     const char *recovery_intro;
     const char *recovery_link_label;
     const char *recovery_expiry;
+    /* the workspace's review (docs/workspace.md) */
+    const char *reason_label;
+    const char *rejected_subject;
+    const char *rejected_intro;
+    const char *rejected_correct_intro;
+    const char *removed_subject;
+    const char *removed_intro;
 };
 
 extern const struct mail_catalogue mail_catalogue_fr;

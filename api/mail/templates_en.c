@@ -28,4 +28,13 @@ const struct mail_catalogue mail_catalogue_en = {
                       "replaces the old token, which will stop working.",
     .recovery_link_label = "New token: ",
     .recovery_expiry = "Each link works once and only for 30 minutes.",
+    .reason_label = "Reason: ",
+    .rejected_subject = "Your claim was not accepted: ",
+    .rejected_intro = "The association representing you reviewed your claim and did not "
+                      "accept it.",
+    .rejected_correct_intro = "You may correct it for a limited time (with your claim "
+                              "token); it will then be reviewed again: ",
+    .removed_subject = "You are no longer a member of the action: ",
+    .removed_intro = "The association has removed your claim from its representative action. "
+                     "Your claim itself remains registered.",
 };

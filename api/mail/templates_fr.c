@@ -32,6 +32,15 @@ const struct mail_catalogue mail_catalogue_fr = {
                       "fonctionner.",
     .recovery_link_label = "Nouveau jeton : ",
     .recovery_expiry = "Chaque lien ne sert qu'une fois et n'est valable que 30 minutes.",
+    .reason_label = "Motif : ",
+    .rejected_subject = "Votre réclamation n'a pas été retenue : ",
+    .rejected_intro = "L'association qui vous représente a examiné votre réclamation et ne l'a "
+                      "pas retenue.",
+    .rejected_correct_intro = "Vous pouvez la corriger pendant un temps limité (avec votre jeton "
+                              "de réclamation) : elle sera alors examinée de nouveau : ",
+    .removed_subject = "Vous n'êtes plus membre de l'action : ",
+    .removed_intro = "L'association a retiré votre réclamation de son action de groupe. Votre "
+                     "réclamation elle-même reste enregistrée.",
 };
 
 const struct mail_catalogue *

@@ -10,6 +10,7 @@
 #include "db/outbox.h"
 #include "domain/reference.h"
 #include "db/tallies.h"
+#include "db/ws_members.h"
 #include "service/tx.h"
 
 static struct tally_key
@@ -96,8 +97,15 @@ correct_body(PGconn *c, struct tx *t, void *ctx)
         return tx_answer(t, OUTCOME_DUPLICATE_CLAIM);
     if ((rc = one(rc)) != 1)
         return rc;
+    /* a rejected claim corrected within its window goes back to review (docs/workspace.md) */
+    const char *status_after = out->status;
+    if (strcmp(out->status, "rejected") == 0 && (rc = db_ws_reopen_corrected(c, out->id)) != 0) {
+        if (rc != 1)
+            return rc < 0 ? rc : DB_HARD;
+        status_after = "received";
+    }
     struct tally_key before = key_of(out);
-    struct tally_key after = {out->incident_id, out->status, x->row->payment_preference,
+    struct tally_key after = {out->incident_id, status_after, x->row->payment_preference,
                               x->row->country, x->row->categories, x->row->documented_loss,
                               x->row->hours_spent};
     if ((rc = one(move_tally(c, &before, &after))) != 1)

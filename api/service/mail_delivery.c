@@ -19,8 +19,10 @@
 #include "db/claim_links.h"
 #include "db/errors.h"
 #include "db/outbox.h"
+#include "db/ws_members.h"
 #include "mail/compose.h"
 #include "mail/render.h"
+#include "mail/review_words.h"
 #include "service/claims_seal.h"
 #include "service/mail_links.h"
 
@@ -103,6 +105,13 @@ gather_claim(struct delivery *d)
         return gone(d, "the claim's personal data is erased");
     if ((d->to = address_of(d, &m)) == NULL)
         return gone(d, "the claim's personal data cannot be opened");
+    if (d->f.kind == MAIL_CLAIM_REJECTED || d->f.kind == MAIL_MEMBER_REMOVED) {
+        const char *code = NULL;
+        rc = db_ws_outbox_reason(d->c, d->it.id, d->a, &code);
+        if (rc != 1)
+            return rc == 0 ? gone(d, "the message's row is gone") : rc;
+        d->f.reason = mail_review_reason(m.lang, code);
+    }
     if (d->f.kind == MAIL_CLAIM_ACCEPTED && !m.email_verified)
         return make_link(d, "/confirm-email/", "confirm-email", m.id, MAIL_CONFIRM_LINK_S,
                          &d->f.confirm_url);

@@ -118,6 +118,24 @@ class Recipes:
                     {"references": refs[:1]}, {"references": refs},
                     lambda: len(af.memberships_of_claims(refs)))
 
+    def reviews(self):
+        action = af.open_action(self.A, self.slug)
+        refs = [af.mandated_claim(self.server, self.slug, action)["reference"] for _ in range(2)]
+        return Case(f"/v1/actions/{action['id']}/reviews", self.A.key,
+                    {"references": refs[:1], "decision": "verified"},
+                    {"references": refs, "decision": "verified"},
+                    lambda: count("SELECT count(*) FROM claim_reviews WHERE action_id = "
+                                  + cf.sql_literal(action["id"]) + "::uuid"))
+
+    def removal(self):
+        action = af.open_action(self.A, self.slug)
+        ref = af.mandated_claim(self.server, self.slug, action)["reference"]
+        return Case(f"/v1/actions/{action['id']}/members/{ref}/removal", self.A.key,
+                    {"reason": "other"}, {"reason": "duplicate"},
+                    lambda: count("SELECT count(*) FROM claim_reviews WHERE action_id = "
+                                  + cf.sql_literal(action["id"]) + "::uuid"
+                                  " AND decision = 'removed'"))
+
     def recovery(self):
         # a recovery stores an outbox row carrying the reference asked about
         with harness.Client(self.server) as c:
@@ -145,6 +163,8 @@ class Recipes:
             "/v1/associations/{id}/keys": self.keys,
             "/v1/actions": self.actions,
             "/v1/actions/{id}/members": self.members,
+            "/v1/actions/{id}/reviews": self.reviews,
+            "/v1/actions/{id}/members/{reference}/removal": self.removal,
             "/v1/claim-recovery": self.recovery,
             "/v1/claim-recovery/{token}": self.recovery_redeem,
         }

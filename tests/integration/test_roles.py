@@ -420,6 +420,19 @@ ROWS = {
         lambda w, role: (f"/v1/actions/{w.a1['id']}/mandate", None, None), PAGE),
     "DELETE /v1/actions/{id}/members/{reference}": Row(
         b_remove_member, association(204, write=True, owned=True)),
+    # the workspace (docs/workspace.md)
+    "GET /v1/actions/{id}/members/{reference}": Row(
+        b_remove_member, association(200, write=False, owned=True)),
+    "POST /v1/actions/{id}/members/{reference}/removal": Row(
+        lambda w, role: (b_remove_member(w, role)[0] + "/removal", {"reason": "other"}, None),
+        association(200, write=True, owned=True)),
+    "GET /v1/actions/{id}/timeline": Row(b_action_sub("timeline"),
+                                         association(200, write=False, owned=True)),
+    "POST /v1/actions/{id}/reviews": Row(
+        lambda w, role: (f"/v1/actions/{w.owner(role)[1]['id']}/reviews",
+                         {"references": [w.fresh_member(role)["reference"]],
+                          "decision": "verified"}, None),
+        association(200, write=True, owned=True)),
 }
 
 # Routes of the original contract not served yet: their rows apply once `recours routes` lists them.

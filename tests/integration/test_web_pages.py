@@ -39,6 +39,7 @@ import unittest
 import assoc_fixtures as af
 import claims_fixtures as cf
 import harness
+import mail_fixtures as mf
 from harness import Client
 
 # the static pages of web/ (the home page and the public pages are rendered by the server:
@@ -251,7 +252,8 @@ class WebPagesTest(unittest.TestCase):
                 self.fail(f"CI: {', '.join(missing)} missing (./scripts/test installs them)")
             raise unittest.SkipTest(f"{', '.join(missing)} not installed")
         bdir = browser_dir()
-        if not os.path.isdir(os.path.join(bdir, "node_modules", "playwright-core")):
+        if not all(os.path.isdir(os.path.join(bdir, "node_modules", m))
+                   for m in ("playwright-core", "axe-core")):
             run = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=bdir,
                                  capture_output=True, text=True, timeout=NPM_TIMEOUT_S)
             self.assertEqual(run.returncode, 0, f"npm ci failed:\n{run.stdout}\n{run.stderr}")
@@ -331,6 +333,16 @@ class WebPagesTest(unittest.TestCase):
 
         self.assertEqual(af.memberships_of_claims(free + [inside, unmandated]),
                          {**{ref: result["action_id"] for ref in free}, inside: seed["id"]})
+        # the member rejected on the page was told why, by email, in its language (French)
+        def rejection_told():
+            for path in mf.eml_files(s):
+                with open(path, "rb") as f:
+                    msg = mf.parse(f.read())
+                if "n'a pas été retenue" in str(msg["Subject"]) and free[0] in str(msg["Subject"]):
+                    return msg
+            return None
+        msg = harness.poll(rejection_told, 60, what="the rejection email of the member")
+        self.assertIn("en dehors de la période de l'incident", mf.text_of(msg))
         r = cf.operator_request(s, "GET", f"/v1/exports/{result['export_id']}")
         self.assertEqual(r.status, 200, r)
         record = r.json()
