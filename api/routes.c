@@ -17,6 +17,7 @@
 #include "handlers/incidents.h"
 #include "handlers/members.h"
 #include "handlers/ops.h"
+#include "handlers/page_i18n.h"
 #include "handlers/web.h"
 
 const struct route routes[] = {
@@ -29,6 +30,7 @@ const struct route routes[] = {
     {"GET", "/my-claim", handle_web_page, ROLE_PUBLIC},
     {"GET", "/dashboard", handle_web_page, ROLE_PUBLIC},
     {"GET", "/static/{file}", handle_web_asset, ROLE_PUBLIC},
+    {"GET", "/i18n/{file}", handle_page_i18n, ROLE_PUBLIC},
     {"GET", "/v1/incidents", handle_incidents_list, ROLE_PUBLIC},
     {"POST", "/v1/incidents", handle_incidents_create, ROLE_OPERATOR},
     {"GET", "/v1/incidents/{slug}", handle_incidents_get, ROLE_PUBLIC},

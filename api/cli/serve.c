@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "crypto/tls_cert.h"
 #include "db/pool.h"
+#include "handlers/page_common.h"
 #include "handlers/public_cache.h"
 #include "http/server.h"
 #include "routes.h"
@@ -109,6 +110,7 @@ start_http(const struct config *cfg, struct app *app, const char *cert, const ch
         .app = app,
         .after_request = after_request,
         .run = routes_run,
+        .error_page = page_error,
     };
 
     return http_server_start(&hc);
@@ -118,6 +120,8 @@ int
 cli_serve(const struct config *cfg)
 {
     struct app app = {.cfg = cfg, .tls = !cfg->plain_http};
+    struct web_site *site = NULL;
+    char why[512];
     char *cert = NULL;
     char *key = NULL;
     bool created = false;
@@ -140,6 +144,12 @@ cli_serve(const struct config *cfg)
     }
     if (!migration_set_load(cfg->migrations_dir, &app.migrations))
         goto cleanup;
+    site = web_site_load(cfg, why, sizeof why);
+    if (site == NULL) {
+        log_error("web pages: %s", why);
+        goto cleanup;
+    }
+    app.site = site;
     if (!check_schema(cfg, &app.migrations))
         goto cleanup;
     if (!cfg->plain_http) {
@@ -186,6 +196,7 @@ cleanup:
     }
     free(cert);
     migration_set_free(&app.migrations);
+    web_site_free(site);
     secrets_watch_stop(&app);
     return rc;
 }

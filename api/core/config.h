@@ -32,6 +32,18 @@ struct config {
     char *trusted_proxies;     /* RECOURS_TRUSTED_PROXIES: comma-separated IPs allowed to set X-Forwarded-For */
     int withdrawn_retention_days; /* RECOURS_WITHDRAWN_RETENTION_DAYS, --withdrawn-retention-days (30) */
     int erasure_interval_s;    /* RECOURS_ERASURE_INTERVAL_S, --erasure-interval (seconds, 3600) */
+    /* the operator and its host, shown in every page's footer, /legal and /privacy
+     * (docs/decisions.md "Public pages"; README.md table) */
+    char *public_url;          /* RECOURS_PUBLIC_URL: canonical and shared links */
+    char *operator_name;       /* RECOURS_OPERATOR_NAME */
+    char *operator_address;    /* RECOURS_OPERATOR_ADDRESS */
+    char *operator_email;      /* RECOURS_OPERATOR_EMAIL */
+    char *operator_registration; /* RECOURS_OPERATOR_REGISTRATION (SIREN, RNA, ...) */
+    char *publication_director; /* RECOURS_PUBLICATION_DIRECTOR */
+    char *dpo_email;           /* RECOURS_DPO_EMAIL: privacy requests ("" → operator email) */
+    char *host_name;           /* RECOURS_HOST_NAME */
+    char *host_address;        /* RECOURS_HOST_ADDRESS */
+    int claim_retention_months; /* RECOURS_CLAIM_RETENTION_MONTHS: after the action ends */
     char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
 };
 

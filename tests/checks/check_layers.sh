@@ -5,7 +5,8 @@
 #   unit-test alone, and never include from http/, db/, handlers/ or service/;
 # - http/ never includes from handlers/ or service/ (main hands it the route table);
 # - db/ never includes from http/, handlers/, service/ or cli/; service/ never from
-#   handlers/ or cli/: nothing includes upwards.
+#   handlers/ or cli/: nothing includes upwards;
+# - web/ (the page rendering library) includes core/, domain/ and jansson only.
 # Usage: bash check_layers.sh <source dir>
 set -euo pipefail
 
@@ -48,6 +49,9 @@ forbid domain crypto core -- "$up(http|db|handlers|service|cli)/" \
 forbid http -- "$up(handlers|service|cli)/" "http/ knows no handler or service"
 forbid db -- "$up(http|handlers|service|cli)/" "db/ includes no upper layer"
 forbid service -- "$up(handlers|cli)/" "service/ includes no upper layer"
+forbid web -- "([^\">]*/)?(microhttpd|libpq-fe)\.h[\">]" \
+    "web/ renders pages from plain structs: no MHD, no libpq"
+forbid web -- "$up(http|db|handlers|service|cli|crypto)/" "web/ includes core/ and domain/ only"
 
 if ((failed)); then
     echo "check_layers: FAILED (see docs/architecture.md §2 and §4)" >&2

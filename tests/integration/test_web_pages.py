@@ -7,7 +7,7 @@ claimant's journey through them in a real browser.
     no inline script or style, frame-ancestors 'none'), Referrer-Policy no-referrer, nosniff,
     HSTS; every page loads its script as a module from /static/ and holds no inline script, no
     style element or attribute, no event-handler attribute, no external resource, and no text
-    outside the dictionary (web/static/i18n.js), whose French and English keys are the same
+    outside the dictionary (web/i18n/<lang>.json), whose French and English keys are the same
     and cover every key the pages and scripts name;
   - every asset of web/static answers 200 with its media type; names outside the static
     directory's alphabet, hidden files and traversal attempts answer 404;
@@ -120,12 +120,12 @@ class PageParser(html.parser.HTMLParser):
 
 
 def dictionary():
-    """The keys of each language of web/static/i18n.js: {"en": set, "fr": set}."""
-    with open(os.path.join(web_dir(), "static", "i18n.js"), encoding="utf-8") as f:
-        source = f.read()
+    """The keys of each language of the catalogue web/i18n/<lang>.json (shared by the
+    server-rendered pages and the scripts): {"en": set, "fr": set}."""
     languages = {}
-    for lang, body in re.findall(r"^    (en|fr): \{\n(.*?)^    \},", source, re.S | re.M):
-        languages[lang] = set(re.findall(r'^\s+"([^"]+)":', body, re.M))
+    for lang in ("en", "fr"):
+        with open(os.path.join(web_dir(), "i18n", lang + ".json"), encoding="utf-8") as f:
+            languages[lang] = set(json.load(f))
     return languages
 
 
