@@ -17,6 +17,7 @@
 #include "handlers/incidents.h"
 #include "handlers/members.h"
 #include "handlers/ops.h"
+#include "handlers/page_claim.h"
 #include "handlers/page_i18n.h"
 #include "handlers/web.h"
 
@@ -26,7 +27,8 @@ const struct route routes[] = {
     {"GET", "/metrics", handle_metrics, ROLE_PUBLIC},
     {"GET", "/v1/openapi.json", handle_openapi, ROLE_PUBLIC},
     {"GET", "/", handle_web_page, ROLE_PUBLIC},
-    {"GET", "/claim", handle_web_page, ROLE_PUBLIC},
+    {"GET", "/claim", handle_page_claim, ROLE_PUBLIC},
+    {"POST", "/claim", handle_page_claim_post, ROLE_PUBLIC},
     {"GET", "/my-claim", handle_web_page, ROLE_PUBLIC},
     {"GET", "/dashboard", handle_web_page, ROLE_PUBLIC},
     {"GET", "/static/{file}", handle_web_asset, ROLE_PUBLIC},
@@ -78,7 +80,10 @@ routes_run(struct request *rq, route_handler handler)
      * idempotency storage */
     if (!guard_route(rq, rq->match.route->role, &deny))
         return deny;
-    if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit)
+    /* the claim intake keeps its Idempotency-Key in the claim's transaction; the claim form's
+     * post is that intake (handlers/page_claim.h) */
+    if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit ||
+        handler == handle_page_claim_post)
         return handler(rq);
     return idem_around(rq, handler);
 }

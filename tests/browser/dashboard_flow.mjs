@@ -243,7 +243,7 @@ try {
     const victim = await context.newPage();
     watchPage(victim, baseUrl, steps, problems);
     await victim.goto(link);
-    await victim.locator("#mandate-group:not([hidden])").waitFor();
+    await victim.locator("#mandate-intro").waitFor();
     contains(await victim.locator("#mandate-intro").innerText(), setup.association_name, "who represents");
     contains(await victim.locator("#mandate-intro").innerText(), title, "which action");
     equal((await victim.locator("#mandate-text").innerText()).trim(), setup.mandate_text.trim(),
@@ -274,9 +274,9 @@ try {
     equal(sentClaim.mandate_text_version, setup.mandate_text_version, "the version shown sent");
     const joined = await claimResp.json();
     equal(joined.action_id, action.id, "the receipt names the action");
-    await victim.locator("#receipt:not([hidden])").waitFor();
-    contains(await victim.locator("#receipt-status").innerText(), "your claim is part of its representative action",
-        "the receipt says the claim joined");
+    await victim.locator("#receipt").waitFor();
+    equal(await victim.locator("#receipt a[href^='/a/']").getAttribute("href"), `/a/${action.id}`,
+        "the receipt leads to the action joined");
     await victim.close();
     await page.click("#totals-refresh");
     await page.locator(`#action-member-count:text-is("${setup.free.length + 1}")`).waitFor();
@@ -285,7 +285,7 @@ try {
     const later = await context.newPage();
     watchPage(later, baseUrl, steps, problems);
     await later.goto(link);
-    await later.locator("#mandate-group:not([hidden])").waitFor();
+    await later.locator("#mandate-intro").waitFor();
     await fillClaim(later, "l" + Date.now().toString(36), false);
     const plainPost = later.waitForResponse((r) => r.request().method() === "POST"
         && new URL(r.url()).pathname === `/v1/incidents/${setup.slug}/claims`);
@@ -335,7 +335,7 @@ try {
     await late.locator("#mandate-status:not([hidden])").waitFor();
     contains(await late.locator("#mandate-status").innerText(), "no longer accepts mandates",
         "a filed action's link: the claim form says so");
-    check(await late.locator("#mandate-group").isHidden(), "and offers no mandate");
+    equal(await late.locator("#mandate").count(), 0, "and offers no mandate");
     check(await late.locator("#claim-form").isVisible(), "the claim can still be made");
     await late.close();
 

@@ -70,8 +70,17 @@ export async function newContext(browser, options = {}) {
 
 // Appends to problems what must not happen on page. The API's expected refusals (401, 404,
 // 409, 422) are logged by Chromium as failed loads and are not problems; a failed request is,
-// unless allowFailed(req) says the test caused it.
-export function watchPage(page, baseUrl, steps, problems, allowFailed = () => false) {
+// unless allowFailed(req) says the test caused it; so is a page answered 4xx/5xx, unless
+// allowStatus(resp) says the test caused it (a form sent back with its errors). A request to
+// any other origin than the site's is a problem too: the pages load nothing from elsewhere.
+export function watchPage(page, baseUrl, steps, problems, allowFailed = () => false,
+    allowStatus = () => false) {
+    const origin = new URL(baseUrl).origin;
+    page.on("request", (req) => {
+        const url = new URL(req.url());
+        if (url.protocol !== "data:" && url.origin !== origin)
+            problems.push(`${steps.current}: request to another origin: ${req.url()}`);
+    });
     page.on("console", (msg) => {
         if (msg.type() !== "error" && msg.type() !== "warning")
             return;
@@ -85,7 +94,7 @@ export function watchPage(page, baseUrl, steps, problems, allowFailed = () => fa
     page.on("pageerror", (err) => problems.push(`${steps.current}: page error: ${err.message}`));
     page.on("response", (resp) => {
         const path = new URL(resp.url()).pathname;
-        if (resp.status() >= 400 && !path.startsWith("/v1/"))
+        if (resp.status() >= 400 && !path.startsWith("/v1/") && !allowStatus(resp))
             problems.push(`${steps.current}: ${resp.status()} for ${path}`);
     });
     page.on("requestfailed", (req) => {
@@ -97,7 +106,7 @@ export function watchPage(page, baseUrl, steps, problems, allowFailed = () => fa
 
 // Screenshots of page at every viewport into outDir, as <name>-<viewport>.png; a page wider
 // than the viewport is a problem (responsive layout).
-export async function shoot(page, outDir, steps, problems, name, { fullPage = true } = {}) {
+export async function shoot(page, outDir, steps, problems, name, { fullPage = true, restore = [1280, 800] } = {}) {
     for (const [label, width, height] of VIEWPORTS) {
         await page.setViewportSize({ width, height });
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -105,5 +114,31 @@ export async function shoot(page, outDir, steps, problems, name, { fullPage = tr
             problems.push(`${steps.current}: ${name} is ${wide}px wide in a ${width}px viewport`);
         await page.screenshot({ path: join(outDir, `${name}-${label}.png`), fullPage });
     }
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize({ width: restore[0], height: restore[1] });
+}
+
+// Runs axe-core (tests/browser/node_modules/axe-core) on the page as it is and appends every
+// serious or critical violation to problems. Injected through the DevTools protocol, which the
+// pages' Content-Security-Policy does not govern, so it also runs with JavaScript off.
+let axeSource = null;
+export async function axeCheck(page, steps, problems, what) {
+    if (axeSource === null) {
+        const { readFileSync } = await import("node:fs");
+        const { createRequire } = await import("node:module");
+        axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+    }
+    const session = await page.context().newCDPSession(page);
+    await session.send("Runtime.evaluate", { expression: axeSource });
+    const out = await session.send("Runtime.evaluate", {
+        expression: `axe.run(document, { resultTypes: ["violations"] }).then((r) => JSON.stringify(
+            r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+                .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }))))`,
+        awaitPromise: true, returnByValue: true });
+    await session.detach();
+    if (out.exceptionDetails)
+        problems.push(`${steps.current}: axe could not run on ${what}: ${out.exceptionDetails.text}`);
+    const found = JSON.parse(out.result.value || "[]");
+    for (const v of found)
+        problems.push(`${steps.current}: axe ${v.impact} ${v.id} on ${what}: ${v.nodes.slice(0, 3).join(", ")}`);
+    return found.length;
 }
