@@ -19,6 +19,7 @@
 #include "handlers/ops.h"
 #include "handlers/page_claim.h"
 #include "handlers/page_i18n.h"
+#include "handlers/recovery.h"
 #include "handlers/web.h"
 
 const struct route routes[] = {
@@ -47,6 +48,9 @@ const struct route routes[] = {
     {"GET", "/v1/claims/{reference}", handle_claims_get, ROLE_CLAIMANT},
     {"PATCH", "/v1/claims/{reference}", handle_claims_correct, ROLE_CLAIMANT},
     {"DELETE", "/v1/claims/{reference}", handle_claims_withdraw, ROLE_CLAIMANT},
+    {"POST", "/v1/claim-recovery", handle_recovery_request, ROLE_PUBLIC},
+    {"POST", "/v1/claim-recovery/{token}", handle_recovery_redeem, ROLE_PUBLIC},
+    {"GET", "/confirm-email", handle_confirm_email, ROLE_PUBLIC},
     {"PATCH", "/v1/claims/{reference}/status", handle_claims_review,
      ROLE_ASSOCIATION_OR_OPERATOR},
     {"GET", "/v1/associations", handle_associations_list, ROLE_PUBLIC},

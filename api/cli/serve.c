@@ -10,6 +10,7 @@
 #include "app.h"
 #include "cli/cli.h"
 #include "cli/erasure_job.h"
+#include "cli/mail_job.h"
 #include "cli/secrets_watch.h"
 #include "core/log.h"
 #include "crypto/tls_cert.h"
@@ -172,8 +173,10 @@ cli_serve(const struct config *cfg)
     log_info("listening on %s://%s:%d with %d workers", cfg->plain_http ? "http" : "https",
              cfg->listen_address, http_server_port(srv), cfg->workers);
     erasure_job_start(cfg->withdrawn_retention_days, cfg->erasure_interval_s);
+    mail_job_start(&app); /* without it messages wait in the outbox: logged, serving goes on */
     int sig = wait_for_signal();
     erasure_job_stop(); /* first: it must not outlive the pool */
+    mail_job_stop();
     log_info("signal %d: finishing in-flight requests (up to %d s)", sig, cfg->shutdown_grace_s);
     http_server_drain(srv, cfg->shutdown_grace_s);
     /* the writers answer every queued submission before they stop; MHD must not stop while

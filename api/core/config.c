@@ -101,6 +101,27 @@ static const struct setting settings[] = {
      "days a withdrawn claim keeps its personal data before erasure (0: next pass)"},
     {"erasure-interval", "RECOURS_ERASURE_INTERVAL_S", KIND_INT, OFF(erasure_interval_s), "3600",
      1, 604800, "seconds between two erasure passes of serve"},
+    /* email (docs/mail.md) */
+    {"public-url", "RECOURS_PUBLIC_URL", KIND_STRING, OFF(public_url), "https://localhost:8443",
+     0, 0, "the site's public address, used in the links of emails"},
+    {"smtp-url", "RECOURS_SMTP_URL", KIND_STRING, OFF(smtp_url), "", 0, 0,
+     "mail relay (smtp://host:587 with STARTTLS, smtps://host:465); empty: .eml files"},
+    {"smtp-user", "RECOURS_SMTP_USER", KIND_STRING, OFF(smtp_user), "", 0, 0,
+     "user for SMTP AUTH (then TLS is required); empty: no AUTH"},
+    {"smtp-password-file", "RECOURS_SMTP_PASSWORD_FILE", KIND_STRING, OFF(smtp_password_file),
+     "", 0, 0, "file holding the SMTP password (first line)"},
+    {"smtp-ca-file", "RECOURS_SMTP_CA_FILE", KIND_STRING, OFF(smtp_ca_file), "", 0, 0,
+     "CA certificates (PEM) the relay's certificate is checked against; empty: the system's"},
+    {"mail-from", "RECOURS_MAIL_FROM", KIND_STRING, OFF(mail_from), "recours@localhost", 0, 0,
+     "sender address of emails"},
+    {"mail-reply-to", "RECOURS_MAIL_REPLY_TO", KIND_STRING, OFF(mail_reply_to), "", 0, 0,
+     "Reply-To address of emails; empty: none"},
+    {"mail-dir", "RECOURS_MAIL_DIR", KIND_STRING, OFF(mail_dir), "var/mail", 0, 0,
+     "where emails are written as .eml files when no --smtp-url is set"},
+    {"mail-give-up-after", "RECOURS_MAIL_GIVE_UP_AFTER", KIND_INT, OFF(mail_give_up_after_s),
+     "172800", 1, 2592000, "seconds after which an undelivered email is given up (reason kept)"},
+    {"mail-retry-base", "RECOURS_MAIL_RETRY_BASE", KIND_INT, OFF(mail_retry_base_s), "30", 1,
+     3600, "seconds before the first retry of an email; doubles on each failure (1 h at most)"},
 };
 
 #define N_SETTINGS (sizeof settings / sizeof settings[0])

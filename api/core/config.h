@@ -45,6 +45,17 @@ struct config {
     char *host_address;        /* RECOURS_HOST_ADDRESS */
     int claim_retention_months; /* RECOURS_CLAIM_RETENTION_MONTHS: after the action ends */
     char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
+    /* email (docs/mail.md): no --smtp-url writes .eml files under --mail-dir instead */
+    char *public_url;          /* RECOURS_PUBLIC_URL, --public-url: the site's address in links */
+    char *smtp_url;            /* RECOURS_SMTP_URL, --smtp-url (smtp:// or smtps://; "" none) */
+    char *smtp_user;           /* RECOURS_SMTP_USER, --smtp-user ("" no AUTH) */
+    char *smtp_password_file;  /* RECOURS_SMTP_PASSWORD_FILE, --smtp-password-file */
+    char *smtp_ca_file;        /* RECOURS_SMTP_CA_FILE, --smtp-ca-file ("" system CAs) */
+    char *mail_from;           /* RECOURS_MAIL_FROM, --mail-from */
+    char *mail_reply_to;       /* RECOURS_MAIL_REPLY_TO, --mail-reply-to ("" none) */
+    char *mail_dir;            /* RECOURS_MAIL_DIR, --mail-dir (default var/mail) */
+    int mail_give_up_after_s;  /* RECOURS_MAIL_GIVE_UP_AFTER, --mail-give-up-after (seconds) */
+    int mail_retry_base_s;     /* RECOURS_MAIL_RETRY_BASE, --mail-retry-base (seconds) */
 };
 
 /* Fills *cfg from defaults, the environment, then argv (flags of the form --name value or

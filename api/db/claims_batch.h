@@ -40,6 +40,9 @@ struct claim_row {
     const char *mandate_action_id;
     const char *mandate_association_id;
     const char *mandate_text_version;
+    /* stored with the "claim accepted" message (db/outbox.c): NULL for the defaults */
+    const char *lang;
+    const char *privacy_version;
     /* out */
     int64_t id;
     bool inserted;

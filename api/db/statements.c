@@ -7,12 +7,14 @@
 #include "db/associations.h"
 #include "db/audit.h"
 #include "db/claims.h"
+#include "db/claim_links.h"
 #include "db/claims_batch.h"
 #include "db/erasure.h"
 #include "db/exports.h"
 #include "db/idempotency.h"
 #include "db/incidents.h"
 #include "db/memberships.h"
+#include "db/outbox.h"
 #include "db/rotate.h"
 #include "db/schemes.h"
 #include "db/tallies.h"
@@ -31,5 +33,7 @@ const struct db_statement *const db_statement_tables[] = {
     db_tallies_statements,
     db_schemes_statements,
     db_exports_statements,
+    db_outbox_statements,
+    db_claim_links_statements,
     NULL,
 };

@@ -7,6 +7,7 @@
 
 #include "crypto/keyed_hash.h"
 #include "db/errors.h"
+#include "db/outbox.h"
 #include "domain/reference.h"
 #include "db/tallies.h"
 #include "service/tx.h"
@@ -106,6 +107,8 @@ correct_body(PGconn *c, struct tx *t, void *ctx)
         return tx_answer(t, OUTCOME_ALREADY_IN_ACTION);
     if ((rc = one(rc)) != 1)
         return rc;
+    if ((rc = one(db_outbox_enqueue_claim(c, "claim-corrected", x->rec->id))) != 1)
+        return rc; /* the message commits with the correction (issue 12) */
     return one(db_claims_get(c, x->rec->reference, false, x->a, out));
 }
 
@@ -140,6 +143,8 @@ withdraw_body(PGconn *c, struct tx *t, void *ctx)
             after.status = "withdrawn";
             rc = one(move_tally(c, &before, &after));
         }
+        if (rc == 1)
+            rc = one(db_outbox_enqueue_claim(c, "claim-withdrawn", cur.id));
     }
     /* withdrawing a withdrawn claim answers it as it is */
     return rc == 1 ? one(db_claims_get(c, x->rec->reference, false, x->a, x->out)) : rc;

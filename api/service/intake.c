@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "db/errors.h"
+#include "db/outbox.h"
 #include "db/pool.h"
 #include "service/tx.h"
 
@@ -181,6 +182,10 @@ write_claims(PGconn *c, struct intake_job **jobs, int n)
         jobs[row_job[r]]->row.inserted = rows[r].inserted;
         jobs[row_job[r]]->row.id = rows[r].id;
     }
+    /* the confirmation message commits with its claim or not at all (issue 12) */
+    rc = db_outbox_enqueue_accepted(c, rows, m);
+    if (rc < 0)
+        return rc;
     return resolve_missing(c, jobs, m, rows, row_job);
 }
 

@@ -385,6 +385,14 @@ ROWS = {
     "GET /v1/claims/{reference}": Row(b_claim, claimant(200)),
     "PATCH /v1/claims/{reference}": Row(b_patch_claim, claimant(200)),
     "DELETE /v1/claims/{reference}": Row(b_withdraw_claim, claimant(200)),
+    # token recovery and email confirmation (docs/mail.md): public, whoever asks; the request
+    # answers 202 for any address, a link not sent by us is not found
+    "POST /v1/claim-recovery": Row(
+        lambda w, role: ("/v1/claim-recovery", {"email": cf.unique_email()}, None),
+        public(202)),
+    "POST /v1/claim-recovery/{token}": Row(
+        lambda w, role: ("/v1/claim-recovery/" + "A" * 43, None, None), public(404)),
+    "GET /confirm-email": Row(static("/confirm-email?t=" + "A" * 43), public(404)),
     "PATCH /v1/claims/{reference}/status": Row(b_review, review(200)),
     "GET /v1/associations": Row(static("/v1/associations"), PAGE),
     "POST /v1/associations": Row(b_create_association, operator(201)),
