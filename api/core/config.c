@@ -73,7 +73,7 @@ static const struct setting settings[] = {
      OFF(privacy_notice_version), "2026-01", 0, 0,
      "version of the privacy notice claimants accept (web/privacy)"},
     {"public-url", "RECOURS_PUBLIC_URL", KIND_STRING, OFF(public_url),
-     "https://localhost:8443", 0, 0, "the site's address, for canonical and shared links"},
+     "https://localhost:8443", 0, 0, "the site's address, for canonical, shared and email links"},
     {"operator-name", "RECOURS_OPERATOR_NAME", KIND_STRING, OFF(operator_name),
      "recours (demonstration)", 0, 0, "who runs the site: footer, /legal, /privacy"},
     {"operator-address", "RECOURS_OPERATOR_ADDRESS", KIND_STRING, OFF(operator_address),
@@ -102,8 +102,6 @@ static const struct setting settings[] = {
     {"erasure-interval", "RECOURS_ERASURE_INTERVAL_S", KIND_INT, OFF(erasure_interval_s), "3600",
      1, 604800, "seconds between two erasure passes of serve"},
     /* email (docs/mail.md) */
-    {"public-url", "RECOURS_PUBLIC_URL", KIND_STRING, OFF(public_url), "https://localhost:8443",
-     0, 0, "the site's public address, used in the links of emails"},
     {"smtp-url", "RECOURS_SMTP_URL", KIND_STRING, OFF(smtp_url), "", 0, 0,
      "mail relay (smtp://host:587 with STARTTLS, smtps://host:465); empty: .eml files"},
     {"smtp-user", "RECOURS_SMTP_USER", KIND_STRING, OFF(smtp_user), "", 0, 0,

@@ -34,7 +34,7 @@ struct config {
     int erasure_interval_s;    /* RECOURS_ERASURE_INTERVAL_S, --erasure-interval (seconds, 3600) */
     /* the operator and its host, shown in every page's footer, /legal and /privacy
      * (docs/decisions.md "Public pages"; README.md table) */
-    char *public_url;          /* RECOURS_PUBLIC_URL: canonical and shared links */
+    char *public_url;          /* RECOURS_PUBLIC_URL, --public-url: canonical, shared and email links */
     char *operator_name;       /* RECOURS_OPERATOR_NAME */
     char *operator_address;    /* RECOURS_OPERATOR_ADDRESS */
     char *operator_email;      /* RECOURS_OPERATOR_EMAIL */
@@ -46,7 +46,6 @@ struct config {
     int claim_retention_months; /* RECOURS_CLAIM_RETENTION_MONTHS: after the action ends */
     char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
     /* email (docs/mail.md): no --smtp-url writes .eml files under --mail-dir instead */
-    char *public_url;          /* RECOURS_PUBLIC_URL, --public-url: the site's address in links */
     char *smtp_url;            /* RECOURS_SMTP_URL, --smtp-url (smtp:// or smtps://; "" none) */
     char *smtp_user;           /* RECOURS_SMTP_USER, --smtp-user ("" no AUTH) */
     char *smtp_password_file;  /* RECOURS_SMTP_PASSWORD_FILE, --smtp-password-file */
