@@ -19,6 +19,7 @@
 #include "handlers/ops.h"
 #include "handlers/page_claim.h"
 #include "handlers/page_i18n.h"
+#include "handlers/page_my_claim.h"
 #include "handlers/recovery.h"
 #include "handlers/web.h"
 
@@ -30,7 +31,8 @@ const struct route routes[] = {
     {"GET", "/", handle_web_page, ROLE_PUBLIC},
     {"GET", "/claim", handle_page_claim, ROLE_PUBLIC},
     {"POST", "/claim", handle_page_claim_post, ROLE_PUBLIC},
-    {"GET", "/my-claim", handle_web_page, ROLE_PUBLIC},
+    {"GET", "/my-claim", handle_page_my_claim, ROLE_PUBLIC},
+    {"POST", "/my-claim", handle_page_my_claim_post, ROLE_PUBLIC},
     {"GET", "/dashboard", handle_web_page, ROLE_PUBLIC},
     {"GET", "/static/{file}", handle_web_asset, ROLE_PUBLIC},
     {"GET", "/i18n/{file}", handle_page_i18n, ROLE_PUBLIC},
@@ -87,7 +89,7 @@ routes_run(struct request *rq, route_handler handler)
     /* the claim intake keeps its Idempotency-Key in the claim's transaction; the claim form's
      * post is that intake (handlers/page_claim.h) */
     if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit ||
-        handler == handle_page_claim_post)
+        handler == handle_page_claim_post || handler == handle_page_my_claim_post)
         return handler(rq);
     return idem_around(rq, handler);
 }

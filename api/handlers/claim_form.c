@@ -106,9 +106,10 @@ scalar(enum kind k, const char *v, int decimals)
     return json_string(v); /* NULL for bad UTF-8, which the form reader already refused */
 }
 
-/* Adds one pair; false when the form cannot be ours. */
+/* Adds one pair; false when the form cannot be ours. In a correction (patch) an emptied control
+ * is null: the member is removed (a phone, a second address line), or refused if required. */
 static bool
-put(json_t *root, const char *name, const char *value, int decimals)
+put(json_t *root, const char *name, const char *value, int decimals, bool patch)
 {
     char buf[128];
     const char *leaf;
@@ -129,7 +130,7 @@ put(json_t *root, const char *name, const char *value, int decimals)
     if (old != NULL)
         return false; /* a name meant once, sent twice */
     if (value[0] == '\0' && k != KIND_BOOL)
-        return true; /* an empty control is an absent member */
+        return !patch || json_object_set_new(parent, leaf, json_null()) == 0;
     json_t *v = scalar(k, value, decimals);
     return v != NULL && json_object_set_new(parent, leaf, v) == 0;
 }
@@ -166,7 +167,7 @@ claim_form_to_json(const struct form *f, int decimals, bool patch)
     for (size_t i = 0; i < f->n; i++) {
         if (claim_form_is_page_control(f->pairs[i].name))
             continue;
-        if (!put(root, f->pairs[i].name, f->pairs[i].value, decimals)) {
+        if (!put(root, f->pairs[i].name, f->pairs[i].value, decimals, patch)) {
             json_decref(root);
             return NULL;
         }

@@ -5,7 +5,7 @@
  * (handlers/claims_parse.c): there is no second validator for forms. Only what HTML cannot
  * say is translated: a ticked box is `true`, a repeated name is an array, a number or an
  * amount typed as text becomes an integer (in minor units for money) when it reads as one,
- * and an empty control is an absent member. What does not translate is passed as text, so
+ * and an empty control is an absent member (null in a correction: removed). What does not translate is passed as text, so
  * that the API's rules name the error (invalid-type), and unknown names are passed too, so
  * that they meet unknown-field. The form's own controls (incident, lang, idempotency_key)
  * are not part of the body. */

@@ -305,6 +305,11 @@ become_api_request(struct request *rq, const struct posted *p)
 {
     int exponent = currency_exponent(p->data.incident.currency);
     json_t *body = claim_form_to_json(&p->form, exponent < 0 ? 2 : exponent, false);
+    /* the language of the page is the claimant's: the messages are written in it */
+    if (body != NULL && json_object_set_new(body, "lang", json_string(web_lang_code(p->w.lang))) != 0) {
+        json_decref(body);
+        body = NULL;
+    }
     char *text = body != NULL ? claim_form_dump(body) : NULL;
 
     json_decref(body);

@@ -489,6 +489,26 @@ hidden(struct strbuf *sb, const char *name, const char *value)
 }
 
 void
+page_claim_fields(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st)
+{
+    strbuf_puts(sb, "<fieldset class=\"group\">\n<legend>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "claim.you");
+    strbuf_puts(sb, "</legend>\n");
+    for (size_t i = 0; i < sizeof you / sizeof you[0]; i++)
+        text_input(sb, w, st, &you[i], i < 3);
+    strbuf_puts(sb, "</fieldset>\n<fieldset class=\"group\">\n<legend>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "claim.address");
+    strbuf_puts(sb, "</legend>\n");
+    for (size_t i = 0; i < sizeof address / sizeof address[0]; i++)
+        text_input(sb, w, st, &address[i], i != 1);
+    country_select(sb, w, st);
+    strbuf_puts(sb, "</fieldset>\n");
+    categories(sb, w, st);
+    harms(sb, w, st);
+    payment(sb, w, st);
+}
+
+void
 page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
                        const struct claim_form_state *st)
 {
@@ -540,21 +560,7 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
     hidden(sb, "idempotency_key", st->idem_key);
     if (d->has_offer)
         hidden(sb, "action", d->action.id); /* the offer stays when the box is left unticked */
-    strbuf_puts(sb, "<fieldset class=\"group\">\n<legend>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "claim.you");
-    strbuf_puts(sb, "</legend>\n");
-    for (size_t i = 0; i < sizeof you / sizeof you[0]; i++)
-        text_input(sb, w, st, &you[i], i < 3);
-    strbuf_puts(sb, "</fieldset>\n<fieldset class=\"group\">\n<legend>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "claim.address");
-    strbuf_puts(sb, "</legend>\n");
-    for (size_t i = 0; i < sizeof address / sizeof address[0]; i++)
-        text_input(sb, w, st, &address[i], i != 1);
-    country_select(sb, w, st);
-    strbuf_puts(sb, "</fieldset>\n");
-    categories(sb, w, st);
-    harms(sb, w, st);
-    payment(sb, w, st);
+    page_claim_fields(sb, w, st);
     mandate(sb, w, st);
     privacy(sb, w, st);
     strbuf_puts(sb, "<div id=\"form-status\" class=\"status\" role=\"status\" aria-live=\"polite\" "

@@ -34,6 +34,12 @@ struct claim_form_state {
 void page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
                             const struct claim_form_state *st);
 
+/* The questions of the claim, shared by the claim form and the correction form of /my-claim:
+ * who, address, categories, harms (loss and time only when the scheme pays them), payment;
+ * values from st->values, errors from st->errors. */
+void page_claim_fields(struct strbuf *sb, const struct web_ctx *w,
+                       const struct claim_form_state *st);
+
 /* The compensation in words of scheme for the incident's currency: "50 000 KRW, en quatre
  * bons d'achat : …", the supplements, the loss and time rules only when the scheme pays them,
  * the pro-rata reduction under a fund cap. */

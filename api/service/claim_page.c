@@ -54,3 +54,23 @@ svc_claim_page_load(PGconn *c, const char *slug, const char *action_id, struct a
     }
     return svc_compensation_current(c, out->incident.id, a, &out->scheme, &out->has_scheme);
 }
+
+enum outcome
+svc_my_claim_load(PGconn *c, const char *slug, const char *member_action_id,
+                  const char *offer_action_id, struct arena *a, struct claim_page_data *out)
+{
+    enum outcome o = svc_claim_page_load(c, slug, offer_action_id, a, out);
+
+    if (o != OUTCOME_OK || member_action_id == NULL || !uuid_is_valid(member_action_id))
+        return o;
+    int rc = svc_action_for_mandate(c, member_action_id, a, &out->member);
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    if (rc == 0)
+        return OUTCOME_OK;
+    o = svc_associations_get(c, out->member.association_id, a, &out->member_association);
+    if (o != OUTCOME_OK && o != OUTCOME_NOT_FOUND)
+        return o;
+    out->has_member = o == OUTCOME_OK;
+    return OUTCOME_OK;
+}

@@ -24,6 +24,9 @@ struct claim_page_data {
     bool offer_refused;             /* an action was named but takes none (or is unknown) */
     struct action action;           /* when has_offer */
     struct association association; /* when has_offer */
+    bool has_member;                /* /my-claim: the action the claim is a member of */
+    struct action member;
+    struct association member_association;
 };
 
 /* Whether a submission would accept a mandate for x now: action open, deadline ahead,
@@ -37,5 +40,12 @@ bool svc_action_takes_mandates(const struct action *x);
  * outcome of a database failure otherwise. Strings live in a. */
 enum outcome svc_claim_page_load(PGconn *c, const char *slug, const char *action_id,
                                  struct arena *a, struct claim_page_data *out);
+
+/* For /my-claim: svc_claim_page_load of the claim's incident (slug) and of the action a link
+ * offers (offer_action_id, may be NULL), plus the action the claim is a member of
+ * (member_action_id, may be NULL) and its association, whatever their status. */
+enum outcome svc_my_claim_load(PGconn *c, const char *slug, const char *member_action_id,
+                               const char *offer_action_id, struct arena *a,
+                               struct claim_page_data *out);
 
 #endif

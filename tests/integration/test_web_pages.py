@@ -39,7 +39,7 @@ import claims_fixtures as cf
 import harness
 from harness import Client
 
-PAGES = {"/": "index", "/my-claim": "my-claim", "/dashboard": "dashboard"}  # /claim: test_claim_form.py
+PAGES = {"/": "index", "/dashboard": "dashboard"}  # /claim, /my-claim: server-rendered, tested apart
 MEDIA = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
          ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json",
          ".ico": "image/x-icon", ".txt": "text/plain"}

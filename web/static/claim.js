@@ -79,6 +79,7 @@ function buildBody(f, decimals) {
     }
     if (!body.action_id)
         delete body.mandate_text_version;
+    body.lang = document.documentElement.lang === "en" ? "en" : "fr"; // the messages' language
     return body;
 }
 
