@@ -17,7 +17,7 @@
 // Exit status 0 when everything held, 1 otherwise (the reason on stderr).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { axeCheck, launchBrowser, makeSteps, newContext, shoot as shootAt, watchPage } from "./flow_kit.mjs";
+import { axeCheck, axeHelper, launchBrowser, makeSteps, newContext, shoot as shootAt, watchPage } from "./flow_kit.mjs";
 
 const [baseUrl, setupPath, outDir] = process.argv.slice(2);
 if (!baseUrl || !setupPath || !outDir) {
@@ -43,10 +43,11 @@ function person(tag) {
 
 // One victim's journey; js: JavaScript on; lang: "fr" | "en"; size: [width, height].
 async function journey(browser, { js, lang, size, tag }) {
+    const helper = js ? null : await axeHelper(browser, baseUrl);
     const context = await newContext(browser, { javaScriptEnabled: js, locale: lang === "fr" ? "fr-FR" : "en-GB",
         viewport: { width: size[0], height: size[1] } });
     const page = await context.newPage();
-    page.setDefaultTimeout(15000);
+    page.setDefaultTimeout(30000);
     const claimPosts = [];
     page.on("request", (req) => {
         if (req.method() === "POST")
@@ -56,7 +57,7 @@ async function journey(browser, { js, lang, size, tag }) {
     watchPage(page, baseUrl, steps, problems, () => false,
         (resp) => resp.status() === 422 && new URL(resp.url()).pathname === "/claim");
     const shoot = (name) => shootAt(page, outDir, steps, problems, `${tag}-${name}`, { restore: size });
-    const axe = (what) => axeCheck(page, steps, problems, `${what} (${lang}, JavaScript ${js ? "on" : "off"})`);
+    const axe = (what) => axeCheck(page, steps, problems, `${what} (${lang}, JavaScript ${js ? "on" : "off"})`, helper);
     const text = async (sel) => (await page.locator(sel).innerText()).trim();
     const m = { fields: 0, keys: 0, words: 0 };
     // a person's input: each character a key press, each tick or choice one
@@ -152,6 +153,8 @@ async function journey(browser, { js, lang, size, tag }) {
     await axe("receipt");
     await shoot("05-receipt");
     await context.close();
+    if (helper)
+        await helper.context().close();
     return { reference, token, measure: m };
 }
 
@@ -159,14 +162,16 @@ async function journey(browser, { js, lang, size, tag }) {
 async function axeSweep(browser, js, lang) {
     const context = await newContext(browser, { javaScriptEnabled: js, locale: lang === "fr" ? "fr-FR" : "en-GB" });
     const page = await context.newPage();
+    const helper = js ? null : await axeHelper(browser, baseUrl);
     watchPage(page, baseUrl, steps, problems);
     for (const path of ["/", `/a/${setup.action_id}`, `/claim?action=${setup.action_id}`, "/my-claim"]) {
         steps.current = `axe ${path} (${lang}, JavaScript ${js ? "on" : "off"})`;
         await page.goto(`${baseUrl}${path}${path.includes("?") ? "&" : "?"}lang=${lang}`);
-        await page.waitForLoadState("networkidle");
-        await axeCheck(page, steps, problems, path);
+        await axeCheck(page, steps, problems, path, helper);
     }
     await context.close();
+    if (helper)
+        await helper.context().close();
 }
 
 const browser = await launchBrowser();
