@@ -18,6 +18,7 @@
 #include "handlers/members.h"
 #include "handlers/ops.h"
 #include "handlers/page_claim.h"
+#include "handlers/page_home.h"
 #include "handlers/page_i18n.h"
 #include "handlers/page_my_claim.h"
 #include "handlers/recovery.h"
@@ -28,7 +29,13 @@ const struct route routes[] = {
     {"GET", "/readyz", handle_readyz, ROLE_PUBLIC},
     {"GET", "/metrics", handle_metrics, ROLE_PUBLIC},
     {"GET", "/v1/openapi.json", handle_openapi, ROLE_PUBLIC},
-    {"GET", "/", handle_web_page, ROLE_PUBLIC},
+    {"GET", "/", handle_page_home, ROLE_PUBLIC},
+    {"GET", "/i/{slug}", handle_page_incident, ROLE_PUBLIC},
+    {"GET", "/a/{id}", handle_page_action, ROLE_PUBLIC},
+    {"GET", "/privacy", handle_page_privacy, ROLE_PUBLIC},
+    {"GET", "/privacy/v/{version}", handle_page_privacy_version, ROLE_PUBLIC},
+    {"GET", "/legal", handle_page_legal, ROLE_PUBLIC},
+    {"GET", "/accessibility", handle_page_accessibility, ROLE_PUBLIC},
     {"GET", "/claim", handle_page_claim, ROLE_PUBLIC},
     {"POST", "/claim", handle_page_claim_post, ROLE_PUBLIC},
     {"GET", "/my-claim", handle_page_my_claim, ROLE_PUBLIC},

@@ -15,6 +15,7 @@
 #include "db/incidents.h"
 #include "db/memberships.h"
 #include "db/outbox.h"
+#include "db/public_pages.h"
 #include "db/rotate.h"
 #include "db/schemes.h"
 #include "db/tallies.h"
@@ -35,5 +36,6 @@ const struct db_statement *const db_statement_tables[] = {
     db_exports_statements,
     db_outbox_statements,
     db_claim_links_statements,
+    db_public_pages_statements,
     NULL,
 };

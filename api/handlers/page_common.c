@@ -7,8 +7,22 @@
 
 #include "app.h"
 #include "core/arena.h"
+#include "handlers/guard.h"
+#include "handlers/public_cache.h"
 #include "web/escape.h"
 #include "web/etag.h"
+
+bool
+page_query_ok(const struct request *rq, struct reply *deny)
+{
+    const char *lang = request_query(rq, "lang");
+    enum web_lang l;
+
+    if (lang == NULL || (web_lang_parse(lang, &l) && strcmp(lang, web_lang_code(l)) == 0))
+        return true;
+    *deny = guard_bad_parameter("lang", "lang must be fr or en");
+    return false;
+}
 
 struct web_ctx
 page_ctx(const struct request *rq)
@@ -97,4 +111,61 @@ page_error(struct request *rq, int status)
     strbuf_puts(&sb, "</a></p>\n");
     web_layout_end(&sb, &w);
     return page_reply(rq, &w, status, &sb, NULL);
+}
+
+struct reply
+page_render_cached(struct request *rq, const char *scope, page_render_fn render, void *ctx,
+                   const char *cache_control)
+{
+    struct web_ctx w = page_ctx(rq);
+    struct public_cache_ticket ticket;
+    struct strbuf sb = {0};
+    struct reply deny;
+    char *cached = NULL;
+    size_t len = 0;
+    PGconn *c;
+
+    if (!page_query_ok(rq, &deny))
+        return deny;
+    enum public_cache_verdict v =
+        public_cache_get(scope, web_lang_code(w.lang), &cached, &len, &ticket);
+    if (v == PUBLIC_CACHE_HIT) {
+        strbuf_append(&sb, cached, len);
+        free(cached);
+        return page_reply(rq, &w, 200, &sb, cache_control);
+    }
+    bool ok = guard_db(&c, &deny) && render(rq, c, &w, ctx, &sb, &deny);
+    if (v == PUBLIC_CACHE_LEAD)
+        public_cache_put(&ticket, ok ? sb.data : NULL, ok ? sb.len : 0);
+    if (!ok) {
+        strbuf_free(&sb);
+        return deny;
+    }
+    return page_reply(rq, &w, 200, &sb, cache_control);
+}
+
+const char *
+pj_str(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+int64_t
+pj_int(const json_t *obj, const char *key)
+{
+    return (int64_t)json_integer_value(json_object_get(obj, key));
+}
+
+void
+page_fact_begin(struct strbuf *sb, const struct web_ctx *w, const char *label_key)
+{
+    strbuf_puts(sb, "<div><dt>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, label_key);
+    strbuf_puts(sb, "</dt><dd>");
+}
+
+void
+page_fact_end(struct strbuf *sb)
+{
+    strbuf_puts(sb, "</dd></div>\n");
 }

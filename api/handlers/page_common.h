@@ -7,6 +7,10 @@
 #ifndef RECOURS_HANDLERS_PAGE_COMMON_H
 #define RECOURS_HANDLERS_PAGE_COMMON_H
 
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdint.h>
+
 #include "core/strbuf.h"
 #include "http/request.h"
 #include "web/layout.h"
@@ -16,6 +20,10 @@
  * fixed texts longer. */
 #define PAGE_CACHE_LIVE "public, max-age=30"
 #define PAGE_CACHE_TEXT "public, max-age=300"
+
+/* Whether the query of a page is valid: a ?lang= other than fr or en is 400
+ * invalid-parameter (docs/api.md §5.2, as every declared parameter), *deny set. */
+bool page_query_ok(const struct request *rq, struct reply *deny);
 
 /* The rendering context of rq: catalogue, settings, the chosen language. */
 struct web_ctx page_ctx(const struct request *rq);
@@ -32,5 +40,25 @@ void page_security_headers(struct reply *r);
 /* The HTML page of an error status for a browser (http_server_config error_page): title and
  * explanation in the request's language, never cached. */
 struct reply page_error(struct request *rq, int status);
+
+/* Renders a page into out; false with the reply to give (a 404, a 503) in *deny. */
+typedef bool (*page_render_fn)(struct request *rq, PGconn *c, const struct web_ctx *w,
+                               void *ctx, struct strbuf *out, struct reply *deny);
+
+/* A page rendered at most once per few seconds per language however many ask
+ * (handlers/public_cache.h: single flight, short TTL), then answered by page_reply: a burst
+ * after a news report costs one database read per page and language. scope names the page
+ * (its path). */
+struct reply page_render_cached(struct request *rq, const char *scope, page_render_fn render,
+                                void *ctx, const char *cache_control);
+
+/* Members of the documents the service gives (NULL / 0 when absent or of another type). */
+const char *pj_str(const json_t *obj, const char *key);
+int64_t pj_int(const json_t *obj, const char *key);
+
+/* <dt>label</dt><dd>…: opens a fact of a <dl class="facts"> (the caller writes the value and
+ * closes with page_fact_end). */
+void page_fact_begin(struct strbuf *sb, const struct web_ctx *w, const char *label_key);
+void page_fact_end(struct strbuf *sb);
 
 #endif

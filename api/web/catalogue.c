@@ -159,13 +159,10 @@ param(const char *const *params, const char *name, size_t n)
 }
 
 void
-web_format(struct strbuf *sb, enum web_context ctx, const char *tmpl, const char *const *params)
+web_expand(struct strbuf *plain, const char *tmpl, const char *const *params)
 {
-    struct strbuf plain = {0};
     const char *p = tmpl;
 
-    /* expanded first, escaped once: a value cannot smuggle a "{name}" into a second pass,
-     * and template and values meet the same escaper */
     while (*p != '\0') {
         const char *open = strchr(p, '{');
         const char *close = open != NULL ? strchr(open, '}') : NULL;
@@ -173,14 +170,24 @@ web_format(struct strbuf *sb, enum web_context ctx, const char *tmpl, const char
                                           : NULL;
         if (value == NULL) {
             size_t n = open != NULL ? (size_t)(open - p) + 1 : strlen(p);
-            strbuf_append(&plain, p, n);
+            strbuf_append(plain, p, n);
             p += n;
             continue;
         }
-        strbuf_append(&plain, p, (size_t)(open - p));
-        strbuf_puts(&plain, value);
+        strbuf_append(plain, p, (size_t)(open - p));
+        strbuf_puts(plain, value);
         p = close + 1;
     }
+}
+
+void
+web_format(struct strbuf *sb, enum web_context ctx, const char *tmpl, const char *const *params)
+{
+    struct strbuf plain = {0};
+
+    /* expanded first, escaped once: a value cannot smuggle a "{name}" into a second pass,
+     * and template and values meet the same escaper */
+    web_expand(&plain, tmpl, params);
     web_escape(sb, ctx, plain.data != NULL ? plain.data : "");
     strbuf_free(&plain);
 }

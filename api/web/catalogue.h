@@ -39,6 +39,10 @@ const char *web_catalogue_bytes(const struct web_catalogue *c, enum web_lang lan
 void web_format(struct strbuf *sb, enum web_context ctx, const char *tmpl,
                 const char *const *params);
 
+/* The expansion of web_format without escaping, for a value that will itself be a
+ * parameter of an escaped template (a list item inside a sentence). */
+void web_expand(struct strbuf *plain, const char *tmpl, const char *const *params);
+
 /* web_format of the string of key. */
 void web_tf(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
             enum web_context ctx, const char *key, const char *const *params);

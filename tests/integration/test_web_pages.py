@@ -39,7 +39,9 @@ import claims_fixtures as cf
 import harness
 from harness import Client
 
-PAGES = {"/": "index", "/dashboard": "dashboard"}  # /claim, /my-claim: server-rendered, tested apart
+# the static pages of web/ (the home page and the public pages are rendered by the server:
+# test_public_pages.py; /claim and /my-claim: test_claim_form.py, test_my_claim_page.py)
+PAGES = {"/dashboard": "dashboard"}
 MEDIA = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
          ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json",
          ".ico": "image/x-icon", ".txt": "text/plain"}
