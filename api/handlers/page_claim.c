@@ -125,7 +125,7 @@ handle_page_claim(struct request *rq)
         return page_error(rq, 503);
     }
     enum outcome o = svc_claim_page_load(c, slug != NULL && slug[0] != '\0' ? slug : NULL,
-                                         action, rq->arena, &d);
+                                         action, web_lang_code(w.lang), rq->arena, &d);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
     struct claim_form_state st = {.data = &d, .scheme = scheme_of(rq, &d, &scheme)};
@@ -349,8 +349,8 @@ handle_page_claim_post(struct request *rq)
         reply_discard(&deny);
         return page_error(rq, 503);
     }
-    enum outcome o = svc_claim_page_load(c, slug, form_get(&p->form, "action", NULL), rq->arena,
-                                         &p->data);
+    enum outcome o = svc_claim_page_load(c, slug, form_get(&p->form, "action", NULL),
+                                         web_lang_code(p->w.lang), rq->arena, &p->data);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
     p->has_scheme = scheme_of(rq, &p->data, &p->scheme) != NULL;

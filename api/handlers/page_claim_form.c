@@ -453,7 +453,7 @@ mandate(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_stat
     strbuf_puts(sb, "</p>\n<p class=\"hint-plain\" id=\"mandate-text-label\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "mandate.text_label");
     strbuf_puts(sb, "</p>\n");
-    page_claim_mandate_text(sb, w, &d->action);
+    page_claim_mandate_text(sb, w, d);
     strbuf_puts(sb, "<input type=\"hidden\" name=\"mandate_text_version\" value=\"");
     html_attr(sb, d->action.mandate_text_version);
     strbuf_puts(sb, "\">\n");
@@ -534,7 +534,7 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
     strbuf_puts(sb, "</h1>\n");
     page_claim_error_summary(sb, w, st->errors);
     page_claim_notice(sb, w, st);
-    page_claim_incident_box(sb, w, &d->incident, st->scheme);
+    page_claim_incident_box(sb, w, d);
     if (d->offer_refused) {
         strbuf_puts(sb, "<p id=\"mandate-status\" class=\"status status-info\">");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "mandate.unavailable");

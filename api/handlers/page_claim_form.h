@@ -40,15 +40,15 @@ void page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
 void page_claim_fields(struct strbuf *sb, const struct web_ctx *w,
                        const struct claim_form_state *st);
 
-/* The compensation in words of scheme for the incident's currency: "50 000 KRW, en quatre
- * bons d'achat : …", the supplements, the loss and time rules only when the scheme pays them,
- * the pro-rata reduction under a fund cap. */
+/* What a claimant may receive under the scheme in force, in the words of /i/{slug}
+ * (handlers/page_parts.h page_scheme). */
 void page_claim_compensation(struct strbuf *sb, const struct web_ctx *w,
-                             const struct scheme *scheme, const char *currency);
+                             const struct claim_page_data *d);
 
 /* The mandate text of x in the page's language (the original, with a sentence saying so, when
  * the action has none in that language), paragraph by paragraph. */
-void page_claim_mandate_text(struct strbuf *sb, const struct web_ctx *w, const struct action *x);
+void page_claim_mandate_text(struct strbuf *sb, const struct web_ctx *w,
+                             const struct claim_page_data *d);
 
 /* The error message of a field error in the page's language: err.<field without [i]>.<code>,
  * else err.code.<code>, else the server's English message. */
@@ -70,6 +70,6 @@ void page_claim_notice(struct strbuf *sb, const struct web_ctx *w,
 
 /* The incident (controller, title, link to its page) and what a claimant may receive. */
 void page_claim_incident_box(struct strbuf *sb, const struct web_ctx *w,
-                             const struct incident *inc, const struct scheme *scheme);
+                             const struct claim_page_data *d);
 
 #endif

@@ -10,99 +10,43 @@
 #include "web/catalogue.h"
 #include "web/escape.h"
 #include "web/format.h"
-
-static void
-money(struct strbuf *sb, const struct web_ctx *w, int64_t minor, const char *currency)
-{
-    if (!web_format_money(sb, w->lang, minor, currency))
-        strbuf_printf(sb, "%lld", (long long)minor);
-}
-
-/* "{key}" of the catalogue with one money parameter (and an optional second one). */
-static void
-money_line(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *name,
-           int64_t minor, const char *name2, const char *value2, const char *currency)
-{
-    struct strbuf amount = {0};
-
-    money(&amount, w, minor, currency);
-    strbuf_puts(sb, "<li>");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, key,
-           (const char *[]){name, amount.data != NULL ? amount.data : "", name2, value2, NULL});
-    strbuf_puts(sb, "</li>\n");
-    strbuf_free(&amount);
-}
+#include "handlers/page_parts.h"
 
 void
-page_claim_compensation(struct strbuf *sb, const struct web_ctx *w, const struct scheme *s,
-                        const char *currency)
+page_claim_compensation(struct strbuf *sb, const struct web_ctx *w,
+                        const struct claim_page_data *d)
 {
-    char key[64], n[24];
+    json_t *scheme = d->has_scheme ? json_loads(d->scheme.json, JSON_REJECT_DUPLICATES, NULL)
+                                   : NULL;
 
+    /* the words of /i/{slug} (handlers/page_parts.c), so that both pages say the same */
     strbuf_puts(sb, "<section class=\"compensation\" aria-labelledby=\"comp-h2\">\n"
                     "<h2 id=\"comp-h2\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "claimform.comp_h2");
     strbuf_puts(sb, "</h2>\n");
-    if (s == NULL) {
-        strbuf_puts(sb, "<p>");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "claimform.comp_none");
-        strbuf_puts(sb, "</p>\n</section>\n");
-        return;
-    }
-    strbuf_puts(sb, "<ul class=\"comp-list\">\n");
-    snprintf(n, sizeof n, "%zu", s->n_vouchers);
-    money_line(sb, w, s->n_vouchers > 0 ? "claimform.comp_base_vouchers" : "claimform.comp_base",
-               "amount", s->base_amount, "n", n, currency);
-    for (size_t i = 0; i < s->n_vouchers; i++)
-        money_line(sb, w, "claimform.comp_voucher", "amount", s->vouchers[i].amount, "name",
-                   s->vouchers[i].name, currency);
-    for (int i = 0; i < DATA_CATEGORY_COUNT; i++) {
-        if (!s->has_supplement[i] || s->supplement[i] == 0)
-            continue;
-        snprintf(key, sizeof key, "cat.%s", data_categories[i]);
-        money_line(sb, w, "claimform.comp_supplement", "amount", s->supplement[i], "category",
-                   web_t(w->cat, w->lang, key), currency);
-    }
-    if (s->reimburse)
-        money_line(sb, w, "claimform.comp_loss", "cap", s->loss_cap, NULL, NULL, currency);
-    if (s->hourly_rate > 0 && s->max_hours > 0) {
-        snprintf(n, sizeof n, "%lld", (long long)s->max_hours);
-        money_line(sb, w, "claimform.comp_time", "rate", s->hourly_rate, "hours", n, currency);
-    }
-    if (s->has_fund_cap)
-        money_line(sb, w, "claimform.comp_cap", "cap", s->fund_cap, NULL, NULL, currency);
-    strbuf_puts(sb, "</ul>\n</section>\n");
+    page_scheme(sb, w, scheme, d->scheme.version);
+    strbuf_puts(sb, "</section>\n");
+    json_decref(scheme);
 }
 
 void
-page_claim_mandate_text(struct strbuf *sb, const struct web_ctx *w, const struct action *x)
+page_claim_mandate_text(struct strbuf *sb, const struct web_ctx *w,
+                        const struct claim_page_data *d)
 {
-    const char *text = x->mandate_text;
-    bool original = false;
+    bool original = strcmp(d->mandate_text_lang, web_lang_code(w->lang)) != 0;
 
-    (void)original;
-    strbuf_puts(sb, "<div id=\"mandate-text\" class=\"mandate-text\" tabindex=\"0\" "
-                    "role=\"region\" aria-labelledby=\"mandate-text-label\">");
-    /* paragraphs: the text's own line breaks, each line escaped */
-    const char *p = text != NULL ? text : "";
-    while (*p != '\0') {
-        size_t len = strcspn(p, "\n");
-        struct strbuf line = {0};
-        strbuf_append(&line, p, len);
-        if (len > 0) {
-            strbuf_puts(sb, "<p>");
-            html_text(sb, line.data);
-            strbuf_puts(sb, "</p>");
-        }
-        strbuf_free(&line);
-        p += len;
-        if (*p == '\n')
-            p++;
+    if (original) {
+        strbuf_puts(sb, "<p class=\"note\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.mandate_fallback");
+        strbuf_puts(sb, "</p>\n");
     }
+    strbuf_puts(sb, "<div id=\"mandate-text\" class=\"mandate-text\" tabindex=\"0\" "
+                    "role=\"region\" aria-labelledby=\"mandate-text-label\" lang=\"");
+    html_attr(sb, d->mandate_text_lang);
+    strbuf_puts(sb, "\">");
+    page_paragraphs(sb, d->mandate_text);
     strbuf_puts(sb, "</div>\n");
-    (void)w;
 }
-
 
 /* GOV.UK's error summary: every error as a link to its control, focused by the script and
  * announced (role="alert") without it. */
@@ -160,9 +104,11 @@ page_claim_notice(struct strbuf *sb, const struct web_ctx *w, const struct claim
 }
 
 void
-page_claim_incident_box(struct strbuf *sb, const struct web_ctx *w, const struct incident *inc,
-                        const struct scheme *scheme)
+page_claim_incident_box(struct strbuf *sb, const struct web_ctx *w,
+                        const struct claim_page_data *d)
 {
+    const struct incident *inc = &d->incident;
+
     strbuf_puts(sb, "<section id=\"incident-box\" class=\"incident-summary\" "
                     "aria-labelledby=\"incident-title\">\n<p class=\"controller\">");
     html_text(sb, inc->controller);
@@ -173,6 +119,6 @@ page_claim_incident_box(struct strbuf *sb, const struct web_ctx *w, const struct
     strbuf_puts(sb, "\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "claimform.incident_link");
     strbuf_puts(sb, "</a></p>\n</section>\n");
-    page_claim_compensation(sb, w, scheme, inc->currency);
+    page_claim_compensation(sb, w, d);
 }
 

@@ -98,7 +98,8 @@ claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, js
     }
     enum outcome o = svc_my_claim_load(c, json_string_value(json_object_get(view, "incident")),
                                        json_string_value(json_object_get(view, "action_id")),
-                                       form_get(f, "action", NULL), rq->arena, d);
+                                       form_get(f, "action", NULL), web_lang_code(w->lang),
+                                       rq->arena, d);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
     st->data = d;
@@ -150,7 +151,7 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
         int exponent = 2;
         if (before != NULL && guard_db(&c, &deny) &&
             svc_claim_page_load(c, json_string_value(json_object_get(before, "incident")), NULL,
-                                rq->arena, &d) == OUTCOME_OK)
+                                "fr", rq->arena, &d) == OUTCOME_OK)
             exponent = currency_exponent(d.incident.currency);
         json_decref(before);
         patch = claim_form_to_json(f, exponent < 0 ? 2 : exponent, true);

@@ -359,7 +359,7 @@ action_part(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
                (const char *[]){"association", d->association.name, "title", d->action.title,
                                 NULL});
         strbuf_puts(sb, "</p>\n");
-        page_claim_mandate_text(sb, w, &d->action);
+        page_claim_mandate_text(sb, w, d);
         hidden(sb, "mandate_text_version", d->action.mandate_text_version);
         button(sb, w, "mandate-give", "primary", "my.mandate_give",
                (const char *[]){"association", d->association.name, NULL});

@@ -9,6 +9,7 @@
 #include "service/associations.h"
 #include "service/compensation.h"
 #include "service/lookup_cache.h"
+#include "service/public_pages.h"
 #include "service/tx.h"
 
 bool
@@ -29,8 +30,8 @@ load_action(PGconn *c, const char *id, struct arena *a, struct claim_page_data *
 }
 
 enum outcome
-svc_claim_page_load(PGconn *c, const char *slug, const char *action_id, struct arena *a,
-                    struct claim_page_data *out)
+svc_claim_page_load(PGconn *c, const char *slug, const char *action_id, const char *lang,
+                    struct arena *a, struct claim_page_data *out)
 {
     memset(out, 0, sizeof *out);
     int rc = load_action(c, action_id, a, out);
@@ -52,14 +53,26 @@ svc_claim_page_load(PGconn *c, const char *slug, const char *action_id, struct a
         out->has_offer = o == OUTCOME_OK;
         out->offer_refused = !out->has_offer;
     }
+    if (out->has_offer) {
+        const char *version = NULL;
+        o = svc_action_mandate_text(c, out->action.id, lang, a, &out->mandate_text,
+                                    &out->mandate_text_lang, &version);
+        if (o != OUTCOME_OK && o != OUTCOME_NOT_FOUND)
+            return o;
+        if (o != OUTCOME_OK || out->mandate_text == NULL) {
+            out->mandate_text = out->action.mandate_text; /* the original, as stored */
+            out->mandate_text_lang = "fr";
+        }
+    }
     return svc_compensation_current(c, out->incident.id, a, &out->scheme, &out->has_scheme);
 }
 
 enum outcome
 svc_my_claim_load(PGconn *c, const char *slug, const char *member_action_id,
-                  const char *offer_action_id, struct arena *a, struct claim_page_data *out)
+                  const char *offer_action_id, const char *lang, struct arena *a,
+                  struct claim_page_data *out)
 {
-    enum outcome o = svc_claim_page_load(c, slug, offer_action_id, a, out);
+    enum outcome o = svc_claim_page_load(c, slug, offer_action_id, lang, a, out);
 
     if (o != OUTCOME_OK || member_action_id == NULL || !uuid_is_valid(member_action_id))
         return o;

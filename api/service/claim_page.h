@@ -24,6 +24,9 @@ struct claim_page_data {
     bool offer_refused;             /* an action was named but takes none (or is unknown) */
     struct action action;           /* when has_offer */
     struct association association; /* when has_offer */
+    const char *mandate_text;       /* when has_offer: the text in force in the page's language,
+                                     * or the French original */
+    const char *mandate_text_lang;  /* "fr" | "en": the language of mandate_text */
     bool has_member;                /* /my-claim: the action the claim is a member of */
     struct action member;
     struct association member_association;
@@ -35,17 +38,19 @@ struct claim_page_data {
 bool svc_action_takes_mandates(const struct action *x);
 
 /* Loads the incident of slug, or, with slug NULL, the incident of action_id. action_id (may
- * be NULL) is offered when it takes mandates on that incident; otherwise offer_refused is
- * set and the form goes on without it. NOT_FOUND when neither names an incident; the
+ * be NULL) is offered when it takes mandates on that incident, with its mandate text in lang
+ * ("fr" | "en"; the French original where the action has none in lang); otherwise
+ * offer_refused is set and the form goes on without it. NOT_FOUND when neither names an incident; the
  * outcome of a database failure otherwise. Strings live in a. */
 enum outcome svc_claim_page_load(PGconn *c, const char *slug, const char *action_id,
-                                 struct arena *a, struct claim_page_data *out);
+                                 const char *lang, struct arena *a,
+                                 struct claim_page_data *out);
 
 /* For /my-claim: svc_claim_page_load of the claim's incident (slug) and of the action a link
  * offers (offer_action_id, may be NULL), plus the action the claim is a member of
  * (member_action_id, may be NULL) and its association, whatever their status. */
 enum outcome svc_my_claim_load(PGconn *c, const char *slug, const char *member_action_id,
-                               const char *offer_action_id, struct arena *a,
+                               const char *offer_action_id, const char *lang, struct arena *a,
                                struct claim_page_data *out);
 
 #endif

@@ -110,8 +110,8 @@ class ClaimForm(unittest.TestCase):
         coupang = next(p["scheme"] for p in presets if p["id"] == "coupang-2025")
         r = cf.operator_request(self.server, "PUT", f"/v1/incidents/{slug}/scheme", coupang)
         self.assertEqual(r.status, 200, r)
-        for lang, amount, words in (("fr", "50\u202f000\u00a0KRW", "en 4 bons d'achat"),
-                                    ("en", "50,000\u00a0KRW", "as 4 vouchers")):
+        for lang, amount, words in (("fr", "50\u202f000\u00a0KRW", "en quatre bons d'achat"),
+                                    ("en", "50,000\u00a0KRW", "as four vouchers")):
             text = self.page(slug, lang).body.decode()
             self.assertIn(amount, text)
             self.assertIn(words, text.replace("&#39;", "'"))
