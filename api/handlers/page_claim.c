@@ -22,6 +22,7 @@
 #include "handlers/page_claim_form.h"
 #include "handlers/page_common.h"
 #include "handlers/scheme_json.h"
+#include "domain/uuid.h"
 #include "web/escape.h"
 
 #define FORM_MAX_PAIRS 64
@@ -107,6 +108,40 @@ render_form(struct request *rq, const struct web_ctx *w, int status,
     return r;
 }
 
+/* A slug as docs/api.md §5 writes them: ^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$. */
+static bool
+slug_is_valid(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n < 3 || n > 64 || s[0] == '-' || s[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return false;
+    return true;
+}
+
+/* /claim without an incident: where claims start (the home page lists the open incidents). */
+static struct reply
+no_incident(struct request *rq, const struct web_ctx *w)
+{
+    struct strbuf sb = {0};
+    struct web_page page = {.title = web_t(w->cat, w->lang, "claim.h1"), .path = "/claim",
+                            .noindex = true};
+
+    web_layout_begin(&sb, w, &page);
+    strbuf_puts(&sb, "<h1>");
+    web_te(&sb, w->cat, w->lang, WEB_TEXT, "claim.h1");
+    strbuf_puts(&sb, "</h1>\n<p>");
+    web_te(&sb, w->cat, w->lang, WEB_TEXT, "claim.no_incident");
+    strbuf_puts(&sb, "</p>\n<p><a class=\"button primary\" href=\"/\">");
+    web_te(&sb, w->cat, w->lang, WEB_TEXT, "claim.back_to_list");
+    strbuf_puts(&sb, "</a></p>\n");
+    web_layout_end(&sb, w);
+    return page_reply(rq, w, 200, &sb, PAGE_CACHE_TEXT);
+}
+
 struct reply
 handle_page_claim(struct request *rq)
 {
@@ -118,8 +153,15 @@ handle_page_claim(struct request *rq)
 
     const char *slug = request_query(rq, "incident");
     const char *action = request_query(rq, "action");
+    /* the declared parameters (api/openapi.json): a value outside them is 400, as everywhere */
+    if (!page_query_ok(rq, &deny))
+        return deny;
+    if (slug != NULL && !slug_is_valid(slug))
+        return guard_bad_parameter("incident", "incident must be an incident's slug");
+    if (action != NULL && !uuid_is_valid(action))
+        return guard_bad_parameter("action", "action must be an action's id (a UUID)");
     if ((slug == NULL || slug[0] == '\0') && (action == NULL || action[0] == '\0'))
-        return page_error(rq, 404);
+        return no_incident(rq, &w);
     if (!guard_db(&c, &deny)) {
         reply_discard(&deny);
         return page_error(rq, 503);
@@ -336,7 +378,7 @@ handle_page_claim_post(struct request *rq)
     PGconn *c;
 
     memset(p, 0, sizeof *p);
-    if (!page_form_read(rq, &p->form, &deny))
+    if (!page_query_ok(rq, &deny) || !page_form_read(rq, &p->form, &deny))
         return deny;
     const char *lang = form_get(&p->form, "lang", NULL);
     p->w = page_ctx(rq);

@@ -20,6 +20,7 @@
 #include "handlers/page_my_claim_view.h"
 #include "handlers/recovery.h"
 #include "handlers/scheme_json.h"
+#include "domain/uuid.h"
 
 static struct reply
 render(struct request *rq, const struct web_ctx *w, int status, struct my_claim_state *st)
@@ -33,14 +34,37 @@ render(struct request *rq, const struct web_ctx *w, int status, struct my_claim_
     return r;
 }
 
+/* A recovery link's secret: base64url, 16 to 128 characters (the links of api/mail/). */
+static bool
+link_is_valid(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n < 16 || n > 128)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+            return false;
+    return true;
+}
+
 struct reply
 handle_page_my_claim(struct request *rq)
 {
     struct web_ctx w = page_ctx(rq);
     struct my_claim_state st = {0};
+    struct reply deny;
 
     st.offer_action = request_query(rq, "action");
     st.recover_link = request_query(rq, "recover");
+    /* the declared parameters (api/openapi.json): a value outside them is 400, as everywhere */
+    if (!page_query_ok(rq, &deny))
+        return deny;
+    if (st.offer_action != NULL && !uuid_is_valid(st.offer_action))
+        return guard_bad_parameter("action", "action must be an action's id (a UUID)");
+    if (st.recover_link != NULL && !link_is_valid(st.recover_link))
+        return guard_bad_parameter("recover", "recover must be the link's secret");
     if (st.recover_link != NULL && st.recover_link[0] == '\0')
         st.recover_link = NULL;
     return render(rq, &w, 200, &st);
@@ -301,7 +325,7 @@ handle_page_my_claim_post(struct request *rq)
     struct form f;
     struct reply deny;
 
-    if (!page_form_read(rq, &f, &deny))
+    if (!page_query_ok(rq, &deny) || !page_form_read(rq, &f, &deny))
         return deny;
     struct web_ctx w = page_ctx(rq);
     const char *lang = form_get(&f, "lang", NULL);
