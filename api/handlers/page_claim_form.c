@@ -447,12 +447,7 @@ mandate(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_stat
     if (!d->has_offer)
         return;
     group_open(sb, w, st, c, "mandate.legend", NULL);
-    strbuf_puts(sb, "<p id=\"mandate-intro\">");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, "mandate.intro",
-           (const char *[]){"association", d->association.name, "title", d->action.title, NULL});
-    strbuf_puts(sb, "</p>\n<p class=\"hint-plain\" id=\"mandate-text-label\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "mandate.text_label");
-    strbuf_puts(sb, "</p>\n");
+    page_claim_mandate_intro(sb, w, d);
     page_claim_mandate_text(sb, w, d);
     strbuf_puts(sb, "<input type=\"hidden\" name=\"mandate_text_version\" value=\"");
     html_attr(sb, d->action.mandate_text_version);

@@ -50,6 +50,11 @@ void page_claim_compensation(struct strbuf *sb, const struct web_ctx *w,
 void page_claim_mandate_text(struct strbuf *sb, const struct web_ctx *w,
                              const struct claim_page_data *d);
 
+/* "{association} (approved association, approval …) brings the action …": who, which action,
+ * on what basis, until when; then the label of the mandate text with its version. */
+void page_claim_mandate_intro(struct strbuf *sb, const struct web_ctx *w,
+                              const struct claim_page_data *d);
+
 /* The error message of a field error in the page's language: err.<field without [i]>.<code>,
  * else err.code.<code>, else the server's English message. */
 const char *page_claim_error_message(const struct web_ctx *w, const struct field_error *e,

@@ -44,7 +44,14 @@ page_claim_mandate_text(struct strbuf *sb, const struct web_ctx *w,
                     "role=\"region\" aria-labelledby=\"mandate-text-label\" lang=\"");
     html_attr(sb, d->mandate_text_lang);
     strbuf_puts(sb, "\">");
-    page_paragraphs(sb, d->mandate_text);
+    /* the box keeps white space (pre-wrap, for texts without paragraphs): no line break
+     * between the paragraphs' elements, or it would show as blank lines */
+    struct strbuf paras = {0};
+    page_paragraphs(&paras, d->mandate_text);
+    for (size_t i = 0; i < paras.len; i++)
+        if (!(paras.data[i] == '\n' && i >= 4 && memcmp(paras.data + i - 4, "</p>", 4) == 0))
+            strbuf_append(sb, paras.data + i, 1);
+    strbuf_free(&paras);
     strbuf_puts(sb, "</div>\n");
 }
 
@@ -122,3 +129,27 @@ page_claim_incident_box(struct strbuf *sb, const struct web_ctx *w,
     page_claim_compensation(sb, w, d);
 }
 
+
+void
+page_claim_mandate_intro(struct strbuf *sb, const struct web_ctx *w,
+                         const struct claim_page_data *d)
+{
+    struct strbuf deadline = {0};
+    char basis[80];
+
+    snprintf(basis, sizeof basis, "basis.%s", d->action.legal_basis);
+    if (!web_format_date(&deadline, w->lang, d->action.opt_in_deadline))
+        strbuf_puts(&deadline, d->action.opt_in_deadline);
+    strbuf_puts(sb, "<p id=\"mandate-intro\">");
+    web_tf(sb, w->cat, w->lang, WEB_TEXT, "mandate.intro",
+           (const char *[]){"association", d->association.name, "approval",
+                            d->association.approval_reference, "title", d->action.title,
+                            "counsel", d->action.counsel_name, "basis",
+                            web_t(w->cat, w->lang, basis), "deadline",
+                            deadline.data != NULL ? deadline.data : "", NULL});
+    strbuf_puts(sb, "</p>\n<p class=\"hint-plain\" id=\"mandate-text-label\">");
+    web_tf(sb, w->cat, w->lang, WEB_TEXT, "mandate.text_label",
+           (const char *[]){"version", d->action.mandate_text_version, NULL});
+    strbuf_puts(sb, "</p>\n");
+    strbuf_free(&deadline);
+}

@@ -352,13 +352,10 @@ action_part(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     }
     if (!d->has_member && d->has_offer) {
         claim_form_open(sb, w, st, "join-form", "join");
-        strbuf_puts(sb, "<h3 id=\"mandate-text-label\">");
+        strbuf_puts(sb, "<h3>");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "my.mandate_h3");
-        strbuf_puts(sb, "</h3>\n<p id=\"mandate-intro\">");
-        web_tf(sb, w->cat, w->lang, WEB_TEXT, "mandate.intro",
-               (const char *[]){"association", d->association.name, "title", d->action.title,
-                                NULL});
-        strbuf_puts(sb, "</p>\n");
+        strbuf_puts(sb, "</h3>\n");
+        page_claim_mandate_intro(sb, w, d);
         page_claim_mandate_text(sb, w, d);
         hidden(sb, "mandate_text_version", d->action.mandate_text_version);
         button(sb, w, "mandate-give", "primary", "my.mandate_give",
