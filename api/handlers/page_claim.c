@@ -70,8 +70,8 @@ page_form_read(struct request *rq, struct form *out, struct reply *deny)
         *deny = page_error(rq, 415);
         return false;
     }
-    if (!urlencoded_parse(rq->body.data != NULL ? rq->body.data : "", rq->body.len,
-                          FORM_MAX_PAIRS, rq->arena, out)) {
+    if (!urlencoded_parse(rq->body.data != NULL ? rq->body.data : "", rq->body.len, FORM_MAX_PAIRS,
+                          rq->arena, out)) {
         *deny = page_error(rq, 400);
         return false;
     }
@@ -94,8 +94,7 @@ scheme_of(struct request *rq, const struct claim_page_data *d, struct scheme *s)
 }
 
 static struct reply
-render_form(struct request *rq, const struct web_ctx *w, int status,
-            struct claim_form_state *st)
+render_form(struct request *rq, const struct web_ctx *w, int status, struct claim_form_state *st)
 {
     struct strbuf sb = {0};
 
@@ -127,8 +126,8 @@ static struct reply
 no_incident(struct request *rq, const struct web_ctx *w)
 {
     struct strbuf sb = {0};
-    struct web_page page = {.title = web_t(w->cat, w->lang, "claim.h1"), .path = "/claim",
-                            .noindex = true};
+    struct web_page page = {
+        .title = web_t(w->cat, w->lang, "claim.h1"), .path = "/claim", .noindex = true};
 
     web_layout_begin(&sb, w, &page);
     strbuf_puts(&sb, "<h1>");
@@ -166,8 +165,8 @@ handle_page_claim(struct request *rq)
         reply_discard(&deny);
         return page_error(rq, 503);
     }
-    enum outcome o = svc_claim_page_load(c, slug != NULL && slug[0] != '\0' ? slug : NULL,
-                                         action, web_lang_code(w.lang), rq->arena, &d);
+    enum outcome o = svc_claim_page_load(c, slug != NULL && slug[0] != '\0' ? slug : NULL, action,
+                                         web_lang_code(w.lang), rq->arena, &d);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
     struct claim_form_state st = {.data = &d, .scheme = scheme_of(rq, &d, &scheme)};
@@ -177,8 +176,7 @@ handle_page_claim(struct request *rq)
 /* --- the answer of the API, as a page ---------------------------------------------------- */
 
 static void
-receipt_line(struct strbuf *sb, const struct web_ctx *w, const char *key,
-             const char *const *params)
+receipt_line(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *const *params)
 {
     strbuf_puts(sb, "<li>");
     web_tf(sb, w->cat, w->lang, WEB_TEXT, key, params);
@@ -195,8 +193,10 @@ receipt(struct request *rq, const struct posted *p, const char *reference, const
     const struct claim_page_data *d = &p->data;
     bool joined = action_id != NULL && d->has_offer && strcmp(action_id, d->action.id) == 0;
     struct strbuf sb = {0}, url = {0};
-    struct web_page page = {.title = web_t(w->cat, w->lang, "receipt.h2"), .path = "/claim",
-                            .noindex = true, .script = "/static/claim.js"};
+    struct web_page page = {.title = web_t(w->cat, w->lang, "receipt.h2"),
+                            .path = "/claim",
+                            .noindex = true,
+                            .script = "/static/claim.js"};
 
     web_layout_begin(&sb, w, &page);
     strbuf_puts(&sb, "<section id=\"receipt\" class=\"receipt\" aria-labelledby=\"receipt-h2\">\n"
@@ -218,9 +218,9 @@ receipt(struct request *rq, const struct posted *p, const char *reference, const
     receipt_line(&sb, w, "claimform.next_email", NULL);
     receipt_line(&sb, w, "claimform.next_verify", NULL);
     if (joined) {
-        receipt_line(&sb, w, "claimform.next_action",
-                     (const char *[]){"association", d->association.name, "title",
-                                      d->action.title, NULL});
+        receipt_line(
+            &sb, w, "claimform.next_action",
+            (const char *[]){"association", d->association.name, "title", d->action.title, NULL});
         strbuf_puts(&sb, "<li><a href=\"/a/");
         url_component(&sb, d->action.id);
         strbuf_puts(&sb, "\">");
@@ -258,7 +258,8 @@ errors_of(struct request *rq, json_t *doc, struct errors *e)
 
     if (!json_is_array(list))
         return false;
-    json_array_foreach(list, i, item) {
+    json_array_foreach(list, i, item)
+    {
         const char *field = json_string_value(json_object_get(item, "field"));
         const char *code = json_string_value(json_object_get(item, "code"));
         const char *msg = json_string_value(json_object_get(item, "message"));
@@ -294,9 +295,8 @@ present_claim(struct request *rq, struct reply api)
 {
     struct posted *p = rq->present_ctx;
     json_t *doc = api.body != NULL ? json_loadb(api.body, api.body_len, 0, NULL) : NULL;
-    struct claim_form_state st = {.data = &p->data,
-                                  .scheme = p->has_scheme ? &p->scheme : NULL,
-                                  .values = &p->form};
+    struct claim_form_state st = {
+        .data = &p->data, .scheme = p->has_scheme ? &p->scheme : NULL, .values = &p->form};
     struct errors *errs = arena_alloc(rq->arena, sizeof *errs);
     const char *retry = header_of(&api, "Retry-After");
     const char *name = doc != NULL ? problem_name(doc) : "";
@@ -317,7 +317,8 @@ present_claim(struct request *rq, struct reply api)
         st.notice_link_key = "claim.err.duplicate_link";
     } else if (api.status == 409 && strcmp(name, "incident-closed") == 0) {
         st.notice_key = "claim.err.closed";
-    } else if (api.status == 409 || (api.status == 422 && strcmp(name, "idempotency-key-reuse") == 0)) {
+    } else if (api.status == 409 ||
+               (api.status == 422 && strcmp(name, "idempotency-key-reuse") == 0)) {
         st.notice_key = "claimform.err.resend"; /* a form sent twice at once, or changed after */
     } else if (api.status == 429) {
         st.notice_key = "claim.err.rate_limited";
@@ -348,7 +349,8 @@ become_api_request(struct request *rq, const struct posted *p)
     int exponent = currency_exponent(p->data.incident.currency);
     json_t *body = claim_form_to_json(&p->form, exponent < 0 ? 2 : exponent, false);
     /* the language of the page is the claimant's: the messages are written in it */
-    if (body != NULL && json_object_set_new(body, "lang", json_string(web_lang_code(p->w.lang))) != 0) {
+    if (body != NULL &&
+        json_object_set_new(body, "lang", json_string(web_lang_code(p->w.lang))) != 0) {
         json_decref(body);
         body = NULL;
     }
@@ -362,8 +364,7 @@ become_api_request(struct request *rq, const struct posted *p)
     free(text);
     const char *key = form_get(&p->form, "idempotency_key", NULL);
     if (!request_override_header(rq, "Content-Type", "application/json") ||
-        (key != NULL && key[0] != '\0' &&
-         !request_override_header(rq, "Idempotency-Key", key)))
+        (key != NULL && key[0] != '\0' && !request_override_header(rq, "Idempotency-Key", key)))
         return false;
     rq->match.params[0] = p->data.incident.slug;
     rq->match.n_params = 1;

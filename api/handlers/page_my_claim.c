@@ -120,10 +120,10 @@ claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, js
         reply_discard(&deny);
         return page_error(rq, 503);
     }
-    enum outcome o = svc_my_claim_load(c, json_string_value(json_object_get(view, "incident")),
-                                       json_string_value(json_object_get(view, "action_id")),
-                                       form_get(f, "action", NULL), web_lang_code(w->lang),
-                                       rq->arena, d);
+    enum outcome o =
+        svc_my_claim_load(c, json_string_value(json_object_get(view, "incident")),
+                          json_string_value(json_object_get(view, "action_id")),
+                          form_get(f, "action", NULL), web_lang_code(w->lang), rq->arena, d);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
     st->data = d;
@@ -141,8 +141,7 @@ claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, js
 
 /* open, correct, withdraw, join, revoke: the claimant's routes of the API. */
 static struct reply
-claimant_action(struct request *rq, const struct web_ctx *w, const struct form *f,
-                const char *what)
+claimant_action(struct request *rq, const struct web_ctx *w, const struct form *f, const char *what)
 {
     struct my_claim_state st = {0};
     struct reply deny, r;
@@ -152,7 +151,8 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
     st.reference = reference;
     st.offer_action = form_get(f, "action", NULL);
     if (reference == NULL || token == NULL || reference[0] == '\0' || token[0] == '\0' ||
-        !request_override_header(rq, "Authorization", arena_printf(rq->arena, "Bearer %s", token))) {
+        !request_override_header(rq, "Authorization",
+                                 arena_printf(rq->arena, "Bearer %s", token))) {
         st.notice_key = "my.not_found";
         st.notice_kind = "error";
         return render(rq, w, 404, &st);
@@ -262,9 +262,9 @@ recover(struct request *rq, const struct web_ctx *w, const struct form *f)
     struct my_claim_state st = {0};
     const char *email = form_get(f, "email", NULL);
     const char *reference = form_get(f, "reference", NULL);
-    json_t *body = json_pack("{s:s, s:s?, s:s}", "email", email != NULL ? email : "",
-                             "reference", reference != NULL && reference[0] != '\0' ? reference : NULL,
-                             "lang", web_lang_code(w->lang));
+    json_t *body = json_pack("{s:s, s:s?, s:s}", "email", email != NULL ? email : "", "reference",
+                             reference != NULL && reference[0] != '\0' ? reference : NULL, "lang",
+                             web_lang_code(w->lang));
 
     if (!set_body(rq, body, "application/json"))
         return page_error(rq, 500);
@@ -281,7 +281,7 @@ recover(struct request *rq, const struct web_ctx *w, const struct form *f)
         return render(rq, w, 200, &st);
     }
     st.notice_kind = "error";
-    st.notice_key = status == 429 ? "claim.err.rate_limited"
+    st.notice_key = status == 429   ? "claim.err.rate_limited"
                     : status == 422 ? "myform.lost_bad_email"
                                     : "claim.err.unavailable";
     st.notice_param = retry != NULL ? retry : "30";

@@ -48,18 +48,18 @@ amount_text(struct arena *a, int64_t minor, int exponent, enum web_lang lang)
     int64_t unit = 1;
     for (int i = 0; i < exponent; i++)
         unit *= 10;
-    return arena_printf(a, "%lld%c%0*lld", (long long)(minor / unit), lang == WEB_LANG_FR ? ',' : '.',
-                        exponent, (long long)(minor % unit));
+    return arena_printf(a, "%lld%c%0*lld", (long long)(minor / unit),
+                        lang == WEB_LANG_FR ? ',' : '.', exponent, (long long)(minor % unit));
 }
 
 void
 page_my_claim_values(const json_t *view, const struct web_ctx *w, const char *currency,
                      struct arena *a, struct form *out)
 {
-    static const char *const claimant_keys[] = {"given_name", "family_name", "email",
-                                                "birth_date", NULL};
-    static const char *const address_keys[] = {"line1", "line2", "postal_code", "city",
-                                               "country", NULL};
+    static const char *const claimant_keys[] = {"given_name", "family_name", "email", "birth_date",
+                                                NULL};
+    static const char *const address_keys[] = {"line1", "line2",   "postal_code",
+                                               "city",  "country", NULL};
     static const char *const boxes[] = {"phishing", "identity_theft", "distress", NULL};
     const json_t *who = json_object_get(view, "claimant");
     const json_t *addr = json_object_get(who, "address");
@@ -75,7 +75,8 @@ page_my_claim_values(const json_t *view, const struct web_ctx *w, const char *cu
     if (str(who, "phone") != NULL) {
         struct strbuf sb = {0};
         page_phone_for_reading(&sb, str(who, "phone"));
-        p[n++] = (struct form_pair){"claimant.phone", arena_strdup(a, sb.data != NULL ? sb.data : "")};
+        p[n++] =
+            (struct form_pair){"claimant.phone", arena_strdup(a, sb.data != NULL ? sb.data : "")};
         strbuf_free(&sb);
     }
     for (int i = 0; address_keys[i] != NULL; i++)
@@ -164,8 +165,9 @@ text_field(struct strbuf *sb, const struct web_ctx *w, const char *id, const cha
         web_te(sb, w->cat, w->lang, WEB_TEXT, hint_key);
         strbuf_puts(sb, "</p>\n");
     }
-    strbuf_printf(sb, "<input id=\"%s\" name=\"%s\" type=\"%s\" autocomplete=\"%s\" "
-                      "spellcheck=\"false\"%s%s%s value=\"",
+    strbuf_printf(sb,
+                  "<input id=\"%s\" name=\"%s\" type=\"%s\" autocomplete=\"%s\" "
+                  "spellcheck=\"false\"%s%s%s value=\"",
                   id, name, type, autocomplete, hint_key != NULL ? " aria-describedby=\"" : "",
                   hint_key != NULL ? id : "", hint_key != NULL ? "-hint\"" : "");
     html_attr(sb, value != NULL ? value : "");
@@ -193,7 +195,8 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
         strbuf_puts(sb, "</p>\n</section>\n");
     }
     if (st->recover_link != NULL) {
-        strbuf_printf(sb, "<form id=\"redeem-form\" method=\"post\" action=\"/my-claim?lang=%s\">\n",
+        strbuf_printf(sb,
+                      "<form id=\"redeem-form\" method=\"post\" action=\"/my-claim?lang=%s\">\n",
                       web_lang_code(w->lang));
         hidden(sb, "form", "redeem");
         hidden(sb, "lang", web_lang_code(w->lang));
@@ -204,8 +207,10 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
         button(sb, w, "redeem", "primary", "myform.redeem", NULL);
         return;
     }
-    strbuf_printf(sb, "<form id=\"access-form\" method=\"post\" action=\"/my-claim?lang=%s\" "
-                      "novalidate>\n", web_lang_code(w->lang));
+    strbuf_printf(sb,
+                  "<form id=\"access-form\" method=\"post\" action=\"/my-claim?lang=%s\" "
+                  "novalidate>\n",
+                  web_lang_code(w->lang));
     hidden(sb, "form", "open");
     hidden(sb, "lang", web_lang_code(w->lang));
     if (st->offer_action != NULL)
@@ -220,8 +225,10 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     strbuf_printf(sb, "<section aria-labelledby=\"lost-h2\">\n<h2 id=\"lost-h2\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_h2");
     strbuf_puts(sb, "</h2>\n");
-    strbuf_printf(sb, "<form id=\"recover-form\" method=\"post\" action=\"/my-claim?lang=%s\" "
-                      "novalidate>\n", web_lang_code(w->lang));
+    strbuf_printf(sb,
+                  "<form id=\"recover-form\" method=\"post\" action=\"/my-claim?lang=%s\" "
+                  "novalidate>\n",
+                  web_lang_code(w->lang));
     hidden(sb, "form", "recover");
     hidden(sb, "lang", web_lang_code(w->lang));
     strbuf_puts(sb, "<p>");
@@ -309,7 +316,8 @@ as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state
     row(sb, w, "my.harm_loss", loss.data);
     strbuf_free(&loss);
     row(sb, w, "my.harm_description", str(harms, "description"));
-    snprintf(key, sizeof key, "pay.%s", str(v, "payment_preference") != NULL ? str(v, "payment_preference") : "");
+    snprintf(key, sizeof key, "pay.%s",
+             str(v, "payment_preference") != NULL ? str(v, "payment_preference") : "");
     row(sb, w, "my.payment", web_t(w->cat, w->lang, key));
     strbuf_puts(sb, "</dl>\n");
 }
@@ -324,14 +332,15 @@ action_part(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
 
     if (withdrawn)
         return;
-    strbuf_puts(sb, "<section id=\"action-part\" aria-labelledby=\"action-h2\">\n<h2 id=\"action-h2\">");
+    strbuf_puts(
+        sb, "<section id=\"action-part\" aria-labelledby=\"action-h2\">\n<h2 id=\"action-h2\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "my.mandate");
     strbuf_puts(sb, "</h2>\n");
     if (d->has_member) {
         strbuf_puts(sb, "<p id=\"member-of\">");
         web_tf(sb, w->cat, w->lang, WEB_TEXT, "myform.member_of",
-               (const char *[]){"association", d->member_association.name, "title",
-                                d->member.title, NULL});
+               (const char *[]){"association", d->member_association.name, "title", d->member.title,
+                                NULL});
         strbuf_puts(sb, "</p>\n<p>");
         snprintf(key, sizeof key, "myform.action_status.%s", d->member.status);
         web_te(sb, w->cat, w->lang, WEB_TEXT, key);
@@ -367,8 +376,8 @@ action_part(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
 static void
 claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
 {
-    bool withdrawn = str(st->view, "status") != NULL &&
-                     strcmp(str(st->view, "status"), "withdrawn") == 0;
+    bool withdrawn =
+        str(st->view, "status") != NULL && strcmp(str(st->view, "status"), "withdrawn") == 0;
     struct form kept;
 
     strbuf_puts(sb, "<section id=\"claim\" aria-labelledby=\"claim-h2\">\n<h2 id=\"claim-h2\">");
@@ -384,12 +393,14 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
      * refused correction was typed) */
     if (st->values == NULL)
         page_my_claim_values(st->view, w, st->data->incident.currency, st->arena, &kept);
-    strbuf_puts(sb, "<section id=\"correct\" aria-labelledby=\"correct-h2\">\n<h2 id=\"correct-h2\">");
+    strbuf_puts(sb,
+                "<section id=\"correct\" aria-labelledby=\"correct-h2\">\n<h2 id=\"correct-h2\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.correct_h2");
     strbuf_puts(sb, "</h2>\n");
     page_claim_error_summary(sb, w, st->errors);
     claim_form_open(sb, w, st, "claim-form", "correct");
-    struct claim_form_state fs = {.data = st->data, .scheme = st->scheme,
+    struct claim_form_state fs = {.data = st->data,
+                                  .scheme = st->scheme,
                                   .values = st->values != NULL ? st->values : &kept,
                                   .errors = st->errors};
     page_claim_fields(sb, w, &fs);
