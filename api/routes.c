@@ -17,9 +17,10 @@
 #include "handlers/incidents.h"
 #include "handlers/members.h"
 #include "handlers/ops.h"
+#include "handlers/page_claim.h"
 #include "handlers/page_home.h"
 #include "handlers/page_i18n.h"
-
+#include "handlers/page_my_claim.h"
 #include "handlers/recovery.h"
 #include "handlers/web.h"
 #include "handlers/workspace_members.h"
@@ -36,8 +37,10 @@ const struct route routes[] = {
     {"GET", "/privacy/v/{version}", handle_page_privacy_version, ROLE_PUBLIC},
     {"GET", "/legal", handle_page_legal, ROLE_PUBLIC},
     {"GET", "/accessibility", handle_page_accessibility, ROLE_PUBLIC},
-    {"GET", "/claim", handle_web_page, ROLE_PUBLIC},
-    {"GET", "/my-claim", handle_web_page, ROLE_PUBLIC},
+    {"GET", "/claim", handle_page_claim, ROLE_PUBLIC},
+    {"POST", "/claim", handle_page_claim_post, ROLE_PUBLIC},
+    {"GET", "/my-claim", handle_page_my_claim, ROLE_PUBLIC},
+    {"POST", "/my-claim", handle_page_my_claim_post, ROLE_PUBLIC},
     {"GET", "/dashboard", handle_web_page, ROLE_PUBLIC},
     {"GET", "/static/{file}", handle_web_asset, ROLE_PUBLIC},
     {"GET", "/i18n/{file}", handle_page_i18n, ROLE_PUBLIC},
@@ -96,7 +99,10 @@ routes_run(struct request *rq, route_handler handler)
      * idempotency storage */
     if (!guard_route(rq, rq->match.route->role, &deny))
         return deny;
-    if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit)
+    /* the claim intake keeps its Idempotency-Key in the claim's transaction; the claim form's
+     * post is that intake (handlers/page_claim.h) */
+    if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit ||
+        handler == handle_page_claim_post || handler == handle_page_my_claim_post)
         return handler(rq);
     return idem_around(rq, handler);
 }

@@ -35,7 +35,7 @@ struct config {
     int erasure_interval_s;    /* RECOURS_ERASURE_INTERVAL_S, --erasure-interval (seconds, 3600) */
     /* the operator and its host, shown in every page's footer, /legal and /privacy
      * (docs/decisions.md "Public pages"; README.md table) */
-    char *public_url;          /* RECOURS_PUBLIC_URL: canonical and shared links */
+    char *public_url;          /* RECOURS_PUBLIC_URL, --public-url: canonical, shared and email links */
     char *operator_name;       /* RECOURS_OPERATOR_NAME */
     char *operator_address;    /* RECOURS_OPERATOR_ADDRESS */
     char *operator_email;      /* RECOURS_OPERATOR_EMAIL */

@@ -14,9 +14,8 @@
 #include "db/idempotency.h"
 #include "db/incidents.h"
 #include "db/memberships.h"
-#include "db/public_pages.h"
-
 #include "db/outbox.h"
+#include "db/public_pages.h"
 #include "db/rotate.h"
 #include "db/schemes.h"
 #include "db/tallies.h"
@@ -36,10 +35,9 @@ const struct db_statement *const db_statement_tables[] = {
     db_tallies_statements,
     db_schemes_statements,
     db_exports_statements,
-    db_public_pages_statements,
-
-    db_ws_members_statements,
     db_outbox_statements,
     db_claim_links_statements,
+    db_public_pages_statements,
+    db_ws_members_statements,
     NULL,
 };

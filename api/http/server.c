@@ -202,6 +202,11 @@ queue_reply(struct http_server *s, struct request *rq, struct reply *r)
     struct stream_glue *glue = NULL;
     enum MHD_Result ret = MHD_NO;
 
+    if (rq->present != NULL) {
+        /* the API's answer to a form, made into its page (request.h) */
+        *r = rq->present(rq, *r);
+        rq->present = NULL;
+    }
     maybe_error_page(s, rq, r);
     if (r->stream.next != NULL) {
         resp = stream_glue_response(r, &glue);

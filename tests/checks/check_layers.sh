@@ -7,7 +7,6 @@
 # - db/ never includes from http/, handlers/, service/ or cli/; service/ never from
 #   handlers/ or cli/: nothing includes upwards;
 # - web/ (the page rendering library) includes core/, domain/ and jansson only.
-
 # - mail/ (composing and sending email) uses core/, crypto/ and libcurl, nothing above.
 # Usage: bash check_layers.sh <source dir>
 set -euo pipefail
@@ -54,7 +53,6 @@ forbid service -- "$up(handlers|cli)/" "service/ includes no upper layer"
 forbid web -- "([^\">]*/)?(microhttpd|libpq-fe)\.h[\">]" \
     "web/ renders pages from plain structs: no MHD, no libpq"
 forbid web -- "$up(http|db|handlers|service|cli|crypto)/" "web/ includes core/ and domain/ only"
-
 forbid mail -- "([^\">]*/)?(microhttpd|libpq-fe|jansson)\.h[\">]" \
     "mail/ composes and sends with libc, OpenSSL and libcurl only"
 forbid mail -- "$up(http|db|handlers|service|cli|domain)/" "mail/ includes no upper layer"

@@ -11,9 +11,7 @@ claimant's journey through them in a real browser.
     and cover every key the pages and scripts name;
   - every asset of web/static answers 200 with its media type; names outside the static
     directory's alphabet, hidden files and traversal attempts answer 404;
-  - tests/browser/claim_flow.mjs (playwright-core driving Debian's Chromium) goes from the home
-    page to a claim, a duplicate, then reads, corrects and withdraws the claim; afterwards the
-    database holds exactly one claim on the incident, withdrawn, and one duplicate attempt;
+  - the claimant's journey is tests/integration/test_victim_journey.py (server-rendered pages);
   - tests/browser/dashboard_flow.mjs: an association's key (wrong, revoked, right, revoked
     while in use), an action opened through the page (a server validation error first), its
     mandated claims added by filter and by references, its totals, the CSV (";") export saved
@@ -43,8 +41,8 @@ import mail_fixtures as mf
 from harness import Client
 
 # the static pages of web/ (the home page and the public pages are rendered by the server:
-# test_public_pages.py)
-PAGES = {"/claim": "claim", "/my-claim": "my-claim", "/dashboard": "dashboard"}
+# test_public_pages.py; /claim and /my-claim: test_claim_form.py, test_my_claim_page.py)
+PAGES = {"/dashboard": "dashboard"}
 MEDIA = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
          ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json",
          ".ico": "image/x-icon", ".txt": "text/plain"}
@@ -258,28 +256,6 @@ class WebPagesTest(unittest.TestCase):
                                  capture_output=True, text=True, timeout=NPM_TIMEOUT_S)
             self.assertEqual(run.returncode, 0, f"npm ci failed:\n{run.stdout}\n{run.stderr}")
         return node
-
-    def test_browser_claim_flow(self):
-        node = self.browser_prerequisites()
-        bdir = browser_dir()
-
-        # incidents are listed by slug, 100 a page: a leading 0 puts this one on the first page
-        # of a shared database (the page's "Show more" would find it anyway, more slowly)
-        slug = cf.make_incident(self.server, slug="0web-" + cf.suffix(12))
-        keep = os.environ.get("RECOURS_WEB_SCREENSHOTS")
-        shots = keep or tempfile.mkdtemp(prefix="recours-web-shots-")
-        run = subprocess.run([node, os.path.join(bdir, "claim_flow.mjs"), self.server.url, slug,
-                              shots], cwd=bdir, capture_output=True, text=True,
-                             timeout=BROWSER_TIMEOUT_S)
-        if run.returncode != 0:
-            self.fail(f"claim_flow.mjs exited with {run.returncode} (screenshots kept in "
-                      f"{shots}):\n{run.stdout}\n{run.stderr}")
-        if not keep:
-            shutil.rmtree(shots, ignore_errors=True)
-
-        self.assertEqual(cf.count_claims(slug), 1, "exactly one claim for the journey")
-        self.assertEqual(cf.count_claims(slug, "c.status = 'withdrawn'"), 1, "withdrawn")
-        self.assertEqual(cf.count_duplicates_on(slug), 1, "the refused second submission")
 
     def test_browser_dashboard_flow(self):
         """tests/browser/dashboard_flow.mjs: an association opens an action through the page,
