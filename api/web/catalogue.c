@@ -86,7 +86,7 @@ same_keys(const struct web_catalogue *c, char *why, size_t why_size)
     for (int l = 1; l < WEB_LANG_COUNT; l++) {
         json_object_foreach(c->strings[WEB_LANG_FR], key, value) {
             if (json_object_get(c->strings[l], key) == NULL) {
-                snprintf(why, why_size, "i18n/%s.json lacks %s", web_lang_code(l), key);
+                snprintf(why, why_size, "i18n/%s.json lacks %s", web_lang_code((enum web_lang)l), key);
                 return false;
             }
         }
