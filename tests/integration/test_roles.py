@@ -394,6 +394,9 @@ ROWS = {
     "DELETE /v1/claims/{reference}": Row(b_withdraw_claim, claimant(200)),
     # token recovery and email confirmation (docs/mail.md): public, whoever asks; the request
     # answers 202 for any address, a link not sent by us is not found
+    # the forms of the pages (docs/web-forms.md): a JSON body is not a form, for anyone
+    "POST /claim": Row(lambda w, role: ("/claim", {"incident": w.slug}, None), public(415)),
+    "POST /my-claim": Row(lambda w, role: ("/my-claim", {"reference": "x"}, None), public(415)),
     "POST /v1/claim-recovery": Row(
         lambda w, role: ("/v1/claim-recovery", {"email": cf.unique_email()}, None),
         public(202)),
