@@ -1,22 +1,17 @@
 -- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Email through a real mail path (issue 12, docs/mail.md): the outbox written in the same
--- transaction as what a message is about, the claimant's language and accepted privacy
--- notice version on the claim, a confirmed email address, and single-use links (email
+-- transaction as what a message is about, the claimant's language on the claim (the privacy
+-- notice accepted is claims.privacy_notice_version, 0002), a confirmed email address, and single-use links (email
 -- confirmation, token recovery) stored as keyed hashes. The outbox holds no personal data:
 -- a message is rendered when it is delivered, from the claim (the address decrypted then).
 
 ALTER TABLE claims
     ADD COLUMN lang text NOT NULL DEFAULT 'fr',
-    ADD COLUMN privacy_version text,
     ADD COLUMN email_verified_at timestamptz,
-    ADD CONSTRAINT claims_lang_known CHECK (lang IN ('fr', 'en')),
-    ADD CONSTRAINT claims_privacy_version_length
-        CHECK (char_length(privacy_version) BETWEEN 1 AND 64);
+    ADD CONSTRAINT claims_lang_known CHECK (lang IN ('fr', 'en'));
 
 COMMENT ON COLUMN claims.lang IS
     'language the claimant used (fr, en): the language of every message sent about the claim';
-COMMENT ON COLUMN claims.privacy_version IS
-    'version of the site privacy notice the claimant accepted; NULL: the one named by privacy_notice_version';
 COMMENT ON COLUMN claims.email_verified_at IS
     'when the claimant followed the confirmation link sent to the address: an invented address never confirms';
 

@@ -42,7 +42,6 @@ struct claim_row {
     const char *mandate_text_version;
     /* stored with the "claim accepted" message (db/outbox.c): NULL for the defaults */
     const char *lang;
-    const char *privacy_version;
     /* out */
     int64_t id;
     bool inserted;

@@ -13,15 +13,13 @@
 
 const struct db_statement db_outbox_statements[] = {
     {"db_outbox_enqueue_accepted",
-     "WITH u AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])"
-     "           AS u(claim_id, lang, privacy_version)),"
-     /* the defaults cost no second write of the row just inserted */
-     " upd AS (UPDATE claims c SET lang = u.lang, privacy_version = u.privacy_version"
-     "         FROM u WHERE c.id = u.claim_id"
-     "           AND (u.lang <> 'fr' OR u.privacy_version IS NOT NULL))"
+     "WITH u AS (SELECT * FROM unnest($1::bigint[], $2::text[]) AS u(claim_id, lang)),"
+     /* the default language costs no second write of the row just inserted */
+     " upd AS (UPDATE claims c SET lang = u.lang"
+     "         FROM u WHERE c.id = u.claim_id AND u.lang <> 'fr')"
      " INSERT INTO outbox (kind, claim_id, lang)"
      " SELECT 'claim-accepted', u.claim_id, u.lang FROM u",
-     3},
+     2},
     {"db_outbox_enqueue_claim",
      "INSERT INTO outbox (kind, claim_id, lang)"
      " SELECT $1, c.id, c.lang FROM claims c WHERE c.id = $2::bigint",
@@ -76,8 +74,8 @@ db_bytea32_text(const uint8_t key[32], char out[DB_BYTEA32_TEXT_LEN])
 int
 db_outbox_enqueue_accepted(PGconn *c, const struct claim_row *rows, int n)
 {
-    struct pg_array col[3];
-    const char *params[3];
+    struct pg_array col[2];
+    const char *params[2];
     int m = 0;
     int rc;
 
@@ -87,18 +85,17 @@ db_outbox_enqueue_accepted(PGconn *c, const struct claim_row *rows, int n)
             continue;
         pg_array_int(&col[0], rows[i].id);
         pg_array_text(&col[1], rows[i].lang != NULL ? rows[i].lang : "fr");
-        pg_array_text(&col[2], rows[i].privacy_version);
         m++;
     }
     if (m == 0) {
         rc = 0;
         goto cleanup;
     }
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 2; i++)
         params[i] = pg_array_finish(&col[i]);
-    rc = db_exec_command(c, "db_outbox_enqueue_accepted", 3, params);
+    rc = db_exec_command(c, "db_outbox_enqueue_accepted", 2, params);
 cleanup:
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 2; i++)
         pg_array_free(&col[i]);
     return rc;
 }

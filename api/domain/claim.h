@@ -45,7 +45,6 @@ struct claim_input {
     const char *action_id;              /* NULL: no mandate yet */
     const char *mandate_text_version;
     const char *lang;                   /* fr | en; NULL: fr */
-    const char *privacy_version;        /* the site notice accepted; NULL: as above */
 };
 
 #define CLAIM_DESCRIPTION_MAX 4000

@@ -15,7 +15,7 @@
 
 static const char *const submission_members[] = {
     "claimant", "data_categories", "harms", "payment_preference", "privacy_notice_version",
-    "action_id", "mandate_text_version", "lang", "privacy_version", NULL};
+    "action_id", "mandate_text_version", "lang", NULL};
 /* the languages messages are written in (api/mail/templates_*.c) */
 static const char *const languages[] = {"fr", "en", NULL};
 static const char *const claimant_members[] = {"given_name", "family_name", "email", "phone",
@@ -180,9 +180,8 @@ claims_parse_submission(const struct json_fields *jf, unsigned int within,
         strcmp(in->privacy_notice_version, notice_version) != 0)
         add(jf, "privacy_notice_version", "mismatch",
             "accept the current privacy notice of this incident");
-    /* absent: French, the site's default; the notice named by privacy_notice_version */
+    /* absent: French, the site's default */
     in->lang = jf_enum(jf, "lang", false, languages);
-    in->privacy_version = jf_text(jf, "privacy_version", false, 64);
     in->action_id = jf_text(jf, "action_id", false, 64);
     in->mandate_text_version = jf_text(jf, "mandate_text_version", false, 64);
     if (in->action_id != NULL && in->mandate_text_version == NULL)

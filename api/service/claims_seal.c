@@ -102,6 +102,5 @@ claims_seal_new(const struct secrets *s, struct arena *a, int64_t incident_id,
     row->privacy_notice_version = in->privacy_notice_version;
     row->created_at = created_at;
     row->lang = in->lang;
-    row->privacy_version = in->privacy_version;
     return true;
 }
