@@ -8,6 +8,7 @@
 #include "db/audit.h"
 #include "db/claims.h"
 #include "db/claims_batch.h"
+#include "db/eligibility.h"
 #include "db/erasure.h"
 #include "db/exports.h"
 #include "db/idempotency.h"
@@ -33,5 +34,6 @@ const struct db_statement *const db_statement_tables[] = {
     db_schemes_statements,
     db_exports_statements,
     db_public_pages_statements,
+    db_eligibility_statements,
     NULL,
 };

@@ -5,8 +5,11 @@
 
 #include <stddef.h>
 
+#include "service/eligibility.h"
+
 /* In the order they run. */
 static const intake_claim_hook hooks[] = {
+    eligibility_intake_hook, /* the claim's state against the controller's list (issue 14) */
     NULL, /* end of the list */
 };
 
