@@ -83,3 +83,15 @@ RETURNS text[] LANGUAGE sql STABLE AS $$
                           WHERE e.list_id = p_list AND e.kind = 3 AND e.mac = p_code)
              THEN 'code' END], NULL)
 $$;
+
+-- The hashes go with the claim's personal data: when erasure (0008) removes it, the
+-- eligibility row goes too (recours cannot re-hash what it no longer holds).
+CREATE FUNCTION claim_eligibility_erase() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM claim_eligibility WHERE claim_id = NEW.id;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER claims_erase_eligibility AFTER UPDATE OF pii ON claims
+    FOR EACH ROW WHEN (OLD.pii IS NOT NULL AND NEW.pii IS NULL)
+    EXECUTE FUNCTION claim_eligibility_erase();
