@@ -9,6 +9,7 @@ file twice (nothing changes), a malformed file (refused, with its line numbers).
 import csv
 import hashlib
 import hmac
+import json
 import os
 import re
 import subprocess
@@ -217,6 +218,15 @@ class EligibilityTest(unittest.TestCase):
         self.assertEqual(self.version(), 3)
         self.assertEqual(self.state(by_email), ("matched", "email"))
         self.assertEqual(self.state(late), ("unmatched", ""))
+
+        # and counsel's export has it (ndjson: one object per member)
+        r = self.assoc.request("GET", f"/v1/actions/{self.action['id']}/export?format=ndjson")
+        self.assertEqual(r.status, 200, repr(r))
+        rows = {row["reference"]: row for row in map(json.loads, r.body.decode().splitlines())}
+        self.assertEqual((rows[all_three]["eligibility"], rows[all_three]["eligibility_matched"]),
+                         ("matched", "email|phone|code"))
+        self.assertEqual((rows[late]["eligibility"], rows[late]["eligibility_matched"]),
+                         ("unmatched", ""))
 
     def test_notice_code_invalid_is_422(self):
         body = cf.claim_body(notice_code="a!")
