@@ -65,7 +65,7 @@ CREATE TABLE claim_eligibility (
     CONSTRAINT claim_eligibility_state CHECK (state IN ('matched', 'unmatched', 'unknown')),
     CONSTRAINT claim_eligibility_state_list CHECK ((state = 'unknown') = (list_id IS NULL))
 );
--- incident_id first (STYLE.md): the recompute walks an incident's claims in id order
+-- incident_id first: the recompute walks an incident's claims in id order
 CREATE INDEX claim_eligibility_incident ON claim_eligibility (incident_id, claim_id);
 
 -- What of a claim's hashes the list holds, in the order email, phone, code: one definition

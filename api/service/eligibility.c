@@ -147,83 +147,129 @@ stream_lines(PGconn *c, FILE *in, FILE *progress, struct sha256_stream *digest,
     return 0;
 }
 
-int
-eligibility_import(PGconn *c, int64_t incident_id, FILE *in, double max_malformed_share,
-                   FILE *progress, struct eligibility_import_result *out)
-{
+/* The import's one transaction (svc_tx_run): never retried, since the file cannot be read
+ * twice (stdin); a retry answers OUTCOME_UNAVAILABLE, nothing written. */
+struct import_ctx {
+    int64_t incident_id;
+    FILE *in;
+    double max_share;
+    FILE *progress;
+    struct eligibility_import_result *out;
     struct eligibility_current cur;
-    struct sha256_stream *digest = sha256_stream_new();
+    int status; /* the failure inside the body: -100 for a read error, else a DB_* */
+    bool ran;
+};
+
+static int
+import_body(PGconn *c, struct tx *t, void *arg)
+{
+    struct import_ctx *x = arg;
+    struct eligibility_import_result *out = x->out;
     char hex[SHA256_HEX_LEN + 1];
     uint8_t sum[32];
-    int rc;
 
-    memset(out, 0, sizeof *out);
+    if (x->ran)
+        return tx_answer(t, OUTCOME_UNAVAILABLE);
+    x->ran = true;
+    struct sha256_stream *digest = sha256_stream_new();
     if (digest == NULL)
         return DB_HARD;
-    rc = tx_begin(c, TX_READ_WRITE);
-    if (rc == 0)
-        rc = db_eligibility_lock_current(c, incident_id, &cur);
+    int rc = db_eligibility_lock_current(c, x->incident_id, &x->cur);
     if (rc == 0)
         rc = db_eligibility_copy_begin(c);
     if (rc == 0) {
-        int read_rc = stream_lines(c, in, progress, digest, out);
+        int read_rc = stream_lines(c, x->in, x->progress, digest, out);
         int64_t staged = db_eligibility_copy_end(c); /* ends the COPY whatever happened */
         rc = read_rc != 0 ? read_rc : staged < 0 ? (int)staged : 0;
     }
     if (rc == 0 && !(sha256_stream_peek_hex(digest, hex) && hex_decode(hex, 64, sum, 32)))
         rc = DB_HARD;
-    if (rc == 0) {
-        out->version = cur.version;
-        if (out->lines == out->malformed ||
-            (double)out->malformed > max_malformed_share * (double)out->lines)
-            out->refused = true;
-        else if (cur.list_id != 0 && memcmp(cur.sha256, sum, 32) == 0)
-            out->unchanged = true;
-        else
-            rc = db_eligibility_publish(c, incident_id, sum, out->lines, out->malformed,
-                                        &out->version, &out->entries);
-    }
-    if (rc == 0 && !out->refused && !out->unchanged)
-        rc = tx_commit(c);
-    else
-        tx_rollback(c);
     sha256_stream_free(digest);
+    if (rc != 0) {
+        x->status = rc;
+        return rc == -100 ? tx_answer(t, OUTCOME_INTERNAL) : rc;
+    }
+    out->version = x->cur.version;
+    if (out->lines == out->malformed ||
+        (double)out->malformed > x->max_share * (double)out->lines) {
+        out->refused = true;
+        return tx_answer(t, OUTCOME_INVALID);
+    }
+    if (x->cur.list_id != 0 && memcmp(x->cur.sha256, sum, 32) == 0) {
+        out->unchanged = true;
+        return tx_answer(t, OUTCOME_ALREADY_EXISTS);
+    }
+    rc = db_eligibility_publish(c, x->incident_id, sum, out->lines, out->malformed,
+                                &out->version, &out->entries);
+    if (rc != 0)
+        x->status = rc;
+    return rc == 0 ? 1 : rc;
+}
+
+int
+eligibility_import(PGconn *c, int64_t incident_id, FILE *in, double max_malformed_share,
+                   FILE *progress, struct eligibility_import_result *out)
+{
+    struct import_ctx x = {.incident_id = incident_id, .in = in, .max_share = max_malformed_share,
+                           .progress = progress, .out = out};
+
+    memset(out, 0, sizeof *out);
+    enum outcome o = svc_tx_run(c, "eligibility import", TX_READ_WRITE, import_body, &x);
+    if (out->refused || out->unchanged)
+        return 0;
+    if (o != OUTCOME_OK)
+        return x.status != 0 ? x.status : o == OUTCOME_UNAVAILABLE ? DB_UNAVAILABLE : DB_HARD;
     /* the older version's entries go once the switch committed (kept as history: its row) */
-    if (rc == 0 && !out->refused && !out->unchanged && cur.list_id != 0) {
-        int64_t dropped = db_eligibility_drop_entries(c, cur.list_id);
+    if (x.cur.list_id != 0) {
+        int64_t dropped = db_eligibility_drop_entries(c, x.cur.list_id);
         if (dropped < 0)
             log_warn("eligibility: the previous version's entries stay (status %lld)",
                      (long long)dropped);
     }
-    return rc;
+    return 0;
+}
+
+/* One batch of the recompute (svc_tx_run), from ctx->start each time it runs. */
+struct batch_ctx {
+    int64_t incident_id;
+    int limit;
+    int64_t start;
+    int64_t after;
+    int64_t updated;
+    int examined;
+};
+
+static int
+batch_body(PGconn *c, struct tx *t, void *arg)
+{
+    struct batch_ctx *b = arg;
+
+    (void)t;
+    b->after = b->start;
+    b->updated = 0;
+    b->examined = db_eligibility_recompute_batch(c, b->incident_id, &b->after, b->limit,
+                                                 &b->updated);
+    return b->examined; /* > 0 commits; 0: the walk's end, nothing to commit */
 }
 
 /* One walk over the incident's claims in id order; the claims evaluated again, or DB_*. */
 static int64_t
 walk_once(PGconn *c, int64_t incident_id, int batch_size, FILE *progress)
 {
-    int64_t after = 0, changed = 0;
+    struct batch_ctx b = {.incident_id = incident_id, .limit = batch_size};
+    int64_t changed = 0;
 
     for (;;) {
-        int64_t updated = 0;
-        int rc = tx_begin(c, TX_READ_WRITE);
-        if (rc != 0)
-            return rc;
-        int examined =
-            db_eligibility_recompute_batch(c, incident_id, &after, batch_size, &updated);
-        if (examined < 0) {
-            tx_rollback(c);
-            return examined;
-        }
-        rc = tx_commit(c); /* each batch on its own: row locks held a moment only */
-        if (rc != 0)
-            return rc;
-        if (examined == 0)
+        /* each batch commits on its own: row locks held a moment only */
+        enum outcome o = svc_tx_run(c, "eligibility recompute", TX_READ_WRITE, batch_body, &b);
+        if (o == OUTCOME_NOT_FOUND && b.examined == 0)
             return changed;
-        changed += updated;
-        if (progress != NULL && updated > 0)
-            fprintf(progress, "eligibility: %lld claims evaluated again\n",
-                    (long long)changed);
+        if (o != OUTCOME_OK)
+            return o == OUTCOME_UNAVAILABLE ? DB_UNAVAILABLE : DB_HARD;
+        b.start = b.after;
+        changed += b.updated;
+        if (progress != NULL && b.updated > 0)
+            fprintf(progress, "eligibility: %lld claims evaluated again\n", (long long)changed);
     }
 }
 
