@@ -30,8 +30,32 @@ const struct db_statement db_eligibility_statements[] = {
      " CROSS JOIN LATERAL (SELECT CASE WHEN cur.list_id IS NULL THEN '{}'::text[] ELSE"
      "   eligibility_match(cur.list_id, u.email_mac, u.phone_mac, u.code_mac) END AS kinds) m",
      5},
+    /* its own statement, before the insert: the insert's snapshot is taken after any
+     * switch this waited for (READ COMMITTED takes one per statement) */
+    {"db_eligibility_intake_lock",
+     "SELECT pg_advisory_xact_lock_shared(hashtext('recours-eligibility-switch'), i::int)"
+     " FROM (SELECT DISTINCT unnest($1::bigint[]) AS i ORDER BY 1) u",
+     1},
     {NULL, NULL, 0},
 };
+
+int
+db_eligibility_intake_lock(PGconn *c, const int64_t *incident_ids, int n)
+{
+    struct pg_array col = {0};
+    const char *params[1];
+    int rc = 0;
+
+    for (int i = 0; i < n; i++)
+        pg_array_int(&col, incident_ids[i]);
+    params[0] = pg_array_finish(&col);
+    PGresult *res = PQexecPrepared(c, "db_eligibility_intake_lock", 1, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        rc = db_status_of(res, "db_eligibility_intake_lock");
+    PQclear(res);
+    pg_array_free(&col);
+    return rc;
+}
 
 int
 db_eligibility_insert_batch(PGconn *c, const int64_t *claim_ids, const int64_t *incident_ids,
@@ -178,9 +202,7 @@ db_eligibility_publish(PGconn *c, int64_t incident_id, const uint8_t sha256[32],
         " FROM eligibility_lists WHERE incident_id = $1 RETURNING id, version),"
         " entries AS (INSERT INTO eligibility_entries (list_id, kind, mac)"
         " SELECT DISTINCT list.id, s.kind, s.mac FROM eligibility_staging s, list"
-        " RETURNING 1),"
-        " ptr AS (INSERT INTO eligibility_current (incident_id, list_id)"
-        " SELECT $1, id FROM list ON CONFLICT (incident_id) DO UPDATE SET list_id = excluded.list_id)"
+        " RETURNING 1)"
         " SELECT list.id, list.version, (SELECT count(*) FROM entries) FROM list",
         4, p);
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
@@ -197,8 +219,21 @@ db_eligibility_publish(PGconn *c, int64_t incident_id, const uint8_t sha256[32],
     char count[24];
     const char *q[2] = {list_id, count};
     snprintf(count, sizeof count, "%" PRId64, *entries_out);
-    return command(c, "UPDATE eligibility_lists SET n_entries = $2 WHERE id = $1", 2, q,
-                   "eligibility count");
+    rc = command(c, "UPDATE eligibility_lists SET n_entries = $2 WHERE id = $1", 2, q,
+                 "eligibility count");
+    /* The switch, last: it waits for the intake batches of this incident in flight (each
+     * holds the switch lock shared, db_eligibility_intake_lock), so every claim evaluated
+     * against the previous version has committed before the recompute's walk starts, and
+     * batches coming after wait for this commit (milliseconds) and see the new version. */
+    const char *r[2] = {id, list_id};
+    if (rc == 0)
+        rc = command(c, "SELECT pg_advisory_xact_lock(hashtext('recours-eligibility-switch'),"
+                        " $1::int)", 1, r, "eligibility switch lock");
+    if (rc == 0)
+        rc = command(c, "INSERT INTO eligibility_current (incident_id, list_id) VALUES ($1, $2)"
+                        " ON CONFLICT (incident_id) DO UPDATE SET list_id = excluded.list_id",
+                     2, r, "eligibility switch");
+    return rc;
 }
 
 int64_t

@@ -17,6 +17,10 @@ extern const struct db_statement db_eligibility_statements[];
 /* Inserts the eligibility rows of n new claims (claim_ids[i] of incident_ids[i], hashes
  * macs[i]) with their state against the list in force, in one statement inside the
  * caller's transaction; 0 or DB_*. */
+/* Takes the switch lock of each incident shared, for the rest of the caller's transaction
+ * (see db_eligibility_publish); call it before db_eligibility_insert_batch. 0 or DB_*. */
+int db_eligibility_intake_lock(PGconn *c, const int64_t *incident_ids, int n);
+
 int db_eligibility_insert_batch(PGconn *c, const int64_t *claim_ids, const int64_t *incident_ids,
                                 const struct matching_macs *const *macs, int n);
 
@@ -40,7 +44,8 @@ int db_eligibility_copy_row(PGconn *c, int kind, const uint8_t mac[32]);
 /* Ends the COPY; the number of staged rows, or DB_*. */
 int64_t db_eligibility_copy_end(PGconn *c);
 
-/* A new version from the staging table (duplicates folded) and the pointer switched to it;
+/* A new version from the staging table (duplicates folded) and, last, under the incident's
+ * switch lock taken exclusively, the pointer switched to it;
  * *version_out, *entries_out set. 0 or DB_*. */
 int db_eligibility_publish(PGconn *c, int64_t incident_id, const uint8_t sha256[32],
                            int64_t n_lines, int64_t n_malformed, int *version_out,

@@ -50,8 +50,10 @@ eligibility_intake_hook(PGconn *c, int shard, struct intake_submission *const *a
         incidents[i] = accepted[i]->row.incident_id;
         macs[i] = &accepted[i]->eligibility;
     }
-    return db_eligibility_insert_batch(c, ids, incidents, macs,
-                                       n < INTAKE_BATCH_MAX ? n : INTAKE_BATCH_MAX);
+    if (n > INTAKE_BATCH_MAX)
+        n = INTAKE_BATCH_MAX;
+    int rc = db_eligibility_intake_lock(c, incidents, n);
+    return rc != 0 ? rc : db_eligibility_insert_batch(c, ids, incidents, macs, n);
 }
 
 /* ---- the import ---- */

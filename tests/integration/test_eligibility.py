@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 import unittest
 
 import assoc_fixtures as af
@@ -227,6 +228,53 @@ class EligibilityTest(unittest.TestCase):
                          ("matched", "email|phone|code"))
         self.assertEqual((rows[late]["eligibility"], rows[late]["eligibility_matched"]),
                          ("unmatched", ""))
+
+    def test_intake_goes_on_during_an_import(self):
+        """Claims submitted while versions are imported: none waits for the import, and once
+        it returned every claim is evaluated against the version in force."""
+        slug = cf.make_incident(self.server)
+        env_slug = ["--incident", slug]
+        listed = self.people[:2000]
+        path = self.write_list("during.csv", listed)
+        stop = threading.Event()
+        submitted, failures = [], []
+
+        def keep_submitting():
+            with harness.Client(self.server) as c:
+                i = 0
+                while not stop.is_set() or i < 20:
+                    who = listed[i % len(listed)] if i % 2 == 0 else None
+                    body = cf.claim_body()
+                    if who is not None and i < 2 * len(listed):
+                        body["claimant"]["email"] = who["email"].strip()
+                    r = cf.submit(c, slug, body)
+                    if r.status != 201:
+                        failures.append(r)
+                        return
+                    submitted.append(r.json()["reference"])
+                    i += 1
+
+        t = threading.Thread(target=keep_submitting)
+        t.start()
+        try:
+            for _ in range(2):
+                run = self.cli("import", *env_slug, path)
+                self.assertEqual(run.returncode, 0, run.stderr)
+                path = self.write_list("during2.csv", listed[:1000])
+        finally:
+            stop.set()
+            t.join(timeout=60)
+        self.assertEqual(failures, [])
+        self.assertGreater(len(submitted), 20)
+        # no claim is left evaluated against an older version: the switch waited for the
+        # intake batches in flight, the walk after it saw them
+        iid = cf.incident_id(slug)
+        stale = cf.psql("SELECT count(*) FROM claim_eligibility e LEFT JOIN eligibility_current"
+                        f" cur ON cur.incident_id = e.incident_id WHERE e.incident_id = {iid}"
+                        " AND e.list_id IS DISTINCT FROM cur.list_id")
+        self.assertEqual(int(stale[0][0]), 0)
+        rows = cf.psql(f"SELECT count(*) FROM claim_eligibility WHERE incident_id = {iid}")
+        self.assertEqual(int(rows[0][0]), len(submitted))
 
     def test_notice_code_invalid_is_422(self):
         body = cf.claim_body(notice_code="a!")
