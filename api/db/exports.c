@@ -37,8 +37,9 @@ const struct db_statement db_exports_statements[] = {
      "SELECT c.reference, c.data_key_id, encode(c.pii, 'hex'), c.country, c.categories,"
      "       c.phishing, c.identity_theft, c.distress, c.documented_loss, c.hours_spent,"
      "       c.payment_preference, c.status, " TS("c.mandated_at") ","
-     "       c.mandate_text_version, c.mandate_channel, " TS("c.created_at")
-     " FROM claims c"
+     "       c.mandate_text_version, c.mandate_channel, " TS("c.created_at") ","
+     "       coalesce(ce.state, 'unknown'), array_to_string(ce.matched, '|')"
+     " FROM claims c LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id"
      " WHERE c.member_action_id = $1::uuid AND c.reference > $2"
      " ORDER BY c.reference"
      " LIMIT $3::int",
@@ -168,6 +169,8 @@ read_member(const PGresult *res, int i, struct arena *a, struct export_member *m
     m->mandate_text_version = col(a, res, i, 13);
     m->mandate_channel = col(a, res, i, 14);
     m->created_at = col(a, res, i, 15);
+    m->eligibility = col(a, res, i, 16);
+    m->eligibility_matched = PQgetisnull(res, i, 17) ? "" : col(a, res, i, 17);
     return true;
 }
 

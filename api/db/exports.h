@@ -46,6 +46,7 @@ struct export_member {
     const char *status;
     const char *mandated_at, *mandate_text_version, *mandate_channel;
     const char *created_at;
+    const char *eligibility, *eligibility_matched; /* issue 14 */
 };
 
 extern const struct db_statement db_exports_statements[];

@@ -9,6 +9,7 @@
 #include "db/claims.h"
 #include "db/claim_links.h"
 #include "db/claims_batch.h"
+#include "db/eligibility.h"
 #include "db/erasure.h"
 #include "db/exports.h"
 #include "db/idempotency.h"
@@ -39,5 +40,6 @@ const struct db_statement *const db_statement_tables[] = {
     db_claim_links_statements,
     db_public_pages_statements,
     db_ws_members_statements,
+    db_eligibility_statements,
     NULL,
 };

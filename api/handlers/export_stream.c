@@ -105,7 +105,9 @@ row_of(struct export_stream *st, struct arena *a, const struct export_member *m,
                              .mandate_text_version = m->mandate_text_version,
                              .mandate_channel = m->mandate_channel,
                              .claim_status = m->status,
-                             .submitted_at = m->created_at};
+                             .submitted_at = m->created_at,
+                             .eligibility = m->eligibility,
+                             .eligibility_matched = m->eligibility_matched};
     return svc_exports_award_of(&st->awards, m, &r->has_award, &r->award);
 }
 

@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "db/errors.h"
 #include "db/pool.h"
+#include "service/eligibility.h"
 #include "service/intake_hooks.h"
 #include "service/tx.h"
 
@@ -69,7 +70,8 @@ intake_prepare(const struct secrets *sec, struct arena *a, const struct intake_i
     s->answer_for = -1;
     stamp_now(s->created_at, sizeof s->created_at);
     if (!claims_seal_new(sec, a, in->incident_id, in->claim, in->pii_json, s->created_at,
-                         &s->row, s->token))
+                         &s->row, s->token) ||
+        !eligibility_prepare(sec, in->incident_id, in->claim, &s->eligibility))
         return false;
     /* the mandate (Art. 80(1)) given with the form: the claim joins the action at once */
     s->row.mandate_action_id = in->mandate_action_id;

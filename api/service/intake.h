@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/matching_key.h"
 #include "crypto/secrets.h"
 #include "db/claims_batch.h"
 #include "db/idempotency.h"
@@ -65,6 +66,7 @@ struct intake_submission {
     const char *duplicate_answer;
     char token[CLAIM_TOKEN_LEN + 1];
     char created_at[40];
+    struct matching_macs eligibility; /* the claim's hashes for the controller's list */
     /* out, set before done runs */
     enum intake_outcome outcome;
     const char *receipt;  /* INTAKE_ACCEPTED: the receipt document (JSON) */

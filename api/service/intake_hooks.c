@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "db/outbox.h"
+#include "service/eligibility.h"
 #include "service/intake.h"
 
 /* The confirmation message of each accepted claim (docs/mail.md): queued in the outbox in
@@ -25,6 +26,7 @@ queue_confirmations(PGconn *c, int shard, struct intake_submission *const *accep
 
 /* In the order they run. */
 static const intake_claim_hook hooks[] = {
+    eligibility_intake_hook, /* the claim's state against the controller's list (issue 14) */
     queue_confirmations,
     NULL, /* end of the list */
 };
