@@ -722,7 +722,9 @@ class MembersTest(Base):
         item = page["data"][0]
         self.assertEqual(set(item), {"reference", "claim_status", "country", "data_categories",
                                      "added_at", "mandated_at", "mandate_text_version",
-                                     "channel"})
+                                     "channel", "payment_preference", "email_confirmed",
+                                     "reviewed_at", "review_reason", "correctable_until",
+                                     "duplicate_attempts"})
         self.assertEqual((item["claim_status"], item["country"], item["data_categories"],
                           item["mandate_text_version"], item["channel"]),
                          ("received", "FR", ["email", "password"], af.MANDATE_VERSION,
