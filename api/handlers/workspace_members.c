@@ -18,6 +18,7 @@
 #include "handlers/claim_json.h"
 #include "handlers/claims_self.h"
 #include "handlers/guard.h"
+#include "handlers/read_guard.h"
 #include "http/json_body.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
@@ -170,7 +171,13 @@ handle_ws_members_list(struct request *rq)
         q.after_ref = after;
     }
     struct ws_member_row *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
-    enum outcome o = svc_ws_members_page(c, &q, rq->arena, rows, &n, &more);
+    /* the action was checked on the primary; its members may come from a replica
+     * (docs/api.md §16), and the answer then says how far behind it may be */
+    struct read_source src;
+    PGconn *pages;
+    if (!guard_db_read(&pages, &src, &deny))
+        return deny;
+    enum outcome o = svc_ws_members_page(pages, &q, rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     json_t *data = json_array();
@@ -185,7 +192,9 @@ handle_ws_members_list(struct request *rq)
                 ? arena_printf(rq->arena, "%s|%s", last->mandated_at, last->reference)
                 : last->reference);
     }
-    return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+    struct reply r = reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+    read_guard_mark(rq, &r, &src);
+    return r;
 }
 
 /* The member view: the claim as its claimant sees it, the review, the duplicate attempts
