@@ -7,6 +7,8 @@
 
 #include "app.h"
 #include "handlers/page_common.h"
+#include "core/arena.h"
+#include "http/gzip.h"
 #include "http/problem.h"
 #include "web/etag.h"
 
@@ -27,9 +29,18 @@ handle_page_i18n(struct request *rq)
     if (!web_lang_parse(code, &lang) || strcmp(code, web_lang_code(lang)) != 0)
         return problem_reply("not-found", "no such catalogue");
     const char *bytes = web_catalogue_bytes(app->site->catalogue, lang, &len, &etag);
+    /* gzip (half the weight of a form page on a phone: http/gzip.h) is another
+     * representation, with an ETag of its own */
+    bool gzip = http_accepts_gzip(request_header(rq, "Accept-Encoding"));
+    if (gzip)
+        etag = arena_printf(rq->arena, "%.*s-gz\"", (int)(strlen(etag) - 1), etag);
     struct reply r = web_etag_matches(request_header(rq, "If-None-Match"), etag)
                          ? reply_empty(304)
                          : reply_bytes(200, "application/json; charset=utf-8", bytes, len);
+    if (gzip && r.status == 200)
+        reply_gzip(&r);
+    else
+        reply_add_header(&r, "Vary", "Accept-Encoding");
     reply_add_header(&r, "ETag", etag);
     r.cache_control = PAGE_CACHE_TEXT;
     return r;

@@ -7,7 +7,7 @@
 BUILD_PACKAGES=(
     gcc make cmake pkg-config
     libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev libcmocka-dev libunistring-dev
-    libcurl4-openssl-dev
+    libcurl4-openssl-dev zlib1g-dev
     python3
 )
 

@@ -22,6 +22,7 @@ no JavaScript, so every fact must be in the HTML the server sends.
 """
 
 import datetime
+import gzip
 import html
 import html.parser
 import json
@@ -443,14 +444,44 @@ class PublicPagesTest(unittest.TestCase):
                 self.assertIn(f'href="{link}"', footer)
 
     def test_page_weight_under_100_kb(self):
-        # the pages rendered here; /claim and /my-claim are the claim form's (bench/RESULTS.md
-        # "Public pages" gives their weight too)
+        # every page a victim may open, the claim form and /my-claim included
         paths = ["/", f"/i/{self.coupang}", f"/a/{self.action['id']}", "/privacy", "/legal",
-                 "/accessibility", "/no/such/page"]
+                 "/accessibility", "/no/such/page", f"/claim?incident={self.coupang}",
+                 f"/claim?action={self.action['id']}", "/my-claim"]
         for path in paths:
             with self.subTest(path=path):
                 total, parts = self.weight(path)
                 self.assertLess(total, PAGE_WEIGHT_MAX, f"{path}: {parts}")
+
+    @staticmethod
+    def decoded(r):
+        return gzip.decompress(r.body) if r.headers.get("Content-Encoding") == "gzip" else r.body
+
+    def test_static_texts_gzip(self):
+        # stylesheets, scripts and the catalogue are sent gzip to a client that accepts it,
+        # byte for byte the same once decoded; never to one that refuses it (q=0)
+        for ref in ("/static/style.css", "/static/claim.js", "/i18n/fr.json", "/i18n/en.json"):
+            with self.subTest(ref=ref):
+                plain = self.get(ref, check_openapi=False)
+                self.assertEqual(plain.status, 200)
+                self.assertIsNone(plain.headers.get("Content-Encoding"))
+                self.assertIn("Accept-Encoding", plain.headers.get("Vary") or "")
+                packed = self.get(ref, headers={"Accept-Encoding": "br, gzip;q=0.8"},
+                                  check_openapi=False)
+                self.assertEqual(packed.headers.get("Content-Encoding"), "gzip")
+                self.assertIn("Accept-Encoding", packed.headers.get("Vary") or "")
+                self.assertLess(len(packed.body), len(plain.body) // 2)
+                self.assertEqual(gzip.decompress(packed.body), plain.body)
+                refused = self.get(ref, headers={"Accept-Encoding": "gzip;q=0, identity"},
+                                   check_openapi=False)
+                self.assertIsNone(refused.headers.get("Content-Encoding"))
+                if ref.startswith("/i18n/"):
+                    # each representation its own validator, each revalidated
+                    self.assertNotEqual(packed.headers.get("ETag"), plain.headers.get("ETag"))
+                    again = self.get(ref, headers={"Accept-Encoding": "gzip",
+                                                   "If-None-Match": packed.headers.get("ETag")},
+                                     check_openapi=False)
+                    self.assertEqual(again.status, 304)
 
     def weight(self, path):
         """Bytes of the page with its stylesheets, scripts and the modules they import, and
@@ -465,11 +496,12 @@ class PublicPagesTest(unittest.TestCase):
             if ref in seen or not ref.startswith("/"):
                 continue
             seen.add(ref)
-            a = self.get(ref)
+            # as a browser fetches them: gzip where the server offers it (transferred bytes)
+            a = self.get(ref, headers={"Accept-Encoding": "gzip"}, check_openapi=False)
             self.assertEqual(a.status, 200, ref)
             parts[ref] = len(a.body)
             if ref.endswith(".js"):
-                src = a.body.decode("utf-8")
+                src = self.decoded(a).decode("utf-8")
                 refs += ["/static/" + m for m in re.findall(r'from\s+"\./([^"]+)"', src)]
                 if "/i18n/" in src:
                     refs.append("/i18n/fr.json")
