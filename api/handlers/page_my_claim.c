@@ -21,6 +21,7 @@
 #include "handlers/recovery.h"
 #include "handlers/scheme_json.h"
 #include "domain/uuid.h"
+#include "service/public_pages.h"
 
 static struct reply
 render(struct request *rq, const struct web_ctx *w, int status, struct my_claim_state *st)
@@ -126,6 +127,16 @@ claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, js
                           form_get(f, "action", NULL), web_lang_code(w->lang), rq->arena, d);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
+    /* the incident's open actions that take mandates: the incident page's own read */
+    const char *incident_json = NULL;
+    o = svc_public_incident(c, d->incident.slug, rq->arena, &incident_json);
+    if (o != OUTCOME_OK)
+        return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
+    json_t *incident = json_loads(incident_json, 0, NULL);
+    if (incident == NULL)
+        return page_error(rq, 500);
+    arena_defer(rq->arena, (void (*)(void *))json_decref, incident);
+    st->open_actions = json_object_get(incident, "actions");
     st->data = d;
     st->view = view;
     st->token = form_get(f, "token", NULL);

@@ -322,6 +322,55 @@ as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state
     strbuf_puts(sb, "</dl>\n");
 }
 
+/* The incident's other open actions, each with its association and a button that opens its
+ * mandate here (the join form above), so that the text is read before it is given: a claimant
+ * can join any of them, not only the one a link named. */
+static void
+open_actions(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
+{
+    const struct claim_page_data *d = st->data;
+    size_t shown = 0;
+
+    for (size_t i = 0; i < json_array_size(st->open_actions); i++) {
+        const json_t *x = json_array_get(st->open_actions, i);
+        const char *id = str(x, "id");
+        if (id == NULL || (d->has_offer && strcmp(id, d->action.id) == 0))
+            continue;
+        if (shown++ == 0) {
+            strbuf_puts(sb, "<h3 id=\"open-actions-h3\">");
+            web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.open_actions_h3");
+            strbuf_puts(sb, "</h3>\n<p>");
+            web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.open_actions_intro");
+            strbuf_puts(sb, "</p>\n<ul id=\"open-actions\" class=\"open-actions\">\n");
+        }
+        strbuf_puts(sb, "<li><a href=\"/a/");
+        url_component(sb, id);
+        strbuf_puts(sb, "\">");
+        html_text(sb, str(x, "title") != NULL ? str(x, "title") : "");
+        strbuf_puts(sb, "</a> — ");
+        html_text(sb, str(x, "association") != NULL ? str(x, "association") : "");
+        /* "open" with the action: the claim page again, this action's mandate offered */
+        strbuf_printf(sb,
+                      "\n<form id=\"open-action-%zu\" method=\"post\" action=\"/my-claim?lang=%s\" "
+                      "novalidate>\n",
+                      shown, web_lang_code(w->lang));
+        hidden(sb, "form", "open");
+        hidden(sb, "lang", web_lang_code(w->lang));
+        hidden(sb, "reference", str(st->view, "reference"));
+        hidden(sb, "token", st->token);
+        hidden(sb, "action", id);
+        char button_id[32];
+        snprintf(button_id, sizeof button_id, "join-action-%zu", shown);
+        button(sb, w, button_id, "secondary", "myform.join_action",
+               (const char *[]){"association", str(x, "association") != NULL ? str(x, "association")
+                                                                            : "",
+                                NULL});
+        strbuf_puts(sb, "</li>\n");
+    }
+    if (shown > 0)
+        strbuf_puts(sb, "</ul>\n");
+}
+
 /* The action the claim is in: its association, its status, its page. Nothing once withdrawn. */
 static void
 action_part(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st,
@@ -370,6 +419,8 @@ action_part(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
         button(sb, w, "mandate-give", "primary", "my.mandate_give",
                (const char *[]){"association", d->association.name, NULL});
     }
+    if (!d->has_member)
+        open_actions(sb, w, st);
     strbuf_puts(sb, "</section>\n");
 }
 

@@ -28,6 +28,8 @@ struct my_claim_state {
     json_t *view;                  /* the API's claim view, or NULL for the access page */
     const char *token;             /* carried in the claim page's forms */
     const struct claim_page_data *data;   /* its incident, scheme; action offered */
+    const json_t *open_actions;    /* the incident's actions taking mandates (a JSON array of
+                                    * {id, title, association}), or NULL */
     const struct scheme *scheme;
     const struct action *member;          /* the action the claim is in, or NULL */
     const struct association *member_assoc;

@@ -12,8 +12,11 @@
 //      shown beside its field; corrected → the receipt in place.
 // On every page: axe-core finds no serious or critical violation (both languages, JavaScript
 // on and off), nothing is requested from another origin, no console error or CSP violation.
+//   3. "I lost my token" on /my-claim (JavaScript on, English): the page is the same for the
+//      English victim's address and for an unknown one (victim_recover.mjs uses the link).
 // Screenshots at 390 and 1280 px go to <screenshot dir>; the measures of the two journeys
-// (fields, words to read, key presses to the receipt) to <screenshot dir>/measures.json.
+// (fields, words to read, key presses to the receipt) to <screenshot dir>/measures.json, what
+// each victim was given (reference, token, email) to <screenshot dir>/receipts.json.
 // Exit status 0 when everything held, 1 otherwise (the reason on stderr).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -161,7 +164,33 @@ async function journey(browser, { js, lang, size, tag }) {
     await context.close();
     if (helper)
         await helper.context().close();
-    return { reference, token, measure: m };
+    return { reference, token, email: p.email, measure: m };
+}
+
+// "I lost my token" on /my-claim (JavaScript on, English, phone): the page after asking for a
+// known address and after an unknown one must read the same (no one learns who has claimed).
+async function recoveryAsk(browser, email) {
+    const context = await newContext(browser, { javaScriptEnabled: true, locale: "en-GB",
+        viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30000);
+    watchPage(page, baseUrl, steps, problems);
+    const ask = async (address, shot) => {
+        await page.goto(`${baseUrl}/my-claim?lang=en`);
+        await page.locator("#recover-email").fill(address);
+        await page.click("#recover");
+        await page.locator("#claim-status").waitFor();
+        await axeCheck(page, steps, problems, "recovery asked (en, JavaScript on)");
+        await shootAt(page, outDir, steps, problems, `recovery-${shot}`, { restore: [390, 844] });
+        return (await page.locator("main").innerText()).trim();
+    };
+    steps.current = "recovery: a known address";
+    const known = await ask(email, "known");
+    contains(known, "email", "the recovery page answers");
+    steps.current = "recovery: an unknown address";
+    const unknown = await ask(`nobody.${Math.random().toString(36).slice(2, 10)}@example.org`, "unknown");
+    equal(unknown, known, "the same page whether a claim matches or not");
+    await context.close();
 }
 
 // axe on the pages a victim sees, in the combinations the journeys did not take.
@@ -185,6 +214,11 @@ let exitCode = 0;
 try {
     const fr = await journey(browser, { js: false, lang: "fr", size: [1280, 800], tag: "fr-nojs" });
     const en = await journey(browser, { js: true, lang: "en", size: [390, 844], tag: "en-js" });
+    await recoveryAsk(browser, en.email);
+    // for the test: what each victim was given, to find in the mail and to recover
+    writeFileSync(join(outDir, "receipts.json"), JSON.stringify({
+        fr: { reference: fr.reference, token: fr.token, email: fr.email },
+        en: { reference: en.reference, token: en.token, email: en.email } }, null, 2) + "\n");
     measures["fr, JavaScript off"] = fr.measure;
     measures["en, JavaScript on, 390 px"] = en.measure;
     await axeSweep(browser, true, "fr");

@@ -123,6 +123,39 @@ class MyClaimPage(unittest.TestCase):
         view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
         self.assertIsNone(view["action_id"])
 
+    def test_join_any_open_action_of_the_incident(self):
+        """Opened without ?action=, the page lists the incident's open actions with their
+        association; "join" opens that action's mandate, which is then given."""
+        slug = cf.make_incident(self.server)
+        first = af.approved_association(self.server)
+        second = af.approved_association(self.server)
+        action_a = af.open_action(first, slug)
+        action_b = af.open_action(second, slug)
+        body = cf.claim_body()
+        receipt = cf.submit_ok(self, self.client, slug, body)
+        page = self.open(receipt).body.decode()
+        listed = page[page.index('id="open-actions"'):]
+        listed = listed[:listed.index("</ul>")]
+        for action, assoc in ((action_a, first), (action_b, second)):
+            self.assertIn(f'href="/a/{action["id"]}"', listed)
+            self.assertIn(assoc.obj["name"], listed)
+        self.assertNotIn('id="join-form"', page, "no mandate given before its text is shown")
+        forms = [ff.form_by_id(page, f"open-action-{i}") for i in (1, 2)]
+        chosen = [f for f in forms if any(c["name"] == "action" and c["value"] == action_b["id"]
+                                          for c in f["controls"])][0]
+        offer = self.post([(c["name"], c["value"]) for c in chosen["controls"] if c["name"]])
+        self.assertEqual(offer.status, 200, offer)
+        ot = offer.body.decode()
+        self.assertIn(second.obj["name"], ot[ot.index('id="join-form"'):])
+        join = ff.form_by_id(ot, "join-form")
+        joined = self.post([(c["name"], c["value"]) for c in join["controls"] if c["name"]])
+        self.assertEqual(joined.status, 200, joined)
+        view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
+        self.assertEqual(view["action_id"], action_b["id"])
+        jt = joined.body.decode()
+        self.assertIn(f'href="/a/{action_b["id"]}"', jt)
+        self.assertNotIn('id="open-actions"', jt, "a member is offered no other action")
+
     def test_recovery_by_email(self):
         body, receipt = self.claim()
         email = body["claimant"]["email"]
