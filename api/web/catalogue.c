@@ -11,6 +11,7 @@
 
 #include "core/xalloc.h"
 #include "web/etag.h"
+#include "web/text_file.h"
 
 #define CATALOGUE_FILE_MAX (1024 * 1024)
 
@@ -20,30 +21,6 @@ struct web_catalogue {
     size_t len[WEB_LANG_COUNT];
     char etag[WEB_LANG_COUNT][WEB_ETAG_LEN];
 };
-
-/* The whole file into a heap buffer; NULL (errno set) on failure or above the limit. */
-static char *
-read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0;
-
-    if (f == NULL)
-        return NULL;
-    buf = xmalloc(CATALOGUE_FILE_MAX + 1);
-    n = fread(buf, 1, CATALOGUE_FILE_MAX + 1, f);
-    bool bad = ferror(f) != 0 || n > CATALOGUE_FILE_MAX;
-    fclose(f);
-    if (bad) {
-        free(buf);
-        errno = EFBIG;
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
 
 static bool
 load_one(struct web_catalogue *c, const char *dir, enum web_lang lang, char *why,
@@ -55,7 +32,7 @@ load_one(struct web_catalogue *c, const char *dir, enum web_lang lang, char *why
     json_t *value;
 
     snprintf(path, sizeof path, "%s/%s.json", dir, web_lang_code(lang));
-    c->bytes[lang] = read_file(path, &c->len[lang]);
+    c->bytes[lang] = web_read_text_file(path, CATALOGUE_FILE_MAX, &c->len[lang]);
     if (c->bytes[lang] == NULL) {
         snprintf(why, why_size, "%s: %s", path, strerror(errno));
         return false;

@@ -11,6 +11,7 @@
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "web/escape.h"
+#include "web/text_file.h"
 
 #define PRIVACY_FILE_MAX (256 * 1024)
 
@@ -73,28 +74,6 @@ web_fill_config(const char *text, const struct config *cfg)
         p = close + 1;
     }
     return strbuf_take(&sb);
-}
-
-static char *
-read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    size_t n;
-
-    if (f == NULL)
-        return NULL;
-    buf = xmalloc(PRIVACY_FILE_MAX + 1);
-    n = fread(buf, 1, PRIVACY_FILE_MAX + 1, f);
-    bool bad = ferror(f) != 0 || n > PRIVACY_FILE_MAX;
-    fclose(f);
-    if (bad) {
-        free(buf);
-        errno = EFBIG;
-        return NULL;
-    }
-    buf[n] = '\0';
-    return buf;
 }
 
 /* "fr-2026-01.html" → lang fr, version "2026-01"; false for any other name. */
@@ -167,7 +146,7 @@ load_privacy(struct web_site *s, const struct config *cfg, char *why, size_t why
         struct web_privacy_version *v = version_slot(s, version);
         char path[4352];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        char *raw = v != NULL ? read_text(path) : NULL;
+        char *raw = v != NULL ? web_read_text_file(path, PRIVACY_FILE_MAX, NULL) : NULL;
         if (raw == NULL) {
             snprintf(why, why_size, "%s: %s", path,
                      v == NULL ? "too many privacy versions" : strerror(errno));
