@@ -7,6 +7,7 @@
 
 #include "db/actions.h"
 #include "db/errors.h"
+#include "service/conn.h"
 #include "service/tx.h"
 
 /* A single read: its rc as an outcome. */
@@ -19,21 +20,28 @@ read_outcome(PGconn *c, int rc)
 }
 
 enum outcome
-svc_public_home(PGconn *c, struct arena *a, const char **json)
+svc_rq_public_doc(enum public_doc kind, const char *key, struct arena *a, const char **json)
 {
-    return read_outcome(c, db_public_home(c, PUBLIC_HOME_MAX, a, json));
+    PGconn *c;
+    enum outcome o = svc_conn(&c);
+
+    if (o != OUTCOME_OK)
+        return o;
+    switch (kind) {
+    case PUBLIC_DOC_HOME:
+        return read_outcome(c, db_public_home(c, PUBLIC_HOME_MAX, a, json));
+    case PUBLIC_DOC_INCIDENT:
+        return svc_public_incident(c, key, a, json);
+    case PUBLIC_DOC_ACTION:
+        return read_outcome(c, db_public_action(c, key, a, json));
+    }
+    return OUTCOME_INTERNAL;
 }
 
 enum outcome
 svc_public_incident(PGconn *c, const char *slug, struct arena *a, const char **json)
 {
     return read_outcome(c, db_public_incident(c, slug, a, json));
-}
-
-enum outcome
-svc_public_action(PGconn *c, const char *id, struct arena *a, const char **json)
-{
-    return read_outcome(c, db_public_action(c, id, a, json));
 }
 
 enum outcome

@@ -64,9 +64,8 @@ forbid mail -- "$up(http|db|handlers|service|cli|domain)/" "mail/ includes no up
 legacy_handlers=" action_mandate.c action_record.c action_record.h actions.c actions.h associations.c
  claim_json.c claims_assoc.c claims_correct.c claims_mandate.c claims_parse.h claims_self.c
  claims_self.h claims_submit.c compensation.c compensation.h export_stream.c export_stream.h
- exports.c guard.c guard.h idempotency.c incidents.c members.c ops.c page_action.c
- page_claim.c page_common.c page_common.h page_home.c page_my_claim.c read_guard.c
- read_guard.h recovery.c workspace_members.c "
+ exports.c guard.c guard.h idempotency.c incidents.c members.c ops.c read_guard.c
+ read_guard.h workspace_members.c "
 while IFS= read -r file; do
     case "$(tr -s '[:space:]' ' ' <<<"$legacy_handlers")" in *" $(basename "$file") "*) continue ;; esac
     printf '%s   <- a handler holds no connection: call a service entry point (service/conn.h)\n' \
