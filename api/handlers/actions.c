@@ -15,6 +15,7 @@
 #include "handlers/guard.h"
 #include "handlers/incidents.h"
 #include "http/json_body.h"
+#include "http/json_build.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
 #include "http/problem.h"
@@ -97,10 +98,8 @@ handle_actions_create(struct request *rq)
     struct errors errors = {0};
     struct caller who = guard_caller(rq);
     struct reply deny;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny) ||
-        !guard_approved(&who, &deny))
+    if (!guard_approved(&who, &deny))
         return deny;
     json_t *body = json_body_object(rq, false, &deny);
     if (body == NULL)
@@ -111,7 +110,7 @@ handle_actions_create(struct request *rq)
         return json_body_invalid(&errors);
     in.association_id = who.association_id;
     struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_actions_create(c, &note, &in, rq->arena, &out);
+    enum outcome o = svc_rq_actions_create(&note, &in, rq->arena, &out);
     if (o == OUTCOME_INVALID) {
         errors_add(&errors, "incident", "not-found", "no open incident with this slug");
         return json_body_invalid(&errors);
@@ -128,14 +127,10 @@ handle_actions_get(struct request *rq)
 {
     struct action x;
     struct caller who = guard_caller(rq);
-    struct reply deny;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny))
-        return deny;
     if (!uuid_is_valid(request_param(rq, 0)))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    enum outcome o = svc_actions_get(c, request_param(rq, 0), who.association_id, rq->arena, &x);
+    enum outcome o = svc_rq_actions_get(request_param(rq, 0), who.association_id, rq->arena, &x);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, action_json(&x));
@@ -167,22 +162,21 @@ handle_actions_list(struct request *rq)
     struct reply deny;
     int limit, n = 0;
     bool more = false;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny) ||
-        !guard_page(rq, LIST_KIND, &limit, &after, &deny) ||
+    if (!guard_page(rq, LIST_KIND, &limit, &after, &deny) ||
         !read_filters(rq, &incident, &status, &deny))
         return deny;
     struct action *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
-    enum outcome o = svc_actions_list(c, who.association_id, incident, status, after, limit,
-                                      rq->arena, rows, &n, &more);
+    enum outcome o = svc_rq_actions_list(who.association_id, incident, status, after, limit,
+                                         rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
+    struct json_build b = {0};
     json_t *data = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(data, action_json(&rows[i]));
+        jb_append(&b, data, action_json(&rows[i]));
     const char *next = more ? guard_next_cursor(rq, LIST_KIND, rows[n - 1].id) : NULL;
-    return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+    return reply_page(&b, data, next);
 }
 
 static void
@@ -219,16 +213,14 @@ handle_actions_update(struct request *rq)
     struct errors errors = {0};
     struct caller who = guard_caller(rq);
     struct reply deny;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny))
-        return deny;
     const char *id = request_param(rq, 0);
-    if (!uuid_is_valid(id) || svc_actions_get(c, id, who.association_id, rq->arena, &out) !=
-                                  OUTCOME_OK)
-        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    if (!guard_approved(&who, &deny))
-        return deny;
+    enum outcome o = uuid_is_valid(id) ? svc_rq_actions_get_for_write(id, who.association_id,
+                                                                      caller_may_write(&who),
+                                                                      rq->arena, &out)
+                                       : OUTCOME_NOT_FOUND;
+    if (o != OUTCOME_OK)
+        return reply_outcome(o == OUTCOME_APPROVAL_LAPSED ? o : OUTCOME_NOT_FOUND, NULL);
     json_t *body = json_body_object(rq, true, &deny);
     if (body == NULL)
         return deny;
@@ -237,8 +229,7 @@ handle_actions_update(struct request *rq)
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_actions_update(c, &note, id, who.association_id, &patch, rq->arena,
-                                        &out);
+    o = svc_rq_actions_update(&note, id, who.association_id, &patch, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, action_json(&out));

@@ -29,27 +29,8 @@ struct export_params {
 static struct reply
 bad_parameters(const struct errors *e)
 {
-    struct reply r = problem_reply("invalid-parameter", "format must be csv or ndjson, "
-                                                        "sep , or ;");
-    json_t *doc = json_loadb(r.body, r.body_len, 0, NULL);
-    json_t *list = json_array();
-
-    for (int i = 0; doc != NULL && list != NULL && i < e->n; i++) {
-        json_t *item = json_pack("{s:s, s:s, s:s}", "field", e->items[i].field, "code",
-                                 e->items[i].code, "message", e->items[i].message);
-        if (item == NULL || json_array_append_new(list, item) != 0) {
-            json_decref(list);
-            list = NULL;
-        }
-    }
-    if (doc == NULL || list == NULL || json_object_set_new(doc, "errors", list) != 0) {
-        json_decref(doc);
-        return r; /* the document without its list rather than none */
-    }
-    reply_discard(&r);
-    r = reply_json_take(400, doc);
-    r.content_type = "application/problem+json";
-    return r;
+    return problem_reply_errors("invalid-parameter", "format must be csv or ndjson, sep , or ;",
+                                e);
 }
 
 /* ?format=csv|ndjson (csv) and ?sep=,|; (,) — "%3B" arrives decoded. */

@@ -294,3 +294,14 @@ scheme_check(json_t *obj, const char *prefix, const char *incident_currency, str
         errors_add(e, field, rules.items[i].code, rules.items[i].message);
     }
 }
+
+bool
+scheme_from_stored(const char *json, struct scheme *s)
+{
+    struct errors ignored = {0};
+    json_t *doc = json_loads(json, JSON_REJECT_DUPLICATES, NULL);
+    bool ok = doc != NULL && scheme_from_json(doc, "", s, &ignored);
+
+    json_decref(doc);
+    return ok;
+}

@@ -103,20 +103,5 @@ json_body_object(struct request *rq, bool allow_merge_patch, struct reply *err)
 struct reply
 json_body_invalid(const struct errors *e)
 {
-    struct reply r = problem_reply("validation-error", "the request has invalid fields");
-    json_t *doc = json_loadb(r.body, r.body_len, 0, NULL);
-    json_t *list = json_array();
-
-    for (int i = 0; i < e->n; i++)
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "field", e->items[i].field,
-                                              "code", e->items[i].code, "message",
-                                              e->items[i].message));
-    if (doc == NULL || json_object_set_new(doc, "errors", list) != 0) {
-        json_decref(doc);
-        return r;
-    }
-    reply_discard(&r);
-    r = reply_json_take(422, doc);
-    r.content_type = "application/problem+json";
-    return r;
+    return problem_reply_errors("validation-error", "the request has invalid fields", e);
 }

@@ -6,6 +6,8 @@
 
 #include "db/errors.h"
 #include "domain/action_rules.h"
+#include "service/associations.h"
+#include "service/conn.h"
 #include "service/lookup_cache.h"
 #include "service/tx.h"
 
@@ -129,4 +131,86 @@ svc_actions_list(PGconn *c, const char *association_id, const char *incident, co
     if (*more_out)
         *n_out = limit;
     return OUTCOME_OK;
+}
+
+/* Entry points for handlers (service/conn.h). */
+
+enum outcome
+svc_rq_actions_create(const struct audit_note *note, const struct action *in, struct arena *a,
+                      struct action *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_actions_create(c, note, in, a, out);
+}
+
+enum outcome
+svc_rq_actions_get(const char *id, const char *association_id, struct arena *a,
+                   struct action *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_actions_get(c, id, association_id, a, out);
+}
+
+enum outcome
+svc_rq_actions_update(const struct audit_note *note, const char *id, const char *association_id,
+                      const struct action_patch *p, struct arena *a, struct action *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_actions_update(c, note, id, association_id, p, a, out);
+}
+
+enum outcome
+svc_rq_actions_list(const char *association_id, const char *incident, const char *status,
+                    const char *after, int limit, struct arena *a, struct action *out,
+                    int *n_out, bool *more_out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_actions_list(
+                     c, association_id, incident, status, after, limit, a, out, n_out, more_out);
+}
+
+static bool
+takes_mandates(const struct action *x)
+{
+    return strcmp(x->status, "open") == 0 && !x->deadline_passed &&
+           strcmp(x->association_status, "approved") == 0 &&
+           strcmp(x->incident_status, "open") == 0;
+}
+
+enum outcome
+svc_rq_action_mandate_page(const char *id, struct arena *a, struct action *out,
+                           struct association *association_out)
+{
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    int rc = svc_action_for_mandate(c, id, a, out);
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    if (rc == 0 || !takes_mandates(out))
+        return OUTCOME_NOT_FOUND;
+    enum outcome o = svc_associations_get(c, out->association_id, a, association_out);
+    return o == OUTCOME_NOT_FOUND ? OUTCOME_INTERNAL : o; /* an action has its association */
+}
+
+enum outcome
+svc_rq_actions_get_for_write(const char *id, const char *association_id, bool may_write,
+                             struct arena *a, struct action *out)
+{
+    enum outcome o = svc_rq_actions_get(id, association_id, a, out);
+
+    return o == OUTCOME_OK && !may_write ? OUTCOME_APPROVAL_LAPSED : o;
 }

@@ -8,6 +8,7 @@
 
 #include "core/outcome.h"
 #include "db/actions.h"
+#include "db/associations.h"
 #include "service/audit.h"
 
 struct arena;
@@ -34,5 +35,30 @@ enum outcome svc_actions_update(PGconn *c, const struct audit_note *note, const 
 enum outcome svc_actions_list(PGconn *c, const char *association_id, const char *incident,
                               const char *status, const char *after, int limit, struct arena *a,
                               struct action *out, int *n_out, bool *more_out);
+
+/* Entry points for handlers: the same on the calling thread's connection (service/conn.h). */
+enum outcome svc_rq_actions_create(const struct audit_note *note, const struct action *in,
+                                   struct arena *a, struct action *out);
+enum outcome svc_rq_actions_get(const char *id, const char *association_id, struct arena *a,
+                                struct action *out);
+enum outcome svc_rq_actions_update(const struct audit_note *note, const char *id,
+                                   const char *association_id, const struct action_patch *p,
+                                   struct arena *a, struct action *out);
+enum outcome svc_rq_actions_list(const char *association_id, const char *incident,
+                                 const char *status, const char *after, int limit,
+                                 struct arena *a, struct action *out, int *n_out,
+                                 bool *more_out);
+
+/* The public face of an action that takes mandates (GET /v1/actions/{id}/mandate) and its
+ * association: NOT_FOUND unless a submission would accept the mandate now (action open,
+ * deadline ahead, association approved, incident open). Through the intake's read cache
+ * (service/lookup_cache.h). */
+enum outcome svc_rq_action_mandate_page(const char *id, struct arena *a, struct action *out,
+                                        struct association *association_out);
+
+/* The action of the caller's own (association_id; NULL: any) for a write: NOT_FOUND, then
+ * APPROVAL_LAPSED unless may_write. */
+enum outcome svc_rq_actions_get_for_write(const char *id, const char *association_id,
+                                          bool may_write, struct arena *a, struct action *out);
 
 #endif

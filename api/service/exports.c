@@ -13,6 +13,7 @@
 #include "db/tallies.h"
 #include "domain/award.h"
 #include "service/audit.h"
+#include "service/conn.h"
 #include "service/tx.h"
 
 /* docs/api.md §12.3: basis all. */
@@ -190,4 +191,36 @@ svc_exports_finish(PGconn *c, const struct export_end *e)
         return OUTCOME_INTERNAL;
     struct finish x = {{e->actor, change, (size_t)len}, e};
     return svc_tx_run(c, "exports.finish", TX_READ_WRITE, finish_body, &x);
+}
+
+/* Entry points for handlers (service/conn.h). */
+
+enum outcome
+svc_rq_exports_get(const char *id, const char *association_id, struct arena *a,
+                   struct export_record *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_exports_get(c, id, association_id, a, out);
+}
+
+enum outcome
+svc_rq_exports_page(const char *action_id, const char *after, int limit, struct arena *a,
+                    struct export_member *out, int *n_out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_exports_page(c, action_id, after, limit, a, out, n_out);
+}
+
+enum outcome
+svc_rq_exports_finish(const struct export_end *e)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK ? OUTCOME_UNAVAILABLE : svc_exports_finish(c, e);
 }

@@ -65,4 +65,11 @@ struct export_end {
  * checked against it. NOT_FOUND when the record had already ended. */
 enum outcome svc_exports_finish(PGconn *c, const struct export_end *e);
 
+/* Entry points for handlers: the same on the calling thread's connection (service/conn.h). */
+enum outcome svc_rq_exports_get(const char *id, const char *association_id, struct arena *a,
+                                struct export_record *out);
+enum outcome svc_rq_exports_page(const char *action_id, const char *after, int limit,
+                                 struct arena *a, struct export_member *out, int *n_out);
+enum outcome svc_rq_exports_finish(const struct export_end *e);
+
 #endif

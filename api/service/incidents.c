@@ -4,6 +4,7 @@
 #include "service/incidents.h"
 
 #include "db/errors.h"
+#include "service/conn.h"
 #include "service/lookup_cache.h"
 #include "service/tx.h"
 
@@ -118,4 +119,49 @@ svc_incidents_list_open(PGconn *c, const char *after, int limit, struct arena *a
     if (*more_out)
         *n_out = limit;
     return OUTCOME_OK;
+}
+
+/* Entry points for handlers (service/conn.h). */
+
+enum outcome
+svc_rq_incidents_create(const struct audit_note *note, const struct incident *in,
+                        struct arena *a, struct incident *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_incidents_create(c, note, in, a, out);
+}
+
+enum outcome
+svc_rq_incidents_get(const char *slug, struct arena *a, struct incident *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_incidents_get(c, slug, a, out);
+}
+
+enum outcome
+svc_rq_incidents_update(const struct audit_note *note, const char *slug,
+                        const struct incident_patch *p, struct arena *a, struct incident *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_incidents_update(c, note, slug, p, a, out);
+}
+
+enum outcome
+svc_rq_incidents_list_open(const char *after, int limit, struct arena *a, struct incident *out,
+                           int *n_out, bool *more_out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_incidents_list_open(c, after, limit, a, out, n_out, more_out);
 }

@@ -25,4 +25,17 @@ enum outcome svc_members_list(PGconn *c, const char *action_id, const char *afte
                               struct arena *a, struct member_row *out, int *n_out,
                               bool *more_out);
 
+/* Entry points for handlers: the same on the calling thread's connection (service/conn.h). */
+enum outcome svc_rq_members_remove(const struct audit_note *note, const struct action *x,
+                                   const char *reference);
+enum outcome svc_rq_members_list(const char *action_id, const char *after, int limit,
+                                 struct arena *a, struct member_row *out, int *n_out,
+                                 bool *more_out);
+
+/* Adds the claims of refs (n_refs references) or, refs NULL, those filter f selects, to the
+ * action x. */
+enum outcome svc_rq_members_add(const struct audit_note *note, const struct action *x,
+                                const char *const *refs, size_t n_refs,
+                                const struct member_filter *f, struct member_counts *out);
+
 #endif
