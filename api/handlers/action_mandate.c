@@ -12,17 +12,7 @@
 #include "domain/uuid.h"
 #include "handlers/guard.h"
 #include "http/outcome.h"
-#include "service/associations.h"
-#include "service/lookup_cache.h"
-#include "service/tx.h"
-
-static bool
-takes_mandates(const struct action *x)
-{
-    return strcmp(x->status, "open") == 0 && !x->deadline_passed &&
-           strcmp(x->association_status, "approved") == 0 &&
-           strcmp(x->incident_status, "open") == 0;
-}
+#include "service/actions.h"
 
 struct reply
 handle_action_mandate(struct request *rq)
@@ -30,21 +20,11 @@ handle_action_mandate(struct request *rq)
     const char *id = request_param(rq, 0);
     struct association s;
     struct action x;
-    struct reply deny;
-    PGconn *c;
 
-    if (!uuid_is_valid(id))
-        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    if (!guard_db(&c, &deny))
-        return deny;
-    int rc = svc_action_for_mandate(c, id, rq->arena, &x);
-    if (rc < 0)
-        return reply_outcome(tx_outcome_of(c, rc), NULL);
-    if (rc == 0 || !takes_mandates(&x))
-        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    enum outcome o = svc_associations_get(c, x.association_id, rq->arena, &s);
+    enum outcome o = uuid_is_valid(id) ? svc_rq_action_mandate_page(id, rq->arena, &x, &s)
+                                       : OUTCOME_NOT_FOUND;
     if (o != OUTCOME_OK)
-        return reply_outcome(o == OUTCOME_NOT_FOUND ? OUTCOME_INTERNAL : o, NULL);
+        return reply_outcome(o, NULL);
     return reply_json_take(
         200, json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:s, s:s, s:s, s:s, s:s}",
                        "action_id", x.id, "incident", x.incident, "title", x.title,

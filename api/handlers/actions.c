@@ -76,8 +76,10 @@ read_counsel_email(const struct json_fields *jf, bool required)
 }
 
 static void
-read_create(const struct json_fields *jf, struct action *in)
+read_create(const struct json_fields *jf, void *out)
 {
+    struct action *in = out;
+
     jf_refuse_unknown(jf, members);
     if (json_object_get(jf->obj, "status") != NULL)
         errors_add(jf->errors, "status", "read-only", "a new action is open");
@@ -99,17 +101,10 @@ handle_actions_create(struct request *rq)
     struct caller who = guard_caller(rq);
     struct reply deny;
 
-    if (!guard_approved(&who, &deny))
+    if (!guard_approved(&who, &deny) || !json_body_read(rq, false, read_create, &in, &deny))
         return deny;
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
-        return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
-    read_create(&jf, &in);
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
     in.association_id = who.association_id;
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    struct audit_note note = guard_audit_note(rq);
     enum outcome o = svc_rq_actions_create(&note, &in, rq->arena, &out);
     if (o == OUTCOME_INVALID) {
         errors_add(&errors, "incident", "not-found", "no open incident with this slug");
@@ -180,8 +175,9 @@ handle_actions_list(struct request *rq)
 }
 
 static void
-read_patch(const struct json_fields *jf, struct action_patch *p)
+read_patch(const struct json_fields *jf, void *out)
 {
+    struct action_patch *p = out;
     json_t *o = jf->obj;
 
     jf_refuse_unknown(jf, members);
@@ -210,7 +206,6 @@ handle_actions_update(struct request *rq)
 {
     struct action_patch patch = {0};
     struct action out;
-    struct errors errors = {0};
     struct caller who = guard_caller(rq);
     struct reply deny;
 
@@ -221,14 +216,9 @@ handle_actions_update(struct request *rq)
                                        : OUTCOME_NOT_FOUND;
     if (o != OUTCOME_OK)
         return reply_outcome(o == OUTCOME_APPROVAL_LAPSED ? o : OUTCOME_NOT_FOUND, NULL);
-    json_t *body = json_body_object(rq, true, &deny);
-    if (body == NULL)
+    if (!json_body_read(rq, true, read_patch, &patch, &deny))
         return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
-    read_patch(&jf, &patch);
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    struct audit_note note = guard_audit_note(rq);
     o = svc_rq_actions_update(&note, id, who.association_id, &patch, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);

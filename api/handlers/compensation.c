@@ -17,6 +17,7 @@
 #include "handlers/scheme_json.h"
 #include "handlers/summary_json.h"
 #include "http/json_body.h"
+#include "http/json_build.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
 #include "http/problem.h"
@@ -178,8 +179,7 @@ handle_scheme_put(struct request *rq)
     struct scheme_put x = {.rq = rq};
     struct scheme_record rec;
     struct incident inc;
-    struct caller who = guard_caller(rq);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    struct audit_note note = guard_audit_note(rq);
 
     enum outcome o = svc_rq_compensation_put(&note, request_param(rq, 0), check_put, &x,
                                              rq->arena, &inc, &rec);
@@ -205,12 +205,13 @@ preset_json(const struct preset *p)
 struct reply
 handle_presets(struct request *rq)
 {
+    struct json_build b = {0};
     json_t *data = json_array();
 
     (void)rq;
     for (size_t i = 0; i < n_presets; i++)
-        json_array_append_new(data, preset_json(&presets[i]));
-    return reply_json_take(200, json_pack("{s:o, s:n}", "data", data, "next"));
+        jb_append(&b, data, preset_json(&presets[i]));
+    return reply_page(&b, data, NULL);
 }
 
 /* "no such incident or action of yours" on the member the body named. */

@@ -147,6 +147,14 @@ guard_caller(const struct request *rq)
     return who != NULL ? *who : none;
 }
 
+struct audit_note
+guard_audit_note(const struct request *rq)
+{
+    struct caller who = guard_caller(rq);
+
+    return (struct audit_note){who.actor, rq->body.data, rq->body.len};
+}
+
 bool
 caller_may_write(const struct caller *who)
 {
@@ -163,7 +171,7 @@ guard_approved(const struct caller *who, struct reply *deny)
 }
 
 bool
-guard_db(PGconn **c_out, struct reply *deny)
+guard_db(struct pg_conn **c_out, struct reply *deny)
 {
     enum outcome o = svc_conn(c_out);
 

@@ -8,6 +8,7 @@
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/router.h"
+#include "service/audit.h"
 
 /* Who is calling (docs/api.md §2, docs/product.md §2). */
 enum caller_kind {
@@ -42,6 +43,9 @@ bool guard_route(struct request *rq, enum route_role role, struct reply *deny);
 /* The caller guard_route identified for this request: recognised on operator and association
  * routes, CALLER_NONE or recognised on public,association,operator, CALLER_NONE elsewhere. */
 struct caller guard_caller(const struct request *rq);
+
+/* The audit note of a write (service/audit.h): the caller's actor and the request's body. */
+struct audit_note guard_audit_note(const struct request *rq);
 
 /* Whether the caller may write: not an association, or one whose approval is in force. */
 bool caller_may_write(const struct caller *who);

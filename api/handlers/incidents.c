@@ -54,8 +54,9 @@ check_disclosed_on(const struct json_fields *jf, const char *date)
 }
 
 static void
-read_create(const struct json_fields *jf, struct incident *in)
+read_create(const struct json_fields *jf, void *out)
 {
+    struct incident *in = out;
     bool present = false;
 
     jf_refuse_unknown(jf, create_members);
@@ -140,19 +141,12 @@ struct reply
 handle_incidents_create(struct request *rq)
 {
     struct reply deny;
-    struct errors errors = {0};
     struct incident in = {0};
     struct incident out;
-    struct caller who = guard_caller(rq);
 
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
+    if (!json_body_read(rq, false, read_create, &in, &deny))
         return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
-    read_create(&jf, &in);
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    struct audit_note note = guard_audit_note(rq);
     enum outcome o = svc_rq_incidents_create(&note, &in, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
@@ -261,7 +255,6 @@ handle_incidents_update(struct request *rq)
     struct incident_patch patch = {0};
     struct incident cur;
     struct incident out;
-    struct caller who = guard_caller(rq);
 
     json_t *body = json_body_object(rq, true, &deny);
     if (body == NULL)
@@ -274,7 +267,7 @@ handle_incidents_update(struct request *rq)
     check_immutable(&jf, &cur);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    struct audit_note note = guard_audit_note(rq);
     o = svc_rq_incidents_update(&note, cur.slug, &patch, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);

@@ -7,7 +7,6 @@
 
 #include "app.h"
 #include "core/arena.h"
-#include "db/pg_array.h"
 #include "domain/countries.h"
 #include "domain/dates.h"
 #include "domain/reference.h"
@@ -16,6 +15,7 @@
 #include "handlers/claim_json.h"
 #include "handlers/guard.h"
 #include "http/json_body.h"
+#include "http/json_build.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
 #include "service/actions.h"
@@ -24,18 +24,19 @@
 #define LIST_KIND "members"
 #define REFERENCES_MAX 1000
 
-/* The caller's own action of the path; false with *deny (404, 503). */
+/* The caller's own action of the path; false with *deny (404, 503; 409 approval-lapsed for a
+ * write by an association whose approval is not in force). */
 static bool
-own_action(struct request *rq, PGconn **c, struct caller *who, struct action *x,
+own_action(struct request *rq, bool write, struct caller *who, struct action *x,
            struct reply *deny)
 {
     *who = guard_caller(rq);
-    if (!guard_db(c, deny))
-        return false;
     const char *id = request_param(rq, 0);
-    enum outcome o = uuid_is_valid(id)
-                         ? svc_actions_get(*c, id, who->association_id, rq->arena, x)
-                         : OUTCOME_NOT_FOUND;
+    bool may = !write || caller_may_write(who);
+    enum outcome o =
+        uuid_is_valid(id)
+            ? svc_rq_actions_get_for_write(id, who->association_id, may, rq->arena, x)
+            : OUTCOME_NOT_FOUND;
     if (o != OUTCOME_OK) {
         *deny = reply_outcome(o, NULL);
         return false;
@@ -43,12 +44,14 @@ own_action(struct request *rq, PGconn **c, struct caller *who, struct action *x,
     return true;
 }
 
-/* {"references": [...]}: 1–1000 strings, as a text[] literal (duplicates folded by SQL). */
-static const char *
-read_references(const struct json_fields *jf, json_t *refs, struct pg_array *arr)
+/* {"references": [...]}: 1–1000 strings into an arena array of *n_out (duplicates are folded by
+ * the service's statement); NULL with errors. */
+static const char *const *
+read_references(const struct json_fields *jf, json_t *refs, size_t *n_out)
 {
     size_t i;
     json_t *item;
+    const char **out;
 
     if (!json_is_array(refs)) {
         errors_add(jf->errors, "references", "invalid-type", "expected an array of references");
@@ -59,6 +62,8 @@ read_references(const struct json_fields *jf, json_t *refs, struct pg_array *arr
                    "give 1 to 1000 references");
         return NULL;
     }
+    out = arena_alloc(jf->arena, sizeof *out * json_array_size(refs));
+    *n_out = 0;
     json_array_foreach(refs, i, item) {
         char path[48];
         snprintf(path, sizeof path, "references[%zu]", i);
@@ -66,9 +71,9 @@ read_references(const struct json_fields *jf, json_t *refs, struct pg_array *arr
             errors_add(jf->errors, path, "invalid-type", "expected a reference RC-XXXX-XXXX");
             continue;
         }
-        pg_array_text(arr, json_string_value(item));
+        out[(*n_out)++] = json_string_value(item);
     }
-    return errors_any(jf->errors) ? NULL : pg_array_finish(arr);
+    return errors_any(jf->errors) ? NULL : out;
 }
 
 static const char *
@@ -116,13 +121,12 @@ handle_members_add(struct request *rq)
     struct errors errors = {0};
     struct member_filter filter = {.category = -1};
     struct member_counts counts;
-    struct pg_array refs = {0};
     struct caller who;
     struct action x;
     struct reply deny;
-    PGconn *c;
+    size_t n_refs = 0;
 
-    if (!own_action(rq, &c, &who, &x, &deny) || !guard_approved(&who, &deny))
+    if (!own_action(rq, true, &who, &x, &deny))
         return deny;
     json_t *body = json_body_object(rq, false, &deny);
     if (body == NULL)
@@ -132,20 +136,17 @@ handle_members_add(struct request *rq)
     jf_refuse_unknown(&jf, keys);
     json_t *list = json_object_get(body, "references");
     bool by_filter = jf_object(&jf, "filter", false, &sub);
-    const char *refs_array = NULL;
+    const char *const *refs = NULL;
     if ((list != NULL) == by_filter)
         errors_add(&errors, "references", "required", "give exactly one of references or filter");
     else if (list != NULL)
-        refs_array = read_references(&jf, list, &refs);
+        refs = read_references(&jf, list, &n_refs);
     else
         read_filter(&sub, &filter);
-    if (errors_any(&errors)) {
-        pg_array_free(&refs);
+    if (errors_any(&errors))
         return json_body_invalid(&errors);
-    }
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_members_add(c, &note, &x, refs_array, &filter, &counts);
-    pg_array_free(&refs);
+    struct audit_note note = guard_audit_note(rq);
+    enum outcome o = svc_rq_members_add(&note, &x, refs, n_refs, &filter, &counts);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, json_pack("{s:I, s:I, s:I, s:I}", "added",
@@ -153,6 +154,17 @@ handle_members_add(struct request *rq)
                                           (json_int_t)counts.already_in_action,
                                           "in_other_action", (json_int_t)counts.in_other_action,
                                           "not_mandated", (json_int_t)counts.not_mandated));
+}
+
+/* A member of the list: the claim's reference, status and what the filters look at. */
+static json_t *
+member_item(const struct member_row *r)
+{
+    return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s?, s:s?, s:s?}", "reference", r->reference,
+                     "claim_status", r->claim_status, "country", r->country, "data_categories",
+                     categories_json_array(r->categories), "added_at", r->added_at,
+                     "mandated_at", r->mandated_at, "mandate_text_version",
+                     r->mandate_text_version, "channel", r->channel);
 }
 
 struct reply
@@ -164,30 +176,23 @@ handle_members_list(struct request *rq)
     const char *after;
     int limit, n = 0;
     bool more = false;
-    PGconn *c;
 
-    if (!own_action(rq, &c, &who, &x, &deny))
+    if (!own_action(rq, false, &who, &x, &deny))
         return deny;
     /* the cursor is tied to this action: another action's members cannot be walked with it */
     const char *kind = arena_printf(rq->arena, "%s:%s", LIST_KIND, x.id);
     if (!guard_page(rq, kind, &limit, &after, &deny))
         return deny;
     struct member_row *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
-    enum outcome o = svc_members_list(c, x.id, after, limit, rq->arena, rows, &n, &more);
+    enum outcome o = svc_rq_members_list(x.id, after, limit, rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
+    struct json_build b = {0};
     json_t *data = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(
-            data, json_pack("{s:s, s:s, s:s, s:o, s:s, s:s?, s:s?, s:s?}", "reference",
-                            rows[i].reference, "claim_status", rows[i].claim_status, "country",
-                            rows[i].country, "data_categories",
-                            categories_json_array(rows[i].categories), "added_at",
-                            rows[i].added_at, "mandated_at", rows[i].mandated_at,
-                            "mandate_text_version", rows[i].mandate_text_version, "channel",
-                            rows[i].channel));
+        jb_append(&b, data, member_item(&rows[i]));
     const char *next = more ? guard_next_cursor(rq, kind, rows[n - 1].reference) : NULL;
-    return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+    return reply_page(&b, data, next);
 }
 
 struct reply
@@ -197,14 +202,13 @@ handle_members_remove(struct request *rq)
     struct action x;
     struct reply deny;
     char reference[REFERENCE_LEN + 1];
-    PGconn *c;
 
-    if (!own_action(rq, &c, &who, &x, &deny) || !guard_approved(&who, &deny))
+    if (!own_action(rq, true, &who, &x, &deny))
         return deny;
     if (!reference_parse(request_param(rq, 1), reference))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
     struct audit_note note = {who.actor, reference, strlen(reference)};
-    enum outcome o = svc_members_remove(c, &note, &x, reference);
+    enum outcome o = svc_rq_members_remove(&note, &x, reference);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_empty(204);

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/arena.h"
+#include "http/json_fields.h"
 #include "http/problem.h"
 
 /* "application/json", optionally with "; charset=utf-8" (any case, any spacing). */
@@ -98,6 +99,23 @@ json_body_object(struct request *rq, bool allow_merge_patch, struct reply *err)
         return NULL;
     }
     return doc;
+}
+
+bool
+json_body_read(struct request *rq, bool allow_merge_patch, json_body_reader read, void *out,
+               struct reply *err)
+{
+    struct errors errors = {0};
+    json_t *body = json_body_object(rq, allow_merge_patch, err);
+
+    if (body == NULL)
+        return false;
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    read(&jf, out);
+    if (!errors_any(&errors))
+        return true;
+    *err = json_body_invalid(&errors);
+    return false;
 }
 
 struct reply

@@ -36,10 +36,7 @@ svc_actions_create(PGconn *c, const struct audit_note *note, const struct action
                    struct arena *a, struct action *out)
 {
     struct create x = {note, in, a, out};
-    enum outcome o = svc_tx_run(c, "actions.create", TX_READ_WRITE, create_body, &x);
-
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    return svc_tx_run_cached_write(c, "actions.create", create_body, &x);
 }
 
 enum outcome
@@ -111,10 +108,7 @@ svc_actions_update(PGconn *c, const struct audit_note *note, const char *id,
                    struct action *out)
 {
     struct update x = {note, id, association_id, p, a, out};
-    enum outcome o = svc_tx_run(c, "actions.update", TX_READ_WRITE, update_body, &x);
-
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    return svc_tx_run_cached_write(c, "actions.update", update_body, &x);
 }
 
 enum outcome
@@ -124,13 +118,7 @@ svc_actions_list(PGconn *c, const char *association_id, const char *incident, co
 {
     int rc = db_actions_list(c, association_id, incident, status, after, limit + 1, a, out,
                              n_out);
-
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    *more_out = *n_out > limit;
-    if (*more_out)
-        *n_out = limit;
-    return OUTCOME_OK;
+    return tx_page_outcome(c, rc, limit, n_out, more_out);
 }
 
 /* Entry points for handlers (service/conn.h). */

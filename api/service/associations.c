@@ -45,10 +45,7 @@ svc_associations_create(PGconn *c, const struct audit_note *note, const struct a
                         struct arena *a, struct association *out)
 {
     struct create x = {note, in, a, out};
-    enum outcome o = svc_tx_run(c, "associations.create", TX_READ_WRITE, create_body, &x);
-
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    return svc_tx_run_cached_write(c, "associations.create", create_body, &x);
 }
 
 enum outcome
@@ -118,9 +115,7 @@ svc_associations_update(PGconn *c, const struct audit_note *note, const char *id
     struct update x = {note, id, p, a, out, error_field};
 
     *error_field = NULL;
-    enum outcome o = svc_tx_run(c, "associations.update", TX_READ_WRITE, update_body, &x);
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    return svc_tx_run_cached_write(c, "associations.update", update_body, &x);
 }
 
 enum outcome
@@ -128,13 +123,7 @@ svc_associations_list(PGconn *c, const char *after, int limit, struct arena *a,
                       struct association *out, int *n_out, bool *more_out)
 {
     int rc = db_associations_list_approved(c, after, limit + 1, a, out, n_out);
-
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    *more_out = *n_out > limit;
-    if (*more_out)
-        *n_out = limit;
-    return OUTCOME_OK;
+    return tx_page_outcome(c, rc, limit, n_out, more_out);
 }
 
 /* "rk_" + 8 alphanumerics: base64url of random bytes with the two symbols out. */

@@ -287,10 +287,5 @@ svc_rq_claims_list_mandated(const char *slug, const char *association_id,
     if (o != OUTCOME_OK)
         return o;
     int rc = db_claims_list_mandated(c, inc.slug, association_id, f, limit + 1, a, out, n_out);
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    *more_out = *n_out > limit;
-    if (*more_out)
-        *n_out = limit;
-    return OUTCOME_OK;
+    return tx_page_outcome(c, rc, limit, n_out, more_out);
 }

@@ -275,12 +275,8 @@ svc_compensation_put(PGconn *c, const struct audit_note *note, const struct inci
                      const char *json, struct arena *a, struct scheme_record *out)
 {
     struct put x = {note, inc, json, a, out};
-    enum outcome o = svc_tx_run(c, "compensation.put", TX_READ_WRITE, put_body, &x);
-
-    /* the incident row changed (scheme_version, updated_at); whatever COMMIT said: a lost
-     * answer may hide a commit */
-    svc_lookup_cache_invalidate();
-    return o;
+    /* the incident row changes too (scheme_version, updated_at) */
+    return svc_tx_run_cached_write(c, "compensation.put", put_body, &x);
 }
 
 /* The read of svc_rq_compensation_summary, run by the transaction runner. */

@@ -12,8 +12,10 @@
 #include "db/errors.h"
 #include "db/tallies.h"
 #include "domain/award.h"
+#include "service/actions.h"
 #include "service/audit.h"
 #include "service/conn.h"
+#include "service/incidents.h"
 #include "service/tx.h"
 
 /* docs/api.md §12.3: basis all. */
@@ -223,4 +225,32 @@ svc_rq_exports_finish(const struct export_end *e)
     PGconn *c;
 
     return svc_conn(&c) != OUTCOME_OK ? OUTCOME_UNAVAILABLE : svc_exports_finish(c, e);
+}
+
+enum outcome
+svc_rq_exports_start(const struct export_start *q, struct arena *a, struct export_started *out)
+{
+    struct scheme_record rec;
+    struct scheme s;
+    struct action x;
+    bool has = false;
+    PGconn *c;
+    enum outcome o = svc_conn(&c);
+
+    if (o == OUTCOME_OK)
+        o = svc_actions_get(c, q->action_id, q->association_id, a, &x);
+    if (o == OUTCOME_OK)
+        o = svc_incidents_get(c, x.incident, a, &out->incident);
+    if (o == OUTCOME_OK && q->format == NULL)
+        o = OUTCOME_INVALID;
+    if (o == OUTCOME_OK)
+        o = svc_compensation_current(c, out->incident.id, a, &rec, &has);
+    if (o == OUTCOME_OK && has && !q->decode(rec.json, &s))
+        o = OUTCOME_INTERNAL;
+    if (o == OUTCOME_OK)
+        o = svc_exports_awards(c, out->incident.id, has ? &s : NULL, &out->awards);
+    if (o == OUTCOME_OK)
+        o = svc_exports_create(c, x.id, q->association_id, q->format, q->separator, a,
+                               &out->record);
+    return o;
 }

@@ -11,6 +11,7 @@
 
 #include "core/outcome.h"
 #include "db/exports.h"
+#include "service/compensation.h"
 #include "domain/award_cap.h"
 #include "domain/scheme.h"
 
@@ -64,6 +65,27 @@ struct export_end {
  * separator, status, rows, bytes, sha256): no personal data, and the record's figures can be
  * checked against it. NOT_FOUND when the record had already ended. */
 enum outcome svc_exports_finish(PGconn *c, const struct export_end *e);
+
+/* What starting an export takes (GET /v1/actions/{id}/export). */
+struct export_start {
+    const char *action_id;
+    const char *association_id; /* the caller, who must own the action */
+    const char *format;         /* NULL: the request's parameters were refused (INVALID) */
+    const char *separator;
+    scheme_decode_fn decode;    /* reads the scheme in force */
+};
+
+struct export_started {
+    struct incident incident;
+    struct export_awards awards;
+    struct export_record record; /* just created, streaming */
+};
+
+/* Starts an export: the caller's action (NOT_FOUND), then INVALID when the parameters were
+ * refused, then the awards of its incident's pool under the scheme in force (INTERNAL when it
+ * does not read) and a new record. */
+enum outcome svc_rq_exports_start(const struct export_start *q, struct arena *a,
+                                  struct export_started *out);
 
 /* Entry points for handlers: the same on the calling thread's connection (service/conn.h). */
 enum outcome svc_rq_exports_get(const char *id, const char *association_id, struct arena *a,

@@ -33,10 +33,7 @@ svc_incidents_create(PGconn *c, const struct audit_note *note, const struct inci
                      struct arena *a, struct incident *out)
 {
     struct create x = {note, in, a, out};
-    enum outcome o = svc_tx_run(c, "incidents.create", TX_READ_WRITE, create_body, &x);
-
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    return svc_tx_run_cached_write(c, "incidents.create", create_body, &x);
 }
 
 enum outcome
@@ -100,10 +97,7 @@ svc_incidents_update(PGconn *c, const struct audit_note *note, const char *slug,
                      const struct incident_patch *p, struct arena *a, struct incident *out)
 {
     struct update x = {note, slug, p, a, out};
-    enum outcome o = svc_tx_run(c, "incidents.update", TX_READ_WRITE, update_body, &x);
-
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    return svc_tx_run_cached_write(c, "incidents.update", update_body, &x);
 }
 
 enum outcome
@@ -112,13 +106,7 @@ svc_incidents_list_open(PGconn *c, const char *after, int limit, struct arena *a
 {
     /* one row more than asked tells whether another page exists */
     int rc = db_incidents_list_open(c, after, limit + 1, a, out, n_out);
-
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    *more_out = *n_out > limit;
-    if (*more_out)
-        *n_out = limit;
-    return OUTCOME_OK;
+    return tx_page_outcome(c, rc, limit, n_out, more_out);
 }
 
 /* Entry points for handlers (service/conn.h). */

@@ -92,13 +92,7 @@ svc_members_list(PGconn *c, const char *action_id, const char *after, int limit,
                  struct member_row *out, int *n_out, bool *more_out)
 {
     int rc = db_members_list(c, action_id, after, limit + 1, a, out, n_out);
-
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    *more_out = *n_out > limit;
-    if (*more_out)
-        *n_out = limit;
-    return OUTCOME_OK;
+    return tx_page_outcome(c, rc, limit, n_out, more_out);
 }
 
 /* Entry points for handlers (service/conn.h). */

@@ -142,3 +142,14 @@ tx_outcome_of(PGconn *c, int db_status)
     }
     return OUTCOME_INTERNAL;
 }
+
+enum outcome
+tx_page_outcome(PGconn *c, int rc, int limit, int *n_out, bool *more_out)
+{
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    *more_out = *n_out > limit;
+    if (*more_out)
+        *n_out = limit;
+    return OUTCOME_OK;
+}

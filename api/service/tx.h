@@ -7,6 +7,7 @@
 #define RECOURS_SERVICE_TX_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 #include "core/outcome.h"
 
@@ -59,6 +60,11 @@ enum outcome svc_tx_run(PGconn *c, const char *name, enum tx_mode mode, tx_body_
 int tx_begin(PGconn *c, enum tx_mode mode);
 int tx_commit(PGconn *c);
 void tx_rollback(PGconn *c);
+
+/* The end of a list read of limit + 1 rows outside a transaction (rc: its db status, *n_out
+ * rows read; the extra row only tells that another page exists): OUTCOME_OK with *more_out
+ * set and *n_out cut to limit, or tx_outcome_of(c, rc). */
+enum outcome tx_page_outcome(PGconn *c, int rc, int limit, int *n_out, bool *more_out);
 
 /* The outcome of a failed db status outside a transaction (a single read): DB_UNAVAILABLE
  * drops the broken connection. */
