@@ -111,15 +111,6 @@ correct_body(PGconn *c, struct tx *t, void *ctx)
     return one(db_claims_get(c, x->rec->reference, false, x->a, out));
 }
 
-enum outcome
-svc_claims_correct(PGconn *c, const struct claim_record *rec, const struct claim_row *row,
-                   const struct mandate_change *m, struct arena *a, struct claim_record *out)
-{
-    struct correct x = {rec, row, m, a, out};
-
-    return svc_tx_run(c, "claims.correct", TX_READ_WRITE, correct_body, &x);
-}
-
 struct withdraw {
     const struct claim_record *rec;
     struct arena *a;
@@ -145,15 +136,6 @@ withdraw_body(PGconn *c, struct tx *t, void *ctx)
     }
     /* withdrawing a withdrawn claim answers it as it is */
     return rc == 1 ? one(db_claims_get(c, x->rec->reference, false, x->a, x->out)) : rc;
-}
-
-enum outcome
-svc_claims_withdraw(PGconn *c, const struct claim_record *rec, struct arena *a,
-                    struct claim_record *out)
-{
-    struct withdraw x = {rec, a, out};
-
-    return svc_tx_run(c, "claims.withdraw", TX_READ_WRITE, withdraw_body, &x);
 }
 
 static bool
@@ -197,16 +179,6 @@ review_body(PGconn *c, struct tx *t, void *ctx)
     return rc == 1 ? one(db_claims_get(c, x->rec->reference, false, x->a, out)) : rc;
 }
 
-enum outcome
-svc_claims_review(PGconn *c, const struct audit_note *note, const struct claim_record *rec,
-                  const char *status, const char *reason, struct arena *a,
-                  struct claim_record *out)
-{
-    struct review x = {note, rec, status, reason, a, out};
-
-    return svc_tx_run(c, "claims.review", TX_READ_WRITE, review_body, &x);
-}
-
 /* Entry points for handlers (service/conn.h). */
 
 enum outcome
@@ -218,28 +190,6 @@ svc_rq_claims_find(const struct secrets *s, const char *reference, const char *t
     return svc_conn(&c) != OUTCOME_OK
                ? OUTCOME_UNAVAILABLE
                : svc_claims_find(c, s, reference, token, a, out);
-}
-
-enum outcome
-svc_rq_claims_correct(const struct claim_record *rec, const struct claim_row *row,
-                      const struct mandate_change *m, struct arena *a, struct claim_record *out)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_claims_correct(c, rec, row, m, a, out);
-}
-
-enum outcome
-svc_rq_claims_withdraw(const struct claim_record *rec, struct arena *a,
-                       struct claim_record *out)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_claims_withdraw(c, rec, a, out);
 }
 
 enum outcome
@@ -262,18 +212,6 @@ svc_rq_claims_for_review(const char *reference, const char *association_id, bool
 }
 
 enum outcome
-svc_rq_claims_review(const struct audit_note *note, const struct claim_record *rec,
-                     const char *status, const char *reason, struct arena *a,
-                     struct claim_record *out)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_claims_review(c, note, rec, status, reason, a, out);
-}
-
-enum outcome
 svc_rq_claims_list_mandated(const char *slug, const char *association_id,
                             const struct claim_list_filter *f, int limit, struct arena *a,
                             struct claim_record *out, int *n_out, bool *more_out)
@@ -288,4 +226,31 @@ svc_rq_claims_list_mandated(const char *slug, const char *association_id,
         return o;
     int rc = db_claims_list_mandated(c, inc.slug, association_id, f, limit + 1, a, out, n_out);
     return tx_page_outcome(c, rc, limit, n_out, more_out);
+}
+
+enum outcome
+svc_rq_claims_correct(const struct claim_record *rec, const struct claim_row *row,
+                      const struct mandate_change *m, struct arena *a, struct claim_record *out)
+{
+    struct correct x = {rec, row, m, a, out};
+
+    return svc_tx_run_here("claims.correct", TX_READ_WRITE, correct_body, &x);
+}
+
+enum outcome
+svc_rq_claims_withdraw(const struct claim_record *rec, struct arena *a, struct claim_record *out)
+{
+    struct withdraw x = {rec, a, out};
+
+    return svc_tx_run_here("claims.withdraw", TX_READ_WRITE, withdraw_body, &x);
+}
+
+enum outcome
+svc_rq_claims_review(const struct audit_note *note, const struct claim_record *rec,
+                     const char *status, const char *reason, struct arena *a,
+                     struct claim_record *out)
+{
+    struct review x = {note, rec, status, reason, a, out};
+
+    return svc_tx_run_here("claims.review", TX_READ_WRITE, review_body, &x);
 }

@@ -26,28 +26,19 @@ struct mandate_change {
     const char *version;
 };
 
-/* Writes a correction of rec (keys and sealed pii in row) in a transaction that re-reads the
- * claim locked: CLAIM_WITHDRAWN, DUPLICATE_CLAIM (nothing stored), or OK with *out re-read. */
-enum outcome svc_claims_correct(PGconn *c, const struct claim_record *rec,
-                                const struct claim_row *row, const struct mandate_change *m,
-                                struct arena *a, struct claim_record *out);
+/* Entry points for handlers, on the calling thread's connection (service/conn.h). */
 
-/* Review by the operator or the mandated association: received → verified | rejected,
- * verified ↔ rejected; INVALID_TRANSITION otherwise (withdrawn claims included). */
-enum outcome svc_claims_review(PGconn *c, const struct audit_note *note,
-                               const struct claim_record *rec, const char *status,
-                               const char *reason, struct arena *a, struct claim_record *out);
-
-/* Withdraws rec's claim (idempotent); *out re-read. */
-enum outcome svc_claims_withdraw(PGconn *c, const struct claim_record *rec, struct arena *a,
-                                 struct claim_record *out);
-
-/* Entry points for handlers: the same on the calling thread's connection (service/conn.h). */
+/* svc_claims_find there. */
 enum outcome svc_rq_claims_find(const struct secrets *s, const char *reference,
                                 const char *token, struct arena *a, struct claim_record *out);
+
+/* Writes a correction of rec (keys and sealed pii in row) in a transaction that re-reads the
+ * claim locked: CLAIM_WITHDRAWN, DUPLICATE_CLAIM (nothing stored), or OK with *out re-read. */
 enum outcome svc_rq_claims_correct(const struct claim_record *rec, const struct claim_row *row,
                                    const struct mandate_change *m, struct arena *a,
                                    struct claim_record *out);
+
+/* Withdraws rec's claim (idempotent); *out re-read. */
 enum outcome svc_rq_claims_withdraw(const struct claim_record *rec, struct arena *a,
                                     struct claim_record *out);
 
@@ -56,6 +47,9 @@ enum outcome svc_rq_claims_withdraw(const struct claim_record *rec, struct arena
 enum outcome svc_rq_claims_for_review(const char *reference, const char *association_id,
                                       bool may_write, struct arena *a,
                                       struct claim_record *out);
+
+/* Review by the operator or the mandated association: received → verified | rejected,
+ * verified ↔ rejected; INVALID_TRANSITION otherwise (withdrawn claims included). */
 enum outcome svc_rq_claims_review(const struct audit_note *note, const struct claim_record *rec,
                                   const char *status, const char *reason, struct arena *a,
                                   struct claim_record *out);

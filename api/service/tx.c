@@ -12,6 +12,7 @@
 #include "crypto/random.h"
 #include "db/errors.h"
 #include "db/pool.h"
+#include "service/conn.h"
 
 /* Marks the code tx_answer returns; below every DB_* status. */
 #define TX_ANSWERED (-100)
@@ -152,4 +153,13 @@ tx_page_outcome(PGconn *c, int rc, int limit, int *n_out, bool *more_out)
     if (*more_out)
         *n_out = limit;
     return OUTCOME_OK;
+}
+
+enum outcome
+svc_tx_run_here(const char *name, enum tx_mode mode, tx_body_fn body, void *ctx)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK ? OUTCOME_UNAVAILABLE
+                                      : svc_tx_run(c, name, mode, body, ctx);
 }

@@ -50,6 +50,10 @@ tx_audited(int audit_status)
 enum outcome svc_tx_run(PGconn *c, const char *name, enum tx_mode mode, tx_body_fn body,
                         void *ctx);
 
+/* svc_tx_run on the calling thread's connection (service/conn.h), for an entry point whose
+ * whole work is one transaction; OUTCOME_UNAVAILABLE when there is no connection. */
+enum outcome svc_tx_run_here(const char *name, enum tx_mode mode, tx_body_fn body, void *ctx);
+
 /* The steps of svc_tx_run, for the intake writer alone: its group commit keeps its own batch
  * loop (it replaces a connection found dead at BEGIN and splits a batch on a hard error; see
  * service/intake.c). Any other caller uses svc_tx_run.
