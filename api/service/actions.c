@@ -6,6 +6,9 @@
 
 #include "db/errors.h"
 #include "domain/action_rules.h"
+#include "service/associations.h"
+#include "service/claim_page.h"
+#include "service/conn.h"
 #include "service/lookup_cache.h"
 #include "service/tx.h"
 
@@ -34,10 +37,7 @@ svc_actions_create(PGconn *c, const struct audit_note *note, const struct action
                    struct arena *a, struct action *out)
 {
     struct create x = {note, in, a, out};
-    enum outcome o = svc_tx_run(c, "actions.create", TX_READ_WRITE, create_body, &x);
-
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    return svc_tx_run_cached_write(c, "actions.create", create_body, &x);
 }
 
 enum outcome
@@ -109,10 +109,7 @@ svc_actions_update(PGconn *c, const struct audit_note *note, const char *id,
                    struct action *out)
 {
     struct update x = {note, id, association_id, p, a, out};
-    enum outcome o = svc_tx_run(c, "actions.update", TX_READ_WRITE, update_body, &x);
-
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    return svc_tx_run_cached_write(c, "actions.update", update_body, &x);
 }
 
 enum outcome
@@ -122,11 +119,124 @@ svc_actions_list(PGconn *c, const char *association_id, const char *incident, co
 {
     int rc = db_actions_list(c, association_id, incident, status, after, limit + 1, a, out,
                              n_out);
+    return tx_page_outcome(c, rc, limit, n_out, more_out);
+}
 
+/* Entry points for handlers (service/conn.h). */
+
+/* The record of the action x into out->record. */
+static enum outcome
+with_record(PGconn *c, const char *association_id, struct arena *a, struct action_doc *out)
+{
+    return svc_action_record_get(c, out->action.id, association_id, a, &out->record);
+}
+
+enum outcome
+svc_rq_actions_create(const struct audit_note *note, const struct action *in,
+                      const struct action_record_patch *rec, struct arena *a,
+                      struct action_doc *out)
+{
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    enum outcome o = svc_actions_create(c, note, in, a, &out->action);
+    if (o == OUTCOME_OK && rec != NULL)
+        o = svc_action_record_update(c, note, out->action.id, in->association_id, rec, a);
+    return o != OUTCOME_OK ? o : with_record(c, in->association_id, a, out);
+}
+
+enum outcome
+svc_rq_action_doc(const char *id, const char *association_id, struct arena *a,
+                  struct action_doc *out)
+{
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    enum outcome o = svc_actions_get(c, id, association_id, a, &out->action);
+    return o != OUTCOME_OK ? o : with_record(c, association_id, a, out);
+}
+
+enum outcome
+svc_rq_actions_get(const char *id, const char *association_id, struct arena *a,
+                   struct action *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_actions_get(c, id, association_id, a, out);
+}
+
+/* Whether p changes a member of the action itself (not only its public record). */
+static bool
+touches_action(const struct action_patch *p)
+{
+    return p->has_title || p->has_legal_basis || p->has_opt_in_deadline ||
+           p->has_counsel_name || p->has_counsel_email || p->has_mandate_text ||
+           p->has_mandate_text_version || p->has_status;
+}
+
+enum outcome
+svc_rq_actions_update(const struct audit_note *note, const char *id, const char *association_id,
+                      const struct action_patch *p, const struct action_record_patch *rec,
+                      struct arena *a, struct action_doc *out)
+{
+    enum outcome o = OUTCOME_OK;
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    if (touches_action(p) || rec == NULL)
+        o = svc_actions_update(c, note, id, association_id, p, a, &out->action);
+    if (o == OUTCOME_OK && rec != NULL) {
+        o = svc_action_record_update(c, note, id, association_id, rec, a);
+        if (o == OUTCOME_OK)
+            o = svc_actions_get(c, id, association_id, a, &out->action);
+    }
+    return o != OUTCOME_OK ? o : with_record(c, association_id, a, out);
+}
+
+enum outcome
+svc_rq_actions_list(const char *association_id, const char *incident, const char *status,
+                    const char *after, int limit, struct arena *a, struct action *out,
+                    int *n_out, bool *more_out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_actions_list(
+                     c, association_id, incident, status, after, limit, a, out, n_out, more_out);
+}
+
+enum outcome
+svc_rq_action_mandate_page(const char *id, const char *lang, struct arena *a,
+                           struct mandate_page *out)
+{
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    int rc = svc_action_for_mandate(c, id, a, &out->action);
     if (rc < 0)
         return tx_outcome_of(c, rc);
-    *more_out = *n_out > limit;
-    if (*more_out)
-        *n_out = limit;
-    return OUTCOME_OK;
+    if (rc == 0 || !svc_action_takes_mandates(&out->action))
+        return OUTCOME_NOT_FOUND;
+    enum outcome o = svc_associations_get(c, out->action.association_id, a, &out->association);
+    if (o != OUTCOME_OK)
+        return o == OUTCOME_NOT_FOUND ? OUTCOME_INTERNAL : o; /* an action has its association */
+    if (lang == NULL)
+        return OUTCOME_OK;
+    return svc_action_mandate_text(c, id, lang, a, &out->text, &out->text_lang, &out->version);
+}
+
+enum outcome
+svc_rq_actions_get_for_write(const char *id, const char *association_id, bool may_write,
+                             struct arena *a, struct action *out)
+{
+    enum outcome o = svc_rq_actions_get(id, association_id, a, out);
+
+    return o == OUTCOME_OK && !may_write ? OUTCOME_APPROVAL_LAPSED : o;
 }
