@@ -78,6 +78,19 @@ read_counsel_email(const struct json_fields *jf, bool required)
     return v;
 }
 
+/* ?lang= names the language of a text only where one is read (GET …/mandate): on a write it
+ * was silently ignored, so `PATCH …?lang=en {"mandate_text": …}` replaced the French text.
+ * Refused instead: the member names the language (mandate_text, mandate_text_en). */
+static bool
+no_lang_query(struct request *rq, struct reply *deny)
+{
+    if (request_query(rq, "lang") == NULL)
+        return true;
+    *deny = guard_bad_parameter("lang", "lang is not a parameter of this operation: "
+                                        "mandate_text is French, mandate_text_en English");
+    return false;
+}
+
 static bool
 read_create(const struct json_fields *jf, struct action *in, struct action_record_patch *rec)
 {
@@ -105,8 +118,7 @@ handle_actions_create(struct request *rq)
     struct reply deny;
     PGconn *c;
 
-    if (!guard_db(&c, &deny) ||
-        !guard_approved(&who, &deny))
+    if (!guard_db(&c, &deny) || !guard_approved(&who, &deny) || !no_lang_query(rq, &deny))
         return deny;
     json_t *body = json_body_object(rq, false, &deny);
     if (body == NULL)
@@ -117,13 +129,11 @@ handle_actions_create(struct request *rq)
         return json_body_invalid(&errors);
     in.association_id = who.association_id;
     struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_actions_create(c, &note, &in, rq->arena, &out);
+    enum outcome o = svc_actions_create(c, &note, &in, record ? &rec : NULL, rq->arena, &out);
     if (o == OUTCOME_INVALID) {
         errors_add(&errors, "incident", "not-found", "no open incident with this slug");
         return json_body_invalid(&errors);
     }
-    if (o == OUTCOME_OK && record)
-        o = svc_action_record_update(c, &note, out.id, who.association_id, &rec, rq->arena);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     json_t *doc = action_json(&out);
@@ -229,15 +239,6 @@ read_patch(const struct json_fields *jf, struct action_patch *p)
         p->value.status = jf_enum(jf, "status", true, action_statuses);
 }
 
-/* Whether the PATCH changes a member of the action itself (not only its public record). */
-static bool
-touches_action(const struct action_patch *p)
-{
-    return p->has_title || p->has_legal_basis || p->has_opt_in_deadline ||
-           p->has_counsel_name || p->has_counsel_email || p->has_mandate_text ||
-           p->has_mandate_text_version || p->has_status;
-}
-
 struct reply
 handle_actions_update(struct request *rq)
 {
@@ -255,7 +256,7 @@ handle_actions_update(struct request *rq)
     if (!uuid_is_valid(id) || svc_actions_get(c, id, who.association_id, rq->arena, &out) !=
                                   OUTCOME_OK)
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    if (!guard_approved(&who, &deny))
+    if (!guard_approved(&who, &deny) || !no_lang_query(rq, &deny))
         return deny;
     json_t *body = json_body_object(rq, true, &deny);
     if (body == NULL)
@@ -266,15 +267,9 @@ handle_actions_update(struct request *rq)
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = OUTCOME_OK;
-    /* the action's members first (the version of the mandate in force may change), then its
-     * record (mandate_text_en is the English text of the version then in force) */
-    if (touches_action(&patch) || !record)
-        o = svc_actions_update(c, &note, id, who.association_id, &patch, rq->arena, &out);
-    if (o == OUTCOME_OK && record)
-        o = svc_action_record_update(c, &note, id, who.association_id, &rec, rq->arena);
-    if (o == OUTCOME_OK && record)
-        o = svc_actions_get(c, id, who.association_id, rq->arena, &out);
+    /* the action and its record in one transaction: both or neither */
+    enum outcome o = svc_actions_update(c, &note, id, who.association_id, &patch,
+                                        record ? &rec : NULL, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     json_t *doc = action_json(&out);

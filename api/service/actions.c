@@ -5,13 +5,30 @@
 #include <string.h>
 
 #include "db/errors.h"
+#include "db/public_pages.h"
 #include "domain/action_rules.h"
 #include "service/lookup_cache.h"
 #include "service/tx.h"
 
+/* The public record's part of a POST or PATCH (rec NULL: none), in the caller's
+ * transaction, after the action's own members: mandate_text_en is the English text of the
+ * version then in force. */
+static int
+record_part(PGconn *c, const struct audit_note *note, const char *id,
+            const struct action_record_patch *rec)
+{
+    if (rec == NULL)
+        return 1;
+    int rc = db_action_record_update(c, id, rec);
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD; /* the action is there: this transaction has it */
+    return tx_audited(svc_audit(c, note, "action.record.update", "action", id));
+}
+
 struct create {
     const struct audit_note *note;
     const struct action *in;
+    const struct action_record_patch *rec;
     struct arena *a;
     struct action *out;
 };
@@ -26,14 +43,15 @@ create_body(PGconn *c, struct tx *t, void *ctx)
         return tx_answer(t, OUTCOME_INVALID);
     if (rc != 1)
         return rc;
-    return tx_audited(svc_audit(c, x->note, "action.create", "action", x->out->id));
+    rc = tx_audited(svc_audit(c, x->note, "action.create", "action", x->out->id));
+    return rc == 1 ? record_part(c, x->note, x->out->id, x->rec) : rc;
 }
 
 enum outcome
 svc_actions_create(PGconn *c, const struct audit_note *note, const struct action *in,
-                   struct arena *a, struct action *out)
+                   const struct action_record_patch *rec, struct arena *a, struct action *out)
 {
-    struct create x = {note, in, a, out};
+    struct create x = {note, in, rec, a, out};
     enum outcome o = svc_tx_run(c, "actions.create", TX_READ_WRITE, create_body, &x);
 
     svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
@@ -74,11 +92,21 @@ apply(struct action *cur, const struct action_patch *p)
         cur->status = p->value.status;
 }
 
+/* Whether p changes a member of the action itself (not only its public record). */
+static bool
+changes_action(const struct action_patch *p)
+{
+    return p->has_title || p->has_legal_basis || p->has_opt_in_deadline ||
+           p->has_counsel_name || p->has_counsel_email || p->has_mandate_text ||
+           p->has_mandate_text_version || p->has_status;
+}
+
 struct update {
     const struct audit_note *note;
     const char *id;
     const char *association_id;
     const struct action_patch *p;
+    const struct action_record_patch *rec;
     struct arena *a;
     struct action *out;
 };
@@ -96,19 +124,26 @@ update_body(PGconn *c, struct tx *t, void *ctx)
         return tx_answer(t, OUTCOME_NOT_FOUND);
     if (x->p->has_status && !action_transition_ok(cur.status, x->p->value.status))
         return tx_answer(t, OUTCOME_INVALID_TRANSITION);
-    apply(&cur, x->p);
-    rc = db_actions_update(c, &cur, x->a, x->out);
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD; /* the row is locked: it cannot have gone */
-    return tx_audited(svc_audit(c, x->note, "action.update", "action", x->id));
+    *x->out = cur;
+    /* a PATCH of the record alone leaves the action's row (and updated_at) as it is */
+    if (x->rec == NULL || changes_action(x->p)) {
+        apply(&cur, x->p);
+        rc = db_actions_update(c, &cur, x->a, x->out);
+        if (rc != 1)
+            return rc < 0 ? rc : DB_HARD; /* the row is locked: it cannot have gone */
+        rc = tx_audited(svc_audit(c, x->note, "action.update", "action", x->id));
+        if (rc != 1)
+            return rc;
+    }
+    return record_part(c, x->note, x->id, x->rec);
 }
 
 enum outcome
 svc_actions_update(PGconn *c, const struct audit_note *note, const char *id,
-                   const char *association_id, const struct action_patch *p, struct arena *a,
-                   struct action *out)
+                   const char *association_id, const struct action_patch *p,
+                   const struct action_record_patch *rec, struct arena *a, struct action *out)
 {
-    struct update x = {note, id, association_id, p, a, out};
+    struct update x = {note, id, association_id, p, rec, a, out};
     enum outcome o = svc_tx_run(c, "actions.update", TX_READ_WRITE, update_body, &x);
 
     svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
