@@ -9,6 +9,7 @@
 #include "core/outcome.h"
 #include "db/actions.h"
 #include "db/associations.h"
+#include "db/public_pages.h"
 #include "service/audit.h"
 #include "service/public_pages.h"
 
@@ -20,18 +21,24 @@ struct action_patch {
     struct action value;
 };
 
-/* INVALID when no open incident has in->incident (the field error is `incident`). */
+/* INVALID when no open incident has in->incident (the field error is `incident`). With rec
+ * (NULL: none), the public record's members are written in the same transaction. */
 enum outcome svc_actions_create(PGconn *c, const struct audit_note *note,
-                                const struct action *in, struct arena *a, struct action *out);
+                                const struct action *in, const struct action_record_patch *rec,
+                                struct arena *a, struct action *out);
 
 /* The action if association_id owns it (NULL: any, for the operator), else NOT_FOUND. */
 enum outcome svc_actions_get(PGconn *c, const char *id, const char *association_id,
                              struct arena *a, struct action *out);
 
-/* INVALID_TRANSITION for a status change outside the lifecycle. */
+/* INVALID_TRANSITION for a status change outside the lifecycle. The action's members (p)
+ * and its public record (rec, NULL: none) in one transaction, the action first (a new
+ * mandate_text_version is in force when rec's mandate_text_en is written): both or neither.
+ * With rec and nothing in p, the action's row is not written. */
 enum outcome svc_actions_update(PGconn *c, const struct audit_note *note, const char *id,
                                 const char *association_id, const struct action_patch *p,
-                                struct arena *a, struct action *out);
+                                const struct action_record_patch *rec, struct arena *a,
+                                struct action *out);
 
 enum outcome svc_actions_list(PGconn *c, const char *association_id, const char *incident,
                               const char *status, const char *after, int limit, struct arena *a,

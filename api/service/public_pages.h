@@ -36,11 +36,6 @@ enum outcome svc_public_incident(PGconn *c, const char *slug, struct arena *a,
 enum outcome svc_action_record_get(PGconn *c, const char *id, const char *association_id,
                                    struct arena *a, const char **json);
 
-/* Applies p to an action owned by association_id, audited, in one transaction. */
-enum outcome svc_action_record_update(PGconn *c, const struct audit_note *note, const char *id,
-                                      const char *association_id,
-                                      const struct action_record_patch *p, struct arena *a);
-
 /* The mandate text of the version in force in lang, or the French original (then *text_lang
  * is "fr"); NOT_FOUND when no such action. */
 enum outcome svc_action_mandate_text(PGconn *c, const char *id, const char *lang,
