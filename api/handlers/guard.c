@@ -11,6 +11,8 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "crypto/cursor.h"
+#include "domain/uuid.h"
+#include "service/actions.h"
 #include "service/api_keys.h"
 #include "service/claims_seal.h"
 #include "service/conn.h"
@@ -168,6 +170,22 @@ guard_approved(const struct caller *who, struct reply *deny)
         return true;
     *deny = reply_outcome(OUTCOME_APPROVAL_LAPSED, NULL);
     return false;
+}
+
+bool
+guard_own_action(struct request *rq, bool write, struct caller *who, struct action *x,
+                 struct reply *deny)
+{
+    const char *id = request_param(rq, 0);
+
+    *who = guard_caller(rq);
+    bool may = !write || caller_may_write(who);
+    enum outcome o = uuid_is_valid(id)
+                         ? svc_rq_action_own(id, who->association_id, may, rq->arena, x)
+                         : OUTCOME_NOT_FOUND;
+    if (o != OUTCOME_OK)
+        *deny = reply_outcome(o, NULL);
+    return o == OUTCOME_OK;
 }
 
 bool
