@@ -4,7 +4,15 @@
 
 #include <stdlib.h>
 
+#include "core/arena.h"
 #include "db/errors.h"
+
+bool
+db_read_text(const PGresult *res, int row, struct arena *a, void *out)
+{
+    *(const char **)out = arena_strdup(a, PQgetvalue(res, row, 0));
+    return true;
+}
 
 int
 db_exec_one(PGconn *c, const char *stmt, int n, const char *const *params, db_row_reader read,

@@ -69,22 +69,7 @@ prepare_row(struct request *rq, const struct claim_record *rec, const struct cla
     const struct secrets *sec = app_secrets(app); /* one snapshot: keys may rotate meanwhile */
     const char *pii = claim_pii_json(rq->arena, &in->claimant, in->harms.description);
 
-    memset(row, 0, sizeof *row);
-    if (pii == NULL || !claims_dedup_keys(sec, &in->claimant, row)) {
-        *deny = reply_outcome(OUTCOME_INTERNAL, NULL);
-        return false;
-    }
-    row->pii = claims_seal(sec, rq->arena, rec->reference, strlen(rec->reference), pii,
-                           strlen(pii), &row->pii_len, &row->data_key_id);
-    memcpy(row->country, in->claimant.address.country, sizeof row->country);
-    row->categories = in->categories;
-    row->phishing = in->harms.phishing;
-    row->identity_theft = in->harms.identity_theft;
-    row->distress = in->harms.distress;
-    row->documented_loss = in->harms.documented_loss;
-    row->hours_spent = in->harms.hours_spent;
-    row->payment_preference = in->payment_preference;
-    if (row->pii == NULL) {
+    if (!claims_seal_correction(sec, rq->arena, rec->reference, in, pii, row)) {
         *deny = reply_outcome(OUTCOME_INTERNAL, NULL);
         return false;
     }

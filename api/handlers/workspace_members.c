@@ -32,24 +32,6 @@
 
 static const char *const member_statuses[] = {"received", "verified", "rejected", NULL};
 
-/* The path's action if it is the caller's; false with *deny (404, 503). */
-static bool
-caller_action(struct request *rq, PGconn **c, struct caller *who, struct action *x,
-              struct reply *deny)
-{
-    const char *id = request_param(rq, 0);
-
-    *who = guard_caller(rq);
-    if (!guard_db(c, deny))
-        return false;
-    enum outcome o = uuid_is_valid(id)
-                         ? svc_ws_action(*c, id, who->association_id, rq->arena, x)
-                         : OUTCOME_NOT_FOUND;
-    if (o != OUTCOME_OK)
-        *deny = reply_outcome(o, NULL);
-    return o == OUTCOME_OK;
-}
-
 /* One of allowed or absent; false with *deny = 400 naming the parameter. */
 static bool
 query_enum(struct request *rq, const char *name, const char *const allowed[], const char **out,
@@ -144,9 +126,8 @@ handle_ws_members_list(struct request *rq)
     const char *sort, *order, *after;
     int limit, n = 0;
     bool more = false;
-    PGconn *c;
 
-    if (!caller_action(rq, &c, &who, &x, &deny) || !query_filter(rq, &f, &deny) ||
+    if (!guard_own_action(rq, false, &who, &x, &deny) || !query_filter(rq, &f, &deny) ||
         !query_enum(rq, "sort", sorts, &sort, &deny) ||
         !query_enum(rq, "order", orders, &order, &deny))
         return deny;
@@ -175,10 +156,7 @@ handle_ws_members_list(struct request *rq)
     /* the action was checked on the primary; its members may come from a replica
      * (docs/api.md §16), and the answer then says how far behind it may be */
     struct read_source src;
-    PGconn *pages;
-    if (!guard_db_read(&pages, &src, &deny))
-        return deny;
-    enum outcome o = svc_ws_members_page(pages, &q, rq->arena, rows, &n, &more);
+    enum outcome o = svc_rq_ws_members_page(&q, rq->arena, rows, &n, &more, &src);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     struct json_build b = {0};
@@ -239,15 +217,14 @@ handle_ws_member_get(struct request *rq)
     struct action x;
     struct reply deny;
     char reference[REFERENCE_LEN + 1];
-    PGconn *c;
 
-    if (!caller_action(rq, &c, &who, &x, &deny))
+    if (!guard_own_action(rq, false, &who, &x, &deny))
         return deny;
     if (!reference_parse(request_param(rq, 1), reference))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
     /* the audit digests the reference alone: who read which claim, when, nothing personal */
     struct audit_note note = {who.actor, reference, strlen(reference)};
-    enum outcome o = svc_ws_member_read(c, &note, x.id, reference, rq->arena, &v);
+    enum outcome o = svc_rq_ws_member_read(&note, x.id, reference, rq->arena, &v);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     json_t *doc = member_view(rq, &v);
@@ -283,41 +260,21 @@ read_references(struct request *rq, const struct json_fields *jf, json_t *list,
     f->n_refs = (int)n;
 }
 
-static const char *
-body_time(const struct json_fields *jf, const char *key)
-{
-    const char *v = jf_text(jf, key, false, 40);
-    char where[ERRORS_FIELD_MAX];
-    time_t t;
-
-    if (v != NULL && !rfc3339_parse(v, &t)) {
-        errors_add(jf->errors, jf_path(jf, key, where, sizeof where), "invalid-format",
-                   "expected an RFC 3339 date-time");
-        return NULL;
-    }
-    return v;
-}
-
 /* {"filter": {...}}: the fields of the list's query, as JSON. */
 static void
 read_filter(const struct json_fields *jf, struct ws_filter *f)
 {
     static const char *const keys[] = {"status", "country", "payment_preference",
                                        "mandated_from", "mandated_to", "email_confirmed", NULL};
-    char upper[3];
     bool confirmed;
 
     jf_refuse_unknown(jf, keys);
     f->email_confirmed = jf_bool(jf, "email_confirmed", &confirmed) ? confirmed : -1;
     f->status = jf_enum(jf, "status", false, member_statuses);
     f->payment = jf_enum(jf, "payment_preference", false, payment_preferences);
-    const char *country = jf_text(jf, "country", false, 16);
-    if (country != NULL && !country_normalize(country, upper))
-        errors_add(jf->errors, "filter.country", "invalid-value",
-                   "not an ISO 3166-1 alpha-2 code");
-    f->country = country != NULL ? arena_strdup(jf->arena, upper) : NULL;
-    f->mandated_from = body_time(jf, "mandated_from");
-    f->mandated_to = body_time(jf, "mandated_to");
+    f->country = jf_country(jf, "country", false);
+    f->mandated_from = jf_date_time(jf, "mandated_from", false);
+    f->mandated_to = jf_date_time(jf, "mandated_to", false);
 }
 
 struct reply
@@ -331,9 +288,8 @@ handle_ws_reviews(struct request *rq)
     struct caller who;
     struct action x;
     struct reply deny;
-    PGconn *c;
 
-    if (!caller_action(rq, &c, &who, &x, &deny) || !guard_approved(&who, &deny))
+    if (!guard_own_action(rq, true, &who, &x, &deny))
         return deny;
     json_t *body = json_body_object(rq, false, &deny);
     if (body == NULL)
@@ -373,7 +329,7 @@ handle_ws_reviews(struct request *rq)
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_ws_review(c, &note, &r, rq->arena, &res);
+    enum outcome o = svc_rq_ws_review(&note, &r, rq->arena, &res);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     if (res.count_changed) {
@@ -398,9 +354,8 @@ handle_ws_member_removal(struct request *rq)
     struct action x;
     struct reply deny;
     char reference[REFERENCE_LEN + 1];
-    PGconn *c;
 
-    if (!caller_action(rq, &c, &who, &x, &deny) || !guard_approved(&who, &deny))
+    if (!guard_own_action(rq, true, &who, &x, &deny))
         return deny;
     if (!reference_parse(request_param(rq, 1), reference))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
@@ -413,7 +368,7 @@ handle_ws_member_removal(struct request *rq)
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_ws_member_remove(c, &note, x.id, reference, reason);
+    enum outcome o = svc_rq_ws_member_remove(&note, x.id, reference, reason);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, json_pack("{s:s, s:s}", "reference", reference, "reason", reason));
@@ -427,11 +382,10 @@ handle_ws_timeline(struct request *rq)
     struct action x;
     struct reply deny;
     int n = 0;
-    PGconn *c;
 
-    if (!caller_action(rq, &c, &who, &x, &deny))
+    if (!guard_own_action(rq, false, &who, &x, &deny))
         return deny;
-    enum outcome o = svc_ws_members_per_day(c, x.id, rq->arena, &days, &n);
+    enum outcome o = svc_rq_ws_members_per_day(x.id, rq->arena, &days, &n);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     struct json_build b = {0};

@@ -27,6 +27,7 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/urlencoded.h"
 #include "core/xalloc.h"
 #include "crypto/random.h"
 #include "http/metrics.h"
@@ -353,18 +354,6 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     atomic_fetch_sub(&s->in_flight, 1);
 }
 
-static int
-hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decoding of paths and query arguments, in place. "%00" is left encoded: a decoded
  * NUL would cut the string short, so "/static/a.css%00.js" would read as "/static/a.css". */
 static size_t
@@ -376,7 +365,7 @@ on_unescape(void *cls, struct MHD_Connection *conn, char *s)
     (void)conn;
     for (char *in = s; *in != '\0'; in++) {
         int hi, lo;
-        if (*in == '%' && (hi = hex_digit(in[1])) >= 0 && (lo = hex_digit(in[2])) >= 0 &&
+        if (*in == '%' && (hi = hex_digit_value(in[1])) >= 0 && (lo = hex_digit_value(in[2])) >= 0 &&
             (hi | lo) != 0) {
             *out++ = (char)(hi << 4 | lo);
             in += 2;

@@ -77,6 +77,33 @@ claims_reseal_reference(const struct secrets *s, struct arena *a, const char *pi
     return row->pii != NULL;
 }
 
+/* The columns of a claim's row kept in clear, from its input. */
+static void
+clear_columns(const struct claim_input *in, struct claim_row *row)
+{
+    memcpy(row->country, in->claimant.address.country, sizeof row->country);
+    row->categories = in->categories;
+    row->phishing = in->harms.phishing;
+    row->identity_theft = in->harms.identity_theft;
+    row->distress = in->harms.distress;
+    row->documented_loss = in->harms.documented_loss;
+    row->hours_spent = in->harms.hours_spent;
+    row->payment_preference = in->payment_preference;
+}
+
+bool
+claims_seal_correction(const struct secrets *s, struct arena *a, const char *reference,
+                       const struct claim_input *in, const char *pii_json, struct claim_row *row)
+{
+    memset(row, 0, sizeof *row);
+    if (pii_json == NULL || !claims_dedup_keys(s, &in->claimant, row))
+        return false;
+    row->pii = claims_seal(s, a, reference, strlen(reference), pii_json, strlen(pii_json),
+                           &row->pii_len, &row->data_key_id);
+    clear_columns(in, row);
+    return row->pii != NULL;
+}
+
 bool
 claims_seal_new(const struct secrets *s, struct arena *a, int64_t incident_id,
                 const struct claim_input *in, const char *pii_json, const char *created_at,
@@ -91,14 +118,7 @@ claims_seal_new(const struct secrets *s, struct arena *a, int64_t incident_id,
         return false;
     if (!claims_reseal_reference(s, a, pii_json, row))
         return false;
-    memcpy(row->country, in->claimant.address.country, sizeof row->country);
-    row->categories = in->categories;
-    row->phishing = in->harms.phishing;
-    row->identity_theft = in->harms.identity_theft;
-    row->distress = in->harms.distress;
-    row->documented_loss = in->harms.documented_loss;
-    row->hours_spent = in->harms.hours_spent;
-    row->payment_preference = in->payment_preference;
+    clear_columns(in, row);
     row->privacy_notice_version = in->privacy_notice_version;
     row->created_at = created_at;
     row->lang = in->lang;

@@ -29,6 +29,12 @@ bool claims_seal_new(const struct secrets *s, struct arena *a, int64_t incident_
                      const struct claim_input *in, const char *pii_json, const char *created_at,
                      struct claim_row *row, char *token_out);
 
+/* Fills row for a correction of the claim `reference`: dedup keys, pii_json sealed again under
+ * the same reference, the clear columns of in. False when pii_json is NULL or OpenSSL fails. */
+bool claims_seal_correction(const struct secrets *s, struct arena *a, const char *reference,
+                            const struct claim_input *in, const char *pii_json,
+                            struct claim_row *row);
+
 /* Draws a new reference for row and seals pii_json again under it (after a collision). */
 bool claims_reseal_reference(const struct secrets *s, struct arena *a, const char *pii_json,
                              struct claim_row *row);

@@ -145,11 +145,7 @@ svc_exports_get(PGconn *c, const char *id, const char *association_id, struct ar
 {
     int rc = db_exports_get(c, id, a, out);
 
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    if (rc == 0 || (association_id != NULL && strcmp(out->association_id, association_id) != 0))
-        return OUTCOME_NOT_FOUND;
-    return OUTCOME_OK;
+    return tx_owned_outcome(c, rc, &out->association_id, association_id);
 }
 
 enum outcome

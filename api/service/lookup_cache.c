@@ -314,6 +314,15 @@ svc_action_for_mandate(PGconn *c, const char *id, struct arena *a, struct action
 }
 
 enum outcome
+svc_rq_incident_for_intake(const char *slug, struct arena *a, struct incident *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK ? OUTCOME_UNAVAILABLE
+                                      : svc_incident_for_intake(c, slug, a, out);
+}
+
+enum outcome
 svc_rq_action_for_mandate(const char *id, struct arena *a, struct action *out)
 {
     PGconn *c;

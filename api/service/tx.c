@@ -258,6 +258,16 @@ tx_page_outcome(PGconn *c, int rc, int limit, int *n_out, bool *more_out)
 }
 
 enum outcome
+tx_owned_outcome(PGconn *c, int rc, const char *const *owner, const char *association_id)
+{
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    if (rc == 0 || (association_id != NULL && strcmp(*owner, association_id) != 0))
+        return OUTCOME_NOT_FOUND;
+    return OUTCOME_OK;
+}
+
+enum outcome
 svc_tx_run_here(const char *name, enum tx_mode mode, tx_body_fn body, void *ctx)
 {
     PGconn *c;
