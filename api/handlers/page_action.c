@@ -115,7 +115,9 @@ mandate(struct strbuf *sb, const struct web_ctx *w, const json_t *doc)
         web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.mandate_fallback");
         strbuf_puts(sb, "</p>\n");
     }
-    strbuf_printf(sb, "<div class=\"mandate-text\" lang=\"%s\">\n",
+    /* no line break inside the box: it keeps white space (pre-wrap), a break would show as a
+     * blank line above the text */
+    strbuf_printf(sb, "<div class=\"mandate-text\" lang=\"%s\">",
                   fallback ? "fr" : web_lang_code(w->lang));
     page_paragraphs(sb, text);
     strbuf_puts(sb, "</div>\n<p class=\"hint-plain\">");

@@ -50,7 +50,9 @@ page_paragraphs(struct strbuf *sb, const char *text)
                 strbuf_puts(sb, "<br>");
             run = i + 1;
         }
-        strbuf_puts(sb, "</p>\n");
+        /* nothing between the paragraphs: a box that keeps white space (pre-wrap, the
+         * mandate's) would show a line break there as a blank line */
+        strbuf_puts(sb, "</p>");
         p += n;
         while (*p == '\n')
             p++;
