@@ -10,6 +10,7 @@
 #include "domain/countries.h"
 #include "domain/currency.h"
 #include "domain/vocab.h"
+#include "handlers/evidence_page.h"
 #include "handlers/page_claim_form.h"
 #include "web/catalogue.h"
 #include "web/country_names.h"
@@ -438,6 +439,7 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     as_given(sb, w, st);
     strbuf_puts(sb, "</section>\n");
     action_part(sb, w, st, withdrawn);
+    evidence_section(sb, w, st->evidence, str(st->view, "reference"), st->token);
     if (withdrawn || !json_is_object(json_object_get(st->view, "claimant")))
         return;
     /* the correction: the claim form's own questions, filled as the claim stands (or as the
