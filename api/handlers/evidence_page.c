@@ -240,8 +240,18 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
         return;
     }
     form_open(sb, w, "evidence-form", reference, token);
-    strbuf_printf(sb, "<div class=\"field\" data-max-bytes=\"%lld\">\n<label for=\"evidence-file\">",
+    /* what web/static/evidence.js needs: the limit, and its messages in the page's language */
+    strbuf_printf(sb, "<div class=\"field\" id=\"evidence-field\" data-max-bytes=\"%lld\"",
                   (long long)lim.max_bytes);
+    static const char *const messages[][2] = {{"size", "ev.err.size"}, {"type", "ev.err.type"},
+                                              {"none", "ev.err.none"}, {"failed", "ev.err.failed"},
+                                              {"sending", "ev.sending"}};
+    for (size_t i = 0; i < sizeof messages / sizeof messages[0]; i++) {
+        strbuf_printf(sb, " data-msg-%s=\"", messages[i][0]);
+        web_te(sb, w->cat, w->lang, WEB_ATTR, messages[i][1]);
+        strbuf_puts(sb, "\"");
+    }
+    strbuf_puts(sb, ">\n<label for=\"evidence-file\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.file_label");
     strbuf_puts(sb, "</label>\n<input id=\"evidence-file\" type=\"file\" name=\"file\""
                     " accept=\"application/pdf,image/jpeg,image/png\">\n</div>\n"
@@ -289,6 +299,7 @@ result_page(struct request *rq, const struct web_ctx *w, const struct form_post 
         .path = "/my-claim",
         .noindex = true,
         .nav_current = "/my-claim",
+        .script = "/static/evidence.js",
     };
 
     web_layout_begin(&sb, w, &page);

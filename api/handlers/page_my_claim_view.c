@@ -477,6 +477,7 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
         .path = "/my-claim",
         .noindex = true,
         .nav_current = "/my-claim",
+        .script = st->evidence != NULL ? "/static/evidence.js" : NULL,
     };
 
     web_layout_begin(sb, w, &p);

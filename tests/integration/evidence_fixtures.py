@@ -59,3 +59,20 @@ def uploaded(server, claim, data=None, name="loss.pdf", client=None):
     if r.status != 201:
         raise AssertionError(f"evidence upload refused: {r!r}")
     return r.json()
+
+
+def multipart(parts, boundary="----recoursTestBoundary7MA4YWxkTrZu0gW"):
+    """(Content-Type, body) of a browser's multipart/form-data post: parts are (name, text) or
+    (name, (filename, bytes, content type)), in the form's order."""
+    out = b""
+    for name, value in parts:
+        out += f"--{boundary}\r\n".encode()
+        if isinstance(value, tuple):
+            filename, data, ctype = value
+            out += (f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                    f"Content-Type: {ctype}\r\n\r\n").encode() + data + b"\r\n"
+        else:
+            out += (f'Content-Disposition: form-data; name="{name}"\r\n\r\n'
+                    f"{value}\r\n").encode()
+    out += f"--{boundary}--\r\n".encode()
+    return f"multipart/form-data; boundary={boundary}", out
