@@ -16,6 +16,7 @@ mandated association's list and audited download, and what is refused.
 """
 
 import hashlib
+import json
 import os
 import re
 import socket
@@ -270,6 +271,20 @@ class EvidenceTest(unittest.TestCase):
         self.assertEqual(cf.psql("SELECT count(*) FROM audit_events WHERE action ="
                                  " 'evidence.download' AND object_id = "
                                  + cf.sql_literal(f["id"])), [["0"]])
+
+    def test_the_export_lists_each_file_with_its_sha256(self):
+        action = af.open_action(self.A, self.slug, client=self.c)
+        claim = af.mandated_claim(self.server, self.slug, action, client=self.c)
+        bare = af.mandated_claim(self.server, self.slug, action, client=self.c)
+        files = [ef.uploaded(self.server, claim, data, client=self.c)
+                 for data in (ef.pdf(), ef.png())]
+        r = self.A.request("GET", f"/v1/actions/{action['id']}/export?format=ndjson",
+                           client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        rows = {row["reference"]: row for row in map(json.loads, r.body.decode().splitlines())}
+        self.assertEqual(rows[claim["reference"]]["evidence"],
+                         "|".join(f"{f['id']}:{f['sha256']}" for f in files))
+        self.assertEqual(rows[bare["reference"]]["evidence"], "")
 
     def test_erasure_after_withdrawal_removes_the_files(self):
         claim = af.plain_claim(self.server, self.slug, client=self.c)
