@@ -12,7 +12,8 @@ mandated association's list and audited download, and what is refused.
   - the sixth file, a file after review, a claim without loss or theft: 409;
   - another association, or a claim outside the action: 404; each download audited;
   - erasure after withdrawal removes the files and their chunks;
-  - rotate-data-key re-encrypts the chunks and the file still downloads.
+  - rotate-data-key re-encrypts the names and chunks and the file still downloads;
+  - the export lists each file with its SHA-256.
 """
 
 import hashlib
@@ -285,6 +286,28 @@ class EvidenceTest(unittest.TestCase):
         self.assertEqual(rows[claim["reference"]]["evidence"],
                          "|".join(f"{f['id']}:{f['sha256']}" for f in files))
         self.assertEqual(rows[bare["reference"]]["evidence"], "")
+
+    def test_rotation_reencrypts_the_files(self):
+        """rotate-data-key moves names and chunks to the new key while the server runs; the
+        file still downloads byte for byte."""
+        claim = self.member()
+        data = ef.pdf(700 * 1024)
+        f = ef.uploaded(self.server, claim, data, name="before-rotation.pdf", client=self.c)
+        run = subprocess.run([harness.recours_bin(), "rotate-data-key", "--secrets-dir",
+                              self.server.secrets_dir, "--database-url", cf.database_url()],
+                             capture_output=True, text=True, timeout=120)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("evidence_chunks", run.stdout)
+        newest = max(int(x[0]) for x in cf.psql("SELECT DISTINCT data_key_id FROM claims"))
+        for table in ("evidence_files", "evidence_chunks"):
+            self.assertEqual(cf.psql(f"SELECT DISTINCT data_key_id FROM {table}"),
+                             [[str(newest)]], table)
+        harness.poll(lambda: "data keys reloaded" in self.server.log_text(), 10,
+                     what="the server reloading its keys")
+        got = self.A.request("GET", self.member_path(claim, f["id"]), client=self.c)
+        self.assertEqual((got.status, got.body), (200, data))
+        listed = self.A.request("GET", self.member_path(claim), client=self.c).json()["data"]
+        self.assertEqual([x["name"] for x in listed], ["before-rotation.pdf"])
 
     def test_erasure_after_withdrawal_removes_the_files(self):
         claim = af.plain_claim(self.server, self.slug, client=self.c)
