@@ -216,24 +216,10 @@ db_evidence_list(PGconn *c, int64_t claim_id, int max, struct arena *a, struct e
 {
     char claim[24], lim[16];
     const char *params[2] = {claim, lim};
-    int rc;
 
     int_text(claim_id, claim);
     snprintf(lim, sizeof lim, "%d", max);
-    PGresult *res = PQexecPrepared(c, "db_evidence_list", 2, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_evidence_list");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    for (int i = 0; i < rc && i < max; i++)
-        if (!read_file(res, i, a, &out[i])) {
-            rc = DB_HARD;
-            break;
-        }
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_rows(c, "db_evidence_list", 2, params, read_file, a, out, sizeof *out, max);
 }
 
 int

@@ -107,11 +107,7 @@ page_my_claim_values(const json_t *view, const struct web_ctx *w, const char *cu
 static void
 hidden(struct strbuf *sb, const char *name, const char *value)
 {
-    strbuf_puts(sb, "<input type=\"hidden\" name=\"");
-    html_attr(sb, name);
-    strbuf_puts(sb, "\" value=\"");
-    html_attr(sb, value != NULL ? value : "");
-    strbuf_puts(sb, "\">\n");
+    html_hidden(sb, name, value);
 }
 
 /* <form method=post action=/my-claim> with the claim's credentials and what it does */
