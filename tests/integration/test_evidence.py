@@ -186,6 +186,7 @@ class EvidenceTest(unittest.TestCase):
         finally:
             conn.close()
         # the server stopped reading at 10 MiB: what was sent beyond is socket buffers
+        print(f"chunked upload cut off after {sent // 1024} KiB sent")
         self.assertLess(sent, 30 * MIB)
         wait_for(lambda: stored_files(claim["reference"]) == 0, "the cut upload deleted")
 
