@@ -10,6 +10,8 @@
 #include "handlers/actions.h"
 #include "handlers/associations.h"
 #include "handlers/claims.h"
+#include "handlers/evidence.h"
+#include "handlers/evidence_page.h"
 #include "handlers/compensation.h"
 #include "handlers/exports.h"
 #include "handlers/guard.h"
@@ -41,6 +43,7 @@ const struct route routes[] = {
     {"POST", "/claim", handle_page_claim_post, ROLE_PUBLIC},
     {"GET", "/my-claim", handle_page_my_claim, ROLE_PUBLIC},
     {"POST", "/my-claim", handle_page_my_claim_post, ROLE_PUBLIC},
+    {"POST", "/my-claim/evidence", handle_evidence_form_post, ROLE_PUBLIC},
     {"GET", "/dashboard", handle_web_page, ROLE_PUBLIC},
     {"GET", "/static/{file}", handle_web_asset, ROLE_PUBLIC},
     {"GET", "/i18n/{file}", handle_page_i18n, ROLE_PUBLIC},
@@ -58,6 +61,9 @@ const struct route routes[] = {
     {"GET", "/v1/claims/{reference}", handle_claims_get, ROLE_CLAIMANT},
     {"PATCH", "/v1/claims/{reference}", handle_claims_correct, ROLE_CLAIMANT},
     {"DELETE", "/v1/claims/{reference}", handle_claims_withdraw, ROLE_CLAIMANT},
+    {"POST", "/v1/claims/{reference}/evidence", handle_evidence_upload, ROLE_CLAIMANT},
+    {"GET", "/v1/claims/{reference}/evidence", handle_evidence_list_own, ROLE_CLAIMANT},
+    {"DELETE", "/v1/claims/{reference}/evidence/{file}", handle_evidence_remove, ROLE_CLAIMANT},
     {"POST", "/v1/claim-recovery", handle_recovery_request, ROLE_PUBLIC},
     {"POST", "/v1/claim-recovery/{token}", handle_recovery_redeem, ROLE_PUBLIC},
     {"GET", "/confirm-email/{token}", handle_confirm_email, ROLE_PUBLIC},
@@ -86,9 +92,28 @@ const struct route routes[] = {
      ROLE_ASSOCIATION},
     {"POST", "/v1/actions/{id}/reviews", handle_ws_reviews, ROLE_ASSOCIATION},
     {"GET", "/v1/actions/{id}/timeline", handle_ws_timeline, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/members/{reference}/evidence", handle_evidence_member_list,
+     ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/members/{reference}/evidence/{file}", handle_evidence_download,
+     ROLE_ASSOCIATION},
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];
+
+/* Routes of the table above whose body is streamed, not buffered (http/body_stream.h): the
+ * evidence uploads, up to their own limit, admitted before their first byte. */
+const struct body_stream_route body_stream_routes[] = {
+    {"POST", "/v1/claims/{reference}/evidence", evidence_upload_limit, evidence_upload_open},
+    {"POST", "/my-claim/evidence", evidence_form_limit, evidence_form_open},
+};
+
+const size_t n_body_stream_routes = sizeof body_stream_routes / sizeof body_stream_routes[0];
+
+bool
+routes_admit(struct request *rq, struct reply *deny)
+{
+    return guard_route(rq, rq->match.route->role, deny);
+}
 
 struct reply
 routes_run(struct request *rq, route_handler handler)

@@ -113,6 +113,7 @@ start_http(const struct config *cfg, struct app *app, const char *cert, const ch
         .after_request = after_request,
         .run = routes_run,
         .error_page = page_error,
+        .body_streams = {body_stream_routes, n_body_stream_routes, routes_admit},
     };
 
     return http_server_start(&hc);

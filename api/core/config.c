@@ -105,6 +105,11 @@ static const struct setting settings[] = {
      1, 604800, "seconds between two erasure passes of serve"},
     {"correction-days", "RECOURS_CORRECTION_DAYS", KIND_INT, OFF(correction_days), "14", 0, 365,
      "days a rejected claimant may correct the claim to send it back to review (0: never)"},
+    /* evidence files (docs/evidence.md) */
+    {"evidence-max-files", "RECOURS_EVIDENCE_MAX_FILES", KIND_INT, OFF(evidence_max_files), "5",
+     0, 100, "evidence files a claimant may attach to one claim (0: none)"},
+    {"evidence-max-bytes", "RECOURS_EVIDENCE_MAX_BYTES", KIND_INT64, OFF(evidence_max_bytes),
+     "10485760", 1024, INT64_C(1) << 30, "largest evidence file in bytes (413 above)"},
     /* email (docs/mail.md) */
     {"smtp-url", "RECOURS_SMTP_URL", KIND_STRING, OFF(smtp_url), "", 0, 0,
      "mail relay (smtp://host:587 with STARTTLS, smtps://host:465); empty: .eml files"},

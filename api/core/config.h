@@ -48,6 +48,8 @@ struct config {
 
     int correction_days;       /* RECOURS_CORRECTION_DAYS, --correction-days (14) */
     char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
+    int evidence_max_files;    /* RECOURS_EVIDENCE_MAX_FILES, --evidence-max-files (5) */
+    int64_t evidence_max_bytes; /* RECOURS_EVIDENCE_MAX_BYTES, --evidence-max-bytes (10 MiB) */
     /* email (docs/mail.md): no --smtp-url writes .eml files under --mail-dir instead */
     char *smtp_url;            /* RECOURS_SMTP_URL, --smtp-url (smtp:// or smtps://; "" none) */
     char *smtp_user;           /* RECOURS_SMTP_USER, --smtp-user ("" no AUTH) */

@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct arena;
 
@@ -20,6 +21,11 @@ bool db_read_text(const PGresult *res, int row, struct arena *a, void *out);
  * (DB_HARD for a row read refused). */
 int db_exec_one(PGconn *c, const char *stmt, int n, const char *const *params,
                 db_row_reader read, struct arena *a, void *out);
+
+/* Runs stmt and reads each of its first max rows with read into out, elem bytes apart. The
+ * row count (only the first max read), or DB_* (DB_HARD for a row read refused). */
+int db_exec_rows(PGconn *c, const char *stmt, int n, const char *const *params,
+                 db_row_reader read, struct arena *a, void *out, size_t elem, int max);
 
 /* Runs a prepared INSERT/UPDATE/DELETE without RETURNING: the rows it touched, or DB_*. */
 int db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params);

@@ -38,7 +38,12 @@ const struct db_statement db_exports_statements[] = {
      "       c.phishing, c.identity_theft, c.distress, c.documented_loss, c.hours_spent,"
      "       c.payment_preference, c.status, " TS("c.mandated_at") ","
      "       c.mandate_text_version, c.mandate_channel, " TS("c.created_at") ","
-     "       coalesce(ce.state, 'unknown'), array_to_string(ce.matched, '|')"
+     "       coalesce(ce.state, 'unknown'), array_to_string(ce.matched, '|'),"
+     /* the evidence files with their SHA-256, so counsel can match the files handed over
+      * (evidence_files_claim serves it) */
+     "       (SELECT string_agg(f.public_id::text || ':' || encode(f.sha256, 'hex'), '|'"
+     "                          ORDER BY f.created_at, f.id)"
+     "          FROM evidence_files f WHERE f.claim_id = c.id AND f.state = 'stored')"
      " FROM claims c LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id"
      " WHERE c.member_action_id = $1::uuid AND c.reference > $2"
      " ORDER BY c.reference"
@@ -171,6 +176,7 @@ read_member(const PGresult *res, int i, struct arena *a, struct export_member *m
     m->created_at = col(a, res, i, 15);
     m->eligibility = col(a, res, i, 16);
     m->eligibility_matched = PQgetisnull(res, i, 17) ? "" : col(a, res, i, 17);
+    m->evidence = PQgetisnull(res, i, 18) ? "" : col(a, res, i, 18);
     return true;
 }
 

@@ -47,6 +47,7 @@ struct export_member {
     const char *mandated_at, *mandate_text_version, *mandate_channel;
     const char *created_at;
     const char *eligibility, *eligibility_matched; /* issue 14 */
+    const char *evidence; /* "<file id>:<sha256>" of each evidence file, '|'-joined, in order */
 };
 
 extern const struct db_statement db_exports_statements[];

@@ -11,6 +11,7 @@
 #include "db/claims_batch.h"
 #include "db/eligibility.h"
 #include "db/erasure.h"
+#include "db/evidence.h"
 #include "db/exports.h"
 #include "db/idempotency.h"
 #include "db/incidents.h"
@@ -41,5 +42,6 @@ const struct db_statement *const db_statement_tables[] = {
     db_public_pages_statements,
     db_ws_members_statements,
     db_eligibility_statements,
+    db_evidence_statements,
     NULL,
 };

@@ -38,6 +38,7 @@ const char *const export_columns[EXPORT_COLUMN_COUNT] = {
     "submitted_at",
     "eligibility",
     "eligibility_matched",
+    "evidence",
 };
 
 /* Where a column's value comes from. */
@@ -50,7 +51,7 @@ struct cell {
     int64_t number;   /* INT, AWARD */
 };
 
-/* The 28 cells of r in column order. */
+/* The cells of r in column order. */
 static void
 cells_of(const struct export_row *r, struct cell *c)
 {
@@ -72,7 +73,7 @@ cells_of(const struct export_row *r, struct cell *c)
     const char *tail[] = {
         r->currency,        r->payment_preference, r->mandated_at, r->mandate_text_version,
         r->mandate_channel, r->claim_status,       r->submitted_at,
-        r->eligibility,     r->eligibility_matched};
+        r->eligibility,     r->eligibility_matched, r->evidence};
     for (size_t t = 0; t < sizeof tail / sizeof tail[0]; t++)
         c[i++] = (struct cell){TEXT, tail[t], false, 0};
 }

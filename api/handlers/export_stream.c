@@ -104,7 +104,8 @@ row_of(struct export_stream *st, struct arena *a, const struct export_member *m,
                              .claim_status = m->status,
                              .submitted_at = m->created_at,
                              .eligibility = m->eligibility,
-                             .eligibility_matched = m->eligibility_matched};
+                             .eligibility_matched = m->eligibility_matched,
+                             .evidence = m->evidence};
     return svc_exports_award_of(&st->awards, m, &r->has_award, &r->award);
 }
 

@@ -17,6 +17,7 @@
 #include "handlers/guard.h"
 #include "handlers/page_claim.h"
 #include "handlers/page_common.h"
+#include "handlers/evidence_page.h"
 #include "handlers/page_my_claim_view.h"
 #include "handlers/recovery.h"
 #include "handlers/scheme_json.h"
@@ -128,6 +129,8 @@ claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, js
     st->data = d;
     st->view = view;
     st->token = form_get(f, "token", NULL);
+    st->evidence = evidence_page_list(rq, json_string_value(json_object_get(view, "reference")),
+                                      st->token);
     if (d->has_scheme) {
         struct errors e = {0};
         json_t *j = json_loads(d->scheme.json, JSON_REJECT_DUPLICATES, NULL);

@@ -10,6 +10,7 @@
 #include "domain/countries.h"
 #include "domain/currency.h"
 #include "domain/vocab.h"
+#include "handlers/evidence_page.h"
 #include "handlers/page_claim_form.h"
 #include "web/catalogue.h"
 #include "web/country_names.h"
@@ -106,11 +107,7 @@ page_my_claim_values(const json_t *view, const struct web_ctx *w, const char *cu
 static void
 hidden(struct strbuf *sb, const char *name, const char *value)
 {
-    strbuf_puts(sb, "<input type=\"hidden\" name=\"");
-    html_attr(sb, name);
-    strbuf_puts(sb, "\" value=\"");
-    html_attr(sb, value != NULL ? value : "");
-    strbuf_puts(sb, "\">\n");
+    html_hidden(sb, name, value);
 }
 
 /* <form method=post action=/my-claim> with the claim's credentials and what it does */
@@ -438,6 +435,7 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     as_given(sb, w, st);
     strbuf_puts(sb, "</section>\n");
     action_part(sb, w, st, withdrawn);
+    evidence_section(sb, w, st->evidence, str(st->view, "reference"), st->token);
     if (withdrawn || !json_is_object(json_object_get(st->view, "claimant")))
         return;
     /* the correction: the claim form's own questions, filled as the claim stands (or as the
@@ -475,6 +473,7 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
         .path = "/my-claim",
         .noindex = true,
         .nav_current = "/my-claim",
+        .script = st->evidence != NULL ? "/static/evidence.js" : NULL,
     };
 
     web_layout_begin(sb, w, &p);

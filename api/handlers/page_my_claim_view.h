@@ -11,6 +11,7 @@
 #include "core/strbuf.h"
 #include "core/urlencoded.h"
 #include "service/claim_page.h"
+#include "service/evidence.h"
 #include "web/layout.h"
 
 struct my_claim_state {
@@ -33,6 +34,8 @@ struct my_claim_state {
     const struct scheme *scheme;
     const struct action *member;          /* the action the claim is in, or NULL */
     const struct association *member_assoc;
+    const struct evidence_list *evidence; /* its evidence files (handlers/evidence_page.h), or
+                                           * NULL: no section */
     const struct form *values;     /* a refused correction's values, or NULL */
     const struct errors *errors;
 };

@@ -21,6 +21,7 @@ import unittest
 
 import assoc_fixtures as af
 import claims_fixtures as cf
+import evidence_fixtures as ef
 import harness
 import mail_fixtures as mf
 
@@ -34,7 +35,7 @@ SCHEME = {"currency": "EUR", "base_amount": 3000,
 # The pages' forms (docs/web-forms.md) are not API operations: a form carries its key in a
 # hidden field made when the page is rendered, and hands it to the API's submission as its
 # Idempotency-Key; test_claim_form.py proves a double submit makes one claim.
-FORM_PAGES = {"/claim", "/my-claim"}
+FORM_PAGES = {"/claim", "/my-claim", "/my-claim/evidence"}
 
 
 def post_routes():
@@ -160,6 +161,15 @@ class Recipes:
                                   f" AND '\\x{mf.link_hash(self.server, token).hex()}'::bytea"
                                   " = token_hash"))
 
+    def evidence(self):
+        # the body is the file: its SHA-256 is the request hash (docs/evidence.md)
+        claim = af.plain_claim(self.server, self.slug)
+        return Case(f"/v1/claims/{claim['reference']}/evidence", claim["token"], ef.pdf(),
+                    ef.pdf(),
+                    lambda: count("SELECT count(*) FROM evidence_files f JOIN claims c"
+                                  " ON c.id = f.claim_id WHERE f.state = 'stored'"
+                                  " AND c.reference = " + cf.sql_literal(claim["reference"])))
+
     def table(self):
         return {
             "/v1/incidents": self.incidents,
@@ -173,6 +183,7 @@ class Recipes:
             "/v1/actions/{id}/members/{reference}/removal": self.removal,
             "/v1/claim-recovery": self.recovery,
             "/v1/claim-recovery/{token}": self.recovery_redeem,
+            "/v1/claims/{reference}/evidence": self.evidence,
         }
 
 

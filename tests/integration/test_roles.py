@@ -28,6 +28,7 @@ import unittest
 
 import assoc_fixtures as af
 import claims_fixtures as cf
+import evidence_fixtures as ef
 import harness
 
 ROLES = ["public", "claimant", "other_claimant", "assoc_a", "assoc_b", "lapsed", "suspended",
@@ -328,6 +329,39 @@ def b_export_record(w, role):
     return f"/v1/exports/{r.headers['X-Export-Id']}", None, None
 
 
+def b_upload_evidence(w, role):
+    claim = w.fresh_claim()
+    return f"/v1/claims/{claim['reference']}/evidence", ef.pdf(), claim
+
+
+def b_claim_evidence(w, role):
+    claim = w.owner(role)[2]
+    return f"/v1/claims/{claim['reference']}/evidence", None, claim
+
+
+def b_remove_evidence(w, role):
+    claim = w.fresh_claim()
+    f = ef.uploaded(w.server, claim, client=w.c)
+    return f"/v1/claims/{claim['reference']}/evidence/{f['id']}", None, claim
+
+
+def member_evidence(w, role):
+    """The path of the owner's member claim's evidence, with one file uploaded once."""
+    _, action, claim = w.owner(role)
+    if "evidence" not in claim:
+        claim["evidence"] = ef.uploaded(w.server, claim, client=w.c)
+    return f"/v1/actions/{action['id']}/members/{claim['reference']}/evidence", claim
+
+
+def b_member_evidence(w, role):
+    return member_evidence(w, role)[0], None, None
+
+
+def b_download_evidence(w, role):
+    path, claim = member_evidence(w, role)
+    return f"{path}/{claim['evidence']['id']}", None, None
+
+
 # --- checks of a successful cell beyond its status ---------------------------------------------
 
 def only_own_claims(w, role, resp):
@@ -392,11 +426,21 @@ ROWS = {
     "GET /v1/claims/{reference}": Row(b_claim, claimant(200)),
     "PATCH /v1/claims/{reference}": Row(b_patch_claim, claimant(200)),
     "DELETE /v1/claims/{reference}": Row(b_withdraw_claim, claimant(200)),
+    # evidence files (docs/evidence.md): the claimant's, and the mandated association's reads
+    "POST /v1/claims/{reference}/evidence": Row(b_upload_evidence, claimant(201)),
+    "GET /v1/claims/{reference}/evidence": Row(b_claim_evidence, claimant(200)),
+    "DELETE /v1/claims/{reference}/evidence/{file}": Row(b_remove_evidence, claimant(204)),
+    "GET /v1/actions/{id}/members/{reference}/evidence": Row(
+        b_member_evidence, association(200, write=False, owned=True)),
+    "GET /v1/actions/{id}/members/{reference}/evidence/{file}": Row(
+        b_download_evidence, association(200, write=False, owned=True)),
     # token recovery and email confirmation (docs/mail.md): public, whoever asks; the request
     # answers 202 for any address, a link not sent by us is not found
     # the forms of the pages (docs/web-forms.md): a JSON body is not a form, for anyone
     "POST /claim": Row(lambda w, role: ("/claim", {"incident": w.slug}, None), public(415)),
     "POST /my-claim": Row(lambda w, role: ("/my-claim", {"reference": "x"}, None), public(415)),
+    "POST /my-claim/evidence": Row(
+        lambda w, role: ("/my-claim/evidence", {"reference": "x"}, None), public(415)),
     "POST /v1/claim-recovery": Row(
         lambda w, role: ("/v1/claim-recovery", {"email": cf.unique_email()}, None),
         public(202)),
