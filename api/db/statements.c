@@ -17,6 +17,7 @@
 #include "db/memberships.h"
 #include "db/outbox.h"
 #include "db/public_pages.h"
+#include "db/risk.h"
 #include "db/rotate.h"
 #include "db/schemes.h"
 #include "db/tallies.h"
@@ -41,5 +42,6 @@ const struct db_statement *const db_statement_tables[] = {
     db_public_pages_statements,
     db_ws_members_statements,
     db_eligibility_statements,
+    db_risk_statements,
     NULL,
 };

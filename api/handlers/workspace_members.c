@@ -19,6 +19,7 @@
 #include "handlers/claims_self.h"
 #include "handlers/guard.h"
 #include "handlers/read_guard.h"
+#include "handlers/risk.h"
 #include "http/json_body.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
@@ -96,6 +97,13 @@ query_filter(struct request *rq, struct ws_filter *f, struct reply *deny)
     if (!query_enum(rq, "email_confirmed", booleans, &confirmed, deny))
         return false;
     f->email_confirmed = confirmed == NULL ? -1 : strcmp(confirmed, "true") == 0;
+    /* issue 14: docs/risk.md, docs/eligibility.md */
+    static const char *const risks[] = {"network", "address", "disposable_email",
+                                        "email_unconfirmed", "unmatched", "any", "none", NULL};
+    static const char *const states[] = {"matched", "unmatched", "unknown", NULL};
+    if (!query_enum(rq, "risk", risks, &f->risk, deny) ||
+        !query_enum(rq, "eligibility", states, &f->eligibility, deny))
+        return false;
     if (!query_enum(rq, "status", member_statuses, &f->status, deny) ||
         !query_enum(rq, "payment_preference", payment_preferences, &f->payment, deny) ||
         !query_time(rq, "mandated_from", &f->mandated_from, deny) ||
@@ -219,12 +227,12 @@ member_view(struct request *rq, const struct ws_member_view *v)
     for (int i = 0; i < v->n_duplicate_dates; i++)
         json_array_append_new(dates, json_string(v->duplicate_dates[i]));
     bool rejected = strcmp(rec->status, "rejected") == 0;
-    return json_pack("{s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:{s:I, s:o}}", "claim", claim,
+    return json_pack("{s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:{s:I, s:o}, s:o}", "claim", claim,
                      "review", "status", rec->status, "reason", v->review.review_reason, "note",
                      rec->status_reason, "reviewed_at", v->review.reviewed_at,
                      "correctable_until", rejected ? v->review.correctable_until : NULL,
                      "duplicate_attempts", "count", (json_int_t)v->review.duplicate_attempts,
-                     "dates", dates);
+                     "dates", dates, "risk", risk_view_json(&v->risk));
 }
 
 struct reply
