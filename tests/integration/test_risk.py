@@ -12,6 +12,7 @@ HAProxy's in deploy/ha, so each submission carries the client address the test c
 
 import concurrent.futures
 import os
+import signal
 import subprocess
 import tempfile
 import unittest
@@ -213,6 +214,63 @@ class RiskTest(unittest.TestCase):
         self.assertEqual([f["flag"] for f in r.json()["risk"]["flags"]], ["unmatched"])
         r = cf.operator_request(self.server, "GET", f"/v1/incidents/{slug}/risk")
         self.assertEqual(sum(d["flags"]["unmatched"] for d in r.json()["days"]), 2)
+
+
+class DomainsReloadTest(unittest.TestCase):
+    """The disposable domains file is read again without a build or a restart: on SIGHUP, and
+    by the risk job when the file changed."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.path = os.path.join(self.tmp.name, "domains.txt")
+        self.write("# a local list\nfirst.example\n")
+
+    def write(self, text):
+        with open(self.path + ".new", "w") as f:
+            f.write(text)
+        os.replace(self.path + ".new", self.path)  # a new inode: seen as a change
+
+    def disposable(self, server, slug, domain):
+        with harness.Client(server) as c:
+            body = cf.claim_body(claimant={"email": f"x.{cf.suffix(8)}@{domain}"})
+            r = cf.submit(c, slug, body)
+        self.assertEqual(r.status, 201, repr(r))
+        rows = cf.psql("SELECT r.disposable_email FROM claim_risk r JOIN claims c"
+                       f" ON c.id = r.claim_id WHERE c.reference = "
+                       f"{cf.sql_literal(r.json()['reference'])}")
+        return rows[0][0] == "t"
+
+    def loaded(self, server, n):
+        return lambda line: line.get("msg", "").startswith(
+            f"risk: {n} disposable email domains from {self.path}")
+
+    def test_sighup_reads_the_file_again(self):
+        server = cf.start_server(self, args=["--risk-domains-file", self.path,
+                                             "--risk-interval", "3600"])
+        slug = cf.make_incident(server)
+        self.assertTrue(self.disposable(server, slug, "first.example"))
+        self.assertTrue(self.disposable(server, slug, "sub.first.example"))
+        self.assertFalse(self.disposable(server, slug, "second.example"))
+        self.write("first.example\nSecond.Example  # added\n")
+        server.send_signal(signal.SIGHUP)
+        server.wait_log(self.loaded(server, 2), what="the list read again on SIGHUP")
+        self.assertTrue(self.disposable(server, slug, "second.example"))
+        # an unreadable file keeps the list in force
+        os.remove(self.path)
+        server.send_signal(signal.SIGHUP)
+        server.wait_log(lambda l: "could not read the disposable domains" in l.get("msg", ""),
+                        what="the failed read logged")
+        self.assertTrue(self.disposable(server, slug, "second.example"))
+
+    def test_a_changed_file_is_read_by_the_risk_job(self):
+        server = cf.start_server(self, args=["--risk-domains-file", self.path,
+                                             "--risk-interval", "1"])
+        slug = cf.make_incident(server)
+        self.assertFalse(self.disposable(server, slug, "third.example"))
+        self.write("first.example\nthird.example\n")
+        server.wait_log(self.loaded(server, 2), what="the changed list read by the risk job")
+        self.assertTrue(self.disposable(server, slug, "third.example"))
 
 
 if __name__ == "__main__":
