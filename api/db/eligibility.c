@@ -30,6 +30,20 @@ const struct db_statement db_eligibility_statements[] = {
      " CROSS JOIN LATERAL (SELECT CASE WHEN cur.list_id IS NULL THEN '{}'::text[] ELSE"
      "   eligibility_match(cur.list_id, u.email_mac, u.phone_mac, u.code_mac) END AS kinds) m",
      5},
+    {"db_eligibility_correct",
+     "INSERT INTO claim_eligibility AS ce"
+     " (claim_id, incident_id, email_mac, phone_mac, code_mac, list_id, state, matched)"
+     " SELECT $1, $2, $3, $4, k.code, cur.list_id, " STATE_OF("cur.list_id", "m.kinds") ", m.kinds"
+     " FROM (SELECT coalesce($5::bytea, (SELECT code_mac FROM claim_eligibility"
+     "                                   WHERE claim_id = $1)) AS code) k"
+     " LEFT JOIN eligibility_current cur ON cur.incident_id = $2"
+     " CROSS JOIN LATERAL (SELECT CASE WHEN cur.list_id IS NULL THEN '{}'::text[] ELSE"
+     "   eligibility_match(cur.list_id, $3, $4, k.code) END AS kinds) m"
+     " ON CONFLICT (claim_id) DO UPDATE SET email_mac = excluded.email_mac,"
+     "   phone_mac = excluded.phone_mac, code_mac = excluded.code_mac,"
+     "   list_id = excluded.list_id, state = excluded.state, matched = excluded.matched,"
+     "   evaluated_at = now()",
+     5},
     /* its own statement, before the insert: the insert's snapshot is taken after any
      * switch this waited for (READ COMMITTED takes one per statement) */
     {"db_eligibility_intake_lock",
@@ -81,6 +95,31 @@ db_eligibility_insert_batch(PGconn *c, const int64_t *claim_ids, const int64_t *
     PQclear(res);
     for (int i = 0; i < 5; i++)
         pg_array_free(&col[i]);
+    return rc;
+}
+
+int
+db_eligibility_correct(PGconn *c, int64_t claim_id, int64_t incident_id,
+                       const struct matching_macs *macs)
+{
+    char id[24], incident[24];
+    char email[2 + 64 + 1], phone[2 + 64 + 1], code[2 + 64 + 1];
+    const char *params[5] = {id, incident, email, macs->has_phone ? phone : NULL,
+                             macs->has_code ? code : NULL};
+    const uint8_t *bytes[3] = {macs->email, macs->phone, macs->code};
+    char *text[3] = {email, phone, code};
+
+    snprintf(id, sizeof id, "%" PRId64, claim_id);
+    snprintf(incident, sizeof incident, "%" PRId64, incident_id);
+    for (int i = 0; i < 3; i++) { /* bytea in its hex text form */
+        memcpy(text[i], "\\x", 2);
+        hex_encode(bytes[i], KEYED_HASH_LEN, text[i] + 2);
+        text[i][2 + 64] = '\0';
+    }
+    PGresult *res = PQexecPrepared(c, "db_eligibility_correct", 5, params, NULL, NULL, 0);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0
+                                                     : db_status_of(res, "db_eligibility_correct");
+    PQclear(res);
     return rc;
 }
 

@@ -21,6 +21,13 @@ extern const struct db_statement db_eligibility_statements[];
  * (see db_eligibility_publish); call it before db_eligibility_insert_batch. 0 or DB_*. */
 int db_eligibility_intake_lock(PGconn *c, const int64_t *incident_ids, int n);
 
+/* A corrected claim evaluated again against the list in force (after
+ * db_eligibility_intake_lock of its incident): its email and phone hashes replaced, its
+ * notice code's too when macs has one (recours keeps no code in clear: without a new one the
+ * stored hash stays); the row made when the claim had none. 0 or DB_*. */
+int db_eligibility_correct(PGconn *c, int64_t claim_id, int64_t incident_id,
+                           const struct matching_macs *macs);
+
 int db_eligibility_insert_batch(PGconn *c, const int64_t *claim_ids, const int64_t *incident_ids,
                                 const struct matching_macs *const *macs, int n);
 

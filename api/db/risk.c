@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "crypto/sha256.h" /* hex_encode */
 #include "db/errors.h"
 #include "db/pg_array.h"
 
@@ -50,6 +51,17 @@ const struct db_statement db_risk_statements[] = {
      "     WHERE u.addr_mac IS NOT NULL AND o.incident_id = u.incident_id"
      "     AND o.addr_mac = u.addr_mac LIMIT " COUNT_CAP ") y) a(c)",
      9},
+    {"db_risk_correct",
+     "WITH n AS (SELECT CASE WHEN $2::bytea IS NULL THEN 0 ELSE 1 + (SELECT count(*) FROM"
+     "   (SELECT 1 FROM claim_risk o JOIN claim_risk me ON me.claim_id = $1::bigint"
+     "    WHERE o.incident_id = me.incident_id AND o.addr_mac = $2::bytea"
+     "    AND o.claim_id <> me.claim_id LIMIT " COUNT_CAP ") x) END AS c)"
+     " UPDATE claim_risk r SET addr_mac = $2::bytea, addr_count = n.c,"
+     "   disposable_email = $3::boolean, evaluated_at = now(),"
+     "   flags = risk_flag_set(risk_flag_set(r.flags, 'disposable_email', $3::boolean),"
+     "                         'address', n.c > $4::int)"
+     " FROM n WHERE r.claim_id = $1::bigint",
+     4},
     {"db_risk_try_lock", "SELECT pg_try_advisory_xact_lock(hashtext('recours-risk-pass'))", 0},
     {"db_risk_pass_network",
      "WITH keys AS (SELECT DISTINCT incident_id, net_mac FROM claim_risk"
@@ -146,6 +158,26 @@ db_risk_insert_batch(PGconn *c, const struct risk_row *rows, int n, const struct
     PQclear(res);
     for (int i = 0; i < 7; i++)
         pg_array_free(&col[i]);
+    return rc;
+}
+
+int
+db_risk_correct(PGconn *c, int64_t claim_id, const struct risk_signals *sig,
+                const struct risk_limits *lim)
+{
+    char id[24], addr[2 + 2 * RISK_MAC_LEN + 1], max[16];
+    const char *params[4] = {id, sig->has_addr ? addr : NULL,
+                             sig->disposable_email ? "true" : "false", max};
+
+    snprintf(id, sizeof id, "%lld", (long long)claim_id);
+    snprintf(max, sizeof max, "%d", lim->address_max);
+    memcpy(addr, "\\x", 2); /* bytea in its hex text form */
+    hex_encode(sig->addr_mac, RISK_MAC_LEN, addr + 2);
+    addr[sizeof addr - 1] = '\0';
+    PGresult *res = PQexecPrepared(c, "db_risk_correct", 4, params, NULL, NULL, 0);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : db_status_of(res, "db_risk_correct");
+
+    PQclear(res);
     return rc;
 }
 

@@ -37,6 +37,12 @@ struct risk_limits {
 int db_risk_insert_batch(PGconn *c, const struct risk_row *rows, int n,
                          const struct risk_limits *lim);
 
+/* A corrected claim's address and email signals (its network stays the submission's): the
+ * address count made again, the address and disposable_email flags set or cleared. 0 (also
+ * for a claim without a risk row) or DB_*. */
+int db_risk_correct(PGconn *c, int64_t claim_id, const struct risk_signals *sig,
+                    const struct risk_limits *lim);
+
 /* Whether this transaction took the job's lock (one pass at a time over every node): 1 yes,
  * 0 no, or DB_*. */
 int db_risk_try_lock(PGconn *c);

@@ -8,7 +8,10 @@
 
 #include "core/outcome.h"
 #include "crypto/secrets.h"
+#include "crypto/matching_key.h"
 #include "db/claims.h"
+#include "domain/claim.h"
+#include "domain/risk.h"
 #include "service/audit.h"
 
 struct arena;
@@ -26,11 +29,23 @@ struct mandate_change {
     const char *version;
 };
 
+/* What a correction changes besides the row (issue 14): the claim's eligibility hashes and
+ * risk signals made again from the corrected input (eligibility_prepare, risk_prepare). */
+struct claim_hashes {
+    struct matching_macs eligibility;
+    struct risk_signals risk;
+};
+
+/* Makes *out from the corrected input of a claim of incident_id; false when OpenSSL fails. */
+bool svc_claims_hashes(const struct secrets *sec, int64_t incident_id,
+                       const struct claim_input *in, struct claim_hashes *out);
+
 /* Writes a correction of rec (keys and sealed pii in row) in a transaction that re-reads the
  * claim locked: CLAIM_WITHDRAWN, DUPLICATE_CLAIM (nothing stored), or OK with *out re-read. */
 enum outcome svc_claims_correct(PGconn *c, const struct claim_record *rec,
                                 const struct claim_row *row, const struct mandate_change *m,
-                                struct arena *a, struct claim_record *out);
+                                const struct claim_hashes *again, struct arena *a,
+                                struct claim_record *out);
 
 /* Review by the operator or the mandated association: received → verified | rejected,
  * verified ↔ rejected; INVALID_TRANSITION otherwise (withdrawn claims included). */

@@ -163,6 +163,25 @@ class RiskTest(unittest.TestCase):
         for prefix in (BOT_NET, "198.18.", "198.19."):
             self.assertNotIn(prefix.encode(), dump.stdout, prefix)
 
+    def test_correction_updates_the_email_and_address_flags(self):
+        slug = cf.make_incident(self.server)
+        action = af.open_action(self.assoc, slug)
+        claim = af.mandated_claim(self.server, slug, action, claimant={
+            "email": f"c.{cf.suffix(8)}@yopmail.com"})
+        self.assertEqual(self.flags([claim["reference"]])[claim["reference"]],
+                         ["disposable_email"])
+        r = af.claimant_patch(self.server, claim, {"claimant": {"email": cf.unique_email()}})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.flags([claim["reference"]])[claim["reference"]], [])
+        # moved into a building with six claims already: above the threshold of five
+        self.run_claims(slug, action, lambda i: {"claimant": {"address": {
+            "line1": "9 quai Voltaire", "line2": f"Apt {i}", "postal_code": "75007",
+            "city": "Paris", "country": "FR"}}}, normal_ip, n=6)
+        r = af.claimant_patch(self.server, claim, {"claimant": {"address": {
+            "line1": "9, Quai Voltaire", "line2": "Apt 99", "postal_code": "75007"}}})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.flags([claim["reference"]])[claim["reference"]], ["address"])
+
     def test_email_unconfirmed_after_days_cleared_by_confirmation(self):
         slug = cf.make_incident(self.server)
         action = af.open_action(self.assoc, slug)
