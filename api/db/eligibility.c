@@ -18,6 +18,12 @@
     "CASE WHEN " list " IS NULL THEN 'unknown' WHEN cardinality(" matched ") > 0"          \
     " THEN 'matched' ELSE 'unmatched' END"
 
+#define GROUP_KEY                                                                          \
+    "c.status, c.payment_preference, c.country, c.categories, c.documented_loss, c.hours_spent"
+#define GROUP_OF_CLAIMS                                                                    \
+    "c.status, c.payment_preference = 'cash', c.country, c.categories, c.documented_loss," \
+    " c.hours_spent, count(*)"
+
 const struct db_statement db_eligibility_statements[] = {
     {"db_eligibility_insert_batch",
      "INSERT INTO claim_eligibility"
@@ -30,6 +36,20 @@ const struct db_statement db_eligibility_statements[] = {
      " CROSS JOIN LATERAL (SELECT CASE WHEN cur.list_id IS NULL THEN '{}'::text[] ELSE"
      "   eligibility_match(cur.list_id, u.email_mac, u.phone_mac, u.code_mac) END AS kinds) m",
      5},
+    /* the groups of db/tallies.h, of the matched claims only: from claim_eligibility's
+     * incident index, each claim by its primary key */
+    {"db_eligibility_groups",
+     "SELECT " GROUP_OF_CLAIMS
+     " FROM claim_eligibility e JOIN claims c ON c.id = e.claim_id"
+     " WHERE e.incident_id = $1::bigint AND e.state = 'matched'"
+     " GROUP BY " GROUP_KEY,
+     1},
+    {"db_eligibility_groups_of_action",
+     "SELECT " GROUP_OF_CLAIMS
+     " FROM claims c JOIN claim_eligibility e ON e.claim_id = c.id AND e.state = 'matched'"
+     " WHERE c.member_action_id = $1::uuid"
+     " GROUP BY " GROUP_KEY,
+     1},
     {"db_eligibility_correct",
      "INSERT INTO claim_eligibility AS ce"
      " (claim_id, incident_id, email_mac, phone_mac, code_mac, list_id, state, matched)"
@@ -96,6 +116,23 @@ db_eligibility_insert_batch(PGconn *c, const int64_t *claim_ids, const int64_t *
     for (int i = 0; i < 5; i++)
         pg_array_free(&col[i]);
     return rc;
+}
+
+int
+db_eligibility_groups(PGconn *c, int64_t incident_id, struct arena *a, struct tally_group **out,
+                      int *n_out)
+{
+    char id[24];
+
+    snprintf(id, sizeof id, "%" PRId64, incident_id);
+    return db_tally_read_groups(c, "db_eligibility_groups", id, a, out, n_out);
+}
+
+int
+db_eligibility_groups_of_action(PGconn *c, const char *action_id, struct arena *a,
+                                struct tally_group **out, int *n_out)
+{
+    return db_tally_read_groups(c, "db_eligibility_groups_of_action", action_id, a, out, n_out);
 }
 
 int

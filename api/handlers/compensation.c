@@ -23,18 +23,25 @@
 #include "http/problem.h"
 #include "service/actions.h"
 #include "service/compensation.h"
+#include "service/eligibility.h"
 #include "service/incidents.h"
 
-/* ?basis=all|verified (default all). */
+/* ?basis=all|verified|matched|matched_verified (default all); matched: only the claims
+ * matched on the controller's list (docs/eligibility.md "In the summaries"). */
 static bool
-read_basis(struct request *rq, bool *verified_only, struct reply *deny)
+read_basis(struct request *rq, struct summary_head *h, struct reply *deny)
 {
     const char *b = request_query(rq, "basis");
 
-    *verified_only = b != NULL && strcmp(b, "verified") == 0;
-    if (b == NULL || strcmp(b, "all") == 0 || *verified_only)
-        return true;
-    *deny = guard_bad_parameter("basis", "basis must be all or verified");
+    for (int v = 0; v < 2; v++)
+        for (int m = 0; m < 2; m++)
+            if (b == NULL || strcmp(b, summary_basis_name(v, m)) == 0) {
+                h->verified_only = b != NULL && v;
+                h->matched_only = b != NULL && m;
+                return true;
+            }
+    *deny = guard_bad_parameter("basis",
+                                "basis must be all, verified, matched or matched_verified");
     return false;
 }
 
@@ -83,6 +90,9 @@ summarise(struct request *rq, const struct incident *inc, const struct action *x
     enum outcome o = svc_compensation_groups(c, inc->id, rq->arena, &pool, &n_pool, &dups);
     if (o == OUTCOME_OK && x != NULL)
         o = svc_compensation_action_groups(c, x->id, rq->arena, &groups, &n, &action_dups);
+    if (o == OUTCOME_OK && h->matched_only) /* the matched claims' groups instead */
+        o = svc_eligibility_groups(c, inc->id, x != NULL ? x->id : NULL, rq->arena, &pool,
+                                   &n_pool, &groups, &n);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     if (x == NULL) {
@@ -107,9 +117,8 @@ summarise(struct request *rq, const struct incident *inc, const struct action *x
 /* The summary of the incident of the path for a caller (full view for an operator or an
  * association, public view without a credential; the route's role refused any other). */
 static struct reply
-incident_summary(struct request *rq, bool verified_only)
+incident_summary(struct request *rq, struct summary_head h)
 {
-    struct summary_head h = {.verified_only = verified_only};
     struct incident inc;
     struct caller who = guard_caller(rq);
     struct scheme s;
@@ -132,15 +141,16 @@ incident_summary(struct request *rq, bool verified_only)
  * one (every claim group is read): it comes from the per-process cache, a few seconds old at
  * most, computed once per incident however many ask at once (handlers/public_cache.h). */
 static struct reply
-public_incident_summary(struct request *rq, bool verified_only)
+public_incident_summary(struct request *rq, struct summary_head h)
 {
     struct public_cache_ticket ticket;
     struct reply r;
     char *body = NULL;
     size_t len = 0;
 
-    switch (public_cache_get(request_param(rq, 0), verified_only ? "verified" : "all", &body,
-                             &len, &ticket)) {
+    switch (public_cache_get(request_param(rq, 0),
+                             summary_basis_name(h.verified_only, h.matched_only), &body, &len,
+                             &ticket)) {
     case PUBLIC_CACHE_HIT:
         r = reply_empty(200);
         r.content_type = "application/json; charset=utf-8";
@@ -148,12 +158,12 @@ public_incident_summary(struct request *rq, bool verified_only)
         r.body_len = len;
         break;
     case PUBLIC_CACHE_LEAD:
-        r = incident_summary(rq, verified_only);
+        r = incident_summary(rq, h);
         public_cache_put(&ticket, r.status == 200 ? r.body : NULL, r.body_len);
         break;
     case PUBLIC_CACHE_BYPASS:
     default:
-        r = incident_summary(rq, verified_only);
+        r = incident_summary(rq, h);
         break;
     }
     if (r.status == 200) {
@@ -167,14 +177,14 @@ public_incident_summary(struct request *rq, bool verified_only)
 struct reply
 handle_incident_compensation(struct request *rq)
 {
-    bool verified_only = false;
+    struct summary_head h = {0};
     struct reply deny;
 
-    if (!read_basis(rq, &verified_only, &deny))
+    if (!read_basis(rq, &h, &deny))
         return deny;
     if (request_header(rq, "Authorization") == NULL)
-        return public_incident_summary(rq, verified_only);
-    return incident_summary(rq, verified_only);
+        return public_incident_summary(rq, h);
+    return incident_summary(rq, h);
 }
 
 struct reply
@@ -190,7 +200,7 @@ handle_action_compensation(struct request *rq)
     PGconn *c;
 
     if (!guard_db(&c, &deny) ||
-        !read_basis(rq, &h.verified_only, &deny))
+        !read_basis(rq, &h, &deny))
         return deny;
     const char *id = request_param(rq, 0);
     enum outcome o = uuid_is_valid(id) ? svc_actions_get(c, id, who.association_id, rq->arena, &x)

@@ -108,6 +108,14 @@ put(json_t *doc, const char *key, json_t *value)
     json_object_set_new(doc, key, value);
 }
 
+const char *
+summary_basis_name(bool verified_only, bool matched_only)
+{
+    static const char *const names[2][2] = {{"all", "matched"}, {"verified", "matched_verified"}};
+
+    return names[verified_only][matched_only];
+}
+
 json_t *
 summary_json(const struct summary_head *h, const struct scheme *s, const struct summary_view *v)
 {
@@ -123,7 +131,7 @@ summary_json(const struct summary_head *h, const struct scheme *s, const struct 
     put(doc, "view", json_string(h->full ? "full" : "public"));
     if (h->full)
         put(doc, "simulated", json_boolean(h->simulated));
-    put(doc, "basis", json_string(h->verified_only ? "verified" : "all"));
+    put(doc, "basis", json_string(summary_basis_name(h->verified_only, h->matched_only)));
     put(doc, "scheme_version", h->scheme_version > 0 ? json_integer(h->scheme_version) : json_null());
     put(doc, "currency", json_string(h->currency));
     put(doc, "computed_at", json_string(now));

@@ -234,6 +234,32 @@ class RiskTest(unittest.TestCase):
         r = cf.operator_request(self.server, "GET", f"/v1/incidents/{slug}/risk")
         self.assertEqual(sum(d["flags"]["unmatched"] for d in r.json()["days"]), 2)
 
+        # the summaries on basis matched: the matched claims only (docs/eligibility.md)
+        scheme = {"currency": "EUR", "base_amount": 3000,
+                  "category_supplements": {"password": 1000},
+                  "documented_loss": {"reimburse": True, "cap_per_claimant": 500000},
+                  "time_spent": {"hourly_rate": 2500, "max_hours": 20}, "fund_cap": None,
+                  "vouchers": [], "cash_alternative_ratio": None}
+        award = 3000 + 1000 + 12000 + 3 * 2500  # claim_body(): password, 12000 lost, 3 h
+        r = cf.operator_request(self.server, "PUT", f"/v1/incidents/{slug}/scheme", scheme)
+        self.assertEqual(r.status, 200, repr(r))
+        for basis, eligible in (("all", 5), ("matched", 3), ("verified", 0),
+                                ("matched_verified", 0)):
+            for path in (f"/v1/incidents/{slug}/compensation?basis={basis}",
+                         f"/v1/actions/{action['id']}/compensation?basis={basis}"):
+                r = self.assoc.request("GET", path)
+                self.assertEqual(r.status, 200, repr(r))
+                doc = r.json()
+                self.assertEqual((doc["basis"], doc["eligible"]), (basis, eligible), path)
+                self.assertEqual(doc["total_before_cap"], award * eligible, path)
+        r = self.assoc.request("GET", f"/v1/incidents/{slug}/compensation?basis=matched")
+        self.assertEqual(r.json()["claims_by_status"]["received"], 3)
+        r = harness.Client(self.server).request(  # the public view too
+            "GET", f"/v1/incidents/{slug}/compensation?basis=matched")
+        self.assertEqual((r.status, r.json()["eligible"]), (200, 3))
+        r = self.assoc.request("GET", f"/v1/incidents/{slug}/compensation?basis=listed")
+        harness.assert_problem(self, r, 400, "invalid-parameter")
+
 
 class DomainsReloadTest(unittest.TestCase):
     """The disposable domains file is read again without a build or a restart: on SIGHUP, and
