@@ -42,11 +42,12 @@ COMMENT ON COLUMN claim_risk.net_mac IS
     'HMAC of the client''s network prefix under the incident''s risk key; NULL after the '
     'retention period (RECOURS_RISK_NETWORK_RETENTION_HOURS)';
 COMMENT ON COLUMN claim_risk.net_count IS
-    'Claims of the incident from the same network within an hour of this one, itself included';
+    'Claims of the incident from the same network within an hour of this one, itself '
+    'included, counted up to the threshold + 1 (the member''s view counts them all)';
 COMMENT ON COLUMN claim_risk.addr_mac IS
     'HMAC of the normalised postal address without the flat (domain/risk_address.c)';
 COMMENT ON COLUMN claim_risk.addr_count IS
-    'Claims of the incident sharing that address, itself included';
+    'Claims of the incident sharing that address, itself included, up to the threshold + 1';
 COMMENT ON COLUMN claim_risk.email_pending IS
     'The email-not-confirmed check is still to come (the periodic job, after N days)';
 COMMENT ON COLUMN claim_risk.flags IS

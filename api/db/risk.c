@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* See db/risk.h. Counts are capped (COUNT_CAP) so that a flood from one network costs each
- * statement a bounded index walk; the evidence then reads "at least" the cap. The periodic
- * passes leave flagged claims alone: a flag once raised stays (its count is the one that
- * raised it), so a pass costs at most the threshold's worth of claims per network or address. */
+/* See db/risk.h. The intake and the periodic pass count only up to the threshold + 1 (all
+ * they need to decide), so that a flood from one network or at one address costs each claim
+ * a short index walk, not one as long as the flood; the stored count is then "more than the
+ * threshold", and the member's view counts again, up to COUNT_CAP. The passes leave flagged
+ * claims alone: a flag once raised stays, so a pass costs at most the threshold's worth of
+ * claims per network or address. */
 #include "db/risk.h"
 
 #include <stdio.h>
@@ -16,14 +18,14 @@
 
 #define COUNT_CAP "100000"
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-/* claims of the incident from r's network within an hour of r, before and after */
-#define NETWORK_COUNT(r)                                                                      \
+/* claims of the incident from r's network within an hour of r, before and after, up to cap */
+#define NETWORK_COUNT(r, cap)                                                                 \
     "(SELECT count(*) FROM (SELECT 1 FROM claim_risk o WHERE o.incident_id = " r ".incident_id" \
     " AND o.net_mac = " r ".net_mac AND o.created_at BETWEEN " r ".created_at - interval '1 hour'" \
-    " AND " r ".created_at + interval '1 hour' LIMIT " COUNT_CAP ") x)"
-#define ADDRESS_COUNT(r)                                                                      \
+    " AND " r ".created_at + interval '1 hour' LIMIT " cap ") x)"
+#define ADDRESS_COUNT(r, cap)                                                                 \
     "(SELECT count(*) FROM (SELECT 1 FROM claim_risk o WHERE o.incident_id = " r ".incident_id" \
-    " AND o.addr_mac = " r ".addr_mac LIMIT " COUNT_CAP ") x)"
+    " AND o.addr_mac = " r ".addr_mac LIMIT " cap ") x)"
 
 const struct db_statement db_risk_statements[] = {
     /* the batch's own claims count too (window counts over the batch), the earlier ones
@@ -46,16 +48,16 @@ const struct db_statement db_risk_statements[] = {
      " CROSS JOIN LATERAL (SELECT u.nb + count(*) FROM (SELECT 1 FROM claim_risk o"
      "     WHERE u.net_mac IS NOT NULL AND o.incident_id = u.incident_id"
      "     AND o.net_mac = u.net_mac AND o.created_at > u.created_at - interval '1 hour'"
-     "     LIMIT " COUNT_CAP ") y) n(c)"
+     "     LIMIT $8::int + 1) y) n(c)"
      " CROSS JOIN LATERAL (SELECT u.ab + count(*) FROM (SELECT 1 FROM claim_risk o"
      "     WHERE u.addr_mac IS NOT NULL AND o.incident_id = u.incident_id"
-     "     AND o.addr_mac = u.addr_mac LIMIT " COUNT_CAP ") y) a(c)",
+     "     AND o.addr_mac = u.addr_mac LIMIT $9::int + 1) y) a(c)",
      9},
     {"db_risk_correct",
      "WITH n AS (SELECT CASE WHEN $2::bytea IS NULL THEN 0 ELSE 1 + (SELECT count(*) FROM"
      "   (SELECT 1 FROM claim_risk o JOIN claim_risk me ON me.claim_id = $1::bigint"
      "    WHERE o.incident_id = me.incident_id AND o.addr_mac = $2::bytea"
-     "    AND o.claim_id <> me.claim_id LIMIT " COUNT_CAP ") x) END AS c)"
+     "    AND o.claim_id <> me.claim_id LIMIT $4::int + 1) x) END AS c)"
      " UPDATE claim_risk r SET addr_mac = $2::bytea, addr_count = n.c,"
      "   disposable_email = $3::boolean, evaluated_at = now(),"
      "   flags = risk_flag_set(risk_flag_set(r.flags, 'disposable_email', $3::boolean),"
@@ -67,7 +69,7 @@ const struct db_statement db_risk_statements[] = {
      "WITH keys AS (SELECT DISTINCT incident_id, net_mac FROM claim_risk"
      "              WHERE net_mac IS NOT NULL"
      "              AND created_at > now() - make_interval(secs => $1::int)),"
-     " todo AS (SELECT r.claim_id, " NETWORK_COUNT("r") " AS n"
+     " todo AS (SELECT r.claim_id, " NETWORK_COUNT("r", "$2::int + 1") " AS n"
      "          FROM keys k JOIN claim_risk r"
      "               ON r.incident_id = k.incident_id AND r.net_mac = k.net_mac"
      "          WHERE r.created_at > now() - make_interval(secs => $1::int) - interval '1 hour'"
@@ -80,7 +82,8 @@ const struct db_statement db_risk_statements[] = {
      "WITH keys AS (SELECT DISTINCT incident_id, addr_mac FROM claim_risk"
      "              WHERE net_mac IS NOT NULL AND addr_mac IS NOT NULL"
      "              AND created_at > now() - make_interval(secs => $1::int)),"
-     " cnt AS (SELECT k.incident_id, k.addr_mac, " ADDRESS_COUNT("k") " AS n FROM keys k)"
+     " cnt AS (SELECT k.incident_id, k.addr_mac, " ADDRESS_COUNT("k", "$2::int + 1") " AS n"
+     "         FROM keys k)"
      " UPDATE claim_risk r SET addr_count = cnt.n,"
      "        flags = risk_flag_set(r.flags, 'address', cnt.n > $2::int), evaluated_at = now()"
      " FROM cnt WHERE r.incident_id = cnt.incident_id AND r.addr_mac = cnt.addr_mac"
@@ -101,8 +104,9 @@ const struct db_statement db_risk_statements[] = {
      2},
     {"db_risk_claim",
      "SELECT r.flags::text, r.net_kind,"
-     "       CASE WHEN r.net_mac IS NULL THEN r.net_count ELSE " NETWORK_COUNT("r") " END,"
-     "       CASE WHEN r.addr_mac IS NULL THEN r.addr_count ELSE " ADDRESS_COUNT("r") " END,"
+     "       CASE WHEN r.net_mac IS NULL THEN r.net_count ELSE " NETWORK_COUNT("r", COUNT_CAP) " END,"
+     "       CASE WHEN r.addr_mac IS NULL THEN r.addr_count"
+     "            ELSE " ADDRESS_COUNT("r", COUNT_CAP) " END,"
      "       r.email_pending, " TS("r.evaluated_at") ","
      "       coalesce(e.state = 'unmatched', false)"
      " FROM claim_risk r LEFT JOIN claim_eligibility e ON e.claim_id = r.claim_id"
