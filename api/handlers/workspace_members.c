@@ -28,6 +28,11 @@
 #include "service/workspace.h"
 
 #define REFERENCES_MAX 1000
+
+/* The risk and eligibility filters (issue 14: docs/risk.md, docs/eligibility.md). */
+static const char *const risk_values[] = {"network", "address", "disposable_email",
+                                          "email_unconfirmed", "unmatched", "any", "none", NULL};
+static const char *const eligibility_states[] = {"matched", "unmatched", "unknown", NULL};
 #define NOTE_MAX 1000
 
 static const char *const member_statuses[] = {"received", "verified", "rejected", NULL};
@@ -97,12 +102,8 @@ query_filter(struct request *rq, struct ws_filter *f, struct reply *deny)
     if (!query_enum(rq, "email_confirmed", booleans, &confirmed, deny))
         return false;
     f->email_confirmed = confirmed == NULL ? -1 : strcmp(confirmed, "true") == 0;
-    /* issue 14: docs/risk.md, docs/eligibility.md */
-    static const char *const risks[] = {"network", "address", "disposable_email",
-                                        "email_unconfirmed", "unmatched", "any", "none", NULL};
-    static const char *const states[] = {"matched", "unmatched", "unknown", NULL};
-    if (!query_enum(rq, "risk", risks, &f->risk, deny) ||
-        !query_enum(rq, "eligibility", states, &f->eligibility, deny))
+    if (!query_enum(rq, "risk", risk_values, &f->risk, deny) ||
+        !query_enum(rq, "eligibility", eligibility_states, &f->eligibility, deny))
         return false;
     if (!query_enum(rq, "status", member_statuses, &f->status, deny) ||
         !query_enum(rq, "payment_preference", payment_preferences, &f->payment, deny) ||
@@ -307,7 +308,8 @@ static void
 read_filter(const struct json_fields *jf, struct ws_filter *f)
 {
     static const char *const keys[] = {"status", "country", "payment_preference",
-                                       "mandated_from", "mandated_to", "email_confirmed", NULL};
+                                       "mandated_from", "mandated_to", "email_confirmed",
+                                       "risk", "eligibility", NULL};
     char upper[3];
     bool confirmed;
 
@@ -315,6 +317,8 @@ read_filter(const struct json_fields *jf, struct ws_filter *f)
     f->email_confirmed = jf_bool(jf, "email_confirmed", &confirmed) ? confirmed : -1;
     f->status = jf_enum(jf, "status", false, member_statuses);
     f->payment = jf_enum(jf, "payment_preference", false, payment_preferences);
+    f->risk = jf_enum(jf, "risk", false, risk_values);
+    f->eligibility = jf_enum(jf, "eligibility", false, eligibility_states);
     const char *country = jf_text(jf, "country", false, 16);
     if (country != NULL && !country_normalize(country, upper))
         errors_add(jf->errors, "filter.country", "invalid-value",

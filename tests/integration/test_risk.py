@@ -118,6 +118,11 @@ class RiskTest(unittest.TestCase):
         self.assertEqual(self.members(action, "risk=email_unconfirmed"), [])
         self.assertEqual(self.members(action, "risk=unmatched"), [])  # no list: unknown
         self.assertEqual(len(self.members(action, "eligibility=unknown")), 2 * RUN)
+        # a bulk decision takes the same filters: a dry run counts the bot run
+        r = self.assoc.request("POST", f"/v1/actions/{action['id']}/reviews", {
+            "filter": {"risk": "network", "eligibility": "unknown"}, "decision": "rejected",
+            "reason": "other", "dry_run": True})
+        self.assertEqual((r.status, r.json()["count"]), (200, RUN), repr(r))
         r = self.assoc.request("GET", f"/v1/actions/{action['id']}/members?risk=bogus")
         harness.assert_problem(self, r, 400, "invalid-parameter")
 
