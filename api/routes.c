@@ -18,6 +18,7 @@
 #include "handlers/idempotency.h"
 #include "handlers/incidents.h"
 #include "handlers/members.h"
+#include "handlers/risk.h"
 #include "handlers/ops.h"
 #include "handlers/page_claim.h"
 #include "handlers/page_home.h"
@@ -52,6 +53,7 @@ const struct route routes[] = {
     {"GET", "/v1/incidents/{slug}", handle_incidents_get, ROLE_PUBLIC},
     {"PATCH", "/v1/incidents/{slug}", handle_incidents_update, ROLE_OPERATOR},
     {"PUT", "/v1/incidents/{slug}/scheme", handle_scheme_put, ROLE_OPERATOR},
+    {"GET", "/v1/incidents/{slug}/risk", handle_incident_risk, ROLE_OPERATOR},
     {"GET", "/v1/incidents/{slug}/compensation", handle_incident_compensation,
      ROLE_PUBLIC_OR_MEMBER},
     {"POST", "/v1/compensation/simulate", handle_simulate, ROLE_ASSOCIATION_OR_OPERATOR},

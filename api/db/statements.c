@@ -18,6 +18,7 @@
 #include "db/memberships.h"
 #include "db/outbox.h"
 #include "db/public_pages.h"
+#include "db/risk.h"
 #include "db/rotate.h"
 #include "db/schemes.h"
 #include "db/tallies.h"
@@ -43,5 +44,7 @@ const struct db_statement *const db_statement_tables[] = {
     db_ws_members_statements,
     db_eligibility_statements,
     db_evidence_statements,
+
+    db_risk_statements,
     NULL,
 };

@@ -23,6 +23,8 @@ struct ws_filter {
     const char *mandated_to;   /* mandated before */
     const char *reference;     /* canonical RC-XXXX-XXXX */
     int email_confirmed;       /* 1: the address was confirmed, 0: not yet, -1: either */
+    const char *risk;          /* a risk flag, any or none (db/risk.h) */
+    const char *eligibility;   /* matched | unmatched | unknown */
     const char *const *refs;   /* references (any case), n_refs of them; NULL: any */
     int n_refs;
 };

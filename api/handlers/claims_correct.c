@@ -156,9 +156,12 @@ handle_claims_correct(struct request *rq)
     claims_parse_submission(&jf, rec.incident_categories, rec.privacy_notice_version, &in);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
+    struct claim_hashes again;
     if (!prepare_row(rq, &rec, &in, &row, &deny))
         return deny;
-    enum outcome o = svc_rq_claims_correct(&rec, &row, &mandate, rq->arena, &after);
+    if (!svc_claims_hashes(app_secrets(rq->app), rec.incident_id, &in, &again))
+        return reply_outcome(OUTCOME_INTERNAL, NULL);
+    enum outcome o = svc_rq_claims_correct(&rec, &row, &mandate, &again, rq->arena, &after);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, claims_self_view(&after, &in.claimant, in.harms.description));

@@ -13,6 +13,7 @@
 #include "handlers/claim_json.h"
 #include "handlers/guard.h"
 #include "handlers/idempotency.h"
+#include "http/client_ip.h"
 #include "http/json_body.h"
 #include "http/outcome.h"
 #include "http/problem.h"
@@ -116,6 +117,10 @@ static bool
 make_input(struct request *rq, const struct incident *inc, const struct claim_input *in,
            const struct action *mandate, const struct idem_key *key, struct intake_input *out)
 {
+    char *ip = arena_alloc(rq->arena, CLIENT_IP_MAX); /* for the risk flags (docs/risk.md) */
+    const struct app *app = rq->app;
+
+    client_ip(rq, app->cfg->trusted_proxies, ip);
     *out = (struct intake_input){
         .claim = in,
         .incident_id = inc->id,
@@ -123,6 +128,7 @@ make_input(struct request *rq, const struct incident *inc, const struct claim_in
         .pii_json = claim_pii_json(rq->arena, &in->claimant, in->harms.description),
         .body_json = arena_strndup(rq->arena, rq->body.data, rq->body.len),
         .key = *key,
+        .client_ip = ip,
     };
     if (in->action_id != NULL) {
         out->mandate_action_id = mandate->id;

@@ -141,6 +141,14 @@ counts_by(const struct summary_view *v, bool countries)
     return jb_result(&b, o);
 }
 
+const char *
+summary_basis_name(bool verified_only, bool matched_only)
+{
+    static const char *const names[2][2] = {{"all", "matched"}, {"verified", "matched_verified"}};
+
+    return names[verified_only][matched_only];
+}
+
 json_t *
 summary_json(const struct summary_head *h, const struct scheme *s, const struct summary_view *v)
 {
@@ -157,7 +165,7 @@ summary_json(const struct summary_head *h, const struct scheme *s, const struct 
     jb_set(&b, doc, "view", json_string(h->full ? "full" : "public"));
     if (h->full)
         jb_set(&b, doc, "simulated", json_boolean(h->simulated));
-    jb_set(&b, doc, "basis", json_string(h->verified_only ? "verified" : "all"));
+    jb_set(&b, doc, "basis", json_string(summary_basis_name(h->verified_only, h->matched_only)));
     jb_set(&b, doc, "scheme_version",
            h->scheme_version > 0 ? json_integer(h->scheme_version) : json_null());
     jb_set(&b, doc, "currency", json_string(h->currency));

@@ -19,6 +19,7 @@
 #include "handlers/claims_self.h"
 #include "handlers/guard.h"
 #include "handlers/read_guard.h"
+#include "handlers/risk.h"
 #include "http/json_body.h"
 #include "http/json_build.h"
 #include "http/json_fields.h"
@@ -28,6 +29,11 @@
 #include "service/workspace.h"
 
 #define REFERENCES_MAX 1000
+
+/* The risk and eligibility filters (issue 14: docs/risk.md, docs/eligibility.md). */
+static const char *const risk_values[] = {"network", "address", "disposable_email",
+                                          "email_unconfirmed", "unmatched", "any", "none", NULL};
+static const char *const eligibility_states[] = {"matched", "unmatched", "unknown", NULL};
 #define NOTE_MAX 1000
 
 static const char *const member_statuses[] = {"received", "verified", "rejected", NULL};
@@ -79,6 +85,9 @@ query_filter(struct request *rq, struct ws_filter *f, struct reply *deny)
     if (!query_enum(rq, "email_confirmed", booleans, &confirmed, deny))
         return false;
     f->email_confirmed = confirmed == NULL ? -1 : strcmp(confirmed, "true") == 0;
+    if (!query_enum(rq, "risk", risk_values, &f->risk, deny) ||
+        !query_enum(rq, "eligibility", eligibility_states, &f->eligibility, deny))
+        return false;
     if (!query_enum(rq, "status", member_statuses, &f->status, deny) ||
         !query_enum(rq, "payment_preference", payment_preferences, &f->payment, deny) ||
         !query_time(rq, "mandated_from", &f->mandated_from, deny) ||
@@ -201,12 +210,12 @@ member_view(struct request *rq, const struct ws_member_view *v)
         jb_append(&b, dates, json_string(v->duplicate_dates[i]));
     dates = jb_result(&b, dates); /* NULL: json_pack below fails in turn */
     bool rejected = strcmp(rec->status, "rejected") == 0;
-    return json_pack("{s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:{s:I, s:o}}", "claim", claim,
+    return json_pack("{s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:{s:I, s:o}, s:o}", "claim", claim,
                      "review", "status", rec->status, "reason", v->review.review_reason, "note",
                      rec->status_reason, "reviewed_at", v->review.reviewed_at,
                      "correctable_until", rejected ? v->review.correctable_until : NULL,
                      "duplicate_attempts", "count", (json_int_t)v->review.duplicate_attempts,
-                     "dates", dates);
+                     "dates", dates, "risk", risk_view_json(&v->risk));
 }
 
 struct reply
@@ -265,13 +274,16 @@ static void
 read_filter(const struct json_fields *jf, struct ws_filter *f)
 {
     static const char *const keys[] = {"status", "country", "payment_preference",
-                                       "mandated_from", "mandated_to", "email_confirmed", NULL};
+                                       "mandated_from", "mandated_to", "email_confirmed",
+                                       "risk", "eligibility", NULL};
     bool confirmed;
 
     jf_refuse_unknown(jf, keys);
     f->email_confirmed = jf_bool(jf, "email_confirmed", &confirmed) ? confirmed : -1;
     f->status = jf_enum(jf, "status", false, member_statuses);
     f->payment = jf_enum(jf, "payment_preference", false, payment_preferences);
+    f->risk = jf_enum(jf, "risk", false, risk_values);
+    f->eligibility = jf_enum(jf, "eligibility", false, eligibility_states);
     f->country = jf_country(jf, "country", false);
     f->mandated_from = jf_date_time(jf, "mandated_from", false);
     f->mandated_to = jf_date_time(jf, "mandated_to", false);

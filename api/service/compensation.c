@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "db/eligibility.h"
 #include "db/errors.h"
 #include "domain/award.h"
 #include "service/conn.h"
@@ -372,6 +373,10 @@ tallies_body(PGconn *c, struct tx *t, void *ctx)
         rc = db_tally_groups_of_action(c, out->action.id, r->a, &groups, &n);
     if (rc >= 0 && q->action_id != NULL)
         rc = db_tally_duplicates_of_action(c, out->action.id, &action_dups);
+    if (rc >= 0 && q->matched_only) /* the matched claims' groups instead (basis matched) */
+        rc = db_eligibility_groups(c, out->incident.id, r->a, &pool, &n_pool);
+    if (rc >= 0 && q->matched_only && q->action_id != NULL)
+        rc = db_eligibility_groups_of_action(c, out->action.id, r->a, &groups, &n);
     if (rc < 0)
         return rc;
     if (q->action_id == NULL) {

@@ -66,6 +66,8 @@ member_read_body(PGconn *c, struct tx *t, void *ctx)
                             WS_DUPLICATE_DATES_MAX, &v->n_duplicate_dates);
     if (rc != 1)
         return rc < 0 ? rc : DB_HARD;
+    if ((rc = db_risk_claim(c, v->claim.id, m->a, &v->risk)) < 0)
+        return rc;
     return tx_audited(svc_audit(c, m->note, "claim.read", "claim", m->reference));
 }
 

@@ -15,6 +15,7 @@
 #include "core/outcome.h"
 #include "db/actions.h"
 #include "db/claims.h"
+#include "db/risk.h"
 #include "db/ws_members.h"
 #include "service/audit.h"
 #include "service/read_source.h"
@@ -33,6 +34,7 @@ struct ws_member_view {
     struct ws_member_row review; /* review_reason, correctable_until, reviewed_at, duplicates */
     const char **duplicate_dates;
     int n_duplicate_dates;
+    struct risk_view risk;       /* its risk flags with their counts (docs/risk.md) */
 };
 
 #define WS_DUPLICATE_DATES_MAX 100

@@ -420,6 +420,9 @@ ROWS = {
     "POST /v1/incidents": Row(b_create_incident, operator(201)),
     "GET /v1/incidents/{slug}": Row(b_incident, PAGE),
     "PATCH /v1/incidents/{slug}": Row(b_patch_incident, operator(200)),
+    # risk flags per day (docs/risk.md): the operator alone
+    "GET /v1/incidents/{slug}/risk": Row(lambda w, role: (f"/v1/incidents/{w.slug}/risk", None,
+                                                          None), operator(200)),
     "POST /v1/incidents/{slug}/claims": Row(b_submit, public(201)),
     "GET /v1/incidents/{slug}/claims": Row(
         b_incident_claims, association(200, write=False, owned=False), only_own_claims),
