@@ -9,6 +9,7 @@
 #include "domain/file_type.h"
 #include "handlers/guard.h"
 #include "http/auth.h"
+#include "http/json_build.h"
 #include "http/outcome.h"
 #include "http/problem.h"
 
@@ -38,11 +39,12 @@ evidence_file_json(const struct evidence_file *f)
 static json_t *
 list_json(const struct evidence_list *l)
 {
+    struct json_build b = {0};
     json_t *data = json_array();
 
     for (int i = 0; i < l->n; i++)
-        json_array_append_new(data, evidence_file_json(&l->files[i]));
-    return data;
+        jb_append(&b, data, evidence_file_json(&l->files[i]));
+    return jb_result(&b, data);
 }
 
 static void

@@ -3,6 +3,7 @@
  * a count is made of. */
 #include "handlers/risk.h"
 
+#include "http/json_build.h"
 #include "http/outcome.h"
 #include "http/reply.h"
 #include "service/risk.h"
@@ -26,16 +27,18 @@ handle_incident_risk(struct request *rq)
 
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
+    struct json_build b = {0};
     json_t *days = json_array();
     for (int i = 0; i < ov.n_days; i++) {
         const struct risk_day *d = &ov.days[i];
         json_t *flags = json_object();
         for (int f = 0; f < RISK_FLAG_COUNT; f++)
-            json_object_set_new(flags, risk_flag_name(f), json_integer(d->flagged[f]));
-        json_array_append_new(days, json_pack("{s:s, s:I, s:I, s:o}", "date", d->date, "claims",
-                                              (json_int_t)d->claims, "flagged",
-                                              (json_int_t)d->any, "flags", flags));
+            jb_set(&b, flags, risk_flag_name(f), json_integer(d->flagged[f]));
+        jb_append(&b, days, json_pack("{s:s, s:I, s:I, s:o}", "date", d->date, "claims",
+                                      (json_int_t)d->claims, "flagged", (json_int_t)d->any,
+                                      "flags", flags));
     }
+    days = jb_result(&b, days); /* NULL: json_pack below fails in turn, reply_json_take 503 */
     return reply_json_take(200, json_pack("{s:s, s:o, s:o}", "incident", ov.slug, "thresholds",
                                           thresholds_json(), "days", days));
 }
@@ -68,11 +71,13 @@ risk_view_json(const struct risk_view *v)
 {
     if (!v->present)
         return json_null();
+    struct json_build b = {0};
     json_t *flags = json_array();
     for (int f = 0; f < RISK_FLAG_COUNT; f++)
         if (v->flags[f])
-            json_array_append_new(flags, json_pack("{s:s, s:o}", "flag", risk_flag_name(f),
-                                                   "evidence", evidence(v, f)));
+            jb_append(&b, flags, json_pack("{s:s, s:o}", "flag", risk_flag_name(f), "evidence",
+                                           evidence(v, f)));
+    flags = jb_result(&b, flags);
     return json_pack("{s:o, s:{s:s?, s:I, s:I}, s:b, s:s}", "flags", flags, "counts",
                      "network_prefix", v->net_kind, "claims_from_network_within_hour",
                      (json_int_t)v->net_count, "claims_at_address", (json_int_t)v->addr_count,
