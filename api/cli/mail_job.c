@@ -27,6 +27,8 @@ static bool running;
 static const struct app *the_app;
 static struct mail_settings settings;
 static char password[512];
+static struct mail_smtp *smtp; /* the connection to the relay, reused across passes */
+static int next_wait_ms;       /* the rate's wait after a pass, 0: the poll's */
 
 static void
 run_pass(time_t *last_prune)
@@ -34,10 +36,11 @@ run_pass(time_t *last_prune)
     int handled = 0;
     PGconn *c = db_pool_acquire();
 
+    next_wait_ms = 0;
     if (c == NULL)
         return; /* the pool logs why; next pass in a second */
-    if (svc_mail_deliver_due(c, app_secrets(the_app), &settings, &stop, &handled) !=
-        OUTCOME_OK)
+    if (svc_mail_deliver_due(c, app_secrets(the_app), &settings, smtp, &stop, &handled,
+                             &next_wait_ms) != OUTCOME_OK)
         log_warn("mail: delivery stopped by a database error; trying again");
     if (time(NULL) - *last_prune >= PRUNE_EVERY_S) {
         *last_prune = time(NULL);
@@ -53,7 +56,14 @@ wait_poll(void)
     struct timespec until;
 
     clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += POLL_S;
+    if (next_wait_ms > 0 && next_wait_ms < POLL_S * 1000) {
+        /* the rate is spent and messages are due: back when the bucket has a token */
+        until.tv_nsec += (long)next_wait_ms * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+    } else {
+        until.tv_sec += POLL_S;
+    }
     pthread_mutex_lock(&lock);
     while (!atomic_load(&stop)) {
         if (pthread_cond_timedwait(&wake, &lock, &until) == ETIMEDOUT)
@@ -113,6 +123,7 @@ configure(const struct config *cfg)
         .relay = {cfg->smtp_url, cfg->smtp_user, password, cfg->smtp_ca_file},
         .give_up_after_s = cfg->mail_give_up_after_s,
         .retry_base_s = cfg->mail_retry_base_s,
+        .rate_per_s = cfg->mail_rate,
     };
     if (cfg->smtp_password_file[0] != '\0' && !read_password(cfg->smtp_password_file))
         return false;
@@ -133,6 +144,8 @@ mail_job_start(const struct app *app)
     atomic_store(&stop, false);
     if (!configure(app->cfg) || !mail_transport_init())
         goto fail;
+    if ((smtp = mail_smtp_new()) == NULL)
+        goto fail;
     if (pthread_condattr_init(&attr) != 0)
         goto fail;
     bool made = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
@@ -148,6 +161,8 @@ mail_job_start(const struct app *app)
     return true;
 fail:
     log_error("could not start the mail thread: serve stops (see the line above)");
+    mail_smtp_free(smtp);
+    smtp = NULL;
     explicit_bzero(password, sizeof password);
     return false;
 }
@@ -163,6 +178,8 @@ mail_job_stop(void)
     pthread_mutex_unlock(&lock);
     pthread_join(thread, NULL);
     pthread_cond_destroy(&wake);
+    mail_smtp_free(smtp);
+    smtp = NULL;
     mail_transport_cleanup();
     explicit_bzero(password, sizeof password);
     running = false;

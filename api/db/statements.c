@@ -14,7 +14,10 @@
 #include "db/exports.h"
 #include "db/idempotency.h"
 #include "db/incidents.h"
+#include "db/mail_throttle.h"
 #include "db/memberships.h"
+#include "db/notices.h"
+#include "db/notices_mail.h"
 #include "db/outbox.h"
 #include "db/public_pages.h"
 #include "db/rotate.h"
@@ -41,5 +44,8 @@ const struct db_statement *const db_statement_tables[] = {
     db_public_pages_statements,
     db_ws_members_statements,
     db_eligibility_statements,
+    db_notices_statements,
+    db_notices_mail_statements,
+    db_mail_throttle_statements,
     NULL,
 };

@@ -85,7 +85,7 @@ static struct mail_message
 message(const char *to)
 {
     return (struct mail_message){"recours@example.org", NULL, to, "fr", "Sujet é",
-                                 "texte\n", "<p>html</p>\n"};
+                                 "texte\n", "<p>html</p>\n", NULL};
 }
 
 static void
