@@ -32,6 +32,24 @@ owned_action(const char *association_id, const char *action_id, struct arena *a,
     return svc_ws_action(*c, action_id, association_id, a, x);
 }
 
+enum outcome
+svc_rq_notice_check(const char *association_id, const char *action_id, const char *id,
+                    bool write, bool may_write, struct arena *a)
+{
+    struct notice_row n;
+    struct action x;
+    PGconn *c;
+    enum outcome o = owned_action(association_id, action_id, a, &c, &x);
+
+    if (o == OUTCOME_OK && id != NULL) {
+        int rc = db_notices_get(c, action_id, id, false, a, &n);
+        o = rc < 0 ? tx_outcome_of(c, rc) : rc == 0 ? OUTCOME_NOT_FOUND : OUTCOME_OK;
+    }
+    if (o == OUTCOME_OK && write && !may_write)
+        o = OUTCOME_APPROVAL_LAPSED;
+    return o;
+}
+
 struct create {
     const struct audit_note *note;
     const char *action_id;

@@ -20,6 +20,12 @@
 
 struct arena;
 
+/* Whether the caller may act on the action (and on notice id of it, unless NULL): NOT_FOUND
+ * when either is not the association's, APPROVAL_LAPSED when it may not write and write is
+ * asked. Handlers ask before reading a body, so that another association learns nothing. */
+enum outcome svc_rq_notice_check(const char *association_id, const char *action_id,
+                                 const char *id, bool write, bool may_write, struct arena *a);
+
 /* A new draft of kind (notice_kinds) with its texts. */
 enum outcome svc_rq_notice_create(const struct audit_note *note, const char *association_id,
                                   const char *action_id, const char *kind,
