@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The mail thread. Like the erasure job it waits on a condition variable (monotonic clock),
- * so a stop wakes it at once. */
+/* The mail threads (--mail-senders of them, each with its own database connection and its own
+ * connection to the relay, so that one waits for the relay's replies while another works: the
+ * outbox's SKIP LOCKED gives each its own rows, the shared bucket paces them all). Like the
+ * erasure job they wait on a condition variable (monotonic clock), so a stop wakes them at
+ * once. */
 #include "cli/mail_job.h"
 
 #include <errno.h>
@@ -19,7 +22,18 @@
 #define POLL_S 1
 #define PRUNE_EVERY_S 600
 
-static pthread_t thread;
+#define SENDERS_MAX 16
+
+struct sender {
+    pthread_t thread;
+    bool started;
+    bool prunes;              /* the first sender also prunes */
+    struct mail_smtp *smtp;   /* its connection to the relay, reused across passes */
+    int next_wait_ms;         /* the rate's wait after a pass, 0: the poll's */
+};
+
+static struct sender senders[SENDERS_MAX];
+static int n_senders;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake;
 static atomic_bool stop;
@@ -27,22 +41,20 @@ static bool running;
 static const struct app *the_app;
 static struct mail_settings settings;
 static char password[512];
-static struct mail_smtp *smtp; /* the connection to the relay, reused across passes */
-static int next_wait_ms;       /* the rate's wait after a pass, 0: the poll's */
 
 static void
-run_pass(time_t *last_prune)
+run_pass(struct sender *me, time_t *last_prune)
 {
     int handled = 0;
     PGconn *c = db_pool_acquire();
 
-    next_wait_ms = 0;
+    me->next_wait_ms = 0;
     if (c == NULL)
         return; /* the pool logs why; next pass in a second */
-    if (svc_mail_deliver_due(c, app_secrets(the_app), &settings, smtp, &stop, &handled,
-                             &next_wait_ms) != OUTCOME_OK)
+    if (svc_mail_deliver_due(c, app_secrets(the_app), &settings, me->smtp, &stop, &handled,
+                             &me->next_wait_ms) != OUTCOME_OK)
         log_warn("mail: delivery stopped by a database error; trying again");
-    if (time(NULL) - *last_prune >= PRUNE_EVERY_S) {
+    if (me->prunes && time(NULL) - *last_prune >= PRUNE_EVERY_S) {
         *last_prune = time(NULL);
         if (svc_mail_prune(c) != OUTCOME_OK)
             log_warn("mail: could not prune rate events and expired links");
@@ -51,7 +63,7 @@ run_pass(time_t *last_prune)
 }
 
 static void
-wait_poll(void)
+wait_poll(int next_wait_ms)
 {
     struct timespec until;
 
@@ -73,14 +85,14 @@ wait_poll(void)
 }
 
 static void *
-job_main(void *unused)
+job_main(void *arg)
 {
+    struct sender *me = arg;
     time_t last_prune = 0;
 
-    (void)unused;
     while (!atomic_load(&stop)) {
-        run_pass(&last_prune);
-        wait_poll();
+        run_pass(me, &last_prune);
+        wait_poll(me->next_wait_ms);
     }
     db_pool_close_thread();
     return NULL;
@@ -135,34 +147,56 @@ configure(const struct config *cfg)
     return true;
 }
 
+/* Stops and joins the senders started, frees their sessions. */
+static void
+end_senders(void)
+{
+    pthread_mutex_lock(&lock);
+    atomic_store(&stop, true);
+    pthread_cond_broadcast(&wake);
+    pthread_mutex_unlock(&lock);
+    for (int i = 0; i < n_senders; i++) {
+        if (senders[i].started)
+            pthread_join(senders[i].thread, NULL);
+        mail_smtp_free(senders[i].smtp);
+        senders[i] = (struct sender){0};
+    }
+    n_senders = 0;
+}
+
 bool
 mail_job_start(const struct app *app)
 {
     pthread_condattr_t attr;
+    bool cond_made = false;
 
     the_app = app;
     atomic_store(&stop, false);
     if (!configure(app->cfg) || !mail_transport_init())
         goto fail;
-    if ((smtp = mail_smtp_new()) == NULL)
-        goto fail;
     if (pthread_condattr_init(&attr) != 0)
         goto fail;
-    bool made = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
+    cond_made = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
                 pthread_cond_init(&wake, &attr) == 0;
     pthread_condattr_destroy(&attr);
-    if (!made)
+    if (!cond_made)
         goto fail;
-    running = pthread_create(&thread, NULL, job_main, NULL) == 0;
-    if (!running) {
-        pthread_cond_destroy(&wake);
-        goto fail;
+    n_senders = app->cfg->mail_senders < SENDERS_MAX ? app->cfg->mail_senders : SENDERS_MAX;
+    for (int i = 0; i < n_senders; i++) {
+        senders[i].prunes = i == 0;
+        if ((senders[i].smtp = mail_smtp_new()) == NULL)
+            goto fail;
+        senders[i].started = pthread_create(&senders[i].thread, NULL, job_main, &senders[i]) == 0;
+        if (!senders[i].started)
+            goto fail;
     }
+    running = true;
     return true;
 fail:
-    log_error("could not start the mail thread: serve stops (see the line above)");
-    mail_smtp_free(smtp);
-    smtp = NULL;
+    log_error("could not start the mail threads: serve stops (see the line above)");
+    end_senders();
+    if (cond_made)
+        pthread_cond_destroy(&wake);
     explicit_bzero(password, sizeof password);
     return false;
 }
@@ -172,14 +206,8 @@ mail_job_stop(void)
 {
     if (!running)
         return;
-    pthread_mutex_lock(&lock);
-    atomic_store(&stop, true);
-    pthread_cond_signal(&wake);
-    pthread_mutex_unlock(&lock);
-    pthread_join(thread, NULL);
+    end_senders();
     pthread_cond_destroy(&wake);
-    mail_smtp_free(smtp);
-    smtp = NULL;
     mail_transport_cleanup();
     explicit_bzero(password, sizeof password);
     running = false;
