@@ -28,19 +28,6 @@ function field(id, labelKey, control, hintKey) {
     return el("div", { class: "field" }, ...parts, control);
 }
 
-// The body of a text part as paragraphs (blank lines) and line breaks, as text nodes only.
-function textBlocks(text) {
-    return text.split(/\n{2,}/).filter((p) => p.trim() !== "").map((p) => {
-        const para = el("p");
-        p.split("\n").forEach((line, i) => {
-            if (i > 0)
-                para.append(el("br"));
-            para.append(line);
-        });
-        return para;
-    });
-}
-
 export class NoticesTab {
     // call(method, path, opts): the page's API call with the key; currentFilter(): the
     // Members tab's filter as the API's fields.
@@ -89,7 +76,9 @@ export class NoticesTab {
             el("dl", { class: "facts" },
                 el("div", {}, el("dt", { "data-i18n": "notices.preview_subject" }),
                     el("dd", { id: "nt-preview-subject" }))),
-            el("div", { id: "nt-preview-text" }));
+            // the text part as sent, its lines kept, scrollable when long (the mandate's box)
+            el("div", { id: "nt-preview-text", class: "mandate-text", tabindex: "0", role: "region",
+                "aria-labelledby": "nt-preview-h4" }));
         const send = el("div", { id: "nt-send", hidden: true },
             el("fieldset", { class: "group" },
                 el("legend", { "data-i18n": "notices.audience" }),
@@ -265,7 +254,7 @@ export class NoticesTab {
         $("nt-preview-subject").textContent = p.subject;
         const box = $("nt-preview-text");
         box.lang = p.lang;
-        box.replaceChildren(...textBlocks(p.text));
+        box.textContent = p.text;
     }
 
     // The dry run: how many would receive it.
