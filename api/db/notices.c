@@ -48,6 +48,10 @@ const struct db_statement db_notices_statements[] = {
      "       skipped_opted_out = $4::bigint - $5::bigint"
      " WHERE id = $1::uuid AND sent_at IS NULL",
      5},
+    /* the queue of a notice to a large action is one long statement, by design: it gets more
+     * than the pool's bound on every statement (--db-statement-timeout-ms), for this
+     * transaction only */
+    {"db_notices_queue_timeout", "SELECT set_config('statement_timeout', '120s', true)", 0},
     {"db_notices_sender",
      "SELECT a.title, s.name FROM actions a JOIN associations s ON s.id = a.association_id"
      " WHERE a.id = $1::uuid",
@@ -179,6 +183,12 @@ db_notices_queue(PGconn *c, const char *notice_id, bool essential, const char *a
                  const struct ws_filter *f, int64_t *matching_out, int64_t *queued_out)
 {
     const char *head_params[2] = {notice_id, essential ? "true" : "false"};
+    PGresult *set = PQexecPrepared(c, "db_notices_queue_timeout", 0, NULL, NULL, NULL, 0);
+    int rc = PQresultStatus(set) == PGRES_TUPLES_OK ? 1 : db_status_of(set, "db_notices_queue");
+
+    PQclear(set);
+    if (rc != 1)
+        return rc;
     PGresult *res = db_ws_members_select(
         c, "WITH m AS (SELECT c.id, c.lang, c.notices_opt_out_at FROM claims c", head_params, 2,
         action_id, f,

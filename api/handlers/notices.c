@@ -145,8 +145,6 @@ handle_notices_create(struct request *rq)
     return r;
 }
 
-#define LIST_LIMIT_MAX 100
-
 struct reply
 handle_notices_list(struct request *rq)
 {
