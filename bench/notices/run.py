@@ -277,7 +277,9 @@ def main():
              f"the API, delivered by one `recours serve` (--mail-rate {args.mail_rate}, "
              f"0: no limit) to an aiosmtpd relay on 127.0.0.1 that only counts. Machine: 2 "
              f"shared cores, PostgreSQL 15 on the same host, load average {load_before:.1f} "
-             f"before the send and {load_after:.1f} after delivery (other work on the machine).",
+             f"before the send and {load_after:.1f} after delivery (other work on the machine: "
+             f"the wall-clock figures are this host's share of two cores, the CPU figures are "
+             f"the work itself).",
              "",
              "| figure | value | target |", "|---|---:|---|",
              f"| dry run (count of the recipients) | {count_s * 1000:.0f} ms | |",
@@ -291,6 +293,8 @@ def main():
              f"{(n - 1) / relay_s if relay_s > 0 else 0:.0f} msg/s | |",
              f"| CPU per message: server / its PostgreSQL backends / relay (this process) | "
              + " / ".join(f"{(b - a) * 1e6 / n:.0f} µs" for a, b in zip(cpu0, cpu1)) + " | |",
+             f"| delivery capacity by CPU: 1 / (server + PostgreSQL CPU per message), one core "
+             f"each | {n / ((cpu1[0] - cpu0[0]) + (cpu1[1] - cpu0[1])):.0f} msg/s | |",
              f"| server RSS before the send / peak during queue and delivery | "
              f"{(rss_before or 0) / 1024:.1f} MiB / {peak / 1024:.1f} MiB | |",
              f"| each member once, in its language ({counter.langs['fr']:,} fr, "
