@@ -19,6 +19,9 @@
 #include "handlers/incidents.h"
 #include "handlers/members.h"
 #include "handlers/risk.h"
+
+#include "handlers/notices.h"
+#include "handlers/notices_stop.h"
 #include "handlers/ops.h"
 #include "handlers/page_claim.h"
 #include "handlers/page_home.h"
@@ -98,6 +101,16 @@ const struct route routes[] = {
      ROLE_ASSOCIATION},
     {"GET", "/v1/actions/{id}/members/{reference}/evidence/{file}", handle_evidence_download,
      ROLE_ASSOCIATION},
+
+    /* notices to the members (docs/workspace.md "Notices") */
+    {"POST", "/v1/actions/{id}/notices", handle_notices_create, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/notices", handle_notices_list, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/notices/{notice}", handle_notices_get, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/notices/{notice}/preview", handle_notices_preview,
+     ROLE_ASSOCIATION},
+    {"POST", "/v1/actions/{id}/notices/{notice}/send", handle_notices_send, ROLE_ASSOCIATION},
+    {"GET", "/notices/stop/{token}", handle_notices_stop_page, ROLE_PUBLIC},
+    {"POST", "/notices/stop/{token}", handle_notices_stop_post, ROLE_PUBLIC},
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];
@@ -127,9 +140,11 @@ routes_run(struct request *rq, route_handler handler)
     if (!guard_route(rq, rq->match.route->role, &deny))
         return deny;
     /* the claim intake keeps its Idempotency-Key in the claim's transaction; the claim form's
-     * post is that intake (handlers/page_claim.h) */
+     * post is that intake (handlers/page_claim.h); stopping notices is a page's form and a
+     * mail client's one-click, the same whatever the times */
     if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit ||
-        handler == handle_page_claim_post || handler == handle_page_my_claim_post)
+        handler == handle_page_claim_post || handler == handle_page_my_claim_post ||
+        handler == handle_notices_stop_post)
         return handler(rq);
     return idem_around(rq, handler);
 }

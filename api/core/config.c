@@ -147,6 +147,10 @@ static const struct setting settings[] = {
      "172800", 1, 2592000, "seconds after which an undelivered email is given up (reason kept)"},
     {"mail-retry-base", "RECOURS_MAIL_RETRY_BASE", KIND_INT, OFF(mail_retry_base_s), "30", 1,
      3600, "seconds before the first retry of an email; doubles on each failure (1 h at most)"},
+    {"mail-rate", "RECOURS_MAIL_RATE", KIND_INT, OFF(mail_rate), "50", 0, 100000,
+     "emails a second at most, shared by every server on the database (0: no limit)"},
+    {"mail-senders", "RECOURS_MAIL_SENDERS", KIND_INT, OFF(mail_senders), "4", 1, 16,
+     "mail threads of serve, each with its connection to the relay"},
 };
 
 #define N_SETTINGS (sizeof settings / sizeof settings[0])

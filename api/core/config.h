@@ -67,6 +67,8 @@ struct config {
     char *mail_dir;            /* RECOURS_MAIL_DIR, --mail-dir (default var/mail) */
     int mail_give_up_after_s;  /* RECOURS_MAIL_GIVE_UP_AFTER, --mail-give-up-after (seconds) */
     int mail_retry_base_s;     /* RECOURS_MAIL_RETRY_BASE, --mail-retry-base (seconds) */
+    int mail_rate;             /* RECOURS_MAIL_RATE, --mail-rate (messages/s, all servers) */
+    int mail_senders;          /* RECOURS_MAIL_SENDERS, --mail-senders (threads, default 4) */
 };
 
 /* Fills *cfg from defaults, the environment, then argv (flags of the form --name value or

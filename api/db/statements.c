@@ -15,7 +15,10 @@
 #include "db/exports.h"
 #include "db/idempotency.h"
 #include "db/incidents.h"
+#include "db/mail_throttle.h"
 #include "db/memberships.h"
+#include "db/notices.h"
+#include "db/notices_mail.h"
 #include "db/outbox.h"
 #include "db/public_pages.h"
 #include "db/risk.h"
@@ -46,5 +49,9 @@ const struct db_statement *const db_statement_tables[] = {
     db_evidence_statements,
 
     db_risk_statements,
+
+    db_notices_statements,
+    db_notices_mail_statements,
+    db_mail_throttle_statements,
     NULL,
 };

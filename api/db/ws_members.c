@@ -414,3 +414,17 @@ db_ws_outbox_reason(PGconn *c, int64_t outbox_id, struct arena *a, const char **
     PQclear(res);
     return rc;
 }
+
+PGresult *
+db_ws_members_select(PGconn *c, const char *head, const char *const *head_params, int n_head,
+                     const char *action_id, const struct ws_filter *f, const char *tail)
+{
+    struct query s = {0};
+
+    for (int i = 0; i < n_head; i++)
+        param(&s, head_params[i]);
+    strbuf_puts(&s.sql, head);
+    where_filter(&s, action_id, f);
+    strbuf_puts(&s.sql, tail);
+    return run(c, &s);
+}

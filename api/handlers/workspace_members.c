@@ -270,8 +270,8 @@ read_references(struct request *rq, const struct json_fields *jf, json_t *list,
 }
 
 /* {"filter": {...}}: the fields of the list's query, as JSON. */
-static void
-read_filter(const struct json_fields *jf, struct ws_filter *f)
+void
+ws_filter_from_json(const struct json_fields *jf, struct ws_filter *f)
 {
     static const char *const keys[] = {"status", "country", "payment_preference",
                                        "mandated_from", "mandated_to", "email_confirmed",
@@ -316,7 +316,7 @@ handle_ws_reviews(struct request *rq)
     else if (list != NULL)
         read_references(rq, &jf, list, &f);
     else
-        read_filter(&sub, &f);
+        ws_filter_from_json(&sub, &f);
     struct ws_review_request r = {.expected = -1};
     r.d.action_id = x.id;
     r.d.f = &f;

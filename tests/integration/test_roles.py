@@ -30,6 +30,7 @@ import assoc_fixtures as af
 import claims_fixtures as cf
 import evidence_fixtures as ef
 import harness
+import notice_fixtures as nf
 
 ROLES = ["public", "claimant", "other_claimant", "assoc_a", "assoc_b", "lapsed", "suspended",
          "revoked", "operator", "operator_api_key"]
@@ -317,6 +318,14 @@ def b_action_sub(suffix):
     return lambda w, role: (f"/v1/actions/{w.owner(role)[1]['id']}/{suffix}", None, None)
 
 
+def b_notice(suffix=""):
+    """A draft notice of the owner's action (stored in SQL: a lapsed owner cannot write one)."""
+    def build(w, role):
+        action = w.owner(role)[1]
+        return f"/v1/actions/{action['id']}/notices/{nf.draft_sql(action['id'])}{suffix}", None, None
+    return build
+
+
 def b_simulate(w, role):
     return "/v1/compensation/simulate", {"incident": w.slug, "scheme": SCHEME}, None
 
@@ -483,6 +492,23 @@ ROWS = {
                          {"references": [w.fresh_member(role)["reference"]],
                           "decision": "verified"}, None),
         association(200, write=True, owned=True)),
+    # notices to the members (docs/workspace.md "Notices"); the stop link is a page for anyone
+    "POST /v1/actions/{id}/notices": Row(
+        lambda w, role: (f"/v1/actions/{w.owner(role)[1]['id']}/notices", nf.draft_body(), None),
+        association(201, write=True, owned=True)),
+    "GET /v1/actions/{id}/notices": Row(b_action_sub("notices"),
+                                        association(200, write=False, owned=True)),
+    "GET /v1/actions/{id}/notices/{notice}": Row(b_notice(),
+                                                 association(200, write=False, owned=True)),
+    "GET /v1/actions/{id}/notices/{notice}/preview": Row(
+        b_notice("/preview"), association(200, write=False, owned=True)),
+    "POST /v1/actions/{id}/notices/{notice}/send": Row(
+        lambda w, role: (b_notice("/send")(w, role)[0], {"dry_run": True}, None),
+        association(200, write=True, owned=True)),
+    "GET /notices/stop/{token}": Row(static("/notices/stop/1.AAAAAAAAAAAAAAAAAAAAAA"),
+                                     public(404)),
+    "POST /notices/stop/{token}": Row(
+        lambda w, role: ("/notices/stop/1.AAAAAAAAAAAAAAAAAAAAAA", {}, None), public(404)),
 }
 
 # Routes of the original contract not served yet: their rows apply once `recours routes` lists them.

@@ -10,8 +10,8 @@
 // pages) and the form that opens one (POST /v1/actions, one Idempotency-Key per submission
 // attempt). The selected action: its facts, additions, totals and exports in
 // dashboard-action.js; its members in dashboard-members.js; charts in dashboard-charts.js;
-// simulation in dashboard-simulate.js; the public record in dashboard-record.js; tabs and copy
-// buttons in dashboard-ui.js.
+// simulation in dashboard-simulate.js; the public record in dashboard-record.js; notices to
+// the members in dashboard-notices.js; tabs and copy buttons in dashboard-ui.js.
 import { onLanguageChange, t } from "./i18n.js";
 import {
     NetworkError, StatusLine, api, categoriesText, el, fetchIncidents, formatDate,
@@ -22,6 +22,7 @@ import { ActionPanel, conflictMessage, idempotencyKey } from "./dashboard-action
 import { ChartsPanel } from "./dashboard-charts.js";
 import { MembersTab } from "./dashboard-members.js";
 import { RecordTab } from "./dashboard-record.js";
+import { NoticesTab } from "./dashboard-notices.js";
 import { SimulatePanel } from "./dashboard-simulate.js";
 import { wireTabs } from "./dashboard-ui.js";
 
@@ -83,6 +84,7 @@ function keyRefused() {
     selectedId = null;
     panel.close();
     members.close();
+    notices.close();
     $("workspace").hidden = true;
     $("forget-key").hidden = true;
     keyStatus.set({ kind: "error", key: "dash.key_refused" });
@@ -265,6 +267,7 @@ function select(id) {
     if (other)
         showTab("tab-list");
     members.show(a);
+    notices.show(a);
     simulate.show(a, inc);
     if (!$("panel-summary").hidden)
         charts.load(a);
@@ -294,13 +297,16 @@ const record = new RecordTab({ call, onChanged: (updated) => {
     actionChanged(updated);
     panel.show(updated, incidentBySlug(updated.incident));
 } });
+const notices = new NoticesTab({ call, currentFilter: () => members.filter() });
 // the summary tab draws its charts when shown (they cost three reads); the record tab reads
-// the action's record
+// the action's record; the notices tab reads its list (and their progress) again
 const showTab = wireTabs($("action-tabs"), (panelId) => {
     if (panelId === "panel-summary" && panel.action)
         charts.load(panel.action);
     if (panelId === "panel-record" && panel.action)
         record.load(panel.action);
+    if (panelId === "panel-notices" && panel.action)
+        notices.load();
 });
 
 // --- opening an action -----------------------------------------------------------------------
