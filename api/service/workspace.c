@@ -64,9 +64,7 @@ member_read_body(PGconn *c, struct tx *t, void *ctx)
         return tx_answer(t, OUTCOME_NOT_FOUND);
     rc = db_ws_member_extra(c, v->claim.id, m->a, &v->review, &v->duplicate_dates,
                             WS_DUPLICATE_DATES_MAX, &v->n_duplicate_dates);
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD;
-    return tx_audited(svc_audit(c, m->note, "claim.read", "claim", m->reference));
+    return svc_audit_after(c, rc, m->note, "claim.read", "claim", m->reference);
 }
 
 enum outcome
@@ -166,9 +164,7 @@ remove_body(PGconn *c, struct tx *t, void *ctx)
 
     if (rc == 0)
         return tx_answer(t, OUTCOME_NOT_FOUND);
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD; /* a reference names one claim */
-    return tx_audited(svc_audit(c, m->note, "action.members.remove", "claim", m->reference));
+    return svc_audit_after(c, rc, m->note, "action.members.remove", "claim", m->reference);
 }
 
 enum outcome
