@@ -93,8 +93,10 @@ update_body(PGconn *c, struct tx *t, void *ctx)
     if (x->p->has_status && !action_transition_ok(cur.status, x->p->value.status))
         return tx_answer(t, OUTCOME_INVALID_TRANSITION);
     apply(&cur, x->p);
-    rc = db_actions_update(c, &cur, x->a, x->out); /* the row is locked: it cannot have gone */
-    return svc_audit_after(c, rc, x->note, "action.update", "action", x->id);
+    rc = db_actions_update(c, &cur, x->a, x->out);
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD; /* the row is locked: it cannot have gone */
+    return tx_audited(svc_audit(c, x->note, "action.update", "action", x->id));
 }
 
 enum outcome
