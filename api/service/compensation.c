@@ -267,9 +267,7 @@ put_body(PGconn *c, struct tx *t, void *ctx)
     int rc = db_schemes_put(c, x->inc->id, x->json, x->a, x->out);
 
     (void)t;
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD;
-    return tx_audited(svc_audit(c, x->note, "scheme.put", "incident", x->inc->slug));
+    return svc_audit_after(c, rc, x->note, "scheme.put", "incident", x->inc->slug);
 }
 
 enum outcome

@@ -258,13 +258,19 @@ tx_page_outcome(PGconn *c, int rc, int limit, int *n_out, bool *more_out)
 }
 
 enum outcome
-tx_owned_outcome(PGconn *c, int rc, const char *const *owner, const char *association_id)
+tx_read_outcome(PGconn *c, int rc)
 {
     if (rc < 0)
         return tx_outcome_of(c, rc);
-    if (rc == 0 || (association_id != NULL && strcmp(*owner, association_id) != 0))
-        return OUTCOME_NOT_FOUND;
-    return OUTCOME_OK;
+    return rc == 0 ? OUTCOME_NOT_FOUND : OUTCOME_OK;
+}
+
+enum outcome
+tx_owned_outcome(PGconn *c, int rc, const char *const *owner, const char *association_id)
+{
+    if (rc == 1 && association_id != NULL && strcmp(*owner, association_id) != 0)
+        return OUTCOME_NOT_FOUND; /* another's answers as none */
+    return tx_read_outcome(c, rc);
 }
 
 enum outcome

@@ -64,11 +64,9 @@ member_read_body(PGconn *c, struct tx *t, void *ctx)
         return tx_answer(t, OUTCOME_NOT_FOUND);
     rc = db_ws_member_extra(c, v->claim.id, m->a, &v->review, &v->duplicate_dates,
                             WS_DUPLICATE_DATES_MAX, &v->n_duplicate_dates);
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD;
-    if ((rc = db_risk_claim(c, v->claim.id, m->a, &v->risk)) < 0)
-        return rc;
-    return tx_audited(svc_audit(c, m->note, "claim.read", "claim", m->reference));
+    if (rc == 1 && (rc = db_risk_claim(c, v->claim.id, m->a, &v->risk)) >= 0)
+        rc = 1;
+    return svc_audit_after(c, rc, m->note, "claim.read", "claim", m->reference);
 }
 
 enum outcome
@@ -168,9 +166,7 @@ remove_body(PGconn *c, struct tx *t, void *ctx)
 
     if (rc == 0)
         return tx_answer(t, OUTCOME_NOT_FOUND);
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD; /* a reference names one claim */
-    return tx_audited(svc_audit(c, m->note, "action.members.remove", "claim", m->reference));
+    return svc_audit_after(c, rc, m->note, "action.members.remove", "claim", m->reference);
 }
 
 enum outcome
