@@ -17,12 +17,8 @@
 #include "handlers/incidents.h"
 #include "handlers/members.h"
 #include "handlers/ops.h"
-#include "handlers/page_claim.h"
-#include "handlers/page_home.h"
-#include "handlers/page_i18n.h"
-#include "handlers/page_my_claim.h"
+#include "handlers/pages.h"
 #include "handlers/recovery.h"
-#include "handlers/web.h"
 #include "handlers/workspace_members.h"
 
 const struct route routes[] = {
@@ -100,7 +96,7 @@ routes_run(struct request *rq, route_handler handler)
     if (!guard_route(rq, rq->match.route->role, &deny))
         return deny;
     /* the claim intake keeps its Idempotency-Key in the claim's transaction; the claim form's
-     * post is that intake (handlers/page_claim.h) */
+     * post is that intake (handlers/pages.h) */
     if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit ||
         handler == handle_page_claim_post || handler == handle_page_my_claim_post)
         return handler(rq);
