@@ -23,12 +23,8 @@
 #include "handlers/notices.h"
 #include "handlers/notices_stop.h"
 #include "handlers/ops.h"
-#include "handlers/page_claim.h"
-#include "handlers/page_home.h"
-#include "handlers/page_i18n.h"
-#include "handlers/page_my_claim.h"
+#include "handlers/pages.h"
 #include "handlers/recovery.h"
-#include "handlers/web.h"
 #include "handlers/workspace_members.h"
 
 const struct route routes[] = {
@@ -140,8 +136,8 @@ routes_run(struct request *rq, route_handler handler)
     if (!guard_route(rq, rq->match.route->role, &deny))
         return deny;
     /* the claim intake keeps its Idempotency-Key in the claim's transaction; the claim form's
-     * post is that intake (handlers/page_claim.h); stopping notices is a page's form and a
-     * mail client's one-click, the same whatever the times */
+     * post is that intake (handlers/pages.h); stopping notices is a page's form and a mail
+     * client's one-click, the same whatever the times */
     if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit ||
         handler == handle_page_claim_post || handler == handle_page_my_claim_post ||
         handler == handle_notices_stop_post)

@@ -35,11 +35,7 @@ page_claim_mandate_text(struct strbuf *sb, const struct web_ctx *w,
 {
     bool original = strcmp(d->mandate_text_lang, web_lang_code(w->lang)) != 0;
 
-    if (original) {
-        strbuf_puts(sb, "<p class=\"note\">");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.mandate_fallback");
-        strbuf_puts(sb, "</p>\n");
-    }
+    page_original_note(sb, w, original, "page.action.mandate_fallback");
     strbuf_puts(sb, "<div id=\"mandate-text\" class=\"mandate-text\" tabindex=\"0\" "
                     "role=\"region\" aria-labelledby=\"mandate-text-label\" lang=\"");
     html_attr(sb, d->mandate_text_lang);

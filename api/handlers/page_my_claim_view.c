@@ -110,15 +110,22 @@ hidden(struct strbuf *sb, const char *name, const char *value)
     html_hidden(sb, name, value);
 }
 
-/* <form method=post action=/my-claim> with the claim's credentials and what it does */
+/* <form method=post action=/my-claim> saying what it does (POST /my-claim's `form`) */
 static void
-claim_form_open(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st,
-                const char *id, const char *what)
+form_open(struct strbuf *sb, const struct web_ctx *w, const char *id, const char *what)
 {
     strbuf_printf(sb, "<form id=\"%s\" method=\"post\" action=\"/my-claim?lang=%s\" novalidate>\n",
                   id, web_lang_code(w->lang));
     hidden(sb, "form", what);
     hidden(sb, "lang", web_lang_code(w->lang));
+}
+
+/* form_open with the claim's credentials (and the action a link offers) */
+static void
+claim_form_open(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st,
+                const char *id, const char *what)
+{
+    form_open(sb, w, id, what);
     hidden(sb, "reference", str(st->view, "reference"));
     hidden(sb, "token", st->token);
     if (st->data != NULL && st->data->has_offer)
@@ -192,11 +199,7 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
         strbuf_puts(sb, "</p>\n</section>\n");
     }
     if (st->recover_link != NULL) {
-        strbuf_printf(sb,
-                      "<form id=\"redeem-form\" method=\"post\" action=\"/my-claim?lang=%s\">\n",
-                      web_lang_code(w->lang));
-        hidden(sb, "form", "redeem");
-        hidden(sb, "lang", web_lang_code(w->lang));
+        form_open(sb, w, "redeem-form", "redeem");
         hidden(sb, "link", st->recover_link);
         strbuf_puts(sb, "<p>");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.redeem_intro");
@@ -204,12 +207,7 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
         button(sb, w, "redeem", "primary", "myform.redeem", NULL);
         return;
     }
-    strbuf_printf(sb,
-                  "<form id=\"access-form\" method=\"post\" action=\"/my-claim?lang=%s\" "
-                  "novalidate>\n",
-                  web_lang_code(w->lang));
-    hidden(sb, "form", "open");
-    hidden(sb, "lang", web_lang_code(w->lang));
+    form_open(sb, w, "access-form", "open");
     if (st->offer_action != NULL)
         hidden(sb, "action", st->offer_action);
     strbuf_puts(sb, "<p class=\"intro\">");
@@ -222,12 +220,7 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     strbuf_printf(sb, "<section aria-labelledby=\"lost-h2\">\n<h2 id=\"lost-h2\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_h2");
     strbuf_puts(sb, "</h2>\n");
-    strbuf_printf(sb,
-                  "<form id=\"recover-form\" method=\"post\" action=\"/my-claim?lang=%s\" "
-                  "novalidate>\n",
-                  web_lang_code(w->lang));
-    hidden(sb, "form", "recover");
-    hidden(sb, "lang", web_lang_code(w->lang));
+    form_open(sb, w, "recover-form", "recover");
     strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_intro");
     strbuf_puts(sb, "</p>\n");
@@ -347,12 +340,10 @@ open_actions(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_s
         strbuf_puts(sb, "</a> — ");
         html_text(sb, str(x, "association") != NULL ? str(x, "association") : "");
         /* "open" with the action: the claim page again, this action's mandate offered */
-        strbuf_printf(sb,
-                      "\n<form id=\"open-action-%zu\" method=\"post\" action=\"/my-claim?lang=%s\" "
-                      "novalidate>\n",
-                      shown, web_lang_code(w->lang));
-        hidden(sb, "form", "open");
-        hidden(sb, "lang", web_lang_code(w->lang));
+        char form_id[32];
+        snprintf(form_id, sizeof form_id, "open-action-%zu", shown);
+        strbuf_puts(sb, "\n");
+        form_open(sb, w, form_id, "open");
         hidden(sb, "reference", str(st->view, "reference"));
         hidden(sb, "token", st->token);
         hidden(sb, "action", id);
@@ -474,12 +465,10 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
         .noindex = true,
         .nav_current = "/my-claim",
         .script = st->evidence != NULL ? "/static/evidence.js" : NULL,
+        .h1 = true,
     };
 
     web_layout_begin(sb, w, &p);
-    strbuf_puts(sb, "<h1>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.h1");
-    strbuf_puts(sb, "</h1>\n");
     notice(sb, w, st);
     if (st->view != NULL)
         claim_page(sb, w, st);

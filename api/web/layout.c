@@ -163,6 +163,11 @@ web_layout_begin(struct strbuf *sb, const struct web_ctx *w, const struct web_pa
     strbuf_puts(sb, "</ul></nav>\n");
     language_switch(sb, w, p);
     strbuf_puts(sb, "\n</div>\n</header>\n<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n");
+    if (p->h1) {
+        strbuf_puts(sb, "<h1>");
+        web_escape(sb, WEB_TEXT, p->title);
+        strbuf_puts(sb, "</h1>\n");
+    }
 }
 
 /* A setting's value; its default "(not configured: --flag)" (core/config.c, English for the

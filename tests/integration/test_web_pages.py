@@ -40,6 +40,7 @@ import tempfile
 import unittest
 
 import assoc_fixtures as af
+import browser_fixtures as bf
 import claims_fixtures as cf
 import harness
 import mail_fixtures as mf
@@ -52,19 +53,13 @@ PAGES = {"/dashboard": "dashboard"}
 MEDIA = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
          ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json",
          ".ico": "image/x-icon", ".txt": "text/plain"}
-CHROMIUM = "/usr/bin/chromium"
 BROWSER_TIMEOUT_S = 600
-NPM_TIMEOUT_S = 300
 # Text allowed outside the dictionary: the product's name.
 LITERAL_TEXT = {"recours"}
 
 
 def web_dir():
     return os.path.join(harness.source_dir(), "web")
-
-
-def browser_dir():
-    return os.path.join(harness.source_dir(), "tests", "browser")
 
 
 class PageParser(html.parser.HTMLParser):
@@ -244,32 +239,13 @@ class WebPagesTest(unittest.TestCase):
                 r = self.get(path)
                 harness.assert_problem(self, r, 404, "not-found")
 
-    def browser_prerequisites(self):
-        """node, after npm ci of tests/browser when needed; skips (fails under CI) when
-        Chromium, Node.js or npm is missing."""
-        node = shutil.which("node")
-        npm = shutil.which("npm")
-        missing = [what for what, ok in (("chromium", os.access(CHROMIUM, os.X_OK)),
-                                         ("node", node), ("npm", npm)) if not ok]
-        if missing:
-            if os.environ.get("CI"):
-                self.fail(f"CI: {', '.join(missing)} missing (./scripts/test installs them)")
-            raise unittest.SkipTest(f"{', '.join(missing)} not installed")
-        bdir = browser_dir()
-        if not all(os.path.isdir(os.path.join(bdir, "node_modules", m))
-                   for m in ("playwright-core", "axe-core")):
-            run = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=bdir,
-                                 capture_output=True, text=True, timeout=NPM_TIMEOUT_S)
-            self.assertEqual(run.returncode, 0, f"npm ci failed:\n{run.stdout}\n{run.stderr}")
-        return node
-
     def test_browser_dashboard_flow(self):
         """tests/browser/dashboard_flow.mjs: an association opens an action through the page,
         adds its mandated claims, reads the totals and exports them for counsel; afterwards
         the claims are members of that action and the export record the page showed is the
         server's."""
-        node = self.browser_prerequisites()
-        bdir = browser_dir()
+        node = bf.prerequisites(self)
+        bdir = bf.browser_dir()
         # a server of its own that delivers to a real SMTP server (the rejection's email)
         relay = SmtpFixture().start()
         self.addCleanup(relay.close)
