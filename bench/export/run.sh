@@ -6,6 +6,7 @@
 #
 #   bench/export/run.sh [--members N] [--rounds R] [--keep] [--results]
 #                       [--connections C] [--load-budget S] [--rss-exports K]
+#                       [--reuse DIR]
 #
 #   --members N      members of the measured action (200000); a second action has N/10
 #   --rounds R       timed rounds (3), after one discarded warm-up export
@@ -19,6 +20,9 @@
 #                    top of `perf report` in the block (needs perf and the right to use it)
 #   --rss-exports K  after the rounds, K more consecutive CSV exports of the big action on
 #                    the same server, its VmRSS after each listed (0: none)
+#   --reuse DIR      measure on a database kept by an earlier `--keep` run instead of loading
+#                    one (--keep saves what that takes, its secrets and keys, in
+#                    var/bench-export/<database>/ and says so; migrated again, never dropped)
 #
 # Environment: DATABASE_URL (default: the private cluster of ./scripts/run, from
 # var/secrets/database-url), RECOURS_BIN (default build/recours, built if
@@ -68,6 +72,7 @@ LOAD_BUDGET=900
 SAMPLE_S=0.05
 RSS_EXPORTS=0
 PERF=0
+REUSE=""
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 readonly ROOT
@@ -96,6 +101,12 @@ while (($# > 0)); do
     --keep) KEEP=1 ;;
     --results) RESULTS=1 ;;
     --perf) PERF=1 ;;
+    --reuse)
+        (($# >= 2)) || die "$1 needs a value"
+        [[ -s "$2/state.sh" ]] || die "--reuse: no $2/state.sh (made by a --keep run)"
+        REUSE="$(cd "$2" && pwd -P)"
+        shift
+        ;;
     --members | --rounds | --connections | --load-budget | --rss-exports)
         (($# >= 2)) || die "$1 needs a value"
         [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive integer (got '$2')"
@@ -184,15 +195,26 @@ LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- the database and the server -----------------------------------------------------------------
 
-BENCH_DB="bench_export_$(date -u +%Y%m%d_%H%M%S)_$$"
-psql_ "$URL_DB" "CREATE DATABASE $BENCH_DB" >/dev/null
-BENCH_DB_MADE=1
+declare -A ACTION
+if [[ -n "$REUSE" ]]; then
+    # what a --keep run saved: BENCH_DB, MEMBERS, SMALL, ACTION[...], LOADED_TOTAL, LOAD_RATE
+    # shellcheck source=/dev/null
+    . "$REUSE/state.sh"
+    cp -R "$REUSE/secrets" "$TMP/secrets"
+    cp "$REUSE/auth-assoc" "$TMP/auth-assoc"
+    info "database: $BENCH_DB (reused from $REUSE, kept)"
+else
+    BENCH_DB="bench_export_$(date -u +%Y%m%d_%H%M%S)_$$"
+    psql_ "$URL_DB" "CREATE DATABASE $BENCH_DB" >/dev/null
+    BENCH_DB_MADE=1
+    info "database: $BENCH_DB (fresh, $( ((KEEP)) && echo kept || echo dropped) at the end)"
+fi
 BENCH_URL="$(url_for "$BENCH_DB" with-password)"
-info "database: $BENCH_DB (fresh, $( ((KEEP)) && echo kept || echo dropped) at the end)"
 DATABASE_URL="$BENCH_URL" "$RECOURS_BIN" migrate --migrations-dir "$ROOT/db-migrations" \
     >"$TMP/migrate.log" 2>&1 || die "recours migrate failed: $(tail -n 5 "$TMP/migrate.log")"
 
-"$RECOURS_BIN" secrets init --secrets-dir "$TMP/secrets" >"$TMP/secrets-init.log" 2>&1 ||
+[[ -n "$REUSE" ]] ||
+    "$RECOURS_BIN" secrets init --secrets-dir "$TMP/secrets" >"$TMP/secrets-init.log" 2>&1 ||
     die "recours secrets init failed: $(tail -n 5 "$TMP/secrets-init.log")"
 (umask 077 && printf 'Authorization: Bearer %s\n' "$(tr -d '\n' <"$TMP/secrets/operator-key")" \
     >"$TMP/auth-operator")
@@ -266,6 +288,7 @@ api() {
 
 # --- set-up through the API -----------------------------------------------------------------------
 
+if [[ -z "$REUSE" ]]; then
 start_server load
 
 ASSOC_ID="$(api "$TMP/auth-operator" POST /v1/associations 201 <<EOF | jq -r .id
@@ -287,7 +310,6 @@ api "$TMP/auth-operator" GET /v1/schemes/presets 200 |
     jq -c '.data[] | select(.id == "coupang-2025") | .scheme' >"$TMP/scheme.json"
 [[ -s "$TMP/scheme.json" ]] || die "no coupang-2025 preset in GET /v1/schemes/presets"
 
-declare -A ACTION
 # make_action NAME: a KRW incident bench-export-NAME-<pid> with Coupang's scheme, and an open
 # action of the association on it (ACTION[NAME], ACTION[NAME-version], ACTION[NAME-slug])
 make_action() {
@@ -380,6 +402,19 @@ stop_server
 LOAD_RATE="$(awk -v n="$LOADED_TOTAL" -v s="$LOAD_S_TOTAL" 'BEGIN { printf "%.0f", n / s }')"
 info "loaded $LOADED_TOTAL claims at $LOAD_RATE claims/s; VACUUM ANALYZE claims"
 psql_ "$BENCH_DB" "VACUUM ANALYZE claims" >/dev/null
+if ((KEEP)); then
+    STATE="$ROOT/var/bench-export/$BENCH_DB"
+    mkdir -p "$STATE"
+    cp -R "$TMP/secrets" "$STATE/secrets"
+    cp "$TMP/auth-assoc" "$STATE/auth-assoc"
+    {
+        printf 'BENCH_DB=%q\nMEMBERS=%q\nSMALL=%q\nLOADED_TOTAL=%q\nLOAD_RATE=%q\n' \
+            "$BENCH_DB" "$MEMBERS" "$SMALL" "$LOADED_TOTAL" "$LOAD_RATE"
+        for k in "${!ACTION[@]}"; do printf 'ACTION[%q]=%q\n' "$k" "${ACTION[$k]}"; done
+    } >"$STATE/state.sh"
+    info "kept for --reuse: $STATE"
+fi
+fi
 PII_AVG="$(psql_ "$BENCH_DB" "SELECT round(avg(octet_length(pii)))::int FROM claims")"
 INDEX_USED="$("$PG_BIN/psql" -X -q -At -d "$(url_for "$BENCH_DB")" -c "EXPLAIN (COSTS OFF)
     SELECT reference FROM claims WHERE member_action_id = '${ACTION[big]}' AND reference > ''
