@@ -31,11 +31,12 @@ struct export_record {
 };
 
 /* A member as the export reads it: the claim's clear columns, its sealed personal part and
- * its mandate. Arena strings. */
+ * its mandate. The strings and the sealed bytes point into the page it was read from
+ * (db_exports_member_read), valid until that page is cleared. */
 struct export_member {
     char reference[16];
     int data_key_id;
-    uint8_t *pii; /* NULL once erased */
+    const uint8_t *pii; /* NULL once erased */
     size_t pii_len;
     const char *country;
     unsigned int categories;
@@ -44,9 +45,15 @@ struct export_member {
     int64_t hours_spent;
     const char *payment_preference;
     const char *status;
-    const char *mandated_at, *mandate_text_version, *mandate_channel;
+    const char *mandated_at, *mandate_text_version, *mandate_channel; /* mandated_at: NULL */
     const char *created_at;
     const char *eligibility, *eligibility_matched; /* issue 14 */
+    char time_text[2][28];                         /* where mandated_at and created_at are */
+};
+
+/* One page of members as PostgreSQL sent it (binary); its rows are read in place. */
+struct db_exports_page {
+    PGresult *res;
 };
 
 extern const struct db_statement db_exports_statements[];
@@ -64,18 +71,20 @@ int db_exports_get(PGconn *c, const char *id, struct arena *a, struct export_rec
 int db_exports_finish(PGconn *c, const char *id, const char *status, int64_t rows, int64_t bytes,
                       const char *sha256_hex);
 
-/* At most limit members of action_id with reference > after ("" from the start), by
- * reference, into out[]; *n_out their number. Count or DB_*. */
-int db_exports_members(PGconn *c, const char *action_id, const char *after, int limit,
-                       struct arena *a, struct export_member *out, int *n_out);
-
-/* db_exports_members in two halves, so that the caller works while PostgreSQL reads the page
- * (the export's pipeline): _send sends the statement (1 or DB_*), _recv waits for its rows and
- * reads them as db_exports_members does, consuming every result so that the connection is
- * idle again. After a successful _send, the caller must call _recv. */
+/* An export's members a page at a time, in two halves, so that the caller works while
+ * PostgreSQL reads the page (the export's pipeline): _send sends the statement for at most
+ * limit members of action_id with reference > after ("" from the start), by reference (1 or
+ * DB_*); _recv waits for its rows into *out (their count, or DB_* with out->res NULL),
+ * consuming every result so that the connection is idle again. After a successful _send,
+ * the caller must call _recv; a page received must be cleared (db_exports_page_clear). */
 int db_exports_members_send(PGconn *c, const char *action_id, const char *after, int limit);
-int db_exports_members_recv(PGconn *c, int limit, struct arena *a, struct export_member *out,
-                            int *n_out);
+int db_exports_members_recv(PGconn *c, struct db_exports_page *out);
+
+/* Row i of the page into *m (pointing into the page): false when the row is malformed. */
+bool db_exports_member_read(const struct db_exports_page *page, int i, struct export_member *m);
+
+/* Frees the page's rows (accepts an empty page). */
+void db_exports_page_clear(struct db_exports_page *page);
 
 /* The reference of the rank-th (1-based) eligible claim of the incident, in reference order,
  * among those whose key is one of keys[0..n_keys) (the boundary class): into ref_out (16

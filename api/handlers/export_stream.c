@@ -15,14 +15,16 @@
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
+#include "crypto/pii_box.h"
 #include "crypto/sha256.h"
 #include "db/pool.h"
 #include "domain/claim.h"
 #include "domain/csv.h"
 #include "domain/export_row.h"
+#include "domain/pii_doc.h"
 #include "handlers/claim_json.h"
 #include "service/claims_seal.h"
-#include "service/read_source.h"
+#include "service/export_pages.h"
 
 /* Members per page: one statement of ~1 ms and a buffer of ~100 KiB. Not more: libpq keeps
  * each worker connection's input buffer at the largest result it received (1,024 rows of
@@ -46,12 +48,10 @@ struct export_stream {
     int n_rows, rows_passed;
     int64_t rows, bytes; /* handed to MHD so far */
     struct sha256_stream *digest;
-    /* The pipeline: the page read while the previous one was formatted, waiting for the next
-     * call (its arena holds its sealed data; freed, wiped, once formatted). */
-    struct arena *next_arena;
-    struct export_member *next;
-    int n_next;
-    bool have_next;
+    struct export_pages *pages;    /* the members, a page read while the previous is formatted */
+    struct claims_opener *opener; /* one AES key schedule per data key for the whole export */
+    char *scratch;                /* the page's opened personal data, wiped after each page */
+    size_t scratch_cap;
 };
 
 /* Records the end (complete or aborted) with its audit event, once. */
@@ -78,20 +78,41 @@ finish(struct export_stream *st, const char *status)
     db_pool_after_request();
 }
 
-/* The row of member m, its personal part opened with the page arena a. */
+/* Opens member m's personal part into who and *description, its text in the page's scratch
+ * at *used: read in place (domain/pii_doc.h), or by the JSON library (the arena *fallback,
+ * made when first needed) for a document that reader does not take. */
 static bool
-row_of(struct export_stream *st, struct arena *a, const struct export_member *m,
-       struct export_row *r)
+open_member(struct export_stream *st, const struct export_member *m, size_t *used,
+            struct arena **fallback, struct claimant *who, const char **description)
+{
+    if (m->pii_len < PII_BOX_OVERHEAD)
+        return false;
+    char *plain = st->scratch + *used;
+    size_t n = m->pii_len - PII_BOX_OVERHEAD;
+    char *strings = plain + n + 1;
+    *used += 2 * (n + 1);
+    if (!claims_opener_open(st->opener, m->data_key_id, m->reference, strlen(m->reference),
+                            m->pii, m->pii_len, plain))
+        return false;
+    if (pii_doc_read(plain, strings, who, description))
+        return true;
+    if (*fallback == NULL)
+        *fallback = arena_new();
+    return claim_pii_parse(*fallback, plain, who, description);
+}
+
+/* The row of member m (personal part opened as open_member does). The one place where the
+ * export's columns are filled: a new column is a field of struct export_row
+ * (domain/export_row.h), read here. */
+static bool
+row_of(struct export_stream *st, const struct export_member *m, size_t *used,
+       struct arena **fallback, struct export_row *r)
 {
     struct claimant who = {0};
     const char *description = "";
 
-    if (m->pii != NULL) {
-        char *plain = claims_open(st->secrets, a, m->data_key_id, m->reference,
-                                  strlen(m->reference), m->pii, m->pii_len);
-        if (plain == NULL || !claim_pii_parse(a, plain, &who, &description))
-            return false;
-    }
+    if (m->pii != NULL && !open_member(st, m, used, fallback, &who, &description))
+        return false;
     *r = (struct export_row){.reference = m->reference,
                              .family_name = who.family_name,
                              .given_name = who.given_name,
@@ -122,15 +143,39 @@ row_of(struct export_stream *st, struct arena *a, const struct export_member *m,
     return svc_exports_award_of(&st->awards, m, &r->has_award, &r->award);
 }
 
+/* Room in the scratch for the page's opened data: each member's plaintext and its unescaped
+ * strings (never longer). Grown rarely, the old one wiped. */
+static void
+scratch_reserve(struct export_stream *st, const struct export_member *m, int n)
+{
+    size_t need = 0;
+
+    for (int i = 0; i < n; i++)
+        need += 2 * (m[i].pii_len + 1);
+    if (need <= st->scratch_cap)
+        return;
+    if (st->scratch != NULL) {
+        explicit_bzero(st->scratch, st->scratch_cap);
+        free(st->scratch);
+    }
+    st->scratch_cap = need + need / 2;
+    st->scratch = xmalloc(st->scratch_cap);
+}
+
 /* Formats members m[0..n) into the buffer. */
 static bool
-format_page(struct export_stream *st, struct arena *a, const struct export_member *m, int n)
+format_page(struct export_stream *st, const struct export_member *m, int n)
 {
+    struct arena *fallback = NULL;
+    size_t used = 0;
+    bool ok = false;
+
+    scratch_reserve(st, m, n);
     for (int i = 0; i < n; i++) {
         struct export_row r;
-        if (!row_of(st, a, &m[i], &r)) {
+        if (!row_of(st, &m[i], &used, &fallback, &r)) {
             log_error("export %s: could not open or price a member's claim", st->export_id);
-            return false;
+            goto cleanup;
         }
         if (st->csv)
             export_row_csv(&st->buf, &r, st->sep);
@@ -138,72 +183,32 @@ format_page(struct export_stream *st, struct arena *a, const struct export_membe
             export_row_ndjson(&st->buf, &r);
         st->row_end[st->n_rows++] = st->buf.len;
     }
-    return true;
+    ok = true;
+cleanup:
+    if (used > 0)
+        explicit_bzero(st->scratch, used);
+    arena_free(fallback);
+    return ok;
 }
 
-/* Writes the next page of members into the (empty) buffer, as a pipeline on the worker's
- * connection: the statement for the page after it is sent first, PostgreSQL reads those rows
- * while this thread opens (AES-GCM) and formats this page, and they are received at the end,
- * for the next call. Nothing is left pending on the connection between calls; at most two
- * pages are held. The first call reads its page at once. */
+/* Writes the next page of members into the (empty) buffer. The page reader's pipeline
+ * (service/export_pages.h): PostgreSQL reads the page after this one while it is formatted. */
 static bool
 fill_page(struct export_stream *st)
 {
-    struct arena *a = NULL; /* this page: sealed and decrypted fields, wiped when written */
-    struct export_member *m = NULL;
+    const struct export_member *m = NULL;
     int n = 0;
-    bool ok = false, sent = false;
+    bool ok = svc_export_pages_next(st->pages, &m, &n) == OUTCOME_OK;
 
-    struct read_source src; /* pages may come from a replica (its lag went out at the start) */
-    PGconn *c = svc_read_connection(&src);
-    if (c == NULL)
-        goto failed;
-    if (st->have_next) {
-        a = st->next_arena;
-        m = st->next;
-        n = st->n_next;
-        st->next_arena = NULL;
-        st->have_next = false;
-    } else {
-        a = arena_new();
-        m = arena_alloc(a, sizeof *m * PAGE_ROWS);
-        if (svc_exports_page(c, st->action_id, st->after, PAGE_ROWS, a, m, &n) != OUTCOME_OK)
-            goto failed;
+    if (!ok)
+        log_error("export %s: could not read its members", st->export_id);
+    else
+        ok = format_page(st, m, n);
+    if (svc_export_pages_done(st->pages) != OUTCOME_OK && ok) {
+        log_error("export %s: could not read its members", st->export_id);
+        ok = false;
     }
-    if (n > 0)
-        snprintf(st->after, sizeof st->after, "%s", m[n - 1].reference);
     st->last_page = n < PAGE_ROWS;
-    if (!st->last_page) {
-        if (svc_exports_page_send(c, st->action_id, st->after, PAGE_ROWS) != OUTCOME_OK)
-            goto failed;
-        sent = true;
-    }
-    if (!format_page(st, a, m, n))
-        goto cleanup;
-    if (sent) {
-        sent = false;
-        st->next_arena = arena_new();
-        st->next = arena_alloc(st->next_arena, sizeof *st->next * PAGE_ROWS);
-        if (svc_exports_page_recv(c, PAGE_ROWS, st->next_arena, st->next, &st->n_next) !=
-            OUTCOME_OK)
-            goto failed;
-        st->have_next = true;
-    }
-    ok = true;
-    goto cleanup;
-failed:
-    log_error("export %s: could not read its members", st->export_id);
-cleanup:
-    if (sent) { /* a failure between send and receive: drain the connection */
-        struct arena *scratch = arena_new();
-        struct export_member *x = arena_alloc(scratch, sizeof *x * PAGE_ROWS);
-        int ignored;
-        (void)svc_exports_page_recv(c, PAGE_ROWS, scratch, x, &ignored);
-        arena_free(scratch);
-    }
-    db_pool_after_request();
-    if (a != NULL)
-        arena_free(a);
     return ok;
 }
 
@@ -272,8 +277,11 @@ stream_end(void *ctx, bool delivered)
 
     (void)delivered; /* complete is decided when the last byte is handed over (docs/api.md §12.4) */
     finish(st, "aborted");
-    if (st->next_arena != NULL)
-        arena_free(st->next_arena);
+    svc_export_pages_free(st->pages);
+    claims_opener_free(st->opener);
+    if (st->scratch != NULL)
+        explicit_bzero(st->scratch, st->scratch_cap);
+    free(st->scratch);
     sha256_stream_free(st->digest);
     strbuf_free(&st->buf);
     arena_free(st->arena);
@@ -308,6 +316,8 @@ export_stream_new(const struct export_spec *spec, struct reply_stream *out)
     st->currency = arena_strdup(st->arena, spec->currency);
     st->csv = spec->csv;
     st->sep = spec->separator;
+    st->pages = svc_export_pages_new(st->action_id, PAGE_ROWS);
+    st->opener = claims_opener_new(st->secrets);
     *out = (struct reply_stream){stream_next, stream_end, st};
     return true;
 }

@@ -85,10 +85,15 @@ function done(summary, latency, requests)
     local e = summary.errors
     local errors = e.connect + e.read + e.write + e.timeout
     io.write(string.format("MEMBERS created=%d other=%d errors=%d\n", c, o, errors))
-    if o > 0 or errors > 0 then
+    -- socket errors alone (timeouts on a loaded machine, connections cut when a thread
+    -- stops on its quota) are not failures: run.sh counts the members in SQL
+    if errors > 0 then
+        io.stderr:write(string.format("claim_member.lua: %d socket errors\n", errors))
+    end
+    if o > 0 then
         io.stderr:write(string.format(
-            "claim_member.lua: FAILED: %d answers were neither 201 nor 200 (first: %s),"
-            .. " %d socket errors\n", o, codes, errors))
+            "claim_member.lua: FAILED: %d answers were neither 201 nor 200 (first: %s)\n",
+            o, codes))
         os.exit(1)
     end
 end

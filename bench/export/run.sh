@@ -564,12 +564,14 @@ export_once() {
     rm -f "$out"
 }
 
-# The statement of db_exports_members (api/db/exports.c), every member at once.
+# The columns db_exports_members reads (api/db/exports.c), every member at once, each in its
+# own text form (pii bytea as hex, still sealed; timestamps as timestamptz): the same rows and
+# columns as the export, written by PostgreSQL alone.
 cat >"$TMP/copy.sql" <<EOF
 SELECT pg_backend_pid() AS bench_pid \gset
 \setenv BENCH_PG_PID :bench_pid
 \! cat /proc/\$BENCH_PG_PID/stat >$TMP/copy-pg0 2>/dev/null || true
-\copy (SELECT c.reference, c.data_key_id, encode(c.pii, 'hex'), c.country, c.categories, c.phishing, c.identity_theft, c.distress, c.documented_loss, c.hours_spent, c.payment_preference, c.status, to_char(c.mandated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), c.mandate_text_version, c.mandate_channel, to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') FROM claims c WHERE c.member_action_id = '${ACTION[big]}' ORDER BY c.reference) TO STDOUT WITH CSV HEADER
+\copy (SELECT c.reference, c.data_key_id, c.pii, c.country, c.categories, c.phishing, c.identity_theft, c.distress, c.documented_loss, c.hours_spent, c.payment_preference, c.status, c.mandated_at, c.mandate_text_version, c.mandate_channel, c.created_at, ce.state, ce.matched FROM claims c LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id WHERE c.member_action_id = '${ACTION[big]}' ORDER BY c.reference) TO STDOUT WITH CSV HEADER
 \! cat /proc/\$BENCH_PG_PID/stat >$TMP/copy-pg1 2>/dev/null || true
 EOF
 
@@ -698,7 +700,7 @@ BLOCK="$TMP/block.md"
             "$THREADS" "$CONNECTIONS" "$LOADED_TOTAL" "$LOAD_RATE" "$PII_AVG"
         printf -- '- one warm-up export discarded, then %s rounds of: recours CSV, COPY, recours NDJSON; medians; ratio = median of the per-round ratios (rows/s ÷ COPY rows/s in the same round)\n' \
             "$ROUNDS"
-        printf -- '- recours: `curl` of `GET /v1/actions/{id}/export?format=csv|ndjson` over HTTPS (one response), wall time; COPY: `psql -c "\\copy (SELECT <the 16 columns of db_exports_members, pii hex-encoded, still sealed> FROM claims WHERE member_action_id = … ORDER BY reference) TO STDOUT WITH CSV HEADER" > file`, wall time of the whole psql (connection included)\n'
+        printf -- '- recours: `curl` of `GET /v1/actions/{id}/export?format=csv|ndjson` over HTTPS (one response), wall time; COPY: `psql -c "\\copy (SELECT <the 18 columns db_exports_members reads, as stored: pii still sealed> FROM claims LEFT JOIN claim_eligibility … WHERE member_action_id = … ORDER BY reference) TO STDOUT WITH CSV HEADER" > file` over the Unix socket, wall time of the whole psql (connection included); both into a file in the same temp dir\n'
         printf -- '- page query plan: `%s`\n\n' "$INDEX_USED"
     }
     printf '| %s members | rows/s | MB/s | s | MB | ÷ COPY rows/s | CPU µs/row: server | PostgreSQL backends | client (curl / psql) |\n' "$MEMBERS"
