@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "db/errors.h"
+#include "db/exec.h"
 #include "db/pg_array.h"
 
 /* 2000-01-01T00:00:00Z, PostgreSQL's epoch, in microseconds since 1970 */
@@ -21,23 +22,34 @@
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
+/* A streaming export whose lease ran out (its node died) reads as interrupted (0019) */
 #define RECORD_COLUMNS                                                                      \
     "id, action_id, association_id, format, separator, rows, bytes, encode(sha256, 'hex')," \
-    " status, " TS("created_at") ", " TS("completed_at")
+    " CASE WHEN status = 'streaming' AND claimed_until < now() THEN 'interrupted'"          \
+    "      ELSE status END, " TS("created_at") ", " TS("completed_at")
+
+/* The lease still runs: a record read as interrupted is never ended nor renewed */
+#define LEASE_HELD "status = 'streaming' AND claimed_until >= now()"
 
 const struct db_statement db_exports_statements[] = {
     {"db_exports_insert",
-     "INSERT INTO exports (action_id, association_id, format, separator)"
-     " VALUES ($1::uuid, $2::uuid, $3, $4)"
+     "INSERT INTO exports (action_id, association_id, format, separator, claimed_until)"
+     " VALUES ($1::uuid, $2::uuid, $3, $4, now() + make_interval(secs => $5::int))"
      " RETURNING " RECORD_COLUMNS,
-     4},
+     5},
     {"db_exports_get", "SELECT " RECORD_COLUMNS " FROM exports WHERE id = $1::uuid", 1},
     {"db_exports_finish",
      "UPDATE exports"
      " SET status = $2, rows = $3::bigint, bytes = $4::bigint, sha256 = decode($5, 'hex'),"
      "     completed_at = now()"
-     " WHERE id = $1::uuid AND status = 'streaming'",
+     " WHERE id = $1::uuid AND " LEASE_HELD,
      5},
+    {"db_exports_beat",
+     "UPDATE exports"
+     " SET rows = $2::bigint, bytes = $3::bigint,"
+     "     claimed_until = now() + make_interval(secs => $4::int)"
+     " WHERE id = $1::uuid AND " LEASE_HELD,
+     4},
     /* read in binary (db_exports_members_send): the sealed pii as its bytes, numbers and
      * times as such, so that neither side encodes and decodes text for a million rows */
     {"db_exports_members",
@@ -113,10 +125,13 @@ one_record(PGconn *c, const char *stmt, int n, const char *const *params, struct
 
 int
 db_exports_insert(PGconn *c, const char *action_id, const char *association_id, const char *format,
-                  const char *separator, struct arena *a, struct export_record *out)
+                  const char *separator, int lease_s, struct arena *a, struct export_record *out)
 {
-    const char *params[4] = {action_id, association_id, format, separator};
-    int rc = one_record(c, "db_exports_insert", 4, params, a, out);
+    char lease[16];
+    const char *params[5] = {action_id, association_id, format, separator, lease};
+
+    snprintf(lease, sizeof lease, "%d", lease_s);
+    int rc = one_record(c, "db_exports_insert", 5, params, a, out);
 
     return rc == 0 ? DB_HARD : rc;
 }
@@ -138,11 +153,19 @@ db_exports_finish(PGconn *c, const char *id, const char *status, int64_t rows, i
 
     snprintf(r, sizeof r, "%lld", (long long)rows);
     snprintf(b, sizeof b, "%lld", (long long)bytes);
-    PGresult *res = PQexecPrepared(c, "db_exports_finish", 5, params, NULL, NULL, 0);
-    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? atoi(PQcmdTuples(res))
-                                                     : db_status_of(res, "db_exports_finish");
-    PQclear(res);
-    return rc;
+    return db_exec_command(c, "db_exports_finish", 5, params);
+}
+
+int
+db_exports_beat(PGconn *c, const char *id, int64_t rows, int64_t bytes, int lease_s)
+{
+    char r[24], b[24], lease[16];
+    const char *params[4] = {id, r, b, lease};
+
+    snprintf(r, sizeof r, "%lld", (long long)rows);
+    snprintf(b, sizeof b, "%lld", (long long)bytes);
+    snprintf(lease, sizeof lease, "%d", lease_s);
+    return db_exec_command(c, "db_exports_beat", 4, params);
 }
 
 /* Binary columns (PostgreSQL's send functions): big-endian integers of 1, 2, 4 or 8 bytes. */
@@ -216,8 +239,7 @@ db_exports_member_read(const struct db_exports_page *page, int i, struct export_
     m->eligibility = bin_text(res, i, 16);
     m->eligibility_matched = PQgetisnull(res, i, 17) ? "" : PQgetvalue(res, i, 17);
     return m->country != NULL && m->payment_preference != NULL && m->status != NULL &&
-           m->eligibility != NULL &&
-           bin_time(res, i, 12, m->time_text[0], &m->mandated_at) &&
+           m->eligibility != NULL && bin_time(res, i, 12, m->time_text[0], &m->mandated_at) &&
            bin_time(res, i, 15, m->time_text[1], &m->created_at) && m->created_at != NULL;
 }
 

@@ -25,7 +25,7 @@ struct export_record {
     int64_t rows;
     int64_t bytes;
     const char *sha256; /* lower-case hex, NULL while streaming */
-    const char *status; /* streaming | complete | aborted */
+    const char *status; /* streaming | complete | aborted | interrupted (its lease ran out) */
     const char *created_at;
     const char *completed_at; /* NULL while streaming */
 };
@@ -58,18 +58,23 @@ struct db_exports_page {
 
 extern const struct db_statement db_exports_statements[];
 
-/* A new record, status streaming; *out filled (arena). 1 or DB_*. */
+/* A new record, status streaming, its lease running lease_s seconds; *out filled (arena).
+ * 1 or DB_*. */
 int db_exports_insert(PGconn *c, const char *action_id, const char *association_id,
-                      const char *format, const char *separator, struct arena *a,
+                      const char *format, const char *separator, int lease_s, struct arena *a,
                       struct export_record *out);
 
 /* The record of id: 1, 0 when none. */
 int db_exports_get(PGconn *c, const char *id, struct arena *a, struct export_record *out);
 
 /* Ends a streaming record with status (complete | aborted), rows, bytes and sha256_hex. 1, or
- * 0 when it was not streaming any more. */
+ * 0 when it was not streaming any more or its lease had run out (it reads interrupted). */
 int db_exports_finish(PGconn *c, const char *id, const char *status, int64_t rows, int64_t bytes,
                       const char *sha256_hex);
+
+/* Renews a streaming record's lease for lease_s seconds from now, with the rows and bytes sent
+ * so far: 1, or 0 when the lease had already run out (or the record ended). */
+int db_exports_beat(PGconn *c, const char *id, int64_t rows, int64_t bytes, int lease_s);
 
 /* An export's members a page at a time, in two halves, so that the caller works while
  * PostgreSQL reads the page (the export's pipeline): _send sends the statement for at most

@@ -12,6 +12,7 @@
 #endif
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
@@ -47,8 +48,9 @@ struct export_stream {
     size_t row_end[PAGE_ROWS]; /* where each member row of buf ends */
     int n_rows, rows_passed;
     int64_t rows, bytes; /* handed to MHD so far */
+    int64_t beat_ns;     /* when the record's lease was last renewed (monotonic) */
     struct sha256_stream *digest;
-    struct export_pages *pages;    /* the members, a page read while the previous is formatted */
+    struct export_pages *pages;   /* the members, a page read while the previous is formatted */
     struct claims_opener *opener; /* one AES key schedule per data key for the whole export */
     char *scratch;                /* the page's opened personal data, wiped after each page */
     size_t scratch_cap;
@@ -91,8 +93,8 @@ open_member(struct export_stream *st, const struct export_member *m, size_t *use
     size_t n = m->pii_len - PII_BOX_OVERHEAD;
     char *strings = plain + n + 1;
     *used += 2 * (n + 1);
-    if (!claims_opener_open(st->opener, m->data_key_id, m->reference, strlen(m->reference),
-                            m->pii, m->pii_len, plain))
+    if (!claims_opener_open(st->opener, m->data_key_id, m->reference, strlen(m->reference), m->pii,
+                            m->pii_len, plain))
         return false;
     if (pii_doc_read(plain, strings, who, description))
         return true;
@@ -240,12 +242,38 @@ refill(struct export_stream *st, bool *failed)
     return st->buf.len > 0;
 }
 
+/* Renews the record's lease every EXPORT_BEAT_S seconds (service/exports.h). False when it
+ * had run out: the record reads interrupted for good, and the stream stops. A renewal that
+ * fails otherwise (the database briefly away) is tried again at the next beat. */
+static bool
+beat(struct export_stream *st)
+{
+    int64_t now = clock_monotonic_ns();
+
+    if (now - st->beat_ns < (int64_t)EXPORT_BEAT_S * 1000000000)
+        return true;
+    st->beat_ns = now;
+    enum outcome o = svc_rq_exports_beat(st->export_id, st->rows, st->bytes);
+    if (o == OUTCOME_NOT_FOUND) {
+        log_error("export %s: its lease ran out; the record reads interrupted, stopped",
+                  st->export_id);
+        st->ended = true;
+        return false;
+    }
+    if (o != OUTCOME_OK)
+        log_warn("export %s: could not renew its lease; tried again in %d s", st->export_id,
+                 EXPORT_BEAT_S);
+    return true;
+}
+
 static ssize_t
 stream_next(void *ctx, char *out, size_t max)
 {
     struct export_stream *st = ctx;
     bool failed = false;
 
+    if (!beat(st))
+        return -1;
     while (st->sent == st->buf.len) {
         if (!refill(st, &failed)) {
             finish(st, failed ? "aborted" : "complete");
@@ -316,6 +344,7 @@ export_stream_new(const struct export_spec *spec, struct reply_stream *out)
     st->currency = arena_strdup(st->arena, spec->currency);
     st->csv = spec->csv;
     st->sep = spec->separator;
+    st->beat_ns = clock_monotonic_ns(); /* the record was made with its lease */
     st->pages = svc_export_pages_new(st->action_id, PAGE_ROWS);
     st->opener = claims_opener_new(st->secrets);
     *out = (struct reply_stream){stream_next, stream_end, st};

@@ -13,6 +13,7 @@
 #include "db/tallies.h"
 #include "domain/award.h"
 #include "service/audit.h"
+#include "service/conn.h"
 #include "service/tx.h"
 
 /* docs/api.md §12.3: basis all. */
@@ -131,7 +132,8 @@ enum outcome
 svc_exports_create(PGconn *c, const char *action_id, const char *association_id, const char *format,
                    const char *separator, struct arena *a, struct export_record *out)
 {
-    int rc = db_exports_insert(c, action_id, association_id, format, separator, a, out);
+    int rc = db_exports_insert(c, action_id, association_id, format, separator, EXPORT_LEASE_S,
+                               a, out);
 
     return rc == 1 ? OUTCOME_OK : tx_outcome_of(c, rc);
 }
@@ -181,4 +183,18 @@ svc_exports_finish(PGconn *c, const struct export_end *e)
         return OUTCOME_INTERNAL;
     struct finish x = {{e->actor, change, (size_t)len}, e};
     return svc_tx_run(c, "exports.finish", TX_READ_WRITE, finish_body, &x);
+}
+
+enum outcome
+svc_rq_exports_beat(const char *export_id, int64_t rows, int64_t bytes)
+{
+    PGconn *c = NULL;
+    enum outcome o = svc_conn(&c);
+
+    if (o == OUTCOME_OK) {
+        int rc = db_exports_beat(c, export_id, rows, bytes, EXPORT_LEASE_S);
+        o = rc == 1 ? OUTCOME_OK : rc == 0 ? OUTCOME_NOT_FOUND : tx_outcome_of(c, rc);
+    }
+    svc_conn_release();
+    return o;
 }
