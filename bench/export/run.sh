@@ -6,10 +6,11 @@
 #
 #   bench/export/run.sh [--members N] [--rounds R] [--keep] [--results]
 #                       [--connections C] [--load-budget S] [--rss-exports K]
-#                       [--reuse DIR]
+#                       [--reuse DIR] [--no-warmup] [--rss-small]
 #
 #   --members N      members of the measured action (200000); a second action has N/10
-#   --rounds R       timed rounds (3), after one discarded warm-up export
+#   --rounds R       timed rounds (3), after one discarded warm-up export (0: none, for a
+#                    memory series alone)
 #   --keep           keep the benchmark database (and say its name) instead of dropping it
 #   --results        also write the Markdown block into bench/RESULTS.md, section "Export for
 #                    counsel (streamed, constant memory)" (between its marker comments, so the
@@ -20,6 +21,8 @@
 #                    top of `perf report` in the block (needs perf and the right to use it)
 #   --rss-exports K  after the rounds, K more consecutive CSV exports of the big action on
 #                    the same server, its VmRSS after each listed (0: none)
+#   --no-warmup      no discarded warm-up export of the big action before the rounds
+#   --rss-small      the --rss-exports series exports the small action (N/10) instead
 #   --reuse DIR      measure on a database kept by an earlier `--keep` run instead of loading
 #                    one (--keep saves what that takes, its secrets and keys, in
 #                    var/bench-export/<database>/ and says so; migrated again, never dropped)
@@ -73,6 +76,8 @@ SAMPLE_S=0.05
 RSS_EXPORTS=0
 PERF=0
 REUSE=""
+WARMUP=1
+RSS_ACTION=big
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 readonly ROOT
@@ -101,6 +106,8 @@ while (($# > 0)); do
     --keep) KEEP=1 ;;
     --results) RESULTS=1 ;;
     --perf) PERF=1 ;;
+    --no-warmup) WARMUP=0 ;;
+    --rss-small) RSS_ACTION=small ;;
     --reuse)
         (($# >= 2)) || die "$1 needs a value"
         [[ -s "$2/state.sh" ]] || die "--reuse: no $2/state.sh (made by a --keep run)"
@@ -109,7 +116,8 @@ while (($# > 0)); do
         ;;
     --members | --rounds | --connections | --load-budget | --rss-exports)
         (($# >= 2)) || die "$1 needs a value"
-        [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive integer (got '$2')"
+        [[ "$2" =~ ^[1-9][0-9]*$ || ("$1" == --rounds && "$2" == 0) ]] ||
+            die "$1 must be a positive integer (got '$2')"
         case "$1" in
         --members) MEMBERS="$2" ;;
         --rounds) ROUNDS="$2" ;;
@@ -636,7 +644,7 @@ stop_server
 start_server measured
 settle
 RSS_FRESH_BIG="$(status_kb "$SERVER_PID" VmRSS)"
-export_once warmup-csv big "$MEMBERS" csv 0
+((WARMUP)) && export_once warmup-csv big "$MEMBERS" csv 0
 for ((r = 1; r <= ROUNDS; r++)); do
     export_once csv big "$MEMBERS" csv "$r"
     copy_once "$r"
@@ -645,7 +653,11 @@ done
 RSS_END="$(status_kb "$SERVER_PID" VmRSS)"
 : >"$TMP/rss-series"
 for ((r = 1; r <= RSS_EXPORTS; r++)); do
-    export_once series big "$MEMBERS" csv "$r"
+    if [[ "$RSS_ACTION" == small ]]; then
+        export_once series small "$SMALL" csv "$r"
+    else
+        export_once series big "$MEMBERS" csv "$r"
+    fi
     status_kb "$SERVER_PID" VmRSS >>"$TMP/rss-series"
 done
 stop_server
@@ -744,7 +756,7 @@ BLOCK="$TMP/block.md"
     printf 'Checked: every export 200, its rows = the members, its record complete with the same rows, bytes and the sha256 of the received file; COPY rows = the members.\n\n'
     if ((RSS_EXPORTS > 0)); then
         printf '%s consecutive CSV exports of the %s members after the rounds, same server: VmRSS after each (MiB):\n\n' \
-            "$RSS_EXPORTS" "$MEMBERS"
+            "$RSS_EXPORTS" "$([[ "$RSS_ACTION" == small ]] && echo "$SMALL" || echo "$MEMBERS")"
         awk '{ printf "%s%.1f", (NR > 1 ? (NR % 20 == 1 ? "\n" : " ") : ""), $1 / 1024 } END { print "" }' \
             "$TMP/rss-series" | sed 's/^/    /'
         awk '{ v[NR] = $1 } END { m = 0; for (i = 1; i <= NR; i++) if (v[i] > m) m = v[i];
