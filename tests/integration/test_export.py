@@ -41,7 +41,8 @@ COLUMNS = ["reference", "family_name", "given_name", "birth_date", "email", "pho
            "mandated_at", "mandate_text_version", "mandate_channel", "claim_status",
            "submitted_at", "eligibility", "eligibility_matched"]
 BOM = b"\xef\xbb\xbf"
-AWKWARD_TEXT = "Ligne 1\nLigne 2\tfin \"q\" back\\slash / é 😀 ;,"  # every escape in play
+# a tab (JSON \u0009), quotes, a backslash, both separators, UTF-8 (no LF: the rows' own check)
+AWKWARD_TEXT = "Ligne 1\tfin \"q\" back\\slash / é 😀 ;,"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 CATEGORY_ORDER = ["name", "email", "phone", "postal_address", "birth_date", "password",
                   "financial", "national_id", "health", "order_history", "location",
