@@ -32,7 +32,7 @@ handle_incident_risk(struct request *rq)
     for (int i = 0; i < ov.n_days; i++) {
         const struct risk_day *d = &ov.days[i];
         json_t *flags = json_object();
-        for (int f = 0; f < RISK_FLAG_COUNT; f++)
+        for (enum risk_flag f = 0; f < RISK_FLAG_COUNT; f++)
             jb_set(&b, flags, risk_flag_name(f), json_integer(d->flagged[f]));
         jb_append(&b, days, json_pack("{s:s, s:I, s:I, s:o}", "date", d->date, "claims",
                                       (json_int_t)d->claims, "flagged", (json_int_t)d->any,
@@ -73,7 +73,7 @@ risk_view_json(const struct risk_view *v)
         return json_null();
     struct json_build b = {0};
     json_t *flags = json_array();
-    for (int f = 0; f < RISK_FLAG_COUNT; f++)
+    for (enum risk_flag f = 0; f < RISK_FLAG_COUNT; f++)
         if (v->flags[f])
             jb_append(&b, flags, json_pack("{s:s, s:o}", "flag", risk_flag_name(f), "evidence",
                                            evidence(v, f)));
