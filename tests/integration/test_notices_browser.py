@@ -17,6 +17,7 @@ import tempfile
 import unittest
 
 import assoc_fixtures as af
+import browser_fixtures as bf
 import claims_fixtures as cf
 import harness
 import mail_fixtures as mf
@@ -26,7 +27,7 @@ from smtp_fixture import SmtpFixture
 
 class NoticesBrowserTest(unittest.TestCase):
     def test_a_notice_written_in_the_dashboard_reaches_each_member_once_in_its_language(self):
-        node = web.WebPagesTest.browser_prerequisites(self)
+        node = bf.prerequisites(self)
         relay = SmtpFixture().start()
         self.addCleanup(relay.close)
         s = cf.start_server(self, args=["--smtp-url", relay.url,
@@ -45,8 +46,8 @@ class NoticesBrowserTest(unittest.TestCase):
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(setup, f)
-            run = subprocess.run([node, os.path.join(web.browser_dir(), "notices_flow.mjs"), s.url,
-                                  setup_path, shots], cwd=web.browser_dir(), capture_output=True,
+            run = subprocess.run([node, os.path.join(bf.browser_dir(), "notices_flow.mjs"), s.url,
+                                  setup_path, shots], cwd=bf.browser_dir(), capture_output=True,
                                  text=True, timeout=web.BROWSER_TIMEOUT_S)
         finally:
             os.unlink(setup_path)
