@@ -148,7 +148,11 @@ db_eligibility_correct(PGconn *c, int64_t claim_id, int64_t incident_id,
 
     snprintf(id, sizeof id, "%" PRId64, claim_id);
     snprintf(incident, sizeof incident, "%" PRId64, incident_id);
-    for (int i = 0; i < 3; i++) { /* bytea in its hex text form */
+    const bool present[3] = {true, macs->has_phone, macs->has_code};
+
+    for (int i = 0; i < 3; i++) { /* bytea in its hex text form; an absent MAC is not set */
+        if (!present[i])
+            continue;
         memcpy(text[i], "\\x", 2);
         hex_encode(bytes[i], KEYED_HASH_LEN, text[i] + 2);
         text[i][2 + 64] = '\0';
