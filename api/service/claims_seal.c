@@ -3,9 +3,11 @@
  * when the request ends. */
 #include "service/claims_seal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/xalloc.h"
 #include "crypto/keyed_hash.h"
 #include "crypto/pii_box.h"
 #include "crypto/random.h"
@@ -64,6 +66,51 @@ claims_open(const struct secrets *s, struct arena *a, int key_id, const char *aa
         return plain;
     }
     return NULL;
+}
+
+struct claims_opener {
+    const struct secrets *s;
+    struct pii_box_opener *by_key[SECRETS_MAX_DATA_KEYS]; /* index as s->data_keys */
+};
+
+struct claims_opener *
+claims_opener_new(const struct secrets *s)
+{
+    struct claims_opener *o = xcalloc(1, sizeof *o);
+
+    o->s = s;
+    return o;
+}
+
+bool
+claims_opener_open(struct claims_opener *o, int key_id, const char *aad, size_t aad_len,
+                   const uint8_t *box, size_t box_len, char *plain_out)
+{
+    for (int i = 0; i < o->s->n_data_keys; i++) {
+        if (o->s->data_keys[i].id != key_id)
+            continue;
+        if (box_len < PII_BOX_OVERHEAD)
+            return false;
+        if (o->by_key[i] == NULL)
+            o->by_key[i] = pii_box_opener_new(o->s->data_keys[i].key);
+        if (o->by_key[i] == NULL)
+            return false;
+        if (!pii_box_opener_open(o->by_key[i], aad, aad_len, box, box_len, (uint8_t *)plain_out))
+            return false;
+        plain_out[box_len - PII_BOX_OVERHEAD] = '\0';
+        return true;
+    }
+    return false;
+}
+
+void
+claims_opener_free(struct claims_opener *o)
+{
+    if (o == NULL)
+        return;
+    for (int i = 0; i < SECRETS_MAX_DATA_KEYS; i++)
+        pii_box_opener_free(o->by_key[i]);
+    free(o);
 }
 
 bool

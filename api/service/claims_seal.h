@@ -50,4 +50,16 @@ const uint8_t *claims_seal(const struct secrets *s, struct arena *a, const char 
 char *claims_open(const struct secrets *s, struct arena *a, int key_id, const char *aad,
                   size_t aad_len, const uint8_t *box, size_t box_len);
 
+/* Opens many boxes (an export's members): the key schedule of each data key built once, when
+ * a box first needs it. One thread at a time. */
+struct claims_opener;
+
+struct claims_opener *claims_opener_new(const struct secrets *s);
+/* Opens a box as claims_open does, into plain_out (box_len - PII_BOX_OVERHEAD + 1 bytes,
+ * NUL-terminated): false if the key is unknown, the box was tampered with or OpenSSL fails. */
+bool claims_opener_open(struct claims_opener *o, int key_id, const char *aad, size_t aad_len,
+                        const uint8_t *box, size_t box_len, char *plain_out);
+/* Cleanses every key schedule; accepts NULL. */
+void claims_opener_free(struct claims_opener *o);
+
 #endif
