@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The risk thread (cli/periodic.c). Each pass looks back over the interval and a margin, so
- * the claims committed since the last pass (their created_at is stamped before their batch
- * commits) are all seen; the first looks back over the network window and more, so that a
- * restart loses no claim of the last hour. */
+/* The risk thread, a periodic job (cli/periodic_job.h). Each pass looks back over the
+ * interval and a margin, so the claims committed since the last pass (their created_at is
+ * stamped before their batch commits) are all seen; the first looks back over the network
+ * window and more, so that a restart loses no claim of the last hour. */
 #include "cli/risk_job.h"
 
-#include "cli/periodic.h"
+#include "cli/periodic_job.h"
 #include "core/log.h"
 #include "db/pool.h"
 #include "service/risk.h"
@@ -15,11 +15,17 @@
 #define LOOKBACK_MARGIN_S 120
 #define FIRST_LOOKBACK_S (2 * 3600)
 
-static struct periodic job;
 static int lookback_s;
+static void run_pass(void *unused, atomic_bool *stop);
+
+static struct periodic_job job = {
+    .name = "risk",
+    .pass = run_pass,
+    .thread_end = db_pool_close_thread,
+};
 
 static void
-run_pass(const atomic_bool *stop, void *unused)
+run_pass(void *unused, atomic_bool *stop)
 {
     struct risk_pass_result r;
     PGconn *c;
@@ -48,7 +54,8 @@ bool
 risk_job_start(int interval_s)
 {
     lookback_s = FIRST_LOOKBACK_S;
-    if (!periodic_start(&job, interval_s, run_pass, NULL)) {
+    job.interval_s = interval_s;
+    if (!periodic_job_start(&job)) {
         log_error("could not start the risk job: time-based risk flags wait for a restart");
         return false;
     }
@@ -59,5 +66,5 @@ risk_job_start(int interval_s)
 void
 risk_job_stop(void)
 {
-    periodic_stop(&job);
+    periodic_job_stop(&job);
 }
