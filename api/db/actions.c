@@ -9,6 +9,7 @@
 
 #include "core/arena.h"
 #include "db/errors.h"
+#include "db/exec.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 /* COUNT: the member count, or a constant where the caller does not need it (the mandate
@@ -55,33 +56,27 @@ const struct db_statement db_actions_statements[] = {
     {NULL, NULL, 0},
 };
 
-static const char *
-col(struct arena *a, const PGresult *res, int row, int c)
-{
-    return PQgetisnull(res, row, c) ? NULL : arena_strdup(a, PQgetvalue(res, row, c));
-}
-
 static void
 read_action(const PGresult *res, int r, struct arena *a, struct action *out)
 {
-    out->id = col(a, res, r, 0);
-    out->association_id = col(a, res, r, 1);
-    out->incident_id = strtoll(PQgetvalue(res, r, 2), NULL, 10);
-    out->incident = col(a, res, r, 3);
-    out->incident_status = col(a, res, r, 4);
-    out->title = col(a, res, r, 5);
-    out->legal_basis = col(a, res, r, 6);
-    out->opt_in_deadline = col(a, res, r, 7);
-    out->deadline_passed = PQgetvalue(res, r, 8)[0] == 't';
-    out->counsel_name = col(a, res, r, 9);
-    out->counsel_email = col(a, res, r, 10);
-    out->mandate_text = col(a, res, r, 11);
-    out->mandate_text_version = col(a, res, r, 12);
-    out->status = col(a, res, r, 13);
-    out->member_count = strtoll(PQgetvalue(res, r, 14), NULL, 10);
-    out->association_status = col(a, res, r, 15);
-    out->created_at = col(a, res, r, 16);
-    out->updated_at = col(a, res, r, 17);
+    out->id = db_text_at(a, res, r, 0);
+    out->association_id = db_text_at(a, res, r, 1);
+    out->incident_id = db_int64_at(res, r, 2);
+    out->incident = db_text_at(a, res, r, 3);
+    out->incident_status = db_text_at(a, res, r, 4);
+    out->title = db_text_at(a, res, r, 5);
+    out->legal_basis = db_text_at(a, res, r, 6);
+    out->opt_in_deadline = db_text_at(a, res, r, 7);
+    out->deadline_passed = db_bool_at(res, r, 8);
+    out->counsel_name = db_text_at(a, res, r, 9);
+    out->counsel_email = db_text_at(a, res, r, 10);
+    out->mandate_text = db_text_at(a, res, r, 11);
+    out->mandate_text_version = db_text_at(a, res, r, 12);
+    out->status = db_text_at(a, res, r, 13);
+    out->member_count = db_int64_at(res, r, 14);
+    out->association_status = db_text_at(a, res, r, 15);
+    out->created_at = db_text_at(a, res, r, 16);
+    out->updated_at = db_text_at(a, res, r, 17);
 }
 
 static int

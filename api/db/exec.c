@@ -14,6 +14,24 @@ db_read_text(const PGresult *res, int row, struct arena *a, void *out)
     return true;
 }
 
+const char *
+db_text_at(struct arena *a, const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : arena_strdup(a, PQgetvalue(res, row, col));
+}
+
+int64_t
+db_int64_at(const PGresult *res, int row, int col)
+{
+    return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+bool
+db_bool_at(const PGresult *res, int row, int col)
+{
+    return PQgetvalue(res, row, col)[0] == 't';
+}
+
 /* Runs stmt, which returns rows: their count with *res_out set (the caller clears it), or
  * DB_* with *res_out NULL. */
 static int

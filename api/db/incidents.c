@@ -47,14 +47,6 @@ const struct db_statement db_incidents_statements[] = {
     {NULL, NULL, 0},
 };
 
-static const char *
-copy(struct arena *a, const PGresult *res, int row, int col)
-{
-    if (PQgetisnull(res, row, col))
-        return NULL;
-    return arena_strdup(a, PQgetvalue(res, row, col));
-}
-
 /* Canonical-order comma list of a category set, into the arena. */
 static const char *
 categories_csv(struct arena *a, category_set set)
@@ -70,18 +62,18 @@ read_row(const PGresult *res, int row, struct arena *a, void *dest)
 {
     struct incident *out = dest;
 
-    out->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
-    out->slug = copy(a, res, row, 1);
-    out->controller = copy(a, res, row, 2);
-    out->title = copy(a, res, row, 3);
-    out->disclosed_on = copy(a, res, row, 4);
-    out->affected_count = strtoll(PQgetvalue(res, row, 5), NULL, 10);
+    out->id = db_int64_at(res, row, 0);
+    out->slug = db_text_at(a, res, row, 1);
+    out->controller = db_text_at(a, res, row, 2);
+    out->title = db_text_at(a, res, row, 3);
+    out->disclosed_on = db_text_at(a, res, row, 4);
+    out->affected_count = db_int64_at(res, row, 5);
     out->data_categories = categories_from_csv(PQgetvalue(res, row, 6));
-    out->authority_reference = copy(a, res, row, 7);
-    out->status = copy(a, res, row, 8);
-    out->currency = copy(a, res, row, 9);
-    out->created_at = copy(a, res, row, 10);
-    out->updated_at = copy(a, res, row, 11);
+    out->authority_reference = db_text_at(a, res, row, 7);
+    out->status = db_text_at(a, res, row, 8);
+    out->currency = db_text_at(a, res, row, 9);
+    out->created_at = db_text_at(a, res, row, 10);
+    out->updated_at = db_text_at(a, res, row, 11);
     return true;
 }
 
