@@ -127,22 +127,11 @@ db_associations_list_approved(PGconn *c, const char *after_id, int limit, struct
                               struct association *out, int *n_out)
 {
     char lim[16];
-    int rc;
 
     snprintf(lim, sizeof lim, "%d", limit);
     const char *params[2] = {after_id, lim};
-    PGresult *res = PQexecPrepared(c, "db_associations_list_approved", 2, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_associations_list_approved");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    *n_out = rc < limit ? rc : limit;
-    for (int i = 0; i < *n_out; i++)
-        read_association(res, i, a, &out[i]);
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_page(c, "db_associations_list_approved", 2, params, read_association, a, out,
+                        sizeof *out, limit, n_out);
 }
 
 static bool

@@ -247,27 +247,11 @@ db_claims_list_mandated(PGconn *c, const char *slug, const char *association_id,
                         struct claim_record *out, int *n_out)
 {
     char cat[8], lim[16];
-    int rc;
 
     snprintf(cat, sizeof cat, "%d", f->category);
     snprintf(lim, sizeof lim, "%d", limit);
     const char *params[9] = {slug,      association_id, f->status, f->category >= 0 ? cat : NULL,
                              f->country, f->since,      f->after_time, f->after_id, lim};
-    PGresult *res = PQexecPrepared(c, "db_claims_list_mandated", 9, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_claims_list_mandated");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    *n_out = 0;
-    for (int i = 0; i < rc && i < limit; i++) {
-        if (!read_record(res, i, a, &out[i])) {
-            rc = DB_HARD;
-            break;
-        }
-        *n_out = i + 1;
-    }
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_page(c, "db_claims_list_mandated", 9, params, read_one_record, a, out,
+                        sizeof *out, limit, n_out);
 }

@@ -79,6 +79,16 @@ db_exec_rows(PGconn *c, const char *stmt, int n, const char *const *params, db_r
 }
 
 int
+db_exec_page(PGconn *c, const char *stmt, int n, const char *const *params, db_row_reader read,
+             struct arena *a, void *out, size_t elem, int max, int *n_out)
+{
+    int rc = db_exec_rows(c, stmt, n, params, read, a, out, elem, max);
+
+    *n_out = rc < 0 ? 0 : rc < max ? rc : max;
+    return rc;
+}
+
+int
 db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params)
 {
     PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);

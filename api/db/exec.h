@@ -37,6 +37,11 @@ int db_exec_one(PGconn *c, const char *stmt, int n, const char *const *params,
 int db_exec_rows(PGconn *c, const char *stmt, int n, const char *const *params,
                  db_row_reader read, struct arena *a, void *out, size_t elem, int max);
 
+/* db_exec_rows for a page of a list, asked for max + 1 rows (the extra one only tells that
+ * another page exists): *n_out the rows read, at most max (0 on a failure). */
+int db_exec_page(PGconn *c, const char *stmt, int n, const char *const *params,
+                 db_row_reader read, struct arena *a, void *out, size_t elem, int max, int *n_out);
+
 /* Runs a prepared INSERT/UPDATE/DELETE without RETURNING: the rows it touched, or DB_*. */
 int db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params);
 

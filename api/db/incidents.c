@@ -134,21 +134,9 @@ db_incidents_list_open(PGconn *c, const char *after, int limit, struct arena *a,
                        struct incident *out, int *out_n)
 {
     char lim[16];
-    PGresult *res = NULL;
-    int rc;
 
     snprintf(lim, sizeof lim, "%d", limit);
     const char *params[] = {after, lim};
-    res = PQexecPrepared(c, "db_incidents_list_open", 2, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_incidents_list_open");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    for (int i = 0; i < rc && i < limit; i++)
-        read_row(res, i, a, &out[i]);
-    *out_n = rc < limit ? rc : limit;
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_page(c, "db_incidents_list_open", 2, params, read_row, a, out, sizeof *out,
+                        limit, out_n);
 }
