@@ -56,9 +56,11 @@ const struct db_statement db_actions_statements[] = {
     {NULL, NULL, 0},
 };
 
-static void
-read_action(const PGresult *res, int r, struct arena *a, struct action *out)
+static bool
+read_action(const PGresult *res, int r, struct arena *a, void *dest)
 {
+    struct action *out = dest;
+
     out->id = db_text_at(a, res, r, 0);
     out->association_id = db_text_at(a, res, r, 1);
     out->incident_id = db_int64_at(res, r, 2);
@@ -77,43 +79,33 @@ read_action(const PGresult *res, int r, struct arena *a, struct action *out)
     out->association_status = db_text_at(a, res, r, 15);
     out->created_at = db_text_at(a, res, r, 16);
     out->updated_at = db_text_at(a, res, r, 17);
+    return true;
 }
 
-static int
-run(PGconn *c, const char *stmt, int n, const char *const *params, ExecStatusType want,
-    PGresult **res_out)
+/* The status column into a char[16]. */
+static bool
+read_status(const PGresult *res, int row, struct arena *a, void *out)
 {
-    *res_out = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
-    if (PQresultStatus(*res_out) != want)
-        return db_status_of(*res_out, stmt);
-    return want == PGRES_TUPLES_OK ? PQntuples(*res_out) : atoi(PQcmdTuples(*res_out));
+    (void)a;
+    snprintf(out, 16, "%s", PQgetvalue(res, row, 0));
+    return true;
 }
 
 int
 db_actions_get(PGconn *c, const char *id, bool for_update, struct arena *a, struct action *out)
 {
     const char *params[1] = {id};
-    PGresult *res = NULL;
-    int rc = run(c, for_update ? "db_actions_get_for_update" : "db_actions_get", 1, params,
-                 PGRES_TUPLES_OK, &res);
 
-    if (rc == 1)
-        read_action(res, 0, a, out);
-    PQclear(res);
-    return rc;
+    return db_exec_one(c, for_update ? "db_actions_get_for_update" : "db_actions_get", 1, params,
+                       read_action, a, out);
 }
 
 int
 db_actions_get_uncounted(PGconn *c, const char *id, struct arena *a, struct action *out)
 {
     const char *params[1] = {id};
-    PGresult *res = NULL;
-    int rc = run(c, "db_actions_get_uncounted", 1, params, PGRES_TUPLES_OK, &res);
 
-    if (rc == 1)
-        read_action(res, 0, a, out);
-    PQclear(res);
-    return rc;
+    return db_exec_one(c, "db_actions_get_uncounted", 1, params, read_action, a, out);
 }
 
 int
@@ -122,11 +114,9 @@ db_actions_insert(PGconn *c, const struct action *in, struct arena *a, struct ac
     const char *params[9] = {in->association_id, in->incident,      in->title,
                              in->legal_basis,    in->opt_in_deadline, in->counsel_name,
                              in->counsel_email,  in->mandate_text,  in->mandate_text_version};
-    PGresult *res = NULL;
-    int rc = run(c, "db_actions_insert", 9, params, PGRES_TUPLES_OK, &res);
-    char *id = rc == 1 ? arena_strdup(a, PQgetvalue(res, 0, 0)) : NULL;
+    const char *id = NULL;
+    int rc = db_exec_one(c, "db_actions_insert", 9, params, db_read_text, a, &id);
 
-    PQclear(res);
     return rc == 1 ? db_actions_get(c, id, false, a, out) : rc;
 }
 
@@ -136,10 +126,8 @@ db_actions_update(PGconn *c, const struct action *in, struct arena *a, struct ac
     const char *params[9] = {in->id,           in->title,        in->legal_basis,
                              in->opt_in_deadline, in->counsel_name, in->counsel_email,
                              in->mandate_text, in->mandate_text_version, in->status};
-    PGresult *res = NULL;
-    int rc = run(c, "db_actions_update", 9, params, PGRES_COMMAND_OK, &res);
+    int rc = db_exec_command(c, "db_actions_update", 9, params);
 
-    PQclear(res);
     return rc == 1 ? db_actions_get(c, in->id, false, a, out) : rc;
 }
 
@@ -148,27 +136,17 @@ db_actions_list(PGconn *c, const char *association_id, const char *incident, con
                 const char *after, int limit, struct arena *a, struct action *out, int *n_out)
 {
     char lim[16];
-    PGresult *res = NULL;
 
     snprintf(lim, sizeof lim, "%d", limit);
     const char *params[5] = {association_id, incident, status, after, lim};
-    int rc = run(c, "db_actions_list", 5, params, PGRES_TUPLES_OK, &res);
-    *n_out = 0;
-    for (int i = 0; i < rc && i < limit; i++)
-        read_action(res, i, a, &out[(*n_out)++]);
-    PQclear(res);
-    return rc;
+    return db_exec_page(c, "db_actions_list", 5, params, read_action, a, out, sizeof *out, limit,
+                        n_out);
 }
 
 int
 db_actions_lock_status(PGconn *c, const char *id, char *status_out)
 {
     const char *params[1] = {id};
-    PGresult *res = NULL;
-    int rc = run(c, "db_actions_lock_status", 1, params, PGRES_TUPLES_OK, &res);
 
-    if (rc == 1)
-        snprintf(status_out, 16, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return rc;
+    return db_exec_one(c, "db_actions_lock_status", 1, params, read_status, NULL, status_out);
 }
