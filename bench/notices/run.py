@@ -193,6 +193,8 @@ def main():
     ap.add_argument("--members", type=int, default=100_000)
     ap.add_argument("--mail-rate", type=int, default=0)
     ap.add_argument("--no-results", action="store_true")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the database (its name on stderr), e.g. for EXPLAIN ANALYZE")
     args = ap.parse_args()
     n = args.members
 
@@ -264,7 +266,10 @@ def main():
         if server is not None:
             server.close(check=False)
         relay.stop()
-        cf.drop_database(name)
+        if args.keep:
+            print(f"==> kept database {name}", file=sys.stderr)
+        else:
+            cf.drop_database(name)
     once = all(v == 1 for v in counter.per_rcpt.values()) and len(counter.per_rcpt) == n
     langs_ok = counter.langs["en"] == n // 5 and counter.langs["fr"] == n - n // 5
     deliver_s = delivered_at - queued_at
