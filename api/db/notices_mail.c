@@ -53,8 +53,12 @@ is_true(const PGresult *res, int row, int col)
 }
 
 static bool
-read_message(const PGresult *res, int row, struct arena *a, struct notice_message *m)
+read_message(const PGresult *res, int row, struct arena *a, void *out)
 {
+    struct notice_message *m = out;
+
+    if (PQnfields(res) != 12)
+        return false;
     memset(m, 0, sizeof *m);
     m->outbox_id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
     m->claim_id = strtoll(PQgetvalue(res, row, 1), NULL, 10);
@@ -116,22 +120,9 @@ db_notice_messages(PGconn *c, const int64_t *outbox_ids, int n, struct arena *a,
     for (int i = 0; i < n; i++)
         pg_array_int(&ids, outbox_ids[i]);
     const char *params[1] = {pg_array_finish(&ids)};
-    PGresult *res = PQexecPrepared(c, "db_notice_messages", 1, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQnfields(res) != 12) {
-        rc = db_status_of(res, "db_notice_messages");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    for (int i = 0; i < rc && i < n; i++) {
-        if (!read_message(res, i, a, &out[i])) {
-            rc = DB_HARD;
-            goto cleanup;
-        }
-    }
+    rc = db_exec_rows(c, "db_notice_messages", 1, params, read_message, a, out, sizeof *out, n);
     if (rc > n)
         rc = DB_HARD; /* an id given twice: not a batch */
-cleanup:
-    PQclear(res);
     pg_array_free(&ids);
     return rc;
 }
