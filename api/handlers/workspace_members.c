@@ -194,8 +194,12 @@ handle_ws_members_list(struct request *rq)
     if (action_id == NULL || who.association_id == NULL) /* the workspace is an association's */
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
     struct ws_page_query q = {.action_id = action_id, .association_id = who.association_id};
-    if (!members_query(rq, action_id, &f, &q, &kind, &deny))
-        return guard_own_action(rq, false, &who, &x, &not_own) ? deny : not_own;
+    if (!members_query(rq, action_id, &f, &q, &kind, &deny)) {
+        if (guard_own_action(rq, false, &who, &x, &not_own))
+            return deny;
+        reply_discard(&deny);
+        return not_own;
+    }
     int limit = q.limit;
     struct ws_member_row *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
     /* its members may come from a replica (docs/api.md §16), and the answer then says how
