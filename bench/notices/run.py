@@ -5,7 +5,7 @@ server (issue 13: "queued in under 10 s and delivered to a local SMTP server (py
 at no less than 500 messages/s, with the server's memory during the run").
 
     RECOURS_BIN=build/recours RECOURS_SOURCE_DIR=. DATABASE_URL=… bench/notices/run.py \
-        [--members N] [--mail-rate R] [--no-results]
+        [--members N] [--mail-rate R] [--relay-processes N] [--keep] [--no-results]
 
 (bench/notices/run.sh sets the environment from the private cluster.)
 
