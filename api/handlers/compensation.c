@@ -74,6 +74,17 @@ summarise(struct request *rq, PGconn *c, const struct incident *inc, const struc
     int64_t dups = 0, action_dups = 0;
     struct summary_view v;
 
+    h->incident = inc->slug;
+    h->action_id = x != NULL ? x->id : NULL;
+    h->currency = inc->currency;
+    h->affected_count = inc->affected_count;
+    if (x == NULL) { /* the incident's own: from rows that do not grow with the claims */
+        enum outcome so = svc_compensation_summary(c, inc->id, s, h->verified_only,
+                                                   inc->affected_count, rq->arena, &v);
+        if (so != OUTCOME_OK)
+            return reply_outcome(so, NULL);
+        return reply_json_take(200, summary_json(h, s, &v));
+    }
     enum outcome o = svc_compensation_groups(c, inc->id, rq->arena, &pool, &n_pool, &dups);
     if (o == OUTCOME_OK && x != NULL)
         o = svc_compensation_action_groups(c, x->id, rq->arena, &groups, &n, &action_dups);
@@ -89,10 +100,6 @@ summarise(struct request *rq, PGconn *c, const struct incident *inc, const struc
         log_bug("summary of incident %lld could not be computed", (long long)inc->id);
         return reply_outcome(OUTCOME_UNCOMPUTABLE, NULL);
     }
-    h->incident = inc->slug;
-    h->action_id = x != NULL ? x->id : NULL;
-    h->currency = inc->currency;
-    h->affected_count = inc->affected_count;
     return reply_json_take(200, summary_json(h, s, &v));
 }
 
@@ -369,32 +376,35 @@ static enum outcome
 compute_incident_totals(struct request *rq, PGconn *c, const struct incident *inc,
                         json_t **out)
 {
-    struct tally_group *groups = NULL;
     struct scheme_record rec;
     struct summary_view v;
     struct scheme s;
-    int n = 0;
-    int64_t dups = 0;
     bool has = false;
 
     *out = NULL;
-    enum outcome o = svc_compensation_groups(c, inc->id, rq->arena, &groups, &n, &dups);
-    if (o == OUTCOME_OK)
-        o = svc_compensation_current(c, inc->id, rq->arena, &rec, &has);
+    enum outcome o = svc_compensation_current(c, inc->id, rq->arena, &rec, &has);
     if (o != OUTCOME_OK)
         return o; /* the database's own outcome: 503 only when it is unreachable */
     bool computed = true;
     if (has) {
         struct errors ignored = {0};
         json_t *doc = json_loads(rec.json, 0, NULL);
-        computed = doc != NULL && scheme_from_json(doc, "", &s, &ignored) &&
-                   summary_build(&s, groups, n, groups, n, false, inc->affected_count, dups,
-                                 rq->arena, &v);
+        computed = doc != NULL && scheme_from_json(doc, "", &s, &ignored);
         json_decref(doc);
+        if (computed) {
+            o = svc_compensation_summary(c, inc->id, &s, false, inc->affected_count,
+                                         rq->arena, &v);
+            if (o != OUTCOME_OK && o != OUTCOME_UNCOMPUTABLE)
+                return o;
+            computed = o == OUTCOME_OK;
+        }
     }
-    if (!has || !computed) /* the counts need no scheme and cannot fail */
-        summary_build(NULL, groups, n, groups, n, false, inc->affected_count, dups, rq->arena,
-                      &v);
+    if (!has || !computed) { /* the counts need no scheme */
+        o = svc_compensation_summary(c, inc->id, NULL, false, inc->affected_count, rq->arena,
+                                     &v);
+        if (o != OUTCOME_OK)
+            return o;
+    }
     if (!computed)
         log_bug("totals of incident %lld could not be computed", (long long)inc->id);
     int64_t active = v.by_status[0] + v.by_status[1] + v.by_status[2];

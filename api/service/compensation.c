@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 #include "db/errors.h"
 #include "domain/award.h"
@@ -277,4 +278,70 @@ svc_compensation_put(PGconn *c, const struct audit_note *note, const struct inci
      * answer may hide a commit */
     svc_lookup_cache_invalidate();
     return o;
+}
+
+/* What one incident summary reads, in one snapshot. */
+struct shape_read {
+    int64_t incident_id;
+    const struct scheme *scheme;
+    bool verified_only;
+    struct arena *a;
+    struct tally_group *counts;
+    int n_counts;
+    int64_t duplicates;
+    struct shape_cell *cells;
+    size_t n_cells;
+    struct shape_sums loss, hours;
+};
+
+static int
+shape_read_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct shape_read *x = ctx;
+    int rc;
+
+    (void)t;
+    rc = db_shape_counts(c, x->incident_id, x->a, &x->counts, &x->n_counts);
+    if (rc >= 0)
+        rc = db_tally_duplicates(c, x->incident_id, &x->duplicates);
+    if (rc >= 0 && x->scheme != NULL)
+        rc = db_shape_cells(c, x->incident_id, x->verified_only, x->a, &x->cells, &x->n_cells);
+    if (rc >= 0 && x->scheme != NULL)
+        rc = db_shape_sums(c, x->incident_id, x->verified_only, shape_loss_cap(x->scheme),
+                           shape_hours_cap(x->scheme), &x->loss, &x->hours);
+    return rc < 0 ? rc : 1;
+}
+
+enum outcome
+svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *scheme,
+                         bool verified_only, int64_t affected_count, struct arena *a,
+                         struct summary_view *out)
+{
+    struct shape_read x = {.incident_id = incident_id, .scheme = scheme,
+                           .verified_only = verified_only, .a = a};
+    enum outcome o = svc_tx_run(c, "compensation.summary", TX_READ_ONLY, shape_read_body, &x);
+
+    if (o != OUTCOME_OK)
+        return o;
+    /* the counts: summary_build without a scheme cannot fail */
+    summary_build(NULL, x.counts, x.n_counts, x.counts, x.n_counts, verified_only,
+                  affected_count, x.duplicates, a, out);
+    if (scheme == NULL)
+        return OUTCOME_OK;
+    /* When every cell is exact, its groups are the claims' own keys: a boundary class of
+     * several awards is settled by reference as before (the hook reads the claims). The
+     * hook runs after the snapshot: a claim moved in between makes it give up, for the
+     * proportional split. */
+    struct claim_group *pool = arena_alloc(a, sizeof *pool * (x.n_cells + 1));
+    bool exact;
+    shape_cells_as_groups(x.cells, x.n_cells, pool, &exact);
+    struct boundary_ctx ctx = {scheme, pool, x.n_cells, c, incident_id, NULL, verified_only};
+    struct summary_tiebreak tb = {split_by_reference, &ctx};
+    out->has_money = true;
+    if (!summary_shape_compute(scheme, x.cells, x.n_cells, &x.loss, &x.hours, affected_count,
+                               &tb, &out->money)) {
+        log_bug("summary of incident %lld could not be computed", (long long)incident_id);
+        return OUTCOME_UNCOMPUTABLE;
+    }
+    return OUTCOME_OK;
 }

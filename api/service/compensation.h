@@ -13,6 +13,7 @@
 #include "db/incidents.h"
 #include "db/schemes.h"
 #include "db/tallies.h"
+#include "db/tally_shape.h"
 #include "domain/summary.h"
 #include "domain/summary_subset.h"
 #include "service/audit.h"
@@ -44,6 +45,15 @@ bool summary_build(const struct scheme *scheme, const struct tally_group *groups
                    const struct tally_group *pool_groups, int n_pool, bool verified_only,
                    int64_t affected_count, int64_t duplicates, struct arena *a,
                    struct summary_view *out);
+
+/* The summary of an incident (docs/api.md §11.4) for scheme (NULL: counts only), from a number
+ * of rows that does not grow with the claims (domain/summary_shape.h says what is exact): one
+ * read-only snapshot, four statements (counts, duplicates, cells, the loss and hours sums
+ * under the scheme's caps). Memory: O(cells + count groups), arena and temporary, whatever
+ * the claims. OUTCOME_UNCOMPUTABLE when a figure cannot be computed (logged). */
+enum outcome svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *scheme,
+                                      bool verified_only, int64_t affected_count,
+                                      struct arena *a, struct summary_view *out);
 
 /* The incident's groups and duplicate count. */
 enum outcome svc_compensation_groups(PGconn *c, int64_t incident_id, struct arena *a,

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Summary from cells and radix-tree sums (see summary_shape.h for what is exact and the
+ * error bound of the distribution). */
+#include "domain/summary_shape.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "domain/award.h"
+
+typedef money_wide i128;
+
+int64_t
+shape_loss_cap(const struct scheme *s)
+{
+    if (!s->reimburse)
+        return 0;
+    return s->loss_cap < SHAPE_LOSS_MAX + 1 ? s->loss_cap : SHAPE_LOSS_MAX + 1;
+}
+
+int64_t
+shape_hours_cap(const struct scheme *s)
+{
+    return s->max_hours < SHAPE_HOURS_MAX + 1 ? s->max_hours : SHAPE_HOURS_MAX + 1;
+}
+
+int64_t
+shape_bucket_high(int64_t b)
+{
+    int bits = 0;
+
+    if (b < 16)
+        return b;
+    for (int64_t v = b; v > 0; v >>= 1)
+        bits++;
+    return b + (INT64_C(1) << (bits - 4)) - 1;
+}
+
+/* The cell's one value when all its n claims share it (n·Σx² = (Σx)²), else -1. */
+static int64_t
+exact_value(int64_t n, i128 sum, i128 sq)
+{
+    if (n <= 0 || sum < 0 || sum / n > INT64_MAX)
+        return -1;
+    int64_t v = (int64_t)(sum / n);
+    /* sum = n·v and sq = n·v² exactly: the claims' values have mean v and no spread */
+    return (i128)v * n == sum && (i128)v * v * n == sq ? v : -1;
+}
+
+struct span {
+    int64_t loss_lo, loss_hi, hours_lo, hours_hi;
+};
+
+static bool
+cell_span(const struct shape_cell *c, struct span *sp)
+{
+    int64_t l = exact_value(c->n, c->loss_sum, c->loss_sq);
+    int64_t h = exact_value(c->n, c->hours_sum, c->hours_sq);
+
+    sp->loss_lo = l >= 0 ? l : c->loss_bucket;
+    sp->loss_hi = l >= 0 ? l : shape_bucket_high(c->loss_bucket);
+    sp->hours_lo = h >= 0 ? h : c->hours_bucket;
+    sp->hours_hi = h >= 0 ? h : shape_bucket_high(c->hours_bucket);
+    return l >= 0 && h >= 0;
+}
+
+void
+shape_cells_as_groups(const struct shape_cell *cells, size_t n, struct claim_group *g,
+                      bool *exact_out)
+{
+    *exact_out = true;
+    for (size_t i = 0; i < n; i++) {
+        struct span sp;
+        if (!cell_span(&cells[i], &sp))
+            *exact_out = false;
+        g[i] = (struct claim_group){cells[i].categories, sp.loss_lo, sp.hours_lo, cells[i].cash,
+                                    cells[i].n};
+    }
+}
+
+/* Σ min(v, cap) over the values of one dimension (those at 0 add nothing). */
+static bool
+capped_sum(const struct shape_sums *d, int64_t cap, i128 *out)
+{
+    if (d->n_pos < 0 || d->n_below < 0 || d->n_below > d->n_pos || d->sum_below < 0)
+        return false;
+    *out = d->sum_below + (i128)cap * (d->n_pos - d->n_below);
+    return true;
+}
+
+/* (award, n) lines of one end of the cells, sorted by award. */
+struct line {
+    int64_t a;
+    int64_t n;
+};
+
+static int
+by_a(const void *pa, const void *pb)
+{
+    const struct line *a = pa, *b = pb;
+
+    return (a->a > b->a) - (a->a < b->a);
+}
+
+static int64_t
+rank_of(const struct line *l, size_t k, int64_t m)
+{
+    for (size_t i = 0; i < k; i++) {
+        if (m < l[i].n)
+            return l[i].a;
+        m -= l[i].n;
+    }
+    return k > 0 ? l[k - 1].a : 0;
+}
+
+/* An award before the cap after it: floor(a × cap / T), plus the one leftover unit it may
+ * get when `up`. */
+static bool
+after_cap(const struct summary_money *out, const struct scheme *s, int64_t a, bool up,
+          int64_t *v)
+{
+    money_wide r;
+
+    if (!out->capped) {
+        *v = a;
+        return true;
+    }
+    if (!money_wide_muldiv(a, s->fund_cap, out->total_before_cap, v, &r))
+        return false;
+    *v += up ? 1 : 0;
+    return true;
+}
+
+/* floor((rank m1 + rank m2) / 2) at one end, after the cap. */
+static bool
+stat_at(const struct summary_money *out, const struct scheme *s, const struct line *l,
+        size_t k, int64_t m1, int64_t m2, bool up, int64_t *v)
+{
+    int64_t a1, a2;
+
+    if (!after_cap(out, s, rank_of(l, k, m1), up, &a1) ||
+        !after_cap(out, s, rank_of(l, k, m2), up, &a2))
+        return false;
+    *v = (int64_t)(((i128)a1 + a2) / 2);
+    return true;
+}
+
+static bool
+bounded_stat(const struct summary_money *out, const struct scheme *s, const struct line *lo,
+             const struct line *hi, size_t k, int64_t m1, int64_t m2, int64_t *v, bool *exact)
+{
+    int64_t a, b;
+
+    if (!stat_at(out, s, lo, k, m1, m2, false, &a) || !stat_at(out, s, hi, k, m1, m2, true, &b))
+        return false;
+    if (b < a)
+        b = a;
+    *v = a + (b - a) / 2;
+    *exact = a == b;
+    return true;
+}
+
+/* The distribution's bounds from the cells' two ends. */
+static bool
+bounded_distribution(const struct scheme *s, const struct shape_cell *cells, size_t n,
+                     struct summary_money *out)
+{
+    struct line *lo = xcalloc(n + 1, sizeof *lo), *hi = xcalloc(n + 1, sizeof *hi);
+    size_t k = 0;
+    int64_t e = out->eligible;
+    bool ok = false;
+
+    for (size_t i = 0; i < n; i++) {
+        struct span sp;
+        struct award_parts pl, ph;
+        if (cells[i].n <= 0)
+            continue;
+        cell_span(&cells[i], &sp);
+        if (!award_compute(s, cells[i].categories, sp.loss_lo, sp.hours_lo, cells[i].cash, &pl) ||
+            !award_compute(s, cells[i].categories, sp.loss_hi, sp.hours_hi, cells[i].cash, &ph))
+            goto cleanup;
+        lo[k] = (struct line){pl.total, cells[i].n};
+        hi[k++] = (struct line){ph.total, cells[i].n};
+    }
+    qsort(lo, k, sizeof *lo, by_a);
+    qsort(hi, k, sizeof *hi, by_a);
+    if (e == 0) {
+        out->median = out->min = out->max = 0;
+        out->median_exact = out->min_exact = out->max_exact = true;
+        ok = true;
+        goto cleanup;
+    }
+    ok = bounded_stat(out, s, lo, hi, k, 0, 0, &out->min, &out->min_exact) &&
+         bounded_stat(out, s, lo, hi, k, e - 1, e - 1, &out->max, &out->max_exact) &&
+         bounded_stat(out, s, lo, hi, k, (e - 1) / 2, e / 2, &out->median, &out->median_exact);
+cleanup:
+    free(lo);
+    free(hi);
+    return ok;
+}
+
+bool
+summary_shape_compute(const struct scheme *s, const struct shape_cell *cells, size_t n,
+                      const struct shape_sums *loss, const struct shape_sums *hours,
+                      int64_t affected_count, const struct summary_tiebreak *tb,
+                      struct summary_money *out)
+{
+    struct claim_group *g = xcalloc(n + 1, sizeof *g);
+    bool exact = true, ok = false;
+    i128 l, h;
+
+    shape_cells_as_groups(cells, n, g, &exact);
+    if (!summary_compute(s, g, n, affected_count, exact ? tb : NULL, out))
+        goto cleanup;
+    if (exact) { /* every value known: summary_compute's figures are the claims' own */
+        ok = true;
+        goto cleanup;
+    }
+    if (!capped_sum(loss, shape_loss_cap(s), &l) || !capped_sum(hours, shape_hours_cap(s), &h))
+        goto cleanup;
+    out->documented_loss = l;
+    out->time_spent = h * s->hourly_rate; /* ≤ 1000 × 10^12 per claim: far inside 2^127 */
+    ok = summary_finish_totals(s, affected_count, out) &&
+         bounded_distribution(s, cells, n, out);
+cleanup:
+    free(g);
+    return ok;
+}

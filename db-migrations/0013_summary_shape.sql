@@ -1,0 +1,194 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
+-- The summary at any shape of data (docs/decisions.md, "Summary at any data shape"). The
+-- claim_tallies of 0005 key groups by the documented loss and the hours too: when every
+-- claimant declares a different loss there are as many groups as claims with a loss. Three
+-- tables derived from claim_tallies keep those two dimensions out of the key the summary
+-- reads, so what an incident summary reads does not grow with the claims:
+--
+--   claim_count_tallies  counts by (status, payment, country, categories): the counts;
+--   claim_value_tallies  for the losses and the hours of the eligible statuses, a radix-16
+--                        tree of (count, sum) over the values > 0: node (level k, prefix p)
+--                        counts the values v with v >> 4k = p. The count and sum of the
+--                        values below any cap C are the nodes that are smaller siblings of
+--                        C's path, at most 15 per level: 9 levels for losses (≤ 10^10 <
+--                        16^9), 3 for hours (≤ 1000 < 16^3). Σ min(v, C) follows exactly;
+--   claim_shape_cells    counts by (status, payment, categories, loss bucket, hours bucket)
+--                        of the eligible statuses, a bucket being the value with its 4
+--                        leading bits kept (values below 16 exact; width ≤ 1/8 of the
+--                        bucket's lower end), with the sum and the sum of squares of the
+--                        values in the cell: n·Σx² = (Σx)² iff every value of the cell is
+--                        the same, and then the cell is exact. The award distribution comes
+--                        from these cells.
+--
+-- They are maintained by statement triggers on claim_tallies: whatever writes claim_tallies
+-- (the intake's batch statement, a single-claim move, a bulk rebuild) moves them in the same
+-- transaction, in the writer's own shard (no contention between intake writers). Statement
+-- triggers with transition tables work per statement, not per row: one batch of claims is
+-- three INSERT … ON CONFLICT statements more, whatever its size.
+
+CREATE TABLE claim_count_tallies (
+    incident_id bigint NOT NULL,
+    status text NOT NULL,
+    payment_preference text NOT NULL,
+    country char(2) NOT NULL,
+    categories integer NOT NULL,
+    shard smallint NOT NULL,
+    n bigint NOT NULL,
+    CONSTRAINT claim_count_tallies_pkey PRIMARY KEY (incident_id, status, payment_preference,
+                                                     country, categories, shard)
+);
+COMMENT ON TABLE claim_count_tallies IS
+    'claim_tallies without the loss and the hours (trigger-maintained): the summary''s counts';
+
+CREATE TABLE claim_value_tallies (
+    incident_id bigint NOT NULL,
+    dim "char" NOT NULL,
+    level smallint NOT NULL,
+    prefix bigint NOT NULL,
+    status text NOT NULL,
+    shard smallint NOT NULL,
+    n bigint NOT NULL,
+    s numeric NOT NULL,
+    CONSTRAINT claim_value_tallies_pkey PRIMARY KEY (incident_id, dim, level, prefix, status,
+                                                     shard),
+    CONSTRAINT claim_value_tallies_dim CHECK (dim IN ('l', 'h'))
+);
+COMMENT ON TABLE claim_value_tallies IS
+    'Radix-16 trees of the eligible claims'' losses (dim l) and hours (dim h) above 0: count n and sum s of the values v with v >> 4·level = prefix (trigger-maintained)';
+
+CREATE TABLE claim_shape_cells (
+    incident_id bigint NOT NULL,
+    status text NOT NULL,
+    cash boolean NOT NULL,
+    categories integer NOT NULL,
+    loss_bucket bigint NOT NULL,
+    hours_bucket integer NOT NULL,
+    shard smallint NOT NULL,
+    n bigint NOT NULL,
+    loss_sum numeric NOT NULL,
+    loss_sq numeric NOT NULL,
+    hours_sum bigint NOT NULL,
+    hours_sq bigint NOT NULL,
+    CONSTRAINT claim_shape_cells_pkey PRIMARY KEY (incident_id, status, cash, categories,
+                                                   loss_bucket, hours_bucket, shard)
+);
+COMMENT ON TABLE claim_shape_cells IS
+    'Eligible claims by payment, categories and bucketed loss and hours, with the sums and sums of squares that tell an exact cell (trigger-maintained)';
+
+-- The bucket of a value ≥ 0: itself below 16, else its 4 leading bits followed by zeros.
+CREATE FUNCTION summary_bucket(v bigint) RETURNS bigint
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT CASE WHEN v < 16 THEN v
+                ELSE (v >> (length(ltrim(v::bit(64)::text, '0')) - 4))
+                     << (length(ltrim(v::bit(64)::text, '0')) - 4) END
+$$;
+
+-- Moves the derived tables by the rows d (claim_tallies rows whose n is a change, ±).
+CREATE FUNCTION summary_shape_apply(d claim_tallies[]) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO claim_count_tallies AS t (incident_id, status, payment_preference, country,
+                                          categories, shard, n)
+    SELECT incident_id, status, payment_preference, country, categories, shard, sum(n)
+      FROM unnest(d)
+     GROUP BY incident_id, status, payment_preference, country, categories, shard
+    HAVING sum(n) <> 0
+    ON CONFLICT ON CONSTRAINT claim_count_tallies_pkey DO UPDATE SET n = t.n + excluded.n;
+
+    INSERT INTO claim_shape_cells AS t (incident_id, status, cash, categories, loss_bucket,
+                                        hours_bucket, shard, n, loss_sum, loss_sq, hours_sum,
+                                        hours_sq)
+    SELECT incident_id, status, payment_preference = 'cash', categories,
+           summary_bucket(documented_loss), summary_bucket(hours_spent)::int, shard, sum(n),
+           sum(n * documented_loss::numeric), sum(n * documented_loss::numeric * documented_loss),
+           sum(n * hours_spent), sum(n * hours_spent * hours_spent)
+      FROM unnest(d)
+     WHERE status IN ('received', 'verified')
+     GROUP BY 1, 2, 3, 4, 5, 6, 7
+    HAVING sum(n) <> 0
+    ON CONFLICT ON CONSTRAINT claim_shape_cells_pkey DO UPDATE
+       SET n = t.n + excluded.n, loss_sum = t.loss_sum + excluded.loss_sum,
+           loss_sq = t.loss_sq + excluded.loss_sq, hours_sum = t.hours_sum + excluded.hours_sum,
+           hours_sq = t.hours_sq + excluded.hours_sq;
+
+    INSERT INTO claim_value_tallies AS t (incident_id, dim, level, prefix, status, shard, n, s)
+    SELECT incident_id, dim, level, prefix, status, shard, sum(n), sum(s)
+      FROM (SELECT u.incident_id, 'l'::"char" AS dim, k::smallint AS level,
+                   u.documented_loss >> (4 * k) AS prefix, u.status, u.shard, u.n,
+                   u.n * u.documented_loss::numeric AS s
+              FROM unnest(d) u, generate_series(0, 8) k
+             WHERE u.documented_loss > 0 AND u.status IN ('received', 'verified')
+            UNION ALL
+            SELECT u.incident_id, 'h'::"char", k::smallint, u.hours_spent >> (4 * k), u.status,
+                   u.shard, u.n, u.n * u.hours_spent::numeric
+              FROM unnest(d) u, generate_series(0, 2) k
+             WHERE u.hours_spent > 0 AND u.status IN ('received', 'verified')) v
+     GROUP BY incident_id, dim, level, prefix, status, shard
+    HAVING sum(n) <> 0
+    ON CONFLICT ON CONSTRAINT claim_value_tallies_pkey DO UPDATE
+       SET n = t.n + excluded.n, s = t.s + excluded.s;
+$$;
+
+CREATE FUNCTION claim_tallies_shape_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM summary_shape_apply(array_agg(ROW(r.*)::claim_tallies)) FROM new_rows r
+    HAVING count(*) > 0;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION claim_tallies_shape_update() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- updates only ever change n (the key is the primary key): the change is new − old
+    PERFORM summary_shape_apply(array_agg(ROW(o.incident_id, o.status, o.payment_preference,
+                                              o.country, o.categories, o.documented_loss,
+                                              o.hours_spent, o.shard, nw.n - o.n)::claim_tallies))
+       FROM old_rows o
+       JOIN new_rows nw USING (incident_id, status, payment_preference, country, categories,
+                               documented_loss, hours_spent, shard)
+     WHERE nw.n <> o.n
+    HAVING count(*) > 0;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION claim_tallies_shape_delete() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM summary_shape_apply(array_agg(ROW(o.incident_id, o.status, o.payment_preference,
+                                              o.country, o.categories, o.documented_loss,
+                                              o.hours_spent, o.shard, -o.n)::claim_tallies))
+       FROM old_rows o
+    HAVING count(*) > 0;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER claim_tallies_shape_insert AFTER INSERT ON claim_tallies
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION claim_tallies_shape_insert();
+CREATE TRIGGER claim_tallies_shape_update AFTER UPDATE ON claim_tallies
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION claim_tallies_shape_update();
+CREATE TRIGGER claim_tallies_shape_delete AFTER DELETE ON claim_tallies
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION claim_tallies_shape_delete();
+
+-- Rebuilds an incident's derived tables from its claim_tallies, in slices (one array per
+-- slice, not one for millions of groups). A bulk load that fills claim_tallies with its
+-- triggers disabled calls it once (bench/summary/run.sh); so does this migration.
+CREATE FUNCTION summary_shape_rebuild(p_incident bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM claim_count_tallies WHERE incident_id = p_incident;
+    DELETE FROM claim_shape_cells WHERE incident_id = p_incident;
+    DELETE FROM claim_value_tallies WHERE incident_id = p_incident;
+    PERFORM summary_shape_apply(array_agg(t))
+       FROM claim_tallies t
+      WHERE t.incident_id = p_incident
+      GROUP BY t.documented_loss % 101, t.hours_spent % 7;
+END
+$$;
+
+SELECT summary_shape_rebuild(id) FROM incidents;
