@@ -1,0 +1,188 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The incident summary at any data shape (docs/decisions.md "Summary at any data shape",
+db-migrations/0013_summary_shape.sql, api/domain/summary_shape.h): property tests on random
+data of two shapes, the summary and random simulations checked against the claims themselves
+(one plain read of the claims table, grouped by the model in test_compensation.py).
+
+  today's shape: few losses, from a small set of round amounts, few small hours: every cell is
+    exact, so every figure, median, min and max included, must equal the model's;
+  worst case: every claim with a loss has its own amount (from 1 to 10^10, half the claims),
+    hours spread over 0..1000: every count, component, total, the pro-rata factor, the mean,
+    the vouchers and the projections must still equal the model's; median, min and max are
+    within the documented bound |reported − true| ≤ true / 16 + 2 (equal when median_exact).
+
+The claims go through the API (the intake's batch statement moves claim_tallies, whose
+triggers move the derived tables), then some are reviewed, withdrawn and corrected (single-
+claim moves, decrements). The seed is printed; RECOURS_TEST_SEED replays one.
+"""
+
+import os
+import random
+import sys
+import unittest
+
+import claims_fixtures as cf
+import test_compensation as tc
+
+SEED = int(os.environ.get("RECOURS_TEST_SEED", random.randrange(1 << 30)))
+CATS = ["name", "email", "phone", "password", "financial", "health"]
+
+
+def random_scheme(rng, currency="EUR"):
+    base = rng.choice([0, 1000, 3000, 10000])
+    vouchers = []
+    if base and rng.random() < 0.5:
+        vouchers = [{"name": "Bon A", "amount": base // 2},
+                    {"name": "Bon B", "amount": base - base // 2}]
+    scheme = {
+        "currency": currency, "base_amount": base,
+        "category_supplements": {k: rng.choice([0, 500, 5000]) for k in
+                                 rng.sample(["password", "financial", "health"],
+                                            rng.randint(0, 3))},
+        "documented_loss": {"reimburse": rng.random() < 0.8,
+                            "cap_per_claimant": rng.choice([0, 1, 15, 20000, 123456,
+                                                            10 ** 7, 10 ** 10, 10 ** 12])},
+        "time_spent": {"hourly_rate": rng.choice([0, 7, 2500]),
+                       "max_hours": rng.choice([0, 1, 17, 300, 1000])},
+        "fund_cap": None, "vouchers": vouchers,
+        "cash_alternative_ratio": rng.choice([None, "0.5", "0.75"]) if vouchers else None,
+    }
+    return scheme
+
+
+def with_binding_cap(rng, scheme, claims):
+    """The scheme with a fund cap below its total (when there is one to bind)."""
+    total = sum(tc.award(scheme, c)[0] for c in claims if c["status"] in ("received", "verified"))
+    if total > 1:
+        scheme = dict(scheme, fund_cap=rng.randint(1, total - 1))
+    return scheme
+
+
+class SummaryShapeTests(unittest.TestCase):
+    server = None
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        print(f"test_summary_shape: RECOURS_TEST_SEED={SEED}", file=sys.stderr)
+        cls.server = tc.harness.Server(args=cf.NO_RATE_LIMIT)
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.server is not None:
+            cls.server.close()
+
+    def setUp(self):
+        self.api = tc.Api(self.server)
+        self.addCleanup(self.api.close)
+        self.t = tc.CompensationTests("run")  # its API helpers, on our server
+        self.t.server, self.t.api = self.server, self.api
+
+    def load(self, rng, slug, n, loss_of, hours_of, cat_sets):
+        bodies = []
+        for _ in range(n):
+            cats = rng.choice(cat_sets)
+            bodies.append(tc.claim_for(cats, loss=loss_of(), hours=hours_of(),
+                                       payment=rng.choice(["voucher", "cash"]),
+                                       country=rng.choice(list(tc.ADDRESSES))))
+        claims = self.t.submit_all(slug, bodies, threads=4)
+        rng.shuffle(claims)
+        for c in claims[:n // 5]:
+            self.t.review(c, "verified")
+        for c in claims[n // 5:n // 5 + n // 10]:
+            self.t.review(c, "rejected", "not affected")
+        for c in claims[n // 3:n // 3 + n // 12]:
+            self.t.withdraw(c)
+        for c in claims[n // 2:n // 2 + n // 8]:  # single-claim moves of loss and hours
+            if c["status"] != "withdrawn":
+                self.t.correct(c, {"harms": {"documented_loss": loss_of(),
+                                             "hours_spent": hours_of()}})
+
+    def claims_of(self, slug):
+        """The incident's claims as the model sees them, from the claims table itself; and the
+        plain GROUP BY over them, checked against the model's records."""
+        rows = cf.psql("SELECT c.reference, c.status, c.payment_preference, c.country,"
+                       " c.categories, c.documented_loss, c.hours_spent"
+                       " FROM claims c JOIN incidents i ON i.id = c.incident_id"
+                       f" WHERE i.slug = {cf.sql_literal(slug)}")
+        claims = [{"ref": r[0], "status": r[1], "cash": r[2] == "cash", "country": r[3],
+                   "cats": [k for i, k in enumerate(tc.CATEGORIES) if int(r[4]) >> i & 1],
+                   "loss": int(r[5]), "hours": int(r[6])} for r in rows]
+        groups = cf.psql("SELECT c.status, count(*), sum(c.documented_loss), sum(c.hours_spent)"
+                         " FROM claims c JOIN incidents i ON i.id = c.incident_id"
+                         f" WHERE i.slug = {cf.sql_literal(slug)} GROUP BY c.status")
+        for status, n, loss, hours in groups:
+            mine = [c for c in claims if c["status"] == status]
+            self.assertEqual((int(n), int(loss), int(hours)),
+                             (len(mine), sum(c["loss"] for c in mine),
+                              sum(c["hours"] for c in mine)))
+        return claims
+
+    def check(self, got, want, exact_stats):
+        got = tc.without_time(self, got)
+        if not exact_stats and want["award_stats"] is not None:
+            gs, ws = got.pop("award_stats"), dict(want.pop("award_stats"))
+            for k in ("median", "min", "max"):
+                true = ws[k]
+                self.assertLessEqual(abs(gs[k] - true), true // 16 + 2, (k, gs, ws))
+            if gs["median_exact"]:
+                self.assertEqual(gs["median"], ws["median"], (gs, ws))
+            self.assertEqual(gs["mean"], ws["mean"])
+        self.assertEqual(got, want)
+
+    def run_shape(self, rng, loss_of, hours_of, exact_stats, cat_sets, n=72):
+        slug = cf.make_incident(self.server, currency="EUR", affected_count=50_000,
+                                data_categories=list(tc.CATEGORIES))
+        stored = random_scheme(rng)
+        self.t.put_scheme(slug, stored)
+        self.load(rng, slug, n, loss_of, hours_of, cat_sets)
+        claims = self.claims_of(slug)
+        inexact = cf.psql("SELECT count(*) FROM claim_shape_cells s JOIN incidents i"
+                          " ON i.id = s.incident_id WHERE i.slug = " + cf.sql_literal(slug) +
+                          " GROUP BY s.cash, s.categories, s.loss_bucket, s.hours_bucket"
+                          " HAVING sum(n) * sum(loss_sq) <> sum(loss_sum) ^ 2"
+                          " OR sum(n) * sum(hours_sq) <> sum(hours_sum) ^ 2")
+        # the worst case must take the bounded path (cells whose claims differ), today's not
+        self.assertEqual(len(inexact) > 0, not exact_stats, inexact)
+        dups = 0
+        want = tc.expected_summary(stored, claims, 50_000, scheme_version=1)
+        self.check(self.t.summary(slug), want, exact_stats)
+        for i in range(8):
+            scheme = random_scheme(rng)
+            if i % 2 == 0:
+                scheme = with_binding_cap(rng, scheme, claims)
+            basis = rng.choice(["all", "verified"])
+            doc = self.t.simulate({"incident": slug, "scheme": scheme, "basis": basis}).json()
+            want = tc.expected_summary(scheme, claims, 50_000, basis=basis, duplicates=dups,
+                                       simulated=True)
+            self.check(doc, want, exact_stats)
+
+    def test_todays_shape_is_exact(self):
+        rng = random.Random(SEED)
+        self.run_shape(rng,
+                       lambda: rng.choice([0] * 6 + [k * 10000 for k in range(1, 17)]),
+                       lambda: rng.choice([0] * 8 + list(range(1, 9))), exact_stats=True,
+                       cat_sets=[rng.sample(CATS, rng.randint(1, 3)) for _ in range(12)])
+
+    def test_worst_case_shape(self):
+        # distinct losses, most of them close together (several per bucket: cells whose
+        # claims differ), hours anywhere in 0..1000, two category sets
+        rng = random.Random(SEED + 1)
+        seen = set()
+
+        def loss():
+            while True:
+                v = 0 if rng.random() < 0.5 else rng.choice(
+                    [rng.randint(1, 15), rng.randint(1000, 1300), rng.randint(1000, 1300),
+                     rng.randint(16, 10 ** 5), rng.randint(1, 10 ** 10)])
+                if v == 0 or v not in seen:
+                    seen.add(v)
+                    return v
+
+        self.run_shape(rng, loss, lambda: 0 if rng.random() < 0.6 else rng.randint(1, 1000),
+                       exact_stats=False, cat_sets=[["email"], ["email", "password"]])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
