@@ -13,12 +13,12 @@
 --                        C's path, at most 15 per level: 9 levels for losses (≤ 10^10 <
 --                        16^9), 3 for hours (≤ 1000 < 16^3). Σ min(v, C) follows exactly;
 --   claim_shape_cells    counts by (status, payment, categories, loss bucket, hours bucket)
---                        of the eligible statuses, a bucket being the value with its 4
---                        leading bits kept (values below 16 exact; width ≤ 1/8 of the
---                        bucket's lower end), with the sum and the sum of squares of the
---                        values in the cell: n·Σx² = (Σx)² iff every value of the cell is
---                        the same, and then the cell is exact. The award distribution comes
---                        from these cells.
+--                        of the eligible statuses, a bucket being the value with its 3
+--                        leading bits kept (values below 8 exact; width ≤ 1/4 of the
+--                        bucket's lower end), with the smallest and largest loss and hours
+--                        ever counted in the cell: they bound its values (a claim leaving
+--                        the cell leaves the others inside them), and when they are equal
+--                        the cell is exact. The award distribution comes from these cells.
 --
 -- They are maintained by statement triggers on claim_tallies: whatever writes claim_tallies
 -- (the intake's batch statement, a single-claim move, a bulk rebuild) moves them in the same
@@ -65,22 +65,23 @@ CREATE TABLE claim_shape_cells (
     hours_bucket integer NOT NULL,
     shard smallint NOT NULL,
     n bigint NOT NULL,
-    loss_sum numeric NOT NULL,
-    loss_sq numeric NOT NULL,
-    hours_sum bigint NOT NULL,
-    hours_sq bigint NOT NULL,
+    loss_min bigint NOT NULL,
+    loss_max bigint NOT NULL,
+    hours_min integer NOT NULL,
+    hours_max integer NOT NULL,
     CONSTRAINT claim_shape_cells_pkey PRIMARY KEY (incident_id, status, cash, categories,
                                                    loss_bucket, hours_bucket, shard)
 );
 COMMENT ON TABLE claim_shape_cells IS
-    'Eligible claims by payment, categories and bucketed loss and hours, with the sums and sums of squares that tell an exact cell (trigger-maintained)';
+    'Eligible claims by payment, categories and bucketed loss and hours, with the extreme values ever counted in each cell (trigger-maintained)';
 
--- The bucket of a value ≥ 0: itself below 16, else its 4 leading bits followed by zeros.
+-- The bucket of a value ≥ 0: itself below 8, else its 3 leading bits followed by zeros
+-- (api/domain/summary_shape.c, shape_bucket_high, knows the same buckets).
 CREATE FUNCTION summary_bucket(v bigint) RETURNS bigint
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT CASE WHEN v < 16 THEN v
-                ELSE (v >> (length(ltrim(v::bit(64)::text, '0')) - 4))
-                     << (length(ltrim(v::bit(64)::text, '0')) - 4) END
+    SELECT CASE WHEN v < 8 THEN v
+                ELSE (v >> (length(ltrim(v::bit(64)::text, '0')) - 3))
+                     << (length(ltrim(v::bit(64)::text, '0')) - 3) END
 $$;
 
 -- Moves the derived tables by the rows d (claim_tallies rows whose n is a change, ±).
@@ -95,20 +96,20 @@ LANGUAGE sql AS $$
     ON CONFLICT ON CONSTRAINT claim_count_tallies_pkey DO UPDATE SET n = t.n + excluded.n;
 
     INSERT INTO claim_shape_cells AS t (incident_id, status, cash, categories, loss_bucket,
-                                        hours_bucket, shard, n, loss_sum, loss_sq, hours_sum,
-                                        hours_sq)
+                                        hours_bucket, shard, n, loss_min, loss_max, hours_min,
+                                        hours_max)
     SELECT incident_id, status, payment_preference = 'cash', categories,
            summary_bucket(documented_loss), summary_bucket(hours_spent)::int, shard, sum(n),
-           sum(n * documented_loss::numeric), sum(n * documented_loss::numeric * documented_loss),
-           sum(n * hours_spent), sum(n * hours_spent * hours_spent)
+           min(documented_loss), max(documented_loss), min(hours_spent), max(hours_spent)
       FROM unnest(d)
      WHERE status IN ('received', 'verified')
      GROUP BY 1, 2, 3, 4, 5, 6, 7
     HAVING sum(n) <> 0
     ON CONFLICT ON CONSTRAINT claim_shape_cells_pkey DO UPDATE
-       SET n = t.n + excluded.n, loss_sum = t.loss_sum + excluded.loss_sum,
-           loss_sq = t.loss_sq + excluded.loss_sq, hours_sum = t.hours_sum + excluded.hours_sum,
-           hours_sq = t.hours_sq + excluded.hours_sq;
+       SET n = t.n + excluded.n, loss_min = least(t.loss_min, excluded.loss_min),
+           loss_max = greatest(t.loss_max, excluded.loss_max),
+           hours_min = least(t.hours_min, excluded.hours_min),
+           hours_max = greatest(t.hours_max, excluded.hours_max);
 
     INSERT INTO claim_value_tallies AS t (incident_id, dim, level, prefix, status, shard, n, s)
     SELECT incident_id, dim, level, prefix, status, shard, sum(n), sum(s)

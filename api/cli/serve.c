@@ -18,6 +18,7 @@
 #include "http/server.h"
 #include "routes.h"
 #include "service/audit.h"
+#include "service/compensation.h"
 #include "service/intake.h"
 #include "service/lookup_cache.h"
 
@@ -162,6 +163,7 @@ cli_serve(const struct config *cfg)
     log_info("listening on %s://%s:%d with %d workers", cfg->plain_http ? "http" : "https",
              cfg->listen_address, http_server_port(srv), cfg->workers);
     erasure_job_start(cfg->withdrawn_retention_days, cfg->erasure_interval_s);
+    svc_compensation_set_exact_groups(cfg->summary_exact_groups);
     int sig = wait_for_signal();
     erasure_job_stop(); /* first: it must not outlive the pool */
     log_info("signal %d: finishing in-flight requests (up to %d s)", sig, cfg->shutdown_grace_s);

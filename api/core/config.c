@@ -75,6 +75,10 @@ static const struct setting settings[] = {
     {"withdrawn-retention-days", "RECOURS_WITHDRAWN_RETENTION_DAYS", KIND_INT,
      OFF(withdrawn_retention_days), "30", 0, 36500,
      "days a withdrawn claim keeps its personal data before erasure (0: next pass)"},
+    {"summary-exact-groups", "RECOURS_SUMMARY_EXACT_GROUPS", KIND_INT, OFF(summary_exact_groups),
+     "20000", 0, 1000000,
+     "an incident summary reads the exact claim groups up to this many tally rows, else the "
+     "cells of docs/decisions.md \"Summary at any data shape\""},
     {"erasure-interval", "RECOURS_ERASURE_INTERVAL_S", KIND_INT, OFF(erasure_interval_s), "3600",
      1, 604800, "seconds between two erasure passes of serve"},
 };

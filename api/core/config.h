@@ -31,6 +31,7 @@ struct config {
     int rate_limit_per_s;      /* RECOURS_RATE_LIMIT_PER_S: refill per second */
     char *trusted_proxies;     /* RECOURS_TRUSTED_PROXIES: comma-separated IPs allowed to set X-Forwarded-For */
     int withdrawn_retention_days; /* RECOURS_WITHDRAWN_RETENTION_DAYS, --withdrawn-retention-days (30) */
+    int summary_exact_groups;  /* RECOURS_SUMMARY_EXACT_GROUPS, --summary-exact-groups (20000) */
     int erasure_interval_s;    /* RECOURS_ERASURE_INTERVAL_S, --erasure-interval (seconds, 3600) */
     char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
 };

@@ -16,14 +16,18 @@
 #define HOURS_LEVELS 3 /* 16^3 > 1001 */
 
 const struct db_statement db_tally_shape_statements[] = {
+    {"db_shape_tally_rows",
+     "SELECT count(*) FROM (SELECT 1 FROM claim_tallies WHERE incident_id = $1::bigint"
+     "                      LIMIT $2::bigint) x",
+     2},
     {"db_shape_counts",
      "SELECT status, payment_preference = 'cash', country, categories, sum(n)"
      " FROM claim_count_tallies WHERE incident_id = $1::bigint"
      " GROUP BY status, payment_preference, country, categories HAVING sum(n) > 0",
      1},
     {"db_shape_cells",
-     "SELECT cash, categories, loss_bucket, hours_bucket, sum(n), sum(loss_sum), sum(loss_sq),"
-     "       sum(hours_sum), sum(hours_sq)"
+     "SELECT cash, categories, sum(n), min(loss_min), max(loss_max), min(hours_min),"
+     "       max(hours_max)"
      " FROM claim_shape_cells WHERE incident_id = $1::bigint AND status = ANY ($2::text[])"
      " GROUP BY cash, categories, loss_bucket, hours_bucket HAVING sum(n) > 0",
      2},
@@ -57,6 +61,24 @@ parse_wide(const char *s, money_wide *out)
     }
     *out = neg ? -v : v;
     return true;
+}
+
+int
+db_shape_tally_rows(PGconn *c, int64_t incident_id, int64_t limit, int64_t *n_out)
+{
+    char inc[24], lim[24];
+    int rc = 1;
+
+    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
+    snprintf(lim, sizeof lim, "%lld", (long long)limit);
+    const char *params[2] = {inc, lim};
+    PGresult *res = PQexecPrepared(c, "db_shape_tally_rows", 2, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        rc = db_status_of(res, "db_shape_tally_rows");
+    else
+        *n_out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return rc;
 }
 
 int
@@ -110,17 +132,11 @@ db_shape_cells(PGconn *c, int64_t incident_id, bool verified_only, struct arena 
         struct shape_cell *x = &(*out)[i];
         x->cash = PQgetvalue(res, i, 0)[0] == 't';
         x->categories = (category_set)strtoul(PQgetvalue(res, i, 1), NULL, 10);
-        x->loss_bucket = strtoll(PQgetvalue(res, i, 2), NULL, 10);
-        x->hours_bucket = strtoll(PQgetvalue(res, i, 3), NULL, 10);
-        x->n = strtoll(PQgetvalue(res, i, 4), NULL, 10);
-        if (!parse_wide(PQgetvalue(res, i, 5), &x->loss_sum) ||
-            !parse_wide(PQgetvalue(res, i, 6), &x->loss_sq) ||
-            !parse_wide(PQgetvalue(res, i, 7), &x->hours_sum) ||
-            !parse_wide(PQgetvalue(res, i, 8), &x->hours_sq)) {
-            log_bug("a summary cell's sums are not integers");
-            rc = DB_HARD;
-            goto cleanup;
-        }
+        x->n = strtoll(PQgetvalue(res, i, 2), NULL, 10);
+        x->loss_min = strtoll(PQgetvalue(res, i, 3), NULL, 10);
+        x->loss_max = strtoll(PQgetvalue(res, i, 4), NULL, 10);
+        x->hours_min = strtoll(PQgetvalue(res, i, 5), NULL, 10);
+        x->hours_max = strtoll(PQgetvalue(res, i, 6), NULL, 10);
     }
     *n_out = (size_t)rc;
 cleanup:

@@ -19,6 +19,10 @@ struct arena;
 
 extern const struct db_statement db_tally_shape_statements[];
 
+/* How many claim_tallies rows the incident has, counting no further than limit. Count or
+ * DB_*. */
+int db_shape_tally_rows(PGconn *c, int64_t incident_id, int64_t limit, int64_t *n_out);
+
 /* The incident's groups by (status, payment, country, categories), every status, as
  * tally_group rows with documented_loss and hours_spent 0 and no source. Count or DB_*. */
 int db_shape_counts(PGconn *c, int64_t incident_id, struct arena *a, struct tally_group **out,

@@ -25,29 +25,6 @@ shape_hours_cap(const struct scheme *s)
     return s->max_hours < SHAPE_HOURS_MAX + 1 ? s->max_hours : SHAPE_HOURS_MAX + 1;
 }
 
-int64_t
-shape_bucket_high(int64_t b)
-{
-    int bits = 0;
-
-    if (b < 16)
-        return b;
-    for (int64_t v = b; v > 0; v >>= 1)
-        bits++;
-    return b + (INT64_C(1) << (bits - 4)) - 1;
-}
-
-/* The cell's one value when all its n claims share it (n·Σx² = (Σx)²), else -1. */
-static int64_t
-exact_value(int64_t n, i128 sum, i128 sq)
-{
-    if (n <= 0 || sum < 0 || sum / n > INT64_MAX)
-        return -1;
-    int64_t v = (int64_t)(sum / n);
-    /* sum = n·v and sq = n·v² exactly: the claims' values have mean v and no spread */
-    return (i128)v * n == sum && (i128)v * v * n == sq ? v : -1;
-}
-
 struct span {
     int64_t loss_lo, loss_hi, hours_lo, hours_hi;
 };
@@ -55,14 +32,8 @@ struct span {
 static bool
 cell_span(const struct shape_cell *c, struct span *sp)
 {
-    int64_t l = exact_value(c->n, c->loss_sum, c->loss_sq);
-    int64_t h = exact_value(c->n, c->hours_sum, c->hours_sq);
-
-    sp->loss_lo = l >= 0 ? l : c->loss_bucket;
-    sp->loss_hi = l >= 0 ? l : shape_bucket_high(c->loss_bucket);
-    sp->hours_lo = h >= 0 ? h : c->hours_bucket;
-    sp->hours_hi = h >= 0 ? h : shape_bucket_high(c->hours_bucket);
-    return l >= 0 && h >= 0;
+    *sp = (struct span){c->loss_min, c->loss_max, c->hours_min, c->hours_max};
+    return c->loss_min == c->loss_max && c->hours_min == c->hours_max;
 }
 
 void

@@ -4,8 +4,9 @@
  * shape"; tables in db-migrations/0013_summary_shape.sql).
  *
  * Inputs: the eligible claims in CELLS — (payment, categories, loss bucket, hours bucket) —
- * each cell exact (every claim in it has the same loss and the same hours: then its values
- * are known) or not (only the bucket's bounds are); and, for the losses and the hours above
+ * with the smallest and largest loss and hours ever counted in each: the cell is exact when
+ * they are equal (every claim in it has that loss and those hours), else its values lie
+ * between them, inside the bucket; and, for the losses and the hours above
  * 0, their count and sum, and the count and sum of those below the scheme's cap (read from
  * a radix tree in logarithmic time).
  *
@@ -16,11 +17,12 @@
  * The award distribution (median, min, max): when every cell is exact, exactly what
  * summary_compute gives over those groups (the same flags, the same tie-break hook). When a
  * cell is not, each order statistic is bounded by placing every claim of a cell at the
- * lower, then the upper end of its bucket: true ∈ [lo, hi] (after the cap, the upper end
+ * lower, then the upper end of its range: true ∈ [lo, hi] (after the cap, the upper end
  * takes one leftover unit more). The figure reported is lo + ⌊(hi − lo) / 2⌋ and its *_exact
- * flag is lo == hi. A bucket's width is at most 1/8 of its lower end and min(v, cap) only
- * narrows it, so an award's upper end is at most 9/8 of its lower end, and:
- *     |reported − true| ≤ true / 16 + 2 minor units
+ * flag is lo == hi. A range lies inside a bucket, whose width is at most 1/4 of its lower end
+ * (3 leading bits), and min(v, cap) only narrows it, so an award's upper end is at most 5/4
+ * of its lower end, and:
+ *     |reported − true| ≤ true / 8 + 2 minor units
  * (tests/unit/test_summary_shape.c and tests/integration/test_summary_shape.py check it). */
 #ifndef RECOURS_DOMAIN_SUMMARY_SHAPE_H
 #define RECOURS_DOMAIN_SUMMARY_SHAPE_H
@@ -34,15 +36,13 @@
 #define SHAPE_LOSS_MAX INT64_C(10000000000) /* documented_loss ≤ 10^10 (docs/api.md §9.1) */
 #define SHAPE_HOURS_MAX 1000
 
-/* One cell as stored: the buckets (summary_bucket in 0013) and the sums that tell whether
- * the cell is exact. */
+/* One cell as stored (summary_bucket in 0013): its claims' values lie in [min, max]. */
 struct shape_cell {
     bool cash;
     category_set categories;
-    int64_t loss_bucket, hours_bucket;
     int64_t n;
-    money_wide loss_sum, loss_sq; /* Σ loss, Σ loss² over the cell's claims */
-    money_wide hours_sum, hours_sq;
+    int64_t loss_min, loss_max;
+    int64_t hours_min, hours_max;
 };
 
 /* Values above 0 of one dimension: how many and their sum, and how many and their sum
@@ -60,9 +60,6 @@ struct shape_sums {
 int64_t shape_loss_cap(const struct scheme *s);
 int64_t shape_hours_cap(const struct scheme *s);
 
-/* The upper end of the bucket whose lower end is b (summary_bucket's inverse range). */
-int64_t shape_bucket_high(int64_t b);
-
 /* Fills *out for scheme s over the n cells (any order) as described above; tb as in
  * summary_compute, used only when every cell is exact. Memory O(n), freed before return.
  * False where summary_compute would be, or when the sums contradict the cells (more values
@@ -72,7 +69,7 @@ bool summary_shape_compute(const struct scheme *s, const struct shape_cell *cell
                            int64_t affected_count, const struct summary_tiebreak *tb,
                            struct summary_money *out);
 
-/* The cells as claim groups at their exact values or their buckets' lower ends: *exact_out
+/* The cells as claim groups at their exact values or their ranges' lower ends: *exact_out
  * says whether every cell was exact. g holds n entries. */
 void shape_cells_as_groups(const struct shape_cell *cells, size_t n, struct claim_group *g,
                            bool *exact_out);

@@ -280,14 +280,25 @@ svc_compensation_put(PGconn *c, const struct audit_note *note, const struct inci
     return o;
 }
 
-/* What one incident summary reads, in one snapshot. */
+/* Up to this many claim_tallies rows, the exact groups (set by serve; read-only after). */
+static int exact_groups_limit = 20000;
+
+void
+svc_compensation_set_exact_groups(int n)
+{
+    exact_groups_limit = n;
+}
+
+/* What one incident summary reads, in one snapshot: the exact groups (exact), or the counts,
+ * cells and sums (shape). */
 struct shape_read {
     int64_t incident_id;
     const struct scheme *scheme;
     bool verified_only;
     struct arena *a;
-    struct tally_group *counts;
-    int n_counts;
+    bool exact;
+    struct tally_group *groups; /* exact: the groups; shape: the counts */
+    int n_groups;
     int64_t duplicates;
     struct shape_cell *cells;
     size_t n_cells;
@@ -298,15 +309,21 @@ static int
 shape_read_body(PGconn *c, struct tx *t, void *ctx)
 {
     struct shape_read *x = ctx;
+    int64_t rows = 0;
     int rc;
 
     (void)t;
-    rc = db_shape_counts(c, x->incident_id, x->a, &x->counts, &x->n_counts);
+    rc = db_shape_tally_rows(c, x->incident_id, (int64_t)exact_groups_limit + 1, &rows);
+    x->exact = rc >= 0 && rows <= exact_groups_limit;
+    if (rc >= 0 && x->exact)
+        rc = db_tally_groups(c, x->incident_id, x->a, &x->groups, &x->n_groups);
+    else if (rc >= 0)
+        rc = db_shape_counts(c, x->incident_id, x->a, &x->groups, &x->n_groups);
     if (rc >= 0)
         rc = db_tally_duplicates(c, x->incident_id, &x->duplicates);
-    if (rc >= 0 && x->scheme != NULL)
+    if (rc >= 0 && !x->exact && x->scheme != NULL)
         rc = db_shape_cells(c, x->incident_id, x->verified_only, x->a, &x->cells, &x->n_cells);
-    if (rc >= 0 && x->scheme != NULL)
+    if (rc >= 0 && !x->exact && x->scheme != NULL)
         rc = db_shape_sums(c, x->incident_id, x->verified_only, shape_loss_cap(x->scheme),
                            shape_hours_cap(x->scheme), &x->loss, &x->hours);
     return rc < 0 ? rc : 1;
@@ -323,8 +340,14 @@ svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *sc
 
     if (o != OUTCOME_OK)
         return o;
+    if (x.exact) { /* as before 0013: the groups themselves, their source for the hook */
+        if (!summary_build(scheme, x.groups, x.n_groups, x.groups, x.n_groups, verified_only,
+                           affected_count, x.duplicates, a, out))
+            goto uncomputable;
+        return OUTCOME_OK;
+    }
     /* the counts: summary_build without a scheme cannot fail */
-    summary_build(NULL, x.counts, x.n_counts, x.counts, x.n_counts, verified_only,
+    summary_build(NULL, x.groups, x.n_groups, x.groups, x.n_groups, verified_only,
                   affected_count, x.duplicates, a, out);
     if (scheme == NULL)
         return OUTCOME_OK;
@@ -339,9 +362,10 @@ svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *sc
     struct summary_tiebreak tb = {split_by_reference, &ctx};
     out->has_money = true;
     if (!summary_shape_compute(scheme, x.cells, x.n_cells, &x.loss, &x.hours, affected_count,
-                               &tb, &out->money)) {
-        log_bug("summary of incident %lld could not be computed", (long long)incident_id);
-        return OUTCOME_UNCOMPUTABLE;
-    }
+                               &tb, &out->money))
+        goto uncomputable;
     return OUTCOME_OK;
+uncomputable:
+    log_bug("summary of incident %lld could not be computed", (long long)incident_id);
+    return OUTCOME_UNCOMPUTABLE;
 }

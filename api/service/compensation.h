@@ -47,13 +47,18 @@ bool summary_build(const struct scheme *scheme, const struct tally_group *groups
                    struct summary_view *out);
 
 /* The summary of an incident (docs/api.md §11.4) for scheme (NULL: counts only), from a number
- * of rows that does not grow with the claims (domain/summary_shape.h says what is exact): one
- * read-only snapshot, four statements (counts, duplicates, cells, the loss and hours sums
- * under the scheme's caps). Memory: O(cells + count groups), arena and temporary, whatever
- * the claims. OUTCOME_UNCOMPUTABLE when a figure cannot be computed (logged). */
+ * of rows that does not grow with the claims, in one read-only snapshot: when the incident
+ * has at most the exact-groups limit of claim_tallies rows (a bounded probe tells), those
+ * groups, every figure exact; else the counts without loss and hours, the cells and the loss
+ * and hours sums under the scheme's caps (domain/summary_shape.h says what is exact). Memory:
+ * O(limit + cells + count groups), arena and temporary, whatever the claims. OUTCOME_UNCOMPUTABLE when a figure cannot be computed (logged). */
 enum outcome svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *scheme,
                                       bool verified_only, int64_t affected_count,
                                       struct arena *a, struct summary_view *out);
+
+/* Up to how many claim_tallies rows svc_compensation_summary reads the exact groups (every
+ * figure exact, as summary_compute) rather than the cells; set once at start-up (serve). */
+void svc_compensation_set_exact_groups(int n);
 
 /* The incident's groups and duplicate count. */
 enum outcome svc_compensation_groups(PGconn *c, int64_t incident_id, struct arena *a,

@@ -6,7 +6,7 @@
 # run"; targets: summary < 50 ms, simulate < 500 ms at 33.7 million claims).
 #
 #   bench/summary/run.sh [--keep] [--claims N] [--calls N] [--sql-calls N] [--jobs N]
-#                        [--chunk N] [--load-budget S] [--no-results]
+#                        [--chunk N] [--load-budget S] [--shape today|worst] [--no-results]
 #
 #   --keep          keep the benchmark database (and say its name) instead of dropping it
 #   --claims N      claims to load (33700000)
@@ -15,6 +15,10 @@
 #   --jobs N        parallel loading sessions (2, one per core here)
 #   --chunk N       claims per INSERT statement (1000000)
 #   --load-budget S stop loading after S seconds and measure what is loaded, saying so (1500)
+#   --shape S       today: the claims of the compensation issue (95 % without a loss, 16 loss
+#                   amounts, 90 % without hours, 1..8 hours); worst: 10 % with a loss, every
+#                   one a different amount, 10 % with hours spread over 1..1000 (summary issue
+#                   15). Each shape has its own section in bench/RESULTS.md (today)
 #   --no-results    print the Markdown block only, leave bench/RESULTS.md alone
 #
 # Environment: DATABASE_URL (default: the private cluster of ./scripts/run, from
@@ -63,7 +67,8 @@ KEEP=0
 RESULTS=1
 AFFECTED=33700000
 TARGET_SUMMARY_MS=50
-TARGET_SIMULATE_MS=500
+TARGET_SIMULATE_MS=100
+SHAPE=today
 WARMUP_CALLS=3
 BYTES_PER_CLAIM=750
 SPARE_BYTES=$((6 * 1024 * 1024 * 1024))
@@ -90,6 +95,12 @@ usage() {
 while (($# > 0)); do
     case "$1" in
     --keep) KEEP=1 ;;
+    --shape)
+        (($# >= 2)) || die "$1 needs a value"
+        [[ "$2" == today || "$2" == worst ]] || die "--shape: today or worst (got '$2')"
+        SHAPE="$2"
+        shift
+        ;;
     --no-results) RESULTS=0 ;;
     --claims | --calls | --sql-calls | --jobs | --chunk | --load-budget)
         (($# >= 2)) || die "$1 needs a value"
@@ -110,6 +121,11 @@ while (($# > 0)); do
     shift
 done
 ((CLAIMS <= 1000000000)) || die "--claims: at most 10^9"
+if [[ "$SHAPE" == worst ]]; then
+    SECTION="## Summary, worst-case shape: every loss a different amount (summary issue 15)"
+    MARK_BEGIN="<!-- bench/summary/run.sh --shape worst: generated block, replaced on every run -->"
+    MARK_END="<!-- bench/summary/run.sh --shape worst: end of generated block -->"
+fi
 
 # --- what the run needs -------------------------------------------------------------------
 
@@ -330,7 +346,7 @@ load_worker() {
         t0=$SECONDS
         PGOPTIONS="-c synchronous_commit=off" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
             -d "$(url_for "$BENCH_DB")" -v incident="$INCIDENT_ID" -v lo="$lo" -v hi="$hi" \
-            -v total="$CLAIMS" -f "$HERE/load_chunk.sql" >/dev/null
+            -v total="$CLAIMS" -v shape="$SHAPE" -f "$HERE/load_chunk.sql" >/dev/null
         printf '%s %s %s\n' "$lo" "$hi" $((SECONDS - t0)) >>"$TMP/loaded.$j"
         info "loader $j: claims $lo..$hi in $((SECONDS - t0)) s ($((SECONDS - T_LOAD0)) s since the start)"
     done
@@ -371,6 +387,10 @@ run_sql_file "recreating the foreign keys" "$TMP/recreate-fkeys.sql"
 T_FKEYS=$((SECONDS - t0))
 info "foreign keys recreated (and validated) in $T_FKEYS s"
 
+# The derived tallies of 0013 follow claim_tallies through statement triggers; one INSERT of
+# millions of groups would hand them to the trigger as one array: off for the bulk build, then
+# rebuilt from claim_tallies in slices (summary_shape_rebuild), timed apart.
+psql_ "$BENCH_DB" "ALTER TABLE claim_tallies DISABLE TRIGGER USER" >/dev/null
 t0=$SECONDS
 psql_ "$BENCH_DB" "
     INSERT INTO claim_tallies (incident_id, status, payment_preference, country, categories,
@@ -382,14 +402,28 @@ psql_ "$BENCH_DB" "
               hours_spent" >/dev/null
 T_TALLIES=$((SECONDS - t0))
 info "claim_tallies built in $T_TALLIES s (one INSERT … SELECT … GROUP BY)"
+psql_ "$BENCH_DB" "ALTER TABLE claim_tallies ENABLE TRIGGER USER" >/dev/null
+t0=$SECONDS
+psql_ "$BENCH_DB" "SELECT summary_shape_rebuild($INCIDENT_ID)" >/dev/null
+T_SHAPE=$((SECONDS - t0))
+info "the summary's derived tallies (0013) built in $T_SHAPE s"
 t0=$SECONDS
 psql_ "$BENCH_DB" "VACUUM (ANALYZE) claims" >/dev/null
 psql_ "$BENCH_DB" "VACUUM (ANALYZE) claim_tallies" >/dev/null
+for t in claim_count_tallies claim_value_tallies claim_shape_cells; do
+    psql_ "$BENCH_DB" "VACUUM (ANALYZE) $t" >/dev/null
+done
 T_VACUUM=$((SECONDS - t0))
 T_LOAD=$((SECONDS - T_LOAD0))
 info "VACUUM ANALYZE in $T_VACUUM s; loading took $T_LOAD s in all"
 
 GROUPS_N="$(psql_ "$BENCH_DB" "SELECT count(*) FROM claim_tallies WHERE incident_id = $INCIDENT_ID")"
+read -r COUNT_ROWS CELL_ROWS CELLS_READ TREE_ROWS < <(psql_ "$BENCH_DB" "
+    SELECT (SELECT count(*) FROM claim_count_tallies WHERE incident_id = $INCIDENT_ID),
+           (SELECT count(*) FROM claim_shape_cells WHERE incident_id = $INCIDENT_ID),
+           (SELECT count(*) FROM (SELECT 1 FROM claim_shape_cells WHERE incident_id = $INCIDENT_ID
+                                   GROUP BY cash, categories, loss_bucket, hours_bucket) x),
+           (SELECT count(*) FROM claim_value_tallies WHERE incident_id = $INCIDENT_ID)" | tr '|' ' ')
 read -r DB_BYTES CLAIMS_TOTAL CLAIMS_HEAP CLAIMS_INDEXES TALLIES_TOTAL < <(psql_ "$BENCH_DB" "
     SELECT pg_database_size(current_database()), pg_total_relation_size('claims'),
            pg_relation_size('claims'), pg_indexes_size('claims'),
@@ -460,6 +494,9 @@ json.dump(result, open(out, "w"))
 EOF
 
 LOAD_AVG_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+# the server's memory: resident before the timed calls, and its peak (VmHWM) after them
+RSS_BEFORE_KB="$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status")"
+HWM_BEFORE_KB="$(awk '/^VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")"
 info "timing the API: $WARMUP_CALLS discarded then $CALLS calls each"
 LOG_LINES_BEFORE="$(wc -l <"$SERVER_LOG")"
 python3 "$TMP/client.py" "$PORT" "$TMP/tls/cert.pem" "$TMP/auth-header" "$WARMUP_CALLS" \
@@ -469,6 +506,8 @@ python3 "$TMP/client.py" "$PORT" "$TMP/tls/cert.pem" "$TMP/auth-header" "$WARMUP
     incident GET "/v1/incidents/$SLUG" - ||
     die "the timing client failed"
 tail -n +"$((LOG_LINES_BEFORE + 1))" "$SERVER_LOG" >"$TMP/timed.log"
+RSS_AFTER_KB="$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status")"
+HWM_AFTER_KB="$(awk '/^VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")"
 
 info "timing the plain GROUP BY over claims: $SQL_CALLS runs"
 GROUP_SQL="SELECT status, payment_preference, country, categories, documented_loss, hours_spent, count(*)
@@ -580,21 +619,27 @@ sim = api["simulate"]["body"]
 scheme = json.load(open(sim_file))["scheme"]
 bits = ["name", "email", "phone", "postal_address", "birth_date", "password", "financial",
         "national_id", "health", "order_history", "location", "biometric"]
-total = eligible = 0
+total = eligible = loss_total = time_total = 0
 for (status, _pay, _country, cats, loss, hours), n in scan.items():
     if status not in ("received", "verified"):
         continue
     a = scheme["base_amount"]
     a += sum(v for k, v in scheme["category_supplements"].items()
              if int(cats) & (1 << bits.index(k)))
-    a += min(int(loss), scheme["documented_loss"]["cap_per_claimant"])
-    a += min(int(hours), scheme["time_spent"]["max_hours"]) * scheme["time_spent"]["hourly_rate"]
+    lo = min(int(loss), scheme["documented_loss"]["cap_per_claimant"])
+    ti = min(int(hours), scheme["time_spent"]["max_hours"]) * scheme["time_spent"]["hourly_rate"]
+    a += lo + ti
+    loss_total += lo * n
+    time_total += ti * n
     total += a * n
     eligible += n
 cap = scheme["fund_cap"]
 sim_ok = (sim["simulated"] is True and sim["scheme_version"] is None
           and sim["eligible"] == eligible and sim["total_before_cap"] == total
-          and sim["total_after_cap"] == (min(total, cap)))
+          and sim["total_after_cap"] == (min(total, cap))
+          and sim["components"]["documented_loss"] == loss_total
+          and sim["components"]["time_spent"] == time_total
+          and sim["award_stats"]["mean"] == min(total, cap) // eligible)
 out["sim_ok"] = "yes" if sim_ok else "NO"
 out["sim_total_before"] = f"{sim['total_before_cap']:,}"
 out["sim_total_after"] = f"{sim['total_after_cap']:,}"
@@ -643,9 +688,16 @@ BLOCK="$TMP/block.md"
     fi
     printf '**Data.** One KRW incident, affected_count %s, **%s claims** loaded with SQL\n' \
         "$(thousands "$AFFECTED")" "$(thousands "$LOADED")"
-    printf '(`bench/summary/load_chunk.sql`: every claim a received voucher claim, categories [name, email] for 80 %%,\n'
-    printf 'KR for 97 %%, no loss for 95 %%, no hours for 90 %%, the rest spread), **%s distinct summary groups**.\n' \
-        "$(thousands "$GROUPS_N")"
+    printf '(`bench/summary/load_chunk.sql`, shape **%s**: every claim a received voucher claim, categories [name, email] for 80 %%,\n' "$SHAPE"
+    if [[ "$SHAPE" == worst ]]; then
+        printf 'KR for 97 %%, a loss for 10 %% (every one a different amount), hours for 10 %% (1..1000)), **%s distinct claim_tallies groups**.\n' \
+            "$(thousands "$GROUPS_N")"
+    else
+        printf 'KR for 97 %%, no loss for 95 %%, no hours for 90 %%, the rest spread), **%s distinct claim_tallies groups**.\n' \
+            "$(thousands "$GROUPS_N")"
+    fi
+    printf 'What the incident summary reads (0013): %s count rows, %s cells (%s rows over statuses and shards), two radix trees (%s rows, at most 15 read per level).\n' \
+        "$(thousands "$COUNT_ROWS")" "$(thousands "$CELLS_READ")" "$(thousands "$CELL_ROWS")" "$(thousands "$TREE_ROWS")"
     printf 'The intake path keeps `claim_tallies` incrementally (same statement as the claims); this bulk load built\n'
     printf 'them at once with one `INSERT … SELECT … GROUP BY`.\n\n'
     printf '| load phase | seconds |\n|---|---:|\n'
@@ -656,6 +708,7 @@ BLOCK="$TMP/block.md"
     printf '| recreate and validate %s foreign keys | %s |\n' \
         "$(wc -l <"$TMP/recreate-fkeys.sql")" "$T_FKEYS"
     printf '| build claim_tallies (one GROUP BY) | %s |\n' "$T_TALLIES"
+    printf '| build the derived tallies of 0013 (summary_shape_rebuild) | %s |\n' "$T_SHAPE"
     printf '| VACUUM ANALYZE | %s |\n' "$T_VACUUM"
     printf '| **load in all** | **%s** |\n\n' "$T_LOAD"
     printf '| size | |\n|---|---:|\n'
@@ -691,9 +744,12 @@ BLOCK="$TMP/block.md"
     printf 'claimed %s KRW, take-up %s: **%s**. Simulation: total before cap %s, after cap %s (factor %s),\n' \
         "${R[coupang_projection]}" "${R[coupang_take_up]}" "${R[coupang_ok]}" "${R[sim_total_before]}" \
         "${R[sim_total_after]}" "${R[sim_factor]}"
-    printf 'mean/median/min/max %s, median_exact %s; total equal to the award rules applied to the GROUP BY rows: **%s**.\n' \
+    printf 'mean/median/min/max %s, median_exact %s; totals, loss and time components and mean equal to the award rules applied to the GROUP BY rows: **%s**.\n' \
         "${R[sim_stats]}" "${R[sim_median_exact]}" "${R[sim_ok]}"
     printf 'Incident totals: `%s`.\n' "${R[incident_totals]}"
+    printf 'Server memory: resident %s before the timed calls, %s after; peak (VmHWM) %s before, %s after.\n' \
+        "$(mib $((RSS_BEFORE_KB * 1024)))" "$(mib $((RSS_AFTER_KB * 1024)))" \
+        "$(mib $((HWM_BEFORE_KB * 1024)))" "$(mib $((HWM_AFTER_KB * 1024)))"
     printf '\n%s\n' "$MARK_END"
 } >"$BLOCK"
 cat "$BLOCK"
