@@ -40,6 +40,12 @@ struct export_stream {
     int n_rows, rows_passed;
     int64_t rows, bytes; /* handed to MHD so far */
     struct sha256_stream *digest;
+    /* The pipeline: the page read while the previous one was formatted, waiting for the next
+     * call (its arena holds its sealed data; freed, wiped, once formatted). */
+    struct arena *next_arena;
+    struct export_member *next;
+    int n_next;
+    bool have_next;
 };
 
 /* Records the end (complete or aborted) with its audit event, once. */
@@ -108,26 +114,15 @@ row_of(struct export_stream *st, struct arena *a, const struct export_member *m,
     return svc_exports_award_of(&st->awards, m, &r->has_award, &r->award);
 }
 
-/* Writes the next page of members into the (empty) buffer. */
+/* Formats members m[0..n) into the buffer. */
 static bool
-fill_page(struct export_stream *st)
+format_page(struct export_stream *st, struct arena *a, const struct export_member *m, int n)
 {
-    struct arena *a = arena_new(); /* decrypted fields: wiped when the page is written */
-    struct export_member *m = arena_alloc(a, sizeof *m * PAGE_ROWS);
-    int n = 0;
-    bool ok = false;
-
-    PGconn *c = db_pool_acquire();
-    if (c == NULL ||
-        svc_exports_page(c, st->action_id, st->after, PAGE_ROWS, a, m, &n) != OUTCOME_OK) {
-        log_error("export %s: could not read its members", st->export_id);
-        goto cleanup;
-    }
     for (int i = 0; i < n; i++) {
         struct export_row r;
         if (!row_of(st, a, &m[i], &r)) {
             log_error("export %s: could not open or price a member's claim", st->export_id);
-            goto cleanup;
+            return false;
         }
         if (st->csv)
             export_row_csv(&st->buf, &r, st->sep);
@@ -135,13 +130,71 @@ fill_page(struct export_stream *st)
             export_row_ndjson(&st->buf, &r);
         st->row_end[st->n_rows++] = st->buf.len;
     }
+    return true;
+}
+
+/* Writes the next page of members into the (empty) buffer, as a pipeline on the worker's
+ * connection: the statement for the page after it is sent first, PostgreSQL reads those rows
+ * while this thread opens (AES-GCM) and formats this page, and they are received at the end,
+ * for the next call. Nothing is left pending on the connection between calls; at most two
+ * pages are held. The first call reads its page at once. */
+static bool
+fill_page(struct export_stream *st)
+{
+    struct arena *a = NULL; /* this page: sealed and decrypted fields, wiped when written */
+    struct export_member *m = NULL;
+    int n = 0;
+    bool ok = false, sent = false;
+
+    PGconn *c = db_pool_acquire();
+    if (c == NULL)
+        goto failed;
+    if (st->have_next) {
+        a = st->next_arena;
+        m = st->next;
+        n = st->n_next;
+        st->next_arena = NULL;
+        st->have_next = false;
+    } else {
+        a = arena_new();
+        m = arena_alloc(a, sizeof *m * PAGE_ROWS);
+        if (svc_exports_page(c, st->action_id, st->after, PAGE_ROWS, a, m, &n) != OUTCOME_OK)
+            goto failed;
+    }
     if (n > 0)
         snprintf(st->after, sizeof st->after, "%s", m[n - 1].reference);
     st->last_page = n < PAGE_ROWS;
+    if (!st->last_page) {
+        if (svc_exports_page_send(c, st->action_id, st->after, PAGE_ROWS) != OUTCOME_OK)
+            goto failed;
+        sent = true;
+    }
+    if (!format_page(st, a, m, n))
+        goto cleanup;
+    if (sent) {
+        sent = false;
+        st->next_arena = arena_new();
+        st->next = arena_alloc(st->next_arena, sizeof *st->next * PAGE_ROWS);
+        if (svc_exports_page_recv(c, PAGE_ROWS, st->next_arena, st->next, &st->n_next) !=
+            OUTCOME_OK)
+            goto failed;
+        st->have_next = true;
+    }
     ok = true;
+    goto cleanup;
+failed:
+    log_error("export %s: could not read its members", st->export_id);
 cleanup:
+    if (sent) { /* a failure between send and receive: drain the connection */
+        struct arena *scratch = arena_new();
+        struct export_member *x = arena_alloc(scratch, sizeof *x * PAGE_ROWS);
+        int ignored;
+        (void)svc_exports_page_recv(c, PAGE_ROWS, scratch, x, &ignored);
+        arena_free(scratch);
+    }
     db_pool_after_request();
-    arena_free(a);
+    if (a != NULL)
+        arena_free(a);
     return ok;
 }
 
@@ -210,6 +263,8 @@ stream_end(void *ctx, bool delivered)
 
     (void)delivered; /* complete is decided when the last byte is handed over (docs/api.md §12.4) */
     finish(st, "aborted");
+    if (st->next_arena != NULL)
+        arena_free(st->next_arena);
     sha256_stream_free(st->digest);
     strbuf_free(&st->buf);
     arena_free(st->arena);
