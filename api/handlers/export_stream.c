@@ -23,7 +23,9 @@
 #include "handlers/claim_json.h"
 #include "service/claims_seal.h"
 
-/* Members per page: one statement of ~1 ms and a buffer of ~100 KiB. */
+/* Members per page: one statement of ~1 ms and a buffer of ~100 KiB. Not more: libpq keeps
+ * each worker connection's input buffer at the largest result it received (1,024 rows of
+ * hex-encoded sealed data grew the server's RSS by ~8 MiB over 4 workers, bench/RESULTS.md). */
 #define PAGE_ROWS 256
 
 struct export_stream {
