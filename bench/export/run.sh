@@ -477,7 +477,8 @@ export_once() {
     ticks_of "$SERVER_PID"
     srv1=$TICKS
     if [[ -n "$perf_pid" ]]; then
-        kill -INT "$perf_pid" 2>/dev/null || true
+        # TERM, not INT: a non-interactive shell's background job ignores SIGINT
+        kill -TERM "$perf_pid" 2>/dev/null || true
         wait "$perf_pid" 2>/dev/null || true
         perf report -i "$TMP/perf.data" --stdio --no-children --sort dso,symbol 2>/dev/null |
             grep -E '^ +[0-9]+\.[0-9]+%' | head -n 25 >"$TMP/perf-top.txt" || true
