@@ -716,6 +716,7 @@ BLOCK="$TMP/block.md"
             (v[NR] - v[NR < 10 ? NR : 10]) / 1024 }' "$TMP/rss-series"
     fi
     if ((PERF)) && [[ -s "$TMP/perf-top.txt" ]]; then
+        # shellcheck disable=SC2016 # the backquotes are Markdown code spans, not expansions
         printf '`perf record -F 999 -g` of the server during the first CSV round, `perf report --no-children --sort dso,symbol`, top 25 (self time):\n\n```\n'
         cat "$TMP/perf-top.txt"
         printf '```\n\n'
