@@ -10,6 +10,7 @@
 #include "core/config.h"
 #include "crypto/secrets.h"
 #include "db/migrate.h"
+#include "web/site.h"
 
 struct app {
     const struct config *cfg;
@@ -18,6 +19,7 @@ struct app {
     struct secrets *_Atomic secrets;
     struct migration_set migrations;
     bool tls;
+    const struct web_site *site; /* the pages' catalogue and privacy notices (api/web/) */
 };
 
 /* The secrets in force now: take it once per request and use that snapshot throughout. */

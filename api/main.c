@@ -29,6 +29,8 @@ usage(FILE *out)
                  "  key issue|revoke   API keys, secret shown once (DATABASE_URL, secrets)\n"
                  "  audit head|verify   print the head to keep; walk the chain [--head S:H]\n"
                  "                 (DATABASE_URL, secrets)\n"
+                 "  eligibility kit|import|recompute   the controller's list of notified\n"
+                 "                 people (DATABASE_URL, secrets)\n"
                  "  routes         list the routes (method, path, role)\n"
                  "  version        print the version\n"
                  "  help           this text and the settings table\n\n");
@@ -118,6 +120,8 @@ main(int argc, char **argv)
         return with_database(cli_key, "key", argc - 2, argv + 2);
     if (strcmp(cmd, "audit") == 0)
         return with_database(cli_audit, "audit", argc - 2, argv + 2);
+    if (strcmp(cmd, "eligibility") == 0)
+        return with_database(cli_eligibility, "eligibility", argc - 2, argv + 2);
     if (strcmp(cmd, "routes") == 0) {
         routes_print();
         return 0;

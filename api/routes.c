@@ -17,18 +17,33 @@
 #include "handlers/incidents.h"
 #include "handlers/members.h"
 #include "handlers/ops.h"
+#include "handlers/page_claim.h"
+#include "handlers/page_home.h"
+#include "handlers/page_i18n.h"
+#include "handlers/page_my_claim.h"
+#include "handlers/recovery.h"
 #include "handlers/web.h"
+#include "handlers/workspace_members.h"
 
 const struct route routes[] = {
     {"GET", "/healthz", handle_healthz, ROLE_PUBLIC},
     {"GET", "/readyz", handle_readyz, ROLE_PUBLIC},
     {"GET", "/metrics", handle_metrics, ROLE_PUBLIC},
     {"GET", "/v1/openapi.json", handle_openapi, ROLE_PUBLIC},
-    {"GET", "/", handle_web_page, ROLE_PUBLIC},
-    {"GET", "/claim", handle_web_page, ROLE_PUBLIC},
-    {"GET", "/my-claim", handle_web_page, ROLE_PUBLIC},
+    {"GET", "/", handle_page_home, ROLE_PUBLIC},
+    {"GET", "/i/{slug}", handle_page_incident, ROLE_PUBLIC},
+    {"GET", "/a/{id}", handle_page_action, ROLE_PUBLIC},
+    {"GET", "/privacy", handle_page_privacy, ROLE_PUBLIC},
+    {"GET", "/privacy/v/{version}", handle_page_privacy_version, ROLE_PUBLIC},
+    {"GET", "/legal", handle_page_legal, ROLE_PUBLIC},
+    {"GET", "/accessibility", handle_page_accessibility, ROLE_PUBLIC},
+    {"GET", "/claim", handle_page_claim, ROLE_PUBLIC},
+    {"POST", "/claim", handle_page_claim_post, ROLE_PUBLIC},
+    {"GET", "/my-claim", handle_page_my_claim, ROLE_PUBLIC},
+    {"POST", "/my-claim", handle_page_my_claim_post, ROLE_PUBLIC},
     {"GET", "/dashboard", handle_web_page, ROLE_PUBLIC},
     {"GET", "/static/{file}", handle_web_asset, ROLE_PUBLIC},
+    {"GET", "/i18n/{file}", handle_page_i18n, ROLE_PUBLIC},
     {"GET", "/v1/incidents", handle_incidents_list, ROLE_PUBLIC},
     {"POST", "/v1/incidents", handle_incidents_create, ROLE_OPERATOR},
     {"GET", "/v1/incidents/{slug}", handle_incidents_get, ROLE_PUBLIC},
@@ -43,6 +58,9 @@ const struct route routes[] = {
     {"GET", "/v1/claims/{reference}", handle_claims_get, ROLE_CLAIMANT},
     {"PATCH", "/v1/claims/{reference}", handle_claims_correct, ROLE_CLAIMANT},
     {"DELETE", "/v1/claims/{reference}", handle_claims_withdraw, ROLE_CLAIMANT},
+    {"POST", "/v1/claim-recovery", handle_recovery_request, ROLE_PUBLIC},
+    {"POST", "/v1/claim-recovery/{token}", handle_recovery_redeem, ROLE_PUBLIC},
+    {"GET", "/confirm-email/{token}", handle_confirm_email, ROLE_PUBLIC},
     {"PATCH", "/v1/claims/{reference}/status", handle_claims_review,
      ROLE_ASSOCIATION_OR_OPERATOR},
     {"GET", "/v1/associations", handle_associations_list, ROLE_PUBLIC},
@@ -60,9 +78,14 @@ const struct route routes[] = {
     {"GET", "/v1/actions/{id}/export", handle_actions_export, ROLE_ASSOCIATION},
     {"GET", "/v1/exports/{id}", handle_exports_get, ROLE_ASSOCIATION_OR_OPERATOR},
     {"POST", "/v1/actions/{id}/members", handle_members_add, ROLE_ASSOCIATION},
-    {"GET", "/v1/actions/{id}/members", handle_members_list, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/members", handle_ws_members_list, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/members/{reference}", handle_ws_member_get, ROLE_ASSOCIATION},
     {"DELETE", "/v1/actions/{id}/members/{reference}", handle_members_remove,
      ROLE_ASSOCIATION},
+    {"POST", "/v1/actions/{id}/members/{reference}/removal", handle_ws_member_removal,
+     ROLE_ASSOCIATION},
+    {"POST", "/v1/actions/{id}/reviews", handle_ws_reviews, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/timeline", handle_ws_timeline, ROLE_ASSOCIATION},
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];
@@ -76,7 +99,10 @@ routes_run(struct request *rq, route_handler handler)
      * idempotency storage */
     if (!guard_route(rq, rq->match.route->role, &deny))
         return deny;
-    if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit)
+    /* the claim intake keeps its Idempotency-Key in the claim's transaction; the claim form's
+     * post is that intake (handlers/page_claim.h) */
+    if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit ||
+        handler == handle_page_claim_post || handler == handle_page_my_claim_post)
         return handler(rq);
     return idem_around(rq, handler);
 }

@@ -40,6 +40,11 @@ int cli_key(const struct config *cfg, int argc, char **argv);
  * the environment; exit 0, 1 (broken chain or failure), 2 (usage). */
 int cli_audit(const struct config *cfg, int argc, char **argv);
 
+/* recours eligibility kit|import|recompute (the controller's list, docs/eligibility.md):
+ * DATABASE_URL and RECOURS_SECRETS_DIR from the environment; exit 0, 1 (refused or failed),
+ * 2 (usage). */
+int cli_eligibility(const struct config *cfg, int argc, char **argv);
+
 /* Loads the secrets of cfg->secrets_dir and installs the audit key (service/audit.h); says
  * why on stderr, prefixed with cmd, when it cannot. For every command that audits. */
 bool cli_audit_key_load(const struct config *cfg, const char *cmd);

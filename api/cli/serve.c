@@ -10,10 +10,13 @@
 #include "app.h"
 #include "cli/cli.h"
 #include "cli/erasure_job.h"
+#include "cli/mail_job.h"
 #include "cli/secrets_watch.h"
 #include "core/log.h"
 #include "crypto/tls_cert.h"
 #include "db/pool.h"
+#include "db/read_pool.h"
+#include "handlers/page_common.h"
 #include "handlers/public_cache.h"
 #include "http/server.h"
 #include "routes.h"
@@ -110,6 +113,7 @@ start_http(const struct config *cfg, struct app *app, const char *cert, const ch
         .app = app,
         .after_request = after_request,
         .run = routes_run,
+        .error_page = page_error,
     };
 
     return http_server_start(&hc);
@@ -119,6 +123,8 @@ int
 cli_serve(const struct config *cfg)
 {
     struct app app = {.cfg = cfg, .tls = !cfg->plain_http};
+    struct web_site *site = NULL;
+    char why[512];
     char *cert = NULL;
     char *key = NULL;
     bool created = false;
@@ -141,6 +147,12 @@ cli_serve(const struct config *cfg)
     }
     if (!migration_set_load(cfg->migrations_dir, &app.migrations))
         goto cleanup;
+    site = web_site_load(cfg, why, sizeof why);
+    if (site == NULL) {
+        log_error("web pages: %s", why);
+        goto cleanup;
+    }
+    app.site = site;
     if (!check_schema(cfg, &app.migrations))
         goto cleanup;
     if (!cfg->plain_http) {
@@ -153,10 +165,17 @@ cli_serve(const struct config *cfg)
                                           .statement_timeout_ms = cfg->db_statement_timeout_ms,
                                           .connect_timeout_s = cfg->db_connect_timeout_s,
                                           .application_name = "recours"});
+    db_read_pool_init(cfg->database_read_url, cfg->db_statement_timeout_ms);
     if (!intake_start(cfg->intake_writers))
         goto cleanup_pool;
+    /* a mail configuration that cannot work (password file) stops the start, not the mail */
+    if (!mail_job_start(&app)) {
+        intake_stop();
+        goto cleanup_pool;
+    }
     struct http_server *srv = start_http(cfg, &app, cert, key);
     if (srv == NULL) {
+        mail_job_stop();
         intake_stop();
         goto cleanup_pool;
     }
@@ -166,6 +185,7 @@ cli_serve(const struct config *cfg)
     svc_compensation_set_exact_groups(cfg->summary_exact_groups);
     int sig = wait_for_signal();
     erasure_job_stop(); /* first: it must not outlive the pool */
+    mail_job_stop();
     log_info("signal %d: finishing in-flight requests (up to %d s)", sig, cfg->shutdown_grace_s);
     http_server_drain(srv, cfg->shutdown_grace_s);
     /* the writers answer every queued submission before they stop; MHD must not stop while
@@ -180,6 +200,7 @@ cli_serve(const struct config *cfg)
 cleanup_pool:
     svc_lookup_cache_free(); /* no request runs any more */
     public_cache_free();
+    db_read_pool_shutdown();
     db_pool_shutdown();
 cleanup:
     if (key != NULL) {
@@ -188,6 +209,7 @@ cleanup:
     }
     free(cert);
     migration_set_free(&app.migrations);
+    web_site_free(site);
     secrets_watch_stop(&app);
     return rc;
 }

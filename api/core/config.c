@@ -28,6 +28,8 @@ struct setting {
 static const struct setting settings[] = {
     {"database-url", "DATABASE_URL", KIND_STRING, OFF(database_url), NULL, 0, 0,
      "PostgreSQL connection URL (required for serve and migrate)"},
+    {"database-read-url", "RECOURS_DATABASE_READ_URL", KIND_STRING, OFF(database_read_url), "",
+     0, 0, "optional streaming replica for summaries, member lists, exports (docs/api.md, Reads from a replica)"},
     {"listen", "RECOURS_LISTEN", KIND_STRING, OFF(listen_address), "127.0.0.1", 0, 0,
      "IPv4 or IPv6 address to listen on"},
     {"port", "RECOURS_PORT", KIND_INT, OFF(port), "8443", 1, 65535, "TCP port"},
@@ -72,6 +74,30 @@ static const struct setting settings[] = {
     {"privacy-notice-version", "RECOURS_PRIVACY_NOTICE_VERSION", KIND_STRING,
      OFF(privacy_notice_version), "2026-01", 0, 0,
      "version of the privacy notice claimants accept (web/privacy)"},
+    {"public-url", "RECOURS_PUBLIC_URL", KIND_STRING, OFF(public_url),
+     "https://localhost:8443", 0, 0, "the site's address, for canonical, shared and email links"},
+    {"operator-name", "RECOURS_OPERATOR_NAME", KIND_STRING, OFF(operator_name),
+     "recours (demonstration)", 0, 0, "who runs the site: footer, /legal, /privacy"},
+    {"operator-address", "RECOURS_OPERATOR_ADDRESS", KIND_STRING, OFF(operator_address),
+     "(not configured: --operator-address)", 0, 0, "the operator's postal address"},
+    {"operator-email", "RECOURS_OPERATOR_EMAIL", KIND_STRING, OFF(operator_email),
+     "(not configured: --operator-email)", 0, 0,
+     "the operator's contact address"},
+    {"operator-registration", "RECOURS_OPERATOR_REGISTRATION", KIND_STRING,
+     OFF(operator_registration), "", 0, 0, "registration (SIREN, RNA number) for /legal"},
+    {"publication-director", "RECOURS_PUBLICATION_DIRECTOR", KIND_STRING,
+     OFF(publication_director), "", 0, 0, "directeur de la publication, for /legal"},
+    {"dpo-email", "RECOURS_DPO_EMAIL", KIND_STRING, OFF(dpo_email), "", 0, 0,
+     "where privacy requests go (empty: the operator's address)"},
+    {"host-name", "RECOURS_HOST_NAME", KIND_STRING, OFF(host_name),
+     "(not configured: --host-name)", 0, 0,
+     "the hosting provider, for /legal"},
+    {"host-address", "RECOURS_HOST_ADDRESS", KIND_STRING, OFF(host_address),
+     "(not configured: --host-address)", 0, 0,
+     "the hosting provider's address"},
+    {"claim-retention-months", "RECOURS_CLAIM_RETENTION_MONTHS", KIND_INT,
+     OFF(claim_retention_months), "60", 1, 1200,
+     "months a claim is kept after its action ends (stated in /privacy)"},
     {"withdrawn-retention-days", "RECOURS_WITHDRAWN_RETENTION_DAYS", KIND_INT,
      OFF(withdrawn_retention_days), "30", 0, 36500,
      "days a withdrawn claim keeps its personal data before erasure (0: next pass)"},
@@ -81,6 +107,27 @@ static const struct setting settings[] = {
      "cells of docs/decisions.md \"Summary at any data shape\""},
     {"erasure-interval", "RECOURS_ERASURE_INTERVAL_S", KIND_INT, OFF(erasure_interval_s), "3600",
      1, 604800, "seconds between two erasure passes of serve"},
+    {"correction-days", "RECOURS_CORRECTION_DAYS", KIND_INT, OFF(correction_days), "14", 0, 365,
+     "days a rejected claimant may correct the claim to send it back to review (0: never)"},
+    /* email (docs/mail.md) */
+    {"smtp-url", "RECOURS_SMTP_URL", KIND_STRING, OFF(smtp_url), "", 0, 0,
+     "mail relay (smtp://host:587 with STARTTLS, smtps://host:465); empty: .eml files"},
+    {"smtp-user", "RECOURS_SMTP_USER", KIND_STRING, OFF(smtp_user), "", 0, 0,
+     "user for SMTP AUTH (then TLS is required); empty: no AUTH"},
+    {"smtp-password-file", "RECOURS_SMTP_PASSWORD_FILE", KIND_STRING, OFF(smtp_password_file),
+     "", 0, 0, "file holding the SMTP password (first line)"},
+    {"smtp-ca-file", "RECOURS_SMTP_CA_FILE", KIND_STRING, OFF(smtp_ca_file), "", 0, 0,
+     "CA certificates (PEM) the relay's certificate is checked against; empty: the system's"},
+    {"mail-from", "RECOURS_MAIL_FROM", KIND_STRING, OFF(mail_from), "recours@localhost", 0, 0,
+     "sender address of emails"},
+    {"mail-reply-to", "RECOURS_MAIL_REPLY_TO", KIND_STRING, OFF(mail_reply_to), "", 0, 0,
+     "Reply-To address of emails; empty: none"},
+    {"mail-dir", "RECOURS_MAIL_DIR", KIND_STRING, OFF(mail_dir), "var/mail", 0, 0,
+     "where emails are written as .eml files when no --smtp-url is set"},
+    {"mail-give-up-after", "RECOURS_MAIL_GIVE_UP_AFTER", KIND_INT, OFF(mail_give_up_after_s),
+     "172800", 1, 2592000, "seconds after which an undelivered email is given up (reason kept)"},
+    {"mail-retry-base", "RECOURS_MAIL_RETRY_BASE", KIND_INT, OFF(mail_retry_base_s), "30", 1,
+     3600, "seconds before the first retry of an email; doubles on each failure (1 h at most)"},
 };
 
 #define N_SETTINGS (sizeof settings / sizeof settings[0])
@@ -200,7 +247,8 @@ config_free(struct config *cfg)
         if (settings[i].kind != KIND_STRING)
             continue;
         char **slot = (char **)(void *)((char *)cfg + settings[i].offset);
-        if (*slot != NULL && settings[i].offset == OFF(database_url))
+        if (*slot != NULL && (settings[i].offset == OFF(database_url) ||
+                              settings[i].offset == OFF(database_read_url)))
             explicit_bzero(*slot, strlen(*slot)); /* may hold a password */
         free(*slot);
         *slot = NULL;

@@ -9,6 +9,7 @@
 
 struct config {
     char *database_url;        /* DATABASE_URL, --database-url */
+    char *database_read_url;   /* RECOURS_DATABASE_READ_URL, --database-read-url ("": none) */
     char *listen_address;      /* RECOURS_LISTEN, --listen (default 127.0.0.1) */
     int port;                  /* RECOURS_PORT, --port (default 8443) */
     bool plain_http;           /* RECOURS_PLAIN_HTTP=1, --plain-http: no TLS, behind a proxy */
@@ -33,7 +34,31 @@ struct config {
     int withdrawn_retention_days; /* RECOURS_WITHDRAWN_RETENTION_DAYS, --withdrawn-retention-days (30) */
     int summary_exact_groups;  /* RECOURS_SUMMARY_EXACT_GROUPS, --summary-exact-groups (20000) */
     int erasure_interval_s;    /* RECOURS_ERASURE_INTERVAL_S, --erasure-interval (seconds, 3600) */
+    /* the operator and its host, shown in every page's footer, /legal and /privacy
+     * (docs/decisions.md "Public pages"; README.md table) */
+    char *public_url;          /* RECOURS_PUBLIC_URL, --public-url: canonical, shared and email links */
+    char *operator_name;       /* RECOURS_OPERATOR_NAME */
+    char *operator_address;    /* RECOURS_OPERATOR_ADDRESS */
+    char *operator_email;      /* RECOURS_OPERATOR_EMAIL */
+    char *operator_registration; /* RECOURS_OPERATOR_REGISTRATION (SIREN, RNA, ...) */
+    char *publication_director; /* RECOURS_PUBLICATION_DIRECTOR */
+    char *dpo_email;           /* RECOURS_DPO_EMAIL: privacy requests ("" → operator email) */
+    char *host_name;           /* RECOURS_HOST_NAME */
+    char *host_address;        /* RECOURS_HOST_ADDRESS */
+    int claim_retention_months; /* RECOURS_CLAIM_RETENTION_MONTHS: after the action ends */
+
+    int correction_days;       /* RECOURS_CORRECTION_DAYS, --correction-days (14) */
     char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
+    /* email (docs/mail.md): no --smtp-url writes .eml files under --mail-dir instead */
+    char *smtp_url;            /* RECOURS_SMTP_URL, --smtp-url (smtp:// or smtps://; "" none) */
+    char *smtp_user;           /* RECOURS_SMTP_USER, --smtp-user ("" no AUTH) */
+    char *smtp_password_file;  /* RECOURS_SMTP_PASSWORD_FILE, --smtp-password-file */
+    char *smtp_ca_file;        /* RECOURS_SMTP_CA_FILE, --smtp-ca-file ("" system CAs) */
+    char *mail_from;           /* RECOURS_MAIL_FROM, --mail-from */
+    char *mail_reply_to;       /* RECOURS_MAIL_REPLY_TO, --mail-reply-to ("" none) */
+    char *mail_dir;            /* RECOURS_MAIL_DIR, --mail-dir (default var/mail) */
+    int mail_give_up_after_s;  /* RECOURS_MAIL_GIVE_UP_AFTER, --mail-give-up-after (seconds) */
+    int mail_retry_base_s;     /* RECOURS_MAIL_RETRY_BASE, --mail-retry-base (seconds) */
 };
 
 /* Fills *cfg from defaults, the environment, then argv (flags of the form --name value or

@@ -24,8 +24,10 @@
     "       " TS("c.updated_at") ", " TS("c.withdrawn_at") ", c.mandate_action_id,"          \
     "       c.mandate_association_id, c.mandate_text_version, " TS("c.mandated_at") ","      \
     "       c.mandate_channel, c.member_action_id, " TS("c.reviewed_at") ","                        \
-    "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id), c.country"     \
-    " FROM claims c JOIN incidents i ON i.id = c.incident_id"
+    "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id), c.country,"    \
+    "       ce.state, array_to_string(ce.matched, ',')"                                       \
+    " FROM claims c JOIN incidents i ON i.id = c.incident_id"                                  \
+    " LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id" /* issue 14 */
 #define CLAIM_SELECT CLAIM_FROM " WHERE c.reference = $1"
 
 const struct db_statement db_claims_statements[] = {
@@ -138,6 +140,11 @@ read_record(const PGresult *res, int row, struct arena *a, struct claim_record *
     out->reviewed_at = text_at(a, res, row, 28);
     out->duplicate_attempts = strtoll(PQgetvalue(res, row, 29), NULL, 10);
     snprintf(out->country, sizeof out->country, "%s", PQgetvalue(res, row, 30));
+    /* a claim from before the eligibility migration has no row: unknown, nothing matched */
+    out->eligibility_state =
+        PQgetisnull(res, row, 31) ? "unknown" : arena_strdup(a, PQgetvalue(res, row, 31));
+    out->eligibility_matched =
+        PQgetisnull(res, row, 32) ? "" : arena_strdup(a, PQgetvalue(res, row, 32));
     return true;
 }
 

@@ -45,6 +45,8 @@ struct claim_record {
     const char *member_of;              /* the action the claim is in now, or NULL */
     const char *reviewed_at;
     int64_t duplicate_attempts;
+    const char *eligibility_state;   /* matched | unmatched | unknown (issue 14) */
+    const char *eligibility_matched; /* what matched, comma-separated: email,phone,code */
 };
 
 extern const struct db_statement db_claims_statements[];

@@ -73,24 +73,6 @@ const struct db_statement db_claims_batch_statements[] = {
      " SELECT incident_id, $6::smallint, count(*) FROM ins GROUP BY incident_id"
      " ON CONFLICT ON CONSTRAINT duplicate_tallies_pkey DO UPDATE SET n = t.n + excluded.n",
      6},
-    {"db_idem_insert_batch",
-     "INSERT INTO idempotency_keys AS k"
-     " (scope_hash, request_hash, status, data_key_id, response, location)"
-     " SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::smallint[], $4::smallint[],"
-     "                      $5::bytea[], $6::text[])"
-     " ON CONFLICT (scope_hash) DO UPDATE"
-     "   SET request_hash = excluded.request_hash, status = excluded.status,"
-     "       data_key_id = excluded.data_key_id, response = excluded.response,"
-     "       location = excluded.location, created_at = now()"
-     "   WHERE k.created_at < now() - interval '24 hours'"
-     " RETURNING scope_hash",
-     6},
-    {"db_idem_set_answer",
-     "UPDATE idempotency_keys"
-     " SET status = $2::smallint, data_key_id = $3::smallint, response = $4, location = $5"
-     " WHERE scope_hash = $1",
-     5},
-    {"db_idem_delete", "DELETE FROM idempotency_keys WHERE scope_hash = $1", 1},
     {NULL, NULL, 0},
 };
 
@@ -244,85 +226,5 @@ db_claims_insert_duplicates(PGconn *c, int shard, const struct duplicate_row *ro
 cleanup:
     PQclear(res);
     free_arrays(col, 5);
-    return rc;
-}
-
-int
-db_idem_insert_batch(PGconn *c, struct idem_row *rows, int n)
-{
-    struct pg_array col[6];
-    PGresult *res = NULL;
-    int rc;
-
-    memset(col, 0, sizeof col);
-    for (int i = 0; i < n; i++) {
-        rows[i].inserted = false;
-        pg_array_bytea(&col[0], rows[i].scope_hash, KEY_LEN);
-        pg_array_bytea(&col[1], rows[i].request_hash, KEY_LEN);
-        pg_array_int(&col[2], rows[i].status);
-        pg_array_int(&col[3], rows[i].data_key_id);
-        pg_array_bytea(&col[4], rows[i].response, rows[i].response_len);
-        pg_array_text(&col[5], rows[i].location);
-    }
-    res = exec_arrays(c, "db_idem_insert_batch", col, 6, 1);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_idem_insert_batch");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    for (int t = 0; t < rc; t++) {
-        if (PQgetlength(res, t, 0) != KEY_LEN)
-            continue;
-        const char *scope = PQgetvalue(res, t, 0); /* binary result: raw bytes */
-        for (int i = 0; i < n; i++)
-            if (!rows[i].inserted && memcmp(rows[i].scope_hash, scope, KEY_LEN) == 0)
-                rows[i].inserted = true;
-    }
-cleanup:
-    PQclear(res);
-    free_arrays(col, 6);
-    return rc;
-}
-
-int
-db_idem_set_answer(PGconn *c, const struct idem_row *row)
-{
-    char status[8];
-    char key_id[8];
-    const char *params[5];
-    int lengths[5] = {KEY_LEN, 0, 0, (int)row->response_len, 0};
-    int formats[5] = {1, 0, 0, 1, 0};
-    int rc;
-
-    snprintf(status, sizeof status, "%d", row->status);
-    snprintf(key_id, sizeof key_id, "%d", row->data_key_id);
-    params[0] = (const char *)row->scope_hash;
-    params[1] = status;
-    params[2] = key_id;
-    params[3] = (const char *)row->response;
-    params[4] = row->location;
-    PGresult *res = PQexecPrepared(c, "db_idem_set_answer", 5, params, lengths, formats, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = db_status_of(res, "db_idem_set_answer");
-    else
-        rc = atoi(PQcmdTuples(res));
-    PQclear(res);
-    return rc;
-}
-
-int
-db_idem_delete(PGconn *c, const uint8_t scope_hash[KEY_LEN])
-{
-    const char *params[1] = {(const char *)scope_hash};
-    int lengths[1] = {KEY_LEN};
-    int formats[1] = {1};
-    int rc;
-
-    PGresult *res = PQexecPrepared(c, "db_idem_delete", 1, params, lengths, formats, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = db_status_of(res, "db_idem_delete");
-    else
-        rc = atoi(PQcmdTuples(res));
-    PQclear(res);
     return rc;
 }

@@ -40,21 +40,11 @@ struct claim_row {
     const char *mandate_action_id;
     const char *mandate_association_id;
     const char *mandate_text_version;
+    /* stored with the "claim accepted" message (db/outbox.c): NULL for the defaults */
+    const char *lang;
     /* out */
     int64_t id;
     bool inserted;
-};
-
-/* An Idempotency-Key record to insert with its answer sealed. */
-struct idem_row {
-    uint8_t scope_hash[KEY_LEN];
-    uint8_t request_hash[KEY_LEN];
-    int status;
-    int data_key_id;
-    const uint8_t *response;
-    size_t response_len;
-    const char *location;
-    bool inserted; /* out */
 };
 
 extern const struct db_statement db_claims_batch_statements[];
@@ -82,16 +72,5 @@ struct duplicate_row {
     size_t pii_len;
 };
 int db_claims_insert_duplicates(PGconn *c, int shard, const struct duplicate_row *rows, int n);
-
-/* Inserts idempotency records; a scope already held by a live (< 24 h) record is left out
- * (inserted = false); an expired one is replaced. */
-int db_idem_insert_batch(PGconn *c, struct idem_row *rows, int n);
-
-/* Rewrites the stored answer of a record written in this transaction (a claim that turned
- * out a duplicate answers 409). */
-int db_idem_set_answer(PGconn *c, const struct idem_row *row);
-
-/* Deletes a record written in this transaction (its claim is retried under a new reference). */
-int db_idem_delete(PGconn *c, const uint8_t scope_hash[KEY_LEN]);
 
 #endif

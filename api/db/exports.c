@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "core/arena.h"
-#include "core/log.h"
 #include "crypto/hex.h"
 #include "db/errors.h"
 #include "db/pg_array.h"
@@ -38,8 +37,9 @@ const struct db_statement db_exports_statements[] = {
      "SELECT c.reference, c.data_key_id, encode(c.pii, 'hex'), c.country, c.categories,"
      "       c.phishing, c.identity_theft, c.distress, c.documented_loss, c.hours_spent,"
      "       c.payment_preference, c.status, " TS("c.mandated_at") ","
-     "       c.mandate_text_version, c.mandate_channel, " TS("c.created_at")
-     " FROM claims c"
+     "       c.mandate_text_version, c.mandate_channel, " TS("c.created_at") ","
+     "       coalesce(ce.state, 'unknown'), array_to_string(ce.matched, '|')"
+     " FROM claims c LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id"
      " WHERE c.member_action_id = $1::uuid AND c.reference > $2"
      " ORDER BY c.reference"
      " LIMIT $3::int",
@@ -169,57 +169,9 @@ read_member(const PGresult *res, int i, struct arena *a, struct export_member *m
     m->mandate_text_version = col(a, res, i, 13);
     m->mandate_channel = col(a, res, i, 14);
     m->created_at = col(a, res, i, 15);
+    m->eligibility = col(a, res, i, 16);
+    m->eligibility_matched = PQgetisnull(res, i, 17) ? "" : col(a, res, i, 17);
     return true;
-}
-
-/* The rows of res into out[]: count or DB_HARD (a malformed row). */
-static int
-read_members(const PGresult *res, int limit, struct arena *a, struct export_member *out,
-             int *n_out)
-{
-    *n_out = 0;
-    for (int i = 0; i < PQntuples(res) && i < limit; i++) {
-        if (!read_member(res, i, a, &out[i]))
-            return DB_HARD;
-        (*n_out)++;
-    }
-    return *n_out;
-}
-
-int
-db_exports_members_send(PGconn *c, const char *action_id, const char *after, int limit)
-{
-    char lim[16];
-    const char *params[3] = {action_id, after, lim};
-
-    snprintf(lim, sizeof lim, "%d", limit);
-    if (PQsendQueryPrepared(c, "db_exports_members", 3, params, NULL, NULL, 0) == 1)
-        return 1;
-    log_error("db_exports_members: could not send: %s", PQerrorMessage(c));
-    return PQstatus(c) == CONNECTION_OK ? DB_HARD : DB_UNAVAILABLE;
-}
-
-int
-db_exports_members_recv(PGconn *c, int limit, struct arena *a, struct export_member *out,
-                        int *n_out)
-{
-    int rc = DB_HARD;
-    bool first = true;
-    PGresult *res;
-
-    *n_out = 0;
-    /* one result, then NULL: read them all, whatever happens, to leave the connection idle */
-    while ((res = PQgetResult(c)) != NULL) {
-        if (first && PQresultStatus(res) == PGRES_TUPLES_OK)
-            rc = read_members(res, limit, a, out, n_out);
-        else if (first)
-            rc = db_status_of(res, "db_exports_members");
-        first = false;
-        PQclear(res);
-    }
-    if (first && PQstatus(c) != CONNECTION_OK)
-        rc = DB_UNAVAILABLE;
-    return rc;
 }
 
 int

@@ -46,6 +46,7 @@ struct export_member {
     const char *status;
     const char *mandated_at, *mandate_text_version, *mandate_channel;
     const char *created_at;
+    const char *eligibility, *eligibility_matched; /* issue 14 */
 };
 
 extern const struct db_statement db_exports_statements[];
@@ -67,14 +68,6 @@ int db_exports_finish(PGconn *c, const char *id, const char *status, int64_t row
  * reference, into out[]; *n_out their number. Count or DB_*. */
 int db_exports_members(PGconn *c, const char *action_id, const char *after, int limit,
                        struct arena *a, struct export_member *out, int *n_out);
-
-/* db_exports_members in two halves, so that the caller works while PostgreSQL reads the page
- * (the export's pipeline): _send sends the statement (1 or DB_*), _recv waits for its rows and
- * reads them as db_exports_members does, consuming every result so that the connection is
- * idle again. After a successful _send, the caller must call _recv. */
-int db_exports_members_send(PGconn *c, const char *action_id, const char *after, int limit);
-int db_exports_members_recv(PGconn *c, int limit, struct arena *a, struct export_member *out,
-                            int *n_out);
 
 /* The reference of the rank-th (1-based) eligible claim of the incident, in reference order,
  * among those whose key is one of keys[0..n_keys) (the boundary class): into ref_out (16

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* idempotency_keys lookups, binary parameters and results for the hashes. */
+/* idempotency_keys statements, binary parameters and results for the hashes; the insert takes
+ * its rows as one array parameter per column (one round trip for a whole intake batch). */
 #include "db/idempotency.h"
 
 #include <inttypes.h>
@@ -9,6 +10,7 @@
 
 #include "core/arena.h"
 #include "db/errors.h"
+#include "db/pg_array.h"
 
 const struct db_statement db_idempotency_statements[] = {
     {"db_idem_get",
@@ -16,6 +18,18 @@ const struct db_statement db_idempotency_statements[] = {
      " FROM idempotency_keys"
      " WHERE scope_hash = $1 AND created_at > now() - interval '24 hours'",
      1},
+    {"db_idem_insert_batch",
+     "INSERT INTO idempotency_keys AS k"
+     " (scope_hash, request_hash, status, data_key_id, response, location)"
+     " SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::smallint[], $4::smallint[],"
+     "                      $5::bytea[], $6::text[])"
+     " ON CONFLICT (scope_hash) DO UPDATE"
+     "   SET request_hash = excluded.request_hash, status = excluded.status,"
+     "       data_key_id = excluded.data_key_id, response = excluded.response,"
+     "       location = excluded.location, created_at = now()"
+     "   WHERE k.created_at < now() - interval '24 hours'"
+     " RETURNING scope_hash",
+     6},
     /* past the 24 h of docs/api.md §4.3 an answer is never replayed again: it only keeps a sealed
      * claim token; idempotency_keys_created serves the search */
     {"db_idem_expire_batch",
@@ -69,6 +83,47 @@ db_idem_get(PGconn *c, const uint8_t scope_hash[32], struct arena *a, struct ide
     out->location = PQgetisnull(res, 0, 4) ? NULL : arena_strdup(a, PQgetvalue(res, 0, 4));
 cleanup:
     PQclear(res);
+    return rc;
+}
+
+int
+db_idem_insert_batch(PGconn *c, struct idem_row *rows, int n)
+{
+    struct pg_array col[6];
+    const char *params[6];
+    PGresult *res = NULL;
+    int rc;
+
+    memset(col, 0, sizeof col);
+    for (int i = 0; i < n; i++) {
+        rows[i].inserted = false;
+        pg_array_bytea(&col[0], rows[i].scope_hash, IDEM_HASH_LEN);
+        pg_array_bytea(&col[1], rows[i].request_hash, IDEM_HASH_LEN);
+        pg_array_int(&col[2], rows[i].status);
+        pg_array_int(&col[3], rows[i].data_key_id);
+        pg_array_bytea(&col[4], rows[i].response, rows[i].response_len);
+        pg_array_text(&col[5], rows[i].location);
+    }
+    for (int i = 0; i < 6; i++)
+        params[i] = pg_array_finish(&col[i]);
+    res = PQexecPrepared(c, "db_idem_insert_batch", 6, params, NULL, NULL, 1);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, "db_idem_insert_batch");
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    for (int t = 0; t < rc; t++) {
+        if (PQgetlength(res, t, 0) != IDEM_HASH_LEN)
+            continue;
+        const char *scope = PQgetvalue(res, t, 0); /* binary result: raw bytes */
+        for (int i = 0; i < n; i++)
+            if (!rows[i].inserted && memcmp(rows[i].scope_hash, scope, IDEM_HASH_LEN) == 0)
+                rows[i].inserted = true;
+    }
+cleanup:
+    PQclear(res);
+    for (int i = 0; i < 6; i++)
+        pg_array_free(&col[i]);
     return rc;
 }
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Reads of idempotency_keys and the lock of a scope in flight (the rows are written by
- * db/claims_batch.c: with the claim for the intake, after the handler for other POSTs). */
+/* idempotency_keys: the stored answers of Idempotency-Key requests (docs/api.md §4) and the
+ * lock of a scope in flight. Only service/idempotency.c and the intake writer call these, always
+ * inside the transaction of the request's effect (docs/architecture.md §5). */
 #ifndef RECOURS_DB_IDEMPOTENCY_H
 #define RECOURS_DB_IDEMPOTENCY_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +14,21 @@
 
 struct arena;
 
+#define IDEM_HASH_LEN 32
+
+/* A record to insert, its answer sealed already (service/idempotency.c). */
+struct idem_row {
+    uint8_t scope_hash[IDEM_HASH_LEN];
+    uint8_t request_hash[IDEM_HASH_LEN];
+    int status;
+    int data_key_id;
+    const uint8_t *response;
+    size_t response_len;
+    const char *location; /* NULL when none */
+    bool inserted;        /* out */
+};
+
+/* A stored record as read back. */
 struct idem_record {
     uint8_t request_hash[32];
     int status;
@@ -26,6 +43,11 @@ extern const struct db_statement db_idempotency_statements[];
 /* The live (< 24 h) record of scope_hash: 1, or 0 when none. */
 int db_idem_get(PGconn *c, const uint8_t scope_hash[32], struct arena *a,
                 struct idem_record *out);
+
+/* Inserts rows[0..n) in one statement; a scope already held by a live (< 24 h) record is
+ * left out (inserted = false: another request with the key committed first); an expired one
+ * is replaced. The number inserted, or DB_*. */
+int db_idem_insert_batch(PGconn *c, struct idem_row *rows, int n);
 
 /* Takes the session advisory lock of scope_hash without waiting: 1 taken, 0 held by another
  * session (a request with the same key in flight), or DB_*. Released by db_idem_unlock or

@@ -53,13 +53,6 @@ const struct db_statement db_memberships_statements[] = {
      "            AND ($8::timestamptz IS NULL OR c.created_at < $8::timestamptz)"
      "          ORDER BY c.id FOR UPDATE)" ADD_TAIL,
      8},
-    {"db_members_list",
-     "SELECT c.reference, c.status, c.country, c.categories, " TS("c.member_added_at") ","
-     "       " TS("c.mandated_at") ", c.mandate_text_version, c.mandate_channel"
-     " FROM claims c"
-     " WHERE c.member_action_id = $1::uuid AND ($2::text IS NULL OR c.reference > $2)"
-     " ORDER BY c.reference LIMIT $3::int",
-     3},
     {"db_members_remove",
      "UPDATE claims SET member_action_id = NULL, member_added_at = NULL"
      " WHERE reference = $2 AND member_action_id = $1::uuid",
@@ -109,38 +102,6 @@ db_members_add_filter(PGconn *c, const char *action_id, int64_t incident_id,
                              f->submitted_before};
     PGresult *res = PQexecPrepared(c, "db_members_add_filter", 8, params, NULL, NULL, 0);
     int rc = counts_of(res, "db_members_add_filter", out);
-    PQclear(res);
-    return rc;
-}
-
-int
-db_members_list(PGconn *c, const char *action_id, const char *after, int limit, struct arena *a,
-                struct member_row *out, int *n_out)
-{
-    char lim[16];
-    int rc;
-
-    snprintf(lim, sizeof lim, "%d", limit);
-    const char *params[3] = {action_id, after, lim};
-    PGresult *res = PQexecPrepared(c, "db_members_list", 3, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_members_list");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    *n_out = rc < limit ? rc : limit;
-    for (int i = 0; i < *n_out; i++) {
-        out[i].reference = arena_strdup(a, PQgetvalue(res, i, 0));
-        out[i].claim_status = arena_strdup(a, PQgetvalue(res, i, 1));
-        out[i].country = arena_strdup(a, PQgetvalue(res, i, 2));
-        out[i].categories = (unsigned int)strtoul(PQgetvalue(res, i, 3), NULL, 10);
-        out[i].added_at = arena_strdup(a, PQgetvalue(res, i, 4));
-        out[i].mandated_at = PQgetisnull(res, i, 5) ? NULL : arena_strdup(a, PQgetvalue(res, i, 5));
-        out[i].mandate_text_version =
-            PQgetisnull(res, i, 6) ? NULL : arena_strdup(a, PQgetvalue(res, i, 6));
-        out[i].channel = PQgetisnull(res, i, 7) ? NULL : arena_strdup(a, PQgetvalue(res, i, 7));
-    }
-cleanup:
     PQclear(res);
     return rc;
 }

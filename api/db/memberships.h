@@ -26,17 +26,6 @@ struct member_filter {
     const char *submitted_before; /* RFC 3339 or NULL */
 };
 
-struct member_row {
-    const char *reference;
-    const char *claim_status;
-    const char *country;
-    unsigned int categories;
-    const char *added_at;
-    const char *mandated_at;
-    const char *mandate_text_version;
-    const char *channel;
-};
-
 extern const struct db_statement db_memberships_statements[];
 
 /* refs_array: a PostgreSQL text[] literal of references (any case). Claims mandated to
@@ -47,9 +36,6 @@ int db_members_add_refs(PGconn *c, const char *action_id, int64_t incident_id,
 int db_members_add_filter(PGconn *c, const char *action_id, int64_t incident_id,
                           const char *association_id, const struct member_filter *f,
                           struct member_counts *out);
-/* Members by reference after `after` (NULL: from the start). Count or DB_*. */
-int db_members_list(PGconn *c, const char *action_id, const char *after, int limit,
-                    struct arena *a, struct member_row *out, int *n_out);
 /* 1 when reference was a member of action_id and no longer is, else 0. */
 int db_members_remove(PGconn *c, const char *action_id, const char *reference);
 

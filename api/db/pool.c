@@ -85,8 +85,8 @@ db_pool_shutdown(void)
     database_url = NULL;
 }
 
-static PGconn *
-connect_with(const char *url, const char *opts, const char *name)
+PGconn *
+db_connect_with(const char *url, const char *opts, const char *name)
 {
     /* dbname first with expand_dbname: the URL is expanded, then our keywords override */
     const char *keys[] = {"dbname", "options", "application_name", "connect_timeout",
@@ -159,7 +159,7 @@ ensure_connected(void)
         return NULL;
     tl.next_try_ns = now + (int64_t)DB_RECONNECT_INTERVAL_MS * 1000000;
     register_thread();
-    tl.conn = connect_with(database_url, options, app_name);
+    tl.conn = db_connect_with(database_url, options, app_name);
     if (tl.conn == NULL || PQstatus(tl.conn) != CONNECTION_OK) {
         /* PQerrorMessage may name the host but never a password; keep it to one line */
         log_warn("could not connect to the database: %.200s",
@@ -254,7 +254,7 @@ db_connect_once(const char *url, int statement_timeout_ms)
 
     snprintf(opts, sizeof opts, "-c synchronous_commit=on -c statement_timeout=%d -c TimeZone=UTC",
              statement_timeout_ms);
-    PGconn *c = connect_with(url, opts, "recours-cli");
+    PGconn *c = db_connect_with(url, opts, "recours-cli");
     if (c == NULL || PQstatus(c) != CONNECTION_OK) {
         fprintf(stderr, "could not connect to the database: %s",
                 c != NULL ? PQerrorMessage(c) : "out of memory\n");

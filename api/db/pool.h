@@ -64,6 +64,10 @@ void db_pool_counts(int *up_out, int *down_out);
  * fails (the schema is behind the binary). */
 bool db_prepare_all(PGconn *c);
 
+/* A connection to url with the pool's keepalive and timeout settings, options and
+ * application_name as given, notices routed to the log (db/read_pool too). Check PQstatus. */
+PGconn *db_connect_with(const char *url, const char *opts, const char *name);
+
 /* Opens a one-off connection with the same settings (CLI and tests); NULL with a message. */
 PGconn *db_connect_once(const char *database_url, int statement_timeout_ms);
 

@@ -7,16 +7,21 @@
 #include "db/associations.h"
 #include "db/audit.h"
 #include "db/claims.h"
+#include "db/claim_links.h"
 #include "db/claims_batch.h"
+#include "db/eligibility.h"
 #include "db/erasure.h"
 #include "db/exports.h"
 #include "db/idempotency.h"
 #include "db/incidents.h"
 #include "db/memberships.h"
+#include "db/outbox.h"
+#include "db/public_pages.h"
 #include "db/rotate.h"
 #include "db/schemes.h"
 #include "db/tallies.h"
 #include "db/tally_shape.h"
+#include "db/ws_members.h"
 
 const struct db_statement *const db_statement_tables[] = {
     db_incidents_statements,
@@ -33,5 +38,10 @@ const struct db_statement *const db_statement_tables[] = {
     db_tally_shape_statements,
     db_schemes_statements,
     db_exports_statements,
+    db_outbox_statements,
+    db_claim_links_statements,
+    db_public_pages_statements,
+    db_ws_members_statements,
+    db_eligibility_statements,
     NULL,
 };

@@ -44,6 +44,8 @@ struct claim_input {
     const char *privacy_notice_version;
     const char *action_id;              /* NULL: no mandate yet */
     const char *mandate_text_version;
+    const char *lang;                   /* fr | en; NULL: fr */
+    const char *notice_code;            /* normalised (domain/notice_code.h), NULL: none */
 };
 
 #define CLAIM_DESCRIPTION_MAX 4000

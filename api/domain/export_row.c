@@ -36,6 +36,8 @@ const char *const export_columns[EXPORT_COLUMN_COUNT] = {
     "mandate_channel",
     "claim_status",
     "submitted_at",
+    "eligibility",
+    "eligibility_matched",
 };
 
 /* Where a column's value comes from. */
@@ -48,7 +50,7 @@ struct cell {
     int64_t number;   /* INT, AWARD */
 };
 
-/* The 26 cells of r in column order. */
+/* The 28 cells of r in column order. */
 static void
 cells_of(const struct export_row *r, struct cell *c)
 {
@@ -69,7 +71,8 @@ cells_of(const struct export_row *r, struct cell *c)
     c[i++] = (struct cell){AWARD, NULL, r->has_award, r->award};
     const char *tail[] = {
         r->currency,        r->payment_preference, r->mandated_at, r->mandate_text_version,
-        r->mandate_channel, r->claim_status,       r->submitted_at};
+        r->mandate_channel, r->claim_status,       r->submitted_at,
+        r->eligibility,     r->eligibility_matched};
     for (size_t t = 0; t < sizeof tail / sizeof tail[0]; t++)
         c[i++] = (struct cell){TEXT, tail[t], false, 0};
 }

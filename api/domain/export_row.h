@@ -11,7 +11,7 @@
 #include "core/strbuf.h"
 #include "domain/vocab.h"
 
-#define EXPORT_COLUMN_COUNT 26
+#define EXPORT_COLUMN_COUNT 28
 
 /* The column names of docs/api.md §12.3, in order (the CSV header, the NDJSON keys). */
 extern const char *const export_columns[EXPORT_COLUMN_COUNT];
@@ -36,6 +36,8 @@ struct export_row {
     const char *mandated_at, *mandate_text_version, *mandate_channel;
     const char *claim_status;
     const char *submitted_at;
+    const char *eligibility;         /* matched | unmatched | unknown (issue 14) */
+    const char *eligibility_matched; /* what matched, '|'-joined: email|phone|code */
 };
 
 /* The CSV header row (CRLF-ended) with separator sep; the BOM is the caller's. */

@@ -12,6 +12,7 @@
 #include "domain/normalize.h"
 #include "domain/uuid.h"
 #include "domain/vocab.h"
+#include "handlers/action_record.h"
 #include "handlers/guard.h"
 #include "handlers/incidents.h"
 #include "http/json_body.h"
@@ -24,7 +25,10 @@
 
 static const char *const members[] = {"incident",      "title",           "legal_basis",
                                       "opt_in_deadline", "counsel_name",  "counsel_email",
-                                      "mandate_text",  "mandate_text_version", "status", NULL};
+                                      "mandate_text",  "mandate_text_version", "status",
+                                      /* the public record (handlers/action_record.c) */
+                                      "next_date", "next_date_note", "funding_sources",
+                                      "fees_charged", "mandate_text_en", "history_add", NULL};
 static const char *const action_statuses[] = {"open", "filed", "settled", "closed", NULL};
 
 json_t *
@@ -74,8 +78,8 @@ read_counsel_email(const struct json_fields *jf, bool required)
     return v;
 }
 
-static void
-read_create(const struct json_fields *jf, struct action *in)
+static bool
+read_create(const struct json_fields *jf, struct action *in, struct action_record_patch *rec)
 {
     jf_refuse_unknown(jf, members);
     if (json_object_get(jf->obj, "status") != NULL)
@@ -88,12 +92,14 @@ read_create(const struct json_fields *jf, struct action *in)
     in->counsel_email = read_counsel_email(jf, true);
     in->mandate_text = jf_long_text(jf, "mandate_text", true, 20000);
     in->mandate_text_version = jf_text(jf, "mandate_text_version", true, 64);
+    return action_record_read(jf, rec);
 }
 
 struct reply
 handle_actions_create(struct request *rq)
 {
     struct action in = {0}, out;
+    struct action_record_patch rec = {0};
     struct errors errors = {0};
     struct caller who = guard_caller(rq);
     struct reply deny;
@@ -106,7 +112,7 @@ handle_actions_create(struct request *rq)
     if (body == NULL)
         return deny;
     struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
-    read_create(&jf, &in);
+    bool record = read_create(&jf, &in, &rec);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     in.association_id = who.association_id;
@@ -116,9 +122,16 @@ handle_actions_create(struct request *rq)
         errors_add(&errors, "incident", "not-found", "no open incident with this slug");
         return json_body_invalid(&errors);
     }
+    if (o == OUTCOME_OK && record)
+        o = svc_action_record_update(c, &note, out.id, who.association_id, &rec, rq->arena);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    struct reply r = reply_json_take(201, action_json(&out));
+    json_t *doc = action_json(&out);
+    if (!action_record_add(rq, c, out.id, who.association_id, doc, &deny)) {
+        json_decref(doc);
+        return deny;
+    }
+    struct reply r = reply_json_take(201, doc);
     reply_add_header(&r, "Location", arena_printf(rq->arena, "/v1/actions/%s", out.id));
     return r;
 }
@@ -138,7 +151,12 @@ handle_actions_get(struct request *rq)
     enum outcome o = svc_actions_get(c, request_param(rq, 0), who.association_id, rq->arena, &x);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    return reply_json_take(200, action_json(&x));
+    json_t *doc = action_json(&x);
+    if (!action_record_add(rq, c, x.id, who.association_id, doc, &deny)) {
+        json_decref(doc);
+        return deny;
+    }
+    return reply_json_take(200, doc);
 }
 
 static bool
@@ -211,10 +229,20 @@ read_patch(const struct json_fields *jf, struct action_patch *p)
         p->value.status = jf_enum(jf, "status", true, action_statuses);
 }
 
+/* Whether the PATCH changes a member of the action itself (not only its public record). */
+static bool
+touches_action(const struct action_patch *p)
+{
+    return p->has_title || p->has_legal_basis || p->has_opt_in_deadline ||
+           p->has_counsel_name || p->has_counsel_email || p->has_mandate_text ||
+           p->has_mandate_text_version || p->has_status;
+}
+
 struct reply
 handle_actions_update(struct request *rq)
 {
     struct action_patch patch = {0};
+    struct action_record_patch rec = {0};
     struct action out;
     struct errors errors = {0};
     struct caller who = guard_caller(rq);
@@ -234,12 +262,25 @@ handle_actions_update(struct request *rq)
         return deny;
     struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
     read_patch(&jf, &patch);
+    bool record = action_record_read(&jf, &rec);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_actions_update(c, &note, id, who.association_id, &patch, rq->arena,
-                                        &out);
+    enum outcome o = OUTCOME_OK;
+    /* the action's members first (the version of the mandate in force may change), then its
+     * record (mandate_text_en is the English text of the version then in force) */
+    if (touches_action(&patch) || !record)
+        o = svc_actions_update(c, &note, id, who.association_id, &patch, rq->arena, &out);
+    if (o == OUTCOME_OK && record)
+        o = svc_action_record_update(c, &note, id, who.association_id, &rec, rq->arena);
+    if (o == OUTCOME_OK && record)
+        o = svc_actions_get(c, id, who.association_id, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    return reply_json_take(200, action_json(&out));
+    json_t *doc = action_json(&out);
+    if (!action_record_add(rq, c, id, who.association_id, doc, &deny)) {
+        json_decref(doc);
+        return deny;
+    }
+    return reply_json_take(200, doc);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "db/claims.h"
 #include "domain/vocab.h"
 
 json_t *
@@ -90,4 +91,23 @@ claim_pii_parse(struct arena *a, const char *json, struct claimant *c, const cha
     *description = take(a, doc, "description");
     return c->given_name != NULL && c->family_name != NULL && c->email != NULL &&
            *description != NULL;
+}
+
+json_t *
+claim_eligibility_json(const struct claim_record *rec)
+{
+    json_t *matched = json_array();
+    const char *p = rec->eligibility_matched;
+
+    while (matched != NULL && p != NULL && *p != '\0') {
+        size_t n = strcspn(p, ",");
+        if (json_array_append_new(matched, json_stringn(p, n)) != 0) {
+            json_decref(matched);
+            return NULL;
+        }
+        p += n + (p[n] == ',');
+    }
+    return matched != NULL ? json_pack("{s:s, s:o}", "state", rec->eligibility_state, "matched",
+                                       matched)
+                           : NULL;
 }

@@ -10,6 +10,7 @@
 #include "domain/claim.h"
 
 struct arena;
+struct claim_record;
 
 /* The plaintext to seal: {"claimant": {...}, "description": "..."}, compact, in the arena. */
 char *claim_pii_json(struct arena *a, const struct claimant *c, const char *description);
@@ -23,5 +24,9 @@ json_t *claimant_json(const struct claimant *c);
 
 /* Data categories of a set, in vocabulary order. */
 json_t *categories_json_array(unsigned int set);
+
+/* {"state": matched|unmatched|unknown, "matched": ["email", "phone", "code"]} of a claim
+ * against its incident's controller's list (docs/api.md, issue 14); NULL when jansson fails. */
+json_t *claim_eligibility_json(const struct claim_record *rec);
 
 #endif

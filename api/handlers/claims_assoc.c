@@ -80,8 +80,13 @@ list_item(struct request *rq, const struct claim_record *rec)
             return NULL;
     }
     json_t *item = claims_self_view(rec, &who, description);
-    if (item != NULL)
-        json_object_set_new(item, "duplicate_attempts", json_integer(rec->duplicate_attempts));
+    if (item != NULL &&
+        (json_object_set_new(item, "duplicate_attempts",
+                             json_integer(rec->duplicate_attempts)) != 0 ||
+         json_object_set_new(item, "eligibility", claim_eligibility_json(rec)) != 0)) {
+        json_decref(item);
+        return NULL;
+    }
     return item;
 }
 

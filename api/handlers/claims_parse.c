@@ -11,11 +11,14 @@
 #include "domain/countries.h"
 #include "domain/dates.h"
 #include "domain/normalize.h"
+#include "domain/notice_code.h"
 #include "domain/vocab.h"
 
 static const char *const submission_members[] = {
     "claimant", "data_categories", "harms", "payment_preference", "privacy_notice_version",
-    "action_id", "mandate_text_version", NULL};
+    "action_id", "mandate_text_version", "lang", "notice_code", NULL};
+/* the languages messages are written in (api/mail/templates_*.c) */
+static const char *const languages[] = {"fr", "en", NULL};
 static const char *const claimant_members[] = {"given_name", "family_name", "email", "phone",
                                                "birth_date", "address", NULL};
 static const char *const address_members[] = {"line1", "line2", "postal_code", "city",
@@ -178,8 +181,17 @@ claims_parse_submission(const struct json_fields *jf, unsigned int within,
         strcmp(in->privacy_notice_version, notice_version) != 0)
         add(jf, "privacy_notice_version", "mismatch",
             "accept the current privacy notice of this incident");
+    /* absent: French, the site's default */
+    in->lang = jf_enum(jf, "lang", false, languages);
     in->action_id = jf_text(jf, "action_id", false, 64);
     in->mandate_text_version = jf_text(jf, "mandate_text_version", false, 64);
     if (in->action_id != NULL && in->mandate_text_version == NULL)
         add(jf, "mandate_text_version", "required", "required with action_id");
+    /* the code the controller printed in its letters, matched against its list (issue 14) */
+    const char *code = jf_text(jf, "notice_code", false, 64);
+    char code_normal[NOTICE_CODE_MAX + 1];
+    if (code != NULL && !normalize_notice_code(code, code_normal))
+        add(jf, "notice_code", "invalid-format", "expected 4 to 32 letters or digits");
+    else if (code != NULL)
+        in->notice_code = arena_strdup(jf->arena, code_normal);
 }

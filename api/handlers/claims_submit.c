@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* POST /v1/incidents/{slug}/claims: validate every rule at once, settle a replayed
- * Idempotency-Key, seal and hash, then hand the claim to the intake writers and suspend the
- * connection; the writer's `done` answers after COMMIT (docs/product.md §10). */
+/* POST /v1/incidents/{slug}/claims (docs/architecture.md §5): settle a replayed
+ * Idempotency-Key, validate every rule at once, hand the submission to the intake service
+ * and suspend the connection; the service delivers one outcome to on_written, which only
+ * replies. */
 #include "handlers/claims.h"
 
-#include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "app.h"
 #include "core/arena.h"
-#include "core/clock.h"
 #include "core/log.h"
 #include "handlers/claim_json.h"
 #include "handlers/guard.h"
@@ -18,97 +16,17 @@
 #include "http/json_body.h"
 #include "http/outcome.h"
 #include "http/problem.h"
-#include "db/actions.h"
-#include "db/errors.h"
-#include "db/pool.h"
-#include "service/claims_seal.h"
-#include "service/tx.h"
-#include "service/lookup_cache.h"
 #include "service/intake.h"
-
-/* What a suspended submission keeps until its writer reports. Lives in the request arena. */
-struct submission {
-    struct request *rq;
-    struct intake_job job;
-    struct idem_request idem;
-    const char *slug;
-    const char *pii_json;
-    const char *body_json; /* the whole submission, sealed again for a duplicate record */
-    const char *action_id; /* the action joined at once, or NULL */
-    char token[CLAIM_TOKEN_LEN + 1];
-    char created_at[40];
-};
+#include "service/lookup_cache.h"
 
 static const char duplicate_detail[] =
     "a claim for this person already exists on this incident; use its reference and token to "
     "read or correct it";
 
-static char *
-receipt_body(const struct submission *s)
-{
-    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s}", "reference",
-                            s->job.row.reference, "token", s->token, "status", "received",
-                            "incident", s->slug, "action_id", s->action_id, "created_at",
-                            s->created_at);
-    char *text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
-
-    json_decref(doc);
-    return text;
-}
-
-/* The job's sealed pieces: the whole submission and, with an Idempotency-Key, both answers
- * it may end with (201 receipt, 409 duplicate) sealed for storage in the same transaction. */
-static bool
-seal_extras(struct submission *s)
-{
-    const struct app *app = s->rq->app;
-    struct arena *a = s->rq->arena;
-    const char *ref = s->job.row.reference;
-
-    int key_id = 0;
-    s->job.submission = claims_seal(app_secrets(app), a, ref, strlen(ref), s->body_json,
-                                    strlen(s->body_json), &s->job.submission_len, &key_id);
-    /* claim_duplicates has one key id per row: the submission must be sealed like the pii */
-    if (s->job.submission != NULL && key_id != s->job.row.data_key_id &&
-        !claims_reseal_reference(app_secrets(app), a, s->pii_json, &s->job.row))
-        return false;
-    if (s->job.submission == NULL)
-        return false;
-    s->job.has_idem = s->idem.present;
-    if (!s->idem.present)
-        return true;
-    char *receipt = receipt_body(s);
-    struct reply dup = problem_reply("duplicate-claim", duplicate_detail);
-    struct idem_row dup_row;
-    bool ok = receipt != NULL &&
-              idem_prepare(s->rq, &s->idem, 201, receipt,
-                           arena_printf(a, "/v1/claims/%s", ref), &s->job.idem) &&
-              idem_prepare(s->rq, &s->idem, 409, dup.body, NULL, &dup_row);
-    if (ok) {
-        s->job.idem_dup_response = dup_row.response;
-        s->job.idem_dup_response_len = dup_row.response_len;
-    }
-    if (receipt != NULL) {
-        explicit_bzero(receipt, strlen(receipt));
-        free(receipt);
-    }
-    reply_discard(&dup);
-    return ok;
-}
-
 static struct reply
-created_reply(struct submission *s)
+duplicate_reply(void)
 {
-    char *body = receipt_body(s);
-
-    if (body == NULL)
-        return reply_outcome(OUTCOME_INTERNAL, NULL);
-    struct reply r = reply_bytes(201, "application/json; charset=utf-8", body, strlen(body));
-    explicit_bzero(body, strlen(body));
-    free(body);
-    reply_add_header(&r, "Location",
-                     arena_printf(s->rq->arena, "/v1/claims/%s", s->job.row.reference));
-    return r;
+    return problem_reply("duplicate-claim", duplicate_detail);
 }
 
 /* The intake writers have drained and left (the server is stopping): nothing was stored, a
@@ -122,35 +40,35 @@ shutting_down_reply(void)
     return r;
 }
 
-/* Runs on an intake writer thread once the batch committed (or failed). */
-static void
-on_written(struct intake_job *job)
+static struct reply
+accepted_reply(const struct intake_submission *s)
 {
-    struct submission *s = job->ctx;
-    const struct app *app = s->rq->app;
+    if (s->receipt == NULL)
+        return reply_outcome(OUTCOME_INTERNAL, NULL);
+    struct reply r = reply_bytes(201, "application/json; charset=utf-8", s->receipt,
+                                 strlen(s->receipt));
+    reply_add_header(&r, "Location", s->location);
+    return r;
+}
+
+/* The submission's one outcome, on an intake writer thread after COMMIT: the reply, and
+ * nothing else (the answer for an Idempotency-Key is stored already, in the same
+ * transaction). */
+static void
+on_written(struct intake_submission *s)
+{
+    struct request *rq = s->ctx;
     struct reply r;
 
-    switch (job->result) {
-    case INTAKE_CREATED:
-        r = created_reply(s);
+    switch (s->outcome) {
+    case INTAKE_ACCEPTED:
+        r = accepted_reply(s);
         break;
     case INTAKE_DUPLICATE:
-        r = problem_reply("duplicate-claim", duplicate_detail);
+        r = duplicate_reply();
         break;
     case INTAKE_IDEM_IN_USE:
-        r = problem_reply("idempotency-key-in-use",
-                          "a request with this Idempotency-Key is being processed");
-        break;
-    case INTAKE_RETRY:
-        /* the reference collided with an existing one: draw another, nothing was stored */
-        if (claims_reseal_reference(app_secrets(app), s->rq->arena, s->pii_json, &s->job.row) &&
-            seal_extras(s)) {
-            if (intake_submit(&s->job))
-                return;
-            r = shutting_down_reply();
-            break;
-        }
-        r = reply_outcome(OUTCOME_INTERNAL, NULL);
+        r = idem_settled_reply(&(struct idem_lookup){.state = IDEM_IN_USE});
         break;
     case INTAKE_UNAVAILABLE:
         r = reply_outcome(OUTCOME_UNAVAILABLE, NULL);
@@ -160,16 +78,7 @@ on_written(struct intake_job *job)
         r = reply_outcome(OUTCOME_INTERNAL, NULL);
         break;
     }
-    request_complete(s->rq, r);
-}
-
-static void
-stamp_now(char *out, size_t n)
-{
-    struct timeval tv;
-
-    gettimeofday(&tv, NULL);
-    clock_format_rfc3339(tv.tv_sec, (int)tv.tv_usec, out, n);
+    request_complete(rq, r);
 }
 
 /* Validates against the incident and the mandated action; *deny set when the request ends
@@ -192,7 +101,7 @@ validate(struct request *rq, PGconn *c, json_t *body, const struct incident *inc
         !claims_check_mandate(c, rq->arena, inc->id, in->action_id, in->mandate_text_version,
                               &errors, mandate, &db_down) &&
         db_down) {
-        *deny = reply_outcome(tx_outcome_of(c, DB_UNAVAILABLE), NULL);
+        *deny = reply_outcome(OUTCOME_UNAVAILABLE, NULL);
         return false;
     }
     if (errors_any(&errors)) {
@@ -202,86 +111,90 @@ validate(struct request *rq, PGconn *c, json_t *body, const struct incident *inc
     return true;
 }
 
-/* docs/api.md §4.6: every answer but 5xx and 429 is kept for its Idempotency-Key, refusals too, so
- * that a retry gets the same answer. Best effort: a failure to store only loses the replay. */
-static struct reply
-remember(struct request *rq, PGconn *c, const struct idem_request *idem, struct reply r)
+/* What the intake service needs of a validated request. */
+static bool
+make_input(struct request *rq, const struct incident *inc, const struct claim_input *in,
+           const struct action *mandate, const struct idem_key *key, struct intake_input *out)
 {
-    struct idem_row row;
-    const char *location = NULL;
-
-    if (!idem->present || r.status < 400 || r.status >= 500 || r.status == 429 || c == NULL)
-        return r;
-    for (int i = 0; i < r.n_headers; i++)
-        if (strcmp(r.headers[i].name, "Location") == 0)
-            location = r.headers[i].value;
-    const char *body = r.body != NULL ? arena_strndup(rq->arena, r.body, r.body_len) : "";
-    if (idem_prepare(rq, idem, r.status, body, location, &row) &&
-        db_idem_insert_batch(c, &row, 1) < 0)
-        db_pool_check(c);
-    return r;
+    *out = (struct intake_input){
+        .claim = in,
+        .incident_id = inc->id,
+        .incident_slug = inc->slug,
+        .pii_json = claim_pii_json(rq->arena, &in->claimant, in->harms.description),
+        .body_json = arena_strndup(rq->arena, rq->body.data, rq->body.len),
+        .key = *key,
+    };
+    if (in->action_id != NULL) {
+        out->mandate_action_id = mandate->id;
+        out->mandate_association_id = mandate->association_id;
+        out->mandate_text_version = mandate->mandate_text_version;
+    }
+    if (key->present) {
+        struct reply dup = duplicate_reply();
+        out->duplicate_answer =
+            dup.body != NULL ? arena_strndup(rq->arena, dup.body, dup.body_len) : NULL;
+        reply_discard(&dup);
+        if (out->duplicate_answer == NULL)
+            return false;
+    }
+    return out->pii_json != NULL;
 }
 
-static struct reply submit(struct request *rq, struct submission *s, PGconn **c_out);
+/* The request up to the queue: a reply when it ends here (refusals, replays, failures), or
+ * REPLY_ASYNC once the submission is queued. *fresh: the key (if any) has no answer yet, so
+ * a refusal is to be kept for it. */
+static struct reply
+submit(struct request *rq, PGconn *c, json_t *body, const struct idem_key *key, bool *fresh)
+{
+    struct claim_input in;
+    struct incident inc;
+    struct action mandate;
+    struct intake_input input;
+    struct reply deny;
+
+    enum outcome o = svc_incident_for_intake(c, request_param(rq, 0), rq->arena, &inc);
+    if (o != OUTCOME_OK) {
+        *fresh = true;
+        return reply_outcome(o, NULL);
+    }
+    struct idem_lookup found = svc_idem_lookup(c, app_secrets(rq->app), rq->arena, key);
+    if (found.state != IDEM_NEW)
+        return idem_settled_reply(&found);
+    *fresh = true;
+    if (!validate(rq, c, body, &inc, &in, &mandate, &deny))
+        return deny;
+    struct intake_submission *s = arena_alloc(rq->arena, sizeof *s);
+    if (!make_input(rq, &inc, &in, &mandate, key, &input) ||
+        !intake_prepare(app_secrets(rq->app), rq->arena, &input, s)) {
+        log_error("could not seal a claim");
+        return reply_outcome(OUTCOME_INTERNAL, NULL);
+    }
+    s->done = on_written;
+    s->ctx = rq;
+    if (!intake_submit(s))
+        return shutting_down_reply();
+    return reply_async();
+}
 
 struct reply
 handle_claims_submit(struct request *rq)
 {
-    struct submission *s = arena_alloc(rq->arena, sizeof *s);
-    PGconn *c = NULL;
-    struct reply r = submit(rq, s, &c);
-
-    return r.status == REPLY_ASYNC ? r : remember(rq, c, &s->idem, r);
-}
-
-static struct reply
-submit(struct request *rq, struct submission *s, PGconn **c_out)
-{
-    const struct app *app = rq->app;
-    struct claim_input in;
-    struct incident inc;
-    struct reply deny;
+    struct idem_key key;
+    struct reply r;
+    bool fresh = false;
     PGconn *c;
 
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
-        return deny;
-    if (!idem_read(rq, "public", &s->idem, &deny) || !guard_db(&c, &deny))
-        return deny;
-    *c_out = c;
-    enum outcome o = svc_incident_for_intake(c, request_param(rq, 0), rq->arena, &inc);
-    if (o != OUTCOME_OK)
-        return reply_outcome(o, NULL);
-    if (idem_settle(rq, c, &s->idem, &deny))
-        return deny;
-    struct action mandate;
-    if (!validate(rq, c, body, &inc, &in, &mandate, &deny))
-        return deny;
-    s->rq = rq;
-    s->slug = inc.slug;
-    stamp_now(s->created_at, sizeof s->created_at);
-    s->pii_json = claim_pii_json(rq->arena, &in.claimant, in.harms.description);
-    s->body_json = arena_strndup(rq->arena, rq->body.data, rq->body.len);
-    if (s->pii_json == NULL ||
-        !claims_seal_new(app_secrets(app), rq->arena, inc.id, &in, s->pii_json, s->created_at,
-                         &s->job.row, s->token)) {
-        log_error("could not seal a claim");
-        return reply_outcome(OUTCOME_INTERNAL, NULL);
-    }
-    if (in.action_id != NULL) {
-        /* the mandate (Art. 80(1)) given with the form: the claim joins the action at once */
-        s->job.row.mandate_action_id = mandate.id;
-        s->job.row.mandate_association_id = mandate.association_id;
-        s->job.row.mandate_text_version = mandate.mandate_text_version;
-        s->action_id = mandate.id;
-    }
-    if (!seal_extras(s)) { /* after the mandate: the stored receipt names the action */
-        log_error("could not seal a claim");
-        return reply_outcome(OUTCOME_INTERNAL, NULL);
-    }
-    s->job.done = on_written;
-    s->job.ctx = s;
-    if (!intake_submit(&s->job))
-        return shutting_down_reply();
-    return reply_async();
+    json_t *body = json_body_object(rq, false, &r);
+    if (body == NULL || !idem_read(rq, "public", &key, &r) || !guard_db(&c, &r))
+        return r;
+    r = submit(rq, c, body, &key, &fresh);
+    /* docs/api.md §4.6: a refusal is kept for the key too, so that a retry gets the same
+     * answer (svc_idem_remember keeps no 5xx); best effort, it has no effect to keep: a
+     * failure only loses the replay */
+    if (key.present && fresh && r.status != REPLY_ASYNC)
+        (void)svc_idem_remember(
+            c, app_secrets(rq->app), rq->arena, &key, r.status,
+            r.body != NULL ? arena_strndup(rq->arena, r.body, r.body_len) : "",
+            idem_location(&r));
+    return r;
 }

@@ -13,6 +13,7 @@
 #include "domain/presets.h"
 #include "domain/uuid.h"
 #include "handlers/guard.h"
+#include "handlers/read_guard.h"
 #include "handlers/public_cache.h"
 #include "handlers/scheme_json.h"
 #include "handlers/summary_json.h"
@@ -66,14 +67,19 @@ current_scheme(struct request *rq, PGconn *c, const struct incident *inc, struct
 
 /* Summary of an incident (action NULL) or of an action's members, for scheme s (NULL: none). */
 static struct reply
-summarise(struct request *rq, PGconn *c, const struct incident *inc, const struct action *x,
+summarise(struct request *rq, const struct incident *inc, const struct action *x,
           const struct scheme *s, struct summary_head *h)
 {
     struct tally_group *pool = NULL, *groups = NULL;
     int n_pool = 0, n = 0;
     int64_t dups = 0, action_dups = 0;
     struct summary_view v;
+    struct read_source src;
+    struct reply r;
+    PGconn *c; /* the tallies may come from a replica (docs/api.md, "Reads from a replica") */
 
+    if (!guard_db_read(&c, &src, &r))
+        return r;
     h->incident = inc->slug;
     h->action_id = x != NULL ? x->id : NULL;
     h->currency = inc->currency;
@@ -83,7 +89,9 @@ summarise(struct request *rq, PGconn *c, const struct incident *inc, const struc
                                                    inc->affected_count, rq->arena, &v);
         if (so != OUTCOME_OK)
             return reply_outcome(so, NULL);
-        return reply_json_take(200, summary_json(h, s, &v));
+        r = reply_json_take(200, summary_json(h, s, &v));
+        read_guard_mark(rq, &r, &src);
+        return r;
     }
     enum outcome o = svc_compensation_groups(c, inc->id, rq->arena, &pool, &n_pool, &dups);
     if (o == OUTCOME_OK && x != NULL)
@@ -100,7 +108,9 @@ summarise(struct request *rq, PGconn *c, const struct incident *inc, const struc
         log_bug("summary of incident %lld could not be computed", (long long)inc->id);
         return reply_outcome(OUTCOME_UNCOMPUTABLE, NULL);
     }
-    return reply_json_take(200, summary_json(h, s, &v));
+    r = reply_json_take(200, summary_json(h, s, &v));
+    read_guard_mark(rq, &r, &src);
+    return r;
 }
 
 /* The summary of the incident of the path for a caller (full view for an operator or an
@@ -124,7 +134,7 @@ incident_summary(struct request *rq, bool verified_only)
     if (!current_scheme(rq, c, &inc, &s, &h.scheme_version, &has, &deny))
         return deny;
     h.full = who.kind == CALLER_OPERATOR || who.kind == CALLER_ASSOCIATION;
-    return summarise(rq, c, &inc, NULL, has ? &s : NULL, &h);
+    return summarise(rq, &inc, NULL, has ? &s : NULL, &h);
 }
 
 /* Without a credential the answer is the same for everyone and costs as much as the full
@@ -200,7 +210,7 @@ handle_action_compensation(struct request *rq)
         return reply_outcome(o, NULL);
     if (!current_scheme(rq, c, &inc, &s, &h.scheme_version, &has, &deny))
         return deny;
-    return summarise(rq, c, &inc, &x, has ? &s : NULL, &h);
+    return summarise(rq, &inc, &x, has ? &s : NULL, &h);
 }
 
 struct reply
@@ -369,7 +379,7 @@ handle_simulate(struct request *rq)
         simulation_scheme(body, &inc, &s, &errors);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
-    return summarise(rq, c, &inc, is_action ? &x : NULL, &s, &h);
+    return summarise(rq, &inc, is_action ? &x : NULL, &s, &h);
 }
 
 static enum outcome

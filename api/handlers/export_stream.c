@@ -7,9 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "core/arena.h"
 #include "core/log.h"
@@ -22,10 +19,9 @@
 #include "domain/export_row.h"
 #include "handlers/claim_json.h"
 #include "service/claims_seal.h"
+#include "service/read_source.h"
 
-/* Members per page: one statement of ~1 ms and a buffer of ~100 KiB. Not more: libpq keeps
- * each worker connection's input buffer at the largest result it received (1,024 rows of
- * hex-encoded sealed data grew the server's RSS by ~8 MiB over 4 workers, bench/RESULTS.md). */
+/* Members per page: one statement of ~1 ms and a buffer of ~100 KiB. */
 #define PAGE_ROWS 256
 
 struct export_stream {
@@ -45,12 +41,6 @@ struct export_stream {
     int n_rows, rows_passed;
     int64_t rows, bytes; /* handed to MHD so far */
     struct sha256_stream *digest;
-    /* The pipeline: the page read while the previous one was formatted, waiting for the next
-     * call (its arena holds its sealed data; freed, wiped, once formatted). */
-    struct arena *next_arena;
-    struct export_member *next;
-    int n_next;
-    bool have_next;
 };
 
 /* Records the end (complete or aborted) with its audit event, once. */
@@ -115,19 +105,33 @@ row_of(struct export_stream *st, struct arena *a, const struct export_member *m,
                              .mandate_text_version = m->mandate_text_version,
                              .mandate_channel = m->mandate_channel,
                              .claim_status = m->status,
-                             .submitted_at = m->created_at};
+                             .submitted_at = m->created_at,
+                             .eligibility = m->eligibility,
+                             .eligibility_matched = m->eligibility_matched};
     return svc_exports_award_of(&st->awards, m, &r->has_award, &r->award);
 }
 
-/* Formats members m[0..n) into the buffer. */
+/* Writes the next page of members into the (empty) buffer. */
 static bool
-format_page(struct export_stream *st, struct arena *a, const struct export_member *m, int n)
+fill_page(struct export_stream *st)
 {
+    struct arena *a = arena_new(); /* decrypted fields: wiped when the page is written */
+    struct export_member *m = arena_alloc(a, sizeof *m * PAGE_ROWS);
+    int n = 0;
+    bool ok = false;
+
+    struct read_source src; /* pages may come from a replica (its lag went out at the start) */
+    PGconn *c = svc_read_connection(&src);
+    if (c == NULL ||
+        svc_exports_page(c, st->action_id, st->after, PAGE_ROWS, a, m, &n) != OUTCOME_OK) {
+        log_error("export %s: could not read its members", st->export_id);
+        goto cleanup;
+    }
     for (int i = 0; i < n; i++) {
         struct export_row r;
         if (!row_of(st, a, &m[i], &r)) {
             log_error("export %s: could not open or price a member's claim", st->export_id);
-            return false;
+            goto cleanup;
         }
         if (st->csv)
             export_row_csv(&st->buf, &r, st->sep);
@@ -135,71 +139,13 @@ format_page(struct export_stream *st, struct arena *a, const struct export_membe
             export_row_ndjson(&st->buf, &r);
         st->row_end[st->n_rows++] = st->buf.len;
     }
-    return true;
-}
-
-/* Writes the next page of members into the (empty) buffer, as a pipeline on the worker's
- * connection: the statement for the page after it is sent first, PostgreSQL reads those rows
- * while this thread opens (AES-GCM) and formats this page, and they are received at the end,
- * for the next call. Nothing is left pending on the connection between calls; at most two
- * pages are held. The first call reads its page at once. */
-static bool
-fill_page(struct export_stream *st)
-{
-    struct arena *a = NULL; /* this page: sealed and decrypted fields, wiped when written */
-    struct export_member *m = NULL;
-    int n = 0;
-    bool ok = false, sent = false;
-
-    PGconn *c = db_pool_acquire();
-    if (c == NULL)
-        goto failed;
-    if (st->have_next) {
-        a = st->next_arena;
-        m = st->next;
-        n = st->n_next;
-        st->next_arena = NULL;
-        st->have_next = false;
-    } else {
-        a = arena_new();
-        m = arena_alloc(a, sizeof *m * PAGE_ROWS);
-        if (svc_exports_page(c, st->action_id, st->after, PAGE_ROWS, a, m, &n) != OUTCOME_OK)
-            goto failed;
-    }
     if (n > 0)
         snprintf(st->after, sizeof st->after, "%s", m[n - 1].reference);
     st->last_page = n < PAGE_ROWS;
-    if (!st->last_page) {
-        if (svc_exports_page_send(c, st->action_id, st->after, PAGE_ROWS) != OUTCOME_OK)
-            goto failed;
-        sent = true;
-    }
-    if (!format_page(st, a, m, n))
-        goto cleanup;
-    if (sent) {
-        sent = false;
-        st->next_arena = arena_new();
-        st->next = arena_alloc(st->next_arena, sizeof *st->next * PAGE_ROWS);
-        if (svc_exports_page_recv(c, PAGE_ROWS, st->next_arena, st->next, &st->n_next) !=
-            OUTCOME_OK)
-            goto failed;
-        st->have_next = true;
-    }
     ok = true;
-    goto cleanup;
-failed:
-    log_error("export %s: could not read its members", st->export_id);
 cleanup:
-    if (sent) { /* a failure between send and receive: drain the connection */
-        struct arena *scratch = arena_new();
-        struct export_member *x = arena_alloc(scratch, sizeof *x * PAGE_ROWS);
-        int ignored;
-        (void)svc_exports_page_recv(c, PAGE_ROWS, scratch, x, &ignored);
-        arena_free(scratch);
-    }
     db_pool_after_request();
-    if (a != NULL)
-        arena_free(a);
+    arena_free(a);
     return ok;
 }
 
@@ -268,20 +214,11 @@ stream_end(void *ctx, bool delivered)
 
     (void)delivered; /* complete is decided when the last byte is handed over (docs/api.md §12.4) */
     finish(st, "aborted");
-    if (st->next_arena != NULL)
-        arena_free(st->next_arena);
     sha256_stream_free(st->digest);
     strbuf_free(&st->buf);
     arena_free(st->arena);
     explicit_bzero(st, sizeof *st);
     free(st);
-#ifdef __GLIBC__
-    /* An export frees everything it allocated, but glibc keeps the freed pages of the worker
-     * thread's malloc arena resident: each new worker thread that serves an export added its
-     * own (+1.3–1.5 MiB, bench/RESULTS.md), until every worker had served one. Handing the
-     * free pages back once per export (a few hundred microseconds) keeps the RSS flat. */
-    malloc_trim(0);
-#endif
 }
 
 bool

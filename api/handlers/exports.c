@@ -12,6 +12,7 @@
 #include "domain/uuid.h"
 #include "handlers/export_stream.h"
 #include "handlers/guard.h"
+#include "handlers/read_guard.h"
 #include "handlers/scheme_json.h"
 #include "http/outcome.h"
 #include "http/problem.h"
@@ -153,6 +154,10 @@ handle_actions_export(struct request *rq)
     struct reply r =
         reply_stream_take(200, csv ? "text/csv; charset=utf-8" : "application/x-ndjson", st);
     add_headers(rq, &r, &rec, csv ? "csv" : "ndjson");
+    struct read_source src; /* the member pages may come from a replica: say how far behind */
+    PGconn *pages;
+    if (guard_db_read(&pages, &src, &deny))
+        read_guard_mark(rq, &r, &src);
     return r;
 }
 

@@ -2,21 +2,13 @@
 /* Idempotency-Key handling for handlers (see idempotency.h). */
 #include "handlers/idempotency.h"
 
-#include <openssl/crypto.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "app.h"
 #include "core/arena.h"
-#include "crypto/keyed_hash.h"
-#include "crypto/sha256.h"
-#include "db/idempotency.h"
-#include "db/pool.h"
 #include "handlers/guard.h"
 #include "http/outcome.h"
 #include "http/problem.h"
-#include "service/claims_seal.h"
-#include "service/tx.h"
 
 #define KEY_MAX 255
 
@@ -34,10 +26,9 @@ key_is_valid(const char *k)
 }
 
 bool
-idem_read(struct request *rq, const char *credential_scope, struct idem_request *out,
+idem_read(struct request *rq, const char *credential_scope, struct idem_key *out,
           struct reply *deny)
 {
-    const struct app *app = rq->app;
     const char *key = request_header(rq, "Idempotency-Key");
 
     memset(out, 0, sizeof *out);
@@ -50,75 +41,61 @@ idem_read(struct request *rq, const char *credential_scope, struct idem_request 
     }
     char *scope = arena_printf(rq->arena, "%s\n%s\n%s\n%s", credential_scope, rq->method,
                                rq->path, key);
-    if (!keyed_hash(app_secrets(app)->hmac_key, "idempotency", scope, out->scope_hash) ||
-        !sha256(rq->body.data != NULL ? rq->body.data : "", rq->body.len, out->request_hash)) {
+    if (!svc_idem_key(app_secrets(rq->app), scope, rq->body.data, rq->body.len, out)) {
         *deny = reply_outcome(OUTCOME_INTERNAL, NULL);
         return false;
     }
-    out->present = true;
     return true;
 }
 
 static struct reply
-replay(struct request *rq, const struct idem_request *ir, const struct idem_record *rec)
+replay(const struct idem_answer *ans)
 {
-    const struct app *app = rq->app;
-    char *body = claims_open(app_secrets(app), rq->arena, rec->data_key_id,
-                             (const char *)ir->scope_hash, sizeof ir->scope_hash,
-                             rec->response, rec->response_len);
-
-    if (body == NULL)
-        return reply_outcome(OUTCOME_INTERNAL, NULL);
-    struct reply r = reply_bytes(rec->status,
-                                 rec->status >= 400 ? "application/problem+json"
+    struct reply r = reply_bytes(ans->status,
+                                 ans->status >= 400 ? "application/problem+json"
                                                     : "application/json; charset=utf-8",
-                                 body, strlen(body));
+                                 ans->body, strlen(ans->body));
     reply_add_header(&r, "Idempotency-Replayed", "true");
-    if (rec->status == 401) /* RFC 9110: a 401 always names its scheme */
+    if (ans->status == 401) /* RFC 9110: a 401 always names its scheme */
         reply_add_header(&r, "WWW-Authenticate", "Bearer realm=\"recours\"");
-    if (rec->location != NULL)
-        reply_add_header(&r, "Location", rec->location);
+    if (ans->location != NULL)
+        reply_add_header(&r, "Location", ans->location);
     return r;
 }
 
-bool
-idem_settle(struct request *rq, PGconn *c, const struct idem_request *ir, struct reply *out)
+static struct reply
+key_in_use(void)
 {
-    struct idem_record rec;
-
-    if (!ir->present)
-        return false;
-    int rc = db_idem_get(c, ir->scope_hash, rq->arena, &rec);
-    if (rc == 0)
-        return false;
-    if (rc < 0) {
-        *out = reply_outcome(OUTCOME_UNAVAILABLE, NULL);
-        return true;
-    }
-    if (CRYPTO_memcmp(rec.request_hash, ir->request_hash, sizeof rec.request_hash) != 0) {
-        *out = problem_reply("idempotency-key-reuse",
-                             "this Idempotency-Key was used with another request body");
-        return true;
-    }
-    *out = replay(rq, ir, &rec);
-    return true;
+    return problem_reply("idempotency-key-in-use",
+                         "a request with this Idempotency-Key is being processed");
 }
 
-bool
-idem_prepare(struct request *rq, const struct idem_request *ir, int status, const char *body,
-             const char *location, struct idem_row *row)
+struct reply
+idem_settled_reply(const struct idem_lookup *l)
 {
-    const struct app *app = rq->app;
+    switch (l->state) {
+    case IDEM_REPLAY:
+        return replay(&l->replay);
+    case IDEM_REUSED:
+        return problem_reply("idempotency-key-reuse",
+                             "this Idempotency-Key was used with another request body");
+    case IDEM_IN_USE:
+        return key_in_use();
+    case IDEM_FAILED:
+        return reply_outcome(l->outcome, NULL);
+    case IDEM_NEW:
+    default:
+        return reply_outcome(OUTCOME_INTERNAL, NULL);
+    }
+}
 
-    memset(row, 0, sizeof *row);
-    memcpy(row->scope_hash, ir->scope_hash, sizeof row->scope_hash);
-    memcpy(row->request_hash, ir->request_hash, sizeof row->request_hash);
-    row->status = status;
-    row->location = location;
-    row->response = claims_seal(app_secrets(app), rq->arena, (const char *)ir->scope_hash,
-                                sizeof ir->scope_hash, body, strlen(body), &row->response_len,
-                                &row->data_key_id);
-    return row->response != NULL;
+const char *
+idem_location(const struct reply *r)
+{
+    for (int i = 0; i < r->n_headers; i++)
+        if (strcmp(r->headers[i].name, "Location") == 0)
+            return r->headers[i].value;
+    return NULL;
 }
 
 /* docs/api.md §4.3: the scope is the credential as presented ("public" without one), so that two
@@ -131,55 +108,34 @@ caller_scope(struct request *rq)
     return auth != NULL ? arena_printf(rq->arena, "credential:%s", auth) : "public";
 }
 
-/* Stores r for the scope unless 5xx or 429 (docs/api.md §4.6); best effort: a failure to store only
- * loses the replay, the write stands. */
-static void
-store(struct request *rq, PGconn *c, const struct idem_request *ir, const struct reply *r)
-{
-    const char *location = NULL;
-    struct idem_row row;
-
-    if (r->status < 200 || r->status >= 500 || r->status == 429 || r->stream.next != NULL)
-        return;
-    for (int i = 0; i < r->n_headers; i++)
-        if (strcmp(r->headers[i].name, "Location") == 0)
-            location = r->headers[i].value;
-    const char *body = r->body != NULL ? arena_strndup(rq->arena, r->body, r->body_len) : "";
-    if (idem_prepare(rq, ir, r->status, body, location, &row) &&
-        db_idem_insert_batch(c, &row, 1) < 0)
-        db_pool_check(c);
-}
-
 struct reply
 idem_around(struct request *rq, route_handler h)
 {
-    struct idem_request ir;
+    const struct secrets *sec = app_secrets(rq->app);
+    struct idem_key k;
     struct reply r;
     PGconn *c;
 
     if (request_header(rq, "Idempotency-Key") == NULL)
         return h(rq);
-    if (!idem_read(rq, caller_scope(rq), &ir, &r) || !guard_db(&c, &r))
+    if (!idem_read(rq, caller_scope(rq), &k, &r) || !guard_db(&c, &r))
         return r;
-    int locked = db_idem_try_lock(c, ir.scope_hash);
-    if (locked < 0)
-        return reply_outcome(tx_outcome_of(c, locked), NULL);
-    if (locked == 0)
-        return problem_reply("idempotency-key-in-use",
-                             "a request with this Idempotency-Key is being processed");
-    int pid = PQbackendPID(c);
-    if (idem_settle(rq, c, &ir, &r)) {
-        db_idem_unlock(c, ir.scope_hash);
-        return r;
-    }
+    struct idem_lookup l = svc_idem_begin(c, sec, rq->arena, &k);
+    if (l.state != IDEM_NEW)
+        return idem_settled_reply(&l);
     r = h(rq);
-    /* h may have lost the connection and the pool made another: the lock went with the old
-     * session, and c must not be touched again */
-    PGconn *now = db_pool_acquire();
-    if (now == NULL)
+    /* h may have lost the connection and the pool made another: svc_idem_end tells */
+    PGconn *now = NULL;
+    struct reply unused;
+    if (!guard_db(&now, &unused)) {
+        reply_discard(&unused);
+        now = NULL;
+    }
+    int status = r.stream.next != NULL ? 500 : r.status; /* a stream is never kept */
+    const char *body = r.body != NULL ? arena_strndup(rq->arena, r.body, r.body_len) : "";
+    enum outcome o = svc_idem_end(now, sec, rq->arena, &k, status, body, idem_location(&r));
+    if (o == OUTCOME_OK)
         return r;
-    store(rq, now, &ir, &r);
-    if (PQbackendPID(now) == pid && PQtransactionStatus(now) == PQTRANS_IDLE)
-        db_idem_unlock(now, ir.scope_hash);
-    return r;
+    reply_discard(&r);
+    return o == OUTCOME_ALREADY_EXISTS ? key_in_use() : reply_outcome(o, NULL);
 }

@@ -1,48 +1,38 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Idempotency-Key on POST (docs/api.md §4): scope = credential + method + path + key, kept 24 h;
- * same key and byte-identical body → the stored answer replayed with
- * `Idempotency-Replayed: true`; another body → 422 idempotency-key-reuse. Answers are stored
- * sealed (a claim receipt carries the token), in the transaction of the write itself. */
+/* Idempotency-Key on POST, the HTTP side (docs/api.md §4): reading the header, replaying a
+ * stored answer, and idem_around for every POST route but the claim intake. What a key means
+ * (scope, lookup, storage in the effect's transaction) is service/idempotency.h's. */
 #ifndef RECOURS_HANDLERS_IDEMPOTENCY_H
 #define RECOURS_HANDLERS_IDEMPOTENCY_H
 
-#include <libpq-fe.h>
 #include <stdbool.h>
-#include <stdint.h>
 
-#include "db/claims_batch.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/router.h"
+#include "service/idempotency.h"
 
-struct idem_request {
-    bool present;
-    uint8_t scope_hash[32];
-    uint8_t request_hash[32];
-};
-
-/* Reads the header; false with *deny = 400 invalid-parameter when it is malformed.
+/* Reads the header and hashes it with the body; out->present false without one. False with
+ * *deny = 400 invalid-parameter when it is malformed (500 when hashing fails).
  * credential_scope names the caller ("public" without a credential). */
-bool idem_read(struct request *rq, const char *credential_scope, struct idem_request *out,
+bool idem_read(struct request *rq, const char *credential_scope, struct idem_key *out,
                struct reply *deny);
 
-/* True when a stored answer settles the request (*out: replay or 422); false to go on.
- * A database failure settles it too (503). */
-bool idem_settle(struct request *rq, PGconn *c, const struct idem_request *ir,
-                 struct reply *out);
+/* The reply of a lookup that settles the request: the replay (`Idempotency-Replayed: true`),
+ * 422 idempotency-key-reuse, 409 idempotency-key-in-use or the failure. l->state != IDEM_NEW. */
+struct reply idem_settled_reply(const struct idem_lookup *l);
 
-/* Fills row with the answer to store: status, body sealed with the scope as associated data,
- * Location. False when sealing fails. */
-bool idem_prepare(struct request *rq, const struct idem_request *ir, int status,
-                  const char *body, const char *location, struct idem_row *row);
+/* The Location header of r, or NULL. */
+const char *idem_location(const struct reply *r);
 
-/* Runs the handler h of a POST with docs/api.md §4's Idempotency-Key, for every POST route but the
- * claim intake (which keeps its answer in the claim's own transaction, handlers/claims_submit.c).
- * Without the header: h alone. With it, scoped to the Authorization value ("public" without):
- * a stored answer is replayed or the reuse refused (422); a request with the same scope in
- * flight answers 409 idempotency-key-in-use (a session advisory lock held while h runs);
- * otherwise h runs and its answer is stored unless 5xx or 429. The answer is stored just after
- * h committed: a crash in between loses the replay, not the write (docs/decisions.md). */
+/* Runs the handler h of a POST with docs/api.md §4's Idempotency-Key, for every POST route but
+ * the claim intake (whose writer keeps its answer in the claim's own transaction,
+ * service/intake.c). Without the header: h alone. With it, scoped to the Authorization value
+ * ("public" without): a request with the same scope in flight answers 409
+ * idempotency-key-in-use; a stored answer is replayed or the reuse refused (422); otherwise h
+ * runs and its answer, unless 5xx or 429, is stored in the transaction of h's write, which
+ * commits only then (svc_idem_begin/svc_idem_end). A 5xx rolls h's write back; a commit that
+ * fails replaces h's answer with 503. */
 struct reply idem_around(struct request *rq, route_handler h);
 
 #endif

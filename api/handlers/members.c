@@ -156,41 +156,6 @@ handle_members_add(struct request *rq)
 }
 
 struct reply
-handle_members_list(struct request *rq)
-{
-    struct caller who;
-    struct action x;
-    struct reply deny;
-    const char *after;
-    int limit, n = 0;
-    bool more = false;
-    PGconn *c;
-
-    if (!own_action(rq, &c, &who, &x, &deny))
-        return deny;
-    /* the cursor is tied to this action: another action's members cannot be walked with it */
-    const char *kind = arena_printf(rq->arena, "%s:%s", LIST_KIND, x.id);
-    if (!guard_page(rq, kind, &limit, &after, &deny))
-        return deny;
-    struct member_row *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
-    enum outcome o = svc_members_list(c, x.id, after, limit, rq->arena, rows, &n, &more);
-    if (o != OUTCOME_OK)
-        return reply_outcome(o, NULL);
-    json_t *data = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(
-            data, json_pack("{s:s, s:s, s:s, s:o, s:s, s:s?, s:s?, s:s?}", "reference",
-                            rows[i].reference, "claim_status", rows[i].claim_status, "country",
-                            rows[i].country, "data_categories",
-                            categories_json_array(rows[i].categories), "added_at",
-                            rows[i].added_at, "mandated_at", rows[i].mandated_at,
-                            "mandate_text_version", rows[i].mandate_text_version, "channel",
-                            rows[i].channel));
-    const char *next = more ? guard_next_cursor(rq, kind, rows[n - 1].reference) : NULL;
-    return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
-}
-
-struct reply
 handle_members_remove(struct request *rq)
 {
     struct caller who;

@@ -6,7 +6,6 @@
 #include "http/request.h"
 
 struct reply handle_members_add(struct request *rq);
-struct reply handle_members_list(struct request *rq);
 struct reply handle_members_remove(struct request *rq);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "core/arena.h"
+#include "http/gzip.h"
 #include "http/problem.h"
 
 #define WEB_FILE_MAX (1024 * 1024)
@@ -102,6 +103,11 @@ serve_file(struct request *rq, const char *relative)
     }
     r = reply_bytes(200, type, buf, got);
     add_page_headers(&r);
+    /* the files of web/ hold no secret: compressing them is safe (http/gzip.h) */
+    if (http_accepts_gzip(request_header(rq, "Accept-Encoding")))
+        reply_gzip(&r);
+    else
+        reply_add_header(&r, "Vary", "Accept-Encoding");
 cleanup:
     if (fd >= 0)
         close(fd);

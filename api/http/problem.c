@@ -28,6 +28,7 @@ static const struct problem_kind kinds[] = {
     {"approval-lapsed", 409, "Approval lapsed"},
     {"invalid-transition", 409, "Invalid transition"},
     {"already-exists", 409, "Already exists"},
+    {"count-changed", 409, "Count changed"},
     {"idempotency-key-in-use", 409, "Idempotency key in use"},
     {"payload-too-large", 413, "Payload too large"},
     {"uri-too-long", 414, "URI too long"},

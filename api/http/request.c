@@ -4,11 +4,31 @@
 
 #include <microhttpd.h>
 #include <string.h>
+#include <strings.h>
 
 const char *
 request_header(const struct request *rq, const char *name)
 {
+    for (int i = 0; i < rq->n_header_overrides; i++)
+        if (strcasecmp(rq->header_overrides[i].name, name) == 0)
+            return rq->header_overrides[i].value;
     return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+bool
+request_override_header(struct request *rq, const char *name, const char *value)
+{
+    for (int i = 0; i < rq->n_header_overrides; i++)
+        if (strcasecmp(rq->header_overrides[i].name, name) == 0) {
+            rq->header_overrides[i].value = value;
+            return true;
+        }
+    if (rq->n_header_overrides == REQUEST_MAX_OVERRIDES)
+        return false;
+    rq->header_overrides[rq->n_header_overrides].name = name;
+    rq->header_overrides[rq->n_header_overrides].value = value;
+    rq->n_header_overrides++;
+    return true;
 }
 
 const char *

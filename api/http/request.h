@@ -18,6 +18,7 @@ struct arena;
 struct stream_glue;
 
 #define REQUEST_ID_MAX 64
+#define REQUEST_MAX_OVERRIDES 2
 
 struct request {
     struct arena *arena;
@@ -44,6 +45,16 @@ struct request {
     bool resumed;             /* the worker took the answer after the resume */
     struct reply async_reply;
     struct stream_glue *stream; /* a streamed body still being sent (http/stream_glue.h) */
+    /* A page answering a form (docs/web-forms.md): the form handler runs the JSON API's handler
+     * on the form's fields and sets present, which turns each reply of that handler, the
+     * asynchronous one included, into the page; called on the worker thread, just before the
+     * reply is queued. */
+    struct reply (*present)(struct request *rq, struct reply r);
+    void *present_ctx;
+    /* Headers the form handler gives the API handler in place of the client's (the JSON
+     * Content-Type, the form's Idempotency-Key); request_header reads them first. */
+    struct reply_header header_overrides[REQUEST_MAX_OVERRIDES];
+    int n_header_overrides;
 };
 
 /* Status of the reply a handler returns when another thread will answer: the connection is
@@ -61,8 +72,13 @@ reply_async(void)
  * connection. Called exactly once per reply_async; rq must not be touched afterwards. */
 void request_complete(struct request *rq, struct reply r);
 
-/* Value of a request header (case-insensitive name), or NULL. */
+/* Value of a request header (case-insensitive name), or NULL. An override set with
+ * request_override_header wins over what the client sent. */
 const char *request_header(const struct request *rq, const char *name);
+
+/* Makes request_header answer value (static or arena-owned) for name from now on. False when
+ * REQUEST_MAX_OVERRIDES are already set. */
+bool request_override_header(struct request *rq, const char *name, const char *value);
 
 /* Value of a query argument, or NULL (absent). An argument given without "=" is "". */
 const char *request_query(const struct request *rq, const char *name);

@@ -30,6 +30,7 @@
 #include "core/xalloc.h"
 #include "crypto/random.h"
 #include "http/metrics.h"
+#include "http/accept.h"
 #include "http/client_ip.h"
 #include "http/head_checks.h"
 #include "http/problem.h"
@@ -178,6 +179,22 @@ dispatch(struct http_server *s, struct request *rq)
     return r;
 }
 
+/* A browser gets an HTML page in place of a problem document (http_server_config
+ * error_page); API clients keep problem+json. */
+static void
+maybe_error_page(struct http_server *s, struct request *rq, struct reply *r)
+{
+    if (s->cfg.error_page == NULL || r->content_type == NULL ||
+        strcmp(r->content_type, "application/problem+json") != 0 ||
+        !accept_prefers_html(request_header(rq, "Accept")))
+        return;
+    struct reply page = s->cfg.error_page(rq, r->status);
+    for (int i = 0; i < r->n_headers; i++)
+        reply_add_header(&page, r->headers[i].name, r->headers[i].value);
+    reply_discard(r);
+    *r = page;
+}
+
 static enum MHD_Result
 queue_reply(struct http_server *s, struct request *rq, struct reply *r)
 {
@@ -185,6 +202,12 @@ queue_reply(struct http_server *s, struct request *rq, struct reply *r)
     struct stream_glue *glue = NULL;
     enum MHD_Result ret = MHD_NO;
 
+    if (rq->present != NULL) {
+        /* the API's answer to a form, made into its page (request.h) */
+        *r = rq->present(rq, *r);
+        rq->present = NULL;
+    }
+    maybe_error_page(s, rq, r);
     if (r->stream.next != NULL) {
         resp = stream_glue_response(r, &glue);
     } else if (r->body != NULL) {

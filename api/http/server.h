@@ -33,6 +33,10 @@ struct http_server_config {
     /* runs the matched handler, adding what routes share (routes.c: the role check of the
      * route, then Idempotency-Key on POSTs); NULL only when every route is public */
     struct reply (*run)(struct request *rq, route_handler handler);
+    /* an HTML page for an error answered to a client that prefers HTML to JSON (a browser):
+     * called with the status of the problem document it replaces (http/accept.h); the
+     * problem's headers (Allow, Retry-After) are kept. NULL: problem+json for everyone */
+    struct reply (*error_page)(struct request *rq, int status);
 };
 
 struct http_server;

@@ -7,8 +7,10 @@
 
 #include "crypto/keyed_hash.h"
 #include "db/errors.h"
+#include "db/outbox.h"
 #include "domain/reference.h"
 #include "db/tallies.h"
+#include "db/ws_members.h"
 #include "service/tx.h"
 
 static struct tally_key
@@ -95,8 +97,15 @@ correct_body(PGconn *c, struct tx *t, void *ctx)
         return tx_answer(t, OUTCOME_DUPLICATE_CLAIM);
     if ((rc = one(rc)) != 1)
         return rc;
+    /* a rejected claim corrected within its window goes back to review (docs/workspace.md) */
+    const char *status_after = out->status;
+    if (strcmp(out->status, "rejected") == 0 && (rc = db_ws_reopen_corrected(c, out->id)) != 0) {
+        if (rc != 1)
+            return rc < 0 ? rc : DB_HARD;
+        status_after = "received";
+    }
     struct tally_key before = key_of(out);
-    struct tally_key after = {out->incident_id, out->status, x->row->payment_preference,
+    struct tally_key after = {out->incident_id, status_after, x->row->payment_preference,
                               x->row->country, x->row->categories, x->row->documented_loss,
                               x->row->hours_spent};
     if ((rc = one(move_tally(c, &before, &after))) != 1)
@@ -106,6 +115,8 @@ correct_body(PGconn *c, struct tx *t, void *ctx)
         return tx_answer(t, OUTCOME_ALREADY_IN_ACTION);
     if ((rc = one(rc)) != 1)
         return rc;
+    if ((rc = one(db_outbox_enqueue_claim(c, "claim-corrected", x->rec->id))) != 1)
+        return rc; /* the message commits with the correction (issue 12) */
     return one(db_claims_get(c, x->rec->reference, false, x->a, out));
 }
 
@@ -140,6 +151,8 @@ withdraw_body(PGconn *c, struct tx *t, void *ctx)
             after.status = "withdrawn";
             rc = one(move_tally(c, &before, &after));
         }
+        if (rc == 1)
+            rc = one(db_outbox_enqueue_claim(c, "claim-withdrawn", cur.id));
     }
     /* withdrawing a withdrawn claim answers it as it is */
     return rc == 1 ? one(db_claims_get(c, x->rec->reference, false, x->a, x->out)) : rc;

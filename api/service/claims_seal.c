@@ -101,5 +101,6 @@ claims_seal_new(const struct secrets *s, struct arena *a, int64_t incident_id,
     row->payment_preference = in->payment_preference;
     row->privacy_notice_version = in->privacy_notice_version;
     row->created_at = created_at;
+    row->lang = in->lang;
     return true;
 }

@@ -158,23 +158,6 @@ svc_exports_page(PGconn *c, const char *action_id, const char *after, int limit,
     return rc < 0 ? tx_outcome_of(c, rc) : OUTCOME_OK;
 }
 
-enum outcome
-svc_exports_page_send(PGconn *c, const char *action_id, const char *after, int limit)
-{
-    int rc = db_exports_members_send(c, action_id, after, limit);
-
-    return rc < 0 ? tx_outcome_of(c, rc) : OUTCOME_OK;
-}
-
-enum outcome
-svc_exports_page_recv(PGconn *c, int limit, struct arena *a, struct export_member *out,
-                      int *n_out)
-{
-    int rc = db_exports_members_recv(c, limit, a, out, n_out);
-
-    return rc < 0 ? tx_outcome_of(c, rc) : OUTCOME_OK;
-}
-
 struct finish {
     struct audit_note note;
     const struct export_end *e;

@@ -50,13 +50,6 @@ enum outcome svc_exports_get(PGconn *c, const char *id, const char *association_
 enum outcome svc_exports_page(PGconn *c, const char *action_id, const char *after, int limit,
                               struct arena *a, struct export_member *out, int *n_out);
 
-/* The same page in two halves (db_exports_members_send/_recv): the export formats one page
- * while PostgreSQL reads the next. After OUTCOME_OK from _send, _recv must follow on c. */
-enum outcome svc_exports_page_send(PGconn *c, const char *action_id, const char *after,
-                                   int limit);
-enum outcome svc_exports_page_recv(PGconn *c, int limit, struct arena *a,
-                                   struct export_member *out, int *n_out);
-
 /* What an export sent, once it ended. */
 struct export_end {
     const char *export_id, *action_id, *format, *separator;

@@ -1,58 +1,111 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The intake writers. Invariants: a job's result is set only after its transaction's COMMIT
- * answered (or failed), done runs exactly once per submit, and a failure of one batch never
- * reports success for any of its jobs. */
+/* The intake writers. Invariants: a submission's outcome is set only after its
+ * transaction's COMMIT answered (or failed), done runs exactly once per submit, a failure of
+ * one batch never reports success for any of its submissions, and an Idempotency-Key answer
+ * is sealed and inserted once its outcome is known, in the transaction that makes it true. */
 #include "service/intake.h"
 
+#include <jansson.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
+#include "core/arena.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "db/errors.h"
 #include "db/pool.h"
+#include "service/eligibility.h"
+#include "service/intake_hooks.h"
 #include "service/tx.h"
 
 #define MAX_WRITERS 16
 #define MAX_ATTEMPTS 3
+/* a reference collides once in billions of draws: three draws in a row is a broken CSPRNG */
+#define MAX_REFERENCE_DRAWS 3
+/* attempt()'s code for "some Idempotency-Keys turned out taken: run the batch again without
+ * them" (below every DB_* status) */
+#define ATTEMPT_REDO (-50)
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
-static struct intake_job *head;
-static struct intake_job *tail;
+static struct intake_submission *head;
+static struct intake_submission *tail;
 static bool stopping;
 static pthread_t writers[MAX_WRITERS];
 static int n_started;
 /* writers not yet returned from take_batch for good: once it is 0 while stopping, nobody
- * will ever take a queued job, so intake_submit refuses (decisions.md, "Hardening: HTTP") */
+ * will ever take a queued submission, so intake_submit refuses (decisions.md, "Hardening:
+ * HTTP") */
 static int n_alive;
 /* this writer's shard of the summary tallies: writers never update the same tally row */
 static _Thread_local int writer_shard;
 
-bool
-intake_submit(struct intake_job *job)
+/* ---- preparation, on the request thread ---- */
+
+static void
+stamp_now(char *out, size_t n)
 {
-    job->next = NULL;
+    struct timeval tv;
+
+    gettimeofday(&tv, NULL);
+    clock_format_rfc3339(tv.tv_sec, (int)tv.tv_usec, out, n);
+}
+
+bool
+intake_prepare(const struct secrets *sec, struct arena *a, const struct intake_input *in,
+               struct intake_submission *s)
+{
+    memset(s, 0, sizeof *s);
+    s->secrets = sec;
+    s->arena = a;
+    s->pii_json = in->pii_json;
+    s->body_json = in->body_json;
+    s->incident_slug = in->incident_slug;
+    s->action_id = in->mandate_action_id;
+    s->key = in->key;
+    s->duplicate_answer = in->duplicate_answer;
+    s->answer_for = -1;
+    stamp_now(s->created_at, sizeof s->created_at);
+    if (!claims_seal_new(sec, a, in->incident_id, in->claim, in->pii_json, s->created_at,
+                         &s->row, s->token) ||
+        !eligibility_prepare(sec, in->incident_id, in->claim, &s->eligibility))
+        return false;
+    /* the mandate (Art. 80(1)) given with the form: the claim joins the action at once */
+    s->row.mandate_action_id = in->mandate_action_id;
+    s->row.mandate_association_id = in->mandate_association_id;
+    s->row.mandate_text_version = in->mandate_text_version;
+    return true;
+}
+
+/* ---- the queue ---- */
+
+bool
+intake_submit(struct intake_submission *s)
+{
+    s->next = NULL;
     pthread_mutex_lock(&lock);
     if (n_alive == 0) {
-        /* the writers drained and left (or never started): queued, the job would wait for
-         * ever and its connection stay suspended */
+        /* the writers drained and left (or never started): queued, the submission would
+         * wait for ever and its connection stay suspended */
         pthread_mutex_unlock(&lock);
         return false;
     }
     if (tail != NULL)
-        tail->next = job;
+        tail->next = s;
     else
-        head = job;
-    tail = job;
+        head = s;
+    tail = s;
     pthread_cond_signal(&wake);
     pthread_mutex_unlock(&lock);
     return true;
 }
 
-/* Takes up to INTAKE_BATCH_MAX waiting jobs; 0 when stopping with nothing left. */
+/* Takes up to INTAKE_BATCH_MAX waiting submissions; 0 when stopping with nothing left. */
 static int
-take_batch(struct intake_job **jobs)
+take_batch(struct intake_submission **jobs)
 {
     int n = 0;
 
@@ -71,103 +124,125 @@ take_batch(struct intake_job **jobs)
     return n;
 }
 
-/* Two jobs of one batch with the same reference or Idempotency-Key cannot both go in: the
- * later one is settled before the database sees it. */
+/* ---- the answers, made once the outcome is known ---- */
+
+/* The receipt of an accepted claim (docs/api.md §9.1) and its Location, in the arena; false
+ * when jansson fails. Made again only after a new reference was drawn. */
+static bool
+make_receipt(struct intake_submission *s)
+{
+    if (s->receipt != NULL)
+        return true;
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s}", "reference", s->row.reference,
+                            "token", s->token, "status", "received", "incident",
+                            s->incident_slug, "action_id", s->action_id, "created_at",
+                            s->created_at);
+    char *text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
+
+    json_decref(doc);
+    if (text == NULL)
+        return false;
+    s->receipt = arena_strdup(s->arena, text);
+    s->location = arena_printf(s->arena, "/v1/claims/%s", s->row.reference);
+    explicit_bzero(text, strlen(text)); /* it carries the claim token */
+    free(text);
+    return true;
+}
+
+/* Seals the Idempotency-Key answer of s's outcome (accepted or duplicate) into s->answer,
+ * unless it is sealed already for that outcome. */
+static bool
+seal_answer(struct intake_submission *s)
+{
+    int status = s->outcome == INTAKE_ACCEPTED ? 201 : 409;
+
+    if (s->answer_for == (int)s->outcome)
+        return true;
+    if (s->outcome == INTAKE_ACCEPTED && !make_receipt(s))
+        return false;
+    const char *body = s->outcome == INTAKE_ACCEPTED ? s->receipt : s->duplicate_answer;
+    const char *location = s->outcome == INTAKE_ACCEPTED ? s->location : NULL;
+    if (body == NULL ||
+        !svc_idem_seal(s->secrets, s->arena, &s->key, status, body, location, &s->answer))
+        return false;
+    s->answer_for = (int)s->outcome;
+    return true;
+}
+
+/* ---- one attempt at a batch, in one transaction ---- */
+
+/* A submission still to be written in this attempt. */
+static bool
+to_write(const struct intake_submission *s)
+{
+    return s->outcome == INTAKE_ACCEPTED && !s->retry;
+}
+
+/* Every submission starts as to be written, but for a key found taken earlier; two of one
+ * batch with the same reference or Idempotency-Key cannot both go in: the later one is
+ * settled before the database sees it. */
 static void
-settle_batch_collisions(struct intake_job **jobs, int n)
+settle_batch(struct intake_submission **jobs, int n)
 {
     for (int i = 0; i < n; i++) {
-        for (int j = 0; j < i && jobs[i]->result == INTAKE_CREATED; j++) {
-            if (jobs[j]->result != INTAKE_CREATED)
+        jobs[i]->outcome = jobs[i]->key_taken ? INTAKE_IDEM_IN_USE : INTAKE_ACCEPTED;
+        jobs[i]->retry = false;
+        jobs[i]->duplicate_of = 0;
+    }
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < i && to_write(jobs[i]); j++) {
+            if (!to_write(jobs[j]))
                 continue;
             if (strcmp(jobs[i]->row.reference, jobs[j]->row.reference) == 0)
-                jobs[i]->result = INTAKE_RETRY;
-            else if (jobs[i]->has_idem && jobs[j]->has_idem &&
-                     memcmp(jobs[i]->idem.scope_hash, jobs[j]->idem.scope_hash, KEY_LEN) == 0)
-                jobs[i]->result = INTAKE_IDEM_IN_USE;
+                jobs[i]->retry = true;
+            else if (jobs[i]->key.present && jobs[j]->key.present &&
+                     memcmp(jobs[i]->key.scope_hash, jobs[j]->key.scope_hash,
+                            IDEM_HASH_LEN) == 0)
+                jobs[i]->outcome = INTAKE_IDEM_IN_USE;
         }
     }
 }
 
+/* Claims that did not go in: a match with an active claim makes a duplicate; no match means
+ * the reference collided (drawn again after this batch). */
 static int
-write_idempotency(PGconn *c, struct intake_job **jobs, int n, struct idem_row *idems)
-{
-    int m = 0;
-
-    for (int i = 0; i < n; i++)
-        if (jobs[i]->has_idem && jobs[i]->result == INTAKE_CREATED)
-            idems[m++] = jobs[i]->idem;
-    if (m == 0)
-        return 0;
-    int rc = db_idem_insert_batch(c, idems, m); /* a count, or DB_* */
-    if (rc < 0)
-        return rc;
-    for (int i = 0, k = 0; i < n; i++) {
-        if (!jobs[i]->has_idem || jobs[i]->result != INTAKE_CREATED)
-            continue;
-        if (!idems[k++].inserted)
-            jobs[i]->result = INTAKE_IDEM_IN_USE;
-    }
-    return 0;
-}
-
-/* Claims that did not go in: a match with an active claim makes a duplicate (stored, with
- * its Idempotency-Key answer turned into the 409); no match means the reference collided. */
-static int
-resolve_missing(PGconn *c, struct intake_job **jobs, int n, struct claim_row *rows,
-                const int *row_job)
+resolve_missing(PGconn *c, struct intake_submission **jobs, struct claim_row *rows,
+                const int *row_job, int n)
 {
     int idx[INTAKE_BATCH_MAX];
     int64_t match[INTAKE_BATCH_MAX];
-    struct duplicate_row dups[INTAKE_BATCH_MAX];
     int m = 0;
-    int n_dups = 0;
-    int rc;
 
     for (int r = 0; r < n; r++)
         if (!rows[r].inserted)
             idx[m++] = r;
     if (m == 0)
         return 0;
-    rc = db_claims_find_matches(c, rows, idx, m, match);
+    int rc = db_claims_find_matches(c, rows, idx, m, match);
     if (rc < 0)
         return rc;
     for (int k = 0; k < m; k++) {
-        struct intake_job *job = jobs[row_job[idx[k]]];
+        struct intake_submission *s = jobs[row_job[idx[k]]];
         if (match[k] == 0) {
-            job->result = INTAKE_RETRY;
-            rc = job->has_idem ? db_idem_delete(c, job->idem.scope_hash) : 0;
+            s->retry = true;
         } else {
-            job->result = INTAKE_DUPLICATE;
-            dups[n_dups++] = (struct duplicate_row){
-                .incident_id = job->row.incident_id, .claim_id = match[k],
-                .data_key_id = job->row.data_key_id, .aad = job->row.reference,
-                .pii = job->submission, .pii_len = job->submission_len};
-            if (job->has_idem) {
-                struct idem_row answer = job->idem;
-                answer.status = 409;
-                answer.response = job->idem_dup_response;
-                answer.response_len = job->idem_dup_response_len;
-                answer.location = NULL;
-                rc = db_idem_set_answer(c, &answer);
-            }
+            s->outcome = INTAKE_DUPLICATE;
+            s->duplicate_of = match[k];
         }
-        if (rc < 0)
-            return rc;
     }
-    rc = n_dups > 0 ? db_claims_insert_duplicates(c, writer_shard, dups, n_dups) : 0;
-    return rc < 0 ? rc : 0;
+    return 0;
 }
 
+/* Every claim to write, in one statement; the ones left out resolved. */
 static int
-write_claims(PGconn *c, struct intake_job **jobs, int n)
+write_claims(PGconn *c, struct intake_submission **jobs, int n)
 {
     static _Thread_local struct claim_row rows[INTAKE_BATCH_MAX];
     int row_job[INTAKE_BATCH_MAX];
     int m = 0;
 
     for (int i = 0; i < n; i++) {
-        if (jobs[i]->result != INTAKE_CREATED)
+        if (!to_write(jobs[i]))
             continue;
         rows[m] = jobs[i]->row;
         row_job[m++] = i;
@@ -181,24 +256,92 @@ write_claims(PGconn *c, struct intake_job **jobs, int n)
         jobs[row_job[r]]->row.inserted = rows[r].inserted;
         jobs[row_job[r]]->row.id = rows[r].id;
     }
-    return resolve_missing(c, jobs, m, rows, row_job);
+    return resolve_missing(c, jobs, rows, row_job, m);
 }
 
-/* One attempt at the whole batch in one transaction; 0 or DB_*. A connection that died
- * while idle (cut after the last batch's COMMIT answered, a server restart) fails at BEGIN,
- * before anything of this batch left: replaced once, the attempt goes on with the new one
- * rather than answer 503 for claims whose outcome is known (nothing written). *c is the
- * connection in use afterwards, NULL when none could be made (DB_UNAVAILABLE). */
+/* The refused submissions, each sealed (once) under its reference, in one statement
+ * (docs/product.md: a duplicate is kept for the association to review). */
 static int
-attempt(PGconn **c, struct intake_job **jobs, int n)
+write_duplicates(PGconn *c, struct intake_submission **jobs, int n)
 {
-    static _Thread_local struct idem_row idems[INTAKE_BATCH_MAX];
-    int rc;
+    static _Thread_local struct duplicate_row dups[INTAKE_BATCH_MAX];
+    int m = 0;
+
+    for (int i = 0; i < n; i++) {
+        struct intake_submission *s = jobs[i];
+        if (s->outcome != INTAKE_DUPLICATE)
+            continue;
+        if (s->sealed_submission == NULL) {
+            const char *ref = s->row.reference;
+            s->sealed_submission = claims_seal(
+                s->secrets, s->arena, ref, strlen(ref), s->body_json, strlen(s->body_json),
+                &s->sealed_submission_len, &s->sealed_submission_key);
+            if (s->sealed_submission == NULL)
+                return DB_HARD; /* OpenSSL failed: this submission alone, run singly */
+        }
+        dups[m++] = (struct duplicate_row){
+            .incident_id = s->row.incident_id, .claim_id = s->duplicate_of,
+            .data_key_id = s->sealed_submission_key, .aad = s->row.reference,
+            .pii = s->sealed_submission, .pii_len = s->sealed_submission_len};
+    }
+    int rc = m > 0 ? db_claims_insert_duplicates(c, writer_shard, dups, m) : 0;
+    return rc < 0 ? rc : 0;
+}
+
+/* The per-claim writes of intake_hooks.c, for the accepted claims of the batch. */
+static int
+write_per_claim(PGconn *c, struct intake_submission **jobs, int n)
+{
+    struct intake_submission *accepted[INTAKE_BATCH_MAX];
+    int m = 0;
 
     for (int i = 0; i < n; i++)
-        jobs[i]->result = INTAKE_CREATED;
-    settle_batch_collisions(jobs, n);
-    rc = tx_begin(*c, TX_READ_WRITE);
+        if (to_write(jobs[i]))
+            accepted[m++] = jobs[i];
+    return m > 0 ? intake_hooks_run(c, writer_shard, accepted, m) : 0;
+}
+
+/* The Idempotency-Key answers of the accepted and refused submissions, in one statement. A
+ * key another transaction committed first (the live record is there) turns its submission
+ * into IDEM_IN_USE, and the batch runs again without it: ATTEMPT_REDO. */
+static int
+write_answers(PGconn *c, struct intake_submission **jobs, int n)
+{
+    static _Thread_local struct idem_row rows[INTAKE_BATCH_MAX];
+    int row_job[INTAKE_BATCH_MAX];
+    int m = 0;
+
+    for (int i = 0; i < n; i++) {
+        struct intake_submission *s = jobs[i];
+        if (!s->key.present || s->retry ||
+            (s->outcome != INTAKE_ACCEPTED && s->outcome != INTAKE_DUPLICATE))
+            continue;
+        if (!seal_answer(s))
+            return DB_HARD; /* OpenSSL or jansson failed: this submission alone, run singly */
+        rows[m] = s->answer;
+        row_job[m++] = i;
+    }
+    if (m == 0)
+        return 0;
+    int rc = db_idem_insert_batch(c, rows, m); /* a count, or DB_* */
+    if (rc < 0 || rc == m)
+        return rc < 0 ? rc : 0;
+    for (int r = 0; r < m; r++)
+        if (!rows[r].inserted)
+            jobs[row_job[r]]->key_taken = true;
+    return ATTEMPT_REDO;
+}
+
+/* One attempt at the whole batch in one transaction; 0, ATTEMPT_REDO or DB_*. A connection
+ * that died while idle (cut after the last batch's COMMIT answered, a server restart) fails
+ * at BEGIN, before anything of this batch left: replaced once, the attempt goes on with the
+ * new one rather than answer 503 for claims whose outcome is known (nothing written). *c is
+ * the connection in use afterwards, NULL when none could be made (DB_UNAVAILABLE). */
+static int
+attempt(PGconn **c, struct intake_submission **jobs, int n)
+{
+    settle_batch(jobs, n);
+    int rc = tx_begin(*c, TX_READ_WRITE);
     if (rc == DB_UNAVAILABLE && PQstatus(*c) != CONNECTION_OK) {
         log_warn("intake: the database connection was found closed; connecting again");
         *c = db_pool_replace_dead(*c);
@@ -208,9 +351,13 @@ attempt(PGconn **c, struct intake_job **jobs, int n)
     }
     if (rc != 0)
         return rc;
-    rc = write_idempotency(*c, jobs, n, idems);
+    rc = write_claims(*c, jobs, n);
     if (rc == 0)
-        rc = write_claims(*c, jobs, n);
+        rc = write_duplicates(*c, jobs, n);
+    if (rc == 0)
+        rc = write_per_claim(*c, jobs, n);
+    if (rc == 0)
+        rc = write_answers(*c, jobs, n);
     if (rc == 0)
         rc = tx_commit(*c);
     if (rc != 0)
@@ -218,26 +365,30 @@ attempt(PGconn **c, struct intake_job **jobs, int n)
     return rc;
 }
 
+/* ---- a batch: attempts, splitting, new references ---- */
+
 static void
-fail_all(struct intake_job **jobs, int n, enum intake_result result)
+fail_all(struct intake_submission **jobs, int n, enum intake_outcome outcome)
 {
-    for (int i = 0; i < n; i++)
-        jobs[i]->result = result;
+    for (int i = 0; i < n; i++) {
+        jobs[i]->outcome = outcome;
+        jobs[i]->retry = false;
+    }
 }
 
-static void run_batch(struct intake_job **jobs, int n);
+static void run_batch(struct intake_submission **jobs, int n);
 
-/* A hard error in a batch may come from one row: each job is retried alone, so that one bad
- * row never fails the claims that came with it. */
+/* A hard error in a batch may come from one row: each submission is run alone, so that one
+ * bad row never fails the claims that came with it. */
 static void
-run_singly(struct intake_job **jobs, int n)
+run_singly(struct intake_submission **jobs, int n)
 {
     for (int i = 0; i < n; i++)
         run_batch(&jobs[i], 1);
 }
 
 static void
-run_batch(struct intake_job **jobs, int n)
+run_batch(struct intake_submission **jobs, int n)
 {
     PGconn *c = db_pool_acquire();
     int rc = DB_UNAVAILABLE;
@@ -246,10 +397,16 @@ run_batch(struct intake_job **jobs, int n)
         fail_all(jobs, n, INTAKE_UNAVAILABLE);
         return;
     }
-    for (int tries = 0; tries < MAX_ATTEMPTS; tries++) {
+    /* a redo settles at least one more key each time: at most n of them */
+    for (int tries = 0, redos = 0; tries < MAX_ATTEMPTS && redos <= n;) {
         rc = attempt(&c, jobs, n);
+        if (rc == ATTEMPT_REDO) {
+            redos++;
+            continue;
+        }
         if (rc != DB_RETRY)
             break;
+        tries++;
     }
     if (rc == 0)
         return;
@@ -264,25 +421,64 @@ run_batch(struct intake_job **jobs, int n)
     log_error("intake batch of %d failed with status %d", n, rc);
     db_pool_check(c);
     /* a connection lost around COMMIT leaves the outcome unknown: 503, never 201
-     * (docs/api.md §3.1) */
-    /* retries exhausted on deadlocks or serialization failures: the client may retry too */
+     * (docs/api.md §3.1); retries exhausted on deadlocks or serialization failures: the
+     * client may retry too */
     fail_all(jobs, n, rc == DB_UNAVAILABLE || rc == DB_RETRY || PQstatus(c) != CONNECTION_OK
                           ? INTAKE_UNAVAILABLE : INTAKE_INTERNAL);
+}
+
+/* A submission whose reference collided (nothing of it was written) gets a new reference,
+ * its personal fields sealed again under it; what was sealed under the old one is dropped. */
+static bool
+redraw(struct intake_submission *s)
+{
+    s->sealed_submission = NULL;
+    s->answer_for = -1;
+    s->receipt = NULL;
+    s->location = NULL;
+    return claims_reseal_reference(s->secrets, s->arena, s->pii_json, &s->row);
+}
+
+/* The batch, then its collided references drawn again and written, until none is left. */
+static void
+run_with_redraws(struct intake_submission **jobs, int n)
+{
+    struct intake_submission *again[INTAKE_BATCH_MAX];
+
+    run_batch(jobs, n);
+    for (int draw = 0;; draw++) {
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (!jobs[i]->retry)
+                continue;
+            jobs[i]->retry = false;
+            if (draw < MAX_REFERENCE_DRAWS && redraw(jobs[i]))
+                again[m++] = jobs[i];
+            else
+                jobs[i]->outcome = INTAKE_INTERNAL;
+        }
+        if (m == 0)
+            return;
+        run_batch(again, m);
+    }
 }
 
 static void *
 writer_main(void *arg)
 {
-    struct intake_job *jobs[INTAKE_BATCH_MAX];
+    struct intake_submission *jobs[INTAKE_BATCH_MAX];
 
     writer_shard = (int)(intptr_t)arg;
     for (;;) {
         int n = take_batch(jobs);
         if (n == 0)
             break;
-        run_batch(jobs, n);
-        for (int i = 0; i < n; i++)
-            jobs[i]->done(jobs[i]); /* may resubmit (INTAKE_RETRY) */
+        run_with_redraws(jobs, n);
+        for (int i = 0; i < n; i++) {
+            if (jobs[i]->outcome == INTAKE_ACCEPTED && !make_receipt(jobs[i]))
+                log_error("intake: could not write a receipt"); /* done answers 500 */
+            jobs[i]->done(jobs[i]); /* replies; never re-enters the intake */
+        }
         db_pool_after_request();
     }
     db_pool_close_thread();

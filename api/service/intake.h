@@ -1,50 +1,105 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Group commit for claim submissions (the claims issue, "Intake speed"): request threads hand
- * sealed, hashed claims to a queue; a few writer threads each take whatever is waiting,
- * insert it with one statement (ON CONFLICT DO NOTHING finds the duplicates), store refused
- * submissions and Idempotency-Key answers in the same transaction, commit once, then report
- * every job. A job's `done` runs on the writer thread after COMMIT returned: a 201 is only
- * ever sent for a committed claim. */
+/* Group commit for claim submissions (docs/architecture.md §5): a request thread hands a
+ * sealed submission to the intake queue; a few writer threads each take whatever is waiting,
+ * write it in one transaction (the claims in one statement, ON CONFLICT DO NOTHING finding
+ * the duplicates; the refused submissions; the per-claim writes of intake_hooks; the
+ * Idempotency-Key answers, sealed once the outcome is known), commit once, then deliver ONE
+ * outcome per submission to its `done` callback. `done` runs on the writer thread after
+ * COMMIT returned: it only replies, it never calls back into this service. Retries (a
+ * reference collision, a serialization failure, one bad row in a batch) live here. */
 #ifndef RECOURS_SERVICE_INTAKE_H
 #define RECOURS_SERVICE_INTAKE_H
 
+#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/matching_key.h"
+#include "crypto/secrets.h"
 #include "db/claims_batch.h"
+#include "db/idempotency.h"
+#include "domain/claim.h"
+#include "service/claims_seal.h" /* CLAIM_TOKEN_LEN */
+#include "service/idempotency.h"
 
-enum intake_result {
-    INTAKE_CREATED,      /* committed */
-    INTAKE_DUPLICATE,    /* refused as a duplicate; the submission is stored and linked */
-    INTAKE_IDEM_IN_USE,  /* another request holds the Idempotency-Key */
-    INTAKE_RETRY,        /* reference collision: nothing stored; make a new one, resubmit */
-    INTAKE_UNAVAILABLE,  /* database unreachable or outcome unknown: 503 */
-    INTAKE_INTERNAL,     /* unexpected database error */
+struct arena;
+
+enum intake_outcome {
+    INTAKE_ACCEPTED,    /* committed: receipt (and location) set */
+    INTAKE_DUPLICATE,   /* refused as a duplicate; the submission is stored and linked */
+    INTAKE_IDEM_IN_USE, /* another request with the same Idempotency-Key came first */
+    INTAKE_UNAVAILABLE, /* database unreachable or outcome unknown: 503 */
+    INTAKE_INTERNAL,    /* unexpected error (database or crypto): 500 */
 };
 
-struct intake_job {
+/* What a submission is made of, validated by the handler (the claim, its incident, the
+ * mandate it gives) and the texts the service cannot make itself. */
+struct intake_input {
+    const struct claim_input *claim;
+    int64_t incident_id;
+    const char *incident_slug;
+    const char *pii_json;  /* the personal fields as one JSON document (handlers/claim_json.c) */
+    const char *body_json; /* the whole submission, stored sealed if refused as a duplicate */
+    /* the mandate given with the form (docs/api.md §9.2): NULL id when none */
+    const char *mandate_action_id;
+    const char *mandate_association_id;
+    const char *mandate_text_version;
+    struct idem_key key;
+    /* the 409 duplicate-claim document, stored for the key if refused (a constant text: the
+     * HTTP layer owns problem documents) */
+    const char *duplicate_answer;
+};
+
+/* One submission, sealed, from intake_prepare to its done. Lives in the request's arena; the
+ * writer thread uses that arena only while the request thread waits (suspended). */
+struct intake_submission {
+    /* in, set by intake_prepare */
+    const struct secrets *secrets;
+    struct arena *arena;
     struct claim_row row;
-    bool has_idem;
-    struct idem_row idem;                /* its answer sealed for the 201 case */
-    const uint8_t *idem_dup_response;    /* the sealed 409 answer, stored if a duplicate */
-    size_t idem_dup_response_len;
-    const uint8_t *submission;           /* the whole submission sealed, for claim_duplicates */
-    size_t submission_len;
-    enum intake_result result;           /* out */
-    void (*done)(struct intake_job *job);
+    const char *pii_json;
+    const char *body_json;
+    const char *incident_slug;
+    const char *action_id;
+    struct idem_key key;
+    const char *duplicate_answer;
+    char token[CLAIM_TOKEN_LEN + 1];
+    char created_at[40];
+    struct matching_macs eligibility; /* the claim's hashes for the controller's list */
+    /* out, set before done runs */
+    enum intake_outcome outcome;
+    const char *receipt;  /* INTAKE_ACCEPTED: the receipt document (JSON) */
+    const char *location; /* INTAKE_ACCEPTED: /v1/claims/<reference> */
+    /* the completion callback: runs once, on a writer thread, after COMMIT; only replies */
+    void (*done)(struct intake_submission *s);
     void *ctx;
-    struct intake_job *next;             /* queue link, the writer's */
+    /* the writer's own */
+    int64_t duplicate_of;                 /* the active claim it duplicates */
+    const uint8_t *sealed_submission;     /* sealed once refused as a duplicate */
+    size_t sealed_submission_len;
+    int sealed_submission_key;
+    struct idem_row answer;               /* sealed for answer_for (-1: none yet) */
+    int answer_for;
+    bool retry;                           /* its reference collided: draw another, again */
+    bool key_taken;                       /* its key turned out taken: settled IDEM_IN_USE */
+    struct intake_submission *next;       /* queue link */
 };
+
+/* Seals and hashes a validated submission into s (dedup keys, reference, token, sealed
+ * personal fields); s->done and s->ctx are the caller's to set. False when the CSPRNG or
+ * OpenSSL fails. */
+bool intake_prepare(const struct secrets *sec, struct arena *a, const struct intake_input *in,
+                    struct intake_submission *s);
 
 /* Starts n_writers writer threads (each with its own database connection). */
 bool intake_start(int n_writers);
 
-/* Queues a job; never blocks on the database. The job must stay valid until done runs.
- * False (job not queued, done never runs) once intake_stop drained the queue and the
- * writers left: the caller answers 503 at once. Until then a job is always taken, even
- * while the writers drain. */
-bool intake_submit(struct intake_job *job);
+/* Queues a submission; never blocks on the database. s must stay valid until done runs.
+ * False (not queued, done never runs) once intake_stop drained the queue and the writers
+ * left: the caller answers 503 at once. Until then a submission is always taken, even while
+ * the writers drain. */
+bool intake_submit(struct intake_submission *s);
 
 /* Drains the queue, stops and joins the writers. Call after the HTTP server stopped. */
 void intake_stop(void);

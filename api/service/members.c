@@ -84,17 +84,3 @@ svc_members_remove(PGconn *c, const struct audit_note *note, const struct action
 
     return svc_tx_run(c, "members.remove", TX_READ_WRITE, remove_body, &m);
 }
-
-enum outcome
-svc_members_list(PGconn *c, const char *action_id, const char *after, int limit, struct arena *a,
-                 struct member_row *out, int *n_out, bool *more_out)
-{
-    int rc = db_members_list(c, action_id, after, limit + 1, a, out, n_out);
-
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    *more_out = *n_out > limit;
-    if (*more_out)
-        *n_out = limit;
-    return OUTCOME_OK;
-}

@@ -21,8 +21,4 @@ enum outcome svc_members_add(PGconn *c, const struct audit_note *note, const str
 enum outcome svc_members_remove(PGconn *c, const struct audit_note *note, const struct action *x,
                                 const char *reference);
 
-enum outcome svc_members_list(PGconn *c, const char *action_id, const char *after, int limit,
-                              struct arena *a, struct member_row *out, int *n_out,
-                              bool *more_out);
-
 #endif

@@ -4,6 +4,7 @@
 #include "service/tx.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -87,16 +88,56 @@ backoff(int retry)
         continue; /* a signal: sleep the rest */
 }
 
+/* The held transaction of this thread's request (tx_hold_begin): on while an
+ * Idempotency-Key request runs; open once a read-write body left its transaction open for
+ * the answer; c and pid name the session that holds it. */
+static _Thread_local struct {
+    bool on;
+    bool open;
+    PGconn *c;
+    int pid;
+} hold;
+
+/* A body run inside a transaction already open (the held one): under a savepoint, so that its
+ * failure, or a retry, undoes its own writes alone. */
+static int
+attempt_nested(PGconn *c, tx_body_fn body, struct tx *t, void *ctx)
+{
+    int rc = exec_command(c, "SAVEPOINT svc_tx", "savepoint");
+
+    if (rc != 0)
+        return rc;
+    rc = body(c, t, ctx);
+    if (rc > 0) {
+        int src = exec_command(c, "RELEASE SAVEPOINT svc_tx", "release savepoint");
+        return src == 0 ? 1 : src;
+    }
+    if (PQstatus(c) == CONNECTION_OK &&
+        exec_command(c, "ROLLBACK TO SAVEPOINT svc_tx", "rollback to savepoint") == 0)
+        (void)exec_command(c, "RELEASE SAVEPOINT svc_tx", "release savepoint");
+    return rc;
+}
+
 /* One attempt: BEGIN, body, COMMIT. 1 after a commit, else the body's code or a DB_* status
- * of BEGIN or COMMIT; never leaves a transaction open. */
+ * of BEGIN or COMMIT; never leaves a transaction open, but for the held one: a read-write
+ * body of a request under tx_hold_begin ends without COMMIT, its transaction open for
+ * tx_hold_end. */
 static int
 attempt(PGconn *c, enum tx_mode mode, tx_body_fn body, struct tx *t, void *ctx)
 {
+    if (hold.open && PQtransactionStatus(c) == PQTRANS_INTRANS)
+        return attempt_nested(c, body, t, ctx);
     int rc = tx_begin(c, mode);
 
     if (rc != 0)
         return rc;
     rc = body(c, t, ctx);
+    if (rc > 0 && hold.on && mode == TX_READ_WRITE) {
+        hold.open = true;
+        hold.c = c;
+        hold.pid = PQbackendPID(c);
+        return 1;
+    }
     if (rc > 0) {
         int crc = tx_commit(c);
         rc = crc == 0 ? 1 : crc;
@@ -141,4 +182,65 @@ tx_outcome_of(PGconn *c, int db_status)
         return OUTCOME_UNAVAILABLE;
     }
     return OUTCOME_INTERNAL;
+}
+
+bool
+tx_hold_open(void)
+{
+    return hold.open;
+}
+
+void
+tx_hold_begin(void)
+{
+    hold.on = true;
+    hold.open = false;
+    hold.c = NULL;
+    hold.pid = 0;
+}
+
+/* The held transaction is still the one this session opened, and usable. */
+static bool
+hold_intact(PGconn *c)
+{
+    return c == hold.c && PQstatus(c) == CONNECTION_OK && PQbackendPID(c) == hold.pid &&
+           PQtransactionStatus(c) == PQTRANS_INTRANS;
+}
+
+enum outcome
+tx_hold_end(PGconn *c, const char *name, tx_body_fn last, void *ctx)
+{
+    bool was_open = hold.open;
+
+    hold.on = false;
+    hold.open = false;
+    if (!was_open) {
+        if (last == NULL)
+            return OUTCOME_OK;
+        return c != NULL ? svc_tx_run(c, name, TX_READ_WRITE, last, ctx) : OUTCOME_UNAVAILABLE;
+    }
+    if (c == NULL || !hold_intact(c)) {
+        /* the session (or its transaction) was lost after the write: nothing committed */
+        if (c != NULL)
+            tx_rollback(c);
+        log_warn("tx %s: the held transaction was lost before its commit", name);
+        return OUTCOME_UNAVAILABLE;
+    }
+    if (last == NULL) {
+        tx_rollback(c);
+        return OUTCOME_OK;
+    }
+    struct tx t = {OUTCOME_INTERNAL};
+    int rc = last(c, &t, ctx);
+    if (rc > 0) {
+        int crc = tx_commit(c);
+        rc = crc == 0 ? 1 : crc;
+    }
+    tx_rollback(c);
+    if (rc > 0)
+        return OUTCOME_OK;
+    if (rc == TX_ANSWERED)
+        return t.answer;
+    /* a retry would need the request's first body again: the client retries with its key */
+    return rc == 0 ? OUTCOME_INTERNAL : tx_outcome_of(c, rc);
 }

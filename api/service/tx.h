@@ -7,6 +7,7 @@
 #define RECOURS_SERVICE_TX_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 #include "core/outcome.h"
 
@@ -48,6 +49,24 @@ tx_audited(int audit_status)
  * client retries with its Idempotency-Key (docs/api.md §3.1). name is for the log. */
 enum outcome svc_tx_run(PGconn *c, const char *name, enum tx_mode mode, tx_body_fn body,
                         void *ctx);
+
+/* The held transaction of an Idempotency-Key request (docs/api.md §4; service/idempotency.c
+ * alone calls these): the request's answer is stored in the transaction of its effect.
+ * tx_hold_begin: from now on, on this thread, the first read-write body svc_tx_run runs
+ *   successfully is not committed: its transaction stays open (held), and any body run after
+ *   it (read or write) runs inside it under a savepoint, retried there on 40001/40P01.
+ * tx_hold_end: ends the hold. With a held transaction open on c: runs last (the answer's
+ *   insert) inside it and commits both, or, last NULL, rolls the effect back (an answer that
+ *   is not kept, 5xx, must not leave its effect behind). Without one (the request wrote
+ *   nothing): runs last in a transaction of its own through svc_tx_run, if given.
+ *   OUTCOME_UNAVAILABLE when the held transaction's session was lost (nothing committed) or
+ *   its COMMIT failed on a lost connection (outcome unknown); a serialization failure of the
+ *   last body or of COMMIT is not retried (the effect's body cannot be run again from here):
+ *   OUTCOME_UNAVAILABLE too, and the client retries with its key. */
+void tx_hold_begin(void);
+/* Whether a held transaction is open (a write of this request awaits tx_hold_end). */
+bool tx_hold_open(void);
+enum outcome tx_hold_end(PGconn *c, const char *name, tx_body_fn last, void *ctx);
 
 /* The steps of svc_tx_run, for the intake writer alone: its group commit keeps its own batch
  * loop (it replaces a connection found dead at BEGIN and splits a batch on a hard error; see

@@ -5,7 +5,7 @@
 # PostgreSQL alone writing the same members' columns with COPY, in the same run.
 #
 #   bench/export/run.sh [--members N] [--rounds R] [--keep] [--results]
-#                       [--connections C] [--load-budget S] [--rss-exports K]
+#                       [--connections C] [--load-budget S]
 #
 #   --members N      members of the measured action (200000); a second action has N/10
 #   --rounds R       timed rounds (3), after one discarded warm-up export
@@ -15,10 +15,6 @@
 #                    hand-written reading after them stays)
 #   --connections C  wrk connections while loading the members (64)
 #   --load-budget S  give up when loading takes more than S seconds (900)
-#   --perf           profile the server with `perf record` during the first CSV round, the
-#                    top of `perf report` in the block (needs perf and the right to use it)
-#   --rss-exports K  after the rounds, K more consecutive CSV exports of the big action on
-#                    the same server, its VmRSS after each listed (0: none)
 #
 # Environment: DATABASE_URL (default: the private cluster of ./scripts/run, from
 # var/secrets/database-url), RECOURS_BIN (default build/recours, built if
@@ -66,8 +62,6 @@ CONNECTIONS=64
 THREADS=2
 LOAD_BUDGET=900
 SAMPLE_S=0.05
-RSS_EXPORTS=0
-PERF=0
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 readonly ROOT
@@ -95,8 +89,7 @@ while (($# > 0)); do
     case "$1" in
     --keep) KEEP=1 ;;
     --results) RESULTS=1 ;;
-    --perf) PERF=1 ;;
-    --members | --rounds | --connections | --load-budget | --rss-exports)
+    --members | --rounds | --connections | --load-budget)
         (($# >= 2)) || die "$1 needs a value"
         [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive integer (got '$2')"
         case "$1" in
@@ -104,7 +97,6 @@ while (($# > 0)); do
         --rounds) ROUNDS="$2" ;;
         --connections) CONNECTIONS="$2" ;;
         --load-budget) LOAD_BUDGET="$2" ;;
-        --rss-exports) RSS_EXPORTS="$2" ;;
         esac
         shift
         ;;
@@ -461,11 +453,6 @@ export_once() {
     fi
     rss_sampler "$SERVER_PID" "$TMP/rss-$kind-$round" &
     SAMPLER_PID=$!
-    local perf_pid=""
-    if ((PERF)) && [[ "$kind" == csv && "$round" == 1 ]]; then
-        perf record -F 999 -g -p "$SERVER_PID" -o "$TMP/perf.data" >"$TMP/perf.log" 2>&1 &
-        perf_pid=$!
-    fi
     backends_sample "$TMP/pg0"
     ticks_of "$SERVER_PID"
     srv0=$TICKS
@@ -476,13 +463,6 @@ export_once() {
     t1="$(date +%s%N)"
     ticks_of "$SERVER_PID"
     srv1=$TICKS
-    if [[ -n "$perf_pid" ]]; then
-        # TERM, not INT: a non-interactive shell's background job ignores SIGINT
-        kill -TERM "$perf_pid" 2>/dev/null || true
-        wait "$perf_pid" 2>/dev/null || true
-        perf report -i "$TMP/perf.data" --stdio --no-children --sort dso,symbol 2>/dev/null |
-            grep -E '^ +[0-9]+\.[0-9]+%' | head -n 25 >"$TMP/perf-top.txt" || true
-    fi
     backends_sample "$TMP/pg1"
     kill "$SAMPLER_PID" 2>/dev/null || true
     wait "$SAMPLER_PID" 2>/dev/null || true
@@ -606,11 +586,6 @@ for ((r = 1; r <= ROUNDS; r++)); do
     export_once ndjson big "$MEMBERS" ndjson "$r"
 done
 RSS_END="$(status_kb "$SERVER_PID" VmRSS)"
-: >"$TMP/rss-series"
-for ((r = 1; r <= RSS_EXPORTS; r++)); do
-    export_once series big "$MEMBERS" csv "$r"
-    status_kb "$SERVER_PID" VmRSS >>"$TMP/rss-series"
-done
 stop_server
 ((FLAG_MADE)) && rm -f "$RUNNING_FLAG"
 FLAG_MADE=0
@@ -705,22 +680,6 @@ BLOCK="$TMP/block.md"
     printf '\nRSS of each freshly started server before its first export: %s MiB (N/10), %s MiB (N); after all the N exports: %s MiB.\n\n' \
         "$(mib "$RSS_FRESH_SMALL")" "$(mib "$RSS_FRESH_BIG")" "$(mib "$RSS_END")"
     printf 'Checked: every export 200, its rows = the members, its record complete with the same rows, bytes and the sha256 of the received file; COPY rows = the members.\n\n'
-    if ((RSS_EXPORTS > 0)); then
-        printf '%s consecutive CSV exports of the %s members after the rounds, same server: VmRSS after each (MiB):\n\n' \
-            "$RSS_EXPORTS" "$MEMBERS"
-        awk '{ printf "%s%.1f", (NR > 1 ? (NR % 20 == 1 ? "\n" : " ") : ""), $1 / 1024 } END { print "" }' \
-            "$TMP/rss-series" | sed 's/^/    /'
-        awk '{ v[NR] = $1 } END { m = 0; for (i = 1; i <= NR; i++) if (v[i] > m) m = v[i];
-            printf "\nfirst %.1f, 10th %.1f, last %.1f, highest %.1f MiB; growth from the 10th to the last: %.1f MiB\n\n",
-            v[1] / 1024, v[NR < 10 ? NR : 10] / 1024, v[NR] / 1024, m / 1024,
-            (v[NR] - v[NR < 10 ? NR : 10]) / 1024 }' "$TMP/rss-series"
-    fi
-    if ((PERF)) && [[ -s "$TMP/perf-top.txt" ]]; then
-        # shellcheck disable=SC2016 # the backquotes are Markdown code spans, not expansions
-        printf '`perf record -F 999 -g` of the server during the first CSV round, `perf report --no-children --sort dso,symbol`, top 25 (self time):\n\n```\n'
-        cat "$TMP/perf-top.txt"
-        printf '```\n\n'
-    fi
     printf 'Every measurement (kind, round, rows, bytes, s, server CPU s, backends CPU s, client CPU s, VmRSS kB before, peak, after, VmHWM, peak over the second half):\n\n```\n'
     cat "$TMP/results"
     printf '```\n\n%s\n' "$MARK_END"

@@ -7,6 +7,7 @@
 BUILD_PACKAGES=(
     gcc make cmake pkg-config
     libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev libcmocka-dev libunistring-dev
+    libcurl4-openssl-dev zlib1g-dev
     python3
 )
 
@@ -24,6 +25,8 @@ TEST_PACKAGES=(
     "${RUN_PACKAGES[@]}"
     docker-compose shellcheck valgrind python3-jsonschema
 )
+# The mail tests' SMTP server (tests/integration/smtp_fixture.py).
+TEST_PACKAGES+=(python3-aiosmtpd)
 # Browser tests of web/ (tests/browser: playwright-core from npm driving Debian's Chromium).
 # npm only where no npm is on the PATH: NodeSource's nodejs bundles npm and conflicts with it.
 TEST_PACKAGES+=(chromium nodejs)
@@ -33,7 +36,7 @@ TEST_PACKAGES+=(clang libclang-rt-14-dev)
 if ! command -v npm >/dev/null 2>&1; then TEST_PACKAGES+=(npm); fi
 
 # The run-time libraries of the container image (Dockerfile, second stage).
-IMAGE_RUNTIME_PACKAGES=(libmicrohttpd12 libjansson4 libpq5 libssl3 ca-certificates)
+IMAGE_RUNTIME_PACKAGES=(libmicrohttpd12 libjansson4 libpq5 libssl3 libcurl4 ca-certificates)
 
 # Prints the packages of the named set ($1: build, run, test or image), one a line.
 packages_of() {

@@ -159,10 +159,12 @@ try {
     equal(await text("#action-status-value"), "Open", "status");
     equal(await page.locator("#transition-buttons button").count(), 2, "open → filed or closed");
     contains(await text("#open-status"), "is open", "success message");
-    await page.locator("#totals-status:has-text('Computed on')").waitFor();
+    await page.locator("#totals-status:has-text('Computed on')").waitFor({ state: "attached" });
+    equal(await page.getAttribute("#tab-list", "aria-selected"), "true", "the members tab first");
 
     // --- members ---------------------------------------------------------------------------
     steps.current = "members by filter";
+    await page.click("#tab-add");
     await page.selectOption("#filter-country", "FR");
     await page.click("#members-submit");
     await page.locator("#members-result:not([hidden])").waitFor();
@@ -188,6 +190,7 @@ try {
 
     // --- totals ----------------------------------------------------------------------------
     steps.current = "totals";
+    await page.click("#tab-summary");
     await page.locator(`#total-eligible:text-is("${setup.free.length}")`).waitFor();
     equal(await text("#total-claims"), String(setup.free.length), "member claims");
     equal(await text("#total-before-cap"), setup.expected_total_en, "total before cap (EUR, 2 decimals)");
@@ -206,6 +209,7 @@ try {
 
     // --- export ----------------------------------------------------------------------------
     steps.current = "export";
+    await page.click("#tab-exports");
     const exportResponse = page.waitForResponse((r) => r.url().includes(`/v1/actions/${action.id}/export`));
     const downloadEvent = page.waitForEvent("download");
     await page.click("#export-csv-semicolon");
@@ -236,6 +240,134 @@ try {
     await page.locator("#export-record").scrollIntoViewIfNeeded();
     await shoot("25-dashboard-export", { fullPage: false });
 
+    // --- the workspace: members tab, bulk review, charts, accessibility ----------------------
+    steps.current = "members tab: filter";
+    const apiGet = async (path) => {
+        const r = await context.request.get(baseUrl + path, { headers: { Authorization: "Bearer " + setup.key } });
+        equal(r.status(), 200, `GET ${path}`);
+        return r.json();
+    };
+    const summaryBefore = await apiGet(`/v1/actions/${action.id}/compensation`);
+    await page.click("#tab-list");
+    await page.selectOption("#ml-status", "received");
+    await page.selectOption("#ml-country", "FR");
+    await page.click("#ml-apply");
+    await page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"]`).waitFor();
+    equal(await page.locator("#ml-rows tr").count(), setup.free.length, "the received FR members");
+    await shoot("26-dashboard-members", { fullPage: true });
+
+    steps.current = "members tab: bulk verify three";
+    await page.check("#ml-all");
+    contains(await text("#ml-selected"), `${setup.free.length} selected`, "the page selected");
+    await page.click("#ml-verify-selected");
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    contains(await text("#ml-confirm-text"), `${setup.free.length} members will be marked verified`, "the count to confirm");
+    const reviewPost = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/reviews")
+        && r.request().postDataJSON().expected_count !== undefined);
+    await page.click("#ml-confirm-yes");
+    const review = await reviewPost;
+    equal(review.status(), 200, "review applied");
+    equal(review.request().postDataJSON().expected_count, setup.free.length, "the confirmed count was sent");
+    await page.locator("#ml-status-line:has-text('members changed')").waitFor();
+    await page.locator("#ml-table").waitFor({ state: "hidden" });   // none received any more
+    const summaryAfter = await apiGet(`/v1/actions/${action.id}/compensation`);
+    equal(summaryAfter.claims_by_status.verified, summaryBefore.claims_by_status.verified + setup.free.length,
+        "the summary counts the verified members");
+    equal(summaryAfter.claims_by_status.received, summaryBefore.claims_by_status.received - setup.free.length,
+        "and no longer as received");
+
+    steps.current = "members tab: reject one";
+    await page.selectOption("#ml-status", "");
+    await page.click("#ml-apply");
+    const row = page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"]`);
+    await row.waitFor();
+    await page.selectOption("#ml-reason", "outside_period");
+    await row.locator("button[data-act=reject]").click();
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    contains(await text("#ml-confirm-text"), "1 members will be rejected (Outside the period)", "one to reject");
+    await page.click("#ml-confirm-yes");
+    await page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"][data-status="rejected"]`).waitFor();
+    contains(await row.innerText(), "Outside the period", "the reason shown");
+    const member = await apiGet(`/v1/actions/${action.id}/members/${setup.free[0]}`);
+    equal(member.review.reason, "outside_period", "the reason stored");
+    await row.locator("td").nth(1).locator("button").click();
+    await page.locator("#ml-detail:not([hidden])").waitFor();
+    contains(await text("#ml-detail"), member.claim.claimant.email, "the member's claim with its personal data");
+
+    steps.current = "charts equal the API's figures";
+    await page.click("#tab-summary");
+    const mine = await apiGet(`/v1/actions/${action.id}/compensation`);
+    const incidentDoc = await apiGet(`/v1/incidents/${setup.slug}/compensation`);
+    const perDay = (await apiGet(`/v1/actions/${action.id}/timeline`)).members_per_day;
+    await page.locator(`figure[data-chart="status-action"] tr[data-key="rejected"] td[data-value="${mine.claims_by_status.rejected}"]`).waitFor();
+    const expectedOf = (doc) => ({
+        components: { base: doc.components.base, documented_loss: doc.components.documented_loss,
+            time_spent: doc.components.time_spent,
+            ...Object.fromEntries(Object.entries(doc.components.supplements).map(([k, v]) => ["supplement." + k, v])) },
+        status: doc.claims_by_status, country: doc.by_country, category: doc.by_category,
+        payment: doc.by_payment_preference,
+        awards: { min: doc.award_stats.min, median: doc.award_stats.median, mean: doc.award_stats.mean, max: doc.award_stats.max },
+        "take-up": { eligible: doc.eligible, affected: doc.affected_count, total: doc.total_after_cap,
+            projection: doc.projection_if_all_claimed.total_after_cap },
+    });
+    let compared = 0;
+    for (const [scope, doc] of [["action", mine], ["incident", incidentDoc]]) {
+        for (const [chart, values] of Object.entries(expectedOf(doc))) {
+            const shown = await page.locator(`figure[data-chart="${chart}-${scope}"] tbody tr`).evaluateAll((rows) =>
+                Object.fromEntries(rows.map((r) => [r.dataset.key, r.querySelector("td").dataset.value])));
+            equal(JSON.stringify(Object.keys(shown).sort()), JSON.stringify(Object.keys(values).sort()), `${chart}-${scope}: items`);
+            for (const [k, v] of Object.entries(values)) {
+                equal(shown[k], String(v), `${chart}-${scope} ${k}`);
+                compared++;
+            }
+            equal(await page.locator(`figure[data-chart="${chart}-${scope}"] svg rect`).count() >= Object.keys(values).length,
+                true, `${chart}-${scope}: one bar per item`);
+        }
+    }
+    const days = await page.locator('figure[data-chart="per-day"] tbody td').evaluateAll((l) => l.map((td) => Number(td.dataset.value)));
+    equal(days.join(","), perDay.map((d) => d.members).join(","), "members per day");
+    check(compared > 20, `figures compared: ${compared}`);
+    await shoot("27-dashboard-charts", { fullPage: true });
+
+    steps.current = "simulate";
+    await page.click("#tab-simulate");
+    await page.fill("#sim-base", "5000");
+    const simPost = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/v1/compensation/simulate"));
+    await page.click("#sim-run");
+    equal((await simPost).status(), 200, "simulated");
+    await page.locator("#sim-csv:not([hidden])").waitFor();
+    await page.locator('#sim-body figure[data-chart="components-action"]').waitFor();
+    const simDownload = page.waitForEvent("download");
+    await page.click("#sim-csv");
+    const simCsv = readFileSync(await (await simDownload).path(), "utf-8");
+    contains(simCsv, "scheme.base_amount,5000", "the simulation's CSV holds its inputs");
+    contains(simCsv, "total_after_cap,", "and its figures");
+
+    steps.current = "accessibility (axe-core)";
+    const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf-8");
+    for (const tab of ["tab-list", "tab-summary", "tab-simulate"]) {
+        await page.click("#" + tab);
+        await page.evaluate(axeSource);   // through the debugger protocol: the page's CSP stands
+        const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+        const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+        equal(bad.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`).join("; "),
+            "", `no serious or critical axe violation (${tab})`);
+    }
+    await page.click('button[data-lang="fr"]');
+    await page.click("#tab-list");
+    contains(await text("#tab-list"), "Membres", "tabs in French");
+    await shoot("28-dashboard-members-fr", { fullPage: false });
+    await page.click('button[data-lang="en"]');
+
+    steps.current = "the key survives a reload";
+    await page.reload();
+    await page.locator("#workspace").waitFor();
+    await page.locator(`#actions-rows tr[data-id="${action.id}"]`).waitFor();
+    equal(await page.evaluate(() => window.localStorage.getItem("recours.dashboard.key")), null, "never in localStorage");
+    await page.locator(`#actions-rows tr[data-id="${action.id}"] button`).click();
+    await page.locator("#action:not([hidden])").waitFor();
+    await page.locator("#totals-status:has-text('Computed on')").waitFor({ state: "attached" });
+
     // --- a victim follows the link the page gives for the action ----------------------------
     steps.current = "claim through the action's link";
     const link = await text("#claim-link");
@@ -243,7 +375,7 @@ try {
     const victim = await context.newPage();
     watchPage(victim, baseUrl, steps, problems);
     await victim.goto(link);
-    await victim.locator("#mandate-group:not([hidden])").waitFor();
+    await victim.locator("#mandate-intro").waitFor();
     contains(await victim.locator("#mandate-intro").innerText(), setup.association_name, "who represents");
     contains(await victim.locator("#mandate-intro").innerText(), title, "which action");
     equal((await victim.locator("#mandate-text").innerText()).trim(), setup.mandate_text.trim(),
@@ -274,10 +406,11 @@ try {
     equal(sentClaim.mandate_text_version, setup.mandate_text_version, "the version shown sent");
     const joined = await claimResp.json();
     equal(joined.action_id, action.id, "the receipt names the action");
-    await victim.locator("#receipt:not([hidden])").waitFor();
-    contains(await victim.locator("#receipt-status").innerText(), "your claim is part of its representative action",
-        "the receipt says the claim joined");
+    await victim.locator("#receipt").waitFor();
+    equal(await victim.locator("#receipt a[href^='/a/']").getAttribute("href"), `/a/${action.id}`,
+        "the receipt leads to the action joined");
     await victim.close();
+    await page.click("#tab-summary");
     await page.click("#totals-refresh");
     await page.locator(`#action-member-count:text-is("${setup.free.length + 1}")`).waitFor();
 
@@ -285,7 +418,7 @@ try {
     const later = await context.newPage();
     watchPage(later, baseUrl, steps, problems);
     await later.goto(link);
-    await later.locator("#mandate-group:not([hidden])").waitFor();
+    await later.locator("#mandate-intro").waitFor();
     await fillClaim(later, "l" + Date.now().toString(36), false);
     const plainPost = later.waitForResponse((r) => r.request().method() === "POST"
         && new URL(r.url()).pathname === `/v1/incidents/${setup.slug}/claims`);
@@ -296,23 +429,21 @@ try {
     await later.fill("#reference", plain.reference);
     await later.fill("#token", plain.token);
     await later.click("#open");
-    await later.locator("#mandate-offer:not([hidden])").waitFor();
+    await later.locator("#join-form").waitFor();
     contains(await later.locator("#mandate-give").innerText(), setup.association_name, "the button names the association");
-    const givePatch = later.waitForResponse((r) => r.request().method() === "PATCH");
+    check(!later.url().includes(plain.token), "the token never in the address");
     await later.click("#mandate-give");
-    equal((await givePatch).status(), 200, "mandate given by PATCH");
-    await later.locator("#mandate-given:not([hidden])").waitFor();
-    contains(await later.locator("#mandate-status").innerText(), "your claim is part of the action", "given message");
+    await later.locator("#member-of").waitFor();
+    contains(await later.locator("#claim-status").innerText(), "your claim is part of the action", "given message");
+    equal(await later.locator(`#action-part a[href="/a/${action.id}"]`).count(), 1, "the action's page linked");
+    await page.click("#tab-summary");
     await page.click("#totals-refresh");
     await page.locator(`#action-member-count:text-is("${setup.free.length + 2}")`).waitFor();
     await later.click("#mandate-revoke");
-    equal(await later.evaluate(() => document.activeElement.id), "mandate-revoke-h", "focus on the question");
-    const revokePatch = later.waitForResponse((r) => r.request().method() === "PATCH");
-    await later.click("#mandate-revoke-yes");
-    equal((await revokePatch).status(), 200, "mandate revoked by PATCH");
-    await later.locator("#mandate-offer:not([hidden])").waitFor();   // offered again
+    await later.locator("#join-form").waitFor();   // offered again
     contains(await later.locator("#claim-status").innerText(), "Your mandate is revoked", "revoked message");
     await later.close();
+    await page.click("#tab-summary");
     await page.click("#totals-refresh");
     await page.locator(`#action-member-count:text-is("${setup.free.length + 1}")`).waitFor();
 
@@ -335,7 +466,7 @@ try {
     await late.locator("#mandate-status:not([hidden])").waitFor();
     contains(await late.locator("#mandate-status").innerText(), "no longer accepts mandates",
         "a filed action's link: the claim form says so");
-    check(await late.locator("#mandate-group").isHidden(), "and offers no mandate");
+    equal(await late.locator("#mandate").count(), 0, "and offers no mandate");
     check(await late.locator("#claim-form").isVisible(), "the claim can still be made");
     await late.close();
 
@@ -344,7 +475,7 @@ try {
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,
         { headers: { Authorization: "Bearer " + setup.operator_key } });
     equal(revoked.status(), 204, "key revoked by the operator");
-    await page.click("#totals-refresh");
+    await page.click("#tab-summary");   // its charts are read again, with the revoked key
     await page.locator("#key-status.status-error").waitFor();
     contains(await text("#key-status"), "This key was refused", "asked for the key again");
     check(await page.locator("#workspace").isHidden(), "workspace hidden");

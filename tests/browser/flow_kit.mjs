@@ -70,14 +70,26 @@ export async function newContext(browser, options = {}) {
 
 // Appends to problems what must not happen on page. The API's expected refusals (401, 404,
 // 409, 422) are logged by Chromium as failed loads and are not problems; a failed request is,
-// unless allowFailed(req) says the test caused it.
-export function watchPage(page, baseUrl, steps, problems, allowFailed = () => false) {
+// unless allowFailed(req) says the test caused it; so is a page answered 4xx/5xx, unless
+// allowStatus(resp) says the test caused it (a form sent back with its errors). A request to
+// any other origin than the site's is a problem too: the pages load nothing from elsewhere.
+export function watchPage(page, baseUrl, steps, problems, allowFailed = () => false,
+    allowStatus = () => false) {
+    const origin = new URL(baseUrl).origin;
+    page.on("request", (req) => {
+        const url = new URL(req.url());
+        if (url.protocol !== "data:" && url.origin !== origin)
+            problems.push(`${steps.current}: request to another origin: ${req.url()}`);
+    });
     page.on("console", (msg) => {
         if (msg.type() !== "error" && msg.type() !== "warning")
             return;
         const url = (msg.location() && msg.location().url) || "";
         if (/Failed to load resource/.test(msg.text()) && new URL(url, baseUrl).pathname.startsWith("/v1/"))
             return;
+        const status = /status of (\d{3})/.exec(msg.text());
+        if (status && allowStatus({ status: () => Number(status[1]), url: () => new URL(url, baseUrl).href }))
+            return; // the page the test expected to be answered so (a form with its errors)
         if (msg.type() === "warning" && !/Content.Security.Policy|CSP/i.test(msg.text()))
             return;
         problems.push(`${steps.current}: console ${msg.type()}: ${msg.text()} (${url})`);
@@ -85,7 +97,7 @@ export function watchPage(page, baseUrl, steps, problems, allowFailed = () => fa
     page.on("pageerror", (err) => problems.push(`${steps.current}: page error: ${err.message}`));
     page.on("response", (resp) => {
         const path = new URL(resp.url()).pathname;
-        if (resp.status() >= 400 && !path.startsWith("/v1/"))
+        if (resp.status() >= 400 && !path.startsWith("/v1/") && !allowStatus(resp))
             problems.push(`${steps.current}: ${resp.status()} for ${path}`);
     });
     page.on("requestfailed", (req) => {
@@ -97,7 +109,7 @@ export function watchPage(page, baseUrl, steps, problems, allowFailed = () => fa
 
 // Screenshots of page at every viewport into outDir, as <name>-<viewport>.png; a page wider
 // than the viewport is a problem (responsive layout).
-export async function shoot(page, outDir, steps, problems, name, { fullPage = true } = {}) {
+export async function shoot(page, outDir, steps, problems, name, { fullPage = true, restore = [1280, 800] } = {}) {
     for (const [label, width, height] of VIEWPORTS) {
         await page.setViewportSize({ width, height });
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -105,5 +117,51 @@ export async function shoot(page, outDir, steps, problems, name, { fullPage = tr
             problems.push(`${steps.current}: ${name} is ${wide}px wide in a ${width}px viewport`);
         await page.screenshot({ path: join(outDir, `${name}-${label}.png`), fullPage });
     }
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize({ width: restore[0], height: restore[1] });
+}
+
+// Runs axe-core (tests/browser/node_modules/axe-core) on the page as it is and appends every
+// serious or critical violation to problems. Injected through the DevTools protocol, which the
+// pages' Content-Security-Policy does not govern. With JavaScript off, axe cannot run in the
+// page itself (its promises never settle): the page's DOM, scripts removed, is copied into
+// helper, a page of a JavaScript-enabled context already on the site's origin (so that the
+// stylesheet applies and colour contrast is judged), and checked there.
+let axeSource = null;
+export async function axeCheck(page, steps, problems, what, helper = null) {
+    if (axeSource === null) {
+        const { readFileSync } = await import("node:fs");
+        const { createRequire } = await import("node:module");
+        axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+    }
+    let target = page;
+    if (helper !== null) {
+        const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "");
+        const url = new URL("/__axe_snapshot__", page.url()).href;
+        await helper.route(url, (route) => route.fulfill({ contentType: "text/html; charset=utf-8", body: html }));
+        await helper.goto(url);
+        await helper.unroute(url);
+        target = helper;
+    }
+    const session = await target.context().newCDPSession(target);
+    await session.send("Runtime.evaluate", { expression: axeSource });
+    const out = await session.send("Runtime.evaluate", {
+        expression: `axe.run(document, { resultTypes: ["violations"] }).then((r) => JSON.stringify(
+            r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+                .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }))))`,
+        awaitPromise: true, returnByValue: true });
+    await session.detach();
+    if (out.exceptionDetails) {
+        problems.push(`${steps.current}: axe could not run on ${what}: ${out.exceptionDetails.text}`);
+        return 0;
+    }
+    const found = JSON.parse(out.result.value || "[]");
+    for (const v of found)
+        problems.push(`${steps.current}: axe ${v.impact} ${v.id} on ${what}: ${v.nodes.slice(0, 3).join(", ")}`);
+    return found.length;
+}
+
+// A page of a JavaScript-enabled context for axeCheck of pages shown with JavaScript off.
+export async function axeHelper(browser, baseUrl) {
+    const context = await newContext(browser);
+    return context.newPage();
 }

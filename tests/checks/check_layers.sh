@@ -5,7 +5,9 @@
 #   unit-test alone, and never include from http/, db/, handlers/ or service/;
 # - http/ never includes from handlers/ or service/ (main hands it the route table);
 # - db/ never includes from http/, handlers/, service/ or cli/; service/ never from
-#   handlers/ or cli/: nothing includes upwards.
+#   handlers/ or cli/: nothing includes upwards;
+# - web/ (the page rendering library) includes core/, domain/ and jansson only.
+# - mail/ (composing and sending email) uses core/, crypto/ and libcurl, nothing above.
 # Usage: bash check_layers.sh <source dir>
 set -euo pipefail
 
@@ -48,6 +50,30 @@ forbid domain crypto core -- "$up(http|db|handlers|service|cli)/" \
 forbid http -- "$up(handlers|service|cli)/" "http/ knows no handler or service"
 forbid db -- "$up(http|handlers|service|cli)/" "db/ includes no upper layer"
 forbid service -- "$up(handlers|cli)/" "service/ includes no upper layer"
+forbid web -- "([^\">]*/)?(microhttpd|libpq-fe)\.h[\">]" \
+    "web/ renders pages from plain structs: no MHD, no libpq"
+forbid web -- "$up(http|db|handlers|service|cli|crypto)/" "web/ includes core/ and domain/ only"
+forbid mail -- "([^\">]*/)?(microhttpd|libpq-fe|jansson)\.h[\">]" \
+    "mail/ composes and sends with libc, OpenSSL and libcurl only"
+forbid mail -- "$up(http|db|handlers|service|cli|domain)/" "mail/ includes no upper layer"
+
+# Handlers hold no database connection (docs/architecture.md §2): they call service entry
+# points that take the thread's own (service/conn.h). The files below predate the rule and
+# are being moved behind the service (issue 11); the list only shrinks, a new handler that
+# names PGconn, includes db/ or libpq-fe.h fails here.
+legacy_handlers=" action_mandate.c action_record.c action_record.h actions.c actions.h associations.c
+ claim_json.c claims_assoc.c claims_correct.c claims_mandate.c claims_parse.h claims_self.c
+ claims_self.h claims_submit.c compensation.c compensation.h export_stream.c export_stream.h
+ exports.c guard.c guard.h idempotency.c incidents.c members.c ops.c page_action.c
+ page_claim.c page_common.c page_common.h page_home.c page_my_claim.c read_guard.c
+ read_guard.h recovery.c workspace_members.c "
+while IFS= read -r file; do
+    case "$(tr -s '[:space:]' ' ' <<<"$legacy_handlers")" in *" $(basename "$file") "*) continue ;; esac
+    printf '%s   <- a handler holds no connection: call a service entry point (service/conn.h)\n' \
+        "$file"
+    failed=1
+done < <(grep -lE "PGconn|guard_db|^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]($up(db)/|libpq-fe\.h)" \
+    "$api"/handlers/*.c "$api"/handlers/*.h || true)
 
 if ((failed)); then
     echo "check_layers: FAILED (see docs/architecture.md §2 and §4)" >&2

@@ -302,13 +302,16 @@ class Server:
                     migrate=False
       plain_http    adds --plain-http; the client then speaks HTTP
       workers       --workers (4)
+      secrets_from  another Server: this one is a second node of the same deployment (its
+                    secrets copied: same data keys, hmac-key and operator key)
     close() stops a running server with SIGTERM and raises if it then exits non-zero (a
     sanitizer report at exit) or if it had died on its own; stop()/kill() by the test
     disarm that check."""
 
     def __init__(self, args=(), env=None, database_url=None, plain_http=False, workers=4,
-                 migrate=True, start_timeout=START_TIMEOUT_S):
+                 migrate=True, start_timeout=START_TIMEOUT_S, secrets_from=None):
         self.args = list(args)
+        self.secrets_from = secrets_from
         self.extra_env = dict(env or {})
         self.database_url = database_url if database_url is not None else \
             os.environ.get("DATABASE_URL", "")
@@ -374,6 +377,10 @@ class Server:
         return False
 
     def _secrets_init(self):
+        if self.secrets_from is not None:
+            shutil.copytree(self.secrets_from.secrets_dir, self.secrets_dir)
+            self.operator_key = self.secrets_from.operator_key
+            return
         # One database, one hmac-key, as in a deployment: every server (and process) on a
         # database appends to its audit chain under the same key (derived from it), so the
         # chain verifies whichever server wrote which event. The other secrets stay random.

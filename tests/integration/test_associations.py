@@ -415,7 +415,10 @@ class ActionsTest(Base):
         self.assertEqual(set(doc), {"id", "association_id", "incident", "title", "legal_basis",
                                     "opt_in_deadline", "counsel_name", "counsel_email",
                                     "mandate_text", "mandate_text_version", "status",
-                                    "member_count", "created_at", "updated_at"})
+                                    "member_count", "created_at", "updated_at",
+                                    # the public record (docs/api.md §10.8)
+                                    "next_date", "next_date_note", "funding_sources",
+                                    "fees_charged", "mandate_text_en", "history"})
         self.assertEqual((doc["association_id"], doc["incident"], doc["status"],
                           doc["member_count"], doc["legal_basis"]),
                          (x.id, slug, "open", 0, "fr-lil-art37"))
@@ -719,7 +722,9 @@ class MembersTest(Base):
         item = page["data"][0]
         self.assertEqual(set(item), {"reference", "claim_status", "country", "data_categories",
                                      "added_at", "mandated_at", "mandate_text_version",
-                                     "channel"})
+                                     "channel", "payment_preference", "email_confirmed",
+                                     "reviewed_at", "review_reason", "correctable_until",
+                                     "duplicate_attempts"})
         self.assertEqual((item["claim_status"], item["country"], item["data_categories"],
                           item["mandate_text_version"], item["channel"]),
                          ("received", "FR", ["email", "password"], af.MANDATE_VERSION,

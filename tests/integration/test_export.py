@@ -39,7 +39,7 @@ COLUMNS = ["reference", "family_name", "given_name", "birth_date", "email", "pho
            "data_categories", "phishing", "identity_theft", "distress", "harm_description",
            "documented_loss", "hours_spent", "award", "currency", "payment_preference",
            "mandated_at", "mandate_text_version", "mandate_channel", "claim_status",
-           "submitted_at"]
+           "submitted_at", "eligibility", "eligibility_matched"]
 BOM = b"\xef\xbb\xbf"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 CATEGORY_ORDER = ["name", "email", "phone", "postal_address", "birth_date", "password",
@@ -282,7 +282,8 @@ class ExportContentTest(ExportTestBase):
             "mandated_at": view["mandate"]["mandated_at"],
             "mandate_text_version": view["mandate"]["mandate_text_version"],
             "mandate_channel": view["mandate"]["channel"], "claim_status": view["status"],
-            "submitted_at": view["created_at"]}
+            "submitted_at": view["created_at"], "eligibility": "unknown",
+            "eligibility_matched": ""}
 
     def as_csv(self, row):
         out = {}

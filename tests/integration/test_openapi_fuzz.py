@@ -10,7 +10,8 @@ bodies (a member replaced by a wrong type, a boundary number, a huge or unicode 
 a member removed or added; raw bytes: truncated JSON, bad UTF-8, duplicate keys, deep
 nesting, another top level), the Content-Type and the Idempotency-Key.
 
-Every answer must be: no 5xx, a status the operation declares, problem+json on every 4xx, a
+Every answer must be: no 5xx, a status the operation declares, problem+json on every 4xx (but
+where a page's operation declares text/html for it), a
 body the document describes (openapi_check); and the server is alive (healthz) at the end.
 Seeded: the seed is printed; RECOURS_FUZZ_SEED replays a run, RECOURS_FUZZ_REQUESTS changes
 its size (default 3000; the run also stops at RECOURS_FUZZ_SECONDS, default 50).
@@ -396,9 +397,19 @@ class OpenApiFuzzTest(unittest.TestCase):
         if r.status >= 500:  # the server's error, whatever the document says of it
             return [f"{where}: {r.status} {self.problem_type(r)}"]
         out = []
-        if 400 <= r.status < 500 and r.media_type != openapi_check.PROBLEM_MEDIA:
+        if (400 <= r.status < 500 and r.media_type != openapi_check.PROBLEM_MEDIA
+                and not self.html_page_answer(method, path, r)):
             out.append(f"{where}: {r.status} as {r.media_type}, not problem+json")
         return out + self.doc.mismatches(method, path, r.status, r.content_type, r.body)
+
+    def html_page_answer(self, method, path, r):
+        """A page that answers forms (/claim, /my-claim: docs/web-forms.md) answers its errors
+        as an HTML page for everyone, where the document declares text/html for that status."""
+        found = self.doc.match(method, path)
+        if found is None or r.media_type != "text/html":
+            return False
+        _, resp = self.doc.declared_response(found[1], r.status)
+        return resp is not None and "text/html" in resp.get("content", {})
 
     @staticmethod
     def problem_type(r):

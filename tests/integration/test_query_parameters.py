@@ -102,7 +102,8 @@ class QueryParametersTest(unittest.TestCase):
         return out
 
     def get(self, template, query):
-        path = template.replace("{slug}", self.slug).replace("{id}", self.action["id"])
+        path = template.replace("{slug}", self.slug).replace("{id}", self.action["id"]) \
+            .replace("{version}", "2026-01")  # the privacy notice's (web/privacy/)
         role = self.roles[("GET", template)]
         token = (self.assoc.key if role.startswith("association")
                  else self.server.operator_key if role == "operator" else None)

@@ -375,6 +375,13 @@ ROWS = {
     "GET /my-claim": Row(static("/my-claim"), PAGE),
     "GET /dashboard": Row(static("/dashboard"), PAGE),
     "GET /static/{file}": Row(static("/static/style.css"), PAGE),
+    "GET /i18n/{file}": Row(static("/i18n/fr.json"), PAGE),
+    "GET /i/{slug}": Row(lambda w, role: (f"/i/{w.slug}", None, None), PAGE),
+    "GET /a/{id}": Row(lambda w, role: (f"/a/{w.a1['id']}", None, None), PAGE),
+    "GET /privacy": Row(static("/privacy"), PAGE),
+    "GET /privacy/v/{version}": Row(static("/privacy/v/2026-01"), PAGE),
+    "GET /legal": Row(static("/legal"), PAGE),
+    "GET /accessibility": Row(static("/accessibility"), PAGE),
     "GET /v1/incidents": Row(static("/v1/incidents"), PAGE),
     "POST /v1/incidents": Row(b_create_incident, operator(201)),
     "GET /v1/incidents/{slug}": Row(b_incident, PAGE),
@@ -385,6 +392,17 @@ ROWS = {
     "GET /v1/claims/{reference}": Row(b_claim, claimant(200)),
     "PATCH /v1/claims/{reference}": Row(b_patch_claim, claimant(200)),
     "DELETE /v1/claims/{reference}": Row(b_withdraw_claim, claimant(200)),
+    # token recovery and email confirmation (docs/mail.md): public, whoever asks; the request
+    # answers 202 for any address, a link not sent by us is not found
+    # the forms of the pages (docs/web-forms.md): a JSON body is not a form, for anyone
+    "POST /claim": Row(lambda w, role: ("/claim", {"incident": w.slug}, None), public(415)),
+    "POST /my-claim": Row(lambda w, role: ("/my-claim", {"reference": "x"}, None), public(415)),
+    "POST /v1/claim-recovery": Row(
+        lambda w, role: ("/v1/claim-recovery", {"email": cf.unique_email()}, None),
+        public(202)),
+    "POST /v1/claim-recovery/{token}": Row(
+        lambda w, role: ("/v1/claim-recovery/" + "A" * 43, None, None), public(404)),
+    "GET /confirm-email/{token}": Row(static("/confirm-email/" + "A" * 43), public(404)),
     "PATCH /v1/claims/{reference}/status": Row(b_review, review(200)),
     "GET /v1/associations": Row(static("/v1/associations"), PAGE),
     "POST /v1/associations": Row(b_create_association, operator(201)),
@@ -405,6 +423,19 @@ ROWS = {
         lambda w, role: (f"/v1/actions/{w.a1['id']}/mandate", None, None), PAGE),
     "DELETE /v1/actions/{id}/members/{reference}": Row(
         b_remove_member, association(204, write=True, owned=True)),
+    # the workspace (docs/workspace.md)
+    "GET /v1/actions/{id}/members/{reference}": Row(
+        b_remove_member, association(200, write=False, owned=True)),
+    "POST /v1/actions/{id}/members/{reference}/removal": Row(
+        lambda w, role: (b_remove_member(w, role)[0] + "/removal", {"reason": "other"}, None),
+        association(200, write=True, owned=True)),
+    "GET /v1/actions/{id}/timeline": Row(b_action_sub("timeline"),
+                                         association(200, write=False, owned=True)),
+    "POST /v1/actions/{id}/reviews": Row(
+        lambda w, role: (f"/v1/actions/{w.owner(role)[1]['id']}/reviews",
+                         {"references": [w.fresh_member(role)["reference"]],
+                          "decision": "verified"}, None),
+        association(200, write=True, owned=True)),
 }
 
 # Routes of the original contract not served yet: their rows apply once `recours routes` lists them.

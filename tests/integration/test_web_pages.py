@@ -7,13 +7,11 @@ claimant's journey through them in a real browser.
     no inline script or style, frame-ancestors 'none'), Referrer-Policy no-referrer, nosniff,
     HSTS; every page loads its script as a module from /static/ and holds no inline script, no
     style element or attribute, no event-handler attribute, no external resource, and no text
-    outside the dictionary (web/static/i18n.js), whose French and English keys are the same
+    outside the dictionary (web/i18n/<lang>.json), whose French and English keys are the same
     and cover every key the pages and scripts name;
   - every asset of web/static answers 200 with its media type; names outside the static
     directory's alphabet, hidden files and traversal attempts answer 404;
-  - tests/browser/claim_flow.mjs (playwright-core driving Debian's Chromium) goes from the home
-    page to a claim, a duplicate, then reads, corrects and withdraws the claim; afterwards the
-    database holds exactly one claim on the incident, withdrawn, and one duplicate attempt;
+  - the claimant's journey is tests/integration/test_victim_journey.py (server-rendered pages);
   - tests/browser/dashboard_flow.mjs: an association's key (wrong, revoked, right, revoked
     while in use), an action opened through the page (a server validation error first), its
     mandated claims added by filter and by references, its totals, the CSV (";") export saved
@@ -39,9 +37,12 @@ import unittest
 import assoc_fixtures as af
 import claims_fixtures as cf
 import harness
+import mail_fixtures as mf
 from harness import Client
 
-PAGES = {"/": "index", "/claim": "claim", "/my-claim": "my-claim", "/dashboard": "dashboard"}
+# the static pages of web/ (the home page and the public pages are rendered by the server:
+# test_public_pages.py; /claim and /my-claim: test_claim_form.py, test_my_claim_page.py)
+PAGES = {"/dashboard": "dashboard"}
 MEDIA = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
          ".svg": "image/svg+xml", ".png": "image/png", ".json": "application/json",
          ".ico": "image/x-icon", ".txt": "text/plain"}
@@ -120,12 +121,12 @@ class PageParser(html.parser.HTMLParser):
 
 
 def dictionary():
-    """The keys of each language of web/static/i18n.js: {"en": set, "fr": set}."""
-    with open(os.path.join(web_dir(), "static", "i18n.js"), encoding="utf-8") as f:
-        source = f.read()
+    """The keys of each language of the catalogue web/i18n/<lang>.json (shared by the
+    server-rendered pages and the scripts): {"en": set, "fr": set}."""
     languages = {}
-    for lang, body in re.findall(r"^    (en|fr): \{\n(.*?)^    \},", source, re.S | re.M):
-        languages[lang] = set(re.findall(r'^\s+"([^"]+)":', body, re.M))
+    for lang in ("en", "fr"):
+        with open(os.path.join(web_dir(), "i18n", lang + ".json"), encoding="utf-8") as f:
+            languages[lang] = set(json.load(f))
     return languages
 
 
@@ -249,33 +250,12 @@ class WebPagesTest(unittest.TestCase):
                 self.fail(f"CI: {', '.join(missing)} missing (./scripts/test installs them)")
             raise unittest.SkipTest(f"{', '.join(missing)} not installed")
         bdir = browser_dir()
-        if not os.path.isdir(os.path.join(bdir, "node_modules", "playwright-core")):
+        if not all(os.path.isdir(os.path.join(bdir, "node_modules", m))
+                   for m in ("playwright-core", "axe-core")):
             run = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=bdir,
                                  capture_output=True, text=True, timeout=NPM_TIMEOUT_S)
             self.assertEqual(run.returncode, 0, f"npm ci failed:\n{run.stdout}\n{run.stderr}")
         return node
-
-    def test_browser_claim_flow(self):
-        node = self.browser_prerequisites()
-        bdir = browser_dir()
-
-        # incidents are listed by slug, 100 a page: a leading 0 puts this one on the first page
-        # of a shared database (the page's "Show more" would find it anyway, more slowly)
-        slug = cf.make_incident(self.server, slug="0web-" + cf.suffix(12))
-        keep = os.environ.get("RECOURS_WEB_SCREENSHOTS")
-        shots = keep or tempfile.mkdtemp(prefix="recours-web-shots-")
-        run = subprocess.run([node, os.path.join(bdir, "claim_flow.mjs"), self.server.url, slug,
-                              shots], cwd=bdir, capture_output=True, text=True,
-                             timeout=BROWSER_TIMEOUT_S)
-        if run.returncode != 0:
-            self.fail(f"claim_flow.mjs exited with {run.returncode} (screenshots kept in "
-                      f"{shots}):\n{run.stdout}\n{run.stderr}")
-        if not keep:
-            shutil.rmtree(shots, ignore_errors=True)
-
-        self.assertEqual(cf.count_claims(slug), 1, "exactly one claim for the journey")
-        self.assertEqual(cf.count_claims(slug, "c.status = 'withdrawn'"), 1, "withdrawn")
-        self.assertEqual(cf.count_duplicates_on(slug), 1, "the refused second submission")
 
     def test_browser_dashboard_flow(self):
         """tests/browser/dashboard_flow.mjs: an association opens an action through the page,
@@ -329,6 +309,16 @@ class WebPagesTest(unittest.TestCase):
 
         self.assertEqual(af.memberships_of_claims(free + [inside, unmandated]),
                          {**{ref: result["action_id"] for ref in free}, inside: seed["id"]})
+        # the member rejected on the page was told why, by email, in its language (French)
+        def rejection_told():
+            for path in mf.eml_files(s):
+                with open(path, "rb") as f:
+                    msg = mf.parse(f.read())
+                if "n'a pas été retenue" in str(msg["Subject"]) and free[0] in str(msg["Subject"]):
+                    return msg
+            return None
+        msg = harness.poll(rejection_told, 60, what="the rejection email of the member")
+        self.assertIn("en dehors de la période de l'incident", mf.text_of(msg))
         r = cf.operator_request(s, "GET", f"/v1/exports/{result['export_id']}")
         self.assertEqual(r.status, 200, r)
         record = r.json()

@@ -96,7 +96,8 @@ static const char header[] =
     "reference,family_name,given_name,birth_date,email,phone,address_line1,address_line2,"
     "postal_code,city,country,data_categories,phishing,identity_theft,distress,"
     "harm_description,documented_loss,hours_spent,award,currency,payment_preference,"
-    "mandated_at,mandate_text_version,mandate_channel,claim_status,submitted_at\r\n";
+    "mandated_at,mandate_text_version,mandate_channel,claim_status,submitted_at,eligibility,"
+    "eligibility_matched\r\n";
 
 static void
 test_header(void **state)
@@ -142,7 +143,9 @@ sample(void)
                                .mandate_text_version = "2026-03-a",
                                .mandate_channel = "web-form",
                                .claim_status = "received",
-                               .submitted_at = "2026-03-01T10:15:30.000000Z"};
+                               .submitted_at = "2026-03-01T10:15:30.000000Z",
+                               .eligibility = "matched",
+                               .eligibility_matched = "email|code"};
 }
 
 static void
@@ -158,7 +161,7 @@ test_row_csv(void **state)
                         "'+33612345678,\"12 rue de Rivoli, bât. B\",,75001,Paris,FR,"
                         "email|password,true,false,true,\"line 1\nline 2\",12000,3,11500,EUR,"
                         "voucher,2026-03-01T10:15:30.000000Z,2026-03-a,web-form,received,"
-                        "2026-03-01T10:15:30.000000Z\r\n");
+                        "2026-03-01T10:15:30.000000Z,matched,email|code\r\n");
     strbuf_free(&sb);
     r.has_award = false;
     export_row_csv(&sb, &r, ';');
@@ -167,7 +170,7 @@ test_row_csv(void **state)
                         "'+33612345678;12 rue de Rivoli, bât. B;;75001;Paris;FR;"
                         "email|password;true;false;true;\"line 1\nline 2\";12000;3;;EUR;"
                         "voucher;2026-03-01T10:15:30.000000Z;2026-03-a;web-form;received;"
-                        "2026-03-01T10:15:30.000000Z\r\n");
+                        "2026-03-01T10:15:30.000000Z;matched;email|code\r\n");
     strbuf_free(&sb);
 }
 
@@ -190,7 +193,8 @@ test_row_ndjson(void **state)
         "\"documented_loss\":12000,\"hours_spent\":3,\"award\":11500,\"currency\":\"EUR\","
         "\"payment_preference\":\"voucher\",\"mandated_at\":\"2026-03-01T10:15:30.000000Z\","
         "\"mandate_text_version\":\"2026-03-a\",\"mandate_channel\":\"web-form\","
-        "\"claim_status\":\"received\",\"submitted_at\":\"2026-03-01T10:15:30.000000Z\"}\n");
+        "\"claim_status\":\"received\",\"submitted_at\":\"2026-03-01T10:15:30.000000Z\","
+        "\"eligibility\":\"matched\",\"eligibility_matched\":\"email|code\"}\n");
     strbuf_free(&sb);
     r.has_award = false;
     r.categories = 0;

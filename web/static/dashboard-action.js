@@ -12,6 +12,7 @@ import {
 } from "./common.js";
 import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions, indexOf, validationErrors } from "./forms.js";
+import { copyButton } from "./dashboard-ui.js";
 
 // docs/api.md §8.7: open → filed → settled → closed, plus open → closed and filed → closed.
 const NEXT_STATUS = { open: ["filed", "closed"], filed: ["settled", "closed"],
@@ -61,6 +62,11 @@ function fileNameOf(disposition, fallback) {
 }
 
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+// A value (its element keeps the id tests and readers look for) and its copy button.
+function withCopy(code, whatKey) {
+    return el("span", {}, code, " ", copyButton(code, whatKey));
+}
 
 function fact(labelKey, value, id) {
     return el("div", {}, el("dt", { text: t(labelKey) }), el("dd", { id }, value));
@@ -184,9 +190,7 @@ export class ActionPanel {
             fact("dash.fact.members", formatNumber(a.member_count), "action-member-count"),
             // while it takes mandates, the link to share with the victims: the claim form of
             // the incident offering this action's mandate
-            ...(a.status === "open" ? [fact("dash.fact.claim_link", el("code", { id: "claim-link",
-                text: `${window.location.origin}/claim?incident=${encodeURIComponent(a.incident)}`
-                    + `&action=${encodeURIComponent(a.id)}` }))] : []));
+            ...(a.status === "open" ? [fact("dash.fact.claim_link", this.claimLink(a))] : []));
         this.renderTransitions();
         const open = a.status === "open";
         $("members-form").hidden = !open;
@@ -195,6 +199,13 @@ export class ActionPanel {
         this.renderCounts();
         this.renderTotals();
         this.renderRecord();
+    }
+
+    // The victims' link with its copy button.
+    claimLink(a) {
+        return withCopy(el("code", { id: "claim-link",
+            text: `${window.location.origin}/claim?incident=${encodeURIComponent(a.incident)}`
+                + `&action=${encodeURIComponent(a.id)}` }), "dash.fact.claim_link");
     }
 
     renderTransitions() {
@@ -562,7 +573,8 @@ export class ActionPanel {
                     ? t("dash.rec.csv_with", { sep: rec.separator }) : "NDJSON"),
                 fact("dash.rec.rows", formatNumber(rec.rows), "export-rows"),
                 fact("dash.rec.bytes", formatNumber(rec.bytes), "export-bytes"),
-                fact("dash.rec.sha256", el("code", { class: "digest", text: rec.sha256 || "" }), "export-sha256"),
+                fact("dash.rec.sha256", withCopy(el("code", { id: "export-sha256", class: "digest",
+                    text: rec.sha256 || "" }), "dash.rec.sha256")),
                 fact("dash.rec.status", t("xstatus." + rec.status), "export-record-status"),
                 fact("dash.rec.created", formatDateTime(rec.created_at)));
         }

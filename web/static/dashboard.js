@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// The associations' page (docs/product.md §1: open actions, gather mandated claims, watch totals,
-// export for counsel). The API key lives in the `apiKey` variable of this module only: never
-// in storage, in the address or in a log, and it is gone with the page. Every call goes
-// through call(), where a 401 (wrong or revoked key) forgets the key and asks for it again.
+// The associations' page (docs/product.md §1, docs/workspace.md): open actions, gather mandated
+// claims, review members, watch the summary drawn, simulate, export for counsel. The API key
+// lives in the `apiKey` variable of this module and in this tab's sessionStorage (so that a
+// reload within the tab keeps it: docs/decisions.md "Workspace: the key in sessionStorage"),
+// never in localStorage, a cookie, the address or a log. Every call goes through call(),
+// where a 401 (wrong or revoked key) forgets the key and asks for it again.
 //
 // This file: the key, the open incidents, the association's actions (GET /v1/actions, cursor
 // pages) and the form that opens one (POST /v1/actions, one Idempotency-Key per submission
-// attempt). The selected action (members, totals, status, exports) is dashboard-action.js.
+// attempt). The selected action: its facts, additions, totals and exports in
+// dashboard-action.js; its members in dashboard-members.js; charts in dashboard-charts.js;
+// simulation in dashboard-simulate.js; tabs and copy buttons in dashboard-ui.js.
 import { onLanguageChange, t } from "./i18n.js";
 import {
     NetworkError, StatusLine, api, categoriesText, el, fetchIncidents, formatDate,
@@ -14,6 +18,10 @@ import {
 } from "./common.js";
 import { FormErrors, validationErrors } from "./forms.js";
 import { ActionPanel, conflictMessage, idempotencyKey } from "./dashboard-action.js";
+import { ChartsPanel } from "./dashboard-charts.js";
+import { MembersTab } from "./dashboard-members.js";
+import { SimulatePanel } from "./dashboard-simulate.js";
+import { wireTabs } from "./dashboard-ui.js";
 
 initPage("title.dashboard");
 
@@ -29,8 +37,28 @@ const openStatus = new StatusLine($("open-status"));
 
 const incidents = [];
 let next = null;
-// The association's API key: this variable only, gone with the page.
+// The association's API key: this variable, and this tab's sessionStorage under KEY_SLOT.
 let apiKey = null;
+const KEY_SLOT = "recours.dashboard.key";
+
+function keepKey(key) {
+    try {
+        if (key)
+            window.sessionStorage.setItem(KEY_SLOT, key);
+        else
+            window.sessionStorage.removeItem(KEY_SLOT);
+    } catch {
+        // storage refused (private mode, policy): the key lasts as long as the page
+    }
+}
+
+function keptKey() {
+    try {
+        return window.sessionStorage.getItem(KEY_SLOT);
+    } catch {
+        return null;
+    }
+}
 let actions = [];
 let actionsNext = null;
 let selectedId = null;
@@ -49,13 +77,32 @@ async function call(method, path, opts = {}) {
 
 function keyRefused() {
     apiKey = null;
+    keepKey(null);
     selectedId = null;
     panel.close();
+    members.close();
     $("workspace").hidden = true;
     $("forget-key").hidden = true;
     keyStatus.set({ kind: "error", key: "dash.key_refused" });
     $("api_key").focus();
     keyForm.scrollIntoView({ block: "start" });
+}
+
+// Tries key: the actions are listed with it, or it is refused (the message is shown).
+async function useKey(v) {
+    apiKey = v;
+    $("use-key").disabled = true;
+    keyStatus.set({ key: "dash.key_checking" });
+    const ok = await loadActions(null, { first: true });
+    $("use-key").disabled = false;
+    if (!ok) {
+        keepKey(null);
+        return;
+    }
+    keepKey(v);
+    $("forget-key").hidden = false;
+    $("workspace").hidden = false;
+    keyStatus.set({ kind: "success", key: "dash.key_kept" });
 }
 
 keyForm.addEventListener("submit", async (ev) => {
@@ -66,21 +113,14 @@ keyForm.addEventListener("submit", async (ev) => {
         return;
     }
     keyErrors.clear();
-    apiKey = v;
     $("api_key").value = "";
-    $("use-key").disabled = true;
-    keyStatus.set({ key: "dash.key_checking" });
-    const ok = await loadActions(null, { first: true });
-    $("use-key").disabled = false;
-    if (!ok)
-        return;
-    $("forget-key").hidden = false;
-    $("workspace").hidden = false;
-    keyStatus.set({ kind: "success", key: "dash.key_kept" });
+    await useKey(v);
 });
 
 $("forget-key").addEventListener("click", () => {
     apiKey = null;
+    keepKey(null);
+    members.close();
     actions = [];
     selectedId = null;
     panel.close();
@@ -215,9 +255,17 @@ function select(id) {
     const a = actions.find((x) => x.id === id);
     if (!a)
         return;
+    const other = selectedId !== id;
     selectedId = id;
     renderActions();
-    panel.show(a, incidentBySlug(a.incident));
+    const inc = incidentBySlug(a.incident);
+    panel.show(a, inc);
+    if (other)
+        showTab("tab-list");
+    members.show(a);
+    simulate.show(a, inc);
+    if (!$("panel-summary").hidden)
+        charts.load(a);
 }
 
 // The panel changed an action (members added, status moved): the list follows.
@@ -230,6 +278,18 @@ function actionChanged(updated) {
 
 const panel = new ActionPanel({ call, token: () => apiKey, onChanged: actionChanged,
     onUnauthorized: keyRefused });
+const charts = new ChartsPanel({ call, status: new StatusLine($("charts-status")), body: $("charts-body") });
+const members = new MembersTab({ call, onChanged: async () => {
+    await panel.refresh();
+    if (panel.action)
+        charts.load(panel.action);
+} });
+const simulate = new SimulatePanel({ call });
+// the summary tab draws its charts when shown (they cost three reads)
+const showTab = wireTabs($("action-tabs"), (panelId) => {
+    if (panelId === "panel-summary" && panel.action)
+        charts.load(panel.action);
+});
 
 // --- opening an action -----------------------------------------------------------------------
 
@@ -351,5 +411,10 @@ $("actions-more").addEventListener("click", () => loadActions(actionsNext));
 onLanguageChange(() => {
     render(0);
     renderActions();
+    charts.render();
 });
 load(null);
+// a reload within the tab: the key kept in sessionStorage is tried again
+const kept = keptKey();
+if (kept)
+    useKey(kept);

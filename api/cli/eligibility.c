@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* recours eligibility kit|import|recompute: the controller's list (issue 14,
+ * docs/eligibility.md). DATABASE_URL and RECOURS_SECRETS_DIR from the environment. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/eligibility_kit.h"
+#include "core/arena.h"
+#include "crypto/sha256.h"
+#include "db/pool.h"
+#include "service/eligibility.h"
+#include "service/incidents.h"
+
+static const char usage[] =
+    "usage: recours eligibility kit --incident SLUG --out DIR\n"
+    "       recours eligibility import --incident SLUG [--max-malformed-share S]\n"
+    "                                  [--batch N] FILE\n"
+    "       recours eligibility recompute --incident SLUG [--batch N]\n"
+    "  S is a fraction (default 0.001, i.e. 0.1%); N claims per recompute transaction\n"
+    "  (default 5000); FILE '-' reads standard input\n";
+
+struct args {
+    const char *incident;
+    const char *out;
+    const char *file;
+    double max_share;
+    int batch;
+};
+
+static bool
+read_args(int argc, char **argv, struct args *a)
+{
+    a->max_share = 0.001;
+    a->batch = 5000;
+    for (int i = 1; i < argc; i++) {
+        const char *k = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end = NULL;
+        if (strncmp(k, "--", 2) != 0 || strcmp(k, "-") == 0) {
+            if (a->file != NULL)
+                return false;
+            a->file = k;
+            continue;
+        }
+        if (v == NULL)
+            return false;
+        i++;
+        if (strcmp(k, "--incident") == 0) {
+            a->incident = v;
+        } else if (strcmp(k, "--out") == 0) {
+            a->out = v;
+        } else if (strcmp(k, "--max-malformed-share") == 0) {
+            errno = 0;
+            a->max_share = strtod(v, &end);
+            if (end == v || *end != '\0' || errno != 0 || !(a->max_share >= 0.0) ||
+                a->max_share > 1.0)
+                return false;
+        } else if (strcmp(k, "--batch") == 0) {
+            long n = strtol(v, &end, 10);
+            if (end == v || *end != '\0' || n < 1 || n > 1000000)
+                return false;
+            a->batch = (int)n;
+        } else {
+            return false;
+        }
+    }
+    return a->incident != NULL;
+}
+
+/* The secrets' HMAC key and the incident, or a message and false. */
+static bool
+load(const struct config *cfg, PGconn *c, const char *slug, struct arena *ar,
+     struct incident *inc, struct secrets *sec)
+{
+    if (svc_incidents_get(c, slug, ar, inc) != OUTCOME_OK) {
+        fprintf(stderr, "eligibility: no incident %s (or the database cannot be read)\n", slug);
+        return false;
+    }
+    if (sec != NULL && !secrets_load(cfg->secrets_dir, sec)) {
+        fprintf(stderr, "eligibility: could not read the secrets in %s (RECOURS_SECRETS_DIR)\n",
+                cfg->secrets_dir);
+        return false;
+    }
+    return true;
+}
+
+static FILE *
+create_in(const char *dir, const char *name, mode_t mode)
+{
+    char path[4096];
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f == NULL) {
+        fprintf(stderr, "eligibility: cannot write %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+    }
+    return f;
+}
+
+static bool
+finish(FILE *f)
+{
+    bool ok = f != NULL && !ferror(f);
+    if (f != NULL && fclose(f) != 0)
+        ok = false;
+    return ok;
+}
+
+static int
+kit(const struct config *cfg, PGconn *c, const struct args *a, struct arena *ar)
+{
+    struct incident inc;
+    struct secrets sec;
+    uint8_t key[KEYED_HASH_KEY_LEN];
+    char hex[2 * KEYED_HASH_KEY_LEN + 1];
+    int rc = 1;
+
+    if (a->out == NULL) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (!load(cfg, c, a->incident, ar, &inc, &sec))
+        return 1;
+    bool derived = matching_key_derive(sec.hmac_key, inc.id, key);
+    secrets_wipe(&sec);
+    if (!derived) {
+        fprintf(stderr, "eligibility: could not derive the matching key\n");
+        return 1;
+    }
+    if (mkdir(a->out, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "eligibility: cannot make %s: %s\n", a->out, strerror(errno));
+        goto cleanup;
+    }
+    hex_encode(key, sizeof key, hex);
+    FILE *f = create_in(a->out, "matching-key.hex", 0600);
+    if (f != NULL)
+        fprintf(f, "%s\n", hex);
+    bool ok = finish(f);
+    f = ok ? create_in(a->out, "NORMALISATION.md", 0644) : NULL;
+    if (f != NULL)
+        eligibility_kit_normalisation(f, inc.slug);
+    ok = ok && finish(f);
+    f = ok ? create_in(a->out, "test-vectors.csv", 0644) : NULL;
+    bool vectors = f != NULL && eligibility_kit_vectors(f, key);
+    ok = finish(f) && ok && vectors;
+    if (ok) {
+        printf("eligibility: kit for %s written in %s\n", inc.slug, a->out);
+        rc = 0;
+    } else {
+        fprintf(stderr, "eligibility: the kit could not be written completely\n");
+    }
+cleanup:
+    explicit_bzero(key, sizeof key);
+    explicit_bzero(hex, sizeof hex);
+    return rc;
+}
+
+static int
+recompute(PGconn *c, int64_t incident_id, int batch)
+{
+    int64_t counts[3];
+    int64_t n = eligibility_recompute(c, incident_id, batch, stderr);
+
+    if (n < 0) {
+        fprintf(stderr, "eligibility: the recompute failed (status %lld); run "
+                        "'recours eligibility recompute' again\n", (long long)n);
+        return 1;
+    }
+    if (eligibility_counts(c, incident_id, counts) != 0)
+        return 1;
+    printf("eligibility: %lld claims evaluated again; matched %lld, unmatched %lld, "
+           "unknown %lld\n", (long long)n, (long long)counts[0], (long long)counts[1],
+           (long long)counts[2]);
+    return 0;
+}
+
+static int
+import(const struct config *cfg, PGconn *c, const struct args *a, struct arena *ar)
+{
+    struct incident inc;
+    struct eligibility_import_result r;
+
+    if (a->file == NULL) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (!load(cfg, c, a->incident, ar, &inc, NULL))
+        return 1;
+    FILE *in = strcmp(a->file, "-") == 0 ? stdin : fopen(a->file, "r");
+    if (in == NULL) {
+        fprintf(stderr, "eligibility: cannot read %s: %s\n", a->file, strerror(errno));
+        return 1;
+    }
+    int rc = eligibility_import(c, inc.id, in, a->max_share, stderr, &r);
+    if (in != stdin)
+        fclose(in);
+    if (rc != 0) {
+        fprintf(stderr, "eligibility: the import failed (%s); nothing changed\n",
+                rc == -100 ? "read error" : "database error");
+        return 1;
+    }
+    if (r.malformed > 0) {
+        fprintf(stderr, "eligibility: %lld malformed lines of %lld; first at lines",
+                (long long)r.malformed, (long long)r.lines);
+        for (int64_t i = 0; i < r.malformed && i < ELIGIBILITY_REPORT_LINES; i++)
+            fprintf(stderr, " %lld", (long long)r.bad_lines[i]);
+        fputc('\n', stderr);
+    }
+    if (r.refused) {
+        fprintf(stderr, "eligibility: refused: %lld malformed lines of %lld exceed the share "
+                        "allowed (%g); nothing changed\n",
+                (long long)r.malformed, (long long)r.lines, a->max_share);
+        return 1;
+    }
+    if (r.unchanged)
+        printf("eligibility: unchanged: this file is version %d already\n", r.version);
+    else
+        printf("eligibility: version %d in force: %lld hashes from %lld lines\n", r.version,
+               (long long)r.entries, (long long)r.lines);
+    /* also after an unchanged file: it finishes a recompute an earlier run left halfway */
+    return recompute(c, inc.id, a->batch);
+}
+
+int
+cli_eligibility(const struct config *cfg, int argc, char **argv)
+{
+    struct args a = {0};
+    struct arena *ar = arena_new();
+    int rc = 2;
+    PGconn *c = NULL;
+
+    if (argc < 1 || !read_args(argc, argv, &a)) {
+        fputs(usage, stderr);
+        goto cleanup;
+    }
+    bool is_kit = strcmp(argv[0], "kit") == 0;
+    bool is_import = strcmp(argv[0], "import") == 0;
+    bool is_recompute = strcmp(argv[0], "recompute") == 0;
+    if (!is_kit && !is_import && !is_recompute) {
+        fputs(usage, stderr);
+        goto cleanup;
+    }
+    rc = 1;
+    c = db_connect_once(cfg->database_url, 0); /* a list of millions takes minutes */
+    if (c == NULL || !db_prepare_all(c)) {
+        fprintf(stderr, "eligibility: could not use the database (is it migrated?)\n");
+        goto cleanup;
+    }
+    if (is_kit) {
+        rc = kit(cfg, c, &a, ar);
+    } else if (is_import) {
+        rc = import(cfg, c, &a, ar);
+    } else {
+        struct incident inc;
+        rc = load(cfg, c, a.incident, ar, &inc, NULL) ? recompute(c, inc.id, a.batch) : 1;
+    }
+cleanup:
+    PQfinish(c);
+    arena_free(ar);
+    return rc;
+}

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Claim link, mail read and rate event statements. */
+#include "db/claim_links.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "db/errors.h"
+#include "db/exec.h"
+#include "db/outbox.h"
+
+#define MAIL_CLAIM_COLUMNS                                                                     \
+    "SELECT c.id, c.reference, c.lang, c.status, c.email_verified_at IS NOT NULL, i.title,"    \
+    "       a.title, c.data_key_id, c.pii"
+
+const struct db_statement db_claim_links_statements[] = {
+    {"db_mail_claim",
+     MAIL_CLAIM_COLUMNS
+     " FROM claims c JOIN incidents i ON i.id = c.incident_id"
+     " LEFT JOIN actions a ON a.id = c.mandate_action_id"
+     " WHERE c.id = $1::bigint",
+     1},
+    {"db_mail_recovery_claims",
+     /* one probe per incident into the active email index (incident_id, email_key) */
+     MAIL_CLAIM_COLUMNS
+     " FROM incidents i JOIN claims c ON c.incident_id = i.id"
+     " LEFT JOIN actions a ON a.id = c.mandate_action_id"
+     " WHERE c.email_key = $1::bytea AND c.status <> 'withdrawn' AND c.pii IS NOT NULL"
+     "   AND ($2::text IS NULL OR c.reference = $2)"
+     " ORDER BY c.created_at DESC LIMIT $3::int",
+     3},
+    {"db_links_insert",
+     "INSERT INTO claim_links (token_hash, purpose, claim_id, expires_at)"
+     " VALUES ($1::bytea, $2, $3::bigint, now() + make_interval(secs => $4::int))",
+     4},
+    {"db_links_use",
+     "UPDATE claim_links SET used_at = now()"
+     " WHERE token_hash = $1::bytea AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
+     " RETURNING claim_id",
+     2},
+    {"db_claims_confirm_email",
+     "UPDATE claims SET email_verified_at = coalesce(email_verified_at, now())"
+     " WHERE id = $1::bigint RETURNING lang",
+     1},
+    {"db_claims_replace_token",
+     "UPDATE claims SET token_hash = $2::bytea, updated_at = now()"
+     " WHERE id = $1::bigint AND status <> 'withdrawn' RETURNING reference",
+     2},
+    {"db_rate_count",
+     "SELECT count(*) FILTER (WHERE bucket = $1::bytea), count(*) FILTER (WHERE bucket = $2::bytea)"
+     " FROM rate_events"
+     " WHERE bucket IN ($1::bytea, $2::bytea) AND at > now() - make_interval(secs => $3::int)",
+     3},
+    {"db_rate_add", "INSERT INTO rate_events (bucket) VALUES ($1::bytea), ($2::bytea)", 2},
+    {"db_links_prune",
+     "WITH r AS (DELETE FROM rate_events WHERE at < now() - make_interval(secs => $1::int)"
+     "           RETURNING 1),"
+     " l AS (DELETE FROM claim_links WHERE expires_at < now() - interval '1 day' RETURNING 1)"
+     " SELECT (SELECT count(*) FROM r) + (SELECT count(*) FROM l)",
+     1},
+    {NULL, NULL, 0},
+};
+
+static bool
+read_claim(const PGresult *res, int row, struct arena *a, void *out)
+{
+    struct mail_claim *m = out;
+
+    memset(m, 0, sizeof *m);
+    m->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+    m->reference = arena_strdup(a, PQgetvalue(res, row, 1));
+    m->lang = arena_strdup(a, PQgetvalue(res, row, 2));
+    m->status = arena_strdup(a, PQgetvalue(res, row, 3));
+    m->email_verified = PQgetvalue(res, row, 4)[0] == 't';
+    m->incident_title = arena_strdup(a, PQgetvalue(res, row, 5));
+    m->action_title = PQgetisnull(res, row, 6) ? NULL : arena_strdup(a, PQgetvalue(res, row, 6));
+    m->data_key_id = atoi(PQgetvalue(res, row, 7));
+    if (!PQgetisnull(res, row, 8)) {
+        size_t n = 0;
+        unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, row, 8), &n);
+        if (raw == NULL)
+            return false;
+        uint8_t *copy = arena_alloc(a, n);
+        memcpy(copy, raw, n);
+        PQfreemem(raw);
+        m->pii = copy;
+        m->pii_len = n;
+    }
+    return true;
+}
+
+static void
+id_text(int64_t id, char out[24])
+{
+    snprintf(out, 24, "%lld", (long long)id);
+}
+
+int
+db_mail_claim(PGconn *c, int64_t id, struct arena *a, struct mail_claim *out)
+{
+    char idbuf[24];
+    const char *params[1] = {idbuf};
+
+    id_text(id, idbuf);
+    return db_exec_one(c, "db_mail_claim", 1, params, read_claim, a, out);
+}
+
+int
+db_mail_recovery_claims(PGconn *c, const uint8_t email_key[32], const char *reference,
+                        int max, struct arena *a, struct mail_claim *out)
+{
+    char key[DB_BYTEA32_TEXT_LEN];
+    char maxbuf[16];
+    const char *params[3] = {key, reference, maxbuf};
+    int rc;
+
+    db_bytea32_text(email_key, key);
+    snprintf(maxbuf, sizeof maxbuf, "%d", max);
+    PGresult *res = PQexecPrepared(c, "db_mail_recovery_claims", 3, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        rc = db_status_of(res, "db_mail_recovery_claims");
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    for (int r = 0; r < rc && r < max; r++) {
+        if (!read_claim(res, r, a, &out[r])) {
+            rc = DB_HARD;
+            goto cleanup;
+        }
+    }
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+int
+db_links_insert(PGconn *c, const uint8_t token_hash[32], const char *purpose, int64_t claim_id,
+                int valid_s)
+{
+    char key[DB_BYTEA32_TEXT_LEN];
+    char idbuf[24];
+    char valid[16];
+    const char *params[4] = {key, purpose, idbuf, valid};
+
+    db_bytea32_text(token_hash, key);
+    id_text(claim_id, idbuf);
+    snprintf(valid, sizeof valid, "%d", valid_s);
+    return db_exec_command(c, "db_links_insert", 4, params);
+}
+
+static bool
+read_int64(const PGresult *res, int row, struct arena *a, void *out)
+{
+    (void)a;
+    *(int64_t *)out = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+    return true;
+}
+
+int
+db_links_use(PGconn *c, const uint8_t token_hash[32], const char *purpose,
+             int64_t *claim_id_out)
+{
+    char key[DB_BYTEA32_TEXT_LEN];
+    const char *params[2] = {key, purpose};
+
+    db_bytea32_text(token_hash, key);
+    return db_exec_one(c, "db_links_use", 2, params, read_int64, NULL, claim_id_out);
+}
+
+/* Copies the first column into a small fixed buffer of the caller (size in the name). */
+static bool
+read_lang(const PGresult *res, int row, struct arena *a, void *out)
+{
+    (void)a;
+    snprintf(out, 3, "%s", PQgetvalue(res, row, 0));
+    return true;
+}
+
+static bool
+read_reference(const PGresult *res, int row, struct arena *a, void *out)
+{
+    (void)a;
+    snprintf(out, 13, "%s", PQgetvalue(res, row, 0));
+    return true;
+}
+
+int
+db_claims_confirm_email(PGconn *c, int64_t id, char lang_out[3])
+{
+    char idbuf[24];
+    const char *params[1] = {idbuf};
+
+    id_text(id, idbuf);
+    return db_exec_one(c, "db_claims_confirm_email", 1, params, read_lang, NULL, lang_out);
+}
+
+int
+db_claims_replace_token(PGconn *c, int64_t id, const uint8_t token_hash[32], char *ref_out)
+{
+    char idbuf[24];
+    char key[DB_BYTEA32_TEXT_LEN];
+    const char *params[2] = {idbuf, key};
+
+    id_text(id, idbuf);
+    db_bytea32_text(token_hash, key);
+    return db_exec_one(c, "db_claims_replace_token", 2, params, read_reference, NULL, ref_out);
+}
+
+struct two_counts {
+    int64_t a, b;
+};
+
+static bool
+read_counts(const PGresult *res, int row, struct arena *a, void *out)
+{
+    struct two_counts *t = out;
+
+    (void)a;
+    t->a = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+    t->b = strtoll(PQgetvalue(res, row, 1), NULL, 10);
+    return true;
+}
+
+int
+db_rate_count(PGconn *c, const uint8_t a_bucket[32], const uint8_t b_bucket[32], int window_s,
+              int64_t *a_out, int64_t *b_out)
+{
+    char ka[DB_BYTEA32_TEXT_LEN];
+    char kb[DB_BYTEA32_TEXT_LEN];
+    char window[16];
+    const char *params[3] = {ka, kb, window};
+    struct two_counts t = {0, 0};
+
+    db_bytea32_text(a_bucket, ka);
+    db_bytea32_text(b_bucket, kb);
+    snprintf(window, sizeof window, "%d", window_s);
+    int rc = db_exec_one(c, "db_rate_count", 3, params, read_counts, NULL, &t);
+    *a_out = t.a;
+    *b_out = t.b;
+    return rc;
+}
+
+int
+db_rate_add(PGconn *c, const uint8_t a_bucket[32], const uint8_t b_bucket[32])
+{
+    char ka[DB_BYTEA32_TEXT_LEN];
+    char kb[DB_BYTEA32_TEXT_LEN];
+    const char *params[2] = {ka, kb};
+
+    db_bytea32_text(a_bucket, ka);
+    db_bytea32_text(b_bucket, kb);
+    return db_exec_command(c, "db_rate_add", 2, params);
+}
+
+int
+db_links_prune(PGconn *c, int keep_s)
+{
+    char keep[16];
+    const char *params[1] = {keep};
+    int64_t n = 0;
+
+    snprintf(keep, sizeof keep, "%d", keep_s);
+    int rc = db_exec_one(c, "db_links_prune", 1, params, read_int64, NULL, &n);
+    return rc == 1 ? (int)(n > 1000000 ? 1000000 : n) : rc;
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Outbox statements. */
+#include "db/outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "db/errors.h"
+#include "db/exec.h"
+#include "db/pg_array.h"
+
+const struct db_statement db_outbox_statements[] = {
+    {"db_outbox_enqueue_accepted",
+     "WITH u AS (SELECT * FROM unnest($1::bigint[], $2::text[]) AS u(claim_id, lang)),"
+     /* the default language costs no second write of the row just inserted */
+     " upd AS (UPDATE claims c SET lang = u.lang"
+     "         FROM u WHERE c.id = u.claim_id AND u.lang <> 'fr')"
+     " INSERT INTO outbox (kind, claim_id, lang)"
+     " SELECT 'claim-accepted', u.claim_id, u.lang FROM u",
+     2},
+    {"db_outbox_enqueue_claim",
+     "INSERT INTO outbox (kind, claim_id, lang)"
+     " SELECT $1, c.id, c.lang FROM claims c WHERE c.id = $2::bigint",
+     2},
+    {"db_outbox_enqueue_recovery",
+     "INSERT INTO outbox (kind, email_key, lang, params)"
+     " VALUES ('recovery', $1::bytea, coalesce($2, 'fr'),"
+     "         jsonb_strip_nulls(jsonb_build_object('lang', $2::text, 'reference', $3::text)))",
+     3},
+    {"db_outbox_take_due",
+     "UPDATE outbox o"
+     " SET attempts = o.attempts + 1, next_attempt_at = now() + make_interval(secs => $1::int),"
+     "     updated_at = now()"
+     " WHERE o.id = (SELECT id FROM outbox"
+     "               WHERE state = 'queued' AND next_attempt_at <= now()"
+     "               ORDER BY next_attempt_at LIMIT 1"
+     "               FOR UPDATE SKIP LOCKED)"
+     " RETURNING o.id, o.kind, coalesce(o.claim_id, 0), encode(o.email_key, 'hex'), o.lang,"
+     "           o.params->>'lang', o.params->>'reference', o.attempts,"
+     "           extract(epoch FROM now() - o.created_at)::bigint",
+     1},
+    {"db_outbox_mark_sent",
+     "UPDATE outbox SET state = 'sent', sent_at = now(), updated_at = now(), last_error = NULL"
+     " WHERE id = $1::bigint",
+     1},
+    {"db_outbox_mark_retry",
+     "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $2::bigint),"
+     "     last_error = left($3, 500), updated_at = now()"
+     " WHERE id = $1::bigint AND state = 'queued'",
+     3},
+    {"db_outbox_mark_failed",
+     "UPDATE outbox SET state = 'failed', last_error = left($2, 500), updated_at = now()"
+     " WHERE id = $1::bigint AND state = 'queued'",
+     2},
+    {NULL, NULL, 0},
+};
+
+void
+db_bytea32_text(const uint8_t key[32], char out[DB_BYTEA32_TEXT_LEN])
+{
+    static const char digits[] = "0123456789abcdef";
+
+    out[0] = '\\';
+    out[1] = 'x';
+    for (int i = 0; i < 32; i++) {
+        out[2 + 2 * i] = digits[key[i] >> 4];
+        out[3 + 2 * i] = digits[key[i] & 15];
+    }
+    out[DB_BYTEA32_TEXT_LEN - 1] = '\0';
+}
+
+int
+db_outbox_enqueue_accepted(PGconn *c, const struct claim_row *rows, int n)
+{
+    struct pg_array col[2];
+    const char *params[2];
+    int m = 0;
+    int rc;
+
+    memset(col, 0, sizeof col);
+    for (int i = 0; i < n; i++) {
+        if (!rows[i].inserted)
+            continue;
+        pg_array_int(&col[0], rows[i].id);
+        pg_array_text(&col[1], rows[i].lang != NULL ? rows[i].lang : "fr");
+        m++;
+    }
+    if (m == 0) {
+        rc = 0;
+        goto cleanup;
+    }
+    for (int i = 0; i < 2; i++)
+        params[i] = pg_array_finish(&col[i]);
+    rc = db_exec_command(c, "db_outbox_enqueue_accepted", 2, params);
+cleanup:
+    for (int i = 0; i < 2; i++)
+        pg_array_free(&col[i]);
+    return rc;
+}
+
+int
+db_outbox_enqueue_claim(PGconn *c, const char *kind, int64_t claim_id)
+{
+    char id[24];
+    const char *params[2] = {kind, id};
+
+    snprintf(id, sizeof id, "%lld", (long long)claim_id);
+    return db_exec_command(c, "db_outbox_enqueue_claim", 2, params);
+}
+
+int
+db_outbox_enqueue_recovery(PGconn *c, const uint8_t email_key[32], const char *lang,
+                           const char *reference)
+{
+    char key[DB_BYTEA32_TEXT_LEN];
+    const char *params[3] = {key, lang, reference};
+
+    db_bytea32_text(email_key, key);
+    return db_exec_command(c, "db_outbox_enqueue_recovery", 3, params);
+}
+
+static const char *
+text_or_null(const PGresult *res, int row, int col, struct arena *a)
+{
+    return PQgetisnull(res, row, col) ? NULL : arena_strdup(a, PQgetvalue(res, row, col));
+}
+
+static bool
+read_item(const PGresult *res, int row, struct arena *a, void *out)
+{
+    struct outbox_item *it = out;
+    const char *key = PQgetvalue(res, row, 3);
+
+    memset(it, 0, sizeof *it);
+    it->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+    it->kind = arena_strdup(a, PQgetvalue(res, row, 1));
+    it->claim_id = strtoll(PQgetvalue(res, row, 2), NULL, 10);
+    if (!PQgetisnull(res, row, 3)) {
+        if (strlen(key) != 64)
+            return false;
+        for (int i = 0; i < 32; i++) {
+            unsigned v;
+            if (sscanf(key + 2 * i, "%2x", &v) != 1)
+                return false;
+            it->email_key[i] = (uint8_t)v;
+        }
+    }
+    it->lang = arena_strdup(a, PQgetvalue(res, row, 4));
+    it->lang_asked = text_or_null(res, row, 5, a);
+    it->reference = text_or_null(res, row, 6, a);
+    it->attempts = atoi(PQgetvalue(res, row, 7));
+    it->age_s = strtoll(PQgetvalue(res, row, 8), NULL, 10);
+    return true;
+}
+
+int
+db_outbox_take_due(PGconn *c, int lease_s, struct arena *a, struct outbox_item *out)
+{
+    char lease[16];
+    const char *params[1] = {lease};
+
+    snprintf(lease, sizeof lease, "%d", lease_s);
+    return db_exec_one(c, "db_outbox_take_due", 1, params, read_item, a, out);
+}
+
+int
+db_outbox_mark_sent(PGconn *c, int64_t id)
+{
+    char idbuf[24];
+    const char *params[1] = {idbuf};
+
+    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+    return db_exec_command(c, "db_outbox_mark_sent", 1, params);
+}
+
+int
+db_outbox_mark_retry(PGconn *c, int64_t id, int64_t delay_s, const char *reason)
+{
+    char idbuf[24];
+    char delay[24];
+    const char *params[3] = {idbuf, delay, reason};
+
+    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+    snprintf(delay, sizeof delay, "%lld", (long long)delay_s);
+    return db_exec_command(c, "db_outbox_mark_retry", 3, params);
+}
+
+int
+db_outbox_mark_failed(PGconn *c, int64_t id, const char *reason)
+{
+    char idbuf[24];
+    const char *params[2] = {idbuf, reason};
+
+    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+    return db_exec_command(c, "db_outbox_mark_failed", 2, params);
+}

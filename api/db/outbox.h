@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The outbox (migration 0011, docs/mail.md): messages written in the transaction of what
+ * they are about, taken by the mail thread with a lease (FOR UPDATE SKIP LOCKED, so two
+ * servers never take one row), then marked sent, retried later or failed with the reason.
+ * No personal data goes in: the message is rendered from the claim when it is delivered. */
+#ifndef RECOURS_DB_OUTBOX_H
+#define RECOURS_DB_OUTBOX_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+#include "db/claims_batch.h"
+#include "db/pool.h"
+
+struct arena;
+
+extern const struct db_statement db_outbox_statements[];
+
+/* "\x" and 64 hex digits: a 32-byte key as a text parameter for a bytea column. */
+#define DB_BYTEA32_TEXT_LEN 67
+void db_bytea32_text(const uint8_t key[32], char out[DB_BYTEA32_TEXT_LEN]);
+
+/* In the intake batch's transaction: for every row that went in, stores its language and
+ * privacy notice version when they are not the defaults (fr, the incident's notice), and
+ * queues its "claim accepted" message. One statement for the batch. The count queued, or
+ * DB_*. */
+int db_outbox_enqueue_accepted(PGconn *c, const struct claim_row *rows, int n);
+
+/* Queues a message of kind ("claim-corrected", "claim-withdrawn") about the claim, in the
+ * claim's language, inside the caller's transaction. 1, or DB_*. */
+int db_outbox_enqueue_claim(PGconn *c, const char *kind, int64_t claim_id);
+
+/* Queues a recovery for the address whose keyed hash is email_key (claims are looked up at
+ * delivery), with the language asked for (NULL: the claim's) and the reference given (NULL:
+ * every active claim of the address). 1, or DB_*. */
+int db_outbox_enqueue_recovery(PGconn *c, const uint8_t email_key[32], const char *lang,
+                               const char *reference);
+
+/* A row taken for delivery. */
+struct outbox_item {
+    int64_t id;
+    const char *kind;
+    int64_t claim_id;         /* 0 for a recovery */
+    uint8_t email_key[32];    /* recovery */
+    const char *lang;         /* the row's language */
+    const char *lang_asked;   /* recovery: the language asked for, NULL when none */
+    const char *reference;    /* recovery: the reference given, NULL when none */
+    int attempts;             /* this attempt included */
+    int64_t age_s;            /* since the row was queued */
+};
+
+/* Takes the oldest due row, if any, and leases it for lease_s seconds (its next attempt moves
+ * that far, so a server killed while sending leaves it to be retried, by any server, after
+ * the lease). Autocommitted: the lease holds once this returns. 1 (out filled, strings in
+ * a), 0 (nothing due), or DB_*. */
+int db_outbox_take_due(PGconn *c, int lease_s, struct arena *a, struct outbox_item *out);
+
+/* Ends a delivery: sent; retry after delay_s with the reason; failed for good with the
+ * reason (never personal data). 1, or DB_*. */
+int db_outbox_mark_sent(PGconn *c, int64_t id);
+int db_outbox_mark_retry(PGconn *c, int64_t id, int64_t delay_s, const char *reason);
+int db_outbox_mark_failed(PGconn *c, int64_t id, const char *reason);
+
+#endif

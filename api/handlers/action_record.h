@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The action's public record on the wire (docs/api.md "Action public record"): the members
+ * POST/PATCH /v1/actions(/{id}) accept besides the action's own, and the members GET and
+ * PATCH answers carry (next_date, next_date_note, funding_sources, fees_charged,
+ * mandate_text_en, history; history_add appends a dated event). */
+#ifndef RECOURS_HANDLERS_ACTION_RECORD_H
+#define RECOURS_HANDLERS_ACTION_RECORD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "http/json_fields.h"
+#include "http/request.h"
+#include "service/public_pages.h"
+
+/* The record's member names, NULL-terminated. */
+extern const char *const action_record_members[];
+
+/* Reads the record members of jf->obj into *p (null clears a field); errors to jf->errors.
+ * True when any record member is present. */
+bool action_record_read(const struct json_fields *jf, struct action_record_patch *p);
+
+/* Adds the record of action id (owned by association_id) to obj, the action's JSON. False
+ * with the reply to give in *deny when it could not be read. */
+bool action_record_add(struct request *rq, PGconn *c, const char *id, const char *association_id,
+                       json_t *obj, struct reply *deny);
+
+#endif

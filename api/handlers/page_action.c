@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* GET /a/{id}: the public page of a representative action, with what Directive 2020/1828
+ * Art. 13 and its French transposition ask the qualified entity to publish (the association
+ * and its approval, the status and its dated history, the next date, the opt-in deadline,
+ * counsel, funding, fees charged, the number of members, the mandate in full) and "join this
+ * action"; OpenGraph and Twitter tags so that a shared link shows title and deadline. */
+#include <string.h>
+
+#include "core/arena.h"
+#include "domain/uuid.h"
+#include "handlers/page_common.h"
+#include "handlers/page_home.h"
+#include "handlers/page_parts.h"
+#include "http/outcome.h"
+#include "http/problem.h"
+#include "service/public_pages.h"
+#include "web/escape.h"
+#include "web/format.h"
+
+static void
+text_fact(struct strbuf *sb, const struct web_ctx *w, const char *label, const char *value,
+          const char *absent_key)
+{
+    if (value == NULL && absent_key == NULL)
+        return;
+    page_fact_begin(sb, w, label);
+    if (value != NULL)
+        page_paragraphs(sb, value);
+    else
+        web_te(sb, w->cat, w->lang, WEB_TEXT, absent_key);
+    page_fact_end(sb);
+}
+
+static void
+association(struct strbuf *sb, const struct web_ctx *w, const json_t *s)
+{
+    strbuf_puts(sb, "<section aria-labelledby=\"entity-h2\">\n<h2 id=\"entity-h2\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.h_entity");
+    strbuf_puts(sb, "</h2>\n<dl class=\"facts\">\n");
+    page_fact_begin(sb, w, "page.legal.name");
+    html_text(sb, pj_str(s, "name"));
+    page_fact_end(sb);
+    page_fact_begin(sb, w, "page.action.approval");
+    html_text(sb, pj_str(s, "approval_reference"));
+    strbuf_puts(sb, " — ");
+    struct strbuf from = {0}, until = {0};
+    web_format_date(&from, w->lang, pj_str(s, "approved_from"));
+    web_format_date(&until, w->lang, pj_str(s, "approved_until"));
+    web_tf(sb, w->cat, w->lang, WEB_TEXT,
+           until.data != NULL ? "page.action.approved_until" : "page.action.approved_period",
+           (const char *[]){"from", from.data != NULL ? from.data : "", "until",
+                            until.data != NULL ? until.data : "", NULL});
+    strbuf_free(&from);
+    strbuf_free(&until);
+    if (!json_is_true(json_object_get(s, "approved"))) {
+        strbuf_puts(sb, " <strong>");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.not_approved");
+        strbuf_puts(sb, "</strong>");
+    }
+    page_fact_end(sb);
+    page_fact_begin(sb, w, "page.action.country");
+    html_text(sb, pj_str(s, "country"));
+    page_fact_end(sb);
+    if (pj_str(s, "contact_email") != NULL) {
+        page_fact_begin(sb, w, "page.action.contact");
+        html_text(sb, pj_str(s, "contact_email"));
+        page_fact_end(sb);
+    }
+    strbuf_puts(sb, "</dl>\n</section>\n");
+}
+
+static void
+history(struct strbuf *sb, const struct web_ctx *w, const json_t *events)
+{
+    size_t i;
+    json_t *e;
+
+    strbuf_puts(sb, "<section aria-labelledby=\"history-h2\">\n<h2 id=\"history-h2\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.h_history");
+    strbuf_puts(sb, "</h2>\n<ol class=\"history\">\n");
+    json_array_foreach(events, i, e) {
+        char key[48];
+        snprintf(key, sizeof key, "event.%s", pj_str(e, "kind") != NULL ? pj_str(e, "kind") : "");
+        strbuf_puts(sb, "<li>");
+        page_date(sb, w, pj_str(e, "date"));
+        strbuf_puts(sb, " — ");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+        if (pj_str(e, "court_reference") != NULL) {
+            strbuf_puts(sb, " (");
+            web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.action.court_reference",
+                   (const char *[]){"reference", pj_str(e, "court_reference"), NULL});
+            strbuf_puts(sb, ")");
+        }
+        if (pj_str(e, "note") != NULL) {
+            strbuf_puts(sb, ": ");
+            html_text(sb, pj_str(e, "note"));
+        }
+        strbuf_puts(sb, "</li>\n");
+    }
+    strbuf_puts(sb, "</ol>\n</section>\n");
+}
+
+static void
+mandate(struct strbuf *sb, const struct web_ctx *w, const json_t *doc)
+{
+    const json_t *texts = json_object_get(doc, "mandate_texts");
+    const char *text = pj_str(texts, web_lang_code(w->lang));
+    bool fallback = text == NULL;
+
+    if (fallback)
+        text = pj_str(texts, "fr");
+    strbuf_puts(sb, "<section aria-labelledby=\"mandate-h2\">\n<h2 id=\"mandate-h2\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.h_mandate");
+    strbuf_puts(sb, "</h2>\n");
+    if (fallback) {
+        strbuf_puts(sb, "<p class=\"note\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.mandate_fallback");
+        strbuf_puts(sb, "</p>\n");
+    }
+    strbuf_printf(sb, "<div class=\"mandate-text\" lang=\"%s\">\n",
+                  fallback ? "fr" : web_lang_code(w->lang));
+    page_paragraphs(sb, text);
+    strbuf_puts(sb, "</div>\n<p class=\"hint-plain\">");
+    web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.action.mandate_version",
+           (const char *[]){"version", pj_str(doc, "mandate_text_version"), NULL});
+    strbuf_puts(sb, "</p>\n</section>\n");
+}
+
+/* Whether a claim may join the action now (as handlers/action_mandate.c decides). */
+static bool
+takes_mandates(const json_t *doc)
+{
+    const char *status = pj_str(doc, "status");
+    const char *inc_status = pj_str(json_object_get(doc, "incident"), "status");
+
+    return status != NULL && strcmp(status, "open") == 0 &&
+           !json_is_true(json_object_get(doc, "deadline_passed")) &&
+           json_is_true(json_object_get(json_object_get(doc, "association"), "approved")) &&
+           inc_status != NULL && strcmp(inc_status, "open") == 0;
+}
+
+static void
+join_button(struct strbuf *sb, const struct web_ctx *w, const json_t *doc)
+{
+    strbuf_puts(sb, "<p class=\"card-actions\">");
+    if (takes_mandates(doc)) {
+        strbuf_puts(sb, "<a class=\"button primary\" href=\"/claim?incident=");
+        url_component(sb, pj_str(json_object_get(doc, "incident"), "slug"));
+        strbuf_puts(sb, "&amp;action=");
+        url_component(sb, pj_str(doc, "id"));
+        strbuf_puts(sb, "\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.join");
+        strbuf_puts(sb, "</a>");
+    } else {
+        strbuf_puts(sb, "<span class=\"note\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.deadline_passed");
+        strbuf_puts(sb, "</span>");
+    }
+    strbuf_puts(sb, "</p>\n");
+}
+
+static void
+action_facts(struct strbuf *sb, const struct web_ctx *w, const json_t *doc)
+{
+    const json_t *inc = json_object_get(doc, "incident");
+    char key[64];
+
+    strbuf_puts(sb, "<section aria-labelledby=\"action-h2\">\n<h2 id=\"action-h2\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.h_action");
+    strbuf_puts(sb, "</h2>\n<dl class=\"facts\">\n");
+    page_fact_begin(sb, w, "page.action.against");
+    html_text(sb, pj_str(inc, "controller"));
+    strbuf_puts(sb, " — <a href=\"/i/");
+    url_component(sb, pj_str(inc, "slug"));
+    strbuf_puts(sb, "\">");
+    html_text(sb, pj_str(inc, "title"));
+    strbuf_puts(sb, "</a>");
+    page_fact_end(sb);
+    snprintf(key, sizeof key, "basis.%s", pj_str(doc, "legal_basis"));
+    page_fact_begin(sb, w, "page.action.legal_basis");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+    page_fact_end(sb);
+    snprintf(key, sizeof key, "astatus.%s", pj_str(doc, "status"));
+    page_fact_begin(sb, w, "page.action.status");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+    page_fact_end(sb);
+    page_fact_begin(sb, w, "page.action.members");
+    web_format_int(sb, w->lang, pj_int(doc, "members"));
+    page_fact_end(sb);
+    page_fact_begin(sb, w, "page.action.deadline");
+    page_date(sb, w, pj_str(doc, "opt_in_deadline"));
+    page_fact_end(sb);
+    page_fact_begin(sb, w, "page.action.next_date");
+    if (pj_str(doc, "next_date") != NULL) {
+        page_date(sb, w, pj_str(doc, "next_date"));
+        if (pj_str(doc, "next_date_note") != NULL) {
+            strbuf_puts(sb, " — ");
+            html_text(sb, pj_str(doc, "next_date_note"));
+        }
+    } else {
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.none_set");
+    }
+    page_fact_end(sb);
+    page_fact_begin(sb, w, "page.action.counsel");
+    html_text(sb, pj_str(doc, "counsel_name"));
+    page_fact_end(sb);
+    text_fact(sb, w, "page.action.funding", pj_str(doc, "funding_sources"),
+              "page.action.not_stated");
+    text_fact(sb, w, "page.action.fees", pj_str(doc, "fees_charged"), "page.action.fees_none");
+    strbuf_puts(sb, "</dl>\n</section>\n");
+}
+
+static bool
+render_action(struct request *rq, PGconn *c, const struct web_ctx *w, void *ctx,
+              struct strbuf *sb, struct reply *deny)
+{
+    const char *id = ctx, *text = NULL;
+    enum outcome o = svc_public_action(c, id, rq->arena, &text);
+    json_t *doc = o == OUTCOME_OK ? json_loads(text, 0, NULL) : NULL;
+
+    if (doc == NULL) {
+        *deny = reply_outcome(o == OUTCOME_OK ? OUTCOME_INTERNAL : o, NULL);
+        return false;
+    }
+    const json_t *s = json_object_get(doc, "association");
+    const json_t *inc = json_object_get(doc, "incident");
+    struct strbuf date = {0}, desc = {0};
+    web_format_date(&date, w->lang, pj_str(doc, "opt_in_deadline"));
+    web_expand(&desc, web_t(w->cat, w->lang, "page.action.description"),
+               (const char *[]){"association", pj_str(s, "name"), "controller",
+                                pj_str(inc, "controller"), "date",
+                                date.data != NULL ? date.data : "", NULL});
+    struct web_page p = {
+        .title = pj_str(doc, "title"),
+        .description = desc.data,
+        .path = rq->path,
+        .social = true,
+        .og_type = "article",
+    };
+    web_layout_begin(sb, w, &p);
+    strbuf_puts(sb, "<p class=\"controller\">");
+    html_text(sb, pj_str(s, "name"));
+    strbuf_puts(sb, "</p>\n<h1>");
+    html_text(sb, pj_str(doc, "title"));
+    strbuf_puts(sb, "</h1>\n<p class=\"lead\">");
+    html_text(sb, desc.data);
+    strbuf_puts(sb, "</p>\n");
+    join_button(sb, w, doc);
+    association(sb, w, s);
+    action_facts(sb, w, doc);
+    history(sb, w, json_object_get(doc, "history"));
+    mandate(sb, w, doc);
+    join_button(sb, w, doc);
+    page_share(sb, w, pj_str(doc, "title"), rq->path);
+    web_layout_end(sb, w);
+    strbuf_free(&date);
+    strbuf_free(&desc);
+    json_decref(doc);
+    return true;
+}
+
+struct reply
+handle_page_action(struct request *rq)
+{
+    const char *id = request_param(rq, 0);
+
+    if (!uuid_is_valid(id))
+        return problem_reply("not-found", "no such action");
+    return page_render_cached(rq, arena_printf(rq->arena, "page:/a/%s", id), render_action,
+                              (void *)id, PAGE_CACHE_LIVE);
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The claim form page, rendered by the server (docs/web-forms.md): the incident and what a
+ * claimant may receive at the top, the form in the page's language, every control named after
+ * the API's member it fills (handlers/claim_form.h), the values kept and the errors beside
+ * their fields after a refused post (GOV.UK's error summary pattern), the mandate of the
+ * action the page was opened from. It works without JavaScript; web/static/claim.js enhances
+ * the same markup (data-field wrappers, error-msg holders: web/static/forms.js). */
+#ifndef RECOURS_HANDLERS_PAGE_CLAIM_FORM_H
+#define RECOURS_HANDLERS_PAGE_CLAIM_FORM_H
+
+#include "core/errors.h"
+#include "core/strbuf.h"
+#include "core/urlencoded.h"
+#include "domain/scheme.h"
+#include "service/claim_page.h"
+#include "web/layout.h"
+
+#define CLAIM_FORM_KEY_LEN 32 /* hex digits of the Idempotency-Key a rendered form carries */
+
+struct claim_form_state {
+    const struct claim_page_data *data;
+    const struct scheme *scheme;  /* the scheme in force, read; NULL: none */
+    const struct form *values;    /* what was posted, kept; NULL on a first render */
+    const struct errors *errors;  /* field errors of a refused post; NULL: none */
+    const char *notice_key;       /* a message above the form (catalogue key), or NULL */
+    const char *notice_param;     /* its {seconds} */
+    const char *notice_link;      /* a link under it, or NULL */
+    const char *notice_link_key;
+    const char *privacy_version;  /* the notice a claim made now accepts */
+    char idem_key[CLAIM_FORM_KEY_LEN + 1];
+};
+
+/* Appends the whole page (layout included) to sb. */
+void page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
+                            const struct claim_form_state *st);
+
+/* The questions of the claim, shared by the claim form and the correction form of /my-claim:
+ * who, address, categories, harms (loss and time only when the scheme pays them), payment;
+ * values from st->values, errors from st->errors. */
+void page_claim_fields(struct strbuf *sb, const struct web_ctx *w,
+                       const struct claim_form_state *st);
+
+/* What a claimant may receive under the scheme in force, in the words of /i/{slug}
+ * (handlers/page_parts.h page_scheme). */
+void page_claim_compensation(struct strbuf *sb, const struct web_ctx *w,
+                             const struct claim_page_data *d);
+
+/* The mandate text of x in the page's language (the original, with a sentence saying so, when
+ * the action has none in that language), paragraph by paragraph. */
+void page_claim_mandate_text(struct strbuf *sb, const struct web_ctx *w,
+                             const struct claim_page_data *d);
+
+/* "{association} (approved association, approval …) brings the action …": who, which action,
+ * on what basis, until when; then the label of the mandate text with its version. */
+void page_claim_mandate_intro(struct strbuf *sb, const struct web_ctx *w,
+                              const struct claim_page_data *d);
+
+/* The error message of a field error in the page's language: err.<field without [i]>.<code>,
+ * else err.code.<code>, else the server's English message. */
+const char *page_claim_error_message(const struct web_ctx *w, const struct field_error *e,
+                                     char *key_buf, size_t key_size);
+
+/* Where the error of field is shown: the id of its control and the catalogue key of its short
+ * name; false for a field the form has no control for. */
+bool page_claim_field_anchor(const char *field, const char **id_out, const char **label_key_out);
+
+/* GOV.UK's error summary: every error as a link to its control, announced (role="alert");
+ * an empty hidden holder for the scripts when there is none. */
+void page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w,
+                              const struct errors *errors);
+
+/* The message of st->notice_key above the form (a refusal that is no field's), if any. */
+void page_claim_notice(struct strbuf *sb, const struct web_ctx *w,
+                       const struct claim_form_state *st);
+
+/* The incident (controller, title, link to its page) and what a claimant may receive. */
+void page_claim_incident_box(struct strbuf *sb, const struct web_ctx *w,
+                             const struct claim_page_data *d);
+
+#endif

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Shared answers of the rendered pages (page_common.h). */
+#include "handlers/page_common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "handlers/guard.h"
+#include "handlers/public_cache.h"
+#include "web/escape.h"
+#include "web/etag.h"
+
+bool
+page_query_ok(const struct request *rq, struct reply *deny)
+{
+    const char *lang = request_query(rq, "lang");
+    enum web_lang l;
+
+    if (lang == NULL || (web_lang_parse(lang, &l) && strcmp(lang, web_lang_code(l)) == 0))
+        return true;
+    *deny = guard_bad_parameter("lang", "lang must be fr or en");
+    return false;
+}
+
+struct web_ctx
+page_ctx(const struct request *rq)
+{
+    const struct app *app = rq->app;
+    struct web_ctx w = {
+        .cat = app->site->catalogue,
+        .cfg = app->cfg,
+        .lang = web_lang_choose(request_query(rq, "lang"), request_header(rq, "Cookie"),
+                                request_header(rq, "Accept-Language")),
+    };
+    return w;
+}
+
+void
+page_security_headers(struct reply *r)
+{
+    reply_add_header(r, "Content-Security-Policy",
+                     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' "
+                     "data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                     "form-action 'self'; frame-ancestors 'none'");
+    reply_add_header(r, "Referrer-Policy", "no-referrer");
+    reply_add_header(r, "X-Frame-Options", "DENY");
+}
+
+struct reply
+page_reply(struct request *rq, const struct web_ctx *w, int status, struct strbuf *body,
+           const char *cache_control)
+{
+    char etag[WEB_ETAG_LEN];
+    enum web_lang chosen;
+    bool set_cookie = web_lang_parse(request_query(rq, "lang"), &chosen);
+    struct reply r;
+
+    web_etag(body->data != NULL ? body->data : "", body->len, etag);
+    if (status == 200 && web_etag_matches(request_header(rq, "If-None-Match"), etag)) {
+        strbuf_free(body);
+        r = reply_empty(304);
+    } else {
+        r = reply_bytes(status, "text/html; charset=utf-8", body->data != NULL ? body->data : "",
+                        body->len);
+        strbuf_free(body);
+        page_security_headers(&r);
+    }
+    if (status == 200) {
+        reply_add_header(&r, "ETag", arena_strdup(rq->arena, etag));
+        /* a reply that sets the cookie is this reader's: a shared cache must not keep it */
+        r.cache_control = set_cookie ? "private, max-age=0" : cache_control;
+    }
+    reply_add_header(&r, "Vary", "Accept-Language, Cookie");
+    reply_add_header(&r, "Content-Language", web_lang_code(w->lang));
+    if (set_cookie)
+        reply_add_header(&r, "Set-Cookie",
+                         arena_printf(rq->arena,
+                                      "%s=%s; Path=/; Max-Age=31536000; SameSite=Lax%s",
+                                      WEB_LANG_COOKIE, web_lang_code(chosen),
+                                      ((const struct app *)rq->app)->tls ? "; Secure" : ""));
+    return r;
+}
+
+struct reply
+page_error(struct request *rq, int status)
+{
+    struct web_ctx w = page_ctx(rq);
+    struct strbuf sb = {0};
+    char key[96];
+    const char *which = status == 404 ? "not_found" : status == 405 ? "not_allowed"
+                        : status >= 500                            ? "server"
+                                                                   : "other";
+
+    snprintf(key, sizeof key, "page.error.%s.title", which);
+    struct web_page p = {
+        .title = web_t(w.cat, w.lang, key),
+        .path = rq->path,
+        .noindex = true,
+    };
+    web_layout_begin(&sb, &w, &p);
+    strbuf_puts(&sb, "<h1>");
+    html_text(&sb, p.title);
+    strbuf_puts(&sb, "</h1>\n<p>");
+    snprintf(key, sizeof key, "page.error.%s.body", which);
+    web_tf(&sb, w.cat, w.lang, WEB_TEXT, key,
+           (const char *[]){"status", arena_printf(rq->arena, "%d", status), NULL});
+    strbuf_puts(&sb, "</p>\n<p><a class=\"button primary\" href=\"/\">");
+    web_te(&sb, w.cat, w.lang, WEB_TEXT, "page.error.home");
+    strbuf_puts(&sb, "</a></p>\n");
+    web_layout_end(&sb, &w);
+    return page_reply(rq, &w, status, &sb, NULL);
+}
+
+struct reply
+page_render_cached(struct request *rq, const char *scope, page_render_fn render, void *ctx,
+                   const char *cache_control)
+{
+    struct web_ctx w = page_ctx(rq);
+    struct public_cache_ticket ticket;
+    struct strbuf sb = {0};
+    struct reply deny;
+    char *cached = NULL;
+    size_t len = 0;
+    PGconn *c;
+
+    if (!page_query_ok(rq, &deny))
+        return deny;
+    enum public_cache_verdict v =
+        public_cache_get(scope, web_lang_code(w.lang), &cached, &len, &ticket);
+    if (v == PUBLIC_CACHE_HIT) {
+        strbuf_append(&sb, cached, len);
+        free(cached);
+        return page_reply(rq, &w, 200, &sb, cache_control);
+    }
+    bool ok = guard_db(&c, &deny) && render(rq, c, &w, ctx, &sb, &deny);
+    if (v == PUBLIC_CACHE_LEAD)
+        public_cache_put(&ticket, ok ? sb.data : NULL, ok ? sb.len : 0);
+    if (!ok) {
+        strbuf_free(&sb);
+        return deny;
+    }
+    return page_reply(rq, &w, 200, &sb, cache_control);
+}
+
+const char *
+pj_str(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+int64_t
+pj_int(const json_t *obj, const char *key)
+{
+    return (int64_t)json_integer_value(json_object_get(obj, key));
+}
+
+void
+page_fact_begin(struct strbuf *sb, const struct web_ctx *w, const char *label_key)
+{
+    strbuf_puts(sb, "<div><dt>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, label_key);
+    strbuf_puts(sb, "</dt><dd>");
+}
+
+void
+page_fact_end(struct strbuf *sb)
+{
+    strbuf_puts(sb, "</dd></div>\n");
+}

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The home page and the incident page (page_home.h): the documents of
+ * service/public_pages.h rendered with api/web/. */
+#include "handlers/page_home.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "handlers/page_common.h"
+#include "handlers/page_parts.h"
+#include "http/outcome.h"
+#include "http/problem.h"
+#include "service/public_pages.h"
+#include "web/escape.h"
+
+/* The document of a service read, parsed; NULL with *deny set. */
+static json_t *
+document(enum outcome o, const char *text, struct reply *deny)
+{
+    json_t *doc = o == OUTCOME_OK ? json_loads(text, 0, NULL) : NULL;
+
+    if (doc == NULL)
+        *deny = reply_outcome(o == OUTCOME_OK ? OUTCOME_INTERNAL : o, NULL);
+    return doc;
+}
+
+static void
+claim_link(struct strbuf *sb, const struct web_ctx *w, const json_t *inc, const char *cls)
+{
+    strbuf_printf(sb, "<a class=\"%s\" href=\"/claim?incident=", cls);
+    url_component(sb, pj_str(inc, "slug"));
+    strbuf_puts(sb, "\" aria-label=\"");
+    web_tf(sb, w->cat, w->lang, WEB_ATTR, "incident.make_claim_for",
+           (const char *[]){"controller", pj_str(inc, "controller"), "title",
+                            pj_str(inc, "title"), NULL});
+    strbuf_puts(sb, "\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "incident.make_claim");
+    strbuf_puts(sb, "</a>");
+}
+
+static void
+incident_card(struct strbuf *sb, const struct web_ctx *w, const json_t *inc)
+{
+    const char *slug = pj_str(inc, "slug");
+
+    strbuf_puts(sb, "<li class=\"incident-card\" data-slug=\"");
+    html_attr(sb, slug);
+    strbuf_puts(sb, "\"><article aria-labelledby=\"incident-");
+    html_attr(sb, slug);
+    strbuf_puts(sb, "\">\n<p class=\"controller\">");
+    html_text(sb, pj_str(inc, "controller"));
+    strbuf_puts(sb, "</p>\n<h3 id=\"incident-");
+    html_attr(sb, slug);
+    strbuf_puts(sb, "\"><a href=\"/i/");
+    url_component(sb, slug);
+    strbuf_puts(sb, "\">");
+    html_text(sb, pj_str(inc, "title"));
+    strbuf_puts(sb, "</a></h3>\n");
+    page_incident_facts(sb, w, inc);
+    if (json_array_size(json_object_get(inc, "actions")) > 0) {
+        char *hid = NULL;
+        struct strbuf id = {0};
+        strbuf_puts(&id, "actions-");
+        strbuf_puts(&id, slug);
+        hid = strbuf_take(&id);
+        strbuf_printf(sb, "<h4 id=\"%s\">", hid); /* a slug is [a-z0-9-] (0001_incidents) */
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "page.actions.h");
+        strbuf_puts(sb, "</h4>\n");
+        page_open_actions(sb, w, json_object_get(inc, "actions"), hid);
+        free(hid);
+    }
+    strbuf_puts(sb, "<p class=\"card-actions\">");
+    claim_link(sb, w, inc, "button primary");
+    strbuf_puts(sb, " <a class=\"button secondary\" href=\"/i/");
+    url_component(sb, slug);
+    strbuf_puts(sb, "\" aria-label=\"");
+    web_tf(sb, w->cat, w->lang, WEB_ATTR, "page.home.see_for",
+           (const char *[]){"controller", pj_str(inc, "controller"), "title",
+                            pj_str(inc, "title"), NULL});
+    strbuf_puts(sb, "\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.home.see");
+    strbuf_puts(sb, "</a></p>\n</article></li>\n");
+}
+
+static bool
+render_home(struct request *rq, PGconn *c, const struct web_ctx *w, void *ctx,
+            struct strbuf *sb, struct reply *deny)
+{
+    const char *text = NULL;
+    enum outcome o = svc_public_home(c, rq->arena, &text);
+    json_t *doc = document(o, text, deny); /* text is set by the call above */
+
+    (void)ctx;
+    if (doc == NULL)
+        return false;
+    struct web_page p = {
+        .title = web_t(w->cat, w->lang, "page.home.title"),
+        .description = web_t(w->cat, w->lang, "page.home.description"),
+        .path = "/",
+        .social = true,
+        .nav_current = "/",
+    };
+    web_layout_begin(sb, w, &p);
+    strbuf_puts(sb, "<section class=\"hero\">\n<h1>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.h1");
+    strbuf_puts(sb, "</h1>\n<p class=\"lead\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.intro1");
+    strbuf_puts(sb, " ");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.intro2");
+    strbuf_puts(sb, "</p>\n</section>\n<aside class=\"panel panel-inline\" "
+                    "aria-labelledby=\"already-h2\">\n<div><h2 id=\"already-h2\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.already_h2");
+    strbuf_puts(sb, "</h2>\n<p>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.already_p");
+    strbuf_puts(sb, "</p></div>\n<a id=\"my-claim-link\" class=\"button secondary\" "
+                    "href=\"/my-claim\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.already_link");
+    strbuf_puts(sb, "</a>\n</aside>\n<section aria-labelledby=\"open-h2\">\n<h2 id=\"open-h2\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.open_h2");
+    strbuf_puts(sb, "</h2>\n");
+    const json_t *list = json_object_get(doc, "incidents");
+    if (json_array_size(list) == 0) {
+        strbuf_puts(sb, "<p>");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "index.none");
+        strbuf_puts(sb, "</p>\n");
+    } else {
+        size_t i;
+        json_t *inc;
+        strbuf_puts(sb, "<ul id=\"incidents\" class=\"incident-list\">\n");
+        json_array_foreach(list, i, inc)
+            incident_card(sb, w, inc);
+        strbuf_puts(sb, "</ul>\n");
+    }
+    strbuf_puts(sb, "</section>\n");
+    web_layout_end(sb, w);
+    json_decref(doc);
+    return true;
+}
+
+struct reply
+handle_page_home(struct request *rq)
+{
+    return page_render_cached(rq, "page:/", render_home, NULL, PAGE_CACHE_LIVE);
+}
+
+/* An incident slug as 0001_incidents.sql allows it, so that nothing else reaches the
+ * database or the cache. */
+static bool
+slug_ok(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n < 3 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+              (s[i] == '-' && i > 0 && i + 1 < n)))
+            return false;
+    return true;
+}
+
+static bool
+render_incident(struct request *rq, PGconn *c, const struct web_ctx *w, void *ctx,
+                struct strbuf *sb, struct reply *deny)
+{
+    const char *slug = ctx, *text = NULL;
+    enum outcome o = svc_public_incident(c, slug, rq->arena, &text);
+    json_t *doc = document(o, text, deny);
+
+    if (doc == NULL)
+        return false;
+    struct strbuf title = {0}, desc = {0};
+    strbuf_printf(&title, "%s — %s", pj_str(doc, "controller"), pj_str(doc, "title"));
+    web_expand(&desc, web_t(w->cat, w->lang, "page.incident.description"),
+               (const char *[]){"controller", pj_str(doc, "controller"), "title",
+                                pj_str(doc, "title"), NULL});
+    struct web_page p = {
+        .title = title.data,
+        .description = desc.data,
+        .path = rq->path,
+        .social = true,
+    };
+    bool open = pj_str(doc, "status") != NULL && strcmp(pj_str(doc, "status"), "open") == 0;
+    web_layout_begin(sb, w, &p);
+    strbuf_puts(sb, "<p class=\"controller\">");
+    html_text(sb, pj_str(doc, "controller"));
+    strbuf_puts(sb, "</p>\n<h1>");
+    html_text(sb, pj_str(doc, "title"));
+    strbuf_puts(sb, "</h1>\n");
+    page_incident_facts(sb, w, doc);
+    strbuf_puts(sb, "<section class=\"panel\" aria-labelledby=\"receive-h2\">\n"
+                    "<h2 id=\"receive-h2\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.incident.h_receive");
+    strbuf_puts(sb, "</h2>\n");
+    page_scheme(sb, w, json_object_get(doc, "scheme"), pj_int(doc, "scheme_version"));
+    strbuf_puts(sb, "</section>\n<p class=\"card-actions\">");
+    if (open) {
+        claim_link(sb, w, doc, "button primary");
+    } else {
+        strbuf_puts(sb, "<span class=\"note\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "page.incident.closed");
+        strbuf_puts(sb, "</span>");
+    }
+    strbuf_puts(sb, "</p>\n<section aria-labelledby=\"actions-h2\">\n<h2 id=\"actions-h2\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.actions.h");
+    strbuf_puts(sb, "</h2>\n");
+    page_open_actions(sb, w, json_object_get(doc, "actions"), "actions-h2");
+    strbuf_puts(sb, "</section>\n");
+    page_share(sb, w, title.data, rq->path);
+    web_layout_end(sb, w);
+    strbuf_free(&title);
+    strbuf_free(&desc);
+    json_decref(doc);
+    return true;
+}
+
+struct reply
+handle_page_incident(struct request *rq)
+{
+    const char *slug = request_param(rq, 0);
+
+    if (!slug_ok(slug))
+        return problem_reply("not-found", "no such incident");
+    return page_render_cached(rq, arena_printf(rq->arena, "page:/i/%s", slug), render_incident,
+                              (void *)slug, PAGE_CACHE_LIVE);
+}

@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* /my-claim's markup (page_my_claim_view.h). Every value goes through one escaper of
+ * web/escape.h; the claim's own fields included. */
+#include "handlers/page_my_claim_view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "domain/countries.h"
+#include "domain/currency.h"
+#include "domain/vocab.h"
+#include "handlers/page_claim_form.h"
+#include "web/catalogue.h"
+#include "web/country_names.h"
+#include "web/escape.h"
+#include "web/format.h"
+
+void
+page_phone_for_reading(struct strbuf *sb, const char *e164)
+{
+    struct country_dialing plan;
+    size_t cc = e164 != NULL && e164[0] == '+' ? country_dialing_for_number(e164 + 1, &plan) : 0;
+
+    if (cc == 0) {
+        html_text(sb, e164);
+        return;
+    }
+    const char *rest = e164 + 1 + cc;
+    size_t n = strlen(rest), head = n % 2 ? 1 : 2;
+    strbuf_printf(sb, "+%.*s %.*s", (int)cc, e164 + 1, (int)(head < n ? head : n), rest);
+    for (size_t i = head; i + 1 < n + 1 && i < n; i += 2)
+        strbuf_printf(sb, " %.*s", (int)(n - i >= 2 ? 2 : 1), rest + i);
+}
+
+static const char *
+str(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+/* minor units as typed in the form: "120.50" / "120,50" */
+static const char *
+amount_text(struct arena *a, int64_t minor, int exponent, enum web_lang lang)
+{
+    if (exponent <= 0)
+        return arena_printf(a, "%lld", (long long)minor);
+    int64_t unit = 1;
+    for (int i = 0; i < exponent; i++)
+        unit *= 10;
+    return arena_printf(a, "%lld%c%0*lld", (long long)(minor / unit),
+                        lang == WEB_LANG_FR ? ',' : '.', exponent, (long long)(minor % unit));
+}
+
+void
+page_my_claim_values(const json_t *view, const struct web_ctx *w, const char *currency,
+                     struct arena *a, struct form *out)
+{
+    static const char *const claimant_keys[] = {"given_name", "family_name", "email", "birth_date",
+                                                NULL};
+    static const char *const address_keys[] = {"line1", "line2",   "postal_code",
+                                               "city",  "country", NULL};
+    static const char *const boxes[] = {"phishing", "identity_theft", "distress", NULL};
+    const json_t *who = json_object_get(view, "claimant");
+    const json_t *addr = json_object_get(who, "address");
+    const json_t *harms = json_object_get(view, "harms");
+    const json_t *cats = json_object_get(view, "data_categories");
+    struct form_pair *p = arena_alloc(a, 40 * sizeof *p);
+    size_t n = 0;
+
+    for (int i = 0; claimant_keys[i] != NULL; i++)
+        if (str(who, claimant_keys[i]) != NULL)
+            p[n++] = (struct form_pair){arena_printf(a, "claimant.%s", claimant_keys[i]),
+                                        str(who, claimant_keys[i])};
+    if (str(who, "phone") != NULL) {
+        struct strbuf sb = {0};
+        page_phone_for_reading(&sb, str(who, "phone"));
+        p[n++] =
+            (struct form_pair){"claimant.phone", arena_strdup(a, sb.data != NULL ? sb.data : "")};
+        strbuf_free(&sb);
+    }
+    for (int i = 0; address_keys[i] != NULL; i++)
+        if (str(addr, address_keys[i]) != NULL)
+            p[n++] = (struct form_pair){arena_printf(a, "claimant.address.%s", address_keys[i]),
+                                        str(addr, address_keys[i])};
+    for (size_t i = 0; i < json_array_size(cats) && n < 30; i++)
+        p[n++] = (struct form_pair){"data_categories", json_string_value(json_array_get(cats, i))};
+    for (int i = 0; boxes[i] != NULL; i++)
+        if (json_is_true(json_object_get(harms, boxes[i])))
+            p[n++] = (struct form_pair){arena_printf(a, "harms.%s", boxes[i]), "true"};
+    json_int_t loss = json_integer_value(json_object_get(harms, "documented_loss"));
+    if (loss > 0)
+        p[n++] = (struct form_pair){"harms.documented_loss",
+                                    amount_text(a, loss, currency_exponent(currency), w->lang)};
+    json_int_t hours = json_integer_value(json_object_get(harms, "hours_spent"));
+    if (hours > 0)
+        p[n++] = (struct form_pair){"harms.hours_spent", arena_printf(a, "%lld", (long long)hours)};
+    if (str(harms, "description") != NULL)
+        p[n++] = (struct form_pair){"harms.description", str(harms, "description")};
+    if (str(view, "payment_preference") != NULL)
+        p[n++] = (struct form_pair){"payment_preference", str(view, "payment_preference")};
+    out->pairs = p;
+    out->n = n;
+}
+
+static void
+hidden(struct strbuf *sb, const char *name, const char *value)
+{
+    strbuf_puts(sb, "<input type=\"hidden\" name=\"");
+    html_attr(sb, name);
+    strbuf_puts(sb, "\" value=\"");
+    html_attr(sb, value != NULL ? value : "");
+    strbuf_puts(sb, "\">\n");
+}
+
+/* <form method=post action=/my-claim> with the claim's credentials and what it does */
+static void
+claim_form_open(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st,
+                const char *id, const char *what)
+{
+    strbuf_printf(sb, "<form id=\"%s\" method=\"post\" action=\"/my-claim?lang=%s\" novalidate>\n",
+                  id, web_lang_code(w->lang));
+    hidden(sb, "form", what);
+    hidden(sb, "lang", web_lang_code(w->lang));
+    hidden(sb, "reference", str(st->view, "reference"));
+    hidden(sb, "token", st->token);
+    if (st->data != NULL && st->data->has_offer)
+        hidden(sb, "action", st->data->action.id);
+}
+
+static void
+button(struct strbuf *sb, const struct web_ctx *w, const char *id, const char *cls, const char *key,
+       const char *const *params)
+{
+    strbuf_printf(sb, "<p class=\"actions\"><button id=\"%s\" type=\"submit\" class=\"button %s\">",
+                  id, cls);
+    web_tf(sb, w->cat, w->lang, WEB_TEXT, key, params);
+    strbuf_puts(sb, "</button></p>\n</form>\n");
+}
+
+static void
+notice(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
+{
+    if (st->notice_key == NULL)
+        return;
+    strbuf_printf(sb, "<div id=\"claim-status\" class=\"status status-%s\" role=\"%s\"><p>",
+                  st->notice_kind != NULL ? st->notice_kind : "info",
+                  st->notice_kind != NULL && strcmp(st->notice_kind, "error") == 0 ? "alert"
+                                                                                   : "status");
+    web_tf(sb, w->cat, w->lang, WEB_TEXT, st->notice_key,
+           (const char *[]){"seconds", st->notice_param != NULL ? st->notice_param : "", NULL});
+    strbuf_puts(sb, "</p></div>\n");
+}
+
+static void
+text_field(struct strbuf *sb, const struct web_ctx *w, const char *id, const char *name,
+           const char *label_key, const char *hint_key, const char *type, const char *value,
+           const char *autocomplete)
+{
+    strbuf_printf(sb, "<div class=\"field\">\n<label for=\"%s\">", id);
+    web_te(sb, w->cat, w->lang, WEB_TEXT, label_key);
+    strbuf_puts(sb, "</label>\n");
+    if (hint_key != NULL) {
+        strbuf_printf(sb, "<p class=\"hint\" id=\"%s-hint\">", id);
+        web_te(sb, w->cat, w->lang, WEB_TEXT, hint_key);
+        strbuf_puts(sb, "</p>\n");
+    }
+    strbuf_printf(sb,
+                  "<input id=\"%s\" name=\"%s\" type=\"%s\" autocomplete=\"%s\" "
+                  "spellcheck=\"false\"%s%s%s value=\"",
+                  id, name, type, autocomplete, hint_key != NULL ? " aria-describedby=\"" : "",
+                  hint_key != NULL ? id : "", hint_key != NULL ? "-hint\"" : "");
+    html_attr(sb, value != NULL ? value : "");
+    strbuf_puts(sb, "\">\n</div>\n");
+}
+
+/* Reference + token, and "I lost my token" (recovery by email); or, from a recovery link, the
+ * button that sets a new token (a GET never uses the link: mail scanners open links). */
+static void
+access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
+{
+    if (st->new_token != NULL) {
+        strbuf_puts(sb, "<section id=\"receipt\" class=\"receipt\"><h2>");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.new_token_h2");
+        strbuf_puts(sb, "</h2>\n<dl class=\"secrets\"><div><dt>");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "receipt.reference");
+        strbuf_puts(sb, "</dt><dd><code id=\"receipt-reference\">");
+        html_text(sb, st->new_reference);
+        strbuf_puts(sb, "</code></dd></div><div><dt>");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "receipt.token");
+        strbuf_puts(sb, "</dt><dd><code id=\"receipt-token\" class=\"token\">");
+        html_text(sb, st->new_token);
+        strbuf_puts(sb, "</code></dd></div></dl>\n<p class=\"warning\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "receipt.keep");
+        strbuf_puts(sb, "</p>\n</section>\n");
+    }
+    if (st->recover_link != NULL) {
+        strbuf_printf(sb,
+                      "<form id=\"redeem-form\" method=\"post\" action=\"/my-claim?lang=%s\">\n",
+                      web_lang_code(w->lang));
+        hidden(sb, "form", "redeem");
+        hidden(sb, "lang", web_lang_code(w->lang));
+        hidden(sb, "link", st->recover_link);
+        strbuf_puts(sb, "<p>");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.redeem_intro");
+        strbuf_puts(sb, "</p>\n");
+        button(sb, w, "redeem", "primary", "myform.redeem", NULL);
+        return;
+    }
+    strbuf_printf(sb,
+                  "<form id=\"access-form\" method=\"post\" action=\"/my-claim?lang=%s\" "
+                  "novalidate>\n",
+                  web_lang_code(w->lang));
+    hidden(sb, "form", "open");
+    hidden(sb, "lang", web_lang_code(w->lang));
+    if (st->offer_action != NULL)
+        hidden(sb, "action", st->offer_action);
+    strbuf_puts(sb, "<p class=\"intro\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.intro");
+    strbuf_puts(sb, "</p>\n");
+    text_field(sb, w, "reference", "reference", "f.reference", "f.reference_hint", "text",
+               st->reference, "off");
+    text_field(sb, w, "token", "token", "f.token", "f.token_hint", "password", "", "off");
+    button(sb, w, "open", "primary", "my.open", NULL);
+    strbuf_printf(sb, "<section aria-labelledby=\"lost-h2\">\n<h2 id=\"lost-h2\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_h2");
+    strbuf_puts(sb, "</h2>\n");
+    strbuf_printf(sb,
+                  "<form id=\"recover-form\" method=\"post\" action=\"/my-claim?lang=%s\" "
+                  "novalidate>\n",
+                  web_lang_code(w->lang));
+    hidden(sb, "form", "recover");
+    hidden(sb, "lang", web_lang_code(w->lang));
+    strbuf_puts(sb, "<p>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_intro");
+    strbuf_puts(sb, "</p>\n");
+    text_field(sb, w, "recover-email", "email", "f.email", NULL, "email", "", "email");
+    text_field(sb, w, "recover-reference", "reference", "myform.reference_optional", NULL, "text",
+               "", "off");
+    button(sb, w, "recover", "secondary", "myform.lost_send", NULL);
+    strbuf_puts(sb, "</section>\n");
+}
+
+static void
+row(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *value)
+{
+    strbuf_puts(sb, "<div><dt>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+    strbuf_puts(sb, "</dt><dd>");
+    html_text(sb, value != NULL && value[0] != '\0' ? value
+                                                    : web_t(w->cat, w->lang, "common.not_given"));
+    strbuf_puts(sb, "</dd></div>\n");
+}
+
+static void
+date_row(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *iso)
+{
+    if (iso == NULL)
+        return;
+    strbuf_puts(sb, "<div><dt>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+    strbuf_puts(sb, "</dt><dd>");
+    if (!web_format_date(sb, w->lang, iso))
+        html_text(sb, iso);
+    strbuf_puts(sb, "</dd></div>\n");
+}
+
+/* The claim as given: who, address, phone for reading, categories, harms, payment. */
+static void
+as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
+{
+    const json_t *v = st->view;
+    const json_t *who = json_object_get(v, "claimant");
+    const json_t *addr = json_object_get(who, "address");
+    const json_t *harms = json_object_get(v, "harms");
+    char key[64];
+
+    strbuf_puts(sb, "<dl id=\"claim-body\" class=\"facts\">\n<div><dt>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.status");
+    strbuf_puts(sb, "</dt><dd id=\"claim-status-value\">");
+    snprintf(key, sizeof key, "status.%s", str(v, "status") != NULL ? str(v, "status") : "");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+    strbuf_puts(sb, "</dd></div>\n");
+    row(sb, w, "my.incident", st->data->incident.title);
+    date_row(sb, w, "my.submitted", str(v, "created_at"));
+    date_row(sb, w, "my.withdrawn_at", str(v, "withdrawn_at"));
+    if (json_is_object(who)) {
+        struct strbuf name = {0}, phone = {0}, place = {0};
+        strbuf_printf(&name, "%s %s", str(who, "given_name"), str(who, "family_name"));
+        row(sb, w, "my.name", name.data);
+        row(sb, w, "f.email", str(who, "email"));
+        if (str(who, "phone") != NULL)
+            page_phone_for_reading(&phone, str(who, "phone"));
+        row(sb, w, "f.phone", phone.data);
+        row(sb, w, "f.birth_date", str(who, "birth_date"));
+        strbuf_printf(&place, "%s%s%s, %s %s, %s", str(addr, "line1"),
+                      str(addr, "line2") != NULL ? ", " : "",
+                      str(addr, "line2") != NULL ? str(addr, "line2") : "",
+                      str(addr, "postal_code"), str(addr, "city"), str(addr, "country"));
+        row(sb, w, "f.line1", place.data);
+        strbuf_free(&name);
+        strbuf_free(&phone);
+        strbuf_free(&place);
+    }
+    struct strbuf cats = {0};
+    const json_t *list = json_object_get(v, "data_categories");
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        snprintf(key, sizeof key, "cat.%s", json_string_value(json_array_get(list, i)));
+        strbuf_printf(&cats, "%s%s", i > 0 ? ", " : "", web_t(w->cat, w->lang, key));
+    }
+    row(sb, w, "my.data_h3", cats.data);
+    strbuf_free(&cats);
+    struct strbuf loss = {0};
+    web_format_money(&loss, w->lang, json_integer_value(json_object_get(harms, "documented_loss")),
+                     st->data->incident.currency);
+    row(sb, w, "my.harm_loss", loss.data);
+    strbuf_free(&loss);
+    row(sb, w, "my.harm_description", str(harms, "description"));
+    snprintf(key, sizeof key, "pay.%s",
+             str(v, "payment_preference") != NULL ? str(v, "payment_preference") : "");
+    row(sb, w, "my.payment", web_t(w->cat, w->lang, key));
+    strbuf_puts(sb, "</dl>\n");
+}
+
+/* The incident's other open actions, each with its association and a button that opens its
+ * mandate here (the join form above), so that the text is read before it is given: a claimant
+ * can join any of them, not only the one a link named. */
+static void
+open_actions(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
+{
+    const struct claim_page_data *d = st->data;
+    size_t shown = 0;
+
+    for (size_t i = 0; i < json_array_size(st->open_actions); i++) {
+        const json_t *x = json_array_get(st->open_actions, i);
+        const char *id = str(x, "id");
+        if (id == NULL || (d->has_offer && strcmp(id, d->action.id) == 0))
+            continue;
+        if (shown++ == 0) {
+            strbuf_puts(sb, "<h3 id=\"open-actions-h3\">");
+            web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.open_actions_h3");
+            strbuf_puts(sb, "</h3>\n<p>");
+            web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.open_actions_intro");
+            strbuf_puts(sb, "</p>\n<ul id=\"open-actions\" class=\"open-actions\">\n");
+        }
+        strbuf_puts(sb, "<li><a href=\"/a/");
+        url_component(sb, id);
+        strbuf_puts(sb, "\">");
+        html_text(sb, str(x, "title") != NULL ? str(x, "title") : "");
+        strbuf_puts(sb, "</a> — ");
+        html_text(sb, str(x, "association") != NULL ? str(x, "association") : "");
+        /* "open" with the action: the claim page again, this action's mandate offered */
+        strbuf_printf(sb,
+                      "\n<form id=\"open-action-%zu\" method=\"post\" action=\"/my-claim?lang=%s\" "
+                      "novalidate>\n",
+                      shown, web_lang_code(w->lang));
+        hidden(sb, "form", "open");
+        hidden(sb, "lang", web_lang_code(w->lang));
+        hidden(sb, "reference", str(st->view, "reference"));
+        hidden(sb, "token", st->token);
+        hidden(sb, "action", id);
+        char button_id[32];
+        snprintf(button_id, sizeof button_id, "join-action-%zu", shown);
+        button(sb, w, button_id, "secondary", "myform.join_action",
+               (const char *[]){"association", str(x, "association") != NULL ? str(x, "association")
+                                                                            : "",
+                                NULL});
+        strbuf_puts(sb, "</li>\n");
+    }
+    if (shown > 0)
+        strbuf_puts(sb, "</ul>\n");
+}
+
+/* The action the claim is in: its association, its status, its page. Nothing once withdrawn. */
+static void
+action_part(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st,
+            bool withdrawn)
+{
+    const struct claim_page_data *d = st->data;
+    char key[64];
+
+    if (withdrawn)
+        return;
+    strbuf_puts(
+        sb, "<section id=\"action-part\" aria-labelledby=\"action-h2\">\n<h2 id=\"action-h2\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.mandate");
+    strbuf_puts(sb, "</h2>\n");
+    if (d->has_member) {
+        strbuf_puts(sb, "<p id=\"member-of\">");
+        web_tf(sb, w->cat, w->lang, WEB_TEXT, "myform.member_of",
+               (const char *[]){"association", d->member_association.name, "title", d->member.title,
+                                NULL});
+        strbuf_puts(sb, "</p>\n<p>");
+        snprintf(key, sizeof key, "myform.action_status.%s", d->member.status);
+        web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+        strbuf_puts(sb, " <a href=\"/a/");
+        url_component(sb, d->member.id);
+        strbuf_puts(sb, "\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.action_link");
+        strbuf_puts(sb, "</a></p>\n");
+        claim_form_open(sb, w, st, "revoke-form", "revoke");
+        strbuf_puts(sb, "<p class=\"hint-plain\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "my.mandate_revoke_hint");
+        strbuf_puts(sb, "</p>\n");
+        button(sb, w, "mandate-revoke", "secondary", "my.mandate_revoke", NULL);
+    } else {
+        strbuf_puts(sb, "<p>");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "my.mandate_none");
+        strbuf_puts(sb, "</p>\n");
+    }
+    if (!d->has_member && d->has_offer) {
+        claim_form_open(sb, w, st, "join-form", "join");
+        strbuf_puts(sb, "<h3>");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "my.mandate_h3");
+        strbuf_puts(sb, "</h3>\n");
+        page_claim_mandate_intro(sb, w, d);
+        page_claim_mandate_text(sb, w, d);
+        hidden(sb, "mandate_text_version", d->action.mandate_text_version);
+        button(sb, w, "mandate-give", "primary", "my.mandate_give",
+               (const char *[]){"association", d->association.name, NULL});
+    }
+    if (!d->has_member)
+        open_actions(sb, w, st);
+    strbuf_puts(sb, "</section>\n");
+}
+
+static void
+claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
+{
+    bool withdrawn =
+        str(st->view, "status") != NULL && strcmp(str(st->view, "status"), "withdrawn") == 0;
+    struct form kept;
+
+    strbuf_puts(sb, "<section id=\"claim\" aria-labelledby=\"claim-h2\">\n<h2 id=\"claim-h2\">");
+    web_tf(sb, w->cat, w->lang, WEB_TEXT, "my.claim_h2",
+           (const char *[]){"reference", str(st->view, "reference"), NULL});
+    strbuf_puts(sb, "</h2>\n");
+    as_given(sb, w, st);
+    strbuf_puts(sb, "</section>\n");
+    action_part(sb, w, st, withdrawn);
+    if (withdrawn || !json_is_object(json_object_get(st->view, "claimant")))
+        return;
+    /* the correction: the claim form's own questions, filled as the claim stands (or as the
+     * refused correction was typed) */
+    if (st->values == NULL)
+        page_my_claim_values(st->view, w, st->data->incident.currency, st->arena, &kept);
+    strbuf_puts(sb,
+                "<section id=\"correct\" aria-labelledby=\"correct-h2\">\n<h2 id=\"correct-h2\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.correct_h2");
+    strbuf_puts(sb, "</h2>\n");
+    page_claim_error_summary(sb, w, st->errors);
+    claim_form_open(sb, w, st, "claim-form", "correct");
+    struct claim_form_state fs = {.data = st->data,
+                                  .scheme = st->scheme,
+                                  .values = st->values != NULL ? st->values : &kept,
+                                  .errors = st->errors};
+    page_claim_fields(sb, w, &fs);
+    button(sb, w, "correct-save", "primary", "my.correct_save", NULL);
+    strbuf_puts(sb, "</section>\n<section id=\"withdraw\" aria-labelledby=\"withdraw-h2\">\n"
+                    "<h2 id=\"withdraw-h2\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_h");
+    strbuf_puts(sb, "</h2>\n<p>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_p");
+    strbuf_puts(sb, "</p>\n");
+    claim_form_open(sb, w, st, "withdraw-form", "withdraw");
+    button(sb, w, "withdraw-yes", "warning", "my.withdraw_yes", NULL);
+    strbuf_puts(sb, "</section>\n");
+}
+
+void
+page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
+{
+    struct web_page p = {
+        .title = web_t(w->cat, w->lang, "my.h1"),
+        .path = "/my-claim",
+        .noindex = true,
+        .nav_current = "/my-claim",
+    };
+
+    web_layout_begin(sb, w, &p);
+    strbuf_puts(sb, "<h1>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.h1");
+    strbuf_puts(sb, "</h1>\n");
+    notice(sb, w, st);
+    if (st->view != NULL)
+        claim_page(sb, w, st);
+    else
+        access_page(sb, w, st);
+    web_layout_end(sb, w);
+}

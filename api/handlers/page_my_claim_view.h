@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The markup of /my-claim (page_my_claim.h): the access and recovery forms, the claim as given
+ * with its action, the correction form (the claim form's own questions), the mandate offer,
+ * the withdrawal, the new token after a recovery. */
+#ifndef RECOURS_HANDLERS_PAGE_MY_CLAIM_VIEW_H
+#define RECOURS_HANDLERS_PAGE_MY_CLAIM_VIEW_H
+
+#include <jansson.h>
+
+#include "core/errors.h"
+#include "core/strbuf.h"
+#include "core/urlencoded.h"
+#include "service/claim_page.h"
+#include "web/layout.h"
+
+struct my_claim_state {
+    struct arena *arena;           /* the request's */
+    const char *notice_key;        /* a message at the top (catalogue key), or NULL */
+    const char *notice_kind;       /* "error" | "success" | "info" */
+    const char *notice_param;      /* its {seconds} */
+    /* the access page */
+    const char *reference;         /* kept in the access form */
+    const char *offer_action;      /* ?action= of the link: kept to offer it once open */
+    const char *recover_link;      /* ?recover=: the redeem form */
+    const char *new_reference;     /* after a redeem: the new token, shown once */
+    const char *new_token;
+    /* the claim page */
+    json_t *view;                  /* the API's claim view, or NULL for the access page */
+    const char *token;             /* carried in the claim page's forms */
+    const struct claim_page_data *data;   /* its incident, scheme; action offered */
+    const json_t *open_actions;    /* the incident's actions taking mandates (a JSON array of
+                                    * {id, title, association}), or NULL */
+    const struct scheme *scheme;
+    const struct action *member;          /* the action the claim is in, or NULL */
+    const struct association *member_assoc;
+    const struct form *values;     /* a refused correction's values, or NULL */
+    const struct errors *errors;
+};
+
+void page_my_claim_render(struct strbuf *sb, const struct web_ctx *w,
+                          const struct my_claim_state *st);
+
+/* The claim view's fields as the correction form's values ("claimant.phone" → "+33 6 12 …",
+ * amounts in major units), into out (strings in a). */
+void page_my_claim_values(const json_t *view, const struct web_ctx *w, const char *currency,
+                          struct arena *a, struct form *out);
+
+/* "+33612345678" → "+33 6 12 34 56 78" (the calling code, then pairs) into sb. */
+void page_phone_for_reading(struct strbuf *sb, const char *e164);
+
+#endif

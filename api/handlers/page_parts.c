@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Shared pieces of the public pages (page_parts.h). Every value is escaped for where it
+ * lands (web/escape.h); figures come from web/format.h. */
+#include "handlers/page_parts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/money.h"
+#include "domain/vocab.h"
+#include "handlers/page_common.h"
+#include "web/escape.h"
+#include "web/format.h"
+
+void
+page_date(struct strbuf *sb, const struct web_ctx *w, const char *iso)
+{
+    struct strbuf d = {0};
+
+    if (iso == NULL || !web_format_date(&d, w->lang, iso)) {
+        html_text(sb, iso);
+        return;
+    }
+    strbuf_puts(sb, "<time datetime=\"");
+    html_attr(sb, iso);
+    strbuf_puts(sb, "\">");
+    strbuf_append(sb, d.data, d.len);
+    strbuf_puts(sb, "</time>");
+    strbuf_free(&d);
+}
+
+void
+page_paragraphs(struct strbuf *sb, const char *text)
+{
+    const char *p = text != NULL ? text : "";
+
+    while (*p != '\0') {
+        const char *end = strstr(p, "\n\n");
+        size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+        strbuf_puts(sb, "<p>");
+        for (size_t i = 0, run = 0; i <= n; i++) {
+            if (i < n && p[i] != '\n')
+                continue;
+            struct strbuf line = {0};
+            strbuf_append(&line, p + run, i - run);
+            html_text(sb, line.data != NULL ? line.data : "");
+            strbuf_free(&line);
+            if (i < n)
+                strbuf_puts(sb, "<br>");
+            run = i + 1;
+        }
+        strbuf_puts(sb, "</p>\n");
+        p += n;
+        while (*p == '\n')
+            p++;
+    }
+}
+
+static void
+categories(struct strbuf *sb, const struct web_ctx *w, const json_t *codes)
+{
+    size_t i;
+    json_t *c;
+
+    strbuf_puts(sb, "<ul class=\"tags\">");
+    /* in the vocabulary's order, as everywhere (docs/api.md §8.6) */
+    for (int k = 0; k < DATA_CATEGORY_COUNT; k++) {
+        json_array_foreach(codes, i, c) {
+            if (json_is_string(c) && strcmp(json_string_value(c), data_categories[k]) == 0) {
+                char key[48];
+                snprintf(key, sizeof key, "cat.%s", data_categories[k]);
+                strbuf_puts(sb, "<li>");
+                web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+                strbuf_puts(sb, "</li>");
+            }
+        }
+    }
+    strbuf_puts(sb, "</ul>");
+}
+
+void
+page_incident_facts(struct strbuf *sb, const struct web_ctx *w, const json_t *inc)
+{
+    strbuf_puts(sb, "<dl class=\"facts\">\n");
+    page_fact_begin(sb, w, "incident.disclosed");
+    page_date(sb, w, pj_str(inc, "disclosed_on"));
+    page_fact_end(sb);
+    page_fact_begin(sb, w, "incident.affected");
+    web_format_int(sb, w->lang, pj_int(inc, "affected_count"));
+    page_fact_end(sb);
+    page_fact_begin(sb, w, "page.incident.claims");
+    web_format_int(sb, w->lang, pj_int(inc, "claims"));
+    page_fact_end(sb);
+    page_fact_begin(sb, w, "incident.categories");
+    categories(sb, w, json_object_get(inc, "data_categories"));
+    page_fact_end(sb);
+    if (pj_str(inc, "authority_reference") != NULL) {
+        page_fact_begin(sb, w, "incident.authority");
+        html_text(sb, pj_str(inc, "authority_reference"));
+        page_fact_end(sb);
+    }
+    strbuf_puts(sb, "</dl>\n");
+}
+
+void
+page_open_actions(struct strbuf *sb, const struct web_ctx *w, const json_t *actions,
+                  const char *heading_id)
+{
+    size_t i;
+    json_t *x;
+
+    if (json_array_size(actions) == 0) {
+        strbuf_puts(sb, "<p class=\"note\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "page.actions.none");
+        strbuf_puts(sb, "</p>\n");
+        return;
+    }
+    strbuf_printf(sb, "<ul class=\"action-list\" aria-labelledby=\"%s\">\n", heading_id);
+    json_array_foreach(actions, i, x) {
+        struct strbuf date = {0};
+        web_format_date(&date, w->lang, pj_str(x, "opt_in_deadline"));
+        strbuf_puts(sb, "<li><a href=\"/a/");
+        url_component(sb, pj_str(x, "id"));
+        strbuf_puts(sb, "\">");
+        html_text(sb, pj_str(x, "title"));
+        strbuf_puts(sb, "</a> <span class=\"by\">");
+        web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.actions.by",
+               (const char *[]){"association", pj_str(x, "association"), "approval",
+                                pj_str(x, "approval_reference"), NULL});
+        strbuf_puts(sb, "</span> <span class=\"deadline\">");
+        web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.actions.deadline",
+               (const char *[]){"date", date.data != NULL ? date.data : "", NULL});
+        strbuf_puts(sb, "</span></li>\n");
+        strbuf_free(&date);
+    }
+    strbuf_puts(sb, "</ul>\n");
+}
+
+/* An amount of the scheme's currency as text (empty on an unknown currency). */
+static char *
+money(const struct web_ctx *w, int64_t minor, const char *currency)
+{
+    struct strbuf m = {0};
+
+    if (!web_format_money(&m, w->lang, minor, currency))
+        strbuf_puts(&m, "");
+    return strbuf_take(&m);
+}
+
+/* <p>the catalogue string of key with {name} = an amount</p> */
+static void
+amount_sentence(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *name,
+                int64_t minor, const char *currency)
+{
+    char *m = money(w, minor, currency);
+
+    strbuf_puts(sb, "<p>");
+    web_tf(sb, w->cat, w->lang, WEB_TEXT, key, (const char *[]){name, m, NULL});
+    strbuf_puts(sb, "</p>\n");
+    free(m);
+}
+
+static void
+vouchers(struct strbuf *sb, const struct web_ctx *w, const json_t *list, int64_t base,
+         const char *currency)
+{
+    struct strbuf items = {0};
+    size_t i, n = json_array_size(list);
+    json_t *v;
+    char count_key[16];
+
+    json_array_foreach(list, i, v) {
+        char *m = money(w, pj_int(v, "amount"), currency);
+        if (i > 0)
+            strbuf_puts(&items, web_t(w->cat, w->lang, "common.list_sep"));
+        web_expand(&items, web_t(w->cat, w->lang, "page.scheme.voucher_item"),
+                   (const char *[]){"name", pj_str(v, "name"), "amount", m, NULL});
+        free(m);
+    }
+    char *total = money(w, base, currency);
+    snprintf(count_key, sizeof count_key, "num.%zu", n);
+    strbuf_puts(sb, "<p class=\"award\">");
+    web_tf(sb, w->cat, w->lang, WEB_TEXT,
+           n == 1 ? "page.scheme.vouchers_one" : "page.scheme.vouchers",
+           (const char *[]){"amount", total, "count", web_t(w->cat, w->lang, count_key), "list",
+                            items.data != NULL ? items.data : "", NULL});
+    strbuf_puts(sb, "</p>\n");
+    free(total);
+    strbuf_free(&items);
+}
+
+void
+page_scheme(struct strbuf *sb, const struct web_ctx *w, const json_t *scheme,
+            json_int_t version)
+{
+    if (!json_is_object(scheme)) {
+        strbuf_puts(sb, "<p>");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "page.scheme.none");
+        strbuf_puts(sb, "</p>\n");
+        return;
+    }
+    const char *cur = pj_str(scheme, "currency");
+    int64_t base = pj_int(scheme, "base_amount");
+    const json_t *list = json_object_get(scheme, "vouchers");
+    if (json_array_size(list) > 0) {
+        vouchers(sb, w, list, base, cur);
+        int32_t bp;
+        int64_t cash;
+        if (pj_str(scheme, "cash_alternative_ratio") != NULL &&
+            ratio_parse_4dp(pj_str(scheme, "cash_alternative_ratio"), &bp) &&
+            money_muldiv(base, bp, MONEY_BP_ONE, &cash, NULL))
+            amount_sentence(sb, w, "page.scheme.cash", "amount", cash, cur);
+    } else {
+        strbuf_puts(sb, "<p class=\"award\">");
+        char *m = money(w, base, cur);
+        web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.scheme.base",
+               (const char *[]){"amount", m, NULL});
+        free(m);
+        strbuf_puts(sb, "</p>\n");
+    }
+    const json_t *sup = json_object_get(scheme, "category_supplements");
+    bool any = false;
+    for (int k = 0; k < DATA_CATEGORY_COUNT; k++) {
+        int64_t amount = pj_int(sup, data_categories[k]);
+        if (amount <= 0)
+            continue;
+        if (!any) {
+            strbuf_puts(sb, "<p>");
+            web_te(sb, w->cat, w->lang, WEB_TEXT, "page.scheme.supplements");
+            strbuf_puts(sb, "</p>\n<ul class=\"supplements\">");
+            any = true;
+        }
+        char key[48], *m = money(w, amount, cur);
+        snprintf(key, sizeof key, "cat.%s", data_categories[k]);
+        strbuf_puts(sb, "<li>");
+        web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.scheme.supplement",
+               (const char *[]){"category", web_t(w->cat, w->lang, key), "amount", m, NULL});
+        strbuf_puts(sb, "</li>");
+        free(m);
+    }
+    if (any)
+        strbuf_puts(sb, "</ul>\n");
+    const json_t *loss = json_object_get(scheme, "documented_loss");
+    if (json_is_true(json_object_get(loss, "reimburse")) && pj_int(loss, "cap_per_claimant") > 0)
+        amount_sentence(sb, w, "page.scheme.loss", "cap", pj_int(loss, "cap_per_claimant"), cur);
+    const json_t *time = json_object_get(scheme, "time_spent");
+    if (pj_int(time, "hourly_rate") > 0 && pj_int(time, "max_hours") > 0) {
+        char *rate = money(w, pj_int(time, "hourly_rate"), cur);
+        char hours[24];
+        snprintf(hours, sizeof hours, "%lld", (long long)pj_int(time, "max_hours"));
+        strbuf_puts(sb, "<p>");
+        web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.scheme.time",
+               (const char *[]){"rate", rate, "hours", hours, NULL});
+        strbuf_puts(sb, "</p>\n");
+        free(rate);
+    }
+    if (json_is_integer(json_object_get(scheme, "fund_cap")))
+        amount_sentence(sb, w, "page.scheme.fund_cap", "cap", pj_int(scheme, "fund_cap"), cur);
+    char v[24];
+    snprintf(v, sizeof v, "%lld", (long long)version);
+    strbuf_puts(sb, "<p class=\"hint-plain\">");
+    web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.scheme.source", (const char *[]){"version", v, NULL});
+    strbuf_puts(sb, "</p>\n");
+}
+
+void
+page_share(struct strbuf *sb, const struct web_ctx *w, const char *title, const char *path)
+{
+    struct strbuf url = {0};
+
+    web_absolute_url(&url, w, path, w->lang);
+    strbuf_puts(sb, "<p class=\"share\"><a href=\"mailto:?subject=");
+    url_component(sb, title);
+    strbuf_puts(sb, "&amp;body=");
+    url_component(sb, url.data);
+    strbuf_puts(sb, "\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.share");
+    strbuf_puts(sb, "</a></p>\n");
+    strbuf_free(&url);
+}

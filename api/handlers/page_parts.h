@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Pieces several public pages show: an incident's facts, the list of open actions, what a
+ * scheme pays in words and figures, paragraphs of a long text. */
+#ifndef RECOURS_HANDLERS_PAGE_PARTS_H
+#define RECOURS_HANDLERS_PAGE_PARTS_H
+
+#include <jansson.h>
+
+#include "core/strbuf.h"
+#include "web/layout.h"
+
+/* <dl class="facts"> of an incident document: disclosure date, affected count, claims
+ * registered, exposed categories, authority reference. */
+void page_incident_facts(struct strbuf *sb, const struct web_ctx *w, const json_t *inc);
+
+/* The open actions of an incident document ("actions"), or the sentence saying there is none. */
+void page_open_actions(struct strbuf *sb, const struct web_ctx *w, const json_t *actions,
+                       const char *heading_id);
+
+/* What a claimant may receive under scheme (a document of docs/api.md §11.1, or NULL when
+ * none is set): the base, the vouchers, the cash alternative, the supplements per category,
+ * the loss and time rules only when they pay, the pro-rata note under a fund cap. */
+void page_scheme(struct strbuf *sb, const struct web_ctx *w, const json_t *scheme,
+                 json_int_t version);
+
+/* text as paragraphs: a blank line separates <p>s, a single line break is a <br>. */
+void page_paragraphs(struct strbuf *sb, const char *text);
+
+/* A date (YYYY-MM-DD or RFC 3339) in a <time datetime>, formatted for the page. */
+void page_date(struct strbuf *sb, const struct web_ctx *w, const char *iso);
+
+/* "Share by email": a mailto: link whose subject is title and body the page's address. */
+void page_share(struct strbuf *sb, const struct web_ctx *w, const char *title, const char *path);
+
+#endif

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Token recovery and email confirmation: parse, one service call, reply. The recovery
+ * request's answer never depends on whether a claim matches (issue 12): that is known only
+ * when the message is delivered. */
+#include "handlers/recovery.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "core/errors.h"
+#include "core/strbuf.h"
+#include "domain/normalize.h"
+#include "domain/reference.h"
+#include "handlers/guard.h"
+#include "http/client_ip.h"
+#include "http/json_body.h"
+#include "http/json_fields.h"
+#include "http/outcome.h"
+#include "http/problem.h"
+#include "http/reply.h"
+#include "service/mail_links.h"
+
+static const char *const request_members[] = {"email", "reference", "lang", NULL};
+static const char *const languages[] = {"fr", "en", NULL};
+
+/* The fields of a recovery request; false with *deny (422, every error at once). */
+static bool
+parse_request(struct request *rq, struct recovery_request *r, struct reply *deny)
+{
+    struct errors errors = {0};
+    char normal[512];
+    char canonical[13];
+    json_t *body = json_body_object(rq, false, deny);
+
+    if (body == NULL)
+        return false;
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    jf_refuse_unknown(&jf, request_members);
+    r->email = jf_text(&jf, "email", true, 254);
+    if (r->email != NULL && !normalize_email(r->email, normal, sizeof normal))
+        errors_add(&errors, "email", "invalid-format", "expected an address like name@example.org");
+    explicit_bzero(normal, sizeof normal);
+    r->reference = jf_text(&jf, "reference", false, 32);
+    if (r->reference != NULL) {
+        if (reference_parse(r->reference, canonical))
+            r->reference = arena_strdup(rq->arena, canonical);
+        else
+            errors_add(&errors, "reference", "invalid-format", "expected a reference like "
+                                                               "RC-7K3M-Q9XJ");
+    }
+    r->lang = jf_enum(&jf, "lang", false, languages);
+    if (errors_any(&errors)) {
+        *deny = json_body_invalid(&errors);
+        return false;
+    }
+    return true;
+}
+
+struct reply
+handle_recovery_request(struct request *rq)
+{
+    const struct app *app = rq->app;
+    struct recovery_request r = {0};
+    char client[CLIENT_IP_MAX];
+    struct reply deny;
+    PGconn *c;
+    bool limited = false;
+
+    if (!parse_request(rq, &r, &deny) || !guard_db(&c, &deny))
+        return deny;
+    client_ip(rq, app->cfg->trusted_proxies, client);
+    r.client = client;
+    enum outcome o = svc_recovery_request(c, app_secrets(app), &r, &limited);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    if (limited) {
+        struct reply lr = problem_reply("rate-limited", "too many recovery requests: try again "
+                                                        "in a quarter of an hour");
+        reply_add_header(&lr, "Retry-After", "900");
+        return lr;
+    }
+    return reply_json_take(202, json_pack("{s:s}", "status", "queued"));
+}
+
+struct reply
+handle_recovery_redeem(struct request *rq)
+{
+    const struct app *app = rq->app;
+    char token[64];
+    char reference[13];
+    struct reply deny;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny))
+        return deny;
+    enum outcome o = svc_recovery_redeem(c, app_secrets(app), request_param(rq, 0), token,
+                                         reference);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    struct reply r = reply_json_take(200, json_pack("{s:s, s:s}", "reference", reference,
+                                                    "token", token));
+    explicit_bzero(token, sizeof token);
+    return r;
+}
+
+/* The confirmation page: static words only, nothing from the request is echoed. */
+static struct reply
+confirm_page(int status, const char *lang)
+{
+    bool en = strcmp(lang, "en") == 0;
+    const char *title = status == 200 ? (en ? "Email address confirmed" : "Adresse confirmée")
+                                      : (en ? "This link no longer works"
+                                            : "Ce lien ne fonctionne plus");
+    const char *text =
+        status == 200
+            ? (en ? "Thank you: your email address is confirmed for your claim."
+                  : "Merci : votre adresse électronique est confirmée pour votre réclamation.")
+            : (en ? "It was used already, or it is not one we sent. Your claim is not affected."
+                  : "Il a déjà servi, ou ne vient pas de nous. Votre réclamation n'est pas "
+                    "affectée.");
+    struct strbuf sb = {0};
+
+    strbuf_printf(&sb,
+                     "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                     "<title>%s</title>\n</head>\n<body>\n<main>\n<h1>%s</h1>\n<p>%s</p>\n"
+                     "<p><a href=\"/my-claim\">%s</a></p>\n</main>\n</body>\n</html>\n",
+                     en ? "en" : "fr", title, title, text, en ? "My claim" : "Ma réclamation");
+    struct reply r = reply_bytes(status, "text/html; charset=utf-8", sb.data, sb.len);
+    strbuf_free(&sb);
+    return r;
+}
+
+struct reply
+handle_confirm_email(struct request *rq)
+{
+    const struct app *app = rq->app;
+    char lang[3] = "fr"; /* the claim's once the link is found; the site's default before */
+    struct reply deny;
+    PGconn *c;
+
+    if (!guard_db(&c, &deny))
+        return deny;
+    enum outcome o = svc_mail_confirm_email(c, app_secrets(app), request_param(rq, 0), lang);
+    /* a person following the link reads a page; an API client gets the problem document */
+    const char *accept = request_header(rq, "Accept");
+    if (o == OUTCOME_NOT_FOUND && accept != NULL && strstr(accept, "text/html") != NULL)
+        return confirm_page(404, lang);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return confirm_page(200, lang);
+}

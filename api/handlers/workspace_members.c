@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Workspace member routes (docs/workspace.md). Each first checks that the path's action is the
+ * caller's own: any other answers 404 before anything else is read. */
+#include "handlers/workspace_members.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "domain/countries.h"
+#include "domain/dates.h"
+#include "domain/reference.h"
+#include "domain/review.h"
+#include "domain/uuid.h"
+#include "domain/vocab.h"
+#include "handlers/claim_json.h"
+#include "handlers/claims_self.h"
+#include "handlers/guard.h"
+#include "handlers/read_guard.h"
+#include "http/json_body.h"
+#include "http/json_fields.h"
+#include "http/outcome.h"
+#include "http/problem.h"
+#include "service/claims_seal.h"
+#include "service/workspace.h"
+
+#define REFERENCES_MAX 1000
+#define NOTE_MAX 1000
+
+static const char *const member_statuses[] = {"received", "verified", "rejected", NULL};
+
+/* The path's action if it is the caller's; false with *deny (404, 503). */
+static bool
+caller_action(struct request *rq, PGconn **c, struct caller *who, struct action *x,
+              struct reply *deny)
+{
+    const char *id = request_param(rq, 0);
+
+    *who = guard_caller(rq);
+    if (!guard_db(c, deny))
+        return false;
+    enum outcome o = uuid_is_valid(id)
+                         ? svc_ws_action(*c, id, who->association_id, rq->arena, x)
+                         : OUTCOME_NOT_FOUND;
+    if (o != OUTCOME_OK)
+        *deny = reply_outcome(o, NULL);
+    return o == OUTCOME_OK;
+}
+
+/* One of allowed or absent; false with *deny = 400 naming the parameter. */
+static bool
+query_enum(struct request *rq, const char *name, const char *const allowed[], const char **out,
+           struct reply *deny)
+{
+    const char *v = request_query(rq, name);
+
+    *out = NULL;
+    for (size_t i = 0; v != NULL && allowed[i] != NULL; i++)
+        if (strcmp(v, allowed[i]) == 0)
+            *out = allowed[i];
+    if (v != NULL && *out == NULL) {
+        *deny = guard_bad_parameter(name, arena_printf(rq->arena, "%s is not a known value", name));
+        return false;
+    }
+    return true;
+}
+
+static bool
+query_time(struct request *rq, const char *name, const char **out, struct reply *deny)
+{
+    time_t t;
+
+    *out = request_query(rq, name);
+    if (*out != NULL && !rfc3339_parse(*out, &t)) {
+        *deny = guard_bad_parameter(name, arena_printf(rq->arena,
+                                                       "%s must be an RFC 3339 date-time", name));
+        return false;
+    }
+    return true;
+}
+
+/* ?status=&country=&payment_preference=&mandated_from=&mandated_to=&reference= */
+static bool
+query_filter(struct request *rq, struct ws_filter *f, struct reply *deny)
+{
+    const char *country = request_query(rq, "country");
+    const char *reference = request_query(rq, "reference");
+    char upper[3];
+
+    static const char *const booleans[] = {"true", "false", NULL};
+    const char *confirmed;
+
+    memset(f, 0, sizeof *f);
+    if (!query_enum(rq, "email_confirmed", booleans, &confirmed, deny))
+        return false;
+    f->email_confirmed = confirmed == NULL ? -1 : strcmp(confirmed, "true") == 0;
+    if (!query_enum(rq, "status", member_statuses, &f->status, deny) ||
+        !query_enum(rq, "payment_preference", payment_preferences, &f->payment, deny) ||
+        !query_time(rq, "mandated_from", &f->mandated_from, deny) ||
+        !query_time(rq, "mandated_to", &f->mandated_to, deny))
+        return false;
+    if (country != NULL && !country_normalize(country, upper)) {
+        *deny = guard_bad_parameter("country", "country must be an ISO 3166-1 alpha-2 code");
+        return false;
+    }
+    f->country = country != NULL ? arena_strdup(rq->arena, upper) : NULL;
+    if (reference != NULL) {
+        char canonical[REFERENCE_LEN + 1];
+        if (!reference_parse(reference, canonical)) {
+            *deny = guard_bad_parameter("reference", "reference must be RC-XXXX-XXXX");
+            return false;
+        }
+        f->reference = arena_strdup(rq->arena, canonical);
+    }
+    return true;
+}
+
+static json_t *
+member_json(const struct ws_member_row *m)
+{
+    return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s?, s:I, s:b}",
+                     "reference", m->reference, "claim_status", m->status, "review_reason",
+                     m->review_reason, "correctable_until", m->correctable_until, "country",
+                     m->country, "data_categories", categories_json_array(m->categories),
+                     "payment_preference", m->payment_preference, "added_at", m->added_at,
+                     "mandated_at", m->mandated_at, "mandate_text_version",
+                     m->mandate_text_version, "channel", m->channel, "reviewed_at",
+                     m->reviewed_at, "duplicate_attempts", (json_int_t)m->duplicate_attempts,
+                     "email_confirmed", m->email_confirmed);
+}
+
+struct reply
+handle_ws_members_list(struct request *rq)
+{
+    static const char *const sorts[] = {"reference", "mandated_at", NULL};
+    static const char *const orders[] = {"asc", "desc", NULL};
+    struct ws_filter f;
+    struct caller who;
+    struct action x;
+    struct reply deny;
+    const char *sort, *order, *after;
+    int limit, n = 0;
+    bool more = false;
+    PGconn *c;
+
+    if (!caller_action(rq, &c, &who, &x, &deny) || !query_filter(rq, &f, &deny) ||
+        !query_enum(rq, "sort", sorts, &sort, &deny) ||
+        !query_enum(rq, "order", orders, &order, &deny))
+        return deny;
+    struct ws_page_query q = {.action_id = x.id,
+                              .f = &f,
+                              .sort = sort != NULL && strcmp(sort, "mandated_at") == 0
+                                          ? WS_SORT_MANDATED
+                                          : WS_SORT_REFERENCE,
+                              .desc = order != NULL && strcmp(order, "desc") == 0};
+    /* the cursor is tied to this action and this order: it cannot walk another */
+    const char *kind = arena_printf(rq->arena, "members:%s:%s:%s", x.id,
+                                    q.sort == WS_SORT_MANDATED ? "m" : "r", q.desc ? "d" : "a");
+    if (!guard_page(rq, kind, &limit, &after, &deny))
+        return deny;
+    q.limit = limit;
+    if (after != NULL && q.sort == WS_SORT_MANDATED) {
+        const char *bar = strchr(after, '|');
+        if (bar == NULL)
+            return problem_reply("invalid-cursor", "the cursor was not issued for this list");
+        q.after_mandated = arena_strndup(rq->arena, after, (size_t)(bar - after));
+        q.after_ref = bar + 1;
+    } else {
+        q.after_ref = after;
+    }
+    struct ws_member_row *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
+    /* the action was checked on the primary; its members may come from a replica
+     * (docs/api.md §16), and the answer then says how far behind it may be */
+    struct read_source src;
+    PGconn *pages;
+    if (!guard_db_read(&pages, &src, &deny))
+        return deny;
+    enum outcome o = svc_ws_members_page(pages, &q, rq->arena, rows, &n, &more);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    json_t *data = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(data, member_json(&rows[i]));
+    const char *next = NULL;
+    if (more) {
+        const struct ws_member_row *last = &rows[n - 1];
+        next = guard_next_cursor(
+            rq, kind,
+            q.sort == WS_SORT_MANDATED
+                ? arena_printf(rq->arena, "%s|%s", last->mandated_at, last->reference)
+                : last->reference);
+    }
+    struct reply r = reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+    read_guard_mark(rq, &r, &src);
+    return r;
+}
+
+/* The member view: the claim as its claimant sees it, the review, the duplicate attempts
+ * (count and dates: never the refused person's data). */
+static json_t *
+member_view(struct request *rq, const struct ws_member_view *v)
+{
+    const struct claim_record *rec = &v->claim;
+    struct claimant person = {0};
+    const char *description = "";
+
+    if (rec->pii != NULL) {
+        char *plain = claims_open(app_secrets(rq->app), rq->arena, rec->data_key_id,
+                                  rec->reference, strlen(rec->reference), rec->pii, rec->pii_len);
+        if (plain == NULL || !claim_pii_parse(rq->arena, plain, &person, &description))
+            return NULL;
+    }
+    json_t *claim = claims_self_view(rec, &person, description);
+    if (claim == NULL)
+        return NULL;
+    json_t *dates = json_array();
+    for (int i = 0; i < v->n_duplicate_dates; i++)
+        json_array_append_new(dates, json_string(v->duplicate_dates[i]));
+    bool rejected = strcmp(rec->status, "rejected") == 0;
+    return json_pack("{s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:{s:I, s:o}}", "claim", claim,
+                     "review", "status", rec->status, "reason", v->review.review_reason, "note",
+                     rec->status_reason, "reviewed_at", v->review.reviewed_at,
+                     "correctable_until", rejected ? v->review.correctable_until : NULL,
+                     "duplicate_attempts", "count", (json_int_t)v->review.duplicate_attempts,
+                     "dates", dates);
+}
+
+struct reply
+handle_ws_member_get(struct request *rq)
+{
+    struct ws_member_view v;
+    struct caller who;
+    struct action x;
+    struct reply deny;
+    char reference[REFERENCE_LEN + 1];
+    PGconn *c;
+
+    if (!caller_action(rq, &c, &who, &x, &deny))
+        return deny;
+    if (!reference_parse(request_param(rq, 1), reference))
+        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    /* the audit digests the reference alone: who read which claim, when, nothing personal */
+    struct audit_note note = {who.actor, reference, strlen(reference)};
+    enum outcome o = svc_ws_member_read(c, &note, x.id, reference, rq->arena, &v);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    json_t *doc = member_view(rq, &v);
+    if (doc == NULL)
+        return reply_outcome(OUTCOME_INTERNAL, NULL);
+    return reply_json_take(200, doc);
+}
+
+/* {"references": [...]}: 1–1000 strings into f->refs. */
+static void
+read_references(struct request *rq, const struct json_fields *jf, json_t *list,
+                struct ws_filter *f)
+{
+    size_t i, n = json_is_array(list) ? json_array_size(list) : 0;
+    json_t *item;
+
+    if (!json_is_array(list) || n == 0 || n > REFERENCES_MAX) {
+        errors_add(jf->errors, "references", !json_is_array(list) ? "invalid-type" : "invalid-value",
+                   "give an array of 1 to 1000 references");
+        return;
+    }
+    const char **refs = arena_alloc(rq->arena, sizeof *refs * n);
+    json_array_foreach(list, i, item) {
+        if (!json_is_string(item) || json_string_length(item) > 32) {
+            char path[48];
+            snprintf(path, sizeof path, "references[%zu]", i);
+            errors_add(jf->errors, path, "invalid-type", "expected a reference RC-XXXX-XXXX");
+            return;
+        }
+        refs[i] = json_string_value(item);
+    }
+    f->refs = refs;
+    f->n_refs = (int)n;
+}
+
+static const char *
+body_time(const struct json_fields *jf, const char *key)
+{
+    const char *v = jf_text(jf, key, false, 40);
+    char where[ERRORS_FIELD_MAX];
+    time_t t;
+
+    if (v != NULL && !rfc3339_parse(v, &t)) {
+        errors_add(jf->errors, jf_path(jf, key, where, sizeof where), "invalid-format",
+                   "expected an RFC 3339 date-time");
+        return NULL;
+    }
+    return v;
+}
+
+/* {"filter": {...}}: the fields of the list's query, as JSON. */
+static void
+read_filter(const struct json_fields *jf, struct ws_filter *f)
+{
+    static const char *const keys[] = {"status", "country", "payment_preference",
+                                       "mandated_from", "mandated_to", "email_confirmed", NULL};
+    char upper[3];
+    bool confirmed;
+
+    jf_refuse_unknown(jf, keys);
+    f->email_confirmed = jf_bool(jf, "email_confirmed", &confirmed) ? confirmed : -1;
+    f->status = jf_enum(jf, "status", false, member_statuses);
+    f->payment = jf_enum(jf, "payment_preference", false, payment_preferences);
+    const char *country = jf_text(jf, "country", false, 16);
+    if (country != NULL && !country_normalize(country, upper))
+        errors_add(jf->errors, "filter.country", "invalid-value",
+                   "not an ISO 3166-1 alpha-2 code");
+    f->country = country != NULL ? arena_strdup(jf->arena, upper) : NULL;
+    f->mandated_from = body_time(jf, "mandated_from");
+    f->mandated_to = body_time(jf, "mandated_to");
+}
+
+struct reply
+handle_ws_reviews(struct request *rq)
+{
+    static const char *const keys[] = {"references", "filter", "decision", "reason", "note",
+                                       "expected_count", "dry_run", NULL};
+    struct errors errors = {0};
+    struct ws_filter f = {.email_confirmed = -1};
+    struct ws_review_result res;
+    struct caller who;
+    struct action x;
+    struct reply deny;
+    PGconn *c;
+
+    if (!caller_action(rq, &c, &who, &x, &deny) || !guard_approved(&who, &deny))
+        return deny;
+    json_t *body = json_body_object(rq, false, &deny);
+    if (body == NULL)
+        return deny;
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    struct json_fields sub;
+    jf_refuse_unknown(&jf, keys);
+    json_t *list = json_object_get(body, "references");
+    bool by_filter = jf_object(&jf, "filter", false, &sub);
+    if ((list != NULL) == by_filter)
+        errors_add(&errors, "references", "required", "give exactly one of references or filter");
+    else if (list != NULL)
+        read_references(rq, &jf, list, &f);
+    else
+        read_filter(&sub, &f);
+    struct ws_review_request r = {.expected = -1};
+    r.d.action_id = x.id;
+    r.d.f = &f;
+    r.d.decision = jf_enum(&jf, "decision", true, review_decisions);
+    r.d.reason = jf_enum(&jf, "reason", false, reject_reasons);
+    r.d.note = jf_long_text(&jf, "note", false, NOTE_MAX);
+    r.d.correct_days = ((const struct app *)rq->app)->cfg->correction_days;
+    bool present = false;
+    jf_int64(&jf, "expected_count", false, 0, INT64_MAX, &r.expected, &present);
+    if (!present)
+        r.expected = -1;
+    jf_bool(&jf, "dry_run", &r.dry_run);
+    bool rejecting = r.d.decision != NULL && strcmp(r.d.decision, "rejected") == 0;
+    if (rejecting && r.d.reason == NULL && !jf_has(&jf, "reason"))
+        errors_add(&errors, "reason", "required", "say why the claims are rejected");
+    if (!rejecting && jf_has(&jf, "reason"))
+        errors_add(&errors, "reason", "invalid-value", "a reason goes with a rejection only");
+    /* a decision on every member matching a filter runs only on a count the client saw */
+    if (by_filter && !r.dry_run && !present)
+        errors_add(&errors, "expected_count", "required",
+                   "confirm the count a dry run gave for this filter");
+    if (errors_any(&errors))
+        return json_body_invalid(&errors);
+    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    enum outcome o = svc_ws_review(c, &note, &r, rq->arena, &res);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    if (res.count_changed) {
+        struct reply p = problem_reply(
+            "count-changed", arena_printf(rq->arena,
+                                          "%lld members match now, not %lld: nothing was changed",
+                                          (long long)res.count, (long long)r.expected));
+        return p;
+    }
+    return reply_json_take(200, json_pack("{s:s, s:I, s:b, s:s?}", "decision", r.d.decision,
+                                          "count", (json_int_t)res.count, "dry_run", r.dry_run,
+                                          "batch_id",
+                                          res.batch_id[0] != '\0' ? res.batch_id : NULL));
+}
+
+struct reply
+handle_ws_member_removal(struct request *rq)
+{
+    static const char *const keys[] = {"reason", NULL};
+    struct errors errors = {0};
+    struct caller who;
+    struct action x;
+    struct reply deny;
+    char reference[REFERENCE_LEN + 1];
+    PGconn *c;
+
+    if (!caller_action(rq, &c, &who, &x, &deny) || !guard_approved(&who, &deny))
+        return deny;
+    if (!reference_parse(request_param(rq, 1), reference))
+        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    json_t *body = json_body_object(rq, false, &deny);
+    if (body == NULL)
+        return deny;
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    jf_refuse_unknown(&jf, keys);
+    const char *reason = jf_enum(&jf, "reason", true, removal_reasons);
+    if (errors_any(&errors))
+        return json_body_invalid(&errors);
+    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    enum outcome o = svc_ws_member_remove(c, &note, x.id, reference, reason);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_json_take(200, json_pack("{s:s, s:s}", "reference", reference, "reason", reason));
+}
+
+struct reply
+handle_ws_timeline(struct request *rq)
+{
+    struct ws_day *days = NULL;
+    struct caller who;
+    struct action x;
+    struct reply deny;
+    int n = 0;
+    PGconn *c;
+
+    if (!caller_action(rq, &c, &who, &x, &deny))
+        return deny;
+    enum outcome o = svc_ws_members_per_day(c, x.id, rq->arena, &days, &n);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    json_t *per_day = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(per_day, json_pack("{s:s, s:I}", "date", days[i].date, "members",
+                                                 (json_int_t)days[i].n));
+    return reply_json_take(200, json_pack("{s:s, s:o}", "action_id", x.id, "members_per_day",
+                                          per_day));
+}

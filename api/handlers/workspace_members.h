@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The association's workspace on its action's members (docs/workspace.md): the filtered list,
+ * one member's claim with its personal data (audited), review decisions and removal. Another
+ * association's action, or a claim that is not a member of this one, answers 404. */
+#ifndef RECOURS_HANDLERS_WORKSPACE_MEMBERS_H
+#define RECOURS_HANDLERS_WORKSPACE_MEMBERS_H
+
+#include "http/request.h"
+
+struct reply handle_ws_members_list(struct request *rq);
+struct reply handle_ws_member_get(struct request *rq);
+struct reply handle_ws_reviews(struct request *rq);
+struct reply handle_ws_member_removal(struct request *rq);
+struct reply handle_ws_timeline(struct request *rq);
+
+#endif

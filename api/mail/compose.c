@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Message composition. Bodies go in base64 so that no line ever exceeds the 998 octets of
+ * RFC 5322 and no relay rewrites them; the boundary contains "=_", which base64 never does. */
+#include "mail/compose.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto/random.h"
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Base64 of in[0..n) without line breaks. */
+static void
+base64(const unsigned char *in, size_t n, struct strbuf *out)
+{
+    char q[4];
+
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16;
+        if (i + 1 < n)
+            v |= (uint32_t)in[i + 1] << 8;
+        if (i + 2 < n)
+            v |= in[i + 2];
+        q[0] = b64[(v >> 18) & 63];
+        q[1] = b64[(v >> 12) & 63];
+        q[2] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+        q[3] = i + 2 < n ? b64[v & 63] : '=';
+        strbuf_append(out, q, 4);
+    }
+}
+
+/* Base64 body lines of 76 characters (57 input bytes), CRLF ended. */
+static void
+base64_body(const char *s, struct strbuf *out)
+{
+    size_t n = strlen(s);
+
+    for (size_t i = 0; i < n; i += 57) {
+        base64((const unsigned char *)s + i, n - i < 57 ? n - i : 57, out);
+        strbuf_puts(out, "\r\n");
+    }
+}
+
+static bool
+is_plain_ascii(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+        if (*p < 0x20 || *p > 0x7e)
+            return false;
+    return strstr(s, "=?") == NULL;
+}
+
+void
+mail_encode_subject(const char *s, struct strbuf *out)
+{
+    /* 75 - strlen("=?UTF-8?B??=") leaves 63 characters: 45 bytes make 60 */
+    const size_t max_bytes = 45;
+    size_t n = strlen(s);
+    bool first = true;
+
+    if (is_plain_ascii(s) && n <= 900) {
+        strbuf_puts(out, s);
+        return;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t take = n - i < max_bytes ? n - i : max_bytes;
+        /* back off to the start of a UTF-8 sequence */
+        while (take > 1 && i + take < n && ((unsigned char)s[i + take] & 0xc0) == 0x80)
+            take--;
+        strbuf_puts(out, first ? "=?UTF-8?B?" : "\r\n =?UTF-8?B?");
+        base64((const unsigned char *)s + i, take, out);
+        strbuf_puts(out, "?=");
+        first = false;
+        i += take;
+    }
+}
+
+void
+mail_format_date(time_t t, struct strbuf *out)
+{
+    static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    struct tm tm;
+
+    /* by hand: strftime's %a and %b follow the locale, RFC 5322 wants English */
+    gmtime_r(&t, &tm);
+    strbuf_printf(out, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday % 7],
+                  tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour,
+                  tm.tm_min, tm.tm_sec);
+}
+
+/* An address fit for a header: printable ASCII, an @, no spaces, no angle brackets. */
+static bool
+is_fit_address(const char *a)
+{
+    if (a == NULL || a[0] == '\0' || strlen(a) > 254 || strchr(a, '@') == NULL)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)a; *p != '\0'; p++)
+        if (*p <= 0x20 || *p >= 0x7f || *p == '<' || *p == '>' || *p == ',' || *p == ';')
+            return false;
+    return true;
+}
+
+static void
+part(struct strbuf *out, const char *boundary, const char *type, const char *body)
+{
+    strbuf_printf(out,
+                  "--%s\r\n"
+                  "Content-Type: %s; charset=UTF-8\r\n"
+                  "Content-Transfer-Encoding: base64\r\n\r\n",
+                  boundary, type);
+    base64_body(body, out);
+}
+
+bool
+mail_compose(const struct mail_message *m, time_t now, struct strbuf *out)
+{
+    uint8_t rnd[16];
+    char id[sizeof rnd * 2 + 1];
+    char boundary[64];
+
+    if (!is_fit_address(m->from) || !is_fit_address(m->to) ||
+        (m->reply_to != NULL && m->reply_to[0] != '\0' && !is_fit_address(m->reply_to)))
+        return false;
+    if (!random_bytes(rnd, sizeof rnd))
+        return false;
+    for (size_t i = 0; i < sizeof rnd; i++) {
+        id[2 * i] = "0123456789abcdef"[rnd[i] >> 4];
+        id[2 * i + 1] = "0123456789abcdef"[rnd[i] & 15];
+    }
+    id[sizeof id - 1] = '\0';
+    snprintf(boundary, sizeof boundary, "=_recours_%s", id);
+    strbuf_printf(out, "From: %s\r\n", m->from);
+    if (m->reply_to != NULL && m->reply_to[0] != '\0')
+        strbuf_printf(out, "Reply-To: %s\r\n", m->reply_to);
+    strbuf_printf(out, "To: %s\r\nSubject: ", m->to);
+    mail_encode_subject(m->subject, out);
+    strbuf_puts(out, "\r\nDate: ");
+    mail_format_date(now, out);
+    /* the Message-ID's right side is the sender's domain: ours to make unique */
+    strbuf_printf(out, "\r\nMessage-ID: <%s@%s>\r\n", id, strchr(m->from, '@') + 1);
+    strbuf_printf(out,
+                  "Auto-Submitted: auto-generated\r\n"
+                  "Content-Language: %s\r\n"
+                  "MIME-Version: 1.0\r\n"
+                  "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n",
+                  m->lang, boundary);
+    part(out, boundary, "text/plain", m->text);
+    part(out, boundary, "text/html", m->html);
+    strbuf_printf(out, "--%s--\r\n", boundary);
+    return true;
+}

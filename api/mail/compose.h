@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Composes one email (RFC 5322 + MIME): a multipart/alternative of a text and an HTML part,
+ * both UTF-8 in base64, the subject in RFC 2047 encoded words when it is not plain ASCII, and
+ * the headers a well-behaved automatic sender gives (Date, Message-ID, Auto-Submitted:
+ * auto-generated, Content-Language). Addresses are written as given: a CR, LF or other
+ * control character in one refuses the message (no header injection). */
+#ifndef RECOURS_MAIL_COMPOSE_H
+#define RECOURS_MAIL_COMPOSE_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "core/strbuf.h"
+
+struct mail_message {
+    const char *from;     /* an address, e.g. "recours@example.org" */
+    const char *reply_to; /* NULL or "": no Reply-To */
+    const char *to;       /* one address */
+    const char *lang;     /* "fr" or "en" */
+    const char *subject;  /* UTF-8 */
+    const char *text;     /* UTF-8, lines ended by \n */
+    const char *html;     /* UTF-8, a whole document */
+};
+
+/* Appends the whole message (CRLF line ends) to out, dated now. False (out then holds a
+ * partial message the caller frees) when an address is unfit or the random source fails. */
+bool mail_compose(const struct mail_message *m, time_t now, struct strbuf *out);
+
+/* Appends s as the value of a Subject header: as is when it is printable ASCII, else as
+ * =?UTF-8?B?…?= words of at most 75 characters, folded with CRLF SP, never splitting a
+ * UTF-8 sequence. Exposed for the unit test. */
+void mail_encode_subject(const char *s, struct strbuf *out);
+
+/* Appends an RFC 5322 date ("Sat, 05 Dec 2026 14:19:09 +0000") of t in UTC. */
+void mail_format_date(time_t t, struct strbuf *out);
+
+#endif

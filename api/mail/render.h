@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Renders a message's subject, text and HTML from the catalogue of its language and the
+ * facts it is about. What goes in is what the message needs and no more (issue 12): the
+ * reference, the incident's and action's titles, links; never the claim token, never a name
+ * or an address. No images, no remote resources, no tracking parameters. */
+#ifndef RECOURS_MAIL_RENDER_H
+#define RECOURS_MAIL_RENDER_H
+
+#include <stdbool.h>
+
+#include "core/strbuf.h"
+
+enum mail_kind {
+    MAIL_CLAIM_ACCEPTED,
+    MAIL_CLAIM_CORRECTED,
+    MAIL_CLAIM_WITHDRAWN,
+    MAIL_RECOVERY,
+    MAIL_CLAIM_REJECTED, /* the workspace's review (docs/workspace.md) */
+    MAIL_MEMBER_REMOVED,
+};
+
+/* One claim of a recovery message: its reference, incident and single-use link. */
+struct mail_recovery_item {
+    const char *reference;
+    const char *incident_title;
+    const char *link;
+};
+
+struct mail_facts {
+    enum mail_kind kind;
+    const char *lang;
+    const char *reference;      /* claim messages */
+    const char *incident_title; /* claim messages */
+    const char *action_title;   /* accepted: NULL without a mandate */
+    const char *my_claim_url;   /* every message */
+    const char *confirm_url;    /* accepted: NULL when the address is confirmed already */
+    const char *reason;         /* rejected, removed: the reason in words */
+    const struct mail_recovery_item *items; /* recovery */
+    int n_items;
+};
+
+struct mail_rendered {
+    struct strbuf subject;
+    struct strbuf text;
+    struct strbuf html;
+};
+
+/* Fills out (zeroed by the caller); free it with mail_rendered_free. */
+void mail_render(const struct mail_facts *f, struct mail_rendered *out);
+
+void mail_rendered_free(struct mail_rendered *r);
+
+/* Appends s escaped for HTML text and double-quoted attribute values. */
+void mail_html_escape(const char *s, struct strbuf *out);
+
+/* Parses the outbox kind name ("claim-accepted", …); false when unknown. */
+bool mail_kind_parse(const char *name, enum mail_kind *out);
+
+#endif

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The delivery of one outbox row, in phases: take (leased, autocommitted), gather (claims,
+ * address, links), render and compose, send, settle. Plaintext lives in the row's arena,
+ * wiped when the row is done. Delivery is at least once: a server killed after the relay
+ * accepted and before "sent" committed sends that message again after the lease; never one
+ * for a claim that was not committed (the row commits with it). */
+#include "service/mail_delivery.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/log.h"
+#include "core/strbuf.h"
+#include "crypto/keyed_hash.h"
+#include "crypto/random.h"
+#include "db/claim_links.h"
+#include "db/errors.h"
+#include "db/outbox.h"
+#include "db/ws_members.h"
+#include "mail/compose.h"
+#include "mail/render.h"
+#include "mail/review_words.h"
+#include "service/claims_seal.h"
+#include "service/mail_links.h"
+
+#define RECOVERY_MAX_CLAIMS 10
+#define RETRY_MAX_S 3600
+
+/* What gathering came to: GATHERED, GONE (nothing to send, for good: reason set), or a
+ * DB_* status (the row is left to its lease and retried). */
+#define GATHERED 1
+#define GONE 0
+
+struct delivery {
+    PGconn *c;
+    const struct secrets *s;
+    const struct mail_settings *ms;
+    struct arena *a;
+    struct outbox_item it;
+    struct mail_facts f;
+    const char *to;
+    bool unsendable; /* the message cannot be made: retrying would not help */
+    char reason[300];
+};
+
+/* The claimant's address from the opened submission; NULL if it cannot be opened. */
+static const char *
+address_of(struct delivery *d, const struct mail_claim *m)
+{
+    char *plain = claims_open(d->s, d->a, m->data_key_id, m->reference, strlen(m->reference),
+                              m->pii, m->pii_len);
+    const char *email = NULL;
+
+    if (plain == NULL)
+        return NULL;
+    json_t *doc = json_loads(plain, JSON_REJECT_DUPLICATES, NULL);
+    const char *v = json_string_value(json_object_get(json_object_get(doc, "claimant"), "email"));
+    if (v != NULL)
+        email = arena_strdup(d->a, v);
+    json_decref(doc);
+    return email;
+}
+
+/* Makes a link of purpose for claim_id, stored as its keyed hash: 1 with its URL, or DB_*. */
+static int
+make_link(struct delivery *d, const char *path, const char *purpose, int64_t claim_id,
+          int valid_s, const char **url_out)
+{
+    char token[64];
+    uint8_t hash[KEYED_HASH_LEN];
+
+    if (!random_token(32, token) || !mail_link_hash(d->s, token, hash))
+        return DB_HARD;
+    int rc = db_links_insert(d->c, hash, purpose, claim_id, valid_s);
+    if (rc == 1)
+        *url_out = arena_printf(d->a, "%s%s%s", d->ms->public_url, path, token);
+    explicit_bzero(token, sizeof token);
+    return rc == 1 ? 1 : (rc == 0 ? DB_HARD : rc);
+}
+
+static int
+gone(struct delivery *d, const char *reason)
+{
+    snprintf(d->reason, sizeof d->reason, "%s", reason);
+    return GONE;
+}
+
+/* A message about one claim. */
+static int
+gather_claim(struct delivery *d)
+{
+    struct mail_claim m;
+    int rc = db_mail_claim(d->c, d->it.claim_id, d->a, &m);
+
+    if (rc != 1)
+        return rc == 0 ? gone(d, "the claim no longer exists") : rc;
+    d->f.lang = m.lang;
+    d->f.reference = m.reference;
+    d->f.incident_title = m.incident_title;
+    d->f.action_title = d->f.kind == MAIL_CLAIM_ACCEPTED ? m.action_title : NULL;
+    if (m.pii == NULL)
+        return gone(d, "the claim's personal data is erased");
+    if ((d->to = address_of(d, &m)) == NULL)
+        return gone(d, "the claim's personal data cannot be opened");
+    if (d->f.kind == MAIL_CLAIM_REJECTED || d->f.kind == MAIL_MEMBER_REMOVED) {
+        const char *code = NULL;
+        rc = db_ws_outbox_reason(d->c, d->it.id, d->a, &code);
+        if (rc != 1)
+            return rc == 0 ? gone(d, "the message's row is gone") : rc;
+        d->f.reason = mail_review_reason(m.lang, code);
+    }
+    if (d->f.kind == MAIL_CLAIM_ACCEPTED && !m.email_verified)
+        return make_link(d, "/confirm-email/", "confirm-email", m.id, MAIL_CONFIRM_LINK_S,
+                         &d->f.confirm_url);
+    return GATHERED;
+}
+
+/* A recovery: every active claim of the address (or the one referenced), one link each. */
+static int
+gather_recovery(struct delivery *d)
+{
+    struct mail_claim *m = arena_alloc(d->a, RECOVERY_MAX_CLAIMS * sizeof *m);
+    struct mail_recovery_item *items = arena_alloc(d->a, RECOVERY_MAX_CLAIMS * sizeof *items);
+    int n = db_mail_recovery_claims(d->c, d->it.email_key, d->it.reference, RECOVERY_MAX_CLAIMS,
+                                    d->a, m);
+
+    if (n < 0)
+        return n;
+    if (n == 0)
+        return gone(d, "no active claim matches");
+    if ((d->to = address_of(d, &m[0])) == NULL)
+        return gone(d, "the claim's personal data cannot be opened");
+    for (int i = 0; i < n; i++) {
+        items[i].reference = m[i].reference;
+        items[i].incident_title = m[i].incident_title;
+        int rc = make_link(d, "/my-claim?recover=", "recovery", m[i].id, MAIL_RECOVERY_LINK_S,
+                           &items[i].link);
+        if (rc != 1)
+            return rc;
+    }
+    d->f.lang = d->it.lang_asked != NULL ? d->it.lang_asked : m[0].lang;
+    d->f.items = items;
+    d->f.n_items = n;
+    return GATHERED;
+}
+
+/* Composes and hands the message over; false with the reason. */
+static bool
+hand_over(struct delivery *d)
+{
+    struct mail_rendered r = {0};
+    struct strbuf msg = {0};
+    bool ok = false;
+
+    mail_render(&d->f, &r);
+    struct mail_message mm = {d->ms->from, d->ms->reply_to, d->to, d->f.lang, r.subject.data,
+                              r.text.data, r.html.data};
+    if (!mail_compose(&mm, time(NULL), &msg)) {
+        /* an address beyond ASCII (no SMTPUTF8 here) or a sender misconfigured */
+        snprintf(d->reason, sizeof d->reason, "the message could not be composed (an address "
+                                               "unfit for a header, or no random bytes)");
+        d->unsendable = true;
+        goto cleanup;
+    }
+    if (d->ms->relay.url != NULL && d->ms->relay.url[0] != '\0') {
+        ok = mail_smtp_send(&d->ms->relay, d->ms->from, d->to, msg.data, msg.len, d->reason,
+                            sizeof d->reason);
+    } else {
+        char name[64];
+        snprintf(name, sizeof name, "%010lld-%s", (long long)d->it.id, d->it.kind);
+        ok = mail_eml_write(d->ms->mail_dir, name, msg.data, msg.len, d->reason,
+                            sizeof d->reason);
+    }
+cleanup:
+    strbuf_free(&msg);
+    mail_rendered_free(&r);
+    return ok;
+}
+
+/* After a failed attempt: again later (doubling), or given up past the configured time. */
+static int
+settle_failure(struct delivery *d)
+{
+    int64_t delay = d->ms->retry_base_s;
+
+    for (int i = 1; i < d->it.attempts && delay < RETRY_MAX_S; i++)
+        delay *= 2;
+    if (delay > RETRY_MAX_S)
+        delay = RETRY_MAX_S;
+    if (d->it.age_s + delay > d->ms->give_up_after_s) {
+        log_warn("mail: message %lld given up after %d attempts: %s", (long long)d->it.id,
+                 d->it.attempts, d->reason);
+        return db_outbox_mark_failed(d->c, d->it.id, d->reason);
+    }
+    log_warn("mail: message %lld not delivered (attempt %d), next in %lld s: %s",
+             (long long)d->it.id, d->it.attempts, (long long)delay, d->reason);
+    return db_outbox_mark_retry(d->c, d->it.id, delay, d->reason);
+}
+
+/* One row: 1 handled, 0 nothing due, or DB_*. */
+static int
+deliver_one(struct delivery *d)
+{
+    int rc = db_outbox_take_due(d->c, MAIL_LEASE_S, d->a, &d->it);
+
+    if (rc != 1)
+        return rc;
+    memset(&d->f, 0, sizeof d->f);
+    d->to = NULL;
+    if (!mail_kind_parse(d->it.kind, &d->f.kind))
+        return db_outbox_mark_failed(d->c, d->it.id, "unknown kind");
+    d->f.my_claim_url = arena_printf(d->a, "%s/my-claim", d->ms->public_url);
+    rc = d->f.kind == MAIL_RECOVERY ? gather_recovery(d) : gather_claim(d);
+    if (rc == GONE)
+        return db_outbox_mark_failed(d->c, d->it.id, d->reason);
+    if (rc != GATHERED)
+        return rc; /* the lease brings it back */
+    if (!hand_over(d))
+        return d->unsendable ? db_outbox_mark_failed(d->c, d->it.id, d->reason)
+                             : settle_failure(d);
+    rc = db_outbox_mark_sent(d->c, d->it.id);
+    if (rc == 1)
+        log_info("mail: message %lld (%s) delivered", (long long)d->it.id, d->it.kind);
+    return rc;
+}
+
+enum outcome
+svc_mail_deliver_due(PGconn *c, const struct secrets *s, const struct mail_settings *ms,
+                     atomic_bool *stop, int *handled_out)
+{
+    *handled_out = 0;
+    while (!atomic_load(stop)) {
+        struct delivery d = {.c = c, .s = s, .ms = ms, .a = arena_new()};
+        int rc = deliver_one(&d);
+        arena_free(d.a); /* wipes the address and the links' tokens */
+        if (rc == 0)
+            return OUTCOME_OK;
+        if (rc < 0)
+            return OUTCOME_UNAVAILABLE;
+        (*handled_out)++;
+    }
+    return OUTCOME_OK;
+}
+
+enum outcome
+svc_mail_prune(PGconn *c)
+{
+    return db_links_prune(c, 24 * 3600) < 0 ? OUTCOME_UNAVAILABLE : OUTCOME_OK;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The links sent by email (docs/mail.md) and what following them does: confirm the address
+ * of a claim; ask for a recovery (the same answer whether a claim matches or not: the work
+ * is queued, the lookup happens at delivery); redeem a recovery link for a new claim token.
+ * Tokens are stored only as keyed hashes ("mail-link" purpose), used once. */
+#ifndef RECOURS_SERVICE_MAIL_LINKS_H
+#define RECOURS_SERVICE_MAIL_LINKS_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/outcome.h"
+#include "crypto/keyed_hash.h"
+#include "crypto/secrets.h"
+
+/* The keyed hash a link token is stored under; false if OpenSSL failed. */
+bool mail_link_hash(const struct secrets *s, const char *token, uint8_t out[KEYED_HASH_LEN]);
+
+/* Recovery limits, shared by every server (rate_events): per client address and per email
+ * address, in a sliding window. */
+#define RECOVERY_WINDOW_S 900
+#define RECOVERY_PER_CLIENT 30
+#define RECOVERY_PER_EMAIL 3
+
+struct recovery_request {
+    const char *client;    /* the client's IP address as text */
+    const char *email;     /* as given; valid (normalize_email) */
+    const char *reference; /* NULL: every active claim of the address */
+    const char *lang;      /* NULL: the claim's */
+};
+
+/* Queues a recovery and audits it (no personal data: keyed hashes only), unless a limit is
+ * reached (*limited_out, nothing queued). OUTCOME_OK (queued or limited), OUTCOME_INVALID
+ * when the address cannot be normalised, or a db outcome. */
+enum outcome svc_recovery_request(PGconn *c, const struct secrets *s,
+                                  const struct recovery_request *r, bool *limited_out);
+
+/* Redeems a recovery link: a new claim token (43 characters into token_out, 44 bytes) for
+ * its claim, the reference into ref_out (13 bytes); the old token stops working and the link
+ * is spent. OUTCOME_NOT_FOUND for an unknown, used or expired link or a withdrawn claim. */
+enum outcome svc_recovery_redeem(PGconn *c, const struct secrets *s, const char *link_token,
+                                 char *token_out, char *ref_out);
+
+/* Confirms the address of the link's claim (first use; a second use finds nothing).
+ * OUTCOME_OK with the claim's language in lang_out, OUTCOME_NOT_FOUND otherwise. */
+enum outcome svc_mail_confirm_email(PGconn *c, const struct secrets *s, const char *link_token,
+                                    char lang_out[3]);
+
+#endif

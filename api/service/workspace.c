@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Workspace use cases: each write and each read of personal data is one transaction that
+ * ends with its audit event (docs/workspace.md "Audit"). */
+#include "service/workspace.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto/random.h"
+#include "db/errors.h"
+#include "db/tallies.h"
+#include "service/tx.h"
+
+enum outcome
+svc_ws_action(PGconn *c, const char *id, const char *association_id, struct arena *a,
+              struct action *out)
+{
+    int rc = db_actions_get_uncounted(c, id, a, out);
+
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    if (rc == 0 || association_id == NULL || strcmp(out->association_id, association_id) != 0)
+        return OUTCOME_NOT_FOUND;
+    return OUTCOME_OK;
+}
+
+enum outcome
+svc_ws_members_page(PGconn *c, const struct ws_page_query *q, struct arena *a,
+                    struct ws_member_row *out, int *n_out, bool *more_out)
+{
+    struct ws_page_query ask = *q;
+
+    ask.limit = q->limit + 1; /* one more tells whether another page follows */
+    int rc = db_ws_members_page(c, &ask, a, out, n_out);
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    *more_out = rc > q->limit;
+    if (*n_out > q->limit)
+        *n_out = q->limit;
+    return OUTCOME_OK;
+}
+
+/* A version-4 UUID for a batch of decisions; false if the CSPRNG fails. */
+static bool
+new_batch_id(char out[37])
+{
+    unsigned char b[16];
+
+    if (!random_bytes(b, sizeof b))
+        return false;
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
+    return true;
+}
+
+struct member_read {
+    const struct audit_note *note;
+    const char *action_id;
+    const char *reference;
+    struct arena *a;
+    struct ws_member_view *out;
+};
+
+static int
+member_read_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct member_read *m = ctx;
+    struct ws_member_view *v = m->out;
+    int rc = db_claims_get(c, m->reference, false, m->a, &v->claim);
+
+    if (rc != 1)
+        return rc < 0 ? rc : tx_answer(t, OUTCOME_NOT_FOUND);
+    if (v->claim.member_of == NULL || strcmp(v->claim.member_of, m->action_id) != 0)
+        return tx_answer(t, OUTCOME_NOT_FOUND);
+    rc = db_ws_member_extra(c, v->claim.id, m->a, &v->review, &v->duplicate_dates,
+                            WS_DUPLICATE_DATES_MAX, &v->n_duplicate_dates);
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD;
+    return tx_audited(svc_audit(c, m->note, "claim.read", "claim", m->reference));
+}
+
+enum outcome
+svc_ws_member_read(PGconn *c, const struct audit_note *note, const char *action_id,
+                   const char *reference, struct arena *a, struct ws_member_view *out)
+{
+    struct member_read m = {note, action_id, reference, a, out};
+
+    memset(out, 0, sizeof *out);
+    return svc_tx_run(c, "workspace.member_read", TX_READ_WRITE, member_read_body, &m);
+}
+
+struct review {
+    const struct audit_note *note;
+    struct ws_review_request *rq;
+    struct arena *a;
+    struct ws_review_result *out;
+};
+
+/* Moves n claims of group `before` to the decision's status in the summary tallies. */
+static int
+move_tallies(PGconn *c, const struct ws_moved *moved, int n, const char *status)
+{
+    for (int i = 0; i < n; i++) {
+        struct tally_key after = moved[i].before;
+        after.status = status;
+        int delta = (int)moved[i].n;
+        int rc = db_tally_add(c, &moved[i].before, -delta);
+        if (rc == 1)
+            rc = db_tally_add(c, &after, delta);
+        if (rc != 1)
+            return rc < 0 ? rc : DB_HARD;
+    }
+    return 1;
+}
+
+static int
+review_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct review *r = ctx;
+    struct ws_review_request *rq = r->rq;
+    struct ws_moved *moved = NULL;
+    int n = 0;
+
+    r->out->count = 0;
+    r->out->count_changed = false;
+    if (rq->dry_run) {
+        int rc = db_ws_members_count(c, rq->d.action_id, rq->d.f, rq->d.decision,
+                                     &r->out->count);
+        return rc == 1 ? tx_answer(t, OUTCOME_OK) : rc; /* nothing to commit */
+    }
+    int rc = db_ws_review_apply(c, &rq->d, r->a, &moved, &n, &r->out->count);
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD;
+    if (rq->expected >= 0 && rq->expected != r->out->count) {
+        r->out->count_changed = true;
+        return tx_answer(t, OUTCOME_OK); /* rolled back: the client confirms the new count */
+    }
+    if ((rc = move_tallies(c, moved, n, rq->d.decision)) != 1)
+        return rc;
+    return tx_audited(svc_audit(c, r->note, "action.members.review", "review", rq->d.batch_id));
+}
+
+enum outcome
+svc_ws_review(PGconn *c, const struct audit_note *note, struct ws_review_request *rq,
+              struct arena *a, struct ws_review_result *out)
+{
+    struct review r = {note, rq, a, out};
+
+    memset(out, 0, sizeof *out);
+    if (!rq->dry_run) {
+        if (!new_batch_id(out->batch_id))
+            return OUTCOME_INTERNAL;
+        rq->d.batch_id = out->batch_id;
+    }
+    rq->d.actor = note->actor;
+    enum outcome o = svc_tx_run(c, "workspace.review", TX_READ_WRITE, review_body, &r);
+    if (o == OUTCOME_OK && (rq->dry_run || out->count_changed))
+        out->batch_id[0] = '\0';
+    return o;
+}
+
+struct removal {
+    const struct audit_note *note;
+    const char *action_id;
+    const char *reference;
+    const char *reason;
+    char batch_id[37];
+};
+
+static int
+remove_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct removal *m = ctx;
+    int rc = db_ws_member_remove(c, m->action_id, m->reference, m->reason, m->batch_id,
+                                 m->note->actor);
+
+    if (rc == 0)
+        return tx_answer(t, OUTCOME_NOT_FOUND);
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD; /* a reference names one claim */
+    return tx_audited(svc_audit(c, m->note, "action.members.remove", "claim", m->reference));
+}
+
+enum outcome
+svc_ws_member_remove(PGconn *c, const struct audit_note *note, const char *action_id,
+                     const char *reference, const char *reason)
+{
+    struct removal m = {note, action_id, reference, reason, {0}};
+
+    if (!new_batch_id(m.batch_id))
+        return OUTCOME_INTERNAL;
+    return svc_tx_run(c, "workspace.remove", TX_READ_WRITE, remove_body, &m);
+}
+
+enum outcome
+svc_ws_members_per_day(PGconn *c, const char *action_id, struct arena *a, struct ws_day **out,
+                       int *n_out)
+{
+    int rc = db_ws_members_per_day(c, action_id, a, out, n_out);
+
+    return rc < 0 ? tx_outcome_of(c, rc) : OUTCOME_OK;
+}

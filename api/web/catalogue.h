@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The strings of every page, one catalogue per language, loaded once at start from
+ * <web-dir>/i18n/fr.json and en.json: a flat JSON object of key → string. The same files are
+ * what the scripts load (web/static/i18n.js fetches /i18n/<lang>.json), so the server's pages
+ * and the scripts share one source. Read-only once loaded: any thread may read it. */
+#ifndef RECOURS_WEB_CATALOGUE_H
+#define RECOURS_WEB_CATALOGUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/strbuf.h"
+#include "web/escape.h"
+#include "web/lang.h"
+
+struct web_catalogue;
+
+/* Loads both languages from dir (".../i18n"). Every language must be a JSON object of
+ * strings with the same keys as French (a key missing in one language is a bug found at
+ * start, not on a page). NULL with the reason in why[0..why_size) on failure. */
+struct web_catalogue *web_catalogue_load(const char *dir, char *why, size_t why_size);
+
+/* Frees it; accepts NULL. */
+void web_catalogue_free(struct web_catalogue *c);
+
+/* The string of key in lang, or the key itself when absent (visible on the page, so that a
+ * gap is noticed, as the scripts do). */
+const char *web_t(const struct web_catalogue *c, enum web_lang lang, const char *key);
+
+/* The file as loaded, byte for byte, with its entity tag (web/etag.h), for
+ * serving it to the scripts. */
+const char *web_catalogue_bytes(const struct web_catalogue *c, enum web_lang lang, size_t *len,
+                                const char **etag);
+
+/* Appends the template `tmpl` with "{name}" replaced by the value paired with name in params
+ * (name, value, name, value, ..., NULL), all of it through the escaper of ctx; a name without
+ * a value is left as written. Example: web_format(sb, WEB_TEXT, "{n} claims", (const char
+ * *[]){"n", "3", NULL}) → "3 claims". */
+void web_format(struct strbuf *sb, enum web_context ctx, const char *tmpl,
+                const char *const *params);
+
+/* The expansion of web_format without escaping, for a value that will itself be a
+ * parameter of an escaped template (a list item inside a sentence). */
+void web_expand(struct strbuf *plain, const char *tmpl, const char *const *params);
+
+/* web_format of the string of key. */
+void web_tf(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
+            enum web_context ctx, const char *key, const char *const *params);
+
+/* The string of key through the escaper of ctx. */
+void web_te(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
+            enum web_context ctx, const char *key);
+
+#endif

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Locale formatting for the two page languages (format.h). */
+#include "web/format.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/currency.h"
+#include "domain/dates.h"
+
+static const char *const months[WEB_LANG_COUNT][12] = {
+    {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+     "octobre", "novembre", "décembre"},
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"},
+};
+
+static const char *
+group_separator(enum web_lang lang)
+{
+    return lang == WEB_LANG_FR ? WEB_GROUP_FR : ",";
+}
+
+/* Appends the decimal digits of u grouped by three. */
+static void
+grouped(struct strbuf *sb, enum web_lang lang, uint64_t u)
+{
+    char digits[24];
+    int n = snprintf(digits, sizeof digits, "%" PRIu64, u);
+
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            strbuf_puts(sb, group_separator(lang));
+        strbuf_append(sb, &digits[i], 1);
+    }
+}
+
+static uint64_t
+magnitude(int64_t v)
+{
+    return v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v; /* INT64_MIN included */
+}
+
+void
+web_format_int(struct strbuf *sb, enum web_lang lang, int64_t v)
+{
+    if (v < 0)
+        strbuf_puts(sb, "-");
+    grouped(sb, lang, magnitude(v));
+}
+
+bool
+web_format_money(struct strbuf *sb, enum web_lang lang, int64_t minor, const char *currency)
+{
+    int exponent = currency != NULL ? currency_exponent(currency) : -1;
+    uint64_t u = magnitude(minor), unit = 1;
+
+    if (exponent < 0 || exponent > 4)
+        return false;
+    for (int i = 0; i < exponent; i++)
+        unit *= 10;
+    if (minor < 0)
+        strbuf_puts(sb, "-");
+    grouped(sb, lang, u / unit);
+    if (exponent > 0)
+        strbuf_printf(sb, "%s%0*" PRIu64, lang == WEB_LANG_FR ? "," : ".", exponent, u % unit);
+    strbuf_puts(sb, WEB_NBSP);
+    strbuf_puts(sb, currency);
+    return true;
+}
+
+bool
+web_format_date(struct strbuf *sb, enum web_lang lang, const char *iso)
+{
+    struct civil_date d;
+    char day[11];
+
+    if (iso == NULL)
+        return false;
+    if (strlen(iso) > 10) {
+        time_t t;
+        if (!rfc3339_parse(iso, &t))
+            return false;
+        d = civil_date_of(t);
+    } else if (!civil_date_parse(iso, &d)) {
+        return false;
+    }
+    if ((unsigned)lang >= WEB_LANG_COUNT)
+        lang = WEB_LANG_FR;
+    snprintf(day, sizeof day, "%d", d.day);
+    strbuf_puts(sb, day);
+    if (lang == WEB_LANG_FR && d.day == 1)
+        strbuf_puts(sb, "er");
+    strbuf_printf(sb, " %s %d", months[lang][d.month - 1], d.year);
+    return true;
+}

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The page frame (layout.h). Every value from outside this file goes through one escaper of
+ * web/escape.h; the catalogue's strings too (they are text, never markup). */
+#include "web/layout.h"
+
+#include <string.h>
+
+#include "web/escape.h"
+
+static const char *const og_locale[WEB_LANG_COUNT] = {"fr_FR", "en_GB"};
+
+void
+web_path(struct strbuf *sb, const char *path)
+{
+    const char *p = path != NULL ? path : "/";
+
+    while (*p != '\0') {
+        if (*p == '/') {
+            strbuf_puts(sb, "/");
+            p++;
+            continue;
+        }
+        size_t n = strcspn(p, "/");
+        struct strbuf seg = {0};
+        strbuf_append(&seg, p, n);
+        url_component(sb, seg.data);
+        strbuf_free(&seg);
+        p += n;
+    }
+}
+
+void
+web_absolute_url(struct strbuf *sb, const struct web_ctx *w, const char *path,
+                 enum web_lang lang)
+{
+    const char *base = w->cfg->public_url != NULL ? w->cfg->public_url : "";
+    size_t n = strlen(base);
+
+    while (n > 0 && base[n - 1] == '/')
+        n--;
+    strbuf_append(sb, base, n);
+    web_path(sb, path);
+    if (lang != WEB_LANG_FR)
+        strbuf_printf(sb, "?lang=%s", web_lang_code(lang));
+}
+
+/* <meta name|property="key" content="value"> */
+static void
+meta(struct strbuf *sb, const char *attr, const char *key, const char *value)
+{
+    strbuf_printf(sb, "<meta %s=\"%s\" content=\"", attr, key);
+    html_attr(sb, value);
+    strbuf_puts(sb, "\">\n");
+}
+
+static void
+head(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p)
+{
+    const char *site = web_t(w->cat, w->lang, "site.name");
+    struct strbuf url = {0};
+
+    strbuf_printf(sb, "<!doctype html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                      "<meta name=\"color-scheme\" content=\"light\">\n<title>",
+                  web_lang_code(w->lang));
+    html_text(sb, p->title);
+    strbuf_puts(sb, " — ");
+    html_text(sb, site);
+    strbuf_puts(sb, "</title>\n");
+    if (p->description != NULL)
+        meta(sb, "name", "description", p->description);
+    if (p->noindex)
+        meta(sb, "name", "robots", "noindex");
+    web_absolute_url(&url, w, p->path, w->lang);
+    strbuf_puts(sb, "<link rel=\"canonical\" href=\"");
+    html_attr(sb, url.data);
+    strbuf_puts(sb, "\">\n");
+    for (int l = 0; l < WEB_LANG_COUNT; l++) {
+        struct strbuf alt = {0};
+        web_absolute_url(&alt, w, p->path, (enum web_lang)l);
+        strbuf_printf(sb, "<link rel=\"alternate\" hreflang=\"%s\" href=\"",
+                      web_lang_code((enum web_lang)l));
+        html_attr(sb, alt.data);
+        strbuf_puts(sb, "\">\n");
+        strbuf_free(&alt);
+    }
+    if (p->social) {
+        meta(sb, "property", "og:type", p->og_type != NULL ? p->og_type : "website");
+        meta(sb, "property", "og:site_name", site);
+        meta(sb, "property", "og:title", p->title);
+        if (p->description != NULL)
+            meta(sb, "property", "og:description", p->description);
+        meta(sb, "property", "og:url", url.data);
+        meta(sb, "property", "og:locale", og_locale[w->lang]);
+        meta(sb, "name", "twitter:card", "summary");
+        meta(sb, "name", "twitter:title", p->title);
+        if (p->description != NULL)
+            meta(sb, "name", "twitter:description", p->description);
+    }
+    strbuf_free(&url);
+    strbuf_puts(sb, "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
+                    "<link rel=\"stylesheet\" href=\"/static/style.css\">\n");
+    if (p->script != NULL) {
+        strbuf_puts(sb, "<script type=\"module\" src=\"");
+        html_attr(sb, p->script);
+        strbuf_puts(sb, "\"></script>\n");
+    }
+    strbuf_puts(sb, "</head>\n");
+}
+
+static void
+nav_item(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p,
+         const char *href, const char *key)
+{
+    strbuf_printf(sb, "<li><a href=\"%s\"%s>", href,
+                  p->nav_current != NULL && strcmp(p->nav_current, href) == 0
+                      ? " aria-current=\"page\""
+                      : "");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+    strbuf_puts(sb, "</a></li>");
+}
+
+/* The switch: a link per language to this very page (same path, same kept query) with
+ * ?lang=, which the server answers in that language and remembers in a cookie. */
+static void
+language_switch(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p)
+{
+    strbuf_puts(sb, "<nav class=\"lang-switch\" aria-label=\"");
+    web_te(sb, w->cat, w->lang, WEB_ATTR, "lang.group");
+    strbuf_puts(sb, "\"><ul>");
+    for (int l = 0; l < WEB_LANG_COUNT; l++) {
+        const char *code = web_lang_code((enum web_lang)l);
+        strbuf_puts(sb, "<li><a class=\"lang-button\" href=\"");
+        web_path(sb, p->path);
+        strbuf_puts(sb, "?");
+        if (p->query_keep != NULL && p->query_keep[0] != '\0') {
+            html_attr(sb, p->query_keep);
+            strbuf_puts(sb, "&amp;");
+        }
+        strbuf_printf(sb, "lang=%s\" hreflang=\"%s\" lang=\"%s\"%s>", code, code, code,
+                      l == (int)w->lang ? " aria-current=\"true\"" : "");
+        web_te(sb, w->cat, (enum web_lang)l, WEB_TEXT, "lang.name");
+        strbuf_puts(sb, "</a></li>");
+    }
+    strbuf_puts(sb, "</ul></nav>");
+}
+
+void
+web_layout_begin(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p)
+{
+    head(sb, w, p);
+    strbuf_puts(sb, "<body>\n<a class=\"skip-link\" href=\"#main\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "common.skip");
+    strbuf_puts(sb, "</a>\n<header class=\"site-header\">\n<div class=\"wrap header-inner\">\n"
+                    "<a class=\"brand\" href=\"/\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "site.name");
+    strbuf_puts(sb, "</a>\n<nav class=\"site-nav\" aria-label=\"");
+    web_te(sb, w->cat, w->lang, WEB_ATTR, "nav.label");
+    strbuf_puts(sb, "\"><ul>");
+    nav_item(sb, w, p, "/", "nav.incidents");
+    nav_item(sb, w, p, "/my-claim", "nav.my_claim");
+    nav_item(sb, w, p, "/dashboard", "nav.associations");
+    strbuf_puts(sb, "</ul></nav>\n");
+    language_switch(sb, w, p);
+    strbuf_puts(sb, "\n</div>\n</header>\n<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n");
+}
+
+/* A footer line "label: value" when the value is configured. */
+static void
+footer_fact(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *value)
+{
+    if (value == NULL || value[0] == '\0')
+        return;
+    strbuf_puts(sb, "<li>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "common.label_sep");
+    html_text(sb, value);
+    strbuf_puts(sb, "</li>");
+}
+
+void
+web_layout_end(struct strbuf *sb, const struct web_ctx *w)
+{
+    const struct config *cfg = w->cfg;
+
+    strbuf_puts(sb, "</main>\n<footer class=\"site-footer\">\n<div class=\"wrap\">\n"
+                    "<ul class=\"operator\">");
+    footer_fact(sb, w, "footer.operator", cfg->operator_name);
+    footer_fact(sb, w, "footer.address", cfg->operator_address);
+    if (cfg->operator_email != NULL && cfg->operator_email[0] != '\0') {
+        strbuf_puts(sb, "<li>");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "footer.contact");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "common.label_sep");
+        if (strchr(cfg->operator_email, '@') != NULL) {
+            strbuf_puts(sb, "<a href=\"mailto:");
+            html_attr(sb, cfg->operator_email);
+            strbuf_puts(sb, "\">");
+            html_text(sb, cfg->operator_email);
+            strbuf_puts(sb, "</a>");
+        } else {
+            html_text(sb, cfg->operator_email); /* "(not configured: …)" */
+        }
+        strbuf_puts(sb, "</li>");
+    }
+    strbuf_puts(sb, "</ul>\n<ul class=\"footer-links\">");
+    static const char *const links[][2] = {
+        {"/legal", "footer.legal"},
+        {"/privacy", "footer.privacy"},
+        {"/accessibility", "footer.accessibility"},
+    };
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        strbuf_printf(sb, "<li><a href=\"%s\">", links[i][0]);
+        web_te(sb, w->cat, w->lang, WEB_TEXT, links[i][1]);
+        strbuf_puts(sb, "</a></li>");
+    }
+    strbuf_puts(sb, "</ul>\n<p>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "footer.text");
+    strbuf_puts(sb, "</p>\n</div>\n</footer>\n</body>\n</html>\n");
+}

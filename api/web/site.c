@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Loading the pages' files at start (site.h). */
+#include "web/site.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+#include "core/xalloc.h"
+#include "web/escape.h"
+#include "web/text_file.h"
+
+#define PRIVACY_FILE_MAX (256 * 1024)
+
+/* The value of configuration setting name as text, into buf; NULL when unknown. */
+static const char *
+config_value(const struct config *cfg, const char *name, size_t n, char *buf, size_t size)
+{
+    const struct {
+        const char *name;
+        const char *value;
+    } strings[] = {
+        {"operator_name", cfg->operator_name},
+        {"operator_address", cfg->operator_address},
+        {"operator_email", cfg->operator_email},
+        {"operator_registration", cfg->operator_registration},
+        {"publication_director", cfg->publication_director},
+        {"dpo_email", cfg->dpo_email != NULL && cfg->dpo_email[0] != '\0' ? cfg->dpo_email
+                                                                            : cfg->operator_email},
+        {"host_name", cfg->host_name},
+        {"host_address", cfg->host_address},
+        {"public_url", cfg->public_url},
+    };
+
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        if (strlen(strings[i].name) == n && strncmp(strings[i].name, name, n) == 0)
+            return strings[i].value != NULL ? strings[i].value : "";
+    if (n == strlen("claim_retention_months") && strncmp(name, "claim_retention_months", n) == 0) {
+        snprintf(buf, size, "%d", cfg->claim_retention_months);
+        return buf;
+    }
+    if (n == strlen("withdrawn_retention_days") &&
+        strncmp(name, "withdrawn_retention_days", n) == 0) {
+        snprintf(buf, size, "%d", cfg->withdrawn_retention_days);
+        return buf;
+    }
+    return NULL;
+}
+
+char *
+web_fill_config(const char *text, const struct config *cfg)
+{
+    struct strbuf sb = {0};
+    const char *p = text;
+    char num[24];
+
+    while (*p != '\0') {
+        const char *open = strchr(p, '{');
+        const char *close = open != NULL ? strchr(open, '}') : NULL;
+        const char *value =
+            close != NULL ? config_value(cfg, open + 1, (size_t)(close - open - 1), num, sizeof num)
+                          : NULL;
+        if (value == NULL) {
+            size_t n = open != NULL ? (size_t)(open - p) + 1 : strlen(p);
+            strbuf_append(&sb, p, n);
+            p += n;
+            continue;
+        }
+        strbuf_append(&sb, p, (size_t)(open - p));
+        html_text(&sb, value);
+        p = close + 1;
+    }
+    return strbuf_take(&sb);
+}
+
+/* "fr-2026-01.html" → lang fr, version "2026-01"; false for any other name. */
+static bool
+parse_privacy_name(const char *name, enum web_lang *lang, char *version)
+{
+    size_t n = strlen(name);
+    const char *dash = strchr(name, '-');
+
+    if (dash == NULL || n < 6 || strcmp(name + n - 5, ".html") != 0)
+        return false;
+    char code[8];
+    size_t code_len = (size_t)(dash - name);
+    size_t v_len = n - 5 - code_len - 1;
+    if (code_len >= sizeof code || v_len == 0 || v_len > WEB_PRIVACY_VERSION_LEN)
+        return false;
+    memcpy(code, name, code_len);
+    code[code_len] = '\0';
+    if (!web_lang_parse(code, lang))
+        return false;
+    memcpy(version, dash + 1, v_len);
+    version[v_len] = '\0';
+    for (size_t i = 0; i < v_len; i++) {
+        char c = version[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-' || c == '.'))
+            return false;
+    }
+    return true;
+}
+
+static struct web_privacy_version *
+version_slot(struct web_site *s, const char *version)
+{
+    for (size_t i = 0; i < s->n_privacy; i++)
+        if (strcmp(s->privacy[i].version, version) == 0)
+            return &s->privacy[i];
+    if (s->n_privacy == WEB_PRIVACY_VERSIONS_MAX)
+        return NULL;
+    struct web_privacy_version *v = &s->privacy[s->n_privacy++];
+    snprintf(v->version, sizeof v->version, "%s", version);
+    return v;
+}
+
+static int
+by_version(const void *a, const void *b)
+{
+    return strcmp(((const struct web_privacy_version *)a)->version,
+                  ((const struct web_privacy_version *)b)->version);
+}
+
+static bool
+load_privacy(struct web_site *s, const struct config *cfg, char *why, size_t why_size)
+{
+    char dir[4096];
+    DIR *d;
+    struct dirent *e;
+    bool ok = true;
+
+    snprintf(dir, sizeof dir, "%s/privacy", cfg->web_dir);
+    d = opendir(dir);
+    if (d == NULL) {
+        snprintf(why, why_size, "%s: %s", dir, strerror(errno));
+        return false;
+    }
+    while (ok && (e = readdir(d)) != NULL) {
+        enum web_lang lang;
+        char version[WEB_PRIVACY_VERSION_LEN + 1];
+        if (!parse_privacy_name(e->d_name, &lang, version))
+            continue;
+        struct web_privacy_version *v = version_slot(s, version);
+        char path[4352];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        char *raw = v != NULL ? web_read_text_file(path, PRIVACY_FILE_MAX, NULL) : NULL;
+        if (raw == NULL) {
+            snprintf(why, why_size, "%s: %s", path,
+                     v == NULL ? "too many privacy versions" : strerror(errno));
+            ok = false;
+            break;
+        }
+        v->html[lang] = web_fill_config(raw, cfg);
+        free(raw);
+    }
+    closedir(d);
+    if (!ok)
+        return false;
+    qsort(s->privacy, s->n_privacy, sizeof s->privacy[0], by_version);
+    for (size_t i = 0; i < s->n_privacy; i++) {
+        if (s->privacy[i].html[WEB_LANG_FR] == NULL) {
+            snprintf(why, why_size, "%s: version %s has no French text (fr-%s.html)", dir,
+                     s->privacy[i].version, s->privacy[i].version);
+            return false;
+        }
+    }
+    s->privacy_current = web_site_privacy(s, cfg->privacy_notice_version);
+    if (s->privacy_current == NULL) {
+        snprintf(why, why_size, "%s: no fr-%s.html for privacy-notice-version %s", dir,
+                 cfg->privacy_notice_version, cfg->privacy_notice_version);
+        return false;
+    }
+    return true;
+}
+
+struct web_site *
+web_site_load(const struct config *cfg, char *why, size_t why_size)
+{
+    struct web_site *s = xcalloc(1, sizeof *s);
+    char dir[4096];
+
+    snprintf(dir, sizeof dir, "%s/i18n", cfg->web_dir);
+    s->catalogue = web_catalogue_load(dir, why, why_size);
+    if (s->catalogue == NULL || !load_privacy(s, cfg, why, why_size)) {
+        web_site_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void
+web_site_free(struct web_site *s)
+{
+    if (s == NULL)
+        return;
+    web_catalogue_free(s->catalogue);
+    for (size_t i = 0; i < s->n_privacy; i++)
+        for (int l = 0; l < WEB_LANG_COUNT; l++)
+            free(s->privacy[i].html[l]);
+    free(s);
+}
+
+const struct web_privacy_version *
+web_site_privacy(const struct web_site *s, const char *version)
+{
+    for (size_t i = 0; version != NULL && i < s->n_privacy; i++)
+        if (strcmp(s->privacy[i].version, version) == 0)
+            return &s->privacy[i];
+    return NULL;
+}
+
+const char *
+web_site_privacy_current(const struct web_site *s)
+{
+    return s->privacy_current->version;
+}

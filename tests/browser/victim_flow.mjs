@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// A breach victim's whole journey through the server-rendered pages, in Debian's Chromium
+// driven by playwright-core:
+//   node victim_flow.mjs <base url> <setup.json> <screenshot dir>
+// setup.json: {"slug", "action_id", "association_name"} (tests/integration/test_victim_journey.py).
+//   1. JavaScript OFF, in French, on a laptop: / → the action's page /a/{id} → "join" → the
+//      claim form; a mistake (an email without its domain's end) comes back from the server
+//      beside its field with every value kept; corrected → the receipt (reference, token once,
+//      what happens next).
+//   2. JavaScript ON, in English, on a 390 px phone: the same path; the phone checked in the
+//      page by the server's own rule (no request sent), the email refused by the API (422)
+//      shown beside its field; corrected → the receipt in place.
+// On every page: axe-core finds no serious or critical violation (both languages, JavaScript
+// on and off), nothing is requested from another origin, no console error or CSP violation.
+//   3. "I lost my token" on /my-claim (JavaScript on, English): the page is the same for the
+//      English victim's address and for an unknown one (victim_recover.mjs uses the link).
+// Screenshots at 390 and 1280 px go to <screenshot dir>; the measures of the two journeys
+// (fields, words to read, key presses to the receipt) to <screenshot dir>/measures.json, what
+// each victim was given (reference, token, email) to <screenshot dir>/receipts.json.
+// Exit status 0 when everything held, 1 otherwise (the reason on stderr).
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { axeCheck, axeHelper, launchBrowser, makeSteps, newContext, shoot as shootAt, watchPage } from "./flow_kit.mjs";
+
+const [baseUrl, setupPath, outDir] = process.argv.slice(2);
+if (!baseUrl || !setupPath || !outDir) {
+    console.error("usage: node victim_flow.mjs <base url> <setup.json> <screenshot dir>");
+    process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+const setup = JSON.parse(readFileSync(setupPath, "utf8"));
+const REFERENCE_RE = /^RC-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
+const TOKEN_RE = /^[A-Za-z0-9_-]{32,}$/;
+
+const problems = [];
+const steps = makeSteps();
+const { fail, check, equal, contains } = steps;
+const measures = {};
+
+function person(tag) {
+    const r = Math.random().toString(36).slice(2, 10).replace(/[0-9]/g, "x");
+    return { given: "Hélène", family: `Parcours-${tag}${r}`, email: `helene.${tag}.${r}@example.org`,
+        phone: "06 " + String(10 + Math.floor(Math.random() * 89)) + " 34 56 78",
+        line1: "12 rue de Rivoli", postal: "75001", city: "Paris" };
+}
+
+// One victim's journey; js: JavaScript on; lang: "fr" | "en"; size: [width, height].
+async function journey(browser, { js, lang, size, tag }) {
+    const helper = js ? null : await axeHelper(browser, baseUrl);
+    const context = await newContext(browser, { javaScriptEnabled: js, locale: lang === "fr" ? "fr-FR" : "en-GB",
+        viewport: { width: size[0], height: size[1] } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30000);
+    const claimPosts = [];
+    page.on("request", (req) => {
+        if (req.method() === "POST")
+            claimPosts.push(req);
+    });
+    // the form sent back with its errors (422) is the page doing its job
+    watchPage(page, baseUrl, steps, problems, () => false,
+        (resp) => resp.status() === 422 && new URL(resp.url()).pathname === "/claim");
+    const shoot = (name) => shootAt(page, outDir, steps, problems, `${tag}-${name}`, { restore: size });
+    const axe = (what) => axeCheck(page, steps, problems, `${what} (${lang}, JavaScript ${js ? "on" : "off"})`, helper);
+    const text = async (sel) => (await page.locator(sel).innerText()).trim();
+    const m = { fields: 0, keys: 0, words: 0 };
+    // a person's input: each character a key press, each tick or choice one
+    const type = async (sel, value) => {
+        await page.locator(sel).fill("");
+        await page.locator(sel).pressSequentially(value);
+        m.keys += value.length;
+    };
+    const tick = async (sel) => {
+        await page.locator(sel).check();
+        m.keys += 1;
+    };
+
+    steps.current = `${tag}: home`;
+    await page.goto(`${baseUrl}/?lang=${lang}`);
+    equal(await page.getAttribute("html", "lang"), lang, "page language");
+    await axe("home");
+    const toAction = page.locator(`a[href="/a/${setup.action_id}"]`).first();
+    check(await toAction.count() > 0, "the home page links to the action");
+    await shoot("01-home");
+    await toAction.click();
+    m.keys += 1;
+
+    steps.current = `${tag}: action page`;
+    await page.waitForURL((u) => u.pathname === `/a/${setup.action_id}`);
+    contains(await text("main"), setup.association_name, "the association named");
+    await axe("action page");
+    await shoot("02-action");
+    const join = page.locator(`main a[href*="action=${setup.action_id}"]`).first();
+    check(await join.count() > 0, "the action's page offers to join it");
+    await join.click();
+    m.keys += 1;
+
+    steps.current = `${tag}: claim form`;
+    await page.waitForURL((u) => u.pathname === "/claim");
+    await page.locator("#claim-form").waitFor();
+    contains(await text("#mandate-intro"), setup.association_name, "the mandate offered");
+    await axe("claim form");
+    await shoot("03-form");
+    // the words a person reads on the form: its text, the mandate included, not the ~250
+    // country names of the address list
+    m.words = (await page.locator("main").evaluate((main) => {
+        const copy = main.cloneNode(true);
+        copy.querySelectorAll("select, [hidden]").forEach((e) => e.remove());
+        return copy.textContent;
+    })).split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
+    const p = person(tag);
+    await type("#given_name", p.given);
+    await type("#family_name", p.family);
+    await type("#email", p.email.replace(/\.org$/, ""));   // the mistake: no ".org"
+    await type("#phone", js ? "12" : p.phone);             // with JavaScript, a second one
+    await type("#line1", p.line1);
+    await type("#postal_code", p.postal);
+    await type("#city", p.city);
+    await tick("#cat-email");
+    await tick("#phishing");
+    await tick("#pay-voucher");
+    await tick("#mandate");
+    await tick("#privacy");
+    m.fields = 12;   // 7 typed (the phone included), 5 ticked
+    const postsBefore = claimPosts.length;
+    await page.click("#submit");
+    m.keys += 1;
+
+    steps.current = `${tag}: the mistake`;
+    if (js) {
+        // the phone is refused in the page, as the server would: nothing is sent
+        await page.locator("#phone-error:not([hidden])").waitFor();
+        equal(claimPosts.length, postsBefore, "nothing sent while the page sees an error");
+        await type("#phone", p.phone);
+        const refused = page.waitForResponse((r) => r.request().method() === "POST");
+        await page.click("#submit");
+        m.keys += 1;
+        equal((await refused).status(), 422, "the API refuses the email");
+    } else {
+        await page.waitForURL((u) => u.pathname === "/claim");
+    }
+    await page.locator("#email-error:not([hidden])").waitFor();
+    contains(await text("#email-error"), lang === "fr" ? "Saisissez une adresse e-mail" : "Enter an email address",
+        "the error beside the email");
+    contains(await text("#error-summary"), lang === "fr" ? "Adresse e-mail" : "Email", "the summary names the field");
+    equal(await page.inputValue("#family_name"), p.family, "values kept");
+    check(await page.isChecked("#mandate"), "the mandate box kept");
+    await axe("form with errors");
+    await shoot("04-form-errors");
+
+    steps.current = `${tag}: corrected`;
+    await type("#email", p.email);
+    await page.click("#submit");
+    m.keys += 1;
+    await page.locator("#receipt").waitFor();
+    const reference = await text("#receipt-reference");
+    const token = await text("#receipt-token");
+    check(REFERENCE_RE.test(reference), `reference ${reference}`);
+    check(TOKEN_RE.test(token), "token shape");
+    check(!page.url().includes(token), "the token is not in the address");
+    contains(await text("#receipt"), lang === "fr" ? "courriel de confirmation" : "confirmation email", "what happens next");
+    equal(await page.locator(`#receipt a[href="/a/${setup.action_id}"]`).count(), 1, "the action's next step linked");
+    await axe("receipt");
+    await shoot("05-receipt");
+    await context.close();
+    if (helper)
+        await helper.context().close();
+    return { reference, token, email: p.email, measure: m };
+}
+
+// "I lost my token" on /my-claim (JavaScript on, English, phone): the page after asking for a
+// known address and after an unknown one must read the same (no one learns who has claimed).
+async function recoveryAsk(browser, email) {
+    const context = await newContext(browser, { javaScriptEnabled: true, locale: "en-GB",
+        viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30000);
+    watchPage(page, baseUrl, steps, problems);
+    const ask = async (address, shot) => {
+        await page.goto(`${baseUrl}/my-claim?lang=en`);
+        await page.locator("#recover-email").fill(address);
+        await page.click("#recover");
+        await page.locator("#claim-status").waitFor();
+        await axeCheck(page, steps, problems, "recovery asked (en, JavaScript on)");
+        await shootAt(page, outDir, steps, problems, `recovery-${shot}`, { restore: [390, 844] });
+        return (await page.locator("main").innerText()).trim();
+    };
+    steps.current = "recovery: a known address";
+    const known = await ask(email, "known");
+    contains(known, "email", "the recovery page answers");
+    steps.current = "recovery: an unknown address";
+    const unknown = await ask(`nobody.${Math.random().toString(36).slice(2, 10)}@example.org`, "unknown");
+    equal(unknown, known, "the same page whether a claim matches or not");
+    await context.close();
+}
+
+// axe on the pages a victim sees, in the combinations the journeys did not take.
+async function axeSweep(browser, js, lang) {
+    const context = await newContext(browser, { javaScriptEnabled: js, locale: lang === "fr" ? "fr-FR" : "en-GB" });
+    const page = await context.newPage();
+    const helper = js ? null : await axeHelper(browser, baseUrl);
+    watchPage(page, baseUrl, steps, problems);
+    for (const path of ["/", `/a/${setup.action_id}`, `/claim?action=${setup.action_id}`, "/my-claim"]) {
+        steps.current = `axe ${path} (${lang}, JavaScript ${js ? "on" : "off"})`;
+        await page.goto(`${baseUrl}${path}${path.includes("?") ? "&" : "?"}lang=${lang}`);
+        await axeCheck(page, steps, problems, path, helper);
+    }
+    await context.close();
+    if (helper)
+        await helper.context().close();
+}
+
+const browser = await launchBrowser();
+let exitCode = 0;
+try {
+    const fr = await journey(browser, { js: false, lang: "fr", size: [1280, 800], tag: "fr-nojs" });
+    const en = await journey(browser, { js: true, lang: "en", size: [390, 844], tag: "en-js" });
+    await recoveryAsk(browser, en.email);
+    // for the test: what each victim was given, to find in the mail and to recover
+    writeFileSync(join(outDir, "receipts.json"), JSON.stringify({
+        fr: { reference: fr.reference, token: fr.token, email: fr.email },
+        en: { reference: en.reference, token: en.token, email: en.email } }, null, 2) + "\n");
+    measures["fr, JavaScript off"] = fr.measure;
+    measures["en, JavaScript on, 390 px"] = en.measure;
+    await axeSweep(browser, true, "fr");
+    await axeSweep(browser, false, "en");
+    writeFileSync(join(outDir, "measures.json"), JSON.stringify(measures, null, 2) + "\n");
+    steps.current = "end";
+    if (problems.length)
+        fail("problems seen:\n  " + problems.join("\n  "));
+    console.log(`victim_flow: ok (${fr.reference}, ${en.reference}); ${JSON.stringify(measures)}`);
+} catch (e) {
+    exitCode = 1;
+    console.error("victim_flow: FAILED: " + (e && e.stack ? e.stack : e));
+    if (problems.length && steps.current !== "end")
+        console.error("also seen:\n  " + problems.join("\n  "));
+} finally {
+    await browser.close();
+}
+process.exit(exitCode);

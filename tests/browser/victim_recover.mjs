@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// The end of a victim's recovery by email, in Debian's Chromium (JavaScript on, English, phone):
+//   node victim_recover.mjs <base url> <recover.json> <screenshot dir>
+// recover.json: {"path": the emailed link's path (/my-claim?recover=…), "reference", "token":
+// the token lost} (tests/integration/test_victim_journey.py, after victim_flow.mjs asked for
+// the link and the test read it at its SMTP server). The link's page → "Get a new token" → the
+// new token shown once; the new token opens /my-claim, the old one is refused, the link works
+// only once. Exit status 0 when everything held, 1 otherwise (the reason on stderr).
+import { readFileSync } from "node:fs";
+import { axeCheck, launchBrowser, makeSteps, newContext, shoot, watchPage } from "./flow_kit.mjs";
+
+const [baseUrl, recoverPath, outDir] = process.argv.slice(2);
+if (!baseUrl || !recoverPath || !outDir) {
+    console.error("usage: node victim_recover.mjs <base url> <recover.json> <screenshot dir>");
+    process.exit(2);
+}
+const given = JSON.parse(readFileSync(recoverPath, "utf8"));
+const TOKEN_RE = /^[A-Za-z0-9_-]{32,}$/;
+const problems = [];
+const steps = makeSteps();
+const { fail, check, equal, contains } = steps;
+
+const browser = await launchBrowser();
+let exitCode = 0;
+try {
+    const context = await newContext(browser, { javaScriptEnabled: true, locale: "en-GB",
+        viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30000);
+    // the old token and the used link are refused (404) on purpose
+    const refusedOnPurpose = (resp) => resp.status() === 404 && new URL(resp.url()).pathname === "/my-claim";
+    watchPage(page, baseUrl, steps, problems, () => false, refusedOnPurpose);
+    const text = async (sel) => (await page.locator(sel).innerText()).trim();
+    const open = async (token) => {
+        await page.goto(`${baseUrl}/my-claim?lang=en`);
+        await page.locator("#reference").fill(given.reference);
+        await page.locator("#token").fill(token);
+        const answer = page.waitForResponse((r) => r.request().method() === "POST");
+        await page.click("#open");
+        const status = (await answer).status();
+        await page.waitForLoadState();
+        return status;
+    };
+
+    steps.current = "recovery: the emailed link";
+    const link = `${baseUrl}${given.path}`;
+    await page.goto(link);
+    await page.locator("#redeem-form").waitFor();
+    await axeCheck(page, steps, problems, "recovery link (en, JavaScript on)");
+    await shoot(page, outDir, steps, problems, "recovery-link", { restore: [390, 844] });
+    await page.click("#redeem");
+
+    steps.current = "recovery: the new token";
+    await page.locator("#receipt-token").waitFor();
+    const token = await text("#receipt-token");
+    check(TOKEN_RE.test(token), "token shape");
+    check(token !== given.token, "a new token");
+    equal(await text("#receipt-reference"), given.reference, "the claim's reference");
+    check(!page.url().includes(token), "the token is not in the address");
+    await axeCheck(page, steps, problems, "new token (en, JavaScript on)");
+    await shoot(page, outDir, steps, problems, "recovery-new-token", { restore: [390, 844] });
+
+    steps.current = "recovery: the new token opens the claim";
+    equal(await open(token), 200, "the new token accepted");
+    contains(await text("main"), given.reference, "the claim shown");
+    await page.locator("#claim-form").waitFor();
+
+    steps.current = "recovery: the old token refused";
+    equal(await open(given.token), 404, "the old token refused");
+    equal(await page.locator("#claim-form").count(), 0, "no claim shown");
+
+    steps.current = "recovery: the link works once";
+    await page.goto(link);   // the same emailed link a second time
+    await page.click("#redeem");
+    await page.locator("#claim-status").waitFor();
+    contains(await text("#claim-status"), "no longer valid", "a used link refused");
+    await context.close();
+    steps.current = "end";
+    if (problems.length)
+        fail("problems seen:\n  " + problems.join("\n  "));
+    console.log(`victim_recover: ok (${given.reference})`);
+} catch (e) {
+    exitCode = 1;
+    console.error("victim_recover: FAILED: " + (e && e.stack ? e.stack : e));
+    if (problems.length && steps.current !== "end")
+        console.error("also seen:\n  " + problems.join("\n  "));
+} finally {
+    await browser.close();
+}
+process.exit(exitCode);

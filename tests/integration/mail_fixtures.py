@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Helpers of the mail tests (docs/mail.md): links made the way the server makes them, the
+outbox read raw, .eml files read back."""
+
+import email
+import email.policy
+import glob
+import hashlib
+import hmac
+import os
+import secrets
+
+import claims_fixtures as cf
+
+
+def hmac_key(server):
+    """The server's hmac-key (hex in its secrets directory) as bytes."""
+    with open(os.path.join(server.secrets_dir, "hmac-key"), encoding="ascii") as f:
+        return bytes.fromhex(f.read().strip())
+
+
+def link_hash(server, token):
+    """The keyed hash a link token is stored under (service/mail_links.c, "mail-link")."""
+    return hmac.new(hmac_key(server), b"mail-link\x00" + token.encode(), hashlib.sha256).digest()
+
+
+def make_link(server, reference, purpose, valid_s=1800, url=None):
+    """Stores a link of purpose ("recovery", "confirm-email") for the claim of reference, as the
+    mail thread does when it sends one; returns its token."""
+    token = secrets.token_urlsafe(32)
+    cf.psql("INSERT INTO claim_links (token_hash, purpose, claim_id, expires_at)"
+            f" SELECT '\\x{link_hash(server, token).hex()}'::bytea, {cf.sql_literal(purpose)}, id,"
+            f" now() + make_interval(secs => {int(valid_s)}) FROM claims"
+            f" WHERE reference = {cf.sql_literal(reference)}", url=url)
+    return token
+
+
+def eml_files(server):
+    return sorted(glob.glob(os.path.join(server.dir, "var", "mail", "*.eml")))
+
+
+def parse(raw):
+    """An email message (bytes) parsed with the modern policy."""
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def text_of(msg):
+    return msg.get_body(("plain",)).get_content()
+
+
+def html_of(msg):
+    return msg.get_body(("html",)).get_content()
+
+
+def outbox(url=None, where="true"):
+    """Rows (id, kind, state, attempts, last_error) of the outbox, oldest first."""
+    return cf.psql("SELECT id, kind, state, attempts, coalesce(last_error, '') FROM outbox"
+                   f" WHERE {where} ORDER BY id", url=url)

@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The claim form without JavaScript (docs/web-forms.md): GET /claim renders it, POST /claim
+(application/x-www-form-urlencoded) is the JSON API's submission.
+
+  - the page: the incident, what a claimant may receive in words (Coupang's four vouchers and
+    50 000 KRW), the loss and hours questions only when the scheme pays them, a fresh
+    Idempotency-Key per render, never cached;
+  - refused fields come back beside their fields, in French and in English, with the values
+    kept and an error summary linking to each field; the same rules as the API (a claim body
+    the API refuses is refused here with the same field paths);
+  - a double submit of one rendered form makes one claim and shows the same receipt twice;
+  - a post from another site (Sec-Fetch-Site, Origin) is refused (403) and stores nothing;
+  - hostile input (markup, quotes) comes back escaped in text and in attributes;
+  - the receipt shows reference and token, what happens next, and the site's address.
+"""
+
+import re
+import unittest
+
+import claims_fixtures as cf
+import form_fixtures as ff
+import harness
+from harness import Client
+
+REFERENCE_RE = re.compile(r'id="receipt-reference">(RC-[0-9A-Z]{4}-[0-9A-Z]{4})<')
+TOKEN_RE = re.compile(r'id="receipt-token" class="token">([A-Za-z0-9_-]{32,})<')
+
+
+def person(**over):
+    """The fields a person types, named as the form names them."""
+    fields = {
+        "claimant.given_name": "Claire",
+        "claimant.family_name": "Testa-" + cf.letters(10).capitalize(),
+        "claimant.email": cf.unique_email(),
+        "claimant.phone": "06 " + " ".join(cf.suffix(8)[i:i + 2] for i in range(0, 8, 2)),
+        "claimant.birth_date": "1980-04-12",
+        "claimant.address.line1": "12 rue de Rivoli",
+        "claimant.address.line2": "",
+        "claimant.address.postal_code": "75001",
+        "claimant.address.city": "Paris",
+        "claimant.address.country": "FR",
+        "data_categories": ["email", "password"],
+        "harms.phishing": "true",
+        "harms.description": "",
+        "payment_preference": "voucher",
+        "privacy_notice_version": cf.NOTICE_VERSION,
+    }
+    fields["claimant.phone"] = "06" + "".join(c for c in cf.unique_phone()[4:])
+    fields.update(over)
+    return fields
+
+
+def pairs_for(page_text, fields):
+    """What a browser sends: the form's hidden fields, then the fields filled in (a list is
+    a group of boxes, None leaves the control out)."""
+    form = ff.form_by_id(page_text, "claim-form")
+    pairs = list(ff.hidden_fields(form))
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, list):
+            pairs += [(name, v) for v in value]
+        else:
+            pairs.append((name, value))
+    return pairs
+
+
+class ClaimForm(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cf.start_server()
+        cls.slug = cf.make_incident(cls.server)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def setUp(self):
+        self.client = Client(self.server)
+        self.addCleanup(self.client.close)
+
+    def page(self, slug=None, lang="fr"):
+        r = self.client.request("GET", f"/claim?incident={slug or self.slug}&lang={lang}",
+                                headers={"Accept": "text/html"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.media_type, "text/html")
+        return r
+
+    def test_page_is_a_form_of_the_api_members(self):
+        r = self.page()
+        self.assertEqual(r.headers.get("Cache-Control"), "no-store")
+        text = r.body.decode()
+        form = ff.form_by_id(text, "claim-form")
+        self.assertEqual(form["method"], "post")
+        names = ff.control_names(form)
+        for name in ("claimant.given_name", "claimant.address.country", "data_categories",
+                     "harms.documented_loss", "harms.hours_spent", "payment_preference",
+                     "privacy_notice_version", "idempotency_key", "incident"):
+            self.assertIn(name, names)
+        keys = {v for n, v in ff.hidden_fields(form) if n == "idempotency_key"}
+        again = dict(ff.hidden_fields(ff.form_by_id(self.page().body.decode(), "claim-form")))
+        self.assertNotIn(again["idempotency_key"], keys, "each render has its own key")
+        self.assertRegex(again["idempotency_key"], r"^[0-9a-f]{32}$")
+
+    def test_scheme_in_words_and_only_the_questions_it_pays(self):
+        slug = cf.make_incident(self.server, currency="KRW")
+        with Client(self.server) as c:
+            presets = c.request("GET", "/v1/schemes/presets").json()["data"]
+        coupang = next(p["scheme"] for p in presets if p["id"] == "coupang-2025")
+        r = cf.operator_request(self.server, "PUT", f"/v1/incidents/{slug}/scheme", coupang)
+        self.assertEqual(r.status, 200, r)
+        for lang, amount, words in (("fr", "50\u202f000\u00a0KRW", "en quatre bons d'achat"),
+                                    ("en", "50,000\u00a0KRW", "as four vouchers")):
+            text = self.page(slug, lang).body.decode()
+            self.assertIn(amount, text)
+            self.assertIn(words, text.replace("&#39;", "'"))
+            for voucher in ("Coupang Eats", "Coupang Travel", "R.LUX"):
+                self.assertIn(voucher, text)
+            names = ff.control_names(ff.form_by_id(text, "claim-form"))
+            self.assertNotIn("harms.documented_loss", names)
+            self.assertNotIn("harms.hours_spent", names)
+
+    def test_errors_beside_fields_in_both_languages_values_kept(self):
+        for lang, required, email_msg in (
+                ("fr", "Saisissez votre prénom.", "Saisissez une adresse e-mail comme"),
+                ("en", "Enter your given name.", "Enter an email address like")):
+            page = self.page(lang=lang).body.decode()
+            fields = person(**{"claimant.given_name": "", "claimant.email": "claire@nowhere",
+                               "claimant.address.city": "Lyon"})
+            r = ff.post_form(self.client, f"/claim?lang={lang}", pairs_for(page, fields))
+            self.assertEqual(r.status, 422, r)
+            self.assertEqual(r.media_type, "text/html")
+            text = r.body.decode()
+            self.assertIn('id="error-summary"', text)
+            self.assertIn('href="#given_name"', text)
+            self.assertIn('href="#email"', text)
+            self.assertIn(required, text)
+            self.assertIn(email_msg, text)
+            self.assertRegex(text, r'<input id="email"[^>]*aria-invalid="true"[^>]*'
+                                   r'value="claire@nowhere"')
+            self.assertRegex(text, r'<input id="city"[^>]*value="Lyon"')
+            self.assertRegex(text, r'id="cat-password"[^>]*value="password" checked')
+            self.assertIn(f'<html lang="{lang}"', text)
+
+    def test_the_apis_rules_and_paths(self):
+        """A value the API refuses is refused here at the same path: hours as words, a
+        category outside the incident, an unknown member."""
+        page = self.page(lang="en").body.decode()
+        fields = person(**{"harms.hours_spent": "three", "data_categories": ["health", "email"],
+                           "claimant.nickname": "x"})
+        r = ff.post_form(self.client, "/claim?lang=en", pairs_for(page, fields))
+        self.assertEqual(r.status, 422, r)
+        text = r.body.decode()
+        self.assertIn('href="#hours_spent"', text)
+        self.assertRegex(text, r'<input id="hours_spent"[^>]*value="three"')
+
+    def test_double_submit_makes_one_claim(self):
+        page = self.page().body.decode()
+        fields = person()
+        pairs = pairs_for(page, fields)
+        first = ff.post_form(self.client, "/claim?lang=fr", pairs)
+        self.assertEqual(first.status, 200, first)
+        second = ff.post_form(self.client, "/claim?lang=fr", pairs)
+        self.assertEqual(second.status, 200, second)
+        ref1 = REFERENCE_RE.search(first.body.decode()).group(1)
+        ref2 = REFERENCE_RE.search(second.body.decode()).group(1)
+        self.assertEqual(ref1, ref2)
+        email = fields["claimant.email"]
+        self.assertEqual(cf.count_claims(self.slug, f"reference = '{ref1}'"), 1)
+        token = TOKEN_RE.search(first.body.decode()).group(1)
+        view = cf.claim_request(self.client, "GET", ref1, token)
+        self.assertEqual(view.status, 200, view)
+        self.assertEqual(view.json()["claimant"]["email"], email)
+        self.assertEqual(view.json()["claimant"]["phone"][:4], "+336")
+
+    def test_receipt_says_what_happens_next(self):
+        page = self.page(lang="en").body.decode()
+        r = ff.post_form(self.client, "/claim?lang=en", pairs_for(page, person()))
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.headers.get("Cache-Control"), "no-store")
+        text = r.body.decode()
+        self.assertRegex(text, REFERENCE_RE)
+        self.assertRegex(text, TOKEN_RE)
+        self.assertIn("confirmation email", text)
+        self.assertIn("/my-claim", text)
+        self.assertIn(f'href="/i/{self.slug}"', text)
+
+    def test_cross_site_post_refused(self):
+        page = self.page().body.decode()
+        fields = person()
+        before = cf.count_claims(self.slug)
+        for site, headers in (("cross-site", {}), ("same-site", {}),
+                              (None, {"Origin": "https://evil.example"}),
+                              (None, {"Origin": "null"})):
+            r = ff.post_form(self.client, "/claim", pairs_for(page, fields), site=site,
+                             headers=headers)
+            self.assertEqual(r.status, 403, (site, headers, r))
+        self.assertEqual(cf.count_claims(self.slug), before)
+        ok = ff.post_form(self.client, "/claim", pairs_for(page, fields), site=None,
+                          headers={"Origin": f"https://{self.server.host}:{self.server.port}"})
+        self.assertEqual(ok.status, 200, ok)
+
+    def test_hostile_input_is_escaped(self):
+        page = self.page(lang="en").body.decode()
+        evil = '"><script>alert(1)</script>&amp;'
+        fields = person(**{"claimant.family_name": evil, "claimant.address.city": evil,
+                           "harms.description": "</textarea><script>x()</script>",
+                           "claimant.email": "bad"})
+        r = ff.post_form(self.client, "/claim?lang=en", pairs_for(page, fields))
+        self.assertEqual(r.status, 422, r)
+        text = r.body.decode()
+        self.assertNotIn("<script>alert", text)
+        self.assertNotIn("<script>x()", text)
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;", text)
+        self.assertIn("&quot;&gt;", text)
+
+    def test_not_a_form(self):
+        for body, ctype in (("a=1&&b", ff.FORM_TYPE), ("{}", "application/json"),
+                            ("incident=" + self.slug + "&claimant=x&claimant.email=y",
+                             ff.FORM_TYPE)):
+            r = self.client.request("POST", "/claim", body=body,
+                                    headers={"Content-Type": ctype, "Accept": "text/html",
+                                             "Sec-Fetch-Site": "same-origin"})
+            self.assertIn(r.status, (400, 415), (body, r))
+            self.assertEqual(r.media_type, "text/html")
+
+
+if __name__ == "__main__":
+    harness.main()

@@ -1,0 +1,288 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The controller's list (issue 14, docs/eligibility.md): the controller's side reproduced
+from the kit alone. The test reads the kit's files and, with hashlib/hmac only, normalises and
+hashes a list of 10,000 people as NORMALISATION.md says, imports it with `recours eligibility
+import`, submits claims for listed people (matched by email, by phone, by notice code) and for
+strangers, and checks every state; then a second list version (states recomputed), the same
+file twice (nothing changes), a malformed file (refused, with its line numbers)."""
+
+import csv
+import hashlib
+import hmac
+import json
+import os
+import re
+import subprocess
+import tempfile
+import threading
+import unittest
+
+import assoc_fixtures as af
+import claims_fixtures as cf
+import harness
+
+PEOPLE = 10_000
+
+
+def norm_email(s):
+    s = s.strip(" \t\r\n\v\f").lower()
+    local, _, domain = s.rpartition("@")
+    if domain in ("gmail.com", "googlemail.com"):
+        local = local.split("+", 1)[0].replace(".", "")
+        domain = "gmail.com"
+    return local + "@" + domain
+
+
+def norm_phone(s):
+    s = re.sub(r"[ .()/-]", "", s)
+    return "+" + s[2:] if s.startswith("00") else s
+
+
+def norm_code(s):
+    return s.replace(" ", "").replace("-", "").upper()
+
+
+class Controller:
+    """What the controller does with the kit: nothing of recours but its files."""
+
+    def __init__(self, kit_dir):
+        with open(os.path.join(kit_dir, "matching-key.hex")) as f:
+            self.key = bytes.fromhex(f.read().strip())
+        with open(os.path.join(kit_dir, "NORMALISATION.md")) as f:
+            self.spec = f.read()
+        with open(os.path.join(kit_dir, "test-vectors.csv"), newline="") as f:
+            self.vectors = list(csv.DictReader(f))
+
+    def mac(self, kind, normal):
+        return hmac.new(self.key, kind.encode() + b"\0" + normal.encode(),
+                        hashlib.sha256).hexdigest()
+
+    def lines(self, person):
+        out = ["email," + self.mac("email", norm_email(person["email"]))]
+        if person.get("phone"):
+            out.append("phone," + self.mac("phone", norm_phone(person["phone"])))
+        if person.get("code"):
+            out.append("code," + self.mac("code", norm_code(person["code"])))
+        return out
+
+
+def person(i):
+    return {"email": f"  Listed.{i}.{cf.suffix(6)}@Example.ORG ",
+            # distinct per person, and never a claim_body() phone (those are +336...)
+            "phone": "+33 7 " + " ".join(f"{i:08d}"[k:k + 2] for k in range(0, 8, 2)),
+            "code": f"k{i:05d}-{cf.suffix(4)}"}
+
+
+class EligibilityTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cf.start_server()
+        cls.slug = cf.make_incident(cls.server)
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.env = dict(os.environ, DATABASE_URL=cls.server.database_url,
+                       RECOURS_SECRETS_DIR=cls.server.secrets_dir)
+        cls.kit = os.path.join(cls.tmp.name, "kit")
+        run = cls.cli("kit", "--incident", cls.slug, "--out", cls.kit)
+        if run.returncode != 0:
+            raise AssertionError(run.stderr)
+        cls.controller = Controller(cls.kit)
+        cls.people = [person(i) for i in range(PEOPLE)]
+        cls.assoc = af.approved_association(cls.server)
+        cls.action = af.open_action(cls.assoc, cls.slug)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+        cls.tmp.cleanup()
+
+    @classmethod
+    def cli(cls, *args):
+        return subprocess.run([harness.recours_bin(), "eligibility", *args], env=cls.env,
+                              capture_output=True, text=True, timeout=300)
+
+    def write_list(self, name, people, extra=()):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w") as f:
+            for p in people:
+                for line in self.controller.lines(p):
+                    f.write(line + "\n")
+            for line in extra:
+                f.write(line + "\n")
+        return path
+
+    def import_list(self, path, *flags):
+        return self.cli("import", "--incident", self.slug, *flags, path)
+
+    def state(self, reference):
+        rows = cf.psql("SELECT e.state, array_to_string(e.matched, ',') FROM claim_eligibility e"
+                       " JOIN claims c ON c.id = e.claim_id"
+                       f" WHERE c.reference = {cf.sql_literal(reference)}")
+        self.assertEqual(len(rows), 1, f"no eligibility row for {reference}")
+        return rows[0][0], rows[0][1] if len(rows[0]) > 1 else ""
+
+    def version(self):
+        rows = cf.psql("SELECT l.version FROM eligibility_current cur JOIN eligibility_lists l"
+                       " ON l.id = cur.list_id WHERE cur.incident_id = "
+                       f"{cf.incident_id(self.slug)}")
+        return int(rows[0][0]) if rows else 0
+
+    def submit(self, **claimant):
+        body = {"claimant": claimant} if claimant else {}
+        code = claimant.pop("notice_code", None)
+        if code is not None:
+            body["notice_code"] = code
+        return af.mandated_claim(self.server, self.slug, self.action, **body)["reference"]
+
+    def test_kit_vectors_reproduced_by_the_controller(self):
+        c = self.controller
+        self.assertIn("HMAC-SHA256", c.spec)
+        self.assertGreaterEqual(len(c.vectors), 10)
+        for v in c.vectors:
+            if not v["country"]:  # national numbers need the country's plan: the kit says so
+                norm = {"email": norm_email, "phone": norm_phone, "code": norm_code}[v["kind"]]
+                self.assertEqual(norm(v["input"]), v["normalised"], v)
+            self.assertEqual(c.mac(v["kind"], v["normalised"]), v["hmac_sha256_hex"], v)
+        with open(os.path.join(self.kit, "matching-key.hex")) as f:
+            self.assertRegex(f.read(), r"^[0-9a-f]{64}\n$")
+        # never the dedup key
+        with open(os.path.join(self.server.secrets_dir, "hmac-key")) as f:
+            self.assertNotEqual(f.read().strip(), c.key.hex())
+
+    def test_states_versions_idempotence_malformed(self):
+        p = self.people
+        # before any list: unknown
+        before = self.submit(email=p[9000]["email"].strip())
+        self.assertEqual(self.state(before), ("unknown", ""))
+
+        v1 = self.write_list("v1.csv", p[:9500])
+        run = self.import_list(v1)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("lines/s", run.stderr)
+        self.assertIn("version 1 in force", run.stdout)
+        self.assertEqual(self.version(), 1)
+        # recomputed after the import
+        self.assertEqual(self.state(before), ("matched", "email"))
+
+        by_email = self.submit(email=p[0]["email"].upper().strip())
+        national = "0" + norm_phone(p[1]["phone"])[3:]  # +337... → 07...
+        by_phone = self.submit(phone=national)
+        by_code = self.submit(notice_code=norm_code(p[2]["code"]).lower())
+        all_three = self.submit(email=p[3]["email"], phone=p[3]["phone"], notice_code=p[3]["code"])
+        stranger = self.submit()
+        late = self.submit(email=p[9600]["email"])  # listed in version 2 only
+        self.assertEqual(self.state(by_email), ("matched", "email"))
+        self.assertEqual(self.state(by_phone), ("matched", "phone"))
+        self.assertEqual(self.state(by_code), ("matched", "code"))
+        self.assertEqual(self.state(all_three), ("matched", "email,phone,code"))
+        self.assertEqual(self.state(stranger), ("unmatched", ""))
+        self.assertEqual(self.state(late), ("unmatched", ""))
+
+        # the association sees it on the claim
+        r = self.assoc.request("GET", f"/v1/incidents/{self.slug}/claims?limit=100")
+        self.assertEqual(r.status, 200, repr(r))
+        seen = {c["reference"]: c["eligibility"] for c in r.json()["data"]}
+        self.assertEqual(seen[by_phone], {"state": "matched", "matched": ["phone"]})
+        self.assertEqual(seen[stranger], {"state": "unmatched", "matched": []})
+
+        # the same file twice: nothing changes
+        run = self.import_list(v1)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("unchanged", run.stdout)
+        self.assertEqual(self.version(), 1)
+        self.assertEqual(self.state(by_email), ("matched", "email"))
+
+        # a second version: person 0 is gone, 9500.. are in
+        v2 = self.write_list("v2.csv", p[1:])
+        run = self.import_list(v2)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(self.version(), 2)
+        self.assertEqual(self.state(by_email), ("unmatched", ""))
+        self.assertEqual(self.state(late), ("matched", "email"))
+        self.assertEqual(self.state(by_code), ("matched", "code"))
+        entries = cf.psql("SELECT count(*) FROM eligibility_entries e JOIN eligibility_lists l"
+                          f" ON l.id = e.list_id WHERE l.incident_id = "
+                          f"{cf.incident_id(self.slug)}")
+        self.assertEqual(int(entries[0][0]), 3 * (PEOPLE - 1))  # version 1's entries dropped
+
+        # a malformed file: refused, line numbers reported, nothing changes
+        bad = self.write_list("bad.csv", p[:100],
+                              ["email,nothex", "fax," + "0" * 64, "email," + "a" * 63])
+        run = self.import_list(bad)
+        self.assertEqual(run.returncode, 1, run.stdout)
+        self.assertIn("refused", run.stderr)
+        self.assertIn("first at lines 301 302 303", run.stderr)
+        self.assertEqual(self.version(), 2)
+        self.assertEqual(self.state(late), ("matched", "email"))
+        # accepted when the operator allows that share
+        run = self.import_list(bad, "--max-malformed-share", "0.05")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(self.version(), 3)
+        self.assertEqual(self.state(by_email), ("matched", "email"))
+        self.assertEqual(self.state(late), ("unmatched", ""))
+
+        # and counsel's export has it (ndjson: one object per member)
+        r = self.assoc.request("GET", f"/v1/actions/{self.action['id']}/export?format=ndjson")
+        self.assertEqual(r.status, 200, repr(r))
+        rows = {row["reference"]: row for row in map(json.loads, r.body.decode().splitlines())}
+        self.assertEqual((rows[all_three]["eligibility"], rows[all_three]["eligibility_matched"]),
+                         ("matched", "email|phone|code"))
+        self.assertEqual((rows[late]["eligibility"], rows[late]["eligibility_matched"]),
+                         ("unmatched", ""))
+
+    def test_intake_goes_on_during_an_import(self):
+        """Claims submitted while versions are imported: none waits for the import, and once
+        it returned every claim is evaluated against the version in force."""
+        slug = cf.make_incident(self.server)
+        env_slug = ["--incident", slug]
+        listed = self.people[:2000]
+        path = self.write_list("during.csv", listed)
+        stop = threading.Event()
+        submitted, failures = [], []
+
+        def keep_submitting():
+            with harness.Client(self.server) as c:
+                i = 0
+                while not stop.is_set() or i < 20:
+                    who = listed[i % len(listed)] if i % 2 == 0 else None
+                    body = cf.claim_body()
+                    if who is not None and i < 2 * len(listed):
+                        body["claimant"]["email"] = who["email"].strip()
+                    r = cf.submit(c, slug, body)
+                    if r.status != 201:
+                        failures.append(r)
+                        return
+                    submitted.append(r.json()["reference"])
+                    i += 1
+
+        t = threading.Thread(target=keep_submitting)
+        t.start()
+        try:
+            for _ in range(2):
+                run = self.cli("import", *env_slug, path)
+                self.assertEqual(run.returncode, 0, run.stderr)
+                path = self.write_list("during2.csv", listed[:1000])
+        finally:
+            stop.set()
+            t.join(timeout=60)
+        self.assertEqual(failures, [])
+        self.assertGreater(len(submitted), 20)
+        # no claim is left evaluated against an older version: the switch waited for the
+        # intake batches in flight, the walk after it saw them
+        iid = cf.incident_id(slug)
+        stale = cf.psql("SELECT count(*) FROM claim_eligibility e LEFT JOIN eligibility_current"
+                        f" cur ON cur.incident_id = e.incident_id WHERE e.incident_id = {iid}"
+                        " AND e.list_id IS DISTINCT FROM cur.list_id")
+        self.assertEqual(int(stale[0][0]), 0)
+        rows = cf.psql(f"SELECT count(*) FROM claim_eligibility WHERE incident_id = {iid}")
+        self.assertEqual(int(rows[0][0]), len(submitted))
+
+    def test_notice_code_invalid_is_422(self):
+        body = cf.claim_body(notice_code="a!")
+        with harness.Client(self.server) as c:
+            r = cf.submit(c, self.slug, body)
+        self.assertEqual(r.status, 422, repr(r))
+        self.assertIn("notice_code", r.body.decode())
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Email through a real mail path (issue 12; docs/mail.md), against a real SMTP server
+(smtp_fixture.py, aiosmtpd):
+
+  - plain relay: the confirmation reaches it in the claimant's language (en given, fr by
+    default), with the reference and the incident, text and HTML parts, Auto-Submitted, and
+    never the claim token; its confirmation link confirms the address once;
+  - STARTTLS required and AUTH: the message goes over TLS with the configured login;
+  - the relay refusing (4xx, then 5xx) or down: the claim's 201 is unaffected, the message
+    stays queued with the reason and is delivered once the relay accepts, exactly once;
+  - a relay down for longer than --mail-give-up-after: the message is failed, the reason kept;
+  - the server killed (SIGKILL) between the claim's commit and the delivery: delivered once
+    after restart;
+  - no relay configured: the message is an .eml file under var/mail/, no temporary left.
+
+Each test has a database of its own, so that only its server delivers its outbox."""
+
+import os
+import threading
+import unittest
+
+import claims_fixtures as cf
+import harness
+import mail_fixtures as mf
+from smtp_fixture import SmtpFixture
+
+FAST_RETRY = ["--mail-retry-base", "1", "--public-url", "https://recours.example"]
+
+
+class MailDeliveryTest(unittest.TestCase):
+
+    def setUp(self):
+        self.url = cf.new_database("mail_", self.addCleanup)
+
+    def relay(self, **kw):
+        fixture = SmtpFixture(**kw)
+        self.addCleanup(fixture.close)
+        return fixture
+
+    def server(self, args=()):
+        s = harness.Server(args=cf.NO_RATE_LIMIT + FAST_RETRY + list(args),
+                           database_url=self.url)
+        self.addCleanup(s.close)
+        return s.start()
+
+    def claim(self, server, **overrides):
+        """Submits a fresh claim on a new incident; returns (body, receipt)."""
+        with harness.Client(server) as c:
+            slug = cf.make_incident(server)
+            body = cf.claim_body(**overrides)
+            return body, cf.submit_ok(self, c, slug, body)
+
+    def assert_confirmation(self, msg, receipt, body, words):
+        self.assertIn(receipt["reference"], msg["Subject"])
+        self.assertEqual(msg["To"], body["claimant"]["email"])
+        self.assertEqual(msg["Auto-Submitted"], "auto-generated")
+        self.assertTrue(msg["Date"] and msg["Message-ID"])
+        text, html = mf.text_of(msg), mf.html_of(msg)
+        for part in (text, html):
+            self.assertIn(receipt["reference"], part)
+            self.assertIn("Customer database leak", part)
+            self.assertIn(words, part)
+            self.assertIn("https://recours.example/my-claim", part)
+            self.assertNotIn(receipt["token"], part, "a message never carries the claim token")
+            self.assertNotIn(body["claimant"]["family_name"], part, "no personal data")
+        self.assertNotIn(receipt["token"].encode(), msg.as_bytes())
+
+    def test_plain_relay_in_the_claimants_language_and_the_link_confirms_once(self):
+        relay = self.relay().start()
+        server = self.server(["--smtp-url", relay.url])
+        body_en, receipt_en = self.claim(server, lang="en")
+        body_fr, receipt_fr = self.claim(server)  # no lang: French, the site's default
+        msg = mf.parse(relay.wait_messages(body_en["claimant"]["email"])[0].data)
+        self.assert_confirmation(msg, receipt_en, body_en, "Your claim has been registered")
+        self.assertEqual(msg["Content-Language"], "en")
+        msg_fr = mf.parse(relay.wait_messages(body_fr["claimant"]["email"])[0].data)
+        self.assert_confirmation(msg_fr, receipt_fr, body_fr,
+                                 "Votre réclamation a bien été enregistrée")
+        # the subject is RFC 2047-encoded UTF-8 and reads back as written
+        self.assertTrue(msg_fr["Subject"].startswith("Votre réclamation est enregistrée"))
+        # the confirmation link: once
+        link = [w for w in mf.text_of(msg).split() if "/confirm-email/" in w][0]
+        path = link[len("https://recours.example"):]
+        with harness.Client(server) as c:
+            first = c.request("GET", path, headers={"Accept": "text/html"})
+            self.assertEqual((first.status, first.media_type), (200, "text/html"))
+            self.assertIn(b"Email address confirmed", first.body)
+            again = c.request("GET", path, headers={"Accept": "text/html"})
+            self.assertEqual((again.status, again.media_type), (404, "text/html"))
+            harness.assert_problem(self, c.request("GET", path), 404, "not-found")
+        verified = cf.psql("SELECT email_verified_at IS NOT NULL FROM claims WHERE reference = "
+                           + cf.sql_literal(receipt_en["reference"]), url=self.url)
+        self.assertEqual(verified, [["t"]])
+        unverified = cf.psql("SELECT email_verified_at IS NULL, lang FROM claims WHERE reference"
+                             " = " + cf.sql_literal(receipt_fr["reference"]), url=self.url)
+        self.assertEqual(unverified, [["t", "fr"]])
+
+    def test_two_servers_and_a_batch_send_each_message_once(self):
+        """Claims committed in batches (concurrent submissions) each get one message, and two
+        servers on one database (same secrets, as in a deployment) never send one twice."""
+        relay = self.relay().start()
+        first = self.server(["--smtp-url", relay.url])
+        second = self.server(["--smtp-url", relay.url, "--secrets-dir", first.secrets_dir])
+        slug = cf.make_incident(first)
+        bodies = [cf.claim_body() for _ in range(24)]
+        statuses = []
+
+        def submit(body):
+            with harness.Client(first) as c:
+                statuses.append(cf.submit(c, slug, body).status)
+
+        threads = [threading.Thread(target=submit, args=(b,)) for b in bodies]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=harness.RUN_TIMEOUT_S)
+        self.assertEqual(statuses, [201] * len(bodies))
+        # a duplicate is not stored: no message for it
+        with harness.Client(second) as c:
+            self.assertEqual(cf.submit(c, slug, bodies[0]).status, 409)
+        for b in bodies:
+            relay.wait_messages(b["claimant"]["email"])
+        harness.poll(lambda: all(r[2] == "sent" for r in mf.outbox(self.url)), 30,
+                     what="every row sent")
+        self.assertEqual(len(mf.outbox(self.url)), len(bodies))
+        self.assertEqual(len(relay.messages()), len(bodies), "each message once")
+        senders = ["delivered" in s.log_text() for s in (first, second)]
+        self.assertTrue(any(senders))
+
+    def test_starttls_and_auth(self):
+        relay = self.relay(starttls=True, user="recours", password="s3cret pass").start()
+        pw = os.path.join(relay.dir, "password")
+        with open(pw, "w", encoding="utf-8") as f:
+            f.write("s3cret pass\n")
+        server = self.server(["--smtp-url", relay.url, "--smtp-user", "recours",
+                              "--smtp-password-file", pw, "--smtp-ca-file", relay.cafile,
+                              "--mail-from", "noreply@recours.example",
+                              "--mail-reply-to", "contact@recours.example"])
+        body, receipt = self.claim(server, lang="en")
+        got = relay.wait_messages(body["claimant"]["email"])[0]
+        self.assertTrue(got.tls, "the message went over STARTTLS")
+        self.assertEqual(got.login, "recours")
+        self.assertEqual(got.mail_from, "noreply@recours.example")
+        msg = mf.parse(got.data)
+        self.assertEqual(msg["Reply-To"], "contact@recours.example")
+        self.assertTrue(msg["Message-ID"].endswith("@recours.example>"))
+        self.assertIn(receipt["reference"], msg["Subject"])
+
+    def test_relay_refusing_then_accepting_delivers_once(self):
+        relay = self.relay().start()
+        relay.refuse = "451 4.3.0 try again later"
+        server = self.server(["--smtp-url", relay.url])
+        body, receipt = self.claim(server)  # 201 whatever the relay says
+        relay.wait_attempts(2)  # refused, retried
+        relay.refuse = "550 5.7.1 refused"
+        relay.wait_attempts(3)
+        row = harness.poll(lambda: [r for r in mf.outbox(self.url, "kind = 'claim-accepted'")
+                                    if "reply 550" in r[4]], 30, what="the refusal recorded")[0]
+        self.assertEqual(row[2], "queued", "a refusal is retried, not dropped")
+        self.assertNotIn(body["claimant"]["email"], server.log_text(), "no address in the log")
+        relay.refuse = None
+        msgs = relay.wait_messages(body["claimant"]["email"])
+        harness.poll(lambda: mf.outbox(self.url)[0][2] == "sent", 30, what="the row sent")
+        self.assertEqual(len(relay.messages(body["claimant"]["email"])), 1)
+        self.assertIn(receipt["reference"], mf.parse(msgs[0].data)["Subject"])
+
+    def test_relay_down_then_up(self):
+        relay = self.relay()  # not started: connections are refused
+        server = self.server(["--smtp-url", relay.url])
+        body, receipt = self.claim(server)
+        row = harness.poll(lambda: [r for r in mf.outbox(self.url) if r[4] != ""], 30,
+                           what="the failed attempt recorded")[0]
+        self.assertEqual(row[2], "queued")
+        self.assertIn("smtp:", row[4])
+        relay.start()
+        relay.wait_messages(body["claimant"]["email"])
+        harness.poll(lambda: mf.outbox(self.url)[0][2] == "sent", 30, what="the row sent")
+        self.assertEqual(len(relay.messages(body["claimant"]["email"])), 1)
+
+    def test_given_up_after_the_configured_time_with_the_reason(self):
+        relay = self.relay()  # down for good
+        server = self.server(["--smtp-url", relay.url, "--mail-give-up-after", "2"])
+        body, receipt = self.claim(server)
+        row = harness.poll(lambda: [r for r in mf.outbox(self.url) if r[2] == "failed"], 30,
+                           what="the message given up")[0]
+        self.assertIn("smtp:", row[4], "the reason is kept")
+        self.assertGreaterEqual(int(row[3]), 1)
+        self.assertNotIn(body["claimant"]["email"], row[4])
+
+    def test_killed_between_commit_and_delivery_delivers_once_after_restart(self):
+        relay = self.relay()  # down: nothing can be delivered before the kill
+        server = self.server(["--smtp-url", relay.url])
+        body, receipt = self.claim(server)
+        # committed (201); wait for the failed attempt to be settled (not mid-send, whose
+        # lease would hold the row for minutes), then kill
+        harness.poll(lambda: [r for r in mf.outbox(self.url) if r[4] != ""], 30,
+                     what="an attempt settled")
+        server.kill()
+        relay.start()
+        server.restart()
+        relay.wait_messages(body["claimant"]["email"])
+        harness.poll(lambda: mf.outbox(self.url)[0][2] == "sent", 30, what="the row sent")
+        self.assertEqual(len(relay.messages(body["claimant"]["email"])), 1)
+        self.assertEqual(len(mf.outbox(self.url)), 1)
+
+    def test_an_unreadable_password_file_stops_the_start(self):
+        s = harness.Server(args=["--smtp-url", "smtp://127.0.0.1:1", "--smtp-user", "u",
+                                 "--smtp-password-file", "/nonexistent/password"],
+                           database_url=self.url)
+        self.addCleanup(s.close, check=False)
+        with self.assertRaises(Exception):
+            s.start()
+        self.assertIn("could not open --smtp-password-file", s.log_text())
+
+    def test_eml_files_without_relay(self):
+        server = self.server()
+        body, receipt = self.claim(server, lang="en")
+        files = harness.poll(lambda: mf.eml_files(server), 30, what="an .eml file")
+        self.assertEqual(len(files), 1)
+        self.assertEqual(oct(os.stat(files[0]).st_mode & 0o777), "0o600")
+        with open(files[0], "rb") as f:
+            msg = mf.parse(f.read())
+        self.assert_confirmation(msg, receipt, body, "Your claim has been registered")
+        leftovers = [n for n in os.listdir(os.path.dirname(files[0])) if n.endswith(".tmp")]
+        self.assertEqual(leftovers, [])
+        harness.poll(lambda: mf.outbox(self.url)[0][2] == "sent", 30, what="the row sent")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Lost token recovery and the short messages (issue 12; docs/mail.md §4), against a real SMTP
+server (smtp_fixture.py):
+
+  - POST /v1/claim-recovery answers the same 202 for an address that claimed and for one that
+    never did; only the first gets a message (in the language asked for), with a link per
+    claim and never a token; the link sets a new token once: the old token stops working, the
+    new one works, the link does not work twice;
+  - the per-address limit answers 429 with Retry-After;
+  - a correction and a withdrawal each send their short message, in the claim's language;
+  - the recovery request is audited without the address.
+
+A database of its own, so that only this file's server delivers its outbox."""
+
+import unittest
+
+import claims_fixtures as cf
+import harness
+import mail_fixtures as mf
+from smtp_fixture import SmtpFixture
+
+BASE = "https://recours.example"
+
+
+class MailRecoveryTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.url = cf.new_database("mailrec_", unittest.addModuleCleanup)
+        cls.relay = SmtpFixture().start()
+        cls.server = harness.Server(args=cf.NO_RATE_LIMIT + [
+            "--smtp-url", cls.relay.url, "--mail-retry-base", "1", "--public-url", BASE],
+            database_url=cls.url)
+        cls.server.start()
+        cls.slug = cf.make_incident(cls.server)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+        cls.relay.close()
+
+    def claim(self, **overrides):
+        body = cf.claim_body(**overrides)
+        with harness.Client(self.server) as c:
+            return body, cf.submit_ok(self, c, self.slug, body)
+
+    def request(self, method, path, body=None, token=None):
+        with harness.Client(self.server) as c:
+            return c.request(method, path, body=body, token=token)
+
+    def test_recovery_sets_a_new_token_and_an_unknown_address_gets_the_same_answer(self):
+        body, receipt = self.claim()
+        email = body["claimant"]["email"]
+        self.relay.wait_messages(email)  # the confirmation
+        known = self.request("POST", "/v1/claim-recovery", {"email": email, "lang": "en"})
+        unknown = self.request("POST", "/v1/claim-recovery", {"email": cf.unique_email()})
+        self.assertEqual((known.status, known.body), (202, unknown.body))
+        self.assertEqual(unknown.status, 202)
+        # the unknown address's row is settled as "no active claim" and nothing is sent
+        harness.poll(lambda: [r for r in mf.outbox(self.url, "kind = 'recovery'")
+                              if r[4] == "no active claim matches"], 30,
+                     what="the unknown address settled")
+        msg = mf.parse(self.relay.wait_messages(email, n=2)[1].data)
+        self.assertEqual(msg["Subject"], "Your link to get a new token")
+        text = mf.text_of(msg)
+        self.assertIn(receipt["reference"], text)
+        self.assertNotIn(receipt["token"], text)
+        self.assertIn("30 minutes", text)
+        link = [w for w in text.split() if "/my-claim?recover=" in w][0]
+        link_token = link.split("recover=", 1)[1]
+        # the old token works until the link is followed
+        self.assertEqual(self.request("GET", f"/v1/claims/{receipt['reference']}",
+                                      token=receipt["token"]).status, 200)
+        redeemed = self.request("POST", f"/v1/claim-recovery/{link_token}")
+        self.assertEqual(redeemed.status, 200, repr(redeemed))
+        new = redeemed.json()
+        self.assertEqual(new["reference"], receipt["reference"])
+        self.assertNotEqual(new["token"], receipt["token"])
+        old = self.request("GET", f"/v1/claims/{receipt['reference']}", token=receipt["token"])
+        self.assertIn(old.status, (401, 404), "the old token stops working")
+        self.assertEqual(self.request("GET", f"/v1/claims/{receipt['reference']}",
+                                      token=new["token"]).status, 200)
+        again = self.request("POST", f"/v1/claim-recovery/{link_token}")
+        harness.assert_problem(self, again, 404, "not-found")
+        # audited, without the address
+        events = cf.psql("SELECT action, object_type, object_id FROM audit_events"
+                         " WHERE action LIKE 'claim.%recover%' ORDER BY seq", url=self.url)
+        self.assertIn(["claim.recovery-request", "recovery", "-"], events)
+        self.assertIn(["claim.token-recovered", "claim", receipt["reference"]], events)
+        self.assertNotIn(email, cf.psql("SELECT string_agg(actor || action || object_id, ' ')"
+                                        " FROM audit_events", url=self.url)[0][0])
+
+    def test_an_expired_link_is_refused(self):
+        body, receipt = self.claim()
+        token = mf.make_link(self.server, receipt["reference"], "recovery", url=self.url)
+        cf.psql("UPDATE claim_links SET created_at = now() - interval '2 hours',"
+                " expires_at = now() - interval '1 hour' WHERE claim_id ="
+                " (SELECT id FROM claims WHERE reference = "
+                + cf.sql_literal(receipt["reference"]) + ")", url=self.url)
+        r = self.request("POST", f"/v1/claim-recovery/{token}")
+        harness.assert_problem(self, r, 404, "not-found")
+        self.assertEqual(self.request("GET", f"/v1/claims/{receipt['reference']}",
+                                      token=receipt["token"]).status, 200)
+
+    def test_the_per_address_limit(self):
+        email = cf.unique_email()
+        answers = [self.request("POST", "/v1/claim-recovery", {"email": email}).status
+                   for _ in range(4)]
+        self.assertEqual(answers, [202, 202, 202, 429])
+        r = self.request("POST", "/v1/claim-recovery", {"email": email})
+        harness.assert_problem(self, r, 429, "rate-limited")
+        self.assertEqual(r.headers.get("Retry-After"), "900")
+
+    def test_invalid_requests(self):
+        r = self.request("POST", "/v1/claim-recovery", {"email": "not an address"})
+        harness.assert_problem(self, r, 422, "validation-error")
+        r = self.request("POST", "/v1/claim-recovery",
+                         {"email": cf.unique_email(), "reference": "RC-0000-0000", "x": 1})
+        self.assertEqual(r.status, 422)
+
+    def test_correction_and_withdrawal_messages(self):
+        body, receipt = self.claim(lang="en")
+        email = body["claimant"]["email"]
+        self.relay.wait_messages(email)
+        ref, token = receipt["reference"], receipt["token"]
+        with harness.Client(self.server) as c:
+            r = cf.claim_request(c, "PATCH", ref, token, {"payment_preference": "cash"})
+        self.assertEqual(r.status, 200, repr(r))
+        corrected = mf.parse(self.relay.wait_messages(email, n=2)[1].data)
+        self.assertEqual(corrected["Subject"], f"Your claim was corrected: {ref}")
+        r = self.request("DELETE", f"/v1/claims/{ref}", token=token)
+        self.assertEqual(r.status, 200, repr(r))
+        withdrawn = mf.parse(self.relay.wait_messages(email, n=3)[2].data)
+        self.assertEqual(withdrawn["Subject"], f"Your claim is withdrawn: {ref}")
+        for m in (corrected, withdrawn):
+            self.assertNotIn(token, mf.text_of(m))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""/my-claim without JavaScript (docs/web-forms.md): reference and token in a POST (never in
+the address); the claim as given (phone written for reading); a correction of any field the
+API allows, refused beside its field with the values kept, then saved; the mandate given to
+the action a link offers, with the action's page linked, then revoked; the withdrawal, after
+which nothing is said about a mandate; "I lost my token": the same page whether the address
+has a claim or not, the emailed link (a real SMTP server, smtp_fixture.py) opens a button, and
+the new token replaces the old one."""
+
+import re
+import unittest
+
+import assoc_fixtures as af
+import claims_fixtures as cf
+import form_fixtures as ff
+import harness
+from harness import Client
+from smtp_fixture import SmtpFixture
+
+BASE = "https://recours.test"
+
+
+class MyClaimPage(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.url = cf.new_database("mypage_", unittest.addModuleCleanup)
+        cls.relay = SmtpFixture().start()
+        cls.server = harness.Server(args=cf.NO_RATE_LIMIT + [
+            "--smtp-url", cls.relay.url, "--mail-retry-base", "1", "--public-url", BASE],
+            database_url=cls.url)
+        cls.server.start()
+        cls.slug = cf.make_incident(cls.server)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+        cls.relay.close()
+
+    def setUp(self):
+        self.client = Client(self.server)
+        self.addCleanup(self.client.close)
+
+    def claim(self):
+        body = cf.claim_body()
+        return body, cf.submit_ok(self, self.client, self.slug, body)
+
+    def post(self, pairs, lang="en", **kw):
+        return ff.post_form(self.client, f"/my-claim?lang={lang}", pairs, **kw)
+
+    def open(self, receipt, lang="en", action=None):
+        pairs = [("form", "open"), ("lang", lang), ("reference", receipt["reference"]),
+                 ("token", receipt["token"])]
+        if action:
+            pairs.append(("action", action))
+        return self.post(pairs, lang)
+
+    def test_access_form_and_wrong_token(self):
+        r = self.client.request("GET", "/my-claim?lang=fr", headers={"Accept": "text/html"})
+        self.assertEqual(r.status, 200)
+        text = r.body.decode()
+        access = ff.form_by_id(text, "access-form")
+        self.assertEqual(access["method"], "post")
+        self.assertIn("token", ff.control_names(access))
+        self.assertIn("recover-form", text)
+        _, receipt = self.claim()
+        bad = self.open(dict(receipt, token=receipt["token"][:-4] + "AAAA"))
+        self.assertEqual(bad.status, 404)
+        self.assertIn("not recognised", bad.body.decode())
+
+    def test_view_correct_withdraw(self):
+        body, receipt = self.claim()
+        r = self.open(receipt)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.headers.get("Cache-Control"), "no-store")
+        text = r.body.decode()
+        phone = body["claimant"]["phone"]
+        self.assertIn(f"+33 6 {phone[4:6]} {phone[6:8]} {phone[8:10]} {phone[10:12]}", text)
+        self.assertIn(receipt["reference"], text)
+        form = ff.form_by_id(text, "claim-form")
+        pairs = [(c["name"], c["value"]) for c in form["controls"]
+                 if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])
+                 and c["tag"] != "select"]
+        pairs.append(("claimant.address.country", "FR"))
+        bad = [(n, "12" if n == "claimant.phone" else v) for n, v in pairs]
+        refused = self.post(bad)
+        self.assertEqual(refused.status, 422, refused)
+        rt = refused.body.decode()
+        self.assertRegex(rt, r'<input id="phone"[^>]*aria-invalid="true"[^>]*value="12"')
+        self.assertIn('href="#phone"', rt)
+        good = [(n, "Lyon" if n == "claimant.address.city" else
+                 "" if n == "claimant.phone" else v) for n, v in pairs]
+        saved = self.post(good)
+        self.assertEqual(saved.status, 200, saved)
+        view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
+        self.assertEqual(view["claimant"]["address"]["city"], "Lyon")
+        self.assertIsNone(view["claimant"]["phone"], "an emptied phone is removed")
+        self.assertEqual(view["harms"]["phishing"], body["harms"]["phishing"])
+        gone = self.post([("form", "withdraw"), ("lang", "en"),
+                          ("reference", receipt["reference"]), ("token", receipt["token"])])
+        self.assertEqual(gone.status, 200, gone)
+        gt = gone.body.decode()
+        self.assertIn("Withdrawn", gt)
+        self.assertNotIn('id="action-part"', gt, "nothing about a mandate after a withdrawal")
+        self.assertNotIn('id="claim-form"', gt)
+
+    def test_join_then_revoke(self):
+        assoc = af.approved_association(self.server)
+        action = af.open_action(assoc, self.slug)
+        _, receipt = self.claim()
+        page = self.open(receipt, action=action["id"]).body.decode()
+        join = ff.form_by_id(page, "join-form")
+        joined = self.post([(c["name"], c["value"]) for c in join["controls"] if c["name"]])
+        self.assertEqual(joined.status, 200, joined)
+        jt = joined.body.decode()
+        self.assertIn(f'href="/a/{action["id"]}"', jt)
+        self.assertIn(assoc.obj["name"], jt)
+        view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
+        self.assertEqual(view["action_id"], action["id"])
+        revoke = ff.form_by_id(jt, "revoke-form")
+        revoked = self.post([(c["name"], c["value"]) for c in revoke["controls"] if c["name"]])
+        self.assertEqual(revoked.status, 200, revoked)
+        view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
+        self.assertIsNone(view["action_id"])
+
+    def test_join_any_open_action_of_the_incident(self):
+        """Opened without ?action=, the page lists the incident's open actions with their
+        association; "join" opens that action's mandate, which is then given."""
+        slug = cf.make_incident(self.server)
+        first = af.approved_association(self.server)
+        second = af.approved_association(self.server)
+        action_a = af.open_action(first, slug)
+        action_b = af.open_action(second, slug)
+        body = cf.claim_body()
+        receipt = cf.submit_ok(self, self.client, slug, body)
+        page = self.open(receipt).body.decode()
+        listed = page[page.index('id="open-actions"'):]
+        listed = listed[:listed.index("</ul>")]
+        for action, assoc in ((action_a, first), (action_b, second)):
+            self.assertIn(f'href="/a/{action["id"]}"', listed)
+            self.assertIn(assoc.obj["name"], listed)
+        self.assertNotIn('id="join-form"', page, "no mandate given before its text is shown")
+        forms = [ff.form_by_id(page, f"open-action-{i}") for i in (1, 2)]
+        chosen = [f for f in forms if any(c["name"] == "action" and c["value"] == action_b["id"]
+                                          for c in f["controls"])][0]
+        offer = self.post([(c["name"], c["value"]) for c in chosen["controls"] if c["name"]])
+        self.assertEqual(offer.status, 200, offer)
+        ot = offer.body.decode()
+        self.assertIn(second.obj["name"], ot[ot.index('id="join-form"'):])
+        join = ff.form_by_id(ot, "join-form")
+        joined = self.post([(c["name"], c["value"]) for c in join["controls"] if c["name"]])
+        self.assertEqual(joined.status, 200, joined)
+        view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
+        self.assertEqual(view["action_id"], action_b["id"])
+        jt = joined.body.decode()
+        self.assertIn(f'href="/a/{action_b["id"]}"', jt)
+        self.assertNotIn('id="open-actions"', jt, "a member is offered no other action")
+
+    def test_recovery_by_email(self):
+        body, receipt = self.claim()
+        email = body["claimant"]["email"]
+        self.relay.wait_messages(email)  # the confirmation
+        known = self.post([("form", "recover"), ("lang", "en"), ("email", email),
+                           ("reference", "")])
+        unknown = self.post([("form", "recover"), ("lang", "en"), ("email", cf.unique_email()),
+                             ("reference", "")])
+        self.assertEqual(known.status, 200, known)
+        self.assertEqual((unknown.status, unknown.body), (known.status, known.body),
+                         "the same page whether a claim matches or not")
+        import mail_fixtures as mf
+        msg = mf.parse(self.relay.wait_messages(email, n=2)[1].data)
+        link = [w for w in mf.text_of(msg).split() if "/my-claim?recover=" in w][0]
+        path = link[len(BASE):]
+        landing = self.client.request("GET", path, headers={"Accept": "text/html"})
+        self.assertEqual(landing.status, 200)
+        redeem = ff.form_by_id(landing.body.decode(), "redeem-form")
+        # the page alone does not use the link: the old token still works
+        self.assertEqual(cf.claim_request(self.client, "GET", receipt["reference"],
+                                          receipt["token"]).status, 200)
+        done = self.post([(c["name"], c["value"]) for c in redeem["controls"] if c["name"]])
+        self.assertEqual(done.status, 200, done)
+        new_token = re.search(r'id="receipt-token" class="token">([A-Za-z0-9_-]{32,})<',
+                              done.body.decode()).group(1)
+        self.assertNotEqual(new_token, receipt["token"])
+        self.assertEqual(self.open(dict(receipt, token=new_token)).status, 200)
+        self.assertEqual(self.open(receipt).status, 404, "the old token stops working")
+        again = self.post([(c["name"], c["value"]) for c in redeem["controls"] if c["name"]])
+        self.assertEqual(again.status, 404, "the link works once")
+
+    def test_cross_site_refused(self):
+        _, receipt = self.claim()
+        r = self.post([("form", "withdraw"), ("reference", receipt["reference"]),
+                       ("token", receipt["token"])], site="cross-site")
+        self.assertEqual(r.status, 403)
+        view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
+        self.assertEqual(view["status"], "received")
+
+
+if __name__ == "__main__":
+    harness.main()

@@ -1,0 +1,558 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The server-rendered public pages (api/web/, handlers/page_*.c), read as curl reads them:
+no JavaScript, so every fact must be in the HTML the server sends.
+
+  - the catalogue the scripts load, /i18n/<lang>.json: the file of web/i18n byte for byte,
+    same keys in both languages, ETag and 304 on If-None-Match, other names 404;
+  - errors: a browser (Accept: text/html preferred) gets an HTML page in its language for an
+    unknown path, a 405 (with Allow) and a page's 404; an API client (application/json, */*,
+    no Accept) keeps problem+json; a path with markup is shown escaped;
+  - / lists the open incidents with their public totals and open actions; /i/{slug} says what
+    a claimant may receive, in words and figures (Coupang's preset: 50 000 KRW in four
+    vouchers, in French and English; an Equifax-like scheme: loss, time and the pro-rata
+    note); /a/{id} carries the Art. 13 fields, OpenGraph/Twitter tags and the canonical URL;
+  - the action's public record through the API: GET/PATCH /v1/actions/{id}, the history
+    written by status changes, the mandate per language (?lang=, fallback flag, versions kept);
+  - an incident and an action named with <script> and quotes appear escaped in text,
+    attribute and URL contexts;
+  - ETag/304, Cache-Control public, the language cookie; /privacy (versioned), /legal,
+    /accessibility with the operator's settings; every page under 100 KB with its CSS and
+    scripts, and without any script.
+"""
+
+import datetime
+import gzip
+import html
+import html.parser
+import json
+import os
+import re
+import unittest
+import urllib.parse
+
+import assoc_fixtures as af
+import claims_fixtures as cf
+import harness
+from harness import Client
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+OPERATOR = "Association Démo <&> \"Recours\""
+PAGE_WEIGHT_MAX = 100 * 1024
+EVIL = "<script>alert(\"x\")</script> l'\"incident\""
+
+
+def web_dir():
+    return os.path.join(harness.source_dir(), "web")
+
+
+def text_of(html):
+    """The page's text with tags dropped and spaces (narrow, no-break) made plain."""
+    t = re.sub(r"<[^>]+>", " ", html)
+    t = t.replace("\u202f", " ").replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", t)
+
+
+class PublicPagesTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cf.start_server(args=[
+            "--operator-name", OPERATOR, "--operator-email", "contact@recours.example",
+            "--operator-address", "1 rue de la Paix, 75002 Paris",
+            "--host-name", "Hébergeur SAS", "--host-address", "2 rue du Cloud, Lille",
+            "--public-url", "https://recours.example", "--claim-retention-months", "61"])
+        cls.api = Client(cls.server)
+        today = datetime.date.today().isoformat()
+        # Coupang's preset on a KRW incident
+        cls.coupang = cf.make_incident(cls.server, controller="Coupang Corp.",
+                                       title="Coupang account breach", currency="KRW",
+                                       affected_count=33700000, disclosed_on=today)
+        r = cls.api.request("GET", "/v1/schemes/presets")
+        presets = {p["id"]: p for p in r.json()["data"]}
+        cls.put_scheme(cls.coupang, presets["coupang-2025"]["scheme"])
+        cls.equifax = cf.make_incident(cls.server, controller="Equifax Inc.",
+                                       title="Equifax-like breach", currency="USD",
+                                       disclosed_on=today)
+        cls.put_scheme(cls.equifax, presets["equifax-2019"]["scheme"])
+        for _ in range(3):
+            r = cf.submit(cls.api, cls.coupang, cf.claim_body())
+            assert r.status == 201, r
+        cls.assoc = af.approved_association(cls.server)
+        cls.action = af.open_action(
+            cls.assoc, cls.coupang, title="Action Coupang 2026",
+            mandate_text="Je donne mandat.\n\nArticle 2 : durée.",
+            funding_sources="Cotisations des membres et subvention de la Fondation X.",
+            fees_charged="Aucuns frais.", next_date="2027-03-15",
+            next_date_note="Audience de mise en état")
+        cls.evil = cf.make_incident(cls.server, controller=EVIL, title=EVIL, disclosed_on=today)
+        cls.evil_action = af.open_action(cls.assoc, cls.evil, title=EVIL)
+
+    @classmethod
+    def put_scheme(cls, slug, scheme):
+        r = cls.api.request("PUT", f"/v1/incidents/{slug}/scheme", scheme,
+                            token=cls.server.operator_key)
+        assert r.status == 200, r
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.api.close()
+        cls.server.close()
+
+    def page(self, path, lang="fr", headers=None):
+        """A page as curl gets it (200, HTML, no script), its text and its HTML."""
+        sep = "&" if "?" in path else "?"
+        r = self.get(f"{path}{sep}lang={lang}", headers=headers)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.media_type, "text/html")
+        body = r.body.decode("utf-8")
+        self.assertIn(f'<html lang="{lang}">', body)
+        self.assertNotIn("<script", body)
+        return text_of(body), body
+
+    def get(self, path, headers=None, check_openapi=True):
+        with Client(self.server, check_openapi=check_openapi) as c:
+            return c.request("GET", path, headers=headers)
+
+    def browser_get(self, path, lang=None, method="GET"):
+        """As a browser asks (the HTML error pages are not API answers: not checked against
+        api/openapi.json)."""
+        headers = {"Accept": BROWSER_ACCEPT}
+        if lang:
+            headers["Accept-Language"] = lang
+        with Client(self.server, check_openapi=False) as c:
+            return c.request(method, path, headers=headers)
+
+    # --- the catalogue ------------------------------------------------------------------
+
+    def test_catalogue_is_the_file_with_validators(self):
+        keys = {}
+        for lang in ("fr", "en"):
+            with self.subTest(lang=lang):
+                r = self.get(f"/i18n/{lang}.json")
+                self.assertEqual(r.status, 200, r)
+                self.assertEqual(r.media_type, "application/json")
+                with open(os.path.join(web_dir(), "i18n", lang + ".json"), "rb") as f:
+                    self.assertEqual(r.body, f.read())
+                keys[lang] = set(r.json())
+                etag = r.headers.get("ETag")
+                self.assertRegex(etag or "", r'^"[0-9a-f]{16}"$')
+                self.assertIn("max-age=", r.headers.get("Cache-Control", ""))
+                again = self.get(f"/i18n/{lang}.json", headers={"If-None-Match": etag})
+                self.assertEqual(again.status, 304, again)
+                self.assertEqual(again.body, b"")
+                self.assertEqual(again.headers.get("ETag"), etag)
+        self.assertEqual(keys["fr"], keys["en"])
+        self.assertGreater(len(keys["fr"]), 400)
+        for name in ("de.json", "fr.js", "FR.json", "fr.json.bak", "xx.json"):
+            with self.subTest(name=name):
+                harness.assert_problem(self, self.get("/i18n/" + name), 404, "not-found")
+
+    # --- errors for browsers and for API clients ----------------------------------------
+
+    def test_unknown_path_is_a_page_for_a_browser(self):
+        r = self.browser_get("/no/such/page")
+        self.assertEqual(r.status, 404, r)
+        self.assertEqual(r.media_type, "text/html")
+        body = r.body.decode("utf-8")
+        self.assertIn('<html lang="fr">', body)
+        self.assertIn("Page introuvable", body)
+        self.assertIn('href="/"', body)
+        self.assertEqual(r.headers.get("Cache-Control"), "no-store")
+        en = self.browser_get("/no/such/page", lang="en-GB,en;q=0.9")
+        self.assertEqual(en.status, 404)
+        self.assertIn('<html lang="en">', en.body.decode("utf-8"))
+        self.assertIn("Page not found", en.body.decode("utf-8"))
+        with Client(self.server, check_openapi=False) as c:
+            cookie = c.request("GET", "/no/such/page",
+                               headers={"Accept": BROWSER_ACCEPT, "Cookie": "lang=en"})
+        self.assertIn("Page not found", cookie.body.decode("utf-8"))
+
+    def test_unknown_path_stays_problem_json_for_api_clients(self):
+        for accept in (None, "*/*", "application/json", "application/problem+json",
+                       "application/json, text/html;q=0.5", "text/html;q=0.5, */*"):
+            with self.subTest(accept=accept):
+                headers = {"Accept": accept} if accept is not None else {}
+                r = self.get("/no/such/page", headers=headers)
+                harness.assert_problem(self, r, 404, "not-found")
+
+    def test_a_pages_404_is_a_page_for_a_browser(self):
+        for path in ("/a/00000000-0000-4000-8000-000000000000", "/i/no-such-incident",
+                     "/privacy/v/1999-01"):
+            with self.subTest(path=path):
+                r = self.browser_get(path, lang="en")
+                self.assertEqual(r.status, 404, r)
+                self.assertEqual(r.media_type, "text/html")
+                self.assertIn("Page not found", r.body.decode("utf-8"))
+                harness.assert_problem(self, self.get(path), 404, "not-found")
+
+    def test_method_not_allowed_page_keeps_allow(self):
+        r = self.browser_get("/healthz", method="DELETE")
+        self.assertEqual(r.status, 405, r)
+        self.assertEqual(r.media_type, "text/html")
+        self.assertEqual(r.headers.get("Allow"), "GET, HEAD")
+        with Client(self.server) as c:
+            api = c.request("DELETE", "/healthz")
+        harness.assert_problem(self, api, 405, "method-not-allowed")
+        self.assertEqual(api.headers.get("Allow"), "GET, HEAD")
+
+    def test_error_page_escapes_the_path(self):
+        r = self.browser_get("/%3Cscript%3Ealert(1)%3C/script%3E%22'")
+        self.assertEqual(r.status, 404, r)
+        body = r.body.decode("utf-8")
+        self.assertNotIn("<script>", body)
+        self.assertNotIn("alert(1)<", body)
+        # the language switch links back to the path, URL-encoded
+        self.assertIn("/%3Cscript%3Ealert%281%29%3C/script%3E%22%27?lang=en", body)
+
+
+    # --- the pages ----------------------------------------------------------------------
+
+    def test_home_lists_incidents_totals_and_actions(self):
+        text, body = self.page("/")
+        self.assertIn("Coupang account breach", text)
+        card = body[body.index(f'data-slug="{self.coupang}"'):]
+        card = text_of(card[:card.index("</li>\n<li") if "</li>\n<li" in card else None])
+        self.assertIn("Réclamations enregistrées 3", card)
+        self.assertIn("33 700 000", card)
+        self.assertIn("Action Coupang 2026", card)
+        self.assertIn(f'href="/a/{self.action["id"]}"', body)
+        self.assertIn(f'href="/claim?incident={self.coupang}"', body)
+        self.assertIn(f'href="/i/{self.coupang}"', body)
+        en, _ = self.page("/", "en")
+        self.assertIn("33,700,000", en)
+        self.assertIn("Claims registered", en)
+
+    def test_incident_page_says_what_coupang_pays(self):
+        text, body = self.page(f"/i/{self.coupang}")
+        self.assertIn("50 000 KRW en quatre bons d'achat : Coupang 5 000 KRW, Coupang Eats "
+                      "5 000 KRW, Coupang Travel 20 000 KRW, R.LUX 20 000 KRW.", text)
+        self.assertIn("Coupang Corp.", text)
+        self.assertIn("33 700 000", text)
+        self.assertNotIn("Pertes financières", text)   # the scheme pays no loss
+        self.assertNotIn("Temps passé", text)          # nor time
+        self.assertNotIn("prorata", text)              # and has no fund cap
+        self.assertIn(f'href="/claim?incident={self.coupang}"', body)
+        self.assertIn("Action Coupang 2026", text)
+        en, _ = self.page(f"/i/{self.coupang}", "en")
+        self.assertIn("50,000 KRW as four vouchers: Coupang 5,000 KRW, Coupang Eats 5,000 KRW, "
+                      "Coupang Travel 20,000 KRW, R.LUX 20,000 KRW.", en)
+        self.assertIn("Make a claim", en)
+
+    def test_incident_page_states_loss_time_and_cap_when_paid(self):
+        text, _ = self.page(f"/i/{self.equifax}", "en")
+        self.assertIn("Financial losses you can document: reimbursed up to", text)
+        self.assertIn("an hour, up to", text)
+        self.assertIn("reduced pro rata", text)
+        fr, _ = self.page(f"/i/{self.equifax}")
+        self.assertIn("réduite au prorata", fr)
+        harness.assert_problem(self, self.get("/i/no-such-incident"), 404, "not-found")
+        harness.assert_problem(self, self.get("/i/%3Cx%3E"), 404, "not-found")
+
+    def test_action_page_has_the_art13_fields_and_social_tags(self):
+        aid = self.action["id"]
+        r = self.assoc.request("PATCH", f"/v1/actions/{aid}", {
+            "history_add": {"kind": "hearing", "date": "2026-11-20",
+                            "court_reference": "RG 26/01234", "note": "Audience d'orientation"},
+            "mandate_text_en": "I give a mandate.\n\nArticle 2: duration."})
+        self.assertEqual(r.status, 200, r)
+        text, body = self.page(f"/a/{aid}")
+        for fact in (self.assoc.obj["name"], self.assoc.obj["approval_reference"],
+                     "Agréée depuis le", "Ouverte" if False else "Ouvert",
+                     "Audience", "RG 26/01234", "Action ouverte", "15 mars 2027",
+                     "Audience de mise en état", "Maître Dupont",
+                     "Cotisations des membres et subvention de la Fondation X.",
+                     "Aucuns frais.", "Personnes représentées 0", "Je donne mandat.",
+                     "Article 2 : durée.", "Coupang Corp.", "Date limite pour rejoindre l'action"):
+            self.assertIn(fact, text)
+        deadline = af.future_deadline()[:10]
+        self.assertIn(f'href="/claim?incident={self.coupang}&amp;action={aid}"', body)
+        meta = MetaParser.of(body)
+        self.assertEqual(meta[("property", "og:title")], "Action Coupang 2026")
+        self.assertIn(self.assoc.obj["name"], meta[("property", "og:description")])
+        self.assertEqual(meta[("property", "og:url")], f"https://recours.example/a/{aid}")
+        self.assertEqual(meta[("name", "twitter:card")], "summary")
+        self.assertEqual(meta[("name", "twitter:title")], "Action Coupang 2026")
+        self.assertEqual(meta[("link", "canonical")], f"https://recours.example/a/{aid}")
+        self.assertRegex(meta[("property", "og:description")], r"\d{4}\.$")
+        self.assertTrue(deadline)
+        en, en_body = self.page(f"/a/{aid}", "en")
+        self.assertIn("I give a mandate.", en)
+        self.assertIn("Join this action", en)
+        self.assertEqual(MetaParser.of(en_body)[("link", "canonical")],
+                         f"https://recours.example/a/{aid}?lang=en")
+        # an action with no English mandate: the French original, said so
+        en_evil, _ = self.page(f"/a/{self.evil_action['id']}", "en")
+        self.assertIn("This mandate exists in French only", en_evil)
+        harness.assert_problem(self, self.get("/a/not-a-uuid"), 404, "not-found")
+        harness.assert_problem(self, self.get("/a/00000000-0000-4000-8000-000000000000"),
+                               404, "not-found")
+
+    def test_action_public_record_through_the_api(self):
+        action = af.open_action(self.assoc, self.coupang, title="Record test")
+        aid = action["id"]
+        self.assertEqual([e["kind"] for e in action["history"]], ["opened"])
+        for k in ("next_date", "next_date_note", "funding_sources", "fees_charged",
+                  "mandate_text_en"):
+            self.assertIsNone(action[k], k)
+        r = self.assoc.request("PATCH", f"/v1/actions/{aid}", {
+            "next_date": "2027-01-05", "funding_sources": "Dons", "status": "filed",
+            "history_add": {"kind": "hearing", "date": "2027-01-05"}})
+        self.assertEqual(r.status, 200, r)
+        doc = r.json()
+        self.assertEqual((doc["status"], doc["next_date"], doc["funding_sources"]),
+                         ("filed", "2027-01-05", "Dons"))
+        self.assertEqual([e["kind"] for e in doc["history"]], ["opened", "filed", "hearing"])
+        got = self.assoc.request("GET", f"/v1/actions/{aid}").json()
+        self.assertEqual(got["history"], doc["history"])
+        # null clears
+        r = self.assoc.request("PATCH", f"/v1/actions/{aid}", {"next_date": None})
+        self.assertIsNone(r.json()["next_date"])
+        self.assertEqual(r.json()["funding_sources"], "Dons")
+        # bad values, every error at once
+        r = self.assoc.request("PATCH", f"/v1/actions/{aid}", {
+            "next_date": "2027-02-30", "fees_charged": "x" * 2001,
+            "history_add": {"kind": "opened", "date": "soon", "extra": 1}})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(cf.errors_of(self, r), {
+            ("next_date", "invalid-format"), ("fees_charged", "too-long"),
+            ("history_add.kind", "invalid-value"), ("history_add.date", "invalid-format"),
+            ("history_add.extra", "unknown-field")})
+        # another association's action stays out of reach
+        other = af.approved_association(self.server)
+        r = other.request("PATCH", f"/v1/actions/{aid}", {"funding_sources": "x"})
+        harness.assert_problem(self, r, 404, "not-found")
+
+    def test_mandate_per_language_and_versions(self):
+        action = af.open_action(self.assoc, self.coupang, title="Mandate languages",
+                                mandate_text="Texte v1", mandate_text_version="v1")
+        aid = action["id"]
+        path = f"/v1/actions/{aid}/mandate"
+        doc = self.get(path + "?lang=en").json()
+        self.assertEqual((doc["mandate_text"], doc["mandate_text_lang"],
+                          doc["mandate_text_fallback"]), ("Texte v1", "fr", True))
+        self.assertNotIn("mandate_text_lang", self.get(path).json())
+        r = self.assoc.request("PATCH", f"/v1/actions/{aid}", {"mandate_text_en": "Text v1"})
+        self.assertEqual(r.json()["mandate_text_en"], "Text v1")
+        doc = self.get(path + "?lang=en").json()
+        self.assertEqual((doc["mandate_text"], doc["mandate_text_lang"],
+                          doc["mandate_text_fallback"], doc["mandate_text_version"]),
+                         ("Text v1", "en", False, "v1"))
+        doc = self.get(path + "?lang=fr").json()
+        self.assertEqual((doc["mandate_text"], doc["mandate_text_fallback"]), ("Texte v1", False))
+        harness.assert_problem(self, self.get(path + "?lang=de"), 400, "invalid-parameter")
+        # a new version: new mandates get it, the old texts are kept
+        r = self.assoc.request("PATCH", f"/v1/actions/{aid}",
+                               {"mandate_text": "Texte v2", "mandate_text_version": "v2"})
+        self.assertIsNone(r.json()["mandate_text_en"])
+        doc = self.get(path + "?lang=en").json()
+        self.assertEqual((doc["mandate_text"], doc["mandate_text_fallback"],
+                          doc["mandate_text_version"]), ("Texte v2", True, "v2"))
+        kept = cf.psql_text(
+            "SELECT string_agg(version || ':' || lang || ':' || text, '|' ORDER BY version, lang)"
+            f" FROM action_mandate_texts WHERE action_id = '{aid}'")
+        self.assertEqual(kept.strip(), "v1:en:Text v1|v1:fr:Texte v1|v2:fr:Texte v2")
+
+    def test_markup_in_names_is_escaped_in_every_context(self):
+        raw = EVIL
+        for path in ("/", f"/i/{self.evil}", f"/a/{self.evil_action['id']}"):
+            with self.subTest(path=path):
+                _, body = self.page(path)
+                self.assertNotIn("<script>alert", body)
+                self.assertNotIn(raw, body)
+                # text
+                self.assertIn("&lt;script&gt;alert(\"x\")&lt;/script&gt; l'\"incident\"", body)
+                if path == "/":
+                    # attribute: the claim link's aria-label
+                    self.assertIn("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; "
+                                  "l&#39;&quot;incident&quot;", body)
+                    continue
+                # attribute: og:title / twitter:title
+                self.assertIn('content="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; '
+                              'l&#39;&quot;incident&quot;', body)
+                # URL: the share link's subject
+                self.assertIn("mailto:?subject=" + urllib.parse.quote(
+                    raw if path.startswith("/a/") else f"{raw} — {raw}", safe="-._~"), body)
+                meta = MetaParser.of(body)
+                self.assertIn(raw, meta[("property", "og:title")])
+
+    def test_etag_304_and_cache_headers(self):
+        for path in ("/", f"/i/{self.coupang}", f"/a/{self.action['id']}", "/privacy",
+                     "/legal", "/accessibility"):
+            with self.subTest(path=path):
+                r = self.get(path)
+                self.assertEqual(r.status, 200, r)
+                etag = r.headers.get("ETag")
+                self.assertRegex(etag or "", r'^"[0-9a-f]{16}"$')
+                self.assertRegex(r.headers.get("Cache-Control", ""), r"^public, max-age=\d+$")
+                self.assertIn("Accept-Language", r.headers.get("Vary", ""))
+                self.assertEqual(r.headers.get("Content-Language"), "fr")
+                self.assertIsNone(r.headers.get("Set-Cookie"))
+                again = self.get(path, headers={"If-None-Match": etag})
+                self.assertEqual(again.status, 304, again)
+                self.assertEqual(again.body, b"")
+                other = self.get(path, headers={"If-None-Match": '"0000000000000000"'})
+                self.assertEqual(other.status, 200)
+                en = self.get(path, headers={"Accept-Language": "en"})
+                self.assertNotEqual(en.headers.get("ETag"), etag)
+                self.assertEqual(en.headers.get("Content-Language"), "en")
+        r = self.get("/legal?lang=en")
+        self.assertIn("lang=en", r.headers.get("Set-Cookie", ""))
+        self.assertIn("Secure", r.headers.get("Set-Cookie", ""))
+        self.assertTrue(r.headers.get("Cache-Control", "").startswith("private"))
+        # a language we do not have is a bad parameter, as everywhere (docs/api.md §5.2)
+        for path in ("/legal?lang=de", f"/a/{self.action['id']}?lang=", "/?lang=EN"):
+            harness.assert_problem(self, self.get(path), 400, "invalid-parameter")
+        # the cookie then chooses the language
+        r = self.get("/legal", headers={"Cookie": "lang=en", "Accept-Language": "fr"})
+        self.assertIn('<html lang="en">', r.body.decode("utf-8"))
+
+    def test_language_switch_keeps_the_page(self):
+        _, body = self.page(f"/i/{self.coupang}")
+        self.assertIn(f'href="/i/{self.coupang}?lang=en" hreflang="en"', body)
+        self.assertIn(f'href="/i/{self.coupang}?lang=fr" hreflang="fr"', body)
+
+    def test_privacy_legal_accessibility(self):
+        text, body = self.page("/privacy")
+        self.assertIn("Version 2026-01", text)
+        self.assertIn("C'est la version en vigueur", text)
+        self.assertIn(html.escape(OPERATOR, quote=False), body)   # escaped once
+        self.assertNotIn(OPERATOR, body)
+        for fact in ("61 mois", "30 jours", "CNIL", "contact@recours.example",
+                     "Hébergeur SAS", "droit d'accéder", "6.1.b"):
+            self.assertIn(fact, text)
+        self.assertIn('href="/my-claim"', body)
+        en, _ = self.page("/privacy", "en")
+        for fact in ("61 months", "supervisory authority", "Art. 6(1)(b)", "portability"):
+            self.assertIn(fact, en)
+        v, _ = self.page("/privacy/v/2026-01")
+        self.assertIn("Version 2026-01", v)
+        harness.assert_problem(self, self.get("/privacy/v/1999-01"), 404, "not-found")
+        legal, _ = self.page("/legal")
+        for fact in ("1 rue de la Paix, 75002 Paris", "Hébergeur SAS", "2 rue du Cloud, Lille",
+                     "contact@recours.example", "AGPL-3.0"):
+            self.assertIn(fact, legal)
+        a11y, _ = self.page("/accessibility", "en")
+        self.assertIn("partially compliant", a11y)
+        self.assertIn("contact@recours.example", a11y)
+        # every page's footer names the operator and links the notices
+        for path in ("/", "/legal", f"/a/{self.action['id']}"):
+            _, body = self.page(path)
+            footer = body[body.index('<footer'):]
+            self.assertIn(html.escape(OPERATOR, quote=False), footer)
+            for link in ("/legal", "/privacy", "/accessibility"):
+                self.assertIn(f'href="{link}"', footer)
+
+    def test_page_weight_under_100_kb(self):
+        # every page a victim may open, the claim form and /my-claim included
+        paths = ["/", f"/i/{self.coupang}", f"/a/{self.action['id']}", "/privacy", "/legal",
+                 "/accessibility", "/no/such/page", f"/claim?incident={self.coupang}",
+                 f"/claim?action={self.action['id']}", "/my-claim"]
+        for path in paths:
+            with self.subTest(path=path):
+                total, parts = self.weight(path)
+                self.assertLess(total, PAGE_WEIGHT_MAX, f"{path}: {parts}")
+
+    @staticmethod
+    def decoded(r):
+        return gzip.decompress(r.body) if r.headers.get("Content-Encoding") == "gzip" else r.body
+
+    def test_static_texts_gzip(self):
+        # stylesheets, scripts and the catalogue are sent gzip to a client that accepts it,
+        # byte for byte the same once decoded; never to one that refuses it (q=0)
+        for ref in ("/static/style.css", "/static/claim.js", "/i18n/fr.json", "/i18n/en.json"):
+            with self.subTest(ref=ref):
+                plain = self.get(ref, check_openapi=False)
+                self.assertEqual(plain.status, 200)
+                self.assertIsNone(plain.headers.get("Content-Encoding"))
+                self.assertIn("Accept-Encoding", plain.headers.get("Vary") or "")
+                packed = self.get(ref, headers={"Accept-Encoding": "br, gzip;q=0.8"},
+                                  check_openapi=False)
+                self.assertEqual(packed.headers.get("Content-Encoding"), "gzip")
+                self.assertIn("Accept-Encoding", packed.headers.get("Vary") or "")
+                self.assertLess(len(packed.body), len(plain.body) // 2)
+                self.assertEqual(gzip.decompress(packed.body), plain.body)
+                refused = self.get(ref, headers={"Accept-Encoding": "gzip;q=0, identity"},
+                                   check_openapi=False)
+                self.assertIsNone(refused.headers.get("Content-Encoding"))
+                if ref.startswith("/i18n/"):
+                    # each representation its own validator, each revalidated
+                    self.assertNotEqual(packed.headers.get("ETag"), plain.headers.get("ETag"))
+                    again = self.get(ref, headers={"Accept-Encoding": "gzip",
+                                                   "If-None-Match": packed.headers.get("ETag")},
+                                     check_openapi=False)
+                    self.assertEqual(again.status, 304)
+
+    def weight(self, path):
+        """Bytes of the page with its stylesheets, scripts and the modules they import, and
+        the catalogue a script loads."""
+        r = self.browser_get(path)
+        self.assertIn(r.status, (200, 404), r)
+        parts = {path: len(r.body)}
+        refs = AssetParser.of(r.body.decode("utf-8"))
+        seen = set()
+        while refs:
+            ref = refs.pop()
+            if ref in seen or not ref.startswith("/"):
+                continue
+            seen.add(ref)
+            # as a browser fetches them: gzip where the server offers it (transferred bytes)
+            a = self.get(ref, headers={"Accept-Encoding": "gzip"}, check_openapi=False)
+            self.assertEqual(a.status, 200, ref)
+            parts[ref] = len(a.body)
+            if ref.endswith(".js"):
+                src = self.decoded(a).decode("utf-8")
+                refs += ["/static/" + m for m in re.findall(r'from\s+"\./([^"]+)"', src)]
+                if "/i18n/" in src:
+                    refs.append("/i18n/fr.json")
+        return sum(parts.values()), parts
+
+
+class MetaParser(html.parser.HTMLParser):
+    """<meta name|property=… content=…> and <link rel=canonical> of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "meta" and "content" in a:
+            for kind in ("property", "name"):
+                if kind in a:
+                    self.found[(kind, a[kind])] = a["content"]
+        if tag == "link" and a.get("rel") == "canonical":
+            self.found[("link", "canonical")] = a["href"]
+
+    @classmethod
+    def of(cls, body):
+        p = cls()
+        p.feed(body)
+        p.close()
+        return p.found
+
+
+class AssetParser(html.parser.HTMLParser):
+    """Stylesheets and scripts a page loads."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.refs = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "link" and a.get("rel") == "stylesheet":
+            self.refs.append(a["href"])
+        if tag == "script" and a.get("src"):
+            self.refs.append(a["src"])
+
+    @classmethod
+    def of(cls, body):
+        p = cls()
+        p.feed(body)
+        p.close()
+        return p.refs
+
+
+if __name__ == "__main__":
+    harness.main()

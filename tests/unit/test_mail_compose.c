@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* mail/compose and mail/render: RFC 2047 subjects (plain ASCII kept, UTF-8 in words of at most
+ * 75 characters that never split a character), RFC 5322 dates in English whatever the locale,
+ * no header injection through an address, CRLF line ends only, HTML escaping of values, and
+ * no confirmation link once the address is confirmed. Expected encodings computed with
+ * Python's base64 and datetime modules. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+#include "mail/compose.h"
+#include "mail/render.h"
+
+static char *
+subject_of(const char *s)
+{
+    struct strbuf sb = {0};
+
+    mail_encode_subject(s, &sb);
+    return strbuf_take(&sb);
+}
+
+static void
+ascii_subject_stays_plain(void **state)
+{
+    (void)state;
+    char *out = subject_of("Your claim is registered: RC-7K3M-Q9XJ");
+    assert_string_equal(out, "Your claim is registered: RC-7K3M-Q9XJ");
+    free(out);
+}
+
+static void
+utf8_subject_is_encoded(void **state)
+{
+    (void)state;
+    char *out = subject_of("Réclamation");
+    /* base64("Réclamation") = UsOpY2xhbWF0aW9u */
+    assert_string_equal(out, "=?UTF-8?B?UsOpY2xhbWF0aW9u?=");
+    free(out);
+}
+
+/* A long subject of two-byte characters: every word ≤ 75 characters, folded with CRLF SP, and
+ * each word holds whole characters (45 bytes a word would split one: 44 are taken). */
+static void
+long_subject_is_folded_on_character_boundaries(void **state)
+{
+    (void)state;
+    char in[200] = "";
+    for (int i = 0; i < 60; i++)
+        strcat(in, "é");
+    char *out = subject_of(in);
+    char *save = NULL;
+    int words = 0;
+    for (char *w = strtok_r(out, "\r\n ", &save); w != NULL; w = strtok_r(NULL, "\r\n ", &save)) {
+        assert_true(strlen(w) <= 75);
+        assert_memory_equal(w, "=?UTF-8?B?", 10);
+        /* 44 bytes = 22 "é" → base64 of 44 bytes is 60 characters ending "=" */
+        words++;
+    }
+    assert_int_equal(words, 3); /* 120 bytes: 44 + 44 + 32 */
+    free(out);
+}
+
+static void
+dates_are_rfc5322(void **state)
+{
+    struct strbuf sb = {0};
+
+    (void)state;
+    mail_format_date(0, &sb);
+    assert_string_equal(sb.data, "Thu, 01 Jan 1970 00:00:00 +0000");
+    strbuf_free(&sb);
+    mail_format_date(1796473149, &sb);
+    assert_string_equal(sb.data, "Sat, 05 Dec 2026 12:19:09 +0000");
+    strbuf_free(&sb);
+}
+
+static struct mail_message
+message(const char *to)
+{
+    return (struct mail_message){"recours@example.org", NULL, to, "fr", "Sujet é",
+                                 "texte\n", "<p>html</p>\n"};
+}
+
+static void
+an_address_cannot_inject_a_header(void **state)
+{
+    struct strbuf sb = {0};
+
+    (void)state;
+    struct mail_message m = message("a@example.org\r\nBcc: b@example.org");
+    assert_false(mail_compose(&m, 0, &sb));
+    strbuf_free(&sb);
+    m = message("Someone <a@example.org>");
+    assert_false(mail_compose(&m, 0, &sb));
+    strbuf_free(&sb);
+}
+
+static void
+a_message_has_its_headers_and_crlf_lines_only(void **state)
+{
+    struct strbuf sb = {0};
+
+    (void)state;
+    struct mail_message m = message("a@example.org");
+    assert_true(mail_compose(&m, 0, &sb));
+    assert_non_null(strstr(sb.data, "\r\nAuto-Submitted: auto-generated\r\n"));
+    assert_non_null(strstr(sb.data, "\r\nDate: Thu, 01 Jan 1970 00:00:00 +0000\r\n"));
+    assert_non_null(strstr(sb.data, "@example.org>\r\n"));
+    assert_non_null(strstr(sb.data, "Content-Type: multipart/alternative; boundary="));
+    assert_non_null(strstr(sb.data, "Content-Type: text/html; charset=UTF-8\r\n"));
+    for (size_t i = 0; i < sb.len; i++)
+        if (sb.data[i] == '\n')
+            assert_true(i > 0 && sb.data[i - 1] == '\r');
+    strbuf_free(&sb);
+}
+
+static void
+values_are_escaped_and_a_confirmed_address_gets_no_link(void **state)
+{
+    struct mail_rendered r = {0};
+
+    (void)state;
+    struct mail_facts f = {.kind = MAIL_CLAIM_ACCEPTED, .lang = "en",
+                           .reference = "RC-7K3M-Q9XJ", .incident_title = "<script>&\"",
+                           .my_claim_url = "https://x.example/my-claim"};
+    mail_render(&f, &r);
+    assert_null(strstr(r.html.data, "<script>"));
+    assert_non_null(strstr(r.html.data, "&lt;script&gt;&amp;&quot;"));
+    assert_null(strstr(r.text.data, "confirm-email"));
+    assert_string_equal(r.subject.data, "Your claim is registered: RC-7K3M-Q9XJ");
+    mail_rendered_free(&r);
+    memset(&r, 0, sizeof r);
+    f.lang = "fr";
+    f.confirm_url = "https://x.example/confirm-email/abc";
+    mail_render(&f, &r);
+    assert_non_null(strstr(r.text.data, "Pour confirmer votre adresse"));
+    assert_non_null(strstr(r.text.data, "https://x.example/confirm-email/abc"));
+    mail_rendered_free(&r);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ascii_subject_stays_plain),
+        cmocka_unit_test(utf8_subject_is_encoded),
+        cmocka_unit_test(long_subject_is_folded_on_character_boundaries),
+        cmocka_unit_test(dates_are_rfc5322),
+        cmocka_unit_test(an_address_cannot_inject_a_header),
+        cmocka_unit_test(a_message_has_its_headers_and_crlf_lines_only),
+        cmocka_unit_test(values_are_escaped_and_a_confirmed_address_gets_no_link),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

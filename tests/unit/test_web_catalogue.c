@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* web/catalogue and web/site: the catalogue loads when both languages have the same keys and
+ * refuses to otherwise (naming the key), a missing key shows as itself, the served bytes are
+ * the file's; configuration placeholders of the privacy notices are filled HTML-escaped. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "web/catalogue.h"
+#include "web/site.h"
+
+static char dir[] = "/tmp/recours-catalogue-XXXXXX";
+
+static void
+write_file(const char *name, const char *text)
+{
+    char path[256];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void
+test_load_and_lookup(void **state)
+{
+    char why[256] = "";
+
+    (void)state;
+    write_file("fr.json", "{\"a\": \"Bonjour {n}\", \"b\": \"<b>\"}");
+    write_file("en.json", "{\"a\": \"Hello {n}\", \"b\": \"<b>\"}");
+    struct web_catalogue *c = web_catalogue_load(dir, why, sizeof why);
+    assert_non_null(c);
+    assert_string_equal(web_t(c, WEB_LANG_FR, "a"), "Bonjour {n}");
+    assert_string_equal(web_t(c, WEB_LANG_EN, "a"), "Hello {n}");
+    assert_string_equal(web_t(c, WEB_LANG_EN, "missing.key"), "missing.key");
+    struct strbuf sb = {0};
+    web_tf(&sb, c, WEB_LANG_EN, WEB_TEXT, "a", (const char *[]){"n", "<you>", NULL});
+    web_te(&sb, c, WEB_LANG_FR, WEB_ATTR, "b");
+    assert_string_equal(sb.data, "Hello &lt;you&gt;&lt;b&gt;");
+    strbuf_free(&sb);
+    size_t len;
+    const char *etag;
+    const char *bytes = web_catalogue_bytes(c, WEB_LANG_EN, &len, &etag);
+    assert_int_equal(len, strlen("{\"a\": \"Hello {n}\", \"b\": \"<b>\"}"));
+    assert_memory_equal(bytes, "{\"a\": \"Hello", 11);
+    assert_int_equal(strlen(etag), 18);
+    web_catalogue_free(c);
+}
+
+static void
+test_refuses_different_keys_and_bad_files(void **state)
+{
+    char why[256] = "";
+
+    (void)state;
+    write_file("fr.json", "{\"a\": \"x\", \"only.fr\": \"y\"}");
+    write_file("en.json", "{\"a\": \"x\"}");
+    assert_null(web_catalogue_load(dir, why, sizeof why));
+    assert_non_null(strstr(why, "only.fr"));
+    write_file("fr.json", "{\"a\": \"x\"}");
+    write_file("en.json", "{\"a\": \"x\", \"only.en\": \"y\"}");
+    assert_null(web_catalogue_load(dir, why, sizeof why));
+    assert_non_null(strstr(why, "only.en"));
+    write_file("en.json", "{\"a\": 1}");
+    assert_null(web_catalogue_load(dir, why, sizeof why));
+    assert_non_null(strstr(why, "not a string"));
+    write_file("en.json", "{\"a\": \"x\", \"a\": \"y\"}");
+    assert_null(web_catalogue_load(dir, why, sizeof why)); /* duplicate key */
+    write_file("en.json", "[");
+    assert_null(web_catalogue_load(dir, why, sizeof why));
+}
+
+static void
+test_fill_config(void **state)
+{
+    struct config cfg = {0};
+
+    (void)state;
+    cfg.operator_name = "A <&> \"B\"";
+    cfg.operator_email = "op@example.org";
+    cfg.dpo_email = "";
+    cfg.claim_retention_months = 61;
+    char *s = web_fill_config("{operator_name} / {dpo_email} / {claim_retention_months} / "
+                              "{unknown} / {",
+                              &cfg);
+    assert_string_equal(s, "A &lt;&amp;&gt; \"B\" / op@example.org / 61 / {unknown} / {");
+    free(s);
+}
+
+static int
+setup(void **state)
+{
+    (void)state;
+    return mkdtemp(dir) != NULL ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+    char path[256];
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/fr.json", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/en.json", dir);
+    unlink(path);
+    return rmdir(dir);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_load_and_lookup),
+        cmocka_unit_test(test_refuses_different_keys_and_bad_files),
+        cmocka_unit_test(test_fill_config),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

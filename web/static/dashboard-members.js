@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// The members tab (docs/workspace.md): the action's members filtered and sorted, by keyset
+// pages; a selection on the page; verify or reject the selection, or every member matching the
+// filter, always after a dry run whose count the user confirms (the server refuses with 409
+// count-changed if the set moved meanwhile); reject or remove one member with a reason; open one
+// member's claim (personal data: the server records each read in the audit log).
+import { lang, onLanguageChange, t } from "./i18n.js";
+import {
+    NetworkError, StatusLine, categoriesText, el, formatDate, formatDateTime, formatNumber,
+    genericProblem, problemName,
+} from "./common.js";
+import { COUNTRY_CODES } from "./countries.js";
+import { countryOptions } from "./forms.js";
+import { idempotencyKey } from "./dashboard-action.js";
+
+const REJECT_REASONS = ["not_affected", "incomplete", "duplicate", "outside_period", "other"];
+const REMOVAL_REASONS = [...REJECT_REASONS.slice(0, 4), "claimant_request", "other"];
+const PAGE = 50;
+const $ = (id) => document.getElementById(id);
+
+export class MembersTab {
+    // call(method, path, opts): the page's API call with the key; onChanged(): statuses moved
+    // (the summary and its charts follow).
+    constructor({ call, onChanged }) {
+        this.call = call;
+        this.onChanged = onChanged;
+        this.action = null;
+        this.rows = [];
+        this.cursors = [null];    // cursor of each page seen (null: the first)
+        this.next = null;
+        this.selected = new Set();
+        this.pending = null;      // {run, ...}: what the confirm box would do
+        this.status = new StatusLine($("ml-status-line"));
+        this.fillChoices();
+        this.wire();
+        onLanguageChange(() => {
+            this.fillChoices();
+            this.render();
+        });
+    }
+
+    fillChoices() {
+        const country = $("ml-country");
+        const chosen = country.value;
+        country.replaceChildren(el("option", { value: "", text: t("ws.any_country") }),
+            ...countryOptions(COUNTRY_CODES, lang()));
+        country.value = chosen;
+        const reason = $("ml-reason");
+        const r = reason.value;
+        reason.replaceChildren(...REJECT_REASONS.map((x) => el("option", { value: x, text: t("ws.reason." + x) })));
+        reason.value = r || REJECT_REASONS[0];
+    }
+
+    wire() {
+        $("ml-filter").addEventListener("submit", (ev) => {
+            ev.preventDefault();
+            this.reload();
+        });
+        $("ml-next").addEventListener("click", () => this.load(this.next, true));
+        $("ml-first").addEventListener("click", () => this.reload());
+        $("ml-all").addEventListener("change", (ev) => {
+            for (const m of this.rows) {
+                if (ev.target.checked)
+                    this.selected.add(m.reference);
+                else
+                    this.selected.delete(m.reference);
+            }
+            this.render();
+        });
+        $("ml-verify-selected").addEventListener("click", () => this.askReview("verified", "selected"));
+        $("ml-reject-selected").addEventListener("click", () => this.askReview("rejected", "selected"));
+        $("ml-verify-all").addEventListener("click", () => this.askReview("verified", "filter"));
+        $("ml-reject-all").addEventListener("click", () => this.askReview("rejected", "filter"));
+        $("ml-confirm-no").addEventListener("click", () => this.closeConfirm());
+        $("ml-confirm-yes").addEventListener("click", () => this.pending?.run());
+    }
+
+    show(action) {
+        if (this.action && this.action.id === action.id)
+            return;
+        this.action = action;
+        $("ml-filter").reset();
+        $("ml-detail").hidden = true;
+        this.closeConfirm();
+        this.reload();
+    }
+
+    close() {
+        this.action = null;
+        this.rows = [];
+    }
+
+    base() {
+        return `/v1/actions/${encodeURIComponent(this.action.id)}`;
+    }
+
+    // The filter of the form as the API's fields (dates at 00:00 UTC).
+    filter() {
+        const f = {};
+        const v = (id) => $(id).value.trim();
+        if (v("ml-status"))
+            f.status = v("ml-status");
+        if (v("ml-country"))
+            f.country = v("ml-country");
+        if (v("ml-payment"))
+            f.payment_preference = v("ml-payment");
+        if (v("ml-email"))
+            f.email_confirmed = v("ml-email") === "true";
+        if (v("ml-from"))
+            f.mandated_from = v("ml-from") + "T00:00:00Z";
+        if (v("ml-to"))
+            f.mandated_to = v("ml-to") + "T00:00:00Z";
+        return f;
+    }
+
+    query(cursor) {
+        const q = new URLSearchParams({ limit: String(PAGE), ...this.filter() });
+        const ref = $("ml-reference").value.trim();
+        if (ref)
+            q.set("reference", ref);
+        const [sort, order] = $("ml-sort").value.split(":");
+        if (sort !== "reference")
+            q.set("sort", sort);
+        if (order)
+            q.set("order", order);
+        if (cursor)
+            q.set("cursor", cursor);
+        return q.toString();
+    }
+
+    reload() {
+        this.cursors = [null];
+        this.selected.clear();
+        return this.load(null, false);
+    }
+
+    async load(cursor, forward) {
+        if (!this.action)
+            return;
+        this.status.set({ key: "ws.loading" });
+        let r;
+        try {
+            r = await this.call("GET", `${this.base()}/members?${this.query(cursor)}`);
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+            this.status.set(genericProblem(e));
+            return;
+        }
+        if (r.status === 401)
+            return;
+        if (r.status !== 200 || !r.body || !Array.isArray(r.body.data)) {
+            this.status.set(genericProblem(r));
+            return;
+        }
+        if (forward)
+            this.cursors.push(cursor);
+        this.rows = r.body.data;
+        this.next = r.body.next || null;
+        this.status.set(this.rows.length ? null : { key: "ws.none" });
+        this.render();
+    }
+
+    render() {
+        if (!this.action)
+            return;
+        const cell = (col, content, cls) => el("td", { class: cls, dataset: { label: t("ws.col." + col) } }, content);
+        $("ml-rows").replaceChildren(...this.rows.map((m) => {
+            const box = el("input", { type: "checkbox", "aria-label": t("ws.select_one", { reference: m.reference }) });
+            box.checked = this.selected.has(m.reference);
+            box.addEventListener("change", () => {
+                if (box.checked)
+                    this.selected.add(m.reference);
+                else
+                    this.selected.delete(m.reference);
+                this.renderSelection();
+            });
+            const open = el("button", { type: "button", class: "link-button mono", text: m.reference,
+                "aria-label": t("ws.view_named", { reference: m.reference }) });
+            open.addEventListener("click", () => this.openMember(m.reference));
+            const reject = el("button", { type: "button", class: "button secondary small", text: t("ws.reject"),
+                "aria-label": t("ws.reject_named", { reference: m.reference }), dataset: { act: "reject" } });
+            reject.addEventListener("click", () => this.askReview("rejected", "one", m.reference));
+            const remove = el("button", { type: "button", class: "button secondary small", text: t("ws.remove"),
+                "aria-label": t("ws.remove_named", { reference: m.reference }), dataset: { act: "remove" } });
+            remove.addEventListener("click", () => this.askRemove(m.reference));
+            const st = t("status." + m.claim_status) + (m.review_reason ? ` — ${t("ws.reason." + m.review_reason)}` : "");
+            return el("tr", { dataset: { reference: m.reference, status: m.claim_status } },
+                el("td", { class: "cell-check" }, box),
+                cell("reference", open),
+                cell("status", st),
+                cell("country", m.country),
+                cell("payment", t("ws.pay." + m.payment_preference)),
+                cell("mandated", formatDate(m.mandated_at), "nowrap"),
+                cell("duplicates", formatNumber(m.duplicate_attempts), "num"),
+                el("td", { class: "cell-action" }, reject, " ", remove));
+        }));
+        $("ml-table").hidden = this.rows.length === 0;
+        $("ml-next").hidden = !this.next;
+        $("ml-first").hidden = this.cursors.length <= 1;
+        $("ml-all").checked = this.rows.length > 0 && this.rows.every((m) => this.selected.has(m.reference));
+        this.renderSelection();
+    }
+
+    renderSelection() {
+        $("ml-selected").textContent = `${t("ws.page_info", { count: formatNumber(this.rows.length) })} · `
+            + t("ws.selected", { count: formatNumber(this.selected.size) });
+    }
+
+    // --- review ------------------------------------------------------------------------------
+
+    // which: "selected", "filter" or "one" (reference). A dry run first; the count confirmed.
+    async askReview(decision, which, reference) {
+        this.closeConfirm();
+        const body = { decision };
+        if (decision === "rejected") {
+            body.reason = $("ml-reason").value;
+            const note = $("ml-note").value.trim();
+            if (note)
+                body.note = note;
+        }
+        if (which === "filter") {
+            const ref = $("ml-reference").value.trim();
+            if (ref)
+                body.references = [ref];
+            else
+                body.filter = this.filter();
+        } else {
+            const refs = which === "one" ? [reference] : [...this.selected];
+            if (!refs.length) {
+                this.status.set({ kind: "error", key: "ws.need_selection" });
+                return;
+            }
+            body.references = refs;
+        }
+        this.status.set({ key: "ws.counting" });
+        const r = await this.post("/reviews", { ...body, dry_run: true });
+        if (!r)
+            return;
+        if (r.status !== 200) {
+            this.status.set(genericProblem(r));
+            return;
+        }
+        const count = r.body.count;
+        if (count === 0) {
+            this.status.set({ kind: "info", key: "ws.nothing" });
+            return;
+        }
+        this.status.clear();
+        const text = decision === "verified"
+            ? t("ws.confirm_verify", { count: formatNumber(count) })
+            : t("ws.confirm_reject", { count: formatNumber(count), reason: t("ws.reason." + body.reason) });
+        this.confirm(text, t("ws.confirm_yes", { count: formatNumber(count) }), async () => {
+            const done = await this.post("/reviews", { ...body, expected_count: count });
+            this.closeConfirm();
+            if (!done)
+                return;
+            if (done.status === 409 && problemName(done) === "count-changed") {
+                this.status.set({ kind: "error", key: "ws.count_changed" });
+                return;
+            }
+            if (done.status !== 200) {
+                this.status.set(genericProblem(done));
+                return;
+            }
+            this.selected.clear();
+            await this.load(this.cursors[this.cursors.length - 1], false);
+            this.status.set({ kind: "success", key: "ws.done_review", params: { count: formatNumber(done.body.count) } });
+            this.onChanged();
+        });
+    }
+
+    askRemove(reference) {
+        this.closeConfirm();
+        const select = el("select", { id: "ml-remove-reason", "aria-label": t("ws.f.reason") },
+            ...REMOVAL_REASONS.map((x) => el("option", { value: x, text: t("ws.reason." + x) })));
+        const text = () => t("ws.confirm_remove", { reference, reason: t("ws.reason." + select.value) });
+        this.confirm(text(), t("ws.confirm_remove_yes"), async () => {
+            const done = await this.post(`/members/${encodeURIComponent(reference)}/removal`, { reason: select.value });
+            this.closeConfirm();
+            if (!done)
+                return;
+            if (done.status !== 200) {
+                this.status.set(genericProblem(done));
+                return;
+            }
+            this.selected.delete(reference);
+            await this.load(this.cursors[this.cursors.length - 1], false);
+            this.status.set({ kind: "success", key: "ws.done_remove", params: { reference } });
+            this.onChanged();
+        }, select);
+        select.addEventListener("change", () => { $("ml-confirm-text").textContent = text(); });
+    }
+
+    confirm(text, yes, run, extra) {
+        this.pending = { run };
+        $("ml-confirm-text").replaceChildren(text);
+        $("ml-confirm-yes").textContent = yes;
+        const box = $("ml-confirm");
+        box.querySelector(".confirm-extra")?.remove();
+        if (extra)
+            box.insertBefore(el("p", { class: "confirm-extra" }, extra), box.lastElementChild);
+        box.hidden = false;
+        $("ml-confirm-yes").focus();
+    }
+
+    closeConfirm() {
+        this.pending = null;
+        $("ml-confirm").hidden = true;
+        $("ml-confirm").querySelector(".confirm-extra")?.remove();
+    }
+
+    async post(path, body) {
+        try {
+            const r = await this.call("POST", this.base() + path,
+                { body, headers: { "Idempotency-Key": idempotencyKey() } });
+            return r.status === 401 ? null : r;
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+            this.status.set(genericProblem(e));
+            return null;
+        }
+    }
+
+    // --- one member's claim ------------------------------------------------------------------
+
+    async openMember(reference) {
+        let r;
+        try {
+            r = await this.call("GET", `${this.base()}/members/${encodeURIComponent(reference)}`);
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+            this.status.set(genericProblem(e));
+            return;
+        }
+        if (r.status === 401)
+            return;
+        if (r.status !== 200 || !r.body) {
+            this.status.set(genericProblem(r));
+            return;
+        }
+        const { claim, review, duplicate_attempts: dup } = r.body;
+        const p = claim.claimant || {};
+        const a = p.address || {};
+        const row = (key, value) => el("div", {}, el("dt", { text: t(key) }), el("dd", {}, value ?? "—"));
+        const close = el("button", { type: "button", class: "button secondary small", text: t("ws.close") });
+        close.addEventListener("click", () => { $("ml-detail").hidden = true; });
+        $("ml-detail").replaceChildren(
+            el("h4", { text: t("ws.detail_h4", { reference }) }),
+            el("p", { class: "hint-plain", text: t("ws.detail_audit") }),
+            el("dl", { class: "facts" },
+                row("ws.d.name", [p.given_name, p.family_name].filter(Boolean).join(" ")),
+                row("ws.d.email", p.email),
+                row("ws.d.phone", p.phone),
+                row("ws.d.address", [a.line1, a.line2, a.postal_code, a.city, a.country].filter(Boolean).join(", ")),
+                row("ws.d.categories", categoriesText(claim.data_categories || [])),
+                row("ws.d.review", t("status." + review.status)),
+                ...(review.reason ? [row("ws.d.reason", t("ws.reason." + review.reason))] : []),
+                ...(review.note ? [row("ws.d.note", review.note)] : []),
+                ...(review.correctable_until ? [row("ws.d.correctable", formatDateTime(review.correctable_until))] : []),
+                row("ws.d.duplicates", t("ws.d.duplicates_value", { count: formatNumber(dup.count),
+                    dates: dup.dates.map(formatDate).join(", ") || "—" }))),
+            close);
+        $("ml-detail").hidden = false;
+        $("ml-detail").focus();
+    }
+}
