@@ -26,6 +26,13 @@
 -- triggers with transition tables work per statement, not per row: one batch of claims is
 -- three INSERT … ON CONFLICT statements more, whatever its size.
 
+-- A database loaded for bench/summary/run.sh --reuse applies this file again after it
+-- changed: the line below drops what any version of it created (never run by migrate).
+-- reapply: DROP TABLE IF EXISTS claim_count_tallies, claim_value_tallies, claim_shape_cells CASCADE; DROP FUNCTION IF EXISTS summary_shape_rebuild(bigint), claim_tallies_shape_insert(), claim_tallies_shape_update(), claim_tallies_shape_delete(), summary_shape_apply(claim_tallies[]), summary_bucket(bigint) CASCADE;
+-- derived table: claim_count_tallies
+-- derived table: claim_value_tallies
+-- derived table: claim_shape_cells
+
 CREATE TABLE claim_count_tallies (
     incident_id bigint NOT NULL,
     status text NOT NULL,

@@ -7,6 +7,7 @@
 #
 #   bench/summary/run.sh [--keep] [--claims N] [--calls N] [--sql-calls N] [--jobs N]
 #                        [--chunk N] [--load-budget S] [--shape today|worst] [--no-results]
+#                        [--load-only | --reuse DB]
 #
 #   --keep          keep the benchmark database (and say its name) instead of dropping it
 #   --claims N      claims to load (33700000)
@@ -20,6 +21,11 @@
 #                   one a different amount, 10 % with hours spread over 1..1000 (summary issue
 #                   15). Each shape has its own section in bench/RESULTS.md (today)
 #   --no-results    print the Markdown block only, leave bench/RESULTS.md alone
+#   --load-only     load, keep the database and stop (its name and load figures are kept in
+#                   var/bench-summary/<database>.env for --reuse)
+#   --reuse DB      measure on database DB of an earlier --load-only run instead of loading
+#                   (pending migrations applied; a changed 0013 dropped and applied again,
+#                   which rebuilds the derived tallies: timed as their build)
 #
 # Environment: DATABASE_URL (default: the private cluster of ./scripts/run, from
 # var/secrets/database-url), RECOURS_BIN (default build/recours, built if needed).
@@ -64,6 +70,8 @@ JOBS=2
 CHUNK=1000000
 LOAD_BUDGET=1500
 KEEP=0
+LOAD_ONLY=0
+REUSE=""
 RESULTS=1
 AFFECTED=33700000
 TARGET_SUMMARY_MS=50
@@ -102,6 +110,14 @@ while (($# > 0)); do
         shift
         ;;
     --no-results) RESULTS=0 ;;
+    --load-only) LOAD_ONLY=1 KEEP=1 ;;
+    --reuse)
+        (($# >= 2)) || die "$1 needs a value"
+        [[ "$2" =~ ^bench_summary_[0-9a-z_]+$ ]] || die "--reuse: a bench_summary_* database (got '$2')"
+        REUSE="$2"
+        KEEP=1
+        shift
+        ;;
     --claims | --calls | --sql-calls | --jobs | --chunk | --load-budget)
         (($# >= 2)) || die "$1 needs a value"
         [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive integer (got '$2')"
@@ -121,11 +137,14 @@ while (($# > 0)); do
     shift
 done
 ((CLAIMS <= 1000000000)) || die "--claims: at most 10^9"
-if [[ "$SHAPE" == worst ]]; then
+# the section of bench/RESULTS.md of a shape
+pick_section() {
+    [[ "$SHAPE" == worst ]] || return 0
     SECTION="## Summary, worst-case shape: every loss a different amount (summary issue 15)"
     MARK_BEGIN="<!-- bench/summary/run.sh --shape worst: generated block, replaced on every run -->"
     MARK_END="<!-- bench/summary/run.sh --shape worst: end of generated block -->"
-fi
+}
+pick_section
 
 # --- what the run needs -------------------------------------------------------------------
 
@@ -201,27 +220,58 @@ TMP="$(mktemp -d /tmp/bench-summary.XXXXXX)"
 STARTED_AT="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 T_RUN0=$SECONDS
 
+STATE_DIR="$ROOT/var/bench-summary"
 need=$((CLAIMS * BYTES_PER_CLAIM + SPARE_BYTES))
 avail="$(free_bytes)"
 FREE_BEFORE_GB="$(awk -v b="$avail" 'BEGIN { printf "%.1f", b / 2^30 }')"
-((avail > need)) || die "$FREE_BEFORE_GB GiB free where the database lives, about" \
+[[ -n "$REUSE" ]] || ((avail > need)) || die "$FREE_BEFORE_GB GiB free where the database lives, about" \
     "$(awk -v b="$need" 'BEGIN { printf "%.1f", b / 2^30 }') GiB needed for $CLAIMS claims:" \
     "free some space or pass a smaller --claims"
 info "disk: $FREE_BEFORE_GB GiB free, about $((need / 1024 / 1024 / 1024)) GiB needed"
 
 # --- the database and the server -----------------------------------------------------------------
 
-BENCH_DB="bench_summary_$(date -u +%Y%m%d_%H%M%S)_$$"
-psql_ "$URL_DB" "CREATE DATABASE $BENCH_DB" >/dev/null
-BENCH_DB_MADE=1
-BENCH_URL="$(url_for "$BENCH_DB" with-password)"
-if ((KEEP)); then
-    info "database: $BENCH_DB (fresh, kept at the end: --keep)"
+T_SHAPE_REDONE=""
+if [[ -n "$REUSE" ]]; then
+    BENCH_DB="$REUSE"
+    [[ -s "$STATE_DIR/$BENCH_DB.env" ]] || die "no $STATE_DIR/$BENCH_DB.env (made by --load-only)"
+    # shellcheck source=/dev/null # written by this script's --load-only run
+    . "$STATE_DIR/$BENCH_DB.env"
+    pick_section
+    BENCH_DB_MADE=1
+    BENCH_URL="$(url_for "$BENCH_DB" with-password)"
+    info "database: $BENCH_DB (loaded earlier: $LOADED claims, shape $SHAPE; kept)"
+    # a 0013 that changed since the load: its objects dropped, then applied again by migrate
+    # (the migration rebuilds the derived tallies from claim_tallies)
+    want="$(sha256sum "$ROOT/db-migrations/0013_summary_shape.sql" | cut -d' ' -f1)"
+    have="$(psql_ "$BENCH_DB" "SELECT checksum FROM schema_migrations WHERE version = 13")"
+    if [[ "$want" != "$have" ]]; then
+        info "0013 changed since the load: applied again"
+        psql_ "$BENCH_DB" "$(sed -n 's/^-- reapply: //p' "$ROOT/db-migrations/0013_summary_shape.sql")
+            DELETE FROM schema_migrations WHERE version = 13" >/dev/null
+    fi
+    t0=$SECONDS
+    DATABASE_URL="$BENCH_URL" "$RECOURS_BIN" migrate --migrations-dir "$ROOT/db-migrations" \
+        >"$TMP/migrate.log" 2>&1 || die "recours migrate failed: $(tail -n 5 "$TMP/migrate.log")"
+    if [[ "$want" != "$have" ]]; then
+        T_SHAPE_REDONE=$((SECONDS - t0))
+        while read -r t; do
+            psql_ "$BENCH_DB" "VACUUM (ANALYZE) $t" >/dev/null
+        done < <(sed -n 's/^-- derived table: //p' "$ROOT/db-migrations/0013_summary_shape.sql")
+    fi
 else
-    info "database: $BENCH_DB (fresh, dropped at the end)"
+    BENCH_DB="bench_summary_$(date -u +%Y%m%d_%H%M%S)_$$"
+    psql_ "$URL_DB" "CREATE DATABASE $BENCH_DB" >/dev/null
+    BENCH_DB_MADE=1
+    BENCH_URL="$(url_for "$BENCH_DB" with-password)"
+    if ((KEEP)); then
+        info "database: $BENCH_DB (fresh, kept at the end)"
+    else
+        info "database: $BENCH_DB (fresh, dropped at the end)"
+    fi
+    DATABASE_URL="$BENCH_URL" "$RECOURS_BIN" migrate --migrations-dir "$ROOT/db-migrations" \
+        >"$TMP/migrate.log" 2>&1 || die "recours migrate failed: $(tail -n 5 "$TMP/migrate.log")"
 fi
-DATABASE_URL="$BENCH_URL" "$RECOURS_BIN" migrate --migrations-dir "$ROOT/db-migrations" \
-    >"$TMP/migrate.log" 2>&1 || die "recours migrate failed: $(tail -n 5 "$TMP/migrate.log")"
 
 "$RECOURS_BIN" secrets init --secrets-dir "$TMP/secrets" >"$TMP/secrets-init.log" 2>&1 ||
     die "recours secrets init failed: $(tail -n 5 "$TMP/secrets-init.log")"
@@ -278,6 +328,7 @@ api() {
         "$BASE$2")"
 }
 
+if [[ -z "$REUSE" ]]; then
 SLUG="coupang-bench-$$"
 cat >"$TMP/incident.json" <<EOF
 {"slug": "$SLUG", "controller": "Coupang Corp.", "title": "Customer account breach (benchmark)",
@@ -416,6 +467,20 @@ done
 T_VACUUM=$((SECONDS - t0))
 T_LOAD=$((SECONDS - T_LOAD0))
 info "VACUUM ANALYZE in $T_VACUUM s; loading took $T_LOAD s in all"
+N_IDX="$(wc -l <"$TMP/recreate-indexes.sql")"
+N_UNIQ="$(wc -l <"$TMP/recreate-unique.sql")"
+N_FK="$(wc -l <"$TMP/recreate-fkeys.sql")"
+fi
+if ((LOAD_ONLY)); then
+    mkdir -p "$STATE_DIR"
+    for v in SLUG INCIDENT_ID LOADED CLAIMS AFFECTED SHAPE JOBS CHUNK LOAD_BUDGET BUDGET_HIT \
+        T_INSERT T_INDEXES T_FKEYS T_TALLIES T_SHAPE T_VACUUM T_LOAD N_IDX N_UNIQ N_FK; do
+        printf '%s=%q\n' "$v" "${!v}"
+    done >"$STATE_DIR/$BENCH_DB.env"
+    info "loaded and kept: measure with bench/summary/run.sh --reuse $BENCH_DB"
+    exit 0
+fi
+[[ -z "$T_SHAPE_REDONE" ]] || T_SHAPE="$T_SHAPE_REDONE (again, this run)"
 
 GROUPS_N="$(psql_ "$BENCH_DB" "SELECT count(*) FROM claim_tallies WHERE incident_id = $INCIDENT_ID")"
 read -r COUNT_ROWS CELL_ROWS CELLS_READ TREE_ROWS < <(psql_ "$BENCH_DB" "
@@ -704,9 +769,9 @@ BLOCK="$TMP/block.md"
     printf '| INSERT … SELECT, %s sessions, chunks of %s, secondary indexes and FKs dropped (%s claims/s) | %s |\n' \
         "$JOBS" "$(thousands "$CHUNK")" "$(thousands "$RATE")" "$T_INSERT"
     printf '| recreate %s indexes + %s UNIQUE constraint(s) | %s |\n' \
-        "$(wc -l <"$TMP/recreate-indexes.sql")" "$(wc -l <"$TMP/recreate-unique.sql")" "$T_INDEXES"
+        "$N_IDX" "$N_UNIQ" "$T_INDEXES"
     printf '| recreate and validate %s foreign keys | %s |\n' \
-        "$(wc -l <"$TMP/recreate-fkeys.sql")" "$T_FKEYS"
+        "$N_FK" "$T_FKEYS"
     printf '| build claim_tallies (one GROUP BY) | %s |\n' "$T_TALLIES"
     printf '| build the derived tallies of 0013 (summary_shape_rebuild) | %s |\n' "$T_SHAPE"
     printf '| VACUUM ANALYZE | %s |\n' "$T_VACUUM"
