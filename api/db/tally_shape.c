@@ -20,8 +20,20 @@ const struct db_statement db_tally_shape_statements[] = {
      "SELECT count(*) FROM (SELECT 1 FROM claim_tallies WHERE incident_id = $1::bigint"
      "                      LIMIT $2::bigint) x",
      2},
+    /* one row even when the log has none of the incident's rows (its columns NULL) */
+    {"db_shape_state",
+     "SELECT s.version, s.dups, l.status, l.payment_preference = 'cash', l.country,"
+     "       l.categories, l.documented_loss, l.hours_spent, l.n"
+     " FROM (SELECT coalesce((SELECT version FROM claim_shape_folds"
+     "                         WHERE incident_id = $1::bigint), 0) AS version,"
+     "              (SELECT coalesce(sum(n), 0) FROM duplicate_tallies"
+     "                WHERE incident_id = $1::bigint) AS dups) s"
+     " LEFT JOIN LATERAL (SELECT * FROM claim_shape_log WHERE incident_id = $1::bigint"
+     "                    LIMIT $2::int) l ON true",
+     2},
+    {"db_shape_fold", "SELECT summary_shape_fold($1::int)", 1},
     {"db_shape_counts",
-     "SELECT status, payment_preference = 'cash', country, categories, sum(n)"
+     "SELECT status, payment_preference = 'cash', country, categories, 0, 0, sum(n)"
      " FROM claim_count_tallies WHERE incident_id = $1::bigint"
      " GROUP BY status, payment_preference, country, categories HAVING sum(n) > 0",
      1},
@@ -81,6 +93,68 @@ db_shape_tally_rows(PGconn *c, int64_t incident_id, int64_t limit, int64_t *n_ou
     return rc;
 }
 
+/* Rows [0, n) of res as tally groups, their 7 columns from col on: status, cash, country,
+ * categories, documented_loss, hours_spent, n (no source). */
+static struct tally_group *
+groups_of(const PGresult *res, int n, int col, struct arena *a)
+{
+    struct tally_group *out = arena_alloc(a, sizeof *out * (size_t)(n > 0 ? n : 1));
+
+    for (int i = 0; i < n; i++) {
+        struct tally_group *g = &out[i];
+        memset(g, 0, sizeof *g);
+        g->status = arena_strdup(a, PQgetvalue(res, i, col));
+        g->cash = PQgetvalue(res, i, col + 1)[0] == 't';
+        snprintf(g->country, sizeof g->country, "%s", PQgetvalue(res, i, col + 2));
+        g->categories = (unsigned int)strtoul(PQgetvalue(res, i, col + 3), NULL, 10);
+        g->documented_loss = strtoll(PQgetvalue(res, i, col + 4), NULL, 10);
+        g->hours_spent = strtoll(PQgetvalue(res, i, col + 5), NULL, 10);
+        g->n = strtoll(PQgetvalue(res, i, col + 6), NULL, 10);
+    }
+    return out;
+}
+
+int
+db_shape_state(PGconn *c, int64_t incident_id, int limit, struct arena *a, int64_t *version_out,
+               int64_t *duplicates_out, struct tally_group **out)
+{
+    char inc[24], lim[16];
+    int rc;
+
+    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
+    snprintf(lim, sizeof lim, "%d", limit);
+    const char *params[2] = {inc, lim};
+    PGresult *res = PQexecPrepared(c, "db_shape_state", 2, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) < 1) {
+        rc = db_status_of(res, "db_shape_state");
+        goto cleanup;
+    }
+    *version_out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    *duplicates_out = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    rc = PQgetisnull(res, 0, 2) ? 0 : PQntuples(res);
+    *out = groups_of(res, rc, 2, a);
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+int
+db_shape_fold(PGconn *c, int limit, int64_t *n_out)
+{
+    char lim[16];
+    int rc = 1;
+
+    snprintf(lim, sizeof lim, "%d", limit);
+    const char *params[1] = {lim};
+    PGresult *res = PQexecPrepared(c, "db_shape_fold", 1, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        rc = db_status_of(res, "db_shape_fold");
+    else
+        *n_out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return rc;
+}
+
 int
 db_shape_counts(PGconn *c, int64_t incident_id, struct arena *a, struct tally_group **out,
                 int *n_out)
@@ -96,16 +170,7 @@ db_shape_counts(PGconn *c, int64_t incident_id, struct arena *a, struct tally_gr
         goto cleanup;
     }
     rc = PQntuples(res);
-    *out = arena_alloc(a, sizeof **out * (size_t)(rc > 0 ? rc : 1));
-    for (int i = 0; i < rc; i++) {
-        struct tally_group *g = &(*out)[i];
-        memset(g, 0, sizeof *g);
-        g->status = arena_strdup(a, PQgetvalue(res, i, 0));
-        g->cash = PQgetvalue(res, i, 1)[0] == 't';
-        snprintf(g->country, sizeof g->country, "%s", PQgetvalue(res, i, 2));
-        g->categories = (unsigned int)strtoul(PQgetvalue(res, i, 3), NULL, 10);
-        g->n = strtoll(PQgetvalue(res, i, 4), NULL, 10);
-    }
+    *out = groups_of(res, rc, 0, a);
     *n_out = rc;
 cleanup:
     PQclear(res);

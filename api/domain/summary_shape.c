@@ -25,6 +25,92 @@ shape_hours_cap(const struct scheme *s)
     return s->max_hours < SHAPE_HOURS_MAX + 1 ? s->max_hours : SHAPE_HOURS_MAX + 1;
 }
 
+int64_t
+shape_bucket(int64_t v)
+{
+    int bits = 0;
+
+    if (v < 8)
+        return v;
+    for (int64_t x = v; x > 0; x >>= 1)
+        bits++;
+    return (v >> (bits - 3)) << (bits - 3);
+}
+
+void
+shape_sums_add(struct shape_sums *d, int64_t v, int64_t n, int64_t cap)
+{
+    if (v <= 0)
+        return;
+    d->n_pos += n;
+    d->sum_pos += (i128)v * n;
+    if (v < cap) {
+        d->n_below += n;
+        d->sum_below += (i128)v * n;
+    }
+}
+
+/* Cells ordered by their key: payment, categories, loss bucket, hours bucket. */
+static int
+by_key(const void *pa, const void *pb)
+{
+    const struct shape_cell *a = pa, *b = pb;
+    int64_t ka[4] = {a->cash, a->categories, shape_bucket(a->loss_min), shape_bucket(a->hours_min)};
+    int64_t kb[4] = {b->cash, b->categories, shape_bucket(b->loss_min), shape_bucket(b->hours_min)};
+
+    for (int i = 0; i < 4; i++)
+        if (ka[i] != kb[i])
+            return (ka[i] > kb[i]) - (ka[i] < kb[i]);
+    return 0;
+}
+
+/* Adds cell y (a change when y_is_change) into x, of the same key. */
+static void
+cell_add(struct shape_cell *x, const struct shape_cell *y, bool y_is_change)
+{
+    x->n += y->n;
+    if (y_is_change && y->n <= 0)
+        return;
+    x->loss_min = y->loss_min < x->loss_min ? y->loss_min : x->loss_min;
+    x->loss_max = y->loss_max > x->loss_max ? y->loss_max : x->loss_max;
+    x->hours_min = y->hours_min < x->hours_min ? y->hours_min : x->hours_min;
+    x->hours_max = y->hours_max > x->hours_max ? y->hours_max : x->hours_max;
+}
+
+size_t
+shape_cells_merge(const struct shape_cell *cells, size_t n_cells,
+                  const struct shape_change *changes, size_t n_changes, struct shape_cell *out)
+{
+    struct shape_cell *ch = xcalloc(n_changes + 1, sizeof *ch);
+    size_t k = 0, i = 0;
+
+    memcpy(out, cells, sizeof *out * n_cells);
+    qsort(out, n_cells, sizeof *out, by_key);
+    for (size_t c = 0; c < n_changes; c++)
+        ch[c] = (struct shape_cell){changes[c].cash, changes[c].categories, changes[c].n,
+                                    changes[c].loss,  changes[c].loss,       changes[c].hours,
+                                    changes[c].hours};
+    qsort(ch, n_changes, sizeof *ch, by_key);
+    /* both sorted: one walk; a change of a key the folded cells lack makes a cell after
+     * them (the changes of one key are adjacent), then the cells left at 0 are dropped */
+    size_t n_new = 0;
+    for (size_t c = 0; c < n_changes; c++) {
+        while (i < n_cells && by_key(&out[i], &ch[c]) < 0)
+            i++;
+        if (i < n_cells && by_key(&out[i], &ch[c]) == 0)
+            cell_add(&out[i], &ch[c], true);
+        else if (n_new > 0 && by_key(&out[n_cells + n_new - 1], &ch[c]) == 0)
+            cell_add(&out[n_cells + n_new - 1], &ch[c], true);
+        else
+            out[n_cells + n_new++] = ch[c];
+    }
+    for (size_t j = 0; j < n_cells + n_new; j++)
+        if (out[j].n != 0)
+            out[k++] = out[j];
+    free(ch);
+    return k;
+}
+
 struct span {
     int64_t loss_lo, loss_hi, hours_lo, hours_hi;
 };

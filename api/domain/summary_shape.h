@@ -69,6 +69,32 @@ bool summary_shape_compute(const struct scheme *s, const struct shape_cell *cell
                            int64_t affected_count, const struct summary_tiebreak *tb,
                            struct summary_money *out);
 
+/* The bucket of a value ≥ 0 as 0013's summary_bucket: itself below 8, else its 3 leading bits
+ * followed by zeros. */
+int64_t shape_bucket(int64_t v);
+
+/* One change of the eligible claims not yet folded into the cells and sums (a row of
+ * claim_shape_log whose status is eligible): n claims (n < 0: claims that left) with these
+ * values. */
+struct shape_change {
+    bool cash;
+    category_set categories;
+    int64_t loss, hours;
+    int64_t n;
+};
+
+/* The folded cells (any order) with the changes added: a change joins the cell of its
+ * (payment, categories, loss bucket, hours bucket) or makes one, n added, the cell's range
+ * widened by the values of changes with n > 0 (a claim that left leaves the others inside
+ * it), cells left with n = 0 dropped. out holds n_cells + n_changes entries; returns how many
+ * it filled. Memory O(n_cells + n_changes), freed before return. */
+size_t shape_cells_merge(const struct shape_cell *cells, size_t n_cells,
+                         const struct shape_change *changes, size_t n_changes,
+                         struct shape_cell *out);
+
+/* Adds n values v to d as the tree gives them under cap (values ≤ 0 add nothing). */
+void shape_sums_add(struct shape_sums *d, int64_t v, int64_t n, int64_t cap);
+
 /* The cells as claim groups at their exact values or their ranges' lower ends: *exact_out
  * says whether every cell was exact. g holds n entries. */
 void shape_cells_as_groups(const struct shape_cell *cells, size_t n, struct claim_group *g,

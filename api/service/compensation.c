@@ -12,6 +12,7 @@
 #include "db/errors.h"
 #include "domain/award.h"
 #include "service/lookup_cache.h"
+#include "service/summary_cache.h"
 #include "service/tx.h"
 
 static int
@@ -289,17 +290,26 @@ svc_compensation_set_exact_groups(int n)
     exact_groups_limit = n;
 }
 
-/* What one incident summary reads, in one snapshot: the exact groups (exact), or the counts,
- * cells and sums (shape). */
+/* At most this many unfolded changes are read by a summary (about 80 bytes each): more, and it
+ * folds them first (the fold thread runs every second; this is the case of a stopped one). */
+#define SHAPE_LOG_LIMIT 65536
+#define SHAPE_FOLD_SLICE 20000
+
+/* What one incident summary reads, in one snapshot: the exact groups (exact), or the folded
+ * counts and cells (from this process's cache when their version was read before), the
+ * unfolded changes, and the tree sums under the scheme's caps (shape). */
 struct shape_read {
     int64_t incident_id;
     const struct scheme *scheme;
     bool verified_only;
     struct arena *a;
     bool exact;
-    struct tally_group *groups; /* exact: the groups; shape: the counts */
+    struct tally_group *groups; /* exact: the groups; shape: the folded counts */
     int n_groups;
     int64_t duplicates;
+    int64_t version;
+    struct tally_group *changes; /* unfolded, n ± */
+    int n_changes;
     struct shape_cell *cells;
     size_t n_cells;
     struct shape_sums loss, hours;
@@ -315,18 +325,110 @@ shape_read_body(PGconn *c, struct tx *t, void *ctx)
     (void)t;
     rc = db_shape_tally_rows(c, x->incident_id, (int64_t)exact_groups_limit + 1, &rows);
     x->exact = rc >= 0 && rows <= exact_groups_limit;
-    if (rc >= 0 && x->exact)
+    if (rc >= 0 && x->exact) {
         rc = db_tally_groups(c, x->incident_id, x->a, &x->groups, &x->n_groups);
-    else if (rc >= 0)
-        rc = db_shape_counts(c, x->incident_id, x->a, &x->groups, &x->n_groups);
+        if (rc >= 0)
+            rc = db_tally_duplicates(c, x->incident_id, &x->duplicates);
+        return rc < 0 ? rc : 1;
+    }
     if (rc >= 0)
-        rc = db_tally_duplicates(c, x->incident_id, &x->duplicates);
-    if (rc >= 0 && !x->exact && x->scheme != NULL)
-        rc = db_shape_cells(c, x->incident_id, x->verified_only, x->a, &x->cells, &x->n_cells);
-    if (rc >= 0 && !x->exact && x->scheme != NULL)
+        rc = x->n_changes = db_shape_state(c, x->incident_id, SHAPE_LOG_LIMIT + 1, x->a,
+                                           &x->version, &x->duplicates, &x->changes);
+    if (rc < 0 || x->n_changes > SHAPE_LOG_LIMIT)
+        return rc < 0 ? rc : 1;
+    if (!summary_cache_get(x->incident_id, x->version, x->verified_only, x->a, &x->groups,
+                           &x->n_groups, &x->cells, &x->n_cells)) {
+        rc = db_shape_counts(c, x->incident_id, x->a, &x->groups, &x->n_groups);
+        if (rc >= 0)
+            rc = db_shape_cells(c, x->incident_id, x->verified_only, x->a, &x->cells,
+                                &x->n_cells);
+        if (rc >= 0)
+            summary_cache_put(x->incident_id, x->version, x->verified_only, x->groups,
+                              x->n_groups, x->cells, x->n_cells);
+    }
+    if (rc >= 0 && x->scheme != NULL)
         rc = db_shape_sums(c, x->incident_id, x->verified_only, shape_loss_cap(x->scheme),
                            shape_hours_cap(x->scheme), &x->loss, &x->hours);
     return rc < 0 ? rc : 1;
+}
+
+static int
+shape_fold_body(PGconn *c, struct tx *t, void *ctx)
+{
+    int64_t *n = ctx;
+
+    (void)t;
+    return db_shape_fold(c, SHAPE_FOLD_SLICE, n);
+}
+
+enum outcome
+svc_compensation_fold(PGconn *c, int64_t *folded_out)
+{
+    *folded_out = 0;
+    return svc_tx_run(c, "compensation.fold", TX_READ_WRITE, shape_fold_body, folded_out);
+}
+
+/* Counts ordered by status, payment, country, categories. */
+static int
+by_count_key(const void *pa, const void *pb)
+{
+    const struct tally_group *a = pa, *b = pb;
+    int d = strcmp(a->status, b->status);
+
+    if (d == 0)
+        d = (int)a->cash - (int)b->cash;
+    if (d == 0)
+        d = strcmp(a->country, b->country);
+    if (d == 0)
+        d = (a->categories > b->categories) - (a->categories < b->categories);
+    return d;
+}
+
+/* The folded counts with the unfolded changes added, key by key (summary_build skips
+ * groups at n ≤ 0: a change that takes claims away must meet its group). */
+static struct tally_group *
+counts_with_changes(const struct shape_read *x, int *n_out)
+{
+    int n = x->n_groups + x->n_changes, k = 0;
+    struct tally_group *all = arena_alloc(x->a, sizeof *all * (size_t)(n + 1));
+
+    memcpy(all, x->groups, sizeof *all * (size_t)x->n_groups);
+    for (int i = 0; i < x->n_changes; i++) {
+        all[x->n_groups + i] = x->changes[i];
+        all[x->n_groups + i].documented_loss = all[x->n_groups + i].hours_spent = 0;
+    }
+    qsort(all, (size_t)n, sizeof *all, by_count_key);
+    for (int i = 0; i < n; i++) {
+        if (k > 0 && by_count_key(&all[k - 1], &all[i]) == 0)
+            all[k - 1].n += all[i].n;
+        else
+            all[k++] = all[i];
+    }
+    *n_out = k;
+    return all;
+}
+
+/* The cells and sums with the unfolded changes of the eligible claims added. */
+static void
+cells_with_changes(struct shape_read *x)
+{
+    struct shape_change *ch = arena_alloc(x->a, sizeof *ch * (size_t)(x->n_changes + 1));
+    size_t k = 0;
+
+    for (int i = 0; i < x->n_changes; i++) {
+        const struct tally_group *g = &x->changes[i];
+        if (!is_eligible(g, x->verified_only))
+            continue;
+        ch[k++] = (struct shape_change){g->cash, g->categories, g->documented_loss,
+                                        g->hours_spent, g->n};
+        if (x->scheme != NULL) {
+            shape_sums_add(&x->loss, g->documented_loss, g->n, shape_loss_cap(x->scheme));
+            shape_sums_add(&x->hours, g->hours_spent, g->n, shape_hours_cap(x->scheme));
+        }
+    }
+    struct shape_cell *merged = arena_alloc(x->a, sizeof *merged * (x->n_cells + k + 1));
+    x->n_cells = shape_cells_merge(x->cells, x->n_cells, ch, k, merged);
+    x->cells = merged;
 }
 
 enum outcome
@@ -338,6 +440,17 @@ svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *sc
                            .verified_only = verified_only, .a = a};
     enum outcome o = svc_tx_run(c, "compensation.summary", TX_READ_ONLY, shape_read_body, &x);
 
+    /* more unfolded changes than a call reads: fold them here (a replica cannot: 503, the
+     * fold thread of the primary catches up), then read again once */
+    for (int i = 0; o == OUTCOME_OK && !x.exact && x.n_changes > SHAPE_LOG_LIMIT && i < 2; i++) {
+        int64_t folded = 0;
+        for (int64_t left = x.n_changes; o == OUTCOME_OK && left > 0; left -= SHAPE_FOLD_SLICE)
+            o = svc_compensation_fold(c, &folded);
+        if (o == OUTCOME_OK)
+            o = svc_tx_run(c, "compensation.summary", TX_READ_ONLY, shape_read_body, &x);
+    }
+    if (o == OUTCOME_OK && !x.exact && x.n_changes > SHAPE_LOG_LIMIT)
+        o = OUTCOME_UNAVAILABLE;
     if (o != OUTCOME_OK)
         return o;
     if (x.exact) { /* as before 0013: the groups themselves, their source for the hook */
@@ -346,9 +459,12 @@ svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *sc
             goto uncomputable;
         return OUTCOME_OK;
     }
+    int n_counts = 0;
+    struct tally_group *counts = counts_with_changes(&x, &n_counts);
+    cells_with_changes(&x);
     /* the counts: summary_build without a scheme cannot fail */
-    summary_build(NULL, x.groups, x.n_groups, x.groups, x.n_groups, verified_only,
-                  affected_count, x.duplicates, a, out);
+    summary_build(NULL, counts, n_counts, counts, n_counts, verified_only, affected_count,
+                  x.duplicates, a, out);
     if (scheme == NULL)
         return OUTCOME_OK;
     /* When every cell is exact, its groups are the claims' own keys: a boundary class of

@@ -21,6 +21,7 @@ claim moves, decrements). The seed is printed; RECOURS_TEST_SEED replays one.
 import os
 import random
 import sys
+import time
 import unittest
 
 import claims_fixtures as cf
@@ -67,20 +68,20 @@ class SummaryShapeTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         print(f"test_summary_shape: RECOURS_TEST_SEED={SEED}", file=sys.stderr)
-        cls.server = tc.harness.Server(args=cf.NO_RATE_LIMIT)
-        cls.server.start()
-        # every incident over the limit: the cells and the radix trees, whatever the size
-        cls.cells_server = tc.harness.Server(args=cf.NO_RATE_LIMIT +
-                                             ["--summary-exact-groups", "0"])
-        cls.cells_server.start()
 
-    @classmethod
-    def tearDownClass(cls):
-        for s in (cls.server, getattr(cls, "cells_server", None)):
-            if s is not None:
-                s.close()
+    # One server at a time (they share the test file's database: a fold thread folds every
+    # incident's changes, so the server without one must be alone to keep them unfolded).
+    DEFAULT = []
+    # every incident over the limit: the cells and the radix trees, whatever the size
+    CELLS = ["--summary-exact-groups", "0"]
+    # the same without a fold thread: every change stays in claim_shape_log until the test
+    # folds it, so the summary adds the unfolded changes to the folded cells
+    UNFOLDED = CELLS + ["--summary-fold-interval-ms", "0"]
 
-    def use(self, server):
+    def use(self, args):
+        server = tc.harness.Server(args=cf.NO_RATE_LIMIT + args)
+        server.start()
+        self.addCleanup(server.close)
         self.server = server
         self.api = tc.Api(server)
         self.addCleanup(self.api.close)
@@ -139,24 +140,43 @@ class SummaryShapeTests(unittest.TestCase):
             self.assertEqual(gs["mean"], ws["mean"])
         self.assertEqual(got, want)
 
-    def run_shape(self, rng, loss_of, hours_of, exact_stats, cat_sets, n=72):
+    def unfolded(self, slug):
+        return int(cf.psql("SELECT count(*) FROM claim_shape_log l JOIN incidents i"
+                           " ON i.id = l.incident_id WHERE i.slug = " +
+                           cf.sql_literal(slug))[0][0])
+
+    def wait_folded(self, slug):
+        deadline = time.monotonic() + 60
+        while self.unfolded(slug) > 0:
+            self.assertLess(time.monotonic(), deadline, "the fold thread did not fold")
+            time.sleep(0.1)
+
+    def run_shape(self, rng, loss_of, hours_of, exact_stats, cat_sets, n=72, fold=None):
+        """fold: None (the server's fold thread folds), or a function of the step called
+        between the checks (the test folds by hand on a server without a fold thread)."""
         slug = cf.make_incident(self.server, currency="EUR", affected_count=50_000,
                                 data_categories=list(tc.CATEGORIES))
         stored = random_scheme(rng)
         self.t.put_scheme(slug, stored)
         self.load(rng, slug, n, loss_of, hours_of, cat_sets)
         claims = self.claims_of(slug)
+        if fold is None:
+            self.wait_folded(slug)
+        else:
+            self.assertGreater(self.unfolded(slug), 0, "nothing unfolded: the log path untested")
         inexact = cf.psql("SELECT count(*) FROM claim_shape_cells s JOIN incidents i"
                           " ON i.id = s.incident_id WHERE i.slug = " + cf.sql_literal(slug) +
                           " GROUP BY s.cash, s.categories, s.loss_bucket, s.hours_bucket"
                           " HAVING min(loss_min) <> max(loss_max)"
                           " OR min(hours_min) <> max(hours_max)")
-        if not exact_stats:  # the bounded path is taken: cells whose claims differ
+        if not exact_stats and fold is None:  # the bounded path: cells whose claims differ
             self.assertTrue(inexact, "no inexact cell: the bounded path went untested")
         dups = 0
         want = tc.expected_summary(stored, claims, 50_000, scheme_version=1)
         self.check(self.t.summary(slug), want, exact_stats)
         for i in range(8):
+            if fold is not None:
+                fold(i)
             scheme = random_scheme(rng)
             if i % 2 == 0:
                 scheme = with_binding_cap(rng, scheme, claims)
@@ -168,7 +188,7 @@ class SummaryShapeTests(unittest.TestCase):
 
     def test_todays_shape_is_exact(self):
         # a few hundred groups: under the default limit, the exact groups
-        self.use(self.server)
+        self.use(self.DEFAULT)
         rng = random.Random(SEED)
         self.run_shape(rng,
                        lambda: rng.choice([0] * 6 + [k * 10000 for k in range(1, 17)]),
@@ -178,7 +198,7 @@ class SummaryShapeTests(unittest.TestCase):
     def test_worst_case_shape(self):
         # distinct losses, most of them close together (several per bucket: cells whose
         # claims differ), hours anywhere in 0..1000, two category sets
-        self.use(self.cells_server)
+        self.use(self.CELLS)
         rng = random.Random(SEED + 1)
         seen = set()
 
@@ -193,6 +213,22 @@ class SummaryShapeTests(unittest.TestCase):
 
         self.run_shape(rng, loss, lambda: 0 if rng.random() < 0.6 else rng.randint(1, 1000),
                        exact_stats=False, cat_sets=[["email"], ["email", "password"]])
+
+    def test_unfolded_changes(self):
+        # the worst case on a server that does not fold: the first checks read the changes
+        # from the log only, then part of them is folded (a slice), then all of them; every
+        # check against the claims themselves (the cache of folded cells follows the version)
+        self.use(self.UNFOLDED)
+        rng = random.Random(SEED + 2)
+
+        def fold(step):
+            if step in (2, 5):
+                cf.psql(f"SELECT summary_shape_fold({20 if step == 2 else 100000})")
+
+        self.run_shape(rng, lambda: 0 if rng.random() < 0.5 else rng.randint(1, 10 ** 7),
+                       lambda: 0 if rng.random() < 0.6 else rng.randint(1, 1000),
+                       exact_stats=False, cat_sets=[["email"], ["email", "password"]],
+                       fold=fold)
 
 
 if __name__ == "__main__":

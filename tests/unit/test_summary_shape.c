@@ -36,19 +36,6 @@ rnd(int64_t lo, int64_t hi)
     return lo + (int64_t)(r % (uint64_t)(hi - lo + 1));
 }
 
-/* summary_bucket of 0013 */
-static int64_t
-bucket(int64_t v)
-{
-    int bits = 0;
-
-    if (v < 8)
-        return v;
-    for (int64_t x = v; x > 0; x >>= 1)
-        bits++;
-    return (v >> (bits - 3)) << (bits - 3);
-}
-
 static struct scheme
 random_scheme(void)
 {
@@ -77,8 +64,8 @@ cells_of(const struct claim *c, size_t n, struct shape_cell *out)
     for (size_t i = 0; i < n; i++) {
         size_t j = 0;
         while (j < k && !(out[j].cash == c[i].cash && out[j].categories == c[i].cats &&
-                          bucket(out[j].loss_min) == bucket(c[i].loss) &&
-                          bucket(out[j].hours_min) == bucket(c[i].hours)))
+                          shape_bucket(out[j].loss_min) == shape_bucket(c[i].loss) &&
+                          shape_bucket(out[j].hours_min) == shape_bucket(c[i].hours)))
             j++;
         if (j == k)
             out[k++] = (struct shape_cell){c[i].cash, c[i].cats, 0, c[i].loss, c[i].loss,
@@ -121,21 +108,19 @@ assert_near(int64_t got, int64_t want, bool exact)
         assert_true(diff <= want / 8 + 2);
 }
 
+/* The summary from these cells and sums against summary_compute over the claims c. */
 static void
-check_one(const struct claim *c, size_t n, const struct scheme *s)
+check_against(const struct claim *c, size_t n, const struct scheme *s,
+              const struct shape_cell *cells, size_t k, const struct shape_sums *loss,
+              const struct shape_sums *hours)
 {
     struct claim_group *g = calloc(n + 1, sizeof *g);
-    struct shape_cell *cells = calloc(n + 1, sizeof *cells);
     struct summary_money want, got;
-    struct shape_sums loss, hours;
 
     for (size_t i = 0; i < n; i++)
         g[i] = (struct claim_group){c[i].cats, c[i].loss, c[i].hours, c[i].cash, 1};
     assert_true(summary_compute(s, g, n, 1000000, NULL, &want));
-    size_t k = cells_of(c, n, cells);
-    sums_of(c, n, true, shape_loss_cap(s), &loss);
-    sums_of(c, n, false, shape_hours_cap(s), &hours);
-    assert_true(summary_shape_compute(s, cells, k, &loss, &hours, 1000000, NULL, &got));
+    assert_true(summary_shape_compute(s, cells, k, loss, hours, 1000000, NULL, &got));
     assert_true(want.total_before_cap == got.total_before_cap);
     assert_true(want.total_after_cap == got.total_after_cap);
     assert_true(want.documented_loss == got.documented_loss);
@@ -152,7 +137,32 @@ check_one(const struct claim *c, size_t n, const struct scheme *s)
     assert_near(got.min, want.min, got.min_exact && want.min_exact);
     assert_near(got.max, want.max, got.max_exact && want.max_exact);
     free(g);
+}
+
+static void
+check_one(const struct claim *c, size_t n, const struct scheme *s)
+{
+    struct shape_cell *cells = calloc(n + 1, sizeof *cells);
+    struct shape_sums loss, hours;
+    size_t k = cells_of(c, n, cells);
+
+    sums_of(c, n, true, shape_loss_cap(s), &loss);
+    sums_of(c, n, false, shape_hours_cap(s), &hours);
+    check_against(c, n, s, cells, k, &loss, &hours);
     free(cells);
+}
+
+static struct claim
+random_claim(size_t i)
+{
+    struct claim c;
+
+    c.cash = rnd(0, 1);
+    c.cats = (category_set)rnd(1, 3);
+    /* distinct losses, most of them close together: several per bucket */
+    c.loss = rnd(0, 1) ? 0 : (rnd(0, 2) ? 1000 + (int64_t)i : rnd(1, 10000000000));
+    c.hours = rnd(0, 2) ? 0 : rnd(1, 1000);
+    return c;
 }
 
 static void
@@ -162,13 +172,8 @@ test_random_worst_case(void **state)
     for (int round = 0; round < 300; round++) {
         size_t n = (size_t)rnd(1, 400);
         struct claim *c = calloc(n, sizeof *c);
-        for (size_t i = 0; i < n; i++) {
-            c[i].cash = rnd(0, 1);
-            c[i].cats = (category_set)rnd(1, 3);
-            /* distinct losses, most of them close together: several per bucket */
-            c[i].loss = rnd(0, 1) ? 0 : (rnd(0, 2) ? 1000 + (int64_t)i : rnd(1, 10000000000));
-            c[i].hours = rnd(0, 2) ? 0 : rnd(1, 1000);
-        }
+        for (size_t i = 0; i < n; i++)
+            c[i] = random_claim(i);
         struct scheme s = random_scheme();
         check_one(c, n, &s);
         struct summary_money m;
@@ -184,6 +189,67 @@ test_random_worst_case(void **state)
             check_one(c, n, &s);
         }
         free(g);
+        free(c);
+    }
+}
+
+/* Folded cells and sums of claims c[0..m) and of claims d that have left since, with the
+ * unfolded changes (+1 for each of c[m..n), −1 for each of d) merged in as the service does:
+ * the same counts per cell as the cells of c, ranges that hold c's values, and the summary's
+ * figures against summary_compute over c (totals exact, distribution within its bound). */
+static void
+test_changes_merged(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 300; round++) {
+        size_t n = (size_t)rnd(1, 300), m = (size_t)rnd(0, (int64_t)n), l = (size_t)rnd(0, 40);
+        struct claim *c = calloc(n + l, sizeof *c);
+        for (size_t i = 0; i < n + l; i++)
+            c[i] = random_claim(i);
+        struct claim *d = c + n; /* folded before they left */
+        struct claim *folded = calloc(m + l + 1, sizeof *folded);
+        memcpy(folded, c, sizeof *c * m);
+        memcpy(folded + m, d, sizeof *d * l);
+        struct shape_cell *cells = calloc(m + l + 1, sizeof *cells);
+        size_t k = cells_of(folded, m + l, cells);
+        struct scheme s = random_scheme();
+        struct shape_sums loss, hours;
+        sums_of(folded, m + l, true, shape_loss_cap(&s), &loss);
+        sums_of(folded, m + l, false, shape_hours_cap(&s), &hours);
+        struct shape_change *ch = calloc(n - m + l + 1, sizeof *ch);
+        size_t k_ch = 0;
+        for (size_t i = 0; i < n - m + l; i++) {
+            const struct claim *x = i < n - m ? &c[m + i] : &d[i - (n - m)];
+            int64_t sign = i < n - m ? 1 : -1;
+            ch[k_ch++] = (struct shape_change){x->cash, x->cats, x->loss, x->hours, sign};
+            shape_sums_add(&loss, x->loss, sign, shape_loss_cap(&s));
+            shape_sums_add(&hours, x->hours, sign, shape_hours_cap(&s));
+        }
+        struct shape_cell *merged = calloc(k + k_ch + 1, sizeof *merged);
+        size_t k_merged = shape_cells_merge(cells, k, ch, k_ch, merged);
+        struct shape_cell *want = calloc(n + 1, sizeof *want);
+        size_t k_want = cells_of(c, n, want);
+        assert_int_equal(k_merged, k_want);
+        for (size_t i = 0; i < k_want; i++) {
+            size_t j = 0;
+            while (j < k_merged &&
+                   !(merged[j].cash == want[i].cash && merged[j].categories == want[i].categories &&
+                     shape_bucket(merged[j].loss_min) == shape_bucket(want[i].loss_min) &&
+                     shape_bucket(merged[j].hours_min) == shape_bucket(want[i].hours_min)))
+                j++;
+            assert_true(j < k_merged);
+            assert_int_equal(merged[j].n, want[i].n);
+            assert_true(merged[j].loss_min <= want[i].loss_min);
+            assert_true(merged[j].loss_max >= want[i].loss_max);
+            assert_true(merged[j].hours_min <= want[i].hours_min);
+            assert_true(merged[j].hours_max >= want[i].hours_max);
+        }
+        check_against(c, n, &s, merged, k_merged, &loss, &hours);
+        free(want);
+        free(merged);
+        free(ch);
+        free(cells);
+        free(folded);
         free(c);
     }
 }
@@ -223,6 +289,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_worst_case),
         cmocka_unit_test(test_exact_cells),
+        cmocka_unit_test(test_changes_merged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
