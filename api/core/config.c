@@ -102,7 +102,7 @@ static const struct setting settings[] = {
      OFF(withdrawn_retention_days), "30", 0, 36500,
      "days a withdrawn claim keeps its personal data before erasure (0: next pass)"},
     {"summary-exact-groups", "RECOURS_SUMMARY_EXACT_GROUPS", KIND_INT, OFF(summary_exact_groups),
-     "20000", 0, 1000000,
+     "1000", 0, 1000000,
      "an incident summary reads the exact claim groups up to this many tally rows, else the "
      "cells of docs/decisions.md \"Summary at any data shape\""},
     {"summary-fold-interval-ms", "RECOURS_SUMMARY_FOLD_INTERVAL_MS", KIND_INT,

@@ -282,7 +282,7 @@ svc_compensation_put(PGconn *c, const struct audit_note *note, const struct inci
 }
 
 /* Up to this many claim_tallies rows, the exact groups (set by serve; read-only after). */
-static int exact_groups_limit = 20000;
+static int exact_groups_limit = 1000;
 
 void
 svc_compensation_set_exact_groups(int n)

@@ -523,10 +523,13 @@ cat >"$TMP/client.py" <<'EOF'
 """Times API calls on one HTTPS keep-alive connection: WARMUP discarded calls, then CALLS
 timed ones (request sent to body read). Usage: client.py PORT CAFILE AUTH_HEADER_FILE WARMUP
 CALLS OUT.json NAME METHOD PATH [BODY_FILE] [NAME METHOD PATH [BODY_FILE]] ... (BODY_FILE "-"
-for none). Writes {name: {"ms": [...], "status": s, "body": last answer}} to OUT.json."""
+for none). Writes {name: {"ms": [...], "status": s, "body": last answer}} to OUT.json. Before
+each call of a NAME ending in _cold, the shell command $BUMP_CMD runs (not timed)."""
 import http.client
 import json
+import os
 import ssl
+import subprocess
 import sys
 import time
 
@@ -545,6 +548,9 @@ for i in range(0, len(specs), 4):
         headers["Content-Type"] = "application/json"
     times = []
     for n in range(warmup + calls):
+        if name.endswith("_cold"):
+            subprocess.run(os.environ["BUMP_CMD"], shell=True, check=True,
+                           stdout=subprocess.DEVNULL)
         t0 = time.perf_counter()
         conn.request(method, path, body=body, headers=headers)
         resp = conn.getresponse()
@@ -564,8 +570,13 @@ RSS_BEFORE_KB="$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status")"
 HWM_BEFORE_KB="$(awk '/^VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")"
 info "timing the API: $WARMUP_CALLS discarded then $CALLS calls each"
 LOG_LINES_BEFORE="$(wc -l <"$SERVER_LOG")"
+# summary_cold: the fold version bumped before each call, so that the server's cache of the
+# folded counts and cells (service/summary_cache.h) misses and they are read again: what a
+# call costs right after a fold (every second while claims arrive)
+BUMP_CMD="$PG_BIN/psql -X -q -d '$(url_for "$BENCH_DB")' -c 'UPDATE claim_shape_folds SET version = version + 1 WHERE incident_id = $INCIDENT_ID'" \
 python3 "$TMP/client.py" "$PORT" "$TMP/tls/cert.pem" "$TMP/auth-header" "$WARMUP_CALLS" \
     "$CALLS" "$TMP/api.json" \
+    summary_cold GET "/v1/incidents/$SLUG/compensation" - \
     summary GET "/v1/incidents/$SLUG/compensation" - \
     simulate POST /v1/compensation/simulate "$TMP/simulate.json" \
     incident GET "/v1/incidents/$SLUG" - ||
@@ -626,7 +637,7 @@ def ms_stats(name, values):
 
 
 med = {}
-for name in ("summary", "simulate", "incident"):
+for name in ("summary", "simulate", "incident", "summary_cold"):
     med[name] = ms_stats(name, api[name]["ms"])
 # the server's own durations (access log), the last CALLS lines of each route
 routes = {"summary": ("GET", "/v1/incidents/{slug}/compensation"),
@@ -790,6 +801,8 @@ BLOCK="$TMP/block.md"
     printf '| GET /v1/incidents/{slug}/compensation (full view, Coupang preset in force) | %s | **%s** | %s | %s | %s | < %s ms: %s |\n' \
         "${R[summary_n]}" "${R[summary_median]}" "${R[summary_min]}" "${R[summary_max]}" \
         "${R[summary_server_median]:-?}" "$TARGET_SUMMARY_MS" "${R[summary_ok]}"
+    printf '| the same, the fold version bumped before each call (cache miss: folded counts and cells read again) | %s | **%s** | %s | %s | | |\n' \
+        "${R[summary_cold_n]}" "${R[summary_cold_median]}" "${R[summary_cold_min]}" "${R[summary_cold_max]}"
     printf '| POST /v1/compensation/simulate (KRW scheme: 4 supplements, loss, time, binding cap) | %s | **%s** | %s | %s | %s | < %s ms: %s |\n' \
         "${R[simulate_n]}" "${R[simulate_median]}" "${R[simulate_min]}" "${R[simulate_max]}" \
         "${R[simulate_server_median]:-?}" "$TARGET_SIMULATE_MS" "${R[simulate_ok]}"
