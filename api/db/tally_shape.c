@@ -16,21 +16,36 @@
 #define HOURS_LEVELS 3 /* 16^3 > 1001 */
 
 const struct db_statement db_tally_shape_statements[] = {
-    {"db_shape_tally_rows",
-     "SELECT count(*) FROM (SELECT 1 FROM claim_tallies WHERE incident_id = $1::bigint"
-     "                      LIMIT $2::bigint) x",
-     2},
-    /* one row even when the log has none of the incident's rows (its columns NULL) */
-    {"db_shape_state",
-     "SELECT s.version, s.dups, l.status, l.payment_preference = 'cash', l.country,"
-     "       l.categories, l.documented_loss, l.hours_spent, l.n"
-     " FROM (SELECT coalesce((SELECT version FROM claim_shape_folds"
-     "                         WHERE incident_id = $1::bigint), 0) AS version,"
-     "              (SELECT coalesce(sum(n), 0) FROM duplicate_tallies"
-     "                WHERE incident_id = $1::bigint) AS dups) s"
-     " LEFT JOIN LATERAL (SELECT * FROM claim_shape_log WHERE incident_id = $1::bigint"
-     "                    LIMIT $2::int) l ON true",
-     2},
+    /* Everything a summary reads when the folded counts and cells are in the cache, in one
+     * statement (one snapshot, one round trip): kind 0 the fold version, the refused
+     * duplicates and the claim_tallies rows up to $8; kind 1 the tree sums, one row per
+     * range (i as dim_ranges wrote them); kind 2 at most $7 unfolded changes. */
+    {"db_shape_read",
+     "WITH q AS ("
+     "  SELECT q.i, coalesce(sum(t.n), 0) AS n, coalesce(sum(t.s), 0) AS s"
+     "  FROM unnest($2::\"char\"[], $3::int[], $4::bigint[], $5::bigint[])"
+     "       WITH ORDINALITY AS q(dim, level, lo, hi, i)"
+     "  LEFT JOIN claim_value_tallies t"
+     "    ON t.incident_id = $1::bigint AND t.dim = q.dim AND t.level = q.level"
+     "   AND t.prefix BETWEEN q.lo AND q.hi AND t.status = ANY ($6::text[])"
+     "  GROUP BY q.i)"
+     " SELECT 0 AS kind,"
+     "        (SELECT coalesce(max(version), 0) FROM claim_shape_folds"
+     "          WHERE incident_id = $1::bigint)::numeric AS a,"
+     "        (SELECT coalesce(sum(n), 0) FROM duplicate_tallies"
+     "          WHERE incident_id = $1::bigint)::numeric,"
+     "        (SELECT count(*) FROM (SELECT 1 FROM claim_tallies WHERE incident_id = $1::bigint"
+     "                               LIMIT $8::bigint) x)::numeric,"
+     "        NULL::text, NULL::bool, NULL::text, NULL::int, NULL::bigint, NULL::int, NULL::bigint"
+     " UNION ALL SELECT 1, i, n, s, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM q"
+     " UNION ALL (SELECT 2, NULL, NULL, NULL, status, payment_preference = 'cash', country,"
+     "                   categories, documented_loss, hours_spent, n"
+     "            FROM claim_shape_log WHERE incident_id = $1::bigint LIMIT $7::int)"
+     " ORDER BY 1, 2",
+     8},
+    {"db_shape_version",
+     "SELECT coalesce(max(version), 0) FROM claim_shape_folds WHERE incident_id = $1::bigint",
+     1},
     {"db_shape_fold", "SELECT summary_shape_fold($1::int)", 1},
     {"db_shape_counts",
      "SELECT status, payment_preference = 'cash', country, categories, 0, 0, sum(n)"
@@ -43,16 +58,6 @@ const struct db_statement db_tally_shape_statements[] = {
      " FROM claim_shape_cells WHERE incident_id = $1::bigint AND status = ANY ($2::text[])"
      " GROUP BY cash, categories, loss_bucket, hours_bucket HAVING sum(n) > 0",
      2},
-    /* one range of sibling prefixes per (dimension, level): an index range scan each */
-    {"db_shape_sums",
-     "SELECT q.i, coalesce(sum(t.n), 0), coalesce(sum(t.s), 0)"
-     " FROM unnest($2::\"char\"[], $3::int[], $4::bigint[], $5::bigint[])"
-     "      WITH ORDINALITY AS q(dim, level, lo, hi, i)"
-     " LEFT JOIN claim_value_tallies t"
-     "   ON t.incident_id = $1::bigint AND t.dim = q.dim AND t.level = q.level"
-     "  AND t.prefix BETWEEN q.lo AND q.hi AND t.status = ANY ($6::text[])"
-     " GROUP BY q.i ORDER BY q.i",
-     6},
     {NULL, NULL, 0},
 };
 
@@ -75,33 +80,16 @@ parse_wide(const char *s, money_wide *out)
     return true;
 }
 
-int
-db_shape_tally_rows(PGconn *c, int64_t incident_id, int64_t limit, int64_t *n_out)
-{
-    char inc[24], lim[24];
-    int rc = 1;
-
-    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
-    snprintf(lim, sizeof lim, "%lld", (long long)limit);
-    const char *params[2] = {inc, lim};
-    PGresult *res = PQexecPrepared(c, "db_shape_tally_rows", 2, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK)
-        rc = db_status_of(res, "db_shape_tally_rows");
-    else
-        *n_out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    return rc;
-}
-
-/* Rows [0, n) of res as tally groups, their 7 columns from col on: status, cash, country,
- * categories, documented_loss, hours_spent, n (no source). */
+/* Rows [first, first + n) of res as tally groups, their 7 columns from col on: status, cash,
+ * country, categories, documented_loss, hours_spent, n (no source). */
 static struct tally_group *
-groups_of(const PGresult *res, int n, int col, struct arena *a)
+groups_of(const PGresult *res, int first, int n, int col, struct arena *a)
 {
     struct tally_group *out = arena_alloc(a, sizeof *out * (size_t)(n > 0 ? n : 1));
 
-    for (int i = 0; i < n; i++) {
-        struct tally_group *g = &out[i];
+    for (int j = 0; j < n; j++) {
+        struct tally_group *g = &out[j];
+        int i = first + j;
         memset(g, 0, sizeof *g);
         g->status = arena_strdup(a, PQgetvalue(res, i, col));
         g->cash = PQgetvalue(res, i, col + 1)[0] == 't';
@@ -115,25 +103,18 @@ groups_of(const PGresult *res, int n, int col, struct arena *a)
 }
 
 int
-db_shape_state(PGconn *c, int64_t incident_id, int limit, struct arena *a, int64_t *version_out,
-               int64_t *duplicates_out, struct tally_group **out)
+db_shape_version(PGconn *c, int64_t incident_id, int64_t *version_out)
 {
-    char inc[24], lim[16];
-    int rc;
+    char inc[24];
+    int rc = 1;
 
     snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
-    snprintf(lim, sizeof lim, "%d", limit);
-    const char *params[2] = {inc, lim};
-    PGresult *res = PQexecPrepared(c, "db_shape_state", 2, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) < 1) {
-        rc = db_status_of(res, "db_shape_state");
-        goto cleanup;
-    }
-    *version_out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    *duplicates_out = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-    rc = PQgetisnull(res, 0, 2) ? 0 : PQntuples(res);
-    *out = groups_of(res, rc, 2, a);
-cleanup:
+    const char *params[1] = {inc};
+    PGresult *res = PQexecPrepared(c, "db_shape_version", 1, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        rc = db_status_of(res, "db_shape_version");
+    else
+        *version_out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
     return rc;
 }
@@ -170,7 +151,7 @@ db_shape_counts(PGconn *c, int64_t incident_id, struct arena *a, struct tally_gr
         goto cleanup;
     }
     rc = PQntuples(res);
-    *out = groups_of(res, rc, 0, a);
+    *out = groups_of(res, 0, rc, 0, a);
     *n_out = rc;
 cleanup:
     PQclear(res);
@@ -227,18 +208,18 @@ dim_ranges(struct pg_array *cols, const char *dim, int levels, int64_t cap)
     pg_array_int(&cols[3], INT64_MAX);
 }
 
-/* Row i of the answer (ordered as dim_ranges wrote them) into its dimension's sums. */
+/* Range i (0-based, as dim_ranges wrote them) of the answer's row r into its dimension's sums. */
 static bool
-add_row(const PGresult *res, int i, struct shape_sums *loss, struct shape_sums *hours)
+add_range(const PGresult *res, int r, int i, struct shape_sums *loss, struct shape_sums *hours)
 {
     bool is_loss = i < LOSS_LEVELS + 1;
     int k = is_loss ? i : i - (LOSS_LEVELS + 1);
     int levels = is_loss ? LOSS_LEVELS : HOURS_LEVELS;
     struct shape_sums *d = is_loss ? loss : hours;
-    int64_t n = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+    int64_t n = strtoll(PQgetvalue(res, r, 2), NULL, 10);
     money_wide s;
 
-    if (!parse_wide(PQgetvalue(res, i, 2), &s))
+    if (i < 0 || i >= LOSS_LEVELS + HOURS_LEVELS + 2 || !parse_wide(PQgetvalue(res, r, 3), &s))
         return false;
     if (k == levels) {
         d->n_pos = n;
@@ -250,38 +231,62 @@ add_row(const PGresult *res, int i, struct shape_sums *loss, struct shape_sums *
     return true;
 }
 
+/* The answer of db_shape_read into *out; false when it is not what the statement gives. */
+static bool
+read_answer(const PGresult *res, struct arena *a, struct shape_snapshot *out)
+{
+    int n = PQntuples(res), first_change = n;
+
+    if (n < 1 || strcmp(PQgetvalue(res, 0, 0), "0") != 0)
+        return false;
+    out->version = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    out->duplicates = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+    out->tally_rows = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+    for (int r = 1; r < n; r++) {
+        if (strcmp(PQgetvalue(res, r, 0), "2") == 0) {
+            first_change = r;
+            break;
+        }
+        if (!add_range(res, r, (int)strtol(PQgetvalue(res, r, 1), NULL, 10) - 1, &out->loss,
+                       &out->hours))
+            return false;
+    }
+    out->n_changes = n - first_change;
+    out->changes = groups_of(res, first_change, out->n_changes, 4, a);
+    return true;
+}
+
 int
-db_shape_sums(PGconn *c, int64_t incident_id, bool verified_only, int64_t loss_cap,
-              int64_t hours_cap, struct shape_sums *loss, struct shape_sums *hours)
+db_shape_read(PGconn *c, const struct shape_read_query *q, struct arena *a,
+              struct shape_snapshot *out)
 {
     struct pg_array cols[4];
-    char inc[24];
+    char inc[24], log_limit[16], rows_limit[24];
     int rc = 1;
 
     memset(cols, 0, sizeof cols);
-    memset(loss, 0, sizeof *loss);
-    memset(hours, 0, sizeof *hours);
-    dim_ranges(cols, "l", LOSS_LEVELS, loss_cap);
-    dim_ranges(cols, "h", HOURS_LEVELS, hours_cap);
-    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
-    const char *params[6] = {inc,
+    memset(out, 0, sizeof *out);
+    if (q->with_sums) {
+        dim_ranges(cols, "l", LOSS_LEVELS, q->loss_cap);
+        dim_ranges(cols, "h", HOURS_LEVELS, q->hours_cap);
+    }
+    snprintf(inc, sizeof inc, "%lld", (long long)q->incident_id);
+    snprintf(log_limit, sizeof log_limit, "%d", q->changes_limit);
+    snprintf(rows_limit, sizeof rows_limit, "%lld", (long long)q->tally_rows_limit);
+    const char *params[8] = {inc,
                              pg_array_finish(&cols[0]),
                              pg_array_finish(&cols[1]),
                              pg_array_finish(&cols[2]),
                              pg_array_finish(&cols[3]),
-                             ELIGIBLE(verified_only)};
-    PGresult *res = PQexecPrepared(c, "db_shape_sums", 6, params, NULL, NULL, 0);
+                             ELIGIBLE(q->verified_only),
+                             log_limit,
+                             rows_limit};
+    PGresult *res = PQexecPrepared(c, "db_shape_read", 8, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_shape_sums");
-    } else if (PQntuples(res) != LOSS_LEVELS + HOURS_LEVELS + 2) {
-        log_bug("db_shape_sums: %d rows", PQntuples(res));
+        rc = db_status_of(res, "db_shape_read");
+    } else if (!read_answer(res, a, out)) {
+        log_bug("db_shape_read: an answer of %d rows not as expected", PQntuples(res));
         rc = DB_HARD;
-    } else {
-        for (int i = 0; i < PQntuples(res) && rc == 1; i++)
-            if (!add_row(res, i, loss, hours)) {
-                log_bug("db_shape_sums: a sum is not an integer");
-                rc = DB_HARD;
-            }
     }
     PQclear(res);
     for (int i = 0; i < 4; i++)

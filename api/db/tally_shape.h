@@ -20,15 +20,34 @@ struct arena;
 
 extern const struct db_statement db_tally_shape_statements[];
 
-/* How many claim_tallies rows the incident has, counting no further than limit. Count or
- * DB_*. */
-int db_shape_tally_rows(PGconn *c, int64_t incident_id, int64_t limit, int64_t *n_out);
+/* What one summary call reads in one statement (db_shape_read). */
+struct shape_read_query {
+    int64_t incident_id;
+    bool verified_only;
+    bool with_sums;            /* the tree sums under loss_cap and hours_cap (a scheme) */
+    int64_t loss_cap, hours_cap; /* each ≤ one above its dimension's largest value */
+    int changes_limit;         /* unfolded changes read at most */
+    int64_t tally_rows_limit;  /* claim_tallies rows counted at most */
+};
 
-/* In the caller's snapshot: the version of the incident's folded tables (0 before any
- * fold), its refused duplicates, and at most limit of its unfolded changes (claim_shape_log)
- * as tally_group rows (n ±, no source). Count of changes or DB_*. */
-int db_shape_state(PGconn *c, int64_t incident_id, int limit, struct arena *a,
-                   int64_t *version_out, int64_t *duplicates_out, struct tally_group **out);
+/* Its answer, one snapshot: the version of the incident's folded tables (0 before any fold),
+ * its refused duplicates, its claim_tallies rows (up to the limit), its unfolded changes
+ * (claim_shape_log, n ±, as tally_group rows without source) and, with_sums, the eligible
+ * claims' losses and hours above 0 (count, sum) and those below the caps, from the trees (at
+ * most 15 nodes per level and status). */
+struct shape_snapshot {
+    int64_t version, duplicates, tally_rows;
+    struct tally_group *changes;
+    int n_changes;
+    struct shape_sums loss, hours;
+};
+
+/* One statement, so one round trip and no transaction. 1 or DB_*; arena memory in out. */
+int db_shape_read(PGconn *c, const struct shape_read_query *q, struct arena *a,
+                  struct shape_snapshot *out);
+
+/* The version of the incident's folded tables in the caller's snapshot. 1 or DB_*. */
+int db_shape_version(PGconn *c, int64_t incident_id, int64_t *version_out);
 
 /* Folds at most limit changes of the log (any incidents) in the caller's transaction
  * (summary_shape_fold of 0013). 1 or DB_*; *n_out how many were folded. */
@@ -43,12 +62,5 @@ int db_shape_counts(PGconn *c, int64_t incident_id, struct arena *a, struct tall
  * verified_only), summed over statuses and shards. Count or DB_*; *out is arena memory. */
 int db_shape_cells(PGconn *c, int64_t incident_id, bool verified_only, struct arena *a,
                    struct shape_cell **out, size_t *n_out);
-
-/* The eligible claims' losses and hours above 0: count and sum, and those below loss_cap and
- * hours_cap (each ≤ one above its dimension's largest value: shape_loss_cap,
- * shape_hours_cap). One statement, at most 15 tree nodes per level, status and shard. 1 or
- * DB_*. */
-int db_shape_sums(PGconn *c, int64_t incident_id, bool verified_only, int64_t loss_cap,
-                  int64_t hours_cap, struct shape_sums *loss, struct shape_sums *hours);
 
 #endif

@@ -295,60 +295,48 @@ svc_compensation_set_exact_groups(int n)
 #define SHAPE_LOG_LIMIT 65536
 #define SHAPE_FOLD_SLICE 20000
 
-/* What one incident summary reads, in one snapshot: the exact groups (exact), or the folded
- * counts and cells (from this process's cache when their version was read before), the
- * unfolded changes, and the tree sums under the scheme's caps (shape). */
+/* What one incident summary reads: one statement (db_shape_read: the fold version, the
+ * unfolded changes, the tree sums, the probe of claim_tallies), then the folded counts and
+ * cells from this process's cache, or from the database in a snapshot of the same version;
+ * or, for a small incident, the exact groups. */
 struct shape_read {
     int64_t incident_id;
-    const struct scheme *scheme;
     bool verified_only;
     struct arena *a;
-    bool exact;
+    struct shape_snapshot snap;
     struct tally_group *groups; /* exact: the groups; shape: the folded counts */
     int n_groups;
     int64_t duplicates;
-    int64_t version;
-    struct tally_group *changes; /* unfolded, n ± */
-    int n_changes;
+    int64_t version; /* of the folded counts and cells read (shape, cache miss) */
     struct shape_cell *cells;
     size_t n_cells;
-    struct shape_sums loss, hours;
 };
 
 static int
-shape_read_body(PGconn *c, struct tx *t, void *ctx)
+exact_body(PGconn *c, struct tx *t, void *ctx)
 {
     struct shape_read *x = ctx;
-    int64_t rows = 0;
     int rc;
 
     (void)t;
-    rc = db_shape_tally_rows(c, x->incident_id, (int64_t)exact_groups_limit + 1, &rows);
-    x->exact = rc >= 0 && rows <= exact_groups_limit;
-    if (rc >= 0 && x->exact) {
-        rc = db_tally_groups(c, x->incident_id, x->a, &x->groups, &x->n_groups);
-        if (rc >= 0)
-            rc = db_tally_duplicates(c, x->incident_id, &x->duplicates);
-        return rc < 0 ? rc : 1;
-    }
+    rc = db_tally_groups(c, x->incident_id, x->a, &x->groups, &x->n_groups);
     if (rc >= 0)
-        rc = x->n_changes = db_shape_state(c, x->incident_id, SHAPE_LOG_LIMIT + 1, x->a,
-                                           &x->version, &x->duplicates, &x->changes);
-    if (rc < 0 || x->n_changes > SHAPE_LOG_LIMIT)
-        return rc < 0 ? rc : 1;
-    if (!summary_cache_get(x->incident_id, x->version, x->verified_only, x->a, &x->groups,
-                           &x->n_groups, &x->cells, &x->n_cells)) {
+        rc = db_tally_duplicates(c, x->incident_id, &x->duplicates);
+    return rc < 0 ? rc : 1;
+}
+
+static int
+folded_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct shape_read *x = ctx;
+    int rc;
+
+    (void)t;
+    rc = db_shape_version(c, x->incident_id, &x->version);
+    if (rc >= 0)
         rc = db_shape_counts(c, x->incident_id, x->a, &x->groups, &x->n_groups);
-        if (rc >= 0)
-            rc = db_shape_cells(c, x->incident_id, x->verified_only, x->a, &x->cells,
-                                &x->n_cells);
-        if (rc >= 0)
-            summary_cache_put(x->incident_id, x->version, x->verified_only, x->groups,
-                              x->n_groups, x->cells, x->n_cells);
-    }
-    if (rc >= 0 && x->scheme != NULL)
-        rc = db_shape_sums(c, x->incident_id, x->verified_only, shape_loss_cap(x->scheme),
-                           shape_hours_cap(x->scheme), &x->loss, &x->hours);
+    if (rc >= 0)
+        rc = db_shape_cells(c, x->incident_id, x->verified_only, x->a, &x->cells, &x->n_cells);
     return rc < 0 ? rc : 1;
 }
 
@@ -389,12 +377,12 @@ by_count_key(const void *pa, const void *pb)
 static struct tally_group *
 counts_with_changes(const struct shape_read *x, int *n_out)
 {
-    int n = x->n_groups + x->n_changes, k = 0;
+    int n = x->n_groups + x->snap.n_changes, k = 0;
     struct tally_group *all = arena_alloc(x->a, sizeof *all * (size_t)(n + 1));
 
     memcpy(all, x->groups, sizeof *all * (size_t)x->n_groups);
-    for (int i = 0; i < x->n_changes; i++) {
-        all[x->n_groups + i] = x->changes[i];
+    for (int i = 0; i < x->snap.n_changes; i++) {
+        all[x->n_groups + i] = x->snap.changes[i];
         all[x->n_groups + i].documented_loss = all[x->n_groups + i].hours_spent = 0;
     }
     qsort(all, (size_t)n, sizeof *all, by_count_key);
@@ -410,20 +398,20 @@ counts_with_changes(const struct shape_read *x, int *n_out)
 
 /* The cells and sums with the unfolded changes of the eligible claims added. */
 static void
-cells_with_changes(struct shape_read *x)
+cells_with_changes(struct shape_read *x, const struct scheme *scheme)
 {
-    struct shape_change *ch = arena_alloc(x->a, sizeof *ch * (size_t)(x->n_changes + 1));
+    struct shape_change *ch = arena_alloc(x->a, sizeof *ch * (size_t)(x->snap.n_changes + 1));
     size_t k = 0;
 
-    for (int i = 0; i < x->n_changes; i++) {
-        const struct tally_group *g = &x->changes[i];
+    for (int i = 0; i < x->snap.n_changes; i++) {
+        const struct tally_group *g = &x->snap.changes[i];
         if (!is_eligible(g, x->verified_only))
             continue;
         ch[k++] = (struct shape_change){g->cash, g->categories, g->documented_loss,
                                         g->hours_spent, g->n};
-        if (x->scheme != NULL) {
-            shape_sums_add(&x->loss, g->documented_loss, g->n, shape_loss_cap(x->scheme));
-            shape_sums_add(&x->hours, g->hours_spent, g->n, shape_hours_cap(x->scheme));
+        if (scheme != NULL) {
+            shape_sums_add(&x->snap.loss, g->documented_loss, g->n, shape_loss_cap(scheme));
+            shape_sums_add(&x->snap.hours, g->hours_spent, g->n, shape_hours_cap(scheme));
         }
     }
     struct shape_cell *merged = arena_alloc(x->a, sizeof *merged * (x->n_cells + k + 1));
@@ -431,29 +419,67 @@ cells_with_changes(struct shape_read *x)
     x->cells = merged;
 }
 
+/* Reads x for the summary (see struct shape_read): OUTCOME_OK with *exact set when the
+ * incident is small enough for its exact groups. A fold between the statement and a cache
+ * miss's read makes it read again (a few times at most: folds come a second apart). */
+static enum outcome
+shape_read(PGconn *c, const struct scheme *scheme, struct shape_read *x, bool *exact)
+{
+    struct shape_read_query q = {x->incident_id,
+                                 x->verified_only,
+                                 scheme != NULL,
+                                 scheme != NULL ? shape_loss_cap(scheme) : 0,
+                                 scheme != NULL ? shape_hours_cap(scheme) : 0,
+                                 SHAPE_LOG_LIMIT + 1,
+                                 (int64_t)exact_groups_limit + 1};
+    enum outcome o = OUTCOME_OK;
+
+    for (int attempt = 0; attempt < 4; attempt++) {
+        int rc = db_shape_read(c, &q, x->a, &x->snap);
+        if (rc < 0)
+            return tx_outcome_of(c, rc);
+        *exact = x->snap.tally_rows <= exact_groups_limit;
+        if (*exact)
+            return svc_tx_run(c, "compensation.summary", TX_READ_ONLY, exact_body, x);
+        if (x->snap.n_changes > SHAPE_LOG_LIMIT) {
+            /* more unfolded changes than a call reads: fold them here (a replica cannot:
+             * 503, the fold thread of the primary catches up), then read again */
+            int64_t folded = 0;
+            for (int64_t left = x->snap.n_changes; o == OUTCOME_OK && left > 0;
+                 left -= SHAPE_FOLD_SLICE)
+                o = svc_compensation_fold(c, &folded);
+            if (o != OUTCOME_OK)
+                return o;
+            continue;
+        }
+        x->duplicates = x->snap.duplicates;
+        if (summary_cache_get(x->incident_id, x->snap.version, x->verified_only, x->a,
+                              &x->groups, &x->n_groups, &x->cells, &x->n_cells))
+            return OUTCOME_OK;
+        o = svc_tx_run(c, "compensation.summary", TX_READ_ONLY, folded_body, x);
+        if (o != OUTCOME_OK)
+            return o;
+        if (x->version == x->snap.version) {
+            summary_cache_put(x->incident_id, x->version, x->verified_only, x->groups,
+                              x->n_groups, x->cells, x->n_cells);
+            return OUTCOME_OK;
+        }
+    }
+    return OUTCOME_UNAVAILABLE; /* folds faster than two statements: the machine is drowning */
+}
+
 enum outcome
 svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *scheme,
                          bool verified_only, int64_t affected_count, struct arena *a,
                          struct summary_view *out)
 {
-    struct shape_read x = {.incident_id = incident_id, .scheme = scheme,
-                           .verified_only = verified_only, .a = a};
-    enum outcome o = svc_tx_run(c, "compensation.summary", TX_READ_ONLY, shape_read_body, &x);
+    struct shape_read x = {.incident_id = incident_id, .verified_only = verified_only, .a = a};
+    bool exact = false;
+    enum outcome o = shape_read(c, scheme, &x, &exact);
 
-    /* more unfolded changes than a call reads: fold them here (a replica cannot: 503, the
-     * fold thread of the primary catches up), then read again once */
-    for (int i = 0; o == OUTCOME_OK && !x.exact && x.n_changes > SHAPE_LOG_LIMIT && i < 2; i++) {
-        int64_t folded = 0;
-        for (int64_t left = x.n_changes; o == OUTCOME_OK && left > 0; left -= SHAPE_FOLD_SLICE)
-            o = svc_compensation_fold(c, &folded);
-        if (o == OUTCOME_OK)
-            o = svc_tx_run(c, "compensation.summary", TX_READ_ONLY, shape_read_body, &x);
-    }
-    if (o == OUTCOME_OK && !x.exact && x.n_changes > SHAPE_LOG_LIMIT)
-        o = OUTCOME_UNAVAILABLE;
     if (o != OUTCOME_OK)
         return o;
-    if (x.exact) { /* as before 0013: the groups themselves, their source for the hook */
+    if (exact) { /* as before 0013: the groups themselves, their source for the hook */
         if (!summary_build(scheme, x.groups, x.n_groups, x.groups, x.n_groups, verified_only,
                            affected_count, x.duplicates, a, out))
             goto uncomputable;
@@ -461,7 +487,7 @@ svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *sc
     }
     int n_counts = 0;
     struct tally_group *counts = counts_with_changes(&x, &n_counts);
-    cells_with_changes(&x);
+    cells_with_changes(&x, scheme);
     /* the counts: summary_build without a scheme cannot fail */
     summary_build(NULL, counts, n_counts, counts, n_counts, verified_only, affected_count,
                   x.duplicates, a, out);
@@ -472,13 +498,13 @@ svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *sc
      * hook runs after the snapshot: a claim moved in between makes it give up, for the
      * proportional split. */
     struct claim_group *pool = arena_alloc(a, sizeof *pool * (x.n_cells + 1));
-    bool exact;
-    shape_cells_as_groups(x.cells, x.n_cells, pool, &exact);
+    bool cells_exact;
+    shape_cells_as_groups(x.cells, x.n_cells, pool, &cells_exact);
     struct boundary_ctx ctx = {scheme, pool, x.n_cells, c, incident_id, NULL, verified_only};
     struct summary_tiebreak tb = {split_by_reference, &ctx};
     out->has_money = true;
-    if (!summary_shape_compute(scheme, x.cells, x.n_cells, &x.loss, &x.hours, affected_count,
-                               &tb, &out->money))
+    if (!summary_shape_compute(scheme, x.cells, x.n_cells, &x.snap.loss, &x.snap.hours,
+                               affected_count, &tb, &out->money))
         goto uncomputable;
     return OUTCOME_OK;
 uncomputable:
