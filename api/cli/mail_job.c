@@ -1,17 +1,15 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The mail thread. Like the erasure job it waits on a condition variable (monotonic clock),
- * so a stop wakes it at once. */
+/* The mail thread: a periodic job (cli/periodic_job.h) of one second. */
 #include "cli/mail_job.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "app.h"
+#include "cli/periodic_job.h"
 #include "core/log.h"
 #include "db/pool.h"
 #include "service/mail_delivery.h"
@@ -19,62 +17,36 @@
 #define POLL_S 1
 #define PRUNE_EVERY_S 600
 
-static pthread_t thread;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake;
-static atomic_bool stop;
-static bool running;
 static const struct app *the_app;
 static struct mail_settings settings;
 static char password[512];
 
 static void
-run_pass(time_t *last_prune)
+run_pass(void *ctx, atomic_bool *stop)
 {
+    static time_t last_prune;
     int handled = 0;
     PGconn *c = db_pool_acquire();
 
+    (void)ctx;
     if (c == NULL)
         return; /* the pool logs why; next pass in a second */
-    if (svc_mail_deliver_due(c, app_secrets(the_app), &settings, &stop, &handled) !=
-        OUTCOME_OK)
+    if (svc_mail_deliver_due(c, app_secrets(the_app), &settings, stop, &handled) != OUTCOME_OK)
         log_warn("mail: delivery stopped by a database error; trying again");
-    if (time(NULL) - *last_prune >= PRUNE_EVERY_S) {
-        *last_prune = time(NULL);
+    if (time(NULL) - last_prune >= PRUNE_EVERY_S) {
+        last_prune = time(NULL);
         if (svc_mail_prune(c) != OUTCOME_OK)
             log_warn("mail: could not prune rate events and expired links");
     }
     db_pool_after_request();
 }
 
-static void
-wait_poll(void)
-{
-    struct timespec until;
-
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += POLL_S;
-    pthread_mutex_lock(&lock);
-    while (!atomic_load(&stop)) {
-        if (pthread_cond_timedwait(&wake, &lock, &until) == ETIMEDOUT)
-            break;
-    }
-    pthread_mutex_unlock(&lock);
-}
-
-static void *
-job_main(void *unused)
-{
-    time_t last_prune = 0;
-
-    (void)unused;
-    while (!atomic_load(&stop)) {
-        run_pass(&last_prune);
-        wait_poll();
-    }
-    db_pool_close_thread();
-    return NULL;
-}
+static struct periodic_job job = {
+    .name = "mail",
+    .interval_s = POLL_S,
+    .pass = run_pass,
+    .thread_end = db_pool_close_thread,
+};
 
 /* The first line of the password file, without its line end. */
 static bool
@@ -127,22 +99,11 @@ configure(const struct config *cfg)
 bool
 mail_job_start(const struct app *app)
 {
-    pthread_condattr_t attr;
-
     the_app = app;
-    atomic_store(&stop, false);
     if (!configure(app->cfg) || !mail_transport_init())
         goto fail;
-    if (pthread_condattr_init(&attr) != 0)
-        goto fail;
-    bool made = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
-                pthread_cond_init(&wake, &attr) == 0;
-    pthread_condattr_destroy(&attr);
-    if (!made)
-        goto fail;
-    running = pthread_create(&thread, NULL, job_main, NULL) == 0;
-    if (!running) {
-        pthread_cond_destroy(&wake);
+    if (!periodic_job_start(&job)) {
+        mail_transport_cleanup();
         goto fail;
     }
     return true;
@@ -155,15 +116,9 @@ fail:
 void
 mail_job_stop(void)
 {
-    if (!running)
+    if (!job.running)
         return;
-    pthread_mutex_lock(&lock);
-    atomic_store(&stop, true);
-    pthread_cond_signal(&wake);
-    pthread_mutex_unlock(&lock);
-    pthread_join(thread, NULL);
-    pthread_cond_destroy(&wake);
+    periodic_job_stop(&job);
     mail_transport_cleanup();
     explicit_bzero(password, sizeof password);
-    running = false;
 }

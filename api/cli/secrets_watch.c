@@ -1,26 +1,20 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The watcher thread. Replaced sets are retired, not freed, until the server stops: a
- * request may still hold a snapshot of the old set. */
+/* The watcher thread, a periodic job (cli/periodic_job.h). Replaced sets are retired, not
+ * freed, until the server stops: a request may still hold a snapshot of the old set. */
 #include "cli/secrets_watch.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cli/periodic_job.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 
 #define MAX_SETS 256
 
-static pthread_t thread;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
-static bool stopping;
-static bool running;
 static char *watched_dir;
 static struct secrets *sets[MAX_SETS]; /* every set loaded, the current one last */
 static int n_sets;
@@ -45,10 +39,12 @@ changed(const struct stat *a, const struct stat *b)
 }
 
 static void
-reload(struct app *app)
+reload(void *ctx, atomic_bool *stop)
 {
+    struct app *app = ctx;
     struct stat st;
 
+    (void)stop;
     if (!stat_keys(&st) || !changed(&st, &last_seen))
         return;
     if (n_sets >= MAX_SETS) {
@@ -69,23 +65,11 @@ reload(struct app *app)
              next->data_keys[next->current_data_key].id);
 }
 
-static void *
-watch_main(void *arg)
-{
-    struct app *app = arg;
-
-    pthread_mutex_lock(&lock);
-    while (!stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += SECRETS_WATCH_INTERVAL_S;
-        pthread_cond_timedwait(&wake, &lock, &until);
-        if (!stopping)
-            reload(app);
-    }
-    pthread_mutex_unlock(&lock);
-    return NULL;
-}
+static struct periodic_job job = {
+    .name = "secrets watcher",
+    .interval_s = SECRETS_WATCH_INTERVAL_S,
+    .pass = reload,
+};
 
 bool
 secrets_watch_start(struct app *app, const char *dir)
@@ -101,25 +85,16 @@ secrets_watch_start(struct app *app, const char *dir)
         memset(&last_seen, 0, sizeof last_seen);
     sets[n_sets++] = first;
     atomic_store(&app->secrets, first);
-    stopping = false;
-    running = pthread_create(&thread, NULL, watch_main, app) == 0;
-    if (!running)
-        log_warn("could not start the secrets watcher: rotation needs a restart (%s)",
-                 strerror(errno));
+    job.ctx = app;
+    if (!periodic_job_start(&job))
+        log_warn("could not start the secrets watcher: rotation needs a restart");
     return true;
 }
 
 void
 secrets_watch_stop(struct app *app)
 {
-    if (running) {
-        pthread_mutex_lock(&lock);
-        stopping = true;
-        pthread_cond_signal(&wake);
-        pthread_mutex_unlock(&lock);
-        pthread_join(thread, NULL);
-        running = false;
-    }
+    periodic_job_stop(&job);
     atomic_store(&app->secrets, NULL);
     for (int i = 0; i < n_sets; i++) {
         secrets_wipe(sets[i]);

@@ -148,25 +148,21 @@ read_record(const PGresult *res, int row, struct arena *a, struct claim_record *
     return true;
 }
 
+/* read_record as a db_row_reader (db/exec.h). */
+static bool
+read_one_record(const PGresult *res, int row, struct arena *a, void *out)
+{
+    return read_record(res, row, a, out);
+}
+
 int
 db_claims_get(PGconn *c, const char *reference, bool for_update, struct arena *a,
               struct claim_record *out)
 {
     const char *params[1] = {reference};
     const char *stmt = for_update ? "db_claims_get_for_update" : "db_claims_get";
-    int rc;
 
-    PGresult *res = PQexecPrepared(c, stmt, 1, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, stmt);
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    if (rc == 1 && !read_record(res, 0, a, out))
-        rc = DB_HARD;
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_one(c, stmt, 1, params, read_one_record, a, out);
 }
 
 static char *
@@ -221,22 +217,9 @@ db_claims_withdraw(PGconn *c, int64_t id)
 {
     char idbuf[24];
     const char *params[1] = {idbuf};
-    int rc;
 
     snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
-    PGresult *res = PQexecPrepared(c, "db_claims_withdraw", 1, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = db_status_of(res, "db_claims_withdraw");
-    else
-        rc = atoi(PQcmdTuples(res));
-    PQclear(res);
-    return rc;
-}
-
-static int
-command(PGconn *c, const char *stmt, int n, const char *const *params)
-{
-    return db_exec_command(c, stmt, n, params);
+    return db_exec_command(c, "db_claims_withdraw", 1, params);
 }
 
 int
@@ -247,7 +230,7 @@ db_claims_mandate(PGconn *c, int64_t id, const char *action_id, const char *asso
     const char *params[4] = {idbuf, action_id, association_id, version};
 
     snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
-    return command(c, "db_claims_mandate", 4, params);
+    return db_exec_command(c, "db_claims_mandate", 4, params);
 }
 
 int
@@ -257,7 +240,7 @@ db_claims_revoke_mandate(PGconn *c, int64_t id)
     const char *params[1] = {idbuf};
 
     snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
-    return command(c, "db_claims_revoke_mandate", 1, params);
+    return db_exec_command(c, "db_claims_revoke_mandate", 1, params);
 }
 
 int
@@ -267,7 +250,7 @@ db_claims_review(PGconn *c, int64_t id, const char *status, const char *reason)
     const char *params[3] = {idbuf, status, reason};
 
     snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
-    return command(c, "db_claims_review", 3, params);
+    return db_exec_command(c, "db_claims_review", 3, params);
 }
 
 int

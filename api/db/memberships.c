@@ -13,6 +13,7 @@
 
 #include "core/arena.h"
 #include "db/errors.h"
+#include "db/exec.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
@@ -110,13 +111,6 @@ int
 db_members_remove(PGconn *c, const char *action_id, const char *reference)
 {
     const char *params[2] = {action_id, reference};
-    int rc;
 
-    PGresult *res = PQexecPrepared(c, "db_members_remove", 2, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = db_status_of(res, "db_members_remove");
-    else
-        rc = atoi(PQcmdTuples(res));
-    PQclear(res);
-    return rc;
+    return db_exec_command(c, "db_members_remove", 2, params);
 }

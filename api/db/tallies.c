@@ -134,12 +134,11 @@ cleanup:
 
 /* Marks the groups read with where they came from. */
 static void
-set_source(PGconn *c, int64_t incident_id, const char *action_id, struct arena *a,
-           struct tally_group *g, int n)
+set_source(int64_t incident_id, const char *action_id, struct arena *a, struct tally_group *g,
+           int n)
 {
     struct tally_source *src = arena_alloc(a, sizeof *src);
 
-    src->c = c;
     src->incident_id = incident_id;
     src->action_id = action_id != NULL ? arena_strdup(a, action_id) : NULL;
     for (int i = 0; i < n; i++)
@@ -155,7 +154,7 @@ db_tally_groups(PGconn *c, int64_t incident_id, struct arena *a, struct tally_gr
     snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
     int rc = read_groups(c, "db_tally_groups", inc, a, out, n_out);
     if (rc >= 0)
-        set_source(c, incident_id, NULL, a, *out, *n_out);
+        set_source(incident_id, NULL, a, *out, *n_out);
     return rc;
 }
 
@@ -166,7 +165,7 @@ db_tally_groups_of_action(PGconn *c, const char *action_id, struct arena *a,
     int rc = read_groups(c, "db_tally_groups_of_action", action_id, a, out, n_out);
 
     if (rc >= 0)
-        set_source(c, 0, action_id, a, *out, *n_out);
+        set_source(0, action_id, a, *out, *n_out);
     return rc;
 }
 

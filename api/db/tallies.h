@@ -22,12 +22,11 @@ struct tally_key {
     int64_t hours_spent;
 };
 
-/* Where groups were read: the request's connection and the incident or action. A summary
- * goes back to the claims through it for the one thing groups cannot tell, which claims of a
+/* Where groups were read: the incident or action. A summary goes back to the claims, in the
+ * snapshot it read the groups in, for the one thing groups cannot tell, which claims of a
  * boundary class come first by reference (domain/summary.h). Arena memory, valid for the
  * request. */
 struct tally_source {
-    PGconn *c;
     int64_t incident_id;   /* 0 for an action's groups */
     const char *action_id; /* NULL for an incident's */
 };

@@ -378,6 +378,48 @@ stat_exact(const struct pool *pool, const struct award_bin *b0, size_t n0, int64
     return lo == hi;
 }
 
+/* Deciles and histogram of the sorted bins (their `after` values). */
+static void
+shape_of(const struct award_bin *b, size_t nb, int64_t e, struct award_shape *out)
+{
+    struct award_count *c = xcalloc(nb + 1, sizeof *c);
+    size_t k = 0;
+
+    for (size_t i = 0; i < nb; i++) {
+        if (k > 0 && c[k - 1].value == b[i].after)
+            c[k - 1].n += b[i].n;
+        else
+            c[k++] = (struct award_count){b[i].after, b[i].n};
+    }
+    award_shape_fill(c, k, e, out);
+    free(c);
+}
+
+/* Whether every split of the boundary units gives the same bin counts. The bounds hang on min
+ * and max; with those fixed, a boundary award q whose share x of units can vary moves claims
+ * between q and q + 1, which matters when they lie in different bins. Conservative: such a
+ * move might be offset by another award's (then the counts would not change after all). */
+static bool
+histogram_exact(const struct pool *pool, const struct summary_money *out)
+{
+    const struct award_shape *s = &out->shape;
+
+    if (!out->min_exact || !out->max_exact)
+        return false;
+    for (size_t j = pool->bs; j < pool->be; j++) {
+        int64_t n = pool->val[j].n;
+        int64_t lo = pool->lb - (pool->nb - n), hi = n < pool->lb ? n : pool->lb;
+        if ((lo > 0 ? lo : 0) == hi)
+            continue; /* its share is forced */
+        int64_t q = pool->val[j].q;
+        /* q + 1 above max cannot happen with max exact and x able to be > 0 */
+        if (q < s->bins[0].lower || q + 1 > s->bins[s->n_bins - 1].upper ||
+            award_shape_bin_of(s, q) != award_shape_bin_of(s, q + 1))
+            return false;
+    }
+    return true;
+}
+
 static void
 award_stats(const struct pool *pool, struct award_bin *b, struct summary_money *out)
 {
@@ -385,10 +427,12 @@ award_stats(const struct pool *pool, struct award_bin *b, struct summary_money *
     size_t nb;
 
     out->median_exact = out->min_exact = out->max_exact = true;
+    award_shape_fill(NULL, 0, 0, &out->shape); /* no award: no figure, all exact */
     if (e == 0)
         return;
     out->mean = (int64_t)(out->total_after_cap / e); /* ≤ the largest award */
     nb = make_bins(pool, false, b);
+    shape_of(b, nb, e, &out->shape);
     out->min = rank_value(b, nb, 0);
     out->max = rank_value(b, nb, e - 1);
     out->median = (int64_t)(((i128)rank_value(b, nb, (e - 1) / 2) + rank_value(b, nb, e / 2)) / 2);
@@ -398,6 +442,12 @@ award_stats(const struct pool *pool, struct award_bin *b, struct summary_money *
     out->min_exact = stat_exact(pool, b, nb, 0, 0);
     out->max_exact = stat_exact(pool, b, nb, e - 1, e - 1);
     out->median_exact = stat_exact(pool, b, nb, (e - 1) / 2, e / 2);
+    for (int k = 0; k < AWARD_DECILES; k++) {
+        int64_t lo, hi;
+        award_decile_ranks(e, k + 1, &lo, &hi);
+        out->shape.deciles_exact[k] = stat_exact(pool, b, nb, lo, hi);
+    }
+    out->shape.histogram_exact = histogram_exact(pool, out);
 }
 
 static bool

@@ -35,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/award_shape.h"
 #include "domain/money.h"
 #include "domain/scheme.h"
 #include "domain/vocab.h"
@@ -71,6 +72,9 @@ struct summary_money {
     int64_t mean, median, min, max;
     bool median_exact;
     bool min_exact, max_exact;
+    /* deciles (exact by the median's rule, each its own flag) and histogram (exact unless a
+     * boundary claim's leftover unit could move it across a bin bound): award_shape.h */
+    struct award_shape shape;
     int64_t eligible;
     struct summary_voucher vouchers[SCHEME_VOUCHERS_MAX]; /* first s->n_vouchers used */
     money_wide projection_before_cap, projection_after_cap;
@@ -109,7 +113,7 @@ struct summary_tiebreak {
  *   capped when fund_cap is set and T > fund_cap: total_after_cap = fund_cap, awards reduced
  *   as described above; else total_after_cap = T;
  *   mean = floor(total_after_cap / eligible); median = the middle award, or the floor of the
- *   mean of the two middle awards; min, max;
+ *   mean of the two middle awards; min, max; shape: deciles and histogram (award_shape.h);
  *   vouchers[i] = {voucher_claims, voucher_claims × amount_i} (nothing without vouchers);
  *   projection_before_cap = floor(T × affected_count / eligible), or base_amount ×
  *   affected_count when eligible is 0; projection_after_cap = that, limited to fund_cap when

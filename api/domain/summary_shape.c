@@ -218,6 +218,45 @@ bounded_stat(const struct summary_money *out, const struct scheme *s, const stru
     return true;
 }
 
+/* The histogram of award_shape.h between the reported min and max, each cell's claims in the
+ * bin of the middle of its awards' range (after the cap), held between min and max: within
+ * the median's bound of their own awards. Exact only when every cell is (not here). */
+static bool
+bounded_histogram(const struct scheme *s, const struct shape_cell *cells, size_t n,
+                  struct summary_money *out)
+{
+    /* the bins of min and max alone, then this distribution's counts in them */
+    struct award_count ends[2] = {{out->min, 1}, {out->max, 1}};
+    int64_t deciles[AWARD_DECILES];
+    bool deciles_exact[AWARD_DECILES];
+
+    memcpy(deciles, out->shape.deciles, sizeof deciles);
+    memcpy(deciles_exact, out->shape.deciles_exact, sizeof deciles_exact);
+    size_t n_ends = out->min == out->max ? 1 : 2;
+    award_shape_fill(ends, n_ends, (int64_t)n_ends, &out->shape);
+    memcpy(out->shape.deciles, deciles, sizeof deciles);
+    memcpy(out->shape.deciles_exact, deciles_exact, sizeof deciles_exact);
+    for (size_t b = 0; b < out->shape.n_bins; b++)
+        out->shape.bins[b].n = 0;
+    out->shape.histogram_exact = false;
+    for (size_t i = 0; i < n; i++) {
+        struct span sp;
+        struct award_parts pl, ph;
+        int64_t a_lo, a_hi;
+        if (cells[i].n <= 0)
+            continue;
+        cell_span(&cells[i], &sp);
+        if (!award_compute(s, cells[i].categories, sp.loss_lo, sp.hours_lo, cells[i].cash, &pl) ||
+            !award_compute(s, cells[i].categories, sp.loss_hi, sp.hours_hi, cells[i].cash, &ph) ||
+            !after_cap(out, s, pl.total, false, &a_lo) || !after_cap(out, s, ph.total, false, &a_hi))
+            return false;
+        int64_t v = a_lo + (a_hi - a_lo) / 2;
+        v = v < out->min ? out->min : (v > out->max ? out->max : v);
+        out->shape.bins[award_shape_bin_of(&out->shape, v)].n += cells[i].n;
+    }
+    return true;
+}
+
 /* The distribution's bounds from the cells' two ends. */
 static bool
 bounded_distribution(const struct scheme *s, const struct shape_cell *cells, size_t n,
@@ -251,6 +290,13 @@ bounded_distribution(const struct scheme *s, const struct shape_cell *cells, siz
     ok = bounded_stat(out, s, lo, hi, k, 0, 0, &out->min, &out->min_exact) &&
          bounded_stat(out, s, lo, hi, k, e - 1, e - 1, &out->max, &out->max_exact) &&
          bounded_stat(out, s, lo, hi, k, (e - 1) / 2, e / 2, &out->median, &out->median_exact);
+    for (int d = 0; ok && d < AWARD_DECILES; d++) {
+        int64_t m1, m2;
+        award_decile_ranks(e, d + 1, &m1, &m2);
+        ok = bounded_stat(out, s, lo, hi, k, m1, m2, &out->shape.deciles[d],
+                          &out->shape.deciles_exact[d]);
+    }
+    ok = ok && bounded_histogram(s, cells, n, out);
 cleanup:
     free(lo);
     free(hi);

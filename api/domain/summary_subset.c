@@ -68,22 +68,18 @@ shares_of(const struct scheme *s, const struct claim_group *g, size_t n, int64_t
     return true;
 }
 
-/* Members' distribution after the cap: value → count, two entries per share at most. */
-struct value_count {
-    int64_t value;
-    int64_t n;
-};
-
+/* Members' distribution after the cap: value → count (struct award_count), two entries per
+ * share at most. */
 static int
 by_value(const void *x, const void *y)
 {
-    const struct value_count *a = x, *b = y;
+    const struct award_count *a = x, *b = y;
 
     return a->value < b->value ? -1 : a->value > b->value;
 }
 
 static void
-stats(struct value_count *v, size_t k, int64_t total, int64_t eligible, struct summary_money *out)
+stats(struct award_count *v, size_t k, int64_t total, int64_t eligible, struct summary_money *out)
 {
     qsort(v, k, sizeof *v, by_value);
     out->mean = eligible > 0 ? total / eligible : 0;
@@ -110,6 +106,7 @@ stats(struct value_count *v, size_t k, int64_t total, int64_t eligible, struct s
         seen += v[i].n;
     }
     out->median = (int64_t)(((__int128)lo + hi) / 2);
+    award_shape_fill(v, k, eligible, &out->shape);
 }
 
 /* One award of the incident's boundary class: the pool's claims with it, the members', and
@@ -248,7 +245,7 @@ summary_compute_subset(const struct scheme *s, const struct claim_group *pool, s
     money_wide total = whole.total_before_cap;
     struct share *all = xcalloc(n_pool + 1, sizeof *all);
     struct share *mine = xcalloc(n_members + 1, sizeof *mine);
-    struct value_count *dist = xcalloc(2 * n_members + 1, sizeof *dist);
+    struct award_count *dist = xcalloc(2 * n_members + 1, sizeof *dist);
     int64_t floors = 0, units, class_size;
     money_wide r_star;
     if (!shares_of(s, pool, n_pool, cap, total, all) ||
@@ -271,12 +268,17 @@ summary_compute_subset(const struct scheme *s, const struct claim_group *pool, s
             plus = (int64_t)((__int128)units * mine[i].n / class_size);
             out->min_exact = out->max_exact = out->median_exact = plus == 0 || plus == mine[i].n;
         }
-        dist[k++] = (struct value_count){mine[i].q + 1, plus};
-        dist[k++] = (struct value_count){mine[i].q, mine[i].n - plus};
+        dist[k++] = (struct award_count){mine[i].q + 1, plus};
+        dist[k++] = (struct award_count){mine[i].q, mine[i].n - plus};
         sum += mine[i].q * mine[i].n + plus;
     }
     out->total_after_cap = sum;
     stats(dist, k, sum, out->eligible, out);
+    /* the deciles and the histogram follow the median's flag (the members' split of the
+     * boundary is the one uncertainty) */
+    for (int d = 0; d < AWARD_DECILES; d++)
+        out->shape.deciles_exact[d] = out->median_exact;
+    out->shape.histogram_exact = out->median_exact;
     ok = true;
 cleanup:
     free(all);

@@ -11,70 +11,49 @@
 
 #include "domain/uuid.h"
 #include "handlers/guard.h"
+#include "http/json_build.h"
 #include "http/outcome.h"
-#include "service/associations.h"
-#include "service/lookup_cache.h"
-#include "service/public_pages.h"
-#include "service/tx.h"
+#include "service/actions.h"
 
+/* ?lang=: absent, fr or en */
 static bool
-takes_mandates(const struct action *x)
+lang_is_valid(const char *lang)
 {
-    return strcmp(x->status, "open") == 0 && !x->deadline_passed &&
-           strcmp(x->association_status, "approved") == 0 &&
-           strcmp(x->incident_status, "open") == 0;
+    return lang == NULL || strcmp(lang, "fr") == 0 || strcmp(lang, "en") == 0;
 }
 
 struct reply
 handle_action_mandate(struct request *rq)
 {
     const char *id = request_param(rq, 0);
-    struct association s;
-    struct action x;
-    struct reply deny;
-    PGconn *c;
+    const char *lang = request_query(rq, "lang");
+    struct mandate_page m;
 
-    if (!uuid_is_valid(id))
-        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    if (!guard_db(&c, &deny))
-        return deny;
-    int rc = svc_action_for_mandate(c, id, rq->arena, &x);
-    if (rc < 0)
-        return reply_outcome(tx_outcome_of(c, rc), NULL);
-    if (rc == 0 || !takes_mandates(&x))
-        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    enum outcome o = svc_associations_get(c, x.association_id, rq->arena, &s);
+    enum outcome o = uuid_is_valid(id) ? svc_rq_action_mandate_page(
+                                             id, lang_is_valid(lang) ? lang : NULL, rq->arena, &m)
+                                       : OUTCOME_NOT_FOUND;
     if (o != OUTCOME_OK)
-        return reply_outcome(o == OUTCOME_NOT_FOUND ? OUTCOME_INTERNAL : o, NULL);
+        return reply_outcome(o, NULL);
+    /* a bad lang is answered once the action is known to take mandates, as before */
+    if (!lang_is_valid(lang))
+        return guard_bad_parameter("lang", "lang must be fr or en");
+    const struct action *x = &m.action;
+    const struct association *s = &m.association;
     json_t *doc = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:s, s:s, s:s, s:s, s:s}",
-                       "action_id", x.id, "incident", x.incident, "title", x.title,
-                       "association", "id", s.id, "name", s.name, "approval_reference",
-                       s.approval_reference, "country", s.country, "legal_basis",
-                       x.legal_basis, "opt_in_deadline", x.opt_in_deadline, "counsel_name",
-                       x.counsel_name, "mandate_text", x.mandate_text, "mandate_text_version",
-                       x.mandate_text_version);
+                            "action_id", x->id, "incident", x->incident, "title", x->title,
+                            "association", "id", s->id, "name", s->name, "approval_reference",
+                            s->approval_reference, "country", s->country, "legal_basis",
+                            x->legal_basis, "opt_in_deadline", x->opt_in_deadline,
+                            "counsel_name", x->counsel_name, "mandate_text", x->mandate_text,
+                            "mandate_text_version", x->mandate_text_version);
     /* ?lang=: the text in that language, else the French original with a flag saying so
      * (docs/api.md "Action public record") */
-    const char *lang = request_query(rq, "lang");
+    struct json_build b = {0};
     if (lang != NULL && doc != NULL) {
-        const char *text, *text_lang, *version;
-        if (strcmp(lang, "fr") != 0 && strcmp(lang, "en") != 0) {
-            json_decref(doc);
-            return guard_bad_parameter("lang", "lang must be fr or en");
-        }
-        o = svc_action_mandate_text(c, id, lang, rq->arena, &text, &text_lang, &version);
-        if (o != OUTCOME_OK) {
-            json_decref(doc);
-            return reply_outcome(o, NULL);
-        }
-        if (json_object_set_new(doc, "mandate_text", json_string(text)) != 0 ||
-            json_object_set_new(doc, "mandate_text_version", json_string(version)) != 0 ||
-            json_object_set_new(doc, "mandate_text_lang", json_string(text_lang)) != 0 ||
-            json_object_set_new(doc, "mandate_text_fallback",
-                                json_boolean(strcmp(text_lang, lang) != 0)) != 0) {
-            json_decref(doc);
-            return reply_outcome(OUTCOME_INTERNAL, NULL);
-        }
+        jb_set(&b, doc, "mandate_text", json_string(m.text));
+        jb_set(&b, doc, "mandate_text_version", json_string(m.version));
+        jb_set(&b, doc, "mandate_text_lang", json_string(m.text_lang));
+        jb_set(&b, doc, "mandate_text_fallback", json_boolean(strcmp(m.text_lang, lang) != 0));
     }
-    return reply_json_take(200, doc);
+    return reply_json_take(200, jb_result(&b, doc));
 }

@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-#include "http/outcome.h"
 
 const char *const action_record_members[] = {"next_date",    "next_date_note",
                                              "funding_sources", "fees_charged",
@@ -50,18 +49,11 @@ action_record_read(const struct json_fields *jf, struct action_record_patch *p)
 }
 
 bool
-action_record_add(struct request *rq, PGconn *c, const char *id, const char *association_id,
-                  json_t *obj, struct reply *deny)
+action_record_merge(json_t *obj, const char *record)
 {
-    const char *text = NULL;
-    enum outcome o = svc_action_record_get(c, id, association_id, rq->arena, &text);
-    json_t *record = o == OUTCOME_OK ? json_loads(text, 0, NULL) : NULL;
+    json_t *r = record != NULL ? json_loads(record, 0, NULL) : NULL;
+    bool ok = r != NULL && json_object_update(obj, r) == 0;
 
-    if (record == NULL || json_object_update(obj, record) != 0) {
-        json_decref(record);
-        *deny = reply_outcome(o == OUTCOME_OK ? OUTCOME_INTERNAL : o, NULL);
-        return false;
-    }
-    json_decref(record);
-    return true;
+    json_decref(r);
+    return ok;
 }

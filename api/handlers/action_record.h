@@ -10,7 +10,6 @@
 #include <stdbool.h>
 
 #include "http/json_fields.h"
-#include "http/request.h"
 #include "service/public_pages.h"
 
 /* The record's member names, NULL-terminated. */
@@ -20,9 +19,8 @@ extern const char *const action_record_members[];
  * True when any record member is present. */
 bool action_record_read(const struct json_fields *jf, struct action_record_patch *p);
 
-/* Adds the record of action id (owned by association_id) to obj, the action's JSON. False
- * with the reply to give in *deny when it could not be read. */
-bool action_record_add(struct request *rq, PGconn *c, const char *id, const char *association_id,
-                       json_t *obj, struct reply *deny);
+/* Adds the members of record (the text of a JSON object, service/actions.h struct action_doc)
+ * to obj, the action's JSON. False when it cannot be parsed or added. */
+bool action_record_merge(json_t *obj, const char *record);
 
 #endif

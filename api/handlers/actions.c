@@ -16,6 +16,7 @@
 #include "handlers/guard.h"
 #include "handlers/incidents.h"
 #include "http/json_body.h"
+#include "http/json_build.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
 #include "http/problem.h"
@@ -78,9 +79,32 @@ read_counsel_email(const struct json_fields *jf, bool required)
     return v;
 }
 
+/* ?lang= names the language of a text only where one is read (GET …/mandate): on a write it
+ * was silently ignored, so `PATCH …?lang=en {"mandate_text": …}` replaced the French text.
+ * Refused instead: the member names the language (mandate_text, mandate_text_en). */
 static bool
-read_create(const struct json_fields *jf, struct action *in, struct action_record_patch *rec)
+no_lang_query(struct request *rq, struct reply *deny)
 {
+    if (request_query(rq, "lang") == NULL)
+        return true;
+    *deny = guard_bad_parameter("lang", "lang is not a parameter of this operation: "
+                                        "mandate_text is French, mandate_text_en English");
+    return false;
+}
+
+/* A POST body: the action's members and its public record. */
+struct create_body {
+    struct action in;
+    struct action_record_patch rec;
+    bool record;
+};
+
+static void
+read_create(const struct json_fields *jf, void *out)
+{
+    struct create_body *cb = out;
+    struct action *in = &cb->in;
+
     jf_refuse_unknown(jf, members);
     if (json_object_get(jf->obj, "status") != NULL)
         errors_add(jf->errors, "status", "read-only", "a new action is open");
@@ -92,71 +116,61 @@ read_create(const struct json_fields *jf, struct action *in, struct action_recor
     in->counsel_email = read_counsel_email(jf, true);
     in->mandate_text = jf_long_text(jf, "mandate_text", true, 20000);
     in->mandate_text_version = jf_text(jf, "mandate_text_version", true, 64);
-    return action_record_read(jf, rec);
+    cb->record = action_record_read(jf, &cb->rec);
+}
+
+/* The action's JSON with its record's members. */
+static struct reply
+reply_action(int status, const struct action_doc *d)
+{
+    json_t *doc = action_json(&d->action);
+
+    if (!action_record_merge(doc, d->record)) {
+        json_decref(doc);
+        return reply_outcome(OUTCOME_INTERNAL, NULL);
+    }
+    return reply_json_take(status, doc);
 }
 
 struct reply
 handle_actions_create(struct request *rq)
 {
-    struct action in = {0}, out;
-    struct action_record_patch rec = {0};
+    struct create_body cb = {0};
+    struct action_doc out;
     struct errors errors = {0};
     struct caller who = guard_caller(rq);
     struct reply deny;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny) ||
-        !guard_approved(&who, &deny))
+    if (!guard_approved(&who, &deny) || !no_lang_query(rq, &deny) ||
+        !json_body_read(rq, false, read_create, &cb, &deny))
         return deny;
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
-        return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
-    bool record = read_create(&jf, &in, &rec);
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
-    in.association_id = who.association_id;
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_actions_create(c, &note, &in, rq->arena, &out);
+    cb.in.association_id = who.association_id;
+    struct audit_note note = guard_audit_note(rq);
+    enum outcome o =
+        svc_rq_actions_create(&note, &cb.in, cb.record ? &cb.rec : NULL, rq->arena, &out);
     if (o == OUTCOME_INVALID) {
         errors_add(&errors, "incident", "not-found", "no open incident with this slug");
         return json_body_invalid(&errors);
     }
-    if (o == OUTCOME_OK && record)
-        o = svc_action_record_update(c, &note, out.id, who.association_id, &rec, rq->arena);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    json_t *doc = action_json(&out);
-    if (!action_record_add(rq, c, out.id, who.association_id, doc, &deny)) {
-        json_decref(doc);
-        return deny;
-    }
-    struct reply r = reply_json_take(201, doc);
-    reply_add_header(&r, "Location", arena_printf(rq->arena, "/v1/actions/%s", out.id));
+    struct reply r = reply_action(201, &out);
+    reply_add_header(&r, "Location", arena_printf(rq->arena, "/v1/actions/%s", out.action.id));
     return r;
 }
 
 struct reply
 handle_actions_get(struct request *rq)
 {
-    struct action x;
+    struct action_doc d;
     struct caller who = guard_caller(rq);
-    struct reply deny;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny))
-        return deny;
     if (!uuid_is_valid(request_param(rq, 0)))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    enum outcome o = svc_actions_get(c, request_param(rq, 0), who.association_id, rq->arena, &x);
+    enum outcome o = svc_rq_action_doc(request_param(rq, 0), who.association_id, rq->arena, &d);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    json_t *doc = action_json(&x);
-    if (!action_record_add(rq, c, x.id, who.association_id, doc, &deny)) {
-        json_decref(doc);
-        return deny;
-    }
-    return reply_json_take(200, doc);
+    return reply_action(200, &d);
 }
 
 static bool
@@ -185,27 +199,35 @@ handle_actions_list(struct request *rq)
     struct reply deny;
     int limit, n = 0;
     bool more = false;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny) ||
-        !guard_page(rq, LIST_KIND, &limit, &after, &deny) ||
+    if (!guard_page(rq, LIST_KIND, &limit, &after, &deny) ||
         !read_filters(rq, &incident, &status, &deny))
         return deny;
     struct action *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
-    enum outcome o = svc_actions_list(c, who.association_id, incident, status, after, limit,
-                                      rq->arena, rows, &n, &more);
+    enum outcome o = svc_rq_actions_list(who.association_id, incident, status, after, limit,
+                                         rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
+    struct json_build b = {0};
     json_t *data = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(data, action_json(&rows[i]));
+        jb_append(&b, data, action_json(&rows[i]));
     const char *next = more ? guard_next_cursor(rq, LIST_KIND, rows[n - 1].id) : NULL;
-    return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+    return reply_page(&b, data, next);
 }
 
+/* A PATCH body: the action's members and its public record. */
+struct update_body {
+    struct action_patch patch;
+    struct action_record_patch rec;
+    bool record;
+};
+
 static void
-read_patch(const struct json_fields *jf, struct action_patch *p)
+read_patch(const struct json_fields *jf, void *out)
 {
+    struct update_body *ub = out;
+    struct action_patch *p = &ub->patch;
     json_t *o = jf->obj;
 
     jf_refuse_unknown(jf, members);
@@ -227,60 +249,30 @@ read_patch(const struct json_fields *jf, struct action_patch *p)
         p->value.mandate_text_version = jf_text(jf, "mandate_text_version", true, 64);
     if ((p->has_status = json_object_get(o, "status") != NULL))
         p->value.status = jf_enum(jf, "status", true, action_statuses);
-}
-
-/* Whether the PATCH changes a member of the action itself (not only its public record). */
-static bool
-touches_action(const struct action_patch *p)
-{
-    return p->has_title || p->has_legal_basis || p->has_opt_in_deadline ||
-           p->has_counsel_name || p->has_counsel_email || p->has_mandate_text ||
-           p->has_mandate_text_version || p->has_status;
+    ub->record = action_record_read(jf, &ub->rec);
 }
 
 struct reply
 handle_actions_update(struct request *rq)
 {
-    struct action_patch patch = {0};
-    struct action_record_patch rec = {0};
-    struct action out;
-    struct errors errors = {0};
+    struct update_body ub = {0};
+    struct action_doc out;
     struct caller who = guard_caller(rq);
     struct reply deny;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny))
-        return deny;
     const char *id = request_param(rq, 0);
-    if (!uuid_is_valid(id) || svc_actions_get(c, id, who.association_id, rq->arena, &out) !=
-                                  OUTCOME_OK)
-        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    if (!guard_approved(&who, &deny))
+    enum outcome o = uuid_is_valid(id) ? svc_rq_actions_get_for_write(id, who.association_id,
+                                                                      caller_may_write(&who),
+                                                                      rq->arena, &out.action)
+                                       : OUTCOME_NOT_FOUND;
+    if (o != OUTCOME_OK)
+        return reply_outcome(o == OUTCOME_APPROVAL_LAPSED ? o : OUTCOME_NOT_FOUND, NULL);
+    if (!no_lang_query(rq, &deny) || !json_body_read(rq, true, read_patch, &ub, &deny))
         return deny;
-    json_t *body = json_body_object(rq, true, &deny);
-    if (body == NULL)
-        return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
-    read_patch(&jf, &patch);
-    bool record = action_record_read(&jf, &rec);
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = OUTCOME_OK;
-    /* the action's members first (the version of the mandate in force may change), then its
-     * record (mandate_text_en is the English text of the version then in force) */
-    if (touches_action(&patch) || !record)
-        o = svc_actions_update(c, &note, id, who.association_id, &patch, rq->arena, &out);
-    if (o == OUTCOME_OK && record)
-        o = svc_action_record_update(c, &note, id, who.association_id, &rec, rq->arena);
-    if (o == OUTCOME_OK && record)
-        o = svc_actions_get(c, id, who.association_id, rq->arena, &out);
+    struct audit_note note = guard_audit_note(rq);
+    o = svc_rq_actions_update(&note, id, who.association_id, &ub.patch,
+                              ub.record ? &ub.rec : NULL, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    json_t *doc = action_json(&out);
-    if (!action_record_add(rq, c, id, who.association_id, doc, &deny)) {
-        json_decref(doc);
-        return deny;
-    }
-    return reply_json_take(200, doc);
+    return reply_action(200, &out);
 }

@@ -5,8 +5,8 @@
 
 #include <jansson.h>
 
-#include "db/actions.h"
 #include "http/request.h"
+#include "service/actions.h"
 
 struct reply handle_actions_create(struct request *rq);
 struct reply handle_actions_list(struct request *rq);

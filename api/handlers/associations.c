@@ -12,6 +12,7 @@
 #include "domain/uuid.h"
 #include "handlers/guard.h"
 #include "http/json_body.h"
+#include "http/json_build.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
 #include "service/associations.h"
@@ -61,37 +62,36 @@ association_json(const struct association *x)
                      "created_at", x->created_at, "updated_at", x->updated_at);
 }
 
+static void
+read_create(const struct json_fields *jf, void *out)
+{
+    struct association *in = out;
+
+    jf_refuse_unknown(jf, members);
+    if (json_object_get(jf->obj, "status") != NULL)
+        errors_add(jf->errors, "status", "read-only", "a new association is pending");
+    in->name = jf_text(jf, "name", true, 200);
+    in->approval_reference = jf_text(jf, "approval_reference", true, 200);
+    in->approved_from = jf_date(jf, "approved_from", true);
+    in->approved_until = jf_date(jf, "approved_until", false);
+    if (in->approved_from != NULL && in->approved_until != NULL &&
+        strcmp(in->approved_until, in->approved_from) < 0)
+        errors_add(jf->errors, "approved_until", "out-of-range",
+                   "must not precede approved_from");
+    in->country = read_country(jf, true);
+    in->contact_email = read_email(jf, false);
+}
+
 struct reply
 handle_associations_create(struct request *rq)
 {
     struct association in = {0}, out;
-    struct errors errors = {0};
-    struct caller who = guard_caller(rq);
     struct reply deny;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny))
+    if (!json_body_read(rq, false, read_create, &in, &deny))
         return deny;
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
-        return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
-    jf_refuse_unknown(&jf, members);
-    if (json_object_get(body, "status") != NULL)
-        errors_add(&errors, "status", "read-only", "a new association is pending");
-    in.name = jf_text(&jf, "name", true, 200);
-    in.approval_reference = jf_text(&jf, "approval_reference", true, 200);
-    in.approved_from = jf_date(&jf, "approved_from", true);
-    in.approved_until = jf_date(&jf, "approved_until", false);
-    if (in.approved_from != NULL && in.approved_until != NULL &&
-        strcmp(in.approved_until, in.approved_from) < 0)
-        errors_add(&errors, "approved_until", "out-of-range", "must not precede approved_from");
-    in.country = read_country(&jf, true);
-    in.contact_email = read_email(&jf, false);
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_associations_create(c, &note, &in, rq->arena, &out);
+    struct audit_note note = guard_audit_note(rq);
+    enum outcome o = svc_rq_associations_create(&note, &in, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     struct reply r = reply_json_take(201, association_json(&out));
@@ -100,8 +100,9 @@ handle_associations_create(struct request *rq)
 }
 
 static void
-read_patch(const struct json_fields *jf, struct association_patch *p)
+read_patch(const struct json_fields *jf, void *out)
 {
+    struct association_patch *p = out;
     json_t *o = jf->obj;
 
     jf_refuse_unknown(jf, members);
@@ -127,24 +128,15 @@ handle_associations_update(struct request *rq)
     struct association_patch patch = {0};
     struct association out;
     struct errors errors = {0};
-    struct caller who = guard_caller(rq);
     struct reply deny;
     const char *bad_field = NULL;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny))
-        return deny;
     if (!uuid_is_valid(request_param(rq, 0)))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    json_t *body = json_body_object(rq, true, &deny);
-    if (body == NULL)
+    if (!json_body_read(rq, true, read_patch, &patch, &deny))
         return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
-    read_patch(&jf, &patch);
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_associations_update(c, &note, request_param(rq, 0), &patch, rq->arena,
+    struct audit_note note = guard_audit_note(rq);
+    enum outcome o = svc_rq_associations_update(&note, request_param(rq, 0), &patch, rq->arena,
                                              &out, &bad_field);
     if (o == OUTCOME_INVALID) {
         errors_add(&errors, bad_field, "out-of-range", "must not precede approved_from");
@@ -155,6 +147,15 @@ handle_associations_update(struct request *rq)
     return reply_json_take(200, association_json(&out));
 }
 
+/* An association of the public list (docs/api.md §10.3). */
+static json_t *
+association_item(const struct association *x)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "id", x->id, "name", x->name,
+                     "approval_reference", x->approval_reference, "country", x->country,
+                     "approved_from", x->approved_from, "approved_until", x->approved_until);
+}
+
 struct reply
 handle_associations_list(struct request *rq)
 {
@@ -162,23 +163,19 @@ handle_associations_list(struct request *rq)
     int limit, n = 0;
     bool more = false;
     const char *after;
-    PGconn *c;
 
-    if (!guard_page(rq, LIST_KIND, &limit, &after, &deny) || !guard_db(&c, &deny))
+    if (!guard_page(rq, LIST_KIND, &limit, &after, &deny))
         return deny;
     struct association *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
-    enum outcome o = svc_associations_list(c, after, limit, rq->arena, rows, &n, &more);
+    enum outcome o = svc_rq_associations_list(after, limit, rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
+    struct json_build b = {0};
     json_t *data = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(
-            data, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "id", rows[i].id, "name",
-                            rows[i].name, "approval_reference", rows[i].approval_reference,
-                            "country", rows[i].country, "approved_from", rows[i].approved_from,
-                            "approved_until", rows[i].approved_until));
+        jb_append(&b, data, association_item(&rows[i]));
     const char *next = more ? guard_next_cursor(rq, LIST_KIND, rows[n - 1].id) : NULL;
-    return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+    return reply_page(&b, data, next);
 }
 
 static void
@@ -201,14 +198,10 @@ handle_keys_issue(struct request *rq)
 {
     static const char *const key_members[] = {"label", NULL};
     struct errors errors = {0};
-    struct caller who = guard_caller(rq);
     struct api_key key;
     struct reply deny;
     char secret[API_KEY_LEN + 1];
-    PGconn *c;
 
-    if (!guard_db(&c, &deny))
-        return deny;
     if (!uuid_is_valid(request_param(rq, 0)))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
     json_t *body = rq->body.len > 0 ? json_body_object(rq, false, &deny) : json_object();
@@ -221,8 +214,8 @@ handle_keys_issue(struct request *rq)
     const char *label = jf_text(&jf, "label", false, 200);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_keys_issue(c, app_secrets(rq->app), &note, request_param(rq, 0), label,
+    struct audit_note note = guard_audit_note(rq);
+    enum outcome o = svc_rq_keys_issue(app_secrets(rq->app), &note, request_param(rq, 0), label,
                                     rq->arena, &key, secret);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
@@ -235,16 +228,12 @@ struct reply
 handle_keys_revoke(struct request *rq)
 {
     struct caller who = guard_caller(rq);
-    struct reply deny;
-    PGconn *c;
-
-    if (!guard_db(&c, &deny))
-        return deny;
     const char *id = request_param(rq, 0);
+
     if (!uuid_is_valid(id))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
     struct audit_note note = {who.actor, id, strlen(id)};
-    enum outcome o = svc_keys_revoke(c, &note, id);
+    enum outcome o = svc_rq_keys_revoke(&note, id);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_empty(204);
@@ -254,18 +243,14 @@ struct reply
 handle_audit_verify(struct request *rq)
 {
     struct audit_result v;
-    struct reply deny;
     struct audit_head kept;
     const char *head = request_query(rq, "head");
-    PGconn *c;
 
-    if (!guard_db(&c, &deny))
-        return deny;
     /* a head kept outside the database (recours audit head): a cut tail then shows */
     if (head != NULL && !svc_audit_head_parse(head, &kept))
         return guard_bad_parameter("head", "head must be <seq>:<64 lower-case hex digits>, as "
                                            "recours audit head prints it");
-    enum outcome o = svc_audit_verify(c, head != NULL ? &kept : NULL, &v);
+    enum outcome o = svc_rq_audit_verify(head != NULL ? &kept : NULL, &v);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     json_t *first = v.ok ? json_null()

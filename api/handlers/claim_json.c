@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "db/claims.h"
 #include "domain/vocab.h"
+#include "http/json_build.h"
 
 json_t *
 claimant_json(const struct claimant *c)
@@ -25,12 +26,13 @@ claimant_json(const struct claimant *c)
 json_t *
 categories_json_array(unsigned int set)
 {
+    struct json_build b = {0};
     json_t *arr = json_array();
 
     for (int i = 0; i < DATA_CATEGORY_COUNT; i++)
         if (set & (1u << i))
-            json_array_append_new(arr, json_string(data_categories[i]));
-    return arr;
+            jb_append(&b, arr, json_string(data_categories[i]));
+    return jb_result(&b, arr);
 }
 
 char *

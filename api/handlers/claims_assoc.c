@@ -17,13 +17,12 @@
 #include "handlers/claims_self.h"
 #include "handlers/guard.h"
 #include "http/json_body.h"
+#include "http/json_build.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
 #include "http/problem.h"
 #include "service/claims.h"
 #include "service/claims_seal.h"
-#include "service/incidents.h"
-#include "service/tx.h"
 
 #define LIST_KIND "incident-claims"
 
@@ -79,34 +78,25 @@ list_item(struct request *rq, const struct claim_record *rec)
         if (plain == NULL || !claim_pii_parse(rq->arena, plain, &who, &description))
             return NULL;
     }
+    struct json_build b = {0};
     json_t *item = claims_self_view(rec, &who, description);
-    if (item != NULL &&
-        (json_object_set_new(item, "duplicate_attempts",
-                             json_integer(rec->duplicate_attempts)) != 0 ||
-         json_object_set_new(item, "eligibility", claim_eligibility_json(rec)) != 0)) {
-        json_decref(item);
-        return NULL;
-    }
-    return item;
+    jb_set(&b, item, "duplicate_attempts", json_integer(rec->duplicate_attempts));
+    jb_set(&b, item, "eligibility", claim_eligibility_json(rec));
+    return jb_result(&b, item);
 }
 
 struct reply
 handle_claims_list_mandated(struct request *rq)
 {
     struct claim_list_filter f;
-    struct incident inc;
     struct caller who = guard_caller(rq);
     struct reply deny;
     const char *after;
     int limit, n = 0;
-    PGconn *c;
+    bool more = false;
 
-    if (!guard_db(&c, &deny) ||
-        !guard_page(rq, LIST_KIND, &limit, &after, &deny) || !read_filter(rq, &f, &deny))
+    if (!guard_page(rq, LIST_KIND, &limit, &after, &deny) || !read_filter(rq, &f, &deny))
         return deny;
-    enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &inc);
-    if (o != OUTCOME_OK)
-        return reply_outcome(o, NULL);
     if (after != NULL) {
         char *bar = strchr(after, '|');
         if (bar == NULL)
@@ -115,13 +105,11 @@ handle_claims_list_mandated(struct request *rq)
         f.after_id = bar + 1;
     }
     struct claim_record *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
-    int rc = db_claims_list_mandated(c, inc.slug, who.association_id, &f, limit + 1, rq->arena,
-                                     rows, &n);
-    if (rc < 0)
-        return reply_outcome(tx_outcome_of(c, rc), NULL);
-    bool more = n > limit;
-    if (more)
-        n = limit;
+    enum outcome o = svc_rq_claims_list_mandated(request_param(rq, 0), who.association_id, &f,
+                                                 limit, rq->arena, rows, &n, &more);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    struct json_build b = {0};
     json_t *data = json_array();
     for (int i = 0; i < n; i++) {
         json_t *item = list_item(rq, &rows[i]);
@@ -129,56 +117,60 @@ handle_claims_list_mandated(struct request *rq)
             json_decref(data);
             return reply_outcome(OUTCOME_INTERNAL, NULL);
         }
-        json_array_append_new(data, item);
+        jb_append(&b, data, item);
     }
     const char *next =
         more ? guard_next_cursor(rq, LIST_KIND,
                                  arena_printf(rq->arena, "%s|%lld", rows[n - 1].created_at,
                                               (long long)rows[n - 1].id))
              : NULL;
-    return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+    return reply_page(&b, data, next);
+}
+
+/* A review's body: the new status and, for a rejection, why. */
+struct review {
+    const char *status;
+    const char *reason;
+};
+
+static void
+read_review(const struct json_fields *jf, void *out)
+{
+    static const char *const members[] = {"status", "reason", NULL};
+    static const char *const outcomes[] = {"verified", "rejected", NULL};
+    struct review *r = out;
+
+    jf_refuse_unknown(jf, members);
+    r->status = jf_enum(jf, "status", true, outcomes);
+    r->reason = jf_text(jf, "reason", false, 1000);
+    if (r->status != NULL && strcmp(r->status, "rejected") == 0 && r->reason == NULL &&
+        !json_object_get(jf->obj, "reason"))
+        errors_add(jf->errors, "reason", "required", "say why the claim is rejected");
 }
 
 struct reply
 handle_claims_review(struct request *rq)
 {
-    static const char *const members[] = {"status", "reason", NULL};
-    static const char *const outcomes[] = {"verified", "rejected", NULL};
     struct claim_record rec, after;
-    struct errors errors = {0};
+    struct review review = {0};
     struct caller who = guard_caller(rq);
     struct reply deny;
     char reference[REFERENCE_LEN + 1];
-    PGconn *c;
 
-    if (!guard_db(&c, &deny))
-        return deny;
-    int rc = reference_parse(request_param(rq, 0), reference)
-                 ? db_claims_get(c, reference, false, rq->arena, &rec)
-                 : 0;
-    if (rc < 0)
-        return reply_outcome(tx_outcome_of(c, rc), NULL);
     /* only the association the claim mandated (or the operator) sees it at all */
-    if (rc == 0 || (who.kind == CALLER_ASSOCIATION &&
-                    (rec.mandate_association_id == NULL ||
-                     strcmp(rec.mandate_association_id, who.association_id) != 0)))
-        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    if (!guard_approved(&who, &deny))
+    enum outcome o = reference_parse(request_param(rq, 0), reference)
+                         ? svc_rq_claims_for_review(reference,
+                                                    who.kind == CALLER_ASSOCIATION
+                                                        ? who.association_id
+                                                        : NULL,
+                                                    caller_may_write(&who), rq->arena, &rec)
+                         : OUTCOME_NOT_FOUND;
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    if (!json_body_read(rq, true, read_review, &review, &deny))
         return deny;
-    json_t *body = json_body_object(rq, true, &deny);
-    if (body == NULL)
-        return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
-    jf_refuse_unknown(&jf, members);
-    const char *status = jf_enum(&jf, "status", true, outcomes);
-    const char *reason = jf_text(&jf, "reason", false, 1000);
-    if (status != NULL && strcmp(status, "rejected") == 0 && reason == NULL &&
-        !json_object_get(body, "reason"))
-        errors_add(&errors, "reason", "required", "say why the claim is rejected");
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_claims_review(c, &note, &rec, status, reason, rq->arena, &after);
+    struct audit_note note = guard_audit_note(rq);
+    o = svc_rq_claims_review(&note, &rec, review.status, review.reason, rq->arena, &after);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, json_pack("{s:s, s:s, s:s?, s:s?}", "reference", after.reference,

@@ -8,20 +8,23 @@
 #include "handlers/claim_json.h"
 #include "handlers/claims.h"
 #include "handlers/claims_self.h"
-#include "db/actions.h"
 #include "handlers/guard.h"
 #include "http/json_body.h"
+#include "http/json_build.h"
 #include "http/outcome.h"
+#include "service/actions.h"
 #include "service/claims.h"
 #include "service/claims_seal.h"
 
 static const char *const read_only[] = {"reference", "status", "token",
                                         "privacy_notice_version", NULL};
 
-/* RFC 7396: objects merge member by member, null removes, anything else replaces. */
+/* RFC 7396: objects merge member by member, null removes, anything else replaces. NULL when
+ * memory ran out. */
 static json_t *
 merge_patch(json_t *target, json_t *patch)
 {
+    struct json_build b = {0};
     const char *key;
     json_t *value;
 
@@ -30,12 +33,12 @@ merge_patch(json_t *target, json_t *patch)
     json_t *out = json_is_object(target) ? json_deep_copy(target) : json_object();
     json_object_foreach(patch, key, value) {
         if (json_is_null(value)) {
-            json_object_del(out, key);
+            json_object_del(out, key); /* an absent member is not an error: nothing to remove */
             continue;
         }
-        json_object_set_new(out, key, merge_patch(json_object_get(out, key), value));
+        jb_set(&b, out, key, merge_patch(json_object_get(out, key), value));
     }
-    return out;
+    return jb_result(&b, out);
 }
 
 static void
@@ -91,7 +94,7 @@ prepare_row(struct request *rq, const struct claim_record *rec, const struct cla
 /* action_id in the patch: null revokes the mandate, a string mandates (or confirms) that
  * action. Taken out of the patch before the merge: it is not part of the claim's body. */
 static bool
-read_mandate_change(struct request *rq, PGconn *c, json_t *patch,
+read_mandate_change(struct request *rq, json_t *patch,
                     const struct claim_record *rec, struct errors *errors,
                     struct mandate_change *m, struct action *action, struct reply *deny)
 {
@@ -115,7 +118,7 @@ read_mandate_change(struct request *rq, PGconn *c, json_t *patch,
         return false;
     } else if (version == NULL || json_is_null(version)) {
         errors_add(errors, "mandate_text_version", "required", "required with action_id");
-    } else if (claims_check_mandate(c, rq->arena, rec->incident_id, json_string_value(id),
+    } else if (claims_mandate_check(rq->arena, rec->incident_id, json_string_value(id),
                                     json_is_string(version) ? json_string_value(version) : NULL,
                                     errors, action, &db_down)) {
         m->kind = MANDATE_SET;
@@ -143,9 +146,8 @@ handle_claims_correct(struct request *rq)
     struct action action;
     struct errors errors = {0};
     struct reply deny;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny) || !claims_self_load(rq, c, &rec, &who, &description, &deny))
+    if (!claims_self_load(rq, &rec, &who, &description, &deny))
         return deny;
     if (strcmp(rec.status, "withdrawn") == 0)
         return reply_outcome(OUTCOME_CLAIM_WITHDRAWN, NULL);
@@ -155,13 +157,15 @@ handle_claims_correct(struct request *rq)
     for (size_t i = 0; read_only[i] != NULL; i++)
         if (json_object_get(patch, read_only[i]) != NULL)
             errors_add(&errors, read_only[i], "read-only", "cannot be changed by the claimant");
-    if (!read_mandate_change(rq, c, patch, &rec, &errors, &mandate, &action, &deny))
+    if (!read_mandate_change(rq, patch, &rec, &errors, &mandate, &action, &deny))
         return deny;
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     json_t *current = current_submission(&rec, &who, description);
     json_t *merged = merge_patch(current, patch);
     json_decref(current);
+    if (merged == NULL)
+        return reply_outcome(OUTCOME_UNAVAILABLE, NULL); /* out of memory */
     arena_defer(rq->arena, release_json, merged);
     struct json_fields jf = {.obj = merged, .prefix = "", .errors = &errors, .arena = rq->arena};
     claims_parse_submission(&jf, rec.incident_categories, rec.privacy_notice_version, &in);
@@ -169,7 +173,7 @@ handle_claims_correct(struct request *rq)
         return json_body_invalid(&errors);
     if (!prepare_row(rq, &rec, &in, &row, &deny))
         return deny;
-    enum outcome o = svc_claims_correct(c, &rec, &row, &mandate, rq->arena, &after);
+    enum outcome o = svc_rq_claims_correct(&rec, &row, &mandate, rq->arena, &after);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, claims_self_view(&after, &in.claimant, in.harms.description));

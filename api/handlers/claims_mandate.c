@@ -9,18 +9,20 @@
 #include "service/lookup_cache.h"
 
 bool
-claims_check_mandate(PGconn *c, struct arena *a, int64_t incident_id, const char *action_id,
+claims_mandate_check(struct arena *a, int64_t incident_id, const char *action_id,
                      const char *version, struct errors *errors, struct action *out,
                      bool *unavailable_out)
 {
     *unavailable_out = false;
-    int rc = uuid_is_valid(action_id) ? svc_action_for_mandate(c, action_id, a, out) : 0;
-    if (rc < 0) {
+    enum outcome o = uuid_is_valid(action_id) ? svc_rq_action_for_mandate(action_id, a, out)
+                                              : OUTCOME_NOT_FOUND;
+    if (o != OUTCOME_OK && o != OUTCOME_NOT_FOUND) {
         *unavailable_out = true;
         return false;
     }
-    if (rc == 0 || out->incident_id != incident_id || strcmp(out->status, "open") != 0 ||
-        out->deadline_passed || strcmp(out->association_status, "approved") != 0) {
+    if (o == OUTCOME_NOT_FOUND || out->incident_id != incident_id ||
+        strcmp(out->status, "open") != 0 || out->deadline_passed ||
+        strcmp(out->association_status, "approved") != 0) {
         errors_add(errors, "action_id", "unavailable",
                    "no action on this incident takes mandates under this id now");
         return false;
@@ -31,4 +33,14 @@ claims_check_mandate(PGconn *c, struct arena *a, int64_t incident_id, const char
         return false;
     }
     return true;
+}
+
+bool
+claims_check_mandate(struct pg_conn *c, struct arena *a, int64_t incident_id,
+                     const char *action_id, const char *version, struct errors *errors,
+                     struct action *out, bool *unavailable_out)
+{
+    (void)c; /* the calling thread's connection: the one claims_mandate_check reads on */
+    return claims_mandate_check(a, incident_id, action_id, version, errors, out,
+                                unavailable_out);
 }

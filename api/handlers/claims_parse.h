@@ -6,8 +6,6 @@
 #define RECOURS_HANDLERS_CLAIMS_PARSE_H
 
 #include <stdbool.h>
-
-#include <libpq-fe.h>
 #include <stdint.h>
 
 #include "domain/claim.h"
@@ -29,8 +27,17 @@ struct arena;
 /* The mandate rules of docs/api.md §9.2: action_id names an open action on incident_id whose
  * deadline has not passed and whose association is approved (else `unavailable`), and
  * mandate_text_version is that action's (else `mismatch`). Fills *out on success. A database
- * failure returns false with *unavailable_out set. */
-bool claims_check_mandate(PGconn *c, struct arena *a, int64_t incident_id,
+ * failure returns false with *unavailable_out set. The action is read on the calling thread's
+ * connection (service/lookup_cache.h). */
+bool claims_mandate_check(struct arena *a, int64_t incident_id, const char *action_id,
+                          const char *version, struct errors *errors, struct action *out,
+                          bool *unavailable_out);
+
+/* The same, for the intake (claims_submit.c) until issue 11's intake work: c is the calling
+ * thread's connection, the one claims_mandate_check reads on. Declared without libpq-fe.h
+ * (PGconn is struct pg_conn) so that no handler header includes it. */
+struct pg_conn;
+bool claims_check_mandate(struct pg_conn *c, struct arena *a, int64_t incident_id,
                           const char *action_id, const char *version, struct errors *errors,
                           struct action *out, bool *unavailable_out);
 

@@ -17,8 +17,8 @@
 
 /* The authenticated claim with its personal part opened; false with *deny otherwise. */
 bool
-claims_self_load(struct request *rq, PGconn *c, struct claim_record *rec, struct claimant *who,
-           const char **description, struct reply *deny)
+claims_self_load(struct request *rq, struct claim_record *rec, struct claimant *who,
+                 const char **description, struct reply *deny)
 {
     const struct app *app = rq->app;
     const char *cred = auth_bearer(rq);
@@ -29,7 +29,8 @@ claims_self_load(struct request *rq, PGconn *c, struct claim_record *rec, struct
         *deny = auth_unauthorized();
         return false;
     }
-    enum outcome o = svc_claims_find(c, app_secrets(app), request_param(rq, 0), cred, rq->arena, rec);
+    enum outcome o = svc_rq_claims_find(app_secrets(app), request_param(rq, 0), cred, rq->arena,
+                                        rec);
     if (o != OUTCOME_OK) {
         *deny = reply_outcome(o, NULL);
         return false;
@@ -86,9 +87,8 @@ handle_claims_get(struct request *rq)
     struct claimant who;
     const char *description;
     struct reply deny;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny) || !claims_self_load(rq, c, &rec, &who, &description, &deny))
+    if (!claims_self_load(rq, &rec, &who, &description, &deny))
         return deny;
     return reply_json_take(200, claims_self_view(&rec, &who, description));
 }
@@ -101,11 +101,10 @@ handle_claims_withdraw(struct request *rq)
     struct claimant who;
     const char *description;
     struct reply deny;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny) || !claims_self_load(rq, c, &rec, &who, &description, &deny))
+    if (!claims_self_load(rq, &rec, &who, &description, &deny))
         return deny;
-    enum outcome o = svc_claims_withdraw(c, &rec, rq->arena, &after);
+    enum outcome o = svc_rq_claims_withdraw(&rec, rq->arena, &after);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, claims_self_view(&after, &who, description));

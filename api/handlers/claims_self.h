@@ -4,17 +4,16 @@
 #define RECOURS_HANDLERS_CLAIMS_SELF_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
 
-#include "db/claims.h"
 #include "domain/claim.h"
 #include "http/request.h"
+#include "service/claims.h"
 
 /* Authenticates the claim token (401 for a missing or non-token credential, 404 for a wrong
  * token or unknown reference) and opens the sealed part into *who and *description. */
-bool claims_self_load(struct request *rq, PGconn *c, struct claim_record *rec,
-                      struct claimant *who, const char **description, struct reply *deny);
+bool claims_self_load(struct request *rq, struct claim_record *rec, struct claimant *who,
+                      const char **description, struct reply *deny);
 
 /* The claim view of docs/api.md §9.5. */
 json_t *claims_self_view(const struct claim_record *rec, const struct claimant *who,

@@ -18,12 +18,11 @@
 #include "handlers/scheme_json.h"
 #include "handlers/summary_json.h"
 #include "http/json_body.h"
+#include "http/json_build.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
 #include "http/problem.h"
-#include "service/actions.h"
 #include "service/compensation.h"
-#include "service/incidents.h"
 
 /* ?basis=all|verified (default all). */
 static bool
@@ -38,78 +37,19 @@ read_basis(struct request *rq, bool *verified_only, struct reply *deny)
     return false;
 }
 
-/* The scheme in force of the incident, parsed; *has false when none is set. */
-static bool
-current_scheme(struct request *rq, PGconn *c, const struct incident *inc, struct scheme *s,
-               int *version, bool *has, struct reply *deny)
-{
-    struct scheme_record rec;
-    struct errors ignored = {0};
-    enum outcome o = svc_compensation_current(c, inc->id, rq->arena, &rec, has);
-
-    *version = 0;
-    if (o != OUTCOME_OK) {
-        *deny = reply_outcome(o, NULL);
-        return false;
-    }
-    if (!*has)
-        return true;
-    json_t *doc = json_loads(rec.json, 0, NULL);
-    if (doc == NULL || !scheme_from_json(doc, "", s, &ignored)) {
-        json_decref(doc);
-        *deny = reply_outcome(OUTCOME_INTERNAL, NULL);
-        return false;
-    }
-    json_decref(doc);
-    *version = rec.version;
-    return true;
-}
-
-/* Summary of an incident (action NULL) or of an action's members, for scheme s (NULL: none). */
+/* 200 with the summary read, described by h; says how far behind when its figures came from
+ * a replica (docs/api.md §16). */
 static struct reply
-summarise(struct request *rq, const struct incident *inc, const struct action *x,
-          const struct scheme *s, struct summary_head *h)
+summary_reply(struct request *rq, struct summary_head *h, const struct summary_result *res)
 {
-    struct tally_group *pool = NULL, *groups = NULL;
-    int n_pool = 0, n = 0;
-    int64_t dups = 0, action_dups = 0;
-    struct summary_view v;
-    struct read_source src;
-    struct reply r;
-    PGconn *c; /* the tallies may come from a replica (docs/api.md, "Reads from a replica") */
-
-    if (!guard_db_read(&c, &src, &r))
-        return r;
-    h->incident = inc->slug;
-    h->action_id = x != NULL ? x->id : NULL;
-    h->currency = inc->currency;
-    h->affected_count = inc->affected_count;
-    if (x == NULL) { /* the incident's own: from rows that do not grow with the claims */
-        enum outcome so = svc_compensation_summary(c, inc->id, s, h->verified_only,
-                                                   inc->affected_count, rq->arena, &v);
-        if (so != OUTCOME_OK)
-            return reply_outcome(so, NULL);
-        r = reply_json_take(200, summary_json(h, s, &v));
-        read_guard_mark(rq, &r, &src);
-        return r;
-    }
-    enum outcome o = svc_compensation_groups(c, inc->id, rq->arena, &pool, &n_pool, &dups);
-    if (o == OUTCOME_OK && x != NULL)
-        o = svc_compensation_action_groups(c, x->id, rq->arena, &groups, &n, &action_dups);
-    if (o != OUTCOME_OK)
-        return reply_outcome(o, NULL);
-    if (x == NULL) {
-        groups = pool;
-        n = n_pool;
-    }
-    /* a figure that cannot be computed is this summary's failure, never the database's */
-    if (!summary_build(s, groups, n, pool, n_pool, h->verified_only, inc->affected_count,
-                       x != NULL ? action_dups : dups, rq->arena, &v)) {
-        log_bug("summary of incident %lld could not be computed", (long long)inc->id);
-        return reply_outcome(OUTCOME_UNCOMPUTABLE, NULL);
-    }
-    r = reply_json_take(200, summary_json(h, s, &v));
-    read_guard_mark(rq, &r, &src);
+    h->incident = res->incident.slug;
+    h->action_id = res->action.id; /* NULL for an incident's summary */
+    h->currency = res->incident.currency;
+    h->affected_count = res->incident.affected_count;
+    h->scheme_version = res->scheme_version;
+    struct reply r =
+        reply_json_take(200, summary_json(h, res->has_scheme ? &res->scheme : NULL, &res->view));
+    read_guard_mark(rq, &r, &res->source);
     return r;
 }
 
@@ -119,22 +59,18 @@ static struct reply
 incident_summary(struct request *rq, bool verified_only)
 {
     struct summary_head h = {.verified_only = verified_only};
-    struct incident inc;
+    struct summary_query q = {.incident_slug = request_param(rq, 0),
+                              .verified_only = verified_only,
+                              .decode = scheme_from_stored,
+                              .lag_ok = true};
+    struct summary_result res;
     struct caller who = guard_caller(rq);
-    struct scheme s;
-    struct reply deny;
-    bool has = false;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny))
-        return deny;
-    enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &inc);
+    enum outcome o = svc_rq_compensation_summary(&q, rq->arena, &res);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    if (!current_scheme(rq, c, &inc, &s, &h.scheme_version, &has, &deny))
-        return deny;
     h.full = who.kind == CALLER_OPERATOR || who.kind == CALLER_ASSOCIATION;
-    return summarise(rq, &inc, NULL, has ? &s : NULL, &h);
+    return summary_reply(rq, &h, &res);
 }
 
 /* Without a credential the answer is the same for everyone and costs as much as the full
@@ -190,65 +126,77 @@ struct reply
 handle_action_compensation(struct request *rq)
 {
     struct summary_head h = {.full = true};
-    struct incident inc;
-    struct action x;
+    struct summary_query q = {.decode = scheme_from_stored, .lag_ok = true};
+    struct summary_result res;
     struct caller who = guard_caller(rq);
-    struct scheme s;
     struct reply deny;
-    bool has = false;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny) ||
-        !read_basis(rq, &h.verified_only, &deny))
+    if (!read_basis(rq, &h.verified_only, &deny))
         return deny;
-    const char *id = request_param(rq, 0);
-    enum outcome o = uuid_is_valid(id) ? svc_actions_get(c, id, who.association_id, rq->arena, &x)
-                                       : OUTCOME_NOT_FOUND;
-    if (o == OUTCOME_OK)
-        o = svc_incidents_get(c, x.incident, rq->arena, &inc);
+    q.action_id = request_param(rq, 0);
+    q.association_id = who.association_id;
+    q.verified_only = h.verified_only;
+    enum outcome o = uuid_is_valid(q.action_id)
+                         ? svc_rq_compensation_summary(&q, rq->arena, &res)
+                         : OUTCOME_NOT_FOUND;
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    if (!current_scheme(rq, c, &inc, &s, &h.scheme_version, &has, &deny))
-        return deny;
-    return summarise(rq, &inc, &x, has ? &s : NULL, &h);
+    return summary_reply(rq, &h, &res);
+}
+
+/* What a PUT of a scheme checks once its incident is known (service/compensation.h). */
+struct scheme_put {
+    struct request *rq;
+    struct errors errors;
+    struct scheme scheme;
+    bool refused;        /* with deny: the body itself was refused (415, 400, 500) */
+    struct reply deny;
+};
+
+/* The canonical JSON text of the body's scheme for incident inc, or NULL (errors or deny). */
+static const char *
+check_put(void *ctx, const struct incident *inc)
+{
+    struct scheme_put *x = ctx;
+    json_t *body = json_body_object(x->rq, false, &x->deny);
+
+    x->refused = body == NULL;
+    if (body == NULL)
+        return NULL;
+    scheme_check(body, "", inc->currency, &x->scheme, &x->errors);
+    if (errors_any(&x->errors))
+        return NULL;
+    json_t *canonical = scheme_to_json(&x->scheme);
+    char *text = canonical != NULL ? json_dumps(canonical, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(canonical);
+    if (text == NULL) {
+        x->refused = true;
+        x->deny = reply_outcome(OUTCOME_UNAVAILABLE, NULL); /* out of memory */
+        return NULL;
+    }
+    arena_defer(x->rq->arena, free, text);
+    return text;
 }
 
 struct reply
 handle_scheme_put(struct request *rq)
 {
-    struct errors errors = {0};
+    struct scheme_put x = {.rq = rq};
     struct scheme_record rec;
     struct incident inc;
-    struct caller who = guard_caller(rq);
-    struct scheme s;
-    struct reply deny;
-    PGconn *c;
+    struct audit_note note = guard_audit_note(rq);
 
-    if (!guard_db(&c, &deny))
-        return deny;
-    enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &inc);
+    enum outcome o = svc_rq_compensation_put(&note, request_param(rq, 0), check_put, &x,
+                                             rq->arena, &inc, &rec);
+    if (o == OUTCOME_INVALID && x.refused)
+        return x.deny;
     if (o != OUTCOME_OK)
-        return reply_outcome(o, NULL);
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
-        return deny;
-    scheme_check(body, "", inc.currency, &s, &errors);
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
-    json_t *canonical = scheme_to_json(&s);
-    char *text = json_dumps(canonical, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(canonical);
-    if (text == NULL)
-        return reply_outcome(OUTCOME_INTERNAL, NULL);
-    arena_defer(rq->arena, free, text);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    o = svc_compensation_put(c, &note, &inc, text, rq->arena, &rec);
-    if (o != OUTCOME_OK)
-        return reply_outcome(o, NULL);
+        return reply_outcome(o, &x.errors);
     public_cache_forget(inc.slug); /* this process's readers see the new scheme at once */
     return reply_json_take(200, json_pack("{s:s, s:i, s:o, s:s}", "incident", inc.slug,
-                                          "version", rec.version, "scheme", scheme_to_json(&s),
-                                          "created_at", rec.created_at));
+                                          "version", rec.version, "scheme",
+                                          scheme_to_json(&x.scheme), "created_at",
+                                          rec.created_at));
 }
 
 static json_t *
@@ -262,52 +210,43 @@ preset_json(const struct preset *p)
 struct reply
 handle_presets(struct request *rq)
 {
+    struct json_build b = {0};
     json_t *data = json_array();
 
     (void)rq;
     for (size_t i = 0; i < n_presets; i++)
-        json_array_append_new(data, preset_json(&presets[i]));
-    return reply_json_take(200, json_pack("{s:o, s:n}", "data", data, "next"));
+        jb_append(&b, data, preset_json(&presets[i]));
+    return reply_page(&b, data, NULL);
 }
 
-/* The target of a simulation: an incident, or one of the caller's actions (and its
- * incident). False with errors or *deny. */
+/* "no such incident or action of yours" on the member the body named. */
 static bool
-simulation_target(struct request *rq, PGconn *c, const struct caller *who, json_t *body,
-                  struct errors *errors, struct incident *inc, struct action *x, bool *is_action,
-                  struct reply *deny)
+target_not_found(bool is_action, struct errors *errors)
+{
+    errors_add(errors, is_action ? "action_id" : "incident", "not-found",
+               "no such incident or action of yours");
+    return false;
+}
+
+/* The target of a simulation into q: an incident by slug, or one of the caller's actions.
+ * False with errors when the body names none, both, or one that cannot exist. */
+static bool
+simulation_target(json_t *body, struct summary_query *q, struct errors *errors)
 {
     json_t *slug = json_object_get(body, "incident");
     json_t *action = json_object_get(body, "action_id");
-    enum outcome o;
+    bool is_action = action != NULL && !json_is_null(action);
 
-    *is_action = action != NULL && !json_is_null(action);
-    if ((slug != NULL && !json_is_null(slug)) == *is_action) {
+    if ((slug != NULL && !json_is_null(slug)) == is_action) {
         errors_add(errors, "incident", "required", "give exactly one of incident or action_id");
         return false;
     }
-    if (*is_action) {
-        const char *id = json_is_string(action) ? json_string_value(action) : "";
-        o = uuid_is_valid(id) ? svc_actions_get(c, id,
-                                                who->kind == CALLER_ASSOCIATION
-                                                    ? who->association_id : NULL,
-                                                rq->arena, x)
-                              : OUTCOME_NOT_FOUND;
-        if (o == OUTCOME_OK)
-            o = svc_incidents_get(c, x->incident, rq->arena, inc);
-    } else {
-        o = json_is_string(slug) ? svc_incidents_get(c, json_string_value(slug), rq->arena, inc)
-                                 : OUTCOME_NOT_FOUND;
-    }
-    if (o == OUTCOME_NOT_FOUND) {
-        errors_add(errors, *is_action ? "action_id" : "incident", "not-found",
-                   "no such incident or action of yours");
-        return false;
-    }
-    if (o != OUTCOME_OK) {
-        *deny = reply_outcome(o, NULL);
-        return false;
-    }
+    if (is_action && json_is_string(action) && uuid_is_valid(json_string_value(action)))
+        q->action_id = json_string_value(action);
+    else if (!is_action && json_is_string(slug))
+        q->incident_slug = json_string_value(slug);
+    else
+        return target_not_found(is_action, errors);
     return true;
 }
 
@@ -347,6 +286,23 @@ simulation_scheme(json_t *body, const struct incident *inc, struct scheme *s,
     return true;
 }
 
+/* What the simulation's chooser sees (scheme_choose_fn): the body and its errors so far. */
+struct simulation {
+    json_t *body;
+    struct errors *errors;
+    int errors_before; /* the body's own errors: a run starts again from them */
+};
+
+static bool
+choose_scheme(void *ctx, const struct incident *inc, struct scheme *out)
+{
+    struct simulation *x = ctx;
+
+    x->errors->n = x->errors_before;
+    /* a body with errors of its own is not priced: they are answered first */
+    return !errors_any(x->errors) && simulation_scheme(x->body, inc, out, x->errors);
+}
+
 struct reply
 handle_simulate(struct request *rq)
 {
@@ -355,16 +311,10 @@ handle_simulate(struct request *rq)
     static const char *const bases[] = {"all", "verified", NULL};
     struct summary_head h = {.full = true, .simulated = true};
     struct errors errors = {0};
-    struct incident inc;
-    struct action x;
+    struct summary_result res;
     struct caller who = guard_caller(rq);
-    struct scheme s;
     struct reply deny;
-    bool is_action = false;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny))
-        return deny;
     json_t *body = json_body_object(rq, false, &deny);
     if (body == NULL)
         return deny;
@@ -372,58 +322,46 @@ handle_simulate(struct request *rq)
     jf_refuse_unknown(&jf, members);
     const char *basis = jf_enum(&jf, "basis", false, bases);
     h.verified_only = basis != NULL && strcmp(basis, "verified") == 0;
-    if (!simulation_target(rq, c, &who, body, &errors, &inc, &x, &is_action, &deny) &&
-        !errors_any(&errors))
-        return deny;
-    if (!errors_any(&errors))
-        simulation_scheme(body, &inc, &s, &errors);
+    struct simulation sim = {body, &errors, 0};
+    struct summary_query q = {.verified_only = h.verified_only,
+                              .association_id = who.kind == CALLER_ASSOCIATION
+                                                    ? who.association_id
+                                                    : NULL,
+                              .choose = choose_scheme,
+                              .choose_ctx = &sim,
+                              .lag_ok = true};
+    if (!simulation_target(body, &q, &errors))
+        return json_body_invalid(&errors);
+    sim.errors_before = errors.n;
+    enum outcome o = svc_rq_compensation_summary(&q, rq->arena, &res);
+    if (o == OUTCOME_NOT_FOUND)
+        target_not_found(q.action_id != NULL, &errors);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
-    return summarise(rq, &inc, is_action ? &x : NULL, &s, &h);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return summary_reply(rq, &h, &res);
 }
 
+/* The totals of incident inc, read as its summary is (one snapshot). */
 static enum outcome
-compute_incident_totals(struct request *rq, PGconn *c, const struct incident *inc,
-                        json_t **out)
+compute_incident_totals(struct request *rq, const struct incident *inc, json_t **out)
 {
-    struct scheme_record rec;
-    struct summary_view v;
-    struct scheme s;
-    bool has = false;
+    struct summary_query q = {.incident = inc, .decode = scheme_from_stored};
+    struct summary_result res;
 
     *out = NULL;
-    enum outcome o = svc_compensation_current(c, inc->id, rq->arena, &rec, &has);
-    if (o != OUTCOME_OK)
+    enum outcome o = svc_rq_compensation_summary(&q, rq->arena, &res);
+    if (o != OUTCOME_OK && !res.counted)
         return o; /* the database's own outcome: 503 only when it is unreachable */
-    bool computed = true;
-    if (has) {
-        struct errors ignored = {0};
-        json_t *doc = json_loads(rec.json, 0, NULL);
-        computed = doc != NULL && scheme_from_json(doc, "", &s, &ignored);
-        json_decref(doc);
-        if (computed) {
-            o = svc_compensation_summary(c, inc->id, &s, false, inc->affected_count,
-                                         rq->arena, &v);
-            if (o != OUTCOME_OK && o != OUTCOME_UNCOMPUTABLE)
-                return o;
-            computed = o == OUTCOME_OK;
-        }
-    }
-    if (!has || !computed) { /* the counts need no scheme */
-        o = svc_compensation_summary(c, inc->id, NULL, false, inc->affected_count, rq->arena,
-                                     &v);
-        if (o != OUTCOME_OK)
-            return o;
-    }
-    if (!computed)
-        log_bug("totals of incident %lld could not be computed", (long long)inc->id);
-    int64_t active = v.by_status[0] + v.by_status[1] + v.by_status[2];
-    json_t *after = has && computed ? money_json(v.money.total_after_cap) : json_null();
+    const struct summary_view *v = &res.view;
+    int64_t active = v->by_status[0] + v->by_status[1] + v->by_status[2];
+    json_t *after = res.has_scheme ? money_json(v->money.total_after_cap) : json_null();
     *out = json_pack("{s:I, s:I, s:o}", "claims", (json_int_t)active, "eligible",
-                     (json_int_t)v.eligible, "total_after_cap", after);
+                     (json_int_t)v->eligible, "total_after_cap", after);
     if (*out == NULL)
-        return OUTCOME_INTERNAL;
-    return computed ? OUTCOME_OK : OUTCOME_UNCOMPUTABLE;
+        return OUTCOME_UNAVAILABLE; /* out of memory */
+    return o == OUTCOME_OK ? OUTCOME_OK : OUTCOME_UNCOMPUTABLE;
 }
 
 /* The totals are the same for every reader of the public incident routes and cost a read of
@@ -432,7 +370,7 @@ compute_incident_totals(struct request *rq, PGconn *c, const struct incident *in
  * kept too (their money is null, the bug logged once per computation); a database failure is
  * not kept. */
 enum outcome
-incident_totals(struct request *rq, PGconn *c, const struct incident *inc, json_t **out)
+incident_totals(struct request *rq, const struct incident *inc, json_t **out)
 {
     struct public_cache_ticket ticket;
     char *body = NULL;
@@ -446,15 +384,15 @@ incident_totals(struct request *rq, PGconn *c, const struct incident *inc, json_
         free(body);
         if (*out != NULL)
             return OUTCOME_OK;
-        return compute_incident_totals(rq, c, inc, out);
+        return compute_incident_totals(rq, inc, out);
     case PUBLIC_CACHE_LEAD:
-        o = compute_incident_totals(rq, c, inc, out);
+        o = compute_incident_totals(rq, inc, out);
         body = *out != NULL ? json_dumps(*out, JSON_COMPACT) : NULL;
         public_cache_put(&ticket, body, body != NULL ? strlen(body) : 0);
         free(body);
         return o;
     case PUBLIC_CACHE_BYPASS:
     default:
-        return compute_incident_totals(rq, c, inc, out);
+        return compute_incident_totals(rq, inc, out);
     }
 }

@@ -13,13 +13,12 @@
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "crypto/sha256.h"
-#include "db/pool.h"
 #include "domain/claim.h"
 #include "domain/csv.h"
 #include "domain/export_row.h"
 #include "handlers/claim_json.h"
 #include "service/claims_seal.h"
-#include "service/read_source.h"
+#include "service/conn.h"
 
 /* Members per page: one statement of ~1 ms and a buffer of ~100 KiB. */
 #define PAGE_ROWS 256
@@ -60,11 +59,9 @@ finish(struct export_stream *st, const char *status)
     struct export_end e = {st->export_id, st->action_id, st->format,
                            st->separator, st->actor,     status,
                            st->rows,      st->bytes,     hex};
-    PGconn *c = db_pool_acquire();
-    enum outcome o = c != NULL ? svc_exports_finish(c, &e) : OUTCOME_UNAVAILABLE;
-    if (o != OUTCOME_OK)
+    if (svc_rq_exports_finish(&e) != OUTCOME_OK)
         log_error("export %s: could not record its end (%s)", st->export_id, status);
-    db_pool_after_request();
+    svc_conn_release();
 }
 
 /* The row of member m, its personal part opened with the page arena a. */
@@ -120,10 +117,7 @@ fill_page(struct export_stream *st)
     int n = 0;
     bool ok = false;
 
-    struct read_source src; /* pages may come from a replica (its lag went out at the start) */
-    PGconn *c = svc_read_connection(&src);
-    if (c == NULL ||
-        svc_exports_page(c, st->action_id, st->after, PAGE_ROWS, a, m, &n) != OUTCOME_OK) {
+    if (svc_rq_exports_page(st->action_id, st->after, PAGE_ROWS, a, m, &n) != OUTCOME_OK) {
         log_error("export %s: could not read its members", st->export_id);
         goto cleanup;
     }
@@ -144,7 +138,7 @@ fill_page(struct export_stream *st)
     st->last_page = n < PAGE_ROWS;
     ok = true;
 cleanup:
-    db_pool_after_request();
+    svc_conn_release();
     arena_free(a);
     return ok;
 }

@@ -13,7 +13,6 @@
 #include <stdbool.h>
 
 #include "crypto/secrets.h"
-#include "db/exports.h"
 #include "http/reply.h"
 #include "service/exports.h"
 

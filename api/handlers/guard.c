@@ -4,7 +4,6 @@
 #include "handlers/guard.h"
 
 #include <ctype.h>
-#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,66 +11,53 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "crypto/cursor.h"
-#include "crypto/keyed_hash.h"
-#include "db/associations.h"
-#include "db/pool.h"
+#include "service/api_keys.h"
 #include "service/claims_seal.h"
-#include "service/tx.h"
+#include "service/conn.h"
 #include "http/auth.h"
 #include "http/outcome.h"
 #include "http/problem.h"
-
-#define KEY_PREFIX_LEN 11 /* "rk_" + 8 */
 
 /* "rk_" + 8 alphanumerics + "_" + 43 base64url: an API key's shape (docs/api.md §2.1). */
 static bool
 looks_like_api_key(const char *cred)
 {
-    if (strlen(cred) != KEY_PREFIX_LEN + 1 + 43 || strncmp(cred, "rk_", 3) != 0 ||
-        cred[KEY_PREFIX_LEN] != '_')
+    if (strlen(cred) != API_KEY_PREFIX_LEN + 1 + 43 || strncmp(cred, "rk_", 3) != 0 ||
+        cred[API_KEY_PREFIX_LEN] != '_')
         return false;
-    for (int i = 3; i < KEY_PREFIX_LEN; i++)
+    for (int i = 3; i < API_KEY_PREFIX_LEN; i++)
         if (!isalnum((unsigned char)cred[i]))
             return false;
     return true;
 }
 
+/* The caller a live key (or none) makes; false with *deny when the database cannot be asked. */
 static bool
-identify_key(struct request *rq, PGconn *c, const char *cred, struct caller *out,
-             struct reply *deny)
+identify_key(struct request *rq, const char *cred, struct caller *out, struct reply *deny)
 {
-    const struct secrets *sec = app_secrets(rq->app);
-    char prefix[KEY_PREFIX_LEN + 1];
-    uint8_t presented[32];
-    struct api_key key;
+    struct key_holder holder;
+    enum outcome o = svc_api_key_identify(app_secrets(rq->app), cred, rq->arena, &holder);
 
-    memcpy(prefix, cred, KEY_PREFIX_LEN);
-    prefix[KEY_PREFIX_LEN] = '\0';
-    int rc = db_keys_find(c, prefix, rq->arena, &key);
-    if (rc < 0) {
-        *deny = reply_outcome(tx_outcome_of(c, rc), NULL);
+    if (o != OUTCOME_OK) {
+        *deny = reply_outcome(o, NULL);
         return false;
     }
-    if (rc == 0 || !keyed_hash(sec->hmac_key, "api-key", cred, presented) ||
-        CRYPTO_memcmp(presented, key.secret_hash, sizeof presented) != 0 ||
-        key.revoked_at != NULL)
+    if (!holder.live)
         return true; /* out->kind stays CALLER_UNRECOGNISED */
-    if (key.stale_use)
-        db_keys_touch(c, key.id); /* best effort: a failure must not refuse the request */
-    if (key.association_id == NULL) {
+    if (holder.association_id == NULL) {
         out->kind = CALLER_OPERATOR;
         out->actor = "operator";
         return true;
     }
     out->kind = CALLER_ASSOCIATION;
-    out->association_id = key.association_id;
-    out->association_status = key.association_status;
-    out->actor = arena_printf(rq->arena, "association:%s", key.association_id);
+    out->association_id = holder.association_id;
+    out->association_status = holder.association_status;
+    out->actor = arena_printf(rq->arena, "association:%s", holder.association_id);
     return true;
 }
 
 bool
-guard_identify(struct request *rq, PGconn *c, struct caller *out, struct reply *deny)
+guard_identify(struct request *rq, struct caller *out, struct reply *deny)
 {
     const struct secrets *sec = app_secrets(rq->app);
     const char *cred = auth_bearer(rq);
@@ -90,7 +76,7 @@ guard_identify(struct request *rq, PGconn *c, struct caller *out, struct reply *
         return true;
     }
     if (looks_like_api_key(cred))
-        return identify_key(rq, c, cred, out, deny);
+        return identify_key(rq, cred, out, deny);
     return true;
 }
 
@@ -129,7 +115,6 @@ guard_route(struct request *rq, enum route_role role, struct reply *deny)
 {
     struct caller *who = arena_alloc(rq->arena, sizeof *who);
     const char *cred = auth_bearer(rq);
-    PGconn *c;
 
     memset(who, 0, sizeof *who);
     who->kind = CALLER_NONE;
@@ -142,7 +127,7 @@ guard_route(struct request *rq, enum route_role role, struct reply *deny)
     /* a claim token is told valid only against its claim's reference: the handler's work */
     if (role == ROLE_CLAIMANT && cred != NULL && looks_like_claim_token(cred))
         return true;
-    if (!guard_db(&c, deny) || !guard_identify(rq, c, who, deny))
+    if (!guard_identify(rq, who, deny))
         return false;
     if (kind_allowed(who->kind, role))
         return true;
@@ -162,42 +147,47 @@ guard_caller(const struct request *rq)
     return who != NULL ? *who : none;
 }
 
+struct audit_note
+guard_audit_note(const struct request *rq)
+{
+    struct caller who = guard_caller(rq);
+
+    return (struct audit_note){who.actor, rq->body.data, rq->body.len};
+}
+
+bool
+caller_may_write(const struct caller *who)
+{
+    return who->kind != CALLER_ASSOCIATION || strcmp(who->association_status, "approved") == 0;
+}
+
 bool
 guard_approved(const struct caller *who, struct reply *deny)
 {
-    if (who->kind != CALLER_ASSOCIATION || strcmp(who->association_status, "approved") == 0)
+    if (caller_may_write(who))
         return true;
-    *deny = problem_reply("approval-lapsed",
-                          "the association's approval is not in force: it may read but not "
-                          "write");
+    *deny = reply_outcome(OUTCOME_APPROVAL_LAPSED, NULL);
     return false;
 }
 
 bool
-guard_db(PGconn **c_out, struct reply *deny)
+guard_db(struct pg_conn **c_out, struct reply *deny)
 {
-    *c_out = db_pool_acquire();
-    if (*c_out != NULL)
+    enum outcome o = svc_conn(c_out);
+
+    if (o == OUTCOME_OK)
         return true;
-    *deny = reply_outcome(OUTCOME_UNAVAILABLE, NULL);
+    *deny = reply_outcome(o, NULL);
     return false;
 }
 
 struct reply
 guard_bad_parameter(const char *name, const char *message)
 {
-    struct reply r = problem_reply("invalid-parameter", message);
-    json_t *doc = json_loadb(r.body, r.body_len, 0, NULL);
+    struct errors e = {0};
 
-    if (doc == NULL)
-        return r;
-    json_object_set_new(doc, "errors",
-                        json_pack("[{s:s, s:s, s:s}]", "field", name, "code", "invalid-value",
-                                  "message", message));
-    reply_discard(&r);
-    r = reply_json_take(400, doc);
-    r.content_type = "application/problem+json";
-    return r;
+    errors_add(&e, name, "invalid-value", message);
+    return problem_reply_errors("invalid-parameter", message, &e);
 }
 
 bool

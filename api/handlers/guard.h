@@ -4,11 +4,11 @@
 #define RECOURS_HANDLERS_GUARD_H
 
 #include <stdbool.h>
-#include <libpq-fe.h>
 
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/router.h"
+#include "service/audit.h"
 
 /* Who is calling (docs/api.md §2, docs/product.md §2). */
 enum caller_kind {
@@ -25,9 +25,9 @@ struct caller {
     const char *actor;              /* "operator" or "association:<id>", for the audit */
 };
 
-/* Identifies the bearer credential (keys are looked up by prefix and compared by keyed hash
- * in constant time). False only with *deny = 503 when the database cannot be asked. */
-bool guard_identify(struct request *rq, PGconn *c, struct caller *out, struct reply *deny);
+/* Identifies the bearer credential (an API key through service/api_keys.h). False only with
+ * *deny = 503 when the database cannot be asked. */
+bool guard_identify(struct request *rq, struct caller *out, struct reply *deny);
 
 /* The role check of the route table (docs/api.md §2), run by routes.c before the handler and
  * before the Idempotency-Key wrapper, so that no unauthorised request reaches either:
@@ -44,12 +44,23 @@ bool guard_route(struct request *rq, enum route_role role, struct reply *deny);
  * routes, CALLER_NONE or recognised on public,association,operator, CALLER_NONE elsewhere. */
 struct caller guard_caller(const struct request *rq);
 
+/* The audit note of a write (service/audit.h): the caller's actor and the request's body. */
+struct audit_note guard_audit_note(const struct request *rq);
+
+/* Whether the caller may write: not an association, or one whose approval is in force. */
+bool caller_may_write(const struct caller *who);
+
 /* Whether the association may write (docs/api.md §2.4: approved, not lapsed); else *deny = 409
  * approval-lapsed. */
 bool guard_approved(const struct caller *who, struct reply *deny);
 
-/* This thread's database connection, or false with *deny = 503 + Retry-After. */
-bool guard_db(PGconn **c_out, struct reply *deny);
+/* This thread's database connection, or false with *deny = 503 + Retry-After. Only for the
+ * claim intake (claims_submit.c) and the Idempotency-Key wrapper (idempotency.c) until issue
+ * 11's intake work moves their database use behind the service: every other handler holds no
+ * connection (docs/architecture.md §3). Declared without libpq-fe.h (PGconn is
+ * struct pg_conn) so that no handler header includes it. */
+struct pg_conn;
+bool guard_db(struct pg_conn **c_out, struct reply *deny);
 
 /* Reads ?limit (1..1000, default 100) and ?cursor for list kind; false with *deny = 400
  * invalid-parameter / invalid-cursor. *position_out is NULL without a cursor. */

@@ -14,10 +14,11 @@
 #include "handlers/guard.h"
 #include "handlers/public_cache.h"
 #include "handlers/scheme_json.h"
-#include "service/compensation.h"
 #include "http/json_body.h"
+#include "http/json_build.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
+#include "service/compensation.h"
 #include "service/incidents.h"
 
 #define LIST_KIND "incidents"
@@ -53,8 +54,9 @@ check_disclosed_on(const struct json_fields *jf, const char *date)
 }
 
 static void
-read_create(const struct json_fields *jf, struct incident *in)
+read_create(const struct json_fields *jf, void *out)
 {
+    struct incident *in = out;
     bool present = false;
 
     jf_refuse_unknown(jf, create_members);
@@ -95,44 +97,42 @@ incident_fields(const struct app *app, const struct incident *inc)
  * money cannot be computed show it as null (incident_totals logs the bug): the incident itself
  * stands, in a list, after a write. Else the database's outcome, *out NULL. */
 static enum outcome
-incident_json(struct request *rq, PGconn *c, const struct incident *inc, json_t **out)
+incident_json(struct request *rq, const struct incident *inc, json_t **out)
 {
     json_t *totals = NULL;
     struct scheme_record rec;
+    struct json_build b = {0};
     bool has = false;
 
     *out = NULL;
-    enum outcome o = incident_totals(rq, c, inc, &totals);
+    enum outcome o = incident_totals(rq, inc, &totals);
     if (o == OUTCOME_UNCOMPUTABLE)
         o = OUTCOME_OK;
     if (o == OUTCOME_OK)
-        o = svc_compensation_current(c, inc->id, rq->arena, &rec, &has);
-    json_t *doc = o == OUTCOME_OK ? incident_fields(rq->app, inc) : NULL;
-    if (doc == NULL) {
+        o = svc_rq_compensation_current(inc->id, rq->arena, &rec, &has);
+    if (o != OUTCOME_OK) {
         json_decref(totals);
-        return o != OUTCOME_OK ? o : OUTCOME_INTERNAL;
+        return o;
     }
-    json_object_set_new(doc, "totals", totals);
+    json_t *doc = incident_fields(rq->app, inc);
+    jb_set(&b, doc, "totals", totals);
     if (has) {
         /* stored as jsonb (its own key order): shown in the canonical order of a PUT */
         struct scheme sch;
-        struct errors ignored = {0};
-        json_t *stored = json_loads(rec.json, 0, NULL);
-        bool ok = stored != NULL && scheme_from_json(stored, "", &sch, &ignored);
-        json_decref(stored);
-        json_object_set_new(doc, "scheme_version", json_integer(rec.version));
-        json_object_set_new(doc, "scheme", ok ? scheme_to_json(&sch) : json_null());
+        bool ok = scheme_from_stored(rec.json, &sch);
+        jb_set(&b, doc, "scheme_version", json_integer(rec.version));
+        jb_set(&b, doc, "scheme", ok ? scheme_to_json(&sch) : json_null());
     }
-    *out = doc;
-    return OUTCOME_OK;
+    *out = jb_result(&b, doc);
+    return *out != NULL ? OUTCOME_OK : OUTCOME_UNAVAILABLE; /* out of memory */
 }
 
 /* 200 (201) with the incident, or the outcome that prevented it. */
 static struct reply
-incident_reply(struct request *rq, PGconn *c, const struct incident *inc, int status)
+incident_reply(struct request *rq, const struct incident *inc, int status)
 {
     json_t *doc;
-    enum outcome o = incident_json(rq, c, inc, &doc);
+    enum outcome o = incident_json(rq, inc, &doc);
 
     return o == OUTCOME_OK ? reply_json_take(status, doc) : reply_outcome(o, NULL);
 }
@@ -141,26 +141,16 @@ struct reply
 handle_incidents_create(struct request *rq)
 {
     struct reply deny;
-    struct errors errors = {0};
     struct incident in = {0};
     struct incident out;
-    struct caller who = guard_caller(rq);
-    PGconn *c;
 
-    if (!guard_db(&c, &deny))
+    if (!json_body_read(rq, false, read_create, &in, &deny))
         return deny;
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
-        return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
-    read_create(&jf, &in);
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_incidents_create(c, &note, &in, rq->arena, &out);
+    struct audit_note note = guard_audit_note(rq);
+    enum outcome o = svc_rq_incidents_create(&note, &in, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    struct reply r = incident_reply(rq, c, &out, 201);
+    struct reply r = incident_reply(rq, &out, 201);
     reply_add_header(&r, "Location", arena_printf(rq->arena, "/v1/incidents/%s", out.slug));
     return r;
 }
@@ -168,16 +158,11 @@ handle_incidents_create(struct request *rq)
 struct reply
 handle_incidents_get(struct request *rq)
 {
-    struct reply deny;
     struct incident inc;
-    PGconn *c;
-
-    if (!guard_db(&c, &deny))
-        return deny;
-    enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &inc);
+    enum outcome o = svc_rq_incidents_get(request_param(rq, 0), rq->arena, &inc);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    return incident_reply(rq, c, &inc, 200);
+    return incident_reply(rq, &inc, 200);
 }
 
 struct reply
@@ -188,30 +173,28 @@ handle_incidents_list(struct request *rq)
     const char *after;
     int n = 0;
     bool more = false;
-    PGconn *c;
 
     if (!guard_page(rq, LIST_KIND, &limit, &after, &deny))
         return deny;
-    if (!guard_db(&c, &deny))
-        return deny;
     struct incident *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
-    enum outcome o = svc_incidents_list_open(c, after, limit, rq->arena, rows, &n, &more);
+    enum outcome o = svc_rq_incidents_list_open(after, limit, rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
+    struct json_build b = {0};
     json_t *data = json_array();
     for (int i = 0; i < n; i++) {
         json_t *item;
         /* only the database can fail an item (an incident whose money cannot be computed is
          * listed with it null), and then with its own outcome: 503 only when unreachable */
-        o = incident_json(rq, c, &rows[i], &item);
+        o = incident_json(rq, &rows[i], &item);
         if (o != OUTCOME_OK) {
             json_decref(data);
             return reply_outcome(o, NULL);
         }
-        json_array_append_new(data, item);
+        jb_append(&b, data, item);
     }
     const char *next = more ? guard_next_cursor(rq, LIST_KIND, rows[n - 1].slug) : NULL;
-    return reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+    return reply_page(&b, data, next);
 }
 
 static const char *const patch_members[] = {
@@ -272,15 +255,11 @@ handle_incidents_update(struct request *rq)
     struct incident_patch patch = {0};
     struct incident cur;
     struct incident out;
-    struct caller who = guard_caller(rq);
-    PGconn *c;
 
-    if (!guard_db(&c, &deny))
-        return deny;
     json_t *body = json_body_object(rq, true, &deny);
     if (body == NULL)
         return deny;
-    enum outcome o = svc_incidents_get(c, request_param(rq, 0), rq->arena, &cur);
+    enum outcome o = svc_rq_incidents_get(request_param(rq, 0), rq->arena, &cur);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
@@ -288,11 +267,11 @@ handle_incidents_update(struct request *rq)
     check_immutable(&jf, &cur);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    o = svc_incidents_update(c, &note, cur.slug, &patch, rq->arena, &out);
+    struct audit_note note = guard_audit_note(rq);
+    o = svc_rq_incidents_update(&note, cur.slug, &patch, rq->arena, &out);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     public_cache_forget(cur.slug); /* affected_count, status: this process shows them at once */
     public_cache_forget(out.slug);
-    return incident_reply(rq, c, &out, 200);
+    return incident_reply(rq, &out, 200);
 }

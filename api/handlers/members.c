@@ -7,7 +7,6 @@
 
 #include "app.h"
 #include "core/arena.h"
-#include "db/pg_array.h"
 #include "domain/countries.h"
 #include "domain/dates.h"
 #include "domain/reference.h"
@@ -16,26 +15,27 @@
 #include "handlers/claim_json.h"
 #include "handlers/guard.h"
 #include "http/json_body.h"
+#include "http/json_build.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
 #include "service/actions.h"
 #include "service/members.h"
 
-#define LIST_KIND "members"
 #define REFERENCES_MAX 1000
 
-/* The caller's own action of the path; false with *deny (404, 503). */
+/* The caller's own action of the path; false with *deny (404, 503; 409 approval-lapsed for a
+ * write by an association whose approval is not in force). */
 static bool
-own_action(struct request *rq, PGconn **c, struct caller *who, struct action *x,
+own_action(struct request *rq, bool write, struct caller *who, struct action *x,
            struct reply *deny)
 {
     *who = guard_caller(rq);
-    if (!guard_db(c, deny))
-        return false;
     const char *id = request_param(rq, 0);
-    enum outcome o = uuid_is_valid(id)
-                         ? svc_actions_get(*c, id, who->association_id, rq->arena, x)
-                         : OUTCOME_NOT_FOUND;
+    bool may = !write || caller_may_write(who);
+    enum outcome o =
+        uuid_is_valid(id)
+            ? svc_rq_actions_get_for_write(id, who->association_id, may, rq->arena, x)
+            : OUTCOME_NOT_FOUND;
     if (o != OUTCOME_OK) {
         *deny = reply_outcome(o, NULL);
         return false;
@@ -43,12 +43,14 @@ own_action(struct request *rq, PGconn **c, struct caller *who, struct action *x,
     return true;
 }
 
-/* {"references": [...]}: 1–1000 strings, as a text[] literal (duplicates folded by SQL). */
-static const char *
-read_references(const struct json_fields *jf, json_t *refs, struct pg_array *arr)
+/* {"references": [...]}: 1–1000 strings into an arena array of *n_out (duplicates are folded by
+ * the service's statement); NULL with errors. */
+static const char *const *
+read_references(const struct json_fields *jf, json_t *refs, size_t *n_out)
 {
     size_t i;
     json_t *item;
+    const char **out;
 
     if (!json_is_array(refs)) {
         errors_add(jf->errors, "references", "invalid-type", "expected an array of references");
@@ -59,6 +61,8 @@ read_references(const struct json_fields *jf, json_t *refs, struct pg_array *arr
                    "give 1 to 1000 references");
         return NULL;
     }
+    out = arena_alloc(jf->arena, sizeof *out * json_array_size(refs));
+    *n_out = 0;
     json_array_foreach(refs, i, item) {
         char path[48];
         snprintf(path, sizeof path, "references[%zu]", i);
@@ -66,9 +70,9 @@ read_references(const struct json_fields *jf, json_t *refs, struct pg_array *arr
             errors_add(jf->errors, path, "invalid-type", "expected a reference RC-XXXX-XXXX");
             continue;
         }
-        pg_array_text(arr, json_string_value(item));
+        out[(*n_out)++] = json_string_value(item);
     }
-    return errors_any(jf->errors) ? NULL : pg_array_finish(arr);
+    return errors_any(jf->errors) ? NULL : out;
 }
 
 static const char *
@@ -116,13 +120,12 @@ handle_members_add(struct request *rq)
     struct errors errors = {0};
     struct member_filter filter = {.category = -1};
     struct member_counts counts;
-    struct pg_array refs = {0};
     struct caller who;
     struct action x;
     struct reply deny;
-    PGconn *c;
+    size_t n_refs = 0;
 
-    if (!own_action(rq, &c, &who, &x, &deny) || !guard_approved(&who, &deny))
+    if (!own_action(rq, true, &who, &x, &deny))
         return deny;
     json_t *body = json_body_object(rq, false, &deny);
     if (body == NULL)
@@ -132,20 +135,17 @@ handle_members_add(struct request *rq)
     jf_refuse_unknown(&jf, keys);
     json_t *list = json_object_get(body, "references");
     bool by_filter = jf_object(&jf, "filter", false, &sub);
-    const char *refs_array = NULL;
+    const char *const *refs = NULL;
     if ((list != NULL) == by_filter)
         errors_add(&errors, "references", "required", "give exactly one of references or filter");
     else if (list != NULL)
-        refs_array = read_references(&jf, list, &refs);
+        refs = read_references(&jf, list, &n_refs);
     else
         read_filter(&sub, &filter);
-    if (errors_any(&errors)) {
-        pg_array_free(&refs);
+    if (errors_any(&errors))
         return json_body_invalid(&errors);
-    }
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_members_add(c, &note, &x, refs_array, &filter, &counts);
-    pg_array_free(&refs);
+    struct audit_note note = guard_audit_note(rq);
+    enum outcome o = svc_rq_members_add(&note, &x, refs, n_refs, &filter, &counts);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, json_pack("{s:I, s:I, s:I, s:I}", "added",
@@ -162,14 +162,13 @@ handle_members_remove(struct request *rq)
     struct action x;
     struct reply deny;
     char reference[REFERENCE_LEN + 1];
-    PGconn *c;
 
-    if (!own_action(rq, &c, &who, &x, &deny) || !guard_approved(&who, &deny))
+    if (!own_action(rq, true, &who, &x, &deny))
         return deny;
     if (!reference_parse(request_param(rq, 1), reference))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
     struct audit_note note = {who.actor, reference, strlen(reference)};
-    enum outcome o = svc_members_remove(c, &note, &x, reference);
+    enum outcome o = svc_rq_members_remove(&note, &x, reference);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_empty(204);

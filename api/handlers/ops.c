@@ -8,10 +8,9 @@
 
 #include "app.h"
 #include "core/strbuf.h"
-#include "db/migrate.h"
-#include "db/pool.h"
 #include "http/metrics.h"
 #include "http/problem.h"
+#include "service/ops.h"
 
 extern const unsigned char openapi_doc[];
 extern const size_t openapi_doc_len;
@@ -36,21 +35,17 @@ struct reply
 handle_readyz(struct request *rq)
 {
     const struct app *app = rq->app;
-    PGconn *c = db_pool_acquire_unprepared();
 
-    if (c == NULL)
-        return unavailable("the database cannot be reached");
-    switch (db_migrate_check(c, &app->migrations)) {
-    case MIGRATE_CURRENT:
+    switch (svc_ops_readiness(&app->migrations)) {
+    case READY:
         return reply_json_take(200, json_pack("{s:s}", "status", "ready"));
-    case MIGRATE_PENDING:
+    case READY_PENDING:
         return unavailable("database migrations are pending: run recours migrate");
-    case MIGRATE_CHANGED:
+    case READY_CHANGED:
         return unavailable("applied database migrations differ from this release");
-    case MIGRATE_ERROR:
+    case READY_UNREACHABLE:
         break;
     }
-    db_pool_check(c);
     return unavailable("the database cannot be reached");
 }
 
@@ -63,7 +58,7 @@ handle_metrics(struct request *rq)
 
     (void)rq;
     metrics_render_http(&sb);
-    db_pool_counts(&up, &down);
+    svc_ops_connections(&up, &down);
     strbuf_printf(&sb,
                   "# HELP recours_db_connections Worker database connections by state.\n"
                   "# TYPE recours_db_connections gauge\n"

@@ -11,9 +11,7 @@
 #include "handlers/page_common.h"
 #include "handlers/page_home.h"
 #include "handlers/page_parts.h"
-#include "http/outcome.h"
 #include "http/problem.h"
-#include "service/public_pages.h"
 #include "web/escape.h"
 #include "web/format.h"
 
@@ -210,18 +208,9 @@ action_facts(struct strbuf *sb, const struct web_ctx *w, const json_t *doc)
     strbuf_puts(sb, "</dl>\n</section>\n");
 }
 
-static bool
-render_action(struct request *rq, PGconn *c, const struct web_ctx *w, void *ctx,
-              struct strbuf *sb, struct reply *deny)
+static void
+render_action(struct request *rq, const struct web_ctx *w, const json_t *doc, struct strbuf *sb)
 {
-    const char *id = ctx, *text = NULL;
-    enum outcome o = svc_public_action(c, id, rq->arena, &text);
-    json_t *doc = o == OUTCOME_OK ? json_loads(text, 0, NULL) : NULL;
-
-    if (doc == NULL) {
-        *deny = reply_outcome(o == OUTCOME_OK ? OUTCOME_INTERNAL : o, NULL);
-        return false;
-    }
     const json_t *s = json_object_get(doc, "association");
     const json_t *inc = json_object_get(doc, "incident");
     struct strbuf date = {0}, desc = {0};
@@ -255,8 +244,6 @@ render_action(struct request *rq, PGconn *c, const struct web_ctx *w, void *ctx,
     web_layout_end(sb, w);
     strbuf_free(&date);
     strbuf_free(&desc);
-    json_decref(doc);
-    return true;
 }
 
 struct reply
@@ -266,6 +253,6 @@ handle_page_action(struct request *rq)
 
     if (!uuid_is_valid(id))
         return problem_reply("not-found", "no such action");
-    return page_render_cached(rq, arena_printf(rq->arena, "page:/a/%s", id), render_action,
-                              (void *)id, PAGE_CACHE_LIVE);
+    return page_render_cached(rq, arena_printf(rq->arena, "page:/a/%s", id), PUBLIC_DOC_ACTION,
+                              id, render_action, PAGE_CACHE_LIVE);
 }

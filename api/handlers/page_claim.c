@@ -148,7 +148,6 @@ handle_page_claim(struct request *rq)
     struct claim_page_data d;
     struct scheme scheme;
     struct reply deny;
-    PGconn *c;
 
     const char *slug = request_query(rq, "incident");
     const char *action = request_query(rq, "action");
@@ -161,12 +160,8 @@ handle_page_claim(struct request *rq)
         return guard_bad_parameter("action", "action must be an action's id (a UUID)");
     if ((slug == NULL || slug[0] == '\0') && (action == NULL || action[0] == '\0'))
         return no_incident(rq, &w);
-    if (!guard_db(&c, &deny)) {
-        reply_discard(&deny);
-        return page_error(rq, 503);
-    }
-    enum outcome o = svc_claim_page_load(c, slug != NULL && slug[0] != '\0' ? slug : NULL, action,
-                                         web_lang_code(w.lang), rq->arena, &d);
+    enum outcome o = svc_rq_claim_page_load(slug != NULL && slug[0] != '\0' ? slug : NULL,
+                                            action, web_lang_code(w.lang), rq->arena, &d);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
     struct claim_form_state st = {.data = &d, .scheme = scheme_of(rq, &d, &scheme)};
@@ -376,7 +371,6 @@ handle_page_claim_post(struct request *rq)
 {
     struct posted *p = arena_alloc(rq->arena, sizeof *p);
     struct reply deny;
-    PGconn *c;
 
     memset(p, 0, sizeof *p);
     if (!page_query_ok(rq, &deny) || !page_form_read(rq, &p->form, &deny))
@@ -388,12 +382,8 @@ handle_page_claim_post(struct request *rq)
     const char *slug = form_get(&p->form, "incident", NULL);
     if (slug == NULL || slug[0] == '\0')
         return page_error(rq, 400);
-    if (!guard_db(&c, &deny)) {
-        reply_discard(&deny);
-        return page_error(rq, 503);
-    }
-    enum outcome o = svc_claim_page_load(c, slug, form_get(&p->form, "action", NULL),
-                                         web_lang_code(p->w.lang), rq->arena, &p->data);
+    enum outcome o = svc_rq_claim_page_load(slug, form_get(&p->form, "action", NULL),
+                                            web_lang_code(p->w.lang), rq->arena, &p->data);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
     p->has_scheme = scheme_of(rq, &p->data, &p->scheme) != NULL;

@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "handlers/guard.h"
 #include "handlers/public_cache.h"
+#include "http/outcome.h"
 #include "web/escape.h"
 #include "web/etag.h"
 
@@ -113,9 +114,28 @@ page_error(struct request *rq, int status)
     return page_reply(rq, &w, status, &sb, NULL);
 }
 
+/* The page of the document kind/key rendered into sb; false with *deny (its outcome's
+ * problem) when the document cannot be read. */
+static bool
+render_doc(struct request *rq, const struct web_ctx *w, enum public_doc kind, const char *key,
+           page_render_fn render, struct strbuf *sb, struct reply *deny)
+{
+    const char *text = NULL;
+    enum outcome o = svc_rq_public_doc(kind, key, rq->arena, &text);
+    json_t *doc = o == OUTCOME_OK ? json_loads(text, 0, NULL) : NULL;
+
+    if (doc == NULL) {
+        *deny = reply_outcome(o == OUTCOME_OK ? OUTCOME_INTERNAL : o, NULL);
+        return false;
+    }
+    render(rq, w, doc, sb);
+    json_decref(doc);
+    return true;
+}
+
 struct reply
-page_render_cached(struct request *rq, const char *scope, page_render_fn render, void *ctx,
-                   const char *cache_control)
+page_render_cached(struct request *rq, const char *scope, enum public_doc kind, const char *key,
+                   page_render_fn render, const char *cache_control)
 {
     struct web_ctx w = page_ctx(rq);
     struct public_cache_ticket ticket;
@@ -123,7 +143,6 @@ page_render_cached(struct request *rq, const char *scope, page_render_fn render,
     struct reply deny;
     char *cached = NULL;
     size_t len = 0;
-    PGconn *c;
 
     if (!page_query_ok(rq, &deny))
         return deny;
@@ -134,7 +153,7 @@ page_render_cached(struct request *rq, const char *scope, page_render_fn render,
         free(cached);
         return page_reply(rq, &w, 200, &sb, cache_control);
     }
-    bool ok = guard_db(&c, &deny) && render(rq, c, &w, ctx, &sb, &deny);
+    bool ok = render_doc(rq, &w, kind, key, render, &sb, &deny);
     if (v == PUBLIC_CACHE_LEAD)
         public_cache_put(&ticket, ok ? sb.data : NULL, ok ? sb.len : 0);
     if (!ok) {

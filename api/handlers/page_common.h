@@ -8,11 +8,11 @@
 #define RECOURS_HANDLERS_PAGE_COMMON_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdint.h>
 
 #include "core/strbuf.h"
 #include "http/request.h"
+#include "service/public_pages.h"
 #include "web/layout.h"
 
 /* Cache lifetimes (seconds) per kind of page: figures that move (home, incident, action)
@@ -41,16 +41,18 @@ void page_security_headers(struct reply *r);
  * explanation in the request's language, never cached. */
 struct reply page_error(struct request *rq, int status);
 
-/* Renders a page into out; false with the reply to give (a 404, a 503) in *deny. */
-typedef bool (*page_render_fn)(struct request *rq, PGconn *c, const struct web_ctx *w,
-                               void *ctx, struct strbuf *out, struct reply *deny);
+/* Renders a page of the document the service read (service/public_pages.h) into out. */
+typedef void (*page_render_fn)(struct request *rq, const struct web_ctx *w, const json_t *doc,
+                               struct strbuf *out);
 
-/* A page rendered at most once per few seconds per language however many ask
- * (handlers/public_cache.h: single flight, short TTL), then answered by page_reply: a burst
- * after a news report costs one database read per page and language. scope names the page
- * (its path). */
-struct reply page_render_cached(struct request *rq, const char *scope, page_render_fn render,
-                                void *ctx, const char *cache_control);
+/* A public page: its document (kind, key: svc_rq_public_doc) read and rendered at most once
+ * per few seconds per language however many ask (handlers/public_cache.h: single flight,
+ * short TTL), then answered by page_reply: a burst after a news report costs one database
+ * read per page and language. scope names the page (its path). A document that cannot be
+ * read answers its outcome's problem (404, 503). */
+struct reply page_render_cached(struct request *rq, const char *scope, enum public_doc kind,
+                                const char *key, page_render_fn render,
+                                const char *cache_control);
 
 /* Members of the documents the service gives (NULL / 0 when absent or of another type). */
 const char *pj_str(const json_t *obj, const char *key);

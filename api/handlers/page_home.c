@@ -9,21 +9,8 @@
 #include "core/arena.h"
 #include "handlers/page_common.h"
 #include "handlers/page_parts.h"
-#include "http/outcome.h"
 #include "http/problem.h"
-#include "service/public_pages.h"
 #include "web/escape.h"
-
-/* The document of a service read, parsed; NULL with *deny set. */
-static json_t *
-document(enum outcome o, const char *text, struct reply *deny)
-{
-    json_t *doc = o == OUTCOME_OK ? json_loads(text, 0, NULL) : NULL;
-
-    if (doc == NULL)
-        *deny = reply_outcome(o == OUTCOME_OK ? OUTCOME_INTERNAL : o, NULL);
-    return doc;
-}
 
 static void
 claim_link(struct strbuf *sb, const struct web_ctx *w, const json_t *inc, const char *cls)
@@ -83,17 +70,10 @@ incident_card(struct strbuf *sb, const struct web_ctx *w, const json_t *inc)
     strbuf_puts(sb, "</a></p>\n</article></li>\n");
 }
 
-static bool
-render_home(struct request *rq, PGconn *c, const struct web_ctx *w, void *ctx,
-            struct strbuf *sb, struct reply *deny)
+static void
+render_home(struct request *rq, const struct web_ctx *w, const json_t *doc, struct strbuf *sb)
 {
-    const char *text = NULL;
-    enum outcome o = svc_public_home(c, rq->arena, &text);
-    json_t *doc = document(o, text, deny); /* text is set by the call above */
-
-    (void)ctx;
-    if (doc == NULL)
-        return false;
+    (void)rq;
     struct web_page p = {
         .title = web_t(w->cat, w->lang, "page.home.title"),
         .description = web_t(w->cat, w->lang, "page.home.description"),
@@ -134,14 +114,12 @@ render_home(struct request *rq, PGconn *c, const struct web_ctx *w, void *ctx,
     }
     strbuf_puts(sb, "</section>\n");
     web_layout_end(sb, w);
-    json_decref(doc);
-    return true;
 }
 
 struct reply
 handle_page_home(struct request *rq)
 {
-    return page_render_cached(rq, "page:/", render_home, NULL, PAGE_CACHE_LIVE);
+    return page_render_cached(rq, "page:/", PUBLIC_DOC_HOME, NULL, render_home, PAGE_CACHE_LIVE);
 }
 
 /* An incident slug as 0001_incidents.sql allows it, so that nothing else reaches the
@@ -160,16 +138,10 @@ slug_ok(const char *s)
     return true;
 }
 
-static bool
-render_incident(struct request *rq, PGconn *c, const struct web_ctx *w, void *ctx,
-                struct strbuf *sb, struct reply *deny)
+static void
+render_incident(struct request *rq, const struct web_ctx *w, const json_t *doc,
+                struct strbuf *sb)
 {
-    const char *slug = ctx, *text = NULL;
-    enum outcome o = svc_public_incident(c, slug, rq->arena, &text);
-    json_t *doc = document(o, text, deny);
-
-    if (doc == NULL)
-        return false;
     struct strbuf title = {0}, desc = {0};
     strbuf_printf(&title, "%s — %s", pj_str(doc, "controller"), pj_str(doc, "title"));
     web_expand(&desc, web_t(w->cat, w->lang, "page.incident.description"),
@@ -211,8 +183,6 @@ render_incident(struct request *rq, PGconn *c, const struct web_ctx *w, void *ct
     web_layout_end(sb, w);
     strbuf_free(&title);
     strbuf_free(&desc);
-    json_decref(doc);
-    return true;
 }
 
 struct reply
@@ -222,6 +192,6 @@ handle_page_incident(struct request *rq)
 
     if (!slug_ok(slug))
         return problem_reply("not-found", "no such incident");
-    return page_render_cached(rq, arena_printf(rq->arena, "page:/i/%s", slug), render_incident,
-                              (void *)slug, PAGE_CACHE_LIVE);
+    return page_render_cached(rq, arena_printf(rq->arena, "page:/i/%s", slug),
+                              PUBLIC_DOC_INCIDENT, slug, render_incident, PAGE_CACHE_LIVE);
 }

@@ -21,7 +21,6 @@
 #include "handlers/recovery.h"
 #include "handlers/scheme_json.h"
 #include "domain/uuid.h"
-#include "service/public_pages.h"
 
 static struct reply
 render(struct request *rq, const struct web_ctx *w, int status, struct my_claim_state *st)
@@ -114,25 +113,14 @@ claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, js
 {
     struct claim_page_data *d = arena_alloc(rq->arena, sizeof *d);
     struct scheme *scheme = arena_alloc(rq->arena, sizeof *scheme);
-    struct reply deny;
-    PGconn *c;
 
-    if (!guard_db(&c, &deny)) {
-        reply_discard(&deny);
-        return page_error(rq, 503);
-    }
     enum outcome o =
-        svc_my_claim_load(c, json_string_value(json_object_get(view, "incident")),
-                          json_string_value(json_object_get(view, "action_id")),
-                          form_get(f, "action", NULL), web_lang_code(w->lang), rq->arena, d);
+        svc_rq_my_claim_load(json_string_value(json_object_get(view, "incident")),
+                             json_string_value(json_object_get(view, "action_id")),
+                             form_get(f, "action", NULL), web_lang_code(w->lang), rq->arena, d);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
-    /* the incident's open actions that take mandates: the incident page's own read */
-    const char *incident_json = NULL;
-    o = svc_public_incident(c, d->incident.slug, rq->arena, &incident_json);
-    if (o != OUTCOME_OK)
-        return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
-    json_t *incident = json_loads(incident_json, 0, NULL);
+    json_t *incident = json_loads(d->incident_doc, 0, NULL);
     if (incident == NULL)
         return page_error(rq, 500);
     arena_defer(rq->arena, (void (*)(void *))json_decref, incident);
@@ -182,11 +170,10 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
         json_t *before = problem_doc(&r);
         reply_discard(&r);
         struct claim_page_data d;
-        PGconn *c;
         int exponent = 2;
-        if (before != NULL && guard_db(&c, &deny) &&
-            svc_claim_page_load(c, json_string_value(json_object_get(before, "incident")), NULL,
-                                "fr", rq->arena, &d) == OUTCOME_OK)
+        if (before != NULL &&
+            svc_rq_claim_page_load(json_string_value(json_object_get(before, "incident")), NULL,
+                                   "fr", rq->arena, &d) == OUTCOME_OK)
             exponent = currency_exponent(d.incident.currency);
         json_decref(before);
         patch = claim_form_to_json(f, exponent < 0 ? 2 : exponent, true);

@@ -13,7 +13,6 @@
 #include "core/strbuf.h"
 #include "domain/normalize.h"
 #include "domain/reference.h"
-#include "handlers/guard.h"
 #include "http/client_ip.h"
 #include "http/json_body.h"
 #include "http/json_fields.h"
@@ -65,14 +64,13 @@ handle_recovery_request(struct request *rq)
     struct recovery_request r = {0};
     char client[CLIENT_IP_MAX];
     struct reply deny;
-    PGconn *c;
     bool limited = false;
 
-    if (!parse_request(rq, &r, &deny) || !guard_db(&c, &deny))
+    if (!parse_request(rq, &r, &deny))
         return deny;
     client_ip(rq, app->cfg->trusted_proxies, client);
     r.client = client;
-    enum outcome o = svc_recovery_request(c, app_secrets(app), &r, &limited);
+    enum outcome o = svc_rq_recovery_request(app_secrets(app), &r, &limited);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     if (limited) {
@@ -90,13 +88,9 @@ handle_recovery_redeem(struct request *rq)
     const struct app *app = rq->app;
     char token[64];
     char reference[13];
-    struct reply deny;
-    PGconn *c;
+    enum outcome o = svc_rq_recovery_redeem(app_secrets(app), request_param(rq, 0), token,
+                                            reference);
 
-    if (!guard_db(&c, &deny))
-        return deny;
-    enum outcome o = svc_recovery_redeem(c, app_secrets(app), request_param(rq, 0), token,
-                                         reference);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     struct reply r = reply_json_take(200, json_pack("{s:s, s:s}", "reference", reference,
@@ -138,12 +132,7 @@ handle_confirm_email(struct request *rq)
 {
     const struct app *app = rq->app;
     char lang[3] = "fr"; /* the claim's once the link is found; the site's default before */
-    struct reply deny;
-    PGconn *c;
-
-    if (!guard_db(&c, &deny))
-        return deny;
-    enum outcome o = svc_mail_confirm_email(c, app_secrets(app), request_param(rq, 0), lang);
+    enum outcome o = svc_rq_mail_confirm_email(app_secrets(app), request_param(rq, 0), lang);
     /* a person following the link reads a page; an API client gets the problem document */
     const char *accept = request_header(rq, "Accept");
     if (o == OUTCOME_NOT_FOUND && accept != NULL && strstr(accept, "text/html") != NULL)

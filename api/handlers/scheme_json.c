@@ -8,6 +8,7 @@
 
 #include "domain/money.h"
 #include "domain/vocab.h"
+#include "http/json_build.h"
 
 static const char *const members[] = {"currency", "base_amount", "category_supplements",
                                       "documented_loss", "time_spent", "fund_cap", "vouchers",
@@ -235,16 +236,17 @@ scheme_from_json(json_t *obj, const char *prefix, struct scheme *s, struct error
 json_t *
 scheme_to_json(const struct scheme *s)
 {
+    struct json_build b = {0};
     json_t *sup = json_object();
     json_t *vouchers = json_array();
     char ratio[16];
 
     for (int i = 0; i < DATA_CATEGORY_COUNT; i++)
         if (s->has_supplement[i])
-            json_object_set_new(sup, data_categories[i], json_integer(s->supplement[i]));
+            jb_set(&b, sup, data_categories[i], json_integer(s->supplement[i]));
     for (size_t i = 0; i < s->n_vouchers; i++)
-        json_array_append_new(vouchers, json_pack("{s:s, s:I}", "name", s->vouchers[i].name,
-                                                  "amount", (json_int_t)s->vouchers[i].amount));
+        jb_append(&b, vouchers, json_pack("{s:s, s:I}", "name", s->vouchers[i].name, "amount",
+                                          (json_int_t)s->vouchers[i].amount));
     snprintf(ratio, sizeof ratio, "%d.%04d", s->cash_ratio_bp / 10000, s->cash_ratio_bp % 10000);
     /* trim trailing zeros: "0.7500" → "0.75", "1.0000" → "1" */
     size_t n = strlen(ratio);
@@ -256,10 +258,12 @@ scheme_to_json(const struct scheme *s)
     json_t *r = s->has_cash_ratio ? json_string(ratio) : json_null();
     return json_pack("{s:s, s:I, s:o, s:{s:b, s:I}, s:{s:I, s:I}, s:o, s:o, s:o}", "currency",
                      s->currency, "base_amount", (json_int_t)s->base_amount,
-                     "category_supplements", sup, "documented_loss", "reimburse", s->reimburse,
+                     "category_supplements", jb_result(&b, sup), "documented_loss", "reimburse",
+                     s->reimburse,
                      "cap_per_claimant", (json_int_t)s->loss_cap, "time_spent", "hourly_rate",
                      (json_int_t)s->hourly_rate, "max_hours", (json_int_t)s->max_hours,
-                     "fund_cap", cap, "vouchers", vouchers, "cash_alternative_ratio", r);
+                     "fund_cap", cap, "vouchers", jb_result(&b, vouchers),
+                     "cash_alternative_ratio", r);
 }
 
 /* Whether errors already holds an error at field. */
@@ -293,4 +297,15 @@ scheme_check(json_t *obj, const char *prefix, const char *incident_currency, str
             continue;
         errors_add(e, field, rules.items[i].code, rules.items[i].message);
     }
+}
+
+bool
+scheme_from_stored(const char *json, struct scheme *s)
+{
+    struct errors ignored = {0};
+    json_t *doc = json_loads(json, JSON_REJECT_DUPLICATES, NULL);
+    bool ok = doc != NULL && scheme_from_json(doc, "", s, &ignored);
+
+    json_decref(doc);
+    return ok;
 }

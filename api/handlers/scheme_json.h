@@ -15,6 +15,10 @@
  * scheme_validate's. False when something could not be read. */
 bool scheme_from_json(json_t *obj, const char *prefix, struct scheme *s, struct errors *e);
 
+/* Reads a stored scheme (the canonical JSON text a PUT stored) into *s; false when it does
+ * not read. The decoder the service's reads are given (service/compensation.h). */
+bool scheme_from_stored(const char *json, struct scheme *s);
+
 /* Reads and validates in one go, every error at once: the parser's type errors and the value
  * rules (scheme_validate) of every member that did parse, all under prefix. */
 void scheme_check(json_t *obj, const char *prefix, const char *incident_currency,

@@ -20,6 +20,7 @@
 #include "handlers/guard.h"
 #include "handlers/read_guard.h"
 #include "http/json_body.h"
+#include "http/json_build.h"
 #include "http/json_fields.h"
 #include "http/outcome.h"
 #include "http/problem.h"
@@ -180,9 +181,10 @@ handle_ws_members_list(struct request *rq)
     enum outcome o = svc_ws_members_page(pages, &q, rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
+    struct json_build b = {0};
     json_t *data = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(data, member_json(&rows[i]));
+        jb_append(&b, data, member_json(&rows[i]));
     const char *next = NULL;
     if (more) {
         const struct ws_member_row *last = &rows[n - 1];
@@ -192,7 +194,7 @@ handle_ws_members_list(struct request *rq)
                 ? arena_printf(rq->arena, "%s|%s", last->mandated_at, last->reference)
                 : last->reference);
     }
-    struct reply r = reply_json_take(200, json_pack("{s:o, s:s?}", "data", data, "next", next));
+    struct reply r = reply_page(&b, data, next);
     read_guard_mark(rq, &r, &src);
     return r;
 }
@@ -215,9 +217,11 @@ member_view(struct request *rq, const struct ws_member_view *v)
     json_t *claim = claims_self_view(rec, &person, description);
     if (claim == NULL)
         return NULL;
+    struct json_build b = {0};
     json_t *dates = json_array();
     for (int i = 0; i < v->n_duplicate_dates; i++)
-        json_array_append_new(dates, json_string(v->duplicate_dates[i]));
+        jb_append(&b, dates, json_string(v->duplicate_dates[i]));
+    dates = jb_result(&b, dates); /* NULL: json_pack below fails in turn */
     bool rejected = strcmp(rec->status, "rejected") == 0;
     return json_pack("{s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:{s:I, s:o}}", "claim", claim,
                      "review", "status", rec->status, "reason", v->review.review_reason, "note",
@@ -430,10 +434,12 @@ handle_ws_timeline(struct request *rq)
     enum outcome o = svc_ws_members_per_day(c, x.id, rq->arena, &days, &n);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
+    struct json_build b = {0};
     json_t *per_day = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(per_day, json_pack("{s:s, s:I}", "date", days[i].date, "members",
-                                                 (json_int_t)days[i].n));
+        jb_append(&b, per_day, json_pack("{s:s, s:I}", "date", days[i].date, "members",
+                                         (json_int_t)days[i].n));
+    per_day = jb_result(&b, per_day);
     return reply_json_take(200, json_pack("{s:s, s:o}", "action_id", x.id, "members_per_day",
                                           per_day));
 }

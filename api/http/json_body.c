@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/arena.h"
+#include "http/json_fields.h"
 #include "http/problem.h"
 
 /* "application/json", optionally with "; charset=utf-8" (any case, any spacing). */
@@ -100,23 +101,25 @@ json_body_object(struct request *rq, bool allow_merge_patch, struct reply *err)
     return doc;
 }
 
+bool
+json_body_read(struct request *rq, bool allow_merge_patch, json_body_reader read, void *out,
+               struct reply *err)
+{
+    struct errors errors = {0};
+    json_t *body = json_body_object(rq, allow_merge_patch, err);
+
+    if (body == NULL)
+        return false;
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    read(&jf, out);
+    if (!errors_any(&errors))
+        return true;
+    *err = json_body_invalid(&errors);
+    return false;
+}
+
 struct reply
 json_body_invalid(const struct errors *e)
 {
-    struct reply r = problem_reply("validation-error", "the request has invalid fields");
-    json_t *doc = json_loadb(r.body, r.body_len, 0, NULL);
-    json_t *list = json_array();
-
-    for (int i = 0; i < e->n; i++)
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "field", e->items[i].field,
-                                              "code", e->items[i].code, "message",
-                                              e->items[i].message));
-    if (doc == NULL || json_object_set_new(doc, "errors", list) != 0) {
-        json_decref(doc);
-        return r;
-    }
-    reply_discard(&r);
-    r = reply_json_take(422, doc);
-    r.content_type = "application/problem+json";
-    return r;
+    return problem_reply_errors("validation-error", "the request has invalid fields", e);
 }

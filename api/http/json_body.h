@@ -21,4 +21,15 @@ json_t *json_body_object(struct request *rq, bool allow_merge_patch, struct repl
 /* 422 validation-error with every collected error. */
 struct reply json_body_invalid(const struct errors *e);
 
+struct json_fields;
+
+/* Reads the members of a body object into out with jf_* readers (http/json_fields.h),
+ * appending every error to jf->errors. */
+typedef void (*json_body_reader)(const struct json_fields *jf, void *out);
+
+/* The prologue of a handler that takes a body: json_body_object, then read into out, every
+ * error collected. False with *err: 415, 400 or 422 with all the errors. */
+bool json_body_read(struct request *rq, bool allow_merge_patch, json_body_reader read,
+                    void *out, struct reply *err);
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "http/json_build.h"
 
 struct problem_kind {
     const char *name;
@@ -58,23 +59,46 @@ problem_status(const char *name)
     return k != NULL ? k->status : 500;
 }
 
-struct reply
-problem_reply(const char *name, const char *detail)
+/* The problem document of name with errors[] when errors is not NULL. */
+static struct reply
+problem_build(const char *name, const char *detail, const struct errors *errors)
 {
     const struct problem_kind *k = lookup(name);
+    struct json_build b = {0};
 
     if (k == NULL) {
         log_bug("unknown problem name %s", name);
         k = lookup("internal-error");
         detail = "the server could not complete the request";
+        errors = NULL;
     }
     char type[128];
     strcpy(type, PROBLEM_BASE);
     strncat(type, k->name, sizeof type - strlen(type) - 1);
     json_t *doc = json_pack("{s:s, s:s, s:i, s:s}", "type", type, "title", k->title, "status",
                             k->status, "detail", detail);
-    struct reply r = reply_json_take(k->status, doc);
+    if (errors != NULL) {
+        json_t *list = json_array();
+        for (int i = 0; i < errors->n; i++)
+            jb_append(&b, list, json_pack("{s:s, s:s, s:s}", "field", errors->items[i].field,
+                                          "code", errors->items[i].code, "message",
+                                          errors->items[i].message));
+        jb_set(&b, doc, "errors", jb_result(&b, list));
+    }
+    struct reply r = reply_json_take(k->status, jb_result(&b, doc));
     if (r.status == k->status)
         r.content_type = "application/problem+json";
     return r;
+}
+
+struct reply
+problem_reply(const char *name, const char *detail)
+{
+    return problem_build(name, detail, NULL);
+}
+
+struct reply
+problem_reply_errors(const char *name, const char *detail, const struct errors *errors)
+{
+    return problem_build(name, detail, errors);
 }

@@ -16,13 +16,16 @@ reply_json_take(int status, json_t *json)
     struct reply r = {.status = status, .content_type = json_content_type};
 
     if (json == NULL) {
-        log_bug("reply_json_take given no json");
-        r.status = 500;
-        r.body = xstrdup("{\"type\":\"https://recours.dev/problems/internal-error\","
-                         "\"title\":\"Internal error\",\"status\":500,"
-                         "\"detail\":\"the server could not build its answer\"}");
+        /* a document that could not be built: jansson ran out of memory (http/json_build.h),
+         * a transient state the client may retry after */
+        log_error("reply: the answer could not be built (out of memory)");
+        r.status = 503;
+        r.body = xstrdup("{\"type\":\"https://recours.dev/problems/service-unavailable\","
+                         "\"title\":\"Service unavailable\",\"status\":503,"
+                         "\"detail\":\"the server could not build its answer; retry\"}");
         r.body_len = strlen(r.body);
         r.content_type = "application/problem+json";
+        reply_add_header(&r, "Retry-After", "1");
         return r;
     }
     r.body = json_dumps(json, JSON_COMPACT);

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "mail/templates.h"
+#include "mail/words.h"
 
 void
 mail_html_escape(const char *s, struct strbuf *out)
@@ -75,69 +75,69 @@ link(struct mail_rendered *r, const char *intro, const char *url)
 }
 
 static void
-claim_facts(struct mail_rendered *r, const struct mail_catalogue *t, const struct mail_facts *f)
+claim_facts(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
 {
-    field(r, t->reference_label, f->reference);
+    field(r, mail_words.reference_label[l], f->reference);
     if (f->incident_title != NULL)
-        field(r, t->incident_label, f->incident_title);
+        field(r, mail_words.incident_label[l], f->incident_title);
     if (f->action_title != NULL)
-        field(r, t->action_label, f->action_title);
+        field(r, mail_words.action_label[l], f->action_title);
     strbuf_puts(&r->text, "\n");
 }
 
 static void
-body(struct mail_rendered *r, const struct mail_catalogue *t, const struct mail_facts *f)
+body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
 {
     switch (f->kind) {
     case MAIL_CLAIM_ACCEPTED:
-        para(r, t->accepted_intro);
-        claim_facts(r, t, f);
-        link(r, t->my_claim_intro, f->my_claim_url);
+        para(r, mail_words.accepted_intro[l]);
+        claim_facts(r, l, f);
+        link(r, mail_words.my_claim_intro[l], f->my_claim_url);
         if (f->confirm_url != NULL)
-            link(r, t->confirm_intro, f->confirm_url);
+            link(r, mail_words.confirm_intro[l], f->confirm_url);
         break;
     case MAIL_CLAIM_CORRECTED:
-        claim_facts(r, t, f);
-        link(r, t->corrected_intro, f->my_claim_url);
+        claim_facts(r, l, f);
+        link(r, mail_words.corrected_intro[l], f->my_claim_url);
         break;
     case MAIL_CLAIM_WITHDRAWN:
-        claim_facts(r, t, f);
-        para(r, t->withdrawn_intro);
+        claim_facts(r, l, f);
+        para(r, mail_words.withdrawn_intro[l]);
         break;
     case MAIL_CLAIM_REJECTED:
-        claim_facts(r, t, f);
-        para(r, t->rejected_intro);
-        field(r, t->reason_label, f->reason != NULL ? f->reason : "");
-        link(r, t->rejected_correct_intro, f->my_claim_url);
+        claim_facts(r, l, f);
+        para(r, mail_words.rejected_intro[l]);
+        field(r, mail_words.reason_label[l], f->reason != NULL ? f->reason : "");
+        link(r, mail_words.rejected_correct_intro[l], f->my_claim_url);
         break;
     case MAIL_MEMBER_REMOVED:
-        claim_facts(r, t, f);
-        para(r, t->removed_intro);
-        field(r, t->reason_label, f->reason != NULL ? f->reason : "");
-        link(r, t->my_claim_intro, f->my_claim_url);
+        claim_facts(r, l, f);
+        para(r, mail_words.removed_intro[l]);
+        field(r, mail_words.reason_label[l], f->reason != NULL ? f->reason : "");
+        link(r, mail_words.my_claim_intro[l], f->my_claim_url);
         break;
     case MAIL_RECOVERY:
-        para(r, t->recovery_intro);
+        para(r, mail_words.recovery_intro[l]);
         for (int i = 0; i < f->n_items; i++) {
-            field(r, t->reference_label, f->items[i].reference);
-            field(r, t->incident_label, f->items[i].incident_title);
-            link(r, t->recovery_link_label, f->items[i].link);
+            field(r, mail_words.reference_label[l], f->items[i].reference);
+            field(r, mail_words.incident_label[l], f->items[i].incident_title);
+            link(r, mail_words.recovery_link_label[l], f->items[i].link);
         }
-        para(r, t->recovery_expiry);
-        para(r, t->not_you_note);
+        para(r, mail_words.recovery_expiry[l]);
+        para(r, mail_words.not_you_note[l]);
         break;
     }
 }
 
 static void
-subject(struct mail_rendered *r, const struct mail_catalogue *t, const struct mail_facts *f)
+subject(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
 {
-    const char *prefix = f->kind == MAIL_CLAIM_ACCEPTED    ? t->accepted_subject
-                         : f->kind == MAIL_CLAIM_CORRECTED ? t->corrected_subject
-                         : f->kind == MAIL_CLAIM_WITHDRAWN ? t->withdrawn_subject
-                         : f->kind == MAIL_CLAIM_REJECTED  ? t->rejected_subject
-                         : f->kind == MAIL_MEMBER_REMOVED  ? t->removed_subject
-                                                           : t->recovery_subject;
+    const char *prefix = f->kind == MAIL_CLAIM_ACCEPTED    ? mail_words.accepted_subject[l]
+                         : f->kind == MAIL_CLAIM_CORRECTED ? mail_words.corrected_subject[l]
+                         : f->kind == MAIL_CLAIM_WITHDRAWN ? mail_words.withdrawn_subject[l]
+                         : f->kind == MAIL_CLAIM_REJECTED  ? mail_words.rejected_subject[l]
+                         : f->kind == MAIL_MEMBER_REMOVED  ? mail_words.removed_subject[l]
+                                                           : mail_words.recovery_subject[l];
 
     strbuf_puts(&r->subject, prefix);
     if (f->kind != MAIL_RECOVERY)
@@ -147,21 +147,21 @@ subject(struct mail_rendered *r, const struct mail_catalogue *t, const struct ma
 void
 mail_render(const struct mail_facts *f, struct mail_rendered *out)
 {
-    const struct mail_catalogue *t = mail_catalogue_of(f->lang);
+    enum mail_lang l = mail_lang_of(f->lang);
 
-    subject(out, t, f);
+    subject(out, l, f);
     strbuf_printf(&out->html,
                   "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
                   "<title>",
-                  t->lang);
+                  mail_lang_code(l));
     mail_html_escape(out->subject.data, &out->html);
     strbuf_puts(&out->html, "</title>\n</head>\n<body>\n");
-    para(out, t->greeting);
-    body(out, t, f);
-    para(out, t->no_token_note);
-    strbuf_printf(&out->text, "-- \n%s\n", t->signature);
+    para(out, mail_words.greeting[l]);
+    body(out, l, f);
+    para(out, mail_words.no_token_note[l]);
+    strbuf_printf(&out->text, "-- \n%s\n", mail_words.signature[l]);
     strbuf_puts(&out->html, "<hr>\n<p><small>");
-    mail_html_escape(t->signature, &out->html);
+    mail_html_escape(mail_words.signature[l], &out->html);
     strbuf_puts(&out->html, "</small></p>\n</body>\n</html>\n");
 }
 

@@ -5,13 +5,33 @@
 #include <string.h>
 
 #include "db/errors.h"
+#include "db/public_pages.h"
 #include "domain/action_rules.h"
+#include "service/associations.h"
+#include "service/claim_page.h"
+#include "service/conn.h"
 #include "service/lookup_cache.h"
 #include "service/tx.h"
+
+/* The public record's part of a POST or PATCH (rec NULL: none), in the caller's
+ * transaction, after the action's own members: mandate_text_en is the English text of the
+ * version then in force. */
+static int
+record_part(PGconn *c, const struct audit_note *note, const char *id,
+            const struct action_record_patch *rec)
+{
+    if (rec == NULL)
+        return 1;
+    int rc = db_action_record_update(c, id, rec);
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD; /* the action is there: this transaction has it */
+    return tx_audited(svc_audit(c, note, "action.record.update", "action", id));
+}
 
 struct create {
     const struct audit_note *note;
     const struct action *in;
+    const struct action_record_patch *rec;
     struct arena *a;
     struct action *out;
 };
@@ -26,18 +46,16 @@ create_body(PGconn *c, struct tx *t, void *ctx)
         return tx_answer(t, OUTCOME_INVALID);
     if (rc != 1)
         return rc;
-    return tx_audited(svc_audit(c, x->note, "action.create", "action", x->out->id));
+    rc = tx_audited(svc_audit(c, x->note, "action.create", "action", x->out->id));
+    return rc == 1 ? record_part(c, x->note, x->out->id, x->rec) : rc;
 }
 
 enum outcome
 svc_actions_create(PGconn *c, const struct audit_note *note, const struct action *in,
-                   struct arena *a, struct action *out)
+                   const struct action_record_patch *rec, struct arena *a, struct action *out)
 {
-    struct create x = {note, in, a, out};
-    enum outcome o = svc_tx_run(c, "actions.create", TX_READ_WRITE, create_body, &x);
-
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    struct create x = {note, in, rec, a, out};
+    return svc_tx_run_cached_write(c, "actions.create", create_body, &x);
 }
 
 enum outcome
@@ -74,11 +92,21 @@ apply(struct action *cur, const struct action_patch *p)
         cur->status = p->value.status;
 }
 
+/* Whether p changes a member of the action itself (not only its public record). */
+static bool
+changes_action(const struct action_patch *p)
+{
+    return p->has_title || p->has_legal_basis || p->has_opt_in_deadline ||
+           p->has_counsel_name || p->has_counsel_email || p->has_mandate_text ||
+           p->has_mandate_text_version || p->has_status;
+}
+
 struct update {
     const struct audit_note *note;
     const char *id;
     const char *association_id;
     const struct action_patch *p;
+    const struct action_record_patch *rec;
     struct arena *a;
     struct action *out;
 };
@@ -96,23 +124,27 @@ update_body(PGconn *c, struct tx *t, void *ctx)
         return tx_answer(t, OUTCOME_NOT_FOUND);
     if (x->p->has_status && !action_transition_ok(cur.status, x->p->value.status))
         return tx_answer(t, OUTCOME_INVALID_TRANSITION);
-    apply(&cur, x->p);
-    rc = db_actions_update(c, &cur, x->a, x->out);
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD; /* the row is locked: it cannot have gone */
-    return tx_audited(svc_audit(c, x->note, "action.update", "action", x->id));
+    *x->out = cur;
+    /* a PATCH of the record alone leaves the action's row (and updated_at) as it is */
+    if (x->rec == NULL || changes_action(x->p)) {
+        apply(&cur, x->p);
+        rc = db_actions_update(c, &cur, x->a, x->out);
+        if (rc != 1)
+            return rc < 0 ? rc : DB_HARD; /* the row is locked: it cannot have gone */
+        rc = tx_audited(svc_audit(c, x->note, "action.update", "action", x->id));
+        if (rc != 1)
+            return rc;
+    }
+    return record_part(c, x->note, x->id, x->rec);
 }
 
 enum outcome
 svc_actions_update(PGconn *c, const struct audit_note *note, const char *id,
-                   const char *association_id, const struct action_patch *p, struct arena *a,
-                   struct action *out)
+                   const char *association_id, const struct action_patch *p,
+                   const struct action_record_patch *rec, struct arena *a, struct action *out)
 {
-    struct update x = {note, id, association_id, p, a, out};
-    enum outcome o = svc_tx_run(c, "actions.update", TX_READ_WRITE, update_body, &x);
-
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    struct update x = {note, id, association_id, p, rec, a, out};
+    return svc_tx_run_cached_write(c, "actions.update", update_body, &x);
 }
 
 enum outcome
@@ -122,11 +154,107 @@ svc_actions_list(PGconn *c, const char *association_id, const char *incident, co
 {
     int rc = db_actions_list(c, association_id, incident, status, after, limit + 1, a, out,
                              n_out);
+    return tx_page_outcome(c, rc, limit, n_out, more_out);
+}
 
+/* Entry points for handlers (service/conn.h). */
+
+/* The record of the action x into out->record. */
+static enum outcome
+with_record(PGconn *c, const char *association_id, struct arena *a, struct action_doc *out)
+{
+    return svc_action_record_get(c, out->action.id, association_id, a, &out->record);
+}
+
+enum outcome
+svc_rq_actions_create(const struct audit_note *note, const struct action *in,
+                      const struct action_record_patch *rec, struct arena *a,
+                      struct action_doc *out)
+{
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    enum outcome o = svc_actions_create(c, note, in, rec, a, &out->action);
+    return o != OUTCOME_OK ? o : with_record(c, in->association_id, a, out);
+}
+
+enum outcome
+svc_rq_action_doc(const char *id, const char *association_id, struct arena *a,
+                  struct action_doc *out)
+{
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    enum outcome o = svc_actions_get(c, id, association_id, a, &out->action);
+    return o != OUTCOME_OK ? o : with_record(c, association_id, a, out);
+}
+
+enum outcome
+svc_rq_actions_get(const char *id, const char *association_id, struct arena *a,
+                   struct action *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_actions_get(c, id, association_id, a, out);
+}
+
+enum outcome
+svc_rq_actions_update(const struct audit_note *note, const char *id, const char *association_id,
+                      const struct action_patch *p, const struct action_record_patch *rec,
+                      struct arena *a, struct action_doc *out)
+{
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    /* the action and its record in one transaction: both or neither */
+    enum outcome o = svc_actions_update(c, note, id, association_id, p, rec, a, &out->action);
+    return o != OUTCOME_OK ? o : with_record(c, association_id, a, out);
+}
+
+enum outcome
+svc_rq_actions_list(const char *association_id, const char *incident, const char *status,
+                    const char *after, int limit, struct arena *a, struct action *out,
+                    int *n_out, bool *more_out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_actions_list(
+                     c, association_id, incident, status, after, limit, a, out, n_out, more_out);
+}
+
+enum outcome
+svc_rq_action_mandate_page(const char *id, const char *lang, struct arena *a,
+                           struct mandate_page *out)
+{
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    int rc = svc_action_for_mandate(c, id, a, &out->action);
     if (rc < 0)
         return tx_outcome_of(c, rc);
-    *more_out = *n_out > limit;
-    if (*more_out)
-        *n_out = limit;
-    return OUTCOME_OK;
+    if (rc == 0 || !svc_action_takes_mandates(&out->action))
+        return OUTCOME_NOT_FOUND;
+    enum outcome o = svc_associations_get(c, out->action.association_id, a, &out->association);
+    if (o != OUTCOME_OK)
+        return o == OUTCOME_NOT_FOUND ? OUTCOME_INTERNAL : o; /* an action has its association */
+    if (lang == NULL)
+        return OUTCOME_OK;
+    return svc_action_mandate_text(c, id, lang, a, &out->text, &out->text_lang, &out->version);
+}
+
+enum outcome
+svc_rq_actions_get_for_write(const char *id, const char *association_id, bool may_write,
+                             struct arena *a, struct action *out)
+{
+    enum outcome o = svc_rq_actions_get(id, association_id, a, out);
+
+    return o == OUTCOME_OK && !may_write ? OUTCOME_APPROVAL_LAPSED : o;
 }

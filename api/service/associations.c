@@ -9,6 +9,7 @@
 #include "crypto/keyed_hash.h"
 #include "crypto/random.h"
 #include "db/errors.h"
+#include "service/conn.h"
 #include "service/lookup_cache.h"
 #include "service/tx.h"
 
@@ -44,10 +45,7 @@ svc_associations_create(PGconn *c, const struct audit_note *note, const struct a
                         struct arena *a, struct association *out)
 {
     struct create x = {note, in, a, out};
-    enum outcome o = svc_tx_run(c, "associations.create", TX_READ_WRITE, create_body, &x);
-
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    return svc_tx_run_cached_write(c, "associations.create", create_body, &x);
 }
 
 enum outcome
@@ -117,9 +115,7 @@ svc_associations_update(PGconn *c, const struct audit_note *note, const char *id
     struct update x = {note, id, p, a, out, error_field};
 
     *error_field = NULL;
-    enum outcome o = svc_tx_run(c, "associations.update", TX_READ_WRITE, update_body, &x);
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    return svc_tx_run_cached_write(c, "associations.update", update_body, &x);
 }
 
 enum outcome
@@ -127,13 +123,7 @@ svc_associations_list(PGconn *c, const char *after, int limit, struct arena *a,
                       struct association *out, int *n_out, bool *more_out)
 {
     int rc = db_associations_list_approved(c, after, limit + 1, a, out, n_out);
-
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    *more_out = *n_out > limit;
-    if (*more_out)
-        *n_out = limit;
-    return OUTCOME_OK;
+    return tx_page_outcome(c, rc, limit, n_out, more_out);
 }
 
 /* "rk_" + 8 alphanumerics: base64url of random bytes with the two symbols out. */
@@ -221,4 +211,60 @@ svc_keys_revoke(PGconn *c, const struct audit_note *note, const char *id)
     struct revoke x = {note, id};
 
     return svc_tx_run(c, "keys.revoke", TX_READ_WRITE, revoke_body, &x);
+}
+
+/* Entry points for handlers (service/conn.h). */
+
+enum outcome
+svc_rq_associations_create(const struct audit_note *note, const struct association *in,
+                           struct arena *a, struct association *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_associations_create(c, note, in, a, out);
+}
+
+enum outcome
+svc_rq_associations_update(const struct audit_note *note, const char *id,
+                           const struct association_patch *p, struct arena *a,
+                           struct association *out, const char **error_field)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_associations_update(c, note, id, p, a, out, error_field);
+}
+
+enum outcome
+svc_rq_associations_list(const char *after, int limit, struct arena *a, struct association *out,
+                         int *n_out, bool *more_out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_associations_list(c, after, limit, a, out, n_out, more_out);
+}
+
+enum outcome
+svc_rq_keys_issue(const struct secrets *s, const struct audit_note *note,
+                  const char *association_id, const char *label, struct arena *a,
+                  struct api_key *out, char *secret_out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_keys_issue(c, s, note, association_id, label, a, out, secret_out);
+}
+
+enum outcome
+svc_rq_keys_revoke(const struct audit_note *note, const char *id)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK ? OUTCOME_UNAVAILABLE : svc_keys_revoke(c, note, id);
 }

@@ -45,4 +45,18 @@ enum outcome svc_keys_issue(PGconn *c, const struct secrets *s, const struct aud
 /* Revokes (idempotent): OK, or NOT_FOUND for an unknown key. */
 enum outcome svc_keys_revoke(PGconn *c, const struct audit_note *note, const char *id);
 
+/* Entry points for handlers: the same on the calling thread's connection (service/conn.h). */
+enum outcome svc_rq_associations_create(const struct audit_note *note,
+                                        const struct association *in, struct arena *a,
+                                        struct association *out);
+enum outcome svc_rq_associations_update(const struct audit_note *note, const char *id,
+                                        const struct association_patch *p, struct arena *a,
+                                        struct association *out, const char **error_field);
+enum outcome svc_rq_associations_list(const char *after, int limit, struct arena *a,
+                                      struct association *out, int *n_out, bool *more_out);
+enum outcome svc_rq_keys_issue(const struct secrets *s, const struct audit_note *note,
+                               const char *association_id, const char *label, struct arena *a,
+                               struct api_key *out, char *secret_out);
+enum outcome svc_rq_keys_revoke(const struct audit_note *note, const char *id);
+
 #endif

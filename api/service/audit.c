@@ -11,6 +11,7 @@
 #include "crypto/sha256.h"
 #include "db/audit.h"
 #include "db/errors.h"
+#include "service/conn.h"
 #include "service/tx.h"
 
 /* Written once by svc_audit_key_install before the threads that read it start (see the
@@ -128,4 +129,14 @@ svc_audit_reseal(PGconn *c, struct audit_result *out)
         return tx_outcome_of(c, rc);
     result_of(&v, out);
     return OUTCOME_OK;
+}
+
+/* Entry points for handlers (service/conn.h). */
+
+enum outcome
+svc_rq_audit_verify(const struct audit_head *kept, struct audit_result *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK ? OUTCOME_UNAVAILABLE : svc_audit_verify(c, kept, out);
 }

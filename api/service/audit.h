@@ -54,4 +54,7 @@ enum outcome svc_audit_head(PGconn *c, struct audit_head *out);
  * broken: the caller must roll back. */
 enum outcome svc_audit_reseal(PGconn *c, struct audit_result *out);
 
+/* Entry points for handlers: the same on the calling thread's connection (service/conn.h). */
+enum outcome svc_rq_audit_verify(const struct audit_head *kept, struct audit_result *out);
+
 #endif

@@ -8,6 +8,7 @@
 #include "domain/uuid.h"
 #include "service/associations.h"
 #include "service/compensation.h"
+#include "service/conn.h"
 #include "service/lookup_cache.h"
 #include "service/public_pages.h"
 #include "service/tx.h"
@@ -29,9 +30,9 @@ load_action(PGconn *c, const char *id, struct arena *a, struct claim_page_data *
     return svc_action_for_mandate(c, id, a, &out->action);
 }
 
-enum outcome
-svc_claim_page_load(PGconn *c, const char *slug, const char *action_id, const char *lang,
-                    struct arena *a, struct claim_page_data *out)
+static enum outcome
+claim_page_load(PGconn *c, const char *slug, const char *action_id, const char *lang,
+                struct arena *a, struct claim_page_data *out)
 {
     memset(out, 0, sizeof *out);
     int rc = load_action(c, action_id, a, out);
@@ -68,22 +69,50 @@ svc_claim_page_load(PGconn *c, const char *slug, const char *action_id, const ch
 }
 
 enum outcome
-svc_my_claim_load(PGconn *c, const char *slug, const char *member_action_id,
-                  const char *offer_action_id, const char *lang, struct arena *a,
-                  struct claim_page_data *out)
+svc_rq_claim_page_load(const char *slug, const char *action_id, const char *lang,
+                       struct arena *a, struct claim_page_data *out)
 {
-    enum outcome o = svc_claim_page_load(c, slug, offer_action_id, lang, a, out);
+    PGconn *c;
+    enum outcome o = svc_conn(&c);
 
-    if (o != OUTCOME_OK || member_action_id == NULL || !uuid_is_valid(member_action_id))
-        return o;
+    return o == OUTCOME_OK ? claim_page_load(c, slug, action_id, lang, a, out) : o;
+}
+
+/* The action the claim is a member of (member_action_id) and its association, when they
+ * exist. */
+static enum outcome
+load_member(PGconn *c, const char *member_action_id, struct arena *a,
+            struct claim_page_data *out)
+{
+    if (member_action_id == NULL || !uuid_is_valid(member_action_id))
+        return OUTCOME_OK;
     int rc = svc_action_for_mandate(c, member_action_id, a, &out->member);
     if (rc < 0)
         return tx_outcome_of(c, rc);
     if (rc == 0)
         return OUTCOME_OK;
-    o = svc_associations_get(c, out->member.association_id, a, &out->member_association);
+    enum outcome o =
+        svc_associations_get(c, out->member.association_id, a, &out->member_association);
     if (o != OUTCOME_OK && o != OUTCOME_NOT_FOUND)
         return o;
     out->has_member = o == OUTCOME_OK;
     return OUTCOME_OK;
+}
+
+enum outcome
+svc_rq_my_claim_load(const char *slug, const char *member_action_id,
+                     const char *offer_action_id, const char *lang, struct arena *a,
+                     struct claim_page_data *out)
+{
+    PGconn *c;
+    enum outcome o = svc_conn(&c);
+
+    if (o == OUTCOME_OK)
+        o = claim_page_load(c, slug, offer_action_id, lang, a, out);
+    if (o == OUTCOME_OK)
+        o = load_member(c, member_action_id, a, out);
+    /* the incident's open actions that take mandates: the incident page's own read */
+    if (o == OUTCOME_OK)
+        o = svc_public_incident(c, out->incident.slug, a, &out->incident_doc);
+    return o;
 }

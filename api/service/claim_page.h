@@ -30,6 +30,8 @@ struct claim_page_data {
     bool has_member;                /* /my-claim: the action the claim is a member of */
     struct action member;
     struct association member_association;
+    const char *incident_doc;       /* /my-claim: the incident page's document (its open
+                                     * actions), svc_public_incident's */
 };
 
 /* Whether a submission would accept a mandate for x now: action open, deadline ahead,
@@ -37,20 +39,22 @@ struct claim_page_data {
  * page). */
 bool svc_action_takes_mandates(const struct action *x);
 
-/* Loads the incident of slug, or, with slug NULL, the incident of action_id. action_id (may
+/* Entry point of /claim (GET and POST), on the calling thread's connection (service/conn.h):
+ * loads the incident of slug, or, with slug NULL, the incident of action_id. action_id (may
  * be NULL) is offered when it takes mandates on that incident, with its mandate text in lang
  * ("fr" | "en"; the French original where the action has none in lang); otherwise
- * offer_refused is set and the form goes on without it. NOT_FOUND when neither names an incident; the
- * outcome of a database failure otherwise. Strings live in a. */
-enum outcome svc_claim_page_load(PGconn *c, const char *slug, const char *action_id,
-                                 const char *lang, struct arena *a,
-                                 struct claim_page_data *out);
+ * offer_refused is set and the form goes on without it. NOT_FOUND when neither names an
+ * incident; the outcome of a database failure (UNAVAILABLE without a connection) otherwise.
+ * Strings live in a. */
+enum outcome svc_rq_claim_page_load(const char *slug, const char *action_id, const char *lang,
+                                    struct arena *a, struct claim_page_data *out);
 
-/* For /my-claim: svc_claim_page_load of the claim's incident (slug) and of the action a link
- * offers (offer_action_id, may be NULL), plus the action the claim is a member of
- * (member_action_id, may be NULL) and its association, whatever their status. */
-enum outcome svc_my_claim_load(PGconn *c, const char *slug, const char *member_action_id,
-                               const char *offer_action_id, const char *lang, struct arena *a,
-                               struct claim_page_data *out);
+/* Entry point of /my-claim: svc_rq_claim_page_load of the claim's incident (slug) and of the
+ * action a link offers (offer_action_id, may be NULL), plus the action the claim is a member
+ * of (member_action_id, may be NULL) and its association, whatever their status, and the
+ * incident page's document (incident_doc). */
+enum outcome svc_rq_my_claim_load(const char *slug, const char *member_action_id,
+                                  const char *offer_action_id, const char *lang,
+                                  struct arena *a, struct claim_page_data *out);
 
 #endif

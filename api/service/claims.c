@@ -8,9 +8,11 @@
 #include "crypto/keyed_hash.h"
 #include "db/errors.h"
 #include "db/outbox.h"
-#include "domain/reference.h"
 #include "db/tallies.h"
 #include "db/ws_members.h"
+#include "domain/reference.h"
+#include "service/conn.h"
+#include "service/incidents.h"
 #include "service/tx.h"
 
 static struct tally_key
@@ -120,15 +122,6 @@ correct_body(PGconn *c, struct tx *t, void *ctx)
     return one(db_claims_get(c, x->rec->reference, false, x->a, out));
 }
 
-enum outcome
-svc_claims_correct(PGconn *c, const struct claim_record *rec, const struct claim_row *row,
-                   const struct mandate_change *m, struct arena *a, struct claim_record *out)
-{
-    struct correct x = {rec, row, m, a, out};
-
-    return svc_tx_run(c, "claims.correct", TX_READ_WRITE, correct_body, &x);
-}
-
 struct withdraw {
     const struct claim_record *rec;
     struct arena *a;
@@ -156,15 +149,6 @@ withdraw_body(PGconn *c, struct tx *t, void *ctx)
     }
     /* withdrawing a withdrawn claim answers it as it is */
     return rc == 1 ? one(db_claims_get(c, x->rec->reference, false, x->a, x->out)) : rc;
-}
-
-enum outcome
-svc_claims_withdraw(PGconn *c, const struct claim_record *rec, struct arena *a,
-                    struct claim_record *out)
-{
-    struct withdraw x = {rec, a, out};
-
-    return svc_tx_run(c, "claims.withdraw", TX_READ_WRITE, withdraw_body, &x);
 }
 
 static bool
@@ -208,12 +192,78 @@ review_body(PGconn *c, struct tx *t, void *ctx)
     return rc == 1 ? one(db_claims_get(c, x->rec->reference, false, x->a, out)) : rc;
 }
 
+/* Entry points for handlers (service/conn.h). */
+
 enum outcome
-svc_claims_review(PGconn *c, const struct audit_note *note, const struct claim_record *rec,
-                  const char *status, const char *reason, struct arena *a,
-                  struct claim_record *out)
+svc_rq_claims_find(const struct secrets *s, const char *reference, const char *token,
+                   struct arena *a, struct claim_record *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_claims_find(c, s, reference, token, a, out);
+}
+
+enum outcome
+svc_rq_claims_for_review(const char *reference, const char *association_id, bool may_write,
+                         struct arena *a, struct claim_record *out)
+{
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    int rc = db_claims_get(c, reference, false, a, out);
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    /* only the association the claim mandated (or the operator) sees it at all */
+    if (rc == 0 || (association_id != NULL && (out->mandate_association_id == NULL ||
+                                               strcmp(out->mandate_association_id,
+                                                      association_id) != 0)))
+        return OUTCOME_NOT_FOUND;
+    return may_write ? OUTCOME_OK : OUTCOME_APPROVAL_LAPSED;
+}
+
+enum outcome
+svc_rq_claims_list_mandated(const char *slug, const char *association_id,
+                            const struct claim_list_filter *f, int limit, struct arena *a,
+                            struct claim_record *out, int *n_out, bool *more_out)
+{
+    struct incident inc;
+    PGconn *c;
+    enum outcome o = svc_conn(&c);
+
+    if (o == OUTCOME_OK)
+        o = svc_incidents_get(c, slug, a, &inc);
+    if (o != OUTCOME_OK)
+        return o;
+    int rc = db_claims_list_mandated(c, inc.slug, association_id, f, limit + 1, a, out, n_out);
+    return tx_page_outcome(c, rc, limit, n_out, more_out);
+}
+
+enum outcome
+svc_rq_claims_correct(const struct claim_record *rec, const struct claim_row *row,
+                      const struct mandate_change *m, struct arena *a, struct claim_record *out)
+{
+    struct correct x = {rec, row, m, a, out};
+
+    return svc_tx_run_here("claims.correct", TX_READ_WRITE, correct_body, &x);
+}
+
+enum outcome
+svc_rq_claims_withdraw(const struct claim_record *rec, struct arena *a, struct claim_record *out)
+{
+    struct withdraw x = {rec, a, out};
+
+    return svc_tx_run_here("claims.withdraw", TX_READ_WRITE, withdraw_body, &x);
+}
+
+enum outcome
+svc_rq_claims_review(const struct audit_note *note, const struct claim_record *rec,
+                     const char *status, const char *reason, struct arena *a,
+                     struct claim_record *out)
 {
     struct review x = {note, rec, status, reason, a, out};
 
-    return svc_tx_run(c, "claims.review", TX_READ_WRITE, review_body, &x);
+    return svc_tx_run_here("claims.review", TX_READ_WRITE, review_body, &x);
 }

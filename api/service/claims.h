@@ -26,20 +26,39 @@ struct mandate_change {
     const char *version;
 };
 
+/* Entry points for handlers, on the calling thread's connection (service/conn.h). */
+
+/* svc_claims_find there. */
+enum outcome svc_rq_claims_find(const struct secrets *s, const char *reference,
+                                const char *token, struct arena *a, struct claim_record *out);
+
 /* Writes a correction of rec (keys and sealed pii in row) in a transaction that re-reads the
  * claim locked: CLAIM_WITHDRAWN, DUPLICATE_CLAIM (nothing stored), or OK with *out re-read. */
-enum outcome svc_claims_correct(PGconn *c, const struct claim_record *rec,
-                                const struct claim_row *row, const struct mandate_change *m,
-                                struct arena *a, struct claim_record *out);
+enum outcome svc_rq_claims_correct(const struct claim_record *rec, const struct claim_row *row,
+                                   const struct mandate_change *m, struct arena *a,
+                                   struct claim_record *out);
+
+/* Withdraws rec's claim (idempotent); *out re-read. */
+enum outcome svc_rq_claims_withdraw(const struct claim_record *rec, struct arena *a,
+                                    struct claim_record *out);
+
+/* The claim of reference for its review: NOT_FOUND unless association_id is the association it
+ * mandated (NULL: the operator, any claim); then APPROVAL_LAPSED unless may_write. */
+enum outcome svc_rq_claims_for_review(const char *reference, const char *association_id,
+                                      bool may_write, struct arena *a,
+                                      struct claim_record *out);
 
 /* Review by the operator or the mandated association: received → verified | rejected,
  * verified ↔ rejected; INVALID_TRANSITION otherwise (withdrawn claims included). */
-enum outcome svc_claims_review(PGconn *c, const struct audit_note *note,
-                               const struct claim_record *rec, const char *status,
-                               const char *reason, struct arena *a, struct claim_record *out);
+enum outcome svc_rq_claims_review(const struct audit_note *note, const struct claim_record *rec,
+                                  const char *status, const char *reason, struct arena *a,
+                                  struct claim_record *out);
 
-/* Withdraws rec's claim (idempotent); *out re-read. */
-enum outcome svc_claims_withdraw(PGconn *c, const struct claim_record *rec, struct arena *a,
-                                 struct claim_record *out);
+/* A page of the claims mandated to association_id on the incident of slug (NOT_FOUND without
+ * it): up to limit of them into out, *more_out when more follow. out has room for limit + 1. */
+enum outcome svc_rq_claims_list_mandated(const char *slug, const char *association_id,
+                                         const struct claim_list_filter *f, int limit,
+                                         struct arena *a, struct claim_record *out, int *n_out,
+                                         bool *more_out);
 
 #endif

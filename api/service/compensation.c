@@ -11,8 +11,11 @@
 #include "core/xalloc.h"
 #include "db/errors.h"
 #include "domain/award.h"
+#include "service/conn.h"
+#include "service/incidents.h"
 #include "service/lookup_cache.h"
 #include "service/summary_cache.h"
+#include "service/read_source.h"
 #include "service/tx.h"
 
 static int
@@ -68,8 +71,9 @@ eligible_groups(const struct tally_group *g, int n, bool verified_only, struct a
     return out;
 }
 
-/* What the tie-break hook needs: where the claims are, and the incident's eligible groups to
- * find the keys of a boundary class. */
+/* What the tie-break hook needs for the one call of summary_build: the connection of the
+ * snapshot the groups were read in, and the incident's eligible groups to find the keys of a
+ * boundary class. Lives on summary_build's stack. */
 struct boundary_ctx {
     const struct scheme *scheme;
     const struct claim_group *pool;
@@ -138,8 +142,9 @@ split_by_reference(void *ctx, const struct summary_boundary *b, int64_t *units_o
                                      .from_end = b->units > size - b->units,
                                      .action_id = b->members != NULL ? x->action_id : NULL};
     q.limit = q.from_end ? size - b->units : b->units;
-    /* A failure only costs exactness: the connection stays the caller's, which may go on
-     * using it (a broken one is dropped after the request, db_pool_after_request). */
+    /* A failure only costs exactness: the snapshot's transaction ends with the summary's read
+     * (service/tx.c rolls back a failed one; a broken connection is dropped after the
+     * request, db_pool_after_request). */
     if (db_tally_boundary(x->c, &q, b->awards, b->k, all, mine) < 0)
         goto cleanup;
     for (size_t j = 0; j < b->k; j++) {
@@ -167,7 +172,7 @@ source_of(const struct tally_group *g, int n)
 }
 
 bool
-summary_build(const struct scheme *scheme, const struct tally_group *groups, int n,
+summary_build(PGconn *c, const struct scheme *scheme, const struct tally_group *groups, int n,
               const struct tally_group *pool_groups, int n_pool, bool verified_only,
               int64_t affected_count, int64_t duplicates, struct arena *a,
               struct summary_view *out)
@@ -184,9 +189,9 @@ summary_build(const struct scheme *scheme, const struct tally_group *groups, int
             continue;
         out->eligible += g->n;
         out->by_payment[g->cash ? 1 : 0] += g->n;
-        for (int c = 0; c < DATA_CATEGORY_COUNT; c++)
-            if (g->categories & (1u << c))
-                out->by_category[c] += g->n;
+        for (int k = 0; k < DATA_CATEGORY_COUNT; k++)
+            if (g->categories & (1u << k))
+                out->by_category[k] += g->n;
         count_country(out, g->country, g->n);
     }
     if (scheme == NULL)
@@ -200,12 +205,11 @@ summary_build(const struct scheme *scheme, const struct tally_group *groups, int
         n_all = n_members;
     const struct tally_source *inc = source_of(pool_groups, n_pool);
     const struct tally_source *act = pool_groups == groups ? NULL : source_of(groups, n);
-    struct boundary_ctx ctx = {scheme, pool, n_all, inc != NULL ? inc->c : NULL,
-                               inc != NULL ? inc->incident_id : 0,
+    struct boundary_ctx ctx = {scheme, pool, n_all, c, inc != NULL ? inc->incident_id : 0,
                                act != NULL ? act->action_id : NULL, verified_only};
     struct summary_tiebreak tb = {split_by_reference, &ctx};
     /* no source (groups not read from the database): the proportional split */
-    bool can_read = inc != NULL && (pool_groups == groups || act != NULL);
+    bool can_read = c != NULL && inc != NULL && (pool_groups == groups || act != NULL);
     out->has_money = true;
     if (pool_groups == groups)
         return summary_compute(scheme, members, n_members, affected_count,
@@ -273,12 +277,8 @@ svc_compensation_put(PGconn *c, const struct audit_note *note, const struct inci
                      const char *json, struct arena *a, struct scheme_record *out)
 {
     struct put x = {note, inc, json, a, out};
-    enum outcome o = svc_tx_run(c, "compensation.put", TX_READ_WRITE, put_body, &x);
-
-    /* the incident row changed (scheme_version, updated_at); whatever COMMIT said: a lost
-     * answer may hide a commit */
-    svc_lookup_cache_invalidate();
-    return o;
+    /* the incident row changes too (scheme_version, updated_at) */
+    return svc_tx_run_cached_write(c, "compensation.put", put_body, &x);
 }
 
 /* Up to this many claim_tallies rows, the exact groups (set by serve; read-only after). */
@@ -480,8 +480,8 @@ svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *sc
     if (o != OUTCOME_OK)
         return o;
     if (exact) { /* as before 0013: the groups themselves, their source for the hook */
-        if (!summary_build(scheme, x.groups, x.n_groups, x.groups, x.n_groups, verified_only,
-                           affected_count, x.duplicates, a, out))
+        if (!summary_build(c, scheme, x.groups, x.n_groups, x.groups, x.n_groups,
+                           verified_only, affected_count, x.duplicates, a, out))
             goto uncomputable;
         return OUTCOME_OK;
     }
@@ -489,7 +489,7 @@ svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *sc
     struct tally_group *counts = counts_with_changes(&x, &n_counts);
     cells_with_changes(&x, scheme);
     /* the counts: summary_build without a scheme cannot fail */
-    summary_build(NULL, counts, n_counts, counts, n_counts, verified_only, affected_count,
+    summary_build(NULL, NULL, counts, n_counts, counts, n_counts, verified_only, affected_count,
                   x.duplicates, a, out);
     if (scheme == NULL)
         return OUTCOME_OK;
@@ -510,4 +510,216 @@ svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *sc
 uncomputable:
     log_bug("summary of incident %lld could not be computed", (long long)incident_id);
     return OUTCOME_UNCOMPUTABLE;
+}
+
+/* The read of svc_rq_compensation_summary, run by the transaction runner in one or two
+ * snapshots. */
+struct summary_read {
+    const struct summary_query *q;
+    struct arena *a;
+    struct summary_result *out;
+    int scheme_rc; /* read_scheme's: 2 when the stored scheme does not read */
+};
+
+/* The incident (and action) of the query into out; 1, 0 when there is none, or DB_*. */
+static int
+read_subject(PGconn *c, const struct summary_query *q, struct arena *a,
+             struct summary_result *out)
+{
+    int rc;
+
+    if (q->incident != NULL) {
+        out->incident = *q->incident;
+        return 1;
+    }
+    if (q->action_id == NULL)
+        return db_incidents_get(c, q->incident_slug, false, a, &out->incident);
+    rc = db_actions_get(c, q->action_id, false, a, &out->action);
+    if (rc != 1)
+        return rc;
+    if (q->association_id != NULL && strcmp(out->action.association_id, q->association_id) != 0)
+        return 0;
+    return db_incidents_get(c, out->action.incident, false, a, &out->incident);
+}
+
+/* The scheme the summary prices with into out (has_scheme false for none): the proposal, or
+ * the scheme in force. 1, DB_*, or the code of tx_answer for a refused proposal or a scheme
+ * that does not read. */
+static int
+read_scheme(PGconn *c, struct tx *t, const struct summary_query *q, struct arena *a,
+            struct summary_result *out)
+{
+    struct scheme_record rec;
+
+    if (q->choose != NULL) {
+        if (!q->choose(q->choose_ctx, &out->incident, &out->scheme))
+            return tx_answer(t, OUTCOME_INVALID);
+        out->has_scheme = true;
+        return 1;
+    }
+    int rc = db_schemes_current(c, out->incident.id, a, &rec);
+    if (rc <= 0)
+        return rc < 0 ? rc : 1;
+    out->has_scheme = q->decode(rec.json, &out->scheme);
+    out->scheme_version = rec.version;
+    return out->has_scheme ? 1 : 2; /* 2: stored but unreadable, told after the counts */
+}
+
+/* Whether the caller may read, and with what scheme: the subject and the scheme in force,
+ * always on the primary (docs/api.md §16). */
+static int
+subject_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct summary_read *r = ctx;
+    struct summary_result *out = r->out;
+    struct read_source src = out->source;
+
+    memset(out, 0, sizeof *out);
+    out->source = src;
+    int rc = read_subject(c, r->q, r->a, out);
+    if (rc == 0)
+        return tx_answer(t, OUTCOME_NOT_FOUND);
+    r->scheme_rc = rc < 0 ? rc : read_scheme(c, t, r->q, r->a, out);
+    if (r->scheme_rc < 0 || (r->q->choose != NULL && !out->has_scheme))
+        return r->scheme_rc;
+    return 1;
+}
+
+/* The figures: the groups and the boundary references of one snapshot, on c (the replica's
+ * when the query tolerates lag). */
+static int
+tallies_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct summary_read *r = ctx;
+    const struct summary_query *q = r->q;
+    struct summary_result *out = r->out;
+    struct tally_group *pool = NULL, *groups = NULL;
+    int n_pool = 0, n = 0;
+    int64_t dups = 0, action_dups = 0;
+
+    int rc = db_tally_groups(c, out->incident.id, r->a, &pool, &n_pool);
+    if (rc >= 0)
+        rc = db_tally_duplicates(c, out->incident.id, &dups);
+    if (rc >= 0 && q->action_id != NULL)
+        rc = db_tally_groups_of_action(c, out->action.id, r->a, &groups, &n);
+    if (rc >= 0 && q->action_id != NULL)
+        rc = db_tally_duplicates_of_action(c, out->action.id, &action_dups);
+    if (rc < 0)
+        return rc;
+    if (q->action_id == NULL) {
+        groups = pool;
+        n = n_pool;
+    }
+    int64_t d = q->action_id != NULL ? action_dups : dups;
+    int64_t affected = out->incident.affected_count;
+    out->counted = true;
+    /* a figure that cannot be computed is this summary's failure, never the database's */
+    if (out->has_scheme && summary_build(c, &out->scheme, groups, n, pool, n_pool,
+                                         q->verified_only, affected, d, r->a, &out->view))
+        return 1;
+    summary_build(NULL, NULL, groups, n, pool, n_pool, q->verified_only, affected, d, r->a,
+                  &out->view); /* the counts need no scheme and cannot fail */
+    if (r->scheme_rc == 2) {
+        log_bug("the scheme in force of incident %lld does not read",
+                (long long)out->incident.id);
+        return tx_answer(t, OUTCOME_INTERNAL);
+    }
+    if (!out->has_scheme)
+        return 1;
+    out->has_scheme = false;
+    log_bug("summary of incident %lld could not be computed", (long long)out->incident.id);
+    return tx_answer(t, OUTCOME_UNCOMPUTABLE);
+}
+
+/* Both on the primary, in one snapshot. */
+static int
+summary_body(PGconn *c, struct tx *t, void *ctx)
+{
+    int rc = subject_body(c, t, ctx);
+
+    return rc != 1 ? rc : tallies_body(c, t, ctx);
+}
+
+/* An incident's own summary: the subject and the scheme on the primary, then the figures
+ * from rows that do not grow with the claims (svc_compensation_summary) on `figures`. */
+static enum outcome
+incident_summary(PGconn *c, PGconn *figures, struct summary_read *r)
+{
+    struct summary_result *out = r->out;
+
+    if (figures == c)
+        out->source = (struct read_source){0};
+    enum outcome o = svc_tx_run(c, "compensation.subject", TX_READ_ONLY, subject_body, r);
+    if (o != OUTCOME_OK)
+        return o;
+    o = svc_compensation_summary(figures, out->incident.id,
+                                 out->has_scheme ? &out->scheme : NULL, r->q->verified_only,
+                                 out->incident.affected_count, r->a, &out->view);
+    if (o == OUTCOME_UNCOMPUTABLE) {
+        out->counted = true; /* svc_compensation_summary counted before it priced */
+        out->has_scheme = false;
+        return o;
+    }
+    if (o != OUTCOME_OK)
+        return o;
+    out->counted = true;
+    if (r->scheme_rc == 2) {
+        log_bug("the scheme in force of incident %lld does not read",
+                (long long)out->incident.id);
+        return OUTCOME_INTERNAL;
+    }
+    return OUTCOME_OK;
+}
+
+enum outcome
+svc_rq_compensation_summary(const struct summary_query *q, struct arena *a,
+                            struct summary_result *out)
+{
+    struct summary_read r = {q, a, out, 0};
+    PGconn *c, *figures = NULL;
+
+    memset(out, 0, sizeof *out);
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    if (q->lag_ok)
+        figures = svc_read_connection(&out->source);
+    if (q->action_id == NULL)
+        return incident_summary(c, figures != NULL ? figures : c, &r);
+    if (figures == NULL || figures == c) {
+        out->source = (struct read_source){0};
+        return svc_tx_run(c, "compensation.summary", TX_READ_ONLY, summary_body, &r);
+    }
+    enum outcome o = svc_tx_run(c, "compensation.subject", TX_READ_ONLY, subject_body, &r);
+    return o != OUTCOME_OK
+               ? o
+               : svc_tx_run(figures, "compensation.tallies", TX_READ_ONLY, tallies_body, &r);
+}
+
+enum outcome
+svc_rq_compensation_current(int64_t incident_id, struct arena *a, struct scheme_record *out,
+                            bool *found)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_compensation_current(c, incident_id, a, out, found);
+}
+
+enum outcome
+svc_rq_compensation_put(const struct audit_note *note, const char *slug, scheme_check_fn check,
+                        void *check_ctx, struct arena *a, struct incident *inc_out,
+                        struct scheme_record *out)
+{
+    PGconn *c;
+    enum outcome o = svc_conn(&c);
+
+    if (o == OUTCOME_OK)
+        o = svc_incidents_get(c, slug, a, inc_out);
+    if (o != OUTCOME_OK)
+        return o;
+    const char *json = check(check_ctx, inc_out);
+    if (json == NULL)
+        return OUTCOME_INVALID;
+    return svc_compensation_put(c, note, inc_out, json, a, out);
 }

@@ -12,7 +12,10 @@
 #include "db/errors.h"
 #include "db/tallies.h"
 #include "domain/award.h"
+#include "service/actions.h"
 #include "service/audit.h"
+#include "service/conn.h"
+#include "service/incidents.h"
 #include "service/tx.h"
 
 /* docs/api.md §12.3: basis all. */
@@ -190,4 +193,67 @@ svc_exports_finish(PGconn *c, const struct export_end *e)
         return OUTCOME_INTERNAL;
     struct finish x = {{e->actor, change, (size_t)len}, e};
     return svc_tx_run(c, "exports.finish", TX_READ_WRITE, finish_body, &x);
+}
+
+/* Entry points for handlers (service/conn.h). */
+
+enum outcome
+svc_rq_exports_get(const char *id, const char *association_id, struct arena *a,
+                   struct export_record *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_exports_get(c, id, association_id, a, out);
+}
+
+enum outcome
+svc_rq_exports_page(const char *action_id, const char *after, int limit, struct arena *a,
+                    struct export_member *out, int *n_out)
+{
+    struct read_source src; /* its lag went out with the first answer's headers */
+    PGconn *c = svc_read_connection(&src);
+
+    return c == NULL ? OUTCOME_UNAVAILABLE
+                     : svc_exports_page(c, action_id, after, limit, a, out, n_out);
+}
+
+enum outcome
+svc_rq_exports_finish(const struct export_end *e)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK ? OUTCOME_UNAVAILABLE : svc_exports_finish(c, e);
+}
+
+enum outcome
+svc_rq_exports_start(const struct export_start *q, struct arena *a, struct export_started *out)
+{
+    struct scheme_record rec;
+    struct scheme s;
+    struct action x;
+    bool has = false;
+    PGconn *c;
+    enum outcome o = svc_conn(&c);
+
+    if (o == OUTCOME_OK)
+        o = svc_actions_get(c, q->action_id, q->association_id, a, &x);
+    if (o == OUTCOME_OK)
+        o = svc_incidents_get(c, x.incident, a, &out->incident);
+    if (o == OUTCOME_OK && q->format == NULL)
+        o = OUTCOME_INVALID;
+    if (o == OUTCOME_OK)
+        o = svc_compensation_current(c, out->incident.id, a, &rec, &has);
+    if (o == OUTCOME_OK && has && !q->decode(rec.json, &s))
+        o = OUTCOME_INTERNAL;
+    if (o == OUTCOME_OK)
+        o = svc_exports_awards(c, out->incident.id, has ? &s : NULL, &out->awards);
+    if (o == OUTCOME_OK)
+        o = svc_exports_create(c, x.id, q->association_id, q->format, q->separator, a,
+                               &out->record);
+    /* where the pages will come from, for the answer to say how far behind they may be */
+    if (o == OUTCOME_OK && svc_read_connection(&out->pages) == NULL)
+        out->pages = (struct read_source){0};
+    return o;
 }

@@ -11,6 +11,8 @@
 
 #include "core/outcome.h"
 #include "db/exports.h"
+#include "service/compensation.h"
+#include "service/read_source.h"
 #include "domain/award_cap.h"
 #include "domain/scheme.h"
 
@@ -64,5 +66,35 @@ struct export_end {
  * separator, status, rows, bytes, sha256): no personal data, and the record's figures can be
  * checked against it. NOT_FOUND when the record had already ended. */
 enum outcome svc_exports_finish(PGconn *c, const struct export_end *e);
+
+/* What starting an export takes (GET /v1/actions/{id}/export). */
+struct export_start {
+    const char *action_id;
+    const char *association_id; /* the caller, who must own the action */
+    const char *format;         /* NULL: the request's parameters were refused (INVALID) */
+    const char *separator;
+    scheme_decode_fn decode;    /* reads the scheme in force */
+};
+
+struct export_started {
+    struct incident incident;
+    struct export_awards awards;
+    struct export_record record; /* just created, streaming */
+    struct read_source pages;    /* where the member pages will be read (a replica may lag) */
+};
+
+/* Starts an export: the caller's action (NOT_FOUND), then INVALID when the parameters were
+ * refused, then the awards of its incident's pool under the scheme in force (INTERNAL when it
+ * does not read) and a new record. */
+enum outcome svc_rq_exports_start(const struct export_start *q, struct arena *a,
+                                  struct export_started *out);
+
+/* Entry points for handlers: the same on the calling thread's connection (service/conn.h);
+ * the member pages on a replica when there is one (service/read_source.h). */
+enum outcome svc_rq_exports_get(const char *id, const char *association_id, struct arena *a,
+                                struct export_record *out);
+enum outcome svc_rq_exports_page(const char *action_id, const char *after, int limit,
+                                 struct arena *a, struct export_member *out, int *n_out);
+enum outcome svc_rq_exports_finish(const struct export_end *e);
 
 #endif

@@ -4,6 +4,7 @@
 #include "service/incidents.h"
 
 #include "db/errors.h"
+#include "service/conn.h"
 #include "service/lookup_cache.h"
 #include "service/tx.h"
 
@@ -32,10 +33,7 @@ svc_incidents_create(PGconn *c, const struct audit_note *note, const struct inci
                      struct arena *a, struct incident *out)
 {
     struct create x = {note, in, a, out};
-    enum outcome o = svc_tx_run(c, "incidents.create", TX_READ_WRITE, create_body, &x);
-
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    return svc_tx_run_cached_write(c, "incidents.create", create_body, &x);
 }
 
 enum outcome
@@ -99,10 +97,7 @@ svc_incidents_update(PGconn *c, const struct audit_note *note, const char *slug,
                      const struct incident_patch *p, struct arena *a, struct incident *out)
 {
     struct update x = {note, slug, p, a, out};
-    enum outcome o = svc_tx_run(c, "incidents.update", TX_READ_WRITE, update_body, &x);
-
-    svc_lookup_cache_invalidate(); /* whatever COMMIT said: a lost answer may hide a commit */
-    return o;
+    return svc_tx_run_cached_write(c, "incidents.update", update_body, &x);
 }
 
 enum outcome
@@ -111,11 +106,50 @@ svc_incidents_list_open(PGconn *c, const char *after, int limit, struct arena *a
 {
     /* one row more than asked tells whether another page exists */
     int rc = db_incidents_list_open(c, after, limit + 1, a, out, n_out);
+    return tx_page_outcome(c, rc, limit, n_out, more_out);
+}
 
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    *more_out = *n_out > limit;
-    if (*more_out)
-        *n_out = limit;
-    return OUTCOME_OK;
+/* Entry points for handlers (service/conn.h). */
+
+enum outcome
+svc_rq_incidents_create(const struct audit_note *note, const struct incident *in,
+                        struct arena *a, struct incident *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_incidents_create(c, note, in, a, out);
+}
+
+enum outcome
+svc_rq_incidents_get(const char *slug, struct arena *a, struct incident *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_incidents_get(c, slug, a, out);
+}
+
+enum outcome
+svc_rq_incidents_update(const struct audit_note *note, const char *slug,
+                        const struct incident_patch *p, struct arena *a, struct incident *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_incidents_update(c, note, slug, p, a, out);
+}
+
+enum outcome
+svc_rq_incidents_list_open(const char *after, int limit, struct arena *a, struct incident *out,
+                           int *n_out, bool *more_out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_incidents_list_open(c, after, limit, a, out, n_out, more_out);
 }

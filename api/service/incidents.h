@@ -37,4 +37,14 @@ enum outcome svc_incidents_update(PGconn *c, const struct audit_note *note, cons
 enum outcome svc_incidents_list_open(PGconn *c, const char *after, int limit, struct arena *a,
                                      struct incident *out, int *n_out, bool *more_out);
 
+/* Entry points for handlers: the same on the calling thread's connection (service/conn.h). */
+enum outcome svc_rq_incidents_create(const struct audit_note *note, const struct incident *in,
+                                     struct arena *a, struct incident *out);
+enum outcome svc_rq_incidents_get(const char *slug, struct arena *a, struct incident *out);
+enum outcome svc_rq_incidents_update(const struct audit_note *note, const char *slug,
+                                     const struct incident_patch *p, struct arena *a,
+                                     struct incident *out);
+enum outcome svc_rq_incidents_list_open(const char *after, int limit, struct arena *a,
+                                        struct incident *out, int *n_out, bool *more_out);
+
 #endif

@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "domain/dates.h"
 #include "db/errors.h"
+#include "service/conn.h"
 #include "service/tx.h"
 
 /* The first member of each slot, so that install() handles both kinds. */
@@ -310,6 +311,28 @@ svc_action_for_mandate(PGconn *c, const char *id, struct arena *a, struct action
     if (rc == 1 && id != NULL)
         svc_lookup_cache_put_action(&t, id, out);
     return rc;
+}
+
+enum outcome
+svc_rq_action_for_mandate(const char *id, struct arena *a, struct action *out)
+{
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    int rc = svc_action_for_mandate(c, id, a, out);
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    return rc == 1 ? OUTCOME_OK : OUTCOME_NOT_FOUND;
+}
+
+enum outcome
+svc_tx_run_cached_write(PGconn *c, const char *name, tx_body_fn body, void *ctx)
+{
+    enum outcome o = svc_tx_run(c, name, TX_READ_WRITE, body, ctx);
+
+    svc_lookup_cache_invalidate();
+    return o;
 }
 
 void

@@ -17,6 +17,7 @@
 #include "core/outcome.h"
 #include "db/actions.h"
 #include "db/incidents.h"
+#include "service/tx.h"
 
 struct arena;
 
@@ -32,6 +33,14 @@ enum outcome svc_incident_for_intake(PGconn *c, const char *slug, struct arena *
  * when it can; strings of *out live in a. deadline_passed always compares the deadline with the
  * wall clock at the call, to the microsecond, as the database's `opt_in_deadline <= now()`. */
 int svc_action_for_mandate(PGconn *c, const char *id, struct arena *a, struct action *out);
+
+/* The same on the calling thread's connection (service/conn.h), as an outcome: OK, NOT_FOUND,
+ * or the database's. */
+enum outcome svc_rq_action_for_mandate(const char *id, struct arena *a, struct action *out);
+
+/* A write to incidents, actions or associations: body run by svc_tx_run (READ WRITE), then
+ * every entry made stale whatever COMMIT said (a lost answer may hide a commit). */
+enum outcome svc_tx_run_cached_write(PGconn *c, const char *name, tx_body_fn body, void *ctx);
 
 /* Makes every entry stale at once (a generation counter: lock-free, any thread). Call it after
  * each committed write to incidents, actions or associations. */

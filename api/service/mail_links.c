@@ -12,6 +12,7 @@
 #include "db/outbox.h"
 #include "domain/normalize.h"
 #include "service/audit.h"
+#include "service/conn.h"
 #include "service/tx.h"
 
 bool
@@ -70,13 +71,17 @@ request_body(PGconn *c, struct tx *t, void *ctx)
 }
 
 enum outcome
-svc_recovery_request(PGconn *c, const struct secrets *s, const struct recovery_request *r,
-                     bool *limited_out)
+svc_rq_recovery_request(const struct secrets *s, const struct recovery_request *r,
+                        bool *limited_out)
 {
     char normal[512];
     struct request_tx x = {.r = r};
+    PGconn *c;
 
     *limited_out = false;
+    enum outcome o = svc_conn(&c);
+    if (o != OUTCOME_OK)
+        return o;
     if (!normalize_email(r->email, normal, sizeof normal))
         return OUTCOME_INVALID;
     bool ok = keyed_hash(s->hmac_key, KEYED_HASH_EMAIL, normal, x.email_key) &&
@@ -85,7 +90,7 @@ svc_recovery_request(PGconn *c, const struct secrets *s, const struct recovery_r
     explicit_bzero(normal, sizeof normal);
     if (!ok)
         return OUTCOME_INTERNAL;
-    enum outcome o = svc_tx_run(c, "mail.recovery_request", TX_READ_WRITE, request_body, &x);
+    o = svc_tx_run(c, "mail.recovery_request", TX_READ_WRITE, request_body, &x);
     *limited_out = x.limited;
     return o;
 }
@@ -113,17 +118,21 @@ redeem_body(PGconn *c, struct tx *t, void *ctx)
 }
 
 enum outcome
-svc_recovery_redeem(PGconn *c, const struct secrets *s, const char *link_token, char *token_out,
-                    char *ref_out)
+svc_rq_recovery_redeem(const struct secrets *s, const char *link_token, char *token_out,
+                       char *ref_out)
 {
     struct redeem_tx x = {.ref_out = ref_out};
+    PGconn *c;
+    enum outcome o = svc_conn(&c);
 
+    if (o != OUTCOME_OK)
+        return o;
     if (!is_link_token(link_token))
         return OUTCOME_NOT_FOUND;
     if (!mail_link_hash(s, link_token, x.link_hash) || !random_token(32, token_out) ||
         !keyed_hash(s->hmac_key, KEYED_HASH_CLAIM_TOKEN, token_out, x.token_hash))
         return OUTCOME_INTERNAL;
-    enum outcome o = svc_tx_run(c, "mail.recovery_redeem", TX_READ_WRITE, redeem_body, &x);
+    o = svc_tx_run(c, "mail.recovery_redeem", TX_READ_WRITE, redeem_body, &x);
     if (o != OUTCOME_OK)
         explicit_bzero(token_out, 44);
     return o;
@@ -148,11 +157,14 @@ confirm_body(PGconn *c, struct tx *t, void *ctx)
 }
 
 enum outcome
-svc_mail_confirm_email(PGconn *c, const struct secrets *s, const char *link_token,
-                       char lang_out[3])
+svc_rq_mail_confirm_email(const struct secrets *s, const char *link_token, char lang_out[3])
 {
     struct confirm_tx x = {.lang_out = lang_out};
+    PGconn *c;
+    enum outcome o = svc_conn(&c);
 
+    if (o != OUTCOME_OK)
+        return o;
     if (!is_link_token(link_token))
         return OUTCOME_NOT_FOUND;
     if (!mail_link_hash(s, link_token, x.link_hash))

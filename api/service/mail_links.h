@@ -6,7 +6,6 @@
 #ifndef RECOURS_SERVICE_MAIL_LINKS_H
 #define RECOURS_SERVICE_MAIL_LINKS_H
 
-#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -30,21 +29,24 @@ struct recovery_request {
     const char *lang;      /* NULL: the claim's */
 };
 
+/* The entry points below (handlers/recovery.c) run one transaction each on the calling
+ * thread's connection (service/conn.h); OUTCOME_UNAVAILABLE without one. */
+
 /* Queues a recovery and audits it (no personal data: keyed hashes only), unless a limit is
  * reached (*limited_out, nothing queued). OUTCOME_OK (queued or limited), OUTCOME_INVALID
  * when the address cannot be normalised, or a db outcome. */
-enum outcome svc_recovery_request(PGconn *c, const struct secrets *s,
-                                  const struct recovery_request *r, bool *limited_out);
+enum outcome svc_rq_recovery_request(const struct secrets *s, const struct recovery_request *r,
+                                     bool *limited_out);
 
 /* Redeems a recovery link: a new claim token (43 characters into token_out, 44 bytes) for
  * its claim, the reference into ref_out (13 bytes); the old token stops working and the link
  * is spent. OUTCOME_NOT_FOUND for an unknown, used or expired link or a withdrawn claim. */
-enum outcome svc_recovery_redeem(PGconn *c, const struct secrets *s, const char *link_token,
-                                 char *token_out, char *ref_out);
+enum outcome svc_rq_recovery_redeem(const struct secrets *s, const char *link_token,
+                                    char *token_out, char *ref_out);
 
 /* Confirms the address of the link's claim (first use; a second use finds nothing).
  * OUTCOME_OK with the claim's language in lang_out, OUTCOME_NOT_FOUND otherwise. */
-enum outcome svc_mail_confirm_email(PGconn *c, const struct secrets *s, const char *link_token,
-                                    char lang_out[3]);
+enum outcome svc_rq_mail_confirm_email(const struct secrets *s, const char *link_token,
+                                       char lang_out[3]);
 
 #endif

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "db/errors.h"
+#include "db/pg_array.h"
+#include "service/conn.h"
 #include "service/tx.h"
 
 /* Locks the action: 1 while it is open, else the code that ends the body. */
@@ -83,4 +85,36 @@ svc_members_remove(PGconn *c, const struct audit_note *note, const struct action
     struct remove m = {note, x, reference};
 
     return svc_tx_run(c, "members.remove", TX_READ_WRITE, remove_body, &m);
+}
+
+/* Entry points for handlers (service/conn.h). */
+
+enum outcome
+svc_rq_members_remove(const struct audit_note *note, const struct action *x,
+                      const char *reference)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK
+               ? OUTCOME_UNAVAILABLE
+               : svc_members_remove(c, note, x, reference);
+}
+
+enum outcome
+svc_rq_members_add(const struct audit_note *note, const struct action *x,
+                   const char *const *refs, size_t n_refs, const struct member_filter *f,
+                   struct member_counts *out)
+{
+    struct pg_array arr = {0};
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    for (size_t i = 0; refs != NULL && i < n_refs; i++)
+        pg_array_text(&arr, refs[i]);
+    /* a text[] literal: duplicates are folded by the statement */
+    enum outcome o = svc_members_add(c, note, x, refs != NULL ? pg_array_finish(&arr) : NULL, f,
+                                     out);
+    pg_array_free(&arr);
+    return o;
 }

@@ -21,4 +21,14 @@ enum outcome svc_members_add(PGconn *c, const struct audit_note *note, const str
 enum outcome svc_members_remove(PGconn *c, const struct audit_note *note, const struct action *x,
                                 const char *reference);
 
+/* Entry points for handlers: the same on the calling thread's connection (service/conn.h). */
+enum outcome svc_rq_members_remove(const struct audit_note *note, const struct action *x,
+                                   const char *reference);
+
+/* Adds the claims of refs (n_refs references) or, refs NULL, those filter f selects, to the
+ * action x. */
+enum outcome svc_rq_members_add(const struct audit_note *note, const struct action *x,
+                                const char *const *refs, size_t n_refs,
+                                const struct member_filter *f, struct member_counts *out);
+
 #endif

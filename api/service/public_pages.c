@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Public pages and the action public record (public_pages.h). Reads are single statements;
- * the record's write is one audited transaction. */
+/* Public pages and the action public record (public_pages.h): single-statement reads (the
+ * record is written with its action: service/actions.c). */
 #include "service/public_pages.h"
 
 #include <string.h>
 
 #include "db/actions.h"
 #include "db/errors.h"
+#include "service/conn.h"
 #include "service/tx.h"
 
 /* A single read: its rc as an outcome. */
@@ -19,21 +20,28 @@ read_outcome(PGconn *c, int rc)
 }
 
 enum outcome
-svc_public_home(PGconn *c, struct arena *a, const char **json)
+svc_rq_public_doc(enum public_doc kind, const char *key, struct arena *a, const char **json)
 {
-    return read_outcome(c, db_public_home(c, PUBLIC_HOME_MAX, a, json));
+    PGconn *c;
+    enum outcome o = svc_conn(&c);
+
+    if (o != OUTCOME_OK)
+        return o;
+    switch (kind) {
+    case PUBLIC_DOC_HOME:
+        return read_outcome(c, db_public_home(c, PUBLIC_HOME_MAX, a, json));
+    case PUBLIC_DOC_INCIDENT:
+        return svc_public_incident(c, key, a, json);
+    case PUBLIC_DOC_ACTION:
+        return read_outcome(c, db_public_action(c, key, a, json));
+    }
+    return OUTCOME_INTERNAL;
 }
 
 enum outcome
 svc_public_incident(PGconn *c, const char *slug, struct arena *a, const char **json)
 {
     return read_outcome(c, db_public_incident(c, slug, a, json));
-}
-
-enum outcome
-svc_public_action(PGconn *c, const char *id, struct arena *a, const char **json)
-{
-    return read_outcome(c, db_public_action(c, id, a, json));
 }
 
 enum outcome
@@ -48,41 +56,6 @@ svc_action_record_get(PGconn *c, const char *id, const char *association_id, str
     if (rc != 1)
         return read_outcome(c, rc);
     return read_outcome(c, db_action_record_get(c, id, a, json));
-}
-
-struct record_update {
-    const struct audit_note *note;
-    const char *id;
-    const char *association_id;
-    const struct action_record_patch *p;
-    struct arena *a;
-};
-
-static int
-record_update_body(PGconn *c, struct tx *t, void *ctx)
-{
-    struct record_update *x = ctx;
-    struct action cur;
-    int rc = db_actions_get_uncounted(c, x->id, x->a, &cur);
-
-    if (rc != 1)
-        return rc;
-    if (strcmp(cur.association_id, x->association_id) != 0)
-        return tx_answer(t, OUTCOME_NOT_FOUND);
-    rc = db_action_record_update(c, x->id, x->p);
-    if (rc != 1)
-        return rc;
-    return tx_audited(svc_audit(c, x->note, "action.record.update", "action", x->id));
-}
-
-enum outcome
-svc_action_record_update(PGconn *c, const struct audit_note *note, const char *id,
-                         const char *association_id, const struct action_record_patch *p,
-                         struct arena *a)
-{
-    struct record_update x = {note, id, association_id, p, a};
-
-    return svc_tx_run(c, "actions.record", TX_READ_WRITE, record_update_body, &x);
 }
 
 enum outcome

@@ -14,25 +14,27 @@
 
 struct arena;
 
-/* The open incidents of the home page (at most PUBLIC_HOME_MAX). */
+/* The documents the public pages show, one read each. */
+enum public_doc {
+    PUBLIC_DOC_HOME,     /* the open incidents (at most PUBLIC_HOME_MAX), their actions */
+    PUBLIC_DOC_INCIDENT, /* the incident of a slug, its scheme and open actions */
+    PUBLIC_DOC_ACTION,   /* the public record of an action (its id) */
+};
 #define PUBLIC_HOME_MAX 100
-enum outcome svc_public_home(PGconn *c, struct arena *a, const char **json);
+
+/* Entry point of the public pages (handlers/page_common.c): the document of kind for key
+ * (NULL for the home page), read on the calling thread's connection (service/conn.h).
+ * NOT_FOUND when there is none; UNAVAILABLE without a connection. */
+enum outcome svc_rq_public_doc(enum public_doc kind, const char *key, struct arena *a,
+                               const char **json);
 
 /* The incident of slug with its scheme and open actions; NOT_FOUND when none. */
 enum outcome svc_public_incident(PGconn *c, const char *slug, struct arena *a,
                                  const char **json);
 
-/* The public record of an action; NOT_FOUND when none. */
-enum outcome svc_public_action(PGconn *c, const char *id, struct arena *a, const char **json);
-
 /* The record members of an action owned by association_id; NOT_FOUND otherwise. */
 enum outcome svc_action_record_get(PGconn *c, const char *id, const char *association_id,
                                    struct arena *a, const char **json);
-
-/* Applies p to an action owned by association_id, audited, in one transaction. */
-enum outcome svc_action_record_update(PGconn *c, const struct audit_note *note, const char *id,
-                                      const char *association_id,
-                                      const struct action_record_patch *p, struct arena *a);
 
 /* The mandate text of the version in force in lang, or the French original (then *text_lang
  * is "fr"); NOT_FOUND when no such action. */

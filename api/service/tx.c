@@ -13,6 +13,7 @@
 #include "crypto/random.h"
 #include "db/errors.h"
 #include "db/pool.h"
+#include "service/conn.h"
 
 /* Marks the code tx_answer returns; below every DB_* status. */
 #define TX_ANSWERED (-100)
@@ -243,4 +244,24 @@ tx_hold_end(PGconn *c, const char *name, tx_body_fn last, void *ctx)
         return t.answer;
     /* a retry would need the request's first body again: the client retries with its key */
     return rc == 0 ? OUTCOME_INTERNAL : tx_outcome_of(c, rc);
+}
+
+enum outcome
+tx_page_outcome(PGconn *c, int rc, int limit, int *n_out, bool *more_out)
+{
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    *more_out = *n_out > limit;
+    if (*more_out)
+        *n_out = limit;
+    return OUTCOME_OK;
+}
+
+enum outcome
+svc_tx_run_here(const char *name, enum tx_mode mode, tx_body_fn body, void *ctx)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK ? OUTCOME_UNAVAILABLE
+                                      : svc_tx_run(c, name, mode, body, ctx);
 }

@@ -68,6 +68,10 @@ void tx_hold_begin(void);
 bool tx_hold_open(void);
 enum outcome tx_hold_end(PGconn *c, const char *name, tx_body_fn last, void *ctx);
 
+/* svc_tx_run on the calling thread's connection (service/conn.h), for an entry point whose
+ * whole work is one transaction; OUTCOME_UNAVAILABLE when there is no connection. */
+enum outcome svc_tx_run_here(const char *name, enum tx_mode mode, tx_body_fn body, void *ctx);
+
 /* The steps of svc_tx_run, for the intake writer alone: its group commit keeps its own batch
  * loop (it replaces a connection found dead at BEGIN and splits a batch on a hard error; see
  * service/intake.c). Any other caller uses svc_tx_run.
@@ -78,6 +82,11 @@ enum outcome tx_hold_end(PGconn *c, const char *name, tx_body_fn last, void *ctx
 int tx_begin(PGconn *c, enum tx_mode mode);
 int tx_commit(PGconn *c);
 void tx_rollback(PGconn *c);
+
+/* The end of a list read of limit + 1 rows outside a transaction (rc: its db status, *n_out
+ * rows read; the extra row only tells that another page exists): OUTCOME_OK with *more_out
+ * set and *n_out cut to limit, or tx_outcome_of(c, rc). */
+enum outcome tx_page_outcome(PGconn *c, int rc, int limit, int *n_out, bool *more_out);
 
 /* The outcome of a failed db status outside a transaction (a single read): DB_UNAVAILABLE
  * drops the broken connection. */

@@ -10,8 +10,10 @@ import hashlib
 import hmac
 import os
 import secrets
+import unittest
 
 import claims_fixtures as cf
+import harness
 
 
 def hmac_key(server):
@@ -57,3 +59,30 @@ def outbox(url=None, where="true"):
     """Rows (id, kind, state, attempts, last_error) of the outbox, oldest first."""
     return cf.psql("SELECT id, kind, state, attempts, coalesce(last_error, '') FROM outbox"
                    f" WHERE {where} ORDER BY id", url=url)
+
+
+class RelayServer:
+    """A test class's server that delivers its mail to a real SMTP server (smtp_fixture.py),
+    on a database of its own (so that only its server delivers that outbox), retrying after a
+    second, its links under the class's BASE; with one incident. Mixed in before
+    unittest.TestCase: cls.url, cls.relay, cls.server, cls.slug."""
+
+    DB_PREFIX = "mail_"
+    BASE = "https://recours.test"
+
+    @classmethod
+    def setUpClass(cls):
+        from smtp_fixture import SmtpFixture  # aiosmtpd, for the tests that send only
+
+        cls.url = cf.new_database(cls.DB_PREFIX, unittest.addModuleCleanup)
+        cls.relay = SmtpFixture().start()
+        cls.server = harness.Server(args=cf.NO_RATE_LIMIT + [
+            "--smtp-url", cls.relay.url, "--mail-retry-base", "1", "--public-url", cls.BASE],
+            database_url=cls.url)
+        cls.server.start()
+        cls.slug = cf.make_incident(cls.server)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+        cls.relay.close()

@@ -15,8 +15,10 @@ Python 3 standard library only. Each test makes its own incident; one server ser
 
 import concurrent.futures
 import json
+import math
 import threading
 import unittest
+from fractions import Fraction
 
 import claims_fixtures as cf
 import harness
@@ -51,7 +53,14 @@ EXAMPLE_SUMMARY = {
     "total_before_cap": 39500, "fund_cap": 30000, "total_after_cap": 30000,
     "pro_rata_factor": "0.759493",
     "award_stats": {"mean": 10000, "median": 8734, "min": 2279, "max": 18987,
-                    "median_exact": True},
+                    "median_exact": True,
+                    "deciles": [{"percentile": p, "award": a, "exact": True} for p, a in
+                                ((10, 5506), (20, 5506), (30, 5506), (40, 5506), (50, 8734),
+                                 (60, 13860), (70, 13860), (80, 13860), (90, 13860))],
+                    "histogram": {"bins": [{"from": 2279 + i * 1671,
+                                            "to": min(2279 + i * 1671 + 1670, 18987),
+                                            "claims": int(i in (0, 3, 9))} for i in range(10)],
+                                  "exact": True}},
     "vouchers": [{"name": "Bon achat", "amount": 2000, "count": 2, "total": 4000},
                  {"name": "Bon voyage", "amount": 1000, "count": 2, "total": 2000}],
     "by_payment_preference": {"voucher": 2, "cash": 1}, "take_up_rate": "0.003000",
@@ -127,6 +136,25 @@ def eligible_statuses(basis):
     return {"verified"} if basis == "verified" else {"received", "verified"}
 
 
+def award_shape(afters):
+    """deciles and histogram of the sorted awards, claim by claim (docs/api.md §11.4)."""
+    n = len(afters)
+    if n == 0:
+        return {"deciles": [], "histogram": {"bins": [], "exact": True}}
+    deciles = []
+    for k in range(1, 10):
+        x = Fraction((n - 1) * k, 10)
+        lo, hi = math.floor(x), math.ceil(x)
+        deciles.append({"percentile": 10 * k, "award": (afters[lo] + afters[hi]) // 2,
+                        "exact": True})
+    lo, hi = afters[0], afters[-1]
+    width = -(-(hi - lo + 1) // 10)   # the smallest w with 10 w ≥ max − min + 1
+    bins = [{"from": b, "to": min(b + width - 1, hi),
+             "claims": sum(1 for a in afters if b <= a <= b + width - 1)}
+            for b in range(lo, hi + 1, width)]
+    return {"deciles": deciles, "histogram": {"bins": bins, "exact": True}}
+
+
 def expected_summary(scheme, claims, affected, *, basis="all", duplicates=0, pool=None,
                      scheme_version=None, simulated=False, action_id=None):
     """The full summary (computed_at and incident aside) of `claims` (the incident's, or an
@@ -184,6 +212,7 @@ def expected_summary(scheme, claims, affected, *, basis="all", duplicates=0, poo
         median = afters[n // 2] if n % 2 else (afters[n // 2 - 1] + afters[n // 2]) // 2
         stats = {"mean": total_after // n, "median": median, "min": afters[0],
                  "max": afters[-1], "median_exact": True}
+    stats.update(award_shape(afters))
     voucher_claims = out["by_payment_preference"]["voucher"]
     projection = before * affected // n if n else scheme["base_amount"] * affected
     out.update({
@@ -609,7 +638,8 @@ class CompensationTests(unittest.TestCase):
                          expected_summary(scheme, claims, 1000, basis="verified", duplicates=5,
                                           scheme_version=2))
         self.assertEqual(doc["award_stats"], {"mean": None, "median": None, "min": None,
-                                              "max": None, "median_exact": True})
+                                              "max": None, "median_exact": True,
+                                              **award_shape([])})
         self.assertEqual(doc["projection_if_all_claimed"]["total_before_cap"], 3000 * 1000)
         # and on basis all the two left share the cap
         doc = self.summary(slug)
@@ -716,7 +746,8 @@ class CompensationTests(unittest.TestCase):
                          [("Coupang", n, n * 5000), ("Coupang Eats", n, n * 5000),
                           ("Coupang Travel", n, n * 20000), ("R.LUX", n, n * 20000)])
         self.assertEqual(doc["award_stats"], {"mean": 50000, "median": 50000, "min": 50000,
-                                              "max": 50000, "median_exact": True})
+                                              "max": 50000, "median_exact": True,
+                                              **award_shape([50000] * n)})
         self.assertEqual(doc["components"], {"base": n * 50000, "supplements": {},
                                              "documented_loss": 0, "time_spent": 0})
         # Coupang on 33.7 million: 1,685,000,000,000 KRW
@@ -954,7 +985,8 @@ class CompensationTests(unittest.TestCase):
         self.assertEqual(without_time(self, doc),
                          expected_summary(scheme, claims, 1000, scheme_version=1))
         self.assertEqual(doc["award_stats"], {"mean": 1999, "median": 1999, "min": 999,
-                                              "max": 2999, "median_exact": True})
+                                              "max": 2999, "median_exact": True,
+                                              **award_shape([999, 2999])})
 
     # --- incident totals ---------------------------------------------------------------------
 

@@ -18,27 +18,13 @@ import unittest
 import claims_fixtures as cf
 import harness
 import mail_fixtures as mf
-from smtp_fixture import SmtpFixture
 
 BASE = "https://recours.example"
 
 
-class MailRecoveryTest(unittest.TestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls.url = cf.new_database("mailrec_", unittest.addModuleCleanup)
-        cls.relay = SmtpFixture().start()
-        cls.server = harness.Server(args=cf.NO_RATE_LIMIT + [
-            "--smtp-url", cls.relay.url, "--mail-retry-base", "1", "--public-url", BASE],
-            database_url=cls.url)
-        cls.server.start()
-        cls.slug = cf.make_incident(cls.server)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
-        cls.relay.close()
+class MailRecoveryTest(mf.RelayServer, unittest.TestCase):
+    DB_PREFIX = "mailrec_"
+    BASE = BASE
 
     def claim(self, **overrides):
         body = cf.claim_body(**overrides)

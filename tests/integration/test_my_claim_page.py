@@ -15,27 +15,15 @@ import assoc_fixtures as af
 import claims_fixtures as cf
 import form_fixtures as ff
 import harness
+import mail_fixtures as mf
 from harness import Client
-from smtp_fixture import SmtpFixture
 
 BASE = "https://recours.test"
 
 
-class MyClaimPage(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.url = cf.new_database("mypage_", unittest.addModuleCleanup)
-        cls.relay = SmtpFixture().start()
-        cls.server = harness.Server(args=cf.NO_RATE_LIMIT + [
-            "--smtp-url", cls.relay.url, "--mail-retry-base", "1", "--public-url", BASE],
-            database_url=cls.url)
-        cls.server.start()
-        cls.slug = cf.make_incident(cls.server)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
-        cls.relay.close()
+class MyClaimPage(mf.RelayServer, unittest.TestCase):
+    DB_PREFIX = "mypage_"
+    BASE = BASE
 
     def setUp(self):
         self.client = Client(self.server)

@@ -189,8 +189,10 @@ class NumericExtremesTests(unittest.TestCase):
         self.assertEqual(doc["total_after_cap"], str(total))
         self.assertIsNone(doc["fund_cap"])
         self.assertEqual(doc["pro_rata_factor"], "1.000000")
-        self.assertEqual(doc["award_stats"], {"mean": a, "median": a, "min": a, "max": a,
-                                              "median_exact": True})
+        self.assertEqual(doc["award_stats"], {
+            "mean": a, "median": a, "min": a, "max": a, "median_exact": True,
+            "deciles": [{"percentile": p, "award": a, "exact": True} for p in range(10, 100, 10)],
+            "histogram": {"bins": [{"from": a, "to": a, "claims": n}], "exact": True}})
         self.assertEqual(doc["vouchers"],
                          [{"name": "A", "amount": AMOUNT_MAX // 2, "count": n,
                            "total": AMOUNT_MAX // 2 * n},

@@ -138,6 +138,26 @@ class SummaryShapeTests(unittest.TestCase):
             if gs["median_exact"]:
                 self.assertEqual(gs["median"], ws["median"], (gs, ws))
             self.assertEqual(gs["mean"], ws["mean"])
+            # deciles: the median's bound, equal when flagged exact
+            self.assertEqual([d["percentile"] for d in gs["deciles"]],
+                             [d["percentile"] for d in ws["deciles"]])
+            for g, w in zip(gs["deciles"], ws["deciles"]):
+                self.assertLessEqual(abs(g["award"] - w["award"]), w["award"] // 8 + 2, (g, w))
+                if g["exact"]:
+                    self.assertEqual(g["award"], w["award"], (g, w))
+            self.assertEqual(gs["deciles"][4]["award"], gs["median"])
+            # histogram: at most 10 bins of the documented width from the reported min to
+            # max, every eligible claim in one of them
+            bins = gs["histogram"]["bins"]
+            if ws["histogram"]["bins"]:
+                w = (gs["max"] - gs["min"]) // 10 + 1
+                self.assertLessEqual(len(bins), 10)
+                self.assertEqual([b["from"] for b in bins],
+                                 [gs["min"] + i * w for i in range(len(bins))])
+                self.assertEqual(bins[-1]["to"], gs["max"])
+                self.assertEqual(sum(b["claims"] for b in bins), want["eligible"])
+            if gs["histogram"]["exact"]:
+                self.assertEqual(gs["histogram"], ws["histogram"])
         self.assertEqual(got, want)
 
     def unfolded(self, slug):

@@ -870,6 +870,8 @@ check_overflow(const struct scheme *s, const struct claim_group *g, size_t ng,
     PROPERTY(false);
 }
 
+static void check_shape_sorted(const struct summary_money *m, const struct one *c, size_t n);
+
 static void
 test_property_against_oracle(void **state)
 {
@@ -910,6 +912,7 @@ test_property_against_oracle(void **state)
             PROPERTY(!m.min_exact || o.min == m.min);
             PROPERTY(!m.max_exact || o.max == m.max);
             PROPERTY(!m.median_exact || o.median == m.median);
+            check_shape_sorted(&m, claims, n); /* oracle_run sorted them by award */
         }
     }
     print_message("test_summary oracle: %d of 1000 refused on overflow\n", refused);
@@ -1239,6 +1242,8 @@ member_stats(struct one *c, size_t n, struct oracle *o)
     o->mean = o->sum_after / (int64_t)k;
 }
 
+static void subset_shape_exact(const struct summary_money *m, const struct one *c, size_t n);
+
 /* With the hook, the pool's and a random subset's award statistics are the claim-by-claim
  * ones for the given references, flagged exact, and everything else is unchanged. */
 static void
@@ -1283,10 +1288,229 @@ test_property_tiebreak_against_oracle(void **state)
         PROPERTY(m.eligible == o.eligible && m.total_after_cap == o.sum_after);
         PROPERTY(m.min == o.min && m.max == o.max && m.median == o.median && m.mean == o.mean);
         PROPERTY(m.min_exact && m.max_exact && m.median_exact);
+        subset_shape_exact(&m, work, n); /* the deciles and histogram too */
         calls += f.calls;
     }
     print_message("test_summary tiebreak: the hook settled %d boundary classes\n", calls);
     PROPERTY(calls > 100);
+}
+
+/* ---- deciles and histogram (domain/award_shape.h) against the claims one by one -------- */
+
+/* Decile k of the sorted awards v[0..n), by its definition: x = (n − 1) × k / 10, the floor
+ * of the mean of the awards at floor(x) and ceil(x). */
+static int64_t
+brute_decile(const int64_t *v, size_t n, int k)
+{
+    size_t lo = (n - 1) * (size_t)k / 10, hi = lo + ((n - 1) * (size_t)k % 10 != 0);
+
+    return (int64_t)(((i128)v[lo] + v[hi]) / 2);
+}
+
+/* The histogram of v[0..n) (sorted) by its definition: the smallest width w with 10 bins of w
+ * reaching max from min, bins [min + i w, min + (i + 1) w − 1] up to max, each award counted
+ * where it falls. Returns the number of bins. */
+static size_t
+brute_histogram(const int64_t *v, size_t n, struct award_histogram_bin *bins)
+{
+    int64_t min = v[0], max = v[n - 1], w = 1, top = max - min + 1;
+    size_t nb = 0;
+
+    /* the smallest w ≥ 1 with 10 w ≥ max − min + 1, by bisection (amounts reach 10^12) */
+    while (w < top) {
+        int64_t mid = w + (top - w) / 2;
+        if ((i128)mid * AWARD_HISTOGRAM_BINS >= (i128)max - min + 1)
+            top = mid;
+        else
+            w = mid + 1;
+    }
+    for (i128 lower = min; lower <= max; lower += w) {
+        bins[nb].lower = (int64_t)lower;
+        bins[nb].upper = lower + w - 1 < max ? (int64_t)(lower + w - 1) : max;
+        bins[nb].n = 0;
+        for (size_t i = 0; i < n; i++)
+            bins[nb].n += v[i] >= bins[nb].lower && v[i] <= bins[nb].upper;
+        nb++;
+    }
+    return nb;
+}
+
+/* The shape of *m against the awards after the cap v[0..n) (sorted): every figure flagged
+ * exact equals the brute-force one; p50 is the median; the bins always partition
+ * [min, max] and count every claim. */
+static void
+check_shape(const struct summary_money *m, const int64_t *v, size_t n)
+{
+    struct award_histogram_bin want[AWARD_HISTOGRAM_BINS + 1];
+    const struct award_shape *sh = &m->shape;
+
+    PROPERTY((int64_t)n == m->eligible);
+    if (n == 0) {
+        PROPERTY(sh->n_bins == 0);
+        return;
+    }
+    PROPERTY(sh->deciles[4] == m->median && sh->deciles_exact[4] == m->median_exact);
+    for (int k = 0; k < AWARD_DECILES; k++) {
+        PROPERTY(!sh->deciles_exact[k] || sh->deciles[k] == brute_decile(v, n, k + 1));
+        PROPERTY(k == 0 || sh->deciles[k - 1] <= sh->deciles[k]);
+    }
+    PROPERTY(sh->n_bins >= 1 && sh->n_bins <= AWARD_HISTOGRAM_BINS);
+    PROPERTY(sh->bins[0].lower == m->min && sh->bins[sh->n_bins - 1].upper == m->max);
+    int64_t total = 0;
+    for (size_t i = 0; i < sh->n_bins; i++) {
+        PROPERTY(sh->bins[i].lower <= sh->bins[i].upper);
+        PROPERTY(i == 0 || sh->bins[i].lower == sh->bins[i - 1].upper + 1);
+        total += sh->bins[i].n;
+    }
+    PROPERTY(total == m->eligible);
+    if (!sh->histogram_exact)
+        return;
+    size_t nb = brute_histogram(v, n, want);
+    PROPERTY(nb == sh->n_bins);
+    for (size_t i = 0; i < nb && i < sh->n_bins; i++)
+        PROPERTY(want[i].lower == sh->bins[i].lower && want[i].upper == sh->bins[i].upper &&
+                 want[i].n == sh->bins[i].n);
+}
+
+static void
+awards_of(const struct one *c, size_t n, bool members_only, int64_t *v, size_t *nv)
+{
+    *nv = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!members_only || c[i].member)
+            v[(*nv)++] = c[i].after;
+}
+
+/* The shape against the claims c[0..n) (sorted by award after the cap), one by one. */
+static void
+check_shape_sorted(const struct summary_money *m, const struct one *c, size_t n)
+{
+    static int64_t v[MAX_GROUPS * MAX_CLAIMS];
+    size_t nv;
+
+    awards_of(c, n, false, v, &nv);
+    check_shape(m, v, nv);
+}
+
+/* A subset settled by the hook: its deciles and histogram are the members' own, exact. */
+static void
+subset_shape_exact(const struct summary_money *m, const struct one *c, size_t n)
+{
+    int64_t v[64];
+    size_t nv;
+
+    awards_of(c, n, true, v, &nv);
+    for (int k = 0; k < AWARD_DECILES; k++)
+        PROPERTY(m->shape.deciles_exact[k]);
+    PROPERTY(m->shape.histogram_exact);
+    check_shape(m, v, nv);
+}
+
+static void
+test_shape_api_example(void **state)
+{
+    struct scheme s = api_example();
+    struct summary_money m;
+
+    (void)state;
+    assert_true(summary_compute(&s, api_claims, 3, 1000, NULL, &m));
+    /* awards 2279, 8734, 18987: p10 ranks 0 and 1, p50 rank 1, p90 ranks 1 and 2 */
+    assert_int_equal(m.shape.deciles[0], (2279 + 8734) / 2);
+    assert_int_equal(m.shape.deciles[4], 8734);
+    assert_int_equal(m.shape.deciles[8], (8734 + 18987) / 2);
+    /* width ceil((18987 − 2279 + 1) / 10) = 1671: bins from 2279, the last ends at 18987 */
+    assert_int_equal(m.shape.bin_width, 1671);
+    assert_int_equal(m.shape.n_bins, 10);
+    assert_int_equal(m.shape.bins[0].lower, 2279);
+    assert_int_equal(m.shape.bins[0].n, 1);
+    assert_int_equal(m.shape.bins[3].lower, 2279 + 3 * 1671);
+    assert_int_equal(m.shape.bins[3].n, 1); /* 8734 */
+    assert_int_equal(m.shape.bins[9].upper, 18987);
+    assert_int_equal(m.shape.bins[9].n, 1);
+    assert_true(m.shape.histogram_exact);
+
+    /* one award value: one bin; none: no bin */
+    const struct claim_group same[] = {{.categories = 1, .n = 5}};
+    assert_true(summary_compute(&s, same, 1, 10, NULL, &m));
+    assert_int_equal(m.shape.n_bins, 1);
+    assert_int_equal(m.shape.bins[0].n, 5);
+    assert_true(summary_compute(&s, NULL, 0, 10, NULL, &m));
+    assert_int_equal(m.shape.n_bins, 0);
+}
+
+/* Small pools, every reference order: a decile flagged exact takes one value over all of
+ * them and one flagged inexact at least two (the median's precision); a histogram flagged
+ * exact has the same counts under every order. */
+static void
+test_property_shape_flags(void **state)
+{
+    struct one c[8], base[8];
+    size_t perm[8];
+    int inexact = 0, hist_inexact = 0;
+
+    (void)state;
+    seed = seed_from_env();
+    rng_state = seed ^ 0x1F1F;
+    print_message("test_summary shape flags seed %llu\n", (unsigned long long)seed);
+    for (iteration = 0; iteration < 2000; iteration++) {
+        struct scheme s = hours_scheme(1);
+        struct claim_group g[4];
+        size_t ng = (size_t)upto(3) + 1, n = 0;
+        int64_t t = 0, v[8];
+        struct summary_money m;
+
+        for (size_t i = 0; i < ng; i++) {
+            g[i] = (struct claim_group){.hours_spent = upto(30), .n = upto(2) + (i == 0)};
+            n += (size_t)g[i].n;
+            t += g[i].hours_spent * g[i].n;
+        }
+        if (n > 7)
+            continue;
+        s.has_fund_cap = t >= 2;
+        s.fund_cap = t / (rng_next() % 2 ? 2 : 3) + (t < 3);
+        PROPERTY(summary_compute(&s, g, ng, 10, NULL, &m));
+        n = expand(&s, g, ng, base);
+        int64_t lo[AWARD_DECILES], hi[AWARD_DECILES], counts[AWARD_HISTOGRAM_BINS];
+        bool counts_vary = false, first = true;
+        for (size_t i = 0; i < n; i++)
+            perm[i] = i;
+        for (;;) {
+            struct oracle o;
+            struct award_histogram_bin want[AWARD_HISTOGRAM_BINS + 1];
+            size_t nv;
+            for (size_t i = 0; i < n; i++) {
+                c[i] = base[i];
+                c[i].ref = perm[i];
+            }
+            oracle_run(&s, c, n, &o);
+            awards_of(c, n, false, v, &nv);
+            check_shape(&m, v, nv);
+            for (int k = 0; k < AWARD_DECILES && n > 0; k++) {
+                int64_t d = brute_decile(v, n, k + 1);
+                lo[k] = first || d < lo[k] ? d : lo[k];
+                hi[k] = first || d > hi[k] ? d : hi[k];
+            }
+            if (n > 0 && o.min == m.min && o.max == m.max) {
+                size_t nb = brute_histogram(v, n, want);
+                for (size_t i = 0; i < nb; i++) {
+                    counts_vary |= !first && counts[i] != want[i].n;
+                    counts[i] = want[i].n;
+                }
+            }
+            first = false;
+            if (!next_permutation(perm, n))
+                break;
+        }
+        for (int k = 0; k < AWARD_DECILES && n > 0; k++) {
+            PROPERTY(m.shape.deciles_exact[k] == (lo[k] == hi[k]));
+            inexact += !m.shape.deciles_exact[k];
+        }
+        PROPERTY(!m.shape.histogram_exact || !counts_vary);
+        hist_inexact += !m.shape.histogram_exact;
+    }
+    print_message("test_summary shape flags: %d deciles and %d histograms decided by "
+                  "references\n", inexact, hist_inexact);
+    PROPERTY(inexact > 0 && hist_inexact > 0);
 }
 
 int
@@ -1309,6 +1533,8 @@ main(void)
         cmocka_unit_test(test_tiebreak_follows_references),
         cmocka_unit_test(test_tiebreak_subset),
         cmocka_unit_test(test_property_tiebreak_against_oracle),
+        cmocka_unit_test(test_shape_api_example),
+        cmocka_unit_test(test_property_shape_flags),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

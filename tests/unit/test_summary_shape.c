@@ -136,6 +136,19 @@ check_against(const struct claim *c, size_t n, const struct scheme *s,
     assert_near(got.median, want.median, got.median_exact && want.median_exact);
     assert_near(got.min, want.min, got.min_exact && want.min_exact);
     assert_near(got.max, want.max, got.max_exact && want.max_exact);
+    for (int d = 0; d < AWARD_DECILES; d++)
+        assert_near(got.shape.deciles[d], want.shape.deciles[d],
+                    got.shape.deciles_exact[d] && want.shape.deciles_exact[d]);
+    int64_t in_bins = 0;
+    for (size_t b = 0; b < got.shape.n_bins; b++)
+        in_bins += got.shape.bins[b].n;
+    assert_int_equal(in_bins, got.eligible);
+    if (got.shape.n_bins > 0) {
+        assert_int_equal(got.shape.bins[0].lower, got.min);
+        assert_int_equal(got.shape.bins[got.shape.n_bins - 1].upper, got.max);
+    }
+    if (got.shape.histogram_exact && want.shape.histogram_exact)
+        assert_memory_equal(got.shape.bins, want.shape.bins, sizeof got.shape.bins);
     free(g);
 }
 

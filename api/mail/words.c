@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The words of the messages: each fragment in French (the site's default language), then in
+ * English. */
+#include "mail/words.h"
+
+#include <string.h>
+
+const struct mail_words mail_words = {
+    .greeting = {"Bonjour,", "Hello,"},
+    .signature = {"Ce message a été envoyé automatiquement par recours ; inutile d'y répondre.",
+                  "This message was sent automatically by recours; there is no need to reply."},
+    .reference_label = {"Référence : ", "Reference: "},
+    .incident_label = {"Incident : ", "Incident: "},
+    .action_label = {"Action de groupe : ", "Representative action: "},
+    .no_token_note = {"Ce message ne contient jamais votre jeton de réclamation. Ne le "
+                      "communiquez à personne : nous ne vous le demanderons jamais.",
+                      "This message never contains your claim token. Share it with no one: "
+                      "we will never ask you for it."},
+    .not_you_note = {"Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : "
+                     "rien ne change.",
+                     "If you did not ask for this, ignore this message: nothing changes."},
+    .accepted_subject = {"Votre réclamation est enregistrée : ", "Your claim is registered: "},
+    .accepted_intro = {"Votre réclamation a bien été enregistrée.",
+                       "Your claim has been registered."},
+    .my_claim_intro = {"Pour la consulter, la corriger ou la retirer (avec le jeton reçu à "
+                       "l'envoi) : ",
+                       "To see, correct or withdraw it (with the token you were given when "
+                       "you sent it): "},
+    .confirm_intro = {"Pour confirmer votre adresse électronique, suivez ce lien : ",
+                      "To confirm your email address, follow this link: "},
+    .corrected_subject = {"Votre réclamation a été corrigée : ", "Your claim was corrected: "},
+    .corrected_intro = {"Votre réclamation vient d'être corrigée. Si ce n'est pas vous, "
+                        "récupérez un nouveau jeton depuis cette page : ",
+                        "Your claim has just been corrected. If this was not you, get a new "
+                        "token from this page: "},
+    .withdrawn_subject = {"Votre réclamation est retirée : ", "Your claim is withdrawn: "},
+    .withdrawn_intro = {"Votre réclamation a été retirée. Ses données personnelles seront "
+                        "effacées à la fin de la durée de conservation.",
+                        "Your claim has been withdrawn. Its personal data will be erased at "
+                        "the end of the retention period."},
+    .recovery_subject = {"Votre lien pour obtenir un nouveau jeton",
+                         "Your link to get a new token"},
+    .recovery_intro = {"Vous avez demandé un nouveau jeton pour votre réclamation. Suivez le "
+                       "lien ci-dessous : il remplace l'ancien jeton, qui cessera de "
+                       "fonctionner.",
+                       "You asked for a new token for your claim. Follow the link below: it "
+                       "replaces the old token, which will stop working."},
+    .recovery_link_label = {"Nouveau jeton : ", "New token: "},
+    .recovery_expiry = {"Chaque lien ne sert qu'une fois et n'est valable que 30 minutes.",
+                        "Each link works once and only for 30 minutes."},
+    .reason_label = {"Motif : ", "Reason: "},
+    .rejected_subject = {"Votre réclamation n'a pas été retenue : ",
+                         "Your claim was not accepted: "},
+    .rejected_intro = {"L'association qui vous représente a examiné votre réclamation et ne "
+                       "l'a pas retenue.",
+                       "The association representing you reviewed your claim and did not "
+                       "accept it."},
+    .rejected_correct_intro = {"Vous pouvez la corriger pendant un temps limité (avec votre "
+                               "jeton de réclamation) : elle sera alors examinée de nouveau : ",
+                               "You may correct it for a limited time (with your claim "
+                               "token); it will then be reviewed again: "},
+    .removed_subject = {"Vous n'êtes plus membre de l'action : ",
+                        "You are no longer a member of the action: "},
+    .removed_intro = {"L'association a retiré votre réclamation de son action de groupe. "
+                      "Votre réclamation elle-même reste enregistrée.",
+                      "The association has removed your claim from its representative "
+                      "action. Your claim itself remains registered."},
+};
+
+enum mail_lang
+mail_lang_of(const char *lang)
+{
+    return lang != NULL && strcmp(lang, "en") == 0 ? MAIL_EN : MAIL_FR;
+}
+
+const char *
+mail_lang_code(enum mail_lang l)
+{
+    return l == MAIL_EN ? "en" : "fr";
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The words of every message, each in both languages side by side (words.c), so that a
+ * translation is read, changed and checked next to its original and a message can never
+ * exist in one language only. Fragments, not formats: the renderer (render.c) puts the
+ * values between them, so that no string here is ever a printf format. Kept apart from the
+ * pages' catalogue (web/i18n/), which browsers download: these never reach them. */
+#ifndef RECOURS_MAIL_WORDS_H
+#define RECOURS_MAIL_WORDS_H
+
+/* The languages of the messages, in the column order of every entry below. */
+enum mail_lang { MAIL_FR, MAIL_EN, MAIL_N_LANGS };
+
+/* The language of lang ("fr", "en"); French for anything else (the site's default). */
+enum mail_lang mail_lang_of(const char *lang);
+
+/* The code of l ("fr", "en"), for Content-Language and <html lang>. */
+const char *mail_lang_code(enum mail_lang l);
+
+/* One entry per fragment, indexed by enum mail_lang. */
+struct mail_words {
+    const char *greeting[MAIL_N_LANGS];
+    const char *signature[MAIL_N_LANGS];
+    const char *reference_label[MAIL_N_LANGS];
+    const char *incident_label[MAIL_N_LANGS];
+    const char *action_label[MAIL_N_LANGS];
+    const char *no_token_note[MAIL_N_LANGS];
+    const char *not_you_note[MAIL_N_LANGS];
+    const char *accepted_subject[MAIL_N_LANGS];
+    const char *accepted_intro[MAIL_N_LANGS];
+    const char *my_claim_intro[MAIL_N_LANGS];
+    const char *confirm_intro[MAIL_N_LANGS];
+    const char *corrected_subject[MAIL_N_LANGS];
+    const char *corrected_intro[MAIL_N_LANGS];
+    const char *withdrawn_subject[MAIL_N_LANGS];
+    const char *withdrawn_intro[MAIL_N_LANGS];
+    const char *recovery_subject[MAIL_N_LANGS];
+    const char *recovery_intro[MAIL_N_LANGS];
+    const char *recovery_link_label[MAIL_N_LANGS];
+    const char *recovery_expiry[MAIL_N_LANGS];
+    /* the workspace's review (docs/workspace.md) */
+    const char *reason_label[MAIL_N_LANGS];
+    const char *rejected_subject[MAIL_N_LANGS];
+    const char *rejected_intro[MAIL_N_LANGS];
+    const char *rejected_correct_intro[MAIL_N_LANGS];
+    const char *removed_subject[MAIL_N_LANGS];
+    const char *removed_intro[MAIL_N_LANGS];
+};
+
+extern const struct mail_words mail_words;
+
+#endif
