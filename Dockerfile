@@ -34,10 +34,12 @@ RUN source /tmp/packages.sh \
 COPY --from=build /src/build/recours /usr/local/bin/recours
 COPY db-migrations/ /usr/share/recours/db-migrations/
 COPY web/ /usr/share/recours/web/
+COPY data/ /usr/share/recours/data/
 
 # Defaults for the image; docker-compose.yml sets the rest (database, TLS, secrets).
 ENV RECOURS_MIGRATIONS_DIR=/usr/share/recours/db-migrations \
     RECOURS_WEB_DIR=/usr/share/recours/web \
+    RECOURS_RISK_DOMAINS_FILE=/usr/share/recours/data/disposable_domains.txt \
     RECOURS_SECRETS_DIR=/run/secrets \
     RECOURS_PORT=8443
 

@@ -10,19 +10,21 @@
 #include "handlers/actions.h"
 #include "handlers/associations.h"
 #include "handlers/claims.h"
+#include "handlers/evidence.h"
+#include "handlers/evidence_page.h"
 #include "handlers/compensation.h"
 #include "handlers/exports.h"
 #include "handlers/guard.h"
 #include "handlers/idempotency.h"
 #include "handlers/incidents.h"
 #include "handlers/members.h"
+#include "handlers/risk.h"
+
+#include "handlers/notices.h"
+#include "handlers/notices_stop.h"
 #include "handlers/ops.h"
-#include "handlers/page_claim.h"
-#include "handlers/page_home.h"
-#include "handlers/page_i18n.h"
-#include "handlers/page_my_claim.h"
+#include "handlers/pages.h"
 #include "handlers/recovery.h"
-#include "handlers/web.h"
 #include "handlers/workspace_members.h"
 
 const struct route routes[] = {
@@ -41,6 +43,7 @@ const struct route routes[] = {
     {"POST", "/claim", handle_page_claim_post, ROLE_PUBLIC},
     {"GET", "/my-claim", handle_page_my_claim, ROLE_PUBLIC},
     {"POST", "/my-claim", handle_page_my_claim_post, ROLE_PUBLIC},
+    {"POST", "/my-claim/evidence", handle_evidence_form_post, ROLE_PUBLIC},
     {"GET", "/dashboard", handle_web_page, ROLE_PUBLIC},
     {"GET", "/static/{file}", handle_web_asset, ROLE_PUBLIC},
     {"GET", "/i18n/{file}", handle_page_i18n, ROLE_PUBLIC},
@@ -49,6 +52,7 @@ const struct route routes[] = {
     {"GET", "/v1/incidents/{slug}", handle_incidents_get, ROLE_PUBLIC},
     {"PATCH", "/v1/incidents/{slug}", handle_incidents_update, ROLE_OPERATOR},
     {"PUT", "/v1/incidents/{slug}/scheme", handle_scheme_put, ROLE_OPERATOR},
+    {"GET", "/v1/incidents/{slug}/risk", handle_incident_risk, ROLE_OPERATOR},
     {"GET", "/v1/incidents/{slug}/compensation", handle_incident_compensation,
      ROLE_PUBLIC_OR_MEMBER},
     {"POST", "/v1/compensation/simulate", handle_simulate, ROLE_ASSOCIATION_OR_OPERATOR},
@@ -58,6 +62,9 @@ const struct route routes[] = {
     {"GET", "/v1/claims/{reference}", handle_claims_get, ROLE_CLAIMANT},
     {"PATCH", "/v1/claims/{reference}", handle_claims_correct, ROLE_CLAIMANT},
     {"DELETE", "/v1/claims/{reference}", handle_claims_withdraw, ROLE_CLAIMANT},
+    {"POST", "/v1/claims/{reference}/evidence", handle_evidence_upload, ROLE_CLAIMANT},
+    {"GET", "/v1/claims/{reference}/evidence", handle_evidence_list_own, ROLE_CLAIMANT},
+    {"DELETE", "/v1/claims/{reference}/evidence/{file}", handle_evidence_remove, ROLE_CLAIMANT},
     {"POST", "/v1/claim-recovery", handle_recovery_request, ROLE_PUBLIC},
     {"POST", "/v1/claim-recovery/{token}", handle_recovery_redeem, ROLE_PUBLIC},
     {"GET", "/confirm-email/{token}", handle_confirm_email, ROLE_PUBLIC},
@@ -86,9 +93,38 @@ const struct route routes[] = {
      ROLE_ASSOCIATION},
     {"POST", "/v1/actions/{id}/reviews", handle_ws_reviews, ROLE_ASSOCIATION},
     {"GET", "/v1/actions/{id}/timeline", handle_ws_timeline, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/members/{reference}/evidence", handle_evidence_member_list,
+     ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/members/{reference}/evidence/{file}", handle_evidence_download,
+     ROLE_ASSOCIATION},
+
+    /* notices to the members (docs/workspace.md "Notices") */
+    {"POST", "/v1/actions/{id}/notices", handle_notices_create, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/notices", handle_notices_list, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/notices/{notice}", handle_notices_get, ROLE_ASSOCIATION},
+    {"GET", "/v1/actions/{id}/notices/{notice}/preview", handle_notices_preview,
+     ROLE_ASSOCIATION},
+    {"POST", "/v1/actions/{id}/notices/{notice}/send", handle_notices_send, ROLE_ASSOCIATION},
+    {"GET", "/notices/stop/{token}", handle_notices_stop_page, ROLE_PUBLIC},
+    {"POST", "/notices/stop/{token}", handle_notices_stop_post, ROLE_PUBLIC},
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];
+
+/* Routes of the table above whose body is streamed, not buffered (http/body_stream.h): the
+ * evidence uploads, up to their own limit, admitted before their first byte. */
+const struct body_stream_route body_stream_routes[] = {
+    {"POST", "/v1/claims/{reference}/evidence", evidence_upload_limit, evidence_upload_open},
+    {"POST", "/my-claim/evidence", evidence_form_limit, evidence_form_open},
+};
+
+const size_t n_body_stream_routes = sizeof body_stream_routes / sizeof body_stream_routes[0];
+
+bool
+routes_admit(struct request *rq, struct reply *deny)
+{
+    return guard_route(rq, rq->match.route->role, deny);
+}
 
 struct reply
 routes_run(struct request *rq, route_handler handler)
@@ -100,9 +136,11 @@ routes_run(struct request *rq, route_handler handler)
     if (!guard_route(rq, rq->match.route->role, &deny))
         return deny;
     /* the claim intake keeps its Idempotency-Key in the claim's transaction; the claim form's
-     * post is that intake (handlers/page_claim.h) */
+     * post is that intake (handlers/pages.h); stopping notices is a page's form and a mail
+     * client's one-click, the same whatever the times */
     if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit ||
-        handler == handle_page_claim_post || handler == handle_page_my_claim_post)
+        handler == handle_page_claim_post || handler == handle_page_my_claim_post ||
+        handler == handle_notices_stop_post)
         return handler(rq);
     return idem_around(rq, handler);
 }

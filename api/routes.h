@@ -5,10 +5,16 @@
 
 #include <stddef.h>
 
+#include "http/body_stream.h"
 #include "http/router.h"
 
 extern const struct route routes[];
 extern const size_t n_routes;
+extern const struct body_stream_route body_stream_routes[];
+extern const size_t n_body_stream_routes;
+
+/* The role check of a streamed route, before its body (http/body_stream.h): guard_route. */
+bool routes_admit(struct request *rq, struct reply *deny);
 
 /* Prints "METHOD PATH ROLE" per line (recours routes; the OpenAPI test reads it). */
 void routes_print(void);

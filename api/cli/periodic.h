@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* A thread that runs a pass, waits an interval (monotonic clock, on a condition variable so a
- * stop wakes it at once), and again, until stopped; its database connection (db/pool.c) is
- * closed when it ends. The jobs of `recours serve` that run on a timer can share it (the
- * summary's fold thread does: cli/summary_fold_job.c). */
+/* A background thread of `recours serve` that runs a pass, then waits an interval, until
+ * stopped: the waiting is on a condition variable (monotonic clock), so a stop wakes it at
+ * once, and the pass gets the stop flag to look at between its batches. At its end the
+ * thread closes its database connection (db/pool.c), if the pass took one. The risk job and the
+ * summary's fold thread (cli/summary_fold_job.c, every second by default) run on it; the erasure
+ * and mail jobs have the same loop written out; they can move onto this one. */
 #ifndef RECOURS_CLI_PERIODIC_H
 #define RECOURS_CLI_PERIODIC_H
 
@@ -10,23 +12,25 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+typedef void (*periodic_pass_fn)(const atomic_bool *stop, void *ctx);
+
 struct periodic {
-    int interval_ms;
-    void (*pass)(const atomic_bool *stop); /* looks at *stop between its steps */
-    /* the thread's own */
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake;
     atomic_bool stop;
     bool running;
+    int interval_ms;
+    periodic_pass_fn pass;
+    void *ctx;
 };
 
-/* Starts p's thread (interval_ms and pass set; after db_pool_init): a first pass at once.
- * False when it could not be started (the caller logs what that means). */
-bool periodic_start(struct periodic *p);
+/* Starts p's thread: pass(ctx) at once, then every interval_ms milliseconds. False when the
+ * thread could not be started (p is then not running). */
+bool periodic_start(struct periodic *p, int interval_ms, periodic_pass_fn pass, void *ctx);
 
-/* Asks the thread to stop, wakes it, joins it: at most the end of the current pass's step.
- * No-op when not started. */
+/* Asks p to stop, wakes it and joins it (a pass in progress finishes first). No-op when p
+ * is not running. */
 void periodic_stop(struct periodic *p);
 
 #endif

@@ -12,6 +12,7 @@
 #include "cli/erasure_job.h"
 #include "cli/summary_fold_job.h"
 #include "cli/mail_job.h"
+#include "cli/risk_job.h"
 #include "cli/secrets_watch.h"
 #include "core/log.h"
 #include "crypto/tls_cert.h"
@@ -25,6 +26,8 @@
 #include "service/compensation.h"
 #include "service/intake.h"
 #include "service/lookup_cache.h"
+#include "service/risk.h"
+#include "service/risk_domains.h"
 
 static void
 after_request(void *app)
@@ -73,7 +76,10 @@ wait_for_signal(void)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
-    sigwait(&set, &sig);
+    sigaddset(&set, SIGHUP);
+    /* SIGHUP reads the disposable email domains again (docs/risk.md); the others stop */
+    while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+        risk_domains_reload(true);
     return sig;
 }
 
@@ -87,8 +93,23 @@ block_signals(void)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
+
+/* The risk flags' thresholds and the disposable domains (docs/risk.md): a list that cannot
+ * be read is logged and the intake goes on without that flag until it can. */
+static void
+start_risk(const struct config *cfg)
+{
+    risk_configure(&(struct risk_settings){
+        .network_max = cfg->risk_network_max_per_hour,
+        .address_max = cfg->risk_address_max,
+        .unconfirmed_days = cfg->risk_unconfirmed_days,
+        .retention_hours = cfg->risk_network_retention_hours,
+    });
+    (void)risk_domains_load(cfg->risk_domains_file);
 }
 
 static struct http_server *
@@ -115,6 +136,7 @@ start_http(const struct config *cfg, struct app *app, const char *cert, const ch
         .after_request = after_request,
         .run = routes_run,
         .error_page = page_error,
+        .body_streams = {body_stream_routes, n_body_stream_routes, routes_admit},
     };
 
     return http_server_start(&hc);
@@ -167,6 +189,7 @@ cli_serve(const struct config *cfg)
                                           .connect_timeout_s = cfg->db_connect_timeout_s,
                                           .application_name = "recours"});
     db_read_pool_init(cfg->database_read_url, cfg->db_statement_timeout_ms);
+    start_risk(cfg);
     if (!intake_start(cfg->intake_writers))
         goto cleanup_pool;
     /* a mail configuration that cannot work (password file) stops the start, not the mail */
@@ -183,11 +206,13 @@ cli_serve(const struct config *cfg)
     log_info("listening on %s://%s:%d with %d workers", cfg->plain_http ? "http" : "https",
              cfg->listen_address, http_server_port(srv), cfg->workers);
     erasure_job_start(cfg->withdrawn_retention_days, cfg->erasure_interval_s);
+    risk_job_start(cfg->risk_interval_s);
     svc_compensation_set_exact_groups(cfg->summary_exact_groups);
     if (cfg->summary_fold_interval_ms > 0)
         summary_fold_job_start(cfg->summary_fold_interval_ms);
     int sig = wait_for_signal();
     erasure_job_stop(); /* first: it must not outlive the pool */
+    risk_job_stop();
     summary_fold_job_stop();
     mail_job_stop();
     log_info("signal %d: finishing in-flight requests (up to %d s)", sig, cfg->shutdown_grace_s);
@@ -203,6 +228,7 @@ cli_serve(const struct config *cfg)
     rc = 0;
 cleanup_pool:
     svc_lookup_cache_free(); /* no request runs any more */
+    risk_domains_free();
     public_cache_free();
     db_read_pool_shutdown();
     db_pool_shutdown();

@@ -13,11 +13,12 @@ static struct periodic job;
 
 /* Folds slices until one comes back empty (the rest of a stop is left for the next start). */
 static void
-fold_pass(const atomic_bool *stop)
+fold_pass(const atomic_bool *stop, void *unused)
 {
     PGconn *c = db_pool_acquire(); /* the pool logs why it could not connect */
     int64_t folded = 1;
 
+    (void)unused;
     if (c == NULL)
         return;
     while (folded > 0 && !atomic_load(stop)) {
@@ -33,9 +34,7 @@ fold_pass(const atomic_bool *stop)
 bool
 summary_fold_job_start(int interval_ms)
 {
-    job.interval_ms = interval_ms;
-    job.pass = fold_pass;
-    if (periodic_start(&job))
+    if (periodic_start(&job, interval_ms, fold_pass, NULL))
         return true;
     log_error("could not start the summary fold thread: summaries read the unfolded changes "
               "(and fold them past 65,536)");

@@ -113,6 +113,29 @@ static const struct setting settings[] = {
      1, 604800, "seconds between two erasure passes of serve"},
     {"correction-days", "RECOURS_CORRECTION_DAYS", KIND_INT, OFF(correction_days), "14", 0, 365,
      "days a rejected claimant may correct the claim to send it back to review (0: never)"},
+    /* evidence files (docs/evidence.md) */
+    {"evidence-max-files", "RECOURS_EVIDENCE_MAX_FILES", KIND_INT, OFF(evidence_max_files), "5",
+     0, 100, "evidence files a claimant may attach to one claim (0: none)"},
+    {"evidence-max-bytes", "RECOURS_EVIDENCE_MAX_BYTES", KIND_INT64, OFF(evidence_max_bytes),
+     "10485760", 1024, INT64_C(1) << 30, "largest evidence file in bytes (413 above)"},
+
+    /* risk flags (docs/risk.md): reasons for review, never a refusal */
+    {"risk-network-max-per-hour", "RECOURS_RISK_NETWORK_MAX_PER_HOUR", KIND_INT,
+     OFF(risk_network_max_per_hour), "20", 1, 1000000,
+     "claims of an incident from one network (IPv4 /24, IPv6 /64) within an hour beyond which each is flagged"},
+    {"risk-address-max", "RECOURS_RISK_ADDRESS_MAX", KIND_INT, OFF(risk_address_max), "5", 1,
+     1000000, "claims of an incident at one address (the flat left out) beyond which each is flagged"},
+    {"risk-unconfirmed-days", "RECOURS_RISK_UNCONFIRMED_DAYS", KIND_INT,
+     OFF(risk_unconfirmed_days), "7", 0, 365,
+     "days after which a claim whose email is not confirmed is flagged"},
+    {"risk-network-retention-hours", "RECOURS_RISK_NETWORK_RETENTION_HOURS", KIND_INT,
+     OFF(risk_network_retention_hours), "48", 3, 8760,
+     "hours a claim's network hash is kept (then erased; its flag and count stay)"},
+    {"risk-interval", "RECOURS_RISK_INTERVAL_S", KIND_INT, OFF(risk_interval_s), "60", 1, 86400,
+     "seconds between two passes of the risk job (time-based flags, domains file changes)"},
+    {"risk-domains-file", "RECOURS_RISK_DOMAINS_FILE", KIND_STRING, OFF(risk_domains_file),
+     "data/disposable_domains.txt", 0, 0,
+     "list of disposable email domains (read again on SIGHUP or when it changes)"},
     /* email (docs/mail.md) */
     {"smtp-url", "RECOURS_SMTP_URL", KIND_STRING, OFF(smtp_url), "", 0, 0,
      "mail relay (smtp://host:587 with STARTTLS, smtps://host:465); empty: .eml files"},
@@ -132,6 +155,10 @@ static const struct setting settings[] = {
      "172800", 1, 2592000, "seconds after which an undelivered email is given up (reason kept)"},
     {"mail-retry-base", "RECOURS_MAIL_RETRY_BASE", KIND_INT, OFF(mail_retry_base_s), "30", 1,
      3600, "seconds before the first retry of an email; doubles on each failure (1 h at most)"},
+    {"mail-rate", "RECOURS_MAIL_RATE", KIND_INT, OFF(mail_rate), "50", 0, 100000,
+     "emails a second at most, shared by every server on the database (0: no limit)"},
+    {"mail-senders", "RECOURS_MAIL_SENDERS", KIND_INT, OFF(mail_senders), "4", 1, 16,
+     "mail threads of serve, each with its connection to the relay"},
 };
 
 #define N_SETTINGS (sizeof settings / sizeof settings[0])

@@ -49,7 +49,16 @@ struct config {
     int claim_retention_months; /* RECOURS_CLAIM_RETENTION_MONTHS: after the action ends */
 
     int correction_days;       /* RECOURS_CORRECTION_DAYS, --correction-days (14) */
+    /* risk flags (docs/risk.md) */
+    int risk_network_max_per_hour; /* RECOURS_RISK_NETWORK_MAX_PER_HOUR (20) */
+    int risk_address_max;      /* RECOURS_RISK_ADDRESS_MAX (5) */
+    int risk_unconfirmed_days; /* RECOURS_RISK_UNCONFIRMED_DAYS (7) */
+    int risk_network_retention_hours; /* RECOURS_RISK_NETWORK_RETENTION_HOURS (48) */
+    int risk_interval_s;       /* RECOURS_RISK_INTERVAL_S, --risk-interval (60) */
+    char *risk_domains_file;   /* RECOURS_RISK_DOMAINS_FILE (data/disposable_domains.txt) */
     char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
+    int evidence_max_files;    /* RECOURS_EVIDENCE_MAX_FILES, --evidence-max-files (5) */
+    int64_t evidence_max_bytes; /* RECOURS_EVIDENCE_MAX_BYTES, --evidence-max-bytes (10 MiB) */
     /* email (docs/mail.md): no --smtp-url writes .eml files under --mail-dir instead */
     char *smtp_url;            /* RECOURS_SMTP_URL, --smtp-url (smtp:// or smtps://; "" none) */
     char *smtp_user;           /* RECOURS_SMTP_USER, --smtp-user ("" no AUTH) */
@@ -60,6 +69,8 @@ struct config {
     char *mail_dir;            /* RECOURS_MAIL_DIR, --mail-dir (default var/mail) */
     int mail_give_up_after_s;  /* RECOURS_MAIL_GIVE_UP_AFTER, --mail-give-up-after (seconds) */
     int mail_retry_base_s;     /* RECOURS_MAIL_RETRY_BASE, --mail-retry-base (seconds) */
+    int mail_rate;             /* RECOURS_MAIL_RATE, --mail-rate (messages/s, all servers) */
+    int mail_senders;          /* RECOURS_MAIL_SENDERS, --mail-senders (threads, default 4) */
 };
 
 /* Fills *cfg from defaults, the environment, then argv (flags of the form --name value or

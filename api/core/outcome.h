@@ -15,6 +15,11 @@ enum outcome {
     OUTCOME_ACTION_NOT_OPEN,
     OUTCOME_ALREADY_IN_ACTION,
     OUTCOME_APPROVAL_LAPSED,
+    OUTCOME_CLAIM_REVIEWED,          /* evidence: the claim was reviewed, its files are final */
+    OUTCOME_EVIDENCE_NOT_APPLICABLE, /* evidence: no documented loss nor identity theft */
+    OUTCOME_EVIDENCE_LIMIT,          /* evidence: the claim has its maximum of files */
+    OUTCOME_UNSUPPORTED_TYPE,        /* evidence: the content is no PDF, JPEG or PNG */
+    OUTCOME_TOO_LARGE,               /* evidence: the file is over the limit */
     OUTCOME_UNAVAILABLE,    /* database unreachable: 503 + Retry-After */
     OUTCOME_INTERNAL,       /* our bug or an unexpected database error */
     OUTCOME_UNCOMPUTABLE,   /* a figure could not be computed from what is stored (our bug:

@@ -8,8 +8,8 @@
 
 #include "core/xalloc.h"
 
-static void
-reserve(struct strbuf *sb, size_t extra)
+void
+strbuf_reserve(struct strbuf *sb, size_t extra)
 {
     size_t need = sb->len + extra + 1;
 
@@ -25,7 +25,7 @@ reserve(struct strbuf *sb, size_t extra)
 void
 strbuf_append(struct strbuf *sb, const void *bytes, size_t n)
 {
-    reserve(sb, n);
+    strbuf_reserve(sb, n);
     memcpy(sb->data + sb->len, bytes, n);
     sb->len += n;
     sb->data[sb->len] = '\0';
@@ -48,26 +48,61 @@ strbuf_printf(struct strbuf *sb, const char *fmt, ...)
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n > 0) {
-        reserve(sb, (size_t)n);
+        strbuf_reserve(sb, (size_t)n);
         vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap2);
         sb->len += (size_t)n;
     }
     va_end(ap2);
 }
 
+const char *
+strbuf_decimal(int64_t v, char out[STRBUF_DECIMAL_SIZE])
+{
+    char *p = out + STRBUF_DECIMAL_SIZE - 1;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+    *p = '\0';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    if (v < 0)
+        *--p = '-';
+    return p;
+}
+
+void
+strbuf_int(struct strbuf *sb, int64_t v)
+{
+    char digits[STRBUF_DECIMAL_SIZE];
+
+    strbuf_puts(sb, strbuf_decimal(v, digits));
+}
+
 void
 strbuf_json_string(struct strbuf *sb, const char *s)
 {
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
+
     strbuf_append(sb, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    for (;;) {
+        /* the run that needs no escape, appended at once */
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\')
+            p++;
+        if (p > run)
+            strbuf_append(sb, run, (size_t)(p - run));
+        if (*p == '\0')
+            break;
         if (*p == '"' || *p == '\\') {
             char esc[2] = {'\\', (char)*p};
             strbuf_append(sb, esc, 2);
-        } else if (*p < 0x20) {
-            strbuf_printf(sb, "\\u%04x", *p);
         } else {
-            strbuf_append(sb, p, 1);
+            char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+            strbuf_append(sb, esc, 6);
         }
+        p++;
     }
     strbuf_append(sb, "\"", 1);
 }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strbuf {
     char *data; /* NULL until the first append */
@@ -16,6 +17,17 @@ struct strbuf {
 void strbuf_append(struct strbuf *sb, const void *bytes, size_t n);
 void strbuf_puts(struct strbuf *sb, const char *s);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* v in decimal ("%" PRId64 without printf) at the end of out: where its digits start. */
+#define STRBUF_DECIMAL_SIZE 24
+const char *strbuf_decimal(int64_t v, char out[STRBUF_DECIMAL_SIZE]);
+
+/* Appends v in decimal. */
+void strbuf_int(struct strbuf *sb, int64_t v);
+
+/* Makes room for extra more bytes at once (a buffer of personal data that must not be moved
+ * by realloc, leaving a copy behind, while it is filled). */
+void strbuf_reserve(struct strbuf *sb, size_t extra);
 
 /* Appends s as a JSON string literal (quotes included), escaping what RFC 8259 requires. */
 void strbuf_json_string(struct strbuf *sb, const char *s);

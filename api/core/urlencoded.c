@@ -8,8 +8,8 @@
 
 #include "core/arena.h"
 
-static int
-hex_value(char c)
+int
+hex_digit_value(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -76,8 +76,8 @@ decode(const char *s, size_t n, struct arena *a)
         } else if (c == '%') {
             if (n - i < 3)
                 return NULL;
-            int hi = hex_value(s[i + 1]);
-            int lo = hex_value(s[i + 2]);
+            int hi = hex_digit_value(s[i + 1]);
+            int lo = hex_digit_value(s[i + 2]);
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
                 return NULL;
             out[w++] = (char)(hi * 16 + lo);

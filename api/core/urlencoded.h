@@ -38,6 +38,9 @@ size_t form_count(const struct form *f, const char *name);
  * is set when the name appears more than once (the first value is returned). */
 const char *form_get(const struct form *f, const char *name, bool *repeated_out);
 
+/* The value of a hex digit of either case (a %XX escape's), -1 for any other character. */
+int hex_digit_value(char c);
+
 /* Whether s[0..n) is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF). */
 bool utf8_is_valid(const char *s, size_t n);
 

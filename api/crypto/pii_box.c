@@ -65,27 +65,19 @@ cleanup:
     return ok;
 }
 
-bool
-pii_box_open(const uint8_t key[PII_BOX_KEY_LEN], const void *aad, size_t aad_len,
-             const uint8_t *box, size_t box_len, uint8_t *plain_out)
+/* Opens box with ctx, whose key is already set: the nonce, the aad, the ciphertext, the tag. */
+static bool
+open_with(EVP_CIPHER_CTX *ctx, const void *aad, size_t aad_len, const uint8_t *box,
+          size_t box_len, uint8_t *plain_out)
 {
-    EVP_CIPHER_CTX *ctx = NULL;
     uint8_t tag[PII_BOX_TAG];
     uint8_t spare[EVP_MAX_BLOCK_LENGTH]; /* GCM's final step writes nothing; NULL + 0 is UB */
-    size_t n;
+    size_t n = box_len - PII_BOX_OVERHEAD;
     int len = 0;
     bool ok = false;
 
-    if (box_len < PII_BOX_OVERHEAD || box_len - PII_BOX_OVERHEAD > INT_MAX || aad_len > INT_MAX)
-        return false; /* nothing written yet */
-    n = box_len - PII_BOX_OVERHEAD;
     memcpy(tag, box + PII_BOX_NONCE + n, PII_BOX_TAG); /* the ctrl wants a mutable buffer */
-    ctx = EVP_CIPHER_CTX_new();
-    if (ctx == NULL)
-        goto cleanup;
-    if (EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1
-        || EVP_CIPHER_CTX_get_iv_length(ctx) != PII_BOX_NONCE
-        || EVP_DecryptInit_ex(ctx, NULL, NULL, key, box) != 1)
+    if (EVP_DecryptInit_ex(ctx, NULL, NULL, NULL, box) != 1)
         goto cleanup;
     if (!feed_aad(ctx, false, aad, aad_len))
         goto cleanup;
@@ -103,6 +95,84 @@ pii_box_open(const uint8_t key[PII_BOX_KEY_LEN], const void *aad, size_t aad_len
 cleanup:
     if (!ok && n > 0)
         OPENSSL_cleanse(plain_out, n);
+    return ok;
+}
+
+/* A context for AES-256-GCM decryption under key (nonce still to set), or NULL. */
+static EVP_CIPHER_CTX *
+decrypt_ctx(const uint8_t key[PII_BOX_KEY_LEN])
+{
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+
+    if (ctx == NULL)
+        return NULL;
+    if (EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1
+        || EVP_CIPHER_CTX_get_iv_length(ctx) != PII_BOX_NONCE
+        || EVP_DecryptInit_ex(ctx, NULL, NULL, key, NULL) != 1) {
+        EVP_CIPHER_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+static bool
+box_fits(size_t box_len, size_t aad_len)
+{
+    return box_len >= PII_BOX_OVERHEAD && box_len - PII_BOX_OVERHEAD <= INT_MAX
+           && aad_len <= INT_MAX;
+}
+
+bool
+pii_box_open(const uint8_t key[PII_BOX_KEY_LEN], const void *aad, size_t aad_len,
+             const uint8_t *box, size_t box_len, uint8_t *plain_out)
+{
+    if (!box_fits(box_len, aad_len))
+        return false; /* nothing written yet */
+    EVP_CIPHER_CTX *ctx = decrypt_ctx(key);
+    if (ctx == NULL) {
+        if (box_len > PII_BOX_OVERHEAD)
+            OPENSSL_cleanse(plain_out, box_len - PII_BOX_OVERHEAD);
+        return false;
+    }
+    bool ok = open_with(ctx, aad, aad_len, box, box_len, plain_out);
     EVP_CIPHER_CTX_free(ctx);
     return ok;
+}
+
+struct pii_box_opener {
+    EVP_CIPHER_CTX *ctx;
+};
+
+struct pii_box_opener *
+pii_box_opener_new(const uint8_t key[PII_BOX_KEY_LEN])
+{
+    EVP_CIPHER_CTX *ctx = decrypt_ctx(key);
+
+    if (ctx == NULL)
+        return NULL;
+    struct pii_box_opener *o = OPENSSL_zalloc(sizeof *o);
+    if (o == NULL) {
+        EVP_CIPHER_CTX_free(ctx);
+        return NULL;
+    }
+    o->ctx = ctx;
+    return o;
+}
+
+bool
+pii_box_opener_open(struct pii_box_opener *o, const void *aad, size_t aad_len,
+                    const uint8_t *box, size_t box_len, uint8_t *plain_out)
+{
+    if (!box_fits(box_len, aad_len))
+        return false;
+    return open_with(o->ctx, aad, aad_len, box, box_len, plain_out);
+}
+
+void
+pii_box_opener_free(struct pii_box_opener *o)
+{
+    if (o == NULL)
+        return;
+    EVP_CIPHER_CTX_free(o->ctx); /* cleanses the key schedule */
+    OPENSSL_free(o);
 }

@@ -16,6 +16,7 @@
 
 #include <openssl/crypto.h>
 
+#include "core/fd_io.h"
 #include "crypto/hex.h"
 #include "crypto/random.h"
 #include "crypto/sha256.h"
@@ -83,23 +84,6 @@ cleanup:
     return ok;
 }
 
-static bool
-write_all(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
 /* Makes the new name durable. Some file systems refuse fsync on a directory (EINVAL); the
  * file itself is already synced, so that is not worth failing over. */
 static void
@@ -142,7 +126,7 @@ secrets_write_new(const char *path, const void *data, size_t len, mode_t mode)
         tmp = NULL;
         goto cleanup;
     }
-    if (fchmod(fd, mode) != 0 || !write_all(fd, data, len) || fsync(fd) != 0) {
+    if (fchmod(fd, mode) != 0 || !fd_write_all(fd, data, len) || fsync(fd) != 0) {
         fprintf(stderr, "could not write %s: %s\n", tmp, strerror(errno));
         goto cleanup;
     }
@@ -168,26 +152,6 @@ cleanup:
         free(tmp);
     }
     return ok;
-}
-
-/* Reads until end of file or until cap bytes are in buf. */
-static bool
-read_all(int fd, char *buf, size_t cap, size_t *len_out)
-{
-    size_t len = 0;
-
-    while (len < cap) {
-        ssize_t n = read(fd, buf + len, cap - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    *len_out = len;
-    return true;
 }
 
 bool
@@ -225,7 +189,7 @@ secrets_read_file(const char *path, size_t max_len, bool is_private, char **data
         fprintf(stderr, "could not read %s: out of memory\n", path);
         goto cleanup;
     }
-    if (!read_all(fd, buf, cap - 1, &len)) {
+    if (!fd_read_all(fd, buf, cap - 1, &len)) {
         fprintf(stderr, "could not read %s: %s\n", path, strerror(errno));
         goto cleanup;
     }

@@ -18,6 +18,12 @@
     "CASE WHEN " list " IS NULL THEN 'unknown' WHEN cardinality(" matched ") > 0"          \
     " THEN 'matched' ELSE 'unmatched' END"
 
+#define GROUP_KEY                                                                          \
+    "c.status, c.payment_preference, c.country, c.categories, c.documented_loss, c.hours_spent"
+#define GROUP_OF_CLAIMS                                                                    \
+    "c.status, c.payment_preference = 'cash', c.country, c.categories, c.documented_loss," \
+    " c.hours_spent, count(*)"
+
 const struct db_statement db_eligibility_statements[] = {
     {"db_eligibility_insert_batch",
      "INSERT INTO claim_eligibility"
@@ -29,6 +35,34 @@ const struct db_statement db_eligibility_statements[] = {
      " LEFT JOIN eligibility_current cur ON cur.incident_id = u.incident_id"
      " CROSS JOIN LATERAL (SELECT CASE WHEN cur.list_id IS NULL THEN '{}'::text[] ELSE"
      "   eligibility_match(cur.list_id, u.email_mac, u.phone_mac, u.code_mac) END AS kinds) m",
+     5},
+    /* the groups of db/tallies.h, of the matched claims only: from claim_eligibility's
+     * incident index, each claim by its primary key */
+    {"db_eligibility_groups",
+     "SELECT " GROUP_OF_CLAIMS
+     " FROM claim_eligibility e JOIN claims c ON c.id = e.claim_id"
+     " WHERE e.incident_id = $1::bigint AND e.state = 'matched'"
+     " GROUP BY " GROUP_KEY,
+     1},
+    {"db_eligibility_groups_of_action",
+     "SELECT " GROUP_OF_CLAIMS
+     " FROM claims c JOIN claim_eligibility e ON e.claim_id = c.id AND e.state = 'matched'"
+     " WHERE c.member_action_id = $1::uuid"
+     " GROUP BY " GROUP_KEY,
+     1},
+    {"db_eligibility_correct",
+     "INSERT INTO claim_eligibility AS ce"
+     " (claim_id, incident_id, email_mac, phone_mac, code_mac, list_id, state, matched)"
+     " SELECT $1, $2, $3, $4, k.code, cur.list_id, " STATE_OF("cur.list_id", "m.kinds") ", m.kinds"
+     " FROM (SELECT coalesce($5::bytea, (SELECT code_mac FROM claim_eligibility"
+     "                                   WHERE claim_id = $1)) AS code) k"
+     " LEFT JOIN eligibility_current cur ON cur.incident_id = $2"
+     " CROSS JOIN LATERAL (SELECT CASE WHEN cur.list_id IS NULL THEN '{}'::text[] ELSE"
+     "   eligibility_match(cur.list_id, $3, $4, k.code) END AS kinds) m"
+     " ON CONFLICT (claim_id) DO UPDATE SET email_mac = excluded.email_mac,"
+     "   phone_mac = excluded.phone_mac, code_mac = excluded.code_mac,"
+     "   list_id = excluded.list_id, state = excluded.state, matched = excluded.matched,"
+     "   evaluated_at = now()",
      5},
     /* its own statement, before the insert: the insert's snapshot is taken after any
      * switch this waited for (READ COMMITTED takes one per statement) */
@@ -81,6 +115,52 @@ db_eligibility_insert_batch(PGconn *c, const int64_t *claim_ids, const int64_t *
     PQclear(res);
     for (int i = 0; i < 5; i++)
         pg_array_free(&col[i]);
+    return rc;
+}
+
+int
+db_eligibility_groups(PGconn *c, int64_t incident_id, struct arena *a, struct tally_group **out,
+                      int *n_out)
+{
+    char id[24];
+
+    snprintf(id, sizeof id, "%" PRId64, incident_id);
+    return db_tally_read_groups(c, "db_eligibility_groups", id, a, out, n_out);
+}
+
+int
+db_eligibility_groups_of_action(PGconn *c, const char *action_id, struct arena *a,
+                                struct tally_group **out, int *n_out)
+{
+    return db_tally_read_groups(c, "db_eligibility_groups_of_action", action_id, a, out, n_out);
+}
+
+int
+db_eligibility_correct(PGconn *c, int64_t claim_id, int64_t incident_id,
+                       const struct matching_macs *macs)
+{
+    char id[24], incident[24];
+    char email[2 + 64 + 1], phone[2 + 64 + 1], code[2 + 64 + 1];
+    const char *params[5] = {id, incident, email, macs->has_phone ? phone : NULL,
+                             macs->has_code ? code : NULL};
+    const uint8_t *bytes[3] = {macs->email, macs->phone, macs->code};
+    char *text[3] = {email, phone, code};
+
+    snprintf(id, sizeof id, "%" PRId64, claim_id);
+    snprintf(incident, sizeof incident, "%" PRId64, incident_id);
+    const bool present[3] = {true, macs->has_phone, macs->has_code};
+
+    for (int i = 0; i < 3; i++) { /* bytea in its hex text form; an absent MAC is not set */
+        if (!present[i])
+            continue;
+        memcpy(text[i], "\\x", 2);
+        hex_encode(bytes[i], KEYED_HASH_LEN, text[i] + 2);
+        text[i][2 + 64] = '\0';
+    }
+    PGresult *res = PQexecPrepared(c, "db_eligibility_correct", 5, params, NULL, NULL, 0);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0
+                                                     : db_status_of(res, "db_eligibility_correct");
+    PQclear(res);
     return rc;
 }
 

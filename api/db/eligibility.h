@@ -11,6 +11,7 @@
 
 #include "crypto/matching_key.h"
 #include "db/pool.h"
+#include "db/tallies.h"
 
 extern const struct db_statement db_eligibility_statements[];
 
@@ -20,6 +21,21 @@ extern const struct db_statement db_eligibility_statements[];
 /* Takes the switch lock of each incident shared, for the rest of the caller's transaction
  * (see db_eligibility_publish); call it before db_eligibility_insert_batch. 0 or DB_*. */
 int db_eligibility_intake_lock(PGconn *c, const int64_t *incident_ids, int n);
+
+/* The summary groups (db/tallies.h) of the incident's claims matched on its list, or of the
+ * action's members matched (summary basis matched, docs/eligibility.md): a GROUP BY over the
+ * claims, not the tallies. Count or DB_*; *out is arena memory. */
+int db_eligibility_groups(PGconn *c, int64_t incident_id, struct arena *a,
+                          struct tally_group **out, int *n_out);
+int db_eligibility_groups_of_action(PGconn *c, const char *action_id, struct arena *a,
+                                    struct tally_group **out, int *n_out);
+
+/* A corrected claim evaluated again against the list in force (after
+ * db_eligibility_intake_lock of its incident): its email and phone hashes replaced, its
+ * notice code's too when macs has one (recours keeps no code in clear: without a new one the
+ * stored hash stays); the row made when the claim had none. 0 or DB_*. */
+int db_eligibility_correct(PGconn *c, int64_t claim_id, int64_t incident_id,
+                           const struct matching_macs *macs);
 
 int db_eligibility_insert_batch(PGconn *c, const int64_t *claim_ids, const int64_t *incident_ids,
                                 const struct matching_macs *const *macs, int n);

@@ -24,6 +24,9 @@ const struct db_statement db_erasure_statements[] = {
      "    FROM due"
      "   WHERE d.claim_id = due.id AND d.pii IS NOT NULL"
      "  RETURNING d.id),"
+     /* the claim's evidence files go with its personal data (their chunks cascade) */
+     " evidence AS ("
+     "  DELETE FROM evidence_files f USING due WHERE f.claim_id = due.id RETURNING f.id),"
      " erased AS ("
      "  UPDATE claims c"
      "     SET pii = NULL, email_key = NULL, phone_key = NULL, identity_key = NULL,"

@@ -4,23 +4,58 @@
 
 #include <stdlib.h>
 
+#include "core/arena.h"
 #include "db/errors.h"
+
+bool
+db_read_text(const PGresult *res, int row, struct arena *a, void *out)
+{
+    *(const char **)out = arena_strdup(a, PQgetvalue(res, row, 0));
+    return true;
+}
+
+/* Runs stmt, which returns rows: their count with *res_out set (the caller clears it), or
+ * DB_* with *res_out NULL. */
+static int
+run_query(PGconn *c, const char *stmt, int n, const char *const *params, PGresult **res_out)
+{
+    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+
+    *res_out = NULL;
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        int rc = db_status_of(res, stmt);
+        PQclear(res);
+        return rc;
+    }
+    *res_out = res;
+    return PQntuples(res);
+}
 
 int
 db_exec_one(PGconn *c, const char *stmt, int n, const char *const *params, db_row_reader read,
             struct arena *a, void *out)
 {
-    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
-    int rc;
+    PGresult *res;
+    int rc = run_query(c, stmt, n, params, &res);
 
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, stmt);
-        goto cleanup;
-    }
-    rc = PQntuples(res);
     if (rc == 1 && !read(res, 0, a, out))
         rc = DB_HARD;
-cleanup:
+    PQclear(res);
+    return rc;
+}
+
+int
+db_exec_rows(PGconn *c, const char *stmt, int n, const char *const *params, db_row_reader read,
+             struct arena *a, void *out, size_t elem, int max)
+{
+    PGresult *res;
+    int rc = run_query(c, stmt, n, params, &res);
+
+    for (int i = 0; i < rc && i < max; i++)
+        if (!read(res, i, a, (char *)out + (size_t)i * elem)) {
+            rc = DB_HARD;
+            break;
+        }
     PQclear(res);
     return rc;
 }

@@ -5,40 +5,64 @@
  * connection serves other requests in between. */
 #include "db/exports.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
-#include "crypto/hex.h"
+#include "core/clock.h"
+#include "core/log.h"
 #include "db/errors.h"
+#include "db/exec.h"
 #include "db/pg_array.h"
+
+/* 2000-01-01T00:00:00Z, PostgreSQL's epoch, in microseconds since 1970 */
+#define PG_EPOCH_UNIX_US INT64_C(946684800000000)
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
+/* A streaming export whose lease ran out (its node died) reads as interrupted (0019) */
 #define RECORD_COLUMNS                                                                      \
     "id, action_id, association_id, format, separator, rows, bytes, encode(sha256, 'hex')," \
-    " status, " TS("created_at") ", " TS("completed_at")
+    " CASE WHEN status = 'streaming' AND claimed_until < now() THEN 'interrupted'"          \
+    "      ELSE status END, " TS("created_at") ", " TS("completed_at")
+
+/* The lease still runs: a record read as interrupted is never ended nor renewed */
+#define LEASE_HELD "status = 'streaming' AND claimed_until >= now()"
 
 const struct db_statement db_exports_statements[] = {
     {"db_exports_insert",
-     "INSERT INTO exports (action_id, association_id, format, separator)"
-     " VALUES ($1::uuid, $2::uuid, $3, $4)"
+     "INSERT INTO exports (action_id, association_id, format, separator, claimed_until)"
+     " VALUES ($1::uuid, $2::uuid, $3, $4, now() + make_interval(secs => $5::int))"
      " RETURNING " RECORD_COLUMNS,
-     4},
+     5},
     {"db_exports_get", "SELECT " RECORD_COLUMNS " FROM exports WHERE id = $1::uuid", 1},
     {"db_exports_finish",
      "UPDATE exports"
      " SET status = $2, rows = $3::bigint, bytes = $4::bigint, sha256 = decode($5, 'hex'),"
      "     completed_at = now()"
-     " WHERE id = $1::uuid AND status = 'streaming'",
+     " WHERE id = $1::uuid AND " LEASE_HELD,
      5},
+    {"db_exports_beat",
+     "UPDATE exports"
+     " SET rows = $2::bigint, bytes = $3::bigint,"
+     "     claimed_until = now() + make_interval(secs => $4::int)"
+     " WHERE id = $1::uuid AND " LEASE_HELD,
+     4},
+    /* read in binary (db_exports_members_send): the sealed pii as its bytes, numbers and
+     * times as such, so that neither side encodes and decodes text for a million rows */
     {"db_exports_members",
-     "SELECT c.reference, c.data_key_id, encode(c.pii, 'hex'), c.country, c.categories,"
-     "       c.phishing, c.identity_theft, c.distress, c.documented_loss, c.hours_spent,"
-     "       c.payment_preference, c.status, " TS("c.mandated_at") ","
-     "       c.mandate_text_version, c.mandate_channel, " TS("c.created_at") ","
-     "       coalesce(ce.state, 'unknown'), array_to_string(ce.matched, '|')"
+     "SELECT c.reference, c.data_key_id::int4, c.pii, c.country::text, c.categories::int4,"
+     "       c.phishing, c.identity_theft, c.distress, c.documented_loss::int8,"
+     "       c.hours_spent::int8, c.payment_preference, c.status, c.mandated_at,"
+     "       c.mandate_text_version, c.mandate_channel, c.created_at,"
+     "       coalesce(ce.state, 'unknown'), array_to_string(ce.matched, '|'),"
+     /* the evidence files with their SHA-256, so counsel can match the files handed over
+      * (evidence_files_claim serves it) */
+     "       (SELECT string_agg(f.public_id::text || ':' || encode(f.sha256, 'hex'), '|'"
+     "                          ORDER BY f.created_at, f.id)"
+     "          FROM evidence_files f WHERE f.claim_id = c.id AND f.state = 'stored')"
      " FROM claims c LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id"
      " WHERE c.member_action_id = $1::uuid AND c.reference > $2"
      " ORDER BY c.reference"
@@ -106,10 +130,13 @@ one_record(PGconn *c, const char *stmt, int n, const char *const *params, struct
 
 int
 db_exports_insert(PGconn *c, const char *action_id, const char *association_id, const char *format,
-                  const char *separator, struct arena *a, struct export_record *out)
+                  const char *separator, int lease_s, struct arena *a, struct export_record *out)
 {
-    const char *params[4] = {action_id, association_id, format, separator};
-    int rc = one_record(c, "db_exports_insert", 4, params, a, out);
+    char lease[16];
+    const char *params[5] = {action_id, association_id, format, separator, lease};
+
+    snprintf(lease, sizeof lease, "%d", lease_s);
+    int rc = one_record(c, "db_exports_insert", 5, params, a, out);
 
     return rc == 0 ? DB_HARD : rc;
 }
@@ -131,73 +158,140 @@ db_exports_finish(PGconn *c, const char *id, const char *status, int64_t rows, i
 
     snprintf(r, sizeof r, "%lld", (long long)rows);
     snprintf(b, sizeof b, "%lld", (long long)bytes);
-    PGresult *res = PQexecPrepared(c, "db_exports_finish", 5, params, NULL, NULL, 0);
-    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? atoi(PQcmdTuples(res))
-                                                     : db_status_of(res, "db_exports_finish");
-    PQclear(res);
-    return rc;
-}
-
-static bool
-read_member(const PGresult *res, int i, struct arena *a, struct export_member *m)
-{
-    const char *ref = PQgetvalue(res, i, 0);
-
-    if (strlen(ref) >= sizeof m->reference)
-        return false;
-    memcpy(m->reference, ref, strlen(ref) + 1);
-    m->data_key_id = atoi(PQgetvalue(res, i, 1));
-    m->pii = NULL;
-    m->pii_len = 0;
-    if (!PQgetisnull(res, i, 2)) {
-        const char *hex = PQgetvalue(res, i, 2);
-        m->pii_len = strlen(hex) / 2;
-        m->pii = arena_alloc(a, m->pii_len + 1);
-        if (!hex_decode(hex, strlen(hex), m->pii, m->pii_len))
-            return false;
-    }
-    m->country = col(a, res, i, 3);
-    m->categories = (unsigned int)strtoul(PQgetvalue(res, i, 4), NULL, 10);
-    m->phishing = PQgetvalue(res, i, 5)[0] == 't';
-    m->identity_theft = PQgetvalue(res, i, 6)[0] == 't';
-    m->distress = PQgetvalue(res, i, 7)[0] == 't';
-    m->documented_loss = strtoll(PQgetvalue(res, i, 8), NULL, 10);
-    m->hours_spent = strtoll(PQgetvalue(res, i, 9), NULL, 10);
-    m->payment_preference = col(a, res, i, 10);
-    m->status = col(a, res, i, 11);
-    m->mandated_at = col(a, res, i, 12);
-    m->mandate_text_version = col(a, res, i, 13);
-    m->mandate_channel = col(a, res, i, 14);
-    m->created_at = col(a, res, i, 15);
-    m->eligibility = col(a, res, i, 16);
-    m->eligibility_matched = PQgetisnull(res, i, 17) ? "" : col(a, res, i, 17);
-    return true;
+    return db_exec_command(c, "db_exports_finish", 5, params);
 }
 
 int
-db_exports_members(PGconn *c, const char *action_id, const char *after, int limit, struct arena *a,
-                   struct export_member *out, int *n_out)
+db_exports_beat(PGconn *c, const char *id, int64_t rows, int64_t bytes, int lease_s)
+{
+    char r[24], b[24], lease[16];
+    const char *params[4] = {id, r, b, lease};
+
+    snprintf(r, sizeof r, "%lld", (long long)rows);
+    snprintf(b, sizeof b, "%lld", (long long)bytes);
+    snprintf(lease, sizeof lease, "%d", lease_s);
+    return db_exec_command(c, "db_exports_beat", 4, params);
+}
+
+/* Binary columns (PostgreSQL's send functions): big-endian integers of 1, 2, 4 or 8 bytes. */
+static bool
+bin_int(const PGresult *res, int row, int col, int64_t *out)
+{
+    const unsigned char *v = (const unsigned char *)PQgetvalue(res, row, col);
+    int len = PQgetlength(res, row, col);
+    uint64_t u = 0;
+
+    if (PQgetisnull(res, row, col) || (len != 1 && len != 2 && len != 4 && len != 8))
+        return false;
+    for (int i = 0; i < len; i++)
+        u = u << 8 | v[i];
+    int shift = 64 - 8 * len; /* sign extension of the narrower ones */
+    *out = (int64_t)(u << shift) >> shift;
+    return true;
+}
+
+static const char *
+bin_text(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+/* A timestamptz (microseconds since 2000-01-01 UTC) as RFC 3339 text into out; NULL stays
+ * NULL. False when it is not one or is out of the years 0-9999. */
+static bool
+bin_time(const PGresult *res, int row, int col, char *out, const char **text_out)
+{
+    int64_t pg_us;
+
+    *text_out = NULL;
+    if (PQgetisnull(res, row, col))
+        return true;
+    if (PQgetlength(res, row, col) != 8 || !bin_int(res, row, col, &pg_us) ||
+        pg_us > INT64_MAX - PG_EPOCH_UNIX_US)
+        return false;
+    *text_out = out;
+    return clock_format_rfc3339_us(pg_us + PG_EPOCH_UNIX_US, out);
+}
+
+bool
+db_exports_member_read(const struct db_exports_page *page, int i, struct export_member *m)
+{
+    const PGresult *res = page->res;
+    const char *ref = PQgetvalue(res, i, 0);
+    int64_t key, categories, flags[3];
+
+    if (PQnfields(res) != 19 || PQgetisnull(res, i, 0) || strlen(ref) >= sizeof m->reference)
+        return false;
+    memcpy(m->reference, ref, strlen(ref) + 1);
+    if (!bin_int(res, i, 1, &key) || !bin_int(res, i, 4, &categories) ||
+        !bin_int(res, i, 5, &flags[0]) || !bin_int(res, i, 6, &flags[1]) ||
+        !bin_int(res, i, 7, &flags[2]) || !bin_int(res, i, 8, &m->documented_loss) ||
+        !bin_int(res, i, 9, &m->hours_spent) || key < 0 || key > INT32_MAX || categories < 0 ||
+        categories > UINT32_MAX)
+        return false;
+    m->data_key_id = (int)key;
+    m->pii = PQgetisnull(res, i, 2) ? NULL : (const uint8_t *)PQgetvalue(res, i, 2);
+    m->pii_len = m->pii != NULL ? (size_t)PQgetlength(res, i, 2) : 0;
+    m->country = bin_text(res, i, 3);
+    m->categories = (unsigned int)categories;
+    m->phishing = flags[0] != 0;
+    m->identity_theft = flags[1] != 0;
+    m->distress = flags[2] != 0;
+    m->payment_preference = bin_text(res, i, 10);
+    m->status = bin_text(res, i, 11);
+    m->mandate_text_version = bin_text(res, i, 13);
+    m->mandate_channel = bin_text(res, i, 14);
+    m->eligibility = bin_text(res, i, 16);
+    m->eligibility_matched = PQgetisnull(res, i, 17) ? "" : PQgetvalue(res, i, 17);
+    m->evidence = PQgetisnull(res, i, 18) ? "" : PQgetvalue(res, i, 18);
+    return m->country != NULL && m->payment_preference != NULL && m->status != NULL &&
+           m->eligibility != NULL && bin_time(res, i, 12, m->time_text[0], &m->mandated_at) &&
+           bin_time(res, i, 15, m->time_text[1], &m->created_at) && m->created_at != NULL;
+}
+
+int
+db_exports_members_send(PGconn *c, const char *action_id, const char *after, int limit)
 {
     char lim[16];
     const char *params[3] = {action_id, after, lim};
-    int rc = DB_HARD;
 
-    *n_out = 0;
     snprintf(lim, sizeof lim, "%d", limit);
-    PGresult *res = PQexecPrepared(c, "db_exports_members", 3, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_exports_members");
-        goto cleanup;
+    if (PQsendQueryPrepared(c, "db_exports_members", 3, params, NULL, NULL, 1) == 1)
+        return 1;
+    log_error("db_exports_members: could not send: %s", PQerrorMessage(c));
+    return PQstatus(c) == CONNECTION_OK ? DB_HARD : DB_UNAVAILABLE;
+}
+
+int
+db_exports_members_recv(PGconn *c, struct db_exports_page *out)
+{
+    int rc = DB_HARD;
+    bool first = true;
+    PGresult *res;
+
+    out->res = NULL;
+    /* one result, then NULL: read them all, whatever happens, to leave the connection idle */
+    while ((res = PQgetResult(c)) != NULL) {
+        if (first && PQresultStatus(res) == PGRES_TUPLES_OK) {
+            out->res = res; /* the page's: its rows are read in place */
+            rc = PQntuples(res);
+        } else {
+            if (first)
+                rc = db_status_of(res, "db_exports_members");
+            PQclear(res);
+        }
+        first = false;
     }
-    for (int i = 0; i < PQntuples(res) && i < limit; i++) {
-        if (!read_member(res, i, a, &out[i]))
-            goto cleanup;
-        (*n_out)++;
-    }
-    rc = *n_out;
-cleanup:
-    PQclear(res);
+    if (first && PQstatus(c) != CONNECTION_OK)
+        rc = DB_UNAVAILABLE;
     return rc;
+}
+
+void
+db_exports_page_clear(struct db_exports_page *page)
+{
+    PQclear(page->res);
+    page->res = NULL;
 }
 
 int

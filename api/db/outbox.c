@@ -11,6 +11,15 @@
 #include "db/exec.h"
 #include "db/pg_array.h"
 
+/* What taking a row does (a lease of $1 seconds) and what it reads back (read_item). */
+#define OUTBOX_LEASE                                                                           \
+    " SET attempts = o.attempts + 1, next_attempt_at = now() + make_interval(secs => $1::int),"\
+    "     updated_at = now()"
+#define OUTBOX_TAKEN                                                                           \
+    " RETURNING o.id, o.kind, coalesce(o.claim_id, 0), encode(o.email_key, 'hex'), o.lang,"    \
+    "           o.params->>'lang', o.params->>'reference', o.attempts,"                        \
+    "           extract(epoch FROM now() - o.created_at)::bigint"
+
 const struct db_statement db_outbox_statements[] = {
     {"db_outbox_enqueue_accepted",
      "WITH u AS (SELECT * FROM unnest($1::bigint[], $2::text[]) AS u(claim_id, lang)),"
@@ -29,21 +38,35 @@ const struct db_statement db_outbox_statements[] = {
      " VALUES ('recovery', $1::bytea, coalesce($2, 'fr'),"
      "         jsonb_strip_nulls(jsonb_build_object('lang', $2::text, 'reference', $3::text)))",
      3},
-    {"db_outbox_take_due",
-     "UPDATE outbox o"
-     " SET attempts = o.attempts + 1, next_attempt_at = now() + make_interval(secs => $1::int),"
-     "     updated_at = now()"
-     " WHERE o.id = (SELECT id FROM outbox"
-     "               WHERE state = 'queued' AND next_attempt_at <= now()"
-     "               ORDER BY next_attempt_at LIMIT 1"
-     "               FOR UPDATE SKIP LOCKED)"
-     " RETURNING o.id, o.kind, coalesce(o.claim_id, 0), encode(o.email_key, 'hex'), o.lang,"
-     "           o.params->>'lang', o.params->>'reference', o.attempts,"
-     "           extract(epoch FROM now() - o.created_at)::bigint",
-     1},
+    /* a batch of due rows, leased for $1 seconds: first the messages about one claim
+     * (outbox_due_first), then a notice's (migration 0016), so that a notice to 100,000
+     * members never delays a confirmation */
+    {"db_outbox_take_first",
+     "UPDATE outbox o" OUTBOX_LEASE
+     " WHERE o.id IN (SELECT id FROM outbox"
+     "                WHERE state = 'queued' AND notice_id IS NULL AND next_attempt_at <= now()"
+     "                ORDER BY next_attempt_at LIMIT $2::int"
+     "                FOR UPDATE SKIP LOCKED)"
+     OUTBOX_TAKEN,
+     2},
+    {"db_outbox_take_notices",
+     "UPDATE outbox o" OUTBOX_LEASE
+     " WHERE o.id IN (SELECT id FROM outbox"
+     "                WHERE state = 'queued' AND notice_id IS NOT NULL"
+     "                  AND next_attempt_at <= now()"
+     "                ORDER BY next_attempt_at LIMIT $2::int"
+     "                FOR UPDATE SKIP LOCKED)"
+     OUTBOX_TAKEN,
+     2},
+    /* a batch settled in one statement (one commit, not one per message); a notice's
+     * progress moves with its rows */
     {"db_outbox_mark_sent",
-     "UPDATE outbox SET state = 'sent', sent_at = now(), updated_at = now(), last_error = NULL"
-     " WHERE id = $1::bigint",
+     "WITH s AS (UPDATE outbox SET state = 'sent', sent_at = now(), updated_at = now(),"
+     "                             last_error = NULL"
+     "           WHERE id = ANY($1::bigint[]) AND state = 'queued' RETURNING notice_id),"
+     " k AS (SELECT notice_id, count(*) AS n FROM s WHERE notice_id IS NOT NULL GROUP BY 1),"
+     " u AS (UPDATE notices SET sent_count = sent_count + k.n FROM k WHERE notices.id = k.notice_id)"
+     " SELECT count(*) FROM s",
      1},
     {"db_outbox_mark_retry",
      "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $2::bigint),"
@@ -51,8 +74,11 @@ const struct db_statement db_outbox_statements[] = {
      " WHERE id = $1::bigint AND state = 'queued'",
      3},
     {"db_outbox_mark_failed",
-     "UPDATE outbox SET state = 'failed', last_error = left($2, 500), updated_at = now()"
-     " WHERE id = $1::bigint AND state = 'queued'",
+     "WITH f AS (UPDATE outbox SET state = 'failed', last_error = left($2, 500), updated_at = now()"
+     "           WHERE id = $1::bigint AND state = 'queued' RETURNING notice_id),"
+     " u AS (UPDATE notices SET failed_count = failed_count + 1 FROM f"
+     "       WHERE notices.id = f.notice_id)"
+     " SELECT count(*) FROM f",
      2},
     {NULL, NULL, 0},
 };
@@ -155,24 +181,73 @@ read_item(const PGresult *res, int row, struct arena *a, void *out)
     return true;
 }
 
-int
-db_outbox_take_due(PGconn *c, int lease_s, struct arena *a, struct outbox_item *out)
+/* Runs one take statement for at most max rows into out; the count, or DB_*. */
+static int
+take(PGconn *c, const char *stmt, const char *lease, int max, struct arena *a,
+     struct outbox_item *out)
 {
-    char lease[16];
-    const char *params[1] = {lease};
+    char maxbuf[16];
+    const char *params[2] = {lease, maxbuf};
+    int rc;
 
-    snprintf(lease, sizeof lease, "%d", lease_s);
-    return db_exec_one(c, "db_outbox_take_due", 1, params, read_item, a, out);
+    snprintf(maxbuf, sizeof maxbuf, "%d", max);
+    PGresult *res = PQexecPrepared(c, stmt, 2, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQnfields(res) != 9) {
+        rc = db_status_of(res, stmt);
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    for (int i = 0; i < rc && i < max; i++) {
+        if (!read_item(res, i, a, &out[i])) {
+            rc = DB_HARD;
+            goto cleanup;
+        }
+    }
+cleanup:
+    PQclear(res);
+    return rc;
 }
 
 int
-db_outbox_mark_sent(PGconn *c, int64_t id)
+db_outbox_take_batch(PGconn *c, int lease_s, int max, struct arena *a, struct outbox_item *out)
 {
-    char idbuf[24];
-    const char *params[1] = {idbuf};
+    char lease[16];
 
-    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
-    return db_exec_command(c, "db_outbox_mark_sent", 1, params);
+    snprintf(lease, sizeof lease, "%d", lease_s);
+    int n = take(c, "db_outbox_take_first", lease, max, a, out);
+    if (n < 0 || n >= max)
+        return n;
+    int m = take(c, "db_outbox_take_notices", lease, max - n, a, out + n);
+    return m < 0 ? m : n + m;
+}
+
+/* The count a "WITH … SELECT count(*)" statement returns, or DB_*. */
+static int
+counted(PGconn *c, const char *stmt, int n, const char *const *params)
+{
+    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+    int rc;
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+        rc = db_status_of(res, stmt);
+    else
+        rc = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return rc;
+}
+
+int
+db_outbox_mark_sent(PGconn *c, const int64_t *ids, int n)
+{
+    struct pg_array arr = {0};
+    int rc;
+
+    for (int i = 0; i < n; i++)
+        pg_array_int(&arr, ids[i]);
+    const char *params[1] = {pg_array_finish(&arr)};
+    rc = counted(c, "db_outbox_mark_sent", 1, params);
+    pg_array_free(&arr);
+    return rc;
 }
 
 int
@@ -194,5 +269,5 @@ db_outbox_mark_failed(PGconn *c, int64_t id, const char *reason)
     const char *params[2] = {idbuf, reason};
 
     snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
-    return db_exec_command(c, "db_outbox_mark_failed", 2, params);
+    return counted(c, "db_outbox_mark_failed", 2, params);
 }

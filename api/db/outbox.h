@@ -49,15 +49,18 @@ struct outbox_item {
     int64_t age_s;            /* since the row was queued */
 };
 
-/* Takes the oldest due row, if any, and leases it for lease_s seconds (its next attempt moves
- * that far, so a server killed while sending leaves it to be retried, by any server, after
- * the lease). Autocommitted: the lease holds once this returns. 1 (out filled, strings in
- * a), 0 (nothing due), or DB_*. */
-int db_outbox_take_due(PGconn *c, int lease_s, struct arena *a, struct outbox_item *out);
+/* Takes at most max due rows, the messages about one claim first, then a notice's, oldest
+ * first within each, and leases them for lease_s seconds (their next attempt moves that far, so
+ * a server killed while sending leaves them to be retried, by any server, after the lease).
+ * FOR UPDATE SKIP LOCKED: two servers never take one row. The count taken (out filled,
+ * strings in a), or DB_*. */
+int db_outbox_take_batch(PGconn *c, int lease_s, int max, struct arena *a,
+                         struct outbox_item *out);
 
-/* Ends a delivery: sent; retry after delay_s with the reason; failed for good with the
- * reason (never personal data). 1, or DB_*. */
-int db_outbox_mark_sent(PGconn *c, int64_t id);
+/* Ends deliveries: the n rows of ids sent (a notice's sent_count moves with them: the count
+ * settled, or DB_*); one row retried after delay_s with the reason, or failed for good with
+ * the reason (never personal data; a notice's failed_count moves): 1, or DB_*. */
+int db_outbox_mark_sent(PGconn *c, const int64_t *ids, int n);
 int db_outbox_mark_retry(PGconn *c, int64_t id, int64_t delay_s, const char *reason);
 int db_outbox_mark_failed(PGconn *c, int64_t id, const char *reason);
 

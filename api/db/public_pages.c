@@ -9,6 +9,7 @@
 
 #include "core/arena.h"
 #include "db/errors.h"
+#include "db/exec.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
@@ -114,34 +115,12 @@ const struct db_statement db_public_pages_statements[] = {
     {NULL, NULL, 0},
 };
 
-/* Runs a one-column, at-most-one-row statement: the value into *out (arena). */
+/* A one-column, at-most-one-row statement: the value into *out (arena). */
 static int
 one_text(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
          const char **out)
 {
-    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
-    int rc;
-
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, stmt);
-    } else {
-        rc = PQntuples(res);
-        if (rc == 1)
-            *out = arena_strdup(a, PQgetvalue(res, 0, 0));
-    }
-    PQclear(res);
-    return rc;
-}
-
-static int
-command(PGconn *c, const char *stmt, int n, const char *const *params)
-{
-    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
-    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? atoi(PQcmdTuples(res))
-                                                     : db_status_of(res, stmt);
-
-    PQclear(res);
-    return rc;
+    return db_exec_one(c, stmt, n, params, db_read_text, a, out);
 }
 
 int
@@ -189,21 +168,22 @@ db_action_record_update(PGconn *c, const char *id, const struct action_record_pa
                              flag(p->has_next_date_note),  p->next_date_note,
                              flag(p->has_funding_sources), p->funding_sources,
                              flag(p->has_fees_charged),    p->fees_charged};
-    int rc = command(c, "db_action_record_update", 9, params);
+    int rc = db_exec_command(c, "db_action_record_update", 9, params);
 
     if (rc != 1)
         return rc;
     if (p->has_mandate_text_en) {
         const char *en[2] = {id, p->mandate_text_en};
-        int r = p->mandate_text_en != NULL ? command(c, "db_action_mandate_en_put", 2, en)
-                                           : command(c, "db_action_mandate_en_delete", 1, en);
+        int r = p->mandate_text_en != NULL
+                    ? db_exec_command(c, "db_action_mandate_en_put", 2, en)
+                    : db_exec_command(c, "db_action_mandate_en_delete", 1, en);
         if (r < 0)
             return r;
     }
     if (p->has_event) {
         const char *ev[5] = {id, p->event_kind, p->event_date, p->event_court_reference,
                              p->event_note};
-        int r = command(c, "db_action_event_add", 5, ev);
+        int r = db_exec_command(c, "db_action_event_add", 5, ev);
         if (r < 0)
             return r;
     }

@@ -29,6 +29,23 @@ const struct db_statement db_rotate_statements[] = {
      " FROM idempotency_keys WHERE data_key_id <> $1::smallint"
      " ORDER BY scope_hash LIMIT $2::int FOR UPDATE SKIP LOCKED",
      2},
+    /* evidence: 16 rows of 256 KiB at most per batch, whatever the caller's limit (the batch
+     * is held in memory as hex); the associated data is rebuilt from the file's public id */
+    {"db_rotate_fetch_evidence_files",
+     "SELECT id::text, encode(convert_to('evidence-name/' || public_id::text, 'UTF8'), 'hex'),"
+     "       data_key_id, encode(name_box, 'hex')"
+     " FROM evidence_files WHERE data_key_id <> $1::smallint"
+     " ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED",
+     2},
+    {"db_rotate_fetch_evidence_chunks",
+     "SELECT ch.id::text,"
+     "       encode(convert_to('evidence-chunk/' || f.public_id::text || '/' || ch.seq, 'UTF8'),"
+     "              'hex'),"
+     "       ch.data_key_id, encode(ch.box, 'hex')"
+     " FROM evidence_chunks ch JOIN evidence_files f ON f.id = ch.file_id"
+     " WHERE ch.data_key_id <> $1::smallint"
+     " ORDER BY ch.id LIMIT least($2::int, 16) FOR UPDATE OF ch SKIP LOCKED",
+     2},
     {"db_rotate_store_claims",
      "UPDATE claims SET pii = decode($2, 'hex'), data_key_id = $3::smallint"
      " WHERE id = $1::bigint",
@@ -41,6 +58,18 @@ const struct db_statement db_rotate_statements[] = {
      "UPDATE idempotency_keys SET response = decode($2, 'hex'), data_key_id = $3::smallint"
      " WHERE scope_hash = decode($1, 'hex')",
      3},
+    {"db_rotate_store_evidence_files",
+     "UPDATE evidence_files SET name_box = decode($2, 'hex'), data_key_id = $3::smallint"
+     " WHERE id = $1::bigint",
+     3},
+    {"db_rotate_store_evidence_chunks",
+     "UPDATE evidence_chunks SET box = decode($2, 'hex'), data_key_id = $3::smallint"
+     " WHERE id = $1::bigint",
+     3},
+    {"db_rotate_remaining_evidence_files",
+     "SELECT count(*) FROM evidence_files WHERE data_key_id <> $1::smallint", 1},
+    {"db_rotate_remaining_evidence_chunks",
+     "SELECT count(*) FROM evidence_chunks WHERE data_key_id <> $1::smallint", 1},
     {"db_rotate_remaining_claims",
      "SELECT count(*) FROM claims WHERE pii IS NOT NULL AND data_key_id <> $1::smallint", 1},
     {"db_rotate_remaining_duplicates",
@@ -51,8 +80,10 @@ const struct db_statement db_rotate_statements[] = {
     {NULL, NULL, 0},
 };
 
-static const char *const suffix[] = {"claims", "duplicates", "idempotency"};
-static const char *const table_names[] = {"claims", "claim_duplicates", "idempotency_keys"};
+static const char *const suffix[] = {"claims", "duplicates", "idempotency", "evidence_files",
+                                     "evidence_chunks"};
+static const char *const table_names[] = {"claims", "claim_duplicates", "idempotency_keys",
+                                          "evidence_files", "evidence_chunks"};
 
 const char *
 db_rotate_table_name(enum sealed_table t)

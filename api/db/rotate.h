@@ -12,7 +12,14 @@
 struct arena;
 
 /* The tables holding sealed data and how their rows name their associated data. */
-enum sealed_table { SEALED_CLAIMS, SEALED_DUPLICATES, SEALED_IDEMPOTENCY, SEALED_TABLE_COUNT };
+enum sealed_table {
+    SEALED_CLAIMS,
+    SEALED_DUPLICATES,
+    SEALED_IDEMPOTENCY,
+    SEALED_EVIDENCE_FILES,  /* file names (docs/evidence.md) */
+    SEALED_EVIDENCE_CHUNKS, /* file bytes, 256 KiB a row: a batch holds at most 16 */
+    SEALED_TABLE_COUNT
+};
 
 struct sealed_row {
     const char *id;     /* row key as text (hex for idempotency_keys) */

@@ -11,12 +11,17 @@
 #include "db/claims_batch.h"
 #include "db/eligibility.h"
 #include "db/erasure.h"
+#include "db/evidence.h"
 #include "db/exports.h"
 #include "db/idempotency.h"
 #include "db/incidents.h"
+#include "db/mail_throttle.h"
 #include "db/memberships.h"
+#include "db/notices.h"
+#include "db/notices_mail.h"
 #include "db/outbox.h"
 #include "db/public_pages.h"
+#include "db/risk.h"
 #include "db/rotate.h"
 #include "db/schemes.h"
 #include "db/tallies.h"
@@ -43,5 +48,12 @@ const struct db_statement *const db_statement_tables[] = {
     db_public_pages_statements,
     db_ws_members_statements,
     db_eligibility_statements,
+    db_evidence_statements,
+
+    db_risk_statements,
+
+    db_notices_statements,
+    db_notices_mail_statements,
+    db_mail_throttle_statements,
     NULL,
 };

@@ -102,8 +102,8 @@ db_tally_add(PGconn *c, const struct tally_key *k, int delta)
     return rc;
 }
 
-static int
-read_groups(PGconn *c, const char *stmt, const char *param, struct arena *a,
+int
+db_tally_read_groups(PGconn *c, const char *stmt, const char *param, struct arena *a,
             struct tally_group **out, int *n_out)
 {
     const char *params[1] = {param};
@@ -152,7 +152,7 @@ db_tally_groups(PGconn *c, int64_t incident_id, struct arena *a, struct tally_gr
     char inc[24];
 
     snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
-    int rc = read_groups(c, "db_tally_groups", inc, a, out, n_out);
+    int rc = db_tally_read_groups(c, "db_tally_groups", inc, a, out, n_out);
     if (rc >= 0)
         set_source(incident_id, NULL, a, *out, *n_out);
     return rc;
@@ -162,7 +162,7 @@ int
 db_tally_groups_of_action(PGconn *c, const char *action_id, struct arena *a,
                           struct tally_group **out, int *n_out)
 {
-    int rc = read_groups(c, "db_tally_groups_of_action", action_id, a, out, n_out);
+    int rc = db_tally_read_groups(c, "db_tally_groups_of_action", action_id, a, out, n_out);
 
     if (rc >= 0)
         set_source(0, action_id, a, *out, *n_out);

@@ -76,6 +76,12 @@ int db_tally_add(PGconn *c, const struct tally_key *key, int delta);
 int db_tally_groups(PGconn *c, int64_t incident_id, struct arena *a, struct tally_group **out,
                     int *n_out);
 
+/* The groups a prepared statement of one text parameter answers (columns status, cash,
+ * country, categories, documented_loss, hours_spent, n), without a source: the summary of
+ * groups read another way than the tallies (db/eligibility.c, basis matched). Count or DB_*. */
+int db_tally_read_groups(PGconn *c, const char *stmt, const char *param, struct arena *a,
+                         struct tally_group **out, int *n_out);
+
 /* The same groups computed from an action's members (GROUP BY over the claims whose member_action_id is it). */
 int db_tally_groups_of_action(PGconn *c, const char *action_id, struct arena *a,
                               struct tally_group **out, int *n_out);

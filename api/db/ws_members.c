@@ -13,6 +13,7 @@
 #include "core/strbuf.h"
 #include "db/errors.h"
 #include "db/pg_array.h"
+#include "db/risk.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 #define MAX_PARAMS 16
@@ -77,6 +78,23 @@ param(struct query *q, const char *value)
     return ++q->n;
 }
 
+/* The risk and eligibility conditions (db/risk.c holds their SQL). */
+static void
+issue14_filter(struct query *q, const struct ws_filter *f)
+{
+    const char *values[2] = {f->risk, f->eligibility};
+
+    for (int i = 0; i < 2; i++) {
+        struct db_condition cond;
+        if (values[i] == NULL || !(i == 0 ? db_risk_filter_sql(values[i], &cond)
+                                          : db_eligibility_filter_sql(values[i], &cond)))
+            continue;
+        strbuf_printf(&q->sql, " AND %s", cond.before);
+        if (cond.value != NULL)
+            strbuf_printf(&q->sql, "$%d%s", param(q, cond.value), cond.after);
+    }
+}
+
 /* " AND <fragment with $N>" for each filter field given; the alias of claims is c. */
 static void
 where_filter(struct query *q, const char *action_id, const struct ws_filter *f)
@@ -98,6 +116,7 @@ where_filter(struct query *q, const char *action_id, const struct ws_filter *f)
     if (f->email_confirmed >= 0)
         strbuf_puts(&q->sql, f->email_confirmed ? " AND c.email_verified_at IS NOT NULL"
                                                 : " AND c.email_verified_at IS NULL");
+    issue14_filter(q, f);
     if (f->refs != NULL) {
         for (int i = 0; i < f->n_refs; i++)
             pg_array_text(&q->refs, f->refs[i]);
@@ -394,4 +413,18 @@ db_ws_outbox_reason(PGconn *c, int64_t outbox_id, struct arena *a, const char **
         *out = dup_or_null(a, res, 0, 0);
     PQclear(res);
     return rc;
+}
+
+PGresult *
+db_ws_members_select(PGconn *c, const char *head, const char *const *head_params, int n_head,
+                     const char *action_id, const struct ws_filter *f, const char *tail)
+{
+    struct query s = {0};
+
+    for (int i = 0; i < n_head; i++)
+        param(&s, head_params[i]);
+    strbuf_puts(&s.sql, head);
+    where_filter(&s, action_id, f);
+    strbuf_puts(&s.sql, tail);
+    return run(c, &s);
 }

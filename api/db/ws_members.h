@@ -23,6 +23,8 @@ struct ws_filter {
     const char *mandated_to;   /* mandated before */
     const char *reference;     /* canonical RC-XXXX-XXXX */
     int email_confirmed;       /* 1: the address was confirmed, 0: not yet, -1: either */
+    const char *risk;          /* a risk flag, any or none (db/risk.h) */
+    const char *eligibility;   /* matched | unmatched | unknown */
     const char *const *refs;   /* references (any case), n_refs of them; NULL: any */
     int n_refs;
 };
@@ -115,5 +117,13 @@ int db_ws_members_per_day(PGconn *c, const char *action_id, struct arena *a,
 /* The reason code a review message (claim-rejected, member-removed) was queued with: 1 (*out
  * set, NULL when none), 0 (no such row) or DB_*. */
 int db_ws_outbox_reason(PGconn *c, int64_t outbox_id, struct arena *a, const char **out);
+
+/* The members of action_id matching f, for a statement of another table group (the notices'
+ * queue): runs head (its parameters head_params are $1..$n_head; it ends with
+ * "FROM claims c"), the filter's WHERE (its parameters follow), then tail; the result is the
+ * caller's (PQclear). n_head <= 8. */
+PGresult *db_ws_members_select(PGconn *c, const char *head, const char *const *head_params,
+                               int n_head, const char *action_id, const struct ws_filter *f,
+                               const char *tail);
 
 #endif

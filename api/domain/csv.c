@@ -26,6 +26,15 @@ csv_append_cell(struct strbuf *out, const char *v, char sep)
 {
     if (v == NULL)
         return;
+    /* most cells need no quotes: found in one scan, appended at once */
+    const char specials[] = {sep, '"', '\r', '\n', '\0'};
+    size_t plain = strcspn(v, specials);
+    if (v[plain] == '\0') {
+        if (csv_is_formula_like(v))
+            strbuf_append(out, "'", 1);
+        strbuf_append(out, v, plain);
+        return;
+    }
     bool quoted = csv_needs_quotes(v, sep);
     if (quoted)
         strbuf_append(out, "\"", 1);

@@ -11,7 +11,7 @@
 #include "core/strbuf.h"
 #include "domain/vocab.h"
 
-#define EXPORT_COLUMN_COUNT 28
+#define EXPORT_COLUMN_COUNT 29
 
 /* The column names of docs/api.md §12.3, in order (the CSV header, the NDJSON keys). */
 extern const char *const export_columns[EXPORT_COLUMN_COUNT];
@@ -38,6 +38,7 @@ struct export_row {
     const char *submitted_at;
     const char *eligibility;         /* matched | unmatched | unknown (issue 14) */
     const char *eligibility_matched; /* what matched, '|'-joined: email|phone|code */
+    const char *evidence; /* the evidence files, '|'-joined "<file id>:<sha256>" (issue 14) */
 };
 
 /* The CSV header row (CRLF-ended) with separator sep; the BOM is the caller's. */

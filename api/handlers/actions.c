@@ -261,9 +261,9 @@ handle_actions_update(struct request *rq)
     struct reply deny;
 
     const char *id = request_param(rq, 0);
-    enum outcome o = uuid_is_valid(id) ? svc_rq_actions_get_for_write(id, who.association_id,
-                                                                      caller_may_write(&who),
-                                                                      rq->arena, &out.action)
+    enum outcome o = uuid_is_valid(id) ? svc_rq_action_own(id, who.association_id,
+                                                           caller_may_write(&who), rq->arena,
+                                                           &out.action)
                                        : OUTCOME_NOT_FOUND;
     if (o != OUTCOME_OK)
         return reply_outcome(o == OUTCOME_APPROVAL_LAPSED ? o : OUTCOME_NOT_FOUND, NULL);

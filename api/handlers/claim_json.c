@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/arena.h"
-#include "db/claims.h"
+#include "service/claims.h"
 #include "domain/vocab.h"
 #include "http/json_build.h"
 

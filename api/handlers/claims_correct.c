@@ -69,22 +69,7 @@ prepare_row(struct request *rq, const struct claim_record *rec, const struct cla
     const struct secrets *sec = app_secrets(app); /* one snapshot: keys may rotate meanwhile */
     const char *pii = claim_pii_json(rq->arena, &in->claimant, in->harms.description);
 
-    memset(row, 0, sizeof *row);
-    if (pii == NULL || !claims_dedup_keys(sec, &in->claimant, row)) {
-        *deny = reply_outcome(OUTCOME_INTERNAL, NULL);
-        return false;
-    }
-    row->pii = claims_seal(sec, rq->arena, rec->reference, strlen(rec->reference), pii,
-                           strlen(pii), &row->pii_len, &row->data_key_id);
-    memcpy(row->country, in->claimant.address.country, sizeof row->country);
-    row->categories = in->categories;
-    row->phishing = in->harms.phishing;
-    row->identity_theft = in->harms.identity_theft;
-    row->distress = in->harms.distress;
-    row->documented_loss = in->harms.documented_loss;
-    row->hours_spent = in->harms.hours_spent;
-    row->payment_preference = in->payment_preference;
-    if (row->pii == NULL) {
+    if (!claims_seal_correction(sec, rq->arena, rec->reference, in, pii, row)) {
         *deny = reply_outcome(OUTCOME_INTERNAL, NULL);
         return false;
     }
@@ -171,9 +156,12 @@ handle_claims_correct(struct request *rq)
     claims_parse_submission(&jf, rec.incident_categories, rec.privacy_notice_version, &in);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
+    struct claim_hashes again;
     if (!prepare_row(rq, &rec, &in, &row, &deny))
         return deny;
-    enum outcome o = svc_rq_claims_correct(&rec, &row, &mandate, rq->arena, &after);
+    if (!svc_claims_hashes(app_secrets(rq->app), rec.incident_id, &in, &again))
+        return reply_outcome(OUTCOME_INTERNAL, NULL);
+    enum outcome o = svc_rq_claims_correct(&rec, &row, &mandate, &again, rq->arena, &after);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, claims_self_view(&after, &in.claimant, in.harms.description));

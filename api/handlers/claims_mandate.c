@@ -34,13 +34,3 @@ claims_mandate_check(struct arena *a, int64_t incident_id, const char *action_id
     }
     return true;
 }
-
-bool
-claims_check_mandate(struct pg_conn *c, struct arena *a, int64_t incident_id,
-                     const char *action_id, const char *version, struct errors *errors,
-                     struct action *out, bool *unavailable_out)
-{
-    (void)c; /* the calling thread's connection: the one claims_mandate_check reads on */
-    return claims_mandate_check(a, incident_id, action_id, version, errors, out,
-                                unavailable_out);
-}

@@ -17,7 +17,7 @@
 static const char *const submission_members[] = {
     "claimant", "data_categories", "harms", "payment_preference", "privacy_notice_version",
     "action_id", "mandate_text_version", "lang", "notice_code", NULL};
-/* the languages messages are written in (api/mail/templates_*.c) */
+/* the languages messages are written in (api/mail/words.c) */
 static const char *const languages[] = {"fr", "en", NULL};
 static const char *const claimant_members[] = {"given_name", "family_name", "email", "phone",
                                                "birth_date", "address", NULL};

@@ -33,12 +33,4 @@ bool claims_mandate_check(struct arena *a, int64_t incident_id, const char *acti
                           const char *version, struct errors *errors, struct action *out,
                           bool *unavailable_out);
 
-/* The same, for the intake (claims_submit.c) until issue 11's intake work: c is the calling
- * thread's connection, the one claims_mandate_check reads on. Declared without libpq-fe.h
- * (PGconn is struct pg_conn) so that no handler header includes it. */
-struct pg_conn;
-bool claims_check_mandate(struct pg_conn *c, struct arena *a, int64_t incident_id,
-                          const char *action_id, const char *version, struct errors *errors,
-                          struct action *out, bool *unavailable_out);
-
 #endif

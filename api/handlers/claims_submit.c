@@ -13,6 +13,7 @@
 #include "handlers/claim_json.h"
 #include "handlers/guard.h"
 #include "handlers/idempotency.h"
+#include "http/client_ip.h"
 #include "http/json_body.h"
 #include "http/outcome.h"
 #include "http/problem.h"
@@ -84,7 +85,7 @@ on_written(struct intake_submission *s)
 /* Validates against the incident and the mandated action; *deny set when the request ends
  * here. */
 static bool
-validate(struct request *rq, PGconn *c, json_t *body, const struct incident *inc,
+validate(struct request *rq, json_t *body, const struct incident *inc,
          struct claim_input *in, struct action *mandate, struct reply *deny)
 {
     const struct app *app = rq->app;
@@ -98,7 +99,7 @@ validate(struct request *rq, PGconn *c, json_t *body, const struct incident *inc
     claims_parse_submission(&jf, inc->data_categories, app->cfg->privacy_notice_version, in);
     bool db_down = false;
     if (in->action_id != NULL && !errors_any(&errors) &&
-        !claims_check_mandate(c, rq->arena, inc->id, in->action_id, in->mandate_text_version,
+        !claims_mandate_check(rq->arena, inc->id, in->action_id, in->mandate_text_version,
                               &errors, mandate, &db_down) &&
         db_down) {
         *deny = reply_outcome(OUTCOME_UNAVAILABLE, NULL);
@@ -116,6 +117,10 @@ static bool
 make_input(struct request *rq, const struct incident *inc, const struct claim_input *in,
            const struct action *mandate, const struct idem_key *key, struct intake_input *out)
 {
+    char *ip = arena_alloc(rq->arena, CLIENT_IP_MAX); /* for the risk flags (docs/risk.md) */
+    const struct app *app = rq->app;
+
+    client_ip(rq, app->cfg->trusted_proxies, ip);
     *out = (struct intake_input){
         .claim = in,
         .incident_id = inc->id,
@@ -123,6 +128,7 @@ make_input(struct request *rq, const struct incident *inc, const struct claim_in
         .pii_json = claim_pii_json(rq->arena, &in->claimant, in->harms.description),
         .body_json = arena_strndup(rq->arena, rq->body.data, rq->body.len),
         .key = *key,
+        .client_ip = ip,
     };
     if (in->action_id != NULL) {
         out->mandate_action_id = mandate->id;
@@ -144,7 +150,7 @@ make_input(struct request *rq, const struct incident *inc, const struct claim_in
  * REPLY_ASYNC once the submission is queued. *fresh: the key (if any) has no answer yet, so
  * a refusal is to be kept for it. */
 static struct reply
-submit(struct request *rq, PGconn *c, json_t *body, const struct idem_key *key, bool *fresh)
+submit(struct request *rq, json_t *body, const struct idem_key *key, bool *fresh)
 {
     struct claim_input in;
     struct incident inc;
@@ -152,16 +158,16 @@ submit(struct request *rq, PGconn *c, json_t *body, const struct idem_key *key, 
     struct intake_input input;
     struct reply deny;
 
-    enum outcome o = svc_incident_for_intake(c, request_param(rq, 0), rq->arena, &inc);
+    enum outcome o = svc_rq_incident_for_intake(request_param(rq, 0), rq->arena, &inc);
     if (o != OUTCOME_OK) {
         *fresh = true;
         return reply_outcome(o, NULL);
     }
-    struct idem_lookup found = svc_idem_lookup(c, app_secrets(rq->app), rq->arena, key);
+    struct idem_lookup found = svc_rq_idem_lookup(app_secrets(rq->app), rq->arena, key);
     if (found.state != IDEM_NEW)
         return idem_settled_reply(&found);
     *fresh = true;
-    if (!validate(rq, c, body, &inc, &in, &mandate, &deny))
+    if (!validate(rq, body, &inc, &in, &mandate, &deny))
         return deny;
     struct intake_submission *s = arena_alloc(rq->arena, sizeof *s);
     if (!make_input(rq, &inc, &in, &mandate, key, &input) ||
@@ -182,18 +188,17 @@ handle_claims_submit(struct request *rq)
     struct idem_key key;
     struct reply r;
     bool fresh = false;
-    PGconn *c;
 
     json_t *body = json_body_object(rq, false, &r);
-    if (body == NULL || !idem_read(rq, "public", &key, &r) || !guard_db(&c, &r))
+    if (body == NULL || !idem_read(rq, "public", &key, &r))
         return r;
-    r = submit(rq, c, body, &key, &fresh);
+    r = submit(rq, body, &key, &fresh);
     /* docs/api.md §4.6: a refusal is kept for the key too, so that a retry gets the same
      * answer (svc_idem_remember keeps no 5xx); best effort, it has no effect to keep: a
      * failure only loses the replay */
     if (key.present && fresh && r.status != REPLY_ASYNC)
-        (void)svc_idem_remember(
-            c, app_secrets(rq->app), rq->arena, &key, r.status,
+        (void)svc_rq_idem_remember(
+            app_secrets(rq->app), rq->arena, &key, r.status,
             r.body != NULL ? arena_strndup(rq->arena, r.body, r.body_len) : "",
             idem_location(&r));
     return r;

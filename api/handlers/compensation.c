@@ -24,16 +24,22 @@
 #include "http/problem.h"
 #include "service/compensation.h"
 
-/* ?basis=all|verified (default all). */
+/* ?basis=all|verified|matched|matched_verified (default all); matched: only the claims
+ * matched on the controller's list (docs/eligibility.md "In the summaries"). */
 static bool
-read_basis(struct request *rq, bool *verified_only, struct reply *deny)
+read_basis(struct request *rq, struct summary_head *h, struct reply *deny)
 {
     const char *b = request_query(rq, "basis");
 
-    *verified_only = b != NULL && strcmp(b, "verified") == 0;
-    if (b == NULL || strcmp(b, "all") == 0 || *verified_only)
-        return true;
-    *deny = guard_bad_parameter("basis", "basis must be all or verified");
+    for (int v = 0; v < 2; v++)
+        for (int m = 0; m < 2; m++)
+            if (b == NULL || strcmp(b, summary_basis_name(v, m)) == 0) {
+                h->verified_only = b != NULL && v;
+                h->matched_only = b != NULL && m;
+                return true;
+            }
+    *deny = guard_bad_parameter("basis",
+                                "basis must be all, verified, matched or matched_verified");
     return false;
 }
 
@@ -56,11 +62,11 @@ summary_reply(struct request *rq, struct summary_head *h, const struct summary_r
 /* The summary of the incident of the path for a caller (full view for an operator or an
  * association, public view without a credential; the route's role refused any other). */
 static struct reply
-incident_summary(struct request *rq, bool verified_only)
+incident_summary(struct request *rq, struct summary_head h)
 {
-    struct summary_head h = {.verified_only = verified_only};
     struct summary_query q = {.incident_slug = request_param(rq, 0),
-                              .verified_only = verified_only,
+                              .verified_only = h.verified_only,
+                              .matched_only = h.matched_only,
                               .decode = scheme_from_stored,
                               .lag_ok = true};
     struct summary_result res;
@@ -77,15 +83,16 @@ incident_summary(struct request *rq, bool verified_only)
  * one (every claim group is read): it comes from the per-process cache, a few seconds old at
  * most, computed once per incident however many ask at once (handlers/public_cache.h). */
 static struct reply
-public_incident_summary(struct request *rq, bool verified_only)
+public_incident_summary(struct request *rq, struct summary_head h)
 {
     struct public_cache_ticket ticket;
     struct reply r;
     char *body = NULL;
     size_t len = 0;
 
-    switch (public_cache_get(request_param(rq, 0), verified_only ? "verified" : "all", &body,
-                             &len, &ticket)) {
+    switch (public_cache_get(request_param(rq, 0),
+                             summary_basis_name(h.verified_only, h.matched_only), &body, &len,
+                             &ticket)) {
     case PUBLIC_CACHE_HIT:
         r = reply_empty(200);
         r.content_type = "application/json; charset=utf-8";
@@ -93,12 +100,12 @@ public_incident_summary(struct request *rq, bool verified_only)
         r.body_len = len;
         break;
     case PUBLIC_CACHE_LEAD:
-        r = incident_summary(rq, verified_only);
+        r = incident_summary(rq, h);
         public_cache_put(&ticket, r.status == 200 ? r.body : NULL, r.body_len);
         break;
     case PUBLIC_CACHE_BYPASS:
     default:
-        r = incident_summary(rq, verified_only);
+        r = incident_summary(rq, h);
         break;
     }
     if (r.status == 200) {
@@ -112,14 +119,14 @@ public_incident_summary(struct request *rq, bool verified_only)
 struct reply
 handle_incident_compensation(struct request *rq)
 {
-    bool verified_only = false;
+    struct summary_head h = {0};
     struct reply deny;
 
-    if (!read_basis(rq, &verified_only, &deny))
+    if (!read_basis(rq, &h, &deny))
         return deny;
     if (request_header(rq, "Authorization") == NULL)
-        return public_incident_summary(rq, verified_only);
-    return incident_summary(rq, verified_only);
+        return public_incident_summary(rq, h);
+    return incident_summary(rq, h);
 }
 
 struct reply
@@ -131,11 +138,12 @@ handle_action_compensation(struct request *rq)
     struct caller who = guard_caller(rq);
     struct reply deny;
 
-    if (!read_basis(rq, &h.verified_only, &deny))
+    if (!read_basis(rq, &h, &deny))
         return deny;
     q.action_id = request_param(rq, 0);
     q.association_id = who.association_id;
     q.verified_only = h.verified_only;
+    q.matched_only = h.matched_only;
     enum outcome o = uuid_is_valid(q.action_id)
                          ? svc_rq_compensation_summary(&q, rq->arena, &res)
                          : OUTCOME_NOT_FOUND;

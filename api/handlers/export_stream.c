@@ -7,20 +7,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
+#include "crypto/pii_box.h"
 #include "crypto/sha256.h"
 #include "domain/claim.h"
 #include "domain/csv.h"
 #include "domain/export_row.h"
+#include "domain/pii_doc.h"
 #include "handlers/claim_json.h"
 #include "service/claims_seal.h"
 #include "service/conn.h"
+#include "service/export_pages.h"
+#include "service/exports.h"
 
-/* Members per page: one statement of ~1 ms and a buffer of ~100 KiB. */
+/* Members per page: one statement of ~1 ms and a buffer of ~100 KiB. Not more: libpq keeps
+ * each worker connection's input buffer at the largest result it received (1,024 rows of
+ * hex-encoded sealed data grew the server's RSS by ~8 MiB over 4 workers, bench/RESULTS.md). */
 #define PAGE_ROWS 256
 
 struct export_stream {
@@ -39,7 +49,12 @@ struct export_stream {
     size_t row_end[PAGE_ROWS]; /* where each member row of buf ends */
     int n_rows, rows_passed;
     int64_t rows, bytes; /* handed to MHD so far */
+    int64_t beat_ns;     /* when the record's lease was last renewed (monotonic) */
     struct sha256_stream *digest;
+    struct export_pages *pages;   /* the members, a page read while the previous is formatted */
+    struct claims_opener *opener; /* one AES key schedule per data key for the whole export */
+    char *scratch;                /* the page's opened personal data, wiped after each page */
+    size_t scratch_cap;
 };
 
 /* Records the end (complete or aborted) with its audit event, once. */
@@ -64,20 +79,41 @@ finish(struct export_stream *st, const char *status)
     svc_conn_release();
 }
 
-/* The row of member m, its personal part opened with the page arena a. */
+/* Opens member m's personal part into who and *description, its text in the page's scratch
+ * at *used: read in place (domain/pii_doc.h), or by the JSON library (the arena *fallback,
+ * made when first needed) for a document that reader does not take. */
 static bool
-row_of(struct export_stream *st, struct arena *a, const struct export_member *m,
-       struct export_row *r)
+open_member(struct export_stream *st, const struct export_member *m, size_t *used,
+            struct arena **fallback, struct claimant *who, const char **description)
+{
+    if (m->pii_len < PII_BOX_OVERHEAD)
+        return false;
+    char *plain = st->scratch + *used;
+    size_t n = m->pii_len - PII_BOX_OVERHEAD;
+    char *strings = plain + n + 1;
+    *used += 2 * (n + 1);
+    if (!claims_opener_open(st->opener, m->data_key_id, m->reference, strlen(m->reference), m->pii,
+                            m->pii_len, plain))
+        return false;
+    if (pii_doc_read(plain, strings, who, description))
+        return true;
+    if (*fallback == NULL)
+        *fallback = arena_new();
+    return claim_pii_parse(*fallback, plain, who, description);
+}
+
+/* The row of member m (personal part opened as open_member does). The one place where the
+ * export's columns are filled: a new column is a field of struct export_row
+ * (domain/export_row.h), read here. */
+static bool
+row_of(struct export_stream *st, const struct export_member *m, size_t *used,
+       struct arena **fallback, struct export_row *r)
 {
     struct claimant who = {0};
     const char *description = "";
 
-    if (m->pii != NULL) {
-        char *plain = claims_open(st->secrets, a, m->data_key_id, m->reference,
-                                  strlen(m->reference), m->pii, m->pii_len);
-        if (plain == NULL || !claim_pii_parse(a, plain, &who, &description))
-            return false;
-    }
+    if (m->pii != NULL && !open_member(st, m, used, fallback, &who, &description))
+        return false;
     *r = (struct export_row){.reference = m->reference,
                              .family_name = who.family_name,
                              .given_name = who.given_name,
@@ -104,26 +140,42 @@ row_of(struct export_stream *st, struct arena *a, const struct export_member *m,
                              .claim_status = m->status,
                              .submitted_at = m->created_at,
                              .eligibility = m->eligibility,
-                             .eligibility_matched = m->eligibility_matched};
+                             .eligibility_matched = m->eligibility_matched,
+                             .evidence = m->evidence};
     return svc_exports_award_of(&st->awards, m, &r->has_award, &r->award);
 }
 
-/* Writes the next page of members into the (empty) buffer. */
-static bool
-fill_page(struct export_stream *st)
+/* Room in the scratch for the page's opened data: each member's plaintext and its unescaped
+ * strings (never longer). Grown rarely, the old one wiped. */
+static void
+scratch_reserve(struct export_stream *st, const struct export_member *m, int n)
 {
-    struct arena *a = arena_new(); /* decrypted fields: wiped when the page is written */
-    struct export_member *m = arena_alloc(a, sizeof *m * PAGE_ROWS);
-    int n = 0;
+    size_t need = 0;
+
+    for (int i = 0; i < n; i++)
+        need += 2 * (m[i].pii_len + 1);
+    if (need <= st->scratch_cap)
+        return;
+    if (st->scratch != NULL) {
+        explicit_bzero(st->scratch, st->scratch_cap);
+        free(st->scratch);
+    }
+    st->scratch_cap = need + need / 2;
+    st->scratch = xmalloc(st->scratch_cap);
+}
+
+/* Formats members m[0..n) into the buffer. */
+static bool
+format_page(struct export_stream *st, const struct export_member *m, int n)
+{
+    struct arena *fallback = NULL;
+    size_t used = 0;
     bool ok = false;
 
-    if (svc_rq_exports_page(st->action_id, st->after, PAGE_ROWS, a, m, &n) != OUTCOME_OK) {
-        log_error("export %s: could not read its members", st->export_id);
-        goto cleanup;
-    }
+    scratch_reserve(st, m, n);
     for (int i = 0; i < n; i++) {
         struct export_row r;
-        if (!row_of(st, a, &m[i], &r)) {
+        if (!row_of(st, &m[i], &used, &fallback, &r)) {
             log_error("export %s: could not open or price a member's claim", st->export_id);
             goto cleanup;
         }
@@ -133,13 +185,32 @@ fill_page(struct export_stream *st)
             export_row_ndjson(&st->buf, &r);
         st->row_end[st->n_rows++] = st->buf.len;
     }
-    if (n > 0)
-        snprintf(st->after, sizeof st->after, "%s", m[n - 1].reference);
-    st->last_page = n < PAGE_ROWS;
     ok = true;
 cleanup:
-    svc_conn_release();
-    arena_free(a);
+    if (used > 0)
+        explicit_bzero(st->scratch, used);
+    arena_free(fallback);
+    return ok;
+}
+
+/* Writes the next page of members into the (empty) buffer. The page reader's pipeline
+ * (service/export_pages.h): PostgreSQL reads the page after this one while it is formatted. */
+static bool
+fill_page(struct export_stream *st)
+{
+    const struct export_member *m = NULL;
+    int n = 0;
+    bool ok = svc_export_pages_next(st->pages, &m, &n) == OUTCOME_OK;
+
+    if (!ok)
+        log_error("export %s: could not read its members", st->export_id);
+    else
+        ok = format_page(st, m, n);
+    if (svc_export_pages_done(st->pages) != OUTCOME_OK && ok) {
+        log_error("export %s: could not read its members", st->export_id);
+        ok = false;
+    }
+    st->last_page = n < PAGE_ROWS;
     return ok;
 }
 
@@ -171,12 +242,38 @@ refill(struct export_stream *st, bool *failed)
     return st->buf.len > 0;
 }
 
+/* Renews the record's lease every EXPORT_BEAT_S seconds (service/exports.h). False when it
+ * had run out: the record reads interrupted for good, and the stream stops. A renewal that
+ * fails otherwise (the database briefly away) is tried again at the next beat. */
+static bool
+beat(struct export_stream *st)
+{
+    int64_t now = clock_monotonic_ns();
+
+    if (now - st->beat_ns < (int64_t)EXPORT_BEAT_S * 1000000000)
+        return true;
+    st->beat_ns = now;
+    enum outcome o = svc_rq_exports_beat(st->export_id, st->rows, st->bytes);
+    if (o == OUTCOME_NOT_FOUND) {
+        log_error("export %s: its lease ran out; the record reads interrupted, stopped",
+                  st->export_id);
+        st->ended = true;
+        return false;
+    }
+    if (o != OUTCOME_OK)
+        log_warn("export %s: could not renew its lease; tried again in %d s", st->export_id,
+                 EXPORT_BEAT_S);
+    return true;
+}
+
 static ssize_t
 stream_next(void *ctx, char *out, size_t max)
 {
     struct export_stream *st = ctx;
     bool failed = false;
 
+    if (!beat(st))
+        return -1;
     while (st->sent == st->buf.len) {
         if (!refill(st, &failed)) {
             finish(st, failed ? "aborted" : "complete");
@@ -208,11 +305,23 @@ stream_end(void *ctx, bool delivered)
 
     (void)delivered; /* complete is decided when the last byte is handed over (docs/api.md §12.4) */
     finish(st, "aborted");
+    svc_export_pages_free(st->pages);
+    claims_opener_free(st->opener);
+    if (st->scratch != NULL)
+        explicit_bzero(st->scratch, st->scratch_cap);
+    free(st->scratch);
     sha256_stream_free(st->digest);
     strbuf_free(&st->buf);
     arena_free(st->arena);
     explicit_bzero(st, sizeof *st);
     free(st);
+#ifdef __GLIBC__
+    /* An export frees everything it allocated, but glibc keeps the freed pages of the worker
+     * thread's malloc arena resident: each new worker thread that serves an export added its
+     * own (+1.3–1.5 MiB, bench/RESULTS.md), until every worker had served one. Handing the
+     * free pages back once per export (a few hundred microseconds) keeps the RSS flat. */
+    malloc_trim(0);
+#endif
 }
 
 bool
@@ -235,6 +344,9 @@ export_stream_new(const struct export_spec *spec, struct reply_stream *out)
     st->currency = arena_strdup(st->arena, spec->currency);
     st->csv = spec->csv;
     st->sep = spec->separator;
+    st->beat_ns = clock_monotonic_ns(); /* the record was made with its lease */
+    st->pages = svc_export_pages_new(st->action_id, PAGE_ROWS);
+    st->opener = claims_opener_new(st->secrets);
     *out = (struct reply_stream){stream_next, stream_end, st};
     return true;
 }

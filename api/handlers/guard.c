@@ -11,9 +11,10 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "crypto/cursor.h"
+#include "domain/uuid.h"
+#include "service/actions.h"
 #include "service/api_keys.h"
 #include "service/claims_seal.h"
-#include "service/conn.h"
 #include "http/auth.h"
 #include "http/outcome.h"
 #include "http/problem.h"
@@ -171,14 +172,19 @@ guard_approved(const struct caller *who, struct reply *deny)
 }
 
 bool
-guard_db(struct pg_conn **c_out, struct reply *deny)
+guard_own_action(struct request *rq, bool write, struct caller *who, struct action *x,
+                 struct reply *deny)
 {
-    enum outcome o = svc_conn(c_out);
+    const char *id = request_param(rq, 0);
 
-    if (o == OUTCOME_OK)
-        return true;
-    *deny = reply_outcome(o, NULL);
-    return false;
+    *who = guard_caller(rq);
+    bool may = !write || caller_may_write(who);
+    enum outcome o = uuid_is_valid(id)
+                         ? svc_rq_action_own(id, who->association_id, may, rq->arena, x)
+                         : OUTCOME_NOT_FOUND;
+    if (o != OUTCOME_OK)
+        *deny = reply_outcome(o, NULL);
+    return o == OUTCOME_OK;
 }
 
 struct reply

@@ -54,13 +54,13 @@ bool caller_may_write(const struct caller *who);
  * approval-lapsed. */
 bool guard_approved(const struct caller *who, struct reply *deny);
 
-/* This thread's database connection, or false with *deny = 503 + Retry-After. Only for the
- * claim intake (claims_submit.c) and the Idempotency-Key wrapper (idempotency.c) until issue
- * 11's intake work moves their database use behind the service: every other handler holds no
- * connection (docs/architecture.md §3). Declared without libpq-fe.h (PGconn is
- * struct pg_conn) so that no handler header includes it. */
-struct pg_conn;
-bool guard_db(struct pg_conn **c_out, struct reply *deny);
+struct action;
+
+/* The action of the path's first parameter if it is the caller's association's, for a write
+ * when write (docs/api.md §2.3): false with *deny = 404 (not a UUID, none, another's), 503,
+ * then for a write 409 approval-lapsed when the caller's approval is not in force. */
+bool guard_own_action(struct request *rq, bool write, struct caller *who, struct action *x,
+                      struct reply *deny);
 
 /* Reads ?limit (1..1000, default 100) and ?cursor for list kind; false with *deny = 400
  * invalid-parameter / invalid-cursor. *position_out is NULL without a cursor. */

@@ -6,7 +6,6 @@
 
 #include "app.h"
 #include "core/arena.h"
-#include "handlers/guard.h"
 #include "http/outcome.h"
 #include "http/problem.h"
 
@@ -114,26 +113,18 @@ idem_around(struct request *rq, route_handler h)
     const struct secrets *sec = app_secrets(rq->app);
     struct idem_key k;
     struct reply r;
-    PGconn *c;
 
     if (request_header(rq, "Idempotency-Key") == NULL)
         return h(rq);
-    if (!idem_read(rq, caller_scope(rq), &k, &r) || !guard_db(&c, &r))
+    if (!idem_read(rq, caller_scope(rq), &k, &r))
         return r;
-    struct idem_lookup l = svc_idem_begin(c, sec, rq->arena, &k);
+    struct idem_lookup l = svc_rq_idem_begin(sec, rq->arena, &k);
     if (l.state != IDEM_NEW)
         return idem_settled_reply(&l);
     r = h(rq);
-    /* h may have lost the connection and the pool made another: svc_idem_end tells */
-    PGconn *now = NULL;
-    struct reply unused;
-    if (!guard_db(&now, &unused)) {
-        reply_discard(&unused);
-        now = NULL;
-    }
     int status = r.stream.next != NULL ? 500 : r.status; /* a stream is never kept */
     const char *body = r.body != NULL ? arena_strndup(rq->arena, r.body, r.body_len) : "";
-    enum outcome o = svc_idem_end(now, sec, rq->arena, &k, status, body, idem_location(&r));
+    enum outcome o = svc_rq_idem_end(sec, rq->arena, &k, status, body, idem_location(&r));
     if (o == OUTCOME_OK)
         return r;
     reply_discard(&r);

@@ -23,26 +23,6 @@
 
 #define REFERENCES_MAX 1000
 
-/* The caller's own action of the path; false with *deny (404, 503; 409 approval-lapsed for a
- * write by an association whose approval is not in force). */
-static bool
-own_action(struct request *rq, bool write, struct caller *who, struct action *x,
-           struct reply *deny)
-{
-    *who = guard_caller(rq);
-    const char *id = request_param(rq, 0);
-    bool may = !write || caller_may_write(who);
-    enum outcome o =
-        uuid_is_valid(id)
-            ? svc_rq_actions_get_for_write(id, who->association_id, may, rq->arena, x)
-            : OUTCOME_NOT_FOUND;
-    if (o != OUTCOME_OK) {
-        *deny = reply_outcome(o, NULL);
-        return false;
-    }
-    return true;
-}
-
 /* {"references": [...]}: 1–1000 strings into an arena array of *n_out (duplicates are folded by
  * the service's statement); NULL with errors. */
 static const char *const *
@@ -75,22 +55,6 @@ read_references(const struct json_fields *jf, json_t *refs, size_t *n_out)
     return errors_any(jf->errors) ? NULL : out;
 }
 
-static const char *
-read_time(const struct json_fields *jf, const char *key)
-{
-    const char *v = jf_text(jf, key, false, 40);
-    time_t t;
-
-    char where[ERRORS_FIELD_MAX];
-
-    if (v != NULL && !rfc3339_parse(v, &t)) {
-        errors_add(jf->errors, jf_path(jf, key, where, sizeof where), "invalid-format",
-                   "expected an RFC 3339 date-time");
-        return NULL;
-    }
-    return v;
-}
-
 static void
 read_filter(const struct json_fields *jf, struct member_filter *f)
 {
@@ -103,14 +67,9 @@ read_filter(const struct json_fields *jf, struct member_filter *f)
     const char *cat = jf_text(jf, "category", false, 32);
     if (cat != NULL && (f->category = data_category_index(cat)) < 0)
         errors_add(jf->errors, "filter.category", "invalid-value", "not a data category");
-    const char *country = jf_text(jf, "country", false, 16);
-    char upper[3];
-    if (country != NULL && !country_normalize(country, upper))
-        errors_add(jf->errors, "filter.country", "invalid-value",
-                   "not an ISO 3166-1 alpha-2 code");
-    f->country = country != NULL ? arena_strdup(jf->arena, upper) : NULL;
-    f->submitted_after = read_time(jf, "submitted_after");
-    f->submitted_before = read_time(jf, "submitted_before");
+    f->country = jf_country(jf, "country", false);
+    f->submitted_after = jf_date_time(jf, "submitted_after", false);
+    f->submitted_before = jf_date_time(jf, "submitted_before", false);
 }
 
 struct reply
@@ -125,7 +84,7 @@ handle_members_add(struct request *rq)
     struct reply deny;
     size_t n_refs = 0;
 
-    if (!own_action(rq, true, &who, &x, &deny))
+    if (!guard_own_action(rq, true, &who, &x, &deny))
         return deny;
     json_t *body = json_body_object(rq, false, &deny);
     if (body == NULL)
@@ -163,7 +122,7 @@ handle_members_remove(struct request *rq)
     struct reply deny;
     char reference[REFERENCE_LEN + 1];
 
-    if (!own_action(rq, true, &who, &x, &deny))
+    if (!guard_own_action(rq, true, &who, &x, &deny))
         return deny;
     if (!reference_parse(request_param(rq, 1), reference))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);

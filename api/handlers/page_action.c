@@ -6,12 +6,9 @@
  * action"; OpenGraph and Twitter tags so that a shared link shows title and deadline. */
 #include <string.h>
 
-#include "core/arena.h"
-#include "domain/uuid.h"
 #include "handlers/page_common.h"
-#include "handlers/page_home.h"
 #include "handlers/page_parts.h"
-#include "http/problem.h"
+#include "handlers/pages.h"
 #include "web/escape.h"
 #include "web/format.h"
 
@@ -35,9 +32,7 @@ association(struct strbuf *sb, const struct web_ctx *w, const json_t *s)
     strbuf_puts(sb, "<section aria-labelledby=\"entity-h2\">\n<h2 id=\"entity-h2\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.h_entity");
     strbuf_puts(sb, "</h2>\n<dl class=\"facts\">\n");
-    page_fact_begin(sb, w, "page.legal.name");
-    html_text(sb, pj_str(s, "name"));
-    page_fact_end(sb);
+    page_fact_text(sb, w, "page.legal.name", pj_str(s, "name"));
     page_fact_begin(sb, w, "page.action.approval");
     html_text(sb, pj_str(s, "approval_reference"));
     strbuf_puts(sb, " — ");
@@ -56,14 +51,9 @@ association(struct strbuf *sb, const struct web_ctx *w, const json_t *s)
         strbuf_puts(sb, "</strong>");
     }
     page_fact_end(sb);
-    page_fact_begin(sb, w, "page.action.country");
-    html_text(sb, pj_str(s, "country"));
-    page_fact_end(sb);
-    if (pj_str(s, "contact_email") != NULL) {
-        page_fact_begin(sb, w, "page.action.contact");
-        html_text(sb, pj_str(s, "contact_email"));
-        page_fact_end(sb);
-    }
+    page_fact_text(sb, w, "page.action.country", pj_str(s, "country"));
+    if (pj_str(s, "contact_email") != NULL)
+        page_fact_text(sb, w, "page.action.contact", pj_str(s, "contact_email"));
     strbuf_puts(sb, "</dl>\n</section>\n");
 }
 
@@ -115,7 +105,9 @@ mandate(struct strbuf *sb, const struct web_ctx *w, const json_t *doc)
         web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.mandate_fallback");
         strbuf_puts(sb, "</p>\n");
     }
-    strbuf_printf(sb, "<div class=\"mandate-text\" lang=\"%s\">\n",
+    /* no line break inside the box: it keeps white space (pre-wrap), a break would show as a
+     * blank line above the text */
+    strbuf_printf(sb, "<div class=\"mandate-text\" lang=\"%s\">",
                   fallback ? "fr" : web_lang_code(w->lang));
     page_paragraphs(sb, text);
     strbuf_puts(sb, "</div>\n<p class=\"hint-plain\">");
@@ -199,9 +191,7 @@ action_facts(struct strbuf *sb, const struct web_ctx *w, const json_t *doc)
         web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.none_set");
     }
     page_fact_end(sb);
-    page_fact_begin(sb, w, "page.action.counsel");
-    html_text(sb, pj_str(doc, "counsel_name"));
-    page_fact_end(sb);
+    page_fact_text(sb, w, "page.action.counsel", pj_str(doc, "counsel_name"));
     text_fact(sb, w, "page.action.funding", pj_str(doc, "funding_sources"),
               "page.action.not_stated");
     text_fact(sb, w, "page.action.fees", pj_str(doc, "fees_charged"), "page.action.fees_none");
@@ -227,11 +217,8 @@ render_action(struct request *rq, const struct web_ctx *w, const json_t *doc, st
         .og_type = "article",
     };
     web_layout_begin(sb, w, &p);
-    strbuf_puts(sb, "<p class=\"controller\">");
-    html_text(sb, pj_str(s, "name"));
-    strbuf_puts(sb, "</p>\n<h1>");
-    html_text(sb, pj_str(doc, "title"));
-    strbuf_puts(sb, "</h1>\n<p class=\"lead\">");
+    page_heading(sb, pj_str(s, "name"), pj_str(doc, "title"));
+    strbuf_puts(sb, "<p class=\"lead\">");
     html_text(sb, desc.data);
     strbuf_puts(sb, "</p>\n");
     join_button(sb, w, doc);
@@ -249,10 +236,5 @@ render_action(struct request *rq, const struct web_ctx *w, const json_t *doc, st
 struct reply
 handle_page_action(struct request *rq)
 {
-    const char *id = request_param(rq, 0);
-
-    if (!uuid_is_valid(id))
-        return problem_reply("not-found", "no such action");
-    return page_render_cached(rq, arena_printf(rq->arena, "page:/a/%s", id), PUBLIC_DOC_ACTION,
-                              id, render_action, PAGE_CACHE_LIVE);
+    return page_render_cached(rq, PUBLIC_DOC_ACTION, render_action, PAGE_CACHE_LIVE);
 }

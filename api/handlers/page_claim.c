@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* GET and POST /claim (page_claim.h). The post runs the JSON API's handler on the form's
- * fields (request.h header overrides), and the presenter set here turns whatever it answers,
- * on the worker thread once the intake committed, into the page. */
+/* GET and POST /claim (pages.h), and what /my-claim shares (page_claim.h). The post runs
+ * the JSON API's handler on the form's fields (page_api.h), and the presenter set here turns
+ * whatever it answers, on the worker thread once the intake committed, into the page. */
 #include "handlers/page_claim.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -15,14 +14,17 @@
 #include "crypto/random.h"
 #include "crypto/sha256.h"
 #include "domain/currency.h"
+#include "domain/uuid.h"
 #include "handlers/claim_form.h"
 #include "handlers/claims.h"
 #include "handlers/form_origin.h"
 #include "handlers/guard.h"
+#include "handlers/incidents.h"
+#include "handlers/page_api.h"
 #include "handlers/page_claim_form.h"
 #include "handlers/page_common.h"
+#include "handlers/pages.h"
 #include "handlers/scheme_json.h"
-#include "domain/uuid.h"
 #include "web/escape.h"
 
 #define FORM_MAX_PAIRS 64
@@ -78,13 +80,11 @@ page_form_read(struct request *rq, struct form *out, struct reply *deny)
     return true;
 }
 
-/* The scheme in force as a struct (NULL when none or unreadable: the page says nothing then). */
-static const struct scheme *
-scheme_of(struct request *rq, const struct claim_page_data *d, struct scheme *s)
+const struct scheme *
+page_claim_scheme(const struct claim_page_data *d, struct scheme *s)
 {
     struct errors e = {0};
 
-    (void)rq;
     if (!d->has_scheme)
         return NULL;
     json_t *j = json_loads(d->scheme.json, JSON_REJECT_DUPLICATES, NULL);
@@ -107,32 +107,18 @@ render_form(struct request *rq, const struct web_ctx *w, int status, struct clai
     return r;
 }
 
-/* A slug as docs/api.md §5 writes them: ^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$. */
-static bool
-slug_is_valid(const char *s)
-{
-    size_t n = strlen(s);
-
-    if (n < 3 || n > 64 || s[0] == '-' || s[n - 1] == '-')
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-            return false;
-    return true;
-}
-
 /* /claim without an incident: where claims start (the home page lists the open incidents). */
 static struct reply
 no_incident(struct request *rq, const struct web_ctx *w)
 {
     struct strbuf sb = {0};
-    struct web_page page = {
-        .title = web_t(w->cat, w->lang, "claim.h1"), .path = "/claim", .noindex = true};
+    struct web_page page = {.title = web_t(w->cat, w->lang, "claim.h1"),
+                            .path = "/claim",
+                            .noindex = true,
+                            .h1 = true};
 
     web_layout_begin(&sb, w, &page);
-    strbuf_puts(&sb, "<h1>");
-    web_te(&sb, w->cat, w->lang, WEB_TEXT, "claim.h1");
-    strbuf_puts(&sb, "</h1>\n<p>");
+    strbuf_puts(&sb, "<p>");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "claim.no_incident");
     strbuf_puts(&sb, "</p>\n<p><a class=\"button primary\" href=\"/\">");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "claim.back_to_list");
@@ -154,7 +140,7 @@ handle_page_claim(struct request *rq)
     /* the declared parameters (api/openapi.json): a value outside them is 400, as everywhere */
     if (!page_query_ok(rq, &deny))
         return deny;
-    if (slug != NULL && !slug_is_valid(slug))
+    if (slug != NULL && !incident_slug_is_valid(slug))
         return guard_bad_parameter("incident", "incident must be an incident's slug");
     if (action != NULL && !uuid_is_valid(action))
         return guard_bad_parameter("action", "action must be an action's id (a UUID)");
@@ -164,7 +150,7 @@ handle_page_claim(struct request *rq)
                                             action, web_lang_code(w.lang), rq->arena, &d);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
-    struct claim_form_state st = {.data = &d, .scheme = scheme_of(rq, &d, &scheme)};
+    struct claim_form_state st = {.data = &d, .scheme = page_claim_scheme(&d, &scheme)};
     return render_form(rq, &w, 200, &st);
 }
 
@@ -243,94 +229,42 @@ receipt(struct request *rq, const struct posted *p, const char *reference, const
     return r;
 }
 
-/* The errors[] of a 422 problem into *e (fields and codes copied into the arena). */
-static bool
-errors_of(struct request *rq, json_t *doc, struct errors *e)
-{
-    json_t *list = json_object_get(doc, "errors");
-    size_t i;
-    json_t *item;
-
-    if (!json_is_array(list))
-        return false;
-    json_array_foreach(list, i, item)
-    {
-        const char *field = json_string_value(json_object_get(item, "field"));
-        const char *code = json_string_value(json_object_get(item, "code"));
-        const char *msg = json_string_value(json_object_get(item, "message"));
-        if (field == NULL || code == NULL)
-            continue;
-        errors_add(e, field, arena_strdup(rq->arena, code),
-                   msg != NULL ? arena_strdup(rq->arena, msg) : NULL);
-    }
-    return true;
-}
-
-/* The problem's name: the last segment of its type URI. */
-static const char *
-problem_name(json_t *doc)
-{
-    const char *type = json_string_value(json_object_get(doc, "type"));
-    const char *slash = type != NULL ? strrchr(type, '/') : NULL;
-
-    return slash != NULL ? slash + 1 : "";
-}
-
-static const char *
-header_of(const struct reply *r, const char *name)
-{
-    for (int i = 0; i < r->n_headers; i++)
-        if (strcasecmp(r->headers[i].name, name) == 0)
-            return r->headers[i].value;
-    return NULL;
-}
-
 static struct reply
 present_claim(struct request *rq, struct reply api)
 {
     struct posted *p = rq->present_ctx;
-    json_t *doc = api.body != NULL ? json_loadb(api.body, api.body_len, 0, NULL) : NULL;
     struct claim_form_state st = {
         .data = &p->data, .scheme = p->has_scheme ? &p->scheme : NULL, .values = &p->form};
-    struct errors *errs = arena_alloc(rq->arena, sizeof *errs);
-    const char *retry = header_of(&api, "Retry-After");
-    const char *name = doc != NULL ? problem_name(doc) : "";
-    struct reply r;
+    struct page_answer a;
 
-    memset(errs, 0, sizeof *errs);
-    if (api.status == 201 && doc != NULL) {
-        r = receipt(rq, p, json_string_value(json_object_get(doc, "reference")),
-                    json_string_value(json_object_get(doc, "token")),
-                    json_string_value(json_object_get(doc, "action_id")));
-        goto done;
-    }
-    if (api.status == 422 && strcmp(name, "validation-error") == 0 && errors_of(rq, doc, errs)) {
-        st.errors = errs;
-    } else if (api.status == 409 && strcmp(name, "duplicate-claim") == 0) {
+    page_api_answer(rq, api, &a);
+    if (a.status == 201 && a.doc != NULL)
+        return receipt(rq, p, json_string_value(json_object_get(a.doc, "reference")),
+                       json_string_value(json_object_get(a.doc, "token")),
+                       json_string_value(json_object_get(a.doc, "action_id")));
+    if ((st.errors = page_api_errors(rq, &a)) != NULL) {
+        /* beside the fields */
+    } else if (a.status == 409 && strcmp(a.problem, "duplicate-claim") == 0) {
         st.notice_key = "claim.err.duplicate";
         st.notice_link = "/my-claim";
         st.notice_link_key = "claim.err.duplicate_link";
-    } else if (api.status == 409 && strcmp(name, "incident-closed") == 0) {
+    } else if (a.status == 409 && strcmp(a.problem, "incident-closed") == 0) {
         st.notice_key = "claim.err.closed";
-    } else if (api.status == 409 ||
-               (api.status == 422 && strcmp(name, "idempotency-key-reuse") == 0)) {
+    } else if (a.status == 409 ||
+               (a.status == 422 && strcmp(a.problem, "idempotency-key-reuse") == 0)) {
         st.notice_key = "claimform.err.resend"; /* a form sent twice at once, or changed after */
-    } else if (api.status == 429) {
+    } else if (a.status == 429) {
         st.notice_key = "claim.err.rate_limited";
-        st.notice_param = retry;
-    } else if (api.status == 503) {
+        st.notice_param = a.retry_after;
+    } else if (a.status == 503) {
         st.notice_key = "claim.err.unavailable";
-        st.notice_param = retry;
+        st.notice_param = a.retry_after;
     } else {
-        r = page_error(rq, api.status >= 400 ? api.status : 500);
-        goto done;
+        return page_error(rq, a.status >= 400 ? a.status : 500);
     }
-    r = render_form(rq, &p->w, api.status, &st);
-    if (retry != NULL)
-        reply_add_header(&r, "Retry-After", retry);
-done:
-    json_decref(doc);
-    reply_discard(&api);
+    struct reply r = render_form(rq, &p->w, a.status, &st);
+    if (a.retry_after != NULL)
+        reply_add_header(&r, "Retry-After", a.retry_after);
     return r;
 }
 
@@ -349,20 +283,11 @@ become_api_request(struct request *rq, const struct posted *p)
         json_decref(body);
         body = NULL;
     }
-    char *text = body != NULL ? claim_form_dump(body) : NULL;
-
-    json_decref(body);
-    if (text == NULL)
-        return false;
-    strbuf_free(&rq->body);
-    strbuf_puts(&rq->body, text);
-    free(text);
     const char *key = form_get(&p->form, "idempotency_key", NULL);
-    if (!request_override_header(rq, "Content-Type", "application/json") ||
+    if (!page_api_body(rq, body, "application/json") ||
         (key != NULL && key[0] != '\0' && !request_override_header(rq, "Idempotency-Key", key)))
         return false;
-    rq->match.params[0] = p->data.incident.slug;
-    rq->match.n_params = 1;
+    page_api_param(rq, p->data.incident.slug);
     return true;
 }
 
@@ -386,7 +311,7 @@ handle_page_claim_post(struct request *rq)
                                             web_lang_code(p->w.lang), rq->arena, &p->data);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
-    p->has_scheme = scheme_of(rq, &p->data, &p->scheme) != NULL;
+    p->has_scheme = page_claim_scheme(&p->data, &p->scheme) != NULL;
     if (!become_api_request(rq, p))
         return page_error(rq, 400);
     rq->present = present_claim;

@@ -522,11 +522,9 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
         .query_keep = keep.data,
         .noindex = true,
         .script = "/static/claim.js",
+        .h1 = true,
     };
     web_layout_begin(sb, w, &p);
-    strbuf_puts(sb, "<h1>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "claim.h1");
-    strbuf_puts(sb, "</h1>\n");
     page_claim_error_summary(sb, w, st->errors);
     page_claim_notice(sb, w, st);
     page_claim_incident_box(sb, w, d);

@@ -35,23 +35,13 @@ page_claim_mandate_text(struct strbuf *sb, const struct web_ctx *w,
 {
     bool original = strcmp(d->mandate_text_lang, web_lang_code(w->lang)) != 0;
 
-    if (original) {
-        strbuf_puts(sb, "<p class=\"note\">");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.mandate_fallback");
-        strbuf_puts(sb, "</p>\n");
-    }
+    page_original_note(sb, w, original, "page.action.mandate_fallback");
     strbuf_puts(sb, "<div id=\"mandate-text\" class=\"mandate-text\" tabindex=\"0\" "
                     "role=\"region\" aria-labelledby=\"mandate-text-label\" lang=\"");
     html_attr(sb, d->mandate_text_lang);
     strbuf_puts(sb, "\">");
-    /* the box keeps white space (pre-wrap, for texts without paragraphs): no line break
-     * between the paragraphs' elements, or it would show as blank lines */
-    struct strbuf paras = {0};
-    page_paragraphs(&paras, d->mandate_text);
-    for (size_t i = 0; i < paras.len; i++)
-        if (!(paras.data[i] == '\n' && i >= 4 && memcmp(paras.data + i - 4, "</p>", 4) == 0))
-            strbuf_append(sb, paras.data + i, 1);
-    strbuf_free(&paras);
+    /* the box keeps white space (pre-wrap): page_paragraphs puts nothing between paragraphs */
+    page_paragraphs(sb, d->mandate_text);
     strbuf_puts(sb, "</div>\n");
 }
 

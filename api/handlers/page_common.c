@@ -7,9 +7,12 @@
 
 #include "app.h"
 #include "core/arena.h"
+#include "domain/uuid.h"
 #include "handlers/guard.h"
+#include "handlers/incidents.h"
 #include "handlers/public_cache.h"
 #include "http/outcome.h"
+#include "http/problem.h"
 #include "web/escape.h"
 #include "web/etag.h"
 
@@ -99,11 +102,10 @@ page_error(struct request *rq, int status)
         .title = web_t(w.cat, w.lang, key),
         .path = rq->path,
         .noindex = true,
+        .h1 = true,
     };
     web_layout_begin(&sb, &w, &p);
-    strbuf_puts(&sb, "<h1>");
-    html_text(&sb, p.title);
-    strbuf_puts(&sb, "</h1>\n<p>");
+    strbuf_puts(&sb, "<p>");
     snprintf(key, sizeof key, "page.error.%s.body", which);
     web_tf(&sb, w.cat, w.lang, WEB_TEXT, key,
            (const char *[]){"status", arena_printf(rq->arena, "%d", status), NULL});
@@ -133,10 +135,23 @@ render_doc(struct request *rq, const struct web_ctx *w, enum public_doc kind, co
     return true;
 }
 
+/* The public documents' pages: the path before the key (the cache's scope), how a key is
+ * checked so that nothing else reaches the database or the cache, and what a bad one is. */
+static const struct {
+    const char *path;
+    bool (*key_ok)(const char *key); /* NULL: the page has no key */
+    const char *unknown;
+} doc_pages[] = {
+    [PUBLIC_DOC_HOME] = {"/", NULL, NULL},
+    [PUBLIC_DOC_INCIDENT] = {"/i/", incident_slug_is_valid, "no such incident"},
+    [PUBLIC_DOC_ACTION] = {"/a/", uuid_is_valid, "no such action"},
+};
+
 struct reply
-page_render_cached(struct request *rq, const char *scope, enum public_doc kind, const char *key,
-                   page_render_fn render, const char *cache_control)
+page_render_cached(struct request *rq, enum public_doc kind, page_render_fn render,
+                   const char *cache_control)
 {
+    const char *key = doc_pages[kind].key_ok != NULL ? request_param(rq, 0) : NULL;
     struct web_ctx w = page_ctx(rq);
     struct public_cache_ticket ticket;
     struct strbuf sb = {0};
@@ -144,8 +159,12 @@ page_render_cached(struct request *rq, const char *scope, enum public_doc kind, 
     char *cached = NULL;
     size_t len = 0;
 
+    if (key != NULL && !doc_pages[kind].key_ok(key))
+        return problem_reply("not-found", doc_pages[kind].unknown);
     if (!page_query_ok(rq, &deny))
         return deny;
+    const char *scope =
+        arena_printf(rq->arena, "page:%s%s", doc_pages[kind].path, key != NULL ? key : "");
     enum public_cache_verdict v =
         public_cache_get(scope, web_lang_code(w.lang), &cached, &len, &ticket);
     if (v == PUBLIC_CACHE_HIT) {
@@ -187,4 +206,13 @@ void
 page_fact_end(struct strbuf *sb)
 {
     strbuf_puts(sb, "</dd></div>\n");
+}
+
+void
+page_fact_text(struct strbuf *sb, const struct web_ctx *w, const char *label_key,
+               const char *text)
+{
+    page_fact_begin(sb, w, label_key);
+    html_text(sb, text);
+    page_fact_end(sb);
 }

@@ -45,13 +45,13 @@ struct reply page_error(struct request *rq, int status);
 typedef void (*page_render_fn)(struct request *rq, const struct web_ctx *w, const json_t *doc,
                                struct strbuf *out);
 
-/* A public page: its document (kind, key: svc_rq_public_doc) read and rendered at most once
- * per few seconds per language however many ask (handlers/public_cache.h: single flight,
- * short TTL), then answered by page_reply: a burst after a news report costs one database
- * read per page and language. scope names the page (its path). A document that cannot be
- * read answers its outcome's problem (404, 503). */
-struct reply page_render_cached(struct request *rq, const char *scope, enum public_doc kind,
-                                const char *key, page_render_fn render,
+/* A public page: its document of kind (svc_rq_public_doc), for the route's path parameter
+ * (an incident's slug, an action's id: a malformed one is a 404 before any read), read and
+ * rendered at most once per few seconds per language however many ask
+ * (handlers/public_cache.h: single flight, short TTL, scope "page:<its path>"), then
+ * answered by page_reply: a burst after a news report costs one database read per page and
+ * language. A document that cannot be read answers its outcome's problem (404, 503). */
+struct reply page_render_cached(struct request *rq, enum public_doc kind, page_render_fn render,
                                 const char *cache_control);
 
 /* Members of the documents the service gives (NULL / 0 when absent or of another type). */
@@ -62,5 +62,9 @@ int64_t pj_int(const json_t *obj, const char *key);
  * closes with page_fact_end). */
 void page_fact_begin(struct strbuf *sb, const struct web_ctx *w, const char *label_key);
 void page_fact_end(struct strbuf *sb);
+
+/* A whole fact whose value is text (escaped; NULL writes an empty value). */
+void page_fact_text(struct strbuf *sb, const struct web_ctx *w, const char *label_key,
+                    const char *text);
 
 #endif

@@ -1,29 +1,42 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The home page and the incident page (page_home.h): the documents of
+/* The home page and the incident page (pages.h): the documents of
  * service/public_pages.h rendered with api/web/. */
-#include "handlers/page_home.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/arena.h"
 #include "handlers/page_common.h"
 #include "handlers/page_parts.h"
-#include "http/problem.h"
+#include "handlers/pages.h"
 #include "web/escape.h"
 
+/* A button about the incident inc: href_base then its slug; its text the catalogue's key,
+ * its accessible name key_for naming the controller and the incident (several cards each
+ * have one). */
 static void
-claim_link(struct strbuf *sb, const struct web_ctx *w, const json_t *inc, const char *cls)
+incident_button(struct strbuf *sb, const struct web_ctx *w, const json_t *inc, const char *cls,
+                const char *href_base, const char *key)
 {
-    strbuf_printf(sb, "<a class=\"%s\" href=\"/claim?incident=", cls);
+    char key_for[64];
+
+    snprintf(key_for, sizeof key_for, "%s_for", key);
+    strbuf_printf(sb, "<a class=\"%s\" href=\"%s", cls, href_base);
     url_component(sb, pj_str(inc, "slug"));
     strbuf_puts(sb, "\" aria-label=\"");
-    web_tf(sb, w->cat, w->lang, WEB_ATTR, "incident.make_claim_for",
+    web_tf(sb, w->cat, w->lang, WEB_ATTR, key_for,
            (const char *[]){"controller", pj_str(inc, "controller"), "title",
                             pj_str(inc, "title"), NULL});
     strbuf_puts(sb, "\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "incident.make_claim");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
     strbuf_puts(sb, "</a>");
+}
+
+/* "Make a claim" for the incident inc. */
+static void
+claim_link(struct strbuf *sb, const struct web_ctx *w, const json_t *inc, const char *cls)
+{
+    incident_button(sb, w, inc, cls, "/claim?incident=", "incident.make_claim");
 }
 
 static void
@@ -59,15 +72,9 @@ incident_card(struct strbuf *sb, const struct web_ctx *w, const json_t *inc)
     }
     strbuf_puts(sb, "<p class=\"card-actions\">");
     claim_link(sb, w, inc, "button primary");
-    strbuf_puts(sb, " <a class=\"button secondary\" href=\"/i/");
-    url_component(sb, slug);
-    strbuf_puts(sb, "\" aria-label=\"");
-    web_tf(sb, w->cat, w->lang, WEB_ATTR, "page.home.see_for",
-           (const char *[]){"controller", pj_str(inc, "controller"), "title",
-                            pj_str(inc, "title"), NULL});
-    strbuf_puts(sb, "\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.home.see");
-    strbuf_puts(sb, "</a></p>\n</article></li>\n");
+    strbuf_puts(sb, " ");
+    incident_button(sb, w, inc, "button secondary", "/i/", "page.home.see");
+    strbuf_puts(sb, "</p>\n</article></li>\n");
 }
 
 static void
@@ -119,23 +126,7 @@ render_home(struct request *rq, const struct web_ctx *w, const json_t *doc, stru
 struct reply
 handle_page_home(struct request *rq)
 {
-    return page_render_cached(rq, "page:/", PUBLIC_DOC_HOME, NULL, render_home, PAGE_CACHE_LIVE);
-}
-
-/* An incident slug as 0001_incidents.sql allows it, so that nothing else reaches the
- * database or the cache. */
-static bool
-slug_ok(const char *s)
-{
-    size_t n = strlen(s);
-
-    if (n < 3 || n > 64)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-              (s[i] == '-' && i > 0 && i + 1 < n)))
-            return false;
-    return true;
+    return page_render_cached(rq, PUBLIC_DOC_HOME, render_home, PAGE_CACHE_LIVE);
 }
 
 static void
@@ -155,11 +146,7 @@ render_incident(struct request *rq, const struct web_ctx *w, const json_t *doc,
     };
     bool open = pj_str(doc, "status") != NULL && strcmp(pj_str(doc, "status"), "open") == 0;
     web_layout_begin(sb, w, &p);
-    strbuf_puts(sb, "<p class=\"controller\">");
-    html_text(sb, pj_str(doc, "controller"));
-    strbuf_puts(sb, "</p>\n<h1>");
-    html_text(sb, pj_str(doc, "title"));
-    strbuf_puts(sb, "</h1>\n");
+    page_heading(sb, pj_str(doc, "controller"), pj_str(doc, "title"));
     page_incident_facts(sb, w, doc);
     strbuf_puts(sb, "<section class=\"panel\" aria-labelledby=\"receive-h2\">\n"
                     "<h2 id=\"receive-h2\">");
@@ -188,10 +175,5 @@ render_incident(struct request *rq, const struct web_ctx *w, const json_t *doc,
 struct reply
 handle_page_incident(struct request *rq)
 {
-    const char *slug = request_param(rq, 0);
-
-    if (!slug_ok(slug))
-        return problem_reply("not-found", "no such incident");
-    return page_render_cached(rq, arena_printf(rq->arena, "page:/i/%s", slug),
-                              PUBLIC_DOC_INCIDENT, slug, render_incident, PAGE_CACHE_LIVE);
+    return page_render_cached(rq, PUBLIC_DOC_INCIDENT, render_incident, PAGE_CACHE_LIVE);
 }

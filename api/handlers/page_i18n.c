@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The catalogue for the scripts (page_i18n.h): the bytes loaded at start, validated by their
+/* The catalogue for the scripts (pages.h): the bytes loaded at start, validated by their
  * ETag, cached five minutes (a new catalogue comes with a restart). */
-#include "handlers/page_i18n.h"
+#include "handlers/pages.h"
 
 #include <string.h>
 

@@ -1,26 +1,27 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* GET and POST /my-claim (page_my_claim.h). A post names what it does in its `form` field; the
+/* GET and POST /my-claim (pages.h). A post names what it does in its `form` field; the
  * claimant's reference and token become the API's path parameter and Bearer credential, the
  * route role the API's route has (ROLE_CLAIMANT) is checked as routes.c would, then the API's
  * handler runs and its answer, always synchronous here, is made into the page. */
-#include "handlers/page_my_claim.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "core/arena.h"
 #include "core/urlencoded.h"
 #include "domain/currency.h"
+#include "domain/scheme.h"
+#include "domain/uuid.h"
 #include "handlers/claim_form.h"
 #include "handlers/claims.h"
 #include "handlers/guard.h"
+#include "handlers/page_api.h"
 #include "handlers/page_claim.h"
 #include "handlers/page_common.h"
+#include "handlers/evidence_page.h"
 #include "handlers/page_my_claim_view.h"
+#include "handlers/pages.h"
 #include "handlers/recovery.h"
-#include "handlers/scheme_json.h"
-#include "domain/uuid.h"
 
 static struct reply
 render(struct request *rq, const struct web_ctx *w, int status, struct my_claim_state *st)
@@ -70,42 +71,6 @@ handle_page_my_claim(struct request *rq)
     return render(rq, &w, 200, &st);
 }
 
-/* The body the API handler reads, as JSON of the given media type. */
-static bool
-set_body(struct request *rq, json_t *body, const char *media)
-{
-    char *text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
-
-    json_decref(body);
-    if (text == NULL)
-        return false;
-    strbuf_free(&rq->body);
-    strbuf_puts(&rq->body, text);
-    free(text);
-    return request_override_header(rq, "Content-Type", media);
-}
-
-static void
-param(struct request *rq, const char *value)
-{
-    rq->match.params[0] = value;
-    rq->match.n_params = 1;
-}
-
-static json_t *
-problem_doc(const struct reply *r)
-{
-    return r->body != NULL ? json_loadb(r->body, r->body_len, 0, NULL) : NULL;
-}
-
-static const char *
-problem_name_of(json_t *doc)
-{
-    const char *type = json_string_value(json_object_get(doc, "type"));
-    const char *slash = type != NULL ? strrchr(type, '/') : NULL;
-    return slash != NULL ? slash + 1 : "";
-}
-
 /* The claim page from a claim view, with its incident, scheme and actions. */
 static struct reply
 claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, json_t *view,
@@ -128,14 +93,94 @@ claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, js
     st->data = d;
     st->view = view;
     st->token = form_get(f, "token", NULL);
-    if (d->has_scheme) {
-        struct errors e = {0};
-        json_t *j = json_loads(d->scheme.json, JSON_REJECT_DUPLICATES, NULL);
-        if (j != NULL && scheme_from_json(j, "", scheme, &e) && !errors_any(&e))
-            st->scheme = scheme;
-        json_decref(j);
-    }
+    st->evidence = evidence_page_list(rq, json_string_value(json_object_get(view, "reference")),
+                                      st->token);
+    st->scheme = page_claim_scheme(d, scheme);
     return render(rq, w, status, st);
+}
+
+/* The page that says the reference and token open no claim (the API's 401 and 404 alike). */
+static struct reply
+not_found(struct request *rq, const struct web_ctx *w, struct my_claim_state *st)
+{
+    st->notice_key = "my.not_found";
+    st->notice_kind = "error";
+    return render(rq, w, 404, st);
+}
+
+/* The form's reference and token as the API's claimant request: the reference as the route's
+ * parameter, the token as its Bearer credential, checked as routes.c checks ROLE_CLAIMANT. */
+static bool
+become_claimant(struct request *rq, const char *reference, const char *token)
+{
+    struct reply deny;
+
+    if (reference == NULL || token == NULL || reference[0] == '\0' || token[0] == '\0' ||
+        !request_override_header(rq, "Authorization",
+                                 arena_printf(rq->arena, "Bearer %s", token)))
+        return false;
+    page_api_param(rq, reference);
+    if (guard_route(rq, ROLE_CLAIMANT, &deny))
+        return true;
+    reply_discard(&deny);
+    return false;
+}
+
+/* The decimals of the claim's incident currency, for the amounts of a correction. */
+static int
+claim_currency_decimals(struct request *rq)
+{
+    struct page_answer before;
+    struct claim_page_data d;
+
+    page_api_answer(rq, handle_claims_get(rq), &before);
+    int exponent = -1;
+    if (before.status == 200 &&
+        svc_rq_claim_page_load(json_string_value(json_object_get(before.doc, "incident")), NULL,
+                               "fr", rq->arena, &d) == OUTCOME_OK)
+        exponent = currency_exponent(d.incident.currency);
+    return exponent < 0 ? 2 : exponent;
+}
+
+/* The merge patch of correct, join and revoke; NULL for the others (and when join's cannot
+ * be built: the claim is shown). *bad: the form cannot be a correction (400). */
+static json_t *
+patch_of(struct request *rq, const struct form *f, const char *what, bool *bad)
+{
+    json_t *patch = NULL;
+
+    *bad = false;
+    if (strcmp(what, "correct") == 0) {
+        patch = claim_form_to_json(f, claim_currency_decimals(rq), true);
+        *bad = patch == NULL;
+    } else if (strcmp(what, "join") == 0) {
+        patch = json_pack("{s:s?, s:s?}", "action_id", form_get(f, "action", NULL),
+                          "mandate_text_version", form_get(f, "mandate_text_version", NULL));
+    } else if (strcmp(what, "revoke") == 0) {
+        patch = json_pack("{s:n}", "action_id");
+    }
+    return patch;
+}
+
+/* What a refused change says (st->errors and st->values for the fields). */
+static void
+refused(struct request *rq, const struct page_answer *a, const struct form *f, const char *what,
+        struct my_claim_state *st)
+{
+    st->notice_kind = "error";
+    if ((st->errors = page_api_errors(rq, a)) != NULL) {
+        st->values = strcmp(what, "correct") == 0 ? f : NULL;
+        st->notice_key = strcmp(what, "join") == 0 ? "mandate.unavailable" : NULL;
+    } else if (strcmp(a->problem, "duplicate-claim") == 0) {
+        st->notice_key = "my.correct_duplicate";
+    } else if (strcmp(a->problem, "claim-withdrawn") == 0) {
+        st->notice_key = "my.claim_withdrawn";
+    } else if (strcmp(a->problem, "already-in-action") == 0) {
+        st->notice_key = "my.mandate_in_other";
+    } else {
+        st->notice_key = "claim.err.unavailable";
+        st->notice_param = "30";
+    }
 }
 
 /* open, correct, withdraw, join, revoke: the claimant's routes of the API. */
@@ -143,114 +188,43 @@ static struct reply
 claimant_action(struct request *rq, const struct web_ctx *w, const struct form *f, const char *what)
 {
     struct my_claim_state st = {0};
-    struct reply deny, r;
-    const char *reference = form_get(f, "reference", NULL);
-    const char *token = form_get(f, "token", NULL);
+    struct page_answer a;
+    bool bad;
 
-    st.reference = reference;
+    st.reference = form_get(f, "reference", NULL);
     st.offer_action = form_get(f, "action", NULL);
-    if (reference == NULL || token == NULL || reference[0] == '\0' || token[0] == '\0' ||
-        !request_override_header(rq, "Authorization",
-                                 arena_printf(rq->arena, "Bearer %s", token))) {
-        st.notice_key = "my.not_found";
-        st.notice_kind = "error";
-        return render(rq, w, 404, &st);
-    }
-    param(rq, reference);
-    if (!guard_route(rq, ROLE_CLAIMANT, &deny)) {
-        reply_discard(&deny);
-        st.notice_key = "my.not_found";
-        st.notice_kind = "error";
-        return render(rq, w, 404, &st);
-    }
-    json_t *patch = NULL;
-    if (strcmp(what, "correct") == 0) {
-        /* the currency's decimals for the loss: the claim's incident, read first */
-        r = handle_claims_get(rq);
-        json_t *before = problem_doc(&r);
-        reply_discard(&r);
-        struct claim_page_data d;
-        int exponent = 2;
-        if (before != NULL &&
-            svc_rq_claim_page_load(json_string_value(json_object_get(before, "incident")), NULL,
-                                   "fr", rq->arena, &d) == OUTCOME_OK)
-            exponent = currency_exponent(d.incident.currency);
-        json_decref(before);
-        patch = claim_form_to_json(f, exponent < 0 ? 2 : exponent, true);
-        if (patch == NULL)
-            return page_error(rq, 400);
-    } else if (strcmp(what, "join") == 0) {
-        patch = json_pack("{s:s?, s:s?}", "action_id", form_get(f, "action", NULL),
-                          "mandate_text_version", form_get(f, "mandate_text_version", NULL));
-    } else if (strcmp(what, "revoke") == 0) {
-        patch = json_pack("{s:n}", "action_id");
-    }
+    if (!become_claimant(rq, st.reference, form_get(f, "token", NULL)))
+        return not_found(rq, w, &st);
+    json_t *patch = patch_of(rq, f, what, &bad);
+    if (bad)
+        return page_error(rq, 400);
     if (patch != NULL) {
-        if (!set_body(rq, patch, "application/merge-patch+json"))
+        if (!page_api_body(rq, patch, "application/merge-patch+json"))
             return page_error(rq, 500);
-        r = handle_claims_correct(rq);
+        page_api_answer(rq, handle_claims_correct(rq), &a);
     } else if (strcmp(what, "withdraw") == 0) {
-        r = handle_claims_withdraw(rq);
+        page_api_answer(rq, handle_claims_withdraw(rq), &a);
     } else {
-        r = handle_claims_get(rq);
+        page_api_answer(rq, handle_claims_get(rq), &a);
     }
-    json_t *doc = problem_doc(&r);
-    const char *name = doc != NULL ? problem_name_of(doc) : "";
-    int status = r.status;
-    reply_discard(&r);
-    if (doc != NULL)
-        arena_defer(rq->arena, (void (*)(void *))json_decref, doc);
-    if (status == 200) {
-        if (strcmp(what, "correct") == 0 || strcmp(what, "join") == 0 ||
-            strcmp(what, "revoke") == 0) {
-            st.notice_key = strcmp(what, "correct") == 0 ? "my.corrected"
-                            : strcmp(what, "join") == 0  ? "myform.joined"
-                                                         : "my.mandate_revoked";
-            st.notice_kind = "success";
-        } else if (strcmp(what, "withdraw") == 0) {
-            st.notice_key = "my.withdrawn_done";
-            st.notice_kind = "success";
-        }
-        return claim_page(rq, w, f, doc, &st, 200);
+    if (a.status == 200) {
+        st.notice_key = strcmp(what, "correct") == 0    ? "my.corrected"
+                        : strcmp(what, "join") == 0     ? "myform.joined"
+                        : strcmp(what, "revoke") == 0   ? "my.mandate_revoked"
+                        : strcmp(what, "withdraw") == 0 ? "my.withdrawn_done"
+                                                        : NULL;
+        st.notice_kind = st.notice_key != NULL ? "success" : NULL;
+        return claim_page(rq, w, f, a.doc, &st, 200);
     }
-    if (status == 401 || status == 404) {
-        st.notice_key = "my.not_found";
-        st.notice_kind = "error";
-        return render(rq, w, 404, &st);
-    }
+    if (a.status == 401 || a.status == 404)
+        return not_found(rq, w, &st);
     /* a refused change: the claim as it stands, the reason, the values typed kept */
-    struct reply again = handle_claims_get(rq);
-    json_t *view = problem_doc(&again);
-    reply_discard(&again);
-    if (view == NULL)
+    struct page_answer now;
+    page_api_answer(rq, handle_claims_get(rq), &now);
+    if (now.doc == NULL)
         return page_error(rq, 503);
-    arena_defer(rq->arena, (void (*)(void *))json_decref, view);
-    st.notice_kind = "error";
-    if (status == 422 && strcmp(name, "validation-error") == 0) {
-        struct errors *e = arena_alloc(rq->arena, sizeof *e);
-        memset(e, 0, sizeof *e);
-        json_t *list = json_object_get(doc, "errors");
-        for (size_t i = 0; i < json_array_size(list); i++) {
-            json_t *it = json_array_get(list, i);
-            const char *field = json_string_value(json_object_get(it, "field"));
-            const char *code = json_string_value(json_object_get(it, "code"));
-            if (field != NULL && code != NULL)
-                errors_add(e, field, code, json_string_value(json_object_get(it, "message")));
-        }
-        st.errors = e;
-        st.values = strcmp(what, "correct") == 0 ? f : NULL;
-        st.notice_key = strcmp(what, "join") == 0 ? "mandate.unavailable" : NULL;
-    } else if (strcmp(name, "duplicate-claim") == 0) {
-        st.notice_key = "my.correct_duplicate";
-    } else if (strcmp(name, "claim-withdrawn") == 0) {
-        st.notice_key = "my.claim_withdrawn";
-    } else if (strcmp(name, "already-in-action") == 0) {
-        st.notice_key = "my.mandate_in_other";
-    } else {
-        st.notice_key = "claim.err.unavailable";
-        st.notice_param = "30";
-    }
-    return claim_page(rq, w, f, view, &st, status >= 400 && status < 600 ? status : 500);
+    refused(rq, &a, f, what, &st);
+    return claim_page(rq, w, f, now.doc, &st, a.status >= 400 && a.status < 600 ? a.status : 500);
 }
 
 /* "I lost my token": the same answer whether a claim matches or not (handlers/recovery.h). */
@@ -258,34 +232,29 @@ static struct reply
 recover(struct request *rq, const struct web_ctx *w, const struct form *f)
 {
     struct my_claim_state st = {0};
+    struct page_answer a;
     const char *email = form_get(f, "email", NULL);
     const char *reference = form_get(f, "reference", NULL);
     json_t *body = json_pack("{s:s, s:s?, s:s}", "email", email != NULL ? email : "", "reference",
                              reference != NULL && reference[0] != '\0' ? reference : NULL, "lang",
                              web_lang_code(w->lang));
 
-    if (!set_body(rq, body, "application/json"))
+    if (!page_api_body(rq, body, "application/json"))
         return page_error(rq, 500);
-    struct reply r = handle_recovery_request(rq);
-    int status = r.status;
-    const char *retry = NULL;
-    for (int i = 0; i < r.n_headers; i++)
-        if (strcmp(r.headers[i].name, "Retry-After") == 0)
-            retry = r.headers[i].value;
-    reply_discard(&r);
-    if (status == 202) {
+    page_api_answer(rq, handle_recovery_request(rq), &a);
+    if (a.status == 202) {
         st.notice_key = "myform.lost_sent";
         st.notice_kind = "success";
         return render(rq, w, 200, &st);
     }
     st.notice_kind = "error";
-    st.notice_key = status == 429   ? "claim.err.rate_limited"
-                    : status == 422 ? "myform.lost_bad_email"
-                                    : "claim.err.unavailable";
-    st.notice_param = retry != NULL ? retry : "30";
-    struct reply page = render(rq, w, status == 422 ? 422 : status == 429 ? 429 : 503, &st);
-    if (retry != NULL)
-        reply_add_header(&page, "Retry-After", retry);
+    st.notice_key = a.status == 429   ? "claim.err.rate_limited"
+                    : a.status == 422 ? "myform.lost_bad_email"
+                                      : "claim.err.unavailable";
+    st.notice_param = a.retry_after != NULL ? a.retry_after : "30";
+    struct reply page = render(rq, w, a.status == 422 ? 422 : a.status == 429 ? 429 : 503, &st);
+    if (a.retry_after != NULL)
+        reply_add_header(&page, "Retry-After", a.retry_after);
     return page;
 }
 
@@ -294,27 +263,23 @@ static struct reply
 redeem(struct request *rq, const struct web_ctx *w, const struct form *f)
 {
     struct my_claim_state st = {0};
+    struct page_answer a;
     const char *link = form_get(f, "link", NULL);
 
-    if (link == NULL || link[0] == '\0' || !set_body(rq, json_object(), "application/json"))
+    if (link == NULL || link[0] == '\0' || !page_api_body(rq, json_object(), "application/json"))
         return page_error(rq, 400);
-    param(rq, link);
-    struct reply r = handle_recovery_redeem(rq);
-    json_t *doc = problem_doc(&r);
-    int status = r.status;
-    reply_discard(&r);
-    if (doc != NULL)
-        arena_defer(rq->arena, (void (*)(void *))json_decref, doc);
-    if (status == 200 && doc != NULL) {
-        st.new_reference = json_string_value(json_object_get(doc, "reference"));
-        st.new_token = json_string_value(json_object_get(doc, "token"));
+    page_api_param(rq, link);
+    page_api_answer(rq, handle_recovery_redeem(rq), &a);
+    if (a.status == 200 && a.doc != NULL) {
+        st.new_reference = json_string_value(json_object_get(a.doc, "reference"));
+        st.new_token = json_string_value(json_object_get(a.doc, "token"));
         st.reference = st.new_reference;
         return render(rq, w, 200, &st);
     }
-    st.notice_key = status == 404 ? "myform.link_dead" : "claim.err.unavailable";
+    st.notice_key = a.status == 404 ? "myform.link_dead" : "claim.err.unavailable";
     st.notice_param = "30";
     st.notice_kind = "error";
-    return render(rq, w, status == 404 ? 404 : 503, &st);
+    return render(rq, w, a.status == 404 ? 404 : 503, &st);
 }
 
 struct reply

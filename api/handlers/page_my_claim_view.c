@@ -10,6 +10,7 @@
 #include "domain/countries.h"
 #include "domain/currency.h"
 #include "domain/vocab.h"
+#include "handlers/evidence_page.h"
 #include "handlers/page_claim_form.h"
 #include "web/catalogue.h"
 #include "web/country_names.h"
@@ -106,22 +107,25 @@ page_my_claim_values(const json_t *view, const struct web_ctx *w, const char *cu
 static void
 hidden(struct strbuf *sb, const char *name, const char *value)
 {
-    strbuf_puts(sb, "<input type=\"hidden\" name=\"");
-    html_attr(sb, name);
-    strbuf_puts(sb, "\" value=\"");
-    html_attr(sb, value != NULL ? value : "");
-    strbuf_puts(sb, "\">\n");
+    html_hidden(sb, name, value);
 }
 
-/* <form method=post action=/my-claim> with the claim's credentials and what it does */
+/* <form method=post action=/my-claim> saying what it does (POST /my-claim's `form`) */
 static void
-claim_form_open(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st,
-                const char *id, const char *what)
+form_open(struct strbuf *sb, const struct web_ctx *w, const char *id, const char *what)
 {
     strbuf_printf(sb, "<form id=\"%s\" method=\"post\" action=\"/my-claim?lang=%s\" novalidate>\n",
                   id, web_lang_code(w->lang));
     hidden(sb, "form", what);
     hidden(sb, "lang", web_lang_code(w->lang));
+}
+
+/* form_open with the claim's credentials (and the action a link offers) */
+static void
+claim_form_open(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st,
+                const char *id, const char *what)
+{
+    form_open(sb, w, id, what);
     hidden(sb, "reference", str(st->view, "reference"));
     hidden(sb, "token", st->token);
     if (st->data != NULL && st->data->has_offer)
@@ -195,11 +199,7 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
         strbuf_puts(sb, "</p>\n</section>\n");
     }
     if (st->recover_link != NULL) {
-        strbuf_printf(sb,
-                      "<form id=\"redeem-form\" method=\"post\" action=\"/my-claim?lang=%s\">\n",
-                      web_lang_code(w->lang));
-        hidden(sb, "form", "redeem");
-        hidden(sb, "lang", web_lang_code(w->lang));
+        form_open(sb, w, "redeem-form", "redeem");
         hidden(sb, "link", st->recover_link);
         strbuf_puts(sb, "<p>");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.redeem_intro");
@@ -207,12 +207,7 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
         button(sb, w, "redeem", "primary", "myform.redeem", NULL);
         return;
     }
-    strbuf_printf(sb,
-                  "<form id=\"access-form\" method=\"post\" action=\"/my-claim?lang=%s\" "
-                  "novalidate>\n",
-                  web_lang_code(w->lang));
-    hidden(sb, "form", "open");
-    hidden(sb, "lang", web_lang_code(w->lang));
+    form_open(sb, w, "access-form", "open");
     if (st->offer_action != NULL)
         hidden(sb, "action", st->offer_action);
     strbuf_puts(sb, "<p class=\"intro\">");
@@ -225,12 +220,7 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     strbuf_printf(sb, "<section aria-labelledby=\"lost-h2\">\n<h2 id=\"lost-h2\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_h2");
     strbuf_puts(sb, "</h2>\n");
-    strbuf_printf(sb,
-                  "<form id=\"recover-form\" method=\"post\" action=\"/my-claim?lang=%s\" "
-                  "novalidate>\n",
-                  web_lang_code(w->lang));
-    hidden(sb, "form", "recover");
-    hidden(sb, "lang", web_lang_code(w->lang));
+    form_open(sb, w, "recover-form", "recover");
     strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_intro");
     strbuf_puts(sb, "</p>\n");
@@ -350,12 +340,10 @@ open_actions(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_s
         strbuf_puts(sb, "</a> — ");
         html_text(sb, str(x, "association") != NULL ? str(x, "association") : "");
         /* "open" with the action: the claim page again, this action's mandate offered */
-        strbuf_printf(sb,
-                      "\n<form id=\"open-action-%zu\" method=\"post\" action=\"/my-claim?lang=%s\" "
-                      "novalidate>\n",
-                      shown, web_lang_code(w->lang));
-        hidden(sb, "form", "open");
-        hidden(sb, "lang", web_lang_code(w->lang));
+        char form_id[32];
+        snprintf(form_id, sizeof form_id, "open-action-%zu", shown);
+        strbuf_puts(sb, "\n");
+        form_open(sb, w, form_id, "open");
         hidden(sb, "reference", str(st->view, "reference"));
         hidden(sb, "token", st->token);
         hidden(sb, "action", id);
@@ -438,6 +426,7 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     as_given(sb, w, st);
     strbuf_puts(sb, "</section>\n");
     action_part(sb, w, st, withdrawn);
+    evidence_section(sb, w, st->evidence, str(st->view, "reference"), st->token);
     if (withdrawn || !json_is_object(json_object_get(st->view, "claimant")))
         return;
     /* the correction: the claim form's own questions, filled as the claim stands (or as the
@@ -475,12 +464,11 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
         .path = "/my-claim",
         .noindex = true,
         .nav_current = "/my-claim",
+        .script = st->evidence != NULL ? "/static/evidence.js" : NULL,
+        .h1 = true,
     };
 
     web_layout_begin(sb, w, &p);
-    strbuf_puts(sb, "<h1>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.h1");
-    strbuf_puts(sb, "</h1>\n");
     notice(sb, w, st);
     if (st->view != NULL)
         claim_page(sb, w, st);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The markup of /my-claim (page_my_claim.h): the access and recovery forms, the claim as given
+/* The markup of /my-claim (handlers/pages.h): the access and recovery forms, the claim as given
  * with its action, the correction form (the claim form's own questions), the mandate offer,
  * the withdrawal, the new token after a recovery. */
 #ifndef RECOURS_HANDLERS_PAGE_MY_CLAIM_VIEW_H
@@ -11,6 +11,7 @@
 #include "core/strbuf.h"
 #include "core/urlencoded.h"
 #include "service/claim_page.h"
+#include "service/evidence.h"
 #include "web/layout.h"
 
 struct my_claim_state {
@@ -33,6 +34,8 @@ struct my_claim_state {
     const struct scheme *scheme;
     const struct action *member;          /* the action the claim is in, or NULL */
     const struct association *member_assoc;
+    const struct evidence_list *evidence; /* its evidence files (handlers/evidence_page.h), or
+                                           * NULL: no section */
     const struct form *values;     /* a refused correction's values, or NULL */
     const struct errors *errors;
 };

@@ -50,7 +50,9 @@ page_paragraphs(struct strbuf *sb, const char *text)
                 strbuf_puts(sb, "<br>");
             run = i + 1;
         }
-        strbuf_puts(sb, "</p>\n");
+        /* nothing between the paragraphs: a box that keeps white space (pre-wrap, the
+         * mandate's) would show a line break there as a blank line */
+        strbuf_puts(sb, "</p>");
         p += n;
         while (*p == '\n')
             p++;
@@ -95,11 +97,8 @@ page_incident_facts(struct strbuf *sb, const struct web_ctx *w, const json_t *in
     page_fact_begin(sb, w, "incident.categories");
     categories(sb, w, json_object_get(inc, "data_categories"));
     page_fact_end(sb);
-    if (pj_str(inc, "authority_reference") != NULL) {
-        page_fact_begin(sb, w, "incident.authority");
-        html_text(sb, pj_str(inc, "authority_reference"));
-        page_fact_end(sb);
-    }
+    if (pj_str(inc, "authority_reference") != NULL)
+        page_fact_text(sb, w, "incident.authority", pj_str(inc, "authority_reference"));
     strbuf_puts(sb, "</dl>\n");
 }
 
@@ -278,4 +277,33 @@ page_share(struct strbuf *sb, const struct web_ctx *w, const char *title, const 
     web_te(sb, w->cat, w->lang, WEB_TEXT, "page.share");
     strbuf_puts(sb, "</a></p>\n");
     strbuf_free(&url);
+}
+
+void
+page_original_note(struct strbuf *sb, const struct web_ctx *w, bool fallback, const char *key)
+{
+    if (!fallback)
+        return;
+    strbuf_puts(sb, "<p class=\"note\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+    strbuf_puts(sb, "</p>\n");
+}
+
+void
+page_text_open(struct strbuf *sb, const struct web_ctx *w, bool fallback, const char *note_key,
+               const char *cls)
+{
+    page_original_note(sb, w, fallback, note_key);
+    strbuf_printf(sb, "<div class=\"%s\" lang=\"%s\">\n", cls,
+                  fallback ? "fr" : web_lang_code(w->lang));
+}
+
+void
+page_heading(struct strbuf *sb, const char *who, const char *title)
+{
+    strbuf_puts(sb, "<p class=\"controller\">");
+    html_text(sb, who);
+    strbuf_puts(sb, "</p>\n<h1>");
+    html_text(sb, title);
+    strbuf_puts(sb, "</h1>\n");
 }

@@ -5,6 +5,7 @@
 #define RECOURS_HANDLERS_PAGE_PARTS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "core/strbuf.h"
 #include "web/layout.h"
@@ -22,6 +23,21 @@ void page_open_actions(struct strbuf *sb, const struct web_ctx *w, const json_t 
  * the loss and time rules only when they pay, the pro-rata note under a fund cap. */
 void page_scheme(struct strbuf *sb, const struct web_ctx *w, const json_t *scheme,
                  json_int_t version);
+
+/* When fallback, the note (the catalogue's key) saying that the text below is its French
+ * original, the page's language having none. */
+void page_original_note(struct strbuf *sb, const struct web_ctx *w, bool fallback,
+                        const char *key);
+
+/* Opens <div class="cls" lang="…"> for a text in the page's language or, when fallback, in its
+ * French original, after page_original_note (note_key). The caller writes the text and
+ * closes the div. */
+void page_text_open(struct strbuf *sb, const struct web_ctx *w, bool fallback,
+                    const char *note_key, const char *cls);
+
+/* The top of an incident's or an action's page: who (the controller, the association) above
+ * the title as <h1>, both text. */
+void page_heading(struct strbuf *sb, const char *who, const char *title);
 
 /* text as paragraphs: a blank line separates <p>s, a single line break is a <br>. */
 void page_paragraphs(struct strbuf *sb, const char *text);

@@ -6,17 +6,6 @@
 #include <stdio.h>
 
 #include "core/arena.h"
-#include "http/outcome.h"
-
-bool
-guard_db_read(PGconn **c_out, struct read_source *src, struct reply *deny)
-{
-    *c_out = svc_read_connection(src);
-    if (*c_out != NULL)
-        return true;
-    *deny = reply_outcome(OUTCOME_UNAVAILABLE, NULL);
-    return false;
-}
 
 void
 read_guard_mark(struct request *rq, struct reply *r, const struct read_source *src)

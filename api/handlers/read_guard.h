@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The connection of a read that may be served by a replica, and the header that says so
- * (docs/api.md, "Reads from a replica"). */
+/* The header of an answer read from a replica (docs/api.md §16, "Reads from a replica"): the
+ * service chooses where it reads and says so in a struct read_source. */
 #ifndef RECOURS_HANDLERS_READ_GUARD_H
 #define RECOURS_HANDLERS_READ_GUARD_H
 
-#include <libpq-fe.h>
 #include <stdbool.h>
 
 #include "http/reply.h"
@@ -12,9 +11,6 @@
 #include "service/read_source.h"
 
 #define REPLICA_LAG_HEADER "Replica-Lag-Ms"
-
-/* Like guard_db, for a lag-tolerant read: replica or primary; false with *deny = 503. */
-bool guard_db_read(PGconn **c_out, struct read_source *src, struct reply *deny);
 
 /* Adds Replica-Lag-Ms to r when src is a replica (nothing when the primary answered: the
  * answer reflects every committed write). */

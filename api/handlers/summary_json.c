@@ -62,21 +62,29 @@ components(const struct scheme *s, const struct summary_view *v)
                      "time_spent", money_json(v->money.time_spent));
 }
 
-/* p10 … p90 and the histogram's bins (domain/award_shape.h); empty without an award. */
+/* p10 … p90 and the histogram's bins (domain/award_shape.h); empty without an award. NULL
+ * when memory runs out. */
 static json_t *
 award_shape_json(const struct award_shape *s, int64_t eligible)
 {
     json_t *deciles = json_array(), *bins = json_array();
+    bool ok = deciles != NULL && bins != NULL;
 
-    for (int k = 0; eligible > 0 && k < AWARD_DECILES; k++)
-        json_array_append_new(deciles, json_pack("{s:i, s:I, s:b}", "percentile", 10 * (k + 1),
-                                                 "award", (json_int_t)s->deciles[k], "exact",
-                                                 s->deciles_exact[k]));
-    for (size_t i = 0; i < s->n_bins; i++)
-        json_array_append_new(bins, json_pack("{s:I, s:I, s:I}", "from",
-                                              (json_int_t)s->bins[i].lower, "to",
-                                              (json_int_t)s->bins[i].upper, "claims",
-                                              (json_int_t)s->bins[i].n));
+    for (int k = 0; ok && eligible > 0 && k < AWARD_DECILES; k++)
+        ok = json_array_append_new(deciles, json_pack("{s:i, s:I, s:b}", "percentile",
+                                                      10 * (k + 1), "award",
+                                                      (json_int_t)s->deciles[k], "exact",
+                                                      s->deciles_exact[k])) == 0;
+    for (size_t i = 0; ok && i < s->n_bins; i++)
+        ok = json_array_append_new(bins, json_pack("{s:I, s:I, s:I}", "from",
+                                                   (json_int_t)s->bins[i].lower, "to",
+                                                   (json_int_t)s->bins[i].upper, "claims",
+                                                   (json_int_t)s->bins[i].n)) == 0;
+    if (!ok) {
+        json_decref(deciles);
+        json_decref(bins);
+        return NULL;
+    }
     return json_pack("{s:o, s:{s:o, s:b}}", "deciles", deciles, "histogram", "bins", bins,
                      "exact", eligible == 0 || s->histogram_exact);
 }
@@ -93,7 +101,11 @@ award_stats(const struct summary_view *v)
         doc = json_pack("{s:I, s:I, s:I, s:I, s:b}", "mean", (json_int_t)v->money.mean, "median",
                         (json_int_t)v->money.median, "min", (json_int_t)v->money.min, "max",
                         (json_int_t)v->money.max, "median_exact", v->money.median_exact);
-    json_object_update_new(doc, award_shape_json(&v->money.shape, v->eligible));
+    if (doc == NULL || json_object_update_new(doc, award_shape_json(&v->money.shape,
+                                                                    v->eligible)) != 0) {
+        json_decref(doc); /* a summary without its award_stats must not go out as whole */
+        return NULL;
+    }
     return doc;
 }
 
@@ -129,6 +141,14 @@ counts_by(const struct summary_view *v, bool countries)
     return jb_result(&b, o);
 }
 
+const char *
+summary_basis_name(bool verified_only, bool matched_only)
+{
+    static const char *const names[2][2] = {{"all", "matched"}, {"verified", "matched_verified"}};
+
+    return names[verified_only][matched_only];
+}
+
 json_t *
 summary_json(const struct summary_head *h, const struct scheme *s, const struct summary_view *v)
 {
@@ -145,7 +165,7 @@ summary_json(const struct summary_head *h, const struct scheme *s, const struct 
     jb_set(&b, doc, "view", json_string(h->full ? "full" : "public"));
     if (h->full)
         jb_set(&b, doc, "simulated", json_boolean(h->simulated));
-    jb_set(&b, doc, "basis", json_string(h->verified_only ? "verified" : "all"));
+    jb_set(&b, doc, "basis", json_string(summary_basis_name(h->verified_only, h->matched_only)));
     jb_set(&b, doc, "scheme_version",
            h->scheme_version > 0 ? json_integer(h->scheme_version) : json_null());
     jb_set(&b, doc, "currency", json_string(h->currency));

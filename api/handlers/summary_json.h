@@ -15,6 +15,7 @@ struct summary_head {
     bool full;                  /* full view (credential) or public */
     bool simulated;
     bool verified_only;
+    bool matched_only;          /* basis matched: claims matched on the controller's list */
     int scheme_version;         /* 0: null */
     const char *currency;
     int64_t affected_count;
@@ -25,6 +26,9 @@ struct summary_head {
  * "10000000000000000000000" for base_amount 10^12 × affected_count 10^10. docs/decisions.md
  * "Figures beyond 64 bits". */
 json_t *money_json(money_wide v);
+
+/* The name of a basis: all, verified, matched or matched_verified. */
+const char *summary_basis_name(bool verified_only, bool matched_only);
 
 json_t *summary_json(const struct summary_head *h, const struct scheme *s,
                      const struct summary_view *v);

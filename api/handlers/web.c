@@ -2,9 +2,8 @@
 /* Static files from --web-dir. Pages are named by route (/ → index.html, /claim →
  * claim.html); assets live in web/static/ with a strict file-name alphabet, so no path can
  * leave the directory. */
-#include "handlers/web.h"
+#include "handlers/pages.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,8 @@
 
 #include "app.h"
 #include "core/arena.h"
+#include "core/fd_io.h"
+#include "handlers/page_common.h"
 #include "http/gzip.h"
 #include "http/problem.h"
 
@@ -58,18 +59,6 @@ safe_name(const char *name)
     return strstr(name, "..") == NULL;
 }
 
-/* docs/api.md §1.7: pages get a strict CSP (no inline script), no referrer, no framing. */
-static void
-add_page_headers(struct reply *r)
-{
-    reply_add_header(r, "Content-Security-Policy",
-                     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' "
-                     "data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-                     "form-action 'self'; frame-ancestors 'none'");
-    reply_add_header(r, "Referrer-Policy", "no-referrer");
-    reply_add_header(r, "X-Frame-Options", "DENY");
-}
-
 static struct reply
 serve_file(struct request *rq, const char *relative)
 {
@@ -89,20 +78,12 @@ serve_file(struct request *rq, const char *relative)
     }
     char *buf = arena_alloc(rq->arena, (size_t)st.st_size + 1);
     size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    if (got != (size_t)st.st_size) {
+    if (!fd_read_all(fd, buf, (size_t)st.st_size, &got) || got != (size_t)st.st_size) {
         r = problem_reply("internal-error", "the page could not be read");
         goto cleanup;
     }
     r = reply_bytes(200, type, buf, got);
-    add_page_headers(&r);
+    page_security_headers(&r); /* docs/api.md §1.7, as the rendered pages */
     /* the files of web/ hold no secret: compressing them is safe (http/gzip.h) */
     if (http_accepts_gzip(request_header(rq, "Accept-Encoding")))
         reply_gzip(&r);

@@ -19,6 +19,7 @@
 #include "handlers/claims_self.h"
 #include "handlers/guard.h"
 #include "handlers/read_guard.h"
+#include "handlers/risk.h"
 #include "http/json_body.h"
 #include "http/json_build.h"
 #include "http/json_fields.h"
@@ -28,27 +29,14 @@
 #include "service/workspace.h"
 
 #define REFERENCES_MAX 1000
+
+/* The risk and eligibility filters (issue 14: docs/risk.md, docs/eligibility.md). */
+static const char *const risk_values[] = {"network", "address", "disposable_email",
+                                          "email_unconfirmed", "unmatched", "any", "none", NULL};
+static const char *const eligibility_states[] = {"matched", "unmatched", "unknown", NULL};
 #define NOTE_MAX 1000
 
 static const char *const member_statuses[] = {"received", "verified", "rejected", NULL};
-
-/* The path's action if it is the caller's; false with *deny (404, 503). */
-static bool
-caller_action(struct request *rq, PGconn **c, struct caller *who, struct action *x,
-              struct reply *deny)
-{
-    const char *id = request_param(rq, 0);
-
-    *who = guard_caller(rq);
-    if (!guard_db(c, deny))
-        return false;
-    enum outcome o = uuid_is_valid(id)
-                         ? svc_ws_action(*c, id, who->association_id, rq->arena, x)
-                         : OUTCOME_NOT_FOUND;
-    if (o != OUTCOME_OK)
-        *deny = reply_outcome(o, NULL);
-    return o == OUTCOME_OK;
-}
 
 /* One of allowed or absent; false with *deny = 400 naming the parameter. */
 static bool
@@ -97,6 +85,9 @@ query_filter(struct request *rq, struct ws_filter *f, struct reply *deny)
     if (!query_enum(rq, "email_confirmed", booleans, &confirmed, deny))
         return false;
     f->email_confirmed = confirmed == NULL ? -1 : strcmp(confirmed, "true") == 0;
+    if (!query_enum(rq, "risk", risk_values, &f->risk, deny) ||
+        !query_enum(rq, "eligibility", eligibility_states, &f->eligibility, deny))
+        return false;
     if (!query_enum(rq, "status", member_statuses, &f->status, deny) ||
         !query_enum(rq, "payment_preference", payment_preferences, &f->payment, deny) ||
         !query_time(rq, "mandated_from", &f->mandated_from, deny) ||
@@ -144,9 +135,8 @@ handle_ws_members_list(struct request *rq)
     const char *sort, *order, *after;
     int limit, n = 0;
     bool more = false;
-    PGconn *c;
 
-    if (!caller_action(rq, &c, &who, &x, &deny) || !query_filter(rq, &f, &deny) ||
+    if (!guard_own_action(rq, false, &who, &x, &deny) || !query_filter(rq, &f, &deny) ||
         !query_enum(rq, "sort", sorts, &sort, &deny) ||
         !query_enum(rq, "order", orders, &order, &deny))
         return deny;
@@ -175,10 +165,7 @@ handle_ws_members_list(struct request *rq)
     /* the action was checked on the primary; its members may come from a replica
      * (docs/api.md §16), and the answer then says how far behind it may be */
     struct read_source src;
-    PGconn *pages;
-    if (!guard_db_read(&pages, &src, &deny))
-        return deny;
-    enum outcome o = svc_ws_members_page(pages, &q, rq->arena, rows, &n, &more);
+    enum outcome o = svc_rq_ws_members_page(&q, rq->arena, rows, &n, &more, &src);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     struct json_build b = {0};
@@ -223,12 +210,12 @@ member_view(struct request *rq, const struct ws_member_view *v)
         jb_append(&b, dates, json_string(v->duplicate_dates[i]));
     dates = jb_result(&b, dates); /* NULL: json_pack below fails in turn */
     bool rejected = strcmp(rec->status, "rejected") == 0;
-    return json_pack("{s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:{s:I, s:o}}", "claim", claim,
+    return json_pack("{s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:{s:I, s:o}, s:o}", "claim", claim,
                      "review", "status", rec->status, "reason", v->review.review_reason, "note",
                      rec->status_reason, "reviewed_at", v->review.reviewed_at,
                      "correctable_until", rejected ? v->review.correctable_until : NULL,
                      "duplicate_attempts", "count", (json_int_t)v->review.duplicate_attempts,
-                     "dates", dates);
+                     "dates", dates, "risk", risk_view_json(&v->risk));
 }
 
 struct reply
@@ -239,15 +226,14 @@ handle_ws_member_get(struct request *rq)
     struct action x;
     struct reply deny;
     char reference[REFERENCE_LEN + 1];
-    PGconn *c;
 
-    if (!caller_action(rq, &c, &who, &x, &deny))
+    if (!guard_own_action(rq, false, &who, &x, &deny))
         return deny;
     if (!reference_parse(request_param(rq, 1), reference))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
     /* the audit digests the reference alone: who read which claim, when, nothing personal */
     struct audit_note note = {who.actor, reference, strlen(reference)};
-    enum outcome o = svc_ws_member_read(c, &note, x.id, reference, rq->arena, &v);
+    enum outcome o = svc_rq_ws_member_read(&note, x.id, reference, rq->arena, &v);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     json_t *doc = member_view(rq, &v);
@@ -283,41 +269,24 @@ read_references(struct request *rq, const struct json_fields *jf, json_t *list,
     f->n_refs = (int)n;
 }
 
-static const char *
-body_time(const struct json_fields *jf, const char *key)
-{
-    const char *v = jf_text(jf, key, false, 40);
-    char where[ERRORS_FIELD_MAX];
-    time_t t;
-
-    if (v != NULL && !rfc3339_parse(v, &t)) {
-        errors_add(jf->errors, jf_path(jf, key, where, sizeof where), "invalid-format",
-                   "expected an RFC 3339 date-time");
-        return NULL;
-    }
-    return v;
-}
-
 /* {"filter": {...}}: the fields of the list's query, as JSON. */
-static void
-read_filter(const struct json_fields *jf, struct ws_filter *f)
+void
+ws_filter_from_json(const struct json_fields *jf, struct ws_filter *f)
 {
     static const char *const keys[] = {"status", "country", "payment_preference",
-                                       "mandated_from", "mandated_to", "email_confirmed", NULL};
-    char upper[3];
+                                       "mandated_from", "mandated_to", "email_confirmed",
+                                       "risk", "eligibility", NULL};
     bool confirmed;
 
     jf_refuse_unknown(jf, keys);
     f->email_confirmed = jf_bool(jf, "email_confirmed", &confirmed) ? confirmed : -1;
     f->status = jf_enum(jf, "status", false, member_statuses);
     f->payment = jf_enum(jf, "payment_preference", false, payment_preferences);
-    const char *country = jf_text(jf, "country", false, 16);
-    if (country != NULL && !country_normalize(country, upper))
-        errors_add(jf->errors, "filter.country", "invalid-value",
-                   "not an ISO 3166-1 alpha-2 code");
-    f->country = country != NULL ? arena_strdup(jf->arena, upper) : NULL;
-    f->mandated_from = body_time(jf, "mandated_from");
-    f->mandated_to = body_time(jf, "mandated_to");
+    f->risk = jf_enum(jf, "risk", false, risk_values);
+    f->eligibility = jf_enum(jf, "eligibility", false, eligibility_states);
+    f->country = jf_country(jf, "country", false);
+    f->mandated_from = jf_date_time(jf, "mandated_from", false);
+    f->mandated_to = jf_date_time(jf, "mandated_to", false);
 }
 
 struct reply
@@ -331,9 +300,8 @@ handle_ws_reviews(struct request *rq)
     struct caller who;
     struct action x;
     struct reply deny;
-    PGconn *c;
 
-    if (!caller_action(rq, &c, &who, &x, &deny) || !guard_approved(&who, &deny))
+    if (!guard_own_action(rq, true, &who, &x, &deny))
         return deny;
     json_t *body = json_body_object(rq, false, &deny);
     if (body == NULL)
@@ -348,7 +316,7 @@ handle_ws_reviews(struct request *rq)
     else if (list != NULL)
         read_references(rq, &jf, list, &f);
     else
-        read_filter(&sub, &f);
+        ws_filter_from_json(&sub, &f);
     struct ws_review_request r = {.expected = -1};
     r.d.action_id = x.id;
     r.d.f = &f;
@@ -373,7 +341,7 @@ handle_ws_reviews(struct request *rq)
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_ws_review(c, &note, &r, rq->arena, &res);
+    enum outcome o = svc_rq_ws_review(&note, &r, rq->arena, &res);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     if (res.count_changed) {
@@ -398,9 +366,8 @@ handle_ws_member_removal(struct request *rq)
     struct action x;
     struct reply deny;
     char reference[REFERENCE_LEN + 1];
-    PGconn *c;
 
-    if (!caller_action(rq, &c, &who, &x, &deny) || !guard_approved(&who, &deny))
+    if (!guard_own_action(rq, true, &who, &x, &deny))
         return deny;
     if (!reference_parse(request_param(rq, 1), reference))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
@@ -413,7 +380,7 @@ handle_ws_member_removal(struct request *rq)
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_ws_member_remove(c, &note, x.id, reference, reason);
+    enum outcome o = svc_rq_ws_member_remove(&note, x.id, reference, reason);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, json_pack("{s:s, s:s}", "reference", reference, "reason", reason));
@@ -427,11 +394,10 @@ handle_ws_timeline(struct request *rq)
     struct action x;
     struct reply deny;
     int n = 0;
-    PGconn *c;
 
-    if (!caller_action(rq, &c, &who, &x, &deny))
+    if (!guard_own_action(rq, false, &who, &x, &deny))
         return deny;
-    enum outcome o = svc_ws_members_per_day(c, x.id, rq->arena, &days, &n);
+    enum outcome o = svc_rq_ws_members_per_day(x.id, rq->arena, &days, &n);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     struct json_build b = {0};

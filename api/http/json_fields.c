@@ -4,8 +4,10 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
+#include "domain/countries.h"
 #include "domain/dates.h"
 #include "domain/vocab.h"
 
@@ -201,6 +203,34 @@ jf_date(const struct json_fields *jf, const char *key, bool required)
         return NULL;
     }
     return arena_strdup(jf->arena, json_string_value(v));
+}
+
+const char *
+jf_date_time(const struct json_fields *jf, const char *key, bool required)
+{
+    const char *v = jf_text(jf, key, required, 40);
+    time_t t;
+
+    if (v != NULL && !rfc3339_parse(v, &t)) {
+        add(jf, key, "invalid-format", "expected an RFC 3339 date-time");
+        return NULL;
+    }
+    return v;
+}
+
+const char *
+jf_country(const struct json_fields *jf, const char *key, bool required)
+{
+    const char *v = jf_text(jf, key, required, 16);
+    char upper[3];
+
+    if (v == NULL)
+        return NULL;
+    if (!country_normalize(v, upper)) {
+        add(jf, key, "invalid-value", "not an ISO 3166-1 alpha-2 code");
+        return NULL;
+    }
+    return arena_strdup(jf->arena, upper);
 }
 
 bool

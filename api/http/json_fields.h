@@ -50,6 +50,13 @@ const char *jf_enum(const struct json_fields *jf, const char *key, bool required
 /* A calendar date "YYYY-MM-DD" that exists; NULL when absent or invalid. */
 const char *jf_date(const struct json_fields *jf, const char *key, bool required);
 
+/* An RFC 3339 date-time (at most 40 characters); NULL when absent or invalid. */
+const char *jf_date_time(const struct json_fields *jf, const char *key, bool required);
+
+/* An ISO 3166-1 alpha-2 country code, any case, as its upper-case arena copy; NULL when absent
+ * or invalid. */
+const char *jf_country(const struct json_fields *jf, const char *key, bool required);
+
 /* An array of distinct data categories (docs/api.md §8.6), at least one, into a set. When within is
  * not 0, a category outside it is `not-in-incident`. False when absent or invalid. */
 bool jf_categories(const struct json_fields *jf, const char *key, bool required,

@@ -35,6 +35,21 @@ reply_outcome(enum outcome o, const struct errors *errors)
         return problem_reply("approval-lapsed",
                              "the association's approval is not in force: it may read but not "
                              "write");
+    case OUTCOME_CLAIM_REVIEWED:
+        return problem_reply("claim-reviewed",
+                             "the claim was reviewed: its evidence can no longer change");
+    case OUTCOME_EVIDENCE_NOT_APPLICABLE:
+        return problem_reply("evidence-not-applicable",
+                             "evidence is attached to a documented loss or an identity theft; "
+                             "the claim declares neither");
+    case OUTCOME_EVIDENCE_LIMIT:
+        return problem_reply("evidence-limit-reached",
+                             "the claim has its maximum number of evidence files");
+    case OUTCOME_UNSUPPORTED_TYPE:
+        return problem_reply("unsupported-media-type",
+                             "the file is not a PDF, JPEG or PNG (told from its content)");
+    case OUTCOME_TOO_LARGE:
+        return problem_reply("payload-too-large", "the file exceeds the limit");
     case OUTCOME_INVALID:
         return json_body_invalid(errors);
     case OUTCOME_UNAVAILABLE:

@@ -10,12 +10,14 @@
 #include <stdint.h>
 
 #include "core/strbuf.h"
+#include "http/body_stream.h"
 #include "http/reply.h"
 #include "http/router.h"
 
 struct MHD_Connection;
 struct arena;
 struct stream_glue;
+struct sha256_stream;
 
 #define REQUEST_ID_MAX 64
 #define REQUEST_MAX_OVERRIDES 2
@@ -55,6 +57,14 @@ struct request {
      * Content-Type, the form's Idempotency-Key); request_header reads them first. */
     struct reply_header header_overrides[REQUEST_MAX_OVERRIDES];
     int n_header_overrides;
+    /* A streamed body (http/body_stream.h): its route's limit, its sink, the bytes taken and
+     * their digest; sink.write NULL for a buffered body. */
+    struct {
+        int64_t limit;
+        int64_t taken;
+        struct body_sink sink;
+        struct sha256_stream *digest;
+    } streamed;
 };
 
 /* Status of the reply a handler returns when another thread will answer: the connection is

@@ -27,10 +27,12 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/urlencoded.h"
 #include "core/xalloc.h"
 #include "crypto/random.h"
 #include "http/metrics.h"
 #include "http/accept.h"
+#include "http/body_stream.h"
 #include "http/client_ip.h"
 #include "http/head_checks.h"
 #include "http/problem.h"
@@ -158,6 +160,8 @@ dispatch(struct http_server *s, struct request *rq)
 {
     if (rq->body_too_large)
         return problem_reply("payload-too-large", "the request body exceeds the limit");
+    if (rq->streamed.sink.write != NULL && !body_stream_finish(rq))
+        return problem_reply("internal-error", "the server could not answer");
     switch (router_match(s->cfg.routes, s->cfg.n_routes, rq->method, rq->path, rq->arena,
                          &rq->match)) {
     case ROUTER_NOT_FOUND:
@@ -288,12 +292,28 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
         rq = request_begin(s, conn, url, method);
         *con_cls = rq;
         struct head_limits lim = {s->cfg.max_header_bytes, s->cfg.max_body_bytes};
+        const struct body_stream_route *streamed = body_stream_find(&s->cfg.body_streams, rq);
+        if (streamed != NULL)
+            lim.max_body_bytes = streamed->max_body_bytes(s->cfg.app);
         rq->early = head_check(rq, version, &lim);
+        if (rq->early.status == 0 && streamed != NULL) {
+            /* its role and its opener decide before any byte is read (http/body_stream.h) */
+            rq->early = body_stream_open(&s->cfg.body_streams, streamed, s->cfg.routes,
+                                         s->cfg.n_routes, rq);
+            if (s->cfg.after_request != NULL)
+                s->cfg.after_request(s->cfg.app);
+        }
         if (rq->early.status != 0) {
             struct reply r = rq->early;
             rq->early.body = NULL;
             return queue_reply(s, rq, &r);
         }
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0 && rq->streamed.sink.write != NULL) {
+        if (!body_stream_take(rq, upload_data, *upload_data_size))
+            return MHD_NO; /* past the route's limit: cut off, nothing more is read */
+        *upload_data_size = 0;
         return MHD_YES;
     }
     if (*upload_data_size != 0) {
@@ -343,6 +363,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         stream_glue_request_done(rq->stream, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
         rq->stream = NULL;
     }
+    body_stream_end(rq);
     reply_discard(&rq->early);
     reply_discard(&rq->async_reply);
     pthread_mutex_destroy(&rq->async_lock);
@@ -351,18 +372,6 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(rq);
     *con_cls = NULL;
     atomic_fetch_sub(&s->in_flight, 1);
-}
-
-static int
-hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Percent-decoding of paths and query arguments, in place. "%00" is left encoded: a decoded
@@ -376,7 +385,7 @@ on_unescape(void *cls, struct MHD_Connection *conn, char *s)
     (void)conn;
     for (char *in = s; *in != '\0'; in++) {
         int hi, lo;
-        if (*in == '%' && (hi = hex_digit(in[1])) >= 0 && (lo = hex_digit(in[2])) >= 0 &&
+        if (*in == '%' && (hi = hex_digit_value(in[1])) >= 0 && (lo = hex_digit_value(in[2])) >= 0 &&
             (hi | lo) != 0) {
             *out++ = (char)(hi << 4 | lo);
             in += 2;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http/body_stream.h"
 #include "http/router.h"
 
 struct http_server_config {
@@ -37,6 +38,9 @@ struct http_server_config {
      * called with the status of the problem document it replaces (http/accept.h); the
      * problem's headers (Allow, Retry-After) are kept. NULL: problem+json for everyone */
     struct reply (*error_page)(struct request *rq, int status);
+    /* routes whose body is streamed to a sink, not buffered (http/body_stream.h); none when
+     * zeroed */
+    struct body_streams body_streams;
 };
 
 struct http_server;

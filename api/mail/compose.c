@@ -104,6 +104,18 @@ is_fit_address(const char *a)
     return true;
 }
 
+/* A URL fit for a header between angle brackets: printable ASCII without spaces or brackets. */
+static bool
+is_fit_url(const char *u)
+{
+    if (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)u; *p != '\0'; p++)
+        if (*p <= 0x20 || *p >= 0x7f || *p == '<' || *p == '>')
+            return false;
+    return strlen(u) <= 900;
+}
+
 static void
 part(struct strbuf *out, const char *boundary, const char *type, const char *body)
 {
@@ -123,6 +135,7 @@ mail_compose(const struct mail_message *m, time_t now, struct strbuf *out)
     char boundary[64];
 
     if (!is_fit_address(m->from) || !is_fit_address(m->to) ||
+        (m->list_unsubscribe != NULL && !is_fit_url(m->list_unsubscribe)) ||
         (m->reply_to != NULL && m->reply_to[0] != '\0' && !is_fit_address(m->reply_to)))
         return false;
     if (!random_bytes(rnd, sizeof rnd))
@@ -142,6 +155,11 @@ mail_compose(const struct mail_message *m, time_t now, struct strbuf *out)
     mail_format_date(now, out);
     /* the Message-ID's right side is the sender's domain: ours to make unique */
     strbuf_printf(out, "\r\nMessage-ID: <%s@%s>\r\n", id, strchr(m->from, '@') + 1);
+    if (m->list_unsubscribe != NULL)
+        strbuf_printf(out,
+                      "List-Unsubscribe: <%s>\r\n"
+                      "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+                      m->list_unsubscribe);
     strbuf_printf(out,
                   "Auto-Submitted: auto-generated\r\n"
                   "Content-Language: %s\r\n"

@@ -20,6 +20,9 @@ struct mail_message {
     const char *subject;  /* UTF-8 */
     const char *text;     /* UTF-8, lines ended by \n */
     const char *html;     /* UTF-8, a whole document */
+    /* a notice that is not essential: the https URL that stops such notices, written as
+     * List-Unsubscribe with List-Unsubscribe-Post (RFC 8058 one-click); NULL: none */
+    const char *list_unsubscribe;
 };
 
 /* Appends the whole message (CRLF line ends) to out, dated now. False (out then holds a

@@ -10,20 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static bool
-write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
+#include "core/fd_io.h"
 
 /* mkdir -p with mode 0700 for the directories it makes. */
 static bool
@@ -65,7 +52,7 @@ mail_eml_write(const char *dir, const char *name, const char *payload, size_t n,
         return false;
     }
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0 || !write_all(fd, payload, n) || fsync(fd) != 0) {
+    if (fd < 0 || !fd_write_all(fd, payload, n) || fsync(fd) != 0) {
         snprintf(reason_out, reason_n, "could not write the .eml file: %s", strerror(errno));
         goto cleanup;
     }

@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The SMTP client: one libcurl easy handle per message (a message every few seconds at most;
- * a connection cache is not worth its state). Every transfer is bounded in time, and
- * CURLOPT_NOSIGNAL keeps libcurl's resolver from using signals in a threaded server. */
+/* The SMTP client: one libcurl easy handle kept by the sender across messages, so that its
+ * connection to the relay is reused (a notice to thousands of members goes out at hundreds of
+ * messages a second; libcurl drops a connection idle for longer than CURLOPT_MAXAGE_CONN, 118 s
+ * by default, and reconnects). After a failure the handle is dropped: the next message starts
+ * on a fresh connection. Every transfer is bounded in time, and CURLOPT_NOSIGNAL keeps
+ * libcurl's resolver from using signals in a threaded server. */
 #include "mail/transport.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+struct mail_smtp {
+    CURL *h; /* NULL until the first message, and after a failure */
+};
 
 struct reader {
     const char *data;
@@ -72,15 +80,34 @@ set_options(CURL *h, const struct mail_relay *r, const char *from, struct curl_s
     return ok;
 }
 
+struct mail_smtp *
+mail_smtp_new(void)
+{
+    return calloc(1, sizeof(struct mail_smtp));
+}
+
+void
+mail_smtp_free(struct mail_smtp *s)
+{
+    if (s == NULL)
+        return;
+    curl_easy_cleanup(s->h);
+    free(s);
+}
+
 bool
-mail_smtp_send(const struct mail_relay *r, const char *from, const char *to,
-               const char *payload, size_t n, char *reason_out, size_t reason_n)
+mail_smtp_send(struct mail_smtp *s, const struct mail_relay *r, const char *from,
+               const char *to, const char *payload, size_t n, char *reason_out, size_t reason_n)
 {
     struct reader rd = {payload, n};
     struct curl_slist *rcpt = NULL;
-    CURL *h = curl_easy_init();
     bool ok = false;
 
+    if (s->h == NULL)
+        s->h = curl_easy_init();
+    else
+        curl_easy_reset(s->h); /* the options go; the live connection stays */
+    CURL *h = s->h;
     if (h == NULL) {
         snprintf(reason_out, reason_n, "could not make a libcurl handle");
         goto cleanup;
@@ -103,6 +130,9 @@ mail_smtp_send(const struct mail_relay *r, const char *from, const char *to,
     ok = true;
 cleanup:
     curl_slist_free_all(rcpt);
-    curl_easy_cleanup(h);
+    if (!ok && s->h != NULL) {
+        curl_easy_cleanup(s->h);
+        s->h = NULL;
+    }
     return ok;
 }

@@ -20,12 +20,20 @@ struct mail_relay {
 bool mail_transport_init(void);
 void mail_transport_cleanup(void);
 
-/* Sends payload (a whole message, CRLF lines) from `from` to `to` through the relay. With an
- * smtp:// URL STARTTLS is used when the relay offers it, and required when a user is set (a
- * password never crosses the network in clear). False on any failure, with a short reason in
- * reason_out that names no person (curl's error and the relay's reply code). */
-bool mail_smtp_send(const struct mail_relay *r, const char *from, const char *to,
-                    const char *payload, size_t n, char *reason_out, size_t reason_n);
+/* A sender's session with the relay: its connection is reused from one message to the next.
+ * One per thread. mail_smtp_new: NULL when out of memory; mail_smtp_free accepts NULL. */
+struct mail_smtp;
+struct mail_smtp *mail_smtp_new(void);
+void mail_smtp_free(struct mail_smtp *s);
+
+/* Sends payload (a whole message, CRLF lines) from `from` to `to` through the relay, on the
+ * session's connection when it has one. With an smtp:// URL STARTTLS is used when the relay
+ * offers it, and required when a user is set (a password never crosses the network in
+ * clear). False on any failure, with a short reason in reason_out that names no person
+ * (curl's error and the relay's reply code); the connection is then dropped. */
+bool mail_smtp_send(struct mail_smtp *s, const struct mail_relay *r, const char *from,
+                    const char *to, const char *payload, size_t n, char *reason_out,
+                    size_t reason_n);
 
 /* Writes payload as dir/name.eml atomically (a temporary name in dir, fsync, rename), the
  * directory made (0700) when missing, the file 0600 (it holds an address). False, with a

@@ -64,11 +64,7 @@ svc_actions_get(PGconn *c, const char *id, const char *association_id, struct ar
 {
     int rc = db_actions_get(c, id, false, a, out);
 
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    if (rc == 0 || (association_id != NULL && strcmp(out->association_id, association_id) != 0))
-        return OUTCOME_NOT_FOUND;
-    return OUTCOME_OK;
+    return tx_owned_outcome(c, rc, &out->association_id, association_id);
 }
 
 static void
@@ -251,10 +247,16 @@ svc_rq_action_mandate_page(const char *id, const char *lang, struct arena *a,
 }
 
 enum outcome
-svc_rq_actions_get_for_write(const char *id, const char *association_id, bool may_write,
-                             struct arena *a, struct action *out)
+svc_rq_action_own(const char *id, const char *association_id, bool may_write, struct arena *a,
+                  struct action *out)
 {
-    enum outcome o = svc_rq_actions_get(id, association_id, a, out);
+    PGconn *c;
 
+    if (association_id == NULL) /* the workspace's routes are an association's */
+        return OUTCOME_NOT_FOUND;
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    int rc = db_actions_get_uncounted(c, id, a, out);
+    enum outcome o = tx_owned_outcome(c, rc, &out->association_id, association_id);
     return o == OUTCOME_OK && !may_write ? OUTCOME_APPROVAL_LAPSED : o;
 }

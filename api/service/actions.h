@@ -87,9 +87,10 @@ struct mandate_page {
 enum outcome svc_rq_action_mandate_page(const char *id, const char *lang, struct arena *a,
                                         struct mandate_page *out);
 
-/* The action of the caller's own (association_id; NULL: any) for a write: NOT_FOUND, then
- * APPROVAL_LAPSED unless may_write. */
-enum outcome svc_rq_actions_get_for_write(const char *id, const char *association_id,
-                                          bool may_write, struct arena *a, struct action *out);
+/* The action id if the association association_id owns it, without its member count (the
+ * workspace's routes run on actions of millions of members): NOT_FOUND otherwise, then
+ * APPROVAL_LAPSED unless may_write (the caller's approval is in force, for a write). */
+enum outcome svc_rq_action_own(const char *id, const char *association_id, bool may_write,
+                               struct arena *a, struct action *out);
 
 #endif

@@ -13,16 +13,6 @@
 #include "service/lookup_cache.h"
 #include "service/tx.h"
 
-/* The end of a body whose write returned rc: the audit when it wrote its one row. */
-static int
-audit_after(PGconn *c, int rc, const struct audit_note *note, const char *action,
-            const char *type, const char *id)
-{
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD; /* a write of one row touched none or several */
-    return tx_audited(svc_audit(c, note, action, type, id));
-}
-
 struct create {
     const struct audit_note *note;
     const struct association *in;
@@ -37,7 +27,7 @@ create_body(PGconn *c, struct tx *t, void *ctx)
     int rc = db_associations_insert(c, x->in, x->a, x->out);
 
     (void)t;
-    return audit_after(c, rc, x->note, "association.create", "association", x->out->id);
+    return svc_audit_after(c, rc, x->note, "association.create", "association", x->out->id);
 }
 
 enum outcome
@@ -51,11 +41,7 @@ svc_associations_create(PGconn *c, const struct audit_note *note, const struct a
 enum outcome
 svc_associations_get(PGconn *c, const char *id, struct arena *a, struct association *out)
 {
-    int rc = db_associations_get(c, id, false, a, out);
-
-    if (rc == 1)
-        return OUTCOME_OK;
-    return rc == 0 ? OUTCOME_NOT_FOUND : tx_outcome_of(c, rc);
+    return tx_read_outcome(c, db_associations_get(c, id, false, a, out));
 }
 
 static void
@@ -104,7 +90,7 @@ update_body(PGconn *c, struct tx *t, void *ctx)
         return tx_answer(t, OUTCOME_INVALID);
     }
     rc = db_associations_update(c, &cur, x->a, x->out);
-    return audit_after(c, rc, x->note, "association.update", "association", x->id);
+    return svc_audit_after(c, rc, x->note, "association.update", "association", x->id);
 }
 
 enum outcome
@@ -166,7 +152,7 @@ issue_body(PGconn *c, struct tx *t, void *ctx)
             return rc <= 0 ? rc : DB_HARD; /* 0: no such association */
     }
     int rc = db_keys_insert(c, x->association_id, x->label, x->prefix, x->hash, x->a, x->out);
-    return audit_after(c, rc, x->note, "key.issue", "api_key", x->out->id);
+    return svc_audit_after(c, rc, x->note, "key.issue", "api_key", x->out->id);
 }
 
 enum outcome
@@ -202,7 +188,7 @@ revoke_body(PGconn *c, struct tx *t, void *ctx)
     (void)t;
     if (rc == 0)
         return 0; /* no such key */
-    return audit_after(c, rc, x->note, "key.revoke", "api_key", x->id);
+    return svc_audit_after(c, rc, x->note, "key.revoke", "api_key", x->id);
 }
 
 enum outcome

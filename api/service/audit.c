@@ -43,6 +43,15 @@ svc_audit(PGconn *c, const struct audit_note *note, const char *action, const ch
     return rc == 1 ? 0 : rc;
 }
 
+int
+svc_audit_after(PGconn *c, int rc, const struct audit_note *note, const char *action,
+                const char *object_type, const char *object_id)
+{
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD; /* a write of one row touched none or several */
+    return tx_audited(svc_audit(c, note, action, object_type, object_id));
+}
+
 bool
 svc_audit_head_parse(const char *text, struct audit_head *out)
 {

@@ -30,6 +30,11 @@ bool svc_audit_key_install(const struct secrets *s);
 int svc_audit(PGconn *c, const struct audit_note *note, const char *action,
               const char *object_type, const char *object_id);
 
+/* The end of a transaction body whose write of one row returned rc (service/tx.h): the event
+ * appended when it wrote that row, else rc (DB_*), or DB_HARD for none or several rows. */
+int svc_audit_after(PGconn *c, int rc, const struct audit_note *note, const char *action,
+                    const char *object_type, const char *object_id);
+
 struct audit_result {
     bool ok;
     long long events;

@@ -6,13 +6,17 @@
 #include <string.h>
 
 #include "crypto/keyed_hash.h"
+#include "db/eligibility.h"
 #include "db/errors.h"
 #include "db/outbox.h"
+#include "db/risk.h"
 #include "db/tallies.h"
 #include "db/ws_members.h"
 #include "domain/reference.h"
 #include "service/conn.h"
+#include "service/eligibility.h"
 #include "service/incidents.h"
+#include "service/risk.h"
 #include "service/tx.h"
 
 static struct tally_key
@@ -79,9 +83,35 @@ struct correct {
     const struct claim_record *rec;
     const struct claim_row *row;
     const struct mandate_change *m;
+    const struct claim_hashes *again;
     struct arena *a;
     struct claim_record *out;
 };
+
+bool
+svc_claims_hashes(const struct secrets *sec, int64_t incident_id, const struct claim_input *in,
+                  struct claim_hashes *out)
+{
+    /* no client address: the network signal stays the submission's */
+    return eligibility_prepare(sec, incident_id, in, &out->eligibility) &&
+           risk_prepare(sec, incident_id, NULL, in, &out->risk);
+}
+
+/* The corrected claim's state against the controller's list and its address and email
+ * flags, made again in the correction's transaction: a stale state would otherwise stay until
+ * the next list import (issue 14). */
+static int
+rehash(PGconn *c, const struct claim_record *rec, const struct claim_hashes *again)
+{
+    const struct risk_limits lim = {risk_settings()->network_max, risk_settings()->address_max};
+    int rc = db_eligibility_intake_lock(c, &rec->incident_id, 1);
+
+    if (rc == 0)
+        rc = db_eligibility_correct(c, rec->id, rec->incident_id, &again->eligibility);
+    if (rc == 0)
+        rc = db_risk_correct(c, rec->id, &again->risk, &lim);
+    return rc == 0 ? 1 : rc;
+}
 
 static int
 correct_body(PGconn *c, struct tx *t, void *ctx)
@@ -116,6 +146,8 @@ correct_body(PGconn *c, struct tx *t, void *ctx)
     if (rc == DB_CONFLICT) /* in another action, or the person is */
         return tx_answer(t, OUTCOME_ALREADY_IN_ACTION);
     if ((rc = one(rc)) != 1)
+        return rc;
+    if ((rc = one(rehash(c, out, x->again))) != 1)
         return rc;
     if ((rc = one(db_outbox_enqueue_claim(c, "claim-corrected", x->rec->id))) != 1)
         return rc; /* the message commits with the correction (issue 12) */
@@ -243,9 +275,10 @@ svc_rq_claims_list_mandated(const char *slug, const char *association_id,
 
 enum outcome
 svc_rq_claims_correct(const struct claim_record *rec, const struct claim_row *row,
-                      const struct mandate_change *m, struct arena *a, struct claim_record *out)
+                      const struct mandate_change *m, const struct claim_hashes *again,
+                      struct arena *a, struct claim_record *out)
 {
-    struct correct x = {rec, row, m, a, out};
+    struct correct x = {rec, row, m, again, a, out};
 
     return svc_tx_run_here("claims.correct", TX_READ_WRITE, correct_body, &x);
 }

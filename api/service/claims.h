@@ -8,7 +8,10 @@
 
 #include "core/outcome.h"
 #include "crypto/secrets.h"
+#include "crypto/matching_key.h"
 #include "db/claims.h"
+#include "domain/claim.h"
+#include "domain/risk.h"
 #include "service/audit.h"
 
 struct arena;
@@ -26,6 +29,17 @@ struct mandate_change {
     const char *version;
 };
 
+/* What a correction changes besides the row (issue 14): the claim's eligibility hashes and
+ * risk signals made again from the corrected input (eligibility_prepare, risk_prepare). */
+struct claim_hashes {
+    struct matching_macs eligibility;
+    struct risk_signals risk;
+};
+
+/* Makes *out from the corrected input of a claim of incident_id; false when OpenSSL fails. */
+bool svc_claims_hashes(const struct secrets *sec, int64_t incident_id,
+                       const struct claim_input *in, struct claim_hashes *out);
+
 /* Entry points for handlers, on the calling thread's connection (service/conn.h). */
 
 /* svc_claims_find there. */
@@ -35,7 +49,8 @@ enum outcome svc_rq_claims_find(const struct secrets *s, const char *reference,
 /* Writes a correction of rec (keys and sealed pii in row) in a transaction that re-reads the
  * claim locked: CLAIM_WITHDRAWN, DUPLICATE_CLAIM (nothing stored), or OK with *out re-read. */
 enum outcome svc_rq_claims_correct(const struct claim_record *rec, const struct claim_row *row,
-                                   const struct mandate_change *m, struct arena *a,
+                                   const struct mandate_change *m,
+                                   const struct claim_hashes *again, struct arena *a,
                                    struct claim_record *out);
 
 /* Withdraws rec's claim (idempotent); *out re-read. */

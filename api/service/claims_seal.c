@@ -3,9 +3,11 @@
  * when the request ends. */
 #include "service/claims_seal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/xalloc.h"
 #include "crypto/keyed_hash.h"
 #include "crypto/pii_box.h"
 #include "crypto/random.h"
@@ -66,6 +68,51 @@ claims_open(const struct secrets *s, struct arena *a, int key_id, const char *aa
     return NULL;
 }
 
+struct claims_opener {
+    const struct secrets *s;
+    struct pii_box_opener *by_key[SECRETS_MAX_DATA_KEYS]; /* index as s->data_keys */
+};
+
+struct claims_opener *
+claims_opener_new(const struct secrets *s)
+{
+    struct claims_opener *o = xcalloc(1, sizeof *o);
+
+    o->s = s;
+    return o;
+}
+
+bool
+claims_opener_open(struct claims_opener *o, int key_id, const char *aad, size_t aad_len,
+                   const uint8_t *box, size_t box_len, char *plain_out)
+{
+    for (int i = 0; i < o->s->n_data_keys; i++) {
+        if (o->s->data_keys[i].id != key_id)
+            continue;
+        if (box_len < PII_BOX_OVERHEAD)
+            return false;
+        if (o->by_key[i] == NULL)
+            o->by_key[i] = pii_box_opener_new(o->s->data_keys[i].key);
+        if (o->by_key[i] == NULL)
+            return false;
+        if (!pii_box_opener_open(o->by_key[i], aad, aad_len, box, box_len, (uint8_t *)plain_out))
+            return false;
+        plain_out[box_len - PII_BOX_OVERHEAD] = '\0';
+        return true;
+    }
+    return false;
+}
+
+void
+claims_opener_free(struct claims_opener *o)
+{
+    if (o == NULL)
+        return;
+    for (int i = 0; i < SECRETS_MAX_DATA_KEYS; i++)
+        pii_box_opener_free(o->by_key[i]);
+    free(o);
+}
+
 bool
 claims_reseal_reference(const struct secrets *s, struct arena *a, const char *pii_json,
                         struct claim_row *row)
@@ -74,6 +121,33 @@ claims_reseal_reference(const struct secrets *s, struct arena *a, const char *pi
         return false;
     row->pii = claims_seal(s, a, row->reference, strlen(row->reference), pii_json,
                            strlen(pii_json), &row->pii_len, &row->data_key_id);
+    return row->pii != NULL;
+}
+
+/* The columns of a claim's row kept in clear, from its input. */
+static void
+clear_columns(const struct claim_input *in, struct claim_row *row)
+{
+    memcpy(row->country, in->claimant.address.country, sizeof row->country);
+    row->categories = in->categories;
+    row->phishing = in->harms.phishing;
+    row->identity_theft = in->harms.identity_theft;
+    row->distress = in->harms.distress;
+    row->documented_loss = in->harms.documented_loss;
+    row->hours_spent = in->harms.hours_spent;
+    row->payment_preference = in->payment_preference;
+}
+
+bool
+claims_seal_correction(const struct secrets *s, struct arena *a, const char *reference,
+                       const struct claim_input *in, const char *pii_json, struct claim_row *row)
+{
+    memset(row, 0, sizeof *row);
+    if (pii_json == NULL || !claims_dedup_keys(s, &in->claimant, row))
+        return false;
+    row->pii = claims_seal(s, a, reference, strlen(reference), pii_json, strlen(pii_json),
+                           &row->pii_len, &row->data_key_id);
+    clear_columns(in, row);
     return row->pii != NULL;
 }
 
@@ -91,14 +165,7 @@ claims_seal_new(const struct secrets *s, struct arena *a, int64_t incident_id,
         return false;
     if (!claims_reseal_reference(s, a, pii_json, row))
         return false;
-    memcpy(row->country, in->claimant.address.country, sizeof row->country);
-    row->categories = in->categories;
-    row->phishing = in->harms.phishing;
-    row->identity_theft = in->harms.identity_theft;
-    row->distress = in->harms.distress;
-    row->documented_loss = in->harms.documented_loss;
-    row->hours_spent = in->harms.hours_spent;
-    row->payment_preference = in->payment_preference;
+    clear_columns(in, row);
     row->privacy_notice_version = in->privacy_notice_version;
     row->created_at = created_at;
     row->lang = in->lang;

@@ -29,6 +29,12 @@ bool claims_seal_new(const struct secrets *s, struct arena *a, int64_t incident_
                      const struct claim_input *in, const char *pii_json, const char *created_at,
                      struct claim_row *row, char *token_out);
 
+/* Fills row for a correction of the claim `reference`: dedup keys, pii_json sealed again under
+ * the same reference, the clear columns of in. False when pii_json is NULL or OpenSSL fails. */
+bool claims_seal_correction(const struct secrets *s, struct arena *a, const char *reference,
+                            const struct claim_input *in, const char *pii_json,
+                            struct claim_row *row);
+
 /* Draws a new reference for row and seals pii_json again under it (after a collision). */
 bool claims_reseal_reference(const struct secrets *s, struct arena *a, const char *pii_json,
                              struct claim_row *row);
@@ -43,5 +49,17 @@ const uint8_t *claims_seal(const struct secrets *s, struct arena *a, const char 
  * the key is unknown or the box was tampered with. */
 char *claims_open(const struct secrets *s, struct arena *a, int key_id, const char *aad,
                   size_t aad_len, const uint8_t *box, size_t box_len);
+
+/* Opens many boxes (an export's members): the key schedule of each data key built once, when
+ * a box first needs it. One thread at a time. */
+struct claims_opener;
+
+struct claims_opener *claims_opener_new(const struct secrets *s);
+/* Opens a box as claims_open does, into plain_out (box_len - PII_BOX_OVERHEAD + 1 bytes,
+ * NUL-terminated): false if the key is unknown, the box was tampered with or OpenSSL fails. */
+bool claims_opener_open(struct claims_opener *o, int key_id, const char *aad, size_t aad_len,
+                        const uint8_t *box, size_t box_len, char *plain_out);
+/* Cleanses every key schedule; accepts NULL. */
+void claims_opener_free(struct claims_opener *o);
 
 #endif

@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "db/eligibility.h"
 #include "db/errors.h"
 #include "domain/award.h"
 #include "service/conn.h"
@@ -267,9 +268,7 @@ put_body(PGconn *c, struct tx *t, void *ctx)
     int rc = db_schemes_put(c, x->inc->id, x->json, x->a, x->out);
 
     (void)t;
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD;
-    return tx_audited(svc_audit(c, x->note, "scheme.put", "incident", x->inc->slug));
+    return svc_audit_after(c, rc, x->note, "scheme.put", "incident", x->inc->slug);
 }
 
 enum outcome
@@ -604,6 +603,10 @@ tallies_body(PGconn *c, struct tx *t, void *ctx)
         rc = db_tally_groups_of_action(c, out->action.id, r->a, &groups, &n);
     if (rc >= 0 && q->action_id != NULL)
         rc = db_tally_duplicates_of_action(c, out->action.id, &action_dups);
+    if (rc >= 0 && q->matched_only) /* the matched claims' groups instead (basis matched) */
+        rc = db_eligibility_groups(c, out->incident.id, r->a, &pool, &n_pool);
+    if (rc >= 0 && q->matched_only && q->action_id != NULL)
+        rc = db_eligibility_groups_of_action(c, out->action.id, r->a, &groups, &n);
     if (rc < 0)
         return rc;
     if (q->action_id == NULL) {
@@ -683,7 +686,9 @@ svc_rq_compensation_summary(const struct summary_query *q, struct arena *a,
         return OUTCOME_UNAVAILABLE;
     if (q->lag_ok)
         figures = svc_read_connection(&out->source);
-    if (q->action_id == NULL)
+    /* basis matched reads the claims with their eligibility (db_eligibility_groups): the
+     * shape path has no eligibility state in its key */
+    if (q->action_id == NULL && !q->matched_only)
         return incident_summary(c, figures != NULL ? figures : c, &r);
     if (figures == NULL || figures == c) {
         out->source = (struct read_source){0};

@@ -88,6 +88,7 @@ struct summary_query {
     const char *action_id;           /* the action's members; the pool is its incident */
     const char *association_id;      /* the action's owner must be this one; NULL: any */
     bool verified_only;
+    bool matched_only;               /* the claims matched on the controller's list */
     scheme_decode_fn decode;         /* reads the scheme in force ... */
     scheme_choose_fn choose;         /* ... unless a simulation proposes one */
     void *choose_ctx;

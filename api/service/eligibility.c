@@ -294,6 +294,18 @@ eligibility_recompute(PGconn *c, int64_t incident_id, int batch_size, FILE *prog
     return total;
 }
 
+enum outcome
+svc_eligibility_groups(PGconn *c, int64_t incident_id, const char *action_id, struct arena *a,
+                       struct tally_group **pool, int *n_pool, struct tally_group **groups,
+                       int *n)
+{
+    int rc = db_eligibility_groups(c, incident_id, a, pool, n_pool);
+
+    if (rc >= 0 && action_id != NULL)
+        rc = db_eligibility_groups_of_action(c, action_id, a, groups, n);
+    return rc < 0 ? tx_outcome_of(c, rc) : OUTCOME_OK;
+}
+
 int
 eligibility_counts(PGconn *c, int64_t incident_id, int64_t counts[3])
 {

@@ -13,6 +13,8 @@
 
 #include "crypto/matching_key.h"
 #include "crypto/secrets.h"
+#include "core/outcome.h"
+#include "db/tallies.h"
 #include "domain/claim.h"
 
 struct intake_submission;
@@ -51,6 +53,13 @@ int eligibility_import(PGconn *c, int64_t incident_id, FILE *in, double max_malf
  * a walk finds nothing stale (a claim written against the previous version while the walk
  * passed). The claims re-evaluated, or DB_*. */
 int64_t eligibility_recompute(PGconn *c, int64_t incident_id, int batch_size, FILE *progress);
+
+/* The summary groups of the claims matched on the controller's list (summary basis matched):
+ * the incident's into *pool, and when action_id is not NULL its members' into *groups. OK or
+ * the outcome of a database failure. */
+enum outcome svc_eligibility_groups(PGconn *c, int64_t incident_id, const char *action_id,
+                                    struct arena *a, struct tally_group **pool, int *n_pool,
+                                    struct tally_group **groups, int *n);
 
 /* Counts of the incident's claims per state: matched, unmatched, unknown; 0 or DB_*. */
 int eligibility_counts(PGconn *c, int64_t incident_id, int64_t counts[3]);

@@ -14,11 +14,12 @@
 /* Claims erased per transaction: short lock holds, like the rotation's batches. */
 #define ERASURE_BATCH 500
 
-/* Erases every claim withdrawn at least retention_days ago and not erased yet, batch after
- * batch, each batch its own transaction ending with one audit event (actor "system", action
+/* Erases every claim withdrawn at least retention_days ago and not erased yet (its evidence
+ * files deleted with it, docs/evidence.md §2), batch after batch, each batch its own transaction ending with one audit event (actor "system", action
  * "claims.erase", object "erasure" named by the batch's erased_at, digest over the erased
  * references; never personal data). stop, when not NULL, is looked at between batches.
  * *erased_out counts the claims erased by the batches that committed, also on failure.
+ * Then deletes the evidence uploads abandoned by a stopped server (svc_evidence_sweep).
  * OUTCOME_OK, or OUTCOME_UNAVAILABLE / OUTCOME_INTERNAL (the next pass resumes). */
 enum outcome svc_erasure_run(PGconn *c, int retention_days, const atomic_bool *stop,
                              int64_t *erased_out);

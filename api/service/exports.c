@@ -134,7 +134,8 @@ enum outcome
 svc_exports_create(PGconn *c, const char *action_id, const char *association_id, const char *format,
                    const char *separator, struct arena *a, struct export_record *out)
 {
-    int rc = db_exports_insert(c, action_id, association_id, format, separator, a, out);
+    int rc = db_exports_insert(c, action_id, association_id, format, separator, EXPORT_LEASE_S,
+                               a, out);
 
     return rc == 1 ? OUTCOME_OK : tx_outcome_of(c, rc);
 }
@@ -145,20 +146,7 @@ svc_exports_get(PGconn *c, const char *id, const char *association_id, struct ar
 {
     int rc = db_exports_get(c, id, a, out);
 
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    if (rc == 0 || (association_id != NULL && strcmp(out->association_id, association_id) != 0))
-        return OUTCOME_NOT_FOUND;
-    return OUTCOME_OK;
-}
-
-enum outcome
-svc_exports_page(PGconn *c, const char *action_id, const char *after, int limit, struct arena *a,
-                 struct export_member *out, int *n_out)
-{
-    int rc = db_exports_members(c, action_id, after, limit, a, out, n_out);
-
-    return rc < 0 ? tx_outcome_of(c, rc) : OUTCOME_OK;
+    return tx_owned_outcome(c, rc, &out->association_id, association_id);
 }
 
 struct finish {
@@ -209,17 +197,6 @@ svc_rq_exports_get(const char *id, const char *association_id, struct arena *a,
 }
 
 enum outcome
-svc_rq_exports_page(const char *action_id, const char *after, int limit, struct arena *a,
-                    struct export_member *out, int *n_out)
-{
-    struct read_source src; /* its lag went out with the first answer's headers */
-    PGconn *c = svc_read_connection(&src);
-
-    return c == NULL ? OUTCOME_UNAVAILABLE
-                     : svc_exports_page(c, action_id, after, limit, a, out, n_out);
-}
-
-enum outcome
 svc_rq_exports_finish(const struct export_end *e)
 {
     PGconn *c;
@@ -255,5 +232,19 @@ svc_rq_exports_start(const struct export_start *q, struct arena *a, struct expor
     /* where the pages will come from, for the answer to say how far behind they may be */
     if (o == OUTCOME_OK && svc_read_connection(&out->pages) == NULL)
         out->pages = (struct read_source){0};
+    return o;
+}
+
+enum outcome
+svc_rq_exports_beat(const char *export_id, int64_t rows, int64_t bytes)
+{
+    PGconn *c = NULL;
+    enum outcome o = svc_conn(&c);
+
+    if (o == OUTCOME_OK) {
+        int rc = db_exports_beat(c, export_id, rows, bytes, EXPORT_LEASE_S);
+        o = rc == 1 ? OUTCOME_OK : rc == 0 ? OUTCOME_NOT_FOUND : tx_outcome_of(c, rc);
+    }
+    svc_conn_release();
     return o;
 }

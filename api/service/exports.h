@@ -18,6 +18,13 @@
 
 struct arena;
 
+/* The lease of a streaming export (db-migrations/0019_export_lease.sql): renewed for
+ * EXPORT_LEASE_S seconds at least every EXPORT_BEAT_S seconds while its client reads. A
+ * client that takes longer than the lease over one 32 KiB block (under 300 bytes/s) loses
+ * it: the record reads interrupted and the stream stops at its next block. */
+#define EXPORT_LEASE_S 120
+#define EXPORT_BEAT_S 10
+
 /* What every row's award needs, computed once when the export starts. */
 struct export_awards {
     bool has_scheme; /* false: the award column is empty / null */
@@ -48,10 +55,6 @@ enum outcome svc_exports_create(PGconn *c, const char *action_id, const char *as
 enum outcome svc_exports_get(PGconn *c, const char *id, const char *association_id, struct arena *a,
                              struct export_record *out);
 
-/* The next page of members after reference `after` ("" at the start). */
-enum outcome svc_exports_page(PGconn *c, const char *action_id, const char *after, int limit,
-                              struct arena *a, struct export_member *out, int *n_out);
-
 /* What an export sent, once it ended. */
 struct export_end {
     const char *export_id, *action_id, *format, *separator;
@@ -64,7 +67,7 @@ struct export_end {
 /* Ends the record and appends the audit event "action.export" (object: the export) in one
  * transaction. The event's digest is the SHA-256 of the end as canonical JSON (ids, format,
  * separator, status, rows, bytes, sha256): no personal data, and the record's figures can be
- * checked against it. NOT_FOUND when the record had already ended. */
+ * checked against it. NOT_FOUND when the record had already ended or its lease had run out. */
 enum outcome svc_exports_finish(PGconn *c, const struct export_end *e);
 
 /* What starting an export takes (GET /v1/actions/{id}/export). */
@@ -90,11 +93,14 @@ enum outcome svc_rq_exports_start(const struct export_start *q, struct arena *a,
                                   struct export_started *out);
 
 /* Entry points for handlers: the same on the calling thread's connection (service/conn.h);
- * the member pages on a replica when there is one (service/read_source.h). */
+ * the member pages come from service/export_pages.h (on a replica when there is one). */
 enum outcome svc_rq_exports_get(const char *id, const char *association_id, struct arena *a,
                                 struct export_record *out);
-enum outcome svc_rq_exports_page(const char *action_id, const char *after, int limit,
-                                 struct arena *a, struct export_member *out, int *n_out);
 enum outcome svc_rq_exports_finish(const struct export_end *e);
+
+/* Renews the lease of a streaming export, with what it sent so far, on the calling thread's
+ * connection (service/conn.h). NOT_FOUND when the lease had run out: the record reads
+ * interrupted, and the stream must stop. */
+enum outcome svc_rq_exports_beat(const char *export_id, int64_t rows, int64_t bytes);
 
 #endif

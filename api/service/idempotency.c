@@ -9,10 +9,11 @@
 #include "crypto/keyed_hash.h"
 #include "crypto/sha256.h"
 #include "service/claims_seal.h"
+#include "service/conn.h"
 #include "service/lookup_cache.h"
 #include "service/tx.h"
 
-/* The session that took the scope's lock in svc_idem_begin (one request at a time per
+/* The session that took the scope's lock in svc_rq_idem_begin (one request at a time per
  * worker thread): the lock is released only on that session. */
 static _Thread_local int lock_pid;
 
@@ -34,8 +35,9 @@ svc_idem_keeps(int status)
     return status >= 200 && status < 500 && status != 429;
 }
 
-struct idem_lookup
-svc_idem_lookup(PGconn *c, const struct secrets *s, struct arena *a, const struct idem_key *k)
+/* The stored answer of k on c, if any (no lock). */
+static struct idem_lookup
+lookup(PGconn *c, const struct secrets *s, struct arena *a, const struct idem_key *k)
 {
     struct idem_lookup out = {.state = IDEM_NEW};
     struct idem_record rec;
@@ -93,9 +95,26 @@ store_body(PGconn *c, struct tx *t, void *ctx)
     return rc == 0 ? tx_answer(t, OUTCOME_ALREADY_EXISTS) : rc;
 }
 
+/* The lookup of a request that could not reach the database. */
+static struct idem_lookup
+unavailable(void)
+{
+    return (struct idem_lookup){.state = IDEM_FAILED, .outcome = OUTCOME_UNAVAILABLE};
+}
+
+struct idem_lookup
+svc_rq_idem_lookup(const struct secrets *s, struct arena *a, const struct idem_key *k)
+{
+    PGconn *c;
+
+    if (!k->present)
+        return (struct idem_lookup){.state = IDEM_NEW};
+    return svc_conn(&c) != OUTCOME_OK ? unavailable() : lookup(c, s, a, k);
+}
+
 enum outcome
-svc_idem_remember(PGconn *c, const struct secrets *s, struct arena *a, const struct idem_key *k,
-                  int status, const char *body, const char *location)
+svc_rq_idem_remember(const struct secrets *s, struct arena *a, const struct idem_key *k,
+                     int status, const char *body, const char *location)
 {
     struct idem_row row;
 
@@ -103,13 +122,17 @@ svc_idem_remember(PGconn *c, const struct secrets *s, struct arena *a, const str
         return OUTCOME_OK;
     if (!svc_idem_seal(s, a, k, status, body, location, &row))
         return OUTCOME_INTERNAL;
-    return svc_tx_run(c, "idempotency.remember", TX_READ_WRITE, store_body, &row);
+    return svc_tx_run_here("idempotency.remember", TX_READ_WRITE, store_body, &row);
 }
 
 struct idem_lookup
-svc_idem_begin(PGconn *c, const struct secrets *s, struct arena *a, const struct idem_key *k)
+svc_rq_idem_begin(const struct secrets *s, struct arena *a, const struct idem_key *k)
 {
     struct idem_lookup out = {.state = IDEM_NEW};
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return unavailable();
     int locked = db_idem_try_lock(c, k->scope_hash);
 
     if (locked < 0) {
@@ -121,7 +144,7 @@ svc_idem_begin(PGconn *c, const struct secrets *s, struct arena *a, const struct
         out.state = IDEM_IN_USE;
         return out;
     }
-    out = svc_idem_lookup(c, s, a, k);
+    out = lookup(c, s, a, k);
     if (out.state != IDEM_NEW) {
         if (PQstatus(c) == CONNECTION_OK)
             (void)db_idem_unlock(c, k->scope_hash);
@@ -133,13 +156,17 @@ svc_idem_begin(PGconn *c, const struct secrets *s, struct arena *a, const struct
 }
 
 enum outcome
-svc_idem_end(PGconn *c, const struct secrets *s, struct arena *a, const struct idem_key *k,
-             int status, const char *body, const char *location)
+svc_rq_idem_end(const struct secrets *s, struct arena *a, const struct idem_key *k, int status,
+                const char *body, const char *location)
 {
+    PGconn *c; /* the handler may have lost its session and the pool made another: see below */
     struct idem_row row;
     bool keep = svc_idem_keeps(status);
     bool effect = tx_hold_open();
     enum outcome o;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        c = NULL; /* tx_hold_end says what was lost */
 
     if (keep && !svc_idem_seal(s, a, k, status, body, location, &row)) {
         log_error("idempotency: could not seal an answer");
@@ -149,7 +176,7 @@ svc_idem_end(PGconn *c, const struct secrets *s, struct arena *a, const struct i
         o = tx_hold_end(c, "idempotency.store", keep ? store_body : NULL, &row);
     }
     /* an answer without an effect (a refusal, a computation) loses only its replay when it
-     * cannot be stored: the answer stands, as svc_idem_remember's */
+     * cannot be stored: the answer stands, as svc_rq_idem_remember's */
     if (!effect)
         o = OUTCOME_OK;
     /* the service invalidated the lookup cache when its body returned, before this COMMIT: a

@@ -5,7 +5,7 @@
  * Answers are sealed under the current data key with the scope hash as associated data (a
  * claim receipt carries the claim token). The SQL is db/idempotency.c's.
  * Two callers: handlers/idempotency.c (idem_around, every POST but the claim intake) with
- * svc_idem_begin/svc_idem_end, and the claim intake, whose handler looks up and keeps its
+ * svc_rq_idem_begin/svc_rq_idem_end, and the claim intake, whose handler looks up and keeps its
  * refusals here and whose writer (service/intake.c) stores accepted and duplicate answers
  * in its batch transaction with svc_idem_seal and db_idem_insert_batch. */
 #ifndef RECOURS_SERVICE_IDEMPOTENCY_H
@@ -59,9 +59,12 @@ bool svc_idem_key(const struct secrets *s, const char *scope, const void *body, 
 /* docs/api.md §4.6: every answer is kept but 5xx and 429 (and a stream, which has no body). */
 bool svc_idem_keeps(int status);
 
+/* Entry points for handlers, on the calling thread's connection (service/conn.h); without
+ * one, a lookup is IDEM_FAILED with OUTCOME_UNAVAILABLE. */
+
 /* The stored answer of k, if any (no lock): the claim intake's lookup before it validates. */
-struct idem_lookup svc_idem_lookup(PGconn *c, const struct secrets *s, struct arena *a,
-                                   const struct idem_key *k);
+struct idem_lookup svc_rq_idem_lookup(const struct secrets *s, struct arena *a,
+                                      const struct idem_key *k);
 
 /* Fills row with an answer sealed for k. False when sealing fails. */
 bool svc_idem_seal(const struct secrets *s, struct arena *a, const struct idem_key *k,
@@ -69,25 +72,24 @@ bool svc_idem_seal(const struct secrets *s, struct arena *a, const struct idem_k
 
 /* Stores an answer that has no effect of its own (a refusal: 4xx) in a transaction of its
  * own. Best effort for the caller: a failure only loses the replay. */
-enum outcome svc_idem_remember(PGconn *c, const struct secrets *s, struct arena *a,
-                               const struct idem_key *k, int status, const char *body,
-                               const char *location);
+enum outcome svc_rq_idem_remember(const struct secrets *s, struct arena *a,
+                                  const struct idem_key *k, int status, const char *body,
+                                  const char *location);
 
 /* The whole Idempotency-Key walk of a POST but the intake, around its handler:
- * svc_idem_begin takes the scope's session lock (IDEM_IN_USE when another session holds it),
+ * svc_rq_idem_begin takes the scope's session lock (IDEM_IN_USE when another session holds it),
  * then looks the answer up; on IDEM_NEW the request is under way: the first write of the
- * handler's service is held open (service/tx.h, tx_hold_begin), and svc_idem_end must follow,
- * on the connection the handler ended with, with the handler's answer: kept (svc_idem_keeps),
+ * handler's service is held open (service/tx.h, tx_hold_begin), and svc_rq_idem_end must
+ * follow, on the connection the thread has then, with the handler's answer: kept (svc_idem_keeps),
  * it is stored in that same transaction and both commit; not kept, the effect is rolled back.
  * OUTCOME_OK, or the outcome that replaces the answer (503: nothing, or not surely anything,
  * was committed; the client retries with its key). When the handler wrote nothing (a
  * refusal, a computation) the answer is stored in a transaction of its own, best effort: a
  * failure loses only the replay, and the answer stands (OUTCOME_OK). The lock is released when the session is
- * still the one that took it. On any other state svc_idem_begin released the lock itself. */
-struct idem_lookup svc_idem_begin(PGconn *c, const struct secrets *s, struct arena *a,
-                                  const struct idem_key *k);
-enum outcome svc_idem_end(PGconn *c, const struct secrets *s, struct arena *a,
-                          const struct idem_key *k, int status, const char *body,
-                          const char *location);
+ * still the one that took it. On any other state svc_rq_idem_begin released the lock itself. */
+struct idem_lookup svc_rq_idem_begin(const struct secrets *s, struct arena *a,
+                                     const struct idem_key *k);
+enum outcome svc_rq_idem_end(const struct secrets *s, struct arena *a, const struct idem_key *k,
+                             int status, const char *body, const char *location);
 
 #endif

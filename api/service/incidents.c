@@ -23,9 +23,7 @@ create_body(PGconn *c, struct tx *t, void *ctx)
 
     if (rc == DB_CONFLICT)
         return tx_answer(t, OUTCOME_ALREADY_EXISTS);
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD;
-    return tx_audited(svc_audit(c, x->note, "incident.create", "incident", x->out->slug));
+    return svc_audit_after(c, rc, x->note, "incident.create", "incident", x->out->slug);
 }
 
 enum outcome
@@ -39,13 +37,7 @@ svc_incidents_create(PGconn *c, const struct audit_note *note, const struct inci
 enum outcome
 svc_incidents_get(PGconn *c, const char *slug, struct arena *a, struct incident *out)
 {
-    int rc = db_incidents_get(c, slug, false, a, out);
-
-    if (rc == 1)
-        return OUTCOME_OK;
-    if (rc == 0)
-        return OUTCOME_NOT_FOUND;
-    return tx_outcome_of(c, rc);
+    return tx_read_outcome(c, db_incidents_get(c, slug, false, a, out));
 }
 
 static void
@@ -86,10 +78,8 @@ update_body(PGconn *c, struct tx *t, void *ctx)
     if (rc != 1)
         return rc <= 0 ? rc : DB_HARD; /* 0: no such incident */
     apply_patch(&cur, x->p);
-    rc = db_incidents_update(c, &cur, x->a, x->out);
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD; /* the row is locked: it cannot have gone */
-    return tx_audited(svc_audit(c, x->note, "incident.update", "incident", x->out->slug));
+    rc = db_incidents_update(c, &cur, x->a, x->out); /* the row is locked: it cannot have gone */
+    return svc_audit_after(c, rc, x->note, "incident.update", "incident", x->out->slug);
 }
 
 enum outcome

@@ -19,6 +19,7 @@
 #include "db/pool.h"
 #include "service/eligibility.h"
 #include "service/intake_hooks.h"
+#include "service/risk.h"
 #include "service/tx.h"
 
 #define MAX_WRITERS 16
@@ -71,7 +72,8 @@ intake_prepare(const struct secrets *sec, struct arena *a, const struct intake_i
     stamp_now(s->created_at, sizeof s->created_at);
     if (!claims_seal_new(sec, a, in->incident_id, in->claim, in->pii_json, s->created_at,
                          &s->row, s->token) ||
-        !eligibility_prepare(sec, in->incident_id, in->claim, &s->eligibility))
+        !eligibility_prepare(sec, in->incident_id, in->claim, &s->eligibility) ||
+        !risk_prepare(sec, in->incident_id, in->client_ip, in->claim, &s->risk))
         return false;
     /* the mandate (Art. 80(1)) given with the form: the claim joins the action at once */
     s->row.mandate_action_id = in->mandate_action_id;

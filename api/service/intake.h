@@ -20,6 +20,7 @@
 #include "db/claims_batch.h"
 #include "db/idempotency.h"
 #include "domain/claim.h"
+#include "domain/risk.h"
 #include "service/claims_seal.h" /* CLAIM_TOKEN_LEN */
 #include "service/idempotency.h"
 
@@ -49,6 +50,7 @@ struct intake_input {
     /* the 409 duplicate-claim document, stored for the key if refused (a constant text: the
      * HTTP layer owns problem documents) */
     const char *duplicate_answer;
+    const char *client_ip; /* the address the server believes (http/client_ip.h), for risk flags */
 };
 
 /* One submission, sealed, from intake_prepare to its done. Lives in the request's arena; the
@@ -67,6 +69,7 @@ struct intake_submission {
     char token[CLAIM_TOKEN_LEN + 1];
     char created_at[40];
     struct matching_macs eligibility; /* the claim's hashes for the controller's list */
+    struct risk_signals risk;         /* its risk signals, hashed (service/risk.h) */
     /* out, set before done runs */
     enum intake_outcome outcome;
     const char *receipt;  /* INTAKE_ACCEPTED: the receipt document (JSON) */

@@ -8,6 +8,7 @@
 #include "db/outbox.h"
 #include "service/eligibility.h"
 #include "service/intake.h"
+#include "service/risk.h"
 
 /* The confirmation message of each accepted claim (docs/mail.md): queued in the outbox in
  * the claim's own transaction, so it commits with the claim or not at all, and none goes out
@@ -27,6 +28,7 @@ queue_confirmations(PGconn *c, int shard, struct intake_submission *const *accep
 /* In the order they run. */
 static const intake_claim_hook hooks[] = {
     eligibility_intake_hook, /* the claim's state against the controller's list (issue 14) */
+    risk_intake_hook,        /* its risk flags for the reviewer (issue 14, docs/risk.md) */
     queue_confirmations,
     NULL, /* end of the list */
 };

@@ -296,9 +296,7 @@ svc_incident_for_intake(PGconn *c, const char *slug, struct arena *a, struct inc
     int rc = db_incidents_get(c, slug, false, a, out);
     if (rc == 1 && slug != NULL)
         svc_lookup_cache_put_incident(&t, slug, out);
-    if (rc == 1)
-        return OUTCOME_OK;
-    return rc == 0 ? OUTCOME_NOT_FOUND : tx_outcome_of(c, rc);
+    return tx_read_outcome(c, rc);
 }
 
 int
@@ -311,6 +309,15 @@ svc_action_for_mandate(PGconn *c, const char *id, struct arena *a, struct action
     if (rc == 1 && id != NULL)
         svc_lookup_cache_put_action(&t, id, out);
     return rc;
+}
+
+enum outcome
+svc_rq_incident_for_intake(const char *slug, struct arena *a, struct incident *out)
+{
+    PGconn *c;
+
+    return svc_conn(&c) != OUTCOME_OK ? OUTCOME_UNAVAILABLE
+                                      : svc_incident_for_intake(c, slug, a, out);
 }
 
 enum outcome

@@ -34,8 +34,9 @@ enum outcome svc_incident_for_intake(PGconn *c, const char *slug, struct arena *
  * wall clock at the call, to the microsecond, as the database's `opt_in_deadline <= now()`. */
 int svc_action_for_mandate(PGconn *c, const char *id, struct arena *a, struct action *out);
 
-/* The same on the calling thread's connection (service/conn.h), as an outcome: OK, NOT_FOUND,
- * or the database's. */
+/* The same two on the calling thread's connection (service/conn.h), as outcomes: OK,
+ * NOT_FOUND, or the database's. */
+enum outcome svc_rq_incident_for_intake(const char *slug, struct arena *a, struct incident *out);
 enum outcome svc_rq_action_for_mandate(const char *id, struct arena *a, struct action *out);
 
 /* A write to incidents, actions or associations: body run by svc_tx_run (READ WRITE), then

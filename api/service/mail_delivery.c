@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The delivery of one outbox row, in phases: take (leased, autocommitted), gather (claims,
- * address, links), render and compose, send, settle. Plaintext lives in the row's arena,
+/* The delivery of the outbox, in phases: take a batch (leased, committed, within the shared
+ * rate: db/mail_throttle.h), then for each row gather (claims, address, links, a notice's
+ * texts), render and compose, send on the thread's relay connection, and settle: the sent
+ * rows of a batch in one statement, a failure at once. Plaintext lives in the row's arena,
  * wiped when the row is done. Delivery is at least once: a server killed after the relay
- * accepted and before "sent" committed sends that message again after the lease; never one
- * for a claim that was not committed (the row commits with it). */
+ * accepted and before "sent" committed sends those messages (a batch at most) again after the
+ * lease; never one for a claim that was not committed (the row commits with it). */
 #include "service/mail_delivery.h"
 
 #include <jansson.h>
@@ -18,16 +20,24 @@
 #include "crypto/random.h"
 #include "db/claim_links.h"
 #include "db/errors.h"
+#include "db/mail_throttle.h"
+#include "db/notices_mail.h"
 #include "db/outbox.h"
 #include "db/ws_members.h"
 #include "mail/compose.h"
+#include "mail/notice_render.h"
 #include "mail/render.h"
 #include "mail/review_words.h"
 #include "service/claims_seal.h"
 #include "service/mail_links.h"
+#include "service/notices_stop.h"
+#include "service/tx.h"
 
 #define RECOVERY_MAX_CLAIMS 10
 #define RETRY_MAX_S 3600
+/* Rows taken at once: one commit takes them, one settles those sent. A server killed
+ * mid-batch sends at most this many again. */
+#define BATCH_MAX 50
 
 /* What gathering came to: GATHERED, GONE (nothing to send, for good: reason set), or a
  * DB_* status (the row is left to its lease and retried). */
@@ -41,6 +51,8 @@ struct delivery {
     struct arena *a;
     struct outbox_item it;
     struct mail_facts f;
+    bool is_notice;
+    struct notice_mail notice;
     const char *to;
     bool unsendable; /* the message cannot be made: retrying would not help */
     char reason[300];
@@ -118,6 +130,44 @@ gather_claim(struct delivery *d)
     return GATHERED;
 }
 
+/* A notice to a member: the claim's address, the notice's texts in the row's language, and
+ * for a notice that is not essential the link that stops such notices. A member who left the
+ * action, or who stopped non-essential notices after this one was queued, gets nothing. */
+static int
+gather_notice(struct delivery *d)
+{
+    struct mail_claim m;
+    struct notice_message n;
+    int rc = db_mail_claim(d->c, d->it.claim_id, d->a, &m);
+
+    if (rc != 1)
+        return rc == 0 ? gone(d, "the claim no longer exists") : rc;
+    if ((rc = db_notice_message(d->c, d->it.id, d->a, &n)) != 1)
+        return rc == 0 ? gone(d, "the notice's row is gone") : rc;
+    if (!n.still_member)
+        return gone(d, "the claim is no longer a member of the notice's action");
+    if (n.opted_out && !n.essential)
+        return gone(d, "the member stopped non-essential notices");
+    if (m.pii == NULL)
+        return gone(d, "the claim's personal data is erased");
+    if ((d->to = address_of(d, &m)) == NULL)
+        return gone(d, "the claim's personal data cannot be opened");
+    d->notice = (struct notice_mail){.lang = d->it.lang,
+                                     .subject = n.subject,
+                                     .body = n.body,
+                                     .association_name = n.association_name,
+                                     .action_title = n.action_title,
+                                     .reference = m.reference,
+                                     .my_claim_url = d->f.my_claim_url};
+    if (!n.essential) {
+        d->notice.stop_url = svc_notice_stop_url(d->s, d->a, d->ms->public_url, m.id);
+        if (d->notice.stop_url == NULL)
+            return DB_HARD; /* OpenSSL failed: retried after the lease */
+    }
+    d->f.lang = d->it.lang;
+    return GATHERED;
+}
+
 /* A recovery: every active claim of the address (or the one referenced), one link each. */
 static int
 gather_recovery(struct delivery *d)
@@ -147,17 +197,22 @@ gather_recovery(struct delivery *d)
     return GATHERED;
 }
 
-/* Composes and hands the message over; false with the reason. */
+/* Composes and hands the message over (on the session's connection to the relay); false
+ * with the reason. */
 static bool
-hand_over(struct delivery *d)
+hand_over(struct delivery *d, struct mail_smtp *smtp)
 {
     struct mail_rendered r = {0};
     struct strbuf msg = {0};
     bool ok = false;
 
-    mail_render(&d->f, &r);
+    if (d->is_notice)
+        mail_render_notice(&d->notice, &r);
+    else
+        mail_render(&d->f, &r);
     struct mail_message mm = {d->ms->from, d->ms->reply_to, d->to, d->f.lang, r.subject.data,
-                              r.text.data, r.html.data};
+                              r.text.data, r.html.data,
+                              d->is_notice ? d->notice.stop_url : NULL};
     if (!mail_compose(&mm, time(NULL), &msg)) {
         /* an address beyond ASCII (no SMTPUTF8 here) or a sender misconfigured */
         snprintf(d->reason, sizeof d->reason, "the message could not be composed (an address "
@@ -166,8 +221,8 @@ hand_over(struct delivery *d)
         goto cleanup;
     }
     if (d->ms->relay.url != NULL && d->ms->relay.url[0] != '\0') {
-        ok = mail_smtp_send(&d->ms->relay, d->ms->from, d->to, msg.data, msg.len, d->reason,
-                            sizeof d->reason);
+        ok = mail_smtp_send(smtp, &d->ms->relay, d->ms->from, d->to, msg.data, msg.len,
+                            d->reason, sizeof d->reason);
     } else {
         char name[64];
         snprintf(name, sizeof name, "%010lld-%s", (long long)d->it.id, d->it.kind);
@@ -200,51 +255,127 @@ settle_failure(struct delivery *d)
     return db_outbox_mark_retry(d->c, d->it.id, delay, d->reason);
 }
 
-/* One row: 1 handled, 0 nothing due, or DB_*. */
-static int
-deliver_one(struct delivery *d)
-{
-    int rc = db_outbox_take_due(d->c, MAIL_LEASE_S, d->a, &d->it);
+/* What delivering one taken row came to. */
+#define SENT 2
 
-    if (rc != 1)
-        return rc;
+/* One taken row: SENT (to be marked with its batch), 1 settled otherwise (retry, failed), or
+ * DB_* (the lease brings it back). */
+static int
+deliver_one(struct delivery *d, struct mail_smtp *smtp)
+{
+    int rc;
+
     memset(&d->f, 0, sizeof d->f);
     d->to = NULL;
-    if (!mail_kind_parse(d->it.kind, &d->f.kind))
-        return db_outbox_mark_failed(d->c, d->it.id, "unknown kind");
+    d->is_notice = strcmp(d->it.kind, "notice") == 0;
     d->f.my_claim_url = arena_printf(d->a, "%s/my-claim", d->ms->public_url);
-    rc = d->f.kind == MAIL_RECOVERY ? gather_recovery(d) : gather_claim(d);
+    if (d->is_notice)
+        rc = gather_notice(d);
+    else if (!mail_kind_parse(d->it.kind, &d->f.kind))
+        return db_outbox_mark_failed(d->c, d->it.id, "unknown kind");
+    else
+        rc = d->f.kind == MAIL_RECOVERY ? gather_recovery(d) : gather_claim(d);
     if (rc == GONE)
         return db_outbox_mark_failed(d->c, d->it.id, d->reason);
     if (rc != GATHERED)
         return rc; /* the lease brings it back */
-    if (!hand_over(d))
+    if (!hand_over(d, smtp))
         return d->unsendable ? db_outbox_mark_failed(d->c, d->it.id, d->reason)
                              : settle_failure(d);
-    rc = db_outbox_mark_sent(d->c, d->it.id);
-    if (rc == 1)
-        log_info("mail: message %lld (%s) delivered", (long long)d->it.id, d->it.kind);
-    return rc;
+    return SENT;
+}
+
+/* Taking a batch within the shared rate (rate 0: no limit). */
+struct take {
+    const struct mail_settings *ms;
+    struct arena *a;
+    struct outbox_item *items;
+    int n;
+    int wait_ms; /* > 0: the bucket is empty for this long */
+};
+
+static int
+take_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct take *k = ctx;
+    double tokens = 0, elapsed = 0, avail = BATCH_MAX;
+    char now[64];
+    int rc;
+
+    (void)t;
+    k->n = 0;
+    k->wait_ms = 0;
+    if (k->ms->rate_per_s > 0) {
+        /* the bucket holds one second of sending at most */
+        double cap = k->ms->rate_per_s;
+        if ((rc = db_throttle_lock(c, &tokens, &elapsed, now)) != 1)
+            return rc;
+        avail = tokens + elapsed * k->ms->rate_per_s;
+        if (avail > cap)
+            avail = cap;
+    }
+    int want = avail >= BATCH_MAX ? BATCH_MAX : (int)avail;
+    if (want > 0) {
+        k->n = db_outbox_take_batch(c, MAIL_LEASE_S, want, k->a, k->items);
+        if (k->n < 0)
+            return k->n;
+    }
+    if (k->ms->rate_per_s <= 0)
+        return 1;
+    if (want == 0)
+        k->wait_ms = (int)((1.0 - avail) * 1000.0 / k->ms->rate_per_s) + 1;
+    return db_throttle_store(c, avail - k->n, now);
+}
+
+/* Marks the rows sent in one statement; DB_* when that failed (they go again after the
+ * lease: at least once). */
+static int
+settle_sent(PGconn *c, const int64_t *ids, int n)
+{
+    if (n == 0)
+        return 1;
+    int rc = db_outbox_mark_sent(c, ids, n);
+    if (rc >= 0)
+        log_info("mail: %d message(s) delivered", n);
+    return rc < 0 ? rc : 1;
 }
 
 enum outcome
 svc_mail_deliver_due(PGconn *c, const struct secrets *s, const struct mail_settings *ms,
-                     atomic_bool *stop, int *handled_out)
+                     struct mail_smtp *smtp, atomic_bool *stop, int *handled_out,
+                     int *wait_ms_out)
 {
+    struct outbox_item items[BATCH_MAX];
+    int64_t sent[BATCH_MAX];
+
     *handled_out = 0;
+    *wait_ms_out = 0;
     while (!atomic_load(stop)) {
-        struct delivery d = {.c = c, .s = s, .ms = ms, .a = arena_new()};
-        int rc = deliver_one(&d);
-        arena_free(d.a); /* wipes the address and the links' tokens */
-        if (rc == 0)
-            return OUTCOME_OK;
-        if (rc < 0)
+        struct take k = {.ms = ms, .a = arena_new(), .items = items};
+        enum outcome o = svc_tx_run(c, "mail.take", TX_READ_WRITE, take_body, &k);
+        int n_sent = 0, rc = 1;
+        for (int i = 0; o == OUTCOME_OK && i < k.n && !atomic_load(stop); i++) {
+            struct delivery d = {.c = c, .s = s, .ms = ms, .a = arena_new(), .it = items[i]};
+            rc = deliver_one(&d, smtp);
+            arena_free(d.a); /* wipes the address and the links' tokens */
+            if (rc < 0)
+                break;
+            if (rc == SENT)
+                sent[n_sent++] = items[i].id;
+            (*handled_out)++;
+        }
+        if (o == OUTCOME_OK && settle_sent(c, sent, n_sent) < 0)
+            rc = DB_HARD;
+        arena_free(k.a);
+        if (o != OUTCOME_OK || rc < 0)
             return OUTCOME_UNAVAILABLE;
-        (*handled_out)++;
+        if (k.n == 0) {
+            *wait_ms_out = k.wait_ms;
+            return OUTCOME_OK;
+        }
     }
     return OUTCOME_OK;
 }
-
 enum outcome
 svc_mail_prune(PGconn *c)
 {

@@ -24,6 +24,7 @@ struct mail_settings {
     struct mail_relay relay;
     int give_up_after_s;
     int retry_base_s;
+    double rate_per_s;      /* messages a second shared by every server; 0: no limit */
 };
 
 /* How long a taken row is leased to its sender: longer than any send (libcurl's 60 s). */
@@ -32,12 +33,15 @@ struct mail_settings {
 #define MAIL_RECOVERY_LINK_S 1800
 #define MAIL_CONFIRM_LINK_S (30 * 24 * 3600)
 
-/* Delivers due messages one by one until none is due or *stop is set; *handled_out counts
- * them (sent, retried or failed). OUTCOME_OK, or OUTCOME_UNAVAILABLE when the database
- * failed (the caller tries again later). */
+/* Delivers due messages, by batches taken within the rate shared by every server, until none
+ * is due, the rate is spent, or *stop is set; through the relay on smtp's connection (kept
+ * by the caller from one call to the next). *handled_out counts them (sent, retried or
+ * failed); *wait_ms_out > 0 when the rate stopped it: due messages wait that long for the
+ * bucket to refill. OUTCOME_OK, or OUTCOME_UNAVAILABLE when the database failed (the caller
+ * tries again later). */
 enum outcome svc_mail_deliver_due(PGconn *c, const struct secrets *s,
-                                  const struct mail_settings *ms, atomic_bool *stop,
-                                  int *handled_out);
+                                  const struct mail_settings *ms, struct mail_smtp *smtp,
+                                  atomic_bool *stop, int *handled_out, int *wait_ms_out);
 
 /* Housekeeping: forgets rate events older than a day and links expired a day ago. */
 enum outcome svc_mail_prune(PGconn *c);

@@ -43,9 +43,7 @@ add_body(PGconn *c, struct tx *t, void *ctx)
              ? db_members_add_refs(c, x->id, x->incident_id, x->association_id, m->refs_array,
                                    m->out)
              : db_members_add_filter(c, x->id, x->incident_id, x->association_id, m->f, m->out);
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD;
-    return tx_audited(svc_audit(c, m->note, "action.members.add", "action", x->id));
+    return svc_audit_after(c, rc, m->note, "action.members.add", "action", x->id);
 }
 
 enum outcome
@@ -71,11 +69,9 @@ remove_body(PGconn *c, struct tx *t, void *ctx)
     int rc = db_members_remove(c, m->x->id, m->reference);
 
     (void)t;
-    if (rc <= 0)
-        return rc; /* 0: not a member */
-    if (rc != 1)
-        return DB_HARD; /* a reference names one claim */
-    return tx_audited(svc_audit(c, m->note, "action.members.remove", "claim", m->reference));
+    if (rc == 0)
+        return 0; /* not a member */
+    return svc_audit_after(c, rc, m->note, "action.members.remove", "claim", m->reference);
 }
 
 enum outcome

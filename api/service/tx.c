@@ -258,6 +258,22 @@ tx_page_outcome(PGconn *c, int rc, int limit, int *n_out, bool *more_out)
 }
 
 enum outcome
+tx_read_outcome(PGconn *c, int rc)
+{
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    return rc == 0 ? OUTCOME_NOT_FOUND : OUTCOME_OK;
+}
+
+enum outcome
+tx_owned_outcome(PGconn *c, int rc, const char *const *owner, const char *association_id)
+{
+    if (rc == 1 && association_id != NULL && strcmp(*owner, association_id) != 0)
+        return OUTCOME_NOT_FOUND; /* another's answers as none */
+    return tx_read_outcome(c, rc);
+}
+
+enum outcome
 svc_tx_run_here(const char *name, enum tx_mode mode, tx_body_fn body, void *ctx)
 {
     PGconn *c;

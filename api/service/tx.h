@@ -88,6 +88,17 @@ void tx_rollback(PGconn *c);
  * set and *n_out cut to limit, or tx_outcome_of(c, rc). */
 enum outcome tx_page_outcome(PGconn *c, int rc, int limit, int *n_out, bool *more_out);
 
+/* The end of a single read outside a transaction (rc: 1 read, 0 none, or its db status): OK,
+ * NOT_FOUND, or tx_outcome_of(c, rc). */
+enum outcome tx_read_outcome(PGconn *c, int rc);
+
+/* The end of a read of one row owned by *owner (rc: 1 read, 0 none, or its db status; *owner
+ * is looked at only after a read): OK when read and association_id is NULL (any owner, for
+ * the operator) or *owner; NOT_FOUND when none or another's (another association's object answers as a missing one, docs/api.md §2.3);
+ * tx_outcome_of(c, rc) on a failure. */
+enum outcome tx_owned_outcome(PGconn *c, int rc, const char *const *owner,
+                              const char *association_id);
+
 /* The outcome of a failed db status outside a transaction (a single read): DB_UNAVAILABLE
  * drops the broken connection. */
 enum outcome tx_outcome_of(PGconn *c, int db_status);

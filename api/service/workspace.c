@@ -9,35 +9,21 @@
 #include "crypto/random.h"
 #include "db/errors.h"
 #include "db/tallies.h"
+#include "service/conn.h"
 #include "service/tx.h"
 
 enum outcome
-svc_ws_action(PGconn *c, const char *id, const char *association_id, struct arena *a,
-              struct action *out)
-{
-    int rc = db_actions_get_uncounted(c, id, a, out);
-
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    if (rc == 0 || association_id == NULL || strcmp(out->association_id, association_id) != 0)
-        return OUTCOME_NOT_FOUND;
-    return OUTCOME_OK;
-}
-
-enum outcome
-svc_ws_members_page(PGconn *c, const struct ws_page_query *q, struct arena *a,
-                    struct ws_member_row *out, int *n_out, bool *more_out)
+svc_rq_ws_members_page(const struct ws_page_query *q, struct arena *a, struct ws_member_row *out,
+                       int *n_out, bool *more_out, struct read_source *src)
 {
     struct ws_page_query ask = *q;
+    PGconn *c = svc_read_connection(src); /* a page may be a little behind: docs/api.md §16 */
 
+    if (c == NULL)
+        return OUTCOME_UNAVAILABLE;
     ask.limit = q->limit + 1; /* one more tells whether another page follows */
-    int rc = db_ws_members_page(c, &ask, a, out, n_out);
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    *more_out = rc > q->limit;
-    if (*n_out > q->limit)
-        *n_out = q->limit;
-    return OUTCOME_OK;
+    return tx_page_outcome(c, db_ws_members_page(c, &ask, a, out, n_out), q->limit, n_out,
+                           more_out);
 }
 
 /* A version-4 UUID for a batch of decisions; false if the CSPRNG fails. */
@@ -78,19 +64,19 @@ member_read_body(PGconn *c, struct tx *t, void *ctx)
         return tx_answer(t, OUTCOME_NOT_FOUND);
     rc = db_ws_member_extra(c, v->claim.id, m->a, &v->review, &v->duplicate_dates,
                             WS_DUPLICATE_DATES_MAX, &v->n_duplicate_dates);
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD;
-    return tx_audited(svc_audit(c, m->note, "claim.read", "claim", m->reference));
+    if (rc == 1 && (rc = db_risk_claim(c, v->claim.id, m->a, &v->risk)) >= 0)
+        rc = 1;
+    return svc_audit_after(c, rc, m->note, "claim.read", "claim", m->reference);
 }
 
 enum outcome
-svc_ws_member_read(PGconn *c, const struct audit_note *note, const char *action_id,
-                   const char *reference, struct arena *a, struct ws_member_view *out)
+svc_rq_ws_member_read(const struct audit_note *note, const char *action_id,
+                      const char *reference, struct arena *a, struct ws_member_view *out)
 {
     struct member_read m = {note, action_id, reference, a, out};
 
     memset(out, 0, sizeof *out);
-    return svc_tx_run(c, "workspace.member_read", TX_READ_WRITE, member_read_body, &m);
+    return svc_tx_run_here("workspace.member_read", TX_READ_WRITE, member_read_body, &m);
 }
 
 struct review {
@@ -145,8 +131,8 @@ review_body(PGconn *c, struct tx *t, void *ctx)
 }
 
 enum outcome
-svc_ws_review(PGconn *c, const struct audit_note *note, struct ws_review_request *rq,
-              struct arena *a, struct ws_review_result *out)
+svc_rq_ws_review(const struct audit_note *note, struct ws_review_request *rq, struct arena *a,
+                 struct ws_review_result *out)
 {
     struct review r = {note, rq, a, out};
 
@@ -157,7 +143,7 @@ svc_ws_review(PGconn *c, const struct audit_note *note, struct ws_review_request
         rq->d.batch_id = out->batch_id;
     }
     rq->d.actor = note->actor;
-    enum outcome o = svc_tx_run(c, "workspace.review", TX_READ_WRITE, review_body, &r);
+    enum outcome o = svc_tx_run_here("workspace.review", TX_READ_WRITE, review_body, &r);
     if (o == OUTCOME_OK && (rq->dry_run || out->count_changed))
         out->batch_id[0] = '\0';
     return o;
@@ -180,27 +166,28 @@ remove_body(PGconn *c, struct tx *t, void *ctx)
 
     if (rc == 0)
         return tx_answer(t, OUTCOME_NOT_FOUND);
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD; /* a reference names one claim */
-    return tx_audited(svc_audit(c, m->note, "action.members.remove", "claim", m->reference));
+    return svc_audit_after(c, rc, m->note, "action.members.remove", "claim", m->reference);
 }
 
 enum outcome
-svc_ws_member_remove(PGconn *c, const struct audit_note *note, const char *action_id,
-                     const char *reference, const char *reason)
+svc_rq_ws_member_remove(const struct audit_note *note, const char *action_id,
+                        const char *reference, const char *reason)
 {
     struct removal m = {note, action_id, reference, reason, {0}};
 
     if (!new_batch_id(m.batch_id))
         return OUTCOME_INTERNAL;
-    return svc_tx_run(c, "workspace.remove", TX_READ_WRITE, remove_body, &m);
+    return svc_tx_run_here("workspace.remove", TX_READ_WRITE, remove_body, &m);
 }
 
 enum outcome
-svc_ws_members_per_day(PGconn *c, const char *action_id, struct arena *a, struct ws_day **out,
-                       int *n_out)
+svc_rq_ws_members_per_day(const char *action_id, struct arena *a, struct ws_day **out,
+                          int *n_out)
 {
-    int rc = db_ws_members_per_day(c, action_id, a, out, n_out);
+    PGconn *c;
 
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    int rc = db_ws_members_per_day(c, action_id, a, out, n_out);
     return rc < 0 ? tx_outcome_of(c, rc) : OUTCOME_OK;
 }

@@ -54,6 +54,16 @@ html_attr(struct strbuf *sb, const char *s)
     escape_with(sb, s, "&<>\"'", entity);
 }
 
+void
+html_hidden(struct strbuf *sb, const char *name, const char *value)
+{
+    strbuf_puts(sb, "<input type=\"hidden\" name=\"");
+    html_attr(sb, name);
+    strbuf_puts(sb, "\" value=\"");
+    html_attr(sb, value != NULL ? value : "");
+    strbuf_puts(sb, "\">\n");
+}
+
 static bool
 unreserved(unsigned char c)
 {

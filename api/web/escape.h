@@ -16,6 +16,10 @@ void html_text(struct strbuf *sb, const char *s);
  * a tag. NULL appends nothing. */
 void html_attr(struct strbuf *sb, const char *s);
 
+/* <input type="hidden" name="…" value="…"> and a line break, both through html_attr (a NULL
+ * value is ""): the forms' hidden fields. */
+void html_hidden(struct strbuf *sb, const char *name, const char *value);
+
 /* One component of a URL (a path segment or a query value): every byte outside RFC 3986's
  * unreserved set (A-Z a-z 0-9 - . _ ~) becomes %XX, so "a b/c?d" → "a%20b%2Fc%3Fd". The
  * result contains no character that HTML or an attribute gives a meaning to, so it may be

@@ -163,6 +163,31 @@ web_layout_begin(struct strbuf *sb, const struct web_ctx *w, const struct web_pa
     strbuf_puts(sb, "</ul></nav>\n");
     language_switch(sb, w, p);
     strbuf_puts(sb, "\n</div>\n</header>\n<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n");
+    if (p->h1) {
+        strbuf_puts(sb, "<h1>");
+        web_escape(sb, WEB_TEXT, p->title);
+        strbuf_puts(sb, "</h1>\n");
+    }
+}
+
+/* A setting's value; its default "(not configured: --flag)" (core/config.c, English for the
+ * logs and --help) in the page's language. */
+static void
+setting_text(struct strbuf *sb, const struct web_ctx *w, const char *value)
+{
+    static const char unset[] = "(not configured: ";
+    size_t n = strlen(value), len = n - (sizeof unset - 1) - 1; /* the flag's length */
+    char flag[64];
+
+    if (strncmp(value, unset, sizeof unset - 1) != 0 || value[n - 1] != ')' ||
+        len >= sizeof flag) {
+        html_text(sb, value);
+        return;
+    }
+    memcpy(flag, value + sizeof unset - 1, len);
+    flag[len] = '\0';
+    web_tf(sb, w->cat, w->lang, WEB_TEXT, "footer.not_configured",
+           (const char *[]){"flag", flag, NULL});
 }
 
 /* A footer line "label: value" when the value is configured. */
@@ -174,7 +199,7 @@ footer_fact(struct strbuf *sb, const struct web_ctx *w, const char *key, const c
     strbuf_puts(sb, "<li>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, key);
     web_te(sb, w->cat, w->lang, WEB_TEXT, "common.label_sep");
-    html_text(sb, value);
+    setting_text(sb, w, value);
     strbuf_puts(sb, "</li>");
 }
 
@@ -198,7 +223,7 @@ web_layout_end(struct strbuf *sb, const struct web_ctx *w)
             html_text(sb, cfg->operator_email);
             strbuf_puts(sb, "</a>");
         } else {
-            html_text(sb, cfg->operator_email); /* "(not configured: …)" */
+            setting_text(sb, w, cfg->operator_email); /* "(not configured: …)" */
         }
         strbuf_puts(sb, "</li>");
     }

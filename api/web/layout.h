@@ -32,6 +32,7 @@ struct web_page {
     bool noindex;            /* error pages */
     const char *nav_current; /* the menu entry's path to mark aria-current ("/"), or NULL */
     const char *script;      /* "/static/x.js" (module) or NULL */
+    bool h1;                 /* the title is also the page's <h1>, first in <main> */
 };
 
 /* Appends path with each segment through url_component ("/a/x y" → "/a/x%20y"). */

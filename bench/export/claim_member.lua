@@ -13,8 +13,8 @@
 -- quotas as members (each thread's first request is a /healthz too, see request()). wrk itself waits for -d: the caller interrupts it (SIGINT) once every
 -- claim is in. done() prints
 --   MEMBERS created=N other=N errors=N
--- and exits 1 when an answer was neither 201 (a claim) nor 200 (/healthz), or on a socket
--- error.
+-- and exits 1 when an answer was neither 201 (a claim) nor 200 (/healthz); socket errors are
+-- reported only (run.sh counts the members in SQL).
 
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(here .. "../intake/claim_mandated.lua")
@@ -85,10 +85,15 @@ function done(summary, latency, requests)
     local e = summary.errors
     local errors = e.connect + e.read + e.write + e.timeout
     io.write(string.format("MEMBERS created=%d other=%d errors=%d\n", c, o, errors))
-    if o > 0 or errors > 0 then
+    -- socket errors alone (timeouts on a loaded machine, connections cut when a thread
+    -- stops on its quota) are not failures: run.sh counts the members in SQL
+    if errors > 0 then
+        io.stderr:write(string.format("claim_member.lua: %d socket errors\n", errors))
+    end
+    if o > 0 then
         io.stderr:write(string.format(
-            "claim_member.lua: FAILED: %d answers were neither 201 nor 200 (first: %s),"
-            .. " %d socket errors\n", o, codes, errors))
+            "claim_member.lua: FAILED: %d answers were neither 201 nor 200 (first: %s)\n",
+            o, codes))
         os.exit(1)
     end
 end

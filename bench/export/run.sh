@@ -5,16 +5,27 @@
 # PostgreSQL alone writing the same members' columns with COPY, in the same run.
 #
 #   bench/export/run.sh [--members N] [--rounds R] [--keep] [--results]
-#                       [--connections C] [--load-budget S]
+#                       [--connections C] [--load-budget S] [--rss-exports K]
+#                       [--reuse DIR] [--no-warmup] [--rss-small]
 #
 #   --members N      members of the measured action (200000); a second action has N/10
-#   --rounds R       timed rounds (3), after one discarded warm-up export
+#   --rounds R       timed rounds (3), after one discarded warm-up export (0: none, for a
+#                    memory series alone)
 #   --keep           keep the benchmark database (and say its name) instead of dropping it
 #   --results        also write the Markdown block into bench/RESULTS.md, section "Export for
 #                    counsel (streamed, constant memory)" (between its marker comments, so the
 #                    hand-written reading after them stays)
 #   --connections C  wrk connections while loading the members (64)
 #   --load-budget S  give up when loading takes more than S seconds (900)
+#   --perf           profile the server with `perf record` during the first CSV round, the
+#                    top of `perf report` in the block (needs perf and the right to use it)
+#   --rss-exports K  after the rounds, K more consecutive CSV exports of the big action on
+#                    the same server, its VmRSS after each listed (0: none)
+#   --no-warmup      no discarded warm-up export of the big action before the rounds
+#   --rss-small      the --rss-exports series exports the small action (N/10) instead
+#   --reuse DIR      measure on a database kept by an earlier `--keep` run instead of loading
+#                    one (--keep saves what that takes, its secrets and keys, in
+#                    var/bench-export/<database>/ and says so; migrated again, never dropped)
 #
 # Environment: DATABASE_URL (default: the private cluster of ./scripts/run, from
 # var/secrets/database-url), RECOURS_BIN (default build/recours, built if
@@ -62,6 +73,11 @@ CONNECTIONS=64
 THREADS=2
 LOAD_BUDGET=900
 SAMPLE_S=0.05
+RSS_EXPORTS=0
+PERF=0
+REUSE=""
+WARMUP=1
+RSS_ACTION=big
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 readonly ROOT
@@ -89,14 +105,25 @@ while (($# > 0)); do
     case "$1" in
     --keep) KEEP=1 ;;
     --results) RESULTS=1 ;;
-    --members | --rounds | --connections | --load-budget)
+    --perf) PERF=1 ;;
+    --no-warmup) WARMUP=0 ;;
+    --rss-small) RSS_ACTION=small ;;
+    --reuse)
         (($# >= 2)) || die "$1 needs a value"
-        [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive integer (got '$2')"
+        [[ -s "$2/state.sh" ]] || die "--reuse: no $2/state.sh (made by a --keep run)"
+        REUSE="$(cd "$2" && pwd -P)"
+        shift
+        ;;
+    --members | --rounds | --connections | --load-budget | --rss-exports)
+        (($# >= 2)) || die "$1 needs a value"
+        [[ "$2" =~ ^[1-9][0-9]*$ || ("$1" == --rounds && "$2" == 0) ]] ||
+            die "$1 must be a positive integer (got '$2')"
         case "$1" in
         --members) MEMBERS="$2" ;;
         --rounds) ROUNDS="$2" ;;
         --connections) CONNECTIONS="$2" ;;
         --load-budget) LOAD_BUDGET="$2" ;;
+        --rss-exports) RSS_EXPORTS="$2" ;;
         esac
         shift
         ;;
@@ -176,15 +203,26 @@ LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- the database and the server -----------------------------------------------------------------
 
-BENCH_DB="bench_export_$(date -u +%Y%m%d_%H%M%S)_$$"
-psql_ "$URL_DB" "CREATE DATABASE $BENCH_DB" >/dev/null
-BENCH_DB_MADE=1
+declare -A ACTION
+if [[ -n "$REUSE" ]]; then
+    # what a --keep run saved: BENCH_DB, MEMBERS, SMALL, ACTION[...], LOADED_TOTAL, LOAD_RATE
+    # shellcheck source=/dev/null
+    . "$REUSE/state.sh"
+    cp -R "$REUSE/secrets" "$TMP/secrets"
+    cp "$REUSE/auth-assoc" "$TMP/auth-assoc"
+    info "database: $BENCH_DB (reused from $REUSE, kept)"
+else
+    BENCH_DB="bench_export_$(date -u +%Y%m%d_%H%M%S)_$$"
+    psql_ "$URL_DB" "CREATE DATABASE $BENCH_DB" >/dev/null
+    BENCH_DB_MADE=1
+    info "database: $BENCH_DB (fresh, $( ((KEEP)) && echo kept || echo dropped) at the end)"
+fi
 BENCH_URL="$(url_for "$BENCH_DB" with-password)"
-info "database: $BENCH_DB (fresh, $( ((KEEP)) && echo kept || echo dropped) at the end)"
 DATABASE_URL="$BENCH_URL" "$RECOURS_BIN" migrate --migrations-dir "$ROOT/db-migrations" \
     >"$TMP/migrate.log" 2>&1 || die "recours migrate failed: $(tail -n 5 "$TMP/migrate.log")"
 
-"$RECOURS_BIN" secrets init --secrets-dir "$TMP/secrets" >"$TMP/secrets-init.log" 2>&1 ||
+[[ -n "$REUSE" ]] ||
+    "$RECOURS_BIN" secrets init --secrets-dir "$TMP/secrets" >"$TMP/secrets-init.log" 2>&1 ||
     die "recours secrets init failed: $(tail -n 5 "$TMP/secrets-init.log")"
 (umask 077 && printf 'Authorization: Bearer %s\n' "$(tr -d '\n' <"$TMP/secrets/operator-key")" \
     >"$TMP/auth-operator")
@@ -258,6 +296,7 @@ api() {
 
 # --- set-up through the API -----------------------------------------------------------------------
 
+if [[ -z "$REUSE" ]]; then
 start_server load
 
 ASSOC_ID="$(api "$TMP/auth-operator" POST /v1/associations 201 <<EOF | jq -r .id
@@ -279,7 +318,6 @@ api "$TMP/auth-operator" GET /v1/schemes/presets 200 |
     jq -c '.data[] | select(.id == "coupang-2025") | .scheme' >"$TMP/scheme.json"
 [[ -s "$TMP/scheme.json" ]] || die "no coupang-2025 preset in GET /v1/schemes/presets"
 
-declare -A ACTION
 # make_action NAME: a KRW incident bench-export-NAME-<pid> with Coupang's scheme, and an open
 # action of the association on it (ACTION[NAME], ACTION[NAME-version], ACTION[NAME-slug])
 make_action() {
@@ -372,6 +410,19 @@ stop_server
 LOAD_RATE="$(awk -v n="$LOADED_TOTAL" -v s="$LOAD_S_TOTAL" 'BEGIN { printf "%.0f", n / s }')"
 info "loaded $LOADED_TOTAL claims at $LOAD_RATE claims/s; VACUUM ANALYZE claims"
 psql_ "$BENCH_DB" "VACUUM ANALYZE claims" >/dev/null
+if ((KEEP)); then
+    STATE="$ROOT/var/bench-export/$BENCH_DB"
+    mkdir -p "$STATE"
+    cp -R "$TMP/secrets" "$STATE/secrets"
+    cp "$TMP/auth-assoc" "$STATE/auth-assoc"
+    {
+        printf 'BENCH_DB=%q\nMEMBERS=%q\nSMALL=%q\nLOADED_TOTAL=%q\nLOAD_RATE=%q\n' \
+            "$BENCH_DB" "$MEMBERS" "$SMALL" "$LOADED_TOTAL" "$LOAD_RATE"
+        for k in "${!ACTION[@]}"; do printf 'ACTION[%q]=%q\n' "$k" "${ACTION[$k]}"; done
+    } >"$STATE/state.sh"
+    info "kept for --reuse: $STATE"
+fi
+fi
 PII_AVG="$(psql_ "$BENCH_DB" "SELECT round(avg(octet_length(pii)))::int FROM claims")"
 INDEX_USED="$("$PG_BIN/psql" -X -q -At -d "$(url_for "$BENCH_DB")" -c "EXPLAIN (COSTS OFF)
     SELECT reference FROM claims WHERE member_action_id = '${ACTION[big]}' AND reference > ''
@@ -453,6 +504,11 @@ export_once() {
     fi
     rss_sampler "$SERVER_PID" "$TMP/rss-$kind-$round" &
     SAMPLER_PID=$!
+    local perf_pid=""
+    if ((PERF)) && [[ "$kind" == csv && "$round" == 1 ]]; then
+        perf record -F 999 -g -p "$SERVER_PID" -o "$TMP/perf.data" >"$TMP/perf.log" 2>&1 &
+        perf_pid=$!
+    fi
     backends_sample "$TMP/pg0"
     ticks_of "$SERVER_PID"
     srv0=$TICKS
@@ -463,6 +519,13 @@ export_once() {
     t1="$(date +%s%N)"
     ticks_of "$SERVER_PID"
     srv1=$TICKS
+    if [[ -n "$perf_pid" ]]; then
+        # TERM, not INT: a non-interactive shell's background job ignores SIGINT
+        kill -TERM "$perf_pid" 2>/dev/null || true
+        wait "$perf_pid" 2>/dev/null || true
+        perf report -i "$TMP/perf.data" --stdio --no-children --sort dso,symbol 2>/dev/null |
+            grep -E '^ +[0-9]+\.[0-9]+%' | head -n 25 >"$TMP/perf-top.txt" || true
+    fi
     backends_sample "$TMP/pg1"
     kill "$SAMPLER_PID" 2>/dev/null || true
     wait "$SAMPLER_PID" 2>/dev/null || true
@@ -509,12 +572,14 @@ export_once() {
     rm -f "$out"
 }
 
-# The statement of db_exports_members (api/db/exports.c), every member at once.
+# The columns db_exports_members reads (api/db/exports.c), every member at once, each in its
+# own text form (pii bytea as hex, still sealed; timestamps as timestamptz): the same rows and
+# columns as the export, written by PostgreSQL alone.
 cat >"$TMP/copy.sql" <<EOF
 SELECT pg_backend_pid() AS bench_pid \gset
 \setenv BENCH_PG_PID :bench_pid
 \! cat /proc/\$BENCH_PG_PID/stat >$TMP/copy-pg0 2>/dev/null || true
-\copy (SELECT c.reference, c.data_key_id, encode(c.pii, 'hex'), c.country, c.categories, c.phishing, c.identity_theft, c.distress, c.documented_loss, c.hours_spent, c.payment_preference, c.status, to_char(c.mandated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), c.mandate_text_version, c.mandate_channel, to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') FROM claims c WHERE c.member_action_id = '${ACTION[big]}' ORDER BY c.reference) TO STDOUT WITH CSV HEADER
+\copy (SELECT c.reference, c.data_key_id, c.pii, c.country, c.categories, c.phishing, c.identity_theft, c.distress, c.documented_loss, c.hours_spent, c.payment_preference, c.status, c.mandated_at, c.mandate_text_version, c.mandate_channel, c.created_at, ce.state, ce.matched, (SELECT string_agg(f.public_id::text || ':' || encode(f.sha256, 'hex'), '|' ORDER BY f.created_at, f.id) FROM evidence_files f WHERE f.claim_id = c.id AND f.state = 'stored') FROM claims c LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id WHERE c.member_action_id = '${ACTION[big]}' ORDER BY c.reference) TO STDOUT WITH CSV HEADER
 \! cat /proc/\$BENCH_PG_PID/stat >$TMP/copy-pg1 2>/dev/null || true
 EOF
 
@@ -579,13 +644,22 @@ stop_server
 start_server measured
 settle
 RSS_FRESH_BIG="$(status_kb "$SERVER_PID" VmRSS)"
-export_once warmup-csv big "$MEMBERS" csv 0
+((WARMUP)) && export_once warmup-csv big "$MEMBERS" csv 0
 for ((r = 1; r <= ROUNDS; r++)); do
     export_once csv big "$MEMBERS" csv "$r"
     copy_once "$r"
     export_once ndjson big "$MEMBERS" ndjson "$r"
 done
 RSS_END="$(status_kb "$SERVER_PID" VmRSS)"
+: >"$TMP/rss-series"
+for ((r = 1; r <= RSS_EXPORTS; r++)); do
+    if [[ "$RSS_ACTION" == small ]]; then
+        export_once series small "$SMALL" csv "$r"
+    else
+        export_once series big "$MEMBERS" csv "$r"
+    fi
+    status_kb "$SERVER_PID" VmRSS >>"$TMP/rss-series"
+done
 stop_server
 ((FLAG_MADE)) && rm -f "$RUNNING_FLAG"
 FLAG_MADE=0
@@ -638,7 +712,7 @@ BLOCK="$TMP/block.md"
             "$THREADS" "$CONNECTIONS" "$LOADED_TOTAL" "$LOAD_RATE" "$PII_AVG"
         printf -- '- one warm-up export discarded, then %s rounds of: recours CSV, COPY, recours NDJSON; medians; ratio = median of the per-round ratios (rows/s ÷ COPY rows/s in the same round)\n' \
             "$ROUNDS"
-        printf -- '- recours: `curl` of `GET /v1/actions/{id}/export?format=csv|ndjson` over HTTPS (one response), wall time; COPY: `psql -c "\\copy (SELECT <the 16 columns of db_exports_members, pii hex-encoded, still sealed> FROM claims WHERE member_action_id = … ORDER BY reference) TO STDOUT WITH CSV HEADER" > file`, wall time of the whole psql (connection included)\n'
+        printf -- '- recours: `curl` of `GET /v1/actions/{id}/export?format=csv|ndjson` over HTTPS (one response), wall time; COPY: `psql -c "\\copy (SELECT <the 19 columns db_exports_members reads, as stored: pii still sealed> FROM claims LEFT JOIN claim_eligibility … WHERE member_action_id = … ORDER BY reference) TO STDOUT WITH CSV HEADER" > file` over the Unix socket, wall time of the whole psql (connection included); both into a file in the same temp dir\n'
         printf -- '- page query plan: `%s`\n\n' "$INDEX_USED"
     }
     printf '| %s members | rows/s | MB/s | s | MB | ÷ COPY rows/s | CPU µs/row: server | PostgreSQL backends | client (curl / psql) |\n' "$MEMBERS"
@@ -680,6 +754,22 @@ BLOCK="$TMP/block.md"
     printf '\nRSS of each freshly started server before its first export: %s MiB (N/10), %s MiB (N); after all the N exports: %s MiB.\n\n' \
         "$(mib "$RSS_FRESH_SMALL")" "$(mib "$RSS_FRESH_BIG")" "$(mib "$RSS_END")"
     printf 'Checked: every export 200, its rows = the members, its record complete with the same rows, bytes and the sha256 of the received file; COPY rows = the members.\n\n'
+    if ((RSS_EXPORTS > 0)); then
+        printf '%s consecutive CSV exports of the %s members after the rounds, same server: VmRSS after each (MiB):\n\n' \
+            "$RSS_EXPORTS" "$([[ "$RSS_ACTION" == small ]] && echo "$SMALL" || echo "$MEMBERS")"
+        awk '{ printf "%s%.1f", (NR > 1 ? (NR % 20 == 1 ? "\n" : " ") : ""), $1 / 1024 } END { print "" }' \
+            "$TMP/rss-series" | sed 's/^/    /'
+        awk '{ v[NR] = $1 } END { m = 0; for (i = 1; i <= NR; i++) if (v[i] > m) m = v[i];
+            printf "\nfirst %.1f, 10th %.1f, last %.1f, highest %.1f MiB; growth from the 10th to the last: %.1f MiB\n\n",
+            v[1] / 1024, v[NR < 10 ? NR : 10] / 1024, v[NR] / 1024, m / 1024,
+            (v[NR] - v[NR < 10 ? NR : 10]) / 1024 }' "$TMP/rss-series"
+    fi
+    if ((PERF)) && [[ -s "$TMP/perf-top.txt" ]]; then
+        # shellcheck disable=SC2016 # the backquotes are Markdown code spans, not expansions
+        printf '`perf record -F 999 -g` of the server during the first CSV round, `perf report --no-children --sort dso,symbol`, top 25 (self time):\n\n```\n'
+        cat "$TMP/perf-top.txt"
+        printf '```\n\n'
+    fi
     printf 'Every measurement (kind, round, rows, bytes, s, server CPU s, backends CPU s, client CPU s, VmRSS kB before, peak, after, VmHWM, peak over the second half):\n\n```\n'
     cat "$TMP/results"
     printf '```\n\n%s\n' "$MARK_END"

@@ -15,7 +15,13 @@
 // the claim joined, the member count follows → another victim claims through the link without
 // the mandate, then gives it from /my-claim?action=<id> and revokes it (the member count
 // follows both) → a status move (open → filed) → the key revoked
-// meanwhile: the page asks for it again.
+// meanwhile: the page asks for it again. Between them, the workspace: members filtered, three
+// verified in bulk (the page's counts and its summary chart follow the API's), one rejected
+// (the Python side waits for its email at the SMTP server), every chart's figures against the
+// API's documents (deciles and histogram included), simulate and its CSV, axe-core on every
+// tab, and after the status move the public record tab: counsel read, a new French text
+// refused without a new version, then saved with one (English too) in one PATCH of what
+// changed, a dated hearing added; /a/{id} shows them.
 // Any console error, page error, CSP violation or failed page asset fails the run; screenshots
 // at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
 // Prints one JSON line {"action_id", "export_id", "sha256"} and exits 0 when everything held.
@@ -248,6 +254,10 @@ try {
         return r.json();
     };
     const summaryBefore = await apiGet(`/v1/actions/${action.id}/compensation`);
+    // the summary as the page shows it: the verified members of the status chart
+    const verifiedCell = (n) => page.locator(`figure[data-chart="status-action"] tr[data-key="verified"] td[data-value="${n}"]`);
+    await page.click("#tab-summary");
+    await verifiedCell(summaryBefore.claims_by_status.verified).waitFor();
     await page.click("#tab-list");
     await page.selectOption("#ml-status", "received");
     await page.selectOption("#ml-country", "FR");
@@ -275,6 +285,16 @@ try {
         "the summary counts the verified members");
     equal(summaryAfter.claims_by_status.received, summaryBefore.claims_by_status.received - setup.free.length,
         "and no longer as received");
+    // the page's counts and summary follow: the verified filter lists the three, the chart
+    // counts them
+    await page.selectOption("#ml-status", "verified");
+    await page.click("#ml-apply");
+    await page.locator(`#ml-rows tr[data-reference="${setup.free[2]}"]`).waitFor();
+    equal(await page.locator("#ml-rows tr").count(), setup.free.length, "the verified members listed");
+    contains(await text("#ml-selected"), `${setup.free.length} members on this page`, "the page's count");
+    await page.click("#tab-summary");
+    await verifiedCell(summaryBefore.claims_by_status.verified + setup.free.length).waitFor();
+    await page.click("#tab-list");
 
     steps.current = "members tab: reject one";
     await page.selectOption("#ml-status", "");
@@ -307,6 +327,8 @@ try {
         status: doc.claims_by_status, country: doc.by_country, category: doc.by_category,
         payment: doc.by_payment_preference,
         awards: { min: doc.award_stats.min, median: doc.award_stats.median, mean: doc.award_stats.mean, max: doc.award_stats.max },
+        deciles: Object.fromEntries(doc.award_stats.deciles.map((d) => ["p" + d.percentile, d.award])),
+        histogram: Object.fromEntries(doc.award_stats.histogram.bins.map((b) => [`${b.from}-${b.to}`, b.claims])),
         "take-up": { eligible: doc.eligible, affected: doc.affected_count, total: doc.total_after_cap,
             projection: doc.projection_if_all_claimed.total_after_cap },
     });
@@ -345,7 +367,7 @@ try {
 
     steps.current = "accessibility (axe-core)";
     const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf-8");
-    for (const tab of ["tab-list", "tab-summary", "tab-simulate"]) {
+    for (const tab of ["tab-list", "tab-add", "tab-summary", "tab-simulate", "tab-exports", "tab-record"]) {
         await page.click("#" + tab);
         await page.evaluate(axeSource);   // through the debugger protocol: the page's CSP stands
         const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
@@ -469,6 +491,59 @@ try {
     equal(await late.locator("#mandate").count(), 0, "and offers no mandate");
     check(await late.locator("#claim-form").isVisible(), "the claim can still be made");
     await late.close();
+
+    // --- the public record ---------------------------------------------------------------
+    steps.current = "public record";
+    await page.click("#tab-record");
+    await page.locator("#rec-counsel-name").waitFor();
+    await page.waitForFunction(() => document.getElementById("rec-counsel-name").value !== "");
+    equal(await page.inputValue("#rec-counsel-name"), "Maître Dupont", "counsel read from the record");
+    equal(await page.locator("#history-rows tr").evaluateAll((l) => l.map((r) => r.dataset.kind)).then((k) => k.join(",")),
+        "opened,filed", "the history: opened, then the status move");
+    await page.fill("#rec-next-date", "2030-03-15");
+    await page.fill("#rec-next-date-note", "Audience de mise en état");
+    await page.fill("#rec-funding", "Cotisations des membres\nAucun financement par un tiers");
+    await page.fill("#rec-mandate-fr", "Nouveau texte du mandat.");
+    await page.click("#record-save");     // a new French text without a new version: refused here
+    await page.locator("#rec-mandate-version-error:not([hidden])").waitFor();
+    contains(await text("#rec-mandate-version-error"), "new version", "the version is asked for");
+    await page.fill("#rec-mandate-version", "2026-09-b");
+    await page.fill("#rec-mandate-en", "New mandate text.");
+    const recordPatch = page.waitForResponse((r) => r.request().method() === "PATCH"
+        && new URL(r.url()).pathname === `/v1/actions/${action.id}`);
+    await page.click("#record-save");
+    const patched = await recordPatch;
+    equal(patched.status(), 200, "record saved");
+    equal(JSON.stringify(Object.keys(patched.request().postDataJSON()).sort()),
+        JSON.stringify(["funding_sources", "mandate_text", "mandate_text_en", "mandate_text_version",
+            "next_date", "next_date_note"]), "only what changed is sent, in one PATCH");
+    await page.locator("#record-status:has-text('saved')").waitFor();
+    const saved = await apiGet(`/v1/actions/${action.id}`);
+    equal([saved.next_date, saved.next_date_note, saved.mandate_text_version, saved.mandate_text,
+        saved.mandate_text_en, saved.fees_charged].join("|"),
+        ["2030-03-15", "Audience de mise en état", "2026-09-b", "Nouveau texte du mandat.",
+            "New mandate text.", null].join("|"), "the record as saved");
+    equal(saved.funding_sources, "Cotisations des membres\nAucun financement par un tiers", "line breaks kept");
+    contains(await text("#action-facts"), "2026-09-b", "the facts above the tabs follow");
+    await page.selectOption("#ev-kind", "hearing");
+    await page.fill("#ev-date", "2030-03-15");
+    await page.fill("#ev-court-reference", "RG 30/01234");
+    await page.fill("#ev-note", "Mise en état");
+    await page.click("#event-add");
+    await page.locator('#history-rows tr[data-kind="hearing"]').waitFor();
+    equal(await page.inputValue("#ev-note"), "", "the step's form emptied");
+    const withHearing = await apiGet(`/v1/actions/${action.id}`);
+    const step = withHearing.history.at(-1);
+    equal([step.kind, step.date, step.court_reference, step.note].join("|"),
+        "hearing|2030-03-15|RG 30/01234|Mise en état", "the step stored");
+    const publicPage = await (await context.request.get(`${baseUrl}/a/${action.id}?lang=fr`)).text();
+    for (const shown of ["Cotisations des membres", "RG 30/01234", "Audience de mise en état",
+        "Nouveau texte du mandat."])
+        contains(publicPage, shown, "the public page shows the record");
+    contains(await (await context.request.get(`${baseUrl}/a/${action.id}?lang=en`)).text(), "New mandate text.",
+        "the English text of the new version");
+    await page.locator("#record").scrollIntoViewIfNeeded();
+    await shoot("29-dashboard-record", { fullPage: false });
 
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";

@@ -62,13 +62,9 @@ forbid mail -- "([^\">]*/)?(microhttpd|libpq-fe|jansson)\.h[\">]" \
 forbid mail -- "$up(http|db|handlers|service|cli|domain)/" "mail/ includes no upper layer"
 
 # Handlers hold no database connection (docs/architecture.md §2): they call service entry
-# points that take the thread's own (service/conn.h). The files below predate the rule and
-# are being moved behind the service (issue 11); the list only shrinks, a new handler that
-# names PGconn, includes db/ or libpq-fe.h fails here.
-legacy_handlers=" claim_json.c claims_parse.h claims_submit.c guard.c guard.h idempotency.c
- read_guard.c read_guard.h workspace_members.c "
+# points that take the thread's own (service/conn.h). A handler that names PGconn, includes
+# db/ or libpq-fe.h fails here.
 while IFS= read -r file; do
-    case "$(tr -s '[:space:]' ' ' <<<"$legacy_handlers")" in *" $(basename "$file") "*) continue ;; esac
     printf '%s   <- a handler holds no connection: call a service entry point (service/conn.h)\n' \
         "$file"
     failed=1

@@ -229,13 +229,14 @@ def set_action_status(assoc, action, status, client=None):
 
 # --- the database, raw -----------------------------------------------------------------------
 
-def memberships_of_claims(references):
-    """{reference: action_id} of these claims that are members of an action (psql)."""
+def memberships_of_claims(references, url=None):
+    """{reference: action_id} of these claims that are members of an action (psql on url,
+    DATABASE_URL by default)."""
     if not references:
         return {}
     refs = ", ".join(cf.sql_literal(r) for r in references)
     rows = cf.psql("SELECT reference, member_action_id FROM claims"
-                   f" WHERE member_action_id IS NOT NULL AND reference IN ({refs})")
+                   f" WHERE member_action_id IS NOT NULL AND reference IN ({refs})", url=url)
     return {r[0]: r[1] for r in rows}
 
 

@@ -415,6 +415,7 @@ class Server:
                "--tls-cert", self.cafile, "--tls-key", self.keyfile,
                "--migrations-dir", migrations_dir(),
                "--web-dir", os.path.join(source_dir(), "web"),
+               "--risk-domains-file", os.path.join(source_dir(), "data", "disposable_domains.txt"),
                "--workers", str(self.workers)]
         if self.plain_http:
             cmd.append("--plain-http")

@@ -276,6 +276,47 @@ class EligibilityTest(unittest.TestCase):
         rows = cf.psql(f"SELECT count(*) FROM claim_eligibility WHERE incident_id = {iid}")
         self.assertEqual(int(rows[0][0]), len(submitted))
 
+    def test_correction_recomputes_the_state(self):
+        """A claimant who corrects the email or phone is evaluated again in the correction's
+        transaction (a stale state would stay until the next import); the notice code, which
+        recours does not keep in clear, keeps its hash unless the correction gives a new one."""
+        slug = cf.make_incident(self.server)
+        kit = os.path.join(self.tmp.name, "kit-correction")
+        run = self.cli("kit", "--incident", slug, "--out", kit)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        controller = Controller(kit)
+        listed = [person(20_000 + i) for i in range(3)]
+        path = os.path.join(self.tmp.name, "correction.csv")
+        with open(path, "w") as f:
+            for p in listed:
+                f.write("\n".join(controller.lines(p)) + "\n")
+        run = self.cli("import", "--incident", slug, path)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        action = af.open_action(self.assoc, slug)
+
+        stranger = af.mandated_claim(self.server, slug, action)
+        self.assertEqual(self.state(stranger["reference"]), ("unmatched", ""))
+        r = af.claimant_patch(self.server, stranger,
+                              {"claimant": {"email": listed[0]["email"].strip()}})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.state(stranger["reference"]), ("matched", "email"))
+        r = af.claimant_patch(self.server, stranger, {"claimant": {"email": cf.unique_email()}})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.state(stranger["reference"]), ("unmatched", ""))
+
+        by_code = af.mandated_claim(self.server, slug, action, notice_code=listed[1]["code"])
+        self.assertEqual(self.state(by_code["reference"]), ("matched", "code"))
+        r = af.claimant_patch(self.server, by_code, {"claimant": {"phone": listed[1]["phone"]}})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.state(by_code["reference"]), ("matched", "phone,code"))
+        r = af.claimant_patch(self.server, by_code, {"notice_code": listed[2]["code"],
+                                                     "claimant": {"phone": None}})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.state(by_code["reference"]), ("matched", "code"))
+        r = af.claimant_patch(self.server, by_code, {"notice_code": "ZZZZ9999"})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.state(by_code["reference"]), ("unmatched", ""))
+
     def test_notice_code_invalid_is_422(self):
         body = cf.claim_body(notice_code="a!")
         with harness.Client(self.server) as c:

@@ -39,8 +39,10 @@ COLUMNS = ["reference", "family_name", "given_name", "birth_date", "email", "pho
            "data_categories", "phishing", "identity_theft", "distress", "harm_description",
            "documented_loss", "hours_spent", "award", "currency", "payment_preference",
            "mandated_at", "mandate_text_version", "mandate_channel", "claim_status",
-           "submitted_at", "eligibility", "eligibility_matched"]
+           "submitted_at", "eligibility", "eligibility_matched", "evidence"]
 BOM = b"\xef\xbb\xbf"
+# a tab (JSON \u0009), quotes, a backslash, both separators, UTF-8 (no LF: the rows' own check)
+AWKWARD_TEXT = "Ligne 1\tfin \"q\" back\\slash / é 😀 ;,"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 CATEGORY_ORDER = ["name", "email", "phone", "postal_address", "birth_date", "password",
                   "financial", "national_id", "health", "order_history", "location",
@@ -134,6 +136,55 @@ def neutral(value):
     if value is None:
         return ""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def csv_bytes(rows, sep):
+    """The CSV file of docs/api.md §12.2 for rows (dicts in COLUMNS order, JSON values),
+    rendered here independently of the server: BOM, header, CRLF, neutralised then quoted."""
+    def text(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int):
+            return str(v)
+        if isinstance(v, list):
+            return "|".join(v)
+        return v
+
+    def cell(v):
+        if v is None:
+            return ""
+        quoted = any(ch in v for ch in (sep, '"', "\r", "\n"))
+        v = neutral(v).replace('"', '""')
+        return f'"{v}"' if quoted else v
+
+    lines = [sep.join(COLUMNS)] + [sep.join(cell(text(r[c])) for c in COLUMNS) for r in rows]
+    return BOM + "".join(line + "\r\n" for line in lines).encode("utf-8")
+
+
+def ndjson_bytes(rows):
+    """The NDJSON file of docs/api.md §12.2 for rows: compact, keys in COLUMNS order, UTF-8
+    as is, only '"', '\\' and control characters escaped (as \\u00xx)."""
+    def js(v):
+        if v is None:
+            return "null"
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int):
+            return str(v)
+        if isinstance(v, list):
+            return "[" + ",".join(js(x) for x in v) + "]"
+        out = ""
+        for ch in v:
+            if ch in ('"', "\\"):
+                out += "\\" + ch
+            elif ord(ch) < 0x20:
+                out += f"\\u{ord(ch):04x}"
+            else:
+                out += ch
+        return f'"{out}"'
+
+    return "".join("{" + ",".join(f'"{c}":{js(r[c])}' for c in COLUMNS) + "}\n"
+                   for r in rows).encode("utf-8")
 
 
 def ordered_categories(cats):
@@ -232,7 +283,8 @@ class ExportContentTest(ExportTestBase):
                         harms={"phishing": False, "identity_theft": True, "distress": False,
                                "documented_loss": 0, "hours_spent": 0, "description": ""},
                         payment_preference="cash"),
-            self.member(claimant={"family_name": "@Sum", "address": {"line1": "+1 avenue"}}),
+            self.member(claimant={"family_name": "@Sum", "address": {"line1": "+1 avenue"}},
+                        harms={"description": AWKWARD_TEXT}),
         ]
         rejected = self.member()
         r = self.A.request("PATCH", f"/v1/claims/{rejected['reference']}/status",
@@ -283,7 +335,7 @@ class ExportContentTest(ExportTestBase):
             "mandate_text_version": view["mandate"]["mandate_text_version"],
             "mandate_channel": view["mandate"]["channel"], "claim_status": view["status"],
             "submitted_at": view["created_at"], "eligibility": "unknown",
-            "eligibility_matched": ""}
+            "eligibility_matched": "", "evidence": ""}
 
     def as_csv(self, row):
         out = {}
@@ -325,6 +377,7 @@ class ExportContentTest(ExportTestBase):
                                  f'attachment; filename="recours-{self.action["id"]}-{day}.csv"')
                 body_text = r.body[len(BOM):].decode("utf-8")
                 self.assertIsNone(re.search(r"(?<!\r)\n", body_text), "LF without CR")
+                self.assertEqual(r.body, csv_bytes(expected, sep), "byte for byte")
                 got = csv_records(self, r.body, sep)
                 self.assertEqual([g["reference"] for g in got], refs,
                                  "one row per member, by reference; no other claim")
@@ -350,6 +403,7 @@ class ExportContentTest(ExportTestBase):
         self.assertEqual(r.headers["Content-Type"], "application/x-ndjson")
         self.assertTrue(r.headers["Content-Disposition"].endswith('.ndjson"'))
         self.assertTrue(r.body.endswith(b"\n"))
+        self.assertEqual(r.body, ndjson_bytes(expected), "byte for byte")
         lines = r.body.decode("utf-8").split("\n")[:-1]
         got = [json.loads(line) for line in lines]
         for g in got:
@@ -587,6 +641,57 @@ class LargeExportTest(ExportTestBase):
         self.assertIsNotNone(rec["completed_at"])
         self.check_audit(rec, self.A)
         # the server goes on serving, the worker's connection included
+        r = self.get_export(self.A, self.small)
+        self.assertEqual(len(csv_records(self, r.body, ",")), SMALL)
+
+    def test_a_node_killed_mid_export_reads_interrupted_once_its_lease_runs_out(self):
+        """SIGKILL while streaming: nothing records the end. The record reads streaming while
+        its lease runs, then interrupted for good, with no digest (0019)."""
+        rc = harness.RawConnection(self.server)
+        try:
+            export_id = self.start_reading(rc)
+            self.server.kill()
+        finally:
+            rc.close()
+            self.server.restart()
+            self.c.close()
+        rec = self.record(export_id, self.A.key)
+        self.assertEqual(rec["status"], "streaming", "its lease (120 s) still runs")
+        # the lease's end, without waiting for it
+        psql(f"UPDATE exports SET claimed_until = now() - interval '1 second'"
+             f" WHERE id = '{export_id}'")
+        rec = self.record(export_id, self.A.key)
+        self.assertEqual(rec["status"], "interrupted")
+        self.assertIsNone(rec["sha256"])
+        self.assertIsNone(rec["completed_at"])
+        self.assertLess(rec["rows"], BIG)
+        self.assertEqual(psql(f"SELECT status FROM exports WHERE id = '{export_id}'"),
+                         [["streaming"]], "read as interrupted, not rewritten")
+
+    def test_an_export_that_lost_its_lease_stops_and_stays_interrupted(self):
+        """A live export whose lease has run out (a client slower than the lease, or a
+        record another node reads as interrupted): its next renewal is refused, the stream
+        stops, and nothing ends the record afterwards."""
+        rc = harness.RawConnection(self.server)
+        try:
+            export_id = self.start_reading(rc)
+            psql(f"UPDATE exports SET claimed_until = now() - interval '1 second'"
+                 f" WHERE id = '{export_id}'")
+
+            def stopped():
+                # a slow reader (a TLS record a call), so that the renewal (every 10 s) comes
+                # before the end
+                rc._buf = b""
+                return None if rc._fill() else True
+
+            harness.poll(stopped, 120, interval=0.2, what="the server to stop the stream")
+        finally:
+            rc.close()
+        rec = self.record(export_id, self.A.key)
+        self.assertEqual(rec["status"], "interrupted")
+        self.assertIsNone(rec["sha256"])
+        self.assertLess(rec["rows"], BIG, "stopped before the end")
+        # the server goes on serving
         r = self.get_export(self.A, self.small)
         self.assertEqual(len(csv_records(self, r.body, ",")), SMALL)
 

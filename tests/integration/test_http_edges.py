@@ -57,7 +57,12 @@ class HttpEdgesTest(unittest.TestCase):
         """(status lines seen, the first response) for a request sent alone on a fresh
         connection; the connection must be closed after the answer."""
         with RawConnection(self.server) as rc:
-            rc.send(data)
+            try:
+                rc.send(data)
+            except (BrokenPipeError, ConnectionResetError, ssl.SSLEOFError):
+                # MHD may answer and close before it has read a request larger than its
+                # pool: what counts is the answer, read below from what arrived
+                pass
             raw = read_until_close(rc)
         self.assertTrue(raw, "the connection was closed without an answer")
         lines = [l for l in raw.split(b"\r\n") if l.startswith(b"HTTP/1.")]

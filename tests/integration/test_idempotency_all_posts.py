@@ -21,8 +21,10 @@ import unittest
 
 import assoc_fixtures as af
 import claims_fixtures as cf
+import evidence_fixtures as ef
 import harness
 import mail_fixtures as mf
+import notice_fixtures as nf
 
 SCHEME = {"currency": "EUR", "base_amount": 3000,
           "category_supplements": {"password": 1000},
@@ -33,8 +35,10 @@ SCHEME = {"currency": "EUR", "base_amount": 3000,
 
 # The pages' forms (docs/web-forms.md) are not API operations: a form carries its key in a
 # hidden field made when the page is rendered, and hands it to the API's submission as its
-# Idempotency-Key; test_claim_form.py proves a double submit makes one claim.
-FORM_PAGES = {"/claim", "/my-claim"}
+# Idempotency-Key; test_claim_form.py proves a double submit makes one claim. The stop link of
+# a notice (a page's form and a mail client's one-click) does the same however often it is
+# posted (test_notices.py).
+FORM_PAGES = {"/claim", "/my-claim", "/my-claim/evidence", "/notices/stop/{token}"}
 
 
 def post_routes():
@@ -142,6 +146,22 @@ class Recipes:
                                   + cf.sql_literal(action["id"]) + "::uuid"
                                   " AND decision = 'removed'"))
 
+    def notices(self):
+        action = af.open_action(self.A, self.slug)
+        return Case(f"/v1/actions/{action['id']}/notices", self.A.key, nf.draft_body(),
+                    nf.draft_body(tag=" (2)"),
+                    lambda: count("SELECT count(*) FROM notices WHERE action_id = "
+                                  + cf.sql_literal(action["id"]) + "::uuid"))
+
+    def notice_send(self):
+        action = af.open_action(self.A, self.slug)
+        af.mandated_claim(self.server, self.slug, action)
+        notice = nf.draft_sql(action["id"])
+        return Case(f"/v1/actions/{action['id']}/notices/{notice}/send", self.A.key,
+                    {"expected_count": 1}, {"expected_count": 1, "filter": {"status": "received"}},
+                    lambda: count("SELECT count(*) FROM outbox WHERE notice_id = "
+                                  + cf.sql_literal(notice) + "::uuid"))
+
     def recovery(self):
         # a recovery stores an outbox row carrying the reference asked about
         with harness.Client(self.server) as c:
@@ -160,6 +180,15 @@ class Recipes:
                                   f" AND '\\x{mf.link_hash(self.server, token).hex()}'::bytea"
                                   " = token_hash"))
 
+    def evidence(self):
+        # the body is the file: its SHA-256 is the request hash (docs/evidence.md)
+        claim = af.plain_claim(self.server, self.slug)
+        return Case(f"/v1/claims/{claim['reference']}/evidence", claim["token"], ef.pdf(),
+                    ef.pdf(),
+                    lambda: count("SELECT count(*) FROM evidence_files f JOIN claims c"
+                                  " ON c.id = f.claim_id WHERE f.state = 'stored'"
+                                  " AND c.reference = " + cf.sql_literal(claim["reference"])))
+
     def table(self):
         return {
             "/v1/incidents": self.incidents,
@@ -171,8 +200,11 @@ class Recipes:
             "/v1/actions/{id}/members": self.members,
             "/v1/actions/{id}/reviews": self.reviews,
             "/v1/actions/{id}/members/{reference}/removal": self.removal,
+            "/v1/actions/{id}/notices": self.notices,
+            "/v1/actions/{id}/notices/{notice}/send": self.notice_send,
             "/v1/claim-recovery": self.recovery,
             "/v1/claim-recovery/{token}": self.recovery_redeem,
+            "/v1/claims/{reference}/evidence": self.evidence,
         }
 
 

@@ -265,6 +265,10 @@ class PublicPagesTest(unittest.TestCase):
                      "Aucuns frais.", "Personnes représentées 0", "Je donne mandat.",
                      "Article 2 : durée.", "Coupang Corp.", "Date limite pour rejoindre l'action"):
             self.assertIn(fact, text)
+        # the mandate box keeps white space (pre-wrap): nothing between its paragraphs, which
+        # showed as blank lines
+        self.assertIn('<div class="mandate-text" lang="fr"><p>Je donne mandat.</p>'
+                      '<p>Article 2 : durée.</p></div>', body)
         deadline = af.future_deadline()[:10]
         self.assertIn(f'href="/claim?incident={self.coupang}&amp;action={aid}"', body)
         meta = MetaParser.of(body)
@@ -287,6 +291,18 @@ class PublicPagesTest(unittest.TestCase):
         harness.assert_problem(self, self.get("/a/not-a-uuid"), 404, "not-found")
         harness.assert_problem(self, self.get("/a/00000000-0000-4000-8000-000000000000"),
                                404, "not-found")
+
+    def test_unconfigured_operator_in_the_pages_language(self):
+        """The footer's placeholder for a setting not given ("(not configured: --flag)", the
+        configuration's English default) is said in the page's language."""
+        bare = cf.start_server(self)
+        with Client(bare) as c:
+            fr = text_of(c.request("GET", "/?lang=fr").body.decode("utf-8"))
+            en = text_of(c.request("GET", "/?lang=en").body.decode("utf-8"))
+        self.assertIn("(non renseigné : --operator-address)", fr)
+        self.assertIn("(non renseigné : --operator-email)", fr)
+        self.assertNotIn("not configured", fr)
+        self.assertIn("(not configured: --operator-address)", en)
 
     def test_action_public_record_through_the_api(self):
         action = af.open_action(self.assoc, self.coupang, title="Record test")

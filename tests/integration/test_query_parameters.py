@@ -20,6 +20,7 @@ import urllib.parse
 import assoc_fixtures as af
 import claims_fixtures as cf
 import harness
+import notice_fixtures as nf
 
 # values that no declared constraint of ours accepts, tried against each constraint
 CANDIDATES = ["-1", "0", "1001", "abc", "", "zz-", "Z", "not-a-value", "2026-13-45",
@@ -79,6 +80,12 @@ class QueryParametersTest(unittest.TestCase):
         cls.slug = cf.make_incident(cls.server)
         cls.assoc = af.approved_association(cls.server)
         cls.action = af.open_action(cls.assoc, cls.slug)
+        # a notice of that action, for the paths under …/notices/{notice}
+        r = af.request(cls.server, "POST", f"/v1/actions/{cls.action['id']}/notices",
+                       token=cls.assoc.key, body=nf.draft_body(),
+                       headers={"Idempotency-Key": "query-parameters-notice"})
+        assert r.status == 201, repr(r)
+        cls.notice_id = r.json()["id"]
         with harness.Client(cls.server) as c:
             r = c.request("GET", "/v1/openapi.json")
         cls.doc = r.json()
@@ -103,6 +110,7 @@ class QueryParametersTest(unittest.TestCase):
 
     def get(self, template, query):
         path = template.replace("{slug}", self.slug).replace("{id}", self.action["id"]) \
+            .replace("{notice}", self.notice_id) \
             .replace("{version}", "2026-01")  # the privacy notice's (web/privacy/)
         role = self.roles[("GET", template)]
         token = (self.assoc.key if role.startswith("association")

@@ -28,7 +28,9 @@ import unittest
 
 import assoc_fixtures as af
 import claims_fixtures as cf
+import evidence_fixtures as ef
 import harness
+import notice_fixtures as nf
 
 ROLES = ["public", "claimant", "other_claimant", "assoc_a", "assoc_b", "lapsed", "suspended",
          "revoked", "operator", "operator_api_key"]
@@ -316,6 +318,14 @@ def b_action_sub(suffix):
     return lambda w, role: (f"/v1/actions/{w.owner(role)[1]['id']}/{suffix}", None, None)
 
 
+def b_notice(suffix=""):
+    """A draft notice of the owner's action (stored in SQL: a lapsed owner cannot write one)."""
+    def build(w, role):
+        action = w.owner(role)[1]
+        return f"/v1/actions/{action['id']}/notices/{nf.draft_sql(action['id'])}{suffix}", None, None
+    return build
+
+
 def b_simulate(w, role):
     return "/v1/compensation/simulate", {"incident": w.slug, "scheme": SCHEME}, None
 
@@ -326,6 +336,39 @@ def b_export_record(w, role):
     if r.status != 200 or "X-Export-Id" not in r.headers:
         raise AssertionError(f"could not make an export: {r!r}")
     return f"/v1/exports/{r.headers['X-Export-Id']}", None, None
+
+
+def b_upload_evidence(w, role):
+    claim = w.fresh_claim()
+    return f"/v1/claims/{claim['reference']}/evidence", ef.pdf(), claim
+
+
+def b_claim_evidence(w, role):
+    claim = w.owner(role)[2]
+    return f"/v1/claims/{claim['reference']}/evidence", None, claim
+
+
+def b_remove_evidence(w, role):
+    claim = w.fresh_claim()
+    f = ef.uploaded(w.server, claim, client=w.c)
+    return f"/v1/claims/{claim['reference']}/evidence/{f['id']}", None, claim
+
+
+def member_evidence(w, role):
+    """The path of the owner's member claim's evidence, with one file uploaded once."""
+    _, action, claim = w.owner(role)
+    if "evidence" not in claim:
+        claim["evidence"] = ef.uploaded(w.server, claim, client=w.c)
+    return f"/v1/actions/{action['id']}/members/{claim['reference']}/evidence", claim
+
+
+def b_member_evidence(w, role):
+    return member_evidence(w, role)[0], None, None
+
+
+def b_download_evidence(w, role):
+    path, claim = member_evidence(w, role)
+    return f"{path}/{claim['evidence']['id']}", None, None
 
 
 # --- checks of a successful cell beyond its status ---------------------------------------------
@@ -386,17 +429,30 @@ ROWS = {
     "POST /v1/incidents": Row(b_create_incident, operator(201)),
     "GET /v1/incidents/{slug}": Row(b_incident, PAGE),
     "PATCH /v1/incidents/{slug}": Row(b_patch_incident, operator(200)),
+    # risk flags per day (docs/risk.md): the operator alone
+    "GET /v1/incidents/{slug}/risk": Row(lambda w, role: (f"/v1/incidents/{w.slug}/risk", None,
+                                                          None), operator(200)),
     "POST /v1/incidents/{slug}/claims": Row(b_submit, public(201)),
     "GET /v1/incidents/{slug}/claims": Row(
         b_incident_claims, association(200, write=False, owned=False), only_own_claims),
     "GET /v1/claims/{reference}": Row(b_claim, claimant(200)),
     "PATCH /v1/claims/{reference}": Row(b_patch_claim, claimant(200)),
     "DELETE /v1/claims/{reference}": Row(b_withdraw_claim, claimant(200)),
+    # evidence files (docs/evidence.md): the claimant's, and the mandated association's reads
+    "POST /v1/claims/{reference}/evidence": Row(b_upload_evidence, claimant(201)),
+    "GET /v1/claims/{reference}/evidence": Row(b_claim_evidence, claimant(200)),
+    "DELETE /v1/claims/{reference}/evidence/{file}": Row(b_remove_evidence, claimant(204)),
+    "GET /v1/actions/{id}/members/{reference}/evidence": Row(
+        b_member_evidence, association(200, write=False, owned=True)),
+    "GET /v1/actions/{id}/members/{reference}/evidence/{file}": Row(
+        b_download_evidence, association(200, write=False, owned=True)),
     # token recovery and email confirmation (docs/mail.md): public, whoever asks; the request
     # answers 202 for any address, a link not sent by us is not found
     # the forms of the pages (docs/web-forms.md): a JSON body is not a form, for anyone
     "POST /claim": Row(lambda w, role: ("/claim", {"incident": w.slug}, None), public(415)),
     "POST /my-claim": Row(lambda w, role: ("/my-claim", {"reference": "x"}, None), public(415)),
+    "POST /my-claim/evidence": Row(
+        lambda w, role: ("/my-claim/evidence", {"reference": "x"}, None), public(415)),
     "POST /v1/claim-recovery": Row(
         lambda w, role: ("/v1/claim-recovery", {"email": cf.unique_email()}, None),
         public(202)),
@@ -436,6 +492,23 @@ ROWS = {
                          {"references": [w.fresh_member(role)["reference"]],
                           "decision": "verified"}, None),
         association(200, write=True, owned=True)),
+    # notices to the members (docs/workspace.md "Notices"); the stop link is a page for anyone
+    "POST /v1/actions/{id}/notices": Row(
+        lambda w, role: (f"/v1/actions/{w.owner(role)[1]['id']}/notices", nf.draft_body(), None),
+        association(201, write=True, owned=True)),
+    "GET /v1/actions/{id}/notices": Row(b_action_sub("notices"),
+                                        association(200, write=False, owned=True)),
+    "GET /v1/actions/{id}/notices/{notice}": Row(b_notice(),
+                                                 association(200, write=False, owned=True)),
+    "GET /v1/actions/{id}/notices/{notice}/preview": Row(
+        b_notice("/preview"), association(200, write=False, owned=True)),
+    "POST /v1/actions/{id}/notices/{notice}/send": Row(
+        lambda w, role: (b_notice("/send")(w, role)[0], {"dry_run": True}, None),
+        association(200, write=True, owned=True)),
+    "GET /notices/stop/{token}": Row(static("/notices/stop/1.AAAAAAAAAAAAAAAAAAAAAA"),
+                                     public(404)),
+    "POST /notices/stop/{token}": Row(
+        lambda w, role: ("/notices/stop/1.AAAAAAAAAAAAAAAAAAAAAA", {}, None), public(404)),
 }
 
 # Routes of the original contract not served yet: their rows apply once `recours routes` lists them.

@@ -25,18 +25,13 @@ import tempfile
 import unittest
 
 import assoc_fixtures as af
+import browser_fixtures as bf
 import claims_fixtures as cf
 import harness
 import mail_fixtures as mf
 from smtp_fixture import SmtpFixture
 
-CHROMIUM = "/usr/bin/chromium"
 BROWSER_TIMEOUT_S = 280
-NPM_TIMEOUT_S = 300
-
-
-def browser_dir():
-    return os.path.join(harness.source_dir(), "tests", "browser")
 
 
 def artifacts_dir():
@@ -47,24 +42,8 @@ def artifacts_dir():
 
 
 class VictimJourney(unittest.TestCase):
-    def prerequisites(self):
-        node, npm = shutil.which("node"), shutil.which("npm")
-        missing = [what for what, ok in (("chromium", os.access(CHROMIUM, os.X_OK)),
-                                         ("node", node), ("npm", npm)) if not ok]
-        if missing:
-            if os.environ.get("CI"):
-                self.fail(f"CI: {', '.join(missing)} missing (./scripts/test installs them)")
-            raise unittest.SkipTest(f"{', '.join(missing)} not installed")
-        bdir = browser_dir()
-        if not all(os.path.isdir(os.path.join(bdir, "node_modules", m))
-                   for m in ("playwright-core", "axe-core")):
-            run = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=bdir,
-                                 capture_output=True, text=True, timeout=NPM_TIMEOUT_S)
-            self.assertEqual(run.returncode, 0, f"npm ci failed:\n{run.stdout}\n{run.stderr}")
-        return node
-
     def test_journey(self):
-        node = self.prerequisites()
+        node = bf.prerequisites(self)
         relay = SmtpFixture().start()
         self.addCleanup(relay.close)
         server = cf.start_server(self, ["--smtp-url", relay.url, "--mail-retry-base", "1"])
@@ -97,8 +76,8 @@ class VictimJourney(unittest.TestCase):
         try:
             with os.fdopen(fd, "w") as f:
                 json.dump(given, f)
-            run = subprocess.run([node, os.path.join(browser_dir(), script), server.url, path,
-                                  shots], cwd=browser_dir(), capture_output=True, text=True,
+            run = subprocess.run([node, os.path.join(bf.browser_dir(), script), server.url, path,
+                                  shots], cwd=bf.browser_dir(), capture_output=True, text=True,
                                  timeout=BROWSER_TIMEOUT_S)
         finally:
             os.unlink(path)

@@ -97,7 +97,7 @@ static const char header[] =
     "postal_code,city,country,data_categories,phishing,identity_theft,distress,"
     "harm_description,documented_loss,hours_spent,award,currency,payment_preference,"
     "mandated_at,mandate_text_version,mandate_channel,claim_status,submitted_at,eligibility,"
-    "eligibility_matched\r\n";
+    "eligibility_matched,evidence\r\n";
 
 static void
 test_header(void **state)
@@ -145,7 +145,8 @@ sample(void)
                                .claim_status = "received",
                                .submitted_at = "2026-03-01T10:15:30.000000Z",
                                .eligibility = "matched",
-                               .eligibility_matched = "email|code"};
+                               .eligibility_matched = "email|code",
+                               .evidence = "0f8e4c2a-1b3d-4e5f-8a9b-0c1d2e3f4a5b:e3b0c442"};
 }
 
 static void
@@ -161,7 +162,8 @@ test_row_csv(void **state)
                         "'+33612345678,\"12 rue de Rivoli, bât. B\",,75001,Paris,FR,"
                         "email|password,true,false,true,\"line 1\nline 2\",12000,3,11500,EUR,"
                         "voucher,2026-03-01T10:15:30.000000Z,2026-03-a,web-form,received,"
-                        "2026-03-01T10:15:30.000000Z,matched,email|code\r\n");
+                        "2026-03-01T10:15:30.000000Z,matched,email|code,"
+                        "0f8e4c2a-1b3d-4e5f-8a9b-0c1d2e3f4a5b:e3b0c442\r\n");
     strbuf_free(&sb);
     r.has_award = false;
     export_row_csv(&sb, &r, ';');
@@ -170,7 +172,8 @@ test_row_csv(void **state)
                         "'+33612345678;12 rue de Rivoli, bât. B;;75001;Paris;FR;"
                         "email|password;true;false;true;\"line 1\nline 2\";12000;3;;EUR;"
                         "voucher;2026-03-01T10:15:30.000000Z;2026-03-a;web-form;received;"
-                        "2026-03-01T10:15:30.000000Z;matched;email|code\r\n");
+                        "2026-03-01T10:15:30.000000Z;matched;email|code;"
+                        "0f8e4c2a-1b3d-4e5f-8a9b-0c1d2e3f4a5b:e3b0c442\r\n");
     strbuf_free(&sb);
 }
 
@@ -194,7 +197,8 @@ test_row_ndjson(void **state)
         "\"payment_preference\":\"voucher\",\"mandated_at\":\"2026-03-01T10:15:30.000000Z\","
         "\"mandate_text_version\":\"2026-03-a\",\"mandate_channel\":\"web-form\","
         "\"claim_status\":\"received\",\"submitted_at\":\"2026-03-01T10:15:30.000000Z\","
-        "\"eligibility\":\"matched\",\"eligibility_matched\":\"email|code\"}\n");
+        "\"eligibility\":\"matched\",\"eligibility_matched\":\"email|code\","
+        "\"evidence\":\"0f8e4c2a-1b3d-4e5f-8a9b-0c1d2e3f4a5b:e3b0c442\"}\n");
     strbuf_free(&sb);
     r.has_award = false;
     r.categories = 0;

@@ -15,6 +15,7 @@
 
 #include "core/strbuf.h"
 #include "mail/compose.h"
+#include "mail/notice_render.h"
 #include "mail/render.h"
 
 static char *
@@ -85,7 +86,7 @@ static struct mail_message
 message(const char *to)
 {
     return (struct mail_message){"recours@example.org", NULL, to, "fr", "Sujet é",
-                                 "texte\n", "<p>html</p>\n"};
+                                 "texte\n", "<p>html</p>\n", NULL};
 }
 
 static void
@@ -145,6 +146,52 @@ values_are_escaped_and_a_confirmed_address_gets_no_link(void **state)
     mail_rendered_free(&r);
 }
 
+static void
+a_notice_that_is_not_essential_has_the_one_click_headers(void **state)
+{
+    struct strbuf sb = {0};
+
+    (void)state;
+    struct mail_message m = message("a@example.org");
+    m.list_unsubscribe = "https://x.example/notices/stop/12.abc";
+    assert_true(mail_compose(&m, 0, &sb));
+    assert_non_null(strstr(sb.data, "\r\nList-Unsubscribe: <https://x.example/notices/stop/12.abc>\r\n"
+                                    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
+    strbuf_free(&sb);
+    m.list_unsubscribe = "https://x.example/a>\r\nBcc: b@example.org";
+    assert_false(mail_compose(&m, 0, &sb));
+    strbuf_free(&sb);
+}
+
+static void
+a_notice_keeps_its_words_and_links_its_addresses(void **state)
+{
+    struct mail_rendered r = {0};
+
+    (void)state;
+    struct notice_mail n = {.lang = "en", .subject = "Hearing <set>",
+                            .body = "Hello,\n\nSee https://x.example/a?b=1&c=2.\nBye <b>",
+                            .association_name = "Assoc & co", .action_title = "Action",
+                            .reference = "RC-7K3M-Q9XJ", .my_claim_url = "https://x.example/my-claim",
+                            .stop_url = "https://x.example/notices/stop/1.a"};
+    mail_render_notice(&n, &r);
+    assert_string_equal(r.subject.data, "Hearing <set>");
+    assert_non_null(strstr(r.text.data, "Hello,\n\nSee https://x.example/a?b=1&c=2.\nBye <b>"));
+    assert_non_null(strstr(r.html.data, "<p>Hello,</p>\n<p>See <a href=\"https://x.example/a?b=1&amp;c=2\">"
+                                        "https://x.example/a?b=1&amp;c=2</a>.<br>\nBye &lt;b&gt;</p>"));
+    assert_non_null(strstr(r.html.data, "Assoc &amp; co"));
+    assert_non_null(strstr(r.text.data, "RC-7K3M-Q9XJ"));
+    assert_non_null(strstr(r.text.data, "https://x.example/notices/stop/1.a"));
+    mail_rendered_free(&r);
+    memset(&r, 0, sizeof r);
+    n.stop_url = NULL; /* essential: no stop link */
+    n.lang = "fr";
+    mail_render_notice(&n, &r);
+    assert_null(strstr(r.text.data, "/notices/stop/"));
+    assert_non_null(strstr(r.text.data, "Cet avis est essentiel"));
+    mail_rendered_free(&r);
+}
+
 int
 main(void)
 {
@@ -156,6 +203,8 @@ main(void)
         cmocka_unit_test(an_address_cannot_inject_a_header),
         cmocka_unit_test(a_message_has_its_headers_and_crlf_lines_only),
         cmocka_unit_test(values_are_escaped_and_a_confirmed_address_gets_no_link),
+        cmocka_unit_test(a_notice_that_is_not_essential_has_the_one_click_headers),
+        cmocka_unit_test(a_notice_keeps_its_words_and_links_its_addresses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

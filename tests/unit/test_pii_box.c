@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* crypto/pii_box: round trips, refusal of every tampering (each bit of nonce, ciphertext and
  * tag; truncation; extension; other aad; other key) with the output wiped, fresh nonces, and
- * the AES-256-GCM test vector of the GCM specification (McGrew & Viega, test case 16). */
+ * the AES-256-GCM test vector of the GCM specification (McGrew & Viega, test case 16); the
+ * opener (one key schedule, many boxes) gives the same answers box after box, a refused box
+ * in between included. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "crypto/hex.h"
@@ -183,6 +186,53 @@ test_gcm_spec_vector(void **state)
     assert_memory_equal(back, plain, sizeof plain);
 }
 
+/* One opener for boxes of every size and aad, each bit flip of one box refused (output wiped)
+ * with the good boxes around it still opening: the context is reset by each open. */
+static void
+test_opener_many_boxes(void **state)
+{
+    static const size_t sizes[] = {0, 1, 15, 16, 17, 33, 415, 1000};
+    uint8_t key[PII_BOX_KEY_LEN], other[PII_BOX_KEY_LEN];
+    uint8_t plain[1000], back[1000], zero[1000] = {0};
+    uint8_t box[1000 + PII_BOX_OVERHEAD];
+
+    (void)state;
+    make_key(key);
+    memcpy(other, key, sizeof other);
+    other[0] ^= 1;
+    for (size_t i = 0; i < sizeof plain; i++)
+        plain[i] = (uint8_t)(i * 13 + 5);
+    struct pii_box_opener *o = pii_box_opener_new(key);
+    assert_non_null(o);
+    for (int round = 0; round < 3; round++) {
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+            size_t n = sizes[s], len = n + PII_BOX_OVERHEAD;
+            char this_aad[32];
+            snprintf(this_aad, sizeof this_aad, "RC-%04zu-%d", n, round);
+            assert_true(pii_box_seal(key, this_aad, strlen(this_aad), plain, n, box));
+            memset(back, 0, sizeof back);
+            assert_true(pii_box_opener_open(o, this_aad, strlen(this_aad), box, len, back));
+            if (n > 0)
+                assert_memory_equal(back, plain, n);
+            /* the same answers as pii_box_open: other aad, cut box, flipped tag bit */
+            assert_false(pii_box_opener_open(o, aad, strlen(aad), box, len, back));
+            if (n > 0)
+                assert_memory_equal(back, zero, n);
+            assert_false(pii_box_opener_open(o, this_aad, strlen(this_aad), box, len - 1, back));
+            box[len - 1] ^= 0x80;
+            assert_false(pii_box_opener_open(o, this_aad, strlen(this_aad), box, len, back));
+            box[len - 1] ^= 0x80;
+            assert_true(pii_box_opener_open(o, this_aad, strlen(this_aad), box, len, back));
+            /* a box of another key is refused by this opener */
+            assert_true(pii_box_seal(other, this_aad, strlen(this_aad), plain, n, box));
+            assert_false(pii_box_opener_open(o, this_aad, strlen(this_aad), box, len, back));
+        }
+    }
+    assert_false(pii_box_opener_open(o, NULL, 0, box, PII_BOX_OVERHEAD - 1, back));
+    pii_box_opener_free(o);
+    pii_box_opener_free(NULL);
+}
+
 int
 main(void)
 {
@@ -194,6 +244,7 @@ main(void)
         cmocka_unit_test(test_fresh_nonces),
         cmocka_unit_test(test_empty_plaintext),
         cmocka_unit_test(test_gcm_spec_vector),
+        cmocka_unit_test(test_opener_many_boxes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -54,6 +54,21 @@ test_html_attr(void **state)
     expect(html_attr, "<script>\"'&", "&lt;script&gt;&quot;&#39;&amp;");
 }
 
+/* A hidden field's name and value cannot leave their attributes. */
+static void
+test_html_hidden(void **state)
+{
+    struct strbuf sb = {0};
+
+    (void)state;
+    html_hidden(&sb, "token", "a\"><script>");
+    html_hidden(&sb, "lang", NULL);
+    assert_string_equal(sb.data, "<input type=\"hidden\" name=\"token\" value=\"a&quot;&gt;"
+                                 "&lt;script&gt;\">\n<input type=\"hidden\" name=\"lang\" "
+                                 "value=\"\">\n");
+    strbuf_free(&sb);
+}
+
 static void
 test_url_component(void **state)
 {
@@ -137,6 +152,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_html_text),    cmocka_unit_test(test_html_attr),
+        cmocka_unit_test(test_html_hidden),
         cmocka_unit_test(test_url_component), cmocka_unit_test(test_web_escape_dispatch),
         cmocka_unit_test(test_web_format),   cmocka_unit_test(test_etag),
     };

@@ -105,6 +105,18 @@ export function summaryCharts(s, scope, { perDay } = {}) {
     if (s.award_stats && s.award_stats.mean !== null)
         out.push(figure(`awards-${scope}`, t("ws.chart.awards", sc), ["min", "median", "mean", "max"].map((k) => ({
             key: k, label: t("ws.c." + k), value: s.award_stats[k], text: money(s.award_stats[k]) }))));
+    if (s.award_stats && s.award_stats.deciles?.length) {
+        // p10 … p90 (docs/api.md §11.4); a figure the cap's boundary leaves open says so
+        const approx = (x, text) => (x.exact ? text : t("ws.c.approx", { value: text }));
+        out.push(figure(`deciles-${scope}`, t("ws.chart.deciles", sc), s.award_stats.deciles.map((d) => ({
+            key: "p" + d.percentile, label: t("ws.c.percentile", { p: d.percentile }), value: d.award,
+            text: approx(d, money(d.award)) }))));
+        const h = s.award_stats.histogram;
+        out.push(figure(`histogram-${scope}`, t(h.exact ? "ws.chart.histogram" : "ws.chart.histogram_approx", sc),
+            h.bins.map((b) => ({ key: `${b.from}-${b.to}`,
+                label: b.from === b.to ? money(b.from) : t("ws.c.range", { from: money(b.from), to: money(b.to) }),
+                value: b.claims, text: formatNumber(b.claims) })), "columns"));
+    }
     if (perDay)
         out.push(figure("per-day", t("ws.chart.per_day"), perDay.map((d) => ({
             key: d.date, label: formatDate(d.date), value: d.members, text: formatNumber(d.members) })), "columns"));

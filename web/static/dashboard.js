@@ -10,7 +10,8 @@
 // pages) and the form that opens one (POST /v1/actions, one Idempotency-Key per submission
 // attempt). The selected action: its facts, additions, totals and exports in
 // dashboard-action.js; its members in dashboard-members.js; charts in dashboard-charts.js;
-// simulation in dashboard-simulate.js; tabs and copy buttons in dashboard-ui.js.
+// simulation in dashboard-simulate.js; the public record in dashboard-record.js; notices to
+// the members in dashboard-notices.js; tabs and copy buttons in dashboard-ui.js.
 import { onLanguageChange, t } from "./i18n.js";
 import {
     NetworkError, StatusLine, api, categoriesText, el, fetchIncidents, formatDate,
@@ -20,6 +21,8 @@ import { FormErrors, validationErrors } from "./forms.js";
 import { ActionPanel, conflictMessage, idempotencyKey } from "./dashboard-action.js";
 import { ChartsPanel } from "./dashboard-charts.js";
 import { MembersTab } from "./dashboard-members.js";
+import { RecordTab } from "./dashboard-record.js";
+import { NoticesTab } from "./dashboard-notices.js";
 import { SimulatePanel } from "./dashboard-simulate.js";
 import { wireTabs } from "./dashboard-ui.js";
 
@@ -81,6 +84,7 @@ function keyRefused() {
     selectedId = null;
     panel.close();
     members.close();
+    notices.close();
     $("workspace").hidden = true;
     $("forget-key").hidden = true;
     keyStatus.set({ kind: "error", key: "dash.key_refused" });
@@ -263,9 +267,12 @@ function select(id) {
     if (other)
         showTab("tab-list");
     members.show(a);
+    notices.show(a);
     simulate.show(a, inc);
     if (!$("panel-summary").hidden)
         charts.load(a);
+    if (!$("panel-record").hidden)
+        record.load(a);
 }
 
 // The panel changed an action (members added, status moved): the list follows.
@@ -285,10 +292,21 @@ const members = new MembersTab({ call, onChanged: async () => {
         charts.load(panel.action);
 } });
 const simulate = new SimulatePanel({ call });
-// the summary tab draws its charts when shown (they cost three reads)
+// the record saved: the facts above the tabs and the list follow
+const record = new RecordTab({ call, onChanged: (updated) => {
+    actionChanged(updated);
+    panel.show(updated, incidentBySlug(updated.incident));
+} });
+const notices = new NoticesTab({ call, currentFilter: () => members.filter() });
+// the summary tab draws its charts when shown (they cost three reads); the record tab reads
+// the action's record; the notices tab reads its list (and their progress) again
 const showTab = wireTabs($("action-tabs"), (panelId) => {
     if (panelId === "panel-summary" && panel.action)
         charts.load(panel.action);
+    if (panelId === "panel-record" && panel.action)
+        record.load(panel.action);
+    if (panelId === "panel-notices" && panel.action)
+        notices.load();
 });
 
 // --- opening an action -----------------------------------------------------------------------

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Notice statements (see notices.h). The queue is one INSERT … SELECT whose SELECT is the
+ * member list's filter (db/ws_members.c assembles it), so a notice to 100,000 members is one
+ * statement; the counts come back from the same statement. */
+#include "db/notices.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "db/errors.h"
+#include "db/exec.h"
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+#define NOTICE_COLUMNS                                                                         \
+    "SELECT n.id, n.action_id, n.kind, n.essential, n.subject_fr, n.subject_en,"              \
+    "       encode(n.texts_sha256, 'hex'), n.created_by, " TS("n.created_at") ","             \
+    "       n.sent_by, " TS("n.sent_at") ", n.audience::text, coalesce(n.matching, 0),"       \
+    "       coalesce(n.recipients, 0), coalesce(n.skipped_opted_out, 0), n.sent_count,"       \
+    "       n.failed_count"
+#define NOTICE_N_COLUMNS 17
+
+const struct db_statement db_notices_statements[] = {
+    {"db_notices_insert",
+     "WITH n AS (INSERT INTO notices (action_id, kind, subject_fr, body_fr, subject_en, body_en,"
+     "                                texts_sha256, created_by)"
+     "           VALUES ($1::uuid, $2, $3, $4, $5, $6, decode($7, 'hex'), $8) RETURNING *)"
+     " " NOTICE_COLUMNS ", n.body_fr, n.body_en FROM n",
+     8},
+    {"db_notices_get",
+     NOTICE_COLUMNS ", n.body_fr, n.body_en FROM notices n"
+     " WHERE n.id = $2::uuid AND n.action_id = $1::uuid",
+     2},
+    {"db_notices_get_locked",
+     NOTICE_COLUMNS ", n.body_fr, n.body_en FROM notices n"
+     " WHERE n.id = $2::uuid AND n.action_id = $1::uuid FOR UPDATE",
+     2},
+    {"db_notices_list",
+     NOTICE_COLUMNS " FROM notices n WHERE n.action_id = $1::uuid"
+     "   AND ($2::timestamptz IS NULL OR (n.created_at, n.id) < ($2::timestamptz, $3::uuid))"
+     " ORDER BY n.created_at DESC, n.id DESC LIMIT $4::int",
+     4},
+    {"db_notices_mark_sent",
+     "UPDATE notices SET sent_by = $2, sent_at = now(), audience = $3::jsonb,"
+     "       matching = $4::bigint, recipients = $5::bigint,"
+     "       skipped_opted_out = $4::bigint - $5::bigint"
+     " WHERE id = $1::uuid AND sent_at IS NULL",
+     5},
+    /* the queue of a notice to a large action is one long statement, by design: it gets more
+     * than the pool's bound on every statement (--db-statement-timeout-ms), for this
+     * transaction only */
+    {"db_notices_queue_timeout", "SELECT set_config('statement_timeout', '120s', true)", 0},
+    {"db_notices_sender",
+     "SELECT a.title, s.name FROM actions a JOIN associations s ON s.id = a.association_id"
+     " WHERE a.id = $1::uuid",
+     1},
+    {NULL, NULL, 0},
+};
+
+static const char *
+dup_or_null(struct arena *a, const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : arena_strdup(a, PQgetvalue(res, row, col));
+}
+
+static int64_t
+int_at(const PGresult *res, int row, int col)
+{
+    return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+/* A row of NOTICE_COLUMNS, and the bodies after them when the statement has them. */
+static bool
+read_notice(const PGresult *res, int row, struct arena *a, void *out)
+{
+    struct notice_row *n = out;
+
+    memset(n, 0, sizeof *n);
+    n->id = dup_or_null(a, res, row, 0);
+    n->action_id = dup_or_null(a, res, row, 1);
+    n->kind = dup_or_null(a, res, row, 2);
+    n->essential = strcmp(PQgetvalue(res, row, 3), "t") == 0;
+    n->texts.subject[0] = dup_or_null(a, res, row, 4);
+    n->texts.subject[1] = dup_or_null(a, res, row, 5);
+    n->texts_sha256 = dup_or_null(a, res, row, 6);
+    n->created_by = dup_or_null(a, res, row, 7);
+    n->created_at = dup_or_null(a, res, row, 8);
+    n->sent_by = dup_or_null(a, res, row, 9);
+    n->sent = n->sent_by != NULL;
+    n->sent_at = dup_or_null(a, res, row, 10);
+    n->audience = dup_or_null(a, res, row, 11);
+    n->matching = int_at(res, row, 12);
+    n->recipients = int_at(res, row, 13);
+    n->skipped_opted_out = int_at(res, row, 14);
+    n->sent_count = int_at(res, row, 15);
+    n->failed_count = int_at(res, row, 16);
+    if (PQnfields(res) == NOTICE_N_COLUMNS + 2) {
+        n->texts.body[0] = dup_or_null(a, res, row, NOTICE_N_COLUMNS);
+        n->texts.body[1] = dup_or_null(a, res, row, NOTICE_N_COLUMNS + 1);
+    }
+    return n->id != NULL && n->kind != NULL;
+}
+
+int
+db_notices_insert(PGconn *c, const char *action_id, const char *kind,
+                  const struct notice_texts *t, const char *texts_sha256, const char *actor,
+                  struct arena *a, struct notice_row *out)
+{
+    const char *params[8] = {action_id,  kind,         t->subject[0], t->body[0],
+                             t->subject[1], t->body[1], texts_sha256,  actor};
+
+    return db_exec_one(c, "db_notices_insert", 8, params, read_notice, a, out);
+}
+
+int
+db_notices_get(PGconn *c, const char *action_id, const char *id, bool lock, struct arena *a,
+               struct notice_row *out)
+{
+    const char *params[2] = {action_id, id};
+
+    return db_exec_one(c, lock ? "db_notices_get_locked" : "db_notices_get", 2, params,
+                       read_notice, a, out);
+}
+
+int
+db_notices_list(PGconn *c, const char *action_id, const char *after_created,
+                const char *after_id, int limit, struct arena *a, struct notice_row *out)
+{
+    char lim[16];
+    const char *params[4] = {action_id, after_created, after_id, lim};
+    int rc;
+
+    snprintf(lim, sizeof lim, "%d", limit);
+    PGresult *res = PQexecPrepared(c, "db_notices_list", 4, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQnfields(res) != NOTICE_N_COLUMNS) {
+        rc = db_status_of(res, "db_notices_list");
+        goto cleanup;
+    }
+    rc = PQntuples(res);
+    for (int i = 0; i < rc && i < limit; i++) {
+        if (!read_notice(res, i, a, &out[i])) {
+            rc = DB_HARD;
+            goto cleanup;
+        }
+    }
+cleanup:
+    PQclear(res);
+    return rc;
+}
+
+/* Reads the two counts of the first row. */
+static int
+two_counts(PGresult *res, const char *what, int64_t *first, int64_t *second)
+{
+    int rc = 1;
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQnfields(res) != 2)
+        rc = db_status_of(res, what);
+    else {
+        *first = int_at(res, 0, 0);
+        *second = int_at(res, 0, 1);
+    }
+    PQclear(res);
+    return rc;
+}
+
+int
+db_notices_count(PGconn *c, const char *action_id, const struct ws_filter *f,
+                 int64_t *matching_out, int64_t *opted_out_out)
+{
+    PGresult *res = db_ws_members_select(
+        c, "SELECT count(*), count(*) FILTER (WHERE c.notices_opt_out_at IS NOT NULL)"
+           " FROM claims c",
+        NULL, 0, action_id, f, "");
+
+    return two_counts(res, "db_notices_count", matching_out, opted_out_out);
+}
+
+int
+db_notices_queue(PGconn *c, const char *notice_id, bool essential, const char *action_id,
+                 const struct ws_filter *f, int64_t *matching_out, int64_t *queued_out)
+{
+    const char *head_params[2] = {notice_id, essential ? "true" : "false"};
+    PGresult *set = PQexecPrepared(c, "db_notices_queue_timeout", 0, NULL, NULL, NULL, 0);
+    int rc = PQresultStatus(set) == PGRES_TUPLES_OK ? 1 : db_status_of(set, "db_notices_queue");
+
+    PQclear(set);
+    if (rc != 1)
+        return rc;
+    PGresult *res = db_ws_members_select(
+        c, "WITH m AS (SELECT c.id, c.lang, c.notices_opt_out_at FROM claims c", head_params, 2,
+        action_id, f,
+        "),"
+        " q AS (INSERT INTO outbox (kind, claim_id, lang, notice_id)"
+        "       SELECT 'notice', m.id, m.lang, $1::uuid FROM m"
+        "       WHERE $2::boolean OR m.notices_opt_out_at IS NULL"
+        "       ON CONFLICT DO NOTHING RETURNING 1)"
+        " SELECT (SELECT count(*) FROM m), (SELECT count(*) FROM q)");
+
+    return two_counts(res, "db_notices_queue", matching_out, queued_out);
+}
+
+int
+db_notices_mark_sent(PGconn *c, const char *notice_id, const char *actor, const char *audience,
+                     int64_t matching, int64_t recipients)
+{
+    char m[24], r[24];
+    const char *params[5] = {notice_id, actor, audience, m, r};
+
+    snprintf(m, sizeof m, "%lld", (long long)matching);
+    snprintf(r, sizeof r, "%lld", (long long)recipients);
+    return db_exec_command(c, "db_notices_mark_sent", 5, params);
+}
+
+static bool
+read_sender(const PGresult *res, int row, struct arena *a, void *out)
+{
+    const char **two = out;
+
+    two[0] = dup_or_null(a, res, row, 0);
+    two[1] = dup_or_null(a, res, row, 1);
+    return two[0] != NULL && two[1] != NULL;
+}
+
+int
+db_notices_sender(PGconn *c, const char *action_id, struct arena *a, const char **title_out,
+                  const char **association_out)
+{
+    const char *params[1] = {action_id};
+    const char *two[2] = {NULL, NULL};
+    int rc = db_exec_one(c, "db_notices_sender", 1, params, read_sender, a, two);
+
+    *title_out = two[0];
+    *association_out = two[1];
+    return rc;
+}

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* See evidence_page.h. */
+#include "handlers/evidence_page.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "core/xalloc.h"
+#include "handlers/evidence.h"
+#include "handlers/form_origin.h"
+#include "handlers/page_common.h"
+#include "http/multipart.h"
+#include "web/catalogue.h"
+#include "web/escape.h"
+#include "web/format.h"
+
+/* What the form adds to the file: its fields and the multipart framing */
+#define FORM_OVERHEAD (64 * 1024)
+#define FIELD_MAX 128
+
+enum field { F_NONE, F_REFERENCE, F_TOKEN, F_LANG, F_REMOVE, F_FILE, F_OTHER };
+
+struct form_post {
+    const struct secrets *s;
+    struct evidence_limits lim;
+    struct multipart *mp;
+    enum multipart_status status;
+    enum field in; /* the part being read */
+    char fields[F_REMOVE + 1][FIELD_MAX + 1];
+    size_t lens[F_REMOVE + 1];
+    bool too_long;
+    bool has_file;       /* a file part with a file chosen */
+    enum outcome begun;  /* the upload's admission (OUTCOME_OK: u is set) */
+    struct evidence_upload *u;
+};
+
+int64_t
+evidence_form_limit(const void *app)
+{
+    return evidence_limits_of(app).max_bytes + FORM_OVERHEAD;
+}
+
+static bool
+part_begin(void *ctx, const char *name, const char *filename)
+{
+    struct form_post *p = ctx;
+    static const char *const names[] = {[F_REFERENCE] = "reference", [F_TOKEN] = "token",
+                                        [F_LANG] = "lang", [F_REMOVE] = "remove"};
+
+    p->in = F_OTHER;
+    for (int f = F_REFERENCE; f <= F_REMOVE; f++)
+        if (strcmp(name, names[f]) == 0 && filename == NULL)
+            p->in = (enum field)f;
+    if (strcmp(name, "file") != 0 || filename == NULL)
+        return true;
+    p->in = F_FILE;
+    if (filename[0] == '\0' || p->has_file)
+        return true; /* no file chosen; or a second file part: ignored */
+    p->has_file = true;
+    /* admitted now, before its bytes: the claim's fields came first in the form */
+    p->begun = svc_rq_evidence_begin(p->s, &p->lim, p->fields[F_REFERENCE],
+                                     p->fields[F_TOKEN], filename, &p->u);
+    return true;
+}
+
+static bool
+part_data(void *ctx, const char *data, size_t n)
+{
+    struct form_post *p = ctx;
+
+    if (p->in == F_FILE) {
+        if (p->u != NULL)
+            svc_rq_evidence_write(p->u, data, n);
+    } else if (p->in != F_OTHER) {
+        if (p->lens[p->in] + n > FIELD_MAX) {
+            p->too_long = true;
+            return false;
+        }
+        memcpy(p->fields[p->in] + p->lens[p->in], data, n);
+        p->lens[p->in] += n;
+        p->fields[p->in][p->lens[p->in]] = '\0';
+    }
+    return true;
+}
+
+static bool
+part_end(void *ctx)
+{
+    ((struct form_post *)ctx)->in = F_NONE;
+    return true;
+}
+
+static const struct multipart_handlers form_parts = {part_begin, part_data, part_end};
+
+static void
+form_write(void *ctx, const char *data, size_t n)
+{
+    struct form_post *p = ctx;
+
+    if (p->status == MULTIPART_OK)
+        p->status = multipart_feed(p->mp, data, n);
+}
+
+static void
+form_end(void *ctx)
+{
+    struct form_post *p = ctx;
+
+    svc_rq_evidence_end(p->u);
+    multipart_free(p->mp);
+    OPENSSL_cleanse(p->fields, sizeof p->fields);
+    free(p);
+}
+
+bool
+evidence_form_open(struct request *rq, struct body_sink *sink, struct reply *refusal)
+{
+    if (!form_origin_is_same_site(request_header(rq, "Sec-Fetch-Site"),
+                                  request_header(rq, "Origin"), request_header(rq, "Host"))) {
+        *refusal = page_error(rq, 403);
+        return false;
+    }
+    struct form_post *p = xcalloc(1, sizeof *p);
+    p->mp = multipart_new(request_header(rq, "Content-Type"), &form_parts, p);
+    if (p->mp == NULL) {
+        free(p);
+        *refusal = page_error(rq, 415);
+        return false;
+    }
+    p->s = app_secrets(rq->app);
+    p->lim = evidence_limits_of(rq->app);
+    p->begun = OUTCOME_OK;
+    *sink = (struct body_sink){form_write, form_end, p};
+    return true;
+}
+
+const struct evidence_list *
+evidence_page_list(struct request *rq, const char *reference, const char *token)
+{
+    struct evidence_limits lim = evidence_limits_of(rq->app);
+    struct evidence_list *l = arena_alloc(rq->arena, sizeof *l);
+
+    if (reference == NULL || token == NULL ||
+        svc_rq_evidence_list_own(app_secrets(rq->app), &lim, reference, token, rq->arena, l) !=
+            OUTCOME_OK ||
+        (!l->can_change && l->n == 0))
+        return NULL;
+    return l;
+}
+
+/* A form to /my-claim/evidence, the claim's fields first (the reader needs them before a
+ * file's bytes). */
+static void
+form_open(struct strbuf *sb, const struct web_ctx *w, const char *id, const char *reference,
+          const char *token)
+{
+    strbuf_printf(sb, "<form id=\"%s\" method=\"post\" action=\"/my-claim/evidence?lang=%s\""
+                      " enctype=\"multipart/form-data\" novalidate>\n",
+                  id, web_lang_code(w->lang));
+    html_hidden(sb, "reference", reference);
+    html_hidden(sb, "token", token);
+    html_hidden(sb, "lang", web_lang_code(w->lang));
+}
+
+static void
+size_text(struct strbuf *sb, const struct web_ctx *w, int64_t bytes)
+{
+    if (bytes >= 1024 * 1024) {
+        web_format_int(sb, w->lang, (bytes * 10 / (1024 * 1024)) / 10);
+        strbuf_printf(sb, "%c%d MB", w->lang == WEB_LANG_FR ? ',' : '.',
+                      (int)((bytes * 10 / (1024 * 1024)) % 10));
+    } else {
+        web_format_int(sb, w->lang, (bytes + 1023) / 1024);
+        strbuf_puts(sb, w->lang == WEB_LANG_FR ? " Ko" : " KB");
+    }
+}
+
+void
+evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct evidence_list *l,
+                 const char *reference, const char *token)
+{
+    struct evidence_limits lim = {w->cfg->evidence_max_files, w->cfg->evidence_max_bytes};
+    struct strbuf max = {0}, mb = {0};
+
+    if (l == NULL)
+        return;
+    strbuf_printf(&max, "%d", lim.max_files);
+    size_text(&mb, w, lim.max_bytes);
+    strbuf_puts(sb, "<section id=\"evidence\" aria-labelledby=\"evidence-h2\">\n"
+                    "<h2 id=\"evidence-h2\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.h2");
+    strbuf_puts(sb, "</h2>\n<p>");
+    web_tf(sb, w->cat, w->lang, WEB_TEXT, "ev.p",
+           (const char *[]){"max", max.data, "size", mb.data, NULL});
+    strbuf_puts(sb, "</p>\n");
+    strbuf_free(&max);
+    strbuf_free(&mb);
+    if (l->n == 0) {
+        strbuf_puts(sb, "<p id=\"evidence-none\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.none");
+        strbuf_puts(sb, "</p>\n");
+    } else {
+        strbuf_puts(sb, "<ul id=\"evidence-list\" class=\"evidence-list\">\n");
+    }
+    for (int i = 0; i < l->n; i++) {
+        const struct evidence_file *f = &l->files[i];
+        strbuf_puts(sb, "<li><span class=\"evidence-name\">");
+        html_text(sb, f->name);
+        strbuf_puts(sb, "</span> <span class=\"hint-plain\">(");
+        size_text(sb, w, f->size);
+        strbuf_puts(sb, ")</span>\n");
+        if (l->can_change) {
+            char id[32];
+            snprintf(id, sizeof id, "evidence-remove-%d", i);
+            form_open(sb, w, id, reference, token);
+            html_hidden(sb, "remove", f->id);
+            strbuf_puts(sb, "<button type=\"submit\" class=\"button secondary\">");
+            web_tf(sb, w->cat, w->lang, WEB_TEXT, "ev.remove",
+                   (const char *[]){"name", f->name, NULL});
+            strbuf_puts(sb, "</button>\n</form>\n");
+        }
+        strbuf_puts(sb, "</li>\n");
+    }
+    if (l->n > 0)
+        strbuf_puts(sb, "</ul>\n");
+    if (!l->can_change) {
+        strbuf_puts(sb, "<p>");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.final");
+        strbuf_puts(sb, "</p>\n</section>\n");
+        return;
+    }
+    if (!l->can_add) {
+        strbuf_puts(sb, "<p id=\"evidence-full\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.full");
+        strbuf_puts(sb, "</p>\n</section>\n");
+        return;
+    }
+    form_open(sb, w, "evidence-form", reference, token);
+    /* what web/static/evidence.js needs: the limit, and its messages in the page's language */
+    strbuf_printf(sb, "<div class=\"field\" id=\"evidence-field\" data-max-bytes=\"%lld\"",
+                  (long long)lim.max_bytes);
+    static const char *const messages[][2] = {{"size", "ev.err.size"}, {"type", "ev.err.type"},
+                                              {"none", "ev.err.none"}, {"failed", "ev.err.failed"},
+                                              {"sending", "ev.sending"}};
+    for (size_t i = 0; i < sizeof messages / sizeof messages[0]; i++) {
+        strbuf_printf(sb, " data-msg-%s=\"", messages[i][0]);
+        web_te(sb, w->cat, w->lang, WEB_ATTR, messages[i][1]);
+        strbuf_puts(sb, "\"");
+    }
+    strbuf_puts(sb, ">\n<label for=\"evidence-file\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.file_label");
+    strbuf_puts(sb, "</label>\n<input id=\"evidence-file\" type=\"file\" name=\"file\""
+                    " accept=\"application/pdf,image/jpeg,image/png\">\n</div>\n"
+                    "<progress id=\"evidence-progress\" max=\"100\" value=\"0\" hidden></progress>\n"
+                    "<p id=\"evidence-status\" role=\"status\"></p>\n"
+                    "<p class=\"actions\"><button id=\"evidence-add\" type=\"submit\""
+                    " class=\"button primary\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.add");
+    strbuf_puts(sb, "</button></p>\n</form>\n</section>\n");
+}
+
+/* The catalogue key of a refusal, and the page's status. */
+static const char *
+refusal_key(enum outcome o, int *status)
+{
+    switch (o) {
+    case OUTCOME_UNSUPPORTED_TYPE:
+        *status = 415;
+        return "ev.err.type";
+    case OUTCOME_TOO_LARGE:
+        *status = 413;
+        return "ev.err.size";
+    case OUTCOME_EVIDENCE_LIMIT:
+        *status = 409;
+        return "ev.full";
+    case OUTCOME_CLAIM_REVIEWED:
+    case OUTCOME_CLAIM_WITHDRAWN:
+    case OUTCOME_EVIDENCE_NOT_APPLICABLE:
+        *status = 409;
+        return "ev.final";
+    default:
+        *status = 0; /* an error page */
+        return NULL;
+    }
+}
+
+static struct reply
+result_page(struct request *rq, const struct web_ctx *w, const struct form_post *p, int status,
+            const char *kind, const char *key)
+{
+    struct strbuf sb = {0};
+    const char *ref = p->fields[F_REFERENCE], *token = p->fields[F_TOKEN];
+    struct web_page page = {
+        .title = web_t(w->cat, w->lang, "my.h1"),
+        .path = "/my-claim",
+        .noindex = true,
+        .nav_current = "/my-claim",
+        .script = "/static/evidence.js",
+    };
+
+    web_layout_begin(&sb, w, &page);
+    strbuf_puts(&sb, "<h1>");
+    web_te(&sb, w->cat, w->lang, WEB_TEXT, "my.h1");
+    strbuf_printf(&sb, "</h1>\n<div id=\"claim-status\" class=\"status status-%s\" role=\"%s\"><p>",
+                  kind, strcmp(kind, "error") == 0 ? "alert" : "status");
+    web_te(&sb, w->cat, w->lang, WEB_TEXT, key);
+    strbuf_puts(&sb, "</p></div>\n");
+    evidence_section(&sb, w, evidence_page_list(rq, ref, token), ref, token);
+    /* back to the claim: its page opens with the same credentials, in a body (never a URL) */
+    strbuf_printf(&sb, "<form id=\"evidence-back\" method=\"post\" action=\"/my-claim?lang=%s\">\n",
+                  web_lang_code(w->lang));
+    html_hidden(&sb, "form", "open");
+    html_hidden(&sb, "lang", web_lang_code(w->lang));
+    html_hidden(&sb, "reference", ref);
+    html_hidden(&sb, "token", token);
+    strbuf_puts(&sb, "<p class=\"actions\"><button type=\"submit\" class=\"button secondary\">");
+    web_te(&sb, w->cat, w->lang, WEB_TEXT, "ev.back");
+    strbuf_puts(&sb, "</button></p>\n</form>\n");
+    web_layout_end(&sb, w);
+    struct reply r = page_reply(rq, w, status, &sb, NULL);
+    r.cache_control = "no-store"; /* a token: never kept by a cache */
+    return r;
+}
+
+struct reply
+handle_evidence_form_post(struct request *rq)
+{
+    struct web_ctx w = page_ctx(rq);
+    struct evidence_file f;
+    struct reply deny;
+    enum outcome o;
+    const char *done;
+
+    if (!page_query_ok(rq, &deny))
+        return deny;
+    if (rq->streamed.sink.write != form_write)
+        return page_error(rq, 500); /* routes.c streams this route */
+    struct form_post *p = rq->streamed.sink.ctx;
+    web_lang_parse(p->fields[F_LANG], &w.lang);
+    if (p->too_long || p->status != MULTIPART_OK || !multipart_complete(p->mp) ||
+        p->fields[F_REFERENCE][0] == '\0' || p->fields[F_TOKEN][0] == '\0')
+        return page_error(rq, 400);
+    if (p->fields[F_REMOVE][0] != '\0') {
+        o = svc_rq_evidence_remove(p->s, p->fields[F_REFERENCE], p->fields[F_TOKEN],
+                                   p->fields[F_REMOVE]);
+        done = "ev.removed";
+    } else if (!p->has_file) {
+        return result_page(rq, &w, p, 422, "error", "ev.err.none");
+    } else {
+        o = p->begun != OUTCOME_OK ? p->begun : svc_rq_evidence_finish(p->u, rq->arena, &f);
+        done = "ev.added";
+    }
+    if (o == OUTCOME_OK)
+        return result_page(rq, &w, p, 200, "success", done);
+    int status;
+    const char *key = refusal_key(o, &status);
+    if (key == NULL)
+        return page_error(rq, o == OUTCOME_NOT_FOUND     ? 404
+                              : o == OUTCOME_UNAVAILABLE ? 503
+                                                         : 500);
+    return result_page(rq, &w, p, status, "error", key);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Evidence on /my-claim without JavaScript (docs/evidence.md §3, docs/web-forms.md): the
+ * section of the claim page (the files, a remove button each, a file input) and the
+ * multipart/form-data post it sends, POST /my-claim/evidence, read as it arrives
+ * (http/multipart.h): the reference and token fields come first in the form, so the upload
+ * is admitted (or refused) before the file's bytes, which go to the upload chunk by chunk.
+ * With JavaScript (web/static/evidence.js) the same section uploads through the API with a
+ * progress bar. */
+#ifndef RECOURS_HANDLERS_EVIDENCE_PAGE_H
+#define RECOURS_HANDLERS_EVIDENCE_PAGE_H
+
+#include "core/strbuf.h"
+#include "http/body_stream.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "service/evidence.h"
+#include "web/layout.h"
+
+/* The streamed route's entries (routes.c). */
+int64_t evidence_form_limit(const void *app);
+bool evidence_form_open(struct request *rq, struct body_sink *sink, struct reply *refusal);
+
+/* POST /my-claim/evidence: a page saying what became of the file or the removal, with the
+ * section again and the way back to the claim. */
+struct reply handle_evidence_form_post(struct request *rq);
+
+/* The claim's files for its page (NULL when the claim takes no evidence and has none, or
+ * they cannot be read: the page then shows no section). */
+const struct evidence_list *evidence_page_list(struct request *rq, const char *reference,
+                                               const char *token);
+
+/* The section of the claim page. */
+void evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct evidence_list *l,
+                      const char *reference, const char *token);
+
+#endif

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The notice renderer (see notice_render.h). The association's text is never a format: it is
+ * copied (text part) or escaped (HTML part), and only http(s) addresses become links, shown as
+ * their own text. */
+#include "mail/notice_render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/words.h"
+
+
+/* What recours adds around the association's text, per language. */
+struct notice_words {
+    const char *from_before;   /* "Message from " association */
+    const char *from_between;  /* " to the members of the action “" title */
+    const char *from_after;    /* "”." */
+    const char *reference;
+    const char *my_claim;
+    const char *stop;
+    const char *essential;
+};
+
+static const struct notice_words words_fr = {
+    .from_before = "Message de ",
+    .from_between = " aux membres de l'action « ",
+    .from_after = " ».",
+    .reference = "Votre référence : ",
+    .my_claim = "Votre réclamation : ",
+    .stop = "Pour ne plus recevoir les avis non essentiels de cette action (les décisions, "
+            "échéances et paiements vous parviendront toujours) : ",
+    .essential = "Cet avis est essentiel : il est envoyé à chaque membre de l'action.",
+};
+
+static const struct notice_words words_en = {
+    .from_before = "Message from ",
+    .from_between = " to the members of the action \xe2\x80\x9c",
+    .from_after = "\xe2\x80\x9d.",
+    .reference = "Your reference: ",
+    .my_claim = "Your claim: ",
+    .stop = "To stop receiving non-essential notices of this action (decisions, deadlines and "
+            "payments will still reach you): ",
+    .essential = "This notice is essential: it goes to every member of the action.",
+};
+
+/* Length of the http(s) address at p, its trailing punctuation left out; 0 if none starts here. */
+static size_t
+url_at(const char *p)
+{
+    size_t n = 0;
+
+    if (strncmp(p, "https://", 8) != 0 && strncmp(p, "http://", 7) != 0)
+        return 0;
+    while (p[n] != '\0' && (unsigned char)p[n] > ' ' && strchr("<>\"'", p[n]) == NULL)
+        n++;
+    while (n > 0 && strchr(".,;:!?)]", p[n - 1]) != NULL)
+        n--;
+    return n > 8 ? n : 0;
+}
+
+/* s[0..n) escaped for HTML, its addresses as links and its line breaks as <br>. */
+static void
+html_inline(const char *s, size_t n, struct strbuf *out)
+{
+    struct strbuf chunk = {0};
+
+    for (size_t i = 0; i < n;) {
+        size_t u = url_at(s + i);
+        if (u > n - i)
+            u = n - i;
+        if (u > 0 || s[i] == '\n') {
+            mail_html_escape(chunk.data != NULL ? chunk.data : "", out);
+            strbuf_free(&chunk);
+            chunk = (struct strbuf){0};
+        }
+        if (u > 0) {
+            char *url = strndup(s + i, u);
+            if (url != NULL) {
+                strbuf_puts(out, "<a href=\"");
+                mail_html_escape(url, out);
+                strbuf_puts(out, "\">");
+                mail_html_escape(url, out);
+                strbuf_puts(out, "</a>");
+                free(url);
+            }
+            i += u;
+        } else if (s[i] == '\n') {
+            strbuf_puts(out, "<br>\n");
+            i++;
+        } else {
+            strbuf_append(&chunk, s + i, 1);
+            i++;
+        }
+    }
+    mail_html_escape(chunk.data != NULL ? chunk.data : "", out);
+    strbuf_free(&chunk);
+}
+
+/* The association's body: paragraphs are separated by blank lines. */
+static void
+html_body(const char *body, struct strbuf *out)
+{
+    const char *p = body;
+
+    while (*p != '\0') {
+        while (*p == '\n' || *p == '\r')
+            p++;
+        if (*p == '\0')
+            break;
+        const char *end = strstr(p, "\n\n");
+        size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+        strbuf_puts(out, "<p>");
+        html_inline(p, n, out);
+        strbuf_puts(out, "</p>\n");
+        p += n;
+    }
+}
+
+/* A sentence followed by an address, in both parts. */
+static void
+line_with_link(struct mail_rendered *r, const char *intro, const char *url)
+{
+    strbuf_printf(&r->text, "%s\n%s\n\n", intro, url);
+    strbuf_puts(&r->html, "<p>");
+    mail_html_escape(intro, &r->html);
+    strbuf_puts(&r->html, "<br>");
+    html_inline(url, strlen(url), &r->html);
+    strbuf_puts(&r->html, "</p>\n");
+}
+
+static void
+plain_line(struct mail_rendered *r, const char *text)
+{
+    strbuf_printf(&r->text, "%s\n\n", text);
+    strbuf_puts(&r->html, "<p>");
+    mail_html_escape(text, &r->html);
+    strbuf_puts(&r->html, "</p>\n");
+}
+
+/* Who sends it, about which action, and to which claim. */
+static void
+sender_lines(struct mail_rendered *r, const struct notice_words *w, const struct notice_mail *n)
+{
+    strbuf_printf(&r->text, "-- \n%s%s%s%s%s\n%s%s\n\n", w->from_before, n->association_name,
+                  w->from_between, n->action_title, w->from_after, w->reference, n->reference);
+    strbuf_puts(&r->html, "<hr>\n<p>");
+    mail_html_escape(w->from_before, &r->html);
+    strbuf_puts(&r->html, "<strong>");
+    mail_html_escape(n->association_name, &r->html);
+    strbuf_puts(&r->html, "</strong>");
+    mail_html_escape(w->from_between, &r->html);
+    mail_html_escape(n->action_title, &r->html);
+    mail_html_escape(w->from_after, &r->html);
+    strbuf_puts(&r->html, "<br>");
+    mail_html_escape(w->reference, &r->html);
+    strbuf_puts(&r->html, "<strong>");
+    mail_html_escape(n->reference, &r->html);
+    strbuf_puts(&r->html, "</strong></p>\n");
+}
+
+void
+mail_render_notice(const struct notice_mail *n, struct mail_rendered *out)
+{
+    bool en = n->lang != NULL && strcmp(n->lang, "en") == 0;
+    const struct notice_words *w = en ? &words_en : &words_fr;
+    enum mail_lang l = mail_lang_of(n->lang);
+
+    strbuf_puts(&out->subject, n->subject);
+    strbuf_printf(&out->html, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+                              "<meta charset=\"utf-8\">\n<title>", en ? "en" : "fr");
+    mail_html_escape(n->subject, &out->html);
+    strbuf_puts(&out->html, "</title>\n</head>\n<body>\n");
+    strbuf_printf(&out->text, "%s\n\n", n->body);
+    html_body(n->body, &out->html);
+    sender_lines(out, w, n);
+    line_with_link(out, w->my_claim, n->my_claim_url);
+    if (n->stop_url != NULL)
+        line_with_link(out, w->stop, n->stop_url);
+    else
+        plain_line(out, w->essential);
+    plain_line(out, mail_words.no_token_note[l]);
+    strbuf_printf(&out->text, "%s\n", mail_words.signature[l]);
+    strbuf_puts(&out->html, "<p><small>");
+    mail_html_escape(mail_words.signature[l], &out->html);
+    strbuf_puts(&out->html, "</small></p>\n</body>\n</html>\n");
+}

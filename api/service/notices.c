@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Notices (see notices.h). The send runs in one transaction: the notice locked (a second send
+ * waits, then finds it sent), its messages queued by one statement, its send record and its
+ * audit event written; a count that is not the one the user confirmed rolls it all back. */
+#include "service/notices.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/strbuf.h"
+#include "crypto/sha256.h"
+#include "db/errors.h"
+#include "mail/notice_render.h"
+#include "service/conn.h"
+#include "service/tx.h"
+#include "service/workspace.h"
+
+/* What a preview shows where the member's own values go. */
+#define PREVIEW_REFERENCE "RC-XXXX-XXXX"
+#define PREVIEW_TOKEN "…"
+
+/* The caller's connection, after checking that the action is the association's. */
+static enum outcome
+owned_action(const char *association_id, const char *action_id, struct arena *a, PGconn **c,
+             struct action *x)
+{
+    enum outcome o = svc_conn(c);
+
+    if (o != OUTCOME_OK)
+        return o;
+    int rc = db_actions_get_uncounted(*c, action_id, a, x);
+    if (rc < 0)
+        return tx_outcome_of(*c, rc);
+    if (rc == 0 || association_id == NULL || strcmp(x->association_id, association_id) != 0)
+        return OUTCOME_NOT_FOUND;
+    return OUTCOME_OK;
+}
+
+enum outcome
+svc_rq_notice_check(const char *association_id, const char *action_id, const char *id,
+                    bool write, bool may_write, struct arena *a)
+{
+    struct notice_row n;
+    struct action x;
+    PGconn *c;
+    enum outcome o = owned_action(association_id, action_id, a, &c, &x);
+
+    if (o == OUTCOME_OK && id != NULL) {
+        int rc = db_notices_get(c, action_id, id, false, a, &n);
+        o = rc < 0 ? tx_outcome_of(c, rc) : rc == 0 ? OUTCOME_NOT_FOUND : OUTCOME_OK;
+    }
+    if (o == OUTCOME_OK && write && !may_write)
+        o = OUTCOME_APPROVAL_LAPSED;
+    return o;
+}
+
+struct create {
+    const struct audit_note *note;
+    const char *action_id;
+    const char *kind;
+    const struct notice_texts *texts;
+    const char *sha256;
+    struct arena *a;
+    struct notice_row *out;
+};
+
+static int
+create_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct create *k = ctx;
+    int rc = db_notices_insert(c, k->action_id, k->kind, k->texts, k->sha256, k->note->actor,
+                               k->a, k->out);
+
+    (void)t;
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD;
+    return tx_audited(svc_audit(c, k->note, "action.notice.create", "notice", k->out->id));
+}
+
+enum outcome
+svc_rq_notice_create(const struct audit_note *note, const char *association_id,
+                     const char *action_id, const char *kind, const struct notice_texts *texts,
+                     struct arena *a, struct notice_row *out)
+{
+    struct strbuf input = {0};
+    char sha[SHA256_HEX_LEN + 1];
+    struct action x;
+    PGconn *c;
+    enum outcome o = owned_action(association_id, action_id, a, &c, &x);
+
+    if (o != OUTCOME_OK)
+        return o;
+    /* the audit event's digest is the texts' digest: the same bytes */
+    notice_texts_digest_input(texts, &input);
+    if (!sha256_hex(input.data, input.len, sha)) {
+        strbuf_free(&input);
+        return OUTCOME_INTERNAL;
+    }
+    struct audit_note texts_note = {note->actor, input.data, input.len};
+    struct create k = {&texts_note, action_id, kind, texts, sha, a, out};
+    o = svc_tx_run(c, "notices.create", TX_READ_WRITE, create_body, &k);
+    strbuf_free(&input);
+    return o;
+}
+
+enum outcome
+svc_rq_notice_get(const char *association_id, const char *action_id, const char *id,
+                  struct arena *a, struct notice_row *out)
+{
+    struct action x;
+    PGconn *c;
+    enum outcome o = owned_action(association_id, action_id, a, &c, &x);
+
+    if (o != OUTCOME_OK)
+        return o;
+    int rc = db_notices_get(c, action_id, id, false, a, out);
+    return rc < 0 ? tx_outcome_of(c, rc) : rc == 0 ? OUTCOME_NOT_FOUND : OUTCOME_OK;
+}
+
+enum outcome
+svc_rq_notice_list(const char *association_id, const char *action_id, const char *after,
+                   int limit, struct arena *a, struct notice_row *out, int *n_out,
+                   bool *more_out)
+{
+    const char *after_created = NULL, *after_id = NULL;
+    struct action x;
+    PGconn *c;
+    enum outcome o = owned_action(association_id, action_id, a, &c, &x);
+
+    if (o != OUTCOME_OK)
+        return o;
+    if (after != NULL) {
+        const char *bar = strchr(after, '|');
+        if (bar == NULL)
+            return OUTCOME_INVALID; /* a cursor we signed always has one */
+        after_created = arena_strndup(a, after, (size_t)(bar - after));
+        after_id = bar + 1;
+    }
+    /* one more tells whether another page follows */
+    int rc = db_notices_list(c, action_id, after_created, after_id, limit + 1, a, out);
+    if (rc < 0)
+        return tx_outcome_of(c, rc);
+    *more_out = rc > limit;
+    *n_out = rc > limit ? limit : rc;
+    return OUTCOME_OK;
+}
+
+enum outcome
+svc_rq_notice_preview(const char *association_id, const char *action_id, const char *id,
+                      const char *lang, const char *public_url, struct arena *a,
+                      struct mail_rendered *out, const char **stop_url_out)
+{
+    struct notice_row n;
+    const char *title, *association;
+    int k = strcmp(lang, "en") == 0 ? 1 : 0;
+    enum outcome o = svc_rq_notice_get(association_id, action_id, id, a, &n);
+    PGconn *c;
+
+    if (o != OUTCOME_OK)
+        return o;
+    if ((o = svc_conn(&c)) != OUTCOME_OK)
+        return o;
+    int rc = db_notices_sender(c, action_id, a, &title, &association);
+    if (rc != 1)
+        return rc < 0 ? tx_outcome_of(c, rc) : OUTCOME_NOT_FOUND;
+    struct notice_mail m = {
+        .lang = notice_langs[k],
+        .subject = n.texts.subject[k],
+        .body = n.texts.body[k],
+        .association_name = association,
+        .action_title = title,
+        .reference = PREVIEW_REFERENCE,
+        .my_claim_url = arena_printf(a, "%s/my-claim", public_url),
+        .stop_url = n.essential ? NULL
+                                : arena_printf(a, "%s/notices/stop/%s", public_url, PREVIEW_TOKEN),
+    };
+    mail_render_notice(&m, out);
+    *stop_url_out = m.stop_url;
+    return OUTCOME_OK;
+}
+
+struct send {
+    const struct audit_note *note;
+    const char *action_id;
+    const char *id;
+    const struct notice_send_request *rq;
+    struct arena *a;
+    struct notice_send_result *out;
+};
+
+/* The send's record as the audit digests it: what was sent (the texts' digest), to whom and
+ * how many; no personal data. */
+static char *
+send_record(const struct send *s, const struct notice_row *n)
+{
+    return arena_printf(s->a,
+                        "{\"notice\":\"%s\",\"texts_sha256\":\"%s\",\"audience\":%s,"
+                        "\"matching\":%lld,\"recipients\":%lld,\"skipped_opted_out\":%lld}",
+                        n->id, n->texts_sha256, s->rq->audience, (long long)s->out->matching,
+                        (long long)s->out->recipients, (long long)s->out->skipped_opted_out);
+}
+
+static int
+send_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct send *s = ctx;
+    struct notice_send_result *r = s->out;
+    struct notice_row n;
+    int64_t opted = 0;
+
+    memset(r, 0, sizeof *r);
+    int rc = db_notices_get(c, s->action_id, s->id, true, s->a, &n);
+    if (rc != 1)
+        return rc < 0 ? rc : tx_answer(t, OUTCOME_NOT_FOUND);
+    if (n.sent)
+        return tx_answer(t, OUTCOME_INVALID_TRANSITION);
+    if (s->rq->dry_run) {
+        if ((rc = db_notices_count(c, s->action_id, s->rq->f, &r->matching, &opted)) != 1)
+            return rc;
+        r->skipped_opted_out = n.essential ? 0 : opted;
+        r->recipients = r->matching - r->skipped_opted_out;
+        return tx_answer(t, OUTCOME_OK); /* nothing to commit */
+    }
+    rc = db_notices_queue(c, s->id, n.essential, s->action_id, s->rq->f, &r->matching,
+                          &r->recipients);
+    if (rc != 1)
+        return rc;
+    r->skipped_opted_out = r->matching - r->recipients;
+    if (r->recipients != s->rq->expected) {
+        r->count_changed = true;
+        return tx_answer(t, OUTCOME_OK); /* rolled back: the user confirms the new count */
+    }
+    rc = db_notices_mark_sent(c, s->id, s->note->actor, s->rq->audience, r->matching,
+                              r->recipients);
+    if (rc != 1)
+        return rc < 0 ? rc : DB_HARD; /* the row is locked: it cannot have been sent since */
+    const char *record = send_record(s, &n);
+    struct audit_note note = {s->note->actor, record, strlen(record)};
+    return tx_audited(svc_audit(c, &note, "action.notice.send", "notice", s->id));
+}
+
+enum outcome
+svc_rq_notice_send(const struct audit_note *note, const char *association_id,
+                   const char *action_id, const char *id, const struct notice_send_request *rq,
+                   struct arena *a, struct notice_send_result *out)
+{
+    struct action x;
+    PGconn *c;
+    enum outcome o = owned_action(association_id, action_id, a, &c, &x);
+
+    if (o != OUTCOME_OK)
+        return o;
+    struct send s = {note, action_id, id, rq, a, out};
+    return svc_tx_run(c, "notices.send", TX_READ_WRITE, send_body, &s);
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// An association tells the members of its action, through /dashboard's Notices tab, in
+// Debian's Chromium driven by playwright-core:
+//   node notices_flow.mjs <base url> <setup json file> <screenshot dir>
+// The setup file (written by tests/integration/test_notices_browser.py) gives the association's
+// key, its action (id, title), the number of its members and a tag to make the texts unique.
+// Steps: the key → the action → the Notices tab (axe-core: no serious or critical violation) →
+// a notice written in French and English → "Save and preview": the server's rendering in
+// French, then in English → the recipients counted (every member) and the count confirmed →
+// the list shows the notice sent and its progress until every message is sent → the tab in
+// French. Any console error, page error, CSP violation or failed page asset fails the run;
+// screenshots at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
+// Prints one JSON line {"notice_id"} and exits 0 when everything held.
+import { mkdirSync, readFileSync } from "node:fs";
+import { axeCheck, launchBrowser, makeSteps, newContext, shoot as shootAt, watchPage } from "./flow_kit.mjs";
+
+const [baseUrl, setupFile, outDir] = process.argv.slice(2);
+if (!baseUrl || !setupFile || !outDir) {
+    console.error("usage: node notices_flow.mjs <base url> <setup json file> <screenshot dir>");
+    process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+const setup = JSON.parse(readFileSync(setupFile, "utf-8"));
+
+const problems = [];
+const steps = makeSteps();
+const { fail, check, equal, contains } = steps;
+
+const browser = await launchBrowser();
+let exitCode = 0;
+try {
+    const context = await newContext(browser, { timezoneId: "Europe/Paris" });
+    const page = await context.newPage();
+    // generous: the machines running the tests are shared
+    page.setDefaultTimeout(30000);
+    page.setDefaultNavigationTimeout(90000);
+    watchPage(page, baseUrl, steps, problems);
+    const shoot = (name, options) => shootAt(page, outDir, steps, problems, name, options);
+    const text = async (selector) => (await page.locator(selector).innerText()).trim();
+
+    steps.current = "key and action";
+    await page.goto(baseUrl + "/dashboard");
+    await page.fill("#api_key", setup.key);
+    await page.click("#use-key");
+    await page.locator("#workspace").waitFor();
+    const row = page.locator(`#actions-rows tr[data-id="${setup.action_id}"]`);
+    await row.waitFor();
+    await row.locator("button").click();
+    await page.locator("#action:not([hidden])").waitFor();
+
+    steps.current = "the Notices tab";
+    await page.click("#tab-notices");
+    await page.locator("#panel-notices:not([hidden]) #nt-form").waitFor();
+    equal(await text("#tab-notices"), "Notices", "the tab's name");
+    await page.locator("#nt-list-status:has-text('No notice yet')").waitFor();
+    await axeCheck(page, steps, problems, "the Notices tab");
+
+    steps.current = "a notice written";
+    // a missing text is said at once, nothing is saved
+    await page.click("#nt-save");
+    contains(await text("#nt-status"), "both languages", "the texts are required");
+    await page.selectOption("#nt-kind", "information");
+    await page.fill("#nt-subject-fr", `Audience fixée ${setup.tag}`);
+    await page.fill("#nt-body-fr", `Bonjour,\n\nL'audience aura lieu le 3 mars ${setup.tag}.\nDétails : https://example.org/audience`);
+    await page.fill("#nt-subject-en", `Hearing set ${setup.tag}`);
+    await page.fill("#nt-body-en", `Hello,\n\nThe hearing is on 3 March ${setup.tag}.\nDetails: https://example.org/audience`);
+    await page.click("#nt-save");
+    await page.locator("#nt-preview:not([hidden])").waitFor();
+    await page.locator(`#nt-preview-subject:text-is("Audience fixée ${setup.tag}")`).waitFor();
+    const fr = await text("#nt-preview-text");
+    contains(fr, "L'audience aura lieu le 3 mars", "the French text as a member reads it");
+    contains(fr, "RC-XXXX-XXXX", "a placeholder for the member's reference");
+    contains(fr, setup.action_title, "the action named");
+    contains(fr, "/notices/stop/", "the stop link of a notice that is not essential");
+    await page.click("#nt-preview-en");
+    await page.locator(`#nt-preview-subject:text-is("Hearing set ${setup.tag}")`).waitFor();
+    contains(await text("#nt-preview-text"), "The hearing is on 3 March", "the English text");
+    equal(await page.getAttribute("#nt-preview-en", "aria-pressed"), "true", "the language shown is pressed");
+    await page.locator("#nt-rows tr").first().waitFor();
+    equal(await page.locator("#nt-rows tr").count(), 1, "the draft listed");
+    contains(await text("#nt-rows tr td.state"), "Draft", "as a draft");
+    await shoot("notices-preview");
+
+    steps.current = "count and send";
+    check(await page.isChecked("#nt-audience-all"), "every member by default");
+    await page.click("#nt-count");
+    await page.locator("#nt-confirm:not([hidden])").waitFor();
+    contains(await text("#nt-confirm-text"), `${setup.members} members will receive it`, "the count");
+    equal(await text("#nt-confirm-yes"), `Send to ${setup.members}`, "the confirmation names it");
+    await axeCheck(page, steps, problems, "the Notices tab with its preview and confirmation");
+    await page.click("#nt-confirm-yes");
+    await page.locator("#nt-status.status-success:has-text('Queued for')").waitFor();
+    contains(await text("#nt-status"), `Queued for ${setup.members} members`, "queued");
+    check(await page.locator("#nt-send").isHidden(), "a sent notice cannot be sent again from here");
+
+    steps.current = "progress";
+    // the list is read again every 2 s while messages are queued
+    await page.locator(`#nt-rows tr td.progress[data-sent="${setup.members}"][data-queued="0"]`)
+        .waitFor({ timeout: 60000 });
+    contains(await text("#nt-rows tr td.state"), "Sent", "sent");
+    equal(await text("#nt-rows tr td.recipients"), String(setup.members), "its recipients");
+    const noticeId = await page.getAttribute("#nt-rows tr", "data-id");
+    await shoot("notices-sent");
+
+    steps.current = "in French";
+    await page.click('button[data-lang="fr"]');
+    equal(await text("#tab-notices"), "Avis", "the tab in French");
+    equal(await text("#nt-h3"), "Informer les membres", "the heading in French");
+    contains(await text("#nt-rows tr td.state"), "Envoyé", "the state in French");
+    contains(await text("#nt-rows tr"), `Audience fixée ${setup.tag}`, "the French subject listed");
+    await axeCheck(page, steps, problems, "the Notices tab in French");
+    await shoot("notices-fr", { fullPage: false });
+    await page.click('button[data-lang="en"]');
+
+    steps.current = "end";
+    if (problems.length)
+        fail("problems:\n  " + problems.join("\n  "));
+    console.log(JSON.stringify({ notice_id: noticeId }));
+} catch (e) {
+    exitCode = 1;
+    console.error("notices_flow: FAILED: " + (e && e.stack ? e.stack : e));
+    if (problems.length && steps.current !== "end")
+        console.error("also seen:\n  " + problems.join("\n  "));
+} finally {
+    await browser.close();
+}
+process.exit(exitCode);

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""What the browser tests share (tests/browser/: Debian's Chromium driven by playwright-core,
+axe-core for accessibility): where the scripts are, and the prerequisites, installed with
+npm ci when missing. A test is skipped where Chromium, Node.js or npm is missing outside CI;
+under CI a missing one fails it (./scripts/test installs them)."""
+
+import os
+import shutil
+import subprocess
+import unittest
+
+import harness
+
+CHROMIUM = "/usr/bin/chromium"
+NPM_TIMEOUT_S = 300
+
+
+def browser_dir():
+    return os.path.join(harness.source_dir(), "tests", "browser")
+
+
+def prerequisites(test):
+    """node, after npm ci of tests/browser when needed; skips test (fails it under CI) when
+    Chromium, Node.js or npm is missing."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    missing = [what for what, ok in (("chromium", os.access(CHROMIUM, os.X_OK)),
+                                     ("node", node), ("npm", npm)) if not ok]
+    if missing:
+        if os.environ.get("CI"):
+            test.fail(f"CI: {', '.join(missing)} missing (./scripts/test installs them)")
+        raise unittest.SkipTest(f"{', '.join(missing)} not installed")
+    bdir = browser_dir()
+    if not all(os.path.isdir(os.path.join(bdir, "node_modules", m))
+               for m in ("playwright-core", "axe-core")):
+        run = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=bdir,
+                             capture_output=True, text=True, timeout=NPM_TIMEOUT_S)
+        test.assertEqual(run.returncode, 0, f"npm ci failed:\n{run.stdout}\n{run.stderr}")
+    return node

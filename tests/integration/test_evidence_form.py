@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Evidence on /my-claim without JavaScript (docs/evidence.md §3): the claim page's section
+posts multipart/form-data to /my-claim/evidence, read as it arrives; a file is added, listed
+and removed through pages alone; a wrong type, no file, another encoding and a cross-site post
+are refused with pages; the section shows only for a claim declaring a loss or a theft."""
+
+import hashlib
+import re
+import unittest
+
+import claims_fixtures as cf
+import evidence_fixtures as ef
+import form_fixtures as ff
+import harness
+
+MIB = 1024 * 1024
+
+
+class EvidenceFormTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cf.start_server()
+        cls.slug = cf.make_incident(cls.server)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def setUp(self):
+        self.client = harness.Client(self.server)
+        self.addCleanup(self.client.close)
+
+    def claim(self, **overrides):
+        return cf.submit_ok(self, self.client, self.slug, cf.claim_body(**overrides))
+
+    def open(self, receipt):
+        r = ff.post_form(self.client, "/my-claim?lang=en",
+                         [("form", "open"), ("lang", "en"), ("reference", receipt["reference"]),
+                          ("token", receipt["token"])])
+        self.assertEqual(r.status, 200, r.body[:300])
+        return r.body.decode()
+
+    def post(self, form, extra, site="same-origin"):
+        """Posts the page's form as a browser does: its hidden fields first, then extra."""
+        ctype, body = ef.multipart(ff.hidden_fields(form) + extra)
+        headers = {"Content-Type": ctype, "Accept": "text/html"}
+        if site is not None:
+            headers["Sec-Fetch-Site"] = site
+        return self.client.request("POST", form["action"], body=body, headers=headers)
+
+    def stored(self, reference):
+        return cf.psql("SELECT f.public_id, encode(f.sha256, 'hex') FROM evidence_files f"
+                       " JOIN claims c ON c.id = f.claim_id WHERE f.state = 'stored'"
+                       " AND c.reference = " + cf.sql_literal(reference) + " ORDER BY f.id")
+
+    def test_add_list_remove_without_javascript(self):
+        receipt = self.claim()
+        page = self.open(receipt)
+        self.assertRegex(page, r'<form id="evidence-form" method="post" '
+                               r'action="/my-claim/evidence\?lang=en" '
+                               r'enctype="multipart/form-data"')
+        form = ff.form_by_id(page, "evidence-form")
+        names = [c["name"] for c in form["controls"]]
+        # the claim's fields come before the file: the server admits the file before its bytes
+        self.assertLess(names.index("token"), names.index("file"))
+        data = ef.pdf(3 * MIB + 12345)  # many reads of the body, chunks across them
+        r = self.post(form, [("file", ("relevé.pdf", data, "application/pdf"))])
+        self.assertEqual(r.status, 200, r.body[:500])
+        text = r.body.decode()
+        self.assertIn("The file was attached", text)
+        self.assertIn("relevé.pdf", text)
+        rows = self.stored(receipt["reference"])
+        self.assertEqual([x[1] for x in rows], [hashlib.sha256(data).hexdigest()])
+        # back on the claim page, the file is listed with its remove button
+        page = self.open(receipt)
+        self.assertIn("relevé.pdf", page)
+        remove = ff.form_by_id(page, "evidence-remove-0")
+        self.assertIn(("remove", rows[0][0]), ff.hidden_fields(remove))
+        r = self.post(remove, [])
+        self.assertEqual(r.status, 200, r.body[:500])
+        self.assertIn("The file was removed", r.body.decode())
+        self.assertEqual(self.stored(receipt["reference"]), [])
+
+    def test_refusals_are_pages(self):
+        receipt = self.claim()
+        form = ff.form_by_id(self.open(receipt), "evidence-form")
+        r = self.post(form, [("file", ("letter.pdf", b"not a pdf at all\n" * 100,
+                                       "application/pdf"))])
+        self.assertEqual(r.status, 415)
+        self.assertIn("is not a PDF, JPEG or PNG", r.body.decode())
+        r = self.post(form, [("file", ("", b"", "application/octet-stream"))])
+        self.assertEqual(r.status, 422)
+        self.assertIn("Choose a file first", r.body.decode())
+        r = self.post(form, [("file", ("a.pdf", ef.pdf(), "application/pdf"))], site="cross-site")
+        self.assertEqual(r.status, 403)
+        r = ff.post_form(self.client, form["action"], ff.hidden_fields(form))
+        self.assertEqual(r.status, 415)  # urlencoded: no file can come that way
+        forged = [(n, "RC-0000-0000" if n == "reference" else v)
+                  for n, v in ff.hidden_fields(form)]
+        ctype, body = ef.multipart(forged + [("file", ("a.pdf", ef.pdf(), "application/pdf"))])
+        r = self.client.request("POST", form["action"], body=body,
+                                headers={"Content-Type": ctype, "Accept": "text/html"})
+        self.assertEqual(r.status, 404)
+        self.assertEqual(self.stored(receipt["reference"]), [])
+
+    def test_section_only_for_a_loss_or_a_theft(self):
+        page = self.open(self.claim(harms={"documented_loss": 0, "identity_theft": False}))
+        self.assertNotIn('id="evidence"', page)
+        page = self.open(self.claim(harms={"documented_loss": 0, "identity_theft": True}))
+        self.assertIn('id="evidence-form"', page)
+        self.assertTrue(re.search(r'<script[^>]+src="/static/evidence.js"', page))
+
+
+if __name__ == "__main__":
+    harness.main()

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// The notices tab (docs/workspace.md "Notices"): write a notice in French and English (its
+// kind says whether it is essential), save it and preview it as a member receives it (the
+// server renders it: GET …/preview), choose its recipients (every member, or the filter of the
+// Members tab), count them (a dry run), send on that count confirmed (expected_count; 409
+// count-changed if the members moved meanwhile), then follow each notice's progress (queued,
+// sent, failed) in the list of the action's notices. The tab's markup is made here and mounted
+// in #panel-notices; its words are the catalogue's "notices.*" keys.
+import { applyI18n, onLanguageChange, t } from "./i18n.js";
+import {
+    NetworkError, StatusLine, el, formatDateTime, formatNumber, genericProblem, problemName,
+} from "./common.js";
+import { idempotencyKey } from "./dashboard-action.js";
+
+const KINDS = ["information", "rejection", "deadline", "payment"];
+const LANGS = ["fr", "en"];
+const POLL_MS = 2000; // the progress of a notice being delivered is read again this often
+const $ = (id) => document.getElementById(id);
+
+// A labelled field; control gets id and the hint's aria-describedby.
+function field(id, labelKey, control, hintKey) {
+    control.id = id;
+    const parts = [el("label", { for: id, "data-i18n": labelKey })];
+    if (hintKey) {
+        parts.push(el("p", { class: "hint", id: id + "-hint", "data-i18n": hintKey }));
+        control.setAttribute("aria-describedby", id + "-hint");
+    }
+    return el("div", { class: "field" }, ...parts, control);
+}
+
+export class NoticesTab {
+    // call(method, path, opts): the page's API call with the key; currentFilter(): the
+    // Members tab's filter as the API's fields.
+    constructor({ call, currentFilter }) {
+        this.call = call;
+        this.currentFilter = currentFilter;
+        this.action = null;
+        this.draft = null;        // {notice, texts}: the last saved draft and what it holds
+        this.previewLang = "fr";
+        this.counted = null;      // {recipients, skipped, filter}: the dry run confirmed next
+        this.notices = [];
+        this.timer = null;
+        this.busy = false;
+        this.mount($("panel-notices"));
+        this.status = new StatusLine($("nt-status"));
+        this.sendStatus = new StatusLine($("nt-send-status"));
+        this.listStatus = new StatusLine($("nt-list-status"));
+        onLanguageChange(() => {
+            this.fillKinds();
+            this.renderPreview();
+            this.renderConfirm();
+            this.renderList();
+        });
+    }
+
+    mount(panel) {
+        const langBlock = (l) => el("fieldset", { class: "group" },
+            el("legend", { "data-i18n": "notices.lang." + l }),
+            field(`nt-subject-${l}`, `notices.subject_${l}`,
+                el("input", { type: "text", maxlength: "200", required: true, lang: l })),
+            field(`nt-body-${l}`, `notices.body_${l}`,
+                el("textarea", { rows: "6", maxlength: "20000", required: true, lang: l }),
+                "notices.body_hint"));
+        const form = el("form", { id: "nt-form", method: "post", action: "/dashboard",
+            novalidate: true, autocomplete: "off" },
+        field("nt-kind", "notices.kind", el("select", {})),
+        ...LANGS.map(langBlock),
+        el("div", { id: "nt-status", class: "status", role: "status", "aria-live": "polite", hidden: true }),
+        el("p", { class: "actions" },
+            el("button", { id: "nt-save", type: "submit", class: "button primary", "data-i18n": "notices.preview" })));
+        const preview = el("div", { id: "nt-preview", class: "result", hidden: true },
+            el("h4", { id: "nt-preview-h4", tabindex: "-1", "data-i18n": "notices.preview_h4" }),
+            el("div", { class: "actions", role: "group", "data-i18n-attr": "aria-label:notices.preview_lang" },
+                ...LANGS.map((l) => el("button", { type: "button", id: `nt-preview-${l}`,
+                    class: "button secondary small", "data-preview-lang": l, "data-i18n": "notices.lang." + l }))),
+            el("dl", { class: "facts" },
+                el("div", {}, el("dt", { "data-i18n": "notices.preview_subject" }),
+                    el("dd", { id: "nt-preview-subject" }))),
+            // the text part as sent, its lines kept, scrollable when long (the mandate's box)
+            el("div", { id: "nt-preview-text", class: "mandate-text", tabindex: "0", role: "region",
+                "aria-labelledby": "nt-preview-h4" }));
+        const send = el("div", { id: "nt-send", hidden: true },
+            el("fieldset", { class: "group" },
+                el("legend", { "data-i18n": "notices.audience" }),
+                el("div", { class: "checkboxes" },
+                    ...["all", "filter"].map((a) => el("div", { class: "check" },
+                        el("input", { type: "radio", name: "nt-audience", id: `nt-audience-${a}`,
+                            value: a, checked: a === "all" }),
+                        el("label", { for: `nt-audience-${a}`, "data-i18n": "notices.audience." + a }))))),
+            el("p", { class: "actions" },
+                el("button", { id: "nt-count", type: "button", class: "button secondary", "data-i18n": "notices.count" })),
+            el("div", { id: "nt-confirm", class: "confirm", hidden: true },
+                el("p", { id: "nt-confirm-text" }),
+                el("p", { class: "actions" },
+                    el("button", { id: "nt-confirm-yes", type: "button", class: "button primary" }),
+                    el("button", { id: "nt-confirm-no", type: "button", class: "button secondary", "data-i18n": "notices.cancel" }))),
+            el("div", { id: "nt-send-status", class: "status", role: "status", "aria-live": "polite", hidden: true }));
+        const list = el("section", { "aria-labelledby": "nt-list-h4" },
+            el("h4", { id: "nt-list-h4", "data-i18n": "notices.past_h4" }),
+            el("div", { id: "nt-list-status", class: "status", role: "status", "aria-live": "polite", hidden: true }),
+            el("div", { class: "table-wrap" },
+                el("table", { id: "nt-table", class: "incidents-table", hidden: true },
+                    el("caption", { class: "visually-hidden", "data-i18n": "notices.caption" }),
+                    el("thead", {}, el("tr", {}, ...["date", "subject", "kind", "state", "recipients", "progress"]
+                        .map((c) => el("th", { scope: "col", class: c === "recipients" ? "num" : null,
+                            "data-i18n": "notices.col." + c })))),
+                    el("tbody", { id: "nt-rows" }))),
+            el("p", { class: "more" },
+                el("button", { id: "nt-refresh", type: "button", class: "button secondary small", "data-i18n": "notices.refresh" })));
+        panel.replaceChildren(el("section", { "aria-labelledby": "nt-h3" },
+            el("h3", { id: "nt-h3", "data-i18n": "notices.h3" }),
+            el("p", { class: "hint-plain", "data-i18n": "notices.intro" }),
+            form, preview, send, list));
+        applyI18n(panel);
+        this.fillKinds();
+        form.addEventListener("submit", (ev) => {
+            ev.preventDefault();
+            this.save();
+        });
+        for (const l of LANGS)
+            $(`nt-preview-${l}`).addEventListener("click", () => this.preview(l));
+        $("nt-count").addEventListener("click", () => this.count());
+        $("nt-confirm-yes").addEventListener("click", () => this.send());
+        $("nt-confirm-no").addEventListener("click", () => {
+            this.counted = null;
+            this.renderConfirm();
+            $("nt-count").focus();
+        });
+        $("nt-refresh").addEventListener("click", () => this.load());
+        for (const input of form.querySelectorAll("input, textarea, select"))
+            input.addEventListener("input", () => this.textsChanged());
+    }
+
+    fillKinds() {
+        const kind = $("nt-kind");
+        const chosen = kind.value || KINDS[0];
+        kind.replaceChildren(...KINDS.map((k) => el("option", { value: k, text: t("notices.kind." + k) })));
+        kind.value = chosen;
+    }
+
+    show(action) {
+        const other = !this.action || this.action.id !== action.id;
+        this.action = action;
+        if (other) {
+            this.draft = null;
+            this.counted = null;
+            $("nt-form").reset();
+            this.fillKinds();
+            this.status.clear();
+            this.sendStatus.clear();
+            $("nt-preview").hidden = true;
+            $("nt-send").hidden = true;
+            this.renderConfirm();
+        }
+        this.load();
+    }
+
+    close() {
+        this.action = null;
+        clearTimeout(this.timer);
+    }
+
+    base() {
+        return `/v1/actions/${encodeURIComponent(this.action.id)}/notices`;
+    }
+
+    // The form as a notice's body, or null (with the message) when a text is missing.
+    body() {
+        const texts = {};
+        for (const l of LANGS) {
+            const subject = $(`nt-subject-${l}`).value.trim();
+            const body = $(`nt-body-${l}`).value.trim();
+            if (!subject || !body)
+                return null;
+            texts[l] = { subject, body };
+        }
+        return { kind: $("nt-kind").value, texts };
+    }
+
+    // A text changed after a save: the preview and the count are of the old draft.
+    textsChanged() {
+        if (!this.draft)
+            return;
+        this.counted = null;
+        this.renderConfirm();
+        $("nt-send").hidden = true;
+    }
+
+    async request(method, path, body) {
+        try {
+            const opts = body === undefined ? {} : { body, headers: { "Idempotency-Key": idempotencyKey() } };
+            const r = await this.call(method, path, opts);
+            return r.status === 401 ? null : r;
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+            return e;
+        }
+    }
+
+    // The draft of the form: the saved one when the texts are the same, else a new one.
+    async save() {
+        if (this.busy || !this.action)
+            return;
+        const body = this.body();
+        if (!body) {
+            this.status.set({ kind: "error", key: "notices.required" });
+            return;
+        }
+        const text = JSON.stringify(body);
+        if (!this.draft || this.draft.texts !== text || this.draft.notice.state !== "draft") {
+            this.busy = true;
+            this.status.set({ key: "notices.saving" });
+            const r = await this.request("POST", this.base(), text);
+            this.busy = false;
+            if (r === null)
+                return;
+            if (r instanceof NetworkError || r.status !== 201) {
+                this.status.set(r instanceof NetworkError || r.status !== 422 ? genericProblem(r)
+                    : { kind: "error", key: "notices.required" });
+                return;
+            }
+            this.draft = { notice: r.body, texts: text };
+            this.load();
+        }
+        this.status.set({ kind: "success", key: "notices.saved" });
+        $("nt-send").hidden = false;
+        await this.preview(this.previewLang);
+        $("nt-preview-h4").focus();
+    }
+
+    async preview(l) {
+        this.previewLang = l;
+        if (!this.draft)
+            return;
+        const r = await this.request("GET", `${this.base()}/${encodeURIComponent(this.draft.notice.id)}/preview?lang=${l}`);
+        if (r === null)
+            return;
+        if (r instanceof NetworkError || r.status !== 200) {
+            this.status.set(genericProblem(r));
+            return;
+        }
+        this.previewed = r.body;
+        this.renderPreview();
+    }
+
+    renderPreview() {
+        const p = this.previewed;
+        $("nt-preview").hidden = !p;
+        if (!p)
+            return;
+        for (const l of LANGS)
+            $(`nt-preview-${l}`).setAttribute("aria-pressed", String(l === p.lang));
+        $("nt-preview-subject").textContent = p.subject;
+        const box = $("nt-preview-text");
+        box.lang = p.lang;
+        box.textContent = p.text;
+    }
+
+    // The dry run: how many would receive it.
+    async count() {
+        if (!this.draft || this.busy)
+            return;
+        const filter = $("nt-audience-filter").checked ? this.currentFilter() : null;
+        const body = filter ? { dry_run: true, filter } : { dry_run: true };
+        this.busy = true;
+        this.sendStatus.set({ key: "notices.counting" });
+        const r = await this.request("POST", `${this.base()}/${encodeURIComponent(this.draft.notice.id)}/send`, body);
+        this.busy = false;
+        if (r === null)
+            return;
+        if (r instanceof NetworkError || r.status !== 200) {
+            this.sendStatus.set(this.refusal(r));
+            return;
+        }
+        this.sendStatus.clear();
+        this.counted = { recipients: r.body.recipients, skipped: r.body.skipped_opted_out, filter };
+        this.renderConfirm();
+        $("nt-confirm-yes").focus();
+    }
+
+    renderConfirm() {
+        const c = this.counted;
+        $("nt-confirm").hidden = !c;
+        if (!c)
+            return;
+        const params = { recipients: formatNumber(c.recipients), skipped: formatNumber(c.skipped) };
+        $("nt-confirm-text").textContent = t("notices.confirm", params);
+        $("nt-confirm-yes").textContent = t("notices.confirm_yes", params);
+    }
+
+    refusal(r) {
+        const name = r instanceof NetworkError ? "" : problemName(r);
+        if (name === "count-changed")
+            return { kind: "error", key: "notices.count_changed" };
+        if (name === "invalid-transition")
+            return { kind: "error", key: "notices.already_sent" };
+        return genericProblem(r);
+    }
+
+    // The send, on the count the user saw.
+    async send() {
+        const c = this.counted;
+        if (!c || !this.draft || this.busy)
+            return;
+        const body = c.filter ? { expected_count: c.recipients, filter: c.filter }
+            : { expected_count: c.recipients };
+        this.busy = true;
+        $("nt-confirm-yes").disabled = true;
+        this.sendStatus.set({ key: "notices.sending" });
+        const r = await this.request("POST", `${this.base()}/${encodeURIComponent(this.draft.notice.id)}/send`, body);
+        this.busy = false;
+        $("nt-confirm-yes").disabled = false;
+        if (r === null)
+            return;
+        this.counted = null;
+        this.renderConfirm();
+        if (r instanceof NetworkError || r.status !== 202) {
+            this.sendStatus.set(this.refusal(r));
+            return;
+        }
+        this.draft.notice.state = "sent";
+        $("nt-send").hidden = true;
+        this.status.set({ kind: "success", key: "notices.sent", params: { recipients: formatNumber(r.body.recipients) } });
+        this.load();
+    }
+
+    // The action's notices; read again while one is being delivered.
+    async load() {
+        clearTimeout(this.timer);
+        if (!this.action)
+            return;
+        const r = await this.request("GET", this.base() + "?limit=50");
+        if (r === null)
+            return;
+        if (r instanceof NetworkError || r.status !== 200) {
+            this.listStatus.set(genericProblem(r));
+            return;
+        }
+        this.listStatus.clear();
+        this.notices = r.body.data;
+        this.renderList();
+        if (this.notices.some((n) => n.state === "sent" && n.progress.queued > 0)
+            && !$("panel-notices").hidden)
+            this.timer = setTimeout(() => this.load(), POLL_MS);
+    }
+
+    renderList() {
+        const lang = document.documentElement.lang === "en" ? "en" : "fr";
+        $("nt-table").hidden = this.notices.length === 0;
+        if (this.notices.length === 0)
+            this.listStatus.set({ key: "notices.none" });
+        $("nt-rows").replaceChildren(...this.notices.map((n) => el("tr", { dataset: { id: n.id } },
+            el("td", { class: "nowrap" }, formatDateTime(n.created_at)),
+            el("td", { lang }, n.texts[lang].subject),
+            el("td", {}, t("notices.kind." + n.kind)),
+            el("td", { class: "state" }, t("notices.state." + n.state)),
+            el("td", { class: "num recipients" }, n.counts ? formatNumber(n.counts.recipients) : "—"),
+            el("td", { class: "progress", dataset: { sent: String(n.progress.sent),
+                queued: String(n.progress.queued), failed: String(n.progress.failed) } },
+            n.state === "sent" ? t("notices.progress", { sent: formatNumber(n.progress.sent),
+                queued: formatNumber(n.progress.queued), failed: formatNumber(n.progress.failed) }) : "—"))));
+    }
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// The action's public record tab (docs/api.md §10.8, what /a/{id} shows): counsel, the next
+// date, funding, fees, the mandate text per language and its version, and the dated history.
+// Saving sends only what changed, as one merge PATCH of the action: the server writes the
+// action and its record in one transaction, the action first, so a new version and its
+// texts arrive together (a new version applies to new mandates only). Status moves stay the
+// buttons above the tabs (they write their own dated step); other steps are added here.
+import { onLanguageChange, t } from "./i18n.js";
+import { NetworkError, StatusLine, el, formatDate, genericProblem } from "./common.js";
+import { FormErrors, validationErrors } from "./forms.js";
+import { conflictMessage } from "./dashboard-action.js";
+
+const $ = (id) => document.getElementById(id);
+
+// [control id, member]; the members a value may clear (null) are NULLABLE.
+const FIELDS = [["rec-counsel-name", "counsel_name"], ["rec-counsel-email", "counsel_email"],
+    ["rec-next-date", "next_date"], ["rec-next-date-note", "next_date_note"],
+    ["rec-funding", "funding_sources"], ["rec-fees", "fees_charged"],
+    ["rec-mandate-version", "mandate_text_version"], ["rec-mandate-fr", "mandate_text"],
+    ["rec-mandate-en", "mandate_text_en"]];
+const NULLABLE = new Set(["next_date", "next_date_note", "funding_sources", "fees_charged",
+    "mandate_text_en"]);
+
+export class RecordTab {
+    // call(method, path, opts): an API call with the key; onChanged(action): the page follows.
+    constructor({ call, onChanged }) {
+        this.call = call;
+        this.onChanged = onChanged;
+        this.doc = null;
+        this.busy = false;
+        this.status = new StatusLine($("record-status"));
+        this.errors = new FormErrors($("record-form"), $("record-errors"));
+        this.eventErrors = new FormErrors($("event-form"), $("event-errors"));
+        $("record-form").addEventListener("submit", (ev) => {
+            ev.preventDefault();
+            this.save();
+        });
+        $("event-form").addEventListener("submit", (ev) => {
+            ev.preventDefault();
+            this.addEvent();
+        });
+        onLanguageChange(() => this.renderHistory());
+    }
+
+    path() {
+        return `/v1/actions/${encodeURIComponent(this.doc.id)}`;
+    }
+
+    async load(action) {
+        if (!this.doc || this.doc.id !== action.id) {
+            this.errors.clear();
+            this.eventErrors.clear();
+            $("event-form").reset();
+        }
+        this.status.set({ key: "ws.rec.loading" });
+        const r = await this.send("GET", `/v1/actions/${encodeURIComponent(action.id)}`);
+        if (!r)
+            return;
+        if (r.status !== 200 || !r.body) {
+            this.status.set(genericProblem(r));
+            return;
+        }
+        this.status.clear();
+        this.show(r.body);
+    }
+
+    show(doc) {
+        this.doc = doc;
+        for (const [id, key] of FIELDS)
+            $(id).value = doc[key] ?? "";
+        this.renderHistory();
+    }
+
+    renderHistory() {
+        const events = this.doc?.history || [];
+        $("history-rows").replaceChildren(...events.map((e) => el("tr", { dataset: { kind: e.kind } },
+            el("td", { text: formatDate(e.date) }), el("td", { text: t("event." + e.kind) }),
+            el("td", { text: e.court_reference ?? "" }), el("td", { text: e.note ?? "" }))));
+    }
+
+    // The members whose value differs from the record's; an emptied optional one clears it.
+    changes() {
+        const body = {};
+        for (const [id, key] of FIELDS) {
+            const value = $(id).value.trim();
+            if (value !== (this.doc[key] ?? ""))
+                body[key] = value === "" && NULLABLE.has(key) ? null : value;
+        }
+        return body;
+    }
+
+    clientErrors(body) {
+        const out = [];
+        for (const key of ["counsel_name", "counsel_email", "mandate_text", "mandate_text_version"])
+            if (body[key] === "")
+                out.push({ field: key, code: "required" });
+        // the French text the members gave stays theirs: a new text needs a new version
+        if ("mandate_text" in body && !("mandate_text_version" in body))
+            out.push({ field: "mandate_text_version", code: "new-version" });
+        if ($("rec-next-date").validity.badInput)
+            out.push({ field: "next_date", code: "invalid-format" });
+        return out;
+    }
+
+    // An API call; null when there was no answer (the status says so) or the key was refused.
+    async send(method, path, opts) {
+        let r;
+        try {
+            r = await this.call(method, path, opts);
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+            this.status.set(genericProblem(e));
+            return null;
+        }
+        return r.status === 401 ? null : r;
+    }
+
+    async patch(body, errors, done) {
+        if (this.busy)
+            return;
+        this.busy = true;
+        this.status.clear();
+        let r;
+        try {
+            r = await this.send("PATCH", this.path(),
+                { body, contentType: "application/merge-patch+json" });
+        } finally {
+            this.busy = false;
+        }
+        if (!r)
+            return;
+        const list = validationErrors(r);
+        if (r.status === 200 && r.body && r.body.id) {
+            errors.clear();
+            this.show(r.body);
+            this.status.set({ kind: "success", key: done });
+            this.onChanged(r.body);
+        } else if (list) {
+            errors.show(list, { focus: true });
+        } else {
+            this.status.set(conflictMessage(r));
+        }
+    }
+
+    async save() {
+        if (!this.doc)
+            return;
+        const body = this.changes();
+        const local = this.clientErrors(body);
+        if (local.length) {
+            this.errors.show(local, { focus: true });
+            return;
+        }
+        if (!Object.keys(body).length) {
+            this.errors.clear();
+            this.status.set({ key: "ws.rec.nothing" });
+            return;
+        }
+        await this.patch(body, this.errors, "ws.rec.saved");
+    }
+
+    async addEvent() {
+        if (!this.doc)
+            return;
+        const event = { kind: $("ev-kind").value, date: $("ev-date").value };
+        for (const [id, key] of [["ev-court-reference", "court_reference"], ["ev-note", "note"]])
+            if ($(id).value.trim())
+                event[key] = $(id).value.trim();
+        if (!event.date) {
+            this.eventErrors.show([{ field: "history_add.date", code: "required" }], { focus: true });
+            return;
+        }
+        const before = this.doc.history?.length ?? 0;
+        await this.patch({ history_add: event }, this.eventErrors, "ws.rec.added");
+        if ((this.doc.history?.length ?? 0) > before)
+            $("event-form").reset();
+    }
+}

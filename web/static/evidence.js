@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// The evidence section of /my-claim with JavaScript (docs/evidence.md §3): the chosen file goes
+// to the API, POST /v1/claims/{reference}/evidence with the claim token as Bearer credential,
+// with a progress bar (XMLHttpRequest: fetch reports no upload progress), and the claim page is
+// then opened again with the same credentials, in a form body (never an address). A file over
+// the limit is stopped here before a byte is sent. Without JavaScript the same form posts
+// multipart/form-data to /my-claim/evidence.
+
+const form = document.getElementById("evidence-form");
+const field = document.getElementById("evidence-field");
+
+function message(name, percent) {
+  return (field.dataset["msg" + name[0].toUpperCase() + name.slice(1)] || "")
+    .replace("{percent}", String(percent ?? ""));
+}
+
+function say(status, text, isError) {
+  status.textContent = text;
+  status.className = isError ? "status status-error" : "";
+}
+
+// The claim page again: a form=open post with the claim's reference and token.
+function reopen() {
+  const back = document.createElement("form");
+  back.method = "post";
+  back.action = "/my-claim?lang=" + encodeURIComponent(form.elements.lang.value);
+  for (const [name, value] of [["form", "open"], ["lang", form.elements.lang.value],
+                               ["reference", form.elements.reference.value],
+                               ["token", form.elements.token.value]]) {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    back.appendChild(input);
+  }
+  document.body.appendChild(back);
+  back.submit();
+}
+
+if (form && field) {
+  const input = document.getElementById("evidence-file");
+  const bar = document.getElementById("evidence-progress");
+  const status = document.getElementById("evidence-status");
+  const button = document.getElementById("evidence-add");
+  const max = Number(field.dataset.maxBytes);
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const file = input.files && input.files[0];
+    if (!file) {
+      say(status, message("none"), true);
+      return;
+    }
+    if (file.size > max) {
+      say(status, message("size"), true);
+      return;
+    }
+    const reference = form.elements.reference.value;
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/v1/claims/" + encodeURIComponent(reference) + "/evidence?name="
+             + encodeURIComponent(file.name));
+    xhr.setRequestHeader("Authorization", "Bearer " + form.elements.token.value);
+    xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    xhr.upload.addEventListener("progress", (e) => {
+      if (!e.lengthComputable) return;
+      const percent = Math.floor((100 * e.loaded) / e.total);
+      bar.value = percent;
+      say(status, message("sending", percent), false);
+    });
+    xhr.addEventListener("load", () => {
+      button.disabled = false;
+      if (xhr.status === 201) {
+        reopen();
+        return;
+      }
+      bar.hidden = true;
+      const kind = xhr.status === 415 ? "type" : xhr.status === 413 ? "size" : "failed";
+      say(status, message(kind), true);
+    });
+    xhr.addEventListener("error", () => {
+      button.disabled = false;
+      bar.hidden = true;
+      say(status, message("failed"), true);
+    });
+    bar.hidden = false;
+    bar.value = 0;
+    button.disabled = true;
+    xhr.send(file);
+  });
+}
