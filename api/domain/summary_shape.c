@@ -28,12 +28,10 @@ shape_hours_cap(const struct scheme *s)
 int64_t
 shape_bucket(int64_t v)
 {
-    int bits = 0;
-
     if (v < 8)
         return v;
-    for (int64_t x = v; x > 0; x >>= 1)
-        bits++;
+    /* the bit length by one instruction: by_key calls this four times a comparison */
+    int bits = 64 - __builtin_clzll((unsigned long long)v);
     return (v >> (bits - 3)) << (bits - 3);
 }
 

@@ -309,7 +309,19 @@ struct shape_read {
     int64_t version; /* of the folded counts and cells read (shape, cache miss) */
     struct shape_cell *cells;
     size_t n_cells;
+    int64_t affected_count;
+    struct summary_view *view; /* set from the figures cache when view_hit */
+    bool view_hit;
 };
+
+/* What the figures of x under scheme depend on (service/summary_cache.h). */
+static struct summary_view_key
+view_key_of(const struct shape_read *x, const struct scheme *scheme, int64_t affected_count)
+{
+    return (struct summary_view_key){x->incident_id,    x->snap.version,   x->snap.duplicates,
+                                     affected_count,    x->verified_only,  scheme,
+                                     x->snap.changes,   x->snap.n_changes};
+}
 
 static int
 exact_body(PGconn *c, struct tx *t, void *ctx)
@@ -452,6 +464,10 @@ shape_read(PGconn *c, const struct scheme *scheme, struct shape_read *x, bool *e
             continue;
         }
         x->duplicates = x->snap.duplicates;
+        struct summary_view_key key = view_key_of(x, scheme, x->affected_count);
+        x->view_hit = scheme != NULL && summary_cache_get_view(&key, x->view);
+        if (x->view_hit) /* the same folded state, changes and scheme: the same figures */
+            return OUTCOME_OK;
         if (summary_cache_get(x->incident_id, x->snap.version, x->verified_only, x->a,
                               &x->groups, &x->n_groups, &x->cells, &x->n_cells))
             return OUTCOME_OK;
@@ -472,12 +488,18 @@ svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *sc
                          bool verified_only, int64_t affected_count, struct arena *a,
                          struct summary_view *out)
 {
-    struct shape_read x = {.incident_id = incident_id, .verified_only = verified_only, .a = a};
+    struct shape_read x = {.incident_id = incident_id,
+                           .verified_only = verified_only,
+                           .a = a,
+                           .affected_count = affected_count,
+                           .view = out};
     bool exact = false;
     enum outcome o = shape_read(c, scheme, &x, &exact);
 
     if (o != OUTCOME_OK)
         return o;
+    if (x.view_hit)
+        return OUTCOME_OK;
     if (exact) { /* as before 0013: the groups themselves, their source for the hook */
         if (!summary_build(c, scheme, x.groups, x.n_groups, x.groups, x.n_groups,
                            verified_only, affected_count, x.duplicates, a, out))
@@ -505,6 +527,8 @@ svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *sc
     if (!summary_shape_compute(scheme, x.cells, x.n_cells, &x.snap.loss, &x.snap.hours,
                                affected_count, &tb, &out->money))
         goto uncomputable;
+    struct summary_view_key key = view_key_of(&x, scheme, affected_count);
+    summary_cache_put_view(&key, out);
     return OUTCOME_OK;
 uncomputable:
     log_bug("summary of incident %lld could not be computed", (long long)incident_id);

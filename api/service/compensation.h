@@ -54,7 +54,9 @@ bool summary_build(PGconn *c, const struct scheme *scheme, const struct tally_gr
  * groups, every figure exact; else the folded counts and cells (kept in this process by
  * fold version: service/summary_cache.h), the unfolded changes (at most 65,536, else folded
  * here first; OUTCOME_UNAVAILABLE when that cannot be done, as on a replica) and the loss and
- * hours sums under the scheme's caps (domain/summary_shape.h says what is exact). Memory:
+ * hours sums under the scheme's caps (domain/summary_shape.h says what is exact); the figures
+ * themselves are kept too, by folded state, changes and scheme (summary_cache_get_view), so a
+ * repeated call answers without computing them again. Memory:
  * O(limit + cells + count groups), arena and temporary, whatever the claims.
  * OUTCOME_UNCOMPUTABLE when a figure cannot be computed (logged). */
 enum outcome svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *scheme,

@@ -205,6 +205,15 @@ class SummaryShapeTests(unittest.TestCase):
             want = tc.expected_summary(scheme, claims, 50_000, basis=basis, duplicates=dups,
                                        simulated=True)
             self.check(doc, want, exact_stats)
+        # the stored scheme again (its figures kept by the server: service/summary_cache.h),
+        # then one claim more: the figures kept for the state before must not answer
+        for _ in range(2):  # check() takes what it compared out of want
+            want = tc.expected_summary(stored, claims, 50_000, scheme_version=1)
+            self.check(self.t.summary(slug), want, exact_stats)
+        self.load(rng, slug, 1, loss_of, hours_of, cat_sets)
+        claims = self.claims_of(slug)
+        self.check(self.t.summary(slug),
+                   tc.expected_summary(stored, claims, 50_000, scheme_version=1), exact_stats)
 
     def test_todays_shape_is_exact(self):
         # a few hundred groups: under the default limit, the exact groups

@@ -293,6 +293,22 @@ test_exact_cells(void **state)
     assert_memory_equal(&want, &got, sizeof want);
 }
 
+/* shape_bucket as 0013's summary_bucket defines it: the value's 3 leading bits, the rest 0
+ * (the bit length counted one shift at a time, as the SQL's text of the bits does). */
+static void
+test_bucket_by_its_definition(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 200000; i++) {
+        int64_t v = i < 100000 ? i : rnd(0, i % 2 ? INT64_C(10000000000) : INT64_C(1) << 62);
+        int bits = 0;
+        for (int64_t x = v; x > 0; x >>= 1)
+            bits++;
+        int64_t want = v < 8 ? v : (v >> (bits - 3)) << (bits - 3);
+        assert_int_equal(shape_bucket(v), want);
+    }
+}
+
 int
 main(void)
 {
@@ -303,6 +319,7 @@ main(void)
         cmocka_unit_test(test_random_worst_case),
         cmocka_unit_test(test_exact_cells),
         cmocka_unit_test(test_changes_merged),
+        cmocka_unit_test(test_bucket_by_its_definition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
