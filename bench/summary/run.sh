@@ -48,7 +48,9 @@
 #     GET /v1/incidents/{slug}/compensation (full view, operator key), POST
 #     /v1/compensation/simulate with another scheme (KRW, supplements, loss, time and a fund
 #     cap that binds), and GET /v1/incidents/{slug} (its totals come from the same tallies);
-#     the server's own durations are read from its access log;
+#     the summary again with the fold version bumped before each call, and the simulation
+#     with the fund cap 1 lower each call (neither can be answered from kept figures:
+#     service/summary_cache.h); the server's own durations are read from its access log;
 #  6. in the same run, the plain SQL GROUP BY over the claims table (psql \timing, --sql-calls
 #     runs), whose first answer is also compared with the tallies group by group;
 #  7. the full-scale Coupang figures checked (every loaded claim is a received voucher claim:
@@ -551,6 +553,10 @@ for i in range(0, len(specs), 4):
         if name.endswith("_cold"):
             subprocess.run(os.environ["BUMP_CMD"], shell=True, check=True,
                            stdout=subprocess.DEVNULL)
+        if name.endswith("_fresh"):  # another fund cap each call: never a kept answer
+            doc = json.loads(open(body_file, "rb").read())
+            doc["scheme"]["fund_cap"] -= n + 1
+            body = json.dumps(doc).encode()
         t0 = time.perf_counter()
         conn.request(method, path, body=body, headers=headers)
         resp = conn.getresponse()
@@ -578,6 +584,7 @@ python3 "$TMP/client.py" "$PORT" "$TMP/tls/cert.pem" "$TMP/auth-header" "$WARMUP
     "$CALLS" "$TMP/api.json" \
     summary_cold GET "/v1/incidents/$SLUG/compensation" - \
     summary GET "/v1/incidents/$SLUG/compensation" - \
+    simulate_fresh POST /v1/compensation/simulate "$TMP/simulate.json" \
     simulate POST /v1/compensation/simulate "$TMP/simulate.json" \
     incident GET "/v1/incidents/$SLUG" - ||
     die "the timing client failed"
@@ -637,7 +644,7 @@ def ms_stats(name, values):
 
 
 med = {}
-for name in ("summary", "simulate", "incident", "summary_cold"):
+for name in ("summary", "simulate", "incident", "summary_cold", "simulate_fresh"):
     med[name] = ms_stats(name, api[name]["ms"])
 # the server's own durations (access log), the last CALLS lines of each route
 routes = {"summary": ("GET", "/v1/incidents/{slug}/compensation"),
@@ -806,6 +813,8 @@ BLOCK="$TMP/block.md"
     printf '| POST /v1/compensation/simulate (KRW scheme: 4 supplements, loss, time, binding cap) | %s | **%s** | %s | %s | %s | < %s ms: %s |\n' \
         "${R[simulate_n]}" "${R[simulate_median]}" "${R[simulate_min]}" "${R[simulate_max]}" \
         "${R[simulate_server_median]:-?}" "$TARGET_SIMULATE_MS" "${R[simulate_ok]}"
+    printf '| the same, the fund cap 1 lower each call (the figures computed, never a kept answer) | %s | **%s** | %s | %s | | |\n' \
+        "${R[simulate_fresh_n]}" "${R[simulate_fresh_median]}" "${R[simulate_fresh_min]}" "${R[simulate_fresh_max]}"
     printf '| GET /v1/incidents/{slug} (totals from the same tallies) | %s | %s | %s | %s | %s | |\n' \
         "${R[incident_n]}" "${R[incident_median]}" "${R[incident_min]}" "${R[incident_max]}" \
         "${R[incident_server_median]:-?}"
