@@ -13,7 +13,9 @@ wait_interval(struct periodic *p)
     struct timespec until;
 
     clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += p->interval_s;
+    until.tv_nsec += (long)(p->interval_ms % 1000) * 1000000L;
+    until.tv_sec += p->interval_ms / 1000 + until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
     pthread_mutex_lock(&p->lock);
     while (!atomic_load(&p->stop))
         if (pthread_cond_timedwait(&p->wake, &p->lock, &until) == ETIMEDOUT)
@@ -35,11 +37,11 @@ periodic_main(void *arg)
 }
 
 bool
-periodic_start(struct periodic *p, int interval_s, periodic_pass_fn pass, void *ctx)
+periodic_start(struct periodic *p, int interval_ms, periodic_pass_fn pass, void *ctx)
 {
     pthread_condattr_t attr;
 
-    p->interval_s = interval_s;
+    p->interval_ms = interval_ms;
     p->pass = pass;
     p->ctx = ctx;
     p->running = false;

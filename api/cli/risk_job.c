@@ -28,13 +28,14 @@ run_pass(const atomic_bool *stop, void *unused)
     risk_domains_reload(false);
     c = db_pool_acquire();
     if (c == NULL) {
-        log_warn("risk: database not reachable; next pass in %d s", job.interval_s);
+        log_warn("risk: database not reachable; next pass in %d s", job.interval_ms / 1000);
         return; /* the same lookback next time */
     }
     if (svc_risk_pass(c, lookback_s, stop, &r) != OUTCOME_OK) {
-        log_warn("risk: pass stopped by a database error; next pass in %d s", job.interval_s);
+        log_warn("risk: pass stopped by a database error; next pass in %d s",
+                 job.interval_ms / 1000);
     } else {
-        lookback_s = job.interval_s + LOOKBACK_MARGIN_S;
+        lookback_s = job.interval_ms / 1000 + LOOKBACK_MARGIN_S;
         if (r.network + r.address + r.email + r.expired > 0)
             log_info("risk: counts of %lld (network) and %lld (address) claims updated, %lld "
                      "email checks, %lld network hashes erased",
@@ -48,7 +49,7 @@ bool
 risk_job_start(int interval_s)
 {
     lookback_s = FIRST_LOOKBACK_S;
-    if (!periodic_start(&job, interval_s, run_pass, NULL)) {
+    if (!periodic_start(&job, interval_s * 1000, run_pass, NULL)) {
         log_error("could not start the risk job: time-based risk flags wait for a restart");
         return false;
     }
