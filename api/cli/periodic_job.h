@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The loop of the background threads of `recours serve` (the erasure, risk and mail jobs, the
+/* The loop of the background threads of `recours serve` (the erasure job, the mail job, the
  * secrets watcher): a pass at start, then one every interval, waiting on a condition variable
  * (monotonic clock) so that a stop wakes the thread at once instead of after its sleep. */
 #ifndef RECOURS_CLI_PERIODIC_JOB_H

@@ -10,6 +10,7 @@
 #include "app.h"
 #include "cli/cli.h"
 #include "cli/erasure_job.h"
+#include "cli/summary_fold_job.h"
 #include "cli/mail_job.h"
 #include "cli/risk_job.h"
 #include "cli/secrets_watch.h"
@@ -22,6 +23,7 @@
 #include "http/server.h"
 #include "routes.h"
 #include "service/audit.h"
+#include "service/compensation.h"
 #include "service/intake.h"
 #include "service/lookup_cache.h"
 #include "service/risk.h"
@@ -205,9 +207,13 @@ cli_serve(const struct config *cfg)
              cfg->listen_address, http_server_port(srv), cfg->workers);
     erasure_job_start(cfg->withdrawn_retention_days, cfg->erasure_interval_s);
     risk_job_start(cfg->risk_interval_s);
+    svc_compensation_set_exact_groups(cfg->summary_exact_groups);
+    if (cfg->summary_fold_interval_ms > 0)
+        summary_fold_job_start(cfg->summary_fold_interval_ms);
     int sig = wait_for_signal();
     erasure_job_stop(); /* first: it must not outlive the pool */
     risk_job_stop();
+    summary_fold_job_stop();
     mail_job_stop();
     log_info("signal %d: finishing in-flight requests (up to %d s)", sig, cfg->shutdown_grace_s);
     http_server_drain(srv, cfg->shutdown_grace_s);

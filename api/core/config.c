@@ -101,6 +101,14 @@ static const struct setting settings[] = {
     {"withdrawn-retention-days", "RECOURS_WITHDRAWN_RETENTION_DAYS", KIND_INT,
      OFF(withdrawn_retention_days), "30", 0, 36500,
      "days a withdrawn claim keeps its personal data before erasure (0: next pass)"},
+    {"summary-exact-groups", "RECOURS_SUMMARY_EXACT_GROUPS", KIND_INT, OFF(summary_exact_groups),
+     "1000", 0, 1000000,
+     "an incident summary reads the exact claim groups up to this many tally rows, else the "
+     "cells of docs/decisions.md \"Summary at any data shape\""},
+    {"summary-fold-interval-ms", "RECOURS_SUMMARY_FOLD_INTERVAL_MS", KIND_INT,
+     OFF(summary_fold_interval_ms), "1000", 0, 3600000,
+     "milliseconds between two folds of the summary's changes (0: no fold thread; summaries "
+     "then fold past 65,536 changes themselves)"},
     {"erasure-interval", "RECOURS_ERASURE_INTERVAL_S", KIND_INT, OFF(erasure_interval_s), "3600",
      1, 604800, "seconds between two erasure passes of serve"},
     {"correction-days", "RECOURS_CORRECTION_DAYS", KIND_INT, OFF(correction_days), "14", 0, 365,

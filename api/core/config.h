@@ -32,6 +32,8 @@ struct config {
     int rate_limit_per_s;      /* RECOURS_RATE_LIMIT_PER_S: refill per second */
     char *trusted_proxies;     /* RECOURS_TRUSTED_PROXIES: comma-separated IPs allowed to set X-Forwarded-For */
     int withdrawn_retention_days; /* RECOURS_WITHDRAWN_RETENTION_DAYS, --withdrawn-retention-days (30) */
+    int summary_exact_groups;  /* RECOURS_SUMMARY_EXACT_GROUPS, --summary-exact-groups (1000) */
+    int summary_fold_interval_ms; /* RECOURS_SUMMARY_FOLD_INTERVAL_MS (1000; 0: no fold thread) */
     int erasure_interval_s;    /* RECOURS_ERASURE_INTERVAL_S, --erasure-interval (seconds, 3600) */
     /* the operator and its host, shown in every page's footer, /legal and /privacy
      * (docs/decisions.md "Public pages"; README.md table) */

@@ -18,6 +18,24 @@
     "CASE WHEN " list " IS NULL THEN 'unknown' WHEN cardinality(" matched ") > 0"          \
     " THEN 'matched' ELSE 'unmatched' END"
 
+/* What of a claim's hashes the list holds, in the order email, phone, code: the one
+ * definition for the intake, the correction and the recompute. Written out in each statement
+ * rather than called as an SQL function: a function with sub-selects is never inlined, and
+ * its per-row call cost a third of the recompute (bench/RESULTS.md, "Issue 14: publishing at
+ * 33.7 M"); written out, each EXISTS is one probe of the entries' primary key. */
+#define ENTRY_IN(list, kind, mac)                                                          \
+    "EXISTS (SELECT 1 FROM eligibility_entries e WHERE e.list_id = " list                  \
+    " AND e.kind = " kind " AND e.mac = " mac ")"
+#define MATCH_OF(list, email, phone, code)                                                 \
+    "array_remove(ARRAY[CASE WHEN " ENTRY_IN(list, "1", email) " THEN 'email' END,"        \
+    " CASE WHEN " phone " IS NOT NULL AND " ENTRY_IN(list, "2", phone) " THEN 'phone' END,"  \
+    " CASE WHEN " code " IS NOT NULL AND " ENTRY_IN(list, "3", code) " THEN 'code' END],"    \
+    " NULL)"
+
+/* work_mem of the import's sort of the staged hashes (set in its transaction only): 33.7 M
+ * lines are ≈ 2.7 GB to sort, so the sort spills to disk anyway; more memory, fewer runs */
+#define ELIGIBILITY_SORT_MEM "256MB"
+
 #define GROUP_KEY                                                                          \
     "c.status, c.payment_preference, c.country, c.categories, c.documented_loss, c.hours_spent"
 #define GROUP_OF_CLAIMS                                                                    \
@@ -34,7 +52,7 @@ const struct db_statement db_eligibility_statements[] = {
      "      AS u(claim_id, incident_id, email_mac, phone_mac, code_mac)"
      " LEFT JOIN eligibility_current cur ON cur.incident_id = u.incident_id"
      " CROSS JOIN LATERAL (SELECT CASE WHEN cur.list_id IS NULL THEN '{}'::text[] ELSE"
-     "   eligibility_match(cur.list_id, u.email_mac, u.phone_mac, u.code_mac) END AS kinds) m",
+     "   " MATCH_OF("cur.list_id", "u.email_mac", "u.phone_mac", "u.code_mac") " END AS kinds) m",
      5},
     /* the groups of db/tallies.h, of the matched claims only: from claim_eligibility's
      * incident index, each claim by its primary key */
@@ -58,7 +76,7 @@ const struct db_statement db_eligibility_statements[] = {
      "                                   WHERE claim_id = $1)) AS code) k"
      " LEFT JOIN eligibility_current cur ON cur.incident_id = $2"
      " CROSS JOIN LATERAL (SELECT CASE WHEN cur.list_id IS NULL THEN '{}'::text[] ELSE"
-     "   eligibility_match(cur.list_id, $3, $4, k.code) END AS kinds) m"
+     "   " MATCH_OF("cur.list_id", "$3::bytea", "$4::bytea", "k.code") " END AS kinds) m"
      " ON CONFLICT (claim_id) DO UPDATE SET email_mac = excluded.email_mac,"
      "   phone_mac = excluded.phone_mac, code_mac = excluded.code_mac,"
      "   list_id = excluded.list_id, state = excluded.state, matched = excluded.matched,"
@@ -192,8 +210,12 @@ db_eligibility_lock_current(PGconn *c, int64_t incident_id, struct eligibility_c
 
     memset(out, 0, sizeof *out);
     snprintf(id, sizeof id, "%" PRId64, incident_id);
-    /* one import per incident at a time; the lock ends with the transaction */
-    rc = command(c, "SELECT pg_advisory_xact_lock(hashtext('recours-eligibility'), $1::int)",
+    /* one import per incident at a time; the lock ends with the transaction, as the
+     * settings of the sort of the staged hashes (insert_entries) */
+    rc = command(c,
+                 "SELECT pg_advisory_xact_lock(hashtext('recours-eligibility'), $1::int),"
+                 " set_config('work_mem', '" ELIGIBILITY_SORT_MEM "', true),"
+                 " set_config('enable_hashagg', 'off', true)",
                  1, p, "eligibility lock");
     if (rc != 0)
         return rc;
@@ -261,6 +283,30 @@ db_eligibility_copy_end(PGconn *c)
     return n;
 }
 
+/* The staged hashes into the new version's entries, each once; *entries_out their count.
+ * In key order (bench/RESULTS.md, "Issue 14: publishing at 33.7 M"): a hash aggregate
+ * would feed the primary key in random order, every insert on a random leaf of an index
+ * larger than shared_buffers; sorted, the duplicates go in the same pass and every insert
+ * appends to the rightmost leaf. The sort's settings are set with the import's lock
+ * (db_eligibility_lock_current), for its transaction only. */
+static int
+insert_entries(PGconn *c, const char *list_id, int64_t *entries_out)
+{
+    const char *q[1] = {list_id};
+    int rc = 0;
+    PGresult *res = run(c,
+                        "INSERT INTO eligibility_entries (list_id, kind, mac)"
+                        " SELECT $1::bigint, kind, mac FROM eligibility_staging"
+                        " GROUP BY kind, mac ORDER BY kind, mac",
+                        1, q);
+    if (PQresultStatus(res) == PGRES_COMMAND_OK)
+        *entries_out = strtoll(PQcmdTuples(res), NULL, 10);
+    else
+        rc = db_status_of(res, "eligibility entries");
+    PQclear(res);
+    return rc;
+}
+
 int
 db_eligibility_publish(PGconn *c, int64_t incident_id, const uint8_t sha256[32], int64_t n_lines,
                        int64_t n_malformed, int *version_out, int64_t *entries_out)
@@ -274,17 +320,12 @@ db_eligibility_publish(PGconn *c, int64_t incident_id, const uint8_t sha256[32],
     snprintf(bad, sizeof bad, "%" PRId64, n_malformed);
     hex_encode(sha256, 32, digest);
     digest[64] = '\0';
-    PGresult *res = run(
-        c,
-        "WITH list AS (INSERT INTO eligibility_lists"
-        "   (incident_id, version, sha256, n_lines, n_entries, n_malformed)"
-        " SELECT $1, coalesce(max(version), 0) + 1, decode($2, 'hex'), $3, 0, $4"
-        " FROM eligibility_lists WHERE incident_id = $1 RETURNING id, version),"
-        " entries AS (INSERT INTO eligibility_entries (list_id, kind, mac)"
-        " SELECT DISTINCT list.id, s.kind, s.mac FROM eligibility_staging s, list"
-        " RETURNING 1)"
-        " SELECT list.id, list.version, (SELECT count(*) FROM entries) FROM list",
-        4, p);
+    PGresult *res = run(c,
+                        "INSERT INTO eligibility_lists"
+                        " (incident_id, version, sha256, n_lines, n_entries, n_malformed)"
+                        " SELECT $1, coalesce(max(version), 0) + 1, decode($2, 'hex'), $3, 0, $4"
+                        " FROM eligibility_lists WHERE incident_id = $1 RETURNING id, version",
+                        4, p);
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
         rc = PQresultStatus(res) != PGRES_TUPLES_OK ? db_status_of(res, "eligibility publish")
                                                     : DB_HARD;
@@ -294,12 +335,14 @@ db_eligibility_publish(PGconn *c, int64_t incident_id, const uint8_t sha256[32],
     char list_id[24];
     snprintf(list_id, sizeof list_id, "%s", PQgetvalue(res, 0, 0));
     *version_out = atoi(PQgetvalue(res, 0, 1));
-    *entries_out = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
     PQclear(res);
+    rc = insert_entries(c, list_id, entries_out);
+    if (rc != 0)
+        return rc;
     char count[24];
-    const char *q[2] = {list_id, count};
+    const char *u[2] = {list_id, count};
     snprintf(count, sizeof count, "%" PRId64, *entries_out);
-    rc = command(c, "UPDATE eligibility_lists SET n_entries = $2 WHERE id = $1", 2, q,
+    rc = command(c, "UPDATE eligibility_lists SET n_entries = $2 WHERE id = $1", 2, u,
                  "eligibility count");
     /* The switch, last: it waits for the intake batches of this incident in flight (each
      * holds the switch lock shared, db_eligibility_intake_lock), so every claim evaluated
@@ -351,7 +394,7 @@ db_eligibility_recompute_batch(PGconn *c, int64_t incident_id, int64_t *after_cl
         "   AND claim_id > $2 ORDER BY claim_id LIMIT $3),"
         " todo AS (SELECT ce.claim_id, cur.list_id,"
         "   CASE WHEN cur.list_id IS NULL THEN '{}'::text[] ELSE"
-        "   eligibility_match(cur.list_id, ce.email_mac, ce.phone_mac, ce.code_mac) END AS kinds"
+        "   " MATCH_OF("cur.list_id", "ce.email_mac", "ce.phone_mac", "ce.code_mac") " END AS kinds"
         "   FROM claim_eligibility ce JOIN walk USING (claim_id), cur"
         "   WHERE ce.list_id IS DISTINCT FROM cur.list_id),"
         " upd AS (UPDATE claim_eligibility ce SET list_id = todo.list_id, matched = todo.kinds,"

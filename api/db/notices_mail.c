@@ -3,23 +3,29 @@
 #include "db/notices_mail.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
 #include "db/errors.h"
 #include "db/exec.h"
+#include "db/pg_array.h"
 
 const struct db_statement db_notices_mail_statements[] = {
-    {"db_notice_message",
-     "SELECT CASE o.lang WHEN 'en' THEN n.subject_en ELSE n.subject_fr END,"
+    /* a batch's messages at once (one statement, not two per message); the claim's row is
+     * optional so that a claim gone is told from a notice gone */
+    {"db_notice_messages",
+     "SELECT o.id, coalesce(c.id, 0), c.reference, c.data_key_id, c.pii,"
+     "       CASE o.lang WHEN 'en' THEN n.subject_en ELSE n.subject_fr END,"
      "       CASE o.lang WHEN 'en' THEN n.body_en ELSE n.body_fr END,"
      "       n.essential, a.title, s.name,"
      "       c.member_action_id IS NOT DISTINCT FROM n.action_id,"
      "       c.notices_opt_out_at IS NOT NULL"
-     " FROM outbox o JOIN notices n ON n.id = o.notice_id"
-     " JOIN claims c ON c.id = o.claim_id"
+     " FROM unnest($1::bigint[]) WITH ORDINALITY AS b(id, k)"
+     " JOIN outbox o ON o.id = b.id JOIN notices n ON n.id = o.notice_id"
+     " LEFT JOIN claims c ON c.id = o.claim_id"
      " JOIN actions a ON a.id = n.action_id JOIN associations s ON s.id = a.association_id"
-     " WHERE o.id = $1::bigint",
+     " ORDER BY b.k",
      1},
     {"db_notices_stop_info",
      "SELECT c.lang, a.title, s.name, c.notices_opt_out_at IS NOT NULL FROM claims c"
@@ -51,13 +57,31 @@ read_message(const PGresult *res, int row, struct arena *a, void *out)
 {
     struct notice_message *m = out;
 
-    m->subject = dup_or_null(a, res, row, 0);
-    m->body = dup_or_null(a, res, row, 1);
-    m->essential = is_true(res, row, 2);
-    m->action_title = dup_or_null(a, res, row, 3);
-    m->association_name = dup_or_null(a, res, row, 4);
-    m->still_member = is_true(res, row, 5);
-    m->opted_out = is_true(res, row, 6);
+    if (PQnfields(res) != 12)
+        return false;
+    memset(m, 0, sizeof *m);
+    m->outbox_id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+    m->claim_id = strtoll(PQgetvalue(res, row, 1), NULL, 10);
+    m->reference = dup_or_null(a, res, row, 2);
+    m->data_key_id = atoi(PQgetvalue(res, row, 3));
+    if (!PQgetisnull(res, row, 4)) {
+        size_t n = 0;
+        unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, row, 4), &n);
+        if (raw == NULL)
+            return false;
+        uint8_t *copy = arena_alloc(a, n);
+        memcpy(copy, raw, n);
+        PQfreemem(raw);
+        m->pii = copy;
+        m->pii_len = n;
+    }
+    m->subject = dup_or_null(a, res, row, 5);
+    m->body = dup_or_null(a, res, row, 6);
+    m->essential = is_true(res, row, 7);
+    m->action_title = dup_or_null(a, res, row, 8);
+    m->association_name = dup_or_null(a, res, row, 9);
+    m->still_member = is_true(res, row, 10);
+    m->opted_out = is_true(res, row, 11);
     return m->subject != NULL && m->body != NULL;
 }
 
@@ -87,9 +111,20 @@ one_by_id(PGconn *c, const char *stmt, int64_t id, db_row_reader read, struct ar
 }
 
 int
-db_notice_message(PGconn *c, int64_t outbox_id, struct arena *a, struct notice_message *out)
+db_notice_messages(PGconn *c, const int64_t *outbox_ids, int n, struct arena *a,
+                   struct notice_message *out)
 {
-    return one_by_id(c, "db_notice_message", outbox_id, read_message, a, out);
+    struct pg_array ids = {0};
+    int rc;
+
+    for (int i = 0; i < n; i++)
+        pg_array_int(&ids, outbox_ids[i]);
+    const char *params[1] = {pg_array_finish(&ids)};
+    rc = db_exec_rows(c, "db_notice_messages", 1, params, read_message, a, out, sizeof *out, n);
+    if (rc > n)
+        rc = DB_HARD; /* an id given twice: not a batch */
+    pg_array_free(&ids);
+    return rc;
 }
 
 int

@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db/pool.h"
@@ -15,9 +16,16 @@ struct arena;
 
 extern const struct db_statement db_notices_mail_statements[];
 
-/* A notice's message for one member: the texts in the row's language, and whether it may
+/* A notice's message for one member: its outbox row, the member's claim (reference and sealed
+ * personal data, opened by the caller), the texts in the row's language, and whether it may
  * still go (the member still in the notice's action; not opted out, or the notice essential). */
 struct notice_message {
+    int64_t outbox_id;
+    int64_t claim_id;    /* 0: the claim is gone */
+    const char *reference;
+    int data_key_id;
+    const uint8_t *pii;  /* NULL once erased */
+    size_t pii_len;
     const char *subject;
     const char *body;
     bool essential;
@@ -27,9 +35,11 @@ struct notice_message {
     bool opted_out;
 };
 
-/* The notice message of outbox row outbox_id: 1, 0 (the row, its claim or its notice gone),
- * or DB_*. */
-int db_notice_message(PGconn *c, int64_t outbox_id, struct arena *a, struct notice_message *out);
+/* The messages of the n outbox rows of outbox_ids (a batch taken by the mail thread), in one
+ * statement: the count found into out (at most n, in the order of outbox_ids; a row whose
+ * notice is gone is left out), or DB_*. */
+int db_notice_messages(PGconn *c, const int64_t *outbox_ids, int n, struct arena *a,
+                       struct notice_message *out);
 
 /* What the stop page says to the member of claim_id. */
 struct notice_stop_info {

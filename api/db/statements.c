@@ -25,6 +25,7 @@
 #include "db/rotate.h"
 #include "db/schemes.h"
 #include "db/tallies.h"
+#include "db/tally_shape.h"
 #include "db/ws_members.h"
 
 const struct db_statement *const db_statement_tables[] = {
@@ -39,6 +40,7 @@ const struct db_statement *const db_statement_tables[] = {
     db_idempotency_statements,
     db_rotate_statements,
     db_tallies_statements,
+    db_tally_shape_statements,
     db_schemes_statements,
     db_exports_statements,
     db_outbox_statements,

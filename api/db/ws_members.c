@@ -166,7 +166,12 @@ db_ws_members_page(PGconn *c, const struct ws_page_query *q, struct arena *a,
     int rc;
 
     strbuf_puts(&s.sql, PAGE_COLUMNS);
-    where_filter(&s, q->action_id, q->f);
+    where_filter(&s, q->action_id, q->f); /* the action's id is $1 */
+    if (q->association_id != NULL)
+        strbuf_printf(&s.sql,
+                      " AND EXISTS (SELECT 1 FROM actions x WHERE x.id = $1::uuid"
+                      " AND x.association_id = $%d::uuid)",
+                      param(&s, q->association_id));
     if (q->sort == WS_SORT_MANDATED) {
         if (q->after_ref != NULL && q->after_mandated != NULL) {
             int t = param(&s, q->after_mandated);

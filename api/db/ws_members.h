@@ -33,6 +33,9 @@ enum ws_sort { WS_SORT_REFERENCE, WS_SORT_MANDATED };
 
 struct ws_page_query {
     const char *action_id;
+    const char *association_id; /* when set, a page only if the action is this association's
+                                 * (checked in the page's statement: an empty page then says
+                                 * nothing of the action, the caller tells 404 from empty) */
     const struct ws_filter *f;
     enum ws_sort sort;
     bool desc;

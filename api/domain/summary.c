@@ -520,6 +520,28 @@ cleanup:
 }
 
 bool
+summary_finish_totals(const struct scheme *s, int64_t affected_count, struct summary_money *out)
+{
+    i128 t = out->base + out->documented_loss + out->time_spent;
+
+    if (affected_count < 0)
+        return false;
+    for (int i = 0; i < DATA_CATEGORY_COUNT; i++)
+        t += out->supplements[i]; /* each part below 2^114 (domain/money.h): no overflow */
+    out->total_before_cap = t;
+    out->capped = s->has_fund_cap && t > s->fund_cap;
+    out->total_after_cap = out->capped ? s->fund_cap : t;
+    if (out->capped)
+        ratio_format_wide(out->total_after_cap, out->total_before_cap, out->pro_rata_factor);
+    else
+        memcpy(out->pro_rata_factor, "1.000000", sizeof "1.000000");
+    out->mean = out->eligible > 0 ? (int64_t)(out->total_after_cap / out->eligible) : 0;
+    memset(out->vouchers, 0, sizeof out->vouchers);
+    out->projection_before_cap = out->projection_after_cap = 0;
+    return vouchers_and_projection(s, affected_count, out);
+}
+
+bool
 summary_distribution(const struct scheme *s, const struct claim_group *g, size_t n_groups,
                      struct award_bin **bins_out, size_t *n_out)
 {

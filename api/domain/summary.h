@@ -129,6 +129,14 @@ bool summary_compute(const struct scheme *s, const struct claim_group *g, size_t
                      int64_t affected_count, const struct summary_tiebreak *tb,
                      struct summary_money *out);
 
+/* Recomputes, from out's components (base, supplements, documented_loss, time_spent), eligible
+ * and voucher_claims as summary_compute fills them: total_before_cap, capped, total_after_cap,
+ * pro_rata_factor, mean, vouchers and both projections — for a caller that knows the
+ * components exactly by other means (domain/summary_shape.h). The distribution fields are
+ * left alone. False when a figure does not fit (never for a validated scheme). */
+bool summary_finish_totals(const struct scheme *s, int64_t affected_count,
+                           struct summary_money *out);
+
 /* One line of the award distribution: n claims awarded `before` ahead of the cap and `after`
  * once it applies (after = before when no cap binds). */
 struct award_bin {

@@ -266,7 +266,10 @@ summary_compute_subset(const struct scheme *s, const struct claim_group *pool, s
         } else if (mine[i].r == r_star && class_size > 0) {
             /* the boundary class shares its units in proportion: references decide which */
             plus = (int64_t)((__int128)units * mine[i].n / class_size);
-            out->min_exact = out->max_exact = out->median_exact = plus == 0 || plus == mine[i].n;
+            bool alike = plus == 0 || plus == mine[i].n; /* the group's claims all alike */
+            out->min_exact = out->min_exact && alike; /* every boundary group, not the last */
+            out->max_exact = out->max_exact && alike;
+            out->median_exact = out->median_exact && alike;
         }
         dist[k++] = (struct award_count){mine[i].q + 1, plus};
         dist[k++] = (struct award_count){mine[i].q, mine[i].n - plus};

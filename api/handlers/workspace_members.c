@@ -3,6 +3,7 @@
  * caller's own: any other answers 404 before anything else is read. */
 #include "handlers/workspace_members.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -123,47 +124,86 @@ member_json(const struct ws_member_row *m)
                      "email_confirmed", m->email_confirmed);
 }
 
-struct reply
-handle_ws_members_list(struct request *rq)
+/* The path's action id in the database's form (lower case), or NULL when it is no UUID. */
+static const char *
+path_action_id(struct request *rq)
+{
+    const char *id = request_param(rq, 0);
+
+    if (!uuid_is_valid(id))
+        return NULL;
+    char *lower = arena_strdup(rq->arena, id);
+    for (char *p = lower; *p != '\0'; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return lower;
+}
+
+/* The page asked for by the query (filter, order, cursor) into q and its cursor's kind; false
+ * with *deny (400). */
+static bool
+members_query(struct request *rq, const char *action_id, struct ws_filter *f,
+              struct ws_page_query *q, const char **kind, struct reply *deny)
 {
     static const char *const sorts[] = {"reference", "mandated_at", NULL};
     static const char *const orders[] = {"asc", "desc", NULL};
-    struct ws_filter f;
-    struct caller who;
-    struct action x;
-    struct reply deny;
     const char *sort, *order, *after;
-    int limit, n = 0;
+    int limit;
+
+    if (!query_filter(rq, f, deny) || !query_enum(rq, "sort", sorts, &sort, deny) ||
+        !query_enum(rq, "order", orders, &order, deny))
+        return false;
+    q->f = f;
+    q->sort = sort != NULL && strcmp(sort, "mandated_at") == 0 ? WS_SORT_MANDATED
+                                                               : WS_SORT_REFERENCE;
+    q->desc = order != NULL && strcmp(order, "desc") == 0;
+    /* the cursor is tied to this action and this order: it cannot walk another */
+    *kind = arena_printf(rq->arena, "members:%s:%s:%s", action_id,
+                         q->sort == WS_SORT_MANDATED ? "m" : "r", q->desc ? "d" : "a");
+    if (!guard_page(rq, *kind, &limit, &after, deny))
+        return false;
+    q->limit = limit;
+    if (after != NULL && q->sort == WS_SORT_MANDATED) {
+        const char *bar = strchr(after, '|');
+        if (bar == NULL) {
+            *deny = problem_reply("invalid-cursor", "the cursor was not issued for this list");
+            return false;
+        }
+        q->after_mandated = arena_strndup(rq->arena, after, (size_t)(bar - after));
+        q->after_ref = bar + 1;
+    } else {
+        q->after_ref = after;
+    }
+    return true;
+}
+
+/* The list asks the database once: the action's owner is checked by the page's statement
+ * (only an empty page asks again, to tell 404 from no member: svc_rq_ws_members_page; and a
+ * query refused asks first, so that another's action answers 404 before any 400). */
+struct reply
+handle_ws_members_list(struct request *rq)
+{
+    struct ws_filter f;
+    struct caller who = guard_caller(rq);
+    struct action x;
+    struct reply deny, not_own;
+    const char *kind;
+    const char *action_id = path_action_id(rq);
+    int n = 0;
     bool more = false;
 
-    if (!guard_own_action(rq, false, &who, &x, &deny) || !query_filter(rq, &f, &deny) ||
-        !query_enum(rq, "sort", sorts, &sort, &deny) ||
-        !query_enum(rq, "order", orders, &order, &deny))
-        return deny;
-    struct ws_page_query q = {.action_id = x.id,
-                              .f = &f,
-                              .sort = sort != NULL && strcmp(sort, "mandated_at") == 0
-                                          ? WS_SORT_MANDATED
-                                          : WS_SORT_REFERENCE,
-                              .desc = order != NULL && strcmp(order, "desc") == 0};
-    /* the cursor is tied to this action and this order: it cannot walk another */
-    const char *kind = arena_printf(rq->arena, "members:%s:%s:%s", x.id,
-                                    q.sort == WS_SORT_MANDATED ? "m" : "r", q.desc ? "d" : "a");
-    if (!guard_page(rq, kind, &limit, &after, &deny))
-        return deny;
-    q.limit = limit;
-    if (after != NULL && q.sort == WS_SORT_MANDATED) {
-        const char *bar = strchr(after, '|');
-        if (bar == NULL)
-            return problem_reply("invalid-cursor", "the cursor was not issued for this list");
-        q.after_mandated = arena_strndup(rq->arena, after, (size_t)(bar - after));
-        q.after_ref = bar + 1;
-    } else {
-        q.after_ref = after;
+    if (action_id == NULL || who.association_id == NULL) /* the workspace is an association's */
+        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    struct ws_page_query q = {.action_id = action_id, .association_id = who.association_id};
+    if (!members_query(rq, action_id, &f, &q, &kind, &deny)) {
+        if (guard_own_action(rq, false, &who, &x, &not_own))
+            return deny;
+        reply_discard(&deny);
+        return not_own;
     }
+    int limit = q.limit;
     struct ws_member_row *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
-    /* the action was checked on the primary; its members may come from a replica
-     * (docs/api.md §16), and the answer then says how far behind it may be */
+    /* its members may come from a replica (docs/api.md §16), and the answer then says how
+     * far behind it may be; an empty page's action is checked on the primary */
     struct read_source src;
     enum outcome o = svc_rq_ws_members_page(&q, rq->arena, rows, &n, &more, &src);
     if (o != OUTCOME_OK)

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The delivery of the outbox, in phases: take a batch (leased, committed, within the shared
- * rate: db/mail_throttle.h), then for each row gather (claims, address, links, a notice's
- * texts), render and compose, send on the thread's relay connection, and settle: the sent
- * rows of a batch in one statement, a failure at once. Plaintext lives in the row's arena,
- * wiped when the row is done. Delivery is at least once: a server killed after the relay
+ * rate: db/mail_throttle.h), read the messages of its notice rows in one statement (the
+ * bulk of a large send: no statement per message), then for each row gather (claims,
+ * address, links; a notice's from what the batch read), render and compose, send on the
+ * thread's relay connection, and settle: the sent rows of a batch in one statement, a
+ * failure at once. Plaintext lives in the row's arena, wiped when the row is done; the
+ * batch's reads (sealed) in the batch's, wiped with it. Delivery is at least once: a server killed after the relay
  * accepted and before "sent" committed sends those messages (a batch at most) again after the
  * lease; never one for a claim that was not committed (the row commits with it). */
 #include "service/mail_delivery.h"
@@ -52,6 +54,8 @@ struct delivery {
     struct outbox_item it;
     struct mail_facts f;
     bool is_notice;
+    const struct notice_message *msg; /* a notice's row: its message read with the batch's, or
+                                       * NULL when its notice is gone */
     struct notice_mail notice;
     const char *to;
     bool unsendable; /* the message cannot be made: retrying would not help */
@@ -131,36 +135,40 @@ gather_claim(struct delivery *d)
 }
 
 /* A notice to a member: the claim's address, the notice's texts in the row's language, and
- * for a notice that is not essential the link that stops such notices. A member who left the
- * action, or who stopped non-essential notices after this one was queued, gets nothing. */
+ * for a notice that is not essential the link that stops such notices (all read with the
+ * batch: read_notices). A member who left the action, or who stopped non-essential notices
+ * after this one was queued, gets nothing. */
 static int
 gather_notice(struct delivery *d)
 {
-    struct mail_claim m;
-    struct notice_message n;
-    int rc = db_mail_claim(d->c, d->it.claim_id, d->a, &m);
+    const struct notice_message *n = d->msg;
 
-    if (rc != 1)
-        return rc == 0 ? gone(d, "the claim no longer exists") : rc;
-    if ((rc = db_notice_message(d->c, d->it.id, d->a, &n)) != 1)
-        return rc == 0 ? gone(d, "the notice's row is gone") : rc;
-    if (!n.still_member)
+    if (n == NULL)
+        return gone(d, "the notice's row is gone");
+    if (n->claim_id == 0)
+        return gone(d, "the claim no longer exists");
+    if (!n->still_member)
         return gone(d, "the claim is no longer a member of the notice's action");
-    if (n.opted_out && !n.essential)
+    if (n->opted_out && !n->essential)
         return gone(d, "the member stopped non-essential notices");
-    if (m.pii == NULL)
+    if (n->pii == NULL)
         return gone(d, "the claim's personal data is erased");
+    struct mail_claim m = {.id = n->claim_id,
+                           .reference = n->reference,
+                           .data_key_id = n->data_key_id,
+                           .pii = n->pii,
+                           .pii_len = n->pii_len};
     if ((d->to = address_of(d, &m)) == NULL)
         return gone(d, "the claim's personal data cannot be opened");
     d->notice = (struct notice_mail){.lang = d->it.lang,
-                                     .subject = n.subject,
-                                     .body = n.body,
-                                     .association_name = n.association_name,
-                                     .action_title = n.action_title,
-                                     .reference = m.reference,
+                                     .subject = n->subject,
+                                     .body = n->body,
+                                     .association_name = n->association_name,
+                                     .action_title = n->action_title,
+                                     .reference = n->reference,
                                      .my_claim_url = d->f.my_claim_url};
-    if (!n.essential) {
-        d->notice.stop_url = svc_notice_stop_url(d->s, d->a, d->ms->public_url, m.id);
+    if (!n->essential) {
+        d->notice.stop_url = svc_notice_stop_url(d->s, d->a, d->ms->public_url, n->claim_id);
         if (d->notice.stop_url == NULL)
             return DB_HARD; /* OpenSSL failed: retried after the lease */
     }
@@ -340,12 +348,41 @@ settle_sent(PGconn *c, const int64_t *ids, int n)
     return rc < 0 ? rc : 1;
 }
 
+/* The messages of the batch's notice rows, in one statement: msg_out[i] for items[i] (NULL
+ * for a row of another kind, or whose notice is gone). 1 or DB_* (the batch is left to its
+ * lease). */
+static int
+read_notices(PGconn *c, const struct outbox_item *items, int n, struct arena *a,
+             const struct notice_message **msg_out)
+{
+    int64_t ids[BATCH_MAX];
+    int m = 0;
+
+    for (int i = 0; i < n; i++) {
+        msg_out[i] = NULL;
+        if (strcmp(items[i].kind, "notice") == 0)
+            ids[m++] = items[i].id;
+    }
+    if (m == 0)
+        return 1;
+    struct notice_message *found = arena_alloc(a, sizeof *found * (size_t)m);
+    int got = db_notice_messages(c, ids, m, a, found);
+    if (got < 0)
+        return got;
+    /* both in the order of the batch: one walk pairs them */
+    for (int i = 0, j = 0; i < n && j < got; i++)
+        if (items[i].id == found[j].outbox_id)
+            msg_out[i] = &found[j++];
+    return 1;
+}
+
 enum outcome
 svc_mail_deliver_due(PGconn *c, const struct secrets *s, const struct mail_settings *ms,
                      struct mail_smtp *smtp, atomic_bool *stop, int *handled_out,
                      int *wait_ms_out)
 {
     struct outbox_item items[BATCH_MAX];
+    const struct notice_message *msgs[BATCH_MAX];
     int64_t sent[BATCH_MAX];
 
     *handled_out = 0;
@@ -354,8 +391,11 @@ svc_mail_deliver_due(PGconn *c, const struct secrets *s, const struct mail_setti
         struct take k = {.ms = ms, .a = arena_new(), .items = items};
         enum outcome o = svc_tx_run(c, "mail.take", TX_READ_WRITE, take_body, &k);
         int n_sent = 0, rc = 1;
-        for (int i = 0; o == OUTCOME_OK && i < k.n && !atomic_load(stop); i++) {
-            struct delivery d = {.c = c, .s = s, .ms = ms, .a = arena_new(), .it = items[i]};
+        if (o == OUTCOME_OK && k.n > 0)
+            rc = read_notices(c, items, k.n, k.a, msgs);
+        for (int i = 0; o == OUTCOME_OK && rc >= 0 && i < k.n && !atomic_load(stop); i++) {
+            struct delivery d = {
+                .c = c, .s = s, .ms = ms, .a = arena_new(), .it = items[i], .msg = msgs[i]};
             rc = deliver_one(&d, smtp);
             arena_free(d.a); /* wipes the address and the links' tokens */
             if (rc < 0)

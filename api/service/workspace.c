@@ -8,6 +8,7 @@
 #include "crypto/random.h"
 #include "db/errors.h"
 #include "db/tallies.h"
+#include "service/actions.h"
 #include "service/conn.h"
 #include "service/tx.h"
 
@@ -21,8 +22,14 @@ svc_rq_ws_members_page(const struct ws_page_query *q, struct arena *a, struct ws
     if (c == NULL)
         return OUTCOME_UNAVAILABLE;
     ask.limit = q->limit + 1; /* one more tells whether another page follows */
-    return tx_page_outcome(c, db_ws_members_page(c, &ask, a, out, n_out), q->limit, n_out,
-                           more_out);
+    enum outcome o = tx_page_outcome(c, db_ws_members_page(c, &ask, a, out, n_out), q->limit,
+                                     n_out, more_out);
+    if (o != OUTCOME_OK || *n_out > 0 || q->association_id == NULL)
+        return o;
+    /* the page's statement checked the owner: only an empty page asks whether the action is
+     * the caller's (404) or has no member to show (an empty page), on the primary */
+    struct action x;
+    return svc_rq_action_own(q->action_id, q->association_id, true, a, &x);
 }
 
 struct member_read {

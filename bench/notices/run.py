@@ -5,13 +5,14 @@ server (issue 13: "queued in under 10 s and delivered to a local SMTP server (py
 at no less than 500 messages/s, with the server's memory during the run").
 
     RECOURS_BIN=build/recours RECOURS_SOURCE_DIR=. DATABASE_URL=… bench/notices/run.py \
-        [--members N] [--mail-rate R] [--no-results]
+        [--members N] [--mail-rate R] [--relay-processes N] [--keep] [--no-results]
 
 (bench/notices/run.sh sets the environment from the private cluster.)
 
 1. a fresh database bench_notices_<random> on DATABASE_URL's server, migrated; an aiosmtpd
-   relay on 127.0.0.1 in this process that counts what it receives (recipients, languages) and
-   keeps nothing else; `recours serve` on the database with --smtp-url at that relay and
+   relay on 127.0.0.1 (--relay-processes processes accepting on one socket, 4 by default: one
+   per connection of the server's 4 mail senders) that counts what it receives (recipients,
+   languages) and keeps nothing else; `recours serve` on the database with --smtp-url at that relay and
    --mail-rate R (0: no limit, the default here) through tests/integration/harness.py;
 2. an incident, an approved association and its action made through the API;
 3. N members loaded with SQL (COPY of rows made here: a reference each, the claimant's address
@@ -28,9 +29,12 @@ at no less than 500 messages/s, with the server's memory during the run").
 """
 
 import argparse
+import asyncio
 import csv
 import io
+import multiprocessing
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -45,7 +49,7 @@ try:
     import aiosmtpd  # noqa: F401
 except ImportError:
     sys.path.append("/usr/lib/python3/dist-packages")
-from aiosmtpd.controller import Controller  # noqa: E402
+from aiosmtpd.smtp import SMTP  # noqa: E402
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
 
 import assoc_fixtures as af  # noqa: E402
@@ -68,30 +72,102 @@ def psql(sql, url, stdin=None):
     return [line.split("|") for line in run.stdout.splitlines() if line]
 
 
-class Counter:
-    """The relay's handler: counts messages per recipient and per language, and the time of
-    the first and the last (the bench's database sends nothing else: its members were loaded
-    with SQL, without confirmations)."""
+EN_MARK = b"\r\nContent-Language: en\r\n"
 
-    def __init__(self):
-        self.lock = threading.Lock()
+
+class Counter:
+    """The handler of one relay process: counts messages per recipient and per language, and
+    the time of the first and the last (the bench's database sends nothing else: its members
+    were loaded with SQL, without confirmations). The running count and the times are shared
+    values (one writer each, no lock: a process runs one event loop); the per-recipient counts
+    go to the bench at the end."""
+
+    def __init__(self, n, first, last):
         self.per_rcpt = {}
         self.langs = {"fr": 0, "en": 0}
-        self.n = 0
-        self.first = None
-        self.last = None
+        self.n, self.first, self.last = n, first, last
 
     async def handle_DATA(self, server, session, envelope):
-        lang = "en" if b"\r\nContent-Language: en\r\n" in envelope.content else "fr"
-        with self.lock:
-            for r in envelope.rcpt_tos:
-                self.per_rcpt[r] = self.per_rcpt.get(r, 0) + 1
-            self.langs[lang] += 1
-            self.n += 1
-            now = time.monotonic()
-            self.first = self.first or now
-            self.last = now
+        now = time.monotonic()
+        for r in envelope.rcpt_tos:
+            self.per_rcpt[r] = self.per_rcpt.get(r, 0) + 1
+        self.langs["en" if EN_MARK in envelope.content else "fr"] += 1
+        self.n.value += 1
+        if self.first.value == 0.0:
+            self.first.value = now
+        self.last.value = now
         return "250 2.0.0 OK"
+
+
+def relay_process(sock, n, first, last, conn):
+    """One aiosmtpd server on the shared listening socket until the bench says stop; then its
+    counts back through conn."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    counter = Counter(n, first, last)
+    server = loop.run_until_complete(loop.create_server(
+        lambda: SMTP(counter, hostname="relay.bench.example"), sock=sock))
+    loop.add_reader(conn.fileno(), loop.stop)
+    loop.run_forever()
+    conn.recv()
+    server.close()
+    conn.send((counter.per_rcpt, counter.langs))
+    conn.close()
+
+
+class Relay:
+    """The local SMTP server: `processes` aiosmtpd processes accepting on one socket, as a mail
+    server runs one smtpd per connection (the server opens one per mail sender): a single
+    Python process would be the bench's bottleneck on a shared machine (one thread's share of
+    the CPU against the server's senders and their backends)."""
+
+    def __init__(self, processes):
+        ctx = multiprocessing.get_context("fork")  # before the server and any thread start
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(128)
+        self.sock.setblocking(False)
+        self.port = self.sock.getsockname()[1]
+        self.slots = [(ctx.Value("q", 0, lock=False), ctx.Value("d", 0.0, lock=False),
+                       ctx.Value("d", 0.0, lock=False)) for _ in range(processes)]
+        self.procs, self.pipes = [], []
+        for slot in self.slots:
+            mine, theirs = ctx.Pipe()
+            proc = ctx.Process(target=relay_process, args=(self.sock, *slot, theirs),
+                               daemon=True)
+            proc.start()
+            self.procs.append(proc)
+            self.pipes.append(mine)
+        self.per_rcpt = {}
+        self.langs = {"fr": 0, "en": 0}
+
+    def n(self):
+        return sum(s[0].value for s in self.slots)
+
+    def first(self):
+        return min(s[1].value for s in self.slots if s[0].value > 0)
+
+    def last(self):
+        return max(s[2].value for s in self.slots)
+
+    def cpu_s(self):
+        return sum(cpu_s(p.pid) for p in self.procs)
+
+    def stop(self):
+        for pipe in self.pipes:
+            pipe.send("stop")
+        for pipe, proc in zip(self.pipes, self.procs):
+            if pipe.poll(30):
+                per_rcpt, langs = pipe.recv()
+                for r, k in per_rcpt.items():
+                    self.per_rcpt[r] = self.per_rcpt.get(r, 0) + k
+                for lang, k in langs.items():
+                    self.langs[lang] += k
+            proc.join(10)
+            if proc.is_alive():
+                proc.kill()
+        self.sock.close()
 
 
 def reference(g):
@@ -193,6 +269,11 @@ def main():
     ap.add_argument("--members", type=int, default=100_000)
     ap.add_argument("--mail-rate", type=int, default=0)
     ap.add_argument("--no-results", action="store_true")
+    ap.add_argument("--relay-processes", type=int, default=4,
+                    help="aiosmtpd processes on the relay's socket (the server's --mail-senders "
+                         "is 4: one each)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the database (its name on stderr), e.g. for EXPLAIN ANALYZE")
     args = ap.parse_args()
     n = args.members
 
@@ -201,10 +282,8 @@ def main():
     parts = urllib.parse.urlsplit(cf.database_url())
     url = urllib.parse.urlunsplit(parts._replace(path="/" + name))
     marker = "bench-" + cf.letters(10)
-    counter = Counter()
-    port = harness.free_port()
-    relay = Controller(counter, hostname="127.0.0.1", port=port)
-    relay.start()
+    relay = Relay(args.relay_processes)
+    port = relay.port
     server = None
     sampler = None
     try:
@@ -239,7 +318,7 @@ def main():
         time.sleep(0.5)
         rss_before = rss_kib(server.pid)
         load_before = os.getloadavg()[0]
-        cpu0 = (cpu_s(server.pid), backends_cpu_s(url), time.process_time())
+        cpu0 = (cpu_s(server.pid), backends_cpu_s(url), relay.cpu_s())
         t0 = time.monotonic()
         r = assoc.request("POST", send, {"expected_count": n}, client=client)
         queued_at = time.monotonic()
@@ -247,10 +326,11 @@ def main():
         if r.status != 202:
             raise SystemExit(f"send: {r!r}")
         print(f"==> queued in {queue_s:.2f} s", file=sys.stderr)
-        harness.poll(lambda: counter.n >= n, 3600, interval=0.5, what="every message at the relay")
-        delivered_at = counter.last
+        harness.poll(lambda: relay.n() >= n, 3600, interval=0.5, what="every message at the relay")
+        delivered_at = relay.last()
+        relay_s = relay.last() - relay.first()
         load_after = os.getloadavg()[0]
-        cpu1 = (cpu_s(server.pid), backends_cpu_s(url), time.process_time())
+        cpu1 = (cpu_s(server.pid), backends_cpu_s(url), relay.cpu_s())
         progress = harness.poll(
             lambda: (lambda p: p if p["sent"] == n and p["queued"] == 0 else None)(
                 assoc.request("GET", f"{base}/{notice['id']}", client=client).json()["progress"]),
@@ -264,18 +344,21 @@ def main():
         if server is not None:
             server.close(check=False)
         relay.stop()
-        cf.drop_database(name)
-    once = all(v == 1 for v in counter.per_rcpt.values()) and len(counter.per_rcpt) == n
-    langs_ok = counter.langs["en"] == n // 5 and counter.langs["fr"] == n - n // 5
+        if args.keep:
+            print(f"==> kept database {name}", file=sys.stderr)
+        else:
+            cf.drop_database(name)
+    once = all(v == 1 for v in relay.per_rcpt.values()) and len(relay.per_rcpt) == n
+    langs_ok = relay.langs["en"] == n // 5 and relay.langs["fr"] == n - n // 5
     deliver_s = delivered_at - queued_at
-    relay_s = counter.last - counter.first
     rate = n / deliver_s
     peak = max(sampler.samples) if sampler.samples else 0
     block = [SECTION, "",
              f"`bench/notices/run.sh` — a notice to {n:,} members of one action (loaded with "
              f"SQL in {load_s:.0f} s, addresses sealed as the server seals them), sent through "
              f"the API, delivered by one `recours serve` (--mail-rate {args.mail_rate}, "
-             f"0: no limit) to an aiosmtpd relay on 127.0.0.1 that only counts. Machine: 2 "
+             f"0: no limit) to an aiosmtpd relay on 127.0.0.1 that only counts "
+             f"({args.relay_processes} processes on one socket). Machine: 2 "
              f"shared cores, PostgreSQL 15 on the same host, load average {load_before:.1f} "
              f"before the send and {load_after:.1f} after delivery (other work on the machine: "
              f"the wall-clock figures are this host's share of two cores, the CPU figures are "
@@ -291,14 +374,14 @@ def main():
              f"{'met' if rate >= RATE_TARGET else 'MISSED'} |",
              f"| relay's first to last message | {relay_s:.1f} s = "
              f"{(n - 1) / relay_s if relay_s > 0 else 0:.0f} msg/s | |",
-             f"| CPU per message: server / its PostgreSQL backends / relay (this process) | "
+             f"| CPU per message: server / its PostgreSQL backends / relay (its processes) | "
              + " / ".join(f"{(b - a) * 1e6 / n:.0f} µs" for a, b in zip(cpu0, cpu1)) + " | |",
              f"| delivery capacity by CPU: 1 / (server + PostgreSQL CPU per message), one core "
              f"each | {n / ((cpu1[0] - cpu0[0]) + (cpu1[1] - cpu0[1])):.0f} msg/s | |",
              f"| server RSS before the send / peak during queue and delivery | "
              f"{(rss_before or 0) / 1024:.1f} MiB / {peak / 1024:.1f} MiB | |",
-             f"| each member once, in its language ({counter.langs['fr']:,} fr, "
-             f"{counter.langs['en']:,} en) | {'yes' if once and langs_ok else 'NO'} | |",
+             f"| each member once, in its language ({relay.langs['fr']:,} fr, "
+             f"{relay.langs['en']:,} en) | {'yes' if once and langs_ok else 'NO'} | |",
              f"| the notice's progress read back | sent {progress['sent']:,}, queued "
              f"{progress['queued']}, failed {progress['failed']} | |"]
     text = "\n".join(block) + "\n"

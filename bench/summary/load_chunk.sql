@@ -14,6 +14,9 @@
 --   postal_address, password, order_history), country KR for 97 % (else one of 10), no
 --   documented loss for 95 % (else 10,000..160,000 KRW in 16 steps), no hours for 90 % (else
 --   1..8): about 8,500 distinct combinations on 33.7 million claims.
+--   :shape 'worst' (run.sh --shape worst) changes two columns: a documented loss for 10 %, and
+--   then 100 + the id, so that every claim with a loss has its own amount (the worst case of
+--   summary issue 15); hours for 10 %, spread over 1..1000. Everything else as above.
 --   status received, payment voucher: every claim an eligible voucher claim, the case of
 --   Coupang's scheme (docs/api.md §11.7 preset), whose full-scale figures run.sh checks.
 INSERT INTO claims
@@ -37,9 +40,12 @@ SELECT i, :incident,
        CASE WHEN get_byte(k, 0) * 256 + get_byte(k, 1) < 52429 THEN 3
             ELSE 3 | (get_byte(k, 2) & 1) * 4 | (get_byte(k, 2) & 2) * 4
                    | (get_byte(k, 2) & 4) * 8 | (get_byte(k, 2) & 8) * 64 END,
-       CASE WHEN get_byte(k, 6) * 256 + get_byte(k, 7) < 62259 THEN 0
+       CASE WHEN :'shape' = 'worst' THEN
+                 CASE WHEN get_byte(k, 6) * 256 + get_byte(k, 7) < 58982 THEN 0 ELSE 100 + i END
+            WHEN get_byte(k, 6) * 256 + get_byte(k, 7) < 62259 THEN 0
             ELSE (get_byte(k, 8) % 16 + 1) * 10000 END,
        CASE WHEN get_byte(k, 9) * 256 + get_byte(k, 10) < 58982 THEN 0
+            WHEN :'shape' = 'worst' THEN (get_byte(k, 11) * 256 + get_byte(k, 12)) % 1000 + 1
             ELSE get_byte(k, 11) % 8 + 1 END,
        'voucher', '2026-01',
        t, t

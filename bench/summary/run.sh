@@ -6,7 +6,8 @@
 # run"; targets: summary < 50 ms, simulate < 500 ms at 33.7 million claims).
 #
 #   bench/summary/run.sh [--keep] [--claims N] [--calls N] [--sql-calls N] [--jobs N]
-#                        [--chunk N] [--load-budget S] [--no-results]
+#                        [--chunk N] [--load-budget S] [--shape today|worst] [--no-results]
+#                        [--load-only | --reuse DB]
 #
 #   --keep          keep the benchmark database (and say its name) instead of dropping it
 #   --claims N      claims to load (33700000)
@@ -15,7 +16,16 @@
 #   --jobs N        parallel loading sessions (2, one per core here)
 #   --chunk N       claims per INSERT statement (1000000)
 #   --load-budget S stop loading after S seconds and measure what is loaded, saying so (1500)
+#   --shape S       today: the claims of the compensation issue (95 % without a loss, 16 loss
+#                   amounts, 90 % without hours, 1..8 hours); worst: 10 % with a loss, every
+#                   one a different amount, 10 % with hours spread over 1..1000 (summary issue
+#                   15). Each shape has its own section in bench/RESULTS.md (today)
 #   --no-results    print the Markdown block only, leave bench/RESULTS.md alone
+#   --load-only     load, keep the database and stop (its name and load figures are kept in
+#                   var/bench-summary/<database>.env for --reuse)
+#   --reuse DB      measure on database DB of an earlier --load-only run instead of loading
+#                   (pending migrations applied; a changed 0013 dropped and applied again,
+#                   which rebuilds the derived tallies: timed as their build)
 #
 # Environment: DATABASE_URL (default: the private cluster of ./scripts/run, from
 # var/secrets/database-url), RECOURS_BIN (default build/recours, built if needed).
@@ -38,7 +48,9 @@
 #     GET /v1/incidents/{slug}/compensation (full view, operator key), POST
 #     /v1/compensation/simulate with another scheme (KRW, supplements, loss, time and a fund
 #     cap that binds), and GET /v1/incidents/{slug} (its totals come from the same tallies);
-#     the server's own durations are read from its access log;
+#     the summary again with the fold version bumped before each call, and the simulation
+#     with the fund cap 1 lower each call (neither can be answered from kept figures:
+#     service/summary_cache.h); the server's own durations are read from its access log;
 #  6. in the same run, the plain SQL GROUP BY over the claims table (psql \timing, --sql-calls
 #     runs), whose first answer is also compared with the tallies group by group;
 #  7. the full-scale Coupang figures checked (every loaded claim is a received voucher claim:
@@ -60,10 +72,13 @@ JOBS=2
 CHUNK=1000000
 LOAD_BUDGET=1500
 KEEP=0
+LOAD_ONLY=0
+REUSE=""
 RESULTS=1
 AFFECTED=33700000
 TARGET_SUMMARY_MS=50
-TARGET_SIMULATE_MS=500
+TARGET_SIMULATE_MS=100
+SHAPE=today
 WARMUP_CALLS=3
 BYTES_PER_CLAIM=750
 SPARE_BYTES=$((6 * 1024 * 1024 * 1024))
@@ -90,7 +105,21 @@ usage() {
 while (($# > 0)); do
     case "$1" in
     --keep) KEEP=1 ;;
+    --shape)
+        (($# >= 2)) || die "$1 needs a value"
+        [[ "$2" == today || "$2" == worst ]] || die "--shape: today or worst (got '$2')"
+        SHAPE="$2"
+        shift
+        ;;
     --no-results) RESULTS=0 ;;
+    --load-only) LOAD_ONLY=1 KEEP=1 ;;
+    --reuse)
+        (($# >= 2)) || die "$1 needs a value"
+        [[ "$2" =~ ^bench_summary_[0-9a-z_]+$ ]] || die "--reuse: a bench_summary_* database (got '$2')"
+        REUSE="$2"
+        KEEP=1
+        shift
+        ;;
     --claims | --calls | --sql-calls | --jobs | --chunk | --load-budget)
         (($# >= 2)) || die "$1 needs a value"
         [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive integer (got '$2')"
@@ -110,6 +139,14 @@ while (($# > 0)); do
     shift
 done
 ((CLAIMS <= 1000000000)) || die "--claims: at most 10^9"
+# the section of bench/RESULTS.md of a shape
+pick_section() {
+    [[ "$SHAPE" == worst ]] || return 0
+    SECTION="## Summary, worst-case shape: every loss a different amount (summary issue 15)"
+    MARK_BEGIN="<!-- bench/summary/run.sh --shape worst: generated block, replaced on every run -->"
+    MARK_END="<!-- bench/summary/run.sh --shape worst: end of generated block -->"
+}
+pick_section
 
 # --- what the run needs -------------------------------------------------------------------
 
@@ -185,27 +222,58 @@ TMP="$(mktemp -d /tmp/bench-summary.XXXXXX)"
 STARTED_AT="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 T_RUN0=$SECONDS
 
+STATE_DIR="$ROOT/var/bench-summary"
 need=$((CLAIMS * BYTES_PER_CLAIM + SPARE_BYTES))
 avail="$(free_bytes)"
 FREE_BEFORE_GB="$(awk -v b="$avail" 'BEGIN { printf "%.1f", b / 2^30 }')"
-((avail > need)) || die "$FREE_BEFORE_GB GiB free where the database lives, about" \
+[[ -n "$REUSE" ]] || ((avail > need)) || die "$FREE_BEFORE_GB GiB free where the database lives, about" \
     "$(awk -v b="$need" 'BEGIN { printf "%.1f", b / 2^30 }') GiB needed for $CLAIMS claims:" \
     "free some space or pass a smaller --claims"
 info "disk: $FREE_BEFORE_GB GiB free, about $((need / 1024 / 1024 / 1024)) GiB needed"
 
 # --- the database and the server -----------------------------------------------------------------
 
-BENCH_DB="bench_summary_$(date -u +%Y%m%d_%H%M%S)_$$"
-psql_ "$URL_DB" "CREATE DATABASE $BENCH_DB" >/dev/null
-BENCH_DB_MADE=1
-BENCH_URL="$(url_for "$BENCH_DB" with-password)"
-if ((KEEP)); then
-    info "database: $BENCH_DB (fresh, kept at the end: --keep)"
+T_SHAPE_REDONE=""
+if [[ -n "$REUSE" ]]; then
+    BENCH_DB="$REUSE"
+    [[ -s "$STATE_DIR/$BENCH_DB.env" ]] || die "no $STATE_DIR/$BENCH_DB.env (made by --load-only)"
+    # shellcheck source=/dev/null # written by this script's --load-only run
+    . "$STATE_DIR/$BENCH_DB.env"
+    pick_section
+    BENCH_DB_MADE=1
+    BENCH_URL="$(url_for "$BENCH_DB" with-password)"
+    info "database: $BENCH_DB (loaded earlier: $LOADED claims, shape $SHAPE; kept)"
+    # a 0013 that changed since the load: its objects dropped, then applied again by migrate
+    # (the migration rebuilds the derived tallies from claim_tallies)
+    want="$(sha256sum "$ROOT/db-migrations/0013_summary_shape.sql" | cut -d' ' -f1)"
+    have="$(psql_ "$BENCH_DB" "SELECT checksum FROM schema_migrations WHERE version = 13")"
+    if [[ "$want" != "$have" ]]; then
+        info "0013 changed since the load: applied again"
+        psql_ "$BENCH_DB" "$(sed -n 's/^-- reapply: //p' "$ROOT/db-migrations/0013_summary_shape.sql")
+            DELETE FROM schema_migrations WHERE version = 13" >/dev/null
+    fi
+    t0=$SECONDS
+    DATABASE_URL="$BENCH_URL" "$RECOURS_BIN" migrate --migrations-dir "$ROOT/db-migrations" \
+        >"$TMP/migrate.log" 2>&1 || die "recours migrate failed: $(tail -n 5 "$TMP/migrate.log")"
+    if [[ "$want" != "$have" ]]; then
+        T_SHAPE_REDONE=$((SECONDS - t0))
+        while read -r t; do
+            psql_ "$BENCH_DB" "VACUUM (ANALYZE) $t" >/dev/null
+        done < <(sed -n 's/^-- derived table: //p' "$ROOT/db-migrations/0013_summary_shape.sql")
+    fi
 else
-    info "database: $BENCH_DB (fresh, dropped at the end)"
+    BENCH_DB="bench_summary_$(date -u +%Y%m%d_%H%M%S)_$$"
+    psql_ "$URL_DB" "CREATE DATABASE $BENCH_DB" >/dev/null
+    BENCH_DB_MADE=1
+    BENCH_URL="$(url_for "$BENCH_DB" with-password)"
+    if ((KEEP)); then
+        info "database: $BENCH_DB (fresh, kept at the end)"
+    else
+        info "database: $BENCH_DB (fresh, dropped at the end)"
+    fi
+    DATABASE_URL="$BENCH_URL" "$RECOURS_BIN" migrate --migrations-dir "$ROOT/db-migrations" \
+        >"$TMP/migrate.log" 2>&1 || die "recours migrate failed: $(tail -n 5 "$TMP/migrate.log")"
 fi
-DATABASE_URL="$BENCH_URL" "$RECOURS_BIN" migrate --migrations-dir "$ROOT/db-migrations" \
-    >"$TMP/migrate.log" 2>&1 || die "recours migrate failed: $(tail -n 5 "$TMP/migrate.log")"
 
 "$RECOURS_BIN" secrets init --secrets-dir "$TMP/secrets" >"$TMP/secrets-init.log" 2>&1 ||
     die "recours secrets init failed: $(tail -n 5 "$TMP/secrets-init.log")"
@@ -262,6 +330,7 @@ api() {
         "$BASE$2")"
 }
 
+if [[ -z "$REUSE" ]]; then
 SLUG="coupang-bench-$$"
 cat >"$TMP/incident.json" <<EOF
 {"slug": "$SLUG", "controller": "Coupang Corp.", "title": "Customer account breach (benchmark)",
@@ -330,7 +399,7 @@ load_worker() {
         t0=$SECONDS
         PGOPTIONS="-c synchronous_commit=off" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
             -d "$(url_for "$BENCH_DB")" -v incident="$INCIDENT_ID" -v lo="$lo" -v hi="$hi" \
-            -v total="$CLAIMS" -f "$HERE/load_chunk.sql" >/dev/null
+            -v total="$CLAIMS" -v shape="$SHAPE" -f "$HERE/load_chunk.sql" >/dev/null
         printf '%s %s %s\n' "$lo" "$hi" $((SECONDS - t0)) >>"$TMP/loaded.$j"
         info "loader $j: claims $lo..$hi in $((SECONDS - t0)) s ($((SECONDS - T_LOAD0)) s since the start)"
     done
@@ -371,6 +440,10 @@ run_sql_file "recreating the foreign keys" "$TMP/recreate-fkeys.sql"
 T_FKEYS=$((SECONDS - t0))
 info "foreign keys recreated (and validated) in $T_FKEYS s"
 
+# The derived tallies of 0013 follow claim_tallies through statement triggers; one INSERT of
+# millions of groups would hand them to the trigger as one array: off for the bulk build, then
+# rebuilt from claim_tallies in slices (summary_shape_rebuild), timed apart.
+psql_ "$BENCH_DB" "ALTER TABLE claim_tallies DISABLE TRIGGER USER" >/dev/null
 t0=$SECONDS
 psql_ "$BENCH_DB" "
     INSERT INTO claim_tallies (incident_id, status, payment_preference, country, categories,
@@ -382,14 +455,42 @@ psql_ "$BENCH_DB" "
               hours_spent" >/dev/null
 T_TALLIES=$((SECONDS - t0))
 info "claim_tallies built in $T_TALLIES s (one INSERT … SELECT … GROUP BY)"
+psql_ "$BENCH_DB" "ALTER TABLE claim_tallies ENABLE TRIGGER USER" >/dev/null
+t0=$SECONDS
+psql_ "$BENCH_DB" "SELECT summary_shape_rebuild($INCIDENT_ID)" >/dev/null
+T_SHAPE=$((SECONDS - t0))
+info "the summary's derived tallies (0013) built in $T_SHAPE s"
 t0=$SECONDS
 psql_ "$BENCH_DB" "VACUUM (ANALYZE) claims" >/dev/null
 psql_ "$BENCH_DB" "VACUUM (ANALYZE) claim_tallies" >/dev/null
+for t in claim_count_tallies claim_value_tallies claim_shape_cells; do
+    psql_ "$BENCH_DB" "VACUUM (ANALYZE) $t" >/dev/null
+done
 T_VACUUM=$((SECONDS - t0))
 T_LOAD=$((SECONDS - T_LOAD0))
 info "VACUUM ANALYZE in $T_VACUUM s; loading took $T_LOAD s in all"
+N_IDX="$(wc -l <"$TMP/recreate-indexes.sql")"
+N_UNIQ="$(wc -l <"$TMP/recreate-unique.sql")"
+N_FK="$(wc -l <"$TMP/recreate-fkeys.sql")"
+fi
+if ((LOAD_ONLY)); then
+    mkdir -p "$STATE_DIR"
+    for v in SLUG INCIDENT_ID LOADED CLAIMS AFFECTED SHAPE JOBS CHUNK LOAD_BUDGET BUDGET_HIT \
+        T_INSERT T_INDEXES T_FKEYS T_TALLIES T_SHAPE T_VACUUM T_LOAD N_IDX N_UNIQ N_FK; do
+        printf '%s=%q\n' "$v" "${!v}"
+    done >"$STATE_DIR/$BENCH_DB.env"
+    info "loaded and kept: measure with bench/summary/run.sh --reuse $BENCH_DB"
+    exit 0
+fi
+[[ -z "$T_SHAPE_REDONE" ]] || T_SHAPE="$T_SHAPE_REDONE (again, this run)"
 
 GROUPS_N="$(psql_ "$BENCH_DB" "SELECT count(*) FROM claim_tallies WHERE incident_id = $INCIDENT_ID")"
+read -r COUNT_ROWS CELL_ROWS CELLS_READ TREE_ROWS < <(psql_ "$BENCH_DB" "
+    SELECT (SELECT count(*) FROM claim_count_tallies WHERE incident_id = $INCIDENT_ID),
+           (SELECT count(*) FROM claim_shape_cells WHERE incident_id = $INCIDENT_ID),
+           (SELECT count(*) FROM (SELECT 1 FROM claim_shape_cells WHERE incident_id = $INCIDENT_ID
+                                   GROUP BY cash, categories, loss_bucket, hours_bucket) x),
+           (SELECT count(*) FROM claim_value_tallies WHERE incident_id = $INCIDENT_ID)" | tr '|' ' ')
 read -r DB_BYTES CLAIMS_TOTAL CLAIMS_HEAP CLAIMS_INDEXES TALLIES_TOTAL < <(psql_ "$BENCH_DB" "
     SELECT pg_database_size(current_database()), pg_total_relation_size('claims'),
            pg_relation_size('claims'), pg_indexes_size('claims'),
@@ -424,10 +525,13 @@ cat >"$TMP/client.py" <<'EOF'
 """Times API calls on one HTTPS keep-alive connection: WARMUP discarded calls, then CALLS
 timed ones (request sent to body read). Usage: client.py PORT CAFILE AUTH_HEADER_FILE WARMUP
 CALLS OUT.json NAME METHOD PATH [BODY_FILE] [NAME METHOD PATH [BODY_FILE]] ... (BODY_FILE "-"
-for none). Writes {name: {"ms": [...], "status": s, "body": last answer}} to OUT.json."""
+for none). Writes {name: {"ms": [...], "status": s, "body": last answer}} to OUT.json. Before
+each call of a NAME ending in _cold, the shell command $BUMP_CMD runs (not timed)."""
 import http.client
 import json
+import os
 import ssl
+import subprocess
 import sys
 import time
 
@@ -446,6 +550,13 @@ for i in range(0, len(specs), 4):
         headers["Content-Type"] = "application/json"
     times = []
     for n in range(warmup + calls):
+        if name.endswith("_cold"):
+            subprocess.run(os.environ["BUMP_CMD"], shell=True, check=True,
+                           stdout=subprocess.DEVNULL)
+        if name.endswith("_fresh"):  # another fund cap each call: never a kept answer
+            doc = json.loads(open(body_file, "rb").read())
+            doc["scheme"]["fund_cap"] -= n + 1
+            body = json.dumps(doc).encode()
         t0 = time.perf_counter()
         conn.request(method, path, body=body, headers=headers)
         resp = conn.getresponse()
@@ -460,15 +571,26 @@ json.dump(result, open(out, "w"))
 EOF
 
 LOAD_AVG_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+# the server's memory: resident before the timed calls, and its peak (VmHWM) after them
+RSS_BEFORE_KB="$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status")"
+HWM_BEFORE_KB="$(awk '/^VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")"
 info "timing the API: $WARMUP_CALLS discarded then $CALLS calls each"
 LOG_LINES_BEFORE="$(wc -l <"$SERVER_LOG")"
+# summary_cold: the fold version bumped before each call, so that the server's cache of the
+# folded counts and cells (service/summary_cache.h) misses and they are read again: what a
+# call costs right after a fold (every second while claims arrive)
+BUMP_CMD="$PG_BIN/psql -X -q -d '$(url_for "$BENCH_DB")' -c 'UPDATE claim_shape_folds SET version = version + 1 WHERE incident_id = $INCIDENT_ID'" \
 python3 "$TMP/client.py" "$PORT" "$TMP/tls/cert.pem" "$TMP/auth-header" "$WARMUP_CALLS" \
     "$CALLS" "$TMP/api.json" \
+    summary_cold GET "/v1/incidents/$SLUG/compensation" - \
     summary GET "/v1/incidents/$SLUG/compensation" - \
+    simulate_fresh POST /v1/compensation/simulate "$TMP/simulate.json" \
     simulate POST /v1/compensation/simulate "$TMP/simulate.json" \
     incident GET "/v1/incidents/$SLUG" - ||
     die "the timing client failed"
 tail -n +"$((LOG_LINES_BEFORE + 1))" "$SERVER_LOG" >"$TMP/timed.log"
+RSS_AFTER_KB="$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status")"
+HWM_AFTER_KB="$(awk '/^VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")"
 
 info "timing the plain GROUP BY over claims: $SQL_CALLS runs"
 GROUP_SQL="SELECT status, payment_preference, country, categories, documented_loss, hours_spent, count(*)
@@ -522,7 +644,7 @@ def ms_stats(name, values):
 
 
 med = {}
-for name in ("summary", "simulate", "incident"):
+for name in ("summary", "simulate", "incident", "summary_cold", "simulate_fresh"):
     med[name] = ms_stats(name, api[name]["ms"])
 # the server's own durations (access log), the last CALLS lines of each route
 routes = {"summary": ("GET", "/v1/incidents/{slug}/compensation"),
@@ -580,21 +702,27 @@ sim = api["simulate"]["body"]
 scheme = json.load(open(sim_file))["scheme"]
 bits = ["name", "email", "phone", "postal_address", "birth_date", "password", "financial",
         "national_id", "health", "order_history", "location", "biometric"]
-total = eligible = 0
+total = eligible = loss_total = time_total = 0
 for (status, _pay, _country, cats, loss, hours), n in scan.items():
     if status not in ("received", "verified"):
         continue
     a = scheme["base_amount"]
     a += sum(v for k, v in scheme["category_supplements"].items()
              if int(cats) & (1 << bits.index(k)))
-    a += min(int(loss), scheme["documented_loss"]["cap_per_claimant"])
-    a += min(int(hours), scheme["time_spent"]["max_hours"]) * scheme["time_spent"]["hourly_rate"]
+    lo = min(int(loss), scheme["documented_loss"]["cap_per_claimant"])
+    ti = min(int(hours), scheme["time_spent"]["max_hours"]) * scheme["time_spent"]["hourly_rate"]
+    a += lo + ti
+    loss_total += lo * n
+    time_total += ti * n
     total += a * n
     eligible += n
 cap = scheme["fund_cap"]
 sim_ok = (sim["simulated"] is True and sim["scheme_version"] is None
           and sim["eligible"] == eligible and sim["total_before_cap"] == total
-          and sim["total_after_cap"] == (min(total, cap)))
+          and sim["total_after_cap"] == (min(total, cap))
+          and sim["components"]["documented_loss"] == loss_total
+          and sim["components"]["time_spent"] == time_total
+          and sim["award_stats"]["mean"] == min(total, cap) // eligible)
 out["sim_ok"] = "yes" if sim_ok else "NO"
 out["sim_total_before"] = f"{sim['total_before_cap']:,}"
 out["sim_total_after"] = f"{sim['total_after_cap']:,}"
@@ -643,19 +771,27 @@ BLOCK="$TMP/block.md"
     fi
     printf '**Data.** One KRW incident, affected_count %s, **%s claims** loaded with SQL\n' \
         "$(thousands "$AFFECTED")" "$(thousands "$LOADED")"
-    printf '(`bench/summary/load_chunk.sql`: every claim a received voucher claim, categories [name, email] for 80 %%,\n'
-    printf 'KR for 97 %%, no loss for 95 %%, no hours for 90 %%, the rest spread), **%s distinct summary groups**.\n' \
-        "$(thousands "$GROUPS_N")"
+    printf '(`bench/summary/load_chunk.sql`, shape **%s**: every claim a received voucher claim, categories [name, email] for 80 %%,\n' "$SHAPE"
+    if [[ "$SHAPE" == worst ]]; then
+        printf 'KR for 97 %%, a loss for 10 %% (every one a different amount), hours for 10 %% (1..1000)), **%s distinct claim_tallies groups**.\n' \
+            "$(thousands "$GROUPS_N")"
+    else
+        printf 'KR for 97 %%, no loss for 95 %%, no hours for 90 %%, the rest spread), **%s distinct claim_tallies groups**.\n' \
+            "$(thousands "$GROUPS_N")"
+    fi
+    printf 'What the incident summary reads (0013): %s count rows, %s cells (%s rows over statuses and shards), two radix trees (%s rows, at most 15 read per level).\n' \
+        "$(thousands "$COUNT_ROWS")" "$(thousands "$CELLS_READ")" "$(thousands "$CELL_ROWS")" "$(thousands "$TREE_ROWS")"
     printf 'The intake path keeps `claim_tallies` incrementally (same statement as the claims); this bulk load built\n'
     printf 'them at once with one `INSERT … SELECT … GROUP BY`.\n\n'
     printf '| load phase | seconds |\n|---|---:|\n'
     printf '| INSERT … SELECT, %s sessions, chunks of %s, secondary indexes and FKs dropped (%s claims/s) | %s |\n' \
         "$JOBS" "$(thousands "$CHUNK")" "$(thousands "$RATE")" "$T_INSERT"
     printf '| recreate %s indexes + %s UNIQUE constraint(s) | %s |\n' \
-        "$(wc -l <"$TMP/recreate-indexes.sql")" "$(wc -l <"$TMP/recreate-unique.sql")" "$T_INDEXES"
+        "$N_IDX" "$N_UNIQ" "$T_INDEXES"
     printf '| recreate and validate %s foreign keys | %s |\n' \
-        "$(wc -l <"$TMP/recreate-fkeys.sql")" "$T_FKEYS"
+        "$N_FK" "$T_FKEYS"
     printf '| build claim_tallies (one GROUP BY) | %s |\n' "$T_TALLIES"
+    printf '| build the derived tallies of 0013 (summary_shape_rebuild) | %s |\n' "$T_SHAPE"
     printf '| VACUUM ANALYZE | %s |\n' "$T_VACUUM"
     printf '| **load in all** | **%s** |\n\n' "$T_LOAD"
     printf '| size | |\n|---|---:|\n'
@@ -672,9 +808,13 @@ BLOCK="$TMP/block.md"
     printf '| GET /v1/incidents/{slug}/compensation (full view, Coupang preset in force) | %s | **%s** | %s | %s | %s | < %s ms: %s |\n' \
         "${R[summary_n]}" "${R[summary_median]}" "${R[summary_min]}" "${R[summary_max]}" \
         "${R[summary_server_median]:-?}" "$TARGET_SUMMARY_MS" "${R[summary_ok]}"
+    printf '| the same, the fold version bumped before each call (cache miss: folded counts and cells read again) | %s | **%s** | %s | %s | | |\n' \
+        "${R[summary_cold_n]}" "${R[summary_cold_median]}" "${R[summary_cold_min]}" "${R[summary_cold_max]}"
     printf '| POST /v1/compensation/simulate (KRW scheme: 4 supplements, loss, time, binding cap) | %s | **%s** | %s | %s | %s | < %s ms: %s |\n' \
         "${R[simulate_n]}" "${R[simulate_median]}" "${R[simulate_min]}" "${R[simulate_max]}" \
         "${R[simulate_server_median]:-?}" "$TARGET_SIMULATE_MS" "${R[simulate_ok]}"
+    printf '| the same, the fund cap 1 lower each call (the figures computed, never a kept answer) | %s | **%s** | %s | %s | | |\n' \
+        "${R[simulate_fresh_n]}" "${R[simulate_fresh_median]}" "${R[simulate_fresh_min]}" "${R[simulate_fresh_max]}"
     printf '| GET /v1/incidents/{slug} (totals from the same tallies) | %s | %s | %s | %s | %s | |\n' \
         "${R[incident_n]}" "${R[incident_median]}" "${R[incident_min]}" "${R[incident_max]}" \
         "${R[incident_server_median]:-?}"
@@ -691,9 +831,12 @@ BLOCK="$TMP/block.md"
     printf 'claimed %s KRW, take-up %s: **%s**. Simulation: total before cap %s, after cap %s (factor %s),\n' \
         "${R[coupang_projection]}" "${R[coupang_take_up]}" "${R[coupang_ok]}" "${R[sim_total_before]}" \
         "${R[sim_total_after]}" "${R[sim_factor]}"
-    printf 'mean/median/min/max %s, median_exact %s; total equal to the award rules applied to the GROUP BY rows: **%s**.\n' \
+    printf 'mean/median/min/max %s, median_exact %s; totals, loss and time components and mean equal to the award rules applied to the GROUP BY rows: **%s**.\n' \
         "${R[sim_stats]}" "${R[sim_median_exact]}" "${R[sim_ok]}"
     printf 'Incident totals: `%s`.\n' "${R[incident_totals]}"
+    printf 'Server memory: resident %s before the timed calls, %s after; peak (VmHWM) %s before, %s after.\n' \
+        "$(mib $((RSS_BEFORE_KB * 1024)))" "$(mib $((RSS_AFTER_KB * 1024)))" \
+        "$(mib $((HWM_BEFORE_KB * 1024)))" "$(mib $((HWM_AFTER_KB * 1024)))"
     printf '\n%s\n' "$MARK_END"
 } >"$BLOCK"
 cat "$BLOCK"

@@ -27,8 +27,9 @@ report() {
     failed=1
 }
 
-# a string literal whose SQL starts with a transaction-control statement
-sql='"[[:space:]]*(BEGIN|COMMIT|ROLLBACK|START[[:space:]]+TRANSACTION|END|ABORT|SAVEPOINT|RELEASE|PREPARE[[:space:]]+TRANSACTION)([[:space:];"]|$)'
+# a string literal whose SQL starts with a transaction-control statement; END only as a
+# statement of its own (END, END WORK, END TRANSACTION), not a CASE's END continuing a line
+sql='"[[:space:]]*((BEGIN|COMMIT|ROLLBACK|START[[:space:]]+TRANSACTION|ABORT|SAVEPOINT|RELEASE|PREPARE[[:space:]]+TRANSACTION)([[:space:];"]|$)|END([[:space:]]+(WORK|TRANSACTION))?[[:space:]]*(;|"|$))'
 mapfile -t files < <(find api -name '*.c' -o -name '*.h' | sort)
 # (comment lines skipped: they may quote PEM headers, "BEGIN PRIVATE KEY")
 hits="$(grep -nHiE "$sql" "${files[@]}" |

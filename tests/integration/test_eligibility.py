@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import re
 import subprocess
 import tempfile
@@ -22,6 +23,7 @@ import claims_fixtures as cf
 import harness
 
 PEOPLE = 10_000
+DISTINCT = 10_000  # hashes of the duplicates test: about 100 heap pages
 
 
 def norm_email(s):
@@ -228,6 +230,39 @@ class EligibilityTest(unittest.TestCase):
                          ("matched", "email|phone|code"))
         self.assertEqual((rows[late]["eligibility"], rows[late]["eligibility_matched"]),
                          ("unmatched", ""))
+
+    def test_duplicates_once_entries_stored_in_key_order(self):
+        """A list's repeated lines make one entry each; the entries are written in the primary
+        key's order (kind, mac), which is what lets 33.7 M of them be published in minutes
+        (bench/RESULTS.md, "Issue 14: publishing at 33.7 M"): a hash aggregate's order, as
+        before, fails the order check."""
+        slug = cf.make_incident(self.server)
+        rng = random.Random(14)
+        distinct = [f"{rng.choice(('email', 'phone', 'code'))},{rng.randbytes(32).hex()}"
+                    for _ in range(DISTINCT)]
+        lines = distinct + rng.sample(distinct, 1000)
+        rng.shuffle(lines)
+        path = os.path.join(self.tmp.name, "duplicates.csv")
+        with open(path, "w") as f:
+            f.write("".join(line + "\n" for line in lines))
+        run = self.cli("import", "--incident", slug, path)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn(f"version 1 in force: {DISTINCT} hashes from {DISTINCT + 1000} lines",
+                      run.stdout)
+        list_id = f"(SELECT list_id FROM eligibility_current WHERE incident_id = " \
+                  f"{cf.incident_id(slug)})"
+        rows = cf.psql(f"SELECT n_entries, n_lines FROM eligibility_lists WHERE id = {list_id}")
+        self.assertEqual(rows, [[str(DISTINCT), str(DISTINCT + 1000)]])
+        # in the heap's order, each entry after the one before it in the key's order; a new
+        # heap page may be one taken back from the free space map (an earlier page), so at
+        # most one step back per page (a hash aggregate's order: about one step in two)
+        rows = cf.psql("SELECT count(*), count(*) FILTER (WHERE (kind, mac) <= prev),"
+                       " count(DISTINCT (ctid::text::point)[0])"
+                       " FROM (SELECT kind, mac, ctid, lag((kind, mac)) OVER (ORDER BY ctid)"
+                       f" AS prev FROM eligibility_entries WHERE list_id = {list_id}) e")
+        entries, back, pages = map(int, rows[0])
+        self.assertEqual(entries, DISTINCT)
+        self.assertLess(back, pages, f"{back} steps back in key order over {pages} pages")
 
     def test_intake_goes_on_during_an_import(self):
         """Claims submitted while versions are imported: none waits for the import, and once

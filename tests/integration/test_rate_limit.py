@@ -51,7 +51,25 @@ def pipeline(server, requests):
         return [rc.read_response("POST") for _ in requests]
 
 
+def exchange(tc, make_requests):
+    """pipeline() of make_requests() on tc.server, answered within one refill interval
+    (1/PER_S s), so that no token can have come back between the burst and the requests after
+    it. On a machine too loaded for that, the exchange says nothing: the bucket is left to fill
+    again (BURST/PER_S s, the limiter's own clock) and the exchange is made again on a new
+    incident tc.slug (a POST that passed may have stored a claim)."""
+    for _ in range(5):
+        requests = make_requests()
+        started = time.monotonic()
+        responses = pipeline(tc.server, requests)
+        if time.monotonic() - started < 1.0 / PER_S:
+            return responses
+        time.sleep(BURST / PER_S + 1)
+        tc.slug = F.make_incident(tc.server)
+    tc.fail("no exchange was answered within one refill interval")
+
+
 class RateLimitTest(unittest.TestCase):
+
 
     def setUp(self):
         self.server = limited_server(self)
@@ -85,10 +103,15 @@ class RateLimitTest(unittest.TestCase):
         return int(retry)
 
     def test_burst_then_429_then_refill(self):
-        key = "rl-" + F.suffix(12)
         body = json.dumps(F.claim_body()).encode()
-        sixth = raw_post(self.slug, {"Idempotency-Key": key}, body, "application/json")
-        responses = pipeline(self.server, [self.cheap() for _ in range(BURST)] + [sixth])
+        keys = []  # a key of its own for each exchange: an earlier one may have been stored
+
+        def burst_and_claim():
+            keys.append("rl-" + F.suffix(12))
+            return [self.cheap() for _ in range(BURST)] + [
+                raw_post(self.slug, {"Idempotency-Key": keys[-1]}, body, "application/json")]
+        responses = exchange(self, burst_and_claim)
+        key = keys[-1]
         self.assert_countdown(responses)
         retry = self.assert_limited(responses[BURST], "the POST after the burst")
         self.assertLessEqual(retry, 2, "one token comes back within a second at 1/s")
@@ -106,7 +129,7 @@ class RateLimitTest(unittest.TestCase):
 
     def test_every_public_post_counts_whatever_its_answer(self):
         bad_claim = json.dumps(F.claim_body(claimant={"email": "bad"})).encode()
-        responses = pipeline(self.server, [
+        responses = exchange(self, lambda: [
             raw_post(self.slug, body=bad_claim, content_type="application/json"),
             raw_post(self.slug, body=bad_claim, content_type="application/json"),
             raw_post("no-such-" + F.suffix(6), body=bad_claim, content_type="application/json"),
@@ -122,7 +145,7 @@ class RateLimitTest(unittest.TestCase):
         self.assertEqual(F.count_claims(self.slug), 0)
 
     def test_gets_and_credentialed_routes_are_not_limited(self):
-        responses = pipeline(self.server, [self.cheap() for _ in range(BURST + 1)])
+        responses = exchange(self, lambda: [self.cheap() for _ in range(BURST + 1)])
         self.assert_countdown(responses)
         self.assert_limited(responses[BURST])
         for _ in range(3):
@@ -143,7 +166,7 @@ class RateLimitTest(unittest.TestCase):
         # header that is no
         # credential at all must not be a way round it
         auths = ("Bearer x", "Bearer " + "a" * 43, "Basic dTpw", "junk")
-        responses = pipeline(self.server, [self.cheap() for _ in range(BURST)]
+        responses = exchange(self, lambda: [self.cheap() for _ in range(BURST)]
                              + [self.cheap({"Authorization": a}) for a in auths])
         self.assert_countdown(responses)
         for auth, r in zip(auths, responses[BURST:]):
@@ -153,9 +176,9 @@ class RateLimitTest(unittest.TestCase):
 
     def test_x_forwarded_for_from_an_untrusted_peer_is_ignored(self):
         spoofed = ("10.9.9.9", "203.0.113.7, 10.9.9.8", "2001:db8::1")
-        responses = pipeline(
-            self.server, [self.cheap({"X-Forwarded-For": f"10.1.0.{i + 1}"})
-                          for i in range(BURST)]
+        responses = exchange(
+            self, lambda: [self.cheap({"X-Forwarded-For": f"10.1.0.{i + 1}"})
+                           for i in range(BURST)]
             + [self.cheap({"X-Forwarded-For": x}) for x in spoofed] + [self.cheap()])
         self.assert_countdown(responses, "one bucket whatever the header:")
         for what, r in zip(spoofed + ("no header",), responses[BURST:]):
@@ -185,9 +208,10 @@ class TrustedProxyTest(unittest.TestCase):
             # garbage in the chain: the proxy's own bucket, not one of the client's choice
             ("not-an-address", 415, BURST - 2),
         ]
-        requests = [raw_post(self.slug, {"X-Forwarded-For": xff} if xff else None)
-                    for xff, _, _ in cases]
-        for (xff, status, remaining), r in zip(cases, pipeline(self.server, requests)):
+        responses = exchange(self, lambda: [
+            raw_post(self.slug, {"X-Forwarded-For": xff} if xff else None)
+            for xff, _, _ in cases])
+        for (xff, status, remaining), r in zip(cases, responses):
             with self.subTest(xff=xff, status=status, remaining=remaining):
                 self.assertEqual(r.status, status, repr(r))
                 self.assertEqual(r.headers.get("RateLimit-Remaining"), str(remaining))

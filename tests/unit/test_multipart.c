@@ -125,7 +125,7 @@ test_cut_body_is_not_complete(void **state)
 {
     struct seen s = {.len = 0};
     struct multipart *mp = multipart_new(CT, &handlers, &s);
-    size_t cut = strstr(body, "------WebKitFormBoundaryABC123--") - body + 20;
+    size_t cut = (size_t)(strstr(body, "------WebKitFormBoundaryABC123--") - body) + 20;
 
     (void)state;
     assert_int_equal(multipart_feed(mp, body, cut), MULTIPART_OK);

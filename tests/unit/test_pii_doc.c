@@ -107,8 +107,8 @@ test_variants_read(void **state)
         "\"\\u00e9\\u00E9\\ud83d\\ude00\\u20AC\",\"email\":\"e\",\"address\":{\"line1\":\"l\","
         "\"postal_code\":\"p\",\"city\":\"c\",\"country\":\"XYZ\"}},\"description\":\"\"}",
         /* phone and birth date absent altogether, country not two letters */
-        "{\"claimant\":{\"given_name\":\"g\",\"family_name\":\"f\",\"email\":\"e\","
-        "\"address\":{}},\"description\":\"x\"}",
+        ("{\"claimant\":{\"given_name\":\"g\",\"family_name\":\"f\",\"email\":\"e\","
+         "\"address\":{}},\"description\":\"x\"}"),
     };
     (void)state;
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)

@@ -121,7 +121,7 @@ test_email_domain_and_flags(void **state)
     assert_false(risk_email_domain("x@", d, sizeof d));
     assert_false(risk_email_domain("x@a-very-long-domain-name-that-does-not-fit.example", d, 8));
     for (int f = 0; f < RISK_FLAG_COUNT; f++)
-        assert_int_equal(risk_flag_of(risk_flag_name(f)), f);
+        assert_int_equal(risk_flag_of(risk_flag_name((enum risk_flag)f)), f);
     assert_string_equal(risk_flag_name(RISK_DISPOSABLE_EMAIL), "disposable_email");
     assert_int_equal(risk_flag_of("any"), -1);
     assert_int_equal(risk_flag_of(NULL), -1);

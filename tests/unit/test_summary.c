@@ -1194,6 +1194,31 @@ test_tiebreak_subset(void **state)
     assert_true(m.median_exact && m.min_exact && m.max_exact);
 }
 
+/* Two member groups in the boundary class, split in proportion (no hook): awards of 1000
+ * under a cap of 2002 for T = 4000, q 500 and two units for a class of 4 claims. The voucher
+ * group of 3 gets 1 of them (3 × 2 / 4: which of its claims depends on references), the cash
+ * group of 1 none (2 / 4 floored, a whole group alike). The flags are those of the group
+ * split inexactly in either order (each group's flag used to overwrite the one before). */
+static void
+test_subset_flags_all_boundary_groups(void **state)
+{
+    struct scheme s = hours_scheme(2002);
+    struct summary_money m;
+    const struct claim_group pool[] = {{.hours_spent = 1000, .n = 3},
+                                       {.hours_spent = 1000, .cash = true, .n = 1}};
+    const struct claim_group reversed[] = {pool[1], pool[0]};
+
+    (void)state;
+    assert_true(summary_compute_subset(&s, pool, 2, pool, 2, 4, NULL, &m));
+    assert_int_equal(m.total_after_cap, 4 * 500 + 1);
+    assert_false(m.min_exact || m.max_exact || m.median_exact || m.shape.histogram_exact);
+    assert_true(summary_compute_subset(&s, pool, 2, reversed, 2, 4, NULL, &m));
+    assert_false(m.min_exact || m.max_exact || m.median_exact || m.shape.histogram_exact);
+    /* a boundary group split whole stays exact when it is the only one */
+    assert_true(summary_compute_subset(&s, pool, 2, &pool[1], 1, 4, NULL, &m));
+    assert_true(m.min_exact && m.max_exact && m.median_exact);
+}
+
 /* A pool of up to 6 groups and 40 claims with caps T/2 and T/3 that make ties across awards
  * frequent; its claims expanded with their group into c and grp. */
 static size_t
@@ -1532,6 +1557,7 @@ main(void)
         cmocka_unit_test(test_property_large),
         cmocka_unit_test(test_tiebreak_follows_references),
         cmocka_unit_test(test_tiebreak_subset),
+        cmocka_unit_test(test_subset_flags_all_boundary_groups),
         cmocka_unit_test(test_property_tiebreak_against_oracle),
         cmocka_unit_test(test_shape_api_example),
         cmocka_unit_test(test_property_shape_flags),
