@@ -4,6 +4,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <stdio.h>
 
 bool
 random_bytes(void *buf, size_t n)
@@ -11,6 +12,21 @@ random_bytes(void *buf, size_t n)
     if (n > INT32_MAX)
         return false;
     return RAND_bytes(buf, (int)n) == 1;
+}
+
+bool
+random_uuid(char out[37])
+{
+    uint8_t b[16];
+
+    if (!random_bytes(b, sizeof b))
+        return false;
+    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80); /* variant 10 */
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+             b[13], b[14], b[15]);
+    return true;
 }
 
 size_t

@@ -14,6 +14,10 @@ bool random_bytes(void *buf, size_t n);
  * base64url_len(nbytes) + 1 bytes. 32 bytes give 43 characters. */
 bool random_token(size_t nbytes, char *out);
 
+/* A random (version 4, RFC 9562 §5.4) UUID in its lower-case 8-4-4-4-12 text form into out;
+ * false if the CSPRNG fails. */
+bool random_uuid(char out[37]);
+
 /* Unpadded base64url length of n bytes. */
 size_t base64url_len(size_t n);
 

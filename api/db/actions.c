@@ -9,6 +9,7 @@
 
 #include "core/arena.h"
 #include "db/errors.h"
+#include "db/exec.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 /* COUNT: the member count, or a constant where the caller does not need it (the mandate
@@ -55,70 +56,56 @@ const struct db_statement db_actions_statements[] = {
     {NULL, NULL, 0},
 };
 
-static const char *
-col(struct arena *a, const PGresult *res, int row, int c)
+static bool
+read_action(const PGresult *res, int r, struct arena *a, void *dest)
 {
-    return PQgetisnull(res, row, c) ? NULL : arena_strdup(a, PQgetvalue(res, row, c));
+    struct action *out = dest;
+
+    out->id = db_text_at(a, res, r, 0);
+    out->association_id = db_text_at(a, res, r, 1);
+    out->incident_id = db_int64_at(res, r, 2);
+    out->incident = db_text_at(a, res, r, 3);
+    out->incident_status = db_text_at(a, res, r, 4);
+    out->title = db_text_at(a, res, r, 5);
+    out->legal_basis = db_text_at(a, res, r, 6);
+    out->opt_in_deadline = db_text_at(a, res, r, 7);
+    out->deadline_passed = db_bool_at(res, r, 8);
+    out->counsel_name = db_text_at(a, res, r, 9);
+    out->counsel_email = db_text_at(a, res, r, 10);
+    out->mandate_text = db_text_at(a, res, r, 11);
+    out->mandate_text_version = db_text_at(a, res, r, 12);
+    out->status = db_text_at(a, res, r, 13);
+    out->member_count = db_int64_at(res, r, 14);
+    out->association_status = db_text_at(a, res, r, 15);
+    out->created_at = db_text_at(a, res, r, 16);
+    out->updated_at = db_text_at(a, res, r, 17);
+    return true;
 }
 
-static void
-read_action(const PGresult *res, int r, struct arena *a, struct action *out)
+/* The status column into a char[16]. */
+static bool
+read_status(const PGresult *res, int row, struct arena *a, void *out)
 {
-    out->id = col(a, res, r, 0);
-    out->association_id = col(a, res, r, 1);
-    out->incident_id = strtoll(PQgetvalue(res, r, 2), NULL, 10);
-    out->incident = col(a, res, r, 3);
-    out->incident_status = col(a, res, r, 4);
-    out->title = col(a, res, r, 5);
-    out->legal_basis = col(a, res, r, 6);
-    out->opt_in_deadline = col(a, res, r, 7);
-    out->deadline_passed = PQgetvalue(res, r, 8)[0] == 't';
-    out->counsel_name = col(a, res, r, 9);
-    out->counsel_email = col(a, res, r, 10);
-    out->mandate_text = col(a, res, r, 11);
-    out->mandate_text_version = col(a, res, r, 12);
-    out->status = col(a, res, r, 13);
-    out->member_count = strtoll(PQgetvalue(res, r, 14), NULL, 10);
-    out->association_status = col(a, res, r, 15);
-    out->created_at = col(a, res, r, 16);
-    out->updated_at = col(a, res, r, 17);
-}
-
-static int
-run(PGconn *c, const char *stmt, int n, const char *const *params, ExecStatusType want,
-    PGresult **res_out)
-{
-    *res_out = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
-    if (PQresultStatus(*res_out) != want)
-        return db_status_of(*res_out, stmt);
-    return want == PGRES_TUPLES_OK ? PQntuples(*res_out) : atoi(PQcmdTuples(*res_out));
+    (void)a;
+    snprintf(out, 16, "%s", PQgetvalue(res, row, 0));
+    return true;
 }
 
 int
 db_actions_get(PGconn *c, const char *id, bool for_update, struct arena *a, struct action *out)
 {
     const char *params[1] = {id};
-    PGresult *res = NULL;
-    int rc = run(c, for_update ? "db_actions_get_for_update" : "db_actions_get", 1, params,
-                 PGRES_TUPLES_OK, &res);
 
-    if (rc == 1)
-        read_action(res, 0, a, out);
-    PQclear(res);
-    return rc;
+    return db_exec_one(c, for_update ? "db_actions_get_for_update" : "db_actions_get", 1, params,
+                       read_action, a, out);
 }
 
 int
 db_actions_get_uncounted(PGconn *c, const char *id, struct arena *a, struct action *out)
 {
     const char *params[1] = {id};
-    PGresult *res = NULL;
-    int rc = run(c, "db_actions_get_uncounted", 1, params, PGRES_TUPLES_OK, &res);
 
-    if (rc == 1)
-        read_action(res, 0, a, out);
-    PQclear(res);
-    return rc;
+    return db_exec_one(c, "db_actions_get_uncounted", 1, params, read_action, a, out);
 }
 
 int
@@ -127,11 +114,9 @@ db_actions_insert(PGconn *c, const struct action *in, struct arena *a, struct ac
     const char *params[9] = {in->association_id, in->incident,      in->title,
                              in->legal_basis,    in->opt_in_deadline, in->counsel_name,
                              in->counsel_email,  in->mandate_text,  in->mandate_text_version};
-    PGresult *res = NULL;
-    int rc = run(c, "db_actions_insert", 9, params, PGRES_TUPLES_OK, &res);
-    char *id = rc == 1 ? arena_strdup(a, PQgetvalue(res, 0, 0)) : NULL;
+    const char *id = NULL;
+    int rc = db_exec_one(c, "db_actions_insert", 9, params, db_read_text, a, &id);
 
-    PQclear(res);
     return rc == 1 ? db_actions_get(c, id, false, a, out) : rc;
 }
 
@@ -141,10 +126,8 @@ db_actions_update(PGconn *c, const struct action *in, struct arena *a, struct ac
     const char *params[9] = {in->id,           in->title,        in->legal_basis,
                              in->opt_in_deadline, in->counsel_name, in->counsel_email,
                              in->mandate_text, in->mandate_text_version, in->status};
-    PGresult *res = NULL;
-    int rc = run(c, "db_actions_update", 9, params, PGRES_COMMAND_OK, &res);
+    int rc = db_exec_command(c, "db_actions_update", 9, params);
 
-    PQclear(res);
     return rc == 1 ? db_actions_get(c, in->id, false, a, out) : rc;
 }
 
@@ -153,27 +136,17 @@ db_actions_list(PGconn *c, const char *association_id, const char *incident, con
                 const char *after, int limit, struct arena *a, struct action *out, int *n_out)
 {
     char lim[16];
-    PGresult *res = NULL;
 
     snprintf(lim, sizeof lim, "%d", limit);
     const char *params[5] = {association_id, incident, status, after, lim};
-    int rc = run(c, "db_actions_list", 5, params, PGRES_TUPLES_OK, &res);
-    *n_out = 0;
-    for (int i = 0; i < rc && i < limit; i++)
-        read_action(res, i, a, &out[(*n_out)++]);
-    PQclear(res);
-    return rc;
+    return db_exec_page(c, "db_actions_list", 5, params, read_action, a, out, sizeof *out, limit,
+                        n_out);
 }
 
 int
 db_actions_lock_status(PGconn *c, const char *id, char *status_out)
 {
     const char *params[1] = {id};
-    PGresult *res = NULL;
-    int rc = run(c, "db_actions_lock_status", 1, params, PGRES_TUPLES_OK, &res);
 
-    if (rc == 1)
-        snprintf(status_out, 16, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return rc;
+    return db_exec_one(c, "db_actions_lock_status", 1, params, read_status, NULL, status_out);
 }

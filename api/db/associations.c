@@ -65,27 +65,21 @@ const struct db_statement db_associations_statements[] = {
     {NULL, NULL, 0},
 };
 
-static const char *
-col(struct arena *a, const PGresult *res, int row, int c)
-{
-    return PQgetisnull(res, row, c) ? NULL : arena_strdup(a, PQgetvalue(res, row, c));
-}
-
 static bool
 read_association(const PGresult *res, int row, struct arena *a, void *dest)
 {
     struct association *out = dest;
 
-    out->id = col(a, res, row, 0);
-    out->name = col(a, res, row, 1);
-    out->approval_reference = col(a, res, row, 2);
-    out->approved_from = col(a, res, row, 3);
-    out->approved_until = col(a, res, row, 4);
-    out->country = col(a, res, row, 5);
-    out->contact_email = col(a, res, row, 6);
-    out->status = col(a, res, row, 7);
-    out->created_at = col(a, res, row, 8);
-    out->updated_at = col(a, res, row, 9);
+    out->id = db_text_at(a, res, row, 0);
+    out->name = db_text_at(a, res, row, 1);
+    out->approval_reference = db_text_at(a, res, row, 2);
+    out->approved_from = db_text_at(a, res, row, 3);
+    out->approved_until = db_text_at(a, res, row, 4);
+    out->country = db_text_at(a, res, row, 5);
+    out->contact_email = db_text_at(a, res, row, 6);
+    out->status = db_text_at(a, res, row, 7);
+    out->created_at = db_text_at(a, res, row, 8);
+    out->updated_at = db_text_at(a, res, row, 9);
     return true;
 }
 
@@ -133,22 +127,11 @@ db_associations_list_approved(PGconn *c, const char *after_id, int limit, struct
                               struct association *out, int *n_out)
 {
     char lim[16];
-    int rc;
 
     snprintf(lim, sizeof lim, "%d", limit);
     const char *params[2] = {after_id, lim};
-    PGresult *res = PQexecPrepared(c, "db_associations_list_approved", 2, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_associations_list_approved");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    *n_out = rc < limit ? rc : limit;
-    for (int i = 0; i < *n_out; i++)
-        read_association(res, i, a, &out[i]);
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_page(c, "db_associations_list_approved", 2, params, read_association, a, out,
+                        sizeof *out, limit, n_out);
 }
 
 static bool
@@ -158,15 +141,15 @@ read_key(const PGresult *res, int row, struct arena *a, void *dest)
 
     const char *hash = PQgetvalue(res, row, 4);
 
-    out->id = col(a, res, row, 0);
-    out->association_id = col(a, res, row, 1);
-    out->label = col(a, res, row, 2);
-    out->prefix = col(a, res, row, 3);
-    out->created_at = col(a, res, row, 5);
-    out->last_used_at = col(a, res, row, 6);
-    out->revoked_at = col(a, res, row, 7);
-    out->stale_use = PQgetvalue(res, row, 8)[0] == 't';
-    out->association_status = col(a, res, row, 9);
+    out->id = db_text_at(a, res, row, 0);
+    out->association_id = db_text_at(a, res, row, 1);
+    out->label = db_text_at(a, res, row, 2);
+    out->prefix = db_text_at(a, res, row, 3);
+    out->created_at = db_text_at(a, res, row, 5);
+    out->last_used_at = db_text_at(a, res, row, 6);
+    out->revoked_at = db_text_at(a, res, row, 7);
+    out->stale_use = db_bool_at(res, row, 8);
+    out->association_status = db_text_at(a, res, row, 9);
     return hex_decode(hash, strlen(hash), out->secret_hash, sizeof out->secret_hash);
 }
 

@@ -114,25 +114,11 @@ db_mail_recovery_claims(PGconn *c, const uint8_t email_key[32], const char *refe
     char key[DB_BYTEA32_TEXT_LEN];
     char maxbuf[16];
     const char *params[3] = {key, reference, maxbuf};
-    int rc;
 
     db_bytea32_text(email_key, key);
     snprintf(maxbuf, sizeof maxbuf, "%d", max);
-    PGresult *res = PQexecPrepared(c, "db_mail_recovery_claims", 3, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_mail_recovery_claims");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    for (int r = 0; r < rc && r < max; r++) {
-        if (!read_claim(res, r, a, &out[r])) {
-            rc = DB_HARD;
-            goto cleanup;
-        }
-    }
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_rows(c, "db_mail_recovery_claims", 3, params, read_claim, a, out, sizeof *out,
+                        max);
 }
 
 int

@@ -83,33 +83,21 @@ const struct db_statement db_claims_statements[] = {
     {NULL, NULL, 0},
 };
 
-static const char *
-text_at(struct arena *a, const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? NULL : arena_strdup(a, PQgetvalue(res, row, col));
-}
-
-static bool
-bool_at(const PGresult *res, int row, int col)
-{
-    return PQgetvalue(res, row, col)[0] == 't';
-}
-
 static bool
 read_record(const PGresult *res, int row, struct arena *a, struct claim_record *out)
 {
     const char *token_hex = PQgetvalue(res, row, 6);
 
-    out->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
-    out->incident_id = strtoll(PQgetvalue(res, row, 1), NULL, 10);
-    out->incident_slug = text_at(a, res, row, 2);
+    out->id = db_int64_at(res, row, 0);
+    out->incident_id = db_int64_at(res, row, 1);
+    out->incident_slug = db_text_at(a, res, row, 2);
     out->incident_categories = categories_from_csv(PQgetvalue(res, row, 3));
-    out->incident_status = text_at(a, res, row, 4);
+    out->incident_status = db_text_at(a, res, row, 4);
     snprintf(out->reference, sizeof out->reference, "%s", PQgetvalue(res, row, 5));
     if (!hex_decode(token_hex, strlen(token_hex), out->token_hash, KEY_LEN))
         return false;
-    out->status = text_at(a, res, row, 7);
-    out->status_reason = text_at(a, res, row, 8);
+    out->status = db_text_at(a, res, row, 7);
+    out->status_reason = db_text_at(a, res, row, 8);
     out->data_key_id = atoi(PQgetvalue(res, row, 9));
     out->pii = NULL;
     out->pii_len = 0;
@@ -121,24 +109,24 @@ read_record(const PGresult *res, int row, struct arena *a, struct claim_record *
             return false;
     }
     out->categories = (unsigned int)strtoul(PQgetvalue(res, row, 11), NULL, 10);
-    out->phishing = bool_at(res, row, 12);
-    out->identity_theft = bool_at(res, row, 13);
-    out->distress = bool_at(res, row, 14);
-    out->documented_loss = strtoll(PQgetvalue(res, row, 15), NULL, 10);
-    out->hours_spent = strtoll(PQgetvalue(res, row, 16), NULL, 10);
-    out->payment_preference = text_at(a, res, row, 17);
-    out->privacy_notice_version = text_at(a, res, row, 18);
-    out->created_at = text_at(a, res, row, 19);
-    out->updated_at = text_at(a, res, row, 20);
-    out->withdrawn_at = text_at(a, res, row, 21);
-    out->mandate_action_id = text_at(a, res, row, 22);
-    out->mandate_association_id = text_at(a, res, row, 23);
-    out->mandate_text_version = text_at(a, res, row, 24);
-    out->mandated_at = text_at(a, res, row, 25);
-    out->mandate_channel = text_at(a, res, row, 26);
-    out->member_of = text_at(a, res, row, 27);
-    out->reviewed_at = text_at(a, res, row, 28);
-    out->duplicate_attempts = strtoll(PQgetvalue(res, row, 29), NULL, 10);
+    out->phishing = db_bool_at(res, row, 12);
+    out->identity_theft = db_bool_at(res, row, 13);
+    out->distress = db_bool_at(res, row, 14);
+    out->documented_loss = db_int64_at(res, row, 15);
+    out->hours_spent = db_int64_at(res, row, 16);
+    out->payment_preference = db_text_at(a, res, row, 17);
+    out->privacy_notice_version = db_text_at(a, res, row, 18);
+    out->created_at = db_text_at(a, res, row, 19);
+    out->updated_at = db_text_at(a, res, row, 20);
+    out->withdrawn_at = db_text_at(a, res, row, 21);
+    out->mandate_action_id = db_text_at(a, res, row, 22);
+    out->mandate_association_id = db_text_at(a, res, row, 23);
+    out->mandate_text_version = db_text_at(a, res, row, 24);
+    out->mandated_at = db_text_at(a, res, row, 25);
+    out->mandate_channel = db_text_at(a, res, row, 26);
+    out->member_of = db_text_at(a, res, row, 27);
+    out->reviewed_at = db_text_at(a, res, row, 28);
+    out->duplicate_attempts = db_int64_at(res, row, 29);
     snprintf(out->country, sizeof out->country, "%s", PQgetvalue(res, row, 30));
     /* a claim from before the eligibility migration has no row: unknown, nothing matched */
     out->eligibility_state =
@@ -259,27 +247,11 @@ db_claims_list_mandated(PGconn *c, const char *slug, const char *association_id,
                         struct claim_record *out, int *n_out)
 {
     char cat[8], lim[16];
-    int rc;
 
     snprintf(cat, sizeof cat, "%d", f->category);
     snprintf(lim, sizeof lim, "%d", limit);
     const char *params[9] = {slug,      association_id, f->status, f->category >= 0 ? cat : NULL,
                              f->country, f->since,      f->after_time, f->after_id, lim};
-    PGresult *res = PQexecPrepared(c, "db_claims_list_mandated", 9, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_claims_list_mandated");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    *n_out = 0;
-    for (int i = 0; i < rc && i < limit; i++) {
-        if (!read_record(res, i, a, &out[i])) {
-            rc = DB_HARD;
-            break;
-        }
-        *n_out = i + 1;
-    }
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_page(c, "db_claims_list_mandated", 9, params, read_one_record, a, out,
+                        sizeof *out, limit, n_out);
 }

@@ -14,6 +14,24 @@ db_read_text(const PGresult *res, int row, struct arena *a, void *out)
     return true;
 }
 
+const char *
+db_text_at(struct arena *a, const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : arena_strdup(a, PQgetvalue(res, row, col));
+}
+
+int64_t
+db_int64_at(const PGresult *res, int row, int col)
+{
+    return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+bool
+db_bool_at(const PGresult *res, int row, int col)
+{
+    return PQgetvalue(res, row, col)[0] == 't';
+}
+
 /* Runs stmt, which returns rows: their count with *res_out set (the caller clears it), or
  * DB_* with *res_out NULL. */
 static int
@@ -57,6 +75,16 @@ db_exec_rows(PGconn *c, const char *stmt, int n, const char *const *params, db_r
             break;
         }
     PQclear(res);
+    return rc;
+}
+
+int
+db_exec_page(PGconn *c, const char *stmt, int n, const char *const *params, db_row_reader read,
+             struct arena *a, void *out, size_t elem, int max, int *n_out)
+{
+    int rc = db_exec_rows(c, stmt, n, params, read, a, out, elem, max);
+
+    *n_out = rc < 0 ? 0 : rc < max ? rc : max;
     return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 
@@ -16,6 +17,15 @@ typedef bool (*db_row_reader)(const PGresult *res, int row, struct arena *a, voi
 
 /* A db_row_reader for a one-column statement: the text of column 0 into *(const char **)out. */
 bool db_read_text(const PGresult *res, int row, struct arena *a, void *out);
+
+/* Column readers for db_row_reader functions (col: 0-based; the value is trusted to have the
+ * column's SQL type, as our own statements select it):
+ *   db_text_at: the text, copied into a, or NULL for SQL NULL;
+ *   db_int64_at: a bigint or int (0 for NULL);
+ *   db_bool_at: a boolean (false for NULL). */
+const char *db_text_at(struct arena *a, const PGresult *res, int row, int col);
+int64_t db_int64_at(const PGresult *res, int row, int col);
+bool db_bool_at(const PGresult *res, int row, int col);
 
 /* Runs stmt; when it returns exactly one row, reads it with read. The row count, or DB_*
  * (DB_HARD for a row read refused). */
@@ -26,6 +36,11 @@ int db_exec_one(PGconn *c, const char *stmt, int n, const char *const *params,
  * row count (only the first max read), or DB_* (DB_HARD for a row read refused). */
 int db_exec_rows(PGconn *c, const char *stmt, int n, const char *const *params,
                  db_row_reader read, struct arena *a, void *out, size_t elem, int max);
+
+/* db_exec_rows for a page of a list, asked for max + 1 rows (the extra one only tells that
+ * another page exists): *n_out the rows read, at most max (0 on a failure). */
+int db_exec_page(PGconn *c, const char *stmt, int n, const char *const *params,
+                 db_row_reader read, struct arena *a, void *out, size_t elem, int max, int *n_out);
 
 /* Runs a prepared INSERT/UPDATE/DELETE without RETURNING: the rows it touched, or DB_*. */
 int db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params);

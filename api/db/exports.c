@@ -87,26 +87,20 @@ const struct db_statement db_exports_statements[] = {
     {NULL, NULL, 0},
 };
 
-static const char *
-col(struct arena *a, const PGresult *res, int row, int c)
-{
-    return PQgetisnull(res, row, c) ? NULL : arena_strdup(a, PQgetvalue(res, row, c));
-}
-
 static void
 read_record(const PGresult *res, struct arena *a, struct export_record *out)
 {
-    out->id = col(a, res, 0, 0);
-    out->action_id = col(a, res, 0, 1);
-    out->association_id = col(a, res, 0, 2);
-    out->format = col(a, res, 0, 3);
-    out->separator = col(a, res, 0, 4);
-    out->rows = strtoll(PQgetvalue(res, 0, 5), NULL, 10);
-    out->bytes = strtoll(PQgetvalue(res, 0, 6), NULL, 10);
-    out->sha256 = col(a, res, 0, 7);
-    out->status = col(a, res, 0, 8);
-    out->created_at = col(a, res, 0, 9);
-    out->completed_at = col(a, res, 0, 10);
+    out->id = db_text_at(a, res, 0, 0);
+    out->action_id = db_text_at(a, res, 0, 1);
+    out->association_id = db_text_at(a, res, 0, 2);
+    out->format = db_text_at(a, res, 0, 3);
+    out->separator = db_text_at(a, res, 0, 4);
+    out->rows = db_int64_at(res, 0, 5);
+    out->bytes = db_int64_at(res, 0, 6);
+    out->sha256 = db_text_at(a, res, 0, 7);
+    out->status = db_text_at(a, res, 0, 8);
+    out->created_at = db_text_at(a, res, 0, 9);
+    out->completed_at = db_text_at(a, res, 0, 10);
 }
 
 /* Runs a statement that returns at most one record. */

@@ -47,14 +47,6 @@ const struct db_statement db_incidents_statements[] = {
     {NULL, NULL, 0},
 };
 
-static const char *
-copy(struct arena *a, const PGresult *res, int row, int col)
-{
-    if (PQgetisnull(res, row, col))
-        return NULL;
-    return arena_strdup(a, PQgetvalue(res, row, col));
-}
-
 /* Canonical-order comma list of a category set, into the arena. */
 static const char *
 categories_csv(struct arena *a, category_set set)
@@ -70,18 +62,18 @@ read_row(const PGresult *res, int row, struct arena *a, void *dest)
 {
     struct incident *out = dest;
 
-    out->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
-    out->slug = copy(a, res, row, 1);
-    out->controller = copy(a, res, row, 2);
-    out->title = copy(a, res, row, 3);
-    out->disclosed_on = copy(a, res, row, 4);
-    out->affected_count = strtoll(PQgetvalue(res, row, 5), NULL, 10);
+    out->id = db_int64_at(res, row, 0);
+    out->slug = db_text_at(a, res, row, 1);
+    out->controller = db_text_at(a, res, row, 2);
+    out->title = db_text_at(a, res, row, 3);
+    out->disclosed_on = db_text_at(a, res, row, 4);
+    out->affected_count = db_int64_at(res, row, 5);
     out->data_categories = categories_from_csv(PQgetvalue(res, row, 6));
-    out->authority_reference = copy(a, res, row, 7);
-    out->status = copy(a, res, row, 8);
-    out->currency = copy(a, res, row, 9);
-    out->created_at = copy(a, res, row, 10);
-    out->updated_at = copy(a, res, row, 11);
+    out->authority_reference = db_text_at(a, res, row, 7);
+    out->status = db_text_at(a, res, row, 8);
+    out->currency = db_text_at(a, res, row, 9);
+    out->created_at = db_text_at(a, res, row, 10);
+    out->updated_at = db_text_at(a, res, row, 11);
     return true;
 }
 
@@ -142,21 +134,9 @@ db_incidents_list_open(PGconn *c, const char *after, int limit, struct arena *a,
                        struct incident *out, int *out_n)
 {
     char lim[16];
-    PGresult *res = NULL;
-    int rc;
 
     snprintf(lim, sizeof lim, "%d", limit);
     const char *params[] = {after, lim};
-    res = PQexecPrepared(c, "db_incidents_list_open", 2, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_incidents_list_open");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    for (int i = 0; i < rc && i < limit; i++)
-        read_row(res, i, a, &out[i]);
-    *out_n = rc < limit ? rc : limit;
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_page(c, "db_incidents_list_open", 2, params, read_row, a, out, sizeof *out,
+                        limit, out_n);
 }

@@ -9,7 +9,6 @@
 #include "app.h"
 #include "core/arena.h"
 #include "domain/dates.h"
-#include "domain/normalize.h"
 #include "domain/uuid.h"
 #include "domain/vocab.h"
 #include "handlers/action_record.h"
@@ -66,19 +65,6 @@ read_deadline(const struct json_fields *jf, bool required)
     return v;
 }
 
-static const char *
-read_counsel_email(const struct json_fields *jf, bool required)
-{
-    const char *v = jf_text(jf, "counsel_email", required, 254);
-    char normal[256];
-
-    if (v != NULL && !normalize_email(v, normal, sizeof normal)) {
-        errors_add(jf->errors, "counsel_email", "invalid-format", "expected name@example.org");
-        return NULL;
-    }
-    return v;
-}
-
 /* ?lang= names the language of a text only where one is read (GET …/mandate): on a write it
  * was silently ignored, so `PATCH …?lang=en {"mandate_text": …}` replaced the French text.
  * Refused instead: the member names the language (mandate_text, mandate_text_en). */
@@ -113,7 +99,7 @@ read_create(const struct json_fields *jf, void *out)
     in->legal_basis = jf_enum(jf, "legal_basis", true, legal_bases);
     in->opt_in_deadline = read_deadline(jf, true);
     in->counsel_name = jf_text(jf, "counsel_name", true, 200);
-    in->counsel_email = read_counsel_email(jf, true);
+    in->counsel_email = jf_email(jf, "counsel_email", true);
     in->mandate_text = jf_long_text(jf, "mandate_text", true, 20000);
     in->mandate_text_version = jf_text(jf, "mandate_text_version", true, 64);
     cb->record = action_record_read(jf, &cb->rec);
@@ -242,7 +228,7 @@ read_patch(const struct json_fields *jf, void *out)
     if ((p->has_counsel_name = json_object_get(o, "counsel_name") != NULL))
         p->value.counsel_name = jf_text(jf, "counsel_name", true, 200);
     if ((p->has_counsel_email = json_object_get(o, "counsel_email") != NULL))
-        p->value.counsel_email = read_counsel_email(jf, true);
+        p->value.counsel_email = jf_email(jf, "counsel_email", true);
     if ((p->has_mandate_text = json_object_get(o, "mandate_text") != NULL))
         p->value.mandate_text = jf_long_text(jf, "mandate_text", true, 20000);
     if ((p->has_mandate_text_version = json_object_get(o, "mandate_text_version") != NULL))

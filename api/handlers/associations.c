@@ -8,7 +8,6 @@
 #include "app.h"
 #include "core/arena.h"
 #include "domain/countries.h"
-#include "domain/normalize.h"
 #include "domain/uuid.h"
 #include "handlers/guard.h"
 #include "http/json_body.h"
@@ -39,19 +38,6 @@ read_country(const struct json_fields *jf, bool required)
     return arena_strdup(jf->arena, upper);
 }
 
-static const char *
-read_email(const struct json_fields *jf, bool required)
-{
-    const char *email = jf_text(jf, "contact_email", required, 254);
-    char normal[256];
-
-    if (email != NULL && !normalize_email(email, normal, sizeof normal)) {
-        errors_add(jf->errors, "contact_email", "invalid-format", "expected name@example.org");
-        return NULL;
-    }
-    return email;
-}
-
 static json_t *
 association_json(const struct association *x)
 {
@@ -79,7 +65,7 @@ read_create(const struct json_fields *jf, void *out)
         errors_add(jf->errors, "approved_until", "out-of-range",
                    "must not precede approved_from");
     in->country = read_country(jf, true);
-    in->contact_email = read_email(jf, false);
+    in->contact_email = jf_email(jf, "contact_email", false);
 }
 
 struct reply
@@ -117,7 +103,7 @@ read_patch(const struct json_fields *jf, void *out)
     if ((p->has_country = json_object_get(o, "country") != NULL))
         p->value.country = read_country(jf, true);
     if ((p->has_contact_email = json_object_get(o, "contact_email") != NULL))
-        p->value.contact_email = read_email(jf, false);
+        p->value.contact_email = jf_email(jf, "contact_email", false);
     if ((p->has_status = json_object_get(o, "status") != NULL))
         p->value.status = jf_enum(jf, "status", true, settable_statuses);
 }

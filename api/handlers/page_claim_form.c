@@ -449,9 +449,7 @@ mandate(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_stat
     group_open(sb, w, st, c, "mandate.legend", NULL);
     page_claim_mandate_intro(sb, w, d);
     page_claim_mandate_text(sb, w, d);
-    strbuf_puts(sb, "<input type=\"hidden\" name=\"mandate_text_version\" value=\"");
-    html_attr(sb, d->action.mandate_text_version);
-    strbuf_puts(sb, "\">\n");
+    html_hidden(sb, "mandate_text_version", d->action.mandate_text_version);
     check(sb, w, "checkbox", "mandate", "action_id", d->action.id,
           kept_has(st, "action_id", NULL), "mandate.accept",
           (const char *[]){"association", d->association.name, NULL}, "mandate.hint");
@@ -471,16 +469,6 @@ privacy(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_stat
           kept_has(st, "privacy_notice_version", NULL), "privacy.accept",
           (const char *[]){"version", st->privacy_version, NULL}, NULL);
     strbuf_puts(sb, "</fieldset>\n");
-}
-
-static void
-hidden(struct strbuf *sb, const char *name, const char *value)
-{
-    strbuf_puts(sb, "<input type=\"hidden\" name=\"");
-    html_attr(sb, name);
-    strbuf_puts(sb, "\" value=\"");
-    html_attr(sb, value);
-    strbuf_puts(sb, "\">\n");
 }
 
 void
@@ -548,11 +536,11 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
     strbuf_puts(sb, "\">\n<p class=\"intro\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "claim.intro");
     strbuf_puts(sb, "</p>\n");
-    hidden(sb, "incident", d->incident.slug);
-    hidden(sb, "lang", web_lang_code(w->lang));
-    hidden(sb, "idempotency_key", st->idem_key);
+    html_hidden(sb, "incident", d->incident.slug);
+    html_hidden(sb, "lang", web_lang_code(w->lang));
+    html_hidden(sb, "idempotency_key", st->idem_key);
     if (d->has_offer)
-        hidden(sb, "action", d->action.id); /* the offer stays when the box is left unticked */
+        html_hidden(sb, "action", d->action.id); /* the offer stays when the box is left unticked */
     page_claim_fields(sb, w, st);
     mandate(sb, w, st);
     privacy(sb, w, st);

@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "domain/countries.h"
 #include "domain/dates.h"
+#include "domain/normalize.h"
 #include "domain/vocab.h"
 
 const char *
@@ -231,6 +232,19 @@ jf_country(const struct json_fields *jf, const char *key, bool required)
         return NULL;
     }
     return arena_strdup(jf->arena, upper);
+}
+
+const char *
+jf_email(const struct json_fields *jf, const char *key, bool required)
+{
+    const char *v = jf_text(jf, key, required, 254);
+    char normal[256];
+
+    if (v != NULL && !normalize_email(v, normal, sizeof normal)) {
+        add(jf, key, "invalid-format", "expected name@example.org");
+        return NULL;
+    }
+    return v;
 }
 
 bool

@@ -57,6 +57,10 @@ const char *jf_date_time(const struct json_fields *jf, const char *key, bool req
  * or invalid. */
 const char *jf_country(const struct json_fields *jf, const char *key, bool required);
 
+/* An e-mail address (at most 254 bytes) that normalizes (domain/normalize.h), as given; NULL
+ * when absent or invalid (`invalid-format`). */
+const char *jf_email(const struct json_fields *jf, const char *key, bool required);
+
 /* An array of distinct data categories (docs/api.md §8.6), at least one, into a set. When within is
  * not 0, a category outside it is `not-in-incident`. False when absent or invalid. */
 bool jf_categories(const struct json_fields *jf, const char *key, bool required,

@@ -128,15 +128,6 @@ line_with_link(struct mail_rendered *r, const char *intro, const char *url)
     strbuf_puts(&r->html, "</p>\n");
 }
 
-static void
-plain_line(struct mail_rendered *r, const char *text)
-{
-    strbuf_printf(&r->text, "%s\n\n", text);
-    strbuf_puts(&r->html, "<p>");
-    mail_html_escape(text, &r->html);
-    strbuf_puts(&r->html, "</p>\n");
-}
-
 /* Who sends it, about which action, and to which claim. */
 static void
 sender_lines(struct mail_rendered *r, const struct notice_words *w, const struct notice_mail *n)
@@ -177,8 +168,8 @@ mail_render_notice(const struct notice_mail *n, struct mail_rendered *out)
     if (n->stop_url != NULL)
         line_with_link(out, w->stop, n->stop_url);
     else
-        plain_line(out, w->essential);
-    plain_line(out, mail_words.no_token_note[l]);
+        mail_para(out, w->essential);
+    mail_para(out, mail_words.no_token_note[l]);
     strbuf_printf(&out->text, "%s\n", mail_words.signature[l]);
     strbuf_puts(&out->html, "<p><small>");
     mail_html_escape(mail_words.signature[l], &out->html);

@@ -38,9 +38,8 @@ mail_kind_parse(const char *name, enum mail_kind *out)
     return false;
 }
 
-/* A paragraph: text, and the HTML <p> with the text escaped. */
-static void
-para(struct mail_rendered *r, const char *text)
+void
+mail_para(struct mail_rendered *r, const char *text)
 {
     strbuf_printf(&r->text, "%s\n\n", text);
     strbuf_puts(&r->html, "<p>");
@@ -90,7 +89,7 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
 {
     switch (f->kind) {
     case MAIL_CLAIM_ACCEPTED:
-        para(r, mail_words.accepted_intro[l]);
+        mail_para(r, mail_words.accepted_intro[l]);
         claim_facts(r, l, f);
         link(r, mail_words.my_claim_intro[l], f->my_claim_url);
         if (f->confirm_url != NULL)
@@ -102,29 +101,29 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
         break;
     case MAIL_CLAIM_WITHDRAWN:
         claim_facts(r, l, f);
-        para(r, mail_words.withdrawn_intro[l]);
+        mail_para(r, mail_words.withdrawn_intro[l]);
         break;
     case MAIL_CLAIM_REJECTED:
         claim_facts(r, l, f);
-        para(r, mail_words.rejected_intro[l]);
+        mail_para(r, mail_words.rejected_intro[l]);
         field(r, mail_words.reason_label[l], f->reason != NULL ? f->reason : "");
         link(r, mail_words.rejected_correct_intro[l], f->my_claim_url);
         break;
     case MAIL_MEMBER_REMOVED:
         claim_facts(r, l, f);
-        para(r, mail_words.removed_intro[l]);
+        mail_para(r, mail_words.removed_intro[l]);
         field(r, mail_words.reason_label[l], f->reason != NULL ? f->reason : "");
         link(r, mail_words.my_claim_intro[l], f->my_claim_url);
         break;
     case MAIL_RECOVERY:
-        para(r, mail_words.recovery_intro[l]);
+        mail_para(r, mail_words.recovery_intro[l]);
         for (int i = 0; i < f->n_items; i++) {
             field(r, mail_words.reference_label[l], f->items[i].reference);
             field(r, mail_words.incident_label[l], f->items[i].incident_title);
             link(r, mail_words.recovery_link_label[l], f->items[i].link);
         }
-        para(r, mail_words.recovery_expiry[l]);
-        para(r, mail_words.not_you_note[l]);
+        mail_para(r, mail_words.recovery_expiry[l]);
+        mail_para(r, mail_words.not_you_note[l]);
         break;
     }
 }
@@ -156,9 +155,9 @@ mail_render(const struct mail_facts *f, struct mail_rendered *out)
                   mail_lang_code(l));
     mail_html_escape(out->subject.data, &out->html);
     strbuf_puts(&out->html, "</title>\n</head>\n<body>\n");
-    para(out, mail_words.greeting[l]);
+    mail_para(out, mail_words.greeting[l]);
     body(out, l, f);
-    para(out, mail_words.no_token_note[l]);
+    mail_para(out, mail_words.no_token_note[l]);
     strbuf_printf(&out->text, "-- \n%s\n", mail_words.signature[l]);
     strbuf_puts(&out->html, "<hr>\n<p><small>");
     mail_html_escape(mail_words.signature[l], &out->html);

@@ -50,6 +50,10 @@ void mail_render(const struct mail_facts *f, struct mail_rendered *out);
 
 void mail_rendered_free(struct mail_rendered *r);
 
+/* Appends the paragraph text to both parts of r: a line and a blank one in the text part, an
+ * escaped <p> in the HTML part. */
+void mail_para(struct mail_rendered *r, const char *text);
+
 /* Appends s escaped for HTML text and double-quoted attribute values. */
 void mail_html_escape(const char *s, struct strbuf *out);
 

@@ -187,16 +187,9 @@ svc_rq_action_doc(const char *id, const char *association_id, struct arena *a,
     return o != OUTCOME_OK ? o : with_record(c, association_id, a, out);
 }
 
-enum outcome
-svc_rq_actions_get(const char *id, const char *association_id, struct arena *a,
-                   struct action *out)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_actions_get(c, id, association_id, a, out);
-}
+SVC_RQ_ON_CONN(svc_rq_actions_get,
+               (const char *id, const char *association_id, struct arena *a, struct action *out),
+               svc_actions_get, id, association_id, a, out)
 
 enum outcome
 svc_rq_actions_update(const struct audit_note *note, const char *id, const char *association_id,
@@ -212,18 +205,11 @@ svc_rq_actions_update(const struct audit_note *note, const char *id, const char 
     return o != OUTCOME_OK ? o : with_record(c, association_id, a, out);
 }
 
-enum outcome
-svc_rq_actions_list(const char *association_id, const char *incident, const char *status,
-                    const char *after, int limit, struct arena *a, struct action *out,
-                    int *n_out, bool *more_out)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_actions_list(
-                     c, association_id, incident, status, after, limit, a, out, n_out, more_out);
-}
+SVC_RQ_ON_CONN(svc_rq_actions_list,
+               (const char *association_id, const char *incident, const char *status,
+                const char *after, int limit, struct arena *a, struct action *out, int *n_out,
+                bool *more_out),
+               svc_actions_list, association_id, incident, status, after, limit, a, out, n_out, more_out)
 
 enum outcome
 svc_rq_action_mandate_page(const char *id, const char *lang, struct arena *a,

@@ -201,56 +201,26 @@ svc_keys_revoke(PGconn *c, const struct audit_note *note, const char *id)
 
 /* Entry points for handlers (service/conn.h). */
 
-enum outcome
-svc_rq_associations_create(const struct audit_note *note, const struct association *in,
-                           struct arena *a, struct association *out)
-{
-    PGconn *c;
+SVC_RQ_ON_CONN(svc_rq_associations_create,
+               (const struct audit_note *note, const struct association *in, struct arena *a,
+                struct association *out),
+               svc_associations_create, note, in, a, out)
 
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_associations_create(c, note, in, a, out);
-}
+SVC_RQ_ON_CONN(svc_rq_associations_update,
+               (const struct audit_note *note, const char *id, const struct association_patch *p,
+                struct arena *a, struct association *out, const char **error_field),
+               svc_associations_update, note, id, p, a, out, error_field)
 
-enum outcome
-svc_rq_associations_update(const struct audit_note *note, const char *id,
-                           const struct association_patch *p, struct arena *a,
-                           struct association *out, const char **error_field)
-{
-    PGconn *c;
+SVC_RQ_ON_CONN(svc_rq_associations_list,
+               (const char *after, int limit, struct arena *a, struct association *out, int *n_out,
+                bool *more_out),
+               svc_associations_list, after, limit, a, out, n_out, more_out)
 
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_associations_update(c, note, id, p, a, out, error_field);
-}
+SVC_RQ_ON_CONN(svc_rq_keys_issue,
+               (const struct secrets *s, const struct audit_note *note, const char *association_id,
+                const char *label, struct arena *a, struct api_key *out, char *secret_out),
+               svc_keys_issue, s, note, association_id, label, a, out, secret_out)
 
-enum outcome
-svc_rq_associations_list(const char *after, int limit, struct arena *a, struct association *out,
-                         int *n_out, bool *more_out)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_associations_list(c, after, limit, a, out, n_out, more_out);
-}
-
-enum outcome
-svc_rq_keys_issue(const struct secrets *s, const struct audit_note *note,
-                  const char *association_id, const char *label, struct arena *a,
-                  struct api_key *out, char *secret_out)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_keys_issue(c, s, note, association_id, label, a, out, secret_out);
-}
-
-enum outcome
-svc_rq_keys_revoke(const struct audit_note *note, const char *id)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK ? OUTCOME_UNAVAILABLE : svc_keys_revoke(c, note, id);
-}
+SVC_RQ_ON_CONN(svc_rq_keys_revoke,
+               (const struct audit_note *note, const char *id),
+               svc_keys_revoke, note, id)

@@ -142,10 +142,6 @@ svc_audit_reseal(PGconn *c, struct audit_result *out)
 
 /* Entry points for handlers (service/conn.h). */
 
-enum outcome
-svc_rq_audit_verify(const struct audit_head *kept, struct audit_result *out)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK ? OUTCOME_UNAVAILABLE : svc_audit_verify(c, kept, out);
-}
+SVC_RQ_ON_CONN(svc_rq_audit_verify,
+               (const struct audit_head *kept, struct audit_result *out),
+               svc_audit_verify, kept, out)

@@ -226,16 +226,10 @@ review_body(PGconn *c, struct tx *t, void *ctx)
 
 /* Entry points for handlers (service/conn.h). */
 
-enum outcome
-svc_rq_claims_find(const struct secrets *s, const char *reference, const char *token,
-                   struct arena *a, struct claim_record *out)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_claims_find(c, s, reference, token, a, out);
-}
+SVC_RQ_ON_CONN(svc_rq_claims_find,
+               (const struct secrets *s, const char *reference, const char *token, struct arena *a,
+                struct claim_record *out),
+               svc_claims_find, s, reference, token, a, out)
 
 enum outcome
 svc_rq_claims_for_review(const char *reference, const char *association_id, bool may_write,
@@ -263,10 +257,8 @@ svc_rq_claims_list_mandated(const char *slug, const char *association_id,
 {
     struct incident inc;
     PGconn *c;
-    enum outcome o = svc_conn(&c);
+    enum outcome o = svc_incident_here(slug, a, &c, &inc);
 
-    if (o == OUTCOME_OK)
-        o = svc_incidents_get(c, slug, a, &inc);
     if (o != OUTCOME_OK)
         return o;
     int rc = db_claims_list_mandated(c, inc.slug, association_id, f, limit + 1, a, out, n_out);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* See evidence.h. Each chunk is written in a transaction of its own while the body arrives:
- * a worker's connection serves its other connections between two body calls, so nothing may
- * stay open across them. The file row holds the claim's slot from the first byte; it becomes
+/* See evidence.h: the claimant's upload and the sweep of abandoned ones (evidence_lists.c has
+ * the lists and the removal, evidence_download.c the association's download). Each chunk is
+ * written in a transaction of its own while the body arrives: a worker's connection serves
+ * its other connections between two body calls, so nothing may stay open across them. The file row holds the claim's slot from the first byte; it becomes
  * stored in one transaction that re-checks the claim, or is deleted at the request's end. */
 #include "service/evidence.h"
 
@@ -19,10 +20,9 @@
 #include "db/errors.h"
 #include "db/evidence.h"
 #include "domain/file_type.h"
-#include "domain/reference.h"
-#include "domain/uuid.h"
 #include "service/claims.h"
 #include "service/conn.h"
+#include "service/evidence_parts.h"
 #include "service/tx.h"
 
 #define SWEEP_BATCH 100
@@ -44,53 +44,6 @@ struct evidence_upload {
     struct file_type_tail tail;
     struct sha256_stream *digest;
 };
-
-struct evidence_download {
-    const struct secrets *s;
-    int64_t file_id;
-    char public_id[37];
-    int n_chunks, seq;
-    int64_t size, sent;
-    uint8_t *box, *plain;
-    size_t plain_len, plain_at;
-};
-
-static const struct data_key *
-key_by_id(const struct secrets *s, int id)
-{
-    for (int i = 0; i < s->n_data_keys; i++)
-        if (s->data_keys[i].id == id)
-            return &s->data_keys[i];
-    return NULL;
-}
-
-static void
-chunk_aad(const char *public_id, int seq, char out[80])
-{
-    snprintf(out, 80, "evidence-chunk/%s/%d", public_id, seq);
-}
-
-static void
-name_aad(const char *public_id, char out[64])
-{
-    snprintf(out, 64, "evidence-name/%s", public_id);
-}
-
-/* A random (version 4) UUID. */
-static bool
-new_public_id(char out[37])
-{
-    uint8_t b[16];
-
-    if (!random_bytes(b, sizeof b))
-        return false;
-    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
-    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-             b[13], b[14], b[15]);
-    return true;
-}
 
 /* Length of the UTF-8 sequence starting at p (at most n bytes), 0 when it is not one. */
 static size_t
@@ -139,41 +92,6 @@ clean_name(const char *name, char out[EVIDENCE_NAME_MAX + 1])
         strcpy(out, "evidence");
 }
 
-static char *
-open_name(const struct secrets *s, struct arena *a, const struct evidence_row *r)
-{
-    const struct data_key *k = key_by_id(s, r->data_key_id);
-    char aad[64];
-
-    if (k == NULL || r->name_box_len < PII_BOX_OVERHEAD)
-        return NULL;
-    name_aad(r->public_id, aad);
-    size_t n = r->name_box_len - PII_BOX_OVERHEAD;
-    char *out = arena_alloc(a, n + 1);
-    if (!pii_box_open(k->key, aad, strlen(aad), r->name_box, r->name_box_len, (uint8_t *)out))
-        return NULL;
-    out[n] = '\0';
-    return out;
-}
-
-static bool
-file_view(const struct secrets *s, struct arena *a, const struct evidence_row *r,
-          struct evidence_file *out)
-{
-    memset(out, 0, sizeof *out);
-    out->name = open_name(s, a, r);
-    if (out->name == NULL) {
-        log_error("evidence %s: its name cannot be opened (unknown key or damaged)", r->public_id);
-        return false;
-    }
-    out->id = r->public_id;
-    out->media_type = r->media_type;
-    out->size = r->size;
-    memcpy(out->sha256, r->sha256, sizeof out->sha256);
-    out->stored_at = r->stored_at;
-    return true;
-}
-
 /* ---- the claimant's upload ---- */
 
 struct begin {
@@ -184,17 +102,6 @@ struct begin {
     int key_id;
 };
 
-/* Why a claim takes no change of its evidence now, or OUTCOME_OK. */
-static enum outcome
-claim_refusal(const struct evidence_claim *cl)
-{
-    if (strcmp(cl->status, "withdrawn") == 0)
-        return OUTCOME_CLAIM_WITHDRAWN;
-    if (strcmp(cl->status, "received") != 0)
-        return OUTCOME_CLAIM_REVIEWED;
-    return OUTCOME_OK;
-}
-
 static int
 begin_body(PGconn *c, struct tx *t, void *ctx)
 {
@@ -204,7 +111,7 @@ begin_body(PGconn *c, struct tx *t, void *ctx)
     int rc = db_evidence_claim_lock(c, b->u->claim_id, a, &cl);
 
     if (rc == 1) {
-        enum outcome o = claim_refusal(&cl);
+        enum outcome o = evidence_claim_refusal(&cl);
         if (o == OUTCOME_OK && !cl.applicable)
             o = OUTCOME_EVIDENCE_NOT_APPLICABLE;
         if (o == OUTCOME_OK && cl.n_files >= b->u->lim.max_files)
@@ -257,11 +164,11 @@ svc_rq_evidence_begin(const struct secrets *s, const struct evidence_limits *lim
     arena_free(a);
     const struct data_key *k = &s->data_keys[s->current_data_key];
     clean_name(name, clean);
-    if (!new_public_id(u->public_id) || (u->digest = sha256_stream_new()) == NULL) {
+    if (!random_uuid(u->public_id) || (u->digest = sha256_stream_new()) == NULL) {
         upload_free(u);
         return OUTCOME_INTERNAL;
     }
-    name_aad(u->public_id, aad);
+    evidence_name_aad(u->public_id, aad);
     if (!pii_box_seal(k->key, aad, strlen(aad), clean, strlen(clean), name_box)) {
         upload_free(u);
         return OUTCOME_INTERNAL;
@@ -304,7 +211,7 @@ flush_chunk(struct evidence_upload *u)
 
     if (u->plain_len == 0)
         return;
-    chunk_aad(u->public_id, u->seq, aad);
+    evidence_chunk_aad(u->public_id, u->seq, aad);
     if (!pii_box_seal(k->key, aad, strlen(aad), u->plain, u->plain_len, u->box)) {
         u->refusal = OUTCOME_INTERNAL;
         return;
@@ -378,7 +285,7 @@ store_body(PGconn *c, struct tx *t, void *ctx)
 
     if (rc == 1) {
         /* reviewed or withdrawn while the file was on its way: it is not kept */
-        enum outcome o = claim_refusal(&cl);
+        enum outcome o = evidence_claim_refusal(&cl);
         rc = o != OUTCOME_OK ? tx_answer(t, o)
                              : db_evidence_store(c, st->u->file_id, st->media, st->u->size,
                                                  st->u->seq, st->sha);
@@ -420,7 +327,7 @@ svc_rq_evidence_finish(struct evidence_upload *u, struct arena *a, struct eviden
     if (o != OUTCOME_OK)
         return o;
     u->stored = true;
-    return file_view(u->s, a, &st.row, out) ? OUTCOME_OK : OUTCOME_INTERNAL;
+    return evidence_file_view(u->s, a, &st.row, out) ? OUTCOME_OK : OUTCOME_INTERNAL;
 }
 
 static int
@@ -445,265 +352,6 @@ svc_rq_evidence_end(struct evidence_upload *u)
         log_warn("evidence: an unfinished upload could not be deleted now; the erasure job "
                  "will");
     upload_free(u);
-}
-
-/* ---- lists, removal ---- */
-
-struct listing {
-    const struct secrets *s;
-    const struct evidence_limits *lim; /* the claimant's list: what may change */
-    int64_t claim_id;
-    struct arena *a;
-    struct evidence_list *out;
-};
-
-#define LIST_MAX 100 /* beyond any --evidence-max-files */
-
-static int
-list_body(PGconn *c, struct tx *t, void *ctx)
-{
-    struct listing *l = ctx;
-    struct evidence_row *rows = arena_alloc(l->a, sizeof *rows * LIST_MAX);
-    int n = db_evidence_list(c, l->claim_id, LIST_MAX, l->a, rows);
-
-    if (n < 0)
-        return n;
-    l->out->files = arena_alloc(l->a, sizeof *l->out->files * (size_t)(n > 0 ? n : 1));
-    l->out->n = n;
-    for (int i = 0; i < n; i++)
-        if (!file_view(l->s, l->a, &rows[i], &l->out->files[i]))
-            return tx_answer(t, OUTCOME_INTERNAL);
-    if (l->lim != NULL) {
-        struct evidence_claim cl;
-        int rc = db_evidence_claim_lock(c, l->claim_id, l->a, &cl);
-        if (rc != 1)
-            return rc;
-        l->out->can_change = claim_refusal(&cl) == OUTCOME_OK && cl.applicable;
-        l->out->can_add = l->out->can_change && cl.n_files < l->lim->max_files;
-    }
-    return tx_answer(t, OUTCOME_OK); /* nothing to commit */
-}
-
-enum outcome
-svc_rq_evidence_list_own(const struct secrets *s, const struct evidence_limits *lim,
-                         const char *reference, const char *token, struct arena *a,
-                         struct evidence_list *out)
-{
-    struct claim_record rec;
-    PGconn *c;
-    enum outcome o = svc_conn(&c);
-
-    memset(out, 0, sizeof *out);
-    if (o == OUTCOME_OK)
-        o = svc_claims_find(c, s, reference, token, a, &rec);
-    if (o != OUTCOME_OK)
-        return o;
-    struct listing l = {s, lim, rec.id, a, out};
-    return svc_tx_run(c, "evidence.list", TX_READ_WRITE, list_body, &l);
-}
-
-struct removal {
-    int64_t claim_id;
-    const char *file_id;
-};
-
-static int
-remove_body(PGconn *c, struct tx *t, void *ctx)
-{
-    struct removal *r = ctx;
-    struct evidence_claim cl;
-    struct arena *a = arena_new();
-    int rc = db_evidence_claim_lock(c, r->claim_id, a, &cl);
-
-    if (rc == 1) {
-        enum outcome o = claim_refusal(&cl);
-        rc = o != OUTCOME_OK ? tx_answer(t, o) : db_evidence_delete(c, r->claim_id, r->file_id);
-    }
-    arena_free(a);
-    return rc;
-}
-
-enum outcome
-svc_rq_evidence_remove(const struct secrets *s, const char *reference, const char *token,
-                       const char *file_id)
-{
-    struct claim_record rec;
-    PGconn *c;
-    struct arena *a = arena_new();
-    enum outcome o = svc_conn(&c);
-
-    if (o == OUTCOME_OK)
-        o = svc_claims_find(c, s, reference, token, a, &rec);
-    if (o == OUTCOME_OK && !uuid_is_valid(file_id))
-        o = OUTCOME_NOT_FOUND;
-    if (o == OUTCOME_OK) {
-        struct removal r = {rec.id, file_id};
-        o = svc_tx_run(c, "evidence.remove", TX_READ_WRITE, remove_body, &r);
-    }
-    arena_free(a);
-    return o;
-}
-
-/* The member claim in the association's reach: 1, 0 (NOT_FOUND) or DB_*. */
-static int
-member_claim(PGconn *c, const char *association_id, const char *action_id,
-             const char *reference, int64_t *claim_id)
-{
-    char canonical[REFERENCE_LEN + 1];
-
-    if (association_id == NULL || !uuid_is_valid(action_id) ||
-        !reference_parse(reference, canonical))
-        return 0;
-    return db_evidence_member_claim(c, action_id, association_id, canonical, claim_id);
-}
-
-struct member_listing {
-    const char *association_id, *action_id, *reference;
-    struct listing l;
-};
-
-static int
-member_list_body(PGconn *c, struct tx *t, void *ctx)
-{
-    struct member_listing *m = ctx;
-    int rc = member_claim(c, m->association_id, m->action_id, m->reference, &m->l.claim_id);
-
-    return rc != 1 ? rc : list_body(c, t, &m->l);
-}
-
-enum outcome
-svc_rq_evidence_member_list(const struct secrets *s, const char *association_id,
-                            const char *action_id, const char *reference, struct arena *a,
-                            struct evidence_list *out)
-{
-    PGconn *c;
-    enum outcome o = svc_conn(&c);
-    struct member_listing m = {association_id, action_id, reference, {s, NULL, 0, a, out}};
-
-    memset(out, 0, sizeof *out);
-    if (o != OUTCOME_OK)
-        return o;
-    return svc_tx_run(c, "evidence.member_list", TX_READ_ONLY, member_list_body, &m);
-}
-
-/* ---- the association's download ---- */
-
-struct download_open {
-    const struct secrets *s;
-    const struct audit_note *note;
-    const char *association_id, *action_id, *reference, *file_id;
-    struct arena *a;
-    struct evidence_row row;
-};
-
-static int
-download_body(PGconn *c, struct tx *t, void *ctx)
-{
-    struct download_open *d = ctx;
-    int64_t claim_id = 0;
-    int rc = member_claim(c, d->association_id, d->action_id, d->reference, &claim_id);
-
-    (void)t;
-    if (rc == 1)
-        rc = uuid_is_valid(d->file_id) ? db_evidence_get(c, claim_id, d->file_id, d->a, &d->row)
-                                       : 0;
-    if (rc == 1)
-        rc = tx_audited(svc_audit(c, d->note, "evidence.download", "evidence", d->row.public_id));
-    return rc;
-}
-
-enum outcome
-svc_rq_evidence_download_open(const struct secrets *s, const struct audit_note *note,
-                              const char *association_id, const char *action_id,
-                              const char *reference, const char *file_id, struct arena *a,
-                              struct evidence_file *meta, struct evidence_download **out)
-{
-    PGconn *c;
-    struct download_open d = {s, note, association_id, action_id, reference, file_id, a, {0}};
-    enum outcome o = svc_conn(&c);
-
-    *out = NULL;
-    if (o == OUTCOME_OK)
-        o = svc_tx_run(c, "evidence.download", TX_READ_WRITE, download_body, &d);
-    if (o != OUTCOME_OK)
-        return o;
-    if (!file_view(s, a, &d.row, meta))
-        return OUTCOME_INTERNAL;
-    struct evidence_download *dl = xcalloc(1, sizeof *dl);
-    dl->s = s;
-    dl->file_id = d.row.id;
-    memcpy(dl->public_id, d.row.public_id, sizeof dl->public_id - 1);
-    dl->n_chunks = d.row.n_chunks;
-    dl->size = d.row.size;
-    dl->box = xmalloc(EVIDENCE_CHUNK + PII_BOX_OVERHEAD);
-    dl->plain = xmalloc(EVIDENCE_CHUNK);
-    *out = dl;
-    return OUTCOME_OK;
-}
-
-/* Reads and opens chunk d->seq into d->plain; false (logged) when it cannot. */
-static bool
-next_chunk(struct evidence_download *d)
-{
-    PGconn *c;
-    size_t box_len = 0;
-    int key_id = 0;
-    char aad[80];
-
-    if (svc_conn(&c) != OUTCOME_OK)
-        return false;
-    int rc = db_evidence_chunk(c, d->file_id, d->seq, d->box, EVIDENCE_CHUNK + PII_BOX_OVERHEAD,
-                               &box_len, &key_id);
-    svc_conn_release();
-    if (rc != 1) {
-        log_error("evidence %s: chunk %d could not be read (status %d)", d->public_id, d->seq, rc);
-        return false;
-    }
-    const struct data_key *k = key_by_id(d->s, key_id);
-    chunk_aad(d->public_id, d->seq, aad);
-    if (k == NULL || box_len < PII_BOX_OVERHEAD ||
-        !pii_box_open(k->key, aad, strlen(aad), d->box, box_len, d->plain)) {
-        log_error("evidence %s: chunk %d cannot be opened (unknown key or damaged)", d->public_id,
-                  d->seq);
-        return false;
-    }
-    d->plain_len = box_len - PII_BOX_OVERHEAD;
-    d->plain_at = 0;
-    d->seq++;
-    return true;
-}
-
-ssize_t
-svc_rq_evidence_download_next(struct evidence_download *d, char *buf, size_t max)
-{
-    if (d->plain_at == d->plain_len) {
-        if (d->seq == d->n_chunks) {
-            if (d->sent != d->size) {
-                log_error("evidence %s: %lld bytes read, %lld recorded", d->public_id,
-                          (long long)d->sent, (long long)d->size);
-                return -1;
-            }
-            return 0;
-        }
-        if (!next_chunk(d))
-            return -1;
-    }
-    size_t n = d->plain_len - d->plain_at < max ? d->plain_len - d->plain_at : max;
-    memcpy(buf, d->plain + d->plain_at, n);
-    d->plain_at += n;
-    d->sent += (int64_t)n;
-    return (ssize_t)n;
-}
-
-void
-svc_rq_evidence_download_end(struct evidence_download *d)
-{
-    if (d == NULL)
-        return;
-    OPENSSL_cleanse(d->plain, EVIDENCE_CHUNK);
-    free(d->plain);
-    free(d->box);
-    free(d);
 }
 
 enum outcome

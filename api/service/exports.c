@@ -185,24 +185,12 @@ svc_exports_finish(PGconn *c, const struct export_end *e)
 
 /* Entry points for handlers (service/conn.h). */
 
-enum outcome
-svc_rq_exports_get(const char *id, const char *association_id, struct arena *a,
-                   struct export_record *out)
-{
-    PGconn *c;
+SVC_RQ_ON_CONN(svc_rq_exports_get,
+               (const char *id, const char *association_id, struct arena *a,
+                struct export_record *out),
+               svc_exports_get, id, association_id, a, out)
 
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_exports_get(c, id, association_id, a, out);
-}
-
-enum outcome
-svc_rq_exports_finish(const struct export_end *e)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK ? OUTCOME_UNAVAILABLE : svc_exports_finish(c, e);
-}
+SVC_RQ_ON_CONN(svc_rq_exports_finish, (const struct export_end *e), svc_exports_finish, e)
 
 enum outcome
 svc_rq_exports_start(const struct export_start *q, struct arena *a, struct export_started *out)

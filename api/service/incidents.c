@@ -99,47 +99,31 @@ svc_incidents_list_open(PGconn *c, const char *after, int limit, struct arena *a
     return tx_page_outcome(c, rc, limit, n_out, more_out);
 }
 
+enum outcome
+svc_incident_here(const char *slug, struct arena *a, PGconn **c_out, struct incident *out)
+{
+    enum outcome o = svc_conn(c_out);
+
+    return o != OUTCOME_OK ? o : svc_incidents_get(*c_out, slug, a, out);
+}
+
 /* Entry points for handlers (service/conn.h). */
 
-enum outcome
-svc_rq_incidents_create(const struct audit_note *note, const struct incident *in,
-                        struct arena *a, struct incident *out)
-{
-    PGconn *c;
+SVC_RQ_ON_CONN(svc_rq_incidents_create,
+               (const struct audit_note *note, const struct incident *in, struct arena *a,
+                struct incident *out),
+               svc_incidents_create, note, in, a, out)
 
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_incidents_create(c, note, in, a, out);
-}
+SVC_RQ_ON_CONN(svc_rq_incidents_get,
+               (const char *slug, struct arena *a, struct incident *out),
+               svc_incidents_get, slug, a, out)
 
-enum outcome
-svc_rq_incidents_get(const char *slug, struct arena *a, struct incident *out)
-{
-    PGconn *c;
+SVC_RQ_ON_CONN(svc_rq_incidents_update,
+               (const struct audit_note *note, const char *slug, const struct incident_patch *p,
+                struct arena *a, struct incident *out),
+               svc_incidents_update, note, slug, p, a, out)
 
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_incidents_get(c, slug, a, out);
-}
-
-enum outcome
-svc_rq_incidents_update(const struct audit_note *note, const char *slug,
-                        const struct incident_patch *p, struct arena *a, struct incident *out)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_incidents_update(c, note, slug, p, a, out);
-}
-
-enum outcome
-svc_rq_incidents_list_open(const char *after, int limit, struct arena *a, struct incident *out,
-                           int *n_out, bool *more_out)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_incidents_list_open(c, after, limit, a, out, n_out, more_out);
-}
+SVC_RQ_ON_CONN(svc_rq_incidents_list_open,
+               (const char *after, int limit, struct arena *a, struct incident *out, int *n_out,
+                bool *more_out),
+               svc_incidents_list_open, after, limit, a, out, n_out, more_out)

@@ -37,6 +37,12 @@ enum outcome svc_incidents_update(PGconn *c, const struct audit_note *note, cons
 enum outcome svc_incidents_list_open(PGconn *c, const char *after, int limit, struct arena *a,
                                      struct incident *out, int *n_out, bool *more_out);
 
+/* For an entry point whose work starts from the incident of slug: the calling thread's
+ * connection into *c_out and the incident into *out; UNAVAILABLE without a connection,
+ * NOT_FOUND for no such incident. */
+enum outcome svc_incident_here(const char *slug, struct arena *a, PGconn **c_out,
+                               struct incident *out);
+
 /* Entry points for handlers: the same on the calling thread's connection (service/conn.h). */
 enum outcome svc_rq_incidents_create(const struct audit_note *note, const struct incident *in,
                                      struct arena *a, struct incident *out);

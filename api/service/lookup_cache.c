@@ -311,14 +311,9 @@ svc_action_for_mandate(PGconn *c, const char *id, struct arena *a, struct action
     return rc;
 }
 
-enum outcome
-svc_rq_incident_for_intake(const char *slug, struct arena *a, struct incident *out)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK ? OUTCOME_UNAVAILABLE
-                                      : svc_incident_for_intake(c, slug, a, out);
-}
+SVC_RQ_ON_CONN(svc_rq_incident_for_intake,
+               (const char *slug, struct arena *a, struct incident *out),
+               svc_incident_for_intake, slug, a, out)
 
 enum outcome
 svc_rq_action_for_mandate(const char *id, struct arena *a, struct action *out)

@@ -34,6 +34,33 @@ is_link_token(const char *t)
     return true;
 }
 
+/* The entry of a link's use: the thread's connection and the keyed hash of link_token into
+ * link_hash; NOT_FOUND for a token no link of ours can have. */
+static enum outcome
+link_conn(const struct secrets *s, const char *link_token, PGconn **c_out,
+          uint8_t link_hash[KEYED_HASH_LEN])
+{
+    enum outcome o = svc_conn(c_out);
+
+    if (o != OUTCOME_OK)
+        return o;
+    if (!is_link_token(link_token))
+        return OUTCOME_NOT_FOUND;
+    return mail_link_hash(s, link_token, link_hash) ? OUTCOME_OK : OUTCOME_INTERNAL;
+}
+
+/* In a body: uses the link of link_hash for purpose (once only), its claim into *claim_id;
+ * 1, or the body's answer NOT_FOUND (unknown, used, expired or for another purpose), or
+ * DB_*. */
+static int
+use_link(PGconn *c, struct tx *t, const uint8_t *link_hash, const char *purpose,
+         int64_t *claim_id)
+{
+    int rc = db_links_use(c, link_hash, purpose, claim_id);
+
+    return rc == 0 ? tx_answer(t, OUTCOME_NOT_FOUND) : rc;
+}
+
 struct request_tx {
     uint8_t email_key[KEYED_HASH_LEN];
     uint8_t client_bucket[KEYED_HASH_LEN];
@@ -108,9 +135,9 @@ redeem_body(PGconn *c, struct tx *t, void *ctx)
     int64_t claim_id = 0;
     const struct audit_note note = {"claimant", "", 0};
 
-    int rc = db_links_use(c, x->link_hash, "recovery", &claim_id);
+    int rc = use_link(c, t, x->link_hash, "recovery", &claim_id);
     if (rc != 1)
-        return rc == 0 ? tx_answer(t, OUTCOME_NOT_FOUND) : rc;
+        return rc;
     rc = db_claims_replace_token(c, claim_id, x->token_hash, x->ref_out);
     if (rc != 1)
         return rc == 0 ? tx_answer(t, OUTCOME_NOT_FOUND) : rc;
@@ -123,13 +150,11 @@ svc_rq_recovery_redeem(const struct secrets *s, const char *link_token, char *to
 {
     struct redeem_tx x = {.ref_out = ref_out};
     PGconn *c;
-    enum outcome o = svc_conn(&c);
+    enum outcome o = link_conn(s, link_token, &c, x.link_hash);
 
     if (o != OUTCOME_OK)
         return o;
-    if (!is_link_token(link_token))
-        return OUTCOME_NOT_FOUND;
-    if (!mail_link_hash(s, link_token, x.link_hash) || !random_token(32, token_out) ||
+    if (!random_token(32, token_out) ||
         !keyed_hash(s->hmac_key, KEYED_HASH_CLAIM_TOKEN, token_out, x.token_hash))
         return OUTCOME_INTERNAL;
     o = svc_tx_run(c, "mail.recovery_redeem", TX_READ_WRITE, redeem_body, &x);
@@ -149,9 +174,9 @@ confirm_body(PGconn *c, struct tx *t, void *ctx)
     struct confirm_tx *x = ctx;
     int64_t claim_id = 0;
 
-    int rc = db_links_use(c, x->link_hash, "confirm-email", &claim_id);
+    int rc = use_link(c, t, x->link_hash, "confirm-email", &claim_id);
     if (rc != 1)
-        return rc == 0 ? tx_answer(t, OUTCOME_NOT_FOUND) : rc;
+        return rc;
     rc = db_claims_confirm_email(c, claim_id, x->lang_out);
     return rc == 0 ? tx_answer(t, OUTCOME_NOT_FOUND) : rc;
 }
@@ -161,13 +186,9 @@ svc_rq_mail_confirm_email(const struct secrets *s, const char *link_token, char 
 {
     struct confirm_tx x = {.lang_out = lang_out};
     PGconn *c;
-    enum outcome o = svc_conn(&c);
+    enum outcome o = link_conn(s, link_token, &c, x.link_hash);
 
     if (o != OUTCOME_OK)
         return o;
-    if (!is_link_token(link_token))
-        return OUTCOME_NOT_FOUND;
-    if (!mail_link_hash(s, link_token, x.link_hash))
-        return OUTCOME_INTERNAL;
     return svc_tx_run(c, "mail.confirm_email", TX_READ_WRITE, confirm_body, &x);
 }

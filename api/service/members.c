@@ -85,16 +85,9 @@ svc_members_remove(PGconn *c, const struct audit_note *note, const struct action
 
 /* Entry points for handlers (service/conn.h). */
 
-enum outcome
-svc_rq_members_remove(const struct audit_note *note, const struct action *x,
-                      const char *reference)
-{
-    PGconn *c;
-
-    return svc_conn(&c) != OUTCOME_OK
-               ? OUTCOME_UNAVAILABLE
-               : svc_members_remove(c, note, x, reference);
-}
+SVC_RQ_ON_CONN(svc_rq_members_remove,
+               (const struct audit_note *note, const struct action *x, const char *reference),
+               svc_members_remove, note, x, reference)
 
 enum outcome
 svc_rq_members_add(const struct audit_note *note, const struct action *x,

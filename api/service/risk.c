@@ -183,10 +183,8 @@ svc_rq_risk_overview(const char *slug, struct arena *a, struct risk_overview *ou
 {
     struct incident inc;
     PGconn *c;
-    enum outcome o = svc_conn(&c);
+    enum outcome o = svc_incident_here(slug, a, &c, &inc);
 
-    if (o == OUTCOME_OK)
-        o = svc_incidents_get(c, slug, a, &inc);
     if (o != OUTCOME_OK)
         return o;
     out->slug = inc.slug;

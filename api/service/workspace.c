@@ -3,7 +3,6 @@
  * ends with its audit event (docs/workspace.md "Audit"). */
 #include "service/workspace.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "crypto/random.h"
@@ -31,23 +30,6 @@ svc_rq_ws_members_page(const struct ws_page_query *q, struct arena *a, struct ws
      * the caller's (404) or has no member to show (an empty page), on the primary */
     struct action x;
     return svc_rq_action_own(q->action_id, q->association_id, true, a, &x);
-}
-
-/* A version-4 UUID for a batch of decisions; false if the CSPRNG fails. */
-static bool
-new_batch_id(char out[37])
-{
-    unsigned char b[16];
-
-    if (!random_bytes(b, sizeof b))
-        return false;
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
-    return true;
 }
 
 struct member_read {
@@ -145,7 +127,7 @@ svc_rq_ws_review(const struct audit_note *note, struct ws_review_request *rq, st
 
     memset(out, 0, sizeof *out);
     if (!rq->dry_run) {
-        if (!new_batch_id(out->batch_id))
+        if (!random_uuid(out->batch_id))
             return OUTCOME_INTERNAL;
         rq->d.batch_id = out->batch_id;
     }
@@ -182,7 +164,7 @@ svc_rq_ws_member_remove(const struct audit_note *note, const char *action_id,
 {
     struct removal m = {note, action_id, reference, reason, {0}};
 
-    if (!new_batch_id(m.batch_id))
+    if (!random_uuid(m.batch_id))
         return OUTCOME_INTERNAL;
     return svc_tx_run_here("workspace.remove", TX_READ_WRITE, remove_body, &m);
 }

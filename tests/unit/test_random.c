@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crypto/random.h"
+#include "domain/uuid.h"
 
 static const char url_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -112,6 +113,25 @@ test_random_bytes_fill(void **state)
     assert_memory_not_equal(a, b, sizeof a);
 }
 
+/* A version-4 UUID: the 8-4-4-4-12 form, lower case, version nibble 4, variant 10xx; two
+ * differ. */
+static void
+test_uuid_v4(void **state)
+{
+    char a[37], b[37];
+
+    (void)state;
+    assert_true(random_uuid(a));
+    assert_true(random_uuid(b));
+    assert_int_equal(strlen(a), 36);
+    assert_true(uuid_is_valid(a));
+    assert_int_equal(a[14], '4');
+    assert_non_null(strchr("89ab", a[19]));
+    for (size_t i = 0; i < 36; i++)
+        assert_true(a[i] == '-' || (a[i] >= '0' && a[i] <= '9') || (a[i] >= 'a' && a[i] <= 'f'));
+    assert_string_not_equal(a, b);
+}
+
 int
 main(void)
 {
@@ -119,6 +139,7 @@ main(void)
         cmocka_unit_test(test_rfc4648_vectors), cmocka_unit_test(test_url_alphabet),
         cmocka_unit_test(test_lengths),         cmocka_unit_test(test_token_shape),
         cmocka_unit_test(test_token_limits),    cmocka_unit_test(test_random_bytes_fill),
+        cmocka_unit_test(test_uuid_v4),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
