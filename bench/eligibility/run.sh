@@ -50,7 +50,7 @@ BENCH_DB="bench_elig_$(date -u +%Y%m%d_%H%M%S)_$$"
 BENCH_DB_MADE=0
 cleanup() {
     set +e
-    ((BENCH_DB_MADE)) && psql_ "$URL_DB" "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" >/dev/null
+    ((BENCH_DB_MADE)) && drop_bench_database "$BENCH_DB"
     rm -rf "$TMP"
 }
 trap cleanup EXIT

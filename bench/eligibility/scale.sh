@@ -70,7 +70,7 @@ cleanup() {
         info "kept $TMP and database $BENCH_DB"
         return
     fi
-    ((BENCH_DB_MADE)) && psql_ "$URL_DB" "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" >/dev/null
+    ((BENCH_DB_MADE)) && drop_bench_database "$BENCH_DB"
     rm -rf "$TMP"
 }
 trap cleanup EXIT

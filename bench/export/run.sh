@@ -184,8 +184,7 @@ cleanup() {
         if ((KEEP)); then
             info "kept database $BENCH_DB (drop it with: DROP DATABASE $BENCH_DB)"
         else
-            psql_ "$URL_DB" "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" >/dev/null 2>&1 ||
-                warn "could not drop database $BENCH_DB: drop it by hand"
+            drop_bench_database "$BENCH_DB"
         fi
     fi
     [[ -n "$TMP" && -d "$TMP" ]] && rm -rf "$TMP"

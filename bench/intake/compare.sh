@@ -135,8 +135,7 @@ cleanup() {
         wait "$SERVER_PID" 2>/dev/null
     fi
     for d in "${DATABASES[@]}"; do
-        psql_ "$URL_DB" "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1 ||
-            warn "could not drop database $d: drop it by hand"
+        drop_bench_database "$d"
     done
     for w in "${WORKTREES[@]}"; do
         git -C "$ROOT" worktree remove --force "$w" >/dev/null 2>&1 ||

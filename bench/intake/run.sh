@@ -141,8 +141,7 @@ make_bench_db() {
 
 drop_bench_db() {
     if ((BENCH_DB_MADE)); then
-        psql_ "$URL_DB" "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" >/dev/null 2>&1 ||
-            warn "could not drop database $BENCH_DB: drop it by hand"
+        drop_bench_database "$BENCH_DB"
     elif [[ -n "$BENCH_DB" ]]; then
         psql_ "$BENCH_DB" "DROP SEQUENCE IF EXISTS bench_intake_reference" >/dev/null 2>&1 || true
     fi

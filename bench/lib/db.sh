@@ -44,3 +44,22 @@ url_for() {
 psql_() {
     "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$(url_for "$1")" -c "$2"
 }
+
+# drop_bench_database DB: drops a bench's database, sessions and all. WITH (FORCE) is refused
+# to a non-superuser while an autovacuum worker is in the database (likely after loading
+# millions of rows): then our own sessions are ended and a plain DROP is tried until the
+# worker has left (a minute at most). Says so when it could not.
+drop_bench_database() {
+    local db="$1" i
+
+    psql_ "$URL_DB" "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 && return 0
+    for ((i = 0; i < 60; i++)); do
+        psql_ "$URL_DB" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                         WHERE datname = '$db' AND usename = current_user
+                           AND pid <> pg_backend_pid()" >/dev/null 2>&1
+        psql_ "$URL_DB" "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 && return 0
+        sleep 1
+    done
+    printf 'could not drop database %s: drop it by hand\n' "$db" >&2
+    return 1
+}

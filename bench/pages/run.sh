@@ -52,7 +52,7 @@ BENCH_DB_MADE=0
 cleanup() {
     set +e
     [[ -n "$SERVER_PID" ]] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID"
-    ((BENCH_DB_MADE)) && psql_ "$URL_DB" "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" >/dev/null
+    ((BENCH_DB_MADE)) && drop_bench_database "$BENCH_DB"
     rm -rf "$TMP"
 }
 trap cleanup EXIT
