@@ -257,6 +257,14 @@ class RiskTest(unittest.TestCase):
                 doc = r.json()
                 self.assertEqual((doc["basis"], doc["eligible"]), (basis, eligible), path)
                 self.assertEqual(doc["total_before_cap"], award * eligible, path)
+            # a simulation on that basis prices the same claims (here the scheme in force)
+            for target in ({"incident": slug}, {"action_id": action["id"]}):
+                r = self.assoc.request("POST", "/v1/compensation/simulate",
+                                       {**target, "scheme": scheme, "basis": basis})
+                self.assertEqual(r.status, 200, repr(r))
+                doc = r.json()
+                self.assertEqual((doc["basis"], doc["eligible"], doc["total_before_cap"]),
+                                 (basis, eligible, award * eligible), target)
         r = self.assoc.request("GET", f"/v1/incidents/{slug}/compensation?basis=matched")
         self.assertEqual(r.json()["claims_by_status"]["received"], 3)
         r = harness.Client(self.server).request(  # the public view too
