@@ -128,13 +128,18 @@ kit(const struct config *cfg, PGconn *c, const struct args *a, struct arena *ar)
         fputs(usage, stderr);
         return 2;
     }
-    if (!load(cfg, c, a->incident, ar, &inc, &sec))
+    if (!cli_audit_key_load(cfg, "eligibility") || !load(cfg, c, a->incident, ar, &inc, &sec))
         return 1;
     bool derived = matching_key_derive(sec.hmac_key, inc.id, key);
     secrets_wipe(&sec);
     if (!derived) {
         fprintf(stderr, "eligibility: could not derive the matching key\n");
         return 1;
+    }
+    /* recorded before the key leaves the database's keeping: a kit written is a key given */
+    if (eligibility_kit_audit(c, inc.slug, a->out) != OUTCOME_OK) {
+        fprintf(stderr, "eligibility: could not record the kit in the audit chain; not written\n");
+        goto cleanup;
     }
     if (mkdir(a->out, 0700) != 0 && errno != EEXIST) {
         fprintf(stderr, "eligibility: cannot make %s: %s\n", a->out, strerror(errno));
@@ -193,14 +198,14 @@ import(const struct config *cfg, PGconn *c, const struct args *a, struct arena *
         fputs(usage, stderr);
         return 2;
     }
-    if (!load(cfg, c, a->incident, ar, &inc, NULL))
+    if (!cli_audit_key_load(cfg, "eligibility") || !load(cfg, c, a->incident, ar, &inc, NULL))
         return 1;
     FILE *in = strcmp(a->file, "-") == 0 ? stdin : fopen(a->file, "r");
     if (in == NULL) {
         fprintf(stderr, "eligibility: cannot read %s: %s\n", a->file, strerror(errno));
         return 1;
     }
-    int rc = eligibility_import(c, inc.id, in, a->max_share, stderr, &r);
+    int rc = eligibility_import(c, inc.id, inc.slug, in, a->max_share, stderr, &r);
     if (in != stdin)
         fclose(in);
     if (rc != 0) {

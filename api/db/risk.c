@@ -53,11 +53,19 @@ const struct db_statement db_risk_statements[] = {
      "     WHERE u.addr_mac IS NOT NULL AND o.incident_id = u.incident_id"
      "     AND o.addr_mac = u.addr_mac LIMIT $9::int + 1) y) a(c)",
      9},
+    /* the corrected claim, and the unflagged claims already at its new address: their count
+     * includes it now (the pass only looks at addresses of claims made since the last one) */
     {"db_risk_correct",
      "WITH n AS (SELECT CASE WHEN $2::bytea IS NULL THEN 0 ELSE 1 + (SELECT count(*) FROM"
      "   (SELECT 1 FROM claim_risk o JOIN claim_risk me ON me.claim_id = $1::bigint"
      "    WHERE o.incident_id = me.incident_id AND o.addr_mac = $2::bytea"
-     "    AND o.claim_id <> me.claim_id LIMIT $4::int + 1) x) END AS c)"
+     "    AND o.claim_id <> me.claim_id LIMIT $4::int + 1) x) END AS c),"
+     " others AS (UPDATE claim_risk o SET addr_count = n.c, evaluated_at = now(),"
+     "              flags = risk_flag_set(o.flags, 'address', n.c > $4::int)"
+     "            FROM n, claim_risk me"
+     "            WHERE me.claim_id = $1::bigint AND o.incident_id = me.incident_id"
+     "            AND o.addr_mac = $2::bytea AND o.claim_id <> me.claim_id"
+     "            AND NOT ('address' = ANY (o.flags)) AND o.addr_count <> n.c)"
      " UPDATE claim_risk r SET addr_mac = $2::bytea, addr_count = n.c,"
      "   disposable_email = $3::boolean, evaluated_at = now(),"
      "   flags = risk_flag_set(risk_flag_set(r.flags, 'disposable_email', $3::boolean),"

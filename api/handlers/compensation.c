@@ -316,7 +316,8 @@ handle_simulate(struct request *rq)
 {
     static const char *const members[] = {"incident", "action_id", "scheme", "preset", "basis",
                                           NULL};
-    static const char *const bases[] = {"all", "verified", NULL};
+    /* the same bases as the summary's ?basis= (read_basis) */
+    static const char *const bases[] = {"all", "verified", "matched", "matched_verified", NULL};
     struct summary_head h = {.full = true, .simulated = true};
     struct errors errors = {0};
     struct summary_result res;
@@ -329,9 +330,11 @@ handle_simulate(struct request *rq)
     struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
     jf_refuse_unknown(&jf, members);
     const char *basis = jf_enum(&jf, "basis", false, bases);
-    h.verified_only = basis != NULL && strcmp(basis, "verified") == 0;
+    h.verified_only = basis != NULL && strstr(basis, "verified") != NULL;
+    h.matched_only = basis != NULL && strncmp(basis, "matched", 7) == 0;
     struct simulation sim = {body, &errors, 0};
     struct summary_query q = {.verified_only = h.verified_only,
+                              .matched_only = h.matched_only,
                               .association_id = who.kind == CALLER_ASSOCIATION
                                                     ? who.association_id
                                                     : NULL,

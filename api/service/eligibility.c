@@ -13,6 +13,7 @@
 #include "db/eligibility.h"
 #include "db/errors.h"
 #include "domain/normalize.h"
+#include "service/audit.h"
 #include "service/intake.h"
 #include "service/tx.h"
 
@@ -153,6 +154,7 @@ stream_lines(PGconn *c, FILE *in, FILE *progress, struct sha256_stream *digest,
  * twice (stdin); a retry answers OUTCOME_UNAVAILABLE, nothing written. */
 struct import_ctx {
     int64_t incident_id;
+    const char *slug;
     FILE *in;
     double max_share;
     FILE *progress;
@@ -203,17 +205,24 @@ import_body(PGconn *c, struct tx *t, void *arg)
     }
     rc = db_eligibility_publish(c, x->incident_id, sum, out->lines, out->malformed,
                                 &out->version, &out->entries);
+    if (rc == 0) {
+        /* who put which list in force, in the same transaction: a list of the people the
+         * controller notified is personal data, even hashed */
+        struct audit_note note = {.actor = "operator", .change = sum, .change_len = sizeof sum};
+        rc = svc_audit(c, &note, "eligibility.import", "incident", x->slug);
+    }
     if (rc != 0)
         x->status = rc;
     return rc == 0 ? 1 : rc;
 }
 
 int
-eligibility_import(PGconn *c, int64_t incident_id, FILE *in, double max_malformed_share,
-                   FILE *progress, struct eligibility_import_result *out)
+eligibility_import(PGconn *c, int64_t incident_id, const char *slug, FILE *in,
+                   double max_malformed_share, FILE *progress,
+                   struct eligibility_import_result *out)
 {
-    struct import_ctx x = {.incident_id = incident_id, .in = in, .max_share = max_malformed_share,
-                           .progress = progress, .out = out};
+    struct import_ctx x = {.incident_id = incident_id, .slug = slug, .in = in,
+                           .max_share = max_malformed_share, .progress = progress, .out = out};
 
     memset(out, 0, sizeof *out);
     enum outcome o = svc_tx_run(c, "eligibility import", TX_READ_WRITE, import_body, &x);
@@ -229,6 +238,30 @@ eligibility_import(PGconn *c, int64_t incident_id, FILE *in, double max_malforme
                      (long long)dropped);
     }
     return 0;
+}
+
+struct kit_audit {
+    const char *slug;
+    const char *out_dir;
+};
+
+static int
+kit_audit_body(PGconn *c, struct tx *t, void *arg)
+{
+    const struct kit_audit *k = arg;
+    struct audit_note note = {.actor = "operator", .change = k->out_dir,
+                              .change_len = strlen(k->out_dir)};
+
+    (void)t;
+    return tx_audited(svc_audit(c, &note, "eligibility.kit", "incident", k->slug));
+}
+
+enum outcome
+eligibility_kit_audit(PGconn *c, const char *slug, const char *out_dir)
+{
+    struct kit_audit k = {slug, out_dir};
+
+    return svc_tx_run(c, "eligibility kit audit", TX_READ_WRITE, kit_audit_body, &k);
 }
 
 /* One batch of the recompute (svc_tx_run), from ctx->start each time it runs. */

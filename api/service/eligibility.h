@@ -42,11 +42,20 @@ struct eligibility_import_result {
 };
 
 /* Streams the list in (one line at a time, COPY into a staging table), then in one
- * transaction publishes it as a new version and switches the pointer; refused past
+ * transaction publishes it as a new version, switches the pointer and appends the audit event
+ * `eligibility.import` of incident slug (the operator's; its digest covers the list's SHA-256,
+ * never a line of it: the audit key must be installed, service/audit.h); refused past
  * max_malformed_share (0..1) of malformed lines. progress (may be NULL) gets a line every
  * second. 0, or a DB_* status, or -100 on a read error of in. */
-int eligibility_import(PGconn *c, int64_t incident_id, FILE *in, double max_malformed_share,
-                       FILE *progress, struct eligibility_import_result *out);
+int eligibility_import(PGconn *c, int64_t incident_id, const char *slug, FILE *in,
+                       double max_malformed_share, FILE *progress,
+                       struct eligibility_import_result *out);
+
+/* Records in the audit chain that the operator is writing the kit of incident slug (its
+ * matching key) into out_dir: `eligibility.kit`, its digest over out_dir. Called before the
+ * kit is written (a kit that fails halfway may hold the key already). The audit key must be
+ * installed (service/audit.h). OUTCOME_OK, or why not. */
+enum outcome eligibility_kit_audit(PGconn *c, const char *slug, const char *out_dir);
 
 /* Every claim of the incident evaluated against the list in force, batch_size claims per
  * committed transaction (intake goes on meanwhile: it only inserts rows). Walks again until

@@ -128,6 +128,12 @@ class EligibilityTest(unittest.TestCase):
                        f"{cf.incident_id(self.slug)}")
         return int(rows[0][0]) if rows else 0
 
+    def audited(self, action):
+        """The audit chain's events of this action on this incident: (actor, digest hex)."""
+        return cf.psql("SELECT actor, encode(digest, 'hex') FROM audit_events"
+                       f" WHERE action = {cf.sql_literal(action)} AND object_type = 'incident'"
+                       f" AND object_id = {cf.sql_literal(self.slug)} ORDER BY seq")
+
     def submit(self, **claimant):
         body = {"claimant": claimant} if claimant else {}
         code = claimant.pop("notice_code", None)
@@ -149,6 +155,9 @@ class EligibilityTest(unittest.TestCase):
         # never the dedup key
         with open(os.path.join(self.server.secrets_dir, "hmac-key")) as f:
             self.assertNotEqual(f.read().strip(), c.key.hex())
+        # a key given out is in the audit chain: the operator's, over the directory named
+        self.assertEqual(self.audited("eligibility.kit"),
+                         [["operator", hashlib.sha256(self.kit.encode()).hexdigest()]])
 
     def test_states_versions_idempotence_malformed(self):
         p = self.people
@@ -162,6 +171,10 @@ class EligibilityTest(unittest.TestCase):
         self.assertIn("lines/s", run.stderr)
         self.assertIn("version 1 in force", run.stdout)
         self.assertEqual(self.version(), 1)
+        # the version put in force is in the audit chain, over the list's SHA-256
+        with open(v1, "rb") as f:
+            v1_digest = hashlib.sha256(hashlib.sha256(f.read()).digest()).hexdigest()
+        self.assertEqual(self.audited("eligibility.import"), [["operator", v1_digest]])
         # recomputed after the import
         self.assertEqual(self.state(before), ("matched", "email"))
 
@@ -205,6 +218,8 @@ class EligibilityTest(unittest.TestCase):
                           f" ON l.id = e.list_id WHERE l.incident_id = "
                           f"{cf.incident_id(self.slug)}")
         self.assertEqual(int(entries[0][0]), 3 * (PEOPLE - 1))  # version 1's entries dropped
+        # two versions put in force, two events: the unchanged file wrote none
+        self.assertEqual(len(self.audited("eligibility.import")), 2)
 
         # a malformed file: refused, line numbers reported, nothing changes
         bad = self.write_list("bad.csv", p[:100],

@@ -187,6 +187,27 @@ class RiskTest(unittest.TestCase):
         self.assertEqual(r.status, 200, repr(r))
         self.assertEqual(self.flags([claim["reference"]])[claim["reference"]], ["address"])
 
+    def test_a_correction_recounts_the_claims_at_its_new_address(self):
+        """Five claims in a building (the threshold: not flagged); a sixth moves in by a
+        correction: all six are flagged in the correction's transaction. A server of its own
+        whose periodic pass does not come (it would find the five too while they are new)."""
+        server = cf.start_server(self, ["--trusted-proxies", "127.0.0.1",
+                                        "--risk-interval", "3600"])
+        assoc = af.approved_association(server)
+        slug = cf.make_incident(server)
+        action = af.open_action(assoc, slug)
+        building = [af.mandated_claim(server, slug, action, claimant={"address": {
+            "line1": "12 rue de Rivoli", "line2": f"Apt {i}", "postal_code": "75004",
+            "city": "Paris", "country": "FR"}})["reference"] for i in range(5)]
+        self.assertEqual(set(map(tuple, self.flags(building).values())), {()})
+        mover = af.mandated_claim(server, slug, action)
+        r = af.claimant_patch(server, mover, {"claimant": {"address": {
+            "line1": "12, Rue de Rivoli", "line2": "Apt 77", "postal_code": "75004"}}})
+        self.assertEqual(r.status, 200, repr(r))
+        flags = self.flags(building + [mover["reference"]])
+        self.assertEqual({ref: f for ref, f in flags.items()},
+                         {ref: ["address"] for ref in building + [mover["reference"]]})
+
     def test_email_unconfirmed_after_days_cleared_by_confirmation(self):
         slug = cf.make_incident(self.server)
         action = af.open_action(self.assoc, slug)
@@ -257,6 +278,14 @@ class RiskTest(unittest.TestCase):
                 doc = r.json()
                 self.assertEqual((doc["basis"], doc["eligible"]), (basis, eligible), path)
                 self.assertEqual(doc["total_before_cap"], award * eligible, path)
+            # a simulation on that basis prices the same claims (here the scheme in force)
+            for target in ({"incident": slug}, {"action_id": action["id"]}):
+                r = self.assoc.request("POST", "/v1/compensation/simulate",
+                                       {**target, "scheme": scheme, "basis": basis})
+                self.assertEqual(r.status, 200, repr(r))
+                doc = r.json()
+                self.assertEqual((doc["basis"], doc["eligible"], doc["total_before_cap"]),
+                                 (basis, eligible, award * eligible), target)
         r = self.assoc.request("GET", f"/v1/incidents/{slug}/compensation?basis=matched")
         self.assertEqual(r.json()["claims_by_status"]["received"], 3)
         r = harness.Client(self.server).request(  # the public view too
