@@ -77,17 +77,10 @@ read_claim(const PGresult *res, int row, struct arena *a, void *out)
     m->incident_title = arena_strdup(a, PQgetvalue(res, row, 5));
     m->action_title = PQgetisnull(res, row, 6) ? NULL : arena_strdup(a, PQgetvalue(res, row, 6));
     m->data_key_id = atoi(PQgetvalue(res, row, 7));
-    if (!PQgetisnull(res, row, 8)) {
-        size_t n = 0;
-        unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, row, 8), &n);
-        if (raw == NULL)
-            return false;
-        uint8_t *copy = arena_alloc(a, n);
-        memcpy(copy, raw, n);
-        PQfreemem(raw);
-        m->pii = copy;
-        m->pii_len = n;
-    }
+    uint8_t *pii;
+    if (!db_bytea_at(a, res, row, 8, &pii, &m->pii_len))
+        return false;
+    m->pii = pii;
     return true;
 }
 

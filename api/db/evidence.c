@@ -190,16 +190,10 @@ static bool
 read_file(const PGresult *res, int row, struct arena *a, void *out)
 {
     struct evidence_row *f = out;
-    size_t n = 0;
-    unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, row, 3), &n);
 
-    if (raw == NULL)
-        return false;
     memset(f, 0, sizeof *f);
-    f->name_box = arena_alloc(a, n);
-    memcpy(f->name_box, raw, n);
-    f->name_box_len = n;
-    PQfreemem(raw);
+    if (!db_bytea_at(a, res, row, 3, &f->name_box, &f->name_box_len))
+        return false;
     f->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
     f->public_id = arena_strdup(a, PQgetvalue(res, row, 1));
     f->data_key_id = atoi(PQgetvalue(res, row, 2));

@@ -3,6 +3,7 @@
 #include "db/exec.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/arena.h"
 #include "db/errors.h"
@@ -30,6 +31,25 @@ bool
 db_bool_at(const PGresult *res, int row, int col)
 {
     return PQgetvalue(res, row, col)[0] == 't';
+}
+
+bool
+db_bytea_at(struct arena *a, const PGresult *res, int row, int col, uint8_t **out, size_t *len)
+{
+    size_t n = 0;
+
+    *out = NULL;
+    *len = 0;
+    if (PQgetisnull(res, row, col))
+        return true;
+    unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, row, col), &n);
+    if (raw == NULL)
+        return false;
+    *out = arena_alloc(a, n);
+    memcpy(*out, raw, n);
+    *len = n;
+    PQfreemem(raw);
+    return true;
 }
 
 /* Runs stmt, which returns rows: their count with *res_out set (the caller clears it), or

@@ -27,6 +27,11 @@ const char *db_text_at(struct arena *a, const PGresult *res, int row, int col);
 int64_t db_int64_at(const PGresult *res, int row, int col);
 bool db_bool_at(const PGresult *res, int row, int col);
 
+/* A bytea column (in its text form) decoded into a: *out and *len, NULL and 0 for SQL NULL;
+ * false when it does not decode (out of memory). */
+bool db_bytea_at(struct arena *a, const PGresult *res, int row, int col, uint8_t **out,
+                 size_t *len);
+
 /* Runs stmt; when it returns exactly one row, reads it with read. The row count, or DB_*
  * (DB_HARD for a row read refused). */
 int db_exec_one(PGconn *c, const char *stmt, int n, const char *const *params,

@@ -64,17 +64,10 @@ read_message(const PGresult *res, int row, struct arena *a, void *out)
     m->claim_id = strtoll(PQgetvalue(res, row, 1), NULL, 10);
     m->reference = dup_or_null(a, res, row, 2);
     m->data_key_id = atoi(PQgetvalue(res, row, 3));
-    if (!PQgetisnull(res, row, 4)) {
-        size_t n = 0;
-        unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, row, 4), &n);
-        if (raw == NULL)
-            return false;
-        uint8_t *copy = arena_alloc(a, n);
-        memcpy(copy, raw, n);
-        PQfreemem(raw);
-        m->pii = copy;
-        m->pii_len = n;
-    }
+    uint8_t *pii;
+    if (!db_bytea_at(a, res, row, 4, &pii, &m->pii_len))
+        return false;
+    m->pii = pii;
     m->subject = dup_or_null(a, res, row, 5);
     m->body = dup_or_null(a, res, row, 6);
     m->essential = is_true(res, row, 7);
