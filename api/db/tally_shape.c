@@ -47,16 +47,20 @@ const struct db_statement db_tally_shape_statements[] = {
      "SELECT coalesce(max(version), 0) FROM claim_shape_folds WHERE incident_id = $1::bigint",
      1},
     {"db_shape_fold", "SELECT summary_shape_fold($1::int)", 1},
+    /* The folded counts and cells keep a negative sum (HAVING <> 0, not > 0): a fold may take
+     * a claim's −1 before its +1 (two folders skip each other's rows; the log's heap order is
+     * not its time order once a fold has freed space), and the reader adds that −1 to the +1
+     * still in the log. Dropping it would count the claim twice. */
     {"db_shape_counts",
      "SELECT status, payment_preference = 'cash', country, categories, 0, 0, sum(n)"
      " FROM claim_count_tallies WHERE incident_id = $1::bigint"
-     " GROUP BY status, payment_preference, country, categories HAVING sum(n) > 0",
+     " GROUP BY status, payment_preference, country, categories HAVING sum(n) <> 0",
      1},
     {"db_shape_cells",
      "SELECT cash, categories, sum(n), min(loss_min), max(loss_max), min(hours_min),"
      "       max(hours_max)"
      " FROM claim_shape_cells WHERE incident_id = $1::bigint AND status = ANY ($2::text[])"
-     " GROUP BY cash, categories, loss_bucket, hours_bucket HAVING sum(n) > 0",
+     " GROUP BY cash, categories, loss_bucket, hours_bucket HAVING sum(n) <> 0",
      2},
     {NULL, NULL, 0},
 };

@@ -243,6 +243,46 @@ class SummaryShapeTests(unittest.TestCase):
         self.run_shape(rng, loss, lambda: 0 if rng.random() < 0.6 else rng.randint(1, 1000),
                        exact_stats=False, cat_sets=[["email"], ["email", "password"]])
 
+    def test_a_decrement_folded_before_its_increment(self):
+        # A fold takes slices of the log in heap order, skipping the rows another folder holds:
+        # a claim's −1 (reviewed, withdrawn, corrected) can be folded while its +1 is still in
+        # the log, and the folded tables then hold a negative count until the +1 is folded.
+        # Here the test folds every −1 of the incident alone, as such a slice would.
+        self.use(self.UNFOLDED)
+        rng = random.Random(SEED + 3)
+        slug = cf.make_incident(self.server, currency="EUR", affected_count=50_000,
+                                data_categories=list(tc.CATEGORIES))
+        stored = random_scheme(rng)
+        self.t.put_scheme(slug, stored)
+        self.load(rng, slug, 24, lambda: rng.randint(1, 10 ** 6),
+                  lambda: 0 if rng.random() < 0.5 else rng.randint(1, 50), [["email"]])
+        lit = cf.sql_literal(slug)
+        folded = cf.psql(
+            "WITH gone AS (DELETE FROM claim_shape_log WHERE n < 0 AND incident_id ="
+            f"  (SELECT id FROM incidents WHERE slug = {lit}) RETURNING *),"
+            " bump AS (INSERT INTO claim_shape_folds AS f (incident_id, version)"
+            "  SELECT DISTINCT incident_id, 1 FROM gone"
+            "  ON CONFLICT ON CONSTRAINT claim_shape_folds_pkey DO UPDATE"
+            "  SET version = f.version + 1)"
+            " SELECT (SELECT count(*) FROM gone),"
+            "        summary_shape_apply((SELECT array_agg(ROW(g.*)::claim_shape_log)"
+            "                             FROM gone g))")
+        self.assertGreater(int(folded[0][0]), 0, "no decrement to fold: the case went untested")
+        negative = cf.psql("SELECT count(*) FROM claim_count_tallies t JOIN incidents i"
+                           f" ON i.id = t.incident_id WHERE i.slug = {lit} AND t.n < 0")
+        self.assertGreater(int(negative[0][0]), 0, "no negative folded count")
+        claims = self.claims_of(slug)
+        self.check(self.t.summary(slug),
+                   tc.expected_summary(stored, claims, 50_000, scheme_version=1), False)
+        for basis in ("all", "verified"):
+            scheme = random_scheme(rng)
+            doc = self.t.simulate({"incident": slug, "scheme": scheme, "basis": basis}).json()
+            self.check(doc, tc.expected_summary(scheme, claims, 50_000, basis=basis,
+                                                simulated=True), False)
+        cf.psql("SELECT summary_shape_fold(100000)")  # then the +1s: every count at 0 or more
+        self.check(self.t.summary(slug),
+                   tc.expected_summary(stored, claims, 50_000, scheme_version=1), False)
+
     def test_unfolded_changes(self):
         # the worst case on a server that does not fold: the first checks read the changes
         # from the log only, then part of them is folded (a slice), then all of them; every
