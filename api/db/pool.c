@@ -16,7 +16,7 @@
 #include "db/statements.h"
 
 static char *database_url;
-static char options[160];
+static char options[256];
 static char app_name[64];
 static char connect_timeout[16] = "2";
 static _Atomic int conns_up;
@@ -64,10 +64,11 @@ db_pool_init(const struct db_pool_config *cfg)
 {
     database_url = xstrdup(cfg->database_url);
     /* db/README.md, The pool: settings in `options` survive PQreset; bound every statement and
-     * lock wait so a worker thread never blocks its other connections for long */
+     * lock wait so a worker thread never blocks its other connections for long; no JIT (its
+     * compile costs more than the short statements of a request, see db/README.md) */
     snprintf(options, sizeof options,
              "-c synchronous_commit=on -c statement_timeout=%d -c lock_timeout=%d "
-             "-c idle_in_transaction_session_timeout=%d -c TimeZone=UTC",
+             "-c idle_in_transaction_session_timeout=%d -c TimeZone=UTC -c jit=off",
              cfg->statement_timeout_ms, cfg->statement_timeout_ms,
              cfg->statement_timeout_ms * 2);
     if (cfg->connect_timeout_s > 0)

@@ -18,7 +18,7 @@
 #define READ_RETRY_MS 1000
 
 static char *read_url;
-static char options[160];
+static char options[256];
 
 static _Thread_local PGconn *replica;
 static _Thread_local int64_t next_try_ns;
@@ -61,7 +61,8 @@ db_read_pool_init(const char *url, int statement_timeout_ms)
     /* read-only by default: a statement that writes fails on the replica's primary too, if
      * the URL ever names one */
     snprintf(options, sizeof options,
-             "-c statement_timeout=%d -c default_transaction_read_only=on -c TimeZone=UTC",
+             "-c statement_timeout=%d -c default_transaction_read_only=on -c TimeZone=UTC"
+             " -c jit=off",
              statement_timeout_ms);
 }
 
