@@ -13,6 +13,7 @@
 #include "domain/presets.h"
 #include "domain/uuid.h"
 #include "handlers/guard.h"
+#include "handlers/handlers.h"
 #include "handlers/read_guard.h"
 #include "handlers/public_cache.h"
 #include "handlers/scheme_json.h"

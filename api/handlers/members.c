@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Members of the caller's own action; any other action answers 404. */
-#include "handlers/members.h"
+#include "handlers/handlers.h"
 
 #include <string.h>
 #include <time.h>

@@ -19,6 +19,7 @@
 #include "handlers/claim_json.h"
 #include "handlers/claims_self.h"
 #include "handlers/guard.h"
+#include "handlers/handlers.h"
 #include "handlers/read_guard.h"
 #include "handlers/risk.h"
 #include "http/json_body.h"

@@ -7,12 +7,6 @@
 
 #include "http/request.h"
 
-struct reply handle_ws_members_list(struct request *rq);
-struct reply handle_ws_member_get(struct request *rq);
-struct reply handle_ws_reviews(struct request *rq);
-struct reply handle_ws_member_removal(struct request *rq);
-struct reply handle_ws_timeline(struct request *rq);
-
 /* Reads jf (a "filter" object of a request body: status, country, payment_preference,
  * mandated_from, mandated_to, email_confirmed, as the list's query) into f, its errors
  * appended under jf's prefix; also the notices' audience (handlers/notices.c). */
