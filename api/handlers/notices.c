@@ -132,10 +132,9 @@ handle_notices_create(struct request *rq)
 
     if (!may_write(rq, &who, false, &deny))
         return deny;
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
+    struct json_fields jf;
+    if (!json_body_fields(rq, false, NULL, &errors, &jf, &deny))
         return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
     read_draft(rq, &jf, &kind, &t);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
@@ -265,12 +264,10 @@ handle_notices_send(struct request *rq)
 
     if (!may_write(rq, &who, true, &deny))
         return deny;
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
-        return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    struct json_fields jf;
     struct json_fields sub;
-    jf_refuse_unknown(&jf, keys);
+    if (!json_body_fields(rq, false, keys, &errors, &jf, &deny))
+        return deny;
     if (jf_object(&jf, "filter", false, &sub))
         ws_filter_from_json(&sub, &f);
     jf_bool(&jf, "dry_run", &s.dry_run);
