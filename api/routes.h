@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* THE route table: method, path template, handler, role. Grep a path here first. */
+/* The route table (its rows: route_table.h, grep a path there) and the hook that runs it. */
 #ifndef RECOURS_ROUTES_H
 #define RECOURS_ROUTES_H
 

@@ -10,24 +10,24 @@
 #include "db/pool.h"
 #include "service/erasure.h"
 
+static struct periodic_job job;
 static int retention_days;
 
 static void
-run_pass(void *ctx, atomic_bool *stop)
+run_pass(struct periodic_job *j, atomic_bool *stop)
 {
-    struct periodic_job *j = ctx;
     int64_t erased = 0;
     PGconn *c = db_pool_acquire(); /* the pool logs why it could not connect */
 
     if (c == NULL) {
-        log_warn("erasure: database not reachable; next pass in %d s", j->interval_s);
+        log_warn("erasure: database not reachable; next pass in %d s", j->interval_ms / 1000);
         return;
     }
     enum outcome o = svc_erasure_run(c, retention_days, stop, &erased);
     if (erased > 0)
         log_info("erasure: erased the personal data of %lld withdrawn claims", (long long)erased);
     if (o != OUTCOME_OK)
-        log_warn("erasure: pass stopped by a database error; next pass in %d s", j->interval_s);
+        log_warn("erasure: pass stopped by a database error; next pass in %d s", j->interval_ms / 1000);
     int64_t expired = 0;
     if (o == OUTCOME_OK && svc_idempotency_expire(c, stop, &expired) != OUTCOME_OK)
         log_warn("erasure: expiry of idempotency answers stopped by a database error");
@@ -36,19 +36,11 @@ run_pass(void *ctx, atomic_bool *stop)
     db_pool_after_request(); /* idle, or dropped and reconnected next pass */
 }
 
-static struct periodic_job job = {
-    .name = "erasure",
-    .pass = run_pass,
-    .ctx = &job,
-    .thread_end = db_pool_close_thread,
-};
-
 bool
 erasure_job_start(int days, int every_s)
 {
     retention_days = days;
-    job.interval_s = every_s;
-    if (!periodic_job_start(&job)) {
+    if (!periodic_job_start(&job, "erasure", every_s * 1000, run_pass, NULL)) {
         log_error("could not start the erasure job: run recours erase-withdrawn instead");
         return false;
     }

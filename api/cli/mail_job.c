@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The mail threads (--mail-senders of them, each with its own database connection and its own
  * connection to the relay, so that one waits for the relay's replies while another works: the
- * outbox's SKIP LOCKED gives each its own rows, the shared bucket paces them all). Like the
- * erasure job they wait on a condition variable (monotonic clock), so a stop wakes them at
- * once. */
+ * outbox's SKIP LOCKED gives each its own rows, the shared bucket paces them all). Each is a
+ * periodic job (cli/periodic_job.h) that polls every second, sooner when the rate's bucket
+ * lets a due message go before that. */
 #include "cli/mail_job.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,87 +14,51 @@
 #include <time.h>
 
 #include "app.h"
+#include "cli/periodic_job.h"
 #include "core/log.h"
 #include "db/pool.h"
 #include "service/mail_delivery.h"
 
-#define POLL_S 1
+#define POLL_MS 1000
 #define PRUNE_EVERY_S 600
 
 #define SENDERS_MAX 16
 
 struct sender {
-    pthread_t thread;
-    bool started;
-    bool prunes;              /* the first sender also prunes */
-    struct mail_smtp *smtp;   /* its connection to the relay, reused across passes */
-    int next_wait_ms;         /* the rate's wait after a pass, 0: the poll's */
+    struct periodic_job job;
+    bool prunes;            /* the first sender also prunes */
+    time_t last_prune;
+    struct mail_smtp *smtp; /* its connection to the relay, reused across passes */
 };
 
 static struct sender senders[SENDERS_MAX];
 static int n_senders;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake;
-static atomic_bool stop;
 static bool running;
 static const struct app *the_app;
 static struct mail_settings settings;
 static char password[512];
 
+/* One pass of a sender: the due messages its rate allows, then (the first sender) the prune;
+ * when the rate is spent while messages are due, the next pass comes when the bucket has a
+ * token rather than at the next poll. */
 static void
-run_pass(struct sender *me, time_t *last_prune)
+run_pass(struct periodic_job *j, atomic_bool *stop)
 {
+    struct sender *me = j->ctx;
     int handled = 0;
     PGconn *c = db_pool_acquire();
 
-    me->next_wait_ms = 0;
     if (c == NULL)
         return; /* the pool logs why; next pass in a second */
-    if (svc_mail_deliver_due(c, app_secrets(the_app), &settings, me->smtp, &stop, &handled,
-                             &me->next_wait_ms) != OUTCOME_OK)
+    if (svc_mail_deliver_due(c, app_secrets(the_app), &settings, me->smtp, stop, &handled,
+                             &j->next_wait_ms) != OUTCOME_OK)
         log_warn("mail: delivery stopped by a database error; trying again");
-    if (me->prunes && time(NULL) - *last_prune >= PRUNE_EVERY_S) {
-        *last_prune = time(NULL);
+    if (me->prunes && time(NULL) - me->last_prune >= PRUNE_EVERY_S) {
+        me->last_prune = time(NULL);
         if (svc_mail_prune(c) != OUTCOME_OK)
             log_warn("mail: could not prune rate events and expired links");
     }
     db_pool_after_request();
-}
-
-static void
-wait_poll(int next_wait_ms)
-{
-    struct timespec until;
-
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    if (next_wait_ms > 0 && next_wait_ms < POLL_S * 1000) {
-        /* the rate is spent and messages are due: back when the bucket has a token */
-        until.tv_nsec += (long)next_wait_ms * 1000000L;
-        until.tv_sec += until.tv_nsec / 1000000000L;
-        until.tv_nsec %= 1000000000L;
-    } else {
-        until.tv_sec += POLL_S;
-    }
-    pthread_mutex_lock(&lock);
-    while (!atomic_load(&stop)) {
-        if (pthread_cond_timedwait(&wake, &lock, &until) == ETIMEDOUT)
-            break;
-    }
-    pthread_mutex_unlock(&lock);
-}
-
-static void *
-job_main(void *arg)
-{
-    struct sender *me = arg;
-    time_t last_prune = 0;
-
-    while (!atomic_load(&stop)) {
-        run_pass(me, &last_prune);
-        wait_poll(me->next_wait_ms);
-    }
-    db_pool_close_thread();
-    return NULL;
 }
 
 /* The first line of the password file, without its line end. */
@@ -147,17 +110,14 @@ configure(const struct config *cfg)
     return true;
 }
 
-/* Stops and joins the senders started, frees their sessions. */
+/* Stops the senders started (all asked at once, then each joined), frees their sessions. */
 static void
 end_senders(void)
 {
-    pthread_mutex_lock(&lock);
-    atomic_store(&stop, true);
-    pthread_cond_broadcast(&wake);
-    pthread_mutex_unlock(&lock);
+    for (int i = 0; i < n_senders; i++)
+        periodic_job_ask_stop(&senders[i].job);
     for (int i = 0; i < n_senders; i++) {
-        if (senders[i].started)
-            pthread_join(senders[i].thread, NULL);
+        periodic_job_stop(&senders[i].job);
         mail_smtp_free(senders[i].smtp);
         senders[i] = (struct sender){0};
     }
@@ -167,27 +127,16 @@ end_senders(void)
 bool
 mail_job_start(const struct app *app)
 {
-    pthread_condattr_t attr;
-    bool cond_made = false;
-
     the_app = app;
-    atomic_store(&stop, false);
     if (!configure(app->cfg) || !mail_transport_init())
-        goto fail;
-    if (pthread_condattr_init(&attr) != 0)
-        goto fail;
-    cond_made = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
-                pthread_cond_init(&wake, &attr) == 0;
-    pthread_condattr_destroy(&attr);
-    if (!cond_made)
         goto fail;
     n_senders = app->cfg->mail_senders < SENDERS_MAX ? app->cfg->mail_senders : SENDERS_MAX;
     for (int i = 0; i < n_senders; i++) {
-        senders[i].prunes = i == 0;
-        if ((senders[i].smtp = mail_smtp_new()) == NULL)
-            goto fail;
-        senders[i].started = pthread_create(&senders[i].thread, NULL, job_main, &senders[i]) == 0;
-        if (!senders[i].started)
+        struct sender *s = &senders[i];
+
+        s->prunes = i == 0;
+        if ((s->smtp = mail_smtp_new()) == NULL ||
+            !periodic_job_start(&s->job, "mail sender", POLL_MS, run_pass, s))
             goto fail;
     }
     running = true;
@@ -195,8 +144,6 @@ mail_job_start(const struct app *app)
 fail:
     log_error("could not start the mail threads: serve stops (see the line above)");
     end_senders();
-    if (cond_made)
-        pthread_cond_destroy(&wake);
     explicit_bzero(password, sizeof password);
     return false;
 }
@@ -207,7 +154,6 @@ mail_job_stop(void)
     if (!running)
         return;
     end_senders();
-    pthread_cond_destroy(&wake);
     mail_transport_cleanup();
     explicit_bzero(password, sizeof password);
     running = false;

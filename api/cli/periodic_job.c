@@ -7,14 +7,18 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "db/pool.h"
 
+/* Waits wait_ms, or less when a stop comes. */
 static void
-wait_interval(struct periodic_job *j)
+wait_interval(struct periodic_job *j, int wait_ms)
 {
     struct timespec until;
 
     clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += j->interval_s;
+    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    until.tv_sec += wait_ms / 1000 + until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
     pthread_mutex_lock(&j->lock);
     while (!atomic_load(&j->stop)) {
         if (pthread_cond_timedwait(&j->wake, &j->lock, &until) == ETIMEDOUT)
@@ -29,20 +33,23 @@ job_main(void *arg)
     struct periodic_job *j = arg;
 
     while (!atomic_load(&j->stop)) {
-        j->pass(j->ctx, &j->stop);
-        wait_interval(j);
+        j->next_wait_ms = 0;
+        j->pass(j, &j->stop);
+        bool sooner = j->next_wait_ms > 0 && j->next_wait_ms < j->interval_ms;
+        wait_interval(j, sooner ? j->next_wait_ms : j->interval_ms);
     }
-    if (j->thread_end != NULL)
-        j->thread_end();
+    db_pool_close_thread();
     return NULL;
 }
 
 bool
-periodic_job_start(struct periodic_job *j)
+periodic_job_start(struct periodic_job *j, const char *name, int interval_ms,
+                   periodic_pass_fn pass, void *ctx)
 {
     pthread_condattr_t attr;
     int rc;
 
+    *j = (struct periodic_job){.name = name, .interval_ms = interval_ms, .pass = pass, .ctx = ctx};
     atomic_store(&j->stop, false);
     if ((rc = pthread_condattr_init(&attr)) != 0)
         goto fail;
@@ -68,7 +75,7 @@ fail:
 }
 
 void
-periodic_job_stop(struct periodic_job *j)
+periodic_job_ask_stop(struct periodic_job *j)
 {
     if (!j->running)
         return;
@@ -76,6 +83,14 @@ periodic_job_stop(struct periodic_job *j)
     atomic_store(&j->stop, true);
     pthread_cond_signal(&j->wake);
     pthread_mutex_unlock(&j->lock);
+}
+
+void
+periodic_job_stop(struct periodic_job *j)
+{
+    if (!j->running)
+        return;
+    periodic_job_ask_stop(j);
     pthread_join(j->thread, NULL);
     pthread_cond_destroy(&j->wake);
     pthread_mutex_destroy(&j->lock);

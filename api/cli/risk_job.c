@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The risk thread (cli/periodic.c). Each pass looks back over the interval and a margin, so
+/* The risk thread (cli/periodic_job.h). Each pass looks back over the interval and a margin, so
  * the claims committed since the last pass (their created_at is stamped before their batch
  * commits) are all seen; the first looks back over the network window and more, so that a
  * restart loses no claim of the last hour. */
 #include "cli/risk_job.h"
 
-#include "cli/periodic.h"
+#include "cli/periodic_job.h"
 #include "core/log.h"
 #include "db/pool.h"
 #include "service/risk.h"
@@ -15,27 +15,26 @@
 #define LOOKBACK_MARGIN_S 120
 #define FIRST_LOOKBACK_S (2 * 3600)
 
-static struct periodic job;
+static struct periodic_job job;
 static int lookback_s;
 
 static void
-run_pass(const atomic_bool *stop, void *unused)
+run_pass(struct periodic_job *j, atomic_bool *stop)
 {
     struct risk_pass_result r;
     PGconn *c;
 
-    (void)unused;
     risk_domains_reload(false);
     c = db_pool_acquire();
     if (c == NULL) {
-        log_warn("risk: database not reachable; next pass in %d s", job.interval_ms / 1000);
+        log_warn("risk: database not reachable; next pass in %d s", j->interval_ms / 1000);
         return; /* the same lookback next time */
     }
     if (svc_risk_pass(c, lookback_s, stop, &r) != OUTCOME_OK) {
         log_warn("risk: pass stopped by a database error; next pass in %d s",
-                 job.interval_ms / 1000);
+                 j->interval_ms / 1000);
     } else {
-        lookback_s = job.interval_ms / 1000 + LOOKBACK_MARGIN_S;
+        lookback_s = j->interval_ms / 1000 + LOOKBACK_MARGIN_S;
         if (r.network + r.address + r.email + r.expired > 0)
             log_info("risk: counts of %lld (network) and %lld (address) claims updated, %lld "
                      "email checks, %lld network hashes erased",
@@ -49,7 +48,7 @@ bool
 risk_job_start(int interval_s)
 {
     lookback_s = FIRST_LOOKBACK_S;
-    if (!periodic_start(&job, interval_s * 1000, run_pass, NULL)) {
+    if (!periodic_job_start(&job, "risk", interval_s * 1000, run_pass, NULL)) {
         log_error("could not start the risk job: time-based risk flags wait for a restart");
         return false;
     }
@@ -60,5 +59,5 @@ risk_job_start(int interval_s)
 void
 risk_job_stop(void)
 {
-    periodic_stop(&job);
+    periodic_job_stop(&job);
 }

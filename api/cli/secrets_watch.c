@@ -19,6 +19,7 @@ static char *watched_dir;
 static struct secrets *sets[MAX_SETS]; /* every set loaded, the current one last */
 static int n_sets;
 static struct stat last_seen;
+static struct periodic_job job;
 
 static bool
 stat_keys(struct stat *st)
@@ -39,9 +40,9 @@ changed(const struct stat *a, const struct stat *b)
 }
 
 static void
-reload(void *ctx, atomic_bool *stop)
+reload(struct periodic_job *j, atomic_bool *stop)
 {
-    struct app *app = ctx;
+    struct app *app = j->ctx;
     struct stat st;
 
     (void)stop;
@@ -65,12 +66,6 @@ reload(void *ctx, atomic_bool *stop)
              next->data_keys[next->current_data_key].id);
 }
 
-static struct periodic_job job = {
-    .name = "secrets watcher",
-    .interval_s = SECRETS_WATCH_INTERVAL_S,
-    .pass = reload,
-};
-
 bool
 secrets_watch_start(struct app *app, const char *dir)
 {
@@ -85,8 +80,8 @@ secrets_watch_start(struct app *app, const char *dir)
         memset(&last_seen, 0, sizeof last_seen);
     sets[n_sets++] = first;
     atomic_store(&app->secrets, first);
-    job.ctx = app;
-    if (!periodic_job_start(&job))
+    if (!periodic_job_start(&job, "secrets watcher", SECRETS_WATCH_INTERVAL_S * 1000, reload,
+                            app))
         log_warn("could not start the secrets watcher: rotation needs a restart");
     return true;
 }

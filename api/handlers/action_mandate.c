@@ -5,7 +5,7 @@
  * the mandate (action open, deadline ahead, association approved, incident open); any other
  * action, existing or not, answers 404, as an unknown id does. Read through the intake's cache
  * (service/lookup_cache.h): this page is opened by as many people as submit. */
-#include "handlers/action_mandate.h"
+#include "handlers/handlers.h"
 
 #include <string.h>
 

@@ -13,6 +13,7 @@
 #include "domain/vocab.h"
 #include "handlers/action_record.h"
 #include "handlers/guard.h"
+#include "handlers/handlers.h"
 #include "handlers/incidents.h"
 #include "http/json_body.h"
 #include "http/json_build.h"

@@ -5,13 +5,7 @@
 
 #include <jansson.h>
 
-#include "http/request.h"
 #include "service/actions.h"
-
-struct reply handle_actions_create(struct request *rq);
-struct reply handle_actions_list(struct request *rq);
-struct reply handle_actions_get(struct request *rq);
-struct reply handle_actions_update(struct request *rq);
 
 /* The action object of docs/api.md §10.4. */
 json_t *action_json(const struct action *x);

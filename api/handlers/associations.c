@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Association, key and audit handlers (operator, except the public list). */
-#include "handlers/associations.h"
+#include "handlers/handlers.h"
 
 #include <openssl/crypto.h>
 #include <string.h>

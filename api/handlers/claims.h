@@ -3,14 +3,9 @@
 #ifndef RECOURS_HANDLERS_CLAIMS_H
 #define RECOURS_HANDLERS_CLAIMS_H
 
+/* The family's handlers are declared from the route table (handlers/handlers.h); what its files
+ * share is the body parser (claims_parse.h). */
 #include "handlers/claims_parse.h"
-#include "http/request.h"
-
-struct reply handle_claims_submit(struct request *rq);
-struct reply handle_claims_get(struct request *rq);
-struct reply handle_claims_correct(struct request *rq);
-struct reply handle_claims_withdraw(struct request *rq);
-struct reply handle_claims_list_mandated(struct request *rq);
-struct reply handle_claims_review(struct request *rq);
+#include "handlers/handlers.h"
 
 #endif

@@ -13,6 +13,7 @@
 #include "domain/presets.h"
 #include "domain/uuid.h"
 #include "handlers/guard.h"
+#include "handlers/handlers.h"
 #include "handlers/read_guard.h"
 #include "handlers/public_cache.h"
 #include "handlers/scheme_json.h"
@@ -323,16 +324,14 @@ handle_simulate(struct request *rq)
     struct summary_result res;
     struct caller who = guard_caller(rq);
     struct reply deny;
+    struct json_fields jf;
 
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
+    if (!json_body_fields(rq, false, members, &errors, &jf, &deny))
         return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
-    jf_refuse_unknown(&jf, members);
     const char *basis = jf_enum(&jf, "basis", false, bases);
     h.verified_only = basis != NULL && strstr(basis, "verified") != NULL;
     h.matched_only = basis != NULL && strncmp(basis, "matched", 7) == 0;
-    struct simulation sim = {body, &errors, 0};
+    struct simulation sim = {jf.obj, &errors, 0};
     struct summary_query q = {.verified_only = h.verified_only,
                               .matched_only = h.matched_only,
                               .association_id = who.kind == CALLER_ASSOCIATION
@@ -341,7 +340,7 @@ handle_simulate(struct request *rq)
                               .choose = choose_scheme,
                               .choose_ctx = &sim,
                               .lag_ok = true};
-    if (!simulation_target(body, &q, &errors))
+    if (!simulation_target(jf.obj, &q, &errors))
         return json_body_invalid(&errors);
     sim.errors_before = errors.n;
     enum outcome o = svc_rq_compensation_summary(&q, rq->arena, &res);

@@ -5,12 +5,6 @@
 
 #include "http/request.h"
 
-struct reply handle_scheme_put(struct request *rq);
-struct reply handle_incident_compensation(struct request *rq);
-struct reply handle_action_compensation(struct request *rq);
-struct reply handle_simulate(struct request *rq);
-struct reply handle_presets(struct request *rq);
-
 #include <jansson.h>
 
 #include "core/outcome.h"

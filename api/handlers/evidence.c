@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "domain/file_type.h"
 #include "handlers/guard.h"
+#include "handlers/handlers.h"
 #include "http/auth.h"
 #include "http/json_build.h"
 #include "http/outcome.h"

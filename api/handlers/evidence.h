@@ -22,12 +22,6 @@
 int64_t evidence_upload_limit(const void *app);
 bool evidence_upload_open(struct request *rq, struct body_sink *sink, struct reply *refusal);
 
-struct reply handle_evidence_upload(struct request *rq);
-struct reply handle_evidence_list_own(struct request *rq);
-struct reply handle_evidence_remove(struct request *rq);
-struct reply handle_evidence_member_list(struct request *rq);
-struct reply handle_evidence_download(struct request *rq);
-
 /* The limits of the configuration. */
 struct evidence_limits evidence_limits_of(const void *app);
 

@@ -12,6 +12,7 @@
 #include "core/xalloc.h"
 #include "handlers/evidence.h"
 #include "handlers/form_origin.h"
+#include "handlers/handlers.h"
 #include "handlers/page_common.h"
 #include "http/multipart.h"
 #include "web/catalogue.h"
@@ -326,6 +327,8 @@ result_page(struct request *rq, const struct web_ctx *w, const struct form_post 
     return r;
 }
 
+/* POST /my-claim/evidence: a page saying what became of the file or the removal, with the
+ * section again and the way back to the claim. */
 struct reply
 handle_evidence_form_post(struct request *rq)
 {

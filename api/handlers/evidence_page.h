@@ -20,10 +20,6 @@
 int64_t evidence_form_limit(const void *app);
 bool evidence_form_open(struct request *rq, struct body_sink *sink, struct reply *refusal);
 
-/* POST /my-claim/evidence: a page saying what became of the file or the removal, with the
- * section again and the way back to the claim. */
-struct reply handle_evidence_form_post(struct request *rq);
-
 /* The claim's files for its page (NULL when the claim takes no evidence and has none, or
  * they cannot be read: the page then shows no section). */
 const struct evidence_list *evidence_page_list(struct request *rq, const char *reference,

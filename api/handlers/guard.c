@@ -187,6 +187,18 @@ guard_own_action(struct request *rq, bool write, struct caller *who, struct acti
     return o == OUTCOME_OK;
 }
 
+bool
+guard_own_member(struct request *rq, bool write, struct caller *who, struct action *x,
+                 char reference[REFERENCE_LEN + 1], struct reply *deny)
+{
+    if (!guard_own_action(rq, write, who, x, deny))
+        return false;
+    if (reference_parse(request_param(rq, 1), reference))
+        return true;
+    *deny = reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    return false;
+}
+
 struct reply
 guard_bad_parameter(const char *name, const char *message)
 {

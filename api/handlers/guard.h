@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "domain/reference.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -61,6 +62,13 @@ struct action;
  * then for a write 409 approval-lapsed when the caller's approval is not in force. */
 bool guard_own_action(struct request *rq, bool write, struct caller *who, struct action *x,
                       struct reply *deny);
+
+/* guard_own_action, then the claim reference of the path's second parameter (a member of
+ * that action, /v1/actions/{id}/members/{reference}) into reference: false with *deny = 404
+ * as well when it cannot be a reference (whether the claim is a member is the service's to
+ * say). */
+bool guard_own_member(struct request *rq, bool write, struct caller *who, struct action *x,
+                      char reference[REFERENCE_LEN + 1], struct reply *deny);
 
 /* Reads ?limit (1..1000, default 100) and ?cursor for list kind; false with *deny = 400
  * invalid-parameter / invalid-cursor. *position_out is NULL without a cursor. */

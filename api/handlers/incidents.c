@@ -12,6 +12,7 @@
 #include "handlers/claim_json.h"
 #include "handlers/compensation.h"
 #include "handlers/guard.h"
+#include "handlers/handlers.h"
 #include "handlers/public_cache.h"
 #include "handlers/scheme_json.h"
 #include "http/json_body.h"

@@ -5,15 +5,8 @@
 
 #include <stdbool.h>
 
-#include "http/request.h"
-
 /* Whether s matches the slug pattern of docs/api.md §8.4, ^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$ (also
  * the pattern of every ?incident= parameter). */
 bool incident_slug_is_valid(const char *s);
-
-struct reply handle_incidents_list(struct request *rq);
-struct reply handle_incidents_get(struct request *rq);
-struct reply handle_incidents_create(struct request *rq);
-struct reply handle_incidents_update(struct request *rq);
 
 #endif

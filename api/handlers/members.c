@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Members of the caller's own action; any other action answers 404. */
-#include "handlers/members.h"
+#include "handlers/handlers.h"
 
 #include <string.h>
 #include <time.h>
@@ -14,6 +14,7 @@
 #include "domain/vocab.h"
 #include "handlers/claim_json.h"
 #include "handlers/guard.h"
+#include "handlers/workspace_members.h"
 #include "http/json_body.h"
 #include "http/json_build.h"
 #include "http/json_fields.h"
@@ -86,20 +87,16 @@ handle_members_add(struct request *rq)
 
     if (!guard_own_action(rq, true, &who, &x, &deny))
         return deny;
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
-        return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    struct json_fields jf;
     struct json_fields sub;
-    jf_refuse_unknown(&jf, keys);
-    json_t *list = json_object_get(body, "references");
-    bool by_filter = jf_object(&jf, "filter", false, &sub);
+    if (!json_body_fields(rq, false, keys, &errors, &jf, &deny))
+        return deny;
+    bool by_filter;
+    json_t *list = ws_references_or_filter(&jf, &sub, &by_filter);
     const char *const *refs = NULL;
-    if ((list != NULL) == by_filter)
-        errors_add(&errors, "references", "required", "give exactly one of references or filter");
-    else if (list != NULL)
+    if (list != NULL)
         refs = read_references(&jf, list, &n_refs);
-    else
+    else if (by_filter)
         read_filter(&sub, &filter);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
@@ -122,10 +119,8 @@ handle_members_remove(struct request *rq)
     struct reply deny;
     char reference[REFERENCE_LEN + 1];
 
-    if (!guard_own_action(rq, true, &who, &x, &deny))
+    if (!guard_own_member(rq, true, &who, &x, reference, &deny))
         return deny;
-    if (!reference_parse(request_param(rq, 1), reference))
-        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
     struct audit_note note = {who.actor, reference, strlen(reference)};
     enum outcome o = svc_rq_members_remove(&note, &x, reference);
     if (o != OUTCOME_OK)

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Notice routes (see notices.h): bodies read and checked here, one service entry point each
- * (service/notices.h), which checks the action is the caller's. */
-#include "handlers/notices.h"
+/* Notices of an association to the members of its action (docs/workspace.md "Notices"):
+ * POST/GET /v1/actions/{id}/notices, GET …/notices/{notice}, GET …/{notice}/preview,
+ * POST …/{notice}/send. Bodies read and checked here, one service entry point each
+ * (service/notices.h), which checks the action is the caller's: another association's action,
+ * or a notice of another action, answers 404 on every route. */
+#include "handlers/handlers.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -129,10 +132,9 @@ handle_notices_create(struct request *rq)
 
     if (!may_write(rq, &who, false, &deny))
         return deny;
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
+    struct json_fields jf;
+    if (!json_body_fields(rq, false, NULL, &errors, &jf, &deny))
         return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
     read_draft(rq, &jf, &kind, &t);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
@@ -262,12 +264,10 @@ handle_notices_send(struct request *rq)
 
     if (!may_write(rq, &who, true, &deny))
         return deny;
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
-        return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    struct json_fields jf;
     struct json_fields sub;
-    jf_refuse_unknown(&jf, keys);
+    if (!json_body_fields(rq, false, keys, &errors, &jf, &deny))
+        return deny;
     if (jf_object(&jf, "filter", false, &sub))
         ws_filter_from_json(&sub, &f);
     jf_bool(&jf, "dry_run", &s.dry_run);

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The stop page (see notices_stop.h), in the member's language (the claim's), never cached
+/* The page behind the link of every non-essential notice (docs/workspace.md "Notices"):
+ * GET /notices/stop/{token} says what stopping means and offers a button (a form: no
+ * JavaScript needed); POST /notices/stop/{token} stops them, from that button or from a mail
+ * client's one-click (RFC 8058: List-Unsubscribe-Post, whatever the body). A token we did not
+ * make is a 404 page. The page is in the member's language (the claim's), never cached
  * (the address is the member's own). No Origin check on the POST, unlike the site's other
  * forms: a mail client's one-click comes from its own servers, and the token alone, made
  * with the server's key, says whose notices stop. */
-#include "handlers/notices_stop.h"
+#include "handlers/handlers.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
 /* Health, readiness, metrics and the OpenAPI document. /healthz never touches the database,
  * so it answers while PostgreSQL is down; /readyz does, and also requires the schema to be
  * exactly the migrations this binary was started with. */
-#include "handlers/ops.h"
+#include "handlers/handlers.h"
 
 #include <string.h>
 

@@ -8,7 +8,7 @@
 
 #include "handlers/page_common.h"
 #include "handlers/page_parts.h"
-#include "handlers/pages.h"
+#include "handlers/handlers.h"
 #include "web/escape.h"
 #include "web/format.h"
 

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* GET and POST /claim (pages.h), and what /my-claim shares (page_claim.h). The post runs
- * the JSON API's handler on the form's fields (page_api.h), and the presenter set here turns
- * whatever it answers, on the worker thread once the intake committed, into the page. */
+/* GET and POST /claim (docs/web-forms.md): GET /claim?incident=SLUG or ?action=ID renders the
+ * form; POST /claim (application/x-www-form-urlencoded) is the JSON API's submission, its
+ * validation, dedup, Idempotency-Key and group commit included: the answer becomes the receipt,
+ * or the form again with the errors beside the fields and the values kept. Also what /my-claim
+ * shares (page_claim.h). The post runs the JSON API's handler on the form's fields
+ * (page_api.h), and the presenter set here turns whatever it answers, on the worker thread
+ * once the intake committed, into the page. */
 #include "handlers/page_claim.h"
 
 #include <stdio.h>
@@ -23,7 +27,7 @@
 #include "handlers/page_api.h"
 #include "handlers/page_claim_form.h"
 #include "handlers/page_common.h"
-#include "handlers/pages.h"
+#include "handlers/handlers.h"
 #include "handlers/scheme_json.h"
 #include "web/escape.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* What the claim form page (handlers/pages.h: GET and POST /claim) shares with /my-claim:
+/* What the claim form page (page_claim.c: GET and POST /claim) shares with /my-claim:
  * the form's key, its scheme, and the checks of a form post. */
 #ifndef RECOURS_HANDLERS_PAGE_CLAIM_H
 #define RECOURS_HANDLERS_PAGE_CLAIM_H

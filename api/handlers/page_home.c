@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The home page and the incident page (pages.h): the documents of
+/* The home page and the incident page (GET /, GET /i/{slug}): the documents of
  * service/public_pages.h rendered with api/web/. */
 
 #include <stdio.h>
@@ -8,7 +8,7 @@
 
 #include "handlers/page_common.h"
 #include "handlers/page_parts.h"
-#include "handlers/pages.h"
+#include "handlers/handlers.h"
 #include "web/escape.h"
 
 /* A button about the incident inc: href_base then its slug; its text the catalogue's key,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The catalogue for the scripts (pages.h): the bytes loaded at start, validated by their
- * ETag, cached five minutes (a new catalogue comes with a restart). */
-#include "handlers/pages.h"
+/* GET /i18n/{file}: a language's string catalogue (fr.json, en.json) for the scripts: the
+ * bytes loaded at start, validated by their ETag, cached five minutes (a new catalogue comes
+ * with a restart). */
+#include "handlers/handlers.h"
 
 #include <string.h>
 

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* GET and POST /my-claim (pages.h). A post names what it does in its `form` field; the
- * claimant's reference and token become the API's path parameter and Bearer credential, the
- * route role the API's route has (ROLE_CLAIMANT) is checked as routes.c would, then the API's
- * handler runs and its answer, always synchronous here, is made into the page. */
+/* GET and POST /my-claim, rendered by the server (docs/web-forms.md): the claimant gives
+ * reference and token in a form (POST, never in the address), sees the claim as given,
+ * corrects any field the API allows, gives a mandate to an open action, withdraws; "I lost my
+ * token" asks for a recovery link by email, and the link's page sets a new token. Works
+ * without JavaScript; the token travels only in the bodies of these posts. A post names what
+ * it does in its `form` field; the claimant's reference and token become the API's path
+ * parameter and Bearer credential, the route role the API's route has (ROLE_CLAIMANT) is
+ * checked as routes.c would, then the API's handler runs and its answer, always synchronous
+ * here, is made into the page. */
 
 #include <string.h>
 
@@ -20,8 +25,7 @@
 #include "handlers/page_common.h"
 #include "handlers/evidence_page.h"
 #include "handlers/page_my_claim_view.h"
-#include "handlers/pages.h"
-#include "handlers/recovery.h"
+#include "handlers/handlers.h"
 
 static struct reply
 render(struct request *rq, const struct web_ctx *w, int status, struct my_claim_state *st)
@@ -227,7 +231,7 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
     return claim_page(rq, w, f, now.doc, &st, a.status >= 400 && a.status < 600 ? a.status : 500);
 }
 
-/* "I lost my token": the same answer whether a claim matches or not (handlers/recovery.h). */
+/* "I lost my token": the same answer whether a claim matches or not (recovery.c). */
 static struct reply
 recover(struct request *rq, const struct web_ctx *w, const struct form *f)
 {

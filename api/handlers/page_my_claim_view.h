@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The markup of /my-claim (handlers/pages.h): the access and recovery forms, the claim as given
+/* The markup of /my-claim (page_my_claim.c): the access and recovery forms, the claim as given
  * with its action, the correction form (the claim form's own questions), the mandate offer,
  * the withdrawal, the new token after a recovery. */
 #ifndef RECOURS_HANDLERS_PAGE_MY_CLAIM_VIEW_H

@@ -9,7 +9,7 @@
 #include "app.h"
 #include "handlers/page_common.h"
 #include "handlers/page_parts.h"
-#include "handlers/pages.h"
+#include "handlers/handlers.h"
 #include "http/problem.h"
 #include "web/escape.h"
 #include "web/format.h"

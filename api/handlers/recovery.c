@@ -2,7 +2,7 @@
 /* Token recovery and email confirmation: parse, one service call, reply. The recovery
  * request's answer never depends on whether a claim matches (issue 12): that is known only
  * when the message is delivered. */
-#include "handlers/recovery.h"
+#include "handlers/handlers.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -57,6 +57,8 @@ parse_request(struct request *rq, struct recovery_request *r, struct reply *deny
     return true;
 }
 
+/* POST /v1/claim-recovery {email, reference?, lang?}: 202, the same answer whether a claim
+ * matches or not; 429 past the limits per client and per address. */
 struct reply
 handle_recovery_request(struct request *rq)
 {
@@ -82,6 +84,8 @@ handle_recovery_request(struct request *rq)
     return reply_json_take(202, json_pack("{s:s}", "status", "queued"));
 }
 
+/* POST /v1/claim-recovery/{token}: 200 {reference, token} (the new claim token, shown
+ * once; the old one stops working); 404 for an unknown, used or expired link. */
 struct reply
 handle_recovery_redeem(struct request *rq)
 {
@@ -127,6 +131,8 @@ confirm_page(int status, const char *lang)
     return r;
 }
 
+/* GET /confirm-email/{token}: records the claim's address as confirmed; an HTML page in the
+ * claim's language (404 page for an unknown or used link). */
 struct reply
 handle_confirm_email(struct request *rq)
 {

@@ -3,6 +3,7 @@
  * a count is made of. */
 #include "handlers/risk.h"
 
+#include "handlers/handlers.h"
 #include "http/json_build.h"
 #include "http/outcome.h"
 #include "http/reply.h"

@@ -7,9 +7,6 @@
 #include <jansson.h>
 
 #include "domain/risk.h"
-#include "http/request.h"
-
-struct reply handle_incident_risk(struct request *rq);
 
 /* A claim's risk flags with their evidence (docs/risk.md "On the member's claim"): a new
  * object, or JSON null when the claim has none. */

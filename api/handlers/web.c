@@ -2,7 +2,7 @@
 /* Static files from --web-dir. Pages are named by route (/ → index.html, /claim →
  * claim.html); assets live in web/static/ with a strict file-name alphabet, so no path can
  * leave the directory. */
-#include "handlers/pages.h"
+#include "handlers/handlers.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -19,6 +19,7 @@
 #include "handlers/claim_json.h"
 #include "handlers/claims_self.h"
 #include "handlers/guard.h"
+#include "handlers/handlers.h"
 #include "handlers/read_guard.h"
 #include "handlers/risk.h"
 #include "http/json_body.h"
@@ -267,10 +268,8 @@ handle_ws_member_get(struct request *rq)
     struct reply deny;
     char reference[REFERENCE_LEN + 1];
 
-    if (!guard_own_action(rq, false, &who, &x, &deny))
+    if (!guard_own_member(rq, false, &who, &x, reference, &deny))
         return deny;
-    if (!reference_parse(request_param(rq, 1), reference))
-        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
     /* the audit digests the reference alone: who read which claim, when, nothing personal */
     struct audit_note note = {who.actor, reference, strlen(reference)};
     enum outcome o = svc_rq_ws_member_read(&note, x.id, reference, rq->arena, &v);
@@ -309,6 +308,20 @@ read_references(struct request *rq, const struct json_fields *jf, json_t *list,
     f->n_refs = (int)n;
 }
 
+json_t *
+ws_references_or_filter(const struct json_fields *jf, struct json_fields *filter,
+                        bool *by_filter)
+{
+    json_t *list = json_object_get(jf->obj, "references");
+
+    *by_filter = jf_object(jf, "filter", false, filter);
+    if ((list != NULL) != *by_filter)
+        return list;
+    errors_add(jf->errors, "references", "required", "give exactly one of references or filter");
+    *by_filter = false;
+    return NULL;
+}
+
 /* {"filter": {...}}: the fields of the list's query, as JSON. */
 void
 ws_filter_from_json(const struct json_fields *jf, struct ws_filter *f)
@@ -343,19 +356,15 @@ handle_ws_reviews(struct request *rq)
 
     if (!guard_own_action(rq, true, &who, &x, &deny))
         return deny;
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
-        return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    struct json_fields jf;
     struct json_fields sub;
-    jf_refuse_unknown(&jf, keys);
-    json_t *list = json_object_get(body, "references");
-    bool by_filter = jf_object(&jf, "filter", false, &sub);
-    if ((list != NULL) == by_filter)
-        errors_add(&errors, "references", "required", "give exactly one of references or filter");
-    else if (list != NULL)
+    if (!json_body_fields(rq, false, keys, &errors, &jf, &deny))
+        return deny;
+    bool by_filter;
+    json_t *list = ws_references_or_filter(&jf, &sub, &by_filter);
+    if (list != NULL)
         read_references(rq, &jf, list, &f);
-    else
+    else if (by_filter)
         ws_filter_from_json(&sub, &f);
     struct ws_review_request r = {.expected = -1};
     r.d.action_id = x.id;
@@ -407,15 +416,11 @@ handle_ws_member_removal(struct request *rq)
     struct reply deny;
     char reference[REFERENCE_LEN + 1];
 
-    if (!guard_own_action(rq, true, &who, &x, &deny))
+    if (!guard_own_member(rq, true, &who, &x, reference, &deny))
         return deny;
-    if (!reference_parse(request_param(rq, 1), reference))
-        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    json_t *body = json_body_object(rq, false, &deny);
-    if (body == NULL)
+    struct json_fields jf;
+    if (!json_body_fields(rq, false, keys, &errors, &jf, &deny))
         return deny;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
-    jf_refuse_unknown(&jf, keys);
     const char *reason = jf_enum(&jf, "reason", true, removal_reasons);
     if (errors_any(&errors))
         return json_body_invalid(&errors);

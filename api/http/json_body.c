@@ -102,15 +102,28 @@ json_body_object(struct request *rq, bool allow_merge_patch, struct reply *err)
 }
 
 bool
-json_body_read(struct request *rq, bool allow_merge_patch, json_body_reader read, void *out,
-               struct reply *err)
+json_body_fields(struct request *rq, bool allow_merge_patch, const char *const *keys,
+                 struct errors *errors, struct json_fields *jf, struct reply *err)
 {
-    struct errors errors = {0};
     json_t *body = json_body_object(rq, allow_merge_patch, err);
 
     if (body == NULL)
         return false;
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
+    *jf = (struct json_fields){.obj = body, .prefix = "", .errors = errors, .arena = rq->arena};
+    if (keys != NULL)
+        jf_refuse_unknown(jf, keys);
+    return true;
+}
+
+bool
+json_body_read(struct request *rq, bool allow_merge_patch, json_body_reader read, void *out,
+               struct reply *err)
+{
+    struct errors errors = {0};
+    struct json_fields jf;
+
+    if (!json_body_fields(rq, allow_merge_patch, NULL, &errors, &jf, err))
+        return false;
     read(&jf, out);
     if (!errors_any(&errors))
         return true;

@@ -27,6 +27,13 @@ struct json_fields;
  * appending every error to jf->errors. */
 typedef void (*json_body_reader)(const struct json_fields *jf, void *out);
 
+/* The body as an object, ready to read: json_body_object, then *jf over it (the request's
+ * arena, errors collected into *errors), its members other than keys refused (keys NULL:
+ * none). For a handler whose checks go beyond one reader; else json_body_read. False with
+ * *err: 415 or 400. */
+bool json_body_fields(struct request *rq, bool allow_merge_patch, const char *const *keys,
+                      struct errors *errors, struct json_fields *jf, struct reply *err);
+
 /* The prologue of a handler that takes a body: json_body_object, then read into out, every
  * error collected. False with *err: 415, 400 or 422 with all the errors. */
 bool json_body_read(struct request *rq, bool allow_merge_patch, json_body_reader read,

@@ -67,6 +67,22 @@ member(const struct json_fields *jf, const char *key, bool required)
     return v;
 }
 
+/* member, then its type: t (JSON_TRUE stands for either boolean), else NULL with
+ * invalid-type and the expected kind of value. */
+static json_t *
+member_of_type(const struct json_fields *jf, const char *key, bool required, json_type t,
+               const char *expected)
+{
+    json_t *v = member(jf, key, required);
+
+    if (v == NULL)
+        return NULL;
+    if (t == JSON_TRUE ? json_is_boolean(v) : json_typeof(v) == t)
+        return v;
+    add(jf, key, "invalid-type", expected);
+    return NULL;
+}
+
 bool
 jf_text_is_clean(const char *s, const char *allowed_ctrl, size_t *chars_out)
 {
@@ -97,15 +113,11 @@ static const char *
 text_of(const struct json_fields *jf, const char *key, bool required, size_t max_chars,
         const char *allowed_ctrl)
 {
-    json_t *v = member(jf, key, required);
+    json_t *v = member_of_type(jf, key, required, JSON_STRING, "expected a string");
     size_t chars = 0;
 
     if (v == NULL)
         return NULL;
-    if (!json_is_string(v)) {
-        add(jf, key, "invalid-type", "expected a string");
-        return NULL;
-    }
     const char *s = json_string_value(v);
     size_t len = json_string_length(v);
     while (len > 0 && is_space(*s)) {
@@ -172,14 +184,10 @@ const char *
 jf_enum(const struct json_fields *jf, const char *key, bool required,
         const char *const allowed[])
 {
-    json_t *v = member(jf, key, required);
+    json_t *v = member_of_type(jf, key, required, JSON_STRING, "expected a string");
 
     if (v == NULL)
         return NULL;
-    if (!json_is_string(v)) {
-        add(jf, key, "invalid-type", "expected a string");
-        return NULL;
-    }
     for (size_t i = 0; allowed[i] != NULL; i++)
         if (strcmp(allowed[i], json_string_value(v)) == 0)
             return allowed[i];
@@ -190,15 +198,12 @@ jf_enum(const struct json_fields *jf, const char *key, bool required,
 const char *
 jf_date(const struct json_fields *jf, const char *key, bool required)
 {
-    json_t *v = member(jf, key, required);
+    json_t *v =
+        member_of_type(jf, key, required, JSON_STRING, "expected a date string YYYY-MM-DD");
     struct civil_date d;
 
     if (v == NULL)
         return NULL;
-    if (!json_is_string(v)) {
-        add(jf, key, "invalid-type", "expected a date string YYYY-MM-DD");
-        return NULL;
-    }
     if (!civil_date_parse(json_string_value(v), &d)) {
         add(jf, key, "invalid-format", "expected a real date YYYY-MM-DD");
         return NULL;
@@ -251,7 +256,7 @@ bool
 jf_categories(const struct json_fields *jf, const char *key, bool required, unsigned int within,
               unsigned int *out)
 {
-    json_t *v = member(jf, key, required);
+    json_t *v = member_of_type(jf, key, required, JSON_ARRAY, "expected an array");
     unsigned int set = 0;
     bool ok = true;
     size_t i;
@@ -261,10 +266,6 @@ jf_categories(const struct json_fields *jf, const char *key, bool required, unsi
 
     if (v == NULL)
         return false;
-    if (!json_is_array(v)) {
-        add(jf, key, "invalid-type", "expected an array");
-        return false;
-    }
     if (json_array_size(v) == 0) {
         add(jf, key, "too-short", "name at least one category");
         return false;
@@ -297,14 +298,10 @@ jf_categories(const struct json_fields *jf, const char *key, bool required, unsi
 bool
 jf_bool(const struct json_fields *jf, const char *key, bool *out)
 {
-    json_t *v = member(jf, key, false);
+    json_t *v = member_of_type(jf, key, false, JSON_TRUE, "expected true or false");
 
     if (v == NULL)
         return false;
-    if (!json_is_boolean(v)) {
-        add(jf, key, "invalid-type", "expected true or false");
-        return false;
-    }
     *out = json_is_true(v);
     return true;
 }
@@ -312,15 +309,11 @@ jf_bool(const struct json_fields *jf, const char *key, bool *out)
 bool
 jf_object(const struct json_fields *jf, const char *key, bool required, struct json_fields *out)
 {
-    json_t *v = member(jf, key, required);
+    json_t *v = member_of_type(jf, key, required, JSON_OBJECT, "expected an object");
     char path[ERRORS_FIELD_MAX];
 
     if (v == NULL)
         return false;
-    if (!json_is_object(v)) {
-        add(jf, key, "invalid-type", "expected an object");
-        return false;
-    }
     *out = *jf;
     out->obj = v;
     out->prefix = arena_strdup(jf->arena, jf_path(jf, key, path, sizeof path));

@@ -75,14 +75,9 @@ html_inline(const char *s, size_t n, struct strbuf *out)
         }
         if (u > 0) {
             char *url = strndup(s + i, u);
-            if (url != NULL) {
-                strbuf_puts(out, "<a href=\"");
-                mail_html_escape(url, out);
-                strbuf_puts(out, "\">");
-                mail_html_escape(url, out);
-                strbuf_puts(out, "</a>");
-                free(url);
-            }
+            if (url != NULL)
+                mail_html_link(url, out);
+            free(url);
             i += u;
         } else if (s[i] == '\n') {
             strbuf_puts(out, "<br>\n");
@@ -114,18 +109,6 @@ html_body(const char *body, struct strbuf *out)
         strbuf_puts(out, "</p>\n");
         p += n;
     }
-}
-
-/* A sentence followed by an address, in both parts. */
-static void
-line_with_link(struct mail_rendered *r, const char *intro, const char *url)
-{
-    strbuf_printf(&r->text, "%s\n%s\n\n", intro, url);
-    strbuf_puts(&r->html, "<p>");
-    mail_html_escape(intro, &r->html);
-    strbuf_puts(&r->html, "<br>");
-    html_inline(url, strlen(url), &r->html);
-    strbuf_puts(&r->html, "</p>\n");
 }
 
 /* Who sends it, about which action, and to which claim. */
@@ -164,9 +147,9 @@ mail_render_notice(const struct notice_mail *n, struct mail_rendered *out)
     strbuf_printf(&out->text, "%s\n\n", n->body);
     html_body(n->body, &out->html);
     sender_lines(out, w, n);
-    line_with_link(out, w->my_claim, n->my_claim_url);
+    mail_link(out, w->my_claim, n->my_claim_url);
     if (n->stop_url != NULL)
-        line_with_link(out, w->stop, n->stop_url);
+        mail_link(out, w->stop, n->stop_url);
     else
         mail_para(out, w->essential);
     mail_para(out, mail_words.no_token_note[l]);

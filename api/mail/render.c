@@ -59,18 +59,25 @@ field(struct mail_rendered *r, const char *label, const char *value)
     strbuf_puts(&r->html, "</strong></p>\n");
 }
 
-/* A sentence followed by its link, the link shown as its own text. */
-static void
-link(struct mail_rendered *r, const char *intro, const char *url)
+void
+mail_html_link(const char *url, struct strbuf *out)
+{
+    strbuf_puts(out, "<a href=\"");
+    mail_html_escape(url, out);
+    strbuf_puts(out, "\">");
+    mail_html_escape(url, out);
+    strbuf_puts(out, "</a>");
+}
+
+void
+mail_link(struct mail_rendered *r, const char *intro, const char *url)
 {
     strbuf_printf(&r->text, "%s\n%s\n\n", intro, url);
     strbuf_puts(&r->html, "<p>");
     mail_html_escape(intro, &r->html);
-    strbuf_puts(&r->html, "<br><a href=\"");
-    mail_html_escape(url, &r->html);
-    strbuf_puts(&r->html, "\">");
-    mail_html_escape(url, &r->html);
-    strbuf_puts(&r->html, "</a></p>\n");
+    strbuf_puts(&r->html, "<br>");
+    mail_html_link(url, &r->html);
+    strbuf_puts(&r->html, "</p>\n");
 }
 
 static void
@@ -91,13 +98,13 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
     case MAIL_CLAIM_ACCEPTED:
         mail_para(r, mail_words.accepted_intro[l]);
         claim_facts(r, l, f);
-        link(r, mail_words.my_claim_intro[l], f->my_claim_url);
+        mail_link(r, mail_words.my_claim_intro[l], f->my_claim_url);
         if (f->confirm_url != NULL)
-            link(r, mail_words.confirm_intro[l], f->confirm_url);
+            mail_link(r, mail_words.confirm_intro[l], f->confirm_url);
         break;
     case MAIL_CLAIM_CORRECTED:
         claim_facts(r, l, f);
-        link(r, mail_words.corrected_intro[l], f->my_claim_url);
+        mail_link(r, mail_words.corrected_intro[l], f->my_claim_url);
         break;
     case MAIL_CLAIM_WITHDRAWN:
         claim_facts(r, l, f);
@@ -107,20 +114,20 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
         claim_facts(r, l, f);
         mail_para(r, mail_words.rejected_intro[l]);
         field(r, mail_words.reason_label[l], f->reason != NULL ? f->reason : "");
-        link(r, mail_words.rejected_correct_intro[l], f->my_claim_url);
+        mail_link(r, mail_words.rejected_correct_intro[l], f->my_claim_url);
         break;
     case MAIL_MEMBER_REMOVED:
         claim_facts(r, l, f);
         mail_para(r, mail_words.removed_intro[l]);
         field(r, mail_words.reason_label[l], f->reason != NULL ? f->reason : "");
-        link(r, mail_words.my_claim_intro[l], f->my_claim_url);
+        mail_link(r, mail_words.my_claim_intro[l], f->my_claim_url);
         break;
     case MAIL_RECOVERY:
         mail_para(r, mail_words.recovery_intro[l]);
         for (int i = 0; i < f->n_items; i++) {
             field(r, mail_words.reference_label[l], f->items[i].reference);
             field(r, mail_words.incident_label[l], f->items[i].incident_title);
-            link(r, mail_words.recovery_link_label[l], f->items[i].link);
+            mail_link(r, mail_words.recovery_link_label[l], f->items[i].link);
         }
         mail_para(r, mail_words.recovery_expiry[l]);
         mail_para(r, mail_words.not_you_note[l]);

@@ -54,6 +54,13 @@ void mail_rendered_free(struct mail_rendered *r);
  * escaped <p> in the HTML part. */
 void mail_para(struct mail_rendered *r, const char *text);
 
+/* Appends a sentence and, on the next line, an address to both parts of r: in the HTML part
+ * the address is a link showing itself (mail_html_link). */
+void mail_link(struct mail_rendered *r, const char *intro, const char *url);
+
+/* Appends <a href="url">url</a>, escaped: an address shown as its own text. */
+void mail_html_link(const char *url, struct strbuf *out);
+
 /* Appends s escaped for HTML text and double-quoted attribute values. */
 void mail_html_escape(const char *s, struct strbuf *out);
 
