@@ -6,7 +6,11 @@
  * row and defined in one file. A row without its role does not build (ROUTE takes four
  * arguments); the role column is enforced by routes_run before the handler (docs/architecture.md
  * §4); tests/checks/check_routes.sh checks each role and that §3 documents each handler.
- * No include guard: each reader defines ROUTE, includes this file and undefines ROUTE. */
+ * A GET that records something (an audit event, an export record) is a ROUTE_RECORDING_GET row:
+ * the same GET route, but HEAD is refused on it (405, Allow: GET), because a HEAD runs a GET's
+ * handler and would record a read that sent nothing (http/router.c).
+ * No include guard: each reader defines ROUTE and ROUTE_RECORDING_GET, includes this file and
+ * undefines them. */
 
 /* Operations (handlers/ops.c, docs/api.md §13): liveness, readiness, metrics, this API's
  * OpenAPI document. */
@@ -87,14 +91,15 @@ ROUTE("GET", "/v1/actions/{id}", handle_actions_get, ROLE_ASSOCIATION)
 ROUTE("PATCH", "/v1/actions/{id}", handle_actions_update, ROLE_ASSOCIATION)
 ROUTE("GET", "/v1/actions/{id}/mandate", handle_action_mandate, ROLE_PUBLIC)
 ROUTE("GET", "/v1/actions/{id}/compensation", handle_action_compensation, ROLE_ASSOCIATION)
-ROUTE("GET", "/v1/actions/{id}/export", handle_actions_export, ROLE_ASSOCIATION)
+ROUTE_RECORDING_GET("/v1/actions/{id}/export", handle_actions_export, ROLE_ASSOCIATION)
 ROUTE("GET", "/v1/exports/{id}", handle_exports_get, ROLE_ASSOCIATION_OR_OPERATOR)
 
 /* The workspace on an action's members (members.c, workspace_members.c, evidence.c,
  * docs/workspace.md): another association's action, or a claim that is not a member, is 404. */
 ROUTE("POST", "/v1/actions/{id}/members", handle_members_add, ROLE_ASSOCIATION)
 ROUTE("GET", "/v1/actions/{id}/members", handle_ws_members_list, ROLE_ASSOCIATION)
-ROUTE("GET", "/v1/actions/{id}/members/{reference}", handle_ws_member_get, ROLE_ASSOCIATION)
+ROUTE_RECORDING_GET("/v1/actions/{id}/members/{reference}", handle_ws_member_get,
+                    ROLE_ASSOCIATION)
 ROUTE("DELETE", "/v1/actions/{id}/members/{reference}", handle_members_remove, ROLE_ASSOCIATION)
 ROUTE("POST", "/v1/actions/{id}/members/{reference}/removal", handle_ws_member_removal,
       ROLE_ASSOCIATION)
@@ -102,8 +107,8 @@ ROUTE("POST", "/v1/actions/{id}/reviews", handle_ws_reviews, ROLE_ASSOCIATION)
 ROUTE("GET", "/v1/actions/{id}/timeline", handle_ws_timeline, ROLE_ASSOCIATION)
 ROUTE("GET", "/v1/actions/{id}/members/{reference}/evidence", handle_evidence_member_list,
       ROLE_ASSOCIATION)
-ROUTE("GET", "/v1/actions/{id}/members/{reference}/evidence/{file}", handle_evidence_download,
-      ROLE_ASSOCIATION)
+ROUTE_RECORDING_GET("/v1/actions/{id}/members/{reference}/evidence/{file}",
+                    handle_evidence_download, ROLE_ASSOCIATION)
 
 /* Notices to the members (notices.c, docs/workspace.md "Notices"); the page behind every
  * non-essential notice's stop link, and a mail client's one-click (notices_stop.c, RFC 8058). */

@@ -15,9 +15,11 @@
 
 /* Each row of route_table.h, an entry {method, path, handler, role}. */
 const struct route routes[] = {
-#define ROUTE(method, path, handler, role) {method, path, handler, role},
+#define ROUTE(method, path, handler, role) {method, path, handler, role, false},
+#define ROUTE_RECORDING_GET(path, handler, role) {"GET", path, handler, role, true},
 #include "route_table.h"
 #undef ROUTE
+#undef ROUTE_RECORDING_GET
 };
 
 const size_t n_routes = sizeof routes / sizeof routes[0];

@@ -8,7 +8,9 @@
 #include "http/request.h"
 
 #define ROUTE(method, path, handler, role) struct reply handler(struct request *rq);
+#define ROUTE_RECORDING_GET(path, handler, role) ROUTE("GET", path, handler, role)
 #include "route_table.h"
 #undef ROUTE
+#undef ROUTE_RECORDING_GET
 
 #endif

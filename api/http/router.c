@@ -46,12 +46,19 @@ template_matches(const char *tpl, const char *path, struct arena *arena,
     return true;
 }
 
+/* HEAD runs a GET's handler and drops the body: not on a GET that records what it served. */
+static bool
+head_allowed(const struct route *r)
+{
+    return strcmp(r->method, "GET") == 0 && !r->get_records;
+}
+
 static bool
 method_is(const struct route *r, const char *method)
 {
     if (strcmp(r->method, method) == 0)
         return true;
-    return strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0;
+    return strcmp(method, "HEAD") == 0 && head_allowed(r);
 }
 
 static void
@@ -81,7 +88,7 @@ router_match(const struct route *routes, size_t n, const char *method, const cha
             continue;
         path_known = true;
         allow_add(m->allow, sizeof m->allow, routes[i].method);
-        if (strcmp(routes[i].method, "GET") == 0)
+        if (head_allowed(&routes[i]))
             allow_add(m->allow, sizeof m->allow, "HEAD");
         if (m->route == NULL && method_is(&routes[i], method)) {
             m->route = &routes[i];

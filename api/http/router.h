@@ -31,6 +31,7 @@ struct route {
     const char *path;     /* template; "{name}" matches one non-empty segment */
     route_handler handler;
     enum route_role role;
+    bool get_records; /* a GET that records (audit, export): no HEAD on it */
 };
 
 #define ROUTER_MAX_PARAMS 4

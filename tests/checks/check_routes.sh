@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: AGPL-3.0-or-later
 # Roles are enforced by the route table (docs/architecture.md §4), not by handlers:
-# - every row ROUTE("METHOD", "/path", handler, ROLE) of api/route_table.h names a ROLE_
+# - every row ROUTE("METHOD", "/path", handler, ROLE) (or ROUTE_RECORDING_GET("/path", handler,
+#   ROLE)) of api/route_table.h names a ROLE_
 #   constant of api/http/router.h as its last field (a row with fewer fields does not build;
 #   tests/unit/test_routes.c checks the compiled table too);
 # - no handler calls guard_identify or a per-role guard of its own: the role check runs once,
@@ -21,9 +22,10 @@ mapfile -t roles < <(sed -n '/^enum route_role {/,/^};/p' api/http/router.h |
     grep -oE '^[[:space:]]*ROLE_[A-Z_]+' | sed 's/^[[:space:]]*//')
 [[ ${#roles[@]} -gt 0 ]] || { echo "check_routes: no enum route_role in router.h" >&2; exit 1; }
 
-# Each row of the table, joined across lines: ROUTE("METHOD", "/path", handler, ROLE)
+# Each row of the table, joined across lines: ROUTE("METHOD", "/path", handler, ROLE) or
+# ROUTE_RECORDING_GET("/path", handler, ROLE)
 table="$(grep -v '^[[:space:]]*\(/\*\|\*\)' api/route_table.h | tr '\n' ' ' |
-    grep -oE 'ROUTE\("[^)]*\)')"
+    grep -oE 'ROUTE(_RECORDING_GET)?\("[^)]*\)')"
 n=0
 while IFS= read -r entry; do
     [[ "$entry" =~ [^[:space:]] ]] || continue
@@ -46,8 +48,7 @@ if [[ -f docs/architecture.md ]]; then
         grep -q "\`${handler}\`" docs/architecture.md && continue
         echo "docs/architecture.md: ${handler} (api/route_table.h) is missing from the route table of §3"
         failed=1
-    done < <(grep -oE '"[A-Z]+",[[:space:]]*"[^"]*",[[:space:]]*handle_[a-z0-9_]+' api/route_table.h |
-        grep -oE 'handle_[a-z0-9_]+$' | sort -u)
+    done < <(grep -oE 'handle_[a-z0-9_]+' <<<"$table" | sort -u)
 fi
 
 # Handlers never check roles themselves.

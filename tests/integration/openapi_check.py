@@ -10,7 +10,8 @@ harness.Client calls check_response() on every response of every integration tes
 OpenAPI fuzzer (test_openapi_fuzz.py) also uses the document model below to make requests.
 
 What belongs to no operation is only checked to be a problem document with its status: an
-unknown path (404), a known path with another method (405), and the three answers given
+unknown path (404), a known path with another method (405; HEAD on a GET marked
+"x-recours-no-head", which records what it serves), and the three answers given
 before the route is known, which any path may receive (docs/api.md §5, §6; http/server.c: 400
 malformed-request for conflicting framing, 413 payload-too-large, 431 headers-too-large).
 """
@@ -124,13 +125,14 @@ class Document:
         """(template, operation) for a request, or None when no operation has it."""
         path = urllib.parse.unquote(urllib.parse.urlsplit(target).path)
         method = method.lower()
-        if method == "head":
+        head = method == "head"
+        if head:
             method = "get"
         for regex, template, item, _ in self.templates:
             if regex.match(path):
-                if method in item:
+                if method in item and not (head and item[method].get("x-recours-no-head")):
                     return template, item[method]
-                return None  # 405: the router's, no operation
+                return None  # 405: the router's, no operation (a GET that records: no HEAD)
         return None
 
     def declared_response(self, op, status):
@@ -147,6 +149,8 @@ class Document:
         found = self.match(method, target)
         media = media_type(content_type)
         if found is None or self._before_routing(found, status, body):
+            if method.lower() == "head":  # a HEAD answer carries no body to check
+                return [f"HEAD {target} {status}: a body"] if body else []
             return self._check_unrouted(status, media, body)
         template, op = found
         where = f"{method.upper()} {template} ({op.get('operationId')}) {status}"

@@ -184,6 +184,26 @@ class WorkspaceMembersTest(unittest.TestCase):
                                "not-found")
         self.assertEqual(audit_rows("claim.read", other["reference"]), [])
 
+    def test_head_is_refused_where_a_get_records(self):
+        # a member's claim (claim.read), an evidence file (evidence.download) and an export
+        # (an export record) are recorded when they are served: a HEAD, which runs the GET's
+        # handler and drops the body, would record what nobody read (api/route_table.h)
+        m = self.member()
+        for path in (f"/members/{m['reference']}", f"/members/{m['reference']}/evidence/"
+                     "00000000-0000-4000-8000-000000000000", "/export?format=csv"):
+            r = self.A.request("HEAD", self.base + path, client=self.c)
+            self.assertEqual(r.status, 405, (path, r))
+            allow = r.headers.get("Allow", "").split(", ")
+            self.assertIn("GET", allow, path)
+            self.assertNotIn("HEAD", allow, path)
+        self.assertEqual(audit_rows("claim.read", m["reference"]), [])
+        self.assertEqual(cf.psql("SELECT count(*) FROM exports WHERE action_id = "
+                                 f"{cf.sql_literal(self.action['id'])}"), [["0"]])
+        # the GET itself still answers, and a HEAD where nothing is recorded too
+        self.assertEqual(self.get(f"/members/{m['reference']}").status, 200)
+        r = self.A.request("HEAD", self.base + "/members", client=self.c)
+        self.assertEqual((r.status, r.body), (200, b""))
+
     def test_bulk_review_confirms_the_count_and_moves_the_summary(self):
         cash = [self.member(payment_preference="cash") for _ in range(3)]
         self.member()

@@ -57,8 +57,8 @@ test_zero_is_not_a_role(void **state)
 static void
 test_server_refuses_an_unguarded_table(void **state)
 {
-    const struct route no_role[] = {{"GET", "/x", never_called, (enum route_role)0}};
-    const struct route guarded[] = {{"GET", "/x", never_called, ROLE_OPERATOR}};
+    const struct route no_role[] = {{"GET", "/x", never_called, (enum route_role)0, false}};
+    const struct route guarded[] = {{"GET", "/x", never_called, ROLE_OPERATOR, false}};
     struct http_server_config cfg;
 
     (void)state;
