@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "db/errors.h"
+#include "db/exec.h"
 #include "db/pg_array.h"
 
 #define SINGLE_CHANGES_SHARD "255"
@@ -102,33 +103,37 @@ db_tally_add(PGconn *c, const struct tally_key *k, int delta)
     return rc;
 }
 
+void
+db_tally_group_at(const PGresult *res, int row, int col, struct arena *a, struct tally_group *g)
+{
+    memset(g, 0, sizeof *g);
+    g->status = db_text_at(a, res, row, col);
+    g->cash = db_bool_at(res, row, col + 1);
+    snprintf(g->country, sizeof g->country, "%s", PQgetvalue(res, row, col + 2));
+    g->categories = (unsigned int)strtoul(PQgetvalue(res, row, col + 3), NULL, 10);
+    g->documented_loss = db_int64_at(res, row, col + 4);
+    g->hours_spent = db_int64_at(res, row, col + 5);
+    g->n = db_int64_at(res, row, col + 6);
+}
+
+static bool
+read_group(const PGresult *res, int row, struct arena *a, void *out)
+{
+    db_tally_group_at(res, row, 0, a, out);
+    return true;
+}
+
 int
 db_tally_read_groups(PGconn *c, const char *stmt, const char *param, struct arena *a,
-            struct tally_group **out, int *n_out)
+                     struct tally_group **out, int *n_out)
 {
     const char *params[1] = {param};
-    int rc;
+    void *rows;
+    int rc = db_exec_all(c, stmt, 1, params, read_group, a, sizeof **out, &rows);
 
-    PGresult *res = PQexecPrepared(c, stmt, 1, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, stmt);
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    *out = arena_alloc(a, sizeof **out * (size_t)(rc > 0 ? rc : 1));
-    for (int i = 0; i < rc; i++) {
-        struct tally_group *g = &(*out)[i];
-        g->status = arena_strdup(a, PQgetvalue(res, i, 0));
-        g->cash = PQgetvalue(res, i, 1)[0] == 't';
-        snprintf(g->country, sizeof g->country, "%s", PQgetvalue(res, i, 2));
-        g->categories = (unsigned int)strtoul(PQgetvalue(res, i, 3), NULL, 10);
-        g->documented_loss = strtoll(PQgetvalue(res, i, 4), NULL, 10);
-        g->hours_spent = strtoll(PQgetvalue(res, i, 5), NULL, 10);
-        g->n = strtoll(PQgetvalue(res, i, 6), NULL, 10);
-    }
-    *n_out = rc;
-cleanup:
-    PQclear(res);
+    *out = rows;
+    if (rc >= 0)
+        *n_out = rc;
     return rc;
 }
 
