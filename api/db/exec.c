@@ -160,3 +160,12 @@ db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params)
     PQclear(res);
     return rc;
 }
+
+int
+db_exec_command_id(PGconn *c, const char *stmt, int64_t id)
+{
+    char text[DB_INT64_TEXT];
+    const char *params[1] = {db_int64_text(id, text)};
+
+    return db_exec_command(c, stmt, 1, params);
+}

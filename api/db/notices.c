@@ -183,10 +183,7 @@ db_notices_mark_sent(PGconn *c, const char *notice_id, const char *actor, const 
                      int64_t matching, int64_t recipients)
 {
     char m[24], r[24];
-    const char *params[5] = {notice_id, actor, audience, m, r};
-
-    snprintf(m, sizeof m, "%lld", (long long)matching);
-    snprintf(r, sizeof r, "%lld", (long long)recipients);
+    const char *params[5] = {notice_id, actor, audience, db_int64_text(matching, m), db_int64_text(recipients, r)};
     return db_exec_command(c, "db_notices_mark_sent", 5, params);
 }
 

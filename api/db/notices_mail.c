@@ -40,7 +40,6 @@ const struct db_statement db_notices_mail_statements[] = {
     {NULL, NULL, 0},
 };
 
-
 static bool
 read_message(const PGresult *res, int row, struct arena *a, void *out)
 {
@@ -85,9 +84,7 @@ one_by_id(PGconn *c, const char *stmt, int64_t id, db_row_reader read, struct ar
           void *out)
 {
     char text[24];
-    const char *params[1] = {text};
-
-    snprintf(text, sizeof text, "%lld", (long long)id);
+    const char *params[1] = {db_int64_text(id, text)};
     return read != NULL ? db_exec_one(c, stmt, 1, params, read, a, out)
                         : db_exec_command(c, stmt, 1, params);
 }

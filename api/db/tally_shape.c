@@ -232,17 +232,14 @@ db_shape_read(PGconn *c, const struct shape_read_query *q, struct arena *a,
         dim_ranges(cols, "l", LOSS_LEVELS, q->loss_cap);
         dim_ranges(cols, "h", HOURS_LEVELS, q->hours_cap);
     }
-    snprintf(inc, sizeof inc, "%lld", (long long)q->incident_id);
+    db_int64_text(q->incident_id, inc);
     snprintf(log_limit, sizeof log_limit, "%d", q->changes_limit);
-    snprintf(rows_limit, sizeof rows_limit, "%lld", (long long)q->tally_rows_limit);
-    const char *params[8] = {inc,
-                             pg_array_finish(&cols[0]),
-                             pg_array_finish(&cols[1]),
-                             pg_array_finish(&cols[2]),
-                             pg_array_finish(&cols[3]),
-                             ELIGIBLE(q->verified_only),
-                             log_limit,
-                             rows_limit};
+    db_int64_text(q->tally_rows_limit, rows_limit);
+    const char *params[8] = {inc};
+    pg_array_finish_all(cols, 4, params + 1); /* $2..$5: the ranges of the tree sums */
+    params[5] = ELIGIBLE(q->verified_only);
+    params[6] = log_limit;
+    params[7] = rows_limit;
     PGresult *res = PQexecPrepared(c, "db_shape_read", 8, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, "db_shape_read");
@@ -251,7 +248,6 @@ db_shape_read(PGconn *c, const struct shape_read_query *q, struct arena *a,
         rc = DB_HARD;
     }
     PQclear(res);
-    for (int i = 0; i < 4; i++)
-        pg_array_free(&cols[i]);
+    pg_array_free_all(cols, 4);
     return rc;
 }
