@@ -83,13 +83,6 @@ read_association(const PGresult *res, int row, struct arena *a, void *dest)
     return true;
 }
 
-static int
-one_association(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
-                struct association *out)
-{
-    return db_exec_one(c, stmt, n, params, read_association, a, out);
-}
-
 int
 db_associations_insert(PGconn *c, const struct association *in, struct arena *a,
                        struct association *out)
@@ -97,7 +90,7 @@ db_associations_insert(PGconn *c, const struct association *in, struct arena *a,
     const char *params[6] = {in->name,    in->approval_reference, in->approved_from,
                              in->approved_until, in->country, in->contact_email};
 
-    return one_association(c, "db_associations_insert", 6, params, a, out);
+    return db_exec_one(c, "db_associations_insert", 6, params, read_association, a, out);
 }
 
 int
@@ -106,9 +99,8 @@ db_associations_get(PGconn *c, const char *id, bool for_update, struct arena *a,
 {
     const char *params[1] = {id};
 
-    return one_association(c, for_update ? "db_associations_get_for_update"
-                                         : "db_associations_get",
-                           1, params, a, out);
+    return db_exec_one(c, for_update ? "db_associations_get_for_update" : "db_associations_get",
+                       1, params, read_association, a, out);
 }
 
 int
@@ -119,7 +111,7 @@ db_associations_update(PGconn *c, const struct association *in, struct arena *a,
                              in->approved_from, in->approved_until, in->country,
                              in->contact_email, in->status};
 
-    return one_association(c, "db_associations_update", 8, params, a, out);
+    return db_exec_one(c, "db_associations_update", 8, params, read_association, a, out);
 }
 
 int

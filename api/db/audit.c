@@ -18,6 +18,7 @@
 #include "crypto/hex.h"
 #include "crypto/sha256.h"
 #include "db/errors.h"
+#include "db/exec.h"
 
 /* "recoursA": the audit chain's lock, distinct from the migrations' */
 #define AUDIT_LOCK_KEY "7306924530211677505"
@@ -250,7 +251,7 @@ walk_all(PGconn *c, struct walk *w, struct audit_verdict *out)
     memcpy(w->stored_prev, w->prev, 65);
     for (;;) {
         char after[24];
-        snprintf(after, sizeof after, "%lld", (long long)w->last_seq);
+        db_int64_text(w->last_seq, after);
         const char *params[1] = {after};
         PGresult *res = w->reseal != NULL
                             ? PQexecParams(c, WALK_SQL, 1, NULL, params, NULL, NULL, 0)

@@ -84,19 +84,11 @@ read_claim(const PGresult *res, int row, struct arena *a, void *out)
     return true;
 }
 
-static void
-id_text(int64_t id, char out[24])
-{
-    snprintf(out, 24, "%lld", (long long)id);
-}
-
 int
 db_mail_claim(PGconn *c, int64_t id, struct arena *a, struct mail_claim *out)
 {
     char idbuf[24];
-    const char *params[1] = {idbuf};
-
-    id_text(id, idbuf);
+    const char *params[1] = {db_int64_text(id, idbuf)};
     return db_exec_one(c, "db_mail_claim", 1, params, read_claim, a, out);
 }
 
@@ -124,7 +116,7 @@ db_links_insert(PGconn *c, const uint8_t token_hash[32], const char *purpose, in
     const char *params[4] = {key, purpose, idbuf, valid};
 
     db_bytea32_text(token_hash, key);
-    id_text(claim_id, idbuf);
+    db_int64_text(claim_id, idbuf);
     snprintf(valid, sizeof valid, "%d", valid_s);
     return db_exec_command(c, "db_links_insert", 4, params);
 }
@@ -169,9 +161,7 @@ int
 db_claims_confirm_email(PGconn *c, int64_t id, char lang_out[3])
 {
     char idbuf[24];
-    const char *params[1] = {idbuf};
-
-    id_text(id, idbuf);
+    const char *params[1] = {db_int64_text(id, idbuf)};
     return db_exec_one(c, "db_claims_confirm_email", 1, params, read_lang, NULL, lang_out);
 }
 
@@ -180,9 +170,7 @@ db_claims_replace_token(PGconn *c, int64_t id, const uint8_t token_hash[32], cha
 {
     char idbuf[24];
     char key[DB_BYTEA32_TEXT_LEN];
-    const char *params[2] = {idbuf, key};
-
-    id_text(id, idbuf);
+    const char *params[2] = {db_int64_text(id, idbuf), key};
     db_bytea32_text(token_hash, key);
     return db_exec_one(c, "db_claims_replace_token", 2, params, read_reference, NULL, ref_out);
 }

@@ -166,7 +166,7 @@ hex_of(const uint8_t *b, size_t n)
 int
 db_claims_correct(PGconn *c, int64_t id, const struct claim_row *row)
 {
-    char idbuf[24], key_id[8], cats[16], loss[24], hours[16];
+    char idbuf[24], key_id[8], cats[16], loss[24], hours[24];
     char *pii = hex_of(row->pii, row->pii_len);
     char *email = hex_of(row->email_key, KEY_LEN);
     char *phone = row->has_phone_key ? hex_of(row->phone_key, KEY_LEN) : NULL;
@@ -177,11 +177,11 @@ db_claims_correct(PGconn *c, int64_t id, const struct claim_row *row)
     if (pii == NULL || email == NULL || (row->has_phone_key && phone == NULL) ||
         (row->has_identity_key && identity == NULL))
         goto cleanup;
-    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+    db_int64_text(id, idbuf);
     snprintf(key_id, sizeof key_id, "%d", row->data_key_id);
     snprintf(cats, sizeof cats, "%u", row->categories);
-    snprintf(loss, sizeof loss, "%lld", (long long)row->documented_loss);
-    snprintf(hours, sizeof hours, "%lld", (long long)row->hours_spent);
+    db_int64_text(row->documented_loss, loss);
+    db_int64_text(row->hours_spent, hours);
     const char *params[14] = {idbuf, pii, key_id, email, phone, identity, row->country, cats,
                               row->phishing ? "t" : "f", row->identity_theft ? "t" : "f",
                               row->distress ? "t" : "f", loss, hours, row->payment_preference};
@@ -203,11 +203,7 @@ cleanup:
 int
 db_claims_withdraw(PGconn *c, int64_t id)
 {
-    char idbuf[24];
-    const char *params[1] = {idbuf};
-
-    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
-    return db_exec_command(c, "db_claims_withdraw", 1, params);
+    return db_exec_command_id(c, "db_claims_withdraw", id);
 }
 
 int
@@ -215,29 +211,21 @@ db_claims_mandate(PGconn *c, int64_t id, const char *action_id, const char *asso
                   const char *version)
 {
     char idbuf[24];
-    const char *params[4] = {idbuf, action_id, association_id, version};
-
-    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+    const char *params[4] = {db_int64_text(id, idbuf), action_id, association_id, version};
     return db_exec_command(c, "db_claims_mandate", 4, params);
 }
 
 int
 db_claims_revoke_mandate(PGconn *c, int64_t id)
 {
-    char idbuf[24];
-    const char *params[1] = {idbuf};
-
-    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
-    return db_exec_command(c, "db_claims_revoke_mandate", 1, params);
+    return db_exec_command_id(c, "db_claims_revoke_mandate", id);
 }
 
 int
 db_claims_review(PGconn *c, int64_t id, const char *status, const char *reason)
 {
     char idbuf[24];
-    const char *params[3] = {idbuf, status, reason};
-
-    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+    const char *params[3] = {db_int64_text(id, idbuf), status, reason};
     return db_exec_command(c, "db_claims_review", 3, params);
 }
 

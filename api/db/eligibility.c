@@ -11,6 +11,7 @@
 #include "crypto/hex.h"
 #include "crypto/sha256.h"
 #include "db/errors.h"
+#include "db/exec.h"
 #include "db/pg_array.h"
 
 /* The state of a claim from its list (NULL: none) and what matched. */
@@ -115,7 +116,6 @@ db_eligibility_insert_batch(PGconn *c, const int64_t *claim_ids, const int64_t *
 {
     struct pg_array col[5];
     const char *params[5];
-    int rc = 0;
 
     memset(col, 0, sizeof col);
     for (int i = 0; i < n; i++) {
@@ -125,15 +125,10 @@ db_eligibility_insert_batch(PGconn *c, const int64_t *claim_ids, const int64_t *
         pg_array_bytea(&col[3], macs[i]->has_phone ? macs[i]->phone : NULL, KEYED_HASH_LEN);
         pg_array_bytea(&col[4], macs[i]->has_code ? macs[i]->code : NULL, KEYED_HASH_LEN);
     }
-    for (int i = 0; i < 5; i++)
-        params[i] = pg_array_finish(&col[i]);
-    PGresult *res = PQexecPrepared(c, "db_eligibility_insert_batch", 5, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = db_status_of(res, "db_eligibility_insert_batch");
-    PQclear(res);
-    for (int i = 0; i < 5; i++)
-        pg_array_free(&col[i]);
-    return rc;
+    pg_array_finish_all(col, 5, params);
+    int rc = db_exec_command(c, "db_eligibility_insert_batch", 5, params);
+    pg_array_free_all(col, 5);
+    return rc < 0 ? rc : 0;
 }
 
 int
@@ -175,11 +170,8 @@ db_eligibility_correct(PGconn *c, int64_t claim_id, int64_t incident_id,
         hex_encode(bytes[i], KEYED_HASH_LEN, text[i] + 2);
         text[i][2 + 64] = '\0';
     }
-    PGresult *res = PQexecPrepared(c, "db_eligibility_correct", 5, params, NULL, NULL, 0);
-    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0
-                                                     : db_status_of(res, "db_eligibility_correct");
-    PQclear(res);
-    return rc;
+    int rc = db_exec_command(c, "db_eligibility_correct", 5, params);
+    return rc < 0 ? rc : 0;
 }
 
 /* ---- the import ---- */
@@ -199,6 +191,15 @@ command(PGconn *c, const char *sql, int n, const char *const *params, const char
 
     PQclear(res);
     return rc;
+}
+
+/* The status of a statement that answers one row: 1, or DB_* (DB_HARD for another count). */
+static int
+one_row(const PGresult *res, const char *what)
+{
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        return db_status_of(res, what);
+    return PQntuples(res) == 1 ? 1 : DB_HARD;
 }
 
 int
@@ -326,9 +327,7 @@ db_eligibility_publish(PGconn *c, int64_t incident_id, const uint8_t sha256[32],
                         " SELECT $1, coalesce(max(version), 0) + 1, decode($2, 'hex'), $3, 0, $4"
                         " FROM eligibility_lists WHERE incident_id = $1 RETURNING id, version",
                         4, p);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-        rc = PQresultStatus(res) != PGRES_TUPLES_OK ? db_status_of(res, "eligibility publish")
-                                                    : DB_HARD;
+    if ((rc = one_row(res, "eligibility publish")) != 1) {
         PQclear(res);
         return rc;
     }
@@ -402,10 +401,7 @@ db_eligibility_recompute_batch(PGconn *c, int64_t incident_id, int64_t *after_cl
         "   FROM todo WHERE ce.claim_id = todo.claim_id RETURNING 1)"
         " SELECT count(*), coalesce(max(claim_id), $2), (SELECT count(*) FROM upd) FROM walk",
         3, p);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-        rc = PQresultStatus(res) != PGRES_TUPLES_OK ? db_status_of(res, "eligibility recompute")
-                                                    : DB_HARD;
-    } else {
+    if ((rc = one_row(res, "eligibility recompute")) == 1) {
         rc = atoi(PQgetvalue(res, 0, 0));
         *after_claim = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
         *updated_out = strtoll(PQgetvalue(res, 0, 2), NULL, 10);

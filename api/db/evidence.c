@@ -66,12 +66,6 @@ const struct db_statement db_evidence_statements[] = {
     {NULL, NULL, 0},
 };
 
-static void
-int_text(int64_t v, char out[24])
-{
-    snprintf(out, 24, "%lld", (long long)v);
-}
-
 static bool
 read_claim(const PGresult *res, int row, struct arena *a, void *out)
 {
@@ -89,9 +83,7 @@ int
 db_evidence_claim_lock(PGconn *c, int64_t claim_id, struct arena *a, struct evidence_claim *out)
 {
     char id[24];
-    const char *params[1] = {id};
-
-    int_text(claim_id, id);
+    const char *params[1] = {db_int64_text(claim_id, id)};
     return db_exec_one(c, "db_evidence_claim_lock", 1, params, read_claim, a, out);
 }
 
@@ -127,8 +119,8 @@ db_evidence_insert(PGconn *c, int64_t incident_id, int64_t claim_id, const char 
     const char *params[4] = {inc, claim, public_id, key};
     int rc;
 
-    int_text(incident_id, inc);
-    int_text(claim_id, claim);
+    db_int64_text(incident_id, inc);
+    db_int64_text(claim_id, claim);
     snprintf(key, sizeof key, "%d", key_id);
     PGresult *res = exec_with_bytes(c, "db_evidence_insert", 5, params, name_box, name_box_len);
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -149,7 +141,7 @@ db_evidence_chunk_insert(PGconn *c, int64_t file_id, int seq, int key_id, const 
     const char *params[3] = {file, seqs, key};
     int rc;
 
-    int_text(file_id, file);
+    db_int64_text(file_id, file);
     snprintf(seqs, sizeof seqs, "%d", seq);
     snprintf(key, sizeof key, "%d", key_id);
     PGresult *res = exec_with_bytes(c, "db_evidence_chunk_insert", 4, params, box, box_len);
@@ -166,10 +158,7 @@ db_evidence_store(PGconn *c, int64_t file_id, const char *media_type, int64_t si
                   int n_chunks, const uint8_t sha256[32])
 {
     char file[24], sz[24], chunks[16], hex[65];
-    const char *params[5] = {file, media_type, sz, chunks, hex};
-
-    int_text(file_id, file);
-    int_text(size, sz);
+    const char *params[5] = {db_int64_text(file_id, file), media_type, db_int64_text(size, sz), chunks, hex};
     snprintf(chunks, sizeof chunks, "%d", n_chunks);
     for (int i = 0; i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", sha256[i]);
@@ -180,9 +169,7 @@ int
 db_evidence_discard(PGconn *c, int64_t file_id)
 {
     char file[24];
-    const char *params[1] = {file};
-
-    int_text(file_id, file);
+    const char *params[1] = {db_int64_text(file_id, file)};
     return db_exec_command(c, "db_evidence_discard", 1, params);
 }
 
@@ -209,9 +196,7 @@ int
 db_evidence_list(PGconn *c, int64_t claim_id, int max, struct arena *a, struct evidence_row *out)
 {
     char claim[24], lim[16];
-    const char *params[2] = {claim, lim};
-
-    int_text(claim_id, claim);
+    const char *params[2] = {db_int64_text(claim_id, claim), lim};
     snprintf(lim, sizeof lim, "%d", max);
     return db_exec_rows(c, "db_evidence_list", 2, params, read_file, a, out, sizeof *out, max);
 }
@@ -221,9 +206,7 @@ db_evidence_get(PGconn *c, int64_t claim_id, const char *public_id, struct arena
                 struct evidence_row *out)
 {
     char claim[24];
-    const char *params[2] = {claim, public_id};
-
-    int_text(claim_id, claim);
+    const char *params[2] = {db_int64_text(claim_id, claim), public_id};
     return db_exec_one(c, "db_evidence_get", 2, params, read_file, a, out);
 }
 
@@ -231,9 +214,7 @@ int
 db_evidence_delete(PGconn *c, int64_t claim_id, const char *public_id)
 {
     char claim[24];
-    const char *params[2] = {claim, public_id};
-
-    int_text(claim_id, claim);
+    const char *params[2] = {db_int64_text(claim_id, claim), public_id};
     return db_exec_command(c, "db_evidence_delete", 2, params);
 }
 
@@ -254,7 +235,7 @@ db_evidence_chunk(PGconn *c, int64_t file_id, int seq, uint8_t *box_out, size_t 
     const char *params[2] = {file, seqs};
     int rc;
 
-    int_text(file_id, file);
+    db_int64_text(file_id, file);
     snprintf(seqs, sizeof seqs, "%d", seq);
     /* binary results: the box as raw bytes, the key id as a network-order int4 */
     PGresult *res = PQexecPrepared(c, "db_evidence_chunk", 2, params, NULL, NULL, 1);

@@ -2,6 +2,7 @@
 /* Shared statement runners (see exec.h). */
 #include "db/exec.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +110,44 @@ db_exec_page(PGconn *c, const char *stmt, int n, const char *const *params, db_r
 }
 
 int
+db_exec_all(PGconn *c, const char *stmt, int n, const char *const *params, db_row_reader read,
+            struct arena *a, size_t elem, void **rows_out)
+{
+    PGresult *res;
+    int rc = run_query(c, stmt, n, params, &res);
+
+    *rows_out = arena_alloc(a, elem * (size_t)(rc > 0 ? rc : 1));
+    for (int i = 0; i < rc; i++)
+        if (!read(res, i, a, (char *)*rows_out + (size_t)i * elem)) {
+            rc = DB_HARD;
+            break;
+        }
+    PQclear(res);
+    return rc;
+}
+
+int
+db_exec_int64(PGconn *c, const char *stmt, int n, const char *const *params, int64_t *out)
+{
+    PGresult *res;
+    int rc = run_query(c, stmt, n, params, &res);
+
+    if (rc == 1)
+        *out = db_int64_at(res, 0, 0);
+    else if (rc >= 0)
+        rc = DB_HARD;
+    PQclear(res);
+    return rc;
+}
+
+const char *
+db_int64_text(int64_t v, char buf[DB_INT64_TEXT])
+{
+    snprintf(buf, DB_INT64_TEXT, "%lld", (long long)v);
+    return buf;
+}
+
+int
 db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params)
 {
     PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
@@ -120,4 +159,13 @@ db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params)
         rc = atoi(PQcmdTuples(res));
     PQclear(res);
     return rc;
+}
+
+int
+db_exec_command_id(PGconn *c, const char *stmt, int64_t id)
+{
+    char text[DB_INT64_TEXT];
+    const char *params[1] = {db_int64_text(id, text)};
+
+    return db_exec_command(c, stmt, 1, params);
 }

@@ -47,6 +47,24 @@ int db_exec_rows(PGconn *c, const char *stmt, int n, const char *const *params,
 int db_exec_page(PGconn *c, const char *stmt, int n, const char *const *params,
                  db_row_reader read, struct arena *a, void *out, size_t elem, int max, int *n_out);
 
+/* Runs stmt and reads all its rows with read into an array allocated in a, elem bytes apart
+ * (room for one at least, so an empty answer is a valid array): *rows_out the array, the row
+ * count or DB_* (DB_HARD for a row read refused). */
+int db_exec_all(PGconn *c, const char *stmt, int n, const char *const *params,
+                db_row_reader read, struct arena *a, size_t elem, void **rows_out);
+
+/* Runs stmt, which answers one row of one bigint (a version, a count): 1 with *out set, or
+ * DB_* (DB_HARD when the answer is not one row). */
+int db_exec_int64(PGconn *c, const char *stmt, int n, const char *const *params, int64_t *out);
+
+/* db_exec_command for a statement whose one parameter is a bigint (a row's id). */
+int db_exec_command_id(PGconn *c, const char *stmt, int64_t id);
+
+/* The text of a bigint parameter into buf (DB_INT64_TEXT bytes); returns buf, for a params
+ * array's initialiser. */
+#define DB_INT64_TEXT 24
+const char *db_int64_text(int64_t v, char buf[DB_INT64_TEXT]);
+
 /* Runs a prepared INSERT/UPDATE/DELETE without RETURNING: the rows it touched, or DB_*. */
 int db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params);
 

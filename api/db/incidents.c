@@ -77,25 +77,18 @@ read_row(const PGresult *res, int row, struct arena *a, void *dest)
     return true;
 }
 
-static int
-exec_one(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
-         struct incident *out)
-{
-    return db_exec_one(c, stmt, n, params, read_row, a, out);
-}
-
 int
 db_incidents_insert(PGconn *c, const struct incident *in, struct arena *a, struct incident *out)
 {
     char affected[24];
 
-    snprintf(affected, sizeof affected, "%lld", (long long)in->affected_count);
+    db_int64_text(in->affected_count, affected);
     const char *params[] = {in->slug,          in->controller,
                             in->title,         in->disclosed_on,
                             affected,          categories_csv(a, in->data_categories),
                             in->authority_reference, in->status,
                             in->currency};
-    int rc = exec_one(c, "db_incidents_insert", 9, params, a, out);
+    int rc = db_exec_one(c, "db_incidents_insert", 9, params, read_row, a, out);
 
     return rc == 0 ? DB_CONFLICT : rc; /* DO NOTHING returned no row: the slug is taken */
 }
@@ -106,8 +99,8 @@ db_incidents_get(PGconn *c, const char *slug, bool for_update, struct arena *a,
 {
     const char *params[] = {slug};
 
-    return exec_one(c, for_update ? "db_incidents_get_for_update" : "db_incidents_get", 1,
-                    params, a, out);
+    return db_exec_one(c, for_update ? "db_incidents_get_for_update" : "db_incidents_get", 1,
+                       params, read_row, a, out);
 }
 
 int
@@ -116,8 +109,8 @@ db_incidents_update(PGconn *c, const struct incident *in, struct arena *a, struc
     char id[24];
     char affected[24];
 
-    snprintf(id, sizeof id, "%lld", (long long)in->id);
-    snprintf(affected, sizeof affected, "%lld", (long long)in->affected_count);
+    db_int64_text(in->id, id);
+    db_int64_text(in->affected_count, affected);
     const char *params[] = {id,
                             in->controller,
                             in->title,
@@ -126,7 +119,7 @@ db_incidents_update(PGconn *c, const struct incident *in, struct arena *a, struc
                             categories_csv(a, in->data_categories),
                             in->authority_reference,
                             in->status};
-    return exec_one(c, "db_incidents_update", 8, params, a, out);
+    return db_exec_one(c, "db_incidents_update", 8, params, read_row, a, out);
 }
 
 int

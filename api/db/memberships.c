@@ -80,7 +80,7 @@ db_members_add_refs(PGconn *c, const char *action_id, int64_t incident_id,
 {
     char inc[24];
 
-    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
+    db_int64_text(incident_id, inc);
     const char *params[4] = {action_id, inc, association_id, refs_array};
     PGresult *res = PQexecPrepared(c, "db_members_add_refs", 4, params, NULL, NULL, 0);
     int rc = counts_of(res, "db_members_add_refs", out);
@@ -96,7 +96,7 @@ db_members_add_filter(PGconn *c, const char *action_id, int64_t incident_id,
     char inc[24];
     char cat[8];
 
-    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
+    db_int64_text(incident_id, inc);
     snprintf(cat, sizeof cat, "%d", f->category);
     const char *params[8] = {action_id,  inc,        association_id,     f->status,
                              f->category >= 0 ? cat : NULL, f->country, f->submitted_after,

@@ -270,26 +270,33 @@ cleanup:
     return state;
 }
 
-/* Runs a one-row, one-column boolean query about the advisory lock into *value_out. */
+/* Runs a one-row, one-column boolean query into *value_out; false, reported as what, when it
+ * does not answer one. */
+static bool
+bool_query(PGconn *c, const char *sql, int n, const char *const *params, const char *what,
+           bool *value_out)
+{
+    PGresult *res = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+    bool ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+              PQnfields(res) == 1;
+
+    if (ok)
+        *value_out = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    else
+        report_pg_error(c, res, what);
+    PQclear(res);
+    return ok;
+}
+
+/* A boolean query about the advisory lock into *value_out. */
 static bool
 lock_query(PGconn *c, const char *sql, bool *value_out)
 {
     char key[24];
     const char *params[] = {key};
-    PGresult *res = NULL;
-    bool ok = false;
 
     snprintf(key, sizeof key, "%" PRId64, MIGRATE_ADVISORY_LOCK_KEY);
-    res = PQexecParams(c, sql, 1, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQnfields(res) != 1) {
-        report_pg_error(c, res, "could not use the migration lock");
-        goto cleanup;
-    }
-    *value_out = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    ok = true;
-cleanup:
-    PQclear(res);
-    return ok;
+    return bool_query(c, sql, 1, params, "could not use the migration lock", value_out);
 }
 
 static bool
@@ -325,27 +332,19 @@ unlock_migrations(PGconn *c)
 static bool
 ensure_table(PGconn *c)
 {
-    PGresult *res = NULL;
-    bool ok = false;
+    bool exists = false;
 
-    res = PQexec(c, "SELECT to_regclass('schema_migrations') IS NOT NULL");
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-        report_pg_error(c, res, "could not look for schema_migrations");
-        goto cleanup;
-    }
-    if (strcmp(PQgetvalue(res, 0, 0), "t") == 0) {
-        ok = true;
-        goto cleanup;
-    }
-    PQclear(res);
+    if (!bool_query(c, "SELECT to_regclass('schema_migrations') IS NOT NULL", 0, NULL,
+                    "could not look for schema_migrations", &exists))
+        return false;
+    if (exists)
+        return true;
     /* several statements in one PQexec run as one implicit transaction */
-    res = PQexec(c, CREATE_TABLE);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    PGresult *res = PQexec(c, CREATE_TABLE);
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+    if (!ok)
         report_pg_error(c, res, "could not create schema_migrations");
-        goto cleanup;
-    }
-    ok = true;
-cleanup:
     PQclear(res);
     return ok;
 }

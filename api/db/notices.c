@@ -62,17 +62,6 @@ const struct db_statement db_notices_statements[] = {
     {NULL, NULL, 0},
 };
 
-static const char *
-dup_or_null(struct arena *a, const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? NULL : arena_strdup(a, PQgetvalue(res, row, col));
-}
-
-static int64_t
-int_at(const PGresult *res, int row, int col)
-{
-    return strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
 
 /* A row of NOTICE_COLUMNS, and the bodies after them when the statement has them. */
 static bool
@@ -81,27 +70,27 @@ read_notice(const PGresult *res, int row, struct arena *a, void *out)
     struct notice_row *n = out;
 
     memset(n, 0, sizeof *n);
-    n->id = dup_or_null(a, res, row, 0);
-    n->action_id = dup_or_null(a, res, row, 1);
-    n->kind = dup_or_null(a, res, row, 2);
-    n->essential = strcmp(PQgetvalue(res, row, 3), "t") == 0;
-    n->texts.subject[0] = dup_or_null(a, res, row, 4);
-    n->texts.subject[1] = dup_or_null(a, res, row, 5);
-    n->texts_sha256 = dup_or_null(a, res, row, 6);
-    n->created_by = dup_or_null(a, res, row, 7);
-    n->created_at = dup_or_null(a, res, row, 8);
-    n->sent_by = dup_or_null(a, res, row, 9);
+    n->id = db_text_at(a, res, row, 0);
+    n->action_id = db_text_at(a, res, row, 1);
+    n->kind = db_text_at(a, res, row, 2);
+    n->essential = db_bool_at(res, row, 3);
+    n->texts.subject[0] = db_text_at(a, res, row, 4);
+    n->texts.subject[1] = db_text_at(a, res, row, 5);
+    n->texts_sha256 = db_text_at(a, res, row, 6);
+    n->created_by = db_text_at(a, res, row, 7);
+    n->created_at = db_text_at(a, res, row, 8);
+    n->sent_by = db_text_at(a, res, row, 9);
     n->sent = n->sent_by != NULL;
-    n->sent_at = dup_or_null(a, res, row, 10);
-    n->audience = dup_or_null(a, res, row, 11);
-    n->matching = int_at(res, row, 12);
-    n->recipients = int_at(res, row, 13);
-    n->skipped_opted_out = int_at(res, row, 14);
-    n->sent_count = int_at(res, row, 15);
-    n->failed_count = int_at(res, row, 16);
+    n->sent_at = db_text_at(a, res, row, 10);
+    n->audience = db_text_at(a, res, row, 11);
+    n->matching = db_int64_at(res, row, 12);
+    n->recipients = db_int64_at(res, row, 13);
+    n->skipped_opted_out = db_int64_at(res, row, 14);
+    n->sent_count = db_int64_at(res, row, 15);
+    n->failed_count = db_int64_at(res, row, 16);
     if (PQnfields(res) == NOTICE_N_COLUMNS + 2) {
-        n->texts.body[0] = dup_or_null(a, res, row, NOTICE_N_COLUMNS);
-        n->texts.body[1] = dup_or_null(a, res, row, NOTICE_N_COLUMNS + 1);
+        n->texts.body[0] = db_text_at(a, res, row, NOTICE_N_COLUMNS);
+        n->texts.body[1] = db_text_at(a, res, row, NOTICE_N_COLUMNS + 1);
     }
     return n->id != NULL && n->kind != NULL;
 }
@@ -133,24 +122,9 @@ db_notices_list(PGconn *c, const char *action_id, const char *after_created,
 {
     char lim[16];
     const char *params[4] = {action_id, after_created, after_id, lim};
-    int rc;
 
     snprintf(lim, sizeof lim, "%d", limit);
-    PGresult *res = PQexecPrepared(c, "db_notices_list", 4, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQnfields(res) != NOTICE_N_COLUMNS) {
-        rc = db_status_of(res, "db_notices_list");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    for (int i = 0; i < rc && i < limit; i++) {
-        if (!read_notice(res, i, a, &out[i])) {
-            rc = DB_HARD;
-            goto cleanup;
-        }
-    }
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_rows(c, "db_notices_list", 4, params, read_notice, a, out, sizeof *out, limit);
 }
 
 /* Reads the two counts of the first row. */
@@ -162,8 +136,8 @@ two_counts(PGresult *res, const char *what, int64_t *first, int64_t *second)
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQnfields(res) != 2)
         rc = db_status_of(res, what);
     else {
-        *first = int_at(res, 0, 0);
-        *second = int_at(res, 0, 1);
+        *first = db_int64_at(res, 0, 0);
+        *second = db_int64_at(res, 0, 1);
     }
     PQclear(res);
     return rc;
@@ -209,10 +183,7 @@ db_notices_mark_sent(PGconn *c, const char *notice_id, const char *actor, const 
                      int64_t matching, int64_t recipients)
 {
     char m[24], r[24];
-    const char *params[5] = {notice_id, actor, audience, m, r};
-
-    snprintf(m, sizeof m, "%lld", (long long)matching);
-    snprintf(r, sizeof r, "%lld", (long long)recipients);
+    const char *params[5] = {notice_id, actor, audience, db_int64_text(matching, m), db_int64_text(recipients, r)};
     return db_exec_command(c, "db_notices_mark_sent", 5, params);
 }
 
@@ -221,8 +192,8 @@ read_sender(const PGresult *res, int row, struct arena *a, void *out)
 {
     const char **two = out;
 
-    two[0] = dup_or_null(a, res, row, 0);
-    two[1] = dup_or_null(a, res, row, 1);
+    two[0] = db_text_at(a, res, row, 0);
+    two[1] = db_text_at(a, res, row, 1);
     return two[0] != NULL && two[1] != NULL;
 }
 

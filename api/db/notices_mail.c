@@ -40,18 +40,6 @@ const struct db_statement db_notices_mail_statements[] = {
     {NULL, NULL, 0},
 };
 
-static const char *
-dup_or_null(struct arena *a, const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? NULL : arena_strdup(a, PQgetvalue(res, row, col));
-}
-
-static bool
-is_true(const PGresult *res, int row, int col)
-{
-    return strcmp(PQgetvalue(res, row, col), "t") == 0;
-}
-
 static bool
 read_message(const PGresult *res, int row, struct arena *a, void *out)
 {
@@ -60,21 +48,21 @@ read_message(const PGresult *res, int row, struct arena *a, void *out)
     if (PQnfields(res) != 12)
         return false;
     memset(m, 0, sizeof *m);
-    m->outbox_id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
-    m->claim_id = strtoll(PQgetvalue(res, row, 1), NULL, 10);
-    m->reference = dup_or_null(a, res, row, 2);
+    m->outbox_id = db_int64_at(res, row, 0);
+    m->claim_id = db_int64_at(res, row, 1);
+    m->reference = db_text_at(a, res, row, 2);
     m->data_key_id = atoi(PQgetvalue(res, row, 3));
     uint8_t *pii;
     if (!db_bytea_at(a, res, row, 4, &pii, &m->pii_len))
         return false;
     m->pii = pii;
-    m->subject = dup_or_null(a, res, row, 5);
-    m->body = dup_or_null(a, res, row, 6);
-    m->essential = is_true(res, row, 7);
-    m->action_title = dup_or_null(a, res, row, 8);
-    m->association_name = dup_or_null(a, res, row, 9);
-    m->still_member = is_true(res, row, 10);
-    m->opted_out = is_true(res, row, 11);
+    m->subject = db_text_at(a, res, row, 5);
+    m->body = db_text_at(a, res, row, 6);
+    m->essential = db_bool_at(res, row, 7);
+    m->action_title = db_text_at(a, res, row, 8);
+    m->association_name = db_text_at(a, res, row, 9);
+    m->still_member = db_bool_at(res, row, 10);
+    m->opted_out = db_bool_at(res, row, 11);
     return m->subject != NULL && m->body != NULL;
 }
 
@@ -83,10 +71,10 @@ read_stop_info(const PGresult *res, int row, struct arena *a, void *out)
 {
     struct notice_stop_info *s = out;
 
-    s->lang = dup_or_null(a, res, row, 0);
-    s->action_title = dup_or_null(a, res, row, 1);
-    s->association_name = dup_or_null(a, res, row, 2);
-    s->opted_out = is_true(res, row, 3);
+    s->lang = db_text_at(a, res, row, 0);
+    s->action_title = db_text_at(a, res, row, 1);
+    s->association_name = db_text_at(a, res, row, 2);
+    s->opted_out = db_bool_at(res, row, 3);
     return s->lang != NULL;
 }
 
@@ -96,9 +84,7 @@ one_by_id(PGconn *c, const char *stmt, int64_t id, db_row_reader read, struct ar
           void *out)
 {
     char text[24];
-    const char *params[1] = {text};
-
-    snprintf(text, sizeof text, "%lld", (long long)id);
+    const char *params[1] = {db_int64_text(id, text)};
     return read != NULL ? db_exec_one(c, stmt, 1, params, read, a, out)
                         : db_exec_command(c, stmt, 1, params);
 }

@@ -117,12 +117,10 @@ db_outbox_enqueue_accepted(PGconn *c, const struct claim_row *rows, int n)
         rc = 0;
         goto cleanup;
     }
-    for (int i = 0; i < 2; i++)
-        params[i] = pg_array_finish(&col[i]);
+    pg_array_finish_all(col, 2, params);
     rc = db_exec_command(c, "db_outbox_enqueue_accepted", 2, params);
 cleanup:
-    for (int i = 0; i < 2; i++)
-        pg_array_free(&col[i]);
+    pg_array_free_all(col, 2);
     return rc;
 }
 
@@ -130,9 +128,7 @@ int
 db_outbox_enqueue_claim(PGconn *c, const char *kind, int64_t claim_id)
 {
     char id[24];
-    const char *params[2] = {kind, id};
-
-    snprintf(id, sizeof id, "%lld", (long long)claim_id);
+    const char *params[2] = {kind, db_int64_text(claim_id, id)};
     return db_exec_command(c, "db_outbox_enqueue_claim", 2, params);
 }
 
@@ -255,10 +251,7 @@ db_outbox_mark_retry(PGconn *c, int64_t id, int64_t delay_s, const char *reason)
 {
     char idbuf[24];
     char delay[24];
-    const char *params[3] = {idbuf, delay, reason};
-
-    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
-    snprintf(delay, sizeof delay, "%lld", (long long)delay_s);
+    const char *params[3] = {db_int64_text(id, idbuf), db_int64_text(delay_s, delay), reason};
     return db_exec_command(c, "db_outbox_mark_retry", 3, params);
 }
 
@@ -266,8 +259,6 @@ int
 db_outbox_mark_failed(PGconn *c, int64_t id, const char *reason)
 {
     char idbuf[24];
-    const char *params[2] = {idbuf, reason};
-
-    snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+    const char *params[2] = {db_int64_text(id, idbuf), reason};
     return counted(c, "db_outbox_mark_failed", 2, params);
 }

@@ -84,3 +84,17 @@ pg_array_free(struct pg_array *a)
     strbuf_free(&a->sb);
     a->n = 0;
 }
+
+void
+pg_array_finish_all(struct pg_array *cols, int n, const char **params)
+{
+    for (int i = 0; i < n; i++)
+        params[i] = pg_array_finish(&cols[i]);
+}
+
+void
+pg_array_free_all(struct pg_array *cols, int n)
+{
+    for (int i = 0; i < n; i++)
+        pg_array_free(&cols[i]);
+}

@@ -26,4 +26,9 @@ void pg_array_null(struct pg_array *a);
 const char *pg_array_finish(struct pg_array *a);
 void pg_array_free(struct pg_array *a);
 
+/* The same for n columns of one statement: each one's literal into params[0..n), and the
+ * columns freed together. */
+void pg_array_finish_all(struct pg_array *cols, int n, const char **params);
+void pg_array_free_all(struct pg_array *cols, int n);
+
 #endif

@@ -78,12 +78,18 @@ db_pool_init(const struct db_pool_config *cfg)
 }
 
 void
+db_url_forget(char **url)
+{
+    if (*url != NULL)
+        explicit_bzero(*url, strlen(*url));
+    free(*url);
+    *url = NULL;
+}
+
+void
 db_pool_shutdown(void)
 {
-    if (database_url != NULL)
-        explicit_bzero(database_url, strlen(database_url));
-    free(database_url);
-    database_url = NULL;
+    db_url_forget(&database_url);
 }
 
 PGconn *

@@ -68,6 +68,9 @@ bool db_prepare_all(PGconn *c);
  * application_name as given, notices routed to the log (db/read_pool too). Check PQstatus. */
 PGconn *db_connect_with(const char *url, const char *opts, const char *name);
 
+/* Wipes, frees and clears a kept connection URL (it may carry a password); *url may be NULL. */
+void db_url_forget(char **url);
+
 /* Opens a one-off connection with the same settings (CLI and tests); NULL with a message. */
 PGconn *db_connect_once(const char *database_url, int statement_timeout_ms);
 

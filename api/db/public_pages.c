@@ -115,12 +115,14 @@ const struct db_statement db_public_pages_statements[] = {
     {NULL, NULL, 0},
 };
 
-/* A one-column, at-most-one-row statement: the value into *out (arena). */
+/* The JSON document of a one-column, at-most-one-row statement of one key parameter, into
+ * *json (arena): 1, 0 when there is none, or DB_*. */
 static int
-one_text(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
-         const char **out)
+json_of(PGconn *c, const char *stmt, const char *key, struct arena *a, const char **json)
 {
-    return db_exec_one(c, stmt, n, params, db_read_text, a, out);
+    const char *params[1] = {key};
+
+    return db_exec_one(c, stmt, 1, params, db_read_text, a, json);
 }
 
 int
@@ -129,29 +131,25 @@ db_public_home(PGconn *c, int limit, struct arena *a, const char **json)
     char lim[16];
 
     snprintf(lim, sizeof lim, "%d", limit);
-    const char *params[1] = {lim};
-    return one_text(c, "db_public_home", 1, params, a, json);
+    return json_of(c, "db_public_home", lim, a, json);
 }
 
 int
 db_public_incident(PGconn *c, const char *slug, struct arena *a, const char **json)
 {
-    const char *params[1] = {slug};
-    return one_text(c, "db_public_incident", 1, params, a, json);
+    return json_of(c, "db_public_incident", slug, a, json);
 }
 
 int
 db_public_action(PGconn *c, const char *id, struct arena *a, const char **json)
 {
-    const char *params[1] = {id};
-    return one_text(c, "db_public_action", 1, params, a, json);
+    return json_of(c, "db_public_action", id, a, json);
 }
 
 int
 db_action_record_get(PGconn *c, const char *id, struct arena *a, const char **json)
 {
-    const char *params[1] = {id};
-    return one_text(c, "db_action_record_get", 1, params, a, json);
+    return json_of(c, "db_action_record_get", id, a, json);
 }
 
 static const char *

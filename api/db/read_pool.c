@@ -69,10 +69,7 @@ db_read_pool_init(const char *url, int statement_timeout_ms)
 void
 db_read_pool_shutdown(void)
 {
-    if (read_url != NULL)
-        explicit_bzero(read_url, strlen(read_url));
-    free(read_url);
-    read_url = NULL;
+    db_url_forget(&read_url);
 }
 
 static void

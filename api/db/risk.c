@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "crypto/sha256.h" /* hex_encode */
 #include "db/errors.h"
+#include "db/exec.h"
 #include "db/pg_array.h"
 
 #define COUNT_CAP "100000"
@@ -145,7 +146,6 @@ db_risk_insert_batch(PGconn *c, const struct risk_row *rows, int n, const struct
     struct pg_array col[7];
     const char *params[9];
     char net_max[16], addr_max[16];
-    int rc = 0;
 
     memset(col, 0, sizeof col);
     for (int i = 0; i < n; i++) {
@@ -158,19 +158,14 @@ db_risk_insert_batch(PGconn *c, const struct risk_row *rows, int n, const struct
         pg_array_bytea(&col[5], s->has_addr ? s->addr_mac : NULL, RISK_MAC_LEN);
         pg_array_bool(&col[6], s->disposable_email);
     }
-    for (int i = 0; i < 7; i++)
-        params[i] = pg_array_finish(&col[i]);
+    pg_array_finish_all(col, 7, params);
     snprintf(net_max, sizeof net_max, "%d", lim->network_max);
     snprintf(addr_max, sizeof addr_max, "%d", lim->address_max);
     params[7] = net_max;
     params[8] = addr_max;
-    PGresult *res = PQexecPrepared(c, "db_risk_insert_batch", 9, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = db_status_of(res, "db_risk_insert_batch");
-    PQclear(res);
-    for (int i = 0; i < 7; i++)
-        pg_array_free(&col[i]);
-    return rc;
+    int rc = db_exec_command(c, "db_risk_insert_batch", 9, params);
+    pg_array_free_all(col, 7);
+    return rc < 0 ? rc : 0;
 }
 
 int
@@ -178,19 +173,14 @@ db_risk_correct(PGconn *c, int64_t claim_id, const struct risk_signals *sig,
                 const struct risk_limits *lim)
 {
     char id[24], addr[2 + 2 * RISK_MAC_LEN + 1], max[16];
-    const char *params[4] = {id, sig->has_addr ? addr : NULL,
+    const char *params[4] = {db_int64_text(claim_id, id), sig->has_addr ? addr : NULL,
                              sig->disposable_email ? "true" : "false", max};
-
-    snprintf(id, sizeof id, "%lld", (long long)claim_id);
     snprintf(max, sizeof max, "%d", lim->address_max);
     memcpy(addr, "\\x", 2); /* bytea in its hex text form */
     hex_encode(sig->addr_mac, RISK_MAC_LEN, addr + 2);
     addr[sizeof addr - 1] = '\0';
-    PGresult *res = PQexecPrepared(c, "db_risk_correct", 4, params, NULL, NULL, 0);
-    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : db_status_of(res, "db_risk_correct");
-
-    PQclear(res);
-    return rc;
+    int rc = db_exec_command(c, "db_risk_correct", 4, params);
+    return rc < 0 ? rc : 0;
 }
 
 int
@@ -252,63 +242,61 @@ read_flags(const char *text, bool flags[RISK_FLAG_COUNT])
     }
 }
 
+static bool
+read_claim_risk(const PGresult *res, int row, struct arena *a, void *dest)
+{
+    struct risk_view *out = dest;
+
+    out->present = true;
+    read_flags(PQgetvalue(res, row, 0), out->flags);
+    out->net_kind = db_text_at(a, res, row, 1);
+    out->net_count = db_int64_at(res, row, 2);
+    out->addr_count = db_int64_at(res, row, 3);
+    out->email_pending = db_bool_at(res, row, 4);
+    out->evaluated_at = db_text_at(a, res, row, 5);
+    out->flags[RISK_UNMATCHED] = db_bool_at(res, row, 6);
+    return true;
+}
+
 int
 db_risk_claim(PGconn *c, int64_t claim_id, struct arena *a, struct risk_view *out)
 {
-    char id[24];
-    const char *params[1] = {id};
-    int rc;
+    char id[DB_INT64_TEXT];
+    const char *params[1] = {db_int64_text(claim_id, id)};
 
     memset(out, 0, sizeof *out);
-    snprintf(id, sizeof id, "%lld", (long long)claim_id);
-    PGresult *res = PQexecPrepared(c, "db_risk_claim", 1, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_risk_claim");
-        goto cleanup;
-    }
-    rc = PQntuples(res) == 1;
-    if (rc == 0)
-        goto cleanup;
-    out->present = true;
-    read_flags(PQgetvalue(res, 0, 0), out->flags);
-    out->net_kind = PQgetisnull(res, 0, 1) ? NULL : arena_strdup(a, PQgetvalue(res, 0, 1));
-    out->net_count = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-    out->addr_count = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
-    out->email_pending = strcmp(PQgetvalue(res, 0, 4), "t") == 0;
-    out->evaluated_at = arena_strdup(a, PQgetvalue(res, 0, 5));
-    out->flags[RISK_UNMATCHED] = strcmp(PQgetvalue(res, 0, 6), "t") == 0;
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_exec_one(c, "db_risk_claim", 1, params, read_claim_risk, a, out);
+}
+
+static bool
+read_day(const PGresult *res, int row, struct arena *a, void *dest)
+{
+    struct risk_day *d = dest;
+
+    if (PQnfields(res) != 2 + RISK_FLAG_COUNT + 1)
+        return false;
+    d->date = db_text_at(a, res, row, 0);
+    d->claims = db_int64_at(res, row, 1);
+    for (int f = 0; f < RISK_FLAG_COUNT; f++)
+        d->flagged[f] = db_int64_at(res, row, 2 + f);
+    d->any = db_int64_at(res, row, 2 + RISK_FLAG_COUNT);
+    return true;
 }
 
 int
 db_risk_incident_days(PGconn *c, int64_t incident_id, struct arena *a, struct risk_day **out,
                       int *n_out)
 {
-    char id[24];
-    const char *params[1] = {id};
-    int rc = 1;
+    char id[DB_INT64_TEXT];
+    const char *params[1] = {db_int64_text(incident_id, id)};
+    void *rows;
+    int rc = db_exec_all(c, "db_risk_incident_days", 1, params, read_day, a, sizeof **out, &rows);
 
-    snprintf(id, sizeof id, "%lld", (long long)incident_id);
-    PGresult *res = PQexecPrepared(c, "db_risk_incident_days", 1, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQnfields(res) != 2 + RISK_FLAG_COUNT + 1) {
-        rc = db_status_of(res, "db_risk_incident_days");
-        goto cleanup;
-    }
-    *n_out = PQntuples(res);
-    *out = arena_alloc(a, (size_t)(*n_out > 0 ? *n_out : 1) * sizeof **out);
-    for (int i = 0; i < *n_out; i++) {
-        struct risk_day *d = &(*out)[i];
-        d->date = arena_strdup(a, PQgetvalue(res, i, 0));
-        d->claims = strtoll(PQgetvalue(res, i, 1), NULL, 10);
-        for (int f = 0; f < RISK_FLAG_COUNT; f++)
-            d->flagged[f] = strtoll(PQgetvalue(res, i, 2 + f), NULL, 10);
-        d->any = strtoll(PQgetvalue(res, i, 2 + RISK_FLAG_COUNT), NULL, 10);
-    }
-cleanup:
-    PQclear(res);
-    return rc;
+    *out = rows;
+    if (rc < 0)
+        return rc;
+    *n_out = rc;
+    return 1;
 }
 
 /* ---- the member list's conditions ---- */

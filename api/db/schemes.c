@@ -40,22 +40,15 @@ read_scheme(const PGresult *res, int row, struct arena *a, void *dest)
     return true;
 }
 
-static int
-one(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
-    struct scheme_record *out)
-{
-    return db_exec_one(c, stmt, n, params, read_scheme, a, out);
-}
-
 int
 db_schemes_put(PGconn *c, int64_t incident_id, const char *json, struct arena *a,
                struct scheme_record *out)
 {
     char inc[24];
 
-    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
+    db_int64_text(incident_id, inc);
     const char *params[2] = {inc, json};
-    return one(c, "db_schemes_put", 2, params, a, out);
+    return db_exec_one(c, "db_schemes_put", 2, params, read_scheme, a, out);
 }
 
 int
@@ -63,7 +56,7 @@ db_schemes_current(PGconn *c, int64_t incident_id, struct arena *a, struct schem
 {
     char inc[24];
 
-    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
+    db_int64_text(incident_id, inc);
     const char *params[1] = {inc};
-    return one(c, "db_schemes_current", 1, params, a, out);
+    return db_exec_one(c, "db_schemes_current", 1, params, read_scheme, a, out);
 }

@@ -9,11 +9,32 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "db/errors.h"
+#include "db/exec.h"
 #include "db/pg_array.h"
 
 #define SINGLE_CHANGES_SHARD "255"
 #define GROUP_COLUMNS                                                                          \
     "status, payment_preference = 'cash', country, categories, documented_loss, hours_spent"
+
+/* The claims of a boundary class's keys ($2..$6 arrays) among the eligible statuses ($7) of
+ * incident $1, the first $8 in reference order (order: "" or " DESC"), counted by award, all
+ * and those of action $9. */
+#define BOUNDARY_CLASS_BY_REFERENCE(order)                                                     \
+    "SELECT f.award, count(*), count(*) FILTER (WHERE f.member_action_id = $9::uuid)"           \
+    " FROM (SELECT c.member_action_id, k.award"                                                 \
+    "       FROM claims c"                                                                      \
+    "       JOIN (SELECT DISTINCT *"                                                            \
+    "             FROM unnest($2::int[], $3::bigint[], $4::int[], $5::bool[], $6::bigint[])"    \
+    "                  AS u(categories, documented_loss, hours_spent, cash, award)) k"          \
+    "         ON c.categories = k.categories"                                                   \
+    "        AND c.documented_loss = k.documented_loss"                                         \
+    "        AND c.hours_spent = k.hours_spent"                                                 \
+    "        AND (c.payment_preference = 'cash') = k.cash"                                      \
+    "       WHERE c.incident_id = $1::bigint"                                                   \
+    "         AND c.status = ANY ($7::text[])"                                                  \
+    "       ORDER BY c.reference" order                                                         \
+    "       LIMIT $8::bigint) f"                                                                \
+    " GROUP BY f.award"
 
 const struct db_statement db_tallies_statements[] = {
     {"db_tally_add",
@@ -41,57 +62,25 @@ const struct db_statement db_tallies_statements[] = {
      "SELECT count(*) FROM claim_duplicates d JOIN claims c ON c.id = d.claim_id"
      " WHERE c.member_action_id = $1::uuid",
      1},
-    /* The first $8 eligible claims of a boundary class by reference. The class is rare (a
-     * binding cap and a tie) and usually small; when it is large the planner may walk the
-     * unique index on reference instead of sorting, both bounded by statement_timeout. The
-     * distinct keys are few (the tally groups of a handful of awards). */
-    {"db_tally_boundary",
-     "SELECT f.award, count(*), count(*) FILTER (WHERE f.member_action_id = $9::uuid)"
-     " FROM (SELECT c.member_action_id, k.award"
-     "       FROM claims c"
-     "       JOIN (SELECT DISTINCT *"
-     "             FROM unnest($2::int[], $3::bigint[], $4::int[], $5::bool[], $6::bigint[])"
-     "                  AS u(categories, documented_loss, hours_spent, cash, award)) k"
-     "         ON c.categories = k.categories"
-     "        AND c.documented_loss = k.documented_loss"
-     "        AND c.hours_spent = k.hours_spent"
-     "        AND (c.payment_preference = 'cash') = k.cash"
-     "       WHERE c.incident_id = $1::bigint"
-     "         AND c.status = ANY ($7::text[])"
-     "       ORDER BY c.reference"
-     "       LIMIT $8::bigint) f"
-     " GROUP BY f.award",
-     9},
-    {"db_tally_boundary_from_end",
-     "SELECT f.award, count(*), count(*) FILTER (WHERE f.member_action_id = $9::uuid)"
-     " FROM (SELECT c.member_action_id, k.award"
-     "       FROM claims c"
-     "       JOIN (SELECT DISTINCT *"
-     "             FROM unnest($2::int[], $3::bigint[], $4::int[], $5::bool[], $6::bigint[])"
-     "                  AS u(categories, documented_loss, hours_spent, cash, award)) k"
-     "         ON c.categories = k.categories"
-     "        AND c.documented_loss = k.documented_loss"
-     "        AND c.hours_spent = k.hours_spent"
-     "        AND (c.payment_preference = 'cash') = k.cash"
-     "       WHERE c.incident_id = $1::bigint"
-     "         AND c.status = ANY ($7::text[])"
-     "       ORDER BY c.reference DESC"
-     "       LIMIT $8::bigint) f"
-     " GROUP BY f.award",
-     9},
+    /* The first $8 eligible claims of a boundary class by reference (the last, from the end).
+     * The class is rare (a binding cap and a tie) and usually small; when it is large the
+     * planner may walk the unique index on reference instead of sorting, both bounded by
+     * statement_timeout. The distinct keys are few (the tally groups of a handful of awards). */
+    {"db_tally_boundary", BOUNDARY_CLASS_BY_REFERENCE(""), 9},
+    {"db_tally_boundary_from_end", BOUNDARY_CLASS_BY_REFERENCE(" DESC"), 9},
     {NULL, NULL, 0},
 };
 
 int
 db_tally_add(PGconn *c, const struct tally_key *k, int delta)
 {
-    char inc[24], cats[16], loss[24], hours[16], d[8];
+    char inc[24], cats[16], loss[24], hours[24], d[8];
     int rc = 1;
 
-    snprintf(inc, sizeof inc, "%lld", (long long)k->incident_id);
+    db_int64_text(k->incident_id, inc);
     snprintf(cats, sizeof cats, "%u", k->categories);
-    snprintf(loss, sizeof loss, "%lld", (long long)k->documented_loss);
-    snprintf(hours, sizeof hours, "%lld", (long long)k->hours_spent);
+    db_int64_text(k->documented_loss, loss);
+    db_int64_text(k->hours_spent, hours);
     snprintf(d, sizeof d, "%d", delta);
     const char *params[8] = {inc, k->status, k->payment_preference, k->country, cats, loss,
                              hours, d};
@@ -102,33 +91,37 @@ db_tally_add(PGconn *c, const struct tally_key *k, int delta)
     return rc;
 }
 
+void
+db_tally_group_at(const PGresult *res, int row, int col, struct arena *a, struct tally_group *g)
+{
+    memset(g, 0, sizeof *g);
+    g->status = db_text_at(a, res, row, col);
+    g->cash = db_bool_at(res, row, col + 1);
+    snprintf(g->country, sizeof g->country, "%s", PQgetvalue(res, row, col + 2));
+    g->categories = (unsigned int)strtoul(PQgetvalue(res, row, col + 3), NULL, 10);
+    g->documented_loss = db_int64_at(res, row, col + 4);
+    g->hours_spent = db_int64_at(res, row, col + 5);
+    g->n = db_int64_at(res, row, col + 6);
+}
+
+static bool
+read_group(const PGresult *res, int row, struct arena *a, void *out)
+{
+    db_tally_group_at(res, row, 0, a, out);
+    return true;
+}
+
 int
 db_tally_read_groups(PGconn *c, const char *stmt, const char *param, struct arena *a,
-            struct tally_group **out, int *n_out)
+                     struct tally_group **out, int *n_out)
 {
     const char *params[1] = {param};
-    int rc;
+    void *rows;
+    int rc = db_exec_all(c, stmt, 1, params, read_group, a, sizeof **out, &rows);
 
-    PGresult *res = PQexecPrepared(c, stmt, 1, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, stmt);
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    *out = arena_alloc(a, sizeof **out * (size_t)(rc > 0 ? rc : 1));
-    for (int i = 0; i < rc; i++) {
-        struct tally_group *g = &(*out)[i];
-        g->status = arena_strdup(a, PQgetvalue(res, i, 0));
-        g->cash = PQgetvalue(res, i, 1)[0] == 't';
-        snprintf(g->country, sizeof g->country, "%s", PQgetvalue(res, i, 2));
-        g->categories = (unsigned int)strtoul(PQgetvalue(res, i, 3), NULL, 10);
-        g->documented_loss = strtoll(PQgetvalue(res, i, 4), NULL, 10);
-        g->hours_spent = strtoll(PQgetvalue(res, i, 5), NULL, 10);
-        g->n = strtoll(PQgetvalue(res, i, 6), NULL, 10);
-    }
-    *n_out = rc;
-cleanup:
-    PQclear(res);
+    *out = rows;
+    if (rc >= 0)
+        *n_out = rc;
     return rc;
 }
 
@@ -151,7 +144,7 @@ db_tally_groups(PGconn *c, int64_t incident_id, struct arena *a, struct tally_gr
 {
     char inc[24];
 
-    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
+    db_int64_text(incident_id, inc);
     int rc = db_tally_read_groups(c, "db_tally_groups", inc, a, out, n_out);
     if (rc >= 0)
         set_source(incident_id, NULL, a, *out, *n_out);
@@ -207,17 +200,13 @@ db_tally_boundary(PGconn *c, const struct tally_boundary_query *q, const int64_t
         pg_array_bool(&cols[3], q->keys[i].cash);
         pg_array_int(&cols[4], q->keys[i].award);
     }
-    snprintf(inc, sizeof inc, "%lld", (long long)q->incident_id);
-    snprintf(limit, sizeof limit, "%lld", (long long)q->limit);
-    const char *params[9] = {inc,
-                             pg_array_finish(&cols[0]),
-                             pg_array_finish(&cols[1]),
-                             pg_array_finish(&cols[2]),
-                             pg_array_finish(&cols[3]),
-                             pg_array_finish(&cols[4]),
-                             q->verified_only ? "{verified}" : "{received,verified}",
-                             limit,
-                             q->action_id};
+    db_int64_text(q->incident_id, inc);
+    db_int64_text(q->limit, limit);
+    const char *params[9] = {inc};
+    pg_array_finish_all(cols, 5, params + 1); /* $2..$6: the class's keys */
+    params[6] = q->verified_only ? "{verified}" : "{received,verified}";
+    params[7] = limit;
+    params[8] = q->action_id;
     res = PQexecPrepared(c, stmt, 9, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, stmt);
@@ -230,8 +219,7 @@ db_tally_boundary(PGconn *c, const struct tally_boundary_query *q, const int64_t
     rc = 1;
 cleanup:
     PQclear(res);
-    for (int i = 0; i < 5; i++)
-        pg_array_free(&cols[i]);
+    pg_array_free_all(cols, 5);
     return rc;
 }
 
@@ -255,7 +243,7 @@ db_tally_duplicates(PGconn *c, int64_t incident_id, int64_t *n_out)
 {
     char inc[24];
 
-    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
+    db_int64_text(incident_id, inc);
     return count_of(c, "db_tally_duplicates", inc, n_out);
 }
 

@@ -79,6 +79,11 @@ int db_tally_groups(PGconn *c, int64_t incident_id, struct arena *a, struct tall
 /* The groups a prepared statement of one text parameter answers (columns status, cash,
  * country, categories, documented_loss, hours_spent, n), without a source: the summary of
  * groups read another way than the tallies (db/eligibility.c, basis matched). Count or DB_*. */
+/* Reads one group from column col of row of res on (the seven columns above), source NULL;
+ * the group reader of db_tally_read_groups and of db/tally_shape.c's folded counts. */
+void db_tally_group_at(const PGresult *res, int row, int col, struct arena *a,
+                       struct tally_group *g);
+
 int db_tally_read_groups(PGconn *c, const char *stmt, const char *param, struct arena *a,
                          struct tally_group **out, int *n_out);
 

@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "db/errors.h"
+#include "db/exec.h"
 #include "db/pg_array.h"
 
 #define ELIGIBLE(verified_only) ((verified_only) ? "{verified}" : "{received,verified}")
@@ -91,106 +92,67 @@ groups_of(const PGresult *res, int first, int n, int col, struct arena *a)
 {
     struct tally_group *out = arena_alloc(a, sizeof *out * (size_t)(n > 0 ? n : 1));
 
-    for (int j = 0; j < n; j++) {
-        struct tally_group *g = &out[j];
-        int i = first + j;
-        memset(g, 0, sizeof *g);
-        g->status = arena_strdup(a, PQgetvalue(res, i, col));
-        g->cash = PQgetvalue(res, i, col + 1)[0] == 't';
-        snprintf(g->country, sizeof g->country, "%s", PQgetvalue(res, i, col + 2));
-        g->categories = (unsigned int)strtoul(PQgetvalue(res, i, col + 3), NULL, 10);
-        g->documented_loss = strtoll(PQgetvalue(res, i, col + 4), NULL, 10);
-        g->hours_spent = strtoll(PQgetvalue(res, i, col + 5), NULL, 10);
-        g->n = strtoll(PQgetvalue(res, i, col + 6), NULL, 10);
-    }
+    for (int j = 0; j < n; j++)
+        db_tally_group_at(res, first + j, col, a, &out[j]);
     return out;
 }
 
 int
 db_shape_version(PGconn *c, int64_t incident_id, int64_t *version_out)
 {
-    char inc[24];
-    int rc = 1;
+    char inc[DB_INT64_TEXT];
+    const char *params[1] = {db_int64_text(incident_id, inc)};
 
-    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
-    const char *params[1] = {inc};
-    PGresult *res = PQexecPrepared(c, "db_shape_version", 1, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
-        rc = db_status_of(res, "db_shape_version");
-    else
-        *version_out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    return rc;
+    return db_exec_int64(c, "db_shape_version", 1, params, version_out);
 }
 
 int
 db_shape_fold(PGconn *c, int limit, int64_t *n_out)
 {
-    char lim[16];
-    int rc = 1;
+    char lim[DB_INT64_TEXT];
+    const char *params[1] = {db_int64_text(limit, lim)};
 
-    snprintf(lim, sizeof lim, "%d", limit);
-    const char *params[1] = {lim};
-    PGresult *res = PQexecPrepared(c, "db_shape_fold", 1, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
-        rc = db_status_of(res, "db_shape_fold");
-    else
-        *n_out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    return rc;
+    return db_exec_int64(c, "db_shape_fold", 1, params, n_out);
 }
 
 int
 db_shape_counts(PGconn *c, int64_t incident_id, struct arena *a, struct tally_group **out,
                 int *n_out)
 {
-    char inc[24];
-    int rc;
+    char inc[DB_INT64_TEXT];
 
-    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
-    const char *params[1] = {inc};
-    PGresult *res = PQexecPrepared(c, "db_shape_counts", 1, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_shape_counts");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    *out = groups_of(res, 0, rc, 0, a);
-    *n_out = rc;
-cleanup:
-    PQclear(res);
-    return rc;
+    return db_tally_read_groups(c, "db_shape_counts", db_int64_text(incident_id, inc), a, out,
+                                n_out);
+}
+
+static bool
+read_cell(const PGresult *res, int row, struct arena *a, void *out)
+{
+    struct shape_cell *x = out;
+
+    (void)a;
+    x->cash = db_bool_at(res, row, 0);
+    x->categories = (category_set)strtoul(PQgetvalue(res, row, 1), NULL, 10);
+    x->n = db_int64_at(res, row, 2);
+    x->loss_min = db_int64_at(res, row, 3);
+    x->loss_max = db_int64_at(res, row, 4);
+    x->hours_min = db_int64_at(res, row, 5);
+    x->hours_max = db_int64_at(res, row, 6);
+    return true;
 }
 
 int
 db_shape_cells(PGconn *c, int64_t incident_id, bool verified_only, struct arena *a,
                struct shape_cell **out, size_t *n_out)
 {
-    char inc[24];
-    int rc;
+    char inc[DB_INT64_TEXT];
+    const char *params[2] = {db_int64_text(incident_id, inc), ELIGIBLE(verified_only)};
+    void *rows;
+    int rc = db_exec_all(c, "db_shape_cells", 2, params, read_cell, a, sizeof **out, &rows);
 
-    snprintf(inc, sizeof inc, "%lld", (long long)incident_id);
-    const char *params[2] = {inc, ELIGIBLE(verified_only)};
-    PGresult *res = PQexecPrepared(c, "db_shape_cells", 2, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_shape_cells");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
-    *out = arena_alloc(a, sizeof **out * (size_t)(rc > 0 ? rc : 1));
-    for (int i = 0; i < rc; i++) {
-        struct shape_cell *x = &(*out)[i];
-        x->cash = PQgetvalue(res, i, 0)[0] == 't';
-        x->categories = (category_set)strtoul(PQgetvalue(res, i, 1), NULL, 10);
-        x->n = strtoll(PQgetvalue(res, i, 2), NULL, 10);
-        x->loss_min = strtoll(PQgetvalue(res, i, 3), NULL, 10);
-        x->loss_max = strtoll(PQgetvalue(res, i, 4), NULL, 10);
-        x->hours_min = strtoll(PQgetvalue(res, i, 5), NULL, 10);
-        x->hours_max = strtoll(PQgetvalue(res, i, 6), NULL, 10);
-    }
-    *n_out = (size_t)rc;
-cleanup:
-    PQclear(res);
+    *out = rows;
+    if (rc >= 0)
+        *n_out = (size_t)rc;
     return rc;
 }
 
@@ -274,17 +236,14 @@ db_shape_read(PGconn *c, const struct shape_read_query *q, struct arena *a,
         dim_ranges(cols, "l", LOSS_LEVELS, q->loss_cap);
         dim_ranges(cols, "h", HOURS_LEVELS, q->hours_cap);
     }
-    snprintf(inc, sizeof inc, "%lld", (long long)q->incident_id);
+    db_int64_text(q->incident_id, inc);
     snprintf(log_limit, sizeof log_limit, "%d", q->changes_limit);
-    snprintf(rows_limit, sizeof rows_limit, "%lld", (long long)q->tally_rows_limit);
-    const char *params[8] = {inc,
-                             pg_array_finish(&cols[0]),
-                             pg_array_finish(&cols[1]),
-                             pg_array_finish(&cols[2]),
-                             pg_array_finish(&cols[3]),
-                             ELIGIBLE(q->verified_only),
-                             log_limit,
-                             rows_limit};
+    db_int64_text(q->tally_rows_limit, rows_limit);
+    const char *params[8] = {inc};
+    pg_array_finish_all(cols, 4, params + 1); /* $2..$5: the ranges of the tree sums */
+    params[5] = ELIGIBLE(q->verified_only);
+    params[6] = log_limit;
+    params[7] = rows_limit;
     PGresult *res = PQexecPrepared(c, "db_shape_read", 8, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, "db_shape_read");
@@ -293,7 +252,6 @@ db_shape_read(PGconn *c, const struct shape_read_query *q, struct arena *a,
         rc = DB_HARD;
     }
     PQclear(res);
-    for (int i = 0; i < 4; i++)
-        pg_array_free(&cols[i]);
+    pg_array_free_all(cols, 4);
     return rc;
 }

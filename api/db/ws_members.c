@@ -12,6 +12,7 @@
 #include "core/arena.h"
 #include "core/strbuf.h"
 #include "db/errors.h"
+#include "db/exec.h"
 #include "db/pg_array.h"
 #include "db/risk.h"
 
@@ -330,7 +331,7 @@ db_ws_reopen_corrected(PGconn *c, int64_t claim_id)
 {
     char id[24];
 
-    snprintf(id, sizeof id, "%lld", (long long)claim_id);
+    db_int64_text(claim_id, id);
     const char *params[1] = {id};
     return count_of(c, "db_ws_reopen_corrected", 1, params);
 }
@@ -342,7 +343,7 @@ db_ws_member_extra(PGconn *c, int64_t claim_id, struct arena *a, struct ws_membe
     char id[24], lim[16];
     int rc = 1;
 
-    snprintf(id, sizeof id, "%lld", (long long)claim_id);
+    db_int64_text(claim_id, id);
     snprintf(lim, sizeof lim, "%d", max_dates);
     const char *params[2] = {id, lim};
     PGresult *res = PQexecPrepared(c, "db_ws_member_extra", 1, params, NULL, NULL, 0);
@@ -408,7 +409,7 @@ db_ws_outbox_reason(PGconn *c, int64_t outbox_id, struct arena *a, const char **
     const char *params[1] = {id};
     int rc = 1;
 
-    snprintf(id, sizeof id, "%lld", (long long)outbox_id);
+    db_int64_text(outbox_id, id);
     PGresult *res = PQexecPrepared(c, "db_ws_outbox_reason", 1, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
         rc = db_status_of(res, "db_ws_outbox_reason");

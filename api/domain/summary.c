@@ -257,13 +257,18 @@ make_bins(const struct pool *pool, bool withheld, struct award_bin *b)
         if (x > 0)
             b[nb++] = (struct award_bin){v->a, v->q + 1, x};
     }
-    qsort(b, nb, sizeof *b, by_after);
+    award_bins_sort(b, nb);
     return nb;
 }
 
-/* The award at rank m (0-based) of the sorted bins. */
-static int64_t
-rank_value(const struct award_bin *b, size_t nb, int64_t m)
+void
+award_bins_sort(struct award_bin *b, size_t nb)
+{
+    qsort(b, nb, sizeof *b, by_after);
+}
+
+int64_t
+award_bin_rank(const struct award_bin *b, size_t nb, int64_t m)
 {
     for (size_t i = 0; i < nb; i++) {
         if (m < b[i].n)
@@ -299,7 +304,7 @@ static void
 rank_dependency(const struct pool *pool, const struct award_bin *b0, size_t n0, int64_t m,
                 struct rank_dep *d)
 {
-    d->u = rank_value(b0, n0, m);
+    d->u = award_bin_rank(b0, n0, m);
     d->depends = false;
     for (size_t j = pool->bs; j < pool->be; j++) {
         if (pool->val[j].q == d->u) {
@@ -433,9 +438,9 @@ award_stats(const struct pool *pool, struct award_bin *b, struct summary_money *
     out->mean = (int64_t)(out->total_after_cap / e); /* ≤ the largest award */
     nb = make_bins(pool, false, b);
     shape_of(b, nb, e, &out->shape);
-    out->min = rank_value(b, nb, 0);
-    out->max = rank_value(b, nb, e - 1);
-    out->median = (int64_t)(((i128)rank_value(b, nb, (e - 1) / 2) + rank_value(b, nb, e / 2)) / 2);
+    out->min = award_bin_rank(b, nb, 0);
+    out->max = award_bin_rank(b, nb, e - 1);
+    out->median = (int64_t)(((i128)award_bin_rank(b, nb, (e - 1) / 2) + award_bin_rank(b, nb, e / 2)) / 2);
     if (pool->bs == pool->be)
         return;
     nb = make_bins(pool, true, b);

@@ -145,6 +145,14 @@ struct award_bin {
     int64_t n;
 };
 
+/* Sorts bins by after then before (the order the ranks below read). */
+void award_bins_sort(struct award_bin *b, size_t nb);
+
+/* The `after` award at rank m (0-based) of sorted bins (0 for none; the last one past the
+ * end): the one reading of a rank, for the exact distribution and the shape's bounds (whose
+ * bins carry an end's award before the cap in both fields). */
+int64_t award_bin_rank(const struct award_bin *b, size_t nb, int64_t m);
+
 /* The distribution behind award_stats: the (before, after, n) lines of the claims of g, n > 0,
  * sorted by after then before, into *bins_out (allocated, the caller frees it with free())
  * and their number into *n_out (at most 2 × n_groups; *bins_out is never NULL on success).

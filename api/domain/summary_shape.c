@@ -144,31 +144,6 @@ capped_sum(const struct shape_sums *d, int64_t cap, i128 *out)
     return true;
 }
 
-/* (award, n) lines of one end of the cells, sorted by award. */
-struct line {
-    int64_t a;
-    int64_t n;
-};
-
-static int
-by_a(const void *pa, const void *pb)
-{
-    const struct line *a = pa, *b = pb;
-
-    return (a->a > b->a) - (a->a < b->a);
-}
-
-static int64_t
-rank_of(const struct line *l, size_t k, int64_t m)
-{
-    for (size_t i = 0; i < k; i++) {
-        if (m < l[i].n)
-            return l[i].a;
-        m -= l[i].n;
-    }
-    return k > 0 ? l[k - 1].a : 0;
-}
-
 /* An award before the cap after it: floor(a × cap / T), plus the one leftover unit it may
  * get when `up`. */
 static bool
@@ -189,21 +164,21 @@ after_cap(const struct summary_money *out, const struct scheme *s, int64_t a, bo
 
 /* floor((rank m1 + rank m2) / 2) at one end, after the cap. */
 static bool
-stat_at(const struct summary_money *out, const struct scheme *s, const struct line *l,
+stat_at(const struct summary_money *out, const struct scheme *s, const struct award_bin *l,
         size_t k, int64_t m1, int64_t m2, bool up, int64_t *v)
 {
     int64_t a1, a2;
 
-    if (!after_cap(out, s, rank_of(l, k, m1), up, &a1) ||
-        !after_cap(out, s, rank_of(l, k, m2), up, &a2))
+    if (!after_cap(out, s, award_bin_rank(l, k, m1), up, &a1) ||
+        !after_cap(out, s, award_bin_rank(l, k, m2), up, &a2))
         return false;
     *v = (int64_t)(((i128)a1 + a2) / 2);
     return true;
 }
 
 static bool
-bounded_stat(const struct summary_money *out, const struct scheme *s, const struct line *lo,
-             const struct line *hi, size_t k, int64_t m1, int64_t m2, int64_t *v, bool *exact)
+bounded_stat(const struct summary_money *out, const struct scheme *s, const struct award_bin *lo,
+             const struct award_bin *hi, size_t k, int64_t m1, int64_t m2, int64_t *v, bool *exact)
 {
     int64_t a, b;
 
@@ -260,7 +235,7 @@ static bool
 bounded_distribution(const struct scheme *s, const struct shape_cell *cells, size_t n,
                      struct summary_money *out)
 {
-    struct line *lo = xcalloc(n + 1, sizeof *lo), *hi = xcalloc(n + 1, sizeof *hi);
+    struct award_bin *lo = xcalloc(n + 1, sizeof *lo), *hi = xcalloc(n + 1, sizeof *hi);
     size_t k = 0;
     int64_t e = out->eligible;
     bool ok = false;
@@ -274,11 +249,12 @@ bounded_distribution(const struct scheme *s, const struct shape_cell *cells, siz
         if (!award_compute(s, cells[i].categories, sp.loss_lo, sp.hours_lo, cells[i].cash, &pl) ||
             !award_compute(s, cells[i].categories, sp.loss_hi, sp.hours_hi, cells[i].cash, &ph))
             goto cleanup;
-        lo[k] = (struct line){pl.total, cells[i].n};
-        hi[k++] = (struct line){ph.total, cells[i].n};
+        /* one end of the cells: the award with no cap applied yet (after_cap applies it) */
+        lo[k] = (struct award_bin){pl.total, pl.total, cells[i].n};
+        hi[k++] = (struct award_bin){ph.total, ph.total, cells[i].n};
     }
-    qsort(lo, k, sizeof *lo, by_a);
-    qsort(hi, k, sizeof *hi, by_a);
+    award_bins_sort(lo, k);
+    award_bins_sort(hi, k);
     if (e == 0) {
         out->median = out->min = out->max = 0;
         out->median_exact = out->min_exact = out->max_exact = true;

@@ -23,8 +23,8 @@ record_part(PGconn *c, const struct audit_note *note, const char *id,
     if (rec == NULL)
         return 1;
     int rc = db_action_record_update(c, id, rec);
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD; /* the action is there: this transaction has it */
+    if ((rc = tx_held_row_written(rc)) != 1)
+        return rc; /* the action is there: this transaction has it */
     return tx_audited(svc_audit(c, note, "action.record.update", "action", id));
 }
 
@@ -114,8 +114,8 @@ update_body(PGconn *c, struct tx *t, void *ctx)
     struct action cur;
     int rc = db_actions_get(c, x->id, true, x->a, &cur);
 
-    if (rc != 1)
-        return rc <= 0 ? rc : DB_HARD; /* 0: no such action */
+    if ((rc = tx_one_row(rc)) != 1)
+        return rc; /* 0: no such action */
     if (strcmp(cur.association_id, x->association_id) != 0)
         return tx_answer(t, OUTCOME_NOT_FOUND);
     if (x->p->has_status && !action_transition_ok(cur.status, x->p->value.status))
@@ -125,8 +125,8 @@ update_body(PGconn *c, struct tx *t, void *ctx)
     if (x->rec == NULL || changes_action(x->p)) {
         apply(&cur, x->p);
         rc = db_actions_update(c, &cur, x->a, x->out);
-        if (rc != 1)
-            return rc < 0 ? rc : DB_HARD; /* the row is locked: it cannot have gone */
+        if ((rc = tx_held_row_written(rc)) != 1)
+            return rc; /* the row is locked: it cannot have gone */
         rc = tx_audited(svc_audit(c, x->note, "action.update", "action", x->id));
         if (rc != 1)
             return rc;

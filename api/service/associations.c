@@ -79,8 +79,8 @@ update_body(PGconn *c, struct tx *t, void *ctx)
     struct association cur;
     int rc = db_associations_get(c, x->id, true, x->a, &cur);
 
-    if (rc != 1)
-        return rc <= 0 ? rc : DB_HARD; /* 0: no such association */
+    if ((rc = tx_one_row(rc)) != 1)
+        return rc; /* 0: no such association */
     /* the stored status, not the reported one ("lapsed" is computed) */
     if (strcmp(cur.status, "lapsed") == 0)
         cur.status = "approved";
@@ -148,8 +148,8 @@ issue_body(PGconn *c, struct tx *t, void *ctx)
     if (x->association_id != NULL) {
         /* locks the owner so that a key is never issued to a row being changed */
         int rc = db_associations_get(c, x->association_id, true, x->a, &owner);
-        if (rc != 1)
-            return rc <= 0 ? rc : DB_HARD; /* 0: no such association */
+        if ((rc = tx_one_row(rc)) != 1)
+            return rc; /* 0: no such association */
     }
     int rc = db_keys_insert(c, x->association_id, x->label, x->prefix, x->hash, x->a, x->out);
     return svc_audit_after(c, rc, x->note, "key.issue", "api_key", x->out->id);

@@ -47,8 +47,8 @@ int
 svc_audit_after(PGconn *c, int rc, const struct audit_note *note, const char *action,
                 const char *object_type, const char *object_id)
 {
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD; /* a write of one row touched none or several */
+    if ((rc = tx_held_row_written(rc)) != 1)
+        return rc; /* a write of one row touched none or several */
     return tx_audited(svc_audit(c, note, action, object_type, object_id));
 }
 

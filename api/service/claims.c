@@ -72,11 +72,14 @@ change_mandate(PGconn *c, const struct claim_record *cur, const struct mandate_c
     return DB_HARD;
 }
 
-/* 1 for a read or write of exactly one row; 0 (not found) or DB_* otherwise. */
+
+/* The claim's row in a change's transaction: locked before the change (lock), read again
+ * after it for the answer; 1, 0 when gone, or DB_*. */
 static int
-one(int rc)
+claim_row(PGconn *c, const struct claim_record *rec, bool lock, struct arena *a,
+          struct claim_record *out)
 {
-    return rc <= 1 ? rc : DB_HARD;
+    return tx_one_row(db_claims_get(c, rec->reference, lock, a, out));
 }
 
 struct correct {
@@ -118,7 +121,7 @@ correct_body(PGconn *c, struct tx *t, void *ctx)
 {
     struct correct *x = ctx;
     struct claim_record *out = x->out;
-    int rc = one(db_claims_get(c, x->rec->reference, true, x->a, out));
+    int rc = claim_row(c, x->rec, true, x->a, out);
 
     if (rc != 1)
         return rc;
@@ -127,31 +130,31 @@ correct_body(PGconn *c, struct tx *t, void *ctx)
     rc = db_claims_correct(c, x->rec->id, x->row);
     if (rc == DB_CONFLICT) /* a refused correction is not a duplicate attempt */
         return tx_answer(t, OUTCOME_DUPLICATE_CLAIM);
-    if ((rc = one(rc)) != 1)
+    if ((rc = tx_one_row(rc)) != 1)
         return rc;
     /* a rejected claim corrected within its window goes back to review (docs/workspace.md) */
     const char *status_after = out->status;
     if (strcmp(out->status, "rejected") == 0 && (rc = db_ws_reopen_corrected(c, out->id)) != 0) {
-        if (rc != 1)
-            return rc < 0 ? rc : DB_HARD;
+        if ((rc = tx_held_row_written(rc)) != 1)
+            return rc;
         status_after = "received";
     }
     struct tally_key before = key_of(out);
     struct tally_key after = {out->incident_id, status_after, x->row->payment_preference,
                               x->row->country, x->row->categories, x->row->documented_loss,
                               x->row->hours_spent};
-    if ((rc = one(move_tally(c, &before, &after))) != 1)
+    if ((rc = tx_one_row(move_tally(c, &before, &after))) != 1)
         return rc;
     rc = change_mandate(c, out, x->m);
     if (rc == DB_CONFLICT) /* in another action, or the person is */
         return tx_answer(t, OUTCOME_ALREADY_IN_ACTION);
-    if ((rc = one(rc)) != 1)
+    if ((rc = tx_one_row(rc)) != 1)
         return rc;
-    if ((rc = one(rehash(c, out, x->again))) != 1)
+    if ((rc = tx_one_row(rehash(c, out, x->again))) != 1)
         return rc;
-    if ((rc = one(db_outbox_enqueue_claim(c, "claim-corrected", x->rec->id))) != 1)
+    if ((rc = tx_one_row(db_outbox_enqueue_claim(c, "claim-corrected", x->rec->id))) != 1)
         return rc; /* the message commits with the correction (issue 12) */
-    return one(db_claims_get(c, x->rec->reference, false, x->a, out));
+    return claim_row(c, x->rec, false, x->a, out);
 }
 
 struct withdraw {
@@ -165,22 +168,22 @@ withdraw_body(PGconn *c, struct tx *t, void *ctx)
 {
     struct withdraw *x = ctx;
     struct claim_record cur;
-    int rc = one(db_claims_get(c, x->rec->reference, true, x->a, &cur));
+    int rc = claim_row(c, x->rec, true, x->a, &cur);
 
     (void)t;
     if (rc == 1 && strcmp(cur.status, "withdrawn") != 0) {
-        rc = one(db_claims_withdraw(c, cur.id));
+        rc = tx_one_row(db_claims_withdraw(c, cur.id));
         if (rc == 1) {
             struct tally_key before = key_of(&cur);
             struct tally_key after = before;
             after.status = "withdrawn";
-            rc = one(move_tally(c, &before, &after));
+            rc = tx_one_row(move_tally(c, &before, &after));
         }
         if (rc == 1)
-            rc = one(db_outbox_enqueue_claim(c, "claim-withdrawn", cur.id));
+            rc = tx_one_row(db_outbox_enqueue_claim(c, "claim-withdrawn", cur.id));
     }
     /* withdrawing a withdrawn claim answers it as it is */
-    return rc == 1 ? one(db_claims_get(c, x->rec->reference, false, x->a, x->out)) : rc;
+    return rc == 1 ? claim_row(c, x->rec, false, x->a, x->out) : rc;
 }
 
 static bool
@@ -206,22 +209,22 @@ review_body(PGconn *c, struct tx *t, void *ctx)
 {
     struct review *x = ctx;
     struct claim_record *out = x->out;
-    int rc = one(db_claims_get(c, x->rec->reference, true, x->a, out));
+    int rc = claim_row(c, x->rec, true, x->a, out);
 
     if (rc != 1)
         return rc;
     if (!review_allowed(out->status, x->status))
         return tx_answer(t, OUTCOME_INVALID_TRANSITION);
-    rc = one(db_claims_review(c, x->rec->id, x->status, x->reason));
+    rc = tx_one_row(db_claims_review(c, x->rec->id, x->status, x->reason));
     if (rc == 1) {
         struct tally_key before = key_of(out);
         struct tally_key after = before;
         after.status = x->status;
-        rc = one(move_tally(c, &before, &after));
+        rc = tx_one_row(move_tally(c, &before, &after));
     }
     if (rc == 1)
         rc = tx_audited(svc_audit(c, x->note, "claim.review", "claim", x->rec->reference));
-    return rc == 1 ? one(db_claims_get(c, x->rec->reference, false, x->a, out)) : rc;
+    return rc == 1 ? claim_row(c, x->rec, false, x->a, out) : rc;
 }
 
 /* Entry points for handlers (service/conn.h). */

@@ -13,64 +13,12 @@
 #include "db/actions.h"
 #include "db/incidents.h"
 #include "db/schemes.h"
-#include "db/tallies.h"
-#include "db/tally_shape.h"
-#include "domain/summary.h"
-#include "domain/summary_subset.h"
 #include "service/audit.h"
+#include "service/incident_summary.h"
 #include "service/read_source.h"
+#include "service/summary_view.h"
 
 struct arena;
-
-#define COUNTRY_SLOTS 64
-
-struct summary_view {
-    int64_t by_status[4];         /* received, verified, rejected, withdrawn */
-    int64_t duplicate_attempts;
-    int64_t eligible;
-    int64_t by_payment[2];        /* voucher, cash */
-    int64_t by_category[DATA_CATEGORY_COUNT];
-    struct { char country[3]; int64_t n; } by_country[COUNTRY_SLOTS];
-    int n_countries;
-    int64_t other_countries;      /* beyond COUNTRY_SLOTS distinct countries (never seen) */
-    bool has_money;               /* a scheme was given */
-    struct summary_money money;
-};
-
-/* Counts and money of groups for scheme (NULL: no money) with eligibility by basis. For an
- * action, pool_groups are the incident's (the pool is always the whole incident, docs/api.md
- * §11.3) and groups the members'; for an incident both are the same. When a fund cap binds and
- * the boundary remainder class needs references (domain/summary.h), one query reads them over
- * c, the connection of the snapshot the groups were read in (tally_group.source tells which
- * incident or action); with c NULL, or groups without a source, the proportional split. */
-bool summary_build(PGconn *c, const struct scheme *scheme, const struct tally_group *groups,
-                   int n, const struct tally_group *pool_groups, int n_pool, bool verified_only,
-                   int64_t affected_count, int64_t duplicates, struct arena *a,
-                   struct summary_view *out);
-
-/* The summary of an incident (docs/api.md §11.4) for scheme (NULL: counts only), from a number
- * of rows that does not grow with the claims, in one read-only snapshot: when the incident
- * has at most the exact-groups limit of claim_tallies rows (a bounded probe tells), those
- * groups, every figure exact; else the folded counts and cells (kept in this process by
- * fold version: service/summary_cache.h), the unfolded changes (at most 65,536, else folded
- * here first; OUTCOME_UNAVAILABLE when that cannot be done, as on a replica) and the loss and
- * hours sums under the scheme's caps (domain/summary_shape.h says what is exact); the figures
- * themselves are kept too, by folded state, changes and scheme (summary_cache_get_view), so a
- * repeated call answers without computing them again. Memory:
- * O(limit + cells + count groups), arena and temporary, whatever the claims.
- * OUTCOME_UNCOMPUTABLE when a figure cannot be computed (logged). */
-enum outcome svc_compensation_summary(PGconn *c, int64_t incident_id, const struct scheme *scheme,
-                                      bool verified_only, int64_t affected_count,
-                                      struct arena *a, struct summary_view *out);
-
-/* Folds a slice of the summary's unfolded changes (claim_shape_log of 0013, any incidents)
- * in one transaction; *folded_out how many (0: none left that this snapshot sees). The
- * server's fold thread calls it every second (cli/summary_fold_job.h). */
-enum outcome svc_compensation_fold(PGconn *c, int64_t *folded_out);
-
-/* Up to how many claim_tallies rows svc_compensation_summary reads the exact groups (every
- * figure exact, as summary_compute) rather than the cells; set once at start-up (serve). */
-void svc_compensation_set_exact_groups(int n);
 
 /* Reads a stored scheme (the jsonb text of scheme_record.json) into *out; false when it does
  * not read. The service knows no JSON: the handlers' JSON layer gives it
@@ -131,15 +79,6 @@ typedef const char *(*scheme_check_fn)(void *ctx, const struct incident *inc);
 enum outcome svc_rq_compensation_put(const struct audit_note *note, const char *slug,
                                      scheme_check_fn check, void *check_ctx, struct arena *a,
                                      struct incident *inc_out, struct scheme_record *out);
-
-/* The incident's groups and duplicate count. */
-enum outcome svc_compensation_groups(PGconn *c, int64_t incident_id, struct arena *a,
-                                     struct tally_group **groups, int *n, int64_t *duplicates);
-
-/* The action's member groups and the duplicate attempts linked to its members. */
-enum outcome svc_compensation_action_groups(PGconn *c, const char *action_id, struct arena *a,
-                                            struct tally_group **groups, int *n,
-                                            int64_t *duplicates);
 
 /* The scheme in force (found false when none). */
 enum outcome svc_compensation_current(PGconn *c, int64_t incident_id, struct arena *a,

@@ -75,8 +75,8 @@ update_body(PGconn *c, struct tx *t, void *ctx)
     int rc = db_incidents_get(c, x->slug, true, x->a, &cur);
 
     (void)t;
-    if (rc != 1)
-        return rc <= 0 ? rc : DB_HARD; /* 0: no such incident */
+    if ((rc = tx_one_row(rc)) != 1)
+        return rc; /* 0: no such incident */
     apply_patch(&cur, x->p);
     rc = db_incidents_update(c, &cur, x->a, x->out); /* the row is locked: it cannot have gone */
     return svc_audit_after(c, rc, x->note, "incident.update", "incident", x->out->slug);

@@ -17,8 +17,8 @@ lock_open_action(PGconn *c, struct tx *t, const struct action *x)
     char status[16];
     int rc = db_actions_lock_status(c, x->id, status);
 
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD; /* the caller read the action: it exists */
+    if ((rc = tx_held_row_written(rc)) != 1)
+        return rc; /* the caller read the action: it exists */
     return strcmp(status, "open") == 0 ? 1 : tx_answer(t, OUTCOME_ACTION_NOT_OPEN);
 }
 

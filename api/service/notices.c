@@ -12,6 +12,7 @@
 #include "crypto/sha256.h"
 #include "db/errors.h"
 #include "mail/notice_render.h"
+#include "service/actions.h"
 #include "service/conn.h"
 #include "service/tx.h"
 #include "service/workspace.h"
@@ -20,21 +21,15 @@
 #define PREVIEW_REFERENCE "RC-XXXX-XXXX"
 #define PREVIEW_TOKEN "…"
 
-/* The caller's connection, after checking that the action is the association's. */
+/* The caller's connection, after checking that the action is the association's (the owner
+ * check of every association route on an action, svc_rq_action_own). */
 static enum outcome
 owned_action(const char *association_id, const char *action_id, struct arena *a, PGconn **c,
              struct action *x)
 {
-    enum outcome o = svc_conn(c);
+    enum outcome o = svc_rq_action_own(action_id, association_id, true, a, x);
 
-    if (o != OUTCOME_OK)
-        return o;
-    int rc = db_actions_get_uncounted(*c, action_id, a, x);
-    if (rc < 0)
-        return tx_outcome_of(*c, rc);
-    if (rc == 0 || association_id == NULL || strcmp(x->association_id, association_id) != 0)
-        return OUTCOME_NOT_FOUND;
-    return OUTCOME_OK;
+    return o != OUTCOME_OK ? o : svc_conn(c);
 }
 
 enum outcome
@@ -73,8 +68,8 @@ create_body(PGconn *c, struct tx *t, void *ctx)
                                k->a, k->out);
 
     (void)t;
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD;
+    if ((rc = tx_held_row_written(rc)) != 1)
+        return rc;
     return tx_audited(svc_audit(c, k->note, "action.notice.create", "notice", k->out->id));
 }
 
@@ -233,8 +228,8 @@ send_body(PGconn *c, struct tx *t, void *ctx)
     }
     rc = db_notices_mark_sent(c, s->id, s->note->actor, s->rq->audience, r->matching,
                               r->recipients);
-    if (rc != 1)
-        return rc < 0 ? rc : DB_HARD; /* the row is locked: it cannot have been sent since */
+    if ((rc = tx_held_row_written(rc)) != 1)
+        return rc; /* the row is locked: it cannot have been sent since */
     const char *record = send_record(s, &n);
     struct audit_note note = {s->note->actor, record, strlen(record)};
     return tx_audited(svc_audit(c, &note, "action.notice.send", "notice", s->id));

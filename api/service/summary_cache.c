@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/arena.h"
-#include "service/compensation.h"
+#include "service/summary_view.h"
 
 struct entry {
     bool used;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "core/outcome.h"
+#include "db/errors.h"
 
 /* How many times a body runs at most when it keeps meeting serialization failures or
  * deadlocks; the last failure answers 503 (the client may retry). */
@@ -40,6 +41,23 @@ static inline int
 tx_audited(int audit_status)
 {
     return audit_status == 0 ? 1 : audit_status;
+}
+
+/* What a body goes on with after a db call on one row, decided in one place:
+ * tx_one_row, after a read by key or a write of one row: 1; 0 when there is none (returned,
+ *   the run answers NOT_FOUND); a DB_* failure as is; several rows cannot be (DB_HARD).
+ * tx_held_row_written, after a write to a row this transaction holds (read, locked or
+ *   inserted by it): 1, or the DB_* failure; touching none or several is a bug (DB_HARD). */
+static inline int
+tx_one_row(int rc)
+{
+    return rc <= 1 ? rc : DB_HARD;
+}
+
+static inline int
+tx_held_row_written(int rc)
+{
+    return rc == 1 ? 1 : rc < 0 ? rc : DB_HARD;
 }
 
 /* Runs body in one transaction of the given mode: BEGIN, the body, COMMIT, retrying the whole
