@@ -110,7 +110,9 @@ static const struct setting settings[] = {
      "milliseconds between two folds of the summary's changes (0: no fold thread; summaries "
      "then fold past 65,536 changes themselves)"},
     {"erasure-interval", "RECOURS_ERASURE_INTERVAL_S", KIND_INT, OFF(erasure_interval_s), "3600",
-     1, 604800, "seconds between two erasure passes of serve"},
+     0, 604800,
+     "seconds between two erasure passes of serve (0: no erasure thread; run recours "
+     "erase-withdrawn from cron, or on one node of several)"},
     {"correction-days", "RECOURS_CORRECTION_DAYS", KIND_INT, OFF(correction_days), "14", 0, 365,
      "days a rejected claimant may correct the claim to send it back to review (0: never)"},
     /* evidence files (docs/evidence.md) */
