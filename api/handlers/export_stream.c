@@ -43,7 +43,6 @@ struct export_stream {
     bool started;      /* BOM and header written */
     bool last_page;    /* no member after the current buffer */
     bool ended;        /* the record was finished (complete or aborted) */
-    char after[16];    /* reference of the last member written */
     struct strbuf buf; /* bytes of the current page; buf[sent..len) still to hand over */
     size_t sent;
     size_t row_end[PAGE_ROWS]; /* where each member row of buf ends */
