@@ -53,25 +53,38 @@ const struct db_statement db_exports_statements[] = {
     /* read in binary (db_exports_members_send): the sealed pii as its bytes, numbers and
      * times as such, so that neither side encodes and decodes text for a million rows */
     {"db_exports_members",
-     "SELECT c.reference, c.data_key_id::int4, c.pii, c.country::text, c.categories::int4,"
-     "       c.phishing, c.identity_theft, c.distress, c.documented_loss::int8,"
-     "       c.hours_spent::int8, c.payment_preference, c.status, c.mandated_at,"
-     "       c.mandate_text_version, c.mandate_channel, c.created_at,"
-     "       coalesce(ce.state, 'unknown'), array_to_string(ce.matched, '|'),"
-     /* the evidence files with their SHA-256, so counsel can match the files handed over
-      * (evidence_files_claim serves it) */
-     "       (SELECT string_agg(f.public_id::text || ':' || encode(f.sha256, 'hex'), '|'"
-     "                          ORDER BY f.created_at, f.id)"
-     "          FROM evidence_files f WHERE f.claim_id = c.id AND f.state = 'stored'),"
-     "       c.id"
-     " FROM claims c LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id"
      /* in submission order, the heap's (0022_export_order.sql): a page's claims share heap
       * pages and its eligibility probes walk forward, where by reference each member cost a
       * scattered heap page of each table */
-     " WHERE c.member_action_id = $1::uuid"
-     "   AND (c.created_at, c.id) > ($2::timestamptz, $3::bigint)"
-     " ORDER BY c.created_at, c.id"
-     " LIMIT $4::int",
+     "WITH page AS ("
+     " SELECT c.reference, c.data_key_id::int4 AS data_key_id, c.pii, c.country::text AS country,"
+     "        c.categories::int4 AS categories, c.phishing, c.identity_theft, c.distress,"
+     "        c.documented_loss::int8 AS documented_loss, c.hours_spent::int8 AS hours_spent,"
+     "        c.payment_preference, c.status, c.mandated_at, c.mandate_text_version,"
+     "        c.mandate_channel, c.created_at, coalesce(ce.state, 'unknown') AS eligibility,"
+     "        array_to_string(ce.matched, '|') AS matched, c.id"
+     "  FROM claims c LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id"
+     "  WHERE c.member_action_id = $1::uuid"
+     "    AND (c.created_at, c.id) > ($2::timestamptz, $3::bigint)"
+     "  ORDER BY c.created_at, c.id"
+     "  LIMIT $4::int),"
+     /* the evidence files with their SHA-256, so counsel can match the files handed over:
+      * aggregated once for the page's claims that have some. As a subquery per member (an
+      * aggregate with its sort set up for every row, nearly always over no file) it cost
+      * PostgreSQL more than the rest of the page (docs/decisions.md "Export at 1,000,000
+      * members") */
+     " files AS ("
+     " SELECT f.claim_id, string_agg(f.public_id::text || ':' || encode(f.sha256, 'hex'), '|'"
+     "                               ORDER BY f.created_at, f.id) AS evidence"
+     "  FROM evidence_files f"
+     "  WHERE f.claim_id IN (SELECT id FROM page) AND f.state = 'stored'"
+     "  GROUP BY f.claim_id)"
+     "SELECT p.reference, p.data_key_id, p.pii, p.country, p.categories, p.phishing,"
+     "       p.identity_theft, p.distress, p.documented_loss, p.hours_spent,"
+     "       p.payment_preference, p.status, p.mandated_at, p.mandate_text_version,"
+     "       p.mandate_channel, p.created_at, p.eligibility, p.matched, files.evidence, p.id"
+     " FROM page p LEFT JOIN files ON files.claim_id = p.id"
+     " ORDER BY p.created_at, p.id",
      4},
     {"db_exports_class_cutoff",
      "SELECT c.reference"
