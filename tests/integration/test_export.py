@@ -574,15 +574,21 @@ def submit_members(server, slug, action, n, threads=8, first_thread=0, descripti
         except BaseException as e:
             errors.append(e)
 
-    ts = [threading.Thread(target=work, args=(i + first_thread, k), daemon=True)
-          for i, k in enumerate(per)]
+    run_at_once([lambda i=i, k=k: work(i + first_thread, k) for i, k in enumerate(per)],
+                errors)
+    return refs
+
+
+def run_at_once(jobs, errors):
+    """Runs every job on a thread of its own, all at once; raises the first of errors (which
+    the jobs fill) once they are done."""
+    ts = [threading.Thread(target=job, daemon=True) for job in jobs]
     for t in ts:
         t.start()
     for t in ts:
         t.join(timeout=600)
     if errors:
         raise errors[0]
-    return refs
 
 
 def vm_rss_kb(pid):
@@ -662,13 +668,7 @@ class LargeExportTest(ExportTestBase):
                 except BaseException as e:  # reported by the test's thread
                     errors.append(e)
 
-            ts = [threading.Thread(target=one, daemon=True) for _ in range(WORKERS)]
-            for t in ts:
-                t.start()
-            for t in ts:
-                t.join(timeout=600)
-            if errors:
-                raise errors[0]
+            run_at_once([one] * WORKERS, errors)
             return rows
 
         # each worker's database connection, prepared statements and caches first
