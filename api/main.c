@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* recours: one binary for the server and the operator's CLI. Dispatches subcommands. */
 #include <jansson.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,9 +84,26 @@ with_config(int (*fn)(const struct config *), int argc, char **argv)
     return rc;
 }
 
+/* glibc's malloc, before any thread exists (docs/decisions.md "Export at 1,000,000 members"):
+ * its default raises the mmap threshold to the size of any large block freed (an export's
+ * page buffers, a few hundred KiB) and the trim threshold to twice that, after which every
+ * worker thread's own arena kept that much resident once it had served an export — the
+ * server's RSS rose in steps over the first ~70 exports. A fixed threshold returns large
+ * blocks to the kernel when freed, and two arenas instead of eight per core bound what the
+ * worker threads keep. */
+static void
+malloc_policy(void)
+{
+#ifdef __GLIBC__
+    if (mallopt(M_MMAP_THRESHOLD, 128 * 1024) != 1 || mallopt(M_ARENA_MAX, 2) != 1)
+        fprintf(stderr, "recours: mallopt refused; the RSS may grow in steps\n");
+#endif
+}
+
 int
 main(int argc, char **argv)
 {
+    malloc_policy();
     /* docs/architecture.md §9, jansson: seed before any thread exists; our allocator aborts on
      * exhaustion */
     json_object_seed(0);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Export statements (see exports.h). The member page is a keyset read on the index
- * claims_members (member_action_id, reference): each page is one short statement, so an
- * export never holds a transaction, a snapshot or a cursor between pages, and the worker's
+ * claims_members_submitted (member_action_id, created_at, id): each page is one short statement, so
+ * an export never holds a transaction, a snapshot or a cursor between pages, and the worker's
  * connection serves other requests in between. */
 #include "db/exports.h"
 
@@ -53,21 +53,39 @@ const struct db_statement db_exports_statements[] = {
     /* read in binary (db_exports_members_send): the sealed pii as its bytes, numbers and
      * times as such, so that neither side encodes and decodes text for a million rows */
     {"db_exports_members",
-     "SELECT c.reference, c.data_key_id::int4, c.pii, c.country::text, c.categories::int4,"
-     "       c.phishing, c.identity_theft, c.distress, c.documented_loss::int8,"
-     "       c.hours_spent::int8, c.payment_preference, c.status, c.mandated_at,"
-     "       c.mandate_text_version, c.mandate_channel, c.created_at,"
-     "       coalesce(ce.state, 'unknown'), array_to_string(ce.matched, '|'),"
-     /* the evidence files with their SHA-256, so counsel can match the files handed over
-      * (evidence_files_claim serves it) */
-     "       (SELECT string_agg(f.public_id::text || ':' || encode(f.sha256, 'hex'), '|'"
-     "                          ORDER BY f.created_at, f.id)"
-     "          FROM evidence_files f WHERE f.claim_id = c.id AND f.state = 'stored')"
-     " FROM claims c LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id"
-     " WHERE c.member_action_id = $1::uuid AND c.reference > $2"
-     " ORDER BY c.reference"
-     " LIMIT $3::int",
-     3},
+     /* in submission order, the heap's (0022_export_order.sql): a page's claims share heap
+      * pages and its eligibility probes walk forward, where by reference each member cost a
+      * scattered heap page of each table */
+     "WITH page AS ("
+     " SELECT c.reference, c.data_key_id::int4 AS data_key_id, c.pii, c.country::text AS country,"
+     "        c.categories::int4 AS categories, c.phishing, c.identity_theft, c.distress,"
+     "        c.documented_loss::int8 AS documented_loss, c.hours_spent::int8 AS hours_spent,"
+     "        c.payment_preference, c.status, c.mandated_at, c.mandate_text_version,"
+     "        c.mandate_channel, c.created_at, coalesce(ce.state, 'unknown') AS eligibility,"
+     "        array_to_string(ce.matched, '|') AS matched, c.id"
+     "  FROM claims c LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id"
+     "  WHERE c.member_action_id = $1::uuid"
+     "    AND (c.created_at, c.id) > ($2::timestamptz, $3::bigint)"
+     "  ORDER BY c.created_at, c.id"
+     "  LIMIT $4::int),"
+     /* the evidence files with their SHA-256, so counsel can match the files handed over:
+      * aggregated once for the page's claims that have some. As a subquery per member (an
+      * aggregate with its sort set up for every row, nearly always over no file) it cost
+      * PostgreSQL more than the rest of the page (docs/decisions.md "Export at 1,000,000
+      * members") */
+     " files AS ("
+     " SELECT f.claim_id, string_agg(f.public_id::text || ':' || encode(f.sha256, 'hex'), '|'"
+     "                               ORDER BY f.created_at, f.id) AS evidence"
+     "  FROM evidence_files f"
+     "  WHERE f.claim_id IN (SELECT id FROM page) AND f.state = 'stored'"
+     "  GROUP BY f.claim_id)"
+     "SELECT p.reference, p.data_key_id, p.pii, p.country, p.categories, p.phishing,"
+     "       p.identity_theft, p.distress, p.documented_loss, p.hours_spent,"
+     "       p.payment_preference, p.status, p.mandated_at, p.mandate_text_version,"
+     "       p.mandate_channel, p.created_at, p.eligibility, p.matched, files.evidence, p.id"
+     " FROM page p LEFT JOIN files ON files.claim_id = p.id"
+     " ORDER BY p.created_at, p.id",
+     4},
     {"db_exports_class_cutoff",
      "SELECT c.reference"
      " FROM claims c"
@@ -214,14 +232,14 @@ db_exports_member_read(const struct db_exports_page *page, int i, struct export_
     const char *ref = PQgetvalue(res, i, 0);
     int64_t key, categories, flags[3];
 
-    if (PQnfields(res) != 19 || PQgetisnull(res, i, 0) || strlen(ref) >= sizeof m->reference)
+    if (PQnfields(res) != 20 || PQgetisnull(res, i, 0) || strlen(ref) >= sizeof m->reference)
         return false;
     memcpy(m->reference, ref, strlen(ref) + 1);
-    if (!bin_int(res, i, 1, &key) || !bin_int(res, i, 4, &categories) ||
-        !bin_int(res, i, 5, &flags[0]) || !bin_int(res, i, 6, &flags[1]) ||
-        !bin_int(res, i, 7, &flags[2]) || !bin_int(res, i, 8, &m->documented_loss) ||
-        !bin_int(res, i, 9, &m->hours_spent) || key < 0 || key > INT32_MAX || categories < 0 ||
-        categories > UINT32_MAX)
+    if (!bin_int(res, i, 19, &m->id) || !bin_int(res, i, 1, &key) ||
+        !bin_int(res, i, 4, &categories) || !bin_int(res, i, 5, &flags[0]) ||
+        !bin_int(res, i, 6, &flags[1]) || !bin_int(res, i, 7, &flags[2]) ||
+        !bin_int(res, i, 8, &m->documented_loss) || !bin_int(res, i, 9, &m->hours_spent) ||
+        key < 0 || key > INT32_MAX || categories < 0 || categories > UINT32_MAX)
         return false;
     m->data_key_id = (int)key;
     m->pii = PQgetisnull(res, i, 2) ? NULL : (const uint8_t *)PQgetvalue(res, i, 2);
@@ -244,13 +262,17 @@ db_exports_member_read(const struct db_exports_page *page, int i, struct export_
 }
 
 int
-db_exports_members_send(PGconn *c, const char *action_id, const char *after, int limit)
+db_exports_members_send(PGconn *c, const char *action_id, const struct export_after *after,
+                        int limit)
 {
-    char lim[16];
-    const char *params[3] = {action_id, after, lim};
+    char lim[16], id[24];
+    /* from the start: before every claim (-infinity sorts before any time) */
+    const char *params[4] = {
+        action_id, after->created_at[0] != '\0' ? after->created_at : "-infinity", id, lim};
 
+    snprintf(id, sizeof id, "%lld", (long long)after->id);
     snprintf(lim, sizeof lim, "%d", limit);
-    if (PQsendQueryPrepared(c, "db_exports_members", 3, params, NULL, NULL, 1) == 1)
+    if (PQsendQueryPrepared(c, "db_exports_members", 4, params, NULL, NULL, 1) == 1)
         return 1;
     log_error("db_exports_members: could not send: %s", PQerrorMessage(c));
     return PQstatus(c) == CONNECTION_OK ? DB_HARD : DB_UNAVAILABLE;

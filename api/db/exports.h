@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Exports for counsel (0007_exports.sql): the export records, and the reads an export makes —
- * its action's members a page at a time by reference (keyset, one short autocommit statement
- * per page: nothing stays open between pages) and, under a binding fund cap, where the
- * boundary class's leftover units stop by reference. */
+ * its action's members a page at a time in submission order (keyset, one short autocommit
+ * statement per page: nothing stays open between pages) and, under a binding fund cap, where
+ * the boundary class's leftover units stop by reference. */
 #ifndef RECOURS_DB_EXPORTS_H
 #define RECOURS_DB_EXPORTS_H
 
@@ -34,6 +34,7 @@ struct export_record {
  * its mandate. The strings and the sealed bytes point into the page it was read from
  * (db_exports_member_read), valid until that page is cleared. */
 struct export_member {
+    int64_t id; /* the claim's, never sent: with created_at, where the next page starts */
     char reference[16];
     int data_key_id;
     const uint8_t *pii; /* NULL once erased */
@@ -48,8 +49,8 @@ struct export_member {
     const char *mandated_at, *mandate_text_version, *mandate_channel; /* mandated_at: NULL */
     const char *created_at;
     const char *eligibility, *eligibility_matched; /* issue 14 */
-    const char *evidence; /* "<file id>:<sha256>" of each evidence file, '|'-joined, in order */
-    char time_text[2][28];                         /* where mandated_at and created_at are */
+    const char *evidence;  /* "<file id>:<sha256>" of each evidence file, '|'-joined, in order */
+    char time_text[2][28]; /* where mandated_at and created_at are */
 };
 
 /* One page of members as PostgreSQL sent it (binary); its rows are read in place. */
@@ -77,13 +78,22 @@ int db_exports_finish(PGconn *c, const char *id, const char *status, int64_t row
  * so far: 1, or 0 when the lease had already run out (or the record ended). */
 int db_exports_beat(PGconn *c, const char *id, int64_t rows, int64_t bytes, int lease_s);
 
+/* Where an export's next page starts: after the member submitted at created_at (RFC 3339
+ * with microseconds, "" from the start) with claim id id. */
+struct export_after {
+    char created_at[28];
+    int64_t id;
+};
+
 /* An export's members a page at a time, in two halves, so that the caller works while
  * PostgreSQL reads the page (the export's pipeline): _send sends the statement for at most
- * limit members of action_id with reference > after ("" from the start), by reference (1 or
- * DB_*); _recv waits for its rows into *out (their count, or DB_* with out->res NULL),
- * consuming every result so that the connection is idle again. After a successful _send,
- * the caller must call _recv; a page received must be cleared (db_exports_page_clear). */
-int db_exports_members_send(PGconn *c, const char *action_id, const char *after, int limit);
+ * limit members of action_id after *after, in submission order (created_at, then the claim's
+ * id: docs/api.md §12.2) (1 or DB_*); _recv waits for its rows into *out (their count, or
+ * DB_* with out->res NULL), consuming every result so that the connection is idle again.
+ * After a successful _send, the caller must call _recv; a page received must be cleared
+ * (db_exports_page_clear). */
+int db_exports_members_send(PGconn *c, const char *action_id, const struct export_after *after,
+                            int limit);
 int db_exports_members_recv(PGconn *c, struct db_exports_page *out);
 
 /* Row i of the page into *m (pointing into the page): false when the row is malformed. */

@@ -28,9 +28,9 @@
 #include "service/export_pages.h"
 #include "service/exports.h"
 
-/* Members per page: one statement of ~1 ms and a buffer of ~100 KiB. Not more: libpq keeps
- * each worker connection's input buffer at the largest result it received (1,024 rows of
- * hex-encoded sealed data grew the server's RSS by ~8 MiB over 4 workers, bench/RESULTS.md). */
+/* Members per page: one statement of ~1 ms and a buffer of ~100 KiB. Pages of 1,024 were no
+ * cheaper for PostgreSQL and slower end to end (less overlap in the pipeline; bench/RESULTS.md
+ * "Export at 1,000,000 members"). */
 #define PAGE_ROWS 256
 
 struct export_stream {
@@ -43,7 +43,6 @@ struct export_stream {
     bool started;      /* BOM and header written */
     bool last_page;    /* no member after the current buffer */
     bool ended;        /* the record was finished (complete or aborted) */
-    char after[16];    /* reference of the last member written */
     struct strbuf buf; /* bytes of the current page; buf[sent..len) still to hand over */
     size_t sent;
     size_t row_end[PAGE_ROWS]; /* where each member row of buf ends */
@@ -316,10 +315,10 @@ stream_end(void *ctx, bool delivered)
     explicit_bzero(st, sizeof *st);
     free(st);
 #ifdef __GLIBC__
-    /* An export frees everything it allocated, but glibc keeps the freed pages of the worker
-     * thread's malloc arena resident: each new worker thread that serves an export added its
-     * own (+1.3–1.5 MiB, bench/RESULTS.md), until every worker had served one. Handing the
-     * free pages back once per export (a few hundred microseconds) keeps the RSS flat. */
+    /* An export frees everything it allocated; its large buffers go back to the kernel when
+     * freed (api/main.c's malloc policy), the free pages left among the arenas' small blocks
+     * (the pages' PostgreSQL results) are handed back here, once per export (a few hundred
+     * microseconds). */
     malloc_trim(0);
 #endif
 }

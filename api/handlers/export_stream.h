@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The body of an export for counsel (docs/api.md §12) as a struct reply_stream: the BOM and
- * header (CSV), then the action's members a page at a time by reference, each page read with
+ * header (CSV), then the action's members a page at a time in submission order, each page read with
  * one short statement on the worker's own connection when the previous one has been handed
  * to MHD, its personal data opened and written in a page-sized buffer that is wiped before
  * reuse. Memory stays constant whatever the number of members. Every byte handed to MHD is

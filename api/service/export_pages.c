@@ -16,7 +16,7 @@
 
 struct export_pages {
     char *action_id;
-    char after[16]; /* reference of the last member handed out */
+    struct export_after after; /* the last member handed out */
     int page_rows;
     bool exhausted; /* a short page was read: nothing after it */
     struct db_exports_page current, next;
@@ -55,7 +55,7 @@ read_now(struct export_pages *p, int *n_out)
 
     if (c == NULL)
         return OUTCOME_UNAVAILABLE;
-    int rc = db_exports_members_send(c, p->action_id, p->after, p->page_rows);
+    int rc = db_exports_members_send(c, p->action_id, &p->after, p->page_rows);
     if (rc >= 0)
         rc = db_exports_members_recv(c, &p->current);
     if (rc < 0)
@@ -91,13 +91,16 @@ svc_export_pages_next(struct export_pages *p, const struct export_member **m_out
         }
     if (n > p->page_rows)
         n = p->page_rows;
-    if (n > 0)
-        snprintf(p->after, sizeof p->after, "%s", p->members[n - 1].reference);
+    if (n > 0) {
+        snprintf(p->after.created_at, sizeof p->after.created_at, "%s",
+                 p->members[n - 1].created_at);
+        p->after.id = p->members[n - 1].id;
+    }
     p->exhausted = n < p->page_rows;
     *n_out = n;
     if (!p->exhausted) {
         PGconn *c = connection();
-        if (c != NULL && db_exports_members_send(c, p->action_id, p->after, p->page_rows) == 1)
+        if (c != NULL && db_exports_members_send(c, p->action_id, &p->after, p->page_rows) == 1)
             p->flight = c; /* else the next call reads its page itself */
     }
     return OUTCOME_OK;

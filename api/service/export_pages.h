@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* An export's members page by page, by reference (db/exports.h), as a pipeline on the calling
+/* An export's members page by page, in submission order (db/exports.h), as a pipeline on the calling
  * thread's read connection: when a page is handed out, the statement for the one after it is
  * already sent, so PostgreSQL reads those rows while the caller opens and formats this page.
  * Each _next is paired with a _done within the same call of the caller's stream, on the same

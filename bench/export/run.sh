@@ -52,8 +52,10 @@
 #     PostgreSQL backends' (their process titles name the database), the server's VmRSS
 #     before, sampled every 50 ms during (peak; VmHWM reset before each export through
 #     /proc/<pid>/clear_refs as a cross-check when allowed) and after. COPY: `psql -c "\copy
-#     (SELECT <the columns db_exports_members reads, pii still sealed> FROM claims WHERE
-#     member_action_id = ... ORDER BY reference) TO STDOUT WITH CSV HEADER" > file`, wall time
+#     (SELECT <the columns db_exports_members reads, pii still sealed> FROM claims LEFT JOIN
+#     claim_eligibility LEFT JOIN <evidence files aggregated by claim> WHERE member_action_id =
+#     ... ORDER BY created_at, id) TO STDOUT WITH CSV HEADER" > file` (the export's order,
+#     docs/api.md §12.2; each table read once, as COPY would best do it), wall time
 #     of the whole psql (connection included), its backend's CPU from /proc when the server is
 #     local;
 #  5. checks, which stop the run (exit 1) when they fail: every export answered 200, its
@@ -424,8 +426,9 @@ fi
 fi
 PII_AVG="$(psql_ "$BENCH_DB" "SELECT round(avg(octet_length(pii)))::int FROM claims")"
 INDEX_USED="$("$PG_BIN/psql" -X -q -At -d "$(url_for "$BENCH_DB")" -c "EXPLAIN (COSTS OFF)
-    SELECT reference FROM claims WHERE member_action_id = '${ACTION[big]}' AND reference > ''
-    ORDER BY reference LIMIT 256" | tr '\n' ' ' | sed 's/  */ /g')"
+    SELECT id FROM claims WHERE member_action_id = '${ACTION[big]}'
+      AND (created_at, id) > ('-infinity'::timestamptz, 0)
+    ORDER BY created_at, id LIMIT 256" | tr '\n' ' ' | sed 's/  */ /g')"
 
 # --- measuring ------------------------------------------------------------------------------------
 
@@ -578,7 +581,7 @@ cat >"$TMP/copy.sql" <<EOF
 SELECT pg_backend_pid() AS bench_pid \gset
 \setenv BENCH_PG_PID :bench_pid
 \! cat /proc/\$BENCH_PG_PID/stat >$TMP/copy-pg0 2>/dev/null || true
-\copy (SELECT c.reference, c.data_key_id, c.pii, c.country, c.categories, c.phishing, c.identity_theft, c.distress, c.documented_loss, c.hours_spent, c.payment_preference, c.status, c.mandated_at, c.mandate_text_version, c.mandate_channel, c.created_at, ce.state, ce.matched, (SELECT string_agg(f.public_id::text || ':' || encode(f.sha256, 'hex'), '|' ORDER BY f.created_at, f.id) FROM evidence_files f WHERE f.claim_id = c.id AND f.state = 'stored') FROM claims c LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id WHERE c.member_action_id = '${ACTION[big]}' ORDER BY c.reference) TO STDOUT WITH CSV HEADER
+\copy (SELECT c.reference, c.data_key_id, c.pii, c.country, c.categories, c.phishing, c.identity_theft, c.distress, c.documented_loss, c.hours_spent, c.payment_preference, c.status, c.mandated_at, c.mandate_text_version, c.mandate_channel, c.created_at, ce.state, ce.matched, ev.evidence FROM claims c LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id LEFT JOIN (SELECT f.claim_id, string_agg(f.public_id::text || ':' || encode(f.sha256, 'hex'), '|' ORDER BY f.created_at, f.id) AS evidence FROM evidence_files f WHERE f.state = 'stored' GROUP BY f.claim_id) ev ON ev.claim_id = c.id WHERE c.member_action_id = '${ACTION[big]}' ORDER BY c.created_at, c.id) TO STDOUT WITH CSV HEADER
 \! cat /proc/\$BENCH_PG_PID/stat >$TMP/copy-pg1 2>/dev/null || true
 EOF
 
@@ -711,7 +714,7 @@ BLOCK="$TMP/block.md"
             "$THREADS" "$CONNECTIONS" "$LOADED_TOTAL" "$LOAD_RATE" "$PII_AVG"
         printf -- '- one warm-up export discarded, then %s rounds of: recours CSV, COPY, recours NDJSON; medians; ratio = median of the per-round ratios (rows/s ÷ COPY rows/s in the same round)\n' \
             "$ROUNDS"
-        printf -- '- recours: `curl` of `GET /v1/actions/{id}/export?format=csv|ndjson` over HTTPS (one response), wall time; COPY: `psql -c "\\copy (SELECT <the 19 columns db_exports_members reads, as stored: pii still sealed> FROM claims LEFT JOIN claim_eligibility … WHERE member_action_id = … ORDER BY reference) TO STDOUT WITH CSV HEADER" > file` over the Unix socket, wall time of the whole psql (connection included); both into a file in the same temp dir\n'
+        printf -- '- recours: `curl` of `GET /v1/actions/{id}/export?format=csv|ndjson` over HTTPS (one response), wall time; COPY: `psql -c "\\copy (SELECT <the 19 columns db_exports_members reads, as stored: pii still sealed> FROM claims LEFT JOIN claim_eligibility … LEFT JOIN <the evidence files aggregated by claim> … WHERE member_action_id = … ORDER BY created_at, id) TO STDOUT WITH CSV HEADER" > file` (the export'"'"'s columns in its order, each table read once) over the Unix socket, wall time of the whole psql (connection included); both into a file in the same temp dir\n'
         printf -- '- page query plan: `%s`\n\n' "$INDEX_USED"
     }
     printf '| %s members | rows/s | MB/s | s | MB | ÷ COPY rows/s | CPU µs/row: server | PostgreSQL backends | client (curl / psql) |\n' "$MEMBERS"
