@@ -19,6 +19,7 @@
 #include "db/pool.h"
 #include "service/eligibility.h"
 #include "service/intake_hooks.h"
+#include "service/intake_metrics.h"
 #include "service/risk.h"
 #include "service/tx.h"
 
@@ -69,6 +70,7 @@ intake_prepare(const struct secrets *sec, struct arena *a, const struct intake_i
     s->key = in->key;
     s->duplicate_answer = in->duplicate_answer;
     s->answer_for = -1;
+    int64_t start = clock_monotonic_ns();
     stamp_now(s->created_at, sizeof s->created_at);
     if (!claims_seal_new(sec, a, in->incident_id, in->claim, in->pii_json, s->created_at,
                          &s->row, s->token) ||
@@ -79,6 +81,7 @@ intake_prepare(const struct secrets *sec, struct arena *a, const struct intake_i
     s->row.mandate_action_id = in->mandate_action_id;
     s->row.mandate_association_id = in->mandate_association_id;
     s->row.mandate_text_version = in->mandate_text_version;
+    intake_metrics_observe(INTAKE_PHASE_PREPARE, clock_monotonic_ns() - start);
     return true;
 }
 
@@ -88,6 +91,7 @@ bool
 intake_submit(struct intake_submission *s)
 {
     s->next = NULL;
+    s->queued_ns = clock_monotonic_ns();
     pthread_mutex_lock(&lock);
     if (n_alive == 0) {
         /* the writers drained and left (or never started): queued, the submission would
@@ -123,6 +127,13 @@ take_batch(struct intake_submission **jobs)
     if (n == 0)
         n_alive--; /* in the same critical section that saw the queue empty while stopping */
     pthread_mutex_unlock(&lock);
+    int64_t now = clock_monotonic_ns();
+    for (int i = 0; i < n; i++) {
+        jobs[i]->taken_ns = now;
+        intake_metrics_observe(INTAKE_PHASE_QUEUE, now - jobs[i]->queued_ns);
+    }
+    if (n > 0)
+        intake_metrics_batch(n);
     return n;
 }
 
@@ -173,6 +184,17 @@ seal_answer(struct intake_submission *s)
 
 /* ---- one attempt at a batch, in one transaction ---- */
 
+/* Counts the time since *since under step p and restarts the clock; returns rc. */
+static int
+step_done(enum intake_phase p, int64_t *since, int rc)
+{
+    int64_t now = clock_monotonic_ns();
+
+    intake_metrics_observe(p, now - *since);
+    *since = now;
+    return rc;
+}
+
 /* A submission still to be written in this attempt. */
 static bool
 to_write(const struct intake_submission *s)
@@ -220,7 +242,8 @@ resolve_missing(PGconn *c, struct intake_submission **jobs, struct claim_row *ro
             idx[m++] = r;
     if (m == 0)
         return 0;
-    int rc = db_claims_find_matches(c, rows, idx, m, match);
+    int64_t t = clock_monotonic_ns();
+    int rc = step_done(INTAKE_STEP_MATCHES, &t, db_claims_find_matches(c, rows, idx, m, match));
     if (rc < 0)
         return rc;
     for (int k = 0; k < m; k++) {
@@ -251,7 +274,9 @@ write_claims(PGconn *c, struct intake_submission **jobs, int n)
     }
     if (m == 0)
         return 0;
-    int rc = db_claims_insert_batch(c, writer_shard, rows, m); /* a count, or DB_* */
+    int64_t t = clock_monotonic_ns();
+    int rc = step_done(INTAKE_STEP_CLAIMS, &t,
+                       db_claims_insert_batch(c, writer_shard, rows, m)); /* a count, or DB_* */
     if (rc < 0)
         return rc;
     for (int r = 0; r < m; r++) {
@@ -343,6 +368,7 @@ static int
 attempt(PGconn **c, struct intake_submission **jobs, int n)
 {
     settle_batch(jobs, n);
+    int64_t t = clock_monotonic_ns();
     int rc = tx_begin(*c, TX_READ_WRITE);
     if (rc == DB_UNAVAILABLE && PQstatus(*c) != CONNECTION_OK) {
         log_warn("intake: the database connection was found closed; connecting again");
@@ -351,17 +377,18 @@ attempt(PGconn **c, struct intake_submission **jobs, int n)
             return DB_UNAVAILABLE;
         rc = tx_begin(*c, TX_READ_WRITE);
     }
-    if (rc != 0)
+    if (step_done(INTAKE_STEP_BEGIN, &t, rc) != 0)
         return rc;
-    rc = write_claims(*c, jobs, n);
+    rc = write_claims(*c, jobs, n); /* times its own two statements */
+    t = clock_monotonic_ns();
     if (rc == 0)
-        rc = write_duplicates(*c, jobs, n);
+        rc = step_done(INTAKE_STEP_DUPLICATES, &t, write_duplicates(*c, jobs, n));
     if (rc == 0)
-        rc = write_per_claim(*c, jobs, n);
+        rc = step_done(INTAKE_STEP_HOOKS, &t, write_per_claim(*c, jobs, n));
     if (rc == 0)
-        rc = write_answers(*c, jobs, n);
+        rc = step_done(INTAKE_STEP_ANSWERS, &t, write_answers(*c, jobs, n));
     if (rc == 0)
-        rc = tx_commit(*c);
+        rc = step_done(INTAKE_STEP_COMMIT, &t, tx_commit(*c));
     if (rc != 0)
         tx_rollback(*c);
     return rc;
@@ -479,6 +506,7 @@ writer_main(void *arg)
         for (int i = 0; i < n; i++) {
             if (jobs[i]->outcome == INTAKE_ACCEPTED && !make_receipt(jobs[i]))
                 log_error("intake: could not write a receipt"); /* done answers 500 */
+            intake_metrics_observe(INTAKE_PHASE_BATCH, clock_monotonic_ns() - jobs[i]->taken_ns);
             jobs[i]->done(jobs[i]); /* replies; never re-enters the intake */
         }
         db_pool_after_request();
