@@ -44,6 +44,18 @@ static int n_started;
 static int n_alive;
 /* this writer's shard of the summary tallies: writers never update the same tally row */
 static _Thread_local int writer_shard;
+/* The statements of a batch (everything before its COMMIT) run in at most stage_max writers
+ * at a time; the others are waiting for their COMMIT's WAL flush, connecting, or idle (issue
+ * 15, docs/decisions.md "Intake p99"). A writer takes a batch only while a place is free, so
+ * the claims that arrive while the statements of other batches run join the next batch
+ * instead of waiting behind a flush, and the flushes of several batches overlap. It holds the
+ * place from BEGIN to its last statement: never while it (re)connects, so a writer making a
+ * new connection (seconds, statements prepared) does not hold up the others. */
+static int stage_max = 1;
+static int stage_busy;
+static _Thread_local bool stage_held;
+
+static bool make_receipt(struct intake_submission *s);
 
 /* ---- preparation, on the request thread ---- */
 
@@ -81,6 +93,10 @@ intake_prepare(const struct secrets *sec, struct arena *a, const struct intake_i
     s->row.mandate_action_id = in->mandate_action_id;
     s->row.mandate_association_id = in->mandate_association_id;
     s->row.mandate_text_version = in->mandate_text_version;
+    /* the receipt too, here on one of the request threads rather than on the writer, which
+     * every claim of a batch waits for (issue 15): made again only if its reference is */
+    if (!make_receipt(s))
+        return false;
     intake_metrics_observe(INTAKE_PHASE_PREPARE, clock_monotonic_ns() - start);
     return true;
 }
@@ -104,7 +120,11 @@ intake_submit(struct intake_submission *s)
     else
         head = s;
     tail = s;
-    pthread_cond_signal(&wake);
+    /* the writers waiting are few (at most --intake-writers): wake them all, so the one that
+     * may take it (a place among the statements free) is not passed over; with no place free,
+     * stage_leave wakes them */
+    if (stage_busy < stage_max)
+        pthread_cond_broadcast(&wake);
     pthread_mutex_unlock(&lock);
     return true;
 }
@@ -116,7 +136,7 @@ take_batch(struct intake_submission **jobs)
     int n = 0;
 
     pthread_mutex_lock(&lock);
-    while (head == NULL && !stopping)
+    while ((head == NULL || stage_busy >= stage_max) && !(stopping && head == NULL))
         pthread_cond_wait(&wake, &lock);
     while (head != NULL && n < INTAKE_BATCH_MAX) {
         jobs[n++] = head;
@@ -135,6 +155,35 @@ take_batch(struct intake_submission **jobs)
     if (n > 0)
         intake_metrics_batch(n);
     return n;
+}
+
+/* A place among the writers running statements (the one take_batch saw free, unless another
+ * writer came first). */
+static void
+stage_enter(void)
+{
+    if (stage_held)
+        return;
+    pthread_mutex_lock(&lock);
+    while (stage_busy >= stage_max)
+        pthread_cond_wait(&wake, &lock);
+    stage_busy++;
+    stage_held = true;
+    pthread_mutex_unlock(&lock);
+}
+
+/* Leaves the place, before COMMIT or after a failed attempt: another writer may take the
+ * claims queued meanwhile. */
+static void
+stage_leave(void)
+{
+    if (!stage_held)
+        return;
+    pthread_mutex_lock(&lock);
+    stage_busy--;
+    stage_held = false;
+    pthread_cond_broadcast(&wake);
+    pthread_mutex_unlock(&lock);
 }
 
 /* ---- the answers, made once the outcome is known ---- */
@@ -368,25 +417,32 @@ static int
 attempt(PGconn **c, struct intake_submission **jobs, int n)
 {
     settle_batch(jobs, n);
+    stage_enter();
     int64_t t = clock_monotonic_ns();
     int rc = tx_begin(*c, TX_READ_WRITE);
     if (rc == DB_UNAVAILABLE && PQstatus(*c) != CONNECTION_OK) {
         log_warn("intake: the database connection was found closed; connecting again");
+        stage_leave(); /* connecting takes no place */
         *c = db_pool_replace_dead(*c);
         if (*c == NULL)
             return DB_UNAVAILABLE;
+        stage_enter();
         rc = tx_begin(*c, TX_READ_WRITE);
     }
-    if (step_done(INTAKE_STEP_BEGIN, &t, rc) != 0)
+    if (step_done(INTAKE_STEP_BEGIN, &t, rc) != 0) {
+        stage_leave();
         return rc;
+    }
     rc = write_claims(*c, jobs, n); /* times its own two statements */
     t = clock_monotonic_ns();
     if (rc == 0)
         rc = step_done(INTAKE_STEP_DUPLICATES, &t, write_duplicates(*c, jobs, n));
     if (rc == 0)
-        rc = step_done(INTAKE_STEP_HOOKS, &t, write_per_claim(*c, jobs, n));
+        rc = write_per_claim(*c, jobs, n); /* each hook timed by intake_hooks_run */
+    t = clock_monotonic_ns();
     if (rc == 0)
         rc = step_done(INTAKE_STEP_ANSWERS, &t, write_answers(*c, jobs, n));
+    stage_leave(); /* the flush needs no place: the next batch's statements may run */
     if (rc == 0)
         rc = step_done(INTAKE_STEP_COMMIT, &t, tx_commit(*c));
     if (rc != 0)
@@ -503,12 +559,15 @@ writer_main(void *arg)
         if (n == 0)
             break;
         run_with_redraws(jobs, n);
+        int64_t committed = clock_monotonic_ns();
         for (int i = 0; i < n; i++) {
+            /* made on the request thread already (intake_prepare), unless redrawn */
             if (jobs[i]->outcome == INTAKE_ACCEPTED && !make_receipt(jobs[i]))
                 log_error("intake: could not write a receipt"); /* done answers 500 */
             intake_metrics_observe(INTAKE_PHASE_BATCH, clock_monotonic_ns() - jobs[i]->taken_ns);
             jobs[i]->done(jobs[i]); /* replies; never re-enters the intake */
         }
+        intake_metrics_observe(INTAKE_STEP_DELIVER, clock_monotonic_ns() - committed);
         db_pool_after_request();
     }
     db_pool_close_thread();
@@ -520,6 +579,8 @@ intake_start(int n_writers)
 {
     if (n_writers < 1 || n_writers > MAX_WRITERS)
         n_writers = n_writers < 1 ? 1 : MAX_WRITERS;
+    stage_max = (n_writers + 1) / 2;
+    stage_busy = 0;
     stopping = false;
     for (n_started = 0; n_started < n_writers; n_started++) {
         pthread_mutex_lock(&lock);

