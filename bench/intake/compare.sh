@@ -30,7 +30,8 @@
 # builds: 16 at 754e562, 8 at HEAD), PGBENCH_CLIENTS ("64": one pgbench measurement per
 # client count in the list; ratios use the first), PACED_RATE (empty; claims/s: each API
 # variant measured once more per round on a fixed schedule of that many claims/s over the same
-# CONNECTIONS, claim.lua's CLAIM_RATE: an open loop, see there), PGBENCH_JOBS (2), QUIET_WAIT (60, s: before each measurement, wait up to this long for
+# CONNECTIONS, claim.lua's CLAIM_RATE: an open loop, see there; "auto": the claims/s the first
+# variant reached in the closed loop of the same round), PGBENCH_JOBS (2), QUIET_WAIT (60, s: before each measurement, wait up to this long for
 # the machine to use less than 15% of one CPU over 1 s, as bench/http/run.sh; 0: do not wait),
 # PROFILE (auto: when a target is missed, one more run of baseline and of the variant that
 # missed under `perf record -a -g`; 1 always; 0 never), BUILD_CACHE (empty: the worktrees and
@@ -88,17 +89,17 @@ declare -A LABEL=([baseline]="baseline" [head]="HEAD" [mandates]="HEAD+mandates"
     [pgbench]="pgbench")
 for v in "${VARIANTS[@]}"; do
     [[ "$v" =~ ^(baseline|head|mandates)$ ]] || die "VARIANTS: '$v' is not baseline, head or mandates"
-    LABEL[$v-paced]="${LABEL[$v]}, paced at $PACED_RATE claims/s"
+    LABEL[$v-paced]="${LABEL[$v]}, paced"
 done
 ((${#VARIANTS[@]} > 0)) || die "VARIANTS is empty"
-PGB_MAIN="pgbench"
 for n in "${PGB_CLIENTS[@]}"; do
     [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "PGBENCH_CLIENTS: '$n' is not a number of clients"
     [[ "$n" == "${PGB_CLIENTS[0]}" ]] && continue
     LABEL[pgbench-c$n]="pgbench, $n clients"
 done
 LABEL[pgbench]="pgbench, ${PGB_CLIENTS[0]} clients"
-[[ -z "$PACED_RATE" || "$PACED_RATE" =~ ^[1-9][0-9]*$ ]] || die "PACED_RATE must be claims/s"
+[[ -z "$PACED_RATE" || "$PACED_RATE" == auto || "$PACED_RATE" =~ ^[1-9][0-9]*$ ]] ||
+    die "PACED_RATE must be claims/s or auto"
 
 info() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -198,7 +199,7 @@ build() {
     if [[ ! -x "$dir/build/recours" ]]; then
         info "build: ${LABEL[$name]} = ${sha:0:7} (cmake, RelWithDebInfo, -j2)"
         { cmake -S "$dir/src" -B "$dir/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
-            cmake --build "$dir/build" -j2; } >"$dir/build.log" 2>&1 ||
+            cmake --build "$dir/build" -j2 --target recours; } >"$dir/build.log" 2>&1 ||
             die "build of $sha failed: $(tail -n 20 "$dir/build.log")"
     else
         info "build: ${LABEL[$name]} = ${sha:0:7} (cached in $dir)"
@@ -460,7 +461,13 @@ measure_api() {
     local pg0="$TMP/pg0" pg1="$TMP/pg1" quiet load v0="${1%-paced}" rate=""
     local -a extra=() extra_warm=()
 
-    [[ "$v" == *-paced ]] && rate="$PACED_RATE"
+    if [[ "$v" == *-paced ]]; then
+        rate="$PACED_RATE"
+        # the closed-loop rate of the first variant in this round
+        [[ "$rate" == auto ]] && rate="$(awk -v n="${VARIANTS[0]}" -v r="$round" \
+            '$1 == n && $2 == r { x = $3 } END { printf "%d", x }' "$TMP/results")"
+        ((rate > 0)) || die "no closed-loop rate of ${VARIANTS[0]} in round $round to pace at"
+    fi
     [[ "$v0" == baseline ]] && b=baseline
     slug="cmp-r$round-$v-$$"
     [[ "${3:-}" == perf ]] && slug="cmp-perf-$v-$$"
@@ -517,7 +524,7 @@ measure_api() {
     record "$v" "$round" \
         "$(awk -v c="$created" -v d="$(field duration_us "$out")" 'BEGIN { print c * 1e6 / d }')" \
         "$(field p50_us "$out")" "$(field p99_us "$out")" "$created" "$srv_s" "$pg_s" "$gen_s" \
-        "$busy_s" "$quiet" "$load" "$([[ -n "$rate" ]] && field late "$out" || echo -)"
+        "$busy_s" "$quiet" "$load" "$([[ -n "$rate" ]] && echo "$(field late "$out")/$rate" || echo -)"
 }
 
 # verify_memberships SLUG ACTION: every claim of SLUG carries the mandate of ACTION (web-form)
@@ -678,9 +685,10 @@ phase_summary() {
         [[ -s "$f" && -s "${f%.1}.0" ]] || continue
         rows+="$(awk 'FNR == 1 { sign = (FILENAME ~ /\.0$/) ? -1 : 1 }
             /^recours_intake_(phase_seconds|batch_claims)/ { print $1, sign * $2 }' \
-            "${f%.1}.0" "$f")"$'\n'
+            "${f%.1}.0" "$f")"
+        rows="${rows%$'\n'}"$'\n'
     done
-    [[ -n "$rows" ]] || return 0
+    [[ -n "${rows//$'\n'/}" ]] || return 0
     printf '%s: the server'"'"'s own timings over its measured runs (/metrics; per submission: handler, prepare, queue, batch; per batch statement: the others; p50/p99: upper bound of the bucket that holds it)\n\n' "${LABEL[$v]}"
     printf '| phase | count | mean ms | p50 ≤ ms | p99 ≤ ms |\n|---|---:|---:|---:|---:|\n'
     printf '%s' "$rows" | awk '
@@ -702,7 +710,7 @@ phase_summary() {
                 le = k; sub(/.*le="/, "", le); sub(/".*/, "", le)
                 nb[p]++; bl[p, nb[p]] = le; bc[p, nb[p]] = v[k]
             }
-            split("handler prepare queue batch begin claims matches duplicates eligibility risk mail answers commit deliver", want, " ")
+            split("handler prepare queue batch tx_begin claims matches duplicates eligibility risk mail answers tx_commit deliver", want, " ")
             for (w = 1; w in want; w++) {
                 p = want[w]; if (!(p in count)) continue
                 q50 = "+Inf"; q99 = "+Inf"; b50 = 1e99; b99 = 1e99
@@ -804,7 +812,6 @@ PG_VERSION="$(psql_ "${DB[pgbench]}" "SHOW server_version")"
 PG_SETTINGS="$(psql_ "${DB[pgbench]}" "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name)
     FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'shared_buffers',
       'commit_delay', 'max_wal_size')")"
-PGB_RATE="$(median pgbench 3)"
 BLOCK="$TMP/block.md"
 {
     printf -- '- run: %s; machine: %s CPUs (%s), %s RAM, kernel %s, shared; load average before %s, after %s\n' \
@@ -818,8 +825,8 @@ BLOCK="$TMP/block.md"
         printf '  each `recours serve --workers %s %s--rate-limit-burst 1000000 --rate-limit-per-s 1000000` on a fresh database migrated by its own build;\n' \
             "$WORKERS" "$([[ "$WRITERS" == default ]] && echo '(its own default --intake-writers) ' || echo "--intake-writers $WRITERS ")"
         [[ -z "$PACED_RATE" ]] ||
-            printf '  paced: the same wrk with `CLAIM_RATE=%s CLAIM_THREADS=%s` (claim.lua: each thread sends on a fixed schedule, %s claims/s in all; "late": sends that left more than 1 ms after their slot because every connection of the thread was waiting, 0 = an open loop);\n' \
-                "$PACED_RATE" "$THREADS" "$PACED_RATE"
+            printf '  paced: the same wrk with `CLAIM_RATE=%s CLAIM_THREADS=%s` (claim.lua: each thread sends on a fixed schedule, %s claims/s in all; "late": sends that left more than 1 ms after their slot because every connection of the thread was waiting, 0 = an open loop; written late/rate, the rate in claims/s; with auto, the claims/s %s reached in the closed loop of the same round);\n' \
+                "$PACED_RATE" "$THREADS" "$PACED_RATE" "${LABEL[${VARIANTS[0]}]}"
         printf '  `wrk -t%s -c%s -d%ss --latency -s bench/intake/claim.lua` (HEAD+mandates: `claim_mandated.lua`, same claims plus `action_id` and `mandate_text_version`);\n' \
             "$THREADS" "$CONNECTIONS" "$DURATION"
         printf '  `pgbench -n -M prepared -c N -j %s -T %s -f bench/intake/insert.sql -D piilen=%s` for N in %s (one claim and its tally per transaction)\n' \
@@ -827,13 +834,14 @@ BLOCK="$TMP/block.md"
         printf -- '- rounds interleaved (%s, then pgbench) ×%s; %s s warm-up, quiet wait and %s before each measurement; medians; ratios are medians of the per-round ratios\n\n' \
             "${MEASURED[*]}" "$ROUNDS" "$WARMUP" "$( ((CHECKPOINT_SKIPPED)) && echo 'no CHECKPOINT' || echo 'a CHECKPOINT')"
     }
-    printf '| variant | claims/s | p50 ms | p99 ms | load (1 min) | ÷ baseline | ÷ pgbench | CPU µs/claim: recours | PostgreSQL backends | late sends |\n'
-    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+    printf '| variant | claims/s | p50 ms | p99 ms | load (1 min) | ÷ baseline | ÷ pgbench | CPU µs/claim: recours | PostgreSQL backends | late sends / rate, per round |\n'
+    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n'
     for v in "${MEASURED[@]}"; do
         printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${LABEL[$v]}" \
             "$(median "$v" 3)" "$(median "$v" 4)" "$(median "$v" 5)" "$(median "$v" 11)" \
             "$(if [[ "$v" == baseline* ]]; then echo 1.00; elif has_variant baseline; then ratio_median "$v" "baseline${v#"${v%-paced}"}"; else echo -; fi)" \
-            "$(ratio_median "$v" pgbench)" "$(median "$v" 7)" "$(median "$v" 8)" "$(median "$v" 12)"
+            "$(ratio_median "$v" pgbench)" "$(median "$v" 7)" "$(median "$v" 8)" \
+            "$(awk -v n="$v" '$1 == n && $12 != "-" { printf "%s%s", s, $12; s = ", " }' "$TMP/results")"
     done
     for n in "${PGB_CLIENTS[@]}"; do
         p=pgbench
@@ -844,11 +852,13 @@ BLOCK="$TMP/block.md"
             "$(ratio_median "$p" pgbench)"
     done
     printf '\n'
-    if [[ "$R_HEAD" != - || "$R_MAND" != - ]]; then
-        printf 'Targets: HEAD ≥ %s × baseline: **%s** (%s); HEAD+mandates ≥ %s × baseline: **%s** (%s).\n\n' \
-            "$TARGET" "$R_HEAD" "$(awk -v r="$R_HEAD" -v t="$TARGET" 'BEGIN { print (r == "-" ? "not measured" : r >= t ? "met" : "missed") }')" \
-            "$TARGET" "$R_MAND" "$(awk -v r="$R_MAND" -v t="$TARGET" 'BEGIN { print (r == "-" ? "not measured" : r >= t ? "met" : "missed") }')"
-    fi
+    for v in head mandates; do
+        r="$R_HEAD"
+        [[ "$v" == mandates ]] && r="$R_MAND"
+        [[ "$r" != - ]] || continue
+        printf 'Target of the earlier issues: %s ≥ %s × baseline: **%s** (%s).\n\n' "${LABEL[$v]}" \
+            "$TARGET" "$r" "$(awk -v r="$r" -v t="$TARGET" 'BEGIN { print (r >= t ? "met" : "missed") }')"
+    done
     if has_variant head; then
         printf 'Issue 15 at %s connections: HEAD p99 %s ms (target < 20 ms: **%s**), HEAD claims/s ÷ baseline %s (target ≥ 1.00 in the same run: **%s**).\n\n' \
             "$CONNECTIONS" "$(median head 5)" "$(awk -v p="$(median head 5)" 'BEGIN { print (p < 20 ? "met" : "missed") }')" \
