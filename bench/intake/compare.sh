@@ -22,7 +22,8 @@
 #   BASELINE=f02e508 VARIANTS="baseline head" WRITERS=default PGBENCH_CLIENTS="64 8" \
 #     PACED_RATE=1000 bench/intake/compare.sh          issue 15: intake p99 at 64 connections
 #
-# Settings (environment): BASELINE (754e562), VARIANTS ("baseline head mandates": which API
+# Settings (environment): BASELINE (754e562), HEAD_REV (HEAD: the commit measured as HEAD),
+# VARIANTS ("baseline head mandates": which API
 # variants, in this order), DURATION (15, s per measurement), WARMUP (3, s, discarded, on an
 # incident of its own), ROUNDS (3), THREADS (2), CONNECTIONS (64), WRITERS (2: --intake-writers
 # of every server; "default": the flag is not given, each build runs its own default),
@@ -61,6 +62,7 @@
 set -euo pipefail
 
 BASELINE="${BASELINE:-754e562}"
+HEAD_REV="${HEAD_REV:-HEAD}"
 read -r -a VARIANTS <<<"${VARIANTS:-baseline head mandates}"
 read -r -a PGB_CLIENTS <<<"${PGBENCH_CLIENTS:-64}"
 PACED_RATE="${PACED_RATE:-}"
@@ -742,7 +744,7 @@ TMP="$(mktemp -d /tmp/recours-bench-compare.XXXXXX)"
 info "temporary directory $TMP"
 [[ -z "$BUILD_CACHE" ]] || mkdir -p "$BUILD_CACHE"
 build baseline "$BASELINE"
-build head HEAD
+build head "$HEAD_REV"
 for b in baseline head; do
     for f in --rate-limit-burst --rate-limit-per-s --workers --intake-writers; do
         serve_flag "${BIN[$b]}" "$f" || die "${LABEL[$b]} has no serve $f"
