@@ -63,7 +63,7 @@ static const struct setting settings[] = {
      "2", 1, 60, "seconds a worker waits for a new database connection (then 503)"},
     {"shutdown-grace", "RECOURS_SHUTDOWN_GRACE", KIND_INT, OFF(shutdown_grace_s), "10", 0, 600,
      "seconds in-flight requests get to finish after SIGTERM"},
-    {"intake-writers", "RECOURS_INTAKE_WRITERS", KIND_INT, OFF(intake_writers), "4", 1, 16,
+    {"intake-writers", "RECOURS_INTAKE_WRITERS", KIND_INT, OFF(intake_writers), "2", 1, 16,
      "claim writer threads: each commits whatever submissions wait, in one transaction; "
      "at most half of them run statements at a time, the others wait for their commit"},
     {"rate-limit-burst", "RECOURS_RATE_LIMIT_BURST", KIND_INT, OFF(rate_limit_burst), "120", 1,

@@ -23,6 +23,8 @@
 #     PACED_RATE=1000 bench/intake/compare.sh          issue 15: intake p99 at 64 connections
 #
 # Settings (environment): BASELINE (754e562), HEAD_REV (HEAD: the commit measured as HEAD),
+# WRK_TIMEOUT (10s: wrk's --timeout; an answer slower than that is a socket error, which stops
+# the run; wrk's own default of 2 s was reached on this machine under others' load),
 # VARIANTS ("baseline head mandates": which API
 # variants, in this order), DURATION (15, s per measurement), WARMUP (3, s, discarded, on an
 # incident of its own), ROUNDS (3), THREADS (2), CONNECTIONS (64), WRITERS (2: --intake-writers
@@ -63,6 +65,7 @@ set -euo pipefail
 
 BASELINE="${BASELINE:-754e562}"
 HEAD_REV="${HEAD_REV:-HEAD}"
+WRK_TIMEOUT="${WRK_TIMEOUT:-10s}"
 read -r -a VARIANTS <<<"${VARIANTS:-baseline head mandates}"
 read -r -a PGB_CLIENTS <<<"${PGBENCH_CLIENTS:-64}"
 PACED_RATE="${PACED_RATE:-}"
@@ -417,7 +420,7 @@ run_wrk() {
     shift 3
 
     { time CLAIM_RATE="${CLAIM_RATE:-}" CLAIM_THREADS="$THREADS" wrk -t"$THREADS" \
-        -c"$CONNECTIONS" -d"${secs}s" --latency -s "$HERE/$lua" \
+        -c"$CONNECTIONS" -d"${secs}s" --timeout "$WRK_TIMEOUT" --latency -s "$HERE/$lua" \
         "https://127.0.0.1:$PORT" -- "$@" >"$out" 2>&1 || rc=$?; } 2>"$out.time"
     if ((rc != 0)); then
         cat "$out" >&2
