@@ -64,7 +64,8 @@ static const struct setting settings[] = {
     {"shutdown-grace", "RECOURS_SHUTDOWN_GRACE", KIND_INT, OFF(shutdown_grace_s), "10", 0, 600,
      "seconds in-flight requests get to finish after SIGTERM"},
     {"intake-writers", "RECOURS_INTAKE_WRITERS", KIND_INT, OFF(intake_writers), "2", 1, 16,
-     "claim writer threads: each commits whatever submissions wait, in one transaction"},
+     "claim writer threads: each commits whatever submissions wait, in one transaction; "
+     "at most half of them run statements at a time, the others wait for their commit"},
     {"rate-limit-burst", "RECOURS_RATE_LIMIT_BURST", KIND_INT, OFF(rate_limit_burst), "120", 1,
      1000000, "public POSTs a client IP may make at once (token bucket size)"},
     {"rate-limit-per-s", "RECOURS_RATE_LIMIT_PER_S", KIND_INT, OFF(rate_limit_per_s), "2", 1,

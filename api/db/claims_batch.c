@@ -76,22 +76,24 @@ const struct db_statement db_claims_batch_statements[] = {
     {NULL, NULL, 0},
 };
 
-/* Runs a statement whose params are array literals, with binary results when asked. */
+/* Runs a statement whose first n params are the array literals of cols, then shard (the
+ * writer's, a sharded tally's) when >= 0; the arrays are freed once it ran. */
 static PGresult *
-exec_arrays(PGconn *c, const char *stmt, struct pg_array *cols, int n, int result_format)
+exec_arrays(PGconn *c, const char *stmt, struct pg_array *cols, int n, int shard)
 {
     const char *params[24];
+    char shard_text[12];
 
     for (int i = 0; i < n; i++)
         params[i] = pg_array_finish(&cols[i]);
-    return PQexecPrepared(c, stmt, n, params, NULL, NULL, result_format);
-}
-
-static void
-free_arrays(struct pg_array *cols, int n)
-{
+    if (shard >= 0) {
+        snprintf(shard_text, sizeof shard_text, "%d", shard);
+        params[n] = shard_text;
+    }
+    PGresult *res = PQexecPrepared(c, stmt, n + (shard >= 0), params, NULL, NULL, 0);
     for (int i = 0; i < n; i++)
         pg_array_free(&cols[i]);
+    return res;
 }
 
 static void
@@ -124,26 +126,19 @@ int
 db_claims_insert_batch(PGconn *c, int shard, struct claim_row *rows, int n)
 {
     struct pg_array col[21];
-    char shard_text[8];
-    const char *params[22];
-    PGresult *res = NULL;
-    int rc;
 
     memset(col, 0, sizeof col);
     for (int i = 0; i < n; i++) {
         rows[i].inserted = false;
         add_claim_columns(col, &rows[i]);
     }
-    for (int i = 0; i < 21; i++)
-        params[i] = pg_array_finish(&col[i]);
-    snprintf(shard_text, sizeof shard_text, "%d", shard);
-    params[21] = shard_text;
-    res = PQexecPrepared(c, "db_claims_insert_batch", 22, params, NULL, NULL, 0);
+    PGresult *res = exec_arrays(c, "db_claims_insert_batch", col, 21, shard);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_claims_insert_batch");
-        goto cleanup;
+        int rc = db_status_of(res, "db_claims_insert_batch");
+        PQclear(res);
+        return rc;
     }
-    rc = PQntuples(res);
+    int rc = PQntuples(res);
     /* references are unique within a batch (the writer checks), so a linear match is exact;
      * batches are at most a few hundred rows */
     for (int t = 0; t < rc; t++) {
@@ -156,9 +151,7 @@ db_claims_insert_batch(PGconn *c, int shard, struct claim_row *rows, int n)
             }
         }
     }
-cleanup:
     PQclear(res);
-    free_arrays(col, 21);
     return rc;
 }
 
@@ -167,8 +160,6 @@ db_claims_find_matches(PGconn *c, const struct claim_row *rows, const int *idx, 
                        int64_t *match_out)
 {
     struct pg_array col[4];
-    PGresult *res = NULL;
-    int rc;
 
     memset(col, 0, sizeof col);
     for (int k = 0; k < m; k++) {
@@ -179,20 +170,19 @@ db_claims_find_matches(PGconn *c, const struct claim_row *rows, const int *idx, 
         pg_array_bytea(&col[2], r->has_phone_key ? r->phone_key : NULL, KEY_LEN);
         pg_array_bytea(&col[3], r->has_identity_key ? r->identity_key : NULL, KEY_LEN);
     }
-    res = exec_arrays(c, "db_claims_find_matches", col, 4, 0);
+    PGresult *res = exec_arrays(c, "db_claims_find_matches", col, 4, -1);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_claims_find_matches");
-        goto cleanup;
+        int rc = db_status_of(res, "db_claims_find_matches");
+        PQclear(res);
+        return rc;
     }
-    rc = PQntuples(res);
+    int rc = PQntuples(res);
     for (int t = 0; t < rc; t++) {
         long k = strtol(PQgetvalue(res, t, 0), NULL, 10) - 1; /* ORDINALITY counts from 1 */
         if (k >= 0 && k < m)
             match_out[k] = strtoll(PQgetvalue(res, t, 1), NULL, 10);
     }
-cleanup:
     PQclear(res);
-    free_arrays(col, 4);
     return rc;
 }
 
@@ -200,9 +190,6 @@ int
 db_claims_insert_duplicates(PGconn *c, int shard, const struct duplicate_row *rows, int n)
 {
     struct pg_array col[5];
-    char shard_text[8];
-    PGresult *res = NULL;
-    int rc;
 
     memset(col, 0, sizeof col);
     for (int i = 0; i < n; i++) {
@@ -212,19 +199,9 @@ db_claims_insert_duplicates(PGconn *c, int shard, const struct duplicate_row *ro
         pg_array_text(&col[3], rows[i].aad);
         pg_array_bytea(&col[4], rows[i].pii, rows[i].pii_len);
     }
-    const char *params[6];
-    for (int i = 0; i < 5; i++)
-        params[i] = pg_array_finish(&col[i]);
-    snprintf(shard_text, sizeof shard_text, "%d", shard);
-    params[5] = shard_text;
-    res = PQexecPrepared(c, "db_claims_insert_duplicates", 6, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        rc = db_status_of(res, "db_claims_insert_duplicates");
-        goto cleanup;
-    }
-    rc = n;
-cleanup:
+    PGresult *res = exec_arrays(c, "db_claims_insert_duplicates", col, 5, shard);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK
+                 ? n : db_status_of(res, "db_claims_insert_duplicates");
     PQclear(res);
-    free_arrays(col, 5);
     return rc;
 }

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "handlers/claim_json.h"
 #include "handlers/guard.h"
@@ -18,6 +19,7 @@
 #include "http/outcome.h"
 #include "http/problem.h"
 #include "service/intake.h"
+#include "service/intake_metrics.h"
 #include "service/lookup_cache.h"
 
 static const char duplicate_detail[] =
@@ -177,6 +179,7 @@ submit(struct request *rq, json_t *body, const struct idem_key *key, bool *fresh
     }
     s->done = on_written;
     s->ctx = rq;
+    intake_metrics_observe(INTAKE_PHASE_HANDLER, clock_monotonic_ns() - rq->started_ns);
     if (!intake_submit(s))
         return shutting_down_reply();
     return reply_async();

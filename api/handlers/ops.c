@@ -9,6 +9,7 @@
 #include "app.h"
 #include "core/strbuf.h"
 #include "http/metrics.h"
+#include "service/intake_metrics.h"
 #include "http/problem.h"
 #include "service/ops.h"
 
@@ -58,6 +59,7 @@ handle_metrics(struct request *rq)
 
     (void)rq;
     metrics_render_http(&sb);
+    intake_metrics_render(&sb);
     svc_ops_connections(&up, &down);
     strbuf_printf(&sb,
                   "# HELP recours_db_connections Worker database connections by state.\n"

@@ -19,6 +19,7 @@
 #include "db/pool.h"
 #include "service/eligibility.h"
 #include "service/intake_hooks.h"
+#include "service/intake_metrics.h"
 #include "service/risk.h"
 #include "service/tx.h"
 
@@ -43,6 +44,18 @@ static int n_started;
 static int n_alive;
 /* this writer's shard of the summary tallies: writers never update the same tally row */
 static _Thread_local int writer_shard;
+/* The statements of a batch (everything before its COMMIT) run in at most stage_max writers
+ * at a time; the others are waiting for their COMMIT's WAL flush, connecting, or idle (issue
+ * 15, docs/decisions.md "Intake p99"). A writer takes a batch only while a place is free, so
+ * the claims that arrive while the statements of other batches run join the next batch
+ * instead of waiting behind a flush, and the flushes of several batches overlap. It holds the
+ * place from BEGIN to its last statement: never while it (re)connects, so a writer making a
+ * new connection (seconds, statements prepared) does not hold up the others. */
+static int stage_max = 1;
+static int stage_busy;
+static _Thread_local bool stage_held;
+
+static bool make_receipt(struct intake_submission *s);
 
 /* ---- preparation, on the request thread ---- */
 
@@ -69,6 +82,7 @@ intake_prepare(const struct secrets *sec, struct arena *a, const struct intake_i
     s->key = in->key;
     s->duplicate_answer = in->duplicate_answer;
     s->answer_for = -1;
+    int64_t start = clock_monotonic_ns();
     stamp_now(s->created_at, sizeof s->created_at);
     if (!claims_seal_new(sec, a, in->incident_id, in->claim, in->pii_json, s->created_at,
                          &s->row, s->token) ||
@@ -79,6 +93,11 @@ intake_prepare(const struct secrets *sec, struct arena *a, const struct intake_i
     s->row.mandate_action_id = in->mandate_action_id;
     s->row.mandate_association_id = in->mandate_association_id;
     s->row.mandate_text_version = in->mandate_text_version;
+    /* the receipt too, here on one of the request threads rather than on the writer, which
+     * every claim of a batch waits for (issue 15): made again only if its reference is */
+    if (!make_receipt(s))
+        return false;
+    intake_metrics_observe(INTAKE_PHASE_PREPARE, clock_monotonic_ns() - start);
     return true;
 }
 
@@ -88,6 +107,7 @@ bool
 intake_submit(struct intake_submission *s)
 {
     s->next = NULL;
+    s->queued_ns = clock_monotonic_ns();
     pthread_mutex_lock(&lock);
     if (n_alive == 0) {
         /* the writers drained and left (or never started): queued, the submission would
@@ -100,7 +120,11 @@ intake_submit(struct intake_submission *s)
     else
         head = s;
     tail = s;
-    pthread_cond_signal(&wake);
+    /* the writers waiting are few (at most --intake-writers): wake them all, so the one that
+     * may take it (a place among the statements free) is not passed over; with no place free,
+     * stage_leave wakes them */
+    if (stage_busy < stage_max)
+        pthread_cond_broadcast(&wake);
     pthread_mutex_unlock(&lock);
     return true;
 }
@@ -112,7 +136,7 @@ take_batch(struct intake_submission **jobs)
     int n = 0;
 
     pthread_mutex_lock(&lock);
-    while (head == NULL && !stopping)
+    while ((head == NULL || stage_busy >= stage_max) && !(stopping && head == NULL))
         pthread_cond_wait(&wake, &lock);
     while (head != NULL && n < INTAKE_BATCH_MAX) {
         jobs[n++] = head;
@@ -123,7 +147,43 @@ take_batch(struct intake_submission **jobs)
     if (n == 0)
         n_alive--; /* in the same critical section that saw the queue empty while stopping */
     pthread_mutex_unlock(&lock);
+    int64_t now = clock_monotonic_ns();
+    for (int i = 0; i < n; i++) {
+        jobs[i]->taken_ns = now;
+        intake_metrics_observe(INTAKE_PHASE_QUEUE, now - jobs[i]->queued_ns);
+    }
+    if (n > 0)
+        intake_metrics_batch(n);
     return n;
+}
+
+/* A place among the writers running statements (the one take_batch saw free, unless another
+ * writer came first). */
+static void
+stage_enter(void)
+{
+    if (stage_held)
+        return;
+    pthread_mutex_lock(&lock);
+    while (stage_busy >= stage_max)
+        pthread_cond_wait(&wake, &lock);
+    stage_busy++;
+    stage_held = true;
+    pthread_mutex_unlock(&lock);
+}
+
+/* Leaves the place, before COMMIT or after a failed attempt: another writer may take the
+ * claims queued meanwhile. */
+static void
+stage_leave(void)
+{
+    if (!stage_held)
+        return;
+    pthread_mutex_lock(&lock);
+    stage_busy--;
+    stage_held = false;
+    pthread_cond_broadcast(&wake);
+    pthread_mutex_unlock(&lock);
 }
 
 /* ---- the answers, made once the outcome is known ---- */
@@ -173,6 +233,17 @@ seal_answer(struct intake_submission *s)
 
 /* ---- one attempt at a batch, in one transaction ---- */
 
+/* Counts the time since *since under step p and restarts the clock; returns rc. */
+static int
+step_done(enum intake_phase p, int64_t *since, int rc)
+{
+    int64_t now = clock_monotonic_ns();
+
+    intake_metrics_observe(p, now - *since);
+    *since = now;
+    return rc;
+}
+
 /* A submission still to be written in this attempt. */
 static bool
 to_write(const struct intake_submission *s)
@@ -220,7 +291,8 @@ resolve_missing(PGconn *c, struct intake_submission **jobs, struct claim_row *ro
             idx[m++] = r;
     if (m == 0)
         return 0;
-    int rc = db_claims_find_matches(c, rows, idx, m, match);
+    int64_t t = clock_monotonic_ns();
+    int rc = step_done(INTAKE_STEP_MATCHES, &t, db_claims_find_matches(c, rows, idx, m, match));
     if (rc < 0)
         return rc;
     for (int k = 0; k < m; k++) {
@@ -251,7 +323,9 @@ write_claims(PGconn *c, struct intake_submission **jobs, int n)
     }
     if (m == 0)
         return 0;
-    int rc = db_claims_insert_batch(c, writer_shard, rows, m); /* a count, or DB_* */
+    int64_t t = clock_monotonic_ns();
+    int rc = step_done(INTAKE_STEP_CLAIMS, &t,
+                       db_claims_insert_batch(c, writer_shard, rows, m)); /* a count, or DB_* */
     if (rc < 0)
         return rc;
     for (int r = 0; r < m; r++) {
@@ -343,25 +417,34 @@ static int
 attempt(PGconn **c, struct intake_submission **jobs, int n)
 {
     settle_batch(jobs, n);
+    stage_enter();
+    int64_t t = clock_monotonic_ns();
     int rc = tx_begin(*c, TX_READ_WRITE);
     if (rc == DB_UNAVAILABLE && PQstatus(*c) != CONNECTION_OK) {
         log_warn("intake: the database connection was found closed; connecting again");
+        stage_leave(); /* connecting takes no place */
         *c = db_pool_replace_dead(*c);
         if (*c == NULL)
             return DB_UNAVAILABLE;
+        stage_enter();
         rc = tx_begin(*c, TX_READ_WRITE);
     }
-    if (rc != 0)
+    if (step_done(INTAKE_STEP_BEGIN, &t, rc) != 0) {
+        stage_leave();
         return rc;
-    rc = write_claims(*c, jobs, n);
+    }
+    rc = write_claims(*c, jobs, n); /* times its own two statements */
+    t = clock_monotonic_ns();
     if (rc == 0)
-        rc = write_duplicates(*c, jobs, n);
+        rc = step_done(INTAKE_STEP_DUPLICATES, &t, write_duplicates(*c, jobs, n));
     if (rc == 0)
-        rc = write_per_claim(*c, jobs, n);
+        rc = write_per_claim(*c, jobs, n); /* each hook timed by intake_hooks_run */
+    t = clock_monotonic_ns();
     if (rc == 0)
-        rc = write_answers(*c, jobs, n);
+        rc = step_done(INTAKE_STEP_ANSWERS, &t, write_answers(*c, jobs, n));
+    stage_leave(); /* the flush needs no place: the next batch's statements may run */
     if (rc == 0)
-        rc = tx_commit(*c);
+        rc = step_done(INTAKE_STEP_COMMIT, &t, tx_commit(*c));
     if (rc != 0)
         tx_rollback(*c);
     return rc;
@@ -476,11 +559,15 @@ writer_main(void *arg)
         if (n == 0)
             break;
         run_with_redraws(jobs, n);
+        int64_t committed = clock_monotonic_ns();
         for (int i = 0; i < n; i++) {
+            /* made on the request thread already (intake_prepare), unless redrawn */
             if (jobs[i]->outcome == INTAKE_ACCEPTED && !make_receipt(jobs[i]))
                 log_error("intake: could not write a receipt"); /* done answers 500 */
+            intake_metrics_observe(INTAKE_PHASE_BATCH, clock_monotonic_ns() - jobs[i]->taken_ns);
             jobs[i]->done(jobs[i]); /* replies; never re-enters the intake */
         }
+        intake_metrics_observe(INTAKE_STEP_DELIVER, clock_monotonic_ns() - committed);
         db_pool_after_request();
     }
     db_pool_close_thread();
@@ -492,6 +579,8 @@ intake_start(int n_writers)
 {
     if (n_writers < 1 || n_writers > MAX_WRITERS)
         n_writers = n_writers < 1 ? 1 : MAX_WRITERS;
+    stage_max = (n_writers + 1) / 2;
+    stage_busy = 0;
     stopping = false;
     for (n_started = 0; n_started < n_writers; n_started++) {
         pthread_mutex_lock(&lock);

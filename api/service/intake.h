@@ -87,6 +87,8 @@ struct intake_submission {
     bool retry;                           /* its reference collided: draw another, again */
     bool key_taken;                       /* its key turned out taken: settled IDEM_IN_USE */
     struct intake_submission *next;       /* queue link */
+    int64_t queued_ns;                    /* clock_monotonic_ns when queued, and taken */
+    int64_t taken_ns;
 };
 
 /* Seals and hashes a validated submission into s (dedup keys, reference, token, sealed

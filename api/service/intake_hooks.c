@@ -7,7 +7,9 @@
 
 #include "db/outbox.h"
 #include "service/eligibility.h"
+#include "core/clock.h"
 #include "service/intake.h"
+#include "service/intake_metrics.h"
 #include "service/risk.h"
 
 /* The confirmation message of each accepted claim (docs/mail.md): queued in the outbox in
@@ -25,19 +27,26 @@ queue_confirmations(PGconn *c, int shard, struct intake_submission *const *accep
     return rc < 0 ? rc : 0;
 }
 
-/* In the order they run. */
-static const intake_claim_hook hooks[] = {
-    eligibility_intake_hook, /* the claim's state against the controller's list (issue 14) */
-    risk_intake_hook,        /* its risk flags for the reviewer (issue 14, docs/risk.md) */
-    queue_confirmations,
-    NULL, /* end of the list */
+/* In the order they run, each timed under its own phase in /metrics (intake_metrics.h). */
+static const struct {
+    intake_claim_hook run;
+    enum intake_phase phase;
+} hooks[] = {
+    /* the claim's state against the controller's list (issue 14) */
+    {eligibility_intake_hook, INTAKE_STEP_ELIGIBILITY},
+    /* its risk flags for the reviewer (issue 14, docs/risk.md) */
+    {risk_intake_hook, INTAKE_STEP_RISK},
+    {queue_confirmations, INTAKE_STEP_MAIL},
+    {NULL, INTAKE_PHASE_COUNT}, /* end of the list */
 };
 
 int
 intake_hooks_run(PGconn *c, int shard, struct intake_submission *const *accepted, int n)
 {
-    for (size_t i = 0; hooks[i] != NULL; i++) {
-        int rc = hooks[i](c, shard, accepted, n);
+    for (size_t i = 0; hooks[i].run != NULL; i++) {
+        int64_t start = clock_monotonic_ns();
+        int rc = hooks[i].run(c, shard, accepted, n);
+        intake_metrics_observe(hooks[i].phase, clock_monotonic_ns() - start);
         if (rc != 0)
             return rc;
     }

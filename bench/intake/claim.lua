@@ -16,6 +16,21 @@
 local threads = {}
 local next_id = 0
 
+local ffi = require("ffi")
+ffi.cdef [[
+typedef struct { long tv_sec; long tv_nsec; } claim_timespec;
+int clock_gettime(int clk, claim_timespec *ts);
+]]
+local ts = ffi.new("claim_timespec")
+local function now_ms()
+    ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+    return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+local interval_ms -- nil: closed loop
+local next_slot
+late = 0
+late_max_ms = 0
+
 function setup(thread)
     thread:set("id", next_id)
     next_id = next_id + 1
@@ -46,6 +61,10 @@ function init(args)
     end
     path = "/v1/incidents/" .. args[1] .. "/claims"
     tag = args[2]
+    local rate, nthreads = tonumber(os.getenv("CLAIM_RATE") or ""), tonumber(os.getenv("CLAIM_THREADS") or "")
+    if rate ~= nil and rate > 0 then
+        interval_ms = (nthreads or 1) * 1000 / rate
+    end
     wrk.method = "POST"
     wrk.headers["Content-Type"] = "application/json"
 end
@@ -81,6 +100,23 @@ function request()
     return wrk.format(nil, path, nil, body)
 end
 
+-- the wait before each request: defined only when paced, wrk then calls it before every send
+-- (so that the closed loop runs exactly as without it)
+if tonumber(os.getenv("CLAIM_RATE") or "") then
+    function delay()
+        local now = now_ms()
+        next_slot = next_slot or now
+        local slot = next_slot
+        next_slot = next_slot + interval_ms
+        if slot + 1 < now then
+            late = late + 1
+            late_max_ms = math.max(late_max_ms, now - slot)
+            return 0
+        end
+        return math.max(0, math.floor(slot - now + 0.5))
+    end
+end
+
 function response(status, headers, body)
     if status == 201 then
         created = created + 1
@@ -93,19 +129,21 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-    local c, o, codes = 0, 0, ""
+    local c, o, codes, l, lm = 0, 0, "", 0, 0
     for _, t in ipairs(threads) do
         c = c + t:get("created")
         o = o + t:get("other")
         codes = codes .. t:get("other_codes")
+        l = l + t:get("late")
+        lm = math.max(lm, t:get("late_max_ms"))
     end
     local e = summary.errors
     local errors = e.connect + e.read + e.write + e.timeout
     io.write(string.format(
         "RESULT requests=%d created=%d other=%d errors=%d duration_us=%d p50_us=%d p90_us=%d"
-        .. " p99_us=%d max_us=%d\n",
+        .. " p99_us=%d max_us=%d late=%d late_max_ms=%d\n",
         summary.requests, c, o, errors, summary.duration, latency:percentile(50),
-        latency:percentile(90), latency:percentile(99), latency.max))
+        latency:percentile(90), latency:percentile(99), latency.max, l, math.floor(lm)))
     if o > 0 or errors > 0 then
         io.stderr:write(string.format(
             "claim.lua: FAILED: %d answers were not 201 (first: %s), %d socket errors"

@@ -19,12 +19,22 @@
 #
 #   bench/intake/compare.sh                     private cluster (var/secrets/database-url), as run.sh
 #   BASELINE=6ea9d3f ROUNDS=5 bench/intake/compare.sh
+#   BASELINE=f02e508 VARIANTS="baseline head" WRITERS=default PGBENCH_CLIENTS="64 8" \
+#     PACED_RATE=1000 bench/intake/compare.sh          issue 15: intake p99 at 64 connections
 #
-# Settings (environment): BASELINE (754e562), DURATION (15, s per measurement), WARMUP (3, s,
-# discarded, on an incident of its own), ROUNDS (3), THREADS (2), CONNECTIONS (64),
-# WRITERS (2: --intake-writers of every server), WORKERS (8: --workers of every server, pinned
-# because the default changed between the builds: 16 at 754e562, 8 at HEAD), PGBENCH_CLIENTS
-# (64), PGBENCH_JOBS (2), QUIET_WAIT (60, s: before each measurement, wait up to this long for
+# Settings (environment): BASELINE (754e562), HEAD_REV (HEAD: the commit measured as HEAD),
+# WRK_TIMEOUT (10s: wrk's --timeout; an answer slower than that is a socket error, which stops
+# the run; wrk's own default of 2 s was reached on this machine under others' load),
+# VARIANTS ("baseline head mandates": which API
+# variants, in this order), DURATION (15, s per measurement), WARMUP (3, s, discarded, on an
+# incident of its own), ROUNDS (3), THREADS (2), CONNECTIONS (64), WRITERS (2: --intake-writers
+# of every server; "default": the flag is not given, each build runs its own default),
+# WORKERS (8: --workers of every server, pinned because the default changed between the
+# builds: 16 at 754e562, 8 at HEAD), PGBENCH_CLIENTS ("64": one pgbench measurement per
+# client count in the list; ratios use the first), PACED_RATE (empty; claims/s: each API
+# variant measured once more per round on a fixed schedule of that many claims/s over the same
+# CONNECTIONS, claim.lua's CLAIM_RATE: an open loop, see there; "auto": the claims/s the first
+# variant reached in the closed loop of the same round), PGBENCH_JOBS (2), QUIET_WAIT (60, s: before each measurement, wait up to this long for
 # the machine to use less than 15% of one CPU over 1 s, as bench/http/run.sh; 0: do not wait),
 # PROFILE (auto: when a target is missed, one more run of baseline and of the variant that
 # missed under `perf record -a -g`; 1 always; 0 never), BUILD_CACHE (empty: the worktrees and
@@ -33,8 +43,8 @@
 # pgbench outputs; it holds throw-away secrets), RESULTS_OUT (a file that also receives the
 # Markdown block; bench/RESULTS.md is never written by this script).
 #
-# What it does: `git worktree add --detach` of BASELINE and HEAD (the committed tree, not the
-# working copy), each built with its own CMake (RelWithDebInfo). For each variant a fresh
+# What it does: `git archive` of BASELINE and HEAD (the committed tree, not the working copy)
+# into directories of their own, each built with its own CMake (RelWithDebInfo). For each variant a fresh
 # database on the same PostgreSQL (bench_cmp_<variant>_<time>_<pid>), migrated by that
 # build's own `recours migrate` with its own db-migrations (a binary refuses a database holding
 # migrations it does not know); pgbench gets a fresh database migrated by HEAD. Throw-away
@@ -44,13 +54,21 @@
 # default burst of 120 per IP would otherwise throttle wrk), creates two incidents through the
 # API (warm-up, measured), for HEAD+mandates an action on each (the association, approved, and
 # its key are made once), waits for quiet, CHECKPOINTs, runs wrk, stops the server (its writers
-# drain), checks rows >= answers. After every HEAD+mandates measurement, SQL checks that every
+# drain), checks rows >= answers. With a build that has them (issue 15), the server's own
+# timings per intake phase (/metrics, recours_intake_phase_seconds) over each measured run are
+# summed per variant and reported (mean, and the bucket bounds of p50 and p99). Each
+# measurement's 1-minute load average at its start is in the table beside its figures. After every HEAD+mandates measurement, SQL checks that every
 # claim carries the mandate and is a member of the action; at the end, that claim_tallies summed
 # over shards equal the GROUP BY of claims in the HEAD databases. Medians of the rounds.
 # Progress goes to stderr; the Markdown block goes to stdout.
 set -euo pipefail
 
 BASELINE="${BASELINE:-754e562}"
+HEAD_REV="${HEAD_REV:-HEAD}"
+WRK_TIMEOUT="${WRK_TIMEOUT:-10s}"
+read -r -a VARIANTS <<<"${VARIANTS:-baseline head mandates}"
+read -r -a PGB_CLIENTS <<<"${PGBENCH_CLIENTS:-64}"
+PACED_RATE="${PACED_RATE:-}"
 DURATION="${DURATION:-15}"
 WARMUP="${WARMUP:-3}"
 ROUNDS="${ROUNDS:-3}"
@@ -58,7 +76,6 @@ THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
 WRITERS="${WRITERS:-2}"
 WORKERS="${WORKERS:-8}"
-PGBENCH_CLIENTS="${PGBENCH_CLIENTS:-64}"
 PGBENCH_JOBS="${PGBENCH_JOBS:-2}"
 QUIET_WAIT="${QUIET_WAIT:-60}"
 PROFILE="${PROFILE:-auto}"
@@ -73,9 +90,21 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 readonly ROOT
 HERE="$ROOT/bench/intake"
 PG_BIN=/usr/lib/postgresql/15/bin
-VARIANTS=(baseline head mandates)
 declare -A LABEL=([baseline]="baseline" [head]="HEAD" [mandates]="HEAD+mandates"
     [pgbench]="pgbench")
+for v in "${VARIANTS[@]}"; do
+    [[ "$v" =~ ^(baseline|head|mandates)$ ]] || die "VARIANTS: '$v' is not baseline, head or mandates"
+    LABEL[$v-paced]="${LABEL[$v]}, paced"
+done
+((${#VARIANTS[@]} > 0)) || die "VARIANTS is empty"
+for n in "${PGB_CLIENTS[@]}"; do
+    [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "PGBENCH_CLIENTS: '$n' is not a number of clients"
+    [[ "$n" == "${PGB_CLIENTS[0]}" ]] && continue
+    LABEL[pgbench-c$n]="pgbench, $n clients"
+done
+LABEL[pgbench]="pgbench, ${PGB_CLIENTS[0]} clients"
+[[ -z "$PACED_RATE" || "$PACED_RATE" == auto || "$PACED_RATE" =~ ^[1-9][0-9]*$ ]] ||
+    die "PACED_RATE must be claims/s or auto"
 
 info() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -84,11 +113,13 @@ die() {
     exit 1
 }
 
-for v in DURATION WARMUP ROUNDS THREADS CONNECTIONS WRITERS WORKERS PGBENCH_CLIENTS \
-    PGBENCH_JOBS; do
+for v in DURATION WARMUP ROUNDS THREADS CONNECTIONS WORKERS PGBENCH_JOBS; do
     [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
 done
-((WRITERS <= 16)) || die "WRITERS must be in 1-16"
+[[ "$WRITERS" == default || ("$WRITERS" =~ ^[1-9][0-9]*$ && WRITERS -le 16) ]] ||
+    die "WRITERS must be in 1-16 or default"
+WRITER_FLAGS=()
+[[ "$WRITERS" == default ]] || WRITER_FLAGS=(--intake-writers "$WRITERS")
 [[ "$QUIET_WAIT" =~ ^[0-9]+$ ]] || die "QUIET_WAIT must be a number of seconds"
 [[ "$PROFILE" =~ ^(auto|0|1)$ ]] || die "PROFILE must be auto, 0 or 1"
 for f in claim.lua claim_mandated.lua insert.sql; do
@@ -122,11 +153,11 @@ ensure_packages() {
 TMP=""
 SERVER_PID=""
 PERF_PID=""
-declare -a WORKTREES=() DATABASES=()
+declare -a DATABASES=()
 declare -A SRC=() BIN=() DB=() SECRETS=()
 
 cleanup() {
-    local d w
+    local d
 
     set +e
     [[ -n "$PERF_PID" ]] && kill -INT "$PERF_PID" 2>/dev/null && wait "$PERF_PID" 2>/dev/null
@@ -137,11 +168,6 @@ cleanup() {
     for d in "${DATABASES[@]}"; do
         drop_bench_database "$d"
     done
-    for w in "${WORKTREES[@]}"; do
-        git -C "$ROOT" worktree remove --force "$w" >/dev/null 2>&1 ||
-            warn "could not remove worktree $w"
-    done
-    ((${#WORKTREES[@]} == 0)) || git -C "$ROOT" worktree prune >/dev/null 2>&1
     if [[ -n "$TMP" && -d "$TMP" ]]; then
         if [[ "$BENCH_KEEP" == 1 ]]; then
             info "kept $TMP (holds throw-away secrets: delete it when done)"
@@ -156,8 +182,9 @@ trap 'exit 143' TERM
 
 # --- builds ---------------------------------------------------------------------------------
 
-# build NAME REV: a worktree of REV (a commit) built with its own CMake; sets SRC[NAME] and
-# BIN[NAME]. With BUILD_CACHE, the worktree and build stay in $BUILD_CACHE/<sha> for reuse.
+# build NAME REV: the tree of REV (a commit, git archive) built with its own CMake; sets
+# SRC[NAME] and BIN[NAME]. With BUILD_CACHE, the tree and build stay in $BUILD_CACHE/<sha> for
+# reuse.
 build() {
     local name="$1" sha dir
 
@@ -169,14 +196,15 @@ build() {
     fi
     mkdir -p "$dir"
     if [[ ! -d "$dir/src" ]]; then
-        git -C "$ROOT" worktree add --detach "$dir/src" "$sha" >/dev/null 2>&1 ||
-            die "git worktree add $dir/src $sha failed"
-        [[ -n "$BUILD_CACHE" ]] || WORKTREES+=("$dir/src")
+        mkdir -p "$dir/src.part"
+        git -C "$ROOT" archive "$sha" | tar -x -C "$dir/src.part" ||
+            die "git archive $sha failed"
+        mv "$dir/src.part" "$dir/src"
     fi
     if [[ ! -x "$dir/build/recours" ]]; then
         info "build: ${LABEL[$name]} = ${sha:0:7} (cmake, RelWithDebInfo, -j2)"
         { cmake -S "$dir/src" -B "$dir/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
-            cmake --build "$dir/build" -j2; } >"$dir/build.log" 2>&1 ||
+            cmake --build "$dir/build" -j2 --target recours; } >"$dir/build.log" 2>&1 ||
             die "build of $sha failed: $(tail -n 20 "$dir/build.log")"
     else
         info "build: ${LABEL[$name]} = ${sha:0:7} (cached in $dir)"
@@ -251,7 +279,7 @@ start_server() {
 
     next_free_port
     (cd "${SRC[$b]}" && DATABASE_URL="$(url_for "${DB[$v]}" with-password)" exec "${BIN[$b]}" \
-        serve --port "$PORT" --workers "$WORKERS" --intake-writers "$WRITERS" \
+        serve --port "$PORT" --workers "$WORKERS" "${WRITER_FLAGS[@]}" \
         --secrets-dir "${SECRETS[$b]}" --tls-cert "$TMP/tls-$b/cert.pem" \
         --tls-key "$TMP/tls-$b/key.pem" --migrations-dir "${SRC[$b]}/db-migrations" \
         --rate-limit-burst 1000000 --rate-limit-per-s 1000000 --shutdown-grace 2 \
@@ -391,7 +419,8 @@ run_wrk() {
     local TIMEFORMAT='%U %S'
     shift 3
 
-    { time wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency -s "$HERE/$lua" \
+    { time CLAIM_RATE="${CLAIM_RATE:-}" CLAIM_THREADS="$THREADS" wrk -t"$THREADS" \
+        -c"$CONNECTIONS" -d"${secs}s" --timeout "$WRK_TIMEOUT" --latency -s "$HERE/$lua" \
         "https://127.0.0.1:$PORT" -- "$@" >"$out" 2>&1 || rc=$?; } 2>"$out.time"
     if ((rc != 0)); then
         cat "$out" >&2
@@ -408,32 +437,49 @@ claims_of() {
                 WHERE i.slug = '$2'"
 }
 
-# record NAME ROUND CLAIMS_S P50_US P99_US CLAIMS SERVER_S PG_S GEN_S BUSY_S WAIT_BUSY%:
-# name round claims/s p50_ms p99_ms claims server_us/claim pg_us/claim others_s quiet%
+# record NAME ROUND CLAIMS_S P50_US P99_US CLAIMS SERVER_S PG_S GEN_S BUSY_S WAIT_BUSY% LOAD
+# [LATE]: name round claims/s p50_ms p99_ms claims server_us/claim pg_us/claim others_s quiet%
+# load1 late (LOAD: the 1-minute load average at the measurement's start; LATE: the paced
+# sends that left late, "-" for a closed loop)
 record() {
     awk -v n="$1" -v r="$2" -v t="$3" -v a="$4" -v b="$5" -v c="$6" -v s="$7" -v p="$8" \
-        -v g="$9" -v busy="${10}" -v q="${11}" 'BEGIN {
+        -v g="$9" -v busy="${10}" -v q="${11}" -v l="${12}" -v late="${13:--}" 'BEGIN {
             o = busy - s - p - g; if (o < 0) o = 0
-            printf "%s %s %.0f %.2f %.2f %d %.0f %s %.1f %d\n", n, r, t, a / 1000, b / 1000, c,
-                s * 1e6 / c, (p == "-" ? "-" : sprintf("%.0f", p * 1e6 / c)), o, q }' \
+            printf "%s %s %.0f %.2f %.2f %d %.0f %s %.1f %d %s %s\n", n, r, t, a / 1000, b / 1000,
+                c, s * 1e6 / c, (p == "-" ? "-" : sprintf("%.0f", p * 1e6 / c)), o, q, l, late }' \
         >>"$TMP/results"
-    info "round $2 ${LABEL[$1]}: claims/s p50 p99 claims server-us pg-us others-s quiet%:" \
+    info "round $2 ${LABEL[$1]}: claims/s p50 p99 claims server-us pg-us others-s quiet% load late:" \
         "$(tail -n 1 "$TMP/results" | cut -d' ' -f3-)"
 }
 
-# measure_api VARIANT ROUND [perf]
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+# scrape_metrics OUT: the server's /metrics (empty when it has none)
+scrape_metrics() {
+    curl -sk --max-time 5 "https://127.0.0.1:$PORT/metrics" >"$1" 2>/dev/null || : >"$1"
+}
+
+# measure_api VARIANT ROUND [perf]: VARIANT is baseline, head, mandates, or one of them with
+# -paced (on its database, at PACED_RATE)
 measure_api() {
     local v="$1" round="$2" b=head lua=claim.lua slug out created rows busy0 busy1 srv0
-    local pg0="$TMP/pg0" pg1="$TMP/pg1" quiet
+    local pg0="$TMP/pg0" pg1="$TMP/pg1" quiet load v0="${1%-paced}" rate=""
     local -a extra=() extra_warm=()
 
-    [[ "$v" == baseline ]] && b=baseline
+    if [[ "$v" == *-paced ]]; then
+        rate="$PACED_RATE"
+        # the closed-loop rate of the first variant in this round
+        [[ "$rate" == auto ]] && rate="$(awk -v n="${VARIANTS[0]}" -v r="$round" \
+            '$1 == n && $2 == r { x = $3 } END { printf "%d", x }' "$TMP/results")"
+        ((rate > 0)) || die "no closed-loop rate of ${VARIANTS[0]} in round $round to pace at"
+    fi
+    [[ "$v0" == baseline ]] && b=baseline
     slug="cmp-r$round-$v-$$"
     [[ "${3:-}" == perf ]] && slug="cmp-perf-$v-$$"
-    start_server "$v" "$b"
+    start_server "$v0" "$b"
     create_incident "$b" "$slug-warmup"
     create_incident "$b" "$slug"
-    if [[ "$v" == mandates ]]; then
+    if [[ "$v0" == mandates ]]; then
         [[ -n "$ASSOC_ID" ]] || make_association
         lua=claim_mandated.lua
         open_action "$slug-warmup"
@@ -445,10 +491,12 @@ measure_api() {
         "${extra_warm[@]}"
     wait_quiet
     quiet=$BUSY_AT_START
-    checkpoint "${DB[$v]}"
+    checkpoint "${DB[$v0]}"
     out="$TMP/wrk-r$round-$v.txt"
     [[ "${3:-}" == perf ]] && out="$TMP/wrk-perf-$v.txt"
-    backends_ticks "${DB[$v]}" >"$pg0"
+    backends_ticks "${DB[$v0]}" >"$pg0"
+    scrape_metrics "$TMP/metrics-$v-r$round.0"
+    load="$(load1)"
     ticks_of "$SERVER_PID"
     srv0=$TICKS
     busy0="$(machine_busy)"
@@ -457,7 +505,7 @@ measure_api() {
             >"$TMP/perf-record-$v.log" 2>&1 &
         PERF_PID=$!
     fi
-    run_wrk "$DURATION" "$out" "$lua" "$slug" "r$round$v" "${extra[@]}"
+    CLAIM_RATE="$rate" run_wrk "$DURATION" "$out" "$lua" "$slug" "r$round$v" "${extra[@]}"
     if [[ -n "$PERF_PID" ]]; then
         wait "$PERF_PID" || warn "perf record failed: $(tail -n 3 "$TMP/perf-record-$v.log")"
         PERF_PID=""
@@ -466,21 +514,22 @@ measure_api() {
     ticks_of "$SERVER_PID"
     local srv_s pg_s gen_s busy_s
     srv_s="$(awk -v d=$((TICKS - srv0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", d / hz }')"
-    backends_ticks "${DB[$v]}" >"$pg1"
+    backends_ticks "${DB[$v0]}" >"$pg1"
+    scrape_metrics "$TMP/metrics-$v-r$round.1"
     pg_s="$(awk -v hz="$CLK_TCK" 'FILENAME == ARGV[1] { base[$1] = $2; next }
         { s += $2 - ($1 in base ? base[$1] : 0) } END { printf "%.2f", s / hz }' "$pg0" "$pg1")"
     gen_s="$(awk '{ printf "%.2f", $1 + $2 }' "$out.time")"
     busy_s="$(awk -v a="$busy0" -v b="$busy1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / hz }')"
     stop_server
     created="$(field created "$out")"
-    rows="$(claims_of "${DB[$v]}" "$slug")"
+    rows="$(claims_of "${DB[$v0]}" "$slug")"
     ((rows >= created)) || die "${LABEL[$v]}: $created claims answered 201 but only $rows rows"
-    [[ "$v" == mandates ]] && verify_memberships "$slug" "$ACTION_ID"
+    [[ "$v0" == mandates ]] && verify_memberships "$slug" "$ACTION_ID"
     [[ "${3:-}" == perf ]] && return 0
     record "$v" "$round" \
         "$(awk -v c="$created" -v d="$(field duration_us "$out")" 'BEGIN { print c * 1e6 / d }')" \
         "$(field p50_us "$out")" "$(field p99_us "$out")" "$created" "$srv_s" "$pg_s" "$gen_s" \
-        "$busy_s" "$quiet"
+        "$busy_s" "$quiet" "$load" "$([[ -n "$rate" ]] && echo "$(field late "$out")/$rate" || echo -)"
 }
 
 # verify_memberships SLUG ACTION: every claim of SLUG carries the mandate of ACTION (web-form)
@@ -530,12 +579,13 @@ percentile() {
 }
 
 PGB_INCIDENT=""
+# run_pgbench SECONDS PREFIX CLIENTS
 run_pgbench() {
-    local secs="$1" prefix="$2" rc=0
+    local secs="$1" prefix="$2" clients="$3" rc=0
     local TIMEFORMAT='%U %S'
 
     { time PGOPTIONS="-c synchronous_commit=on" "$PG_BIN/pgbench" -n -M prepared \
-        -c "$PGBENCH_CLIENTS" -j "$PGBENCH_JOBS" -T "$secs" -f "$HERE/insert.sql" \
+        -c "$clients" -j "$PGBENCH_JOBS" -T "$secs" -f "$HERE/insert.sql" \
         -D incident="$PGB_INCIDENT" -D piilen="$PII_LEN" \
         -D piiblocks=$(((PII_LEN + 15) / 16)) -l --log-prefix="$prefix" \
         "$(url_for "${DB[pgbench]}")" >"$prefix.out" 2>&1 || rc=$?; } 2>"$prefix.time"
@@ -545,10 +595,15 @@ run_pgbench() {
     fi
 }
 
-# measure_pgbench ROUND: into one incident of the pgbench database (made once, as run.sh
-# puts every round's rows in one table)
+# measure_pgbench ROUND CLIENTS: into one incident of the pgbench database (made once, as
+# run.sh puts every round's rows in one table); recorded as "pgbench" for the first client
+# count of PGBENCH_CLIENTS, "pgbench-cN" for the others
 measure_pgbench() {
-    local round="$1" prefix="$TMP/pgbench-r$1" done_tx failed tps rows0 rows busy0 busy1 quiet
+    local round="$1" clients="$2" name=pgbench
+    local prefix done_tx failed tps rows0 rows busy0 busy1 quiet load
+
+    [[ "$clients" == "${PGB_CLIENTS[0]}" ]] || name="pgbench-c$clients"
+    prefix="$TMP/$name-r$round"
 
     if [[ -z "$PGB_INCIDENT" ]]; then
         start_server pgbench head
@@ -557,14 +612,15 @@ measure_pgbench() {
         PGB_INCIDENT="$(psql_ "${DB[pgbench]}" "SELECT id FROM incidents WHERE slug = 'cmp-pgbench-$$'")"
         psql_ "${DB[pgbench]}" "CREATE SEQUENCE IF NOT EXISTS bench_intake_reference" >/dev/null
     fi
-    run_pgbench "$WARMUP" "$prefix-warmup"
+    run_pgbench "$WARMUP" "$prefix-warmup" "$clients"
     rm -f "$prefix-warmup".[0-9]*
     rows0="$(claims_of "${DB[pgbench]}" "cmp-pgbench-$$")"
     wait_quiet
     quiet=$BUSY_AT_START
     checkpoint "${DB[pgbench]}"
+    load="$(load1)"
     busy0="$(machine_busy)"
-    run_pgbench "$DURATION" "$prefix"
+    run_pgbench "$DURATION" "$prefix" "$clients"
     busy1="$(machine_busy)"
     done_tx="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$prefix.out")"
     failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$prefix.out")"
@@ -576,11 +632,11 @@ measure_pgbench() {
     cat "$prefix".[0-9]* | awk '{ print $3 }' | sort -n >"$prefix.latency"
     rm -f "$prefix".[0-9]*
     # pgbench's backends exit with it: their CPU is in the others' column ("-" here)
-    record pgbench "$round" "$tps" "$(percentile 50 "$prefix.latency")" \
+    record "$name" "$round" "$tps" "$(percentile 50 "$prefix.latency")" \
         "$(percentile 99 "$prefix.latency")" "$done_tx" 0 - \
         "$(awk '{ printf "%.2f", $1 + $2 }' "$prefix.time")" \
         "$(awk -v a="$busy0" -v b="$busy1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / hz }')" \
-        "$quiet"
+        "$quiet" "$load"
 }
 
 # median NAME COLUMN of $TMP/results
@@ -624,6 +680,61 @@ perf_summary() {
     printf '```\n\n'
 }
 
+# phase_summary VARIANT: the server's own timings per intake phase (recours_intake_phase_seconds
+# in /metrics, issue 15) summed over VARIANT's measured runs: count, mean, and the upper bounds
+# of the buckets holding the median and the 99th percentile. Nothing when the build has none.
+phase_summary() {
+    local v="$1" f rows=""
+
+    for f in "$TMP/metrics-$v-r"[0-9]*.1; do
+        [[ -s "$f" && -s "${f%.1}.0" ]] || continue
+        rows+="$(awk 'FNR == 1 { sign = (FILENAME ~ /\.0$/) ? -1 : 1 }
+            /^recours_intake_(phase_seconds|batch_claims)/ { print $1, sign * $2 }' \
+            "${f%.1}.0" "$f")"
+        rows="${rows%$'\n'}"$'\n'
+    done
+    [[ -n "${rows//$'\n'/}" ]] || return 0
+    printf '%s: the server'"'"'s own timings over its measured runs (/metrics; per submission: handler, prepare, queue, batch; per batch statement: the others; p50/p99: upper bound of the bucket that holds it)\n\n' "${LABEL[$v]}"
+    printf '| phase | count | mean ms | p50 ≤ ms | p99 ≤ ms |\n|---|---:|---:|---:|---:|\n'
+    printf '%s' "$rows" | awk '
+        { key = $1; v[key] += $2 }
+        END {
+            for (k in v) {
+                if (k !~ /^recours_intake_phase_seconds_count/) continue
+                p = k; sub(/.*phase="/, "", p); sub(/".*/, "", p)
+                if (v[k] <= 0) continue
+                order[++n] = p; count[p] = v[k]
+            }
+            for (k in v) {
+                if (k !~ /^recours_intake_phase_seconds_sum/) continue
+                p = k; sub(/.*phase="/, "", p); sub(/".*/, "", p); sum[p] = v[k]
+            }
+            for (k in v) {
+                if (k !~ /^recours_intake_phase_seconds_bucket/) continue
+                p = k; sub(/.*phase="/, "", p); sub(/".*/, "", p)
+                le = k; sub(/.*le="/, "", le); sub(/".*/, "", le)
+                nb[p]++; bl[p, nb[p]] = le; bc[p, nb[p]] = v[k]
+            }
+            split("handler prepare queue batch tx_begin claims matches duplicates eligibility risk mail answers tx_commit deliver", want, " ")
+            for (w = 1; w in want; w++) {
+                p = want[w]; if (!(p in count)) continue
+                q50 = "+Inf"; q99 = "+Inf"; b50 = 1e99; b99 = 1e99
+                for (i = 1; i <= nb[p]; i++) {
+                    le = bl[p, i]; x = (le == "+Inf") ? 1e98 : le + 0
+                    if (bc[p, i] >= 0.5 * count[p] && x < b50) { b50 = x; q50 = le }
+                    if (bc[p, i] >= 0.99 * count[p] && x < b99) { b99 = x; q99 = le }
+                }
+                printf "| %s | %d | %.2f | %s | %s |\n", p, count[p], 1000 * sum[p] / count[p],
+                    (q50 == "+Inf" ? q50 : sprintf("%g", 1000 * q50)),
+                    (q99 == "+Inf" ? q99 : sprintf("%g", 1000 * q99))
+            }
+            if (v["recours_intake_batch_claims_count"] > 0)
+                printf "\nbatches: %d, mean %.1f claims\n", v["recours_intake_batch_claims_count"],
+                    v["recours_intake_batch_claims_sum"] / v["recours_intake_batch_claims_count"]
+        }'
+    printf '\n'
+}
+
 # --- main ---------------------------------------------------------------------------------------
 
 ensure_packages wrk curl jq postgresql-client-15 postgresql-15
@@ -636,7 +747,7 @@ TMP="$(mktemp -d /tmp/recours-bench-compare.XXXXXX)"
 info "temporary directory $TMP"
 [[ -z "$BUILD_CACHE" ]] || mkdir -p "$BUILD_CACHE"
 build baseline "$BASELINE"
-build head HEAD
+build head "$HEAD_REV"
 for b in baseline head; do
     for f in --rate-limit-burst --rate-limit-per-s --workers --intake-writers; do
         serve_flag "${BIN[$b]}" "$f" || die "${LABEL[$b]} has no serve $f"
@@ -648,36 +759,50 @@ for b in baseline head; do
     (umask 077 && printf 'Authorization: Bearer %s\n' \
         "$(tr -d '\n' <"${SECRETS[$b]}/operator-key")" >"$TMP/auth-$b")
 done
-make_db baseline baseline
-make_db head head
-make_db mandates head
+for v in "${VARIANTS[@]}"; do
+    make_db "$v" "$([[ "$v" == baseline ]] && echo baseline || echo head)"
+done
 make_db pgbench head
+MEASURED=("${VARIANTS[@]}")
+if [[ -n "$PACED_RATE" ]]; then
+    for v in "${VARIANTS[@]}"; do
+        MEASURED+=("$v-paced")
+    done
+fi
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 START="$(date -u '+%Y-%m-%d %H:%M UTC')"
 PII_LEN=""
 for ((round = 1; round <= ROUNDS; round++)); do
-    for v in "${VARIANTS[@]}"; do
+    for v in "${MEASURED[@]}"; do
         measure_api "$v" "$round"
     done
     [[ -n "$PII_LEN" ]] ||
-        PII_LEN="$(psql_ "${DB[head]}" "SELECT round(avg(octet_length(pii)))::int FROM claims")"
-    measure_pgbench "$round"
+        PII_LEN="$(psql_ "${DB[${VARIANTS[0]}]}" "SELECT round(avg(octet_length(pii)))::int FROM claims")"
+    for n in "${PGB_CLIENTS[@]}"; do
+        measure_pgbench "$round" "$n"
+    done
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
-verify_tallies head
-verify_tallies mandates
+has_variant() { [[ " ${VARIANTS[*]} " == *" $1 "* ]]; }
+for v in head mandates; do
+    has_variant "$v" && verify_tallies "$v"
+done
 
-R_HEAD="$(ratio_median head baseline)"
-R_MAND="$(ratio_median mandates baseline)"
+R_HEAD="-"
+R_MAND="-"
 declare -a MISSED=()
-awk -v r="$R_HEAD" -v t="$TARGET" 'BEGIN { exit !(r < t) }' && MISSED+=(head)
-awk -v r="$R_MAND" -v t="$TARGET" 'BEGIN { exit !(r < t) }' && MISSED+=(mandates)
+if has_variant baseline; then
+    has_variant head && R_HEAD="$(ratio_median head baseline)"
+    has_variant mandates && R_MAND="$(ratio_median mandates baseline)"
+fi
+awk -v r="$R_HEAD" -v t="$TARGET" 'BEGIN { exit !(r != "-" && r < t) }' && MISSED+=(head)
+awk -v r="$R_MAND" -v t="$TARGET" 'BEGIN { exit !(r != "-" && r < t) }' && MISSED+=(mandates)
 PROFILED=()
 if [[ "$PROFILE" == 1 || ("$PROFILE" == auto && ${#MISSED[@]} -gt 0) ]]; then
     ensure_packages linux-perf
     ((${#MISSED[@]} > 0)) || MISSED=(mandates)
-    for v in baseline "${MISSED[@]}"; do
+    for v in "${VARIANTS[0]}" "${MISSED[@]}"; do
         info "profile: ${LABEL[$v]} under perf record -a -g"
         measure_api "$v" 0 perf
         PROFILED+=("$v")
@@ -688,11 +813,10 @@ fi
 
 MODEL="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 MEM="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-PG_VERSION="$(psql_ "${DB[head]}" "SHOW server_version")"
-PG_SETTINGS="$(psql_ "${DB[head]}" "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name)
+PG_VERSION="$(psql_ "${DB[pgbench]}" "SHOW server_version")"
+PG_SETTINGS="$(psql_ "${DB[pgbench]}" "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name)
     FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'shared_buffers',
       'commit_delay', 'max_wal_size')")"
-PGB_RATE="$(median pgbench 3)"
 BLOCK="$TMP/block.md"
 {
     printf -- '- run: %s; machine: %s CPUs (%s), %s RAM, kernel %s, shared; load average before %s, after %s\n' \
@@ -703,31 +827,54 @@ BLOCK="$TMP/block.md"
         printf -- '- command: `bench/intake/compare.sh` (BASELINE=%s DURATION=%s WARMUP=%s ROUNDS=%s WORKERS=%s WRITERS=%s QUIET_WAIT=%s); baseline = %s, HEAD = %s;\n' \
             "$BASELINE" "$DURATION" "$WARMUP" "$ROUNDS" "$WORKERS" "$WRITERS" "$QUIET_WAIT" \
             "${SHA[baseline]:0:7}" "${SHA[head]:0:7}"
-        printf '  each `recours serve --workers %s --intake-writers %s --rate-limit-burst 1000000 --rate-limit-per-s 1000000` on a fresh database migrated by its own build;\n' \
-            "$WORKERS" "$WRITERS"
+        printf '  each `recours serve --workers %s %s--rate-limit-burst 1000000 --rate-limit-per-s 1000000` on a fresh database migrated by its own build;\n' \
+            "$WORKERS" "$([[ "$WRITERS" == default ]] && echo '(its own default --intake-writers) ' || echo "--intake-writers $WRITERS ")"
+        [[ -z "$PACED_RATE" ]] ||
+            printf '  paced: the same wrk with `CLAIM_RATE=%s CLAIM_THREADS=%s` (claim.lua: each thread sends on a fixed schedule, %s claims/s in all; "late": sends that left more than 1 ms after their slot because every connection of the thread was waiting, 0 = an open loop; written late/rate, the rate in claims/s; with auto, the claims/s %s reached in the closed loop of the same round);\n' \
+                "$PACED_RATE" "$THREADS" "$PACED_RATE" "${LABEL[${VARIANTS[0]}]}"
         printf '  `wrk -t%s -c%s -d%ss --latency -s bench/intake/claim.lua` (HEAD+mandates: `claim_mandated.lua`, same claims plus `action_id` and `mandate_text_version`);\n' \
             "$THREADS" "$CONNECTIONS" "$DURATION"
-        printf '  `pgbench -n -M prepared -c %s -j %s -T %s -f bench/intake/insert.sql -D piilen=%s` (one claim and its tally per transaction)\n' \
-            "$PGBENCH_CLIENTS" "$PGBENCH_JOBS" "$DURATION" "$PII_LEN"
-        printf -- '- rounds interleaved (baseline, HEAD, HEAD+mandates, pgbench) ×%s; %s s warm-up, quiet wait and %s before each measurement; medians; ratios are medians of the per-round ratios\n\n' \
-            "$ROUNDS" "$WARMUP" "$( ((CHECKPOINT_SKIPPED)) && echo 'no CHECKPOINT' || echo 'a CHECKPOINT')"
+        printf '  `pgbench -n -M prepared -c N -j %s -T %s -f bench/intake/insert.sql -D piilen=%s` for N in %s (one claim and its tally per transaction)\n' \
+            "$PGBENCH_JOBS" "$DURATION" "$PII_LEN" "${PGB_CLIENTS[*]}"
+        printf -- '- rounds interleaved (%s, then pgbench) ×%s; %s s warm-up, quiet wait and %s before each measurement; medians; ratios are medians of the per-round ratios\n\n' \
+            "${MEASURED[*]}" "$ROUNDS" "$WARMUP" "$( ((CHECKPOINT_SKIPPED)) && echo 'no CHECKPOINT' || echo 'a CHECKPOINT')"
     }
-    printf '| variant | claims/s | p50 ms | p99 ms | ÷ baseline | ÷ pgbench | CPU µs/claim: recours | PostgreSQL backends |\n'
-    printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
-    for v in "${VARIANTS[@]}"; do
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "${LABEL[$v]}" \
-            "$(median "$v" 3)" "$(median "$v" 4)" "$(median "$v" 5)" \
-            "$(if [[ "$v" == baseline ]]; then echo 1.00; else ratio_median "$v" baseline; fi)" \
-            "$(ratio_median "$v" pgbench)" "$(median "$v" 7)" "$(median "$v" 8)"
+    printf '| variant | claims/s | p50 ms | p99 ms | load (1 min) | ÷ baseline | ÷ pgbench | CPU µs/claim: recours | PostgreSQL backends | late sends / rate, per round |\n'
+    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n'
+    for v in "${MEASURED[@]}"; do
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${LABEL[$v]}" \
+            "$(median "$v" 3)" "$(median "$v" 4)" "$(median "$v" 5)" "$(median "$v" 11)" \
+            "$(if [[ "$v" == baseline* ]]; then echo 1.00; elif has_variant baseline; then ratio_median "$v" "baseline${v#"${v%-paced}"}"; else echo -; fi)" \
+            "$(ratio_median "$v" pgbench)" "$(median "$v" 7)" "$(median "$v" 8)" \
+            "$(awk -v n="$v" '$1 == n && $12 != "-" { printf "%s%s", s, $12; s = ", " }' "$TMP/results")"
     done
-    printf '| pgbench, one claim per transaction | %s | %s | %s | %s | 1.00 | – | – |\n\n' \
-        "$PGB_RATE" "$(median pgbench 4)" "$(median pgbench 5)" "$(ratio_median pgbench baseline)"
-    printf 'Targets: HEAD ≥ %s × baseline: **%s** (%s); HEAD+mandates ≥ %s × baseline: **%s** (%s).\n\n' \
-        "$TARGET" "$R_HEAD" "$(awk -v r="$R_HEAD" -v t="$TARGET" 'BEGIN { print (r >= t ? "met" : "missed") }')" \
-        "$TARGET" "$R_MAND" "$(awk -v r="$R_MAND" -v t="$TARGET" 'BEGIN { print (r >= t ? "met" : "missed") }')"
+    for n in "${PGB_CLIENTS[@]}"; do
+        p=pgbench
+        [[ "$n" == "${PGB_CLIENTS[0]}" ]] || p="pgbench-c$n"
+        printf '| %s, one claim per transaction | %s | %s | %s | %s | %s | %s | – | – | – |\n' \
+            "${LABEL[$p]}" "$(median "$p" 3)" "$(median "$p" 4)" "$(median "$p" 5)" \
+            "$(median "$p" 11)" "$(has_variant baseline && ratio_median "$p" baseline || echo -)" \
+            "$(ratio_median "$p" pgbench)"
+    done
+    printf '\n'
+    for v in head mandates; do
+        r="$R_HEAD"
+        [[ "$v" == mandates ]] && r="$R_MAND"
+        [[ "$r" != - ]] || continue
+        printf 'Target of the earlier issues: %s ≥ %s × baseline: **%s** (%s).\n\n' "${LABEL[$v]}" \
+            "$TARGET" "$r" "$(awk -v r="$r" -v t="$TARGET" 'BEGIN { print (r >= t ? "met" : "missed") }')"
+    done
+    if has_variant head; then
+        printf 'Issue 15 at %s connections: HEAD p99 %s ms (target < 20 ms: **%s**), HEAD claims/s ÷ baseline %s (target ≥ 1.00 in the same run: **%s**).\n\n' \
+            "$CONNECTIONS" "$(median head 5)" "$(awk -v p="$(median head 5)" 'BEGIN { print (p < 20 ? "met" : "missed") }')" \
+            "$R_HEAD" "$(awk -v r="$R_HEAD" 'BEGIN { print (r == "-" ? "not measured" : r >= 1 ? "met" : "missed") }')"
+    fi
+    for v in "${MEASURED[@]}"; do
+        phase_summary "$v"
+    done
     printf 'Checked in SQL:\n\n'
     printf -- '- %s\n' "${VERIFIED[@]}"
-    printf '\nEvery measurement (variant, round, claims/s, p50 ms, p99 ms, claims, CPU µs/claim of recours, of its PostgreSQL backends, others'"'"' CPU s during the run, %% of a CPU busy in the quiet check just before):\n\n```\n'
+    printf '\nEvery measurement (variant, round, claims/s, p50 ms, p99 ms, claims, CPU µs/claim of recours, of its PostgreSQL backends, others'"'"' CPU s during the run, %% of a CPU busy in the quiet check just before, 1-minute load average at its start, late paced sends):\n\n```\n'
     cat "$TMP/results"
     printf '```\n'
     if ((${#PROFILED[@]} > 0)); then
