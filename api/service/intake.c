@@ -5,22 +5,18 @@
  * is sealed and inserted once its outcome is known, in the transaction that makes it true. */
 #include "service/intake.h"
 
-#include <jansson.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
-#include "core/arena.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "db/errors.h"
 #include "db/pool.h"
-#include "service/eligibility.h"
+#include "service/intake_answers.h"
 #include "service/intake_hooks.h"
 #include "service/intake_metrics.h"
-#include "service/risk.h"
 #include "service/tx.h"
 
 #define MAX_WRITERS 16
@@ -54,52 +50,6 @@ static _Thread_local int writer_shard;
 static int stage_max = 1;
 static int stage_busy;
 static _Thread_local bool stage_held;
-
-static bool make_receipt(struct intake_submission *s);
-
-/* ---- preparation, on the request thread ---- */
-
-static void
-stamp_now(char *out, size_t n)
-{
-    struct timeval tv;
-
-    gettimeofday(&tv, NULL);
-    clock_format_rfc3339(tv.tv_sec, (int)tv.tv_usec, out, n);
-}
-
-bool
-intake_prepare(const struct secrets *sec, struct arena *a, const struct intake_input *in,
-               struct intake_submission *s)
-{
-    memset(s, 0, sizeof *s);
-    s->secrets = sec;
-    s->arena = a;
-    s->pii_json = in->pii_json;
-    s->body_json = in->body_json;
-    s->incident_slug = in->incident_slug;
-    s->action_id = in->mandate_action_id;
-    s->key = in->key;
-    s->duplicate_answer = in->duplicate_answer;
-    s->answer_for = -1;
-    int64_t start = clock_monotonic_ns();
-    stamp_now(s->created_at, sizeof s->created_at);
-    if (!claims_seal_new(sec, a, in->incident_id, in->claim, in->pii_json, s->created_at,
-                         &s->row, s->token) ||
-        !eligibility_prepare(sec, in->incident_id, in->claim, &s->eligibility) ||
-        !risk_prepare(sec, in->incident_id, in->client_ip, in->claim, &s->risk))
-        return false;
-    /* the mandate (Art. 80(1)) given with the form: the claim joins the action at once */
-    s->row.mandate_action_id = in->mandate_action_id;
-    s->row.mandate_association_id = in->mandate_association_id;
-    s->row.mandate_text_version = in->mandate_text_version;
-    /* the receipt too, here on one of the request threads rather than on the writer, which
-     * every claim of a batch waits for (issue 15): made again only if its reference is */
-    if (!make_receipt(s))
-        return false;
-    intake_metrics_observe(INTAKE_PHASE_PREPARE, clock_monotonic_ns() - start);
-    return true;
-}
 
 /* ---- the queue ---- */
 
@@ -184,51 +134,6 @@ stage_leave(void)
     stage_held = false;
     pthread_cond_broadcast(&wake);
     pthread_mutex_unlock(&lock);
-}
-
-/* ---- the answers, made once the outcome is known ---- */
-
-/* The receipt of an accepted claim (docs/api.md §9.1) and its Location, in the arena; false
- * when jansson fails. Made again only after a new reference was drawn. */
-static bool
-make_receipt(struct intake_submission *s)
-{
-    if (s->receipt != NULL)
-        return true;
-    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s}", "reference", s->row.reference,
-                            "token", s->token, "status", "received", "incident",
-                            s->incident_slug, "action_id", s->action_id, "created_at",
-                            s->created_at);
-    char *text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
-
-    json_decref(doc);
-    if (text == NULL)
-        return false;
-    s->receipt = arena_strdup(s->arena, text);
-    s->location = arena_printf(s->arena, "/v1/claims/%s", s->row.reference);
-    explicit_bzero(text, strlen(text)); /* it carries the claim token */
-    free(text);
-    return true;
-}
-
-/* Seals the Idempotency-Key answer of s's outcome (accepted or duplicate) into s->answer,
- * unless it is sealed already for that outcome. */
-static bool
-seal_answer(struct intake_submission *s)
-{
-    int status = s->outcome == INTAKE_ACCEPTED ? 201 : 409;
-
-    if (s->answer_for == (int)s->outcome)
-        return true;
-    if (s->outcome == INTAKE_ACCEPTED && !make_receipt(s))
-        return false;
-    const char *body = s->outcome == INTAKE_ACCEPTED ? s->receipt : s->duplicate_answer;
-    const char *location = s->outcome == INTAKE_ACCEPTED ? s->location : NULL;
-    if (body == NULL ||
-        !svc_idem_seal(s->secrets, s->arena, &s->key, status, body, location, &s->answer))
-        return false;
-    s->answer_for = (int)s->outcome;
-    return true;
 }
 
 /* ---- one attempt at a batch, in one transaction ---- */
@@ -392,7 +297,7 @@ write_answers(PGconn *c, struct intake_submission **jobs, int n)
         if (!s->key.present || s->retry ||
             (s->outcome != INTAKE_ACCEPTED && s->outcome != INTAKE_DUPLICATE))
             continue;
-        if (!seal_answer(s))
+        if (!intake_seal_answer(s))
             return DB_HARD; /* OpenSSL or jansson failed: this submission alone, run singly */
         rows[m] = s->answer;
         row_job[m++] = i;
@@ -562,7 +467,7 @@ writer_main(void *arg)
         int64_t committed = clock_monotonic_ns();
         for (int i = 0; i < n; i++) {
             /* made on the request thread already (intake_prepare), unless redrawn */
-            if (jobs[i]->outcome == INTAKE_ACCEPTED && !make_receipt(jobs[i]))
+            if (jobs[i]->outcome == INTAKE_ACCEPTED && !intake_make_receipt(jobs[i]))
                 log_error("intake: could not write a receipt"); /* done answers 500 */
             intake_metrics_observe(INTAKE_PHASE_BATCH, clock_monotonic_ns() - jobs[i]->taken_ns);
             jobs[i]->done(jobs[i]); /* replies; never re-enters the intake */
