@@ -1,7 +1,17 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* recours: one binary for the server and the operator's CLI. Dispatches subcommands. */
 #include <jansson.h>
-#ifdef __GLIBC__
+/* glibc's allocator only: AddressSanitizer replaces it, and refuses mallopt */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RECOURS_SANITIZER_MALLOC 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define RECOURS_SANITIZER_MALLOC 1
+#endif
+#if defined(__GLIBC__) && !defined(RECOURS_SANITIZER_MALLOC)
+#define RECOURS_GLIBC_MALLOC 1
 #include <malloc.h>
 #endif
 #include <stdio.h>
@@ -10,6 +20,7 @@
 
 #include "cli/cli.h"
 #include "core/config.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 #include "routes.h"
 
@@ -94,9 +105,9 @@ with_config(int (*fn)(const struct config *), int argc, char **argv)
 static void
 malloc_policy(void)
 {
-#ifdef __GLIBC__
+#ifdef RECOURS_GLIBC_MALLOC
     if (mallopt(M_MMAP_THRESHOLD, 128 * 1024) != 1 || mallopt(M_ARENA_MAX, 2) != 1)
-        fprintf(stderr, "recours: mallopt refused; the RSS may grow in steps\n");
+        log_warn("mallopt refused: the RSS may grow in steps over the first exports");
 #endif
 }
 
