@@ -82,15 +82,6 @@ read_action(const PGresult *res, int r, struct arena *a, void *dest)
     return true;
 }
 
-/* The status column into a char[16]. */
-static bool
-read_status(const PGresult *res, int row, struct arena *a, void *out)
-{
-    (void)a;
-    snprintf(out, 16, "%s", PQgetvalue(res, row, 0));
-    return true;
-}
-
 int
 db_actions_get(PGconn *c, const char *id, bool for_update, struct arena *a, struct action *out)
 {
@@ -135,11 +126,9 @@ int
 db_actions_list(PGconn *c, const char *association_id, const char *incident, const char *status,
                 const char *after, int limit, struct arena *a, struct action *out, int *n_out)
 {
-    char lim[16];
+    const char *params[4] = {association_id, incident, status, after};
 
-    snprintf(lim, sizeof lim, "%d", limit);
-    const char *params[5] = {association_id, incident, status, after, lim};
-    return db_exec_page(c, "db_actions_list", 5, params, read_action, a, out, sizeof *out, limit,
+    return db_exec_page(c, "db_actions_list", 4, params, read_action, a, out, sizeof *out, limit,
                         n_out);
 }
 
@@ -148,5 +137,5 @@ db_actions_lock_status(PGconn *c, const char *id, char *status_out)
 {
     const char *params[1] = {id};
 
-    return db_exec_one(c, "db_actions_lock_status", 1, params, read_status, NULL, status_out);
+    return db_exec_text_into(c, "db_actions_lock_status", 1, params, status_out, 16);
 }

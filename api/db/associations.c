@@ -118,11 +118,9 @@ int
 db_associations_list_approved(PGconn *c, const char *after_id, int limit, struct arena *a,
                               struct association *out, int *n_out)
 {
-    char lim[16];
+    const char *params[1] = {after_id};
 
-    snprintf(lim, sizeof lim, "%d", limit);
-    const char *params[2] = {after_id, lim};
-    return db_exec_page(c, "db_associations_list_approved", 2, params, read_association, a, out,
+    return db_exec_page(c, "db_associations_list_approved", 1, params, read_association, a, out,
                         sizeof *out, limit, n_out);
 }
 

@@ -121,14 +121,6 @@ db_links_insert(PGconn *c, const uint8_t token_hash[32], const char *purpose, in
     return db_exec_command(c, "db_links_insert", 4, params);
 }
 
-static bool
-read_int64(const PGresult *res, int row, struct arena *a, void *out)
-{
-    (void)a;
-    *(int64_t *)out = strtoll(PQgetvalue(res, row, 0), NULL, 10);
-    return true;
-}
-
 int
 db_links_use(PGconn *c, const uint8_t token_hash[32], const char *purpose,
              int64_t *claim_id_out)
@@ -137,24 +129,7 @@ db_links_use(PGconn *c, const uint8_t token_hash[32], const char *purpose,
     const char *params[2] = {key, purpose};
 
     db_bytea32_text(token_hash, key);
-    return db_exec_one(c, "db_links_use", 2, params, read_int64, NULL, claim_id_out);
-}
-
-/* Copies the first column into a small fixed buffer of the caller (size in the name). */
-static bool
-read_lang(const PGresult *res, int row, struct arena *a, void *out)
-{
-    (void)a;
-    snprintf(out, 3, "%s", PQgetvalue(res, row, 0));
-    return true;
-}
-
-static bool
-read_reference(const PGresult *res, int row, struct arena *a, void *out)
-{
-    (void)a;
-    snprintf(out, 13, "%s", PQgetvalue(res, row, 0));
-    return true;
+    return db_exec_one(c, "db_links_use", 2, params, db_read_int64, NULL, claim_id_out);
 }
 
 int
@@ -162,7 +137,7 @@ db_claims_confirm_email(PGconn *c, int64_t id, char lang_out[3])
 {
     char idbuf[24];
     const char *params[1] = {db_int64_text(id, idbuf)};
-    return db_exec_one(c, "db_claims_confirm_email", 1, params, read_lang, NULL, lang_out);
+    return db_exec_text_into(c, "db_claims_confirm_email", 1, params, lang_out, 3);
 }
 
 int
@@ -172,7 +147,7 @@ db_claims_replace_token(PGconn *c, int64_t id, const uint8_t token_hash[32], cha
     char key[DB_BYTEA32_TEXT_LEN];
     const char *params[2] = {db_int64_text(id, idbuf), key};
     db_bytea32_text(token_hash, key);
-    return db_exec_one(c, "db_claims_replace_token", 2, params, read_reference, NULL, ref_out);
+    return db_exec_text_into(c, "db_claims_replace_token", 2, params, ref_out, 13);
 }
 
 struct two_counts {
@@ -229,6 +204,6 @@ db_links_prune(PGconn *c, int keep_s)
     int64_t n = 0;
 
     snprintf(keep, sizeof keep, "%d", keep_s);
-    int rc = db_exec_one(c, "db_links_prune", 1, params, read_int64, NULL, &n);
+    int rc = db_exec_one(c, "db_links_prune", 1, params, db_read_int64, NULL, &n);
     return rc == 1 ? (int)(n > 1000000 ? 1000000 : n) : rc;
 }

@@ -171,7 +171,6 @@ db_claims_correct(PGconn *c, int64_t id, const struct claim_row *row)
     char *email = hex_of(row->email_key, KEY_LEN);
     char *phone = row->has_phone_key ? hex_of(row->phone_key, KEY_LEN) : NULL;
     char *identity = row->has_identity_key ? hex_of(row->identity_key, KEY_LEN) : NULL;
-    PGresult *res = NULL;
     int rc = DB_HARD;
 
     if (pii == NULL || email == NULL || (row->has_phone_key && phone == NULL) ||
@@ -185,14 +184,8 @@ db_claims_correct(PGconn *c, int64_t id, const struct claim_row *row)
     const char *params[14] = {idbuf, pii, key_id, email, phone, identity, row->country, cats,
                               row->phishing ? "t" : "f", row->identity_theft ? "t" : "f",
                               row->distress ? "t" : "f", loss, hours, row->payment_preference};
-    res = PQexecPrepared(c, "db_claims_correct", 14, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        rc = db_status_of(res, "db_claims_correct");
-        goto cleanup;
-    }
-    rc = atoi(PQcmdTuples(res));
+    rc = db_exec_command(c, "db_claims_correct", 14, params);
 cleanup:
-    PQclear(res);
     free(pii);
     free(email);
     free(phone);
@@ -234,12 +227,11 @@ db_claims_list_mandated(PGconn *c, const char *slug, const char *association_id,
                         const struct claim_list_filter *f, int limit, struct arena *a,
                         struct claim_record *out, int *n_out)
 {
-    char cat[8], lim[16];
+    char cat[8];
 
     snprintf(cat, sizeof cat, "%d", f->category);
-    snprintf(lim, sizeof lim, "%d", limit);
-    const char *params[9] = {slug,      association_id, f->status, f->category >= 0 ? cat : NULL,
-                             f->country, f->since,      f->after_time, f->after_id, lim};
-    return db_exec_page(c, "db_claims_list_mandated", 9, params, read_one_record, a, out,
+    const char *params[8] = {slug,      association_id, f->status, f->category >= 0 ? cat : NULL,
+                             f->country, f->since,      f->after_time, f->after_id};
+    return db_exec_page(c, "db_claims_list_mandated", 8, params, read_one_record, a, out,
                         sizeof *out, limit, n_out);
 }

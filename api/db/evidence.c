@@ -87,14 +87,6 @@ db_evidence_claim_lock(PGconn *c, int64_t claim_id, struct arena *a, struct evid
     return db_exec_one(c, "db_evidence_claim_lock", 1, params, read_claim, a, out);
 }
 
-static bool
-read_id(const PGresult *res, int row, struct arena *a, void *out)
-{
-    (void)a;
-    *(int64_t *)out = strtoll(PQgetvalue(res, row, 0), NULL, 10);
-    return true;
-}
-
 /* A statement whose last parameter is bytes, sent in binary; the rest are text. */
 static PGresult *
 exec_with_bytes(PGconn *c, const char *stmt, int n, const char *const *params,
@@ -125,7 +117,7 @@ db_evidence_insert(PGconn *c, int64_t incident_id, int64_t claim_id, const char 
     PGresult *res = exec_with_bytes(c, "db_evidence_insert", 5, params, name_box, name_box_len);
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
         rc = db_status_of(res, "db_evidence_insert");
-    else if (PQntuples(res) != 1 || !read_id(res, 0, NULL, id_out))
+    else if (PQntuples(res) != 1 || !db_read_int64(res, 0, NULL, id_out))
         rc = DB_HARD;
     else
         rc = 1;
@@ -139,18 +131,12 @@ db_evidence_chunk_insert(PGconn *c, int64_t file_id, int seq, int key_id, const 
 {
     char file[24], seqs[16], key[8];
     const char *params[3] = {file, seqs, key};
-    int rc;
 
     db_int64_text(file_id, file);
     snprintf(seqs, sizeof seqs, "%d", seq);
     snprintf(key, sizeof key, "%d", key_id);
     PGresult *res = exec_with_bytes(c, "db_evidence_chunk_insert", 4, params, box, box_len);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = db_status_of(res, "db_evidence_chunk_insert");
-    else
-        rc = atoi(PQcmdTuples(res));
-    PQclear(res);
-    return rc;
+    return db_command_result(res, "db_evidence_chunk_insert");
 }
 
 int
@@ -224,7 +210,8 @@ db_evidence_member_claim(PGconn *c, const char *action_id, const char *associati
 {
     const char *params[3] = {action_id, association_id, reference};
 
-    return db_exec_one(c, "db_evidence_member_claim", 3, params, read_id, NULL, claim_id_out);
+    return db_exec_one(c, "db_evidence_member_claim", 3, params, db_read_int64, NULL,
+                       claim_id_out);
 }
 
 int
@@ -233,17 +220,12 @@ db_evidence_chunk(PGconn *c, int64_t file_id, int seq, uint8_t *box_out, size_t 
 {
     char file[24], seqs[16];
     const char *params[2] = {file, seqs};
-    int rc;
+    PGresult *res;
 
     db_int64_text(file_id, file);
     snprintf(seqs, sizeof seqs, "%d", seq);
     /* binary results: the box as raw bytes, the key id as a network-order int4 */
-    PGresult *res = PQexecPrepared(c, "db_evidence_chunk", 2, params, NULL, NULL, 1);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_evidence_chunk");
-        goto cleanup;
-    }
-    rc = PQntuples(res);
+    int rc = db_exec_query(c, "db_evidence_chunk", 2, params, NULL, NULL, 1, &res);
     if (rc != 1)
         goto cleanup;
     size_t len = (size_t)PQgetlength(res, 0, 1);

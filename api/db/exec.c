@@ -16,6 +16,14 @@ db_read_text(const PGresult *res, int row, struct arena *a, void *out)
     return true;
 }
 
+bool
+db_read_int64(const PGresult *res, int row, struct arena *a, void *out)
+{
+    (void)a;
+    *(int64_t *)out = db_int64_at(res, row, 0);
+    return true;
+}
+
 const char *
 db_text_at(struct arena *a, const PGresult *res, int row, int col)
 {
@@ -53,12 +61,11 @@ db_bytea_at(struct arena *a, const PGresult *res, int row, int col, uint8_t **ou
     return true;
 }
 
-/* Runs stmt, which returns rows: their count with *res_out set (the caller clears it), or
- * DB_* with *res_out NULL. */
-static int
-run_query(PGconn *c, const char *stmt, int n, const char *const *params, PGresult **res_out)
+int
+db_exec_query(PGconn *c, const char *stmt, int n, const char *const *params, const int *lengths,
+              const int *formats, int result_format, PGresult **res_out)
 {
-    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+    PGresult *res = PQexecPrepared(c, stmt, n, params, lengths, formats, result_format);
 
     *res_out = NULL;
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -68,6 +75,13 @@ run_query(PGconn *c, const char *stmt, int n, const char *const *params, PGresul
     }
     *res_out = res;
     return PQntuples(res);
+}
+
+/* db_exec_query with text parameters and results. */
+static int
+run_query(PGconn *c, const char *stmt, int n, const char *const *params, PGresult **res_out)
+{
+    return db_exec_query(c, stmt, n, params, NULL, NULL, 0, res_out);
 }
 
 int
@@ -103,8 +117,16 @@ int
 db_exec_page(PGconn *c, const char *stmt, int n, const char *const *params, db_row_reader read,
              struct arena *a, void *out, size_t elem, int max, int *n_out)
 {
-    int rc = db_exec_rows(c, stmt, n, params, read, a, out, elem, max);
+    const char *all[DB_PAGE_PARAMS_MAX + 1];
+    char limit[16];
+    int rc = DB_HARD;
 
+    if (n >= 0 && n <= DB_PAGE_PARAMS_MAX) {
+        memcpy(all, params, (size_t)n * sizeof *params);
+        snprintf(limit, sizeof limit, "%d", max);
+        all[n] = limit;
+        rc = db_exec_rows(c, stmt, n + 1, all, read, a, out, elem, max);
+    }
     *n_out = rc < 0 ? 0 : rc < max ? rc : max;
     return rc;
 }
@@ -122,6 +144,19 @@ db_exec_all(PGconn *c, const char *stmt, int n, const char *const *params, db_ro
             rc = DB_HARD;
             break;
         }
+    PQclear(res);
+    return rc;
+}
+
+int
+db_exec_text_into(PGconn *c, const char *stmt, int n, const char *const *params, char *out,
+                  size_t size)
+{
+    PGresult *res;
+    int rc = run_query(c, stmt, n, params, &res);
+
+    if (rc == 1)
+        snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     return rc;
 }
@@ -148,9 +183,8 @@ db_int64_text(int64_t v, char buf[DB_INT64_TEXT])
 }
 
 int
-db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params)
+db_command_result(PGresult *res, const char *stmt)
 {
-    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
     int rc;
 
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -159,6 +193,12 @@ db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params)
         rc = atoi(PQcmdTuples(res));
     PQclear(res);
     return rc;
+}
+
+int
+db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params)
+{
+    return db_command_result(PQexecPrepared(c, stmt, n, params, NULL, NULL, 0), stmt);
 }
 
 int

@@ -18,6 +18,9 @@ typedef bool (*db_row_reader)(const PGresult *res, int row, struct arena *a, voi
 /* A db_row_reader for a one-column statement: the text of column 0 into *(const char **)out. */
 bool db_read_text(const PGresult *res, int row, struct arena *a, void *out);
 
+/* A db_row_reader for a one-column statement: the bigint of column 0 into *(int64_t *)out. */
+bool db_read_int64(const PGresult *res, int row, struct arena *a, void *out);
+
 /* Column readers for db_row_reader functions (col: 0-based; the value is trusted to have the
  * column's SQL type, as our own statements select it):
  *   db_text_at: the text, copied into a, or NULL for SQL NULL;
@@ -32,6 +35,12 @@ bool db_bool_at(const PGresult *res, int row, int col);
 bool db_bytea_at(struct arena *a, const PGresult *res, int row, int col, uint8_t **out,
                  size_t *len);
 
+/* Runs stmt, which returns rows, with PQexecPrepared's lengths, formats and result_format (for
+ * binary parameters or results; NULL, NULL, 0 for text): their count with *res_out set (the
+ * caller clears it), or DB_* with *res_out NULL. The runners below are built on it. */
+int db_exec_query(PGconn *c, const char *stmt, int n, const char *const *params, const int *lengths,
+                  const int *formats, int result_format, PGresult **res_out);
+
 /* Runs stmt; when it returns exactly one row, reads it with read. The row count, or DB_*
  * (DB_HARD for a row read refused). */
 int db_exec_one(PGconn *c, const char *stmt, int n, const char *const *params,
@@ -43,7 +52,10 @@ int db_exec_rows(PGconn *c, const char *stmt, int n, const char *const *params,
                  db_row_reader read, struct arena *a, void *out, size_t elem, int max);
 
 /* db_exec_rows for a page of a list, asked for max + 1 rows (the extra one only tells that
- * another page exists): *n_out the rows read, at most max (0 on a failure). */
+ * another page exists): *n_out the rows read, at most max (0 on a failure). The statement's
+ * last parameter, $(n + 1), is its LIMIT: written here from max, after the n params (at most
+ * DB_PAGE_PARAMS_MAX). */
+#define DB_PAGE_PARAMS_MAX 15
 int db_exec_page(PGconn *c, const char *stmt, int n, const char *const *params,
                  db_row_reader read, struct arena *a, void *out, size_t elem, int max, int *n_out);
 
@@ -52,6 +64,11 @@ int db_exec_page(PGconn *c, const char *stmt, int n, const char *const *params,
  * count or DB_* (DB_HARD for a row read refused). */
 int db_exec_all(PGconn *c, const char *stmt, int n, const char *const *params,
                 db_row_reader read, struct arena *a, size_t elem, void **rows_out);
+
+/* db_exec_one for a statement that answers at most one row of one short text column (a status,
+ * a language, a reference), copied into the caller's buffer out of size bytes. */
+int db_exec_text_into(PGconn *c, const char *stmt, int n, const char *const *params, char *out,
+                      size_t size);
 
 /* Runs stmt, which answers one row of one bigint (a version, a count): 1 with *out set, or
  * DB_* (DB_HARD when the answer is not one row). */
@@ -67,5 +84,9 @@ const char *db_int64_text(int64_t v, char buf[DB_INT64_TEXT]);
 
 /* Runs a prepared INSERT/UPDATE/DELETE without RETURNING: the rows it touched, or DB_*. */
 int db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params);
+
+/* The answer of such a command that the caller ran itself (binary parameters): the rows it
+ * touched, or DB_*; res is cleared. */
+int db_command_result(PGresult *res, const char *stmt);
 
 #endif

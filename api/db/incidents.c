@@ -126,10 +126,8 @@ int
 db_incidents_list_open(PGconn *c, const char *after, int limit, struct arena *a,
                        struct incident *out, int *out_n)
 {
-    char lim[16];
+    const char *params[] = {after};
 
-    snprintf(lim, sizeof lim, "%d", limit);
-    const char *params[] = {after, lim};
-    return db_exec_page(c, "db_incidents_list_open", 2, params, read_row, a, out, sizeof *out,
+    return db_exec_page(c, "db_incidents_list_open", 1, params, read_row, a, out, sizeof *out,
                         limit, out_n);
 }

@@ -10,6 +10,7 @@
 #include "crypto/hex.h"
 #include "crypto/sha256.h"
 #include "db/errors.h"
+#include "db/exec.h"
 
 const struct db_statement db_rotate_statements[] = {
     {"db_rotate_fetch_claims",
@@ -149,12 +150,7 @@ db_rotate_store(PGconn *c, enum sealed_table t, const char *id, const uint8_t *b
     snprintf(stmt, sizeof stmt, "db_rotate_store_%s", suffix[t]);
     snprintf(key, sizeof key, "%d", key_id);
     const char *params[3] = {id, hex, key};
-    PGresult *res = PQexecPrepared(c, stmt, 3, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = db_status_of(res, stmt);
-    else
-        rc = atoi(PQcmdTuples(res));
-    PQclear(res);
+    rc = db_exec_command(c, stmt, 3, params);
     free(hex);
     return rc;
 }
