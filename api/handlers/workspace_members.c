@@ -112,8 +112,9 @@ query_filter(struct request *rq, struct ws_filter *f, struct reply *deny)
 }
 
 static json_t *
-member_json(const struct ws_member_row *m)
+member_json(const void *row)
 {
+    const struct ws_member_row *m = row;
     return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s?, s:I, s:b}",
                      "reference", m->reference, "claim_status", m->status, "review_reason",
                      m->review_reason, "correctable_until", m->correctable_until, "country",
@@ -209,10 +210,6 @@ handle_ws_members_list(struct request *rq)
     enum outcome o = svc_rq_ws_members_page(&q, rq->arena, rows, &n, &more, &src);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    struct json_build b = {0};
-    json_t *data = json_array();
-    for (int i = 0; i < n; i++)
-        jb_append(&b, data, member_json(&rows[i]));
     const char *next = NULL;
     if (more) {
         const struct ws_member_row *last = &rows[n - 1];
@@ -222,7 +219,7 @@ handle_ws_members_list(struct request *rq)
                 ? arena_printf(rq->arena, "%s|%s", last->mandated_at, last->reference)
                 : last->reference);
     }
-    struct reply r = reply_page(&b, data, next);
+    struct reply r = reply_rows(rows, n, sizeof *rows, member_json, next);
     read_guard_mark(rq, &r, &src);
     return r;
 }
