@@ -260,16 +260,14 @@ struct reply
 handle_ws_member_get(struct request *rq)
 {
     struct ws_member_view v;
-    struct caller who;
-    struct action x;
+    struct own_member m;
     struct reply deny;
-    char reference[REFERENCE_LEN + 1];
 
-    if (!guard_own_member(rq, false, &who, &x, reference, &deny))
+    if (!guard_own_member(rq, false, &m, &deny))
         return deny;
     /* the audit digests the reference alone: who read which claim, when, nothing personal */
-    struct audit_note note = {who.actor, reference, strlen(reference)};
-    enum outcome o = svc_rq_ws_member_read(&note, x.id, reference, rq->arena, &v);
+    struct audit_note note = {m.who.actor, m.reference, strlen(m.reference)};
+    enum outcome o = svc_rq_ws_member_read(&note, m.x.id, m.reference, rq->arena, &v);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     json_t *doc = member_view(rq, &v);
@@ -408,12 +406,10 @@ handle_ws_member_removal(struct request *rq)
 {
     static const char *const keys[] = {"reason", NULL};
     struct errors errors = {0};
-    struct caller who;
-    struct action x;
+    struct own_member m;
     struct reply deny;
-    char reference[REFERENCE_LEN + 1];
 
-    if (!guard_own_member(rq, true, &who, &x, reference, &deny))
+    if (!guard_own_member(rq, true, &m, &deny))
         return deny;
     struct json_fields jf;
     if (!json_body_fields(rq, false, keys, &errors, &jf, &deny))
@@ -421,11 +417,12 @@ handle_ws_member_removal(struct request *rq)
     const char *reason = jf_enum(&jf, "reason", true, removal_reasons);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_rq_ws_member_remove(&note, x.id, reference, reason);
+    struct audit_note note = {m.who.actor, rq->body.data, rq->body.len};
+    enum outcome o = svc_rq_ws_member_remove(&note, m.x.id, m.reference, reason);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    return reply_json_take(200, json_pack("{s:s, s:s}", "reference", reference, "reason", reason));
+    return reply_json_take(200,
+                           json_pack("{s:s, s:s}", "reference", m.reference, "reason", reason));
 }
 
 struct reply
