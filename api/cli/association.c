@@ -197,6 +197,31 @@ connect_db(const struct config *cfg, const char *cmd)
     return NULL;
 }
 
+/* What a command runs once its arguments are checked; its exit status. */
+typedef int (*change_fn)(const struct config *cfg, PGconn *c, const struct audit_note *note,
+                         struct arena *a, void *args);
+
+/* The frame of every change made from the command line: the audit note of the command line,
+ * one connection, run, everything released; 1 when the database cannot be used. */
+static int
+run_change(const struct config *cfg, const char *cmd, int argc, char **argv, change_fn run,
+           void *args)
+{
+    struct strbuf line = {0};
+    struct audit_note note;
+    struct arena *a = arena_new();
+    int rc = 1;
+
+    note_of(cmd, argc, argv, &line, &note);
+    PGconn *c = connect_db(cfg, cmd);
+    if (c != NULL)
+        rc = run(cfg, c, &note, a, args);
+    PQfinish(c);
+    strbuf_free(&line);
+    arena_free(a);
+    return rc;
+}
+
 static int
 association_add(PGconn *c, const struct audit_note *note, struct association *in,
                 struct arena *a)
@@ -230,52 +255,56 @@ association_set_status(PGconn *c, const struct audit_note *note, const char *id,
     return 0;
 }
 
+/* The checked arguments of `recours association`. */
+struct association_args {
+    struct association in;
+    char country[3];
+    bool add;
+    bool approve;
+    const char *id; /* approve, suspend */
+};
+
+static int
+association_run(const struct config *cfg, PGconn *c, const struct audit_note *note,
+                struct arena *a, void *args)
+{
+    struct association_args *x = args;
+
+    (void)cfg;
+    return x->add ? association_add(c, note, &x->in, a)
+                  : association_set_status(c, note, x->id,
+                                           x->approve ? "approved" : "suspended", a);
+}
+
 int
 cli_association(const struct config *cfg, int argc, char **argv)
 {
-    struct association in = {0};
-    char country[3];
-    struct strbuf line = {0};
-    struct audit_note note;
-    struct arena *a = arena_new();
-    PGconn *c = NULL;
-    int rc = 2;
+    struct association_args x = {0};
     const struct option add_opts[] = {
-        {"--name", &in.name, NULL},
-        {"--approval-reference", &in.approval_reference, NULL},
-        {"--approved-from", &in.approved_from, NULL},
-        {"--approved-until", &in.approved_until, NULL},
-        {"--country", &in.country, NULL},
-        {"--contact-email", &in.contact_email, NULL},
+        {"--name", &x.in.name, NULL},
+        {"--approval-reference", &x.in.approval_reference, NULL},
+        {"--approved-from", &x.in.approved_from, NULL},
+        {"--approved-until", &x.in.approved_until, NULL},
+        {"--country", &x.in.country, NULL},
+        {"--contact-email", &x.in.contact_email, NULL},
         {NULL, NULL, NULL},
     };
 
-    if (asks_help(argc, argv, association_usage)) {
-        rc = 0;
-        goto cleanup;
-    }
-    bool add = argc >= 1 && strcmp(argv[0], "add") == 0;
-    bool approve = argc == 2 && strcmp(argv[0], "approve") == 0;
+    if (asks_help(argc, argv, association_usage))
+        return 0;
+    x.add = argc >= 1 && strcmp(argv[0], "add") == 0;
+    x.approve = argc == 2 && strcmp(argv[0], "approve") == 0;
     bool suspend = argc == 2 && strcmp(argv[0], "suspend") == 0;
-    if (!add && !approve && !suspend) {
+    if (!x.add && !x.approve && !suspend) {
         fputs(association_usage, stderr);
-        goto cleanup;
+        return 2;
     }
-    if (add ? !(read_options("association", argc - 1, argv + 1, add_opts) &&
-                check_add(&in, country))
-            : !id_ok("association", "ID", argv[1]))
-        goto cleanup;
-    note_of("association", argc, argv, &line, &note);
-    rc = 1;
-    if ((c = connect_db(cfg, "association")) == NULL)
-        goto cleanup;
-    rc = add ? association_add(c, &note, &in, a)
-             : association_set_status(c, &note, argv[1], approve ? "approved" : "suspended", a);
-cleanup:
-    PQfinish(c);
-    strbuf_free(&line);
-    arena_free(a);
-    return rc;
+    if (x.add ? !(read_options("association", argc - 1, argv + 1, add_opts) &&
+                  check_add(&x.in, x.country))
+              : !id_ok("association", "ID", argv[1]))
+        return 2;
+    x.id = x.add ? NULL : argv[1];
+    return run_change(cfg, "association", argc, argv, association_run, &x);
 }
 
 static int
@@ -304,59 +333,62 @@ key_issue(const struct config *cfg, PGconn *c, const struct audit_note *note,
     return rc;
 }
 
+/* The checked arguments of `recours key`. */
+struct key_args {
+    bool issue;
+    const char *association_id; /* issue: NULL for an operator key */
+    const char *label;          /* issue, optional */
+    const char *key_id;         /* revoke */
+};
+
+static int
+key_run(const struct config *cfg, PGconn *c, const struct audit_note *note, struct arena *a,
+        void *args)
+{
+    const struct key_args *x = args;
+    int rc;
+
+    if (x->issue)
+        return key_issue(cfg, c, note, x->association_id, x->label, a);
+    if ((rc = report("key", svc_keys_revoke(c, note, x->key_id), "key")) == 0)
+        printf("key %s revoked\n", x->key_id);
+    return rc;
+}
+
 int
 cli_key(const struct config *cfg, int argc, char **argv)
 {
-    const char *association_id = NULL, *label = NULL;
+    struct key_args x = {0};
     bool operator_key = false;
-    struct strbuf line = {0};
-    struct audit_note note;
-    struct arena *a = arena_new();
-    PGconn *c = NULL;
-    int rc = 2;
     const struct option issue_opts[] = {
-        {"--association", &association_id, NULL},
+        {"--association", &x.association_id, NULL},
         {"--operator", NULL, &operator_key},
-        {"--label", &label, NULL},
+        {"--label", &x.label, NULL},
         {NULL, NULL, NULL},
     };
 
-    if (asks_help(argc, argv, key_usage)) {
-        rc = 0;
-        goto cleanup;
-    }
-    bool issue = argc >= 1 && strcmp(argv[0], "issue") == 0;
+    if (asks_help(argc, argv, key_usage))
+        return 0;
+    x.issue = argc >= 1 && strcmp(argv[0], "issue") == 0;
     bool revoke = argc == 2 && strcmp(argv[0], "revoke") == 0;
-    if (!issue && !revoke) {
+    if (!x.issue && !revoke) {
         fputs(key_usage, stderr);
-        goto cleanup;
+        return 2;
     }
-    if (issue) {
+    if (x.issue) {
         if (!read_options("key", argc - 1, argv + 1, issue_opts))
-            goto cleanup;
-        if ((association_id != NULL) == operator_key) {
+            return 2;
+        if ((x.association_id != NULL) == operator_key) {
             fprintf(stderr, "key: give exactly one of --association ID or --operator\n%s",
                     key_usage);
-            goto cleanup;
+            return 2;
         }
-        if ((association_id != NULL && !id_ok("key", "--association", association_id)) ||
-            (label != NULL && !text_ok("key", "--label", label, 200)))
-            goto cleanup;
+        if ((x.association_id != NULL && !id_ok("key", "--association", x.association_id)) ||
+            (x.label != NULL && !text_ok("key", "--label", x.label, 200)))
+            return 2;
     } else if (!id_ok("key", "KEY_ID", argv[1])) {
-        goto cleanup;
+        return 2;
     }
-    note_of("key", argc, argv, &line, &note);
-    rc = 1;
-    if ((c = connect_db(cfg, "key")) == NULL)
-        goto cleanup;
-    if (issue) {
-        rc = key_issue(cfg, c, &note, association_id, label, a);
-    } else if ((rc = report("key", svc_keys_revoke(c, &note, argv[1]), "key")) == 0) {
-        printf("key %s revoked\n", argv[1]);
-    }
-cleanup:
-    PQfinish(c);
-    strbuf_free(&line);
-    arena_free(a);
-    return rc;
+    x.key_id = x.issue ? NULL : argv[1];
+    return run_change(cfg, "key", argc, argv, key_run, &x);
 }

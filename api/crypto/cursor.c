@@ -42,53 +42,6 @@ cursor_encode(const uint8_t key[32], const char *kind, const char *position, cha
     return true;
 }
 
-static int
-b64_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '-')
-        return 62;
-    if (c == '_')
-        return 63;
-    return -1;
-}
-
-/* Unpadded base64url → bytes; false on a bad character, length or trailing bits. */
-static bool
-b64_decode(const char *text, uint8_t *out, size_t cap, size_t *n_out)
-{
-    size_t len = strlen(text);
-    size_t n = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-
-    if (len % 4 == 1)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        int v = b64_value(text[i]);
-        if (v < 0)
-            return false;
-        acc = acc << 6 | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (n >= cap)
-                return false;
-            out[n++] = (uint8_t)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
-    }
-    if (acc != 0)
-        return false; /* non-canonical trailing bits */
-    *n_out = n;
-    return true;
-}
-
 bool
 cursor_decode(const uint8_t key[32], const char *kind, const char *text, char *position_out)
 {
@@ -97,7 +50,7 @@ cursor_decode(const uint8_t key[32], const char *kind, const char *text, char *p
     size_t n = 0;
     size_t kl = strlen(kind);
 
-    if (strlen(text) >= CURSOR_TEXT_MAX || !b64_decode(text, msg, sizeof msg, &n))
+    if (strlen(text) >= CURSOR_TEXT_MAX || !base64url_decode(text, msg, sizeof msg, &n))
         return false;
     if (n < kl + 1 + TAG_LEN)
         return false;

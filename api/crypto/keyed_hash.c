@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* HMAC-SHA256 with domain separation through OpenSSL 3's EVP_MAC: the message is fed in three
- * parts (purpose, NUL, value) so no buffer holding personal data is built here.
+/* HMAC-SHA256 through OpenSSL 3's EVP_MAC, with domain separation for keyed hashes: the message
+ * is fed in parts (purpose, NUL, value) so no buffer holding personal data is built here.
  * Invariants: the HMAC implementation is fetched once and kept for the life of the process
  * (never freed: valgrind reports it still reachable); every other EVP object, the context
  * holding the key above all, is freed on every path; out is only valid when true returns. */
@@ -44,6 +44,23 @@ keyed_hash(const uint8_t key[KEYED_HASH_KEY_LEN], const char *purpose, const cha
            uint8_t out[KEYED_HASH_LEN])
 {
     static const unsigned char separator = 0x00;
+
+    if (purpose == NULL || purpose[0] == '\0' || value == NULL) {
+        OPENSSL_cleanse(out, KEYED_HASH_LEN);
+        return false;
+    }
+    const struct hmac_part parts[] = {
+        {purpose, strlen(purpose)},
+        {&separator, 1},
+        {value, strlen(value)},
+    };
+    return hmac_sha256(key, parts, sizeof parts / sizeof parts[0], out);
+}
+
+bool
+hmac_sha256(const uint8_t key[KEYED_HASH_KEY_LEN], const struct hmac_part *parts, size_t n,
+            uint8_t out[KEYED_HASH_LEN])
+{
     char digest_name[] = "SHA256";
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
@@ -54,8 +71,9 @@ keyed_hash(const uint8_t key[KEYED_HASH_KEY_LEN], const char *purpose, const cha
     size_t out_len = 0;
     bool ok = false;
 
-    if (purpose == NULL || purpose[0] == '\0' || value == NULL)
-        goto cleanup;
+    for (size_t i = 0; i < n; i++)
+        if (parts[i].data == NULL && parts[i].len > 0)
+            goto cleanup;
     mac = hmac();
     if (mac == NULL)
         goto cleanup;
@@ -64,10 +82,9 @@ keyed_hash(const uint8_t key[KEYED_HASH_KEY_LEN], const char *purpose, const cha
         goto cleanup;
     if (EVP_MAC_init(ctx, key, KEYED_HASH_KEY_LEN, params) != 1)
         goto cleanup;
-    if (EVP_MAC_update(ctx, (const unsigned char *)purpose, strlen(purpose)) != 1
-        || EVP_MAC_update(ctx, &separator, 1) != 1
-        || EVP_MAC_update(ctx, (const unsigned char *)value, strlen(value)) != 1)
-        goto cleanup;
+    for (size_t i = 0; i < n; i++)
+        if (EVP_MAC_update(ctx, parts[i].data, parts[i].len) != 1)
+            goto cleanup;
     if (EVP_MAC_final(ctx, out, &out_len, KEYED_HASH_LEN) != 1 || out_len != KEYED_HASH_LEN)
         goto cleanup;
     ok = true;

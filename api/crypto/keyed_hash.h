@@ -7,6 +7,7 @@
 #define RECOURS_CRYPTO_KEYED_HASH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define KEYED_HASH_KEY_LEN 32
@@ -24,5 +25,17 @@
  * out is then zeroed. */
 bool keyed_hash(const uint8_t key[KEYED_HASH_KEY_LEN], const char *purpose, const char *value,
                 uint8_t out[KEYED_HASH_LEN]);
+
+/* One piece of an HMAC's message. */
+struct hmac_part {
+    const void *data;
+    size_t len;
+};
+
+/* HMAC-SHA256 under key of parts[0..n) one after the other, into out: the one HMAC of the
+ * server (keyed_hash, the audit chain's links). False if a part is NULL with a length or
+ * OpenSSL fails; out is then zeroed. */
+bool hmac_sha256(const uint8_t key[KEYED_HASH_KEY_LEN], const struct hmac_part *parts, size_t n,
+                 uint8_t out[KEYED_HASH_LEN]);
 
 #endif

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Random bytes from OpenSSL's DRBG and their base64url form for tokens and keys. */
+/* Random bytes from OpenSSL's DRBG and their base64url form for tokens and keys; the base64url
+ * decoder of the same alphabet (the pagination cursors). */
 #include "crypto/random.h"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <stdio.h>
+#include <string.h>
 
 bool
 random_bytes(void *buf, size_t n)
@@ -29,6 +31,9 @@ random_uuid(char out[37])
     return true;
 }
 
+/* The base64url alphabet (RFC 4648 §5): a character's value is its index. */
+static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
 size_t
 base64url_len(size_t n)
 {
@@ -38,8 +43,6 @@ base64url_len(size_t n)
 void
 base64url_encode(const uint8_t *in, size_t n, char *out)
 {
-    static const char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     size_t o = 0;
     size_t i = 0;
 
@@ -61,6 +64,45 @@ base64url_encode(const uint8_t *in, size_t n, char *out)
         out[o++] = alphabet[v >> 6 & 63];
     }
     out[o] = '\0';
+}
+
+/* The value of base64url character c, -1 for any other. */
+static int
+b64_value(char c)
+{
+    const char *at = c != '\0' ? strchr(alphabet, c) : NULL;
+
+    return at != NULL ? (int)(at - alphabet) : -1;
+}
+
+bool
+base64url_decode(const char *text, uint8_t *out, size_t cap, size_t *n_out)
+{
+    size_t len = strlen(text);
+    size_t n = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+
+    if (len % 4 == 1)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        int v = b64_value(text[i]);
+        if (v < 0)
+            return false;
+        acc = acc << 6 | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (n >= cap)
+                return false;
+            out[n++] = (uint8_t)(acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+    if (acc != 0)
+        return false; /* non-canonical trailing bits */
+    *n_out = n;
+    return true;
 }
 
 bool

@@ -24,4 +24,9 @@ size_t base64url_len(size_t n);
 /* Unpadded base64url of in[0..n) into out (base64url_len(n) + 1 bytes). */
 void base64url_encode(const uint8_t *in, size_t n, char *out);
 
+/* Unpadded base64url text into out (at most cap bytes), their number into *n_out; false on a
+ * character outside the alphabet, an impossible length, non-zero trailing bits (a text
+ * base64url_encode would not write) or more than cap bytes. */
+bool base64url_decode(const char *text, uint8_t *out, size_t cap, size_t *n_out);
+
 #endif

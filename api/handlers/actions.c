@@ -45,6 +45,13 @@ action_json(const struct action *x)
                      x->updated_at);
 }
 
+/* An action of a list page (reply_rows). */
+static json_t *
+action_item(const void *row)
+{
+    return action_json(row);
+}
+
 /* A future RFC 3339 date-time. */
 static const char *
 read_deadline(const struct json_fields *jf, bool required)
@@ -195,12 +202,8 @@ handle_actions_list(struct request *rq)
                                          rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    struct json_build b = {0};
-    json_t *data = json_array();
-    for (int i = 0; i < n; i++)
-        jb_append(&b, data, action_json(&rows[i]));
     const char *next = more ? guard_next_cursor(rq, LIST_KIND, rows[n - 1].id) : NULL;
-    return reply_page(&b, data, next);
+    return reply_rows(rows, n, sizeof *rows, action_item, next);
 }
 
 /* A PATCH body: the action's members and its public record. */

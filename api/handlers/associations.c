@@ -135,8 +135,9 @@ handle_associations_update(struct request *rq)
 
 /* An association of the public list (docs/api.md §10.3). */
 static json_t *
-association_item(const struct association *x)
+association_item(const void *row)
 {
+    const struct association *x = row;
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "id", x->id, "name", x->name,
                      "approval_reference", x->approval_reference, "country", x->country,
                      "approved_from", x->approved_from, "approved_until", x->approved_until);
@@ -156,12 +157,8 @@ handle_associations_list(struct request *rq)
     enum outcome o = svc_rq_associations_list(after, limit, rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    struct json_build b = {0};
-    json_t *data = json_array();
-    for (int i = 0; i < n; i++)
-        jb_append(&b, data, association_item(&rows[i]));
     const char *next = more ? guard_next_cursor(rq, LIST_KIND, rows[n - 1].id) : NULL;
-    return reply_page(&b, data, next);
+    return reply_rows(rows, n, sizeof *rows, association_item, next);
 }
 
 static void

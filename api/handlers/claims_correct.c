@@ -122,9 +122,8 @@ read_mandate_change(struct request *rq, json_t *patch,
 struct reply
 handle_claims_correct(struct request *rq)
 {
-    struct claim_record rec, after;
-    struct claimant who;
-    const char *description;
+    struct claim_self self;
+    struct claim_record after;
     struct claim_input in;
     struct claim_row row;
     struct mandate_change mandate;
@@ -132,9 +131,10 @@ handle_claims_correct(struct request *rq)
     struct errors errors = {0};
     struct reply deny;
 
-    if (!claims_self_load(rq, &rec, &who, &description, &deny))
+    if (!claims_self_load(rq, &self, &deny))
         return deny;
-    if (strcmp(rec.status, "withdrawn") == 0)
+    struct claim_record *rec = &self.rec;
+    if (strcmp(rec->status, "withdrawn") == 0)
         return reply_outcome(OUTCOME_CLAIM_WITHDRAWN, NULL);
     json_t *patch = json_body_object(rq, true, &deny);
     if (patch == NULL)
@@ -142,26 +142,26 @@ handle_claims_correct(struct request *rq)
     for (size_t i = 0; read_only[i] != NULL; i++)
         if (json_object_get(patch, read_only[i]) != NULL)
             errors_add(&errors, read_only[i], "read-only", "cannot be changed by the claimant");
-    if (!read_mandate_change(rq, patch, &rec, &errors, &mandate, &action, &deny))
+    if (!read_mandate_change(rq, patch, rec, &errors, &mandate, &action, &deny))
         return deny;
     if (errors_any(&errors))
         return json_body_invalid(&errors);
-    json_t *current = current_submission(&rec, &who, description);
+    json_t *current = current_submission(rec, &self.who, self.description);
     json_t *merged = merge_patch(current, patch);
     json_decref(current);
     if (merged == NULL)
         return reply_outcome(OUTCOME_UNAVAILABLE, NULL); /* out of memory */
     arena_defer(rq->arena, release_json, merged);
     struct json_fields jf = {.obj = merged, .prefix = "", .errors = &errors, .arena = rq->arena};
-    claims_parse_submission(&jf, rec.incident_categories, rec.privacy_notice_version, &in);
+    claims_parse_submission(&jf, rec->incident_categories, rec->privacy_notice_version, &in);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     struct claim_hashes again;
-    if (!prepare_row(rq, &rec, &in, &row, &deny))
+    if (!prepare_row(rq, rec, &in, &row, &deny))
         return deny;
-    if (!svc_claims_hashes(app_secrets(rq->app), rec.incident_id, &in, &again))
+    if (!svc_claims_hashes(app_secrets(rq->app), rec->incident_id, &in, &again))
         return reply_outcome(OUTCOME_INTERNAL, NULL);
-    enum outcome o = svc_rq_claims_correct(&rec, &row, &mandate, &again, rq->arena, &after);
+    enum outcome o = svc_rq_claims_correct(rec, &row, &mandate, &again, rq->arena, &after);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, claims_self_view(&after, &in.claimant, in.harms.description));

@@ -17,10 +17,10 @@
 
 /* The authenticated claim with its personal part opened; false with *deny otherwise. */
 bool
-claims_self_load(struct request *rq, struct claim_record *rec, struct claimant *who,
-                 const char **description, struct reply *deny)
+claims_self_load(struct request *rq, struct claim_self *c, struct reply *deny)
 {
     const struct app *app = rq->app;
+    struct claim_record *rec = &c->rec;
     const char *cred = auth_bearer(rq);
 
     /* the route's role let only a claim token's shape through (handlers/guard.c guard_route);
@@ -35,13 +35,13 @@ claims_self_load(struct request *rq, struct claim_record *rec, struct claimant *
         *deny = reply_outcome(o, NULL);
         return false;
     }
-    memset(who, 0, sizeof *who);
-    *description = "";
+    memset(&c->who, 0, sizeof c->who);
+    c->description = "";
     if (rec->pii == NULL)
         return true; /* erased after withdrawal and retention */
     char *plain = claims_open(app_secrets(app), rq->arena, rec->data_key_id, rec->reference,
                               strlen(rec->reference), rec->pii, rec->pii_len);
-    if (plain == NULL || !claim_pii_parse(rq->arena, plain, who, description)) {
+    if (plain == NULL || !claim_pii_parse(rq->arena, plain, &c->who, &c->description)) {
         *deny = reply_outcome(OUTCOME_INTERNAL, NULL);
         return false;
     }
@@ -83,29 +83,25 @@ claims_self_view(const struct claim_record *rec, const struct claimant *who, con
 struct reply
 handle_claims_get(struct request *rq)
 {
-    struct claim_record rec;
-    struct claimant who;
-    const char *description;
+    struct claim_self c;
     struct reply deny;
 
-    if (!claims_self_load(rq, &rec, &who, &description, &deny))
+    if (!claims_self_load(rq, &c, &deny))
         return deny;
-    return reply_json_take(200, claims_self_view(&rec, &who, description));
+    return reply_json_take(200, claims_self_view(&c.rec, &c.who, c.description));
 }
 
 struct reply
 handle_claims_withdraw(struct request *rq)
 {
-    struct claim_record rec;
+    struct claim_self c;
     struct claim_record after;
-    struct claimant who;
-    const char *description;
     struct reply deny;
 
-    if (!claims_self_load(rq, &rec, &who, &description, &deny))
+    if (!claims_self_load(rq, &c, &deny))
         return deny;
-    enum outcome o = svc_rq_claims_withdraw(&rec, rq->arena, &after);
+    enum outcome o = svc_rq_claims_withdraw(&c.rec, rq->arena, &after);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    return reply_json_take(200, claims_self_view(&after, &who, description));
+    return reply_json_take(200, claims_self_view(&after, &c.who, c.description));
 }

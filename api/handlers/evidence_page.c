@@ -18,6 +18,7 @@
 #include "web/catalogue.h"
 #include "web/escape.h"
 #include "web/format.h"
+#include "web/section.h"
 
 /* What the form adds to the file: its fields and the multipart framing */
 #define FORM_OVERHEAD (64 * 1024)
@@ -191,10 +192,8 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
         return;
     strbuf_printf(&max, "%d", lim.max_files);
     size_text(&mb, w, lim.max_bytes);
-    strbuf_puts(sb, "<section id=\"evidence\" aria-labelledby=\"evidence-h2\">\n"
-                    "<h2 id=\"evidence-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.h2");
-    strbuf_puts(sb, "</h2>\n<p>");
+    web_section_begin(sb, w, "evidence", NULL, "evidence-h2", "ev.h2");
+    strbuf_puts(sb, "<p>");
     web_tf(sb, w->cat, w->lang, WEB_TEXT, "ev.p",
            (const char *[]){"max", max.data, "size", mb.data, NULL});
     strbuf_puts(sb, "</p>\n");

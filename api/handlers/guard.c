@@ -188,12 +188,11 @@ guard_own_action(struct request *rq, bool write, struct caller *who, struct acti
 }
 
 bool
-guard_own_member(struct request *rq, bool write, struct caller *who, struct action *x,
-                 char reference[REFERENCE_LEN + 1], struct reply *deny)
+guard_own_member(struct request *rq, bool write, struct own_member *m, struct reply *deny)
 {
-    if (!guard_own_action(rq, write, who, x, deny))
+    if (!guard_own_action(rq, write, &m->who, &m->x, deny))
         return false;
-    if (reference_parse(request_param(rq, 1), reference))
+    if (reference_parse(request_param(rq, 1), m->reference))
         return true;
     *deny = reply_outcome(OUTCOME_NOT_FOUND, NULL);
     return false;

@@ -9,6 +9,7 @@
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/router.h"
+#include "service/actions.h"
 #include "service/audit.h"
 
 /* Who is calling (docs/api.md §2, docs/product.md §2). */
@@ -55,20 +56,24 @@ bool caller_may_write(const struct caller *who);
  * approval-lapsed. */
 bool guard_approved(const struct caller *who, struct reply *deny);
 
-struct action;
-
 /* The action of the path's first parameter if it is the caller's association's, for a write
  * when write (docs/api.md §2.3): false with *deny = 404 (not a UUID, none, another's), 503,
  * then for a write 409 approval-lapsed when the caller's approval is not in force. */
 bool guard_own_action(struct request *rq, bool write, struct caller *who, struct action *x,
                       struct reply *deny);
 
+/* A member of one of the caller's actions, as the path names it. */
+struct own_member {
+    struct caller who;
+    struct action x;
+    char reference[REFERENCE_LEN + 1];
+};
+
 /* guard_own_action, then the claim reference of the path's second parameter (a member of
- * that action, /v1/actions/{id}/members/{reference}) into reference: false with *deny = 404
- * as well when it cannot be a reference (whether the claim is a member is the service's to
- * say). */
-bool guard_own_member(struct request *rq, bool write, struct caller *who, struct action *x,
-                      char reference[REFERENCE_LEN + 1], struct reply *deny);
+ * that action, /v1/actions/{id}/members/{reference}) into m->reference: false with *deny =
+ * 404 as well when it cannot be a reference (whether the claim is a member is the service's
+ * to say). */
+bool guard_own_member(struct request *rq, bool write, struct own_member *m, struct reply *deny);
 
 /* Reads ?limit (1..1000, default 100) and ?cursor for list kind; false with *deny = 400
  * invalid-parameter / invalid-cursor. *position_out is NULL without a cursor. */

@@ -114,15 +114,13 @@ handle_members_add(struct request *rq)
 struct reply
 handle_members_remove(struct request *rq)
 {
-    struct caller who;
-    struct action x;
+    struct own_member m;
     struct reply deny;
-    char reference[REFERENCE_LEN + 1];
 
-    if (!guard_own_member(rq, true, &who, &x, reference, &deny))
+    if (!guard_own_member(rq, true, &m, &deny))
         return deny;
-    struct audit_note note = {who.actor, reference, strlen(reference)};
-    enum outcome o = svc_rq_members_remove(&note, &x, reference);
+    struct audit_note note = {m.who.actor, m.reference, strlen(m.reference)};
+    enum outcome o = svc_rq_members_remove(&note, &m.x, m.reference);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_empty(204);

@@ -96,6 +96,13 @@ notice_json(const struct notice_row *n)
                   (json_int_t)n->sent_count, "failed", (json_int_t)n->failed_count));
 }
 
+/* A notice of a list page (reply_rows). */
+static json_t *
+notice_item(const void *row)
+{
+    return notice_json(row);
+}
+
 /* {"kind": "...", "texts": {"fr": {"subject", "body"}, "en": {...}}} */
 static void
 read_draft(struct request *rq, const struct json_fields *jf, const char **kind,
@@ -171,15 +178,11 @@ handle_notices_list(struct request *rq)
         return problem_reply("invalid-cursor", "the cursor was not issued for this list");
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    struct json_build b = {0};
-    json_t *data = json_array();
-    for (int i = 0; i < n; i++)
-        jb_append(&b, data, notice_json(&rows[i]));
     const char *next =
         more ? guard_next_cursor(rq, kind, arena_printf(rq->arena, "%s|%s", rows[n - 1].created_at,
                                                          rows[n - 1].id))
              : NULL;
-    return reply_page(&b, data, next);
+    return reply_rows(rows, n, sizeof *rows, notice_item, next);
 }
 
 struct reply

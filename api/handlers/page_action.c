@@ -11,6 +11,7 @@
 #include "handlers/handlers.h"
 #include "web/escape.h"
 #include "web/format.h"
+#include "web/section.h"
 
 static void
 text_fact(struct strbuf *sb, const struct web_ctx *w, const char *label, const char *value,
@@ -29,9 +30,8 @@ text_fact(struct strbuf *sb, const struct web_ctx *w, const char *label, const c
 static void
 association(struct strbuf *sb, const struct web_ctx *w, const json_t *s)
 {
-    strbuf_puts(sb, "<section aria-labelledby=\"entity-h2\">\n<h2 id=\"entity-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.h_entity");
-    strbuf_puts(sb, "</h2>\n<dl class=\"facts\">\n");
+    web_section_begin(sb, w, NULL, NULL, "entity-h2", "page.action.h_entity");
+    strbuf_puts(sb, "<dl class=\"facts\">\n");
     page_fact_text(sb, w, "page.legal.name", pj_str(s, "name"));
     page_fact_begin(sb, w, "page.action.approval");
     html_text(sb, pj_str(s, "approval_reference"));
@@ -63,9 +63,8 @@ history(struct strbuf *sb, const struct web_ctx *w, const json_t *events)
     size_t i;
     json_t *e;
 
-    strbuf_puts(sb, "<section aria-labelledby=\"history-h2\">\n<h2 id=\"history-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.h_history");
-    strbuf_puts(sb, "</h2>\n<ol class=\"history\">\n");
+    web_section_begin(sb, w, NULL, NULL, "history-h2", "page.action.h_history");
+    strbuf_puts(sb, "<ol class=\"history\">\n");
     json_array_foreach(events, i, e) {
         char key[48];
         snprintf(key, sizeof key, "event.%s", pj_str(e, "kind") != NULL ? pj_str(e, "kind") : "");
@@ -97,9 +96,7 @@ mandate(struct strbuf *sb, const struct web_ctx *w, const json_t *doc)
 
     if (fallback)
         text = pj_str(texts, "fr");
-    strbuf_puts(sb, "<section aria-labelledby=\"mandate-h2\">\n<h2 id=\"mandate-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.h_mandate");
-    strbuf_puts(sb, "</h2>\n");
+    web_section_begin(sb, w, NULL, NULL, "mandate-h2", "page.action.h_mandate");
     if (fallback) {
         strbuf_puts(sb, "<p class=\"note\">");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.mandate_fallback");
@@ -155,9 +152,8 @@ action_facts(struct strbuf *sb, const struct web_ctx *w, const json_t *doc)
     const json_t *inc = json_object_get(doc, "incident");
     char key[64];
 
-    strbuf_puts(sb, "<section aria-labelledby=\"action-h2\">\n<h2 id=\"action-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.action.h_action");
-    strbuf_puts(sb, "</h2>\n<dl class=\"facts\">\n");
+    web_section_begin(sb, w, NULL, NULL, "action-h2", "page.action.h_action");
+    strbuf_puts(sb, "<dl class=\"facts\">\n");
     page_fact_begin(sb, w, "page.action.against");
     html_text(sb, pj_str(inc, "controller"));
     strbuf_puts(sb, " — <a href=\"/i/");
@@ -167,19 +163,11 @@ action_facts(struct strbuf *sb, const struct web_ctx *w, const json_t *doc)
     strbuf_puts(sb, "</a>");
     page_fact_end(sb);
     snprintf(key, sizeof key, "basis.%s", pj_str(doc, "legal_basis"));
-    page_fact_begin(sb, w, "page.action.legal_basis");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
-    page_fact_end(sb);
+    page_fact_word(sb, w, "page.action.legal_basis", key);
     snprintf(key, sizeof key, "astatus.%s", pj_str(doc, "status"));
-    page_fact_begin(sb, w, "page.action.status");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
-    page_fact_end(sb);
-    page_fact_begin(sb, w, "page.action.members");
-    web_format_int(sb, w->lang, pj_int(doc, "members"));
-    page_fact_end(sb);
-    page_fact_begin(sb, w, "page.action.deadline");
-    page_date(sb, w, pj_str(doc, "opt_in_deadline"));
-    page_fact_end(sb);
+    page_fact_word(sb, w, "page.action.status", key);
+    page_fact_int(sb, w, "page.action.members", pj_int(doc, "members"));
+    page_fact_date(sb, w, "page.action.deadline", pj_str(doc, "opt_in_deadline"));
     page_fact_begin(sb, w, "page.action.next_date");
     if (pj_str(doc, "next_date") != NULL) {
         page_date(sb, w, pj_str(doc, "next_date"));

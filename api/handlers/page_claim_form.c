@@ -227,6 +227,17 @@ field_open(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_s
     error_holder(sb, w, st, c);
 }
 
+/* The end of a field's <input>: what describes it, the value kept, then the field closed. */
+static void
+input_end(struct strbuf *sb, const struct claim_form_state *st, const struct control *c,
+          bool hint)
+{
+    describedby(sb, st, c, hint);
+    strbuf_puts(sb, " value=\"");
+    html_attr(sb, kept(st, c->name));
+    strbuf_puts(sb, "\">\n</div>\n");
+}
+
 static void
 text_input(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st,
            const struct control *c, bool required)
@@ -246,10 +257,7 @@ text_input(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_s
         strbuf_puts(sb, " min=\"1900-01-01\"");
     if (strcmp(c->type, "text") == 0 || strcmp(c->type, "email") == 0)
         strbuf_puts(sb, " spellcheck=\"false\"");
-    describedby(sb, st, c, c->hint_key != NULL);
-    strbuf_puts(sb, " value=\"");
-    html_attr(sb, kept(st, c->name));
-    strbuf_puts(sb, "\">\n</div>\n");
+    input_end(sb, st, c, c->hint_key != NULL);
 }
 
 static void
@@ -396,10 +404,7 @@ harms(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state 
         strbuf_puts(sb, "<input id=\"documented_loss\" name=\"harms.documented_loss\" "
                         "type=\"text\" inputmode=\"decimal\" autocomplete=\"off\" "
                         "maxlength=\"20\" class=\"input-short\"");
-        describedby(sb, st, control_of(c.name), false);
-        strbuf_puts(sb, " value=\"");
-        html_attr(sb, kept(st, c.name));
-        strbuf_puts(sb, "\">\n</div>\n");
+        input_end(sb, st, control_of(c.name), false);
     }
     if (pays_time(st)) {
         const struct control *c = control_of("harms.hours_spent");
@@ -407,10 +412,7 @@ harms(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state 
         strbuf_puts(sb, "<input id=\"hours_spent\" name=\"harms.hours_spent\" type=\"text\" "
                         "inputmode=\"numeric\" pattern=\"[0-9]*\" maxlength=\"4\" "
                         "class=\"input-short\"");
-        describedby(sb, st, c, false);
-        strbuf_puts(sb, " value=\"");
-        html_attr(sb, kept(st, c->name));
-        strbuf_puts(sb, "\">\n</div>\n");
+        input_end(sb, st, c, false);
     }
     const struct control *d = control_of("harms.description");
     field_open(sb, w, st, d, NULL);

@@ -11,6 +11,7 @@
 #include "web/escape.h"
 #include "web/format.h"
 #include "handlers/page_parts.h"
+#include "web/section.h"
 
 void
 page_claim_compensation(struct strbuf *sb, const struct web_ctx *w,
@@ -20,10 +21,7 @@ page_claim_compensation(struct strbuf *sb, const struct web_ctx *w,
                                    : NULL;
 
     /* the words of /i/{slug} (handlers/page_parts.c), so that both pages say the same */
-    strbuf_puts(sb, "<section class=\"compensation\" aria-labelledby=\"comp-h2\">\n"
-                    "<h2 id=\"comp-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "claimform.comp_h2");
-    strbuf_puts(sb, "</h2>\n");
+    web_section_begin(sb, w, NULL, "compensation", "comp-h2", "claimform.comp_h2");
     page_scheme(sb, w, scheme, d->scheme.version);
     strbuf_puts(sb, "</section>\n");
     json_decref(scheme);

@@ -15,6 +15,7 @@
 #include "http/problem.h"
 #include "web/escape.h"
 #include "web/etag.h"
+#include "web/format.h"
 
 bool
 page_query_ok(const struct request *rq, struct reply *deny)
@@ -214,5 +215,22 @@ page_fact_text(struct strbuf *sb, const struct web_ctx *w, const char *label_key
 {
     page_fact_begin(sb, w, label_key);
     html_text(sb, text);
+    page_fact_end(sb);
+}
+
+void
+page_fact_int(struct strbuf *sb, const struct web_ctx *w, const char *label_key, int64_t v)
+{
+    page_fact_begin(sb, w, label_key);
+    web_format_int(sb, w->lang, v);
+    page_fact_end(sb);
+}
+
+void
+page_fact_word(struct strbuf *sb, const struct web_ctx *w, const char *label_key,
+               const char *text_key)
+{
+    page_fact_begin(sb, w, label_key);
+    web_te(sb, w->cat, w->lang, WEB_TEXT, text_key);
     page_fact_end(sb);
 }

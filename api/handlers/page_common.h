@@ -67,4 +67,11 @@ void page_fact_end(struct strbuf *sb);
 void page_fact_text(struct strbuf *sb, const struct web_ctx *w, const char *label_key,
                     const char *text);
 
+/* A whole fact whose value is a count, written as the page's language writes numbers. */
+void page_fact_int(struct strbuf *sb, const struct web_ctx *w, const char *label_key, int64_t v);
+
+/* A whole fact whose value is the catalogue's text of text_key. */
+void page_fact_word(struct strbuf *sb, const struct web_ctx *w, const char *label_key,
+                    const char *text_key);
+
 #endif

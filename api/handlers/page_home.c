@@ -10,6 +10,7 @@
 #include "handlers/page_parts.h"
 #include "handlers/handlers.h"
 #include "web/escape.h"
+#include "web/section.h"
 
 /* A button about the incident inc: href_base then its slug; its text the catalogue's key,
  * its accessible name key_for naming the controller and the incident (several cards each
@@ -103,9 +104,8 @@ render_home(struct request *rq, const struct web_ctx *w, const json_t *doc, stru
     strbuf_puts(sb, "</p></div>\n<a id=\"my-claim-link\" class=\"button secondary\" "
                     "href=\"/my-claim\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "index.already_link");
-    strbuf_puts(sb, "</a>\n</aside>\n<section aria-labelledby=\"open-h2\">\n<h2 id=\"open-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.open_h2");
-    strbuf_puts(sb, "</h2>\n");
+    strbuf_puts(sb, "</a>\n</aside>\n");
+    web_section_begin(sb, w, NULL, NULL, "open-h2", "index.open_h2");
     const json_t *list = json_object_get(doc, "incidents");
     if (json_array_size(list) == 0) {
         strbuf_puts(sb, "<p>");
@@ -148,10 +148,7 @@ render_incident(struct request *rq, const struct web_ctx *w, const json_t *doc,
     web_layout_begin(sb, w, &p);
     page_heading(sb, pj_str(doc, "controller"), pj_str(doc, "title"));
     page_incident_facts(sb, w, doc);
-    strbuf_puts(sb, "<section class=\"panel\" aria-labelledby=\"receive-h2\">\n"
-                    "<h2 id=\"receive-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.incident.h_receive");
-    strbuf_puts(sb, "</h2>\n");
+    web_section_begin(sb, w, NULL, "panel", "receive-h2", "page.incident.h_receive");
     page_scheme(sb, w, json_object_get(doc, "scheme"), pj_int(doc, "scheme_version"));
     strbuf_puts(sb, "</section>\n<p class=\"card-actions\">");
     if (open) {
@@ -161,9 +158,8 @@ render_incident(struct request *rq, const struct web_ctx *w, const json_t *doc,
         web_te(sb, w->cat, w->lang, WEB_TEXT, "page.incident.closed");
         strbuf_puts(sb, "</span>");
     }
-    strbuf_puts(sb, "</p>\n<section aria-labelledby=\"actions-h2\">\n<h2 id=\"actions-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.actions.h");
-    strbuf_puts(sb, "</h2>\n");
+    strbuf_puts(sb, "</p>\n");
+    web_section_begin(sb, w, NULL, NULL, "actions-h2", "page.actions.h");
     page_open_actions(sb, w, json_object_get(doc, "actions"), "actions-h2");
     strbuf_puts(sb, "</section>\n");
     page_share(sb, w, title.data, rq->path);

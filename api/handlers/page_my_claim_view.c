@@ -16,6 +16,7 @@
 #include "web/country_names.h"
 #include "web/escape.h"
 #include "web/format.h"
+#include "web/section.h"
 
 void
 page_phone_for_reading(struct strbuf *sb, const char *e164)
@@ -217,9 +218,7 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
                st->reference, "off");
     text_field(sb, w, "token", "token", "f.token", "f.token_hint", "password", "", "off");
     button(sb, w, "open", "primary", "my.open", NULL);
-    strbuf_printf(sb, "<section aria-labelledby=\"lost-h2\">\n<h2 id=\"lost-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_h2");
-    strbuf_puts(sb, "</h2>\n");
+    web_section_begin(sb, w, NULL, NULL, "lost-h2", "myform.lost_h2");
     form_open(sb, w, "recover-form", "recover");
     strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_intro");
@@ -369,10 +368,7 @@ action_part(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
 
     if (withdrawn)
         return;
-    strbuf_puts(
-        sb, "<section id=\"action-part\" aria-labelledby=\"action-h2\">\n<h2 id=\"action-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.mandate");
-    strbuf_puts(sb, "</h2>\n");
+    web_section_begin(sb, w, "action-part", NULL, "action-h2", "my.mandate");
     if (d->has_member) {
         strbuf_puts(sb, "<p id=\"member-of\">");
         web_tf(sb, w->cat, w->lang, WEB_TEXT, "myform.member_of",
@@ -433,10 +429,7 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
      * refused correction was typed) */
     if (st->values == NULL)
         page_my_claim_values(st->view, w, st->data->incident.currency, st->arena, &kept);
-    strbuf_puts(sb,
-                "<section id=\"correct\" aria-labelledby=\"correct-h2\">\n<h2 id=\"correct-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.correct_h2");
-    strbuf_puts(sb, "</h2>\n");
+    web_section_begin(sb, w, "correct", NULL, "correct-h2", "myform.correct_h2");
     page_claim_error_summary(sb, w, st->errors);
     claim_form_open(sb, w, st, "claim-form", "correct");
     struct claim_form_state fs = {.data = st->data,
@@ -445,10 +438,9 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
                                   .errors = st->errors};
     page_claim_fields(sb, w, &fs);
     button(sb, w, "correct-save", "primary", "my.correct_save", NULL);
-    strbuf_puts(sb, "</section>\n<section id=\"withdraw\" aria-labelledby=\"withdraw-h2\">\n"
-                    "<h2 id=\"withdraw-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_h");
-    strbuf_puts(sb, "</h2>\n<p>");
+    strbuf_puts(sb, "</section>\n");
+    web_section_begin(sb, w, "withdraw", NULL, "withdraw-h2", "my.withdraw_h");
+    strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_p");
     strbuf_puts(sb, "</p>\n");
     claim_form_open(sb, w, st, "withdraw-form", "withdraw");

@@ -31,6 +31,14 @@ page_date(struct strbuf *sb, const struct web_ctx *w, const char *iso)
 }
 
 void
+page_fact_date(struct strbuf *sb, const struct web_ctx *w, const char *label_key, const char *iso)
+{
+    page_fact_begin(sb, w, label_key);
+    page_date(sb, w, iso);
+    page_fact_end(sb);
+}
+
+void
 page_paragraphs(struct strbuf *sb, const char *text)
 {
     const char *p = text != NULL ? text : "";
@@ -85,15 +93,9 @@ void
 page_incident_facts(struct strbuf *sb, const struct web_ctx *w, const json_t *inc)
 {
     strbuf_puts(sb, "<dl class=\"facts\">\n");
-    page_fact_begin(sb, w, "incident.disclosed");
-    page_date(sb, w, pj_str(inc, "disclosed_on"));
-    page_fact_end(sb);
-    page_fact_begin(sb, w, "incident.affected");
-    web_format_int(sb, w->lang, pj_int(inc, "affected_count"));
-    page_fact_end(sb);
-    page_fact_begin(sb, w, "page.incident.claims");
-    web_format_int(sb, w->lang, pj_int(inc, "claims"));
-    page_fact_end(sb);
+    page_fact_date(sb, w, "incident.disclosed", pj_str(inc, "disclosed_on"));
+    page_fact_int(sb, w, "incident.affected", pj_int(inc, "affected_count"));
+    page_fact_int(sb, w, "page.incident.claims", pj_int(inc, "claims"));
     page_fact_begin(sb, w, "incident.categories");
     categories(sb, w, json_object_get(inc, "data_categories"));
     page_fact_end(sb);

@@ -45,6 +45,10 @@ void page_paragraphs(struct strbuf *sb, const char *text);
 /* A date (YYYY-MM-DD or RFC 3339) in a <time datetime>, formatted for the page. */
 void page_date(struct strbuf *sb, const struct web_ctx *w, const char *iso);
 
+/* A whole fact (page_common.h page_fact_begin) whose value is the date iso (page_date). */
+void page_fact_date(struct strbuf *sb, const struct web_ctx *w, const char *label_key,
+                    const char *iso);
+
 /* "Share by email": a mailto: link whose subject is title and body the page's address. */
 void page_share(struct strbuf *sb, const struct web_ctx *w, const char *title, const char *path);
 

@@ -112,8 +112,9 @@ query_filter(struct request *rq, struct ws_filter *f, struct reply *deny)
 }
 
 static json_t *
-member_json(const struct ws_member_row *m)
+member_json(const void *row)
 {
+    const struct ws_member_row *m = row;
     return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:s?, s:I, s:b}",
                      "reference", m->reference, "claim_status", m->status, "review_reason",
                      m->review_reason, "correctable_until", m->correctable_until, "country",
@@ -209,10 +210,6 @@ handle_ws_members_list(struct request *rq)
     enum outcome o = svc_rq_ws_members_page(&q, rq->arena, rows, &n, &more, &src);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    struct json_build b = {0};
-    json_t *data = json_array();
-    for (int i = 0; i < n; i++)
-        jb_append(&b, data, member_json(&rows[i]));
     const char *next = NULL;
     if (more) {
         const struct ws_member_row *last = &rows[n - 1];
@@ -222,7 +219,7 @@ handle_ws_members_list(struct request *rq)
                 ? arena_printf(rq->arena, "%s|%s", last->mandated_at, last->reference)
                 : last->reference);
     }
-    struct reply r = reply_page(&b, data, next);
+    struct reply r = reply_rows(rows, n, sizeof *rows, member_json, next);
     read_guard_mark(rq, &r, &src);
     return r;
 }
@@ -263,16 +260,14 @@ struct reply
 handle_ws_member_get(struct request *rq)
 {
     struct ws_member_view v;
-    struct caller who;
-    struct action x;
+    struct own_member m;
     struct reply deny;
-    char reference[REFERENCE_LEN + 1];
 
-    if (!guard_own_member(rq, false, &who, &x, reference, &deny))
+    if (!guard_own_member(rq, false, &m, &deny))
         return deny;
     /* the audit digests the reference alone: who read which claim, when, nothing personal */
-    struct audit_note note = {who.actor, reference, strlen(reference)};
-    enum outcome o = svc_rq_ws_member_read(&note, x.id, reference, rq->arena, &v);
+    struct audit_note note = {m.who.actor, m.reference, strlen(m.reference)};
+    enum outcome o = svc_rq_ws_member_read(&note, m.x.id, m.reference, rq->arena, &v);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     json_t *doc = member_view(rq, &v);
@@ -411,12 +406,10 @@ handle_ws_member_removal(struct request *rq)
 {
     static const char *const keys[] = {"reason", NULL};
     struct errors errors = {0};
-    struct caller who;
-    struct action x;
+    struct own_member m;
     struct reply deny;
-    char reference[REFERENCE_LEN + 1];
 
-    if (!guard_own_member(rq, true, &who, &x, reference, &deny))
+    if (!guard_own_member(rq, true, &m, &deny))
         return deny;
     struct json_fields jf;
     if (!json_body_fields(rq, false, keys, &errors, &jf, &deny))
@@ -424,11 +417,12 @@ handle_ws_member_removal(struct request *rq)
     const char *reason = jf_enum(&jf, "reason", true, removal_reasons);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
-    enum outcome o = svc_rq_ws_member_remove(&note, x.id, reference, reason);
+    struct audit_note note = {m.who.actor, rq->body.data, rq->body.len};
+    enum outcome o = svc_rq_ws_member_remove(&note, m.x.id, m.reference, reason);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    return reply_json_take(200, json_pack("{s:s, s:s}", "reference", reference, "reason", reason));
+    return reply_json_take(200,
+                           json_pack("{s:s, s:s}", "reference", m.reference, "reason", reason));
 }
 
 struct reply

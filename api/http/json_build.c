@@ -24,6 +24,18 @@ reply_page(struct json_build *b, json_t *data, const char *next)
                                           next));
 }
 
+struct reply
+reply_rows(const void *rows, int n, size_t size, json_t *(*item)(const void *row),
+           const char *next)
+{
+    struct json_build b = {0};
+    json_t *data = json_array();
+    const char *row = rows;
+    for (int i = 0; i < n; i++)
+        jb_append(&b, data, item(row + (size_t)i * size));
+    return reply_page(&b, data, next);
+}
+
 json_t *
 jb_result(struct json_build *b, json_t *doc)
 {

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "http/reply.h"
 
@@ -29,5 +30,10 @@ json_t *jb_result(struct json_build *b, json_t *doc);
 /* The page of a list (docs/api.md §4): {"data": data, "next": next or null}, 200; data
  * taken. 503 when b failed or the page cannot be built. */
 struct reply reply_page(struct json_build *b, json_t *data, const char *next);
+
+/* The page of n rows of size bytes each, item(row) giving each row's JSON: the list routes'
+ * one walk from the rows a service returned to their page. */
+struct reply reply_rows(const void *rows, int n, size_t size, json_t *(*item)(const void *row),
+                        const char *next);
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* crypto/random: base64url against RFC 4648 §10 (url alphabet, unpadded) and token shape. */
+/* crypto/random: base64url against RFC 4648 §10 (url alphabet, unpadded), both ways, and token
+ * shape. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +41,38 @@ test_rfc4648_vectors(void **state)
         base64url_encode((const uint8_t *)rfc4648[i].in, n, out);
         assert_string_equal(out, rfc4648[i].out);
     }
+}
+
+/* The decoder reads back what the encoder wrote, and only that: RFC 4648 §10 and every byte
+ * value, then a character outside the url alphabet, an impossible length, non-zero trailing
+ * bits (a text the encoder would not write) and a text longer than the buffer. */
+static void
+test_decode(void **state)
+{
+    uint8_t out[256];
+    uint8_t all[256];
+    char text[400];
+    size_t n = 0;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof rfc4648 / sizeof rfc4648[0]; i++) {
+        assert_true(base64url_decode(rfc4648[i].out, out, sizeof out, &n));
+        assert_int_equal(n, strlen(rfc4648[i].in));
+        assert_memory_equal(out, rfc4648[i].in, n);
+    }
+    for (size_t i = 0; i < sizeof all; i++)
+        all[i] = (uint8_t)i;
+    base64url_encode(all, sizeof all, text);
+    assert_true(base64url_decode(text, out, sizeof out, &n));
+    assert_int_equal(n, sizeof all);
+    assert_memory_equal(out, all, sizeof all);
+    assert_false(base64url_decode("Zm9+", out, sizeof out, &n));
+    assert_false(base64url_decode("Zm9/", out, sizeof out, &n));
+    assert_false(base64url_decode("Zm9=", out, sizeof out, &n));
+    assert_false(base64url_decode("Zm9vY", out, sizeof out, &n));
+    assert_false(base64url_decode("Zh", out, sizeof out, &n));
+    assert_false(base64url_decode("Zm9vYmFy", out, 5, &n));
+    assert_true(base64url_decode("Zm9vYmFy", out, 6, &n));
 }
 
 /* 0xfb 0xff = 111110 111111 1111(00): 62, 63, 60, where '+' '/' would be in RFC 4648 §4. */
@@ -139,7 +172,7 @@ main(void)
         cmocka_unit_test(test_rfc4648_vectors), cmocka_unit_test(test_url_alphabet),
         cmocka_unit_test(test_lengths),         cmocka_unit_test(test_token_shape),
         cmocka_unit_test(test_token_limits),    cmocka_unit_test(test_random_bytes_fill),
-        cmocka_unit_test(test_uuid_v4),
+        cmocka_unit_test(test_uuid_v4),         cmocka_unit_test(test_decode),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
