@@ -13,6 +13,7 @@
 #include "db/errors.h"
 #include "mail/notice_render.h"
 #include "service/actions.h"
+#include "service/audited_write.h"
 #include "service/conn.h"
 #include "service/tx.h"
 #include "service/workspace.h"
@@ -50,27 +51,22 @@ svc_rq_notice_check(const char *association_id, const char *action_id, const cha
     return o;
 }
 
-struct create {
-    const struct audit_note *note;
-    const char *action_id;
+/* What a new notice is made of, but its action. */
+struct new_notice {
     const char *kind;
     const struct notice_texts *texts;
-    const char *sha256;
-    struct arena *a;
-    struct notice_row *out;
+    const char *sha256; /* the texts' digest */
 };
 
+/* The write of svc_rq_notice_create: target, the action's id; in, the struct new_notice. */
 static int
-create_body(PGconn *c, struct tx *t, void *ctx)
+insert(PGconn *c, struct tx *t, const struct audited_write *w)
 {
-    struct create *k = ctx;
-    int rc = db_notices_insert(c, k->action_id, k->kind, k->texts, k->sha256, k->note->actor,
-                               k->a, k->out);
+    const struct new_notice *n = w->in;
 
     (void)t;
-    if ((rc = tx_held_row_written(rc)) != 1)
-        return rc;
-    return tx_audited(svc_audit(c, k->note, "action.notice.create", "notice", k->out->id));
+    return db_notices_insert(c, w->target, n->kind, n->texts, n->sha256, w->note->actor, w->a,
+                             w->out);
 }
 
 enum outcome
@@ -93,8 +89,12 @@ svc_rq_notice_create(const struct audit_note *note, const char *association_id,
         return OUTCOME_INTERNAL;
     }
     struct audit_note texts_note = {note->actor, input.data, input.len};
-    struct create k = {&texts_note, action_id, kind, texts, sha, a, out};
-    o = svc_tx_run(c, "notices.create", TX_READ_WRITE, create_body, &k);
+    struct new_notice n = {kind, texts, sha};
+    struct audited_write w = {.write = insert, .note = &texts_note,
+                              .event = "action.notice.create", .object_type = "notice",
+                              .object_id = &out->id, .target = action_id, .in = &n, .a = a,
+                              .out = out};
+    o = svc_audited_write(c, "notices.create", &w);
     strbuf_free(&input);
     return o;
 }
