@@ -224,15 +224,13 @@ svc_rq_action_mandate_page(const char *id, const char *lang, struct arena *a,
                            struct mandate_page *out)
 {
     PGconn *c;
+    enum outcome o = svc_rq_action_for_mandate(id, a, &out->action);
 
-    if (svc_conn(&c) != OUTCOME_OK)
-        return OUTCOME_UNAVAILABLE;
-    int rc = svc_action_for_mandate(c, id, a, &out->action);
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    if (rc == 0 || !svc_action_takes_mandates(&out->action))
-        return OUTCOME_NOT_FOUND;
-    enum outcome o = svc_associations_get(c, out->action.association_id, a, &out->association);
+    if (o == OUTCOME_OK && !svc_action_takes_mandates(&out->action))
+        o = OUTCOME_NOT_FOUND;
+    if (o != OUTCOME_OK || (o = svc_conn(&c)) != OUTCOME_OK)
+        return o;
+    o = svc_associations_get(c, out->action.association_id, a, &out->association);
     if (o != OUTCOME_OK)
         return o == OUTCOME_NOT_FOUND ? OUTCOME_INTERNAL : o; /* an action has its association */
     if (lang == NULL)

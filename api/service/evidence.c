@@ -102,27 +102,41 @@ struct begin {
     int key_id;
 };
 
+/* In a body: locks the upload's claim and decides whether its evidence may change now (a
+ * new file also needs a declared loss and a free slot): 1 with *cl (read in a scratch arena:
+ * its status is not kept), the body's answer to a refusal, or DB_*. */
+static int
+lock_claim(PGconn *c, struct tx *t, const struct evidence_upload *u, bool new_file,
+           struct evidence_claim *cl)
+{
+    struct arena *a = arena_new();
+    int rc = db_evidence_claim_lock(c, u->claim_id, a, cl);
+
+    if (rc == 1) {
+        /* reviewed or withdrawn meanwhile (a file on its way to be stored is not kept) */
+        enum outcome o = evidence_claim_refusal(cl);
+        if (new_file && o == OUTCOME_OK && !cl->applicable)
+            o = OUTCOME_EVIDENCE_NOT_APPLICABLE;
+        if (new_file && o == OUTCOME_OK && cl->n_files >= u->lim.max_files)
+            o = OUTCOME_EVIDENCE_LIMIT;
+        rc = o != OUTCOME_OK ? tx_answer(t, o) : 1;
+    }
+    cl->status = NULL;
+    arena_free(a);
+    return rc;
+}
+
 static int
 begin_body(PGconn *c, struct tx *t, void *ctx)
 {
     struct begin *b = ctx;
     struct evidence_claim cl;
-    struct arena *a = arena_new();
-    int rc = db_evidence_claim_lock(c, b->u->claim_id, a, &cl);
+    int rc = lock_claim(c, t, b->u, true, &cl);
 
-    if (rc == 1) {
-        enum outcome o = evidence_claim_refusal(&cl);
-        if (o == OUTCOME_OK && !cl.applicable)
-            o = OUTCOME_EVIDENCE_NOT_APPLICABLE;
-        if (o == OUTCOME_OK && cl.n_files >= b->u->lim.max_files)
-            o = OUTCOME_EVIDENCE_LIMIT;
-        rc = o != OUTCOME_OK ? tx_answer(t, o)
-                             : db_evidence_insert(c, cl.incident_id, cl.id, b->u->public_id,
-                                                  b->key_id, b->name_box, b->name_box_len,
-                                                  &b->u->file_id);
-    }
-    arena_free(a);
-    return rc;
+    if (rc != 1)
+        return rc;
+    return db_evidence_insert(c, cl.incident_id, cl.id, b->u->public_id, b->key_id, b->name_box,
+                              b->name_box_len, &b->u->file_id);
 }
 
 static void
@@ -280,19 +294,12 @@ store_body(PGconn *c, struct tx *t, void *ctx)
 {
     struct store *st = ctx;
     struct evidence_claim cl;
-    struct arena *a = arena_new();
-    int rc = db_evidence_claim_lock(c, st->u->claim_id, a, &cl);
+    int rc = lock_claim(c, t, st->u, false, &cl);
 
-    if (rc == 1) {
-        /* reviewed or withdrawn while the file was on its way: it is not kept */
-        enum outcome o = evidence_claim_refusal(&cl);
-        rc = o != OUTCOME_OK ? tx_answer(t, o)
-                             : db_evidence_store(c, st->u->file_id, st->media, st->u->size,
-                                                 st->u->seq, st->sha);
-        if (rc == 1)
-            rc = db_evidence_get(c, st->u->claim_id, st->u->public_id, st->a, &st->row);
-    }
-    arena_free(a);
+    if (rc == 1)
+        rc = db_evidence_store(c, st->u->file_id, st->media, st->u->size, st->u->seq, st->sha);
+    if (rc == 1)
+        rc = db_evidence_get(c, st->u->claim_id, st->u->public_id, st->a, &st->row);
     return rc;
 }
 
