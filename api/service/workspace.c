@@ -33,8 +33,8 @@ svc_rq_ws_members_page(const struct ws_page_query *q, struct arena *a, struct ws
     return svc_rq_action_own(q->action_id, q->association_id, true, a, &x);
 }
 
-/* The write of svc_rq_ws_member_read (the read is audited: an audited write of the chain
- * alone): target, the claim's reference; in, the action's id; out, the view. */
+/* The reads of svc_rq_ws_member_read, audited as a write is (its one write is the audit
+ * event): target, the claim's reference; in, the action's id; out, the view. */
 static int
 member_read(PGconn *c, struct tx *t, const struct audited_write *w)
 {
