@@ -28,34 +28,54 @@ record_part(PGconn *c, const struct audit_note *note, const char *id,
     return tx_audited(svc_audit(c, note, "action.record.update", "action", id));
 }
 
-struct create {
+/* A POST or PATCH of an action, in one transaction run by write_body: the action's own part
+ * (create or update: 1 when done, *out the action as it then is), then its public record's
+ * (rec, NULL: none). */
+struct write;
+typedef int (*action_part_fn)(PGconn *c, struct tx *t, const struct write *x);
+
+struct write {
+    action_part_fn action_part;
     const struct audit_note *note;
-    const struct action *in;
     const struct action_record_patch *rec;
     struct arena *a;
     struct action *out;
+    const struct action *in; /* a create's: the new action */
+    /* an update's: the action, the association that must own it, the patch */
+    const char *id;
+    const char *association_id;
+    const struct action_patch *p;
 };
 
 static int
-create_body(PGconn *c, struct tx *t, void *ctx)
+write_body(PGconn *c, struct tx *t, void *ctx)
 {
-    struct create *x = ctx;
+    const struct write *x = ctx;
+    int rc = x->action_part(c, t, x);
+
+    return rc == 1 ? record_part(c, x->note, x->out->id, x->rec) : rc;
+}
+
+static int
+create(PGconn *c, struct tx *t, const struct write *x)
+{
     int rc = db_actions_insert(c, x->in, x->a, x->out);
 
     if (rc == 0)
-        return tx_answer(t, OUTCOME_INVALID);
+        return tx_answer(t, OUTCOME_INVALID); /* no open incident of that slug */
     if (rc != 1)
         return rc;
-    rc = tx_audited(svc_audit(c, x->note, "action.create", "action", x->out->id));
-    return rc == 1 ? record_part(c, x->note, x->out->id, x->rec) : rc;
+    return tx_audited(svc_audit(c, x->note, "action.create", "action", x->out->id));
 }
 
 enum outcome
 svc_actions_create(PGconn *c, const struct audit_note *note, const struct action *in,
                    const struct action_record_patch *rec, struct arena *a, struct action *out)
 {
-    struct create x = {note, in, rec, a, out};
-    return svc_tx_run_cached_write(c, "actions.create", create_body, &x);
+    struct write x = {.action_part = create, .note = note, .rec = rec, .a = a, .out = out,
+                      .in = in};
+
+    return svc_tx_run_cached_write(c, "actions.create", write_body, &x);
 }
 
 enum outcome
@@ -97,20 +117,9 @@ changes_action(const struct action_patch *p)
            p->has_mandate_text_version || p->has_status;
 }
 
-struct update {
-    const struct audit_note *note;
-    const char *id;
-    const char *association_id;
-    const struct action_patch *p;
-    const struct action_record_patch *rec;
-    struct arena *a;
-    struct action *out;
-};
-
 static int
-update_body(PGconn *c, struct tx *t, void *ctx)
+update(PGconn *c, struct tx *t, const struct write *x)
 {
-    struct update *x = ctx;
     struct action cur;
     int rc = db_actions_get(c, x->id, true, x->a, &cur);
 
@@ -122,16 +131,13 @@ update_body(PGconn *c, struct tx *t, void *ctx)
         return tx_answer(t, OUTCOME_INVALID_TRANSITION);
     *x->out = cur;
     /* a PATCH of the record alone leaves the action's row (and updated_at) as it is */
-    if (x->rec == NULL || changes_action(x->p)) {
-        apply(&cur, x->p);
-        rc = db_actions_update(c, &cur, x->a, x->out);
-        if ((rc = tx_held_row_written(rc)) != 1)
-            return rc; /* the row is locked: it cannot have gone */
-        rc = tx_audited(svc_audit(c, x->note, "action.update", "action", x->id));
-        if (rc != 1)
-            return rc;
-    }
-    return record_part(c, x->note, x->id, x->rec);
+    if (x->rec != NULL && !changes_action(x->p))
+        return 1;
+    apply(&cur, x->p);
+    rc = db_actions_update(c, &cur, x->a, x->out);
+    if ((rc = tx_held_row_written(rc)) != 1)
+        return rc; /* the row is locked: it cannot have gone */
+    return tx_audited(svc_audit(c, x->note, "action.update", "action", x->id));
 }
 
 enum outcome
@@ -139,8 +145,10 @@ svc_actions_update(PGconn *c, const struct audit_note *note, const char *id,
                    const char *association_id, const struct action_patch *p,
                    const struct action_record_patch *rec, struct arena *a, struct action *out)
 {
-    struct update x = {note, id, association_id, p, rec, a, out};
-    return svc_tx_run_cached_write(c, "actions.update", update_body, &x);
+    struct write x = {.action_part = update, .note = note, .rec = rec, .a = a, .out = out,
+                      .id = id, .association_id = association_id, .p = p};
+
+    return svc_tx_run_cached_write(c, "actions.update", write_body, &x);
 }
 
 enum outcome
@@ -216,15 +224,13 @@ svc_rq_action_mandate_page(const char *id, const char *lang, struct arena *a,
                            struct mandate_page *out)
 {
     PGconn *c;
+    enum outcome o = svc_rq_action_for_mandate(id, a, &out->action);
 
-    if (svc_conn(&c) != OUTCOME_OK)
-        return OUTCOME_UNAVAILABLE;
-    int rc = svc_action_for_mandate(c, id, a, &out->action);
-    if (rc < 0)
-        return tx_outcome_of(c, rc);
-    if (rc == 0 || !svc_action_takes_mandates(&out->action))
-        return OUTCOME_NOT_FOUND;
-    enum outcome o = svc_associations_get(c, out->action.association_id, a, &out->association);
+    if (o == OUTCOME_OK && !svc_action_takes_mandates(&out->action))
+        o = OUTCOME_NOT_FOUND;
+    if (o != OUTCOME_OK || (o = svc_conn(&c)) != OUTCOME_OK)
+        return o;
+    o = svc_associations_get(c, out->action.association_id, a, &out->association);
     if (o != OUTCOME_OK)
         return o == OUTCOME_NOT_FOUND ? OUTCOME_INTERNAL : o; /* an action has its association */
     if (lang == NULL)

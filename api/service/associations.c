@@ -9,33 +9,27 @@
 #include "crypto/keyed_hash.h"
 #include "crypto/random.h"
 #include "db/errors.h"
+#include "service/audited_write.h"
 #include "service/conn.h"
-#include "service/lookup_cache.h"
 #include "service/tx.h"
 
-struct create {
-    const struct audit_note *note;
-    const struct association *in;
-    struct arena *a;
-    struct association *out;
-};
-
+/* The write of svc_associations_create: in, the new association. */
 static int
-create_body(PGconn *c, struct tx *t, void *ctx)
+insert(PGconn *c, struct tx *t, const struct audited_write *w)
 {
-    struct create *x = ctx;
-    int rc = db_associations_insert(c, x->in, x->a, x->out);
-
     (void)t;
-    return svc_audit_after(c, rc, x->note, "association.create", "association", x->out->id);
+    return db_associations_insert(c, w->in, w->a, w->out);
 }
 
 enum outcome
 svc_associations_create(PGconn *c, const struct audit_note *note, const struct association *in,
                         struct arena *a, struct association *out)
 {
-    struct create x = {note, in, a, out};
-    return svc_tx_run_cached_write(c, "associations.create", create_body, &x);
+    struct audited_write w = {.write = insert, .note = note, .event = "association.create",
+                              .object_type = "association", .object_id = &out->id, .in = in,
+                              .a = a, .out = out, .stales_lookup_cache = true};
+
+    return svc_audited_write(c, "associations.create", &w);
 }
 
 enum outcome
@@ -63,34 +57,22 @@ apply(struct association *cur, const struct association_patch *p)
         cur->status = p->value.status;
 }
 
-struct update {
-    const struct audit_note *note;
-    const char *id;
-    const struct association_patch *p;
-    struct arena *a;
-    struct association *out;
-    const char **error_field;
-};
-
+/* The write of svc_associations_update: target, the id; in, the patch. */
 static int
-update_body(PGconn *c, struct tx *t, void *ctx)
+update(PGconn *c, struct tx *t, const struct audited_write *w)
 {
-    struct update *x = ctx;
     struct association cur;
-    int rc = db_associations_get(c, x->id, true, x->a, &cur);
+    int rc = db_associations_get(c, w->target, true, w->a, &cur);
 
     if ((rc = tx_one_row(rc)) != 1)
-        return rc; /* 0: no such association */
+        return rc == 0 ? tx_answer(t, OUTCOME_NOT_FOUND) : rc; /* no such association */
     /* the stored status, not the reported one ("lapsed" is computed) */
     if (strcmp(cur.status, "lapsed") == 0)
         cur.status = "approved";
-    apply(&cur, x->p);
-    if (cur.approved_until != NULL && strcmp(cur.approved_until, cur.approved_from) < 0) {
-        *x->error_field = "approved_until";
-        return tx_answer(t, OUTCOME_INVALID);
-    }
-    rc = db_associations_update(c, &cur, x->a, x->out);
-    return svc_audit_after(c, rc, x->note, "association.update", "association", x->id);
+    apply(&cur, w->in);
+    if (cur.approved_until != NULL && strcmp(cur.approved_until, cur.approved_from) < 0)
+        return tx_answer(t, OUTCOME_INVALID); /* the one invalid patch: see the caller */
+    return db_associations_update(c, &cur, w->a, w->out);
 }
 
 enum outcome
@@ -98,10 +80,13 @@ svc_associations_update(PGconn *c, const struct audit_note *note, const char *id
                         const struct association_patch *p, struct arena *a,
                         struct association *out, const char **error_field)
 {
-    struct update x = {note, id, p, a, out, error_field};
+    struct audited_write w = {.write = update, .note = note, .event = "association.update",
+                              .object_type = "association", .object_id = &id, .target = id,
+                              .in = p, .a = a, .out = out, .stales_lookup_cache = true};
+    enum outcome o = svc_audited_write(c, "associations.update", &w);
 
-    *error_field = NULL;
-    return svc_tx_run_cached_write(c, "associations.update", update_body, &x);
+    *error_field = o == OUTCOME_INVALID ? "approved_until" : NULL;
+    return o;
 }
 
 enum outcome
@@ -128,31 +113,29 @@ make_prefix(char out[12])
     return true;
 }
 
-struct issue {
-    const struct audit_note *note;
-    const char *association_id;
+/* What a new key is made of, but its owner. */
+struct new_key {
     const char *label;
     const char *prefix;
     const uint8_t *hash;
-    struct arena *a;
-    struct api_key *out;
 };
 
+/* The write of svc_keys_issue: target, the owner's id (NULL: an operator key); in, the
+ * struct new_key. */
 static int
-issue_body(PGconn *c, struct tx *t, void *ctx)
+issue(PGconn *c, struct tx *t, const struct audited_write *w)
 {
-    struct issue *x = ctx;
+    const char *owner_id = w->target;
+    const struct new_key *k = w->in;
     struct association owner;
 
-    (void)t;
-    if (x->association_id != NULL) {
+    if (owner_id != NULL) {
         /* locks the owner so that a key is never issued to a row being changed */
-        int rc = db_associations_get(c, x->association_id, true, x->a, &owner);
-        if ((rc = tx_one_row(rc)) != 1)
-            return rc; /* 0: no such association */
+        int rc = tx_one_row(db_associations_get(c, owner_id, true, w->a, &owner));
+        if (rc != 1)
+            return rc == 0 ? tx_answer(t, OUTCOME_NOT_FOUND) : rc; /* no such association */
     }
-    int rc = db_keys_insert(c, x->association_id, x->label, x->prefix, x->hash, x->a, x->out);
-    return svc_audit_after(c, rc, x->note, "key.issue", "api_key", x->out->id);
+    return db_keys_insert(c, owner_id, k->label, k->prefix, k->hash, w->a, w->out);
 }
 
 enum outcome
@@ -170,33 +153,29 @@ svc_keys_issue(PGconn *c, const struct secrets *s, const struct audit_note *note
     OPENSSL_cleanse(secret, sizeof secret);
     if (!keyed_hash(s->hmac_key, "api-key", secret_out, hash))
         return OUTCOME_INTERNAL;
-    struct issue x = {note, association_id, label, prefix, hash, a, out};
-    return svc_tx_run(c, "keys.issue", TX_READ_WRITE, issue_body, &x);
+    struct new_key k = {label, prefix, hash};
+    struct audited_write w = {.write = issue, .note = note, .event = "key.issue",
+                              .object_type = "api_key", .object_id = &out->id,
+                              .target = association_id, .in = &k, .a = a, .out = out};
+    return svc_audited_write(c, "keys.issue", &w);
 }
 
-struct revoke {
-    const struct audit_note *note;
-    const char *id;
-};
-
+/* The write of svc_keys_revoke: target, the key's id. */
 static int
-revoke_body(PGconn *c, struct tx *t, void *ctx)
+revoke(PGconn *c, struct tx *t, const struct audited_write *w)
 {
-    struct revoke *x = ctx;
-    int rc = db_keys_revoke(c, x->id);
+    int rc = db_keys_revoke(c, w->target);
 
-    (void)t;
-    if (rc == 0)
-        return 0; /* no such key */
-    return svc_audit_after(c, rc, x->note, "key.revoke", "api_key", x->id);
+    return rc == 0 ? tx_answer(t, OUTCOME_NOT_FOUND) : rc; /* no such key */
 }
 
 enum outcome
 svc_keys_revoke(PGconn *c, const struct audit_note *note, const char *id)
 {
-    struct revoke x = {note, id};
+    struct audited_write w = {.write = revoke, .note = note, .event = "key.revoke",
+                              .object_type = "api_key", .object_id = &id, .target = id};
 
-    return svc_tx_run(c, "keys.revoke", TX_READ_WRITE, revoke_body, &x);
+    return svc_audited_write(c, "keys.revoke", &w);
 }
 
 /* Entry points for handlers (service/conn.h). */

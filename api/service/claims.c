@@ -53,6 +53,18 @@ svc_claims_find(PGconn *c, const struct secrets *s, const char *reference, const
     return OUTCOME_OK;
 }
 
+/* Moves the claim from its summary group to the one of the same shape in status (same
+ * transaction); 1 or DB_*. */
+static int
+move_status(PGconn *c, const struct claim_record *cur, const char *status)
+{
+    struct tally_key before = key_of(cur);
+    struct tally_key after = before;
+
+    after.status = status;
+    return tx_one_row(move_tally(c, &before, &after));
+}
+
 /* The mandate part of a correction, inside its transaction. */
 static int
 change_mandate(PGconn *c, const struct claim_record *cur, const struct mandate_change *m)
@@ -82,14 +94,36 @@ claim_row(PGconn *c, const struct claim_record *rec, bool lock, struct arena *a,
     return tx_one_row(db_claims_get(c, rec->reference, lock, a, out));
 }
 
-struct correct {
-    const struct claim_record *rec;
+/* A change of one claim by its claimant or a reviewer, run by change_body: apply is called
+ * with the claim's row locked and read into out; out is read again for the answer after it. */
+struct change;
+typedef int (*change_fn)(PGconn *c, struct tx *t, const struct change *x);
+
+struct change {
+    change_fn apply;
+    const struct claim_record *rec; /* the claim as the caller found it (id, reference) */
+    struct arena *a;
+    struct claim_record *out;
+    /* a correction's: the new row, the mandate's change, the hashes made again */
     const struct claim_row *row;
     const struct mandate_change *m;
     const struct claim_hashes *again;
-    struct arena *a;
-    struct claim_record *out;
+    /* a review's: who decided, the new status and its reason */
+    const struct audit_note *note;
+    const char *status;
+    const char *reason;
 };
+
+static int
+change_body(PGconn *c, struct tx *t, void *ctx)
+{
+    const struct change *x = ctx;
+    int rc = claim_row(c, x->rec, true, x->a, x->out);
+
+    if (rc == 1)
+        rc = x->apply(c, t, x);
+    return rc == 1 ? claim_row(c, x->rec, false, x->a, x->out) : rc;
+}
 
 bool
 svc_claims_hashes(const struct secrets *sec, int64_t incident_id, const struct claim_input *in,
@@ -117,14 +151,11 @@ rehash(PGconn *c, const struct claim_record *rec, const struct claim_hashes *aga
 }
 
 static int
-correct_body(PGconn *c, struct tx *t, void *ctx)
+correct(PGconn *c, struct tx *t, const struct change *x)
 {
-    struct correct *x = ctx;
-    struct claim_record *out = x->out;
-    int rc = claim_row(c, x->rec, true, x->a, out);
+    const struct claim_record *out = x->out;
+    int rc;
 
-    if (rc != 1)
-        return rc;
     if (strcmp(out->status, "withdrawn") == 0)
         return tx_answer(t, OUTCOME_CLAIM_WITHDRAWN);
     rc = db_claims_correct(c, x->rec->id, x->row);
@@ -152,38 +183,25 @@ correct_body(PGconn *c, struct tx *t, void *ctx)
         return rc;
     if ((rc = tx_one_row(rehash(c, out, x->again))) != 1)
         return rc;
-    if ((rc = tx_one_row(db_outbox_enqueue_claim(c, "claim-corrected", x->rec->id))) != 1)
-        return rc; /* the message commits with the correction (issue 12) */
-    return claim_row(c, x->rec, false, x->a, out);
+    /* the message commits with the correction (issue 12) */
+    return tx_one_row(db_outbox_enqueue_claim(c, "claim-corrected", x->rec->id));
 }
 
-struct withdraw {
-    const struct claim_record *rec;
-    struct arena *a;
-    struct claim_record *out;
-};
-
 static int
-withdraw_body(PGconn *c, struct tx *t, void *ctx)
+withdraw(PGconn *c, struct tx *t, const struct change *x)
 {
-    struct withdraw *x = ctx;
-    struct claim_record cur;
-    int rc = claim_row(c, x->rec, true, x->a, &cur);
+    const struct claim_record *cur = x->out;
+    int rc;
 
     (void)t;
-    if (rc == 1 && strcmp(cur.status, "withdrawn") != 0) {
-        rc = tx_one_row(db_claims_withdraw(c, cur.id));
-        if (rc == 1) {
-            struct tally_key before = key_of(&cur);
-            struct tally_key after = before;
-            after.status = "withdrawn";
-            rc = tx_one_row(move_tally(c, &before, &after));
-        }
-        if (rc == 1)
-            rc = tx_one_row(db_outbox_enqueue_claim(c, "claim-withdrawn", cur.id));
-    }
-    /* withdrawing a withdrawn claim answers it as it is */
-    return rc == 1 ? claim_row(c, x->rec, false, x->a, x->out) : rc;
+    if (strcmp(cur->status, "withdrawn") == 0)
+        return 1; /* withdrawing a withdrawn claim answers it as it is */
+    rc = tx_one_row(db_claims_withdraw(c, cur->id));
+    if (rc == 1)
+        rc = move_status(c, cur, "withdrawn");
+    if (rc == 1)
+        rc = tx_one_row(db_outbox_enqueue_claim(c, "claim-withdrawn", cur->id));
+    return rc;
 }
 
 static bool
@@ -195,36 +213,20 @@ review_allowed(const char *from, const char *to)
            strcmp(from, to) != 0;
 }
 
-struct review {
-    const struct audit_note *note;
-    const struct claim_record *rec;
-    const char *status;
-    const char *reason;
-    struct arena *a;
-    struct claim_record *out;
-};
-
 static int
-review_body(PGconn *c, struct tx *t, void *ctx)
+review(PGconn *c, struct tx *t, const struct change *x)
 {
-    struct review *x = ctx;
-    struct claim_record *out = x->out;
-    int rc = claim_row(c, x->rec, true, x->a, out);
+    const struct claim_record *cur = x->out;
+    int rc;
 
-    if (rc != 1)
-        return rc;
-    if (!review_allowed(out->status, x->status))
+    if (!review_allowed(cur->status, x->status))
         return tx_answer(t, OUTCOME_INVALID_TRANSITION);
     rc = tx_one_row(db_claims_review(c, x->rec->id, x->status, x->reason));
-    if (rc == 1) {
-        struct tally_key before = key_of(out);
-        struct tally_key after = before;
-        after.status = x->status;
-        rc = tx_one_row(move_tally(c, &before, &after));
-    }
+    if (rc == 1)
+        rc = move_status(c, cur, x->status);
     if (rc == 1)
         rc = tx_audited(svc_audit(c, x->note, "claim.review", "claim", x->rec->reference));
-    return rc == 1 ? claim_row(c, x->rec, false, x->a, out) : rc;
+    return rc;
 }
 
 /* Entry points for handlers (service/conn.h). */
@@ -273,17 +275,18 @@ svc_rq_claims_correct(const struct claim_record *rec, const struct claim_row *ro
                       const struct mandate_change *m, const struct claim_hashes *again,
                       struct arena *a, struct claim_record *out)
 {
-    struct correct x = {rec, row, m, again, a, out};
+    struct change x = {.apply = correct, .rec = rec, .a = a, .out = out, .row = row, .m = m,
+                       .again = again};
 
-    return svc_tx_run_here("claims.correct", TX_READ_WRITE, correct_body, &x);
+    return svc_tx_run_here("claims.correct", TX_READ_WRITE, change_body, &x);
 }
 
 enum outcome
 svc_rq_claims_withdraw(const struct claim_record *rec, struct arena *a, struct claim_record *out)
 {
-    struct withdraw x = {rec, a, out};
+    struct change x = {.apply = withdraw, .rec = rec, .a = a, .out = out};
 
-    return svc_tx_run_here("claims.withdraw", TX_READ_WRITE, withdraw_body, &x);
+    return svc_tx_run_here("claims.withdraw", TX_READ_WRITE, change_body, &x);
 }
 
 enum outcome
@@ -291,7 +294,8 @@ svc_rq_claims_review(const struct audit_note *note, const struct claim_record *r
                      const char *status, const char *reason, struct arena *a,
                      struct claim_record *out)
 {
-    struct review x = {note, rec, status, reason, a, out};
+    struct change x = {.apply = review, .rec = rec, .a = a, .out = out, .note = note,
+                       .status = status, .reason = reason};
 
-    return svc_tx_run_here("claims.review", TX_READ_WRITE, review_body, &x);
+    return svc_tx_run_here("claims.review", TX_READ_WRITE, change_body, &x);
 }

@@ -10,9 +10,9 @@
 #include "core/log.h"
 #include "db/eligibility.h"
 #include "db/errors.h"
+#include "service/audited_write.h"
 #include "service/conn.h"
 #include "service/incidents.h"
-#include "service/lookup_cache.h"
 #include "service/read_source.h"
 #include "service/tx.h"
 
@@ -28,31 +28,27 @@ svc_compensation_current(PGconn *c, int64_t incident_id, struct arena *a,
     return OUTCOME_OK;
 }
 
-struct put {
-    const struct audit_note *note;
-    const struct incident *inc;
-    const char *json;
-    struct arena *a;
-    struct scheme_record *out;
-};
-
+/* The write of svc_compensation_put: target, the incident; in, the scheme's JSON. */
 static int
-put_body(PGconn *c, struct tx *t, void *ctx)
+put(PGconn *c, struct tx *t, const struct audited_write *w)
 {
-    struct put *x = ctx;
-    int rc = db_schemes_put(c, x->inc->id, x->json, x->a, x->out);
+    const struct incident *inc = w->target;
 
     (void)t;
-    return svc_audit_after(c, rc, x->note, "scheme.put", "incident", x->inc->slug);
+    return db_schemes_put(c, inc->id, w->in, w->a, w->out);
 }
 
 enum outcome
 svc_compensation_put(PGconn *c, const struct audit_note *note, const struct incident *inc,
                      const char *json, struct arena *a, struct scheme_record *out)
 {
-    struct put x = {note, inc, json, a, out};
     /* the incident row changes too (scheme_version, updated_at) */
-    return svc_tx_run_cached_write(c, "compensation.put", put_body, &x);
+    struct audited_write w = {.write = put, .note = note, .event = "scheme.put",
+                              .object_type = "incident", .object_id = &inc->slug,
+                              .target = inc, .in = json, .a = a, .out = out,
+                              .stales_lookup_cache = true};
+
+    return svc_audited_write(c, "compensation.put", &w);
 }
 
 /* The read of svc_rq_compensation_summary, run by the transaction runner in one or two

@@ -94,35 +94,27 @@ clean_name(const char *name, char out[EVIDENCE_NAME_MAX + 1])
 
 /* ---- the claimant's upload ---- */
 
-struct begin {
+/* A sealed part of the upload u, written in a transaction of its own: its name (begin_body)
+ * or the chunk being filled (chunk_body), sealed under the data key key_id. */
+struct sealed_part {
     struct evidence_upload *u;
-    int64_t incident_id;
-    const uint8_t *name_box;
-    size_t name_box_len;
     int key_id;
+    const uint8_t *box;
+    size_t box_len;
 };
 
 static int
 begin_body(PGconn *c, struct tx *t, void *ctx)
 {
-    struct begin *b = ctx;
+    const struct sealed_part *name = ctx;
+    struct evidence_upload *u = name->u;
     struct evidence_claim cl;
-    struct arena *a = arena_new();
-    int rc = db_evidence_claim_lock(c, b->u->claim_id, a, &cl);
+    int rc = evidence_claim_lock(c, t, u->claim_id, &u->lim, &cl);
 
-    if (rc == 1) {
-        enum outcome o = evidence_claim_refusal(&cl);
-        if (o == OUTCOME_OK && !cl.applicable)
-            o = OUTCOME_EVIDENCE_NOT_APPLICABLE;
-        if (o == OUTCOME_OK && cl.n_files >= b->u->lim.max_files)
-            o = OUTCOME_EVIDENCE_LIMIT;
-        rc = o != OUTCOME_OK ? tx_answer(t, o)
-                             : db_evidence_insert(c, cl.incident_id, cl.id, b->u->public_id,
-                                                  b->key_id, b->name_box, b->name_box_len,
-                                                  &b->u->file_id);
-    }
-    arena_free(a);
-    return rc;
+    if (rc != 1)
+        return rc;
+    return db_evidence_insert(c, cl.incident_id, cl.id, u->public_id, name->key_id, name->box,
+                              name->box_len, &u->file_id);
 }
 
 static void
@@ -173,8 +165,8 @@ svc_rq_evidence_begin(const struct secrets *s, const struct evidence_limits *lim
         upload_free(u);
         return OUTCOME_INTERNAL;
     }
-    struct begin b = {u, 0, name_box, strlen(clean) + PII_BOX_OVERHEAD, k->id};
-    o = svc_tx_run(c, "evidence.begin", TX_READ_WRITE, begin_body, &b);
+    struct sealed_part sealed_name = {u, k->id, name_box, strlen(clean) + PII_BOX_OVERHEAD};
+    o = svc_tx_run(c, "evidence.begin", TX_READ_WRITE, begin_body, &sealed_name);
     if (o != OUTCOME_OK) {
         upload_free(u);
         return o;
@@ -185,20 +177,14 @@ svc_rq_evidence_begin(const struct secrets *s, const struct evidence_limits *lim
     return OUTCOME_OK;
 }
 
-struct chunk_write {
-    struct evidence_upload *u;
-    int key_id;
-    size_t box_len;
-};
-
 static int
 chunk_body(PGconn *c, struct tx *t, void *ctx)
 {
-    struct chunk_write *w = ctx;
+    const struct sealed_part *chunk = ctx;
 
     (void)t;
-    return db_evidence_chunk_insert(c, w->u->file_id, w->u->seq, w->key_id, w->u->box,
-                                    w->box_len);
+    return db_evidence_chunk_insert(c, chunk->u->file_id, chunk->u->seq, chunk->key_id,
+                                    chunk->box, chunk->box_len);
 }
 
 /* Seals and writes the chunk being filled; a failure becomes the upload's refusal. */
@@ -216,10 +202,10 @@ flush_chunk(struct evidence_upload *u)
         u->refusal = OUTCOME_INTERNAL;
         return;
     }
-    struct chunk_write w = {u, k->id, u->plain_len + PII_BOX_OVERHEAD};
+    struct sealed_part chunk = {u, k->id, u->box, u->plain_len + PII_BOX_OVERHEAD};
     enum outcome o = svc_conn(&c);
     if (o == OUTCOME_OK)
-        o = svc_tx_run(c, "evidence.chunk", TX_READ_WRITE, chunk_body, &w);
+        o = svc_tx_run(c, "evidence.chunk", TX_READ_WRITE, chunk_body, &chunk);
     if (o != OUTCOME_OK) {
         u->refusal = o;
         return;
@@ -280,19 +266,13 @@ store_body(PGconn *c, struct tx *t, void *ctx)
 {
     struct store *st = ctx;
     struct evidence_claim cl;
-    struct arena *a = arena_new();
-    int rc = db_evidence_claim_lock(c, st->u->claim_id, a, &cl);
+    int rc = evidence_claim_lock(c, t, st->u->claim_id, NULL, &cl);
 
-    if (rc == 1) {
-        /* reviewed or withdrawn while the file was on its way: it is not kept */
-        enum outcome o = evidence_claim_refusal(&cl);
-        rc = o != OUTCOME_OK ? tx_answer(t, o)
-                             : db_evidence_store(c, st->u->file_id, st->media, st->u->size,
-                                                 st->u->seq, st->sha);
-        if (rc == 1)
-            rc = db_evidence_get(c, st->u->claim_id, st->u->public_id, st->a, &st->row);
-    }
-    arena_free(a);
+    /* reviewed or withdrawn while the file was on its way: it is not kept */
+    if (rc == 1)
+        rc = db_evidence_store(c, st->u->file_id, st->media, st->u->size, st->u->seq, st->sha);
+    if (rc == 1)
+        rc = db_evidence_get(c, st->u->claim_id, st->u->public_id, st->a, &st->row);
     return rc;
 }
 

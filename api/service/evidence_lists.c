@@ -76,15 +76,9 @@ remove_body(PGconn *c, struct tx *t, void *ctx)
 {
     struct removal *r = ctx;
     struct evidence_claim cl;
-    struct arena *a = arena_new();
-    int rc = db_evidence_claim_lock(c, r->claim_id, a, &cl);
+    int rc = evidence_claim_lock(c, t, r->claim_id, NULL, &cl);
 
-    if (rc == 1) {
-        enum outcome o = evidence_claim_refusal(&cl);
-        rc = o != OUTCOME_OK ? tx_answer(t, o) : db_evidence_delete(c, r->claim_id, r->file_id);
-    }
-    arena_free(a);
-    return rc;
+    return rc == 1 ? db_evidence_delete(c, r->claim_id, r->file_id) : rc;
 }
 
 enum outcome

@@ -10,6 +10,7 @@
 #include "crypto/pii_box.h"
 #include "domain/reference.h"
 #include "domain/uuid.h"
+#include "service/tx.h"
 
 const struct data_key *
 evidence_key_by_id(const struct secrets *s, int id)
@@ -75,6 +76,26 @@ evidence_claim_refusal(const struct evidence_claim *cl)
     if (strcmp(cl->status, "received") != 0)
         return OUTCOME_CLAIM_REVIEWED;
     return OUTCOME_OK;
+}
+
+int
+evidence_claim_lock(PGconn *c, struct tx *t, int64_t claim_id,
+                    const struct evidence_limits *new_file, struct evidence_claim *cl)
+{
+    struct arena *a = arena_new();
+    int rc = db_evidence_claim_lock(c, claim_id, a, cl);
+
+    if (rc == 1) {
+        enum outcome o = evidence_claim_refusal(cl);
+        if (new_file != NULL && o == OUTCOME_OK && !cl->applicable)
+            o = OUTCOME_EVIDENCE_NOT_APPLICABLE;
+        if (new_file != NULL && o == OUTCOME_OK && cl->n_files >= new_file->max_files)
+            o = OUTCOME_EVIDENCE_LIMIT;
+        rc = o != OUTCOME_OK ? tx_answer(t, o) : 1;
+    }
+    cl->status = NULL;
+    arena_free(a);
+    return rc;
 }
 
 int

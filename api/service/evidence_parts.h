@@ -31,6 +31,15 @@ bool evidence_file_view(const struct secrets *s, struct arena *a, const struct e
  * OUTCOME_OK. */
 enum outcome evidence_claim_refusal(const struct evidence_claim *cl);
 
+struct tx;
+
+/* In a transaction body: locks the claim claim_id and decides whether its evidence may change
+ * now: 1 with *cl (read in a scratch arena: its status is not kept), the body's answer to a
+ * refusal (evidence_claim_refusal; for a new file, new_file its limits, also no declared loss
+ * or no free slot), or DB_* (0: no such claim). */
+int evidence_claim_lock(PGconn *c, struct tx *t, int64_t claim_id,
+                        const struct evidence_limits *new_file, struct evidence_claim *cl);
+
 /* The member claim of reference under action_id, in association_id's reach, into *claim_id:
  * 1, 0 (malformed ids or out of reach: NOT_FOUND) or a DB_* status. */
 int evidence_member_claim(PGconn *c, const char *association_id, const char *action_id,

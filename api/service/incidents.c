@@ -4,34 +4,28 @@
 #include "service/incidents.h"
 
 #include "db/errors.h"
+#include "service/audited_write.h"
 #include "service/conn.h"
-#include "service/lookup_cache.h"
 #include "service/tx.h"
 
-struct create {
-    const struct audit_note *note;
-    const struct incident *in;
-    struct arena *a;
-    struct incident *out;
-};
-
+/* The write of svc_incidents_create: in, the new incident. */
 static int
-create_body(PGconn *c, struct tx *t, void *ctx)
+insert(PGconn *c, struct tx *t, const struct audited_write *w)
 {
-    struct create *x = ctx;
-    int rc = db_incidents_insert(c, x->in, x->a, x->out);
+    int rc = db_incidents_insert(c, w->in, w->a, w->out);
 
-    if (rc == DB_CONFLICT)
-        return tx_answer(t, OUTCOME_ALREADY_EXISTS);
-    return svc_audit_after(c, rc, x->note, "incident.create", "incident", x->out->slug);
+    return rc == DB_CONFLICT ? tx_answer(t, OUTCOME_ALREADY_EXISTS) : rc;
 }
 
 enum outcome
 svc_incidents_create(PGconn *c, const struct audit_note *note, const struct incident *in,
                      struct arena *a, struct incident *out)
 {
-    struct create x = {note, in, a, out};
-    return svc_tx_run_cached_write(c, "incidents.create", create_body, &x);
+    struct audited_write w = {.write = insert, .note = note, .event = "incident.create",
+                              .object_type = "incident", .object_id = &out->slug, .in = in,
+                              .a = a, .out = out, .stales_lookup_cache = true};
+
+    return svc_audited_write(c, "incidents.create", &w);
 }
 
 enum outcome
@@ -59,35 +53,29 @@ apply_patch(struct incident *cur, const struct incident_patch *p)
         cur->status = p->value.status;
 }
 
-struct update {
-    const struct audit_note *note;
-    const char *slug;
-    const struct incident_patch *p;
-    struct arena *a;
-    struct incident *out;
-};
-
+/* The write of svc_incidents_update: target, the slug; in, the patch. */
 static int
-update_body(PGconn *c, struct tx *t, void *ctx)
+update(PGconn *c, struct tx *t, const struct audited_write *w)
 {
-    struct update *x = ctx;
     struct incident cur;
-    int rc = db_incidents_get(c, x->slug, true, x->a, &cur);
+    int rc = db_incidents_get(c, w->target, true, w->a, &cur);
 
-    (void)t;
     if ((rc = tx_one_row(rc)) != 1)
-        return rc; /* 0: no such incident */
-    apply_patch(&cur, x->p);
-    rc = db_incidents_update(c, &cur, x->a, x->out); /* the row is locked: it cannot have gone */
-    return svc_audit_after(c, rc, x->note, "incident.update", "incident", x->out->slug);
+        return rc == 0 ? tx_answer(t, OUTCOME_NOT_FOUND) : rc; /* no such incident */
+    apply_patch(&cur, w->in);
+    return db_incidents_update(c, &cur, w->a, w->out); /* the row is locked: it cannot have gone */
 }
 
 enum outcome
 svc_incidents_update(PGconn *c, const struct audit_note *note, const char *slug,
                      const struct incident_patch *p, struct arena *a, struct incident *out)
 {
-    struct update x = {note, slug, p, a, out};
-    return svc_tx_run_cached_write(c, "incidents.update", update_body, &x);
+    struct audited_write w = {.write = update, .note = note, .event = "incident.update",
+                              .object_type = "incident", .object_id = &out->slug,
+                              .target = slug, .in = p, .a = a, .out = out,
+                              .stales_lookup_cache = true};
+
+    return svc_audited_write(c, "incidents.update", &w);
 }
 
 enum outcome

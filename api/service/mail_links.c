@@ -122,23 +122,37 @@ svc_rq_recovery_request(const struct secrets *s, const struct recovery_request *
     return o;
 }
 
-struct redeem_tx {
+/* The use of a link, in one transaction run by link_body: the link of link_hash used for
+ * purpose (once only), then what the use does with its claim. */
+struct link_use;
+typedef int (*link_then_fn)(PGconn *c, struct tx *t, const struct link_use *x,
+                            int64_t claim_id);
+
+struct link_use {
+    const char *purpose;
+    link_then_fn then;
     uint8_t link_hash[KEYED_HASH_LEN];
-    uint8_t token_hash[KEYED_HASH_LEN];
-    char *ref_out;
+    uint8_t token_hash[KEYED_HASH_LEN]; /* a recovery's: the new token's keyed hash */
+    char *ref_out;                      /* a recovery's: the claim's reference */
+    char *lang_out;                     /* a confirmation's: the claim's language */
 };
 
 static int
-redeem_body(PGconn *c, struct tx *t, void *ctx)
+link_body(PGconn *c, struct tx *t, void *ctx)
 {
-    struct redeem_tx *x = ctx;
+    const struct link_use *x = ctx;
     int64_t claim_id = 0;
-    const struct audit_note note = {"claimant", "", 0};
+    int rc = use_link(c, t, x->link_hash, x->purpose, &claim_id);
 
-    int rc = use_link(c, t, x->link_hash, "recovery", &claim_id);
-    if (rc != 1)
-        return rc;
-    rc = db_claims_replace_token(c, claim_id, x->token_hash, x->ref_out);
+    return rc == 1 ? x->then(c, t, x, claim_id) : rc;
+}
+
+static int
+replace_token(PGconn *c, struct tx *t, const struct link_use *x, int64_t claim_id)
+{
+    const struct audit_note note = {"claimant", "", 0};
+    int rc = db_claims_replace_token(c, claim_id, x->token_hash, x->ref_out);
+
     if (rc != 1)
         return rc == 0 ? tx_answer(t, OUTCOME_NOT_FOUND) : rc;
     return tx_audited(svc_audit(c, &note, "claim.token-recovered", "claim", x->ref_out));
@@ -148,7 +162,7 @@ enum outcome
 svc_rq_recovery_redeem(const struct secrets *s, const char *link_token, char *token_out,
                        char *ref_out)
 {
-    struct redeem_tx x = {.ref_out = ref_out};
+    struct link_use x = {.purpose = "recovery", .then = replace_token, .ref_out = ref_out};
     PGconn *c;
     enum outcome o = link_conn(s, link_token, &c, x.link_hash);
 
@@ -157,38 +171,28 @@ svc_rq_recovery_redeem(const struct secrets *s, const char *link_token, char *to
     if (!random_token(32, token_out) ||
         !keyed_hash(s->hmac_key, KEYED_HASH_CLAIM_TOKEN, token_out, x.token_hash))
         return OUTCOME_INTERNAL;
-    o = svc_tx_run(c, "mail.recovery_redeem", TX_READ_WRITE, redeem_body, &x);
+    o = svc_tx_run(c, "mail.recovery_redeem", TX_READ_WRITE, link_body, &x);
     if (o != OUTCOME_OK)
         explicit_bzero(token_out, 44);
     return o;
 }
 
-struct confirm_tx {
-    uint8_t link_hash[KEYED_HASH_LEN];
-    char *lang_out;
-};
-
 static int
-confirm_body(PGconn *c, struct tx *t, void *ctx)
+confirm_email(PGconn *c, struct tx *t, const struct link_use *x, int64_t claim_id)
 {
-    struct confirm_tx *x = ctx;
-    int64_t claim_id = 0;
+    int rc = db_claims_confirm_email(c, claim_id, x->lang_out);
 
-    int rc = use_link(c, t, x->link_hash, "confirm-email", &claim_id);
-    if (rc != 1)
-        return rc;
-    rc = db_claims_confirm_email(c, claim_id, x->lang_out);
     return rc == 0 ? tx_answer(t, OUTCOME_NOT_FOUND) : rc;
 }
 
 enum outcome
 svc_rq_mail_confirm_email(const struct secrets *s, const char *link_token, char lang_out[3])
 {
-    struct confirm_tx x = {.lang_out = lang_out};
+    struct link_use x = {.purpose = "confirm-email", .then = confirm_email, .lang_out = lang_out};
     PGconn *c;
     enum outcome o = link_conn(s, link_token, &c, x.link_hash);
 
     if (o != OUTCOME_OK)
         return o;
-    return svc_tx_run(c, "mail.confirm_email", TX_READ_WRITE, confirm_body, &x);
+    return svc_tx_run(c, "mail.confirm_email", TX_READ_WRITE, link_body, &x);
 }

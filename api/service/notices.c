@@ -13,6 +13,7 @@
 #include "db/errors.h"
 #include "mail/notice_render.h"
 #include "service/actions.h"
+#include "service/audited_write.h"
 #include "service/conn.h"
 #include "service/tx.h"
 #include "service/workspace.h"
@@ -22,12 +23,13 @@
 #define PREVIEW_TOKEN "…"
 
 /* The caller's connection, after checking that the action is the association's (the owner
- * check of every association route on an action, svc_rq_action_own). */
+ * check of every association route on an action, svc_rq_action_own); the action itself is not
+ * needed further. */
 static enum outcome
-owned_action(const char *association_id, const char *action_id, struct arena *a, PGconn **c,
-             struct action *x)
+owned_action(const char *association_id, const char *action_id, struct arena *a, PGconn **c)
 {
-    enum outcome o = svc_rq_action_own(action_id, association_id, true, a, x);
+    struct action x;
+    enum outcome o = svc_rq_action_own(action_id, association_id, true, a, &x);
 
     return o != OUTCOME_OK ? o : svc_conn(c);
 }
@@ -37,40 +39,34 @@ svc_rq_notice_check(const char *association_id, const char *action_id, const cha
                     bool write, bool may_write, struct arena *a)
 {
     struct notice_row n;
-    struct action x;
     PGconn *c;
-    enum outcome o = owned_action(association_id, action_id, a, &c, &x);
+    enum outcome o = owned_action(association_id, action_id, a, &c);
 
     if (o == OUTCOME_OK && id != NULL) {
         int rc = db_notices_get(c, action_id, id, false, a, &n);
-        o = rc < 0 ? tx_outcome_of(c, rc) : rc == 0 ? OUTCOME_NOT_FOUND : OUTCOME_OK;
+        o = tx_read_outcome(c, rc);
     }
     if (o == OUTCOME_OK && write && !may_write)
         o = OUTCOME_APPROVAL_LAPSED;
     return o;
 }
 
-struct create {
-    const struct audit_note *note;
-    const char *action_id;
+/* What a new notice is made of, but its action. */
+struct new_notice {
     const char *kind;
     const struct notice_texts *texts;
-    const char *sha256;
-    struct arena *a;
-    struct notice_row *out;
+    const char *sha256; /* the texts' digest */
 };
 
+/* The write of svc_rq_notice_create: target, the action's id; in, the struct new_notice. */
 static int
-create_body(PGconn *c, struct tx *t, void *ctx)
+insert(PGconn *c, struct tx *t, const struct audited_write *w)
 {
-    struct create *k = ctx;
-    int rc = db_notices_insert(c, k->action_id, k->kind, k->texts, k->sha256, k->note->actor,
-                               k->a, k->out);
+    const struct new_notice *n = w->in;
 
     (void)t;
-    if ((rc = tx_held_row_written(rc)) != 1)
-        return rc;
-    return tx_audited(svc_audit(c, k->note, "action.notice.create", "notice", k->out->id));
+    return db_notices_insert(c, w->target, n->kind, n->texts, n->sha256, w->note->actor, w->a,
+                             w->out);
 }
 
 enum outcome
@@ -80,9 +76,8 @@ svc_rq_notice_create(const struct audit_note *note, const char *association_id,
 {
     struct strbuf input = {0};
     char sha[SHA256_HEX_LEN + 1];
-    struct action x;
     PGconn *c;
-    enum outcome o = owned_action(association_id, action_id, a, &c, &x);
+    enum outcome o = owned_action(association_id, action_id, a, &c);
 
     if (o != OUTCOME_OK)
         return o;
@@ -93,8 +88,12 @@ svc_rq_notice_create(const struct audit_note *note, const char *association_id,
         return OUTCOME_INTERNAL;
     }
     struct audit_note texts_note = {note->actor, input.data, input.len};
-    struct create k = {&texts_note, action_id, kind, texts, sha, a, out};
-    o = svc_tx_run(c, "notices.create", TX_READ_WRITE, create_body, &k);
+    struct new_notice n = {kind, texts, sha};
+    struct audited_write w = {.write = insert, .note = &texts_note,
+                              .event = "action.notice.create", .object_type = "notice",
+                              .object_id = &out->id, .target = action_id, .in = &n, .a = a,
+                              .out = out};
+    o = svc_audited_write(c, "notices.create", &w);
     strbuf_free(&input);
     return o;
 }
@@ -103,14 +102,13 @@ enum outcome
 svc_rq_notice_get(const char *association_id, const char *action_id, const char *id,
                   struct arena *a, struct notice_row *out)
 {
-    struct action x;
     PGconn *c;
-    enum outcome o = owned_action(association_id, action_id, a, &c, &x);
+    enum outcome o = owned_action(association_id, action_id, a, &c);
 
     if (o != OUTCOME_OK)
         return o;
     int rc = db_notices_get(c, action_id, id, false, a, out);
-    return rc < 0 ? tx_outcome_of(c, rc) : rc == 0 ? OUTCOME_NOT_FOUND : OUTCOME_OK;
+    return tx_read_outcome(c, rc);
 }
 
 enum outcome
@@ -119,9 +117,8 @@ svc_rq_notice_list(const char *association_id, const char *action_id, const char
                    bool *more_out)
 {
     const char *after_created = NULL, *after_id = NULL;
-    struct action x;
     PGconn *c;
-    enum outcome o = owned_action(association_id, action_id, a, &c, &x);
+    enum outcome o = owned_action(association_id, action_id, a, &c);
 
     if (o != OUTCOME_OK)
         return o;
@@ -240,9 +237,8 @@ svc_rq_notice_send(const struct audit_note *note, const char *association_id,
                    const char *action_id, const char *id, const struct notice_send_request *rq,
                    struct arena *a, struct notice_send_result *out)
 {
-    struct action x;
     PGconn *c;
-    enum outcome o = owned_action(association_id, action_id, a, &c, &x);
+    enum outcome o = owned_action(association_id, action_id, a, &c);
 
     if (o != OUTCOME_OK)
         return o;

@@ -9,6 +9,7 @@
 #include "db/errors.h"
 #include "db/tallies.h"
 #include "service/actions.h"
+#include "service/audited_write.h"
 #include "service/conn.h"
 #include "service/tx.h"
 
@@ -32,40 +33,39 @@ svc_rq_ws_members_page(const struct ws_page_query *q, struct arena *a, struct ws
     return svc_rq_action_own(q->action_id, q->association_id, true, a, &x);
 }
 
-struct member_read {
-    const struct audit_note *note;
-    const char *action_id;
-    const char *reference;
-    struct arena *a;
-    struct ws_member_view *out;
-};
-
+/* The reads of svc_rq_ws_member_read, audited as a write is (its one write is the audit
+ * event): target, the claim's reference; in, the action's id; out, the view. */
 static int
-member_read_body(PGconn *c, struct tx *t, void *ctx)
+member_read(PGconn *c, struct tx *t, const struct audited_write *w)
 {
-    struct member_read *m = ctx;
-    struct ws_member_view *v = m->out;
-    int rc = db_claims_get(c, m->reference, false, m->a, &v->claim);
+    const char *action_id = w->in;
+    struct ws_member_view *v = w->out;
+    int rc = db_claims_get(c, w->target, false, w->a, &v->claim);
 
     if (rc != 1)
         return rc < 0 ? rc : tx_answer(t, OUTCOME_NOT_FOUND);
-    if (v->claim.member_of == NULL || strcmp(v->claim.member_of, m->action_id) != 0)
+    if (v->claim.member_of == NULL || strcmp(v->claim.member_of, action_id) != 0)
         return tx_answer(t, OUTCOME_NOT_FOUND);
-    rc = db_ws_member_extra(c, v->claim.id, m->a, &v->review, &v->duplicate_dates,
+    rc = db_ws_member_extra(c, v->claim.id, w->a, &v->review, &v->duplicate_dates,
                             WS_DUPLICATE_DATES_MAX, &v->n_duplicate_dates);
-    if (rc == 1 && (rc = db_risk_claim(c, v->claim.id, m->a, &v->risk)) >= 0)
+    if (rc == 1 && (rc = db_risk_claim(c, v->claim.id, w->a, &v->risk)) >= 0)
         rc = 1;
-    return svc_audit_after(c, rc, m->note, "claim.read", "claim", m->reference);
+    return rc;
 }
 
 enum outcome
 svc_rq_ws_member_read(const struct audit_note *note, const char *action_id,
                       const char *reference, struct arena *a, struct ws_member_view *out)
 {
-    struct member_read m = {note, action_id, reference, a, out};
+    struct audited_write w = {.write = member_read, .note = note, .event = "claim.read",
+                              .object_type = "claim", .object_id = &reference,
+                              .target = reference, .in = action_id, .a = a, .out = out};
+    PGconn *c;
 
     memset(out, 0, sizeof *out);
-    return svc_tx_run_here("workspace.member_read", TX_READ_WRITE, member_read_body, &m);
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    return svc_audited_write(c, "workspace.member_read", &w);
 }
 
 struct review {
