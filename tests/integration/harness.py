@@ -37,7 +37,7 @@ START_TIMEOUT_S = 30.0     # an ASan build starts slowly on a busy machine
 STOP_TIMEOUT_S = 20.0
 IO_TIMEOUT_S = 10.0        # every socket operation of a client
 RUN_TIMEOUT_S = 120.0      # every helper subprocess (secrets init, migrate, initdb, pg_ctl)
-TEST_DB_CONNECT_TIMEOUT_S = 10  # see Server._start: first connections on a loaded machine
+TEST_DB_CONNECT_TIMEOUT_S = 10  # every process a test starts (below): first connections on a loaded machine
 LOG_TAIL_LINES = 40
 
 
@@ -144,6 +144,13 @@ def _isolate_database():
 
 
 _isolate_database()
+
+# A database connection (fork, authentication) can take more than the 2 s default of
+# --db-connect-timeout on a loaded 2-core machine under ASan: a server's request then answers
+# 503, and a command run by a test (`recours association add`, `recours audit verify`) fails
+# with "timeout expired" (test_audit_chain, seen at load 15). Set for every process a test
+# starts; tests about that timeout pass --db-connect-timeout, which wins over this variable.
+os.environ.setdefault("RECOURS_DB_CONNECT_TIMEOUT", str(TEST_DB_CONNECT_TIMEOUT_S))
 
 
 def tail(text, lines=LOG_TAIL_LINES):
@@ -454,11 +461,6 @@ class Server:
         child_env = dict(os.environ)
         if self.database_url:
             child_env["DATABASE_URL"] = self.database_url
-        # A worker's first database connection (fork, authentication) can take more than the
-        # 2 s default of --db-connect-timeout on a loaded 2-core machine under ASan, and the
-        # request then answers 503. Tests about that timeout pass --db-connect-timeout, which
-        # wins over this variable.
-        child_env.setdefault("RECOURS_DB_CONNECT_TIMEOUT", str(TEST_DB_CONNECT_TIMEOUT_S))
         child_env.update(self.extra_env)
         last_error = None
         for _attempt in range(5 if port is None else 1):
