@@ -12,6 +12,7 @@ interrupted or aborted. What an export holds is in test_export.py.
 A database of its own (CREATE DATABASE on DATABASE_URL's server, dropped at the end).
 """
 
+import os
 import subprocess
 import sys
 import threading
@@ -279,6 +280,52 @@ class LargeExportTest(ExportTestBase):
         # the server goes on serving
         r = self.get_export(self.A, self.small)
         self.assertEqual(len(csv_records(self, r.body, ",")), SMALL)
+
+    def test_a_page_that_fails_leaves_the_connection_serving(self):
+        """A page statement that fails while its connection stays up (the statement timeout:
+        another session holds claim_eligibility locked): the export stops and its record says
+        aborted, and the worker's connection serves the next requests, exports included. A
+        node of one worker, so that they all go through that connection."""
+        node = cf.start_server(self, workers=1, database_url=self.db_url, migrate=False,
+                               secrets_from=self.server, args=["--shutdown-grace", "2"],
+                               env={"RECOURS_DB_STATEMENT_TIMEOUT_MS": "1000"})
+        app = "export-page-lock"
+        rc = harness.RawConnection(node)
+        locker = None
+        try:
+            export_id = self.start_reading(rc)
+            locker = subprocess.Popen(
+                ["psql", "-X", "-q", "-d", self.db_url, "-c",
+                 "BEGIN; LOCK TABLE claim_eligibility IN ACCESS EXCLUSIVE MODE;"
+                 " SELECT pg_sleep(120); COMMIT"],
+                env=dict(os.environ, PGAPPNAME=app), stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL)
+            harness.poll(lambda: psql("SELECT 1 FROM pg_locks l JOIN pg_stat_activity a"
+                                      " USING (pid) WHERE l.granted AND l.mode ="
+                                      f" 'AccessExclusiveLock' AND a.application_name = '{app}'"),
+                         30, interval=0.1, what="the lock on claim_eligibility")
+            while rc._fill():  # the rest, up to where the server stops
+                rc._buf = b""
+        finally:
+            rc.close()
+            psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                 f" WHERE application_name = '{app}'")
+            if locker is not None:
+                locker.wait(timeout=30)
+
+        def ended():
+            rec = self.record(export_id, self.A.key)
+            return rec if rec["status"] != "streaming" else None
+
+        rec = harness.poll(ended, 30, interval=0.1, what="the export record to end")
+        self.assertEqual(rec["status"], "aborted")
+        self.assertLess(rec["rows"], BIG)
+        # the same worker, its connection idle again
+        for fmt in ("csv", "ndjson"):
+            r = af.request(node, "GET", export_path(self.small, fmt), token=self.A.key)
+            self.assertEqual(r.status, 200, repr(r))
+            self.assertEqual(self.record(r.headers["X-Export-Id"], self.A.key)["rows"], SMALL)
+        self.assertIn("57014", node.log_text(), "the page failed on the statement timeout")
 
     def test_a_server_stopping_mid_export_leaves_it_aborted(self):
         """SIGTERM while a client holds an export open: after the grace period the server
