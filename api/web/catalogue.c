@@ -182,3 +182,22 @@ web_te(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
 {
     web_escape(sb, ctx, web_t(c, lang, key));
 }
+
+void
+web_markup(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
+           const char *markup)
+{
+    const char *p = markup;
+    const char *open, *close;
+    char key[128];
+
+    while ((open = strchr(p, '{')) != NULL && (close = strchr(open, '}')) != NULL) {
+        bool attr = open[1] == '=';
+        const char *name = open + 1 + attr;
+        strbuf_append(sb, p, (size_t)(open - p));
+        snprintf(key, sizeof key, "%.*s", (int)(close - name), name);
+        web_te(sb, c, lang, attr ? WEB_ATTR : WEB_TEXT, key);
+        p = close + 1;
+    }
+    strbuf_puts(sb, p);
+}

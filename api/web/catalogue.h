@@ -51,4 +51,11 @@ void web_tf(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang
 void web_te(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
             enum web_context ctx, const char *key);
 
+/* The page's own markup with catalogue texts in it, written as one piece: markup as it is,
+ * but "{key}" becomes the string of key through the text escaper and "{=key}" through the
+ * attribute's (web_te). Example: web_markup(sb, c, lang, "<h2>{index.open_h2}</h2>\n").
+ * markup is this code's own, never a value from outside: values go through web/escape.h. */
+void web_markup(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
+                const char *markup);
+
 #endif
