@@ -86,9 +86,11 @@ no_lang_query(struct request *rq, struct reply *deny)
     return false;
 }
 
-/* A POST body: the action's members and its public record. */
-struct create_body {
+/* A POST or PATCH body: the action's members (in for a POST, patch for a PATCH) and its
+ * public record. */
+struct action_body {
     struct action in;
+    struct action_patch patch;
     struct action_record_patch rec;
     bool record;
 };
@@ -96,7 +98,7 @@ struct create_body {
 static void
 read_create(const struct json_fields *jf, void *out)
 {
-    struct create_body *cb = out;
+    struct action_body *cb = out;
     struct action *in = &cb->in;
 
     jf_refuse_unknown(jf, members);
@@ -129,7 +131,7 @@ reply_action(int status, const struct action_doc *d)
 struct reply
 handle_actions_create(struct request *rq)
 {
-    struct create_body cb = {0};
+    struct action_body cb = {0};
     struct action_doc out;
     struct errors errors = {0};
     struct caller who = guard_caller(rq);
@@ -206,17 +208,10 @@ handle_actions_list(struct request *rq)
     return reply_rows(rows, n, sizeof *rows, action_item, next);
 }
 
-/* A PATCH body: the action's members and its public record. */
-struct update_body {
-    struct action_patch patch;
-    struct action_record_patch rec;
-    bool record;
-};
-
 static void
 read_patch(const struct json_fields *jf, void *out)
 {
-    struct update_body *ub = out;
+    struct action_body *ub = out;
     struct action_patch *p = &ub->patch;
     json_t *o = jf->obj;
 
@@ -245,7 +240,7 @@ read_patch(const struct json_fields *jf, void *out)
 struct reply
 handle_actions_update(struct request *rq)
 {
-    struct update_body ub = {0};
+    struct action_body ub = {0};
     struct action_doc out;
     struct caller who = guard_caller(rq);
     struct reply deny;

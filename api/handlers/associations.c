@@ -161,12 +161,6 @@ handle_associations_list(struct request *rq)
     return reply_rows(rows, n, sizeof *rows, association_item, next);
 }
 
-static void
-release_json(void *p)
-{
-    json_decref(p);
-}
-
 static json_t *
 key_json(const struct api_key *k, const char *secret)
 {
@@ -176,27 +170,29 @@ key_json(const struct api_key *k, const char *secret)
                      k->last_used_at, "revoked_at", k->revoked_at);
 }
 
+/* {"label": ...}: a key's only member, into the const char * at out. */
+static void
+read_key_request(const struct json_fields *jf, void *out)
+{
+    static const char *const key_members[] = {"label", NULL};
+
+    jf_refuse_unknown(jf, key_members);
+    *(const char **)out = jf_text(jf, "label", false, 200);
+}
+
 struct reply
 handle_keys_issue(struct request *rq)
 {
-    static const char *const key_members[] = {"label", NULL};
-    struct errors errors = {0};
     struct api_key key;
     struct reply deny;
+    const char *label = NULL;
     char secret[API_KEY_LEN + 1];
 
     if (!uuid_is_valid(request_param(rq, 0)))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    json_t *body = rq->body.len > 0 ? json_body_object(rq, false, &deny) : json_object();
-    if (body == NULL)
+    /* the body is optional: without one, the key has no label */
+    if (rq->body.len > 0 && !json_body_read(rq, false, read_key_request, &label, &deny))
         return deny;
-    if (rq->body.len == 0)
-        arena_defer(rq->arena, release_json, body);
-    struct json_fields jf = {.obj = body, .prefix = "", .errors = &errors, .arena = rq->arena};
-    jf_refuse_unknown(&jf, key_members);
-    const char *label = jf_text(&jf, "label", false, 200);
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
     struct audit_note note = guard_audit_note(rq);
     enum outcome o = svc_rq_keys_issue(app_secrets(rq->app), &note, request_param(rq, 0), label,
                                     rq->arena, &key, secret);

@@ -200,9 +200,7 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
     strbuf_free(&max);
     strbuf_free(&mb);
     if (l->n == 0) {
-        strbuf_puts(sb, "<p id=\"evidence-none\">");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.none");
-        strbuf_puts(sb, "</p>\n");
+        web_markup(sb, w->cat, w->lang, "<p id=\"evidence-none\">{ev.none}</p>\n");
     } else {
         strbuf_puts(sb, "<ul id=\"evidence-list\" class=\"evidence-list\">\n");
     }
@@ -228,39 +226,28 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
     if (l->n > 0)
         strbuf_puts(sb, "</ul>\n");
     if (!l->can_change) {
-        strbuf_puts(sb, "<p>");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.final");
-        strbuf_puts(sb, "</p>\n</section>\n");
+        web_markup(sb, w->cat, w->lang, "<p>{ev.final}</p>\n</section>\n");
         return;
     }
     if (!l->can_add) {
-        strbuf_puts(sb, "<p id=\"evidence-full\">");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.full");
-        strbuf_puts(sb, "</p>\n</section>\n");
+        web_markup(sb, w->cat, w->lang, "<p id=\"evidence-full\">{ev.full}</p>\n</section>\n");
         return;
     }
     form_open(sb, w, "evidence-form", reference, token);
     /* what web/static/evidence.js needs: the limit, and its messages in the page's language */
     strbuf_printf(sb, "<div class=\"field\" id=\"evidence-field\" data-max-bytes=\"%lld\"",
                   (long long)lim.max_bytes);
-    static const char *const messages[][2] = {{"size", "ev.err.size"}, {"type", "ev.err.type"},
-                                              {"none", "ev.err.none"}, {"failed", "ev.err.failed"},
-                                              {"sending", "ev.sending"}};
-    for (size_t i = 0; i < sizeof messages / sizeof messages[0]; i++) {
-        strbuf_printf(sb, " data-msg-%s=\"", messages[i][0]);
-        web_te(sb, w->cat, w->lang, WEB_ATTR, messages[i][1]);
-        strbuf_puts(sb, "\"");
-    }
-    strbuf_puts(sb, ">\n<label for=\"evidence-file\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.file_label");
-    strbuf_puts(sb, "</label>\n<input id=\"evidence-file\" type=\"file\" name=\"file\""
-                    " accept=\"application/pdf,image/jpeg,image/png\">\n</div>\n"
-                    "<progress id=\"evidence-progress\" max=\"100\" value=\"0\" hidden></progress>\n"
-                    "<p id=\"evidence-status\" role=\"status\"></p>\n"
-                    "<p class=\"actions\"><button id=\"evidence-add\" type=\"submit\""
-                    " class=\"button primary\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.add");
-    strbuf_puts(sb, "</button></p>\n</form>\n</section>\n");
+    web_markup(sb, w->cat, w->lang,
+               " data-msg-size=\"{=ev.err.size}\" data-msg-type=\"{=ev.err.type}\""
+               " data-msg-none=\"{=ev.err.none}\" data-msg-failed=\"{=ev.err.failed}\""
+               " data-msg-sending=\"{=ev.sending}\">\n"
+               "<label for=\"evidence-file\">{ev.file_label}</label>\n"
+               "<input id=\"evidence-file\" type=\"file\" name=\"file\""
+               " accept=\"application/pdf,image/jpeg,image/png\">\n</div>\n"
+               "<progress id=\"evidence-progress\" max=\"100\" value=\"0\" hidden></progress>\n"
+               "<p id=\"evidence-status\" role=\"status\"></p>\n"
+               "<p class=\"actions\"><button id=\"evidence-add\" type=\"submit\""
+               " class=\"button primary\">{ev.add}</button></p>\n</form>\n</section>\n");
 }
 
 /* The catalogue key of a refusal, and the page's status. */

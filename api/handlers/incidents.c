@@ -128,13 +128,15 @@ incident_json(struct request *rq, const struct incident *inc, json_t **out)
     return *out != NULL ? OUTCOME_OK : OUTCOME_UNAVAILABLE; /* out of memory */
 }
 
-/* 200 (201) with the incident, or the outcome that prevented it. */
+/* 200 (201) with the incident the service's call gave (its outcome o), or the outcome that
+ * prevented it: o's, or that of the incident's JSON. */
 static struct reply
-incident_reply(struct request *rq, const struct incident *inc, int status)
+incident_reply(struct request *rq, enum outcome o, const struct incident *inc, int status)
 {
-    json_t *doc;
-    enum outcome o = incident_json(rq, inc, &doc);
+    json_t *doc = NULL;
 
+    if (o == OUTCOME_OK)
+        o = incident_json(rq, inc, &doc);
     return o == OUTCOME_OK ? reply_json_take(status, doc) : reply_outcome(o, NULL);
 }
 
@@ -149,10 +151,9 @@ handle_incidents_create(struct request *rq)
         return deny;
     struct audit_note note = guard_audit_note(rq);
     enum outcome o = svc_rq_incidents_create(&note, &in, rq->arena, &out);
-    if (o != OUTCOME_OK)
-        return reply_outcome(o, NULL);
-    struct reply r = incident_reply(rq, &out, 201);
-    reply_add_header(&r, "Location", arena_printf(rq->arena, "/v1/incidents/%s", out.slug));
+    struct reply r = incident_reply(rq, o, &out, 201);
+    if (o == OUTCOME_OK)
+        reply_add_header(&r, "Location", arena_printf(rq->arena, "/v1/incidents/%s", out.slug));
     return r;
 }
 
@@ -161,9 +162,8 @@ handle_incidents_get(struct request *rq)
 {
     struct incident inc;
     enum outcome o = svc_rq_incidents_get(request_param(rq, 0), rq->arena, &inc);
-    if (o != OUTCOME_OK)
-        return reply_outcome(o, NULL);
-    return incident_reply(rq, &inc, 200);
+
+    return incident_reply(rq, o, &inc, 200);
 }
 
 struct reply
@@ -274,5 +274,5 @@ handle_incidents_update(struct request *rq)
         return reply_outcome(o, NULL);
     public_cache_forget(cur.slug); /* affected_count, status: this process shows them at once */
     public_cache_forget(out.slug);
-    return incident_reply(rq, &out, 200);
+    return incident_reply(rq, o, &out, 200);
 }

@@ -77,31 +77,23 @@ struct reply
 handle_members_add(struct request *rq)
 {
     static const char *const keys[] = {"references", "filter", NULL};
-    struct errors errors = {0};
     struct member_filter filter = {.category = -1};
     struct member_counts counts;
-    struct caller who;
-    struct action x;
+    struct ws_claims_body b;
     struct reply deny;
     size_t n_refs = 0;
 
-    if (!guard_own_action(rq, true, &who, &x, &deny))
+    if (!ws_claims_body_read(rq, keys, &b, &deny))
         return deny;
-    struct json_fields jf;
-    struct json_fields sub;
-    if (!json_body_fields(rq, false, keys, &errors, &jf, &deny))
-        return deny;
-    bool by_filter;
-    json_t *list = ws_references_or_filter(&jf, &sub, &by_filter);
     const char *const *refs = NULL;
-    if (list != NULL)
-        refs = read_references(&jf, list, &n_refs);
-    else if (by_filter)
-        read_filter(&sub, &filter);
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
+    if (b.references != NULL)
+        refs = read_references(&b.jf, b.references, &n_refs);
+    else if (b.by_filter)
+        read_filter(&b.filter, &filter);
+    if (errors_any(&b.errors))
+        return json_body_invalid(&b.errors);
     struct audit_note note = guard_audit_note(rq);
-    enum outcome o = svc_rq_members_add(&note, &x, refs, n_refs, &filter, &counts);
+    enum outcome o = svc_rq_members_add(&note, &b.x, refs, n_refs, &filter, &counts);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, json_pack("{s:I, s:I, s:I, s:I}", "added",

@@ -205,7 +205,7 @@ render_action(struct request *rq, const struct web_ctx *w, const json_t *doc, st
         .og_type = "article",
     };
     web_layout_begin(sb, w, &p);
-    page_heading(sb, pj_str(s, "name"), pj_str(doc, "title"));
+    page_heading(sb, pj_str(s, "name"), 1, NULL, pj_str(doc, "title"));
     strbuf_puts(sb, "<p class=\"lead\">");
     html_text(sb, desc.data);
     strbuf_puts(sb, "</p>\n");

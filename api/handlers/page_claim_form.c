@@ -80,27 +80,17 @@ control_of(const char *field)
     return NULL;
 }
 
-bool
-page_claim_field_anchor(const char *field, const char **id_out, const char **label_key_out)
-{
-    const struct control *c = control_of(field);
-
-    if (c == NULL)
-        return false;
-    *id_out = c->id;
-    *label_key_out = c->label_key;
-    return true;
-}
-
 static bool
 has_key(const struct web_ctx *w, const char *key)
 {
     return strcmp(web_t(w->cat, w->lang, key), key) != 0;
 }
 
-const char *
-page_claim_error_message(const struct web_ctx *w, const struct field_error *e, char *key_buf,
-                         size_t key_size)
+/* The error message of a field error in the page's language: err.<field without [i]>.<code>,
+ * else err.code.<code>, else the server's English message. */
+static const char *
+error_message(const struct web_ctx *w, const struct field_error *e, char *key_buf,
+              size_t key_size)
 {
     size_t n = strcspn(e->field, "[");
 
@@ -111,6 +101,41 @@ page_claim_error_message(const struct web_ctx *w, const struct field_error *e, c
     if (has_key(w, key_buf))
         return web_t(w->cat, w->lang, key_buf);
     return e->message != NULL ? e->message : e->code;
+}
+
+/* GOV.UK's error summary: every error as a link to its control, focused by the script and
+ * announced (role="alert") without it. */
+void
+page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w, const struct errors *errors)
+{
+    char key[160];
+
+    if (errors == NULL || errors->n == 0) {
+        strbuf_puts(sb, "<div id=\"error-summary\" class=\"error-summary\" tabindex=\"-1\" "
+                        "hidden></div>\n");
+        return;
+    }
+    strbuf_puts(sb, "<div id=\"error-summary\" class=\"error-summary\" tabindex=\"-1\" "
+                    "role=\"alert\" aria-labelledby=\"error-summary-title\">\n"
+                    "<h2 id=\"error-summary-title\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.title");
+    strbuf_puts(sb, "</h2>\n<p>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.intro");
+    strbuf_puts(sb, "</p>\n<ul>\n");
+    for (int i = 0; i < errors->n; i++) {
+        const struct field_error *e = &errors->items[i];
+        const struct control *c = control_of(e->field);
+        strbuf_puts(sb, "<li><a href=\"#");
+        html_attr(sb, c != NULL ? c->id : "main");
+        strbuf_puts(sb, "\">");
+        if (c != NULL) {
+            web_te(sb, w->cat, w->lang, WEB_TEXT, c->label_key);
+            web_te(sb, w->cat, w->lang, WEB_TEXT, "common.label_sep");
+        }
+        html_text(sb, error_message(w, e, key, sizeof key));
+        strbuf_puts(sb, "</a></li>\n");
+    }
+    strbuf_puts(sb, "</ul>\n</div>\n");
 }
 
 /* The value posted for name, or "" (first render: nothing). */
@@ -169,7 +194,7 @@ error_holder(struct strbuf *sb, const struct web_ctx *w, const struct claim_form
         strbuf_puts(sb, "<span class=\"error-line\"><span class=\"visually-hidden\">");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.prefix");
         strbuf_puts(sb, "</span>");
-        html_text(sb, page_claim_error_message(w, e, key, sizeof key));
+        html_text(sb, error_message(w, e, key, sizeof key));
         strbuf_puts(sb, "</span>");
     }
     strbuf_puts(sb, "</p>\n");
@@ -198,33 +223,49 @@ describedby(struct strbuf *sb, const struct claim_form_state *st, const struct c
         strbuf_puts(sb, " aria-invalid=\"true\"");
 }
 
-/* <div class="field" data-field=...> label, hint, error, and what body writes */
+/* The opening of a question, its errors' holder last: a field (<div class="field"> and the
+ * <label> of its control, label_params filling the label) or, with a legend, a group
+ * (<fieldset class="group"> described by its hint and errors, and its <legend>). */
 static void
-field_open(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st,
-           const struct control *c, const char *const *label_params)
+question_open(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st,
+              const struct control *c, const char *legend_key, const char *const *label_params,
+              const char *hint_key)
 {
-    strbuf_puts(sb, "<div class=\"field");
+    strbuf_puts(sb, legend_key != NULL ? "<fieldset class=\"group" : "<div class=\"field");
     strbuf_puts(sb, has_error(st, c) ? " has-error" : "");
     strbuf_puts(sb, "\" data-field=\"");
     html_attr(sb, c->name);
     strbuf_puts(sb, "\" data-label-key=\"");
     html_attr(sb, c->label_key);
-    strbuf_puts(sb, "\">\n<label for=\"");
-    html_attr(sb, c->id);
-    strbuf_puts(sb, "\">");
-    if (label_params != NULL)
+    if (legend_key != NULL) {
+        strbuf_puts(sb, "\"");
+        describedby(sb, st, c, hint_key != NULL);
+        strbuf_puts(sb, ">\n<legend>");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, legend_key);
+        strbuf_puts(sb, "</legend>\n");
+    } else {
+        strbuf_puts(sb, "\">\n<label for=\"");
+        html_attr(sb, c->id);
+        strbuf_puts(sb, "\">");
         web_tf(sb, w->cat, w->lang, WEB_TEXT, c->label_key, label_params);
-    else
-        web_te(sb, w->cat, w->lang, WEB_TEXT, c->label_key);
-    strbuf_puts(sb, "</label>\n");
-    if (c->hint_key != NULL) {
+        strbuf_puts(sb, "</label>\n");
+    }
+    if (hint_key != NULL) {
         strbuf_puts(sb, "<p class=\"hint\" id=\"");
         html_attr(sb, c->id);
         strbuf_puts(sb, "-hint\">");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, c->hint_key);
+        web_te(sb, w->cat, w->lang, WEB_TEXT, hint_key);
         strbuf_puts(sb, "</p>\n");
     }
     error_holder(sb, w, st, c);
+}
+
+/* <div class="field" data-field=...> label, hint, error, and what body writes */
+static void
+field_open(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st,
+           const struct control *c, const char *const *label_params)
+{
+    question_open(sb, w, st, c, NULL, label_params, c->hint_key);
 }
 
 /* The end of a field's <input>: what describes it, the value kept, then the field closed. */
@@ -288,27 +329,7 @@ static void
 group_open(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st,
            const struct control *c, const char *legend_key, const char *hint_key)
 {
-    strbuf_puts(sb, "<fieldset class=\"group");
-    strbuf_puts(sb, has_error(st, c) ? " has-error" : "");
-    strbuf_puts(sb, "\" data-field=\"");
-    html_attr(sb, c->name);
-    strbuf_puts(sb, "\" data-label-key=\"");
-    html_attr(sb, c->label_key);
-    strbuf_puts(sb, "\"");
-    bool hint = hint_key != NULL;
-    struct control hinted = *c;
-    describedby(sb, st, &hinted, hint);
-    strbuf_puts(sb, ">\n<legend>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, legend_key);
-    strbuf_puts(sb, "</legend>\n");
-    if (hint) {
-        strbuf_puts(sb, "<p class=\"hint\" id=\"");
-        html_attr(sb, c->id);
-        strbuf_puts(sb, "-hint\">");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, hint_key);
-        strbuf_puts(sb, "</p>\n");
-    }
-    error_holder(sb, w, st, c);
+    question_open(sb, w, st, c, legend_key, NULL, hint_key);
 }
 
 /* <div class="check"><input type=checkbox|radio ...><label>…</label>[hint]</div>; the label is
@@ -438,6 +459,18 @@ payment(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_stat
     strbuf_puts(sb, "</div>\n</fieldset>\n");
 }
 
+/* The box that gives a consent (the mandate, the privacy notice) under what it consents to,
+ * closing the group that group_open began: named after c's member, its value value. */
+static void
+consent_close(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st,
+              const struct control *c, const char *value, const char *accept_key,
+              const char *const *params, const char *hint_key)
+{
+    check(sb, w, "checkbox", c->id, c->name, value, kept_has(st, c->name, NULL), accept_key,
+          params, hint_key);
+    strbuf_puts(sb, "</fieldset>\n");
+}
+
 /* The mandate of the action the page was opened from: its text in full, then one box. The text
  * is the version the claimant signs; it is sent back (hidden) and checked by the API. */
 static void
@@ -449,13 +482,10 @@ mandate(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_stat
     if (!d->has_offer)
         return;
     group_open(sb, w, st, c, "mandate.legend", NULL);
-    page_claim_mandate_intro(sb, w, d);
-    page_claim_mandate_text(sb, w, d);
+    page_claim_mandate(sb, w, d);
     html_hidden(sb, "mandate_text_version", d->action.mandate_text_version);
-    check(sb, w, "checkbox", "mandate", "action_id", d->action.id,
-          kept_has(st, "action_id", NULL), "mandate.accept",
-          (const char *[]){"association", d->association.name, NULL}, "mandate.hint");
-    strbuf_puts(sb, "</fieldset>\n");
+    consent_close(sb, w, st, c, d->action.id, "mandate.accept",
+                  (const char *[]){"association", d->association.name, NULL}, "mandate.hint");
 }
 
 static void
@@ -467,10 +497,8 @@ privacy(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_stat
     strbuf_puts(sb, "<p><a href=\"/privacy\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "claimform.privacy_link");
     strbuf_puts(sb, "</a></p>\n");
-    check(sb, w, "checkbox", "privacy", "privacy_notice_version", st->privacy_version,
-          kept_has(st, "privacy_notice_version", NULL), "privacy.accept",
-          (const char *[]){"version", st->privacy_version, NULL}, NULL);
-    strbuf_puts(sb, "</fieldset>\n");
+    consent_close(sb, w, st, c, st->privacy_version, "privacy.accept",
+                  (const char *[]){"version", st->privacy_version, NULL}, NULL);
 }
 
 void
@@ -516,8 +544,7 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
     };
     web_layout_begin(sb, w, &p);
     page_claim_error_summary(sb, w, st->errors);
-    page_claim_notice(sb, w, st);
-    page_claim_incident_box(sb, w, d);
+    page_claim_form_top(sb, w, st);
     if (d->offer_refused) {
         strbuf_puts(sb, "<p id=\"mandate-status\" class=\"status status-info\">");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "mandate.unavailable");

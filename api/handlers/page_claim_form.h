@@ -40,41 +40,23 @@ void page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
 void page_claim_fields(struct strbuf *sb, const struct web_ctx *w,
                        const struct claim_form_state *st);
 
-/* What a claimant may receive under the scheme in force, in the words of /i/{slug}
- * (handlers/page_parts.h page_scheme). */
-void page_claim_compensation(struct strbuf *sb, const struct web_ctx *w,
-                             const struct claim_page_data *d);
-
-/* The mandate text of x in the page's language (the original, with a sentence saying so, when
- * the action has none in that language), paragraph by paragraph. */
-void page_claim_mandate_text(struct strbuf *sb, const struct web_ctx *w,
-                             const struct claim_page_data *d);
-
-/* "{association} (approved association, approval …) brings the action …": who, which action,
- * on what basis, until when; then the label of the mandate text with its version. */
-void page_claim_mandate_intro(struct strbuf *sb, const struct web_ctx *w,
-                              const struct claim_page_data *d);
-
-/* The error message of a field error in the page's language: err.<field without [i]>.<code>,
- * else err.code.<code>, else the server's English message. */
-const char *page_claim_error_message(const struct web_ctx *w, const struct field_error *e,
-                                     char *key_buf, size_t key_size);
-
-/* Where the error of field is shown: the id of its control and the catalogue key of its short
- * name; false for a field the form has no control for. */
-bool page_claim_field_anchor(const char *field, const char **id_out, const char **label_key_out);
+/* The mandate of the action the page offers: "{association} (approved association, approval
+ * …) brings the action …" (who, which action, on what basis, until when), the label of its
+ * text with the version, then the text in the page's language (the original, with a
+ * sentence saying so, when the action has none in that language), paragraph by paragraph. */
+void page_claim_mandate(struct strbuf *sb, const struct web_ctx *w,
+                        const struct claim_page_data *d);
 
 /* GOV.UK's error summary: every error as a link to its control, announced (role="alert");
  * an empty hidden holder for the scripts when there is none. */
 void page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w,
                               const struct errors *errors);
 
-/* The message of st->notice_key above the form (a refusal that is no field's), if any. */
-void page_claim_notice(struct strbuf *sb, const struct web_ctx *w,
-                       const struct claim_form_state *st);
-
-/* The incident (controller, title, link to its page) and what a claimant may receive. */
-void page_claim_incident_box(struct strbuf *sb, const struct web_ctx *w,
-                             const struct claim_page_data *d);
+/* What stands above the claim form: the message of st->notice_key (a refusal that is no
+ * field's), if any; the incident (controller, title, link to its page) and what a claimant
+ * may receive under the scheme in force, in the words of /i/{slug} (page_parts.h
+ * page_scheme). */
+void page_claim_form_top(struct strbuf *sb, const struct web_ctx *w,
+                         const struct claim_form_state *st);
 
 #endif

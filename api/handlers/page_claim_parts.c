@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The parts of the claim page that other pages show too: what a claimant may receive, in words
- * and figures, and the mandate text of an action (page_claim_form.h). */
+ * and figures, and the mandate of an action; and what stands above the form (page_claim_form.h). */
 #include "handlers/page_claim_form.h"
 
 #include <stdio.h>
@@ -13,9 +13,9 @@
 #include "handlers/page_parts.h"
 #include "web/section.h"
 
-void
-page_claim_compensation(struct strbuf *sb, const struct web_ctx *w,
-                        const struct claim_page_data *d)
+/* What a claimant may receive under the scheme in force, in the words of /i/{slug}. */
+static void
+compensation(struct strbuf *sb, const struct web_ctx *w, const struct claim_page_data *d)
 {
     json_t *scheme = d->has_scheme ? json_loads(d->scheme.json, JSON_REJECT_DUPLICATES, NULL)
                                    : NULL;
@@ -27,9 +27,9 @@ page_claim_compensation(struct strbuf *sb, const struct web_ctx *w,
     json_decref(scheme);
 }
 
-void
-page_claim_mandate_text(struct strbuf *sb, const struct web_ctx *w,
-                        const struct claim_page_data *d)
+/* The mandate text in the page's language, or the original with a sentence saying so. */
+static void
+mandate_text(struct strbuf *sb, const struct web_ctx *w, const struct claim_page_data *d)
 {
     bool original = strcmp(d->mandate_text_lang, web_lang_code(w->lang)) != 0;
 
@@ -43,44 +43,8 @@ page_claim_mandate_text(struct strbuf *sb, const struct web_ctx *w,
     strbuf_puts(sb, "</div>\n");
 }
 
-/* GOV.UK's error summary: every error as a link to its control, focused by the script and
- * announced (role="alert") without it. */
-void
-page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w, const struct errors *errors)
-{
-    char key[160];
-
-    if (errors == NULL || errors->n == 0) {
-        strbuf_puts(sb, "<div id=\"error-summary\" class=\"error-summary\" tabindex=\"-1\" "
-                        "hidden></div>\n");
-        return;
-    }
-    strbuf_puts(sb, "<div id=\"error-summary\" class=\"error-summary\" tabindex=\"-1\" "
-                    "role=\"alert\" aria-labelledby=\"error-summary-title\">\n"
-                    "<h2 id=\"error-summary-title\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.title");
-    strbuf_puts(sb, "</h2>\n<p>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.intro");
-    strbuf_puts(sb, "</p>\n<ul>\n");
-    for (int i = 0; i < errors->n; i++) {
-        const struct field_error *e = &errors->items[i];
-        const char *id = "main", *label_key = NULL;
-        bool known = page_claim_field_anchor(e->field, &id, &label_key);
-        strbuf_puts(sb, "<li><a href=\"#");
-        html_attr(sb, id);
-        strbuf_puts(sb, "\">");
-        if (known) {
-            web_te(sb, w->cat, w->lang, WEB_TEXT, label_key);
-            web_te(sb, w->cat, w->lang, WEB_TEXT, "common.label_sep");
-        }
-        html_text(sb, page_claim_error_message(w, e, key, sizeof key));
-        strbuf_puts(sb, "</a></li>\n");
-    }
-    strbuf_puts(sb, "</ul>\n</div>\n");
-}
-
-void
-page_claim_notice(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st)
+static void
+notice(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st)
 {
     if (st->notice_key == NULL)
         return;
@@ -98,29 +62,30 @@ page_claim_notice(struct strbuf *sb, const struct web_ctx *w, const struct claim
     strbuf_puts(sb, "</div>\n");
 }
 
-void
-page_claim_incident_box(struct strbuf *sb, const struct web_ctx *w,
-                        const struct claim_page_data *d)
+static void
+incident_box(struct strbuf *sb, const struct web_ctx *w, const struct claim_page_data *d)
 {
     const struct incident *inc = &d->incident;
 
     strbuf_puts(sb, "<section id=\"incident-box\" class=\"incident-summary\" "
-                    "aria-labelledby=\"incident-title\">\n<p class=\"controller\">");
-    html_text(sb, inc->controller);
-    strbuf_puts(sb, "</p>\n<h2 id=\"incident-title\">");
-    html_text(sb, inc->title);
-    strbuf_puts(sb, "</h2>\n<p><a href=\"/i/");
+                    "aria-labelledby=\"incident-title\">\n");
+    page_heading(sb, inc->controller, 2, "incident-title", inc->title);
+    strbuf_puts(sb, "<p><a href=\"/i/");
     url_component(sb, inc->slug);
-    strbuf_puts(sb, "\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "claimform.incident_link");
-    strbuf_puts(sb, "</a></p>\n</section>\n");
-    page_claim_compensation(sb, w, d);
+    web_markup(sb, w->cat, w->lang, "\">{claimform.incident_link}</a></p>\n</section>\n");
+    compensation(sb, w, d);
 }
 
-
 void
-page_claim_mandate_intro(struct strbuf *sb, const struct web_ctx *w,
-                         const struct claim_page_data *d)
+page_claim_form_top(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st)
+{
+    notice(sb, w, st);
+    incident_box(sb, w, st->data);
+}
+
+/* "{association} (approved association, …) brings the action …", then the text's label. */
+static void
+mandate_intro(struct strbuf *sb, const struct web_ctx *w, const struct claim_page_data *d)
 {
     struct strbuf deadline = {0};
     char basis[80];
@@ -140,4 +105,11 @@ page_claim_mandate_intro(struct strbuf *sb, const struct web_ctx *w,
            (const char *[]){"version", d->action.mandate_text_version, NULL});
     strbuf_puts(sb, "</p>\n");
     strbuf_free(&deadline);
+}
+
+void
+page_claim_mandate(struct strbuf *sb, const struct web_ctx *w, const struct claim_page_data *d)
+{
+    mandate_intro(sb, w, d);
+    mandate_text(sb, w, d);
 }

@@ -90,27 +90,18 @@ render_home(struct request *rq, const struct web_ctx *w, const json_t *doc, stru
         .nav_current = "/",
     };
     web_layout_begin(sb, w, &p);
-    strbuf_puts(sb, "<section class=\"hero\">\n<h1>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.h1");
-    strbuf_puts(sb, "</h1>\n<p class=\"lead\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.intro1");
-    strbuf_puts(sb, " ");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.intro2");
-    strbuf_puts(sb, "</p>\n</section>\n<aside class=\"panel panel-inline\" "
-                    "aria-labelledby=\"already-h2\">\n<div><h2 id=\"already-h2\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.already_h2");
-    strbuf_puts(sb, "</h2>\n<p>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.already_p");
-    strbuf_puts(sb, "</p></div>\n<a id=\"my-claim-link\" class=\"button secondary\" "
-                    "href=\"/my-claim\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "index.already_link");
-    strbuf_puts(sb, "</a>\n</aside>\n");
+    web_markup(sb, w->cat, w->lang,
+               "<section class=\"hero\">\n<h1>{index.h1}</h1>\n"
+               "<p class=\"lead\">{index.intro1} {index.intro2}</p>\n</section>\n"
+               "<aside class=\"panel panel-inline\" aria-labelledby=\"already-h2\">\n"
+               "<div><h2 id=\"already-h2\">{index.already_h2}</h2>\n"
+               "<p>{index.already_p}</p></div>\n"
+               "<a id=\"my-claim-link\" class=\"button secondary\" href=\"/my-claim\">"
+               "{index.already_link}</a>\n</aside>\n");
     web_section_begin(sb, w, NULL, NULL, "open-h2", "index.open_h2");
     const json_t *list = json_object_get(doc, "incidents");
     if (json_array_size(list) == 0) {
-        strbuf_puts(sb, "<p>");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "index.none");
-        strbuf_puts(sb, "</p>\n");
+        web_markup(sb, w->cat, w->lang, "<p>{index.none}</p>\n");
     } else {
         size_t i;
         json_t *inc;
@@ -146,7 +137,7 @@ render_incident(struct request *rq, const struct web_ctx *w, const json_t *doc,
     };
     bool open = pj_str(doc, "status") != NULL && strcmp(pj_str(doc, "status"), "open") == 0;
     web_layout_begin(sb, w, &p);
-    page_heading(sb, pj_str(doc, "controller"), pj_str(doc, "title"));
+    page_heading(sb, pj_str(doc, "controller"), 1, NULL, pj_str(doc, "title"));
     page_incident_facts(sb, w, doc);
     web_section_begin(sb, w, NULL, "panel", "receive-h2", "page.incident.h_receive");
     page_scheme(sb, w, json_object_get(doc, "scheme"), pj_int(doc, "scheme_version"));
@@ -154,9 +145,7 @@ render_incident(struct request *rq, const struct web_ctx *w, const json_t *doc,
     if (open) {
         claim_link(sb, w, doc, "button primary");
     } else {
-        strbuf_puts(sb, "<span class=\"note\">");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "page.incident.closed");
-        strbuf_puts(sb, "</span>");
+        web_markup(sb, w->cat, w->lang, "<span class=\"note\">{page.incident.closed}</span>");
     }
     strbuf_puts(sb, "</p>\n");
     web_section_begin(sb, w, NULL, NULL, "actions-h2", "page.actions.h");

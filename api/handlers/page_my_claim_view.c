@@ -397,8 +397,7 @@ action_part(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
         strbuf_puts(sb, "<h3>");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "my.mandate_h3");
         strbuf_puts(sb, "</h3>\n");
-        page_claim_mandate_intro(sb, w, d);
-        page_claim_mandate_text(sb, w, d);
+        page_claim_mandate(sb, w, d);
         hidden(sb, "mandate_text_version", d->action.mandate_text_version);
         button(sb, w, "mandate-give", "primary", "my.mandate_give",
                (const char *[]){"association", d->association.name, NULL});

@@ -301,11 +301,17 @@ page_text_open(struct strbuf *sb, const struct web_ctx *w, bool fallback, const 
 }
 
 void
-page_heading(struct strbuf *sb, const char *who, const char *title)
+page_heading(struct strbuf *sb, const char *who, int level, const char *id, const char *title)
 {
     strbuf_puts(sb, "<p class=\"controller\">");
     html_text(sb, who);
-    strbuf_puts(sb, "</p>\n<h1>");
+    strbuf_printf(sb, "</p>\n<h%d", level);
+    if (id != NULL) {
+        strbuf_puts(sb, " id=\"");
+        html_attr(sb, id);
+        strbuf_puts(sb, "\"");
+    }
+    strbuf_puts(sb, ">");
     html_text(sb, title);
-    strbuf_puts(sb, "</h1>\n");
+    strbuf_printf(sb, "</h%d>\n", level);
 }

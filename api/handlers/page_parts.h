@@ -35,9 +35,11 @@ void page_original_note(struct strbuf *sb, const struct web_ctx *w, bool fallbac
 void page_text_open(struct strbuf *sb, const struct web_ctx *w, bool fallback,
                     const char *note_key, const char *cls);
 
-/* The top of an incident's or an action's page: who (the controller, the association) above
- * the title as <h1>, both text. */
-void page_heading(struct strbuf *sb, const char *who, const char *title);
+/* The top of an incident's or an action's page, or of a box about one: who (the controller,
+ * the association) above the title as a heading of level (1: the page's <h1>) with id when
+ * not NULL, both text. */
+void page_heading(struct strbuf *sb, const char *who, int level, const char *id,
+                  const char *title);
 
 /* text as paragraphs: a blank line separates <p>s, a single line break is a <br>. */
 void page_paragraphs(struct strbuf *sb, const char *text);

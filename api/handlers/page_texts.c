@@ -127,26 +127,18 @@ legal(struct strbuf *sb, const struct web_ctx *w, const void *ctx)
     const struct config *cfg = w->cfg;
 
     (void)ctx;
-    strbuf_puts(sb, "<h2>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.legal.operator_h");
-    strbuf_puts(sb, "</h2>\n<dl class=\"facts\">\n");
+    web_markup(sb, w->cat, w->lang, "<h2>{page.legal.operator_h}</h2>\n<dl class=\"facts\">\n");
     fact(sb, w, "page.legal.name", cfg->operator_name);
     fact(sb, w, "page.legal.address", cfg->operator_address);
     fact(sb, w, "page.legal.email", cfg->operator_email);
     fact(sb, w, "page.legal.registration", cfg->operator_registration);
     fact(sb, w, "page.legal.director", cfg->publication_director);
-    strbuf_puts(sb, "</dl>\n<h2>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.legal.host_h");
-    strbuf_puts(sb, "</h2>\n<dl class=\"facts\">\n");
+    web_markup(sb, w->cat, w->lang, "</dl>\n<h2>{page.legal.host_h}</h2>\n<dl class=\"facts\">\n");
     fact(sb, w, "page.legal.name", cfg->host_name);
     fact(sb, w, "page.legal.address", cfg->host_address);
-    strbuf_puts(sb, "</dl>\n<h2>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.legal.software_h");
-    strbuf_puts(sb, "</h2>\n<p>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.legal.software");
-    strbuf_puts(sb, "</p>\n<p><a href=\"/privacy\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "page.legal.data");
-    strbuf_puts(sb, "</a></p>\n");
+    web_markup(sb, w->cat, w->lang,
+               "</dl>\n<h2>{page.legal.software_h}</h2>\n<p>{page.legal.software}</p>\n"
+               "<p><a href=\"/privacy\">{page.legal.data}</a></p>\n");
 }
 
 struct reply

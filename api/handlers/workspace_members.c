@@ -303,18 +303,23 @@ read_references(struct request *rq, const struct json_fields *jf, json_t *list,
     f->n_refs = (int)n;
 }
 
-json_t *
-ws_references_or_filter(const struct json_fields *jf, struct json_fields *filter,
-                        bool *by_filter)
+bool
+ws_claims_body_read(struct request *rq, const char *const *keys, struct ws_claims_body *b,
+                    struct reply *deny)
 {
-    json_t *list = json_object_get(jf->obj, "references");
-
-    *by_filter = jf_object(jf, "filter", false, filter);
-    if ((list != NULL) != *by_filter)
-        return list;
-    errors_add(jf->errors, "references", "required", "give exactly one of references or filter");
-    *by_filter = false;
-    return NULL;
+    b->errors = (struct errors){0};
+    if (!guard_own_action(rq, true, &b->who, &b->x, deny) ||
+        !json_body_fields(rq, false, keys, &b->errors, &b->jf, deny))
+        return false;
+    b->references = json_object_get(b->jf.obj, "references");
+    b->by_filter = jf_object(&b->jf, "filter", false, &b->filter);
+    if ((b->references != NULL) == b->by_filter) {
+        errors_add(&b->errors, "references", "required",
+                   "give exactly one of references or filter");
+        b->references = NULL;
+        b->by_filter = false;
+    }
+    return true;
 }
 
 /* {"filter": {...}}: the fields of the list's query, as JSON. */
@@ -342,49 +347,42 @@ handle_ws_reviews(struct request *rq)
 {
     static const char *const keys[] = {"references", "filter", "decision", "reason", "note",
                                        "expected_count", "dry_run", NULL};
-    struct errors errors = {0};
     struct ws_filter f = {.email_confirmed = -1};
     struct ws_review_result res;
-    struct caller who;
-    struct action x;
+    struct ws_claims_body b;
     struct reply deny;
 
-    if (!guard_own_action(rq, true, &who, &x, &deny))
+    if (!ws_claims_body_read(rq, keys, &b, &deny))
         return deny;
-    struct json_fields jf;
-    struct json_fields sub;
-    if (!json_body_fields(rq, false, keys, &errors, &jf, &deny))
-        return deny;
-    bool by_filter;
-    json_t *list = ws_references_or_filter(&jf, &sub, &by_filter);
-    if (list != NULL)
-        read_references(rq, &jf, list, &f);
-    else if (by_filter)
-        ws_filter_from_json(&sub, &f);
+    const struct json_fields *jf = &b.jf;
+    if (b.references != NULL)
+        read_references(rq, jf, b.references, &f);
+    else if (b.by_filter)
+        ws_filter_from_json(&b.filter, &f);
     struct ws_review_request r = {.expected = -1};
-    r.d.action_id = x.id;
+    r.d.action_id = b.x.id;
     r.d.f = &f;
-    r.d.decision = jf_enum(&jf, "decision", true, review_decisions);
-    r.d.reason = jf_enum(&jf, "reason", false, reject_reasons);
-    r.d.note = jf_long_text(&jf, "note", false, NOTE_MAX);
+    r.d.decision = jf_enum(jf, "decision", true, review_decisions);
+    r.d.reason = jf_enum(jf, "reason", false, reject_reasons);
+    r.d.note = jf_long_text(jf, "note", false, NOTE_MAX);
     r.d.correct_days = ((const struct app *)rq->app)->cfg->correction_days;
     bool present = false;
-    jf_int64(&jf, "expected_count", false, 0, INT64_MAX, &r.expected, &present);
+    jf_int64(jf, "expected_count", false, 0, INT64_MAX, &r.expected, &present);
     if (!present)
         r.expected = -1;
-    jf_bool(&jf, "dry_run", &r.dry_run);
+    jf_bool(jf, "dry_run", &r.dry_run);
     bool rejecting = r.d.decision != NULL && strcmp(r.d.decision, "rejected") == 0;
-    if (rejecting && r.d.reason == NULL && !jf_has(&jf, "reason"))
-        errors_add(&errors, "reason", "required", "say why the claims are rejected");
-    if (!rejecting && jf_has(&jf, "reason"))
-        errors_add(&errors, "reason", "invalid-value", "a reason goes with a rejection only");
+    if (rejecting && r.d.reason == NULL && !jf_has(jf, "reason"))
+        errors_add(&b.errors, "reason", "required", "say why the claims are rejected");
+    if (!rejecting && jf_has(jf, "reason"))
+        errors_add(&b.errors, "reason", "invalid-value", "a reason goes with a rejection only");
     /* a decision on every member matching a filter runs only on a count the client saw */
-    if (by_filter && !r.dry_run && !present)
-        errors_add(&errors, "expected_count", "required",
+    if (b.by_filter && !r.dry_run && !present)
+        errors_add(&b.errors, "expected_count", "required",
                    "confirm the count a dry run gave for this filter");
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
-    struct audit_note note = {who.actor, rq->body.data, rq->body.len};
+    if (errors_any(&b.errors))
+        return json_body_invalid(&b.errors);
+    struct audit_note note = {b.who.actor, rq->body.data, rq->body.len};
     enum outcome o = svc_rq_ws_review(&note, &r, rq->arena, &res);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);

@@ -8,13 +8,27 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-/* The claims a body names (adding members, reviews): by "references" (an array) or by
- * "filter" (an object), exactly one of them. Returns the references' JSON value, NULL when
- * by filter (*by_filter true, *filter over it) or when the body gives neither or both (the
- * "required" error appended). */
-struct json_fields;
-json_t *ws_references_or_filter(const struct json_fields *jf, struct json_fields *filter,
-                                bool *by_filter);
+#include "core/errors.h"
+#include "handlers/guard.h"
+#include "http/json_fields.h"
+
+/* The body of a write on the caller's own action that names claims (adding members,
+ * reviews): by "references" (an array) or by "filter" (an object), exactly one of them. */
+struct ws_claims_body {
+    struct caller who;
+    struct action x;           /* the path's action, the caller's own */
+    struct errors errors;      /* every error of the body, collected */
+    struct json_fields jf;     /* the body, its members other than keys refused */
+    struct json_fields filter; /* the "filter" object, when by_filter */
+    json_t *references;        /* the "references" value, or NULL */
+    bool by_filter;
+};
+
+/* guard_own_action for a write, json_body_fields with keys, then which of references or
+ * filter the body gives (neither or both: the "required" error appended, references NULL
+ * and by_filter false). False with *deny: 404, 409, 415 or 400. */
+bool ws_claims_body_read(struct request *rq, const char *const *keys, struct ws_claims_body *b,
+                         struct reply *deny);
 
 /* Reads jf (a "filter" object of a request body: status, country, payment_preference,
  * mandated_from, mandated_to, email_confirmed, as the list's query) into f, its errors

@@ -125,36 +125,47 @@ web_catalogue_bytes(const struct web_catalogue *c, enum web_lang lang, size_t *l
     return c->bytes[lang];
 }
 
-/* The value paired with the n bytes of name in params, or NULL. */
-static const char *
-param(const char *const *params, const char *name, size_t n)
-{
-    for (size_t i = 0; params != NULL && params[i] != NULL && params[i + 1] != NULL; i += 2)
-        if (strlen(params[i]) == n && strncmp(params[i], name, n) == 0)
-            return params[i + 1];
-    return NULL;
-}
-
 void
-web_expand(struct strbuf *plain, const char *tmpl, const char *const *params)
+web_template(struct strbuf *sb, const char *tmpl, web_template_put put, const void *ctx)
 {
     const char *p = tmpl;
 
     while (*p != '\0') {
         const char *open = strchr(p, '{');
         const char *close = open != NULL ? strchr(open, '}') : NULL;
-        const char *value = close != NULL ? param(params, open + 1, (size_t)(close - open - 1))
-                                          : NULL;
-        if (value == NULL) {
-            size_t n = open != NULL ? (size_t)(open - p) + 1 : strlen(p);
-            strbuf_append(plain, p, n);
-            p += n;
-            continue;
+        if (close == NULL) {
+            strbuf_puts(sb, p);
+            return;
         }
-        strbuf_append(plain, p, (size_t)(open - p));
-        strbuf_puts(plain, value);
-        p = close + 1;
+        strbuf_append(sb, p, (size_t)(open - p));
+        if (put(sb, open + 1, (size_t)(close - open - 1), ctx)) {
+            p = close + 1;
+        } else {
+            strbuf_append(sb, open, 1);
+            p = open + 1;
+        }
     }
+}
+
+/* The value paired with the n bytes of name in params (name, value, ..., NULL), as it is. */
+static bool
+put_param(struct strbuf *sb, const char *name, size_t n, const void *ctx)
+{
+    const char *const *params = ctx;
+
+    for (size_t i = 0; params != NULL && params[i] != NULL && params[i + 1] != NULL; i += 2) {
+        if (strlen(params[i]) == n && strncmp(params[i], name, n) == 0) {
+            strbuf_puts(sb, params[i + 1]);
+            return true;
+        }
+    }
+    return false;
+}
+
+void
+web_expand(struct strbuf *plain, const char *tmpl, const char *const *params)
+{
+    web_template(plain, tmpl, put_param, params);
 }
 
 void
@@ -181,4 +192,31 @@ web_te(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
        enum web_context ctx, const char *key)
 {
     web_escape(sb, ctx, web_t(c, lang, key));
+}
+
+/* The catalogue's text of key ("=key": for an attribute) escaped, for web_markup. */
+struct markup_ctx {
+    const struct web_catalogue *c;
+    enum web_lang lang;
+};
+
+static bool
+put_text(struct strbuf *sb, const char *name, size_t n, const void *ctx)
+{
+    const struct markup_ctx *m = ctx;
+    bool attr = n > 0 && name[0] == '=';
+    char key[128];
+
+    snprintf(key, sizeof key, "%.*s", (int)(n - attr), name + attr);
+    web_te(sb, m->c, m->lang, attr ? WEB_ATTR : WEB_TEXT, key);
+    return true;
+}
+
+void
+web_markup(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
+           const char *markup)
+{
+    const struct markup_ctx m = {c, lang};
+
+    web_template(sb, markup, put_text, &m);
 }

@@ -39,6 +39,13 @@ const char *web_catalogue_bytes(const struct web_catalogue *c, enum web_lang lan
 void web_format(struct strbuf *sb, enum web_context ctx, const char *tmpl,
                 const char *const *params);
 
+/* Writes tmpl to sb with each "{name}" replaced by what put writes for the n bytes of name;
+ * put returns false (writing nothing) for a name it does not know, which then stays as
+ * written. The one walk of the pages' templates: the catalogue's (web_expand), the markup's
+ * (web_markup), the privacy notice's (web/site.h web_fill_config). */
+typedef bool (*web_template_put)(struct strbuf *sb, const char *name, size_t n, const void *ctx);
+void web_template(struct strbuf *sb, const char *tmpl, web_template_put put, const void *ctx);
+
 /* The expansion of web_format without escaping, for a value that will itself be a
  * parameter of an escaped template (a list item inside a sentence). */
 void web_expand(struct strbuf *plain, const char *tmpl, const char *const *params);
@@ -50,5 +57,12 @@ void web_tf(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang
 /* The string of key through the escaper of ctx. */
 void web_te(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
             enum web_context ctx, const char *key);
+
+/* The page's own markup with catalogue texts in it, written as one piece: markup as it is,
+ * but "{key}" becomes the string of key through the text escaper and "{=key}" through the
+ * attribute's (web_te). Example: web_markup(sb, c, lang, "<h2>{index.open_h2}</h2>\n").
+ * markup is this code's own, never a value from outside: values go through web/escape.h. */
+void web_markup(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
+                const char *markup);
 
 #endif

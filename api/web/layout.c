@@ -149,14 +149,11 @@ void
 web_layout_begin(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p)
 {
     head(sb, w, p);
-    strbuf_puts(sb, "<body>\n<a class=\"skip-link\" href=\"#main\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "common.skip");
-    strbuf_puts(sb, "</a>\n<header class=\"site-header\">\n<div class=\"wrap header-inner\">\n"
-                    "<a class=\"brand\" href=\"/\">");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "site.name");
-    strbuf_puts(sb, "</a>\n<nav class=\"site-nav\" aria-label=\"");
-    web_te(sb, w->cat, w->lang, WEB_ATTR, "nav.label");
-    strbuf_puts(sb, "\"><ul>");
+    web_markup(sb, w->cat, w->lang,
+               "<body>\n<a class=\"skip-link\" href=\"#main\">{common.skip}</a>\n"
+               "<header class=\"site-header\">\n<div class=\"wrap header-inner\">\n"
+               "<a class=\"brand\" href=\"/\">{site.name}</a>\n"
+               "<nav class=\"site-nav\" aria-label=\"{=nav.label}\"><ul>");
     nav_item(sb, w, p, "/", "nav.incidents");
     nav_item(sb, w, p, "/my-claim", "nav.my_claim");
     nav_item(sb, w, p, "/dashboard", "nav.associations");
@@ -227,18 +224,10 @@ web_layout_end(struct strbuf *sb, const struct web_ctx *w)
         }
         strbuf_puts(sb, "</li>");
     }
-    strbuf_puts(sb, "</ul>\n<ul class=\"footer-links\">");
-    static const char *const links[][2] = {
-        {"/legal", "footer.legal"},
-        {"/privacy", "footer.privacy"},
-        {"/accessibility", "footer.accessibility"},
-    };
-    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
-        strbuf_printf(sb, "<li><a href=\"%s\">", links[i][0]);
-        web_te(sb, w->cat, w->lang, WEB_TEXT, links[i][1]);
-        strbuf_puts(sb, "</a></li>");
-    }
-    strbuf_puts(sb, "</ul>\n<p>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "footer.text");
-    strbuf_puts(sb, "</p>\n</div>\n</footer>\n</body>\n</html>\n");
+    web_markup(sb, w->cat, w->lang,
+               "</ul>\n<ul class=\"footer-links\">"
+               "<li><a href=\"/legal\">{footer.legal}</a></li>"
+               "<li><a href=\"/privacy\">{footer.privacy}</a></li>"
+               "<li><a href=\"/accessibility\">{footer.accessibility}</a></li>"
+               "</ul>\n<p>{footer.text}</p>\n</div>\n</footer>\n</body>\n</html>\n");
 }

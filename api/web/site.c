@@ -50,29 +50,24 @@ config_value(const struct config *cfg, const char *name, size_t n, char *buf, si
     return NULL;
 }
 
+/* The setting name HTML-escaped, for web_fill_config. */
+static bool
+put_setting(struct strbuf *sb, const char *name, size_t n, const void *ctx)
+{
+    char num[24];
+    const char *value = config_value(ctx, name, n, num, sizeof num);
+
+    if (value != NULL)
+        html_text(sb, value);
+    return value != NULL;
+}
+
 char *
 web_fill_config(const char *text, const struct config *cfg)
 {
     struct strbuf sb = {0};
-    const char *p = text;
-    char num[24];
 
-    while (*p != '\0') {
-        const char *open = strchr(p, '{');
-        const char *close = open != NULL ? strchr(open, '}') : NULL;
-        const char *value =
-            close != NULL ? config_value(cfg, open + 1, (size_t)(close - open - 1), num, sizeof num)
-                          : NULL;
-        if (value == NULL) {
-            size_t n = open != NULL ? (size_t)(open - p) + 1 : strlen(p);
-            strbuf_append(&sb, p, n);
-            p += n;
-            continue;
-        }
-        strbuf_append(&sb, p, (size_t)(open - p));
-        html_text(&sb, value);
-        p = close + 1;
-    }
+    web_template(&sb, text, put_setting, cfg);
     return strbuf_take(&sb);
 }
 

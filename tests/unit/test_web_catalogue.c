@@ -81,6 +81,30 @@ test_refuses_different_keys_and_bad_files(void **state)
     assert_null(web_catalogue_load(dir, why, sizeof why));
 }
 
+/* web_markup: the markup as written, each {key} the catalogue's text escaped for text, each
+ * {=key} for an attribute; an unknown key is written as its name, like web_t. */
+static void
+test_markup(void **state)
+{
+    char why[256];
+    struct strbuf sb = {0};
+
+    (void)state;
+    write_file("fr.json", "{\"t\": \"<Bonjour> & \\\"vous\\\"\", \"l\": \"Menu \\\"x\\\"\"}");
+    write_file("en.json", "{\"t\": \"<Hello> & \\\"you\\\"\", \"l\": \"Menu\"}");
+    struct web_catalogue *c = web_catalogue_load(dir, why, sizeof why);
+    assert_non_null(c);
+    web_markup(&sb, c, WEB_LANG_FR, "<h1 class=\"a\">{t}</h1>\n<nav aria-label=\"{=l}\">{t}{no.key}</nav>");
+    assert_string_equal(sb.data, "<h1 class=\"a\">&lt;Bonjour&gt; &amp; \"vous\"</h1>\n"
+                                 "<nav aria-label=\"Menu &quot;x&quot;\">&lt;Bonjour&gt; &amp; "
+                                 "\"vous\"no.key</nav>");
+    strbuf_free(&sb);
+    web_markup(&sb, c, WEB_LANG_EN, "<p>{t}</p> and no key at all, { unclosed");
+    assert_string_equal(sb.data, "<p>&lt;Hello&gt; &amp; \"you\"</p> and no key at all, { unclosed");
+    strbuf_free(&sb);
+    web_catalogue_free(c);
+}
+
 static void
 test_fill_config(void **state)
 {
@@ -124,6 +148,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_and_lookup),
         cmocka_unit_test(test_refuses_different_keys_and_bad_files),
+        cmocka_unit_test(test_markup),
         cmocka_unit_test(test_fill_config),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
