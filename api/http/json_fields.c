@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/arena.h"
+#include "core/text_trim.h"
 #include "domain/countries.h"
 #include "domain/dates.h"
 #include "domain/normalize.h"
@@ -103,12 +104,6 @@ jf_text_is_clean(const char *s, const char *allowed_ctrl, size_t *chars_out)
     return true;
 }
 
-static bool
-is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 static const char *
 text_of(const struct json_fields *jf, const char *key, bool required, size_t max_chars,
         const char *allowed_ctrl)
@@ -119,13 +114,7 @@ text_of(const struct json_fields *jf, const char *key, bool required, size_t max
     if (v == NULL)
         return NULL;
     const char *s = json_string_value(v);
-    size_t len = json_string_length(v);
-    while (len > 0 && is_space(*s)) {
-        s++;
-        len--;
-    }
-    while (len > 0 && is_space(s[len - 1]))
-        len--;
+    size_t len = text_trim(&s, json_string_length(v), " \t\n\r"); /* JSON's white space */
     if (len == 0) {
         add(jf, key, required ? "required" : "too-short",
             required ? "this member is required" : "must not be blank");

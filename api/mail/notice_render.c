@@ -10,39 +10,6 @@
 #include "mail/words.h"
 
 
-/* What recours adds around the association's text, per language. */
-struct notice_words {
-    const char *from_before;   /* "Message from " association */
-    const char *from_between;  /* " to the members of the action “" title */
-    const char *from_after;    /* "”." */
-    const char *reference;
-    const char *my_claim;
-    const char *stop;
-    const char *essential;
-};
-
-static const struct notice_words words_fr = {
-    .from_before = "Message de ",
-    .from_between = " aux membres de l'action « ",
-    .from_after = " ».",
-    .reference = "Votre référence : ",
-    .my_claim = "Votre réclamation : ",
-    .stop = "Pour ne plus recevoir les avis non essentiels de cette action (les décisions, "
-            "échéances et paiements vous parviendront toujours) : ",
-    .essential = "Cet avis est essentiel : il est envoyé à chaque membre de l'action.",
-};
-
-static const struct notice_words words_en = {
-    .from_before = "Message from ",
-    .from_between = " to the members of the action \xe2\x80\x9c",
-    .from_after = "\xe2\x80\x9d.",
-    .reference = "Your reference: ",
-    .my_claim = "Your claim: ",
-    .stop = "To stop receiving non-essential notices of this action (decisions, deadlines and "
-            "payments will still reach you): ",
-    .essential = "This notice is essential: it goes to every member of the action.",
-};
-
 /* Length of the http(s) address at p, its trailing punctuation left out; 0 if none starts here. */
 static size_t
 url_at(const char *p)
@@ -113,20 +80,21 @@ html_body(const char *body, struct strbuf *out)
 
 /* Who sends it, about which action, and to which claim. */
 static void
-sender_lines(struct mail_rendered *r, const struct notice_words *w, const struct notice_mail *n)
+sender_lines(struct mail_rendered *r, enum mail_lang l, const struct notice_mail *n)
 {
-    strbuf_printf(&r->text, "-- \n%s%s%s%s%s\n%s%s\n\n", w->from_before, n->association_name,
-                  w->from_between, n->action_title, w->from_after, w->reference, n->reference);
+    strbuf_printf(&r->text, "-- \n%s%s%s%s%s\n%s%s\n\n", mail_words.notice_from_before[l],
+                  n->association_name, mail_words.notice_from_between[l], n->action_title,
+                  mail_words.notice_from_after[l], mail_words.notice_reference[l], n->reference);
     strbuf_puts(&r->html, "<hr>\n<p>");
-    mail_html_escape(w->from_before, &r->html);
+    mail_html_escape(mail_words.notice_from_before[l], &r->html);
     strbuf_puts(&r->html, "<strong>");
     mail_html_escape(n->association_name, &r->html);
     strbuf_puts(&r->html, "</strong>");
-    mail_html_escape(w->from_between, &r->html);
+    mail_html_escape(mail_words.notice_from_between[l], &r->html);
     mail_html_escape(n->action_title, &r->html);
-    mail_html_escape(w->from_after, &r->html);
+    mail_html_escape(mail_words.notice_from_after[l], &r->html);
     strbuf_puts(&r->html, "<br>");
-    mail_html_escape(w->reference, &r->html);
+    mail_html_escape(mail_words.notice_reference[l], &r->html);
     strbuf_puts(&r->html, "<strong>");
     mail_html_escape(n->reference, &r->html);
     strbuf_puts(&r->html, "</strong></p>\n");
@@ -135,23 +103,21 @@ sender_lines(struct mail_rendered *r, const struct notice_words *w, const struct
 void
 mail_render_notice(const struct notice_mail *n, struct mail_rendered *out)
 {
-    bool en = n->lang != NULL && strcmp(n->lang, "en") == 0;
-    const struct notice_words *w = en ? &words_en : &words_fr;
     enum mail_lang l = mail_lang_of(n->lang);
 
     strbuf_puts(&out->subject, n->subject);
     strbuf_printf(&out->html, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
-                              "<meta charset=\"utf-8\">\n<title>", en ? "en" : "fr");
+                              "<meta charset=\"utf-8\">\n<title>", mail_lang_code(l));
     mail_html_escape(n->subject, &out->html);
     strbuf_puts(&out->html, "</title>\n</head>\n<body>\n");
     strbuf_printf(&out->text, "%s\n\n", n->body);
     html_body(n->body, &out->html);
-    sender_lines(out, w, n);
-    mail_link(out, w->my_claim, n->my_claim_url);
+    sender_lines(out, l, n);
+    mail_link(out, mail_words.notice_my_claim[l], n->my_claim_url);
     if (n->stop_url != NULL)
-        mail_link(out, w->stop, n->stop_url);
+        mail_link(out, mail_words.notice_stop[l], n->stop_url);
     else
-        mail_para(out, w->essential);
+        mail_para(out, mail_words.notice_essential[l]);
     mail_para(out, mail_words.no_token_note[l]);
     strbuf_printf(&out->text, "%s\n", mail_words.signature[l]);
     strbuf_puts(&out->html, "<p><small>");

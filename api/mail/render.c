@@ -47,18 +47,6 @@ mail_para(struct mail_rendered *r, const char *text)
     strbuf_puts(&r->html, "</p>\n");
 }
 
-/* A labelled value: "Label: value". */
-static void
-field(struct mail_rendered *r, const char *label, const char *value)
-{
-    strbuf_printf(&r->text, "%s%s\n", label, value);
-    strbuf_puts(&r->html, "<p>");
-    mail_html_escape(label, &r->html);
-    strbuf_puts(&r->html, "<strong>");
-    mail_html_escape(value, &r->html);
-    strbuf_puts(&r->html, "</strong></p>\n");
-}
-
 void
 mail_html_link(const char *url, struct strbuf *out)
 {
@@ -69,15 +57,33 @@ mail_html_link(const char *url, struct strbuf *out)
     strbuf_puts(out, "</a>");
 }
 
+/* A paragraph of a lead and what it leads to: a value, in bold after the lead ("Label: value"),
+ * or a link, on a line of its own. */
+static void
+lead_para(struct mail_rendered *r, const char *lead, const char *what, bool is_link)
+{
+    strbuf_printf(&r->text, is_link ? "%s\n%s\n\n" : "%s%s\n", lead, what);
+    strbuf_puts(&r->html, "<p>");
+    mail_html_escape(lead, &r->html);
+    strbuf_puts(&r->html, is_link ? "<br>" : "<strong>");
+    if (is_link)
+        mail_html_link(what, &r->html);
+    else
+        mail_html_escape(what, &r->html);
+    strbuf_puts(&r->html, is_link ? "</p>\n" : "</strong></p>\n");
+}
+
+/* A labelled value: "Label: value". */
+static void
+field(struct mail_rendered *r, const char *label, const char *value)
+{
+    lead_para(r, label, value, false);
+}
+
 void
 mail_link(struct mail_rendered *r, const char *intro, const char *url)
 {
-    strbuf_printf(&r->text, "%s\n%s\n\n", intro, url);
-    strbuf_puts(&r->html, "<p>");
-    mail_html_escape(intro, &r->html);
-    strbuf_puts(&r->html, "<br>");
-    mail_html_link(url, &r->html);
-    strbuf_puts(&r->html, "</p>\n");
+    lead_para(r, intro, url, true);
 }
 
 static void
@@ -111,17 +117,16 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
         mail_para(r, mail_words.withdrawn_intro[l]);
         break;
     case MAIL_CLAIM_REJECTED:
+    case MAIL_MEMBER_REMOVED: {
+        /* the same letter: why, then where to correct (rejected) or see (removed) the claim */
+        bool rejected = f->kind == MAIL_CLAIM_REJECTED;
         claim_facts(r, l, f);
-        mail_para(r, mail_words.rejected_intro[l]);
+        mail_para(r, rejected ? mail_words.rejected_intro[l] : mail_words.removed_intro[l]);
         field(r, mail_words.reason_label[l], f->reason != NULL ? f->reason : "");
-        mail_link(r, mail_words.rejected_correct_intro[l], f->my_claim_url);
+        mail_link(r, rejected ? mail_words.rejected_correct_intro[l] : mail_words.my_claim_intro[l],
+                  f->my_claim_url);
         break;
-    case MAIL_MEMBER_REMOVED:
-        claim_facts(r, l, f);
-        mail_para(r, mail_words.removed_intro[l]);
-        field(r, mail_words.reason_label[l], f->reason != NULL ? f->reason : "");
-        mail_link(r, mail_words.my_claim_intro[l], f->my_claim_url);
-        break;
+    }
     case MAIL_RECOVERY:
         mail_para(r, mail_words.recovery_intro[l]);
         for (int i = 0; i < f->n_items; i++) {

@@ -65,6 +65,18 @@ const struct mail_words mail_words = {
                       "Votre réclamation elle-même reste enregistrée.",
                       "The association has removed your claim from its representative "
                       "action. Your claim itself remains registered."},
+    .notice_from_before = {"Message de ", "Message from "},
+    .notice_from_between = {" aux membres de l'action « ",
+                            " to the members of the action \xe2\x80\x9c"},
+    .notice_from_after = {" ».", "\xe2\x80\x9d."},
+    .notice_reference = {"Votre référence : ", "Your reference: "},
+    .notice_my_claim = {"Votre réclamation : ", "Your claim: "},
+    .notice_stop = {"Pour ne plus recevoir les avis non essentiels de cette action (les "
+                    "décisions, échéances et paiements vous parviendront toujours) : ",
+                    "To stop receiving non-essential notices of this action (decisions, "
+                    "deadlines and payments will still reach you): "},
+    .notice_essential = {"Cet avis est essentiel : il est envoyé à chaque membre de l'action.",
+                         "This notice is essential: it goes to every member of the action."},
 };
 
 enum mail_lang

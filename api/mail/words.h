@@ -44,6 +44,14 @@ struct mail_words {
     const char *rejected_correct_intro[MAIL_N_LANGS];
     const char *removed_subject[MAIL_N_LANGS];
     const char *removed_intro[MAIL_N_LANGS];
+    /* what recours adds around an association's notice (notice_render.c) */
+    const char *notice_from_before[MAIL_N_LANGS];  /* "Message from " association */
+    const char *notice_from_between[MAIL_N_LANGS]; /* " to the members of the action “" title */
+    const char *notice_from_after[MAIL_N_LANGS];   /* "”." */
+    const char *notice_reference[MAIL_N_LANGS];
+    const char *notice_my_claim[MAIL_N_LANGS];
+    const char *notice_stop[MAIL_N_LANGS];
+    const char *notice_essential[MAIL_N_LANGS];
 };
 
 extern const struct mail_words mail_words;

@@ -10,14 +10,46 @@
 #include "core/arena.h"
 #include "service/summary_view.h"
 
+/* Tally groups the cache owns, in one block: the groups, then their statuses (each group's
+ * status points there; its source is dropped). */
+struct owned_groups {
+    struct tally_group *at;
+    int n;
+};
+
+/* Copies from[0..n) into *out: false, with nothing held, when memory runs out or a status is
+ * longer than the short words of 0002 (such groups are not kept). */
+static bool
+groups_copy(const struct tally_group *from, int n, struct owned_groups *out)
+{
+    size_t groups_size = sizeof *out->at * (size_t)(n + 1);
+    char (*statuses)[16];
+
+    out->n = 0;
+    out->at = malloc(groups_size + sizeof *statuses * (size_t)(n + 1));
+    if (out->at == NULL)
+        return false;
+    statuses = (void *)((char *)out->at + groups_size);
+    for (int j = 0; j < n; j++) {
+        if (strlen(from[j].status) >= sizeof statuses[j]) {
+            free(out->at);
+            out->at = NULL;
+            return false;
+        }
+        out->at[j] = from[j];
+        out->at[j].source = NULL;
+        out->at[j].status = strcpy(statuses[j], from[j].status);
+    }
+    out->n = n;
+    return true;
+}
+
 struct entry {
     bool used;
     int64_t incident_id, version;
     bool verified_only;
     uint64_t last_use;
-    struct tally_group *counts; /* status: pointers into statuses */
-    char (*statuses)[16];
-    int n_counts;
+    struct owned_groups counts;
     struct shape_cell *cells;
     size_t n_cells;
 };
@@ -29,8 +61,7 @@ static uint64_t ticks;
 static void
 entry_free(struct entry *e)
 {
-    free(e->counts);
-    free(e->statuses);
+    free(e->counts.at);
     free(e->cells);
     memset(e, 0, sizeof *e);
 }
@@ -50,12 +81,12 @@ summary_cache_get(int64_t incident_id, int64_t version, bool verified_only, stru
             continue;
         hit = true;
         e->last_use = ++ticks;
-        *counts = arena_alloc(a, sizeof **counts * (size_t)(e->n_counts + 1));
-        for (int j = 0; j < e->n_counts; j++) {
-            (*counts)[j] = e->counts[j];
-            (*counts)[j].status = arena_strdup(a, e->statuses[j]);
+        *counts = arena_alloc(a, sizeof **counts * (size_t)(e->counts.n + 1));
+        for (int j = 0; j < e->counts.n; j++) {
+            (*counts)[j] = e->counts.at[j];
+            (*counts)[j].status = arena_strdup(a, e->counts.at[j].status);
         }
-        *n_counts = e->n_counts;
+        *n_counts = e->counts.n;
         *cells = arena_alloc(a, sizeof **cells * (e->n_cells + 1));
         memcpy(*cells, e->cells, sizeof **cells * e->n_cells);
         *n_cells = e->n_cells;
@@ -69,26 +100,13 @@ summary_cache_put(int64_t incident_id, int64_t version, bool verified_only,
                   const struct tally_group *counts, int n_counts, const struct shape_cell *cells,
                   size_t n_cells)
 {
-    struct entry e = {true, incident_id, version,  verified_only, 0,
-                      NULL, NULL,        n_counts, NULL,          n_cells};
+    struct entry e = {.used = true, .incident_id = incident_id, .version = version,
+                      .verified_only = verified_only, .n_cells = n_cells};
 
-    e.counts = malloc(sizeof *e.counts * (size_t)(n_counts + 1));
-    e.statuses = malloc(sizeof *e.statuses * (size_t)(n_counts + 1));
     e.cells = malloc(sizeof *e.cells * (n_cells + 1));
-    if (e.counts == NULL || e.statuses == NULL || e.cells == NULL) {
+    if (e.cells == NULL || !groups_copy(counts, n_counts, &e.counts)) {
         entry_free(&e);
         return;
-    }
-    for (int j = 0; j < n_counts; j++) {
-        e.counts[j] = counts[j];
-        e.counts[j].source = NULL;
-        /* the statuses of 0002 are short words; a longer one is not kept */
-        if (strlen(counts[j].status) >= sizeof e.statuses[j]) {
-            entry_free(&e);
-            return;
-        }
-        strcpy(e.statuses[j], counts[j].status);
-        e.counts[j].status = e.statuses[j];
     }
     memcpy(e.cells, cells, sizeof *cells * n_cells);
     pthread_mutex_lock(&lock);
@@ -115,9 +133,7 @@ struct view_entry {
     int64_t incident_id, version, duplicates, affected_count;
     bool verified_only, has_scheme;
     struct scheme scheme;
-    struct tally_group *changes; /* status: pointers into statuses */
-    char (*statuses)[16];
-    int n_changes;
+    struct owned_groups changes;
     struct summary_view view;
 };
 
@@ -126,8 +142,7 @@ static struct view_entry views[SUMMARY_VIEW_SLOTS];
 static void
 view_free(struct view_entry *e)
 {
-    free(e->changes);
-    free(e->statuses);
+    free(e->changes.at);
     memset(e, 0, sizeof *e);
 }
 
@@ -146,10 +161,10 @@ same_state(const struct view_entry *e, const struct summary_view_key *k)
 {
     if (!e->used || e->incident_id != k->incident_id || e->version != k->version ||
         e->duplicates != k->duplicates || e->affected_count != k->affected_count ||
-        e->verified_only != k->verified_only || e->n_changes != k->n_changes)
+        e->verified_only != k->verified_only || e->changes.n != k->n_changes)
         return false;
     for (int j = 0; j < k->n_changes; j++)
-        if (!same_change(&e->changes[j], &k->changes[j]))
+        if (!same_change(&e->changes.at[j], &k->changes[j]))
             return false;
     return true;
 }
@@ -209,29 +224,14 @@ summary_cache_put_view(const struct summary_view_key *k, const struct summary_vi
                            .affected_count = k->affected_count,
                            .verified_only = k->verified_only,
                            .has_scheme = k->scheme != NULL,
-                           .n_changes = k->n_changes,
                            .view = *v};
 
     if (k->n_changes > SUMMARY_VIEW_CHANGES_MAX)
         return;
     if (k->scheme != NULL)
         memcpy(&e.scheme, k->scheme, sizeof e.scheme);
-    e.changes = malloc(sizeof *e.changes * (size_t)(k->n_changes + 1));
-    e.statuses = malloc(sizeof *e.statuses * (size_t)(k->n_changes + 1));
-    if (e.changes == NULL || e.statuses == NULL) {
-        view_free(&e);
+    if (!groups_copy(k->changes, k->n_changes, &e.changes))
         return;
-    }
-    for (int j = 0; j < k->n_changes; j++) {
-        e.changes[j] = k->changes[j];
-        e.changes[j].source = NULL;
-        if (strlen(k->changes[j].status) >= sizeof e.statuses[j]) {
-            view_free(&e);
-            return;
-        }
-        strcpy(e.statuses[j], k->changes[j].status);
-        e.changes[j].status = e.statuses[j];
-    }
     pthread_mutex_lock(&lock);
     int victim = 0;
     for (int i = 0; i < SUMMARY_VIEW_SLOTS; i++) {

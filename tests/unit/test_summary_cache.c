@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "core/arena.h"
 #include "service/compensation.h"
 #include "service/summary_cache.h"
 
@@ -141,6 +142,46 @@ test_least_recently_used_replaced(void **state)
     summary_cache_clear();
 }
 
+/* The folded counts come back with their statuses as put (the cache holds its own copies); a
+ * status longer than the short words of 0002 is not kept, by either cache. */
+static void
+test_counts_kept_with_their_statuses(void **state)
+{
+    char status[2][16] = {"received", "verified"};
+    struct tally_group g[2] = {{status[0], false, "FR", 1, 500, 2, 7, NULL},
+                               {status[1], true, "DE", 3, 0, 0, 9, NULL}};
+    struct shape_cell cell;
+    struct tally_group *got;
+    struct shape_cell *got_cells;
+    int n = 0;
+    size_t n_cells = 0;
+    struct arena *a = arena_new();
+
+    (void)state;
+    memset(&cell, 0, sizeof cell);
+    summary_cache_clear();
+    summary_cache_put(5, 2, false, g, 2, &cell, 1);
+    strcpy(status[0], "rejected"); /* the caller's buffers change: the cache's copy does not */
+    assert_true(summary_cache_get(5, 2, false, a, &got, &n, &got_cells, &n_cells));
+    assert_int_equal(n, 2);
+    assert_int_equal(n_cells, 1);
+    assert_string_equal(got[0].status, "received");
+    assert_string_equal(got[1].status, "verified");
+    assert_int_equal(got[1].n, 9);
+    assert_null(got[0].source);
+
+    g[1].status = "a-status-too-long-to-keep";
+    summary_cache_put(6, 1, false, g, 2, &cell, 1);
+    assert_false(summary_cache_get(6, 1, false, a, &got, &n, &got_cells, &n_cells));
+    struct scheme s = a_scheme();
+    struct summary_view v = a_view(1), view;
+    struct summary_view_key k = {6, 1, 0, 10, false, &s, g, 2};
+    summary_cache_put_view(&k, &v);
+    assert_false(summary_cache_get_view(&k, &view));
+    summary_cache_clear();
+    arena_free(a);
+}
+
 int
 main(void)
 {
@@ -148,6 +189,7 @@ main(void)
         cmocka_unit_test(test_hit_only_for_the_same_inputs),
         cmocka_unit_test(test_too_many_changes_not_kept),
         cmocka_unit_test(test_least_recently_used_replaced),
+        cmocka_unit_test(test_counts_kept_with_their_statuses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
