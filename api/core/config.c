@@ -162,6 +162,8 @@ static const struct setting settings[] = {
      "emails a second at most, shared by every server on the database (0: no limit)"},
     {"mail-senders", "RECOURS_MAIL_SENDERS", KIND_INT, OFF(mail_senders), "4", 1, 16,
      "mail threads of serve, each with its connection to the relay"},
+    {"export-beat", "RECOURS_EXPORT_BEAT_S", KIND_INT, OFF(export_beat_s), "10", 1, 60,
+     "seconds between two renewals of a streaming export's 120-second lease"},
 };
 
 #define N_SETTINGS (sizeof settings / sizeof settings[0])

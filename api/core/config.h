@@ -71,6 +71,7 @@ struct config {
     int mail_retry_base_s;     /* RECOURS_MAIL_RETRY_BASE, --mail-retry-base (seconds) */
     int mail_rate;             /* RECOURS_MAIL_RATE, --mail-rate (messages/s, all servers) */
     int mail_senders;          /* RECOURS_MAIL_SENDERS, --mail-senders (threads, default 4) */
+    int export_beat_s;         /* RECOURS_EXPORT_BEAT_S, --export-beat (service/exports.h) */
 };
 
 /* Fills *cfg from defaults, the environment, then argv (flags of the form --name value or

@@ -49,6 +49,7 @@ struct export_stream {
     int n_rows, rows_passed;
     int64_t rows, bytes; /* handed to MHD so far */
     int64_t beat_ns;     /* when the record's lease was last renewed (monotonic) */
+    int beat_s;          /* --export-beat */
     struct sha256_stream *digest;
     struct export_pages *pages;   /* the members, a page read while the previous is formatted */
     struct claims_opener *opener; /* one AES key schedule per data key for the whole export */
@@ -241,7 +242,7 @@ refill(struct export_stream *st, bool *failed)
     return st->buf.len > 0;
 }
 
-/* Renews the record's lease every EXPORT_BEAT_S seconds (service/exports.h). False when it
+/* Renews the record's lease every --export-beat seconds (service/exports.h). False when it
  * had run out: the record reads interrupted for good, and the stream stops. A renewal that
  * fails otherwise (the database briefly away) is tried again at the next beat. */
 static bool
@@ -249,7 +250,7 @@ beat(struct export_stream *st)
 {
     int64_t now = clock_monotonic_ns();
 
-    if (now - st->beat_ns < (int64_t)EXPORT_BEAT_S * 1000000000)
+    if (now - st->beat_ns < (int64_t)st->beat_s * 1000000000)
         return true;
     st->beat_ns = now;
     enum outcome o = svc_rq_exports_beat(st->export_id, st->rows, st->bytes);
@@ -261,7 +262,7 @@ beat(struct export_stream *st)
     }
     if (o != OUTCOME_OK)
         log_warn("export %s: could not renew its lease; tried again in %d s", st->export_id,
-                 EXPORT_BEAT_S);
+                 st->beat_s);
     return true;
 }
 
@@ -344,6 +345,7 @@ export_stream_new(const struct export_spec *spec, struct reply_stream *out)
     st->csv = spec->csv;
     st->sep = spec->separator;
     st->beat_ns = clock_monotonic_ns(); /* the record was made with its lease */
+    st->beat_s = spec->beat_s;
     st->pages = svc_export_pages_new(st->action_id, PAGE_ROWS);
     st->opener = claims_opener_new(st->secrets);
     *out = (struct reply_stream){stream_next, stream_end, st};

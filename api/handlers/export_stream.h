@@ -25,6 +25,7 @@ struct export_spec {
     const struct secrets *secrets; /* a snapshot that stays valid (app.h) */
     bool csv;
     char separator;
+    int beat_s; /* --export-beat: seconds between two renewals of the lease */
 };
 
 /* A stream over the members of spec->record->action_id; false (nothing to free) when

@@ -92,7 +92,8 @@ handle_actions_export(struct request *rq)
     const struct export_record *rec = &started.record;
     bool csv = strcmp(p.format, "csv") == 0;
     struct export_spec spec = {rec, who.actor, started.incident.currency, &started.awards,
-                               app_secrets(rq->app), csv, p.separator[0]};
+                               app_secrets(rq->app), csv, p.separator[0],
+                               ((const struct app *)rq->app)->cfg->export_beat_s};
     if (!export_stream_new(&spec, &st)) {
         log_error("export %s: could not start its digest; the record stays streaming", rec->id);
         return reply_outcome(OUTCOME_INTERNAL, NULL);

@@ -19,11 +19,11 @@
 struct arena;
 
 /* The lease of a streaming export (db-migrations/0019_export_lease.sql): renewed for
- * EXPORT_LEASE_S seconds at least every EXPORT_BEAT_S seconds while its client reads. A
- * client that takes longer than the lease over one 32 KiB block (under 300 bytes/s) loses
- * it: the record reads interrupted and the stream stops at its next block. */
+ * EXPORT_LEASE_S seconds at least every --export-beat seconds (10 by default, far inside the
+ * lease; the tests shorten it) while its client reads. A client that takes longer than the
+ * lease over one 32 KiB block (under 300 bytes/s) loses it: the record reads interrupted and
+ * the stream stops at its next block. */
 #define EXPORT_LEASE_S 120
-#define EXPORT_BEAT_S 10
 
 /* What every row's award needs, computed once when the export starts. */
 struct export_awards {

@@ -66,11 +66,11 @@ class ExportTestBase(unittest.TestCase):
     setUpModule sets), its operator's client, and the checks of an export's record and
     audit event."""
     db_url = None
+    server_args = ["--shutdown-grace", "2"]
 
     @classmethod
     def setUpClass(cls):
-        cls.server = cf.start_server(workers=4, database_url=cls.db_url,
-                                     args=["--shutdown-grace", "2"])
+        cls.server = cf.start_server(workers=4, database_url=cls.db_url, args=cls.server_args)
         cls.c = harness.Client(cls.server)
 
     @classmethod
