@@ -74,7 +74,10 @@ int db_exec_text_into(PGconn *c, const char *stmt, int n, const char *const *par
  * DB_* (DB_HARD when the answer is not one row). */
 int db_exec_int64(PGconn *c, const char *stmt, int n, const char *const *params, int64_t *out);
 
-/* db_exec_command for a statement whose one parameter is a bigint (a row's id). */
+/* db_exec_one and db_exec_command for a statement whose one parameter is a bigint (a row's
+ * id). */
+int db_exec_one_id(PGconn *c, const char *stmt, int64_t id, db_row_reader read, struct arena *a,
+                   void *out);
 int db_exec_command_id(PGconn *c, const char *stmt, int64_t id);
 
 /* The text of a bigint parameter into buf (DB_INT64_TEXT bytes); returns buf, for a params

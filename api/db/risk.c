@@ -261,11 +261,8 @@ read_claim_risk(const PGresult *res, int row, struct arena *a, void *dest)
 int
 db_risk_claim(PGconn *c, int64_t claim_id, struct arena *a, struct risk_view *out)
 {
-    char id[DB_INT64_TEXT];
-    const char *params[1] = {db_int64_text(claim_id, id)};
-
     memset(out, 0, sizeof *out);
-    return db_exec_one(c, "db_risk_claim", 1, params, read_claim_risk, a, out);
+    return db_exec_one_id(c, "db_risk_claim", claim_id, read_claim_risk, a, out);
 }
 
 static bool
