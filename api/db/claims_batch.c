@@ -87,16 +87,14 @@ exec_arrays(PGconn *c, const char *stmt, struct pg_array *cols, int n, int shard
     char shard_text[12];
     int n_params = n;
 
-    for (int i = 0; i < n; i++)
-        params[i] = pg_array_finish(&cols[i]);
+    pg_array_finish_all(cols, n, params);
     if (shard >= 0) {
         snprintf(shard_text, sizeof shard_text, "%d", shard);
         params[n_params++] = shard_text;
     }
     int rc = res != NULL ? db_exec_query(c, stmt, n_params, params, NULL, NULL, 0, res)
                          : db_exec_command(c, stmt, n_params, params);
-    for (int i = 0; i < n; i++)
-        pg_array_free(&cols[i]);
+    pg_array_free_all(cols, n);
     return rc;
 }
 
