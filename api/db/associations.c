@@ -13,17 +13,16 @@
 #include "db/errors.h"
 #include "db/exec.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 #define REPORTED_STATUS(t)                                                                     \
     "CASE WHEN " t ".status = 'approved' AND NOT (current_date BETWEEN " t ".approved_from"   \
     " AND coalesce(" t ".approved_until, 'infinity'::date)) THEN 'lapsed' ELSE " t ".status END"
 #define ASSOCIATION_COLUMNS                                                                    \
     "a.id, a.name, a.approval_reference, a.approved_from::text, a.approved_until::text,"      \
-    " a.country, a.contact_email, " REPORTED_STATUS("a") ", " TS("a.created_at") ","           \
-    " " TS("a.updated_at")
+    " a.country, a.contact_email, " REPORTED_STATUS("a") ", " DB_TS("a.created_at") ","           \
+    " " DB_TS("a.updated_at")
 #define KEY_COLUMNS                                                                            \
     "k.id, k.association_id, k.label, k.prefix, encode(k.secret_hash, 'hex'),"               \
-    " " TS("k.created_at") ", " TS("k.last_used_at") ", " TS("k.revoked_at") ","             \
+    " " DB_TS("k.created_at") ", " DB_TS("k.last_used_at") ", " DB_TS("k.revoked_at") ","             \
     " (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute')"
 
 static bool

@@ -12,6 +12,10 @@
 
 struct arena;
 
+/* A timestamptz column in a statement's text, as the API writes times: RFC 3339, UTC, with
+ * microseconds ("2026-12-06T05:30:00.123456Z"). */
+#define DB_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
 /* Reads row `row` of res into out (strings copied into a); false if the row is malformed. */
 typedef bool (*db_row_reader)(const PGresult *res, int row, struct arena *a, void *out);
 

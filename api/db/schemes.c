@@ -9,9 +9,8 @@
 #include "db/errors.h"
 #include "db/exec.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 /* A version as both statements answer it, from a row s of schemes. */
-#define SCHEME_COLUMNS "s.version, s.scheme::text, " TS("s.created_at")
+#define SCHEME_COLUMNS "s.version, s.scheme::text, " DB_TS("s.created_at")
 
 static bool
 read_scheme(const PGresult *res, int row, struct arena *a, void *dest)
