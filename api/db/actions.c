@@ -15,13 +15,13 @@
  * check of every submission must not count an action's millions of members) */
 #define ACTION_SELECT_COUNTING(COUNT)                                                          \
     "SELECT x.id, x.association_id, x.incident_id, i.slug, i.status, x.title, x.legal_basis," \
-    "       " DB_TS("x.opt_in_deadline") ", x.opt_in_deadline <= now(), x.counsel_name,"         \
+    "       " DB_TS("x.opt_in_deadline") ", x.opt_in_deadline <= now(), x.counsel_name,"      \
     "       x.counsel_email, x.mandate_text, x.mandate_text_version, x.status,"               \
     "       " COUNT ","                                                                        \
     "       CASE WHEN s.status = 'approved' AND NOT (current_date BETWEEN s.approved_from"     \
     "            AND coalesce(s.approved_until, 'infinity'::date)) THEN 'lapsed'"              \
     "            ELSE s.status END,"                                                           \
-    "       " DB_TS("x.created_at") ", " DB_TS("x.updated_at")                                      \
+    "       " DB_TS("x.created_at") ", " DB_TS("x.updated_at")                                 \
     " FROM actions x JOIN incidents i ON i.id = x.incident_id"                                 \
     " JOIN associations s ON s.id = x.association_id"
 #define ACTION_SELECT                                                                          \

@@ -18,11 +18,11 @@
     " AND coalesce(" t ".approved_until, 'infinity'::date)) THEN 'lapsed' ELSE " t ".status END"
 #define ASSOCIATION_COLUMNS                                                                    \
     "a.id, a.name, a.approval_reference, a.approved_from::text, a.approved_until::text,"      \
-    " a.country, a.contact_email, " REPORTED_STATUS("a") ", " DB_TS("a.created_at") ","           \
+    " a.country, a.contact_email, " REPORTED_STATUS("a") ", " DB_TS("a.created_at") ","       \
     " " DB_TS("a.updated_at")
 #define KEY_COLUMNS                                                                            \
     "k.id, k.association_id, k.label, k.prefix, encode(k.secret_hash, 'hex'),"               \
-    " " DB_TS("k.created_at") ", " DB_TS("k.last_used_at") ", " DB_TS("k.revoked_at") ","             \
+    " " DB_TS("k.created_at") ", " DB_TS("k.last_used_at") ", " DB_TS("k.revoked_at") ","    \
     " (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute')"
 
 static bool

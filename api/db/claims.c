@@ -16,12 +16,12 @@
 #define CLAIM_FROM                                                                             \
     "SELECT c.id, c.incident_id, i.slug, array_to_string(i.data_categories, ','), i.status,"  \
     "       c.reference, encode(c.token_hash, 'hex'), c.status, c.status_reason,"            \
-    "       c.data_key_id, c.pii, c.categories, c.phishing,"                              \
+    "       c.data_key_id, c.pii, c.categories, c.phishing,"                                       \
     "       c.identity_theft, c.distress, c.documented_loss, c.hours_spent,"                 \
-    "       c.payment_preference, c.privacy_notice_version, " DB_TS("c.created_at") ","          \
-    "       " DB_TS("c.updated_at") ", " DB_TS("c.withdrawn_at") ", c.mandate_action_id,"          \
-    "       c.mandate_association_id, c.mandate_text_version, " DB_TS("c.mandated_at") ","      \
-    "       c.mandate_channel, c.member_action_id, " DB_TS("c.reviewed_at") ","                        \
+    "       c.payment_preference, c.privacy_notice_version, " DB_TS("c.created_at") ","      \
+    "       " DB_TS("c.updated_at") ", " DB_TS("c.withdrawn_at") ", c.mandate_action_id,"    \
+    "       c.mandate_association_id, c.mandate_text_version, " DB_TS("c.mandated_at") ","   \
+    "       c.mandate_channel, c.member_action_id, " DB_TS("c.reviewed_at") ","              \
     "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id), c.country,"    \
     "       ce.state, array_to_string(ce.matched, ',')"                                       \
     " FROM claims c JOIN incidents i ON i.id = c.incident_id"                                  \

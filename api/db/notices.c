@@ -17,8 +17,8 @@
 
 #define NOTICE_COLUMNS                                                                         \
     "SELECT n.id, n.action_id, n.kind, n.essential, n.subject_fr, n.subject_en,"              \
-    "       encode(n.texts_sha256, 'hex'), n.created_by, " DB_TS("n.created_at") ","             \
-    "       n.sent_by, " DB_TS("n.sent_at") ", n.audience::text, coalesce(n.matching, 0),"       \
+    "       encode(n.texts_sha256, 'hex'), n.created_by, " DB_TS("n.created_at") ","          \
+    "       n.sent_by, " DB_TS("n.sent_at") ", n.audience::text, coalesce(n.matching, 0),"    \
     "       coalesce(n.recipients, 0), coalesce(n.skipped_opted_out, 0), n.sent_count,"       \
     "       n.failed_count"
 #define NOTICE_N_COLUMNS 17

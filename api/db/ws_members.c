@@ -147,10 +147,10 @@ dup_or_null(struct arena *a, PGresult *res, int row, int col)
 #define PAGE_COLUMNS                                                                           \
     "SELECT c.reference, c.status,"                                                            \
     "       CASE WHEN c.status = 'rejected' THEN c.review_reason END,"                         \
-    "       CASE WHEN c.status = 'rejected' THEN " DB_TS("c.correctable_until") " END,"           \
-    "       c.country, c.categories, c.payment_preference, " DB_TS("c.member_added_at") ","       \
-    "       " DB_TS("c.mandated_at") ", c.mandate_text_version, c.mandate_channel,"               \
-    "       " DB_TS("c.reviewed_at") ","                                                          \
+    "       CASE WHEN c.status = 'rejected' THEN " DB_TS("c.correctable_until") " END,"        \
+    "       c.country, c.categories, c.payment_preference, " DB_TS("c.member_added_at") ","    \
+    "       " DB_TS("c.mandated_at") ", c.mandate_text_version, c.mandate_channel,"            \
+    "       " DB_TS("c.reviewed_at") ","                                                       \
     "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id),"                \
     "       c.email_verified_at IS NOT NULL"                                                   \
     " FROM claims c"
