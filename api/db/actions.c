@@ -11,22 +11,47 @@
 #include "db/errors.h"
 #include "db/exec.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 /* COUNT: the member count, or a constant where the caller does not need it (the mandate
  * check of every submission must not count an action's millions of members) */
 #define ACTION_SELECT_COUNTING(COUNT)                                                          \
     "SELECT x.id, x.association_id, x.incident_id, i.slug, i.status, x.title, x.legal_basis," \
-    "       " TS("x.opt_in_deadline") ", x.opt_in_deadline <= now(), x.counsel_name,"         \
+    "       " DB_TS("x.opt_in_deadline") ", x.opt_in_deadline <= now(), x.counsel_name,"      \
     "       x.counsel_email, x.mandate_text, x.mandate_text_version, x.status,"               \
     "       " COUNT ","                                                                        \
     "       CASE WHEN s.status = 'approved' AND NOT (current_date BETWEEN s.approved_from"     \
     "            AND coalesce(s.approved_until, 'infinity'::date)) THEN 'lapsed'"              \
     "            ELSE s.status END,"                                                           \
-    "       " TS("x.created_at") ", " TS("x.updated_at")                                      \
+    "       " DB_TS("x.created_at") ", " DB_TS("x.updated_at")                                 \
     " FROM actions x JOIN incidents i ON i.id = x.incident_id"                                 \
     " JOIN associations s ON s.id = x.association_id"
 #define ACTION_SELECT                                                                          \
     ACTION_SELECT_COUNTING("(SELECT count(*) FROM claims m WHERE m.member_action_id = x.id)")
+
+static bool
+read_action(const PGresult *res, int r, struct arena *a, void *dest)
+{
+    struct action *out = dest;
+
+    out->id = db_text_at(a, res, r, 0);
+    out->association_id = db_text_at(a, res, r, 1);
+    out->incident_id = db_int64_at(res, r, 2);
+    out->incident = db_text_at(a, res, r, 3);
+    out->incident_status = db_text_at(a, res, r, 4);
+    out->title = db_text_at(a, res, r, 5);
+    out->legal_basis = db_text_at(a, res, r, 6);
+    out->opt_in_deadline = db_text_at(a, res, r, 7);
+    out->deadline_passed = db_bool_at(res, r, 8);
+    out->counsel_name = db_text_at(a, res, r, 9);
+    out->counsel_email = db_text_at(a, res, r, 10);
+    out->mandate_text = db_text_at(a, res, r, 11);
+    out->mandate_text_version = db_text_at(a, res, r, 12);
+    out->status = db_text_at(a, res, r, 13);
+    out->member_count = db_int64_at(res, r, 14);
+    out->association_status = db_text_at(a, res, r, 15);
+    out->created_at = db_text_at(a, res, r, 16);
+    out->updated_at = db_text_at(a, res, r, 17);
+    return true;
+}
 
 const struct db_statement db_actions_statements[] = {
     {"db_actions_insert",
@@ -55,32 +80,6 @@ const struct db_statement db_actions_statements[] = {
     {"db_actions_lock_status", "SELECT status FROM actions WHERE id = $1::uuid FOR SHARE", 1},
     {NULL, NULL, 0},
 };
-
-static bool
-read_action(const PGresult *res, int r, struct arena *a, void *dest)
-{
-    struct action *out = dest;
-
-    out->id = db_text_at(a, res, r, 0);
-    out->association_id = db_text_at(a, res, r, 1);
-    out->incident_id = db_int64_at(res, r, 2);
-    out->incident = db_text_at(a, res, r, 3);
-    out->incident_status = db_text_at(a, res, r, 4);
-    out->title = db_text_at(a, res, r, 5);
-    out->legal_basis = db_text_at(a, res, r, 6);
-    out->opt_in_deadline = db_text_at(a, res, r, 7);
-    out->deadline_passed = db_bool_at(res, r, 8);
-    out->counsel_name = db_text_at(a, res, r, 9);
-    out->counsel_email = db_text_at(a, res, r, 10);
-    out->mandate_text = db_text_at(a, res, r, 11);
-    out->mandate_text_version = db_text_at(a, res, r, 12);
-    out->status = db_text_at(a, res, r, 13);
-    out->member_count = db_int64_at(res, r, 14);
-    out->association_status = db_text_at(a, res, r, 15);
-    out->created_at = db_text_at(a, res, r, 16);
-    out->updated_at = db_text_at(a, res, r, 17);
-    return true;
-}
 
 int
 db_actions_get(PGconn *c, const char *id, bool for_update, struct arena *a, struct action *out)

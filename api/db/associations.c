@@ -13,18 +13,54 @@
 #include "db/errors.h"
 #include "db/exec.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 #define REPORTED_STATUS(t)                                                                     \
     "CASE WHEN " t ".status = 'approved' AND NOT (current_date BETWEEN " t ".approved_from"   \
     " AND coalesce(" t ".approved_until, 'infinity'::date)) THEN 'lapsed' ELSE " t ".status END"
 #define ASSOCIATION_COLUMNS                                                                    \
     "a.id, a.name, a.approval_reference, a.approved_from::text, a.approved_until::text,"      \
-    " a.country, a.contact_email, " REPORTED_STATUS("a") ", " TS("a.created_at") ","           \
-    " " TS("a.updated_at")
+    " a.country, a.contact_email, " REPORTED_STATUS("a") ", " DB_TS("a.created_at") ","       \
+    " " DB_TS("a.updated_at")
 #define KEY_COLUMNS                                                                            \
     "k.id, k.association_id, k.label, k.prefix, encode(k.secret_hash, 'hex'),"               \
-    " " TS("k.created_at") ", " TS("k.last_used_at") ", " TS("k.revoked_at") ","             \
+    " " DB_TS("k.created_at") ", " DB_TS("k.last_used_at") ", " DB_TS("k.revoked_at") ","    \
     " (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute')"
+
+static bool
+read_association(const PGresult *res, int row, struct arena *a, void *dest)
+{
+    struct association *out = dest;
+
+    out->id = db_text_at(a, res, row, 0);
+    out->name = db_text_at(a, res, row, 1);
+    out->approval_reference = db_text_at(a, res, row, 2);
+    out->approved_from = db_text_at(a, res, row, 3);
+    out->approved_until = db_text_at(a, res, row, 4);
+    out->country = db_text_at(a, res, row, 5);
+    out->contact_email = db_text_at(a, res, row, 6);
+    out->status = db_text_at(a, res, row, 7);
+    out->created_at = db_text_at(a, res, row, 8);
+    out->updated_at = db_text_at(a, res, row, 9);
+    return true;
+}
+
+static bool
+read_key(const PGresult *res, int row, struct arena *a, void *dest)
+{
+    struct api_key *out = dest;
+
+    const char *hash = PQgetvalue(res, row, 4);
+
+    out->id = db_text_at(a, res, row, 0);
+    out->association_id = db_text_at(a, res, row, 1);
+    out->label = db_text_at(a, res, row, 2);
+    out->prefix = db_text_at(a, res, row, 3);
+    out->created_at = db_text_at(a, res, row, 5);
+    out->last_used_at = db_text_at(a, res, row, 6);
+    out->revoked_at = db_text_at(a, res, row, 7);
+    out->stale_use = db_bool_at(res, row, 8);
+    out->association_status = db_text_at(a, res, row, 9);
+    return hex_decode(hash, strlen(hash), out->secret_hash, sizeof out->secret_hash);
+}
 
 const struct db_statement db_associations_statements[] = {
     {"db_associations_insert",
@@ -65,24 +101,6 @@ const struct db_statement db_associations_statements[] = {
     {NULL, NULL, 0},
 };
 
-static bool
-read_association(const PGresult *res, int row, struct arena *a, void *dest)
-{
-    struct association *out = dest;
-
-    out->id = db_text_at(a, res, row, 0);
-    out->name = db_text_at(a, res, row, 1);
-    out->approval_reference = db_text_at(a, res, row, 2);
-    out->approved_from = db_text_at(a, res, row, 3);
-    out->approved_until = db_text_at(a, res, row, 4);
-    out->country = db_text_at(a, res, row, 5);
-    out->contact_email = db_text_at(a, res, row, 6);
-    out->status = db_text_at(a, res, row, 7);
-    out->created_at = db_text_at(a, res, row, 8);
-    out->updated_at = db_text_at(a, res, row, 9);
-    return true;
-}
-
 int
 db_associations_insert(PGconn *c, const struct association *in, struct arena *a,
                        struct association *out)
@@ -122,25 +140,6 @@ db_associations_list_approved(PGconn *c, const char *after_id, int limit, struct
 
     return db_exec_page(c, "db_associations_list_approved", 1, params, read_association, a, out,
                         sizeof *out, limit, n_out);
-}
-
-static bool
-read_key(const PGresult *res, int row, struct arena *a, void *dest)
-{
-    struct api_key *out = dest;
-
-    const char *hash = PQgetvalue(res, row, 4);
-
-    out->id = db_text_at(a, res, row, 0);
-    out->association_id = db_text_at(a, res, row, 1);
-    out->label = db_text_at(a, res, row, 2);
-    out->prefix = db_text_at(a, res, row, 3);
-    out->created_at = db_text_at(a, res, row, 5);
-    out->last_used_at = db_text_at(a, res, row, 6);
-    out->revoked_at = db_text_at(a, res, row, 7);
-    out->stale_use = db_bool_at(res, row, 8);
-    out->association_status = db_text_at(a, res, row, 9);
-    return hex_decode(hash, strlen(hash), out->secret_hash, sizeof out->secret_hash);
 }
 
 static int

@@ -15,6 +15,27 @@
     "SELECT c.id, c.reference, c.lang, c.status, c.email_verified_at IS NOT NULL, i.title,"    \
     "       a.title, c.data_key_id, c.pii"
 
+static bool
+read_claim(const PGresult *res, int row, struct arena *a, void *out)
+{
+    struct mail_claim *m = out;
+
+    memset(m, 0, sizeof *m);
+    m->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+    m->reference = arena_strdup(a, PQgetvalue(res, row, 1));
+    m->lang = arena_strdup(a, PQgetvalue(res, row, 2));
+    m->status = arena_strdup(a, PQgetvalue(res, row, 3));
+    m->email_verified = PQgetvalue(res, row, 4)[0] == 't';
+    m->incident_title = arena_strdup(a, PQgetvalue(res, row, 5));
+    m->action_title = PQgetisnull(res, row, 6) ? NULL : arena_strdup(a, PQgetvalue(res, row, 6));
+    m->data_key_id = atoi(PQgetvalue(res, row, 7));
+    uint8_t *pii;
+    if (!db_bytea_at(a, res, row, 8, &pii, &m->pii_len))
+        return false;
+    m->pii = pii;
+    return true;
+}
+
 const struct db_statement db_claim_links_statements[] = {
     {"db_mail_claim",
      MAIL_CLAIM_COLUMNS
@@ -63,33 +84,10 @@ const struct db_statement db_claim_links_statements[] = {
     {NULL, NULL, 0},
 };
 
-static bool
-read_claim(const PGresult *res, int row, struct arena *a, void *out)
-{
-    struct mail_claim *m = out;
-
-    memset(m, 0, sizeof *m);
-    m->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
-    m->reference = arena_strdup(a, PQgetvalue(res, row, 1));
-    m->lang = arena_strdup(a, PQgetvalue(res, row, 2));
-    m->status = arena_strdup(a, PQgetvalue(res, row, 3));
-    m->email_verified = PQgetvalue(res, row, 4)[0] == 't';
-    m->incident_title = arena_strdup(a, PQgetvalue(res, row, 5));
-    m->action_title = PQgetisnull(res, row, 6) ? NULL : arena_strdup(a, PQgetvalue(res, row, 6));
-    m->data_key_id = atoi(PQgetvalue(res, row, 7));
-    uint8_t *pii;
-    if (!db_bytea_at(a, res, row, 8, &pii, &m->pii_len))
-        return false;
-    m->pii = pii;
-    return true;
-}
-
 int
 db_mail_claim(PGconn *c, int64_t id, struct arena *a, struct mail_claim *out)
 {
-    char idbuf[24];
-    const char *params[1] = {db_int64_text(id, idbuf)};
-    return db_exec_one(c, "db_mail_claim", 1, params, read_claim, a, out);
+    return db_exec_one_id(c, "db_mail_claim", id, read_claim, a, out);
 }
 
 int

@@ -13,17 +13,15 @@
 #include "db/exec.h"
 #include "domain/vocab.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
 #define CLAIM_FROM                                                                             \
     "SELECT c.id, c.incident_id, i.slug, array_to_string(i.data_categories, ','), i.status,"  \
     "       c.reference, encode(c.token_hash, 'hex'), c.status, c.status_reason,"            \
-    "       c.data_key_id, encode(c.pii, 'hex'), c.categories, c.phishing,"               \
+    "       c.data_key_id, c.pii, c.categories, c.phishing,"                                       \
     "       c.identity_theft, c.distress, c.documented_loss, c.hours_spent,"                 \
-    "       c.payment_preference, c.privacy_notice_version, " TS("c.created_at") ","          \
-    "       " TS("c.updated_at") ", " TS("c.withdrawn_at") ", c.mandate_action_id,"          \
-    "       c.mandate_association_id, c.mandate_text_version, " TS("c.mandated_at") ","      \
-    "       c.mandate_channel, c.member_action_id, " TS("c.reviewed_at") ","                        \
+    "       c.payment_preference, c.privacy_notice_version, " DB_TS("c.created_at") ","      \
+    "       " DB_TS("c.updated_at") ", " DB_TS("c.withdrawn_at") ", c.mandate_action_id,"    \
+    "       c.mandate_association_id, c.mandate_text_version, " DB_TS("c.mandated_at") ","   \
+    "       c.mandate_channel, c.member_action_id, " DB_TS("c.reviewed_at") ","              \
     "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id), c.country,"    \
     "       ce.state, array_to_string(ce.matched, ',')"                                       \
     " FROM claims c JOIN incidents i ON i.id = c.incident_id"                                  \
@@ -99,15 +97,8 @@ read_record(const PGresult *res, int row, struct arena *a, struct claim_record *
     out->status = db_text_at(a, res, row, 7);
     out->status_reason = db_text_at(a, res, row, 8);
     out->data_key_id = atoi(PQgetvalue(res, row, 9));
-    out->pii = NULL;
-    out->pii_len = 0;
-    if (!PQgetisnull(res, row, 10)) {
-        const char *hex = PQgetvalue(res, row, 10);
-        out->pii_len = strlen(hex) / 2;
-        out->pii = arena_alloc(a, out->pii_len + 1);
-        if (!hex_decode(hex, strlen(hex), out->pii, out->pii_len))
-            return false;
-    }
+    if (!db_bytea_at(a, res, row, 10, &out->pii, &out->pii_len))
+        return false;
     out->categories = (unsigned int)strtoul(PQgetvalue(res, row, 11), NULL, 10);
     out->phishing = db_bool_at(res, row, 12);
     out->identity_theft = db_bool_at(res, row, 13);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/errors.h"
+#include "db/exec.h"
 #include "db/pg_array.h"
 
 const struct db_statement db_claims_batch_statements[] = {
@@ -77,23 +77,25 @@ const struct db_statement db_claims_batch_statements[] = {
 };
 
 /* Runs a statement whose first n params are the array literals of cols, then shard (the
- * writer's, a sharded tally's) when >= 0; the arrays are freed once it ran. */
-static PGresult *
-exec_arrays(PGconn *c, const char *stmt, struct pg_array *cols, int n, int shard)
+ * writer's, a sharded tally's) when >= 0; the arrays are freed once it ran. With res, a
+ * statement that returns rows (db_exec_query: their count, *res the caller's to clear);
+ * without, a command (db_exec_command: the rows it touched). Or DB_*. */
+static int
+exec_arrays(PGconn *c, const char *stmt, struct pg_array *cols, int n, int shard, PGresult **res)
 {
     const char *params[24];
     char shard_text[12];
+    int n_params = n;
 
-    for (int i = 0; i < n; i++)
-        params[i] = pg_array_finish(&cols[i]);
+    pg_array_finish_all(cols, n, params);
     if (shard >= 0) {
         snprintf(shard_text, sizeof shard_text, "%d", shard);
-        params[n] = shard_text;
+        params[n_params++] = shard_text;
     }
-    PGresult *res = PQexecPrepared(c, stmt, n + (shard >= 0), params, NULL, NULL, 0);
-    for (int i = 0; i < n; i++)
-        pg_array_free(&cols[i]);
-    return res;
+    int rc = res != NULL ? db_exec_query(c, stmt, n_params, params, NULL, NULL, 0, res)
+                         : db_exec_command(c, stmt, n_params, params);
+    pg_array_free_all(cols, n);
+    return rc;
 }
 
 static void
@@ -132,13 +134,8 @@ db_claims_insert_batch(PGconn *c, int shard, struct claim_row *rows, int n)
         rows[i].inserted = false;
         add_claim_columns(col, &rows[i]);
     }
-    PGresult *res = exec_arrays(c, "db_claims_insert_batch", col, 21, shard);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        int rc = db_status_of(res, "db_claims_insert_batch");
-        PQclear(res);
-        return rc;
-    }
-    int rc = PQntuples(res);
+    PGresult *res;
+    int rc = exec_arrays(c, "db_claims_insert_batch", col, 21, shard, &res);
     /* references are unique within a batch (the writer checks), so a linear match is exact;
      * batches are at most a few hundred rows */
     for (int t = 0; t < rc; t++) {
@@ -170,13 +167,8 @@ db_claims_find_matches(PGconn *c, const struct claim_row *rows, const int *idx, 
         pg_array_bytea(&col[2], r->has_phone_key ? r->phone_key : NULL, KEY_LEN);
         pg_array_bytea(&col[3], r->has_identity_key ? r->identity_key : NULL, KEY_LEN);
     }
-    PGresult *res = exec_arrays(c, "db_claims_find_matches", col, 4, -1);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        int rc = db_status_of(res, "db_claims_find_matches");
-        PQclear(res);
-        return rc;
-    }
-    int rc = PQntuples(res);
+    PGresult *res;
+    int rc = exec_arrays(c, "db_claims_find_matches", col, 4, -1, &res);
     for (int t = 0; t < rc; t++) {
         long k = strtol(PQgetvalue(res, t, 0), NULL, 10) - 1; /* ORDINALITY counts from 1 */
         if (k >= 0 && k < m)
@@ -199,9 +191,7 @@ db_claims_insert_duplicates(PGconn *c, int shard, const struct duplicate_row *ro
         pg_array_text(&col[3], rows[i].aad);
         pg_array_bytea(&col[4], rows[i].pii, rows[i].pii_len);
     }
-    PGresult *res = exec_arrays(c, "db_claims_insert_duplicates", col, 5, shard);
-    int rc = PQresultStatus(res) == PGRES_COMMAND_OK
-                 ? n : db_status_of(res, "db_claims_insert_duplicates");
-    PQclear(res);
-    return rc;
+    int rc = exec_arrays(c, "db_claims_insert_duplicates", col, 5, shard, NULL);
+
+    return rc < 0 ? rc : n;
 }

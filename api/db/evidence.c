@@ -16,6 +16,25 @@
     "SELECT id, public_id::text, data_key_id, name_box, media_type, size_bytes, n_chunks,"     \
     "       encode(sha256, 'hex'), " TS("stored_at") " FROM evidence_files"
 
+static bool
+read_file(const PGresult *res, int row, struct arena *a, void *out)
+{
+    struct evidence_row *f = out;
+
+    memset(f, 0, sizeof *f);
+    if (!db_bytea_at(a, res, row, 3, &f->name_box, &f->name_box_len))
+        return false;
+    f->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
+    f->public_id = arena_strdup(a, PQgetvalue(res, row, 1));
+    f->data_key_id = atoi(PQgetvalue(res, row, 2));
+    f->media_type = arena_strdup(a, PQgetvalue(res, row, 4));
+    f->size = strtoll(PQgetvalue(res, row, 5), NULL, 10);
+    f->n_chunks = atoi(PQgetvalue(res, row, 6));
+    snprintf(f->sha256, sizeof f->sha256, "%s", PQgetvalue(res, row, 7));
+    f->stored_at = arena_strdup(a, PQgetvalue(res, row, 8));
+    return strlen(f->sha256) == 64;
+}
+
 const struct db_statement db_evidence_statements[] = {
     {"db_evidence_claim_lock",
      "SELECT c.id, c.incident_id, c.status, c.documented_loss > 0 OR c.identity_theft,"
@@ -82,9 +101,7 @@ read_claim(const PGresult *res, int row, struct arena *a, void *out)
 int
 db_evidence_claim_lock(PGconn *c, int64_t claim_id, struct arena *a, struct evidence_claim *out)
 {
-    char id[24];
-    const char *params[1] = {db_int64_text(claim_id, id)};
-    return db_exec_one(c, "db_evidence_claim_lock", 1, params, read_claim, a, out);
+    return db_exec_one_id(c, "db_evidence_claim_lock", claim_id, read_claim, a, out);
 }
 
 /* A statement whose last parameter is bytes, sent in binary; the rest are text. */
@@ -154,28 +171,7 @@ db_evidence_store(PGconn *c, int64_t file_id, const char *media_type, int64_t si
 int
 db_evidence_discard(PGconn *c, int64_t file_id)
 {
-    char file[24];
-    const char *params[1] = {db_int64_text(file_id, file)};
-    return db_exec_command(c, "db_evidence_discard", 1, params);
-}
-
-static bool
-read_file(const PGresult *res, int row, struct arena *a, void *out)
-{
-    struct evidence_row *f = out;
-
-    memset(f, 0, sizeof *f);
-    if (!db_bytea_at(a, res, row, 3, &f->name_box, &f->name_box_len))
-        return false;
-    f->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
-    f->public_id = arena_strdup(a, PQgetvalue(res, row, 1));
-    f->data_key_id = atoi(PQgetvalue(res, row, 2));
-    f->media_type = arena_strdup(a, PQgetvalue(res, row, 4));
-    f->size = strtoll(PQgetvalue(res, row, 5), NULL, 10);
-    f->n_chunks = atoi(PQgetvalue(res, row, 6));
-    snprintf(f->sha256, sizeof f->sha256, "%s", PQgetvalue(res, row, 7));
-    f->stored_at = arena_strdup(a, PQgetvalue(res, row, 8));
-    return strlen(f->sha256) == 64;
+    return db_exec_command_id(c, "db_evidence_discard", file_id);
 }
 
 int

@@ -202,6 +202,16 @@ db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params)
 }
 
 int
+db_exec_one_id(PGconn *c, const char *stmt, int64_t id, db_row_reader read, struct arena *a,
+               void *out)
+{
+    char text[DB_INT64_TEXT];
+    const char *params[1] = {db_int64_text(id, text)};
+
+    return db_exec_one(c, stmt, 1, params, read, a, out);
+}
+
+int
 db_exec_command_id(PGconn *c, const char *stmt, int64_t id)
 {
     char text[DB_INT64_TEXT];

@@ -12,6 +12,10 @@
 
 struct arena;
 
+/* A timestamptz column in a statement's text, as the API writes times: RFC 3339, UTC, with
+ * microseconds ("2026-12-06T05:30:00.123456Z"). */
+#define DB_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
 /* Reads row `row` of res into out (strings copied into a); false if the row is malformed. */
 typedef bool (*db_row_reader)(const PGresult *res, int row, struct arena *a, void *out);
 
@@ -74,7 +78,10 @@ int db_exec_text_into(PGconn *c, const char *stmt, int n, const char *const *par
  * DB_* (DB_HARD when the answer is not one row). */
 int db_exec_int64(PGconn *c, const char *stmt, int n, const char *const *params, int64_t *out);
 
-/* db_exec_command for a statement whose one parameter is a bigint (a row's id). */
+/* db_exec_one and db_exec_command for a statement whose one parameter is a bigint (a row's
+ * id). */
+int db_exec_one_id(PGconn *c, const char *stmt, int64_t id, db_row_reader read, struct arena *a,
+                   void *out);
 int db_exec_command_id(PGconn *c, const char *stmt, int64_t id);
 
 /* The text of a bigint parameter into buf (DB_INT64_TEXT bytes); returns buf, for a params

@@ -15,8 +15,6 @@
 #include "db/errors.h"
 #include "db/exec.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
 /* Shared tail: make the eligible candidates members, then count every outcome. cand must have
  * (id, in_action, mandated). */
 #define ADD_TAIL                                                                               \

@@ -15,15 +15,45 @@
 #include "db/errors.h"
 #include "db/exec.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
 #define NOTICE_COLUMNS                                                                         \
     "SELECT n.id, n.action_id, n.kind, n.essential, n.subject_fr, n.subject_en,"              \
-    "       encode(n.texts_sha256, 'hex'), n.created_by, " TS("n.created_at") ","             \
-    "       n.sent_by, " TS("n.sent_at") ", n.audience::text, coalesce(n.matching, 0),"       \
+    "       encode(n.texts_sha256, 'hex'), n.created_by, " DB_TS("n.created_at") ","          \
+    "       n.sent_by, " DB_TS("n.sent_at") ", n.audience::text, coalesce(n.matching, 0),"    \
     "       coalesce(n.recipients, 0), coalesce(n.skipped_opted_out, 0), n.sent_count,"       \
     "       n.failed_count"
 #define NOTICE_N_COLUMNS 17
+
+/* A row of NOTICE_COLUMNS, and the bodies after them when the statement has them. */
+static bool
+read_notice(const PGresult *res, int row, struct arena *a, void *out)
+{
+    struct notice_row *n = out;
+
+    memset(n, 0, sizeof *n);
+    n->id = db_text_at(a, res, row, 0);
+    n->action_id = db_text_at(a, res, row, 1);
+    n->kind = db_text_at(a, res, row, 2);
+    n->essential = db_bool_at(res, row, 3);
+    n->texts.subject[0] = db_text_at(a, res, row, 4);
+    n->texts.subject[1] = db_text_at(a, res, row, 5);
+    n->texts_sha256 = db_text_at(a, res, row, 6);
+    n->created_by = db_text_at(a, res, row, 7);
+    n->created_at = db_text_at(a, res, row, 8);
+    n->sent_by = db_text_at(a, res, row, 9);
+    n->sent = n->sent_by != NULL;
+    n->sent_at = db_text_at(a, res, row, 10);
+    n->audience = db_text_at(a, res, row, 11);
+    n->matching = db_int64_at(res, row, 12);
+    n->recipients = db_int64_at(res, row, 13);
+    n->skipped_opted_out = db_int64_at(res, row, 14);
+    n->sent_count = db_int64_at(res, row, 15);
+    n->failed_count = db_int64_at(res, row, 16);
+    if (PQnfields(res) == NOTICE_N_COLUMNS + 2) {
+        n->texts.body[0] = db_text_at(a, res, row, NOTICE_N_COLUMNS);
+        n->texts.body[1] = db_text_at(a, res, row, NOTICE_N_COLUMNS + 1);
+    }
+    return n->id != NULL && n->kind != NULL;
+}
 
 const struct db_statement db_notices_statements[] = {
     {"db_notices_insert",
@@ -61,39 +91,6 @@ const struct db_statement db_notices_statements[] = {
      1},
     {NULL, NULL, 0},
 };
-
-
-/* A row of NOTICE_COLUMNS, and the bodies after them when the statement has them. */
-static bool
-read_notice(const PGresult *res, int row, struct arena *a, void *out)
-{
-    struct notice_row *n = out;
-
-    memset(n, 0, sizeof *n);
-    n->id = db_text_at(a, res, row, 0);
-    n->action_id = db_text_at(a, res, row, 1);
-    n->kind = db_text_at(a, res, row, 2);
-    n->essential = db_bool_at(res, row, 3);
-    n->texts.subject[0] = db_text_at(a, res, row, 4);
-    n->texts.subject[1] = db_text_at(a, res, row, 5);
-    n->texts_sha256 = db_text_at(a, res, row, 6);
-    n->created_by = db_text_at(a, res, row, 7);
-    n->created_at = db_text_at(a, res, row, 8);
-    n->sent_by = db_text_at(a, res, row, 9);
-    n->sent = n->sent_by != NULL;
-    n->sent_at = db_text_at(a, res, row, 10);
-    n->audience = db_text_at(a, res, row, 11);
-    n->matching = db_int64_at(res, row, 12);
-    n->recipients = db_int64_at(res, row, 13);
-    n->skipped_opted_out = db_int64_at(res, row, 14);
-    n->sent_count = db_int64_at(res, row, 15);
-    n->failed_count = db_int64_at(res, row, 16);
-    if (PQnfields(res) == NOTICE_N_COLUMNS + 2) {
-        n->texts.body[0] = db_text_at(a, res, row, NOTICE_N_COLUMNS);
-        n->texts.body[1] = db_text_at(a, res, row, NOTICE_N_COLUMNS + 1);
-    }
-    return n->id != NULL && n->kind != NULL;
-}
 
 int
 db_notices_insert(PGconn *c, const char *action_id, const char *kind,

@@ -11,35 +11,6 @@
 #include "db/exec.h"
 #include "db/pg_array.h"
 
-const struct db_statement db_notices_mail_statements[] = {
-    /* a batch's messages at once (one statement, not two per message); the claim's row is
-     * optional so that a claim gone is told from a notice gone */
-    {"db_notice_messages",
-     "SELECT o.id, coalesce(c.id, 0), c.reference, c.data_key_id, c.pii,"
-     "       CASE o.lang WHEN 'en' THEN n.subject_en ELSE n.subject_fr END,"
-     "       CASE o.lang WHEN 'en' THEN n.body_en ELSE n.body_fr END,"
-     "       n.essential, a.title, s.name,"
-     "       c.member_action_id IS NOT DISTINCT FROM n.action_id,"
-     "       c.notices_opt_out_at IS NOT NULL"
-     " FROM unnest($1::bigint[]) WITH ORDINALITY AS b(id, k)"
-     " JOIN outbox o ON o.id = b.id JOIN notices n ON n.id = o.notice_id"
-     " LEFT JOIN claims c ON c.id = o.claim_id"
-     " JOIN actions a ON a.id = n.action_id JOIN associations s ON s.id = a.association_id"
-     " ORDER BY b.k",
-     1},
-    {"db_notices_stop_info",
-     "SELECT c.lang, a.title, s.name, c.notices_opt_out_at IS NOT NULL FROM claims c"
-     " LEFT JOIN actions a ON a.id = c.member_action_id"
-     " LEFT JOIN associations s ON s.id = a.association_id"
-     " WHERE c.id = $1::bigint",
-     1},
-    {"db_notices_stop",
-     "UPDATE claims SET notices_opt_out_at = coalesce(notices_opt_out_at, now())"
-     " WHERE id = $1::bigint",
-     1},
-    {NULL, NULL, 0},
-};
-
 static bool
 read_message(const PGresult *res, int row, struct arena *a, void *out)
 {
@@ -78,16 +49,34 @@ read_stop_info(const PGresult *res, int row, struct arena *a, void *out)
     return s->lang != NULL;
 }
 
-/* Runs stmt on one id (outbox row or claim) and reads its row with read. */
-static int
-one_by_id(PGconn *c, const char *stmt, int64_t id, db_row_reader read, struct arena *a,
-          void *out)
-{
-    char text[24];
-    const char *params[1] = {db_int64_text(id, text)};
-    return read != NULL ? db_exec_one(c, stmt, 1, params, read, a, out)
-                        : db_exec_command(c, stmt, 1, params);
-}
+const struct db_statement db_notices_mail_statements[] = {
+    /* a batch's messages at once (one statement, not two per message); the claim's row is
+     * optional so that a claim gone is told from a notice gone */
+    {"db_notice_messages",
+     "SELECT o.id, coalesce(c.id, 0), c.reference, c.data_key_id, c.pii,"
+     "       CASE o.lang WHEN 'en' THEN n.subject_en ELSE n.subject_fr END,"
+     "       CASE o.lang WHEN 'en' THEN n.body_en ELSE n.body_fr END,"
+     "       n.essential, a.title, s.name,"
+     "       c.member_action_id IS NOT DISTINCT FROM n.action_id,"
+     "       c.notices_opt_out_at IS NOT NULL"
+     " FROM unnest($1::bigint[]) WITH ORDINALITY AS b(id, k)"
+     " JOIN outbox o ON o.id = b.id JOIN notices n ON n.id = o.notice_id"
+     " LEFT JOIN claims c ON c.id = o.claim_id"
+     " JOIN actions a ON a.id = n.action_id JOIN associations s ON s.id = a.association_id"
+     " ORDER BY b.k",
+     1},
+    {"db_notices_stop_info",
+     "SELECT c.lang, a.title, s.name, c.notices_opt_out_at IS NOT NULL FROM claims c"
+     " LEFT JOIN actions a ON a.id = c.member_action_id"
+     " LEFT JOIN associations s ON s.id = a.association_id"
+     " WHERE c.id = $1::bigint",
+     1},
+    {"db_notices_stop",
+     "UPDATE claims SET notices_opt_out_at = coalesce(notices_opt_out_at, now())"
+     " WHERE id = $1::bigint",
+     1},
+    {NULL, NULL, 0},
+};
 
 int
 db_notice_messages(PGconn *c, const int64_t *outbox_ids, int n, struct arena *a,
@@ -109,11 +98,11 @@ db_notice_messages(PGconn *c, const int64_t *outbox_ids, int n, struct arena *a,
 int
 db_notices_stop_info(PGconn *c, int64_t claim_id, struct arena *a, struct notice_stop_info *out)
 {
-    return one_by_id(c, "db_notices_stop_info", claim_id, read_stop_info, a, out);
+    return db_exec_one_id(c, "db_notices_stop_info", claim_id, read_stop_info, a, out);
 }
 
 int
 db_notices_stop(PGconn *c, int64_t claim_id)
 {
-    return one_by_id(c, "db_notices_stop", claim_id, NULL, NULL, NULL);
+    return db_exec_command_id(c, "db_notices_stop", claim_id);
 }

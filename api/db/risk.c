@@ -18,7 +18,6 @@
 #include "db/pg_array.h"
 
 #define COUNT_CAP "100000"
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 /* claims of the incident from r's network within an hour of r, before and after, up to cap */
 #define NETWORK_COUNT(r, cap)                                                                 \
     "(SELECT count(*) FROM (SELECT 1 FROM claim_risk o WHERE o.incident_id = " r ".incident_id" \
@@ -116,7 +115,7 @@ const struct db_statement db_risk_statements[] = {
      "       CASE WHEN r.net_mac IS NULL THEN r.net_count ELSE " NETWORK_COUNT("r", COUNT_CAP) " END,"
      "       CASE WHEN r.addr_mac IS NULL THEN r.addr_count"
      "            ELSE " ADDRESS_COUNT("r", COUNT_CAP) " END,"
-     "       r.email_pending, " TS("r.evaluated_at") ","
+     "       r.email_pending, " DB_TS("r.evaluated_at") ","
      "       coalesce(e.state = 'unmatched', false)"
      " FROM claim_risk r LEFT JOIN claim_eligibility e ON e.claim_id = r.claim_id"
      " WHERE r.claim_id = $1::bigint",
@@ -261,11 +260,8 @@ read_claim_risk(const PGresult *res, int row, struct arena *a, void *dest)
 int
 db_risk_claim(PGconn *c, int64_t claim_id, struct arena *a, struct risk_view *out)
 {
-    char id[DB_INT64_TEXT];
-    const char *params[1] = {db_int64_text(claim_id, id)};
-
     memset(out, 0, sizeof *out);
-    return db_exec_one(c, "db_risk_claim", 1, params, read_claim_risk, a, out);
+    return db_exec_one_id(c, "db_risk_claim", claim_id, read_claim_risk, a, out);
 }
 
 static bool

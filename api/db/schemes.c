@@ -9,25 +9,8 @@
 #include "db/errors.h"
 #include "db/exec.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
-const struct db_statement db_schemes_statements[] = {
-    {"db_schemes_put",
-     "WITH i AS (SELECT id, coalesce(scheme_version, 0) + 1 AS v FROM incidents"
-     "           WHERE id = $1::bigint FOR UPDATE),"
-     " s AS (INSERT INTO schemes (incident_id, version, scheme)"
-     "       SELECT id, v, $2::jsonb FROM i RETURNING version, scheme::text, created_at),"
-     " u AS (UPDATE incidents SET scheme_version = (SELECT v FROM i), updated_at = now()"
-     "       WHERE id = $1::bigint)"
-     " SELECT version, scheme, " TS("created_at") " FROM s",
-     2},
-    {"db_schemes_current",
-     "SELECT s.version, s.scheme::text, " TS("s.created_at")
-     " FROM incidents i JOIN schemes s ON s.incident_id = i.id AND s.version = i.scheme_version"
-     " WHERE i.id = $1::bigint",
-     1},
-    {NULL, NULL, 0},
-};
+/* A version as both statements answer it, from a row s of schemes. */
+#define SCHEME_COLUMNS "s.version, s.scheme::text, " DB_TS("s.created_at")
 
 static bool
 read_scheme(const PGresult *res, int row, struct arena *a, void *dest)
@@ -39,6 +22,24 @@ read_scheme(const PGresult *res, int row, struct arena *a, void *dest)
     out->created_at = arena_strdup(a, PQgetvalue(res, row, 2));
     return true;
 }
+
+const struct db_statement db_schemes_statements[] = {
+    {"db_schemes_put",
+     "WITH i AS (SELECT id, coalesce(scheme_version, 0) + 1 AS v FROM incidents"
+     "           WHERE id = $1::bigint FOR UPDATE),"
+     " s AS (INSERT INTO schemes (incident_id, version, scheme)"
+     "       SELECT id, v, $2::jsonb FROM i RETURNING *),"
+     " u AS (UPDATE incidents SET scheme_version = (SELECT v FROM i), updated_at = now()"
+     "       WHERE id = $1::bigint)"
+     " SELECT " SCHEME_COLUMNS " FROM s",
+     2},
+    {"db_schemes_current",
+     "SELECT " SCHEME_COLUMNS
+     " FROM incidents i JOIN schemes s ON s.incident_id = i.id AND s.version = i.scheme_version"
+     " WHERE i.id = $1::bigint",
+     1},
+    {NULL, NULL, 0},
+};
 
 int
 db_schemes_put(PGconn *c, int64_t incident_id, const char *json, struct arena *a,
@@ -54,9 +55,5 @@ db_schemes_put(PGconn *c, int64_t incident_id, const char *json, struct arena *a
 int
 db_schemes_current(PGconn *c, int64_t incident_id, struct arena *a, struct scheme_record *out)
 {
-    char inc[24];
-
-    db_int64_text(incident_id, inc);
-    const char *params[1] = {inc};
-    return db_exec_one(c, "db_schemes_current", 1, params, read_scheme, a, out);
+    return db_exec_one_id(c, "db_schemes_current", incident_id, read_scheme, a, out);
 }

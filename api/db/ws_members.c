@@ -16,7 +16,6 @@
 #include "db/pg_array.h"
 #include "db/risk.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 #define MAX_PARAMS 16
 
 const struct db_statement db_ws_members_statements[] = {
@@ -35,13 +34,13 @@ const struct db_statement db_ws_members_statements[] = {
     {"db_ws_outbox_reason", "SELECT params->>'reason' FROM outbox WHERE id = $1::bigint", 1},
     {"db_ws_member_extra",
      "SELECT CASE WHEN c.status = 'rejected' THEN c.review_reason END,"
-     "       CASE WHEN c.status = 'rejected' THEN " TS("c.correctable_until") " END,"
-     "       " TS("c.reviewed_at") ","
+     "       CASE WHEN c.status = 'rejected' THEN " DB_TS("c.correctable_until") " END,"
+     "       " DB_TS("c.reviewed_at") ","
      "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id)"
      " FROM claims c WHERE c.id = $1::bigint",
      1},
     {"db_ws_member_duplicate_dates",
-     "SELECT " TS("d.created_at") " FROM claim_duplicates d WHERE d.claim_id = $1::bigint"
+     "SELECT " DB_TS("d.created_at") " FROM claim_duplicates d WHERE d.claim_id = $1::bigint"
      " ORDER BY d.created_at, d.id LIMIT $2::int",
      2},
     {"db_ws_reopen_corrected",
@@ -148,10 +147,10 @@ dup_or_null(struct arena *a, PGresult *res, int row, int col)
 #define PAGE_COLUMNS                                                                           \
     "SELECT c.reference, c.status,"                                                            \
     "       CASE WHEN c.status = 'rejected' THEN c.review_reason END,"                         \
-    "       CASE WHEN c.status = 'rejected' THEN " TS("c.correctable_until") " END,"           \
-    "       c.country, c.categories, c.payment_preference, " TS("c.member_added_at") ","       \
-    "       " TS("c.mandated_at") ", c.mandate_text_version, c.mandate_channel,"               \
-    "       " TS("c.reviewed_at") ","                                                          \
+    "       CASE WHEN c.status = 'rejected' THEN " DB_TS("c.correctable_until") " END,"        \
+    "       c.country, c.categories, c.payment_preference, " DB_TS("c.member_added_at") ","    \
+    "       " DB_TS("c.mandated_at") ", c.mandate_text_version, c.mandate_channel,"            \
+    "       " DB_TS("c.reviewed_at") ","                                                       \
     "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id),"                \
     "       c.email_verified_at IS NOT NULL"                                                   \
     " FROM claims c"

@@ -22,18 +22,6 @@ skip_ws(struct reader *r)
         r->p++;
 }
 
-static int
-hex_digit(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 /* The 4 hex digits at p as a code unit, or -1. */
 static int32_t
 hex4(const char *p)
@@ -41,7 +29,7 @@ hex4(const char *p)
     int32_t v = 0;
 
     for (int i = 0; i < 4; i++) {
-        int d = hex_digit(p[i]);
+        int d = hex_digit_value(p[i]);
         if (d < 0)
             return -1;
         v = v * 16 + d;

@@ -10,7 +10,7 @@ import re
 import sys
 
 src = open("api/domain/countries.c", encoding="utf-8").read()
-row = re.compile(r'\{"([A-Z]{0,2})", "(\d*)", "(\d*)", "(\d*)", (\d+), (\d+), (true|false)\}')
+row = re.compile(r'\{"([A-Z]{0,2})", \{"(\d*)", "(\d*)", "(\d*)", (\d+), (\d+), (true|false)\}\}')
 geo_part, nongeo_part = src.split("non_geographic[]", 1)
 def rows(text):
     return [[m[1], m[2], m[3], m[4], int(m[5]), int(m[6]), m[7] == "true"]
