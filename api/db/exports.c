@@ -77,7 +77,7 @@ const struct db_statement db_exports_statements[] = {
       * itself stays a plain index scan in order: as a subquery per member (an aggregate and
       * its sort set up for every row) or a CTE joined back (the page's wide rows stored,
       * hashed and sorted again) the evidence cost PostgreSQL about as much as the rest of
-      * the page (docs/decisions.md "Export at 1,000,000 members", export17) */
+      * the page (docs/decisions.md "Issue 15 — export: the page statement") */
      " UNION ALL"
      "(SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
      "        NULL, NULL, NULL, NULL, NULL,"

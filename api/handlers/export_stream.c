@@ -30,7 +30,7 @@
 
 /* Members per page: one statement of a few ms and a buffer of ~0.4-0.9 MiB. PostgreSQL plans
  * each page (~1 ms) and starts it: 1,024 members spread that over four times as many rows as
- * 256 did (bench/RESULTS.md "Export at 1,000,000 members, page statement (export17)"). */
+ * 256 did (bench/RESULTS.md "Export at 1,000,000 members, page statement"). */
 #define PAGE_ROWS 1024
 
 struct export_stream {
