@@ -56,35 +56,42 @@ const struct db_statement db_exports_statements[] = {
      /* in submission order, the heap's (0022_export_order.sql): a page's claims share heap
       * pages and its eligibility probes walk forward, where by reference each member cost a
       * scattered heap page of each table */
-     "WITH page AS ("
-     " SELECT c.reference, c.data_key_id::int4 AS data_key_id, c.pii, c.country::text AS country,"
-     "        c.categories::int4 AS categories, c.phishing, c.identity_theft, c.distress,"
-     "        c.documented_loss::int8 AS documented_loss, c.hours_spent::int8 AS hours_spent,"
-     "        c.payment_preference, c.status, c.mandated_at, c.mandate_text_version,"
-     "        c.mandate_channel, c.created_at, coalesce(ce.state, 'unknown') AS eligibility,"
-     "        array_to_string(ce.matched, '|') AS matched, c.id"
+     "(SELECT c.reference, c.data_key_id::int4, c.pii, c.country::text, c.categories::int4,"
+     "        c.phishing, c.identity_theft, c.distress, c.documented_loss::int8,"
+     "        c.hours_spent::int8, c.payment_preference, c.status, c.mandated_at,"
+     "        c.mandate_text_version, c.mandate_channel, c.created_at,"
+     "        coalesce(ce.state, 'unknown'), array_to_string(ce.matched, '|'), NULL, c.id"
      "  FROM claims c LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id"
      "  WHERE c.member_action_id = $1::uuid"
      "    AND (c.created_at, c.id) > ($2::timestamptz, $3::bigint)"
+     /* always true (a read in autocommit has no transaction id), and parallel-unsafe: so
+      * PostgreSQL never plans a page in parallel (for pages of 1,024 with 50,000 members
+      * left it chose a Gather Merge, two workers started for every page: 3-5 times the CPU
+      * per member) */
+     "    AND pg_current_xact_id_if_assigned() IS NULL"
      "  ORDER BY c.created_at, c.id"
-     "  LIMIT $4::int),"
-     /* the evidence files with their SHA-256, so counsel can match the files handed over:
-      * aggregated once for the page's claims that have some. As a subquery per member (an
-      * aggregate with its sort set up for every row, nearly always over no file) it cost
-      * PostgreSQL more than the rest of the page (docs/decisions.md "Export at 1,000,000
-      * members") */
-     " files AS ("
-     " SELECT f.claim_id, string_agg(f.public_id::text || ':' || encode(f.sha256, 'hex'), '|'"
-     "                               ORDER BY f.created_at, f.id) AS evidence"
+     "  LIMIT $4::int)"
+     /* then the evidence files of the same claims, with their SHA-256 (so counsel can match
+      * the files handed over): a row per claim that has some (by claim id, its reference
+      * NULL), in the same statement, hence the same snapshot and the same claims. The page
+      * itself stays a plain index scan in order: as a subquery per member (an aggregate and
+      * its sort set up for every row) or a CTE joined back (the page's wide rows stored,
+      * hashed and sorted again) the evidence cost PostgreSQL about as much as the rest of
+      * the page (docs/decisions.md "Issue 15 — export: the page statement") */
+     " UNION ALL"
+     "(SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+     "        NULL, NULL, NULL, NULL, NULL,"
+     "        string_agg(f.public_id::text || ':' || encode(f.sha256, 'hex'), '|'"
+     "                   ORDER BY f.created_at, f.id), f.claim_id"
      "  FROM evidence_files f"
-     "  WHERE f.claim_id IN (SELECT id FROM page) AND f.state = 'stored'"
-     "  GROUP BY f.claim_id)"
-     "SELECT p.reference, p.data_key_id, p.pii, p.country, p.categories, p.phishing,"
-     "       p.identity_theft, p.distress, p.documented_loss, p.hours_spent,"
-     "       p.payment_preference, p.status, p.mandated_at, p.mandate_text_version,"
-     "       p.mandate_channel, p.created_at, p.eligibility, p.matched, files.evidence, p.id"
-     " FROM page p LEFT JOIN files ON files.claim_id = p.id"
-     " ORDER BY p.created_at, p.id",
+     "  WHERE f.claim_id IN (SELECT k.id FROM claims k"
+     "                       WHERE k.member_action_id = $1::uuid"
+     "                         AND (k.created_at, k.id) > ($2::timestamptz, $3::bigint)"
+     "                       ORDER BY k.created_at, k.id"
+     "                       LIMIT $4::int)"
+     "    AND f.state = 'stored'"
+     "  GROUP BY f.claim_id"
+     "  ORDER BY f.claim_id)",
      4},
     {"db_exports_class_cutoff",
      "SELECT c.reference"
@@ -225,6 +232,29 @@ bin_time(const PGresult *res, int row, int col, char *out, const char **text_out
     return clock_format_rfc3339_us(pg_us + PG_EPOCH_UNIX_US, out);
 }
 
+/* The evidence of claim id: the page's rows after its members, one per claim that has
+ * some, by claim id (binary search); "" when none. */
+static const char *
+evidence_of(const struct db_exports_page *page, int64_t id)
+{
+    int lo = page->members, hi = PQntuples(page->res);
+
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        int64_t at;
+
+        if (!bin_int(page->res, mid, 19, &at))
+            return NULL;
+        if (at == id)
+            return PQgetisnull(page->res, mid, 18) ? NULL : PQgetvalue(page->res, mid, 18);
+        if (at < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return "";
+}
+
 bool
 db_exports_member_read(const struct db_exports_page *page, int i, struct export_member *m)
 {
@@ -232,7 +262,8 @@ db_exports_member_read(const struct db_exports_page *page, int i, struct export_
     const char *ref = PQgetvalue(res, i, 0);
     int64_t key, categories, flags[3];
 
-    if (PQnfields(res) != 20 || PQgetisnull(res, i, 0) || strlen(ref) >= sizeof m->reference)
+    if (PQnfields(res) != 20 || i >= page->members || PQgetisnull(res, i, 0) ||
+        strlen(ref) >= sizeof m->reference)
         return false;
     memcpy(m->reference, ref, strlen(ref) + 1);
     if (!bin_int(res, i, 19, &m->id) || !bin_int(res, i, 1, &key) ||
@@ -255,8 +286,8 @@ db_exports_member_read(const struct db_exports_page *page, int i, struct export_
     m->mandate_channel = bin_text(res, i, 14);
     m->eligibility = bin_text(res, i, 16);
     m->eligibility_matched = PQgetisnull(res, i, 17) ? "" : PQgetvalue(res, i, 17);
-    m->evidence = PQgetisnull(res, i, 18) ? "" : PQgetvalue(res, i, 18);
-    return m->country != NULL && m->payment_preference != NULL && m->status != NULL &&
+    m->evidence = evidence_of(page, m->id);
+    return m->evidence != NULL && m->country != NULL && m->payment_preference != NULL && m->status != NULL &&
            m->eligibility != NULL && bin_time(res, i, 12, m->time_text[0], &m->mandated_at) &&
            bin_time(res, i, 15, m->time_text[1], &m->created_at) && m->created_at != NULL;
 }
@@ -286,11 +317,15 @@ db_exports_members_recv(PGconn *c, struct db_exports_page *out)
     PGresult *res;
 
     out->res = NULL;
+    out->members = 0;
     /* one result, then NULL: read them all, whatever happens, to leave the connection idle */
     while ((res = PQgetResult(c)) != NULL) {
         if (first && PQresultStatus(res) == PGRES_TUPLES_OK) {
             out->res = res; /* the page's: its rows are read in place */
-            rc = PQntuples(res);
+            /* the members first, then the evidence rows, whose reference is NULL */
+            while (out->members < PQntuples(res) && !PQgetisnull(res, out->members, 0))
+                out->members++;
+            rc = out->members;
         } else {
             if (first)
                 rc = db_status_of(res, "db_exports_members");
@@ -308,6 +343,7 @@ db_exports_page_clear(struct db_exports_page *page)
 {
     PQclear(page->res);
     page->res = NULL;
+    page->members = 0;
 }
 
 int

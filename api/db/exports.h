@@ -56,6 +56,7 @@ struct export_member {
 /* One page of members as PostgreSQL sent it (binary); its rows are read in place. */
 struct db_exports_page {
     PGresult *res;
+    int members; /* its first rows; the evidence rows follow */
 };
 
 extern const struct db_statement db_exports_statements[];

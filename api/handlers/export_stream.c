@@ -28,10 +28,10 @@
 #include "service/export_pages.h"
 #include "service/exports.h"
 
-/* Members per page: one statement of ~1 ms and a buffer of ~100 KiB. Pages of 1,024 were no
- * cheaper for PostgreSQL and slower end to end (less overlap in the pipeline; bench/RESULTS.md
- * "Export at 1,000,000 members"). */
-#define PAGE_ROWS 256
+/* Members per page: one statement of a few ms and a buffer of ~0.4-0.9 MiB. PostgreSQL plans
+ * each page (~1 ms) and starts it: 1,024 members spread that over four times as many rows as
+ * 256 did (bench/RESULTS.md "Export at 1,000,000 members, page statement"). */
+#define PAGE_ROWS 1024
 
 struct export_stream {
     struct arena *arena; /* the stream's own strings: ids, actor, currency */

@@ -251,7 +251,11 @@ next_free_port() {
     die "no free TCP port above $LAST_PORT"
 }
 
-# start_server NAME: a fresh recours serve on the bench database (log $TMP/recours-NAME.log)
+# start_server NAME: a fresh recours serve on the bench database (log $TMP/recours-NAME.log).
+# Its mail delivery at one email a second: loading the members queued a confirmation email
+# each (820,207 still queued after export15's runs), which the default 50 a second sent
+# during the timed part, four sender backends and threads taking ~25 % of a core and
+# counted in the export's PostgreSQL CPU (bench/RESULTS.md, export17).
 start_server() {
     local log="$TMP/recours-$1.log" i
 
@@ -260,7 +264,7 @@ start_server() {
         --secrets-dir "$TMP/secrets" --tls-cert "$TMP/tls/cert.pem" --tls-key "$TMP/tls/key.pem" \
         --migrations-dir "$ROOT/db-migrations" --web-dir "$ROOT/web" \
         --rate-limit-burst 1000000 --rate-limit-per-s 1000000 --shutdown-grace 2 \
-        >>"$log" 2>&1) &
+        --mail-rate 1 >>"$log" 2>&1) &
     SERVER_PID=$!
     for ((i = 0; i < 300; i++)); do
         kill -0 "$SERVER_PID" 2>/dev/null || break

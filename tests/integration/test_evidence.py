@@ -282,18 +282,24 @@ class EvidenceTest(unittest.TestCase):
                                  + cf.sql_literal(f["id"])), [["0"]])
 
     def test_the_export_lists_each_file_with_its_sha256(self):
+        """Each member's own files, in upload order, whichever members around it have some
+        (the page reads them apart from the members, by claim: db/exports.c)."""
         action = af.open_action(self.A, self.slug, client=self.c)
-        claim = af.mandated_claim(self.server, self.slug, action, client=self.c)
-        bare = af.mandated_claim(self.server, self.slug, action, client=self.c)
-        files = [ef.uploaded(self.server, claim, data, client=self.c)
-                 for data in (ef.pdf(), ef.png())]
+        claims = [af.mandated_claim(self.server, self.slug, action, client=self.c)
+                  for _ in range(5)]
+        files = {c["reference"]: [] for c in claims}
+        # uploaded out of the members' order: the last member's file first
+        for i, data in ((3, ef.png()), (0, ef.pdf()), (3, ef.pdf()), (1, ef.png())):
+            files[claims[i]["reference"]].append(
+                ef.uploaded(self.server, claims[i], data, client=self.c))
         r = self.A.request("GET", f"/v1/actions/{action['id']}/export?format=ndjson",
                            client=self.c)
         self.assertEqual(r.status, 200, repr(r))
         rows = {row["reference"]: row for row in map(json.loads, r.body.decode().splitlines())}
-        self.assertEqual(rows[claim["reference"]]["evidence"],
-                         "|".join(f"{f['id']}:{f['sha256']}" for f in files))
-        self.assertEqual(rows[bare["reference"]]["evidence"], "")
+        self.assertEqual(sorted(rows), sorted(files))
+        for ref, fs in files.items():
+            self.assertEqual(rows[ref]["evidence"],
+                             "|".join(f"{f['id']}:{f['sha256']}" for f in fs), ref)
 
     def test_rotation_reencrypts_the_files(self):
         """rotate-data-key moves names and chunks to the new key while the server runs; the
