@@ -1,4 +1,7 @@
 -- SPDX-License-Identifier: AGPL-3.0-or-later
+-- Less work in PostgreSQL per claim taken in (issue 15, intake; docs/decisions.md "Intake:
+-- the work per claim"): the summary's fold, and two foreign-key checks per claim.
+--
 -- The fold of the summary's log (0013) was the largest single cost of a claim in PostgreSQL
 -- after the claim's own INSERT (issue 15, intake; docs/decisions.md "Intake: the work per
 -- claim"): folding 3,000 claims' log rows took 193 µs of the fold backend's time per claim,
@@ -107,3 +110,25 @@ BEGIN
        SET n = t.n + excluded.n, s = t.s + excluded.s;
 END
 $$;
+
+-- The claim's risk row (0018) and eligibility row (0015) are written by the intake's batch in
+-- the transaction that inserted the claim, with the id that INSERT returned (and, for a
+-- correction, for a claim the caller has just read): their foreign keys proved nothing, at a
+-- query per row that also wrote a KEY SHARE lock into the new claim's row (EXPLAIN ANALYZE of
+-- a batch of 25: 0.30 of the risk statement's 1.63 ms in its key's trigger). Claims are never
+-- deleted by the application; what the keys did on a delete stays, once per statement (as
+-- 0021 did for the outbox): deleting claims deletes their risk and eligibility rows.
+ALTER TABLE claim_risk DROP CONSTRAINT claim_risk_claim_fkey;
+ALTER TABLE claim_eligibility DROP CONSTRAINT claim_eligibility_claim_fkey;
+
+CREATE FUNCTION claims_forget_risk_eligibility() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM claim_risk r USING gone g WHERE r.claim_id = g.id;
+    DELETE FROM claim_eligibility e USING gone g WHERE e.claim_id = g.id;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER claims_risk_eligibility_cascade AFTER DELETE ON claims
+    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT
+    EXECUTE FUNCTION claims_forget_risk_eligibility();
