@@ -544,6 +544,9 @@ measure_api() {
     if [[ -n "$PERF_PID" ]]; then
         wait "$PERF_PID" || warn "perf record failed: $(tail -n 3 "$TMP/perf-record-$v.log")"
         PERF_PID=""
+        # this server and its database's backends, for their top functions (perf_summary)
+        { echo "$SERVER_PID"; pgrep -f "^postgres: [^ ]+ ${DB[$v0]} " || true; } |
+            paste -sd, >"$TMP/perf-$v.pids"
     fi
     busy1="$(machine_busy)"
     ticks_of "$SERVER_PID"
@@ -712,14 +715,19 @@ perf_summary() {
     awk '{ sub(/%/, "", $1); w = $2 ~ /^(MHD|recours)/ ? "recours" : $2; s[w] += $1 }
         END { for (w in s) if (s[w] >= 0.5) printf "%6.2f%%  %s\n", s[w], w }' "$flat" | sort -rn
     printf '```\n\n'
+    # the samples of this server and of its database's backends only (others' programs of the
+    # same names ran beside them), and of wrk
+    perf report -i "$TMP/perf-$v.data" --stdio --no-children --sort comm,dso,sym -g none \
+        --percent-limit 0 --pid "$(cat "$TMP/perf-$v.pids")" 2>/dev/null |
+        grep -E '^ +[0-9.]+%' >"$flat.ours" || true
     # shellcheck disable=SC2016 # Markdown backticks, not command substitutions
     for p in postgres recours wrk; do
         printf '%s, top functions of %s (share of its samples):\n\n```\n' "${LABEL[$v]}" "$p"
-        awk -v p="$p" '{ pct = $1; sub(/%/, "", pct); w = $2 ~ /^(MHD|recours)/ ? "recours" : $2
+        awk -v p="$p" '{ pct = $1; sub(/%/, "", pct); w = $2 == "postgres" || $2 == "wrk" ? $2 : "recours"
                 if (w != p) next
                 k = $3; for (i = 4; i <= NF; i++) k = k " " $i; s[k] += pct; t += pct }
-            END { for (k in s) printf "%6.2f%%  %s\n", 100 * s[k] / t, k }' "$flat" |
-            sort -rn | awk 'NR <= 15'
+            END { for (k in s) printf "%6.2f%%  %s\n", 100 * s[k] / t, k }' \
+            "$([[ "$p" == wrk ]] && echo "$flat" || echo "$flat.ours")" | sort -rn | awk 'NR <= 15'
         printf '```\n\n'
     done
 }
