@@ -7,8 +7,9 @@
     (level k, prefix p) = count and sum of the eligible claims' values v > 0 with
     v >> 4k = p), computed here from the claims themselves;
   - a claim's risk and eligibility rows have no foreign key any more: deleting claims still
-    deletes them (was ON DELETE CASCADE; the delete runs in a transaction rolled back, the
-    application deletes no claim).
+    deletes them (was ON DELETE CASCADE); nor has the claim to its incident: deleting an
+    incident that has claims is still refused (was NO ACTION). The deletes run in a
+    transaction rolled back: the application deletes neither.
 """
 
 import random
@@ -101,6 +102,23 @@ class IntakeLighterTest(unittest.TestCase):
         self.assertEqual(run.returncode, 0, run.stderr)
         self.assertEqual(run.stdout.split(), ["0/0"])
         self.assertEqual(self.psql(rows), [["1/1"]])
+
+    def test_an_incident_with_claims_is_not_deleted(self):
+        c = harness.Client(self.server)
+        self.addCleanup(c.close)
+        slug = cf.make_incident(self.server)
+        cf.submit_ok(self, c, slug)
+        lit = cf.sql_literal(slug)
+        run = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d",
+                              self.url], capture_output=True, text=True,
+                             timeout=harness.RUN_TIMEOUT_S,
+                             input="BEGIN;"
+                                   f" DELETE FROM incidents WHERE slug = {lit};"
+                                   " ROLLBACK;")
+        self.assertNotEqual(run.returncode, 0, "the incident was deleted")
+        self.assertIn("an incident with claims cannot be deleted", run.stderr)
+        self.assertEqual(self.psql(f"SELECT count(*) FROM incidents WHERE slug = {lit}"),
+                         [["1"]])
 
 
 if __name__ == "__main__":
