@@ -475,6 +475,11 @@ wal_bytes() { psql_ "$URL_DB" "SELECT pg_wal_lsn_diff('$2', '$1')::bigint"; }
 statements_reset() {
     [[ "$STATEMENTS" == 1 ]] || return 0
     psql_ "$1" "SELECT pg_stat_statements_reset()" >/dev/null
+    table_scans "$1" >"$TMP/scans0"
+}
+# table_scans DB: per table, sequential scans, rows they read, index scans (cumulative)
+table_scans() {
+    psql_ "$1" "SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) FROM pg_stat_user_tables"
 }
 statements_save() {
     [[ "$STATEMENTS" == 1 ]] || return 0
@@ -483,6 +488,12 @@ statements_save() {
                   FROM pg_stat_statements
                  WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
                  ORDER BY total_exec_time DESC LIMIT 30" >"$2"
+    # the statistics collector reports a backend's counts when it goes idle: a moment
+    sleep 1
+    table_scans "$1" >"$TMP/scans1"
+    awk -F'|' -v c="$3" 'FILENAME == ARGV[1] { s[$1] = $2; r[$1] = $3; i[$1] = $4; next }
+        ($3 - r[$1]) > 0 { printf "%s|%d|%.1f|%d\n", $1, $2 - s[$1], ($3 - r[$1]) / c, $4 - i[$1] }' \
+        "$TMP/scans0" "$TMP/scans1" | sort -t'|' -k3 -gr >"$2.scans"
 }
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
@@ -793,7 +804,7 @@ statements_summary() {
     local f="" g
 
     for g in "$TMP/statements-$1-r"[0-9]*; do
-        [[ -s "$g" ]] && f="$g"
+        [[ -s "$g" && "$g" != *.scans ]] && f="$g"
     done
     [[ -n "$f" && -s "$f" ]] || return 0
     printf '%s: its statements in round %s (pg_stat_statements; "nested": run inside a function or a trigger; top 30 by time)\n\n' \
@@ -801,6 +812,11 @@ statements_summary() {
     printf '| calls | exec µs/claim | WAL bytes/claim | statement |\n|---:|---:|---:|---|\n'
     awk -F'|' '{ printf "| %s | %s | %s | %s`%s` |\n", $1, $2, $3, ($4 == "t" ? "" : "nested: "),
         $5 }' "$f"
+    printf '\n'
+    [[ -s "$f.scans" ]] || return 0
+    printf '%s: tables read by sequential scans in that round (pg_stat_user_tables)\n\n' "${LABEL[$1]}"
+    printf '| table | sequential scans | rows read by them per claim | index scans |\n|---|---:|---:|---:|\n'
+    awk -F'|' '{ printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }' "$f.scans"
     printf '\n'
 }
 
