@@ -9,7 +9,7 @@
 --       SLUG TAG ACTION_ID MANDATE_TEXT_VERSION
 --
 -- The action must be open, on incident SLUG, of an approved association. Every answer must
--- still be 201 (claim.lua's done() counts and fails as for plain claims).
+-- still be 201 (claim.lua's response() and done() count and fail as for plain claims).
 
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(here .. "claim.lua")
