@@ -39,7 +39,11 @@
 # PROFILE (auto: when a target is missed, one more run of baseline and of the variant that
 # missed under `perf record -a -g`; 1 always; 0 never), BUILD_CACHE (empty: the worktrees and
 # builds live in the temporary directory and are removed; a directory: kept there per commit
-# and reused by the next run), BENCH_KEEP=1 keeps the temporary directory (logs, wrk and
+# and reused by the next run), STATEMENTS (0; 1: per measured run, the statements of the
+# server's database from pg_stat_statements, with track = all: calls, execution time and WAL
+# bytes per claim, reported per variant; the cluster preloads it, and a superuser created it in
+# template1 with EXECUTE on pg_stat_statements_reset and pg_read_all_stats granted to the role),
+# BENCH_KEEP=1 keeps the temporary directory (logs, wrk and
 # pgbench outputs; it holds throw-away secrets), RESULTS_OUT (a file that also receives the
 # Markdown block; bench/RESULTS.md is never written by this script).
 #
@@ -82,6 +86,7 @@ PROFILE="${PROFILE:-auto}"
 BUILD_CACHE="${BUILD_CACHE:-}"
 BENCH_KEEP="${BENCH_KEEP:-0}"
 RESULTS_OUT="${RESULTS_OUT:-}"
+STATEMENTS="${STATEMENTS:-0}"
 
 # the issues' targets: HEAD and HEAD+mandates >= 0.9 x baseline claims/s
 TARGET=0.9
@@ -122,6 +127,7 @@ WRITER_FLAGS=()
 [[ "$WRITERS" == default ]] || WRITER_FLAGS=(--intake-writers "$WRITERS")
 [[ "$QUIET_WAIT" =~ ^[0-9]+$ ]] || die "QUIET_WAIT must be a number of seconds"
 [[ "$PROFILE" =~ ^(auto|0|1)$ ]] || die "PROFILE must be auto, 0 or 1"
+[[ "$STATEMENTS" =~ ^(0|1)$ ]] || die "STATEMENTS must be 0 or 1"
 for f in claim.lua claim_mandated.lua insert.sql; do
     [[ -f "$HERE/$f" ]] || die "bench/intake/$f is missing"
 done
@@ -232,6 +238,10 @@ make_db() {
     DATABASE_URL="$(url_for "$name" with-password)" "${BIN[$b]}" migrate \
         --migrations-dir "${SRC[$b]}/db-migrations" >"$TMP/migrate-$v.log" 2>&1 ||
         die "recours migrate ($v) failed: $(tail -n 5 "$TMP/migrate-$v.log")"
+    if [[ "$STATEMENTS" == 1 ]]; then
+        psql_ "$name" "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null ||
+            die "STATEMENTS=1: pg_stat_statements must be preloaded and in template1"
+    fi
     [[ "$(psql_ "$name" "SHOW synchronous_commit")" == on ]] ||
         die "synchronous_commit is not on for $name"
     info "database $name (${LABEL[$v]}), migrated by ${SHA[$b]:0:7}"
@@ -438,18 +448,52 @@ claims_of() {
 }
 
 # record NAME ROUND CLAIMS_S P50_US P99_US CLAIMS SERVER_S PG_S GEN_S BUSY_S WAIT_BUSY% LOAD
-# [LATE]: name round claims/s p50_ms p99_ms claims server_us/claim pg_us/claim others_s quiet%
-# load1 late (LOAD: the 1-minute load average at the measurement's start; LATE: the paced
-# sends that left late, "-" for a closed loop)
+# [LATE [WAL]]: name round claims/s p50_ms p99_ms claims server_us/claim pg_us/claim others_s
+# quiet% load1 late client_us/claim wal_bytes/claim (LOAD: the 1-minute load average at the
+# measurement's start; LATE: the paced sends that left late, "-" for a closed loop; GEN_S: the
+# CPU of the load generator, wrk or pgbench; WAL: the bytes of WAL written during the run)
 record() {
     awk -v n="$1" -v r="$2" -v t="$3" -v a="$4" -v b="$5" -v c="$6" -v s="$7" -v p="$8" \
-        -v g="$9" -v busy="${10}" -v q="${11}" -v l="${12}" -v late="${13:--}" 'BEGIN {
+        -v g="$9" -v busy="${10}" -v q="${11}" -v l="${12}" -v late="${13:--}" \
+        -v w="${14:--}" 'BEGIN {
             o = busy - s - p - g; if (o < 0) o = 0
-            printf "%s %s %.0f %.2f %.2f %d %.0f %s %.1f %d %s %s\n", n, r, t, a / 1000, b / 1000,
-                c, s * 1e6 / c, (p == "-" ? "-" : sprintf("%.0f", p * 1e6 / c)), o, q, l, late }' \
+            printf "%s %s %.0f %.2f %.2f %d %.0f %s %.1f %d %s %s %.0f %s\n", n, r, t, a / 1000,
+                b / 1000, c, s * 1e6 / c, (p == "-" ? "-" : sprintf("%.0f", p * 1e6 / c)), o, q,
+                l, late, g * 1e6 / c, (w == "-" ? "-" : sprintf("%.0f", w / c)) }' \
         >>"$TMP/results"
-    info "round $2 ${LABEL[$1]}: claims/s p50 p99 claims server-us pg-us others-s quiet% load late:" \
+    info "round $2 ${LABEL[$1]}: claims/s p50 p99 claims server-us pg-us others-s quiet% load late client-us wal-bytes:" \
         "$(tail -n 1 "$TMP/results" | cut -d' ' -f3-)"
+}
+
+# wal_lsn: the cluster's current WAL position (every database's writes: ours only, measuring)
+wal_lsn() { psql_ "$URL_DB" "SELECT pg_current_wal_lsn()"; }
+wal_bytes() { psql_ "$URL_DB" "SELECT pg_wal_lsn_diff('$2', '$1')::bigint"; }
+
+# statements_reset DB / statements_save DB OUT CLAIMS: with STATEMENTS=1, the statements of
+# DB during a measured run (pg_stat_statements, top and nested): per statement calls, µs of
+# execution and WAL bytes per claim, first 110 characters of its text
+statements_reset() {
+    [[ "$STATEMENTS" == 1 ]] || return 0
+    psql_ "$1" "SELECT pg_stat_statements_reset()" >/dev/null
+    table_scans "$1" >"$TMP/scans0"
+}
+# table_scans DB: per table, sequential scans, rows they read, index scans (cumulative)
+table_scans() {
+    psql_ "$1" "SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) FROM pg_stat_user_tables"
+}
+statements_save() {
+    [[ "$STATEMENTS" == 1 ]] || return 0
+    psql_ "$1" "SELECT calls, round(total_exec_time::numeric * 1000 / $3, 1), round(wal_bytes / $3, 0),
+                       toplevel, regexp_replace(replace(left(query, 110), '|', '¦'), '\s+', ' ', 'g')
+                  FROM pg_stat_statements
+                 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                 ORDER BY total_exec_time DESC LIMIT 30" >"$2"
+    # the statistics collector reports a backend's counts when it goes idle: a moment
+    sleep 1
+    table_scans "$1" >"$TMP/scans1"
+    awk -F'|' -v c="$3" 'FILENAME == ARGV[1] { s[$1] = $2; r[$1] = $3; i[$1] = $4; next }
+        ($3 - r[$1]) > 0 { printf "%s|%d|%.1f|%d\n", $1, $2 - s[$1], ($3 - r[$1]) / c, $4 - i[$1] }' \
+        "$TMP/scans0" "$TMP/scans1" | sort -t'|' -k3 -gr >"$2.scans"
 }
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
@@ -463,7 +507,7 @@ scrape_metrics() {
 # -paced (on its database, at PACED_RATE)
 measure_api() {
     local v="$1" round="$2" b=head lua=claim.lua slug out created rows busy0 busy1 srv0
-    local pg0="$TMP/pg0" pg1="$TMP/pg1" quiet load v0="${1%-paced}" rate=""
+    local pg0="$TMP/pg0" pg1="$TMP/pg1" quiet load v0="${1%-paced}" rate="" wal0 wal1
     local -a extra=() extra_warm=()
 
     if [[ "$v" == *-paced ]]; then
@@ -494,6 +538,8 @@ measure_api() {
     checkpoint "${DB[$v0]}"
     out="$TMP/wrk-r$round-$v.txt"
     [[ "${3:-}" == perf ]] && out="$TMP/wrk-perf-$v.txt"
+    statements_reset "${DB[$v0]}"
+    wal0="$(wal_lsn)"
     backends_ticks "${DB[$v0]}" >"$pg0"
     scrape_metrics "$TMP/metrics-$v-r$round.0"
     load="$(load1)"
@@ -509,9 +555,13 @@ measure_api() {
     if [[ -n "$PERF_PID" ]]; then
         wait "$PERF_PID" || warn "perf record failed: $(tail -n 3 "$TMP/perf-record-$v.log")"
         PERF_PID=""
+        # this server and its database's backends, for their top functions (perf_summary)
+        { echo "$SERVER_PID"; pgrep -f "^postgres: [^ ]+ ${DB[$v0]} " || true; } |
+            paste -sd, >"$TMP/perf-$v.pids"
     fi
     busy1="$(machine_busy)"
     ticks_of "$SERVER_PID"
+    wal1="$(wal_lsn)"
     local srv_s pg_s gen_s busy_s
     srv_s="$(awk -v d=$((TICKS - srv0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", d / hz }')"
     backends_ticks "${DB[$v0]}" >"$pg1"
@@ -526,10 +576,12 @@ measure_api() {
     ((rows >= created)) || die "${LABEL[$v]}: $created claims answered 201 but only $rows rows"
     [[ "$v0" == mandates ]] && verify_memberships "$slug" "$ACTION_ID"
     [[ "${3:-}" == perf ]] && return 0
+    statements_save "${DB[$v0]}" "$TMP/statements-$v-r$round" "$created"
     record "$v" "$round" \
         "$(awk -v c="$created" -v d="$(field duration_us "$out")" 'BEGIN { print c * 1e6 / d }')" \
         "$(field p50_us "$out")" "$(field p99_us "$out")" "$created" "$srv_s" "$pg_s" "$gen_s" \
-        "$busy_s" "$quiet" "$load" "$([[ -n "$rate" ]] && echo "$(field late "$out")/$rate" || echo -)"
+        "$busy_s" "$quiet" "$load" "$([[ -n "$rate" ]] && echo "$(field late "$out")/$rate" || echo -)" \
+        "$(wal_bytes "$wal0" "$wal1")"
 }
 
 # verify_memberships SLUG ACTION: every claim of SLUG carries the mandate of ACTION (web-form)
@@ -600,7 +652,7 @@ run_pgbench() {
 # count of PGBENCH_CLIENTS, "pgbench-cN" for the others
 measure_pgbench() {
     local round="$1" clients="$2" name=pgbench
-    local prefix done_tx failed tps rows0 rows busy0 busy1 quiet load
+    local prefix done_tx failed tps rows0 rows busy0 busy1 quiet load wal0 wal1
 
     [[ "$clients" == "${PGB_CLIENTS[0]}" ]] || name="pgbench-c$clients"
     prefix="$TMP/$name-r$round"
@@ -619,9 +671,11 @@ measure_pgbench() {
     quiet=$BUSY_AT_START
     checkpoint "${DB[pgbench]}"
     load="$(load1)"
+    wal0="$(wal_lsn)"
     busy0="$(machine_busy)"
     run_pgbench "$DURATION" "$prefix" "$clients"
     busy1="$(machine_busy)"
+    wal1="$(wal_lsn)"
     done_tx="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$prefix.out")"
     failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$prefix.out")"
     tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$prefix.out")"
@@ -636,7 +690,7 @@ measure_pgbench() {
         "$(percentile 99 "$prefix.latency")" "$done_tx" 0 - \
         "$(awk '{ printf "%.2f", $1 + $2 }' "$prefix.time")" \
         "$(awk -v a="$busy0" -v b="$busy1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / hz }')" \
-        "$quiet" "$load"
+        "$quiet" "$load" - "$(wal_bytes "$wal0" "$wal1")"
 }
 
 # median NAME COLUMN of $TMP/results
@@ -671,13 +725,22 @@ perf_summary() {
     printf '%s, by program (share of all samples):\n\n```\n' "${LABEL[$v]}"
     awk '{ sub(/%/, "", $1); w = $2 ~ /^(MHD|recours)/ ? "recours" : $2; s[w] += $1 }
         END { for (w in s) if (s[w] >= 0.5) printf "%6.2f%%  %s\n", s[w], w }' "$flat" | sort -rn
-    # shellcheck disable=SC2016 # Markdown backticks, not command substitutions
-    printf '```\n\n%s, top functions of postgres (share of its samples):\n\n```\n' "${LABEL[$v]}"
-    awk '{ pct = $1; sub(/%/, "", pct); if ($2 != "postgres") next
-            k = $3; for (i = 4; i <= NF; i++) k = k " " $i; s[k] += pct; t += pct }
-        END { for (k in s) printf "%6.2f%%  %s\n", 100 * s[k] / t, k }' "$flat" |
-        sort -rn | awk 'NR <= 15'
     printf '```\n\n'
+    # the samples of this server and of its database's backends only (others' programs of the
+    # same names ran beside them), and of wrk
+    perf report -i "$TMP/perf-$v.data" --stdio --no-children --sort comm,dso,sym -g none \
+        --percent-limit 0 --pid "$(cat "$TMP/perf-$v.pids")" 2>/dev/null |
+        grep -E '^ +[0-9.]+%' >"$flat.ours" || true
+    # shellcheck disable=SC2016 # Markdown backticks, not command substitutions
+    for p in postgres recours wrk; do
+        printf '%s, top functions of %s (share of its samples):\n\n```\n' "${LABEL[$v]}" "$p"
+        awk -v p="$p" '{ pct = $1; sub(/%/, "", pct); w = $2 == "postgres" || $2 == "wrk" ? $2 : "recours"
+                if (w != p) next
+                k = $3; for (i = 4; i <= NF; i++) k = k " " $i; s[k] += pct; t += pct }
+            END { for (k in s) printf "%6.2f%%  %s\n", 100 * s[k] / t, k }' \
+            "$([[ "$p" == wrk ]] && echo "$flat" || echo "$flat.ours")" | sort -rn | awk 'NR <= 15'
+        printf '```\n\n'
+    done
 }
 
 # phase_summary VARIANT: the server's own timings per intake phase (recours_intake_phase_seconds
@@ -732,6 +795,28 @@ phase_summary() {
                 printf "\nbatches: %d, mean %.1f claims\n", v["recours_intake_batch_claims_count"],
                     v["recours_intake_batch_claims_sum"] / v["recours_intake_batch_claims_count"]
         }'
+    printf '\n'
+}
+
+# statements_summary VARIANT: with STATEMENTS=1, the statements of VARIANT's database in its
+# last measured round (pg_stat_statements; nested ones, run by a function or a trigger, too)
+statements_summary() {
+    local f="" g
+
+    for g in "$TMP/statements-$1-r"[0-9]*; do
+        [[ -s "$g" && "$g" != *.scans ]] && f="$g"
+    done
+    [[ -n "$f" && -s "$f" ]] || return 0
+    printf '%s: its statements in round %s (pg_stat_statements; "nested": run inside a function or a trigger; top 30 by time)\n\n' \
+        "${LABEL[$1]}" "${f##*-r}"
+    printf '| calls | exec µs/claim | WAL bytes/claim | statement |\n|---:|---:|---:|---|\n'
+    awk -F'|' '{ printf "| %s | %s | %s | %s`%s` |\n", $1, $2, $3, ($4 == "t" ? "" : "nested: "),
+        $5 }' "$f"
+    printf '\n'
+    [[ -s "$f.scans" ]] || return 0
+    printf '%s: tables read by sequential scans in that round (pg_stat_user_tables)\n\n' "${LABEL[$1]}"
+    printf '| table | sequential scans | rows read by them per claim | index scans |\n|---|---:|---:|---:|\n'
+    awk -F'|' '{ printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }' "$f.scans"
     printf '\n'
 }
 
@@ -801,7 +886,7 @@ awk -v r="$R_MAND" -v t="$TARGET" 'BEGIN { exit !(r != "-" && r < t) }' && MISSE
 PROFILED=()
 if [[ "$PROFILE" == 1 || ("$PROFILE" == auto && ${#MISSED[@]} -gt 0) ]]; then
     ensure_packages linux-perf
-    ((${#MISSED[@]} > 0)) || MISSED=(mandates)
+    ((${#MISSED[@]} > 0)) || ! has_variant mandates || MISSED=(mandates)
     for v in "${VARIANTS[0]}" "${MISSED[@]}"; do
         info "profile: ${LABEL[$v]} under perf record -a -g"
         measure_api "$v" 0 perf
@@ -839,22 +924,23 @@ BLOCK="$TMP/block.md"
         printf -- '- rounds interleaved (%s, then pgbench) ×%s; %s s warm-up, quiet wait and %s before each measurement; medians; ratios are medians of the per-round ratios\n\n' \
             "${MEASURED[*]}" "$ROUNDS" "$WARMUP" "$( ((CHECKPOINT_SKIPPED)) && echo 'no CHECKPOINT' || echo 'a CHECKPOINT')"
     }
-    printf '| variant | claims/s | p50 ms | p99 ms | load (1 min) | ÷ baseline | ÷ pgbench | CPU µs/claim: recours | PostgreSQL backends | late sends / rate, per round |\n'
-    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n'
+    printf '| variant | claims/s | p50 ms | p99 ms | load (1 min) | ÷ baseline | ÷ pgbench | CPU µs/claim: recours | PostgreSQL backends | client (wrk, pgbench) | WAL bytes/claim | late sends / rate, per round |\n'
+    printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n'
     for v in "${MEASURED[@]}"; do
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${LABEL[$v]}" \
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${LABEL[$v]}" \
             "$(median "$v" 3)" "$(median "$v" 4)" "$(median "$v" 5)" "$(median "$v" 11)" \
             "$(if [[ "$v" == baseline* ]]; then echo 1.00; elif has_variant baseline; then ratio_median "$v" "baseline${v#"${v%-paced}"}"; else echo -; fi)" \
             "$(ratio_median "$v" pgbench)" "$(median "$v" 7)" "$(median "$v" 8)" \
+            "$(median "$v" 13)" "$(median "$v" 14)" \
             "$(awk -v n="$v" '$1 == n && $12 != "-" { printf "%s%s", s, $12; s = ", " }' "$TMP/results")"
     done
     for n in "${PGB_CLIENTS[@]}"; do
         p=pgbench
         [[ "$n" == "${PGB_CLIENTS[0]}" ]] || p="pgbench-c$n"
-        printf '| %s, one claim per transaction | %s | %s | %s | %s | %s | %s | – | – | – |\n' \
+        printf '| %s, one claim per transaction | %s | %s | %s | %s | %s | %s | – | – | %s | %s | – |\n' \
             "${LABEL[$p]}" "$(median "$p" 3)" "$(median "$p" 4)" "$(median "$p" 5)" \
             "$(median "$p" 11)" "$(has_variant baseline && ratio_median "$p" baseline || echo -)" \
-            "$(ratio_median "$p" pgbench)"
+            "$(ratio_median "$p" pgbench)" "$(median "$p" 13)" "$(median "$p" 14)"
     done
     printf '\n'
     for v in head mandates; do
@@ -871,10 +957,11 @@ BLOCK="$TMP/block.md"
     fi
     for v in "${MEASURED[@]}"; do
         phase_summary "$v"
+        statements_summary "$v"
     done
     printf 'Checked in SQL:\n\n'
     printf -- '- %s\n' "${VERIFIED[@]}"
-    printf '\nEvery measurement (variant, round, claims/s, p50 ms, p99 ms, claims, CPU µs/claim of recours, of its PostgreSQL backends, others'"'"' CPU s during the run, %% of a CPU busy in the quiet check just before, 1-minute load average at its start, late paced sends):\n\n```\n'
+    printf '\nEvery measurement (variant, round, claims/s, p50 ms, p99 ms, claims, CPU µs/claim of recours, of its PostgreSQL backends, others'"'"' CPU s during the run, %% of a CPU busy in the quiet check just before, 1-minute load average at its start, late paced sends, CPU µs/claim of the client (wrk or pgbench), WAL bytes/claim):\n\n```\n'
     cat "$TMP/results"
     printf '```\n'
     if ((${#PROFILED[@]} > 0)); then
