@@ -1,7 +1,6 @@
 -- SPDX-License-Identifier: AGPL-3.0-or-later
 -- Less work in PostgreSQL per claim taken in (issue 15, intake; docs/decisions.md "Intake:
--- the work per claim"): the summary's fold, three foreign-key checks per claim, and the
--- outbox's index of every queued message.
+-- the work per claim"): the summary's fold and the outbox's index of every queued message.
 --
 -- The fold of the summary's log (0013) was the largest single cost of a claim in PostgreSQL
 -- after the claim's own INSERT (issue 15, intake; docs/decisions.md "Intake: the work per
@@ -111,49 +110,6 @@ BEGIN
        SET n = t.n + excluded.n, s = t.s + excluded.s;
 END
 $$;
-
--- The claim's risk row (0018) and eligibility row (0015) are written by the intake's batch in
--- the transaction that inserted the claim, with the id that INSERT returned (and, for a
--- correction, for a claim the caller has just read): their foreign keys proved nothing, at a
--- query per row that also wrote a KEY SHARE lock into the new claim's row (EXPLAIN ANALYZE of
--- a batch of 25: 0.30 of the risk statement's 1.63 ms in its key's trigger). Claims are never
--- deleted by the application; what the keys did on a delete stays, once per statement (as
--- 0021 did for the outbox): deleting claims deletes their risk and eligibility rows.
-ALTER TABLE claim_risk DROP CONSTRAINT claim_risk_claim_fkey;
-ALTER TABLE claim_eligibility DROP CONSTRAINT claim_eligibility_claim_fkey;
-
-CREATE FUNCTION claims_forget_risk_eligibility() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    DELETE FROM claim_risk r USING gone g WHERE r.claim_id = g.id;
-    DELETE FROM claim_eligibility e USING gone g WHERE e.claim_id = g.id;
-    RETURN NULL;
-END
-$$;
-
-CREATE TRIGGER claims_risk_eligibility_cascade AFTER DELETE ON claims
-    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT
-    EXECUTE FUNCTION claims_forget_risk_eligibility();
-
--- The claim's own key to its incident: the intake writes the id of an incident it has just
--- looked up, and the check's KEY SHARE lock on that one incident row, taken by every claim of
--- two writers' overlapping transactions, made a multixact of the row that every later check
--- of the batch read again (pg_stat_statements during the bench, load 17: 27 µs of a claim's
--- ~740 in this query). Incidents are never deleted by the application; deleting one that has
--- claims is still refused, once per statement (was the key's NO ACTION).
-ALTER TABLE claims DROP CONSTRAINT claims_incident_fkey;
-
-CREATE FUNCTION incidents_keep_claims() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM claims c JOIN gone g ON c.incident_id = g.id) THEN
-        RAISE EXCEPTION 'an incident with claims cannot be deleted'
-            USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    RETURN NULL;
-END
-$$;
-
-CREATE TRIGGER incidents_claims_restrict AFTER DELETE ON incidents
-    REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION incidents_keep_claims();
 
 -- outbox_due (0011) indexed every queued message, and only the senders' take of a notice's
 -- messages (state = 'queued' AND notice_id IS NOT NULL) uses it since 0016 gave the messages
