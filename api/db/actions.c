@@ -31,25 +31,20 @@ static bool
 read_action(const PGresult *res, int r, struct arena *a, void *dest)
 {
     struct action *out = dest;
+    const char **const ids[] = {&out->id, &out->association_id};
+    const char **const about[] = {&out->incident, &out->incident_status, &out->title,
+                                  &out->legal_basis, &out->opt_in_deadline};
+    const char **const terms[] = {&out->counsel_name, &out->counsel_email, &out->mandate_text,
+                                  &out->mandate_text_version, &out->status};
+    const char **const rest[] = {&out->association_status, &out->created_at, &out->updated_at};
 
-    out->id = db_text_at(a, res, r, 0);
-    out->association_id = db_text_at(a, res, r, 1);
+    db_texts_at(a, res, r, 0, ids, 2);
     out->incident_id = db_int64_at(res, r, 2);
-    out->incident = db_text_at(a, res, r, 3);
-    out->incident_status = db_text_at(a, res, r, 4);
-    out->title = db_text_at(a, res, r, 5);
-    out->legal_basis = db_text_at(a, res, r, 6);
-    out->opt_in_deadline = db_text_at(a, res, r, 7);
+    db_texts_at(a, res, r, 3, about, 5);
     out->deadline_passed = db_bool_at(res, r, 8);
-    out->counsel_name = db_text_at(a, res, r, 9);
-    out->counsel_email = db_text_at(a, res, r, 10);
-    out->mandate_text = db_text_at(a, res, r, 11);
-    out->mandate_text_version = db_text_at(a, res, r, 12);
-    out->status = db_text_at(a, res, r, 13);
+    db_texts_at(a, res, r, 9, terms, 5);
     out->member_count = db_int64_at(res, r, 14);
-    out->association_status = db_text_at(a, res, r, 15);
-    out->created_at = db_text_at(a, res, r, 16);
-    out->updated_at = db_text_at(a, res, r, 17);
+    db_texts_at(a, res, r, 15, rest, 3);
     return true;
 }
 

@@ -29,17 +29,12 @@ static bool
 read_association(const PGresult *res, int row, struct arena *a, void *dest)
 {
     struct association *out = dest;
+    const char **const text[] = {&out->id, &out->name, &out->approval_reference,
+                                 &out->approved_from, &out->approved_until, &out->country,
+                                 &out->contact_email, &out->status, &out->created_at,
+                                 &out->updated_at};
 
-    out->id = db_text_at(a, res, row, 0);
-    out->name = db_text_at(a, res, row, 1);
-    out->approval_reference = db_text_at(a, res, row, 2);
-    out->approved_from = db_text_at(a, res, row, 3);
-    out->approved_until = db_text_at(a, res, row, 4);
-    out->country = db_text_at(a, res, row, 5);
-    out->contact_email = db_text_at(a, res, row, 6);
-    out->status = db_text_at(a, res, row, 7);
-    out->created_at = db_text_at(a, res, row, 8);
-    out->updated_at = db_text_at(a, res, row, 9);
+    db_texts_at(a, res, row, 0, text, 10);
     return true;
 }
 

@@ -30,6 +30,14 @@ db_text_at(struct arena *a, const PGresult *res, int row, int col)
     return PQgetisnull(res, row, col) ? NULL : arena_strdup(a, PQgetvalue(res, row, col));
 }
 
+void
+db_texts_at(struct arena *a, const PGresult *res, int row, int col, const char **const fields[],
+            int n)
+{
+    for (int i = 0; i < n; i++)
+        *fields[i] = db_text_at(a, res, row, col + i);
+}
+
 int64_t
 db_int64_at(const PGresult *res, int row, int col)
 {

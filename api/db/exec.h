@@ -34,6 +34,11 @@ const char *db_text_at(struct arena *a, const PGresult *res, int row, int col);
 int64_t db_int64_at(const PGresult *res, int row, int col);
 bool db_bool_at(const PGresult *res, int row, int col);
 
+/* db_text_at of the n consecutive text columns from col, each into *fields[i]: a reader
+ * names its text fields once, in the order of its column list. */
+void db_texts_at(struct arena *a, const PGresult *res, int row, int col,
+                 const char **const fields[], int n);
+
 /* A bytea column (in its text form) decoded into a: *out and *len, NULL and 0 for SQL NULL;
  * false when it does not decode (out of memory). */
 bool db_bytea_at(struct arena *a, const PGresult *res, int row, int col, uint8_t **out,

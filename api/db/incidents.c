@@ -62,18 +62,15 @@ read_row(const PGresult *res, int row, struct arena *a, void *dest)
 {
     struct incident *out = dest;
 
+    const char **const head[] = {&out->slug, &out->controller, &out->title, &out->disclosed_on};
+    const char **const tail[] = {&out->authority_reference, &out->status, &out->currency,
+                                 &out->created_at, &out->updated_at};
+
     out->id = db_int64_at(res, row, 0);
-    out->slug = db_text_at(a, res, row, 1);
-    out->controller = db_text_at(a, res, row, 2);
-    out->title = db_text_at(a, res, row, 3);
-    out->disclosed_on = db_text_at(a, res, row, 4);
+    db_texts_at(a, res, row, 1, head, 4);
     out->affected_count = db_int64_at(res, row, 5);
     out->data_categories = categories_from_csv(PQgetvalue(res, row, 6));
-    out->authority_reference = db_text_at(a, res, row, 7);
-    out->status = db_text_at(a, res, row, 8);
-    out->currency = db_text_at(a, res, row, 9);
-    out->created_at = db_text_at(a, res, row, 10);
-    out->updated_at = db_text_at(a, res, row, 11);
+    db_texts_at(a, res, row, 7, tail, 5);
     return true;
 }
 
