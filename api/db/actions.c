@@ -38,13 +38,13 @@ read_action(const PGresult *res, int r, struct arena *a, void *dest)
                                   &out->mandate_text_version, &out->status};
     const char **const rest[] = {&out->association_status, &out->created_at, &out->updated_at};
 
-    db_texts_at(a, res, r, 0, ids, 2);
+    db_texts_at(a, res, r, 0, ids, sizeof ids / sizeof ids[0]);
     out->incident_id = db_int64_at(res, r, 2);
-    db_texts_at(a, res, r, 3, about, 5);
+    db_texts_at(a, res, r, 3, about, sizeof about / sizeof about[0]);
     out->deadline_passed = db_bool_at(res, r, 8);
-    db_texts_at(a, res, r, 9, terms, 5);
+    db_texts_at(a, res, r, 9, terms, sizeof terms / sizeof terms[0]);
     out->member_count = db_int64_at(res, r, 14);
-    db_texts_at(a, res, r, 15, rest, 3);
+    db_texts_at(a, res, r, 15, rest, sizeof rest / sizeof rest[0]);
     return true;
 }
 

@@ -34,7 +34,7 @@ read_association(const PGresult *res, int row, struct arena *a, void *dest)
                                  &out->contact_email, &out->status, &out->created_at,
                                  &out->updated_at};
 
-    db_texts_at(a, res, row, 0, text, 10);
+    db_texts_at(a, res, row, 0, text, sizeof text / sizeof text[0]);
     return true;
 }
 

@@ -32,10 +32,10 @@ db_text_at(struct arena *a, const PGresult *res, int row, int col)
 
 void
 db_texts_at(struct arena *a, const PGresult *res, int row, int col, const char **const fields[],
-            int n)
+            size_t n)
 {
-    for (int i = 0; i < n; i++)
-        *fields[i] = db_text_at(a, res, row, col + i);
+    for (size_t i = 0; i < n; i++)
+        *fields[i] = db_text_at(a, res, row, col + (int)i);
 }
 
 int64_t

@@ -37,7 +37,7 @@ bool db_bool_at(const PGresult *res, int row, int col);
 /* db_text_at of the n consecutive text columns from col, each into *fields[i]: a reader
  * names its text fields once, in the order of its column list. */
 void db_texts_at(struct arena *a, const PGresult *res, int row, int col,
-                 const char **const fields[], int n);
+                 const char **const fields[], size_t n);
 
 /* A bytea column (in its text form) decoded into a: *out and *len, NULL and 0 for SQL NULL;
  * false when it does not decode (out of memory). */

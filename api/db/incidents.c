@@ -67,10 +67,10 @@ read_row(const PGresult *res, int row, struct arena *a, void *dest)
                                  &out->created_at, &out->updated_at};
 
     out->id = db_int64_at(res, row, 0);
-    db_texts_at(a, res, row, 1, head, 4);
+    db_texts_at(a, res, row, 1, head, sizeof head / sizeof head[0]);
     out->affected_count = db_int64_at(res, row, 5);
     out->data_categories = categories_from_csv(PQgetvalue(res, row, 6));
-    db_texts_at(a, res, row, 7, tail, 5);
+    db_texts_at(a, res, row, 7, tail, sizeof tail / sizeof tail[0]);
     return true;
 }
 
