@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The delivery of the outbox, in phases: take a batch (leased, committed, within the shared
- * rate: db/mail_throttle.h), read the messages of its notice rows in one statement (the
- * bulk of a large send: no statement per message), prepare every row in one transaction
- * (claims, address, the links stored; a notice's from what the batch read), then for each
- * render and compose, send on the thread's relay connection, and settle: the sent rows of a
- * batch in one statement, a failure at once. Plaintext lives in the row's arena, wiped when the row is done; the
- * batch's reads (sealed) in the batch's, wiped with it. Delivery is at least once: a server killed after the relay
- * accepted and before "sent" committed sends those messages (a batch at most) again after the
- * lease; never one for a claim that was not committed (the row commits with it). */
+ * rate: db/mail_throttle.h), read the messages of its notice rows in one statement (the bulk
+ * of a large send: no statement per message), prepare every row in one transaction (claims,
+ * address, the links stored; a notice's from what the batch read), then for each render and
+ * compose, send on the thread's relay connection, and settle: the sent rows of a batch in one
+ * statement, a failure at once. Plaintext lives in the row's arena, wiped when the batch is
+ * sent; the batch's reads (sealed) in the batch's, wiped with it. Delivery is at least once: a
+ * server killed after the relay accepted and before "sent" committed sends those messages (a
+ * batch at most) again after the lease; never one for a claim that was not committed (the row
+ * commits with it). */
 #include "service/mail_delivery.h"
 
 #include <jansson.h>
