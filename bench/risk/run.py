@@ -18,6 +18,9 @@ check is the same in both variants and not what is measured). Then, per size N a
            round under way, past the threshold);
   address: N claims of incident 1 at one address, each from its own network (a bot run),
            ANALYZE, then 1,000 claims of incident 2 at their own addresses;
+  rare:    100,000 claims of 200 incidents from 50 networks, ANALYZE (statistics of a
+           mature table, not vacuumed: the network about to flood is unknown to them), then N
+           claims of incident 2 from one new network over the last 50 minutes;
 and per plan mode (plan_cache_mode force_custom_plan, force_generic_plan) a PREPARE of the
 statement's own text (bench/risk/statement.py) and `reps` runs of EXPLAIN (ANALYZE, BUFFERS)
 EXECUTE of one batch of `batch` claims of incident 2 (same network, or new addresses), each
@@ -55,13 +58,22 @@ ANALYZE claim_risk;
 INSERT INTO claim_risk (claim_id, incident_id, created_at, net_kind, net_mac, addr_mac)
 SELECT {n} + i, 2, now() - interval '5 minutes' + i * interval '100 ms', 'ipv4/24',
        sha256(('m' || i)::bytea), sha256(('b' || i)::bytea) FROM generate_series(1, {m}) i;""",
+    "rare": """
+INSERT INTO claim_risk (claim_id, incident_id, created_at, net_kind, net_mac, addr_mac)
+SELECT 20000000 + i, 100 + i % 200, now() - interval '50 minutes' + i * interval '25 ms',
+       'ipv4/24', sha256(('n' || (i / 200) % 50)::bytea), sha256(('a' || i)::bytea)
+FROM generate_series(1, 100000) i;
+ANALYZE claim_risk;
+INSERT INTO claim_risk (claim_id, incident_id, created_at, net_kind, net_mac, addr_mac)
+SELECT i, 2, now() - interval '50 minutes' + i * (interval '40 minutes' / {n}), 'ipv4/24',
+       sha256('net'::bytea), sha256(('b' || i)::bytea) FROM generate_series(1, {n}) i;""",
 }
 # one batch of incident 2: the same network as its claims, or each from a network of its own;
 # each at a new address
 BATCH = """
 SELECT array_agg(10000000 + i) AS ids, array_fill(2::bigint, ARRAY[{b}]) AS incs,
        array_fill(now(), ARRAY[{b}]) AS ts, array_fill('ipv4/24'::text, ARRAY[{b}]) AS kinds,
-       array_agg(sha256(CASE WHEN '{shape}' = 'network' THEN 'net'::bytea
+       array_agg(sha256(CASE WHEN '{shape}' <> 'address' THEN 'net'::bytea
                              ELSE ('z' || i)::bytea END)) AS nets,
        array_agg(sha256(('c' || i)::bytea)) AS addrs, array_fill(false, ARRAY[{b}]) AS disp
 FROM generate_series(1, {b}) i \\gset
@@ -169,7 +181,7 @@ def main():
                            capture_output=True)
             psql(db, "ALTER TABLE claim_risk DROP CONSTRAINT claim_risk_claim_fkey;")
             try:
-                for shape in ("network", "address"):
+                for shape in ("network", "address", "rare"):
                     for n in (int(x) for x in args.sizes.split(",")):
                         for mode in ("force_custom_plan", "force_generic_plan"):
                             scans, us = measure(db, sql_text, shape, n, mode, args.reps,
