@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The risk counts' plan whatever the statistics (issue 15; docs/decisions.md "Risk counts:
+one plan whatever the statistics"; db-migrations/0024).
+
+The intake's risk statement (db_risk_insert_batch, api/db/risk.c), its own text PREPAREd in
+psql, EXPLAIN (ANALYZE)d on tables whose statistics mislead the planner, with its custom and
+its generic plan: each count must walk its own index (claim_risk_network,
+claim_risk_address) and read at most the threshold + 1 claims per claim of the batch.
+  - a young table: 3,000 claims of one incident from one network, ANALYZE (statistics: one
+    incident, one network), then 500 claims of a second incident from the same network (the
+    intake bench's warm-up incident and its round). Before 0024 the planner walked
+    claim_risk_network_age from an hour before each claim: every claim of the first incident,
+    for every claim;
+  - a bot run: 3,000 claims of one incident at one address, ANALYZE, then claims of another
+    incident at their own addresses. Before, the address count scanned the whole table for
+    every claim.
+No server: the database is this file's own (harness), migrated, with claim_risk's foreign key
+to claims dropped so that risk rows can be written alone (the plans do not depend on it)."""
+
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+import claims_fixtures as cf
+import harness
+
+sys.path.insert(0, os.path.join(harness.source_dir(), "bench", "risk"))
+import statement  # noqa: E402  (bench/risk/statement.py: a statement's text from risk.c)
+
+THRESHOLD = 20
+BATCH = 25
+FLOOD = 3000
+ROUND = 500
+
+FILL = {
+    "young network": f"""
+INSERT INTO claim_risk (claim_id, incident_id, created_at, net_kind, net_mac, addr_mac)
+SELECT i, 1, now() - interval '50 minutes' + i * interval '500 ms', 'ipv4/24',
+       sha256('net'::bytea), sha256(('a' || i)::bytea) FROM generate_series(1, {FLOOD}) i;
+ANALYZE claim_risk;
+INSERT INTO claim_risk (claim_id, incident_id, created_at, net_kind, net_mac, addr_mac)
+SELECT {FLOOD} + i, 2, now() - interval '5 minutes' + i * interval '100 ms', 'ipv4/24',
+       sha256('net'::bytea), sha256(('b' || i)::bytea) FROM generate_series(1, {ROUND}) i;""",
+    "bot at one address": f"""
+INSERT INTO claim_risk (claim_id, incident_id, created_at, net_kind, net_mac, addr_mac)
+SELECT i, 1, now() - interval '50 minutes' + i * interval '500 ms', 'ipv4/24',
+       sha256(('n' || i)::bytea), sha256('addr'::bytea) FROM generate_series(1, {FLOOD}) i;
+ANALYZE claim_risk;
+INSERT INTO claim_risk (claim_id, incident_id, created_at, net_kind, net_mac, addr_mac)
+SELECT {FLOOD} + i, 2, now() - interval '5 minutes' + i * interval '100 ms', 'ipv4/24',
+       sha256(('m' || i)::bytea), sha256(('b' || i)::bytea) FROM generate_series(1, {ROUND}) i;""",
+}
+# a batch of the second incident: from the first incident's network (young network) or from
+# networks of their own (bot), each at a new address
+BATCH_SQL = f"""
+SELECT array_agg(1000000 + i) AS ids, array_fill(2::bigint, ARRAY[{BATCH}]) AS incs,
+       array_fill(now(), ARRAY[{BATCH}]) AS ts,
+       array_fill('ipv4/24'::text, ARRAY[{BATCH}]) AS kinds,
+       array_agg(sha256(CASE WHEN :'shape' = 'young network' THEN 'net'::bytea
+                             ELSE ('z' || i)::bytea END)) AS nets,
+       array_agg(sha256(('c' || i)::bytea)) AS addrs, array_fill(false, ARRAY[{BATCH}]) AS disp
+  FROM generate_series(1, {BATCH}) i \\gset
+"""
+
+
+def psql_script(script, **variables):
+    cmd = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", cf.database_url()]
+    for k, v in variables.items():
+        cmd += ["-v", f"{k}={v}"]
+    run = subprocess.run(cmd, input=script, capture_output=True, text=True,
+                         timeout=harness.RUN_TIMEOUT_S)
+    if run.returncode != 0:
+        raise AssertionError(f"psql failed ({run.returncode}): {run.stderr.strip()}")
+    return run.stdout
+
+
+def scans_of_claim_risk(node, out):
+    """Every node of the plan that reads claim_risk, depth first."""
+    if node.get("Relation Name") == "claim_risk":
+        out.append(node)
+    for child in node.get("Plans", []):
+        scans_of_claim_risk(child, out)
+    return out
+
+
+class RiskPlanTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.ensure_migrated(cf.database_url())
+        cf.psql("ALTER TABLE claim_risk DROP CONSTRAINT IF EXISTS claim_risk_claim_fkey")
+        cls.sql = statement.statements(harness.source_dir())["db_risk_insert_batch"]
+
+    def explain(self, shape, mode):
+        """The statement's plan, run on one batch (rolled back), as JSON."""
+        out = psql_script(
+            "TRUNCATE claim_risk;" + FILL[shape] + BATCH_SQL
+            + f"SET plan_cache_mode = {mode};\n"
+            "PREPARE risk_ins(bigint[], bigint[], timestamptz[], text[], bytea[], bytea[],"
+            " boolean[], int, int) AS " + self.sql + ";\n"
+            "BEGIN;\nEXPLAIN (ANALYZE, FORMAT JSON)"
+            f" EXECUTE risk_ins(:'ids', :'incs', :'ts', :'kinds', :'nets', :'addrs', :'disp',"
+            f" {THRESHOLD}, {THRESHOLD});\nROLLBACK;\n", shape=shape)
+        return json.loads(out)[0]["Plan"]
+
+    def test_each_count_walks_its_index_up_to_the_threshold(self):
+        for shape in FILL:
+            for mode in ("force_custom_plan", "force_generic_plan"):
+                with self.subTest(shape=shape, mode=mode):
+                    plan = self.explain(shape, mode)
+                    # the INSERT itself is the plan's root (ModifyTable on claim_risk); the
+                    # counts are the scans below it
+                    scans = scans_of_claim_risk(plan, [])[1:]
+                    self.assertEqual(len(scans), 2, json.dumps(plan, indent=1))
+                    for scan, index in zip(scans, ("claim_risk_network", "claim_risk_address")):
+                        self.assertIn(scan["Node Type"], ("Index Scan", "Index Only Scan"),
+                                      json.dumps(scan, indent=1))
+                        self.assertEqual(scan["Index Name"], index)
+                        self.assertEqual(scan["Actual Loops"], BATCH)
+                        read = scan["Actual Rows"] + scan.get("Rows Removed by Filter", 0)
+                        self.assertLessEqual(read, THRESHOLD + 1, json.dumps(scan, indent=1))
+                    # the young network's round is past the threshold: each count stopped there
+                    want = THRESHOLD + 1 if shape == "young network" else 0
+                    self.assertEqual(scans[0]["Actual Rows"], want)
+
+
+if __name__ == "__main__":
+    unittest.main()
