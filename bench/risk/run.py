@@ -22,8 +22,8 @@ check is the same in both variants and not what is measured). Then, per size N a
            mature table, not vacuumed: the network about to flood is unknown to them), then N
            claims of incident 2 from one new network over the last 50 minutes;
 and per plan mode (plan_cache_mode force_custom_plan, force_generic_plan) a PREPARE of the
-statement's own text (bench/risk/statement.py) and `reps` runs of EXPLAIN (ANALYZE, BUFFERS)
-EXECUTE of one batch of `batch` claims of incident 2 (same network, or new addresses), each
+statement's own text (tests/integration/prepared_sql.py) and `reps` runs of EXPLAIN (ANALYZE,
+BUFFERS) EXECUTE of one batch of `batch` claims of incident 2 (same network, or new addresses), each
 rolled back: the plan of each count, the entries it read per claim, and the execution time per
 claim (median of the runs). Prints a Markdown table; writes nothing else."""
 import argparse
@@ -37,8 +37,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-sys.path.insert(0, HERE)
-import statement  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+import prepared_sql  # noqa: E402
 
 INCIDENT2_CLAIMS = 1000
 FILL = {
@@ -171,7 +171,7 @@ def main():
     try:
         for label, rev in (("before", args.before), ("after", None)):
             tree = variant_tree(rev, tmp)
-            sql_text = statement.statements(tree)["db_risk_insert_batch"]
+            sql_text = prepared_sql.statements(tree)["db_risk_insert_batch"]
             name = f"bench_risk_{label}_{os.getpid()}"
             psql(url, f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name};")
             db = with_database(url, name)

@@ -27,8 +27,7 @@ import unittest
 import claims_fixtures as cf
 import harness
 
-sys.path.insert(0, os.path.join(harness.source_dir(), "bench", "risk"))
-import statement  # noqa: E402  (bench/risk/statement.py: a statement's text from risk.c)
+import prepared_sql
 
 THRESHOLD = 20
 BATCH = 25
@@ -91,7 +90,7 @@ class RiskPlanTest(unittest.TestCase):
     def setUpClass(cls):
         harness.ensure_migrated(cf.database_url())
         cf.psql("ALTER TABLE claim_risk DROP CONSTRAINT IF EXISTS claim_risk_claim_fkey")
-        cls.sql = statement.statements(harness.source_dir())["db_risk_insert_batch"]
+        cls.sql = prepared_sql.statements(harness.source_dir())["db_risk_insert_batch"]
 
     def explain(self, shape, mode):
         """The statement's plan, run on one batch (rolled back), as JSON."""

@@ -1,24 +1,29 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""Prints the SQL text of one of api/db/risk.c's prepared statements, as the server prepares
-it (the C preprocessor expands the count macros), so that psql can PREPARE/EXPLAIN exactly
-that text. Usage: statement.py NAME [SOURCE_DIR]."""
+"""The SQL text of the server's prepared statements as the server prepares them: the C
+preprocessor expands a db/ file's macros, then each entry {"name", "literal" ..., n_params} of
+its statement table gives name -> text, so that psql can PREPARE and EXPLAIN exactly that text
+(tests/integration/test_*_plan.py, bench/risk/run.py).
+Usage: prepared_sql.py NAME [SOURCE_DIR] (NAME from api/db/risk.c or api/db/outbox.c)."""
 import os
 import re
 import subprocess
 import sys
 
 LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# the db/ files whose tables the command line looks into, with their tables' names
+TABLES = {"api/db/risk.c": "db_risk_statements", "api/db/outbox.c": "db_outbox_statements"}
 
 
-def statements(source_dir):
+def statements(source_dir, source="api/db/risk.c"):
+    """name -> SQL text of the statements of source's table (TABLES)."""
     inc = subprocess.run(["pg_config", "--includedir"], capture_output=True, text=True,
                          check=True).stdout.strip()
     cc = os.environ.get("CC", "cc")
     text = subprocess.run([cc, "-E", "-P", "-I", os.path.join(source_dir, "api"), "-I", inc,
-                           os.path.join(source_dir, "api/db/risk.c")],
+                           os.path.join(source_dir, source)],
                           capture_output=True, text=True, check=True).stdout
-    body = text[text.index("db_risk_statements[] = {"):]
+    body = text[text.index(TABLES[source] + "[] = {"):]
     body = body[:body.index("};")]
     out = {}
     # each entry: {"name", "literal" "literal" ..., n_params},
@@ -31,4 +36,7 @@ def statements(source_dir):
 
 if __name__ == "__main__":
     src = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "../..")
-    print(statements(src)[sys.argv[1]])
+    found = {}
+    for source in TABLES:
+        found.update(statements(src, source))
+    print(found[sys.argv[1]])
