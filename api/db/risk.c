@@ -78,7 +78,8 @@ const struct db_statement db_risk_statements[] = {
     {"db_risk_correct",
      "WITH n AS (SELECT CASE WHEN $2::bytea IS NULL THEN 0 ELSE 1 + (SELECT count(*) FROM ("
      ADDRESS_ROWS("(SELECT incident_id FROM claim_risk WHERE claim_id = $1::bigint)",
-                  "$2::bytea", " AND o.claim_id <> $1::bigint", UP_TO("$4::int + 1")) ") x) END AS c),"
+                  "$2::bytea", " AND o.claim_id <> $1::bigint", UP_TO("$4::int + 1"))
+     ") x) END AS c),"
      " others AS (UPDATE claim_risk o SET addr_count = n.c, evaluated_at = now(),"
      "              flags = risk_flag_set(o.flags, 'address', n.c > $4::int)"
      "            FROM n"
