@@ -27,21 +27,24 @@
  * and the network or address (a young table, a flood) made a sequential scan, or a walk of
  * claim_risk_network_age over every claim of the last hour, look as cheap; that index, in
  * created_at order too, is closed to the counts by its predicate (0024). The address is
- * bounded on both sides, not compared with =, which would make ORDER BY addr_mac void. (When
- * the statistics say fewer than cap claims match, a bitmap scan of the same index may be
- * taken: it reads that incident's claims from that network, or at that address, only.) */
-#define NETWORK_ROWS(r, when, cap)                                       \
+ * bounded on both sides, not compared with =, which would make ORDER BY addr_mac void. The cap
+ * is a subquery's value (UP_TO), unknown to the planner even in a custom plan: with a cap it
+ * knew, and statistics saying fewer matches than the cap, a bitmap scan of the same index
+ * that reads and sorts every match looked as cheap as the walk. */
+#define NETWORK_ROWS(r, when, limit)                                     \
     "SELECT 1 FROM claim_risk o WHERE o.incident_id = " r ".incident_id" \
-    " AND o.net_mac = " r ".net_mac AND o.created_at " when " ORDER BY o.created_at LIMIT " cap
-#define ADDRESS_ROWS(incident, addr, also, cap)                           \
+    " AND o.net_mac = " r ".net_mac AND o.created_at " when " ORDER BY o.created_at" limit
+#define ADDRESS_ROWS(incident, addr, also, limit)                         \
     "SELECT o.claim_id FROM claim_risk o WHERE o.incident_id = " incident \
-    " AND o.addr_mac >= " addr " AND o.addr_mac <= " addr also " ORDER BY o.addr_mac LIMIT " cap
+    " AND o.addr_mac >= " addr " AND o.addr_mac <= " addr also " ORDER BY o.addr_mac" limit
+#define UP_TO(cap) " LIMIT (SELECT " cap ")"
 /* claims of the incident from r's network within an hour of r, before and after, up to cap */
 #define NETWORK_COUNT(r, cap)                                                                 \
     "(SELECT count(*) FROM (" NETWORK_ROWS(r, "BETWEEN " r ".created_at - interval '1 hour'"   \
-                                           " AND " r ".created_at + interval '1 hour'", cap) ") x)"
+                                           " AND " r ".created_at + interval '1 hour'",      \
+                                           UP_TO(cap)) ") x)"
 #define ADDRESS_COUNT(r, cap)                                                                 \
-    "(SELECT count(*) FROM (" ADDRESS_ROWS(r ".incident_id", r ".addr_mac", "", cap) ") x)"
+    "(SELECT count(*) FROM (" ADDRESS_ROWS(r ".incident_id", r ".addr_mac", "", UP_TO(cap)) ") x)"
 /* claim_risk_network_age's rows (0024: net_kind is never NULL beside a net_mac) */
 #define NETWORK_KEPT(r) r "net_kind IS NOT NULL AND " r "net_mac IS NOT NULL"
 
@@ -64,9 +67,9 @@ const struct db_statement db_risk_statements[] = {
      "            AS x(claim_id, incident_id, created_at, net_kind, net_mac, addr_mac,"
      "                 disposable)) u"
      " CROSS JOIN LATERAL (SELECT u.nb + count(*) FROM ("
-     NETWORK_ROWS("u", "> u.created_at - interval '1 hour'", "$8::int + 1") ") y) n(c)"
+     NETWORK_ROWS("u", "> u.created_at - interval '1 hour'", UP_TO("$8::int + 1")) ") y) n(c)"
      " CROSS JOIN LATERAL (SELECT u.ab + count(*) FROM ("
-     ADDRESS_ROWS("u.incident_id", "u.addr_mac", "", "$9::int + 1") ") y) a(c)",
+     ADDRESS_ROWS("u.incident_id", "u.addr_mac", "", UP_TO("$9::int + 1")) ") y) a(c)",
      9},
     /* the corrected claim, and the unflagged claims already at its new address: their count
      * includes it now (the pass only looks at addresses of claims made since the last one).
@@ -75,7 +78,8 @@ const struct db_statement db_risk_statements[] = {
     {"db_risk_correct",
      "WITH n AS (SELECT CASE WHEN $2::bytea IS NULL THEN 0 ELSE 1 + (SELECT count(*) FROM ("
      ADDRESS_ROWS("(SELECT incident_id FROM claim_risk WHERE claim_id = $1::bigint)",
-                  "$2::bytea", " AND o.claim_id <> $1::bigint", "$4::int + 1") ") x) END AS c),"
+                  "$2::bytea", " AND o.claim_id <> $1::bigint", UP_TO("$4::int + 1"))
+     ") x) END AS c),"
      " others AS (UPDATE claim_risk o SET addr_count = n.c, evaluated_at = now(),"
      "              flags = risk_flag_set(o.flags, 'address', n.c > $4::int)"
      "            FROM n"
@@ -115,7 +119,7 @@ const struct db_statement db_risk_statements[] = {
      " UPDATE claim_risk r SET addr_count = cnt.n,"
      "        flags = risk_flag_set(r.flags, 'address', cnt.n > $2::int), evaluated_at = now()"
      " FROM cnt CROSS JOIN LATERAL (" ADDRESS_ROWS("cnt.incident_id", "cnt.addr_mac",
-                                                   " AND NOT ('address' = ANY (o.flags))", "ALL")
+                                                   " AND NOT ('address' = ANY (o.flags))", "")
      "   ) w(claim_id)"
      " WHERE r.claim_id = w.claim_id AND r.addr_count <> cnt.n",
      2},
