@@ -123,18 +123,22 @@ const struct db_statement db_risk_statements[] = {
      "   ) w(claim_id)"
      " WHERE r.claim_id = w.claim_id AND r.addr_count <> cnt.n",
      2},
+    /* this pass's rows and the expiry's reached by their ids as an array (= ANY (ARRAY(...))),
+     * an index scan of the key: the generic plan of `claim_id IN (subquery)` joined them to a
+     * sequential scan of claim_risk (as the outbox's takes did, db/outbox.c) */
     {"db_risk_pass_email",
      "UPDATE claim_risk r SET email_pending = false, evaluated_at = now(),"
      "       flags = risk_flag_set(r.flags, 'email_unconfirmed', c.email_verified_at IS NULL)"
      " FROM claims c"
-     " WHERE c.id = r.claim_id AND r.claim_id IN (SELECT claim_id FROM claim_risk"
+     " WHERE c.id = r.claim_id AND r.claim_id = ANY (ARRAY(SELECT claim_id FROM claim_risk"
      "   WHERE email_pending AND created_at < now() - make_interval(days => $1::int)"
-     "   ORDER BY created_at LIMIT $2::int)",
+     "   ORDER BY created_at LIMIT $2::int))",
      2},
     {"db_risk_expire_networks",
-     "UPDATE claim_risk SET net_mac = NULL WHERE claim_id IN (SELECT claim_id FROM claim_risk"
+     "UPDATE claim_risk SET net_mac = NULL WHERE claim_id = ANY (ARRAY(SELECT claim_id"
+     "   FROM claim_risk"
      "   WHERE " NETWORK_KEPT("") " AND created_at < now() - make_interval(hours => $1::int)"
-     "   ORDER BY created_at LIMIT $2::int)",
+     "   ORDER BY created_at LIMIT $2::int))",
      2},
     {"db_risk_claim",
      "SELECT r.flags::text, r.net_kind,"

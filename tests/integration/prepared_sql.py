@@ -3,7 +3,7 @@
 """The SQL text of the server's prepared statements as the server prepares them: the C
 preprocessor expands a db/ file's macros, then each entry {"name", "literal" ..., n_params} of
 its statement table gives name -> text, so that psql can PREPARE and EXPLAIN exactly that text
-(tests/integration/test_*_plan.py, bench/risk/run.py).
+(tests/integration/test_*_plan.py, bench/risk/run.py); and the scans of a relation in a plan.
 Usage: prepared_sql.py NAME [SOURCE_DIR] (NAME from api/db/risk.c or api/db/outbox.c)."""
 import os
 import re
@@ -31,6 +31,16 @@ def statements(source_dir, source="api/db/risk.c"):
         lits = LITERAL.findall(entry.group(1))
         sql = "".join(bytes(x, "utf-8").decode("unicode_escape") for x in lits[1:])
         out[lits[0]] = sql
+    return out
+
+
+def scans_of(plan, relation, out=None):
+    """Every node of an EXPLAIN (FORMAT JSON) plan that reads relation, depth first."""
+    out = [] if out is None else out
+    if plan.get("Relation Name") == relation:
+        out.append(plan)
+    for child in plan.get("Plans", []):
+        scans_of(child, relation, out)
     return out
 
 

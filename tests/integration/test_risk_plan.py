@@ -25,7 +25,6 @@ to claims dropped so that risk rows can be written alone (the plans do not depen
 
 import json
 import os
-import subprocess
 import sys
 import unittest
 
@@ -47,25 +46,6 @@ ROUND = 500
 SHAPES = ("network", "address", "rare")
 
 
-def psql_script(script):
-    """The output of a psql script (unaligned, tuples only)."""
-    cmd = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", cf.database_url()]
-    run = subprocess.run(cmd, input=script, capture_output=True, text=True,
-                         timeout=harness.RUN_TIMEOUT_S)
-    if run.returncode != 0:
-        raise AssertionError(f"psql failed ({run.returncode}): {run.stderr.strip()}")
-    return run.stdout
-
-
-def scans_of_claim_risk(node, out):
-    """Every node of the plan that reads claim_risk, depth first."""
-    if node.get("Relation Name") == "claim_risk":
-        out.append(node)
-    for child in node.get("Plans", []):
-        scans_of_claim_risk(child, out)
-    return out
-
-
 class RiskPlanTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -75,7 +55,7 @@ class RiskPlanTest(unittest.TestCase):
 
     def explain(self, shape, mode):
         """The statement's plan, run on one batch (rolled back), as JSON."""
-        out = psql_script(
+        out = cf.psql_text(
             "TRUNCATE claim_risk;" + bench.FILL[shape].format(n=FLOOD, m=ROUND)
             + bench.BATCH.format(b=BATCH, shape=shape) + f"SET plan_cache_mode = {mode};\n"
             "PREPARE risk_ins(bigint[], bigint[], timestamptz[], text[], bytea[], bytea[],"
@@ -92,7 +72,7 @@ class RiskPlanTest(unittest.TestCase):
                     plan = self.explain(shape, mode)
                     # the INSERT itself is the plan's root (ModifyTable on claim_risk); the
                     # counts are the scans below it
-                    scans = scans_of_claim_risk(plan, [])[1:]
+                    scans = prepared_sql.scans_of(plan, "claim_risk")[1:]
                     self.assertEqual(len(scans), 2, json.dumps(plan, indent=1))
                     for scan, index in zip(scans, ("claim_risk_network", "claim_risk_address")):
                         self.assertIn(scan["Node Type"], ("Index Scan", "Index Only Scan"),
