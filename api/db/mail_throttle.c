@@ -9,12 +9,14 @@
 #include "db/errors.h"
 #include "db/exec.h"
 
+#define THROTTLE_READ                                                                          \
+    "SELECT tokens, greatest(0, extract(epoch FROM clock_timestamp() - refilled_at)),"         \
+    "       clock_timestamp()::text"                                                           \
+    " FROM mail_throttle WHERE id = 1"
+
 const struct db_statement db_mail_throttle_statements[] = {
-    {"db_throttle_lock",
-     "SELECT tokens, greatest(0, extract(epoch FROM clock_timestamp() - refilled_at)),"
-     "       clock_timestamp()::text"
-     " FROM mail_throttle WHERE id = 1 FOR UPDATE",
-     0},
+    {"db_throttle_lock", THROTTLE_READ " FOR UPDATE", 0},
+    {"db_throttle_peek", THROTTLE_READ, 0},
     {"db_throttle_store",
      "UPDATE mail_throttle SET tokens = $1::double precision, refilled_at = $2::timestamptz"
      " WHERE id = 1",
@@ -22,14 +24,15 @@ const struct db_statement db_mail_throttle_statements[] = {
     {NULL, NULL, 0},
 };
 
-int
-db_throttle_lock(PGconn *c, double *tokens_out, double *elapsed_s_out, char now_out[64])
+static int
+throttle_read(PGconn *c, const char *statement, double *tokens_out, double *elapsed_s_out,
+              char now_out[64])
 {
-    PGresult *res = PQexecPrepared(c, "db_throttle_lock", 0, NULL, NULL, NULL, 0);
+    PGresult *res = PQexecPrepared(c, statement, 0, NULL, NULL, NULL, 0);
     int rc = 1;
 
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQnfields(res) != 3) {
-        rc = PQresultStatus(res) == PGRES_TUPLES_OK ? DB_HARD : db_status_of(res, "db_throttle_lock");
+        rc = PQresultStatus(res) == PGRES_TUPLES_OK ? DB_HARD : db_status_of(res, statement);
         goto cleanup;
     }
     *tokens_out = strtod(PQgetvalue(res, 0, 0), NULL);
@@ -38,6 +41,20 @@ db_throttle_lock(PGconn *c, double *tokens_out, double *elapsed_s_out, char now_
 cleanup:
     PQclear(res);
     return rc;
+}
+
+int
+db_throttle_lock(PGconn *c, double *tokens_out, double *elapsed_s_out, char now_out[64])
+{
+    return throttle_read(c, "db_throttle_lock", tokens_out, elapsed_s_out, now_out);
+}
+
+int
+db_throttle_peek(PGconn *c, double *tokens_out, double *elapsed_s_out)
+{
+    char now[64];
+
+    return throttle_read(c, "db_throttle_peek", tokens_out, elapsed_s_out, now);
 }
 
 int

@@ -16,6 +16,11 @@ extern const struct db_statement db_mail_throttle_statements[];
  * refill, and the database clock now (text, to write back as the refill time). 1, or DB_*. */
 int db_throttle_lock(PGconn *c, double *tokens_out, double *elapsed_s_out, char now_out[64]);
 
+/* The same reading without the lock: what the bucket holds as of its last writer, for a
+ * sender deciding whether to wait (a read writes nothing, so its commit waits for no flush).
+ * 1, or DB_*. */
+int db_throttle_peek(PGconn *c, double *tokens_out, double *elapsed_s_out);
+
 /* Writes back the tokens left, refilled at now (as db_throttle_lock gave it). 1, or DB_*. */
 int db_throttle_store(PGconn *c, double tokens, const char *now);
 

@@ -18,14 +18,35 @@
 #include "db/pg_array.h"
 
 #define COUNT_CAP "100000"
+/* The claims a count walks, up to cap: those of r's incident from r's network whose
+ * created_at satisfies `when`, or those of an incident at an address (docs/decisions.md "Risk
+ * counts: one plan whatever the statistics"). ORDER BY the index's order with the LIMIT makes
+ * the walk of claim_risk_network or claim_risk_address, which stops after cap entries, the
+ * cheapest plan whatever the statistics: a scan or another index would first have to read and
+ * sort every match. Without it, statistics in which every claim seems to share the incident
+ * and the network or address (a young table, a flood) made a sequential scan, or a walk of
+ * claim_risk_network_age over every claim of the last hour, look as cheap; that index, in
+ * created_at order too, is closed to the counts by its predicate (0024). The address is
+ * bounded on both sides, not compared with =, which would make ORDER BY addr_mac void. The cap
+ * is a subquery's value (UP_TO), unknown to the planner even in a custom plan: with a cap it
+ * knew, and statistics saying fewer matches than the cap, a bitmap scan of the same index
+ * that reads and sorts every match looked as cheap as the walk. */
+#define NETWORK_ROWS(r, when, limit)                                     \
+    "SELECT 1 FROM claim_risk o WHERE o.incident_id = " r ".incident_id" \
+    " AND o.net_mac = " r ".net_mac AND o.created_at " when " ORDER BY o.created_at" limit
+#define ADDRESS_ROWS(incident, addr, also, limit)                         \
+    "SELECT o.claim_id FROM claim_risk o WHERE o.incident_id = " incident \
+    " AND o.addr_mac >= " addr " AND o.addr_mac <= " addr also " ORDER BY o.addr_mac" limit
+#define UP_TO(cap) " LIMIT (SELECT " cap ")"
 /* claims of the incident from r's network within an hour of r, before and after, up to cap */
 #define NETWORK_COUNT(r, cap)                                                                 \
-    "(SELECT count(*) FROM (SELECT 1 FROM claim_risk o WHERE o.incident_id = " r ".incident_id" \
-    " AND o.net_mac = " r ".net_mac AND o.created_at BETWEEN " r ".created_at - interval '1 hour'" \
-    " AND " r ".created_at + interval '1 hour' LIMIT " cap ") x)"
+    "(SELECT count(*) FROM (" NETWORK_ROWS(r, "BETWEEN " r ".created_at - interval '1 hour'"   \
+                                           " AND " r ".created_at + interval '1 hour'",      \
+                                           UP_TO(cap)) ") x)"
 #define ADDRESS_COUNT(r, cap)                                                                 \
-    "(SELECT count(*) FROM (SELECT 1 FROM claim_risk o WHERE o.incident_id = " r ".incident_id" \
-    " AND o.addr_mac = " r ".addr_mac LIMIT " cap ") x)"
+    "(SELECT count(*) FROM (" ADDRESS_ROWS(r ".incident_id", r ".addr_mac", "", UP_TO(cap)) ") x)"
+/* claim_risk_network_age's rows (0024: net_kind is never NULL beside a net_mac) */
+#define NETWORK_KEPT(r) r "net_kind IS NOT NULL AND " r "net_mac IS NOT NULL"
 
 const struct db_statement db_risk_statements[] = {
     /* the batch's own claims count too (window counts over the batch), the earlier ones
@@ -45,26 +66,27 @@ const struct db_statement db_risk_statements[] = {
      "                   $5::bytea[], $6::bytea[], $7::boolean[])"
      "            AS x(claim_id, incident_id, created_at, net_kind, net_mac, addr_mac,"
      "                 disposable)) u"
-     " CROSS JOIN LATERAL (SELECT u.nb + count(*) FROM (SELECT 1 FROM claim_risk o"
-     "     WHERE u.net_mac IS NOT NULL AND o.incident_id = u.incident_id"
-     "     AND o.net_mac = u.net_mac AND o.created_at > u.created_at - interval '1 hour'"
-     "     LIMIT $8::int + 1) y) n(c)"
-     " CROSS JOIN LATERAL (SELECT u.ab + count(*) FROM (SELECT 1 FROM claim_risk o"
-     "     WHERE u.addr_mac IS NOT NULL AND o.incident_id = u.incident_id"
-     "     AND o.addr_mac = u.addr_mac LIMIT $9::int + 1) y) a(c)",
+     " CROSS JOIN LATERAL (SELECT u.nb + count(*) FROM ("
+     NETWORK_ROWS("u", "> u.created_at - interval '1 hour'", UP_TO("$8::int + 1")) ") y) n(c)"
+     " CROSS JOIN LATERAL (SELECT u.ab + count(*) FROM ("
+     ADDRESS_ROWS("u.incident_id", "u.addr_mac", "", UP_TO("$9::int + 1")) ") y) a(c)",
      9},
     /* the corrected claim, and the unflagged claims already at its new address: their count
-     * includes it now (the pass only looks at addresses of claims made since the last one) */
+     * includes it now (the pass only looks at addresses of claims made since the last one).
+     * Its incident is a subquery's value, a constant to the plan of the count (no claim
+     * without a risk row: NULL, no claim counted, none updated). */
     {"db_risk_correct",
-     "WITH n AS (SELECT CASE WHEN $2::bytea IS NULL THEN 0 ELSE 1 + (SELECT count(*) FROM"
-     "   (SELECT 1 FROM claim_risk o JOIN claim_risk me ON me.claim_id = $1::bigint"
-     "    WHERE o.incident_id = me.incident_id AND o.addr_mac = $2::bytea"
-     "    AND o.claim_id <> me.claim_id LIMIT $4::int + 1) x) END AS c),"
+     "WITH n AS (SELECT CASE WHEN $2::bytea IS NULL THEN 0 ELSE 1 + (SELECT count(*) FROM ("
+     ADDRESS_ROWS("(SELECT incident_id FROM claim_risk WHERE claim_id = $1::bigint)",
+                  "$2::bytea", " AND o.claim_id <> $1::bigint", UP_TO("$4::int + 1"))
+     ") x) END AS c),"
      " others AS (UPDATE claim_risk o SET addr_count = n.c, evaluated_at = now(),"
      "              flags = risk_flag_set(o.flags, 'address', n.c > $4::int)"
-     "            FROM n, claim_risk me"
-     "            WHERE me.claim_id = $1::bigint AND o.incident_id = me.incident_id"
-     "            AND o.addr_mac = $2::bytea AND o.claim_id <> me.claim_id"
+     "            FROM n"
+     "            WHERE o.incident_id = (SELECT incident_id FROM claim_risk"
+     "                                   WHERE claim_id = $1::bigint)"
+     "            AND o.addr_mac >= $2::bytea AND o.addr_mac <= $2::bytea"
+     "            AND o.claim_id <> $1::bigint"
      "            AND NOT ('address' = ANY (o.flags)) AND o.addr_count <> n.c)"
      " UPDATE claim_risk r SET addr_mac = $2::bytea, addr_count = n.c,"
      "   disposable_email = $3::boolean, evaluated_at = now(),"
@@ -75,12 +97,14 @@ const struct db_statement db_risk_statements[] = {
     {"db_risk_try_lock", "SELECT pg_try_advisory_xact_lock(hashtext('recours-risk-pass'))", 0},
     {"db_risk_pass_network",
      "WITH keys AS (SELECT DISTINCT incident_id, net_mac FROM claim_risk"
-     "              WHERE net_mac IS NOT NULL"
+     "              WHERE " NETWORK_KEPT("")
      "              AND created_at > now() - make_interval(secs => $1::int)),"
-     " todo AS (SELECT r.claim_id, " NETWORK_COUNT("r", "$2::int + 1") " AS n"
+     /* MATERIALIZED (and cnt's below): each count run once; inlined, it ran for each use */
+     " todo AS MATERIALIZED (SELECT r.claim_id, " NETWORK_COUNT("r", "$2::int + 1") " AS n"
      "          FROM keys k JOIN claim_risk r"
      "               ON r.incident_id = k.incident_id AND r.net_mac = k.net_mac"
-     "          WHERE r.created_at > now() - make_interval(secs => $1::int) - interval '1 hour'"
+     "          WHERE " NETWORK_KEPT("r.")
+     "          AND r.created_at > now() - make_interval(secs => $1::int) - interval '1 hour'"
      "          AND NOT ('network' = ANY (r.flags)))"
      " UPDATE claim_risk r SET net_count = todo.n,"
      "        flags = risk_flag_set(r.flags, 'network', todo.n > $2::int), evaluated_at = now()"
@@ -88,27 +112,33 @@ const struct db_statement db_risk_statements[] = {
      2},
     {"db_risk_pass_address",
      "WITH keys AS (SELECT DISTINCT incident_id, addr_mac FROM claim_risk"
-     "              WHERE net_mac IS NOT NULL AND addr_mac IS NOT NULL"
+     "              WHERE " NETWORK_KEPT("") " AND addr_mac IS NOT NULL"
      "              AND created_at > now() - make_interval(secs => $1::int)),"
-     " cnt AS (SELECT k.incident_id, k.addr_mac, " ADDRESS_COUNT("k", "$2::int + 1") " AS n"
-     "         FROM keys k)"
+     " cnt AS MATERIALIZED (SELECT k.incident_id, k.addr_mac,"
+     "                      " ADDRESS_COUNT("k", "$2::int + 1") " AS n FROM keys k)"
      " UPDATE claim_risk r SET addr_count = cnt.n,"
      "        flags = risk_flag_set(r.flags, 'address', cnt.n > $2::int), evaluated_at = now()"
-     " FROM cnt WHERE r.incident_id = cnt.incident_id AND r.addr_mac = cnt.addr_mac"
-     " AND NOT ('address' = ANY (r.flags)) AND r.addr_count <> cnt.n",
+     " FROM cnt CROSS JOIN LATERAL (" ADDRESS_ROWS("cnt.incident_id", "cnt.addr_mac",
+                                                   " AND NOT ('address' = ANY (o.flags))", "")
+     "   ) w(claim_id)"
+     " WHERE r.claim_id = w.claim_id AND r.addr_count <> cnt.n",
      2},
+    /* this pass's rows and the expiry's reached by their ids as an array (= ANY (ARRAY(...))),
+     * an index scan of the key: the generic plan of `claim_id IN (subquery)` joined them to a
+     * sequential scan of claim_risk (as the outbox's takes did, db/outbox.c) */
     {"db_risk_pass_email",
      "UPDATE claim_risk r SET email_pending = false, evaluated_at = now(),"
      "       flags = risk_flag_set(r.flags, 'email_unconfirmed', c.email_verified_at IS NULL)"
      " FROM claims c"
-     " WHERE c.id = r.claim_id AND r.claim_id IN (SELECT claim_id FROM claim_risk"
+     " WHERE c.id = r.claim_id AND r.claim_id = ANY (ARRAY(SELECT claim_id FROM claim_risk"
      "   WHERE email_pending AND created_at < now() - make_interval(days => $1::int)"
-     "   ORDER BY created_at LIMIT $2::int)",
+     "   ORDER BY created_at LIMIT $2::int))",
      2},
     {"db_risk_expire_networks",
-     "UPDATE claim_risk SET net_mac = NULL WHERE claim_id IN (SELECT claim_id FROM claim_risk"
-     "   WHERE net_mac IS NOT NULL AND created_at < now() - make_interval(hours => $1::int)"
-     "   ORDER BY created_at LIMIT $2::int)",
+     "UPDATE claim_risk SET net_mac = NULL WHERE claim_id = ANY (ARRAY(SELECT claim_id"
+     "   FROM claim_risk"
+     "   WHERE " NETWORK_KEPT("") " AND created_at < now() - make_interval(hours => $1::int)"
+     "   ORDER BY created_at LIMIT $2::int))",
      2},
     {"db_risk_claim",
      "SELECT r.flags::text, r.net_kind,"

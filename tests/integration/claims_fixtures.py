@@ -251,9 +251,11 @@ def new_database(prefix, add_cleanup):
 
 
 def psql_text(sql):
-    """The whole output of sql as text (for dumps searched for markers)."""
+    """The whole output of sql as text, unaligned, tuples only: a statement (for dumps searched
+    for markers) or a script of several, with psql's variables (EXPLAINs of a prepared
+    statement's own text, test_*_plan.py)."""
     run = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-                          "-d", database_url(), "-c", sql],
+                          "-d", database_url()], input=sql,
                          capture_output=True, text=True, timeout=harness.RUN_TIMEOUT_S)
     if run.returncode != 0:
         raise AssertionError(f"psql failed ({run.returncode}): {run.stderr.strip()}")

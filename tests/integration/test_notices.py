@@ -308,6 +308,14 @@ class SharedRateTest(unittest.TestCase):
         span = float(cf.psql("SELECT extract(epoch FROM max(next_attempt_at) - min(next_attempt_at))"
                              f" FROM outbox WHERE notice_id = '{notice['id']}'", url=url)[0][0])
         self.assertGreaterEqual(span, 1.4, "the rate was not exceeded")
+        # and in slices: once the bucket is spent, a sender waits for a quarter of a second's
+        # worth (5 at 20 a second) instead of taking each token as it comes, a transaction
+        # each (service/mail_delivery.c, RATE_SLICE_S); only the last take may hold less
+        takes = [int(row[0]) for row in cf.psql(
+            "SELECT count(*) FROM outbox WHERE notice_id = '%s'"
+            " GROUP BY next_attempt_at ORDER BY next_attempt_at" % notice["id"], url=url)]
+        self.assertEqual(sum(takes), 50)
+        self.assertTrue(all(n >= 5 for n in takes[:-1]), f"rows per take: {takes}")
         self.assertEqual(cf.psql("SELECT count(*), count(*) FILTER (WHERE state = 'sent')"
                                  f" FROM outbox WHERE notice_id = '{notice['id']}'", url=url),
                          [["50", "50"]])
