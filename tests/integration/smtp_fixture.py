@@ -7,6 +7,7 @@ reply, e.g. "451 …" or "550 …") and can be stopped and started again on the 
 relay down, then back). Tests wait for messages with a deadline, never for time."""
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -116,7 +117,10 @@ class SmtpFixture:
             self._controller = None
 
     def close(self):
+        """Stops the relay and removes its directory (the STARTTLS certificate and key): a
+        test run used to leave one empty directory per fixture in /tmp."""
         self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def messages(self, to=None):
         with self.lock:
