@@ -237,9 +237,13 @@ class RefillRateTest(unittest.TestCase):
         # a text/plain body: refused with 415 once past the limiter, no database work
         request = raw_post("nope-" + F.suffix(6), body=b"hi")
         counts = {}
+        # sent counts requests before they are written, under `progress`, so that the reader
+        # never blocks for an answer to a request that will not come: it waits on the
+        # condition while it has read every answer and the writer has not said it is done
+        progress = threading.Condition()
         sent = [0]
         got = [0]
-        done = threading.Event()
+        done = [False]
         errors = []
         with RawConnection(server, timeout=30) as rc:
             stop = time.monotonic() + self.DURATION_S
@@ -250,17 +254,25 @@ class RefillRateTest(unittest.TestCase):
                         if sent[0] - got[0] > 2000:  # keep the server busy, not buried
                             time.sleep(0.0005)
                             continue
+                        with progress:
+                            sent[0] += 50
+                            progress.notify()
                         rc.send(request * 50)
-                        sent[0] += 50
                 except BaseException as e:
                     errors.append(e)
                 finally:
-                    done.set()
+                    with progress:
+                        done[0] = True
+                        progress.notify()
 
             t = threading.Thread(target=writer)
             t.start()
             first = last = None
-            while not (done.is_set() and got[0] >= sent[0]):
+            while True:
+                with progress:
+                    progress.wait_for(lambda: done[0] or got[0] < sent[0])
+                    if got[0] >= sent[0]:
+                        break
                 r = rc.read_response("POST")
                 last = time.monotonic()
                 first = first or last
