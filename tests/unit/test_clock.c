@@ -16,6 +16,16 @@
 #define FIRST_S (-62167219200LL)
 #define END_S (253402300800LL)
 
+/* Under AddressSanitizer the sweep visits every 13th day: there its point is memory safety,
+ * which a sample shows as well as every day (the whole sweep is 7.3 million formatted pairs,
+ * 34 s under ASan against 4 s in build/, which runs it all). 13 is prime to the week, the
+ * months and the leap cycle, so the sample still lands on every day of every month. */
+#if defined(__SANITIZE_ADDRESS__)
+#define DAY_STRIDE 13
+#else
+#define DAY_STRIDE 1
+#endif
+
 static void
 same_as_gmtime(int64_t unix_us)
 {
@@ -38,7 +48,7 @@ test_every_day(void **state)
     static const int64_t times_of_day[] = {0, 86399999999LL};
 
     (void)state;
-    for (int64_t day_s = FIRST_S; day_s < END_S; day_s += 86400)
+    for (int64_t day_s = FIRST_S; day_s < END_S; day_s += 86400 * DAY_STRIDE)
         for (size_t i = 0; i < sizeof times_of_day / sizeof times_of_day[0]; i++)
             same_as_gmtime(day_s * 1000000 + times_of_day[i]);
 }
