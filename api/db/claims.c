@@ -99,13 +99,13 @@ read_record(const PGresult *res, int row, struct arena *a, struct claim_record *
     out->data_key_id = atoi(PQgetvalue(res, row, 9));
     if (!db_bytea_at(a, res, row, 10, &out->pii, &out->pii_len))
         return false;
-    out->categories = (unsigned int)strtoul(PQgetvalue(res, row, 11), NULL, 10);
-    out->phishing = db_bool_at(res, row, 12);
-    out->identity_theft = db_bool_at(res, row, 13);
-    out->distress = db_bool_at(res, row, 14);
-    out->documented_loss = db_int64_at(res, row, 15);
-    out->hours_spent = db_int64_at(res, row, 16);
-    out->payment_preference = db_text_at(a, res, row, 17);
+    out->facts.categories = (unsigned int)strtoul(PQgetvalue(res, row, 11), NULL, 10);
+    out->facts.phishing = db_bool_at(res, row, 12);
+    out->facts.identity_theft = db_bool_at(res, row, 13);
+    out->facts.distress = db_bool_at(res, row, 14);
+    out->facts.documented_loss = db_int64_at(res, row, 15);
+    out->facts.hours_spent = db_int64_at(res, row, 16);
+    out->facts.payment_preference = db_text_at(a, res, row, 17);
     out->privacy_notice_version = db_text_at(a, res, row, 18);
     out->created_at = db_text_at(a, res, row, 19);
     out->updated_at = db_text_at(a, res, row, 20);
@@ -118,7 +118,7 @@ read_record(const PGresult *res, int row, struct arena *a, struct claim_record *
     out->member_of = db_text_at(a, res, row, 27);
     out->reviewed_at = db_text_at(a, res, row, 28);
     out->duplicate_attempts = db_int64_at(res, row, 29);
-    snprintf(out->country, sizeof out->country, "%s", PQgetvalue(res, row, 30));
+    snprintf(out->facts.country, sizeof out->facts.country, "%s", PQgetvalue(res, row, 30));
     /* a claim from before the eligibility migration has no row: unknown, nothing matched */
     out->eligibility_state =
         PQgetisnull(res, row, 31) ? "unknown" : arena_strdup(a, PQgetvalue(res, row, 31));
@@ -169,12 +169,13 @@ db_claims_correct(PGconn *c, int64_t id, const struct claim_row *row)
         goto cleanup;
     db_int64_text(id, idbuf);
     snprintf(key_id, sizeof key_id, "%d", row->data_key_id);
-    snprintf(cats, sizeof cats, "%u", row->categories);
-    db_int64_text(row->documented_loss, loss);
-    db_int64_text(row->hours_spent, hours);
-    const char *params[14] = {idbuf, pii, key_id, email, phone, identity, row->country, cats,
-                              row->phishing ? "t" : "f", row->identity_theft ? "t" : "f",
-                              row->distress ? "t" : "f", loss, hours, row->payment_preference};
+    const struct claim_facts *f = &row->facts;
+    snprintf(cats, sizeof cats, "%u", f->categories);
+    db_int64_text(f->documented_loss, loss);
+    db_int64_text(f->hours_spent, hours);
+    const char *params[14] = {idbuf, pii, key_id, email, phone, identity, f->country, cats,
+                              f->phishing ? "t" : "f", f->identity_theft ? "t" : "f",
+                              f->distress ? "t" : "f", loss, hours, f->payment_preference};
     rc = db_exec_command(c, "db_claims_correct", 14, params);
 cleanup:
     free(pii);

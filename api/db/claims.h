@@ -11,6 +11,7 @@
 
 #include "db/claims_batch.h"
 #include "db/pool.h"
+#include "domain/claim.h"
 
 struct arena;
 
@@ -27,16 +28,11 @@ struct claim_record {
     int data_key_id;
     uint8_t *pii; /* sealed; NULL once erased */
     size_t pii_len;
-    unsigned int categories;
-    bool phishing, identity_theft, distress;
-    int64_t documented_loss;
-    int64_t hours_spent;
-    const char *payment_preference;
+    struct claim_facts facts;
     const char *privacy_notice_version;
     const char *created_at;
     const char *updated_at;
     const char *withdrawn_at; /* NULL unless withdrawn */
-    char country[3];
     const char *mandate_action_id;      /* NULL: no mandate */
     const char *mandate_association_id;
     const char *mandate_text_version;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "db/pool.h"
+#include "domain/claim.h"
 
 #define KEY_LEN 32
 
@@ -27,12 +28,7 @@ struct claim_row {
     int data_key_id;
     const uint8_t *pii;
     size_t pii_len;
-    char country[3];
-    unsigned int categories;
-    bool phishing, identity_theft, distress;
-    int64_t documented_loss;
-    int64_t hours_spent;
-    const char *payment_preference;
+    struct claim_facts facts;
     const char *privacy_notice_version;
     const char *created_at; /* RFC 3339, also updated_at */
     /* the mandate given with the submission (web form): NULL when none; the claim then joins

@@ -260,34 +260,37 @@ db_exports_member_read(const struct db_exports_page *page, int i, struct export_
 {
     const PGresult *res = page->res;
     const char *ref = PQgetvalue(res, i, 0);
+    const char *country = bin_text(res, i, 3);
+    struct claim_facts *f = &m->facts;
     int64_t key, categories, flags[3];
 
     if (PQnfields(res) != 20 || i >= page->members || PQgetisnull(res, i, 0) ||
-        strlen(ref) >= sizeof m->reference)
+        strlen(ref) >= sizeof m->reference || country == NULL ||
+        strlen(country) >= sizeof f->country)
         return false;
     memcpy(m->reference, ref, strlen(ref) + 1);
+    memcpy(f->country, country, strlen(country) + 1);
     if (!bin_int(res, i, 19, &m->id) || !bin_int(res, i, 1, &key) ||
         !bin_int(res, i, 4, &categories) || !bin_int(res, i, 5, &flags[0]) ||
         !bin_int(res, i, 6, &flags[1]) || !bin_int(res, i, 7, &flags[2]) ||
-        !bin_int(res, i, 8, &m->documented_loss) || !bin_int(res, i, 9, &m->hours_spent) ||
+        !bin_int(res, i, 8, &f->documented_loss) || !bin_int(res, i, 9, &f->hours_spent) ||
         key < 0 || key > INT32_MAX || categories < 0 || categories > UINT32_MAX)
         return false;
     m->data_key_id = (int)key;
     m->pii = PQgetisnull(res, i, 2) ? NULL : (const uint8_t *)PQgetvalue(res, i, 2);
     m->pii_len = m->pii != NULL ? (size_t)PQgetlength(res, i, 2) : 0;
-    m->country = bin_text(res, i, 3);
-    m->categories = (unsigned int)categories;
-    m->phishing = flags[0] != 0;
-    m->identity_theft = flags[1] != 0;
-    m->distress = flags[2] != 0;
-    m->payment_preference = bin_text(res, i, 10);
+    f->categories = (unsigned int)categories;
+    f->phishing = flags[0] != 0;
+    f->identity_theft = flags[1] != 0;
+    f->distress = flags[2] != 0;
+    f->payment_preference = bin_text(res, i, 10);
     m->status = bin_text(res, i, 11);
     m->mandate_text_version = bin_text(res, i, 13);
     m->mandate_channel = bin_text(res, i, 14);
     m->eligibility = bin_text(res, i, 16);
     m->eligibility_matched = PQgetisnull(res, i, 17) ? "" : PQgetvalue(res, i, 17);
     m->evidence = evidence_of(page, m->id);
-    return m->evidence != NULL && m->country != NULL && m->payment_preference != NULL && m->status != NULL &&
+    return m->evidence != NULL && f->payment_preference != NULL && m->status != NULL &&
            m->eligibility != NULL && bin_time(res, i, 12, m->time_text[0], &m->mandated_at) &&
            bin_time(res, i, 15, m->time_text[1], &m->created_at) && m->created_at != NULL;
 }

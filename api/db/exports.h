@@ -13,6 +13,7 @@
 
 #include "db/pool.h"
 #include "db/tallies.h"
+#include "domain/claim.h"
 
 struct arena;
 
@@ -32,19 +33,14 @@ struct export_record {
 
 /* A member as the export reads it: the claim's clear columns, its sealed personal part and
  * its mandate. The strings and the sealed bytes point into the page it was read from
- * (db_exports_member_read), valid until that page is cleared. */
+ * (db_exports_member_read), valid until that page is cleared; the country is copied. */
 struct export_member {
     int64_t id; /* the claim's, never sent: with created_at, where the next page starts */
     char reference[16];
     int data_key_id;
     const uint8_t *pii; /* NULL once erased */
     size_t pii_len;
-    const char *country;
-    unsigned int categories;
-    bool phishing, identity_theft, distress;
-    int64_t documented_loss;
-    int64_t hours_spent;
-    const char *payment_preference;
+    struct claim_facts facts;
     const char *status;
     const char *mandated_at, *mandate_text_version, *mandate_channel; /* mandated_at: NULL */
     const char *created_at;

@@ -48,6 +48,20 @@ struct claim_input {
     const char *notice_code;            /* normalised (domain/notice_code.h), NULL: none */
 };
 
+/* What a claim declares that is kept in clear beside its sealed personal fields
+ * (docs/architecture.md §8), for filters, summaries and awards: the stored claim
+ * (db/claims.h), the row the intake writes (db/claims_batch.h) and the member an export reads
+ * (db/exports.h) each hold one, so a copy is one assignment and a new fact is added here.
+ * The harms' description is not one of them: it is sealed with the personal fields. */
+struct claim_facts {
+    char country[3]; /* of the postal address: ISO 3166-1 alpha-2, upper case */
+    category_set categories;
+    bool phishing, identity_theft, distress;
+    int64_t documented_loss;        /* minor units */
+    int64_t hours_spent;
+    const char *payment_preference; /* voucher | cash */
+};
+
 #define CLAIM_DESCRIPTION_MAX 4000
 
 #endif

@@ -52,12 +52,12 @@ static json_t *
 current_submission(const struct claim_record *rec, const struct claimant *who,
                    const char *description)
 {
-    json_t *harms = claim_harms_json(rec, description);
+    json_t *harms = claim_harms_json(&rec->facts, description);
 
     return json_pack("{s:o, s:o, s:o, s:s, s:s}", "claimant", claimant_json(who),
-                     "data_categories", categories_json_array(rec->categories), "harms", harms,
-                     "payment_preference", rec->payment_preference, "privacy_notice_version",
-                     rec->privacy_notice_version);
+                     "data_categories", categories_json_array(rec->facts.categories), "harms",
+                     harms, "payment_preference", rec->facts.payment_preference,
+                     "privacy_notice_version", rec->privacy_notice_version);
 }
 
 /* The new row's keys, seal and clear columns; false with *deny on a crypto failure. */

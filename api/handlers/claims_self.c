@@ -49,12 +49,12 @@ claims_self_load(struct request *rq, struct claim_self *c, struct reply *deny)
 }
 
 json_t *
-claim_harms_json(const struct claim_record *rec, const char *description)
+claim_harms_json(const struct claim_facts *f, const char *description)
 {
-    return json_pack("{s:b, s:b, s:b, s:I, s:I, s:s}", "phishing", rec->phishing,
-                     "identity_theft", rec->identity_theft, "distress", rec->distress,
-                     "documented_loss", (json_int_t)rec->documented_loss, "hours_spent",
-                     (json_int_t)rec->hours_spent, "description", description);
+    return json_pack("{s:b, s:b, s:b, s:I, s:I, s:s}", "phishing", f->phishing,
+                     "identity_theft", f->identity_theft, "distress", f->distress,
+                     "documented_loss", (json_int_t)f->documented_loss, "hours_spent",
+                     (json_int_t)f->hours_spent, "description", description);
 }
 
 json_t *
@@ -71,9 +71,9 @@ claims_self_view(const struct claim_record *rec, const struct claimant *who, con
     return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:o, s:s, s:s, s:o, s:s?, s:s, s:s, s:s?}",
                      "reference", rec->reference, "incident", rec->incident_slug, "status",
                      rec->status, "status_reason", rec->status_reason, "claimant", claimant,
-                     "data_categories", categories_json_array(rec->categories), "harms",
-                     claim_harms_json(rec, description), "payment_preference",
-                     rec->payment_preference, "privacy_notice_version",
+                     "data_categories", categories_json_array(rec->facts.categories), "harms",
+                     claim_harms_json(&rec->facts, description), "payment_preference",
+                     rec->facts.payment_preference, "privacy_notice_version",
                      rec->privacy_notice_version, "mandate", mandate, "action_id",
                      rec->member_of, "created_at",
                      rec->created_at, "updated_at", rec->updated_at, "withdrawn_at",

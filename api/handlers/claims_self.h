@@ -25,7 +25,7 @@ bool claims_self_load(struct request *rq, struct claim_self *c, struct reply *de
 json_t *claims_self_view(const struct claim_record *rec, const struct claimant *who,
                          const char *description);
 
-/* The six harms of a claim. */
-json_t *claim_harms_json(const struct claim_record *rec, const char *description);
+/* The six harms of a claim: five of its facts and its description. */
+json_t *claim_harms_json(const struct claim_facts *f, const char *description);
 
 #endif

@@ -19,11 +19,12 @@
 #include "service/risk.h"
 #include "service/tx.h"
 
+/* The summary group of a claim of incident_id in status with facts f. */
 static struct tally_key
-key_of(const struct claim_record *r)
+key_of(int64_t incident_id, const char *status, const struct claim_facts *f)
 {
-    return (struct tally_key){r->incident_id, r->status, r->payment_preference, r->country,
-                              r->categories, r->documented_loss, r->hours_spent};
+    return (struct tally_key){incident_id, status, f->payment_preference, f->country,
+                              f->categories, f->documented_loss, f->hours_spent};
 }
 
 /* Moves the claim from the summary group of `before` to that of `after` (same transaction). */
@@ -58,10 +59,9 @@ svc_claims_find(PGconn *c, const struct secrets *s, const char *reference, const
 static int
 move_status(PGconn *c, const struct claim_record *cur, const char *status)
 {
-    struct tally_key before = key_of(cur);
-    struct tally_key after = before;
+    struct tally_key before = key_of(cur->incident_id, cur->status, &cur->facts);
+    struct tally_key after = key_of(cur->incident_id, status, &cur->facts);
 
-    after.status = status;
     return tx_one_row(move_tally(c, &before, &after));
 }
 
@@ -170,10 +170,8 @@ correct(PGconn *c, struct tx *t, const struct change *x)
             return rc;
         status_after = "received";
     }
-    struct tally_key before = key_of(out);
-    struct tally_key after = {out->incident_id, status_after, x->row->payment_preference,
-                              x->row->country, x->row->categories, x->row->documented_loss,
-                              x->row->hours_spent};
+    struct tally_key before = key_of(out->incident_id, out->status, &out->facts);
+    struct tally_key after = key_of(out->incident_id, status_after, &x->row->facts);
     if ((rc = tx_one_row(move_tally(c, &before, &after))) != 1)
         return rc;
     rc = change_mandate(c, out, x->m);

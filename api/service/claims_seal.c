@@ -124,18 +124,21 @@ claims_reseal_reference(const struct secrets *s, struct arena *a, const char *pi
     return row->pii != NULL;
 }
 
-/* The columns of a claim's row kept in clear, from its input. */
-static void
-clear_columns(const struct claim_input *in, struct claim_row *row)
+/* The columns of a claim's row kept in clear, from its input (the country copied: the row
+ * outlives the handler's input, docs/architecture.md §5). */
+static struct claim_facts
+facts_of(const struct claim_input *in)
 {
-    memcpy(row->country, in->claimant.address.country, sizeof row->country);
-    row->categories = in->categories;
-    row->phishing = in->harms.phishing;
-    row->identity_theft = in->harms.identity_theft;
-    row->distress = in->harms.distress;
-    row->documented_loss = in->harms.documented_loss;
-    row->hours_spent = in->harms.hours_spent;
-    row->payment_preference = in->payment_preference;
+    struct claim_facts f = {.categories = in->categories,
+                            .phishing = in->harms.phishing,
+                            .identity_theft = in->harms.identity_theft,
+                            .distress = in->harms.distress,
+                            .documented_loss = in->harms.documented_loss,
+                            .hours_spent = in->harms.hours_spent,
+                            .payment_preference = in->payment_preference};
+
+    memcpy(f.country, in->claimant.address.country, sizeof f.country);
+    return f;
 }
 
 bool
@@ -147,7 +150,7 @@ claims_seal_correction(const struct secrets *s, struct arena *a, const char *ref
         return false;
     row->pii = claims_seal(s, a, reference, strlen(reference), pii_json, strlen(pii_json),
                            &row->pii_len, &row->data_key_id);
-    clear_columns(in, row);
+    row->facts = facts_of(in);
     return row->pii != NULL;
 }
 
@@ -165,7 +168,7 @@ claims_seal_new(const struct secrets *s, struct arena *a, int64_t incident_id,
         return false;
     if (!claims_reseal_reference(s, a, pii_json, row))
         return false;
-    clear_columns(in, row);
+    row->facts = facts_of(in);
     row->privacy_notice_version = in->privacy_notice_version;
     row->created_at = created_at;
     row->lang = in->lang;

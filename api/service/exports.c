@@ -119,8 +119,9 @@ svc_exports_award_of(const struct export_awards *w, const struct export_member *
     *award_out = 0;
     if (!w->has_scheme || !is_eligible(m->status))
         return true;
-    if (!award_compute(&w->scheme, m->categories, m->documented_loss, m->hours_spent,
-                       strcmp(m->payment_preference, "cash") == 0, &p) ||
+    const struct claim_facts *f = &m->facts;
+    if (!award_compute(&w->scheme, f->categories, f->documented_loss, f->hours_spent,
+                       strcmp(f->payment_preference, "cash") == 0, &p) ||
         !award_cap_apply(&w->cap, p.total, award_out, &unit))
         return false;
     /* docs/api.md §11.3: leftover units to the largest remainders, ties by reference ascending */
