@@ -20,8 +20,8 @@
     "       encode(n.texts_sha256, 'hex'), n.created_by, " DB_TS("n.created_at") ","          \
     "       n.sent_by, " DB_TS("n.sent_at") ", n.audience::text, coalesce(n.matching, 0),"    \
     "       coalesce(n.recipients, 0), coalesce(n.skipped_opted_out, 0), n.sent_count,"       \
-    "       n.failed_count"
-#define NOTICE_N_COLUMNS 17
+    "       n.failed_count, n.cancelled_by, " DB_TS("n.cancelled_at") ", n.cancelled_count"
+#define NOTICE_N_COLUMNS 20
 
 /* A row of NOTICE_COLUMNS, and the bodies after them when the statement has them. */
 static bool
@@ -48,6 +48,10 @@ read_notice(const PGresult *res, int row, struct arena *a, void *out)
     n->skipped_opted_out = db_int64_at(res, row, 14);
     n->sent_count = db_int64_at(res, row, 15);
     n->failed_count = db_int64_at(res, row, 16);
+    n->cancelled_by = db_text_at(a, res, row, 17);
+    n->cancelled = n->cancelled_by != NULL;
+    n->cancelled_at = db_text_at(a, res, row, 18);
+    n->cancelled_count = db_int64_at(res, row, 19);
     if (PQnfields(res) == NOTICE_N_COLUMNS + 2) {
         n->texts.body[0] = db_text_at(a, res, row, NOTICE_N_COLUMNS);
         n->texts.body[1] = db_text_at(a, res, row, NOTICE_N_COLUMNS + 1);
@@ -81,6 +85,23 @@ const struct db_statement db_notices_statements[] = {
      "       skipped_opted_out = $4::bigint - $5::bigint"
      " WHERE id = $1::uuid AND sent_at IS NULL",
      5},
+    /* the queued rows first, then the notice: the order of db_outbox_mark_sent and
+     * mark_failed (rows, then their notice), so a stop and a mail thread settling a batch never
+     * wait for each other in a cycle; k is read before the notice's row is updated. A notice
+     * not sent, stopped already, or with nothing queued matches no row: the caller rolls back */
+    {"db_notices_cancel",
+     "WITH x AS (UPDATE outbox SET state = 'cancelled', updated_at = now()"
+     "           WHERE notice_id = $1::uuid AND state = 'queued' RETURNING 1),"
+     " k AS (SELECT count(*) AS n FROM x)"
+     " UPDATE notices n SET cancelled_by = $2, cancelled_at = now(),"
+     "        cancelled_count = n.cancelled_count + k.n"
+     "   FROM k WHERE n.id = $1::uuid AND n.sent_at IS NOT NULL AND n.cancelled_at IS NULL"
+     "    AND k.n > 0"
+     " RETURNING k.n",
+     2},
+    /* a draft has no outbox rows (its send queues them and records it in one transaction) */
+    {"db_notices_delete_draft",
+     "DELETE FROM notices WHERE id = $2::uuid AND action_id = $1::uuid AND sent_at IS NULL", 2},
     /* the queue of a notice to a large action is one long statement, by design: it gets more
      * than the pool's bound on every statement (--db-statement-timeout-ms), for this
      * transaction only */
@@ -124,6 +145,18 @@ db_notices_list(PGconn *c, const char *action_id, const char *after_created,
     return db_exec_rows(c, "db_notices_list", 4, params, read_notice, a, out, sizeof *out, limit);
 }
 
+/* The next statement of the transaction may run for as long as a queue of 100,000 rows
+ * (db_notices_queue_timeout): 1, or DB_* (what: the statement, for the log). */
+static int
+long_statement_next(PGconn *c, const char *what)
+{
+    PGresult *set = PQexecPrepared(c, "db_notices_queue_timeout", 0, NULL, NULL, NULL, 0);
+    int rc = PQresultStatus(set) == PGRES_TUPLES_OK ? 1 : db_status_of(set, what);
+
+    PQclear(set);
+    return rc;
+}
+
 /* Reads the two counts of the first row. */
 static int
 two_counts(PGresult *res, const char *what, int64_t *first, int64_t *second)
@@ -157,10 +190,8 @@ db_notices_queue(PGconn *c, const char *notice_id, bool essential, const char *a
                  const struct ws_filter *f, int64_t *matching_out, int64_t *queued_out)
 {
     const char *head_params[2] = {notice_id, essential ? "true" : "false"};
-    PGresult *set = PQexecPrepared(c, "db_notices_queue_timeout", 0, NULL, NULL, NULL, 0);
-    int rc = PQresultStatus(set) == PGRES_TUPLES_OK ? 1 : db_status_of(set, "db_notices_queue");
+    int rc = long_statement_next(c, "db_notices_queue");
 
-    PQclear(set);
     if (rc != 1)
         return rc;
     PGresult *res = db_ws_members_select(
@@ -182,6 +213,27 @@ db_notices_mark_sent(PGconn *c, const char *notice_id, const char *actor, const 
     char m[24], r[24];
     const char *params[5] = {notice_id, actor, audience, db_int64_text(matching, m), db_int64_text(recipients, r)};
     return db_exec_command(c, "db_notices_mark_sent", 5, params);
+}
+
+int
+db_notices_cancel(PGconn *c, const char *notice_id, const char *actor, int64_t *count_out)
+{
+    const char *params[2] = {notice_id, actor};
+    /* a notice to 100,000 members stops as many rows: the queue's bound, not the pool's */
+    int rc = long_statement_next(c, "db_notices_cancel");
+
+    if (rc != 1)
+        return rc;
+    *count_out = 0;
+    return db_exec_one(c, "db_notices_cancel", 2, params, db_read_int64, NULL, count_out);
+}
+
+int
+db_notices_delete_draft(PGconn *c, const char *action_id, const char *notice_id)
+{
+    const char *params[2] = {action_id, notice_id};
+
+    return db_exec_command(c, "db_notices_delete_draft", 2, params);
 }
 
 static bool

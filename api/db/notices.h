@@ -2,7 +2,8 @@
 /* Notices of an association to the members of its action (migration 0016, docs/workspace.md
  * "Notices"): written as drafts, read with their progress, listed newest first, and sent once:
  * the send queues one outbox row per recipient in one INSERT … SELECT over the member filter
- * (no round trip per member), non-essential notices skipping the members who opted out. */
+ * (no round trip per member), non-essential notices skipping the members who opted out; a send
+ * in progress may be stopped (its queued messages cancelled), a draft deleted. */
 #ifndef RECOURS_DB_NOTICES_H
 #define RECOURS_DB_NOTICES_H
 
@@ -36,6 +37,10 @@ struct notice_row {
     int64_t skipped_opted_out;
     int64_t sent_count;
     int64_t failed_count;
+    bool cancelled;              /* its send stopped (migration 0025) */
+    const char *cancelled_by;    /* NULL until then */
+    const char *cancelled_at;
+    int64_t cancelled_count;     /* messages stopped before they were sent */
 };
 
 /* A new draft: 1 with *out filled (id and dates from the database), or DB_*. texts_sha256 is
@@ -69,6 +74,16 @@ int db_notices_queue(PGconn *c, const char *notice_id, bool essential, const cha
  * already), or DB_*. */
 int db_notices_mark_sent(PGconn *c, const char *notice_id, const char *actor,
                          const char *audience, int64_t matching, int64_t recipients);
+
+/* Stops the send of notice_id (sent, not stopped yet): every message of it still queued
+ * becomes cancelled, and the notice records who stopped it, when, and how many (*count_out), in
+ * one statement. 1; 0 when nothing changed (the notice is not sent, is stopped already, or has
+ * no message left queued); or DB_*. The outbox's rows are locked before the notice's, in the
+ * order of the statements that settle them (db/outbox.c): no deadlock with a mail thread. */
+int db_notices_cancel(PGconn *c, const char *notice_id, const char *actor, int64_t *count_out);
+
+/* Deletes notice_id of action_id if it is a draft (never sent): 1, 0, or DB_*. */
+int db_notices_delete_draft(PGconn *c, const char *action_id, const char *notice_id);
 
 /* The action's title and its association's name, as a notice is signed: 1, 0, or DB_*. */
 int db_notices_sender(PGconn *c, const char *action_id, struct arena *a, const char **title_out,

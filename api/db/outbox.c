@@ -63,15 +63,25 @@ const struct db_statement db_outbox_statements[] = {
      OUTBOX_TAKEN,
      2},
     /* a batch settled in one statement (one commit, not one per message); a notice's
-     * progress moves with its rows */
+     * progress moves with its rows. A row whose notice was stopped while a mail thread held it
+     * (db_notices_cancel) was handed to the relay all the same: it is sent, and moves from the
+     * notice's cancelled_count to its sent_count. Which rows were cancelled is read under their
+     * row locks (p, FOR UPDATE: the state a stop committed meanwhile, not the statement's
+     * snapshot), so the counts are exact whichever of the stop and this statement comes first */
     {"db_outbox_mark_sent",
-     "WITH s AS (UPDATE outbox SET state = 'sent', sent_at = now(), updated_at = now(),"
-     "                             last_error = NULL"
-     "           WHERE id = ANY($1::bigint[]) AND state = 'queued' RETURNING notice_id),"
-     " k AS (SELECT notice_id, count(*) AS n FROM s WHERE notice_id IS NOT NULL GROUP BY 1),"
-     " u AS (UPDATE notices SET sent_count = sent_count + k.n FROM k WHERE notices.id = k.notice_id)"
+     "WITH p AS (SELECT id, state FROM outbox"
+     "           WHERE id = ANY($1::bigint[]) AND state IN ('queued', 'cancelled') FOR UPDATE),"
+     " s AS (UPDATE outbox o SET state = 'sent', sent_at = now(), updated_at = now(),"
+     "                           last_error = NULL"
+     "       FROM p WHERE o.id = p.id RETURNING o.notice_id, p.state = 'cancelled' AS stopped),"
+     " k AS (SELECT notice_id, count(*) AS n, count(*) FILTER (WHERE stopped) AS stopped"
+     "       FROM s WHERE notice_id IS NOT NULL GROUP BY 1),"
+     " u AS (UPDATE notices SET sent_count = sent_count + k.n,"
+     "                          cancelled_count = cancelled_count - k.stopped"
+     "       FROM k WHERE notices.id = k.notice_id)"
      " SELECT count(*) FROM s",
      1},
+    /* a row stopped with its notice stays cancelled: its retry and its failure change nothing */
     {"db_outbox_mark_retry",
      "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $2::bigint),"
      "     last_error = left($3, 500), updated_at = now()"

@@ -1,0 +1,39 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
+-- Stopping a notice's send in progress (docs/workspace.md "Notices", "Stopping a send"): at the
+-- configured mail rate a notice to a large action takes hours to go out, and an association
+-- that finds a mistake in it must be able to stop the rest. POST …/notices/{notice}/cancel
+-- turns every message of the notice still queued into a cancelled one, in one statement that
+-- also records on the notice who stopped it, when, and how many messages it stopped
+-- (cancelled_count, moved like sent_count and failed_count in the statement that moves the
+-- rows: db/notices.c, db/outbox.c).
+--
+-- A cancelled row leaves the outbox's partial indexes (outbox_due, outbox_due_first: WHERE
+-- state = 'queued'), so the mail threads' takes, which read `state = 'queued'`, never see it
+-- again; no index is added (a queued row still costs three index entries). A message a mail
+-- thread had already taken (leased) when the notice was stopped may still be handed to the
+-- relay: the statement that marks it sent moves it from cancelled_count to sent_count, so
+-- recipients = sent + failed + cancelled whatever the order.
+
+ALTER TABLE outbox
+    DROP CONSTRAINT outbox_state_known,
+    ADD CONSTRAINT outbox_state_known CHECK (state IN ('queued', 'sent', 'failed', 'cancelled')),
+    ADD CONSTRAINT outbox_cancelled_notice CHECK (state <> 'cancelled' OR notice_id IS NOT NULL);
+
+ALTER TABLE notices
+    ADD COLUMN cancelled_by text,
+    ADD COLUMN cancelled_at timestamptz,
+    ADD COLUMN cancelled_count bigint NOT NULL DEFAULT 0,
+    -- stopped once, and only a notice that was sent
+    ADD CONSTRAINT notices_cancelled_whole CHECK (
+        (cancelled_at IS NULL) = (cancelled_by IS NULL)
+        AND (cancelled_at IS NULL OR sent_at IS NOT NULL)
+        AND (cancelled_at IS NOT NULL OR cancelled_count = 0)),
+    DROP CONSTRAINT notices_progress,
+    ADD CONSTRAINT notices_progress CHECK (sent_count >= 0 AND failed_count >= 0
+        AND cancelled_count >= 0
+        AND sent_count + failed_count + cancelled_count <= coalesce(recipients, 0));
+
+COMMENT ON COLUMN notices.cancelled_count IS
+    'messages of the notice stopped before they were sent; one a mail thread held when the send was stopped and then sent moves to sent_count';
+COMMENT ON COLUMN notices.sent_count IS
+    'messages of the notice the relay accepted; queued = recipients - sent_count - failed_count - cancelled_count';
