@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Notices of an association to the members of its action (docs/workspace.md "Notices"):
  * POST/GET /v1/actions/{id}/notices, GET …/notices/{notice}, GET …/{notice}/preview,
- * POST …/{notice}/send. Bodies read and checked here, one service entry point each
+ * POST …/{notice}/send, POST …/{notice}/cancel, DELETE …/{notice}. Bodies read and checked here, one service entry point each
  * (service/notices.h), which checks the action is the caller's: another association's action,
  * or a notice of another action, answers 404 on every route. */
 #include "handlers/handlers.h"
@@ -73,27 +73,30 @@ texts_json(const struct notice_texts *t)
     return jb_result(&b, out);
 }
 
-/* A notice as the API shows it: its texts (bodies left out of a list), its send record, and
- * its progress (queued, sent, failed). */
+/* A notice as the API shows it: its texts (bodies left out of a list), its send record, its
+ * stop if any, and its progress (queued, sent, failed, cancelled). */
 static json_t *
 notice_json(const struct notice_row *n)
 {
     json_t *audience = n->audience != NULL ? json_loads(n->audience, 0, NULL) : json_null();
-    int64_t queued = n->recipients - n->sent_count - n->failed_count;
+    int64_t queued = n->recipients - n->sent_count - n->failed_count - n->cancelled_count;
+    const char *state = n->cancelled ? "cancelled" : n->sent ? "sent" : "draft";
 
     return json_pack(
-        "{s:s, s:s, s:s, s:b, s:o, s:s, s:s, s:s, s:s, s:s?, s:s?, s:o, s:o, s:o}", "id", n->id,
-        "action_id", n->action_id, "kind", n->kind, "essential", n->essential, "texts",
-        texts_json(&n->texts), "texts_sha256", n->texts_sha256, "created_by", n->created_by,
-        "created_at", n->created_at, "state", n->sent ? "sent" : "draft", "sent_by", n->sent_by,
-        "sent_at", n->sent_at, "audience", audience != NULL ? audience : json_null(), "counts",
+        "{s:s, s:s, s:s, s:b, s:o, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:o}",
+        "id", n->id, "action_id", n->action_id, "kind", n->kind, "essential", n->essential,
+        "texts", texts_json(&n->texts), "texts_sha256", n->texts_sha256, "created_by",
+        n->created_by, "created_at", n->created_at, "state", state, "sent_by", n->sent_by,
+        "sent_at", n->sent_at, "cancelled_by", n->cancelled_by, "cancelled_at", n->cancelled_at,
+        "audience", audience != NULL ? audience : json_null(), "counts",
         n->sent ? json_pack("{s:I, s:I, s:I}", "matching", (json_int_t)n->matching, "recipients",
                             (json_int_t)n->recipients, "skipped_opted_out",
                             (json_int_t)n->skipped_opted_out)
                 : json_null(),
         "progress",
-        json_pack("{s:I, s:I, s:I}", "queued", (json_int_t)(queued > 0 ? queued : 0), "sent",
-                  (json_int_t)n->sent_count, "failed", (json_int_t)n->failed_count));
+        json_pack("{s:I, s:I, s:I, s:I}", "queued", (json_int_t)(queued > 0 ? queued : 0),
+                  "sent", (json_int_t)n->sent_count, "failed", (json_int_t)n->failed_count,
+                  "cancelled", (json_int_t)n->cancelled_count));
 }
 
 /* A notice of a list page (reply_rows). */
@@ -300,4 +303,54 @@ handle_notices_send(struct request *rq)
                   s.dry_run, "matching", (json_int_t)res.matching, "recipients",
                   (json_int_t)res.recipients, "skipped_opted_out",
                   (json_int_t)res.skipped_opted_out, "state", s.dry_run ? "draft" : "sent"));
+}
+
+/* Why a notice cannot be stopped, from the notice as the refusal read it. */
+static const char *
+not_stoppable(const struct notice_row *n)
+{
+    if (!n->sent)
+        return "this notice was never sent: there is nothing to stop";
+    if (n->cancelled)
+        return "this notice's send was stopped already";
+    return "every message of this notice was sent or failed already: nothing is left to stop";
+}
+
+struct reply
+handle_notices_cancel(struct request *rq)
+{
+    struct caller who = guard_caller(rq);
+    struct notice_row n = {0};
+    struct reply deny;
+
+    if (!may_write(rq, &who, true, &deny))
+        return deny;
+    /* no body: what is stopped is the path's notice (the event's digest is its record) */
+    struct audit_note note = {who.actor, NULL, 0};
+    enum outcome o = svc_rq_notice_cancel(&note, who.association_id, request_param(rq, 0),
+                                          request_param(rq, 1), rq->arena, &n);
+    if (o == OUTCOME_INVALID_TRANSITION)
+        return problem_reply("invalid-transition", not_stoppable(&n));
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_json_take(200, notice_json(&n));
+}
+
+struct reply
+handle_notices_delete(struct request *rq)
+{
+    struct caller who = guard_caller(rq);
+    struct reply deny;
+
+    if (!may_write(rq, &who, true, &deny))
+        return deny;
+    struct audit_note note = {who.actor, NULL, 0};
+    enum outcome o = svc_rq_notice_delete(&note, who.association_id, request_param(rq, 0),
+                                          request_param(rq, 1), rq->arena);
+    if (o == OUTCOME_INVALID_TRANSITION)
+        return problem_reply("invalid-transition",
+                             "only a draft can be deleted: this notice was sent");
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_empty(204);
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Notices (see notices.h). The send runs in one transaction: the notice locked (a second send
  * waits, then finds it sent), its messages queued by one statement, its send record and its
- * audit event written; a count that is not the one the user confirmed rolls it all back. */
+ * audit event written; a count that is not the one the user confirmed rolls it all back. A
+ * stop reads the notice without a lock: its one statement locks the queued rows before the
+ * notice, as a mail thread settling them does (db/notices.h). A delete locks the draft, so that
+ * a send waiting on it then finds it gone (404), or the delete finds it sent (409). */
 #include "service/notices.h"
 
 #include <stdio.h>
@@ -244,4 +247,86 @@ svc_rq_notice_send(const struct audit_note *note, const char *association_id,
         return o;
     struct send s = {note, action_id, id, rq, a, out};
     return svc_tx_run(c, "notices.send", TX_READ_WRITE, send_body, &s);
+}
+
+struct stop {
+    const struct audit_note *note;
+    const char *action_id;
+    const char *id;
+    struct arena *a;
+    struct notice_row *out;
+};
+
+static int
+cancel_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct stop *s = ctx;
+    int64_t cancelled = 0;
+    int rc = db_notices_get(c, s->action_id, s->id, false, s->a, s->out);
+
+    if (rc != 1)
+        return rc < 0 ? rc : tx_answer(t, OUTCOME_NOT_FOUND);
+    if (!s->out->sent || s->out->cancelled)
+        return tx_answer(t, OUTCOME_INVALID_TRANSITION);
+    rc = db_notices_cancel(c, s->id, s->note->actor, &cancelled);
+    if (rc != 1) /* nothing left queued, or stopped by another request meanwhile */
+        return rc < 0 ? rc : tx_answer(t, OUTCOME_INVALID_TRANSITION);
+    /* what was stopped: the texts' digest and how many messages; no personal data */
+    const char *record = arena_printf(s->a, "{\"notice\":\"%s\",\"texts_sha256\":\"%s\","
+                                            "\"cancelled\":%lld}",
+                                      s->id, s->out->texts_sha256, (long long)cancelled);
+    struct audit_note note = {s->note->actor, record, strlen(record)};
+    if ((rc = tx_audited(svc_audit(c, &note, "action.notice.cancel", "notice", s->id))) != 1)
+        return rc;
+    /* the answer: the notice as this transaction leaves it */
+    return tx_held_row_written(db_notices_get(c, s->action_id, s->id, false, s->a, s->out));
+}
+
+enum outcome
+svc_rq_notice_cancel(const struct audit_note *note, const char *association_id,
+                     const char *action_id, const char *id, struct arena *a,
+                     struct notice_row *out)
+{
+    PGconn *c;
+    enum outcome o = owned_action(association_id, action_id, a, &c);
+
+    if (o != OUTCOME_OK)
+        return o;
+    struct stop s = {note, action_id, id, a, out};
+    return svc_tx_run(c, "notices.cancel", TX_READ_WRITE, cancel_body, &s);
+}
+
+static int
+delete_body(PGconn *c, struct tx *t, void *ctx)
+{
+    struct stop *s = ctx;
+    struct strbuf input = {0};
+    int rc = db_notices_get(c, s->action_id, s->id, true, s->a, s->out);
+
+    if (rc != 1)
+        return rc < 0 ? rc : tx_answer(t, OUTCOME_NOT_FOUND);
+    if (s->out->sent)
+        return tx_answer(t, OUTCOME_INVALID_TRANSITION);
+    if ((rc = tx_held_row_written(db_notices_delete_draft(c, s->action_id, s->id))) != 1)
+        return rc;
+    /* the event's digest is the texts' digest, as the draft's creation had it */
+    notice_texts_digest_input(&s->out->texts, &input);
+    struct audit_note note = {s->note->actor, input.data, input.len};
+    rc = tx_audited(svc_audit(c, &note, "action.notice.delete", "notice", s->id));
+    strbuf_free(&input);
+    return rc;
+}
+
+enum outcome
+svc_rq_notice_delete(const struct audit_note *note, const char *association_id,
+                     const char *action_id, const char *id, struct arena *a)
+{
+    struct notice_row n;
+    PGconn *c;
+    enum outcome o = owned_action(association_id, action_id, a, &c);
+
+    if (o != OUTCOME_OK)
+        return o;
+    struct stop s = {note, action_id, id, a, &n};
+    return svc_tx_run(c, "notices.delete", TX_READ_WRITE, delete_body, &s);
 }

@@ -6,7 +6,9 @@
  * entry point checks that the action is the association's: any other is NOT_FOUND. Writing
  * and sending are audited: "action.notice.create" (digest: SHA-256 of the texts, as
  * notices.texts_sha256) and "action.notice.send" (digest of the send's record: the texts'
- * digest, the audience, the counts). */
+ * digest, the audience, the counts). A send in progress may be stopped, once: its messages
+ * still queued are cancelled ("action.notice.cancel"); a draft never sent may be deleted
+ * ("action.notice.delete", digest: the texts' digest). */
 #ifndef RECOURS_SERVICE_NOTICES_H
 #define RECOURS_SERVICE_NOTICES_H
 
@@ -72,5 +74,19 @@ enum outcome svc_rq_notice_send(const struct audit_note *note, const char *assoc
                                 const char *action_id, const char *id,
                                 const struct notice_send_request *rq, struct arena *a,
                                 struct notice_send_result *out);
+
+/* Stops the send of notice id: every message of it still queued is cancelled, with the
+ * notice's record of who stopped it, when and how many, and the audit event, in one
+ * transaction; *out is the notice as it is then. INVALID_TRANSITION when it cannot be stopped:
+ * *out says why (not sent; stopped already, out->cancelled; else nothing was left queued). A
+ * message a mail thread holds may still be handed to the relay (db/outbox.h). */
+enum outcome svc_rq_notice_cancel(const struct audit_note *note, const char *association_id,
+                                  const char *action_id, const char *id, struct arena *a,
+                                  struct notice_row *out);
+
+/* Deletes notice id, a draft (never sent), with its audit event; INVALID_TRANSITION when it
+ * was sent. */
+enum outcome svc_rq_notice_delete(const struct audit_note *note, const char *association_id,
+                                  const char *action_id, const char *id, struct arena *a);
 
 #endif

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """Helpers of the notice tests (docs/workspace.md "Notices"): a draft's body, a draft stored
 straight in SQL (for an association whose approval lapsed, which may no longer write one), the
-texts' digest as the server computes it, and the stop link's token made the way the server
-makes it."""
+texts' digest as the server computes it, a notice being sent (its messages held by a mail
+thread: they stay queued until stopped), and the stop link's token made the way the server makes
+it."""
 
 import base64
 import hashlib
@@ -46,6 +47,22 @@ def draft_sql(action_id, kind="information", url=None):
                    f" decode({cf.sql_literal(texts_sha256(body))}, 'hex'), 'test')"
                    " RETURNING id", url=url)
     return rows[0][0]
+
+
+def sending_sql(action_id, queued=1, url=None):
+    """A notice of action_id sent in SQL to `queued` recipients whose messages are all queued and
+    leased for a day, as a mail thread leaves the rows it took (so no server takes them; their
+    claim ids are made up: the outbox has no foreign key); its id. Its send may be stopped."""
+    notice = draft_sql(action_id, url=url)
+    cf.psql(f"""BEGIN;
+        UPDATE notices SET sent_by = 'test', sent_at = now(), audience = '{{}}',
+               matching = {queued}, recipients = {queued}, skipped_opted_out = 0
+         WHERE id = '{notice}';
+        INSERT INTO outbox (kind, claim_id, lang, notice_id, attempts, next_attempt_at)
+        SELECT 'notice', -g, 'fr', '{notice}'::uuid, 1, now() + interval '1 day'
+          FROM generate_series(1, {queued}) g;
+        COMMIT""", url=url)
+    return notice
 
 
 def stop_token(server, claim_id):

@@ -162,6 +162,15 @@ class Recipes:
                     lambda: count("SELECT count(*) FROM outbox WHERE notice_id = "
                                   + cf.sql_literal(notice) + "::uuid"))
 
+    def notice_cancel(self):
+        action = af.open_action(self.A, self.slug)
+        notice = nf.sending_sql(action["id"])
+        # no body is read: another body is another request all the same
+        return Case(f"/v1/actions/{action['id']}/notices/{notice}/cancel", self.A.key, None, {},
+                    lambda: count("SELECT count(*) FROM audit_events WHERE action ="
+                                  " 'action.notice.cancel' AND object_id = "
+                                  + cf.sql_literal(notice)))
+
     def recovery(self):
         # a recovery stores an outbox row carrying the reference asked about
         with harness.Client(self.server) as c:
@@ -202,6 +211,7 @@ class Recipes:
             "/v1/actions/{id}/members/{reference}/removal": self.removal,
             "/v1/actions/{id}/notices": self.notices,
             "/v1/actions/{id}/notices/{notice}/send": self.notice_send,
+            "/v1/actions/{id}/notices/{notice}/cancel": self.notice_cancel,
             "/v1/claim-recovery": self.recovery,
             "/v1/claim-recovery/{token}": self.recovery_redeem,
             "/v1/claims/{reference}/evidence": self.evidence,

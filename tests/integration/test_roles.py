@@ -326,6 +326,12 @@ def b_notice(suffix=""):
     return build
 
 
+def b_sending_notice(w, role):
+    """A notice of the owner's action being sent (stored in SQL, its message held): stoppable."""
+    action = w.owner(role)[1]
+    return f"/v1/actions/{action['id']}/notices/{nf.sending_sql(action['id'])}/cancel", None, None
+
+
 def b_simulate(w, role):
     return "/v1/compensation/simulate", {"incident": w.slug, "scheme": SCHEME}, None
 
@@ -505,6 +511,10 @@ ROWS = {
     "POST /v1/actions/{id}/notices/{notice}/send": Row(
         lambda w, role: (b_notice("/send")(w, role)[0], {"dry_run": True}, None),
         association(200, write=True, owned=True)),
+    "POST /v1/actions/{id}/notices/{notice}/cancel": Row(
+        b_sending_notice, association(200, write=True, owned=True)),
+    "DELETE /v1/actions/{id}/notices/{notice}": Row(
+        b_notice(), association(204, write=True, owned=True)),
     "GET /notices/stop/{token}": Row(static("/notices/stop/1.AAAAAAAAAAAAAAAAAAAAAA"),
                                      public(404)),
     "POST /notices/stop/{token}": Row(
