@@ -3,9 +3,10 @@
 """The Notices tab of /dashboard in a real browser (issue 13, "a notice to the members of an
 action arrives once per member in each member's language"): tests/browser/notices_flow.mjs
 writes a notice in the dashboard, previews it, sends it to the action's members with the count
-confirmed and follows its progress (axe-core on the tab: no serious or critical violation);
-then each member's message is read at the real SMTP server (smtp_fixture.py): once, in the
-member's language. Label `browser` (tests/CMakeLists.txt): skipped where Chromium or Node.js is
+confirmed and follows its progress (axe-core on the tab: no serious or critical violation),
+stops the send of another notice whose messages are held queued (made in SQL) and deletes a
+draft; then each member's message is read at the real SMTP server (smtp_fixture.py): once, in
+the member's language, and the stopped notice's messages are cancelled. Label `browser` (tests/CMakeLists.txt): skipped where Chromium or Node.js is
 missing outside CI, like test_web_pages.py, whose prerequisites it shares. Screenshots go to
 $RECOURS_WEB_SCREENSHOTS when set."""
 
@@ -21,6 +22,7 @@ import browser_fixtures as bf
 import claims_fixtures as cf
 import harness
 import mail_fixtures as mf
+import notice_fixtures as nf
 import test_web_pages as web
 from smtp_fixture import SmtpFixture
 
@@ -38,8 +40,11 @@ class NoticesBrowserTest(unittest.TestCase):
         members = [(af.mandated_claim(s, slug, action, lang=lang), lang)
                    for lang in ("fr", "en", "fr")]
         tag = "n" + cf.letters(8)
+        # written before the flow's notice (listed below it), its 2 messages held by no thread
+        sending = nf.sending_sql(action["id"], queued=2)
+        cf.psql(f"UPDATE notices SET created_at = now() - interval '1 hour' WHERE id = '{sending}'")
         setup = {"key": assoc.key, "action_id": action["id"], "action_title": action["title"],
-                 "members": len(members), "tag": tag}
+                 "members": len(members), "tag": tag, "sending": sending}
         keep = os.environ.get("RECOURS_WEB_SCREENSHOTS")
         shots = keep or tempfile.mkdtemp(prefix="recours-notices-shots-")
         fd, setup_path = tempfile.mkstemp(prefix="recours-notices-", suffix=".json")
@@ -70,6 +75,10 @@ class NoticesBrowserTest(unittest.TestCase):
             self.assertIn(m["reference"], mf.text_of(msgs[0]))
         self.assertEqual(cf.psql("SELECT count(*), count(DISTINCT claim_id) FROM outbox"
                                  f" WHERE notice_id = '{notice_id}'"), [["3", "3"]])
+        self.assertEqual(cf.psql(f"SELECT state, count(*) FROM outbox WHERE notice_id = '{sending}'"
+                                 " GROUP BY 1"), [["cancelled", "2"]])
+        self.assertEqual(cf.psql("SELECT count(*) FROM notices WHERE action_id ="
+                                 f" '{action['id']}'"), [["2"]], "the draft deleted")
 
 
 if __name__ == "__main__":

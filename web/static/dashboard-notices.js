@@ -4,8 +4,10 @@
 // server renders it: GET …/preview), choose its recipients (every member, or the filter of the
 // Members tab), count them (a dry run), send on that count confirmed (expected_count; 409
 // count-changed if the members moved meanwhile), then follow each notice's progress (queued,
-// sent, failed) in the list of the action's notices. The tab's markup is made here and mounted
-// in #panel-notices; its words are the catalogue's "notices.*" keys.
+// sent, failed) in the list of the action's notices, where a send in progress may be stopped
+// ("Stop sending": POST …/cancel, confirmed on the count still queued) and a draft deleted
+// ("Delete draft": DELETE). The tab's markup is made here and mounted in #panel-notices; its
+// words are the catalogue's "notices.*" keys.
 import { applyI18n, onLanguageChange, t } from "./i18n.js";
 import {
     NetworkError, StatusLine, el, formatDateTime, formatNumber, genericProblem, problemName,
@@ -45,11 +47,13 @@ export class NoticesTab {
         this.status = new StatusLine($("nt-status"));
         this.sendStatus = new StatusLine($("nt-send-status"));
         this.listStatus = new StatusLine($("nt-list-status"));
+        this.asked = null;        // {what: "stop"|"delete", notice, queued}: the row's confirmation
         onLanguageChange(() => {
             this.fillKinds();
             this.renderPreview();
             this.renderConfirm();
             this.renderList();
+            this.renderAsk();
         });
     }
 
@@ -101,10 +105,16 @@ export class NoticesTab {
             el("div", { class: "table-wrap" },
                 el("table", { id: "nt-table", class: "incidents-table", hidden: true },
                     el("caption", { class: "visually-hidden", "data-i18n": "notices.caption" }),
-                    el("thead", {}, el("tr", {}, ...["date", "subject", "kind", "state", "recipients", "progress"]
+                    el("thead", {}, el("tr", {}, ...["date", "subject", "kind", "state", "recipients", "progress", "actions"]
                         .map((c) => el("th", { scope: "col", class: c === "recipients" ? "num" : null,
                             "data-i18n": "notices.col." + c })))),
                     el("tbody", { id: "nt-rows" }))),
+            // a row's stop or delete, confirmed here (the count still queued is read first)
+            el("div", { id: "nt-ask", class: "confirm", hidden: true },
+                el("p", { id: "nt-ask-text" }),
+                el("p", { class: "actions" },
+                    el("button", { id: "nt-ask-yes", type: "button", class: "button primary" }),
+                    el("button", { id: "nt-ask-no", type: "button", class: "button secondary" }))),
             el("p", { class: "more" },
                 el("button", { id: "nt-refresh", type: "button", class: "button secondary small", "data-i18n": "notices.refresh" })));
         panel.replaceChildren(el("section", { "aria-labelledby": "nt-h3" },
@@ -127,6 +137,13 @@ export class NoticesTab {
             $("nt-count").focus();
         });
         $("nt-refresh").addEventListener("click", () => this.load());
+        $("nt-rows").addEventListener("click", (ev) => {
+            const b = ev.target.closest("button[data-act]");
+            if (b)
+                this.ask(b.dataset.act, b.closest("tr").dataset.id);
+        });
+        $("nt-ask-yes").addEventListener("click", () => this.act());
+        $("nt-ask-no").addEventListener("click", () => this.unask(true));
         for (const input of form.querySelectorAll("input, textarea, select"))
             input.addEventListener("input", () => this.textsChanged());
     }
@@ -148,6 +165,8 @@ export class NoticesTab {
             this.fillKinds();
             this.status.clear();
             this.sendStatus.clear();
+            this.asked = null;
+            this.renderAsk();
             $("nt-preview").hidden = true;
             $("nt-send").hidden = true;
             this.renderConfirm();
@@ -157,6 +176,7 @@ export class NoticesTab {
 
     close() {
         this.action = null;
+        this.asked = null;
         clearTimeout(this.timer);
     }
 
@@ -325,8 +345,9 @@ export class NoticesTab {
         this.load();
     }
 
-    // The action's notices; read again while one is being delivered.
-    async load() {
+    // The action's notices; read again while one is being delivered. clearStatus false keeps
+    // what the list's status says (the outcome of a stop or a delete).
+    async load(clearStatus = true) {
         clearTimeout(this.timer);
         if (!this.action)
             return;
@@ -337,12 +358,13 @@ export class NoticesTab {
             this.listStatus.set(genericProblem(r));
             return;
         }
-        this.listStatus.clear();
+        if (clearStatus)
+            this.listStatus.clear();
         this.notices = r.body.data;
         this.renderList();
         if (this.notices.some((n) => n.state === "sent" && n.progress.queued > 0)
             && !$("panel-notices").hidden)
-            this.timer = setTimeout(() => this.load(), POLL_MS);
+            this.timer = setTimeout(() => this.load(false), POLL_MS);
     }
 
     renderList() {
@@ -357,8 +379,115 @@ export class NoticesTab {
             el("td", { class: "state" }, t("notices.state." + n.state)),
             el("td", { class: "num recipients" }, n.counts ? formatNumber(n.counts.recipients) : "—"),
             el("td", { class: "progress", dataset: { sent: String(n.progress.sent),
-                queued: String(n.progress.queued), failed: String(n.progress.failed) } },
-            n.state === "sent" ? t("notices.progress", { sent: formatNumber(n.progress.sent),
-                queued: formatNumber(n.progress.queued), failed: formatNumber(n.progress.failed) }) : "—"))));
+                queued: String(n.progress.queued), failed: String(n.progress.failed),
+                cancelled: String(n.progress.cancelled) } }, this.progressText(n)),
+            el("td", { class: "row-actions" }, ...this.rowActions(n, lang)))));
+    }
+
+    progressText(n) {
+        const p = n.progress;
+        const params = { sent: formatNumber(p.sent), queued: formatNumber(p.queued),
+            failed: formatNumber(p.failed), cancelled: formatNumber(p.cancelled) };
+        if (n.state === "cancelled")
+            return t("notices.progress_cancelled", params);
+        return n.state === "sent" ? t("notices.progress", params) : "—";
+    }
+
+    // A send in progress may be stopped, a draft deleted; each button names its notice.
+    rowActions(n, lang) {
+        const act = n.state === "draft" ? "delete"
+            : n.state === "sent" && n.progress.queued > 0 ? "stop" : null;
+        if (!act)
+            return [];
+        const label = t(`notices.${act}_button`);
+        return [el("button", { type: "button", class: "button secondary small", text: label,
+            dataset: { act }, "aria-label": `${label}: ${n.texts[lang].subject}` })];
+    }
+
+    // The confirmation of a row's stop (with the count still queued, read again now) or delete.
+    async ask(what, id) {
+        if (this.busy || !this.action)
+            return;
+        let notice = this.notices.find((n) => n.id === id);
+        if (!notice)
+            return;
+        this.listStatus.clear();
+        if (what === "stop") {
+            const r = await this.request("GET", `${this.base()}/${encodeURIComponent(id)}`);
+            if (r === null)
+                return;
+            if (r instanceof NetworkError || r.status !== 200) {
+                this.listStatus.set(genericProblem(r));
+                return;
+            }
+            notice = r.body;
+            if (notice.state !== "sent" || notice.progress.queued === 0) {
+                this.listStatus.set({ kind: "error", key: "notices.nothing_to_stop" });
+                this.load(false);
+                return;
+            }
+        }
+        this.asked = { what, notice };
+        this.renderAsk();
+        $("nt-ask-yes").focus();
+    }
+
+    renderAsk() {
+        const a = this.asked;
+        $("nt-ask").hidden = !a;
+        if (!a)
+            return;
+        const lang = document.documentElement.lang === "en" ? "en" : "fr";
+        const params = { queued: formatNumber(a.notice.progress.queued),
+            subject: a.notice.texts[lang].subject };
+        $("nt-ask-text").textContent = t(`notices.${a.what}_confirm`, params);
+        $("nt-ask-yes").textContent = t(`notices.${a.what}_yes`, params);
+        $("nt-ask-no").textContent = t(`notices.${a.what}_no`);
+    }
+
+    // Closes the confirmation; focus back on the list when the user said no.
+    unask(refocus) {
+        this.asked = null;
+        this.renderAsk();
+        if (refocus)
+            $("nt-refresh").focus();
+    }
+
+    // The confirmed stop or delete.
+    async act() {
+        const a = this.asked;
+        if (!a || this.busy)
+            return;
+        const path = `${this.base()}/${encodeURIComponent(a.notice.id)}`;
+        this.busy = true;
+        $("nt-ask-yes").disabled = true;
+        const r = a.what === "stop" ? await this.request("POST", path + "/cancel")
+            : await this.request("DELETE", path);
+        this.busy = false;
+        $("nt-ask-yes").disabled = false;
+        if (r === null)
+            return;
+        this.unask(false);
+        const done = a.what === "stop" ? 200 : 204;
+        if (r instanceof NetworkError || r.status !== done) {
+            const refused = !(r instanceof NetworkError) && problemName(r) === "invalid-transition";
+            this.listStatus.set(refused ? { kind: "error", key: `notices.${a.what}_refused` }
+                : genericProblem(r));
+        } else if (a.what === "stop") {
+            this.listStatus.set({ kind: "success", key: "notices.stopped",
+                params: { cancelled: formatNumber(r.body.progress.cancelled) } });
+        } else {
+            if (this.draft && this.draft.notice.id === a.notice.id) {
+                this.draft = null; // the form's texts stay: saving them writes a new draft
+                this.previewed = null;
+                this.counted = null;
+                this.renderPreview();
+                this.renderConfirm();
+                $("nt-send").hidden = true;
+            }
+            this.listStatus.set({ kind: "success", key: "notices.deleted" });
+        }
+        $("nt-refresh").focus();
+        this.load(false);
     }
 }
