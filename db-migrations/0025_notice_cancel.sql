@@ -7,9 +7,10 @@
 -- (cancelled_count, moved like sent_count and failed_count in the statement that moves the
 -- rows: db/notices.c, db/outbox.c).
 --
--- A cancelled row leaves the outbox's partial indexes (outbox_due, outbox_due_first: WHERE
--- state = 'queued'), so the mail threads' takes, which read `state = 'queued'`, never see it
--- again; no index is added (a queued row still costs three index entries). A message a mail
+-- A cancelled row leaves the outbox's partial indexes of due messages (outbox_due_first,
+-- outbox_due_notices: WHERE state = 'queued'), so the mail threads' takes, which read
+-- `state = 'queued'`, never see it again; the stop finds the notice's queued rows through
+-- outbox_due_notices. No index is added. A message a mail
 -- thread had already taken (leased) when the notice was stopped may still be handed to the
 -- relay: the statement that marks it sent moves it from cancelled_count to sent_count, so
 -- recipients = sent + failed + cancelled whatever the order.

@@ -85,13 +85,18 @@ const struct db_statement db_notices_statements[] = {
      "       skipped_opted_out = $4::bigint - $5::bigint"
      " WHERE id = $1::uuid AND sent_at IS NULL",
      5},
-    /* the queued rows first, then the notice: the order of db_outbox_mark_sent and
-     * mark_failed (rows, then their notice), so a stop and a mail thread settling a batch never
-     * wait for each other in a cycle; k is read before the notice's row is updated. A notice
-     * not sent, stopped already, or with nothing queued matches no row: the caller rolls back */
+    /* the queued rows first, locked in the order of their ids, then the notice: the order of
+     * db_outbox_mark_sent (a batch's rows by id, then their notice), so a stop and a mail thread
+     * settling a batch never wait for each other in a cycle; k is read before the notice's row
+     * is updated. A row settled meanwhile is no longer queued when its lock comes: left out. A
+     * notice not sent, stopped already, or with nothing queued matches no row: the caller rolls
+     * back */
     {"db_notices_cancel",
-     "WITH x AS (UPDATE outbox SET state = 'cancelled', updated_at = now()"
-     "           WHERE notice_id = $1::uuid AND state = 'queued' RETURNING 1),"
+     "WITH x AS (UPDATE outbox o SET state = 'cancelled', updated_at = now()"
+     "           WHERE o.id = ANY (ARRAY(SELECT id FROM outbox"
+     "                                   WHERE notice_id = $1::uuid AND state = 'queued'"
+     "                                   ORDER BY id FOR UPDATE))"
+     "           RETURNING 1),"
      " k AS (SELECT count(*) AS n FROM x)"
      " UPDATE notices n SET cancelled_by = $2, cancelled_at = now(),"
      "        cancelled_count = n.cancelled_count + k.n"

@@ -67,10 +67,12 @@ const struct db_statement db_outbox_statements[] = {
      * (db_notices_cancel) was handed to the relay all the same: it is sent, and moves from the
      * notice's cancelled_count to its sent_count. Which rows were cancelled is read under their
      * row locks (p, FOR UPDATE: the state a stop committed meanwhile, not the statement's
-     * snapshot), so the counts are exact whichever of the stop and this statement comes first */
+     * snapshot), so the counts are exact whichever of the stop and this statement comes first;
+     * in the order of their ids, as the stop locks them (no deadlock between the two) */
     {"db_outbox_mark_sent",
      "WITH p AS (SELECT id, state FROM outbox"
-     "           WHERE id = ANY($1::bigint[]) AND state IN ('queued', 'cancelled') FOR UPDATE),"
+     "           WHERE id = ANY($1::bigint[]) AND state IN ('queued', 'cancelled')"
+     "           ORDER BY id FOR UPDATE),"
      " s AS (UPDATE outbox o SET state = 'sent', sent_at = now(), updated_at = now(),"
      "                           last_error = NULL"
      "       FROM p WHERE o.id = p.id RETURNING o.notice_id, p.state = 'cancelled' AS stopped),"
