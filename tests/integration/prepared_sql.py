@@ -4,7 +4,7 @@
 preprocessor expands a db/ file's macros, then each entry {"name", "literal" ..., n_params} of
 its statement table gives name -> text, so that psql can PREPARE and EXPLAIN exactly that text
 (tests/integration/test_*_plan.py, bench/risk/run.py); and the scans of a relation in a plan.
-Usage: prepared_sql.py NAME [SOURCE_DIR] (NAME from api/db/risk.c or api/db/outbox.c)."""
+Usage: prepared_sql.py NAME [SOURCE_DIR] (NAME from api/db/risk.c, outbox.c or notices.c)."""
 import os
 import re
 import subprocess
@@ -12,7 +12,8 @@ import sys
 
 LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # the db/ files whose tables the command line looks into, with their tables' names
-TABLES = {"api/db/risk.c": "db_risk_statements", "api/db/outbox.c": "db_outbox_statements"}
+TABLES = {"api/db/risk.c": "db_risk_statements", "api/db/outbox.c": "db_outbox_statements",
+          "api/db/notices.c": "db_notices_statements"}
 
 
 def statements(source_dir, source="api/db/risk.c"):

@@ -8,7 +8,10 @@ PREPAREd in psql and EXPLAIN (ANALYZE)d on an outbox of 20,000 messages, 19,000 
 with `id IN (subquery)` the generic plan joined the batch to a sequential scan of the whole
 outbox (every message ever sent), 50 ms a take after a surge of 20,000 claims. No server: the
 database is this file's own (harness), migrated; the rows are written alone (the outbox has no
-foreign key: the claims' trigger removes their messages)."""
+foreign key: the claims' trigger removes their messages).
+
+A notice's stop (db_notices_cancel, api/db/notices.c) reads the notice's queued messages only,
+through the index of queued notice messages, never the messages sent (no index of its own)."""
 
 import json
 import unittest
@@ -32,19 +35,33 @@ SELECT 'claim-accepted', i, 'fr', CASE WHEN i <= {MESSAGES - QUEUED} THEN 'sent'
 ANALYZE outbox;
 """
 
+# the same rows as messages of notices, the queued ones alternately of one notice (%s) and of
+# others
+NOTICE_FILL = f"""
+TRUNCATE outbox;
+INSERT INTO outbox (kind, claim_id, lang, state, next_attempt_at, sent_at, notice_id)
+SELECT 'notice', i, 'fr', CASE WHEN i <= {MESSAGES - QUEUED} THEN 'sent' ELSE 'queued' END,
+       now() - interval '1 hour' + i * interval '100 ms',
+       CASE WHEN i <= {MESSAGES - QUEUED} THEN now() END,
+       CASE i %% 2 WHEN 0 THEN '%s'::uuid ELSE gen_random_uuid() END
+  FROM generate_series(1, {MESSAGES}) i;
+ANALYZE outbox;
+"""
+
 
 class OutboxTakePlanTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         harness.ensure_migrated(cf.database_url())
         cls.sql = prepared_sql.statements(harness.source_dir(), "api/db/outbox.c")
+        cls.sql.update(prepared_sql.statements(harness.source_dir(), "api/db/notices.c"))
 
-    def explain(self, name, mode):
-        """The take's plan, run once (rolled back), as JSON."""
+    def explain(self, name, mode, fill=FILL, types="int, int", args=f"300, {TAKE}"):
+        """The statement's plan, run once (rolled back), as JSON."""
         out = cf.psql_text(
-            FILL + f"SET plan_cache_mode = {mode};\n"
-            f"PREPARE take(int, int) AS {self.sql[name]};\n"
-            f"BEGIN;\nEXPLAIN (ANALYZE, FORMAT JSON) EXECUTE take(300, {TAKE});\nROLLBACK;\n")
+            fill + f"SET plan_cache_mode = {mode};\n"
+            f"PREPARE s({types}) AS {self.sql[name]};\n"
+            f"BEGIN;\nEXPLAIN (ANALYZE, FORMAT JSON) EXECUTE s({args});\nROLLBACK;\n")
         return json.loads(out)[0]["Plan"]
 
     def test_a_take_reads_its_rows_through_indexes(self):
@@ -60,6 +77,25 @@ class OutboxTakePlanTest(unittest.TestCase):
                         self.assertIn(scan["Node Type"], ("Index Scan", "Index Only Scan"), shown)
                         self.assertLessEqual(scan["Actual Rows"], TAKE, shown)
                     self.assertEqual(scans[-1]["Actual Rows"], taken, shown)
+
+
+    def test_a_stop_reads_the_queued_messages_of_notices_only(self):
+        # the messages of notices, most of them sent; half of the queued ones are the stopped
+        # notice's (its row need not exist: the statement then changes the outbox only)
+        stopped = "00000000-0000-0000-0000-00000000000a"
+        for mode in ("force_custom_plan", "force_generic_plan"):
+            with self.subTest(mode=mode):
+                plan = self.explain("db_notices_cancel", mode, NOTICE_FILL % stopped, "uuid, text",
+                                    f"'{stopped}', 'test'")
+                scans = prepared_sql.scans_of(plan, "outbox")
+                shown = json.dumps(plan, indent=1)
+                # the queued messages walked, then the stopped notice's reached by their ids
+                self.assertEqual(len(scans), 3, shown)
+                for scan in scans[1:]:
+                    self.assertIn(scan["Node Type"], ("Index Scan", "Index Only Scan"), shown)
+                    self.assertLessEqual(scan["Actual Rows"] + scan.get("Rows Removed by Filter", 0),
+                                         QUEUED, shown)
+                self.assertEqual(scans[0]["Actual Rows"], QUEUED // 2, shown)
 
 
 if __name__ == "__main__":
