@@ -255,6 +255,21 @@ class NoticesCancelTest(unittest.TestCase):
         r = cf.operator_request(self.server, "GET", "/v1/audit/verify")
         self.assertTrue(r.json()["ok"], json.dumps(r.json()))
 
+    def test_the_database_keeps_a_sent_notice_and_reads_no_outbox_to_delete_a_draft(self):
+        # 0025's trigger: the outbox is read only for a deleted notice that was sent (a scan
+        # of every message ever queued otherwise, since no index leads with notice_id);
+        # pg_stat_xact_user_tables counts the scans of this transaction alone
+        self.members(1)
+        draft, _ = self.draft()
+        rows = self.sql(f"BEGIN; DELETE FROM notices WHERE id = '{draft['id']}';"
+                        " SELECT coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0)"
+                        "  FROM pg_stat_xact_user_tables WHERE relname = 'outbox'; ROLLBACK")
+        self.assertEqual(rows, [["0"]], "a draft's delete read the outbox")
+        sent, _ = self.draft()
+        self.send(sent, 1)
+        with self.assertRaisesRegex(AssertionError, "cannot be deleted"):
+            self.sql(f"DELETE FROM notices WHERE id = '{sent['id']}'")
+
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()
