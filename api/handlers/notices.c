@@ -2,8 +2,9 @@
 /* Notices of an association to the members of its action (docs/workspace.md "Notices"):
  * POST/GET /v1/actions/{id}/notices, GET …/notices/{notice}, GET …/{notice}/preview,
  * POST …/{notice}/send, POST …/{notice}/cancel, DELETE …/{notice}. Bodies read and checked
- * here, one service entry point each (service/notices.h), which checks the action is the caller's: another association's action,
- * or a notice of another action, answers 404 on every route. */
+ * here, one service entry point each (service/notices.h), which checks the action is the
+ * caller's: another association's action, or a notice of another action, answers 404 on every
+ * route. */
 #include "handlers/handlers.h"
 
 #include <stdlib.h>
