@@ -75,8 +75,9 @@ static const struct setting settings[] = {
     {"privacy-notice-version", "RECOURS_PRIVACY_NOTICE_VERSION", KIND_STRING,
      OFF(privacy_notice_version), "2026-01", 0, 0,
      "version of the privacy notice claimants accept (web/privacy)"},
-    {"public-url", "RECOURS_PUBLIC_URL", KIND_STRING, OFF(public_url),
-     "https://localhost:8443", 0, 0, "the site's address, for canonical, shared and email links"},
+    {"public-url", "RECOURS_PUBLIC_URL", KIND_STRING, OFF(public_url), "", 0, 0,
+     "the site's address, for canonical, shared and email links "
+     "(empty: https://localhost:<port>, http with --plain-http)"},
     {"operator-name", "RECOURS_OPERATOR_NAME", KIND_STRING, OFF(operator_name),
      "recours (demonstration)", 0, 0, "who runs the site: footer, /legal, /privacy"},
     {"operator-address", "RECOURS_OPERATOR_ADDRESS", KIND_STRING, OFF(operator_address),
@@ -261,6 +262,20 @@ apply_flags(struct config *cfg, int argc, char **argv)
     return true;
 }
 
+/* Without --public-url, links point at this server as started: a fixed default
+ * (https://localhost:8443) sent the emails of `./scripts/run --port 9443` to a port nobody
+ * listened on. */
+static void
+derive_public_url(struct config *cfg)
+{
+    if (cfg->public_url != NULL && cfg->public_url[0] != '\0')
+        return;
+    char url[64];
+    snprintf(url, sizeof url, "%s://localhost:%d", cfg->plain_http ? "http" : "https", cfg->port);
+    free(cfg->public_url);
+    cfg->public_url = xstrdup(url);
+}
+
 bool
 config_load(struct config *cfg, int argc, char **argv)
 {
@@ -273,7 +288,10 @@ config_load(struct config *cfg, int argc, char **argv)
         if (env != NULL && env[0] != '\0' && !assign(cfg, st, env, st->env))
             return false;
     }
-    return apply_flags(cfg, argc, argv);
+    if (!apply_flags(cfg, argc, argv))
+        return false;
+    derive_public_url(cfg);
+    return true;
 }
 
 void

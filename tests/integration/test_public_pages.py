@@ -304,6 +304,16 @@ class PublicPagesTest(unittest.TestCase):
         self.assertNotIn("not configured", fr)
         self.assertIn("(not configured: --operator-address)", en)
 
+    def test_public_url_defaults_to_the_served_port(self):
+        """Without --public-url the links (canonical here; the emails' too) name the port the
+        server listens on: a fixed https://localhost:8443 sent the emails of
+        `./scripts/run --port 9443` to a port nobody listened on."""
+        bare = cf.start_server(self)
+        with Client(bare) as c:
+            body = c.request("GET", "/?lang=en").body.decode("utf-8")
+        self.assertEqual(MetaParser.of(body)[("link", "canonical")],
+                         f"https://localhost:{bare.port}/?lang=en")
+
     def test_action_public_record_through_the_api(self):
         action = af.open_action(self.assoc, self.coupang, title="Record test")
         aid = action["id"]
