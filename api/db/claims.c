@@ -42,8 +42,11 @@ const struct db_statement db_claims_statements[] = {
      9},
     {"db_claims_get_for_update", CLAIM_SELECT " FOR UPDATE OF c", 1},
     {"db_claims_correct",
+     /* a new address is not confirmed (on the right, email_key is the old one) */
      "UPDATE claims"
      " SET pii = decode($2, 'hex'), data_key_id = $3::smallint,"
+     "     email_verified_at = CASE WHEN email_key = decode($4, 'hex')"
+     "                              THEN email_verified_at END,"
      "     email_key = decode($4, 'hex'), phone_key = decode($5, 'hex'),"
      "     identity_key = decode($6, 'hex'), country = $7, categories = $8::int,"
      "     phishing = $9::bool, identity_theft = $10::bool, distress = $11::bool,"

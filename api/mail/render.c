@@ -111,6 +111,8 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
     case MAIL_CLAIM_CORRECTED:
         claim_facts(r, l, f);
         mail_link(r, mail_words.corrected_intro[l], f->my_claim_url);
+        if (f->confirm_url != NULL)
+            mail_link(r, mail_words.confirm_intro[l], f->confirm_url);
         break;
     case MAIL_CLAIM_WITHDRAWN:
         claim_facts(r, l, f);

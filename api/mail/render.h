@@ -33,7 +33,7 @@ struct mail_facts {
     const char *incident_title; /* claim messages */
     const char *action_title;   /* accepted: NULL without a mandate */
     const char *my_claim_url;   /* every message */
-    const char *confirm_url;    /* accepted: NULL when the address is confirmed already */
+    const char *confirm_url;    /* accepted, corrected: NULL when the address is confirmed */
     const char *reason;         /* rejected, removed: the reason in words */
     const struct mail_recovery_item *items; /* recovery */
     int n_items;

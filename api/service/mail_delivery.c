@@ -130,7 +130,9 @@ gather_claim(struct delivery *d)
             return rc == 0 ? gone(d, "the message's row is gone") : rc;
         d->f.reason = mail_review_reason(m.lang, code);
     }
-    if (d->f.kind == MAIL_CLAIM_ACCEPTED && !m.email_verified)
+    /* a correction may have changed the address: the new one is confirmed as the first was */
+    if ((d->f.kind == MAIL_CLAIM_ACCEPTED || d->f.kind == MAIL_CLAIM_CORRECTED) &&
+        !m.email_verified)
         return make_link(d, "/confirm-email/", "confirm-email", m.id, MAIL_CONFIRM_LINK_S,
                          &d->f.confirm_url);
     return GATHERED;

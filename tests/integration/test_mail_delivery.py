@@ -96,6 +96,43 @@ class MailDeliveryTest(unittest.TestCase):
                              " = " + cf.sql_literal(receipt_fr["reference"]), url=self.url)
         self.assertEqual(unverified, [["t", "fr"]])
 
+    def test_a_corrected_address_is_confirmed_again(self):
+        """A correction that changes the email address makes it unconfirmed again, and the
+        message about the correction carries a link confirming the new address: the confirmed
+        flag (the members' filter, the risk flag email_unconfirmed) said "confirmed" of an
+        address nobody had confirmed. A correction keeping the address keeps it confirmed."""
+        relay = self.relay().start()
+        server = self.server(["--smtp-url", relay.url])
+        body, receipt = self.claim(server, lang="en")
+        ref, token = receipt["reference"], receipt["token"]
+        verified = ("SELECT email_verified_at IS NOT NULL FROM claims WHERE reference = "
+                    + cf.sql_literal(ref))
+
+        def confirm(msg):
+            link = [w for w in mf.text_of(msg).split() if "/confirm-email/" in w][0]
+            with harness.Client(server) as c:
+                r = c.request("GET", link[len("https://recours.example"):],
+                              headers={"Accept": "text/html"})
+                self.assertEqual(r.status, 200, r)
+
+        confirm(mf.parse(relay.wait_messages(body["claimant"]["email"])[0].data))
+        self.assertEqual(cf.psql(verified, url=self.url), [["t"]])
+        with harness.Client(server) as c:
+            r = cf.claim_request(c, "PATCH", ref, token, {"claimant": {"address": {"city": "Lyon"}}})
+            self.assertEqual(r.status, 200, r)
+        self.assertEqual(cf.psql(verified, url=self.url), [["t"]], "same address: confirmed")
+        msgs = relay.wait_messages(body["claimant"]["email"], n=2)
+        self.assertNotIn("/confirm-email/", mf.text_of(mf.parse(msgs[1].data)))
+        new_email = "moved." + body["claimant"]["email"]
+        with harness.Client(server) as c:
+            r = cf.claim_request(c, "PATCH", ref, token, {"claimant": {"email": new_email}})
+            self.assertEqual(r.status, 200, r)
+        self.assertEqual(cf.psql(verified, url=self.url), [["f"]], "a new address: unconfirmed")
+        msg = mf.parse(relay.wait_messages(new_email)[0].data)
+        self.assertIn("To confirm your email address", mf.text_of(msg))
+        confirm(msg)
+        self.assertEqual(cf.psql(verified, url=self.url), [["t"]])
+
     def test_two_servers_and_a_batch_send_each_message_once(self):
         """Claims committed in batches (concurrent submissions) each get one message, and two
         servers on one database (same secrets, as in a deployment) never send one twice."""
