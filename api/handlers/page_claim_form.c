@@ -486,6 +486,11 @@ mandate(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_stat
     html_hidden(sb, "mandate_text_version", d->action.mandate_text_version);
     consent_close(sb, w, st, c, d->action.id, "mandate.accept",
                   (const char *[]){"association", d->association.name, NULL}, "mandate.hint");
+    /* the receipt's line when the mandate is given, for the receipt web/static/claim.js shows */
+    strbuf_puts(sb, "<p id=\"mandate-joined\" hidden>");
+    web_tf(sb, w->cat, w->lang, WEB_TEXT, "claimform.next_action",
+           (const char *[]){"association", d->association.name, "title", d->action.title, NULL});
+    strbuf_puts(sb, "</p>\n");
 }
 
 static void

@@ -159,6 +159,9 @@ async function journey(browser, { js, lang, size, tag }) {
     check(!page.url().includes(token), "the token is not in the address");
     contains(await text("#receipt"), lang === "fr" ? "courriel de confirmation" : "confirmation email", "what happens next");
     equal(await page.locator(`#receipt a[href="/a/${setup.action_id}"]`).count(), 1, "the action's next step linked");
+    contains(await text("#receipt"), setup.association_name, "the mandate given, to whom");
+    contains(await page.title(), lang === "fr" ? "Votre réclamation est enregistrée" : "Your claim is registered",
+        "the receipt's title");
     await axe("receipt");
     await shoot("05-receipt");
     await context.close();

@@ -133,6 +133,9 @@ function showReceipt(body) {
     const slug = form.elements.incident.value;
     const action = form.elements.action ? form.elements.action.value : null;
     const joined = action && body.action_id === action;
+    // as the server's receipt: whether the mandate was given, and to whom
+    const mandateLine = joined ? (document.getElementById("mandate-joined")?.textContent ?? "")
+        : t("claimform.next_no_action");
     const secrets = el("dl", { class: "secrets" },
         el("div", {}, el("dt", { text: t("receipt.reference") }),
             el("dd", {}, el("code", { id: "receipt-reference", text: body.reference }))),
@@ -141,6 +144,7 @@ function showReceipt(body) {
     const next = el("ol", { class: "next-steps" },
         el("li", { text: t("claimform.next_email") }),
         el("li", { text: t("claimform.next_verify") }),
+        el("li", { text: mandateLine }),
         el("li", {}, el("a", { href: joined ? `/a/${encodeURIComponent(action)}` : `/i/${encodeURIComponent(slug)}`,
             text: t(joined ? "claimform.next_action_link" : "claimform.next_actions_link") })));
     const h1 = el("h1", { id: "receipt-h2", tabindex: "-1", text: t("receipt.h2") });
@@ -151,6 +155,7 @@ function showReceipt(body) {
         el("p", { class: "actions" }, el("a", { href: "/my-claim", class: "button primary",
             text: t("receipt.my_claim") })));
     main.replaceChildren(section);
+    document.title = `${t("receipt.h2")} — ${t("site.name")}`;
     h1.focus();
     window.scrollTo(0, 0);
 }
