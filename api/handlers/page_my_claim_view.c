@@ -254,6 +254,17 @@ date_row(struct strbuf *sb, const struct web_ctx *w, const char *key, const char
     strbuf_puts(sb, "</dd></div>\n");
 }
 
+/* The name of the country code in the page's language (the address select's names); the code
+ * itself when it is not one of them. */
+static const char *
+country_name(const struct web_ctx *w, const char *code)
+{
+    for (size_t i = 0; code != NULL && i < web_n_countries; i++)
+        if (strcmp(web_countries[i].code, code) == 0)
+            return w->lang == WEB_LANG_FR ? web_countries[i].fr : web_countries[i].en;
+    return code;
+}
+
 /* The claim as given: who, address, phone for reading, categories, harms, payment. */
 static void
 as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
@@ -285,7 +296,8 @@ as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state
         strbuf_printf(&place, "%s%s%s, %s %s, %s", str(addr, "line1"),
                       str(addr, "line2") != NULL ? ", " : "",
                       str(addr, "line2") != NULL ? str(addr, "line2") : "",
-                      str(addr, "postal_code"), str(addr, "city"), str(addr, "country"));
+                      str(addr, "postal_code"), str(addr, "city"),
+                      country_name(w, str(addr, "country")));
         row(sb, w, "f.line1", place.data);
         strbuf_free(&name);
         strbuf_free(&phone);
@@ -299,11 +311,14 @@ as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state
     }
     row(sb, w, "my.data_h3", cats.data);
     strbuf_free(&cats);
-    struct strbuf loss = {0};
-    web_format_money(&loss, w->lang, json_integer_value(json_object_get(harms, "documented_loss")),
-                     st->data->incident.currency);
-    row(sb, w, "my.harm_loss", loss.data);
-    strbuf_free(&loss);
+    /* a loss the form never asked for (the scheme pays none) is not shown as "0" */
+    json_int_t declared = json_integer_value(json_object_get(harms, "documented_loss"));
+    if (st->scheme == NULL || st->scheme->reimburse || declared > 0) {
+        struct strbuf loss = {0};
+        web_format_money(&loss, w->lang, declared, st->data->incident.currency);
+        row(sb, w, "my.harm_loss", loss.data);
+        strbuf_free(&loss);
+    }
     row(sb, w, "my.harm_description", str(harms, "description"));
     snprintf(key, sizeof key, "pay.%s",
              str(v, "payment_preference") != NULL ? str(v, "payment_preference") : "");

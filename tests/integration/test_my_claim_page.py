@@ -92,6 +92,29 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertNotIn('id="action-part"', gt, "nothing about a mandate after a withdrawal")
         self.assertNotIn('id="claim-form"', gt)
 
+    def test_view_names_the_country_and_leaves_out_a_loss_never_asked(self):
+        """The address ends with the country's name in the page's language, not its code; on
+        an incident whose scheme pays no documented loss (Coupang's vouchers) the form never
+        asks for one, so the view does not show "Documented financial loss: 0"."""
+        slug = cf.make_incident(self.server, currency="KRW")
+        presets = {p["id"]: p for p in self.client.request("GET", "/v1/schemes/presets").json()["data"]}
+        r = self.client.request("PUT", f"/v1/incidents/{slug}/scheme",
+                                presets["coupang-2025"]["scheme"], token=self.server.operator_key)
+        self.assertEqual(r.status, 200, r)
+        body = cf.claim_body(harms={"phishing": True, "identity_theft": False, "distress": False,
+                                    "documented_loss": 0, "hours_spent": 0})
+        receipt = cf.submit_ok(self, self.client, slug, body)
+        en = self.open(receipt).body.decode()
+        self.assertTrue("75001 Paris, France</dd>" in en, "the country named (en)")
+        self.assertFalse("Documented financial loss" in en, "no loss row (en)")
+        fr = self.open(receipt, lang="fr").body.decode()
+        self.assertTrue("75001 Paris, France</dd>" in fr, "the country named (fr)")
+        self.assertFalse("Perte financière" in fr, "no loss row (fr)")
+        # where losses are paid (no scheme here), the row stays, even at 0
+        _, other = self.claim()
+        self.assertTrue("Documented financial loss" in self.open(other).body.decode(),
+                        "the loss row where losses are paid")
+
     def test_join_then_revoke(self):
         assoc = af.approved_association(self.server)
         action = af.open_action(assoc, self.slug)
