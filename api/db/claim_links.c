@@ -13,7 +13,8 @@
 
 #define MAIL_CLAIM_COLUMNS                                                                     \
     "SELECT c.id, c.reference, c.lang, c.status, c.email_verified_at IS NOT NULL, i.title,"    \
-    "       a.title, c.data_key_id, c.pii"
+    "       a.title, c.data_key_id, c.pii,"                                                    \
+    "       to_char(c.correctable_until AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 
 static bool
 read_claim(const PGresult *res, int row, struct arena *a, void *out)
@@ -33,6 +34,8 @@ read_claim(const PGresult *res, int row, struct arena *a, void *out)
     if (!db_bytea_at(a, res, row, 8, &pii, &m->pii_len))
         return false;
     m->pii = pii;
+    m->correctable_until =
+        PQgetisnull(res, row, 9) ? NULL : arena_strdup(a, PQgetvalue(res, row, 9));
     return true;
 }
 

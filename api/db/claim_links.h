@@ -27,6 +27,7 @@ struct mail_claim {
     int data_key_id;
     const uint8_t *pii; /* NULL once erased */
     size_t pii_len;
+    const char *correctable_until; /* "YYYY-MM-DD" (UTC) of a rejection's window, or NULL */
 };
 
 /* The claim of id; 1, 0 (gone), or DB_*. Strings and pii in a. */

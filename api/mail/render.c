@@ -4,6 +4,7 @@
  * they lead before following them (phishing-wary claimants, issue 12). */
 #include "mail/render.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "mail/words.h"
@@ -97,6 +98,30 @@ claim_facts(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *
     strbuf_puts(&r->text, "\n");
 }
 
+/* The link of a rejection: until when it may be corrected (the day of correctable_until, UTC,
+ * "20 December 2026"), or, with no window, only where to see it. */
+static void
+correct_until(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
+{
+    int y = 0, m = 0, d = 0;
+
+    if (f->correctable_until == NULL ||
+        sscanf(f->correctable_until, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
+        mail_link(r, mail_words.rejected_final_intro[l], f->my_claim_url);
+        return;
+    }
+    struct strbuf intro = {0};
+    strbuf_puts(&intro, mail_words.rejected_correct_before[l]);
+    if (d == 1)
+        strbuf_puts(&intro, mail_words.first_of_month[l]);
+    else
+        strbuf_printf(&intro, "%d", d);
+    strbuf_printf(&intro, " %s %d", mail_words.month[m - 1][l], y);
+    strbuf_puts(&intro, mail_words.rejected_correct_after[l]);
+    mail_link(r, intro.data, f->my_claim_url);
+    strbuf_free(&intro);
+}
+
 static void
 body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
 {
@@ -125,8 +150,10 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
         claim_facts(r, l, f);
         mail_para(r, rejected ? mail_words.rejected_intro[l] : mail_words.removed_intro[l]);
         field(r, mail_words.reason_label[l], f->reason != NULL ? f->reason : "");
-        mail_link(r, rejected ? mail_words.rejected_correct_intro[l] : mail_words.my_claim_intro[l],
-                  f->my_claim_url);
+        if (rejected)
+            correct_until(r, l, f);
+        else
+            mail_link(r, mail_words.my_claim_intro[l], f->my_claim_url);
         break;
     }
     case MAIL_RECOVERY:

@@ -35,6 +35,7 @@ struct mail_facts {
     const char *my_claim_url;   /* every message */
     const char *confirm_url;    /* accepted, corrected: NULL when the address is confirmed */
     const char *reason;         /* rejected, removed: the reason in words */
+    const char *correctable_until; /* rejected: "YYYY-MM-DD", NULL without a window */
     const struct mail_recovery_item *items; /* recovery */
     int n_items;
 };

@@ -55,10 +55,17 @@ const struct mail_words mail_words = {
                        "l'a pas retenue.",
                        "The association representing you reviewed your claim and did not "
                        "accept it."},
-    .rejected_correct_intro = {"Vous pouvez la corriger pendant un temps limité (avec votre "
-                               "jeton de réclamation) : elle sera alors examinée de nouveau : ",
-                               "You may correct it for a limited time (with your claim "
-                               "token); it will then be reviewed again: "},
+    .rejected_correct_before = {"Vous pouvez la corriger jusqu'au ", "You may correct it until "},
+    .rejected_correct_after = {" (avec votre jeton de réclamation) : elle sera alors examinée "
+                               "de nouveau : ",
+                               " (with your claim token); it will then be reviewed again: "},
+    .rejected_final_intro = {"Pour la consulter (avec votre jeton de réclamation) : ",
+                             "To see it (with your claim token): "},
+    .month = {{"janvier", "January"}, {"février", "February"}, {"mars", "March"},
+              {"avril", "April"}, {"mai", "May"}, {"juin", "June"}, {"juillet", "July"},
+              {"août", "August"}, {"septembre", "September"}, {"octobre", "October"},
+              {"novembre", "November"}, {"décembre", "December"}},
+    .first_of_month = {"1er", "1"},
     .removed_subject = {"Vous n'êtes plus membre de l'action : ",
                         "You are no longer a member of the action: "},
     .removed_intro = {"L'association a retiré votre réclamation de son action de groupe. "

@@ -41,7 +41,11 @@ struct mail_words {
     const char *reason_label[MAIL_N_LANGS];
     const char *rejected_subject[MAIL_N_LANGS];
     const char *rejected_intro[MAIL_N_LANGS];
-    const char *rejected_correct_intro[MAIL_N_LANGS];
+    const char *rejected_correct_before[MAIL_N_LANGS]; /* "You may correct it until " date */
+    const char *rejected_correct_after[MAIL_N_LANGS];
+    const char *rejected_final_intro[MAIL_N_LANGS];    /* no correction window */
+    const char *month[12][MAIL_N_LANGS];               /* the dates' month names */
+    const char *first_of_month[MAIL_N_LANGS];          /* "1er", "1" */
     const char *removed_subject[MAIL_N_LANGS];
     const char *removed_intro[MAIL_N_LANGS];
     /* what recours adds around an association's notice (notice_render.c) */

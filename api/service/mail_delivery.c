@@ -129,6 +129,7 @@ gather_claim(struct delivery *d)
         if (rc != 1)
             return rc == 0 ? gone(d, "the message's row is gone") : rc;
         d->f.reason = mail_review_reason(m.lang, code);
+        d->f.correctable_until = m.correctable_until;
     }
     /* a correction may have changed the address: the new one is confirmed as the first was */
     if ((d->f.kind == MAIL_CLAIM_ACCEPTED || d->f.kind == MAIL_CLAIM_CORRECTED) &&

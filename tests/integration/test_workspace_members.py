@@ -293,11 +293,15 @@ class WorkspaceMembersTest(unittest.TestCase):
         text = mf.text_of(msg)
         self.assertIn(en["reference"], text)
         self.assertIn("Reason: what the claim describes is outside the incident's period", text)
+        until = cf.psql("SELECT to_char(correctable_until AT TIME ZONE 'UTC', 'FMDD FMMonth YYYY')"
+                        " FROM claims WHERE reference = " + cf.sql_literal(en["reference"]))[0][0]
+        self.assertIn(f"You may correct it until {until} (with your claim token)", text)
         self.assertNotIn(en["token"], text)
         msg = harness.poll(lambda: self.messages_to(fr["body"]["claimant"]["email"],
                                                     "n'a pas été retenue"),
                            60, what="the rejection email in French")[0]
         self.assertIn("en dehors de la période de l'incident", mf.text_of(msg))
+        self.assertIn("Vous pouvez la corriger jusqu'au ", mf.text_of(msg))
         # the outbox holds the reason code, nothing personal
         rows = cf.psql("SELECT params::text FROM outbox o JOIN claims c ON c.id = o.claim_id"
                        " WHERE o.kind = 'claim-rejected' AND c.reference = "

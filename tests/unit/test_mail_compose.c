@@ -146,6 +146,36 @@ values_are_escaped_and_a_confirmed_address_gets_no_link(void **state)
     mail_rendered_free(&r);
 }
 
+/* A rejection says until when the claim may be corrected, in the message's language; with no
+ * window (--correction-days 0) it does not offer a correction at all. */
+static void
+a_rejection_says_until_when_it_may_be_corrected(void **state)
+{
+    struct mail_rendered r = {0};
+
+    (void)state;
+    struct mail_facts f = {.kind = MAIL_CLAIM_REJECTED, .lang = "en", .reference = "RC-7K3M-Q9XJ",
+                           .incident_title = "Leak", .my_claim_url = "https://x.example/my-claim",
+                           .reason = "the claim duplicates another one",
+                           .correctable_until = "2026-12-20"};
+    mail_render(&f, &r);
+    assert_non_null(strstr(r.text.data, "You may correct it until 20 December 2026 (with your"));
+    assert_non_null(strstr(r.html.data, "You may correct it until 20 December 2026 (with your"));
+    mail_rendered_free(&r);
+    memset(&r, 0, sizeof r);
+    f.lang = "fr";
+    f.correctable_until = "2027-01-01";
+    mail_render(&f, &r);
+    assert_non_null(strstr(r.text.data, "Vous pouvez la corriger jusqu'au 1er janvier 2027 (avec"));
+    mail_rendered_free(&r);
+    memset(&r, 0, sizeof r);
+    f.correctable_until = NULL;
+    mail_render(&f, &r);
+    assert_null(strstr(r.text.data, "corriger"));
+    assert_non_null(strstr(r.text.data, "https://x.example/my-claim"));
+    mail_rendered_free(&r);
+}
+
 static void
 a_notice_that_is_not_essential_has_the_one_click_headers(void **state)
 {
@@ -203,6 +233,7 @@ main(void)
         cmocka_unit_test(an_address_cannot_inject_a_header),
         cmocka_unit_test(a_message_has_its_headers_and_crlf_lines_only),
         cmocka_unit_test(values_are_escaped_and_a_confirmed_address_gets_no_link),
+        cmocka_unit_test(a_rejection_says_until_when_it_may_be_corrected),
         cmocka_unit_test(a_notice_that_is_not_essential_has_the_one_click_headers),
         cmocka_unit_test(a_notice_keeps_its_words_and_links_its_addresses),
     };
