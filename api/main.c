@@ -135,16 +135,8 @@ main(int argc, char **argv)
         return with_config(cli_rotate_data_key, argc - 2, argv + 2);
     if (strcmp(cmd, "erase-withdrawn") == 0)
         return with_config(cli_erase_withdrawn, argc - 2, argv + 2);
-    if (strcmp(cmd, "incident") == 0) {
-        struct config cfg;
-        int rc = 2;
-        if (config_load(&cfg, 0, NULL))
-            rc = cfg.database_url != NULL ? cli_incident(&cfg, argc - 2, argv + 2) : 2;
-        if (cfg.database_url == NULL)
-            fprintf(stderr, "incident: set DATABASE_URL\n");
-        config_free(&cfg);
-        return rc;
-    }
+    if (strcmp(cmd, "incident") == 0)
+        return with_database(cli_incident, "incident", argc - 2, argv + 2);
     if (strcmp(cmd, "association") == 0)
         return with_database(cli_association, "association", argc - 2, argv + 2);
     if (strcmp(cmd, "key") == 0)

@@ -243,6 +243,11 @@ cli_eligibility(const struct config *cfg, int argc, char **argv)
     int rc = 2;
     PGconn *c = NULL;
 
+    if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+        fputs(usage, stdout); /* asked for: not an error */
+        rc = 0;
+        goto cleanup;
+    }
     if (argc < 1 || !read_args(argc, argv, &a)) {
         fputs(usage, stderr);
         goto cleanup;

@@ -134,6 +134,11 @@ cli_incident(const struct config *cfg, int argc, char **argv)
         fputs(usage, stderr);
         goto cleanup;
     }
+    if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+        fputs(usage, stdout); /* asked for: not an error */
+        rc = 0;
+        goto cleanup;
+    }
     bool add = strcmp(argv[0], "add") == 0;
     bool set_status = strcmp(argv[0], "close") == 0 || strcmp(argv[0], "open") == 0;
     if ((!add && !set_status) || (set_status && argc != 2) ||

@@ -400,6 +400,21 @@ class CliTest(Base):
         self.assertEqual(run.returncode, 2)
         self.assertIn("DATABASE_URL", run.stderr)
 
+    def test_every_operator_command_answers_help_without_a_database(self):
+        """`recours <command> --help` prints the command's usage on stdout and exits 0, with or
+        without DATABASE_URL: `incident --help` said "set DATABASE_URL" (exit 2), or printed
+        its usage as an error."""
+        no_db = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        for command in ("incident", "association", "key", "audit", "eligibility"):
+            for env in (no_db, dict(no_db, DATABASE_URL=self.server.database_url)):
+                with self.subTest(command=command, database="DATABASE_URL" in env):
+                    run = subprocess.run([harness.recours_bin(), command, "--help"], env=env,
+                                         capture_output=True, text=True,
+                                         timeout=harness.RUN_TIMEOUT_S)
+                    self.assertEqual(run.returncode, 0, run.stderr)
+                    self.assertTrue(run.stdout.startswith(f"usage: recours {command} "),
+                                    run.stdout)
+
 
 # --- actions --------------------------------------------------------------------------------------
 
