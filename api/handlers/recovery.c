@@ -13,6 +13,7 @@
 #include "core/strbuf.h"
 #include "domain/normalize.h"
 #include "domain/reference.h"
+#include "handlers/page_common.h"
 #include "http/client_ip.h"
 #include "http/json_body.h"
 #include "http/json_fields.h"
@@ -20,6 +21,8 @@
 #include "http/problem.h"
 #include "http/reply.h"
 #include "service/mail_links.h"
+#include "web/catalogue.h"
+#include "web/escape.h"
 
 static const char *const request_members[] = {"email", "reference", "lang", NULL};
 static const char *const languages[] = {"fr", "en", NULL};
@@ -103,31 +106,31 @@ handle_recovery_redeem(struct request *rq)
     return r;
 }
 
-/* The confirmation page: static words only, nothing from the request is echoed. */
+/* The confirmation page, in the site's layout (the first page of the site a claimant opens
+ * from an email): catalogue words only, nothing from the request is echoed; never cached. In
+ * the claim's language once the link is known, else the reader's. Its links (canonical,
+ * language switch) are /my-claim's: the link is single-use, and its token stays out of them. */
 static struct reply
-confirm_page(int status, const char *lang)
+confirm_page(struct request *rq, int status, const char *claim_lang)
 {
-    bool en = strcmp(lang, "en") == 0;
-    const char *title = status == 200 ? (en ? "Email address confirmed" : "Adresse confirmée")
-                                      : (en ? "This link no longer works"
-                                            : "Ce lien ne fonctionne plus");
-    const char *text =
-        status == 200
-            ? (en ? "Thank you: your email address is confirmed for your claim."
-                  : "Merci : votre adresse électronique est confirmée pour votre réclamation.")
-            : (en ? "It was used already, or it is not one we sent. Your claim is not affected."
-                  : "Il a déjà servi, ou ne vient pas de nous. Votre réclamation n'est pas "
-                    "affectée.");
+    struct web_ctx w = page_ctx(rq);
     struct strbuf sb = {0};
+    enum web_lang l;
+    const char *title_key = status == 200 ? "confirm.done_title" : "confirm.gone_title";
 
-    strbuf_printf(&sb,
-                     "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                     "<title>%s</title>\n</head>\n<body>\n<main>\n<h1>%s</h1>\n<p>%s</p>\n"
-                     "<p><a href=\"/my-claim\">%s</a></p>\n</main>\n</body>\n</html>\n",
-                     en ? "en" : "fr", title, title, text, en ? "My claim" : "Ma réclamation");
-    struct reply r = reply_bytes(status, "text/html; charset=utf-8", sb.data, sb.len);
-    strbuf_free(&sb);
+    if (claim_lang != NULL && web_lang_parse(claim_lang, &l))
+        w.lang = l;
+    struct web_page p = {.title = web_t(w.cat, w.lang, title_key), .path = "/my-claim",
+                         .noindex = true, .h1 = true};
+    web_layout_begin(&sb, &w, &p);
+    strbuf_puts(&sb, "<p>");
+    web_te(&sb, w.cat, w.lang, WEB_TEXT, status == 200 ? "confirm.done_text" : "confirm.gone_text");
+    strbuf_puts(&sb, "</p>\n<p><a href=\"/my-claim\">");
+    web_te(&sb, w.cat, w.lang, WEB_TEXT, "nav.my_claim");
+    strbuf_puts(&sb, "</a></p>\n");
+    web_layout_end(&sb, &w);
+    struct reply r = page_reply(rq, &w, status, &sb, NULL);
+    r.cache_control = "no-store"; /* the address is the claimant's own link */
     return r;
 }
 
@@ -142,8 +145,8 @@ handle_confirm_email(struct request *rq)
     /* a person following the link reads a page; an API client gets the problem document */
     const char *accept = request_header(rq, "Accept");
     if (o == OUTCOME_NOT_FOUND && accept != NULL && strstr(accept, "text/html") != NULL)
-        return confirm_page(404, lang);
+        return confirm_page(rq, 404, NULL);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    return confirm_page(200, lang);
+    return confirm_page(rq, 200, lang);
 }

@@ -86,8 +86,18 @@ class MailDeliveryTest(unittest.TestCase):
             first = c.request("GET", path, headers={"Accept": "text/html"})
             self.assertEqual((first.status, first.media_type), (200, "text/html"))
             self.assertIn(b"Email address confirmed", first.body)
-            again = c.request("GET", path, headers={"Accept": "text/html"})
+            # the site's page (its header, style and footer), not a bare document
+            for part in (b'<link rel="stylesheet" href="/static/style.css">',
+                         b'class="site-header"', b'class="site-footer"',
+                         b"<title>Email address confirmed \xe2\x80\x94 recours</title>"):
+                self.assertIn(part, first.body)
+            self.assertEqual(first.headers.get("Cache-Control"), "no-store")
+            self.assertNotIn(path.encode(), first.body, "the single-use link is in no link")
+            again = c.request("GET", path, headers={"Accept": "text/html",
+                                                    "Accept-Language": "en-GB,en;q=0.8"})
             self.assertEqual((again.status, again.media_type), (404, "text/html"))
+            self.assertIn(b'class="site-header"', again.body)
+            self.assertIn(b"This link no longer works", again.body, "the reader's language")
             harness.assert_problem(self, c.request("GET", path), 404, "not-found")
         verified = cf.psql("SELECT email_verified_at IS NOT NULL FROM claims WHERE reference = "
                            + cf.sql_literal(receipt_en["reference"]), url=self.url)
