@@ -23,7 +23,9 @@
     "       c.mandate_association_id, c.mandate_text_version, " DB_TS("c.mandated_at") ","   \
     "       c.mandate_channel, c.member_action_id, " DB_TS("c.reviewed_at") ","              \
     "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id), c.country,"    \
-    "       ce.state, array_to_string(ce.matched, ',')"                                       \
+    "       ce.state, array_to_string(ce.matched, ','),"                                      \
+    "       CASE WHEN c.status = 'rejected' THEN c.review_reason END,"                        \
+    "       CASE WHEN c.status = 'rejected' THEN " DB_TS("c.correctable_until") " ELSE NULL END" \
     " FROM claims c JOIN incidents i ON i.id = c.incident_id"                                  \
     " LEFT JOIN claim_eligibility ce ON ce.claim_id = c.id" /* issue 14 */
 #define CLAIM_SELECT CLAIM_FROM " WHERE c.reference = $1"
@@ -127,6 +129,8 @@ read_record(const PGresult *res, int row, struct arena *a, struct claim_record *
         PQgetisnull(res, row, 31) ? "unknown" : arena_strdup(a, PQgetvalue(res, row, 31));
     out->eligibility_matched =
         PQgetisnull(res, row, 32) ? "" : arena_strdup(a, PQgetvalue(res, row, 32));
+    out->review_reason = db_text_at(a, res, row, 33);
+    out->correctable_until = db_text_at(a, res, row, 34);
     return true;
 }
 

@@ -43,6 +43,9 @@ struct claim_record {
     int64_t duplicate_attempts;
     const char *eligibility_state;   /* matched | unmatched | unknown (issue 14) */
     const char *eligibility_matched; /* what matched, comma-separated: email,phone,code */
+    /* a rejected claim's reason code and correction window (docs/workspace.md); else NULL */
+    const char *review_reason;
+    const char *correctable_until;
 };
 
 extern const struct db_statement db_claims_statements[];

@@ -68,7 +68,10 @@ claims_self_view(const struct claim_record *rec, const struct claimant *who, con
                                       "mandated_at", rec->mandated_at, "channel",
                                       rec->mandate_channel);
 
-    return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:o, s:s, s:s, s:o, s:s?, s:s, s:s, s:s?}",
+    /* review_reason, correctable_until: why a rejected claim was, and until when a correction
+     * sends it back to review (null otherwise) */
+    return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:o, s:s, s:s, s:o, s:s?, s:s, s:s, s:s?,"
+                     " s:s?, s:s?}",
                      "reference", rec->reference, "incident", rec->incident_slug, "status",
                      rec->status, "status_reason", rec->status_reason, "claimant", claimant,
                      "data_categories", categories_json_array(rec->facts.categories), "harms",
@@ -77,7 +80,8 @@ claims_self_view(const struct claim_record *rec, const struct claimant *who, con
                      rec->privacy_notice_version, "mandate", mandate, "action_id",
                      rec->member_of, "created_at",
                      rec->created_at, "updated_at", rec->updated_at, "withdrawn_at",
-                     rec->withdrawn_at);
+                     rec->withdrawn_at, "review_reason", rec->review_reason, "correctable_until",
+                     rec->correctable_until);
 }
 
 struct reply

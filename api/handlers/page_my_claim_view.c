@@ -281,6 +281,12 @@ as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state
     snprintf(key, sizeof key, "status.%s", str(v, "status") != NULL ? str(v, "status") : "");
     web_te(sb, w->cat, w->lang, WEB_TEXT, key);
     strbuf_puts(sb, "</dd></div>\n");
+    /* a rejection: why, and until when a correction sends the claim back to review */
+    if (str(v, "review_reason") != NULL) {
+        snprintf(key, sizeof key, "ws.reason.%s", str(v, "review_reason"));
+        row(sb, w, "my.review_reason", web_t(w->cat, w->lang, key));
+    }
+    date_row(sb, w, "my.correct_until", str(v, "correctable_until"));
     row(sb, w, "my.incident", st->data->incident.title);
     date_row(sb, w, "my.submitted", str(v, "created_at"));
     date_row(sb, w, "my.withdrawn_at", str(v, "withdrawn_at"));

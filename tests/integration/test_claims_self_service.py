@@ -19,7 +19,7 @@ from claims_fixtures import DROP, claim_body
 
 VIEW_KEYS = {"reference", "incident", "status", "status_reason", "claimant", "data_categories",
              "harms", "payment_preference", "privacy_notice_version", "mandate", "action_id",
-             "created_at", "updated_at", "withdrawn_at"}
+             "created_at", "updated_at", "withdrawn_at", "review_reason", "correctable_until"}
 HARMS_KEYS = {"phishing", "identity_theft", "distress", "documented_loss", "hours_spent",
               "description"}
 

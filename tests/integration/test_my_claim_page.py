@@ -115,6 +115,36 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertTrue("Documented financial loss" in self.open(other).body.decode(),
                         "the loss row where losses are paid")
 
+    def test_a_rejected_claim_says_why_and_until_when_it_may_be_corrected(self):
+        """The rejection email sends the claimant to /my-claim; the page said only "Rejected".
+        It now gives the reason and the last day to correct the claim (the API's view carries
+        review_reason and correctable_until); once verified, neither."""
+        assoc = af.approved_association(self.server)
+        action = af.open_action(assoc, self.slug)
+        claim = af.mandated_claim(self.server, self.slug, action, client=self.client)
+        r = assoc.request("POST", f"/v1/actions/{action['id']}/reviews",
+                          {"references": [claim["reference"]], "decision": "rejected",
+                           "reason": "outside_period"}, client=self.client)
+        self.assertEqual(r.status, 200, r)
+        view = cf.claim_request(self.client, "GET", claim["reference"], claim["token"]).json()
+        self.assertEqual(view["review_reason"], "outside_period")
+        until = cf.psql("SELECT to_char(correctable_until AT TIME ZONE 'UTC', 'FMDD FMMonth YYYY'),"
+                        " " + "to_char(correctable_until AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+                        " FROM claims WHERE reference = " + cf.sql_literal(claim["reference"]),
+                        url=self.url)[0]
+        self.assertTrue(view["correctable_until"].startswith(until[1]), view)
+        text = re.sub(r"<[^>]+>", " ", self.open(claim).body.decode())
+        text = re.sub(r"\s+", " ", text)
+        self.assertTrue("Reason for the rejection Outside the period" in text, "the reason")
+        self.assertTrue(f"You can correct your claim until {until[0]}" in text, "the date")
+        r = assoc.request("POST", f"/v1/actions/{action['id']}/reviews",
+                          {"references": [claim["reference"]], "decision": "verified"},
+                          client=self.client)
+        self.assertEqual(r.status, 200, r)
+        view = cf.claim_request(self.client, "GET", claim["reference"], claim["token"]).json()
+        self.assertEqual((view["review_reason"], view["correctable_until"]), (None, None))
+        self.assertFalse("Reason for the rejection" in self.open(claim).body.decode())
+
     def test_join_then_revoke(self):
         assoc = af.approved_association(self.server)
         action = af.open_action(assoc, self.slug)
