@@ -59,9 +59,14 @@ const struct db_statement db_claim_links_statements[] = {
      "INSERT INTO claim_links (token_hash, purpose, claim_id, expires_at)"
      " VALUES ($1::bytea, $2, $3::bigint, now() + make_interval(secs => $4::int))",
      4},
+    /* a recovery once only (it sets a new claim token); a confirmation again until it expires:
+     * mail scanners open a message's links before its reader does, and confirming twice
+     * changes nothing, so the reader must not find the link spent. A changed address expires
+     * the links sent to the old one (0026). used_at keeps the first use */
     {"db_links_use",
-     "UPDATE claim_links SET used_at = now()"
-     " WHERE token_hash = $1::bytea AND purpose = $2 AND used_at IS NULL AND expires_at > now()"
+     "UPDATE claim_links SET used_at = coalesce(used_at, now())"
+     " WHERE token_hash = $1::bytea AND purpose = $2"
+     "   AND (used_at IS NULL OR purpose = 'confirm-email') AND expires_at > now()"
      " RETURNING claim_id",
      2},
     {"db_claims_confirm_email",
