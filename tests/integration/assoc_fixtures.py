@@ -166,6 +166,17 @@ def open_action(assoc, slug, client=None, **overrides):
                                  client=client), 201, f"open an action on {slug}")
 
 
+def set_up_open_action(test, server):
+    """The setUp of a test about one open action: test.c (a client, closed at cleanup),
+    test.slug (a new incident), test.A (an approved association) and test.action (its open
+    action on the incident)."""
+    test.c = harness.Client(server)
+    test.addCleanup(test.c.close)
+    test.slug = cf.make_incident(server)
+    test.A = approved_association(server, client=test.c)
+    test.action = open_action(test.A, test.slug, client=test.c)
+
+
 def mandated_claim(server, slug, action, client=None, **overrides):
     """Submits a claim mandating action through the web form (it joins at once); returns
     {"reference", "token", "body", "receipt"}."""

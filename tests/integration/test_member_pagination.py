@@ -104,11 +104,7 @@ class MemberPaginationTest(unittest.TestCase):
         cls.server.close()
 
     def setUp(self):
-        self.c = harness.Client(self.server)
-        self.addCleanup(self.c.close)
-        self.slug = cf.make_incident(self.server)
-        self.A = af.approved_association(self.server, client=self.c)
-        self.action = af.open_action(self.A, self.slug, client=self.c)
+        af.set_up_open_action(self, self.server)
 
     def page(self, client, action, cursor=None, limit=PAGE):
         path = f"/v1/actions/{action['id']}/members?limit={limit}"

@@ -56,11 +56,7 @@ class NoticesTest(unittest.TestCase):
         cls.server.start()
 
     def setUp(self):
-        self.c = harness.Client(self.server)
-        self.addCleanup(self.c.close)
-        self.slug = cf.make_incident(self.server)
-        self.A = af.approved_association(self.server, client=self.c)
-        self.action = af.open_action(self.A, self.slug, client=self.c)
+        af.set_up_open_action(self, self.server)
         self.base = f"/v1/actions/{self.action['id']}/notices"
 
     def member(self, **overrides):

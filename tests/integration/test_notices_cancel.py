@@ -29,7 +29,6 @@ import harness
 import mail_fixtures as mf
 import notice_fixtures as nf
 import prepared_sql
-from smtp_fixture import SmtpFixture
 
 MEMBERS = 30
 
@@ -42,20 +41,10 @@ def tagged(relay, marker):
 class NoticesCancelTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.url = cf.new_database("notices_cancel_", cls.addClassCleanup)
-        cls.relay = SmtpFixture().start()
-        cls.addClassCleanup(cls.relay.close)
-        cls.server = cf.start_server(database_url=cls.url,
-                                     args=["--smtp-url", cls.relay.url, "--mail-rate", "1",
-                                           "--public-url", "https://recours.example"])
-        cls.addClassCleanup(cls.server.close)
+        nf.start_delivering_server(cls, "notices_cancel_", mail_rate=1)
 
     def setUp(self):
-        self.c = harness.Client(self.server)
-        self.addCleanup(self.c.close)
-        self.slug = cf.make_incident(self.server)
-        self.A = af.approved_association(self.server, client=self.c)
-        self.action = af.open_action(self.A, self.slug, client=self.c)
+        af.set_up_open_action(self, self.server)
         self.base = f"/v1/actions/{self.action['id']}/notices"
 
     def sql(self, text):

@@ -20,19 +20,12 @@ import claims_fixtures as cf
 import harness
 import mail_fixtures as mf
 import notice_fixtures as nf
-from smtp_fixture import SmtpFixture
 
 
 class NoticesGoneTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.url = cf.new_database("notices_gone_", cls.addClassCleanup)
-        cls.relay = SmtpFixture().start()
-        cls.addClassCleanup(cls.relay.close)
-        cls.server = cf.start_server(database_url=cls.url,
-                                     args=["--smtp-url", cls.relay.url, "--mail-rate", "0",
-                                           "--public-url", "https://recours.example"])
-        cls.addClassCleanup(cls.server.close)
+        nf.start_delivering_server(cls, "notices_gone_", mail_rate=0)
 
     def test_each_row_of_a_batch_settles_by_its_own_fate(self):
         c = harness.Client(self.server)
