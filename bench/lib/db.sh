@@ -63,3 +63,18 @@ drop_bench_database() {
     printf 'could not drop database %s: drop it by hand\n' "$db" >&2
     return 1
 }
+
+# checkpoint DB: a CHECKPOINT before a measurement, so that none starts in the middle of one
+# (its full-page writes would weigh on one measurement only). Needs a superuser (or
+# pg_checkpoint): as the role, else as the postgres user over the private cluster's socket;
+# else skipped, and CHECKPOINT_SKIPPED=1 says so.
+CHECKPOINT_SKIPPED=0
+checkpoint() {
+    psql_ "$1" "CHECKPOINT" >/dev/null 2>&1 && return 0
+    if [[ "${EUID:-$(id -u)}" -eq 0 && -S "$ROOT/var/pg/run/.s.PGSQL.5432" ]]; then
+        (cd / && runuser -u postgres -- "$PG_BIN/psql" -X -q -h "$ROOT/var/pg/run" -p 5432 \
+            -d postgres -c CHECKPOINT) >/dev/null 2>&1 && return 0
+    fi
+    # shellcheck disable=SC2034 # read by the benches' reports
+    CHECKPOINT_SKIPPED=1
+}
