@@ -44,3 +44,22 @@ ensure_binary() {
     cmake --build "$ROOT/build" -j"$(nproc)" >&2
     [[ -x "$RECOURS_BIN" ]] || die "$RECOURS_BIN was not built"
 }
+
+# on_exit_cleanup: the caller's cleanup runs whatever happens: at exit, and on INT or TERM
+# (which exit 130 or 143, as the shell would)
+on_exit_cleanup() {
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+# remove_tmp_dir DIR KEEP: removes the temporary directory DIR (none: nothing), or with KEEP=1
+# keeps it and says so
+remove_tmp_dir() {
+    [[ -n "$1" && -d "$1" ]] || return 0
+    if [[ "$2" == 1 ]]; then
+        info "kept $1 (holds throw-away secrets: delete it when done)"
+    else
+        rm -rf "$1"
+    fi
+}

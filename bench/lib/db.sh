@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 # Database helpers shared by the benches (sourced, not run). The caller defines ROOT (the
-# repository), PG_BIN (PostgreSQL 15 binaries) and die MESSAGE.
+# repository), PG_BIN (PostgreSQL 15 binaries), die MESSAGE and info MESSAGE.
 # shellcheck shell=bash
 
 ensure_database_url() {
@@ -77,4 +77,14 @@ checkpoint() {
     fi
     # shellcheck disable=SC2034 # read by the benches' reports
     CHECKPOINT_SKIPPED=1
+}
+
+# end_bench_database DB KEEP: drops DB (drop_bench_database), or with KEEP=1 keeps it and says
+# how to drop it
+end_bench_database() {
+    if [[ "$2" == 1 ]]; then
+        info "kept database $1 (drop it with: DROP DATABASE $1)"
+    else
+        drop_bench_database "$1"
+    fi
 }

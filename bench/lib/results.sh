@@ -1,15 +1,15 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-# A bench's generated block in bench/RESULTS.md (sourced, not run). The caller defines ROOT,
+# A bench's generated block in bench/RESULTS.md (sourced, not run). The caller defines
 # SECTION (its "## " heading), MARK_BEGIN and MARK_END (the comments around the block), BLOCK
 # (the file holding the new block, the markers included) and info (common.sh).
 # shellcheck shell=bash
 
-# write_results [FILE]: replaces the generated block of SECTION in FILE (bench/RESULTS.md),
+# write_results FILE: replaces the generated block of SECTION in FILE (bench/RESULTS.md),
 # re-read now (another benchmark may have written its own section meanwhile; only ours is
 # touched); creates the section, or the file, when missing; the hand-written text after the
 # block stays. Written to a temporary file, then renamed.
 write_results() {
-    local file="${1:-$ROOT/bench/RESULTS.md}" new
+    local file="$1" new
 
     new="$(mktemp "$(dirname "$file")/.RESULTS.md.XXXXXX")"
     chmod 0644 "$new" # mktemp makes it 0600; the file is a plain part of the repository
