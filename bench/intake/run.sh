@@ -59,12 +59,18 @@ SECTION="## Intake: claims/s vs pgbench (claims issue)"
 MARK_BEGIN="<!-- bench/intake/run.sh: generated block, replaced on every run -->"
 MARK_END="<!-- bench/intake/run.sh: end of generated block -->"
 
-info() { printf '==> %s\n' "$*" >&2; }
-warn() { printf 'warning: %s\n' "$*" >&2; }
-die() {
-    printf 'error: %s\n' "$*" >&2
-    exit 1
-}
+# shellcheck source=SCRIPTDIR/../lib/common.sh
+. "$ROOT/bench/lib/common.sh"  # info, warn, die, ensure_packages, ensure_binary
+# shellcheck source=SCRIPTDIR/../lib/db.sh
+. "$ROOT/bench/lib/db.sh"      # DATABASE_URL, psql_, checkpoint, drop_bench_database
+# shellcheck source=SCRIPTDIR/../lib/server.sh
+. "$ROOT/bench/lib/server.sh"  # next_free_port, server_ready, stop_server
+# shellcheck source=SCRIPTDIR/../lib/cpu.sh
+. "$ROOT/bench/lib/cpu.sh"     # ticks_of, backends_ticks
+# shellcheck source=SCRIPTDIR/../lib/results.sh
+. "$ROOT/bench/lib/results.sh" # write_results
+# shellcheck source=SCRIPTDIR/lib/readings.sh
+. "$HERE/lib/readings.sh"      # incident_json, field, percentile, pgbench_read
 
 for v in DURATION WARMUP ROUNDS THREADS CONNECTIONS PGBENCH_CLIENTS PGBENCH_JOBS; do
     [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
@@ -78,44 +84,6 @@ for w in "${WRITER_LIST[@]}"; do
 done
 [[ "$PROFILE" =~ ^(auto|0|1)$ ]] || die "PROFILE must be auto, 0 or 1"
 [[ "$RESULTS" =~ ^[01]$ ]] || die "RESULTS must be 0 or 1"
-
-# --- what the run needs -------------------------------------------------------------------
-
-# Installs the missing packages only; apt-get update only when something is missing.
-ensure_packages() {
-    local pkg status
-    local -a missing=()
-
-    for pkg in "$@"; do
-        status="$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)"
-        [[ "$status" == installed ]] || missing+=("$pkg")
-    done
-    ((${#missing[@]} == 0)) && return 0
-    [[ "${EUID:-$(id -u)}" -eq 0 ]] || die "missing packages (${missing[*]}): run as root"
-    info "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${missing[@]}" >&2
-}
-
-ensure_binary() {
-    if [[ -n "${RECOURS_BIN:-}" ]]; then
-        [[ -x "$RECOURS_BIN" ]] || die "RECOURS_BIN=$RECOURS_BIN is not executable"
-        return 0
-    fi
-    RECOURS_BIN="$ROOT/build/recours"
-    if [[ ! -f "$ROOT/build/CMakeCache.txt" ]]; then
-        info "build: configuring build/"
-        cmake -S "$ROOT" -B "$ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
-    fi
-    info "build: cmake --build build (rebuilds only what changed)"
-    cmake --build "$ROOT/build" -j"$(nproc)" >&2
-    [[ -x "$RECOURS_BIN" ]] || die "$RECOURS_BIN was not built"
-}
-
-# DATABASE_URL helpers: ensure_database_url, split_database_url, url_for, psql_
-# shellcheck source=SCRIPTDIR/../lib/db.sh
-. "$ROOT/bench/lib/db.sh"
 
 # --- the benchmark database ------------------------------------------------------------------
 
@@ -147,19 +115,6 @@ drop_bench_db() {
     fi
 }
 
-# A CHECKPOINT before each measurement, so that none of them starts in the middle of one
-# (its full-page writes would weigh on one measurement only). Needs a superuser (or
-# pg_checkpoint); with the private cluster, as the postgres user over its socket; else skipped.
-checkpoint() {
-    psql_ "$BENCH_DB" "CHECKPOINT" >/dev/null 2>&1 && return 0
-    if [[ "${EUID:-$(id -u)}" -eq 0 && -S "$ROOT/var/pg/run/.s.PGSQL.5432" ]]; then
-        (cd / && runuser -u postgres -- "$PG_BIN/psql" -X -q -h "$ROOT/var/pg/run" -p 5432 \
-            -d postgres -c CHECKPOINT) >/dev/null 2>&1 && return 0
-    fi
-    CHECKPOINT_SKIPPED=1
-}
-CHECKPOINT_SKIPPED=0
-
 # --- the server -------------------------------------------------------------------------------
 
 TMP=""
@@ -170,49 +125,15 @@ cleanup() {
     set +e
     [[ -n "$PERF_PID" ]] && kill -INT "$PERF_PID" 2>/dev/null && wait "$PERF_PID" 2>/dev/null
     [[ -n "$SAMPLER_PID" ]] && kill "$SAMPLER_PID" 2>/dev/null && wait "$SAMPLER_PID" 2>/dev/null
-    if [[ -n "$SERVER_PID" ]]; then
-        kill -TERM "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
+    [[ -z "$SERVER_PID" ]] || stop_server
     [[ -n "$TMP" ]] && drop_bench_db
-    if [[ -n "$TMP" && -d "$TMP" ]]; then
-        if [[ "$BENCH_KEEP" == 1 ]]; then
-            info "kept $TMP (holds throw-away secrets: delete it when done)"
-        else
-            rm -rf "$TMP"
-        fi
-    fi
+    remove_tmp_dir "$TMP" "$BENCH_KEEP"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# True when nothing accepts connections on 127.0.0.1:$1.
-port_free() {
-    local rc=0
-
-    # shellcheck disable=SC2016 # $1 is the inner shell's argument
-    timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null || rc=$?
-    [[ $rc -eq 1 ]]
-}
-
-LAST_PORT=$((20000 + RANDOM % 20000))
-next_free_port() {
-    local p
-
-    for ((p = LAST_PORT + 1; p < LAST_PORT + 500 && p < 65536; p++)); do
-        if port_free "$p"; then
-            LAST_PORT=$p
-            PORT=$p
-            return 0
-        fi
-    done
-    die "no free TCP port above $LAST_PORT"
-}
+on_exit_cleanup
 
 # start_server WRITERS: recours serve on a free port, stderr to $TMP/recours-wW.log
 start_server() {
-    local writers="$1" log="$TMP/recours-w$1.log" i
+    local writers="$1" log="$TMP/recours-w$1.log"
 
     next_free_port
     (cd "$ROOT" && exec "$RECOURS_BIN" serve --port "$PORT" --intake-writers "$writers" \
@@ -221,23 +142,12 @@ start_server() {
         --rate-limit-burst 1000000 --rate-limit-per-s 1000000 --shutdown-grace 2 \
         >>"$log" 2>&1) &
     SERVER_PID=$!
-    for ((i = 0; i < 150; i++)); do
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        if [[ "$(curl -sk --max-time 2 -o /dev/null -w '%{http_code}' \
-            "https://127.0.0.1:$PORT/readyz" 2>/dev/null)" == 200 ]]; then
-            info "recours --intake-writers $writers: pid $SERVER_PID, port $PORT"
-            return 0
-        fi
-        sleep 0.1
-    done
+    if server_ready 150 -k; then
+        info "recours --intake-writers $writers: pid $SERVER_PID, port $PORT"
+        return 0
+    fi
     tail -n 20 "$log" >&2
     die "recours did not become ready on port $PORT"
-}
-
-stop_server() {
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
 }
 
 # create_incident SLUG: through the API, with the operator key (read by curl from a file,
@@ -247,13 +157,7 @@ create_incident() {
 
     code="$(curl -sk -o "$TMP/incident.json" -w '%{http_code}' -H @"$TMP/auth-header" \
         -H 'Content-Type: application/json' --data-binary @- \
-        "https://127.0.0.1:$PORT/v1/incidents" <<EOF
-{"slug": "$slug", "controller": "Bench SA", "title": "Intake benchmark",
- "disclosed_on": "2025-06-01", "affected_count": 10000000,
- "data_categories": ["name", "email", "phone", "postal_address", "birth_date", "password"],
- "currency": "EUR"}
-EOF
-    )"
+        "https://127.0.0.1:$PORT/v1/incidents" <<<"$(incident_json "$slug")")"
     [[ "$code" == 201 ]] || die "creating incident $slug: HTTP $code $(cat "$TMP/incident.json")"
 }
 
@@ -266,31 +170,9 @@ claims_of() {
 
 # --- measuring ----------------------------------------------------------------------------------
 
-CLK_TCK="$(getconf CLK_TCK)"
-
-# ticks_of PID: sets TICKS to the user + system clock ticks process PID (all its threads) has
-# used so far, 0 when it is gone. No subshell: the sampler calls it often.
-ticks_of() {
-    local line rest
-    local -a f
-
-    TICKS=0
-    { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 0
-    rest="${line##*) }"
-    read -r -a f <<<"$rest"
-    TICKS=$((f[11] + f[12]))
-}
-
 # backends_sample OUT: appends "pid ticks" of every PostgreSQL backend of the bench database
 # (its process title names the database; only this run connects to it)
-backends_sample() {
-    local pid
-
-    for pid in $(pgrep -f "^postgres: [^ ]+ $BENCH_DB " || true); do
-        ticks_of "$pid"
-        printf '%s %s\n' "$pid" "$TICKS"
-    done >>"$1"
-}
+backends_sample() { backends_ticks "$BENCH_DB" >>"$1"; }
 
 # Samples the backends every 0.25 s until killed: pgbench's backends exit with it, so their
 # last ticks must be caught while they run (up to 0.25 s of their time is missed).
@@ -381,9 +263,6 @@ run_wrk() {
     grep -q '^RESULT ' "$out" || die "no RESULT line in $out"
 }
 
-# field NAME FILE: the value of NAME=... on the RESULT line
-field() { sed -n "s/^RESULT .*\\b$1=\\([0-9]*\\).*/\\1/p" "$2"; }
-
 # measure_api ROUND WRITERS [CONNECTIONS NAME]
 measure_api() {
     local round="$1" writers="$2" conns="${3:-$CONNECTIONS}" name="${4:-api-w$2}"
@@ -397,7 +276,7 @@ measure_api() {
     create_incident "$slug"
     run_wrk "$WARMUP" "$slug-warmup" "warm$round$name" "$TMP/wrk-r$round-$name-warmup.txt" \
         "$conns"
-    checkpoint
+    checkpoint "$BENCH_DB"
     out="$TMP/wrk-r$round-$name.txt"
     start_accounting "r$round-$name"
     run_wrk "$DURATION" "$slug" "run$round$name" "$out" "$conns"
@@ -410,14 +289,6 @@ measure_api() {
     record "$name" "$round" \
         "$(awk -v c="$created" -v d="$(field duration_us "$out")" 'BEGIN { print c * 1e6 / d }')" \
         "$(field p50_us "$out")" "$(field p99_us "$out")" "$created"
-}
-
-# percentile P FILE: the P-th percentile (nearest rank) of the sorted numbers in FILE
-percentile() {
-    awk -v p="$1" '{ v[NR] = $1 } END {
-        if (NR == 0) { print 0; exit }
-        i = int(NR * p / 100 + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR
-        print v[i] }' "$2"
 }
 
 # run_pgbench SECONDS PREFIX INCIDENT_ID [CLIENTS]: per-transaction logs PREFIX.*, output
@@ -441,7 +312,7 @@ run_pgbench() {
 # measure_pgbench ROUND [CLIENTS NAME]
 measure_pgbench() {
     local round="$1" clients="${2:-$PGBENCH_CLIENTS}" name="${3:-pgbench}"
-    local slug id prefix done_tx failed rows tps
+    local slug id prefix rows
 
     slug="bench-r$round-$name-$$"
     start_server "${WRITER_LIST[0]}"
@@ -451,23 +322,16 @@ measure_pgbench() {
     run_pgbench "$WARMUP" "$TMP/$name-r$round-warmup" "$id" "$clients"
     rm -f "$TMP/$name-r$round-warmup".[0-9]*
     rows="$(claims_of "$slug")"
-    checkpoint
+    checkpoint "$BENCH_DB"
     prefix="$TMP/$name-r$round"
     start_accounting "r$round-$name"
     run_pgbench "$DURATION" "$prefix" "$id" "$clients"
     stop_accounting "$prefix.time"
-    done_tx="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$prefix.out")"
-    failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$prefix.out")"
-    tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$prefix.out")"
-    [[ -n "$done_tx" && -n "$tps" ]] || die "cannot read pgbench's output $prefix.out"
-    [[ "${failed:-0}" == 0 ]] || die "$name: $failed failed transactions"
+    pgbench_read "$prefix" "$name"
     rows=$(($(claims_of "$slug") - rows))
-    ((rows == done_tx)) || die "$name: $done_tx transactions but $rows rows"
-    # per-transaction logs: client, transaction, latency (us), script, epoch s, us
-    cat "$prefix".[0-9]* | awk '{ print $3 }' | sort -n >"$prefix.latency"
-    rm -f "$prefix".[0-9]*
-    record "$name" "$round" "$tps" "$(percentile 50 "$prefix.latency")" \
-        "$(percentile 99 "$prefix.latency")" "$done_tx"
+    ((rows == PGB_DONE)) || die "$name: $PGB_DONE transactions but $rows rows"
+    record "$name" "$round" "$PGB_TPS" "$(percentile 50 "$prefix.latency")" \
+        "$(percentile 99 "$prefix.latency")" "$PGB_DONE"
 }
 
 # median NAME COLUMN of $TMP/results (3 claims/s, 4 p50, 5 p99, 7 server us/claim,
@@ -511,7 +375,7 @@ profile_api() {
     create_incident "$slug-warmup"
     create_incident "$slug"
     run_wrk "$WARMUP" "$slug-warmup" profwarm "$TMP/wrk-profile-warmup.txt"
-    checkpoint
+    checkpoint "$BENCH_DB"
     info "profile: perf record -a -g for $secs s during a $DURATION s wrk run"
     perf record -a -g -F 999 -o "$TMP/perf.data" -- sleep "$secs" >"$TMP/perf-record.log" 2>&1 &
     PERF_PID=$!
@@ -668,40 +532,6 @@ BLOCK="$TMP/block.md"
 } >"$BLOCK"
 cat "$BLOCK"
 
-# Replaces the generated block of our section in bench/RESULTS.md (re-read now: another
-# benchmark may have written its own section meanwhile; only ours is touched), creating the
-# section, or the file, when missing. Written to a temporary file, then renamed.
-write_results() {
-    local file="$ROOT/bench/RESULTS.md" new
-
-    new="$(mktemp "$ROOT/bench/.RESULTS.md.XXXXXX")"
-    chmod 0644 "$new" # mktemp makes it 0600; the file is a plain part of the repository
-    if [[ ! -f "$file" ]]; then
-        printf '# Benchmark results\n\n' >"$new"
-    elif grep -qxF "$SECTION" "$file"; then
-        awk -v sec="$SECTION" -v b="$MARK_BEGIN" -v e="$MARK_END" -v blk="$BLOCK" '
-            function emit(line) { while ((getline line < blk) > 0) print line; close(blk) }
-            $0 == sec { insec = 1; print; next }
-            insec && /^## / { if (!done) { emit(); print ""; done = 1 } insec = 0 }
-            insec && $0 == b { skip = 1; emit(); done = 1; next }
-            skip { if ($0 == e) skip = 0; next }
-            { print }
-            END { if (insec && !done) { print ""; emit() } }' "$file" >"$new"
-        mv -f "$new" "$file"
-        info "bench/RESULTS.md: section \"${SECTION#\#\# }\" updated"
-        return 0
-    else
-        cat "$file" >"$new"
-        [[ -z "$(tail -c 1 "$file")" ]] || printf '\n' >>"$new"
-        printf '\n' >>"$new"
-    fi
-    {
-        printf '%s\n\n' "$SECTION"
-        cat "$BLOCK"
-    } >>"$new"
-    mv -f "$new" "$file"
-    info "bench/RESULTS.md: section \"${SECTION#\#\# }\" added"
-}
 if [[ "$RESULTS" == 1 ]]; then
-    write_results
+    write_results "$ROOT/bench/RESULTS.md"
 fi
