@@ -91,12 +91,15 @@ SECTION="## Summary at 33.7 million claims (compensation issue)"
 MARK_BEGIN="<!-- bench/summary/run.sh: generated block, replaced on every run -->"
 MARK_END="<!-- bench/summary/run.sh: end of generated block -->"
 
-info() { printf '==> %s\n' "$*" >&2; }
-warn() { printf 'warning: %s\n' "$*" >&2; }
-die() {
-    printf 'error: %s\n' "$*" >&2
-    exit 1
-}
+# shellcheck source=SCRIPTDIR/../lib/common.sh
+. "$ROOT/bench/lib/common.sh"  # info, warn, die, ensure_binary
+# shellcheck source=SCRIPTDIR/../lib/db.sh
+. "$ROOT/bench/lib/db.sh"      # DATABASE_URL, psql_, drop_bench_database
+# shellcheck source=SCRIPTDIR/../lib/server.sh
+. "$ROOT/bench/lib/server.sh"  # next_free_port, server_ready, stop_server
+# shellcheck source=SCRIPTDIR/../lib/results.sh
+. "$ROOT/bench/lib/results.sh" # write_results
+
 usage() {
     sed -n '/^#   bench\/summary\/run.sh \[/,/^#   --no-results/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
@@ -154,25 +157,6 @@ for tool in curl python3 "$PG_BIN/psql"; do
     command -v "$tool" >/dev/null || die "$tool is needed"
 done
 
-ensure_binary() {
-    if [[ -n "${RECOURS_BIN:-}" ]]; then
-        [[ -x "$RECOURS_BIN" ]] || die "RECOURS_BIN=$RECOURS_BIN is not executable"
-        return 0
-    fi
-    RECOURS_BIN="$ROOT/build/recours"
-    if [[ ! -f "$ROOT/build/CMakeCache.txt" ]]; then
-        info "build: configuring build/"
-        cmake -S "$ROOT" -B "$ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
-    fi
-    info "build: cmake --build build (rebuilds only what changed)"
-    cmake --build "$ROOT/build" -j"$(nproc)" >&2
-    [[ -x "$RECOURS_BIN" ]] || die "$RECOURS_BIN was not built"
-}
-
-# DATABASE_URL helpers: ensure_database_url, split_database_url, url_for, psql_
-# shellcheck source=SCRIPTDIR/../lib/db.sh
-. "$ROOT/bench/lib/db.sh"
-
 # Free bytes where the database lives: the private cluster's directory when it is ours, else
 # the file system of the repository (a remote server cannot be checked from here).
 free_bytes() {
@@ -197,22 +181,11 @@ cleanup() {
     for pid in "${LOADER_PIDS[@]}"; do
         kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     done
-    if [[ -n "$SERVER_PID" ]]; then
-        kill -TERM "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
-    if ((BENCH_DB_MADE)); then
-        if ((KEEP)); then
-            info "kept database $BENCH_DB (drop it with: DROP DATABASE $BENCH_DB)"
-        else
-            drop_bench_database "$BENCH_DB"
-        fi
-    fi
+    [[ -z "$SERVER_PID" ]] || stop_server
+    ((BENCH_DB_MADE)) && end_bench_database "$BENCH_DB" "$KEEP"
     [[ -n "$TMP" && -d "$TMP" ]] && rm -rf "$TMP"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit_cleanup
 
 ensure_binary
 ensure_database_url
@@ -281,23 +254,8 @@ printf 'Authorization: Bearer %s\n' "$(tr -d '\n' <"$TMP/secrets/operator-key")"
 chmod 600 "$TMP/auth-header"
 mkdir -p "$TMP/tls"
 
-port_free() {
-    local rc=0
 
-    # shellcheck disable=SC2016 # $1 is the inner shell's argument
-    timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null || rc=$?
-    [[ $rc -eq 1 ]]
-}
-
-PORT=""
-for ((p = 20000 + RANDOM % 20000, tries = 0; tries < 200; p++, tries++)); do
-    if port_free "$p"; then
-        PORT=$p
-        break
-    fi
-done
-[[ -n "$PORT" ]] || die "no free TCP port found"
-
+next_free_port
 SERVER_LOG="$TMP/recours.log"
 (cd "$TMP" && DATABASE_URL="$BENCH_URL" exec "$RECOURS_BIN" serve --port "$PORT" \
     --secrets-dir "$TMP/secrets" --tls-cert "$TMP/tls/cert.pem" --tls-key "$TMP/tls/key.pem" \
@@ -305,17 +263,8 @@ SERVER_LOG="$TMP/recours.log"
     --rate-limit-burst 1000000 --rate-limit-per-s 1000000 --shutdown-grace 2 \
     >>"$SERVER_LOG" 2>&1) &
 SERVER_PID=$!
-ready=0
-for ((i = 0; i < 300; i++)); do
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    if [[ -s "$TMP/tls/cert.pem" && "$(curl -s --cacert "$TMP/tls/cert.pem" --max-time 2 \
-        -o /dev/null -w '%{http_code}' "https://127.0.0.1:$PORT/readyz" 2>/dev/null)" == 200 ]]; then
-        ready=1
-        break
-    fi
-    sleep 0.1
-done
-((ready)) || die "recours serve did not become ready: $(tail -n 20 "$SERVER_LOG")"
+server_ready 300 --cacert "$TMP/tls/cert.pem" ||
+    die "recours serve did not become ready: $(tail -n 20 "$SERVER_LOG")"
 info "recours serve: pid $SERVER_PID, port $PORT"
 BASE="https://127.0.0.1:$PORT"
 
@@ -840,43 +789,8 @@ BLOCK="$TMP/block.md"
 } >"$BLOCK"
 cat "$BLOCK"
 
-# Replaces the generated block of our section in bench/RESULTS.md (re-read now: another
-# benchmark may have written its own section meanwhile; only ours is touched), creating the
-# section, or the file, when missing. Written to a temporary file, then renamed.
-write_results() {
-    local file="$ROOT/bench/RESULTS.md" new
-
-    new="$(mktemp "$ROOT/bench/.RESULTS.md.XXXXXX")"
-    if [[ ! -f "$file" ]]; then
-        printf '# Benchmark results\n\n' >"$new"
-    elif grep -qxF "$SECTION" "$file"; then
-        awk -v sec="$SECTION" -v b="$MARK_BEGIN" -v e="$MARK_END" -v blk="$BLOCK" '
-            function emit(line) { while ((getline line < blk) > 0) print line; close(blk) }
-            $0 == sec { insec = 1; print; next }
-            insec && /^## / { if (!done) { emit(); print ""; done = 1 } insec = 0 }
-            insec && $0 == b { skip = 1; emit(); done = 1; next }
-            skip { if ($0 == e) skip = 0; next }
-            { print }
-            END { if (insec && !done) { print ""; emit() } }' "$file" >"$new"
-        chmod 644 "$new"
-        mv -f "$new" "$file"
-        info "bench/RESULTS.md: section \"${SECTION#\#\# }\" updated"
-        return 0
-    else
-        cat "$file" >"$new"
-        [[ -z "$(tail -c 1 "$file")" ]] || printf '\n' >>"$new"
-        printf '\n' >>"$new"
-    fi
-    {
-        printf '%s\n\n' "$SECTION"
-        cat "$BLOCK"
-    } >>"$new"
-    chmod 644 "$new"
-    mv -f "$new" "$file"
-    info "bench/RESULTS.md: section \"${SECTION#\#\# }\" added"
-}
 if ((RESULTS)); then
-    write_results
+    write_results "$ROOT/bench/RESULTS.md"
 fi
 [[ "${R[tallies_match]}" == yes && "${R[coupang_ok]}" == yes && "${R[sim_ok]}" == yes ]] ||
     die "a check failed (see the block above)"
