@@ -91,12 +91,17 @@ MARK_BEGIN="<!-- bench/export/run.sh: generated block, replaced on every run -->
 MARK_END="<!-- bench/export/run.sh: end of generated block -->"
 COMMAND="bench/export/run.sh $*"
 
-info() { printf '==> %s\n' "$*" >&2; }
-warn() { printf 'warning: %s\n' "$*" >&2; }
-die() {
-    printf 'error: %s\n' "$*" >&2
-    exit 1
-}
+# shellcheck source=SCRIPTDIR/../lib/common.sh
+. "$ROOT/bench/lib/common.sh"  # info, warn, die
+# shellcheck source=SCRIPTDIR/../lib/db.sh
+. "$ROOT/bench/lib/db.sh"      # DATABASE_URL, psql_, drop_bench_database
+# shellcheck source=SCRIPTDIR/../lib/server.sh
+. "$ROOT/bench/lib/server.sh"  # next_free_port, server_ready, stop_server
+# shellcheck source=SCRIPTDIR/../lib/cpu.sh
+. "$ROOT/bench/lib/cpu.sh"     # CLK_TCK, ticks_of, backends_ticks
+# shellcheck source=SCRIPTDIR/../lib/results.sh
+. "$ROOT/bench/lib/results.sh" # write_results
+
 usage() {
     sed -n '/^#   bench\/export\/run.sh \[/,/^#   --load-budget/p' "${BASH_SOURCE[0]}" |
         sed 's/^# \{0,1\}//'
@@ -159,10 +164,6 @@ ensure_binary() {
     [[ -x "$RECOURS_BIN" ]] || die "$RECOURS_BIN was not built"
 }
 
-# DATABASE_URL helpers: ensure_database_url, split_database_url, url_for, psql_
-# shellcheck source=SCRIPTDIR/../lib/db.sh
-. "$ROOT/bench/lib/db.sh"
-
 # --- clean-up, whatever happens ---------------------------------------------------------------
 
 TMP=""
@@ -177,23 +178,12 @@ cleanup() {
     set +e
     [[ -n "$SAMPLER_PID" ]] && kill "$SAMPLER_PID" 2>/dev/null && wait "$SAMPLER_PID" 2>/dev/null
     [[ -n "$WRK_PID" ]] && kill -INT "$WRK_PID" 2>/dev/null && wait "$WRK_PID" 2>/dev/null
-    if [[ -n "$SERVER_PID" ]]; then
-        kill -TERM "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
+    [[ -z "$SERVER_PID" ]] || stop_server
     ((FLAG_MADE)) && rm -f "$RUNNING_FLAG"
-    if ((BENCH_DB_MADE)); then
-        if ((KEEP)); then
-            info "kept database $BENCH_DB (drop it with: DROP DATABASE $BENCH_DB)"
-        else
-            drop_bench_database "$BENCH_DB"
-        fi
-    fi
+    ((BENCH_DB_MADE)) && end_bench_database "$BENCH_DB" "$KEEP"
     [[ -n "$TMP" && -d "$TMP" ]] && rm -rf "$TMP"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit_cleanup
 
 ensure_binary
 ensure_database_url
@@ -229,35 +219,13 @@ DATABASE_URL="$BENCH_URL" "$RECOURS_BIN" migrate --migrations-dir "$ROOT/db-migr
     >"$TMP/auth-operator")
 mkdir -p "$TMP/tls"
 
-port_free() {
-    local rc=0
-
-    # shellcheck disable=SC2016 # $1 is the inner shell's argument
-    timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null || rc=$?
-    [[ $rc -eq 1 ]]
-}
-
-LAST_PORT=$((20000 + RANDOM % 20000))
-next_free_port() {
-    local p
-
-    for ((p = LAST_PORT + 1; p < LAST_PORT + 500 && p < 65536; p++)); do
-        if port_free "$p"; then
-            LAST_PORT=$p
-            PORT=$p
-            return 0
-        fi
-    done
-    die "no free TCP port above $LAST_PORT"
-}
-
 # start_server NAME: a fresh recours serve on the bench database (log $TMP/recours-NAME.log).
 # Its mail delivery at one email a second: loading the members queued a confirmation email
 # each (820,207 still queued after export15's runs), which the default 50 a second sent
 # during the timed part, four sender backends and threads taking ~25 % of a core and
 # counted in the export's PostgreSQL CPU (bench/RESULTS.md, export17).
 start_server() {
-    local log="$TMP/recours-$1.log" i
+    local log="$TMP/recours-$1.log"
 
     next_free_port
     (cd "$ROOT" && DATABASE_URL="$BENCH_URL" exec "$RECOURS_BIN" serve --port "$PORT" \
@@ -266,24 +234,13 @@ start_server() {
         --rate-limit-burst 1000000 --rate-limit-per-s 1000000 --shutdown-grace 2 \
         --mail-rate 1 >>"$log" 2>&1) &
     SERVER_PID=$!
-    for ((i = 0; i < 300; i++)); do
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        if [[ -s "$TMP/tls/cert.pem" && "$(curl -s --cacert "$TMP/tls/cert.pem" --max-time 2 \
-            -o /dev/null -w '%{http_code}' "https://127.0.0.1:$PORT/readyz" 2>/dev/null)" == 200 ]]; then
-            BASE="https://127.0.0.1:$PORT"
-            info "recours serve ($1): pid $SERVER_PID, port $PORT"
-            return 0
-        fi
-        sleep 0.1
-    done
+    if server_ready 300 --cacert "$TMP/tls/cert.pem"; then
+        BASE="https://127.0.0.1:$PORT"
+        info "recours serve ($1): pid $SERVER_PID, port $PORT"
+        return 0
+    fi
     tail -n 20 "$log" >&2
     die "recours serve did not become ready on port $PORT"
-}
-
-stop_server() {
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
 }
 
 # api AUTH_FILE METHOD PATH EXPECTED [CONTENT_TYPE]: the JSON body on stdin (none for GET);
@@ -436,30 +393,11 @@ INDEX_USED="$("$PG_BIN/psql" -X -q -At -d "$(url_for "$BENCH_DB")" -c "EXPLAIN (
 
 # --- measuring ------------------------------------------------------------------------------------
 
-CLK_TCK="$(getconf CLK_TCK)"
+# the COPY's backend is read from /proc: 0 when it is not on this machine (copy_once)
 PG_LOCAL=1
 
-# ticks_of PID: TICKS = user + system clock ticks of process PID (all its threads), 0 if gone
-ticks_of() {
-    local line rest
-    local -a f
-
-    TICKS=0
-    { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 0
-    rest="${line##*) }"
-    read -r -a f <<<"$rest"
-    TICKS=$((f[11] + f[12]))
-}
-
 # backends_sample OUT: "pid ticks" of every PostgreSQL backend of the bench database
-backends_sample() {
-    local pid
-
-    for pid in $(pgrep -f "^postgres: [^ ]+ $BENCH_DB " || true); do
-        ticks_of "$pid"
-        printf '%s %s\n' "$pid" "$TICKS"
-    done >"$1"
-}
+backends_sample() { backends_ticks "$BENCH_DB" >"$1"; }
 
 # backends_cpu_s BEFORE AFTER: CPU seconds the backends used in between (new ones from 0)
 backends_cpu_s() {
@@ -782,22 +720,6 @@ BLOCK="$TMP/block.md"
 } >"$BLOCK"
 cat "$BLOCK"
 
-write_results() {
-    local file="$ROOT/bench/RESULTS.md" new
-
-    new="$(mktemp "$ROOT/bench/.RESULTS.md.XXXXXX")"
-    if grep -qxF "$SECTION" "$file" && grep -qxF "$MARK_BEGIN" "$file"; then
-        awk -v b="$MARK_BEGIN" -v e="$MARK_END" -v blk="$BLOCK" -v sec="$SECTION" '
-            $0 == sec { insec = 1 }
-            insec && $0 == b { while ((getline line < blk) > 0) print line; close(blk); skip = 1; next }
-            skip && $0 == e { skip = 0; insec = 0; next }
-            !skip { print }' "$file" >"$new"
-    else
-        { cat "$file" && printf '\n%s\n\n' "$SECTION" && cat "$BLOCK"; } >"$new"
-    fi
-    mv -f "$new" "$file"
-    info "bench/RESULTS.md: section \"${SECTION#\#\# }\" written"
-}
 if ((RESULTS)); then
-    write_results
+    write_results "$ROOT/bench/RESULTS.md"
 fi
