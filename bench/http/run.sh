@@ -37,12 +37,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 readonly ROOT
 BODY='{"status":"ok"}'
 
-info() { printf '==> %s\n' "$*" >&2; }
-warn() { printf 'warning: %s\n' "$*" >&2; }
-die() {
-    printf 'error: %s\n' "$*" >&2
-    exit 1
-}
+# shellcheck source=SCRIPTDIR/../lib/common.sh
+. "$ROOT/bench/lib/common.sh" # info, warn, die, ensure_packages
+# shellcheck source=SCRIPTDIR/../lib/db.sh
+. "$ROOT/bench/lib/db.sh"     # ensure_database_url
+# shellcheck source=SCRIPTDIR/../lib/server.sh
+. "$ROOT/bench/lib/server.sh" # next_free_port
+# shellcheck source=SCRIPTDIR/../lib/cpu.sh
+. "$ROOT/bench/lib/cpu.sh"    # CLK_TCK, machine_busy
+# shellcheck source=SCRIPTDIR/../lib/quiet.sh
+. "$ROOT/bench/lib/quiet.sh"  # wait_quiet
 
 [[ "$QUIET_WAIT" =~ ^[0-9]+$ ]] || die "QUIET_WAIT must be a number of seconds"
 for v in DURATION WARMUP ROUNDS THREADS CONNECTIONS; do
@@ -61,24 +65,6 @@ done
 
 # --- what the run needs -------------------------------------------------------------------
 
-# Installs the missing packages only; one apt-get update, and only when something is missing.
-# (Debian's nginx package may start its own service on port 80; ours is separate.)
-ensure_packages() {
-    local pkg status
-    local -a missing=()
-
-    for pkg in wrk nginx-light curl; do
-        status="$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)"
-        [[ "$status" == installed ]] || missing+=("$pkg")
-    done
-    ((${#missing[@]} == 0)) && return 0
-    [[ "${EUID:-$(id -u)}" -eq 0 ]] || die "missing packages (${missing[*]}): run as root"
-    info "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${missing[@]}" >&2
-}
-
 ensure_binary() {
     if [[ -n "${RECOURS_BIN:-}" ]]; then
         [[ -x "$RECOURS_BIN" ]] || die "RECOURS_BIN=$RECOURS_BIN is not executable"
@@ -94,25 +80,11 @@ ensure_binary() {
     [[ -x "$RECOURS_BIN" ]] || die "$RECOURS_BIN was not built"
 }
 
-# serve needs a database URL even though /healthz never uses it: the private cluster of
-# scripts/lib/pg.sh (started by ./scripts/run or ./scripts/test) when DATABASE_URL is unset.
-ensure_database_url() {
-    if [[ -n "${DATABASE_URL:-}" ]]; then
-        export DATABASE_URL
-        return 0
-    fi
-    [[ -s "$ROOT/var/secrets/database-url" ]] ||
-        die "DATABASE_URL is unset and there is no private cluster: run ./scripts/run first"
-    DATABASE_URL="$(<"$ROOT/var/secrets/database-url")"
-    export DATABASE_URL
-}
-
 # --- servers --------------------------------------------------------------------------------
 
 TMP=""
 declare -a SERVER_PIDS=()
 declare -A PORT_OF=() LOG_OF=() PID_OF=()
-LAST_PORT=$((20000 + RANDOM % 20000))
 
 cleanup() {
     local pid
@@ -124,40 +96,9 @@ cleanup() {
     for pid in "${SERVER_PIDS[@]}"; do
         wait "$pid" 2>/dev/null
     done
-    if [[ -n "$TMP" && -d "$TMP" ]]; then
-        if [[ "$BENCH_KEEP" == 1 ]]; then
-            info "kept $TMP (holds throw-away secrets: delete it when done)"
-        else
-            rm -rf "$TMP"
-        fi
-    fi
+    remove_tmp_dir "$TMP" "$BENCH_KEEP"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# True when nothing accepts connections on 127.0.0.1:$1.
-port_free() {
-    local rc=0
-
-    # shellcheck disable=SC2016 # $1 is the inner shell's argument
-    timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null || rc=$?
-    [[ $rc -eq 1 ]]
-}
-
-# Sets FREE_PORT to a free port above the last one handed out.
-next_free_port() {
-    local p
-
-    for ((p = LAST_PORT + 1; p < LAST_PORT + 500 && p < 65536; p++)); do
-        if port_free "$p"; then
-            LAST_PORT=$p
-            FREE_PORT=$p
-            return 0
-        fi
-    done
-    die "no free TCP port above $LAST_PORT"
-}
+on_exit_cleanup
 
 # Waits until https://127.0.0.1:$2/healthz answers 200 with BODY while process $3 lives.
 wait_ready() {
@@ -186,19 +127,19 @@ start_recours() {
     next_free_port
     log="$TMP/$name.log"
     # stderr is opened O_APPEND so the log can be truncated between runs
-    (cd "$ROOT" && exec "$RECOURS_BIN" serve --port "$FREE_PORT" --workers "$workers" \
+    (cd "$ROOT" && exec "$RECOURS_BIN" serve --port "$PORT" --workers "$workers" \
         --secrets-dir "$TMP/secrets" --tls-cert "$TMP/tls/cert.pem" \
         --tls-key "$TMP/tls/key.pem" --shutdown-grace 1 "$@" >>"$log" 2>&1) &
     pid=$!
     SERVER_PIDS+=("$pid")
-    if ! wait_ready "$name" "$FREE_PORT" "$pid"; then
+    if ! wait_ready "$name" "$PORT" "$pid"; then
         tail -n 20 "$log" >&2
-        die "$name did not start on port $FREE_PORT"
+        die "$name did not start on port $PORT"
     fi
-    PORT_OF[$name]=$FREE_PORT
+    PORT_OF[$name]=$PORT
     LOG_OF[$name]=$log
     PID_OF[$name]=$pid
-    info "$name: pid $pid, https://127.0.0.1:$FREE_PORT/healthz"
+    info "$name: pid $pid, https://127.0.0.1:$PORT/healthz"
 }
 
 start_nginx() {
@@ -238,7 +179,7 @@ http {
     keepalive_requests 1000000;
     keepalive_timeout 75s;
     server {
-        listen 127.0.0.1:$FREE_PORT ssl;
+        listen 127.0.0.1:$PORT ssl;
         server_name localhost;
         ssl_certificate $TMP/tls/cert.pem;
         ssl_certificate_key $TMP/tls/key.pem;
@@ -265,14 +206,14 @@ EOF
     nginx -c "$conf" -p "$TMP/nginx" -e "$TMP/nginx/logs/error.log" &
     pid=$!
     SERVER_PIDS+=("$pid")
-    if ! wait_ready nginx "$FREE_PORT" "$pid"; then
+    if ! wait_ready nginx "$PORT" "$pid"; then
         tail -n 20 "$TMP/nginx/logs/error.log" >&2
-        die "nginx did not start on port $FREE_PORT"
+        die "nginx did not start on port $PORT"
     fi
-    PORT_OF[nginx]=$FREE_PORT
+    PORT_OF[nginx]=$PORT
     LOG_OF[nginx]="$TMP/nginx/logs/access.log"
     PID_OF[nginx]=$pid
-    info "nginx: pid $pid, https://127.0.0.1:$FREE_PORT/healthz"
+    info "nginx: pid $pid, https://127.0.0.1:$PORT/healthz"
 }
 
 # --- measuring ------------------------------------------------------------------------------
@@ -334,29 +275,6 @@ cpu_ticks() {
 # Prints "busy idle steal" clock ticks of all CPUs since boot (/proc/stat; guest time is in user).
 machine_ticks() {
     awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8, $5 + $6, $9; exit }' /proc/stat
-}
-
-# Waits (up to QUIET_WAIT s) until the machine is quiet: less than 15% of one CPU busy over 1 s.
-# Our idle servers use next to nothing, so what is busy is other people's work.
-wait_quiet() {
-    local waited=0 a b busy
-
-    ((QUIET_WAIT > 0)) || return 0
-    while :; do
-        a="$(machine_ticks)"
-        sleep 1
-        b="$(machine_ticks)"
-        busy="$(awk -v a="$a" -v b="$b" -v hz="$CLK_TCK" \
-            'BEGIN { split(a, x, " "); split(b, y, " "); printf "%d", 100 * (y[1] - x[1]) / hz }')"
-        ((busy < 15)) && break
-        if ((waited >= QUIET_WAIT)); then
-            warn "the machine is still busy (${busy}% of a CPU): measuring anyway"
-            break
-        fi
-        ((waited == 0)) && info "waiting for the machine to be quiet (${busy}% of a CPU busy)"
-        sleep 2
-        waited=$((waited + 3))
-    done
 }
 
 # measure NAME ROUND: warm-up, then the measured wrk run; appends a line to $TMP/results:
@@ -433,12 +351,14 @@ describe_target() {
 
 # --- main -----------------------------------------------------------------------------------
 
-ensure_packages
+# (Debian's nginx package may start its own service on port 80; ours is separate.)
+ensure_packages wrk nginx-light curl
 ensure_binary
+# serve needs a database URL even though /healthz never uses it: the private cluster of
+# scripts/lib/pg.sh (started by ./scripts/run or ./scripts/test) when DATABASE_URL is unset.
 ensure_database_url
 command -v nginx >/dev/null || die "nginx is not on PATH"
 
-CLK_TCK="$(getconf CLK_TCK)"
 TMP="$(mktemp -d /tmp/recours-bench-http.XXXXXX)"
 mkdir -p "$TMP/wrk" "$TMP/tls"
 : >"$TMP/results"
