@@ -75,14 +75,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# CHECKPOINT needs pg_checkpoint: as the private cluster's postgres when the URL's role lacks it
-checkpoint() {
-    psql_ "$BENCH_DB" "CHECKPOINT" >/dev/null 2>&1 && return 0
-    if [[ "${EUID:-$(id -u)}" -eq 0 && -S "$ROOT/var/pg/run/.s.PGSQL.5432" ]]; then
-        (cd / && runuser -u postgres -- "$PG_BIN/psql" -X -q -h "$ROOT/var/pg/run" -p 5432 \
-            -d postgres -c CHECKPOINT) >/dev/null 2>&1 && return 0
-    fi
-    info "CHECKPOINT skipped (no privilege)"
+# bench_checkpoint: a CHECKPOINT of the bench database (db.sh's checkpoint), said when skipped
+bench_checkpoint() {
+    CHECKPOINT_SKIPPED=0
+    checkpoint "$BENCH_DB"
+    ((CHECKPOINT_SKIPPED == 0)) || info "CHECKPOINT skipped (no privilege)"
 }
 
 psql_ "$URL_DB" "CREATE DATABASE $BENCH_DB" >/dev/null
@@ -159,7 +156,7 @@ done
 psql_ "$BENCH_DB" "SELECT setval(pg_get_serial_sequence('claims', 'id'), $CLAIMS)" >/dev/null
 psql_ "$BENCH_DB" "VACUUM ANALYZE claims" >/dev/null
 psql_ "$BENCH_DB" "VACUUM ANALYZE claim_eligibility" >/dev/null
-checkpoint
+bench_checkpoint
 info "recomputing"
 start=$(date +%s.%N)
 /usr/bin/time -f '%M' -o "$TMP/time" "$RECOURS_BIN" eligibility recompute --incident bench-elig \
@@ -219,7 +216,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         incident "$variant" "$slug-warm"
         incident "$variant" "$slug"
         wrk_run "$WARMUP" "$slug-warm" "w$round$variant" "$TMP/warm.txt"
-        checkpoint
+        bench_checkpoint
         out="$TMP/wrk-$round-$variant.txt"
         wrk_run "$DURATION" "$slug" "r$round$variant" "$out"
         awk -v v="$variant" -v c="$(field created "$out")" -v d="$(field duration_us "$out")" \
