@@ -99,6 +99,7 @@ configure(const struct config *cfg)
         .give_up_after_s = cfg->mail_give_up_after_s,
         .retry_base_s = cfg->mail_retry_base_s,
         .rate_per_s = cfg->mail_rate,
+        .operator_email = cfg->operator_email,
     };
     if (cfg->smtp_password_file[0] != '\0' && !read_password(cfg->smtp_password_file))
         return false;

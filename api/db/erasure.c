@@ -27,6 +27,14 @@ const struct db_statement db_erasure_statements[] = {
      /* the claim's evidence files go with its personal data (their chunks cascade) */
      " evidence AS ("
      "  DELETE FROM evidence_files f USING due WHERE f.claim_id = due.id RETURNING f.id),"
+     /* a notice of a changed address still queued carries the former address (0027): failed,
+      * its box wiped, never sent (outbox_claim_notice leads with claim_id) */
+     " moved AS ("
+     "  UPDATE outbox o SET state = 'failed', sealed_email = NULL, sealed_key_id = NULL,"
+     "         last_error = 'the claim''s personal data is erased', updated_at = now()"
+     "    FROM due"
+     "   WHERE o.claim_id = due.id AND o.kind = 'address-changed' AND o.state = 'queued'"
+     "  RETURNING o.id),"
      " erased AS ("
      "  UPDATE claims c"
      "     SET pii = NULL, email_key = NULL, phone_key = NULL, identity_key = NULL,"

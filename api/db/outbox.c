@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "crypto/sha256.h"
 #include "db/errors.h"
 #include "db/exec.h"
 #include "db/pg_array.h"
@@ -18,7 +19,8 @@
 #define OUTBOX_TAKEN                                                                           \
     " RETURNING o.id, o.kind, coalesce(o.claim_id, 0), encode(o.email_key, 'hex'), o.lang,"    \
     "           o.params->>'lang', o.params->>'reference', o.attempts,"                        \
-    "           extract(epoch FROM now() - o.created_at)::bigint"
+    "           extract(epoch FROM now() - o.created_at)::bigint, o.sealed_email,"            \
+    "           coalesce(o.sealed_key_id, 0)"
 
 const struct db_statement db_outbox_statements[] = {
     {"db_outbox_enqueue_accepted",
@@ -33,6 +35,15 @@ const struct db_statement db_outbox_statements[] = {
      "INSERT INTO outbox (kind, claim_id, lang)"
      " SELECT $1, c.id, c.lang FROM claims c WHERE c.id = $2::bigint",
      2},
+    {"db_outbox_enqueue_address_changed",
+     "INSERT INTO outbox (kind, claim_id, lang)"
+     " SELECT 'address-changed', c.id, c.lang FROM claims c WHERE c.id = $1::bigint"
+     " RETURNING id",
+     1},
+    {"db_outbox_seal_address",
+     "UPDATE outbox SET sealed_email = decode($2, 'hex'), sealed_key_id = $3::smallint"
+     " WHERE id = $1::bigint AND kind = 'address-changed' AND state = 'queued'",
+     3},
     {"db_outbox_enqueue_recovery",
      "INSERT INTO outbox (kind, email_key, lang, params)"
      " VALUES ('recovery', $1::bytea, coalesce($2, 'fr'),"
@@ -74,7 +85,7 @@ const struct db_statement db_outbox_statements[] = {
      "           WHERE id = ANY($1::bigint[]) AND state IN ('queued', 'cancelled')"
      "           ORDER BY id FOR UPDATE),"
      " s AS (UPDATE outbox o SET state = 'sent', sent_at = now(), updated_at = now(),"
-     "                           last_error = NULL"
+     "                           last_error = NULL, sealed_email = NULL, sealed_key_id = NULL"
      "       FROM p WHERE o.id = p.id RETURNING o.notice_id, p.state = 'cancelled' AS stopped),"
      " k AS (SELECT notice_id, count(*) AS n, count(*) FILTER (WHERE stopped) AS stopped"
      "       FROM s WHERE notice_id IS NOT NULL GROUP BY 1),"
@@ -90,7 +101,8 @@ const struct db_statement db_outbox_statements[] = {
      " WHERE id = $1::bigint AND state = 'queued'",
      3},
     {"db_outbox_mark_failed",
-     "WITH f AS (UPDATE outbox SET state = 'failed', last_error = left($2, 500), updated_at = now()"
+     "WITH f AS (UPDATE outbox SET state = 'failed', last_error = left($2, 500), updated_at = now(),"
+     "                        sealed_email = NULL, sealed_key_id = NULL"
      "           WHERE id = $1::bigint AND state = 'queued' RETURNING notice_id),"
      " u AS (UPDATE notices SET failed_count = failed_count + 1 FROM f"
      "       WHERE notices.id = f.notice_id)"
@@ -149,6 +161,31 @@ db_outbox_enqueue_claim(PGconn *c, const char *kind, int64_t claim_id)
 }
 
 int
+db_outbox_enqueue_address_changed(PGconn *c, int64_t claim_id, int64_t *id_out)
+{
+    char id[DB_INT64_TEXT];
+    const char *params[1] = {db_int64_text(claim_id, id)};
+
+    return db_exec_int64(c, "db_outbox_enqueue_address_changed", 1, params, id_out);
+}
+
+int
+db_outbox_seal_address(PGconn *c, int64_t id, const uint8_t *box, size_t len, int key_id)
+{
+    char idbuf[DB_INT64_TEXT], key[16];
+    char *hex = malloc(2 * len + 1);
+
+    if (hex == NULL)
+        return DB_HARD;
+    hex_encode(box, len, hex);
+    snprintf(key, sizeof key, "%d", key_id);
+    const char *params[3] = {db_int64_text(id, idbuf), hex, key};
+    int rc = db_exec_command(c, "db_outbox_seal_address", 3, params);
+    free(hex);
+    return rc;
+}
+
+int
 db_outbox_enqueue_recovery(PGconn *c, const uint8_t email_key[32], const char *lang,
                            const char *reference)
 {
@@ -188,6 +225,11 @@ read_item(const PGresult *res, int row, struct arena *a, void *out)
     it->lang = arena_strdup(a, PQgetvalue(res, row, 4));
     it->lang_asked = text_or_null(res, row, 5, a);
     it->reference = text_or_null(res, row, 6, a);
+    uint8_t *sealed = NULL;
+    if (!db_bytea_at(a, res, row, 9, &sealed, &it->sealed_len))
+        return false;
+    it->sealed_email = sealed;
+    it->sealed_key_id = atoi(PQgetvalue(res, row, 10));
     it->attempts = atoi(PQgetvalue(res, row, 7));
     it->age_s = strtoll(PQgetvalue(res, row, 8), NULL, 10);
     return true;
@@ -204,7 +246,7 @@ take(PGconn *c, const char *stmt, const char *lease, int max, struct arena *a,
 
     snprintf(maxbuf, sizeof maxbuf, "%d", max);
     PGresult *res = PQexecPrepared(c, stmt, 2, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQnfields(res) != 9) {
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQnfields(res) != 11) {
         rc = db_status_of(res, stmt);
         goto cleanup;
     }

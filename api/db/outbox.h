@@ -2,7 +2,9 @@
 /* The outbox (migration 0011, docs/mail.md): messages written in the transaction of what
  * they are about, taken by the mail thread with a lease (FOR UPDATE SKIP LOCKED, so two
  * servers never take one row), then marked sent, retried later or failed with the reason.
- * No personal data goes in: the message is rendered from the claim when it is delivered. */
+ * No personal data goes in: the message is rendered from the claim when it is delivered; but
+ * for the notice of a changed address, which carries the address the claim no longer holds,
+ * sealed, until the row is settled (migration 0027). */
 #ifndef RECOURS_DB_OUTBOX_H
 #define RECOURS_DB_OUTBOX_H
 
@@ -30,6 +32,15 @@ int db_outbox_enqueue_accepted(PGconn *c, const struct claim_row *rows, int n);
  * claim's language, inside the caller's transaction. 1, or DB_*. */
 int db_outbox_enqueue_claim(PGconn *c, const char *kind, int64_t claim_id);
 
+/* Queues the notice of a changed address about the claim, in the claim's language, inside the
+ * caller's transaction (the correction's, the claim locked), without its address yet: 1 with
+ * *id_out set, or DB_* (DB_HARD when the claim is gone). */
+int db_outbox_enqueue_address_changed(PGconn *c, int64_t claim_id, int64_t *id_out);
+
+/* Stores in the queued row id the old address sealed (box, under the data key key_id). 1, or
+ * DB_*. */
+int db_outbox_seal_address(PGconn *c, int64_t id, const uint8_t *box, size_t len, int key_id);
+
 /* Queues a recovery for the address whose keyed hash is email_key (claims are looked up at
  * delivery), with the language asked for (NULL: the claim's) and the reference given (NULL:
  * every active claim of the address). 1, or DB_*. */
@@ -45,6 +56,9 @@ struct outbox_item {
     const char *lang;         /* the row's language */
     const char *lang_asked;   /* recovery: the language asked for, NULL when none */
     const char *reference;    /* recovery: the reference given, NULL when none */
+    const uint8_t *sealed_email; /* address-changed: the old address, sealed; else NULL */
+    size_t sealed_len;
+    int sealed_key_id;
     int attempts;             /* this attempt included */
     int64_t age_s;            /* since the row was queued */
 };
@@ -57,7 +71,7 @@ struct outbox_item {
 int db_outbox_take_batch(PGconn *c, int lease_s, int max, struct arena *a,
                          struct outbox_item *out);
 
-/* Ends deliveries: the n rows of ids sent (a notice's sent_count moves with them; a row its
+/* Ends deliveries (a row's sealed address wiped with it, whatever the end): the n rows of ids sent (a notice's sent_count moves with them; a row its
  * notice's stop cancelled while it was being sent moves from cancelled_count: the count
  * settled, or DB_*); one row retried after delay_s with the reason, or failed for good with
  * the reason (never personal data; a notice's failed_count moves): 1, or DB_*; a cancelled row

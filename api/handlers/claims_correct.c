@@ -161,7 +161,15 @@ handle_claims_correct(struct request *rq)
         return deny;
     if (!svc_claims_hashes(app_secrets(rq->app), rec->incident_id, &in, &again))
         return reply_outcome(OUTCOME_INTERNAL, NULL);
-    enum outcome o = svc_rq_claims_correct(rec, &row, &mandate, &again, rq->arena, &after);
+    /* the old address is told of a new one (docs/mail.md, address-changed): any difference in
+     * its text, so that a look-alike the normal form would equate is told too */
+    struct address_move moved = {app_secrets(rq->app),
+                                 self.who.email != NULL &&
+                                         strcmp(self.who.email, in.claimant.email) != 0
+                                     ? self.who.email
+                                     : NULL};
+    enum outcome o = svc_rq_claims_correct(rec, &row, &mandate, &again, &moved, rq->arena,
+                                           &after);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, claims_self_view(&after, &in.claimant, in.harms.description));

@@ -28,7 +28,8 @@ bool
 mail_kind_parse(const char *name, enum mail_kind *out)
 {
     static const char *const names[] = {"claim-accepted", "claim-corrected", "claim-withdrawn",
-                                        "recovery",       "claim-rejected",  "member-removed"};
+                                        "recovery",       "claim-rejected",  "member-removed",
+                                        "address-changed"};
 
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(name, names[i]) == 0) {
@@ -98,28 +99,62 @@ claim_facts(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *
     strbuf_puts(&r->text, "\n");
 }
 
-/* The link of a rejection: until when it may be corrected (the day of correctable_until, UTC,
- * "20 December 2026"), or, with no window, only where to see it. */
-static void
-correct_until(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
+/* Appends the day of date ("YYYY-MM-DD", UTC) in words: "20 December 2026", "1er mars 2027";
+ * false (nothing appended) when date is not one. */
+static bool
+day_in_words(struct strbuf *out, enum mail_lang l, const char *date)
 {
     int y = 0, m = 0, d = 0;
 
-    if (f->correctable_until == NULL ||
-        sscanf(f->correctable_until, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
+    if (date == NULL || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12)
+        return false;
+    if (d == 1)
+        strbuf_puts(out, mail_words.first_of_month[l]);
+    else
+        strbuf_printf(out, "%d", d);
+    strbuf_printf(out, " %s %d", mail_words.month[m - 1][l], y);
+    return true;
+}
+
+/* The link of a rejection: until when it may be corrected (the day of correctable_until),
+ * or, with no window, only where to see it. */
+static void
+correct_until(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
+{
+    struct strbuf intro = {0};
+
+    strbuf_puts(&intro, mail_words.rejected_correct_before[l]);
+    if (!day_in_words(&intro, l, f->correctable_until)) {
+        strbuf_free(&intro);
         mail_link(r, mail_words.rejected_final_intro[l], f->my_claim_url);
         return;
     }
-    struct strbuf intro = {0};
-    strbuf_puts(&intro, mail_words.rejected_correct_before[l]);
-    if (d == 1)
-        strbuf_puts(&intro, mail_words.first_of_month[l]);
-    else
-        strbuf_printf(&intro, "%d", d);
-    strbuf_printf(&intro, " %s %d", mail_words.month[m - 1][l], y);
     strbuf_puts(&intro, mail_words.rejected_correct_after[l]);
     mail_link(r, intro.data, f->my_claim_url);
     strbuf_free(&intro);
+}
+
+/* To the old address: when the address changed and to what (masked), and, if this was not its
+ * owner, whom to write to: the operator (a recovery by email would go to the new address). */
+static void
+address_changed(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
+{
+    struct strbuf what = {0};
+
+    strbuf_puts(&what, mail_words.address_changed_before[l]);
+    if (!day_in_words(&what, l, f->changed_on))
+        strbuf_puts(&what, mail_words.address_changed_recently[l]);
+    strbuf_puts(&what, mail_words.address_changed_between[l]);
+    strbuf_puts(&what, f->masked_new_address != NULL ? f->masked_new_address : "***");
+    strbuf_puts(&what, mail_words.address_changed_after[l]);
+    mail_para(r, what.data);
+    strbuf_free(&what);
+    claim_facts(r, l, f);
+    if (f->operator_email != NULL && f->operator_email[0] != '\0')
+        field(r, mail_words.address_changed_not_you[l], f->operator_email);
+    else
+        mail_link(r, mail_words.address_changed_not_you_page[l], f->legal_url);
+    mail_para(r, mail_words.address_changed_last[l]);
 }
 
 static void
@@ -156,6 +191,9 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
             mail_link(r, mail_words.my_claim_intro[l], f->my_claim_url);
         break;
     }
+    case MAIL_ADDRESS_CHANGED:
+        address_changed(r, l, f);
+        break;
     case MAIL_RECOVERY:
         mail_para(r, mail_words.recovery_intro[l]);
         for (int i = 0; i < f->n_items; i++) {
@@ -177,6 +215,7 @@ subject(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
                          : f->kind == MAIL_CLAIM_WITHDRAWN ? mail_words.withdrawn_subject[l]
                          : f->kind == MAIL_CLAIM_REJECTED  ? mail_words.rejected_subject[l]
                          : f->kind == MAIL_MEMBER_REMOVED  ? mail_words.removed_subject[l]
+                         : f->kind == MAIL_ADDRESS_CHANGED ? mail_words.address_changed_subject[l]
                                                            : mail_words.recovery_subject[l];
 
     strbuf_puts(&r->subject, prefix);

@@ -2,7 +2,7 @@
 /* Renders a message's subject, text and HTML from the catalogue of its language and the
  * facts it is about. What goes in is what the message needs and no more (issue 12): the
  * reference, the incident's and action's titles, links; never the claim token, never a name
- * or an address. No images, no remote resources, no tracking parameters. */
+ * or an address (but a masked one: the notice of a changed address). No images, no remote resources, no tracking parameters. */
 #ifndef RECOURS_MAIL_RENDER_H
 #define RECOURS_MAIL_RENDER_H
 
@@ -17,6 +17,7 @@ enum mail_kind {
     MAIL_RECOVERY,
     MAIL_CLAIM_REJECTED, /* the workspace's review (docs/workspace.md) */
     MAIL_MEMBER_REMOVED,
+    MAIL_ADDRESS_CHANGED, /* to the address a correction replaced (docs/mail.md) */
 };
 
 /* One claim of a recovery message: its reference, incident and single-use link. */
@@ -36,6 +37,12 @@ struct mail_facts {
     const char *confirm_url;    /* accepted, corrected: NULL when the address is confirmed */
     const char *reason;         /* rejected, removed: the reason in words */
     const char *correctable_until; /* rejected: "YYYY-MM-DD", NULL without a window */
+    /* address-changed: the day of the correction ("YYYY-MM-DD", UTC), the new address masked
+     * (mail/mask.h), the operator's address to write to ("" or NULL: the legal page's URL) */
+    const char *changed_on;
+    const char *masked_new_address;
+    const char *operator_email;
+    const char *legal_url;
     const struct mail_recovery_item *items; /* recovery */
     int n_items;
 };

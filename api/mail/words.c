@@ -72,6 +72,32 @@ const struct mail_words mail_words = {
                       "Votre réclamation elle-même reste enregistrée.",
                       "The association has removed your claim from its representative "
                       "action. Your claim itself remains registered."},
+    .address_changed_subject = {"L'adresse électronique de votre réclamation a changé : ",
+                                "The email address of your claim was changed: "},
+    .address_changed_before = {"L'adresse électronique de votre réclamation a été remplacée le ",
+                               "The email address of your claim was changed on "},
+    .address_changed_recently = {"jour de sa correction", "the day of its correction"},
+    .address_changed_between = {" par ", " to "},
+    .address_changed_after = {". Les messages sur cette réclamation iront désormais à cette "
+                              "adresse.",
+                              ". Messages about this claim now go to that address."},
+    .address_changed_not_you = {"Si ce n'est pas vous, quelqu'un détient le jeton de votre "
+                                "réclamation : écrivez sans attendre à l'exploitant du service, "
+                                "qui vous aidera à la récupérer : ",
+                                "If this was not you, someone holds your claim's token: write "
+                                "at once to the service's operator, who will help you recover "
+                                "your claim: "},
+    .address_changed_not_you_page = {"Si ce n'est pas vous, quelqu'un détient le jeton de votre "
+                                     "réclamation : écrivez sans attendre à l'exploitant du "
+                                     "service (ses coordonnées sont sur cette page), qui vous "
+                                     "aidera à la récupérer : ",
+                                     "If this was not you, someone holds your claim's token: "
+                                     "write at once to the service's operator (their address "
+                                     "is on this page), who will help you recover your claim: "},
+    .address_changed_last = {"Ce message est envoyé à l'ancienne adresse de la réclamation ; "
+                             "elle n'en recevra plus d'autre.",
+                             "This message goes to the claim's former address; it will receive "
+                             "no other."},
     .notice_from_before = {"Message de ", "Message from "},
     .notice_from_between = {" aux membres de l'action « ",
                             " to the members of the action \xe2\x80\x9c"},

@@ -48,6 +48,15 @@ struct mail_words {
     const char *first_of_month[MAIL_N_LANGS];          /* "1er", "1" */
     const char *removed_subject[MAIL_N_LANGS];
     const char *removed_intro[MAIL_N_LANGS];
+    /* to the address a correction replaced: "… changed on " day " to " masked "." */
+    const char *address_changed_subject[MAIL_N_LANGS];
+    const char *address_changed_before[MAIL_N_LANGS];
+    const char *address_changed_recently[MAIL_N_LANGS]; /* no day known */
+    const char *address_changed_between[MAIL_N_LANGS];
+    const char *address_changed_after[MAIL_N_LANGS];
+    const char *address_changed_not_you[MAIL_N_LANGS];      /* then the operator's address */
+    const char *address_changed_not_you_page[MAIL_N_LANGS]; /* then the legal page's URL */
+    const char *address_changed_last[MAIL_N_LANGS];
     /* what recours adds around an association's notice (notice_render.c) */
     const char *notice_from_before[MAIL_N_LANGS];  /* "Message from " association */
     const char *notice_from_between[MAIL_N_LANGS]; /* " to the members of the action “" title */

@@ -16,6 +16,7 @@
 #include "service/conn.h"
 #include "service/eligibility.h"
 #include "service/incidents.h"
+#include "service/claims_seal.h"
 #include "service/risk.h"
 #include "service/tx.h"
 
@@ -108,6 +109,7 @@ struct change {
     const struct claim_row *row;
     const struct mandate_change *m;
     const struct claim_hashes *again;
+    const struct address_move *moved;
     /* a review's: who decided, the new status and its reason */
     const struct audit_note *note;
     const char *status;
@@ -150,6 +152,29 @@ rehash(PGconn *c, const struct claim_record *rec, const struct claim_hashes *aga
     return rc == 0 ? 1 : rc;
 }
 
+/* The notice to the address a correction replaced, queued in the correction's transaction:
+ * the claim holds only the new address now, so the row carries the old one sealed, bound to
+ * the row and the claim (claims_moved_address_aad), until it is sent, failed or erased
+ * (migration 0027). 1 or DB_*. */
+static int
+tell_old_address(PGconn *c, const struct change *x)
+{
+    const char *old = x->moved->old_email;
+    int64_t id = 0;
+    size_t len = 0;
+    int key_id = 0;
+    int rc = db_outbox_enqueue_address_changed(c, x->rec->id, &id);
+
+    if (rc != 1)
+        return rc;
+    const char *aad = claims_moved_address_aad(x->a, id, x->rec->reference);
+    const uint8_t *box = claims_seal(x->moved->s, x->a, aad, strlen(aad), old, strlen(old),
+                                     &len, &key_id);
+    if (box == NULL)
+        return DB_HARD;
+    return tx_one_row(db_outbox_seal_address(c, id, box, len, key_id));
+}
+
 static int
 correct(PGconn *c, struct tx *t, const struct change *x)
 {
@@ -181,7 +206,9 @@ correct(PGconn *c, struct tx *t, const struct change *x)
         return rc;
     if ((rc = tx_one_row(rehash(c, out, x->again))) != 1)
         return rc;
-    /* the message commits with the correction (issue 12) */
+    /* the messages commit with the correction (issue 12) */
+    if (x->moved != NULL && x->moved->old_email != NULL && (rc = tell_old_address(c, x)) != 1)
+        return rc;
     return tx_one_row(db_outbox_enqueue_claim(c, "claim-corrected", x->rec->id));
 }
 
@@ -271,10 +298,11 @@ svc_rq_claims_list_mandated(const char *slug, const char *association_id,
 enum outcome
 svc_rq_claims_correct(const struct claim_record *rec, const struct claim_row *row,
                       const struct mandate_change *m, const struct claim_hashes *again,
-                      struct arena *a, struct claim_record *out)
+                      const struct address_move *moved, struct arena *a,
+                      struct claim_record *out)
 {
     struct change x = {.apply = correct, .rec = rec, .a = a, .out = out, .row = row, .m = m,
-                       .again = again};
+                       .again = again, .moved = moved};
 
     return svc_tx_run_here("claims.correct", TX_READ_WRITE, change_body, &x);
 }

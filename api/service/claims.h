@@ -36,6 +36,13 @@ struct claim_hashes {
     struct risk_signals risk;
 };
 
+/* The address a correction replaced, told of the change (docs/mail.md, address-changed);
+ * old_email NULL when the address did not change. The secrets seal it in the outbox. */
+struct address_move {
+    const struct secrets *s;
+    const char *old_email;
+};
+
 /* Makes *out from the corrected input of a claim of incident_id; false when OpenSSL fails. */
 bool svc_claims_hashes(const struct secrets *sec, int64_t incident_id,
                        const struct claim_input *in, struct claim_hashes *out);
@@ -47,10 +54,12 @@ enum outcome svc_rq_claims_find(const struct secrets *s, const char *reference,
                                 const char *token, struct arena *a, struct claim_record *out);
 
 /* Writes a correction of rec (keys and sealed pii in row) in a transaction that re-reads the
- * claim locked: CLAIM_WITHDRAWN, DUPLICATE_CLAIM (nothing stored), or OK with *out re-read. */
+ * claim locked, and queues its messages (to the old address too when moved says it changed):
+ * CLAIM_WITHDRAWN, DUPLICATE_CLAIM (nothing stored), or OK with *out re-read. */
 enum outcome svc_rq_claims_correct(const struct claim_record *rec, const struct claim_row *row,
                                    const struct mandate_change *m,
-                                   const struct claim_hashes *again, struct arena *a,
+                                   const struct claim_hashes *again,
+                                   const struct address_move *moved, struct arena *a,
                                    struct claim_record *out);
 
 /* Withdraws rec's claim (idempotent); *out re-read. */

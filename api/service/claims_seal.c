@@ -68,6 +68,12 @@ claims_open(const struct secrets *s, struct arena *a, int key_id, const char *aa
     return NULL;
 }
 
+const char *
+claims_moved_address_aad(struct arena *a, int64_t outbox_id, const char *reference)
+{
+    return arena_printf(a, "address-changed:%lld:%s", (long long)outbox_id, reference);
+}
+
 struct claims_opener {
     const struct secrets *s;
     struct pii_box_opener *by_key[SECRETS_MAX_DATA_KEYS]; /* index as s->data_keys */

@@ -50,6 +50,11 @@ const uint8_t *claims_seal(const struct secrets *s, struct arena *a, const char 
 char *claims_open(const struct secrets *s, struct arena *a, int key_id, const char *aad,
                   size_t aad_len, const uint8_t *box, size_t box_len);
 
+/* The associated data of the old address an address-changed outbox row carries (migration
+ * 0027): the row's id and its claim's reference, so that a box moved to another row, or to
+ * another claim's, does not open. Arena memory. */
+const char *claims_moved_address_aad(struct arena *a, int64_t outbox_id, const char *reference);
+
 /* Opens many boxes (an export's members): the key schedule of each data key built once, when
  * a box first needs it. One thread at a time. */
 struct claims_opener;

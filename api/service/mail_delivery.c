@@ -28,6 +28,7 @@
 #include "db/outbox.h"
 #include "db/ws_members.h"
 #include "mail/compose.h"
+#include "mail/mask.h"
 #include "mail/notice_render.h"
 #include "mail/render.h"
 #include "mail/review_words.h"
@@ -106,6 +107,33 @@ gone(struct delivery *d, const char *reason)
     return GONE;
 }
 
+/* The notice of a changed address goes to the old address, which only its row holds (sealed,
+ * migration 0027), and shows the claim's new address masked and the day of the change. */
+static int
+gather_moved(struct delivery *d, const char *new_address)
+{
+    struct strbuf masked = {0};
+    char day[16];
+    time_t at = time(NULL) - (time_t)d->it.age_s;
+    struct tm tm;
+
+    if (d->it.sealed_email == NULL)
+        return gone(d, "the former address is erased");
+    const char *aad = claims_moved_address_aad(d->a, d->it.id, d->f.reference);
+    d->to = claims_open(d->s, d->a, d->it.sealed_key_id, aad, strlen(aad), d->it.sealed_email,
+                        d->it.sealed_len);
+    if (d->to == NULL)
+        return gone(d, "the former address cannot be opened");
+    mail_mask_address(new_address, &masked);
+    d->f.masked_new_address = arena_strdup(d->a, masked.data != NULL ? masked.data : "***");
+    strbuf_free(&masked);
+    if (gmtime_r(&at, &tm) != NULL && strftime(day, sizeof day, "%Y-%m-%d", &tm) > 0)
+        d->f.changed_on = arena_strdup(d->a, day);
+    d->f.operator_email = d->ms->operator_email;
+    d->f.legal_url = arena_printf(d->a, "%s/legal", d->ms->public_url);
+    return GATHERED;
+}
+
 /* A message about one claim. */
 static int
 gather_claim(struct delivery *d)
@@ -123,6 +151,8 @@ gather_claim(struct delivery *d)
         return gone(d, "the claim's personal data is erased");
     if ((d->to = address_of(d, &m)) == NULL)
         return gone(d, "the claim's personal data cannot be opened");
+    if (d->f.kind == MAIL_ADDRESS_CHANGED)
+        return gather_moved(d, d->to);
     if (d->f.kind == MAIL_CLAIM_REJECTED || d->f.kind == MAIL_MEMBER_REMOVED) {
         const char *code = NULL;
         rc = db_ws_outbox_reason(d->c, d->it.id, d->a, &code);
