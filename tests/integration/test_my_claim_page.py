@@ -92,6 +92,34 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertNotIn('id="action-part"', gt, "nothing about a mandate after a withdrawal")
         self.assertNotIn('id="claim-form"', gt)
 
+    def test_a_new_address_in_the_form_tells_the_old_one(self):
+        """The page's correction form is the API's correction: a new email address there
+        sends the old address the notice of the change (docs/mail.md, address-changed), the
+        new one masked, never the token."""
+        body, receipt = self.claim()
+        old = body["claimant"]["email"]
+        new = "form." + old
+        form = ff.form_by_id(self.open(receipt).body.decode(), "claim-form")
+        pairs = [(c["name"], new if c["name"] == "claimant.email" else c["value"])
+                 for c in form["controls"]
+                 if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])
+                 and c["tag"] != "select"]
+        pairs.append(("claimant.address.country", "FR"))
+        self.assertIn(("claimant.email", new), pairs)
+        saved = self.post(pairs)
+        self.assertEqual(saved.status, 200, saved)
+        local, domain = new.split("@")
+        hint = f"{local[0]}***@{domain[0]}***.{domain.rsplit('.', 1)[1]}"
+
+        def notice():
+            return [t for t in (mf.text_of(mf.parse(m.data)) for m in self.relay.messages(old))
+                    if hint in t]
+        text = harness.poll(notice, 30, what="the notice at the old address")[0]
+        self.assertNotIn(new, text)
+        self.assertNotIn(receipt["token"], text)
+        # in the claim's language (French: none given), whatever the page's
+        self.assertIn("L'adresse électronique de votre réclamation a été remplacée le", text)
+
     def test_view_names_the_country_and_leaves_out_a_loss_never_asked(self):
         """The address ends with the country's name in the page's language, not its code; on
         an incident whose scheme pays no documented loss (Coupang's vouchers) the form never
