@@ -129,7 +129,9 @@ gather_moved(struct delivery *d, const char *new_address)
     strbuf_free(&masked);
     if (gmtime_r(&at, &tm) != NULL && strftime(day, sizeof day, "%Y-%m-%d", &tm) > 0)
         d->f.changed_on = arena_strdup(d->a, day);
-    d->f.operator_email = d->ms->operator_email;
+    /* the setting's default is a "(not configured: …)" text, as on the site's pages */
+    if (d->ms->operator_email != NULL && strchr(d->ms->operator_email, '@') != NULL)
+        d->f.operator_email = d->ms->operator_email;
     d->f.legal_url = arena_printf(d->a, "%s/legal", d->ms->public_url);
     return GATHERED;
 }

@@ -176,6 +176,40 @@ a_rejection_says_until_when_it_may_be_corrected(void **state)
     mail_rendered_free(&r);
 }
 
+/* The notice to a replaced address: the day in words, the new address as given (masked by
+ * the caller), the operator's address, or the legal page when none is set; no my-claim link
+ * (the claim is no longer this address's). */
+static void
+an_address_change_names_the_day_the_masked_address_and_whom_to_write_to(void **state)
+{
+    struct mail_rendered r = {0};
+
+    (void)state;
+    struct mail_facts f = {.kind = MAIL_ADDRESS_CHANGED, .lang = "en",
+                           .reference = "RC-7K3M-Q9XJ", .incident_title = "Leak",
+                           .my_claim_url = "https://x.example/my-claim",
+                           .changed_on = "2026-12-06", .masked_new_address = "m***@e***.org",
+                           .operator_email = "dpo@operator.example",
+                           .legal_url = "https://x.example/legal"};
+    mail_render(&f, &r);
+    assert_string_equal(r.subject.data, "The email address of your claim was changed: "
+                                        "RC-7K3M-Q9XJ");
+    assert_non_null(strstr(r.text.data, "was changed on 6 December 2026 to m***@e***.org."));
+    assert_non_null(strstr(r.text.data, "dpo@operator.example"));
+    assert_null(strstr(r.text.data, "/legal"));
+    assert_null(strstr(r.text.data, "/my-claim"));
+    mail_rendered_free(&r);
+    memset(&r, 0, sizeof r);
+    f.lang = "fr";
+    f.operator_email = NULL;
+    f.changed_on = "2027-03-01";
+    mail_render(&f, &r);
+    assert_non_null(strstr(r.text.data, "remplacée le 1er mars 2027 par m***@e***.org."));
+    assert_non_null(strstr(r.text.data, "https://x.example/legal"));
+    assert_non_null(strstr(r.html.data, "<a href=\"https://x.example/legal\">"));
+    mail_rendered_free(&r);
+}
+
 static void
 a_notice_that_is_not_essential_has_the_one_click_headers(void **state)
 {
@@ -234,6 +268,7 @@ main(void)
         cmocka_unit_test(a_message_has_its_headers_and_crlf_lines_only),
         cmocka_unit_test(values_are_escaped_and_a_confirmed_address_gets_no_link),
         cmocka_unit_test(a_rejection_says_until_when_it_may_be_corrected),
+        cmocka_unit_test(an_address_change_names_the_day_the_masked_address_and_whom_to_write_to),
         cmocka_unit_test(a_notice_that_is_not_essential_has_the_one_click_headers),
         cmocka_unit_test(a_notice_keeps_its_words_and_links_its_addresses),
     };
