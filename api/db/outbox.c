@@ -101,8 +101,8 @@ const struct db_statement db_outbox_statements[] = {
      " WHERE id = $1::bigint AND state = 'queued'",
      3},
     {"db_outbox_mark_failed",
-     "WITH f AS (UPDATE outbox SET state = 'failed', last_error = left($2, 500), updated_at = now(),"
-     "                        sealed_email = NULL, sealed_key_id = NULL"
+     "WITH f AS (UPDATE outbox SET state = 'failed', last_error = left($2, 500),"
+     "                        updated_at = now(), sealed_email = NULL, sealed_key_id = NULL"
      "           WHERE id = $1::bigint AND state = 'queued' RETURNING notice_id),"
      " u AS (UPDATE notices SET failed_count = failed_count + 1 FROM f"
      "       WHERE notices.id = f.notice_id)"

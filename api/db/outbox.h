@@ -71,11 +71,12 @@ struct outbox_item {
 int db_outbox_take_batch(PGconn *c, int lease_s, int max, struct arena *a,
                          struct outbox_item *out);
 
-/* Ends deliveries (a row's sealed address wiped with it, whatever the end): the n rows of ids sent (a notice's sent_count moves with them; a row its
- * notice's stop cancelled while it was being sent moves from cancelled_count: the count
- * settled, or DB_*); one row retried after delay_s with the reason, or failed for good with
- * the reason (never personal data; a notice's failed_count moves): 1, or DB_*; a cancelled row
- * is neither retried nor failed (it was not sent: it stays cancelled). */
+/* Ends deliveries, a row's sealed address wiped whatever the end: the n rows of ids sent (a
+ * notice's sent_count moves with them; a row its notice's stop cancelled while it was being
+ * sent moves from cancelled_count: the count settled, or DB_*); one row retried after delay_s
+ * with the reason, or failed for good with the reason (never personal data; a notice's
+ * failed_count moves): 1, or DB_*; a cancelled row is neither retried nor failed (it was not
+ * sent: it stays cancelled). */
 int db_outbox_mark_sent(PGconn *c, const int64_t *ids, int n);
 int db_outbox_mark_retry(PGconn *c, int64_t id, int64_t delay_s, const char *reason);
 int db_outbox_mark_failed(PGconn *c, int64_t id, const char *reason);

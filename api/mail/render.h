@@ -2,7 +2,8 @@
 /* Renders a message's subject, text and HTML from the catalogue of its language and the
  * facts it is about. What goes in is what the message needs and no more (issue 12): the
  * reference, the incident's and action's titles, links; never the claim token, never a name
- * or an address (but a masked one: the notice of a changed address). No images, no remote resources, no tracking parameters. */
+ * or an address (but a masked one: the notice of a changed address). No images, no remote
+ * resources, no tracking parameters. */
 #ifndef RECOURS_MAIL_RENDER_H
 #define RECOURS_MAIL_RENDER_H
 

@@ -74,7 +74,8 @@ const struct mail_words mail_words = {
                       "action. Your claim itself remains registered."},
     .address_changed_subject = {"L'adresse électronique de votre réclamation a changé : ",
                                 "The email address of your claim was changed: "},
-    .address_changed_before = {"L'adresse électronique de votre réclamation a été remplacée le ",
+    .address_changed_before = {"L'adresse électronique de votre réclamation a été "
+                               "remplacée le ",
                                "The email address of your claim was changed on "},
     .address_changed_recently = {"jour de sa correction", "the day of its correction"},
     .address_changed_between = {" par ", " to "},

@@ -25,7 +25,8 @@ struct mail_settings {
     int give_up_after_s;
     int retry_base_s;
     double rate_per_s;      /* messages a second shared by every server; 0: no limit */
-    const char *operator_email; /* whom a claimant writes to (address-changed); without an @: none */
+    /* whom a claimant writes to (address-changed); none without an @ */
+    const char *operator_email;
 };
 
 /* How long a taken row is leased to its sender: longer than any send (libcurl's 60 s). */
