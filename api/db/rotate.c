@@ -47,6 +47,17 @@ const struct db_statement db_rotate_statements[] = {
      " WHERE ch.data_key_id <> $1::smallint"
      " ORDER BY ch.id LIMIT least($2::int, 16) FOR UPDATE OF ch SKIP LOCKED",
      2},
+    /* the old address a queued notice of a changed address carries (0027), its associated
+     * data rebuilt from the row and its claim (claims_moved_address_aad); outbox_sealed keeps
+     * the search off the outbox's millions of other rows */
+    {"db_rotate_fetch_outbox",
+     "SELECT o.id::text,"
+     "       encode(convert_to('address-changed:' || o.id || ':' || c.reference, 'UTF8'), 'hex'),"
+     "       o.sealed_key_id, encode(o.sealed_email, 'hex')"
+     " FROM outbox o JOIN claims c ON c.id = o.claim_id"
+     " WHERE o.sealed_email IS NOT NULL AND o.sealed_key_id <> $1::smallint"
+     " ORDER BY o.id LIMIT $2::int FOR UPDATE OF o SKIP LOCKED",
+     2},
     {"db_rotate_store_claims",
      "UPDATE claims SET pii = decode($2, 'hex'), data_key_id = $3::smallint"
      " WHERE id = $1::bigint",
@@ -67,6 +78,13 @@ const struct db_statement db_rotate_statements[] = {
      "UPDATE evidence_chunks SET box = decode($2, 'hex'), data_key_id = $3::smallint"
      " WHERE id = $1::bigint",
      3},
+    {"db_rotate_store_outbox",
+     "UPDATE outbox SET sealed_email = decode($2, 'hex'), sealed_key_id = $3::smallint"
+     " WHERE id = $1::bigint AND sealed_email IS NOT NULL",
+     3},
+    {"db_rotate_remaining_outbox",
+     "SELECT count(*) FROM outbox WHERE sealed_email IS NOT NULL AND sealed_key_id <> $1::smallint",
+     1},
     {"db_rotate_remaining_evidence_files",
      "SELECT count(*) FROM evidence_files WHERE data_key_id <> $1::smallint", 1},
     {"db_rotate_remaining_evidence_chunks",
@@ -82,9 +100,9 @@ const struct db_statement db_rotate_statements[] = {
 };
 
 static const char *const suffix[] = {"claims", "duplicates", "idempotency", "evidence_files",
-                                     "evidence_chunks"};
+                                     "evidence_chunks", "outbox"};
 static const char *const table_names[] = {"claims", "claim_duplicates", "idempotency_keys",
-                                          "evidence_files", "evidence_chunks"};
+                                          "evidence_files", "evidence_chunks", "outbox"};
 
 const char *
 db_rotate_table_name(enum sealed_table t)

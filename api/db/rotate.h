@@ -18,6 +18,7 @@ enum sealed_table {
     SEALED_IDEMPOTENCY,
     SEALED_EVIDENCE_FILES,  /* file names (docs/evidence.md) */
     SEALED_EVIDENCE_CHUNKS, /* file bytes, 256 KiB a row: a batch holds at most 16 */
+    SEALED_OUTBOX,          /* a queued address-changed notice's old address (0027) */
     SEALED_TABLE_COUNT
 };
 

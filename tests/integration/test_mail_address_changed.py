@@ -10,6 +10,7 @@ real SMTP server (smtp_fixture.py):
   - the old address is kept in the outbox row sealed only (not in clear) while queued, and
     wiped once sent;
   - a correction keeping the address sends no such notice;
+  - rotate-data-key re-seals a queued notice's old address, which still opens after it;
   - a claim withdrawn and erased while its notice is still queued (relay down): the notice is
     failed, its sealed address wiped, and nothing is sent once the relay is back.
 
@@ -17,6 +18,7 @@ Each test has a database of its own, so that only its server delivers its outbox
 
 import datetime
 import html
+import subprocess
 import unittest
 
 import claims_fixtures as cf
@@ -140,6 +142,30 @@ class AddressChangedTest(unittest.TestCase):
         harness.poll(lambda: row_of(self.url, "address-changed")[0][0] == "sent", 30,
                      what="the notice's row sent")
         self.assertEqual(row_of(self.url, "address-changed")[0][:3], ["sent", "f", "f"])
+
+    def test_a_queued_notice_is_resealed_by_a_key_rotation(self):
+        """rotate-data-key re-seals the old address a queued notice carries (db/rotate.c), so
+        the notice still opens once older keys are gone."""
+        relay = self.relay()  # down: the notice stays queued through the rotation
+        server = self.server(relay)
+        body, receipt = self.claim(server, lang="en")
+        old = body["claimant"]["email"]
+        new = "rotated." + old
+        self.correct(server, receipt, {"claimant": {"email": new}})
+        self.assertEqual(cf.psql("SELECT sealed_key_id FROM outbox WHERE kind ="
+                                 " 'address-changed'", url=self.url), [["1"]])
+        run = subprocess.run([harness.recours_bin(), "rotate-data-key", "--secrets-dir",
+                              server.secrets_dir, "--database-url", self.url],
+                             capture_output=True, text=True, timeout=harness.RUN_TIMEOUT_S)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("rotate: outbox: 1 rows re-encrypted", run.stdout)
+        self.assertEqual(cf.psql("SELECT sealed_key_id FROM outbox WHERE kind ="
+                                 " 'address-changed'", url=self.url), [["2"]])
+        harness.poll(lambda: "data keys reloaded" in server.log_text(), 30,
+                     what="the server reloading its keys")
+        relay.start()
+        due_now(self.url)
+        self.assertEqual(notice_to(relay, old, new)["To"], old)
 
     def test_a_correction_keeping_the_address_sends_no_notice(self):
         relay = self.relay().start()
