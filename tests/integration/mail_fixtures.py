@@ -16,6 +16,15 @@ import claims_fixtures as cf
 import harness
 
 
+def fresh_claim(test, server, **overrides):
+    """Submits a fresh claim (cf.claim_body with overrides) on a new incident of server;
+    returns (body, receipt)."""
+    with harness.Client(server) as c:
+        slug = cf.make_incident(server)
+        body = cf.claim_body(**overrides)
+        return body, cf.submit_ok(test, c, slug, body)
+
+
 def hmac_key(server):
     """The server's hmac-key (hex in its secrets directory) as bytes."""
     with open(os.path.join(server.secrets_dir, "hmac-key"), encoding="ascii") as f:

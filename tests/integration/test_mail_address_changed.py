@@ -72,10 +72,8 @@ class AddressChangedTest(unittest.TestCase):
         return s.start()
 
     def claim(self, server, **overrides):
-        with harness.Client(server) as c:
-            slug = cf.make_incident(server)
-            body = cf.claim_body(**overrides)
-            return body, cf.submit_ok(self, c, slug, body)
+        """A fresh claim on a new incident: (body, receipt)."""
+        return mf.fresh_claim(self, server, **overrides)
 
     def correct(self, server, receipt, patch):
         with harness.Client(server) as c:

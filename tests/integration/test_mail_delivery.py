@@ -45,11 +45,8 @@ class MailDeliveryTest(unittest.TestCase):
         return s.start()
 
     def claim(self, server, **overrides):
-        """Submits a fresh claim on a new incident; returns (body, receipt)."""
-        with harness.Client(server) as c:
-            slug = cf.make_incident(server)
-            body = cf.claim_body(**overrides)
-            return body, cf.submit_ok(self, c, slug, body)
+        """A fresh claim on a new incident: (body, receipt)."""
+        return mf.fresh_claim(self, server, **overrides)
 
     def assert_confirmation(self, msg, receipt, body, words):
         self.assertIn(receipt["reference"], msg["Subject"])
