@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "crypto/sha256.h" /* hex_encode */
 #include "db/errors.h"
 
 bool
@@ -207,6 +208,23 @@ int
 db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params)
 {
     return db_command_result(PQexecPrepared(c, stmt, n, params, NULL, NULL, 0), stmt);
+}
+
+int
+db_exec_store_sealed(PGconn *c, const char *stmt, const char *id, const uint8_t *box,
+                     size_t len, int key_id)
+{
+    char key[16];
+    char *hex = malloc(2 * len + 1);
+
+    if (hex == NULL)
+        return DB_HARD;
+    hex_encode(box, len, hex);
+    snprintf(key, sizeof key, "%d", key_id);
+    const char *params[3] = {id, hex, key};
+    int rc = db_exec_command(c, stmt, 3, params);
+    free(hex);
+    return rc;
 }
 
 int

@@ -97,6 +97,12 @@ const char *db_int64_text(int64_t v, char buf[DB_INT64_TEXT]);
 /* Runs a prepared INSERT/UPDATE/DELETE without RETURNING: the rows it touched, or DB_*. */
 int db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params);
 
+/* Runs stmt, a command of three parameters ($1 the row's id, $2 a sealed box as hex, $3 the data
+ * key it is sealed with), with box[0..len) encoded for it: the store of a sealed value. The rows
+ * it touched, or DB_*. */
+int db_exec_store_sealed(PGconn *c, const char *stmt, const char *id, const uint8_t *box,
+                         size_t len, int key_id);
+
 /* The answer of such a command that the caller ran itself (binary parameters): the rows it
  * touched, or DB_*; res is cleared. */
 int db_command_result(PGresult *res, const char *stmt);

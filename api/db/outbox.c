@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "core/arena.h"
-#include "crypto/sha256.h"
 #include "db/errors.h"
 #include "db/exec.h"
 #include "db/pg_array.h"
@@ -172,17 +171,10 @@ db_outbox_enqueue_address_changed(PGconn *c, int64_t claim_id, int64_t *id_out)
 int
 db_outbox_seal_address(PGconn *c, int64_t id, const uint8_t *box, size_t len, int key_id)
 {
-    char idbuf[DB_INT64_TEXT], key[16];
-    char *hex = malloc(2 * len + 1);
+    char idbuf[DB_INT64_TEXT];
 
-    if (hex == NULL)
-        return DB_HARD;
-    hex_encode(box, len, hex);
-    snprintf(key, sizeof key, "%d", key_id);
-    const char *params[3] = {db_int64_text(id, idbuf), hex, key};
-    int rc = db_exec_command(c, "db_outbox_seal_address", 3, params);
-    free(hex);
-    return rc;
+    return db_exec_store_sealed(c, "db_outbox_seal_address", db_int64_text(id, idbuf), box, len,
+                                key_id);
 }
 
 int

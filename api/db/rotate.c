@@ -8,7 +8,6 @@
 
 #include "core/arena.h"
 #include "crypto/hex.h"
-#include "crypto/sha256.h"
 #include "db/errors.h"
 #include "db/exec.h"
 
@@ -158,19 +157,10 @@ int
 db_rotate_store(PGconn *c, enum sealed_table t, const char *id, const uint8_t *box,
                 size_t box_len, int key_id)
 {
-    char stmt[64], key[8];
-    char *hex = malloc(2 * box_len + 1);
-    int rc = DB_HARD;
+    char stmt[64];
 
-    if (hex == NULL)
-        return DB_HARD;
-    hex_encode(box, box_len, hex);
     snprintf(stmt, sizeof stmt, "db_rotate_store_%s", suffix[t]);
-    snprintf(key, sizeof key, "%d", key_id);
-    const char *params[3] = {id, hex, key};
-    rc = db_exec_command(c, stmt, 3, params);
-    free(hex);
-    return rc;
+    return db_exec_store_sealed(c, stmt, id, box, box_len, key_id);
 }
 
 int
