@@ -109,7 +109,7 @@ handle_recovery_redeem(struct request *rq)
 /* The confirmation page, in the site's layout (the first page of the site a claimant opens
  * from an email): catalogue words only, nothing from the request is echoed; never cached. In
  * the claim's language once the link is known, else the reader's. Its links (canonical,
- * language switch) are /my-claim's: the link is single-use, and its token stays out of them. */
+ * language switch) are /my-claim's: the link's token stays out of them. */
 static struct reply
 confirm_page(struct request *rq, int status, const char *claim_lang)
 {
