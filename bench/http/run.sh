@@ -38,7 +38,7 @@ readonly ROOT
 BODY='{"status":"ok"}'
 
 # shellcheck source=SCRIPTDIR/../lib/common.sh
-. "$ROOT/bench/lib/common.sh" # info, warn, die, ensure_packages
+. "$ROOT/bench/lib/common.sh" # info, warn, die, ensure_packages, ensure_binary
 # shellcheck source=SCRIPTDIR/../lib/db.sh
 . "$ROOT/bench/lib/db.sh"     # ensure_database_url
 # shellcheck source=SCRIPTDIR/../lib/server.sh
@@ -65,20 +65,7 @@ done
 
 # --- what the run needs -------------------------------------------------------------------
 
-ensure_binary() {
-    if [[ -n "${RECOURS_BIN:-}" ]]; then
-        [[ -x "$RECOURS_BIN" ]] || die "RECOURS_BIN=$RECOURS_BIN is not executable"
-        return 0
-    fi
-    RECOURS_BIN="$ROOT/build/recours"
-    if [[ ! -f "$ROOT/build/CMakeCache.txt" ]]; then
-        info "build: configuring build/"
-        cmake -S "$ROOT" -B "$ROOT/build" >&2
-    fi
-    info "build: cmake --build build (rebuilds only what changed)"
-    cmake --build "$ROOT/build" -j"$(nproc)" >&2
-    [[ -x "$RECOURS_BIN" ]] || die "$RECOURS_BIN was not built"
-}
+# ensure_binary (bench/lib/common.sh): RECOURS_BIN, or build/ built as ./scripts/run builds it
 
 # --- servers --------------------------------------------------------------------------------
 
