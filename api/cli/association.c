@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/help.h"
 #include "core/arena.h"
 #include "core/strbuf.h"
 #include "crypto/secrets.h"
@@ -28,16 +29,6 @@ static const char key_usage[] =
     "usage: recours key issue --association ID [--label L]\n"
     "       recours key issue --operator [--label L]\n"
     "       recours key revoke KEY_ID\n";
-
-/* "--help" or "-h" alone: the usage on stdout, exit 0. */
-static bool
-asks_help(int argc, char **argv, const char *usage)
-{
-    if (argc < 1 || (strcmp(argv[0], "--help") != 0 && strcmp(argv[0], "-h") != 0))
-        return false;
-    fputs(usage, stdout);
-    return true;
-}
 
 /* One option of a subcommand: "--name value", or a bare flag when value_out is NULL. */
 struct option {
@@ -290,7 +281,7 @@ cli_association(const struct config *cfg, int argc, char **argv)
         {NULL, NULL, NULL},
     };
 
-    if (asks_help(argc, argv, association_usage))
+    if (cli_asks_help(argc, argv, association_usage))
         return 0;
     x.add = argc >= 1 && strcmp(argv[0], "add") == 0;
     x.approve = argc == 2 && strcmp(argv[0], "approve") == 0;
@@ -367,7 +358,7 @@ cli_key(const struct config *cfg, int argc, char **argv)
         {NULL, NULL, NULL},
     };
 
-    if (asks_help(argc, argv, key_usage))
+    if (cli_asks_help(argc, argv, key_usage))
         return 0;
     x.issue = argc >= 1 && strcmp(argv[0], "issue") == 0;
     bool revoke = argc == 2 && strcmp(argv[0], "revoke") == 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/help.h"
 #include "crypto/secrets.h"
 #include "db/pool.h"
 #include "service/audit.h"
@@ -78,10 +79,8 @@ cli_audit(const struct config *cfg, int argc, char **argv)
     PGconn *c = NULL;
     int rc = 2;
 
-    if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
-        fputs(usage, stdout);
+    if (cli_asks_help(argc, argv, usage))
         return 0;
-    }
     if (!head && !(check && (argc == 1 || with_kept))) {
         fputs(usage, stderr);
         return 2;

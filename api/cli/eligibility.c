@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/help.h"
 #include "cli/eligibility_kit.h"
 #include "core/arena.h"
 #include "crypto/sha256.h"
@@ -243,8 +244,7 @@ cli_eligibility(const struct config *cfg, int argc, char **argv)
     int rc = 2;
     PGconn *c = NULL;
 
-    if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
-        fputs(usage, stdout); /* asked for: not an error */
+    if (cli_asks_help(argc, argv, usage)) {
         rc = 0;
         goto cleanup;
     }

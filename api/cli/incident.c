@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/help.h"
 #include "core/arena.h"
 #include "core/strbuf.h"
 #include "db/pool.h"
@@ -134,8 +135,7 @@ cli_incident(const struct config *cfg, int argc, char **argv)
         fputs(usage, stderr);
         goto cleanup;
     }
-    if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
-        fputs(usage, stdout); /* asked for: not an error */
+    if (cli_asks_help(argc, argv, usage)) {
         rc = 0;
         goto cleanup;
     }
