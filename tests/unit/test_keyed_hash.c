@@ -96,6 +96,45 @@ test_deterministic_and_keyed(void **state)
     assert_memory_not_equal(a, b, KEYED_HASH_LEN);
 }
 
+/* A thread keeps keyed contexts for its last few keys (crypto/keyed_hash.c): hashing in turn
+ * with more keys than it keeps, each key's digest stays the independently computed one, the
+ * first key's after its context was replaced and made again included. */
+static void
+test_many_keys_in_turn(void **state)
+{
+    static const char *first = "9da5364415635937c31137d2d8ac1dd4f8ee93714f411faf9de2d988055161ba";
+    static const char *last = "f75bf331aaba3c24447037f89581e009551d3f40a000abd4dd32ac032779b6f6";
+    uint8_t key0[KEYED_HASH_KEY_LEN];
+    uint8_t key_ff[KEYED_HASH_KEY_LEN];
+    uint8_t other[KEYED_HASH_KEY_LEN];
+    uint8_t mac[KEYED_HASH_LEN];
+    uint8_t seen[6][KEYED_HASH_LEN];
+    char hex[2 * KEYED_HASH_LEN + 1];
+
+    (void)state;
+    assert_true(hex_decode(KEY_0_31, 64, key0, sizeof key0));
+    assert_true(hex_decode(KEY_FF, 64, key_ff, sizeof key_ff));
+    for (int round = 0; round < 3; round++) {
+        assert_true(keyed_hash(key0, "email", "a@b.co", mac));
+        hex_encode(mac, sizeof mac, hex);
+        assert_string_equal(hex, first);
+        for (int i = 0; i < 6; i++) { /* six more keys: every slot taken again */
+            memset(other, 0x10 + i, sizeof other);
+            assert_true(keyed_hash(other, "email", "a@b.co", mac));
+            if (round == 0)
+                memcpy(seen[i], mac, sizeof mac);
+            else
+                assert_memory_equal(mac, seen[i], sizeof mac);
+        }
+        assert_true(keyed_hash(key_ff, "email", "a@b.co", mac));
+        hex_encode(mac, sizeof mac, hex);
+        assert_string_equal(hex, last);
+    }
+    for (int i = 0; i < 6; i++) /* each key its own digest */
+        for (int j = i + 1; j < 6; j++)
+            assert_memory_not_equal(seen[i], seen[j], KEYED_HASH_LEN);
+}
+
 static void
 test_refuses_empty_purpose(void **state)
 {
@@ -155,6 +194,7 @@ main(void)
         cmocka_unit_test(test_vectors),
         cmocka_unit_test(test_purposes_separate),
         cmocka_unit_test(test_deterministic_and_keyed),
+        cmocka_unit_test(test_many_keys_in_turn),
         cmocka_unit_test(test_refuses_empty_purpose),
     };
 
