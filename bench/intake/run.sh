@@ -15,6 +15,9 @@
 # latency below saturation; 0: none), PROFILE (auto: one more API run under
 # `perf record -a -g` when the default falls short of the target; 1 always; 0 never),
 # RESULTS (1: write the Markdown block into bench/RESULTS.md; 0: stdout only),
+# PROFILE_SERVER (0; 1: one more API run with the server alone under `perf record -p PID
+# --call-graph dwarf`, reported as inclusive shares per function: where its CPU per claim goes
+# by caller, e.g. the handler's parse, sealing and hashing; needs the RelWithDebInfo build),
 # BENCH_KEEP=1 keeps the temporary directory (logs, wrk and pgbench outputs, perf data; it
 # holds throw-away secrets), RECOURS_BIN (a binary to use instead of build/recours).
 #
@@ -397,6 +400,37 @@ profile_api() {
 }
 PROFILED=0
 
+# One more API run with the default writer count, the server alone sampled with DWARF call
+# graphs (the frame pointers are gone in RelWithDebInfo: `-g` alone cuts every stack at the
+# first library), then the functions of recours by inclusive share of its samples, those with
+# no symbol (library internals, shown as addresses) left out, into $TMP/perf-server.txt.
+profile_server() {
+    local writers="$1" slug="bench-callers-$$" secs
+
+    ensure_packages linux-perf
+    secs=$((DURATION > 6 ? DURATION - 4 : DURATION))
+    start_server "$writers"
+    create_incident "$slug-warmup"
+    create_incident "$slug"
+    run_wrk "$WARMUP" "$slug-warmup" callwarm "$TMP/wrk-callers-warmup.txt"
+    checkpoint "$BENCH_DB"
+    info "profile: perf record -p $SERVER_PID --call-graph dwarf for $secs s during a $DURATION s wrk run"
+    perf record -p "$SERVER_PID" --call-graph dwarf,32768 -F 299 -o "$TMP/perf-server.data" \
+        -- sleep "$secs" >"$TMP/perf-server-record.log" 2>&1 &
+    PERF_PID=$!
+    run_wrk "$DURATION" "$slug" callers "$TMP/wrk-callers.txt"
+    wait "$PERF_PID" || warn "perf record failed: $(tail -n 3 "$TMP/perf-server-record.log")"
+    PERF_PID=""
+    stop_server
+    perf report -i "$TMP/perf-server.data" --stdio --children --sort sym -g none \
+        --percent-limit 1.5 2>/dev/null |
+        awk '/^ +[0-9.]+%/ { share = $1; sub(/^ *[0-9.]+% +[0-9.]+% +\[.\] +/, "")
+                             if ($0 !~ /^0x/) printf "%7s  %s\n", share, $0 }' | head -n 60 \
+        >"$TMP/perf-server.txt" || true
+    SERVER_PROFILED=1
+}
+SERVER_PROFILED=0
+
 # --- main ---------------------------------------------------------------------------------------
 
 ensure_packages wrk curl postgresql-client-15 postgresql-15
@@ -450,6 +484,7 @@ awk -v r="$DEF_RATIO" -v t="$TARGET_RATIO" -v p="$(median "$DEF" 5)" -v m="$TARG
 if [[ "$PROFILE" == 1 || ("$PROFILE" == auto && "$MISSED" == 1) ]]; then
     profile_api "${DEF#api-w}"
 fi
+[[ "${PROFILE_SERVER:-0}" == 1 ]] && profile_server "${DEF#api-w}"
 
 # --- report -------------------------------------------------------------------------------------
 
@@ -526,6 +561,11 @@ BLOCK="$TMP/block.md"
         cat "$TMP/perf-recours.txt"
         printf '```\n\nTop functions in PostgreSQL (share of its samples):\n\n```\n'
         cat "$TMP/perf-postgres.txt"
+        printf '```\n'
+    fi
+    if ((SERVER_PROFILED)); then
+        printf '\nThe server alone under `perf record --call-graph dwarf` during one more %s s API run: functions by inclusive share of its samples (a caller includes its callees):\n\n```\n' "$DURATION"
+        cat "$TMP/perf-server.txt"
         printf '```\n'
     fi
     printf '\n%s\n' "$MARK_END"
