@@ -209,6 +209,29 @@ class WebPagesTest(unittest.TestCase):
             for v in vocab:
                 self.assertIn(prefix + v, keys["en"])
 
+    def test_the_review_note_says_the_claimant_reads_it(self):
+        """The review's note is the claimant's to read (/my-claim shows it, docs/workspace.md
+        "Review"): the dashboard's field says so, in its label and in a hint the field is
+        described by, in both languages."""
+        page = self.get("/dashboard").body.decode("utf-8")
+        field = re.search(r'<input id="ml-note"[^>]*>', page)
+        self.assertIsNotNone(field, "the review's note field")
+        described = re.search(r'aria-describedby="([^"]+)"', field.group(0))
+        self.assertIsNotNone(described, "the note field is described by a hint")
+        hint = re.search(r'<p class="hint" id="' + re.escape(described.group(1))
+                         + r'" data-i18n="([^"]+)">', page)
+        self.assertIsNotNone(hint, "the hint the field names")
+        texts = {}
+        for lang in ("en", "fr"):
+            with open(os.path.join(web_dir(), "i18n", lang + ".json"), encoding="utf-8") as f:
+                texts[lang] = json.load(f)
+        for lang, reader, page_name in (("en", "claimant", "My claim"),
+                                        ("fr", "demandeur", "Ma réclamation")):
+            with self.subTest(lang=lang):
+                self.assertIn(reader, texts[lang]["ws.f.note"])
+                self.assertIn(page_name, texts[lang][hint.group(1)])
+                self.assertEqual(texts[lang]["nav.my_claim"], page_name)
+
     def test_static_assets_answer_with_their_media_type(self):
         names = sorted(os.listdir(os.path.join(web_dir(), "static")))
         self.assertIn("style.css", names)
