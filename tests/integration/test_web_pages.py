@@ -209,6 +209,33 @@ class WebPagesTest(unittest.TestCase):
             for v in vocab:
                 self.assertIn(prefix + v, keys["en"])
 
+    def test_the_dashboards_language_sticks_to_the_next_page(self):
+        """/dashboard?lang=en (a static page) sets the language cookie as the rendered pages'
+        ?lang= does (page_reply), so that the next page the server renders is in English
+        whatever the browser prefers; a ?lang= outside fr and en is 400, as there; without
+        ?lang= no cookie is set (the switch's or the browser's choice stands)."""
+        with Client(self.server) as c:
+            for lang, other in (("en", "fr"), ("fr", "en")):
+                with self.subTest(lang=lang):
+                    r = c.request("GET", f"/dashboard?lang={lang}",
+                                  headers={"Accept-Language": other})
+                    self.assertEqual(r.status, 200, r)
+                    cookie = r.headers.get("Set-Cookie", "")
+                    self.assertEqual(cookie.split(";")[0], f"lang={lang}", r.headers)
+                    attrs = {a.strip().split("=")[0].lower() for a in cookie.split(";")[1:]}
+                    self.assertLessEqual({"path", "max-age", "samesite", "secure"}, attrs)
+                    nxt = c.request("GET", "/my-claim", headers={
+                        "Accept": "text/html", "Accept-Language": other,
+                        "Cookie": cookie.split(";")[0]})
+                    self.assertEqual(nxt.status, 200, nxt)
+                    self.assertEqual(nxt.headers.get("Content-Language"), lang)
+                    self.assertIn(f'<html lang="{lang}">', nxt.body.decode("utf-8"))
+            r = c.request("GET", "/dashboard", headers={"Accept-Language": "en"})
+            self.assertEqual(r.status, 200, r)
+            self.assertIsNone(r.headers.get("Set-Cookie"))
+            harness.assert_problem(self, c.request("GET", "/dashboard?lang=de"), 400,
+                                   "invalid-parameter")
+
     def test_the_review_note_says_the_claimant_reads_it(self):
         """The review's note is the claimant's to read (/my-claim shows it, docs/workspace.md
         "Review"): the dashboard's field says so, in its label and in a hint the field is
