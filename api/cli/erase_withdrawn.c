@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* recours erase-withdrawn: one erasure pass (service/erasure.c) for cron, or when no server
- * runs; the same statement as the server's job, so both may run at once. */
+ * runs; the server's job's statement, waiting for a due claim another transaction is changing
+ * where the job skips it (the count printed is every claim due), so both may run at once. */
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -27,7 +28,7 @@ cli_erase_withdrawn(const struct config *cfg)
         fprintf(stderr, "erase-withdrawn: the database schema is behind: run recours migrate\n");
         goto cleanup;
     }
-    enum outcome o = svc_erasure_run(c, cfg->withdrawn_retention_days, NULL, &erased);
+    enum outcome o = svc_erasure_run(c, cfg->withdrawn_retention_days, true, NULL, &erased);
     printf("erased %lld claims\n", (long long)erased);
     if (o != OUTCOME_OK) {
         fprintf(stderr, "erase-withdrawn: could not finish the pass (database error); run it "

@@ -23,7 +23,7 @@ run_pass(struct periodic_job *j, atomic_bool *stop)
         log_warn("erasure: database not reachable; next pass in %d s", j->interval_ms / 1000);
         return;
     }
-    enum outcome o = svc_erasure_run(c, retention_days, stop, &erased);
+    enum outcome o = svc_erasure_run(c, retention_days, false, stop, &erased);
     if (erased > 0)
         log_info("erasure: erased the personal data of %lld withdrawn claims", (long long)erased);
     if (o != OUTCOME_OK)

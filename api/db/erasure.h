@@ -5,6 +5,7 @@
 #define RECOURS_DB_ERASURE_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 #include "db/pool.h"
 
@@ -20,13 +21,14 @@ struct erasure_batch {
 extern const struct db_statement db_erasure_statements[];
 
 /* Inside the caller's transaction: takes up to limit claims withdrawn at least
- * retention_days ago and not erased yet (oldest withdrawal first, skipping rows another
- * transaction holds, so two servers never wait on each other), sets their pii, email, phone
- * and identity keys and review reason to NULL and erased_at (and updated_at) to now(), and
- * the pii of their claim_duplicates to NULL. Status, dates, country, categories and harms
+ * retention_days ago and not erased yet (oldest withdrawal first; a claim another transaction
+ * is changing is skipped, so two servers never wait on each other, or with wait waited for;
+ * one that only writes a row pointing at the claim holds neither), sets their pii, email,
+ * phone and identity keys and review reason to NULL and erased_at (and updated_at) to now(),
+ * and the pii of their claim_duplicates to NULL. Status, dates, country, categories and harms
  * stay, so the tallies do not move. Fills *out (strings in a); the number of claims erased,
  * or DB_*. */
-int db_erasure_batch(PGconn *c, int retention_days, int limit, struct arena *a,
+int db_erasure_batch(PGconn *c, int retention_days, int limit, bool wait, struct arena *a,
                      struct erasure_batch *out);
 
 #endif

@@ -85,7 +85,8 @@ const struct db_statement db_notices_statements[] = {
      "       skipped_opted_out = $4::bigint - $5::bigint"
      " WHERE id = $1::uuid AND sent_at IS NULL",
      5},
-    /* the queued rows first, locked in the order of their ids, then the notice: the order of
+    /* the queued rows first (outbox_notice_queued, 0028: the notice's own), locked in the
+     * order of their ids, then the notice: the order of
      * db_outbox_mark_sent (a batch's rows by id, then their notice), so a stop and a mail thread
      * settling a batch never wait for each other in a cycle; k is read before the notice's row
      * is updated. A row settled meanwhile is no longer queued when its lock comes: left out. A
@@ -111,6 +112,15 @@ const struct db_statement db_notices_statements[] = {
      * than the pool's bound on every statement (--db-statement-timeout-ms), for this
      * transaction only */
     {"db_notices_queue_timeout", "SELECT set_config('statement_timeout', '120s', true)", 0},
+    /* the stop's: the same bound, and a plan made for its notice. A generic plan knows only
+     * the number of notices: every notice looks like an average one (with three, a third of
+     * the queued rows), and walking the queue of every notice (outbox_due_notices) or the whole
+     * outbox in id order then looks as cheap as outbox_notice_queued
+     * (tests/integration/test_outbox_plan.py); a stop is rare, its planning cheap */
+    {"db_notices_cancel_timeout",
+     "SELECT set_config('statement_timeout', '120s', true),"
+     "       set_config('plan_cache_mode', 'force_custom_plan', true)",
+     0},
     {"db_notices_sender",
      "SELECT a.title, s.name FROM actions a JOIN associations s ON s.id = a.association_id"
      " WHERE a.id = $1::uuid",
@@ -151,11 +161,12 @@ db_notices_list(PGconn *c, const char *action_id, const char *after_created,
 }
 
 /* The next statement of the transaction may run for as long as a queue of 100,000 rows
- * (db_notices_queue_timeout): 1, or DB_* (what: the statement, for the log). */
+ * (setup: db_notices_queue_timeout, or db_notices_cancel_timeout): 1, or DB_* (what: the
+ * statement, for the log). */
 static int
-long_statement_next(PGconn *c, const char *what)
+long_statement_next(PGconn *c, const char *setup, const char *what)
 {
-    PGresult *set = PQexecPrepared(c, "db_notices_queue_timeout", 0, NULL, NULL, NULL, 0);
+    PGresult *set = PQexecPrepared(c, setup, 0, NULL, NULL, NULL, 0);
     int rc = PQresultStatus(set) == PGRES_TUPLES_OK ? 1 : db_status_of(set, what);
 
     PQclear(set);
@@ -195,7 +206,7 @@ db_notices_queue(PGconn *c, const char *notice_id, bool essential, const char *a
                  const struct ws_filter *f, int64_t *matching_out, int64_t *queued_out)
 {
     const char *head_params[2] = {notice_id, essential ? "true" : "false"};
-    int rc = long_statement_next(c, "db_notices_queue");
+    int rc = long_statement_next(c, "db_notices_queue_timeout", "db_notices_queue");
 
     if (rc != 1)
         return rc;
@@ -225,7 +236,7 @@ db_notices_cancel(PGconn *c, const char *notice_id, const char *actor, int64_t *
 {
     const char *params[2] = {notice_id, actor};
     /* a notice to 100,000 members stops as many rows: the queue's bound, not the pool's */
-    int rc = long_statement_next(c, "db_notices_cancel");
+    int rc = long_statement_next(c, "db_notices_cancel_timeout", "db_notices_cancel");
 
     if (rc != 1)
         return rc;

@@ -53,13 +53,25 @@ page_security_headers(struct reply *r)
     reply_add_header(r, "X-Frame-Options", "DENY");
 }
 
+bool
+page_remember_lang(struct request *rq, struct reply *r)
+{
+    enum web_lang chosen;
+
+    if (!web_lang_parse(request_query(rq, "lang"), &chosen))
+        return false;
+    reply_add_header(r, "Set-Cookie",
+                     arena_printf(rq->arena, "%s=%s; Path=/; Max-Age=31536000; SameSite=Lax%s",
+                                  WEB_LANG_COOKIE, web_lang_code(chosen),
+                                  ((const struct app *)rq->app)->tls ? "; Secure" : ""));
+    return true;
+}
+
 struct reply
 page_reply(struct request *rq, const struct web_ctx *w, int status, struct strbuf *body,
            const char *cache_control)
 {
     char etag[WEB_ETAG_LEN];
-    enum web_lang chosen;
-    bool set_cookie = web_lang_parse(request_query(rq, "lang"), &chosen);
     struct reply r;
 
     web_etag(body->data != NULL ? body->data : "", body->len, etag);
@@ -72,6 +84,7 @@ page_reply(struct request *rq, const struct web_ctx *w, int status, struct strbu
         strbuf_free(body);
         page_security_headers(&r);
     }
+    bool set_cookie = page_remember_lang(rq, &r);
     if (status == 200) {
         reply_add_header(&r, "ETag", arena_strdup(rq->arena, etag));
         /* a reply that sets the cookie is this reader's: a shared cache must not keep it */
@@ -79,12 +92,6 @@ page_reply(struct request *rq, const struct web_ctx *w, int status, struct strbu
     }
     reply_add_header(&r, "Vary", "Accept-Language, Cookie");
     reply_add_header(&r, "Content-Language", web_lang_code(w->lang));
-    if (set_cookie)
-        reply_add_header(&r, "Set-Cookie",
-                         arena_printf(rq->arena,
-                                      "%s=%s; Path=/; Max-Age=31536000; SameSite=Lax%s",
-                                      WEB_LANG_COOKIE, web_lang_code(chosen),
-                                      ((const struct app *)rq->app)->tls ? "; Secure" : ""));
     return r;
 }
 

@@ -34,6 +34,10 @@ struct web_ctx page_ctx(const struct request *rq);
 struct reply page_reply(struct request *rq, const struct web_ctx *w, int status,
                         struct strbuf *body, const char *cache_control);
 
+/* The language cookie on r when ?lang= chose the language (a valid one): the next page,
+ * rendered or static, keeps it (web/lang.h). Whether it was set. */
+bool page_remember_lang(struct request *rq, struct reply *r);
+
 /* The page security headers (docs/api.md §1.7) on r. */
 void page_security_headers(struct reply *r);
 

@@ -287,6 +287,10 @@ as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state
         row(sb, w, "my.review_reason", web_t(w->cat, w->lang, key));
     }
     date_row(sb, w, "my.correct_until", str(v, "correctable_until"));
+    /* the reviewer's own words (a review's `note`, PATCH …/status's `reason`): written for the
+     * claimant, who reads them here whatever the decision (docs/workspace.md "Review") */
+    if (str(v, "status_reason") != NULL && str(v, "status_reason")[0] != '\0')
+        row(sb, w, "my.reviewer_note", str(v, "status_reason"));
     row(sb, w, "my.incident", st->data->incident.title);
     date_row(sb, w, "my.submitted", str(v, "created_at"));
     date_row(sb, w, "my.withdrawn_at", str(v, "withdrawn_at"));

@@ -95,13 +95,22 @@ cleanup:
     return r;
 }
 
+/* A static page (the dashboard) takes ?lang= as the rendered pages do: fr or en, else 400;
+ * the choice is remembered in the language cookie, so that the next page, rendered by the
+ * server, is in the language chosen here (its script reads ?lang=, then the cookie). */
 struct reply
 handle_web_page(struct request *rq)
 {
     const char *path = rq->match.route->path; /* the template: "/", "/claim", ... */
     const char *page = strcmp(path, "/") == 0 ? "index" : path + 1;
+    struct reply deny;
 
-    return serve_file(rq, arena_printf(rq->arena, "%s.html", page));
+    if (!page_query_ok(rq, &deny))
+        return deny;
+    struct reply r = serve_file(rq, arena_printf(rq->arena, "%s.html", page));
+    if (r.status == 200)
+        page_remember_lang(rq, &r);
+    return r;
 }
 
 struct reply

@@ -15,6 +15,7 @@
 
 struct batch {
     int retention_days;
+    bool wait; /* for a due claim another transaction is changing (the command's pass) */
     int erased;
 };
 
@@ -25,7 +26,7 @@ erase_body(PGconn *c, struct tx *t, void *ctx)
     struct batch *x = ctx;
     struct arena *a = arena_new();
     struct erasure_batch b = {0};
-    int rc = db_erasure_batch(c, x->retention_days, ERASURE_BATCH, a, &b);
+    int rc = db_erasure_batch(c, x->retention_days, ERASURE_BATCH, x->wait, a, &b);
 
     x->erased = rc > 0 ? rc : 0;
     if (rc > 0) {
@@ -44,11 +45,12 @@ erase_body(PGconn *c, struct tx *t, void *ctx)
 }
 
 enum outcome
-svc_erasure_run(PGconn *c, int retention_days, const atomic_bool *stop, int64_t *erased_out)
+svc_erasure_run(PGconn *c, int retention_days, bool wait, const atomic_bool *stop,
+                int64_t *erased_out)
 {
     *erased_out = 0;
     while (stop == NULL || !atomic_load(stop)) {
-        struct batch x = {retention_days, 0};
+        struct batch x = {retention_days, wait, 0};
         enum outcome o = svc_tx_run(c, "erasure", TX_READ_WRITE, erase_body, &x);
         if (o != OUTCOME_OK)
             return o;

@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/outcome.h"
@@ -15,13 +16,16 @@
 #define ERASURE_BATCH 500
 
 /* Erases every claim withdrawn at least retention_days ago and not erased yet (its evidence
- * files deleted with it, docs/evidence.md §2), batch after batch, each batch its own transaction ending with one audit event (actor "system", action
- * "claims.erase", object "erasure" named by the batch's erased_at, digest over the erased
- * references; never personal data). stop, when not NULL, is looked at between batches.
+ * files deleted with it, docs/evidence.md §2), batch after batch, each batch its own
+ * transaction ending with one audit event (actor "system", action "claims.erase", object "erasure" named by the batch's erased_at, digest over the erased
+ * references; never personal data). A due claim another transaction is changing (a claimant's
+ * correction, a rotation, another pass) is left to the next pass, or with wait waited for
+ * (the one-shot command, which says what it erased; the statement timeout bounds the wait).
+ * stop, when not NULL, is looked at between batches.
  * *erased_out counts the claims erased by the batches that committed, also on failure.
  * Then deletes the evidence uploads abandoned by a stopped server (svc_evidence_sweep).
  * OUTCOME_OK, or OUTCOME_UNAVAILABLE / OUTCOME_INTERNAL (the next pass resumes). */
-enum outcome svc_erasure_run(PGconn *c, int retention_days, const atomic_bool *stop,
+enum outcome svc_erasure_run(PGconn *c, int retention_days, bool wait, const atomic_bool *stop,
                              int64_t *erased_out);
 
 /* Deletes the Idempotency-Key answers past their 24 h (docs/api.md §4.3), batch after batch: they

@@ -262,6 +262,49 @@ def psql_text(sql):
     return run.stdout
 
 
+class RowHolder:
+    """A psql session holding an uncommitted transaction with a lock on a claim's row: FOR KEY
+    SHARE (what a foreign key check of a row pointing at the claim takes) or a stronger one
+    (FOR UPDATE: what a change of the claim takes). A statement that locks the claim waits on
+    it inside its statement, its snapshot taken; one that skips locked rows skips it."""
+
+    def __init__(self, reference, lock="FOR KEY SHARE", url=None):
+        self.app = "recours-holder-" + suffix(8)
+        self.url = url or database_url()
+        self.proc = subprocess.Popen(
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.url],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True, env=dict(os.environ, PGAPPNAME=self.app))
+        self.proc.stdin.write(
+            "BEGIN;\n"
+            "SELECT id FROM claims WHERE reference = " + sql_literal(reference)
+            + f" {lock};\n")
+        self.proc.stdin.flush()
+        self.pid = harness.poll(self._holding, 10.0, what="the psql session to hold its row")
+
+    def _holding(self):
+        rows = psql("SELECT pid, state FROM pg_stat_activity WHERE application_name = "
+                    f"{sql_literal(self.app)} AND query LIKE 'SELECT id FROM claims%'",
+                    url=self.url)
+        if rows and rows[0][1] == "idle in transaction (aborted)":
+            raise AssertionError("the holder's lock failed")
+        return int(rows[0][0]) if rows and rows[0][1] == "idle in transaction" else None
+
+    def blocked(self, query_start=None):
+        """Pids of the backends waiting on the holder (whose query starts with query_start)."""
+        also = f" AND query LIKE {sql_literal(query_start + '%')}" if query_start else ""
+        return [int(r[0]) for r in psql(
+            f"SELECT pid FROM pg_stat_activity WHERE {self.pid} = ANY(pg_blocking_pids(pid))"
+            + also, url=self.url)]
+
+    def release(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.write("ROLLBACK;\n\\q\n")
+            self.proc.stdin.flush()
+            self.proc.stdin.close()
+            self.proc.wait(timeout=harness.RUN_TIMEOUT_S)
+
+
 def sql_literal(text):
     return "'" + text.replace("'", "''") + "'"
 

@@ -15,7 +15,9 @@ passed. Shown:
   - the claimant's GET with reference and token still answers 200: status withdrawn,
     `claimant` null, `harms.description` "" and no personal value anywhere in the body;
   - the same person can claim again on the incident;
-  - `recours erase-withdrawn` does the same in one pass and prints `erased N claims`;
+  - `recours erase-withdrawn` does the same in one pass and prints `erased N claims`; a due
+    claim another transaction points at (a KEY SHARE lock: a confirmation link being stored)
+    is erased, one another transaction is changing (FOR UPDATE) is waited for, not skipped;
   - with `--withdrawn-retention-days 0` a withdrawal is erased at the next pass;
   - with the database unreachable the job logs and retries, and the server still stops
     cleanly.
@@ -265,6 +267,51 @@ class CommandTest(ErasureCase):
         self.assertTrue(is_erased(recent["reference"]))
         self.assert_not_erased(active, "received")
 
+
+    def due_claim(self):
+        """A claim withdrawn 31 days ago: due with the default retention (30 days)."""
+        receipt, _ = self.claim()
+        self.withdraw(receipt)
+        backdate_withdrawal({receipt["reference"]: 31})
+        return receipt
+
+    def test_command_erases_a_claim_a_new_row_points_at(self):
+        """A transaction writing a row that points at the claim (the mail thread storing the
+        confirmation link of its claim-accepted message, a review's history row) holds a KEY
+        SHARE lock on the claim until it ends. The pass locked its claims FOR UPDATE SKIP
+        LOCKED, so it skipped such a claim: test_command_erases_one_pass once printed "erased 0
+        claims" for a claim due. It now takes FOR NO KEY UPDATE (the lock its UPDATE takes: no
+        key of a claim changes), which that lock lets through."""
+        self.start()
+        receipt = self.due_claim()
+        holder = cf.RowHolder(receipt["reference"], "FOR KEY SHARE", url=DB_URL)
+        self.addCleanup(holder.release)
+        self.assertRegex(self.run_command(), r"^erased [1-9][0-9]* claims\n$")
+        self.assertTrue(is_erased(receipt["reference"]))
+
+    def test_command_waits_for_a_claim_being_changed(self):
+        """The command is one pass that says what it erased: a due claim another transaction
+        is changing (FOR UPDATE: the claimant's correction, a rotation) is waited for, not
+        skipped in silence (the server's periodic pass skips it; its next pass erases it)."""
+        self.start()
+        receipt = self.due_claim()
+        holder = cf.RowHolder(receipt["reference"], "FOR UPDATE", url=DB_URL)
+        self.addCleanup(holder.release)
+        run = subprocess.Popen([harness.recours_bin(), "erase-withdrawn"],
+                               env=dict(os.environ, DATABASE_URL=DB_URL,
+                                        RECOURS_SECRETS_DIR=self.server.secrets_dir),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: run.poll() is not None or run.kill())
+        # the command's statement (the server's mail thread, storing the claim's confirmation
+        # link, may be waiting too)
+        harness.poll(lambda: holder.blocked("WITH due AS"), POLL_S,
+                     what="the command to wait for the claim")
+        self.assertFalse(is_erased(receipt["reference"]))
+        holder.release()
+        out, err = run.communicate(timeout=harness.RUN_TIMEOUT_S)
+        self.assertEqual(run.returncode, 0, err)
+        self.assertRegex(out.splitlines()[0], r"^erased [1-9][0-9]* claims$")
+        self.assertTrue(is_erased(receipt["reference"]))
 
     def test_command_deletes_idempotency_answers_past_24_hours(self):
         """docs/api.md §4.3 keeps an Idempotency-Key's answer 24 h; past that it is never replayed,

@@ -173,6 +173,38 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertEqual((view["review_reason"], view["correctable_until"]), (None, None))
         self.assertFalse("Reason for the rejection" in self.open(claim).body.decode())
 
+    def test_the_reviewers_message_is_shown_escaped(self):
+        """The reviewer's note (the review's `note`, the claim view's `status_reason`; docs/api.md
+        §5.5) is written for the claimant: the page shows it, labelled as the reviewer's message,
+        in either language, escaped; a decision without one leaves no such row."""
+        assoc = af.approved_association(self.server)
+        action = af.open_action(assoc, self.slug)
+        claim = af.mandated_claim(self.server, self.slug, action, client=self.client)
+        note = "Pièce <b>illisible</b> & \"scan\" : renvoyez-la <script>x()</script>"
+        r = assoc.request("POST", f"/v1/actions/{action['id']}/reviews",
+                          {"references": [claim["reference"]], "decision": "rejected",
+                           "reason": "incomplete", "note": note}, client=self.client)
+        self.assertEqual(r.status, 200, r)
+        view = cf.claim_request(self.client, "GET", claim["reference"], claim["token"]).json()
+        self.assertEqual(view["status_reason"], note)
+        escaped = ("Pièce &lt;b&gt;illisible&lt;/b&gt; &amp; \"scan\" : renvoyez-la"
+                   " &lt;script&gt;x()&lt;/script&gt;")
+        for lang, label in (("en", "Message from the reviewer"),
+                            ("fr", "Message de la personne qui a examiné votre réclamation")):
+            with self.subTest(lang=lang):
+                page = self.open(claim, lang=lang).body.decode()
+                self.assertTrue(f"<div><dt>{label}</dt><dd>{escaped}</dd></div>" in page,
+                                "the note, escaped, labelled as the reviewer's")
+                self.assertFalse("<b>illisible" in page or "<script>x()" in page, "unescaped")
+        # verified without a note: the note is gone from the claim, and from the page
+        r = assoc.request("POST", f"/v1/actions/{action['id']}/reviews",
+                          {"references": [claim["reference"]], "decision": "verified"},
+                          client=self.client)
+        self.assertEqual(r.status, 200, r)
+        page = self.open(claim).body.decode()
+        self.assertFalse("Message from the reviewer" in page or "illisible" in page,
+                         "no note, no row")
+
     def test_join_then_revoke(self):
         assoc = af.approved_association(self.server)
         action = af.open_action(assoc, self.slug)

@@ -28,8 +28,6 @@ cannot come back through a second claim: 20 concurrent submissions of one person
 claim.
 """
 
-import os
-import subprocess
 import threading
 import unittest
 
@@ -86,45 +84,6 @@ class Monitor(threading.Thread):
                     self.bad.append(rows)
         except BaseException as e:   # reported by the test
             self.error = e
-
-
-class Holder:
-    """A psql session holding an uncommitted transaction with a KEY SHARE lock on a claim's
-    row (what a foreign key check of a row pointing at the claim takes): a concurrent addition
-    of the claim, which locks it FOR UPDATE, waits on it inside its statement, its snapshot
-    taken."""
-
-    def __init__(self, reference):
-        self.app = "recours-holder-" + cf.suffix(8)
-        self.proc = subprocess.Popen(
-            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", cf.database_url()],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True, env=dict(os.environ, PGAPPNAME=self.app))
-        self.proc.stdin.write(
-            "BEGIN;\n"
-            "SELECT id FROM claims WHERE reference = " + cf.sql_literal(reference)
-            + " FOR KEY SHARE;\n")
-        self.proc.stdin.flush()
-        self.pid = harness.poll(self._holding, 10.0, what="the psql session to hold its row")
-
-    def _holding(self):
-        rows = cf.psql("SELECT pid, state FROM pg_stat_activity WHERE application_name = "
-                       f"{cf.sql_literal(self.app)} AND query LIKE 'SELECT id FROM claims%'")
-        if rows and rows[0][1] == "idle in transaction (aborted)":
-            raise AssertionError("the holder's lock failed")
-        return int(rows[0][0]) if rows and rows[0][1] == "idle in transaction" else None
-
-    def blocked(self):
-        """Pids of the backends waiting on the holder."""
-        return [int(r[0]) for r in cf.psql(
-            f"SELECT pid FROM pg_stat_activity WHERE {self.pid} = ANY(pg_blocking_pids(pid))")]
-
-    def release(self):
-        if self.proc.poll() is None:
-            self.proc.stdin.write("ROLLBACK;\n\\q\n")
-            self.proc.stdin.flush()
-            self.proc.stdin.close()
-            self.proc.wait(timeout=harness.RUN_TIMEOUT_S)
 
 
 class Call(threading.Thread):
@@ -335,7 +294,7 @@ class NoDoubleRecoveryTest(unittest.TestCase):
         and mandated to A) while claimant_call runs; then the holder rolls back. Everything
         stays well inside the server's statement timeout."""
         claim = af.mandated_free_claim(self.server, self.slug, self.A, self.a1, client=self.c)
-        holder = Holder(claim["reference"])
+        holder = cf.RowHolder(claim["reference"])
         self.addCleanup(holder.release)
         adding = Call(self.server, lambda c: self.A.request(
             "POST", f"/v1/actions/{self.a2['id']}/members",

@@ -209,6 +209,56 @@ class WebPagesTest(unittest.TestCase):
             for v in vocab:
                 self.assertIn(prefix + v, keys["en"])
 
+    def test_the_dashboards_language_sticks_to_the_next_page(self):
+        """/dashboard?lang=en (a static page) sets the language cookie as the rendered pages'
+        ?lang= does (page_reply), so that the next page the server renders is in English
+        whatever the browser prefers; a ?lang= outside fr and en is 400, as there; without
+        ?lang= no cookie is set (the switch's or the browser's choice stands)."""
+        with Client(self.server) as c:
+            for lang, other in (("en", "fr"), ("fr", "en")):
+                with self.subTest(lang=lang):
+                    r = c.request("GET", f"/dashboard?lang={lang}",
+                                  headers={"Accept-Language": other})
+                    self.assertEqual(r.status, 200, r)
+                    cookie = r.headers.get("Set-Cookie", "")
+                    self.assertEqual(cookie.split(";")[0], f"lang={lang}", r.headers)
+                    attrs = {a.strip().split("=")[0].lower() for a in cookie.split(";")[1:]}
+                    self.assertLessEqual({"path", "max-age", "samesite", "secure"}, attrs)
+                    nxt = c.request("GET", "/my-claim", headers={
+                        "Accept": "text/html", "Accept-Language": other,
+                        "Cookie": cookie.split(";")[0]})
+                    self.assertEqual(nxt.status, 200, nxt)
+                    self.assertEqual(nxt.headers.get("Content-Language"), lang)
+                    self.assertIn(f'<html lang="{lang}">', nxt.body.decode("utf-8"))
+            r = c.request("GET", "/dashboard", headers={"Accept-Language": "en"})
+            self.assertEqual(r.status, 200, r)
+            self.assertIsNone(r.headers.get("Set-Cookie"))
+            harness.assert_problem(self, c.request("GET", "/dashboard?lang=de"), 400,
+                                   "invalid-parameter")
+
+    def test_the_review_note_says_the_claimant_reads_it(self):
+        """The review's note is the claimant's to read (/my-claim shows it, docs/workspace.md
+        "Review"): the dashboard's field says so, in its label and in a hint the field is
+        described by, in both languages."""
+        page = self.get("/dashboard").body.decode("utf-8")
+        field = re.search(r'<input id="ml-note"[^>]*>', page)
+        self.assertIsNotNone(field, "the review's note field")
+        described = re.search(r'aria-describedby="([^"]+)"', field.group(0))
+        self.assertIsNotNone(described, "the note field is described by a hint")
+        hint = re.search(r'<p class="hint" id="' + re.escape(described.group(1))
+                         + r'" data-i18n="([^"]+)">', page)
+        self.assertIsNotNone(hint, "the hint the field names")
+        texts = {}
+        for lang in ("en", "fr"):
+            with open(os.path.join(web_dir(), "i18n", lang + ".json"), encoding="utf-8") as f:
+                texts[lang] = json.load(f)
+        for lang, reader, page_name in (("en", "claimant", "My claim"),
+                                        ("fr", "demandeur", "Ma réclamation")):
+            with self.subTest(lang=lang):
+                self.assertIn(reader, texts[lang]["ws.f.note"])
+                self.assertIn(page_name, texts[lang][hint.group(1)])
+                self.assertEqual(texts[lang]["nav.my_claim"], page_name)
+
     def test_static_assets_answer_with_their_media_type(self):
         names = sorted(os.listdir(os.path.join(web_dir(), "static")))
         self.assertIn("style.css", names)
