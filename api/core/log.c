@@ -11,15 +11,23 @@
 #include "core/clock.h"
 #include "core/strbuf.h"
 
+/* A line starts with the time and the level; the line's buffer is reserved once for a usual
+ * line (a request's is about 170 bytes), so it is not grown several times on every request. */
 static void
 begin(struct strbuf *sb, const char *level)
 {
     struct timeval tv;
-    char ts[40];
+    char ts[32]; /* clock_format_rfc3339's size; the fast one writes 28 */
 
     gettimeofday(&tv, NULL);
-    clock_format_rfc3339(tv.tv_sec, (int)tv.tv_usec, ts, sizeof ts);
-    strbuf_printf(sb, "{\"ts\":\"%s\",\"level\":\"%s\"", ts, level);
+    if (!clock_format_rfc3339_us((int64_t)tv.tv_sec * 1000000 + tv.tv_usec, ts))
+        clock_format_rfc3339(tv.tv_sec, (int)tv.tv_usec, ts, sizeof ts);
+    strbuf_reserve(sb, 256);
+    strbuf_puts(sb, "{\"ts\":\"");
+    strbuf_puts(sb, ts);
+    strbuf_puts(sb, "\",\"level\":\"");
+    strbuf_puts(sb, level);
+    strbuf_append(sb, "\"", 1);
 }
 
 static void
@@ -77,6 +85,9 @@ log_request(const char *request_id, const char *method, const char *route, int s
     strbuf_json_string(&sb, method);
     strbuf_puts(&sb, ",\"route\":");
     strbuf_json_string(&sb, route);
-    strbuf_printf(&sb, ",\"status\":%d,\"duration_us\":%lld", status, (long long)duration_us);
+    strbuf_puts(&sb, ",\"status\":");
+    strbuf_int(&sb, status);
+    strbuf_puts(&sb, ",\"duration_us\":");
+    strbuf_int(&sb, duration_us);
     finish(&sb);
 }
