@@ -121,6 +121,18 @@ class HttpCoreTest(unittest.TestCase):
             r = rc.read_response("POST")
         assert_problem(self, r, 413, "payload-too-large")
 
+    def test_integer_beyond_64_bits_is_malformed_json_said_so(self):
+        """docs/api.md §1.3: valid JSON, but no field takes it and the parser cannot hold it;
+        the detail said "not valid JSON", which sent a client looking for a syntax error."""
+        for value in ("18446744073709551616", "-9223372036854775809"):
+            with self.subTest(value=value):
+                r = self.client.request("POST", "/v1/incidents",
+                                        body=('{"affected_count": %s}' % value).encode(),
+                                        headers={"Content-Type": "application/json"},
+                                        token=self.server.operator_key)
+                doc = assert_problem(self, r, 400, "malformed-json")
+                self.assertIn("integer beyond 64 bits", doc["detail"])
+
     def test_chunked_body_growing_past_limit_is_413(self):
         chunk = b"c" * 512
         chunks = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(4))  # 2 KiB
