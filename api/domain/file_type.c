@@ -117,6 +117,14 @@ file_type_media(enum file_type t)
     return (unsigned)t < sizeof media / sizeof media[0] ? media[t] : NULL;
 }
 
+static const char *const extensions[] = {NULL, "pdf", "jpg", "png"};
+
+const char *
+file_type_extension(enum file_type t)
+{
+    return (unsigned)t < sizeof extensions / sizeof extensions[0] ? extensions[t] : NULL;
+}
+
 enum file_type
 file_type_of_media(const char *m)
 {

@@ -33,6 +33,9 @@ bool file_type_check(enum file_type t, const uint8_t *head, size_t head_n, const
 /* The media type of t ("application/pdf", "image/jpeg", "image/png"), NULL for NONE. */
 const char *file_type_media(enum file_type t);
 
+/* The file name extension of t ("pdf", "jpg", "png"), NULL for NONE. */
+const char *file_type_extension(enum file_type t);
+
 /* The type of a media type written by file_type_media, FILE_TYPE_NONE otherwise. */
 enum file_type file_type_of_media(const char *media);
 

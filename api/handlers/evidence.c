@@ -172,12 +172,17 @@ handle_evidence_download(struct request *rq)
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     /* the static name of the type (a reply's content type outlives the arena) */
-    const char *media = file_type_media(file_type_of_media(f.media_type));
+    enum file_type type = file_type_of_media(f.media_type);
+    const char *media = file_type_media(type);
+    const char *ext = file_type_extension(type);
     struct reply r = reply_stream_take(200, media != NULL ? media : "application/octet-stream",
                                        (struct reply_stream){download_next, download_end, d});
-    /* never shown in the browser's origin: a download, named by its id */
+    /* never shown in the browser's origin: a download, named by its id (the claimant's name
+     * for it is theirs, not a safe file name) with the extension of its type, so that counsel's
+     * system opens it with the right program */
     reply_add_header(&r, "Content-Disposition",
-                     arena_printf(rq->arena, "attachment; filename=\"%s\"", f.id));
+                     arena_printf(rq->arena, "attachment; filename=\"%s%s%s\"", f.id,
+                                  ext != NULL ? "." : "", ext != NULL ? ext : ""));
     reply_add_header(&r, "X-Evidence-SHA256", arena_strdup(rq->arena, f.sha256));
     return r;
 }

@@ -147,7 +147,8 @@ claim_currency_decimals(struct request *rq)
 }
 
 /* The merge patch of correct, join and revoke; NULL for the others (and when join's cannot
- * be built: the claim is shown). *bad: the form cannot be a correction (400). */
+ * be built: the claim is shown). *bad: the form cannot be a correction, or a join names no
+ * action (400). */
 static json_t *
 patch_of(struct request *rq, const struct form *f, const char *what, bool *bad)
 {
@@ -158,8 +159,15 @@ patch_of(struct request *rq, const struct form *f, const char *what, bool *bad)
         patch = claim_form_to_json(f, claim_currency_decimals(rq), true);
         *bad = patch == NULL;
     } else if (strcmp(what, "join") == 0) {
-        patch = json_pack("{s:s?, s:s?}", "action_id", form_get(f, "action", NULL),
-                          "mandate_text_version", form_get(f, "mandate_text_version", NULL));
+        const char *action = form_get(f, "action", NULL);
+        /* without one, the patch was {"action_id": null}: a revocation of the mandate in
+         * force, which the page then called a mandate given */
+        if (action == NULL || action[0] == '\0') {
+            *bad = true;
+            return NULL;
+        }
+        patch = json_pack("{s:s, s:s?}", "action_id", action, "mandate_text_version",
+                          form_get(f, "mandate_text_version", NULL));
     } else if (strcmp(what, "revoke") == 0) {
         patch = json_pack("{s:n}", "action_id");
     }

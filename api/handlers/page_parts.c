@@ -193,11 +193,17 @@ vouchers(struct strbuf *sb, const struct web_ctx *w, const json_t *list, int64_t
 
 void
 page_scheme(struct strbuf *sb, const struct web_ctx *w, const json_t *scheme,
-            json_int_t version)
+            json_int_t version, bool takes_claims)
 {
     if (!json_is_object(scheme)) {
+        /* a closed incident's page said "you can already register your claim" above "this
+         * incident no longer accepts claims" */
         strbuf_puts(sb, "<p>");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "page.scheme.none");
+        if (takes_claims) {
+            strbuf_puts(sb, " ");
+            web_te(sb, w->cat, w->lang, WEB_TEXT, "page.scheme.none_claim");
+        }
         strbuf_puts(sb, "</p>\n");
         return;
     }

@@ -20,9 +20,10 @@ void page_open_actions(struct strbuf *sb, const struct web_ctx *w, const json_t 
 
 /* What a claimant may receive under scheme (a document of docs/api.md §11.1, or NULL when
  * none is set): the base, the vouchers, the cash alternative, the supplements per category,
- * the loss and time rules only when they pay, the pro-rata note under a fund cap. */
+ * the loss and time rules only when they pay, the pro-rata note under a fund cap. Without a
+ * scheme, the invitation to claim anyway only when the incident takes claims (open). */
 void page_scheme(struct strbuf *sb, const struct web_ctx *w, const json_t *scheme,
-                 json_int_t version);
+                 json_int_t version, bool takes_claims);
 
 /* When fallback, the note (the catalogue's key) saying that the text below is its French
  * original, the page's language having none. */

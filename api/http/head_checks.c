@@ -3,6 +3,7 @@
 #include "http/head_checks.h"
 
 #include <microhttpd.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -52,6 +53,15 @@ target_length(const struct request *rq)
     return n;
 }
 
+/* RFC 9110 §10.1.1: the client sends nothing of its body before a 100 (Continue). */
+static bool
+waits_for_continue(const struct request *rq)
+{
+    const char *expect = request_header(rq, "Expect");
+
+    return expect != NULL && strcasecmp(expect, "100-continue") == 0;
+}
+
 struct reply
 head_check(const struct request *rq, const char *version, const struct head_limits *lim)
 {
@@ -80,8 +90,12 @@ head_check(const struct request *rq, const char *version, const struct head_limi
     if (cl != NULL) {
         char *end = NULL;
         unsigned long long n = strtoull(cl, &end, 10);
-        if (end == cl || *end != '\0' || n > (unsigned long long)lim->max_body_bytes)
-            return problem_reply("payload-too-large", "the request body exceeds the limit");
+        bool valid = end != cl && *end == '\0';
+        if (valid && n <= (unsigned long long)lim->max_body_bytes)
+            return none;
+        if (valid && n <= (unsigned long long)lim->max_drain_bytes && !waits_for_continue(rq))
+            return none; /* read and dropped: 413 once it is in (http/server.c) */
+        return problem_reply("payload-too-large", "the request body exceeds the limit");
     }
     return none;
 }

@@ -18,12 +18,21 @@
  * would be closed silently). */
 #define HEAD_MAX_FIELDS 100
 
+/* A declared body over the limit but not over this is read and thrown away before its 413,
+ * unless the client waits for 100-continue. A client that sends its body at once (browsers,
+ * most libraries) met a connection closed on unread bytes, whose reset destroyed the early 413
+ * before it was read: the client saw a dropped connection. Above this, the early 413 and the
+ * close stand (docs/api.md §6). */
+#define HEAD_DRAIN_MAX_BYTES (1024 * 1024)
+
 struct head_limits {
     int64_t max_header_bytes; /* header block; also the request target's limit (414) */
     int64_t max_body_bytes;
+    int64_t max_drain_bytes;  /* HEAD_DRAIN_MAX_BYTES, or 0 where nothing is drained */
 };
 
-/* The early answer for the request (status 0: none). version is MHD's ("HTTP/1.1"). */
+/* The early answer for the request (status 0: none). version is MHD's ("HTTP/1.1"). A body
+ * to drain gets none here: the caller discards it and answers 413 at its end. */
 struct reply head_check(const struct request *rq, const char *version,
                         const struct head_limits *lim);
 

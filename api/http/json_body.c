@@ -84,8 +84,12 @@ json_body_object(struct request *rq, bool allow_merge_patch, struct reply *err)
                              JSON_REJECT_DUPLICATES, &je);
     if (doc == NULL) {
         char detail[128];
-        snprintf(detail, sizeof detail, "the body is not valid JSON (line %d, column %d)",
-                 je.line, je.column);
+        /* jansson holds integers in 64 bits: a longer one is valid JSON that it cannot read
+         * (no field takes one), said as such rather than as bad syntax (docs/api.md §1.3) */
+        const char *what = json_error_code(&je) == json_error_numeric_overflow
+                               ? "the body holds an integer beyond 64 bits"
+                               : "the body is not valid JSON";
+        snprintf(detail, sizeof detail, "%s (line %d, column %d)", what, je.line, je.column);
         *err = problem_reply("malformed-json", detail);
         return NULL;
     }

@@ -291,10 +291,14 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
     if (rq == NULL) {
         rq = request_begin(s, conn, url, method);
         *con_cls = rq;
-        struct head_limits lim = {s->cfg.max_header_bytes, s->cfg.max_body_bytes};
+        struct head_limits lim = {s->cfg.max_header_bytes, s->cfg.max_body_bytes,
+                                  HEAD_DRAIN_MAX_BYTES};
         const struct body_stream_route *streamed = body_stream_find(&s->cfg.body_streams, rq);
-        if (streamed != NULL)
+        if (streamed != NULL) {
+            /* a streamed body is cut off at its limit, never drained (http/body_stream.h) */
             lim.max_body_bytes = streamed->max_body_bytes(s->cfg.app);
+            lim.max_drain_bytes = 0;
+        }
         rq->early = head_check(rq, version, &lim);
         if (rq->early.status == 0 && streamed != NULL) {
             /* its role and its opener decide before any byte is read (http/body_stream.h) */

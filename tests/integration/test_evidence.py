@@ -111,7 +111,10 @@ class EvidenceTest(unittest.TestCase):
         self.assertEqual(hashlib.sha256(got.body).hexdigest(), f["sha256"])
         self.assertEqual(got.headers.get("X-Evidence-SHA256"), f["sha256"])
         self.assertEqual(got.media_type, "application/pdf")
-        self.assertTrue(got.headers.get("Content-Disposition", "").startswith("attachment"))
+        # named by its id with its type's extension: a file with none (the id alone) did not
+        # open on counsel's machine (walk20)
+        self.assertEqual(got.headers.get("Content-Disposition"),
+                         f'attachment; filename="{f["id"]}.pdf"')
         events = cf.psql("SELECT actor FROM audit_events WHERE action = 'evidence.download'"
                          " AND object_id = " + cf.sql_literal(f["id"]))
         self.assertEqual(len(events), before + 1, "each download is audited")

@@ -224,6 +224,27 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
         self.assertIsNone(view["action_id"])
 
+    def test_a_join_without_its_action_is_refused_and_revokes_nothing(self):
+        """Found by walk20: a join post whose `action` was missing or empty became the patch
+        {"action_id": null}, which revoked the mandate in force, and the page said "mandate
+        given". It is a malformed form (400 page); the claim stays in its action."""
+        assoc = af.approved_association(self.server)
+        action = af.open_action(assoc, self.slug)
+        _, receipt = self.claim()
+        page = self.open(receipt, action=action["id"]).body.decode()
+        join = ff.form_by_id(page, "join-form")
+        pairs = [(c["name"], c["value"]) for c in join["controls"] if c["name"]]
+        self.assertEqual(self.post(pairs).status, 200)
+        for forged in ([p for p in pairs if p[0] != "action"],
+                       [(k, "" if k == "action" else v) for k, v in pairs]):
+            with self.subTest(action=dict(forged).get("action")):
+                r = self.post(forged)
+                self.assertEqual(r.status, 400, r)
+                self.assertEqual(r.media_type, "text/html")
+                view = cf.claim_request(self.client, "GET", receipt["reference"],
+                                        receipt["token"]).json()
+                self.assertEqual(view["action_id"], action["id"], "the mandate was revoked")
+
     def test_join_any_open_action_of_the_incident(self):
         """Opened without ?action=, the page lists the incident's open actions with their
         association; "join" opens that action's mandate, which is then given."""

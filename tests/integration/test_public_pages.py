@@ -249,6 +249,30 @@ class PublicPagesTest(unittest.TestCase):
         harness.assert_problem(self, self.get("/i/no-such-incident"), 404, "not-found")
         harness.assert_problem(self, self.get("/i/%3Cx%3E"), 404, "not-found")
 
+    def test_closed_incident_without_scheme_does_not_invite_a_claim(self):
+        """Found in walk20's journey: an incident closed before its scheme was set said
+        "you can already register your claim" just above "this incident no longer accepts
+        claims", on its page and on the claim form. An open one still says both."""
+        closed = cf.make_incident(self.server, disclosed_on=datetime.date.today().isoformat())
+        cf.close_incident(self.server, closed)
+        for path in (f"/i/{closed}", f"/claim?incident={closed}"):
+            for lang, none, closed_words, invite in (
+                    ("fr", "Le barème d'indemnisation n'est pas encore fixé.",
+                     "Cet incident n'accepte plus de réclamations.", "Vous pouvez déjà"),
+                    ("en", "The compensation scheme is not set yet.",
+                     "This incident no longer accepts claims.", "You can already")):
+                with self.subTest(path=path, lang=lang):
+                    r = self.get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+                    self.assertEqual(r.status, 200, r)
+                    text = text_of(r.body.decode("utf-8"))
+                    self.assertIn(none, text)
+                    self.assertIn(closed_words, text)
+                    self.assertNotIn(invite, text)
+        opened = cf.make_incident(self.server, disclosed_on=datetime.date.today().isoformat())
+        en, _ = self.page(f"/i/{opened}", "en")
+        self.assertIn("The compensation scheme is not set yet. You can already register your "
+                      "claim.", en)
+
     def test_action_page_has_the_art13_fields_and_social_tags(self):
         aid = self.action["id"]
         r = self.assoc.request("PATCH", f"/v1/actions/{aid}", {

@@ -95,6 +95,10 @@ test_media_names(void **state)
     assert_int_equal(file_type_of_media("image/png"), FILE_TYPE_PNG);
     assert_int_equal(file_type_of_media("image/gif"), FILE_TYPE_NONE);
     assert_int_equal(file_type_of_media(NULL), FILE_TYPE_NONE);
+    assert_string_equal(file_type_extension(FILE_TYPE_PDF), "pdf");
+    assert_string_equal(file_type_extension(FILE_TYPE_JPEG), "jpg");
+    assert_string_equal(file_type_extension(FILE_TYPE_PNG), "png");
+    assert_null(file_type_extension(FILE_TYPE_NONE));
 }
 
 /* The window keeps the last FILE_TYPE_TAIL bytes whatever the sizes of the pieces. */
