@@ -96,6 +96,11 @@ read_mandate_change(struct request *rq, json_t *patch,
     }
     if (json_is_null(id)) {
         m->kind = MANDATE_REVOKE;
+        /* a revocation gives no mandate text: a version beside it is refused as without
+         * action_id, not silently dropped */
+        if (version != NULL)
+            errors_add(errors, "mandate_text_version", "invalid-value",
+                       "only with an action id, not with null");
     } else if (!json_is_string(id)) {
         errors_add(errors, "action_id", "invalid-type", "expected an action id or null");
     } else if (rec->member_of != NULL && strcmp(rec->member_of, json_string_value(id)) != 0) {

@@ -860,6 +860,13 @@ class MandatesTest(Base):
         self.assertIn(("mandate_text_version", "required"), self.errors(r),
                       "docs/api.md §9.2: required with action_id, correction checked as submission")
         self.assertEqual(af.mandate_of(claim["reference"]), (None, None, None))
+        # a revocation with a version beside it: refused whole, the mandate in force kept
+        af.mandate_later(self.server, claim, action, client=self.c)
+        r = af.claimant_patch(self.server, claim, {"action_id": None,
+                                                   "mandate_text_version": af.MANDATE_VERSION},
+                              client=self.c)
+        self.assertIn(("mandate_text_version", "invalid-value"), self.errors(r))
+        self.assertEqual(af.mandate_of(claim["reference"])[0], action["id"])
 
 
 # --- the association's claim list and review ------------------------------------------------------
