@@ -366,26 +366,34 @@ perf_top() {
         "$TMP/perf-flat.txt" | sort -rn | awk -v n="$3" 'NR <= n'
 }
 
-# One more API run with the default writer count under `perf record -a -g` (the whole machine:
-# recours, the PostgreSQL backends, wrk), then the share of CPU by command and the top
-# functions of recours and of postgres, into $TMP/perf-*.txt and the report.
-profile_api() {
-    local writers="$1" slug="bench-profile-$$" secs
+# profiled_run WRITERS TAG PERF_ARGS...: one more API run with WRITERS writers, its warm-up
+# first, `perf record PERF_ARGS` beside the measured wrk run (an argument @PID@ becomes the
+# server's pid, known once it runs); perf's log in $TMP/perf-TAG-record.log.
+profiled_run() {
+    local writers="$1" tag="$2" slug="bench-$2-$$" secs
+    shift 2
 
     ensure_packages linux-perf
     secs=$((DURATION > 6 ? DURATION - 4 : DURATION))
     start_server "$writers"
     create_incident "$slug-warmup"
     create_incident "$slug"
-    run_wrk "$WARMUP" "$slug-warmup" profwarm "$TMP/wrk-profile-warmup.txt"
+    run_wrk "$WARMUP" "$slug-warmup" "${tag}warm" "$TMP/wrk-$tag-warmup.txt"
     checkpoint "$BENCH_DB"
-    info "profile: perf record -a -g for $secs s during a $DURATION s wrk run"
-    perf record -a -g -F 999 -o "$TMP/perf.data" -- sleep "$secs" >"$TMP/perf-record.log" 2>&1 &
+    info "profile ($tag): perf record for $secs s during a $DURATION s wrk run"
+    perf record "${@//@PID@/$SERVER_PID}" -- sleep "$secs" >"$TMP/perf-$tag-record.log" 2>&1 &
     PERF_PID=$!
-    run_wrk "$DURATION" "$slug" prof "$TMP/wrk-profile.txt"
-    wait "$PERF_PID" || warn "perf record failed: $(tail -n 3 "$TMP/perf-record.log")"
+    run_wrk "$DURATION" "$slug" "$tag" "$TMP/wrk-$tag.txt"
+    wait "$PERF_PID" || warn "perf record failed: $(tail -n 3 "$TMP/perf-$tag-record.log")"
     PERF_PID=""
     stop_server
+}
+
+# The whole machine under `perf record -a -g` (recours, the PostgreSQL backends, wrk), then
+# the share of CPU by command and the top functions of recours and of postgres, into
+# $TMP/perf-*.txt and the report.
+profile_api() {
+    profiled_run "$1" profile -a -g -F 999 -o "$TMP/perf.data"
     # one flat list by thread name, library and function; recours's threads are MHD's
     # workers (MHD-*) and ours (recours)
     perf report -i "$TMP/perf.data" --stdio --no-children --sort comm,dso,sym -g none \
@@ -400,28 +408,13 @@ profile_api() {
 }
 PROFILED=0
 
-# One more API run with the default writer count, the server alone sampled with DWARF call
-# graphs (the frame pointers are gone in RelWithDebInfo: `-g` alone cuts every stack at the
-# first library), then the functions of recours by inclusive share of its samples, those with
-# no symbol (library internals, shown as addresses) left out, into $TMP/perf-server.txt.
+# The server alone sampled with DWARF call graphs (the frame pointers are gone in
+# RelWithDebInfo: `-g` alone cuts every stack at the first library), then the functions of
+# recours by inclusive share of its samples, those with no symbol (library internals, shown as
+# addresses) left out, into $TMP/perf-server.txt.
 profile_server() {
-    local writers="$1" slug="bench-callers-$$" secs
-
-    ensure_packages linux-perf
-    secs=$((DURATION > 6 ? DURATION - 4 : DURATION))
-    start_server "$writers"
-    create_incident "$slug-warmup"
-    create_incident "$slug"
-    run_wrk "$WARMUP" "$slug-warmup" callwarm "$TMP/wrk-callers-warmup.txt"
-    checkpoint "$BENCH_DB"
-    info "profile: perf record -p $SERVER_PID --call-graph dwarf for $secs s during a $DURATION s wrk run"
-    perf record -p "$SERVER_PID" --call-graph dwarf,32768 -F 299 -o "$TMP/perf-server.data" \
-        -- sleep "$secs" >"$TMP/perf-server-record.log" 2>&1 &
-    PERF_PID=$!
-    run_wrk "$DURATION" "$slug" callers "$TMP/wrk-callers.txt"
-    wait "$PERF_PID" || warn "perf record failed: $(tail -n 3 "$TMP/perf-server-record.log")"
-    PERF_PID=""
-    stop_server
+    profiled_run "$1" callers -p @PID@ --call-graph dwarf,32768 -F 299 \
+        -o "$TMP/perf-server.data"
     perf report -i "$TMP/perf-server.data" --stdio --children --sort sym -g none \
         --percent-limit 1.5 2>/dev/null |
         awk '/^ +[0-9.]+%/ { share = $1; sub(/^ *[0-9.]+% +[0-9.]+% +\[.\] +/, "")
@@ -563,6 +556,7 @@ BLOCK="$TMP/block.md"
         cat "$TMP/perf-postgres.txt"
         printf '```\n'
     fi
+    # shellcheck disable=SC2016 # Markdown backticks, not command substitutions
     if ((SERVER_PROFILED)); then
         printf '\nThe server alone under `perf record --call-graph dwarf` during one more %s s API run: functions by inclusive share of its samples (a caller includes its callees):\n\n```\n' "$DURATION"
         cat "$TMP/perf-server.txt"
