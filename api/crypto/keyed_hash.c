@@ -141,8 +141,12 @@ keyed_slot(const uint8_t key[KEYED_HASH_KEY_LEN])
         return NULL;
     for (int i = 0; i < CACHED_KEYS; i++) {
         struct keyed_slot *k = &t->slot[i];
-        if (k->ctx != NULL && CRYPTO_memcmp(k->key, key, KEYED_HASH_KEY_LEN) == 0)
-            return EVP_MAC_init(k->ctx, NULL, 0, NULL) == 1 ? k : NULL;
+        if (k->ctx != NULL && CRYPTO_memcmp(k->key, key, KEYED_HASH_KEY_LEN) == 0) {
+            if (EVP_MAC_init(k->ctx, NULL, 0, NULL) == 1)
+                return k;
+            slot_drop(k); /* not restarted: made again below */
+            break;
+        }
     }
     char digest_name[] = "SHA256";
     OSSL_PARAM params[] = {
