@@ -51,7 +51,14 @@ read_references(const struct json_fields *jf, json_t *refs, size_t *n_out)
             errors_add(jf->errors, path, "invalid-type", "expected a reference RC-XXXX-XXXX");
             continue;
         }
-        out[(*n_out)++] = json_string_value(item);
+        /* a malformed reference is the caller's mistake, said as such, not a claim not found */
+        char *canonical = arena_alloc(jf->arena, REFERENCE_LEN + 1);
+        if (!reference_parse(json_string_value(item), canonical)) {
+            errors_add(jf->errors, path, "invalid-value",
+                       "not a reference RC-XXXX-XXXX (or its check symbol is wrong)");
+            continue;
+        }
+        out[(*n_out)++] = canonical;
     }
     return errors_any(jf->errors) ? NULL : out;
 }

@@ -291,13 +291,20 @@ read_references(struct request *rq, const struct json_fields *jf, json_t *list,
     }
     const char **refs = arena_alloc(rq->arena, sizeof *refs * n);
     json_array_foreach(list, i, item) {
+        char path[48];
+        snprintf(path, sizeof path, "references[%zu]", i);
         if (!json_is_string(item) || json_string_length(item) > 32) {
-            char path[48];
-            snprintf(path, sizeof path, "references[%zu]", i);
             errors_add(jf->errors, path, "invalid-type", "expected a reference RC-XXXX-XXXX");
             return;
         }
-        refs[i] = json_string_value(item);
+        /* a malformed reference is refused, not counted as a member that did not move */
+        char *canonical = arena_alloc(rq->arena, REFERENCE_LEN + 1);
+        if (!reference_parse(json_string_value(item), canonical)) {
+            errors_add(jf->errors, path, "invalid-value",
+                       "not a reference RC-XXXX-XXXX (or its check symbol is wrong)");
+            return;
+        }
+        refs[i] = canonical;
     }
     f->refs = refs;
     f->n_refs = (int)n;

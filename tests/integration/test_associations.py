@@ -601,6 +601,8 @@ class MembersTest(Base):
                  ({"references": ["RC-0000-0000"] * 1001}, ("references", "too-long")),
                  ({"references": "RC-0000-0000"}, ("references", "invalid-type")),
                  ({"references": [12]}, ("references[0]", "invalid-type")),
+                 ({"references": ["RC-0000-0000", "RC-ILOU-1234"]},
+                  ("references[1]", "invalid-value")),
                  ({"filter": {"colour": "red"}}, ("filter.colour", "unknown-field")),
                  ({"filter": {"category": "shoe"}}, ("filter.category", "invalid-value")),
                  ({"filter": {"submitted_after": "yesterday"}},

@@ -233,6 +233,12 @@ class WorkspaceMembersTest(unittest.TestCase):
         one = cash[0]["reference"]
         r = self.post("/reviews", {"references": [one], "decision": "rejected"})
         self.assertEqual(r.status, 422, "a rejection needs a reason")
+        r = self.post("/reviews", {"references": [one, "RC-0000-000"], "decision": "verified"})
+        self.assertEqual(r.status, 422, "a malformed reference is refused, not counted out")
+        self.assertIn(("references[1]", "invalid-value"), cf.errors_of(self, r))
+        r = self.post("/reviews", {"references": [one.lower()], "decision": "rejected",
+                                   "reason": "other", "dry_run": True})
+        self.assertEqual(r.json()["count"], 1, "a reference in lower case is the same claim")
         r = self.post("/reviews", {"references": [one], "decision": "rejected",
                                    "reason": "outside_period", "note": "bought in 2019"})
         self.assertEqual(r.status, 200, repr(r))
