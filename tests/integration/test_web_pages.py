@@ -259,6 +259,18 @@ class WebPagesTest(unittest.TestCase):
                 self.assertIn(page_name, texts[lang][hint.group(1)])
                 self.assertEqual(texts[lang]["nav.my_claim"], page_name)
 
+    def test_the_dashboard_offers_no_key_form_without_javascript(self):
+        """The dashboard works only with JavaScript (its noscript note says so): the key's form
+        is hidden in the page itself and shown by the script, so a browser without it is not
+        offered a form whose post to /dashboard would answer 405."""
+        page = self.get("/dashboard").body.decode("utf-8")
+        panel = re.search(r'<section id="key-panel"[^>]*>', page)
+        self.assertIsNotNone(panel, "the key's panel")
+        self.assertIn(" hidden", panel.group(0))
+        self.assertIn("<noscript>", page)
+        with open(os.path.join(web_dir(), "static", "dashboard.js"), encoding="utf-8") as f:
+            self.assertIn('$("key-panel").hidden = false', f.read())
+
     def test_static_assets_answer_with_their_media_type(self):
         names = sorted(os.listdir(os.path.join(web_dir(), "static")))
         self.assertIn("style.css", names)

@@ -30,6 +30,7 @@ initPage("title.dashboard");
 
 const $ = (id) => document.getElementById(id);
 const keyForm = $("key-form");
+$("key-panel").hidden = false; /* hidden in the page for a browser without JavaScript */
 const keyErrors = new FormErrors(keyForm, $("key-errors"));
 const keyStatus = new StatusLine($("key-status"));
 const status = new StatusLine($("incidents-status"));
