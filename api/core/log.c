@@ -67,6 +67,7 @@ vlog(const char *level, const char *fmt, va_list ap)
         va_end(ap);                                                                            \
     }
 
+DEFINE_LOG(log_debug, "debug")
 DEFINE_LOG(log_info, "info")
 DEFINE_LOG(log_warn, "warn")
 DEFINE_LOG(log_error, "error")

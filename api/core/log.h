@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+/* Routine facts an operator filters out by level: a client's own TLS refusal, say. */
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

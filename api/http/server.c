@@ -401,6 +401,17 @@ on_unescape(void *cls, struct MHD_Connection *conn, char *s)
     return (size_t)(out - s);
 }
 
+/* What libmicrohttpd 0.9.75 logs for every failed TLS handshake (connection_https.c, any
+ * gnutls_handshake error but AGAIN/INTERRUPTED; the GnuTLS error itself is not passed on).
+ * It is one connection's client at fault, and nothing the server can mend, so it is debug:
+ * a client that does not trust the certificate aborts with a fatal alert (Chromium sends
+ * certificate_unknown on each new connection to the default self-signed certificate even
+ * with it accepted, then connects again with it allowed: a dozen or more a walk of the
+ * pages); so does curl without -k; an old or scanning client without a common version or
+ * suite fails too, as do plain HTTP sent to the port and a port probe. A certificate or key
+ * the server cannot use stops the start instead, so it is never this. */
+static const char mhd_tls_handshake_failed[] = "Error: received handshake message out of context.";
+
 /* fmt comes from libmicrohttpd, which checks its own calls */
 __attribute__((format(printf, 2, 0))) static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -410,7 +421,10 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
     (void)cls;
     vsnprintf(msg, sizeof msg, fmt, ap);
     msg[strcspn(msg, "\n")] = '\0';
-    log_warn("libmicrohttpd: %s", msg);
+    if (strcmp(msg, mhd_tls_handshake_failed) == 0)
+        log_debug("libmicrohttpd: %s", msg);
+    else
+        log_warn("libmicrohttpd: %s", msg);
 }
 
 static bool

@@ -37,3 +37,13 @@ def prerequisites(test):
                              capture_output=True, text=True, timeout=NPM_TIMEOUT_S)
         test.assertEqual(run.returncode, 0, f"npm ci failed:\n{run.stdout}\n{run.stderr}")
     return node
+
+
+def assert_no_libmicrohttpd_warnings(test, server):
+    """No libmicrohttpd warning in server's log after a walk of the pages. Chromium refuses the
+    self-signed certificate on each new connection (alert certificate_unknown) before it
+    connects again with it allowed, 12 to 19 times in each browser test: libmicrohttpd's line
+    for a failed handshake is debug (http/server.c, on_mhd_log), its others warnings."""
+    warnings = [line["msg"] for line in server.log_lines_json()
+                if line.get("level") == "warn" and line.get("msg", "").startswith("libmicrohttpd")]
+    test.assertEqual(warnings, [], f"{len(warnings)} libmicrohttpd warnings in a walk of the pages")

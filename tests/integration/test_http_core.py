@@ -333,6 +333,28 @@ class HttpCoreTest(unittest.TestCase):
                         raw, server_hostname=self.server.host) as tls:
                     self.fail(f"handshake succeeded with {tls.version()}")
 
+    def test_client_refusing_the_certificate_is_logged_at_debug(self):
+        # libmicrohttpd logs this one line for every failed handshake; Chromium fails one per
+        # new connection to the self-signed certificate (alert certificate_unknown), a client
+        # with default verification likewise (alert unknown_ca): routine, not a warning
+        line = "libmicrohttpd: Error: received handshake message out of context."
+
+        def logged(level):
+            return sum(1 for l in self.server.log_lines_json()
+                       if l.get("msg") == line and l.get("level") == level)
+
+        before = logged("debug")
+        with self.assertRaises(ssl.SSLCertVerificationError):
+            with socket.create_connection((self.server.host, self.server.port),
+                                          timeout=5) as raw:
+                with ssl.create_default_context().wrap_socket(
+                        raw, server_hostname=self.server.host) as tls:
+                    self.fail(f"handshake succeeded with {tls.version()}")
+        harness.poll(lambda: logged("debug") > before, 10, what="the refused handshake at debug")
+        self.assertEqual(logged("warn"), 0)
+        # the server serves on
+        self.assertEqual(self.get("/healthz").status, 200)
+
     # --- keep-alive --------------------------------------------------------------------------
 
     def test_keep_alive_many_requests_one_connection(self):

@@ -79,6 +79,7 @@ class NoticesBrowserTest(unittest.TestCase):
                                  " GROUP BY 1"), [["cancelled", "2"]])
         self.assertEqual(cf.psql("SELECT count(*) FROM notices WHERE action_id ="
                                  f" '{action['id']}'"), [["2"]], "the draft deleted")
+        bf.assert_no_libmicrohttpd_warnings(self, s)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,7 @@ class VictimJourney(unittest.TestCase):
             receipts = json.load(f)
         self.check_confirmations(relay, receipts)
         self.recover(node, server, relay, receipts["en"], shots)
+        bf.assert_no_libmicrohttpd_warnings(self, server)
 
     def browser(self, node, script, server, given, shots):
         """Runs tests/browser/<script> on server with given (a JSON file); fails on its

@@ -384,6 +384,7 @@ class WebPagesTest(unittest.TestCase):
                           record["rows"], record["status"], record["sha256"]),
                          (result["action_id"], "csv", ";", len(free), "complete",
                           result["sha256"]))
+        bf.assert_no_libmicrohttpd_warnings(self, s)
 
 
 # The scheme of the dashboard's incident (docs/api.md §11.1): EUR, no cap, no vouchers.
