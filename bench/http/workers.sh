@@ -4,21 +4,34 @@
 # wrk -t2 -c64, one server per worker count, all in one run so the counts compare.
 # Usage: bench/http/workers.sh [counts...]   (default: 2 4 8 16 32)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
+cd "$ROOT"
+PG_BIN=/usr/lib/postgresql/15/bin
+# shellcheck source=bench/lib/common.sh
+. "$ROOT/bench/lib/common.sh" # info, warn, die
+# shellcheck source=bench/lib/db.sh
+. "$ROOT/bench/lib/db.sh" # ensure_database_url, split_database_url, psql_, drop_bench_database
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(2 4 8 16 32)
 bin=${RECOURS_BIN:-build/recours}
-if [ -z "${DATABASE_URL:-}" ]; then
-    DATABASE_URL="$(cat var/secrets/database-url)"
-fi
-export DATABASE_URL
+ensure_database_url
+split_database_url
 tmp=$(mktemp -d /tmp/recours-bench-workers.XXXXXX)
 pid=""
+# a database of its own, dropped at the end: the incident it makes must never show on the site
+# that ./scripts/run serves from the private cluster's database
+bench_db="bench_workers_$(date -u +%Y%m%d_%H%M%S)_$$"
+db_made=0
 cleanup() {
     [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    ((db_made)) && drop_bench_database "$bench_db"
     rm -rf "$tmp"
 }
 trap cleanup EXIT
+psql_ "$URL_DB" "CREATE DATABASE $bench_db" >/dev/null || die "could not create $bench_db"
+db_made=1
+DATABASE_URL="$(url_for "$bench_db" with-password)"
+export DATABASE_URL
 "$bin" secrets init --secrets-dir "$tmp/secrets" > /dev/null
 "$bin" migrate > /dev/null
 port=$((20000 + RANDOM % 20000))
