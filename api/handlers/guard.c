@@ -219,8 +219,10 @@ guard_page(struct request *rq, const char *kind, int *limit_out, const char **po
     *position_out = NULL;
     if (limit != NULL) {
         char *end = NULL;
-        long v = strtol(limit, &end, 10);
-        if (end == limit || *end != '\0' || v < 1 || v > 1000) {
+        /* digits only: strtol alone also takes a sign and leading spaces ("+5", "%205") */
+        bool digits = limit[0] >= '0' && limit[0] <= '9';
+        long v = digits ? strtol(limit, &end, 10) : 0;
+        if (!digits || *end != '\0' || v < 1 || v > 1000) {
             *deny = guard_bad_parameter("limit", "limit must be an integer from 1 to 1000");
             return false;
         }

@@ -23,7 +23,7 @@ import harness
 import notice_fixtures as nf
 
 # values that no declared constraint of ours accepts, tried against each constraint
-CANDIDATES = ["-1", "0", "1001", "abc", "", "zz-", "Z", "not-a-value", "2026-13-45",
+CANDIDATES = ["-1", "0", "1001", "+5", " 5", "abc", "", "zz-", "Z", "not-a-value", "2026-13-45",
               "x" * 70, "' OR 1=1 --"]
 
 
