@@ -47,18 +47,9 @@ read_references(const struct json_fields *jf, json_t *refs, size_t *n_out)
     json_array_foreach(refs, i, item) {
         char path[48];
         snprintf(path, sizeof path, "references[%zu]", i);
-        if (!json_is_string(item) || json_string_length(item) > 32) {
-            errors_add(jf->errors, path, "invalid-type", "expected a reference RC-XXXX-XXXX");
-            continue;
-        }
-        /* a malformed reference is the caller's mistake, said as such, not a claim not found */
-        char *canonical = arena_alloc(jf->arena, REFERENCE_LEN + 1);
-        if (!reference_parse(json_string_value(item), canonical)) {
-            errors_add(jf->errors, path, "invalid-value",
-                       "not a reference RC-XXXX-XXXX (or its check symbol is wrong)");
-            continue;
-        }
-        out[(*n_out)++] = canonical;
+        const char *ref = jf_reference_item(jf, item, path);
+        if (ref != NULL)
+            out[(*n_out)++] = ref;
     }
     return errors_any(jf->errors) ? NULL : out;
 }

@@ -293,18 +293,8 @@ read_references(struct request *rq, const struct json_fields *jf, json_t *list,
     json_array_foreach(list, i, item) {
         char path[48];
         snprintf(path, sizeof path, "references[%zu]", i);
-        if (!json_is_string(item) || json_string_length(item) > 32) {
-            errors_add(jf->errors, path, "invalid-type", "expected a reference RC-XXXX-XXXX");
+        if ((refs[i] = jf_reference_item(jf, item, path)) == NULL)
             return;
-        }
-        /* a malformed reference is refused, not counted as a member that did not move */
-        char *canonical = arena_alloc(rq->arena, REFERENCE_LEN + 1);
-        if (!reference_parse(json_string_value(item), canonical)) {
-            errors_add(jf->errors, path, "invalid-value",
-                       "not a reference RC-XXXX-XXXX (or its check symbol is wrong)");
-            return;
-        }
-        refs[i] = canonical;
     }
     f->refs = refs;
     f->n_refs = (int)n;

@@ -11,6 +11,7 @@
 #include "domain/countries.h"
 #include "domain/dates.h"
 #include "domain/normalize.h"
+#include "domain/reference.h"
 #include "domain/vocab.h"
 
 const char *
@@ -211,6 +212,23 @@ jf_date_time(const struct json_fields *jf, const char *key, bool required)
         return NULL;
     }
     return v;
+}
+
+const char *
+jf_reference_item(const struct json_fields *jf, json_t *item, const char *path)
+{
+    if (!json_is_string(item) || json_string_length(item) > 32) {
+        errors_add(jf->errors, path, "invalid-type", "expected a reference RC-XXXX-XXXX");
+        return NULL;
+    }
+    /* a malformed reference is the caller's mistake, said as such, not a claim not found */
+    char *canonical = arena_alloc(jf->arena, REFERENCE_LEN + 1);
+    if (!reference_parse(json_string_value(item), canonical)) {
+        errors_add(jf->errors, path, "invalid-value",
+                   "not a reference RC-XXXX-XXXX (or its check symbol is wrong)");
+        return NULL;
+    }
+    return canonical;
 }
 
 const char *

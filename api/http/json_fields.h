@@ -57,6 +57,12 @@ const char *jf_date_time(const struct json_fields *jf, const char *key, bool req
  * or invalid. */
 const char *jf_country(const struct json_fields *jf, const char *key, bool required);
 
+/* item, the element of a list at path ("references[3]"), as a claim reference in its canonical
+ * upper-case form (domain/reference.h: any case, a valid check symbol), in the arena; NULL with
+ * path's error added: invalid-type (not a string of at most 32 bytes), invalid-value (not a
+ * reference). */
+const char *jf_reference_item(const struct json_fields *jf, json_t *item, const char *path);
+
 /* An e-mail address (at most 254 bytes) that normalizes (domain/normalize.h), as given; NULL
  * when absent or invalid (`invalid-format`). */
 const char *jf_email(const struct json_fields *jf, const char *key, bool required);
