@@ -79,6 +79,46 @@ strbuf_int(struct strbuf *sb, int64_t v)
     strbuf_puts(sb, strbuf_decimal(v, digits));
 }
 
+/* What RFC 8259 requires escaped: the quote, the backslash and the control characters. */
+static bool
+json_needs_escape(unsigned char ch)
+{
+    return ch < 0x20 || ch == '"' || ch == '\\';
+}
+
+size_t
+json_literal_len(const char *s)
+{
+    size_t n = 2;
+
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+        n += !json_needs_escape(*p) ? 1 : *p == '"' || *p == '\\' ? 2 : 6;
+    return n;
+}
+
+char *
+json_literal_put(char *out, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+
+    *out++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (!json_needs_escape(*p)) {
+            *out++ = (char)*p;
+        } else if (*p == '"' || *p == '\\') {
+            *out++ = '\\';
+            *out++ = (char)*p;
+        } else {
+            memcpy(out, "\\u00", 4);
+            out[4] = hex[*p >> 4];
+            out[5] = hex[*p & 15];
+            out += 6;
+        }
+    }
+    *out++ = '"';
+    return out;
+}
+
 void
 strbuf_json_string(struct strbuf *sb, const char *s)
 {
@@ -87,9 +127,10 @@ strbuf_json_string(struct strbuf *sb, const char *s)
 
     strbuf_append(sb, "\"", 1);
     for (;;) {
-        /* the run that needs no escape, appended at once */
+        /* the run that needs no escape, appended at once (an export's cells: one pass, no
+         * count first) */
         const unsigned char *run = p;
-        while (*p >= 0x20 && *p != '"' && *p != '\\')
+        while (!json_needs_escape(*p)) /* NUL too: below 0x20 */
             p++;
         if (p > run)
             strbuf_append(sb, run, (size_t)(p - run));

@@ -32,6 +32,11 @@ void strbuf_reserve(struct strbuf *sb, size_t extra);
 /* Appends s as a JSON string literal (quotes included), escaping what RFC 8259 requires. */
 void strbuf_json_string(struct strbuf *sb, const char *s);
 
+/* The same literal's length, and the literal written at out (room for that length): for a
+ * text sized exactly before it is written (domain/pii_doc_write.c). Returns the end. */
+size_t json_literal_len(const char *s);
+char *json_literal_put(char *out, const char *s);
+
 /* Returns the contents ("" if empty) and leaves sb empty; the caller frees the result. */
 char *strbuf_take(struct strbuf *sb);
 

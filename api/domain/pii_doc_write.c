@@ -11,54 +11,23 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/strbuf.h"
 #include "core/urlencoded.h"
 
-/* What RFC 8259 requires escaped: the quote, the backslash and the control characters. */
-static bool
-needs_escape(unsigned char ch)
-{
-    return ch < 0x20 || ch == '"' || ch == '\\';
-}
-
-/* The length of s as a JSON string literal, quotes included ("null" for NULL). */
+/* A member's value: its JSON string literal, or null. */
 static size_t
-literal_len(const char *s)
+value_len(const char *s)
 {
-    size_t n = 2;
-
-    if (s == NULL)
-        return 4;
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
-        n += !needs_escape(*p) ? 1 : *p == '"' || *p == '\\' ? 2 : 6;
-    return n;
+    return s != NULL ? json_literal_len(s) : 4;
 }
 
-/* Writes s as a JSON string literal (or null) at out; returns the end. */
 static char *
-put_literal(char *out, const char *s)
+put_value(char *out, const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
-
-    if (s == NULL) {
-        memcpy(out, "null", 4);
-        return out + 4;
-    }
-    *out++ = '"';
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        if (!needs_escape(*p)) {
-            *out++ = (char)*p;
-        } else if (*p == '"' || *p == '\\') {
-            *out++ = '\\';
-            *out++ = (char)*p;
-        } else {
-            memcpy(out, "\\u00", 4);
-            out[4] = hex[*p >> 4];
-            out[5] = hex[*p & 15];
-            out += 6;
-        }
-    }
-    *out++ = '"';
-    return out;
+    if (s != NULL)
+        return json_literal_put(out, s);
+    memcpy(out, "null", 4);
+    return out + 4;
 }
 
 /* A member of the document: its key with what comes before it, and its value. */
@@ -96,14 +65,14 @@ pii_doc_write(struct arena *a, const struct claimant *c, const char *description
         if (members[i].value != NULL &&
             !utf8_is_valid(members[i].value, strlen(members[i].value)))
             return NULL;
-        len += strlen(members[i].prefix) + literal_len(members[i].value);
+        len += strlen(members[i].prefix) + value_len(members[i].value);
     }
     char *doc = arena_alloc(a, len + 1);
     char *out = doc;
     for (size_t i = 0; i < n; i++) {
         size_t k = strlen(members[i].prefix);
         memcpy(out, members[i].prefix, k);
-        out = put_literal(out + k, members[i].value);
+        out = put_value(out + k, members[i].value);
     }
     *out++ = '}';
     *out = '\0';
