@@ -43,6 +43,11 @@
 # server's database from pg_stat_statements, with track = all: calls, execution time and WAL
 # bytes per claim, reported per variant; the cluster preloads it, and a superuser created it in
 # template1 with EXECUTE on pg_stat_statements_reset and pg_read_all_stats granted to the role),
+# BASELINE_PG_SETTINGS and HEAD_PG_SETTINGS (empty: "NAME=VALUE ..." PostgreSQL settings set
+# with ALTER SYSTEM and reloaded before each measurement of the baseline, or of HEAD,
+# HEAD+mandates and pgbench, and reset at the end; needs a superuser, or root beside the
+# private cluster: e.g. BASELINE_PG_SETTINGS="min_wal_size=80MB wal_init_zero=on" measures
+# the cluster's earlier WAL settings beside its current ones),
 # BENCH_KEEP=1 keeps the temporary directory (logs, wrk and
 # pgbench outputs; it holds throw-away secrets), RESULTS_OUT (a file that also receives the
 # Markdown block; bench/RESULTS.md is never written by this script).
@@ -87,6 +92,8 @@ BUILD_CACHE="${BUILD_CACHE:-}"
 BENCH_KEEP="${BENCH_KEEP:-0}"
 RESULTS_OUT="${RESULTS_OUT:-}"
 STATEMENTS="${STATEMENTS:-0}"
+BASELINE_PG_SETTINGS="${BASELINE_PG_SETTINGS:-}"
+HEAD_PG_SETTINGS="${HEAD_PG_SETTINGS:-}"
 
 # the issues' targets: HEAD and HEAD+mandates >= 0.9 x baseline claims/s
 TARGET=0.9
@@ -99,7 +106,7 @@ PG_BIN=/usr/lib/postgresql/15/bin
 # shellcheck source=SCRIPTDIR/../lib/common.sh
 . "$ROOT/bench/lib/common.sh"     # info, warn, die, ensure_packages
 # shellcheck source=SCRIPTDIR/../lib/db.sh
-. "$ROOT/bench/lib/db.sh"         # DATABASE_URL, psql_, checkpoint, drop_bench_database
+. "$ROOT/bench/lib/db.sh"         # DATABASE_URL, psql_, checkpoint, use_pg_settings, drop_bench_database
 # shellcheck source=SCRIPTDIR/../lib/server.sh
 . "$ROOT/bench/lib/server.sh"     # next_free_port, server_ready, stop_server
 # shellcheck source=SCRIPTDIR/../lib/cpu.sh
@@ -137,6 +144,7 @@ cleanup() {
     set +e
     [[ -n "$PERF_PID" ]] && kill -INT "$PERF_PID" 2>/dev/null && wait "$PERF_PID" 2>/dev/null
     [[ -z "$SERVER_PID" ]] || stop_server
+    reset_pg_settings
     for d in "${DATABASES[@]}"; do
         drop_bench_database "$d"
     done
@@ -187,6 +195,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     done
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+reset_pg_settings
 for v in head mandates; do
     has_variant "$v" && verify_tallies "$v"
 done

@@ -64,20 +64,60 @@ drop_bench_database() {
     return 1
 }
 
+# superuser_sql SQL: one statement as a superuser of the cluster: as the role when it is one,
+# else as the postgres user over the private cluster's socket (when run as root); fails
+# otherwise
+superuser_sql() {
+    psql_ "$URL_DB" "$1" 2>/dev/null && return 0
+    [[ "${EUID:-$(id -u)}" -eq 0 && -S "$ROOT/var/pg/run/.s.PGSQL.5432" ]] || return 1
+    (cd / && runuser -u postgres -- "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 \
+        -h "$ROOT/var/pg/run" -p 5432 -d postgres -c "$1")
+}
+
 # checkpoint DB: a CHECKPOINT before a measurement, so that none starts in the middle of one
 # (its full-page writes would weigh on one measurement only). Needs a superuser (or
-# pg_checkpoint): as the role, else as the postgres user over the private cluster's socket;
-# else skipped, and CHECKPOINT_SKIPPED=1 says so.
+# pg_checkpoint): superuser_sql; else skipped, and CHECKPOINT_SKIPPED=1 says so. (DB: the
+# measured database; a CHECKPOINT is the whole cluster's.)
 CHECKPOINT_SKIPPED=0
 checkpoint() {
-    psql_ "$1" "CHECKPOINT" >/dev/null 2>&1 && return 0
-    if [[ "${EUID:-$(id -u)}" -eq 0 && -S "$ROOT/var/pg/run/.s.PGSQL.5432" ]]; then
-        (cd / && runuser -u postgres -- "$PG_BIN/psql" -X -q -h "$ROOT/var/pg/run" -p 5432 \
-            -d postgres -c CHECKPOINT) >/dev/null 2>&1 && return 0
-    fi
+    superuser_sql CHECKPOINT >/dev/null 2>&1 && return 0
     # shellcheck disable=SC2034 # read by the benches' reports
     CHECKPOINT_SKIPPED=1
 }
+
+# use_pg_settings "NAME=VALUE ...": the cluster runs with exactly these settings on top of its
+# configuration files (ALTER SYSTEM, so a superuser_sql), those of an earlier call reset;
+# returns once the postmaster has reloaded (pg_conf_load_time of a new session moved), so the
+# next server's connections have them. Nothing when they are already in force. Every bench
+# that calls it calls reset_pg_settings on exit.
+PG_SETTINGS_NOW=""
+use_pg_settings() {
+    local kv t0
+    local -a names=()
+
+    [[ "$1" == "$PG_SETTINGS_NOW" ]] && return 0
+    t0="$(psql_ "$URL_DB" "SELECT pg_conf_load_time()")"
+    for kv in $PG_SETTINGS_NOW; do
+        superuser_sql "ALTER SYSTEM RESET ${kv%%=*}" >/dev/null || die "could not reset ${kv%%=*}"
+    done
+    PG_SETTINGS_NOW=""
+    for kv in $1; do
+        [[ "$kv" =~ ^[a-z_]+=[A-Za-z0-9_.]+$ ]] || die "PostgreSQL setting '$kv' is not name=value"
+        superuser_sql "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'" >/dev/null ||
+            die "could not set $kv: ALTER SYSTEM needs a superuser (or root beside the private cluster)"
+        names+=("${kv%%=*}")
+    done
+    PG_SETTINGS_NOW="$1"
+    superuser_sql "SELECT pg_reload_conf()" >/dev/null || die "could not reload the configuration"
+    until [[ "$(psql_ "$URL_DB" "SELECT pg_conf_load_time() > '$t0'")" == t ]]; do
+        sleep 0.1
+    done
+    ((${#names[@]} == 0)) || info "PostgreSQL settings now: $(for kv in "${names[@]}"; do
+        printf '%s=%s ' "$kv" "$(psql_ "$URL_DB" "SHOW $kv")"; done)"
+}
+
+# reset_pg_settings: back to the configuration files' settings (use_pg_settings "")
+reset_pg_settings() { use_pg_settings ""; }
 
 # end_bench_database DB KEEP: drops DB (drop_bench_database), or with KEEP=1 keeps it and says
 # how to drop it

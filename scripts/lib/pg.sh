@@ -128,7 +128,13 @@ max_connections = 300
 shared_buffers = 256MB
 # A 201 only after a durable commit (docs/decisions.md, \"Process and threading\").
 synchronous_commit = on
-fsync = on"
+fsync = on
+# Every claim's COMMIT waits for its WAL flush. A WAL segment made while claims arrive was
+# zero-filled first (16 MiB: 28-33 ms on this project's machines) with every commit waiting:
+# the intake's slowest answers (docs/decisions.md, \"WAL segments and the intake's tail\").
+# Made without the zero fill, and kept for reuse by checkpoints up to 1 GB of WAL.
+wal_init_zero = off
+min_wal_size = 1GB"
     hba="# Written by scripts/lib/pg.sh on every run: change it there, not here.
 # TYPE  DATABASE  USER  METHOD
 local   all       $PG_SUPERUSER  peer

@@ -98,6 +98,7 @@ measure_api() {
         ((rate > 0)) || die "no closed-loop rate of ${VARIANTS[0]} in round $round to pace at"
     fi
     [[ "$v0" == baseline ]] && b=baseline
+    use_pg_settings "$(pg_settings_of "$v")"
     slug="cmp-r$round-$v-$$"
     [[ "${3:-}" == perf ]] && slug="cmp-perf-$v-$$"
     start_server "$v0" "$b"

@@ -29,6 +29,7 @@ measure_pgbench() {
 
     [[ "$clients" == "${PGB_CLIENTS[0]}" ]] || name="pgbench-c$clients"
     prefix="$TMP/$name-r$round"
+    use_pg_settings "$(pg_settings_of pgbench)"
 
     if [[ -z "$PGB_INCIDENT" ]]; then
         start_server pgbench head

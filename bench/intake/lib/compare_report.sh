@@ -136,10 +136,13 @@ report() {
     pg_version="$(psql_ "${DB[pgbench]}" "SHOW server_version")"
     pg_settings="$(psql_ "${DB[pgbench]}" "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name)
         FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'shared_buffers',
-          'commit_delay', 'max_wal_size')")"
+          'commit_delay', 'max_wal_size', 'min_wal_size', 'wal_init_zero')")"
     printf -- '- run: %s; machine: %s CPUs (%s), %s RAM, kernel %s, shared; load average before %s, after %s\n' \
         "$START" "$(nproc)" "$model" "$mem" "$(uname -r)" "$LOAD_BEFORE" "$LOAD_AFTER"
     printf -- '- PostgreSQL %s on the same machine: %s\n' "$pg_version" "$pg_settings"
+    [[ -z "$BASELINE_PG_SETTINGS$HEAD_PG_SETTINGS" ]] ||
+        printf -- '- PostgreSQL settings set for the measurements (ALTER SYSTEM, then reset): baseline %s; HEAD, HEAD+mandates and pgbench %s\n' \
+            "${BASELINE_PG_SETTINGS:-none}" "${HEAD_PG_SETTINGS:-none}"
     # shellcheck disable=SC2016 # Markdown backticks, not command substitutions
     {
         printf -- '- command: `bench/intake/compare.sh` (BASELINE=%s DURATION=%s WARMUP=%s ROUNDS=%s WORKERS=%s WRITERS=%s QUIET_WAIT=%s); baseline = %s, HEAD = %s;\n' \

@@ -42,3 +42,12 @@ check_settings() {
 
 # has_variant NAME: true when VARIANTS lists NAME
 has_variant() { [[ " ${VARIANTS[*]} " == *" $1 "* ]]; }
+
+# pg_settings_of VARIANT: the PostgreSQL settings its measurements run with (BASELINE_ or
+# HEAD_PG_SETTINGS; HEAD's for HEAD+mandates and pgbench, which insert with HEAD's schema)
+pg_settings_of() {
+    case "${1%-paced}" in
+    baseline) printf '%s\n' "$BASELINE_PG_SETTINGS" ;;
+    *) printf '%s\n' "$HEAD_PG_SETTINGS" ;;
+    esac
+}
