@@ -34,6 +34,11 @@
 #define NETWORK_ROWS(r, when, limit)                                     \
     "SELECT 1 FROM claim_risk o WHERE o.incident_id = " r ".incident_id" \
     " AND o.net_mac = " r ".net_mac AND o.created_at " when " ORDER BY o.created_at" limit
+/* The created_at of g's network's claims that satisfy `when`, newest first, up to cap: the
+ * same walk of claim_risk_network, from its other end. */
+#define NETWORK_NEWEST(g, when, limit)                                                 \
+    "SELECT o.created_at FROM claim_risk o WHERE o.incident_id = " g ".incident_id"    \
+    " AND o.net_mac = " g ".net_mac AND o.created_at " when " ORDER BY o.created_at DESC" limit
 #define ADDRESS_ROWS(incident, addr, also, limit)                         \
     "SELECT o.claim_id FROM claim_risk o WHERE o.incident_id = " incident \
     " AND o.addr_mac >= " addr " AND o.addr_mac <= " addr also " ORDER BY o.addr_mac" limit
@@ -49,25 +54,36 @@
 #define NETWORK_KEPT(r) r "net_kind IS NOT NULL AND " r "net_mac IS NOT NULL"
 
 const struct db_statement db_risk_statements[] = {
-    /* the batch's own claims count too (window counts over the batch), the earlier ones
-     * through the indexes; the claims of the batch are not in claim_risk yet */
+    /* The batch's own claims count too (window counts over the batch), the earlier ones
+     * through the indexes; the claims of the batch are not in claim_risk yet. The network
+     * count walks claim_risk_network once per (incident, network) of the batch, not per claim
+     * (a flood from one network is many claims of one batch): newest first, from an hour
+     * before the group's first claim, up to the cap; each claim then counts the times walked
+     * that fall within its own hour. That is its count exactly: the walk holds the group's
+     * newest claims, so any claim in a later claim's hour that the walk stopped before is
+     * older than all it holds, which are then all in that hour, past the cap. */
     {"db_risk_insert_batch",
-     "INSERT INTO claim_risk (claim_id, incident_id, created_at, net_kind, net_mac, net_count,"
+     "WITH u AS MATERIALIZED (SELECT x.*,"
+     "          count(x.net_mac) OVER (PARTITION BY x.incident_id, x.net_mac) AS nb,"
+     "          count(x.addr_mac) OVER (PARTITION BY x.incident_id, x.addr_mac) AS ab"
+     "        FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[],"
+     "                    $5::bytea[], $6::bytea[], $7::boolean[])"
+     "             AS x(claim_id, incident_id, created_at, net_kind, net_mac, addr_mac,"
+     "                  disposable)),"
+     " nets AS MATERIALIZED (SELECT g.incident_id, g.net_mac, ARRAY("
+     NETWORK_NEWEST("g", "> g.since - interval '1 hour'", UP_TO("$8::int + 1")) ") AS recent"
+     "        FROM (SELECT incident_id, net_mac, min(created_at) AS since FROM u"
+     "              WHERE net_mac IS NOT NULL GROUP BY incident_id, net_mac) g)"
+     " INSERT INTO claim_risk (claim_id, incident_id, created_at, net_kind, net_mac, net_count,"
      "                        addr_mac, addr_count, disposable_email, flags)"
      " SELECT u.claim_id, u.incident_id, u.created_at, u.net_kind, u.net_mac, n.c, u.addr_mac,"
      "        a.c, u.disposable,"
      "        array_remove(ARRAY[CASE WHEN n.c > $8 THEN 'network' END,"
      "                           CASE WHEN a.c > $9 THEN 'address' END,"
      "                           CASE WHEN u.disposable THEN 'disposable_email' END], NULL)"
-     " FROM (SELECT x.*,"
-     "              count(x.net_mac) OVER (PARTITION BY x.incident_id, x.net_mac) AS nb,"
-     "              count(x.addr_mac) OVER (PARTITION BY x.incident_id, x.addr_mac) AS ab"
-     "       FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[],"
-     "                   $5::bytea[], $6::bytea[], $7::boolean[])"
-     "            AS x(claim_id, incident_id, created_at, net_kind, net_mac, addr_mac,"
-     "                 disposable)) u"
-     " CROSS JOIN LATERAL (SELECT u.nb + count(*) FROM ("
-     NETWORK_ROWS("u", "> u.created_at - interval '1 hour'", UP_TO("$8::int + 1")) ") y) n(c)"
+     " FROM u LEFT JOIN nets ON nets.incident_id = u.incident_id AND nets.net_mac = u.net_mac"
+     " CROSS JOIN LATERAL (SELECT u.nb + count(*) FROM unnest(nets.recent) AS t(at)"
+     "                     WHERE t.at > u.created_at - interval '1 hour') n(c)"
      " CROSS JOIN LATERAL (SELECT u.ab + count(*) FROM ("
      ADDRESS_ROWS("u.incident_id", "u.addr_mac", "", UP_TO("$9::int + 1")) ") y) a(c)",
      9},

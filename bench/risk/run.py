@@ -112,8 +112,10 @@ def variant_tree(rev, tmp):
     return d
 
 
-def count_scans(plan):
-    """The scan node of each count (network, then address) and its rows read per loop."""
+def count_scans(plan, batch):
+    """The scan node of each count (network, then address) and the rows it read per claim of
+    the batch (per loop × loops ÷ batch: the network count walks once per network of the batch
+    since 2026-12-06, once per claim before)."""
     out = []
     lines = plan.splitlines()
     for i, line in enumerate(lines):
@@ -128,7 +130,8 @@ def count_scans(plan):
             if r:
                 removed = int(r.group(1))
                 break
-        out.append((m.group(2) or m.group(1), int(m.group(3)) + removed))
+        per_claim = (int(m.group(3)) + removed) * int(m.group(4)) / batch
+        out.append((m.group(2) or m.group(1), f"{per_claim:g}"))
     return out
 
 
@@ -140,7 +143,7 @@ def measure(url, sql_text, shape, n, mode, reps, batch):
     out = psql(url, script)
     plans = out.split("QUERY PLAN")[2:]  # the first run warms the caches, not counted
     times = [float(re.search(r"Execution Time: ([\d.]+) ms", p).group(1)) for p in plans]
-    scans = count_scans(plans[-1])
+    scans = count_scans(plans[-1], batch)
     return scans, statistics.median(times) * 1000.0 / batch
 
 
