@@ -11,19 +11,12 @@
 
 static struct periodic_job job;
 
-/* After a pass that folded changes, the next one comes this soon rather than an interval later:
- * while claims arrive, small passes. A pass a second at 4,000 claims/s folded ~4,000 changes
- * in one 12-34 ms burst of one core, and on two cores the intake's statements waited behind it
- * once a second: its slowest answers (docs/decisions.md, "The summary's fold in small
- * passes"). Ten small passes cost the same in all and none is long. Idle, one per interval. */
-enum { FOLD_SOON_MS = 100 };
-
 /* Folds slices until one comes back empty (the rest of a stop is left for the next start). */
 static void
 fold_pass(struct periodic_job *j, atomic_bool *stop)
 {
     PGconn *c = db_pool_acquire(); /* the pool logs why it could not connect */
-    int64_t folded = 1, total = 0;
+    int64_t folded = 1;
 
     if (c == NULL)
         return;
@@ -31,14 +24,10 @@ fold_pass(struct periodic_job *j, atomic_bool *stop)
         if (svc_compensation_fold(c, &folded) != OUTCOME_OK) {
             log_warn("summary fold: stopped by a database error; next pass in %d ms",
                      j->interval_ms);
-            total = 0; /* an interval before trying again */
             break;
         }
-        total += folded;
     }
     db_pool_after_request();
-    if (total > 0)
-        j->next_wait_ms = FOLD_SOON_MS;
 }
 
 bool

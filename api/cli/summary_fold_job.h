@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The summary's fold thread of `recours serve`: every interval (a second by default), and 100 ms
- * after a pass that found changes (while claims arrive), folds the changes the claim writers
- * appended to claim_shape_log into the summary's folded tables (0013; service
- * svc_compensation_fold), slice by slice until none is left, on a database connection of its
- * own. Several servers may fold at once (a slice another holds is skipped). A database outage
+/* The summary's fold thread of `recours serve`: every interval (a second by default), folds the
+ * changes the claim writers appended to claim_shape_log into the summary's folded tables (0013;
+ * service svc_compensation_fold), slice by slice until none is left, on a database connection of
+ * its own. Several servers may fold at once (a slice another holds is skipped). A database outage
  * is logged and retried an interval later; the summary stays exact meanwhile (it reads the
  * unfolded changes too), only slower. */
 #ifndef RECOURS_CLI_SUMMARY_FOLD_JOB_H

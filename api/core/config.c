@@ -109,9 +109,8 @@ static const struct setting settings[] = {
      "cells of docs/decisions.md \"Summary at any data shape\""},
     {"summary-fold-interval-ms", "RECOURS_SUMMARY_FOLD_INTERVAL_MS", KIND_INT,
      OFF(summary_fold_interval_ms), "1000", 0, 3600000,
-     "milliseconds between two folds of the summary's changes while none arrive (after a "
-     "fold that found some, the next comes within 100 ms; 0: no fold thread; summaries then "
-     "fold past 65,536 changes themselves)"},
+     "milliseconds between two folds of the summary's changes (0: no fold thread; summaries "
+     "then fold past 65,536 changes themselves)"},
     {"erasure-interval", "RECOURS_ERASURE_INTERVAL_S", KIND_INT, OFF(erasure_interval_s), "3600",
      0, 604800,
      "seconds between two erasure passes of serve (0: no erasure thread; run recours "
