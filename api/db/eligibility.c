@@ -97,17 +97,13 @@ db_eligibility_intake_lock(PGconn *c, const int64_t *incident_ids, int n)
 {
     struct pg_array col = {0};
     const char *params[1];
-    int rc = 0;
 
     for (int i = 0; i < n; i++)
         pg_array_int(&col, incident_ids[i]);
     params[0] = pg_array_finish(&col);
-    PGresult *res = PQexecPrepared(c, "db_eligibility_intake_lock", 1, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK)
-        rc = db_status_of(res, "db_eligibility_intake_lock");
-    PQclear(res);
+    int rc = db_exec_command(c, "db_eligibility_intake_lock", 1, params); /* or sent, in a pipeline */
     pg_array_free(&col);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 int

@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "crypto/sha256.h" /* hex_encode */
 #include "db/errors.h"
+#include "db/pipeline.h"
 
 bool
 db_read_text(const PGresult *res, int row, struct arena *a, void *out)
@@ -196,7 +197,10 @@ db_command_result(PGresult *res, const char *stmt)
 {
     int rc;
 
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+    ExecStatusType st = PQresultStatus(res);
+
+    /* a SELECT run for its effect (an advisory lock) answers rows: its count, as a command's */
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
         rc = db_status_of(res, stmt);
     else
         rc = atoi(PQcmdTuples(res));
@@ -207,6 +211,8 @@ db_command_result(PGresult *res, const char *stmt)
 int
 db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params)
 {
+    if (db_pipeline_on(c))
+        return db_pipeline_send(c, stmt, n, params); /* its answer read at db_pipeline_end */
     return db_command_result(PQexecPrepared(c, stmt, n, params, NULL, NULL, 0), stmt);
 }
 

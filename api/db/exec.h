@@ -94,7 +94,10 @@ int db_exec_command_id(PGconn *c, const char *stmt, int64_t id);
 #define DB_INT64_TEXT 24
 const char *db_int64_text(int64_t v, char buf[DB_INT64_TEXT]);
 
-/* Runs a prepared INSERT/UPDATE/DELETE without RETURNING: the rows it touched, or DB_*. */
+/* Runs a prepared INSERT/UPDATE/DELETE without RETURNING (or a SELECT run for its effect,
+ * such as an advisory lock): the rows it touched or returned, or DB_*. Inside a pipeline
+ * (db/pipeline.h) it only sends the statement and returns 0 (or DB_* if it could not be sent):
+ * its answer is db_pipeline_end's. */
 int db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params);
 
 /* Runs stmt, a command of three parameters ($1 the row's id, $2 a sealed box as hex, $3 the data

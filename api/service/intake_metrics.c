@@ -28,6 +28,7 @@ static struct {
     [INTAKE_STEP_ELIGIBILITY] = PHASE("eligibility"),
     [INTAKE_STEP_RISK] = PHASE("risk"),
     [INTAKE_STEP_MAIL] = PHASE("mail"),
+    [INTAKE_STEP_HOOKS] = PHASE("hooks"),
     [INTAKE_STEP_ANSWERS] = PHASE("answers"),
     [INTAKE_STEP_COMMIT] = PHASE("tx_commit"),
     [INTAKE_STEP_DELIVER] = PHASE("deliver"),

@@ -22,10 +22,13 @@ enum intake_phase {
     INTAKE_STEP_CLAIMS,     /* the claims and their tallies, one statement */
     INTAKE_STEP_MATCHES,    /* the duplicates found, when a claim did not go in */
     INTAKE_STEP_DUPLICATES, /* the refused submissions stored */
-    /* the per-claim writes of intake_hooks.c, each its own */
+    /* the per-claim writes of intake_hooks.c, each its own (building and sending) */
     INTAKE_STEP_ELIGIBILITY, /* against the controller's list: its lock, then the rows */
     INTAKE_STEP_RISK,        /* the risk flags */
     INTAKE_STEP_MAIL,        /* the confirmation messages queued in the outbox */
+    /* the three above only build and send their statements, in one pipeline: its round trip,
+     * every answer read (service/intake.c write_per_claim) */
+    INTAKE_STEP_HOOKS,
     INTAKE_STEP_ANSWERS,     /* the Idempotency-Key answers */
     INTAKE_STEP_COMMIT,      /* COMMIT: the WAL flush (synchronous_commit on) */
     INTAKE_STEP_DELIVER,     /* after COMMIT, every outcome of the batch handed to its reply */

@@ -18,7 +18,8 @@ import claims_fixtures as cf
 import harness
 
 SUBMISSION_PHASES = ("handler", "prepare", "queue", "batch")
-BATCH_STEPS = ("tx_begin", "claims", "eligibility", "risk", "mail", "tx_commit", "deliver")
+BATCH_STEPS = ("tx_begin", "claims", "eligibility", "risk", "mail", "hooks", "tx_commit",
+               "deliver")
 
 
 def histograms(text):

@@ -84,7 +84,7 @@ phase_summary() {
                 le = k; sub(/.*le="/, "", le); sub(/".*/, "", le)
                 nb[p]++; bl[p, nb[p]] = le; bc[p, nb[p]] = v[k]
             }
-            split("handler prepare queue batch tx_begin claims matches duplicates eligibility risk mail answers tx_commit deliver", want, " ")
+            split("handler prepare queue batch tx_begin claims matches duplicates eligibility risk mail hooks answers tx_commit deliver", want, " ")
             for (w = 1; w in want; w++) {
                 p = want[w]; if (!(p in count)) continue
                 q50 = "+Inf"; q99 = "+Inf"; b50 = 1e99; b99 = 1e99
