@@ -26,8 +26,9 @@ bool db_pipeline_on(PGconn *c);
 int db_pipeline_send(PGconn *c, const char *stmt, int n, const char *const *params);
 
 /* Sends the sync, reads every statement's answer, leaves pipeline mode: 0 when each succeeded,
- * else the first failure's DB_* status (db_status_of). Always leaves c out of pipeline mode,
- * or gone (DB_UNAVAILABLE). */
+ * else the first failure's DB_* status (db_status_of). DB_UNAVAILABLE when the answers could
+ * not all be read: c may then still be in pipeline mode, where no other call works, and must
+ * be replaced like a closed connection (db_pipeline_on tells). */
 int db_pipeline_end(PGconn *c);
 
 #endif

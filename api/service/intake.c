@@ -339,7 +339,9 @@ attempt(PGconn **c, struct intake_submission **jobs, int n)
     stage_enter();
     int64_t t = clock_monotonic_ns();
     int rc = tx_begin(*c, TX_READ_WRITE);
-    if (rc == DB_UNAVAILABLE && PQstatus(*c) != CONNECTION_OK) {
+    /* a connection left in pipeline mode (an earlier pipeline's answers could not all be
+     * read) is as unusable as a closed one */
+    if (rc == DB_UNAVAILABLE && (PQstatus(*c) != CONNECTION_OK || db_pipeline_on(*c))) {
         log_warn("intake: the database connection was found closed; connecting again");
         stage_leave(); /* connecting takes no place */
         *c = db_pool_replace_dead(*c);
