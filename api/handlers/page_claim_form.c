@@ -546,6 +546,7 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
         .noindex = true,
         .script = "/static/claim.js",
         .h1 = true,
+        .error = (st->errors != NULL && st->errors->n > 0) || st->notice_key != NULL,
     };
     web_layout_begin(sb, w, &p);
     page_claim_error_summary(sb, w, st->errors);

@@ -482,6 +482,8 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
         .nav_current = "/my-claim",
         .script = st->evidence != NULL ? "/static/evidence.js" : NULL,
         .h1 = true,
+        .error = (st->errors != NULL && st->errors->n > 0) ||
+                 (st->notice_kind != NULL && strcmp(st->notice_kind, "error") == 0),
     };
 
     web_layout_begin(sb, w, &p);

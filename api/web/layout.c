@@ -63,6 +63,8 @@ head(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p)
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                       "<meta name=\"color-scheme\" content=\"light\">\n<title>",
                   web_lang_code(w->lang));
+    if (p->error)
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.prefix");
     html_text(sb, p->title);
     strbuf_puts(sb, " — ");
     html_text(sb, site);

@@ -33,6 +33,9 @@ struct web_page {
     const char *nav_current; /* the menu entry's path to mark aria-current ("/"), or NULL */
     const char *script;      /* "/static/x.js" (module) or NULL */
     bool h1;                 /* the title is also the page's <h1>, first in <main> */
+    bool error;              /* the page answers with errors: the <title> (not the <h1>)
+                              * starts with "Error: ", the first words a screen reader says
+                              * when nothing moves the focus (no JavaScript) */
 };
 
 /* Appends path with each segment through url_component ("/a/x y" → "/a/x%20y"). */

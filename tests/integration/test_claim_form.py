@@ -122,10 +122,13 @@ class ClaimForm(unittest.TestCase):
             self.assertNotIn("harms.hours_spent", names)
 
     def test_errors_beside_fields_in_both_languages_values_kept(self):
-        for lang, required, email_msg in (
-                ("fr", "Saisissez votre prénom.", "Saisissez une adresse e-mail comme"),
-                ("en", "Enter your given name.", "Enter an email address like")):
+        for lang, required, email_msg, title in (
+                ("fr", "Saisissez votre prénom.", "Saisissez une adresse e-mail comme",
+                 "Erreur\u00a0: Déposer une réclamation — recours"),
+                ("en", "Enter your given name.", "Enter an email address like",
+                 "Error: Make a claim — recours")):
             page = self.page(lang=lang).body.decode()
+            self.assertNotIn(f"<title>{title}</title>", page)
             fields = person(**{"claimant.given_name": "", "claimant.email": "claire@nowhere",
                                "claimant.address.city": "Lyon"})
             r = ff.post_form(self.client, f"/claim?lang={lang}", pairs_for(page, fields))
@@ -142,6 +145,8 @@ class ClaimForm(unittest.TestCase):
             self.assertRegex(text, r'<input id="city"[^>]*value="Lyon"')
             self.assertRegex(text, r'id="cat-password"[^>]*value="password" checked')
             self.assertIn(f'<html lang="{lang}"', text)
+            # without JavaScript nothing moves the focus: the title, read first, says it
+            self.assertIn(f"<title>{title}</title>", text)
 
     def test_the_apis_rules_and_paths(self):
         """A value the API refuses is refused here at the same path: hours as words, a

@@ -79,6 +79,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
             self.assertIn("Enter the reference and the token of your claim.", text)
             self.assertNotIn("not recognised", text)
             self.assertIn(f'value="{ref.strip()}"', text, "the reference typed is kept")
+            self.assertIn("<title>Error: My claim — recours</title>", text)
         fr = self.post([("form", "open"), ("lang", "fr"), ("reference", ""), ("token", "")],
                        lang="fr")
         self.assertIn("Saisissez la référence et le jeton de votre réclamation.",
