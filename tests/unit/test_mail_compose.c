@@ -205,8 +205,8 @@ an_address_change_names_the_day_the_masked_address_and_whom_to_write_to(void **s
     f.changed_on = "2027-03-01";
     mail_render(&f, &r);
     assert_non_null(strstr(r.text.data, "remplacée le 1er mars 2027 par m***@e***.org."));
-    assert_non_null(strstr(r.text.data, "https://x.example/legal"));
-    assert_non_null(strstr(r.html.data, "<a href=\"https://x.example/legal\">"));
+    assert_non_null(strstr(r.text.data, "https://x.example/legal?lang=fr"));
+    assert_non_null(strstr(r.html.data, "<a href=\"https://x.example/legal?lang=fr\">"));
     mail_rendered_free(&r);
 }
 
