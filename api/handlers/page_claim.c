@@ -223,9 +223,18 @@ receipt(struct request *rq, const struct posted *p, const char *reference, const
     web_absolute_url(&url, w, "/my-claim", w->lang);
     web_tf(&sb, w->cat, w->lang, WEB_TEXT, "claimform.come_back",
            (const char *[]){"url", url.data != NULL ? url.data : "/my-claim", NULL});
-    strbuf_puts(&sb, "</p>\n<p class=\"actions\"><a href=\"/my-claim\" class=\"button primary\">");
+    /* "See my claim" opens it with what this page holds (a post: the token stays out of the
+     * address), rather than asking for the 43 characters just shown */
+    strbuf_printf(&sb,
+                  "</p>\n<form id=\"receipt-open\" method=\"post\" action=\"/my-claim?lang=%s\">\n",
+                  web_lang_code(w->lang));
+    html_hidden(&sb, "form", "open");
+    html_hidden(&sb, "lang", web_lang_code(w->lang));
+    html_hidden(&sb, "reference", reference);
+    html_hidden(&sb, "token", token);
+    strbuf_puts(&sb, "<p class=\"actions\"><button type=\"submit\" class=\"button primary\">");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "receipt.my_claim");
-    strbuf_puts(&sb, "</a></p>\n</section>\n");
+    strbuf_puts(&sb, "</button></p>\n</form>\n</section>\n");
     web_layout_end(&sb, w);
     strbuf_free(&url);
     struct reply r = page_reply(rq, w, 200, &sb, NULL);

@@ -6,10 +6,10 @@
 //   1. JavaScript OFF, in French, on a laptop: / → the action's page /a/{id} → "join" → the
 //      claim form; a mistake (an email without its domain's end) comes back from the server
 //      beside its field with every value kept; corrected → the receipt (reference, token once,
-//      what happens next).
+//      what happens next) → "See my claim" opens the claim (nothing typed again).
 //   2. JavaScript ON, in English, on a 390 px phone: the same path; the phone checked in the
 //      page by the server's own rule (no request sent), the email refused by the API (422)
-//      shown beside its field; corrected → the receipt in place.
+//      shown beside its field; corrected → the receipt in place → "See my claim" opens it.
 // On every page: axe-core finds no serious or critical violation (both languages, JavaScript
 // on and off), nothing is requested from another origin, no console error or CSP violation.
 //   3. "I lost my token" on /my-claim (JavaScript on, English): the page is the same for the
@@ -164,6 +164,14 @@ async function journey(browser, { js, lang, size, tag }) {
         "the receipt's title");
     await axe("receipt");
     await shoot("05-receipt");
+
+    // "See my claim" opens it: the victim is not asked to type back the 43 characters just shown
+    steps.current = `${tag}: see my claim`;
+    await page.click("#receipt-open button");
+    await page.locator("#claim-h2").waitFor();
+    contains(await text("#claim-h2"), reference, "the claim opened from the receipt");
+    check(!page.url().includes(token), "the token is not in the address");
+    await axe("my claim, from the receipt");
     await context.close();
     if (helper)
         await helper.context().close();

@@ -11,7 +11,7 @@
 //
 // The controls are named after the API's members ("claimant.address.city"), so the body is
 // built from their names, as the server does for the plain post (api/handlers/claim_form.c).
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 import { NetworkError, StatusLine, api, currencyDecimals, el, exampleAmount, parseAmount,
     problemName, retryAfter } from "./common.js";
 import { FormErrors, validationErrors } from "./forms.js";
@@ -151,9 +151,15 @@ function showReceipt(body) {
     const section = el("section", { id: "receipt", class: "receipt", "aria-labelledby": "receipt-h2" },
         h1, secrets, el("p", { class: "warning", text: t("receipt.keep") }),
         el("h2", { text: t("claimform.next_h2") }), next,
-        el("p", { text: t("claimform.come_back", { url: `${location.origin}/my-claim` }) }),
-        el("p", { class: "actions" }, el("a", { href: "/my-claim", class: "button primary",
-            text: t("receipt.my_claim") })));
+        el("p", { text: t("claimform.come_back", { url: `${location.origin}/my-claim${
+            lang() === "fr" ? "" : `?lang=${lang()}`}` }) }),
+        // as the server's receipt: "See my claim" opens it with what the page holds (a post,
+        // the token out of the address)
+        el("form", { id: "receipt-open", method: "post", action: `/my-claim?lang=${lang()}` },
+            ...[["form", "open"], ["lang", lang()], ["reference", body.reference],
+                ["token", body.token]].map(([name, value]) => el("input", { type: "hidden", name, value })),
+            el("p", { class: "actions" }, el("button", { type: "submit", class: "button primary",
+                text: t("receipt.my_claim") }))));
     main.replaceChildren(section);
     document.title = `${t("receipt.h2")} — ${t("site.name")}`;
     h1.focus();
