@@ -178,8 +178,12 @@ receipt(struct request *rq, const struct posted *p, const char *reference, const
     const struct claim_page_data *d = &p->data;
     bool joined = action_id != NULL && d->has_offer && strcmp(action_id, d->action.id) == 0;
     struct strbuf sb = {0}, url = {0};
+    /* the token is on show once: the language switch keeps it (/my-claim's "keep") */
+    const char *const keep[] = {"form", "keep", "reference", reference, "token", token, NULL};
     struct web_page page = {.title = web_t(w->cat, w->lang, "receipt.h2"),
                             .path = "/claim",
+                            .switch_post_path = "/my-claim",
+                            .switch_post = keep,
                             .noindex = true,
                             .script = "/static/claim.js"};
 

@@ -274,6 +274,12 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
         page_api_answer(rq, handle_claims_get(rq), &a);
     }
     if (a.status == 200) {
+        if (strcmp(what, "keep") == 0) {
+            /* the claim with its reference and token on show: a page that showed them (the
+             * receipt, a new token) in another language */
+            st.new_reference = json_string_value(json_object_get(a.doc, "reference"));
+            st.new_token = token;
+        }
         st.notice_key = strcmp(what, "correct") == 0    ? "my.corrected"
                         : strcmp(what, "join") == 0     ? "myform.joined"
                         : strcmp(what, "revoke") == 0   ? "my.mandate_revoked"
@@ -368,7 +374,8 @@ handle_page_my_claim_post(struct request *rq)
         return recover(rq, &w, &f);
     if (strcmp(what, "redeem") == 0)
         return redeem(rq, &w, &f);
-    static const char *const claimant[] = {"open", "correct", "withdraw", "join", "revoke", NULL};
+    static const char *const claimant[] = {"open", "keep",   "correct", "withdraw",
+                                           "join", "revoke", NULL};
     for (int i = 0; claimant[i] != NULL; i++)
         if (strcmp(what, claimant[i]) == 0)
             return claimant_action(rq, &w, &f, what);

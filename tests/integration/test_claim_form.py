@@ -190,6 +190,24 @@ class ClaimForm(unittest.TestCase):
         self.assertIn("confirmation email", text)
         self.assertIn("/my-claim", text)
         self.assertIn(f'href="/i/{self.slug}"', text)
+        reference, token = REFERENCE_RE.search(text).group(1), TOKEN_RE.search(text).group(1)
+        # "See my claim" opens it, and the language switch keeps the token on show: both post
+        # the credentials (a link would lose them), none is an address holding the token
+        opens = ff.form_by_id(text, "receipt-open")
+        self.assertEqual((opens["action"], dict(ff.hidden_fields(opens))),
+                         ("/my-claim?lang=en", {"form": "open", "lang": "en",
+                                                "reference": reference, "token": token}))
+        self.assertNotIn(f"/claim?incident={self.slug}&amp;lang=fr", text)
+        switch = [f for f in ff.forms_of(text) if f["action"] == "/my-claim?lang=fr"]
+        self.assertEqual(len(switch), 1, "the switch to French")
+        self.assertEqual(dict(ff.hidden_fields(switch[0])),
+                         {"form": "keep", "lang": "fr", "reference": reference, "token": token})
+        kept = ff.post_form(self.client, "/my-claim?lang=fr", ff.hidden_fields(switch[0]))
+        self.assertEqual(kept.status, 200, kept)
+        kt = kept.body.decode()
+        self.assertIn('<html lang="fr"', kt)
+        self.assertRegex(kt, r'id="receipt-token" class="token">' + re.escape(token) + "<")
+        self.assertIn(f'id="claim-h2">Réclamation {reference}<', kt)
 
     def test_cross_site_post_refused(self):
         page = self.page().body.decode()

@@ -128,6 +128,24 @@ function clientErrors(f, decimals) {
     return out;
 }
 
+// Hidden inputs of a form posting the claim's credentials to /my-claim (form: what it does).
+function credentials(what, code, body) {
+    return [["form", what], ["lang", code], ["reference", body.reference], ["token", body.token]]
+        .map(([name, value]) => el("input", { type: "hidden", name, value }));
+}
+
+// As the server's receipt: the language switch keeps the token on show (/my-claim's "keep")
+// instead of going back to an empty form.
+function keepOnLanguageSwitch(body) {
+    for (const a of document.querySelectorAll(".lang-switch a.lang-button")) {
+        const code = a.getAttribute("hreflang");
+        a.replaceWith(el("form", { method: "post", action: `/my-claim?lang=${code}` },
+            ...credentials("keep", code, body),
+            el("button", { type: "submit", class: "lang-button", lang: code,
+                "aria-current": a.getAttribute("aria-current"), text: a.textContent })));
+    }
+}
+
 function showReceipt(body) {
     const main = document.getElementById("main");
     const slug = form.elements.incident.value;
@@ -156,11 +174,11 @@ function showReceipt(body) {
         // as the server's receipt: "See my claim" opens it with what the page holds (a post,
         // the token out of the address)
         el("form", { id: "receipt-open", method: "post", action: `/my-claim?lang=${lang()}` },
-            ...[["form", "open"], ["lang", lang()], ["reference", body.reference],
-                ["token", body.token]].map(([name, value]) => el("input", { type: "hidden", name, value })),
+            ...credentials("open", lang(), body),
             el("p", { class: "actions" }, el("button", { type: "submit", class: "button primary",
                 text: t("receipt.my_claim") }))));
     main.replaceChildren(section);
+    keepOnLanguageSwitch(body);
     document.title = `${t("receipt.h2")} — ${t("site.name")}`;
     h1.focus();
     window.scrollTo(0, 0);
