@@ -298,6 +298,9 @@ text_input(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_s
         strbuf_puts(sb, " min=\"1900-01-01\"");
     if (strcmp(c->type, "text") == 0 || strcmp(c->type, "email") == 0)
         strbuf_puts(sb, " spellcheck=\"false\"");
+    /* a name or an address in Arabic or Hebrew runs right to left as it is typed */
+    if (strcmp(c->type, "text") == 0)
+        strbuf_puts(sb, " dir=\"auto\"");
     input_end(sb, st, c, c->hint_key != NULL);
 }
 
@@ -438,7 +441,7 @@ harms(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state 
     const struct control *d = control_of("harms.description");
     field_open(sb, w, st, d, NULL);
     strbuf_puts(sb, "<textarea id=\"description\" name=\"harms.description\" rows=\"4\" "
-                    "maxlength=\"4000\"");
+                    "maxlength=\"4000\" dir=\"auto\"");
     describedby(sb, st, d, false);
     strbuf_puts(sb, ">");
     html_text(sb, kept(st, d->name));

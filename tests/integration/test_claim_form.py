@@ -143,6 +143,11 @@ class ClaimForm(unittest.TestCase):
             self.assertRegex(text, r'<input id="email"[^>]*aria-invalid="true"[^>]*'
                                    r'value="claire@nowhere"')
             self.assertRegex(text, r'<input id="city"[^>]*value="Lyon"')
+            # a name or an address in Arabic or Hebrew is written right to left as it is typed
+            for control in ("given_name", "family_name", "line1", "line2", "city"):
+                self.assertRegex(text, rf'<input id="{control}"[^>]* dir="auto"')
+            self.assertRegex(text, r'<textarea id="description"[^>]* dir="auto"')
+            self.assertNotRegex(text, r'<input id="(email|phone|birth_date)"[^>]* dir="auto"')
             self.assertRegex(text, r'id="cat-password"[^>]*value="password" checked')
             self.assertIn(f'<html lang="{lang}"', text)
             # without JavaScript nothing moves the focus: the title, read first, says it
