@@ -29,6 +29,7 @@
 #include "handlers/page_common.h"
 #include "handlers/handlers.h"
 #include "handlers/scheme_json.h"
+#include "http/accept.h"
 #include "web/escape.h"
 
 #define FORM_MAX_PAIRS 64
@@ -146,16 +147,23 @@ handle_page_claim(struct request *rq)
         return deny;
     if (slug != NULL && !incident_slug_is_valid(slug))
         return guard_bad_parameter("incident", "incident must be an incident's slug");
-    if (action != NULL && !uuid_is_valid(action))
+    /* a link whose action id lost its end (copied from a letter, cut in a message): 400 as
+     * any bad parameter, but a person reads the incident's form, told the action is not
+     * offered, rather than a bare error page; an API client gets the problem */
+    bool cut = action != NULL && !uuid_is_valid(action);
+    if (cut && (slug == NULL || slug[0] == '\0' ||
+                !accept_prefers_html(request_header(rq, "Accept"))))
         return guard_bad_parameter("action", "action must be an action's id (a UUID)");
     if ((slug == NULL || slug[0] == '\0') && (action == NULL || action[0] == '\0'))
         return no_incident(rq, &w);
     enum outcome o = svc_rq_claim_page_load(slug != NULL && slug[0] != '\0' ? slug : NULL,
-                                            action, web_lang_code(w.lang), rq->arena, &d);
+                                            cut ? NULL : action, web_lang_code(w.lang),
+                                            rq->arena, &d);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
-    struct claim_form_state st = {.data = &d, .scheme = page_claim_scheme(&d, &scheme)};
-    return render_form(rq, &w, 200, &st);
+    struct claim_form_state st = {.data = &d, .scheme = page_claim_scheme(&d, &scheme),
+                                  .offer_note_key = cut ? "mandate.link_incomplete" : NULL};
+    return render_form(rq, &w, cut ? 400 : 200, &st);
 }
 
 /* --- the answer of the API, as a page ---------------------------------------------------- */

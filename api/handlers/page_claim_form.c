@@ -554,9 +554,10 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
     web_layout_begin(sb, w, &p);
     page_claim_error_summary(sb, w, st->errors);
     page_claim_form_top(sb, w, st);
-    if (d->offer_refused) {
+    if (d->offer_refused || st->offer_note_key != NULL) {
         strbuf_puts(sb, "<p id=\"mandate-status\" class=\"status status-info\">");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "mandate.unavailable");
+        web_te(sb, w->cat, w->lang, WEB_TEXT,
+               st->offer_note_key != NULL ? st->offer_note_key : "mandate.unavailable");
         strbuf_puts(sb, "</p>\n");
     }
     if (strcmp(d->incident.status, "open") != 0) {

@@ -87,6 +87,21 @@ class ClaimForm(unittest.TestCase):
         self.assertEqual(r.media_type, "text/html")
         return r
 
+    def test_a_cut_action_link_still_leads_to_the_form(self):
+        """A link whose action id lost its end (copied from a letter, cut in a message) is a
+        bad parameter, 400, but a person is shown the incident's form, saying the link's
+        action is not offered, rather than a bare error page; an API client gets the
+        problem."""
+        path = f"/claim?incident={self.slug}&action=3f2a0c5e-91b4-4c1e-8a&lang=en"
+        r = self.client.request("GET", path, headers={
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+        self.assertEqual((r.status, r.media_type), (400, "text/html"))
+        text = r.body.decode()
+        self.assertIn('id="claim-form"', text)
+        self.assertIn("names its action incompletely", text)
+        self.assertNotIn('name="action"', text)
+        harness.assert_problem(self, self.client.request("GET", path), 400, "invalid-parameter")
+
     def test_page_is_a_form_of_the_api_members(self):
         r = self.page()
         self.assertEqual(r.headers.get("Cache-Control"), "no-store")
