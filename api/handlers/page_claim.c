@@ -29,6 +29,7 @@
 #include "handlers/page_common.h"
 #include "handlers/handlers.h"
 #include "handlers/scheme_json.h"
+#include "http/accept.h"
 #include "web/escape.h"
 
 #define FORM_MAX_PAIRS 64
@@ -146,16 +147,23 @@ handle_page_claim(struct request *rq)
         return deny;
     if (slug != NULL && !incident_slug_is_valid(slug))
         return guard_bad_parameter("incident", "incident must be an incident's slug");
-    if (action != NULL && !uuid_is_valid(action))
+    /* a link whose action id lost its end (copied from a letter, cut in a message): 400 as
+     * any bad parameter, but a person reads the incident's form, told the action is not
+     * offered, rather than a bare error page; an API client gets the problem */
+    bool cut = action != NULL && !uuid_is_valid(action);
+    if (cut && (slug == NULL || slug[0] == '\0' ||
+                !accept_prefers_html(request_header(rq, "Accept"))))
         return guard_bad_parameter("action", "action must be an action's id (a UUID)");
     if ((slug == NULL || slug[0] == '\0') && (action == NULL || action[0] == '\0'))
         return no_incident(rq, &w);
     enum outcome o = svc_rq_claim_page_load(slug != NULL && slug[0] != '\0' ? slug : NULL,
-                                            action, web_lang_code(w.lang), rq->arena, &d);
+                                            cut ? NULL : action, web_lang_code(w.lang),
+                                            rq->arena, &d);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
-    struct claim_form_state st = {.data = &d, .scheme = page_claim_scheme(&d, &scheme)};
-    return render_form(rq, &w, 200, &st);
+    struct claim_form_state st = {.data = &d, .scheme = page_claim_scheme(&d, &scheme),
+                                  .offer_note_key = cut ? "mandate.link_incomplete" : NULL};
+    return render_form(rq, &w, cut ? 400 : 200, &st);
 }
 
 /* --- the answer of the API, as a page ---------------------------------------------------- */
@@ -178,8 +186,12 @@ receipt(struct request *rq, const struct posted *p, const char *reference, const
     const struct claim_page_data *d = &p->data;
     bool joined = action_id != NULL && d->has_offer && strcmp(action_id, d->action.id) == 0;
     struct strbuf sb = {0}, url = {0};
+    /* the token is on show once: the language switch keeps it (/my-claim's "keep") */
+    const char *const keep[] = {"form", "keep", "reference", reference, "token", token, NULL};
     struct web_page page = {.title = web_t(w->cat, w->lang, "receipt.h2"),
                             .path = "/claim",
+                            .switch_post_path = "/my-claim",
+                            .switch_post = keep,
                             .noindex = true,
                             .script = "/static/claim.js"};
 
@@ -223,9 +235,18 @@ receipt(struct request *rq, const struct posted *p, const char *reference, const
     web_absolute_url(&url, w, "/my-claim", w->lang);
     web_tf(&sb, w->cat, w->lang, WEB_TEXT, "claimform.come_back",
            (const char *[]){"url", url.data != NULL ? url.data : "/my-claim", NULL});
-    strbuf_puts(&sb, "</p>\n<p class=\"actions\"><a href=\"/my-claim\" class=\"button primary\">");
+    /* "See my claim" opens it with what this page holds (a post: the token stays out of the
+     * address), rather than asking for the 43 characters just shown */
+    strbuf_printf(&sb,
+                  "</p>\n<form id=\"receipt-open\" method=\"post\" action=\"/my-claim?lang=%s\">\n",
+                  web_lang_code(w->lang));
+    html_hidden(&sb, "form", "open");
+    html_hidden(&sb, "lang", web_lang_code(w->lang));
+    html_hidden(&sb, "reference", reference);
+    html_hidden(&sb, "token", token);
+    strbuf_puts(&sb, "<p class=\"actions\"><button type=\"submit\" class=\"button primary\">");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "receipt.my_claim");
-    strbuf_puts(&sb, "</a></p>\n</section>\n");
+    strbuf_puts(&sb, "</button></p>\n</form>\n</section>\n");
     web_layout_end(&sb, w);
     strbuf_free(&url);
     struct reply r = page_reply(rq, w, 200, &sb, NULL);

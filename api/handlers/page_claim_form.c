@@ -298,6 +298,9 @@ text_input(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_s
         strbuf_puts(sb, " min=\"1900-01-01\"");
     if (strcmp(c->type, "text") == 0 || strcmp(c->type, "email") == 0)
         strbuf_puts(sb, " spellcheck=\"false\"");
+    /* a name or an address in Arabic or Hebrew runs right to left as it is typed */
+    if (strcmp(c->type, "text") == 0)
+        strbuf_puts(sb, " dir=\"auto\"");
     input_end(sb, st, c, c->hint_key != NULL);
 }
 
@@ -438,7 +441,7 @@ harms(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state 
     const struct control *d = control_of("harms.description");
     field_open(sb, w, st, d, NULL);
     strbuf_puts(sb, "<textarea id=\"description\" name=\"harms.description\" rows=\"4\" "
-                    "maxlength=\"4000\"");
+                    "maxlength=\"4000\" dir=\"auto\"");
     describedby(sb, st, d, false);
     strbuf_puts(sb, ">");
     html_text(sb, kept(st, d->name));
@@ -546,13 +549,15 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
         .noindex = true,
         .script = "/static/claim.js",
         .h1 = true,
+        .error = (st->errors != NULL && st->errors->n > 0) || st->notice_key != NULL,
     };
     web_layout_begin(sb, w, &p);
     page_claim_error_summary(sb, w, st->errors);
     page_claim_form_top(sb, w, st);
-    if (d->offer_refused) {
+    if (d->offer_refused || st->offer_note_key != NULL) {
         strbuf_puts(sb, "<p id=\"mandate-status\" class=\"status status-info\">");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "mandate.unavailable");
+        web_te(sb, w->cat, w->lang, WEB_TEXT,
+               st->offer_note_key != NULL ? st->offer_note_key : "mandate.unavailable");
         strbuf_puts(sb, "</p>\n");
     }
     if (strcmp(d->incident.status, "open") != 0) {

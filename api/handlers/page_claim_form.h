@@ -23,6 +23,8 @@ struct claim_form_state {
     const struct form *values;    /* what was posted, kept; NULL on a first render */
     const struct errors *errors;  /* field errors of a refused post; NULL: none */
     const char *notice_key;       /* a message above the form (catalogue key), or NULL */
+    const char *offer_note_key;   /* why the link's action is not offered (catalogue key), or
+                                   * NULL: "mandate.unavailable" when the data refused one */
     const char *notice_param;     /* its {seconds} */
     const char *notice_link;      /* a link under it, or NULL */
     const char *notice_link_key;

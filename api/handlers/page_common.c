@@ -101,9 +101,13 @@ page_error(struct request *rq, int status)
     struct web_ctx w = page_ctx(rq);
     struct strbuf sb = {0};
     char key[96];
-    const char *which = status == 404 ? "not_found" : status == 405 ? "not_allowed"
-                        : status >= 500                            ? "server"
-                                                                   : "other";
+    /* 413: a body refused unread (a file above --evidence-max-bytes without JavaScript),
+     * where no page of the form can be shown again: say what to do about it */
+    const char *which = status == 404   ? "not_found"
+                        : status == 405 ? "not_allowed"
+                        : status == 413 ? "too_large"
+                        : status >= 500 ? "server"
+                                        : "other";
 
     snprintf(key, sizeof key, "page.error.%s.title", which);
     struct web_page p = {
@@ -111,6 +115,7 @@ page_error(struct request *rq, int status)
         .path = rq->path,
         .noindex = true,
         .h1 = true,
+        .error = true,
     };
     web_layout_begin(&sb, &w, &p);
     strbuf_puts(&sb, "<p>");

@@ -39,6 +39,53 @@ render(struct request *rq, const struct web_ctx *w, int status, struct my_claim_
     return r;
 }
 
+/* Whether s starts with a space a pasted text brings: ASCII blanks and U+00A0 (copied from
+ * a page or a message); its length in bytes, else 0. */
+static size_t
+blank_at(const char *s)
+{
+    if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        return 1;
+    return (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0 ? 2 : 0;
+}
+
+/* A reference or token as a person typed or pasted it, as they meant it: the token without
+ * the blanks around it, the reference without any (none belongs in it; read out, it comes in
+ * groups). The API stays strict (domain/reference.h); only what the form received is eased. */
+static const char *
+as_meant(struct arena *a, const char *typed, bool inner)
+{
+    size_t n = strlen(typed);
+    char *out = arena_alloc(a, n + 1);
+    size_t o = 0, kept = 0;
+
+    for (size_t i = 0; i < n;) {
+        size_t b = blank_at(typed + i);
+        if (b == 0) {
+            out[o++] = typed[i++];
+            kept = o;
+        } else {
+            if (!inner && kept > 0)
+                for (size_t k = 0; k < b; k++)
+                    out[o++] = typed[i + k];
+            i += b;
+        }
+    }
+    out[kept] = '\0';
+    return out;
+}
+
+/* The reference and token of a post as meant (as_meant), in place. */
+static void
+ease_credentials(struct arena *a, struct form *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        bool ref = strcmp(f->pairs[i].name, "reference") == 0;
+        if (ref || strcmp(f->pairs[i].name, "token") == 0)
+            f->pairs[i].value = as_meant(a, f->pairs[i].value, ref);
+    }
+}
+
 /* A recovery link's secret: base64url, 16 to 128 characters (the links of api/mail/). */
 static bool
 link_is_valid(const char *s)
@@ -205,7 +252,14 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
 
     st.reference = form_get(f, "reference", NULL);
     st.offer_action = form_get(f, "action", NULL);
-    if (!become_claimant(rq, st.reference, form_get(f, "token", NULL)))
+    const char *token = form_get(f, "token", NULL);
+    if (st.reference == NULL || st.reference[0] == '\0' || token == NULL || token[0] == '\0') {
+        /* nothing to look up: say what is missing, not that it was not recognised */
+        st.notice_key = "my.missing";
+        st.notice_kind = "error";
+        return render(rq, w, 422, &st);
+    }
+    if (!become_claimant(rq, st.reference, token))
         return not_found(rq, w, &st);
     json_t *patch = patch_of(rq, f, what, &bad);
     if (bad)
@@ -220,6 +274,12 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
         page_api_answer(rq, handle_claims_get(rq), &a);
     }
     if (a.status == 200) {
+        if (strcmp(what, "keep") == 0) {
+            /* the claim with its reference and token on show: a page that showed them (the
+             * receipt, a new token) in another language */
+            st.new_reference = json_string_value(json_object_get(a.doc, "reference"));
+            st.new_token = token;
+        }
         st.notice_key = strcmp(what, "correct") == 0    ? "my.corrected"
                         : strcmp(what, "join") == 0     ? "myform.joined"
                         : strcmp(what, "revoke") == 0   ? "my.mandate_revoked"
@@ -302,6 +362,7 @@ handle_page_my_claim_post(struct request *rq)
 
     if (!page_query_ok(rq, &deny) || !page_form_read(rq, &f, &deny))
         return deny;
+    ease_credentials(rq->arena, &f);
     struct web_ctx w = page_ctx(rq);
     const char *lang = form_get(&f, "lang", NULL);
     if (lang != NULL)
@@ -313,7 +374,8 @@ handle_page_my_claim_post(struct request *rq)
         return recover(rq, &w, &f);
     if (strcmp(what, "redeem") == 0)
         return redeem(rq, &w, &f);
-    static const char *const claimant[] = {"open", "correct", "withdraw", "join", "revoke", NULL};
+    static const char *const claimant[] = {"open", "keep",   "correct", "withdraw",
+                                           "join", "revoke", NULL};
     for (int i = 0; claimant[i] != NULL; i++)
         if (strcmp(what, claimant[i]) == 0)
             return claimant_action(rq, &w, &f, what);

@@ -182,23 +182,29 @@ text_field(struct strbuf *sb, const struct web_ctx *w, const char *id, const cha
 /* Reference + token, and "I lost my token" (recovery by email); or, from a recovery link, the
  * button that sets a new token (a GET never uses the link: mail scanners open links). */
 static void
+secrets_section(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
+{
+    strbuf_puts(sb, "<section id=\"receipt\" class=\"receipt\"><h2>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT,
+           st->view != NULL ? "my.secrets_h2" : "myform.new_token_h2");
+    strbuf_puts(sb, "</h2>\n<dl class=\"secrets\"><div><dt>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "receipt.reference");
+    strbuf_puts(sb, "</dt><dd><code id=\"receipt-reference\">");
+    html_text(sb, st->new_reference);
+    strbuf_puts(sb, "</code></dd></div><div><dt>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "receipt.token");
+    strbuf_puts(sb, "</dt><dd><code id=\"receipt-token\" class=\"token\">");
+    html_text(sb, st->new_token);
+    strbuf_puts(sb, "</code></dd></div></dl>\n<p class=\"warning\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "receipt.keep");
+    strbuf_puts(sb, "</p>\n</section>\n");
+}
+
+static void
 access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
 {
-    if (st->new_token != NULL) {
-        strbuf_puts(sb, "<section id=\"receipt\" class=\"receipt\"><h2>");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.new_token_h2");
-        strbuf_puts(sb, "</h2>\n<dl class=\"secrets\"><div><dt>");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "receipt.reference");
-        strbuf_puts(sb, "</dt><dd><code id=\"receipt-reference\">");
-        html_text(sb, st->new_reference);
-        strbuf_puts(sb, "</code></dd></div><div><dt>");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "receipt.token");
-        strbuf_puts(sb, "</dt><dd><code id=\"receipt-token\" class=\"token\">");
-        html_text(sb, st->new_token);
-        strbuf_puts(sb, "</code></dd></div></dl>\n<p class=\"warning\">");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, "receipt.keep");
-        strbuf_puts(sb, "</p>\n</section>\n");
-    }
+    if (st->new_token != NULL)
+        secrets_section(sb, w, st);
     if (st->recover_link != NULL) {
         form_open(sb, w, "redeem-form", "redeem");
         hidden(sb, "link", st->recover_link);
@@ -475,17 +481,34 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
 void
 page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
 {
+    /* a page holding the claim's token (the claim, a token shown): the language switch posts
+     * it again, as "keep" when the token is on show, else "open" */
+    const char *ref = st->view != NULL ? str(st->view, "reference") : st->new_reference;
+    const char *token = st->new_token != NULL ? st->new_token : st->token;
+    const char *offer = st->data != NULL && st->data->has_offer ? st->data->action.id : NULL;
+    const char *const switch_fields[] = {"form",      st->new_token != NULL ? "keep" : "open",
+                                         "reference", ref,
+                                         "token",     token,
+                                         offer != NULL ? "action" : NULL, offer,
+                                         NULL};
+    bool holds_token = ref != NULL && token != NULL;
     struct web_page p = {
         .title = web_t(w->cat, w->lang, "my.h1"),
         .path = "/my-claim",
+        .switch_post_path = holds_token ? "/my-claim" : NULL,
+        .switch_post = holds_token ? switch_fields : NULL,
         .noindex = true,
         .nav_current = "/my-claim",
         .script = st->evidence != NULL ? "/static/evidence.js" : NULL,
         .h1 = true,
+        .error = (st->errors != NULL && st->errors->n > 0) ||
+                 (st->notice_kind != NULL && strcmp(st->notice_kind, "error") == 0),
     };
 
     web_layout_begin(sb, w, &p);
     notice(sb, w, st);
+    if (st->view != NULL && st->new_token != NULL)
+        secrets_section(sb, w, st);
     if (st->view != NULL)
         claim_page(sb, w, st);
     else

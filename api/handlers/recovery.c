@@ -125,7 +125,8 @@ confirm_page(struct request *rq, int status, const char *claim_lang)
     web_layout_begin(&sb, &w, &p);
     strbuf_puts(&sb, "<p>");
     web_te(&sb, w.cat, w.lang, WEB_TEXT, status == 200 ? "confirm.done_text" : "confirm.gone_text");
-    strbuf_puts(&sb, "</p>\n<p><a href=\"/my-claim\">");
+    /* the page's language on (the claim's may not be the browser's) */
+    strbuf_printf(&sb, "</p>\n<p><a href=\"/my-claim?lang=%s\">", web_lang_code(w.lang));
     web_te(&sb, w.cat, w.lang, WEB_TEXT, "nav.my_claim");
     strbuf_puts(&sb, "</a></p>\n");
     web_layout_end(&sb, &w);

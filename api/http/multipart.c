@@ -115,9 +115,12 @@ fail(struct multipart *mp, enum multipart_status why)
 }
 
 /* The value of parameter key ("name", "filename") of a Content-Disposition value, copied into
- * out (browsers percent-encode '"', CR and LF in names: no escapes to undo); false if absent. */
+ * out (browsers percent-encode '"', CR and LF in names: no escapes to undo); false if absent.
+ * A value that does not fit is false too, or with cut, its head up to a UTF-8 character's
+ * start: a file's name is shortened where it is kept anyway, and a long one (a sentence in
+ * Korean is 3 bytes a letter) must not make the file look absent. */
 static bool
-disposition_param(const char *v, const char *key, char *out, size_t max)
+disposition_param(const char *v, const char *key, char *out, size_t max, bool cut)
 {
     size_t k = strlen(key);
     const char *p = strchr(v, ';');
@@ -138,8 +141,13 @@ disposition_param(const char *v, const char *key, char *out, size_t max)
             } else {
                 n = strcspn(p, "; \t");
             }
-            if (n >= max)
+            if (n >= max && !cut)
                 return false;
+            if (n >= max) {
+                n = max - 1;
+                while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+                    n--;
+            }
             memcpy(out, p, n);
             out[n] = '\0';
             return true;
@@ -169,8 +177,8 @@ begin_part(struct multipart *mp)
                 v++;
             if (strncasecmp(v, "form-data", 9) != 0)
                 return fail(mp, MULTIPART_MALFORMED);
-            has_name = disposition_param(v, "name", name, sizeof name);
-            has_file = disposition_param(v, "filename", filename, sizeof filename);
+            has_name = disposition_param(v, "name", name, sizeof name, false);
+            has_file = disposition_param(v, "filename", filename, sizeof filename, true);
         }
         line = eol + 2;
     }

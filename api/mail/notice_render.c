@@ -113,7 +113,7 @@ mail_render_notice(const struct notice_mail *n, struct mail_rendered *out)
     strbuf_printf(&out->text, "%s\n\n", n->body);
     html_body(n->body, &out->html);
     sender_lines(out, l, n);
-    mail_link(out, mail_words.notice_my_claim[l], n->my_claim_url);
+    mail_page_link(out, mail_words.notice_my_claim[l], n->my_claim_url, mail_lang_code(l));
     if (n->stop_url != NULL)
         mail_link(out, mail_words.notice_stop[l], n->stop_url);
     else

@@ -88,6 +88,23 @@ mail_link(struct mail_rendered *r, const char *intro, const char *url)
     lead_para(r, intro, url, true);
 }
 
+void
+mail_page_link(struct mail_rendered *r, const char *intro, const char *url, const char *lang)
+{
+    struct strbuf with_lang = {0};
+
+    strbuf_printf(&with_lang, "%s%clang=%s", url, strchr(url, '?') != NULL ? '&' : '?', lang);
+    mail_link(r, intro, with_lang.data != NULL ? with_lang.data : url);
+    strbuf_free(&with_lang);
+}
+
+/* A link to a page of the site in the message's language. */
+static void
+page_link(struct mail_rendered *r, enum mail_lang l, const char *intro, const char *url)
+{
+    mail_page_link(r, intro, url, mail_lang_code(l));
+}
+
 static void
 claim_facts(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
 {
@@ -126,11 +143,11 @@ correct_until(struct mail_rendered *r, enum mail_lang l, const struct mail_facts
     strbuf_puts(&intro, mail_words.rejected_correct_before[l]);
     if (!day_in_words(&intro, l, f->correctable_until)) {
         strbuf_free(&intro);
-        mail_link(r, mail_words.rejected_final_intro[l], f->my_claim_url);
+        page_link(r, l, mail_words.rejected_final_intro[l], f->my_claim_url);
         return;
     }
     strbuf_puts(&intro, mail_words.rejected_correct_after[l]);
-    mail_link(r, intro.data, f->my_claim_url);
+    page_link(r, l, intro.data, f->my_claim_url);
     strbuf_free(&intro);
 }
 
@@ -153,7 +170,7 @@ address_changed(struct mail_rendered *r, enum mail_lang l, const struct mail_fac
     if (f->operator_email != NULL && f->operator_email[0] != '\0')
         field(r, mail_words.address_changed_not_you[l], f->operator_email);
     else
-        mail_link(r, mail_words.address_changed_not_you_page[l], f->legal_url);
+        page_link(r, l, mail_words.address_changed_not_you_page[l], f->legal_url);
     mail_para(r, mail_words.address_changed_last[l]);
 }
 
@@ -164,13 +181,15 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
     case MAIL_CLAIM_ACCEPTED:
         mail_para(r, mail_words.accepted_intro[l]);
         claim_facts(r, l, f);
-        mail_link(r, mail_words.my_claim_intro[l], f->my_claim_url);
-        if (f->confirm_url != NULL)
+        page_link(r, l, mail_words.my_claim_intro[l], f->my_claim_url);
+        if (f->confirm_url != NULL) {
             mail_link(r, mail_words.confirm_intro[l], f->confirm_url);
+            mail_para(r, mail_words.confirm_not_you[l]);
+        }
         break;
     case MAIL_CLAIM_CORRECTED:
         claim_facts(r, l, f);
-        mail_link(r, mail_words.corrected_intro[l], f->my_claim_url);
+        page_link(r, l, mail_words.corrected_intro[l], f->my_claim_url);
         if (f->confirm_url != NULL)
             mail_link(r, mail_words.confirm_intro[l], f->confirm_url);
         break;
@@ -188,7 +207,7 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
         if (rejected)
             correct_until(r, l, f);
         else
-            mail_link(r, mail_words.my_claim_intro[l], f->my_claim_url);
+            page_link(r, l, mail_words.my_claim_intro[l], f->my_claim_url);
         break;
     }
     case MAIL_ADDRESS_CHANGED:
@@ -199,7 +218,7 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
         for (int i = 0; i < f->n_items; i++) {
             field(r, mail_words.reference_label[l], f->items[i].reference);
             field(r, mail_words.incident_label[l], f->items[i].incident_title);
-            mail_link(r, mail_words.recovery_link_label[l], f->items[i].link);
+            page_link(r, l, mail_words.recovery_link_label[l], f->items[i].link);
         }
         mail_para(r, mail_words.recovery_expiry[l]);
         mail_para(r, mail_words.not_you_note[l]);

@@ -67,6 +67,11 @@ void mail_para(struct mail_rendered *r, const char *text);
  * the address is a link showing itself (mail_html_link). */
 void mail_link(struct mail_rendered *r, const char *intro, const char *url);
 
+/* mail_link to a page of the site with ?lang= (or &lang=) set to the message's language, so
+ * that the page opens in it whatever the browser the message is read beside. */
+void mail_page_link(struct mail_rendered *r, const char *intro, const char *url,
+                    const char *lang);
+
 /* Appends <a href="url">url</a>, escaped: an address shown as its own text. */
 void mail_html_link(const char *url, struct strbuf *out);
 

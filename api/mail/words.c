@@ -28,6 +28,13 @@ const struct mail_words mail_words = {
                        "you sent it): "},
     .confirm_intro = {"Pour confirmer votre adresse électronique, suivez ce lien : ",
                       "To confirm your email address, follow this link: "},
+    /* the address may be someone else's, typed by mistake: its owner must know what to do */
+    .confirm_not_you = {"Si vous n'avez pas déposé cette réclamation, ne suivez pas ce lien : "
+                        "quelqu'un a donné votre adresse, peut-être par erreur, et une adresse "
+                        "non confirmée est signalée à la vérification.",
+                        "If you did not make this claim, do not follow this link: someone gave "
+                        "your address, perhaps by mistake, and an address that is not confirmed "
+                        "is flagged for checking."},
     .corrected_subject = {"Votre réclamation a été corrigée : ", "Your claim was corrected: "},
     .corrected_intro = {"Votre réclamation vient d'être corrigée. Si ce n'est pas vous, "
                         "récupérez un nouveau jeton depuis cette page : ",

@@ -29,6 +29,7 @@ struct mail_words {
     const char *accepted_intro[MAIL_N_LANGS];
     const char *my_claim_intro[MAIL_N_LANGS];
     const char *confirm_intro[MAIL_N_LANGS];
+    const char *confirm_not_you[MAIL_N_LANGS]; /* after the link of a first confirmation */
     const char *corrected_subject[MAIL_N_LANGS];
     const char *corrected_intro[MAIL_N_LANGS];
     const char *withdrawn_subject[MAIL_N_LANGS];

@@ -140,6 +140,10 @@ web_template(struct strbuf *sb, const char *tmpl, web_template_put put, const vo
         strbuf_append(sb, p, (size_t)(open - p));
         if (put(sb, open + 1, (size_t)(close - open - 1), ctx)) {
             p = close + 1;
+            /* a value that ends its own sentence ("Coupang Corp.") takes the template's full
+             * stop; an ellipsis ("{x}...") is left whole */
+            if (p[0] == '.' && p[1] != '.' && sb->len > 0 && sb->data[sb->len - 1] == '.')
+                p++;
         } else {
             strbuf_append(sb, open, 1);
             p = open + 1;

@@ -63,6 +63,8 @@ head(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p)
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                       "<meta name=\"color-scheme\" content=\"light\">\n<title>",
                   web_lang_code(w->lang));
+    if (p->error)
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.prefix");
     html_text(sb, p->title);
     strbuf_puts(sb, " — ");
     html_text(sb, site);
@@ -120,6 +122,26 @@ nav_item(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p,
     strbuf_puts(sb, "</a></li>");
 }
 
+/* The switch of a page answering a post: a form per language posting the page's fields
+ * again (web_page's switch_post), a button in each. */
+static void
+language_switch_posts(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p)
+{
+    for (int l = 0; l < WEB_LANG_COUNT; l++) {
+        const char *code = web_lang_code((enum web_lang)l);
+        strbuf_puts(sb, "<li><form method=\"post\" action=\"");
+        web_path(sb, p->switch_post_path);
+        strbuf_printf(sb, "?lang=%s\">", code);
+        for (int i = 0; p->switch_post[i] != NULL && p->switch_post[i + 1] != NULL; i += 2)
+            html_hidden(sb, p->switch_post[i], p->switch_post[i + 1]);
+        html_hidden(sb, "lang", code);
+        strbuf_printf(sb, "<button type=\"submit\" class=\"lang-button\" lang=\"%s\"%s>", code,
+                      l == (int)w->lang ? " aria-current=\"true\"" : "");
+        web_te(sb, w->cat, (enum web_lang)l, WEB_TEXT, "lang.name");
+        strbuf_puts(sb, "</button></form></li>");
+    }
+}
+
 /* The switch: a link per language to this very page (same path, same kept query) with
  * ?lang=, which the server answers in that language and remembers in a cookie. */
 static void
@@ -128,6 +150,11 @@ language_switch(struct strbuf *sb, const struct web_ctx *w, const struct web_pag
     strbuf_puts(sb, "<nav class=\"lang-switch\" aria-label=\"");
     web_te(sb, w->cat, w->lang, WEB_ATTR, "lang.group");
     strbuf_puts(sb, "\"><ul>");
+    if (p->switch_post != NULL && p->switch_post_path != NULL) {
+        language_switch_posts(sb, w, p);
+        strbuf_puts(sb, "</ul></nav>");
+        return;
+    }
     for (int l = 0; l < WEB_LANG_COUNT; l++) {
         const char *code = web_lang_code((enum web_lang)l);
         strbuf_puts(sb, "<li><a class=\"lang-button\" href=\"");

@@ -33,6 +33,14 @@ struct web_page {
     const char *nav_current; /* the menu entry's path to mark aria-current ("/"), or NULL */
     const char *script;      /* "/static/x.js" (module) or NULL */
     bool h1;                 /* the title is also the page's <h1>, first in <main> */
+    /* A page that is the answer to a post and holds a secret of it (a claim token): the
+     * language switch posts these hidden fields (name, value, …, NULL) to switch_post_path
+     * ?lang= instead of linking to path, which would lose what the page holds. */
+    const char *switch_post_path;
+    const char *const *switch_post;
+    bool error;              /* the page answers with errors: the <title> (not the <h1>)
+                              * starts with "Error: ", the first words a screen reader says
+                              * when nothing moves the focus (no JavaScript) */
 };
 
 /* Appends path with each segment through url_component ("/a/x y" → "/a/x%20y"). */

@@ -2,14 +2,15 @@
 // A breach victim's whole journey through the server-rendered pages, in Debian's Chromium
 // driven by playwright-core:
 //   node victim_flow.mjs <base url> <setup.json> <screenshot dir>
-// setup.json: {"slug", "action_id", "association_name"} (tests/integration/test_victim_journey.py).
+// setup.json: {"slug", "action_id", "association_name", "privacy_version"} (tests/integration/test_victim_journey.py).
 //   1. JavaScript OFF, in French, on a laptop: / → the action's page /a/{id} → "join" → the
 //      claim form; a mistake (an email without its domain's end) comes back from the server
 //      beside its field with every value kept; corrected → the receipt (reference, token once,
-//      what happens next).
+//      what happens next; "See my claim" posts them) → the language switch, there and back,
+//      keeps the token on show with the claim.
 //   2. JavaScript ON, in English, on a 390 px phone: the same path; the phone checked in the
 //      page by the server's own rule (no request sent), the email refused by the API (422)
-//      shown beside its field; corrected → the receipt in place.
+//      shown beside its field; corrected → the receipt in place, its switch as the server's.
 // On every page: axe-core finds no serious or critical violation (both languages, JavaScript
 // on and off), nothing is requested from another origin, no console error or CSP violation.
 //   3. "I lost my token" on /my-claim (JavaScript on, English): the page is the same for the
@@ -164,6 +165,26 @@ async function journey(browser, { js, lang, size, tag }) {
         "the receipt's title");
     await axe("receipt");
     await shoot("05-receipt");
+
+    // "See my claim" opens it: the victim is not asked to type back the 43 characters just shown
+    const opens = await page.locator("#receipt-open").evaluate((f) => ({ action: f.getAttribute("action"),
+        method: f.method, fields: Object.fromEntries(new FormData(f)) }));
+    equal(JSON.stringify(opens), JSON.stringify({ action: `/my-claim?lang=${lang}`, method: "post",
+        fields: { form: "open", lang, reference, token } }), "'See my claim' posts the claim's credentials");
+
+    // the language switch keeps the token on show (not the empty form it linked to)
+    const other = lang === "fr" ? "en" : "fr";
+    for (const [to, heading] of [[other, other === "fr" ? "Votre référence" : "Your reference"],
+        [lang, lang === "fr" ? "Votre référence" : "Your reference"]]) {
+        steps.current = `${tag}: language switch to ${to}`;
+        await page.click(`.lang-switch [lang="${to}"]`);
+        await page.waitForFunction((code) => document.documentElement.lang === code && document.getElementById("claim-h2"), to);
+        equal(await text("#receipt-token"), token, "the token still on show");
+        contains(await text("#receipt h2"), heading, "the secrets' heading");
+        contains(await text("#claim-h2"), reference, "the claim opened with them");
+        check(!page.url().includes(token), "the token is not in the address");
+        await axe(`claim and token in ${to}`);
+    }
     await context.close();
     if (helper)
         await helper.context().close();
@@ -196,6 +217,47 @@ async function recoveryAsk(browser, email) {
     await context.close();
 }
 
+// Evidence without JavaScript (French, phone): a victim of an identity theft attaches a scan
+// whose name is one long word (as cameras and scanners name files): the page that says it was
+// attached, and the claim's page listing it with its remove button, fit the phone's width.
+async function evidenceNoJs(browser) {
+    steps.current = "evidence: a claim declaring an identity theft";
+    const helper = await axeHelper(browser, baseUrl);
+    const context = await newContext(browser, { javaScriptEnabled: false, locale: "fr-FR",
+        viewport: { width: 390, height: 844 } });
+    const r = Math.random().toString(36).slice(2, 10).replace(/[0-9]/g, "x");
+    const made = await context.request.post(`${baseUrl}/v1/incidents/${setup.slug}/claims`, {
+        data: { claimant: { given_name: "Inès", family_name: `Preuve-${r}`,
+            email: `ines.${r}@example.org`, address: { line1: "3 rue", postal_code: "69001",
+                city: "Lyon", country: "FR" } }, data_categories: ["email"],
+        harms: { identity_theft: true }, payment_preference: "cash",
+        privacy_notice_version: setup.privacy_version, lang: "fr" } });
+    equal(made.status(), 201, "the claim made");
+    const receipt = await made.json();
+    const page = await context.newPage();
+    page.setDefaultTimeout(30000);
+    watchPage(page, baseUrl, steps, problems);
+    await page.goto(`${baseUrl}/my-claim?lang=fr`);
+    await page.locator("#reference").fill(receipt.reference);
+    await page.locator("#token").fill(receipt.token);
+    await page.click("#open");
+    await page.locator("#evidence-form").waitFor();
+    steps.current = "evidence: a file with a long name";
+    const name = `SCAN_${"0123456789".repeat(12)}_releve_bancaire_plainte.pdf`;
+    const pdf = "%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n";
+    await page.setInputFiles("#evidence-file", { name, mimeType: "application/pdf", buffer: Buffer.from(pdf) });
+    await page.click("#evidence-add");
+    await page.locator("#claim-status.status-success").waitFor();
+    contains(await page.locator("#evidence-list").innerText(), name, "the file listed");
+    await axeCheck(page, steps, problems, "evidence attached (fr, JavaScript off)", helper);
+    await shootAt(page, outDir, steps, problems, "evidence-attached", { restore: [390, 844] });
+    await page.click("#evidence-back button");
+    await page.locator("#claim-h2").waitFor();
+    await shootAt(page, outDir, steps, problems, "evidence-claim", { restore: [390, 844] });
+    await context.close();
+    await helper.context().close();
+}
+
 // axe on the pages a victim sees, in the combinations the journeys did not take.
 async function axeSweep(browser, js, lang) {
     const context = await newContext(browser, { javaScriptEnabled: js, locale: lang === "fr" ? "fr-FR" : "en-GB" });
@@ -218,6 +280,7 @@ try {
     const fr = await journey(browser, { js: false, lang: "fr", size: [1280, 800], tag: "fr-nojs" });
     const en = await journey(browser, { js: true, lang: "en", size: [390, 844], tag: "en-js" });
     await recoveryAsk(browser, en.email);
+    await evidenceNoJs(browser);
     // for the test: what each victim was given, to find in the mail and to recover
     writeFileSync(join(outDir, "receipts.json"), JSON.stringify({
         fr: { reference: fr.reference, token: fr.token, email: fr.email },

@@ -87,6 +87,21 @@ class ClaimForm(unittest.TestCase):
         self.assertEqual(r.media_type, "text/html")
         return r
 
+    def test_a_cut_action_link_still_leads_to_the_form(self):
+        """A link whose action id lost its end (copied from a letter, cut in a message) is a
+        bad parameter, 400, but a person is shown the incident's form, saying the link's
+        action is not offered, rather than a bare error page; an API client gets the
+        problem."""
+        path = f"/claim?incident={self.slug}&action=3f2a0c5e-91b4-4c1e-8a&lang=en"
+        r = self.client.request("GET", path, headers={
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+        self.assertEqual((r.status, r.media_type), (400, "text/html"))
+        text = r.body.decode()
+        self.assertIn('id="claim-form"', text)
+        self.assertIn("names its action incompletely", text)
+        self.assertNotIn('name="action"', text)
+        harness.assert_problem(self, self.client.request("GET", path), 400, "invalid-parameter")
+
     def test_page_is_a_form_of_the_api_members(self):
         r = self.page()
         self.assertEqual(r.headers.get("Cache-Control"), "no-store")
@@ -122,10 +137,13 @@ class ClaimForm(unittest.TestCase):
             self.assertNotIn("harms.hours_spent", names)
 
     def test_errors_beside_fields_in_both_languages_values_kept(self):
-        for lang, required, email_msg in (
-                ("fr", "Saisissez votre prénom.", "Saisissez une adresse e-mail comme"),
-                ("en", "Enter your given name.", "Enter an email address like")):
+        for lang, required, email_msg, title in (
+                ("fr", "Saisissez votre prénom.", "Saisissez une adresse e-mail comme",
+                 "Erreur\u00a0: Déposer une réclamation — recours"),
+                ("en", "Enter your given name.", "Enter an email address like",
+                 "Error: Make a claim — recours")):
             page = self.page(lang=lang).body.decode()
+            self.assertNotIn(f"<title>{title}</title>", page)
             fields = person(**{"claimant.given_name": "", "claimant.email": "claire@nowhere",
                                "claimant.address.city": "Lyon"})
             r = ff.post_form(self.client, f"/claim?lang={lang}", pairs_for(page, fields))
@@ -140,8 +158,15 @@ class ClaimForm(unittest.TestCase):
             self.assertRegex(text, r'<input id="email"[^>]*aria-invalid="true"[^>]*'
                                    r'value="claire@nowhere"')
             self.assertRegex(text, r'<input id="city"[^>]*value="Lyon"')
+            # a name or an address in Arabic or Hebrew is written right to left as it is typed
+            for control in ("given_name", "family_name", "line1", "line2", "city"):
+                self.assertRegex(text, rf'<input id="{control}"[^>]* dir="auto"')
+            self.assertRegex(text, r'<textarea id="description"[^>]* dir="auto"')
+            self.assertNotRegex(text, r'<input id="(email|phone|birth_date)"[^>]* dir="auto"')
             self.assertRegex(text, r'id="cat-password"[^>]*value="password" checked')
             self.assertIn(f'<html lang="{lang}"', text)
+            # without JavaScript nothing moves the focus: the title, read first, says it
+            self.assertIn(f"<title>{title}</title>", text)
 
     def test_the_apis_rules_and_paths(self):
         """A value the API refuses is refused here at the same path: hours as words, a
@@ -185,6 +210,24 @@ class ClaimForm(unittest.TestCase):
         self.assertIn("confirmation email", text)
         self.assertIn("/my-claim", text)
         self.assertIn(f'href="/i/{self.slug}"', text)
+        reference, token = REFERENCE_RE.search(text).group(1), TOKEN_RE.search(text).group(1)
+        # "See my claim" opens it, and the language switch keeps the token on show: both post
+        # the credentials (a link would lose them), none is an address holding the token
+        opens = ff.form_by_id(text, "receipt-open")
+        self.assertEqual((opens["action"], dict(ff.hidden_fields(opens))),
+                         ("/my-claim?lang=en", {"form": "open", "lang": "en",
+                                                "reference": reference, "token": token}))
+        self.assertNotIn(f"/claim?incident={self.slug}&amp;lang=fr", text)
+        switch = [f for f in ff.forms_of(text) if f["action"] == "/my-claim?lang=fr"]
+        self.assertEqual(len(switch), 1, "the switch to French")
+        self.assertEqual(dict(ff.hidden_fields(switch[0])),
+                         {"form": "keep", "lang": "fr", "reference": reference, "token": token})
+        kept = ff.post_form(self.client, "/my-claim?lang=fr", ff.hidden_fields(switch[0]))
+        self.assertEqual(kept.status, 200, kept)
+        kt = kept.body.decode()
+        self.assertIn('<html lang="fr"', kt)
+        self.assertRegex(kt, r'id="receipt-token" class="token">' + re.escape(token) + "<")
+        self.assertIn(f'id="claim-h2">Réclamation {reference}<', kt)
 
     def test_cross_site_post_refused(self):
         page = self.page().body.decode()

@@ -82,6 +82,43 @@ class EvidenceFormTest(unittest.TestCase):
         self.assertIn("The file was removed", r.body.decode())
         self.assertEqual(self.stored(receipt["reference"]), [])
 
+    def test_a_long_file_name_in_any_script_is_attached(self):
+        """A scan named at length in Korean (3 bytes a letter) is a file all the same: its name
+        is kept shortened (docs/evidence.md: 200 bytes), not taken for "no file chosen"."""
+        receipt = self.claim()
+        form = ff.form_by_id(self.open(receipt), "evidence-form")
+        name = "쿠팡 개인정보 유출 피해 증빙 서류 " * 6 + "은행 거래 내역서.pdf"
+        self.assertGreater(len(name.encode()), 300)
+        data = ef.pdf()
+        r = self.post(form, [("file", (name, data, "application/pdf"))])
+        self.assertEqual(r.status, 200, r.body[:500])
+        text = r.body.decode()
+        self.assertIn("The file was attached", text)
+        self.assertIn("쿠팡 개인정보 유출 피해 증빙 서류", text)
+        self.assertEqual([x[1] for x in self.stored(receipt["reference"])],
+                         [hashlib.sha256(data).hexdigest()])
+
+    def test_a_file_over_the_limit_gets_a_page_that_says_so(self):
+        """Above --evidence-max-bytes (and the form's framing) the body is refused before it is
+        read: the page cannot show the claim, but says what happened and what to do."""
+        receipt = self.claim()
+        form = ff.form_by_id(self.open(receipt), "evidence-form")
+        ctype, body = ef.multipart(ff.hidden_fields(form) +
+                                   [("file", ("scan.pdf", ef.pdf(11 * MIB), "application/pdf"))])
+        # the answer comes after the head, the body unread: a browser shows it, as read here
+        with harness.RawConnection(self.server) as rc:
+            rc.send((f"POST {form['action']} HTTP/1.1\r\nHost: {self.server.host}\r\n"
+                     f"Content-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
+                     "Accept: text/html\r\nAccept-Language: en\r\n"
+                     "Sec-Fetch-Site: same-origin\r\n\r\n").encode() + body[:4096])
+            r = rc.read_response("POST")
+        self.assertEqual(r.status, 413)
+        self.assertEqual(r.media_type, "text/html")
+        text = r.body.decode()
+        self.assertIn("<title>Error: Too large to be received — recours</title>", text)
+        self.assertIn("attach a smaller one", text)
+        self.assertNotIn("could not be processed", text, "not the page for any refusal")
+
     def test_refusals_are_pages(self):
         receipt = self.claim()
         form = ff.form_by_id(self.open(receipt), "evidence-form")

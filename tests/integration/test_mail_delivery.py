@@ -48,7 +48,7 @@ class MailDeliveryTest(unittest.TestCase):
         """A fresh claim on a new incident: (body, receipt)."""
         return mf.fresh_claim(self, server, **overrides)
 
-    def assert_confirmation(self, msg, receipt, body, words):
+    def assert_confirmation(self, msg, receipt, body, words, lang):
         self.assertIn(receipt["reference"], msg["Subject"])
         self.assertEqual(msg["To"], body["claimant"]["email"])
         self.assertEqual(msg["Auto-Submitted"], "auto-generated")
@@ -58,7 +58,8 @@ class MailDeliveryTest(unittest.TestCase):
             self.assertIn(receipt["reference"], part)
             self.assertIn("Customer database leak", part)
             self.assertIn(words, part)
-            self.assertIn("https://recours.example/my-claim", part)
+            # in the message's language whatever the browser it is opened in
+            self.assertIn(f"https://recours.example/my-claim?lang={lang}", part)
             self.assertNotIn(receipt["token"], part, "a message never carries the claim token")
             self.assertNotIn(body["claimant"]["family_name"], part, "no personal data")
         self.assertNotIn(receipt["token"].encode(), msg.as_bytes())
@@ -69,11 +70,11 @@ class MailDeliveryTest(unittest.TestCase):
         body_en, receipt_en = self.claim(server, lang="en")
         body_fr, receipt_fr = self.claim(server)  # no lang: French, the site's default
         msg = mf.parse(relay.wait_messages(body_en["claimant"]["email"])[0].data)
-        self.assert_confirmation(msg, receipt_en, body_en, "Your claim has been registered")
+        self.assert_confirmation(msg, receipt_en, body_en, "Your claim has been registered", "en")
         self.assertEqual(msg["Content-Language"], "en")
         msg_fr = mf.parse(relay.wait_messages(body_fr["claimant"]["email"])[0].data)
         self.assert_confirmation(msg_fr, receipt_fr, body_fr,
-                                 "Votre réclamation a bien été enregistrée")
+                                 "Votre réclamation a bien été enregistrée", "fr")
         # the subject is RFC 2047-encoded UTF-8 and reads back as written
         self.assertTrue(msg_fr["Subject"].startswith("Votre réclamation est enregistrée"))
         # the confirmation link: again and again until it expires (a mail scanner may open it
@@ -91,6 +92,11 @@ class MailDeliveryTest(unittest.TestCase):
                 self.assertIn(part, first.body)
             self.assertEqual(first.headers.get("Cache-Control"), "no-store")
             self.assertNotIn(path.encode(), first.body, "the link is in none of the page's")
+            # an English claim's page opened in a French browser: its way on stays in English
+            fr_browser = c.request("GET", path, headers={"Accept": "text/html",
+                                                         "Accept-Language": "fr-FR,fr;q=0.9"})
+            self.assertIn(b"Email address confirmed", fr_browser.body)
+            self.assertIn(b'<p><a href="/my-claim?lang=en">My claim</a></p>', fr_browser.body)
             again = c.request("GET", path, headers={"Accept": "text/html"})
             self.assertEqual((again.status, again.media_type), (200, "text/html"))
             self.assertIn(b"Email address confirmed", again.body)
@@ -285,7 +291,7 @@ class MailDeliveryTest(unittest.TestCase):
         self.assertEqual(oct(os.stat(files[0]).st_mode & 0o777), "0o600")
         with open(files[0], "rb") as f:
             msg = mf.parse(f.read())
-        self.assert_confirmation(msg, receipt, body, "Your claim has been registered")
+        self.assert_confirmation(msg, receipt, body, "Your claim has been registered", "en")
         leftovers = [n for n in os.listdir(os.path.dirname(files[0])) if n.endswith(".tmp")]
         self.assertEqual(leftovers, [])
         harness.poll(lambda: mf.outbox(self.url)[0][2] == "sent", 30, what="the row sent")

@@ -54,7 +54,8 @@ class MailRecoveryTest(mf.RelayServer, unittest.TestCase):
         self.assertNotIn(receipt["token"], text)
         self.assertIn("30 minutes", text)
         link = [w for w in text.split() if "/my-claim?recover=" in w][0]
-        link_token = link.split("recover=", 1)[1]
+        link_token, _, lang = link.split("recover=", 1)[1].partition("&")
+        self.assertEqual(lang, "lang=en", "the link opens the page in the language asked")
         # the old token works until the link is followed
         self.assertEqual(self.request("GET", f"/v1/claims/{receipt['reference']}",
                                       token=receipt["token"]).status, 200)

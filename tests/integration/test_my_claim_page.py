@@ -56,6 +56,35 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertEqual(bad.status, 404)
         self.assertIn("not recognised", bad.body.decode())
 
+    def test_reference_and_token_as_a_person_pastes_them(self):
+        """Copied from a note or a message, a reference and a token come with spaces around
+        them (or inside the reference, as it is read out); the page reads what was meant, and
+        the claim's own forms then carry them clean."""
+        _, receipt = self.claim()
+        ref = receipt["reference"]
+        pasted = dict(receipt, reference=f"  {ref[:7]} {ref[7:].lower()}\t",
+                      token=f" {receipt['token']}\u00a0\r\n")
+        r = self.open(pasted)
+        self.assertEqual(r.status, 200, r)
+        withdraw = ff.form_by_id(r.body.decode(), "withdraw-form")
+        sent = {c["name"]: c["value"] for c in withdraw["controls"] if c["name"]}
+        self.assertEqual((sent["reference"], sent["token"]), (ref, receipt["token"]))
+
+    def test_empty_access_fields_say_what_is_missing(self):
+        for ref, token in (("", ""), ("RC-0000-0000", ""), ("", "x" * 40), ("  ", " ")):
+            r = self.post([("form", "open"), ("lang", "en"), ("reference", ref),
+                           ("token", token)])
+            self.assertEqual(r.status, 422, (ref, token))
+            text = r.body.decode()
+            self.assertIn("Enter the reference and the token of your claim.", text)
+            self.assertNotIn("not recognised", text)
+            self.assertIn(f'value="{ref.strip()}"', text, "the reference typed is kept")
+            self.assertIn("<title>Error: My claim — recours</title>", text)
+        fr = self.post([("form", "open"), ("lang", "fr"), ("reference", ""), ("token", "")],
+                       lang="fr")
+        self.assertIn("Saisissez la référence et le jeton de votre réclamation.",
+                      fr.body.decode())
+
     def test_view_correct_withdraw(self):
         body, receipt = self.claim()
         r = self.open(receipt)

@@ -6,7 +6,8 @@ with JavaScript on in English on a 390 px phone, from the home page to the actio
 the claim form, a mistake corrected, the receipt. Afterwards the database holds both claims,
 each a member of the action (the mandate given on the form), and the confirmation emails have
 reached a real SMTP server (smtp_fixture.py): the French one in French, the English one in
-English, each with its reference and never its token. Then "I lost my token" in the browser:
+English, each with its reference and never its token; a third victim attaches a scan without
+JavaScript on a phone (its long name wraps). Then "I lost my token" in the browser:
 the page is the same for the English victim's address and an unknown one; the test reads the
 recovery link at the SMTP server and hands it to tests/browser/victim_recover.mjs, which sets a
 new token with it and sees the new token open /my-claim and the old one refused.
@@ -51,12 +52,13 @@ class VictimJourney(unittest.TestCase):
         slug = cf.make_incident(server, slug="0vj-" + cf.suffix(12))
         assoc = af.approved_association(server)
         action = af.open_action(assoc, slug)
-        setup = {"slug": slug, "action_id": action["id"], "association_name": assoc.obj["name"]}
+        setup = {"slug": slug, "action_id": action["id"], "association_name": assoc.obj["name"],
+                 "privacy_version": cf.NOTICE_VERSION}
         shots = artifacts_dir()
         shutil.rmtree(shots, ignore_errors=True)
         os.makedirs(shots, exist_ok=True)
         self.browser(node, "victim_flow.mjs", server, setup, shots)
-        self.assertEqual(cf.count_claims(slug), 2, "one claim per journey")
+        self.assertEqual(cf.count_claims(slug), 3, "one claim per journey, one for evidence")
         self.assertEqual(cf.count_claims(slug, f"c.member_action_id = '{action['id']}'"), 2,
                          "both joined the action through the form's mandate")
         with open(os.path.join(shots, "measures.json")) as f:

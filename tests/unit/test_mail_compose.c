@@ -135,6 +135,7 @@ values_are_escaped_and_a_confirmed_address_gets_no_link(void **state)
     assert_null(strstr(r.html.data, "<script>"));
     assert_non_null(strstr(r.html.data, "&lt;script&gt;&amp;&quot;"));
     assert_null(strstr(r.text.data, "confirm-email"));
+    assert_null(strstr(r.text.data, "did not make this claim")); /* no link to warn about */
     assert_string_equal(r.subject.data, "Your claim is registered: RC-7K3M-Q9XJ");
     mail_rendered_free(&r);
     memset(&r, 0, sizeof r);
@@ -143,6 +144,15 @@ values_are_escaped_and_a_confirmed_address_gets_no_link(void **state)
     mail_render(&f, &r);
     assert_non_null(strstr(r.text.data, "Pour confirmer votre adresse"));
     assert_non_null(strstr(r.text.data, "https://x.example/confirm-email/abc"));
+    /* the address may be someone else's, typed by mistake: its owner is told what to do */
+    assert_non_null(strstr(r.text.data, "Si vous n'avez pas déposé cette réclamation, ne suivez "
+                                        "pas ce lien"));
+    assert_non_null(strstr(r.html.data, "Si vous n&#39;avez pas déposé cette réclamation"));
+    mail_rendered_free(&r);
+    memset(&r, 0, sizeof r);
+    f.lang = "en";
+    mail_render(&f, &r);
+    assert_non_null(strstr(r.text.data, "If you did not make this claim, do not follow this link"));
     mail_rendered_free(&r);
 }
 
@@ -205,8 +215,8 @@ an_address_change_names_the_day_the_masked_address_and_whom_to_write_to(void **s
     f.changed_on = "2027-03-01";
     mail_render(&f, &r);
     assert_non_null(strstr(r.text.data, "remplacée le 1er mars 2027 par m***@e***.org."));
-    assert_non_null(strstr(r.text.data, "https://x.example/legal"));
-    assert_non_null(strstr(r.html.data, "<a href=\"https://x.example/legal\">"));
+    assert_non_null(strstr(r.text.data, "https://x.example/legal?lang=fr"));
+    assert_non_null(strstr(r.html.data, "<a href=\"https://x.example/legal?lang=fr\">"));
     mail_rendered_free(&r);
 }
 

@@ -211,6 +211,37 @@ test_a_handler_stops_the_parser(void **state)
     multipart_free(mp);
 }
 
+/* A file name longer than the parser keeps is shortened at a character's start, not taken
+ * for "no file": 150 "é" (300 bytes) become 127 (254 bytes); a part's name is not shortened. */
+static void
+test_a_long_file_name_is_cut_at_a_character(void **state)
+{
+    struct seen s = {.len = 0};
+    struct multipart *mp = multipart_new("multipart/form-data; boundary=b", &handlers, &s);
+    char req[1024], expect[600];
+    int n;
+
+    (void)state;
+    char name[301] = "";
+    for (int i = 0; i < 150; i++)
+        strcat(name, "\xc3\xa9");
+    n = snprintf(req, sizeof req,
+                 "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n\r\n"
+                 "x\r\n--b--",
+                 name);
+    assert_int_equal(multipart_feed(mp, req, (size_t)n), MULTIPART_OK);
+    assert_true(multipart_complete(mp));
+    snprintf(expect, sizeof expect, "file|%.254s|x;", name);
+    assert_string_equal(s.log, expect);
+    multipart_free(mp);
+    mp = multipart_new("multipart/form-data; boundary=b", &handlers, &s);
+    n = snprintf(req, sizeof req, "--b\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n"
+                                  "x\r\n--b--",
+                 name);
+    assert_int_equal(multipart_feed(mp, req, (size_t)n), MULTIPART_MALFORMED);
+    multipart_free(mp);
+}
+
 int
 main(void)
 {
@@ -222,6 +253,7 @@ main(void)
         cmocka_unit_test(test_header_block_is_bounded),
         cmocka_unit_test(test_content_types),
         cmocka_unit_test(test_a_handler_stops_the_parser),
+        cmocka_unit_test(test_a_long_file_name_is_cut_at_a_character),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -122,6 +122,26 @@ test_fill_config(void **state)
     free(s);
 }
 
+/* A value that ends its own sentence ("Coupang Corp.") takes the template's full stop: no
+ * "Corp.." on the page; an ellipsis in the template stays whole. */
+static void
+test_value_ending_a_sentence(void **state)
+{
+    struct strbuf sb = {0};
+
+    (void)state;
+    web_expand(&sb, "By {a} against {c}. Until {d}.",
+               (const char *[]){"a", "Asso", "c", "Coupang Corp.", "d", "May 5.", NULL});
+    assert_string_equal(sb.data, "By Asso against Coupang Corp. Until May 5.");
+    strbuf_free(&sb);
+    web_expand(&sb, "{c}... and {c}.", (const char *[]){"c", "Inc.", NULL});
+    assert_string_equal(sb.data, "Inc.... and Inc.");
+    strbuf_free(&sb);
+    web_format(&sb, WEB_TEXT, "<{c}>.", (const char *[]){"c", "Ltd.", NULL});
+    assert_string_equal(sb.data, "&lt;Ltd.&gt;.");
+    strbuf_free(&sb);
+}
+
 static int
 setup(void **state)
 {
@@ -150,6 +170,7 @@ main(void)
         cmocka_unit_test(test_refuses_different_keys_and_bad_files),
         cmocka_unit_test(test_markup),
         cmocka_unit_test(test_fill_config),
+        cmocka_unit_test(test_value_ending_a_sentence),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

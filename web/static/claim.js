@@ -11,7 +11,7 @@
 //
 // The controls are named after the API's members ("claimant.address.city"), so the body is
 // built from their names, as the server does for the plain post (api/handlers/claim_form.c).
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 import { NetworkError, StatusLine, api, currencyDecimals, el, exampleAmount, parseAmount,
     problemName, retryAfter } from "./common.js";
 import { FormErrors, validationErrors } from "./forms.js";
@@ -128,6 +128,24 @@ function clientErrors(f, decimals) {
     return out;
 }
 
+// Hidden inputs of a form posting the claim's credentials to /my-claim (form: what it does).
+function credentials(what, code, body) {
+    return [["form", what], ["lang", code], ["reference", body.reference], ["token", body.token]]
+        .map(([name, value]) => el("input", { type: "hidden", name, value }));
+}
+
+// As the server's receipt: the language switch keeps the token on show (/my-claim's "keep")
+// instead of going back to an empty form.
+function keepOnLanguageSwitch(body) {
+    for (const a of document.querySelectorAll(".lang-switch a.lang-button")) {
+        const code = a.getAttribute("hreflang");
+        a.replaceWith(el("form", { method: "post", action: `/my-claim?lang=${code}` },
+            ...credentials("keep", code, body),
+            el("button", { type: "submit", class: "lang-button", lang: code,
+                "aria-current": a.getAttribute("aria-current"), text: a.textContent })));
+    }
+}
+
 function showReceipt(body) {
     const main = document.getElementById("main");
     const slug = form.elements.incident.value;
@@ -151,10 +169,16 @@ function showReceipt(body) {
     const section = el("section", { id: "receipt", class: "receipt", "aria-labelledby": "receipt-h2" },
         h1, secrets, el("p", { class: "warning", text: t("receipt.keep") }),
         el("h2", { text: t("claimform.next_h2") }), next,
-        el("p", { text: t("claimform.come_back", { url: `${location.origin}/my-claim` }) }),
-        el("p", { class: "actions" }, el("a", { href: "/my-claim", class: "button primary",
-            text: t("receipt.my_claim") })));
+        el("p", { text: t("claimform.come_back", { url: `${location.origin}/my-claim${
+            lang() === "fr" ? "" : `?lang=${lang()}`}` }) }),
+        // as the server's receipt: "See my claim" opens it with what the page holds (a post,
+        // the token out of the address)
+        el("form", { id: "receipt-open", method: "post", action: `/my-claim?lang=${lang()}` },
+            ...credentials("open", lang(), body),
+            el("p", { class: "actions" }, el("button", { type: "submit", class: "button primary",
+                text: t("receipt.my_claim") }))));
     main.replaceChildren(section);
+    keepOnLanguageSwitch(body);
     document.title = `${t("receipt.h2")} — ${t("site.name")}`;
     h1.focus();
     window.scrollTo(0, 0);
