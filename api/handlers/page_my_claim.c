@@ -26,6 +26,7 @@
 #include "handlers/evidence_page.h"
 #include "handlers/page_my_claim_view.h"
 #include "handlers/handlers.h"
+#include "http/accept.h"
 
 static struct reply
 render(struct request *rq, const struct web_ctx *w, int status, struct my_claim_state *st)
@@ -115,8 +116,16 @@ handle_page_my_claim(struct request *rq)
         return deny;
     if (st.offer_action != NULL && !uuid_is_valid(st.offer_action))
         return guard_bad_parameter("action", "action must be an action's id (a UUID)");
-    if (st.recover_link != NULL && !link_is_valid(st.recover_link))
-        return guard_bad_parameter("recover", "recover must be the link's secret");
+    if (st.recover_link != NULL && st.recover_link[0] != '\0' && !link_is_valid(st.recover_link)) {
+        /* a link a mail program cut or wrapped: still 400, but a person reads that the link
+         * no longer works beside the form that asks for another, as for a used one */
+        if (!accept_prefers_html(request_header(rq, "Accept")))
+            return guard_bad_parameter("recover", "recover must be the link's secret");
+        st.recover_link = NULL;
+        st.notice_key = "myform.link_dead";
+        st.notice_kind = "error";
+        return render(rq, &w, 400, &st);
+    }
     if (st.recover_link != NULL && st.recover_link[0] == '\0')
         st.recover_link = NULL;
     return render(rq, &w, 200, &st);

@@ -338,6 +338,24 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         again = self.post([(c["name"], c["value"]) for c in redeem["controls"] if c["name"]])
         self.assertEqual(again.status, 404, "the link works once")
 
+    def test_a_damaged_recovery_link_says_so_beside_the_recovery_form(self):
+        # a link a mail program cut short or wrapped: the secret is no longer one
+        for damaged in ("abc", "a" * 20 + "%20" + "b" * 20, "x" * 200):
+            with self.subTest(damaged=damaged):
+                r = self.client.request("GET", f"/my-claim?lang=en&recover={damaged}",
+                                        headers={"Accept": "text/html"})
+                self.assertEqual(r.status, 400, r)
+                self.assertEqual(r.media_type, "text/html", r)
+                page = r.body.decode()
+                self.assertIn("This link is no longer valid", page)
+                self.assertIn('id="recover-form"', page, "the form that asks for another link")
+                self.assertNotIn('id="redeem-form"', page)
+                self.assertTrue(re.search(r"<title>Error: ", page), page[:400])
+                api = self.client.request("GET", f"/my-claim?recover={damaged}",
+                                          headers={"Accept": "application/json"})
+                self.assertEqual((api.status, api.media_type),
+                                 (400, "application/problem+json"), api)
+
     def test_cross_site_refused(self):
         _, receipt = self.claim()
         r = self.post([("form", "withdraw"), ("reference", receipt["reference"]),
