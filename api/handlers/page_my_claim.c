@@ -116,7 +116,7 @@ handle_page_my_claim(struct request *rq)
         return deny;
     if (st.offer_action != NULL && !uuid_is_valid(st.offer_action))
         return guard_bad_parameter("action", "action must be an action's id (a UUID)");
-    if (st.recover_link != NULL && st.recover_link[0] != '\0' && !link_is_valid(st.recover_link)) {
+    if (st.recover_link != NULL && !link_is_valid(st.recover_link)) {
         /* a link a mail program cut or wrapped: still 400, but a person reads that the link
          * no longer works beside the form that asks for another, as for a used one */
         if (!accept_prefers_html(request_header(rq, "Accept")))
