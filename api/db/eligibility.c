@@ -101,7 +101,8 @@ db_eligibility_intake_lock(PGconn *c, const int64_t *incident_ids, int n)
     for (int i = 0; i < n; i++)
         pg_array_int(&col, incident_ids[i]);
     params[0] = pg_array_finish(&col);
-    int rc = db_exec_command(c, "db_eligibility_intake_lock", 1, params); /* or sent, in a pipeline */
+    /* or only sent, in the intake's pipeline */
+    int rc = db_exec_command(c, "db_eligibility_intake_lock", 1, params);
     pg_array_free(&col);
     return rc < 0 ? rc : 0;
 }

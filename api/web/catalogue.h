@@ -42,8 +42,8 @@ void web_format(struct strbuf *sb, enum web_context ctx, const char *tmpl,
 /* Writes tmpl to sb with each "{name}" replaced by what put writes for the n bytes of name;
  * put returns false (writing nothing) for a name it does not know, which then stays as
  * written; a value ending in '.' takes a '.' that follows "{name}" (no "Corp.." when a name
- * ends a sentence). The one walk of the pages' templates: the catalogue's (web_expand), the markup's
- * (web_markup), the privacy notice's (web/site.h web_fill_config). */
+ * ends a sentence). The one walk of the pages' templates: the catalogue's (web_expand), the
+ * markup's (web_markup), the privacy notice's (web/site.h web_fill_config). */
 typedef bool (*web_template_put)(struct strbuf *sb, const char *name, size_t n, const void *ctx);
 void web_template(struct strbuf *sb, const char *tmpl, web_template_put put, const void *ctx);
 
