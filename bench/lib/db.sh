@@ -92,7 +92,7 @@ checkpoint() {
 # that calls it calls reset_pg_settings on exit.
 PG_SETTINGS_NOW=""
 use_pg_settings() {
-    local kv t0
+    local kv t0 tries
     local -a names=()
 
     [[ "$1" == "$PG_SETTINGS_NOW" ]] && return 0
@@ -105,13 +105,17 @@ use_pg_settings() {
         [[ "$kv" =~ ^[a-z_]+=[A-Za-z0-9_.]+$ ]] || die "PostgreSQL setting '$kv' is not name=value"
         superuser_sql "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'" >/dev/null ||
             die "could not set $kv: ALTER SYSTEM needs a superuser (or root beside the private cluster)"
+        # each one set is known at once, so that an exit after it resets it
+        PG_SETTINGS_NOW="${PG_SETTINGS_NOW:+$PG_SETTINGS_NOW }$kv"
         names+=("${kv%%=*}")
     done
     PG_SETTINGS_NOW="$1"
     superuser_sql "SELECT pg_reload_conf()" >/dev/null || die "could not reload the configuration"
-    until [[ "$(psql_ "$URL_DB" "SELECT pg_conf_load_time() > '$t0'")" == t ]]; do
+    for ((tries = 0; tries < 300; tries++)); do
+        [[ "$(psql_ "$URL_DB" "SELECT pg_conf_load_time() > '$t0'")" == t ]] && break
         sleep 0.1
     done
+    ((tries < 300)) || die "the configuration was not reloaded within 30 s"
     ((${#names[@]} == 0)) || info "PostgreSQL settings now: $(for kv in "${names[@]}"; do
         printf '%s=%s ' "$kv" "$(psql_ "$URL_DB" "SHOW $kv")"; done)"
 }
