@@ -16,10 +16,16 @@
 #include "db/exec.h"
 
 /* Shared tail: make the eligible candidates members, then count every outcome. cand must have
- * (id, in_action, mandated). */
+ * (id, in_action, mandated); $2 is the incident, $3 the association. The UPDATE checks the
+ * mandate again on the row it writes: if a revocation or another mandate committed before the
+ * row could be written, PostgreSQL rechecks these conditions on the row as it now is and skips
+ * it (counted as not added), where writing it broke claims_member_mandated (a 500 seen under
+ * load in test_no_double_recovery's mixed race). */
 #define ADD_TAIL                                                                               \
     ", ins AS (UPDATE claims SET member_action_id = $1::uuid, member_added_at = now()"        \
     "   FROM cand WHERE claims.id = cand.id AND cand.mandated AND cand.in_action IS NULL"      \
+    "     AND claims.mandate_association_id = $3::uuid AND claims.incident_id = $2::bigint"    \
+    "     AND claims.status <> 'withdrawn' AND claims.member_action_id IS NULL"                \
     "   RETURNING claims.id)"                                                                  \
     " SELECT count(ins.id),"                                                                   \
     "        count(*) FILTER (WHERE mandated AND in_action = $1::uuid),"                       \
