@@ -178,7 +178,7 @@ PORT=$((20000 + RANDOM % 20000))
     --tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem" --migrations-dir "$TMP/db-migrations" \
     --web-dir "$ROOT/web" --risk-domains-file "$ROOT/data/disposable_domains.txt" \
     --rate-limit-burst 1000000 --rate-limit-per-s 1000000 --shutdown-grace 2 \
-    >"$TMP/server.log" 2>&1 &
+    --mail-dir "$TMP/mail" >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 for ((i = 0; i < 150; i++)); do
     [[ "$(curl -sk --max-time 2 -o /dev/null -w '%{http_code}' \

@@ -232,7 +232,7 @@ start_server() {
         --secrets-dir "$TMP/secrets" --tls-cert "$TMP/tls/cert.pem" --tls-key "$TMP/tls/key.pem" \
         --migrations-dir "$ROOT/db-migrations" --web-dir "$ROOT/web" \
         --rate-limit-burst 1000000 --rate-limit-per-s 1000000 --shutdown-grace 2 \
-        --mail-rate 1 >>"$log" 2>&1) &
+        --mail-rate 1 --mail-dir "$TMP/mail" >>"$log" 2>&1) &
     SERVER_PID=$!
     if server_ready 300 --cacert "$TMP/tls/cert.pem"; then
         BASE="https://127.0.0.1:$PORT"

@@ -276,7 +276,7 @@ start_node() { # index
     start_bg "node$i" "$bin" serve --plain-http --port "${node_port[$i]}" \
         --database-url "postgresql://recours@127.0.0.1:$primary_port/recours" \
         --database-read-url "postgresql://recours@127.0.0.1:$replica_port/recours" \
-        --secrets-dir "$work/secrets" --migrations-dir "$root/db-migrations" \
+        --secrets-dir "$work/secrets" --mail-dir "$work/mail" --migrations-dir "$root/db-migrations" \
         --web-dir "$root/web" --trusted-proxies 127.0.0.1 --workers 4 \
         --rate-limit-burst 1000000 --rate-limit-per-s 1000000 --db-connect-timeout 1 \
         --erasure-interval 60

@@ -116,7 +116,7 @@ start_recours() {
     # stderr is opened O_APPEND so the log can be truncated between runs
     (cd "$ROOT" && exec "$RECOURS_BIN" serve --port "$PORT" --workers "$workers" \
         --secrets-dir "$TMP/secrets" --tls-cert "$TMP/tls/cert.pem" \
-        --tls-key "$TMP/tls/key.pem" --shutdown-grace 1 "$@" >>"$log" 2>&1) &
+        --tls-key "$TMP/tls/key.pem" --mail-dir "$TMP/mail" --shutdown-grace 1 "$@" >>"$log" 2>&1) &
     pid=$!
     SERVER_PIDS+=("$pid")
     if ! wait_ready "$name" "$PORT" "$pid"; then

@@ -37,7 +37,7 @@ export DATABASE_URL
 port=$((20000 + RANDOM % 20000))
 start() {
     "$bin" serve --port "$port" --workers "$1" --secrets-dir "$tmp/secrets" \
-        --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" 2> "$tmp/log-$1" &
+        --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" --mail-dir "$tmp/mail" 2> "$tmp/log-$1" &
     pid=$!
     for _ in $(seq 100); do
         curl -sk -o /dev/null "https://127.0.0.1:$port/healthz" && return 0

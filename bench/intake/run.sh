@@ -142,6 +142,7 @@ start_server() {
     (cd "$ROOT" && exec "$RECOURS_BIN" serve --port "$PORT" --intake-writers "$writers" \
         --secrets-dir "$TMP/secrets" --tls-cert "$TMP/tls/cert.pem" \
         --tls-key "$TMP/tls/key.pem" --migrations-dir "$TMP/db-migrations" \
+        --mail-dir "$TMP/mail" \
         --rate-limit-burst 1000000 --rate-limit-per-s 1000000 --shutdown-grace 2 \
         >>"$log" 2>&1) &
     SERVER_PID=$!

@@ -67,7 +67,7 @@ export DATABASE_URL
 PORT=$((20000 + RANDOM % 20000))
 (cd "$ROOT" && exec "$RECOURS_BIN" serve --port "$PORT" --workers "$WORKERS" \
     --secrets-dir "$TMP/secrets" --tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem" \
-    --rate-limit-burst 1000000 --shutdown-grace 1 >"$TMP/server.log" 2>&1) &
+    --mail-dir "$TMP/mail" --rate-limit-burst 1000000 --shutdown-grace 1 >"$TMP/server.log" 2>&1) &
 SERVER_PID=$!
 BASE="https://127.0.0.1:$PORT"
 for ((i = 0; i < 100; i++)); do

@@ -137,6 +137,7 @@ class Bench:
              "--tls-key", os.path.join(self.tmp, "key.pem"),
              "--migrations-dir", os.path.join(ROOT, "db-migrations"),
              "--web-dir", os.path.join(ROOT, "web"), "--workers", "4",
+             "--mail-dir", os.path.join(self.tmp, "mail"),
              "--rate-limit-burst", "1000000", "--rate-limit-per-s", "1000000"],
             env=env, cwd=self.tmp, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60

@@ -12,7 +12,8 @@ start_server() {
     (cd "${SRC[$b]}" && DATABASE_URL="$(url_for "${DB[$v]}" with-password)" exec "${BIN[$b]}" \
         serve --port "$PORT" --workers "$WORKERS" "${WRITER_FLAGS[@]}" \
         --secrets-dir "${SECRETS[$b]}" --tls-cert "$TMP/tls-$b/cert.pem" \
-        --tls-key "$TMP/tls-$b/key.pem" --migrations-dir "${SRC[$b]}/db-migrations" \
+        --tls-key "$TMP/tls-$b/key.pem" --mail-dir "$TMP/mail-$b" \
+        --migrations-dir "${SRC[$b]}/db-migrations" \
         --rate-limit-burst 1000000 --rate-limit-per-s 1000000 --shutdown-grace 2 \
         >>"$log" 2>&1) &
     # shellcheck disable=SC2034 # read by stop_server and compare.sh's cleanup
