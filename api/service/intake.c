@@ -41,13 +41,17 @@ static int n_started;
 static int n_alive;
 /* this writer's shard of the summary tallies: writers never update the same tally row */
 static _Thread_local int writer_shard;
-/* The statements of a batch (everything before its COMMIT) run in at most stage_max writers
- * at a time; the others are waiting for their COMMIT's WAL flush, connecting, or idle (issue
- * 15, docs/decisions.md "Intake p99"). A writer takes a batch only while a place is free, so
- * the claims that arrive while the statements of other batches run join the next batch
- * instead of waiting behind a flush, and the flushes of several batches overlap. It holds the
- * place from BEGIN to its last statement: never while it (re)connects, so a writer making a
- * new connection (seconds, statements prepared) does not hold up the others. */
+/* The claims' statements of a batch (BEGIN, the claims and their tallies, the matches, the
+ * duplicates) run in at most stage_max writers at a time; the others are running their hooks,
+ * waiting for their COMMIT's WAL flush, connecting, or idle (issue 15, docs/decisions.md
+ * "Intake p99", "The hooks outside the writers' place"). A writer takes a batch only while a
+ * place is free, so the claims that arrive while the claims' statements of other batches run
+ * join the next batch instead of waiting behind a flush or a hook, and the flushes of several
+ * batches overlap. It holds the place from BEGIN to the duplicates: never while it
+ * (re)connects, so a writer making a new connection (seconds, statements prepared) does not
+ * hold up the others, and not for the hooks and the answers, which write rows of their own
+ * (eligibility, risk, outbox, Idempotency-Key answers) that the next batch's claims statement
+ * does not touch. */
 static int stage_max = 1;
 static int stage_busy;
 static _Thread_local bool stage_held;
@@ -272,8 +276,8 @@ write_duplicates(PGconn *c, struct intake_submission **jobs, int n)
 
 /* The per-claim writes of intake_hooks.c, for the accepted claims of the batch, in one
  * pipeline (db/pipeline.h): their statements need no answer but success, so they go in one
- * round trip instead of one each, while this batch holds a writer's place (the eligibility
- * lock, its rows, the risk rows, the outbox: four). A failure is the first statement's, as if
+ * round trip instead of one each (the eligibility lock, its rows, the risk rows, the outbox:
+ * four), after the batch left its writer's place. A failure is the first statement's, as if
  * each had run alone. */
 static int
 write_per_claim(PGconn *c, struct intake_submission **jobs, int n)
@@ -358,12 +362,12 @@ attempt(PGconn **c, struct intake_submission **jobs, int n)
     t = clock_monotonic_ns();
     if (rc == 0)
         rc = step_done(INTAKE_STEP_DUPLICATES, &t, write_duplicates(*c, jobs, n));
+    stage_leave(); /* the next batch's claims may go in while this one's hooks run */
     if (rc == 0)
         rc = write_per_claim(*c, jobs, n); /* each hook and their answers timed */
     t = clock_monotonic_ns();
     if (rc == 0)
         rc = step_done(INTAKE_STEP_ANSWERS, &t, write_answers(*c, jobs, n));
-    stage_leave(); /* the flush needs no place: the next batch's statements may run */
     if (rc == 0)
         rc = step_done(INTAKE_STEP_COMMIT, &t, tx_commit(*c));
     if (rc != 0)
