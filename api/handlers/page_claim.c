@@ -172,7 +172,7 @@ static void
 receipt_line(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *const *params)
 {
     strbuf_puts(sb, "<li>");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, key, params);
+    web_tf_isolated(sb, w->cat, w->lang, key, params); /* an association, an action's title */
     strbuf_puts(sb, "</li>\n");
 }
 

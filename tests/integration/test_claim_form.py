@@ -18,6 +18,7 @@
 import re
 import unittest
 
+import assoc_fixtures as af
 import claims_fixtures as cf
 import form_fixtures as ff
 import harness
@@ -228,6 +229,25 @@ class ClaimForm(unittest.TestCase):
         self.assertIn('<html lang="fr"', kt)
         self.assertRegex(kt, r'id="receipt-token" class="token">' + re.escape(token) + "<")
         self.assertIn(f'id="claim-h2">Réclamation {reference}<', kt)
+
+    def test_the_receipt_isolates_an_association_written_right_to_left(self):
+        """The receipt's sentence naming the association and its action keeps a name written
+        right to left (Arabic, Hebrew) in its own <bdi>, in the page and in the line the script
+        shows."""
+        assoc = af.approved_association(self.server, name="עמותת הנפגעים " + cf.letters(6))
+        action = af.open_action(assoc, self.slug, title="دعوى جماعية " + cf.letters(6))
+        page = self.client.request("GET", f"/claim?action={action['id']}&lang=en",
+                                   headers={"Accept": "text/html"}).body.decode()
+        joined = re.search(r'<p id="mandate-joined" hidden>(.*?)</p>', page).group(1)
+        name, title = f"<bdi>{assoc.obj['name']}</bdi>", f"<bdi>{action['title']}</bdi>"
+        self.assertIn(name, joined)
+        self.assertIn(title, joined)
+        fields = person(action_id=action["id"])
+        r = ff.post_form(self.client, "/claim?lang=en", pairs_for(page, fields))
+        self.assertEqual(r.status, 200, r)
+        steps = r.body.decode()
+        steps = steps[steps.index('class="next-steps"'):]
+        self.assertIn(f"You gave {name} a mandate for the action “{title}”", steps)
 
     def test_cross_site_post_refused(self):
         page = self.page().body.decode()

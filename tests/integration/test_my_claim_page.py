@@ -43,6 +43,11 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
             pairs.append(("action", action))
         return self.post(pairs, lang)
 
+    @staticmethod
+    def sent(form):
+        """What a browser sends of a form whose controls are all hidden or buttons."""
+        return [(c["name"], c["value"]) for c in form["controls"] if c["name"]]
+
     def test_access_form_and_wrong_token(self):
         r = self.client.request("GET", "/my-claim?lang=fr", headers={"Accept": "text/html"})
         self.assertEqual(r.status, 200)
@@ -121,6 +126,31 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertNotIn('id="action-part"', gt, "nothing about a mandate after a withdrawal")
         self.assertNotIn('id="claim-form"', gt)
 
+    def test_right_to_left_values_are_isolated(self):
+        """A name, an address or an action written right to left (Arabic, Hebrew) shown in a
+        row or inside a sentence of the page is in its own <bdi>: it keeps its order and the
+        page's words keep theirs."""
+        assoc = af.approved_association(self.server, name="جمعية الضحايا " + cf.letters(6))
+        action = af.open_action(assoc, self.slug, title="תביעה ייצוגית " + cf.letters(6))
+        family = "العلي " + cf.letters(8)
+        body = cf.claim_body(claimant={"given_name": "محمد", "family_name": family,
+                                       "address": {"line1": "רחוב הרצל 12",
+                                                   "city": "תל אביב"}},
+                             harms={"description": "رسالة احتيالية"})
+        receipt = cf.submit_ok(self, self.client, self.slug, body)
+        page = self.open(receipt, action=action["id"]).body.decode()
+        self.assertIn(f"<dd><bdi>محمد {family}</bdi></dd>", page, "the name, one piece")
+        self.assertIn("<bdi>רחוב הרצל 12</bdi>, <bdi>75001</bdi> <bdi>תל אביב</bdi>, France",
+                      page, "each part of the address")
+        self.assertIn("<dd><bdi>رسالة احتيالية</bdi></dd>", page)
+        give = page[page.index('id="join-form"'):]
+        self.assertIn(f"<bdi>{assoc.obj['name']}</bdi>", give[:give.index("</form>")],
+                      "the association in the mandate's sentences")
+        joined = self.post(self.sent(ff.form_by_id(page, "join-form"))).body.decode()
+        member = re.search(r'<p id="member-of">(.*?)</p>', joined).group(1)
+        self.assertIn(f"<bdi>{action['title']}</bdi>", member)
+        self.assertIn(f"<bdi>{assoc.obj['name']}</bdi>", member)
+
     def test_a_new_address_in_the_form_tells_the_old_one(self):
         """The page's correction form is the API's correction: a new email address there
         sends the old address the notice of the change (docs/mail.md, address-changed), the
@@ -162,10 +192,12 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
                                     "documented_loss": 0, "hours_spent": 0})
         receipt = cf.submit_ok(self, self.client, slug, body)
         en = self.open(receipt).body.decode()
-        self.assertTrue("75001 Paris, France</dd>" in en, "the country named (en)")
+        self.assertTrue("<bdi>75001</bdi> <bdi>Paris</bdi>, France</dd>" in en,
+                        "the country named (en)")
         self.assertFalse("Documented financial loss" in en, "no loss row (en)")
         fr = self.open(receipt, lang="fr").body.decode()
-        self.assertTrue("75001 Paris, France</dd>" in fr, "the country named (fr)")
+        self.assertTrue("<bdi>75001</bdi> <bdi>Paris</bdi>, France</dd>" in fr,
+                        "the country named (fr)")
         self.assertFalse("Perte financière" in fr, "no loss row (fr)")
         # where losses are paid (no scheme here), the row stays, even at 0
         _, other = self.claim()
@@ -222,7 +254,8 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
                             ("fr", "Message de la personne qui a examiné votre réclamation")):
             with self.subTest(lang=lang):
                 page = self.open(claim, lang=lang).body.decode()
-                self.assertTrue(f"<div><dt>{label}</dt><dd>{escaped}</dd></div>" in page,
+                self.assertTrue(f"<div><dt>{label}</dt><dd><bdi>{escaped}</bdi></dd></div>"
+                                in page,
                                 "the note, escaped, labelled as the reviewer's")
                 self.assertFalse("<b>illisible" in page or "<script>x()" in page, "unescaped")
         # verified without a note: the note is gone from the claim, and from the page
