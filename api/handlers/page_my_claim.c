@@ -251,7 +251,9 @@ refused(struct request *rq, const struct page_answer *a, const struct form *f, c
     }
 }
 
-/* open, correct, withdraw, join, revoke: the claimant's routes of the API. */
+/* open, correct, withdraw, withdraw_confirm, join, revoke: the claimant's routes of the API.
+ * "withdraw" only asks: the page that says what withdrawing means, whose button posts
+ * "withdraw_confirm" (a withdrawal is not undone; docs/web-forms.md). */
 static struct reply
 claimant_action(struct request *rq, const struct web_ctx *w, const struct form *f, const char *what)
 {
@@ -277,7 +279,7 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
         if (!page_api_body(rq, patch, "application/merge-patch+json"))
             return page_error(rq, 500);
         page_api_answer(rq, handle_claims_correct(rq), &a);
-    } else if (strcmp(what, "withdraw") == 0) {
+    } else if (strcmp(what, "withdraw_confirm") == 0) {
         page_api_answer(rq, handle_claims_withdraw(rq), &a);
     } else {
         page_api_answer(rq, handle_claims_get(rq), &a);
@@ -289,12 +291,20 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
             st.new_reference = json_string_value(json_object_get(a.doc, "reference"));
             st.new_token = token;
         }
-        st.notice_key = strcmp(what, "correct") == 0    ? "my.corrected"
-                        : strcmp(what, "join") == 0     ? "myform.joined"
-                        : strcmp(what, "revoke") == 0   ? "my.mandate_revoked"
-                        : strcmp(what, "withdraw") == 0 ? "my.withdrawn_done"
-                                                        : NULL;
+        const char *status = json_string_value(json_object_get(a.doc, "status"));
+        bool withdrawn = status != NULL && strcmp(status, "withdrawn") == 0;
+        st.notice_key = strcmp(what, "correct") == 0            ? "my.corrected"
+                        : strcmp(what, "join") == 0             ? "myform.joined"
+                        : strcmp(what, "revoke") == 0           ? "my.mandate_revoked"
+                        : strcmp(what, "withdraw_confirm") == 0 ? "my.withdrawn_done"
+                                                                : NULL;
         st.notice_kind = st.notice_key != NULL ? "success" : NULL;
+        if (strcmp(what, "withdraw") == 0) {
+            /* the question; once withdrawn (a second tab, the back button), nothing to ask */
+            st.confirm_withdraw = !withdrawn;
+            st.notice_key = withdrawn ? "my.claim_withdrawn" : NULL;
+            st.notice_kind = withdrawn ? "info" : NULL;
+        }
         return claim_page(rq, w, f, a.doc, &st, 200);
     }
     if (a.status == 401 || a.status == 404)
@@ -383,8 +393,8 @@ handle_page_my_claim_post(struct request *rq)
         return recover(rq, &w, &f);
     if (strcmp(what, "redeem") == 0)
         return redeem(rq, &w, &f);
-    static const char *const claimant[] = {"open", "keep",   "correct", "withdraw",
-                                           "join", "revoke", NULL};
+    static const char *const claimant[] = {
+        "open", "keep", "correct", "withdraw", "withdraw_confirm", "join", "revoke", NULL};
     for (int i = 0; claimant[i] != NULL; i++)
         if (strcmp(what, claimant[i]) == 0)
             return claimant_action(rq, &w, &f, what);

@@ -511,31 +511,56 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     page_claim_fields(sb, w, &fs);
     button(sb, w, "correct-save", "primary", "my.correct_save", NULL);
     strbuf_puts(sb, "</section>\n");
-    web_section_begin(sb, w, "withdraw", NULL, "withdraw-h2", "my.withdraw_h");
+    /* the first step of two: the button asks (withdraw_question), it does not withdraw */
+    web_section_begin(sb, w, "withdraw", NULL, "withdraw-h2", "my.withdraw");
     strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_p");
     strbuf_puts(sb, "</p>\n");
     claim_form_open(sb, w, st, "withdraw-form", "withdraw");
+    button(sb, w, "withdraw-ask", "warning", "my.withdraw", NULL);
+    strbuf_puts(sb, "</section>\n");
+}
+
+/* The question before a withdrawal, which is not undone: the claim (reference, incident),
+ * what withdrawing means, the button that withdraws, and the way back to the claim (its
+ * reference and token posted again: the person keeps it open, no address holds the token). */
+static void
+withdraw_question(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
+{
+    strbuf_puts(sb, "<section id=\"withdraw-question\">\n<p>");
+    web_tf_isolated(sb, w->cat, w->lang, "my.withdraw_which",
+                    (const char *[]){"reference", str(st->view, "reference"), "incident",
+                                     st->data->incident.title, NULL});
+    strbuf_puts(sb, "</p>\n<ul class=\"consequences\">\n<li>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_p");
+    strbuf_puts(sb, "</li>\n<li>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_data");
+    strbuf_puts(sb, "</li>\n</ul>\n");
+    claim_form_open(sb, w, st, "withdraw-confirm-form", "withdraw_confirm");
     button(sb, w, "withdraw-yes", "warning", "my.withdraw_yes", NULL);
+    claim_form_open(sb, w, st, "withdraw-back-form", "open");
+    button(sb, w, "withdraw-no", "secondary", "my.withdraw_no", NULL);
     strbuf_puts(sb, "</section>\n");
 }
 
 void
 page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
 {
-    /* a page holding the claim's token (the claim, a token shown): the language switch posts
-     * it again, as "keep" when the token is on show, else "open" */
+    /* a page holding the claim's token (the claim, a token shown, the question before a
+     * withdrawal): the language switch posts it again, as "withdraw" for the question (asked
+     * again, in the other language), "keep" when the token is on show, else "open" */
     const char *ref = st->view != NULL ? str(st->view, "reference") : st->new_reference;
     const char *token = st->new_token != NULL ? st->new_token : st->token;
     const char *offer = st->data != NULL && st->data->has_offer ? st->data->action.id : NULL;
-    const char *const switch_fields[] = {"form",      st->new_token != NULL ? "keep" : "open",
+    const char *again = st->confirm_withdraw ? "withdraw" : st->new_token != NULL ? "keep" : "open";
+    const char *const switch_fields[] = {"form",      again,
                                          "reference", ref,
                                          "token",     token,
                                          offer != NULL ? "action" : NULL, offer,
                                          NULL};
     bool holds_token = ref != NULL && token != NULL;
     struct web_page p = {
-        .title = web_t(w->cat, w->lang, "my.h1"),
+        .title = web_t(w->cat, w->lang, st->confirm_withdraw ? "my.withdraw_h" : "my.h1"),
         .path = "/my-claim",
         .switch_post_path = holds_token ? "/my-claim" : NULL,
         .switch_post = holds_token ? switch_fields : NULL,
@@ -551,7 +576,9 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
     notice(sb, w, st);
     if (st->view != NULL && st->new_token != NULL)
         secrets_section(sb, w, st);
-    if (st->view != NULL)
+    if (st->view != NULL && st->confirm_withdraw)
+        withdraw_question(sb, w, st);
+    else if (st->view != NULL)
         claim_page(sb, w, st);
     else
         access_page(sb, w, st);
