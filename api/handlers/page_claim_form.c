@@ -550,6 +550,8 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
         .script = "/static/claim.js",
         .h1 = true,
         .error = (st->errors != NULL && st->errors->n > 0) || st->notice_key != NULL,
+        /* the switch keeps what was typed (POST /claim's switch_lang) while there is a form */
+        .switch_form = strcmp(d->incident.status, "open") == 0 ? "claim-form" : NULL,
     };
     web_layout_begin(sb, w, &p);
     page_claim_error_summary(sb, w, st->errors);

@@ -135,10 +135,10 @@ function credentials(what, code, body) {
 }
 
 // As the server's receipt: the language switch keeps the token on show (/my-claim's "keep")
-// instead of going back to an empty form.
+// instead of the claim form's switch, whose form is gone.
 function keepOnLanguageSwitch(body) {
-    for (const a of document.querySelectorAll(".lang-switch a.lang-button")) {
-        const code = a.getAttribute("hreflang");
+    for (const a of document.querySelectorAll(".lang-switch .lang-button")) {
+        const code = a.getAttribute("lang");
         a.replaceWith(el("form", { method: "post", action: `/my-claim?lang=${code}` },
             ...credentials("keep", code, body),
             el("button", { type: "submit", class: "lang-button", lang: code,
@@ -199,6 +199,11 @@ function enhance() {
     form.elements["claimant.birth_date"].max = yesterday();
 
     form.addEventListener("submit", async (ev) => {
+        // the language switch is a button of this form: the server shows the form again in
+        // the other language with what was typed (POST /claim's switch_lang), as without
+        // this script
+        if (ev.submitter && ev.submitter.name === "switch_lang")
+            return;
         ev.preventDefault();
         if (inFlight)
             return;
