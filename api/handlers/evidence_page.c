@@ -218,7 +218,7 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
             html_hidden(sb, "remove", f->id);
             strbuf_puts(sb, "<button type=\"submit\" class=\"button secondary\">");
             web_tf_isolated(sb, w->cat, w->lang, "ev.remove", /* the file's name */
-                   (const char *[]){"name", f->name, NULL});
+                            (const char *[]){"name", f->name, NULL});
             strbuf_puts(sb, "</button>\n</form>\n");
         }
         strbuf_puts(sb, "</li>\n");

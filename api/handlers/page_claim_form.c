@@ -491,8 +491,9 @@ mandate(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_stat
                   (const char *[]){"association", d->association.name, NULL}, "mandate.hint");
     /* the receipt's line when the mandate is given, for the receipt web/static/claim.js shows */
     strbuf_puts(sb, "<p id=\"mandate-joined\" hidden>");
-    web_tf_isolated(sb, w->cat, w->lang, "claimform.next_action",
-           (const char *[]){"association", d->association.name, "title", d->action.title, NULL});
+    web_tf_isolated(
+        sb, w->cat, w->lang, "claimform.next_action",
+        (const char *[]){"association", d->association.name, "title", d->action.title, NULL});
     strbuf_puts(sb, "</p>\n");
 }
 

@@ -445,8 +445,8 @@ action_part(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     if (d->has_member) {
         strbuf_puts(sb, "<p id=\"member-of\">");
         web_tf_isolated(sb, w->cat, w->lang, "myform.member_of",
-               (const char *[]){"association", d->member_association.name, "title", d->member.title,
-                                NULL});
+                        (const char *[]){"association", d->member_association.name, "title",
+                                         d->member.title, NULL});
         strbuf_puts(sb, "</p>\n<p>");
         snprintf(key, sizeof key, "myform.action_status.%s", d->member.status);
         web_te(sb, w->cat, w->lang, WEB_TEXT, key);

@@ -36,7 +36,7 @@ struct my_claim_state {
     const struct association *member_assoc;
     const struct evidence_list *evidence; /* its evidence files (handlers/evidence_page.h), or
                                            * NULL: no section */
-    bool confirm_withdraw;         /* the question before a withdrawal, not the claim */
+    bool confirm_withdraw;                /* the question before a withdrawal, not the claim */
     const struct form *values;     /* a refused correction's values, or NULL */
     const struct errors *errors;
 };

@@ -155,11 +155,12 @@ test_isolated_values(void **state)
     write_file("en.json", "{\"s\": \"<{a}> & {t}.\", \"u\": \"{a} {b}\"}");
     struct web_catalogue *c = web_catalogue_load(dir, why, sizeof why);
     assert_non_null(c);
-    web_tf_isolated(&sb, c, WEB_LANG_EN, "s",
-                    (const char *[]){"a", "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d <b>", "t", "Corp.",
-                                     NULL});
-    assert_string_equal(sb.data, "&lt;<bdi>\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d &lt;b&gt;</bdi>&gt; &amp; "
-                                 "<bdi>Corp.</bdi>");
+    web_tf_isolated(
+        &sb, c, WEB_LANG_EN, "s",
+        (const char *[]){"a", "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d <b>", "t", "Corp.", NULL});
+    assert_string_equal(sb.data,
+                        "&lt;<bdi>\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d &lt;b&gt;</bdi>&gt; &amp; "
+                        "<bdi>Corp.</bdi>");
     strbuf_free(&sb);
     web_tf_isolated(&sb, c, WEB_LANG_FR, "u", (const char *[]){"a", "{b}", "b", "x", NULL});
     assert_string_equal(sb.data, "<bdi>{b}</bdi> <bdi>x</bdi>");
