@@ -251,7 +251,8 @@ refused(struct request *rq, const struct page_answer *a, const struct form *f, c
     }
 }
 
-/* open, correct, withdraw, withdraw_confirm, join, revoke: the claimant's routes of the API.
+/* open, correct, withdraw, withdraw_confirm, join, revoke: the claimant's routes of the API;
+ * "reshow" (the language switch of the correction form) is "open" with the values posted.
  * "withdraw" only asks: the page that says what withdrawing means, whose button posts
  * "withdraw_confirm" (a withdrawal is not undone; docs/web-forms.md). */
 static struct reply
@@ -285,6 +286,8 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
         page_api_answer(rq, handle_claims_get(rq), &a);
     }
     if (a.status == 200) {
+        if (strcmp(what, "reshow") == 0)
+            st.values = f; /* the correction as typed, in the switch's language */
         if (strcmp(what, "keep") == 0) {
             /* the claim with its reference and token on show: a page that showed them (the
              * receipt, a new token) in another language */
@@ -384,11 +387,18 @@ handle_page_my_claim_post(struct request *rq)
     ease_credentials(rq->arena, &f);
     struct web_ctx w = page_ctx(rq);
     const char *lang = form_get(&f, "lang", NULL);
-    if (lang != NULL)
+    const char *switch_to = form_get(&f, "switch_lang", NULL);
+    if (switch_to != NULL && !web_lang_parse(switch_to, &w.lang))
+        return page_error(rq, 400);
+    if (switch_to == NULL && lang != NULL)
         web_lang_parse(lang, &w.lang);
     const char *what = form_get(&f, "form", NULL);
     if (what == NULL)
         return page_error(rq, 400);
+    /* the language switch is a button of the correction form (page_my_claim_view.c): the
+     * claim again in that language, the correction as typed, nothing saved */
+    if (switch_to != NULL && strcmp(what, "correct") == 0)
+        return claimant_action(rq, &w, &f, "reshow");
     if (strcmp(what, "recover") == 0)
         return recover(rq, &w, &f);
     if (strcmp(what, "redeem") == 0)

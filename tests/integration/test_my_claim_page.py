@@ -211,6 +211,39 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         asked = self.post(self.sent(ff.form_by_id(joined, "withdraw-form"))).body.decode()
         self.assertIn("<bdi>" + receipt["reference"] + "</bdi>", asked)
 
+    def test_the_language_switch_keeps_a_correction_being_typed(self):
+        """On the claim's page the switch is a button of the correction form: the claim comes
+        back in the other language with the correction as typed, nothing saved, the token still
+        only in the forms; Enter in a field still saves (the form's first button is its own)."""
+        body, receipt = self.claim()
+        page = self.open(receipt).body.decode()
+        button = re.search(r'<button[^>]* form="claim-form"[^>]* name="switch_lang" '
+                           r'value="fr"[^>]*>', page)
+        self.assertIsNotNone(button, "the switch is a button of the correction form")
+        self.assertIn('formaction="/my-claim?lang=fr"', button.group(0))
+        first = re.search(r'<button[^>]* form="claim-form"[^>]*>', page).group(0)
+        self.assertNotIn("switch_lang", first, "Enter would switch the language")
+        form = ff.form_by_id(page, "claim-form")
+        pairs = [(c["name"], "Lyon" if c["name"] == "claimant.address.city" else c["value"])
+                 for c in form["controls"]
+                 if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])
+                 and c["tag"] != "select"]
+        pairs.append(("claimant.address.country", "FR"))
+        r = self.post(pairs + [("switch_lang", "fr")], lang="fr")
+        self.assertEqual(r.status, 200, r)
+        text = r.body.decode()
+        self.assertIn('<html lang="fr"', text)
+        self.assertIn("Corriger votre réclamation", text)
+        self.assertRegex(text, r'<input id="city"[^>]*value="Lyon"')
+        self.assertNotIn('class="status status-success"', text, "nothing said saved")
+        self.assertEqual(dict(ff.hidden_fields(ff.form_by_id(text, "claim-form")))["token"],
+                         receipt["token"])
+        for f in ff.forms_of(text):
+            self.assertNotIn(receipt["token"], f["action"] or "")
+        view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
+        self.assertEqual(view["claimant"]["address"]["city"],
+                         body["claimant"]["address"]["city"], "the correction was saved")
+
     def test_a_new_address_in_the_form_tells_the_old_one(self):
         """The page's correction form is the API's correction: a new email address there
         sends the old address the notice of the change (docs/mail.md, address-changed), the
