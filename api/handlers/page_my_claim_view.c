@@ -561,10 +561,10 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
     bool holds_token = ref != NULL && token != NULL;
     /* the claim with its correction form, no token on show: the switch is a button of that
      * form, which holds reference and token and keeps what was typed in it */
-    bool correctable = st->view != NULL && !st->confirm_withdraw && st->new_token == NULL &&
-                       json_is_object(json_object_get(st->view, "claimant")) &&
-                       strcmp(str(st->view, "status") != NULL ? str(st->view, "status") : "",
-                              "withdrawn") != 0;
+    bool correctable =
+        st->view != NULL && !st->confirm_withdraw && st->new_token == NULL &&
+        json_is_object(json_object_get(st->view, "claimant")) &&
+        strcmp(str(st->view, "status") != NULL ? str(st->view, "status") : "", "withdrawn") != 0;
     struct web_page p = {
         .title = web_t(w->cat, w->lang, st->confirm_withdraw ? "my.withdraw_h" : "my.h1"),
         .path = "/my-claim",
