@@ -281,6 +281,18 @@ async function evidenceNoJs(browser) {
     await page.click("#withdraw-no");
     await page.locator("#withdraw-form").waitFor();
     equal(await page.locator("#claim-status-value").innerText(), "Reçue", "still received");
+    // the claim's language switch is a button of its correction form: a correction being
+    // typed comes back in English, nothing saved
+    steps.current = "claim page: a correction, then the language switch";
+    await page.locator("#city").fill("Villeurbanne");
+    await page.click('.lang-switch [lang="en"]');
+    await page.waitForFunction(() => document.documentElement.lang === "en" &&
+        document.getElementById("claim-form"));
+    equal(await page.inputValue("#city"), "Villeurbanne", "the correction kept");
+    contains(await page.locator("#claim-body").innerText(), "Lyon", "nothing saved");
+    await axeCheck(page, steps, problems, "claim page switched (en, JavaScript off)", helper);
+    await page.click('.lang-switch [lang="fr"]');
+    await page.waitForFunction(() => document.documentElement.lang === "fr");
     steps.current = "withdraw: confirmed";
     await page.click("#withdraw-ask");
     await page.click("#withdraw-yes");
