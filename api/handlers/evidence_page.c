@@ -206,9 +206,9 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
     }
     for (int i = 0; i < l->n; i++) {
         const struct evidence_file *f = &l->files[i];
-        strbuf_puts(sb, "<li><span class=\"evidence-name\">");
+        strbuf_puts(sb, "<li><bdi class=\"evidence-name\">");
         html_text(sb, f->name);
-        strbuf_puts(sb, "</span> <span class=\"hint-plain\">(");
+        strbuf_puts(sb, "</bdi> <span class=\"hint-plain\">(");
         size_text(sb, w, f->size);
         strbuf_puts(sb, ")</span>\n");
         if (l->can_change) {
@@ -217,8 +217,8 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
             form_open(sb, w, id, reference, token);
             html_hidden(sb, "remove", f->id);
             strbuf_puts(sb, "<button type=\"submit\" class=\"button secondary\">");
-            web_tf(sb, w->cat, w->lang, WEB_TEXT, "ev.remove",
-                   (const char *[]){"name", f->name, NULL});
+            web_tf_isolated(sb, w->cat, w->lang, "ev.remove", /* the file's name */
+                            (const char *[]){"name", f->name, NULL});
             strbuf_puts(sb, "</button>\n</form>\n");
         }
         strbuf_puts(sb, "</li>\n");

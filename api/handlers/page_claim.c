@@ -2,7 +2,9 @@
 /* GET and POST /claim (docs/web-forms.md): GET /claim?incident=SLUG or ?action=ID renders the
  * form; POST /claim (application/x-www-form-urlencoded) is the JSON API's submission, its
  * validation, dedup, Idempotency-Key and group commit included: the answer becomes the receipt,
- * or the form again with the errors beside the fields and the values kept. Also what /my-claim
+ * or the form again with the errors beside the fields and the values kept. A post from the
+ * language switch (a button of the form, `switch_lang`) is only the form again in that
+ * language with what was typed: no claim. Also what /my-claim
  * shares (page_claim.h). The post runs the JSON API's handler on the form's fields
  * (page_api.h), and the presenter set here turns whatever it answers, on the worker thread
  * once the intake committed, into the page. */
@@ -172,7 +174,7 @@ static void
 receipt_line(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *const *params)
 {
     strbuf_puts(sb, "<li>");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, key, params);
+    web_tf_isolated(sb, w->cat, w->lang, key, params); /* an association, an action's title */
     strbuf_puts(sb, "</li>\n");
 }
 
@@ -326,8 +328,11 @@ handle_page_claim_post(struct request *rq)
     if (!page_query_ok(rq, &deny) || !page_form_read(rq, &p->form, &deny))
         return deny;
     const char *lang = form_get(&p->form, "lang", NULL);
+    const char *switch_to = form_get(&p->form, "switch_lang", NULL);
     p->w = page_ctx(rq);
-    if (lang != NULL)
+    if (switch_to != NULL && !web_lang_parse(switch_to, &p->w.lang))
+        return page_error(rq, 400);
+    if (switch_to == NULL && lang != NULL)
         web_lang_parse(lang, &p->w.lang);
     const char *slug = form_get(&p->form, "incident", NULL);
     if (slug == NULL || slug[0] == '\0')
@@ -337,6 +342,13 @@ handle_page_claim_post(struct request *rq)
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
     p->has_scheme = page_claim_scheme(&p->data, &p->scheme) != NULL;
+    if (switch_to != NULL) {
+        /* the language switch (a button of the form): the form again in that language, what
+         * was typed kept; nothing is sent to the API, no claim is made */
+        struct claim_form_state st = {
+            .data = &p->data, .scheme = p->has_scheme ? &p->scheme : NULL, .values = &p->form};
+        return render_form(rq, &p->w, 200, &st);
+    }
     if (!become_api_request(rq, p))
         return page_error(rq, 400);
     rq->present = present_claim;

@@ -357,7 +357,7 @@ check(struct strbuf *sb, const struct web_ctx *w, const char *type, const char *
     strbuf_puts(sb, "><label for=\"");
     html_attr(sb, id);
     strbuf_puts(sb, "\">");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, label_key, params);
+    web_tf_isolated(sb, w->cat, w->lang, label_key, params); /* an association's name */
     strbuf_puts(sb, "</label>");
     if (hint_key != NULL) {
         strbuf_puts(sb, "<p class=\"option-hint\" id=\"");
@@ -491,8 +491,9 @@ mandate(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_stat
                   (const char *[]){"association", d->association.name, NULL}, "mandate.hint");
     /* the receipt's line when the mandate is given, for the receipt web/static/claim.js shows */
     strbuf_puts(sb, "<p id=\"mandate-joined\" hidden>");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, "claimform.next_action",
-           (const char *[]){"association", d->association.name, "title", d->action.title, NULL});
+    web_tf_isolated(
+        sb, w->cat, w->lang, "claimform.next_action",
+        (const char *[]){"association", d->association.name, "title", d->action.title, NULL});
     strbuf_puts(sb, "</p>\n");
 }
 
@@ -550,6 +551,8 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
         .script = "/static/claim.js",
         .h1 = true,
         .error = (st->errors != NULL && st->errors->n > 0) || st->notice_key != NULL,
+        /* the switch keeps what was typed (POST /claim's switch_lang) while there is a form */
+        .switch_form = strcmp(d->incident.status, "open") == 0 ? "claim-form" : NULL,
     };
     web_layout_begin(sb, w, &p);
     page_claim_error_summary(sb, w, st->errors);

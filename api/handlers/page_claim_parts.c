@@ -94,12 +94,12 @@ mandate_intro(struct strbuf *sb, const struct web_ctx *w, const struct claim_pag
     if (!web_format_date(&deadline, w->lang, d->action.opt_in_deadline))
         strbuf_puts(&deadline, d->action.opt_in_deadline);
     strbuf_puts(sb, "<p id=\"mandate-intro\">");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, "mandate.intro",
-           (const char *[]){"association", d->association.name, "approval",
-                            d->association.approval_reference, "title", d->action.title,
-                            "counsel", d->action.counsel_name, "basis",
-                            web_t(w->cat, w->lang, basis), "deadline",
-                            deadline.data != NULL ? deadline.data : "", NULL});
+    web_tf_isolated(sb, w->cat, w->lang, "mandate.intro", /* names written right to left */
+                    (const char *[]){"association", d->association.name, "approval",
+                                     d->association.approval_reference, "title", d->action.title,
+                                     "counsel", d->action.counsel_name, "basis",
+                                     web_t(w->cat, w->lang, basis), "deadline",
+                                     deadline.data != NULL ? deadline.data : "", NULL});
     strbuf_puts(sb, "</p>\n<p class=\"hint-plain\" id=\"mandate-text-label\">");
     web_tf(sb, w->cat, w->lang, WEB_TEXT, "mandate.text_label",
            (const char *[]){"version", d->action.mandate_text_version, NULL});

@@ -12,18 +12,22 @@
 #include "web/escape.h"
 #include "web/section.h"
 
-/* A button about the incident inc: href_base then its slug; its text the catalogue's key,
- * its accessible name key_for naming the controller and the incident (several cards each
- * have one). */
+/* A button about the incident inc: href_base then its slug (then "&action=" and action, when
+ * not NULL); its text the catalogue's key, its accessible name key_for naming the controller
+ * and the incident (several cards each have one). */
 static void
 incident_button(struct strbuf *sb, const struct web_ctx *w, const json_t *inc, const char *cls,
-                const char *href_base, const char *key)
+                const char *href_base, const char *action, const char *key)
 {
     char key_for[64];
 
     snprintf(key_for, sizeof key_for, "%s_for", key);
     strbuf_printf(sb, "<a class=\"%s\" href=\"%s", cls, href_base);
     url_component(sb, pj_str(inc, "slug"));
+    if (action != NULL) {
+        strbuf_puts(sb, "&amp;action=");
+        url_component(sb, action);
+    }
     strbuf_puts(sb, "\" aria-label=\"");
     web_tf(sb, w->cat, w->lang, WEB_ATTR, key_for,
            (const char *[]){"controller", pj_str(inc, "controller"), "title",
@@ -33,11 +37,18 @@ incident_button(struct strbuf *sb, const struct web_ctx *w, const json_t *inc, c
     strbuf_puts(sb, "</a>");
 }
 
-/* "Make a claim" for the incident inc. */
+/* "Make a claim" for the incident inc. While one action takes mandates (the document's
+ * "actions"), the form it opens offers that action's mandate, unticked, its text in full: a
+ * victim learns of the action where the claim is made, and may leave it; with several, the
+ * site picks no association, each action's page offers its own (docs/decisions.md). */
 static void
 claim_link(struct strbuf *sb, const struct web_ctx *w, const json_t *inc, const char *cls)
 {
-    incident_button(sb, w, inc, cls, "/claim?incident=", "incident.make_claim");
+    const json_t *actions = json_object_get(inc, "actions");
+    const char *only =
+        json_array_size(actions) == 1 ? pj_str(json_array_get(actions, 0), "id") : NULL;
+
+    incident_button(sb, w, inc, cls, "/claim?incident=", only, "incident.make_claim");
 }
 
 static void
@@ -74,7 +85,7 @@ incident_card(struct strbuf *sb, const struct web_ctx *w, const json_t *inc)
     strbuf_puts(sb, "<p class=\"card-actions\">");
     claim_link(sb, w, inc, "button primary");
     strbuf_puts(sb, " ");
-    incident_button(sb, w, inc, "button secondary", "/i/", "page.home.see");
+    incident_button(sb, w, inc, "button secondary", "/i/", NULL, "page.home.see");
     strbuf_puts(sb, "</p>\n</article></li>\n");
 }
 

@@ -251,7 +251,10 @@ refused(struct request *rq, const struct page_answer *a, const struct form *f, c
     }
 }
 
-/* open, correct, withdraw, join, revoke: the claimant's routes of the API. */
+/* open, correct, withdraw, withdraw_confirm, join, revoke: the claimant's routes of the API;
+ * "reshow" (the language switch of the correction form) is "open" with the values posted.
+ * "withdraw" only asks: the page that says what withdrawing means, whose button posts
+ * "withdraw_confirm" (a withdrawal is not undone; docs/web-forms.md). */
 static struct reply
 claimant_action(struct request *rq, const struct web_ctx *w, const struct form *f, const char *what)
 {
@@ -277,24 +280,34 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
         if (!page_api_body(rq, patch, "application/merge-patch+json"))
             return page_error(rq, 500);
         page_api_answer(rq, handle_claims_correct(rq), &a);
-    } else if (strcmp(what, "withdraw") == 0) {
+    } else if (strcmp(what, "withdraw_confirm") == 0) {
         page_api_answer(rq, handle_claims_withdraw(rq), &a);
     } else {
         page_api_answer(rq, handle_claims_get(rq), &a);
     }
     if (a.status == 200) {
+        if (strcmp(what, "reshow") == 0)
+            st.values = f; /* the correction as typed, in the switch's language */
         if (strcmp(what, "keep") == 0) {
             /* the claim with its reference and token on show: a page that showed them (the
              * receipt, a new token) in another language */
             st.new_reference = json_string_value(json_object_get(a.doc, "reference"));
             st.new_token = token;
         }
-        st.notice_key = strcmp(what, "correct") == 0    ? "my.corrected"
-                        : strcmp(what, "join") == 0     ? "myform.joined"
-                        : strcmp(what, "revoke") == 0   ? "my.mandate_revoked"
-                        : strcmp(what, "withdraw") == 0 ? "my.withdrawn_done"
-                                                        : NULL;
+        const char *status = json_string_value(json_object_get(a.doc, "status"));
+        bool withdrawn = status != NULL && strcmp(status, "withdrawn") == 0;
+        st.notice_key = strcmp(what, "correct") == 0            ? "my.corrected"
+                        : strcmp(what, "join") == 0             ? "myform.joined"
+                        : strcmp(what, "revoke") == 0           ? "my.mandate_revoked"
+                        : strcmp(what, "withdraw_confirm") == 0 ? "my.withdrawn_done"
+                                                                : NULL;
         st.notice_kind = st.notice_key != NULL ? "success" : NULL;
+        if (strcmp(what, "withdraw") == 0) {
+            /* the question; once withdrawn (a second tab, the back button), nothing to ask */
+            st.confirm_withdraw = !withdrawn;
+            st.notice_key = withdrawn ? "my.claim_withdrawn" : NULL;
+            st.notice_kind = withdrawn ? "info" : NULL;
+        }
         return claim_page(rq, w, f, a.doc, &st, 200);
     }
     if (a.status == 401 || a.status == 404)
@@ -374,17 +387,24 @@ handle_page_my_claim_post(struct request *rq)
     ease_credentials(rq->arena, &f);
     struct web_ctx w = page_ctx(rq);
     const char *lang = form_get(&f, "lang", NULL);
-    if (lang != NULL)
+    const char *switch_to = form_get(&f, "switch_lang", NULL);
+    if (switch_to != NULL && !web_lang_parse(switch_to, &w.lang))
+        return page_error(rq, 400);
+    if (switch_to == NULL && lang != NULL)
         web_lang_parse(lang, &w.lang);
     const char *what = form_get(&f, "form", NULL);
     if (what == NULL)
         return page_error(rq, 400);
+    /* the language switch is a button of the correction form (page_my_claim_view.c): the
+     * claim again in that language, the correction as typed, nothing saved */
+    if (switch_to != NULL && strcmp(what, "correct") == 0)
+        return claimant_action(rq, &w, &f, "reshow");
     if (strcmp(what, "recover") == 0)
         return recover(rq, &w, &f);
     if (strcmp(what, "redeem") == 0)
         return redeem(rq, &w, &f);
-    static const char *const claimant[] = {"open", "keep",   "correct", "withdraw",
-                                           "join", "revoke", NULL};
+    static const char *const claimant[] = {
+        "open", "keep", "correct", "withdraw", "withdraw_confirm", "join", "revoke", NULL};
     for (int i = 0; claimant[i] != NULL; i++)
         if (strcmp(what, claimant[i]) == 0)
             return claimant_action(rq, &w, &f, what);

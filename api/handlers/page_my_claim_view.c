@@ -139,7 +139,7 @@ button(struct strbuf *sb, const struct web_ctx *w, const char *id, const char *c
 {
     strbuf_printf(sb, "<p class=\"actions\"><button id=\"%s\" type=\"submit\" class=\"button %s\">",
                   id, cls);
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, key, params);
+    web_tf_isolated(sb, w->cat, w->lang, key, params); /* an association's name */
     strbuf_puts(sb, "</button></p>\n</form>\n");
 }
 
@@ -247,6 +247,51 @@ row(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *val
     strbuf_puts(sb, "</dd></div>\n");
 }
 
+/* A row whose value someone typed (the claimant, a reviewer, an operator): in its own <bdi>,
+ * so that a name or a text written right to left keeps its order beside the page's words. */
+static void
+typed_row(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *value)
+{
+    if (value == NULL || value[0] == '\0') {
+        row(sb, w, key, NULL);
+        return;
+    }
+    strbuf_puts(sb, "<div><dt>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+    strbuf_puts(sb, "</dt><dd><bdi>");
+    html_text(sb, value);
+    strbuf_puts(sb, "</bdi></dd></div>\n");
+}
+
+/* One part of the address, isolated (typed_row), then what follows it; nothing for a part not
+ * given. */
+static void
+address_part(struct strbuf *sb, const char *part, const char *then)
+{
+    if (part == NULL)
+        return;
+    strbuf_puts(sb, "<bdi>");
+    html_text(sb, part);
+    strbuf_puts(sb, "</bdi>");
+    strbuf_puts(sb, then);
+}
+
+/* "line1, line2, postal code city, country": each part the claimant typed isolated, the
+ * country's name in the page's language. */
+static void
+address_row(struct strbuf *sb, const struct web_ctx *w, const json_t *addr, const char *country)
+{
+    strbuf_puts(sb, "<div><dt>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "f.line1");
+    strbuf_puts(sb, "</dt><dd>");
+    address_part(sb, str(addr, "line1"), ", ");
+    address_part(sb, str(addr, "line2"), ", ");
+    address_part(sb, str(addr, "postal_code"), " ");
+    address_part(sb, str(addr, "city"), ", ");
+    html_text(sb, country);
+    strbuf_puts(sb, "</dd></div>\n");
+}
+
 static void
 date_row(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *iso)
 {
@@ -296,28 +341,24 @@ as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state
     /* the reviewer's own words (a review's `note`, PATCH …/status's `reason`): written for the
      * claimant, who reads them here whatever the decision (docs/workspace.md "Review") */
     if (str(v, "status_reason") != NULL && str(v, "status_reason")[0] != '\0')
-        row(sb, w, "my.reviewer_note", str(v, "status_reason"));
-    row(sb, w, "my.incident", st->data->incident.title);
+        typed_row(sb, w, "my.reviewer_note", str(v, "status_reason"));
+    typed_row(sb, w, "my.incident", st->data->incident.title);
     date_row(sb, w, "my.submitted", str(v, "created_at"));
     date_row(sb, w, "my.withdrawn_at", str(v, "withdrawn_at"));
     if (json_is_object(who)) {
-        struct strbuf name = {0}, phone = {0}, place = {0};
+        struct strbuf name = {0}, phone = {0};
+        /* the name in one piece: given and family name written right to left read in their
+         * own order inside it */
         strbuf_printf(&name, "%s %s", str(who, "given_name"), str(who, "family_name"));
-        row(sb, w, "my.name", name.data);
-        row(sb, w, "f.email", str(who, "email"));
+        typed_row(sb, w, "my.name", name.data);
+        typed_row(sb, w, "f.email", str(who, "email"));
         if (str(who, "phone") != NULL)
             page_phone_for_reading(&phone, str(who, "phone"));
         row(sb, w, "f.phone", phone.data);
         row(sb, w, "f.birth_date", str(who, "birth_date"));
-        strbuf_printf(&place, "%s%s%s, %s %s, %s", str(addr, "line1"),
-                      str(addr, "line2") != NULL ? ", " : "",
-                      str(addr, "line2") != NULL ? str(addr, "line2") : "",
-                      str(addr, "postal_code"), str(addr, "city"),
-                      country_name(w, str(addr, "country")));
-        row(sb, w, "f.line1", place.data);
+        address_row(sb, w, addr, country_name(w, str(addr, "country")));
         strbuf_free(&name);
         strbuf_free(&phone);
-        strbuf_free(&place);
     }
     struct strbuf cats = {0};
     const json_t *list = json_object_get(v, "data_categories");
@@ -335,7 +376,7 @@ as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state
         row(sb, w, "my.harm_loss", loss.data);
         strbuf_free(&loss);
     }
-    row(sb, w, "my.harm_description", str(harms, "description"));
+    typed_row(sb, w, "my.harm_description", str(harms, "description"));
     snprintf(key, sizeof key, "pay.%s",
              str(v, "payment_preference") != NULL ? str(v, "payment_preference") : "");
     row(sb, w, "my.payment", web_t(w->cat, w->lang, key));
@@ -365,10 +406,11 @@ open_actions(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_s
         }
         strbuf_puts(sb, "<li><a href=\"/a/");
         url_component(sb, id);
-        strbuf_puts(sb, "\">");
+        strbuf_puts(sb, "\"><bdi>");
         html_text(sb, str(x, "title") != NULL ? str(x, "title") : "");
-        strbuf_puts(sb, "</a> — ");
+        strbuf_puts(sb, "</bdi></a> — <bdi>");
         html_text(sb, str(x, "association") != NULL ? str(x, "association") : "");
+        strbuf_puts(sb, "</bdi>");
         /* "open" with the action: the claim page again, this action's mandate offered */
         char form_id[32];
         snprintf(form_id, sizeof form_id, "open-action-%zu", shown);
@@ -402,9 +444,9 @@ action_part(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     web_section_begin(sb, w, "action-part", NULL, "action-h2", "my.mandate");
     if (d->has_member) {
         strbuf_puts(sb, "<p id=\"member-of\">");
-        web_tf(sb, w->cat, w->lang, WEB_TEXT, "myform.member_of",
-               (const char *[]){"association", d->member_association.name, "title", d->member.title,
-                                NULL});
+        web_tf_isolated(sb, w->cat, w->lang, "myform.member_of",
+                        (const char *[]){"association", d->member_association.name, "title",
+                                         d->member.title, NULL});
         strbuf_puts(sb, "</p>\n<p>");
         snprintf(key, sizeof key, "myform.action_status.%s", d->member.status);
         web_te(sb, w->cat, w->lang, WEB_TEXT, key);
@@ -469,34 +511,66 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     page_claim_fields(sb, w, &fs);
     button(sb, w, "correct-save", "primary", "my.correct_save", NULL);
     strbuf_puts(sb, "</section>\n");
-    web_section_begin(sb, w, "withdraw", NULL, "withdraw-h2", "my.withdraw_h");
+    /* the first step of two: the button asks (withdraw_question), it does not withdraw */
+    web_section_begin(sb, w, "withdraw", NULL, "withdraw-h2", "my.withdraw");
     strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_p");
     strbuf_puts(sb, "</p>\n");
     claim_form_open(sb, w, st, "withdraw-form", "withdraw");
+    button(sb, w, "withdraw-ask", "warning", "my.withdraw", NULL);
+    strbuf_puts(sb, "</section>\n");
+}
+
+/* The question before a withdrawal, which is not undone: the claim (reference, incident),
+ * what withdrawing means, the button that withdraws, and the way back to the claim (its
+ * reference and token posted again: the person keeps it open, no address holds the token). */
+static void
+withdraw_question(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
+{
+    strbuf_puts(sb, "<section id=\"withdraw-question\">\n<p>");
+    web_tf_isolated(sb, w->cat, w->lang, "my.withdraw_which",
+                    (const char *[]){"reference", str(st->view, "reference"), "incident",
+                                     st->data->incident.title, NULL});
+    strbuf_puts(sb, "</p>\n<ul class=\"consequences\">\n<li>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_p");
+    strbuf_puts(sb, "</li>\n<li>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_data");
+    strbuf_puts(sb, "</li>\n</ul>\n");
+    claim_form_open(sb, w, st, "withdraw-confirm-form", "withdraw_confirm");
     button(sb, w, "withdraw-yes", "warning", "my.withdraw_yes", NULL);
+    claim_form_open(sb, w, st, "withdraw-back-form", "open");
+    button(sb, w, "withdraw-no", "secondary", "my.withdraw_no", NULL);
     strbuf_puts(sb, "</section>\n");
 }
 
 void
 page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
 {
-    /* a page holding the claim's token (the claim, a token shown): the language switch posts
-     * it again, as "keep" when the token is on show, else "open" */
+    /* a page holding the claim's token (the claim, a token shown, the question before a
+     * withdrawal): the language switch posts it again, as "withdraw" for the question (asked
+     * again, in the other language), "keep" when the token is on show, else "open" */
     const char *ref = st->view != NULL ? str(st->view, "reference") : st->new_reference;
     const char *token = st->new_token != NULL ? st->new_token : st->token;
     const char *offer = st->data != NULL && st->data->has_offer ? st->data->action.id : NULL;
-    const char *const switch_fields[] = {"form",      st->new_token != NULL ? "keep" : "open",
+    const char *again = st->confirm_withdraw ? "withdraw" : st->new_token != NULL ? "keep" : "open";
+    const char *const switch_fields[] = {"form",      again,
                                          "reference", ref,
                                          "token",     token,
                                          offer != NULL ? "action" : NULL, offer,
                                          NULL};
     bool holds_token = ref != NULL && token != NULL;
+    /* the claim with its correction form, no token on show: the switch is a button of that
+     * form, which holds reference and token and keeps what was typed in it */
+    bool correctable =
+        st->view != NULL && !st->confirm_withdraw && st->new_token == NULL &&
+        json_is_object(json_object_get(st->view, "claimant")) &&
+        strcmp(str(st->view, "status") != NULL ? str(st->view, "status") : "", "withdrawn") != 0;
     struct web_page p = {
-        .title = web_t(w->cat, w->lang, "my.h1"),
+        .title = web_t(w->cat, w->lang, st->confirm_withdraw ? "my.withdraw_h" : "my.h1"),
         .path = "/my-claim",
-        .switch_post_path = holds_token ? "/my-claim" : NULL,
-        .switch_post = holds_token ? switch_fields : NULL,
+        .switch_post_path = holds_token && !correctable ? "/my-claim" : NULL,
+        .switch_post = holds_token && !correctable ? switch_fields : NULL,
+        .switch_form = correctable ? "claim-form" : NULL,
         .noindex = true,
         .nav_current = "/my-claim",
         .script = st->evidence != NULL ? "/static/evidence.js" : NULL,
@@ -509,7 +583,9 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
     notice(sb, w, st);
     if (st->view != NULL && st->new_token != NULL)
         secrets_section(sb, w, st);
-    if (st->view != NULL)
+    if (st->view != NULL && st->confirm_withdraw)
+        withdraw_question(sb, w, st);
+    else if (st->view != NULL)
         claim_page(sb, w, st);
     else
         access_page(sb, w, st);

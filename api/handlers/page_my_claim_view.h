@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The markup of /my-claim (page_my_claim.c): the access and recovery forms, the claim as given
  * with its action, the correction form (the claim form's own questions), the mandate offer,
- * the withdrawal, the new token after a recovery. */
+ * the withdrawal and the question before it, the new token after a recovery. */
 #ifndef RECOURS_HANDLERS_PAGE_MY_CLAIM_VIEW_H
 #define RECOURS_HANDLERS_PAGE_MY_CLAIM_VIEW_H
 
@@ -36,6 +36,7 @@ struct my_claim_state {
     const struct association *member_assoc;
     const struct evidence_list *evidence; /* its evidence files (handlers/evidence_page.h), or
                                            * NULL: no section */
+    bool confirm_withdraw;                /* the question before a withdrawal, not the claim */
     const struct form *values;     /* a refused correction's values, or NULL */
     const struct errors *errors;
 };

@@ -125,6 +125,18 @@ web_catalogue_bytes(const struct web_catalogue *c, enum web_lang lang, size_t *l
     return c->bytes[lang];
 }
 
+/* Whether sb ends with a full stop, one an isolated value (web_tf_isolated) closes included. */
+static bool
+ends_with_stop(const struct strbuf *sb)
+{
+    static const char close[] = ".</bdi>";
+    size_t n = sizeof close - 1;
+
+    if (sb->len >= n && memcmp(sb->data + sb->len - n, close, n) == 0)
+        return true;
+    return sb->len > 0 && sb->data[sb->len - 1] == '.';
+}
+
 void
 web_template(struct strbuf *sb, const char *tmpl, web_template_put put, const void *ctx)
 {
@@ -142,7 +154,7 @@ web_template(struct strbuf *sb, const char *tmpl, web_template_put put, const vo
             p = close + 1;
             /* a value that ends its own sentence ("Coupang Corp.") takes the template's full
              * stop; an ellipsis ("{x}...") is left whole */
-            if (p[0] == '.' && p[1] != '.' && sb->len > 0 && sb->data[sb->len - 1] == '.')
+            if (p[0] == '.' && p[1] != '.' && ends_with_stop(sb))
                 p++;
         } else {
             strbuf_append(sb, open, 1);
@@ -189,6 +201,36 @@ web_tf(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
        enum web_context ctx, const char *key, const char *const *params)
 {
     web_format(sb, ctx, web_t(c, lang, key), params);
+}
+
+/* Each value escaped as text inside its own <bdi> (web_tf_isolated). */
+static bool
+put_isolated(struct strbuf *sb, const char *name, size_t n, const void *ctx)
+{
+    const char *const *params = ctx;
+
+    for (size_t i = 0; params != NULL && params[i] != NULL && params[i + 1] != NULL; i += 2) {
+        if (strlen(params[i]) == n && strncmp(params[i], name, n) == 0) {
+            strbuf_puts(sb, "<bdi>");
+            web_escape(sb, WEB_TEXT, params[i + 1]);
+            strbuf_puts(sb, "</bdi>");
+            return true;
+        }
+    }
+    return false;
+}
+
+void
+web_tf_isolated(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
+                const char *key, const char *const *params)
+{
+    struct strbuf sentence = {0};
+
+    /* the sentence escaped first (its "{name}" untouched by the escaper), then each value
+     * escaped on its own: a value cannot bring a "{name}" of its own into the sentence */
+    web_escape(&sentence, WEB_TEXT, web_t(c, lang, key));
+    web_template(sb, sentence.data != NULL ? sentence.data : "", put_isolated, params);
+    strbuf_free(&sentence);
 }
 
 void

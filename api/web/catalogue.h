@@ -55,6 +55,12 @@ void web_expand(struct strbuf *plain, const char *tmpl, const char *const *param
 void web_tf(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
             enum web_context ctx, const char *key, const char *const *params);
 
+/* web_tf as text, each value in its own <bdi>: a name or a title written right to left
+ * (Arabic, Hebrew) keeps its order and leaves the sentence's words in theirs (Unicode's
+ * bidirectional isolation). For the values people typed: names, titles, addresses. */
+void web_tf_isolated(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
+                     const char *key, const char *const *params);
+
 /* The string of key through the escaper of ctx. */
 void web_te(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
             enum web_context ctx, const char *key);

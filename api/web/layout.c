@@ -142,6 +142,26 @@ language_switch_posts(struct strbuf *sb, const struct web_ctx *w, const struct w
     }
 }
 
+/* The switch of a page whose form holds what was typed (web_page's switch_form): a button of
+ * that form per language. */
+static void
+language_switch_form(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p)
+{
+    for (int l = 0; l < WEB_LANG_COUNT; l++) {
+        const char *code = web_lang_code((enum web_lang)l);
+        strbuf_puts(sb, "<li><button type=\"submit\" form=\"");
+        html_attr(sb, p->switch_form);
+        strbuf_puts(sb, "\" formaction=\"");
+        web_path(sb, p->path);
+        strbuf_printf(sb,
+                      "?lang=%s\" formnovalidate name=\"switch_lang\" value=\"%s\" "
+                      "class=\"lang-button\" lang=\"%s\"%s>",
+                      code, code, code, l == (int)w->lang ? " aria-current=\"true\"" : "");
+        web_te(sb, w->cat, (enum web_lang)l, WEB_TEXT, "lang.name");
+        strbuf_puts(sb, "</button></li>");
+    }
+}
+
 /* The switch: a link per language to this very page (same path, same kept query) with
  * ?lang=, which the server answers in that language and remembers in a cookie. */
 static void
@@ -152,6 +172,11 @@ language_switch(struct strbuf *sb, const struct web_ctx *w, const struct web_pag
     strbuf_puts(sb, "\"><ul>");
     if (p->switch_post != NULL && p->switch_post_path != NULL) {
         language_switch_posts(sb, w, p);
+        strbuf_puts(sb, "</ul></nav>");
+        return;
+    }
+    if (p->switch_form != NULL) {
+        language_switch_form(sb, w, p);
         strbuf_puts(sb, "</ul></nav>");
         return;
     }
@@ -176,8 +201,18 @@ void
 web_layout_begin(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p)
 {
     head(sb, w, p);
+    strbuf_puts(sb, "<body>\n");
+    if (p->switch_form != NULL) {
+        /* the form's default button, before the switch's (web_page's switch_form): out of
+         * sight, out of the tab order and of the accessibility tree, rendered (a browser
+         * skips a button it does not render) */
+        strbuf_puts(sb, "<button type=\"submit\" form=\"");
+        html_attr(sb, p->switch_form);
+        strbuf_puts(sb, "\" class=\"visually-hidden\" tabindex=\"-1\" aria-hidden=\"true\">"
+                        "</button>\n");
+    }
     web_markup(sb, w->cat, w->lang,
-               "<body>\n<a class=\"skip-link\" href=\"#main\">{common.skip}</a>\n"
+               "<a class=\"skip-link\" href=\"#main\">{common.skip}</a>\n"
                "<header class=\"site-header\">\n<div class=\"wrap header-inner\">\n"
                "<a class=\"brand\" href=\"/\">{site.name}</a>\n"
                "<nav class=\"site-nav\" aria-label=\"{=nav.label}\"><ul>");

@@ -38,6 +38,12 @@ struct web_page {
      * ?lang= instead of linking to path, which would lose what the page holds. */
     const char *switch_post_path;
     const char *const *switch_post;
+    /* A page whose form holds what a person typed (the claim form): the id of that form. Each
+     * language of the switch is then a button of it (form=, formaction=path?lang=, named
+     * switch_lang), which posts what was typed to be shown again in that language; a
+     * visually hidden copy of the form's own button comes first in the page, so that Enter
+     * in a field still sends the form (a form's first button is the one Enter presses). */
+    const char *switch_form;
     bool error;              /* the page answers with errors: the <title> (not the <h1>)
                               * starts with "Error: ", the first words a screen reader says
                               * when nothing moves the focus (no JavaScript) */

@@ -4,7 +4,8 @@
 //   node victim_flow.mjs <base url> <setup.json> <screenshot dir>
 // setup.json: {"slug", "action_id", "association_name", "privacy_version"} (tests/integration/test_victim_journey.py).
 //   1. JavaScript OFF, in French, on a laptop: / → the action's page /a/{id} → "join" → the
-//      claim form; a mistake (an email without its domain's end) comes back from the server
+//      claim form, its language switch there and back keeping what was typed; a mistake (an
+//      email without its domain's end) comes back from the server
 //      beside its field with every value kept; corrected → the receipt (reference, token once,
 //      what happens next; "See my claim" posts them) → the language switch, there and back,
 //      keeps the token on show with the claim.
@@ -122,6 +123,21 @@ async function journey(browser, { js, lang, size, tag }) {
     await tick("#mandate");
     await tick("#privacy");
     m.fields = 12;   // 7 typed (the phone included), 5 ticked
+    // the language switch of the claim form keeps what was typed (a button of the form, with
+    // or without JavaScript), there and back; not counted in the measures
+    const away = lang === "fr" ? "en" : "fr";
+    for (const to of [away, lang]) {
+        steps.current = `${tag}: the claim form's language switch to ${to}`;
+        await page.click(`.lang-switch [lang="${to}"]`);
+        await page.waitForFunction((code) => document.documentElement.lang === code &&
+            document.getElementById("claim-form"), to);
+        equal(await page.inputValue("#family_name"), p.family, "the family name kept");
+        equal(await page.inputValue("#city"), p.city, "the city kept");
+        check(await page.isChecked("#cat-email") && await page.isChecked("#mandate") &&
+            await page.isChecked("#privacy"), "the boxes kept");
+        await axe(`claim form switched to ${to}`);
+    }
+    steps.current = `${tag}: claim form`;
     const postsBefore = claimPosts.length;
     await page.click("#submit");
     m.keys += 1;
@@ -220,6 +236,7 @@ async function recoveryAsk(browser, email) {
 // Evidence without JavaScript (French, phone): a victim of an identity theft attaches a scan
 // whose name is one long word (as cameras and scanners name files): the page that says it was
 // attached, and the claim's page listing it with its remove button, fit the phone's width.
+// Then the victim withdraws the claim: asked first, "No, keep it" goes back, "Yes" withdraws.
 async function evidenceNoJs(browser) {
     steps.current = "evidence: a claim declaring an identity theft";
     const helper = await axeHelper(browser, baseUrl);
@@ -254,6 +271,33 @@ async function evidenceNoJs(browser) {
     await page.click("#evidence-back button");
     await page.locator("#claim-h2").waitFor();
     await shootAt(page, outDir, steps, problems, "evidence-claim", { restore: [390, 844] });
+    // withdrawing asks first: the question, "No, keep it" back to the claim, then "Yes"
+    steps.current = "withdraw: the question first";
+    await page.click("#withdraw-ask");
+    await page.locator("#withdraw-confirm-form").waitFor();
+    contains(await page.locator("main").innerText(), "définitif", "what withdrawing means");
+    await axeCheck(page, steps, problems, "withdrawal asked (fr, JavaScript off)", helper);
+    await shootAt(page, outDir, steps, problems, "withdraw-question", { restore: [390, 844] });
+    await page.click("#withdraw-no");
+    await page.locator("#withdraw-form").waitFor();
+    equal(await page.locator("#claim-status-value").innerText(), "Reçue", "still received");
+    // the claim's language switch is a button of its correction form: a correction being
+    // typed comes back in English, nothing saved
+    steps.current = "claim page: a correction, then the language switch";
+    await page.locator("#city").fill("Villeurbanne");
+    await page.click('.lang-switch [lang="en"]');
+    await page.waitForFunction(() => document.documentElement.lang === "en" &&
+        document.getElementById("claim-form"));
+    equal(await page.inputValue("#city"), "Villeurbanne", "the correction kept");
+    contains(await page.locator("#claim-body").innerText(), "Lyon", "nothing saved");
+    await axeCheck(page, steps, problems, "claim page switched (en, JavaScript off)", helper);
+    await page.click('.lang-switch [lang="fr"]');
+    await page.waitForFunction(() => document.documentElement.lang === "fr");
+    steps.current = "withdraw: confirmed";
+    await page.click("#withdraw-ask");
+    await page.click("#withdraw-yes");
+    await page.locator("#claim-status.status-success").waitFor();
+    equal(await page.locator("#claim-status-value").innerText(), "Retirée", "withdrawn");
     await context.close();
     await helper.context().close();
 }

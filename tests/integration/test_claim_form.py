@@ -18,6 +18,7 @@
 import re
 import unittest
 
+import assoc_fixtures as af
 import claims_fixtures as cf
 import form_fixtures as ff
 import harness
@@ -168,6 +169,43 @@ class ClaimForm(unittest.TestCase):
             # without JavaScript nothing moves the focus: the title, read first, says it
             self.assertIn(f"<title>{title}</title>", text)
 
+    def test_the_language_switch_keeps_what_was_typed(self):
+        """Without JavaScript, the switch of the claim form is a button of the form: the form
+        comes back in the other language with every value kept, and no claim is made (none
+        stored, no error shown); the key Enter in a field still sends the claim (the form's
+        first button is its own submit, before the switch)."""
+        family = "Switch-" + cf.letters(10).capitalize()
+        before = cf.count_claims(self.slug)
+        for lang, to, heading in (("fr", "en", "Make a claim"), ("en", "fr", "Déposer")):
+            with self.subTest(to=to):
+                page = self.page(lang=lang).body.decode()
+                button = re.search(r'<button[^>]* form="claim-form"[^>]* name="switch_lang" '
+                                   rf'value="{to}"[^>]*>', page)
+                self.assertIsNotNone(button, "the switch is a button of the claim form")
+                self.assertIn(f'formaction="/claim?lang={to}"', button.group(0))
+                first = re.search(r'<button[^>]* form="claim-form"[^>]*>', page).group(0)
+                self.assertNotIn("switch_lang", first, "Enter would switch the language")
+                email = cf.unique_email()
+                fields = person(**{"claimant.family_name": family, "claimant.email": email,
+                                   "claimant.address.city": "Lyon",
+                                   "harms.description": "Deux lignes\nici"})
+                r = ff.post_form(self.client, f"/claim?lang={to}",
+                                 pairs_for(page, fields) + [("switch_lang", to)])
+                self.assertEqual(r.status, 200, r)
+                self.assertEqual(r.headers.get("Cache-Control"), "no-store")
+                text = r.body.decode()
+                self.assertIn(f'<html lang="{to}"', text)
+                self.assertIn(heading, text)
+                self.assertNotIn("<title>Err", text, "no error: nothing was sent as a claim")
+                self.assertRegex(text, rf'<input id="family_name"[^>]*value="{family}"')
+                self.assertRegex(text, rf'<input id="email"[^>]*value="{re.escape(email)}"')
+                self.assertRegex(text, r'<input id="city"[^>]*value="Lyon"')
+                self.assertRegex(text, r'id="cat-password"[^>]*value="password" checked')
+                self.assertIn(">Deux lignes\nici</textarea>", text)
+                form = ff.form_by_id(text, "claim-form")
+                self.assertEqual(dict(ff.hidden_fields(form))["lang"], to)
+        self.assertEqual(cf.count_claims(self.slug), before, "a claim was made")
+
     def test_the_apis_rules_and_paths(self):
         """A value the API refuses is refused here at the same path: hours as words, a
         category outside the incident, an unknown member."""
@@ -228,6 +266,25 @@ class ClaimForm(unittest.TestCase):
         self.assertIn('<html lang="fr"', kt)
         self.assertRegex(kt, r'id="receipt-token" class="token">' + re.escape(token) + "<")
         self.assertIn(f'id="claim-h2">Réclamation {reference}<', kt)
+
+    def test_the_receipt_isolates_an_association_written_right_to_left(self):
+        """The receipt's sentence naming the association and its action keeps a name written
+        right to left (Arabic, Hebrew) in its own <bdi>, in the page and in the line the script
+        shows."""
+        assoc = af.approved_association(self.server, name="עמותת הנפגעים " + cf.letters(6))
+        action = af.open_action(assoc, self.slug, title="دعوى جماعية " + cf.letters(6))
+        page = self.client.request("GET", f"/claim?action={action['id']}&lang=en",
+                                   headers={"Accept": "text/html"}).body.decode()
+        joined = re.search(r'<p id="mandate-joined" hidden>(.*?)</p>', page).group(1)
+        name, title = f"<bdi>{assoc.obj['name']}</bdi>", f"<bdi>{action['title']}</bdi>"
+        self.assertIn(name, joined)
+        self.assertIn(title, joined)
+        fields = person(action_id=action["id"])
+        r = ff.post_form(self.client, "/claim?lang=en", pairs_for(page, fields))
+        self.assertEqual(r.status, 200, r)
+        steps = r.body.decode()
+        steps = steps[steps.index('class="next-steps"'):]
+        self.assertIn(f"You gave {name} a mandate for the action “{title}”", steps)
 
     def test_cross_site_post_refused(self):
         page = self.page().body.decode()

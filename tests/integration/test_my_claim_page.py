@@ -43,6 +43,15 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
             pairs.append(("action", action))
         return self.post(pairs, lang)
 
+    @staticmethod
+    def sent(form):
+        """What a browser sends of a form whose controls are all hidden or buttons."""
+        return [(c["name"], c["value"]) for c in form["controls"] if c["name"]]
+
+    def status_of(self, receipt):
+        return cf.claim_request(self.client, "GET", receipt["reference"],
+                                receipt["token"]).json()["status"]
+
     def test_access_form_and_wrong_token(self):
         r = self.client.request("GET", "/my-claim?lang=fr", headers={"Accept": "text/html"})
         self.assertEqual(r.status, 200)
@@ -113,13 +122,127 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertEqual(view["claimant"]["address"]["city"], "Lyon")
         self.assertIsNone(view["claimant"]["phone"], "an emptied phone is removed")
         self.assertEqual(view["harms"]["phishing"], body["harms"]["phishing"])
-        gone = self.post([("form", "withdraw"), ("lang", "en"),
-                          ("reference", receipt["reference"]), ("token", receipt["token"])])
+        asked = self.post(self.sent(ff.form_by_id(saved.body.decode(), "withdraw-form")))
+        self.assertEqual(asked.status, 200, asked)
+        gone = self.post(self.sent(ff.form_by_id(asked.body.decode(), "withdraw-confirm-form")))
         self.assertEqual(gone.status, 200, gone)
         gt = gone.body.decode()
         self.assertIn("Withdrawn", gt)
         self.assertNotIn('id="action-part"', gt, "nothing about a mandate after a withdrawal")
         self.assertNotIn('id="claim-form"', gt)
+
+    def test_withdrawing_asks_first_and_going_back_keeps_the_claim_open(self):
+        """Withdrawing is not undone: the claim's button asks first, on a page that says what
+        it means in the page's language, with a button that withdraws and one that goes back
+        to the claim (its reference and token posted again, never in an address)."""
+        _, receipt = self.claim()
+        token = receipt["token"]
+        for lang, says, confirm, back in (
+                ("en", "This cannot be undone", "Yes, withdraw my claim", "No, keep it"),
+                ("fr", "C'est définitif", "Oui, retirer ma réclamation", "Non, la garder")):
+            with self.subTest(lang=lang):
+                page = self.open(receipt, lang=lang).body.decode()
+                ask = ff.form_by_id(page, "withdraw-form")
+                asked = self.post(self.sent(ask), lang=lang)
+                self.assertEqual(asked.status, 200, asked)
+                self.assertEqual(asked.headers.get("Cache-Control"), "no-store")
+                at = asked.body.decode()
+                self.assertIn(f'<html lang="{lang}"', at)
+                self.assertIn(says, at.replace("&#39;", "'"))
+                self.assertIn(receipt["reference"], at)
+                self.assertEqual(self.status_of(receipt), "received", "nothing withdrawn yet")
+                self.assertNotIn('id="claim-form"', at, "the question alone, not the claim")
+                yes = ff.form_by_id(at, "withdraw-confirm-form")
+                self.assertEqual(dict(ff.hidden_fields(yes))["form"], "withdraw_confirm")
+                self.assertIn(confirm, at.replace("&#39;", "'"))
+                self.assertIn(back, at)
+                for f in ff.forms_of(at):
+                    self.assertNotIn(token, f["action"] or "", "a token in an address")
+                self.assertNotRegex(at, r'href="[^"]*' + re.escape(token))
+                # the way back: the claim again, still open, its forms still holding the token
+                no = self.post(self.sent(ff.form_by_id(at, "withdraw-back-form")), lang=lang)
+                self.assertEqual(no.status, 200, no)
+                nt = no.body.decode()
+                self.assertIn('id="claim-form"', nt)
+                self.assertEqual(dict(ff.hidden_fields(ff.form_by_id(nt, "withdraw-form")))
+                                 ["token"], token)
+                self.assertEqual(self.status_of(receipt), "received")
+        # the question in the other language (its switch posts the question again)
+        asked = self.post(self.sent(ff.form_by_id(self.open(receipt).body.decode(),
+                                                  "withdraw-form")))
+        switch = [f for f in ff.forms_of(asked.body.decode())
+                  if f["action"] == "/my-claim?lang=fr"][0]
+        fr = self.post(self.sent(switch), lang="fr").body.decode()
+        self.assertIn("withdraw-confirm-form", fr)
+        self.assertIn("C'est définitif", fr.replace("&#39;", "'"))
+        done = self.post(self.sent(ff.form_by_id(fr, "withdraw-confirm-form")), lang="fr")
+        self.assertEqual(done.status, 200, done)
+        self.assertIn("Votre réclamation a été retirée", done.body.decode())
+        self.assertEqual(self.status_of(receipt), "withdrawn")
+        # asked again once withdrawn: nothing to confirm, the claim says it is withdrawn
+        again = self.post(self.sent(ask))
+        self.assertNotIn("withdraw-confirm-form", again.body.decode())
+        self.assertNotIn(token, self.server.log_text(), "the token in the server log")
+
+    def test_right_to_left_values_are_isolated(self):
+        """A name, an address or an action written right to left (Arabic, Hebrew) shown in a
+        row or inside a sentence of the page is in its own <bdi>: it keeps its order and the
+        page's words keep theirs."""
+        assoc = af.approved_association(self.server, name="جمعية الضحايا " + cf.letters(6))
+        action = af.open_action(assoc, self.slug, title="תביעה ייצוגית " + cf.letters(6))
+        family = "العلي " + cf.letters(8)
+        body = cf.claim_body(claimant={"given_name": "محمد", "family_name": family,
+                                       "address": {"line1": "רחוב הרצל 12",
+                                                   "city": "תל אביב"}},
+                             harms={"description": "رسالة احتيالية"})
+        receipt = cf.submit_ok(self, self.client, self.slug, body)
+        page = self.open(receipt, action=action["id"]).body.decode()
+        self.assertIn(f"<dd><bdi>محمد {family}</bdi></dd>", page, "the name, one piece")
+        self.assertIn("<bdi>רחוב הרצל 12</bdi>, <bdi>75001</bdi> <bdi>תל אביב</bdi>, France",
+                      page, "each part of the address")
+        self.assertIn("<dd><bdi>رسالة احتيالية</bdi></dd>", page)
+        give = page[page.index('id="join-form"'):]
+        self.assertIn(f"<bdi>{assoc.obj['name']}</bdi>", give[:give.index("</form>")],
+                      "the association in the mandate's sentences")
+        joined = self.post(self.sent(ff.form_by_id(page, "join-form"))).body.decode()
+        member = re.search(r'<p id="member-of">(.*?)</p>', joined).group(1)
+        self.assertIn(f"<bdi>{action['title']}</bdi>", member)
+        self.assertIn(f"<bdi>{assoc.obj['name']}</bdi>", member)
+        asked = self.post(self.sent(ff.form_by_id(joined, "withdraw-form"))).body.decode()
+        self.assertIn("<bdi>" + receipt["reference"] + "</bdi>", asked)
+
+    def test_the_language_switch_keeps_a_correction_being_typed(self):
+        """On the claim's page the switch is a button of the correction form: the claim comes
+        back in the other language with the correction as typed, nothing saved, the token still
+        only in the forms; Enter in a field still saves (the form's first button is its own)."""
+        body, receipt = self.claim()
+        page = self.open(receipt).body.decode()
+        button = re.search(r'<button[^>]* form="claim-form"[^>]* name="switch_lang" '
+                           r'value="fr"[^>]*>', page)
+        self.assertIsNotNone(button, "the switch is a button of the correction form")
+        self.assertIn('formaction="/my-claim?lang=fr"', button.group(0))
+        first = re.search(r'<button[^>]* form="claim-form"[^>]*>', page).group(0)
+        self.assertNotIn("switch_lang", first, "Enter would switch the language")
+        form = ff.form_by_id(page, "claim-form")
+        pairs = [(c["name"], "Lyon" if c["name"] == "claimant.address.city" else c["value"])
+                 for c in form["controls"]
+                 if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])
+                 and c["tag"] != "select"]
+        pairs.append(("claimant.address.country", "FR"))
+        r = self.post(pairs + [("switch_lang", "fr")], lang="fr")
+        self.assertEqual(r.status, 200, r)
+        text = r.body.decode()
+        self.assertIn('<html lang="fr"', text)
+        self.assertIn("Corriger votre réclamation", text)
+        self.assertRegex(text, r'<input id="city"[^>]*value="Lyon"')
+        self.assertNotIn('class="status status-success"', text, "nothing said saved")
+        self.assertEqual(dict(ff.hidden_fields(ff.form_by_id(text, "claim-form")))["token"],
+                         receipt["token"])
+        for f in ff.forms_of(text):
+            self.assertNotIn(receipt["token"], f["action"] or "")
+        view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
+        self.assertEqual(view["claimant"]["address"]["city"],
+                         body["claimant"]["address"]["city"], "the correction was saved")
 
     def test_a_new_address_in_the_form_tells_the_old_one(self):
         """The page's correction form is the API's correction: a new email address there
@@ -162,10 +285,12 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
                                     "documented_loss": 0, "hours_spent": 0})
         receipt = cf.submit_ok(self, self.client, slug, body)
         en = self.open(receipt).body.decode()
-        self.assertTrue("75001 Paris, France</dd>" in en, "the country named (en)")
+        self.assertTrue("<bdi>75001</bdi> <bdi>Paris</bdi>, France</dd>" in en,
+                        "the country named (en)")
         self.assertFalse("Documented financial loss" in en, "no loss row (en)")
         fr = self.open(receipt, lang="fr").body.decode()
-        self.assertTrue("75001 Paris, France</dd>" in fr, "the country named (fr)")
+        self.assertTrue("<bdi>75001</bdi> <bdi>Paris</bdi>, France</dd>" in fr,
+                        "the country named (fr)")
         self.assertFalse("Perte financière" in fr, "no loss row (fr)")
         # where losses are paid (no scheme here), the row stays, even at 0
         _, other = self.claim()
@@ -222,7 +347,8 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
                             ("fr", "Message de la personne qui a examiné votre réclamation")):
             with self.subTest(lang=lang):
                 page = self.open(claim, lang=lang).body.decode()
-                self.assertTrue(f"<div><dt>{label}</dt><dd>{escaped}</dd></div>" in page,
+                self.assertTrue(f"<div><dt>{label}</dt><dd><bdi>{escaped}</bdi></dd></div>"
+                                in page,
                                 "the note, escaped, labelled as the reviewer's")
                 self.assertFalse("<b>illisible" in page or "<script>x()" in page, "unescaped")
         # verified without a note: the note is gone from the claim, and from the page
@@ -358,9 +484,10 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
 
     def test_cross_site_refused(self):
         _, receipt = self.claim()
-        r = self.post([("form", "withdraw"), ("reference", receipt["reference"]),
-                       ("token", receipt["token"])], site="cross-site")
-        self.assertEqual(r.status, 403)
+        for what in ("withdraw", "withdraw_confirm"):
+            r = self.post([("form", what), ("reference", receipt["reference"]),
+                           ("token", receipt["token"])], site="cross-site")
+            self.assertEqual(r.status, 403)
         view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
         self.assertEqual(view["status"], "received")
 

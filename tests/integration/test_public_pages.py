@@ -217,11 +217,35 @@ class PublicPagesTest(unittest.TestCase):
         self.assertIn("33 700 000", card)
         self.assertIn("Action Coupang 2026", card)
         self.assertIn(f'href="/a/{self.action["id"]}"', body)
-        self.assertIn(f'href="/claim?incident={self.coupang}"', body)
+        self.assertIn(f'href="/claim?incident={self.coupang}', body)
         self.assertIn(f'href="/i/{self.coupang}"', body)
         en, _ = self.page("/", "en")
         self.assertIn("33,700,000", en)
         self.assertIn("Claims registered", en)
+
+    def test_make_a_claim_offers_the_mandate_of_the_only_open_action(self):
+        """"Make a claim" (the incident's page; its home card is the same link): while one
+        action takes mandates, it opens the form offering that action's mandate (unticked, its
+        text in full; docs/decisions.md); with none or several, the plain form (the site picks
+        no association). Each incident is read once its actions are open (pages are cached
+        for 5 s)."""
+        today = datetime.date.today().isoformat()
+        none, one, two = (cf.make_incident(self.server, disclosed_on=today) for _ in range(3))
+        only = af.open_action(self.assoc, one)
+        for slug in (two, two):
+            af.open_action(af.approved_association(self.server), slug)
+        for slug in (none, two):
+            body = self.page(f"/i/{slug}")[1]
+            self.assertIn(f'href="/claim?incident={slug}"', body)
+            self.assertNotIn(f"/claim?incident={slug}&amp;action=", body)
+        body = self.page(f"/i/{one}")[1]
+        self.assertIn(f'href="/claim?incident={one}&amp;action={only["id"]}"', body)
+        self.assertNotIn(f'href="/claim?incident={one}"', body)
+        form = self.get(f"/claim?incident={one}&action={only['id']}&lang=fr",
+                        headers={"Accept": "text/html"}).body.decode()
+        self.assertRegex(form, r'<input id="mandate" type="checkbox" name="action_id" value="'
+                         + only["id"] + '"')
+        self.assertNotRegex(form, r'<input id="mandate"[^>]* checked')
 
     def test_incident_page_says_what_coupang_pays(self):
         text, body = self.page(f"/i/{self.coupang}")
@@ -232,7 +256,7 @@ class PublicPagesTest(unittest.TestCase):
         self.assertNotIn("Pertes financières", text)   # the scheme pays no loss
         self.assertNotIn("Temps passé", text)          # nor time
         self.assertNotIn("prorata", text)              # and has no fund cap
-        self.assertIn(f'href="/claim?incident={self.coupang}"', body)
+        self.assertIn(f'href="/claim?incident={self.coupang}', body)
         self.assertIn("Action Coupang 2026", text)
         en, _ = self.page(f"/i/{self.coupang}", "en")
         self.assertIn("50,000 KRW as four vouchers: Coupang 5,000 KRW, Coupang Eats 5,000 KRW, "

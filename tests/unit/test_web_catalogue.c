@@ -142,6 +142,32 @@ test_value_ending_a_sentence(void **state)
     strbuf_free(&sb);
 }
 
+/* Each value in its own <bdi>, escaped; the sentence escaped; a value ending a sentence still
+ * takes its full stop; a value's "{n}" stays as typed. */
+static void
+test_isolated_values(void **state)
+{
+    char why[256] = "";
+    struct strbuf sb = {0};
+
+    (void)state;
+    write_file("fr.json", "{\"s\": \"<{a}> & {t}.\", \"u\": \"{a} {b}\"}");
+    write_file("en.json", "{\"s\": \"<{a}> & {t}.\", \"u\": \"{a} {b}\"}");
+    struct web_catalogue *c = web_catalogue_load(dir, why, sizeof why);
+    assert_non_null(c);
+    web_tf_isolated(
+        &sb, c, WEB_LANG_EN, "s",
+        (const char *[]){"a", "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d <b>", "t", "Corp.", NULL});
+    assert_string_equal(sb.data,
+                        "&lt;<bdi>\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d &lt;b&gt;</bdi>&gt; &amp; "
+                        "<bdi>Corp.</bdi>");
+    strbuf_free(&sb);
+    web_tf_isolated(&sb, c, WEB_LANG_FR, "u", (const char *[]){"a", "{b}", "b", "x", NULL});
+    assert_string_equal(sb.data, "<bdi>{b}</bdi> <bdi>x</bdi>");
+    strbuf_free(&sb);
+    web_catalogue_free(c);
+}
+
 static int
 setup(void **state)
 {
@@ -171,6 +197,7 @@ main(void)
         cmocka_unit_test(test_markup),
         cmocka_unit_test(test_fill_config),
         cmocka_unit_test(test_value_ending_a_sentence),
+        cmocka_unit_test(test_isolated_values),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

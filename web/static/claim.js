@@ -135,10 +135,10 @@ function credentials(what, code, body) {
 }
 
 // As the server's receipt: the language switch keeps the token on show (/my-claim's "keep")
-// instead of going back to an empty form.
+// instead of the claim form's switch, whose form is gone.
 function keepOnLanguageSwitch(body) {
-    for (const a of document.querySelectorAll(".lang-switch a.lang-button")) {
-        const code = a.getAttribute("hreflang");
+    for (const a of document.querySelectorAll(".lang-switch .lang-button")) {
+        const code = a.getAttribute("lang");
         a.replaceWith(el("form", { method: "post", action: `/my-claim?lang=${code}` },
             ...credentials("keep", code, body),
             el("button", { type: "submit", class: "lang-button", lang: code,
@@ -151,9 +151,11 @@ function showReceipt(body) {
     const slug = form.elements.incident.value;
     const action = form.elements.action ? form.elements.action.value : null;
     const joined = action && body.action_id === action;
-    // as the server's receipt: whether the mandate was given, and to whom
-    const mandateLine = joined ? (document.getElementById("mandate-joined")?.textContent ?? "")
-        : t("claimform.next_no_action");
+    // as the server's receipt: whether the mandate was given, and to whom (the server's line,
+    // its names each in their <bdi>: one written right to left keeps its order)
+    const line = document.getElementById("mandate-joined");
+    const mandateLine = joined && line ? [...line.cloneNode(true).childNodes]
+        : [t("claimform.next_no_action")];
     const secrets = el("dl", { class: "secrets" },
         el("div", {}, el("dt", { text: t("receipt.reference") }),
             el("dd", {}, el("code", { id: "receipt-reference", text: body.reference }))),
@@ -162,7 +164,7 @@ function showReceipt(body) {
     const next = el("ol", { class: "next-steps" },
         el("li", { text: t("claimform.next_email") }),
         el("li", { text: t("claimform.next_verify") }),
-        el("li", { text: mandateLine }),
+        el("li", {}, ...mandateLine),
         el("li", {}, el("a", { href: joined ? `/a/${encodeURIComponent(action)}` : `/i/${encodeURIComponent(slug)}`,
             text: t(joined ? "claimform.next_action_link" : "claimform.next_actions_link") })));
     const h1 = el("h1", { id: "receipt-h2", tabindex: "-1", text: t("receipt.h2") });
@@ -197,6 +199,11 @@ function enhance() {
     form.elements["claimant.birth_date"].max = yesterday();
 
     form.addEventListener("submit", async (ev) => {
+        // the language switch is a button of this form: the server shows the form again in
+        // the other language with what was typed (POST /claim's switch_lang), as without
+        // this script
+        if (ev.submitter && ev.submitter.name === "switch_lang")
+            return;
         ev.preventDefault();
         if (inFlight)
             return;
