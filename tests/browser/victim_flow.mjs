@@ -138,8 +138,10 @@ async function journey(browser, { js, lang, size, tag }) {
         await axe(`claim form switched to ${to}`);
     }
     steps.current = `${tag}: claim form`;
+    // Enter in the last field typed sends the claim, as the form's own button does: the
+    // switch's buttons belong to the form too, and come before that button in the page
     const postsBefore = claimPosts.length;
-    await page.click("#submit");
+    await page.locator("#city").press("Enter");
     m.keys += 1;
 
     steps.current = `${tag}: the mistake`;
@@ -156,6 +158,7 @@ async function journey(browser, { js, lang, size, tag }) {
         await page.waitForURL((u) => u.pathname === "/claim");
     }
     await page.locator("#email-error:not([hidden])").waitFor();
+    equal(await page.getAttribute("html", "lang"), lang, "Enter sent the claim, not the language switch");
     contains(await text("#email-error"), lang === "fr" ? "Saisissez une adresse e-mail" : "Enter an email address",
         "the error beside the email");
     contains(await text("#error-summary"), lang === "fr" ? "Adresse e-mail" : "Email", "the summary names the field");
