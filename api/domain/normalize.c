@@ -384,6 +384,20 @@ append_folded(const uint8_t *s, size_t n, char *out, size_t cap, size_t *at)
     return *at > start;
 }
 
+/* Whether s[0..n) is ASCII: then it is its own NFC and NFKD (no ASCII character decomposes,
+ * none composes with another), and its case folding is A-Z to a-z (CaseFolding.txt has no
+ * other ASCII entry), so libunistring's calls, most of the normalization's cost on the
+ * intake's request threads, can be skipped without changing any result (test_normalize
+ * compares both paths). */
+static bool
+is_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
 /* Folds one name and appends it to out at *at. */
 static bool
 append_name_key(const char *name, char *out, size_t cap, size_t *at)
@@ -397,6 +411,12 @@ append_name_key(const char *name, char *out, size_t cap, size_t *at)
     size_t n = strlen(name);
     bool ok = false;
 
+    if (n <= sizeof fold_buf && is_ascii(name, n)) {
+        for (size_t i = 0; i < n; i++)
+            fold_buf[i] =
+                (uint8_t)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+        return append_folded(fold_buf, n, out, cap, at);
+    }
     if (u8_check((const uint8_t *)name, n) != NULL)
         goto cleanup;
     /* NFKD first so compatibility forms (ligatures, full-width letters, "Ǆ") fold too, then
@@ -464,6 +484,12 @@ normalize_nfc(const char *in)
     size_t len = 0;
     uint8_t *nfc;
 
+    if (is_ascii(in, n)) {
+        char *copy = malloc(n + 1);
+        if (copy == NULL)
+            out_of_memory();
+        return memcpy(copy, in, n + 1);
+    }
     if (u8_check((const uint8_t *)in, n) != NULL)
         return NULL;
     /* The terminating NUL goes through too: a starter, it stays last and ends the result. */

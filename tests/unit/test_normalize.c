@@ -7,8 +7,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <uninorm.h>
 
 #include "domain/normalize.h"
 
@@ -326,6 +329,56 @@ test_nfc(void **state)
     }
 }
 
+/* A random ASCII string of up to max - 1 bytes: letters of both cases, digits, spaces,
+ * hyphens, apostrophes, punctuation and control characters, the bytes a name may hold. */
+static void
+random_ascii(char *out, size_t max, unsigned *seed)
+{
+    static const char pool[] = "AbCdEfGhIjKlMnOpQrStUvWxYz aZ-'.,0129\t\n\x01\x7f_()/";
+    size_t n = (size_t)rand_r(seed) % max;
+
+    for (size_t i = 0; i < n; i++)
+        out[i] = pool[(size_t)rand_r(seed) % (sizeof pool - 1)];
+    out[n] = '\0';
+}
+
+/* ASCII input takes a path of its own, without libunistring (is_ascii in normalize.c): on
+ * random ASCII strings its results are those of the Unicode path, reached by the same string
+ * with a zero-width space appended (a format character, which the name keys drop), and its
+ * NFC is libunistring's. */
+static void
+test_ascii_path_is_the_unicode_path(void **state)
+{
+    static const char zwsp[] = "\xe2\x80\x8b";
+    unsigned seed = 20261206;
+    char family[48], given[48], family_u[64], given_u[64];
+    char fast[256], slow[256];
+
+    (void)state;
+    for (int i = 0; i < 20000; i++) {
+        random_ascii(family, sizeof family, &seed);
+        random_ascii(given, sizeof given, &seed);
+        snprintf(family_u, sizeof family_u, "%s%s", family, zwsp);
+        snprintf(given_u, sizeof given_u, "%s%s", given, zwsp);
+        bool ok_fast = normalize_identity(family, given, "1980-04-12", fast, sizeof fast);
+        bool ok_slow = normalize_identity(family_u, given_u, "1980-04-12", slow, sizeof slow);
+        assert_int_equal(ok_fast, ok_slow);
+        assert_string_equal(fast, slow);
+        assert_int_equal(normalize_name_has_letters(family), normalize_name_has_letters(family_u));
+
+        char *nfc = normalize_nfc(family);
+        size_t len = 0;
+        uint8_t *want =
+            u8_normalize(UNINORM_NFC, (const uint8_t *)family, strlen(family) + 1, NULL, &len);
+        assert_non_null(nfc);
+        assert_non_null(want);
+        assert_string_equal(nfc, (const char *)want);
+        assert_string_equal(nfc, family);
+        free(want);
+        free(nfc);
+    }
+}
+
 static void
 test_text_has_content(void **state)
 {
@@ -360,6 +413,7 @@ main(void)
         cmocka_unit_test(test_identity),
         cmocka_unit_test(test_identity_capacity),
         cmocka_unit_test(test_nfc),
+        cmocka_unit_test(test_ascii_path_is_the_unicode_path),
         cmocka_unit_test(test_text_has_content),
     };
 
