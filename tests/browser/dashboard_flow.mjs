@@ -18,10 +18,11 @@
 // meanwhile: the page asks for it again. Between them, the workspace: members filtered, three
 // verified in bulk (the page's counts and its summary chart follow the API's), one rejected
 // (the Python side waits for its email at the SMTP server), every chart's figures against the
-// API's documents (deciles and histogram included), simulate and its CSV, axe-core on every
-// tab, and after the status move the public record tab: counsel read, a new French text
-// refused without a new version, then saved with one (English too) in one PATCH of what
-// changed, a dated hearing added; /a/{id} shows them.
+// API's documents (deciles and histogram included), simulate (the incident's two vouchers as
+// they are, then a base they no longer add up to: the refusal at its field) and its CSV,
+// axe-core on every tab, and after the status move the public record tab: counsel read, a new
+// French text refused without a new version, then saved with one (English too) in one PATCH
+// of what changed, a dated hearing added; /a/{id} shows them.
 // Any console error, page error, CSP violation or failed page asset fails the run; screenshots
 // at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
 // Prints one JSON line {"action_id", "export_id", "sha256"} and exits 0 when everything held.
@@ -353,10 +354,28 @@ try {
 
     steps.current = "simulate";
     await page.click("#tab-simulate");
+    const simulate = async () => {
+        const post = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/v1/compensation/simulate"));
+        await page.click("#sim-run");
+        return post;
+    };
+    // the incident's scheme as it stands (two vouchers making up the base) simulates as is
+    equal(await page.inputValue("#sim-voucher"), "3000", "the voucher field: the vouchers' sum");
+    const asIs = await simulate();
+    equal(asIs.status(), 200, "the incident's own scheme simulated");
+    equal(JSON.stringify(asIs.request().postDataJSON().scheme.vouchers.map((v) => v.name)),
+        JSON.stringify(["Boutique", "Voyages"]), "its vouchers sent as they are");
+    await page.locator("#sim-csv:not([hidden])").waitFor();
+    // a base the vouchers no longer add up to: the server's 422 at the voucher field, in words
     await page.fill("#sim-base", "5000");
-    const simPost = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/v1/compensation/simulate"));
-    await page.click("#sim-run");
-    equal((await simPost).status(), 200, "simulated");
+    equal((await simulate()).status(), 422, "vouchers below the base refused");
+    await page.locator("#sim-voucher-error:not([hidden])").waitFor();
+    contains(await text("#sim-voucher-error"), "add up to the base amount", "the refusal at its field");
+    equal(await focused(), "sim-errors", "the focus on the error summary");
+    check(!/\b422\b/.test(await page.locator("#sim-form").innerText()), "no status code shown");
+    await page.fill("#sim-voucher", "0");
+    equal((await simulate()).status(), 200, "simulated");
+    equal(await page.locator("#sim-voucher-error").isHidden(), true, "the error gone");
     await page.locator("#sim-csv:not([hidden])").waitFor();
     await page.locator('#sim-body figure[data-chart="components-action"]').waitFor();
     const simDownload = page.waitForEvent("download");

@@ -391,7 +391,9 @@ class WebPagesTest(unittest.TestCase):
 DASHBOARD_SCHEME = {
     "currency": "EUR", "base_amount": 3000, "category_supplements": {"password": 1000},
     "documented_loss": {"reimburse": True, "cap_per_claimant": 500000},
-    "time_spent": {"hourly_rate": 2500, "max_hours": 20}, "fund_cap": None, "vouchers": [],
+    "time_spent": {"hourly_rate": 2500, "max_hours": 20}, "fund_cap": None,
+    # two vouchers making up the base amount, as the presets' (the simulate tab keeps them)
+    "vouchers": [{"name": "Boutique", "amount": 1000}, {"name": "Voyages", "amount": 2000}],
     "cash_alternative_ratio": None,
 }
 
