@@ -311,6 +311,11 @@ try {
     contains(await row.innerText(), "Outside the period", "the reason shown");
     const member = await apiGet(`/v1/actions/${action.id}/members/${setup.free[0]}`);
     equal(member.review.reason, "outside_period", "the reason stored");
+    // the mandate's day in the page's words and the reader's time zone, not the API's stamp
+    const listed = (await apiGet(`/v1/actions/${action.id}/members?reference=${setup.free[0]}`)).data[0];
+    const day = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "Europe/Paris" });
+    equal(await row.locator('td[data-label="Mandated"]').innerText(),
+        day.format(new Date(listed.mandated_at)), "the mandate's day");
     await row.locator("td").nth(1).locator("button").click();
     await page.locator("#ml-detail:not([hidden])").waitFor();
     contains(await text("#ml-detail"), member.claim.claimant.email, "the member's claim with its personal data");
