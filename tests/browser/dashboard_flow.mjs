@@ -20,9 +20,10 @@
 // (the Python side waits for its email at the SMTP server), every chart's figures against the
 // API's documents (deciles and histogram included), simulate (the incident's two vouchers as
 // they are, then a base they no longer add up to: the refusal at its field) and its CSV,
-// axe-core on every tab, and after the status move the public record tab: counsel read, a new
-// French text refused without a new version, then saved with one (English too) in one PATCH
-// of what changed, a dated hearing added; /a/{id} shows them.
+// axe-core on every tab (a laptop in English, a phone in French), and after the status move
+// the public record tab: counsel read, a new French text refused without a new version, then
+// saved with one (English too) in one PATCH of what changed, a dated hearing added; /a/{id}
+// shows them.
 // Any console error, page error, CSP violation or failed page asset fails the run; screenshots
 // at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
 // Prints one JSON line {"action_id", "export_id", "sha256"} and exits 0 when everything held.
@@ -391,18 +392,26 @@ try {
 
     steps.current = "accessibility (axe-core)";
     const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf-8");
-    for (const tab of ["tab-list", "tab-add", "tab-summary", "tab-simulate", "tab-exports", "tab-record"]) {
-        await page.click("#" + tab);
-        await page.evaluate(axeSource);   // through the debugger protocol: the page's CSP stands
-        const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-        const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-        equal(bad.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`).join("; "),
-            "", `no serious or critical axe violation (${tab})`);
+    const TABS = ["tab-list", "tab-add", "tab-summary", "tab-simulate", "tab-exports", "tab-record"];
+    async function axeTabs(where) {
+        for (const tab of TABS) {
+            await page.click("#" + tab);
+            await page.evaluate(axeSource);   // through the debugger protocol: the page's CSP stands
+            const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+            const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+            equal(bad.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`).join("; "),
+                "", `no serious or critical axe violation (${tab}, ${where})`);
+        }
     }
+    await axeTabs("laptop, English");
     await page.click('button[data-lang="fr"]');
     await page.click("#tab-list");
     contains(await text("#tab-list"), "Membres", "tabs in French");
     await shoot("28-dashboard-members-fr", { fullPage: false });
+    // on a phone, in French (longer words beside figures in the billions: the take-up chart)
+    await page.setViewportSize({ width: 390, height: 844 });
+    await axeTabs("phone, French");
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.click('button[data-lang="en"]');
 
     steps.current = "the key survives a reload";
