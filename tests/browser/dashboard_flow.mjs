@@ -306,9 +306,11 @@ try {
     await page.selectOption("#ml-reason", "outside_period");
     await row.locator("button[data-act=reject]").click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
-    contains(await text("#ml-confirm-text"), "1 members will be rejected (Outside the period)", "one to reject");
+    // one member, in the singular
+    contains(await text("#ml-confirm-text"), "1 member will be rejected (Outside the period)", "one to reject");
     await page.click("#ml-confirm-yes");
     await page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"][data-status="rejected"]`).waitFor();
+    await page.locator("#ml-status-line:has-text('1 member changed.')").waitFor();
     contains(await row.innerText(), "Outside the period", "the reason shown");
     const member = await apiGet(`/v1/actions/${action.id}/members/${setup.free[0]}`);
     equal(member.review.reason, "outside_period", "the reason stored");
