@@ -369,6 +369,8 @@ try {
     };
     // the incident's scheme as it stands (two vouchers making up the base) simulates as is
     equal(await page.inputValue("#sim-voucher"), "3000", "the voucher field: the vouchers' sum");
+    equal(await text("#sim-minor-units"), "Amounts in the smallest unit of EUR: 1000 is €10.00.",
+        "the figures' unit, with an example in the incident's currency");
     const asIs = await simulate();
     equal(asIs.status(), 200, "the incident's own scheme simulated");
     equal(JSON.stringify(asIs.request().postDataJSON().scheme.vouchers.map((v) => v.name)),

@@ -3,8 +3,10 @@
 // /v1/compensation/simulate, nothing stored), its totals drawn as the summary is, and the
 // simulation saved as CSV for counsel (inputs, then every figure, one "field,value" per line).
 // A scheme the server refuses (422) is shown at its fields, as every form of the workspace.
-import { t } from "./i18n.js";
-import { NetworkError, StatusLine, el, formatNumber, genericProblem } from "./common.js";
+import { onLanguageChange, t } from "./i18n.js";
+import {
+    NetworkError, StatusLine, el, formatMoney, formatNumber, genericProblem,
+} from "./common.js";
 import { FormErrors, validationErrors } from "./forms.js";
 import { summaryCharts } from "./dashboard-charts.js";
 
@@ -54,6 +56,15 @@ export class SimulatePanel {
             this.run();
         });
         $("sim-csv").addEventListener("click", () => this.download());
+        onLanguageChange(() => this.unitHint());
+    }
+
+    // What the whole numbers of the form are, in the incident's own currency: cents of a euro
+    // but won of the Korean won (no minor unit), so an example of each
+    unitHint() {
+        const currency = (this.incident && this.incident.currency) || "EUR";
+        $("sim-minor-units").textContent = t("ws.sim.minor_units",
+            { currency, example: formatMoney(1000, currency) });
     }
 
     show(action, incident) {
@@ -66,6 +77,7 @@ export class SimulatePanel {
         $("sim-csv").hidden = true;
         this.status.clear();
         this.errors.clear();
+        this.unitHint();
         // start from the incident's scheme when it has one
         const s = incident && incident.scheme ? incident.scheme : null;
         const set = (id, v) => { $(id).value = v === null || v === undefined ? "" : String(v); };
@@ -105,8 +117,9 @@ export class SimulatePanel {
         if (!this.action)
             return;
         // a figure past what JSON carries exactly would come back as a bare 400
+        const typed = (id) => $(id).value.trim();
         const local = Object.entries(AMOUNT_FIELDS)
-            .filter(([id]) => $(id).value.trim() !== "" && !Number.isSafeInteger(Number($(id).value)))
+            .filter(([id]) => typed(id) !== "" && !Number.isSafeInteger(Number(typed(id))))
             .map(([, field]) => ({ field, code: "out-of-range" }));
         if (local.length) {
             this.status.clear();
