@@ -8,8 +8,9 @@
 // Steps: a wrong key and a revoked key (401 message, in English then French) → the right key
 // → the actions list → the open form (a counsel email only the server refuses: 422 at the
 // field; then the action opens, with one Idempotency-Key per attempt) → members by filter and
-// by references (the four counts) → totals in EUR → the CSV export with ";" (the downloaded
-// file: BOM, header row, one row per member; its SHA-256 equals the one the page shows) →
+// by references (a line that is no reference named at its field; the four counts) → totals
+// in EUR → the CSV export with ";" (the downloaded file: BOM, header row, one row per
+// member; its SHA-256 equals the one the page shows) →
 // a victim follows the action's link shown on the page: the claim form offers the mandate
 // (association, action, text with its paragraphs), the ticked box sends it, the receipt says
 // the claim joined, the member count follows → another victim claims through the link without
@@ -186,6 +187,14 @@ try {
     steps.current = "members by references";
     await page.check("#by-references");
     check(await page.locator("#filter-fields").isHidden(), "filter hidden in references mode");
+    // a line that is no reference (the server checks each one's check symbol): named at the field
+    await page.fill("#references", `${setup.free[0]}\nRC-12`);
+    const refused = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/members"));
+    await page.click("#members-submit");
+    equal((await refused).status(), 422, "a line that is no reference refused");
+    await page.locator("#references-error:not([hidden])").waitFor();
+    contains(await text("#references-error"), "“RC-12” is not a reference like RC-7K3M-Q9XD",
+        "the refused line named");
     await page.fill("#references", `${setup.unmandated.toLowerCase()}\n${setup.free[0]}`);
     const membersPost = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/members"));
     await page.click("#members-submit");
