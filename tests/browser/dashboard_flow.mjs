@@ -112,6 +112,8 @@ try {
     steps.current = "key";
     await useKey(setup.key);
     equal(await page.getAttribute("#key-status", "class"), "status status-success", "key accepted");
+    // where the key is kept, as the hint says (the tab's sessionStorage: a reload keeps it)
+    contains(await text("#key-status"), "stays in this browser tab, a reload included", "the key's place");
     await page.locator("#workspace").waitFor();
     await page.locator(`#actions-rows tr[data-id="${setup.seed_action}"]`).waitFor();
     equal(await page.locator("#actions-rows tr").count(), 1, "one action so far (the seed one)");
