@@ -8,8 +8,9 @@
 // Steps: a wrong key and a revoked key (401 message, in English then French) → the right key
 // → the actions list → the open form (a counsel email only the server refuses: 422 at the
 // field; then the action opens, with one Idempotency-Key per attempt) → members by filter and
-// by references (the four counts) → totals in EUR → the CSV export with ";" (the downloaded
-// file: BOM, header row, one row per member; its SHA-256 equals the one the page shows) →
+// by references (a line that is no reference named at its field; the four counts) → totals
+// in EUR → the CSV export with ";" (the downloaded file: BOM, header row, one row per
+// member; its SHA-256 equals the one the page shows) →
 // a victim follows the action's link shown on the page: the claim form offers the mandate
 // (association, action, text with its paragraphs), the ticked box sends it, the receipt says
 // the claim joined, the member count follows → another victim claims through the link without
@@ -18,10 +19,12 @@
 // meanwhile: the page asks for it again. Between them, the workspace: members filtered, three
 // verified in bulk (the page's counts and its summary chart follow the API's), one rejected
 // (the Python side waits for its email at the SMTP server), every chart's figures against the
-// API's documents (deciles and histogram included), simulate and its CSV, axe-core on every
-// tab, and after the status move the public record tab: counsel read, a new French text
-// refused without a new version, then saved with one (English too) in one PATCH of what
-// changed, a dated hearing added; /a/{id} shows them.
+// API's documents (deciles and histogram included), simulate (the incident's two vouchers as
+// they are, then a base they no longer add up to: the refusal at its field) and its CSV,
+// axe-core on every tab (a laptop in English, a phone in French), and after the status move
+// the public record tab: counsel read, a new French text refused without a new version, then
+// saved with one (English too) in one PATCH of what changed, a dated hearing added; /a/{id}
+// shows them.
 // Any console error, page error, CSP violation or failed page asset fails the run; screenshots
 // at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
 // Prints one JSON line {"action_id", "export_id", "sha256"} and exits 0 when everything held.
@@ -109,6 +112,8 @@ try {
     steps.current = "key";
     await useKey(setup.key);
     equal(await page.getAttribute("#key-status", "class"), "status status-success", "key accepted");
+    // where the key is kept, as the hint says (the tab's sessionStorage: a reload keeps it)
+    contains(await text("#key-status"), "stays in this browser tab, a reload included", "the key's place");
     await page.locator("#workspace").waitFor();
     await page.locator(`#actions-rows tr[data-id="${setup.seed_action}"]`).waitFor();
     equal(await page.locator("#actions-rows tr").count(), 1, "one action so far (the seed one)");
@@ -184,6 +189,14 @@ try {
     steps.current = "members by references";
     await page.check("#by-references");
     check(await page.locator("#filter-fields").isHidden(), "filter hidden in references mode");
+    // a line that is no reference (the server checks each one's check symbol): named at the field
+    await page.fill("#references", `${setup.free[0]}\nRC-12`);
+    const refused = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/members"));
+    await page.click("#members-submit");
+    equal((await refused).status(), 422, "a line that is no reference refused");
+    await page.locator("#references-error:not([hidden])").waitFor();
+    contains(await text("#references-error"), "“RC-12” is not a reference like RC-7K3M-Q9XD",
+        "the refused line named");
     await page.fill("#references", `${setup.unmandated.toLowerCase()}\n${setup.free[0]}`);
     const membersPost = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/members"));
     await page.click("#members-submit");
@@ -304,12 +317,19 @@ try {
     await page.selectOption("#ml-reason", "outside_period");
     await row.locator("button[data-act=reject]").click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
-    contains(await text("#ml-confirm-text"), "1 members will be rejected (Outside the period)", "one to reject");
+    // one member, in the singular
+    contains(await text("#ml-confirm-text"), "1 member will be rejected (Outside the period)", "one to reject");
     await page.click("#ml-confirm-yes");
     await page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"][data-status="rejected"]`).waitFor();
+    await page.locator("#ml-status-line:has-text('1 member changed.')").waitFor();
     contains(await row.innerText(), "Outside the period", "the reason shown");
     const member = await apiGet(`/v1/actions/${action.id}/members/${setup.free[0]}`);
     equal(member.review.reason, "outside_period", "the reason stored");
+    // the mandate's day in the page's words and the reader's time zone, not the API's stamp
+    const listed = (await apiGet(`/v1/actions/${action.id}/members?reference=${setup.free[0]}`)).data[0];
+    const day = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "Europe/Paris" });
+    equal(await row.locator('td[data-label="Mandated"]').innerText(),
+        day.format(new Date(listed.mandated_at)), "the mandate's day");
     await row.locator("td").nth(1).locator("button").click();
     await page.locator("#ml-detail:not([hidden])").waitFor();
     contains(await text("#ml-detail"), member.claim.claimant.email, "the member's claim with its personal data");
@@ -353,10 +373,30 @@ try {
 
     steps.current = "simulate";
     await page.click("#tab-simulate");
+    const simulate = async () => {
+        const post = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/v1/compensation/simulate"));
+        await page.click("#sim-run");
+        return post;
+    };
+    // the incident's scheme as it stands (two vouchers making up the base) simulates as is
+    equal(await page.inputValue("#sim-voucher"), "3000", "the voucher field: the vouchers' sum");
+    equal(await text("#sim-minor-units"), "Amounts in the smallest unit of EUR: 1000 is €10.00.",
+        "the figures' unit, with an example in the incident's currency");
+    const asIs = await simulate();
+    equal(asIs.status(), 200, "the incident's own scheme simulated");
+    equal(JSON.stringify(asIs.request().postDataJSON().scheme.vouchers.map((v) => v.name)),
+        JSON.stringify(["Boutique", "Voyages"]), "its vouchers sent as they are");
+    await page.locator("#sim-csv:not([hidden])").waitFor();
+    // a base the vouchers no longer add up to: the server's 422 at the voucher field, in words
     await page.fill("#sim-base", "5000");
-    const simPost = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/v1/compensation/simulate"));
-    await page.click("#sim-run");
-    equal((await simPost).status(), 200, "simulated");
+    equal((await simulate()).status(), 422, "vouchers below the base refused");
+    await page.locator("#sim-voucher-error:not([hidden])").waitFor();
+    contains(await text("#sim-voucher-error"), "add up to the base amount", "the refusal at its field");
+    equal(await focused(), "sim-errors", "the focus on the error summary");
+    check(!/\b422\b/.test(await page.locator("#sim-form").innerText()), "no status code shown");
+    await page.fill("#sim-voucher", "0");
+    equal((await simulate()).status(), 200, "simulated");
+    equal(await page.locator("#sim-voucher-error").isHidden(), true, "the error gone");
     await page.locator("#sim-csv:not([hidden])").waitFor();
     await page.locator('#sim-body figure[data-chart="components-action"]').waitFor();
     const simDownload = page.waitForEvent("download");
@@ -367,18 +407,26 @@ try {
 
     steps.current = "accessibility (axe-core)";
     const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf-8");
-    for (const tab of ["tab-list", "tab-add", "tab-summary", "tab-simulate", "tab-exports", "tab-record"]) {
-        await page.click("#" + tab);
-        await page.evaluate(axeSource);   // through the debugger protocol: the page's CSP stands
-        const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-        const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-        equal(bad.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`).join("; "),
-            "", `no serious or critical axe violation (${tab})`);
+    const TABS = ["tab-list", "tab-add", "tab-summary", "tab-simulate", "tab-exports", "tab-record"];
+    async function axeTabs(where) {
+        for (const tab of TABS) {
+            await page.click("#" + tab);
+            await page.evaluate(axeSource);   // through the debugger protocol: the page's CSP stands
+            const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+            const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+            equal(bad.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`).join("; "),
+                "", `no serious or critical axe violation (${tab}, ${where})`);
+        }
     }
+    await axeTabs("laptop, English");
     await page.click('button[data-lang="fr"]');
     await page.click("#tab-list");
     contains(await text("#tab-list"), "Membres", "tabs in French");
     await shoot("28-dashboard-members-fr", { fullPage: false });
+    // on a phone, in French (longer words beside figures in the billions: the take-up chart)
+    await page.setViewportSize({ width: 390, height: 844 });
+    await axeTabs("phone, French");
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.click('button[data-lang="en"]');
 
     steps.current = "the key survives a reload";

@@ -18,10 +18,11 @@ claimant's journey through them in a real browser.
     and checked byte for byte against the export record, the members filtered and three
     verified in bulk (the page's counts and summary follow), one rejected (its email reaches
     a real SMTP server, smtp_fixture.py, with the reason in the claimant's language), every
-    chart's figures equal to the API's (the award distribution included), axe on every tab,
-    a status move, and the public record edited (one PATCH, a new mandate version with its
-    English text, a dated step; /a/{id} shows them); afterwards the claims are members of that
-    action and the export record is the one the page showed.
+    chart's figures equal to the API's (the award distribution included), axe on every tab
+    (laptop in English, phone in French), a status move, and the public record edited (one
+    PATCH, a new mandate version with its English text, a dated step; /a/{id} shows them);
+    afterwards the claims are members of that action and the export record is the one the page
+    showed.
 
 The browser part is skipped only where Chromium or Node.js is missing outside CI; under CI
 (CI set, as .ci/run does) a missing browser fails the test. It installs the npm packages of
@@ -317,7 +318,9 @@ class WebPagesTest(unittest.TestCase):
         url = cf.new_database("dashflow_", self.addCleanup)
         s = cf.start_server(self, ["--smtp-url", relay.url, "--mail-retry-base", "1"],
                             database_url=url)
-        slug = cf.make_incident(s, slug="0dash-" + cf.suffix(12))
+        # a breach of half a billion people: the take-up chart's projection runs into the
+        # hundreds of billions, the widest figure a summary shows (on a phone too)
+        slug = cf.make_incident(s, slug="0dash-" + cf.suffix(12), affected_count=500000000)
         r = cf.operator_request(s, "PUT", f"/v1/incidents/{slug}/scheme", DASHBOARD_SCHEME)
         self.assertEqual(r.status, 200, r)
         assoc = af.approved_association(s)
@@ -391,7 +394,9 @@ class WebPagesTest(unittest.TestCase):
 DASHBOARD_SCHEME = {
     "currency": "EUR", "base_amount": 3000, "category_supplements": {"password": 1000},
     "documented_loss": {"reimburse": True, "cap_per_claimant": 500000},
-    "time_spent": {"hourly_rate": 2500, "max_hours": 20}, "fund_cap": None, "vouchers": [],
+    "time_spent": {"hourly_rate": 2500, "max_hours": 20}, "fund_cap": None,
+    # two vouchers making up the base amount, as the presets' (the simulate tab keeps them)
+    "vouchers": [{"name": "Boutique", "amount": 1000}, {"name": "Voyages", "amount": 2000}],
     "cash_alternative_ratio": None,
 }
 

@@ -115,11 +115,16 @@ export function formatNumber(n) {
     return new Intl.NumberFormat(locale()).format(n);
 }
 
-// "2026-02-10" as a date of the current language (read as a calendar date, no time zone).
+// "2026-02-10" as a date of the current language (read as a calendar date, no time zone); an
+// RFC 3339 time ("2026-02-10T21:03:34.8Z": when a mandate was given) as its day in the
+// reader's time zone.
 export function formatDate(iso) {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
-    if (!m)
-        return iso || "";
+    if (!m) {
+        const t = new Date(iso);
+        return !iso || Number.isNaN(t.getTime()) ? iso || ""
+            : new Intl.DateTimeFormat(locale(), { dateStyle: "long" }).format(t);
+    }
     const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
     return new Intl.DateTimeFormat(locale(), { dateStyle: "long", timeZone: "UTC" }).format(d);
 }

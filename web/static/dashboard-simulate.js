@@ -2,9 +2,12 @@
 // The simulate tab: another scheme tried on the action's members (POST
 // /v1/compensation/simulate, nothing stored), its totals drawn as the summary is, and the
 // simulation saved as CSV for counsel (inputs, then every figure, one "field,value" per line).
-import { t } from "./i18n.js";
-import { NetworkError, StatusLine, el, formatNumber, genericProblem } from "./common.js";
-import { validationErrors } from "./forms.js";
+// A scheme the server refuses (422) is shown at its fields, as every form of the workspace.
+import { onLanguageChange, t } from "./i18n.js";
+import {
+    NetworkError, StatusLine, el, formatMoney, formatNumber, genericProblem,
+} from "./common.js";
+import { FormErrors, validationErrors } from "./forms.js";
 import { summaryCharts } from "./dashboard-charts.js";
 
 const $ = (id) => document.getElementById(id);
@@ -25,6 +28,20 @@ function flatten(obj, prefix = "", out = []) {
     return out;
 }
 
+// The whole-number fields of the form and the scheme's fields they fill.
+const AMOUNT_FIELDS = {
+    "sim-base": "scheme.base_amount", "sim-voucher": "scheme.vouchers",
+    "sim-supplement": "scheme.category_supplements", "sim-loss-cap": "scheme.documented_loss",
+    "sim-hourly": "scheme.time_spent.hourly_rate", "sim-hours": "scheme.time_spent.max_hours",
+    "sim-fund-cap": "scheme.fund_cap",
+};
+
+// The sum of a scheme's vouchers (0 without any).
+function voucherSum(scheme) {
+    const list = scheme && Array.isArray(scheme.vouchers) ? scheme.vouchers : [];
+    return list.reduce((sum, v) => sum + v.amount, 0);
+}
+
 export class SimulatePanel {
     constructor({ call }) {
         this.call = call;
@@ -33,11 +50,21 @@ export class SimulatePanel {
         this.result = null;
         this.scheme = null;
         this.status = new StatusLine($("sim-status"));
+        this.errors = new FormErrors($("sim-form"), $("sim-errors"));
         $("sim-form").addEventListener("submit", (ev) => {
             ev.preventDefault();
             this.run();
         });
         $("sim-csv").addEventListener("click", () => this.download());
+        onLanguageChange(() => this.unitHint());
+    }
+
+    // What the whole numbers of the form are, in the incident's own currency: cents of a euro
+    // but won of the Korean won (no minor unit), so an example of each
+    unitHint() {
+        const currency = (this.incident && this.incident.currency) || "EUR";
+        $("sim-minor-units").textContent = t("ws.sim.minor_units",
+            { currency, example: formatMoney(1000, currency) });
     }
 
     show(action, incident) {
@@ -49,11 +76,15 @@ export class SimulatePanel {
         $("sim-body").replaceChildren();
         $("sim-csv").hidden = true;
         this.status.clear();
+        this.errors.clear();
+        this.unitHint();
         // start from the incident's scheme when it has one
         const s = incident && incident.scheme ? incident.scheme : null;
         const set = (id, v) => { $(id).value = v === null || v === undefined ? "" : String(v); };
         set("sim-base", s ? s.base_amount : 3000);
-        set("sim-voucher", s && s.vouchers && s.vouchers[0] ? s.vouchers[0].amount : 0);
+        // the vouchers add up to the base amount (the API refuses them otherwise): the field
+        // holds their sum, and sends them as they are while it is unchanged (schemeOfForm)
+        set("sim-voucher", voucherSum(s));
         set("sim-cash-ratio", s ? s.cash_alternative_ratio : "");
         set("sim-supplement", s && s.category_supplements ? s.category_supplements.password ?? 0 : 0);
         set("sim-loss-cap", s && s.documented_loss && s.documented_loss.reimburse ? s.documented_loss.cap_per_claimant : 0);
@@ -65,6 +96,7 @@ export class SimulatePanel {
     schemeOfForm() {
         const n = (id) => ($(id).value.trim() === "" ? null : Number($(id).value));
         const voucher = n("sim-voucher") || 0;
+        const own = this.incident && this.incident.scheme ? this.incident.scheme.vouchers : null;
         const lossCap = n("sim-loss-cap") || 0;
         const supplement = n("sim-supplement") || 0;
         return {
@@ -74,7 +106,9 @@ export class SimulatePanel {
             documented_loss: { reimburse: lossCap > 0, cap_per_claimant: lossCap },
             time_spent: { hourly_rate: n("sim-hourly") || 0, max_hours: n("sim-hours") || 0 },
             fund_cap: n("sim-fund-cap"),
-            vouchers: voucher ? [{ name: "voucher", amount: voucher }] : [],
+            vouchers: !voucher ? []
+                : voucher === voucherSum(this.incident && this.incident.scheme) ? own
+                    : [{ name: "voucher", amount: voucher }],
             cash_alternative_ratio: $("sim-cash-ratio").value.trim() || null,
         };
     }
@@ -82,6 +116,16 @@ export class SimulatePanel {
     async run() {
         if (!this.action)
             return;
+        // a figure past what JSON carries exactly would come back as a bare 400
+        const typed = (id) => $(id).value.trim();
+        const local = Object.entries(AMOUNT_FIELDS)
+            .filter(([id]) => typed(id) !== "" && !Number.isSafeInteger(Number(typed(id))))
+            .map(([, field]) => ({ field, code: "out-of-range" }));
+        if (local.length) {
+            this.status.clear();
+            this.errors.show(local, { focus: true });
+            return;
+        }
         const scheme = this.schemeOfForm();
         this.status.set({ key: "ws.sim.running" });
         let r;
@@ -95,11 +139,24 @@ export class SimulatePanel {
         }
         if (r.status === 401)
             return;
-        if (r.status !== 200 || !r.body) {
-            const list = validationErrors(r);
-            this.status.set(list ? { kind: "error", key: "dash.err.conflict", params: { status: r.status } } : genericProblem(r));
+        const list = validationErrors(r);
+        if (list || r.status !== 200 || !r.body) {
+            // the figures and CSV of an earlier scheme are not this form's any more
+            this.result = null;
+            $("sim-body").replaceChildren();
+            $("sim-csv").hidden = true;
+        }
+        if (list) {
+            this.status.clear();
+            this.errors.show(list, { focus: true });
             return;
         }
+        if (r.status !== 200 || !r.body) {
+            this.errors.clear();
+            this.status.set(genericProblem(r));
+            return;
+        }
+        this.errors.clear();
         this.result = r.body;
         this.scheme = scheme;
         this.status.set({ kind: "success", key: "ws.sim.done", params: { eligible: formatNumber(r.body.eligible) } });

@@ -80,7 +80,14 @@ export function locale() {
 // t("key", {name: value}): the string of the current language, {name} replaced; an unknown
 // key gives the key itself (visible, so that a gap is noticed; the server refuses to start
 // with a key missing from one language, so both files have the same keys).
+// A count of one (in French, of zero too) takes the key's "_one" form where it has one:
+// "{count} members" / "1 member"; params.count may be already formatted ("1 000").
 export function t(key, params) {
+    if (params && params.count !== undefined && messages[current][key + "_one"] !== undefined) {
+        const n = Number(String(params.count).replace(/\D/g, ""));
+        if (new Intl.PluralRules(current).select(n) === "one")
+            key += "_one";
+    }
     let s = messages[current][key];
     if (s === undefined)
         return key;
