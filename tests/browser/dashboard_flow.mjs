@@ -330,6 +330,17 @@ try {
     const day = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "Europe/Paris" });
     equal(await row.locator('td[data-label="Mandated"]').innerText(),
         day.format(new Date(listed.mandated_at)), "the mandate's day");
+    // verifying every member of a filter without a status would lift that rejection too: the
+    // confirmation says so (cancelled here, nothing changes)
+    steps.current = "members tab: verify all, a rejection among them";
+    await page.click("#ml-verify-all");
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    contains(await text("#ml-confirm-text"), "1 of them is rejected now: its rejection will be lifted.",
+        "the rejection a bulk verification would lift, named");
+    await page.click("#ml-confirm-no");
+    await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+    equal((await apiGet(`/v1/actions/${action.id}/members/${setup.free[0]}`)).review.reason, "outside_period",
+        "cancelled: still rejected");
     await row.locator("td").nth(1).locator("button").click();
     await page.locator("#ml-detail:not([hidden])").waitFor();
     contains(await text("#ml-detail"), member.claim.claimant.email, "the member's claim with its personal data");

@@ -246,10 +246,28 @@ export class MembersTab {
             this.status.set({ kind: "info", key: "ws.nothing" });
             return;
         }
+        // a decision moves every member whose status differs from it (docs/workspace.md): on a
+        // filter that does not name a status, it also overturns the members decided the other
+        // way, which the confirmation says rather than hide them in the count
+        const other = decision === "verified" ? "rejected" : "verified";
+        let overturned = 0;
+        if (body.filter && !body.filter.status) {
+            const o = await this.post("/reviews",
+                { ...body, filter: { ...body.filter, status: other }, dry_run: true });
+            if (!o)
+                return;
+            if (o.status !== 200) {
+                this.status.set(genericProblem(o));
+                return;
+            }
+            overturned = o.body.count;
+        }
         this.status.clear();
-        const text = decision === "verified"
+        let text = decision === "verified"
             ? t("ws.confirm_verify", { count: formatNumber(count) })
             : t("ws.confirm_reject", { count: formatNumber(count), reason: t("ws.reason." + body.reason) });
+        if (overturned > 0)
+            text += " " + t("ws.confirm_overturn_" + decision, { count: formatNumber(overturned) });
         this.confirm(text, t("ws.confirm_yes", { count: formatNumber(count) }), async () => {
             const done = await this.post("/reviews", { ...body, expected_count: count });
             this.closeConfirm();
