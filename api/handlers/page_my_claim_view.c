@@ -236,43 +236,43 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     strbuf_puts(sb, "</section>\n");
 }
 
+/* A row of the claim as given; a value someone typed (the claimant, a reviewer, an operator)
+ * isolated (html_isolated), so that a name or a text written right to left keeps its order
+ * beside the page's words. */
 static void
-row(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *value)
+any_row(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *value, bool typed)
 {
     strbuf_puts(sb, "<div><dt>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, key);
     strbuf_puts(sb, "</dt><dd>");
-    html_text(sb, value != NULL && value[0] != '\0' ? value
-                                                    : web_t(w->cat, w->lang, "common.not_given"));
+    if (value == NULL || value[0] == '\0')
+        html_text(sb, web_t(w->cat, w->lang, "common.not_given"));
+    else if (typed)
+        html_isolated(sb, value);
+    else
+        html_text(sb, value);
     strbuf_puts(sb, "</dd></div>\n");
 }
 
-/* A row whose value someone typed (the claimant, a reviewer, an operator): in its own <bdi>,
- * so that a name or a text written right to left keeps its order beside the page's words. */
+static void
+row(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *value)
+{
+    any_row(sb, w, key, value, false);
+}
+
 static void
 typed_row(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *value)
 {
-    if (value == NULL || value[0] == '\0') {
-        row(sb, w, key, NULL);
-        return;
-    }
-    strbuf_puts(sb, "<div><dt>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
-    strbuf_puts(sb, "</dt><dd><bdi>");
-    html_text(sb, value);
-    strbuf_puts(sb, "</bdi></dd></div>\n");
+    any_row(sb, w, key, value, true);
 }
 
-/* One part of the address, isolated (typed_row), then what follows it; nothing for a part not
- * given. */
+/* One part of the address, isolated, then what follows it; nothing for a part not given. */
 static void
 address_part(struct strbuf *sb, const char *part, const char *then)
 {
     if (part == NULL)
         return;
-    strbuf_puts(sb, "<bdi>");
-    html_text(sb, part);
-    strbuf_puts(sb, "</bdi>");
+    html_isolated(sb, part);
     strbuf_puts(sb, then);
 }
 
@@ -406,11 +406,10 @@ open_actions(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_s
         }
         strbuf_puts(sb, "<li><a href=\"/a/");
         url_component(sb, id);
-        strbuf_puts(sb, "\"><bdi>");
-        html_text(sb, str(x, "title") != NULL ? str(x, "title") : "");
-        strbuf_puts(sb, "</bdi></a> — <bdi>");
-        html_text(sb, str(x, "association") != NULL ? str(x, "association") : "");
-        strbuf_puts(sb, "</bdi>");
+        strbuf_puts(sb, "\">");
+        html_isolated(sb, str(x, "title") != NULL ? str(x, "title") : "");
+        strbuf_puts(sb, "</a> — ");
+        html_isolated(sb, str(x, "association") != NULL ? str(x, "association") : "");
         /* "open" with the action: the claim page again, this action's mandate offered */
         char form_id[32];
         snprintf(form_id, sizeof form_id, "open-action-%zu", shown);

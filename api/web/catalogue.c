@@ -163,19 +163,25 @@ web_template(struct strbuf *sb, const char *tmpl, web_template_put put, const vo
     }
 }
 
-/* The value paired with the n bytes of name in params (name, value, ..., NULL), as it is. */
+/* The value paired with the n bytes of name in params (name, value, ..., NULL), or NULL. */
+static const char *
+param_value(const char *const *params, const char *name, size_t n)
+{
+    for (size_t i = 0; params != NULL && params[i] != NULL && params[i + 1] != NULL; i += 2)
+        if (strlen(params[i]) == n && strncmp(params[i], name, n) == 0)
+            return params[i + 1];
+    return NULL;
+}
+
+/* The value of name, as it is. */
 static bool
 put_param(struct strbuf *sb, const char *name, size_t n, const void *ctx)
 {
-    const char *const *params = ctx;
+    const char *value = param_value(ctx, name, n);
 
-    for (size_t i = 0; params != NULL && params[i] != NULL && params[i + 1] != NULL; i += 2) {
-        if (strlen(params[i]) == n && strncmp(params[i], name, n) == 0) {
-            strbuf_puts(sb, params[i + 1]);
-            return true;
-        }
-    }
-    return false;
+    if (value != NULL)
+        strbuf_puts(sb, value);
+    return value != NULL;
 }
 
 void
@@ -207,17 +213,11 @@ web_tf(struct strbuf *sb, const struct web_catalogue *c, enum web_lang lang,
 static bool
 put_isolated(struct strbuf *sb, const char *name, size_t n, const void *ctx)
 {
-    const char *const *params = ctx;
+    const char *value = param_value(ctx, name, n);
 
-    for (size_t i = 0; params != NULL && params[i] != NULL && params[i + 1] != NULL; i += 2) {
-        if (strlen(params[i]) == n && strncmp(params[i], name, n) == 0) {
-            strbuf_puts(sb, "<bdi>");
-            web_escape(sb, WEB_TEXT, params[i + 1]);
-            strbuf_puts(sb, "</bdi>");
-            return true;
-        }
-    }
-    return false;
+    if (value != NULL)
+        html_isolated(sb, value);
+    return value != NULL;
 }
 
 void

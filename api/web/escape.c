@@ -49,6 +49,14 @@ html_text(struct strbuf *sb, const char *s)
 }
 
 void
+html_isolated(struct strbuf *sb, const char *s)
+{
+    strbuf_puts(sb, "<bdi>");
+    html_text(sb, s);
+    strbuf_puts(sb, "</bdi>");
+}
+
+void
 html_attr(struct strbuf *sb, const char *s)
 {
     escape_with(sb, s, "&<>\"'", entity);

@@ -11,6 +11,11 @@
  * as they are: they mean nothing in text. NULL appends nothing. */
 void html_text(struct strbuf *sb, const char *s);
 
+/* html_text inside its own <bdi>: a value someone typed (a name, an address, a title) that may
+ * be written right to left keeps its order and leaves the page's words in theirs (Unicode's
+ * bidirectional isolation). */
+void html_isolated(struct strbuf *sb, const char *s);
+
 /* The value of an attribute written between double quotes (the only way this code writes
  * attributes): & < > " ' become entities, so the value can neither close the quote nor open
  * a tag. NULL appends nothing. */
