@@ -87,6 +87,20 @@ page_form_read(struct request *rq, struct form *out, struct reply *deny)
     return true;
 }
 
+bool
+page_form_lang(const struct form *f, enum web_lang *lang, bool *switched)
+{
+    const char *switch_to = form_get(f, "switch_lang", NULL);
+    const char *field = form_get(f, "lang", NULL);
+
+    *switched = switch_to != NULL;
+    if (switch_to != NULL)
+        return web_lang_parse(switch_to, lang);
+    if (field != NULL)
+        web_lang_parse(field, lang); /* an unknown one: the negotiated language stays */
+    return true;
+}
+
 const struct scheme *
 page_claim_scheme(const struct claim_page_data *d, struct scheme *s)
 {
@@ -327,13 +341,10 @@ handle_page_claim_post(struct request *rq)
     memset(p, 0, sizeof *p);
     if (!page_query_ok(rq, &deny) || !page_form_read(rq, &p->form, &deny))
         return deny;
-    const char *lang = form_get(&p->form, "lang", NULL);
-    const char *switch_to = form_get(&p->form, "switch_lang", NULL);
+    bool switched;
     p->w = page_ctx(rq);
-    if (switch_to != NULL && !web_lang_parse(switch_to, &p->w.lang))
+    if (!page_form_lang(&p->form, &p->w.lang, &switched))
         return page_error(rq, 400);
-    if (switch_to == NULL && lang != NULL)
-        web_lang_parse(lang, &p->w.lang);
     const char *slug = form_get(&p->form, "incident", NULL);
     if (slug == NULL || slug[0] == '\0')
         return page_error(rq, 400);
@@ -342,7 +353,7 @@ handle_page_claim_post(struct request *rq)
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
     p->has_scheme = page_claim_scheme(&p->data, &p->scheme) != NULL;
-    if (switch_to != NULL) {
+    if (switched) {
         /* the language switch (a button of the form): the form again in that language, what
          * was typed kept; nothing is sent to the API, no claim is made */
         struct claim_form_state st = {

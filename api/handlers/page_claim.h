@@ -5,6 +5,7 @@
 #define RECOURS_HANDLERS_PAGE_CLAIM_H
 
 #include "http/request.h"
+#include "web/lang.h"
 
 /* A fresh Idempotency-Key for a rendered form: 32 hex digits into out[33]. */
 bool page_form_key(char out[33]);
@@ -20,5 +21,11 @@ const struct scheme *page_claim_scheme(const struct claim_page_data *d, struct s
  * (an HTML page: 403, 415 or 400) otherwise. */
 struct form;
 bool page_form_read(struct request *rq, struct form *out, struct reply *deny);
+
+/* The language of the page answering the post f, into *lang (left as it is when f names
+ * none): the language switch's button of the form (`switch_lang`, and *switched true), else
+ * the form's `lang` field. False for a switch to a language the site does not have (the
+ * caller answers a 400 page). */
+bool page_form_lang(const struct form *f, enum web_lang *lang, bool *switched);
 
 #endif

@@ -386,18 +386,15 @@ handle_page_my_claim_post(struct request *rq)
         return deny;
     ease_credentials(rq->arena, &f);
     struct web_ctx w = page_ctx(rq);
-    const char *lang = form_get(&f, "lang", NULL);
-    const char *switch_to = form_get(&f, "switch_lang", NULL);
-    if (switch_to != NULL && !web_lang_parse(switch_to, &w.lang))
+    bool switched;
+    if (!page_form_lang(&f, &w.lang, &switched))
         return page_error(rq, 400);
-    if (switch_to == NULL && lang != NULL)
-        web_lang_parse(lang, &w.lang);
     const char *what = form_get(&f, "form", NULL);
     if (what == NULL)
         return page_error(rq, 400);
     /* the language switch is a button of the correction form (page_my_claim_view.c): the
      * claim again in that language, the correction as typed, nothing saved */
-    if (switch_to != NULL && strcmp(what, "correct") == 0)
+    if (switched && strcmp(what, "correct") == 0)
         return claimant_action(rq, &w, &f, "reshow");
     if (strcmp(what, "recover") == 0)
         return recover(rq, &w, &f);
