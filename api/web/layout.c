@@ -122,66 +122,48 @@ nav_item(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p,
     strbuf_puts(sb, "</a></li>");
 }
 
-/* The switch of a page answering a post: a form per language posting the page's fields
- * again (web_page's switch_post), a button in each. */
+/* The end of one language's control, whatever its kind: its lang, the current one marked,
+ * the language's name in itself, then close (the element's end tag and the rest). */
 static void
-language_switch_posts(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p)
+language_label(struct strbuf *sb, const struct web_ctx *w, enum web_lang l, const char *close)
 {
-    for (int l = 0; l < WEB_LANG_COUNT; l++) {
-        const char *code = web_lang_code((enum web_lang)l);
+    strbuf_printf(sb, " lang=\"%s\"%s>", web_lang_code(l),
+                  l == w->lang ? " aria-current=\"true\"" : "");
+    web_te(sb, w->cat, l, WEB_TEXT, "lang.name");
+    strbuf_puts(sb, close);
+}
+
+/* One language's control of the switch. A page answering a post: a form posting the page's
+ * fields again (web_page's switch_post), a button in it. A page whose form holds what was
+ * typed: a button of that form (switch_form). Otherwise a link to this very page (same path,
+ * same kept query) with ?lang=, which the server answers in that language and remembers in a
+ * cookie. */
+static void
+language_control(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p,
+                 enum web_lang l)
+{
+    const char *code = web_lang_code(l);
+
+    if (p->switch_post != NULL && p->switch_post_path != NULL) {
         strbuf_puts(sb, "<li><form method=\"post\" action=\"");
         web_path(sb, p->switch_post_path);
         strbuf_printf(sb, "?lang=%s\">", code);
         for (int i = 0; p->switch_post[i] != NULL && p->switch_post[i + 1] != NULL; i += 2)
             html_hidden(sb, p->switch_post[i], p->switch_post[i + 1]);
         html_hidden(sb, "lang", code);
-        strbuf_printf(sb, "<button type=\"submit\" class=\"lang-button\" lang=\"%s\"%s>", code,
-                      l == (int)w->lang ? " aria-current=\"true\"" : "");
-        web_te(sb, w->cat, (enum web_lang)l, WEB_TEXT, "lang.name");
-        strbuf_puts(sb, "</button></form></li>");
-    }
-}
-
-/* The switch of a page whose form holds what was typed (web_page's switch_form): a button of
- * that form per language. */
-static void
-language_switch_form(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p)
-{
-    for (int l = 0; l < WEB_LANG_COUNT; l++) {
-        const char *code = web_lang_code((enum web_lang)l);
+        strbuf_puts(sb, "<button type=\"submit\" class=\"lang-button\"");
+        language_label(sb, w, l, "</button></form></li>");
+    } else if (p->switch_form != NULL) {
         strbuf_puts(sb, "<li><button type=\"submit\" form=\"");
         html_attr(sb, p->switch_form);
         strbuf_puts(sb, "\" formaction=\"");
         web_path(sb, p->path);
         strbuf_printf(sb,
                       "?lang=%s\" formnovalidate name=\"switch_lang\" value=\"%s\" "
-                      "class=\"lang-button\" lang=\"%s\"%s>",
-                      code, code, code, l == (int)w->lang ? " aria-current=\"true\"" : "");
-        web_te(sb, w->cat, (enum web_lang)l, WEB_TEXT, "lang.name");
-        strbuf_puts(sb, "</button></li>");
-    }
-}
-
-/* The switch: a link per language to this very page (same path, same kept query) with
- * ?lang=, which the server answers in that language and remembers in a cookie. */
-static void
-language_switch(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p)
-{
-    strbuf_puts(sb, "<nav class=\"lang-switch\" aria-label=\"");
-    web_te(sb, w->cat, w->lang, WEB_ATTR, "lang.group");
-    strbuf_puts(sb, "\"><ul>");
-    if (p->switch_post != NULL && p->switch_post_path != NULL) {
-        language_switch_posts(sb, w, p);
-        strbuf_puts(sb, "</ul></nav>");
-        return;
-    }
-    if (p->switch_form != NULL) {
-        language_switch_form(sb, w, p);
-        strbuf_puts(sb, "</ul></nav>");
-        return;
-    }
-    for (int l = 0; l < WEB_LANG_COUNT; l++) {
-        const char *code = web_lang_code((enum web_lang)l);
+                      "class=\"lang-button\"",
+                      code, code);
+        language_label(sb, w, l, "</button></li>");
+    } else {
         strbuf_puts(sb, "<li><a class=\"lang-button\" href=\"");
         web_path(sb, p->path);
         strbuf_puts(sb, "?");
@@ -189,11 +171,20 @@ language_switch(struct strbuf *sb, const struct web_ctx *w, const struct web_pag
             html_attr(sb, p->query_keep);
             strbuf_puts(sb, "&amp;");
         }
-        strbuf_printf(sb, "lang=%s\" hreflang=\"%s\" lang=\"%s\"%s>", code, code, code,
-                      l == (int)w->lang ? " aria-current=\"true\"" : "");
-        web_te(sb, w->cat, (enum web_lang)l, WEB_TEXT, "lang.name");
-        strbuf_puts(sb, "</a></li>");
+        strbuf_printf(sb, "lang=%s\" hreflang=\"%s\"", code, code);
+        language_label(sb, w, l, "</a></li>");
     }
+}
+
+/* The switch: one control per language (language_control). */
+static void
+language_switch(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p)
+{
+    strbuf_puts(sb, "<nav class=\"lang-switch\" aria-label=\"");
+    web_te(sb, w->cat, w->lang, WEB_ATTR, "lang.group");
+    strbuf_puts(sb, "\"><ul>");
+    for (int l = 0; l < WEB_LANG_COUNT; l++)
+        language_control(sb, w, p, (enum web_lang)l);
     strbuf_puts(sb, "</ul></nav>");
 }
 
