@@ -16,6 +16,7 @@ import re
 import string
 import subprocess
 import time
+import unittest
 import urllib.parse
 
 import harness
@@ -59,6 +60,29 @@ def start_server(testcase=None, args=(), **kw):
     if testcase is not None:
         testcase.addCleanup(server.close)
     return server
+
+
+class IncidentTestCase(unittest.TestCase):
+    """One server for the whole class (started with SERVER_ARGS, without the rate limit), and
+    for each test a client on it and an incident of its own, so that no two tests see each
+    other's claims."""
+
+    SERVER_ARGS = ()
+    server = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = start_server(args=cls.SERVER_ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.server is not None:
+            cls.server.close()
+
+    def setUp(self):
+        self.client = harness.Client(self.server)
+        self.addCleanup(self.client.close)
+        self.slug = make_incident(self.server)
 
 
 def deep_merge(base, overrides):

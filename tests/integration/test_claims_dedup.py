@@ -10,7 +10,6 @@ One server for the file, without the public-POST rate limit; each test makes its
 """
 
 import threading
-import unittest
 
 import harness
 from harness import Client, assert_problem
@@ -31,23 +30,7 @@ def person(given, family, birth_date="1980-04-12", **claimant):
 RACE_RETRIES = 20
 
 
-class ClaimsDedupTest(unittest.TestCase):
-    server = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = F.start_server()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.server is not None:
-            cls.server.close()
-
-    def setUp(self):
-        self.client = Client(self.server)
-        self.addCleanup(self.client.close)
-        self.slug = F.make_incident(self.server)
-
+class ClaimsDedupTest(F.IncidentTestCase):
     def submit(self, body, slug=None):
         return F.submit(self.client, slug or self.slug, body)
 
@@ -321,23 +304,11 @@ class ClaimsDedupTest(unittest.TestCase):
         self.assertEqual(F.count_duplicates_on(self.slug), 0)
 
 
-class ManyWritersRaceTest(unittest.TestCase):
+class ManyWritersRaceTest(F.IncidentTestCase):
     """The same race with 8 intake writers: racing submissions then land in different
     transactions and meet in the unique indexes, not inside one batch."""
 
-    server = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = F.start_server(args=["--intake-writers", "8", "--workers", "8"])
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.server is not None:
-            cls.server.close()
-
-    def setUp(self):
-        self.slug = F.make_incident(self.server)
+    SERVER_ARGS = ("--intake-writers", "8", "--workers", "8")
 
     _race = ClaimsDedupTest._race
     assert_one_winner = ClaimsDedupTest.assert_one_winner

@@ -10,7 +10,6 @@ One server for the file, without the public-POST rate limit; each test makes its
 
 import json
 import threading
-import unittest
 
 import harness
 from harness import Client, assert_problem
@@ -22,23 +21,7 @@ def new_key():
     return "idem-" + F.suffix(24)
 
 
-class ClaimsIdempotencyTest(unittest.TestCase):
-    server = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = F.start_server()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.server is not None:
-            cls.server.close()
-
-    def setUp(self):
-        self.client = Client(self.server)
-        self.addCleanup(self.client.close)
-        self.slug = F.make_incident(self.server)
-
+class ClaimsIdempotencyTest(F.IncidentTestCase):
     def submit(self, body, key=None, slug=None, client=None):
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         return F.submit(client or self.client, slug or self.slug, data, idem_key=key)
@@ -248,25 +231,11 @@ class ClaimsIdempotencyTest(unittest.TestCase):
         self.assertEqual((r.status, r.body), (201, created[0].body))
 
 
-class ManyWritersIdempotencyTest(unittest.TestCase):
+class ManyWritersIdempotencyTest(F.IncidentTestCase):
     """The race again with 8 intake writers, so that the racing requests land in different
     transactions and meet on the idempotency_keys primary key."""
 
-    server = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = F.start_server(args=["--intake-writers", "8", "--workers", "8"])
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.server is not None:
-            cls.server.close()
-
-    def setUp(self):
-        self.client = Client(self.server)
-        self.addCleanup(self.client.close)
-        self.slug = F.make_incident(self.server)
+    SERVER_ARGS = ("--intake-writers", "8", "--workers", "8")
 
     submit = ClaimsIdempotencyTest.submit
     test_twenty_racing_requests_with_one_key_many_writers = \

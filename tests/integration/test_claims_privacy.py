@@ -11,10 +11,9 @@ tokens.
 
 import json
 import random
-import unittest
 
 import harness
-from harness import Client, assert_problem
+from harness import assert_problem
 import claims_fixtures as F
 from claims_fixtures import claim_body
 
@@ -61,22 +60,9 @@ def needles(m):
     return out
 
 
-class ClaimsPrivacyTest(unittest.TestCase):
-    server = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = F.start_server()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.server is not None:
-            cls.server.close()
-
+class ClaimsPrivacyTest(F.IncidentTestCase):
     def setUp(self):
-        self.client = Client(self.server)
-        self.addCleanup(self.client.close)
-        self.slug = F.make_incident(self.server)
+        super().setUp()
         self.started = F.psql("SELECT now()")[0][0]
 
     def exercise(self):

@@ -28,23 +28,7 @@ def random_token():
     return secrets.token_urlsafe(32)  # 43 characters of [A-Za-z0-9_-], like a claim token
 
 
-class ClaimsSelfServiceTest(unittest.TestCase):
-    server = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = F.start_server()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.server is not None:
-            cls.server.close()
-
-    def setUp(self):
-        self.client = Client(self.server)
-        self.addCleanup(self.client.close)
-        self.slug = F.make_incident(self.server)
-
+class ClaimsSelfServiceTest(F.IncidentTestCase):
     def new_claim(self, body=None):
         body = body if body is not None else claim_body()
         r = F.submit(self.client, self.slug, body)

@@ -11,10 +11,9 @@ incident.
 
 import datetime
 import json
-import unittest
 
 import harness
-from harness import Client, RawConnection, assert_problem
+from harness import RawConnection, assert_problem
 import claims_fixtures as F
 from claims_fixtures import DROP, claim_body
 
@@ -37,22 +36,7 @@ def utc_today():
     return datetime.datetime.now(datetime.timezone.utc).date()
 
 
-class ClaimsSubmitTest(unittest.TestCase):
-    server = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = F.start_server()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.server is not None:
-            cls.server.close()
-
-    def setUp(self):
-        self.client = Client(self.server)
-        self.addCleanup(self.client.close)
-        self.slug = F.make_incident(self.server)
+class ClaimsSubmitTest(F.IncidentTestCase):
 
     # --- helpers ---------------------------------------------------------------------------
 
