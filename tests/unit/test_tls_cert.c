@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "stderr_capture.h"
+
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,36 +108,6 @@ free_pems(char *cert_pem, char *key_pem)
 {
     free(cert_pem);
     free(key_pem);
-}
-
-/* stderr goes to a temporary file between capture_begin and capture_end. */
-static int saved_stderr = -1;
-static FILE *captured;
-
-static void
-capture_begin(void)
-{
-    fflush(stderr);
-    captured = tmpfile();
-    assert_non_null(captured);
-    saved_stderr = dup(2);
-    assert_true(saved_stderr >= 0);
-    assert_true(dup2(fileno(captured), 2) >= 0);
-}
-
-static char *
-capture_end(void)
-{
-    char *text = calloc(1, 4096);
-
-    fflush(stderr);
-    dup2(saved_stderr, 2);
-    close(saved_stderr);
-    rewind(captured);
-    assert_non_null(text);
-    (void)!fread(text, 1, 4095, captured);
-    fclose(captured);
-    return text;
 }
 
 static X509 *
