@@ -17,8 +17,9 @@ import {
     NetworkError, StatusLine, api, categoriesText, el, fetchIncidents, formatDate,
     formatDateTime, formatNumber, genericProblem, initPage, problemName,
 } from "./common.js";
-import { FormErrors, validationErrors } from "./forms.js";
-import { ActionPanel, conflictMessage, idempotencyKey } from "./dashboard-action.js";
+import { FormErrors } from "./forms.js";
+import { ActionPanel, idempotencyKey } from "./dashboard-action.js";
+import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 import { ChartsPanel } from "./dashboard-charts.js";
 import { MembersTab } from "./dashboard-members.js";
 import { RecordTab } from "./dashboard-record.js";
@@ -404,7 +405,7 @@ async function openAnswer(r) {
     // a definite answer ends the attempt; a lost or refused-for-now one keeps its key
     if (!(r.status >= 500 || r.status === 429 || name === "idempotency-key-in-use"))
         openAttempt = null;
-    const list = validationErrors(r);
+    const list = fieldErrors(r);
     if (r.status === 201 && r.body && r.body.id) {
         openErrors.clear();
         openForm.reset();
@@ -420,7 +421,7 @@ async function openAnswer(r) {
         return;
     }
     openErrors.clear();
-    openStatus.set(conflictMessage(r));
+    openStatus.set(refusalMessage(r));
 }
 
 // --- wiring ----------------------------------------------------------------------------------
