@@ -302,6 +302,10 @@ try {
     await page.click("#tab-summary");
     await verifiedCell(summaryBefore.claims_by_status.verified).waitFor();
     await page.click("#tab-list");
+    // the members added in "Add members" are listed as the tab is shown again (it listed none
+    // when the action opened), without pressing "Show members"
+    await page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"]`).waitFor();
+    equal(await page.locator("#ml-rows tr").count(), setup.free.length, "the members added, listed");
     // a reference the server cannot read (its 400 invalid-parameter names the parameter): said
     // at the field, in words, as a review of it (its 422 names references[0])
     await page.fill("#ml-reference", "RC-12");
@@ -339,6 +343,7 @@ try {
     equal(review.request().postDataJSON().expected_count, setup.free.length, "the confirmed count was sent");
     await page.locator("#ml-status-line:has-text('members changed')").waitFor();
     await page.locator("#ml-table").waitFor({ state: "hidden" });   // none received any more
+    check(await page.locator("#ml-bulk").isHidden(), "no review buttons without a member listed");
     const summaryAfter = await apiGet(`/v1/actions/${action.id}/compensation`);
     equal(summaryAfter.claims_by_status.verified, summaryBefore.claims_by_status.verified + setup.free.length,
         "the summary counts the verified members");

@@ -136,6 +136,11 @@ export class MembersTab {
         return q.toString();
     }
 
+    // The page shown, read again (the tab shown again: members added or moved meanwhile).
+    refresh() {
+        return this.load(this.cursors[this.cursors.length - 1], false);
+    }
+
     reload() {
         this.cursors = [null];
         this.selected.clear();
@@ -145,6 +150,7 @@ export class MembersTab {
     async load(cursor, forward) {
         if (!this.action)
             return;
+        const action = this.action;
         this.status.set({ key: "ws.loading" });
         let r;
         try {
@@ -155,8 +161,8 @@ export class MembersTab {
             this.status.set(genericProblem(e));
             return;
         }
-        if (r.status === 401)
-            return;
+        if (r.status === 401 || this.action !== action)
+            return; // another action chosen meanwhile: its own list is on its way
         if (r.status !== 200 || !r.body || !Array.isArray(r.body.data)) {
             this.refused(r);
             return;
@@ -205,6 +211,8 @@ export class MembersTab {
                 el("td", { class: "cell-action" }, reject, " ", remove));
         }));
         $("ml-table").hidden = this.rows.length === 0;
+        // no member listed: nothing to select, verify or reject (the buttons would only count 0)
+        $("ml-bulk").hidden = this.rows.length === 0;
         $("ml-next").hidden = !this.next;
         $("ml-first").hidden = this.cursors.length <= 1;
         $("ml-all").checked = this.rows.length > 0 && this.rows.every((m) => this.selected.has(m.reference));

@@ -303,6 +303,10 @@ const notices = new NoticesTab({ call, currentFilter: () => members.filter() });
 // the summary tab draws its charts when shown (they cost three reads); the record tab reads
 // the action's record; the notices tab reads its list (and their progress) again
 const showTab = wireTabs($("action-tabs"), (panelId) => {
+    // the members listed again: those added in "Add members" meanwhile appear (on a change of
+    // action, members.show reads the new action's list itself)
+    if (panelId === "panel-list" && panel.action && members.action?.id === panel.action.id)
+        members.refresh();
     if (panelId === "panel-summary" && panel.action)
         charts.load(panel.action);
     if (panelId === "panel-record" && panel.action)
