@@ -760,6 +760,22 @@ try {
     equal(noPwAnswer.request().postDataJSON().action_id, noPwAction.id, "on that action");
     equal(JSON.stringify(noPwAnswer.request().postDataJSON().scheme.category_supplements), '{"phone":700}',
         "the incident's own supplement sent as it is, none for passwords");
+    // the incident closed by the operator: the page lists open incidents only, so the tab
+    // reads the incident itself and still starts from its scheme (no password field either)
+    const closed = await context.request.patch(`${baseUrl}/v1/incidents/${setup.no_passwords}`,
+        { headers: { Authorization: "Bearer " + setup.operator_key, "Content-Type": "application/merge-patch+json" },
+            data: JSON.stringify({ status: "closed" }) });
+    equal(closed.status(), 200, "incident closed by the operator");
+    await page.reload();
+    await page.locator(`#actions-rows tr[data-id="${noPwAction.id}"] button`).click();
+    await page.locator("#action:not([hidden])").waitFor();
+    await page.click("#tab-simulate");
+    await page.waitForFunction(() => document.getElementById("sim-hours").value === "20");
+    check(await page.locator("#sim-supplement").isHidden(), "a closed incident's categories read too");
+    const closedSim = page.waitForResponse((r) => r.url().endsWith("/v1/compensation/simulate"));
+    await page.click("#sim-run");
+    equal(JSON.stringify((await closedSim).request().postDataJSON().scheme.category_supplements), '{"phone":700}',
+        "a closed incident's scheme simulated as it stands");
     await page.locator(`#actions-rows tr[data-id="${action.id}"] button`).click();
     await page.locator(`#action-h2:text-is("Action: ${title}")`).waitFor();
     await page.click("#tab-simulate");

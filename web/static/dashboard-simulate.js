@@ -102,8 +102,31 @@ export class SimulatePanel {
         $("sim-csv").hidden = true;
         this.status.clear();
         this.errors.clear();
+        this.fill();
+        // an incident closed since is not among the open ones the page lists: read it
+        if (!incident)
+            this.readIncident(action);
+    }
+
+    async readIncident(action) {
+        let r;
+        try {
+            r = await this.call("GET", `/v1/incidents/${encodeURIComponent(action.incident)}`);
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+            return; // the form keeps its defaults; Simulate says what the server answers
+        }
+        if (r.status !== 200 || !r.body || this.action !== action)
+            return;
+        this.incident = r.body;
+        this.fill();
+    }
+
+    // The form from the incident's scheme (defaults without one).
+    fill() {
         this.unitHint();
-        // start from the incident's scheme when it has one
+        const incident = this.incident;
         const s = incident && incident.scheme ? incident.scheme : null;
         const set = (id, v) => { $(id).value = v === null || v === undefined ? "" : String(v); };
         set("sim-base", s ? s.base_amount : 3000);
