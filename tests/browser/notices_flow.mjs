@@ -161,6 +161,12 @@ try {
     contains(await text(first), `Audience fixée ${setup.tag}`, "the French subject listed");
     contains(await text(`${held} td.state`), "Arrêté", "a stopped send in French");
     await axeCheck(page, steps, problems, "the Notices tab in French");
+    // on a phone a notice is a card whose cells name their column
+    await page.setViewportSize({ width: 390, height: 844 });
+    const card = await page.locator(`${first} td`).evaluateAll((tds) =>
+        tds.map((td) => getComputedStyle(td, "::before").content).filter((c) => c !== "none" && c !== '""'));
+    equal(card.join(", "), '"Rédigé le", "Objet", "Nature", "État", "Destinataires", "Avancement"', "the card's labels");
+    await page.setViewportSize({ width: 1280, height: 800 });
     await shoot("notices-fr", { fullPage: false });
     await page.click('button[data-lang="en"]');
 
