@@ -672,7 +672,8 @@ try {
             "New mandate text.", null].join("|"), "the record as saved");
     equal(saved.funding_sources, "Cotisations des membres\nAucun financement par un tiers", "line breaks kept");
     contains(await text("#action-facts"), "2026-09-b", "the facts above the tabs follow");
-    await page.selectOption("#ev-kind", "hearing");
+    // a hearing is the step offered first: filing and closing are the status buttons' own
+    equal(await page.inputValue("#ev-kind"), "hearing", "the step offered first");
     await page.fill("#ev-date", "2030-03-15");
     await page.fill("#ev-court-reference", "RG 30/01234");
     await page.fill("#ev-note", "Mise en état");
