@@ -70,6 +70,36 @@ try {
 
     const text = async (selector) => (await page.locator(selector).innerText()).trim();
     const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
+    // a status code never stands for what the page should say in words
+    const noStatusCode = async (selector, what) => {
+        const shown = await page.locator(selector).innerText();
+        check(!/\b(4\d\d|error \d{3}|erreur \d{3})\b/.test(shown), `${what}: no bare status code in ${JSON.stringify(shown)}`);
+    };
+    // Every drawn text of the charts under root lies inside its drawing, and each bar's label
+    // is the table's label whole (nothing cut to "Projection if all cla…").
+    const chartTextsWhole = async (root, where) => {
+        const bad = await page.locator(root).evaluate((box) => {
+            const out = [];
+            for (const fig of box.querySelectorAll("figure.chart")) {
+                const svg = fig.querySelector("svg");
+                const frame = svg.getBoundingClientRect();
+                for (const text of svg.querySelectorAll("text")) {
+                    const r = text.getBoundingClientRect();
+                    if (r.left < frame.left - 1 || r.right > frame.right + 1 || r.top < frame.top - 1 || r.bottom > frame.bottom + 1)
+                        out.push(`${fig.dataset.chart}: "${text.textContent}" outside its drawing`);
+                }
+                if (svg.querySelector("line"))
+                    continue; // columns: the first and last labels only
+                const drawn = [...svg.querySelectorAll("text.chart-label")].map((x) => (x.querySelector("tspan")
+                    ? [...x.querySelectorAll("tspan")].map((s) => s.textContent).join(" ") : x.textContent));
+                const table = [...fig.querySelectorAll("tbody th")].map((th) => th.textContent);
+                if (JSON.stringify(drawn) !== JSON.stringify(table))
+                    out.push(`${fig.dataset.chart}: drew ${JSON.stringify(drawn)}, the table says ${JSON.stringify(table)}`);
+            }
+            return out;
+        });
+        equal(bad.join("; "), "", `the charts' drawn texts are whole (${where})`);
+    };
 
     async function useKey(key) {
         await page.fill("#api_key", key);
@@ -272,6 +302,26 @@ try {
     await page.click("#tab-summary");
     await verifiedCell(summaryBefore.claims_by_status.verified).waitFor();
     await page.click("#tab-list");
+    // the members added in "Add members" are listed as the tab is shown again (it listed none
+    // when the action opened), without pressing "Show members"
+    await page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"]`).waitFor();
+    equal(await page.locator("#ml-rows tr").count(), setup.free.length, "the members added, listed");
+    // a reference the server cannot read (its 400 invalid-parameter names the parameter): said
+    // at the field, in words, as a review of it (its 422 names references[0])
+    await page.fill("#ml-reference", "RC-12");
+    await page.click("#ml-apply");
+    await page.locator("#ml-reference-error:not([hidden])").waitFor();
+    equal(await text("#ml-reference-error"), "Enter a reference like RC-7K3M-Q9XD.", "a malformed reference at its field");
+    equal(await focused(), "ml-errors", "the focus on the filter's error summary");
+    await noStatusCode("#panel-list", "a malformed reference");
+    await page.click("#ml-errors a");
+    equal(await focused(), "ml-reference", "the summary leads to the field");
+    await page.click("#ml-verify-all");
+    await page.locator("#ml-errors:not([hidden])").waitFor();
+    equal(await text("#ml-reference-error"), "Enter a reference like RC-7K3M-Q9XD.", "a review of it too");
+    check(await page.locator("#ml-confirm").isHidden(), "nothing to confirm");
+    await noStatusCode("#panel-list", "a review of a malformed reference");
+    await page.fill("#ml-reference", "");
     await page.selectOption("#ml-status", "received");
     await page.selectOption("#ml-country", "FR");
     await page.click("#ml-apply");
@@ -293,6 +343,7 @@ try {
     equal(review.request().postDataJSON().expected_count, setup.free.length, "the confirmed count was sent");
     await page.locator("#ml-status-line:has-text('members changed')").waitFor();
     await page.locator("#ml-table").waitFor({ state: "hidden" });   // none received any more
+    check(await page.locator("#ml-bulk").isHidden(), "no review buttons without a member listed");
     const summaryAfter = await apiGet(`/v1/actions/${action.id}/compensation`);
     equal(summaryAfter.claims_by_status.verified, summaryBefore.claims_by_status.verified + setup.free.length,
         "the summary counts the verified members");
@@ -380,6 +431,9 @@ try {
     const days = await page.locator('figure[data-chart="per-day"] tbody td').evaluateAll((l) => l.map((td) => Number(td.dataset.value)));
     equal(days.join(","), perDay.map((d) => d.members).join(","), "members per day");
     check(compared > 20, `figures compared: ${compared}`);
+    await chartTextsWhole("#charts-body", "laptop, English");
+    const takeUpDrawn = await page.locator('#charts-body figure[data-chart="take-up-action"] svg').textContent();
+    contains(takeUpDrawn, "Projection if all claimed", "the take-up chart's label drawn whole");
     await shoot("27-dashboard-charts", { fullPage: true });
 
     steps.current = "simulate";
@@ -391,6 +445,8 @@ try {
     };
     // the incident's scheme as it stands (two vouchers making up the base) simulates as is
     equal(await page.inputValue("#sim-voucher"), "3000", "the voucher field: the vouchers' sum");
+    check(await page.locator("#sim-supplement").isVisible(), "a supplement per password: the incident exposed passwords");
+    equal(await page.inputValue("#sim-supplement"), "1000", "the incident's own supplement");
     equal(await text("#sim-minor-units"), "Amounts in the smallest unit of EUR: 1000 is €10.00.",
         "the figures' unit, with an example in the incident's currency");
     const asIs = await simulate();
@@ -398,6 +454,29 @@ try {
     equal(JSON.stringify(asIs.request().postDataJSON().scheme.vouchers.map((v) => v.name)),
         JSON.stringify(["Boutique", "Voyages"]), "its vouchers sent as they are");
     await page.locator("#sim-csv:not([hidden])").waitFor();
+    // figures no field takes (past what JSON carries exactly, over the hours' bound, not whole):
+    // one message at each field, with its bounds, nothing sent
+    const simPosts = [];
+    const countSim = (req) => { if (req.url().endsWith("/v1/compensation/simulate")) simPosts.push(req); };
+    page.on("request", countSim);
+    const hoursBefore = await page.inputValue("#sim-hours");
+    await page.fill("#sim-base", "1e25");
+    await page.fill("#sim-hours", "1001");
+    await page.fill("#sim-loss-cap", "12.5");
+    await page.click("#sim-run");
+    await page.locator("#sim-hours-error:not([hidden])").waitFor();
+    equal(await text("#sim-base-error"), "Enter a whole number from 0 to 1,000,000,000,000.", "a figure too large for JSON");
+    equal(await text("#sim-hours-error"), "Enter a whole number from 0 to 1,000.", "hours over their bound");
+    equal(await text("#sim-loss-cap-error"), "Enter a whole number from 0 to 1,000,000,000,000.", "not a whole number");
+    equal(await focused(), "sim-errors", "the focus on the summary");
+    await noStatusCode("#sim-form", "numbers refused");
+    await page.click('button[data-lang="fr"]');
+    equal((await text("#sim-base-error")).replace(NBSP, " "), "Saisissez un nombre entier de 0 à 1 000 000 000 000.", "in French");
+    await page.click('button[data-lang="en"]');
+    equal(simPosts.length, 0, "nothing sent");
+    page.off("request", countSim);
+    await page.fill("#sim-hours", hoursBefore);
+    await page.fill("#sim-loss-cap", "500000");
     // a base the vouchers no longer add up to: the server's 422 at the voucher field, in words
     await page.fill("#sim-base", "5000");
     equal((await simulate()).status(), 422, "vouchers below the base refused");
@@ -437,6 +516,15 @@ try {
     // on a phone, in French (longer words beside figures in the billions: the take-up chart)
     await page.setViewportSize({ width: 390, height: 844 });
     await axeTabs("phone, French");
+    await page.click("#tab-summary");   // drawn again for the narrow screen
+    await page.locator('#charts-body figure[data-chart="take-up-action"]').waitFor();
+    await chartTextsWhole("#charts-body", "phone, French");
+    contains(await page.locator('#charts-body figure[data-chart="take-up-action"] svg').textContent(),
+        "Projection si tous réclamaient", "the take-up chart's label drawn whole, in French");
+    await page.click("#tab-simulate");
+    await chartTextsWhole("#sim-body", "phone, French, simulated");
+    contains(await page.locator('#sim-body figure[data-chart="take-up-action"] svg').textContent(),
+        "Projection si tous réclamaient", "the simulation's charts follow the language");
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.click('button[data-lang="en"]');
 
@@ -584,13 +672,60 @@ try {
             "New mandate text.", null].join("|"), "the record as saved");
     equal(saved.funding_sources, "Cotisations des membres\nAucun financement par un tiers", "line breaks kept");
     contains(await text("#action-facts"), "2026-09-b", "the facts above the tabs follow");
-    await page.selectOption("#ev-kind", "hearing");
+    // a hearing is the step offered first: filing and closing are the status buttons' own
+    equal(await page.inputValue("#ev-kind"), "hearing", "the step offered first");
     await page.fill("#ev-date", "2030-03-15");
     await page.fill("#ev-court-reference", "RG 30/01234");
     await page.fill("#ev-note", "Mise en état");
+    // something typed in the record and not saved yet stays when a step is added
+    await page.fill("#rec-fees", "Aucun frais");
     await page.click("#event-add");
     await page.locator('#history-rows tr[data-kind="hearing"]').waitFor();
     equal(await page.inputValue("#ev-note"), "", "the step's form emptied");
+    equal(await text("#event-status"), "The step is added to the history.", "said beside the step's form");
+    equal(await page.inputValue("#rec-fees"), "Aucun frais", "the record's unsaved text kept");
+    check(await page.locator("#record-status").isHidden(), "nothing said at the record's top");
+    // the form's refusals without fields, in words: a text the server cannot read (a lone
+    // surrogate: 400 malformed-json), texts too long together (413)
+    await page.evaluate(() => { document.getElementById("rec-fees").value = "Frais \ud800"; });
+    await page.click("#record-save");
+    await page.locator("#record-status.status-error").waitFor();
+    contains(await text("#record-status"), "The server could not read what was sent", "400 in words");
+    await noStatusCode("#record-status", "a body the server cannot read");
+    await page.evaluate(() => {
+        for (const id of ["rec-fees", "rec-mandate-fr", "rec-mandate-en"])
+            document.getElementById(id).value = "é".repeat(20000);
+    });
+    await page.fill("#rec-mandate-version", "2026-09-c");
+    const tooLong = page.waitForResponse((r) => r.request().method() === "PATCH");
+    await page.click("#record-save");
+    equal((await tooLong).status(), 413, "texts too long together");
+    await page.locator("#record-status:has-text('too long in all')").waitFor();
+    await noStatusCode("#record-status", "a body over the limit");
+    check(await page.locator("#record-errors").isHidden(), "no stale field errors");
+    // the record read again: the unsaved texts go
+    await page.click("#tab-summary");
+    await page.click("#tab-record");
+    await page.waitForFunction(() => document.getElementById("rec-mandate-version").value === "2026-09-b");
+    // on a phone, in French, each step's cells say what they are; axe on the tab as it is
+    await page.click('button[data-lang="fr"]');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const hearingCells = await page.locator('#history-rows tr[data-kind="hearing"] td').evaluateAll((tds) =>
+        tds.filter((td) => getComputedStyle(td).display !== "none")
+            .map((td) => getComputedStyle(td, "::before").content + "=" + td.textContent));
+    equal(hearingCells.join(" | "), '"Date"=15 mars 2030 | "Étape"=Audience | "Référence au tribunal"=RG 30/01234 | "Note"=Mise en état',
+        "the step's card on a phone");
+    const openedCells = await page.locator('#history-rows tr[data-kind="opened"] td').evaluateAll((tds) =>
+        tds.filter((td) => getComputedStyle(td).display !== "none").length);
+    equal(openedCells, 2, "a step without court reference nor note: no empty lines");
+    await page.evaluate(axeSource);
+    const recordAxe = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    equal(recordAxe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id).join(","),
+        "", "axe on the record tab with its history (phone, French)");
+    await page.locator("#history-table").scrollIntoViewIfNeeded();
+    await shoot("29-dashboard-history-fr", { fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.click('button[data-lang="en"]');
     const withHearing = await apiGet(`/v1/actions/${action.id}`);
     const step = withHearing.history.at(-1);
     equal([step.kind, step.date, step.court_reference, step.note].join("|"),
@@ -603,6 +738,49 @@ try {
         "the English text of the new version");
     await page.locator("#record").scrollIntoViewIfNeeded();
     await shoot("29-dashboard-record", { fullPage: false });
+
+    // --- an incident that exposed no password: no supplement for one --------------------------
+    steps.current = "simulate: no password exposed";
+    await page.selectOption("#o-incident", setup.no_passwords);
+    await page.fill("#o-title", "Sans mots de passe " + setup.no_passwords);
+    await page.fill("#o-deadline", "2030-01-31T12:00");
+    await page.fill("#o-counsel-name", "Maître Dupont");
+    await page.fill("#o-counsel-email", "avocat@example.org");
+    await page.fill("#o-mandate-text", "Je donne mandat.");
+    await page.fill("#o-mandate-version", "v1");
+    const openedNoPw = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/v1/actions");
+    await page.click("#open-submit");
+    const noPwAction = await (await openedNoPw).json();
+    await page.locator(`#action-h2:text-is("Action: Sans mots de passe ${setup.no_passwords}")`).waitFor();
+    await page.click("#tab-simulate");
+    check(await page.locator("#sim-supplement").isHidden(), "no supplement per password where none was exposed");
+    const noPwSim = page.waitForResponse((r) => r.url().endsWith("/v1/compensation/simulate"));
+    await page.click("#sim-run");
+    const noPwAnswer = await noPwSim;
+    equal(noPwAnswer.status(), 200, "simulated");
+    equal(noPwAnswer.request().postDataJSON().action_id, noPwAction.id, "on that action");
+    equal(JSON.stringify(noPwAnswer.request().postDataJSON().scheme.category_supplements), '{"phone":700}',
+        "the incident's own supplement sent as it is, none for passwords");
+    // the incident closed by the operator: the page lists open incidents only, so the tab
+    // reads the incident itself and still starts from its scheme (no password field either)
+    const closed = await context.request.patch(`${baseUrl}/v1/incidents/${setup.no_passwords}`,
+        { headers: { Authorization: "Bearer " + setup.operator_key, "Content-Type": "application/merge-patch+json" },
+            data: JSON.stringify({ status: "closed" }) });
+    equal(closed.status(), 200, "incident closed by the operator");
+    await page.reload();
+    await page.locator(`#actions-rows tr[data-id="${noPwAction.id}"] button`).click();
+    await page.locator("#action:not([hidden])").waitFor();
+    await page.click("#tab-simulate");
+    await page.waitForFunction(() => document.getElementById("sim-hours").value === "20");
+    check(await page.locator("#sim-supplement").isHidden(), "a closed incident's categories read too");
+    const closedSim = page.waitForResponse((r) => r.url().endsWith("/v1/compensation/simulate"));
+    await page.click("#sim-run");
+    equal(JSON.stringify((await closedSim).request().postDataJSON().scheme.category_supplements), '{"phone":700}',
+        "a closed incident's scheme simulated as it stands");
+    await page.locator(`#actions-rows tr[data-id="${action.id}"] button`).click();
+    await page.locator(`#action-h2:text-is("Action: ${title}")`).waitFor();
+    await page.click("#tab-simulate");
+    check(await page.locator("#sim-supplement").isVisible(), "and back on the first action, offered again");
 
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";

@@ -66,7 +66,25 @@ try {
     steps.current = "a notice written";
     // a missing text is said at once, nothing is saved
     await page.click("#nt-save");
-    contains(await text("#nt-status"), "both languages", "the texts are required");
+    // at each missing text's field, listed in the summary that takes the focus
+    await page.locator("#nt-errors:not([hidden])").waitFor();
+    for (const id of ["nt-subject-fr", "nt-body-fr", "nt-subject-en", "nt-body-en"]) {
+        equal(await text(`#${id}-error`), "This is needed.", `${id}: required at the field`);
+        equal(await page.getAttribute(`#${id}`, "aria-invalid"), "true", `${id}: aria-invalid`);
+    }
+    contains(await text("#nt-errors"), "Subject in French: This is needed.", "the summary names the field");
+    // texts too long together (each within its own bound: 413 for the whole body) said in words
+    await page.fill("#nt-subject-fr", "Trop long");
+    await page.fill("#nt-subject-en", "Too long");
+    await page.evaluate(() => {
+        for (const id of ["nt-body-fr", "nt-body-en"])
+            document.getElementById(id).value = "«é»\n".repeat(5000);
+    });
+    await page.click("#nt-save");
+    await page.locator("#nt-status.status-error").waitFor();
+    contains(await text("#nt-status"), "too long in all", "413 in words");
+    check(!/\b4\d\d\b/.test(await text("#nt-status")), "no bare status code");
+    check(await page.locator("#nt-errors").isHidden(), "the fields' errors gone");
     await page.selectOption("#nt-kind", "information");
     await page.fill("#nt-subject-fr", `Audience fixée ${setup.tag}`);
     await page.fill("#nt-body-fr", `Bonjour,\n\nL'audience aura lieu le 3 mars ${setup.tag}.\nDétails : https://example.org/audience`);
@@ -143,6 +161,12 @@ try {
     contains(await text(first), `Audience fixée ${setup.tag}`, "the French subject listed");
     contains(await text(`${held} td.state`), "Arrêté", "a stopped send in French");
     await axeCheck(page, steps, problems, "the Notices tab in French");
+    // on a phone a notice is a card whose cells name their column
+    await page.setViewportSize({ width: 390, height: 844 });
+    const card = await page.locator(`${first} td`).evaluateAll((tds) =>
+        tds.map((td) => getComputedStyle(td, "::before").content).filter((c) => c !== "none" && c !== '""'));
+    equal(card.join(", "), '"Rédigé le", "Objet", "Nature", "État", "Destinataires", "Avancement"', "the card's labels");
+    await page.setViewportSize({ width: 1280, height: 800 });
     await shoot("notices-fr", { fullPage: false });
     await page.click('button[data-lang="en"]');
 

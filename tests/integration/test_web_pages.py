@@ -323,6 +323,14 @@ class WebPagesTest(unittest.TestCase):
         slug = cf.make_incident(s, slug="0dash-" + cf.suffix(12), affected_count=500000000)
         r = cf.operator_request(s, "PUT", f"/v1/incidents/{slug}/scheme", DASHBOARD_SCHEME)
         self.assertEqual(r.status, 200, r)
+        # a breach that exposed no password: the simulate tab offers no supplement for one
+        # (its own scheme's supplement for another category is kept as it is)
+        no_passwords = cf.make_incident(s, slug="0dash-nopw-" + cf.suffix(8),
+                                        data_categories=["name", "email", "phone"])
+        r = cf.operator_request(s, "PUT", f"/v1/incidents/{no_passwords}/scheme",
+                                {**DASHBOARD_SCHEME, "category_supplements": {"phone": 700},
+                                 "vouchers": []})
+        self.assertEqual(r.status, 200, r)
         assoc = af.approved_association(s)
         spare = af.issue_key(s, assoc.id, label="revoked")
         af.revoke_key(s, spare["id"])
@@ -334,7 +342,7 @@ class WebPagesTest(unittest.TestCase):
         # award of cf.claim_body(): base 3000 + password 1000 + loss 12000 + 3 h × 2500
         total = 3 * 23500
         setup = {
-            "slug": slug, "key": assoc.key, "key_id": assoc.key_id,
+            "slug": slug, "no_passwords": no_passwords, "key": assoc.key, "key_id": assoc.key_id,
             "revoked_key": spare["secret"], "operator_key": s.operator_key,
             "seed_action": seed["id"], "free": free, "inside": inside,
             "unmandated": unmandated,

@@ -11,8 +11,9 @@ import {
     formatNumber, genericProblem, problemName,
 } from "./common.js";
 import { COUNTRY_CODES } from "./countries.js";
-import { FormErrors, countryOptions, indexOf, validationErrors } from "./forms.js";
+import { FormErrors, countryOptions, indexOf } from "./forms.js";
 import { copyButton } from "./dashboard-ui.js";
+import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 
 // docs/api.md §8.7: open → filed → settled → closed, plus open → closed and filed → closed.
 const NEXT_STATUS = { open: ["filed", "closed"], filed: ["settled", "closed"],
@@ -29,19 +30,6 @@ export function idempotencyKey() {
         return crypto.randomUUID();
     const b = crypto.getRandomValues(new Uint8Array(16));
     return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-}
-
-// The message of a refusal that is not a validation error (409s by name, else generic).
-export function conflictMessage(r) {
-    const name = problemName(r);
-    if (r.status === 409 && ["approval-lapsed", "action-not-open", "invalid-transition",
-        "idempotency-key-in-use", "already-exists"].includes(name))
-        return { kind: "error", key: "dash.err." + name };
-    if (r.status === 404)
-        return { kind: "error", key: "dash.err.not-found" };
-    if (r.status === 409 || r.status === 422)
-        return { kind: "error", key: "dash.err.conflict", params: { status: r.status } };
-    return genericProblem(r);
 }
 
 // "rc 7k3m q9xd", "RC7K3MQ9XD" → "RC-7K3M-Q9XD"; anything else as typed, upper case.
@@ -262,7 +250,7 @@ export class ActionPanel {
             $("action-h2").focus();
             return;
         }
-        this.status.set(conflictMessage(r));
+        this.status.set(refusalMessage(r));
         this.renderTransitions();
     }
 
@@ -352,7 +340,7 @@ export class ActionPanel {
             return;
         if (!(r.status >= 500 || r.status === 429 || problemName(r) === "idempotency-key-in-use"))
             this.membersAttempt = null;
-        const list = validationErrors(r);
+        const list = fieldErrors(r);
         if (r.status === 200 && r.body && COUNTS.every((k) => Number.isInteger(r.body[k]))) {
             this.membersErrors.clear();
             this.counts = r.body;
@@ -366,7 +354,7 @@ export class ActionPanel {
             return;
         }
         this.membersErrors.clear();
-        this.membersStatus.set(conflictMessage(r));
+        this.membersStatus.set(refusalMessage(r));
     }
 
     renderCounts() {
@@ -415,7 +403,7 @@ export class ActionPanel {
         if (r.status !== 200 || !r.body) {
             this.summary = null;
             this.renderTotals();
-            this.totalsStatus.set(conflictMessage(r));
+            this.totalsStatus.set(refusalMessage(r));
             return;
         }
         this.summary = r.body;
@@ -496,7 +484,7 @@ export class ActionPanel {
                 this.onUnauthorized();
                 return;
             }
-            this.exportStatus.set(conflictMessage({ status: resp.status, headers: resp.headers, body }));
+            this.exportStatus.set(refusalMessage({ status: resp.status, headers: resp.headers, body }));
             return;
         }
         const ext = format === "csv" ? "csv" : "ndjson";
@@ -540,7 +528,7 @@ export class ActionPanel {
             if (r.status === 401 || this.record !== holder)
                 return;
             if (r.status !== 200 || !r.body) {
-                this.exportStatus.set(conflictMessage(r));
+                this.exportStatus.set(refusalMessage(r));
                 return;
             }
             holder.record = r.body;

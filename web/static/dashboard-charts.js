@@ -21,49 +21,100 @@ function svgEl(tag, attrs = {}, text) {
     return n;
 }
 
-// items: [{label, value (number or numeric string), text (the value as shown)}]
+// The drawing's text: 13 units high, at most ~8.5 units per character's width (digits of DejaVu
+// Sans, the widest sans-serif a Debian browser falls back on), so that a line is measured before
+// it is drawn.
+const CHAR_W = 8.5;
+const LINE_H = 16;
+
+// A drawing fills its box's width, so its units shrink with the box: 520 units across a phone's
+// ~290 px made 13-unit text 7 px high. On a narrow screen the drawings are 340 units wide
+// (text ~11 px); they are drawn again when the screen crosses that width (onNarrowChange).
+const NARROW = window.matchMedia("(max-width: 47.99rem)");
+const drawingWidth = () => (NARROW.matches ? 340 : 520);
+
+export function onNarrowChange(redraw) {
+    NARROW.addEventListener("change", redraw);
+}
+
+// A label in lines of at most `chars` characters, cut between words (a word longer than a line
+// stays whole on its own line: the drawing is as wide as it needs, see barsSvg).
+function labelLines(label, chars) {
+    const lines = [];
+    let line = "";
+    for (const word of String(label).split(/\s+/)) {
+        if (line && (line + " " + word).length > chars) {
+            lines.push(line);
+            line = word;
+        } else {
+            line = line ? line + " " + word : word;
+        }
+    }
+    lines.push(line);
+    return lines;
+}
+
+// items: [{label, value (number or numeric string), text (the value as shown)}]. Each label is
+// drawn whole on its own line(s) above its bar, never shortened: "Projection si tous
+// réclamaient" beside a figure in the hundreds of billions had no room on a phone, and a
+// label cut to "Projection if all cla…" names nothing. The bar's length leaves room for the
+// widest figure after it.
 function barsSvg(items, titleId) {
-    const rowH = 26;
-    const labelW = 150;
-    const width = 520;
-    const h = Math.max(1, items.length) * rowH + 8;
+    const width = drawingWidth();
+    const barH = 14;
+    const valueW = Math.max(...items.map((x) => String(x.text).length), 1) * CHAR_W + 8;
+    const barMax = Math.max(40, width - valueW);
     const max = Math.max(1, ...items.map((x) => Number(x.value) || 0));
-    const svg = svgEl("svg", { viewBox: `0 0 ${width} ${h}`, role: "img", "aria-labelledby": titleId,
+    const rows = items.map((x) => ({ x, lines: labelLines(x.label, Math.floor(width / CHAR_W)) }));
+    const h = rows.reduce((sum, r) => sum + r.lines.length * LINE_H + barH + 12, 4);
+    const wide = Math.max(width, ...rows.flatMap((r) => r.lines.map((l) => l.length * CHAR_W)));
+    const svg = svgEl("svg", { viewBox: `0 0 ${Math.ceil(wide)} ${h}`, role: "img", "aria-labelledby": titleId,
         class: "chart-svg", preserveAspectRatio: "xMinYMin meet" });
-    items.forEach((x, i) => {
-        const y = 4 + i * rowH;
-        const w = Math.round(((Number(x.value) || 0) / max) * (width - labelW - 110));
-        svg.append(
-            svgEl("text", { x: labelW - 6, y: y + 17, "text-anchor": "end", class: "chart-label" },
-                x.label.length > 22 ? x.label.slice(0, 21) + "…" : x.label),
-            svgEl("rect", { x: labelW, y: y + 4, width: Math.max(w, 1), height: rowH - 10, rx: 2,
-                class: "chart-bar" }),
-            svgEl("text", { x: labelW + Math.max(w, 1) + 6, y: y + 17, class: "chart-value" }, x.text));
-    });
+    let y = 4;
+    for (const { x, lines } of rows) {
+        const label = svgEl("text", { x: 0, y: y + 12, class: "chart-label" });
+        lines.forEach((line, i) => label.append(svgEl("tspan", { x: 0, dy: i ? LINE_H : 0 }, line)));
+        y += lines.length * LINE_H;
+        const w = Math.max(1, Math.round(((Number(x.value) || 0) / max) * barMax));
+        svg.append(label,
+            svgEl("rect", { x: 0, y, width: w, height: barH, rx: 2, class: "chart-bar" }),
+            svgEl("text", { x: w + 6, y: y + barH - 2, class: "chart-value" }, x.text));
+        y += barH + 12;
+    }
     return svg;
 }
 
 // Columns over time: [{label (date), value, text}]
 function columnsSvg(items, titleId) {
-    const width = 520;
+    const width = drawingWidth();
     const h = 180;
-    const base = 150;
+    const base = 150;   // the columns stand on it, their tops at most at 20, under the top figure
     const max = Math.max(1, ...items.map((x) => Number(x.value) || 0));
     const step = (width - 40) / Math.max(1, items.length);
     const svg = svgEl("svg", { viewBox: `0 0 ${width} ${h}`, role: "img", "aria-labelledby": titleId,
         class: "chart-svg", preserveAspectRatio: "xMinYMin meet" });
+    // the scale's top figure starts at the left edge: anchored at its end, a wide one ran off it
     svg.append(svgEl("line", { x1: 30, y1: base, x2: width - 6, y2: base, class: "chart-axis" }),
-        svgEl("text", { x: 26, y: 14, "text-anchor": "end", class: "chart-value" }, formatNumber(max)));
+        svgEl("text", { x: 0, y: 14, class: "chart-value" }, formatNumber(max)));
     items.forEach((x, i) => {
         const bh = Math.round(((Number(x.value) || 0) / max) * (base - 20));
         const bx = 34 + i * step;
         svg.append(svgEl("rect", { x: bx, y: base - bh, width: Math.max(1, step - 2), height: Math.max(bh, 1),
             class: "chart-bar" }));
     });
+    // the first and the last label under the axis; the last on a line of its own when both do
+    // not fit side by side (ranges of money on a phone), once when they are the same column
     if (items.length) {
-        svg.append(svgEl("text", { x: 34, y: base + 18, class: "chart-label" }, items[0].label),
-            svgEl("text", { x: width - 6, y: base + 18, "text-anchor": "end", class: "chart-label" },
-                items[items.length - 1].label));
+        const first = items[0].label;
+        const last = items[items.length - 1].label;
+        svg.append(svgEl("text", { x: 0, y: base + 18, class: "chart-label" }, first));
+        if (items.length > 1) {
+            const apart = (first.length + last.length) * CHAR_W + 16 <= width;
+            svg.append(svgEl("text", { x: width, y: base + (apart ? 18 : 36), "text-anchor": "end",
+                class: "chart-label" }, last));
+            if (!apart)
+                svg.setAttribute("viewBox", `0 0 ${width} ${h + 18}`);
+        }
     }
     return svg;
 }
@@ -152,6 +203,7 @@ export class ChartsPanel {
         this.status = status;
         this.body = body;
         this.docs = null;
+        onNarrowChange(() => this.render());
     }
 
     async load(action) {

@@ -10,8 +10,14 @@ import {
     genericProblem, problemName,
 } from "./common.js";
 import { COUNTRY_CODES } from "./countries.js";
-import { countryOptions } from "./forms.js";
+import { FormErrors, countryOptions } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
+import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
+
+// The filter form's fields as the API names them: the list's query parameters, the review's
+// body (its filter, or the reference typed as references[0]).
+const FILTER_FIELDS = { references: "reference", "filter.mandated_from": "mandated_from",
+    "filter.mandated_to": "mandated_to" };
 
 const REJECT_REASONS = ["not_affected", "incomplete", "duplicate", "outside_period", "other"];
 const REMOVAL_REASONS = [...REJECT_REASONS.slice(0, 4), "claimant_request", "other"];
@@ -31,6 +37,7 @@ export class MembersTab {
         this.selected = new Set();
         this.pending = null;      // {run, ...}: what the confirm box would do
         this.status = new StatusLine($("ml-status-line"));
+        this.errors = new FormErrors($("ml-filter"), $("ml-errors"));
         this.fillChoices();
         this.wire();
         onLanguageChange(() => {
@@ -80,6 +87,7 @@ export class MembersTab {
             return;
         this.action = action;
         $("ml-filter").reset();
+        this.errors.clear();
         $("ml-detail").hidden = true;
         this.closeConfirm();
         this.reload();
@@ -128,6 +136,11 @@ export class MembersTab {
         return q.toString();
     }
 
+    // The page shown, read again (the tab shown again: members added or moved meanwhile).
+    refresh() {
+        return this.load(this.cursors[this.cursors.length - 1], false);
+    }
+
     reload() {
         this.cursors = [null];
         this.selected.clear();
@@ -137,6 +150,7 @@ export class MembersTab {
     async load(cursor, forward) {
         if (!this.action)
             return;
+        const action = this.action;
         this.status.set({ key: "ws.loading" });
         let r;
         try {
@@ -147,12 +161,13 @@ export class MembersTab {
             this.status.set(genericProblem(e));
             return;
         }
-        if (r.status === 401)
-            return;
+        if (r.status === 401 || this.action !== action)
+            return; // another action chosen meanwhile: its own list is on its way
         if (r.status !== 200 || !r.body || !Array.isArray(r.body.data)) {
-            this.status.set(genericProblem(r));
+            this.refused(r);
             return;
         }
+        this.errors.clear();
         if (forward)
             this.cursors.push(cursor);
         this.rows = r.body.data;
@@ -196,6 +211,8 @@ export class MembersTab {
                 el("td", { class: "cell-action" }, reject, " ", remove));
         }));
         $("ml-table").hidden = this.rows.length === 0;
+        // no member listed: nothing to select, verify or reject (the buttons would only count 0)
+        $("ml-bulk").hidden = this.rows.length === 0;
         $("ml-next").hidden = !this.next;
         $("ml-first").hidden = this.cursors.length <= 1;
         $("ml-all").checked = this.rows.length > 0 && this.rows.every((m) => this.selected.has(m.reference));
@@ -238,9 +255,10 @@ export class MembersTab {
         if (!r)
             return;
         if (r.status !== 200) {
-            this.status.set(genericProblem(r));
+            this.refused(r);
             return;
         }
+        this.errors.clear();
         const count = r.body.count;
         if (count === 0) {
             this.status.set({ kind: "info", key: "ws.nothing" });
@@ -257,7 +275,7 @@ export class MembersTab {
             if (!o)
                 return;
             if (o.status !== 200) {
-                this.status.set(genericProblem(o));
+                this.refused(o);
                 return;
             }
             overturned = o.body.count;
@@ -278,7 +296,7 @@ export class MembersTab {
                 return;
             }
             if (done.status !== 200) {
-                this.status.set(genericProblem(done));
+                this.refused(done);
                 return;
             }
             this.selected.clear();
@@ -299,7 +317,7 @@ export class MembersTab {
             if (!done)
                 return;
             if (done.status !== 200) {
-                this.status.set(genericProblem(done));
+                this.status.set(refusalMessage(done));
                 return;
             }
             this.selected.delete(reference);
@@ -308,6 +326,21 @@ export class MembersTab {
             this.onChanged();
         }, select);
         select.addEventListener("change", () => { $("ml-confirm-text").textContent = text(); });
+    }
+
+    // A refusal of the filter (a malformed reference, a date): at its field when the problem
+    // names it, else in words.
+    refused(r) {
+        // a reference the server cannot read, whichever way it says so: "like RC-7K3M-Q9XD"
+        const list = fieldErrors(r, FILTER_FIELDS)?.map((e) => (e.field === "reference"
+            ? { ...e, code: "invalid-format" } : e));
+        if (list) {
+            this.status.clear();
+            this.errors.show(list, { focus: true });
+        } else {
+            this.errors.clear();
+            this.status.set(refusalMessage(r));
+        }
     }
 
     confirm(text, yes, run, extra) {

@@ -12,22 +12,26 @@ import { applyI18n, onLanguageChange, t } from "./i18n.js";
 import {
     NetworkError, StatusLine, el, formatDateTime, formatNumber, genericProblem, problemName,
 } from "./common.js";
+import { FormErrors } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
+import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 
 const KINDS = ["information", "rejection", "deadline", "payment"];
 const LANGS = ["fr", "en"];
 const POLL_MS = 2000; // the progress of a notice being delivered is read again this often
 const $ = (id) => document.getElementById(id);
 
-// A labelled field; control gets id and the hint's aria-describedby.
-function field(id, labelKey, control, hintKey) {
+// A labelled field; control gets id and the hint's aria-describedby. path: the field of the
+// notice's body whose errors it shows (forms.js: data-field, its error-msg).
+function field(id, labelKey, control, hintKey, path) {
     control.id = id;
     const parts = [el("label", { for: id, "data-i18n": labelKey })];
     if (hintKey) {
         parts.push(el("p", { class: "hint", id: id + "-hint", "data-i18n": hintKey }));
         control.setAttribute("aria-describedby", id + "-hint");
     }
-    return el("div", { class: "field" }, ...parts, control);
+    parts.push(el("p", { class: "error-msg", id: id + "-error", hidden: true }));
+    return el("div", { class: "field", dataset: { field: path, labelKey } }, ...parts, control);
 }
 
 export class NoticesTab {
@@ -45,6 +49,7 @@ export class NoticesTab {
         this.busy = false;
         this.mount($("panel-notices"));
         this.status = new StatusLine($("nt-status"));
+        this.errors = new FormErrors($("nt-form"), $("nt-errors"));
         this.sendStatus = new StatusLine($("nt-send-status"));
         this.listStatus = new StatusLine($("nt-list-status"));
         this.asked = null;        // {what: "stop"|"delete", notice, queued}: the row's confirmation
@@ -61,13 +66,15 @@ export class NoticesTab {
         const langBlock = (l) => el("fieldset", { class: "group" },
             el("legend", { "data-i18n": "notices.lang." + l }),
             field(`nt-subject-${l}`, `notices.subject_${l}`,
-                el("input", { type: "text", maxlength: "200", required: true, lang: l })),
+                el("input", { type: "text", maxlength: "200", required: true, lang: l }), null,
+                `texts.${l}.subject`),
             field(`nt-body-${l}`, `notices.body_${l}`,
                 el("textarea", { rows: "6", maxlength: "20000", required: true, lang: l }),
-                "notices.body_hint"));
+                "notices.body_hint", `texts.${l}.body`));
         const form = el("form", { id: "nt-form", method: "post", action: "/dashboard",
             novalidate: true, autocomplete: "off" },
-        field("nt-kind", "notices.kind", el("select", {})),
+        el("div", { id: "nt-errors", class: "error-summary", tabindex: "-1", hidden: true }),
+        field("nt-kind", "notices.kind", el("select", {}), null, "kind"),
         ...LANGS.map(langBlock),
         el("div", { id: "nt-status", class: "status", role: "status", "aria-live": "polite", hidden: true }),
         el("p", { class: "actions" },
@@ -164,6 +171,7 @@ export class NoticesTab {
             $("nt-form").reset();
             this.fillKinds();
             this.status.clear();
+            this.errors.clear();
             this.sendStatus.clear();
             this.asked = null;
             this.renderAsk();
@@ -184,17 +192,19 @@ export class NoticesTab {
         return `/v1/actions/${encodeURIComponent(this.action.id)}/notices`;
     }
 
-    // The form as a notice's body, or null (with the message) when a text is missing.
+    // The form as a notice's body, and the texts it lacks as field errors.
     body() {
         const texts = {};
+        const missing = [];
         for (const l of LANGS) {
-            const subject = $(`nt-subject-${l}`).value.trim();
-            const body = $(`nt-body-${l}`).value.trim();
-            if (!subject || !body)
-                return null;
-            texts[l] = { subject, body };
+            texts[l] = {};
+            for (const part of ["subject", "body"]) {
+                texts[l][part] = $(`nt-${part}-${l}`).value.trim();
+                if (!texts[l][part])
+                    missing.push({ field: `texts.${l}.${part}`, code: "required" });
+            }
         }
-        return { kind: $("nt-kind").value, texts };
+        return { body: { kind: $("nt-kind").value, texts }, missing };
     }
 
     // A text changed after a save: the preview and the count are of the old draft.
@@ -222,11 +232,13 @@ export class NoticesTab {
     async save() {
         if (this.busy || !this.action)
             return;
-        const body = this.body();
-        if (!body) {
-            this.status.set({ kind: "error", key: "notices.required" });
+        const { body, missing } = this.body();
+        if (missing.length) {
+            this.status.clear();
+            this.errors.show(missing, { focus: true });
             return;
         }
+        this.errors.clear();
         const text = JSON.stringify(body);
         if (!this.draft || this.draft.texts !== text || this.draft.notice.state !== "draft") {
             this.busy = true;
@@ -236,8 +248,13 @@ export class NoticesTab {
             if (r === null)
                 return;
             if (r instanceof NetworkError || r.status !== 201) {
-                this.status.set(r instanceof NetworkError || r.status !== 422 ? genericProblem(r)
-                    : { kind: "error", key: "notices.required" });
+                const list = fieldErrors(r);
+                if (list) {
+                    this.status.clear();
+                    this.errors.show(list, { focus: true });
+                } else {
+                    this.status.set(refusalMessage(r));
+                }
                 return;
             }
             this.draft = { notice: r.body, texts: text };
@@ -315,7 +332,7 @@ export class NoticesTab {
             return { kind: "error", key: "notices.count_changed" };
         if (name === "invalid-transition")
             return { kind: "error", key: "notices.already_sent" };
-        return genericProblem(r);
+        return refusalMessage(r);
     }
 
     // The send, on the count the user saw.
@@ -372,16 +389,19 @@ export class NoticesTab {
         $("nt-table").hidden = this.notices.length === 0;
         if (this.notices.length === 0)
             this.listStatus.set({ key: "notices.none" });
+        // each cell names its column: on a phone a row is a card of labelled cells (style.css)
+        const label = (col) => t("notices.col." + col);
         $("nt-rows").replaceChildren(...this.notices.map((n) => el("tr", { dataset: { id: n.id } },
-            el("td", { class: "nowrap" }, formatDateTime(n.created_at)),
-            el("td", { lang }, n.texts[lang].subject),
-            el("td", {}, t("notices.kind." + n.kind)),
-            el("td", { class: "state" }, t("notices.state." + n.state)),
-            el("td", { class: "num recipients" }, n.counts ? formatNumber(n.counts.recipients) : "—"),
-            el("td", { class: "progress", dataset: { sent: String(n.progress.sent),
+            el("td", { class: "nowrap", dataset: { label: label("date") } }, formatDateTime(n.created_at)),
+            el("td", { lang, dataset: { label: label("subject") } }, n.texts[lang].subject),
+            el("td", { dataset: { label: label("kind") } }, t("notices.kind." + n.kind)),
+            el("td", { class: "state", dataset: { label: label("state") } }, t("notices.state." + n.state)),
+            el("td", { class: "num recipients", dataset: { label: label("recipients") } },
+                n.counts ? formatNumber(n.counts.recipients) : "—"),
+            el("td", { class: "progress", dataset: { label: label("progress"), sent: String(n.progress.sent),
                 queued: String(n.progress.queued), failed: String(n.progress.failed),
                 cancelled: String(n.progress.cancelled) } }, this.progressText(n)),
-            el("td", { class: "row-actions" }, ...this.rowActions(n, lang)))));
+            el("td", { class: "row-actions cell-action" }, ...this.rowActions(n, lang)))));
     }
 
     progressText(n) {

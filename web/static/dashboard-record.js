@@ -7,8 +7,8 @@
 // buttons above the tabs (they write their own dated step); other steps are added here.
 import { onLanguageChange, t } from "./i18n.js";
 import { NetworkError, StatusLine, el, formatDate, genericProblem } from "./common.js";
-import { FormErrors, validationErrors } from "./forms.js";
-import { conflictMessage } from "./dashboard-action.js";
+import { FormErrors } from "./forms.js";
+import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -29,6 +29,8 @@ export class RecordTab {
         this.doc = null;
         this.busy = false;
         this.status = new StatusLine($("record-status"));
+        this.eventStatus = new StatusLine($("event-status")); // beside its form: on a phone the
+        // record's status line is screens above
         this.errors = new FormErrors($("record-form"), $("record-errors"));
         this.eventErrors = new FormErrors($("event-form"), $("event-errors"));
         $("record-form").addEventListener("submit", (ev) => {
@@ -64,18 +66,23 @@ export class RecordTab {
         this.show(r.body);
     }
 
-    show(doc) {
+    // kept: members typed but not saved, shown as typed (a step added meanwhile keeps them)
+    show(doc, kept = {}) {
         this.doc = doc;
         for (const [id, key] of FIELDS)
-            $(id).value = doc[key] ?? "";
+            $(id).value = (key in kept ? kept[key] : doc[key]) ?? "";
         this.renderHistory();
     }
 
     renderHistory() {
         const events = this.doc?.history || [];
+        // on a phone each row is a card whose cells name their column (data-label), and a
+        // step without a court reference or a note shows no empty line for it
+        const cell = (labelKey, text) => el("td", { text, dataset: { label: t(labelKey) } });
         $("history-rows").replaceChildren(...events.map((e) => el("tr", { dataset: { kind: e.kind } },
-            el("td", { text: formatDate(e.date) }), el("td", { text: t("event." + e.kind) }),
-            el("td", { text: e.court_reference ?? "" }), el("td", { text: e.note ?? "" }))));
+            cell("ws.rec.ev_date", formatDate(e.date)), cell("ws.rec.ev_kind", t("event." + e.kind)),
+            ...(e.court_reference ? [cell("ws.rec.ev_court_reference", e.court_reference)] : [el("td", { class: "empty" })]),
+            ...(e.note ? [cell("ws.rec.ev_note", e.note)] : [el("td", { class: "empty" })]))));
     }
 
     // The members whose value differs from the record's; an emptied optional one clears it.
@@ -97,49 +104,55 @@ export class RecordTab {
         // the French text the members gave stays theirs: a new text needs a new version
         if ("mandate_text" in body && !("mandate_text_version" in body))
             out.push({ field: "mandate_text_version", code: "new-version" });
+        if ("counsel_email" in body && body.counsel_email !== "" && $("rec-counsel-email").validity.typeMismatch)
+            out.push({ field: "counsel_email", code: "invalid-format" });
         if ($("rec-next-date").validity.badInput)
             out.push({ field: "next_date", code: "invalid-format" });
         return out;
     }
 
     // An API call; null when there was no answer (the status says so) or the key was refused.
-    async send(method, path, opts) {
+    async send(method, path, opts, status = this.status) {
         let r;
         try {
             r = await this.call(method, path, opts);
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
-            this.status.set(genericProblem(e));
+            status.set(genericProblem(e));
             return null;
         }
         return r.status === 401 ? null : r;
     }
 
-    async patch(body, errors, done) {
+    // One merge PATCH; errors and status: the form's (the record's or the step's).
+    async patch(body, errors, status, done) {
         if (this.busy)
             return;
         this.busy = true;
         this.status.clear();
+        this.eventStatus.clear();
         let r;
         try {
             r = await this.send("PATCH", this.path(),
-                { body, contentType: "application/merge-patch+json" });
+                { body, contentType: "application/merge-patch+json" }, status);
         } finally {
             this.busy = false;
         }
         if (!r)
             return;
-        const list = validationErrors(r);
+        const list = fieldErrors(r);
         if (r.status === 200 && r.body && r.body.id) {
             errors.clear();
-            this.show(r.body);
-            this.status.set({ kind: "success", key: done });
+            // a step added: what the record's form holds unsaved stays there
+            this.show(r.body, errors === this.eventErrors ? this.changes() : {});
+            status.set({ kind: "success", key: done });
             this.onChanged(r.body);
         } else if (list) {
             errors.show(list, { focus: true });
         } else {
-            this.status.set(conflictMessage(r));
+            errors.clear();
+            status.set(refusalMessage(r));
         }
     }
 
@@ -149,6 +162,7 @@ export class RecordTab {
         const body = this.changes();
         const local = this.clientErrors(body);
         if (local.length) {
+            this.status.clear();
             this.errors.show(local, { focus: true });
             return;
         }
@@ -157,7 +171,7 @@ export class RecordTab {
             this.status.set({ key: "ws.rec.nothing" });
             return;
         }
-        await this.patch(body, this.errors, "ws.rec.saved");
+        await this.patch(body, this.errors, this.status, "ws.rec.saved");
     }
 
     async addEvent() {
@@ -168,11 +182,12 @@ export class RecordTab {
             if ($(id).value.trim())
                 event[key] = $(id).value.trim();
         if (!event.date) {
+            this.eventStatus.clear();
             this.eventErrors.show([{ field: "history_add.date", code: "required" }], { focus: true });
             return;
         }
         const before = this.doc.history?.length ?? 0;
-        await this.patch({ history_add: event }, this.eventErrors, "ws.rec.added");
+        await this.patch({ history_add: event }, this.eventErrors, this.eventStatus, "ws.rec.added");
         if ((this.doc.history?.length ?? 0) > before)
             $("event-form").reset();
     }

@@ -7,8 +7,9 @@ import { onLanguageChange, t } from "./i18n.js";
 import {
     NetworkError, StatusLine, el, formatMoney, formatNumber, genericProblem,
 } from "./common.js";
-import { FormErrors, validationErrors } from "./forms.js";
-import { summaryCharts } from "./dashboard-charts.js";
+import { FormErrors } from "./forms.js";
+import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
+import { onNarrowChange, summaryCharts } from "./dashboard-charts.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -28,13 +29,32 @@ function flatten(obj, prefix = "", out = []) {
     return out;
 }
 
-// The whole-number fields of the form and the scheme's fields they fill.
-const AMOUNT_FIELDS = {
-    "sim-base": "scheme.base_amount", "sim-voucher": "scheme.vouchers",
-    "sim-supplement": "scheme.category_supplements", "sim-loss-cap": "scheme.documented_loss",
-    "sim-hourly": "scheme.time_spent.hourly_rate", "sim-hours": "scheme.time_spent.max_hours",
-    "sim-fund-cap": "scheme.fund_cap",
-};
+// The whole-number fields of the form: [control, the scheme's field the server names, least,
+// most] (docs/api.md §8.1: amounts 0–10¹², hours 0–1000, a fund cap from 1). A figure outside
+// them, or one that is no whole number, gets one message at its field, in the page's language,
+// whether the page or the server finds it: typed past what JSON carries exactly it would come
+// back as a bare 400, and "1.5" or "1-2" (the browser's badInput, an empty value) would be sent
+// as nothing at all.
+const AMOUNT_MAX = 1e12;
+const NUMBER_FIELDS = [["sim-base", "scheme.base_amount", 0, AMOUNT_MAX],
+    ["sim-voucher", "scheme.vouchers", 0, AMOUNT_MAX],
+    ["sim-supplement", "scheme.category_supplements.password", 0, AMOUNT_MAX],
+    ["sim-loss-cap", "scheme.documented_loss.cap_per_claimant", 0, AMOUNT_MAX],
+    ["sim-hourly", "scheme.time_spent.hourly_rate", 0, AMOUNT_MAX],
+    ["sim-hours", "scheme.time_spent.max_hours", 0, 1000],
+    ["sim-fund-cap", "scheme.fund_cap", 1, AMOUNT_MAX]];
+
+// The field error of a number outside its range, its bounds in the reader's digits.
+function rangeError([, field, min, max]) {
+    return { field, code: "number-range", min, max };
+}
+
+// A server's error at a number field said as the page says it (the voucher's own amounts,
+// vouchers[i].amount, included); other errors as they come.
+function asRangeError(e) {
+    const f = NUMBER_FIELDS.find(([, field]) => e.field === field || e.field.startsWith(field + "["));
+    return f && ["out-of-range", "invalid-type"].includes(e.code) ? rangeError(f) : e;
+}
 
 // The sum of a scheme's vouchers (0 without any).
 function voucherSum(scheme) {
@@ -50,13 +70,18 @@ export class SimulatePanel {
         this.result = null;
         this.scheme = null;
         this.status = new StatusLine($("sim-status"));
-        this.errors = new FormErrors($("sim-form"), $("sim-errors"));
+        this.errors = new FormErrors($("sim-form"), $("sim-errors"), (e) => (e.code === "number-range"
+            ? { min: formatNumber(e.min), max: formatNumber(e.max) } : {}));
         $("sim-form").addEventListener("submit", (ev) => {
             ev.preventDefault();
             this.run();
         });
         $("sim-csv").addEventListener("click", () => this.download());
-        onLanguageChange(() => this.unitHint());
+        onLanguageChange(() => {
+            this.unitHint();
+            this.drawResult();
+        });
+        onNarrowChange(() => this.drawResult());
     }
 
     // What the whole numbers of the form are, in the incident's own currency: cents of a euro
@@ -77,8 +102,31 @@ export class SimulatePanel {
         $("sim-csv").hidden = true;
         this.status.clear();
         this.errors.clear();
+        this.fill();
+        // an incident closed since is not among the open ones the page lists: read it
+        if (!incident)
+            this.readIncident(action);
+    }
+
+    async readIncident(action) {
+        let r;
+        try {
+            r = await this.call("GET", `/v1/incidents/${encodeURIComponent(action.incident)}`);
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+            return; // the form keeps its defaults; Simulate says what the server answers
+        }
+        if (r.status !== 200 || !r.body || this.action !== action)
+            return;
+        this.incident = r.body;
+        this.fill();
+    }
+
+    // The form from the incident's scheme (defaults without one).
+    fill() {
         this.unitHint();
-        // start from the incident's scheme when it has one
+        const incident = this.incident;
         const s = incident && incident.scheme ? incident.scheme : null;
         const set = (id, v) => { $(id).value = v === null || v === undefined ? "" : String(v); };
         set("sim-base", s ? s.base_amount : 3000);
@@ -86,6 +134,9 @@ export class SimulatePanel {
         // holds their sum, and sends them as they are while it is unchanged (schemeOfForm)
         set("sim-voucher", voucherSum(s));
         set("sim-cash-ratio", s ? s.cash_alternative_ratio : "");
+        // a supplement per exposed password only where the incident exposed passwords: elsewhere
+        // no claimant can declare one and the figure would change nothing
+        $("sim-supplement").closest(".field").hidden = !this.passwordsExposed();
         set("sim-supplement", s && s.category_supplements ? s.category_supplements.password ?? 0 : 0);
         set("sim-loss-cap", s && s.documented_loss && s.documented_loss.reimburse ? s.documented_loss.cap_per_claimant : 0);
         set("sim-hourly", s && s.time_spent ? s.time_spent.hourly_rate : 0);
@@ -93,16 +144,26 @@ export class SimulatePanel {
         set("sim-fund-cap", s ? s.fund_cap : "");
     }
 
+    passwordsExposed() {
+        return Boolean(this.incident && (this.incident.data_categories || []).includes("password"));
+    }
+
     schemeOfForm() {
         const n = (id) => ($(id).value.trim() === "" ? null : Number($(id).value));
         const voucher = n("sim-voucher") || 0;
         const own = this.incident && this.incident.scheme ? this.incident.scheme.vouchers : null;
         const lossCap = n("sim-loss-cap") || 0;
-        const supplement = n("sim-supplement") || 0;
+        // the incident's supplements for other categories are sent as they are (the form offers
+        // the password's only), so that its own scheme simulates as it stands
+        const supplements = { ...(this.incident?.scheme?.category_supplements || {}) };
+        delete supplements.password;
+        const supplement = this.passwordsExposed() ? n("sim-supplement") || 0 : 0;
+        if (supplement)
+            supplements.password = supplement;
         return {
             currency: (this.incident && this.incident.currency) || "EUR",
             base_amount: n("sim-base") || 0,
-            category_supplements: supplement ? { password: supplement } : {},
+            category_supplements: supplements,
             documented_loss: { reimburse: lossCap > 0, cap_per_claimant: lossCap },
             time_spent: { hourly_rate: n("sim-hourly") || 0, max_hours: n("sim-hours") || 0 },
             fund_cap: n("sim-fund-cap"),
@@ -116,11 +177,16 @@ export class SimulatePanel {
     async run() {
         if (!this.action)
             return;
-        // a figure past what JSON carries exactly would come back as a bare 400
-        const typed = (id) => $(id).value.trim();
-        const local = Object.entries(AMOUNT_FIELDS)
-            .filter(([id]) => typed(id) !== "" && !Number.isSafeInteger(Number(typed(id))))
-            .map(([, field]) => ({ field, code: "out-of-range" }));
+        const local = NUMBER_FIELDS.filter(([id, , min, max]) => {
+            const input = $(id);
+            if (input.closest(".field").hidden)
+                return false;
+            const typed = input.value.trim();
+            if (input.validity.badInput)
+                return true;
+            const v = Number(typed);
+            return typed !== "" && !(Number.isSafeInteger(v) && v >= min && v <= max);
+        }).map(rangeError);
         if (local.length) {
             this.status.clear();
             this.errors.show(local, { focus: true });
@@ -139,7 +205,7 @@ export class SimulatePanel {
         }
         if (r.status === 401)
             return;
-        const list = validationErrors(r);
+        const list = fieldErrors(r)?.map(asRangeError) ?? null;
         if (list || r.status !== 200 || !r.body) {
             // the figures and CSV of an earlier scheme are not this form's any more
             this.result = null;
@@ -153,15 +219,20 @@ export class SimulatePanel {
         }
         if (r.status !== 200 || !r.body) {
             this.errors.clear();
-            this.status.set(genericProblem(r));
+            this.status.set(refusalMessage(r));
             return;
         }
         this.errors.clear();
         this.result = r.body;
         this.scheme = scheme;
         this.status.set({ kind: "success", key: "ws.sim.done", params: { eligible: formatNumber(r.body.eligible) } });
-        $("sim-body").replaceChildren(...summaryCharts(r.body, "action"));
+        this.drawResult();
         $("sim-csv").hidden = false;
+    }
+
+    drawResult() {
+        if (this.result)
+            $("sim-body").replaceChildren(...summaryCharts(this.result, "action"));
     }
 
     download() {

@@ -17,8 +17,9 @@ import {
     NetworkError, StatusLine, api, categoriesText, el, fetchIncidents, formatDate,
     formatDateTime, formatNumber, genericProblem, initPage, problemName,
 } from "./common.js";
-import { FormErrors, validationErrors } from "./forms.js";
-import { ActionPanel, conflictMessage, idempotencyKey } from "./dashboard-action.js";
+import { FormErrors } from "./forms.js";
+import { ActionPanel, idempotencyKey } from "./dashboard-action.js";
+import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 import { ChartsPanel } from "./dashboard-charts.js";
 import { MembersTab } from "./dashboard-members.js";
 import { RecordTab } from "./dashboard-record.js";
@@ -302,6 +303,10 @@ const notices = new NoticesTab({ call, currentFilter: () => members.filter() });
 // the summary tab draws its charts when shown (they cost three reads); the record tab reads
 // the action's record; the notices tab reads its list (and their progress) again
 const showTab = wireTabs($("action-tabs"), (panelId) => {
+    // the members listed again: those added in "Add members" meanwhile appear (on a change of
+    // action, members.show reads the new action's list itself)
+    if (panelId === "panel-list" && panel.action && members.action?.id === panel.action.id)
+        members.refresh();
     if (panelId === "panel-summary" && panel.action)
         charts.load(panel.action);
     if (panelId === "panel-record" && panel.action)
@@ -404,7 +409,7 @@ async function openAnswer(r) {
     // a definite answer ends the attempt; a lost or refused-for-now one keeps its key
     if (!(r.status >= 500 || r.status === 429 || name === "idempotency-key-in-use"))
         openAttempt = null;
-    const list = validationErrors(r);
+    const list = fieldErrors(r);
     if (r.status === 201 && r.body && r.body.id) {
         openErrors.clear();
         openForm.reset();
@@ -420,7 +425,7 @@ async function openAnswer(r) {
         return;
     }
     openErrors.clear();
-    openStatus.set(conflictMessage(r));
+    openStatus.set(refusalMessage(r));
 }
 
 // --- wiring ----------------------------------------------------------------------------------
