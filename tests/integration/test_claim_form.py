@@ -206,6 +206,23 @@ class ClaimForm(unittest.TestCase):
                 self.assertEqual(dict(ff.hidden_fields(form))["lang"], to)
         self.assertEqual(cf.count_claims(self.slug), before, "a claim was made")
 
+    def test_an_unknown_field_is_named(self):
+        """A forged post with a control the form does not have is told which one, escaped,
+        cut when long, in both languages."""
+        for lang, said in (("en", "The field “<bdi>{}</bdi>” is not accepted."),
+                           ("fr", "Le champ « <bdi>{}</bdi> » n'est pas accepté.")):
+            for name, shown in (("claimant.nickname", "claimant.nickname"),
+                                ("claimant.<b>x</b>", "claimant.&lt;b&gt;x&lt;/b&gt;"),
+                                ("z" * 100, "z" * 40 + "…")):
+                with self.subTest(lang=lang, name=name[:20]):
+                    page = self.page(lang=lang).body.decode()  # a key per body
+                    r = ff.post_form(self.client, f"/claim?lang={lang}",
+                                     pairs_for(page, person(**{name: "x"})))
+                    self.assertEqual(r.status, 422, r)
+                    text = r.body.decode()
+                    self.assertIn(said.format(shown), text)
+                    self.assertNotIn("<b>x</b>", text)
+
     def test_the_apis_rules_and_paths(self):
         """A value the API refuses is refused here at the same path: hours as words, a
         category outside the incident, an unknown member."""
