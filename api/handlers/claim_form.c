@@ -21,8 +21,10 @@ static const struct form_member typed[] = {
     {"harms.documented_loss", KIND_MONEY}, {"data_categories", KIND_LIST},
 };
 
-static const char *const page_controls[] = {"incident", "action", "lang", "idempotency_key",
-                                            "reference", "token", "form", NULL};
+static const char *const page_controls[] = {"incident",  "action", "lang",
+                                            "idempotency_key", "reference", "token",
+                                            "form",      "switch_lang", CLAIM_FORM_SENT,
+                                            NULL};
 
 bool
 claim_form_is_page_control(const char *name)

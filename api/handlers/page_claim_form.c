@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/vocab.h"
+#include "handlers/claim_form.h"
 #include "web/catalogue.h"
 #include "web/country_names.h"
 #include "web/escape.h"
@@ -601,6 +602,8 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
     html_hidden(sb, "incident", d->incident.slug);
     html_hidden(sb, "lang", web_lang_code(w->lang));
     html_hidden(sb, "idempotency_key", st->idem_key);
+    if (st->values != NULL && st->errors != NULL && st->errors->n > 0)
+        html_hidden(sb, CLAIM_FORM_SENT, "1"); /* its language switch shows the errors again */
     if (d->has_offer)
         html_hidden(sb, "action", d->action.id); /* the offer stays when the box is left unticked */
     page_claim_fields(sb, w, st);

@@ -131,6 +131,29 @@ handle_page_my_claim(struct request *rq)
     return render(rq, &w, 200, &st);
 }
 
+/* The errors a correction typed as f would meet, found without saving it (the language
+ * switch of a correction that came back refused): the form read as the whole claim, as
+ * PATCH merges it (a category list left empty keeps the claim's, the notice is the one it
+ * accepted), by the API's rules. NULL: none. */
+static struct errors *
+correction_errors(struct request *rq, const struct form *f, const json_t *view,
+                  const struct claim_page_data *d)
+{
+    int exponent = currency_exponent(d->incident.currency);
+    json_t *body = claim_form_to_json(f, exponent < 0 ? 2 : exponent, false);
+    const char *notice = ((const struct app *)rq->app)->cfg->privacy_notice_version;
+    const json_t *cats = json_object_get(view, "data_categories");
+
+    if (body != NULL &&
+        ((json_object_get(body, "data_categories") == NULL && cats != NULL &&
+          json_object_set_new(body, "data_categories", json_deep_copy(cats)) != 0) ||
+         json_object_set_new(body, "privacy_notice_version", json_string(notice)) != 0)) {
+        json_decref(body);
+        body = NULL; /* out of memory: the form without its errors */
+    }
+    return page_claim_check(rq, body, &d->incident, notice);
+}
+
 /* The claim page from a claim view, with its incident, scheme and actions. */
 static struct reply
 claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, json_t *view,
@@ -156,6 +179,8 @@ claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, js
     st->evidence = evidence_page_list(rq, json_string_value(json_object_get(view, "reference")),
                                       st->token);
     st->scheme = page_claim_scheme(d, scheme);
+    if (st->recheck)
+        st->errors = correction_errors(rq, f, view, d);
     return render(rq, w, status, st);
 }
 
@@ -286,8 +311,11 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
         page_api_answer(rq, handle_claims_get(rq), &a);
     }
     if (a.status == 200) {
-        if (strcmp(what, "reshow") == 0)
+        if (strcmp(what, "reshow") == 0) {
             st.values = f; /* the correction as typed, in the switch's language */
+            /* with its errors again when it came back refused (page_claim.h) */
+            st.recheck = form_get(f, CLAIM_FORM_SENT, NULL) != NULL;
+        }
         if (strcmp(what, "keep") == 0) {
             /* the claim with its reference and token on show: a page that showed them (the
              * receipt, a new token) in another language */

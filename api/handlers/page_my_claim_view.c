@@ -10,6 +10,7 @@
 #include "domain/countries.h"
 #include "domain/currency.h"
 #include "domain/vocab.h"
+#include "handlers/claim_form.h"
 #include "handlers/evidence_page.h"
 #include "handlers/page_claim_form.h"
 #include "web/catalogue.h"
@@ -503,6 +504,8 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     web_section_begin(sb, w, "correct", NULL, "correct-h2", "myform.correct_h2");
     page_claim_error_summary(sb, w, st->errors);
     claim_form_open(sb, w, st, "claim-form", "correct");
+    if (st->values != NULL && st->errors != NULL && st->errors->n > 0)
+        hidden(sb, CLAIM_FORM_SENT, "1"); /* its language switch shows the errors again */
     struct claim_form_state fs = {.data = st->data,
                                   .scheme = st->scheme,
                                   .values = st->values != NULL ? st->values : &kept,

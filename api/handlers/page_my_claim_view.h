@@ -39,6 +39,8 @@ struct my_claim_state {
     bool confirm_withdraw;                /* the question before a withdrawal, not the claim */
     const struct form *values;     /* a refused correction's values, or NULL */
     const struct errors *errors;
+    bool recheck;                  /* values is a refused correction shown again in another
+                                    * language: errors are those it would meet now */
 };
 
 void page_my_claim_render(struct strbuf *sb, const struct web_ctx *w,

@@ -244,6 +244,44 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertEqual(view["claimant"]["address"]["city"],
                          body["claimant"]["address"]["city"], "the correction was saved")
 
+    def test_a_refused_correction_keeps_its_errors_through_the_language_switch(self):
+        """A correction that came back with errors, switched to the other language, shows them
+        again in that language (summary and field, linked), for what is typed now; nothing is
+        saved. The switch of a correction never sent shows none."""
+        body, receipt = self.claim()
+        page = self.open(receipt).body.decode()
+
+        def typed(text, **over):
+            form = ff.form_by_id(text, "claim-form")
+            pairs = [(c["name"], over.get(c["name"], c["value"])) for c in form["controls"]
+                     if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])
+                     and c["tag"] not in ("select", "button")]
+            return pairs + [("claimant.address.country", "FR")]
+
+        fresh = self.post(typed(page) + [("switch_lang", "fr")], lang="fr").body.decode()
+        self.assertNotIn('role="alert"', fresh)
+        self.assertNotIn("<title>Erreur", fresh)
+        refused = self.post(typed(page, **{"claimant.phone": "12"}))
+        self.assertEqual(refused.status, 422, refused)
+        r = self.post(typed(refused.body.decode(), **{"claimant.phone": "12"})
+                      + [("switch_lang", "fr")], lang="fr")
+        self.assertEqual(r.status, 200, r)
+        text = r.body.decode()
+        self.assertIn('<html lang="fr"', text)
+        self.assertIn("<title>Erreur\u00a0: ", text)
+        summary = text[text.index('id="error-summary"'):]
+        summary = summary[:summary.index("</div>")]
+        self.assertIn('role="alert"', summary)
+        self.assertIn('href="#phone"', summary)
+        self.assertIn("Téléphone", summary)
+        self.assertRegex(text, r'<input id="phone"[^>]*aria-invalid="true"[^>]*value="12"')
+        self.assertRegex(text, r'<p class="error-msg" id="phone-error"><span class="error-line">')
+        # the phone emptied before the next switch: no error left
+        again = self.post(typed(text, **{"claimant.phone": ""}) + [("switch_lang", "en")])
+        self.assertNotIn('role="alert"', again.body.decode())
+        view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
+        self.assertEqual(view["claimant"]["phone"], body["claimant"]["phone"], "saved")
+
     def test_a_new_address_in_the_form_tells_the_old_one(self):
         """The page's correction form is the API's correction: a new email address there
         sends the old address the notice of the change (docs/mail.md, address-changed), the
