@@ -24,7 +24,7 @@ static const struct form_member typed[] = {
 static const char *const page_controls[] = {"incident",  "action", "lang",
                                             "idempotency_key", "reference", "token",
                                             "form",      "switch_lang", CLAIM_FORM_SENT,
-                                            NULL};
+                                            CLAIM_FORM_EVIDENCE_DROPPED, NULL};
 
 bool
 claim_form_is_page_control(const char *name)

@@ -183,7 +183,7 @@ size_text(struct strbuf *sb, const struct web_ctx *w, int64_t bytes)
 
 void
 evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct evidence_list *l,
-                 const char *reference, const char *token)
+                 const char *reference, const char *token, const char *dropped)
 {
     struct evidence_limits lim = {w->cfg->evidence_max_files, w->cfg->evidence_max_bytes};
     struct strbuf max = {0}, mb = {0};
@@ -233,6 +233,13 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
         web_markup(sb, w->cat, w->lang, "<p id=\"evidence-full\">{ev.full}</p>\n</section>\n");
         return;
     }
+    if (dropped != NULL && dropped[0] != '\0') {
+        /* a file chosen, then the language switched (a file input cannot be filled again) */
+        strbuf_puts(sb, "<p id=\"evidence-dropped\" class=\"status status-error\" "
+                        "role=\"alert\">");
+        web_tf_isolated(sb, w->cat, w->lang, "ev.dropped", (const char *[]){"name", dropped, NULL});
+        strbuf_puts(sb, "</p>\n");
+    }
     form_open(sb, w, "evidence-form", reference, token);
     /* what web/static/evidence.js needs: the limit, and its messages in the page's language */
     strbuf_printf(sb, "<div class=\"field\" id=\"evidence-field\" data-max-bytes=\"%lld\"",
@@ -242,8 +249,10 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
                " data-msg-none=\"{=ev.err.none}\" data-msg-failed=\"{=ev.err.failed}\""
                " data-msg-sending=\"{=ev.sending}\">\n"
                "<label for=\"evidence-file\">{ev.file_label}</label>\n"
+               "<p class=\"hint\" id=\"evidence-file-hint\">{ev.file_hint}</p>\n"
                "<input id=\"evidence-file\" type=\"file\" name=\"file\""
-               " accept=\"application/pdf,image/jpeg,image/png\">\n</div>\n"
+               " accept=\"application/pdf,image/jpeg,image/png\""
+               " aria-describedby=\"evidence-file-hint\">\n</div>\n"
                "<progress id=\"evidence-progress\" max=\"100\" value=\"0\" hidden></progress>\n"
                "<p id=\"evidence-status\" role=\"status\"></p>\n"
                "<p class=\"actions\"><button id=\"evidence-add\" type=\"submit\""
@@ -281,9 +290,13 @@ result_page(struct request *rq, const struct web_ctx *w, const struct form_post 
 {
     struct strbuf sb = {0};
     const char *ref = p->fields[F_REFERENCE], *token = p->fields[F_TOKEN];
+    /* the language switch opens the claim (a link would lose it: the token is in no address) */
+    const char *const again[] = {"form", "open", "reference", ref, "token", token, NULL};
     struct web_page page = {
         .title = web_t(w->cat, w->lang, "my.h1"),
         .path = "/my-claim",
+        .switch_post_path = "/my-claim",
+        .switch_post = again,
         .noindex = true,
         .nav_current = "/my-claim",
         .script = "/static/evidence.js",
@@ -296,7 +309,7 @@ result_page(struct request *rq, const struct web_ctx *w, const struct form_post 
                   kind, strcmp(kind, "error") == 0 ? "alert" : "status");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, key);
     strbuf_puts(&sb, "</p></div>\n");
-    evidence_section(&sb, w, evidence_page_list(rq, ref, token), ref, token);
+    evidence_section(&sb, w, evidence_page_list(rq, ref, token), ref, token, NULL);
     /* back to the claim: its page opens with the same credentials, in a body (never a URL) */
     strbuf_printf(&sb, "<form id=\"evidence-back\" method=\"post\" action=\"/my-claim?lang=%s\">\n",
                   web_lang_code(w->lang));

@@ -289,6 +289,7 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
 
     st.reference = form_get(f, "reference", NULL);
     st.offer_action = form_get(f, "action", NULL);
+    st.evidence_dropped = form_get(f, CLAIM_FORM_EVIDENCE_DROPPED, NULL);
     const char *token = form_get(f, "token", NULL);
     if (st.reference == NULL || st.reference[0] == '\0' || token == NULL || token[0] == '\0') {
         /* nothing to look up: say what is missing, not that it was not recognised */

@@ -494,7 +494,8 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     as_given(sb, w, st);
     strbuf_puts(sb, "</section>\n");
     action_part(sb, w, st, withdrawn);
-    evidence_section(sb, w, st->evidence, str(st->view, "reference"), st->token);
+    evidence_section(sb, w, st->evidence, str(st->view, "reference"), st->token,
+                     st->evidence_dropped);
     if (withdrawn || !json_is_object(json_object_get(st->view, "claimant")))
         return;
     /* the correction: the claim form's own questions, filled as the claim stands (or as the

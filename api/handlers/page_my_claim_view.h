@@ -36,6 +36,8 @@ struct my_claim_state {
     const struct association *member_assoc;
     const struct evidence_list *evidence; /* its evidence files (handlers/evidence_page.h), or
                                            * NULL: no section */
+    const char *evidence_dropped;         /* a file chosen but not attached, which the
+                                           * language switch forgot (its name), or NULL */
     bool confirm_withdraw;                /* the question before a withdrawal, not the claim */
     const struct form *values;     /* a refused correction's values, or NULL */
     const struct errors *errors;

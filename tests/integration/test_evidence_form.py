@@ -54,6 +54,44 @@ class EvidenceFormTest(unittest.TestCase):
                        " JOIN claims c ON c.id = f.claim_id WHERE f.state = 'stored'"
                        " AND c.reference = " + cf.sql_literal(reference) + " ORDER BY f.id")
 
+    def test_a_language_switch_is_honest_about_a_file_chosen(self):
+        """A file chosen but not attached cannot follow the language switch: the file input
+        says so (its hint); the switch's post naming the file (web/static/evidence.js) gets a
+        page in the other language that names it, escaped, and asks to choose it again. The
+        page that answers an attachment switches language with the claim kept open."""
+        receipt = self.claim()
+        page = self.open(receipt)
+        self.assertRegex(page, r'<p class="hint" id="evidence-file-hint">Changing the language '
+                               r'forgets a file chosen but not yet attached.</p>\n'
+                               r'<input id="evidence-file"[^>]* '
+                               r'aria-describedby="evidence-file-hint">')
+        self.assertNotIn('id="evidence-dropped"', page)
+        form = ff.form_by_id(page, "claim-form")
+        pairs = [(c["name"], c["value"]) for c in form["controls"]
+                 if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])
+                 and c["tag"] != "select"] + [("claimant.address.country", "FR")]
+        for lang, said in (("fr", "Le fichier « <bdi>{}</bdi> » n'a pas été joint"),
+                           ("en", "The file “<bdi>{}</bdi>” was not attached")):
+            r = ff.post_form(self.client, f"/my-claim?lang={lang}",
+                             pairs + [("switch_lang", lang),
+                                      ("evidence_dropped", "relevé <b>1</b>.pdf")])
+            self.assertEqual(r.status, 200, r.body[:300])
+            text = r.body.decode()
+            self.assertIn(f'<html lang="{lang}"', text)
+            self.assertIn('<p id="evidence-dropped" class="status status-error" role="alert">',
+                          text)
+            self.assertIn(said.format("relevé &lt;b&gt;1&lt;/b&gt;.pdf"), text)
+            self.assertNotIn('role="alert" aria-labelledby="error-summary-title"', text,
+                             "the name is no correction's error")
+        evidence = ff.form_by_id(page, "evidence-form")
+        r = self.post(evidence, [("file", ("scan.pdf", ef.pdf(2000), "application/pdf"))])
+        self.assertEqual(r.status, 200, r.body[:300])
+        switch = [f for f in ff.forms_of(r.body.decode()) if f["action"] == "/my-claim?lang=fr"]
+        self.assertEqual(len(switch), 1, "the switch to French posts the claim")
+        self.assertEqual(dict(ff.hidden_fields(switch[0])),
+                         {"form": "open", "lang": "fr", "reference": receipt["reference"],
+                          "token": receipt["token"]})
+
     def test_add_list_remove_without_javascript(self):
         receipt = self.claim()
         page = self.open(receipt)
