@@ -29,7 +29,11 @@ export class FormErrors {
         this.params = params;
         this.errors = [];
         onLanguageChange(() => this.render());
-        this.render(); // links every control to its hint from the start
+        // links every control to its hint from the start; but errors the server's page shows
+        // (a refused form, a form switched to another language with its errors) stay as it
+        // wrote them, already linked, until the next check
+        if (!summary || summary.hidden)
+            this.render();
     }
 
     wrapperOf(field) {
