@@ -168,16 +168,22 @@ form_open(struct strbuf *sb, const struct web_ctx *w, const char *id, const char
     html_hidden(sb, "lang", web_lang_code(w->lang));
 }
 
+/* "10 MB", "2.5 MB", "12 KB"; in French "10 Mo", "2,5 Mo", "12 Ko" (the French units), the
+ * number and its unit never on two lines; no ",0" after a round limit. */
 static void
 size_text(struct strbuf *sb, const struct web_ctx *w, int64_t bytes)
 {
+    bool fr = w->lang == WEB_LANG_FR;
+
     if (bytes >= 1024 * 1024) {
-        web_format_int(sb, w->lang, (bytes * 10 / (1024 * 1024)) / 10);
-        strbuf_printf(sb, "%c%d MB", w->lang == WEB_LANG_FR ? ',' : '.',
-                      (int)((bytes * 10 / (1024 * 1024)) % 10));
+        int64_t tenths = bytes * 10 / (1024 * 1024);
+        web_format_int(sb, w->lang, tenths / 10);
+        if (tenths % 10 != 0)
+            strbuf_printf(sb, "%c%d", fr ? ',' : '.', (int)(tenths % 10));
+        strbuf_puts(sb, fr ? WEB_NBSP "Mo" : WEB_NBSP "MB");
     } else {
         web_format_int(sb, w->lang, (bytes + 1023) / 1024);
-        strbuf_puts(sb, w->lang == WEB_LANG_FR ? " Ko" : " KB");
+        strbuf_puts(sb, fr ? WEB_NBSP "Ko" : WEB_NBSP "KB");
     }
 }
 
