@@ -179,8 +179,10 @@ claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, js
     st->evidence = evidence_page_list(rq, json_string_value(json_object_get(view, "reference")),
                                       st->token);
     st->scheme = page_claim_scheme(d, scheme);
-    if (st->recheck)
-        st->errors = correction_errors(rq, f, view, d);
+    if (st->recheck && (st->errors = correction_errors(rq, f, view, d)) != NULL) {
+        st->notice_key = "my.correct_refused";
+        st->notice_kind = "error";
+    }
     return render(rq, w, status, st);
 }
 
@@ -263,7 +265,10 @@ refused(struct request *rq, const struct page_answer *a, const struct form *f, c
     st->notice_kind = "error";
     if ((st->errors = page_api_errors(rq, a)) != NULL) {
         st->values = strcmp(what, "correct") == 0 ? f : NULL;
-        st->notice_key = strcmp(what, "join") == 0 ? "mandate.unavailable" : NULL;
+        /* said at the top: the correction's errors are below the claim, out of sight */
+        st->notice_key = strcmp(what, "join") == 0 ? "mandate.unavailable"
+                         : st->values != NULL      ? "my.correct_refused"
+                                                   : NULL;
     } else if (strcmp(a->problem, "duplicate-claim") == 0) {
         st->notice_key = "my.correct_duplicate";
     } else if (strcmp(a->problem, "claim-withdrawn") == 0) {

@@ -155,6 +155,12 @@ notice(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *
                                                                                    : "status");
     web_tf(sb, w->cat, w->lang, WEB_TEXT, st->notice_key,
            (const char *[]){"seconds", st->notice_param != NULL ? st->notice_param : "", NULL});
+    if (st->values != NULL && st->errors != NULL && st->errors->n > 0) {
+        /* the correction's errors are far below the claim as given: the way to them */
+        strbuf_puts(sb, " <a href=\"#error-summary\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "my.correct_refused_link");
+        strbuf_puts(sb, "</a>");
+    }
     strbuf_puts(sb, "</p></div>\n");
 }
 

@@ -66,6 +66,12 @@ class EvidenceFormTest(unittest.TestCase):
                                r'<input id="evidence-file"[^>]* '
                                r'aria-describedby="evidence-file-hint">')
         self.assertNotIn('id="evidence-dropped"', page)
+        # the limit in each language's units, the number never apart from its unit
+        self.assertIn("PDF, JPEG or PNG, 10\u00a0MB each", page)
+        fr = ff.post_form(self.client, "/my-claim?lang=fr",
+                          [("form", "open"), ("lang", "fr"), ("reference", receipt["reference"]),
+                           ("token", receipt["token"])]).body.decode()
+        self.assertIn("PDF, JPEG ou PNG, 10\u00a0Mo chacun", fr)
         form = ff.form_by_id(page, "claim-form")
         pairs = [(c["name"], c["value"]) for c in form["controls"]
                  if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])

@@ -263,6 +263,12 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertNotIn("<title>Erreur", fresh)
         refused = self.post(typed(page, **{"claimant.phone": "12"}))
         self.assertEqual(refused.status, 422, refused)
+        # the errors are far below the claim as given: the top of the page says so, and links
+        top = refused.body.decode()
+        top = top[top.index("<main"):top.index('id="claim"')]
+        self.assertRegex(top, r'<div id="claim-status" class="status status-error" role="alert">'
+                              r'<p>Your corrections are not saved yet: some answers need to be '
+                              r'changed. <a href="#error-summary">See what to change</a></p>')
         r = self.post(typed(refused.body.decode(), **{"claimant.phone": "12"})
                       + [("switch_lang", "fr")], lang="fr")
         self.assertEqual(r.status, 200, r)
@@ -274,6 +280,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertIn('role="alert"', summary)
         self.assertIn('href="#phone"', summary)
         self.assertIn("Téléphone", summary)
+        self.assertIn("Vos corrections ne sont pas encore enregistrées", text[:text.index('id="claim"')])
         self.assertRegex(text, r'<input id="phone"[^>]*aria-invalid="true"[^>]*value="12"')
         self.assertRegex(text, r'<p class="error-msg" id="phone-error"><span class="error-line">')
         # the phone emptied before the next switch: no error left
