@@ -281,6 +281,18 @@ refused(struct request *rq, const struct page_answer *a, const struct form *f, c
     }
 }
 
+/* Whether f is the claim opened again after evidence.js attached a file (docs/web-forms.md):
+ * the page says so at its top, as the page without JavaScript does. */
+static bool
+attached(const struct form *f)
+{
+    const char *done = form_get(f, "done", NULL);
+    const char *what = form_get(f, "form", NULL);
+
+    return what != NULL && strcmp(what, "open") == 0 && done != NULL &&
+           strcmp(done, "evidence_added") == 0;
+}
+
 /* open, correct, withdraw, withdraw_confirm, join, revoke: the claimant's routes of the API;
  * "reshow" (the language switch of the correction form) is "open" with the values posted.
  * "withdraw" only asks: the page that says what withdrawing means, whose button posts
@@ -334,6 +346,7 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
                         : strcmp(what, "join") == 0             ? "myform.joined"
                         : strcmp(what, "revoke") == 0           ? "my.mandate_revoked"
                         : strcmp(what, "withdraw_confirm") == 0 ? "my.withdrawn_done"
+                        : attached(f)                           ? "ev.added"
                                                                 : NULL;
         st.notice_kind = st.notice_key != NULL ? "success" : NULL;
         if (strcmp(what, "withdraw") == 0) {

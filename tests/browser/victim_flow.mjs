@@ -332,7 +332,8 @@ async function evidenceNoJs(browser) {
 
 // Evidence with JavaScript (English, laptop): a file chosen, then the language switched
 // before it was attached. No page can fill a file input again, so the page in French names
-// the file and asks to choose it again; nothing was attached.
+// the file and asks to choose it again; nothing was attached. Chosen again and attached, the
+// claim's page says so at its top.
 async function evidenceSwitchJs(browser, receipt, listed) {
     steps.current = "evidence: a file chosen, then the language switched";
     const context = await newContext(browser, { javaScriptEnabled: true, locale: "en-GB",
@@ -357,6 +358,16 @@ async function evidenceSwitchJs(browser, receipt, listed) {
     contains(await page.locator("#evidence-list").innerText(), listed, "the first file still listed");
     await axeCheck(page, steps, problems, "file forgotten by the switch (fr, JavaScript on)");
     await shootAt(page, outDir, steps, problems, "evidence-switch-js", { restore: [1280, 800] });
+    // chosen again and attached by the script (the API, a progress bar): the claim's page opens
+    // again and says at its top that the file was attached, as the page without JavaScript does
+    steps.current = "evidence: attached with JavaScript";
+    await page.setInputFiles("#evidence-file", { name: "attestation-plainte.pdf", mimeType: "application/pdf",
+        buffer: Buffer.from("%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n") });
+    await page.click("#evidence-add");
+    await page.locator("#claim-status.status-success").waitFor();
+    contains(await page.locator("#claim-status").innerText(), "Le fichier a été joint", "the page says it was attached");
+    equal(await page.locator("#evidence-list li").count(), 2, "the second file listed");
+    check(await page.locator("#evidence-dropped").count() === 0, "nothing said forgotten any more");
     await context.close();
 }
 

@@ -98,6 +98,21 @@ class EvidenceFormTest(unittest.TestCase):
                          {"form": "open", "lang": "fr", "reference": receipt["reference"],
                           "token": receipt["token"]})
 
+    def test_the_claim_reopened_after_a_file_attached_by_the_script_says_so(self):
+        """evidence.js opens the claim again after the API took the file (`done`): the page
+        says at its top that the file was attached; anything else in `done` says nothing."""
+        receipt = self.claim()
+        opened = [("form", "open"), ("lang", "en"), ("reference", receipt["reference"]),
+                  ("token", receipt["token"])]
+        text = ff.post_form(self.client, "/my-claim?lang=en",
+                            opened + [("done", "evidence_added")]).body.decode()
+        self.assertIn('<div id="claim-status" class="status status-success" role="status"><p>'
+                      "The file was attached to your claim.</p></div>", text)
+        for done in ("evidence_removed", "<b>x</b>"):
+            other = ff.post_form(self.client, "/my-claim?lang=en",
+                                 opened + [("done", done)]).body.decode()
+            self.assertNotIn('id="claim-status"', other)
+
     def test_add_list_remove_without_javascript(self):
         receipt = self.claim()
         page = self.open(receipt)

@@ -19,14 +19,17 @@ function say(status, text, isError) {
   status.className = isError ? "status status-error" : "";
 }
 
-// The claim page again: a form=open post with the claim's reference and token.
+// The claim page again: a form=open post with the claim's reference and token, saying at its
+// top that the file was attached (the list is far below on a phone), as the page without
+// JavaScript does.
 function reopen() {
   const back = document.createElement("form");
   back.method = "post";
   back.action = "/my-claim?lang=" + encodeURIComponent(form.elements.lang.value);
   for (const [name, value] of [["form", "open"], ["lang", form.elements.lang.value],
                                ["reference", form.elements.reference.value],
-                               ["token", form.elements.token.value]]) {
+                               ["token", form.elements.token.value],
+                               ["done", "evidence_added"]]) {
     const input = document.createElement("input");
     input.type = "hidden";
     input.name = name;
