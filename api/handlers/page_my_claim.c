@@ -334,11 +334,13 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
             /* with its errors again when it came back refused (page_claim.h) */
             st.recheck = form_get(f, CLAIM_FORM_SENT, NULL) != NULL;
         }
-        if (strcmp(what, "keep") == 0) {
+        if (strcmp(what, "keep") == 0 || strcmp(what, "renewed") == 0) {
             /* the claim with its reference and token on show: a page that showed them (the
-             * receipt, a new token) in another language */
+             * receipt, a new token) in another language; "renewed": the token just set by a
+             * recovery link (redeem) */
             st.new_reference = json_string_value(json_object_get(a.doc, "reference"));
             st.new_token = token;
+            st.renewed = strcmp(what, "renewed") == 0;
         }
         const char *status = json_string_value(json_object_get(a.doc, "status"));
         bool withdrawn = status != NULL && strcmp(status, "withdrawn") == 0;
@@ -411,11 +413,17 @@ redeem(struct request *rq, const struct web_ctx *w, const struct form *f)
         return page_error(rq, 400);
     page_api_param(rq, link);
     page_api_answer(rq, handle_recovery_redeem(rq), &a);
-    if (a.status == 200 && a.doc != NULL) {
-        st.new_reference = json_string_value(json_object_get(a.doc, "reference"));
-        st.new_token = json_string_value(json_object_get(a.doc, "token"));
-        st.reference = st.new_reference;
-        return render(rq, w, 200, &st);
+    const char *reference = json_string_value(json_object_get(a.doc, "reference"));
+    const char *token = json_string_value(json_object_get(a.doc, "token"));
+    if (a.status == 200 && reference != NULL && token != NULL) {
+        /* the claim itself with the new token on show, as the receipt's "See my claim" opens
+         * it: the person came to see the claim, and typing back the 43 characters just shown
+         * is where a token gets mistyped */
+        struct form_pair *pairs = arena_alloc(rq->arena, 3 * sizeof *pairs);
+        pairs[0] = (struct form_pair){"form", "renewed"};
+        pairs[1] = (struct form_pair){"reference", reference};
+        pairs[2] = (struct form_pair){"token", token};
+        return claimant_action(rq, w, &(struct form){.pairs = pairs, .n = 3}, "renewed");
     }
     st.notice_key = a.status == 404 ? "myform.link_dead" : "claim.err.unavailable";
     st.notice_param = "30";
@@ -448,7 +456,8 @@ handle_page_my_claim_post(struct request *rq)
     if (strcmp(what, "redeem") == 0)
         return redeem(rq, &w, &f);
     static const char *const claimant[] = {
-        "open", "keep", "correct", "withdraw", "withdraw_confirm", "join", "revoke", NULL};
+        "open", "keep", "renewed", "correct", "withdraw", "withdraw_confirm", "join", "revoke",
+        NULL};
     for (int i = 0; claimant[i] != NULL; i++)
         if (strcmp(what, claimant[i]) == 0)
             return claimant_action(rq, &w, &f, what);

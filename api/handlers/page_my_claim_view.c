@@ -193,7 +193,7 @@ secrets_section(struct strbuf *sb, const struct web_ctx *w, const struct my_clai
 {
     strbuf_puts(sb, "<section id=\"receipt\" class=\"receipt\"><h2>");
     web_te(sb, w->cat, w->lang, WEB_TEXT,
-           st->view != NULL ? "my.secrets_h2" : "myform.new_token_h2");
+           st->view != NULL && !st->renewed ? "my.secrets_h2" : "myform.new_token_h2");
     strbuf_puts(sb, "</h2>\n<dl class=\"secrets\"><div><dt>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "receipt.reference");
     strbuf_puts(sb, "</dt><dd><code id=\"receipt-reference\">");
@@ -561,7 +561,10 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
     const char *ref = st->view != NULL ? str(st->view, "reference") : st->new_reference;
     const char *token = st->new_token != NULL ? st->new_token : st->token;
     const char *offer = st->data != NULL && st->data->has_offer ? st->data->action.id : NULL;
-    const char *again = st->confirm_withdraw ? "withdraw" : st->new_token != NULL ? "keep" : "open";
+    const char *again = st->confirm_withdraw  ? "withdraw"
+                        : st->renewed         ? "renewed"
+                        : st->new_token != NULL ? "keep"
+                                              : "open";
     const char *const switch_fields[] = {"form",      again,
                                          "reference", ref,
                                          "token",     token,

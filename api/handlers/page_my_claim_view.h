@@ -25,6 +25,7 @@ struct my_claim_state {
     const char *recover_link;      /* ?recover=: the redeem form */
     const char *new_reference;     /* after a redeem: the new token, shown once */
     const char *new_token;
+    bool renewed;                  /* new_token was just set by a recovery link */
     /* the claim page */
     json_t *view;                  /* the API's claim view, or NULL for the access page */
     const char *token;             /* carried in the claim page's forms */

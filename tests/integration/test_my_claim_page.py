@@ -504,6 +504,20 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         new_token = re.search(r'id="receipt-token" class="token">([A-Za-z0-9_-]{32,})<',
                               done.body.decode()).group(1)
         self.assertNotEqual(new_token, receipt["token"])
+        # the claim itself, the new token on show: nothing to type back
+        dt = done.body.decode()
+        self.assertIn("<h2>Your new token</h2>", dt)
+        self.assertIn(f'id="claim-h2">Claim {receipt["reference"]}<', dt)
+        self.assertEqual(dict(ff.hidden_fields(ff.form_by_id(dt, "withdraw-form")))["token"],
+                         new_token)
+        self.assertNotIn('id="access-form"', dt)
+        switch = [f for f in ff.forms_of(dt) if f["action"] == "/my-claim?lang=fr"]
+        self.assertEqual(dict(ff.hidden_fields(switch[0])),
+                         {"form": "renewed", "lang": "fr", "reference": receipt["reference"],
+                          "token": new_token}, "the switch keeps the new token on show")
+        fr = self.post(ff.hidden_fields(switch[0]), lang="fr").body.decode()
+        self.assertIn("<h2>Votre nouveau jeton</h2>", fr)
+        self.assertIn(f'class="token">{new_token}<', fr)
         self.assertEqual(self.open(dict(receipt, token=new_token)).status, 200)
         self.assertEqual(self.open(receipt).status, 404, "the old token stops working")
         again = self.post([(c["name"], c["value"]) for c in redeem["controls"] if c["name"]])
