@@ -189,7 +189,8 @@ size_text(struct strbuf *sb, const struct web_ctx *w, int64_t bytes)
 
 void
 evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct evidence_list *l,
-                 const char *reference, const char *token, const char *dropped)
+                 const char *reference, const char *token, const char *dropped,
+                 bool withdrawn)
 {
     struct evidence_limits lim = {w->cfg->evidence_max_files, w->cfg->evidence_max_bytes};
     struct strbuf max = {0}, mb = {0};
@@ -199,10 +200,12 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
     strbuf_printf(&max, "%d", lim.max_files);
     size_text(&mb, w, lim.max_bytes);
     web_section_begin(sb, w, "evidence", NULL, "evidence-h2", "ev.h2");
-    strbuf_puts(sb, "<p>");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, "ev.p",
-           (const char *[]){"max", max.data, "size", mb.data, NULL});
-    strbuf_puts(sb, "</p>\n");
+    if (l->can_change) { /* "you may attach…": not once nothing can be attached any more */
+        strbuf_puts(sb, "<p>");
+        web_tf(sb, w->cat, w->lang, WEB_TEXT, "ev.p",
+               (const char *[]){"max", max.data, "size", mb.data, NULL});
+        strbuf_puts(sb, "</p>\n");
+    }
     strbuf_free(&max);
     strbuf_free(&mb);
     if (l->n == 0) {
@@ -232,7 +235,10 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
     if (l->n > 0)
         strbuf_puts(sb, "</ul>\n");
     if (!l->can_change) {
-        web_markup(sb, w->cat, w->lang, "<p>{ev.final}</p>\n</section>\n");
+        /* a withdrawn claim was not reviewed: it says why its files are fixed */
+        web_markup(sb, w->cat, w->lang,
+                   withdrawn ? "<p>{ev.final_withdrawn}</p>\n</section>\n"
+                             : "<p>{ev.final}</p>\n</section>\n");
         return;
     }
     if (!l->can_add) {
@@ -315,7 +321,7 @@ result_page(struct request *rq, const struct web_ctx *w, const struct form_post 
                   kind, strcmp(kind, "error") == 0 ? "alert" : "status");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, key);
     strbuf_puts(&sb, "</p></div>\n");
-    evidence_section(&sb, w, evidence_page_list(rq, ref, token), ref, token, NULL);
+    evidence_section(&sb, w, evidence_page_list(rq, ref, token), ref, token, NULL, false);
     /* back to the claim: its page opens with the same credentials, in a body (never a URL) */
     strbuf_printf(&sb, "<form id=\"evidence-back\" method=\"post\" action=\"/my-claim?lang=%s\">\n",
                   web_lang_code(w->lang));

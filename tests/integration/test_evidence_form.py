@@ -113,6 +113,24 @@ class EvidenceFormTest(unittest.TestCase):
                                  opened + [("done", done)]).body.decode()
             self.assertNotIn('id="claim-status"', other)
 
+    def test_a_withdrawn_claims_files_say_why_they_are_fixed(self):
+        """A withdrawn claim lists its files without inviting more, and says it is withdrawn
+        (not "reviewed", which it never was) and that they go with its personal data."""
+        receipt = self.claim()
+        form = ff.form_by_id(self.open(receipt), "evidence-form")
+        self.assertEqual(self.post(form, [("file", ("scan.pdf", ef.pdf(2000),
+                                                    "application/pdf"))]).status, 200)
+        r = cf.claim_request(self.client, "DELETE", receipt["reference"], receipt["token"])
+        self.assertIn(r.status, (200, 204), r)
+        page = self.open(receipt)
+        section = page[page.index('id="evidence"'):]
+        section = section[:section.index("</section>")]
+        self.assertIn("scan.pdf", section)
+        self.assertIn("Your claim is withdrawn: its files can no longer change", section)
+        self.assertNotIn("reviewed", section)
+        self.assertNotIn("you may attach", section)
+        self.assertNotIn('id="evidence-form"', section)
+
     def test_add_list_remove_without_javascript(self):
         receipt = self.claim()
         page = self.open(receipt)
