@@ -361,8 +361,12 @@ as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state
         typed_row(sb, w, "f.email", str(who, "email"));
         if (str(who, "phone") != NULL)
             page_phone_for_reading(&phone, str(who, "phone"));
-        row(sb, w, "f.phone", phone.data);
-        row(sb, w, "f.birth_date", str(who, "birth_date"));
+        /* the claim as given: "(optional)" is the form's word, not the claim's */
+        row(sb, w, "my.phone", phone.data);
+        if (str(who, "birth_date") != NULL)
+            date_row(sb, w, "my.birth_date", str(who, "birth_date")); /* as the other dates */
+        else
+            row(sb, w, "my.birth_date", NULL);
         address_row(sb, w, addr, country_name(w, str(addr, "country")));
         strbuf_free(&name);
         strbuf_free(&phone);

@@ -101,7 +101,9 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertEqual(r.headers.get("Cache-Control"), "no-store")
         text = r.body.decode()
         phone = body["claimant"]["phone"]
-        self.assertIn(f"+33 6 {phone[4:6]} {phone[6:8]} {phone[8:10]} {phone[10:12]}", text)
+        self.assertIn(f"<dt>Phone number</dt><dd>+33 6 {phone[4:6]} {phone[6:8]} {phone[8:10]} "
+                      f"{phone[10:12]}</dd>", text, "the claim as given: no form's '(optional)'")
+        self.assertIn("<dt>Date of birth</dt><dd>12 April 1980</dd>", text)
         self.assertIn(receipt["reference"], text)
         form = ff.form_by_id(text, "claim-form")
         pairs = [(c["name"], c["value"]) for c in form["controls"]
