@@ -120,7 +120,7 @@ struct errors *
 page_claim_check(struct request *rq, json_t *body, const struct incident *inc,
                  const char *notice_version)
 {
-    struct errors *errors = arena_alloc(rq->arena, sizeof *errors);
+    struct errors *errors = arena_alloc(rq->arena, sizeof *errors); /* zeroed */
     struct claim_input in;
     struct action mandate;
     bool db_down = false;
@@ -128,7 +128,6 @@ page_claim_check(struct request *rq, json_t *body, const struct incident *inc,
     if (body == NULL)
         return NULL; /* not our form: a switch shows it again, without errors */
     arena_defer(rq->arena, (void (*)(void *))json_decref, body);
-    memset(errors, 0, sizeof *errors);
     struct json_fields jf = {.obj = body, .prefix = "", .errors = errors, .arena = rq->arena};
     claims_parse_submission(&jf, inc->data_categories, notice_version, &in);
     /* the mandate as handle_claims_submit checks it (a database failure: no error to show) */
