@@ -13,8 +13,8 @@
 #include "handlers/claim_form.h"
 #include "handlers/evidence_page.h"
 #include "handlers/page_claim_form.h"
+#include "handlers/page_parts.h"
 #include "web/catalogue.h"
-#include "web/country_names.h"
 #include "web/escape.h"
 #include "web/format.h"
 #include "web/section.h"
@@ -312,17 +312,6 @@ date_row(struct strbuf *sb, const struct web_ctx *w, const char *key, const char
     strbuf_puts(sb, "</dd></div>\n");
 }
 
-/* The name of the country code in the page's language (the address select's names); the code
- * itself when it is not one of them. */
-static const char *
-country_name(const struct web_ctx *w, const char *code)
-{
-    for (size_t i = 0; code != NULL && i < web_n_countries; i++)
-        if (strcmp(web_countries[i].code, code) == 0)
-            return w->lang == WEB_LANG_FR ? web_countries[i].fr : web_countries[i].en;
-    return code;
-}
-
 /* The claim as given: who, address, phone for reading, categories, harms, payment. */
 static void
 as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
@@ -367,7 +356,7 @@ as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state
             date_row(sb, w, "my.birth_date", str(who, "birth_date")); /* as the other dates */
         else
             row(sb, w, "my.birth_date", NULL);
-        address_row(sb, w, addr, country_name(w, str(addr, "country")));
+        address_row(sb, w, addr, page_country_name(w, str(addr, "country")));
         strbuf_free(&name);
         strbuf_free(&phone);
     }
