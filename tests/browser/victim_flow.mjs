@@ -330,38 +330,42 @@ async function evidenceNoJs(browser) {
     await helper.context().close();
 }
 
-// Evidence with JavaScript (English, laptop): a file chosen, then the language switched
+// Evidence with JavaScript (English, phone): a file chosen, then the language switched
 // before it was attached. No page can fill a file input again, so the page in French names
 // the file and asks to choose it again; nothing was attached. Chosen again and attached, the
 // claim's page says so at its top.
 async function evidenceSwitchJs(browser, receipt, listed) {
     steps.current = "evidence: a file chosen, then the language switched";
     const context = await newContext(browser, { javaScriptEnabled: true, locale: "en-GB",
-        viewport: { width: 1280, height: 800 } });
+        viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     page.setDefaultTimeout(30000);
     watchPage(page, baseUrl, steps, problems);
+    // a name as scanners make them, one long word
+    const chosen = `attestation-plainte_${"0123456789".repeat(8)}.pdf`;
     await page.goto(`${baseUrl}/my-claim?lang=en`);
     await page.locator("#reference").fill(receipt.reference);
     await page.locator("#token").fill(receipt.token);
     await page.click("#open");
     await page.locator("#evidence-form").waitFor();
     contains(await page.locator("#evidence-file-hint").innerText(), "Changing the language", "the file input warns");
-    await page.setInputFiles("#evidence-file", { name: "attestation-plainte.pdf", mimeType: "application/pdf",
+    await page.setInputFiles("#evidence-file", { name: chosen, mimeType: "application/pdf",
         buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
     await page.click('.lang-switch [lang="fr"]');
     await page.waitForFunction(() => document.documentElement.lang === "fr" &&
         document.getElementById("evidence-dropped"));
-    contains(await page.locator("#evidence-dropped").innerText(), "« attestation-plainte.pdf »",
+    contains(await page.locator("#evidence-dropped").innerText(), `« ${chosen} »`,
         "the file named, to choose again");
+    check(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
+        "the long name wraps within the phone's width");
     equal(await page.locator("#evidence-list li").count(), 1, "nothing attached but the first file");
     contains(await page.locator("#evidence-list").innerText(), listed, "the first file still listed");
     await axeCheck(page, steps, problems, "file forgotten by the switch (fr, JavaScript on)");
-    await shootAt(page, outDir, steps, problems, "evidence-switch-js", { restore: [1280, 800] });
+    await shootAt(page, outDir, steps, problems, "evidence-switch-js", { restore: [390, 844] });
     // chosen again and attached by the script (the API, a progress bar): the claim's page opens
     // again and says at its top that the file was attached, as the page without JavaScript does
     steps.current = "evidence: attached with JavaScript";
-    await page.setInputFiles("#evidence-file", { name: "attestation-plainte.pdf", mimeType: "application/pdf",
+    await page.setInputFiles("#evidence-file", { name: chosen, mimeType: "application/pdf",
         buffer: Buffer.from("%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n") });
     await page.click("#evidence-add");
     await page.locator("#claim-status.status-success").waitFor();
