@@ -391,6 +391,8 @@ recover(struct request *rq, const struct web_ctx *w, const struct form *f)
         return render(rq, w, 200, &st);
     }
     st.notice_kind = "error";
+    st.recover_email = email; /* to mend, not to type again */
+    st.recover_reference = reference;
     st.notice_key = a.status == 429   ? "claim.err.rate_limited"
                     : a.status == 422 ? "myform.lost_bad_email"
                                       : "claim.err.unavailable";

@@ -236,9 +236,10 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_intro");
     strbuf_puts(sb, "</p>\n");
-    text_field(sb, w, "recover-email", "email", "f.email", NULL, "email", "", "email");
+    text_field(sb, w, "recover-email", "email", "f.email", NULL, "email", st->recover_email,
+               "email");
     text_field(sb, w, "recover-reference", "reference", "myform.reference_optional", NULL, "text",
-               "", "off");
+               st->recover_reference, "off");
     button(sb, w, "recover", "secondary", "myform.lost_send", NULL);
     strbuf_puts(sb, "</section>\n");
 }

@@ -23,6 +23,8 @@ struct my_claim_state {
     const char *reference;         /* kept in the access form */
     const char *offer_action;      /* ?action= of the link: kept to offer it once open */
     const char *recover_link;      /* ?recover=: the redeem form */
+    const char *recover_email;     /* kept in the recovery form when it was refused */
+    const char *recover_reference;
     const char *new_reference;     /* after a redeem: the new token, shown once */
     const char *new_token;
     bool renewed;                  /* new_token was just set by a recovery link */

@@ -525,6 +525,21 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         again = self.post([(c["name"], c["value"]) for c in redeem["controls"] if c["name"]])
         self.assertEqual(again.status, 404, "the link works once")
 
+    def test_a_refused_recovery_keeps_what_was_typed(self):
+        """An address the recovery refuses comes back in its field, to mend rather than type
+        again, with the reference given; a sent request leaves the form empty."""
+        r = self.post([("form", "recover"), ("lang", "en"), ("email", "jean.dupont@gmail"),
+                       ("reference", "RC-7K3M-Q9XD")])
+        self.assertEqual(r.status, 422, r)
+        text = r.body.decode()
+        self.assertIn("Enter an email address like name@example.org.", text)
+        self.assertRegex(text, r'<input id="recover-email" name="email" type="email"[^>]*'
+                               r'value="jean.dupont@gmail">')
+        self.assertRegex(text, r'<input id="recover-reference"[^>]*value="RC-7K3M-Q9XD">')
+        sent = self.post([("form", "recover"), ("lang", "en"), ("email", cf.unique_email()),
+                          ("reference", "")]).body.decode()
+        self.assertRegex(sent, r'<input id="recover-email"[^>]*value="">')
+
     def test_a_damaged_recovery_link_says_so_beside_the_recovery_form(self):
         # a link a mail program cut short or wrapped: the secret is no longer one
         for damaged in ("abc", "a" * 20 + "%20" + "b" * 20, "x" * 200):
