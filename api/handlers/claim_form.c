@@ -137,11 +137,17 @@ put(json_t *root, const char *name, const char *value, int decimals, bool patch)
     return v != NULL && json_object_set_new(parent, leaf, v) == 0;
 }
 
-/* A correction unticks a box by leaving it out, and empties a category list the same way. */
+/* A correction unticks a box by leaving it out, and empties a category list the same way: an
+ * absent list is an empty one, which the API refuses (too-short) rather than keeping the old
+ * categories while the page says the correction is saved. */
 static bool
 fill_unticked(json_t *root)
 {
     json_t *harms = json_object_get(root, "harms");
+
+    if (json_object_get(root, "data_categories") == NULL &&
+        json_object_set_new(root, "data_categories", json_array()) != 0)
+        return false;
 
     if (harms == NULL) {
         harms = json_object();

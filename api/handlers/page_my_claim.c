@@ -133,20 +133,18 @@ handle_page_my_claim(struct request *rq)
 
 /* The errors a correction typed as f would meet, found without saving it (the language
  * switch of a correction that came back refused): the form read as the whole claim, as
- * PATCH merges it (a category list left empty keeps the claim's, the notice is the one it
- * accepted), by the API's rules. NULL: none. */
+ * PATCH merges it (no category ticked is an empty list, the notice is the one it accepted),
+ * by the API's rules. NULL: none. */
 static struct errors *
-correction_errors(struct request *rq, const struct form *f, const json_t *view,
-                  const struct claim_page_data *d)
+correction_errors(struct request *rq, const struct form *f, const struct claim_page_data *d)
 {
     int exponent = currency_exponent(d->incident.currency);
     json_t *body = claim_form_to_json(f, exponent < 0 ? 2 : exponent, false);
     const char *notice = ((const struct app *)rq->app)->cfg->privacy_notice_version;
-    const json_t *cats = json_object_get(view, "data_categories");
 
     if (body != NULL &&
-        ((json_object_get(body, "data_categories") == NULL && cats != NULL &&
-          json_object_set_new(body, "data_categories", json_deep_copy(cats)) != 0) ||
+        ((json_object_get(body, "data_categories") == NULL &&
+          json_object_set_new(body, "data_categories", json_array()) != 0) ||
          json_object_set_new(body, "privacy_notice_version", json_string(notice)) != 0)) {
         json_decref(body);
         body = NULL; /* out of memory: the form without its errors */
@@ -179,7 +177,7 @@ claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, js
     st->evidence = evidence_page_list(rq, json_string_value(json_object_get(view, "reference")),
                                       st->token);
     st->scheme = page_claim_scheme(d, scheme);
-    if (st->recheck && (st->errors = correction_errors(rq, f, view, d)) != NULL) {
+    if (st->recheck && (st->errors = correction_errors(rq, f, d)) != NULL) {
         st->notice_key = "my.correct_refused";
         st->notice_kind = "error";
     }

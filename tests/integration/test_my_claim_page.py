@@ -525,6 +525,24 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         again = self.post([(c["name"], c["value"]) for c in redeem["controls"] if c["name"]])
         self.assertEqual(again.status, 404, "the link works once")
 
+    def test_a_correction_with_no_category_ticked_is_refused(self):
+        """Unticking every category is refused beside the question ("at least one"), as on
+        the claim form; it was saved as "corrected" while the claim kept its categories."""
+        body, receipt = self.claim()
+        form = ff.form_by_id(self.open(receipt).body.decode(), "claim-form")
+        pairs = [(c["name"], c["value"]) for c in form["controls"]
+                 if c["name"] and c["name"] != "data_categories"
+                 and (c.get("type") not in ("checkbox", "radio") or c["checked"])
+                 and c["tag"] != "select"] + [("claimant.address.country", "FR")]
+        r = self.post(pairs)
+        self.assertEqual(r.status, 422, r)
+        text = r.body.decode()
+        self.assertIn('href="#categories"', text)
+        self.assertIn("Select at least one type of data.", text)
+        self.assertNotIn("Your corrections are saved.", text)
+        view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
+        self.assertEqual(view["data_categories"], body["data_categories"])
+
     def test_a_refused_recovery_keeps_what_was_typed(self):
         """An address the recovery refuses comes back in its field, to mend rather than type
         again, with the reference given; a sent request leaves the form empty."""
