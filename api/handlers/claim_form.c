@@ -21,8 +21,10 @@ static const struct form_member typed[] = {
     {"harms.documented_loss", KIND_MONEY}, {"data_categories", KIND_LIST},
 };
 
-static const char *const page_controls[] = {"incident", "action", "lang", "idempotency_key",
-                                            "reference", "token", "form", NULL};
+static const char *const page_controls[] = {"incident",  "action", "lang",
+                                            "idempotency_key", "reference", "token",
+                                            "form",      "switch_lang", CLAIM_FORM_SENT,
+                                            CLAIM_FORM_EVIDENCE_DROPPED, NULL};
 
 bool
 claim_form_is_page_control(const char *name)
@@ -135,11 +137,17 @@ put(json_t *root, const char *name, const char *value, int decimals, bool patch)
     return v != NULL && json_object_set_new(parent, leaf, v) == 0;
 }
 
-/* A correction unticks a box by leaving it out, and empties a category list the same way. */
+/* A correction unticks a box by leaving it out, and empties a category list the same way: an
+ * absent list is an empty one, which the API refuses (too-short) rather than keeping the old
+ * categories while the page says the correction is saved. */
 static bool
 fill_unticked(json_t *root)
 {
     json_t *harms = json_object_get(root, "harms");
+
+    if (json_object_get(root, "data_categories") == NULL &&
+        json_object_set_new(root, "data_categories", json_array()) != 0)
+        return false;
 
     if (harms == NULL) {
         harms = json_object();

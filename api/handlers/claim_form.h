@@ -7,8 +7,8 @@
  * amount typed as text becomes an integer (in minor units for money) when it reads as one,
  * and an empty control is an absent member (null in a correction: removed). What does not translate is passed as text, so
  * that the API's rules name the error (invalid-type), and unknown names are passed too, so
- * that they meet unknown-field. The form's own controls (incident, lang, idempotency_key)
- * are not part of the body. */
+ * that they meet unknown-field. The form's own controls (incident, lang, idempotency_key,
+ * switch_lang, sent, evidence_dropped) are not part of the body. */
 #ifndef RECOURS_HANDLERS_CLAIM_FORM_H
 #define RECOURS_HANDLERS_CLAIM_FORM_H
 
@@ -16,6 +16,15 @@
 #include <stdbool.h>
 
 #include "core/urlencoded.h"
+
+/* The hidden control of a form that came back refused (the claim form, the correction of
+ * /my-claim): its language switch shows the errors again (handlers/page_claim.h
+ * page_claim_check), a fresh form's shows none. */
+#define CLAIM_FORM_SENT "sent"
+
+/* The name of a file chosen in /my-claim's evidence form, not attached, that a language switch
+ * posts (web/static/evidence.js), so that the next page says to choose it again. */
+#define CLAIM_FORM_EVIDENCE_DROPPED "evidence_dropped"
 
 /* Names that belong to the page, not to the claim. */
 bool claim_form_is_page_control(const char *name);

@@ -168,22 +168,29 @@ form_open(struct strbuf *sb, const struct web_ctx *w, const char *id, const char
     html_hidden(sb, "lang", web_lang_code(w->lang));
 }
 
+/* "10 MB", "2.5 MB", "12 KB"; in French "10 Mo", "2,5 Mo", "12 Ko" (the French units), the
+ * number and its unit never on two lines; no ",0" after a round limit. */
 static void
 size_text(struct strbuf *sb, const struct web_ctx *w, int64_t bytes)
 {
+    bool fr = w->lang == WEB_LANG_FR;
+
     if (bytes >= 1024 * 1024) {
-        web_format_int(sb, w->lang, (bytes * 10 / (1024 * 1024)) / 10);
-        strbuf_printf(sb, "%c%d MB", w->lang == WEB_LANG_FR ? ',' : '.',
-                      (int)((bytes * 10 / (1024 * 1024)) % 10));
+        int64_t tenths = bytes * 10 / (1024 * 1024);
+        web_format_int(sb, w->lang, tenths / 10);
+        if (tenths % 10 != 0)
+            strbuf_printf(sb, "%c%d", fr ? ',' : '.', (int)(tenths % 10));
+        strbuf_puts(sb, fr ? WEB_NBSP "Mo" : WEB_NBSP "MB");
     } else {
         web_format_int(sb, w->lang, (bytes + 1023) / 1024);
-        strbuf_puts(sb, w->lang == WEB_LANG_FR ? " Ko" : " KB");
+        strbuf_puts(sb, fr ? WEB_NBSP "Ko" : WEB_NBSP "KB");
     }
 }
 
 void
 evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct evidence_list *l,
-                 const char *reference, const char *token)
+                 const char *reference, const char *token, const char *dropped,
+                 bool withdrawn)
 {
     struct evidence_limits lim = {w->cfg->evidence_max_files, w->cfg->evidence_max_bytes};
     struct strbuf max = {0}, mb = {0};
@@ -193,10 +200,12 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
     strbuf_printf(&max, "%d", lim.max_files);
     size_text(&mb, w, lim.max_bytes);
     web_section_begin(sb, w, "evidence", NULL, "evidence-h2", "ev.h2");
-    strbuf_puts(sb, "<p>");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, "ev.p",
-           (const char *[]){"max", max.data, "size", mb.data, NULL});
-    strbuf_puts(sb, "</p>\n");
+    if (l->can_change) { /* "you may attach…": not once nothing can be attached any more */
+        strbuf_puts(sb, "<p>");
+        web_tf(sb, w->cat, w->lang, WEB_TEXT, "ev.p",
+               (const char *[]){"max", max.data, "size", mb.data, NULL});
+        strbuf_puts(sb, "</p>\n");
+    }
     strbuf_free(&max);
     strbuf_free(&mb);
     if (l->n == 0) {
@@ -226,12 +235,22 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
     if (l->n > 0)
         strbuf_puts(sb, "</ul>\n");
     if (!l->can_change) {
-        web_markup(sb, w->cat, w->lang, "<p>{ev.final}</p>\n</section>\n");
+        /* a withdrawn claim was not reviewed: it says why its files are fixed */
+        web_markup(sb, w->cat, w->lang,
+                   withdrawn ? "<p>{ev.final_withdrawn}</p>\n</section>\n"
+                             : "<p>{ev.final}</p>\n</section>\n");
         return;
     }
     if (!l->can_add) {
         web_markup(sb, w->cat, w->lang, "<p id=\"evidence-full\">{ev.full}</p>\n</section>\n");
         return;
+    }
+    if (dropped != NULL && dropped[0] != '\0') {
+        /* a file chosen, then the language switched (a file input cannot be filled again) */
+        strbuf_puts(sb, "<p id=\"evidence-dropped\" class=\"status status-error\" "
+                        "role=\"alert\">");
+        web_tf_isolated(sb, w->cat, w->lang, "ev.dropped", (const char *[]){"name", dropped, NULL});
+        strbuf_puts(sb, "</p>\n");
     }
     form_open(sb, w, "evidence-form", reference, token);
     /* what web/static/evidence.js needs: the limit, and its messages in the page's language */
@@ -242,8 +261,10 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
                " data-msg-none=\"{=ev.err.none}\" data-msg-failed=\"{=ev.err.failed}\""
                " data-msg-sending=\"{=ev.sending}\">\n"
                "<label for=\"evidence-file\">{ev.file_label}</label>\n"
+               "<p class=\"hint\" id=\"evidence-file-hint\">{ev.file_hint}</p>\n"
                "<input id=\"evidence-file\" type=\"file\" name=\"file\""
-               " accept=\"application/pdf,image/jpeg,image/png\">\n</div>\n"
+               " accept=\"application/pdf,image/jpeg,image/png\""
+               " aria-describedby=\"evidence-file-hint\">\n</div>\n"
                "<progress id=\"evidence-progress\" max=\"100\" value=\"0\" hidden></progress>\n"
                "<p id=\"evidence-status\" role=\"status\"></p>\n"
                "<p class=\"actions\"><button id=\"evidence-add\" type=\"submit\""
@@ -281,9 +302,13 @@ result_page(struct request *rq, const struct web_ctx *w, const struct form_post 
 {
     struct strbuf sb = {0};
     const char *ref = p->fields[F_REFERENCE], *token = p->fields[F_TOKEN];
+    /* the language switch opens the claim (a link would lose it: the token is in no address) */
+    const char *const again[] = {"form", "open", "reference", ref, "token", token, NULL};
     struct web_page page = {
         .title = web_t(w->cat, w->lang, "my.h1"),
         .path = "/my-claim",
+        .switch_post_path = "/my-claim",
+        .switch_post = again,
         .noindex = true,
         .nav_current = "/my-claim",
         .script = "/static/evidence.js",
@@ -296,7 +321,7 @@ result_page(struct request *rq, const struct web_ctx *w, const struct form_post 
                   kind, strcmp(kind, "error") == 0 ? "alert" : "status");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, key);
     strbuf_puts(&sb, "</p></div>\n");
-    evidence_section(&sb, w, evidence_page_list(rq, ref, token), ref, token);
+    evidence_section(&sb, w, evidence_page_list(rq, ref, token), ref, token, NULL, false);
     /* back to the claim: its page opens with the same credentials, in a body (never a URL) */
     strbuf_printf(&sb, "<form id=\"evidence-back\" method=\"post\" action=\"/my-claim?lang=%s\">\n",
                   web_lang_code(w->lang));

@@ -25,8 +25,11 @@ bool evidence_form_open(struct request *rq, struct body_sink *sink, struct reply
 const struct evidence_list *evidence_page_list(struct request *rq, const char *reference,
                                                const char *token);
 
-/* The section of the claim page. */
+/* The section of the claim page. dropped: the name of a file chosen on the page before, not
+ * attached, which its language switch forgot (web/static/evidence.js posts it), or NULL.
+ * withdrawn: the claim is withdrawn (its files are listed, to be erased with it). */
 void evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct evidence_list *l,
-                      const char *reference, const char *token);
+                      const char *reference, const char *token, const char *dropped,
+                      bool withdrawn);
 
 #endif

@@ -51,7 +51,7 @@ association(struct strbuf *sb, const struct web_ctx *w, const json_t *s)
         strbuf_puts(sb, "</strong>");
     }
     page_fact_end(sb);
-    page_fact_text(sb, w, "page.action.country", pj_str(s, "country"));
+    page_fact_text(sb, w, "page.action.country", page_country_name(w, pj_str(s, "country")));
     if (pj_str(s, "contact_email") != NULL)
         page_fact_text(sb, w, "page.action.contact", pj_str(s, "contact_email"));
     strbuf_puts(sb, "</dl>\n</section>\n");

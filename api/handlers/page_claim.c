@@ -23,6 +23,7 @@
 #include "domain/uuid.h"
 #include "handlers/claim_form.h"
 #include "handlers/claims.h"
+#include "handlers/claims_parse.h"
 #include "handlers/form_origin.h"
 #include "handlers/guard.h"
 #include "handlers/incidents.h"
@@ -32,6 +33,7 @@
 #include "handlers/handlers.h"
 #include "handlers/scheme_json.h"
 #include "http/accept.h"
+#include "http/json_fields.h"
 #include "web/escape.h"
 
 #define FORM_MAX_PAIRS 64
@@ -112,6 +114,27 @@ page_claim_scheme(const struct claim_page_data *d, struct scheme *s)
     bool ok = j != NULL && scheme_from_json(j, "", s, &e) && !errors_any(&e);
     json_decref(j);
     return ok ? s : NULL;
+}
+
+struct errors *
+page_claim_check(struct request *rq, json_t *body, const struct incident *inc,
+                 const char *notice_version)
+{
+    struct errors *errors = arena_alloc(rq->arena, sizeof *errors); /* zeroed */
+    struct claim_input in;
+    struct action mandate;
+    bool db_down = false;
+
+    if (body == NULL)
+        return NULL; /* not our form: a switch shows it again, without errors */
+    arena_defer(rq->arena, (void (*)(void *))json_decref, body);
+    struct json_fields jf = {.obj = body, .prefix = "", .errors = errors, .arena = rq->arena};
+    claims_parse_submission(&jf, inc->data_categories, notice_version, &in);
+    /* the mandate as handle_claims_submit checks it (a database failure: no error to show) */
+    if (in.action_id != NULL && !errors_any(errors))
+        claims_mandate_check(rq->arena, inc->id, in.action_id, in.mandate_text_version, errors,
+                             &mandate, &db_down);
+    return errors_any(errors) ? errors : NULL;
 }
 
 static struct reply
@@ -311,19 +334,28 @@ present_claim(struct request *rq, struct reply api)
 
 /* --- the post ---------------------------------------------------------------------------- */
 
-/* Makes rq the API's request for the body built from the form: JSON body, Content-Type, the
- * form's Idempotency-Key, the incident as the route's parameter. */
-static bool
-become_api_request(struct request *rq, const struct posted *p)
+/* The API's claim body built from the posted form, in the page's language (the claimant's:
+ * the messages are written in it); NULL when the form cannot be ours. */
+static json_t *
+body_of(const struct posted *p)
 {
     int exponent = currency_exponent(p->data.incident.currency);
     json_t *body = claim_form_to_json(&p->form, exponent < 0 ? 2 : exponent, false);
-    /* the language of the page is the claimant's: the messages are written in it */
+
     if (body != NULL &&
         json_object_set_new(body, "lang", json_string(web_lang_code(p->w.lang))) != 0) {
         json_decref(body);
         body = NULL;
     }
+    return body;
+}
+
+/* Makes rq the API's request for the body built from the form: JSON body, Content-Type, the
+ * form's Idempotency-Key, the incident as the route's parameter. */
+static bool
+become_api_request(struct request *rq, const struct posted *p)
+{
+    json_t *body = body_of(p);
     const char *key = form_get(&p->form, "idempotency_key", NULL);
     if (!page_api_body(rq, body, "application/json") ||
         (key != NULL && key[0] != '\0' && !request_override_header(rq, "Idempotency-Key", key)))
@@ -355,9 +387,15 @@ handle_page_claim_post(struct request *rq)
     p->has_scheme = page_claim_scheme(&p->data, &p->scheme) != NULL;
     if (switched) {
         /* the language switch (a button of the form): the form again in that language, what
-         * was typed kept; nothing is sent to the API, no claim is made */
+         * was typed kept; nothing is sent to the API, no claim is made. A form that came
+         * back refused (`sent`) shows its errors again, in that language: those of what is
+         * typed now, by the API's own rules; a fresh form shows none */
         struct claim_form_state st = {
             .data = &p->data, .scheme = p->has_scheme ? &p->scheme : NULL, .values = &p->form};
+        if (form_get(&p->form, CLAIM_FORM_SENT, NULL) != NULL)
+            st.errors = page_claim_check(
+                rq, body_of(p), &p->data.incident,
+                ((const struct app *)rq->app)->cfg->privacy_notice_version);
         return render_form(rq, &p->w, 200, &st);
     }
     if (!become_api_request(rq, p))

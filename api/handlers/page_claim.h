@@ -4,6 +4,9 @@
 #ifndef RECOURS_HANDLERS_PAGE_CLAIM_H
 #define RECOURS_HANDLERS_PAGE_CLAIM_H
 
+#include <jansson.h>
+
+#include "core/errors.h"
 #include "http/request.h"
 #include "web/lang.h"
 
@@ -15,6 +18,14 @@ bool page_form_key(char out[33]);
 struct claim_page_data;
 struct scheme;
 const struct scheme *page_claim_scheme(const struct claim_page_data *d, struct scheme *s);
+
+/* The errors the API would answer for the claim body (taken; NULL: none), found without
+ * sending it: the rules of a submission to inc (handlers/claims_parse.h, the mandate's
+ * included), notice_version the privacy notice it must accept. In rq's arena; NULL when
+ * there is none. For the language switch of a form that came back refused. */
+struct incident;
+struct errors *page_claim_check(struct request *rq, json_t *body, const struct incident *inc,
+                                const char *notice_version);
 
 /* The checks every form post passes before its fields are read: same site
  * (handlers/form_origin.h), urlencoded body, well-formed (core/urlencoded.h). False with *deny

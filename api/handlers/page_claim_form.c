@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/vocab.h"
+#include "handlers/claim_form.h"
 #include "web/catalogue.h"
 #include "web/country_names.h"
 #include "web/escape.h"
@@ -86,21 +87,45 @@ has_key(const struct web_ctx *w, const char *key)
     return strcmp(web_t(w->cat, w->lang, key), key) != 0;
 }
 
-/* The error message of a field error in the page's language: err.<field without [i]>.<code>,
- * else err.code.<code>, else the server's English message. */
-static const char *
-error_message(const struct web_ctx *w, const struct field_error *e, char *key_buf,
-              size_t key_size)
-{
-    size_t n = strcspn(e->field, "[");
+/* A field's name as a message shows it: at most FIELD_SHOWN code points, then "…" (a
+ * forged name can be long; errors_add may have cut it inside a code point, which is dropped). */
+#define FIELD_SHOWN 40
 
-    snprintf(key_buf, key_size, "err.%.*s.%s", (int)n, e->field, e->code);
-    if (has_key(w, key_buf))
-        return web_t(w->cat, w->lang, key_buf);
-    snprintf(key_buf, key_size, "err.code.%s", e->code);
-    if (has_key(w, key_buf))
-        return web_t(w->cat, w->lang, key_buf);
-    return e->message != NULL ? e->message : e->code;
+static const char *
+field_shown(const char *field, char *buf, size_t size)
+{
+    size_t n = strlen(field), end = 0, points = 0, i = 0;
+
+    while (i < n && points < FIELD_SHOWN) {
+        unsigned char c = (unsigned char)field[i];
+        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (i + len > n)
+            break; /* a code point errors_add cut */
+        i += len;
+        end = i;
+        points++;
+    }
+    snprintf(buf, size, "%.*s%s", (int)end, field, end < n ? "…" : "");
+    return buf;
+}
+
+/* The error message of a field error in the page's language, into sb: err.<field without
+ * [i]>.<code>, else err.code.<code>, else the server's English message. {field}: the field's
+ * name as it was posted (unknown-field names the control a forged form added). */
+static void
+error_message(struct strbuf *sb, const struct web_ctx *w, const struct field_error *e)
+{
+    char key[160], shown[4 * FIELD_SHOWN + 8];
+    size_t n = strcspn(e->field, "[");
+    const char *const params[] = {"field", field_shown(e->field, shown, sizeof shown), NULL};
+
+    snprintf(key, sizeof key, "err.%.*s.%s", (int)n, e->field, e->code);
+    if (!has_key(w, key))
+        snprintf(key, sizeof key, "err.code.%s", e->code);
+    if (has_key(w, key))
+        web_tf_isolated(sb, w->cat, w->lang, key, params); /* a forged name in its own <bdi> */
+    else
+        html_text(sb, e->message != NULL ? e->message : e->code);
 }
 
 /* GOV.UK's error summary: every error as a link to its control, focused by the script and
@@ -108,8 +133,6 @@ error_message(const struct web_ctx *w, const struct field_error *e, char *key_bu
 void
 page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w, const struct errors *errors)
 {
-    char key[160];
-
     if (errors == NULL || errors->n == 0) {
         strbuf_puts(sb, "<div id=\"error-summary\" class=\"error-summary\" tabindex=\"-1\" "
                         "hidden></div>\n");
@@ -132,7 +155,7 @@ page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w, const struc
             web_te(sb, w->cat, w->lang, WEB_TEXT, c->label_key);
             web_te(sb, w->cat, w->lang, WEB_TEXT, "common.label_sep");
         }
-        html_text(sb, error_message(w, e, key, sizeof key));
+        error_message(sb, w, e);
         strbuf_puts(sb, "</a></li>\n");
     }
     strbuf_puts(sb, "</ul>\n</div>\n");
@@ -182,8 +205,6 @@ static void
 error_holder(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st,
              const struct control *c)
 {
-    char key[160];
-
     strbuf_puts(sb, "<p class=\"error-msg\" id=\"");
     html_attr(sb, c->id);
     strbuf_printf(sb, "-error\"%s>", has_error(st, c) ? "" : " hidden");
@@ -194,7 +215,7 @@ error_holder(struct strbuf *sb, const struct web_ctx *w, const struct claim_form
         strbuf_puts(sb, "<span class=\"error-line\"><span class=\"visually-hidden\">");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.prefix");
         strbuf_puts(sb, "</span>");
-        html_text(sb, error_message(w, e, key, sizeof key));
+        error_message(sb, w, e);
         strbuf_puts(sb, "</span>");
     }
     strbuf_puts(sb, "</p>\n");
@@ -581,6 +602,8 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
     html_hidden(sb, "incident", d->incident.slug);
     html_hidden(sb, "lang", web_lang_code(w->lang));
     html_hidden(sb, "idempotency_key", st->idem_key);
+    if (st->values != NULL && st->errors != NULL && st->errors->n > 0)
+        html_hidden(sb, CLAIM_FORM_SENT, "1"); /* its language switch shows the errors again */
     if (d->has_offer)
         html_hidden(sb, "action", d->action.id); /* the offer stays when the box is left unticked */
     page_claim_fields(sb, w, st);

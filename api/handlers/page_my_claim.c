@@ -131,6 +131,27 @@ handle_page_my_claim(struct request *rq)
     return render(rq, &w, 200, &st);
 }
 
+/* The errors a correction typed as f would meet, found without saving it (the language
+ * switch of a correction that came back refused): the form read as the whole claim, as
+ * PATCH merges it (no category ticked is an empty list, the notice is the one it accepted),
+ * by the API's rules. NULL: none. */
+static struct errors *
+correction_errors(struct request *rq, const struct form *f, const struct claim_page_data *d)
+{
+    int exponent = currency_exponent(d->incident.currency);
+    json_t *body = claim_form_to_json(f, exponent < 0 ? 2 : exponent, false);
+    const char *notice = ((const struct app *)rq->app)->cfg->privacy_notice_version;
+
+    if (body != NULL &&
+        ((json_object_get(body, "data_categories") == NULL &&
+          json_object_set_new(body, "data_categories", json_array()) != 0) ||
+         json_object_set_new(body, "privacy_notice_version", json_string(notice)) != 0)) {
+        json_decref(body);
+        body = NULL; /* out of memory: the form without its errors */
+    }
+    return page_claim_check(rq, body, &d->incident, notice);
+}
+
 /* The claim page from a claim view, with its incident, scheme and actions. */
 static struct reply
 claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, json_t *view,
@@ -156,6 +177,10 @@ claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, js
     st->evidence = evidence_page_list(rq, json_string_value(json_object_get(view, "reference")),
                                       st->token);
     st->scheme = page_claim_scheme(d, scheme);
+    if (st->recheck && (st->errors = correction_errors(rq, f, d)) != NULL) {
+        st->notice_key = "my.correct_refused";
+        st->notice_kind = "error";
+    }
     return render(rq, w, status, st);
 }
 
@@ -238,7 +263,10 @@ refused(struct request *rq, const struct page_answer *a, const struct form *f, c
     st->notice_kind = "error";
     if ((st->errors = page_api_errors(rq, a)) != NULL) {
         st->values = strcmp(what, "correct") == 0 ? f : NULL;
-        st->notice_key = strcmp(what, "join") == 0 ? "mandate.unavailable" : NULL;
+        /* said at the top: the correction's errors are below the claim, out of sight */
+        st->notice_key = strcmp(what, "join") == 0 ? "mandate.unavailable"
+                         : st->values != NULL      ? "my.correct_refused"
+                                                   : NULL;
     } else if (strcmp(a->problem, "duplicate-claim") == 0) {
         st->notice_key = "my.correct_duplicate";
     } else if (strcmp(a->problem, "claim-withdrawn") == 0) {
@@ -249,6 +277,18 @@ refused(struct request *rq, const struct page_answer *a, const struct form *f, c
         st->notice_key = "claim.err.unavailable";
         st->notice_param = "30";
     }
+}
+
+/* Whether f is the claim opened again after evidence.js attached a file (docs/web-forms.md):
+ * the page says so at its top, as the page without JavaScript does. */
+static bool
+attached(const struct form *f)
+{
+    const char *done = form_get(f, "done", NULL);
+    const char *what = form_get(f, "form", NULL);
+
+    return what != NULL && strcmp(what, "open") == 0 && done != NULL &&
+           strcmp(done, "evidence_added") == 0;
 }
 
 /* open, correct, withdraw, withdraw_confirm, join, revoke: the claimant's routes of the API;
@@ -264,6 +304,7 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
 
     st.reference = form_get(f, "reference", NULL);
     st.offer_action = form_get(f, "action", NULL);
+    st.evidence_dropped = form_get(f, CLAIM_FORM_EVIDENCE_DROPPED, NULL);
     const char *token = form_get(f, "token", NULL);
     if (st.reference == NULL || st.reference[0] == '\0' || token == NULL || token[0] == '\0') {
         /* nothing to look up: say what is missing, not that it was not recognised */
@@ -286,13 +327,18 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
         page_api_answer(rq, handle_claims_get(rq), &a);
     }
     if (a.status == 200) {
-        if (strcmp(what, "reshow") == 0)
+        if (strcmp(what, "reshow") == 0) {
             st.values = f; /* the correction as typed, in the switch's language */
-        if (strcmp(what, "keep") == 0) {
+            /* with its errors again when it came back refused (page_claim.h) */
+            st.recheck = form_get(f, CLAIM_FORM_SENT, NULL) != NULL;
+        }
+        if (strcmp(what, "keep") == 0 || strcmp(what, "renewed") == 0) {
             /* the claim with its reference and token on show: a page that showed them (the
-             * receipt, a new token) in another language */
+             * receipt, a new token) in another language; "renewed": the token just set by a
+             * recovery link (redeem) */
             st.new_reference = json_string_value(json_object_get(a.doc, "reference"));
             st.new_token = token;
+            st.renewed = strcmp(what, "renewed") == 0;
         }
         const char *status = json_string_value(json_object_get(a.doc, "status"));
         bool withdrawn = status != NULL && strcmp(status, "withdrawn") == 0;
@@ -300,6 +346,7 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
                         : strcmp(what, "join") == 0             ? "myform.joined"
                         : strcmp(what, "revoke") == 0           ? "my.mandate_revoked"
                         : strcmp(what, "withdraw_confirm") == 0 ? "my.withdrawn_done"
+                        : attached(f)                           ? "ev.added"
                                                                 : NULL;
         st.notice_kind = st.notice_key != NULL ? "success" : NULL;
         if (strcmp(what, "withdraw") == 0) {
@@ -342,6 +389,8 @@ recover(struct request *rq, const struct web_ctx *w, const struct form *f)
         return render(rq, w, 200, &st);
     }
     st.notice_kind = "error";
+    st.recover_email = email; /* to mend, not to type again */
+    st.recover_reference = reference;
     st.notice_key = a.status == 429   ? "claim.err.rate_limited"
                     : a.status == 422 ? "myform.lost_bad_email"
                                       : "claim.err.unavailable";
@@ -364,11 +413,17 @@ redeem(struct request *rq, const struct web_ctx *w, const struct form *f)
         return page_error(rq, 400);
     page_api_param(rq, link);
     page_api_answer(rq, handle_recovery_redeem(rq), &a);
-    if (a.status == 200 && a.doc != NULL) {
-        st.new_reference = json_string_value(json_object_get(a.doc, "reference"));
-        st.new_token = json_string_value(json_object_get(a.doc, "token"));
-        st.reference = st.new_reference;
-        return render(rq, w, 200, &st);
+    const char *reference = json_string_value(json_object_get(a.doc, "reference"));
+    const char *token = json_string_value(json_object_get(a.doc, "token"));
+    if (a.status == 200 && reference != NULL && token != NULL) {
+        /* the claim itself with the new token on show, as the receipt's "See my claim" opens
+         * it: the person came to see the claim, and typing back the 43 characters just shown
+         * is where a token gets mistyped */
+        struct form_pair *pairs = arena_alloc(rq->arena, 3 * sizeof *pairs);
+        pairs[0] = (struct form_pair){"form", "renewed"};
+        pairs[1] = (struct form_pair){"reference", reference};
+        pairs[2] = (struct form_pair){"token", token};
+        return claimant_action(rq, w, &(struct form){.pairs = pairs, .n = 3}, "renewed");
     }
     st.notice_key = a.status == 404 ? "myform.link_dead" : "claim.err.unavailable";
     st.notice_param = "30";
@@ -401,7 +456,8 @@ handle_page_my_claim_post(struct request *rq)
     if (strcmp(what, "redeem") == 0)
         return redeem(rq, &w, &f);
     static const char *const claimant[] = {
-        "open", "keep", "correct", "withdraw", "withdraw_confirm", "join", "revoke", NULL};
+        "open", "keep", "renewed", "correct", "withdraw", "withdraw_confirm", "join", "revoke",
+        NULL};
     for (int i = 0; claimant[i] != NULL; i++)
         if (strcmp(what, claimant[i]) == 0)
             return claimant_action(rq, &w, &f, what);

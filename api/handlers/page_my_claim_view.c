@@ -10,10 +10,11 @@
 #include "domain/countries.h"
 #include "domain/currency.h"
 #include "domain/vocab.h"
+#include "handlers/claim_form.h"
 #include "handlers/evidence_page.h"
 #include "handlers/page_claim_form.h"
+#include "handlers/page_parts.h"
 #include "web/catalogue.h"
-#include "web/country_names.h"
 #include "web/escape.h"
 #include "web/format.h"
 #include "web/section.h"
@@ -154,6 +155,12 @@ notice(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *
                                                                                    : "status");
     web_tf(sb, w->cat, w->lang, WEB_TEXT, st->notice_key,
            (const char *[]){"seconds", st->notice_param != NULL ? st->notice_param : "", NULL});
+    if (st->values != NULL && st->errors != NULL && st->errors->n > 0) {
+        /* the correction's errors are far below the claim as given: the way to them */
+        strbuf_puts(sb, " <a href=\"#error-summary\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "my.correct_refused_link");
+        strbuf_puts(sb, "</a>");
+    }
     strbuf_puts(sb, "</p></div>\n");
 }
 
@@ -186,7 +193,7 @@ secrets_section(struct strbuf *sb, const struct web_ctx *w, const struct my_clai
 {
     strbuf_puts(sb, "<section id=\"receipt\" class=\"receipt\"><h2>");
     web_te(sb, w->cat, w->lang, WEB_TEXT,
-           st->view != NULL ? "my.secrets_h2" : "myform.new_token_h2");
+           st->view != NULL && !st->renewed ? "my.secrets_h2" : "myform.new_token_h2");
     strbuf_puts(sb, "</h2>\n<dl class=\"secrets\"><div><dt>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "receipt.reference");
     strbuf_puts(sb, "</dt><dd><code id=\"receipt-reference\">");
@@ -229,9 +236,10 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_intro");
     strbuf_puts(sb, "</p>\n");
-    text_field(sb, w, "recover-email", "email", "f.email", NULL, "email", "", "email");
+    text_field(sb, w, "recover-email", "email", "f.email", NULL, "email", st->recover_email,
+               "email");
     text_field(sb, w, "recover-reference", "reference", "myform.reference_optional", NULL, "text",
-               "", "off");
+               st->recover_reference, "off");
     button(sb, w, "recover", "secondary", "myform.lost_send", NULL);
     strbuf_puts(sb, "</section>\n");
 }
@@ -305,17 +313,6 @@ date_row(struct strbuf *sb, const struct web_ctx *w, const char *key, const char
     strbuf_puts(sb, "</dd></div>\n");
 }
 
-/* The name of the country code in the page's language (the address select's names); the code
- * itself when it is not one of them. */
-static const char *
-country_name(const struct web_ctx *w, const char *code)
-{
-    for (size_t i = 0; code != NULL && i < web_n_countries; i++)
-        if (strcmp(web_countries[i].code, code) == 0)
-            return w->lang == WEB_LANG_FR ? web_countries[i].fr : web_countries[i].en;
-    return code;
-}
-
 /* The claim as given: who, address, phone for reading, categories, harms, payment. */
 static void
 as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
@@ -354,9 +351,13 @@ as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state
         typed_row(sb, w, "f.email", str(who, "email"));
         if (str(who, "phone") != NULL)
             page_phone_for_reading(&phone, str(who, "phone"));
-        row(sb, w, "f.phone", phone.data);
-        row(sb, w, "f.birth_date", str(who, "birth_date"));
-        address_row(sb, w, addr, country_name(w, str(addr, "country")));
+        /* the claim as given: "(optional)" is the form's word, not the claim's */
+        row(sb, w, "my.phone", phone.data);
+        if (str(who, "birth_date") != NULL)
+            date_row(sb, w, "my.birth_date", str(who, "birth_date")); /* as the other dates */
+        else
+            row(sb, w, "my.birth_date", NULL);
+        address_row(sb, w, addr, page_country_name(w, str(addr, "country")));
         strbuf_free(&name);
         strbuf_free(&phone);
     }
@@ -493,7 +494,8 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     as_given(sb, w, st);
     strbuf_puts(sb, "</section>\n");
     action_part(sb, w, st, withdrawn);
-    evidence_section(sb, w, st->evidence, str(st->view, "reference"), st->token);
+    evidence_section(sb, w, st->evidence, str(st->view, "reference"), st->token,
+                     st->evidence_dropped, withdrawn);
     if (withdrawn || !json_is_object(json_object_get(st->view, "claimant")))
         return;
     /* the correction: the claim form's own questions, filled as the claim stands (or as the
@@ -503,6 +505,8 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     web_section_begin(sb, w, "correct", NULL, "correct-h2", "myform.correct_h2");
     page_claim_error_summary(sb, w, st->errors);
     claim_form_open(sb, w, st, "claim-form", "correct");
+    if (st->values != NULL && st->errors != NULL && st->errors->n > 0)
+        hidden(sb, CLAIM_FORM_SENT, "1"); /* its language switch shows the errors again */
     struct claim_form_state fs = {.data = st->data,
                                   .scheme = st->scheme,
                                   .values = st->values != NULL ? st->values : &kept,
@@ -551,7 +555,10 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
     const char *ref = st->view != NULL ? str(st->view, "reference") : st->new_reference;
     const char *token = st->new_token != NULL ? st->new_token : st->token;
     const char *offer = st->data != NULL && st->data->has_offer ? st->data->action.id : NULL;
-    const char *again = st->confirm_withdraw ? "withdraw" : st->new_token != NULL ? "keep" : "open";
+    const char *again = st->confirm_withdraw  ? "withdraw"
+                        : st->renewed         ? "renewed"
+                        : st->new_token != NULL ? "keep"
+                                              : "open";
     const char *const switch_fields[] = {"form",      again,
                                          "reference", ref,
                                          "token",     token,

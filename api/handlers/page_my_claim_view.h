@@ -23,8 +23,11 @@ struct my_claim_state {
     const char *reference;         /* kept in the access form */
     const char *offer_action;      /* ?action= of the link: kept to offer it once open */
     const char *recover_link;      /* ?recover=: the redeem form */
+    const char *recover_email;     /* kept in the recovery form when it was refused */
+    const char *recover_reference;
     const char *new_reference;     /* after a redeem: the new token, shown once */
     const char *new_token;
+    bool renewed;                  /* new_token was just set by a recovery link */
     /* the claim page */
     json_t *view;                  /* the API's claim view, or NULL for the access page */
     const char *token;             /* carried in the claim page's forms */
@@ -36,9 +39,13 @@ struct my_claim_state {
     const struct association *member_assoc;
     const struct evidence_list *evidence; /* its evidence files (handlers/evidence_page.h), or
                                            * NULL: no section */
+    const char *evidence_dropped;         /* a file chosen but not attached, which the
+                                           * language switch forgot (its name), or NULL */
     bool confirm_withdraw;                /* the question before a withdrawal, not the claim */
     const struct form *values;     /* a refused correction's values, or NULL */
     const struct errors *errors;
+    bool recheck;                  /* values is a refused correction shown again in another
+                                    * language: errors are those it would meet now */
 };
 
 void page_my_claim_render(struct strbuf *sb, const struct web_ctx *w,

@@ -10,6 +10,7 @@
 #include "domain/money.h"
 #include "domain/vocab.h"
 #include "handlers/page_common.h"
+#include "web/country_names.h"
 #include "web/escape.h"
 #include "web/format.h"
 
@@ -320,4 +321,13 @@ page_heading(struct strbuf *sb, const char *who, int level, const char *id, cons
     strbuf_puts(sb, ">");
     html_text(sb, title);
     strbuf_printf(sb, "</h%d>\n", level);
+}
+
+const char *
+page_country_name(const struct web_ctx *w, const char *code)
+{
+    for (size_t i = 0; code != NULL && i < web_n_countries; i++)
+        if (strcmp(web_countries[i].code, code) == 0)
+            return w->lang == WEB_LANG_FR ? web_countries[i].fr : web_countries[i].en;
+    return code;
 }

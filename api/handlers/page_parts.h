@@ -52,6 +52,10 @@ void page_date(struct strbuf *sb, const struct web_ctx *w, const char *iso);
 void page_fact_date(struct strbuf *sb, const struct web_ctx *w, const char *label_key,
                     const char *iso);
 
+/* The name of the country code in the page's language (the address select's names); the code
+ * itself when it is not one of them. */
+const char *page_country_name(const struct web_ctx *w, const char *code);
+
 /* "Share by email": a mailto: link whose subject is title and body the page's address. */
 void page_share(struct strbuf *sb, const struct web_ctx *w, const char *title, const char *path);
 

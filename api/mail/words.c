@@ -52,7 +52,8 @@ const struct mail_words mail_words = {
                        "fonctionner.",
                        "You asked for a new token for your claim. Follow the link below: it "
                        "replaces the old token, which will stop working."},
-    .recovery_link_label = {"Nouveau jeton : ", "New token: "},
+    /* the line before the link: the link is not the token (a person copied it as one) */
+    .recovery_link_label = {"Pour choisir un nouveau jeton : ", "To choose a new token: "},
     .recovery_expiry = {"Chaque lien ne sert qu'une fois et n'est valable que 30 minutes.",
                         "Each link works once and only for 30 minutes."},
     .reason_label = {"Motif : ", "Reason: "},

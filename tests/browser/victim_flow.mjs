@@ -6,12 +6,14 @@
 //   1. JavaScript OFF, in French, on a laptop: / → the action's page /a/{id} → "join" → the
 //      claim form, its language switch there and back keeping what was typed; a mistake (an
 //      email without its domain's end) comes back from the server
-//      beside its field with every value kept; corrected → the receipt (reference, token once,
+//      beside its field with every value kept, and through the language switch there and
+//      back (in the other language, summary and field); corrected → the receipt (reference, token once,
 //      what happens next; "See my claim" posts them) → the language switch, there and back,
 //      keeps the token on show with the claim.
 //   2. JavaScript ON, in English, on a 390 px phone: the same path; the phone checked in the
 //      page by the server's own rule (no request sent), the email refused by the API (422)
-//      shown beside its field; corrected → the receipt in place, its switch as the server's.
+//      shown beside its field, and again through the switch there and back; corrected → the
+//      receipt in place, its switch as the server's.
 // On every page: axe-core finds no serious or critical violation (both languages, JavaScript
 // on and off), nothing is requested from another origin, no console error or CSP violation.
 //   3. "I lost my token" on /my-claim (JavaScript on, English): the page is the same for the
@@ -166,6 +168,27 @@ async function journey(browser, { js, lang, size, tag }) {
     check(await page.isChecked("#mandate"), "the mandate box kept");
     await axe("form with errors");
     await shoot("04-form-errors");
+    // the language switch of a form with errors: the errors come back too, in the other
+    // language, in the summary and beside the field (the server's page, with JavaScript or
+    // not); there and back
+    for (const [to, said, field] of [[away, away === "fr" ? "Saisissez une adresse e-mail" : "Enter an email address",
+        away === "fr" ? "Adresse e-mail" : "Email"],
+    [lang, lang === "fr" ? "Saisissez une adresse e-mail" : "Enter an email address",
+        lang === "fr" ? "Adresse e-mail" : "Email"]]) {
+        steps.current = `${tag}: the errors through the language switch to ${to}`;
+        await page.click(`.lang-switch [lang="${to}"]`);
+        await page.waitForFunction((code) => document.documentElement.lang === code &&
+            document.getElementById("claim-form"), to);
+        contains(await text("#email-error"), said, "the error beside the email, in its language");
+        contains(await text("#error-summary"), field, "the summary, in its language");
+        equal(await page.getAttribute("#email", "aria-invalid"), "true", "the email marked invalid");
+        const summary = await text("#error-summary");
+        check(!summary.includes("Phone") && !summary.includes("Téléphone"), "no error but the form's");
+        equal(await page.inputValue("#family_name"), p.family, "values kept");
+        contains(await page.title(), to === "fr" ? "Erreur" : "Error", "the title says there is an error");
+        await axe(`form with errors switched to ${to}`);
+    }
+    steps.current = `${tag}: the mistake`;
 
     steps.current = `${tag}: corrected`;
     await type("#email", p.email);
@@ -239,7 +262,8 @@ async function recoveryAsk(browser, email) {
 // Evidence without JavaScript (French, phone): a victim of an identity theft attaches a scan
 // whose name is one long word (as cameras and scanners name files): the page that says it was
 // attached, and the claim's page listing it with its remove button, fit the phone's width.
-// Then the victim withdraws the claim: asked first, "No, keep it" goes back, "Yes" withdraws.
+// With JavaScript a second file is chosen and the language switched before attaching it
+// (evidenceSwitchJs). Then the victim withdraws the claim: asked first, "No, keep it" goes back, "Yes" withdraws.
 async function evidenceNoJs(browser) {
     steps.current = "evidence: a claim declaring an identity theft";
     const helper = await axeHelper(browser, baseUrl);
@@ -274,6 +298,7 @@ async function evidenceNoJs(browser) {
     await page.click("#evidence-back button");
     await page.locator("#claim-h2").waitFor();
     await shootAt(page, outDir, steps, problems, "evidence-claim", { restore: [390, 844] });
+    await evidenceSwitchJs(browser, receipt, name);
     // withdrawing asks first: the question, "No, keep it" back to the claim, then "Yes"
     steps.current = "withdraw: the question first";
     await page.click("#withdraw-ask");
@@ -303,6 +328,51 @@ async function evidenceNoJs(browser) {
     equal(await page.locator("#claim-status-value").innerText(), "Retirée", "withdrawn");
     await context.close();
     await helper.context().close();
+}
+
+// Evidence with JavaScript (English, phone): a file chosen, then the language switched
+// before it was attached. No page can fill a file input again, so the page in French names
+// the file and asks to choose it again; nothing was attached. Chosen again and attached, the
+// claim's page says so at its top.
+async function evidenceSwitchJs(browser, receipt, listed) {
+    steps.current = "evidence: a file chosen, then the language switched";
+    const context = await newContext(browser, { javaScriptEnabled: true, locale: "en-GB",
+        viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30000);
+    watchPage(page, baseUrl, steps, problems);
+    // a name as scanners make them, one long word
+    const chosen = `attestation-plainte_${"0123456789".repeat(8)}.pdf`;
+    await page.goto(`${baseUrl}/my-claim?lang=en`);
+    await page.locator("#reference").fill(receipt.reference);
+    await page.locator("#token").fill(receipt.token);
+    await page.click("#open");
+    await page.locator("#evidence-form").waitFor();
+    contains(await page.locator("#evidence-file-hint").innerText(), "Changing the language", "the file input warns");
+    await page.setInputFiles("#evidence-file", { name: chosen, mimeType: "application/pdf",
+        buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
+    await page.click('.lang-switch [lang="fr"]');
+    await page.waitForFunction(() => document.documentElement.lang === "fr" &&
+        document.getElementById("evidence-dropped"));
+    contains(await page.locator("#evidence-dropped").innerText(), `« ${chosen} »`,
+        "the file named, to choose again");
+    check(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
+        "the long name wraps within the phone's width");
+    equal(await page.locator("#evidence-list li").count(), 1, "nothing attached but the first file");
+    contains(await page.locator("#evidence-list").innerText(), listed, "the first file still listed");
+    await axeCheck(page, steps, problems, "file forgotten by the switch (fr, JavaScript on)");
+    await shootAt(page, outDir, steps, problems, "evidence-switch-js", { restore: [390, 844] });
+    // chosen again and attached by the script (the API, a progress bar): the claim's page opens
+    // again and says at its top that the file was attached, as the page without JavaScript does
+    steps.current = "evidence: attached with JavaScript";
+    await page.setInputFiles("#evidence-file", { name: chosen, mimeType: "application/pdf",
+        buffer: Buffer.from("%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n") });
+    await page.click("#evidence-add");
+    await page.locator("#claim-status.status-success").waitFor();
+    contains(await page.locator("#claim-status").innerText(), "Le fichier a été joint", "the page says it was attached");
+    equal(await page.locator("#evidence-list li").count(), 2, "the second file listed");
+    check(await page.locator("#evidence-dropped").count() === 0, "nothing said forgotten any more");
+    await context.close();
 }
 
 // axe on the pages a victim sees, in the combinations the journeys did not take.

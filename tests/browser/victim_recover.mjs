@@ -4,7 +4,7 @@
 // recover.json: {"path": the emailed link's path (/my-claim?recover=…), "reference", "token":
 // the token lost} (tests/integration/test_victim_journey.py, after victim_flow.mjs asked for
 // the link and the test read it at its SMTP server). The link's page → "Get a new token" → the
-// new token shown once; the new token opens /my-claim, the old one is refused, the link works
+// new token shown once with the claim it opens; the new token opens /my-claim, the old one is refused, the link works
 // only once. Exit status 0 when everything held, 1 otherwise (the reason on stderr).
 import { readFileSync } from "node:fs";
 import { axeCheck, launchBrowser, makeSteps, newContext, shoot, watchPage } from "./flow_kit.mjs";
@@ -57,6 +57,7 @@ try {
     check(token !== given.token, "a new token");
     equal(await text("#receipt-reference"), given.reference, "the claim's reference");
     check(!page.url().includes(token), "the token is not in the address");
+    contains(await text("#claim-h2"), given.reference, "the claim opened with it, nothing to type back");
     await axeCheck(page, steps, problems, "new token (en, JavaScript on)");
     await shoot(page, outDir, steps, problems, "recovery-new-token", { restore: [390, 844] });
 

@@ -206,6 +206,68 @@ class ClaimForm(unittest.TestCase):
                 self.assertEqual(dict(ff.hidden_fields(form))["lang"], to)
         self.assertEqual(cf.count_claims(self.slug), before, "a claim was made")
 
+    def test_a_refused_form_keeps_its_errors_through_the_language_switch(self):
+        """A form that came back with errors, then switched to the other language, shows its
+        errors again in that language, summary and fields, as a refused post does: those of
+        what is typed now (one fixed in the meantime is gone), and still no claim is made."""
+        before = cf.count_claims(self.slug)
+        for lang, to, given_msg, email_msg, title in (
+                ("fr", "en", "Enter your given name.", "Enter an email address like",
+                 "Error: Make a claim — recours"),
+                ("en", "fr", "Saisissez votre prénom.", "Saisissez une adresse e-mail comme",
+                 "Erreur\u00a0: Déposer une réclamation — recours")):
+            with self.subTest(to=to):
+                fields = person(**{"claimant.given_name": "", "claimant.email": "claire@nowhere",
+                                   "claimant.address.city": "Lyon"})
+                refused = ff.post_form(self.client, f"/claim?lang={lang}",
+                                       pairs_for(self.page(lang=lang).body.decode(), fields))
+                self.assertEqual(refused.status, 422, refused)
+                r = ff.post_form(self.client, f"/claim?lang={to}",
+                                 pairs_for(refused.body.decode(), fields) + [("switch_lang", to)])
+                self.assertEqual(r.status, 200, r)
+                text = r.body.decode()
+                self.assertIn(f'<html lang="{to}"', text)
+                self.assertIn(f"<title>{title}</title>", text)
+                summary = text[text.index('id="error-summary"'):]
+                summary = summary[:summary.index("</div>")]
+                self.assertIn('role="alert"', summary)
+                self.assertIn('href="#given_name"', summary)
+                self.assertIn(given_msg, summary)
+                self.assertIn('href="#email"', summary)
+                self.assertIn(email_msg, summary)
+                self.assertEqual(summary.count("<li>"), 2, "the errors of the form, no other")
+                self.assertRegex(text, r'<input id="email"[^>]*aria-describedby="email-hint '
+                                       r'email-error" aria-invalid="true"[^>]*'
+                                       r'value="claire@nowhere"')
+                self.assertRegex(text, r'<p class="error-msg" id="given_name-error">'
+                                       r'<span class="error-line">')
+                # the email fixed before the switch: only the given name is wrong now
+                fixed = dict(fields, **{"claimant.email": cf.unique_email()})
+                again = ff.post_form(self.client, f"/claim?lang={lang}",
+                                     pairs_for(text, fixed) + [("switch_lang", lang)])
+                at = again.body.decode()
+                self.assertIn('href="#given_name"', at)
+                self.assertNotIn('href="#email"', at)
+                self.assertNotRegex(at, r'<input id="email"[^>]*aria-invalid')
+        self.assertEqual(cf.count_claims(self.slug), before, "a claim was made")
+
+    def test_an_unknown_field_is_named(self):
+        """A forged post with a control the form does not have is told which one, escaped,
+        cut when long, in both languages."""
+        for lang, said in (("en", "The field “<bdi>{}</bdi>” is not accepted."),
+                           ("fr", "Le champ « <bdi>{}</bdi> » n'est pas accepté.")):
+            for name, shown in (("claimant.nickname", "claimant.nickname"),
+                                ("claimant.<b>x</b>", "claimant.&lt;b&gt;x&lt;/b&gt;"),
+                                ("z" * 100, "z" * 40 + "…")):
+                with self.subTest(lang=lang, name=name[:20]):
+                    page = self.page(lang=lang).body.decode()  # a key per body
+                    r = ff.post_form(self.client, f"/claim?lang={lang}",
+                                     pairs_for(page, person(**{name: "x"})))
+                    self.assertEqual(r.status, 422, r)
+                    text = r.body.decode()
+                    self.assertIn(said.format(shown), text)
+                    self.assertNotIn("<b>x</b>", text)
+
     def test_the_apis_rules_and_paths(self):
         """A value the API refuses is refused here at the same path: hours as words, a
         category outside the incident, an unknown member."""

@@ -54,6 +54,83 @@ class EvidenceFormTest(unittest.TestCase):
                        " JOIN claims c ON c.id = f.claim_id WHERE f.state = 'stored'"
                        " AND c.reference = " + cf.sql_literal(reference) + " ORDER BY f.id")
 
+    def test_a_language_switch_is_honest_about_a_file_chosen(self):
+        """A file chosen but not attached cannot follow the language switch: the file input
+        says so (its hint); the switch's post naming the file (web/static/evidence.js) gets a
+        page in the other language that names it, escaped, and asks to choose it again. The
+        page that answers an attachment switches language with the claim kept open."""
+        receipt = self.claim()
+        page = self.open(receipt)
+        self.assertRegex(page, r'<p class="hint" id="evidence-file-hint">Changing the language '
+                               r'forgets a file chosen but not yet attached.</p>\n'
+                               r'<input id="evidence-file"[^>]* '
+                               r'aria-describedby="evidence-file-hint">')
+        self.assertNotIn('id="evidence-dropped"', page)
+        # the limit in each language's units, the number never apart from its unit
+        self.assertIn("PDF, JPEG or PNG, 10\u00a0MB each", page)
+        fr = ff.post_form(self.client, "/my-claim?lang=fr",
+                          [("form", "open"), ("lang", "fr"), ("reference", receipt["reference"]),
+                           ("token", receipt["token"])]).body.decode()
+        self.assertIn("PDF, JPEG ou PNG, 10\u00a0Mo chacun", fr)
+        form = ff.form_by_id(page, "claim-form")
+        pairs = [(c["name"], c["value"]) for c in form["controls"]
+                 if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])
+                 and c["tag"] != "select"] + [("claimant.address.country", "FR")]
+        for lang, said in (("fr", "Le fichier « <bdi>{}</bdi> » n'a pas été joint"),
+                           ("en", "The file “<bdi>{}</bdi>” was not attached")):
+            r = ff.post_form(self.client, f"/my-claim?lang={lang}",
+                             pairs + [("switch_lang", lang),
+                                      ("evidence_dropped", "relevé <b>1</b>.pdf")])
+            self.assertEqual(r.status, 200, r.body[:300])
+            text = r.body.decode()
+            self.assertIn(f'<html lang="{lang}"', text)
+            self.assertIn('<p id="evidence-dropped" class="status status-error" role="alert">',
+                          text)
+            self.assertIn(said.format("relevé &lt;b&gt;1&lt;/b&gt;.pdf"), text)
+            self.assertNotIn('role="alert" aria-labelledby="error-summary-title"', text,
+                             "the name is no correction's error")
+        evidence = ff.form_by_id(page, "evidence-form")
+        r = self.post(evidence, [("file", ("scan.pdf", ef.pdf(2000), "application/pdf"))])
+        self.assertEqual(r.status, 200, r.body[:300])
+        switch = [f for f in ff.forms_of(r.body.decode()) if f["action"] == "/my-claim?lang=fr"]
+        self.assertEqual(len(switch), 1, "the switch to French posts the claim")
+        self.assertEqual(dict(ff.hidden_fields(switch[0])),
+                         {"form": "open", "lang": "fr", "reference": receipt["reference"],
+                          "token": receipt["token"]})
+
+    def test_the_claim_reopened_after_a_file_attached_by_the_script_says_so(self):
+        """evidence.js opens the claim again after the API took the file (`done`): the page
+        says at its top that the file was attached; anything else in `done` says nothing."""
+        receipt = self.claim()
+        opened = [("form", "open"), ("lang", "en"), ("reference", receipt["reference"]),
+                  ("token", receipt["token"])]
+        text = ff.post_form(self.client, "/my-claim?lang=en",
+                            opened + [("done", "evidence_added")]).body.decode()
+        self.assertIn('<div id="claim-status" class="status status-success" role="status"><p>'
+                      "The file was attached to your claim.</p></div>", text)
+        for done in ("evidence_removed", "<b>x</b>"):
+            other = ff.post_form(self.client, "/my-claim?lang=en",
+                                 opened + [("done", done)]).body.decode()
+            self.assertNotIn('id="claim-status"', other)
+
+    def test_a_withdrawn_claims_files_say_why_they_are_fixed(self):
+        """A withdrawn claim lists its files without inviting more, and says it is withdrawn
+        (not "reviewed", which it never was) and that they go with its personal data."""
+        receipt = self.claim()
+        form = ff.form_by_id(self.open(receipt), "evidence-form")
+        self.assertEqual(self.post(form, [("file", ("scan.pdf", ef.pdf(2000),
+                                                    "application/pdf"))]).status, 200)
+        r = cf.claim_request(self.client, "DELETE", receipt["reference"], receipt["token"])
+        self.assertIn(r.status, (200, 204), r)
+        page = self.open(receipt)
+        section = page[page.index('id="evidence"'):]
+        section = section[:section.index("</section>")]
+        self.assertIn("scan.pdf", section)
+        self.assertIn("Your claim is withdrawn: its files can no longer change", section)
+        self.assertNotIn("reviewed", section)
+        self.assertNotIn("you may attach", section)
+        self.assertNotIn('id="evidence-form"', section)
+
     def test_add_list_remove_without_javascript(self):
         receipt = self.claim()
         page = self.open(receipt)

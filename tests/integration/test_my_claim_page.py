@@ -101,7 +101,9 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertEqual(r.headers.get("Cache-Control"), "no-store")
         text = r.body.decode()
         phone = body["claimant"]["phone"]
-        self.assertIn(f"+33 6 {phone[4:6]} {phone[6:8]} {phone[8:10]} {phone[10:12]}", text)
+        self.assertIn(f"<dt>Phone number</dt><dd>+33 6 {phone[4:6]} {phone[6:8]} {phone[8:10]} "
+                      f"{phone[10:12]}</dd>", text, "the claim as given: no form's '(optional)'")
+        self.assertIn("<dt>Date of birth</dt><dd>12 April 1980</dd>", text)
         self.assertIn(receipt["reference"], text)
         form = ff.form_by_id(text, "claim-form")
         pairs = [(c["name"], c["value"]) for c in form["controls"]
@@ -243,6 +245,51 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
         self.assertEqual(view["claimant"]["address"]["city"],
                          body["claimant"]["address"]["city"], "the correction was saved")
+
+    def test_a_refused_correction_keeps_its_errors_through_the_language_switch(self):
+        """A correction that came back with errors, switched to the other language, shows them
+        again in that language (summary and field, linked), for what is typed now; nothing is
+        saved. The switch of a correction never sent shows none."""
+        body, receipt = self.claim()
+        page = self.open(receipt).body.decode()
+
+        def typed(text, **over):
+            form = ff.form_by_id(text, "claim-form")
+            pairs = [(c["name"], over.get(c["name"], c["value"])) for c in form["controls"]
+                     if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])
+                     and c["tag"] not in ("select", "button")]
+            return pairs + [("claimant.address.country", "FR")]
+
+        fresh = self.post(typed(page) + [("switch_lang", "fr")], lang="fr").body.decode()
+        self.assertNotIn('role="alert"', fresh)
+        self.assertNotIn("<title>Erreur", fresh)
+        refused = self.post(typed(page, **{"claimant.phone": "12"}))
+        self.assertEqual(refused.status, 422, refused)
+        # the errors are far below the claim as given: the top of the page says so, and links
+        top = refused.body.decode()
+        top = top[top.index("<main"):top.index('id="claim"')]
+        self.assertRegex(top, r'<div id="claim-status" class="status status-error" role="alert">'
+                              r'<p>Your corrections are not saved yet: some answers need to be '
+                              r'changed. <a href="#error-summary">See what to change</a></p>')
+        r = self.post(typed(refused.body.decode(), **{"claimant.phone": "12"})
+                      + [("switch_lang", "fr")], lang="fr")
+        self.assertEqual(r.status, 200, r)
+        text = r.body.decode()
+        self.assertIn('<html lang="fr"', text)
+        self.assertIn("<title>Erreur\u00a0: ", text)
+        summary = text[text.index('id="error-summary"'):]
+        summary = summary[:summary.index("</div>")]
+        self.assertIn('role="alert"', summary)
+        self.assertIn('href="#phone"', summary)
+        self.assertIn("Téléphone", summary)
+        self.assertIn("Vos corrections ne sont pas encore enregistrées", text[:text.index('id="claim"')])
+        self.assertRegex(text, r'<input id="phone"[^>]*aria-invalid="true"[^>]*value="12"')
+        self.assertRegex(text, r'<p class="error-msg" id="phone-error"><span class="error-line">')
+        # the phone emptied before the next switch: no error left
+        again = self.post(typed(text, **{"claimant.phone": ""}) + [("switch_lang", "en")])
+        self.assertNotIn('role="alert"', again.body.decode())
+        view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
+        self.assertEqual(view["claimant"]["phone"], body["claimant"]["phone"], "saved")
 
     def test_a_new_address_in_the_form_tells_the_old_one(self):
         """The page's correction form is the API's correction: a new email address there
@@ -447,6 +494,9 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         import mail_fixtures as mf
         msg = mf.parse(self.relay.wait_messages(email, n=2)[1].data)
         link = [w for w in mf.text_of(msg).split() if "/my-claim?recover=" in w][0]
+        # the line before the link says what it is for: the link is not the token
+        self.assertIn("To choose a new token: \n" + link, mf.text_of(msg))
+        self.assertNotIn("New token:", mf.text_of(msg))
         path = link[len(BASE):]
         landing = self.client.request("GET", path, headers={"Accept": "text/html"})
         self.assertEqual(landing.status, 200)
@@ -459,10 +509,57 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         new_token = re.search(r'id="receipt-token" class="token">([A-Za-z0-9_-]{32,})<',
                               done.body.decode()).group(1)
         self.assertNotEqual(new_token, receipt["token"])
+        # the claim itself, the new token on show: nothing to type back
+        dt = done.body.decode()
+        self.assertIn("<h2>Your new token</h2>", dt)
+        self.assertIn(f'id="claim-h2">Claim {receipt["reference"]}<', dt)
+        self.assertEqual(dict(ff.hidden_fields(ff.form_by_id(dt, "withdraw-form")))["token"],
+                         new_token)
+        self.assertNotIn('id="access-form"', dt)
+        switch = [f for f in ff.forms_of(dt) if f["action"] == "/my-claim?lang=fr"]
+        self.assertEqual(dict(ff.hidden_fields(switch[0])),
+                         {"form": "renewed", "lang": "fr", "reference": receipt["reference"],
+                          "token": new_token}, "the switch keeps the new token on show")
+        fr = self.post(ff.hidden_fields(switch[0]), lang="fr").body.decode()
+        self.assertIn("<h2>Votre nouveau jeton</h2>", fr)
+        self.assertIn(f'class="token">{new_token}<', fr)
         self.assertEqual(self.open(dict(receipt, token=new_token)).status, 200)
         self.assertEqual(self.open(receipt).status, 404, "the old token stops working")
         again = self.post([(c["name"], c["value"]) for c in redeem["controls"] if c["name"]])
         self.assertEqual(again.status, 404, "the link works once")
+
+    def test_a_correction_with_no_category_ticked_is_refused(self):
+        """Unticking every category is refused beside the question ("at least one"), as on
+        the claim form; it was saved as "corrected" while the claim kept its categories."""
+        body, receipt = self.claim()
+        form = ff.form_by_id(self.open(receipt).body.decode(), "claim-form")
+        pairs = [(c["name"], c["value"]) for c in form["controls"]
+                 if c["name"] and c["name"] != "data_categories"
+                 and (c.get("type") not in ("checkbox", "radio") or c["checked"])
+                 and c["tag"] != "select"] + [("claimant.address.country", "FR")]
+        r = self.post(pairs)
+        self.assertEqual(r.status, 422, r)
+        text = r.body.decode()
+        self.assertIn('href="#categories"', text)
+        self.assertIn("Select at least one type of data.", text)
+        self.assertNotIn("Your corrections are saved.", text)
+        view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
+        self.assertEqual(view["data_categories"], body["data_categories"])
+
+    def test_a_refused_recovery_keeps_what_was_typed(self):
+        """An address the recovery refuses comes back in its field, to mend rather than type
+        again, with the reference given; a sent request leaves the form empty."""
+        r = self.post([("form", "recover"), ("lang", "en"), ("email", "jean.dupont@gmail"),
+                       ("reference", "RC-7K3M-Q9XD")])
+        self.assertEqual(r.status, 422, r)
+        text = r.body.decode()
+        self.assertIn("Enter an email address like name@example.org.", text)
+        self.assertRegex(text, r'<input id="recover-email" name="email" type="email"[^>]*'
+                               r'value="jean.dupont@gmail">')
+        self.assertRegex(text, r'<input id="recover-reference"[^>]*value="RC-7K3M-Q9XD">')
+        sent = self.post([("form", "recover"), ("lang", "en"), ("email", cf.unique_email()),
+                          ("reference", "")]).body.decode()
+        self.assertRegex(sent, r'<input id="recover-email"[^>]*value="">')
 
     def test_a_damaged_recovery_link_says_so_beside_the_recovery_form(self):
         # a link a mail program cut short or wrapped: the secret is no longer one

@@ -311,7 +311,8 @@ class PublicPagesTest(unittest.TestCase):
                      "Audience de mise en état", "Maître Dupont",
                      "Cotisations des membres et subvention de la Fondation X.",
                      "Aucuns frais.", "Personnes représentées 0", "Je donne mandat.",
-                     "Article 2 : durée.", "Coupang Corp.", "Date limite pour rejoindre l'action"):
+                     "Article 2 : durée.", "Coupang Corp.", "Date limite pour rejoindre l'action",
+                     "Pays France"):
             self.assertIn(fact, text)
         # the mandate box keeps white space (pre-wrap): nothing between its paragraphs, which
         # showed as blank lines
@@ -331,6 +332,7 @@ class PublicPagesTest(unittest.TestCase):
         en, en_body = self.page(f"/a/{aid}", "en")
         self.assertIn("I give a mandate.", en)
         self.assertIn("Join this action", en)
+        self.assertIn("Country France", en, "the association's country named, not its code")
         self.assertEqual(MetaParser.of(en_body)[("link", "canonical")],
                          f"https://recours.example/a/{aid}?lang=en")
         # an action with no English mandate: the French original, said so

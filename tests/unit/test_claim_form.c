@@ -67,8 +67,8 @@ test_patch_unticks(void **state)
 {
     (void)state;
     char *t = body_of("harms.distress=on", 2, true);
-    assert_string_equal(t, "{\"harms\":{\"distress\":true,\"identity_theft\":false,"
-                           "\"phishing\":false}}");
+    assert_string_equal(t, "{\"data_categories\":[],\"harms\":{\"distress\":true,"
+                           "\"identity_theft\":false,\"phishing\":false}}");
     free(t);
 }
 

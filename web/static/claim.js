@@ -18,7 +18,7 @@ import { FormErrors, validationErrors } from "./forms.js";
 import { normalizePhone } from "./phone.js";
 
 const form = document.getElementById("claim-form");
-const PAGE_CONTROLS = new Set(["incident", "action", "lang", "idempotency_key"]);
+const PAGE_CONTROLS = new Set(["incident", "action", "lang", "idempotency_key", "sent"]);
 const BOXES = new Set(["harms.phishing", "harms.identity_theft", "harms.distress"]);
 const DESCRIPTION_MAX = 4000;
 const LOSS_MAX = 10_000_000_000;
@@ -186,6 +186,13 @@ function showReceipt(body) {
     window.scrollTo(0, 0);
 }
 
+// The form was sent and refused: its language switch shows the errors again, as the
+// server's refused form does (its hidden "sent"; api/handlers/page_claim.c).
+function markSent() {
+    if (!form.elements.sent)
+        form.append(el("input", { type: "hidden", name: "sent", value: "1" }));
+}
+
 function enhance() {
     const decimals = currencyDecimals(form.dataset.currency || "EUR");
     const formStatus = new StatusLine(document.getElementById("form-status"));
@@ -213,6 +220,7 @@ function enhance() {
         const f = fields();
         const local = clientErrors(f, decimals);
         if (local.length) {
+            markSent();
             errors.show(local, { focus: true });
             return;
         }
@@ -253,6 +261,7 @@ function answer(r, errors, formStatus) {
         return;
     }
     if (list) {
+        markSent();
         errors.show(list, { focus: true });
         return;
     }

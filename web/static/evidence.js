@@ -19,14 +19,17 @@ function say(status, text, isError) {
   status.className = isError ? "status status-error" : "";
 }
 
-// The claim page again: a form=open post with the claim's reference and token.
+// The claim page again: a form=open post with the claim's reference and token, saying at its
+// top that the file was attached (the list is far below on a phone), as the page without
+// JavaScript does.
 function reopen() {
   const back = document.createElement("form");
   back.method = "post";
   back.action = "/my-claim?lang=" + encodeURIComponent(form.elements.lang.value);
   for (const [name, value] of [["form", "open"], ["lang", form.elements.lang.value],
                                ["reference", form.elements.reference.value],
-                               ["token", form.elements.token.value]]) {
+                               ["token", form.elements.token.value],
+                               ["done", "evidence_added"]]) {
     const input = document.createElement("input");
     input.type = "hidden";
     input.name = name;
@@ -37,8 +40,36 @@ function reopen() {
   back.submit();
 }
 
+// A file chosen but not attached cannot follow the language switch (no page can fill a file
+// input): the switch's post names it, and the page in the other language says to choose it
+// again (api/handlers/evidence_page.c, "evidence_dropped"; docs/web-forms.md).
+function nameDroppedFileOnSwitch(input) {
+  for (const button of document.querySelectorAll(".lang-switch button")) {
+    button.addEventListener("click", () => {
+      const file = input.files && input.files[0];
+      const target = button.form;
+      if (!file || !target)
+        return;
+      let dropped = target.querySelector('input[name="evidence_dropped"]');
+      if (!dropped) {
+        dropped = document.createElement("input");
+        dropped.type = "hidden";
+        dropped.name = "evidence_dropped";
+        target.appendChild(dropped);
+      }
+      dropped.value = file.name;
+    });
+  }
+  // back to this page from the browser's cache: the switch was not the last word
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted)
+      document.querySelectorAll('input[name="evidence_dropped"]').forEach((e) => e.remove());
+  });
+}
+
 if (form && field) {
   const input = document.getElementById("evidence-file");
+  nameDroppedFileOnSwitch(input);
   const bar = document.getElementById("evidence-progress");
   const status = document.getElementById("evidence-status");
   const button = document.getElementById("evidence-add");

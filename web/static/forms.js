@@ -29,7 +29,11 @@ export class FormErrors {
         this.params = params;
         this.errors = [];
         onLanguageChange(() => this.render());
-        this.render(); // links every control to its hint from the start
+        // links every control to its hint from the start; but errors the server's page shows
+        // (a refused form, a form switched to another language with its errors) stay as it
+        // wrote them, already linked, until the next check
+        if (!summary || summary.hidden)
+            this.render();
     }
 
     wrapperOf(field) {
@@ -51,7 +55,11 @@ export class FormErrors {
 
     message(error) {
         const specific = `err.${basePath(error.field)}.${error.code}`;
-        const params = { ...this.params(error) };
+        // {field}: the name as posted (unknown-field names what a forged form added), cut as
+        // the server cuts it (api/handlers/page_claim_form.c field_shown)
+        const chars = Array.from(String(error.field || ""));
+        const field = chars.length > 40 ? `${chars.slice(0, 40).join("")}…` : chars.join("");
+        const params = { field, ...this.params(error) };
         if (has(specific))
             return t(specific, params);
         if (has(`err.code.${error.code}`))
