@@ -380,8 +380,14 @@ handle_page_claim_post(struct request *rq)
     const char *slug = form_get(&p->form, "incident", NULL);
     if (slug == NULL || slug[0] == '\0')
         return page_error(rq, 400);
-    enum outcome o = svc_rq_claim_page_load(slug, form_get(&p->form, "action", NULL),
-                                            web_lang_code(p->w.lang), rq->arena, &p->data);
+    /* the action the form offered; a post that ticks a mandate without naming the offer (a
+     * script's, a form kept from an older page) gets its ticked action read, so that the
+     * receipt says which action the claim joined rather than "none" */
+    const char *offer = form_get(&p->form, "action", NULL);
+    if (offer == NULL || offer[0] == '\0')
+        offer = form_get(&p->form, "action_id", NULL);
+    enum outcome o =
+        svc_rq_claim_page_load(slug, offer, web_lang_code(p->w.lang), rq->arena, &p->data);
     if (o != OUTCOME_OK)
         return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
     p->has_scheme = page_claim_scheme(&p->data, &p->scheme) != NULL;

@@ -348,6 +348,27 @@ class ClaimForm(unittest.TestCase):
         steps = steps[steps.index('class="next-steps"'):]
         self.assertIn(f"You gave {name} a mandate for the action “{title}”", steps)
 
+    def test_the_receipt_names_the_action_a_post_ticked_without_its_offer(self):
+        """A post that ticks a mandate (action_id and its text version) without the hidden
+        field naming the form's offer (a script's post, a page kept from before) joins the
+        action; the receipt says which, not that the claim joined none."""
+        slug = cf.make_incident(self.server)
+        assoc = af.approved_association(self.server)
+        action = af.open_action(assoc, slug)
+        page = self.page(slug=slug, lang="en").body.decode()
+        self.assertNotIn('name="action"', page)  # the plain form: no offer
+        fields = person(action_id=action["id"],
+                        mandate_text_version=action["mandate_text_version"])
+        r = ff.post_form(self.client, "/claim?lang=en", pairs_for(page, fields))
+        self.assertEqual(r.status, 200, r)
+        steps = r.body.decode()
+        steps = steps[steps.index('class="next-steps"'):]
+        self.assertIn(f"a mandate for the action “<bdi>{action['title']}</bdi>”", steps)
+        self.assertNotIn("You have not joined", steps)
+        reference = REFERENCE_RE.search(r.body.decode()).group(1)
+        members = assoc.request("GET", f"/v1/actions/{action['id']}/members")
+        self.assertEqual([m["reference"] for m in members.json()["data"]], [reference])
+
     def test_cross_site_post_refused(self):
         page = self.page().body.decode()
         fields = person()
