@@ -309,8 +309,11 @@ text_input(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_s
     html_attr(sb, c->id);
     strbuf_puts(sb, "\" name=\"");
     html_attr(sb, c->name);
-    strbuf_printf(sb, "\" type=\"%s\" autocomplete=\"%s\" maxlength=\"%d\"%s%s%s", c->type,
-                  c->autocomplete, c->maxlength, required ? " required" : "",
+    strbuf_printf(sb, "\" type=\"%s\" autocomplete=\"%s\"", c->type, c->autocomplete);
+    /* HTML allows maxlength on the text-like types only (a date input has its own format) */
+    if (strcmp(c->type, "date") != 0)
+        strbuf_printf(sb, " maxlength=\"%d\"", c->maxlength);
+    strbuf_printf(sb, "%s%s%s", required ? " required" : "",
                   c->size_class != NULL ? " class=\"" : "",
                   c->size_class != NULL ? c->size_class : "");
     if (c->size_class != NULL)
@@ -337,7 +340,11 @@ country_select(struct strbuf *sb, const struct web_ctx *w, const struct claim_fo
     strbuf_puts(sb, "<select id=\"country\" name=\"claimant.address.country\" required "
                     "autocomplete=\"country\"");
     describedby(sb, st, c, false);
-    strbuf_puts(sb, ">\n");
+    /* first, a choice that is none: a required select must start with one (HTML), and a form
+     * sent back without a country shows it rather than the first country of the list */
+    strbuf_printf(sb, ">\n<option value=\"\"%s>", chosen[0] == '\0' ? " selected" : "");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "f.country_choose");
+    strbuf_puts(sb, "</option>\n");
     for (size_t i = 0; i < web_n_countries; i++) {
         const struct web_country *k = &web_countries[order[i]];
         strbuf_printf(sb, "<option value=\"%s\"%s>", k->code,

@@ -119,6 +119,28 @@ class ClaimForm(unittest.TestCase):
         self.assertNotIn(again["idempotency_key"], keys, "each render has its own key")
         self.assertRegex(again["idempotency_key"], r"^[0-9a-f]{32}$")
 
+    def test_the_markup_the_html_validator_refused(self):
+        """What the Nu HTML checker (vnu) refused on this page: maxlength on a date input, and
+        a required country select whose first choice is a country. The select now starts with
+        an empty choice, selected when a form comes back without a country (it showed the first
+        country of the list as if chosen); France stays the fresh form's choice."""
+        text = self.page(lang="en").body.decode()
+        birth = re.search(r'<input id="birth_date"[^>]*>', text).group(0)
+        self.assertIn('type="date"', birth)
+        self.assertNotIn("maxlength", birth)
+        select = re.search(r'<select id="country"[^>]*>(.*?)</select>', text, re.S).group(1)
+        options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+        self.assertEqual(options[0][::2], ("", "Choose a country"))
+        self.assertEqual([o[0] for o in options if o[1]], ["FR"])
+        # sent back without a country: the empty choice, and the error at the select
+        fields = person(**{"claimant.address.country": None})
+        r = ff.post_form(self.client, "/claim?lang=en", pairs_for(text, fields))
+        self.assertEqual(r.status, 422, r)
+        back = r.body.decode()
+        select = re.search(r'<select id="country"([^>]*)>(.*?)</select>', back, re.S)
+        self.assertIn('aria-invalid="true"', select.group(1))
+        self.assertEqual(re.findall(r'<option value="([^"]*)" selected>', select.group(2)), [""])
+
     def test_scheme_in_words_and_only_the_questions_it_pays(self):
         slug = cf.make_incident(self.server, currency="KRW")
         with Client(self.server) as c:
