@@ -184,6 +184,8 @@ claims_parse_submission(const struct json_fields *jf, unsigned int within,
     /* absent: French, the site's default */
     in->lang = jf_enum(jf, "lang", false, languages);
     in->action_id = jf_text(jf, "action_id", false, 64);
+    if (in->action_id != NULL)
+        claims_mandate_id_form(in->action_id, jf->errors);
     in->mandate_text_version = jf_text(jf, "mandate_text_version", false, 64);
     if (in->action_id != NULL && in->mandate_text_version == NULL)
         add(jf, "mandate_text_version", "required", "required with action_id");
