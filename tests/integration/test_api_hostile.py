@@ -349,12 +349,16 @@ class HostileApiTest(unittest.TestCase):
         self.findings.setdefault(finding, ((body or b"")[:200] if isinstance(body, bytes)
                                            else str(body)[:200], answer[:300]))
 
-    def judge(self, case, method, path, r, body=None, expect=None, problem=None):
+    def judge(self, case, method, path, r, body=None, expect=None, problem=None,
+              browser=False):
         """Notes what is wrong in r (None: the connection failed, already noted); returns r's
-        problem document (or None)."""
+        problem document (or None). browser: the request's Accept preferred text/html, which
+        makes an error an HTML page where no operation describes it (unknown path, 405)."""
         if r is None:
             return None
         found = self.doc.match(method, path)
+        if browser and found is None and r.status >= 400 and r.media_type == "text/html":
+            return None  # docs/api.md §15.3: the page of an error no operation declares
         where = f"{case}: {method} {found[0] if found else path.split('?')[0][:80]}"
         doc = None
         if r.status >= 500:
@@ -641,6 +645,62 @@ class HostileApiTest(unittest.TestCase):
                 self.note(f"{case}: {method.upper()} {template} 422 does not name {name} "
                           f"(fields {fields})", data, r.body)
 
+    def limit_values(self, prop):
+        """(value, within) pairs at and just past the limits the schema states for a member:
+        lengths counted in characters (a 4-byte one included), integers at their bounds."""
+        p = self.doc.resolve(prop)
+        types = p.get("type") if isinstance(p.get("type"), list) else [p.get("type")]
+        out = []
+        if "string" in types and "maxLength" in p and not (
+                {"enum", "pattern", "format"} & set(p)):
+            n = p["maxLength"]
+            # an address line must hold a letter or a digit (claims_parse.c): "a" closes each
+            out += [("é" * n, True), ("😀" * (n - 1) + "a", True), ("a" * (n + 1), False),
+                    ("😀" * (n + 1), False)]
+        if "integer" in types:
+            if "minimum" in p:
+                out += [(p["minimum"], True), (p["minimum"] - 1, False)]
+            if "maximum" in p:
+                out += [(p["maximum"], True), (p["maximum"] + 1, False)]
+        if "array" in types and "maxItems" in p:
+            items = self.doc.resolve(p.get("items", {}))
+            if "enum" in items and len(items["enum"]) > p["maxItems"]:
+                out.append((items["enum"][:p["maxItems"] + 1], False))
+        return out
+
+    def test_member_limits(self):
+        """Every member with a stated limit (maxLength, minimum, maximum, maxItems) at the
+        limit and one past it: the server's limit is the document's — at the limit the member
+        is not refused as too long or out of range, past it the 422 names the member."""
+        for method, template, op, schema, media in self.json_operations():
+            base = self.base_body(method, template)
+            if base is None:
+                continue
+            for path, prop in list(self.member_paths(schema, base)):
+                if not self.has_parent(base, path):
+                    continue
+                for value, within in self.limit_values(prop):
+                    body = set_path(self.base_body(method, template), path, value)
+                    req_path, data, r = self.request_body(method, template, body, media)
+                    name = path_name(path)
+                    case = f"limit {name}={json.dumps(value)[:20]}…"
+                    doc = self.judge(case, method.upper(), req_path, r, data)
+                    if r is None:
+                        continue
+                    errors = (doc or {}).get("errors", []) if r.status == 422 else []
+                    named = [e for e in errors if e.get("field") == name]
+                    if within and any(e.get("code") in ("too-long", "out-of-range", "too-short")
+                                      for e in named):
+                        self.note(f"{case}: {method.upper()} {template} refuses a value "
+                                  f"within the document's limit ({named})", data, r.body)
+                    if not within and 200 <= r.status < 300:
+                        self.note(f"{case}: {method.upper()} {template} accepted a value past "
+                                  "the document's limit", data, r.body)
+                    if not within and r.status == 422 and not named:
+                        self.note(f"{case}: {method.upper()} {template} 422 does not name "
+                                  f"{name}", data, r.body)
+        self.finish()
+
     def test_unknown_members(self):
         """An unknown member, at the top and in each nested object → 422 unknown-field naming
         it (§1.3)."""
@@ -693,6 +753,47 @@ class HostileApiTest(unittest.TestCase):
             path, data, r = self.request_body(method, template, big, media)
             self.judge("413", method.upper(), path, r, None, expect={413},
                        problem="payload-too-large")
+        self.finish()
+
+    def test_body_limit_boundary(self):
+        """A JSON body of exactly --max-body-bytes is read (no 413), one byte more is 413; a
+        declared body over 1 MiB is refused before it is sent (§6)."""
+        method, template = "post", "/v1/associations"
+        body = af.association_body()
+        raw = encode_json(body)
+        pad = 64 * 1024 - len(raw)
+        exact = raw[:-1] + b" " * pad + b"}"
+        for data, expect in ((exact, None), (exact[:-1] + b"  }", {413})):
+            path, _, r = self.request_body(method, template, data, "application/json")
+            self.judge(f"body of {len(data)} bytes", "POST", path, r, None, expect=expect)
+            if r is not None and expect is None and r.status == 413:
+                self.note(f"body of exactly {len(data)} bytes → 413")
+        head = (f"POST /v1/associations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                f"\r\nAuthorization: Bearer {self.server.operator_key}\r\n"
+                f"Content-Length: {2 * 1024 * 1024}\r\n\r\n").encode()
+        r = harness.raw_request(self.server, head)
+        self.judge("declared 2 MiB", "POST", "/v1/associations", r, expect={413},
+                   problem="payload-too-large")
+        self.finish()
+
+    def test_browser_accept_on_api_errors(self):
+        """An API error asked for with Accept: text/html (a browser, docs/api.md §15.3) is an
+        HTML page: the document must say so for every error it answers that way."""
+        w = self.w
+        cases = [("GET", f"/v1/actions/{uuid.uuid4()}", w["A"].key, None),
+                 ("GET", "/v1/incidents?limit=0", None, None),
+                 ("GET", f"/v1/actions/{w['actA']['id']}", None, None),
+                 ("DELETE", "/v1/incidents", None, None),
+                 ("POST", "/v1/associations", self.server.operator_key, b"{"),
+                 ("POST", "/v1/associations", self.server.operator_key, b"{\"zz\": 1}")]
+        for method, path, token, body in cases:
+            hdrs = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+            if body is not None:
+                hdrs["Content-Type"] = "application/json"
+            r = self.send(method, path, body=body, headers=hdrs, token=token)
+            self.judge("Accept: text/html", method, path, r, body, browser=True)
+            if r is not None and r.status >= 400 and r.media_type != "text/html":
+                self.note(f"Accept: text/html: {method} {path[:60]} → {r.media_type}")
         self.finish()
 
     def test_form_bodies(self):
