@@ -58,7 +58,8 @@ EVIDENCE_UPLOAD = ("post", "/v1/claims/{reference}/evidence")
 
 # Wrong values for any body member: every JSON type, boundary numbers, hostile strings.
 HOSTILE_VALUES = [
-    None, True, 0, -1, 1.5, -0.0, 2**63 - 1, -2**63, 10**12 + 1, "", "   ", "x" * 5000,
+    None, True, 0, -1, 1.5, -0.0, 2**63 - 1, -2**63, 2**63, 2**64, 10**12 + 1, "", "   ",
+    "x" * 5000,
     "a\u0000b", "\u202e\u0000", "😀" * 300, "\ud800", "\x01\x7f", [], [None], [[[]]], {},
     {"x": 1},
 ]
@@ -582,6 +583,8 @@ class HostileApiTest(unittest.TestCase):
                 yield from self.member_paths(p, value, path)
             elif isinstance(value, list) and value and "items" in p:
                 yield path + (0,), p["items"]
+                if isinstance(value[0], dict):  # a list of objects (vouchers): its members
+                    yield from self.member_paths(p["items"], value[0], path + (0,))
 
     def schema_accepts(self, prop, value):
         if jsonschema is None:
@@ -709,7 +712,8 @@ class HostileApiTest(unittest.TestCase):
             paths = [()] + [p for p, _ in self.member_paths(schema, base)
                             if isinstance(self.dig(base, p), dict)]
             for parent in paths:
-                for key in ("zz_unknown", "", "é", "\u0000x"[1:], "ID"):
+                for key in ("zz_unknown", "", "é", "a.b", "[0]", "ID", "é" * 100, "k" * 300,
+                            "😀" * 30):
                     body = self.base_body(method, template) or {}
                     node = self.dig(body, parent)
                     node[key] = 1
@@ -722,8 +726,11 @@ class HostileApiTest(unittest.TestCase):
                     doc = self.judge(f"unknown {name}", method.upper(), req_path, r, data,
                                      expect={422, 404, 409})
                     if doc is not None and r.status == 422:
+                        # a path past errors.h's ERRORS_FIELD_MAX (95 bytes) is cut, on a
+                        # character's boundary
+                        cut = name.encode()[:95].decode("utf-8", "ignore")
                         hit = [e for e in doc.get("errors", [])
-                               if e.get("field") == name and e.get("code") == code]
+                               if e.get("field") in (name, cut) and e.get("code") == code]
                         if not hit:
                             self.note(f"unknown {name}: {method.upper()} {template} 422 "
                                       f"without {{field: {name!r}, code: {code}}}",
@@ -837,6 +844,22 @@ class HostileApiTest(unittest.TestCase):
                                expect={404} if template not in ("/i18n/{file}",) else None)
         self.finish()
 
+    def test_path_shapes(self):
+        """Paths that are almost a route: a trailing or doubled slash, dot segments, another
+        case, an encoded slash or NUL: 404 not-found (or the route itself), never a 5xx."""
+        w = self.w
+        own = [f"/v1/actions/{w['actA']['id']}", "/v1/incidents", f"/v1/incidents/{w['slug']}"]
+        for base in own:
+            for path in (base + "/", base + "//", "/" + base, base.replace("/v1/", "/v1//"),
+                         base.replace("/v1/", "/v1/./"), base.replace("/v1/", "/x/../v1/"),
+                         base.upper(), base + "%2F", base + "%00", base + "/%2e%2e",
+                         base + ";x=1", base + "%20", base.replace("/", "%2F"), base + "?",
+                         base + "?&&&", base + "?%ZZ=1", base + "?limit", base + "?=1",
+                         base + "?" + "&".join(f"p{i}=1" for i in range(500))):
+                r = self.send("GET", path, token=w["A"].key)
+                self.judge(f"path shape {path[len(base) - 4:][:24]!r}", "GET", path, r)
+        self.finish()
+
     def test_query_parameters(self):
         """Each declared query parameter with each hostile value, then repeated: never a 5xx;
         a 400 invalid-parameter names the parameter (§5.2)."""
@@ -881,10 +904,10 @@ class HostileApiTest(unittest.TestCase):
                 cursors[path] = r.json()["next"]
         for path, token in lists:
             for other, cursor in cursors.items():
-                if other == path:
-                    continue
-                for value in (cursor, cursor[:-1], cursor + "A", cursor.swapcase(), "x" * 4000):
-                    q = urllib.parse.quote(value, safe="")
+                edits = [cursor[:-1], cursor + "A", cursor.swapcase(), cursor[::-1],
+                         cursor[:len(cursor) // 2], "x" * 4000, cursor + "%00"]
+                for value in ([cursor] if other != path else []) + edits:
+                    q = urllib.parse.quote(value, safe="%")
                     r = self.send("GET", f"{path}?cursor={q}", token=token)
                     self.judge(f"cursor of {other}", "GET", path, r, expect={400},
                                problem="invalid-cursor")
