@@ -62,6 +62,10 @@ HOSTILE_VALUES = [
     "x" * 5000,
     "a\u0000b", "\u202e\u0000", "😀" * 300, "\ud800", "\x01\x7f", [], [None], [[[]]], {},
     {"x": 1},
+    # dates a parser may take and PostgreSQL not (year 0, leap second, 24:00), or the reverse
+    "0000-01-01", "9999-12-31", "2026-02-29", "2024-02-29", "10000-01-01", "-0001-01-01",
+    "0000-01-01T00:00:00Z", "9999-12-31T23:59:60Z", "2026-01-01T24:00:00Z",
+    "2026-01-01T00:00:00+99:99", "1970-01-01T00:00:00.9999999999Z", "2026-01-01t00:00:00z",
 ]
 # Path parameter values that name nothing (docs/api.md §2.5: 404 like an unknown one), as
 # they go on the request line (already percent-encoded where needed).
@@ -76,6 +80,8 @@ HOSTILE_QUERY_VALUES = [
     "", "x", "0", "-1", "1001", "1e3", "1.5", "+5", "%205", "5%20", "0x10",
     "99999999999999999999", "9223372036854775808", "-9223372036854775809", "%00", "a%00b",
     "%FF", "%C3%28", "%E2%80%AE", "null", "true", "%5B%5D", "x" * 3000, "%25",
+    "0000-01-01", "0000-01-01T00:00:00Z", "9999-12-31T23:59:60Z", "2026-01-01T24:00:00Z",
+    "2026-02-29", "2026-01-01T00:00:00%2B99:99", "10000-01-01T00:00:00Z", "-1-01-01",
 ]
 MEDIA_REFUSED = [None, "text/plain", "application/x-www-form-urlencoded",
                  "multipart/form-data; boundary=x", "application/json; charset=latin-1",
