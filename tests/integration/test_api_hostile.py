@@ -970,6 +970,76 @@ class HostileApiTest(unittest.TestCase):
                     self.note(f"header: {template} echoed X-Request-Id {sent[:20]!r}")
         self.finish()
 
+    def test_head_on_every_get(self):
+        """HEAD on every GET (its own objects, then a missing one): the GET's status without a
+        body, or 405 on the GETs that record what they serve (§1.2)."""
+        for method, template, op, _ in self.doc.operations():
+            if method != "get":
+                continue
+            token = self.credential(method, template)
+            for params in (self.params_of(method, template), None):
+                path = self.fill(template, params) if params else \
+                    template.replace("{", "x").replace("}", "")
+                r = self.send("HEAD", path, token=token)
+                self.judge("HEAD", "HEAD", path, r,
+                           expect={405} if op.get("x-recours-no-head") else None)
+                if r is not None and r.body:
+                    self.note(f"HEAD {template} → a body of {len(r.body)} bytes")
+        self.finish()
+
+    def test_bodies_where_none_is_taken(self):
+        """A body (JSON, garbage, or of another type) sent to an operation that takes none is
+        never a 5xx (§1.3)."""
+        bodies = [(b"{\"a\": 1}", "application/json"), (b"\x00\xff" * 100, "image/png"),
+                  (b"{", "application/json"), (b"a=1", "application/x-www-form-urlencoded")]
+        for method, template, op, _ in self.doc.operations():
+            if "requestBody" in op or (method == "delete" and template == "/v1/claims/{reference}"):
+                continue
+            path = self.fill(template, self.params_of(method, template))
+            for data, ctype in bodies:
+                r = self.send(method.upper(), path, body=data, headers={"Content-Type": ctype},
+                              token=self.credential(method, template))
+                self.judge(f"body to {ctype}", method.upper(), path, r, data)
+        self.finish()
+
+    def test_raw_request_lines(self):
+        """Request lines a client library would not send: never a 5xx, a problem document (or
+        MHD's own answer where docs/api.md §6 says so, which openapi_check knows)."""
+        w = self.w
+        host = f"Host: {self.server.host}\r\n"
+        auth = f"Authorization: Bearer {w['A'].key}\r\n"
+        lines = [
+            f"OPTIONS * HTTP/1.1\r\n{host}\r\n",
+            f"GET https://{self.server.host}/v1/incidents HTTP/1.1\r\n{host}\r\n",
+            f"GET /v1/actions/{w['actA']['id']} HTTP/1.1\r\n{host}{auth}{auth}\r\n",
+            f"GET /v1/incidents HTTP/1.1\r\n{host}Authorization: Bearer\r\n\r\n",
+            f"GET /v1/incidents?limit=1%00 HTTP/1.1\r\n{host}\r\n",
+            f"GET /v1/incidents/%00 HTTP/1.1\r\n{host}\r\n",
+            f"GET /v1/incidents/\xc3\x28 HTTP/1.1\r\n{host}\r\n",
+            f"GET /v1/actions/{w['actA']['id']} HTTP/1.1\r\n{host}Authorization: Bearer "
+            f"\xff\xfe\r\n\r\n",
+            f"POST /v1/actions HTTP/1.1\r\n{host}{auth}Content-Type: application/json\r\n"
+            f"Content-Type: text/plain\r\nContent-Length: 2\r\n\r\n{{}}",
+            f"POST /v1/actions HTTP/1.1\r\n{host}{auth}Content-Type: application/json\r\n"
+            f"Transfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n\r\n",
+            f"POST /v1/actions HTTP/1.1\r\n{host}{auth}Content-Type: application/json\r\n"
+            f"Transfer-Encoding: chunked\r\n\r\n1\r\n{{\r\n0\r\n\r\n",
+            f"POST /v1/actions HTTP/1.1\r\n{host}{auth}Content-Type: application/json\r\n"
+            f"Content-Length: 0\r\n\r\n",
+            f"POST /v1/actions HTTP/1.1\r\n{host}{auth}Content-Type: application/json\r\n"
+            f"Idempotency-Key: a\r\nIdempotency-Key: b\r\nContent-Length: 2\r\n\r\n{{}}",
+        ]
+        for line in lines:
+            data = line.encode("latin-1")
+            try:
+                r = harness.raw_request(self.server, data)
+            except (ConnectionError, OSError) as e:
+                self.note(f"raw {line[:60]!r}: connection failed ({e!r})")
+                continue
+            method, target = line.split(" ", 2)[:2]
+            self.judge(f"raw {line[:50]!r}", method, target, r)
+        self.finish()
+
     # --- evidence uploads -------------------------------------------------------------------
 
     def test_evidence_upload(self):
