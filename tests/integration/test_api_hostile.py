@@ -333,6 +333,46 @@ class HostileApiTest(unittest.TestCase):
                         "application/merge-patch+json" if method == "patch" else media))
         return out
 
+    # --- what a refused request must leave as it was ----------------------------------------
+
+    COUNTED = ("claims", "incidents", "actions", "associations", "api_keys",
+               "notices", "schemes", "audit_events", "idempotency_keys", "evidence_files",
+               "claim_duplicates", "exports", "action_events", "claim_reviews",
+               "action_mandate_texts")
+
+    def row_counts(self):
+        """Rows of every table a request writes (psql on the test's database)."""
+        sql = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in self.COUNTED)
+        return dict(tuple(row) for row in cf.psql(sql))
+
+    def assert_nothing_written(self, before, what):
+        after = self.row_counts()
+        changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+        if changed:
+            self.note(f"{what}: refused requests wrote rows {changed}")
+
+    # resource read back after a refused PATCH: (GET path, credential) of its target
+    def read_back(self, template):
+        w = self.w
+        return {
+            "/v1/incidents/{slug}": (f"/v1/incidents/{w['victim_slug']}", None),
+            "/v1/claims/{reference}": (f"/v1/claims/{w['plain_patch']['reference']}",
+                                       w["plain_patch"]["token"]),
+            "/v1/actions/{id}": (f"/v1/actions/{w['actA_victim']['id']}", w["A"].key),
+            "/v1/claims/{reference}/status": (
+                f"/v1/claims/{w['mandA_review']['reference']}", w["mandA_review"]["token"]),
+        }.get(template)
+
+    def state_of(self, template):
+        target = self.read_back(template)
+        if target is None:
+            return None
+        r = self.client.request("GET", target[0], token=target[1])
+        doc = r.json() if r.status == 200 else {"status": r.status}
+        for volatile in ("computed_at", "totals"):  # the public cache's, §3.3
+            doc.pop(volatile, None)
+        return doc
+
     # --- requests and the judge -------------------------------------------------------------
 
     def setUp(self):
@@ -539,6 +579,7 @@ class HostileApiTest(unittest.TestCase):
     def test_media_types(self):
         """A JSON body under another media type → 415 (§1.3); application/json in any case
         and with charset=utf-8 is read; merge-patch+json only on PATCH."""
+        before = self.row_counts()
         for method, template, op, schema, media in self.json_operations():
             refused = list(MEDIA_REFUSED)
             if method != "patch":
@@ -548,6 +589,8 @@ class HostileApiTest(unittest.TestCase):
                                                   self.base_body(method, template) or {}, ctype)
                 self.judge(f"media {ctype}", method.upper(), path, r, data, expect={415},
                            problem="unsupported-media-type")
+        self.assert_nothing_written(before, "media types")
+        for method, template, op, schema, media in self.json_operations():
             for ctype in MEDIA_ACCEPTED:
                 path, data, r = self.request_body(method, template,
                                                   self.base_body(method, template) or {}, ctype)
@@ -559,6 +602,7 @@ class HostileApiTest(unittest.TestCase):
     def test_malformed_json(self):
         """Bodies that are not one JSON object → 400 malformed-json (§1.3), the empty body
         included where the body is required; nothing stored."""
+        before = self.row_counts()
         for method, template, op, schema, media in self.json_operations():
             props = list(self.doc.resolve(schema).get("properties", {})) or ["a"]
             first = props[0].encode()
@@ -572,6 +616,7 @@ class HostileApiTest(unittest.TestCase):
                 path, data, r = self.request_body(method, template, raw, media)
                 self.judge("malformed", method.upper(), path, r, data, expect={400},
                            problem="malformed-json")
+        self.assert_nothing_written(before, "malformed JSON")
         self.finish()
 
     def member_paths(self, schema, base, prefix=()):
@@ -606,14 +651,28 @@ class HostileApiTest(unittest.TestCase):
             if base is None:
                 self.note(f"members: no valid body known for {method.upper()} {template}")
                 continue
+            state = self.state_of(template)
             for path, prop in list(self.member_paths(schema, base)):
                 for value in HOSTILE_VALUES:
                     body = set_path(self.base_body(method, template), path, value) \
                         if self.has_parent(base, path) else None
                     if body is None:
                         continue
-                    self.one_member(method, template, media, path, prop, value, body)
+                    r = self.one_member(method, template, media, path, prop, value, body)
+                    if state is None or r is None:
+                        continue
+                    now = self.state_of(template)
+                    if r.status >= 400 and now != state:
+                        self.note(f"member {path_name(path)}={json.dumps(value)[:24]}: refused "
+                                  f"{method.upper()} {template} ({r.status}) changed the "
+                                  f"resource: {self.diff(state, now)}", body, r.body)
+                    state = now
         self.finish()
+
+    @staticmethod
+    def diff(a, b):
+        keys = sorted(set(a) | set(b))
+        return {k: (a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k)}
 
     @staticmethod
     def has_parent(base, path):
@@ -632,6 +691,12 @@ class HostileApiTest(unittest.TestCase):
             not -2**63 <= value < 2**63
         req_path, data, r = self.request_body(method, template, body, media)
         case = f"member {name}={json.dumps(value)[:24]}"
+        self.one_member_judge(case, method, template, req_path, data, r, path, prop, value,
+                              name, invalid_utf8, big)
+        return r
+
+    def one_member_judge(self, case, method, template, req_path, data, r, path, prop, value,
+                         name, invalid_utf8, big):
         expect_400 = invalid_utf8 or big or (isinstance(value, str) and "\u0000" in value)
         doc = self.judge(case, method.upper(), req_path, r, data,
                          expect={400} if expect_400 else None,
