@@ -565,6 +565,39 @@ class HostileApiTest(unittest.TestCase):
                 self.out_of_reach("another claim's token", method, template, own, other, body)
         self.finish()
 
+    def test_lists_stay_within_reach(self):
+        """An association's lists, whatever their filters and pages, never name another
+        association's action or member (docs/api.md §2.3); the public summary is the public
+        view (§11.5)."""
+        w = self.w
+        foreign = {w["actB"]["id"], w["mandB"]["reference"], w["notice_B"], w["export_B"]}
+        lists = ["/v1/actions", "/v1/actions?status=open&limit=1000",
+                 f"/v1/actions?incident={w['slug']}",
+                 f"/v1/incidents/{w['slug']}/claims?limit=1000",
+                 f"/v1/incidents/{w['slug']}/claims?country=FR&status=received",
+                 f"/v1/actions/{w['actA']['id']}/members?limit=1000",
+                 f"/v1/actions/{w['actA']['id']}/members?reference={w['mandB']['reference']}",
+                 f"/v1/actions/{w['actA']['id']}/notices", f"/v1/actions/{w['actA']['id']}/timeline",
+                 f"/v1/actions/{w['actA']['id']}/compensation",
+                 f"/v1/actions/{w['actA']['id']}/export?format=ndjson"]
+        for path in lists:
+            r = self.send("GET", path, token=w["A"].key)
+            self.judge("reach", "GET", path, r)
+            if r is not None and any(f.encode() in r.body for f in foreign):
+                self.note(f"reach: GET {path} as A names one of B's objects", None, r.body)
+        r = self.send("GET", f"/v1/incidents/{w['slug']}/compensation")
+        self.judge("public summary", "GET", "/v1/incidents/{slug}/compensation", r)
+        public = {"incident", "action_id", "view", "basis", "scheme_version", "currency",
+                  "computed_at", "affected_count", "eligible", "total_before_cap",
+                  "total_after_cap", "fund_cap", "pro_rata_factor", "take_up_rate",
+                  "projection_if_all_claimed"}
+        if r is not None and r.status == 200:
+            extra = set(r.json()) - public
+            if extra:
+                self.note(f"public summary carries {sorted(extra)} beyond §11.5's list", None,
+                          r.body)
+        self.finish()
+
     # --- bodies -----------------------------------------------------------------------------
 
     def request_body(self, method, template, body, ctype, extra=None):
