@@ -35,11 +35,16 @@ add(const struct json_fields *jf, const char *key, const char *code, const char 
     errors_add(jf->errors, jf_path(jf, key, path, sizeof path), code, message);
 }
 
-/* A name: trimmed, 1..100 code points, no control characters, stored in NFC. */
+#define NAME_MAX_CHARS 100
+
+/* A name: trimmed, 1..100 code points, no control characters, stored in NFC — and still
+ * 100 code points at most in NFC, the form every answer gives (docs/api.md §9.1): NFC can
+ * lengthen a text (U+FB2C is three code points in NFC), and a name sent within the limit
+ * was read back past it, against the claim's schema. */
 static const char *
 read_name(const struct json_fields *jf, const char *key)
 {
-    const char *raw = jf_text(jf, key, true, 100);
+    const char *raw = jf_text(jf, key, true, NAME_MAX_CHARS);
 
     if (raw == NULL)
         return NULL;
@@ -51,6 +56,14 @@ read_name(const struct json_fields *jf, const char *key)
     char *nfc = normalize_nfc(raw);
     if (nfc == NULL) {
         add(jf, key, "invalid-format", "is not valid text");
+        return NULL;
+    }
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)nfc; *p; p++)
+        chars += (*p & 0xc0) != 0x80;
+    if (chars > NAME_MAX_CHARS) {
+        free(nfc);
+        add(jf, key, "too-long", "is longer than allowed once normalised (NFC)");
         return NULL;
     }
     const char *kept = arena_strdup(jf->arena, nfc);

@@ -66,6 +66,8 @@ HOSTILE_VALUES = [
     "0000-01-01", "9999-12-31", "2026-02-29", "2024-02-29", "10000-01-01", "-0001-01-01",
     "0000-01-01T00:00:00Z", "9999-12-31T23:59:60Z", "2026-01-01T24:00:00Z",
     "2026-01-01T00:00:00+99:99", "1970-01-01T00:00:00.9999999999Z", "2026-01-01t00:00:00z",
+    # within 100 characters as sent, 300 in NFC (the form a name is stored and read in)
+    "\ufb2c" * 100,
 ]
 # Path parameter values that name nothing (docs/api.md §2.5: 404 like an unknown one), as
 # they go on the request line (already percent-encoded where needed).
