@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistr.h>
 
 #include "core/arena.h"
 #include "domain/countries.h"
@@ -58,10 +59,7 @@ read_name(const struct json_fields *jf, const char *key)
         add(jf, key, "invalid-format", "is not valid text");
         return NULL;
     }
-    size_t chars = 0;
-    for (const unsigned char *p = (const unsigned char *)nfc; *p; p++)
-        chars += (*p & 0xc0) != 0x80;
-    if (chars > NAME_MAX_CHARS) {
+    if (u8_mbsnlen((const uint8_t *)nfc, strlen(nfc)) > NAME_MAX_CHARS) {
         free(nfc);
         add(jf, key, "too-long", "is longer than allowed once normalised (NFC)");
         return NULL;
