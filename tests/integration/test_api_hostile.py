@@ -986,8 +986,10 @@ class HostileApiTest(unittest.TestCase):
                 continue
             base = self.fill(template, self.params_of(method, template))
             token = self.credential(method, template)
+            schemas = {p["name"]: p.get("schema", {}) for p in params if p.get("in") == "query"}
             for name in names:
                 values = HOSTILE_QUERY_VALUES + ["1&" + name + "=2", "fr&" + name + "=en"]
+                values += self.valid_query_values(schemas[name])
                 for value in values:
                     path = f"{base}?{name}={value}"
                     body = self.base_body(method, template)
@@ -1003,7 +1005,38 @@ class HostileApiTest(unittest.TestCase):
                             self.note(f"query {name}: {method.upper()} {template} 400 "
                                       f"invalid-parameter without field {name} ({fields})",
                                       None, r.body)
+                        elif self.query_value_valid(schemas[name], value):
+                            self.note(f"query {name}={value[:30]}: {method.upper()} {template} "
+                                      "refuses a value its parameter's schema takes", None,
+                                      r.body)
         self.finish()
+
+    def valid_query_values(self, schema):
+        """Values the parameter's schema takes: each of its enum, its bounds."""
+        s = self.doc.resolve(schema)
+        out = [str(v) for v in s.get("enum", []) if v is not None]
+        for bound in ("minimum", "maximum"):
+            if bound in s:
+                out.append(str(s[bound]))
+        if s.get("type") == "boolean":
+            out += ["true", "false"]
+        if s.get("format") == "date-time":
+            out += ["2026-01-01T00:00:00Z", "2026-01-01T00:00:00.5%2B02:00"]
+        return out
+
+    def query_value_valid(self, schema, value):
+        """Whether value (as sent, percent-encoded; one occurrence) is one the schema takes."""
+        if "&" in value or jsonschema is None:
+            return False
+        text = urllib.parse.unquote(value)
+        s = self.doc.resolve(schema)
+        if s.get("type") == "integer":
+            if not text.isdigit() and not (text[:1] == "-" and text[1:].isdigit()):
+                return False
+            return self.doc.validator(s).is_valid(int(text))
+        if s.get("type") == "boolean":
+            return text in ("true", "false")
+        return s.get("type") == "string" and self.doc.validator(s).is_valid(text)
 
     def test_cursors(self):
         """A cursor of another list, edited, or overlong → 400 invalid-cursor (§7.2)."""
