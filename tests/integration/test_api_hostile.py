@@ -424,11 +424,42 @@ class HostileApiTest(unittest.TestCase):
         elif problem is not None and doc is not None and \
                 doc.get("type") != openapi_check.PROBLEM_BASE + problem:
             self.note(f"{where} → {doc.get('type')}, expected {problem}", body, r.body)
+        self.judge_headers(where, found, r, body)
         if r.status == 405 and not r.headers.get("Allow"):
             self.note(f"{where} → 405 without Allow", body, r.body)
         if r.status == 401 and not r.headers.get("WWW-Authenticate", "").startswith("Bearer"):
             self.note(f"{where} → 401 without WWW-Authenticate: Bearer", body, r.body)
         return doc
+
+    CREATED_WITH_LOCATION = {("post", "/v1/incidents"), ("post", "/v1/incidents/{slug}/claims"),
+                             ("post", "/v1/associations"), ("post", "/v1/actions")}
+
+    def judge_headers(self, where, found, r, body):
+        """The headers the operation declares for this status, where present, hold values of
+        their schema (Retry-After and RateLimit-* integers, ...); a 201 of docs/api.md §1.8's
+        creations has a Location that is a path of the document."""
+        if found is None:
+            return
+        _, resp = self.doc.declared_response(found[1], r.status)
+        for name, header in ((resp or {}).get("headers") or {}).items():
+            value = r.headers.get(name)
+            schema = self.doc.resolve(header).get("schema", {})
+            if value is None or jsonschema is None:
+                continue
+            typed = value
+            if schema.get("type") == "integer":
+                if not value.isdigit():
+                    self.note(f"{where} → header {name}: {value!r} is not an integer", body)
+                    continue
+                typed = int(value)
+            if not self.doc.validator(schema).is_valid(typed):
+                self.note(f"{where} → header {name}: {value!r} not of its schema", body)
+        method = [m for m, o in self.doc.doc["paths"][found[0]].items() if o is found[1]]
+        if r.status == 201 and method and (method[0], found[0]) in self.CREATED_WITH_LOCATION:
+            loc = r.headers.get("Location", "")
+            if not loc.startswith("/") or self.doc.match("PATCH", loc) is None and \
+                    self.doc.match("GET", loc) is None:
+                self.note(f"{where} → 201 with Location {loc!r}", body)
 
     def problem_doc(self, where, r, body):
         try:
