@@ -956,6 +956,25 @@ class HostileApiTest(unittest.TestCase):
         bodies = [b"", b"a=%ZZ", b"a=\xff\xfe", b"%00=%00", b"=&=&&", b"lang=xx&lang=fr",
                   b"x" * 5000, b"token=" + b"A" * 43 + b"&reference=RC-0000-0000",
                   b"incident=%00&action=..%2F"]
+        claim = self.w["evidence_claim"]
+        ctype, good = ef.multipart([("reference", claim["reference"]), ("token", claim["token"]),
+                                    ("lang", "fr"), ("file", ("a.png", ef.png(), "image/png"))])
+        boundary = ctype.split("boundary=", 1)[1]
+        multipart = [
+            (ctype, b""), (ctype, good[:len(good) // 2]), (ctype, good.replace(b"\r\n", b"\n")),
+            ("multipart/form-data", good), ("multipart/form-data; boundary=", good),
+            ("multipart/form-data; boundary=" + "b" * 300, good),
+            (ctype, good.replace(claim["token"].encode(), b"t" * 5000)),
+            (ctype, good.replace(b'name="file"', b'name="' + b"f" * 2000 + b'"')),
+            (ctype, good.replace(b'filename="a.png"', b'filename="\xff\x00/../x"')),
+            (ctype, (f"--{boundary}\r\n" * 200).encode()),
+            (ctype, good.replace(b"image/png", b"text/html")),
+        ]
+        for mtype, raw in multipart:
+            r = self.send("POST", "/my-claim/evidence", body=raw, headers={"Content-Type": mtype})
+            self.judge(f"multipart {mtype[:40]}", "POST", "/my-claim/evidence", r, raw[:100])
+            if r is not None and r.status == 500:
+                self.note("multipart: /my-claim/evidence → 500", raw[:200], r.body)
         for method, template, op, _ in self.doc.operations():
             if template not in FORM_POSTS or template == "/my-claim/evidence":
                 continue
