@@ -631,6 +631,29 @@ class HostileApiTest(unittest.TestCase):
                           r.body)
         self.finish()
 
+    def test_lapsed_and_suspended_out_of_reach(self):
+        """An association whose approval is not in force writes nothing (409 approval-lapsed,
+        §2.4) — but on another association's objects, or on none, it gets the 404 of a missing
+        object, never a 409 that would tell them apart (§2.3)."""
+        w = self.w
+        with Client(self.server) as c:
+            callers = {"lapsed": af.lapsed_association(self.server, client=c),
+                       "suspended": af.suspended_association(self.server, client=c)}
+        for kind, caller in callers.items():
+            for method, template, op, _ in self.doc.operations():
+                roles = self.roles[(method, template)]
+                if "association" not in roles or "{" not in template or method == "get" or \
+                        template.startswith("/v1/incidents/"):
+                    continue
+                body = self.base_body(method, template)
+                for params in (self.foreign_params(method, template),
+                               dict(self.foreign_params(method, template),
+                                    id=str(uuid.uuid4()))):
+                    path = self.fill(template, params)
+                    self.out_of_reach(f"{kind} association", method, template, path,
+                                      caller.key, body)
+        self.finish()
+
     # --- bodies -----------------------------------------------------------------------------
 
     def request_body(self, method, template, body, ctype, extra=None):
