@@ -478,6 +478,15 @@ class HostileApiTest(unittest.TestCase):
         for e in doc.get("errors", []) or []:
             if not all(isinstance(e.get(k), str) for k in ("field", "code", "message")):
                 self.note(f"{where} → malformed errors[] item {e}", body, r.body)
+        # detail and messages never repeat what was sent (personal data, §5.1)
+        said = " ".join([str(doc.get("detail", ""))] + [str(e.get("message", ""))
+                                                        for e in doc.get("errors", []) or []])
+        said = said.replace("name@example.org", "")  # the server's own example of the form
+        for sent in ("@example.org", "Testa-", "12 rue de Rivoli", "x" * 20, "\u202e", "😀",
+                     "Jean", "Lyon", "\ufb2c"):
+            if sent in said:
+                self.note(f"{where} → the problem repeats what was sent ({sent!r})", body,
+                          r.body)
         return doc
 
     def page_answer(self, method, path, r):
@@ -1226,6 +1235,11 @@ class HostileApiTest(unittest.TestCase):
         host = f"Host: {self.server.host}\r\n"
         auth = f"Authorization: Bearer {w['A'].key}\r\n"
         lines = [
+            f"get /v1/incidents HTTP/1.1\r\n{host}\r\n",
+            f"FOO /v1/incidents HTTP/1.1\r\n{host}\r\n",
+            f"PROPFIND /v1/incidents HTTP/1.1\r\n{host}\r\n",
+            f"TRACE /v1/incidents HTTP/1.1\r\n{host}\r\n",
+            f"CONNECT {self.server.host}:443 HTTP/1.1\r\n{host}\r\n",
             f"OPTIONS * HTTP/1.1\r\n{host}\r\n",
             f"GET https://{self.server.host}/v1/incidents HTTP/1.1\r\n{host}\r\n",
             f"GET /v1/actions/{w['actA']['id']} HTTP/1.1\r\n{host}{auth}{auth}\r\n",
@@ -1254,6 +1268,8 @@ class HostileApiTest(unittest.TestCase):
                 self.note(f"raw {line[:60]!r}: connection failed ({e!r})")
                 continue
             method, target = line.split(" ", 2)[:2]
+            if not method.isupper():  # methods are case-sensitive (RFC 9110 §9.1): "get" is
+                method = "X-" + method  # no GET, a 405 of no operation
             self.judge(f"raw {line[:50]!r}", method, target, r)
         self.finish()
 
