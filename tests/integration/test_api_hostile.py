@@ -640,6 +640,38 @@ class HostileApiTest(unittest.TestCase):
                           r.body)
         self.finish()
 
+    def test_references_in_bodies_stay_within_reach(self):
+        """Another association's action or member named in a body gets the answer of one that
+        does not exist, byte for byte (docs/api.md §2.3, §11.6)."""
+        w = self.w
+        act = w["actA"]["id"]
+        missing_ref = "RC-0000-0000"
+        cases = [
+            ("POST", "/v1/compensation/simulate",
+             lambda x: {"action_id": x, "preset": w["preset"]}, w["actB"]["id"],
+             str(uuid.uuid4())),
+            ("POST", f"/v1/actions/{act}/members", lambda x: {"references": [x]},
+             w["mandB"]["reference"], missing_ref),
+            ("POST", f"/v1/actions/{act}/reviews",
+             lambda x: {"references": [x], "decision": "verified", "dry_run": True},
+             w["mandB"]["reference"], missing_ref),
+        ]
+        for method, path, make, theirs, missing in cases:
+            answers = []
+            for value in (theirs, missing):
+                r = self.send(method, path, body=encode_json(make(value)),
+                              headers={"Content-Type": "application/json"}, token=w["A"].key)
+                self.judge("reference in a body", method, path, r)
+                answers.append(r)
+            if None not in answers and (answers[0].status, answers[0].body) != \
+                    (answers[1].status, answers[1].body.replace(missing.encode(),
+                                                                 theirs.encode())):
+                self.note(f"reference in a body: {method} {path} tells another association's "
+                          f"object ({answers[0].status}) from a missing one "
+                          f"({answers[1].status})", None, answers[0].body + b" | " +
+                          answers[1].body)
+        self.finish()
+
     def test_lapsed_and_suspended_out_of_reach(self):
         """An association whose approval is not in force writes nothing (409 approval-lapsed,
         §2.4) — but on another association's objects, or on none, it gets the 404 of a missing
