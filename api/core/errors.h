@@ -21,7 +21,7 @@ struct errors {
 };
 
 /* Appends one error; past ERRORS_MAX further errors are dropped (the client fixes and
- * retries). */
+ * retries). A field longer than ERRORS_FIELD_MAX - 1 bytes is cut on a character's boundary. */
 void errors_add(struct errors *e, const char *field, const char *code, const char *message);
 
 static inline bool

@@ -98,6 +98,7 @@ rfc3339_parse(const char *s, time_t *out)
         mm > 59 || ss > 60)
         return false;
     const char *p = s + 19;
+    size_t fraction_digits = 0;
     if (*p == '.') {
         p++;
         const char *start = p;
@@ -105,6 +106,7 @@ rfc3339_parse(const char *s, time_t *out)
             p++;
         if (p == start)
             return false;
+        fraction_digits = (size_t)(p - start);
     }
     long offset = 0;
     if (*p == 'Z' || *p == 'z') {
@@ -121,6 +123,14 @@ rfc3339_parse(const char *s, time_t *out)
     }
     if (*p != '\0')
         return false;
-    *out = (time_t)(civil_days(&d) * 86400L + hh * 3600L + mm * 60L + ss - offset);
+    long t = civil_days(&d) * 86400L + hh * 3600L + mm * 60L + ss - offset;
+    /* Only instants written back with a four-digit year: "9999-12-31T23:59:60Z", an offset
+     * or PostgreSQL's rounding of a fraction past microseconds could make year 10000 (or 0),
+     * which an answer would then carry as no RFC 3339 date-time (docs/api.md §8). */
+    static const struct civil_date first = {1, 1, 1}, past_last = {10000, 1, 1};
+    long end = civil_days(&past_last) * 86400L;
+    if (t < civil_days(&first) * 86400L || t >= end || (t == end - 1 && fraction_digits > 6))
+        return false;
+    *out = (time_t)t;
     return true;
 }

@@ -22,7 +22,8 @@ int civil_date_compare(const struct civil_date *a, const struct civil_date *b);
 struct civil_date civil_date_of(time_t t);
 
 /* Parses an RFC 3339 date-time ("2026-03-01T10:15:30Z", fraction and ±hh:mm offset
- * allowed) into seconds since the epoch. */
+ * allowed) into seconds since the epoch; false too for an instant outside the years
+ * 0001–9999 in UTC (an answer could not write it back as RFC 3339). */
 bool rfc3339_parse(const char *s, time_t *out);
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */

@@ -15,11 +15,11 @@
 #include "domain/vocab.h"
 
 #define SCHEME_VOUCHERS_MAX 16
-#define SCHEME_VOUCHER_NAME_MAX 100 /* bytes of UTF-8, NUL excluded */
+#define SCHEME_VOUCHER_NAME_MAX 100 /* characters (code points), as the schema's maxLength */
 #define SCHEME_MAX_HOURS_MAX 1000   /* as harms.hours_spent (docs/api.md §9.1) */
 
 struct scheme_voucher {
-    char name[SCHEME_VOUCHER_NAME_MAX + 1]; /* NUL-terminated UTF-8 */
+    char name[SCHEME_VOUCHER_NAME_MAX * 4 + 1]; /* NUL-terminated UTF-8, 4 bytes a character */
     int64_t amount;                         /* minor units */
 };
 

@@ -107,6 +107,8 @@ read_mandate_change(struct request *rq, json_t *patch,
         *deny = reply_outcome(OUTCOME_ALREADY_IN_ACTION, NULL);
         return false;
     } else if (version == NULL || json_is_null(version)) {
+        /* both mistakes at once (docs/api.md §5.2), as a submission names them */
+        claims_mandate_id_form(json_string_value(id), errors);
         errors_add(errors, "mandate_text_version", "required", "required with action_id");
     } else if (claims_mandate_check(rq->arena, rec->incident_id, json_string_value(id),
                                     json_is_string(version) ? json_string_value(version) : NULL,

@@ -8,6 +8,22 @@
 #include "handlers/claims_parse.h"
 #include "service/lookup_cache.h"
 
+static void
+add_unavailable(struct errors *errors)
+{
+    errors_add(errors, "action_id", "unavailable",
+               "no action on this incident takes mandates under this id now");
+}
+
+bool
+claims_mandate_id_form(const char *action_id, struct errors *errors)
+{
+    if (uuid_is_valid(action_id))
+        return true;
+    add_unavailable(errors);
+    return false;
+}
+
 bool
 claims_mandate_check(struct arena *a, int64_t incident_id, const char *action_id,
                      const char *version, struct errors *errors, struct action *out,
@@ -23,8 +39,7 @@ claims_mandate_check(struct arena *a, int64_t incident_id, const char *action_id
     if (o == OUTCOME_NOT_FOUND || out->incident_id != incident_id ||
         strcmp(out->status, "open") != 0 || out->deadline_passed ||
         strcmp(out->association_status, "approved") != 0) {
-        errors_add(errors, "action_id", "unavailable",
-                   "no action on this incident takes mandates under this id now");
+        add_unavailable(errors);
         return false;
     }
     if (version == NULL || strcmp(version, out->mandate_text_version) != 0) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistr.h>
 
 #include "core/arena.h"
 #include "domain/countries.h"
@@ -35,11 +36,16 @@ add(const struct json_fields *jf, const char *key, const char *code, const char 
     errors_add(jf->errors, jf_path(jf, key, path, sizeof path), code, message);
 }
 
-/* A name: trimmed, 1..100 code points, no control characters, stored in NFC. */
+#define NAME_MAX_CHARS 100
+
+/* A name: trimmed, 1..100 code points, no control characters, stored in NFC — and still
+ * 100 code points at most in NFC, the form every answer gives (docs/api.md §9.1): NFC can
+ * lengthen a text (U+FB2C is three code points in NFC), and a name sent within the limit
+ * was read back past it, against the claim's schema. */
 static const char *
 read_name(const struct json_fields *jf, const char *key)
 {
-    const char *raw = jf_text(jf, key, true, 100);
+    const char *raw = jf_text(jf, key, true, NAME_MAX_CHARS);
 
     if (raw == NULL)
         return NULL;
@@ -51,6 +57,11 @@ read_name(const struct json_fields *jf, const char *key)
     char *nfc = normalize_nfc(raw);
     if (nfc == NULL) {
         add(jf, key, "invalid-format", "is not valid text");
+        return NULL;
+    }
+    if (u8_mbsnlen((const uint8_t *)nfc, strlen(nfc)) > NAME_MAX_CHARS) {
+        free(nfc);
+        add(jf, key, "too-long", "is longer than allowed once normalised (NFC)");
         return NULL;
     }
     const char *kept = arena_strdup(jf->arena, nfc);
@@ -184,6 +195,8 @@ claims_parse_submission(const struct json_fields *jf, unsigned int within,
     /* absent: French, the site's default */
     in->lang = jf_enum(jf, "lang", false, languages);
     in->action_id = jf_text(jf, "action_id", false, 64);
+    if (in->action_id != NULL)
+        claims_mandate_id_form(in->action_id, jf->errors);
     in->mandate_text_version = jf_text(jf, "mandate_text_version", false, 64);
     if (in->action_id != NULL && in->mandate_text_version == NULL)
         add(jf, "mandate_text_version", "required", "required with action_id");

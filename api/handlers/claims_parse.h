@@ -33,4 +33,9 @@ bool claims_mandate_check(struct arena *a, int64_t incident_id, const char *acti
                           const char *version, struct errors *errors, struct action *out,
                           bool *unavailable_out);
 
+/* The part of those rules told without the database: an action_id that is no UUID names no
+ * action (`unavailable` at action_id, as claims_mandate_check says of it). Lets a body with
+ * other errors name this one too (docs/api.md §5.2: every error at once). */
+bool claims_mandate_id_form(const char *action_id, struct errors *errors);
+
 #endif

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistr.h>
 
 #include "domain/money.h"
 #include "domain/vocab.h"
@@ -167,8 +168,9 @@ read_vouchers(json_t *obj, const char *prefix, struct scheme *s, struct errors *
         json_t *name = need(item, at, "name", e);
         if (name != NULL && !json_is_string(name))
             err(e, at, "name", "invalid-type", "expected a string");
-        else if (name != NULL && json_string_length(name) > SCHEME_VOUCHER_NAME_MAX)
-            err(e, at, "name", "too-long", "at most 100 bytes");
+        else if (name != NULL && u8_mbsnlen((const uint8_t *)json_string_value(name),
+                                            json_string_length(name)) > SCHEME_VOUCHER_NAME_MAX)
+            err(e, at, "name", "too-long", "at most 100 characters");
         else if (name != NULL)
             snprintf(s->vouchers[i].name, sizeof s->vouchers[i].name, "%s",
                      json_string_value(name));

@@ -50,8 +50,14 @@ body_stream_open(const struct body_streams *bs, const struct body_stream_route *
     struct reply none = {0}, deny = {0};
 
     rq->streamed.limit = r->max_body_bytes(rq->app);
-    if (router_match(table, n_routes, rq->method, rq->path, rq->arena, &rq->match) !=
-        ROUTER_MATCH) {
+    switch (router_match(table, n_routes, rq->method, rq->path, rq->arena, &rq->match)) {
+    case ROUTER_MATCH:
+        break;
+    case ROUTER_NOT_FOUND:
+        /* a path the template matches but the router does not: one that is not UTF-8 once
+         * percent-decoded names nothing (router.c, docs/api.md §5.3), as on every route */
+        return problem_reply("not-found", "no such resource");
+    case ROUTER_METHOD_NOT_ALLOWED:
         log_error("streamed route %s %s is not in the route table", r->method, r->path);
         return problem_reply("internal-error", "the server could not answer");
     }

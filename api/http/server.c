@@ -107,6 +107,21 @@ assign_request_id(struct request *rq)
     make_request_id(rq->id);
 }
 
+/* The path of a request target: a target in absolute form ("https://host/v1/incidents"),
+ * which a server must accept (RFC 9112 §3.2.2) and MHD hands over whole, routes by its path;
+ * the origin form ("/v1/incidents"), every other client's, is the path itself. */
+static const char *
+target_path(const char *url)
+{
+    size_t scheme = strncasecmp(url, "https://", 8) == 0  ? 8
+                    : strncasecmp(url, "http://", 7) == 0 ? 7
+                                                          : 0;
+    if (scheme == 0)
+        return url;
+    const char *slash = strchr(url + scheme, '/');
+    return slash != NULL ? slash : "/";
+}
+
 static struct request *
 request_begin(struct http_server *s, struct MHD_Connection *conn, const char *url,
               const char *method)
@@ -120,7 +135,7 @@ request_begin(struct http_server *s, struct MHD_Connection *conn, const char *ur
     rq->conn = conn;
     rq->app = s->cfg.app;
     rq->method = method;
-    rq->path = url;
+    rq->path = target_path(url);
     rq->tls = s->cfg.tls && info != NULL;
     pthread_mutex_init(&rq->async_lock, NULL);
     assign_request_id(rq);

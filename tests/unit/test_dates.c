@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* domain/dates: rfc3339_parse takes the forms RFC 3339 allows and refuses an instant an answer
+ * could not write back with a four-digit year (docs/api.md §8): a leap second, an offset or a
+ * fraction PostgreSQL rounds up at the end of 9999, an offset before year 1. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "domain/dates.h"
+
+static void
+test_forms_taken(void **state)
+{
+    time_t t;
+
+    (void)state;
+    assert_true(rfc3339_parse("1970-01-01T00:00:00Z", &t));
+    assert_int_equal(t, 0);
+    assert_true(rfc3339_parse("1970-01-01t01:00:00+01:00", &t));
+    assert_int_equal(t, 0);
+    assert_true(rfc3339_parse("2026-06-30T23:59:60Z", &t)); /* a leap second: the next one */
+    assert_true(rfc3339_parse("2026-03-01T10:15:30.123456789Z", &t));
+    assert_true(rfc3339_parse("0001-01-01T00:00:00Z", &t));
+    assert_true(rfc3339_parse("9999-12-31T23:59:59Z", &t));
+    assert_true(rfc3339_parse("9999-12-31T23:59:59.999999Z", &t));
+    assert_true(rfc3339_parse("9999-12-31T23:59:58.9999999Z", &t));
+}
+
+static void
+test_years_outside_1_to_9999_refused(void **state)
+{
+    time_t t;
+
+    (void)state;
+    assert_false(rfc3339_parse("9999-12-31T23:59:60Z", &t));
+    assert_false(rfc3339_parse("9999-12-31T23:59:59-00:01", &t));
+    assert_false(rfc3339_parse("9999-12-31T23:59:59.9999999Z", &t));
+    assert_false(rfc3339_parse("0001-01-01T00:00:00+00:01", &t));
+    assert_false(rfc3339_parse("0000-12-31T23:59:59Z", &t));
+    assert_false(rfc3339_parse("2026-01-01T24:00:00Z", &t));
+    assert_false(rfc3339_parse("2026-02-29T00:00:00Z", &t));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_forms_taken),
+        cmocka_unit_test(test_years_outside_1_to_9999_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
