@@ -202,11 +202,3 @@ export function countryOptions(codes, language) {
     return codes.map((c) => [c, name(c)]).sort((a, b) => collator.compare(a[1], b[1]))
         .map(([c, n]) => el("option", { value: c, text: n }));
 }
-
-// Makes a <select> of the countries, named in the language of the page and sorted by name;
-// keeps the current choice, else selects `fallback`.
-export function fillCountries(select, codes, language, fallback) {
-    const chosen = select.value || fallback;
-    select.replaceChildren(...countryOptions(codes, language));
-    select.value = codes.includes(chosen) ? chosen : fallback;
-}
