@@ -90,16 +90,3 @@ export function normalizePhone(input, country) {
     }
     return startsWith(d.digits, "00") ? international(d.digits.slice(2)) : null;
 }
-
-// "+33612345678" written for reading: "+33 6 12 34 56 78" (pairs after the calling code and
-// the first digit), the calling code taken from the table.
-export function formatPhone(e164) {
-    const digits = String(e164 || "").replace(/^\+/, "");
-    const p = forNumber(digits);
-    if (!p)
-        return e164 || "";
-    const rest = digits.slice(p.cc.length);
-    const head = rest.length % 2 ? rest.slice(0, 1) : rest.slice(0, 2);
-    const pairs = rest.slice(head.length).match(/../g) || [];
-    return ["+" + p.cc, head, ...pairs].join(" ");
-}
