@@ -66,7 +66,7 @@ with_database(int (*fn)(const struct config *, int, char **), const char *name, 
               char **argv)
 {
     struct config cfg;
-    bool help = argc >= 1 && wants_help(1, argv);
+    bool help = wants_help(argc, argv);
     int rc = 2;
 
     if (config_load(&cfg, 0, NULL) && (cfg.database_url != NULL || help))
@@ -131,6 +131,12 @@ main(int argc, char **argv)
         return with_config(cli_migrate, argc - 2, argv + 2);
     if (strcmp(cmd, "secrets") == 0 && argc >= 3 && strcmp(argv[2], "init") == 0)
         return with_config(cli_secrets_init, argc - 3, argv + 3);
+    if (strcmp(cmd, "secrets") == 0) {
+        if (wants_help(argc - 2, argv + 2))
+            return with_config(cli_secrets_init, argc - 2, argv + 2);
+        fprintf(stderr, "recours: secrets has one subcommand: recours secrets init [flags]\n");
+        return 2;
+    }
     if (strcmp(cmd, "rotate-data-key") == 0)
         return with_config(cli_rotate_data_key, argc - 2, argv + 2);
     if (strcmp(cmd, "erase-withdrawn") == 0)
@@ -145,12 +151,19 @@ main(int argc, char **argv)
         return with_database(cli_audit, "audit", argc - 2, argv + 2);
     if (strcmp(cmd, "eligibility") == 0)
         return with_database(cli_eligibility, "eligibility", argc - 2, argv + 2);
-    if (strcmp(cmd, "routes") == 0) {
-        routes_print();
-        return 0;
-    }
-    if (strcmp(cmd, "version") == 0) {
-        printf("recours %s\n", RECOURS_VERSION);
+    if (strcmp(cmd, "routes") == 0 || strcmp(cmd, "version") == 0) {
+        if (wants_help(argc - 2, argv + 2)) {
+            printf("usage: recours %s\n", cmd);
+            return 0;
+        }
+        if (argc > 2) {
+            fprintf(stderr, "recours: %s takes no argument (got '%s')\n", cmd, argv[2]);
+            return 2;
+        }
+        if (strcmp(cmd, "routes") == 0)
+            routes_print();
+        else
+            printf("recours %s\n", RECOURS_VERSION);
         return 0;
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/help.h"
+#include "cli/args.h"
+#include "cli/db_open.h"
 #include "core/arena.h"
 #include "core/strbuf.h"
 #include "crypto/secrets.h"
@@ -30,64 +31,6 @@ static const char key_usage[] =
     "       recours key issue --operator [--label L]\n"
     "       recours key revoke KEY_ID\n";
 
-/* One option of a subcommand: "--name value", or a bare flag when value_out is NULL. */
-struct option {
-    const char *name;
-    const char **value_out;
-    bool *flag_out;
-};
-
-/* Reads argv against opts; false, with a message, on an unknown, repeated or valueless option. */
-static bool
-read_options(const char *cmd, int argc, char **argv, const struct option *opts)
-{
-    for (int i = 0; i < argc; i++) {
-        const struct option *o = opts;
-        while (o->name != NULL && strcmp(o->name, argv[i]) != 0)
-            o++;
-        if (o->name == NULL) {
-            fprintf(stderr, "%s: unknown option %s\n", cmd, argv[i]);
-            return false;
-        }
-        if (o->flag_out != NULL) {
-            *o->flag_out = true;
-            continue;
-        }
-        if (i + 1 >= argc || *o->value_out != NULL) {
-            fprintf(stderr, "%s: %s %s\n", cmd, o->name,
-                    i + 1 >= argc ? "needs a value" : "is given twice");
-            return false;
-        }
-        *o->value_out = argv[++i];
-    }
-    return true;
-}
-
-/* 1..max code points of UTF-8 text, not blank, no control characters (the lengths of
- * AssociationInput in api/openapi.json). */
-static bool
-text_ok(const char *cmd, const char *flag, const char *v, size_t max)
-{
-    size_t points = 0;
-    bool blank = true;
-
-    for (const unsigned char *p = (const unsigned char *)v; *p != '\0'; p++) {
-        if (*p < 0x20 || *p == 0x7f) {
-            fprintf(stderr, "%s: %s must not contain control characters\n", cmd, flag);
-            return false;
-        }
-        if ((*p & 0xc0) != 0x80)
-            points++;
-        if (*p != ' ')
-            blank = false;
-    }
-    if (blank || points > max) {
-        fprintf(stderr, "%s: %s must have 1 to %zu characters\n", cmd, flag, max);
-        return false;
-    }
-    return true;
-}
-
 static bool
 date_ok(const char *flag, const char *v, struct civil_date *out)
 {
@@ -97,14 +40,18 @@ date_ok(const char *flag, const char *v, struct civil_date *out)
     return false;
 }
 
-static bool
-id_ok(const char *cmd, const char *what, const char *v)
+/* Why argv is not a subcommand: none, an unknown one, or one of those taking one ID (id_a,
+ * id_b) given none or more. */
+static void
+subcommand_error(const char *cmd, const char *usage, int argc, char **argv, const char *id_a,
+                 const char *id_b)
 {
-    if (uuid_is_valid(v))
-        return true;
-    fprintf(stderr, "%s: %s must be a UUID such as 0b6d3c1e-5f7a-4c2e-9d1b-3a8f6e2c4b10\n", cmd,
-            what);
-    return false;
+    if (argc < 1)
+        cli_usage_error(cmd, usage, "which subcommand?");
+    else if (strcmp(argv[0], id_a) == 0 || (id_b != NULL && strcmp(argv[0], id_b) == 0))
+        cli_usage_error(cmd, usage, "%s takes one argument, the ID", argv[0]);
+    else
+        cli_usage_error(cmd, usage, "unknown subcommand '%s'", argv[0]);
 }
 
 /* The checks of AssociationInput (api/openapi.json, docs/api.md §10.2) on a new association;
@@ -115,13 +62,8 @@ check_add(struct association *in, char country[3])
     struct civil_date from, until;
     char email[256];
 
-    if (in->name == NULL || in->approval_reference == NULL || in->approved_from == NULL ||
-        in->country == NULL) {
-        fputs(association_usage, stderr);
-        return false;
-    }
-    if (!text_ok("association", "--name", in->name, 200) ||
-        !text_ok("association", "--approval-reference", in->approval_reference, 200) ||
+    if (!cli_text_ok("association", "--name", in->name, 200) ||
+        !cli_text_ok("association", "--approval-reference", in->approval_reference, 200) ||
         !date_ok("--approved-from", in->approved_from, &from) ||
         (in->approved_until != NULL && !date_ok("--approved-until", in->approved_until, &until)))
         return false;
@@ -179,13 +121,7 @@ connect_db(const struct config *cfg, const char *cmd)
 {
     if (!cli_audit_key_load(cfg, cmd))
         return NULL;
-    PGconn *c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
-
-    if (c != NULL && db_prepare_all(c))
-        return c;
-    fprintf(stderr, "%s: could not use the database (is it migrated?)\n", cmd);
-    PQfinish(c);
-    return NULL;
+    return cli_db_open(cfg, cmd, cfg->db_statement_timeout_ms);
 }
 
 /* What a command runs once its arguments are checked; its exit status. */
@@ -271,7 +207,7 @@ int
 cli_association(const struct config *cfg, int argc, char **argv)
 {
     struct association_args x = {0};
-    const struct option add_opts[] = {
+    const struct cli_option add_opts[] = {
         {"--name", &x.in.name, NULL},
         {"--approval-reference", &x.in.approval_reference, NULL},
         {"--approved-from", &x.in.approved_from, NULL},
@@ -286,13 +222,15 @@ cli_association(const struct config *cfg, int argc, char **argv)
     x.add = argc >= 1 && strcmp(argv[0], "add") == 0;
     x.approve = argc == 2 && strcmp(argv[0], "approve") == 0;
     bool suspend = argc == 2 && strcmp(argv[0], "suspend") == 0;
+    static const char *const required[] = {"--name", "--approval-reference", "--approved-from",
+                                           "--country", NULL};
     if (!x.add && !x.approve && !suspend) {
-        fputs(association_usage, stderr);
+        subcommand_error("association", association_usage, argc, argv, "approve", "suspend");
         return 2;
     }
-    if (x.add ? !(read_options("association", argc - 1, argv + 1, add_opts) &&
-                  check_add(&x.in, x.country))
-              : !id_ok("association", "ID", argv[1]))
+    if (x.add ? !(cli_read_options("association", argc - 1, argv + 1, add_opts, NULL, 0) &&
+                  cli_require("association", add_opts, required) && check_add(&x.in, x.country))
+              : !cli_id_ok("association", "ID", argv[1]))
         return 2;
     x.id = x.add ? NULL : argv[1];
     return run_change(cfg, "association", argc, argv, association_run, &x);
@@ -351,7 +289,7 @@ cli_key(const struct config *cfg, int argc, char **argv)
 {
     struct key_args x = {0};
     bool operator_key = false;
-    const struct option issue_opts[] = {
+    const struct cli_option issue_opts[] = {
         {"--association", &x.association_id, NULL},
         {"--operator", NULL, &operator_key},
         {"--label", &x.label, NULL},
@@ -363,21 +301,21 @@ cli_key(const struct config *cfg, int argc, char **argv)
     x.issue = argc >= 1 && strcmp(argv[0], "issue") == 0;
     bool revoke = argc == 2 && strcmp(argv[0], "revoke") == 0;
     if (!x.issue && !revoke) {
-        fputs(key_usage, stderr);
+        subcommand_error("key", key_usage, argc, argv, "revoke", NULL);
         return 2;
     }
     if (x.issue) {
-        if (!read_options("key", argc - 1, argv + 1, issue_opts))
+        if (!cli_read_options("key", argc - 1, argv + 1, issue_opts, NULL, 0))
             return 2;
         if ((x.association_id != NULL) == operator_key) {
             fprintf(stderr, "key: give exactly one of --association ID or --operator\n%s",
                     key_usage);
             return 2;
         }
-        if ((x.association_id != NULL && !id_ok("key", "--association", x.association_id)) ||
-            (x.label != NULL && !text_ok("key", "--label", x.label, 200)))
+        if ((x.association_id != NULL && !cli_id_ok("key", "--association", x.association_id)) ||
+            (x.label != NULL && !cli_text_ok("key", "--label", x.label, 200)))
             return 2;
-    } else if (!id_ok("key", "KEY_ID", argv[1])) {
+    } else if (!cli_id_ok("key", "KEY_ID", argv[1])) {
         return 2;
     }
     x.key_id = x.issue ? NULL : argv[1];

@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/help.h"
+#include "cli/args.h"
+#include "cli/db_open.h"
 #include "crypto/secrets.h"
 #include "db/pool.h"
 #include "service/audit.h"
@@ -82,7 +83,16 @@ cli_audit(const struct config *cfg, int argc, char **argv)
     if (cli_asks_help(argc, argv, usage))
         return 0;
     if (!head && !(check && (argc == 1 || with_kept))) {
-        fputs(usage, stderr);
+        if (argc < 1)
+            cli_usage_error("audit", usage, "which subcommand?");
+        else if (strcmp(argv[0], "head") == 0)
+            cli_usage_error("audit", usage, "head takes no argument");
+        else if (check && argc == 2 && strcmp(argv[1], "--head") == 0)
+            cli_usage_error("audit", usage, "--head needs a value, <seq>:<hash>");
+        else if (check)
+            cli_usage_error("audit", usage, "verify takes only --head <seq>:<hash>");
+        else
+            cli_usage_error("audit", usage, "unknown subcommand '%s'", argv[0]);
         return 2;
     }
     if (with_kept && !svc_audit_head_parse(argv[2], &kept)) {
@@ -93,11 +103,9 @@ cli_audit(const struct config *cfg, int argc, char **argv)
     rc = 1;
     if (check && !cli_audit_key_load(cfg, "audit"))
         return 1;
-    c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
-    if (c == NULL || !db_prepare_all(c)) {
-        fprintf(stderr, "audit: could not use the database (is it migrated?)\n");
+    c = cli_db_open(cfg, "audit", cfg->db_statement_timeout_ms);
+    if (c == NULL)
         goto cleanup;
-    }
     rc = head ? print_head(c) : verify(c, with_kept ? &kept : NULL);
 cleanup:
     PQfinish(c);

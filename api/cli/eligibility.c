@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/help.h"
+#include "cli/args.h"
+#include "cli/db_open.h"
 #include "cli/eligibility_kit.h"
 #include "core/arena.h"
 #include "crypto/sha256.h"
 #include "db/pool.h"
+#include "domain/vocab.h"
 #include "service/eligibility.h"
 #include "service/incidents.h"
 
@@ -34,44 +36,54 @@ struct args {
     int batch;
 };
 
+/* The options of argv[1..]; argv[0] is the subcommand. False after one line on stderr. */
 static bool
 read_args(int argc, char **argv, struct args *a)
 {
+    const char *share = NULL, *batch = NULL;
+    const char *operands[1] = {NULL};
+    const struct cli_option opts[] = {
+        {"--incident", &a->incident, NULL},
+        {"--out", &a->out, NULL},
+        {"--max-malformed-share", &share, NULL},
+        {"--batch", &batch, NULL},
+        {NULL, NULL, NULL},
+    };
+    static const char *const required[] = {"--incident", NULL};
+    char *end = NULL;
+
     a->max_share = 0.001;
     a->batch = 5000;
-    for (int i = 1; i < argc; i++) {
-        const char *k = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        char *end = NULL;
-        if (strncmp(k, "--", 2) != 0 || strcmp(k, "-") == 0) {
-            if (a->file != NULL)
-                return false;
-            a->file = k;
-            continue;
-        }
-        if (v == NULL)
-            return false;
-        i++;
-        if (strcmp(k, "--incident") == 0) {
-            a->incident = v;
-        } else if (strcmp(k, "--out") == 0) {
-            a->out = v;
-        } else if (strcmp(k, "--max-malformed-share") == 0) {
-            errno = 0;
-            a->max_share = strtod(v, &end);
-            if (end == v || *end != '\0' || errno != 0 || !(a->max_share >= 0.0) ||
-                a->max_share > 1.0)
-                return false;
-        } else if (strcmp(k, "--batch") == 0) {
-            long n = strtol(v, &end, 10);
-            if (end == v || *end != '\0' || n < 1 || n > 1000000)
-                return false;
-            a->batch = (int)n;
-        } else {
+    /* FILE: one operand, "-" for standard input */
+    if (!cli_read_options("eligibility", argc - 1, argv + 1, opts, operands, 1) ||
+        !cli_require("eligibility", opts, required))
+        return false;
+    a->file = operands[0];
+    if (share != NULL) {
+        errno = 0;
+        a->max_share = strtod(share, &end);
+        if (end == share || *end != '\0' || errno != 0 || !(a->max_share >= 0.0) ||
+            a->max_share > 1.0) {
+            fprintf(stderr, "eligibility: --max-malformed-share must be a fraction from 0 to 1, "
+                            "such as 0.001\n");
             return false;
         }
     }
-    return a->incident != NULL;
+    if (batch != NULL) {
+        errno = 0;
+        long n = strtol(batch, &end, 10);
+        if (end == batch || *end != '\0' || errno != 0 || n < 1 || n > 1000000) {
+            fprintf(stderr, "eligibility: --batch must be an integer from 1 to 1000000\n");
+            return false;
+        }
+        a->batch = (int)n;
+    }
+    if (!incident_slug_is_valid(a->incident)) {
+        fprintf(stderr, "eligibility: --incident must be an incident's slug (3 to 64 of a-z, "
+                        "0-9 and inner hyphens)\n");
+        return false;
+    }
+    return true;
 }
 
 /* The secrets' HMAC key and the incident, or a message and false. */
@@ -125,10 +137,6 @@ kit(const struct config *cfg, PGconn *c, const struct args *a, struct arena *ar)
     char hex[2 * KEYED_HASH_KEY_LEN + 1];
     int rc = 1;
 
-    if (a->out == NULL) {
-        fputs(usage, stderr);
-        return 2;
-    }
     if (!cli_audit_key_load(cfg, "eligibility") || !load(cfg, c, a->incident, ar, &inc, &sec))
         return 1;
     bool derived = matching_key_derive(sec.hmac_key, inc.id, key);
@@ -195,10 +203,6 @@ import(const struct config *cfg, PGconn *c, const struct args *a, struct arena *
     struct incident inc;
     struct eligibility_import_result r;
 
-    if (a->file == NULL) {
-        fputs(usage, stderr);
-        return 2;
-    }
     if (!cli_audit_key_load(cfg, "eligibility") || !load(cfg, c, a->incident, ar, &inc, NULL))
         return 1;
     FILE *in = strcmp(a->file, "-") == 0 ? stdin : fopen(a->file, "r");
@@ -248,23 +252,37 @@ cli_eligibility(const struct config *cfg, int argc, char **argv)
         rc = 0;
         goto cleanup;
     }
-    if (argc < 1 || !read_args(argc, argv, &a)) {
-        fputs(usage, stderr);
+    if (argc < 1) {
+        cli_usage_error("eligibility", usage, "which subcommand?");
         goto cleanup;
     }
     bool is_kit = strcmp(argv[0], "kit") == 0;
     bool is_import = strcmp(argv[0], "import") == 0;
     bool is_recompute = strcmp(argv[0], "recompute") == 0;
     if (!is_kit && !is_import && !is_recompute) {
-        fputs(usage, stderr);
+        cli_usage_error("eligibility", usage, "unknown subcommand '%s'", argv[0]);
+        goto cleanup;
+    }
+    if (!read_args(argc, argv, &a))
+        goto cleanup;
+    /* what each subcommand needs, before the database: a usage error exits 2 */
+    if (is_kit && (a.out == NULL || a.file != NULL)) {
+        fprintf(stderr, a.out == NULL ? "eligibility: kit needs --out DIR\n"
+                                      : "eligibility: kit takes no FILE\n");
+        goto cleanup;
+    }
+    if (is_import && a.file == NULL) {
+        fprintf(stderr, "eligibility: import needs the FILE to read ('-': standard input)\n");
+        goto cleanup;
+    }
+    if (is_recompute && a.file != NULL) {
+        fprintf(stderr, "eligibility: recompute takes no FILE\n");
         goto cleanup;
     }
     rc = 1;
-    c = db_connect_once(cfg->database_url, 0); /* a list of millions takes minutes */
-    if (c == NULL || !db_prepare_all(c)) {
-        fprintf(stderr, "eligibility: could not use the database (is it migrated?)\n");
+    c = cli_db_open(cfg, "eligibility", 0); /* a list of millions takes minutes */
+    if (c == NULL)
         goto cleanup;
-    }
     if (is_kit) {
         rc = kit(cfg, c, &a, ar);
     } else if (is_import) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "cli/db_open.h"
 #include "db/pool.h"
 #include "service/erasure.h"
 
@@ -16,18 +17,15 @@ cli_erase_withdrawn(const struct config *cfg)
     int rc = 1;
 
     if (cfg->database_url == NULL) {
-        fprintf(stderr, "erase-withdrawn: DATABASE_URL (or --database-url) is required\n");
-        return 1;
+        fprintf(stderr, "erase-withdrawn: set DATABASE_URL (or --database-url) to the database's "
+                        "URL\n");
+        return 2;
     }
     if (!cli_audit_key_load(cfg, "erase-withdrawn")) /* each batch is audited */
         return 1;
-    c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
+    c = cli_db_open(cfg, "erase-withdrawn", cfg->db_statement_timeout_ms);
     if (c == NULL)
         goto cleanup;
-    if (!db_prepare_all(c)) {
-        fprintf(stderr, "erase-withdrawn: the database schema is behind: run recours migrate\n");
-        goto cleanup;
-    }
     enum outcome o = svc_erasure_run(c, cfg->withdrawn_retention_days, true, NULL, &erased);
     printf("erased %lld claims\n", (long long)erased);
     if (o != OUTCOME_OK) {

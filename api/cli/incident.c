@@ -8,7 +8,8 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "cli/help.h"
+#include "cli/args.h"
+#include "cli/db_open.h"
 #include "core/arena.h"
 #include "core/strbuf.h"
 #include "db/pool.h"
@@ -32,37 +33,23 @@ struct add_args {
 static bool
 read_add_args(int argc, char **argv, struct add_args *a)
 {
-    for (int i = 0; i + 1 < argc; i += 2) {
-        const char *k = argv[i];
-        const char *v = argv[i + 1];
-        if (strcmp(k, "--slug") == 0)
-            a->in.slug = v;
-        else if (strcmp(k, "--controller") == 0)
-            a->in.controller = v;
-        else if (strcmp(k, "--title") == 0)
-            a->in.title = v;
-        else if (strcmp(k, "--disclosed-on") == 0)
-            a->in.disclosed_on = v;
-        else if (strcmp(k, "--affected") == 0)
-            a->affected = v;
-        else if (strcmp(k, "--categories") == 0)
-            a->categories = v;
-        else if (strcmp(k, "--currency") == 0)
-            a->in.currency = v;
-        else if (strcmp(k, "--authority-reference") == 0)
-            a->in.authority_reference = v;
-        else {
-            fprintf(stderr, "incident: unknown option %s\n%s", k, usage);
-            return false;
-        }
-    }
-    if (argc % 2 != 0 || a->in.slug == NULL || a->in.controller == NULL ||
-        a->in.title == NULL || a->in.disclosed_on == NULL || a->affected == NULL ||
-        a->categories == NULL || a->in.currency == NULL) {
-        fputs(usage, stderr);
-        return false;
-    }
-    return true;
+    const struct cli_option opts[] = {
+        {"--slug", &a->in.slug, NULL},
+        {"--controller", &a->in.controller, NULL},
+        {"--title", &a->in.title, NULL},
+        {"--disclosed-on", &a->in.disclosed_on, NULL},
+        {"--affected", &a->affected, NULL},
+        {"--categories", &a->categories, NULL},
+        {"--currency", &a->in.currency, NULL},
+        {"--authority-reference", &a->in.authority_reference, NULL},
+        {NULL, NULL, NULL},
+    };
+    static const char *const required[] = {"--slug", "--controller", "--title",
+                                           "--disclosed-on", "--affected", "--categories",
+                                           "--currency", NULL};
+
+    return cli_read_options("incident", argc, argv, opts, NULL, 0) &&
+           cli_require("incident", opts, required);
 }
 
 /* The checks of docs/api.md §10.1 that the database does not make itself. */
@@ -81,8 +68,24 @@ check_add(struct add_args *a)
                 (long long)INCIDENT_AFFECTED_MAX);
         return false;
     }
+    if (!incident_slug_is_valid(a->in.slug)) {
+        fprintf(stderr, "incident: --slug must be 3 to 64 of a-z, 0-9 and inner hyphens, such "
+                        "as coupang-2025\n");
+        return false;
+    }
+    /* the lengths of IncidentInput (api/openapi.json) */
+    if (!cli_text_ok("incident", "--controller", a->in.controller, 200) ||
+        !cli_text_ok("incident", "--title", a->in.title, 300) ||
+        (a->in.authority_reference != NULL &&
+         !cli_text_ok("incident", "--authority-reference", a->in.authority_reference, 200)))
+        return false;
+    struct civil_date today = civil_date_of(time(NULL));
     if (!civil_date_parse(a->in.disclosed_on, &d)) {
         fprintf(stderr, "incident: --disclosed-on must be a real date YYYY-MM-DD\n");
+        return false;
+    }
+    if (civil_date_compare(&d, &today) > 0) {
+        fprintf(stderr, "incident: --disclosed-on must not be in the future\n");
         return false;
     }
     if (currency_exponent(a->in.currency) < 0) {
@@ -131,22 +134,31 @@ cli_incident(const struct config *cfg, int argc, char **argv)
     int rc = 2;
     PGconn *c = NULL;
 
-    if (argc < 1) {
-        fputs(usage, stderr);
-        goto cleanup;
-    }
     if (cli_asks_help(argc, argv, usage)) {
         rc = 0;
         goto cleanup;
     }
-    bool add = strcmp(argv[0], "add") == 0;
-    bool set_status = strcmp(argv[0], "close") == 0 || strcmp(argv[0], "open") == 0;
-    if ((!add && !set_status) || (set_status && argc != 2) ||
-        (add && !(read_add_args(argc - 1, argv + 1, &args) && check_add(&args)))) {
-        if (!add)
-            fputs(usage, stderr);
+    if (argc < 1) {
+        cli_usage_error("incident", usage, "which subcommand?");
         goto cleanup;
     }
+    bool add = strcmp(argv[0], "add") == 0;
+    bool set_status = strcmp(argv[0], "close") == 0 || strcmp(argv[0], "open") == 0;
+    if (!add && !set_status) {
+        cli_usage_error("incident", usage, "unknown subcommand '%s'", argv[0]);
+        goto cleanup;
+    }
+    if (set_status && argc != 2) {
+        cli_usage_error("incident", usage, "%s takes one argument, the incident's slug", argv[0]);
+        goto cleanup;
+    }
+    if (set_status && !incident_slug_is_valid(argv[1])) {
+        fprintf(stderr, "incident: '%s' is not an incident's slug (3 to 64 of a-z, 0-9 and inner "
+                        "hyphens)\n", argv[1]);
+        goto cleanup;
+    }
+    if (add && !(read_add_args(argc - 1, argv + 1, &args) && check_add(&args)))
+        goto cleanup;
     /* the audit digest covers the whole command line of the change */
     for (int i = 0; i < argc; i++)
         strbuf_printf(&line, "%s%s", i > 0 ? " " : "", argv[i]);
@@ -155,8 +167,8 @@ cli_incident(const struct config *cfg, int argc, char **argv)
     rc = 1;
     if (!cli_audit_key_load(cfg, "incident"))
         goto cleanup;
-    c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
-    if (c == NULL || !db_prepare_all(c))
+    c = cli_db_open(cfg, "incident", cfg->db_statement_timeout_ms);
+    if (c == NULL)
         goto cleanup;
     if (add) {
         rc = report(svc_incidents_create(c, &note, &args.in, a, &out), args.in.slug, "added");

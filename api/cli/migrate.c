@@ -9,7 +9,7 @@
 
 #include "cli/cli.h"
 #include "db/migrate.h"
-#include "db/notice.h"
+#include "db/pool.h"
 #include "service/audit.h"
 
 /* The migration that turns the audit chain's links into HMACs (0009_audit_keyed.sql). */
@@ -60,7 +60,8 @@ cli_migrate(const struct config *cfg)
     int rc = 1;
 
     if (cfg->database_url == NULL || cfg->database_url[0] == '\0') {
-        fprintf(stderr, "migrate: no database given: set DATABASE_URL or --database-url\n");
+        fprintf(stderr, "migrate: set DATABASE_URL (or --database-url) to the database's URL\n");
+        rc = 2;
         goto cleanup;
     }
     if (!migration_set_load(cfg->migrations_dir, &set))
@@ -70,10 +71,12 @@ cli_migrate(const struct config *cfg)
         fprintf(stderr, "migrate: no NNNN_name.sql files in %s\n", cfg->migrations_dir);
         goto cleanup;
     }
-    c = PQconnectdb(cfg->database_url);
-    db_notice_route(c); /* a migration's notices become JSON log lines (db/notice.h) */
-    if (PQstatus(c) != CONNECTION_OK) {
-        fprintf(stderr, "migrate: could not connect: %s", PQerrorMessage(c));
+    /* no statement timeout: a migration may rewrite a large table; a migration's notices
+     * become JSON log lines (db/notice.h) */
+    char why[512];
+    c = db_connect_once(cfg->database_url, 0, cfg->db_connect_timeout_s, why, sizeof why);
+    if (c == NULL) {
+        fprintf(stderr, "migrate: could not connect to the database of DATABASE_URL: %s\n", why);
         goto cleanup;
     }
     struct migrate_hook hook = {AUDIT_KEYED_VERSION, reseal_audit_chain, (void *)cfg};

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/db_open.h"
 #include "cli/secrets_watch.h"
 #include "core/arena.h"
 #include "crypto/data_keys.h"
@@ -108,14 +109,11 @@ remaining(PGconn *c, int key_id)
 }
 
 static int
-reencrypt(const struct config *cfg, const struct secrets *s, int key_id)
+reencrypt(PGconn *c, const struct secrets *s, int key_id)
 {
     int64_t moved[SEALED_TABLE_COUNT] = {0};
-    PGconn *c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
     int rc = 1;
 
-    if (c == NULL || !db_prepare_all(c))
-        goto cleanup;
     for (int p = 0; p < MAX_PASSES; p++) {
         if (pass(c, s, key_id, moved) < 0)
             goto cleanup;
@@ -137,7 +135,6 @@ reencrypt(const struct config *cfg, const struct secrets *s, int key_id)
     else
         fprintf(stderr, "rotate: rows under older keys remain; run the command again\n");
 cleanup:
-    PQfinish(c);
     return rc;
 }
 
@@ -148,18 +145,27 @@ cli_rotate_data_key(const struct config *cfg)
     int key_id = 0;
 
     if (cfg->database_url == NULL) {
-        fprintf(stderr, "rotate: DATABASE_URL (or --database-url) is required\n");
+        fprintf(stderr, "rotate: set DATABASE_URL (or --database-url) to the database's URL\n");
+        return 2;
+    }
+    /* the database first: a key appended for a database out of reach re-encrypts nothing, and
+     * each attempt would add another */
+    PGconn *c = cli_db_open(cfg, "rotate", cfg->db_statement_timeout_ms);
+    if (c == NULL)
+        return 1;
+    if (!data_keys_append(cfg->secrets_dir, &key_id)) {
+        PQfinish(c);
         return 1;
     }
-    if (!data_keys_append(cfg->secrets_dir, &key_id))
-        return 1;
     printf("rotate: added data key %d to %s/data-keys\n", key_id, cfg->secrets_dir);
     fflush(stdout);
     /* running servers look at data-keys every SECRETS_WATCH_INTERVAL_S */
     sleep(3 * SECRETS_WATCH_INTERVAL_S);
-    if (!secrets_load(cfg->secrets_dir, &s))
-        return 1;
-    int rc = reencrypt(cfg, &s, key_id);
-    secrets_wipe(&s);
+    int rc = 1;
+    if (secrets_load(cfg->secrets_dir, &s)) {
+        rc = reencrypt(c, &s, key_id);
+        secrets_wipe(&s);
+    }
+    PQfinish(c);
     return rc;
 }

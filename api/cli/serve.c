@@ -41,11 +41,13 @@ after_request(void *app)
 static bool
 check_schema(const struct config *cfg, const struct migration_set *set)
 {
-    PGconn *c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms);
+    char why[512];
+    PGconn *c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms,
+                                cfg->db_connect_timeout_s, why, sizeof why);
     bool ok = true;
 
     if (c == NULL) {
-        log_warn("database not reachable at start; /readyz answers 503 until it is");
+        log_warn("database not reachable at start (%s); /readyz answers 503 until it is", why);
         return true;
     }
     switch (db_migrate_check(c, set)) {

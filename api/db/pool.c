@@ -92,14 +92,14 @@ db_pool_shutdown(void)
     db_url_forget(&database_url);
 }
 
-PGconn *
-db_connect_with(const char *url, const char *opts, const char *name)
+static PGconn *
+connect_params(const char *url, const char *opts, const char *name, const char *timeout)
 {
     /* dbname first with expand_dbname: the URL is expanded, then our keywords override */
     const char *keys[] = {"dbname", "options", "application_name", "connect_timeout",
                           "keepalives", "keepalives_idle", "keepalives_interval",
                           "keepalives_count", "tcp_user_timeout", "gssencmode", NULL};
-    const char *values[] = {url, opts, name, connect_timeout, "1", "10", "2", "3", "5000",
+    const char *values[] = {url, opts, name, timeout, "1", "10", "2", "3", "5000",
                             "disable", NULL};
 
     PGconn *c = PQconnectdbParams(keys, values, 1);
@@ -108,8 +108,14 @@ db_connect_with(const char *url, const char *opts, const char *name)
     return c;
 }
 
-bool
-db_prepare_all(PGconn *c)
+PGconn *
+db_connect_with(const char *url, const char *opts, const char *name)
+{
+    return connect_params(url, opts, name, connect_timeout);
+}
+
+static bool
+prepare_all(PGconn *c, bool quiet)
 {
     /* a retry after a partial failure must not trip over the statements already made */
     PGresult *reset = PQexec(c, "DEALLOCATE ALL");
@@ -121,7 +127,7 @@ db_prepare_all(PGconn *c)
         for (const struct db_statement *st = db_statement_tables[t]; st->name != NULL; st++) {
             PGresult *res = PQprepare(c, st->name, st->sql, st->n_params, NULL);
             bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-            if (!ok)
+            if (!ok && !quiet)
                 log_error("could not prepare %s: %s", st->name,
                           PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL
                               ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : "no sqlstate");
@@ -131,6 +137,18 @@ db_prepare_all(PGconn *c)
         }
     }
     return true;
+}
+
+bool
+db_prepare_all(PGconn *c)
+{
+    return prepare_all(c, false);
+}
+
+bool
+db_prepare_all_quiet(PGconn *c)
+{
+    return prepare_all(c, true);
 }
 
 static void
@@ -255,16 +273,34 @@ db_pool_counts(int *up_out, int *down_out)
 }
 
 PGconn *
-db_connect_once(const char *url, int statement_timeout_ms)
+db_connect_once(const char *url, int statement_timeout_ms, int connect_timeout_s, char *why,
+                size_t why_len)
 {
     char opts[160];
+    char timeout[16];
+    char *parse_error = NULL;
 
+    /* libpq's own message about a malformed URL quotes the part it could not read, which may
+     * be the password: say only that it is malformed. What libpq does not take for a URL or
+     * key=value string is a database name, as with expand_dbname. */
+    bool conninfo = strncmp(url, "postgresql://", 13) == 0 ||
+                    strncmp(url, "postgres://", 11) == 0 || strchr(url, '=') != NULL;
+    PQconninfoOption *parsed = conninfo ? PQconninfoParse(url, &parse_error) : NULL;
+    PQconninfoFree(parsed);
+    PQfreemem(parse_error);
+    if (conninfo && parsed == NULL) {
+        snprintf(why, why_len, "the URL is malformed (expected "
+                               "postgresql://user:password@host:port/database)");
+        return NULL;
+    }
     snprintf(opts, sizeof opts, "-c synchronous_commit=on -c statement_timeout=%d -c TimeZone=UTC",
              statement_timeout_ms);
-    PGconn *c = db_connect_with(url, opts, "recours-cli");
+    snprintf(timeout, sizeof timeout, "%d", connect_timeout_s > 0 ? connect_timeout_s : 2);
+    PGconn *c = connect_params(url, opts, "recours-cli", timeout);
     if (c == NULL || PQstatus(c) != CONNECTION_OK) {
-        fprintf(stderr, "could not connect to the database: %s",
-                c != NULL ? PQerrorMessage(c) : "out of memory\n");
+        /* libpq's first line names the server and the cause; the next ones are hints */
+        const char *m = c != NULL ? PQerrorMessage(c) : "out of memory";
+        snprintf(why, why_len, "%.*s", (int)strcspn(m, "\n"), m);
         PQfinish(c);
         return NULL;
     }

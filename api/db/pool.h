@@ -64,6 +64,9 @@ void db_pool_counts(int *up_out, int *down_out);
  * fails (the schema is behind the binary). */
 bool db_prepare_all(PGconn *c);
 
+/* As db_prepare_all, without a log line: the CLI says "run recours migrate" in one line. */
+bool db_prepare_all_quiet(PGconn *c);
+
 /* A connection to url with the pool's keepalive and timeout settings, options and
  * application_name as given, notices routed to the log (db/read_pool too). Check PQstatus. */
 PGconn *db_connect_with(const char *url, const char *opts, const char *name);
@@ -71,8 +74,10 @@ PGconn *db_connect_with(const char *url, const char *opts, const char *name);
 /* Wipes, frees and clears a kept connection URL (it may carry a password); *url may be NULL. */
 void db_url_forget(char **url);
 
-/* Opens a one-off connection with the same settings (CLI and tests); NULL with a message. */
-PGconn *db_connect_once(const char *database_url, int statement_timeout_ms);
+/* Opens a one-off connection with the same settings (CLI), waiting at most connect_timeout_s
+ * (2 when 0); NULL with why, one line and never the URL's password, when it cannot. */
+PGconn *db_connect_once(const char *database_url, int statement_timeout_ms,
+                        int connect_timeout_s, char *why, size_t why_len);
 
 #define DB_RECONNECT_INTERVAL_MS 250
 

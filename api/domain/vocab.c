@@ -65,3 +65,19 @@ categories_to_csv(category_set set, char *out, size_t n)
         used += len;
     }
 }
+
+bool
+incident_slug_is_valid(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n < 3 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+        if (!alnum && !(ch == '-' && i > 0 && i < n - 1))
+            return false;
+    }
+    return true;
+}

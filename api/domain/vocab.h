@@ -24,6 +24,10 @@ category_set categories_from_csv(const char *csv);
 /* The comma-separated list of a set in canonical order into out (≥ 160 bytes). */
 void categories_to_csv(category_set set, char *out, size_t n);
 
+/* Whether s matches the slug pattern of docs/api.md §8.4, ^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$ (also
+ * the pattern of every ?incident= parameter); the API and `recours incident add` check it. */
+bool incident_slug_is_valid(const char *s);
+
 extern const char *const incident_statuses[];     /* open, closed */
 extern const char *const claim_statuses[];        /* received, verified, rejected, withdrawn */
 extern const char *const payment_preferences[];   /* voucher, cash */

@@ -28,22 +28,6 @@ static const char *const create_members[] = {
     "slug", "controller", "title", "disclosed_on", "affected_count", "data_categories",
     "authority_reference", "currency", "status", NULL};
 
-bool
-incident_slug_is_valid(const char *s)
-{
-    size_t n = strlen(s);
-
-    if (n < 3 || n > 64)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-        bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
-        if (!alnum && !(ch == '-' && i > 0 && i < n - 1))
-            return false;
-    }
-    return true;
-}
-
 static void
 check_disclosed_on(const struct json_fields *jf, const char *date)
 {

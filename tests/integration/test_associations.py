@@ -373,7 +373,7 @@ class CliTest(Base):
             (base + ["--approved-from", "2025-02-01", "--contact-email", "nope"],
              "--contact-email"),
             (base + ["--approved-from", "2025-02-01", "--colour", "red"], "--colour"),
-            (["association", "add", "--name", "N"], "usage"),
+            (["association", "add", "--name", "N"], "--approval-reference is required"),
             (["association", "approve", "not-a-uuid"], "UUID"),
             (["association", "frobnicate"], "usage"),
             (["key", "issue", "--operator", "--association",

@@ -1,0 +1,275 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The operator's command line as a newcomer meets it (README.md "Subcommands"): every wrong
+input answers one line on stderr naming what is wrong (the usage after it where it helps), exit
+2 for usage errors and 1 for failures, nothing written, never libpq's several lines, a JSON log
+line, or the URL's password. No server: the commands work on the database and the secrets."""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import unittest
+
+import claims_fixtures as cf
+import harness
+
+UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
+INCIDENT = ["--controller", "C", "--title", "T", "--affected", "1", "--categories", "email",
+            "--currency", "EUR"]
+ASSOCIATION = ["--approval-reference", "R", "--approved-from", "2024-01-01", "--country", "FR"]
+
+
+class CliBase(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.ensure_migrated(os.environ["DATABASE_URL"])
+        cls.tmp = tempfile.mkdtemp(prefix="recours-cli-")
+        cls.secrets = os.path.join(cls.tmp, "secrets")
+        run = subprocess.run([harness.recours_bin(), "secrets", "init", "--secrets-dir",
+                              cls.secrets], capture_output=True, text=True,
+                             timeout=harness.RUN_TIMEOUT_S)
+        if run.returncode != 0:
+            raise RuntimeError(run.stderr)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def cli(self, *args, **env_changes):
+        env = dict(os.environ, RECOURS_SECRETS_DIR=self.secrets)
+        for k, v in env_changes.items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+        return subprocess.run([harness.recours_bin()] + list(args), env=env, cwd=self.tmp,
+                              capture_output=True, text=True, timeout=harness.RUN_TIMEOUT_S)
+
+    def assert_refused(self, run, status, *words):
+        """status, nothing on stdout, a first line on stderr "<cmd>: …" holding every word, and
+        no JSON log line or libpq hint line."""
+        self.assertEqual(run.returncode, status, run.stdout + run.stderr)
+        self.assertEqual(run.stdout, "")
+        lines = run.stderr.splitlines()
+        self.assertTrue(lines, "nothing said on stderr")
+        for word in words:
+            self.assertIn(word, lines[0])
+        self.assertNotIn('{"ts"', run.stderr)
+        self.assertFalse(any(line.startswith("\t") for line in lines), run.stderr)
+        return lines
+
+
+class UsageTest(CliBase):
+    def test_incident_add_names_the_wrong_input_and_writes_nothing(self):
+        """A bad slug, a blank or too long or control-character text and a future date reached
+        the database's constraints: exit 1, a JSON log line and "see the database log"; a flag
+        without its value showed the bare usage, or called the next flag's value an unknown
+        option; a missing flag showed the usage without naming it; a repeated one was taken."""
+        slug = "cli-" + cf.suffix(8).lower()
+        good = ["incident", "add", "--slug", slug, "--disclosed-on", "2025-02-03"] + INCIDENT
+        cases = [
+            (["incident", "add", "--slug", "Bad Slug", "--disclosed-on", "2025-02-03"] + INCIDENT,
+             "--slug"),
+            (["incident", "add", "--slug", "ab", "--disclosed-on", "2025-02-03"] + INCIDENT,
+             "--slug"),
+            (good + ["--controller", "x"], "--controller is given twice"),
+            (good[:4] + ["--disclosed-on", "2025-02-30"] + INCIDENT, "--disclosed-on"),
+            (good[:4] + ["--disclosed-on", "2999-01-01"] + INCIDENT, "future"),
+            (good[:4] + INCIDENT + ["--disclosed-on"], "--disclosed-on needs a value"),
+            (good[:4] + ["--title", "--disclosed-on", "2025-02-03"] + INCIDENT[:2] +
+             INCIDENT[4:], "--title needs a value"),
+            (good[:4] + INCIDENT, "--disclosed-on is required"),
+            (good + ["--colour", "red"], "unknown option --colour"),
+        ]
+        cases += [
+            (["incident", "add", "--slug", slug, "--disclosed-on", "2025-02-03", "--controller",
+              " ", "--title", "T", "--affected", "1", "--categories", "email", "--currency",
+              "EUR"], "--controller"),
+            (["incident", "add", "--slug", slug, "--disclosed-on", "2025-02-03", "--controller",
+              "a\tb", "--title", "T", "--affected", "1", "--categories", "email", "--currency",
+              "EUR"], "control characters"),
+            (["incident", "add", "--slug", slug, "--disclosed-on", "2025-02-03", "--controller",
+              "C", "--title", "x" * 301, "--affected", "1", "--categories", "email",
+              "--currency", "EUR"], "--title"),
+            (["incident", "close", "Bad Slug"], "slug"),
+            (["incident", "close"], "close takes one argument"),
+            (["incident", "frob"], "'frob'"),
+            (["incident"], "subcommand"),
+        ]
+        for args, word in cases:
+            with self.subTest(args=args):
+                self.assert_refused(self.cli(*args), 2, "incident: ", word)
+        self.assertEqual(cf.psql(f"SELECT count(*) FROM incidents WHERE slug = '{slug}'"),
+                         [["0"]])
+        run = self.cli(*good)
+        self.assertEqual((run.returncode, run.stdout), (0, f"incident {slug} added\n"),
+                         run.stderr)
+        self.assert_refused(self.cli(*good), 1, f"incident: {slug} already exists")
+        self.assert_refused(self.cli("incident", "close", "no-such-incident"), 1,
+                            "no incident no-such-incident")
+
+    def test_association_and_key_refuse_text_the_database_would(self):
+        """Invalid UTF-8 in a name reached the database (exit 1, a JSON log line); a C1 control
+        character, which the API refuses, was stored."""
+        for name in (b"a\xffb", "a\u0085b".encode()):
+            with self.subTest(name=name):
+                run = subprocess.run([harness.recours_bin(), "association", "add", "--name",
+                                      os.fsdecode(name)] + ASSOCIATION,
+                                     env=dict(os.environ, RECOURS_SECRETS_DIR=self.secrets),
+                                     capture_output=True, timeout=harness.RUN_TIMEOUT_S)
+                self.assertEqual(run.returncode, 2, run.stderr)
+                self.assertEqual(run.stderr.decode().count("\n"), 1, run.stderr)
+                self.assertIn("association: --name", run.stderr.decode())
+        cases = [
+            (["association", "add"] + ASSOCIATION, "--name is required"),
+            (["association", "add", "--name", "--country", "FR"], "--name needs a value"),
+            (["association", "approve"], "approve takes one argument"),
+            (["association", "frob"], "'frob'"),
+            (["key", "frob"], "'frob'"),
+            (["key", "revoke"], "revoke takes one argument"),
+        ]
+        for args, word in cases:
+            with self.subTest(args=args):
+                self.assert_refused(self.cli(*args), 2, word)
+
+    def test_eligibility_and_audit_say_what_is_wrong(self):
+        """Every usage error of `eligibility` printed the bare usage, whatever was wrong; `audit
+        verify --head` without its value too."""
+        cases = [
+            (["eligibility", "kit", "--incident", "coupang-2025"], "--out"),
+            (["eligibility", "kit"], "--incident is required"),
+            (["eligibility", "kit", "--incident"], "--incident needs a value"),
+            (["eligibility", "recompute", "--incident", "Bad Slug"], "--incident"),
+            (["eligibility", "import", "--incident", "coupang-2025"], "FILE"),
+            (["eligibility", "import", "--incident", "coupang-2025", "a", "b"], "'b'"),
+            (["eligibility", "import", "--incident", "coupang-2025", "--batch", "0", "f"],
+             "--batch"),
+            (["eligibility", "import", "--incident", "coupang-2025",
+              "--max-malformed-share", "2", "f"], "--max-malformed-share"),
+            (["eligibility", "import", "--incident", "coupang-2025", "--frob", "1", "f"],
+             "--frob"),
+            (["eligibility", "frob"], "'frob'"),
+            (["audit", "verify", "--head"], "--head needs a value"),
+            (["audit", "frob"], "'frob'"),
+            (["audit", "head", "x"], "head takes no argument"),
+        ]
+        for args, word in cases:
+            with self.subTest(args=args):
+                self.assert_refused(self.cli(*args), 2, args[0] + ": ", word)
+
+    def test_help_after_any_subcommand_or_option(self):
+        """`--help` after a subcommand was read as an option, an id or a slug (exit 1 or 2, or
+        `incident close --help` looked for an incident named --help); `secrets --help` and
+        `secrets` alone said "unknown command 'secrets'"; `routes --help` listed the routes."""
+        for args in (["incident", "add", "--help"], ["incident", "close", "--help"],
+                     ["incident", "add", "--slug", "x", "-h"], ["association", "add", "--help"],
+                     ["association", "approve", "--help"], ["key", "issue", "--help"],
+                     ["key", "revoke", "--help"], ["audit", "head", "--help"],
+                     ["audit", "verify", "--help"], ["eligibility", "kit", "--help"],
+                     ["eligibility", "recompute", "--incident", "x", "--help"],
+                     ["routes", "--help"], ["version", "--help"]):
+            for url in (os.environ["DATABASE_URL"], None):
+                with self.subTest(args=args, database=url is not None):
+                    run = self.cli(*args, DATABASE_URL=url)
+                    self.assertEqual(run.returncode, 0, run.stderr)
+                    self.assertTrue(run.stdout.startswith(f"usage: recours {args[0]}"),
+                                    run.stdout)
+        run = self.cli("secrets", "--help")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("--secrets-dir", run.stdout)
+        for args in (["secrets"], ["secrets", "frob"]):
+            with self.subTest(args=args):
+                self.assert_refused(self.cli(*args), 2, "secrets init")
+        for args in (["routes", "x"], ["version", "x"]):
+            with self.subTest(args=args):
+                self.assert_refused(self.cli(*args), 2, "takes no argument")
+
+
+class DatabaseTest(CliBase):
+    COMMANDS = [["incident", "close", "coupang-2025"],
+                ["association", "approve", UNKNOWN_UUID],
+                ["key", "revoke", UNKNOWN_UUID],
+                ["audit", "head"],
+                ["audit", "verify"],
+                ["eligibility", "recompute", "--incident", "coupang-2025"],
+                ["erase-withdrawn"]]
+
+    def test_no_database_url_is_a_usage_error_everywhere(self):
+        """migrate, erase-withdrawn and rotate-data-key exited 1 where the operator commands
+        exit 2, each with its own sentence."""
+        for args in self.COMMANDS + [["migrate"], ["rotate-data-key"]]:
+            with self.subTest(args=args):
+                self.assert_refused(self.cli(*args, DATABASE_URL=None), 2, "set DATABASE_URL")
+
+    def test_an_unreachable_database_is_one_line(self):
+        """libpq's message came raw, on two lines (its hint tab-indented), without the
+        command's name, and was followed by "could not use the database (is it migrated?)"."""
+        url = f"postgresql://nobody:pw@127.0.0.1:{harness.free_port()}/nothing"
+        for args in self.COMMANDS + [["migrate", "--migrations-dir", harness.migrations_dir()]]:
+            with self.subTest(args=args):
+                lines = self.assert_refused(self.cli(*args, DATABASE_URL=url), 1,
+                                            "could not connect to the database",
+                                            "Connection refused")
+                self.assertEqual(len(lines), 1, lines)
+                self.assertTrue(lines[0].startswith(args[0] + ": "), lines)
+
+    def test_a_server_that_never_answers_is_given_up_on(self):
+        """`migrate` connected without a timeout: a host that took the connection and never
+        answered (a wrong port, a firewall) held it for ever. Every command now gives up after
+        --db-connect-timeout (RECOURS_DB_CONNECT_TIMEOUT), the operator commands included."""
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as mute:
+            mute.bind(("127.0.0.1", 0))
+            mute.listen(16)  # the kernel completes the handshakes; nobody ever speaks
+            url = f"postgresql://nobody:pw@127.0.0.1:{mute.getsockname()[1]}/nothing"
+            for args in (["migrate", "--migrations-dir", harness.migrations_dir()],
+                         ["audit", "head"]):
+                with self.subTest(args=args):
+                    run = self.cli(*args, DATABASE_URL=url, RECOURS_DB_CONNECT_TIMEOUT="1")
+                    lines = self.assert_refused(run, 1, "could not connect", "timeout")
+                    self.assertEqual(len(lines), 1, lines)
+
+    def test_a_malformed_url_does_not_show_its_password(self):
+        """libpq's "invalid percent-encoded token" quoted the password."""
+        url = "postgresql://u:s3cr%zzet@localhost/db"
+        for args in self.COMMANDS + [["migrate", "--migrations-dir", harness.migrations_dir()]]:
+            with self.subTest(args=args):
+                lines = self.assert_refused(self.cli(*args, DATABASE_URL=url), 1, "malformed")
+                self.assertEqual(len(lines), 1, lines)
+                self.assertNotIn("s3cr", lines[0])
+
+    def test_a_database_not_migrated_says_run_migrate(self):
+        """A JSON log line per command ("could not prepare …: 42P01"), then "is it migrated?"
+        (or nothing at all: `incident`)."""
+        url = cf.new_database("recours_t_cli_empty_", self.addCleanup)
+        for args in self.COMMANDS:
+            with self.subTest(args=args):
+                lines = self.assert_refused(self.cli(*args, DATABASE_URL=url), 1,
+                                            "run recours migrate")
+                self.assertEqual(len(lines), 1, lines)
+
+    def test_rotate_adds_no_key_when_the_database_is_out_of_reach(self):
+        """The key was appended to data-keys before the database was tried: each attempt on a
+        database out of reach left one more key that no row used."""
+        secrets = os.path.join(self.tmp, "rotate-secrets")
+        shutil.copytree(self.secrets, secrets)
+        with open(os.path.join(secrets, "data-keys"), encoding="ascii") as f:
+            before = f.read()
+        url = f"postgresql://nobody:pw@127.0.0.1:{harness.free_port()}/nothing"
+        run = self.cli("rotate-data-key", DATABASE_URL=url, RECOURS_SECRETS_DIR=secrets)
+        self.assert_refused(run, 1, "rotate: could not connect")
+        with open(os.path.join(secrets, "data-keys"), encoding="ascii") as f:
+            self.assertEqual(f.read(), before)
+
+    def test_unreadable_secrets_say_which_directory(self):
+        for args in (["incident", "close", "coupang-2025"], ["key", "issue", "--operator"],
+                     ["audit", "verify"], ["erase-withdrawn"]):
+            with self.subTest(args=args):
+                run = self.cli(*args, RECOURS_SECRETS_DIR=os.path.join(self.tmp, "none"))
+                self.assertEqual(run.returncode, 1, run.stderr)
+                self.assertIn(f"{args[0]}: could not read the secrets in", run.stderr)
+                self.assertIn("RECOURS_SECRETS_DIR", run.stderr)
+
+
+if __name__ == "__main__":
+    harness.main()
