@@ -286,9 +286,10 @@ db_connect_once(const char *url, int statement_timeout_ms, int connect_timeout_s
     bool conninfo = strncmp(url, "postgresql://", 13) == 0 ||
                     strncmp(url, "postgres://", 11) == 0 || strchr(url, '=') != NULL;
     PQconninfoOption *parsed = conninfo ? PQconninfoParse(url, &parse_error) : NULL;
+    bool malformed = conninfo && parsed == NULL; /* read before the free */
     PQconninfoFree(parsed);
     PQfreemem(parse_error);
-    if (conninfo && parsed == NULL) {
+    if (malformed) {
         snprintf(why, why_len, "the URL is malformed (expected "
                                "postgresql://user:password@host:port/database)");
         return NULL;
