@@ -18,7 +18,16 @@ strbuf_reserve(struct strbuf *sb, size_t extra)
     size_t cap = sb->cap == 0 ? 64 : sb->cap;
     while (cap < need)
         cap *= 2;
-    sb->data = xrealloc(sb->data, cap);
+    /* not realloc: it may move the bytes and free the old block as it is, and a buffer often
+     * holds personal data (a request's body, a message being composed); the old block is wiped
+     * as strbuf_free wipes */
+    char *grown = xmalloc(cap);
+    if (sb->data != NULL) {
+        memcpy(grown, sb->data, sb->len + 1);
+        explicit_bzero(sb->data, sb->cap);
+        free(sb->data);
+    }
+    sb->data = grown;
     sb->cap = cap;
 }
 
