@@ -54,7 +54,7 @@ arena_alloc(struct arena *a, size_t n)
     size_t need = (n + align - 1) & ~(align - 1);
     struct chunk *c = a->chunks;
 
-    if (need < n)
+    if (need < n || need > SIZE_MAX - sizeof(struct chunk))
         abort(); /* size overflow: a bug, never client-driven past our limits */
     if (c == NULL || c->cap - c->used < need) {
         c = chunk_new(need > CHUNK_MIN ? need : CHUNK_MIN);

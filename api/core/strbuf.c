@@ -2,6 +2,7 @@
 /* Growable buffer: doubling growth, NUL kept after the last byte so data is a C string. */
 #include "core/strbuf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +12,25 @@
 void
 strbuf_reserve(struct strbuf *sb, size_t extra)
 {
+    if (extra > SIZE_MAX - 1 - sb->len)
+        abort(); /* size overflow: a bug, never client-driven past our limits (as arena.c) */
     size_t need = sb->len + extra + 1;
 
     if (need <= sb->cap)
         return;
     size_t cap = sb->cap == 0 ? 64 : sb->cap;
     while (cap < need)
-        cap *= 2;
-    sb->data = xrealloc(sb->data, cap);
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    /* not realloc: it may move the bytes and free the old block as it is, and a buffer often
+     * holds personal data (a request's body, a message being composed); the old block is wiped
+     * as strbuf_free wipes */
+    char *grown = xmalloc(cap);
+    if (sb->data != NULL) {
+        memcpy(grown, sb->data, sb->len + 1);
+        explicit_bzero(sb->data, sb->cap);
+        free(sb->data);
+    }
+    sb->data = grown;
     sb->cap = cap;
 }
 

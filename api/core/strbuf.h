@@ -25,8 +25,8 @@ const char *strbuf_decimal(int64_t v, char out[STRBUF_DECIMAL_SIZE]);
 /* Appends v in decimal. */
 void strbuf_int(struct strbuf *sb, int64_t v);
 
-/* Makes room for extra more bytes at once (a buffer of personal data that must not be moved
- * by realloc, leaving a copy behind, while it is filled). */
+/* Makes room for extra more bytes at once. A growth copies the bytes to a larger block and
+ * wipes the old one before freeing it, so no copy of personal data is left behind. */
 void strbuf_reserve(struct strbuf *sb, size_t extra);
 
 /* Appends s as a JSON string literal (quotes included), escaping what RFC 8259 requires. */

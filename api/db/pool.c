@@ -36,6 +36,7 @@ static _Thread_local struct worker_conn tl;
  * nothing leaks (valgrind) and PostgreSQL sees a clean goodbye. */
 static pthread_key_t exit_key;
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+static bool exit_key_made; /* exit_key is only a key once pthread_key_create said so */
 
 static void
 on_thread_exit(void *unused)
@@ -47,16 +48,19 @@ on_thread_exit(void *unused)
 static void
 make_exit_key(void)
 {
-    if (pthread_key_create(&exit_key, on_thread_exit) != 0)
+    exit_key_made = pthread_key_create(&exit_key, on_thread_exit) == 0;
+    if (!exit_key_made)
         log_warn("could not register the thread-exit hook: connections close at process exit");
 }
 
 static void
 register_thread(void)
 {
-    pthread_once(&exit_key_once, make_exit_key);
-    if (pthread_getspecific(exit_key) == NULL)
-        pthread_setspecific(exit_key, &tl);
+    if (pthread_once(&exit_key_once, make_exit_key) != 0 || !exit_key_made)
+        return;
+    if (pthread_getspecific(exit_key) == NULL && pthread_setspecific(exit_key, &tl) != 0)
+        log_warn("could not register the thread-exit hook: this thread's connection closes at "
+                 "process exit");
 }
 
 void

@@ -2,6 +2,7 @@
 /* See gzip.h. */
 #include "http/gzip.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -51,7 +52,8 @@ bool
 reply_gzip(struct reply *r)
 {
     reply_add_header(r, "Vary", "Accept-Encoding");
-    if (r->body == NULL || r->body_len < GZIP_MIN_BYTES)
+    /* zlib counts in uInt: a larger body would be cut short by the casts below */
+    if (r->body == NULL || r->body_len < GZIP_MIN_BYTES || r->body_len > UINT_MAX)
         return false;
 
     z_stream z;
@@ -60,7 +62,7 @@ reply_gzip(struct reply *r)
     if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return false;
     uLong bound = deflateBound(&z, (uLong)r->body_len);
-    unsigned char *out = malloc(bound);
+    unsigned char *out = bound <= UINT_MAX ? malloc(bound) : NULL;
     bool ok = false;
     if (out != NULL) {
         z.next_in = (Bytef *)r->body;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "mail/words.h"
 
 
@@ -41,9 +42,8 @@ html_inline(const char *s, size_t n, struct strbuf *out)
             chunk = (struct strbuf){0};
         }
         if (u > 0) {
-            char *url = strndup(s + i, u);
-            if (url != NULL)
-                mail_html_link(url, out);
+            char *url = xstrndup(s + i, u);
+            mail_html_link(url, out);
             free(url);
             i += u;
         } else if (s[i] == '\n') {
