@@ -57,6 +57,18 @@ def recours_bin():
     return path
 
 
+def route_roles():
+    """{(method, template): [roles]} from `recours routes` (the route table's role column:
+    public, claimant, association, operator), method in lower case as in the OpenAPI paths."""
+    run = subprocess.run([recours_bin(), "routes"], capture_output=True, text=True,
+                         timeout=RUN_TIMEOUT_S, check=True)
+    out = {}
+    for line in run.stdout.splitlines():
+        method, path, roles = line.split()
+        out[(method.lower(), path)] = roles.split(",")
+    return out
+
+
 def source_dir():
     return env("RECOURS_SOURCE_DIR")
 

@@ -29,7 +29,6 @@ Findings are collected per test and listed together (at most MAX_SHOWN).
 
 import gzip
 import json
-import subprocess
 import sys
 import unittest
 import urllib.parse
@@ -104,17 +103,6 @@ MALFORMED_BODIES = [
 BAD_IDEMPOTENCY_KEYS = ["", " ", "k" * 256, "a b", "\u00e9", "\x01", "a\tb", "k\x7f"]
 
 
-def route_roles():
-    """{(method, template): [roles]} from `recours routes` (the route table's column)."""
-    run = subprocess.run([harness.recours_bin(), "routes"], capture_output=True, text=True,
-                         timeout=harness.RUN_TIMEOUT_S, check=True)
-    out = {}
-    for line in run.stdout.splitlines():
-        method, path, roles = line.split()
-        out[(method.lower(), path)] = roles.split(",")
-    return out
-
-
 def set_path(body, path, value):
     """body (a copy) with the member at path (a tuple of keys and indexes) set to value."""
     out = json.loads(json.dumps(body))
@@ -145,7 +133,7 @@ class HostileApiTest(unittest.TestCase):
         cls.server = cf.start_server()
         cls.addClassCleanup(cls.server.close)
         cls.doc = openapi_check.document(harness.source_dir())
-        cls.roles = route_roles()
+        cls.roles = harness.route_roles()
         cls.client = Client(cls.server, check_openapi=False)
         cls.addClassCleanup(lambda: cls.client.close())
         cls.w = cls.make_world(cls.server)
