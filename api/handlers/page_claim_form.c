@@ -9,6 +9,7 @@
 
 #include "domain/vocab.h"
 #include "handlers/claim_form.h"
+#include "handlers/page_field_error.h"
 #include "web/catalogue.h"
 #include "web/country_names.h"
 #include "web/escape.h"
@@ -81,53 +82,6 @@ control_of(const char *field)
     return NULL;
 }
 
-static bool
-has_key(const struct web_ctx *w, const char *key)
-{
-    return strcmp(web_t(w->cat, w->lang, key), key) != 0;
-}
-
-/* A field's name as a message shows it: at most FIELD_SHOWN code points, then "…" (a
- * forged name can be long; errors_add may have cut it inside a code point, which is dropped). */
-#define FIELD_SHOWN 40
-
-static const char *
-field_shown(const char *field, char *buf, size_t size)
-{
-    size_t n = strlen(field), end = 0, points = 0, i = 0;
-
-    while (i < n && points < FIELD_SHOWN) {
-        unsigned char c = (unsigned char)field[i];
-        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        if (i + len > n)
-            break; /* a code point errors_add cut */
-        i += len;
-        end = i;
-        points++;
-    }
-    snprintf(buf, size, "%.*s%s", (int)end, field, end < n ? "…" : "");
-    return buf;
-}
-
-/* The error message of a field error in the page's language, into sb: err.<field without
- * [i]>.<code>, else err.code.<code>, else the server's English message. {field}: the field's
- * name as it was posted (unknown-field names the control a forged form added). */
-static void
-error_message(struct strbuf *sb, const struct web_ctx *w, const struct field_error *e)
-{
-    char key[160], shown[4 * FIELD_SHOWN + 8];
-    size_t n = strcspn(e->field, "[");
-    const char *const params[] = {"field", field_shown(e->field, shown, sizeof shown), NULL};
-
-    snprintf(key, sizeof key, "err.%.*s.%s", (int)n, e->field, e->code);
-    if (!has_key(w, key))
-        snprintf(key, sizeof key, "err.code.%s", e->code);
-    if (has_key(w, key))
-        web_tf_isolated(sb, w->cat, w->lang, key, params); /* a forged name in its own <bdi> */
-    else
-        html_text(sb, e->message != NULL ? e->message : e->code);
-}
-
 /* GOV.UK's error summary: every error as a link to its control, focused by the script and
  * announced (role="alert") without it. */
 void
@@ -155,7 +109,7 @@ page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w, const struc
             web_te(sb, w->cat, w->lang, WEB_TEXT, c->label_key);
             web_te(sb, w->cat, w->lang, WEB_TEXT, "common.label_sep");
         }
-        error_message(sb, w, e);
+        page_field_error_message(sb, w, e);
         strbuf_puts(sb, "</a></li>\n");
     }
     strbuf_puts(sb, "</ul>\n</div>\n");
@@ -215,7 +169,7 @@ error_holder(struct strbuf *sb, const struct web_ctx *w, const struct claim_form
         strbuf_puts(sb, "<span class=\"error-line\"><span class=\"visually-hidden\">");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.prefix");
         strbuf_puts(sb, "</span>");
-        error_message(sb, w, e);
+        page_field_error_message(sb, w, e);
         strbuf_puts(sb, "</span>");
     }
     strbuf_puts(sb, "</p>\n");

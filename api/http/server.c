@@ -29,7 +29,6 @@
 #include "core/log.h"
 #include "core/urlencoded.h"
 #include "core/xalloc.h"
-#include "crypto/random.h"
 #include "http/metrics.h"
 #include "http/accept.h"
 #include "http/body_stream.h"
@@ -38,6 +37,7 @@
 #include "http/problem.h"
 #include "http/ratelimit.h"
 #include "http/request.h"
+#include "http/request_id.h"
 #include "http/stream_glue.h"
 
 /* docs/architecture.md §9: only TLS 1.3 and TLS 1.2 ECDHE with AEAD suites (verified with
@@ -57,55 +57,6 @@ struct http_server {
     struct rate_limiter *limiter;
     bool quiesced;
 };
-
-static bool
-is_request_id_char(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
-}
-
-/* Request ids must be unique, not secret: a random 6-byte prefix drawn once per thread and a
- * per-thread counter, 16 base64url characters, with no CSPRNG call per request. */
-static void
-make_request_id(char *out)
-{
-    static _Thread_local uint8_t prefix[6];
-    static _Thread_local bool seeded;
-    static _Thread_local uint64_t counter;
-    uint8_t raw[12];
-
-    if (!seeded) {
-        if (!random_bytes(prefix, sizeof prefix)) {
-            uint64_t t = (uint64_t)clock_monotonic_ns();
-            memcpy(prefix, &t, sizeof prefix);
-        }
-        seeded = true;
-    }
-    counter++;
-    memcpy(raw, prefix, sizeof prefix);
-    for (int i = 0; i < 6; i++)
-        raw[6 + i] = (uint8_t)(counter >> (8 * (5 - i)));
-    base64url_encode(raw, sizeof raw, out);
-}
-
-/* docs/api.md §1.6: echo the client's X-Request-Id when it is 1–64 safe characters, else make
- * one. */
-static void
-assign_request_id(struct request *rq)
-{
-    const char *given = request_header(rq, "X-Request-Id");
-    size_t len = given != NULL ? strlen(given) : 0;
-    bool ok = len >= 1 && len <= REQUEST_ID_MAX;
-
-    for (size_t i = 0; ok && i < len; i++)
-        ok = is_request_id_char(given[i]);
-    if (ok) {
-        memcpy(rq->id, given, len + 1);
-        return;
-    }
-    make_request_id(rq->id);
-}
 
 /* The path of a request target: a target in absolute form ("https://host/v1/incidents"),
  * which a server must accept (RFC 9112 §3.2.2) and MHD hands over whole, routes by its path;
@@ -138,7 +89,7 @@ request_begin(struct http_server *s, struct MHD_Connection *conn, const char *ur
     rq->path = target_path(url);
     rq->tls = s->cfg.tls && info != NULL;
     pthread_mutex_init(&rq->async_lock, NULL);
-    assign_request_id(rq);
+    request_id_assign(rq);
     atomic_fetch_add(&s->in_flight, 1);
     return rq;
 }

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The words of a field error of the API (core/errors.h) on a page: the claim form's and
+ * /my-claim's, beside the field and in the error summary. */
+#ifndef RECOURS_HANDLERS_PAGE_FIELD_ERROR_H
+#define RECOURS_HANDLERS_PAGE_FIELD_ERROR_H
+
+#include "core/errors.h"
+#include "core/strbuf.h"
+#include "web/layout.h"
+
+/* The message of e in the page's language, into sb: the catalogue's err.<field without
+ * [i]>.<code>, else err.code.<code>, else the server's English message. {field} is the
+ * field's name as posted (an unknown-field names the control a forged form added), cut at 40
+ * characters and isolated in its own <bdi>. */
+void page_field_error_message(struct strbuf *sb, const struct web_ctx *w,
+                              const struct field_error *e);
+
+#endif
