@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/text_clean.h"
 #include "core/urlencoded.h"
 #include "domain/uuid.h"
 
@@ -73,24 +74,17 @@ bool
 cli_text_ok(const char *cmd, const char *flag, const char *v, size_t max)
 {
     size_t points = 0;
-    bool blank = true;
 
     /* the database refuses invalid UTF-8 only after the audit key and connection are made */
     if (!utf8_is_valid(v, strlen(v))) {
         fprintf(stderr, "%s: %s is not valid UTF-8 text\n", cmd, flag);
         return false;
     }
-    for (const unsigned char *p = (const unsigned char *)v; *p != '\0'; p++) {
-        if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)) {
-            fprintf(stderr, "%s: %s must not contain control characters\n", cmd, flag);
-            return false;
-        }
-        if ((*p & 0xc0) != 0x80)
-            points++;
-        if (*p != ' ')
-            blank = false;
+    if (!text_is_clean(v, NULL, &points)) { /* the API's rule for its text members */
+        fprintf(stderr, "%s: %s must not contain control characters\n", cmd, flag);
+        return false;
     }
-    if (blank || points > max) {
+    if (v[strspn(v, " ")] == '\0' || points > max) {
         fprintf(stderr, "%s: %s must have 1 to %zu characters\n", cmd, flag, max);
         return false;
     }

@@ -9,6 +9,7 @@
 #include <unistr.h>
 
 #include "core/arena.h"
+#include "core/text_clean.h"
 #include "domain/countries.h"
 #include "domain/dates.h"
 #include "domain/normalize.h"
@@ -164,7 +165,7 @@ claims_parse_harms(const struct json_fields *jf, struct harms *h)
     size_t chars = 0;
     if (!json_is_string(d))
         add(jf, "description", "invalid-type", "expected a string");
-    else if (!jf_text_is_clean(json_string_value(d), "\n\t", &chars))
+    else if (!text_is_clean(json_string_value(d), "\n\t", &chars))
         add(jf, "description", "invalid-format", "only line breaks and tabs may be used");
     else if (chars > CLAIM_DESCRIPTION_MAX)
         add(jf, "description", "too-long", "at most 4000 characters");

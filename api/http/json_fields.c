@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/arena.h"
+#include "core/text_clean.h"
 #include "core/text_trim.h"
 #include "domain/countries.h"
 #include "domain/dates.h"
@@ -85,26 +86,6 @@ member_of_type(const struct json_fields *jf, const char *key, bool required, jso
     return NULL;
 }
 
-bool
-jf_text_is_clean(const char *s, const char *allowed_ctrl, size_t *chars_out)
-{
-    size_t chars = 0;
-
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p & 0xc0) != 0x80)
-            chars++;
-        if (*p < 0x20 || *p == 0x7f) {
-            if (allowed_ctrl == NULL || strchr(allowed_ctrl, *p) == NULL)
-                return false;
-        }
-        /* C1 controls U+0080..U+009F are encoded C2 80..C2 9F */
-        if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-            return false;
-    }
-    *chars_out = chars;
-    return true;
-}
-
 static const char *
 text_of(const struct json_fields *jf, const char *key, bool required, size_t max_chars,
         const char *allowed_ctrl)
@@ -122,7 +103,7 @@ text_of(const struct json_fields *jf, const char *key, bool required, size_t max
         return NULL;
     }
     char *copy = arena_strndup(jf->arena, s, len);
-    if (!jf_text_is_clean(copy, allowed_ctrl, &chars)) {
+    if (!text_is_clean(copy, allowed_ctrl, &chars)) {
         add(jf, key, "invalid-format",
             allowed_ctrl == NULL ? "must not contain control characters"
                                  : "only line breaks and tabs may be used");

@@ -83,8 +83,4 @@ bool jf_object(const struct json_fields *jf, const char *key, bool required,
 /* Whether member key is present and not null. */
 bool jf_has(const struct json_fields *jf, const char *key);
 
-/* Whether s is valid UTF-8 (json strings always are) with no C0/C1 control characters except
- * those listed in allowed_ctrl (e.g. "\n\t"); *chars_out gets the number of code points. */
-bool jf_text_is_clean(const char *s, const char *allowed_ctrl, size_t *chars_out);
-
 #endif
