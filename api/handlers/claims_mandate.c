@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The mandate check shared by submission and correction (docs/api.md §9.2, §9.6); the action
- * comes through the intake's read cache (service/lookup_cache.h: at most 1 s behind a write of
- * another process). */
+/* The mandate check shared by submission and correction (docs/api.md §9.2, §9.6), and the
+ * whole submission's check shared by the API and the claim page; the action comes through the
+ * intake's read cache (service/lookup_cache.h: at most 1 s behind a write of another
+ * process). */
 #include <string.h>
 
 #include "domain/uuid.h"
@@ -48,4 +49,17 @@ claims_mandate_check(struct arena *a, int64_t incident_id, const char *action_id
         return false;
     }
     return true;
+}
+
+bool
+claims_check_submission(const struct json_fields *jf, const struct incident *inc,
+                        const char *notice_version, struct claim_input *in, struct action *mandate)
+{
+    bool db_down = false;
+
+    claims_parse_submission(jf, inc->data_categories, notice_version, in);
+    if (in->action_id != NULL && !errors_any(jf->errors))
+        claims_mandate_check(jf->arena, inc->id, in->action_id, in->mandate_text_version,
+                             jf->errors, mandate, &db_down);
+    return !db_down;
 }

@@ -33,6 +33,18 @@ bool claims_mandate_check(struct arena *a, int64_t incident_id, const char *acti
                           const char *version, struct errors *errors, struct action *out,
                           bool *unavailable_out);
 
+struct incident;
+
+/* A whole submission checked as POST /v1/claims/{slug} checks it, for that route and for the
+ * claim page that shows the same errors again after a language switch: the body's rules
+ * (claims_parse_submission against the incident's categories and notice_version), then, once
+ * the body has no error, the mandate's (claims_mandate_check; *mandate filled when it holds).
+ * Errors go to jf->errors. Returns false only when the database could not be asked about the
+ * mandate. */
+bool claims_check_submission(const struct json_fields *jf, const struct incident *inc,
+                             const char *notice_version, struct claim_input *in,
+                             struct action *mandate);
+
 /* The part of those rules told without the database: an action_id that is no UUID names no
  * action (`unavailable` at action_id, as claims_mandate_check says of it). Lets a body with
  * other errors name this one too (docs/api.md §5.2: every error at once). */

@@ -98,12 +98,7 @@ validate(struct request *rq, json_t *body, const struct incident *inc,
         *deny = problem_reply("incident-closed", "this incident no longer accepts claims");
         return false;
     }
-    claims_parse_submission(&jf, inc->data_categories, app->cfg->privacy_notice_version, in);
-    bool db_down = false;
-    if (in->action_id != NULL && !errors_any(&errors) &&
-        !claims_mandate_check(rq->arena, inc->id, in->action_id, in->mandate_text_version,
-                              &errors, mandate, &db_down) &&
-        db_down) {
+    if (!claims_check_submission(&jf, inc, app->cfg->privacy_notice_version, in, mandate)) {
         *deny = reply_outcome(OUTCOME_UNAVAILABLE, NULL);
         return false;
     }

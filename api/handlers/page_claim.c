@@ -123,17 +123,13 @@ page_claim_check(struct request *rq, json_t *body, const struct incident *inc,
     struct errors *errors = arena_alloc(rq->arena, sizeof *errors); /* zeroed */
     struct claim_input in;
     struct action mandate;
-    bool db_down = false;
 
     if (body == NULL)
         return NULL; /* not our form: a switch shows it again, without errors */
     arena_defer(rq->arena, (void (*)(void *))json_decref, body);
     struct json_fields jf = {.obj = body, .prefix = "", .errors = errors, .arena = rq->arena};
-    claims_parse_submission(&jf, inc->data_categories, notice_version, &in);
-    /* the mandate as handle_claims_submit checks it (a database failure: no error to show) */
-    if (in.action_id != NULL && !errors_any(errors))
-        claims_mandate_check(rq->arena, inc->id, in.action_id, in.mandate_text_version, errors,
-                             &mandate, &db_down);
+    /* a database failure has no error to show: the form comes back as it was */
+    (void)claims_check_submission(&jf, inc, notice_version, &in, &mandate);
     return errors_any(errors) ? errors : NULL;
 }
 
