@@ -263,15 +263,20 @@ def drop_database(name, url=None):
     raise AssertionError(f"could not drop database {name}: still in use")
 
 
-def new_database(prefix, add_cleanup):
+def new_database(prefix, add_cleanup, migrated=False):
     """A fresh database on DATABASE_URL's server for a test file or case that must not see (or
     be seen by) the others' rows; add_cleanup (unittest.addModuleCleanup or a case's
-    addCleanup) drops it. Returns its URL."""
+    addCleanup) drops it. Empty, or with migrated=True a copy of the migrated template
+    (harness.create_migrated_database: no `recours migrate` per case). Returns its URL."""
     name = prefix + suffix(10)
-    psql(f"CREATE DATABASE {name}")
+    if migrated:
+        url = harness.create_migrated_database(name, database_url())
+    else:
+        psql(f"CREATE DATABASE {name}")
+        parts = urllib.parse.urlsplit(database_url())
+        url = urllib.parse.urlunsplit(parts._replace(path="/" + name))
     add_cleanup(drop_database, name)
-    parts = urllib.parse.urlsplit(database_url())
-    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+    return url
 
 
 def psql_text(sql):

@@ -30,6 +30,7 @@ import time
 import unittest
 
 import openapi_check
+import template_db
 
 PROBLEM_BASE = "https://recours.dev/problems/"
 PG_BIN = "/usr/lib/postgresql/15/bin"
@@ -99,6 +100,8 @@ def free_port():
 
 # --- a database of its own for every test file ---------------------------------------------
 
+_migrated = set()  # the databases this process migrated or copied from the template
+
 def _psql_admin(url, sql):
     """Runs one statement with psql on url; raises with psql's message on failure."""
     run = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url,
@@ -140,6 +143,7 @@ def _isolate_database():
     for this test file on the same PostgreSQL, and drops it at exit. So no test ever writes into
     the database that `./scripts/run` serves (the victims' home page would list the tests'
     incidents), and test files running side by side (ctest -j) never see each other's rows.
+    The database is a copy of the migrated template (template_db.py), so already migrated.
     Done once, on import, before any test file reads DATABASE_URL."""
     import atexit
     import secrets as _secrets
@@ -149,10 +153,27 @@ def _isolate_database():
     script = os.path.splitext(os.path.basename(sys.argv[0] or "test"))[0]
     script = re.sub(r"[^a-z0-9_]", "_", script.lower())[:30]
     name = f"recours_t_{script}_{_secrets.token_hex(4)}"
-    _psql_admin(admin_url, f"CREATE DATABASE {name}")
+    if os.environ.get("RECOURS_BIN") and os.environ.get("RECOURS_SOURCE_DIR"):
+        url = create_migrated_database(name, admin_url)
+    else:
+        _psql_admin(admin_url, f"CREATE DATABASE {name}")
+        url = _url_with_database(admin_url, name)
     atexit.register(_drop_test_database, admin_url, name)
-    os.environ["DATABASE_URL"] = _url_with_database(admin_url, name)
+    os.environ["DATABASE_URL"] = url
     os.environ["RECOURS_TEST_DATABASE"] = name
+
+
+def create_migrated_database(name, admin_url=None):
+    """CREATE DATABASE name as a copy of the migrated template (template_db.py says why) on
+    admin_url's server (DATABASE_URL's by default); its URL, known to ensure_migrated."""
+    admin_url = admin_url or os.environ["DATABASE_URL"]
+    run_sql = lambda sql: _psql_admin(admin_url, sql)  # noqa: E731
+    template = template_db.template_for(run_sql, lambda db: _url_with_database(admin_url, db),
+                                        recours_bin(), migrations_dir(), RUN_TIMEOUT_S)
+    template_db.create_from(run_sql, template, name)
+    url = _url_with_database(admin_url, name)
+    _migrated.add(url)
+    return url
 
 
 _isolate_database()
@@ -290,9 +311,6 @@ class RawResponse(Response):
 
 
 # --- the server ------------------------------------------------------------------------------
-
-_migrated = set()
-
 
 def ensure_migrated(database_url, timeout=RUN_TIMEOUT_S):
     """Applies the repository's migrations to database_url, once per process (the command is

@@ -83,7 +83,7 @@ class RelayServer:
     def setUpClass(cls):
         from smtp_fixture import SmtpFixture  # aiosmtpd, for the tests that send only
 
-        cls.url = cf.new_database(cls.DB_PREFIX, unittest.addModuleCleanup)
+        cls.url = cf.new_database(cls.DB_PREFIX, unittest.addModuleCleanup, migrated=True)
         cls.relay = SmtpFixture().start()
         cls.server = harness.Server(args=cf.NO_RATE_LIMIT + [
             "--smtp-url", cls.relay.url, "--mail-retry-base", "1", "--public-url", cls.BASE],

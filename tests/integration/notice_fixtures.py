@@ -19,7 +19,7 @@ def start_delivering_server(cls, prefix, mail_rate):
     """The setUpClass of a notices test that delivers: cls.url (a database of its own, so that
     only this server delivers its outbox), cls.relay (a real SMTP server) and cls.server
     (sending to it at mail_rate messages a second; 0: no limit), all closed at class cleanup."""
-    cls.url = cf.new_database(prefix, cls.addClassCleanup)
+    cls.url = cf.new_database(prefix, cls.addClassCleanup, migrated=True)
     cls.relay = SmtpFixture().start()
     cls.addClassCleanup(cls.relay.close)
     cls.server = cf.start_server(database_url=cls.url,

@@ -76,7 +76,7 @@ class AuditChainTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.url = cf.new_database("recours_audit_", cls.addClassCleanup)
+        cls.url = cf.new_database("recours_audit_", cls.addClassCleanup, migrated=True)
         cls.server = cf.start_server(database_url=cls.url)
         cls.addClassCleanup(cls.server.close)
         cls.c = harness.Client(cls.server)

@@ -37,7 +37,7 @@ POLL_S = 20.0
 
 def setUpModule():
     global DB_URL
-    DB_URL = cf.new_database("recours_erasure_", unittest.addModuleCleanup)
+    DB_URL = cf.new_database("recours_erasure_", unittest.addModuleCleanup, migrated=True)
 
 
 def sql(statement):

@@ -42,7 +42,8 @@ SCHEME = {"currency": "EUR", "base_amount": 3000,
 
 
 def setUpModule():
-    ExportContentTest.db_url = cf.new_database("recours_export_", unittest.addModuleCleanup)
+    ExportContentTest.db_url = cf.new_database("recours_export_", unittest.addModuleCleanup,
+                                               migrated=True)
 
 
 def psql(sql):

@@ -39,7 +39,8 @@ WORKER_RSS_GROWTH_MAX_KB = 2048
 
 
 def setUpModule():
-    LargeExportTest.db_url = cf.new_database("recours_export_large_", unittest.addModuleCleanup)
+    LargeExportTest.db_url = cf.new_database("recours_export_large_", unittest.addModuleCleanup,
+                                             migrated=True)
 
 
 def psql(sql):

@@ -50,7 +50,7 @@ def nodes_folded(url, incident_id):
 class IntakeLighterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.url = cf.new_database("intake_lighter_", cls.addClassCleanup)
+        cls.url = cf.new_database("intake_lighter_", cls.addClassCleanup, migrated=True)
         # the fold job runs every 100 ms here, as it does every second by default
         cls.server = cf.start_server(database_url=cls.url,
                                      args=["--summary-fold-interval-ms", "100"])

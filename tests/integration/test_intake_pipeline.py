@@ -53,7 +53,7 @@ CREATE TRIGGER test_eligibility_fail AFTER INSERT ON claim_eligibility
 class IntakePipelineTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.url = cf.new_database("intake_pipeline_", cls.addClassCleanup)
+        cls.url = cf.new_database("intake_pipeline_", cls.addClassCleanup, migrated=True)
         harness.ensure_migrated(cls.url)
         cf.psql(FAIL_ONCE + FAIL_ALWAYS, url=cls.url)
         cls.server = cf.start_server(database_url=cls.url)

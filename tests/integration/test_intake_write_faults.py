@@ -144,7 +144,7 @@ class IntakeWriteFaultsTest(unittest.TestCase):
     def test_no_acknowledged_claim_is_lost_or_duplicated_when_connections_are_cut(self):
         started = time.monotonic()
         deadline = started + TEST_BUDGET_S - 20.0  # leaves time for the checks
-        db_url = cf.new_database("recours_faults_", self.addCleanup)
+        db_url = cf.new_database("recours_faults_", self.addCleanup, migrated=True)
         harness.ensure_migrated(db_url)
         proxy = fault_proxy.FaultProxy(db_url).start()
         self.addCleanup(proxy.close)
@@ -257,7 +257,7 @@ class IntakeWriteFaultsTest(unittest.TestCase):
         server restart or a proxy's idle cut): the next batch finds it dead at BEGIN, when
         nothing of it can have been written, so it takes a new connection and the claim gets
         its 201 at once, not a 503."""
-        db_url = cf.new_database("recours_faults_", self.addCleanup)
+        db_url = cf.new_database("recours_faults_", self.addCleanup, migrated=True)
         harness.ensure_migrated(db_url)
         proxy = fault_proxy.FaultProxy(db_url).start()
         self.addCleanup(proxy.close)

@@ -58,7 +58,7 @@ def notice_to(relay, old, new):
 class AddressChangedTest(unittest.TestCase):
 
     def setUp(self):
-        self.url = cf.new_database("mail_moved_", self.addCleanup)
+        self.url = cf.new_database("mail_moved_", self.addCleanup, migrated=True)
 
     def relay(self):
         fixture = SmtpFixture()

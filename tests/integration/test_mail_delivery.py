@@ -31,7 +31,7 @@ FAST_RETRY = ["--mail-retry-base", "1", "--public-url", "https://recours.example
 class MailDeliveryTest(unittest.TestCase):
 
     def setUp(self):
-        self.url = cf.new_database("mail_", self.addCleanup)
+        self.url = cf.new_database("mail_", self.addCleanup, migrated=True)
 
     def relay(self, **kw):
         fixture = SmtpFixture(**kw)

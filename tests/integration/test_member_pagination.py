@@ -36,7 +36,7 @@ DB_URL = None   # the database of this file, made in setUpModule
 
 def setUpModule():
     global DB_URL
-    DB_URL = cf.new_database("recours_members_", unittest.addModuleCleanup)
+    DB_URL = cf.new_database("recours_members_", unittest.addModuleCleanup, migrated=True)
 
 
 def psql_script(sql):

@@ -45,7 +45,7 @@ def notice_messages(relay, to, marker):
 class NoticesTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.url = cf.new_database("notices_", cls.addClassCleanup)
+        cls.url = cf.new_database("notices_", cls.addClassCleanup, migrated=True)
         cls.relay = SmtpFixture().start()
         cls.addClassCleanup(cls.relay.close)
         cls.server = harness.Server(args=cf.NO_RATE_LIMIT + ["--smtp-url", cls.relay.url,
@@ -266,7 +266,7 @@ class SharedRateTest(unittest.TestCase):
     notice's messages spread over the time the rate gives."""
 
     def test_two_servers_share_the_rate_and_send_each_message_once(self):
-        url = cf.new_database("noticerate_", self.addCleanup)
+        url = cf.new_database("noticerate_", self.addCleanup, migrated=True)
         relay = SmtpFixture().start()
         self.addCleanup(relay.close)
         args = cf.NO_RATE_LIMIT + ["--smtp-url", relay.url, "--public-url", PUBLIC_URL,

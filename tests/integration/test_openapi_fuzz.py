@@ -192,7 +192,7 @@ class OpenApiFuzzTest(unittest.TestCase):
         print(f"openapi fuzz: seed {cls.seed} (RECOURS_FUZZ_SEED={cls.seed} replays it)",
               file=sys.stderr, flush=True)
         # a database of its own: lists stay short, and nobody else meets the fuzzer's rows
-        url = cf.new_database("recours_fuzz_", cls.addClassCleanup)
+        url = cf.new_database("recours_fuzz_", cls.addClassCleanup, migrated=True)
         cls.server = cf.start_server(database_url=url)
         cls.doc = openapi_check.document(harness.source_dir())
         cls.world = cls.make_world(cls.server)

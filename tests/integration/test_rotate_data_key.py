@@ -22,7 +22,7 @@ def psql_on(url, sql):
 
 class RotateDataKeyTest(unittest.TestCase):
     def setUp(self):
-        self.url = cf.new_database("recours_rot_", self.addCleanup)
+        self.url = cf.new_database("recours_rot_", self.addCleanup, migrated=True)
         self.server = cf.start_server(self, database_url=self.url)
         self.slug = cf.make_incident(self.server)
 

@@ -76,7 +76,7 @@ class HeldSession:
 
 class TxRetryTest(unittest.TestCase):
     def setUp(self):
-        self.url = cf.new_database("recours_txretry_", self.addCleanup)
+        self.url = cf.new_database("recours_txretry_", self.addCleanup, migrated=True)
         cf.psql("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET"
                 " default_transaction_isolation = %L', current_database(), 'repeatable read');"
                 " END $$", url=self.url)

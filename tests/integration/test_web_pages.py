@@ -315,7 +315,7 @@ class WebPagesTest(unittest.TestCase):
         # sender polls before this server's (seen under load in full runs)
         relay = SmtpFixture().start()
         self.addCleanup(relay.close)
-        url = cf.new_database("dashflow_", self.addCleanup)
+        url = cf.new_database("dashflow_", self.addCleanup, migrated=True)
         s = cf.start_server(self, ["--smtp-url", relay.url, "--mail-retry-base", "1"],
                             database_url=url)
         # a breach of half a billion people: the take-up chart's projection runs into the
