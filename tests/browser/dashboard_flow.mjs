@@ -675,6 +675,8 @@ try {
     contains(await text("#action-facts"), "2026-09-b", "the facts above the tabs follow");
     // a hearing is the step offered first: filing and closing are the status buttons' own
     equal(await page.inputValue("#ev-kind"), "hearing", "the step offered first");
+    equal((await page.locator("#ev-kind option").evaluateAll((l) => l.map((o) => o.value))).join(","),
+        "hearing,judgment", "filing, settlement and closing are the status buttons' own");
     await page.fill("#ev-date", "2030-03-15");
     await page.fill("#ev-court-reference", "RG 30/01234");
     await page.fill("#ev-note", "Mise en état");

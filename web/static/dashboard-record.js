@@ -4,7 +4,9 @@
 // Saving sends only what changed, as one merge PATCH of the action: the server writes the
 // action and its record in one transaction, the action first, so a new version and its
 // texts arrive together (a new version applies to new mandates only). Status moves stay the
-// buttons above the tabs (they write their own dated step); other steps are added here.
+// buttons above the tabs (they write their own dated step: filed, settlement, closed); the step
+// form offers the others, a hearing or a judgment (docs/decisions.md "Workspace: the step form
+// offers no status move").
 import { onLanguageChange, t } from "./i18n.js";
 import { NetworkError, StatusLine, el, formatDate, genericProblem } from "./common.js";
 import { FormErrors } from "./forms.js";
