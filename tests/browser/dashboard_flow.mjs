@@ -30,7 +30,7 @@
 // Prints one JSON line {"action_id", "export_id", "sha256"} and exits 0 when everything held.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
-import { launchBrowser, makeSteps, newContext, shoot as shootAt, watchPage } from "./flow_kit.mjs";
+import { launchBrowser, makeSteps, newContext, shoot as shootAt, switchLanguage, watchPage } from "./flow_kit.mjs";
 
 const [baseUrl, setupFile, outDir] = process.argv.slice(2);
 if (!baseUrl || !setupFile || !outDir) {
@@ -69,6 +69,9 @@ try {
     const shoot = (name, options) => shootAt(page, outDir, steps, problems, name, options);
 
     const text = async (selector) => (await page.locator(selector).innerText()).trim();
+    // the members list shows the answer to the last read asked for (its own sign: aria-busy
+    // false); a row of the list before would satisfy a wait for a row
+    const listShown = () => page.locator('#member-list[aria-busy="false"]').waitFor({ state: "attached" });
     const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
     // a status code never stands for what the page should say in words
     const noStatusCode = async (selector, what) => {
@@ -128,11 +131,11 @@ try {
     equal(await page.inputValue("#api_key"), "", "key not left in the field");
     equal(await focused(), "api_key", "focus back on the key field");
     check(await page.locator("#workspace").isHidden(), "still no workspace");
-    await page.click('button[data-lang="fr"]');
+    await switchLanguage(page, "fr");
     contains(await text("#key-status"), "Cette clé a été refusée", "401 message in French");
     equal(await text('label[for="api_key"]'), "Clé d'API", "French label");
     await shoot("20-dashboard-key-refused-fr", { fullPage: false });
-    await page.click('button[data-lang="en"]');
+    await switchLanguage(page, "en");
 
     steps.current = "revoked key";
     await useKey(setup.revoked_key);
@@ -177,9 +180,9 @@ try {
     equal(sent.legal_basis, "fr-lil-art37", "legal basis sent");
     const key1 = actionPosts[0].headers()["idempotency-key"];
     check(key1 && key1.length >= 16, "an Idempotency-Key on the POST");
-    await page.click('button[data-lang="fr"]');
+    await switchLanguage(page, "fr");
     equal(await text("#o-counsel-email-error"), "Saisissez une adresse e-mail comme nom@exemple.fr.", "error translated");
-    await page.click('button[data-lang="en"]');
+    await switchLanguage(page, "en");
     await page.locator("#open-errors").scrollIntoViewIfNeeded();
     await shoot("22-dashboard-open-error", { fullPage: false });
 
@@ -248,13 +251,13 @@ try {
     await shoot("23-dashboard-action", { fullPage: false });
     await page.locator("#totals").scrollIntoViewIfNeeded();
     await shoot("23-dashboard-totals", { fullPage: false });
-    await page.click('button[data-lang="fr"]');
+    await switchLanguage(page, "fr");
     equal((await text("#total-before-cap")).replace(NBSP, " "), setup.expected_total_fr, "French money");
     equal(await text("#action-h2"), `Action\u00a0: ${title}`, "French heading");
     equal((await page.locator("#members-counts dt").nth(3).innerText()).trim(), "Sans mandat pour votre association, retirées ou inconnues", "French count label");
     equal(await text("#action-status-value"), "Ouverte", "French status");
     await shoot("24-dashboard-totals-fr", { fullPage: false });
-    await page.click('button[data-lang="en"]');
+    await switchLanguage(page, "en");
 
     // --- export ----------------------------------------------------------------------------
     steps.current = "export";
@@ -325,7 +328,7 @@ try {
     await page.selectOption("#ml-status", "received");
     await page.selectOption("#ml-country", "FR");
     await page.click("#ml-apply");
-    await page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"]`).waitFor();
+    await listShown();
     equal(await page.locator("#ml-rows tr").count(), setup.free.length, "the received FR members");
     await shoot("26-dashboard-members", { fullPage: true });
 
@@ -353,7 +356,7 @@ try {
     // counts them
     await page.selectOption("#ml-status", "verified");
     await page.click("#ml-apply");
-    await page.locator(`#ml-rows tr[data-reference="${setup.free[2]}"]`).waitFor();
+    await listShown();
     equal(await page.locator("#ml-rows tr").count(), setup.free.length, "the verified members listed");
     contains(await text("#ml-selected"), `${setup.free.length} members on this page`, "the page's count");
     await page.click("#tab-summary");
@@ -363,8 +366,9 @@ try {
     steps.current = "members tab: reject one";
     await page.selectOption("#ml-status", "");
     await page.click("#ml-apply");
+    await listShown();
     const row = page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"]`);
-    await row.waitFor();
+    equal(await row.count(), 1, "the member listed");
     await page.selectOption("#ml-reason", "outside_period");
     await row.locator("button[data-act=reject]").click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
@@ -470,9 +474,9 @@ try {
     equal(await text("#sim-loss-cap-error"), "Enter a whole number from 0 to 1,000,000,000,000.", "not a whole number");
     equal(await focused(), "sim-errors", "the focus on the summary");
     await noStatusCode("#sim-form", "numbers refused");
-    await page.click('button[data-lang="fr"]');
+    await switchLanguage(page, "fr");
     equal((await text("#sim-base-error")).replace(NBSP, " "), "Saisissez un nombre entier de 0 à 1 000 000 000 000.", "in French");
-    await page.click('button[data-lang="en"]');
+    await switchLanguage(page, "en");
     equal(simPosts.length, 0, "nothing sent");
     page.off("request", countSim);
     await page.fill("#sim-hours", hoursBefore);
@@ -711,7 +715,7 @@ try {
     await page.click("#tab-record");
     await page.waitForFunction(() => document.getElementById("rec-mandate-version").value === "2026-09-b");
     // on a phone, in French, each step's cells say what they are; axe on the tab as it is
-    await page.click('button[data-lang="fr"]');
+    await switchLanguage(page, "fr");
     await page.setViewportSize({ width: 390, height: 844 });
     const hearingCells = await page.locator('#history-rows tr[data-kind="hearing"] td').evaluateAll((tds) =>
         tds.filter((td) => getComputedStyle(td).display !== "none")
@@ -728,7 +732,7 @@ try {
     await page.locator("#history-table").scrollIntoViewIfNeeded();
     await shoot("29-dashboard-history-fr", { fullPage: false });
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.click('button[data-lang="en"]');
+    await switchLanguage(page, "en");
     const withHearing = await apiGet(`/v1/actions/${action.id}`);
     const step = withHearing.history.at(-1);
     equal([step.kind, step.date, step.court_reference, step.note].join("|"),

@@ -36,6 +36,7 @@ export class MembersTab {
         this.next = null;
         this.selected = new Set();
         this.pending = null;      // {run, ...}: what the confirm box would do
+        this.reads = 0;           // reads of the list asked for: the last one is shown
         this.status = new StatusLine($("ml-status-line"));
         this.errors = new FormErrors($("ml-filter"), $("ml-errors"));
         this.fillChoices();
@@ -147,22 +148,39 @@ export class MembersTab {
         return this.load(null, false);
     }
 
+    // Only the last read asked for is shown (the tab shown again, then Apply: the first answer
+    // may come last). The list is aria-busy from that request to its answer's rendering, as
+    // "Loading…" says: the sign, for a reader and for the browser tests, that what it shows
+    // is the answer.
     async load(cursor, forward) {
         if (!this.action)
             return;
         const action = this.action;
+        const seq = ++this.reads;
         this.status.set({ key: "ws.loading" });
+        $("member-list").setAttribute("aria-busy", "true");
+        try {
+            await this.read(action, cursor, forward, seq);
+        } finally {
+            if (seq === this.reads)
+                $("member-list").setAttribute("aria-busy", "false");
+        }
+    }
+
+    async read(action, cursor, forward, seq) {
         let r;
         try {
             r = await this.call("GET", `${this.base()}/members?${this.query(cursor)}`);
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
-            this.status.set(genericProblem(e));
+            if (seq === this.reads)
+                this.status.set(genericProblem(e));
             return;
         }
-        if (r.status === 401 || this.action !== action)
-            return; // another action chosen meanwhile: its own list is on its way
+        // another action chosen meanwhile (its own list is on its way), or a later read
+        if (r.status === 401 || this.action !== action || seq !== this.reads)
+            return;
         if (r.status !== 200 || !r.body || !Array.isArray(r.body.data)) {
             this.refused(r);
             return;
