@@ -415,8 +415,8 @@ try {
         awards: { min: doc.award_stats.min, median: doc.award_stats.median, mean: doc.award_stats.mean, max: doc.award_stats.max },
         deciles: Object.fromEntries(doc.award_stats.deciles.map((d) => ["p" + d.percentile, d.award])),
         histogram: Object.fromEntries(doc.award_stats.histogram.bins.map((b) => [`${b.from}-${b.to}`, b.claims])),
-        "take-up": { eligible: doc.eligible, affected: doc.affected_count, total: doc.total_after_cap,
-            projection: doc.projection_if_all_claimed.total_after_cap },
+        "take-up": { eligible: doc.eligible, affected: doc.affected_count },
+        amounts: { total: doc.total_after_cap, projection: doc.projection_if_all_claimed.total_after_cap },
     });
     let compared = 0;
     for (const [scope, doc] of [["action", mine], ["incident", incidentDoc]]) {
@@ -436,8 +436,16 @@ try {
     equal(days.join(","), perDay.map((d) => d.members).join(","), "members per day");
     check(compared > 20, `figures compared: ${compared}`);
     await chartTextsWhole("#charts-body", "laptop, English");
-    const takeUpDrawn = await page.locator('#charts-body figure[data-chart="take-up-action"] svg').textContent();
-    contains(takeUpDrawn, "Projection if all claimed", "the take-up chart's label drawn whole");
+    const amountsDrawn = await page.locator('#charts-body figure[data-chart="amounts-action"] svg').textContent();
+    contains(amountsDrawn, "Projection if all claimed", "the amounts chart's label drawn whole");
+    // people and money on scales of their own: the 500 million affected are the longest bar of
+    // their chart, not one as short as a few claims beside a projection in cents
+    const barWidths = (chart) => page.locator(`#charts-body figure[data-chart="${chart}"] svg rect`)
+        .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute("width"))));
+    const [eligibleBar, affectedBar] = await barWidths("take-up-action");
+    check(affectedBar > 100 * eligibleBar, `the affected drawn on their own scale: ${affectedBar} against ${eligibleBar}`);
+    const [totalBar, projectionBar] = await barWidths("amounts-action");
+    check(projectionBar > 100 * totalBar, `the projection against the total: ${projectionBar} against ${totalBar}`);
     await shoot("27-dashboard-charts", { fullPage: true });
 
     steps.current = "simulate";
@@ -514,24 +522,24 @@ try {
         }
     }
     await axeTabs("laptop, English");
-    await page.click('button[data-lang="fr"]');
+    await switchLanguage(page, "fr");
     await page.click("#tab-list");
     contains(await text("#tab-list"), "Membres", "tabs in French");
     await shoot("28-dashboard-members-fr", { fullPage: false });
-    // on a phone, in French (longer words beside figures in the billions: the take-up chart)
+    // on a phone, in French (longer words beside figures in the billions: the amounts chart)
     await page.setViewportSize({ width: 390, height: 844 });
     await axeTabs("phone, French");
-    await page.click("#tab-summary");   // drawn again for the narrow screen
-    await page.locator('#charts-body figure[data-chart="take-up-action"]').waitFor();
+    await page.click("#tab-summary");   // read and drawn again: the charts' own sign, their
+    await page.locator("#charts-status").waitFor({ state: "hidden" });   // "Loading" gone
     await chartTextsWhole("#charts-body", "phone, French");
-    contains(await page.locator('#charts-body figure[data-chart="take-up-action"] svg').textContent(),
-        "Projection si tous réclamaient", "the take-up chart's label drawn whole, in French");
+    contains(await page.locator('#charts-body figure[data-chart="amounts-action"] svg').textContent(),
+        "Projection si tous réclamaient", "the amounts chart's label drawn whole, in French");
     await page.click("#tab-simulate");
     await chartTextsWhole("#sim-body", "phone, French, simulated");
-    contains(await page.locator('#sim-body figure[data-chart="take-up-action"] svg').textContent(),
+    contains(await page.locator('#sim-body figure[data-chart="amounts-action"] svg').textContent(),
         "Projection si tous réclamaient", "the simulation's charts follow the language");
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.click('button[data-lang="en"]');
+    await switchLanguage(page, "en");
 
     steps.current = "the key survives a reload";
     await page.reload();

@@ -171,14 +171,17 @@ export function summaryCharts(s, scope, { perDay } = {}) {
     if (perDay)
         out.push(figure("per-day", t("ws.chart.per_day"), perDay.map((d) => ({
             key: d.date, label: formatDate(d.date), value: d.members, text: formatNumber(d.members) })), "columns"));
-    const counts = [{ key: "eligible", label: t("ws.c.eligible"), value: s.eligible, text: formatNumber(s.eligible) },
-        { key: "affected", label: t("ws.c.affected"), value: s.affected_count, text: formatNumber(s.affected_count) }];
-    if (s.total_after_cap !== null && s.projection_if_all_claimed?.total_after_cap !== null
-        && s.projection_if_all_claimed)
-        counts.push({ key: "total", label: t("ws.c.total"), value: s.total_after_cap, text: money(s.total_after_cap) },
-            { key: "projection", label: t("ws.c.projection"), value: s.projection_if_all_claimed.total_after_cap,
-                text: money(s.projection_if_all_claimed.total_after_cap) });
-    out.push(figure(`take-up-${scope}`, t("ws.chart.take_up", sc), counts));
+    // people and money each on a scale of their own: on one, a projection in cents dwarfed the
+    // counts (500 million affected drawn as long as 3 claims), and an incident of ten people
+    // drew its ten and its three alike
+    out.push(figure(`take-up-${scope}`, t("ws.chart.take_up", sc), [
+        { key: "eligible", label: t("ws.c.eligible"), value: s.eligible, text: formatNumber(s.eligible) },
+        { key: "affected", label: t("ws.c.affected"), value: s.affected_count, text: formatNumber(s.affected_count) }]));
+    const projected = s.projection_if_all_claimed?.total_after_cap;
+    if (s.total_after_cap !== null && s.total_after_cap !== undefined && projected !== null && projected !== undefined)
+        out.push(figure(`amounts-${scope}`, t("ws.chart.amounts", sc), [
+            { key: "total", label: t("ws.c.total"), value: s.total_after_cap, text: money(s.total_after_cap) },
+            { key: "projection", label: t("ws.c.projection"), value: projected, text: money(projected) }]));
     if (s.claims_by_status)
         out.push(figure(`status-${scope}`, t("ws.chart.status", sc), Object.entries(s.claims_by_status).map(([k, v]) => ({
             key: k, label: t("status." + k), value: v, text: formatNumber(v) }))));
