@@ -621,10 +621,32 @@ try {
     await page.click("#tab-summary");
     await page.click("#totals-refresh");
     await page.locator(`#action-member-count:text-is("${setup.free.length + 2}")`).waitFor();
+    // the new member found in the list by its reference, then gone (its mandate revoked) before
+    // the volunteer opens it
+    await page.click("#tab-list");
+    await page.selectOption("#ml-status", "");
+    await page.selectOption("#ml-country", "");
+    await page.fill("#ml-reference", plain.reference);
+    await page.click("#ml-apply");
+    await listShown();
+    const goneRow = page.locator(`#ml-rows tr[data-reference="${plain.reference}"]`);
+    equal(await goneRow.count(), 1, "the member who joined later, listed");
     await later.click("#mandate-revoke");
     await later.locator("#join-form").waitFor();   // offered again
     contains(await later.locator("#claim-status").innerText(), "Your mandate is revoked", "revoked message");
     await later.close();
+
+    steps.current = "a member gone meanwhile";
+    await goneRow.locator("td").nth(1).locator("button").click();
+    await page.locator("#ml-status-line.status-error").waitFor();
+    equal(await text("#ml-status-line"), `${plain.reference} is no longer in this action: removed, or its mandate `
+        + "revoked, meanwhile. The list is shown as it is now.", "said in words");
+    await noStatusCode("#ml-status-line", "a member gone");
+    equal(await goneRow.count(), 0, "the list read again, without it");
+    await switchLanguage(page, "fr");
+    contains(await text("#ml-status-line"), "ne fait plus partie de cette action", "in French");
+    await switchLanguage(page, "en");
+    await page.fill("#ml-reference", "");
     await page.click("#tab-summary");
     await page.click("#totals-refresh");
     await page.locator(`#action-member-count:text-is("${setup.free.length + 1}")`).waitFor();

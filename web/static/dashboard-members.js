@@ -334,6 +334,10 @@ export class MembersTab {
             this.closeConfirm();
             if (!done)
                 return;
+            if (done.status === 404) {
+                this.memberGone(reference);
+                return;
+            }
             if (done.status !== 200) {
                 this.status.set(refusalMessage(done));
                 return;
@@ -394,6 +398,17 @@ export class MembersTab {
 
     // --- one member's claim ------------------------------------------------------------------
 
+    // A member listed here and no longer in the action (removed by another volunteer, the
+    // mandate revoked from /my-claim) answers 404: said in words, the list read again without
+    // it, the claim shown of it (if any) closed.
+    async memberGone(reference) {
+        this.selected.delete(reference);
+        if ($("ml-detail").dataset.reference === reference)
+            $("ml-detail").hidden = true;
+        await this.refresh();
+        this.status.set({ kind: "error", key: "ws.member_gone", params: { reference } });
+    }
+
     async openMember(reference) {
         let r;
         try {
@@ -406,8 +421,12 @@ export class MembersTab {
         }
         if (r.status === 401)
             return;
+        if (r.status === 404) {
+            this.memberGone(reference);
+            return;
+        }
         if (r.status !== 200 || !r.body) {
-            this.status.set(genericProblem(r));
+            this.status.set(refusalMessage(r));
             return;
         }
         const { claim, review, duplicate_attempts: dup } = r.body;
@@ -432,6 +451,7 @@ export class MembersTab {
                 row("ws.d.duplicates", t("ws.d.duplicates_value", { count: formatNumber(dup.count),
                     dates: dup.dates.map(formatDate).join(", ") || "—" }))),
             close);
+        $("ml-detail").dataset.reference = reference;
         $("ml-detail").hidden = false;
         $("ml-detail").focus();
     }
