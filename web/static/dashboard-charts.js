@@ -38,11 +38,12 @@ export function onNarrowChange(redraw) {
 }
 
 // A label in lines of at most `chars` characters, cut between words (a word longer than a line
-// stays whole on its own line: the drawing is as wide as it needs, see barsSvg).
+// stays whole on its own line: the drawing is as wide as it needs, see barsSvg). A no-break
+// space is no place to cut ("Supplément : …" in French) and stays as it is.
 function labelLines(label, chars) {
     const lines = [];
     let line = "";
-    for (const word of String(label).split(/\s+/)) {
+    for (const word of String(label).split(/[^\S\u00a0\u202f]+/)) {
         if (line && (line + " " + word).length > chars) {
             lines.push(line);
             line = word;
