@@ -207,10 +207,14 @@ export class ChartsPanel {
         this.status = status;
         this.body = body;
         this.docs = null;
+        this.loads = 0;         // reads asked for: only the last one's answers are drawn
         onNarrowChange(() => this.render());
     }
 
+    // Only the last load asked for is drawn: an action's charts still on their way when another
+    // action is chosen (or the tab shown again) are not drawn under it when they come.
     async load(action) {
+        const seq = ++this.loads;
         this.status.set({ key: "ws.charts_loading" });
         const id = encodeURIComponent(action.id);
         try {
@@ -218,6 +222,8 @@ export class ChartsPanel {
                 this.call("GET", `/v1/actions/${id}/compensation`),
                 this.call("GET", `/v1/incidents/${encodeURIComponent(action.incident)}/compensation`),
                 this.call("GET", `/v1/actions/${id}/timeline`)]);
+            if (seq !== this.loads)
+                return;
             const bad = [mine, incident, timeline].find((r) => r.status !== 200 || !r.body);
             if (bad) {
                 if (bad.status !== 401)
@@ -228,7 +234,8 @@ export class ChartsPanel {
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
-            this.status.set(genericProblem(e));
+            if (seq === this.loads)
+                this.status.set(genericProblem(e));
             return;
         }
         this.status.clear();

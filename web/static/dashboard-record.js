@@ -30,6 +30,7 @@ export class RecordTab {
         this.onChanged = onChanged;
         this.doc = null;
         this.busy = false;
+        this.reads = 0;         // reads of the record asked for: the last one is shown
         this.status = new StatusLine($("record-status"));
         this.eventStatus = new StatusLine($("event-status")); // beside its form: on a phone the
         // record's status line is screens above
@@ -56,9 +57,12 @@ export class RecordTab {
             this.eventErrors.clear();
             $("event-form").reset();
         }
+        // only the last read asked for is shown: another action's record coming late would fill
+        // the form under this one's heading, and its Save would write to that other action
+        const seq = ++this.reads;
         this.status.set({ key: "ws.rec.loading" });
         const r = await this.send("GET", `/v1/actions/${encodeURIComponent(action.id)}`);
-        if (!r)
+        if (!r || seq !== this.reads)
             return;
         if (r.status !== 200 || !r.body) {
             this.status.set(genericProblem(r));

@@ -94,6 +94,7 @@ export class SimulatePanel {
         this.incident = null;
         this.result = null;
         this.scheme = null;
+        this.runs = 0;          // simulations asked for: the last one's answer is drawn
         buildFields($("sim-fields"));   // before FormErrors, which links them to their hints
         this.status = new StatusLine($("sim-status"));
         this.errors = new FormErrors($("sim-form"), $("sim-errors"), (e) => (e.code === "number-range"
@@ -219,17 +220,23 @@ export class SimulatePanel {
             return;
         }
         const scheme = this.schemeOfForm();
+        // only the answer to the last run on the action shown is drawn: another action chosen
+        // meanwhile, or Simulate pressed again, and an earlier answer coming late is dropped
+        const action = this.action;
+        const seq = ++this.runs;
+        const current = () => this.action === action && seq === this.runs;
         this.status.set({ key: "ws.sim.running" });
         let r;
         try {
-            r = await this.call("POST", "/v1/compensation/simulate", { body: { action_id: this.action.id, scheme } });
+            r = await this.call("POST", "/v1/compensation/simulate", { body: { action_id: action.id, scheme } });
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
-            this.status.set(genericProblem(e));
+            if (current())
+                this.status.set(genericProblem(e));
             return;
         }
-        if (r.status === 401)
+        if (r.status === 401 || !current())
             return;
         const list = fieldErrors(r)?.map(asRangeError) ?? null;
         if (list || r.status !== 200 || !r.body) {
