@@ -279,7 +279,11 @@ export class MembersTab {
         this.errors.clear();
         const count = r.body.count;
         if (count === 0) {
-            this.status.set({ kind: "info", key: "ws.nothing" });
+            // a row's member that would not change: rejected already, or no longer a member
+            if (which === "one" && !(await this.stillMember(reference)))
+                this.memberGone(reference);
+            else
+                this.status.set({ kind: "info", key: "ws.nothing" });
             return;
         }
         // a decision moves every member whose status differs from it (docs/workspace.md): on a
@@ -398,9 +402,23 @@ export class MembersTab {
 
     // --- one member's claim ------------------------------------------------------------------
 
+    // Whether reference is still a member: the list filtered on it (not the member's claim,
+    // whose read is audited); a failed read counts as still there (the caller says no more).
+    async stillMember(reference) {
+        try {
+            const q = new URLSearchParams({ limit: "1", reference });
+            const r = await this.call("GET", `${this.base()}/members?${q}`);
+            return r.status !== 200 || !Array.isArray(r.body?.data) || r.body.data.length > 0;
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+            return true;
+        }
+    }
+
     // A member listed here and no longer in the action (removed by another volunteer, the
-    // mandate revoked from /my-claim) answers 404: said in words, the list read again without
-    // it, the claim shown of it (if any) closed.
+    // mandate revoked from /my-claim): its claim or its removal answers 404, its rejection
+    // counts none. Said in words, the list read again without it, its claim (if shown) closed.
     async memberGone(reference) {
         this.selected.delete(reference);
         if ($("ml-detail").dataset.reference === reference)
