@@ -30,7 +30,7 @@
 // Prints one JSON line {"action_id", "export_id", "sha256"} and exits 0 when everything held.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
-import { launchBrowser, makeSteps, newContext, shoot as shootAt, watchPage } from "./flow_kit.mjs";
+import { launchBrowser, makeSteps, newContext, shoot as shootAt, switchLanguage, watchPage } from "./flow_kit.mjs";
 
 const [baseUrl, setupFile, outDir] = process.argv.slice(2);
 if (!baseUrl || !setupFile || !outDir) {
@@ -69,6 +69,9 @@ try {
     const shoot = (name, options) => shootAt(page, outDir, steps, problems, name, options);
 
     const text = async (selector) => (await page.locator(selector).innerText()).trim();
+    // the members list shows the answer to the last read asked for (its own sign: aria-busy
+    // false); a row of the list before would satisfy a wait for a row
+    const listShown = () => page.locator('#member-list[aria-busy="false"]').waitFor({ state: "attached" });
     const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
     // a status code never stands for what the page should say in words
     const noStatusCode = async (selector, what) => {
@@ -128,11 +131,11 @@ try {
     equal(await page.inputValue("#api_key"), "", "key not left in the field");
     equal(await focused(), "api_key", "focus back on the key field");
     check(await page.locator("#workspace").isHidden(), "still no workspace");
-    await page.click('button[data-lang="fr"]');
+    await switchLanguage(page, "fr");
     contains(await text("#key-status"), "Cette clé a été refusée", "401 message in French");
     equal(await text('label[for="api_key"]'), "Clé d'API", "French label");
     await shoot("20-dashboard-key-refused-fr", { fullPage: false });
-    await page.click('button[data-lang="en"]');
+    await switchLanguage(page, "en");
 
     steps.current = "revoked key";
     await useKey(setup.revoked_key);
@@ -177,9 +180,9 @@ try {
     equal(sent.legal_basis, "fr-lil-art37", "legal basis sent");
     const key1 = actionPosts[0].headers()["idempotency-key"];
     check(key1 && key1.length >= 16, "an Idempotency-Key on the POST");
-    await page.click('button[data-lang="fr"]');
+    await switchLanguage(page, "fr");
     equal(await text("#o-counsel-email-error"), "Saisissez une adresse e-mail comme nom@exemple.fr.", "error translated");
-    await page.click('button[data-lang="en"]');
+    await switchLanguage(page, "en");
     await page.locator("#open-errors").scrollIntoViewIfNeeded();
     await shoot("22-dashboard-open-error", { fullPage: false });
 
@@ -248,13 +251,13 @@ try {
     await shoot("23-dashboard-action", { fullPage: false });
     await page.locator("#totals").scrollIntoViewIfNeeded();
     await shoot("23-dashboard-totals", { fullPage: false });
-    await page.click('button[data-lang="fr"]');
+    await switchLanguage(page, "fr");
     equal((await text("#total-before-cap")).replace(NBSP, " "), setup.expected_total_fr, "French money");
     equal(await text("#action-h2"), `Action\u00a0: ${title}`, "French heading");
     equal((await page.locator("#members-counts dt").nth(3).innerText()).trim(), "Sans mandat pour votre association, retirées ou inconnues", "French count label");
     equal(await text("#action-status-value"), "Ouverte", "French status");
     await shoot("24-dashboard-totals-fr", { fullPage: false });
-    await page.click('button[data-lang="en"]');
+    await switchLanguage(page, "en");
 
     // --- export ----------------------------------------------------------------------------
     steps.current = "export";
@@ -325,7 +328,7 @@ try {
     await page.selectOption("#ml-status", "received");
     await page.selectOption("#ml-country", "FR");
     await page.click("#ml-apply");
-    await page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"]`).waitFor();
+    await listShown();
     equal(await page.locator("#ml-rows tr").count(), setup.free.length, "the received FR members");
     await shoot("26-dashboard-members", { fullPage: true });
 
@@ -353,7 +356,7 @@ try {
     // counts them
     await page.selectOption("#ml-status", "verified");
     await page.click("#ml-apply");
-    await page.locator(`#ml-rows tr[data-reference="${setup.free[2]}"]`).waitFor();
+    await listShown();
     equal(await page.locator("#ml-rows tr").count(), setup.free.length, "the verified members listed");
     contains(await text("#ml-selected"), `${setup.free.length} members on this page`, "the page's count");
     await page.click("#tab-summary");
@@ -363,8 +366,9 @@ try {
     steps.current = "members tab: reject one";
     await page.selectOption("#ml-status", "");
     await page.click("#ml-apply");
+    await listShown();
     const row = page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"]`);
-    await row.waitFor();
+    equal(await row.count(), 1, "the member listed");
     await page.selectOption("#ml-reason", "outside_period");
     await row.locator("button[data-act=reject]").click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
@@ -411,8 +415,8 @@ try {
         awards: { min: doc.award_stats.min, median: doc.award_stats.median, mean: doc.award_stats.mean, max: doc.award_stats.max },
         deciles: Object.fromEntries(doc.award_stats.deciles.map((d) => ["p" + d.percentile, d.award])),
         histogram: Object.fromEntries(doc.award_stats.histogram.bins.map((b) => [`${b.from}-${b.to}`, b.claims])),
-        "take-up": { eligible: doc.eligible, affected: doc.affected_count, total: doc.total_after_cap,
-            projection: doc.projection_if_all_claimed.total_after_cap },
+        "take-up": { eligible: doc.eligible, affected: doc.affected_count },
+        amounts: { total: doc.total_after_cap, projection: doc.projection_if_all_claimed.total_after_cap },
     });
     let compared = 0;
     for (const [scope, doc] of [["action", mine], ["incident", incidentDoc]]) {
@@ -432,8 +436,16 @@ try {
     equal(days.join(","), perDay.map((d) => d.members).join(","), "members per day");
     check(compared > 20, `figures compared: ${compared}`);
     await chartTextsWhole("#charts-body", "laptop, English");
-    const takeUpDrawn = await page.locator('#charts-body figure[data-chart="take-up-action"] svg').textContent();
-    contains(takeUpDrawn, "Projection if all claimed", "the take-up chart's label drawn whole");
+    const amountsDrawn = await page.locator('#charts-body figure[data-chart="amounts-action"] svg').textContent();
+    contains(amountsDrawn, "Projection if all claimed", "the amounts chart's label drawn whole");
+    // people and money on scales of their own: the 500 million affected are the longest bar of
+    // their chart, not one as short as a few claims beside a projection in cents
+    const barWidths = (chart) => page.locator(`#charts-body figure[data-chart="${chart}"] svg rect`)
+        .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute("width"))));
+    const [eligibleBar, affectedBar] = await barWidths("take-up-action");
+    check(affectedBar > 100 * eligibleBar, `the affected drawn on their own scale: ${affectedBar} against ${eligibleBar}`);
+    const [totalBar, projectionBar] = await barWidths("amounts-action");
+    check(projectionBar > 100 * totalBar, `the projection against the total: ${projectionBar} against ${totalBar}`);
     await shoot("27-dashboard-charts", { fullPage: true });
 
     steps.current = "simulate";
@@ -470,9 +482,9 @@ try {
     equal(await text("#sim-loss-cap-error"), "Enter a whole number from 0 to 1,000,000,000,000.", "not a whole number");
     equal(await focused(), "sim-errors", "the focus on the summary");
     await noStatusCode("#sim-form", "numbers refused");
-    await page.click('button[data-lang="fr"]');
+    await switchLanguage(page, "fr");
     equal((await text("#sim-base-error")).replace(NBSP, " "), "Saisissez un nombre entier de 0 à 1 000 000 000 000.", "in French");
-    await page.click('button[data-lang="en"]');
+    await switchLanguage(page, "en");
     equal(simPosts.length, 0, "nothing sent");
     page.off("request", countSim);
     await page.fill("#sim-hours", hoursBefore);
@@ -510,24 +522,24 @@ try {
         }
     }
     await axeTabs("laptop, English");
-    await page.click('button[data-lang="fr"]');
+    await switchLanguage(page, "fr");
     await page.click("#tab-list");
     contains(await text("#tab-list"), "Membres", "tabs in French");
     await shoot("28-dashboard-members-fr", { fullPage: false });
-    // on a phone, in French (longer words beside figures in the billions: the take-up chart)
+    // on a phone, in French (longer words beside figures in the billions: the amounts chart)
     await page.setViewportSize({ width: 390, height: 844 });
     await axeTabs("phone, French");
-    await page.click("#tab-summary");   // drawn again for the narrow screen
-    await page.locator('#charts-body figure[data-chart="take-up-action"]').waitFor();
+    await page.click("#tab-summary");   // read and drawn again: the charts' own sign, their
+    await page.locator("#charts-status").waitFor({ state: "hidden" });   // "Loading" gone
     await chartTextsWhole("#charts-body", "phone, French");
-    contains(await page.locator('#charts-body figure[data-chart="take-up-action"] svg').textContent(),
-        "Projection si tous réclamaient", "the take-up chart's label drawn whole, in French");
+    contains(await page.locator('#charts-body figure[data-chart="amounts-action"] svg').textContent(),
+        "Projection si tous réclamaient", "the amounts chart's label drawn whole, in French");
     await page.click("#tab-simulate");
     await chartTextsWhole("#sim-body", "phone, French, simulated");
-    contains(await page.locator('#sim-body figure[data-chart="take-up-action"] svg').textContent(),
+    contains(await page.locator('#sim-body figure[data-chart="amounts-action"] svg').textContent(),
         "Projection si tous réclamaient", "the simulation's charts follow the language");
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.click('button[data-lang="en"]');
+    await switchLanguage(page, "en");
 
     steps.current = "the key survives a reload";
     await page.reload();
@@ -609,10 +621,32 @@ try {
     await page.click("#tab-summary");
     await page.click("#totals-refresh");
     await page.locator(`#action-member-count:text-is("${setup.free.length + 2}")`).waitFor();
+    // the new member found in the list by its reference, then gone (its mandate revoked) before
+    // the volunteer opens it
+    await page.click("#tab-list");
+    await page.selectOption("#ml-status", "");
+    await page.selectOption("#ml-country", "");
+    await page.fill("#ml-reference", plain.reference);
+    await page.click("#ml-apply");
+    await listShown();
+    const goneRow = page.locator(`#ml-rows tr[data-reference="${plain.reference}"]`);
+    equal(await goneRow.count(), 1, "the member who joined later, listed");
     await later.click("#mandate-revoke");
     await later.locator("#join-form").waitFor();   // offered again
     contains(await later.locator("#claim-status").innerText(), "Your mandate is revoked", "revoked message");
     await later.close();
+
+    steps.current = "a member gone meanwhile";
+    await goneRow.locator("td").nth(1).locator("button").click();
+    await page.locator("#ml-status-line.status-error").waitFor();
+    equal(await text("#ml-status-line"), `${plain.reference} is no longer in this action: removed, or its mandate `
+        + "revoked, meanwhile. The list is shown as it is now.", "said in words");
+    await noStatusCode("#ml-status-line", "a member gone");
+    equal(await goneRow.count(), 0, "the list read again, without it");
+    await switchLanguage(page, "fr");
+    contains(await text("#ml-status-line"), "ne fait plus partie de cette action", "in French");
+    await switchLanguage(page, "en");
+    await page.fill("#ml-reference", "");
     await page.click("#tab-summary");
     await page.click("#totals-refresh");
     await page.locator(`#action-member-count:text-is("${setup.free.length + 1}")`).waitFor();
@@ -675,6 +709,8 @@ try {
     contains(await text("#action-facts"), "2026-09-b", "the facts above the tabs follow");
     // a hearing is the step offered first: filing and closing are the status buttons' own
     equal(await page.inputValue("#ev-kind"), "hearing", "the step offered first");
+    equal((await page.locator("#ev-kind option").evaluateAll((l) => l.map((o) => o.value))).join(","),
+        "hearing,judgment", "filing, settlement and closing are the status buttons' own");
     await page.fill("#ev-date", "2030-03-15");
     await page.fill("#ev-court-reference", "RG 30/01234");
     await page.fill("#ev-note", "Mise en état");
@@ -709,7 +745,7 @@ try {
     await page.click("#tab-record");
     await page.waitForFunction(() => document.getElementById("rec-mandate-version").value === "2026-09-b");
     // on a phone, in French, each step's cells say what they are; axe on the tab as it is
-    await page.click('button[data-lang="fr"]');
+    await switchLanguage(page, "fr");
     await page.setViewportSize({ width: 390, height: 844 });
     const hearingCells = await page.locator('#history-rows tr[data-kind="hearing"] td').evaluateAll((tds) =>
         tds.filter((td) => getComputedStyle(td).display !== "none")
@@ -726,7 +762,7 @@ try {
     await page.locator("#history-table").scrollIntoViewIfNeeded();
     await shoot("29-dashboard-history-fr", { fullPage: false });
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.click('button[data-lang="en"]');
+    await switchLanguage(page, "en");
     const withHearing = await apiGet(`/v1/actions/${action.id}`);
     const step = withHearing.history.at(-1);
     equal([step.kind, step.date, step.court_reference, step.note].join("|"),

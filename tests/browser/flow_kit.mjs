@@ -68,6 +68,15 @@ export async function newContext(browser, options = {}) {
     return context;
 }
 
+// Switches a scripted page's language with its switch (web/static/i18n.js) and waits for the
+// page's own sign that it did: <html lang> is set once the language's catalogue is there, in
+// the same task as the page's texts. The catalogue is fetched in the background at load; a
+// read right after the click could come before it on a busy machine.
+export async function switchLanguage(page, code) {
+    await page.click(`button[data-lang="${code}"]`);
+    await page.locator(`html[lang="${code}"]`).waitFor({ state: "attached" });
+}
+
 // Appends to problems what must not happen on page. The API's expected refusals (401, 404,
 // 409, 422) are logged by Chromium as failed loads and are not problems; a failed request is,
 // unless allowFailed(req) says the test caused it; so is a page answered 4xx/5xx, unless

@@ -14,7 +14,7 @@
 // screenshots at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
 // Prints one JSON line {"notice_id"} and exits 0 when everything held.
 import { mkdirSync, readFileSync } from "node:fs";
-import { axeCheck, launchBrowser, makeSteps, newContext, shoot as shootAt, watchPage } from "./flow_kit.mjs";
+import { axeCheck, launchBrowser, makeSteps, newContext, shoot as shootAt, switchLanguage, watchPage } from "./flow_kit.mjs";
 
 const [baseUrl, setupFile, outDir] = process.argv.slice(2);
 if (!baseUrl || !setupFile || !outDir) {
@@ -147,6 +147,7 @@ try {
     await page.click("#nt-save");
     await page.locator("#nt-rows tr").nth(2).waitFor();
     await page.click(`${first} button:text-is("Delete draft")`);
+    await page.locator("#nt-ask:not([hidden])").waitFor();
     contains(await text("#nt-ask-text"), "Delete the draft", "asked first");
     await page.click("#nt-ask-yes");
     await page.locator("#nt-list-status.status-success:has-text('Draft deleted')").waitFor();
@@ -154,7 +155,7 @@ try {
     equal(await page.getAttribute(first, "data-id"), noticeId, "the draft is gone from the list");
 
     steps.current = "in French";
-    await page.click('button[data-lang="fr"]');
+    await switchLanguage(page, "fr");
     equal(await text("#tab-notices"), "Avis", "the tab in French");
     equal(await text("#nt-h3"), "Informer les membres", "the heading in French");
     contains(await text(`${first} td.state`), "Envoyé", "the state in French");
@@ -168,7 +169,7 @@ try {
     equal(card.join(", "), '"Rédigé le", "Objet", "Nature", "État", "Destinataires", "Avancement"', "the card's labels");
     await page.setViewportSize({ width: 1280, height: 800 });
     await shoot("notices-fr", { fullPage: false });
-    await page.click('button[data-lang="en"]');
+    await switchLanguage(page, "en");
 
     steps.current = "end";
     if (problems.length)

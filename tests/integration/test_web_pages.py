@@ -76,13 +76,16 @@ class PageParser(html.parser.HTMLParser):
         self.urls = []             # src/href/action values
         self.i18n_keys = set()
         self.loose_text = []       # text outside the dictionary
+        self.default_text = []     # (key, text) inside an element marked data-i18n="key"
         self.ids = []
         self._stack = []
+        self._keys = []            # the data-i18n key of each element of _stack, or None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag not in ("meta", "link", "input", "br", "img", "hr"):
             self._stack.append(tag)
+            self._keys.append(a.get("data-i18n"))
         if tag == "script":
             self.scripts.append(a)
         if tag == "style":
@@ -106,11 +109,14 @@ class PageParser(html.parser.HTMLParser):
         self.handle_starttag(tag, attrs)
         if self._stack and self._stack[-1] == tag:
             self._stack.pop()
+            self._keys.pop()
 
     def handle_endtag(self, tag):
         if tag in self._stack:
-            while self._stack and self._stack.pop() != tag:
-                pass
+            while self._stack:
+                self._keys.pop()
+                if self._stack.pop() == tag:
+                    break
 
     def handle_data(self, data):
         text = data.strip()
@@ -118,18 +124,22 @@ class PageParser(html.parser.HTMLParser):
             return
         if self._stack and self._stack[-1] == "script":
             self.inline_script.append(text)
+        elif self._keys and self._keys[-1] is not None:
+            self.default_text.append((self._keys[-1], text))
         elif "noscript" not in self._stack and text not in LITERAL_TEXT:
             self.loose_text.append(text)
 
 
+def dictionary_texts(lang):
+    """The catalogue web/i18n/<lang>.json (shared by the server-rendered pages and the
+    scripts): {key: text}."""
+    with open(os.path.join(web_dir(), "i18n", lang + ".json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
 def dictionary():
-    """The keys of each language of the catalogue web/i18n/<lang>.json (shared by the
-    server-rendered pages and the scripts): {"en": set, "fr": set}."""
-    languages = {}
-    for lang in ("en", "fr"):
-        with open(os.path.join(web_dir(), "i18n", lang + ".json"), encoding="utf-8") as f:
-            languages[lang] = set(json.load(f))
-    return languages
+    """The keys of each language of the catalogue: {"en": set, "fr": set}."""
+    return {lang: set(dictionary_texts(lang)) for lang in ("en", "fr")}
 
 
 class WebPagesTest(unittest.TestCase):
@@ -186,6 +196,11 @@ class WebPagesTest(unittest.TestCase):
                                      f"external or scheme URL {url!r}")
                 self.assertEqual(p.loose_text, [], "text outside the dictionary")
                 self.assertEqual(p.i18n_keys - keys["en"], set(), "keys missing in English")
+                # the text a page holds before its script runs (headings, options: the HTML
+                # checker wants neither empty) is its key's English string, as lang="en" says
+                english = dictionary_texts("en")
+                self.assertEqual([(k, v) for k, v in p.default_text if english.get(k) != v], [],
+                                 "default text other than the English string of its key")
 
     def test_dictionary_is_complete(self):
         keys = dictionary()
@@ -249,10 +264,7 @@ class WebPagesTest(unittest.TestCase):
         hint = re.search(r'<p class="hint" id="' + re.escape(described.group(1))
                          + r'" data-i18n="([^"]+)">', page)
         self.assertIsNotNone(hint, "the hint the field names")
-        texts = {}
-        for lang in ("en", "fr"):
-            with open(os.path.join(web_dir(), "i18n", lang + ".json"), encoding="utf-8") as f:
-                texts[lang] = json.load(f)
+        texts = {lang: dictionary_texts(lang) for lang in ("en", "fr")}
         for lang, reader, page_name in (("en", "claimant", "My claim"),
                                         ("fr", "demandeur", "Ma réclamation")):
             with self.subTest(lang=lang):

@@ -38,11 +38,12 @@ export function onNarrowChange(redraw) {
 }
 
 // A label in lines of at most `chars` characters, cut between words (a word longer than a line
-// stays whole on its own line: the drawing is as wide as it needs, see barsSvg).
+// stays whole on its own line: the drawing is as wide as it needs, see barsSvg). A no-break
+// space is no place to cut ("Supplément : …" in French) and stays as it is.
 function labelLines(label, chars) {
     const lines = [];
     let line = "";
-    for (const word of String(label).split(/\s+/)) {
+    for (const word of String(label).split(/[^\S\u00a0\u202f]+/)) {
         if (line && (line + " " + word).length > chars) {
             lines.push(line);
             line = word;
@@ -171,14 +172,17 @@ export function summaryCharts(s, scope, { perDay } = {}) {
     if (perDay)
         out.push(figure("per-day", t("ws.chart.per_day"), perDay.map((d) => ({
             key: d.date, label: formatDate(d.date), value: d.members, text: formatNumber(d.members) })), "columns"));
-    const counts = [{ key: "eligible", label: t("ws.c.eligible"), value: s.eligible, text: formatNumber(s.eligible) },
-        { key: "affected", label: t("ws.c.affected"), value: s.affected_count, text: formatNumber(s.affected_count) }];
-    if (s.total_after_cap !== null && s.projection_if_all_claimed?.total_after_cap !== null
-        && s.projection_if_all_claimed)
-        counts.push({ key: "total", label: t("ws.c.total"), value: s.total_after_cap, text: money(s.total_after_cap) },
-            { key: "projection", label: t("ws.c.projection"), value: s.projection_if_all_claimed.total_after_cap,
-                text: money(s.projection_if_all_claimed.total_after_cap) });
-    out.push(figure(`take-up-${scope}`, t("ws.chart.take_up", sc), counts));
+    // people and money each on a scale of their own: on one, a projection in cents dwarfed the
+    // counts (500 million affected drawn as long as 3 claims), and an incident of ten people
+    // drew its ten and its three alike
+    out.push(figure(`take-up-${scope}`, t("ws.chart.take_up", sc), [
+        { key: "eligible", label: t("ws.c.eligible"), value: s.eligible, text: formatNumber(s.eligible) },
+        { key: "affected", label: t("ws.c.affected"), value: s.affected_count, text: formatNumber(s.affected_count) }]));
+    const projected = s.projection_if_all_claimed?.total_after_cap;
+    if (s.total_after_cap !== null && s.total_after_cap !== undefined && projected !== null && projected !== undefined)
+        out.push(figure(`amounts-${scope}`, t("ws.chart.amounts", sc), [
+            { key: "total", label: t("ws.c.total"), value: s.total_after_cap, text: money(s.total_after_cap) },
+            { key: "projection", label: t("ws.c.projection"), value: projected, text: money(projected) }]));
     if (s.claims_by_status)
         out.push(figure(`status-${scope}`, t("ws.chart.status", sc), Object.entries(s.claims_by_status).map(([k, v]) => ({
             key: k, label: t("status." + k), value: v, text: formatNumber(v) }))));
@@ -203,10 +207,14 @@ export class ChartsPanel {
         this.status = status;
         this.body = body;
         this.docs = null;
+        this.loads = 0;         // reads asked for: only the last one's answers are drawn
         onNarrowChange(() => this.render());
     }
 
+    // Only the last load asked for is drawn: an action's charts still on their way when another
+    // action is chosen (or the tab shown again) are not drawn under it when they come.
     async load(action) {
+        const seq = ++this.loads;
         this.status.set({ key: "ws.charts_loading" });
         const id = encodeURIComponent(action.id);
         try {
@@ -214,6 +222,8 @@ export class ChartsPanel {
                 this.call("GET", `/v1/actions/${id}/compensation`),
                 this.call("GET", `/v1/incidents/${encodeURIComponent(action.incident)}/compensation`),
                 this.call("GET", `/v1/actions/${id}/timeline`)]);
+            if (seq !== this.loads)
+                return;
             const bad = [mine, incident, timeline].find((r) => r.status !== 200 || !r.body);
             if (bad) {
                 if (bad.status !== 401)
@@ -224,7 +234,8 @@ export class ChartsPanel {
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
-            this.status.set(genericProblem(e));
+            if (seq === this.loads)
+                this.status.set(genericProblem(e));
             return;
         }
         this.status.clear();

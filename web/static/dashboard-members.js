@@ -36,6 +36,7 @@ export class MembersTab {
         this.next = null;
         this.selected = new Set();
         this.pending = null;      // {run, ...}: what the confirm box would do
+        this.reads = 0;           // reads of the list asked for: the last one is shown
         this.status = new StatusLine($("ml-status-line"));
         this.errors = new FormErrors($("ml-filter"), $("ml-errors"));
         this.fillChoices();
@@ -147,22 +148,39 @@ export class MembersTab {
         return this.load(null, false);
     }
 
+    // Only the last read asked for is shown (the tab shown again, then Apply: the first answer
+    // may come last). The list is aria-busy from that request to its answer's rendering, as
+    // "Loading…" says: the sign, for a reader and for the browser tests, that what it shows
+    // is the answer.
     async load(cursor, forward) {
         if (!this.action)
             return;
         const action = this.action;
+        const seq = ++this.reads;
         this.status.set({ key: "ws.loading" });
+        $("member-list").setAttribute("aria-busy", "true");
+        try {
+            await this.read(action, cursor, forward, seq);
+        } finally {
+            if (seq === this.reads)
+                $("member-list").setAttribute("aria-busy", "false");
+        }
+    }
+
+    async read(action, cursor, forward, seq) {
         let r;
         try {
             r = await this.call("GET", `${this.base()}/members?${this.query(cursor)}`);
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
-            this.status.set(genericProblem(e));
+            if (seq === this.reads)
+                this.status.set(genericProblem(e));
             return;
         }
-        if (r.status === 401 || this.action !== action)
-            return; // another action chosen meanwhile: its own list is on its way
+        // another action chosen meanwhile (its own list is on its way), or a later read
+        if (r.status === 401 || this.action !== action || seq !== this.reads)
+            return;
         if (r.status !== 200 || !r.body || !Array.isArray(r.body.data)) {
             this.refused(r);
             return;
@@ -261,7 +279,11 @@ export class MembersTab {
         this.errors.clear();
         const count = r.body.count;
         if (count === 0) {
-            this.status.set({ kind: "info", key: "ws.nothing" });
+            // a row's member that would not change: rejected already, or no longer a member
+            if (which === "one" && !(await this.stillMember(reference)))
+                this.memberGone(reference);
+            else
+                this.status.set({ kind: "info", key: "ws.nothing" });
             return;
         }
         // a decision moves every member whose status differs from it (docs/workspace.md): on a
@@ -316,6 +338,10 @@ export class MembersTab {
             this.closeConfirm();
             if (!done)
                 return;
+            if (done.status === 404) {
+                this.memberGone(reference);
+                return;
+            }
             if (done.status !== 200) {
                 this.status.set(refusalMessage(done));
                 return;
@@ -376,6 +402,31 @@ export class MembersTab {
 
     // --- one member's claim ------------------------------------------------------------------
 
+    // Whether reference is still a member: the list filtered on it (not the member's claim,
+    // whose read is audited); a failed read counts as still there (the caller says no more).
+    async stillMember(reference) {
+        try {
+            const q = new URLSearchParams({ limit: "1", reference });
+            const r = await this.call("GET", `${this.base()}/members?${q}`);
+            return r.status !== 200 || !Array.isArray(r.body?.data) || r.body.data.length > 0;
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+            return true;
+        }
+    }
+
+    // A member listed here and no longer in the action (removed by another volunteer, the
+    // mandate revoked from /my-claim): its claim or its removal answers 404, its rejection
+    // counts none. Said in words, the list read again without it, its claim (if shown) closed.
+    async memberGone(reference) {
+        this.selected.delete(reference);
+        if ($("ml-detail").dataset.reference === reference)
+            $("ml-detail").hidden = true;
+        await this.refresh();
+        this.status.set({ kind: "error", key: "ws.member_gone", params: { reference } });
+    }
+
     async openMember(reference) {
         let r;
         try {
@@ -388,8 +439,12 @@ export class MembersTab {
         }
         if (r.status === 401)
             return;
+        if (r.status === 404) {
+            this.memberGone(reference);
+            return;
+        }
         if (r.status !== 200 || !r.body) {
-            this.status.set(genericProblem(r));
+            this.status.set(refusalMessage(r));
             return;
         }
         const { claim, review, duplicate_attempts: dup } = r.body;
@@ -414,6 +469,7 @@ export class MembersTab {
                 row("ws.d.duplicates", t("ws.d.duplicates_value", { count: formatNumber(dup.count),
                     dates: dup.dates.map(formatDate).join(", ") || "—" }))),
             close);
+        $("ml-detail").dataset.reference = reference;
         $("ml-detail").hidden = false;
         $("ml-detail").focus();
     }

@@ -368,8 +368,10 @@ export class NoticesTab {
         clearTimeout(this.timer);
         if (!this.action)
             return;
+        // another action chosen meanwhile: its own list is on its way, this one is not its
+        const action = this.action;
         const r = await this.request("GET", this.base() + "?limit=50");
-        if (r === null)
+        if (r === null || this.action !== action)
             return;
         if (r instanceof NetworkError || r.status !== 200) {
             this.listStatus.set(genericProblem(r));

@@ -4,7 +4,9 @@
 // Saving sends only what changed, as one merge PATCH of the action: the server writes the
 // action and its record in one transaction, the action first, so a new version and its
 // texts arrive together (a new version applies to new mandates only). Status moves stay the
-// buttons above the tabs (they write their own dated step); other steps are added here.
+// buttons above the tabs (they write their own dated step: filed, settlement, closed); the step
+// form offers the others, a hearing or a judgment (docs/decisions.md "Workspace: the step form
+// offers no status move").
 import { onLanguageChange, t } from "./i18n.js";
 import { NetworkError, StatusLine, el, formatDate, genericProblem } from "./common.js";
 import { FormErrors } from "./forms.js";
@@ -28,6 +30,7 @@ export class RecordTab {
         this.onChanged = onChanged;
         this.doc = null;
         this.busy = false;
+        this.reads = 0;         // reads of the record asked for: the last one is shown
         this.status = new StatusLine($("record-status"));
         this.eventStatus = new StatusLine($("event-status")); // beside its form: on a phone the
         // record's status line is screens above
@@ -54,9 +57,12 @@ export class RecordTab {
             this.eventErrors.clear();
             $("event-form").reset();
         }
+        // only the last read asked for is shown: another action's record coming late would fill
+        // the form under this one's heading, and its Save would write to that other action
+        const seq = ++this.reads;
         this.status.set({ key: "ws.rec.loading" });
         const r = await this.send("GET", `/v1/actions/${encodeURIComponent(action.id)}`);
-        if (!r)
+        if (!r || seq !== this.reads)
             return;
         if (r.status !== 200 || !r.body) {
             this.status.set(genericProblem(r));

@@ -29,20 +29,45 @@ function flatten(obj, prefix = "", out = []) {
     return out;
 }
 
-// The whole-number fields of the form: [control, the scheme's field the server names, least,
-// most] (docs/api.md §8.1: amounts 0–10¹², hours 0–1000, a fund cap from 1). A figure outside
-// them, or one that is no whole number, gets one message at its field, in the page's language,
-// whether the page or the server finds it: typed past what JSON carries exactly it would come
-// back as a bare 400, and "1.5" or "1-2" (the browser's badInput, an empty value) would be sent
-// as nothing at all.
+// The form's fields, row by row, built here (web/dashboard.html holds only their place):
+// id: the control; field: its wrapper's data-field, where the server's errors about it land
+// (a wrapper takes its field's sub-paths too, forms.js); range: the field a whole number
+// outside [min, max] is refused at (docs/api.md §8.1: amounts 0–10¹², hours 0–1000, a fund cap
+// from 1); the cash ratio is a decimal, no whole number. A figure outside its range, or one that
+// is no whole number, gets one message at its field, in the page's language, whether the page
+// or the server finds it: typed past what JSON carries exactly it would come back as a bare
+// 400, and "1.5" or "1-2" (the browser's badInput, an empty value) would be sent as nothing.
 const AMOUNT_MAX = 1e12;
-const NUMBER_FIELDS = [["sim-base", "scheme.base_amount", 0, AMOUNT_MAX],
-    ["sim-voucher", "scheme.vouchers", 0, AMOUNT_MAX],
-    ["sim-supplement", "scheme.category_supplements.password", 0, AMOUNT_MAX],
-    ["sim-loss-cap", "scheme.documented_loss.cap_per_claimant", 0, AMOUNT_MAX],
-    ["sim-hourly", "scheme.time_spent.hourly_rate", 0, AMOUNT_MAX],
-    ["sim-hours", "scheme.time_spent.max_hours", 0, 1000],
-    ["sim-fund-cap", "scheme.fund_cap", 1, AMOUNT_MAX]];
+const amount = (id, field, label, more = {}) => ({ id, field, label, range: field, min: 0, max: AMOUNT_MAX, ...more });
+const SIM_ROWS = [
+    [amount("sim-base", "scheme.base_amount", "ws.sim.base"),
+        amount("sim-voucher", "scheme.vouchers", "ws.sim.voucher"),
+        { id: "sim-cash-ratio", field: "scheme.cash_alternative_ratio", label: "ws.sim.cash_ratio" }],
+    [amount("sim-supplement", "scheme.category_supplements", "ws.sim.supplement",
+        { range: "scheme.category_supplements.password" }),
+    amount("sim-loss-cap", "scheme.documented_loss", "ws.sim.loss_cap",
+        { range: "scheme.documented_loss.cap_per_claimant" }),
+    amount("sim-hourly", "scheme.time_spent.hourly_rate", "ws.sim.hourly"),
+    amount("sim-hours", "scheme.time_spent.max_hours", "ws.sim.hours", { max: 1000 }),
+    amount("sim-fund-cap", "scheme.fund_cap", "ws.sim.fund_cap", { min: 1 })]];
+// [control, the scheme's field the server names, least, most] of each whole-number field
+const NUMBER_FIELDS = SIM_ROWS.flat().filter((f) => f.range).map((f) => [f.id, f.range, f.min, f.max]);
+
+// The fields' markup, as every form of the page writes it (forms.js): a wrapper naming its
+// field and label, the label, the error line, the control. Labels follow the language through
+// data-i18n.
+function buildFields(box) {
+    box.replaceChildren(...SIM_ROWS.map((row) => el("div", { class: "field-row" }, ...row.map((f) => {
+        const control = f.range
+            ? el("input", { id: f.id, type: "number", min: String(f.min), max: f.max === AMOUNT_MAX ? null : String(f.max),
+                step: "1", inputmode: "numeric", class: "input-medium" })
+            : el("input", { id: f.id, type: "text", inputmode: "decimal", maxlength: "6", class: "input-medium" });
+        return el("div", { class: "field grow", dataset: { field: f.field, labelKey: f.label } },
+            el("label", { for: f.id, text: t(f.label), dataset: { i18n: f.label } }),
+            el("p", { class: "error-msg", id: `${f.id}-error`, hidden: true }),
+            control);
+    }))));
+}
 
 // The field error of a number outside its range, its bounds in the reader's digits.
 function rangeError([, field, min, max]) {
@@ -69,6 +94,8 @@ export class SimulatePanel {
         this.incident = null;
         this.result = null;
         this.scheme = null;
+        this.runs = 0;          // simulations asked for: the last one's answer is drawn
+        buildFields($("sim-fields"));   // before FormErrors, which links them to their hints
         this.status = new StatusLine($("sim-status"));
         this.errors = new FormErrors($("sim-form"), $("sim-errors"), (e) => (e.code === "number-range"
             ? { min: formatNumber(e.min), max: formatNumber(e.max) } : {}));
@@ -193,17 +220,23 @@ export class SimulatePanel {
             return;
         }
         const scheme = this.schemeOfForm();
+        // only the answer to the last run on the action shown is drawn: another action chosen
+        // meanwhile, or Simulate pressed again, and an earlier answer coming late is dropped
+        const action = this.action;
+        const seq = ++this.runs;
+        const current = () => this.action === action && seq === this.runs;
         this.status.set({ key: "ws.sim.running" });
         let r;
         try {
-            r = await this.call("POST", "/v1/compensation/simulate", { body: { action_id: this.action.id, scheme } });
+            r = await this.call("POST", "/v1/compensation/simulate", { body: { action_id: action.id, scheme } });
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
-            this.status.set(genericProblem(e));
+            if (current())
+                this.status.set(genericProblem(e));
             return;
         }
-        if (r.status === 401)
+        if (r.status === 401 || !current())
             return;
         const list = fieldErrors(r)?.map(asRangeError) ?? null;
         if (list || r.status !== 200 || !r.body) {
