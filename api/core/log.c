@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "core/strbuf.h"
+#include "core/utf8_cut.h"
 
 /* A line starts with the time and the level; the line's buffer is reserved once for a usual
  * line (a request's is about 170 bytes), so it is not grown several times on every request. */
@@ -51,7 +52,8 @@ vlog(const char *level, const char *fmt, va_list ap)
     struct strbuf sb = {0};
     char msg[1024];
 
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (vsnprintf(msg, sizeof msg, fmt, ap) >= (int)sizeof msg)
+        utf8_cut_incomplete(msg, sizeof msg - 1); /* the line stays valid JSON (UTF-8) */
     begin(&sb, level);
     strbuf_puts(&sb, ",\"msg\":");
     strbuf_json_string(&sb, msg);
