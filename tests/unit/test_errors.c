@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <unistr.h>
 
 #include "core/errors.h"
 
@@ -15,14 +16,7 @@
 static bool
 whole_characters(const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        size_t need = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
-        for (size_t i = 1; i < need; i++)
-            if ((p[i] & 0xc0) != 0x80)
-                return false;
-        p += need;
-    }
-    return true;
+    return u8_check((const uint8_t *)s, strlen(s)) == NULL;
 }
 
 static void
