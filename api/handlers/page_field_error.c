@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistr.h>
 
 #include "web/catalogue.h"
 #include "web/escape.h"
@@ -15,22 +16,21 @@ has_key(const struct web_ctx *w, const char *key)
 }
 
 /* A field's name as a message shows it: at most FIELD_SHOWN code points, then "…" (a
- * forged name can be long; errors_add may have cut it inside a code point, which is dropped). */
+ * forged name can be long). The name is whole UTF-8: the readers refuse anything else and
+ * errors_add cuts on a character's boundary; u8_mblen's -1 (never seen) would end it there. */
 #define FIELD_SHOWN 40
 
 static const char *
 field_shown(const char *field, char *buf, size_t size)
 {
-    size_t n = strlen(field), end = 0, points = 0, i = 0;
+    const uint8_t *s = (const uint8_t *)field;
+    size_t n = strlen(field), end = 0;
 
-    while (i < n && points < FIELD_SHOWN) {
-        unsigned char c = (unsigned char)field[i];
-        size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-        if (i + len > n)
-            break; /* a code point errors_add cut */
-        i += len;
-        end = i;
-        points++;
+    for (int points = 0; end < n && points < FIELD_SHOWN; points++) {
+        int len = u8_mblen(s + end, n - end);
+        if (len <= 0)
+            break;
+        end += (size_t)len;
     }
     snprintf(buf, size, "%.*s%s", (int)end, field, end < n ? "…" : "");
     return buf;

@@ -280,7 +280,10 @@ class ClaimForm(unittest.TestCase):
                            ("fr", "Le champ « <bdi>{}</bdi> » n'est pas accepté.")):
             for name, shown in (("claimant.nickname", "claimant.nickname"),
                                 ("claimant.<b>x</b>", "claimant.&lt;b&gt;x&lt;/b&gt;"),
-                                ("z" * 100, "z" * 40 + "…")):
+                                ("z" * 100, "z" * 40 + "…"),
+                                # 40 characters of two bytes each, not 40 bytes; the API
+                                # cut the name (95 bytes) on a character's boundary
+                                ("é" * 60, "é" * 40 + "…")):
                 with self.subTest(lang=lang, name=name[:20]):
                     page = self.page(lang=lang).body.decode()  # a key per body
                     r = ff.post_form(self.client, f"/claim?lang={lang}",
