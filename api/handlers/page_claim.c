@@ -289,12 +289,94 @@ receipt(struct request *rq, const struct posted *p, const char *reference, const
     return r;
 }
 
+/* A refusal of a send that is no field's: the message above the form, the page's status,
+ * and the word the form sent back keeps in its hidden `sent` (CLAIM_FORM_SENT), so that its
+ * language switch says the same again with the same status. */
+struct refusal {
+    const char *sent;
+    int status;
+    const char *problem; /* the API's problem; NULL: any other of that status */
+    const char *key;
+    const char *link, *link_key;
+    bool retry;          /* {seconds}: Retry-After, kept in `sent` after a ':' */
+};
+
+static const struct refusal refusals[] = {
+    {"duplicate", 409, "duplicate-claim", "claim.err.duplicate", "/my-claim",
+     "claim.err.duplicate_link", false},
+    {"closed", 409, "incident-closed", "claim.err.closed", NULL, NULL, false},
+    /* the same form sent twice at once (a double click): the first is still being made */
+    {"in_use", 409, NULL, "claim.err.in_use", NULL, NULL, false},
+    /* the same form sent again with other answers (a page kept from before) */
+    {"reused", 422, "idempotency-key-reuse", "claimform.err.resend", NULL, NULL, false},
+    {"rate_limited", 429, NULL, "claim.err.rate_limited", NULL, NULL, true},
+    {"unavailable", 503, NULL, "claim.err.unavailable", NULL, NULL, true},
+};
+
+#define N_REFUSALS (sizeof refusals / sizeof refusals[0])
+
+/* Retry-After's seconds as the page says them (digits, at most a day's), or NULL. */
+static const char *
+retry_seconds(const char *v)
+{
+    size_t n = v != NULL ? strspn(v, "0123456789") : 0;
+
+    return n > 0 && n <= 5 && v[n] == '\0' ? v : NULL;
+}
+
+/* The refusal the API answered (status, problem), or NULL. */
+static const struct refusal *
+refusal_answered(const struct page_answer *a)
+{
+    for (size_t i = 0; i < N_REFUSALS; i++)
+        if (refusals[i].status == a->status &&
+            (refusals[i].problem == NULL || strcmp(refusals[i].problem, a->problem) == 0))
+            return &refusals[i];
+    return NULL;
+}
+
+/* The refusal a form's `sent` names ("duplicate", "rate_limited:30"), its seconds into
+ * *seconds; NULL for "1" (field errors) or a word that is none of ours. */
+static const struct refusal *
+refusal_sent(const char *sent, const char **seconds)
+{
+    size_t n = sent != NULL ? strcspn(sent, ":") : 0;
+
+    *seconds = NULL;
+    for (size_t i = 0; sent != NULL && i < N_REFUSALS; i++) {
+        const struct refusal *r = &refusals[i];
+        if (strlen(r->sent) != n || strncmp(r->sent, sent, n) != 0)
+            continue;
+        if (r->retry && (sent[n] != ':' || (*seconds = retry_seconds(sent + n + 1)) == NULL))
+            return NULL;
+        return r->retry || sent[n] == '\0' ? r : NULL;
+    }
+    return NULL;
+}
+
+/* The form again with r's message: status, Retry-After and the `sent` that keeps it. */
+static struct reply
+render_refused(struct request *rq, const struct web_ctx *w, struct claim_form_state *st,
+               const struct refusal *r, const char *seconds)
+{
+    st->notice_key = r->key;
+    st->notice_link = r->link;
+    st->notice_link_key = r->link_key;
+    st->notice_param = seconds;
+    st->sent = r->retry ? arena_printf(rq->arena, "%s:%s", r->sent, seconds) : r->sent;
+    struct reply page = render_form(rq, w, r->status, st);
+    if (r->retry)
+        reply_add_header(&page, "Retry-After", seconds);
+    return page;
+}
+
 static struct reply
 present_claim(struct request *rq, struct reply api)
 {
     struct posted *p = rq->present_ctx;
     struct claim_form_state st = {
         .data = &p->data, .scheme = p->has_scheme ? &p->scheme : NULL, .values = &p->form};
+    const struct refusal *refused;
     struct page_answer a;
 
     page_api_answer(rq, api, &a);
@@ -303,29 +385,15 @@ present_claim(struct request *rq, struct reply api)
                        json_string_value(json_object_get(a.doc, "token")),
                        json_string_value(json_object_get(a.doc, "action_id")));
     if ((st.errors = page_api_errors(rq, &a)) != NULL) {
-        /* beside the fields */
-    } else if (a.status == 409 && strcmp(a.problem, "duplicate-claim") == 0) {
-        st.notice_key = "claim.err.duplicate";
-        st.notice_link = "/my-claim";
-        st.notice_link_key = "claim.err.duplicate_link";
-    } else if (a.status == 409 && strcmp(a.problem, "incident-closed") == 0) {
-        st.notice_key = "claim.err.closed";
-    } else if (a.status == 409 ||
-               (a.status == 422 && strcmp(a.problem, "idempotency-key-reuse") == 0)) {
-        st.notice_key = "claimform.err.resend"; /* a form sent twice at once, or changed after */
-    } else if (a.status == 429) {
-        st.notice_key = "claim.err.rate_limited";
-        st.notice_param = a.retry_after;
-    } else if (a.status == 503) {
-        st.notice_key = "claim.err.unavailable";
-        st.notice_param = a.retry_after;
-    } else {
-        return page_error(rq, a.status >= 400 ? a.status : 500);
+        st.sent = "1"; /* beside the fields */
+        return render_form(rq, &p->w, a.status, &st);
     }
-    struct reply r = render_form(rq, &p->w, a.status, &st);
-    if (a.retry_after != NULL)
-        reply_add_header(&r, "Retry-After", a.retry_after);
-    return r;
+    if ((refused = refusal_answered(&a)) == NULL)
+        return page_error(rq, a.status >= 400 ? a.status : 500);
+    const char *seconds = retry_seconds(a.retry_after);
+    if (refused->retry && seconds == NULL)
+        seconds = "30"; /* an answer without its Retry-After: as claim.js says then */
+    return render_refused(rq, &p->w, &st, refused, seconds);
 }
 
 /* --- the post ---------------------------------------------------------------------------- */
@@ -394,10 +462,20 @@ handle_page_claim_post(struct request *rq)
          * typed now, by the API's own rules; a fresh form shows none */
         struct claim_form_state st = {
             .data = &p->data, .scheme = p->has_scheme ? &p->scheme : NULL, .values = &p->form};
-        if (form_get(&p->form, CLAIM_FORM_SENT, NULL) != NULL)
+        const char *sent = form_get(&p->form, CLAIM_FORM_SENT, NULL), *seconds;
+        if (sent != NULL)
             st.errors = page_claim_check(
                 rq, body_of(p), &p->data.incident,
                 ((const struct app *)rq->app)->cfg->privacy_notice_version);
+        if (st.errors != NULL) {
+            st.sent = "1";
+            return render_form(rq, &p->w, 422, &st); /* as the refused post answered */
+        }
+        /* a send refused for no field (a duplicate, the rate limit): its message again, with
+         * its status; the seconds to wait are those the refused page said */
+        const struct refusal *refused = refusal_sent(sent, &seconds);
+        if (refused != NULL)
+            return render_refused(rq, &p->w, &st, refused, seconds);
         return render_form(rq, &p->w, 200, &st);
     }
     if (!become_api_request(rq, p))

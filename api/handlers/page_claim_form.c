@@ -563,8 +563,8 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
     html_hidden(sb, "incident", d->incident.slug);
     html_hidden(sb, "lang", web_lang_code(w->lang));
     html_hidden(sb, "idempotency_key", st->idem_key);
-    if (st->values != NULL && st->errors != NULL && st->errors->n > 0)
-        html_hidden(sb, CLAIM_FORM_SENT, "1"); /* its language switch shows the errors again */
+    if (st->values != NULL && st->sent != NULL)
+        html_hidden(sb, CLAIM_FORM_SENT, st->sent); /* its switch says the refusal again */
     if (d->has_offer)
         html_hidden(sb, "action", d->action.id); /* the offer stays when the box is left unticked */
     page_claim_fields(sb, w, st);

@@ -29,6 +29,8 @@ struct claim_form_state {
     const char *notice_link;      /* a link under it, or NULL */
     const char *notice_link_key;
     const char *privacy_version;  /* the notice a claim made now accepts */
+    const char *sent;             /* a refused send: the form's hidden `sent` ("1": field
+                                   * errors, else the refusal, page_claim.c), or NULL */
     char idem_key[CLAIM_FORM_KEY_LEN + 1];
 };
 

@@ -246,7 +246,7 @@ class ClaimForm(unittest.TestCase):
                 self.assertEqual(refused.status, 422, refused)
                 r = ff.post_form(self.client, f"/claim?lang={to}",
                                  pairs_for(refused.body.decode(), fields) + [("switch_lang", to)])
-                self.assertEqual(r.status, 200, r)
+                self.assertEqual(r.status, 422, "the status of the refused post, as it said")
                 text = r.body.decode()
                 self.assertIn(f'<html lang="{to}"', text)
                 self.assertIn(f"<title>{title}</title>", text)
@@ -272,6 +272,46 @@ class ClaimForm(unittest.TestCase):
                 self.assertNotIn('href="#email"', at)
                 self.assertNotRegex(at, r'<input id="email"[^>]*aria-invalid')
         self.assertEqual(cf.count_claims(self.slug), before, "a claim was made")
+
+    def test_a_refused_send_says_so_again_through_the_language_switch(self):
+        """A send refused for no field (a duplicate, the rate limit) says the same again in the
+        other language when the switch is used, with the same status (its hidden `sent` says
+        which refusal; a word the server does not know says nothing)."""
+        fields = person()
+        made = ff.post_form(self.client, "/claim?lang=fr",
+                            pairs_for(self.page().body.decode(), fields))
+        self.assertEqual(made.status, 200, made)
+        twice = ff.post_form(self.client, "/claim?lang=fr",
+                             pairs_for(self.page().body.decode(), fields))
+        self.assertEqual(twice.status, 409, twice)
+        self.assertIn("Une réclamation existe déjà", twice.body.decode())
+        r = ff.post_form(self.client, "/claim?lang=en",
+                         pairs_for(twice.body.decode(), fields) + [("switch_lang", "en")])
+        self.assertEqual(r.status, 409, "the status of the refused post")
+        text = r.body.decode()
+        self.assertIn("A claim already exists for this person", text)
+        self.assertIn('<a href="/my-claim">Go to my claim</a>', text)
+        self.assertIn("<title>Error: ", text)
+        # the rate limit's message and its wait, as the refused page said them (forged here:
+        # this server has no limit)
+        page = self.page(lang="en").body.decode()
+        for sent, status, said in (("rate_limited:12", 429, "réessayez dans 12\u00a0secondes"),
+                                   ("unavailable:7", 503, "réessayez dans 7\u00a0secondes"),
+                                   ("rate_limited:soon", 200, None), ("other", 200, None)):
+            with self.subTest(sent=sent):
+                r = ff.post_form(self.client, "/claim?lang=fr",
+                                 pairs_for(page, person()) + [("sent", sent),
+                                                              ("switch_lang", "fr")])
+                self.assertEqual(r.status, status, r)
+                text = r.body.decode()
+                if said is None:
+                    self.assertNotIn('id="form-notice"', text)
+                    continue
+                self.assertTrue(said in text, f"{said!r} not in the page")
+                self.assertEqual(r.headers.get("Retry-After"), sent.split(":")[1])
+                self.assertIn(f'name="sent" value="{sent}"', text, "said again at the next")
+        self.assertEqual(cf.count_claims(self.slug,
+                                         f"reference = '{REFERENCE_RE.search(made.body.decode()).group(1)}'"), 1)
 
     def test_an_unknown_field_is_named(self):
         """A forged post with a control the form does not have is told which one, escaped,

@@ -186,11 +186,15 @@ function showReceipt(body) {
     window.scrollTo(0, 0);
 }
 
-// The form was sent and refused: its language switch shows the errors again, as the
-// server's refused form does (its hidden "sent"; api/handlers/page_claim.c).
-function markSent() {
-    if (!form.elements.sent)
-        form.append(el("input", { type: "hidden", name: "sent", value: "1" }));
+// The form was sent and refused: its language switch says so again, as the server's refused
+// form does (its hidden "sent"; api/handlers/page_claim.c): "1", the errors of what is typed
+// then; or the refusal that was no field's ("duplicate", "rate_limited:30"), its message
+// again with the same status.
+function markSent(what = "1") {
+    if (form.elements.sent)
+        form.elements.sent.value = what;
+    else
+        form.append(el("input", { type: "hidden", name: "sent", value: what }));
 }
 
 function enhance() {
@@ -266,20 +270,27 @@ function answer(r, errors, formStatus) {
         return;
     }
     errors.clear();
-    let message;
-    if (r.status === 409 && name === "duplicate-claim")
+    let message, sent = "1";
+    if (r.status === 409 && name === "duplicate-claim") {
         message = { kind: "error", key: "claim.err.duplicate",
             link: { href: "/my-claim", key: "claim.err.duplicate_link" } };
-    else if (r.status === 409 && name === "incident-closed")
+        sent = "duplicate";
+    } else if (r.status === 409 && name === "incident-closed") {
         message = { kind: "error", key: "claim.err.closed", link: { href: "/", key: "claim.back_to_list" } };
-    else if (r.status === 409)
+        sent = "closed";
+    } else if (r.status === 409) {
         message = { kind: "error", key: "claim.err.in_use" };
-    else if (r.status === 429)
+        sent = "in_use";
+    } else if (r.status === 429) {
         message = { kind: "error", key: "claim.err.rate_limited", params: { seconds: retryAfter(r) } };
-    else if (r.status === 503)
+        sent = `rate_limited:${retryAfter(r)}`;
+    } else if (r.status === 503) {
         message = { kind: "error", key: "claim.err.unavailable", params: { seconds: retryAfter(r) } };
-    else
+        sent = `unavailable:${retryAfter(r)}`;
+    } else {
         message = { kind: "error", key: "claim.err.other", params: { status: r.status } };
+    }
+    markSent(sent);
     formStatus.set(message);
     document.getElementById("form-status").scrollIntoView({ block: "center" });
 }
