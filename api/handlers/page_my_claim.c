@@ -180,6 +180,7 @@ claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, js
     if (st->recheck && (st->errors = correction_errors(rq, f, d)) != NULL) {
         st->notice_key = "my.correct_refused";
         st->notice_kind = "error";
+        status = 422; /* the switch of a refused correction: as the refused post answered */
     }
     return render(rq, w, status, st);
 }

@@ -273,7 +273,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
                               r'changed. <a href="#error-summary">See what to change</a></p>')
         r = self.post(typed(refused.body.decode(), **{"claimant.phone": "12"})
                       + [("switch_lang", "fr")], lang="fr")
-        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.status, 422, "the status of the refused correction")
         text = r.body.decode()
         self.assertIn('<html lang="fr"', text)
         self.assertIn("<title>Erreur\u00a0: ", text)
@@ -287,6 +287,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertRegex(text, r'<p class="error-msg" id="phone-error"><span class="error-line">')
         # the phone emptied before the next switch: no error left
         again = self.post(typed(text, **{"claimant.phone": ""}) + [("switch_lang", "en")])
+        self.assertEqual(again.status, 200, again)
         self.assertNotIn('role="alert"', again.body.decode())
         view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
         self.assertEqual(view["claimant"]["phone"], body["claimant"]["phone"], "saved")
