@@ -95,9 +95,84 @@ page_reply(struct request *rq, const struct web_ctx *w, int status, struct strbu
     return r;
 }
 
+/* Whether rq names a language the site does not have (?lang=de): page_query_ok's 400. */
+static bool
+asks_unknown_lang(const struct request *rq)
+{
+    struct reply deny = {0};
+
+    if (page_query_ok(rq, &deny))
+        return false;
+    reply_discard(&deny);
+    return true;
+}
+
+/* The page's own query but its language (the parameters the pages read: api/openapi.json),
+ * URL-encoded, for the links of lang_page; "" when none. */
+static const char *
+query_without_lang(struct request *rq)
+{
+    static const char *const kept[] = {"incident", "action", "recover"};
+    struct strbuf q = {0};
+
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        const char *v = request_query(rq, kept[i]);
+        if (v == NULL)
+            continue;
+        strbuf_printf(&q, "%s%s=", q.len > 0 ? "&" : "", kept[i]);
+        url_component(&q, v);
+    }
+    const char *out = arena_strdup(rq->arena, q.data != NULL ? q.data : "");
+    strbuf_free(&q);
+    return out;
+}
+
+/* ?lang= names a language the site does not have (a link edited by hand, a translation
+ * tool's): the 400 says which languages there are and links to this very page in each, every
+ * link in its own language, rather than "the request could not be processed" in a language
+ * the reader may not read either. */
+static struct reply
+lang_page(struct request *rq)
+{
+    struct web_ctx w = page_ctx(rq);
+    struct strbuf sb = {0};
+    const char *query = query_without_lang(rq);
+    struct web_page p = {
+        .title = web_t(w.cat, w.lang, "page.error.lang.title"),
+        .path = rq->path,
+        .query_keep = query,
+        .noindex = true,
+        .h1 = true,
+        .error = true,
+    };
+
+    web_layout_begin(&sb, &w, &p);
+    web_markup(&sb, w.cat, w.lang, "<p>{page.error.lang.body}</p>\n<ul class=\"actions\" "
+                                   "id=\"lang-choices\">\n");
+    for (int l = 0; l < WEB_LANG_COUNT; l++) {
+        const char *code = web_lang_code((enum web_lang)l);
+        strbuf_printf(&sb, "<li><a class=\"button %s\" lang=\"%s\" hreflang=\"%s\" href=\"",
+                      l == (int)w.lang ? "primary" : "secondary", code, code);
+        web_path(&sb, rq->path);
+        strbuf_puts(&sb, "?");
+        if (query[0] != '\0') {
+            html_attr(&sb, query);
+            strbuf_puts(&sb, "&amp;");
+        }
+        strbuf_printf(&sb, "lang=%s\">", code);
+        web_te(&sb, w.cat, (enum web_lang)l, WEB_TEXT, "page.error.lang.read");
+        strbuf_puts(&sb, "</a></li>\n");
+    }
+    strbuf_puts(&sb, "</ul>\n");
+    web_layout_end(&sb, &w);
+    return page_reply(rq, &w, 400, &sb, NULL);
+}
+
 struct reply
 page_error(struct request *rq, int status)
 {
+    if (status == 400 && strncmp(rq->path, "/v1/", 4) != 0 && asks_unknown_lang(rq))
+        return lang_page(rq);
     struct web_ctx w = page_ctx(rq);
     struct strbuf sb = {0};
     char key[96];

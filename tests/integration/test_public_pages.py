@@ -479,6 +479,28 @@ class PublicPagesTest(unittest.TestCase):
         # a language we do not have is a bad parameter, as everywhere (docs/api.md §5.2)
         for path in ("/legal?lang=de", f"/a/{self.action['id']}?lang=", "/?lang=EN"):
             harness.assert_problem(self, self.get(path), 400, "invalid-parameter")
+        # a browser is told which languages there are, in the one it reads when it can, and
+        # offered this very page (its query kept) in each, every link in its own language
+        aid = self.action["id"]
+        for path, lang, said, query in (
+                (f"/claim?incident={self.coupang}&action={aid}&lang=de", "de,en;q=0.5",
+                 "This page is in French and in English",
+                 f"incident={self.coupang}&amp;action={aid}&amp;"),
+                ("/legal?lang=de", "de", "Cette page existe en français et en anglais", "")):
+            with self.subTest(path=path):
+                r = self.browser_get(path, lang=lang)
+                self.assertEqual(r.status, 400, r)
+                body = r.body.decode("utf-8")
+                self.assertIn(f"<h1>{said}</h1>", body)
+                base = path.split("?")[0]
+                for code, read in (("fr", "Lire cette page en français"),
+                                   ("en", "Read this page in English")):
+                    self.assertRegex(body, f'<a class="button [a-z]+" lang="{code}" '
+                                           f'hreflang="{code}" href="{re.escape(base)}\\?'
+                                           f'{re.escape(query)}lang={code}">{read}</a>')
+                    self.assertIn(f'href="{base}?{query}lang={code}" hreflang="{code}"', body,
+                                  "the language switch keeps the page too")
+                self.assertIsNone(r.headers.get("Set-Cookie"))
         # the cookie then chooses the language
         r = self.get("/legal", headers={"Cookie": "lang=en", "Accept-Language": "fr"})
         self.assertIn('<html lang="en">', r.body.decode("utf-8"))
