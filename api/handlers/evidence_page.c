@@ -187,10 +187,27 @@ size_text(struct strbuf *sb, const struct web_ctx *w, int64_t bytes)
     }
 }
 
+/* Beside the file input of a page answering a refused file: why, and that nothing was
+ * attached and the file is to be chosen again (the page cannot keep it: browsers forbid
+ * filling a file input), unless none was chosen. */
+static void
+file_refused(struct strbuf *sb, const struct web_ctx *w, const char *refused)
+{
+    strbuf_puts(sb, "<p class=\"error-msg\" id=\"evidence-file-error\">"
+                    "<span class=\"error-line\"><span class=\"visually-hidden\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.prefix");
+    strbuf_puts(sb, "</span>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, refused);
+    strbuf_puts(sb, "</span>");
+    if (strcmp(refused, "ev.err.none") != 0)
+        web_markup(sb, w->cat, w->lang, "<span class=\"error-line\">{ev.choose_again}</span>");
+    strbuf_puts(sb, "</p>\n");
+}
+
 void
 evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct evidence_list *l,
                  const char *reference, const char *token, const char *dropped,
-                 bool withdrawn)
+                 const char *refused, bool withdrawn)
 {
     struct evidence_limits lim = {w->cfg->evidence_max_files, w->cfg->evidence_max_bytes};
     struct strbuf max = {0}, mb = {0};
@@ -254,17 +271,23 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
     }
     form_open(sb, w, "evidence-form", reference, token);
     /* what web/static/evidence.js needs: the limit, and its messages in the page's language */
-    strbuf_printf(sb, "<div class=\"field\" id=\"evidence-field\" data-max-bytes=\"%lld\"",
-                  (long long)lim.max_bytes);
+    strbuf_printf(sb, "<div class=\"field%s\" id=\"evidence-field\" data-max-bytes=\"%lld\"",
+                  refused != NULL ? " has-error" : "", (long long)lim.max_bytes);
     web_markup(sb, w->cat, w->lang,
                " data-msg-size=\"{=ev.err.size}\" data-msg-type=\"{=ev.err.type}\""
                " data-msg-none=\"{=ev.err.none}\" data-msg-failed=\"{=ev.err.failed}\""
                " data-msg-sending=\"{=ev.sending}\">\n"
                "<label for=\"evidence-file\">{ev.file_label}</label>\n"
-               "<p class=\"hint\" id=\"evidence-file-hint\">{ev.file_hint}</p>\n"
-               "<input id=\"evidence-file\" type=\"file\" name=\"file\""
-               " accept=\"application/pdf,image/jpeg,image/png\""
-               " aria-describedby=\"evidence-file-hint\">\n</div>\n"
+               "<p class=\"hint\" id=\"evidence-file-hint\">{ev.file_hint}</p>\n");
+    if (refused != NULL)
+        file_refused(sb, w, refused);
+    strbuf_puts(sb, "<input id=\"evidence-file\" type=\"file\" name=\"file\""
+                    " accept=\"application/pdf,image/jpeg,image/png\"");
+    strbuf_puts(sb, refused != NULL
+                        ? " aria-describedby=\"evidence-file-hint evidence-file-error\""
+                          " aria-invalid=\"true\">\n</div>\n"
+                        : " aria-describedby=\"evidence-file-hint\">\n</div>\n");
+    web_markup(sb, w->cat, w->lang,
                "<progress id=\"evidence-progress\" max=\"100\" value=\"0\" hidden></progress>\n"
                "<p id=\"evidence-status\" role=\"status\"></p>\n"
                "<p class=\"actions\"><button id=\"evidence-add\" type=\"submit\""
@@ -302,6 +325,7 @@ result_page(struct request *rq, const struct web_ctx *w, const struct form_post 
 {
     struct strbuf sb = {0};
     const char *ref = p->fields[F_REFERENCE], *token = p->fields[F_TOKEN];
+    bool refused = strcmp(kind, "error") == 0;
     /* the language switch opens the claim (a link would lose it: the token is in no address) */
     const char *const again[] = {"form", "open", "reference", ref, "token", token, NULL};
     struct web_page page = {
@@ -312,16 +336,18 @@ result_page(struct request *rq, const struct web_ctx *w, const struct form_post 
         .noindex = true,
         .nav_current = "/my-claim",
         .script = "/static/evidence.js",
+        .error = refused,
     };
 
     web_layout_begin(&sb, w, &page);
     strbuf_puts(&sb, "<h1>");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "my.h1");
     strbuf_printf(&sb, "</h1>\n<div id=\"claim-status\" class=\"status status-%s\" role=\"%s\"><p>",
-                  kind, strcmp(kind, "error") == 0 ? "alert" : "status");
+                  kind, refused ? "alert" : "status");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, key);
     strbuf_puts(&sb, "</p></div>\n");
-    evidence_section(&sb, w, evidence_page_list(rq, ref, token), ref, token, NULL, false);
+    evidence_section(&sb, w, evidence_page_list(rq, ref, token), ref, token, NULL,
+                     refused ? key : NULL, false);
     /* back to the claim: its page opens with the same credentials, in a body (never a URL) */
     strbuf_printf(&sb, "<form id=\"evidence-back\" method=\"post\" action=\"/my-claim?lang=%s\">\n",
                   web_lang_code(w->lang));

@@ -27,9 +27,12 @@ const struct evidence_list *evidence_page_list(struct request *rq, const char *r
 
 /* The section of the claim page. dropped: the name of a file chosen on the page before, not
  * attached, which its language switch forgot (web/static/evidence.js posts it), or NULL.
- * withdrawn: the claim is withdrawn (its files are listed, to be erased with it). */
+ * refused: the catalogue key of why the file just posted was not attached (the page answering
+ * it without JavaScript), said beside the file input with, when a file was chosen, that it
+ * must be chosen again (no page can fill a file input); NULL: none. withdrawn: the claim is
+ * withdrawn (its files are listed, to be erased with it). */
 void evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct evidence_list *l,
                       const char *reference, const char *token, const char *dropped,
-                      bool withdrawn);
+                      const char *refused, bool withdrawn);
 
 #endif

@@ -495,7 +495,7 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     strbuf_puts(sb, "</section>\n");
     action_part(sb, w, st, withdrawn);
     evidence_section(sb, w, st->evidence, str(st->view, "reference"), st->token,
-                     st->evidence_dropped, withdrawn);
+                     st->evidence_dropped, NULL, withdrawn);
     if (withdrawn || !json_is_object(json_object_get(st->view, "claimant")))
         return;
     /* the correction: the claim form's own questions, filled as the claim stands (or as the

@@ -203,9 +203,28 @@ class EvidenceFormTest(unittest.TestCase):
                                        "application/pdf"))])
         self.assertEqual(r.status, 415)
         self.assertIn("is not a PDF, JPEG or PNG", r.body.decode())
+        # beside the file input, in both languages: why, and that the file is to be chosen
+        # again (no page can keep a file chosen: browsers forbid filling a file input)
+        for lang, said in (("en", "choose a file again."),
+                           ("fr", "choisissez de nouveau un fichier.")):
+            with self.subTest(lang=lang):
+                in_lang = dict(form, controls=[dict(c, value=lang) if c["name"] == "lang" else c
+                                               for c in form["controls"]])
+                r = self.post(in_lang, [("file", ("letter.pdf", b"not a pdf\n",
+                                                  "application/pdf"))])
+                self.assertEqual(r.status, 415)
+                text = r.body.decode()
+                self.assertIn("<title>" + ("Error: " if lang == "en" else "Erreur\u00a0: "), text)
+                self.assertRegex(text, r'<div class="field has-error" id="evidence-field"')
+                field = text[text.index('id="evidence-field"'):text.index('id="evidence-progress"')]
+                self.assertRegex(field, '<p class="error-msg" id="evidence-file-error">.*'
+                                        + re.escape(said) + "</span></p>")
+                self.assertIn('aria-describedby="evidence-file-hint evidence-file-error" '
+                              'aria-invalid="true"', field)
         r = self.post(form, [("file", ("", b"", "application/octet-stream"))])
         self.assertEqual(r.status, 422)
         self.assertIn("Choose a file first", r.body.decode())
+        self.assertNotIn("choose a file again", r.body.decode(), "none was chosen")
         r = self.post(form, [("file", ("a.pdf", ef.pdf(), "application/pdf"))], site="cross-site")
         self.assertEqual(r.status, 403)
         r = ff.post_form(self.client, form["action"], ff.hidden_fields(form))
