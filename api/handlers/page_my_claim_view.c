@@ -369,11 +369,13 @@ as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state
     }
     row(sb, w, "my.data_h3", cats.data);
     strbuf_free(&cats);
-    /* a loss the form never asked for (the scheme pays none) is not shown as "0" */
+    /* a loss the form never asked for (the scheme pays none) is not shown as "0"; one left
+     * empty (the API's 0) reads "not given", as its field of the correction form is empty */
     json_int_t declared = json_integer_value(json_object_get(harms, "documented_loss"));
     if (st->scheme == NULL || st->scheme->reimburse || declared > 0) {
         struct strbuf loss = {0};
-        web_format_money(&loss, w->lang, declared, st->data->incident.currency);
+        if (declared > 0)
+            web_format_money(&loss, w->lang, declared, st->data->incident.currency);
         row(sb, w, "my.harm_loss", loss.data);
         strbuf_free(&loss);
     }

@@ -104,7 +104,13 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertIn(f"<dt>Phone number</dt><dd>+33 6 {phone[4:6]} {phone[6:8]} {phone[8:10]} "
                       f"{phone[10:12]}</dd>", text, "the claim as given: no form's '(optional)'")
         self.assertIn("<dt>Date of birth</dt><dd>12 April 1980</dd>", text)
+        self.assertIn("<dt>Documented financial loss</dt><dd>120.00\u00a0EUR</dd>", text)
         self.assertIn(receipt["reference"], text)
+        # a loss left empty on the form (the API's 0) is not given, not "€0.00"
+        none = cf.submit_ok(self, self.client, self.slug,
+                            cf.claim_body(harms={"documented_loss": 0}))
+        self.assertIn("<dt>Documented financial loss</dt><dd>Not given</dd>",
+                      self.open(none).body.decode())
         form = ff.form_by_id(text, "claim-form")
         pairs = [(c["name"], c["value"]) for c in form["controls"]
                  if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])
