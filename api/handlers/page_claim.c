@@ -354,16 +354,24 @@ refusal_sent(const char *sent, const char **seconds)
     return NULL;
 }
 
-/* The form again with r's message: status, Retry-After and the `sent` that keeps it. */
-static struct reply
-render_refused(struct request *rq, const struct web_ctx *w, struct claim_form_state *st,
-               const struct refusal *r, const char *seconds)
+/* r's message and the `sent` that keeps it, in st. */
+static void
+refused_state(struct request *rq, struct claim_form_state *st, const struct refusal *r,
+              const char *seconds)
 {
     st->notice_key = r->key;
     st->notice_link = r->link;
     st->notice_link_key = r->link_key;
     st->notice_param = seconds;
     st->sent = r->retry ? arena_printf(rq->arena, "%s:%s", r->sent, seconds) : r->sent;
+}
+
+/* The form again with r's message: status, Retry-After and the `sent` that keeps it. */
+static struct reply
+render_refused(struct request *rq, const struct web_ctx *w, struct claim_form_state *st,
+               const struct refusal *r, const char *seconds)
+{
+    refused_state(rq, st, r, seconds);
     struct reply page = render_form(rq, w, r->status, st);
     if (r->retry)
         reply_add_header(&page, "Retry-After", seconds);
@@ -428,22 +436,20 @@ become_api_request(struct request *rq, const struct posted *p)
     return true;
 }
 
-struct reply
-handle_page_claim_post(struct request *rq)
+/* The post read into p: the form (same site, urlencoded), its language, its incident and
+ * offer loaded. False with *deny (a page) otherwise. */
+static bool
+read_post(struct request *rq, struct posted *p, bool *switched, struct reply *deny)
 {
-    struct posted *p = arena_alloc(rq->arena, sizeof *p);
-    struct reply deny;
-
     memset(p, 0, sizeof *p);
-    if (!page_query_ok(rq, &deny) || !page_form_read(rq, &p->form, &deny))
-        return deny;
-    bool switched;
+    if (!page_query_ok(rq, deny) || !page_form_read(rq, &p->form, deny))
+        return false;
     p->w = page_ctx(rq);
-    if (!page_form_lang(&p->form, &p->w.lang, &switched))
-        return page_error(rq, 400);
     const char *slug = form_get(&p->form, "incident", NULL);
-    if (slug == NULL || slug[0] == '\0')
-        return page_error(rq, 400);
+    if (!page_form_lang(&p->form, &p->w.lang, switched) || slug == NULL || slug[0] == '\0') {
+        *deny = page_error(rq, 400);
+        return false;
+    }
     /* the action the form offered; a post that ticks a mandate without naming the offer (a
      * script's, a form kept from an older page) gets its ticked action read, so that the
      * receipt says which action the claim joined rather than "none" */
@@ -452,9 +458,47 @@ handle_page_claim_post(struct request *rq)
         offer = form_get(&p->form, "action_id", NULL);
     enum outcome o =
         svc_rq_claim_page_load(slug, offer, web_lang_code(p->w.lang), rq->arena, &p->data);
-    if (o != OUTCOME_OK)
-        return page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
+    if (o != OUTCOME_OK) {
+        *deny = page_error(rq, o == OUTCOME_NOT_FOUND ? 404 : 503);
+        return false;
+    }
     p->has_scheme = page_claim_scheme(&p->data, &p->scheme) != NULL;
+    return true;
+}
+
+bool
+page_claim_rate_limited(struct request *rq, struct reply *out)
+{
+    struct posted *p = arena_alloc(rq->arena, sizeof *p);
+    struct reply deny;
+    bool switched;
+
+    if (!read_post(rq, p, &switched, &deny)) {
+        reply_discard(&deny);
+        return false;
+    }
+    struct claim_form_state st = {
+        .data = &p->data, .scheme = p->has_scheme ? &p->scheme : NULL, .values = &p->form};
+    const char *seconds;
+    const struct refusal *limited = refusal_sent(
+        arena_printf(rq->arena, "rate_limited:%d", rq->rate_reset_s > 0 ? rq->rate_reset_s : 1),
+        &seconds);
+    if (limited == NULL)
+        return false;
+    refused_state(rq, &st, limited, seconds);
+    *out = render_form(rq, &p->w, 429, &st); /* its Retry-After: the server's refusal's */
+    return true;
+}
+
+struct reply
+handle_page_claim_post(struct request *rq)
+{
+    struct posted *p = arena_alloc(rq->arena, sizeof *p);
+    struct reply deny;
+    bool switched;
+
+    if (!read_post(rq, p, &switched, &deny))
+        return deny;
     if (switched) {
         /* the language switch (a button of the form): the form again in that language, what
          * was typed kept; nothing is sent to the API, no claim is made. A form that came

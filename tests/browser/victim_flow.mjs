@@ -13,7 +13,11 @@
 //   2. JavaScript ON, in English, on a 390 px phone: the same path; the phone checked in the
 //      page by the server's own rule (no request sent), the email refused by the API (422)
 //      shown beside its field, and again through the switch there and back; corrected → the
-//      receipt in place, its switch as the server's.
+//      receipt in place, its switch as the server's; the same person again: refused as a
+//      duplicate (409), said again in French by the switch, with the same status.
+// Evidence without JavaScript: a file of the wrong type refused, said beside the file input
+// (choose a file again), then a scan attached. ?lang=de: a 400 page leading to the form in
+// English.
 // On every page: axe-core finds no serious or critical violation (both languages, JavaScript
 // on and off), nothing is requested from another origin, no console error or CSP violation.
 //   3. "I lost my token" on /my-claim (JavaScript on, English): the page is the same for the
@@ -60,9 +64,10 @@ async function journey(browser, { js, lang, size, tag }) {
         if (req.method() === "POST")
             claimPosts.push(req);
     });
-    // the form sent back with its errors (422) is the page doing its job
+    // the form sent back with its errors (422), or as a duplicate (409), is the page doing
+    // its job
     watchPage(page, baseUrl, steps, problems, () => false,
-        (resp) => resp.status() === 422 && new URL(resp.url()).pathname === "/claim");
+        (resp) => [409, 422].includes(resp.status()) && new URL(resp.url()).pathname === "/claim");
     const shoot = (name) => shootAt(page, outDir, steps, problems, `${tag}-${name}`, { restore: size });
     const axe = (what) => axeCheck(page, steps, problems, `${what} (${lang}, JavaScript ${js ? "on" : "off"})`, helper);
     const text = async (sel) => (await page.locator(sel).innerText()).trim();
@@ -227,6 +232,30 @@ async function journey(browser, { js, lang, size, tag }) {
         check(!page.url().includes(token), "the token is not in the address");
         await axe(`claim and token in ${to}`);
     }
+    if (js) {
+        // the same person claims again (a second tab, a forgotten claim): the page says a claim
+        // exists and where to see it; the language switch says it again, in the other
+        // language, with the same status (the script marks the form "sent" as the server does)
+        steps.current = `${tag}: a second claim, refused, through the language switch`;
+        await page.goto(`${baseUrl}/claim?incident=${setup.slug}&lang=${lang}`);
+        for (const [sel, value] of [["#given_name", p.given], ["#family_name", p.family],
+            ["#email", p.email], ["#line1", p.line1], ["#postal_code", p.postal], ["#city", p.city]])
+            await page.fill(sel, value);
+        for (const sel of ["#cat-email", "#pay-voucher", "#privacy"])
+            await page.check(sel);
+        const refused = page.waitForResponse((r) => r.request().method() === "POST");
+        await page.click("#submit");
+        equal((await refused).status(), 409, "a duplicate");
+        await page.locator("#form-status:not([hidden]) a[href='/my-claim']").waitFor();
+        const switched = page.waitForResponse((r) => r.request().method() === "POST");
+        await page.click(`.lang-switch [lang="${other}"]`);
+        equal((await switched).status(), 409, "the switch answers as the refused post did");
+        await page.waitForFunction((code) => document.documentElement.lang === code, other);
+        contains(await text("#form-notice"), other === "fr" ? "Une réclamation existe déjà"
+            : "A claim already exists", "the refusal said again, in the other language");
+        equal(await page.inputValue("#email"), p.email, "values kept");
+        await axe(`duplicate refused, switched to ${other}`);
+    }
     await context.close();
     if (helper)
         await helper.context().close();
@@ -280,12 +309,24 @@ async function evidenceNoJs(browser) {
     const receipt = await made.json();
     const page = await context.newPage();
     page.setDefaultTimeout(30000);
-    watchPage(page, baseUrl, steps, problems);
+    watchPage(page, baseUrl, steps, problems, () => false,
+        (resp) => resp.status() === 415 && new URL(resp.url()).pathname === "/my-claim/evidence");
     await page.goto(`${baseUrl}/my-claim?lang=fr`);
     await page.locator("#reference").fill(receipt.reference);
     await page.locator("#token").fill(receipt.token);
     await page.click("#open");
     await page.locator("#evidence-form").waitFor();
+    // a file that is no PDF, JPEG or PNG: refused, and said beside the file input, with that
+    // the file must be chosen again (no page can keep it)
+    steps.current = "evidence: a file refused";
+    await page.setInputFiles("#evidence-file", { name: "notes.txt", mimeType: "text/plain",
+        buffer: Buffer.from("not a scan\n") });
+    await page.click("#evidence-add");
+    await page.locator("#evidence-file-error").waitFor();
+    contains(await page.locator("#evidence-file-error").innerText(), "choisissez de nouveau un fichier",
+        "beside the file input: choose a file again");
+    equal(await page.getAttribute("#evidence-file", "aria-invalid"), "true", "the input marked");
+    await axeCheck(page, steps, problems, "evidence refused (fr, JavaScript off)", helper);
     steps.current = "evidence: a file with a long name";
     const name = `SCAN_${"0123456789".repeat(12)}_releve_bancaire_plainte.pdf`;
     const pdf = "%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n";
@@ -380,12 +421,22 @@ async function axeSweep(browser, js, lang) {
     const context = await newContext(browser, { javaScriptEnabled: js, locale: lang === "fr" ? "fr-FR" : "en-GB" });
     const page = await context.newPage();
     const helper = js ? null : await axeHelper(browser, baseUrl);
-    watchPage(page, baseUrl, steps, problems);
+    watchPage(page, baseUrl, steps, problems, () => false,
+        (resp) => resp.status() === 400 && new URL(resp.url()).searchParams.get("lang") === "de");
     for (const path of ["/", `/a/${setup.action_id}`, `/claim?action=${setup.action_id}`, "/my-claim"]) {
         steps.current = `axe ${path} (${lang}, JavaScript ${js ? "on" : "off"})`;
         await page.goto(`${baseUrl}${path}${path.includes("?") ? "&" : "?"}lang=${lang}`);
         await axeCheck(page, steps, problems, path, helper);
     }
+    // a language the site does not have (a link edited by hand): the page says which it has
+    // and leads to this very page in each, here the form with the action's mandate
+    steps.current = `a language the site does not have (${lang}, JavaScript ${js ? "on" : "off"})`;
+    const asked = await page.goto(`${baseUrl}/claim?incident=${setup.slug}&action=${setup.action_id}&lang=de`);
+    equal(asked.status(), 400, "a bad parameter");
+    await axeCheck(page, steps, problems, "the unknown language's page", helper);
+    await page.click('#lang-choices a[lang="en"]');
+    await page.locator("#mandate-intro").waitFor();
+    equal(await page.getAttribute("html", "lang"), "en", "the page in English");
     await context.close();
     if (helper)
         await helper.context().close();

@@ -18,6 +18,7 @@ import json
 import threading
 import time
 import unittest
+import urllib.parse
 
 import harness
 from harness import Client, RawConnection, assert_problem
@@ -126,6 +127,33 @@ class RateLimitTest(unittest.TestCase):
         self.assertNotIn("Idempotency-Replayed", r.headers)
         self.assertEqual(r.headers.get("RateLimit-Limit"), str(BURST))
         self.assertEqual(F.count_claims(self.slug), 1)
+
+    def test_a_claim_form_refused_by_the_limit_keeps_what_was_typed(self):
+        """Without JavaScript the claim form is a public POST too: refused by the limit, it
+        comes back with what was typed and the limit's message (it was an error page that
+        lost the form), 429 with its Retry-After."""
+        def burst_and_form():
+            body = urllib.parse.urlencode(
+                [("incident", self.slug), ("lang", "en"), ("claimant.given_name", "Zoé"),
+                 ("claimant.address.city", "Lyon"), ("data_categories", "email")]).encode()
+            form = (f"POST /claim?lang=en HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    "Content-Type: application/x-www-form-urlencoded\r\n"
+                    f"Content-Length: {len(body)}\r\nAccept: text/html\r\n"
+                    "Sec-Fetch-Site: same-origin\r\n\r\n").encode() + body
+            return [self.cheap() for _ in range(BURST)] + [form]
+        r = exchange(self, burst_and_form)[BURST]
+        self.assertEqual(r.status, 429, r)
+        self.assertEqual(r.media_type, "text/html")
+        retry = r.headers.get("Retry-After")
+        self.assertRegex(retry or "", r"^\d+$")
+        text = r.body.decode()
+        self.assertIn("Too many claims were sent from your connection. Your answers are kept",
+                      text)
+        self.assertRegex(text, r'<input id="given_name"[^>]*value="Zoé"')
+        self.assertRegex(text, r'<input id="city"[^>]*value="Lyon"')
+        self.assertIn('id="cat-email" type="checkbox" name="data_categories" value="email" '
+                      'checked', text)
+        self.assertIn(f'name="sent" value="rate_limited:{retry}"', text)
 
     def test_every_public_post_counts_whatever_its_answer(self):
         bad_claim = json.dumps(F.claim_body(claimant={"email": "bad"})).encode()

@@ -282,10 +282,12 @@ function answer(r, errors, formStatus) {
         message = { kind: "error", key: "claim.err.in_use" };
         sent = "in_use";
     } else if (r.status === 429) {
-        message = { kind: "error", key: "claim.err.rate_limited", params: { seconds: retryAfter(r) } };
+        message = { kind: "error", key: "claim.err.rate_limited",
+            params: { seconds: retryAfter(r), count: retryAfter(r) } };
         sent = `rate_limited:${retryAfter(r)}`;
     } else if (r.status === 503) {
-        message = { kind: "error", key: "claim.err.unavailable", params: { seconds: retryAfter(r) } };
+        message = { kind: "error", key: "claim.err.unavailable",
+            params: { seconds: retryAfter(r), count: retryAfter(r) } };
         sent = `unavailable:${retryAfter(r)}`;
     } else {
         message = { kind: "error", key: "claim.err.other", params: { status: r.status } };
