@@ -335,23 +335,32 @@ refusal_answered(const struct page_answer *a)
     return NULL;
 }
 
+/* The refusal whose word starts sent (up to a ':' or its end), or NULL. */
+static const struct refusal *
+refusal_named(const char *sent)
+{
+    size_t n = strcspn(sent, ":");
+
+    for (size_t i = 0; i < N_REFUSALS; i++)
+        if (strlen(refusals[i].sent) == n && strncmp(refusals[i].sent, sent, n) == 0)
+            return &refusals[i];
+    return NULL;
+}
+
 /* The refusal a form's `sent` names ("duplicate", "rate_limited:30"), its seconds into
  * *seconds; NULL for "1" (field errors) or a word that is none of ours. */
 static const struct refusal *
 refusal_sent(const char *sent, const char **seconds)
 {
-    size_t n = sent != NULL ? strcspn(sent, ":") : 0;
+    const struct refusal *r = sent != NULL ? refusal_named(sent) : NULL;
+    const char *after = r != NULL ? sent + strlen(r->sent) : NULL;
 
     *seconds = NULL;
-    for (size_t i = 0; sent != NULL && i < N_REFUSALS; i++) {
-        const struct refusal *r = &refusals[i];
-        if (strlen(r->sent) != n || strncmp(r->sent, sent, n) != 0)
-            continue;
-        if (r->retry && (sent[n] != ':' || (*seconds = retry_seconds(sent + n + 1)) == NULL))
-            return NULL;
-        return r->retry || sent[n] == '\0' ? r : NULL;
-    }
-    return NULL;
+    if (r == NULL)
+        return NULL;
+    if (r->retry)
+        return after[0] == ':' && (*seconds = retry_seconds(after + 1)) != NULL ? r : NULL;
+    return after[0] == '\0' ? r : NULL;
 }
 
 /* r's message and the `sent` that keeps it, in st. */
@@ -479,13 +488,8 @@ page_claim_rate_limited(struct request *rq, struct reply *out)
     }
     struct claim_form_state st = {
         .data = &p->data, .scheme = p->has_scheme ? &p->scheme : NULL, .values = &p->form};
-    const char *seconds;
-    const struct refusal *limited = refusal_sent(
-        arena_printf(rq->arena, "rate_limited:%d", rq->rate_reset_s > 0 ? rq->rate_reset_s : 1),
-        &seconds);
-    if (limited == NULL)
-        return false;
-    refused_state(rq, &st, limited, seconds);
+    refused_state(rq, &st, refusal_named("rate_limited"),
+                  arena_printf(rq->arena, "%d", rq->rate_reset_s > 0 ? rq->rate_reset_s : 1));
     *out = render_form(rq, &p->w, 429, &st); /* its Retry-After: the server's refusal's */
     return true;
 }
