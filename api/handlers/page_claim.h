@@ -33,6 +33,11 @@ struct errors *page_claim_check(struct request *rq, json_t *body, const struct i
  * a form this page can show again (the caller answers the plain error page). */
 bool page_claim_rate_limited(struct request *rq, struct reply *out);
 
+/* The same for POST /my-claim (page_my_claim.c): a correction comes back on the claim's page
+ * as typed, the access and recovery forms with what was typed but the token; a button's post
+ * (withdraw, join, …) has nothing typed to lose: false, the plain error page. */
+bool page_my_claim_rate_limited(struct request *rq, struct reply *out);
+
 /* The checks every form post passes before its fields are read: same site
  * (handlers/form_origin.h), urlencoded body, well-formed (core/urlencoded.h). False with *deny
  * (an HTML page: 403, 415 or 400) otherwise. */

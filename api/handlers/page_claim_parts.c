@@ -46,16 +46,12 @@ mandate_text(struct strbuf *sb, const struct web_ctx *w, const struct claim_page
 static void
 notice(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st)
 {
-    const char *key = st->notice_key;
     char one[96];
 
-    if (key == NULL)
+    if (st->notice_key == NULL)
         return;
-    /* "1 second", not "1 seconds": the key's _one form where it has one (as i18n.js) */
-    snprintf(one, sizeof one, "%s_one", key);
-    if (st->notice_param != NULL && strcmp(st->notice_param, "1") == 0 &&
-        strcmp(web_t(w->cat, w->lang, one), one) != 0)
-        key = one;
+    const char *key = web_key_counted(w->cat, w->lang, st->notice_key, st->notice_param, one,
+                                      sizeof one); /* "1 second" */
     strbuf_puts(sb, "<div id=\"form-notice\" class=\"status status-error\" role=\"alert\"><p>");
     web_tf(sb, w->cat, w->lang, WEB_TEXT, key,
            (const char *[]){"seconds", st->notice_param != NULL ? st->notice_param : "", NULL});

@@ -292,6 +292,13 @@ attached(const struct form *f)
            strcmp(done, "evidence_added") == 0;
 }
 
+/* The seconds until the rate limit of public posts takes a post again (http/server.c). */
+static const char *
+limit_seconds(struct request *rq)
+{
+    return arena_printf(rq->arena, "%d", rq->rate_reset_s > 0 ? rq->rate_reset_s : 1);
+}
+
 /* open, correct, withdraw, withdraw_confirm, join, revoke: the claimant's routes of the API;
  * "reshow" (the language switch of the correction form) is "open" with the values posted.
  * "withdraw" only asks: the page that says what withdrawing means, whose button posts
@@ -326,6 +333,15 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
         page_api_answer(rq, handle_claims_withdraw(rq), &a);
     } else {
         page_api_answer(rq, handle_claims_get(rq), &a);
+    }
+    if (a.status == 200 && strcmp(what, "limited") == 0) {
+        /* a correction refused by the rate limit before its handler: the claim with the
+         * correction as typed, nothing saved, and when to send it again */
+        st.values = f;
+        st.notice_key = "claim.err.rate_limited";
+        st.notice_kind = "error";
+        st.notice_param = limit_seconds(rq);
+        return claim_page(rq, w, f, a.doc, &st, 429);
     }
     if (a.status == 200) {
         if (strcmp(what, "reshow") == 0) {
@@ -463,4 +479,39 @@ handle_page_my_claim_post(struct request *rq)
         if (strcmp(what, claimant[i]) == 0)
             return claimant_action(rq, &w, &f, what);
     return page_error(rq, 400);
+}
+
+bool
+page_my_claim_rate_limited(struct request *rq, struct reply *out)
+{
+    struct form f;
+    struct reply deny;
+    bool switched;
+
+    if (!page_query_ok(rq, &deny) || !page_form_read(rq, &f, &deny)) {
+        reply_discard(&deny);
+        return false;
+    }
+    ease_credentials(rq->arena, &f);
+    struct web_ctx w = page_ctx(rq);
+    const char *what = form_get(&f, "form", NULL);
+    if (!page_form_lang(&f, &w.lang, &switched) || what == NULL)
+        return false;
+    if (strcmp(what, "correct") == 0) {
+        *out = claimant_action(rq, &w, &f, "limited");
+        return true;
+    }
+    if (strcmp(what, "open") != 0 && strcmp(what, "recover") != 0)
+        return false; /* a button's post: nothing typed to lose */
+    /* the access or recovery form with what was typed (not the token: never written back) */
+    struct my_claim_state st = {.notice_key = "claim.err.rate_limited", .notice_kind = "error"};
+    st.notice_param = limit_seconds(rq);
+    if (strcmp(what, "open") == 0) {
+        st.reference = form_get(&f, "reference", NULL);
+    } else {
+        st.recover_email = form_get(&f, "email", NULL);
+        st.recover_reference = form_get(&f, "reference", NULL);
+    }
+    *out = render(rq, &w, 429, &st);
+    return true;
 }

@@ -147,13 +147,16 @@ button(struct strbuf *sb, const struct web_ctx *w, const char *id, const char *c
 static void
 notice(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
 {
+    char one[96];
+
     if (st->notice_key == NULL)
         return;
     strbuf_printf(sb, "<div id=\"claim-status\" class=\"status status-%s\" role=\"%s\"><p>",
                   st->notice_kind != NULL ? st->notice_kind : "info",
                   st->notice_kind != NULL && strcmp(st->notice_kind, "error") == 0 ? "alert"
                                                                                    : "status");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, st->notice_key,
+    web_tf(sb, w->cat, w->lang, WEB_TEXT,
+           web_key_counted(w->cat, w->lang, st->notice_key, st->notice_param, one, sizeof one),
            (const char *[]){"seconds", st->notice_param != NULL ? st->notice_param : "", NULL});
     if (st->values != NULL && st->errors != NULL && st->errors->n > 0) {
         /* the correction's errors are far below the claim as given: the way to them */

@@ -117,6 +117,19 @@ web_t(const struct web_catalogue *c, enum web_lang lang, const char *key)
 }
 
 const char *
+web_key_counted(const struct web_catalogue *c, enum web_lang lang, const char *key,
+                const char *count, char *buf, size_t size)
+{
+    bool one = count != NULL &&
+               (strcmp(count, "1") == 0 || (lang == WEB_LANG_FR && strcmp(count, "0") == 0));
+    int n = one ? snprintf(buf, size, "%s_one", key) : -1;
+
+    if (n < 0 || (size_t)n >= size || strcmp(web_t(c, lang, buf), buf) == 0)
+        return key;
+    return buf;
+}
+
+const char *
 web_catalogue_bytes(const struct web_catalogue *c, enum web_lang lang, size_t *len,
                     const char **etag)
 {

@@ -27,6 +27,11 @@ void web_catalogue_free(struct web_catalogue *c);
  * gap is noticed, as the scripts do). */
 const char *web_t(const struct web_catalogue *c, enum web_lang lang, const char *key);
 
+/* key, or its "_one" form when count (digits) is one (in French zero too) and the catalogue
+ * has it: "1 second", not "1 seconds" (as web/static/i18n.js). buf holds the "_one" key. */
+const char *web_key_counted(const struct web_catalogue *c, enum web_lang lang, const char *key,
+                            const char *count, char *buf, size_t size);
+
 /* The file as loaded, byte for byte, with its entity tag (web/etag.h), for
  * serving it to the scripts. */
 const char *web_catalogue_bytes(const struct web_catalogue *c, enum web_lang lang, size_t *len,

@@ -69,6 +69,15 @@ def exchange(tc, make_requests):
     tc.fail("no exchange was answered within one refill interval")
 
 
+def form_post(path, pairs):
+    """A browser's form post (urlencoded, same site, HTML preferred) to path as bytes."""
+    body = urllib.parse.urlencode(pairs).encode()
+    return (f"POST {path}?lang=en HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\nAccept: text/html\r\n"
+            "Sec-Fetch-Site: same-origin\r\n\r\n").encode() + body
+
+
 class RateLimitTest(unittest.TestCase):
 
 
@@ -132,16 +141,9 @@ class RateLimitTest(unittest.TestCase):
         """Without JavaScript the claim form is a public POST too: refused by the limit, it
         comes back with what was typed and the limit's message (it was an error page that
         lost the form), 429 with its Retry-After."""
-        def burst_and_form():
-            body = urllib.parse.urlencode(
-                [("incident", self.slug), ("lang", "en"), ("claimant.given_name", "Zoé"),
-                 ("claimant.address.city", "Lyon"), ("data_categories", "email")]).encode()
-            form = (f"POST /claim?lang=en HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    "Content-Type: application/x-www-form-urlencoded\r\n"
-                    f"Content-Length: {len(body)}\r\nAccept: text/html\r\n"
-                    "Sec-Fetch-Site: same-origin\r\n\r\n").encode() + body
-            return [self.cheap() for _ in range(BURST)] + [form]
-        r = exchange(self, burst_and_form)[BURST]
+        r = exchange(self, lambda: [self.cheap() for _ in range(BURST)] + [form_post(
+            "/claim", [("incident", self.slug), ("lang", "en"), ("claimant.given_name", "Zoé"),
+                       ("claimant.address.city", "Lyon"), ("data_categories", "email")])])[BURST]
         self.assertEqual(r.status, 429, r)
         self.assertEqual(r.media_type, "text/html")
         retry = r.headers.get("Retry-After")
@@ -154,6 +156,25 @@ class RateLimitTest(unittest.TestCase):
         self.assertIn('id="cat-email" type="checkbox" name="data_categories" value="email" '
                       'checked', text)
         self.assertIn(f'name="sent" value="rate_limited:{retry}"', text)
+
+    def test_a_correction_refused_by_the_limit_keeps_what_was_typed(self):
+        """The same on /my-claim: a correction comes back on the claim's page as typed,
+        nothing saved; the access form keeps the reference typed."""
+        receipt = F.submit_ok(self, self.client, self.slug, F.claim_body())
+        typed = [("form", "correct"), ("lang", "en"), ("reference", receipt["reference"]),
+                 ("token", receipt["token"]), ("claimant.address.city", "Villeurbanne")]
+        opened = [("form", "open"), ("lang", "en"), ("reference", receipt["reference"]),
+                  ("token", "")]
+        responses = exchange(self, lambda: [self.cheap() for _ in range(BURST)] + [
+            form_post("/my-claim", typed), form_post("/my-claim", opened)])
+        for r in responses[BURST:]:
+            self.assertEqual(r.status, 429, r)
+            self.assertIn("Too many claims were sent from your connection", r.body.decode())
+        self.assertRegex(responses[BURST].body.decode(),
+                         r'<input id="city"[^>]*value="Villeurbanne"')
+        self.assertIn(f'value="{receipt["reference"]}"', responses[BURST + 1].body.decode())
+        view = F.claim_request(self.client, "GET", receipt["reference"], receipt["token"])
+        self.assertNotEqual(view.json()["claimant"]["address"]["city"], "Villeurbanne")
 
     def test_every_public_post_counts_whatever_its_answer(self):
         bad_claim = json.dumps(F.claim_body(claimant={"email": "bad"})).encode()
