@@ -4,7 +4,9 @@
 RateLimit-* headers counting down, the next one is 429 rate-limited with Retry-After and a
 problem document, a token comes back with time, credentialed routes are not limited, a bogus
 credential does not buy a way round it, X-Forwarded-For counts only from trusted proxies, and
-the refill keeps its configured rate when requests arrive faster than one per millisecond.
+the refill keeps its configured rate when requests arrive faster than one per millisecond; a
+browser's form post refused by the limit (the claim form, a correction on /my-claim) comes
+back with what was typed.
 
 Each test starts its own server with --rate-limit-burst 5 --rate-limit-per-s 1, since every
 request of a test comes from 127.0.0.1 and would otherwise share one bucket with the others.
