@@ -206,8 +206,8 @@ file_refused(struct strbuf *sb, const struct web_ctx *w, const char *refused)
 
 void
 evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct evidence_list *l,
-                 const char *reference, const char *token, const char *dropped,
-                 const char *refused, bool withdrawn)
+                 const char *reference, const char *token, const char *dropped, const char *refused,
+                 bool withdrawn)
 {
     struct evidence_limits lim = {w->cfg->evidence_max_files, w->cfg->evidence_max_bytes};
     struct strbuf max = {0}, mb = {0};
@@ -283,10 +283,9 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
         file_refused(sb, w, refused);
     strbuf_puts(sb, "<input id=\"evidence-file\" type=\"file\" name=\"file\""
                     " accept=\"application/pdf,image/jpeg,image/png\"");
-    strbuf_puts(sb, refused != NULL
-                        ? " aria-describedby=\"evidence-file-hint evidence-file-error\""
-                          " aria-invalid=\"true\">\n</div>\n"
-                        : " aria-describedby=\"evidence-file-hint\">\n</div>\n");
+    strbuf_puts(sb, refused != NULL ? " aria-describedby=\"evidence-file-hint evidence-file-error\""
+                                      " aria-invalid=\"true\">\n</div>\n"
+                                    : " aria-describedby=\"evidence-file-hint\">\n</div>\n");
     web_markup(sb, w->cat, w->lang,
                "<progress id=\"evidence-progress\" max=\"100\" value=\"0\" hidden></progress>\n"
                "<p id=\"evidence-status\" role=\"status\"></p>\n"

@@ -298,7 +298,7 @@ struct refusal {
     const char *problem; /* the API's problem; NULL: any other of that status */
     const char *key;
     const char *link, *link_key;
-    bool retry;          /* {seconds}: Retry-After, kept in `sent` after a ':' */
+    bool retry; /* {seconds}: Retry-After, kept in `sent` after a ':' */
 };
 
 static const struct refusal refusals[] = {

@@ -148,8 +148,9 @@ lang_page(struct request *rq)
     };
 
     web_layout_begin(&sb, &w, &p);
-    web_markup(&sb, w.cat, w.lang, "<p>{page.error.lang.body}</p>\n<ul class=\"actions\" "
-                                   "id=\"lang-choices\">\n");
+    web_markup(&sb, w.cat, w.lang,
+               "<p>{page.error.lang.body}</p>\n<ul class=\"actions\" "
+               "id=\"lang-choices\">\n");
     for (int l = 0; l < WEB_LANG_COUNT; l++) {
         const char *code = web_lang_code((enum web_lang)l);
         strbuf_printf(&sb, "<li><a class=\"button %s\" lang=\"%s\" hreflang=\"%s\" href=\"",
