@@ -334,15 +334,6 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
     } else {
         page_api_answer(rq, handle_claims_get(rq), &a);
     }
-    if (a.status == 200 && strcmp(what, "limited") == 0) {
-        /* a correction refused by the rate limit before its handler: the claim with the
-         * correction as typed, nothing saved, and when to send it again */
-        st.values = f;
-        st.notice_key = "claim.err.rate_limited";
-        st.notice_kind = "error";
-        st.notice_param = limit_seconds(rq);
-        return claim_page(rq, w, f, a.doc, &st, 429);
-    }
     if (a.status == 200) {
         if (strcmp(what, "reshow") == 0) {
             st.values = f; /* the correction as typed, in the switch's language */
@@ -481,6 +472,40 @@ handle_page_my_claim_post(struct request *rq)
     return page_error(rq, 400);
 }
 
+/* A correction refused by the rate limit before its handler. Nothing is looked up under the
+ * limit: it sheds a flood's load and bounds the guesses of a token, so the claim is neither
+ * read nor its token checked. What was typed comes back whole, as the hidden fields of a form
+ * that sends it again once the time said has passed (the token among them: it came in this
+ * post, and this page is no-store like every claim's). */
+static struct reply
+resend_page(struct request *rq, const struct web_ctx *w, const struct form *f)
+{
+    struct strbuf sb = {0};
+    const char *seconds = limit_seconds(rq);
+    char one[96];
+    struct web_page page = {.title = web_t(w->cat, w->lang, "my.limited.title"),
+                            .path = "/my-claim",
+                            .noindex = true,
+                            .h1 = true,
+                            .error = true};
+
+    web_layout_begin(&sb, w, &page);
+    strbuf_puts(&sb, "<div id=\"claim-status\" class=\"status status-error\" role=\"alert\"><p>");
+    web_tf(&sb, w->cat, w->lang, WEB_TEXT,
+           web_key_counted(w->cat, w->lang, "my.limited.body", seconds, one, sizeof one),
+           (const char *[]){"seconds", seconds, NULL});
+    strbuf_puts(&sb, "</p></div>\n<form id=\"resend\" method=\"post\" action=\"/my-claim\">\n");
+    for (size_t i = 0; i < f->n; i++)
+        html_hidden(&sb, f->pairs[i].name, f->pairs[i].value);
+    strbuf_puts(&sb, "<p class=\"actions\"><button type=\"submit\" class=\"button primary\">");
+    web_te(&sb, w->cat, w->lang, WEB_TEXT, "my.limited.resend");
+    strbuf_puts(&sb, "</button></p>\n</form>\n");
+    web_layout_end(&sb, w);
+    struct reply r = page_reply(rq, w, 429, &sb, NULL);
+    r.cache_control = "no-store";
+    return r;
+}
+
 bool
 page_my_claim_rate_limited(struct request *rq, struct reply *out)
 {
@@ -498,7 +523,7 @@ page_my_claim_rate_limited(struct request *rq, struct reply *out)
     if (!page_form_lang(&f, &w.lang, &switched) || what == NULL)
         return false;
     if (strcmp(what, "correct") == 0) {
-        *out = claimant_action(rq, &w, &f, "limited");
+        *out = resend_page(rq, &w, &f);
         return true;
     }
     if (strcmp(what, "open") != 0 && strcmp(what, "recover") != 0)

@@ -160,21 +160,33 @@ class RateLimitTest(unittest.TestCase):
         self.assertIn(f'name="sent" value="rate_limited:{retry}"', text)
 
     def test_a_correction_refused_by_the_limit_keeps_what_was_typed(self):
-        """The same on /my-claim: a correction comes back on the claim's page as typed,
-        nothing saved; the access form keeps the reference typed."""
+        """The same on /my-claim, without any lookup under the limit: a correction comes back
+        whole, as the hidden fields of a form that sends it again, nothing saved, whether its
+        token is right or not (the limit bounds the guesses of a token); the access form
+        keeps the reference typed."""
         receipt = F.submit_ok(self, self.client, self.slug, F.claim_body())
         typed = [("form", "correct"), ("lang", "en"), ("reference", receipt["reference"]),
                  ("token", receipt["token"]), ("claimant.address.city", "Villeurbanne")]
+        guessed = [(k, "A" * 43 if k == "token" else v) for k, v in typed]
         opened = [("form", "open"), ("lang", "en"), ("reference", receipt["reference"]),
                   ("token", "")]
         responses = exchange(self, lambda: [self.cheap() for _ in range(BURST)] + [
-            form_post("/my-claim", typed), form_post("/my-claim", opened)])
+            form_post("/my-claim", typed), form_post("/my-claim", guessed),
+            form_post("/my-claim", opened)])
         for r in responses[BURST:]:
             self.assertEqual(r.status, 429, r)
-            self.assertIn("Too many claims were sent from your connection", r.body.decode())
-        self.assertRegex(responses[BURST].body.decode(),
-                         r'<input id="city"[^>]*value="Villeurbanne"')
-        self.assertIn(f'value="{receipt["reference"]}"', responses[BURST + 1].body.decode())
+            self.assertTrue(r.headers.get("Retry-After"), r)
+        for r, token in ((responses[BURST], receipt["token"]), (responses[BURST + 1], "A" * 43)):
+            text = r.body.decode()
+            self.assertIn("your correction was not saved", text)
+            self.assertIn('<form id="resend" method="post" action="/my-claim">', text)
+            self.assertIn('name="claimant.address.city" value="Villeurbanne"', text)
+            self.assertIn(f'name="token" value="{token}"', text)
+            self.assertNotIn("not recognised", text)
+            self.assertEqual(r.headers.get("Cache-Control"), "no-store")
+        self.assertIn("Too many claims were sent from your connection",
+                      responses[BURST + 2].body.decode())
+        self.assertIn(f'value="{receipt["reference"]}"', responses[BURST + 2].body.decode())
         view = F.claim_request(self.client, "GET", receipt["reference"], receipt["token"])
         self.assertNotEqual(view.json()["claimant"]["address"]["city"], "Villeurbanne")
 
