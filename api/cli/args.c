@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/text_clean.h"
+#include "core/text_trim.h"
 #include "core/urlencoded.h"
 #include "domain/uuid.h"
 
@@ -71,20 +72,29 @@ cli_require(const char *cmd, const struct cli_option *opts, const char *const na
 }
 
 bool
-cli_text_ok(const char *cmd, const char *flag, const char *v, size_t max)
+cli_text_ok(const char *cmd, const char *flag, const char **v, size_t max)
 {
     size_t points = 0;
 
+    /* the API trims its text members before checking them (http/json_fields.c): so does the
+     * command line, or "--title ' T '" would store what the API would store as "T". The value
+     * lives in argv, the program's own to change (C17 5.1.2.2.1): cut in place. */
+    char *s = (char *)*v;
+    const char *start = s;
+    size_t len = text_trim(&start, strlen(s), " \t\n\r"); /* JSON's white space, as the API */
+    s += start - *v;
+    s[len] = '\0';
+    *v = s;
     /* the database refuses invalid UTF-8 only after the audit key and connection are made */
-    if (!utf8_is_valid(v, strlen(v))) {
+    if (!utf8_is_valid(s, len)) {
         fprintf(stderr, "%s: %s is not valid UTF-8 text\n", cmd, flag);
         return false;
     }
-    if (!text_is_clean(v, NULL, &points)) { /* the API's rule for its text members */
+    if (!text_is_clean(s, NULL, &points)) { /* the API's rule for its text members */
         fprintf(stderr, "%s: %s must not contain control characters\n", cmd, flag);
         return false;
     }
-    if (v[strspn(v, " ")] == '\0' || points > max) {
+    if (len == 0 || points > max) {
         fprintf(stderr, "%s: %s must have 1 to %zu characters\n", cmd, flag, max);
         return false;
     }

@@ -26,9 +26,10 @@ bool cli_read_options(const char *cmd, int argc, char **argv, const struct cli_o
  * given. */
 bool cli_require(const char *cmd, const struct cli_option *opts, const char *const names[]);
 
-/* 1..max code points of valid UTF-8, not blank, no control characters (C0, DEL, C1): the
- * API's text members. */
-bool cli_text_ok(const char *cmd, const char *flag, const char *v, size_t max);
+/* *v trimmed of JSON's white space (in place: *v points into argv), then 1..max code points of
+ * valid UTF-8, no control characters (C0, DEL, C1): the API's text members, which it trims
+ * alike. */
+bool cli_text_ok(const char *cmd, const char *flag, const char **v, size_t max);
 
 /* A UUID (any case). */
 bool cli_id_ok(const char *cmd, const char *what, const char *v);

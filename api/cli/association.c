@@ -62,8 +62,8 @@ check_add(struct association *in, char country[3])
     struct civil_date from, until;
     char email[256];
 
-    if (!cli_text_ok("association", "--name", in->name, 200) ||
-        !cli_text_ok("association", "--approval-reference", in->approval_reference, 200) ||
+    if (!cli_text_ok("association", "--name", &in->name, 200) ||
+        !cli_text_ok("association", "--approval-reference", &in->approval_reference, 200) ||
         !date_ok("--approved-from", in->approved_from, &from) ||
         (in->approved_until != NULL && !date_ok("--approved-until", in->approved_until, &until)))
         return false;
@@ -313,7 +313,7 @@ cli_key(const struct config *cfg, int argc, char **argv)
             return 2;
         }
         if ((x.association_id != NULL && !cli_id_ok("key", "--association", x.association_id)) ||
-            (x.label != NULL && !cli_text_ok("key", "--label", x.label, 200)))
+            (x.label != NULL && !cli_text_ok("key", "--label", &x.label, 200)))
             return 2;
     } else if (!cli_id_ok("key", "KEY_ID", argv[1])) {
         return 2;

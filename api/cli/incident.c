@@ -74,10 +74,10 @@ check_add(struct add_args *a)
         return false;
     }
     /* the lengths of IncidentInput (api/openapi.json) */
-    if (!cli_text_ok("incident", "--controller", a->in.controller, 200) ||
-        !cli_text_ok("incident", "--title", a->in.title, 300) ||
+    if (!cli_text_ok("incident", "--controller", &a->in.controller, 200) ||
+        !cli_text_ok("incident", "--title", &a->in.title, 300) ||
         (a->in.authority_reference != NULL &&
-         !cli_text_ok("incident", "--authority-reference", a->in.authority_reference, 200)))
+         !cli_text_ok("incident", "--authority-reference", &a->in.authority_reference, 200)))
         return false;
     struct civil_date today = civil_date_of(time(NULL));
     if (!civil_date_parse(a->in.disclosed_on, &d)) {

@@ -271,5 +271,36 @@ class DatabaseTest(CliBase):
                 self.assertIn("RECOURS_SECRETS_DIR", run.stderr)
 
 
+class WriteTest(CliBase):
+    """What the commands write is what the API would write from the same texts."""
+
+    def test_texts_are_trimmed_as_the_api_trims_them(self):
+        """The API trims its text members of JSON's white space (http/json_fields.c) before
+        checking them; the command line stored " T " as given, and refused "T\t" (a control
+        character) that the API takes as "T"."""
+        slug = "cli-" + cf.suffix(8).lower()
+        run = self.cli("incident", "add", "--slug", slug, "--disclosed-on", "2025-02-03",
+                       "--controller", " \tC\n", "--title", "  T  ", "--affected", "1",
+                       "--categories", "email", "--currency", "EUR",
+                       "--authority-reference", "A\r ")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(cf.psql("SELECT controller, title, authority_reference FROM incidents "
+                                 f"WHERE slug = '{slug}'"), [["C", "T", "A"]])
+        run = self.cli("association", "add", "--name", "  N\t", "--approval-reference",
+                       "\nR ", "--approved-from", "2024-01-01", "--country", "FR")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        assoc = run.stdout.split()[1]
+        self.assertEqual(cf.psql("SELECT name, approval_reference FROM associations "
+                                 f"WHERE id = '{assoc}'"), [["N", "R"]])
+        run = self.cli("key", "issue", "--association", assoc, "--label", " L ")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(cf.psql(f"SELECT label FROM api_keys WHERE association_id = '{assoc}'"),
+                         [["L"]])
+        for args in (["association", "add", "--name", " \t "] + ASSOCIATION,
+                     ["key", "issue", "--operator", "--label", "\n"]):
+            with self.subTest(args=args):
+                self.assert_refused(self.cli(*args), 2, "must have 1 to 200 characters")
+
+
 if __name__ == "__main__":
     harness.main()
