@@ -236,6 +236,23 @@ cli_association(const struct config *cfg, int argc, char **argv)
     return run_change(cfg, "association", argc, argv, association_run, &x);
 }
 
+/* The API issues a key to an association whatever its status, and so does the command line;
+ * but a key that may not write should not come as a surprise: said on stderr, as a note. */
+static void
+note_owner_status(PGconn *c, const char *association_id, struct arena *a)
+{
+    struct association owner;
+
+    if (association_id == NULL ||
+        svc_associations_get(c, association_id, a, &owner) != OUTCOME_OK ||
+        strcmp(owner.status, "approved") == 0)
+        return;
+    fprintf(stderr,
+            "key: note: association %s is %s: its key reads but may not write until the "
+            "association is approved\n",
+            association_id, owner.status);
+}
+
 static int
 key_issue(const struct config *cfg, PGconn *c, const struct audit_note *note,
           const char *association_id, const char *label, struct arena *a)
@@ -257,6 +274,7 @@ key_issue(const struct config *cfg, PGconn *c, const struct audit_note *note,
                association_id != NULL ? "association " : "the operator",
                association_id != NULL ? association_id : "");
         printf("secret (shown once, store it now):\n%s\n", secret);
+        note_owner_status(c, association_id, a);
     }
     OPENSSL_cleanse(secret, sizeof secret);
     return rc;

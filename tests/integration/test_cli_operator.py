@@ -301,6 +301,29 @@ class WriteTest(CliBase):
             with self.subTest(args=args):
                 self.assert_refused(self.cli(*args), 2, "must have 1 to 200 characters")
 
+    def test_a_key_of_an_association_that_may_not_write_is_issued_with_a_note(self):
+        """The API issues a key to a pending or suspended association (201) and so does the
+        command line; it said nothing, and the key's first write answered 409
+        approval-lapsed. It now says so on stderr; an approved one's key says nothing."""
+        run = self.cli("association", "add", "--name", "N", *ASSOCIATION)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        assoc = run.stdout.split()[1]
+        for change, status in ((None, "pending"), ("suspend", "suspended"),
+                               ("approve", None)):
+            if change is not None:
+                ran = self.cli("association", change, assoc)
+                self.assertEqual(ran.returncode, 0, ran.stderr)
+            with self.subTest(status=status):
+                run = self.cli("key", "issue", "--association", assoc)
+                self.assertEqual(run.returncode, 0, run.stderr)
+                self.assertIn("secret (shown once", run.stdout)
+                if status is None:
+                    self.assertEqual(run.stderr, "")
+                else:
+                    self.assertEqual(run.stderr, f"key: note: association {assoc} is {status}: "
+                                     "its key reads but may not write until the association "
+                                     "is approved\n")
+
 
 if __name__ == "__main__":
     harness.main()
