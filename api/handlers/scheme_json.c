@@ -21,10 +21,17 @@ static const char *const voucher_members[] = {"name", "amount", NULL};
 static void
 path(char *out, size_t n, const char *prefix, const char *key)
 {
+    int len;
+
+    /* a path past n bytes is cut (a map's key is the client's: any length); errors_add then
+     * drops a character cut in half. The length is looked at, or GCC's fortified build warns
+     * of that cut wherever err() is inlined. */
     if (prefix == NULL || prefix[0] == '\0')
-        snprintf(out, n, "%s", key);
+        len = snprintf(out, n, "%s", key);
     else
-        snprintf(out, n, "%s.%s", prefix, key);
+        len = snprintf(out, n, "%s.%s", prefix, key);
+    if (len < 0)
+        out[0] = '\0';
 }
 
 static void
@@ -107,6 +114,11 @@ read_supplements(json_t *obj, const char *prefix, struct scheme *s, struct error
         int i = data_category_index(key);
         if (i < 0) {
             err(e, sub, key, "invalid-value", "not a data category of the vocabulary");
+            continue;
+        }
+        /* a key is never required: its null is a wrong type, not a missing member */
+        if (json_is_null(v)) {
+            err(e, sub, key, "invalid-type", "expected an integer amount in minor units");
             continue;
         }
         if (read_amount(sup, sub, key, &s->supplement[i], e))

@@ -937,6 +937,48 @@ class HostileApiTest(unittest.TestCase):
                                       data, r.body)
         self.finish()
 
+    def test_map_members(self):
+        """The one map of the request bodies, a scheme's category_supplements (docs/api.md
+        §11.1), on both routes that take a scheme: each wrong entry is a 422 naming its key
+        with the documented code (a null value said `required`, of a key nobody requires),
+        and what the document accepts is accepted."""
+        slug, A = self.w["slug"], self.w["A"]
+        routes = [("PUT", f"/v1/incidents/{slug}/scheme", self.server.operator_key, ""),
+                  ("POST", "/v1/compensation/simulate", A.key, "scheme.")]
+        field = "category_supplements."
+        refused = [({"password": v}, "password", code) for v, code in (
+            ("1000", "invalid-type"), (1.5, "invalid-type"), (None, "invalid-type"),
+            (True, "invalid-type"), ([1], "invalid-type"), ({"a": 1}, "invalid-type"),
+            (-1, "out-of-range"), (10**12 + 1, "out-of-range"))]
+        refused += [({"": 1}, "", "invalid-value"), ({"Password": 1}, "Password", "invalid-value"),
+                    # past errors.h's 64 errors the last ones go: the first are named
+                    ({f"k{i}": 1 for i in range(2000)}, "k0", "invalid-value")]
+        # {} and a category the incident did not expose (it pays nothing) are schemes
+        accepted = [{}, {"password": 10**12}, {"biometric": 5}]
+        for method, path, token, prefix in routes:
+            for sup, key, code in refused:
+                scheme = dict(self.w["scheme"], category_supplements=sup)
+                body = scheme if method == "PUT" else {"incident": slug, "scheme": scheme}
+                r = af.request(self.server, method, path, token=token, body=body,
+                               client=self.client)
+                with self.subTest(route=path, key=key, value=json.dumps(sup)[:40]):
+                    doc = harness.assert_problem(self, r, 422, "validation-error")
+                    self.assertIn({"field": prefix + field + key, "code": code},
+                                  [{"field": e["field"], "code": e["code"]}
+                                   for e in doc["errors"]], doc)
+                    self.assertLessEqual(len(doc["errors"]), 64)
+            for sup in accepted:
+                scheme = dict(self.w["scheme"], category_supplements=sup)
+                body = scheme if method == "PUT" else {"incident": slug, "scheme": scheme}
+                r = af.request(self.server, method, path, token=token, body=body,
+                               client=self.client)
+                with self.subTest(route=path, accepted=sup):
+                    self.assertEqual(r.status, 200, repr(r))
+        # the scheme in force is the one the world was made with again
+        r = af.op(self.server, "PUT", f"/v1/incidents/{slug}/scheme", self.w["scheme"],
+                  client=self.client)
+        self.assertEqual(r.status, 200, repr(r))
+
     @staticmethod
     def dig(node, path):
         """The value at path in node, or None when it is not there."""
