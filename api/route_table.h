@@ -73,6 +73,7 @@ ROUTE("DELETE", "/v1/claims/{reference}/evidence/{file}", handle_evidence_remove
 ROUTE("POST", "/v1/claim-recovery", handle_recovery_request, ROLE_PUBLIC)
 ROUTE("POST", "/v1/claim-recovery/{token}", handle_recovery_redeem, ROLE_PUBLIC)
 ROUTE("GET", "/confirm-email/{token}", handle_confirm_email, ROLE_PUBLIC)
+ROUTE("POST", "/confirm-email/{token}", handle_confirm_email_post, ROLE_PUBLIC)
 ROUTE("PATCH", "/v1/claims/{reference}/status", handle_claims_review, ROLE_ASSOCIATION_OR_OPERATOR)
 
 /* Associations, their API keys, the audit chain (docs/api.md §10.2–10.3, §13.1). */

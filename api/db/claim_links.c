@@ -41,10 +41,9 @@ read_claim(const PGresult *res, int row, struct arena *a, void *out)
 
 const struct db_statement db_claim_links_statements[] = {
     {"db_mail_claim",
-     MAIL_CLAIM_COLUMNS
-     " FROM claims c JOIN incidents i ON i.id = c.incident_id"
-     " LEFT JOIN actions a ON a.id = c.mandate_action_id"
-     " WHERE c.id = $1::bigint",
+     MAIL_CLAIM_COLUMNS " FROM claims c JOIN incidents i ON i.id = c.incident_id"
+                        " LEFT JOIN actions a ON a.id = c.mandate_action_id"
+                        " WHERE c.id = $1::bigint",
      1},
     {"db_mail_recovery_claims",
      /* one probe per incident into the active email index (incident_id, email_key) */
@@ -69,6 +68,11 @@ const struct db_statement db_claim_links_statements[] = {
      "   AND (used_at IS NULL OR purpose = 'confirm-email') AND expires_at > now()"
      " RETURNING claim_id",
      2},
+    {"db_links_peek_confirm",
+     "SELECT c.lang, c.email_verified_at IS NOT NULL FROM claim_links l"
+     " JOIN claims c ON c.id = l.claim_id"
+     " WHERE l.token_hash = $1::bytea AND l.purpose = 'confirm-email' AND l.expires_at > now()",
+     1},
     {"db_claims_confirm_email",
      "UPDATE claims SET email_verified_at = coalesce(email_verified_at, now())"
      " WHERE id = $1::bigint RETURNING lang",
@@ -136,6 +140,34 @@ db_links_use(PGconn *c, const uint8_t token_hash[32], const char *purpose,
 
     db_bytea32_text(token_hash, key);
     return db_exec_one(c, "db_links_use", 2, params, db_read_int64, NULL, claim_id_out);
+}
+
+struct confirm_peek {
+    char *lang;
+    bool *confirmed;
+};
+
+static bool
+read_confirm_peek(const PGresult *res, int row, struct arena *a, void *out)
+{
+    const struct confirm_peek *p = out;
+
+    (void)a;
+    snprintf(p->lang, 3, "%s", PQgetvalue(res, row, 0));
+    *p->confirmed = PQgetvalue(res, row, 1)[0] == 't';
+    return true;
+}
+
+int
+db_links_peek_confirm(PGconn *c, const uint8_t token_hash[32], char lang_out[3],
+                      bool *confirmed_out)
+{
+    char key[DB_BYTEA32_TEXT_LEN];
+    const char *params[1] = {key};
+    struct confirm_peek p = {lang_out, confirmed_out};
+
+    db_bytea32_text(token_hash, key);
+    return db_exec_one(c, "db_links_peek_confirm", 1, params, read_confirm_peek, NULL, &p);
 }
 
 int

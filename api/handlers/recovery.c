@@ -106,48 +106,94 @@ handle_recovery_redeem(struct request *rq)
     return r;
 }
 
-/* The confirmation page, in the site's layout (the first page of the site a claimant opens
+/* The confirmation pages, in the site's layout (the first page of the site a claimant opens
  * from an email): catalogue words only, nothing from the request is echoed; never cached. In
  * the claim's language once the link is known, else the reader's. Its links (canonical,
- * language switch) are /my-claim's: the link's token stays out of them. */
+ * language switch) are /my-claim's: the link's token stays out of them, but for the form
+ * that posts back to the link itself. */
+enum confirm_state { CONFIRM_ASK, CONFIRM_DONE, CONFIRM_GONE };
+
 static struct reply
-confirm_page(struct request *rq, int status, const char *claim_lang)
+confirm_page(struct request *rq, enum confirm_state state, const char *claim_lang)
 {
+    static const char *const titles[] = {"confirm.ask_title", "confirm.done_title",
+                                         "confirm.gone_title"};
+    static const char *const texts[] = {"confirm.ask_text", "confirm.done_text",
+                                        "confirm.gone_text"};
     struct web_ctx w = page_ctx(rq);
     struct strbuf sb = {0};
     enum web_lang l;
-    const char *title_key = status == 200 ? "confirm.done_title" : "confirm.gone_title";
 
     if (claim_lang != NULL && web_lang_parse(claim_lang, &l))
         w.lang = l;
-    struct web_page p = {.title = web_t(w.cat, w.lang, title_key), .path = "/my-claim",
-                         .noindex = true, .h1 = true};
+    struct web_page p = {.title = web_t(w.cat, w.lang, titles[state]),
+                         .path = "/my-claim",
+                         .noindex = true,
+                         .h1 = true};
     web_layout_begin(&sb, &w, &p);
     strbuf_puts(&sb, "<p>");
-    web_te(&sb, w.cat, w.lang, WEB_TEXT, status == 200 ? "confirm.done_text" : "confirm.gone_text");
+    web_te(&sb, w.cat, w.lang, WEB_TEXT, texts[state]);
+    strbuf_puts(&sb, "</p>\n");
+    if (state == CONFIRM_ASK) {
+        /* a button, not the link itself: a mail scanner opens links, it does not press them */
+        strbuf_puts(&sb, "<form method=\"post\" action=\"");
+        web_escape(&sb, WEB_ATTR, rq->path);
+        strbuf_puts(&sb, "\">\n<p><button type=\"submit\" id=\"confirm-button\" "
+                         "class=\"button primary\">");
+        web_te(&sb, w.cat, w.lang, WEB_TEXT, "confirm.button");
+        strbuf_puts(&sb, "</button></p>\n</form>\n");
+    }
     /* the page's language on (the claim's may not be the browser's) */
-    strbuf_printf(&sb, "</p>\n<p><a href=\"/my-claim?lang=%s\">", web_lang_code(w.lang));
+    strbuf_printf(&sb, "<p><a href=\"/my-claim?lang=%s\">", web_lang_code(w.lang));
     web_te(&sb, w.cat, w.lang, WEB_TEXT, "nav.my_claim");
     strbuf_puts(&sb, "</a></p>\n");
     web_layout_end(&sb, &w);
-    struct reply r = page_reply(rq, &w, status, &sb, NULL);
+    struct reply r = page_reply(rq, &w, state == CONFIRM_GONE ? 404 : 200, &sb, NULL);
     r.cache_control = "no-store"; /* the address is the claimant's own link */
     return r;
 }
 
-/* GET /confirm-email/{token}: records the claim's address as confirmed; an HTML page in the
- * claim's language (404 page for an unknown or used link). */
+/* An unknown or expired link: a person following it reads a page, an API client gets the
+ * problem document. */
+static struct reply
+confirm_refused(struct request *rq, enum outcome o)
+{
+    const char *accept = request_header(rq, "Accept");
+
+    if (o == OUTCOME_NOT_FOUND && accept != NULL && strstr(accept, "text/html") != NULL)
+        return confirm_page(rq, CONFIRM_GONE, NULL);
+    return reply_outcome(o, NULL);
+}
+
+/* GET /confirm-email/{token}: the page that asks, whose button confirms (or says the address
+ * is confirmed already); nothing is recorded by opening the link, which mail scanners do
+ * before their reader (docs/mail.md). */
 struct reply
 handle_confirm_email(struct request *rq)
 {
     const struct app *app = rq->app;
+    char lang[3] = "fr";
+    bool confirmed = false;
+    enum outcome o =
+        svc_rq_mail_confirm_email_peek(app_secrets(app), request_param(rq, 0), lang, &confirmed);
+
+    if (o != OUTCOME_OK)
+        return confirm_refused(rq, o);
+    return confirm_page(rq, confirmed ? CONFIRM_DONE : CONFIRM_ASK, lang);
+}
+
+/* POST /confirm-email/{token}: the page's button; records the claim's address as confirmed
+ * (again and again until the link expires: the first time counts) and says so. The body is
+ * not read, and no Origin is asked for: the token alone, made with the server's key, says
+ * whose address it is, as the notices' stop link (notices_stop.c). */
+struct reply
+handle_confirm_email_post(struct request *rq)
+{
+    const struct app *app = rq->app;
     char lang[3] = "fr"; /* the claim's once the link is found; the site's default before */
     enum outcome o = svc_rq_mail_confirm_email(app_secrets(app), request_param(rq, 0), lang);
-    /* a person following the link reads a page; an API client gets the problem document */
-    const char *accept = request_header(rq, "Accept");
-    if (o == OUTCOME_NOT_FOUND && accept != NULL && strstr(accept, "text/html") != NULL)
-        return confirm_page(rq, 404, NULL);
+
     if (o != OUTCOME_OK)
-        return reply_outcome(o, NULL);
-    return confirm_page(rq, 200, lang);
+        return confirm_refused(rq, o);
+    return confirm_page(rq, CONFIRM_DONE, lang);
 }

@@ -196,3 +196,17 @@ svc_rq_mail_confirm_email(const struct secrets *s, const char *link_token, char 
         return o;
     return svc_tx_run(c, "mail.confirm_email", TX_READ_WRITE, link_body, &x);
 }
+
+enum outcome
+svc_rq_mail_confirm_email_peek(const struct secrets *s, const char *link_token, char lang_out[3],
+                               bool *confirmed_out)
+{
+    uint8_t link_hash[KEYED_HASH_LEN];
+    PGconn *c;
+    enum outcome o = link_conn(s, link_token, &c, link_hash);
+
+    if (o != OUTCOME_OK)
+        return o;
+    int rc = db_links_peek_confirm(c, link_hash, lang_out, confirmed_out);
+    return rc == 1 ? OUTCOME_OK : rc == 0 ? OUTCOME_NOT_FOUND : tx_outcome_of(c, rc);
+}

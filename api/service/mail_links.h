@@ -44,6 +44,13 @@ enum outcome svc_rq_recovery_request(const struct secrets *s, const struct recov
 enum outcome svc_rq_recovery_redeem(const struct secrets *s, const char *link_token,
                                     char *token_out, char *ref_out);
 
+/* Reads the confirmation link without confirming (the page that asks, whose button confirms:
+ * a mail scanner opening the link must not confirm an address for its reader).
+ * OUTCOME_OK with the claim's language and whether its address is confirmed already,
+ * OUTCOME_NOT_FOUND for an unknown or expired link. */
+enum outcome svc_rq_mail_confirm_email_peek(const struct secrets *s, const char *link_token,
+                                            char lang_out[3], bool *confirmed_out);
+
 /* Confirms the address of the link's claim (first use; a second use finds nothing).
  * OUTCOME_OK with the claim's language in lang_out, OUTCOME_NOT_FOUND otherwise. */
 enum outcome svc_rq_mail_confirm_email(const struct secrets *s, const char *link_token,

@@ -52,7 +52,8 @@ MAX_SHOWN = 60
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # Routes whose bodies are forms or pages (docs/web-forms.md): walked for methods, paths,
 # queries and credentials, their bodies by test_form_bodies only.
-FORM_POSTS = {"/claim", "/my-claim", "/my-claim/evidence", "/notices/stop/{token}"}
+FORM_POSTS = {"/claim", "/my-claim", "/my-claim/evidence", "/notices/stop/{token}",
+              "/confirm-email/{token}"}
 EVIDENCE_UPLOAD = ("post", "/v1/claims/{reference}/evidence")
 
 # Wrong values for any body member: every JSON type, boundary numbers, hostile strings.

@@ -77,12 +77,21 @@ class MailDeliveryTest(unittest.TestCase):
                                  "Votre réclamation a bien été enregistrée", "fr")
         # the subject is RFC 2047-encoded UTF-8 and reads back as written
         self.assertTrue(msg_fr["Subject"].startswith("Votre réclamation est enregistrée"))
-        # the confirmation link: again and again until it expires (a mail scanner may open it
-        # before its reader), an unknown one a page in the reader's language
+        # the confirmation link: its page asks, its button confirms (a mail scanner opens
+        # links, it does not press buttons); again and again until it expires; an unknown one
+        # a page in the reader's language
         link = [w for w in mf.text_of(msg).split() if "/confirm-email/" in w][0]
         path = link[len("https://recours.example"):]
+        is_verified = ("SELECT email_verified_at IS NOT NULL FROM claims WHERE reference = "
+                       + cf.sql_literal(receipt_en["reference"]))
         with harness.Client(server) as c:
-            first = c.request("GET", path, headers={"Accept": "text/html"})
+            asked = c.request("GET", path, headers={"Accept": "text/html"})
+            self.assertEqual((asked.status, asked.media_type), (200, "text/html"))
+            self.assertIn(b"Confirm your email address", asked.body)
+            self.assertIn(f'<form method="post" action="{path}">'.encode(), asked.body)
+            self.assertEqual(cf.psql(is_verified, url=self.url), [["f"]],
+                             "opening the link confirms nothing")
+            first = c.request("POST", path, headers={"Accept": "text/html"})
             self.assertEqual((first.status, first.media_type), (200, "text/html"))
             self.assertIn(b"Email address confirmed", first.body)
             # the site's page (its header, style and footer), not a bare document
@@ -95,18 +104,20 @@ class MailDeliveryTest(unittest.TestCase):
             # an English claim's page opened in a French browser: its way on stays in English
             fr_browser = c.request("GET", path, headers={"Accept": "text/html",
                                                          "Accept-Language": "fr-FR,fr;q=0.9"})
-            self.assertIn(b"Email address confirmed", fr_browser.body)
+            self.assertIn(b"Email address confirmed", fr_browser.body, "no button once confirmed")
+            self.assertNotIn(b"<form", fr_browser.body.split(b"<main")[1])
             self.assertIn(b'<p><a href="/my-claim?lang=en">My claim</a></p>', fr_browser.body)
-            again = c.request("GET", path, headers={"Accept": "text/html"})
+            again = c.request("POST", path, headers={"Accept": "text/html"})
             self.assertEqual((again.status, again.media_type), (200, "text/html"))
             self.assertIn(b"Email address confirmed", again.body)
             unknown = path[:-4] + ("AAAA" if not path.endswith("AAAA") else "BBBB")
-            gone = c.request("GET", unknown, headers={"Accept": "text/html",
-                                                      "Accept-Language": "en-GB,en;q=0.8"})
-            self.assertEqual((gone.status, gone.media_type), (404, "text/html"))
-            self.assertIn(b'class="site-header"', gone.body)
-            self.assertIn(b"This link no longer works", gone.body, "the reader's language")
-            harness.assert_problem(self, c.request("GET", unknown), 404, "not-found")
+            for method in ("GET", "POST"):
+                gone = c.request(method, unknown, headers={"Accept": "text/html",
+                                                           "Accept-Language": "en-GB,en;q=0.8"})
+                self.assertEqual((gone.status, gone.media_type), (404, "text/html"), method)
+                self.assertIn(b'class="site-header"', gone.body)
+                self.assertIn(b"This link no longer works", gone.body, "the reader's language")
+                harness.assert_problem(self, c.request(method, unknown), 404, "not-found")
         verified = cf.psql("SELECT email_verified_at IS NOT NULL FROM claims WHERE reference = "
                            + cf.sql_literal(receipt_en["reference"]), url=self.url)
         self.assertEqual(verified, [["t"]])
@@ -135,7 +146,7 @@ class MailDeliveryTest(unittest.TestCase):
         def confirm(msg, status=200):
             link = [w for w in mf.text_of(msg).split() if "/confirm-email/" in w][0]
             with harness.Client(server) as c:
-                r = c.request("GET", link[len("https://recours.example"):],
+                r = c.request("POST", link[len("https://recours.example"):],
                               headers={"Accept": "text/html"})
                 self.assertEqual(r.status, status, r)
 

@@ -465,6 +465,8 @@ ROWS = {
     "POST /v1/claim-recovery/{token}": Row(
         lambda w, role: ("/v1/claim-recovery/" + "A" * 43, None, None), public(404)),
     "GET /confirm-email/{token}": Row(static("/confirm-email/" + "A" * 43), public(404)),
+    "POST /confirm-email/{token}": Row(
+        lambda w, role: ("/confirm-email/" + "A" * 43, {}, None), public(404)),
     "PATCH /v1/claims/{reference}/status": Row(b_review, review(200)),
     "GET /v1/associations": Row(static("/v1/associations"), PAGE),
     "POST /v1/associations": Row(b_create_association, operator(201)),
