@@ -37,8 +37,10 @@ SCHEME = {"currency": "EUR", "base_amount": 3000,
 # hidden field made when the page is rendered, and hands it to the API's submission as its
 # Idempotency-Key; test_claim_form.py proves a double submit makes one claim. The stop link of
 # a notice (a page's form and a mail client's one-click) does the same however often it is
-# posted (test_notices.py).
-FORM_PAGES = {"/claim", "/my-claim", "/my-claim/evidence", "/notices/stop/{token}"}
+# posted (test_notices.py), as does the email confirmation page's button
+# (test_mail_delivery.py).
+FORM_PAGES = {"/claim", "/my-claim", "/my-claim/evidence", "/notices/stop/{token}",
+              "/confirm-email/{token}"}
 
 
 def post_routes():
