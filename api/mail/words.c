@@ -26,8 +26,12 @@ const struct mail_words mail_words = {
                        "l'envoi) : ",
                        "To see, correct or withdraw it (with the token you were given when "
                        "you sent it): "},
-    .confirm_intro = {"Pour confirmer votre adresse électronique, suivez ce lien : ",
-                      "To confirm your email address, follow this link: "},
+    /* the link opens a page whose button confirms (a mail scanner opens links, it does not
+     * press buttons: handlers/recovery.c) */
+    .confirm_intro = {"Pour confirmer votre adresse électronique, ouvrez ce lien puis appuyez "
+                      "sur le bouton de la page : ",
+                      "To confirm your email address, open this link, then press the button "
+                      "on its page: "},
     /* the address may be someone else's, typed by mistake: its owner must know what to do */
     .confirm_not_you = {"Si vous n'avez pas déposé cette réclamation, ne suivez pas ce lien : "
                         "quelqu'un a donné votre adresse, peut-être par erreur, et une adresse "
