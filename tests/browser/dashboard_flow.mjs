@@ -345,7 +345,14 @@ try {
     equal(review.status(), 200, "review applied");
     equal(review.request().postDataJSON().expected_count, setup.free.length, "the confirmed count was sent");
     await page.locator("#ml-status-line:has-text('members changed')").waitFor();
-    await page.locator("#ml-table").waitFor({ state: "hidden" });   // none received any more
+    // none received any more; if the list still shows members, say which and how the list
+    // stands (seen once in a clean run, never again: the next occurrence must be readable)
+    await page.locator("#ml-table").waitFor({ state: "hidden" }).catch(async (e) => {
+        const rows = await page.locator("#ml-rows tr").allInnerTexts();
+        const busy = await page.getAttribute("#member-list", "aria-busy");
+        steps.fail(`the list still shows ${rows.length} members after the review (aria-busy ${busy}, `
+            + `status "${await text("#ml-status-line")}"): ${rows.map((r) => r.replace(/\s+/g, " ")).join(" | ")}; ${e.message.split("\n")[0]}`);
+    });
     check(await page.locator("#ml-bulk").isHidden(), "no review buttons without a member listed");
     const summaryAfter = await apiGet(`/v1/actions/${action.id}/compensation`);
     equal(summaryAfter.claims_by_status.verified, summaryBefore.claims_by_status.verified + setup.free.length,
