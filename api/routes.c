@@ -50,10 +50,11 @@ routes_run(struct request *rq, route_handler handler)
         return deny;
     /* the claim intake keeps its Idempotency-Key in the claim's transaction; the claim form's
      * post is that intake (page_claim.c); stopping notices is a page's form and a mail
-     * client's one-click, the same whatever the times */
+     * client's one-click, and confirming an address a page's button, each the same whatever
+     * the times */
     if (strcmp(rq->method, "POST") != 0 || handler == handle_claims_submit ||
         handler == handle_page_claim_post || handler == handle_page_my_claim_post ||
-        handler == handle_notices_stop_post)
+        handler == handle_notices_stop_post || handler == handle_confirm_email_post)
         return handler(rq);
     return idem_around(rq, handler);
 }
