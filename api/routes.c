@@ -12,6 +12,7 @@
 #include "handlers/guard.h"
 #include "handlers/handlers.h"
 #include "handlers/idempotency.h"
+#include "handlers/page_claim.h"
 
 /* Each row of route_table.h, an entry {method, path, handler, role}. */
 const struct route routes[] = {
@@ -32,6 +33,15 @@ const struct body_stream_route body_stream_routes[] = {
 };
 
 const size_t n_body_stream_routes = sizeof body_stream_routes / sizeof body_stream_routes[0];
+
+/* Forms whose refusal by the rate limit is the form again as typed (handlers/page_claim.h),
+ * not the error page that would lose it. */
+const struct rate_limited_form rate_limited_forms[] = {
+    {"POST", "/claim", page_claim_rate_limited},
+    {"POST", "/my-claim", page_my_claim_rate_limited},
+};
+
+const size_t n_rate_limited_forms = sizeof rate_limited_forms / sizeof rate_limited_forms[0];
 
 bool
 routes_admit(struct request *rq, struct reply *deny)

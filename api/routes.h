@@ -7,11 +7,14 @@
 
 #include "http/body_stream.h"
 #include "http/router.h"
+#include "http/server.h"
 
 extern const struct route routes[];
 extern const size_t n_routes;
 extern const struct body_stream_route body_stream_routes[];
 extern const size_t n_body_stream_routes;
+extern const struct rate_limited_form rate_limited_forms[];
+extern const size_t n_rate_limited_forms;
 
 /* The role check of a streamed route, before its body (http/body_stream.h): guard_route. */
 bool routes_admit(struct request *rq, struct reply *deny);

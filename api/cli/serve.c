@@ -138,6 +138,8 @@ start_http(const struct config *cfg, struct app *app, const char *cert, const ch
         .after_request = after_request,
         .run = routes_run,
         .error_page = page_error,
+        .rate_limited_forms = rate_limited_forms,
+        .n_rate_limited_forms = n_rate_limited_forms,
         .body_streams = {body_stream_routes, n_body_stream_routes, routes_admit},
     };
 

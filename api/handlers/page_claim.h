@@ -27,10 +27,11 @@ struct incident;
 struct errors *page_claim_check(struct request *rq, json_t *body, const struct incident *inc,
                                 const char *notice_version);
 
-/* POST /claim refused before its handler by the rate limit of public posts (http/server.c):
- * the form again with what was typed and the rate limit's message, 429, into *out, so that a
- * person without JavaScript loses nothing (the error page did). False when the post is not
- * a form this page can show again (the caller answers the plain error page). */
+/* POST /claim refused before its handler by the rate limit of public posts (http/server.c,
+ * routes.c rate_limited_forms): the form again with what was typed and the rate limit's
+ * message, 429, into *out, so that a person without JavaScript loses nothing (the error page
+ * did). False when the post is not a form this page can show again (the caller answers the
+ * plain error page). */
 bool page_claim_rate_limited(struct request *rq, struct reply *out);
 
 /* The same for POST /my-claim (page_my_claim.c): a correction comes back on the claim's page

@@ -10,7 +10,6 @@
 #include "domain/uuid.h"
 #include "handlers/guard.h"
 #include "handlers/incidents.h"
-#include "handlers/page_claim.h"
 #include "handlers/public_cache.h"
 #include "http/outcome.h"
 #include "http/problem.h"
@@ -175,13 +174,6 @@ page_error(struct request *rq, int status)
 {
     if (status == 400 && strncmp(rq->path, "/v1/", 4) != 0 && asks_unknown_lang(rq))
         return lang_page(rq);
-    /* a form refused by the rate limit before its handler: the form again with what was
-     * typed (page_claim.h), not a page that loses it */
-    struct reply form;
-    if (status == 429 && strcmp(rq->method, "POST") == 0 &&
-        ((strcmp(rq->path, "/claim") == 0 && page_claim_rate_limited(rq, &form)) ||
-         (strcmp(rq->path, "/my-claim") == 0 && page_my_claim_rate_limited(rq, &form))))
-        return form;
     struct web_ctx w = page_ctx(rq);
     struct strbuf sb = {0};
     char key[96];

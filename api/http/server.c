@@ -112,11 +112,22 @@ rate_allows(struct http_server *s, struct request *rq)
     return v.allowed;
 }
 
+/* The rate limit's refusal: a problem document, or for a browser the refused form's own page
+ * (http_server_config rate_limited_forms); both say when to try again. */
 static struct reply
-rate_refusal(struct request *rq)
+rate_refusal(struct http_server *s, struct request *rq)
 {
-    struct reply r = problem_reply("rate-limited", "too many submissions from this address");
+    const struct route *route = rq->match.route;
+    struct reply r = {0};
+    bool paged = false;
 
+    for (size_t i = 0; i < s->cfg.n_rate_limited_forms && !paged; i++) {
+        const struct rate_limited_form *f = &s->cfg.rate_limited_forms[i];
+        paged = strcmp(f->method, route->method) == 0 && strcmp(f->path, route->path) == 0 &&
+                accept_prefers_html(request_header(rq, "Accept")) && f->page(rq, &r);
+    }
+    if (!paged)
+        r = problem_reply("rate-limited", "too many submissions from this address");
     reply_add_header(&r, "Retry-After", arena_printf(rq->arena, "%d", rq->rate_reset_s));
     return r;
 }
@@ -141,7 +152,7 @@ dispatch(struct http_server *s, struct request *rq)
         break;
     }
     if (!rate_allows(s, rq))
-        return rate_refusal(rq);
+        return rate_refusal(s, rq);
     route_handler h = rq->match.route->handler;
     struct reply r = s->cfg.run != NULL ? s->cfg.run(rq, h) : h(rq);
     if (s->cfg.after_request != NULL)

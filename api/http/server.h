@@ -12,6 +12,17 @@
 #include "http/body_stream.h"
 #include "http/router.h"
 
+/* A route whose refusal by the rate limit of public posts (docs/api.md §6.1) is a page of its
+ * own rather than the error page: a form that comes back as typed, so that a person without
+ * JavaScript loses nothing (routes.c rate_limited_forms). */
+struct rate_limited_form {
+    const char *method;
+    const char *path; /* the route's template, as in the route table */
+    /* the refusal's page into *out, its status 429 (the server adds Retry-After); false when
+     * the post is not one this page can show again: the error page answers */
+    bool (*page)(struct request *rq, struct reply *out);
+};
+
 struct http_server_config {
     const char *listen_address; /* IPv4 or IPv6 literal */
     int port;                   /* 0: any free port (see http_server_port) */
@@ -38,6 +49,10 @@ struct http_server_config {
      * called with the status of the problem document it replaces (http/accept.h); the
      * problem's headers (Allow, Retry-After) are kept. NULL: problem+json for everyone */
     struct reply (*error_page)(struct request *rq, int status);
+    /* routes whose rate-limit refusal is a page of their own, for a client that prefers HTML;
+     * none when NULL */
+    const struct rate_limited_form *rate_limited_forms;
+    size_t n_rate_limited_forms;
     /* routes whose body is streamed to a sink, not buffered (http/body_stream.h); none when
      * zeroed */
     struct body_streams body_streams;

@@ -71,12 +71,12 @@ def exchange(tc, make_requests):
     tc.fail("no exchange was answered within one refill interval")
 
 
-def form_post(path, pairs):
+def form_post(path, pairs, accept="text/html"):
     """A browser's form post (urlencoded, same site, HTML preferred) to path as bytes."""
     body = urllib.parse.urlencode(pairs).encode()
     return (f"POST {path}?lang=en HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             "Content-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(body)}\r\nAccept: text/html\r\n"
+            f"Content-Length: {len(body)}\r\nAccept: {accept}\r\n"
             "Sec-Fetch-Site: same-origin\r\n\r\n").encode() + body
 
 
@@ -142,12 +142,17 @@ class RateLimitTest(unittest.TestCase):
     def test_a_claim_form_refused_by_the_limit_keeps_what_was_typed(self):
         """Without JavaScript the claim form is a public POST too: refused by the limit, it
         comes back with what was typed and the limit's message (it was an error page that
-        lost the form), 429 with its Retry-After."""
-        r = exchange(self, lambda: [self.cheap() for _ in range(BURST)] + [form_post(
-            "/claim", [("incident", self.slug), ("lang", "en"), ("claimant.given_name", "Zoé"),
-                       ("claimant.address.city", "Lyon"), ("data_categories", "email")])])[BURST]
+        lost the form), 429 with its Retry-After. A client that does not prefer HTML gets the
+        problem document, as on every route."""
+        typed = [("incident", self.slug), ("lang", "en"), ("claimant.given_name", "Zoé"),
+                 ("claimant.address.city", "Lyon"), ("data_categories", "email")]
+        responses = exchange(self, lambda: [self.cheap() for _ in range(BURST)] + [
+            form_post("/claim", typed), form_post("/claim", typed, "application/json")])
+        self.assert_limited(responses[BURST + 1], "a form post preferring JSON")
+        r = responses[BURST]
         self.assertEqual(r.status, 429, r)
         self.assertEqual(r.media_type, "text/html")
+        self.assertEqual(len(r.headers.get_all("Retry-After")), 1, r.headers)
         retry = r.headers.get("Retry-After")
         self.assertRegex(retry or "", r"^\d+$")
         text = r.body.decode()
