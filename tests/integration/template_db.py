@@ -11,7 +11,8 @@ The template is named after a digest of db-migrations/ (every file's name and by
 changed or added migration makes a new template and a stale one is never copied; the stale ones
 are dropped when a new one is made. It is made under a name of its own and renamed when
 complete, so a test never copies a half-migrated template, and two test files starting
-together (ctest -j) may both make one: one rename wins, the other copy is dropped. It refuses
+together (ctest -j) may both make one: one rename wins, the other copy is dropped. A copy
+being made carries its maker's pid: one whose maker was killed is dropped by the next run. It refuses
 connections once made (ALLOW_CONNECTIONS false): CREATE DATABASE ... TEMPLATE fails while
 anyone, autovacuum included, is connected to the template, and autovacuum does not visit a
 database that refuses connections.
@@ -60,15 +61,32 @@ def _existing(run_sql):
     return {line.strip() for line in out.splitlines() if line.strip()}
 
 
+def _orphans(name, existing):
+    """The copies of template name that a test process was making when it was killed: a copy
+    being made is named name_<pid>_<random> by its maker, and the maker is gone. A pid reused
+    since only leaves a copy for a later run."""
+    for other in existing:
+        pid = other[len(name) + 1:].partition("_")[0]
+        if other.startswith(name + "_") and pid.isdigit():
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                yield other
+            except PermissionError:
+                pass  # alive, another user's
+
+
 def template_for(run_sql, url_with_database, recours_bin, migrations_dir, run_timeout):
     """The name of the migrated template for migrations_dir, made if missing. run_sql(sql)
     runs one statement on the admin URL and returns its unaligned output (raises
     RuntimeError); url_with_database(name) is that URL on another database."""
     name = PREFIX + _digest(migrations_dir)
     existing = _existing(run_sql)
+    for orphan in _orphans(name, existing):
+        _retry_while_in_use(run_sql, f"DROP DATABASE IF EXISTS {orphan}", tries=1)
     if name in existing:
         return name
-    building = f"{name}_{secrets.token_hex(4)}"
+    building = f"{name}_{os.getpid()}_{secrets.token_hex(4)}"
     run_sql(f"CREATE DATABASE {building}")
     try:
         run = subprocess.run([recours_bin, "migrate", "--migrations-dir", migrations_dir],
