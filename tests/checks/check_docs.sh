@@ -3,7 +3,7 @@
 # The newcomer's documents name what exists:
 # - every `snake_case` name they quote (a function, a table, a column, a member) occurs in a
 #   tracked file outside the documents themselves: a function renamed or a member dropped
-#   leaves a name no reader can find (docs/architecture.md named seven such, 2026-12-07);
+#   leaves a name no reader can find (docs/architecture.md named eight such, 2026-12-07);
 # - every audit event the code writes (svc_audit, svc_audit_after, an audited_write's .event)
 #   has its row in README.md's "What is audited", and every row there is written by the code.
 # docs/decisions.md tells the history and is left out: its old names are true of their time.
