@@ -70,7 +70,10 @@ def describe_request(number, request):
     method, path, body, headers, token, role = request
     body = body or b""
     shown_body = repr(body[:300]) + (f" ({len(body)} bytes)" if len(body) > 300 else "")
-    credential = "none" if token is None else f"the {role}'s" if role != "anonymous" else repr(token)
+    if token is None:
+        credential = "none"
+    else:  # the world's keys are the run's own: name them; a garbage token is shown
+        credential = repr(token) if role == "anonymous" else f"the {role}'s"
     return (f"request #{number} as {role}: {method} {path[:2000]}"
             + (f" ({len(path)} characters)" if len(path) > 2000 else "")
             + f"\n      credential {credential}; headers {headers!r}\n      body {shown_body}")
