@@ -13,10 +13,15 @@ nesting, another top level), the Content-Type and the Idempotency-Key.
 Every answer must be: no 5xx, a status the operation declares, problem+json on every 4xx (but
 where a page's operation declares text/html for it), a
 body the document describes (openapi_check); and the server is alive (healthz) at the end.
-Seeded: the seed is printed; RECOURS_FUZZ_SEED replays a run, RECOURS_FUZZ_REQUESTS changes
-its size (default 3000; the run also stops at RECOURS_FUZZ_SECONDS, default 50).
+Seeded: the seed is printed first, and every failure says it with the request that failed
+(its number, role, method, path, headers and body) and the command that replays the run:
+RECOURS_FUZZ_SEED=<seed> makes the same requests in the same order, RECOURS_FUZZ_REQUESTS=<n>
+stops after the n-th (default 3000). An unseeded run also stops at RECOURS_FUZZ_SECONDS
+(default 50), so that a loaded machine runs fewer requests; a replay has no time limit unless
+RECOURS_FUZZ_SECONDS is given, so that it reaches the request that failed however slow it is.
 """
 
+import http.client
 import json
 import os
 import random
@@ -43,6 +48,35 @@ URL_PART_MAX = 6000
 
 def seed():
     return int(os.environ.get("RECOURS_FUZZ_SEED") or random.SystemRandom().randrange(2**32))
+
+
+def time_budget():
+    """Seconds the run may take: RECOURS_FUZZ_SECONDS, else 50, else none for a replay."""
+    given = os.environ.get("RECOURS_FUZZ_SECONDS")
+    if given:
+        return float(given)
+    return None if os.environ.get("RECOURS_FUZZ_SEED") else 50.0
+
+
+def replay_hint(seed_value, requests=None):
+    """The command line that makes the run's requests again, up to the n-th if given."""
+    up_to = f" RECOURS_FUZZ_REQUESTS={requests}" if requests else ""
+    return (f"replay: RECOURS_FUZZ_SEED={seed_value}{up_to} "
+            "ctest -R integration/test_openapi_fuzz --output-on-failure")
+
+
+def describe_request(number, request):
+    """One request as the failure shows it: enough to send it again by hand."""
+    method, path, body, headers, token, role = request
+    body = body or b""
+    shown_body = repr(body[:300]) + (f" ({len(body)} bytes)" if len(body) > 300 else "")
+    if token is None:
+        credential = "none"
+    else:  # the world's keys are the run's own: name them; a garbage token is shown
+        credential = repr(token) if role == "anonymous" else f"the {role}'s"
+    return (f"request #{number} as {role}: {method} {path[:2000]}"
+            + (f" ({len(path)} characters)" if len(path) > 2000 else "")
+            + f"\n      credential {credential}; headers {headers!r}\n      body {shown_body}")
 
 
 def route_roles():
@@ -189,7 +223,7 @@ class OpenApiFuzzTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.seed = seed()
-        print(f"openapi fuzz: seed {cls.seed} (RECOURS_FUZZ_SEED={cls.seed} replays it)",
+        print(f"openapi fuzz: seed {cls.seed} ({replay_hint(cls.seed)})",
               file=sys.stderr, flush=True)
         # a database of its own: lists stay short, and nobody else meets the fuzzer's rows
         url = cf.new_database("recours_fuzz_", cls.addClassCleanup, migrated=True)
@@ -200,7 +234,10 @@ class OpenApiFuzzTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.close()
+        try:
+            cls.server.close()
+        except AssertionError as e:  # e.g. the server's exit under ASan, after a request
+            raise AssertionError(f"{e}\n(seed {cls.seed}; {replay_hint(cls.seed)})") from e
 
     @staticmethod
     def make_world(server):
@@ -353,42 +390,64 @@ class OpenApiFuzzTest(unittest.TestCase):
         self.gen = Generator(self.doc, self.rng)
         self.ops = self.doc.operations()
         budget = int(os.environ.get("RECOURS_FUZZ_REQUESTS", "3000"))
-        deadline = time.monotonic() + float(os.environ.get("RECOURS_FUZZ_SECONDS", "50"))
+        seconds = time_budget()
+        deadline = None if seconds is None else time.monotonic() + seconds
+        # findings: {kind: (request number, request, answer)}, the first request of each kind
         findings, statuses, sent, dropped = {}, {}, 0, 0
         client = Client(self.server, check_openapi=False)
         self.addCleanup(client.close)
-        while sent < budget and time.monotonic() < deadline:
-            method, path, body, headers, token, role = self.make_request()
-            sent += 1
-            try:
-                r = client.request(method, path, body=body, headers=headers, token=token)
-            except (ConnectionError, OSError) as e:  # e.g. 413 answered, then closed mid-body
-                dropped += 1
-                client.close()
-                client = Client(self.server, check_openapi=False)
-                self.addCleanup(client.close)
-                if not self.alive():
-                    findings[("server died", method, path)] = f"{e!r} as {role}"
-                    break
-                continue
-            statuses[r.status] = statuses.get(r.status, 0) + 1
-            for problem in self.judge(method, path, r):
-                findings.setdefault(problem, (role, path, (body or b"")[:300], r.body[:300]))
-        print(f"openapi fuzz: seed {self.seed}, {sent} requests ({dropped} connections dropped), "
-              f"statuses {dict(sorted(statuses.items()))}", file=sys.stderr, flush=True)
-        self.assertTrue(self.alive(), f"the server does not answer /healthz (seed {self.seed})")
-        self.assertGreater(sent, 500, "too few requests to mean anything")
+        request = None
+        try:
+            while sent < budget and (deadline is None or time.monotonic() < deadline):
+                request = self.make_request()
+                method, path, body, headers, token, role = request
+                sent += 1
+                try:
+                    r = client.request(method, path, body=body, headers=headers, token=token)
+                except (ConnectionError, OSError, http.client.HTTPException) as e:
+                    # e.g. 413 answered, then closed mid-body; a timeout on a loaded machine
+                    dropped += 1
+                    client.close()
+                    client = Client(self.server, check_openapi=False)
+                    self.addCleanup(client.close)
+                    if not self.alive():
+                        findings[f"server died after {method} {path[:80]}"] = (sent, request,
+                                                                                repr(e))
+                        break
+                    if isinstance(e, http.client.HTTPException):  # an answer cut or garbled
+                        findings.setdefault(f"{method} {self.template(method, path)}: broken "
+                                            f"answer {type(e).__name__}", (sent, request, repr(e)))
+                    continue
+                statuses[r.status] = statuses.get(r.status, 0) + 1
+                for problem in self.judge(method, path, r):
+                    findings.setdefault(problem, (sent, request, r.body[:300]))
+        except Exception as e:  # the fuzzer's own error: say where, so that it can be replayed
+            where = describe_request(sent, request) if request else "before the first request"
+            raise AssertionError(f"the fuzzer failed at {where}\n(seed {self.seed}; "
+                                 f"{replay_hint(self.seed, sent)})") from e
+        finally:
+            print(f"openapi fuzz: seed {self.seed}, {sent} requests ({dropped} connections "
+                  f"dropped), statuses {dict(sorted(statuses.items()))}",
+                  file=sys.stderr, flush=True)
+        hint = f"(seed {self.seed}; {replay_hint(self.seed, sent)})"
+        self.assertTrue(self.alive(), "the server does not answer /healthz after "
+                        f"{describe_request(sent, request) if request else 'no request'}\n{hint}")
+        self.assertGreater(sent, 500, f"too few requests to mean anything {hint}")
         if findings:
-            lines = [f"{k}\n      as {v[0]}: {v[1][:200]}\n      body {v[2]!r}\n"
-                     f"      answer {v[3]!r}"
-                     for k, v in list(findings.items())[:MAX_FINDINGS_SHOWN]]
-            self.fail(f"{len(findings)} kinds of wrong answers (seed {self.seed}):\n  "
-                      + "\n  ".join(lines))
+            shown = list(findings.items())[:MAX_FINDINGS_SHOWN]
+            lines = [f"{kind}\n      {describe_request(n, req)}\n      answer {answer!r}"
+                     for kind, (n, req, answer) in shown]
+            last = max(n for n, _, _ in findings.values())
+            self.fail(f"{len(findings)} kinds of wrong answers (seed {self.seed}; "
+                      f"{replay_hint(self.seed, last)}):\n  " + "\n  ".join(lines))
+
+    def template(self, method, path):
+        found = self.doc.match(method, path)
+        return found[0] if found else path.split("?")[0]
 
     def judge(self, method, path, r):
         """Kinds of wrong answer in r, each a short hashable description."""
-        found = self.doc.match(method, path)
-        where = f"{method} {found[0] if found else path.split('?')[0]}"
+        where = f"{method} {self.template(method, path)}"
         if r.status >= 500:  # the server's error, whatever the document says of it
             return [f"{where}: {r.status} {self.problem_type(r)}"]
         out = []
