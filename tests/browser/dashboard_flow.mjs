@@ -516,22 +516,34 @@ try {
     const countSim = (req) => { if (req.url().endsWith("/v1/compensation/simulate")) simPosts.push(req); };
     page.on("request", countSim);
     const hoursBefore = await page.inputValue("#sim-hours");
+    const hourlyBefore = await page.inputValue("#sim-hourly");
+    const fundCapBefore = await page.inputValue("#sim-fund-cap");
     await page.fill("#sim-base", "1e25");
     await page.fill("#sim-hours", "1001");
     await page.fill("#sim-loss-cap", "12.5");
+    // an empty figure is asked for, not sent as 0 unsaid; an empty fund cap is "none", as its
+    // label says
+    await page.fill("#sim-hourly", "");
+    await page.fill("#sim-fund-cap", "");
     await page.click("#sim-run");
     await page.locator("#sim-hours-error:not([hidden])").waitFor();
     equal(await text("#sim-base-error"), "Enter a whole number from 0 to 1,000,000,000,000.", "a figure too large for JSON");
     equal(await text("#sim-hours-error"), "Enter a whole number from 0 to 1,000.", "hours over their bound");
     equal(await text("#sim-loss-cap-error"), "Enter a whole number from 0 to 1,000,000,000,000.", "not a whole number");
+    equal(await text("#sim-hourly-error"), "Enter a whole number from 0 to 1,000,000,000,000 (0 for none).", "an empty figure");
+    check(await page.locator("#sim-fund-cap-error").isHidden(), "an empty fund cap is none");
     equal(await focused(), "sim-errors", "the focus on the summary");
     await noStatusCode("#sim-form", "numbers refused");
     await switchLanguage(page, "fr");
     equal((await text("#sim-base-error")).replace(NBSP, " "), "Saisissez un nombre entier de 0 à 1 000 000 000 000.", "in French");
+    equal((await text("#sim-hourly-error")).replace(NBSP, " "),
+        "Saisissez un nombre entier de 0 à 1 000 000 000 000 (0 pour aucun).", "an empty figure, in French");
     await switchLanguage(page, "en");
     equal(simPosts.length, 0, "nothing sent");
     page.off("request", countSim);
     await page.fill("#sim-hours", hoursBefore);
+    await page.fill("#sim-hourly", hourlyBefore);
+    await page.fill("#sim-fund-cap", fundCapBefore);
     await page.fill("#sim-loss-cap", "500000");
     // a base the vouchers no longer add up to: the server's 422 at the voucher field, in words
     await page.fill("#sim-base", "5000");

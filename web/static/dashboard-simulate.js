@@ -37,6 +37,8 @@ function flatten(obj, prefix = "", out = []) {
 // is no whole number, gets one message at its field, in the page's language, whether the page
 // or the server finds it: typed past what JSON carries exactly it would come back as a bare
 // 400, and "1.5" or "1-2" (the browser's badInput, an empty value) would be sent as nothing.
+// An empty figure is asked for ("0 for none"), rather than sent as 0 unsaid; only the fund cap
+// (optional: its label says that empty is none) may be left empty.
 const AMOUNT_MAX = 1e12;
 const amount = (id, field, label, more = {}) => ({ id, field, label, range: field, min: 0, max: AMOUNT_MAX, ...more });
 const SIM_ROWS = [
@@ -49,9 +51,11 @@ const SIM_ROWS = [
         { range: "scheme.documented_loss.cap_per_claimant" }),
     amount("sim-hourly", "scheme.time_spent.hourly_rate", "ws.sim.hourly"),
     amount("sim-hours", "scheme.time_spent.max_hours", "ws.sim.hours", { max: 1000 }),
-    amount("sim-fund-cap", "scheme.fund_cap", "ws.sim.fund_cap", { min: 1 })]];
-// [control, the scheme's field the server names, least, most] of each whole-number field
-const NUMBER_FIELDS = SIM_ROWS.flat().filter((f) => f.range).map((f) => [f.id, f.range, f.min, f.max]);
+    amount("sim-fund-cap", "scheme.fund_cap", "ws.sim.fund_cap", { min: 1, optional: true })]];
+// [control, the scheme's field the server names, least, most, may be empty] of each
+// whole-number field
+const NUMBER_FIELDS = SIM_ROWS.flat().filter((f) => f.range)
+    .map((f) => [f.id, f.range, f.min, f.max, Boolean(f.optional)]);
 
 // The fields' markup, as every form of the page writes it (forms.js): a wrapper naming its
 // field and label, the label, the error line, the control. Labels follow the language through
@@ -72,6 +76,21 @@ function buildFields(box) {
 // The field error of a number outside its range, its bounds in the reader's digits.
 function rangeError([, field, min, max]) {
     return { field, code: "number-range", min, max };
+}
+
+// The field error of a whole-number field left empty (optional ones aside), or null.
+function numberError(f) {
+    const [id, , min, max, optional] = f;
+    const input = $(id);
+    if (input.closest(".field").hidden)
+        return null;
+    if (input.validity.badInput)
+        return rangeError(f);
+    const typed = input.value.trim();
+    if (typed === "")
+        return optional ? null : { ...rangeError(f), code: "number-required" };
+    const v = Number(typed);
+    return Number.isSafeInteger(v) && v >= min && v <= max ? null : rangeError(f);
 }
 
 // A server's error at a number field said as the page says it (the voucher's own amounts,
@@ -97,7 +116,7 @@ export class SimulatePanel {
         this.runs = 0;          // simulations asked for: the last one's answer is drawn
         buildFields($("sim-fields"));   // before FormErrors, which links them to their hints
         this.status = new StatusLine($("sim-status"));
-        this.errors = new FormErrors($("sim-form"), $("sim-errors"), (e) => (e.code === "number-range"
+        this.errors = new FormErrors($("sim-form"), $("sim-errors"), (e) => (e.min !== undefined
             ? { min: formatNumber(e.min), max: formatNumber(e.max) } : {}));
         $("sim-form").addEventListener("submit", (ev) => {
             ev.preventDefault();
@@ -204,16 +223,7 @@ export class SimulatePanel {
     async run() {
         if (!this.action)
             return;
-        const local = NUMBER_FIELDS.filter(([id, , min, max]) => {
-            const input = $(id);
-            if (input.closest(".field").hidden)
-                return false;
-            const typed = input.value.trim();
-            if (input.validity.badInput)
-                return true;
-            const v = Number(typed);
-            return typed !== "" && !(Number.isSafeInteger(v) && v >= min && v <= max);
-        }).map(rangeError);
+        const local = NUMBER_FIELDS.map(numberError).filter(Boolean);
         if (local.length) {
             this.status.clear();
             this.errors.show(local, { focus: true });
