@@ -440,6 +440,12 @@ try {
     await page.locator("#ml-confirm").waitFor({ state: "hidden" });
     equal((await apiGet(`/v1/actions/${action.id}/members/${setup.free[0]}`)).review.reason, "outside_period",
         "cancelled: still rejected");
+    // a removal asks for its own reason, under a label of its own (cancelled here)
+    await row.locator("button[data-act=remove]").click();
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    check(await page.getByLabel("Reason for the removal").isVisible(), "the removal's reason, labelled");
+    await page.click("#ml-confirm-no");
+    await page.locator("#ml-confirm").waitFor({ state: "hidden" });
     await row.locator("td").nth(1).locator("button").click();
     await page.locator("#ml-detail:not([hidden])").waitFor();
     contains(await text("#ml-detail"), member.claim.claimant.email, "the member's claim with its personal data");
@@ -585,6 +591,16 @@ try {
     // on a phone, in French (longer words beside figures in the billions: the amounts chart)
     await page.setViewportSize({ width: 390, height: 844 });
     await axeTabs("phone, French");
+    // each row a card there, the table's head hidden but for the page's selection, in words
+    // (else no finger could reach it)
+    await page.click("#tab-list");
+    await listShown();
+    const selectPage = page.locator('label[for="ml-all"]');
+    equal(await selectPage.isVisible() && await text('label[for="ml-all"]'), "Sélectionner tous les membres de cette page",
+        "the page's selection within reach on a phone");
+    await selectPage.click();
+    contains(await text("#ml-selected"), `${await page.locator("#ml-rows tr").count()} sélectionnés`, "the page selected");
+    await selectPage.click();
     await page.click("#tab-summary");   // read and drawn again: the charts' own sign, their
     await page.locator("#charts-status").waitFor({ state: "hidden" });   // "Loading" gone
     await chartTextsWhole("#charts-body", "phone, French");

@@ -22,6 +22,15 @@ const FILTER_FIELDS = { references: "reference", "filter.mandated_from": "mandat
 const REJECT_REASONS = ["not_affected", "incomplete", "duplicate", "outside_period", "other"];
 const REMOVAL_REASONS = [...REJECT_REASONS.slice(0, 4), "claimant_request", "other"];
 const PAGE = 50;
+
+// A country's name in the page's language ("DE" → "Allemagne"), its code where none is known.
+function countryName(code) {
+    try {
+        return (code && new Intl.DisplayNames([lang()], { type: "region" }).of(code)) || code;
+    } catch {
+        return code;
+    }
+}
 const $ = (id) => document.getElementById(id);
 
 export class MembersTab {
@@ -273,7 +282,7 @@ export class MembersTab {
             remove.addEventListener("click", () => this.askRemove(m.reference));
             const st = t("status." + m.claim_status) + (m.review_reason ? ` — ${t("ws.reason." + m.review_reason)}` : "");
             return el("tr", { dataset: { reference: m.reference, status: m.claim_status } },
-                el("td", { class: "cell-check" }, box),
+                el("td", { class: "cell-check", dataset: { label: t("ws.col.select") } }, box),
                 cell("reference", open),
                 cell("status", st),
                 cell("country", m.country),
@@ -384,8 +393,11 @@ export class MembersTab {
 
     askRemove(reference) {
         this.closeConfirm();
-        const select = el("select", { id: "ml-remove-reason", "aria-label": t("ws.f.reason") },
+        const select = el("select", { id: "ml-remove-reason" },
             ...REMOVAL_REASONS.map((x) => el("option", { value: x, text: t("ws.reason." + x) })));
+        // its own label, seen (the rejection's reason above is another choice)
+        const field = el("div", { class: "field" },
+            el("label", { for: "ml-remove-reason", text: t("ws.f.removal_reason") }), select);
         const text = () => t("ws.confirm_remove", { reference, reason: t("ws.reason." + select.value) });
         this.confirm(text(), t("ws.confirm_remove_yes"), async () => {
             const done = await this.post(`/members/${encodeURIComponent(reference)}/removal`, { reason: select.value });
@@ -404,7 +416,7 @@ export class MembersTab {
             await this.refresh();
             this.status.set({ kind: "success", key: "ws.done_remove", params: { reference } });
             this.onChanged();
-        }, select);
+        }, field);
         select.addEventListener("change", () => { $("ml-confirm-text").textContent = text(); });
     }
 
@@ -429,8 +441,10 @@ export class MembersTab {
         $("ml-confirm-yes").textContent = yes;
         const box = $("ml-confirm");
         box.querySelector(".confirm-extra")?.remove();
-        if (extra)
-            box.insertBefore(el("p", { class: "confirm-extra" }, extra), box.lastElementChild);
+        if (extra) {
+            extra.classList.add("confirm-extra");
+            box.insertBefore(extra, box.lastElementChild);
+        }
         box.hidden = false;
         $("ml-confirm-yes").focus();
     }
@@ -516,7 +530,7 @@ export class MembersTab {
                 row("ws.d.name", [p.given_name, p.family_name].filter(Boolean).join(" ")),
                 row("ws.d.email", p.email),
                 row("ws.d.phone", p.phone),
-                row("ws.d.address", [a.line1, a.line2, a.postal_code, a.city, a.country].filter(Boolean).join(", ")),
+                row("ws.d.address", [a.line1, a.line2, a.postal_code, a.city, countryName(a.country)].filter(Boolean).join(", ")),
                 row("ws.d.categories", categoriesText(claim.data_categories || [])),
                 row("ws.d.review", t("status." + review.status)),
                 ...(review.reason ? [row("ws.d.reason", t("ws.reason." + review.reason))] : []),
