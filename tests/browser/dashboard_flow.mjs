@@ -531,6 +531,7 @@ try {
     // label says
     await page.fill("#sim-hourly", "");
     await page.fill("#sim-fund-cap", "");
+    await page.fill("#sim-cash-ratio", "1,5");   // a ratio above 1 (a comma is a decimal point)
     await page.click("#sim-run");
     await page.locator("#sim-hours-error:not([hidden])").waitFor();
     equal(await text("#sim-base-error"), "Enter a whole number from 0 to 1,000,000,000,000.", "a figure too large for JSON");
@@ -538,12 +539,15 @@ try {
     equal(await text("#sim-loss-cap-error"), "Enter a whole number from 0 to 1,000,000,000,000.", "not a whole number");
     equal(await text("#sim-hourly-error"), "Enter a whole number from 0 to 1,000,000,000,000 (0 for none).", "an empty figure");
     check(await page.locator("#sim-fund-cap-error").isHidden(), "an empty fund cap is none");
+    equal(await text("#sim-cash-ratio-error"), "Enter a decimal above 0 and up to 1, with at most 4 decimals, "
+        + "such as 0.75, or leave it empty.", "a ratio above 1");
     equal(await focused(), "sim-errors", "the focus on the summary");
     await noStatusCode("#sim-form", "numbers refused");
     await switchLanguage(page, "fr");
     equal((await text("#sim-base-error")).replace(NBSP, " "), "Saisissez un nombre entier de 0 à 1 000 000 000 000.", "in French");
     equal((await text("#sim-hourly-error")).replace(NBSP, " "),
         "Saisissez un nombre entier de 0 à 1 000 000 000 000 (0 pour aucun).", "an empty figure, in French");
+    contains(await text("#sim-cash-ratio-error"), "par exemple 0,75", "the ratio's example in French notation");
     await switchLanguage(page, "en");
     equal(simPosts.length, 0, "nothing sent");
     page.off("request", countSim);
@@ -552,12 +556,17 @@ try {
     await page.fill("#sim-fund-cap", fundCapBefore);
     await page.fill("#sim-loss-cap", "500000");
     // a base the vouchers no longer add up to: the server's 422 at the voucher field, in words
+    // (a ratio typed with a comma, as French writes it, is sent as the API writes it)
     await page.fill("#sim-base", "5000");
-    equal((await simulate()).status(), 422, "vouchers below the base refused");
+    await page.fill("#sim-cash-ratio", "0,5");
+    const below = await simulate();
+    equal(below.status(), 422, "vouchers below the base refused");
+    equal(below.request().postDataJSON().scheme.cash_alternative_ratio, "0.5", "the ratio sent");
     await page.locator("#sim-voucher-error:not([hidden])").waitFor();
     contains(await text("#sim-voucher-error"), "add up to the base amount", "the refusal at its field");
     equal(await focused(), "sim-errors", "the focus on the error summary");
     check(!/\b422\b/.test(await page.locator("#sim-form").innerText()), "no status code shown");
+    await page.fill("#sim-cash-ratio", "");
     await page.fill("#sim-voucher", "0");
     equal((await simulate()).status(), 200, "simulated");
     // the answer's arrival is not the page's handling of it: wait for what the page does

@@ -78,6 +78,17 @@ function rangeError([, field, min, max]) {
     return { field, code: "number-range", min, max };
 }
 
+// The cash ratio as the API reads it ("0.75", docs/api.md §8.1: above 0, up to 1, 4 decimals
+// at most), a comma taken for the decimal point as French writes it ("0,75"); "" when empty,
+// null when no such ratio.
+const RATIO_FIELD = "scheme.cash_alternative_ratio";
+function cashRatio() {
+    const typed = $("sim-cash-ratio").value.trim().replace(",", ".");
+    if (typed === "")
+        return "";
+    return /^(0\.\d{1,4}|1(\.0{1,4})?)$/.test(typed) && Number(typed) > 0 ? typed : null;
+}
+
 // The field error of a whole-number field left empty (optional ones aside), or null.
 function numberError(f) {
     const [id, , min, max, optional] = f;
@@ -97,6 +108,8 @@ function numberError(f) {
 // vouchers[i].amount, included); other errors as they come.
 function asRangeError(e) {
     const f = NUMBER_FIELDS.find(([, field]) => e.field === field || e.field.startsWith(field + "["));
+    if (e.field === RATIO_FIELD)   // its bounds and its format: one message, as the page's
+        return { ...e, code: "invalid-format" };
     return f && ["out-of-range", "invalid-type"].includes(e.code) ? rangeError(f) : e;
 }
 
@@ -216,7 +229,7 @@ export class SimulatePanel {
             vouchers: !voucher ? []
                 : voucher === voucherSum(this.incident && this.incident.scheme) ? own
                     : [{ name: "voucher", amount: voucher }],
-            cash_alternative_ratio: $("sim-cash-ratio").value.trim() || null,
+            cash_alternative_ratio: cashRatio() || null,
         };
     }
 
@@ -224,6 +237,11 @@ export class SimulatePanel {
         if (!this.action)
             return;
         const local = NUMBER_FIELDS.map(numberError).filter(Boolean);
+        if (cashRatio() === null)
+            local.push({ field: RATIO_FIELD, code: "invalid-format" });
+        // the summary lists them in the form's order
+        const order = SIM_ROWS.flat().map((f) => f.range ?? f.field);
+        local.sort((x, y) => order.indexOf(x.field) - order.indexOf(y.field));
         if (local.length) {
             this.status.clear();
             this.errors.show(local, { focus: true });
