@@ -613,6 +613,8 @@ try {
     await page.click("#tab-summary");   // read and drawn again: the charts' own sign, their
     await page.locator("#charts-status").waitFor({ state: "hidden" });   // "Loading" gone
     await chartTextsWhole("#charts-body", "phone, French");
+    const factor = await text("#total-factor");
+    check(/^\d+(,\d+)?$/.test(factor), `the pro rata factor in French notation: ${factor}`);
     contains(await page.locator('#charts-body figure[data-chart="amounts-action"] svg').textContent(),
         "Projection si tous réclamaient", "the amounts chart's label drawn whole, in French");
     await page.click("#tab-simulate");
