@@ -73,6 +73,20 @@ try {
     // false); a row of the list before would satisfy a wait for a row
     const listShown = () => page.locator('#member-list[aria-busy="false"]').waitFor({ state: "attached" });
     const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
+    // The next GET of pathname answered 503 (Retry-After 2), as a loaded server may refuse a
+    // read: a refusal the page must handle, the server's logic untouched. off() ends it;
+    // refused() counts the refusals (1 once the page has asked).
+    const refuseNextRead = async (pathname) => {
+        let refused = 0;
+        const match = (url) => url.pathname === pathname;
+        const handler = (route) => (route.request().method() === "GET" && refused++ === 0
+            ? route.fulfill({ status: 503, contentType: "application/problem+json", headers: { "Retry-After": "2" },
+                body: JSON.stringify({ type: "https://recours.dev/problems/service-unavailable",
+                    title: "Service unavailable", status: 503, detail: "the database cannot be reached; retry" }) })
+            : route.continue());
+        await page.route(match, handler);
+        return { refused: () => refused, off: () => page.unroute(match, handler) };
+    };
     // The members list as read again after a change: a refusal of the read (a loaded server
     // may answer 503) is said on the list's line with "Try again", and no row of an earlier read
     // stays beside it; it is pressed, as a volunteer would, up to three times.
@@ -318,6 +332,18 @@ try {
     const verifiedCell = (n) => page.locator(`figure[data-chart="status-action"] tr[data-key="verified"] td[data-value="${n}"]`);
     await page.click("#tab-summary");
     await verifiedCell(summaryBefore.claims_by_status.verified).waitFor();
+    // drawn again as the tab is shown again, one of its reads refused (503): the charts drawn
+    // before go rather than stand as current, the refusal is said, and Try again draws them
+    await page.click("#tab-list");
+    const chartsRefused = await refuseNextRead(`/v1/actions/${action.id}/timeline`);
+    await page.click("#tab-summary");
+    await page.locator("#charts-status.status-error").waitFor();
+    equal(chartsRefused.refused(), 1, "the timeline's read refused");
+    equal(await page.locator("#charts-body figure").count(), 0, "no chart of the read before");
+    contains(await text("#charts-status"), "temporarily unavailable", "the refusal said");
+    await chartsRefused.off();
+    await page.click("#charts-status button");
+    await verifiedCell(summaryBefore.claims_by_status.verified).waitFor();
     await page.click("#tab-list");
     // the members added in "Add members" are listed as the tab is shown again (it listed none
     // when the action opened), without pressing "Show members"
@@ -396,17 +422,10 @@ try {
     // the list's re-read after the rejection refused once (503, as a loaded server answers):
     // the rejection said done, the refusal said on the list's line with "Try again", and no
     // row of the list before shown as the list now (it would show the member still received)
-    const membersList = (url) => url.pathname === `/v1/actions/${action.id}/members`;
-    let refusals = 0;
-    const refuseOnce = (route) => (route.request().method() === "GET" && refusals++ === 0
-        ? route.fulfill({ status: 503, contentType: "application/problem+json", headers: { "Retry-After": "2" },
-            body: JSON.stringify({ type: "https://recours.dev/problems/service-unavailable",
-                title: "Service unavailable", status: 503, detail: "the database cannot be reached; retry" }) })
-        : route.continue());
-    await page.route(membersList, refuseOnce);
+    const listRefused = await refuseNextRead(`/v1/actions/${action.id}/members`);
     await page.click("#ml-confirm-yes");
     await page.locator("#ml-status-line:has-text('1 member changed.')").waitFor();
-    equal(refusals, 1, "the re-read refused");
+    equal(listRefused.refused(), 1, "the re-read refused");
     equal(await text("#ml-list-line"), "The list of members could not be read: the server is busy. No member is "
         + "shown until it is read; try again in 2 seconds. Try again", "the refusal said, with what to do");
     equal(await page.locator("#ml-rows tr").count(), 0, "no row of the list before");
@@ -416,7 +435,7 @@ try {
     contains(await text("#ml-list-line"), "La liste des membres n'a pas pu être lue", "in French");
     equal(await text("#ml-list-line button"), "Réessayer", "its button in French");
     await switchLanguage(page, "en");
-    await page.unroute(membersList, refuseOnce);
+    await listRefused.off();
     await page.click("#ml-list-line button");
     await page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"][data-status="rejected"]`).waitFor();
     check(await page.locator("#ml-list-line").isHidden(), "the list's line gone with the list read");
@@ -759,7 +778,16 @@ try {
 
     // --- the public record ---------------------------------------------------------------
     steps.current = "public record";
+    // its first read refused (503): no form shown, nothing another read left could be saved;
+    // the refusal said with Try again, which reads it
+    const recordRefused = await refuseNextRead(`/v1/actions/${action.id}`);
     await page.click("#tab-record");
+    await page.locator("#record-status.status-error").waitFor();
+    equal(recordRefused.refused(), 1, "the record's read refused");
+    check(await page.locator("#record-body").isHidden(), "no form without the record read");
+    contains(await text("#record-status"), "temporarily unavailable", "the refusal said");
+    await recordRefused.off();
+    await page.click("#record-status button");
     await page.locator("#rec-counsel-name").waitFor();
     await page.waitForFunction(() => document.getElementById("rec-counsel-name").value !== "");
     equal(await page.inputValue("#rec-counsel-name"), "Maître Dupont", "counsel read from the record");
