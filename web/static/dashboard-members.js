@@ -243,18 +243,23 @@ export class MembersTab {
                 : { kind: "error", key: "ws.unread.error", params: { status: r.status } }, again);
             return;
         }
+        // a cursor the list no longer knows ("go back to its first page"): that page, at a press
+        if (problemName(r) === "invalid-cursor") {
+            this.unread(query, refusalMessage(r), () => this.turn(null, false), "ws.first_page");
+            return;
+        }
         this.unread(query, refusalMessage(r), null);
     }
 
     // The list could not be read: the rows of an earlier read go (never shown as this read's
     // answer: a review done, they would show members as they were before it), and the list's
     // line says why, with a button to read again where that may help.
-    unread(query, message, again) {
+    unread(query, message, again, againKey = "common.retry") {
         this.shown = query;
         this.rows = [];
         this.next = null;
         this.render();
-        this.listLine.set({ ...message, action: again ? { key: "common.retry", run: again } : null });
+        this.listLine.set({ ...message, action: again ? { key: againKey, run: again } : null });
     }
 
     render() {
