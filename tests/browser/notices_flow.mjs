@@ -121,6 +121,24 @@ try {
     check(await page.locator("#nt-send").isHidden(), "a sent notice cannot be sent again from here");
 
     steps.current = "progress";
+    // one of those reads refused (503, as a loaded server may answer): the list read before,
+    // its progress in it, is not left standing as current; the refusal is said with Try
+    // again, which reads it and follows the send again
+    const listPath = `/v1/actions/${setup.action_id}/notices`;
+    let refused = 0;
+    const refuseOnce = (route) => (route.request().method() === "GET" && refused++ === 0
+        ? route.fulfill({ status: 503, contentType: "application/problem+json", headers: { "Retry-After": "2" },
+            body: JSON.stringify({ type: "https://recours.dev/problems/service-unavailable",
+                title: "Service unavailable", status: 503, detail: "the database cannot be reached; retry" }) })
+        : route.continue());
+    const listRead = (url) => url.pathname === listPath;
+    await page.route(listRead, refuseOnce);
+    await page.locator("#nt-list-status.status-error").waitFor();
+    equal(refused, 1, "a read of the list refused");
+    check(await page.locator("#nt-table").isHidden(), "no list of the read before");
+    contains(await text("#nt-list-status"), "temporarily unavailable", "the refusal said");
+    await page.unroute(listRead, refuseOnce);
+    await page.click("#nt-list-status button");
     // the list is read again every 2 s while messages are queued
     await page.locator(`#nt-rows tr td.progress[data-sent="${setup.members}"][data-queued="0"]`)
         .waitFor({ timeout: 60000 });

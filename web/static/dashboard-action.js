@@ -5,7 +5,7 @@
 // fetched with the key in the Authorization header (never in the address), saved under the
 // name of its Content-Disposition, then its record (GET /v1/exports/{X-Export-Id}: rows,
 // bytes, SHA-256) is shown and compared with the bytes this page received.
-import { lang, onLanguageChange, t } from "./i18n.js";
+import { lang, locale, onLanguageChange, t } from "./i18n.js";
 import {
     CATEGORIES, NetworkError, StatusLine, categoryLabel, el, formatDateTime, formatMoney,
     formatNumber, genericProblem, problemName,
@@ -54,6 +54,16 @@ const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 // A value (its element keeps the id tests and readers look for) and its copy button.
 function withCopy(code, whatKey) {
     return el("span", {}, code, " ", copyButton(code, whatKey));
+}
+
+// The pro rata factor, a decimal string of the API ("0.759493"), in the reader's notation
+// ("0,759493" in French), every digit kept.
+function factorText(v) {
+    if (typeof v !== "string" || !/^\d+(\.\d+)?$/.test(v))
+        return v || t("dash.not_applicable");
+    const [whole, decimals] = v.split(".");
+    const point = new Intl.NumberFormat(locale()).formatToParts(0.5).find((p) => p.type === "decimal")?.value || ".";
+    return decimals ? whole + point + decimals : whole;
 }
 
 function fact(labelKey, value, id) {
@@ -429,7 +439,7 @@ export class ActionPanel {
                 fact("dash.total.before_cap", money(s.total_before_cap), "total-before-cap"),
                 fact("dash.total.fund_cap", s.fund_cap === null ? t("dash.no_cap") : money(s.fund_cap)),
                 fact("dash.total.after_cap", money(s.total_after_cap), "total-after-cap"),
-                fact("dash.total.factor", s.pro_rata_factor || t("dash.not_applicable")));
+                fact("dash.total.factor", factorText(s.pro_rata_factor), "total-factor"));
             if (s.award_stats)
                 items.push(fact("dash.total.mean", money(s.award_stats.mean)));
             items.push(fact("dash.total.scheme", String(s.scheme_version)));

@@ -207,6 +207,7 @@ export class ChartsPanel {
         this.status = status;
         this.body = body;
         this.docs = null;
+        this.drawn = null;      // the action whose charts are drawn
         this.loads = 0;         // reads asked for: only the last one's answers are drawn
         onNarrowChange(() => this.render());
     }
@@ -215,6 +216,9 @@ export class ChartsPanel {
     // action is chosen (or the tab shown again) are not drawn under it when they come.
     async load(action) {
         const seq = ++this.loads;
+        // another action's charts are not left under this one's heading while it loads
+        if (this.drawn !== action.id)
+            this.clear();
         this.status.set({ key: "ws.charts_loading" });
         const id = encodeURIComponent(action.id);
         try {
@@ -227,7 +231,7 @@ export class ChartsPanel {
             const bad = [mine, incident, timeline].find((r) => r.status !== 200 || !r.body);
             if (bad) {
                 if (bad.status !== 401)
-                    this.status.set(genericProblem(bad));
+                    this.unread(action, bad);
                 return;
             }
             this.docs = { mine: mine.body, incident: incident.body, perDay: timeline.body.members_per_day };
@@ -235,11 +239,25 @@ export class ChartsPanel {
             if (!(e instanceof NetworkError))
                 throw e;
             if (seq === this.loads)
-                this.status.set(genericProblem(e));
+                this.unread(action, e);
             return;
         }
+        this.drawn = action.id;
         this.status.clear();
         this.render();
+    }
+
+    clear() {
+        this.docs = null;
+        this.drawn = null;
+        this.body.replaceChildren();
+    }
+
+    // A read refused or unanswered: the charts drawn before are not this answer's (a review
+    // done since, they would show the counts before it): gone, the refusal said, Try again.
+    unread(action, refusal) {
+        this.clear();
+        this.status.set({ ...genericProblem(refusal), action: { key: "common.retry", run: () => this.load(action) } });
     }
 
     render() {

@@ -7,7 +7,7 @@
 import { lang, onLanguageChange, t } from "./i18n.js";
 import {
     NetworkError, StatusLine, categoriesText, el, formatDate, formatDateTime, formatNumber,
-    genericProblem, problemName,
+    genericProblem, problemName, retryAfter,
 } from "./common.js";
 import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions } from "./forms.js";
@@ -22,6 +22,15 @@ const FILTER_FIELDS = { references: "reference", "filter.mandated_from": "mandat
 const REJECT_REASONS = ["not_affected", "incomplete", "duplicate", "outside_period", "other"];
 const REMOVAL_REASONS = [...REJECT_REASONS.slice(0, 4), "claimant_request", "other"];
 const PAGE = 50;
+
+// A country's name in the page's language ("DE" → "Allemagne"), its code where none is known.
+function countryName(code) {
+    try {
+        return (code && new Intl.DisplayNames([lang()], { type: "region" }).of(code)) || code;
+    } catch {
+        return code;
+    }
+}
 const $ = (id) => document.getElementById(id);
 
 export class MembersTab {
@@ -37,7 +46,11 @@ export class MembersTab {
         this.selected = new Set();
         this.pending = null;      // {run, ...}: what the confirm box would do
         this.reads = 0;           // reads of the list asked for: the last one is shown
+        this.shown = null;        // the query of the list shown (its filter, without a cursor)
+        // two lines: what the volunteer did (a review, a removal: ml-status-line), and how the
+        // list stands (loading, empty, or not read: ml-list-line), so that neither hides the other
         this.status = new StatusLine($("ml-status-line"));
+        this.listLine = new StatusLine($("ml-list-line"));
         this.errors = new FormErrors($("ml-filter"), $("ml-errors"));
         this.fillChoices();
         this.wire();
@@ -64,8 +77,8 @@ export class MembersTab {
             ev.preventDefault();
             this.reload();
         });
-        $("ml-next").addEventListener("click", () => this.load(this.next, true));
-        $("ml-first").addEventListener("click", () => this.reload());
+        $("ml-next").addEventListener("click", () => this.turn(this.next, true));
+        $("ml-first").addEventListener("click", () => this.turn(null, false));
         $("ml-all").addEventListener("change", (ev) => {
             for (const m of this.rows) {
                 if (ev.target.checked)
@@ -87,6 +100,8 @@ export class MembersTab {
         if (this.action && this.action.id === action.id)
             return;
         this.action = action;
+        this.shown = null;        // another action's filter and pages are not this one's
+        this.cursors = [null];
         $("ml-filter").reset();
         this.errors.clear();
         $("ml-detail").hidden = true;
@@ -97,6 +112,7 @@ export class MembersTab {
     close() {
         this.action = null;
         this.rows = [];
+        this.shown = null;
     }
 
     base() {
@@ -122,7 +138,8 @@ export class MembersTab {
         return f;
     }
 
-    query(cursor) {
+    // The list's query as the form stands (its cursor added by read).
+    query() {
         const q = new URLSearchParams({ limit: String(PAGE), ...this.filter() });
         const ref = $("ml-reference").value.trim();
         if (ref)
@@ -132,66 +149,117 @@ export class MembersTab {
             q.set("sort", sort);
         if (order)
             q.set("order", order);
-        if (cursor)
-            q.set("cursor", cursor);
-        return q.toString();
+        return q;
     }
 
-    // The page shown, read again (the tab shown again: members added or moved meanwhile).
+    // The page shown, read again with its own filter, not the form as edited since (the tab
+    // shown again, a review or a removal done: members added or moved meanwhile). true when
+    // the list shows the answer.
     refresh() {
-        return this.load(this.cursors[this.cursors.length - 1], false);
+        return this.load(this.shown ?? this.query(), this.cursors[this.cursors.length - 1], false);
     }
 
+    // The form's filter applied: its first page. What the line said of earlier work goes (the
+    // volunteer moved on); a refresh keeps it (a review's outcome stays said under its list).
     reload() {
-        this.cursors = [null];
         this.selected.clear();
-        return this.load(null, false);
+        this.status.clear();
+        return this.load(this.query(), null, false);
+    }
+
+    // Another page of the list shown: the next one, or the first (cursor null).
+    turn(cursor, forward) {
+        this.status.clear();
+        return this.load(this.shown ?? this.query(), cursor, forward);
     }
 
     // Only the last read asked for is shown (the tab shown again, then Apply: the first answer
     // may come last). The list is aria-busy from that request to its answer's rendering, as
     // "Loading…" says: the sign, for a reader and for the browser tests, that what it shows
-    // is the answer.
-    async load(cursor, forward) {
+    // is the answer (or says why there is none). true when the list shows this read's answer.
+    async load(query, cursor, forward) {
         if (!this.action)
-            return;
+            return false;
         const action = this.action;
         const seq = ++this.reads;
-        this.status.set({ key: "ws.loading" });
+        this.listLine.set({ key: "ws.loading" });
         $("member-list").setAttribute("aria-busy", "true");
         try {
-            await this.read(action, cursor, forward, seq);
+            return await this.read(action, query, cursor, forward, seq);
         } finally {
             if (seq === this.reads)
                 $("member-list").setAttribute("aria-busy", "false");
         }
     }
 
-    async read(action, cursor, forward, seq) {
+    async read(action, query, cursor, forward, seq) {
+        const q = new URLSearchParams(query);
+        if (cursor)
+            q.set("cursor", cursor);
+        const again = () => this.load(query, cursor, forward);
         let r;
         try {
-            r = await this.call("GET", `${this.base()}/members?${this.query(cursor)}`);
+            r = await this.call("GET", `${this.base()}/members?${q}`);
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
-            if (seq === this.reads)
-                this.status.set(genericProblem(e));
-            return;
+            if (this.action === action && seq === this.reads)
+                this.unread(query, { kind: "error", key: "ws.unread.network" }, again);
+            return false;
         }
         // another action chosen meanwhile (its own list is on its way), or a later read
         if (r.status === 401 || this.action !== action || seq !== this.reads)
-            return;
+            return false;
         if (r.status !== 200 || !r.body || !Array.isArray(r.body.data)) {
-            this.refused(r);
-            return;
+            this.refusedRead(query, r, again);
+            return false;
         }
         this.errors.clear();
         if (forward)
             this.cursors.push(cursor);
+        else if (!cursor)
+            this.cursors = [null];   // a first page: of a filter applied, or "first page"
+        this.shown = query;
         this.rows = r.body.data;
         this.next = r.body.next || null;
-        this.status.set(this.rows.length ? null : { key: "ws.none" });
+        this.listLine.set(this.rows.length ? null : { key: "ws.none" });
         this.render();
+        return true;
+    }
+
+    // A read refused. A filter the server cannot read (its fields named) is said at them and
+    // the list stays that of the filter applied before, which it still is; any other refusal
+    // leaves no list to show (unread).
+    refusedRead(query, r, again) {
+        if (fieldErrors(r, FILTER_FIELDS)) {
+            this.refused(r);
+            this.listLine.set(this.rows.length ? null : { key: "ws.none" });
+            return;
+        }
+        // the server's state (5xx), its load (429): the same read may pass later
+        if (r.status >= 500 || r.status === 429) {
+            const busy = r.status === 503 || r.status === 429;
+            this.unread(query, busy ? { kind: "error", key: "ws.unread.busy", params: { seconds: retryAfter(r) } }
+                : { kind: "error", key: "ws.unread.error", params: { status: r.status } }, again);
+            return;
+        }
+        // a cursor the list no longer knows ("go back to its first page"): that page, at a press
+        if (problemName(r) === "invalid-cursor") {
+            this.unread(query, refusalMessage(r), () => this.turn(null, false), "ws.first_page");
+            return;
+        }
+        this.unread(query, refusalMessage(r), null);
+    }
+
+    // The list could not be read: the rows of an earlier read go (never shown as this read's
+    // answer: a review done, they would show members as they were before it), and the list's
+    // line says why, with a button to read again where that may help.
+    unread(query, message, again, againKey = "common.retry") {
+        this.shown = query;
+        this.rows = [];
+        this.next = null;
+        this.render();
+        this.listLine.set({ ...message, action: again ? { key: againKey, run: again } : null });
     }
 
     render() {
@@ -219,7 +287,7 @@ export class MembersTab {
             remove.addEventListener("click", () => this.askRemove(m.reference));
             const st = t("status." + m.claim_status) + (m.review_reason ? ` — ${t("ws.reason." + m.review_reason)}` : "");
             return el("tr", { dataset: { reference: m.reference, status: m.claim_status } },
-                el("td", { class: "cell-check" }, box),
+                el("td", { class: "cell-check", dataset: { label: t("ws.col.select") } }, box),
                 cell("reference", open),
                 cell("status", st),
                 cell("country", m.country),
@@ -322,7 +390,7 @@ export class MembersTab {
                 return;
             }
             this.selected.clear();
-            await this.load(this.cursors[this.cursors.length - 1], false);
+            await this.refresh();   // the list's own line says if it could not be read
             this.status.set({ kind: "success", key: "ws.done_review", params: { count: formatNumber(done.body.count) } });
             this.onChanged();
         });
@@ -330,8 +398,11 @@ export class MembersTab {
 
     askRemove(reference) {
         this.closeConfirm();
-        const select = el("select", { id: "ml-remove-reason", "aria-label": t("ws.f.reason") },
+        const select = el("select", { id: "ml-remove-reason" },
             ...REMOVAL_REASONS.map((x) => el("option", { value: x, text: t("ws.reason." + x) })));
+        // its own label, seen (the rejection's reason above is another choice)
+        const field = el("div", { class: "field" },
+            el("label", { for: "ml-remove-reason", text: t("ws.f.removal_reason") }), select);
         const text = () => t("ws.confirm_remove", { reference, reason: t("ws.reason." + select.value) });
         this.confirm(text(), t("ws.confirm_remove_yes"), async () => {
             const done = await this.post(`/members/${encodeURIComponent(reference)}/removal`, { reason: select.value });
@@ -347,10 +418,10 @@ export class MembersTab {
                 return;
             }
             this.selected.delete(reference);
-            await this.load(this.cursors[this.cursors.length - 1], false);
+            await this.refresh();
             this.status.set({ kind: "success", key: "ws.done_remove", params: { reference } });
             this.onChanged();
-        }, select);
+        }, field);
         select.addEventListener("change", () => { $("ml-confirm-text").textContent = text(); });
     }
 
@@ -375,8 +446,10 @@ export class MembersTab {
         $("ml-confirm-yes").textContent = yes;
         const box = $("ml-confirm");
         box.querySelector(".confirm-extra")?.remove();
-        if (extra)
-            box.insertBefore(el("p", { class: "confirm-extra" }, extra), box.lastElementChild);
+        if (extra) {
+            extra.classList.add("confirm-extra");
+            box.insertBefore(extra, box.lastElementChild);
+        }
         box.hidden = false;
         $("ml-confirm-yes").focus();
     }
@@ -423,8 +496,10 @@ export class MembersTab {
         this.selected.delete(reference);
         if ($("ml-detail").dataset.reference === reference)
             $("ml-detail").hidden = true;
-        await this.refresh();
-        this.status.set({ kind: "error", key: "ws.member_gone", params: { reference } });
+        const current = await this.refresh();
+        // "the list is shown as it is now" only when it is (else its line says why not)
+        this.status.set({ kind: "error", key: current ? "ws.member_gone" : "ws.member_gone_unlisted",
+            params: { reference } });
     }
 
     async openMember(reference) {
@@ -460,7 +535,7 @@ export class MembersTab {
                 row("ws.d.name", [p.given_name, p.family_name].filter(Boolean).join(" ")),
                 row("ws.d.email", p.email),
                 row("ws.d.phone", p.phone),
-                row("ws.d.address", [a.line1, a.line2, a.postal_code, a.city, a.country].filter(Boolean).join(", ")),
+                row("ws.d.address", [a.line1, a.line2, a.postal_code, a.city, countryName(a.country)].filter(Boolean).join(", ")),
                 row("ws.d.categories", categoriesText(claim.data_categories || [])),
                 row("ws.d.review", t("status." + review.status)),
                 ...(review.reason ? [row("ws.d.reason", t("ws.reason." + review.reason))] : []),

@@ -178,8 +178,16 @@ export class NoticesTab {
             $("nt-preview").hidden = true;
             $("nt-send").hidden = true;
             this.renderConfirm();
+            // another action's notices are not listed under this one's heading meanwhile
+            this.clearList();
         }
         this.load();
+    }
+
+    clearList() {
+        this.notices = [];
+        $("nt-table").hidden = true;
+        $("nt-rows").replaceChildren();
     }
 
     close() {
@@ -374,7 +382,10 @@ export class NoticesTab {
         if (r === null || this.action !== action)
             return;
         if (r instanceof NetworkError || r.status !== 200) {
-            this.listStatus.set(genericProblem(r));
+            // the list read before (a send's progress in it) is not shown as this read's: gone,
+            // the refusal said, and Try again reads it (and follows a send) again
+            this.clearList();
+            this.listStatus.set({ ...genericProblem(r), action: { key: "common.retry", run: () => this.load() } });
             return;
         }
         if (clearStatus)

@@ -56,16 +56,27 @@ export class RecordTab {
             this.errors.clear();
             this.eventErrors.clear();
             $("event-form").reset();
+            // another action's record is neither shown under this one's heading nor saved
+            // (Save writes to the record read) until this one's is read
+            this.doc = null;
+            $("record-body").hidden = true;
         }
         // only the last read asked for is shown: another action's record coming late would fill
         // the form under this one's heading, and its Save would write to that other action
         const seq = ++this.reads;
         this.status.set({ key: "ws.rec.loading" });
-        const r = await this.send("GET", `/v1/actions/${encodeURIComponent(action.id)}`);
-        if (!r || seq !== this.reads)
+        let r;
+        try {
+            r = await this.call("GET", `/v1/actions/${encodeURIComponent(action.id)}`);
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+            r = e;
+        }
+        if (seq !== this.reads || r.status === 401)
             return;
-        if (r.status !== 200 || !r.body) {
-            this.status.set(genericProblem(r));
+        if (r instanceof NetworkError || r.status !== 200 || !r.body) {
+            this.status.set({ ...genericProblem(r), action: { key: "common.retry", run: () => this.load(action) } });
             return;
         }
         this.status.clear();
@@ -75,6 +86,7 @@ export class RecordTab {
     // kept: members typed but not saved, shown as typed (a step added meanwhile keeps them)
     show(doc, kept = {}) {
         this.doc = doc;
+        $("record-body").hidden = false;
         for (const [id, key] of FIELDS)
             $(id).value = (key in kept ? kept[key] : doc[key]) ?? "";
         this.renderHistory();

@@ -37,6 +37,8 @@ function flatten(obj, prefix = "", out = []) {
 // is no whole number, gets one message at its field, in the page's language, whether the page
 // or the server finds it: typed past what JSON carries exactly it would come back as a bare
 // 400, and "1.5" or "1-2" (the browser's badInput, an empty value) would be sent as nothing.
+// An empty figure is asked for ("0 for none"), rather than sent as 0 unsaid; only the fund cap
+// (optional: its label says that empty is none) may be left empty.
 const AMOUNT_MAX = 1e12;
 const amount = (id, field, label, more = {}) => ({ id, field, label, range: field, min: 0, max: AMOUNT_MAX, ...more });
 const SIM_ROWS = [
@@ -49,9 +51,11 @@ const SIM_ROWS = [
         { range: "scheme.documented_loss.cap_per_claimant" }),
     amount("sim-hourly", "scheme.time_spent.hourly_rate", "ws.sim.hourly"),
     amount("sim-hours", "scheme.time_spent.max_hours", "ws.sim.hours", { max: 1000 }),
-    amount("sim-fund-cap", "scheme.fund_cap", "ws.sim.fund_cap", { min: 1 })]];
-// [control, the scheme's field the server names, least, most] of each whole-number field
-const NUMBER_FIELDS = SIM_ROWS.flat().filter((f) => f.range).map((f) => [f.id, f.range, f.min, f.max]);
+    amount("sim-fund-cap", "scheme.fund_cap", "ws.sim.fund_cap", { min: 1, optional: true })]];
+// [control, the scheme's field the server names, least, most, may be empty] of each
+// whole-number field
+const NUMBER_FIELDS = SIM_ROWS.flat().filter((f) => f.range)
+    .map((f) => [f.id, f.range, f.min, f.max, Boolean(f.optional)]);
 
 // The fields' markup, as every form of the page writes it (forms.js): a wrapper naming its
 // field and label, the label, the error line, the control. Labels follow the language through
@@ -74,10 +78,38 @@ function rangeError([, field, min, max]) {
     return { field, code: "number-range", min, max };
 }
 
+// The cash ratio as the API reads it ("0.75", docs/api.md §8.1: above 0, up to 1, 4 decimals
+// at most), a comma taken for the decimal point as French writes it ("0,75"); "" when empty,
+// null when no such ratio.
+const RATIO_FIELD = "scheme.cash_alternative_ratio";
+function cashRatio() {
+    const typed = $("sim-cash-ratio").value.trim().replace(",", ".");
+    if (typed === "")
+        return "";
+    return /^(0\.\d{1,4}|1(\.0{1,4})?)$/.test(typed) && Number(typed) > 0 ? typed : null;
+}
+
+// The field error of a whole-number field left empty (optional ones aside), or null.
+function numberError(f) {
+    const [id, , min, max, optional] = f;
+    const input = $(id);
+    if (input.closest(".field").hidden)
+        return null;
+    if (input.validity.badInput)
+        return rangeError(f);
+    const typed = input.value.trim();
+    if (typed === "")
+        return optional ? null : { ...rangeError(f), code: "number-required" };
+    const v = Number(typed);
+    return Number.isSafeInteger(v) && v >= min && v <= max ? null : rangeError(f);
+}
+
 // A server's error at a number field said as the page says it (the voucher's own amounts,
 // vouchers[i].amount, included); other errors as they come.
 function asRangeError(e) {
     const f = NUMBER_FIELDS.find(([, field]) => e.field === field || e.field.startsWith(field + "["));
+    if (e.field === RATIO_FIELD)   // its bounds and its format: one message, as the page's
+        return { ...e, code: "invalid-format" };
     return f && ["out-of-range", "invalid-type"].includes(e.code) ? rangeError(f) : e;
 }
 
@@ -97,7 +129,7 @@ export class SimulatePanel {
         this.runs = 0;          // simulations asked for: the last one's answer is drawn
         buildFields($("sim-fields"));   // before FormErrors, which links them to their hints
         this.status = new StatusLine($("sim-status"));
-        this.errors = new FormErrors($("sim-form"), $("sim-errors"), (e) => (e.code === "number-range"
+        this.errors = new FormErrors($("sim-form"), $("sim-errors"), (e) => (e.min !== undefined
             ? { min: formatNumber(e.min), max: formatNumber(e.max) } : {}));
         $("sim-form").addEventListener("submit", (ev) => {
             ev.preventDefault();
@@ -197,23 +229,19 @@ export class SimulatePanel {
             vouchers: !voucher ? []
                 : voucher === voucherSum(this.incident && this.incident.scheme) ? own
                     : [{ name: "voucher", amount: voucher }],
-            cash_alternative_ratio: $("sim-cash-ratio").value.trim() || null,
+            cash_alternative_ratio: cashRatio() || null,
         };
     }
 
     async run() {
         if (!this.action)
             return;
-        const local = NUMBER_FIELDS.filter(([id, , min, max]) => {
-            const input = $(id);
-            if (input.closest(".field").hidden)
-                return false;
-            const typed = input.value.trim();
-            if (input.validity.badInput)
-                return true;
-            const v = Number(typed);
-            return typed !== "" && !(Number.isSafeInteger(v) && v >= min && v <= max);
-        }).map(rangeError);
+        const local = NUMBER_FIELDS.map(numberError).filter(Boolean);
+        if (cashRatio() === null)
+            local.push({ field: RATIO_FIELD, code: "invalid-format" });
+        // the summary lists them in the form's order
+        const order = SIM_ROWS.flat().map((f) => f.range ?? f.field);
+        local.sort((x, y) => order.indexOf(x.field) - order.indexOf(y.field));
         if (local.length) {
             this.status.clear();
             this.errors.show(local, { focus: true });
