@@ -97,6 +97,11 @@ notice(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *
         strbuf_puts(sb, " <a href=\"#error-summary\">");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "my.correct_refused_link");
         strbuf_puts(sb, "</a>");
+    } else if (st->evidence_refused != NULL && st->evidence != NULL) {
+        /* a file refused (said again by the language switch): the file input is far below */
+        strbuf_puts(sb, " <a href=\"#evidence\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.refused_link");
+        strbuf_puts(sb, "</a>");
     }
     strbuf_puts(sb, "</p></div>\n");
 }
@@ -434,7 +439,7 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     strbuf_puts(sb, "</section>\n");
     action_part(sb, w, st, withdrawn);
     evidence_section(sb, w, st->evidence, str(st->view, "reference"), st->token,
-                     st->evidence_dropped, NULL, withdrawn);
+                     st->evidence_dropped, st->evidence_refused, withdrawn);
     if (withdrawn || !json_is_object(json_object_get(st->view, "claimant")))
         return;
     /* the correction: the claim form's own questions, filled as the claim stands (or as the
