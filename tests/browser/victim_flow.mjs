@@ -395,7 +395,7 @@ async function evidenceSwitchJs(browser, receipt, listed) {
     await page.click('.lang-switch [lang="fr"]');
     await page.waitForFunction(() => document.documentElement.lang === "fr" &&
         document.getElementById("evidence-dropped"));
-    contains(await page.locator("#evidence-dropped").innerText(), `« ${chosen} »`,
+    contains(await page.locator("#evidence-dropped").innerText(), `«\u00a0${chosen}\u00a0»`,
         "the file named, to choose again");
     check(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
         "the long name wraps within the phone's width");

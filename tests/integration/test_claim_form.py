@@ -345,7 +345,7 @@ class ClaimForm(unittest.TestCase):
         """A forged post with a control the form does not have is told which one, escaped,
         cut when long, in both languages."""
         for lang, said in (("en", "The field “<bdi>{}</bdi>” is not accepted."),
-                           ("fr", "Le champ « <bdi>{}</bdi> » n'est pas accepté.")):
+                           ("fr", "Le champ «\u00a0<bdi>{}</bdi>\u00a0» n'est pas accepté.")):
             for name, shown in (("claimant.nickname", "claimant.nickname"),
                                 ("claimant.<b>x</b>", "claimant.&lt;b&gt;x&lt;/b&gt;"),
                                 ("z" * 100, "z" * 40 + "…"),

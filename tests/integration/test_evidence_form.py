@@ -76,7 +76,7 @@ class EvidenceFormTest(unittest.TestCase):
         pairs = [(c["name"], c["value"]) for c in form["controls"]
                  if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])
                  and c["tag"] != "select"] + [("claimant.address.country", "FR")]
-        for lang, said in (("fr", "Le fichier « <bdi>{}</bdi> » n'a pas été joint"),
+        for lang, said in (("fr", "Le fichier «\u00a0<bdi>{}</bdi>\u00a0» n'a pas été joint"),
                            ("en", "The file “<bdi>{}</bdi>” was not attached")):
             r = ff.post_form(self.client, f"/my-claim?lang={lang}",
                              pairs + [("switch_lang", lang),
