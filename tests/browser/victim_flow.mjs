@@ -172,6 +172,10 @@ async function journey(browser, { js, lang, size, tag }) {
     equal(await page.inputValue("#family_name"), p.family, "values kept");
     check(await page.isChecked("#mandate"), "the mandate box kept");
     await axe("form with errors");
+    // a div may carry a name (aria-labelledby) only with a role (the Nu checker)
+    check(await page.evaluate(() => { const s = document.getElementById("error-summary");
+        return !s.hasAttribute("aria-labelledby") || ["alert", "group"].includes(s.getAttribute("role")); }),
+    "the errors' summary named with a role");
     await shoot("04-form-errors");
     // the language switch of a form with errors: the errors come back too, in the other
     // language, in the summary and beside the field (the server's page, with JavaScript or
@@ -211,6 +215,10 @@ async function journey(browser, { js, lang, size, tag }) {
     contains(await page.title(), lang === "fr" ? "Votre réclamation est enregistrée" : "Your claim is registered",
         "the receipt's title");
     await axe("receipt");
+    // nothing on the page names the form the receipt replaced (the Nu checker's "form
+    // attribute must refer to a form element"), and the errors' summary had a role for its name
+    check(await page.evaluate(() => [...document.querySelectorAll("[form]")].every((c) => c.form !== null)),
+        "every control's form is on the page");
     await shoot("05-receipt");
 
     // "See my claim" opens it: the victim is not asked to type back the 43 characters just shown
@@ -310,7 +318,7 @@ async function evidenceNoJs(browser) {
     const page = await context.newPage();
     page.setDefaultTimeout(30000);
     watchPage(page, baseUrl, steps, problems, () => false,
-        (resp) => resp.status() === 415 && new URL(resp.url()).pathname === "/my-claim/evidence");
+        (resp) => resp.status() === 415 && new URL(resp.url()).pathname.startsWith("/my-claim"));
     await page.goto(`${baseUrl}/my-claim?lang=fr`);
     await page.locator("#reference").fill(receipt.reference);
     await page.locator("#token").fill(receipt.token);
@@ -327,6 +335,15 @@ async function evidenceNoJs(browser) {
         "beside the file input: choose a file again");
     equal(await page.getAttribute("#evidence-file", "aria-invalid"), "true", "the input marked");
     await axeCheck(page, steps, problems, "evidence refused (fr, JavaScript off)", helper);
+    // its language switch opens the claim in English saying the same (it said nothing)
+    steps.current = "evidence: the refusal through the language switch";
+    await page.click('.lang-switch [lang="en"]');
+    await page.waitForFunction(() => document.documentElement.lang === "en");
+    contains(await page.locator("#claim-status").innerText(), "not a PDF", "the refusal said in English");
+    contains(await page.locator("#evidence-file-error").innerText(), "choose a file again", "and beside the input");
+    await page.click('.lang-switch [lang="fr"]');
+    await page.waitForFunction(() => document.documentElement.lang === "fr");
+    steps.current = "evidence: a file refused";
     steps.current = "evidence: a file with a long name";
     const name = `SCAN_${"0123456789".repeat(12)}_releve_bancaire_plainte.pdf`;
     const pdf = "%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n";

@@ -144,6 +144,10 @@ function keepOnLanguageSwitch(body) {
             el("button", { type: "submit", class: "lang-button", lang: code,
                 "aria-current": a.getAttribute("aria-current"), text: a.textContent })));
     }
+    // the page's hidden copy of the form's button (web/layout.c: Enter sends the form) goes
+    // with the form: it named a form no longer there
+    for (const b of document.querySelectorAll('button[form="claim-form"]'))
+        b.remove();
 }
 
 function showReceipt(body) {
