@@ -14,7 +14,8 @@
 //      page by the server's own rule (no request sent), the email refused by the API (422)
 //      shown beside its field, and again through the switch there and back; corrected → the
 //      receipt in place, its switch as the server's; the same person again: refused as a
-//      duplicate (409), said again in French by the switch, with the same status.
+//      duplicate (409), said again in French by the switch, with the same status; then by
+//      the rate limit (faked), whose switch says what is left of the wait.
 // Evidence without JavaScript: a file of the wrong type refused, said beside the file input
 // (choose a file again), then a scan attached. ?lang=de: a 400 page leading to the form in
 // English.
@@ -67,7 +68,7 @@ async function journey(browser, { js, lang, size, tag }) {
     // the form sent back with its errors (422), or as a duplicate (409), is the page doing
     // its job
     watchPage(page, baseUrl, steps, problems, () => false,
-        (resp) => [409, 422].includes(resp.status()) && new URL(resp.url()).pathname === "/claim");
+        (resp) => [409, 422, 429].includes(resp.status()) && new URL(resp.url()).pathname === "/claim");
     const shoot = (name) => shootAt(page, outDir, steps, problems, `${tag}-${name}`, { restore: size });
     const axe = (what) => axeCheck(page, steps, problems, `${what} (${lang}, JavaScript ${js ? "on" : "off"})`, helper);
     const text = async (sel) => (await page.locator(sel).innerText()).trim();
@@ -263,6 +264,25 @@ async function journey(browser, { js, lang, size, tag }) {
             : "A claim already exists", "the refusal said again, in the other language");
         equal(await page.inputValue("#email"), p.email, "values kept");
         await axe(`duplicate refused, switched to ${other}`);
+        // the rate limit (the API's answer faked: this server has none): the form keeps the
+        // moment the wait ends, by the answer's Date, so that the switch says what is left of
+        // it, not the count said then
+        steps.current = `${tag}: the rate limit through the language switch`;
+        const claims = "**/v1/incidents/*/claims";
+        await page.route(claims, (route) => route.fulfill({ status: 429, contentType: "application/problem+json",
+            headers: { "Retry-After": "40", Date: new Date().toUTCString() },
+            body: JSON.stringify({ type: "https://recours.dev/problems/rate-limited", title: "Too many requests", status: 429 }) }));
+        await page.click("#submit");
+        await page.locator("#form-status:not([hidden])").waitFor();
+        await page.unroute(claims);
+        const until = Number((await page.inputValue('input[name="sent"]')).replace(/^rate_limited:/, ""));
+        check(Math.abs(until - (Date.now() / 1000 + 40)) < 30, `the moment the wait ends kept (${until})`);
+        const limited = page.waitForResponse((r) => r.request().method() === "POST");
+        await page.click(`.lang-switch [lang="${lang}"]`);
+        equal((await limited).status(), 429, "the switch answers as the refusal did");
+        await page.waitForFunction((code) => document.documentElement.lang === code, lang);
+        const left = /(\d+)/.exec(await text("#form-notice"));
+        check(left && Number(left[1]) >= 1 && Number(left[1]) <= 40, `what is left of the wait (${left && left[1]})`);
     }
     await context.close();
     if (helper)
