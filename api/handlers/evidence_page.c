@@ -242,10 +242,12 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
             snprintf(id, sizeof id, "evidence-remove-%d", i);
             form_open(sb, w, id, reference, token);
             html_hidden(sb, "remove", f->id);
-            strbuf_puts(sb, "<button type=\"submit\" class=\"button secondary\">");
+            /* in one <span> (a button is a flex box: "Remove" stood one letter a line beside
+             * a long name) */
+            strbuf_puts(sb, "<button type=\"submit\" class=\"button secondary\"><span>");
             web_tf_isolated(sb, w->cat, w->lang, "ev.remove", /* the file's name */
                             (const char *[]){"name", f->name, NULL});
-            strbuf_puts(sb, "</button>\n</form>\n");
+            strbuf_puts(sb, "</span></button>\n</form>\n");
         }
         strbuf_puts(sb, "</li>\n");
     }

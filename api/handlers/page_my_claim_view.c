@@ -72,10 +72,14 @@ static void
 button(struct strbuf *sb, const struct web_ctx *w, const char *id, const char *cls, const char *key,
        const char *const *params)
 {
-    strbuf_printf(sb, "<p class=\"actions\"><button id=\"%s\" type=\"submit\" class=\"button %s\">",
+    /* the words in one <span>: a button lays out its children side by side (a flex box), so
+     * the sentence and the name in its <bdi> stood as two columns on a phone */
+    strbuf_printf(sb,
+                  "<p class=\"actions\"><button id=\"%s\" type=\"submit\" class=\"button %s\">"
+                  "<span>",
                   id, cls);
     web_tf_isolated(sb, w->cat, w->lang, key, params); /* an association's name */
-    strbuf_puts(sb, "</button></p>\n</form>\n");
+    strbuf_puts(sb, "</span></button></p>\n</form>\n");
 }
 
 static void

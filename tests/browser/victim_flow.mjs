@@ -375,6 +375,12 @@ async function evidenceNoJs(browser) {
     await shootAt(page, outDir, steps, problems, "evidence-attached", { restore: [390, 844] });
     await page.click("#evidence-back button");
     await page.locator("#claim-h2").waitFor();
+    // a button lays its children out side by side (a flex box): its words in one piece, or
+    // "Remove" stood one letter a line beside the long name, "Join the action of" a column
+    // beside the association's
+    check(await page.evaluate(() => [...document.querySelectorAll("main .button")].every((b) =>
+        [...b.childNodes].filter((n) => n.nodeType === 1 || n.textContent.trim()).length <= 1)),
+    "each button's words in one piece");
     await shootAt(page, outDir, steps, problems, "evidence-claim", { restore: [390, 844] });
     await evidenceSwitchJs(browser, receipt, name);
     // withdrawing asks first: the question, "No, keep it" back to the claim, then "Yes"
