@@ -308,7 +308,8 @@ struct refusal {
 static const struct refusal refusals[] = {
     {"duplicate", 409, "duplicate-claim", "claim.err.duplicate", "/my-claim",
      "claim.err.duplicate_link", NULL},
-    {"closed", 409, "incident-closed", "claim.err.closed", NULL, NULL, NULL},
+    /* where to go instead, as claim.js says it */
+    {"closed", 409, "incident-closed", "claim.err.closed", "/", "claim.back_to_list", NULL},
     /* the same form sent twice at once (a double click): the first is still being made */
     {"in_use", 409, NULL, "claim.err.in_use", NULL, NULL, NULL},
     /* the same form sent again with other answers (a page kept from before) */

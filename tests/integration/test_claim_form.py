@@ -341,6 +341,21 @@ class ClaimForm(unittest.TestCase):
         reference = REFERENCE_RE.search(made.body.decode()).group(1)
         self.assertEqual(cf.count_claims(self.slug, f"reference = '{reference}'"), 1)
 
+    def test_a_form_sent_after_the_incident_closed_says_where_to_go(self):
+        """The incident closed while the form was filled in: 409, the message and the way to
+        the incidents still open (as claim.js says it), no form to send again."""
+        slug = cf.make_incident(self.server)
+        page = self.page(slug=slug, lang="en").body.decode()
+        cf.close_incident(self.server, slug)
+        r = ff.post_form(self.client, "/claim?lang=en", pairs_for(page, person()))
+        self.assertEqual(r.status, 409, r)
+        text = r.body.decode()
+        self.assertIn("This incident has stopped accepting claims. Your claim was not registered.",
+                      text)
+        self.assertIn('<p><a href="/">See the incidents open for claims</a></p>', text)
+        self.assertNotIn('<form id="claim-form"', text)
+        self.assertEqual(cf.count_claims(slug), 0)
+
     def test_an_unknown_field_is_named(self):
         """A forged post with a control the form does not have is told which one, escaped,
         cut when long, in both languages."""
