@@ -242,10 +242,12 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
             snprintf(id, sizeof id, "evidence-remove-%d", i);
             form_open(sb, w, id, reference, token);
             html_hidden(sb, "remove", f->id);
-            strbuf_puts(sb, "<button type=\"submit\" class=\"button secondary\">");
+            /* in one <span> (a button is a flex box: "Remove" stood one letter a line beside
+             * a long name) */
+            strbuf_puts(sb, "<button type=\"submit\" class=\"button secondary\"><span>");
             web_tf_isolated(sb, w->cat, w->lang, "ev.remove", /* the file's name */
                             (const char *[]){"name", f->name, NULL});
-            strbuf_puts(sb, "</button>\n</form>\n");
+            strbuf_puts(sb, "</span></button>\n</form>\n");
         }
         strbuf_puts(sb, "</li>\n");
     }
@@ -293,40 +295,57 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
                " class=\"button primary\">{ev.add}</button></p>\n</form>\n</section>\n");
 }
 
-/* The catalogue key of a refusal, and the page's status. */
-static const char *
-refusal_key(enum outcome o, int *status)
+static const struct evidence_said results[] = {
+    {"evidence_added", "ev.added", 200, false},
+    {"evidence_removed", "ev.removed", 200, false},
+    {"evidence_none", "ev.err.none", 422, true},
+    {"evidence_type", "ev.err.type", 415, true},
+    {"evidence_size", "ev.err.size", 413, true},
+    {"evidence_full", "ev.full", 409, true},
+    {"evidence_final", "ev.final", 409, true},
+};
+
+const struct evidence_said *
+evidence_said_named(const char *done)
+{
+    for (size_t i = 0; done != NULL && i < sizeof results / sizeof results[0]; i++)
+        if (strcmp(results[i].done, done) == 0)
+            return &results[i];
+    return NULL;
+}
+
+/* What the page says of a refusal, or NULL: an error page. */
+static const struct evidence_said *
+refusal_said(enum outcome o)
 {
     switch (o) {
     case OUTCOME_UNSUPPORTED_TYPE:
-        *status = 415;
-        return "ev.err.type";
+        return evidence_said_named("evidence_type");
     case OUTCOME_TOO_LARGE:
-        *status = 413;
-        return "ev.err.size";
+        return evidence_said_named("evidence_size");
     case OUTCOME_EVIDENCE_LIMIT:
-        *status = 409;
-        return "ev.full";
+        return evidence_said_named("evidence_full");
     case OUTCOME_CLAIM_REVIEWED:
     case OUTCOME_CLAIM_WITHDRAWN:
     case OUTCOME_EVIDENCE_NOT_APPLICABLE:
-        *status = 409;
-        return "ev.final";
+        return evidence_said_named("evidence_final");
     default:
-        *status = 0; /* an error page */
         return NULL;
     }
 }
 
 static struct reply
-result_page(struct request *rq, const struct web_ctx *w, const struct form_post *p, int status,
-            const char *kind, const char *key)
+result_page(struct request *rq, const struct web_ctx *w, const struct form_post *p,
+            const struct evidence_said *said)
 {
     struct strbuf sb = {0};
     const char *ref = p->fields[F_REFERENCE], *token = p->fields[F_TOKEN];
-    bool refused = strcmp(kind, "error") == 0;
-    /* the language switch opens the claim (a link would lose it: the token is in no address) */
-    const char *const again[] = {"form", "open", "reference", ref, "token", token, NULL};
+    bool refused = said->refused;
+    const char *kind = refused ? "error" : "success", *key = said->key;
+    /* the language switch opens the claim (a link would lose it: the token is in no address),
+     * which says again what this page says (evidence_said_named) */
+    const char *const again[] = {"form", "open", "reference", ref,
+                                 "token", token, "done", said->done, NULL};
     struct web_page page = {
         .title = web_t(w->cat, w->lang, "my.h1"),
         .path = "/my-claim",
@@ -358,7 +377,7 @@ result_page(struct request *rq, const struct web_ctx *w, const struct form_post 
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "ev.back");
     strbuf_puts(&sb, "</button></p>\n</form>\n");
     web_layout_end(&sb, w);
-    struct reply r = page_reply(rq, w, status, &sb, NULL);
+    struct reply r = page_reply(rq, w, said->status, &sb, NULL);
     r.cache_control = "no-store"; /* a token: never kept by a cache */
     return r;
 }
@@ -386,20 +405,19 @@ handle_evidence_form_post(struct request *rq)
     if (p->fields[F_REMOVE][0] != '\0') {
         o = svc_rq_evidence_remove(p->s, p->fields[F_REFERENCE], p->fields[F_TOKEN],
                                    p->fields[F_REMOVE]);
-        done = "ev.removed";
+        done = "evidence_removed";
     } else if (!p->has_file) {
-        return result_page(rq, &w, p, 422, "error", "ev.err.none");
+        return result_page(rq, &w, p, evidence_said_named("evidence_none"));
     } else {
         o = p->begun != OUTCOME_OK ? p->begun : svc_rq_evidence_finish(p->u, rq->arena, &f);
-        done = "ev.added";
+        done = "evidence_added";
     }
     if (o == OUTCOME_OK)
-        return result_page(rq, &w, p, 200, "success", done);
-    int status;
-    const char *key = refusal_key(o, &status);
-    if (key == NULL)
+        return result_page(rq, &w, p, evidence_said_named(done));
+    const struct evidence_said *refused = refusal_said(o);
+    if (refused == NULL)
         return page_error(rq, o == OUTCOME_NOT_FOUND     ? 404
                               : o == OUTCOME_UNAVAILABLE ? 503
                                                          : 500);
-    return result_page(rq, &w, p, status, "error", key);
+    return result_page(rq, &w, p, refused);
 }

@@ -12,7 +12,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
+#include <time.h>
 
 #include "app.h"
 #include "core/arena.h"
@@ -298,20 +300,28 @@ struct refusal {
     const char *problem; /* the API's problem; NULL: any other of that status */
     const char *key;
     const char *link, *link_key;
-    bool retry; /* {seconds}: Retry-After, kept in `sent` after a ':' */
+    /* a refusal for a while ({seconds}: Retry-After): the key once the wait is over, or
+     * NULL. `sent` keeps the moment the wait ends after a ':' (REFUSAL_WAIT_MAX) */
+    const char *over_key;
 };
 
 static const struct refusal refusals[] = {
     {"duplicate", 409, "duplicate-claim", "claim.err.duplicate", "/my-claim",
-     "claim.err.duplicate_link", false},
-    {"closed", 409, "incident-closed", "claim.err.closed", NULL, NULL, false},
+     "claim.err.duplicate_link", NULL},
+    /* where to go instead, as claim.js says it */
+    {"closed", 409, "incident-closed", "claim.err.closed", "/", "claim.back_to_list", NULL},
     /* the same form sent twice at once (a double click): the first is still being made */
-    {"in_use", 409, NULL, "claim.err.in_use", NULL, NULL, false},
+    {"in_use", 409, NULL, "claim.err.in_use", NULL, NULL, NULL},
     /* the same form sent again with other answers (a page kept from before) */
-    {"reused", 422, "idempotency-key-reuse", "claimform.err.resend", NULL, NULL, false},
-    {"rate_limited", 429, NULL, "claim.err.rate_limited", NULL, NULL, true},
-    {"unavailable", 503, NULL, "claim.err.unavailable", NULL, NULL, true},
+    {"reused", 422, "idempotency-key-reuse", "claimform.err.resend", NULL, NULL, NULL},
+    {"rate_limited", 429, NULL, "claim.err.rate_limited", NULL, NULL,
+     "claim.err.rate_limited_over"},
+    {"unavailable", 503, NULL, "claim.err.unavailable", NULL, NULL, "claim.err.unavailable_over"},
 };
+
+/* The longest wait a page says (a day, Retry-After's five digits): a `sent` whose moment is
+ * further away is not one the server wrote, and says nothing. */
+#define REFUSAL_WAIT_MAX 86400
 
 #define N_REFUSALS (sizeof refusals / sizeof refusals[0])
 
@@ -347,32 +357,53 @@ refusal_named(const char *sent)
     return NULL;
 }
 
-/* The refusal a form's `sent` names ("duplicate", "rate_limited:30"), its seconds into
- * *seconds; NULL for "1" (field errors) or a word that is none of ours. */
+/* The refusal a form's `sent` names ("duplicate", "rate_limited:1796000000"), or NULL for
+ * "1" (field errors) or a word that is none of ours; for a wait, *left: the seconds left
+ * until its moment, by this server's clock, or NULL once it has passed. */
 static const struct refusal *
-refusal_sent(const char *sent, const char **seconds)
+refusal_sent(struct request *rq, const char *sent, const char **left)
 {
     const struct refusal *r = sent != NULL ? refusal_named(sent) : NULL;
     const char *after = r != NULL ? sent + strlen(r->sent) : NULL;
 
-    *seconds = NULL;
-    if (r == NULL)
+    *left = NULL;
+    if (r == NULL || r->over_key == NULL)
+        return r != NULL && after[0] == '\0' ? r : NULL;
+    size_t n = after[0] == ':' ? strspn(after + 1, "0123456789") : 0;
+    if (n == 0 || n > 12 || after[1 + n] != '\0')
         return NULL;
-    if (r->retry)
-        return after[0] == ':' && (*seconds = retry_seconds(after + 1)) != NULL ? r : NULL;
-    return after[0] == '\0' ? r : NULL;
+    long long wait = strtoll(after + 1, NULL, 10) - (long long)time(NULL);
+    if (wait > REFUSAL_WAIT_MAX)
+        return NULL;
+    if (wait > 0)
+        *left = arena_printf(rq->arena, "%lld", wait);
+    return r;
 }
 
-/* r's message and the `sent` that keeps it, in st. */
+/* What st says of r: its message (the seconds left in it; for a wait that is over, the
+ * message that says to send again), and the `sent` that says it again at the next switch. */
+static void
+refusal_notice(struct claim_form_state *st, const struct refusal *r, const char *left,
+               const char *sent)
+{
+    st->notice_key = r->over_key != NULL && left == NULL ? r->over_key : r->key;
+    st->notice_link = r->link;
+    st->notice_link_key = r->link_key;
+    st->notice_param = left;
+    st->sent = sent;
+}
+
+/* r's message and the `sent` that keeps it, in st: for a wait, the moment it ends rather
+ * than its length, so that a switch made later says what is left, not a stale count. */
 static void
 refused_state(struct request *rq, struct claim_form_state *st, const struct refusal *r,
               const char *seconds)
 {
-    st->notice_key = r->key;
-    st->notice_link = r->link;
-    st->notice_link_key = r->link_key;
-    st->notice_param = seconds;
-    st->sent = r->retry ? arena_printf(rq->arena, "%s:%s", r->sent, seconds) : r->sent;
+    refusal_notice(st, r, seconds,
+                   r->over_key != NULL ? arena_printf(rq->arena, "%s:%lld", r->sent,
+                                                      (long long)time(NULL) +
+                                                          strtoll(seconds, NULL, 10))
+                                       : r->sent);
 }
 
 /* The form again with r's message: status, Retry-After and the `sent` that keeps it. */
@@ -382,7 +413,7 @@ render_refused(struct request *rq, const struct web_ctx *w, struct claim_form_st
 {
     refused_state(rq, st, r, seconds);
     struct reply page = render_form(rq, w, r->status, st);
-    if (r->retry)
+    if (r->over_key != NULL)
         reply_add_header(&page, "Retry-After", seconds);
     return page;
 }
@@ -408,7 +439,7 @@ present_claim(struct request *rq, struct reply api)
     if ((refused = refusal_answered(&a)) == NULL)
         return page_error(rq, a.status >= 400 ? a.status : 500);
     const char *seconds = retry_seconds(a.retry_after);
-    if (refused->retry && seconds == NULL)
+    if (refused->over_key != NULL && seconds == NULL)
         seconds = "30"; /* an answer without its Retry-After: as claim.js says then */
     return render_refused(rq, &p->w, &st, refused, seconds);
 }
@@ -510,21 +541,29 @@ handle_page_claim_post(struct request *rq)
          * typed now, by the API's own rules; a fresh form shows none */
         struct claim_form_state st = {
             .data = &p->data, .scheme = p->has_scheme ? &p->scheme : NULL, .values = &p->form};
-        const char *sent = form_get(&p->form, CLAIM_FORM_SENT, NULL), *seconds;
+        const char *sent = form_get(&p->form, CLAIM_FORM_SENT, NULL), *left;
         if (sent != NULL)
             st.errors = page_claim_check(
                 rq, body_of(p), &p->data.incident,
                 ((const struct app *)rq->app)->cfg->privacy_notice_version);
-        if (st.errors != NULL) {
-            st.sent = "1";
-            return render_form(rq, &p->w, 422, &st); /* as the refused post answered */
-        }
         /* a send refused for no field (a duplicate, the rate limit): its message again, with
-         * its status; the seconds to wait are those the refused page said */
-        const struct refusal *refused = refusal_sent(sent, &seconds);
-        if (refused != NULL)
-            return render_refused(rq, &p->w, &st, refused, seconds);
-        return render_form(rq, &p->w, 200, &st);
+         * its status while it holds; a wait says what is left of it now. Fields wrong now are
+         * marked as well: both are to be read before sending again */
+        const struct refusal *refused = refusal_sent(rq, sent, &left);
+        int status = 200;
+        if (refused != NULL) {
+            refusal_notice(&st, refused, left, sent);
+            if (refused->over_key == NULL || left != NULL)
+                status = refused->status;
+        } else if (st.errors != NULL) {
+            st.sent = "1";
+        }
+        if (st.errors != NULL && status == 200)
+            status = 422; /* as the refused post answered */
+        struct reply page = render_form(rq, &p->w, status, &st);
+        if (left != NULL)
+            reply_add_header(&page, "Retry-After", left);
+        return page;
     }
     if (!become_api_request(rq, p))
         return page_error(rq, 400);

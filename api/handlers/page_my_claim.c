@@ -280,16 +280,17 @@ refused(struct request *rq, const struct page_answer *a, const struct form *f, c
     }
 }
 
-/* Whether f is the claim opened again after evidence.js attached a file (docs/web-forms.md):
- * the page says so at its top, as the page without JavaScript does. */
-static bool
-attached(const struct form *f)
+/* What f's claim opens saying of a file (docs/web-forms.md): after evidence.js attached one,
+ * or from the language switch of the page that answered a file's post without JavaScript,
+ * what that page said (evidence_page.h); NULL: nothing. */
+static const struct evidence_said *
+evidence_said(const struct form *f)
 {
-    const char *done = form_get(f, "done", NULL);
     const char *what = form_get(f, "form", NULL);
 
-    return what != NULL && strcmp(what, "open") == 0 && done != NULL &&
-           strcmp(done, "evidence_added") == 0;
+    return what != NULL && strcmp(what, "open") == 0
+               ? evidence_said_named(form_get(f, "done", NULL))
+               : NULL;
 }
 
 /* The seconds until the rate limit of public posts takes a post again (http/server.c). */
@@ -350,20 +351,24 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
         }
         const char *status = json_string_value(json_object_get(a.doc, "status"));
         bool withdrawn = status != NULL && strcmp(status, "withdrawn") == 0;
+        const struct evidence_said *file = evidence_said(f);
         st.notice_key = strcmp(what, "correct") == 0            ? "my.corrected"
                         : strcmp(what, "join") == 0             ? "myform.joined"
                         : strcmp(what, "revoke") == 0           ? "my.mandate_revoked"
                         : strcmp(what, "withdraw_confirm") == 0 ? "my.withdrawn_done"
-                        : attached(f)                           ? "ev.added"
+                        : file != NULL                          ? file->key
                                                                 : NULL;
-        st.notice_kind = st.notice_key != NULL ? "success" : NULL;
+        st.notice_kind = st.notice_key == NULL                 ? NULL
+                         : file != NULL && file->refused       ? "error"
+                                                               : "success";
+        st.evidence_refused = file != NULL && file->refused ? file->key : NULL;
         if (strcmp(what, "withdraw") == 0) {
             /* the question; once withdrawn (a second tab, the back button), nothing to ask */
             st.confirm_withdraw = !withdrawn;
             st.notice_key = withdrawn ? "my.claim_withdrawn" : NULL;
             st.notice_kind = withdrawn ? "info" : NULL;
         }
-        return claim_page(rq, w, f, a.doc, &st, 200);
+        return claim_page(rq, w, f, a.doc, &st, file != NULL ? file->status : 200);
     }
     if (a.status == 401 || a.status == 404)
         return not_found(rq, w, &st);

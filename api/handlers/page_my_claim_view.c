@@ -72,10 +72,14 @@ static void
 button(struct strbuf *sb, const struct web_ctx *w, const char *id, const char *cls, const char *key,
        const char *const *params)
 {
-    strbuf_printf(sb, "<p class=\"actions\"><button id=\"%s\" type=\"submit\" class=\"button %s\">",
+    /* the words in one <span>: a button lays out its children side by side (a flex box), so
+     * the sentence and the name in its <bdi> stood as two columns on a phone */
+    strbuf_printf(sb,
+                  "<p class=\"actions\"><button id=\"%s\" type=\"submit\" class=\"button %s\">"
+                  "<span>",
                   id, cls);
     web_tf_isolated(sb, w->cat, w->lang, key, params); /* an association's name */
-    strbuf_puts(sb, "</button></p>\n</form>\n");
+    strbuf_puts(sb, "</span></button></p>\n</form>\n");
 }
 
 static void
@@ -96,6 +100,11 @@ notice(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *
         /* the correction's errors are far below the claim as given: the way to them */
         strbuf_puts(sb, " <a href=\"#error-summary\">");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "my.correct_refused_link");
+        strbuf_puts(sb, "</a>");
+    } else if (st->evidence_refused != NULL && st->evidence != NULL) {
+        /* a file refused (said again by the language switch): the file input is far below */
+        strbuf_puts(sb, " <a href=\"#evidence\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.refused_link");
         strbuf_puts(sb, "</a>");
     }
     strbuf_puts(sb, "</p></div>\n");
@@ -434,7 +443,7 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     strbuf_puts(sb, "</section>\n");
     action_part(sb, w, st, withdrawn);
     evidence_section(sb, w, st->evidence, str(st->view, "reference"), st->token,
-                     st->evidence_dropped, NULL, withdrawn);
+                     st->evidence_dropped, st->evidence_refused, withdrawn);
     if (withdrawn || !json_is_object(json_object_get(st->view, "claimant")))
         return;
     /* the correction: the claim form's own questions, filled as the claim stands (or as the

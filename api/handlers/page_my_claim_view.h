@@ -41,6 +41,8 @@ struct my_claim_state {
                                            * NULL: no section */
     const char *evidence_dropped;         /* a file chosen but not attached, which the
                                            * language switch forgot (its name), or NULL */
+    const char *evidence_refused;         /* why a file was not attached (catalogue key),
+                                           * said beside the file input, or NULL */
     bool confirm_withdraw;                /* the question before a withdrawal, not the claim */
     const struct form *values;     /* a refused correction's values, or NULL */
     const struct errors *errors;

@@ -14,7 +14,8 @@
 //      page by the server's own rule (no request sent), the email refused by the API (422)
 //      shown beside its field, and again through the switch there and back; corrected → the
 //      receipt in place, its switch as the server's; the same person again: refused as a
-//      duplicate (409), said again in French by the switch, with the same status.
+//      duplicate (409), said again in French by the switch, with the same status; then by
+//      the rate limit (faked), whose switch says what is left of the wait.
 // Evidence without JavaScript: a file of the wrong type refused, said beside the file input
 // (choose a file again), then a scan attached. ?lang=de: a 400 page leading to the form in
 // English.
@@ -67,7 +68,7 @@ async function journey(browser, { js, lang, size, tag }) {
     // the form sent back with its errors (422), or as a duplicate (409), is the page doing
     // its job
     watchPage(page, baseUrl, steps, problems, () => false,
-        (resp) => [409, 422].includes(resp.status()) && new URL(resp.url()).pathname === "/claim");
+        (resp) => [409, 422, 429].includes(resp.status()) && new URL(resp.url()).pathname === "/claim");
     const shoot = (name) => shootAt(page, outDir, steps, problems, `${tag}-${name}`, { restore: size });
     const axe = (what) => axeCheck(page, steps, problems, `${what} (${lang}, JavaScript ${js ? "on" : "off"})`, helper);
     const text = async (sel) => (await page.locator(sel).innerText()).trim();
@@ -172,6 +173,10 @@ async function journey(browser, { js, lang, size, tag }) {
     equal(await page.inputValue("#family_name"), p.family, "values kept");
     check(await page.isChecked("#mandate"), "the mandate box kept");
     await axe("form with errors");
+    // a div may carry a name (aria-labelledby) only with a role (the Nu checker)
+    check(await page.evaluate(() => { const s = document.getElementById("error-summary");
+        return !s.hasAttribute("aria-labelledby") || ["alert", "group"].includes(s.getAttribute("role")); }),
+    "the errors' summary named with a role");
     await shoot("04-form-errors");
     // the language switch of a form with errors: the errors come back too, in the other
     // language, in the summary and beside the field (the server's page, with JavaScript or
@@ -211,6 +216,10 @@ async function journey(browser, { js, lang, size, tag }) {
     contains(await page.title(), lang === "fr" ? "Votre réclamation est enregistrée" : "Your claim is registered",
         "the receipt's title");
     await axe("receipt");
+    // nothing on the page names the form the receipt replaced (the Nu checker's "form
+    // attribute must refer to a form element"), and the errors' summary had a role for its name
+    check(await page.evaluate(() => [...document.querySelectorAll("[form]")].every((c) => c.form !== null)),
+        "every control's form is on the page");
     await shoot("05-receipt");
 
     // "See my claim" opens it: the victim is not asked to type back the 43 characters just shown
@@ -255,6 +264,25 @@ async function journey(browser, { js, lang, size, tag }) {
             : "A claim already exists", "the refusal said again, in the other language");
         equal(await page.inputValue("#email"), p.email, "values kept");
         await axe(`duplicate refused, switched to ${other}`);
+        // the rate limit (the API's answer faked: this server has none): the form keeps the
+        // moment the wait ends, by the answer's Date, so that the switch says what is left of
+        // it, not the count said then
+        steps.current = `${tag}: the rate limit through the language switch`;
+        const claims = "**/v1/incidents/*/claims";
+        await page.route(claims, (route) => route.fulfill({ status: 429, contentType: "application/problem+json",
+            headers: { "Retry-After": "40", Date: new Date().toUTCString() },
+            body: JSON.stringify({ type: "https://recours.dev/problems/rate-limited", title: "Too many requests", status: 429 }) }));
+        await page.click("#submit");
+        await page.locator("#form-status:not([hidden])").waitFor();
+        await page.unroute(claims);
+        const until = Number((await page.inputValue('input[name="sent"]')).replace(/^rate_limited:/, ""));
+        check(Math.abs(until - (Date.now() / 1000 + 40)) < 30, `the moment the wait ends kept (${until})`);
+        const limited = page.waitForResponse((r) => r.request().method() === "POST");
+        await page.click(`.lang-switch [lang="${lang}"]`);
+        equal((await limited).status(), 429, "the switch answers as the refusal did");
+        await page.waitForFunction((code) => document.documentElement.lang === code, lang);
+        const left = /(\d+)/.exec(await text("#form-notice"));
+        check(left && Number(left[1]) >= 1 && Number(left[1]) <= 40, `what is left of the wait (${left && left[1]})`);
     }
     await context.close();
     if (helper)
@@ -310,7 +338,7 @@ async function evidenceNoJs(browser) {
     const page = await context.newPage();
     page.setDefaultTimeout(30000);
     watchPage(page, baseUrl, steps, problems, () => false,
-        (resp) => resp.status() === 415 && new URL(resp.url()).pathname === "/my-claim/evidence");
+        (resp) => resp.status() === 415 && new URL(resp.url()).pathname.startsWith("/my-claim"));
     await page.goto(`${baseUrl}/my-claim?lang=fr`);
     await page.locator("#reference").fill(receipt.reference);
     await page.locator("#token").fill(receipt.token);
@@ -327,6 +355,15 @@ async function evidenceNoJs(browser) {
         "beside the file input: choose a file again");
     equal(await page.getAttribute("#evidence-file", "aria-invalid"), "true", "the input marked");
     await axeCheck(page, steps, problems, "evidence refused (fr, JavaScript off)", helper);
+    // its language switch opens the claim in English saying the same (it said nothing)
+    steps.current = "evidence: the refusal through the language switch";
+    await page.click('.lang-switch [lang="en"]');
+    await page.waitForFunction(() => document.documentElement.lang === "en");
+    contains(await page.locator("#claim-status").innerText(), "not a PDF", "the refusal said in English");
+    contains(await page.locator("#evidence-file-error").innerText(), "choose a file again", "and beside the input");
+    await page.click('.lang-switch [lang="fr"]');
+    await page.waitForFunction(() => document.documentElement.lang === "fr");
+    steps.current = "evidence: a file refused";
     steps.current = "evidence: a file with a long name";
     const name = `SCAN_${"0123456789".repeat(12)}_releve_bancaire_plainte.pdf`;
     const pdf = "%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n";
@@ -338,6 +375,12 @@ async function evidenceNoJs(browser) {
     await shootAt(page, outDir, steps, problems, "evidence-attached", { restore: [390, 844] });
     await page.click("#evidence-back button");
     await page.locator("#claim-h2").waitFor();
+    // a button lays its children out side by side (a flex box): its words in one piece, or
+    // "Remove" stood one letter a line beside the long name, "Join the action of" a column
+    // beside the association's
+    check(await page.evaluate(() => [...document.querySelectorAll("main .button")].every((b) =>
+        [...b.childNodes].filter((n) => n.nodeType === 1 || n.textContent.trim()).length <= 1)),
+    "each button's words in one piece");
     await shootAt(page, outDir, steps, problems, "evidence-claim", { restore: [390, 844] });
     await evidenceSwitchJs(browser, receipt, name);
     // withdrawing asks first: the question, "No, keep it" back to the claim, then "Yes"
@@ -395,7 +438,7 @@ async function evidenceSwitchJs(browser, receipt, listed) {
     await page.click('.lang-switch [lang="fr"]');
     await page.waitForFunction(() => document.documentElement.lang === "fr" &&
         document.getElementById("evidence-dropped"));
-    contains(await page.locator("#evidence-dropped").innerText(), `« ${chosen} »`,
+    contains(await page.locator("#evidence-dropped").innerText(), `«\u00a0${chosen}\u00a0»`,
         "the file named, to choose again");
     check(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
         "the long name wraps within the phone's width");

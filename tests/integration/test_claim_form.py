@@ -16,6 +16,7 @@
 """
 
 import re
+import time
 import unittest
 
 import assoc_fixtures as af
@@ -292,13 +293,18 @@ class ClaimForm(unittest.TestCase):
         self.assertIn("A claim already exists for this person", text)
         self.assertIn('<a href="/my-claim">Go to my claim</a>', text)
         self.assertIn("<title>Error: ", text)
-        # the rate limit's message and its wait, as the refused page said them (forged here:
-        # this server has no limit)
+        # the rate limit's message and what is left of its wait: `sent` keeps the moment the
+        # wait ends (forged here: this server has no limit), so that a switch made later
+        # says what is left, not the count the refused page said; a wait over says to send
+        # again (200, no Retry-After); a moment further than a day is none the server wrote
         page = self.page(lang="en").body.decode()
-        for sent, status, said in (("rate_limited:12", 429, "réessayez dans 12\u00a0secondes"),
-                                   ("unavailable:7", 503, "réessayez dans 7\u00a0secondes"),
-                                   ("rate_limited:1", 429, "réessayez dans 1\u00a0seconde."),
-                                   ("rate_limited:soon", 200, None), ("other", 200, None)):
+        now = int(time.time())
+        for sent, status, said in (
+                (f"rate_limited:{now + 600}", 429, r"réessayez dans (\d+)\u00a0secondes"),
+                (f"unavailable:{now + 300}", 503, r"réessayez dans (\d+)\u00a0secondes?\."),
+                (f"rate_limited:{now - 5}", 200, r"vous pouvez maintenant l'envoyer de nouveau"),
+                (f"rate_limited:{now + 90000}", 200, None), ("rate_limited:soon", 200, None),
+                ("rate_limited:", 200, None), ("other", 200, None)):
             with self.subTest(sent=sent):
                 r = ff.post_form(self.client, "/claim?lang=fr",
                                  pairs_for(page, person()) + [("sent", sent),
@@ -309,17 +315,52 @@ class ClaimForm(unittest.TestCase):
                     self.assertNotIn('id="form-notice"', text)
                     continue
                 notice = re.search(r'id="form-notice"[^>]*><p>([^<]*)', text)
-                self.assertIn(said, notice.group(1) if notice else text[:300])
-                self.assertEqual(r.headers.get("Retry-After"), sent.split(":")[1])
+                m = re.search(said, notice.group(1) if notice else text[:300])
+                self.assertTrue(m, notice.group(1) if notice else text[:300])
+                left = m.groups()[0] if m.groups() else None
+                if left is not None:  # at most what was left when the test wrote it
+                    wait = int(sent.split(":")[1]) - now
+                    self.assertTrue(1 <= int(left) <= wait, (left, wait))
+                self.assertEqual(r.headers.get("Retry-After"), left)
                 self.assertIn(f'name="sent" value="{sent}"', text, "said again at the next")
+        # a refusal and fields wrong now (typed after it): both said, with the refusal's status
+        wrong = pairs_for(page, person(**{"claimant.email": "claire@nowhere"}))
+        r = ff.post_form(self.client, "/claim?lang=en",
+                         wrong + [("sent", f"rate_limited:{now + 600}"), ("switch_lang", "en")])
+        self.assertEqual(r.status, 429, r)
+        text = r.body.decode()
+        self.assertIn("Too many claims were sent from your connection", text)
+        self.assertIn('href="#email"', text, "the field's error in the summary")
+        self.assertRegex(text, r'<input id="email"[^>]*aria-invalid="true"')
+        self.assertIn(f'name="sent" value="rate_limited:{now + 600}"', text)
+        r = ff.post_form(self.client, "/claim?lang=fr",
+                         wrong + [("sent", "duplicate"), ("switch_lang", "fr")])
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("Une réclamation existe déjà", r.body.decode())
+        self.assertIn('href="#email"', r.body.decode())
         reference = REFERENCE_RE.search(made.body.decode()).group(1)
         self.assertEqual(cf.count_claims(self.slug, f"reference = '{reference}'"), 1)
+
+    def test_a_form_sent_after_the_incident_closed_says_where_to_go(self):
+        """The incident closed while the form was filled in: 409, the message and the way to
+        the incidents still open (as claim.js says it), no form to send again."""
+        slug = cf.make_incident(self.server)
+        page = self.page(slug=slug, lang="en").body.decode()
+        cf.close_incident(self.server, slug)
+        r = ff.post_form(self.client, "/claim?lang=en", pairs_for(page, person()))
+        self.assertEqual(r.status, 409, r)
+        text = r.body.decode()
+        self.assertIn("This incident has stopped accepting claims. Your claim was not registered.",
+                      text)
+        self.assertIn('<p><a href="/">See the incidents open for claims</a></p>', text)
+        self.assertNotIn('<form id="claim-form"', text)
+        self.assertEqual(cf.count_claims(slug), 0)
 
     def test_an_unknown_field_is_named(self):
         """A forged post with a control the form does not have is told which one, escaped,
         cut when long, in both languages."""
         for lang, said in (("en", "The field “<bdi>{}</bdi>” is not accepted."),
-                           ("fr", "Le champ « <bdi>{}</bdi> » n'est pas accepté.")):
+                           ("fr", "Le champ «\u00a0<bdi>{}</bdi>\u00a0» n'est pas accepté.")):
             for name, shown in (("claimant.nickname", "claimant.nickname"),
                                 ("claimant.<b>x</b>", "claimant.&lt;b&gt;x&lt;/b&gt;"),
                                 ("z" * 100, "z" * 40 + "…"),

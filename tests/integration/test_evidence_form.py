@@ -76,7 +76,7 @@ class EvidenceFormTest(unittest.TestCase):
         pairs = [(c["name"], c["value"]) for c in form["controls"]
                  if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])
                  and c["tag"] != "select"] + [("claimant.address.country", "FR")]
-        for lang, said in (("fr", "Le fichier « <bdi>{}</bdi> » n'a pas été joint"),
+        for lang, said in (("fr", "Le fichier «\u00a0<bdi>{}</bdi>\u00a0» n'a pas été joint"),
                            ("en", "The file “<bdi>{}</bdi>” was not attached")):
             r = ff.post_form(self.client, f"/my-claim?lang={lang}",
                              pairs + [("switch_lang", lang),
@@ -96,11 +96,15 @@ class EvidenceFormTest(unittest.TestCase):
         self.assertEqual(len(switch), 1, "the switch to French posts the claim")
         self.assertEqual(dict(ff.hidden_fields(switch[0])),
                          {"form": "open", "lang": "fr", "reference": receipt["reference"],
-                          "token": receipt["token"]})
+                          "token": receipt["token"], "done": "evidence_added"},
+                         "what the page said, said again in French")
 
     def test_the_claim_reopened_after_a_file_attached_by_the_script_says_so(self):
         """evidence.js opens the claim again after the API took the file (`done`): the page
-        says at its top that the file was attached; anything else in `done` says nothing."""
+        says at its top that the file was attached. The switch of the page answering a file's
+        post without JavaScript does the same with what that page said: a removal, a refusal
+        (its status, at the top with a link down to the file input, and beside it). Anything
+        else in `done` says nothing."""
         receipt = self.claim()
         opened = [("form", "open"), ("lang", "en"), ("reference", receipt["reference"]),
                   ("token", receipt["token"])]
@@ -108,10 +112,25 @@ class EvidenceFormTest(unittest.TestCase):
                             opened + [("done", "evidence_added")]).body.decode()
         self.assertIn('<div id="claim-status" class="status status-success" role="status"><p>'
                       "The file was attached to your claim.</p></div>", text)
-        for done in ("evidence_removed", "<b>x</b>"):
+        text = ff.post_form(self.client, "/my-claim?lang=en",
+                            opened + [("done", "evidence_removed")]).body.decode()
+        self.assertIn('<div id="claim-status" class="status status-success" role="status"><p>'
+                      "The file was removed.</p></div>", text)
+        r = ff.post_form(self.client, "/my-claim?lang=fr",
+                         opened[:1] + [("lang", "fr")] + opened[2:] + [("done", "evidence_type")])
+        self.assertEqual(r.status, 415, "the refused post's status")
+        text = r.body.decode()
+        self.assertRegex(text, r'<div id="claim-status" class="status status-error" '
+                               r'role="alert"><p>Ce fichier n.est pas un document PDF[^<]*'
+                               r' <a href="#evidence">Aller aux justificatifs</a></p></div>')
+        self.assertIn('<p class="error-msg" id="evidence-file-error">', text)
+        self.assertIn('aria-invalid="true"', text)
+        self.assertIn("<title>Erreur", text)
+        for done in ("evidence", "<b>x</b>"):
             other = ff.post_form(self.client, "/my-claim?lang=en",
-                                 opened + [("done", done)]).body.decode()
-            self.assertNotIn('id="claim-status"', other)
+                                 opened + [("done", done)])
+            self.assertEqual(other.status, 200)
+            self.assertNotIn('id="claim-status"', other.body.decode())
 
     def test_a_withdrawn_claims_files_say_why_they_are_fixed(self):
         """A withdrawn claim lists its files without inviting more, and says it is withdrawn

@@ -111,6 +111,9 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
                             cf.claim_body(harms={"documented_loss": 0}))
         self.assertIn("<dt>Documented financial loss</dt><dd>Not given</dd>",
                       self.open(none).body.decode())
+        # in French, words that agree with a label of either gender ("Perte … justifiable")
+        self.assertIn("<dt>Perte financière justifiable</dt><dd>Vous n'avez rien indiqué</dd>",
+                      self.open(none, lang="fr").body.decode())
         form = ff.form_by_id(text, "claim-form")
         pairs = [(c["name"], c["value"]) for c in form["controls"]
                  if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])

@@ -349,8 +349,9 @@ class PublicPagesTest(unittest.TestCase):
         with Client(bare) as c:
             fr = text_of(c.request("GET", "/?lang=fr").body.decode("utf-8"))
             en = text_of(c.request("GET", "/?lang=en").body.decode("utf-8"))
-        self.assertIn("(non renseigné : --operator-address)", fr)
-        self.assertIn("(non renseigné : --operator-email)", fr)
+        # neutral: the placeholder stands beside labels of either gender ("Adresse", "Contact")
+        self.assertIn("(à configurer : --operator-address)", fr)
+        self.assertIn("(à configurer : --operator-email)", fr)
         self.assertNotIn("not configured", fr)
         self.assertIn("(not configured: --operator-address)", en)
 

@@ -144,6 +144,10 @@ function keepOnLanguageSwitch(body) {
             el("button", { type: "submit", class: "lang-button", lang: code,
                 "aria-current": a.getAttribute("aria-current"), text: a.textContent })));
     }
+    // the page's hidden copy of the form's button (web/layout.c: Enter sends the form) goes
+    // with the form: it named a form no longer there
+    for (const b of document.querySelectorAll('button[form="claim-form"]'))
+        b.remove();
 }
 
 function showReceipt(body) {
@@ -186,10 +190,18 @@ function showReceipt(body) {
     window.scrollTo(0, 0);
 }
 
+// The moment a wait of Retry-After ends, in seconds since 1970 by the server's clock (the
+// answer's Date; the browser's clock without one): "sent" keeps the moment, not the length,
+// so that a language switch made later says what is left of the wait.
+function waitEnds(r) {
+    const date = Date.parse(r.headers.get("Date") || "");
+    return Math.floor((Number.isNaN(date) ? Date.now() : date) / 1000) + retryAfter(r);
+}
+
 // The form was sent and refused: its language switch says so again, as the server's refused
 // form does (its hidden "sent"; api/handlers/page_claim.c): "1", the errors of what is typed
-// then; or the refusal that was no field's ("duplicate", "rate_limited:30"), its message
-// again with the same status.
+// then; or the refusal that was no field's ("duplicate", "rate_limited:1796000000"), its
+// message again with the same status.
 function markSent(what = "1") {
     if (form.elements.sent)
         form.elements.sent.value = what;
@@ -284,11 +296,11 @@ function answer(r, errors, formStatus) {
     } else if (r.status === 429) {
         message = { kind: "error", key: "claim.err.rate_limited",
             params: { seconds: retryAfter(r), count: retryAfter(r) } };
-        sent = `rate_limited:${retryAfter(r)}`;
+        sent = `rate_limited:${waitEnds(r)}`;
     } else if (r.status === 503) {
         message = { kind: "error", key: "claim.err.unavailable",
             params: { seconds: retryAfter(r), count: retryAfter(r) } };
-        sent = `unavailable:${retryAfter(r)}`;
+        sent = `unavailable:${waitEnds(r)}`;
     } else {
         message = { kind: "error", key: "claim.err.other", params: { status: r.status } };
     }

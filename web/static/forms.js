@@ -74,6 +74,9 @@ export class FormErrors {
     // errors: [{field, code, message?}]; focus: move the focus to the summary.
     show(errors, { focus = false } = {}) {
         this.errors = errors.slice();
+        // named by its title, which a div may not be without a role: a group when the focus
+        // moves to it (read on arrival), else an alert (announced where the focus stays)
+        this.summary.setAttribute("role", focus ? "group" : "alert");
         this.render();
         if (focus && this.errors.length) {
             this.summary.focus();
