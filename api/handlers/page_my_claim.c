@@ -488,10 +488,14 @@ resend_page(struct request *rq, const struct web_ctx *w, const struct form *f)
     struct strbuf sb = {0};
     const char *seconds = limit_seconds(rq);
     char one[96];
+    /* the language switch is a button of the form below, as on the claim's page: it posts
+     * the correction with switch_lang, which shows it again in that language, nothing saved
+     * (handle_page_my_claim_post); a link would lose it */
     struct web_page page = {.title = web_t(w->cat, w->lang, "my.limited.title"),
                             .path = "/my-claim",
                             .noindex = true,
                             .h1 = true,
+                            .switch_form = "resend",
                             .error = true};
 
     web_layout_begin(&sb, w, &page);

@@ -57,7 +57,7 @@ const struct mail_words mail_words = {
                        "You asked for a new token for your claim. Follow the link below: it "
                        "replaces the old token, which will stop working."},
     /* the line before the link: the link is not the token (a person copied it as one) */
-    .recovery_link_label = {"Pour choisir un nouveau jeton : ", "To choose a new token: "},
+    .recovery_link_label = {"Pour obtenir un nouveau jeton : ", "To get a new token: "},
     .recovery_expiry = {"Chaque lien ne sert qu'une fois et n'est valable que 30 minutes.",
                         "Each link works once and only for 30 minutes."},
     .reason_label = {"Motif : ", "Reason: "},

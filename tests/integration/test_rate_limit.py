@@ -172,16 +172,32 @@ class RateLimitTest(unittest.TestCase):
         """The same on /my-claim, without any lookup under the limit: a correction comes back
         whole, as the hidden fields of a form that sends it again, nothing saved, whether its
         token is right or not (the limit bounds the guesses of a token); the access form
-        keeps the reference typed."""
+        keeps the reference typed. The page's language switch posts the correction kept,
+        which shows it again in that language, nothing saved (a link lost it)."""
         receipt = F.submit_ok(self, self.client, self.slug, F.claim_body())
         typed = [("form", "correct"), ("lang", "en"), ("reference", receipt["reference"]),
                  ("token", receipt["token"]), ("claimant.address.city", "Villeurbanne")]
         guessed = [(k, "A" * 43 if k == "token" else v) for k, v in typed]
         opened = [("form", "open"), ("lang", "en"), ("reference", receipt["reference"]),
                   ("token", "")]
+        switched = typed + [("switch_lang", "fr")]
         responses = exchange(self, lambda: [self.cheap() for _ in range(BURST)] + [
             form_post("/my-claim", typed), form_post("/my-claim", guessed),
-            form_post("/my-claim", opened)])
+            form_post("/my-claim", opened), form_post("/my-claim", switched)])
+        self.assertRegex(responses[BURST].body.decode(),
+                         r'<button type="submit" form="resend" formaction="/my-claim\?lang=fr"'
+                         r' formnovalidate name="switch_lang" value="fr"')
+        french = responses[BURST + 3].body.decode()
+        self.assertIn("votre correction n'a pas été enregistrée", french)
+        self.assertIn('name="claimant.address.city" value="Villeurbanne"', french)
+
+        def reshown():  # the switch once the limit lets it through: the claim, as typed
+            r = pipeline(self.server, [form_post("/my-claim", switched)])[0]
+            return None if r.status == 429 else r
+        r = harness.poll(reshown, timeout=10, interval=0.25, what="a token back")
+        self.assertEqual(r.status, 200, r)
+        self.assertIn('lang="fr"', r.body.decode())
+        self.assertRegex(r.body.decode(), r'<input id="city"[^>]*value="Villeurbanne"')
         for r in responses[BURST:]:
             self.assertEqual(r.status, 429, r)
             self.assertTrue(r.headers.get("Retry-After"), r)
