@@ -10,6 +10,39 @@ csv_is_formula_like(const char *v)
     return v != NULL && v[0] != '\0' && strchr("=+-@\t\r", v[0]) != NULL;
 }
 
+/* Characters of the texts a spreadsheet reads as a number or a date: 1e5, 12/03, 1-2, 2024-01,
+ * 12 345, 1,5, 10:30. */
+static const char number_chars[] = "0123456789.,/:- eE";
+
+/* Whether v is a date YYYY-MM-DD: every spreadsheet reads it as that very date. */
+static bool
+is_iso_date(const char *v)
+{
+    static const char shape[] = "dddd-dd-dd";
+
+    for (size_t i = 0; i < sizeof shape - 1; i++)
+        if (shape[i] == 'd' ? v[i] < '0' || v[i] > '9' : v[i] != shape[i])
+            return false;
+    return v[sizeof shape - 1] == '\0';
+}
+
+bool
+csv_is_number_like(const char *v)
+{
+    if (v == NULL || v[0] < '0' || v[0] > '9' || is_iso_date(v))
+        return false;
+    size_t digits = strspn(v, "0123456789");
+    if (v[digits] == '\0') /* shown as sent unless a leading 0 goes or Excel writes 1.2E+11 */
+        return (v[0] == '0' && digits > 1) || digits > CSV_PLAIN_DIGITS_MAX;
+    return v[digits + strspn(v + digits, number_chars)] == '\0';
+}
+
+bool
+csv_needs_mark(const char *v)
+{
+    return csv_is_formula_like(v) || csv_is_number_like(v);
+}
+
 bool
 csv_needs_quotes(const char *v, char sep)
 {
@@ -30,7 +63,7 @@ csv_append_cell(struct strbuf *out, const char *v, char sep)
     const char specials[] = {sep, '"', '\r', '\n', '\0'};
     size_t plain = strcspn(v, specials);
     if (v[plain] == '\0') {
-        if (csv_is_formula_like(v))
+        if (csv_needs_mark(v))
             strbuf_append(out, "'", 1);
         strbuf_append(out, v, plain);
         return;
@@ -38,9 +71,9 @@ csv_append_cell(struct strbuf *out, const char *v, char sep)
     bool quoted = csv_needs_quotes(v, sep);
     if (quoted)
         strbuf_append(out, "\"", 1);
-    /* inside the quotes: a formula-like cell must still start with ' once a spreadsheet has
-     * removed them */
-    if (csv_is_formula_like(v))
+    /* inside the quotes: a marked cell must still start with ' once a spreadsheet has removed
+     * them */
+    if (csv_needs_mark(v))
         strbuf_append(out, "'", 1);
     const char *run = v;
     for (const char *p = v; *p != '\0'; p++) {
