@@ -2,10 +2,10 @@
 /* CSV cells and rows (RFC 4180) for files opened in spreadsheets (docs/product.md §7,
  * docs/api.md §12.2). Invariants: a text cell a spreadsheet would read as a formula (starts with
  * = + - @ TAB or CR: OWASP "CSV injection") or as a number or date that it shows otherwise than
- * sent (01000, 1e5, 12/03, 2024-01, a 12-digit code; not 75001 nor 1985-03-07) is written with a leading ', so that the
- * spreadsheet keeps it as text (docs/decisions.md, "The export in a spreadsheet"); a cell
- * holding the separator, a double quote, CR or LF is quoted with inner quotes doubled; rows end
- * with CRLF. Bytes are copied as they are (UTF-8 in, UTF-8 out). */
+ * sent (01000, 1e5, 12/03, 2024-01, a 12-digit code; not 75001 nor 1985-03-07) is written with a
+ * leading ', so that the spreadsheet keeps it as text (docs/decisions.md, "The export in a
+ * spreadsheet"); a cell holding the separator, a double quote, CR or LF is quoted with inner quotes
+ * doubled; rows end with CRLF. Bytes are copied as they are (UTF-8 in, UTF-8 out). */
 #ifndef RECOURS_DOMAIN_CSV_H
 #define RECOURS_DOMAIN_CSV_H
 
@@ -37,8 +37,8 @@ bool csv_needs_mark(const char *v);
 /* Whether v, once neutralised, must be quoted for separator sep: it holds sep, '"', CR or LF. */
 bool csv_needs_quotes(const char *v, char sep);
 
-/* Appends v as one text cell: marked when csv_needs_mark, then quoted when needed. NULL (absent) is an empty
- * cell. No separator is written. */
+/* Appends v as one text cell: marked when csv_needs_mark, then quoted when needed. NULL (absent) is
+ * an empty cell. No separator is written. */
 void csv_append_cell(struct strbuf *out, const char *v, char sep);
 
 /* Appends n cells (NULL ones empty) separated by sep, then CRLF. */
