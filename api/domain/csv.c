@@ -7,7 +7,82 @@
 bool
 csv_is_formula_like(const char *v)
 {
-    return v != NULL && v[0] != '\0' && strchr("=+-@\t\r", v[0]) != NULL;
+    if (v == NULL)
+        return false;
+    switch (v[0]) {
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r':
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool
+is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Whether v is a date YYYY-MM-DD: every spreadsheet reads it as that very date. */
+static bool
+is_iso_date(const char *v)
+{
+    static const char shape[] = "dddd-dd-dd";
+
+    for (size_t i = 0; i < sizeof shape - 1; i++)
+        if (shape[i] == 'd' ? !is_digit(v[i]) : v[i] != shape[i])
+            return false;
+    return v[sizeof shape - 1] == '\0';
+}
+
+/* The characters after the first digit of a text a spreadsheet reads as a number or a date:
+ * 1e5, 12/03, 1-2, 2024-01, 12 345, 1,5, 10:30. A loop, not strspn: glibc's strspn builds a
+ * table of the set at each call, and most cells of a row start with a digit (dates, times). */
+static bool
+is_number_char(char c)
+{
+    switch (c) {
+    case '.':
+    case ',':
+    case '/':
+    case ':':
+    case '-':
+    case ' ':
+    case 'e':
+    case 'E':
+        return true;
+    default:
+        return is_digit(c);
+    }
+}
+
+bool
+csv_is_number_like(const char *v)
+{
+    if (v == NULL || !is_digit(v[0]))
+        return false;
+    const char *p = v;
+    while (is_digit(*p))
+        p++;
+    if (*p == '\0') /* shown as sent unless a leading 0 goes or Excel writes 1.2E+11 */
+        return (v[0] == '0' && p - v > 1) || p - v > CSV_PLAIN_DIGITS_MAX;
+    if (is_iso_date(v))
+        return false;
+    for (; *p != '\0'; p++)
+        if (!is_number_char(*p))
+            return false;
+    return true;
+}
+
+bool
+csv_needs_mark(const char *v)
+{
+    return csv_is_formula_like(v) || csv_is_number_like(v);
 }
 
 bool
@@ -30,7 +105,7 @@ csv_append_cell(struct strbuf *out, const char *v, char sep)
     const char specials[] = {sep, '"', '\r', '\n', '\0'};
     size_t plain = strcspn(v, specials);
     if (v[plain] == '\0') {
-        if (csv_is_formula_like(v))
+        if (csv_needs_mark(v))
             strbuf_append(out, "'", 1);
         strbuf_append(out, v, plain);
         return;
@@ -38,9 +113,9 @@ csv_append_cell(struct strbuf *out, const char *v, char sep)
     bool quoted = csv_needs_quotes(v, sep);
     if (quoted)
         strbuf_append(out, "\"", 1);
-    /* inside the quotes: a formula-like cell must still start with ' once a spreadsheet has
-     * removed them */
-    if (csv_is_formula_like(v))
+    /* inside the quotes: a marked cell must still start with ' once a spreadsheet has removed
+     * them */
+    if (csv_needs_mark(v))
         strbuf_append(out, "'", 1);
     const char *run = v;
     for (const char *p = v; *p != '\0'; p++) {

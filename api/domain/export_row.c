@@ -3,9 +3,11 @@
  * taken from export_columns, so the header, the CSV cells and the NDJSON keys cannot drift. */
 #include "domain/export_row.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/csv.h"
+#include "domain/currency.h"
 
 const char *const export_columns[EXPORT_COLUMN_COUNT] = {
     "reference",
@@ -76,10 +78,43 @@ cells_of(const struct export_row *r, struct cell *c)
         c[i++] = (struct cell){TEXT, tail[t], false, 0};
 }
 
-void
-export_csv_header(struct strbuf *out, char sep)
+/* The unit of the amounts in currency's minor units, as a header says it: "EUR cents" (two
+ * decimals), "KRW" (none), "1/1000 BHD" (three); the code alone for an unknown currency. */
+static void
+amount_unit(const char *currency, char out[EXPORT_UNIT_SIZE])
 {
-    csv_append_row(out, export_columns, EXPORT_COLUMN_COUNT, sep);
+    int e = currency_exponent(currency);
+    long long per_unit = 1;
+
+    for (int k = 0; k < e; k++)
+        per_unit *= 10;
+    if (e == 2)
+        snprintf(out, EXPORT_UNIT_SIZE, "%s cents", currency);
+    else if (e > 0)
+        snprintf(out, EXPORT_UNIT_SIZE, "1/%lld %s", per_unit, currency);
+    else
+        snprintf(out, EXPORT_UNIT_SIZE, "%s", currency);
+}
+
+void
+export_csv_header(struct strbuf *out, char sep, const char *currency)
+{
+    char unit[EXPORT_UNIT_SIZE];
+
+    amount_unit(currency, unit);
+    for (int i = 0; i < EXPORT_COLUMN_COUNT; i++) {
+        if (i > 0)
+            strbuf_append(out, &sep, 1);
+        strbuf_puts(out, export_columns[i]);
+        /* counsel reads 3000 as 30 EUR only if the header says the unit (docs/api.md §12.3) */
+        if (strcmp(export_columns[i], "documented_loss") == 0 ||
+            strcmp(export_columns[i], "award") == 0) {
+            strbuf_append(out, " (", 2);
+            strbuf_puts(out, unit);
+            strbuf_append(out, ")", 1);
+        }
+    }
+    strbuf_append(out, "\r\n", 2);
 }
 
 /* Categories of set, in vocabulary order, joined by '|' into out (room for every name). */
@@ -106,34 +141,33 @@ void
 export_row_csv(struct strbuf *out, const struct export_row *r, char sep)
 {
     struct cell c[EXPORT_COLUMN_COUNT];
-    char cats[256], num[EXPORT_COLUMN_COUNT][STRBUF_DECIMAL_SIZE];
-    const char *text[EXPORT_COLUMN_COUNT];
+    char cats[256];
 
     cells_of(r, c);
     for (int i = 0; i < EXPORT_COLUMN_COUNT; i++) {
+        if (i > 0)
+            strbuf_append(out, &sep, 1);
         switch (c[i].kind) {
         case TEXT:
-            text[i] = c[i].text;
+            csv_append_cell(out, c[i].text, sep);
             break;
         case BOOL:
-            text[i] = c[i].flag ? "true" : "false";
+            strbuf_puts(out, c[i].flag ? "true" : "false");
             break;
-        case CATEGORIES:
+        case CATEGORIES: /* vocabulary names: a-z and _ */
             join_categories(r->categories, cats, sizeof cats);
-            text[i] = cats;
+            strbuf_puts(out, cats);
             break;
         case AWARD:
-            if (!c[i].flag) {
-                text[i] = NULL;
+            if (!c[i].flag)
                 break;
-            }
             /* fall through */
-        case INT:
-            text[i] = strbuf_decimal(c[i].number, num[i]);
+        case INT: /* a number, never marked: the spreadsheet reads it as one */
+            strbuf_int(out, c[i].number);
             break;
         }
     }
-    csv_append_row(out, text, EXPORT_COLUMN_COUNT, sep);
+    strbuf_append(out, "\r\n", 2);
 }
 
 void

@@ -41,11 +41,16 @@ struct export_row {
     const char *evidence; /* the evidence files, '|'-joined "<file id>:<sha256>" (issue 14) */
 };
 
-/* The CSV header row (CRLF-ended) with separator sep; the BOM is the caller's. */
-void export_csv_header(struct strbuf *out, char sep);
+/* Room for an amount's unit in the CSV header: "1/10000 CLF". */
+#define EXPORT_UNIT_SIZE 32
 
-/* The row as one CSV line: categories joined by '|', booleans true/false, absent values
- * empty, formula-like cells neutralised (domain/csv.h). */
+/* The CSV header row (CRLF-ended) with separator sep: the column names, those of the amounts
+ * followed by their unit in currency's minor units ("award (EUR cents)", "award (KRW)"). The
+ * BOM is the caller's. */
+void export_csv_header(struct strbuf *out, char sep, const char *currency);
+
+/* The row as one CSV line: categories joined by '|', booleans true/false, integers as they
+ * are, absent values empty, text cells marked as domain/csv.h says. */
 void export_row_csv(struct strbuf *out, const struct export_row *r, char sep);
 
 /* The row as one NDJSON line ('\n'-ended): the same keys in the same order, JSON types

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""What the export's tests share (test_export.py, test_export_large.py): the header of
-docs/api.md §12.3, the export's path, the CSV reader that asserts BOM, UTF-8 and CRLF, and a
+"""What the export's tests share (test_export.py, test_export_large.py): the columns and the
+CSV header of docs/api.md §12.3, the export's path, the CSV reader that asserts BOM, UTF-8 and CRLF, and a
 base class with the checks of an export's record and audit event."""
 
 import csv
@@ -23,6 +23,14 @@ COLUMNS = ["reference", "family_name", "given_name", "birth_date", "email", "pho
            "mandated_at", "mandate_text_version", "mandate_channel", "claim_status",
            "submitted_at", "eligibility", "eligibility_matched", "evidence"]
 BOM = b"\xef\xbb\xbf"
+# the CSV header names the amounts' unit, the currency's minor unit (docs/api.md §12.3)
+AMOUNTS = ("documented_loss", "award")
+
+
+def csv_header(unit="EUR cents"):
+    """The CSV header row's cells for amounts in unit."""
+    return [f"{c} ({unit})" if c in AMOUNTS else c for c in COLUMNS]
+
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -52,9 +60,11 @@ def parse_csv(tc, body, sep):
     return rows
 
 
-def csv_records(tc, body, sep):
+def csv_records(tc, body, sep, unit="EUR cents"):
+    """The rows after the header (that of docs/api.md §12.3, amounts in unit) as dicts keyed
+    by COLUMNS."""
     rows = parse_csv(tc, body, sep)
-    tc.assertEqual(rows[0], COLUMNS, "the header row of docs/api.md §12.3, in order")
+    tc.assertEqual(rows[0], csv_header(unit), "the header row of docs/api.md §12.3, in order")
     for r in rows[1:]:
         tc.assertEqual(len(r), len(COLUMNS), r)
     return [dict(zip(COLUMNS, r)) for r in rows[1:]]

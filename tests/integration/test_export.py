@@ -18,6 +18,7 @@ A database of its own (CREATE DATABASE on DATABASE_URL's server, dropped at the 
 
 import datetime
 import json
+import os
 import re
 import unittest
 import urllib.parse
@@ -25,7 +26,8 @@ import urllib.parse
 import assoc_fixtures as af
 import claims_fixtures as cf
 import harness
-from export_fixtures import BOM, COLUMNS, ExportTestBase, csv_records, export_path, submitted
+from export_fixtures import (BOM, COLUMNS, ExportTestBase, csv_header, csv_records, export_path,
+                             submitted)
 
 # a tab (JSON \u0009), quotes, a backslash, both separators, UTF-8 (no LF: the rows' own check)
 AWKWARD_TEXT = "Ligne 1\tfin \"q\" back\\slash / é 😀 ;,"
@@ -78,16 +80,30 @@ def awards_after_cap(scheme, pool):
 
 
 
+def number_like(value):
+    """A text a spreadsheet would read as a number or a date and show otherwise (docs/api.md
+    §12.2): a leading 0 or more than 11 digits, or a digit then digits and . , / : - space e E
+    only; not a date YYYY-MM-DD."""
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):  # read as that date
+        return False
+    if re.fullmatch(r"[0-9]+", value):
+        return (value[0] == "0" and len(value) > 1) or len(value) > 11
+    return re.fullmatch(r"[0-9][0-9.,/: eE-]*", value) is not None
+
+
 def neutral(value):
-    """What the CSV shows for a submitted text (docs/api.md §12.2)."""
+    """What the CSV holds for a submitted text (docs/api.md §12.2)."""
     if value is None:
         return ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r") or number_like(value):
+        return "'" + value
+    return value
 
 
-def csv_bytes(rows, sep):
+def csv_bytes(rows, sep, unit="EUR cents"):
     """The CSV file of docs/api.md §12.2 for rows (dicts in COLUMNS order, JSON values),
-    rendered here independently of the server: BOM, header, CRLF, neutralised then quoted."""
+    rendered here independently of the server: BOM, header (amounts in unit), CRLF, texts
+    marked then quoted, numbers as they are."""
     def text(v):
         if isinstance(v, bool):
             return "true" if v else "false"
@@ -100,11 +116,14 @@ def csv_bytes(rows, sep):
     def cell(v):
         if v is None:
             return ""
+        if isinstance(v, (int, list)):  # a number (or a boolean), never marked
+            return text(v)
+        v = text(v)
         quoted = any(ch in v for ch in (sep, '"', "\r", "\n"))
         v = neutral(v).replace('"', '""')
         return f'"{v}"' if quoted else v
 
-    lines = [sep.join(COLUMNS)] + [sep.join(cell(text(r[c])) for c in COLUMNS) for r in rows]
+    lines = [sep.join(csv_header(unit))] + [sep.join(cell(r[c]) for c in COLUMNS) for r in rows]
     return BOM + "".join(line + "\r\n" for line in lines).encode("utf-8")
 
 
@@ -303,6 +322,40 @@ class ExportContentTest(ExportTestBase):
                            client=self.c).json()
         self.assertEqual(sum(g["award"] for g in got), s["total_after_cap"])
 
+    def hard_members(self):
+        """Members whose values a spreadsheet is likely to misread (bench/export/spreadsheet.sh
+        opens their export in LibreOffice): accents, CJK and Arabic names, quotes, commas and
+        semicolons, line breaks (the description: an address takes none), formula-like text,
+        phones, postal codes with a leading zero, large amounts, absent optional fields."""
+        return [
+            self.member(claimant={"family_name": "Straße-Müller", "given_name": "Hélène",
+                                  "phone": "+33612345678", "birth_date": "1985-03-07",
+                                  "address": {"line1": "12, rue de Rivoli; bât. \"B\"",
+                                              "line2": "3e étage", "postal_code": "01000",
+                                              "city": "Bourg-en-Bresse", "country": "FR"}},
+                        harms={"documented_loss": 9876543210, "hours_spent": 12,
+                               "description": "Line one\nLine two; \"quoted\", comma\n\tend"}),
+            self.member(claimant={"family_name": "李", "given_name": "小龙",
+                                  "phone": "+8613812345678", "birth_date": cf.DROP,
+                                  "address": {"line1": "建国路88号", "line2": None,
+                                              "postal_code": "100022", "city": "北京",
+                                              "country": "CN"}},
+                        harms={"documented_loss": 0, "hours_spent": 0, "description": ""}),
+            self.member(claimant={"family_name": "العربي", "given_name": "محمد",
+                                  "phone": cf.DROP,
+                                  "address": {"line1": "شارع الملك فهد", "line2": None,
+                                              "postal_code": "00-950", "city": "الرياض",
+                                              "country": "SA"}},
+                        harms={"documented_loss": 5, "hours_spent": 1,
+                               "description": "=cmd|' /C calc'!A0"}),
+            self.member(claimant={"family_name": "=1+1", "given_name": "@x",
+                                  "phone": "+12025550123", "birth_date": "2001-12-31",
+                                  "address": {"line1": "-5 rue du Moins", "line2": "+33 bis",
+                                              "postal_code": "02134", "city": "Boston",
+                                              "country": "US"}},
+                        harms={"documented_loss": 123456, "description": "-5"}),
+        ]
+
     def test_awards_under_a_binding_cap_follow_the_reference_order(self):
         """Identical claims share one remainder class: which of them get a leftover unit
         depends on their references, incident-wide (members and non-members interleave)."""
@@ -337,6 +390,45 @@ class ExportContentTest(ExportTestBase):
         rows = csv_records(self, r.body, ",")
         self.assertEqual({g["reference"]: int(g["award"]) for g in rows}, got)
 
+    def test_hard_values_reach_the_file_as_sent(self):
+        """The values a spreadsheet is likely to misread, CSV (both separators) and NDJSON:
+        each cell is the value the claim view shows, in the form of docs/api.md §12.2. With
+        RECOURS_EXPORT_SAVE_DIR set, the three files are written there for
+        bench/export/spreadsheet.sh to open in LibreOffice."""
+        r = self.op("PUT", f"/v1/incidents/{self.slug}/scheme", SCHEME)
+        self.assertEqual(r.status, 200, repr(r))
+        members = self.hard_members()
+        views = self.views(members)
+        refs = sorted(views, key=lambda ref: submitted(views[ref]["created_at"]))
+        awards = awards_after_cap(SCHEME, {m["reference"]: m["body"] for m in members})
+        expected = [self.expected_row(views[ref], awards[ref]) for ref in refs]
+        save = os.environ.get("RECOURS_EXPORT_SAVE_DIR")
+        r = self.get_export(self.A, self.action, "ndjson")
+        self.assertEqual([json.loads(line) for line in r.body.decode().splitlines()], expected)
+        files = {"claimants.ndjson": r.body}
+        for sep, name in ((",", "claimants-comma.csv"), (";", "claimants-semicolon.csv")):
+            with self.subTest(sep=sep):
+                r = self.get_export(self.A, self.action, sep=sep)
+                self.assertEqual(r.body, csv_bytes(expected, sep), "byte for byte")
+                got = csv_records(self, r.body, sep)
+                self.assertEqual(got, [self.as_csv(e) for e in expected])
+                files[name] = r.body
+        # by hand: what the spreadsheet would misread is marked, nothing else
+        cells = {g["reference"]: g for g in got}
+        shown = [(cells[m["reference"]]["postal_code"], cells[m["reference"]]["phone"],
+                  cells[m["reference"]]["documented_loss"]) for m in members]
+        self.assertEqual(shown, [("'01000", "'+33612345678", "9876543210"),
+                                 ("100022", "'+8613812345678", "0"),
+                                 ("'00-950", "", "5"),
+                                 ("'02134", "'+12025550123", "123456")])
+        self.assertEqual(cells[members[0]["reference"]]["birth_date"], "1985-03-07")
+        self.assertEqual(cells[members[3]["reference"]]["family_name"], "'=1+1")
+        if save:
+            os.makedirs(save, exist_ok=True)
+            for name, body in files.items():
+                with open(os.path.join(save, name), "wb") as f:
+                    f.write(body)
+
     def test_without_a_scheme_the_award_is_empty(self):
         m = self.member()
         r = self.get_export(self.A, self.action)
@@ -348,9 +440,20 @@ class ExportContentTest(ExportTestBase):
         self.assertIsNone(row["award"])
         self.assertEqual(row["currency"], "EUR")
 
+    def test_the_header_names_the_amounts_unit(self):
+        """Amounts are integers in the currency's minor unit; the CSV header says which."""
+        slug = cf.make_incident(self.server, currency="KRW")
+        action = af.open_action(self.A, slug, client=self.c)
+        m = af.mandated_claim(self.server, slug, action, client=self.c,
+                              harms={"documented_loss": 50000})
+        r = self.get_export(self.A, action, sep=";")
+        rows = csv_records(self, r.body, ";", unit="KRW")
+        self.assertEqual([(g["reference"], g["documented_loss"], g["currency"]) for g in rows],
+                         [(m["reference"], "50000", "KRW")])
+
     def test_an_empty_action_has_the_header_only(self):
         r = self.get_export(self.A, self.action, sep=";")
-        self.assertEqual(r.body, BOM + (";".join(COLUMNS) + "\r\n").encode())
+        self.assertEqual(r.body, BOM + (";".join(csv_header()) + "\r\n").encode())
         rec = self.check_record(r, self.action, self.A, "csv", ";", 0)
         self.check_audit(rec, self.A)
         r = self.get_export(self.A, self.action, "ndjson")

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* domain/csv and domain/export_row: RFC 4180 quoting (separator, quotes, CR, LF), formula
- * neutralisation (= + - @ TAB CR, inside the quotes when both apply), absent cells, rows with
- * CRLF; counsel's header and a row in CSV (both separators) and NDJSON (types, nulls, no
+ * neutralisation (= + - @ TAB CR, inside the quotes when both apply), the mark of texts a
+ * spreadsheet would read as numbers or dates, absent cells, rows with CRLF; counsel's header
+ * (the amounts' unit) and a row in CSV (both separators) and NDJSON (types, nulls, no
  * neutralisation). Hand-computed, table-driven. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,6 +43,26 @@ static const struct {
     {"a=b", ',', "a=b"},
     {" =not first", ',', " =not first"},
     {"'quoted already", ',', "'quoted already"},
+    /* what a spreadsheet would read as a number or a date and show otherwise */
+    {"01000", ',', "'01000"},
+    {"0", ',', "0"},
+    {"75001", ',', "75001"},
+    {"12345678901", ',', "12345678901"},
+    {"123456789012", ',', "'123456789012"},
+    {"1e5", ',', "'1e5"},
+    {"12/03", ',', "'12/03"},
+    {"2024-01", ',', "'2024-01"},
+    {"00-950", ',', "'00-950"},
+    {"12 345", ',', "'12 345"},
+    {"1,5", ',', "\"'1,5\""},
+    {"1,5", ';', "'1,5"},
+    {"1985-03-07", ',', "1985-03-07"},
+    {"1985-03-07 ", ',', "'1985-03-07 "},
+    {"1985-3-07", ',', "'1985-3-07"},
+    {"12 rue de Rivoli", ',', "12 rue de Rivoli"},
+    {"3e étage", ',', "3e étage"},
+    {"K1A 0B1", ',', "K1A 0B1"},
+    {"1012 AB", ',', "1012 AB"},
 };
 
 static void
@@ -69,6 +90,12 @@ test_predicates(void **state)
         char v[3] = {*p, 'x', '\0'};
         assert_true(csv_is_formula_like(v));
     }
+    assert_false(csv_is_number_like(NULL));
+    assert_false(csv_is_number_like(""));
+    assert_false(csv_is_number_like("+33612345678")); /* formula-like instead */
+    assert_true(csv_needs_mark("+33612345678"));
+    assert_true(csv_needs_mark("01000"));
+    assert_false(csv_needs_mark("75001"));
     assert_false(csv_needs_quotes(NULL, ','));
     assert_false(csv_needs_quotes("a;b", ','));
     assert_true(csv_needs_quotes("a;b", ';'));
@@ -95,7 +122,8 @@ test_absent_cell_and_row(void **state)
 static const char header[] =
     "reference,family_name,given_name,birth_date,email,phone,address_line1,address_line2,"
     "postal_code,city,country,data_categories,phishing,identity_theft,distress,"
-    "harm_description,documented_loss,hours_spent,award,currency,payment_preference,"
+    "harm_description,documented_loss (EUR cents),hours_spent,award (EUR cents),currency,"
+    "payment_preference,"
     "mandated_at,mandate_text_version,mandate_channel,claim_status,submitted_at,eligibility,"
     "eligibility_matched,evidence\r\n";
 
@@ -105,12 +133,19 @@ test_header(void **state)
     struct strbuf sb = {0};
 
     (void)state;
-    export_csv_header(&sb, ',');
+    export_csv_header(&sb, ',', "EUR");
     assert_string_equal(sb.data, header);
     strbuf_free(&sb);
-    export_csv_header(&sb, ';');
+    export_csv_header(&sb, ';', "EUR");
     assert_int_equal(sb.len, strlen(header));
     assert_null(strchr(sb.data, ','));
+    strbuf_free(&sb);
+    /* the unit follows the currency's minor unit */
+    export_csv_header(&sb, ',', "KRW");
+    assert_non_null(strstr(sb.data, ",documented_loss (KRW),hours_spent,award (KRW),"));
+    strbuf_free(&sb);
+    export_csv_header(&sb, ',', "BHD");
+    assert_non_null(strstr(sb.data, ",award (1/1000 BHD),"));
     strbuf_free(&sb);
 }
 

@@ -45,7 +45,7 @@ ref_cell(struct strbuf *out, const char *v, char sep)
     bool quoted = csv_needs_quotes(v, sep);
     if (quoted)
         strbuf_append(out, "\"", 1);
-    if (csv_is_formula_like(v))
+    if (csv_needs_mark(v)) /* formula-like only, before the spreadsheet check of 2026-12-07 */
         strbuf_append(out, "'", 1);
     const char *run = v;
     for (const char *p = v; *p != '\0'; p++) {
@@ -97,7 +97,12 @@ ref_csv(struct strbuf *out, const struct export_row *r, char sep)
     for (int i = 0; i < EXPORT_COLUMN_COUNT; i++) {
         if (i > 0)
             strbuf_append(out, &sep, 1);
-        ref_cell(out, t[i], sep);
+        if (i >= 16 && i <= 18) { /* the numbers, never marked (2026-12-07) */
+            if (t[i] != NULL)
+                strbuf_puts(out, t[i]);
+        } else {
+            ref_cell(out, t[i], sep);
+        }
     }
     strbuf_append(out, "\r\n", 2);
 }
