@@ -3,11 +3,9 @@
  * taken from export_columns, so the header, the CSV cells and the NDJSON keys cannot drift. */
 #include "domain/export_row.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "domain/csv.h"
-#include "domain/currency.h"
 
 const char *const export_columns[EXPORT_COLUMN_COUNT] = {
     "reference",
@@ -78,43 +76,10 @@ cells_of(const struct export_row *r, struct cell *c)
         c[i++] = (struct cell){TEXT, tail[t], false, 0};
 }
 
-/* The unit of the amounts in currency's minor units, as a header says it: "EUR cents" (two
- * decimals), "KRW" (none), "1/1000 BHD" (three); the code alone for an unknown currency. */
-static void
-amount_unit(const char *currency, char out[EXPORT_UNIT_SIZE])
-{
-    int e = currency_exponent(currency);
-    long long per_unit = 1;
-
-    for (int k = 0; k < e; k++)
-        per_unit *= 10;
-    if (e == 2)
-        snprintf(out, EXPORT_UNIT_SIZE, "%s cents", currency);
-    else if (e > 0)
-        snprintf(out, EXPORT_UNIT_SIZE, "1/%lld %s", per_unit, currency);
-    else
-        snprintf(out, EXPORT_UNIT_SIZE, "%s", currency);
-}
-
 void
-export_csv_header(struct strbuf *out, char sep, const char *currency)
+export_csv_header(struct strbuf *out, char sep)
 {
-    char unit[EXPORT_UNIT_SIZE];
-
-    amount_unit(currency, unit);
-    for (int i = 0; i < EXPORT_COLUMN_COUNT; i++) {
-        if (i > 0)
-            strbuf_append(out, &sep, 1);
-        strbuf_puts(out, export_columns[i]);
-        /* counsel reads 3000 as 30 EUR only if the header says the unit (docs/api.md §12.3) */
-        if (strcmp(export_columns[i], "documented_loss") == 0 ||
-            strcmp(export_columns[i], "award") == 0) {
-            strbuf_append(out, " (", 2);
-            strbuf_puts(out, unit);
-            strbuf_append(out, ")", 1);
-        }
-    }
-    strbuf_append(out, "\r\n", 2);
+    csv_append_row(out, export_columns, EXPORT_COLUMN_COUNT, sep);
 }
 
 /* Categories of set, in vocabulary order, joined by '|' into out (room for every name). */

@@ -41,13 +41,10 @@ struct export_row {
     const char *evidence; /* the evidence files, '|'-joined "<file id>:<sha256>" (issue 14) */
 };
 
-/* Room for an amount's unit in the CSV header: "1/10000 CLF". */
-#define EXPORT_UNIT_SIZE 32
-
-/* The CSV header row (CRLF-ended) with separator sep: the column names, those of the amounts
- * followed by their unit in currency's minor units ("award (EUR cents)", "award (KRW)"). The
- * BOM is the caller's. */
-void export_csv_header(struct strbuf *out, char sep, const char *currency);
+/* The CSV header row (CRLF-ended) with separator sep: the column names, the NDJSON keys
+ * (docs/api.md §12.3; docs/decisions.md "The export in a spreadsheet": why no unit in them).
+ * The BOM is the caller's. */
+void export_csv_header(struct strbuf *out, char sep);
 
 /* The row as one CSV line: categories joined by '|', booleans true/false, integers as they
  * are, absent values empty, text cells marked as domain/csv.h says. */

@@ -229,7 +229,7 @@ refill(struct export_stream *st, bool *failed)
         st->started = true;
         if (st->csv) {
             strbuf_append(&st->buf, CSV_BOM, CSV_BOM_LEN);
-            export_csv_header(&st->buf, st->sep, st->currency);
+            export_csv_header(&st->buf, st->sep);
             return true;
         }
     }

@@ -23,13 +23,11 @@ COLUMNS = ["reference", "family_name", "given_name", "birth_date", "email", "pho
            "mandated_at", "mandate_text_version", "mandate_channel", "claim_status",
            "submitted_at", "eligibility", "eligibility_matched", "evidence"]
 BOM = b"\xef\xbb\xbf"
-# the CSV header names the amounts' unit, the currency's minor unit (docs/api.md §12.3)
-AMOUNTS = ("documented_loss", "award")
 
 
-def csv_header(unit="EUR cents"):
-    """The CSV header row's cells for amounts in unit."""
-    return [f"{c} ({unit})" if c in AMOUNTS else c for c in COLUMNS]
+def csv_header():
+    """The CSV header row's cells: the column names (docs/api.md §12.3)."""
+    return list(COLUMNS)
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -60,11 +58,10 @@ def parse_csv(tc, body, sep):
     return rows
 
 
-def csv_records(tc, body, sep, unit="EUR cents"):
-    """The rows after the header (that of docs/api.md §12.3, amounts in unit) as dicts keyed
-    by COLUMNS."""
+def csv_records(tc, body, sep):
+    """The rows after the header (that of docs/api.md §12.3) as dicts keyed by COLUMNS."""
     rows = parse_csv(tc, body, sep)
-    tc.assertEqual(rows[0], csv_header(unit), "the header row of docs/api.md §12.3, in order")
+    tc.assertEqual(rows[0], csv_header(), "the header row of docs/api.md §12.3, in order")
     for r in rows[1:]:
         tc.assertEqual(len(r), len(COLUMNS), r)
     return [dict(zip(COLUMNS, r)) for r in rows[1:]]

@@ -100,9 +100,9 @@ def neutral(value):
     return value
 
 
-def csv_bytes(rows, sep, unit="EUR cents"):
+def csv_bytes(rows, sep):
     """The CSV file of docs/api.md §12.2 for rows (dicts in COLUMNS order, JSON values),
-    rendered here independently of the server: BOM, header (amounts in unit), CRLF, texts
+    rendered here independently of the server: BOM, header, CRLF, texts
     marked then quoted, numbers as they are."""
     def text(v):
         if isinstance(v, bool):
@@ -123,7 +123,7 @@ def csv_bytes(rows, sep, unit="EUR cents"):
         v = neutral(v).replace('"', '""')
         return f'"{v}"' if quoted else v
 
-    lines = [sep.join(csv_header(unit))] + [sep.join(cell(r[c]) for c in COLUMNS) for r in rows]
+    lines = [sep.join(csv_header())] + [sep.join(cell(r[c]) for c in COLUMNS) for r in rows]
     return BOM + "".join(line + "\r\n" for line in lines).encode("utf-8")
 
 
@@ -440,14 +440,15 @@ class ExportContentTest(ExportTestBase):
         self.assertIsNone(row["award"])
         self.assertEqual(row["currency"], "EUR")
 
-    def test_the_header_names_the_amounts_unit(self):
-        """Amounts are integers in the currency's minor unit; the CSV header says which."""
+    def test_amounts_are_integers_in_the_currencys_minor_unit(self):
+        """Amounts are integers in the currency's minor unit (KRW has none), never marked; the
+        header keeps the bare column names, which scripts read (docs/api.md §12.3)."""
         slug = cf.make_incident(self.server, currency="KRW")
         action = af.open_action(self.A, slug, client=self.c)
         m = af.mandated_claim(self.server, slug, action, client=self.c,
                               harms={"documented_loss": 50000})
         r = self.get_export(self.A, action, sep=";")
-        rows = csv_records(self, r.body, ";", unit="KRW")
+        rows = csv_records(self, r.body, ";")
         self.assertEqual([(g["reference"], g["documented_loss"], g["currency"]) for g in rows],
                          [(m["reference"], "50000", "KRW")])
 
