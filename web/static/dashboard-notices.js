@@ -15,6 +15,7 @@ import {
 import { FormErrors } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
+import { LatestRead, retryAction } from "./dashboard-ui.js";
 
 const KINDS = ["information", "rejection", "deadline", "payment"];
 const LANGS = ["fr", "en"];
@@ -52,6 +53,7 @@ export class NoticesTab {
         this.errors = new FormErrors($("nt-form"), $("nt-errors"));
         this.sendStatus = new StatusLine($("nt-send-status"));
         this.listStatus = new StatusLine($("nt-list-status"));
+        this.reads = new LatestRead($("nt-list")); // a poll and Refresh: the last one is shown
         this.asked = null;        // {what: "stop"|"delete", notice, queued}: the row's confirmation
         onLanguageChange(() => {
             this.fillKinds();
@@ -106,8 +108,8 @@ export class NoticesTab {
                     el("button", { id: "nt-confirm-yes", type: "button", class: "button primary" }),
                     el("button", { id: "nt-confirm-no", type: "button", class: "button secondary", "data-i18n": "notices.cancel" }))),
             el("div", { id: "nt-send-status", class: "status", role: "status", "aria-live": "polite", hidden: true }));
-        const list = el("section", { "aria-labelledby": "nt-list-h4" },
-            el("h4", { id: "nt-list-h4", "data-i18n": "notices.past_h4" }),
+        const list = el("section", { id: "nt-list", "aria-labelledby": "nt-list-h4", "aria-busy": "false" },
+            el("h4", { id: "nt-list-h4", tabindex: "-1", "data-i18n": "notices.past_h4" }),
             el("div", { id: "nt-list-status", class: "status", role: "status", "aria-live": "polite", hidden: true }),
             el("div", { class: "table-wrap" },
                 el("table", { id: "nt-table", class: "incidents-table", hidden: true },
@@ -360,32 +362,45 @@ export class NoticesTab {
             return;
         this.counted = null;
         this.renderConfirm();
+        // the confirmation closed had the focus: it goes to what comes next, never to the page's top
         if (r instanceof NetworkError || r.status !== 202) {
             this.sendStatus.set(this.refusal(r));
+            $("nt-count").focus();   // count again (the members moved), or retry
             return;
         }
         this.draft.notice.state = "sent";
         $("nt-send").hidden = true;
         this.status.set({ kind: "success", key: "notices.sent", params: { recipients: formatNumber(r.body.recipients) } });
+        $("nt-list-h4").focus();     // where its progress is followed
         this.load();
     }
 
     // The action's notices; read again while one is being delivered. clearStatus false keeps
     // what the list's status says (the outcome of a stop or a delete).
+    // Only the last read asked for is drawn (a poll's answer coming after Refresh's is older).
     async load(clearStatus = true) {
         clearTimeout(this.timer);
         if (!this.action)
             return;
+        const ticket = this.reads.start();
+        try {
+            await this.read(clearStatus, ticket);
+        } finally {
+            ticket.end();
+        }
+    }
+
+    async read(clearStatus, ticket) {
         // another action chosen meanwhile: its own list is on its way, this one is not its
         const action = this.action;
         const r = await this.request("GET", this.base() + "?limit=50");
-        if (r === null || this.action !== action)
+        if (r === null || this.action !== action || !ticket.latest())
             return;
         if (r instanceof NetworkError || r.status !== 200) {
             // the list read before (a send's progress in it) is not shown as this read's: gone,
             // the refusal said, and Try again reads it (and follows a send) again
             this.clearList();
-            this.listStatus.set({ ...genericProblem(r), action: { key: "common.retry", run: () => this.load() } });
+            this.listStatus.set({ ...genericProblem(r), action: retryAction("nt-list-h4", () => this.load()) });
             return;
         }
         if (clearStatus)
