@@ -12,7 +12,7 @@ import {
 } from "./common.js";
 import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions, indexOf } from "./forms.js";
-import { copyButton } from "./dashboard-ui.js";
+import { copyButton, retryAction } from "./dashboard-ui.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 
 // docs/api.md §8.7: open → filed → settled → closed, plus open → closed and filed → closed.
@@ -405,7 +405,7 @@ export class ActionPanel {
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
-            this.totalsStatus.set({ ...genericProblem(e), action: { key: "common.retry", run: () => this.loadTotals() } });
+            this.totalsStatus.set({ ...genericProblem(e), action: retryAction("totals-h3", () => this.loadTotals()) });
             return;
         }
         if (r.status === 401 || !this.action || this.action.id !== id)
