@@ -178,6 +178,7 @@ try {
     steps.current = "key";
     await useKey(setup.key);
     equal(await page.getAttribute("#key-status", "class"), "status status-success", "key accepted");
+    equal(await focused(), "use-key", "the focus back on its button (disabled meanwhile)");
     // where the key is kept, as the hint says (the tab's sessionStorage: a reload keeps it)
     contains(await text("#key-status"), "stays in this browser tab, a reload included", "the key's place");
     await page.locator("#workspace").waitFor();
@@ -338,6 +339,7 @@ try {
     equal(await text("#export-bytes"), bytes.length.toLocaleString("en-GB"), "bytes of the record");
     equal(await text("#export-file"), fileName, "file name shown");
     contains(await text("#export-status"), "matches the file received", "verified message");
+    equal(await focused(), "export-csv-semicolon", "the export done, the focus back on its button (disabled meanwhile)");
     await page.locator("#export-record").scrollIntoViewIfNeeded();
     await shoot("25-dashboard-export", { fullPage: false });
 

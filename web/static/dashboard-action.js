@@ -12,7 +12,7 @@ import {
 } from "./common.js";
 import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions, indexOf } from "./forms.js";
-import { copyButton, retryAction } from "./dashboard-ui.js";
+import { copyButton, refocus, retryAction } from "./dashboard-ui.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 
 // docs/api.md §8.7: open → filed → settled → closed, plus open → closed and filed → closed.
@@ -248,6 +248,7 @@ export class ActionPanel {
         } finally {
             this.busy = false;
             $("transition-yes").disabled = false;
+            refocus($("transition-yes"));   // it lost the focus while disabled
         }
         if (r.status === 401)
             return;
@@ -262,6 +263,8 @@ export class ActionPanel {
         }
         this.status.set(refusalMessage(r));
         this.renderTransitions();
+        // the confirmation it was on is closed: back to the moves, to choose again
+        refocus($("transition-buttons").querySelector("button"), $("action-h2"));
     }
 
     // --- members ---------------------------------------------------------------------------
@@ -462,6 +465,7 @@ export class ActionPanel {
         if (this.busy || !this.action || !this.token())
             return;
         const a = this.action;
+        const pressed = document.activeElement;
         const query = format === "csv" ? `format=csv&sep=${encodeURIComponent(sep)}` : "format=ndjson";
         this.record = null;
         this.renderRecord();
@@ -479,10 +483,12 @@ export class ActionPanel {
                 bytes = await resp.arrayBuffer();
         } catch (e) {
             this.setExportBusy(false);
+            refocus(pressed);
             this.exportStatus.set({ kind: "error", key: "dash.export_network" });
             return;
         }
         this.setExportBusy(false);
+        refocus(pressed);   // it lost the focus while disabled
         if (!resp.ok) {
             let body = null;
             try {

@@ -13,7 +13,7 @@ import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
-import { LatestRead, retryAction } from "./dashboard-ui.js";
+import { LatestRead, refocus, retryAction } from "./dashboard-ui.js";
 
 // The filter form's fields as the API names them: the list's query parameters, the review's
 // body (its filter, or the reference typed as references[0]).
@@ -79,8 +79,15 @@ export class MembersTab {
             ev.preventDefault();
             this.reload();
         });
-        $("ml-next").addEventListener("click", () => this.turn(this.next, true));
-        $("ml-first").addEventListener("click", () => this.turn(null, false));
+        // the button pressed may be hidden on the page turned to (the last, the first)
+        $("ml-next").addEventListener("click", async () => {
+            await this.turn(this.next, true);
+            refocus($("ml-next"), $("member-list-h3"));
+        });
+        $("ml-first").addEventListener("click", async () => {
+            await this.turn(null, false);
+            refocus($("ml-first"), $("member-list-h3"));
+        });
         $("ml-all").addEventListener("change", (ev) => {
             for (const m of this.rows) {
                 if (ev.target.checked)

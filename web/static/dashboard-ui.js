@@ -97,3 +97,18 @@ export function retryAction(headingId, run, key = "common.retry") {
         return run();
     } };
 }
+
+// The focus, when the control that had it was disabled or hidden meanwhile (a button busy while
+// its answer comes, "Next page" on the last page), goes to the first of candidates still shown
+// and usable (a heading is made focusable by script), rather than to the page's top.
+export function refocus(...candidates) {
+    const a = document.activeElement;
+    if (a && a !== document.body && !a.disabled && a.getClientRects().length > 0)
+        return;
+    const target = candidates.find((c) => c && !c.disabled && c.getClientRects().length > 0);
+    if (!target)
+        return;
+    if (/^H\d$/.test(target.tagName))
+        target.tabIndex = -1;
+    target.focus();
+}

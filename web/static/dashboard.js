@@ -25,7 +25,7 @@ import { MembersTab } from "./dashboard-members.js";
 import { RecordTab } from "./dashboard-record.js";
 import { NoticesTab } from "./dashboard-notices.js";
 import { SimulatePanel } from "./dashboard-simulate.js";
-import { LatestRead, retryAction, wireTabs } from "./dashboard-ui.js";
+import { LatestRead, refocus, retryAction, wireTabs } from "./dashboard-ui.js";
 
 initPage("title.dashboard");
 
@@ -102,6 +102,7 @@ async function useKey(v) {
     keyStatus.set({ key: "dash.key_checking" });
     const ok = await loadActions(null, { first: true });
     $("use-key").disabled = false;
+    refocus($("use-key"));   // pressed, it lost the focus while disabled
     if (!ok) {
         keepKey(null);
         return;
@@ -454,8 +455,15 @@ async function openAnswer(r) {
 
 // --- wiring ----------------------------------------------------------------------------------
 
-$("more").addEventListener("click", () => load(next));
-$("actions-more").addEventListener("click", () => loadActions(actionsNext));
+// "More" is hidden once the last page is listed: the focus then goes to the list's heading
+$("more").addEventListener("click", async () => {
+    await load(next);
+    refocus($("more"), $("dash-incidents"));
+});
+$("actions-more").addEventListener("click", async () => {
+    await loadActions(actionsNext);
+    refocus($("actions-more"), $("actions-h2"));
+});
 onLanguageChange(() => {
     render(0);
     renderActions();
