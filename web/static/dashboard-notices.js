@@ -105,7 +105,9 @@ export class NoticesTab {
             el("div", { id: "nt-confirm", class: "confirm", hidden: true },
                 el("p", { id: "nt-confirm-text" }),
                 el("p", { class: "actions" },
-                    el("button", { id: "nt-confirm-yes", type: "button", class: "button primary" }),
+                    // the focus lands here: the question is its description, read with it
+                    el("button", { id: "nt-confirm-yes", type: "button", class: "button primary",
+                        "aria-describedby": "nt-confirm-text" }),
                     el("button", { id: "nt-confirm-no", type: "button", class: "button secondary", "data-i18n": "notices.cancel" }))),
             el("div", { id: "nt-send-status", class: "status", role: "status", "aria-live": "polite", hidden: true }));
         const list = el("section", { id: "nt-list", "aria-labelledby": "nt-list-h4", "aria-busy": "false" },
@@ -122,7 +124,8 @@ export class NoticesTab {
             el("div", { id: "nt-ask", class: "confirm", hidden: true },
                 el("p", { id: "nt-ask-text" }),
                 el("p", { class: "actions" },
-                    el("button", { id: "nt-ask-yes", type: "button", class: "button primary" }),
+                    el("button", { id: "nt-ask-yes", type: "button", class: "button primary",
+                        "aria-describedby": "nt-ask-text" }),
                     el("button", { id: "nt-ask-no", type: "button", class: "button secondary" }))),
             el("p", { class: "more" },
                 el("button", { id: "nt-refresh", type: "button", class: "button secondary small", "data-i18n": "notices.refresh" })));
