@@ -496,6 +496,7 @@ try {
     await row.locator("button[data-act=remove]").click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
     check(await page.getByLabel("Reason for the removal").isVisible(), "the removal's reason, labelled");
+    equal(await focused(), "ml-remove-reason", "the focus on the reason first, not past it on Remove");
     await switchLanguage(page, "fr");
     check(await page.getByLabel("Motif du retrait").isVisible(), "its label in French");
     contains(await text("#ml-confirm-text"), "quittera l'action (Non concerné par l'incident)", "the removal asked in French");

@@ -416,7 +416,7 @@ export class MembersTab {
 
     askRemove(reference) {
         this.closeConfirm();
-        const select = el("select", { id: "ml-remove-reason" },
+        const select = el("select", { id: "ml-remove-reason", "aria-describedby": "ml-confirm-text" },
             ...REMOVAL_REASONS.map((x) => el("option", { value: x })));
         // its own label, seen (the rejection's reason above is another choice)
         const label = el("label", { for: "ml-remove-reason" });
@@ -465,7 +465,9 @@ export class MembersTab {
 
     // The confirmation of a review or a removal. text(), yes(): its words, said again in the
     // page's language when it changes; back(): the control it was asked from, where the focus
-    // returns once it is closed (run done, or Cancel).
+    // returns once it is closed (run done, or Cancel). The focus lands on extra's choice (the
+    // removal's reason) when there is one: on the button, Enter removed with the first reason,
+    // the choice skipped unseen.
     confirm(text, yes, back, run, extra) {
         this.pending = { run, text, yes, back };
         const box = $("ml-confirm");
@@ -476,7 +478,7 @@ export class MembersTab {
         }
         this.renderConfirm();
         box.hidden = false;
-        $("ml-confirm-yes").focus();
+        (extra?.querySelector("select") ?? $("ml-confirm-yes")).focus();
     }
 
     renderConfirm() {

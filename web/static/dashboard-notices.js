@@ -450,9 +450,8 @@ export class NoticesTab {
             : n.state === "sent" && n.progress.queued > 0 ? "stop" : null;
         if (!act)
             return [];
-        const label = t(`notices.${act}_button`);
-        return [el("button", { type: "button", class: "button secondary small", text: label,
-            dataset: { act }, "aria-label": `${label}: ${n.texts[lang].subject}` })];
+        return [el("button", { type: "button", class: "button secondary small", text: t(`notices.${act}_button`),
+            dataset: { act }, "aria-label": t(`notices.${act}_named`, { subject: n.texts[lang].subject }) })];
     }
 
     // The confirmation of a row's stop (with the count still queued, read again now) or delete.
