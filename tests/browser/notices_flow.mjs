@@ -134,6 +134,8 @@ try {
                 title: "Service unavailable", status: 503, detail: "the database cannot be reached; retry" }) })
         : route.continue());
     const listRead = (url) => url.pathname === listPath;
+    // the list's reads handled, an older answer set aside included (LatestRead's sign)
+    const handled = async () => Number(await page.getAttribute("#nt-list", "data-reads-handled"));
     await page.route(listRead, refuseOnce);
     await page.locator("#nt-list-status.status-error").waitFor();
     equal(refused, 1, "a read of the list refused");
@@ -151,6 +153,14 @@ try {
     await shoot("notices-sent");
 
     steps.current = "stop sending";
+    // the held notice's 2 queued messages keep the list read every 2 s: each read draws the
+    // rows anew, and the focus on a row's button stays on it
+    await page.focus(`${held} button`);
+    const polls = await handled();
+    await page.waitForFunction((n) => Number(document.getElementById("nt-list").dataset.readsHandled) > n
+        && document.getElementById("nt-list").getAttribute("aria-busy") === "false", polls);
+    equal(await page.evaluate(() => `${document.activeElement?.closest("tr")?.dataset.id} ${document.activeElement?.dataset.act}`),
+        `${setup.sending} stop`, "a poll drew the rows anew, the focus still on Stop sending");
     await page.click(`${held} button`);
     await page.locator("#nt-ask:not([hidden])").waitFor();
     contains(await text("#nt-ask-text"), "2 messages", "the count still queued");
@@ -187,7 +197,6 @@ try {
         readHeld();
         return undefined;
     };
-    const handled = async () => Number(await page.getAttribute("#nt-list", "data-reads-handled"));
     const before = await handled();
     await page.route(listRead, holdFirst);
     await page.click("#nt-refresh");

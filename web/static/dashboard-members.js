@@ -13,7 +13,7 @@ import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
-import { LatestRead, refocus, retryAction } from "./dashboard-ui.js";
+import { LatestRead, redrawRows, refocus, retryAction } from "./dashboard-ui.js";
 
 // The filter form's fields as the API names them: the list's query parameters, the review's
 // body (its filter, or the reference typed as references[0]).
@@ -283,7 +283,7 @@ export class MembersTab {
         if (!this.action)
             return;
         const cell = (col, content, cls) => el("td", { class: cls, dataset: { label: t("ws.col." + col) } }, content);
-        $("ml-rows").replaceChildren(...this.rows.map((m) => {
+        redrawRows($("ml-rows"), "reference", this.rows.map((m) => {
             const box = el("input", { type: "checkbox", "aria-label": t("ws.select_one", { reference: m.reference }) });
             box.checked = this.selected.has(m.reference);
             box.addEventListener("change", () => {
@@ -312,7 +312,7 @@ export class MembersTab {
                 cell("mandated", formatDate(m.mandated_at), "nowrap"),
                 cell("duplicates", formatNumber(m.duplicate_attempts), "num"),
                 el("td", { class: "cell-action" }, reject, " ", remove));
-        }));
+        }), $("member-list-h3"));
         $("ml-table").hidden = this.rows.length === 0;
         // no member listed: nothing to select, verify or reject (the buttons would only count 0)
         $("ml-bulk").hidden = this.rows.length === 0;

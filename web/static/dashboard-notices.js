@@ -15,7 +15,7 @@ import {
 import { FormErrors } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
-import { LatestRead, retryAction } from "./dashboard-ui.js";
+import { LatestRead, redrawRows, retryAction } from "./dashboard-ui.js";
 
 const KINDS = ["information", "rejection", "deadline", "payment"];
 const LANGS = ["fr", "en"];
@@ -422,7 +422,7 @@ export class NoticesTab {
             this.listStatus.set({ key: "notices.none" });
         // each cell names its column: on a phone a row is a card of labelled cells (style.css)
         const label = (col) => t("notices.col." + col);
-        $("nt-rows").replaceChildren(...this.notices.map((n) => el("tr", { dataset: { id: n.id } },
+        redrawRows($("nt-rows"), "id", this.notices.map((n) => el("tr", { dataset: { id: n.id } },
             el("td", { class: "nowrap", dataset: { label: label("date") } }, formatDateTime(n.created_at)),
             el("td", { lang, dataset: { label: label("subject") } }, n.texts[lang].subject),
             el("td", { dataset: { label: label("kind") } }, t("notices.kind." + n.kind)),
@@ -432,7 +432,7 @@ export class NoticesTab {
             el("td", { class: "progress", dataset: { label: label("progress"), sent: String(n.progress.sent),
                 queued: String(n.progress.queued), failed: String(n.progress.failed),
                 cancelled: String(n.progress.cancelled) } }, this.progressText(n)),
-            el("td", { class: "row-actions cell-action" }, ...this.rowActions(n, lang)))));
+            el("td", { class: "row-actions cell-action" }, ...this.rowActions(n, lang)))), $("nt-list-h4"));
     }
 
     progressText(n) {

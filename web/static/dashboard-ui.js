@@ -112,3 +112,19 @@ export function refocus(...candidates) {
         target.tabIndex = -1;
     target.focus();
 }
+
+// A table's rows drawn anew (a poll of the notices' progress every 2 s, a list read again, a
+// language change) while the focus is on one of their controls: it stays on the same control
+// of the same row (rowKey: a row's dataset key), or goes to fallback if that row or control is
+// gone, instead of falling to the page's top under the keyboard.
+export function redrawRows(tbody, rowKey, rows, fallback) {
+    const controls = (tr) => Array.from(tr.querySelectorAll("button, input, select, a[href]"));
+    const a = document.activeElement;
+    const tr = a && a !== tbody && tbody.contains(a) ? a.closest("tr") : null;
+    const was = tr ? { key: tr.dataset[rowKey], at: controls(tr).indexOf(a) } : null;
+    tbody.replaceChildren(...rows);
+    if (!was)
+        return;
+    const row = Array.from(tbody.rows).find((r) => r.dataset[rowKey] === was.key);
+    refocus(row ? controls(row)[was.at] : null, fallback);
+}

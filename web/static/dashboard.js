@@ -25,7 +25,7 @@ import { MembersTab } from "./dashboard-members.js";
 import { RecordTab } from "./dashboard-record.js";
 import { NoticesTab } from "./dashboard-notices.js";
 import { SimulatePanel } from "./dashboard-simulate.js";
-import { LatestRead, refocus, retryAction, wireTabs } from "./dashboard-ui.js";
+import { LatestRead, redrawRows, refocus, retryAction, wireTabs } from "./dashboard-ui.js";
 
 initPage("title.dashboard");
 
@@ -271,12 +271,7 @@ function renderActions() {
         cell("members", formatNumber(a.member_count), "num"),
         el("td", { class: "cell-action" }, button));
     });
-    // a row's button that had the focus is drawn anew (a language change, an action updated):
-    // the focus stays on it rather than fall to the page's top
-    const focused = document.activeElement?.closest?.("#actions-rows tr")?.dataset.id;
-    $("actions-rows").replaceChildren(...rows);
-    if (focused)
-        $("actions-rows").querySelector(`tr[data-id="${CSS.escape(focused)}"] button`)?.focus();
+    redrawRows($("actions-rows"), "id", rows, $("actions-h2"));
     $("actions-table").hidden = actions.length === 0;
     $("actions-more").hidden = !actionsNext;
 }
