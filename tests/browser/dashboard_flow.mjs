@@ -518,6 +518,18 @@ try {
     const incidentDoc = await apiGet(`/v1/incidents/${setup.slug}/compensation`);
     const perDay = (await apiGet(`/v1/actions/${action.id}/timeline`)).members_per_day;
     await page.locator(`figure[data-chart="status-action"] tr[data-key="rejected"] td[data-value="${mine.claims_by_status.rejected}"]`).waitFor();
+    // the totals read again and refused (503): the totals before are not left beside the
+    // refusal as current; Try again reads them
+    const totalsRefused = await refuseNextRead(`/v1/actions/${action.id}/compensation`);
+    await page.click("#totals-refresh");
+    await page.locator('#totals[aria-busy="false"] #totals-status.status-error').waitFor();
+    equal(totalsRefused.refused(), 1, "the totals' read refused");
+    await totalsRefused.off();
+    check(await page.locator("#totals-facts").isHidden(), "no totals of the read before");
+    await page.click("#totals-status button");
+    equal(await focused(), "totals-h3", "Try again gone, the focus on the totals' heading");
+    await page.locator('#totals[aria-busy="false"] #totals-status:has-text("Computed on")').waitFor();
+    check(await page.locator("#totals-facts").isVisible(), "the totals read again");
     const expectedOf = (doc) => ({
         components: { base: doc.components.base, documented_loss: doc.components.documented_loss,
             time_spent: doc.components.time_spent,
