@@ -73,6 +73,11 @@ try {
     // false); a row of the list before would satisfy a wait for a row
     const listShown = () => page.locator('#member-list[aria-busy="false"]').waitFor({ state: "attached" });
     const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
+    // the focus on a row's button (they have no id): "reference act"
+    const focusedRow = () => page.evaluate(() => {
+        const b = document.activeElement;
+        return `${b?.closest("tr")?.dataset.reference} ${b?.dataset.act}`;
+    });
     // The next GET of pathname answered 503 (Retry-After 2), as a loaded server may refuse a
     // read: a refusal the page must handle, the server's logic untouched. off() ends it;
     // refused() counts the refusals (1 once the page has asked).
@@ -173,6 +178,7 @@ try {
     steps.current = "key";
     await useKey(setup.key);
     equal(await page.getAttribute("#key-status", "class"), "status status-success", "key accepted");
+    equal(await focused(), "use-key", "the focus back on its button (disabled meanwhile)");
     // where the key is kept, as the hint says (the tab's sessionStorage: a reload keeps it)
     contains(await text("#key-status"), "stays in this browser tab, a reload included", "the key's place");
     await page.locator("#workspace").waitFor();
@@ -217,13 +223,29 @@ try {
     steps.current = "open form: opened";
     await page.fill("#o-counsel-email", "avocat@example.org");
     answer = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/v1/actions");
+    // the list's read after the opening refused (503): the list before (without the new
+    // action) is not left beside the refusal as the list now; the action opened is shown all
+    // the same, and Try again lists it
+    const actionsRefused = await refuseNextRead("/v1/actions");
     await page.click("#open-submit");
     const created = await answer;
     equal(created.status(), 201, "action opened");
     const action = await created.json();
     const key2 = actionPosts[1].headers()["idempotency-key"];
     check(key2 && key2 !== key1, "a new Idempotency-Key for a new attempt");
+    await page.locator("#actions-status.status-error").waitFor();
+    equal(actionsRefused.refused(), 1, "the actions' read refused");
+    await actionsRefused.off();
+    contains(await text("#actions-status"), "temporarily unavailable", "the refusal said");
+    equal(await page.locator("#actions-rows tr").count(), 0, "no list of the read before");
+    check(await page.locator("#actions-table").isHidden(), "no table");
+    await page.locator("#action:not([hidden])").waitFor();
+    equal(await focused(), "action-h2", "the focus on the action opened");
+    await page.click("#actions-status button");
+    equal(await focused(), "actions-h2", "Try again, gone with the refusal, leaves the focus on the list's heading");
     await page.locator(`#actions-rows tr[data-id="${action.id}"]`).waitFor();
+    await page.locator('#actions-list[aria-busy="false"]').waitFor({ state: "attached" });
+    check(await page.locator("#actions-status").isHidden(), "the refusal gone with the list read");
     equal(await page.locator("#actions-rows tr").count(), 2, "two actions listed");
     await page.locator("#action:not([hidden])").waitFor();
     equal(await text("#action-h2"), `Action: ${title}`, "the new action is selected");
@@ -317,6 +339,7 @@ try {
     equal(await text("#export-bytes"), bytes.length.toLocaleString("en-GB"), "bytes of the record");
     equal(await text("#export-file"), fileName, "file name shown");
     contains(await text("#export-status"), "matches the file received", "verified message");
+    equal(await focused(), "export-csv-semicolon", "the export done, the focus back on its button (disabled meanwhile)");
     await page.locator("#export-record").scrollIntoViewIfNeeded();
     await shoot("25-dashboard-export", { fullPage: false });
 
@@ -431,6 +454,7 @@ try {
     equal(await page.locator("#ml-rows tr").count(), 0, "no row of the list before");
     check(await page.locator("#ml-table").isHidden() && await page.locator("#ml-bulk").isHidden(),
         "no table, nothing to select");
+    equal(await focused(), "member-list-h3", "its row gone, the focus on the list's heading, not the page's top");
     await switchLanguage(page, "fr");
     contains(await text("#ml-list-line"), "La liste des membres n'a pas pu être lue", "in French");
     equal(await text("#ml-list-line button"), "Réessayer", "its button in French");
@@ -438,6 +462,7 @@ try {
     await listRefused.off();
     await page.click("#ml-list-line button");
     await page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"][data-status="rejected"]`).waitFor();
+    equal(await focused(), "member-list-h3", "Try again gone, the focus stays on the list");
     check(await page.locator("#ml-list-line").isHidden(), "the list's line gone with the list read");
     equal(await text("#ml-status-line"), "1 member changed.", "the rejection still said");
     contains(await row.innerText(), "Outside the period", "the reason shown");
@@ -455,19 +480,37 @@ try {
     await page.locator("#ml-confirm:not([hidden])").waitFor();
     contains(await text("#ml-confirm-text"), "1 of them is rejected now: its rejection will be lifted.",
         "the rejection a bulk verification would lift, named");
+    // an open confirmation follows the page's language, its count and its button included
+    await switchLanguage(page, "fr");
+    contains(await text("#ml-confirm-text"), "Dont 1 rejeté à ce jour", "the confirmation in French");
+    contains(await text("#ml-confirm-text"), "son rejet sera levé.", "all of it");
+    check((await text("#ml-confirm-yes")).startsWith("Confirmer pour "), "its button in French");
+    await switchLanguage(page, "en");
+    check((await text("#ml-confirm-yes")).startsWith("Confirm for "), "and back in English");
     await page.click("#ml-confirm-no");
     await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+    equal(await focused(), "ml-verify-all", "cancelled: the focus back on the button that asked");
     equal((await apiGet(`/v1/actions/${action.id}/members/${setup.free[0]}`)).review.reason, "outside_period",
         "cancelled: still rejected");
     // a removal asks for its own reason, under a label of its own (cancelled here)
     await row.locator("button[data-act=remove]").click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
     check(await page.getByLabel("Reason for the removal").isVisible(), "the removal's reason, labelled");
+    equal(await focused(), "ml-remove-reason", "the focus on the reason first, not past it on Remove");
+    await switchLanguage(page, "fr");
+    check(await page.getByLabel("Motif du retrait").isVisible(), "its label in French");
+    contains(await text("#ml-confirm-text"), "quittera l'action (Non concerné par l'incident)", "the removal asked in French");
+    await switchLanguage(page, "en");
     await page.click("#ml-confirm-no");
     await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${setup.free[0]} remove`, "the focus back on the row's Remove");
     await row.locator("td").nth(1).locator("button").click();
     await page.locator("#ml-detail:not([hidden])").waitFor();
     contains(await text("#ml-detail"), member.claim.claimant.email, "the member's claim with its personal data");
+    equal(await focused(), "ml-detail", "the focus on the claim opened");
+    await page.click(`#ml-detail button:text-is("Close")`);
+    await page.locator("#ml-detail").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${setup.free[0]} open`, "closed: the focus back on the member's reference");
 
     steps.current = "charts equal the API's figures";
     await page.click("#tab-summary");
@@ -475,6 +518,18 @@ try {
     const incidentDoc = await apiGet(`/v1/incidents/${setup.slug}/compensation`);
     const perDay = (await apiGet(`/v1/actions/${action.id}/timeline`)).members_per_day;
     await page.locator(`figure[data-chart="status-action"] tr[data-key="rejected"] td[data-value="${mine.claims_by_status.rejected}"]`).waitFor();
+    // the totals read again and refused (503): the totals before are not left beside the
+    // refusal as current; Try again reads them
+    const totalsRefused = await refuseNextRead(`/v1/actions/${action.id}/compensation`);
+    await page.click("#totals-refresh");
+    await page.locator('#totals[aria-busy="false"] #totals-status.status-error').waitFor();
+    equal(totalsRefused.refused(), 1, "the totals' read refused");
+    await totalsRefused.off();
+    check(await page.locator("#totals-facts").isHidden(), "no totals of the read before");
+    await page.click("#totals-status button");
+    equal(await focused(), "totals-h3", "Try again gone, the focus on the totals' heading");
+    await page.locator('#totals[aria-busy="false"] #totals-status:has-text("Computed on")').waitFor();
+    check(await page.locator("#totals-facts").isVisible(), "the totals read again");
     const expectedOf = (doc) => ({
         components: { base: doc.components.base, documented_loss: doc.components.documented_loss,
             time_spent: doc.components.time_spent,
@@ -650,6 +705,7 @@ try {
     equal(await page.evaluate(() => window.localStorage.getItem("recours.dashboard.key")), null, "never in localStorage");
     await page.locator(`#actions-rows tr[data-id="${action.id}"] button`).click();
     await page.locator("#action:not([hidden])").waitFor();
+    equal(await focused(), "action-h2", "Manage leads the keyboard into the action");
     await page.locator("#totals-status:has-text('Computed on')").waitFor({ state: "attached" });
 
     // --- a victim follows the link the page gives for the action ----------------------------

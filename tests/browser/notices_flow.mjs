@@ -117,6 +117,8 @@ try {
     await axeCheck(page, steps, problems, "the Notices tab with its preview and confirmation");
     await page.click("#nt-confirm-yes");
     await page.locator("#nt-status.status-success:has-text('Queued for')").waitFor();
+    equal(await page.evaluate(() => document.activeElement?.id), "nt-list-h4",
+        "the confirmation gone, the focus where the send's progress is followed");
     contains(await text("#nt-status"), `Queued for ${setup.members} members`, "queued");
     check(await page.locator("#nt-send").isHidden(), "a sent notice cannot be sent again from here");
 
@@ -132,6 +134,8 @@ try {
                 title: "Service unavailable", status: 503, detail: "the database cannot be reached; retry" }) })
         : route.continue());
     const listRead = (url) => url.pathname === listPath;
+    // the list's reads handled, an older answer set aside included (LatestRead's sign)
+    const handled = async () => Number(await page.getAttribute("#nt-list", "data-reads-handled"));
     await page.route(listRead, refuseOnce);
     await page.locator("#nt-list-status.status-error").waitFor();
     equal(refused, 1, "a read of the list refused");
@@ -149,6 +153,14 @@ try {
     await shoot("notices-sent");
 
     steps.current = "stop sending";
+    // the held notice's 2 queued messages keep the list read every 2 s: each read draws the
+    // rows anew, and the focus on a row's button stays on it
+    await page.focus(`${held} button`);
+    const polls = await handled();
+    await page.waitForFunction((n) => Number(document.getElementById("nt-list").dataset.readsHandled) > n
+        && document.getElementById("nt-list").getAttribute("aria-busy") === "false", polls);
+    equal(await page.evaluate(() => `${document.activeElement?.closest("tr")?.dataset.id} ${document.activeElement?.dataset.act}`),
+        `${setup.sending} stop`, "a poll drew the rows anew, the focus still on Stop sending");
     await page.click(`${held} button`);
     await page.locator("#nt-ask:not([hidden])").waitFor();
     contains(await text("#nt-ask-text"), "2 messages", "the count still queued");
@@ -171,6 +183,31 @@ try {
     await page.locator("#nt-list-status.status-success:has-text('Draft deleted')").waitFor();
     await page.locator("#nt-rows tr").nth(2).waitFor({ state: "detached" });
     equal(await page.getAttribute(first, "data-id"), noticeId, "the draft is gone from the list");
+
+    steps.current = "an older read answered last";
+    // a poll and Refresh, or Refresh twice: the read asked first is answered last (held here,
+    // then answered with an empty list); the list drawn is the last one asked for's
+    let heldRead = null;
+    let readHeld;
+    const isHeld = new Promise((resolve) => { readHeld = resolve; });
+    const holdFirst = (route) => {
+        if (route.request().method() !== "GET" || heldRead)
+            return route.continue();
+        heldRead = route;
+        readHeld();
+        return undefined;
+    };
+    const before = await handled();
+    await page.route(listRead, holdFirst);
+    await page.click("#nt-refresh");
+    await isHeld;
+    await page.click("#nt-refresh");
+    await page.locator(`#nt-list[aria-busy="false"][data-reads-handled="${before + 1}"]`).waitFor({ state: "attached" });
+    await heldRead.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ data: [], next: null }) });
+    await page.locator(`#nt-list[data-reads-handled="${before + 2}"]`).waitFor({ state: "attached" });
+    await page.unroute(listRead, holdFirst);
+    equal(await page.locator("#nt-rows tr").count(), 2, "the last read's list, not the older empty one");
+    check(await page.locator("#nt-list-status").isHidden(), "no \"No notice yet\" beside it");
 
     steps.current = "in French";
     await switchLanguage(page, "fr");

@@ -12,7 +12,7 @@ import {
 } from "./common.js";
 import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions, indexOf } from "./forms.js";
-import { copyButton } from "./dashboard-ui.js";
+import { LatestRead, copyButton, refocus, retryAction } from "./dashboard-ui.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 
 // docs/api.md §8.7: open → filed → settled → closed, plus open → closed and filed → closed.
@@ -91,6 +91,7 @@ export class ActionPanel {
         this.status = new StatusLine($("action-status"));
         this.membersStatus = new StatusLine($("members-status"));
         this.totalsStatus = new StatusLine($("totals-status"));
+        this.totalsReads = new LatestRead($("totals")); // Refresh twice: the last one is shown
         this.exportStatus = new StatusLine($("export-status"));
         this.membersErrors = new FormErrors($("members-form"), $("members-errors"), (e) => {
             const i = indexOf(e.field);
@@ -248,6 +249,7 @@ export class ActionPanel {
         } finally {
             this.busy = false;
             $("transition-yes").disabled = false;
+            refocus($("transition-yes"));   // it lost the focus while disabled
         }
         if (r.status === 401)
             return;
@@ -262,6 +264,8 @@ export class ActionPanel {
         }
         this.status.set(refusalMessage(r));
         this.renderTransitions();
+        // the confirmation it was on is closed: back to the moves, to choose again
+        refocus($("transition-buttons").querySelector("button"), $("action-h2"));
     }
 
     // --- members ---------------------------------------------------------------------------
@@ -397,6 +401,15 @@ export class ActionPanel {
     async loadTotals() {
         if (!this.action)
             return;
+        const ticket = this.totalsReads.start();
+        try {
+            await this.readTotals(ticket);
+        } finally {
+            ticket.end();
+        }
+    }
+
+    async readTotals(ticket) {
         const id = this.action.id;
         this.totalsStatus.set({ key: "common.loading" });
         let r;
@@ -405,15 +418,15 @@ export class ActionPanel {
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
-            this.totalsStatus.set({ ...genericProblem(e), action: { key: "common.retry", run: () => this.loadTotals() } });
-            return;
+            r = e;
         }
-        if (r.status === 401 || !this.action || this.action.id !== id)
+        if (!ticket.latest() || r.status === 401 || !this.action || this.action.id !== id)
             return;
-        if (r.status !== 200 || !r.body) {
+        if (r instanceof NetworkError || r.status !== 200 || !r.body) {
+            // the totals read before are not left beside the refusal as current
             this.summary = null;
             this.renderTotals();
-            this.totalsStatus.set(refusalMessage(r));
+            this.totalsStatus.set({ ...refusalMessage(r), action: retryAction("totals-h3", () => this.loadTotals()) });
             return;
         }
         this.summary = r.body;
@@ -462,6 +475,7 @@ export class ActionPanel {
         if (this.busy || !this.action || !this.token())
             return;
         const a = this.action;
+        const pressed = document.activeElement;
         const query = format === "csv" ? `format=csv&sep=${encodeURIComponent(sep)}` : "format=ndjson";
         this.record = null;
         this.renderRecord();
@@ -479,10 +493,12 @@ export class ActionPanel {
                 bytes = await resp.arrayBuffer();
         } catch (e) {
             this.setExportBusy(false);
+            refocus(pressed);
             this.exportStatus.set({ kind: "error", key: "dash.export_network" });
             return;
         }
         this.setExportBusy(false);
+        refocus(pressed);   // it lost the focus while disabled
         if (!resp.ok) {
             let body = null;
             try {

@@ -8,6 +8,7 @@ import { t } from "./i18n.js";
 import {
     NetworkError, categoryLabel, el, formatDate, formatMoney, formatNumber, genericProblem,
 } from "./common.js";
+import { LatestRead, retryAction } from "./dashboard-ui.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 let chartSeq = 0;
@@ -208,14 +209,22 @@ export class ChartsPanel {
         this.body = body;
         this.docs = null;
         this.drawn = null;      // the action whose charts are drawn
-        this.loads = 0;         // reads asked for: only the last one's answers are drawn
+        this.reads = new LatestRead(document.getElementById("charts")); // the last one's drawn
         onNarrowChange(() => this.render());
     }
 
     // Only the last load asked for is drawn: an action's charts still on their way when another
     // action is chosen (or the tab shown again) are not drawn under it when they come.
     async load(action) {
-        const seq = ++this.loads;
+        const ticket = this.reads.start();
+        try {
+            await this.read(action, ticket);
+        } finally {
+            ticket.end();
+        }
+    }
+
+    async read(action, ticket) {
         // another action's charts are not left under this one's heading while it loads
         if (this.drawn !== action.id)
             this.clear();
@@ -226,7 +235,7 @@ export class ChartsPanel {
                 this.call("GET", `/v1/actions/${id}/compensation`),
                 this.call("GET", `/v1/incidents/${encodeURIComponent(action.incident)}/compensation`),
                 this.call("GET", `/v1/actions/${id}/timeline`)]);
-            if (seq !== this.loads)
+            if (!ticket.latest())
                 return;
             const bad = [mine, incident, timeline].find((r) => r.status !== 200 || !r.body);
             if (bad) {
@@ -238,7 +247,7 @@ export class ChartsPanel {
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
-            if (seq === this.loads)
+            if (ticket.latest())
                 this.unread(action, e);
             return;
         }
@@ -257,7 +266,7 @@ export class ChartsPanel {
     // done since, they would show the counts before it): gone, the refusal said, Try again.
     unread(action, refusal) {
         this.clear();
-        this.status.set({ ...genericProblem(refusal), action: { key: "common.retry", run: () => this.load(action) } });
+        this.status.set({ ...genericProblem(refusal), action: retryAction("charts-h3", () => this.load(action)) });
     }
 
     render() {

@@ -13,6 +13,7 @@ import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
+import { LatestRead, redrawRows, refocus, retryAction } from "./dashboard-ui.js";
 
 // The filter form's fields as the API names them: the list's query parameters, the review's
 // body (its filter, or the reference typed as references[0]).
@@ -45,7 +46,7 @@ export class MembersTab {
         this.next = null;
         this.selected = new Set();
         this.pending = null;      // {run, ...}: what the confirm box would do
-        this.reads = 0;           // reads of the list asked for: the last one is shown
+        this.reads = new LatestRead($("member-list")); // the last read asked for is shown
         this.shown = null;        // the query of the list shown (its filter, without a cursor)
         // two lines: what the volunteer did (a review, a removal: ml-status-line), and how the
         // list stands (loading, empty, or not read: ml-list-line), so that neither hides the other
@@ -57,6 +58,7 @@ export class MembersTab {
         onLanguageChange(() => {
             this.fillChoices();
             this.render();
+            this.renderConfirm();   // an open confirmation speaks the page's language too
         });
     }
 
@@ -77,8 +79,15 @@ export class MembersTab {
             ev.preventDefault();
             this.reload();
         });
-        $("ml-next").addEventListener("click", () => this.turn(this.next, true));
-        $("ml-first").addEventListener("click", () => this.turn(null, false));
+        // the button pressed may be hidden on the page turned to (the last, the first)
+        $("ml-next").addEventListener("click", async () => {
+            await this.turn(this.next, true);
+            refocus($("ml-next"), $("member-list-h3"));
+        });
+        $("ml-first").addEventListener("click", async () => {
+            await this.turn(null, false);
+            refocus($("ml-first"), $("member-list-h3"));
+        });
         $("ml-all").addEventListener("change", (ev) => {
             for (const m of this.rows) {
                 if (ev.target.checked)
@@ -92,8 +101,19 @@ export class MembersTab {
         $("ml-reject-selected").addEventListener("click", () => this.askReview("rejected", "selected"));
         $("ml-verify-all").addEventListener("click", () => this.askReview("verified", "filter"));
         $("ml-reject-all").addEventListener("click", () => this.askReview("rejected", "filter"));
-        $("ml-confirm-no").addEventListener("click", () => this.closeConfirm());
-        $("ml-confirm-yes").addEventListener("click", () => this.pending?.run());
+        $("ml-confirm-no").addEventListener("click", () => {
+            const back = this.pending?.back;
+            this.closeConfirm();
+            this.focusBack(back);
+        });
+        $("ml-confirm-yes").addEventListener("click", async () => {
+            const p = this.pending;
+            if (!p || p.busy)
+                return;
+            p.busy = true;
+            await p.run();
+            this.focusBack(p.back);
+        });
     }
 
     show(action) {
@@ -174,25 +194,22 @@ export class MembersTab {
     }
 
     // Only the last read asked for is shown (the tab shown again, then Apply: the first answer
-    // may come last). The list is aria-busy from that request to its answer's rendering, as
-    // "Loading…" says: the sign, for a reader and for the browser tests, that what it shows
-    // is the answer (or says why there is none). true when the list shows this read's answer.
+    // may come last); #member-list is aria-busy meanwhile, as "Loading…" says (LatestRead).
+    // true when the list shows this read's answer.
     async load(query, cursor, forward) {
         if (!this.action)
             return false;
         const action = this.action;
-        const seq = ++this.reads;
+        const ticket = this.reads.start();
         this.listLine.set({ key: "ws.loading" });
-        $("member-list").setAttribute("aria-busy", "true");
         try {
-            return await this.read(action, query, cursor, forward, seq);
+            return await this.read(action, query, cursor, forward, ticket);
         } finally {
-            if (seq === this.reads)
-                $("member-list").setAttribute("aria-busy", "false");
+            ticket.end();
         }
     }
 
-    async read(action, query, cursor, forward, seq) {
+    async read(action, query, cursor, forward, ticket) {
         const q = new URLSearchParams(query);
         if (cursor)
             q.set("cursor", cursor);
@@ -203,12 +220,12 @@ export class MembersTab {
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
-            if (this.action === action && seq === this.reads)
+            if (this.action === action && ticket.latest())
                 this.unread(query, { kind: "error", key: "ws.unread.network" }, again);
             return false;
         }
         // another action chosen meanwhile (its own list is on its way), or a later read
-        if (r.status === 401 || this.action !== action || seq !== this.reads)
+        if (r.status === 401 || this.action !== action || !ticket.latest())
             return false;
         if (r.status !== 200 || !r.body || !Array.isArray(r.body.data)) {
             this.refusedRead(query, r, again);
@@ -259,14 +276,14 @@ export class MembersTab {
         this.rows = [];
         this.next = null;
         this.render();
-        this.listLine.set({ ...message, action: again ? { key: againKey, run: again } : null });
+        this.listLine.set({ ...message, action: again ? retryAction("member-list-h3", again, againKey) : null });
     }
 
     render() {
         if (!this.action)
             return;
         const cell = (col, content, cls) => el("td", { class: cls, dataset: { label: t("ws.col." + col) } }, content);
-        $("ml-rows").replaceChildren(...this.rows.map((m) => {
+        redrawRows($("ml-rows"), "reference", this.rows.map((m) => {
             const box = el("input", { type: "checkbox", "aria-label": t("ws.select_one", { reference: m.reference }) });
             box.checked = this.selected.has(m.reference);
             box.addEventListener("change", () => {
@@ -277,7 +294,7 @@ export class MembersTab {
                 this.renderSelection();
             });
             const open = el("button", { type: "button", class: "link-button mono", text: m.reference,
-                "aria-label": t("ws.view_named", { reference: m.reference }) });
+                "aria-label": t("ws.view_named", { reference: m.reference }), dataset: { act: "open" } });
             open.addEventListener("click", () => this.openMember(m.reference));
             const reject = el("button", { type: "button", class: "button secondary small", text: t("ws.reject"),
                 "aria-label": t("ws.reject_named", { reference: m.reference }), dataset: { act: "reject" } });
@@ -295,7 +312,7 @@ export class MembersTab {
                 cell("mandated", formatDate(m.mandated_at), "nowrap"),
                 cell("duplicates", formatNumber(m.duplicate_attempts), "num"),
                 el("td", { class: "cell-action" }, reject, " ", remove));
-        }));
+        }), $("member-list-h3"));
         $("ml-table").hidden = this.rows.length === 0;
         // no member listed: nothing to select, verify or reject (the buttons would only count 0)
         $("ml-bulk").hidden = this.rows.length === 0;
@@ -349,7 +366,7 @@ export class MembersTab {
         if (count === 0) {
             // a row's member that would not change: rejected already, or no longer a member
             if (which === "one" && !(await this.stillMember(reference)))
-                this.memberGone(reference);
+                await this.memberGone(reference);
             else
                 this.status.set({ kind: "info", key: "ws.nothing" });
             return;
@@ -371,12 +388,13 @@ export class MembersTab {
             overturned = o.body.count;
         }
         this.status.clear();
-        let text = decision === "verified"
+        const text = () => (decision === "verified"
             ? t("ws.confirm_verify", { count: formatNumber(count) })
-            : t("ws.confirm_reject", { count: formatNumber(count), reason: t("ws.reason." + body.reason) });
-        if (overturned > 0)
-            text += " " + t("ws.confirm_overturn_" + decision, { count: formatNumber(overturned) });
-        this.confirm(text, t("ws.confirm_yes", { count: formatNumber(count) }), async () => {
+            : t("ws.confirm_reject", { count: formatNumber(count), reason: t("ws.reason." + body.reason) }))
+            + (overturned > 0 ? " " + t("ws.confirm_overturn_" + decision, { count: formatNumber(overturned) }) : "");
+        const back = which === "one" ? this.rowButton(reference, "reject")
+            : () => $(`ml-${decision === "verified" ? "verify" : "reject"}-${which === "filter" ? "all" : "selected"}`);
+        this.confirm(text, () => t("ws.confirm_yes", { count: formatNumber(count) }), back, async () => {
             const done = await this.post("/reviews", { ...body, expected_count: count });
             this.closeConfirm();
             if (!done)
@@ -398,19 +416,24 @@ export class MembersTab {
 
     askRemove(reference) {
         this.closeConfirm();
-        const select = el("select", { id: "ml-remove-reason" },
-            ...REMOVAL_REASONS.map((x) => el("option", { value: x, text: t("ws.reason." + x) })));
+        const select = el("select", { id: "ml-remove-reason", "aria-describedby": "ml-confirm-text" },
+            ...REMOVAL_REASONS.map((x) => el("option", { value: x })));
         // its own label, seen (the rejection's reason above is another choice)
-        const field = el("div", { class: "field" },
-            el("label", { for: "ml-remove-reason", text: t("ws.f.removal_reason") }), select);
-        const text = () => t("ws.confirm_remove", { reference, reason: t("ws.reason." + select.value) });
-        this.confirm(text(), t("ws.confirm_remove_yes"), async () => {
+        const label = el("label", { for: "ml-remove-reason" });
+        const field = el("div", { class: "field" }, label, select);
+        const text = () => {
+            label.textContent = t("ws.f.removal_reason");
+            for (const o of select.options)
+                o.textContent = t("ws.reason." + o.value);
+            return t("ws.confirm_remove", { reference, reason: t("ws.reason." + select.value) });
+        };
+        this.confirm(text, () => t("ws.confirm_remove_yes"), this.rowButton(reference, "remove"), async () => {
             const done = await this.post(`/members/${encodeURIComponent(reference)}/removal`, { reason: select.value });
             this.closeConfirm();
             if (!done)
                 return;
             if (done.status === 404) {
-                this.memberGone(reference);
+                await this.memberGone(reference);
                 return;
             }
             if (done.status !== 200) {
@@ -422,7 +445,7 @@ export class MembersTab {
             this.status.set({ kind: "success", key: "ws.done_remove", params: { reference } });
             this.onChanged();
         }, field);
-        select.addEventListener("change", () => { $("ml-confirm-text").textContent = text(); });
+        select.addEventListener("change", () => this.renderConfirm());
     }
 
     // A refusal of the filter (a malformed reference, a date): at its field when the problem
@@ -440,18 +463,45 @@ export class MembersTab {
         }
     }
 
-    confirm(text, yes, run, extra) {
-        this.pending = { run };
-        $("ml-confirm-text").replaceChildren(text);
-        $("ml-confirm-yes").textContent = yes;
+    // The confirmation of a review or a removal. text(), yes(): its words, said again in the
+    // page's language when it changes; back(): the control it was asked from, where the focus
+    // returns once it is closed (run done, or Cancel). The focus lands on extra's choice (the
+    // removal's reason) when there is one: on the button, Enter removed with the first reason,
+    // the choice skipped unseen.
+    confirm(text, yes, back, run, extra) {
+        this.pending = { run, text, yes, back };
         const box = $("ml-confirm");
         box.querySelector(".confirm-extra")?.remove();
         if (extra) {
             extra.classList.add("confirm-extra");
             box.insertBefore(extra, box.lastElementChild);
         }
+        this.renderConfirm();
         box.hidden = false;
-        $("ml-confirm-yes").focus();
+        (extra?.querySelector("select") ?? $("ml-confirm-yes")).focus();
+    }
+
+    renderConfirm() {
+        if (!this.pending)
+            return;
+        $("ml-confirm-text").textContent = this.pending.text();
+        $("ml-confirm-yes").textContent = this.pending.yes();
+    }
+
+    // A row's button, found again once the rows are drawn anew (after a review, a refresh).
+    rowButton(reference, act) {
+        return () => $("ml-rows").querySelector(`tr[data-reference="${CSS.escape(reference)}"] button[data-act="${act}"]`);
+    }
+
+    // The focus after a confirmation closed: on the control it was asked from when it is still
+    // shown, else (a member removed, the bulk buttons hidden by an empty list) on the list's
+    // heading; never left on the hidden box, where a keyboard would start again from the top.
+    focusBack(back) {
+        const target = back?.();
+        if (target && target.offsetParent !== null)
+            target.focus();
+        else
+            $("member-list-h3").focus();
     }
 
     closeConfirm() {
@@ -527,7 +577,10 @@ export class MembersTab {
         const a = p.address || {};
         const row = (key, value) => el("div", {}, el("dt", { text: t(key) }), el("dd", {}, value ?? "—"));
         const close = el("button", { type: "button", class: "button secondary small", text: t("ws.close") });
-        close.addEventListener("click", () => { $("ml-detail").hidden = true; });
+        close.addEventListener("click", () => {
+            $("ml-detail").hidden = true;
+            this.focusBack(this.rowButton(reference, "open"));
+        });
         $("ml-detail").replaceChildren(
             el("h4", { text: t("ws.detail_h4", { reference }) }),
             el("p", { class: "hint-plain", text: t("ws.detail_audit") }),

@@ -15,6 +15,7 @@ import {
 import { FormErrors } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
+import { LatestRead, redrawRows, retryAction } from "./dashboard-ui.js";
 
 const KINDS = ["information", "rejection", "deadline", "payment"];
 const LANGS = ["fr", "en"];
@@ -52,6 +53,7 @@ export class NoticesTab {
         this.errors = new FormErrors($("nt-form"), $("nt-errors"));
         this.sendStatus = new StatusLine($("nt-send-status"));
         this.listStatus = new StatusLine($("nt-list-status"));
+        this.reads = new LatestRead($("nt-list")); // a poll and Refresh: the last one is shown
         this.asked = null;        // {what: "stop"|"delete", notice, queued}: the row's confirmation
         onLanguageChange(() => {
             this.fillKinds();
@@ -103,11 +105,13 @@ export class NoticesTab {
             el("div", { id: "nt-confirm", class: "confirm", hidden: true },
                 el("p", { id: "nt-confirm-text" }),
                 el("p", { class: "actions" },
-                    el("button", { id: "nt-confirm-yes", type: "button", class: "button primary" }),
+                    // the focus lands here: the question is its description, read with it
+                    el("button", { id: "nt-confirm-yes", type: "button", class: "button primary",
+                        "aria-describedby": "nt-confirm-text" }),
                     el("button", { id: "nt-confirm-no", type: "button", class: "button secondary", "data-i18n": "notices.cancel" }))),
             el("div", { id: "nt-send-status", class: "status", role: "status", "aria-live": "polite", hidden: true }));
-        const list = el("section", { "aria-labelledby": "nt-list-h4" },
-            el("h4", { id: "nt-list-h4", "data-i18n": "notices.past_h4" }),
+        const list = el("section", { id: "nt-list", "aria-labelledby": "nt-list-h4", "aria-busy": "false" },
+            el("h4", { id: "nt-list-h4", tabindex: "-1", "data-i18n": "notices.past_h4" }),
             el("div", { id: "nt-list-status", class: "status", role: "status", "aria-live": "polite", hidden: true }),
             el("div", { class: "table-wrap" },
                 el("table", { id: "nt-table", class: "incidents-table", hidden: true },
@@ -120,7 +124,8 @@ export class NoticesTab {
             el("div", { id: "nt-ask", class: "confirm", hidden: true },
                 el("p", { id: "nt-ask-text" }),
                 el("p", { class: "actions" },
-                    el("button", { id: "nt-ask-yes", type: "button", class: "button primary" }),
+                    el("button", { id: "nt-ask-yes", type: "button", class: "button primary",
+                        "aria-describedby": "nt-ask-text" }),
                     el("button", { id: "nt-ask-no", type: "button", class: "button secondary" }))),
             el("p", { class: "more" },
                 el("button", { id: "nt-refresh", type: "button", class: "button secondary small", "data-i18n": "notices.refresh" })));
@@ -360,32 +365,45 @@ export class NoticesTab {
             return;
         this.counted = null;
         this.renderConfirm();
+        // the confirmation closed had the focus: it goes to what comes next, never to the page's top
         if (r instanceof NetworkError || r.status !== 202) {
             this.sendStatus.set(this.refusal(r));
+            $("nt-count").focus();   // count again (the members moved), or retry
             return;
         }
         this.draft.notice.state = "sent";
         $("nt-send").hidden = true;
         this.status.set({ kind: "success", key: "notices.sent", params: { recipients: formatNumber(r.body.recipients) } });
+        $("nt-list-h4").focus();     // where its progress is followed
         this.load();
     }
 
     // The action's notices; read again while one is being delivered. clearStatus false keeps
     // what the list's status says (the outcome of a stop or a delete).
+    // Only the last read asked for is drawn (a poll's answer coming after Refresh's is older).
     async load(clearStatus = true) {
         clearTimeout(this.timer);
         if (!this.action)
             return;
+        const ticket = this.reads.start();
+        try {
+            await this.read(clearStatus, ticket);
+        } finally {
+            ticket.end();
+        }
+    }
+
+    async read(clearStatus, ticket) {
         // another action chosen meanwhile: its own list is on its way, this one is not its
         const action = this.action;
         const r = await this.request("GET", this.base() + "?limit=50");
-        if (r === null || this.action !== action)
+        if (r === null || this.action !== action || !ticket.latest())
             return;
         if (r instanceof NetworkError || r.status !== 200) {
             // the list read before (a send's progress in it) is not shown as this read's: gone,
             // the refusal said, and Try again reads it (and follows a send) again
             this.clearList();
-            this.listStatus.set({ ...genericProblem(r), action: { key: "common.retry", run: () => this.load() } });
+            this.listStatus.set({ ...genericProblem(r), action: retryAction("nt-list-h4", () => this.load()) });
             return;
         }
         if (clearStatus)
@@ -404,7 +422,7 @@ export class NoticesTab {
             this.listStatus.set({ key: "notices.none" });
         // each cell names its column: on a phone a row is a card of labelled cells (style.css)
         const label = (col) => t("notices.col." + col);
-        $("nt-rows").replaceChildren(...this.notices.map((n) => el("tr", { dataset: { id: n.id } },
+        redrawRows($("nt-rows"), "id", this.notices.map((n) => el("tr", { dataset: { id: n.id } },
             el("td", { class: "nowrap", dataset: { label: label("date") } }, formatDateTime(n.created_at)),
             el("td", { lang, dataset: { label: label("subject") } }, n.texts[lang].subject),
             el("td", { dataset: { label: label("kind") } }, t("notices.kind." + n.kind)),
@@ -414,7 +432,7 @@ export class NoticesTab {
             el("td", { class: "progress", dataset: { label: label("progress"), sent: String(n.progress.sent),
                 queued: String(n.progress.queued), failed: String(n.progress.failed),
                 cancelled: String(n.progress.cancelled) } }, this.progressText(n)),
-            el("td", { class: "row-actions cell-action" }, ...this.rowActions(n, lang)))));
+            el("td", { class: "row-actions cell-action" }, ...this.rowActions(n, lang)))), $("nt-list-h4"));
     }
 
     progressText(n) {
@@ -432,9 +450,8 @@ export class NoticesTab {
             : n.state === "sent" && n.progress.queued > 0 ? "stop" : null;
         if (!act)
             return [];
-        const label = t(`notices.${act}_button`);
-        return [el("button", { type: "button", class: "button secondary small", text: label,
-            dataset: { act }, "aria-label": `${label}: ${n.texts[lang].subject}` })];
+        return [el("button", { type: "button", class: "button secondary small", text: t(`notices.${act}_button`),
+            dataset: { act }, "aria-label": t(`notices.${act}_named`, { subject: n.texts[lang].subject }) })];
     }
 
     // The confirmation of a row's stop (with the count still queued, read again now) or delete.

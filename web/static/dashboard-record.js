@@ -11,6 +11,7 @@ import { onLanguageChange, t } from "./i18n.js";
 import { NetworkError, StatusLine, el, formatDate, genericProblem } from "./common.js";
 import { FormErrors } from "./forms.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
+import { LatestRead, retryAction } from "./dashboard-ui.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -30,7 +31,7 @@ export class RecordTab {
         this.onChanged = onChanged;
         this.doc = null;
         this.busy = false;
-        this.reads = 0;         // reads of the record asked for: the last one is shown
+        this.reads = new LatestRead($("record")); // the last read asked for is shown
         this.status = new StatusLine($("record-status"));
         this.eventStatus = new StatusLine($("event-status")); // beside its form: on a phone the
         // record's status line is screens above
@@ -63,7 +64,15 @@ export class RecordTab {
         }
         // only the last read asked for is shown: another action's record coming late would fill
         // the form under this one's heading, and its Save would write to that other action
-        const seq = ++this.reads;
+        const ticket = this.reads.start();
+        try {
+            await this.read(action, ticket);
+        } finally {
+            ticket.end();
+        }
+    }
+
+    async read(action, ticket) {
         this.status.set({ key: "ws.rec.loading" });
         let r;
         try {
@@ -73,10 +82,10 @@ export class RecordTab {
                 throw e;
             r = e;
         }
-        if (seq !== this.reads || r.status === 401)
+        if (!ticket.latest() || r.status === 401)
             return;
         if (r instanceof NetworkError || r.status !== 200 || !r.body) {
-            this.status.set({ ...genericProblem(r), action: { key: "common.retry", run: () => this.load(action) } });
+            this.status.set({ ...genericProblem(r), action: retryAction("record-h3", () => this.load(action)) });
             return;
         }
         this.status.clear();

@@ -5,11 +5,12 @@
 // A scheme the server refuses (422) is shown at its fields, as every form of the workspace.
 import { onLanguageChange, t } from "./i18n.js";
 import {
-    NetworkError, StatusLine, el, formatMoney, formatNumber, genericProblem,
+    NetworkError, StatusLine, el, formatMoney, formatNumber,
 } from "./common.js";
 import { FormErrors } from "./forms.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 import { onNarrowChange, summaryCharts } from "./dashboard-charts.js";
+import { LatestRead } from "./dashboard-ui.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -126,7 +127,7 @@ export class SimulatePanel {
         this.incident = null;
         this.result = null;
         this.scheme = null;
-        this.runs = 0;          // simulations asked for: the last one's answer is drawn
+        this.runs = new LatestRead($("simulate")); // the last simulation asked for is drawn
         buildFields($("sim-fields"));   // before FormErrors, which links them to their hints
         this.status = new StatusLine($("sim-status"));
         this.errors = new FormErrors($("sim-form"), $("sim-errors"), (e) => (e.min !== undefined
@@ -247,12 +248,20 @@ export class SimulatePanel {
             this.errors.show(local, { focus: true });
             return;
         }
-        const scheme = this.schemeOfForm();
         // only the answer to the last run on the action shown is drawn: another action chosen
         // meanwhile, or Simulate pressed again, and an earlier answer coming late is dropped
+        const ticket = this.runs.start();
+        try {
+            await this.simulate(ticket);
+        } finally {
+            ticket.end();
+        }
+    }
+
+    async simulate(ticket) {
+        const scheme = this.schemeOfForm();
         const action = this.action;
-        const seq = ++this.runs;
-        const current = () => this.action === action && seq === this.runs;
+        const current = () => this.action === action && ticket.latest();
         this.status.set({ key: "ws.sim.running" });
         let r;
         try {
@@ -260,14 +269,12 @@ export class SimulatePanel {
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
-            if (current())
-                this.status.set(genericProblem(e));
-            return;
+            r = e;
         }
         if (r.status === 401 || !current())
             return;
         const list = fieldErrors(r)?.map(asRangeError) ?? null;
-        if (list || r.status !== 200 || !r.body) {
+        if (r instanceof NetworkError || list || r.status !== 200 || !r.body) {
             // the figures and CSV of an earlier scheme are not this form's any more
             this.result = null;
             $("sim-body").replaceChildren();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // Small pieces of the workspace: the action's tabs (WAI-ARIA tabs pattern: arrows, Home, End;
-// one panel shown, so that on a phone no part is more than a few screens) and copy buttons.
+// one panel shown, so that on a phone no part is more than a few screens), copy buttons, and
+// the rule of a list read again (LatestRead).
 import { t } from "./i18n.js";
 import { el } from "./common.js";
 
@@ -52,4 +53,78 @@ export function copyButton(target, whatKey) {
         }
     });
     return el("span", { class: "copy-wrap" }, b, say);
+}
+
+// A list read again may be asked for again before its answer comes (a poll and Refresh, the tab
+// shown then Apply, a page turned twice): only the last read asked for is shown, else an older
+// answer drawn last would stand as current. region is aria-busy from a read's start to the end
+// of the last one's handling: "not yet what you asked for" for a screen reader, and the page's
+// own sign, for the browser tests, that what the region shows is that answer (or says why not).
+// Its data-reads-handled counts the answers handled, drawn or set aside as older: the sign that
+// an older answer, come last, was handled (and not drawn).
+export class LatestRead {
+    constructor(region) {
+        this.region = region;
+        this.asked = 0;
+        this.handled = 0;
+    }
+
+    // A read begins: its ticket. latest(): no read was asked for since; end(): its answer
+    // handled (in a finally), which ends the busy state if it is the last read.
+    start() {
+        const seq = ++this.asked;
+        this.region.setAttribute("aria-busy", "true");
+        return {
+            latest: () => seq === this.asked,
+            end: () => {
+                this.region.dataset.readsHandled = String(++this.handled);
+                if (seq === this.asked)
+                    this.region.setAttribute("aria-busy", "false");
+            },
+        };
+    }
+}
+
+// The Try again of a read refused, said on a status line. Its press reads again, and the line
+// then says "Loading…" in its place: the button, which had the focus, is gone, and a keyboard
+// would start again from the page's top. The focus goes first to the heading of what is read
+// (made focusable by script only: it is not a stop of the Tab order).
+export function retryAction(headingId, run, key = "common.retry") {
+    return { key, run: () => {
+        const heading = document.getElementById(headingId);
+        heading.tabIndex = -1;
+        heading.focus();
+        return run();
+    } };
+}
+
+// The focus, when the control that had it was disabled or hidden meanwhile (a button busy while
+// its answer comes, "Next page" on the last page), goes to the first of candidates still shown
+// and usable (a heading is made focusable by script), rather than to the page's top.
+export function refocus(...candidates) {
+    const a = document.activeElement;
+    if (a && a !== document.body && !a.disabled && a.getClientRects().length > 0)
+        return;
+    const target = candidates.find((c) => c && !c.disabled && c.getClientRects().length > 0);
+    if (!target)
+        return;
+    if (/^H\d$/.test(target.tagName))
+        target.tabIndex = -1;
+    target.focus();
+}
+
+// A table's rows drawn anew (a poll of the notices' progress every 2 s, a list read again, a
+// language change) while the focus is on one of their controls: it stays on the same control
+// of the same row (rowKey: a row's dataset key), or goes to fallback if that row or control is
+// gone, instead of falling to the page's top under the keyboard.
+export function redrawRows(tbody, rowKey, rows, fallback) {
+    const controls = (tr) => Array.from(tr.querySelectorAll("button, input, select, a[href]"));
+    const a = document.activeElement;
+    const tr = a && a !== tbody && tbody.contains(a) ? a.closest("tr") : null;
+    const was = tr ? { key: tr.dataset[rowKey], at: controls(tr).indexOf(a) } : null;
+    tbody.replaceChildren(...rows);
+    if (!was)
+        return;
+    const row = Array.from(tbody.rows).find((r) => r.dataset[rowKey] === was.key);
+    refocus(row ? controls(row)[was.at] : null, fallback);
 }

@@ -25,7 +25,7 @@ import { MembersTab } from "./dashboard-members.js";
 import { RecordTab } from "./dashboard-record.js";
 import { NoticesTab } from "./dashboard-notices.js";
 import { SimulatePanel } from "./dashboard-simulate.js";
-import { wireTabs } from "./dashboard-ui.js";
+import { LatestRead, redrawRows, refocus, retryAction, wireTabs } from "./dashboard-ui.js";
 
 initPage("title.dashboard");
 
@@ -66,6 +66,7 @@ function keptKey() {
 }
 let actions = [];
 let actionsNext = null;
+const actionsReads = new LatestRead($("actions-list")); // the last read asked for is shown
 let selectedId = null;
 let openAttempt = null;   // {body, key}: kept only while the answer to that body is unknown
 let openBusy = false;
@@ -101,6 +102,7 @@ async function useKey(v) {
     keyStatus.set({ key: "dash.key_checking" });
     const ok = await loadActions(null, { first: true });
     $("use-key").disabled = false;
+    refocus($("use-key"));   // pressed, it lost the focus while disabled
     if (!ok) {
         keepKey(null);
         return;
@@ -166,7 +168,7 @@ async function load(cursor) {
         const r = await fetchIncidents(cursor);
         if (r.status !== 200 || !r.body || !Array.isArray(r.body.data)) {
             status.set({ kind: "error", key: "index.load_error",
-                action: { key: "common.retry", run: () => load(cursor) } });
+                action: retryAction("dash-incidents", () => load(cursor)) });
             return;
         }
         const from = incidents.length;
@@ -178,7 +180,7 @@ async function load(cursor) {
         if (!(e instanceof NetworkError))
             throw e;
         status.set({ kind: "error", key: "problem.network",
-            action: { key: "common.retry", run: () => load(cursor) } });
+            action: retryAction("dash-incidents", () => load(cursor)) });
     } finally {
         $("more").disabled = false;
     }
@@ -201,30 +203,44 @@ function renderIncidentChoice() {
 // --- the association's actions ---------------------------------------------------------------
 
 // One page of actions (cursor null: from the start). false when the key was refused or the
-// list could not be read (the message is shown).
+// list could not be read (the message is shown), or a later read was asked for meanwhile.
 async function loadActions(cursor, { first = false } = {}) {
-    const target = first ? keyStatus : actionsStatus;
+    const ticket = actionsReads.start();
     $("actions-more").disabled = true;
+    try {
+        return await readActions(cursor, first, ticket);
+    } finally {
+        $("actions-more").disabled = false;
+        ticket.end();
+    }
+}
+
+async function readActions(cursor, first, ticket) {
     let r;
     try {
         r = await call("GET", "/v1/actions?limit=100" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
     } catch (e) {
         if (!(e instanceof NetworkError))
             throw e;
-        if (first)
-            apiKey = null;
-        target.set({ ...genericProblem(e), action: first ? null
-            : { key: "common.retry", run: () => loadActions(cursor) } });
-        return false;
-    } finally {
-        $("actions-more").disabled = false;
+        r = e;
     }
-    if (r.status === 401)
+    if (r.status === 401 || !ticket.latest())
         return false;
-    if (r.status !== 200 || !r.body || !Array.isArray(r.body.data)) {
-        if (first)
+    if (r instanceof NetworkError || r.status !== 200 || !r.body || !Array.isArray(r.body.data)) {
+        if (first) {
             apiKey = null;
-        target.set(genericProblem(r));
+            keyStatus.set(genericProblem(r));
+            return false;
+        }
+        // the list read before is not left standing beside the refusal as if it were current (an
+        // action opened, a status moved since): a first page refused empties it; a next page
+        // refused leaves the pages read, which the line says are not all, with Try again
+        if (!cursor) {
+            actions = [];
+            actionsNext = null;
+            renderActions();
+        }
+        actionsStatus.set({ ...genericProblem(r), action: retryAction("actions-h2", () => loadActions(cursor)) });
         return false;
     }
     if (!cursor)
@@ -242,7 +258,10 @@ function renderActions() {
         const inc = incidentBySlug(a.incident);
         const button = el("button", { type: "button", class: "button secondary small",
             text: t("dash.manage"), "aria-label": t("dash.manage_named", { title: a.title }) });
-        button.addEventListener("click", () => select(a.id));
+        button.addEventListener("click", () => {
+            select(a.id);
+            $("action-h2").focus();   // its button is drawn anew: the keyboard goes on in the action
+        });
         return el("tr", { dataset: { id: a.id }, class: a.id === selectedId ? "selected" : null,
             "aria-current": a.id === selectedId ? "true" : null },
         cell("title", a.title),
@@ -252,13 +271,14 @@ function renderActions() {
         cell("members", formatNumber(a.member_count), "num"),
         el("td", { class: "cell-action" }, button));
     });
-    $("actions-rows").replaceChildren(...rows);
+    redrawRows($("actions-rows"), "id", rows, $("actions-h2"));
     $("actions-table").hidden = actions.length === 0;
     $("actions-more").hidden = !actionsNext;
 }
 
-function select(id) {
-    const a = actions.find((x) => x.id === id);
+// known: the action itself when the list may lack it (just opened, the list's read refused).
+function select(id, known = null) {
+    const a = actions.find((x) => x.id === id) || known;
     if (!a)
         return;
     const other = selectedId !== id;
@@ -416,7 +436,7 @@ async function openAnswer(r) {
         renderIncidentChoice();
         openStatus.set({ kind: "success", key: "dash.opened", params: { title: r.body.title } });
         await loadActions(null);
-        select(r.body.id);
+        select(r.body.id, r.body);
         $("action-h2").focus();
         return;
     }
@@ -430,8 +450,15 @@ async function openAnswer(r) {
 
 // --- wiring ----------------------------------------------------------------------------------
 
-$("more").addEventListener("click", () => load(next));
-$("actions-more").addEventListener("click", () => loadActions(actionsNext));
+// "More" is hidden once the last page is listed: the focus then goes to the list's heading
+$("more").addEventListener("click", async () => {
+    await load(next);
+    refocus($("more"), $("dash-incidents"));
+});
+$("actions-more").addEventListener("click", async () => {
+    await loadActions(actionsNext);
+    refocus($("actions-more"), $("actions-h2"));
+});
 onLanguageChange(() => {
     render(0);
     renderActions();
