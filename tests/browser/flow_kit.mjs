@@ -82,14 +82,27 @@ export async function switchLanguage(page, code) {
 // unless allowFailed(req) says the test caused it; so is a page answered 4xx/5xx, unless
 // allowStatus(resp) says the test caused it (a form sent back with its errors). A request to
 // any other origin than the site's is a problem too: the pages load nothing from elsewhere.
+// A load the browser cancelled because the page was left meanwhile (a form posted while an
+// image still loaded, on a slow machine) is not: the page it served is gone; nor is the
+// favicon's, cancelled when a flow closes its page: the browser fetches it for its tab after
+// the page has loaded, and no page depends on it (a favicon answered 404 is still one).
 export function watchPage(page, baseUrl, steps, problems, allowFailed = () => false,
     allowStatus = () => false) {
     const origin = new URL(baseUrl).origin;
+    let navigations = 0;               // the main frame's navigations begun so far
+    const begunAfter = new WeakMap();  // request → navigations begun before it
     page.on("request", (req) => {
         const url = new URL(req.url());
         if (url.protocol !== "data:" && url.origin !== origin)
             problems.push(`${steps.current}: request to another origin: ${req.url()}`);
+        if (req.isNavigationRequest() && req.frame() === page.mainFrame())
+            navigations++;
+        else
+            begunAfter.set(req, navigations);
     });
+    const leftBehind = (req) => req.failure() && req.failure().errorText === "net::ERR_ABORTED" &&
+        ((begunAfter.has(req) && begunAfter.get(req) < navigations) ||
+         new URL(req.url()).pathname === "/static/favicon.svg");
     page.on("console", (msg) => {
         if (msg.type() !== "error" && msg.type() !== "warning")
             return;
@@ -110,7 +123,7 @@ export function watchPage(page, baseUrl, steps, problems, allowFailed = () => fa
             problems.push(`${steps.current}: ${resp.status()} for ${path}`);
     });
     page.on("requestfailed", (req) => {
-        if (allowFailed(req))
+        if (allowFailed(req) || leftBehind(req))
             return;
         problems.push(`${steps.current}: request failed: ${req.url()} (${req.failure() && req.failure().errorText})`);
     });
