@@ -59,6 +59,10 @@ void mail_render(const struct mail_facts *f, struct mail_rendered *out);
 
 void mail_rendered_free(struct mail_rendered *r);
 
+/* Appends the start of a message's HTML document, up to <body>: its language, charset, a
+ * viewport for phones, title (escaped) and a small inline style. */
+void mail_html_start(const char *lang, const char *title, struct strbuf *out);
+
 /* Appends the paragraph text to both parts of r: a line and a blank one in the text part, an
  * escaped <p> in the HTML part. */
 void mail_para(struct mail_rendered *r, const char *text);

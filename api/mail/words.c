@@ -68,7 +68,7 @@ const struct mail_words mail_words = {
                        "The association representing you reviewed your claim and did not "
                        "accept it."},
     .rejected_correct_before = {"Vous pouvez la corriger jusqu'au ", "You may correct it until "},
-    .rejected_correct_after = {" (avec votre jeton de réclamation) : elle sera alors examinée "
+    .rejected_correct_after = {" (avec votre jeton de réclamation) ; elle sera alors examinée "
                                "de nouveau : ",
                                " (with your claim token); it will then be reviewed again: "},
     .rejected_final_intro = {"Pour la consulter (avec votre jeton de réclamation) : ",

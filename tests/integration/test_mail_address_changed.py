@@ -108,7 +108,7 @@ class AddressChangedTest(unittest.TestCase):
                             "If this was not you, someone holds your claim's token"])
         self.assertTrue(notice["Subject"].startswith("The email address of your claim was "
                                                      "changed"))
-        corrected = mf.parse(relay.wait_messages(new)[0].data)
+        corrected = mf.assert_well_formed(self, relay.wait_messages(new)[0].data)
         self.assertIn("Your claim has just been corrected", mf.text_of(corrected))
         self.assertIn("https://recours.example/confirm-email/", mf.text_of(corrected))
         self.assertNotIn(receipt["token"].encode(), corrected.as_bytes())

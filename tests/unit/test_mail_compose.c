@@ -111,6 +111,7 @@ a_message_has_its_headers_and_crlf_lines_only(void **state)
     (void)state;
     struct mail_message m = message("a@example.org");
     assert_true(mail_compose(&m, 0, &sb));
+    assert_non_null(strstr(sb.data, "From: recours <recours@example.org>\r\n"));
     assert_non_null(strstr(sb.data, "\r\nAuto-Submitted: auto-generated\r\n"));
     assert_non_null(strstr(sb.data, "\r\nDate: Thu, 01 Jan 1970 00:00:00 +0000\r\n"));
     assert_non_null(strstr(sb.data, "@example.org>\r\n"));
