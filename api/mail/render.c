@@ -175,6 +175,20 @@ correct_until(struct mail_rendered *r, enum mail_lang l, const struct mail_facts
     strbuf_free(&intro);
 }
 
+/* If the claimant did not do it (a change of address, a withdrawal, both made with the claim's
+ * token), someone else holds the token: whom to write to, the operator (the legal page, which
+ * names them, when no address is set); nothing when the facts name neither. */
+static void
+not_you_write(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
+{
+    if (f->operator_email != NULL && f->operator_email[0] != '\0') {
+        field(r, mail_words.not_you_operator[l], f->operator_email);
+        strbuf_puts(&r->text, "\n"); /* a paragraph of its own, as in the HTML part */
+    } else if (f->legal_url != NULL) {
+        page_link(r, l, mail_words.not_you_operator_page[l], f->legal_url);
+    }
+}
+
 /* To the old address: when the address changed and to what (masked), and, if this was not its
  * owner, whom to write to: the operator (a recovery by email would go to the new address). */
 static void
@@ -191,11 +205,7 @@ address_changed(struct mail_rendered *r, enum mail_lang l, const struct mail_fac
     mail_para(r, what.data);
     strbuf_free(&what);
     claim_facts(r, l, f);
-    if (f->operator_email != NULL && f->operator_email[0] != '\0') {
-        field(r, mail_words.address_changed_not_you[l], f->operator_email);
-        strbuf_puts(&r->text, "\n"); /* a paragraph of its own, as in the HTML part */
-    } else
-        page_link(r, l, mail_words.address_changed_not_you_page[l], f->legal_url);
+    not_you_write(r, l, f);
     mail_para(r, mail_words.address_changed_last[l]);
 }
 
@@ -221,6 +231,7 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
     case MAIL_CLAIM_WITHDRAWN:
         claim_facts(r, l, f);
         mail_para(r, mail_words.withdrawn_intro[l]);
+        not_you_write(r, l, f);
         break;
     case MAIL_CLAIM_REJECTED:
     case MAIL_MEMBER_REMOVED: {

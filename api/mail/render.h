@@ -39,7 +39,8 @@ struct mail_facts {
     const char *reason;         /* rejected, removed: the reason in words */
     const char *correctable_until; /* rejected: "YYYY-MM-DD", NULL without a window */
     /* address-changed: the day of the correction ("YYYY-MM-DD", UTC), the new address masked
-     * (mail/mask.h), the operator's address to write to ("" or NULL: the legal page's URL) */
+     * (mail/mask.h); address-changed and withdrawn: the operator's address to write to if the
+     * claimant did not do it ("" or NULL: the legal page's URL; both NULL: neither said) */
     const char *changed_on;
     const char *masked_new_address;
     const char *operator_email;

@@ -94,13 +94,13 @@ const struct mail_words mail_words = {
     .address_changed_after = {". Les messages sur cette réclamation iront désormais à cette "
                               "adresse.",
                               ". Messages about this claim now go to that address."},
-    .address_changed_not_you = {"Si ce n'est pas vous, quelqu'un détient le jeton de votre "
+    .not_you_operator = {"Si ce n'est pas vous, quelqu'un détient le jeton de votre "
                                 "réclamation : écrivez sans attendre à l'exploitant du service, "
                                 "qui vous aidera à la récupérer : ",
                                 "If this was not you, someone holds your claim's token: write "
                                 "at once to the service's operator, who will help you recover "
                                 "your claim: "},
-    .address_changed_not_you_page = {"Si ce n'est pas vous, quelqu'un détient le jeton de votre "
+    .not_you_operator_page = {"Si ce n'est pas vous, quelqu'un détient le jeton de votre "
                                      "réclamation : écrivez sans attendre à l'exploitant du "
                                      "service (ses coordonnées sont sur cette page), qui vous "
                                      "aidera à la récupérer : ",

@@ -122,6 +122,11 @@ class MailRecoveryTest(mf.RelayServer, unittest.TestCase):
         self.assertEqual(withdrawn["Subject"], f"Your claim is withdrawn: {ref}")
         for m in (corrected, withdrawn):
             self.assertNotIn(token, mf.text_of(m))
+        # a withdrawal made with the token: if not by the claimant, whom to write to (no
+        # --operator-email here: the legal page, which names the operator)
+        self.assertIn("If this was not you, someone holds your claim's token: write at once to"
+                      " the service's operator (their address is on this page), who will help"
+                      f" you recover your claim:\n{BASE}/legal?lang=en\n", mf.text_of(withdrawn))
 
 
 if __name__ == "__main__":
