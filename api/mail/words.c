@@ -112,9 +112,10 @@ const struct mail_words mail_words = {
                              "This message goes to the claim's former address; it will receive "
                              "no other."},
     .notice_from_before = {"Message de ", "Message from "},
-    .notice_from_between = {" aux membres de l'action « ",
+    /* French guillemets hold their title with no-break spaces: never a "»" alone on a line */
+    .notice_from_between = {" aux membres de l'action \xc2\xab\xc2\xa0",
                             " to the members of the action \xe2\x80\x9c"},
-    .notice_from_after = {" ».", "\xe2\x80\x9d."},
+    .notice_from_after = {"\xc2\xa0\xc2\xbb.", "\xe2\x80\x9d."},
     .notice_reference = {"Votre référence : ", "Your reference: "},
     .notice_my_claim = {"Votre réclamation : ", "Your claim: "},
     .notice_stop = {"Pour ne plus recevoir les avis non essentiels de cette action (les "
