@@ -70,6 +70,29 @@ is_plain_ascii(const char *s)
     return strstr(s, "=?") == NULL;
 }
 
+/* Appends a plain ASCII subject folded (CRLF before a space) so that its lines keep to the 78
+ * characters RFC 5322 2.1.1 asks for, "Subject: " counted: an association's subject may be
+ * 200 characters long. A word longer than a line stays whole (998 is the hard limit). */
+static void
+fold_plain(const char *s, struct strbuf *out)
+{
+    const size_t start = strlen("Subject: ");
+    size_t col = start;
+
+    for (const char *p = s; *p != '\0';) {
+        const char *space = strchr(p + 1, ' ');
+        size_t w = space != NULL ? (size_t)(space - p) : strlen(p);
+        /* never at the first word: a folded line holds more than white space */
+        if (*p == ' ' && col > start && col + w > 78) {
+            strbuf_puts(out, "\r\n");
+            col = 0;
+        }
+        strbuf_append(out, p, w);
+        col += w;
+        p += w;
+    }
+}
+
 void
 mail_encode_subject(const char *s, struct strbuf *out)
 {
@@ -79,7 +102,7 @@ mail_encode_subject(const char *s, struct strbuf *out)
     bool first = true;
 
     if (is_plain_ascii(s) && n <= 900) {
-        strbuf_puts(out, s);
+        fold_plain(s, out);
         return;
     }
     for (size_t i = 0; i < n;) {
