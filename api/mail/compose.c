@@ -33,14 +33,32 @@ base64(const unsigned char *in, size_t n, struct strbuf *out)
 
 /* Base64 body lines of 76 characters (57 input bytes), CRLF ended. */
 static void
-base64_body(const char *s, struct strbuf *out)
+base64_body(const char *s, size_t n, struct strbuf *out)
 {
-    size_t n = strlen(s);
-
     for (size_t i = 0; i < n; i += 57) {
         base64((const unsigned char *)s + i, n - i < 57 ? n - i : 57, out);
         strbuf_puts(out, "\r\n");
     }
+}
+
+/* Appends s with every line ended by CRLF, whether it came with LF or CRLF: text goes into
+ * base64 in its canonical form (RFC 2045 6.8, RFC 2046 4.1.1), so that a reader decoding it
+ * finds the line ends of a text part whatever the platform (an association's notice may carry
+ * either). */
+static void
+canonical_lines(const char *s, struct strbuf *out)
+{
+    const char *p = s;
+
+    for (const char *lf = strchr(p, '\n'); lf != NULL; lf = strchr(p, '\n')) {
+        size_t n = (size_t)(lf - p);
+        if (n > 0 && p[n - 1] == '\r')
+            n--;
+        strbuf_append(out, p, n);
+        strbuf_puts(out, "\r\n");
+        p = lf + 1;
+    }
+    strbuf_puts(out, p);
 }
 
 static bool
@@ -52,6 +70,29 @@ is_plain_ascii(const char *s)
     return strstr(s, "=?") == NULL;
 }
 
+/* Appends a plain ASCII subject folded (CRLF before a space) so that its lines keep to the 78
+ * characters RFC 5322 2.1.1 asks for, "Subject: " counted: an association's subject may be
+ * 200 characters long. A word longer than a line stays whole (998 is the hard limit). */
+static void
+fold_plain(const char *s, struct strbuf *out)
+{
+    const size_t start = strlen("Subject: ");
+    size_t col = start;
+
+    for (const char *p = s; *p != '\0';) {
+        const char *space = strchr(p + 1, ' ');
+        size_t w = space != NULL ? (size_t)(space - p) : strlen(p);
+        /* never at the first word: a folded line holds more than white space */
+        if (*p == ' ' && col > start && col + w > 78) {
+            strbuf_puts(out, "\r\n");
+            col = 0;
+        }
+        strbuf_append(out, p, w);
+        col += w;
+        p += w;
+    }
+}
+
 void
 mail_encode_subject(const char *s, struct strbuf *out)
 {
@@ -61,7 +102,7 @@ mail_encode_subject(const char *s, struct strbuf *out)
     bool first = true;
 
     if (is_plain_ascii(s) && n <= 900) {
-        strbuf_puts(out, s);
+        fold_plain(s, out);
         return;
     }
     for (size_t i = 0; i < n;) {
@@ -119,12 +160,16 @@ is_fit_url(const char *u)
 static void
 part(struct strbuf *out, const char *boundary, const char *type, const char *body)
 {
+    struct strbuf canonical = {0};
+
     strbuf_printf(out,
                   "--%s\r\n"
                   "Content-Type: %s; charset=UTF-8\r\n"
                   "Content-Transfer-Encoding: base64\r\n\r\n",
                   boundary, type);
-    base64_body(body, out);
+    canonical_lines(body, &canonical);
+    base64_body(canonical.data != NULL ? canonical.data : "", canonical.len, out);
+    strbuf_free(&canonical);
 }
 
 bool
@@ -146,7 +191,9 @@ mail_compose(const struct mail_message *m, time_t now, struct strbuf *out)
     }
     id[sizeof id - 1] = '\0';
     snprintf(boundary, sizeof boundary, "=_recours_%s", id);
-    strbuf_printf(out, "From: %s\r\n", m->from);
+    /* a display name: a mailbox lists who writes, not a bare address (the signature names
+     * recours too) */
+    strbuf_printf(out, "From: recours <%s>\r\n", m->from);
     if (m->reply_to != NULL && m->reply_to[0] != '\0')
         strbuf_printf(out, "Reply-To: %s\r\n", m->reply_to);
     strbuf_printf(out, "To: %s\r\nSubject: ", m->to);

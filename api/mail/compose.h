@@ -29,7 +29,8 @@ struct mail_message {
  * partial message the caller frees) when an address is unfit or the random source fails. */
 bool mail_compose(const struct mail_message *m, time_t now, struct strbuf *out);
 
-/* Appends s as the value of a Subject header: as is when it is printable ASCII, else as
+/* Appends s as the value of a Subject header: as is when it is printable ASCII (folded before
+ * spaces into lines of 78 characters), else as
  * =?UTF-8?B?…?= words of at most 75 characters, folded with CRLF SP, never splitting a
  * UTF-8 sequence. Exposed for the unit test. */
 void mail_encode_subject(const char *s, struct strbuf *out);

@@ -106,10 +106,7 @@ mail_render_notice(const struct notice_mail *n, struct mail_rendered *out)
     enum mail_lang l = mail_lang_of(n->lang);
 
     strbuf_puts(&out->subject, n->subject);
-    strbuf_printf(&out->html, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
-                              "<meta charset=\"utf-8\">\n<title>", mail_lang_code(l));
-    mail_html_escape(n->subject, &out->html);
-    strbuf_puts(&out->html, "</title>\n</head>\n<body>\n");
+    mail_html_start(mail_lang_code(l), n->subject, &out->html);
     strbuf_printf(&out->text, "%s\n\n", n->body);
     html_body(n->body, &out->html);
     sender_lines(out, l, n);

@@ -41,6 +41,25 @@ mail_kind_parse(const char *name, enum mail_kind *out)
 }
 
 void
+mail_html_start(const char *lang, const char *title, struct strbuf *out)
+{
+    /* the viewport: without it a phone lays the message out 980 px wide and shrinks it to a
+     * third; the style breaks a long link (a token's 43 characters) rather than the page's
+     * width, and keeps lines short enough to read on a wide screen. A style element, not a
+     * remote sheet: nothing is fetched when the message is opened. */
+    strbuf_printf(out,
+                  "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                  "<title>",
+                  lang);
+    mail_html_escape(title, out);
+    strbuf_puts(out, "</title>\n"
+                     "<style>body{max-width:40em;line-height:1.4}"
+                     "a{overflow-wrap:anywhere;word-break:break-all}</style>\n"
+                     "</head>\n<body>\n");
+}
+
+void
 mail_para(struct mail_rendered *r, const char *text)
 {
     strbuf_printf(&r->text, "%s\n\n", text);
@@ -64,7 +83,12 @@ mail_html_link(const char *url, struct strbuf *out)
 static void
 lead_para(struct mail_rendered *r, const char *lead, const char *what, bool is_link)
 {
-    strbuf_printf(&r->text, is_link ? "%s\n%s\n\n" : "%s%s\n", lead, what);
+    size_t n = strlen(lead);
+
+    /* the lead of a link ends its line: without the space it ends with ("…: ") */
+    while (is_link && n > 0 && lead[n - 1] == ' ')
+        n--;
+    strbuf_printf(&r->text, is_link ? "%.*s\n%s\n\n" : "%.*s%s\n", (int)n, lead, what);
     strbuf_puts(&r->html, "<p>");
     mail_html_escape(lead, &r->html);
     strbuf_puts(&r->html, is_link ? "<br>" : "<strong>");
@@ -151,6 +175,20 @@ correct_until(struct mail_rendered *r, enum mail_lang l, const struct mail_facts
     strbuf_free(&intro);
 }
 
+/* If the claimant did not do it (a change of address, a withdrawal, both made with the claim's
+ * token), someone else holds the token: whom to write to, the operator (the legal page, which
+ * names them, when no address is set); nothing when the facts name neither. */
+static void
+not_you_write(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
+{
+    if (f->operator_email != NULL && f->operator_email[0] != '\0') {
+        field(r, mail_words.not_you_operator[l], f->operator_email);
+        strbuf_puts(&r->text, "\n"); /* a paragraph of its own, as in the HTML part */
+    } else if (f->legal_url != NULL) {
+        page_link(r, l, mail_words.not_you_operator_page[l], f->legal_url);
+    }
+}
+
 /* To the old address: when the address changed and to what (masked), and, if this was not its
  * owner, whom to write to: the operator (a recovery by email would go to the new address). */
 static void
@@ -167,10 +205,7 @@ address_changed(struct mail_rendered *r, enum mail_lang l, const struct mail_fac
     mail_para(r, what.data);
     strbuf_free(&what);
     claim_facts(r, l, f);
-    if (f->operator_email != NULL && f->operator_email[0] != '\0')
-        field(r, mail_words.address_changed_not_you[l], f->operator_email);
-    else
-        page_link(r, l, mail_words.address_changed_not_you_page[l], f->legal_url);
+    not_you_write(r, l, f);
     mail_para(r, mail_words.address_changed_last[l]);
 }
 
@@ -196,6 +231,7 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
     case MAIL_CLAIM_WITHDRAWN:
         claim_facts(r, l, f);
         mail_para(r, mail_words.withdrawn_intro[l]);
+        not_you_write(r, l, f);
         break;
     case MAIL_CLAIM_REJECTED:
     case MAIL_MEMBER_REMOVED: {
@@ -204,6 +240,7 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
         claim_facts(r, l, f);
         mail_para(r, rejected ? mail_words.rejected_intro[l] : mail_words.removed_intro[l]);
         field(r, mail_words.reason_label[l], f->reason != NULL ? f->reason : "");
+        strbuf_puts(&r->text, "\n");
         if (rejected)
             correct_until(r, l, f);
         else
@@ -248,12 +285,7 @@ mail_render(const struct mail_facts *f, struct mail_rendered *out)
     enum mail_lang l = mail_lang_of(f->lang);
 
     subject(out, l, f);
-    strbuf_printf(&out->html,
-                  "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-                  "<title>",
-                  mail_lang_code(l));
-    mail_html_escape(out->subject.data, &out->html);
-    strbuf_puts(&out->html, "</title>\n</head>\n<body>\n");
+    mail_html_start(mail_lang_code(l), out->subject.data, &out->html);
     mail_para(out, mail_words.greeting[l]);
     body(out, l, f);
     mail_para(out, mail_words.no_token_note[l]);

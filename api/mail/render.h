@@ -39,7 +39,8 @@ struct mail_facts {
     const char *reason;         /* rejected, removed: the reason in words */
     const char *correctable_until; /* rejected: "YYYY-MM-DD", NULL without a window */
     /* address-changed: the day of the correction ("YYYY-MM-DD", UTC), the new address masked
-     * (mail/mask.h), the operator's address to write to ("" or NULL: the legal page's URL) */
+     * (mail/mask.h); address-changed and withdrawn: the operator's address to write to if the
+     * claimant did not do it ("" or NULL: the legal page's URL; both NULL: neither said) */
     const char *changed_on;
     const char *masked_new_address;
     const char *operator_email;
@@ -58,6 +59,10 @@ struct mail_rendered {
 void mail_render(const struct mail_facts *f, struct mail_rendered *out);
 
 void mail_rendered_free(struct mail_rendered *r);
+
+/* Appends the start of a message's HTML document, up to <body>: its language, charset, a
+ * viewport for phones, title (escaped) and a small inline style. */
+void mail_html_start(const char *lang, const char *title, struct strbuf *out);
 
 /* Appends the paragraph text to both parts of r: a line and a blank one in the text part, an
  * escaped <p> in the HTML part. */

@@ -68,7 +68,7 @@ const struct mail_words mail_words = {
                        "The association representing you reviewed your claim and did not "
                        "accept it."},
     .rejected_correct_before = {"Vous pouvez la corriger jusqu'au ", "You may correct it until "},
-    .rejected_correct_after = {" (avec votre jeton de réclamation) : elle sera alors examinée "
+    .rejected_correct_after = {" (avec votre jeton de réclamation) ; elle sera alors examinée "
                                "de nouveau : ",
                                " (with your claim token); it will then be reviewed again: "},
     .rejected_final_intro = {"Pour la consulter (avec votre jeton de réclamation) : ",
@@ -94,13 +94,13 @@ const struct mail_words mail_words = {
     .address_changed_after = {". Les messages sur cette réclamation iront désormais à cette "
                               "adresse.",
                               ". Messages about this claim now go to that address."},
-    .address_changed_not_you = {"Si ce n'est pas vous, quelqu'un détient le jeton de votre "
+    .not_you_operator = {"Si ce n'est pas vous, quelqu'un détient le jeton de votre "
                                 "réclamation : écrivez sans attendre à l'exploitant du service, "
                                 "qui vous aidera à la récupérer : ",
                                 "If this was not you, someone holds your claim's token: write "
                                 "at once to the service's operator, who will help you recover "
                                 "your claim: "},
-    .address_changed_not_you_page = {"Si ce n'est pas vous, quelqu'un détient le jeton de votre "
+    .not_you_operator_page = {"Si ce n'est pas vous, quelqu'un détient le jeton de votre "
                                      "réclamation : écrivez sans attendre à l'exploitant du "
                                      "service (ses coordonnées sont sur cette page), qui vous "
                                      "aidera à la récupérer : ",
@@ -112,9 +112,10 @@ const struct mail_words mail_words = {
                              "This message goes to the claim's former address; it will receive "
                              "no other."},
     .notice_from_before = {"Message de ", "Message from "},
-    .notice_from_between = {" aux membres de l'action « ",
+    /* French guillemets hold their title with no-break spaces: never a "»" alone on a line */
+    .notice_from_between = {" aux membres de l'action \xc2\xab\xc2\xa0",
                             " to the members of the action \xe2\x80\x9c"},
-    .notice_from_after = {" ».", "\xe2\x80\x9d."},
+    .notice_from_after = {"\xc2\xa0\xc2\xbb.", "\xe2\x80\x9d."},
     .notice_reference = {"Votre référence : ", "Your reference: "},
     .notice_my_claim = {"Votre réclamation : ", "Your claim: "},
     .notice_stop = {"Pour ne plus recevoir les avis non essentiels de cette action (les "

@@ -55,8 +55,9 @@ struct mail_words {
     const char *address_changed_recently[MAIL_N_LANGS]; /* no day known */
     const char *address_changed_between[MAIL_N_LANGS];
     const char *address_changed_after[MAIL_N_LANGS];
-    const char *address_changed_not_you[MAIL_N_LANGS];      /* then the operator's address */
-    const char *address_changed_not_you_page[MAIL_N_LANGS]; /* then the legal page's URL */
+    /* "if this was not you" (a change of address, a withdrawal: someone holds the token) */
+    const char *not_you_operator[MAIL_N_LANGS];      /* then the operator's address */
+    const char *not_you_operator_page[MAIL_N_LANGS]; /* then the legal page's URL */
     const char *address_changed_last[MAIL_N_LANGS];
     /* what recours adds around an association's notice (notice_render.c) */
     const char *notice_from_before[MAIL_N_LANGS];  /* "Message from " association */

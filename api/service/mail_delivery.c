@@ -107,6 +107,17 @@ gone(struct delivery *d, const char *reason)
     return GONE;
 }
 
+/* Whom a claimant writes to when a change made with their token was not theirs (a change of
+ * address, a withdrawal): the operator, or the legal page that names them. */
+static void
+operator_contact(struct delivery *d)
+{
+    /* the setting's default is a "(not configured: …)" text, as on the site's pages */
+    if (d->ms->operator_email != NULL && strchr(d->ms->operator_email, '@') != NULL)
+        d->f.operator_email = d->ms->operator_email;
+    d->f.legal_url = arena_printf(d->a, "%s/legal", d->ms->public_url);
+}
+
 /* The notice of a changed address goes to the old address, which only its row holds (sealed,
  * migration 0027), and shows the claim's new address masked and the day of the change. */
 static int
@@ -129,10 +140,7 @@ gather_moved(struct delivery *d, const char *new_address)
     strbuf_free(&masked);
     if (gmtime_r(&at, &tm) != NULL && strftime(day, sizeof day, "%Y-%m-%d", &tm) > 0)
         d->f.changed_on = arena_strdup(d->a, day);
-    /* the setting's default is a "(not configured: …)" text, as on the site's pages */
-    if (d->ms->operator_email != NULL && strchr(d->ms->operator_email, '@') != NULL)
-        d->f.operator_email = d->ms->operator_email;
-    d->f.legal_url = arena_printf(d->a, "%s/legal", d->ms->public_url);
+    operator_contact(d);
     return GATHERED;
 }
 
@@ -155,6 +163,8 @@ gather_claim(struct delivery *d)
         return gone(d, "the claim's personal data cannot be opened");
     if (d->f.kind == MAIL_ADDRESS_CHANGED)
         return gather_moved(d, d->to);
+    if (d->f.kind == MAIL_CLAIM_WITHDRAWN)
+        operator_contact(d);
     if (d->f.kind == MAIL_CLAIM_REJECTED || d->f.kind == MAIL_MEMBER_REMOVED) {
         const char *code = NULL;
         rc = db_ws_outbox_reason(d->c, d->it.id, d->a, &code);

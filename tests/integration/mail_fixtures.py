@@ -5,6 +5,7 @@ outbox read raw, .eml files read back."""
 
 import email
 import email.policy
+import email.utils
 import glob
 import hashlib
 import hmac
@@ -56,8 +57,45 @@ def parse(raw):
     return email.message_from_bytes(raw, policy=email.policy.default)
 
 
+def assert_well_formed(test, raw):
+    """Checks raw (bytes, as the relay got it or the .eml holds it) as mail software reads it
+    (docs/mail.md): CRLF lines of at most 998 octets, headers in ASCII (a subject that is not is
+    RFC 2047-encoded), a From with a display name, a Date and a Message-ID that parse,
+    Auto-Submitted, a multipart/alternative of a text and an HTML part in UTF-8 and base64, the
+    text in its canonical form (CRLF) without trailing spaces, the HTML laid out for a phone
+    and fetching nothing. Returns the message parsed."""
+    lines = raw.split(b"\r\n")
+    test.assertEqual(lines[-1], b"", "the message ends with CRLF")
+    for line in lines:
+        test.assertLessEqual(len(line), 998, "RFC 5322 line length")
+        test.assertNotIn(b"\n", line, "a bare LF")
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    test.assertTrue(head.isascii(), "headers are ASCII (RFC 2047 words for the rest)")
+    msg = parse(raw)
+    test.assertRegex(str(msg["From"]), r"^recours <[^<>@\s]+@[^<>@\s]+>$")
+    test.assertIsNotNone(email.utils.parsedate_to_datetime(str(msg["Date"])).tzinfo)
+    test.assertRegex(str(msg["Message-ID"]), r"^<[0-9a-f]{32}@[^<>\s]+>$")
+    test.assertEqual(msg["Auto-Submitted"], "auto-generated")
+    test.assertEqual(msg.get_content_type(), "multipart/alternative")
+    parts = list(msg.iter_parts())
+    test.assertEqual([p.get_content_type() for p in parts], ["text/plain", "text/html"])
+    for p in parts:
+        test.assertEqual(p.get_content_charset(), "utf-8")
+        test.assertEqual(p["Content-Transfer-Encoding"], "base64")
+    text = parts[0].get_payload(decode=True)
+    test.assertNotRegex(text, rb"(?<!\r)\n", "text in canonical form: CRLF line ends")
+    for line in text.split(b"\r\n"):
+        if line != b"-- ":  # the signature's delimiter (RFC 3676 4.3)
+            test.assertEqual(line, line.rstrip(), "a line ends with a space")
+    html = parts[1].get_payload(decode=True).decode("utf-8")
+    test.assertIn('<meta name="viewport" content="width=device-width, initial-scale=1">', html)
+    test.assertNotRegex(html, r"(?i)<img|src=|<link|url\(", "nothing fetched when opened")
+    return msg
+
+
 def text_of(msg):
-    return msg.get_body(("plain",)).get_content()
+    """The text part as a reader sees it: its canonical CRLF line ends (what is sent) as \\n."""
+    return msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
 
 
 def html_of(msg):

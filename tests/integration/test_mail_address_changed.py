@@ -46,11 +46,14 @@ def due_now(url):
     cf.psql("UPDATE outbox SET next_attempt_at = now() WHERE state = 'queued'", url=url)
 
 
-def notice_to(relay, old, new):
+def notice_to(relay, old, new, test=None):
     """The notice among the messages to the old address (the claim's confirmation goes there
-    too when it was delivered before the correction: a message is rendered when delivered)."""
+    too when it was delivered before the correction: a message is rendered when delivered);
+    each checked as mail software reads it when a test is given (mf.assert_well_formed)."""
+    read = mf.parse if test is None else (lambda raw: mf.assert_well_formed(test, raw))
+
     def found():
-        msgs = [mf.parse(m.data) for m in relay.messages(old)]
+        msgs = [read(m.data) for m in relay.messages(old)]
         return [m for m in msgs if masked(new) in mf.text_of(m)]
     return harness.poll(found, 30, what="the notice at the old address")[0]
 
@@ -101,14 +104,14 @@ class AddressChangedTest(unittest.TestCase):
         relay.wait_messages(old)  # the confirmation of the claim
         new = "moved." + old
         self.correct(server, receipt, {"claimant": {"email": new}})
-        notice = notice_to(relay, old, new)
+        notice = notice_to(relay, old, new, self)
         self.assertEqual(notice["Content-Language"], "en")
         self.assert_notice(notice, receipt, old, new,
                            ["The email address of your claim was changed on",
                             "If this was not you, someone holds your claim's token"])
         self.assertTrue(notice["Subject"].startswith("The email address of your claim was "
                                                      "changed"))
-        corrected = mf.parse(relay.wait_messages(new)[0].data)
+        corrected = mf.assert_well_formed(self, relay.wait_messages(new)[0].data)
         self.assertIn("Your claim has just been corrected", mf.text_of(corrected))
         self.assertIn("https://recours.example/confirm-email/", mf.text_of(corrected))
         self.assertNotIn(receipt["token"].encode(), corrected.as_bytes())
@@ -132,7 +135,7 @@ class AddressChangedTest(unittest.TestCase):
         self.assertEqual(clear, [["0"]], "the old address only sealed")
         relay.start()
         due_now(self.url)
-        notice = notice_to(relay, old, new)
+        notice = notice_to(relay, old, new, self)
         self.assertEqual(notice["Content-Language"], "fr")
         self.assert_notice(notice, receipt, old, new,
                            ["L'adresse électronique de votre réclamation a été remplacée le",

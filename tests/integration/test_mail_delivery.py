@@ -69,10 +69,10 @@ class MailDeliveryTest(unittest.TestCase):
         server = self.server(["--smtp-url", relay.url])
         body_en, receipt_en = self.claim(server, lang="en")
         body_fr, receipt_fr = self.claim(server)  # no lang: French, the site's default
-        msg = mf.parse(relay.wait_messages(body_en["claimant"]["email"])[0].data)
+        msg = mf.assert_well_formed(self, relay.wait_messages(body_en["claimant"]["email"])[0].data)
         self.assert_confirmation(msg, receipt_en, body_en, "Your claim has been registered", "en")
         self.assertEqual(msg["Content-Language"], "en")
-        msg_fr = mf.parse(relay.wait_messages(body_fr["claimant"]["email"])[0].data)
+        msg_fr = mf.assert_well_formed(self, relay.wait_messages(body_fr["claimant"]["email"])[0].data)
         self.assert_confirmation(msg_fr, receipt_fr, body_fr,
                                  "Votre réclamation a bien été enregistrée", "fr")
         # the subject is RFC 2047-encoded UTF-8 and reads back as written
@@ -161,7 +161,7 @@ class MailDeliveryTest(unittest.TestCase):
             self.assertEqual(r.status, 200, r)
         self.assertEqual(cf.psql(verified, url=self.url), [["t"]], "same address: confirmed")
         msgs = relay.wait_messages(body["claimant"]["email"], n=2)
-        self.assertNotIn("/confirm-email/", mf.text_of(mf.parse(msgs[1].data)))
+        self.assertNotIn("/confirm-email/", mf.text_of(mf.assert_well_formed(self, msgs[1].data)))
         new_email = "moved." + body["claimant"]["email"]
         with harness.Client(server) as c:
             r = cf.claim_request(c, "PATCH", ref, token, {"claimant": {"email": new_email}})
@@ -171,7 +171,7 @@ class MailDeliveryTest(unittest.TestCase):
         confirm(first, status=404)
         self.assertEqual(cf.psql(verified, url=self.url), [["f"]], "the old link confirmed")
         self.assertEqual(cf.psql(pending, url=self.url), [["t"]], "the risk check of the email")
-        msg = mf.parse(relay.wait_messages(new_email)[0].data)
+        msg = mf.assert_well_formed(self, relay.wait_messages(new_email)[0].data)
         self.assertIn("To confirm your email address", mf.text_of(msg))
         confirm(msg)
         self.assertEqual(cf.psql(verified, url=self.url), [["t"]])
@@ -223,7 +223,7 @@ class MailDeliveryTest(unittest.TestCase):
         self.assertTrue(got.tls, "the message went over STARTTLS")
         self.assertEqual(got.login, "recours")
         self.assertEqual(got.mail_from, "noreply@recours.example")
-        msg = mf.parse(got.data)
+        msg = mf.assert_well_formed(self, got.data)
         self.assertEqual(msg["Reply-To"], "contact@recours.example")
         self.assertTrue(msg["Message-ID"].endswith("@recours.example>"))
         self.assertIn(receipt["reference"], msg["Subject"])
@@ -301,7 +301,7 @@ class MailDeliveryTest(unittest.TestCase):
         self.assertEqual(len(files), 1)
         self.assertEqual(oct(os.stat(files[0]).st_mode & 0o777), "0o600")
         with open(files[0], "rb") as f:
-            msg = mf.parse(f.read())
+            msg = mf.assert_well_formed(self, f.read())
         self.assert_confirmation(msg, receipt, body, "Your claim has been registered", "en")
         leftovers = [n for n in os.listdir(os.path.dirname(files[0])) if n.endswith(".tmp")]
         self.assertEqual(leftovers, [])

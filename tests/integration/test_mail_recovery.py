@@ -47,7 +47,7 @@ class MailRecoveryTest(mf.RelayServer, unittest.TestCase):
         harness.poll(lambda: [r for r in mf.outbox(self.url, "kind = 'recovery'")
                               if r[4] == "no active claim matches"], 30,
                      what="the unknown address settled")
-        msg = mf.parse(self.relay.wait_messages(email, n=2)[1].data)
+        msg = mf.assert_well_formed(self, self.relay.wait_messages(email, n=2)[1].data)
         self.assertEqual(msg["Subject"], "Your link to get a new token")
         text = mf.text_of(msg)
         self.assertIn(receipt["reference"], text)
@@ -114,14 +114,19 @@ class MailRecoveryTest(mf.RelayServer, unittest.TestCase):
         with harness.Client(self.server) as c:
             r = cf.claim_request(c, "PATCH", ref, token, {"payment_preference": "cash"})
         self.assertEqual(r.status, 200, repr(r))
-        corrected = mf.parse(self.relay.wait_messages(email, n=2)[1].data)
+        corrected = mf.assert_well_formed(self, self.relay.wait_messages(email, n=2)[1].data)
         self.assertEqual(corrected["Subject"], f"Your claim was corrected: {ref}")
         r = self.request("DELETE", f"/v1/claims/{ref}", token=token)
         self.assertEqual(r.status, 200, repr(r))
-        withdrawn = mf.parse(self.relay.wait_messages(email, n=3)[2].data)
+        withdrawn = mf.assert_well_formed(self, self.relay.wait_messages(email, n=3)[2].data)
         self.assertEqual(withdrawn["Subject"], f"Your claim is withdrawn: {ref}")
         for m in (corrected, withdrawn):
             self.assertNotIn(token, mf.text_of(m))
+        # a withdrawal made with the token: if not by the claimant, whom to write to (no
+        # --operator-email here: the legal page, which names the operator)
+        self.assertIn("If this was not you, someone holds your claim's token: write at once to"
+                      " the service's operator (their address is on this page), who will help"
+                      f" you recover your claim:\n{BASE}/legal?lang=en\n", mf.text_of(withdrawn))
 
 
 if __name__ == "__main__":

@@ -36,10 +36,12 @@ def claim_id(reference, url=None):
                        url=url)[0][0])
 
 
-def notice_messages(relay, to, marker):
+def notice_messages(relay, to, marker, test=None):
     """The messages to address `to` whose subject contains marker (the confirmations of the
-    claims go to the same addresses)."""
-    return [m for m in (mf.parse(r.data) for r in relay.messages(to)) if marker in str(m["Subject"])]
+    claims go to the same addresses); each checked as mail software reads it when a test is
+    given (mf.assert_well_formed)."""
+    read = mf.parse if test is None else (lambda raw: mf.assert_well_formed(test, raw))
+    return [m for m in (read(r.data) for r in relay.messages(to)) if marker in str(m["Subject"])]
 
 
 class NoticesTest(unittest.TestCase):
@@ -127,7 +129,7 @@ class NoticesTest(unittest.TestCase):
         for m, lang, subject in ((fr1, "fr", "Audience fixée"), (fr2, "fr", "Audience fixée"),
                                  (en, "en", "Hearing set")):
             email = m["body"]["claimant"]["email"]
-            msgs = harness.poll(lambda: notice_messages(self.relay, email, tag) or None, 30,
+            msgs = harness.poll(lambda: notice_messages(self.relay, email, tag, self) or None, 30,
                                 what="the notice at the relay")
             self.assertEqual(len(msgs), 1, f"one message for {m['reference']}")
             msg = msgs[0]

@@ -36,6 +36,41 @@ ascii_subject_stays_plain(void **state)
     free(out);
 }
 
+/* A long ASCII subject (an association's may have 200 characters) is folded before spaces into
+ * lines of at most 78 characters, "Subject: " counted, and unfolds to itself. */
+static void
+long_ascii_subject_is_folded_at_spaces(void **state)
+{
+    (void)state;
+    char in[201] = "";
+    while (strlen(in) + 7 <= 200)
+        strcat(in, "Hearing");
+    memcpy(in + 20, " ", 1);
+    memcpy(in + 90, " ", 1);
+    memcpy(in + 91, " ", 1); /* two spaces: the fold keeps both */
+    memcpy(in + 150, " ", 1);
+    char *out = subject_of(in);
+    struct strbuf unfolded = {0};
+    size_t col = strlen("Subject: "), lines = 1;
+    for (const char *p = out; *p != '\0'; p++) {
+        if (p[0] == '\r' && p[1] == '\n') {
+            assert_true(p[2] == ' ');
+            assert_true(col <= 78);
+            col = 0;
+            lines++;
+            p++;
+            continue;
+        }
+        strbuf_append(&unfolded, p, 1);
+        col++;
+    }
+    assert_true(col <= 78);
+    assert_true(lines >= 3);
+    assert_string_equal(unfolded.data, in);
+    strbuf_free(&unfolded);
+    free(out);
+}
+
 static void
 utf8_subject_is_encoded(void **state)
 {
@@ -111,6 +146,7 @@ a_message_has_its_headers_and_crlf_lines_only(void **state)
     (void)state;
     struct mail_message m = message("a@example.org");
     assert_true(mail_compose(&m, 0, &sb));
+    assert_non_null(strstr(sb.data, "From: recours <recours@example.org>\r\n"));
     assert_non_null(strstr(sb.data, "\r\nAuto-Submitted: auto-generated\r\n"));
     assert_non_null(strstr(sb.data, "\r\nDate: Thu, 01 Jan 1970 00:00:00 +0000\r\n"));
     assert_non_null(strstr(sb.data, "@example.org>\r\n"));
@@ -271,6 +307,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ascii_subject_stays_plain),
+        cmocka_unit_test(long_ascii_subject_is_folded_at_spaces),
         cmocka_unit_test(utf8_subject_is_encoded),
         cmocka_unit_test(long_subject_is_folded_on_character_boundaries),
         cmocka_unit_test(dates_are_rfc5322),
