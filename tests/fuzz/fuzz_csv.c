@@ -3,7 +3,8 @@
  * (',', ';' or TAB) and whether the row has absent cells; the rest, split on NUL bytes, gives
  * the cells. The row written is read back by a strict RFC 4180 reader (below), and must give:
  * exactly as many cells, each the cell as sent (absent ones empty), with a ' put in front of a
- * formula-like one, so that no cell read back starts with = + - @ TAB or CR; an unquoted cell
+ * formula-like or number-like one (csv_needs_mark), so that no cell read back starts with
+ * = + - @ TAB or CR, nor is one a spreadsheet would turn into a number; an unquoted cell
  * holds no separator, quote, CR or LF; the row ends with its one CRLF. */
 #include <stdbool.h>
 #include <string.h>
@@ -51,14 +52,14 @@ read_field(const char *s, size_t len, size_t *at, char sep, struct strbuf *out)
     return true;
 }
 
-/* The cell as the writer must store it: ' in front of a formula-like one. */
+/* The cell as the writer must store it: ' in front of a formula-like or number-like one. */
 static void
 expected_cell(const char *cell, struct strbuf *out)
 {
     strbuf_append(out, "", 0);
     if (cell == NULL)
         return;
-    if (csv_is_formula_like(cell))
+    if (csv_needs_mark(cell))
         strbuf_append(out, "'", 1);
     strbuf_puts(out, cell);
 }
@@ -96,7 +97,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(read_field(row.data, row.len, &at, sep, &got));
         expected_cell(cells[i], &want);
         FUZZ_CHECK(got.len == want.len && memcmp(got.data, want.data, got.len) == 0);
-        FUZZ_CHECK(!csv_is_formula_like(got.data));
+        FUZZ_CHECK(!csv_needs_mark(got.data));
         FUZZ_CHECK(quoted == csv_needs_quotes(want.data, sep));
         strbuf_free(&got);
         strbuf_free(&want);
