@@ -191,6 +191,7 @@ not_found(struct request *rq, const struct web_ctx *w, struct my_claim_state *st
 {
     st->notice_key = "my.not_found";
     st->notice_kind = "error";
+    st->sent = "not_found";
     return render(rq, w, 404, st);
 }
 
@@ -319,6 +320,7 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
         /* nothing to look up: say what is missing, not that it was not recognised */
         st.notice_key = "my.missing";
         st.notice_kind = "error";
+        st.sent = "missing";
         return render(rq, w, 422, &st);
     }
     if (!become_claimant(rq, st.reference, token))
@@ -381,6 +383,56 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
     return claim_page(rq, w, f, now.doc, &st, a.status >= 400 && a.status < 600 ? a.status : 500);
 }
 
+/* The refusals of the access and recovery forms that their language switch says again
+ * (their `sent`), besides the waits (page_wait_kept). */
+static const struct {
+    const char *sent, *key;
+    int status;
+} access_refusals[] = {
+    {"not_found", "my.not_found", 404},
+    {"missing", "my.missing", 422},
+    {"bad_email", "myform.lost_bad_email", 422},
+};
+
+/* The language switch of the access or recovery form (a button of the form posted): the
+ * access page again in that language with what was typed but the token, which is never
+ * written back; nothing is looked up. A refusal the form came back with is said again (a
+ * wait with what is left of it), with its status. */
+static struct reply
+reshow_access(struct request *rq, const struct web_ctx *w, const struct form *f, bool recovering)
+{
+    struct my_claim_state st = {.recovering = recovering};
+    const char *sent = form_get(f, CLAIM_FORM_SENT, NULL), *left = NULL;
+    int status = 200;
+
+    if (recovering) {
+        st.recover_email = form_get(f, "email", NULL);
+        st.recover_reference = form_get(f, "reference", NULL);
+    } else {
+        st.reference = form_get(f, "reference", NULL);
+        st.offer_action = form_get(f, "action", NULL);
+        if (st.offer_action != NULL && !uuid_is_valid(st.offer_action))
+            st.offer_action = NULL;
+    }
+    for (size_t i = 0; sent != NULL && i < sizeof access_refusals / sizeof access_refusals[0];
+         i++)
+        if (strcmp(sent, access_refusals[i].sent) == 0) {
+            st.notice_key = access_refusals[i].key;
+            status = access_refusals[i].status;
+        }
+    if (st.notice_key == NULL && sent != NULL && page_wait_again(rq, sent, &st.notice_key, &left))
+        status = left == NULL ? 200 : strncmp(sent, "rate_limited", 12) == 0 ? 429 : 503;
+    if (st.notice_key == NULL)
+        return render(rq, w, 200, &st);
+    st.notice_kind = "error";
+    st.notice_param = left;
+    st.sent = sent;
+    struct reply page = render(rq, w, status, &st);
+    if (left != NULL)
+        reply_add_header(&page, "Retry-After", left);
+    return page;
+}
+
 /* "I lost my token": the same answer whether a claim matches or not (recovery.c). */
 static struct reply
 recover(struct request *rq, const struct web_ctx *w, const struct form *f)
@@ -408,6 +460,10 @@ recover(struct request *rq, const struct web_ctx *w, const struct form *f)
                     : a.status == 422 ? "myform.lost_bad_email"
                                       : "claim.err.unavailable";
     st.notice_param = a.retry_after != NULL ? a.retry_after : "30";
+    st.recovering = true;
+    st.sent = a.status == 422 ? "bad_email"
+                              : page_wait_kept(rq, a.status == 429 ? "rate_limited" : "unavailable",
+                                               st.notice_param);
     struct reply page = render(rq, w, a.status == 422 ? 422 : a.status == 429 ? 429 : 503, &st);
     if (a.retry_after != NULL)
         reply_add_header(&page, "Retry-After", a.retry_after);
@@ -464,6 +520,8 @@ handle_page_my_claim_post(struct request *rq)
      * claim again in that language, the correction as typed, nothing saved */
     if (switched && strcmp(what, "correct") == 0)
         return claimant_action(rq, &w, &f, "reshow");
+    if (switched && (strcmp(what, "open") == 0 || strcmp(what, "recover") == 0))
+        return reshow_access(rq, &w, &f, strcmp(what, "recover") == 0);
     if (strcmp(what, "recover") == 0)
         return recover(rq, &w, &f);
     if (strcmp(what, "redeem") == 0)
@@ -542,10 +600,15 @@ page_my_claim_rate_limited(struct request *rq, struct reply *out)
     st.notice_param = limit_seconds(rq);
     if (strcmp(what, "open") == 0) {
         st.reference = form_get(&f, "reference", NULL);
+        st.offer_action = form_get(&f, "action", NULL);
+        if (st.offer_action != NULL && !uuid_is_valid(st.offer_action))
+            st.offer_action = NULL;
     } else {
         st.recover_email = form_get(&f, "email", NULL);
         st.recover_reference = form_get(&f, "reference", NULL);
+        st.recovering = true;
     }
+    st.sent = page_wait_kept(rq, "rate_limited", st.notice_param); /* said again at its switch */
     *out = render(rq, &w, 429, &st);
     return true;
 }
