@@ -170,6 +170,11 @@ async function journey(browser, { js, lang, size, tag }) {
     contains(await text("#email-error"), lang === "fr" ? "Saisissez une adresse e-mail" : "Enter an email address",
         "the error beside the email");
     contains(await text("#error-summary"), lang === "fr" ? "Adresse e-mail" : "Email", "the summary names the field");
+    // what a screen reader says first: the tab's title, with or without JavaScript; with it,
+    // the focus is on the summary (without it, the page's top, as any page loaded)
+    check((await page.title()).startsWith(lang === "fr" ? "Erreur" : "Error"), "the title says there is an error");
+    if (js)
+        equal(await page.evaluate(() => document.activeElement.id), "error-summary", "the focus on the summary");
     equal(await page.inputValue("#family_name"), p.family, "values kept");
     check(await page.isChecked("#mandate"), "the mandate box kept");
     await axe("form with errors");
@@ -215,6 +220,9 @@ async function journey(browser, { js, lang, size, tag }) {
     contains(await text("#receipt"), setup.association_name, "the mandate given, to whom");
     contains(await page.title(), lang === "fr" ? "Votre réclamation est enregistrée" : "Your claim is registered",
         "the receipt's title");
+    check(!(await page.title()).startsWith(lang === "fr" ? "Erreur" : "Error"), "no error in the receipt's title");
+    if (js)
+        equal(await page.evaluate(() => document.activeElement.id), "receipt-h2", "the focus on the receipt's heading");
     await axe("receipt");
     // nothing on the page names the form the receipt replaced (the Nu checker's "form
     // attribute must refer to a form element"), and the errors' summary had a role for its name
@@ -451,8 +459,15 @@ async function evidenceSwitchJs(browser, receipt, listed) {
     steps.current = "evidence: attached with JavaScript";
     await page.setInputFiles("#evidence-file", { name: chosen, mimeType: "application/pdf",
         buffer: Buffer.from("%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n") });
+    // its live region says the sending once (the percentage is the bar's), not each step
+    const said = [];
+    await page.exposeFunction("evidenceStatusSaid", (text) => said.push(text));
+    await page.evaluate(() => { const s = document.getElementById("evidence-status");
+        new MutationObserver(() => window.evidenceStatusSaid(s.textContent))
+            .observe(s, { childList: true, characterData: true, subtree: true }); });
     await page.click("#evidence-add");
     await page.locator("#claim-status.status-success").waitFor();
+    equal(JSON.stringify(said), JSON.stringify(["Envoi du fichier…"]), "the upload said once");
     contains(await page.locator("#claim-status").innerText(), "Le fichier a été joint", "the page says it was attached");
     equal(await page.locator("#evidence-list li").count(), 2, "the second file listed");
     check(await page.locator("#evidence-dropped").count() === 0, "nothing said forgotten any more");
