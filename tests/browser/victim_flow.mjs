@@ -137,7 +137,7 @@ async function journey(browser, { js, lang, size, tag }) {
     for (const to of [away, lang]) {
         steps.current = `${tag}: the claim form's language switch to ${to}`;
         await page.click(`.lang-switch [lang="${to}"]`);
-        await page.waitForFunction((code) => document.documentElement.lang === code &&
+        await page.waitForFunction((code) => document.documentElement?.lang === code &&
             document.getElementById("claim-form"), to);
         equal(await page.inputValue("#family_name"), p.family, "the family name kept");
         equal(await page.inputValue("#city"), p.city, "the city kept");
@@ -192,7 +192,7 @@ async function journey(browser, { js, lang, size, tag }) {
         lang === "fr" ? "Adresse e-mail" : "Email"]]) {
         steps.current = `${tag}: the errors through the language switch to ${to}`;
         await page.click(`.lang-switch [lang="${to}"]`);
-        await page.waitForFunction((code) => document.documentElement.lang === code &&
+        await page.waitForFunction((code) => document.documentElement?.lang === code &&
             document.getElementById("claim-form"), to);
         contains(await text("#email-error"), said, "the error beside the email, in its language");
         contains(await text("#error-summary"), field, "the summary, in its language");
@@ -242,7 +242,7 @@ async function journey(browser, { js, lang, size, tag }) {
         [lang, lang === "fr" ? "Votre référence" : "Your reference"]]) {
         steps.current = `${tag}: language switch to ${to}`;
         await page.click(`.lang-switch [lang="${to}"]`);
-        await page.waitForFunction((code) => document.documentElement.lang === code && document.getElementById("claim-h2"), to);
+        await page.waitForFunction((code) => document.documentElement?.lang === code && document.getElementById("claim-h2"), to);
         equal(await text("#receipt-token"), token, "the token still on show");
         contains(await text("#receipt h2"), heading, "the secrets' heading");
         contains(await text("#claim-h2"), reference, "the claim opened with them");
@@ -267,7 +267,7 @@ async function journey(browser, { js, lang, size, tag }) {
         const switched = page.waitForResponse((r) => r.request().method() === "POST");
         await page.click(`.lang-switch [lang="${other}"]`);
         equal((await switched).status(), 409, "the switch answers as the refused post did");
-        await page.waitForFunction((code) => document.documentElement.lang === code, other);
+        await page.waitForFunction((code) => document.documentElement?.lang === code, other);
         contains(await text("#form-notice"), other === "fr" ? "Une réclamation existe déjà"
             : "A claim already exists", "the refusal said again, in the other language");
         equal(await page.inputValue("#email"), p.email, "values kept");
@@ -288,7 +288,7 @@ async function journey(browser, { js, lang, size, tag }) {
         const limited = page.waitForResponse((r) => r.request().method() === "POST");
         await page.click(`.lang-switch [lang="${lang}"]`);
         equal((await limited).status(), 429, "the switch answers as the refusal did");
-        await page.waitForFunction((code) => document.documentElement.lang === code, lang);
+        await page.waitForFunction((code) => document.documentElement?.lang === code, lang);
         const left = /(\d+)/.exec(await text("#form-notice"));
         check(left && Number(left[1]) >= 1 && Number(left[1]) <= 40, `what is left of the wait (${left && left[1]})`);
     }
@@ -366,11 +366,11 @@ async function evidenceNoJs(browser) {
     // its language switch opens the claim in English saying the same (it said nothing)
     steps.current = "evidence: the refusal through the language switch";
     await page.click('.lang-switch [lang="en"]');
-    await page.waitForFunction(() => document.documentElement.lang === "en");
+    await page.waitForFunction(() => document.documentElement?.lang === "en");
     contains(await page.locator("#claim-status").innerText(), "not a PDF", "the refusal said in English");
     contains(await page.locator("#evidence-file-error").innerText(), "choose a file again", "and beside the input");
     await page.click('.lang-switch [lang="fr"]');
-    await page.waitForFunction(() => document.documentElement.lang === "fr");
+    await page.waitForFunction(() => document.documentElement?.lang === "fr");
     steps.current = "evidence: a file refused";
     steps.current = "evidence: a file with a long name";
     const name = `SCAN_${"0123456789".repeat(12)}_releve_bancaire_plainte.pdf`;
@@ -406,13 +406,13 @@ async function evidenceNoJs(browser) {
     steps.current = "claim page: a correction, then the language switch";
     await page.locator("#city").fill("Villeurbanne");
     await page.click('.lang-switch [lang="en"]');
-    await page.waitForFunction(() => document.documentElement.lang === "en" &&
+    await page.waitForFunction(() => document.documentElement?.lang === "en" &&
         document.getElementById("claim-form"));
     equal(await page.inputValue("#city"), "Villeurbanne", "the correction kept");
     contains(await page.locator("#claim-body").innerText(), "Lyon", "nothing saved");
     await axeCheck(page, steps, problems, "claim page switched (en, JavaScript off)", helper);
     await page.click('.lang-switch [lang="fr"]');
-    await page.waitForFunction(() => document.documentElement.lang === "fr");
+    await page.waitForFunction(() => document.documentElement?.lang === "fr");
     steps.current = "withdraw: confirmed";
     await page.click("#withdraw-ask");
     await page.click("#withdraw-yes");
@@ -444,7 +444,7 @@ async function evidenceSwitchJs(browser, receipt, listed) {
     await page.setInputFiles("#evidence-file", { name: chosen, mimeType: "application/pdf",
         buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
     await page.click('.lang-switch [lang="fr"]');
-    await page.waitForFunction(() => document.documentElement.lang === "fr" &&
+    await page.waitForFunction(() => document.documentElement?.lang === "fr" &&
         document.getElementById("evidence-dropped"));
     contains(await page.locator("#evidence-dropped").innerText(), `«\u00a0${chosen}\u00a0»`,
         "the file named, to choose again");
