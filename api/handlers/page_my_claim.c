@@ -397,7 +397,7 @@ static const struct {
 /* The language switch of the access or recovery form (a button of the form posted): the
  * access page again in that language with what was typed but the token, which is never
  * written back; nothing is looked up. A refusal the form came back with is said again (a
- * wait with what is left of it), with its status. */
+ * wait with what is left of it, nothing once it is over), with its status. */
 static struct reply
 reshow_access(struct request *rq, const struct web_ctx *w, const struct form *f, bool recovering)
 {
@@ -420,8 +420,13 @@ reshow_access(struct request *rq, const struct web_ctx *w, const struct form *f,
             st.notice_key = access_refusals[i].key;
             status = access_refusals[i].status;
         }
-    if (st.notice_key == NULL && sent != NULL && page_wait_again(rq, sent, &st.notice_key, &left))
-        status = left == NULL ? 200 : strncmp(sent, "rate_limited", 12) == 0 ? 429 : 503;
+    /* a wait: said while it holds; once over, nothing (its "send it again now" speaks of a
+     * claim not registered, which these forms are not) */
+    if (st.notice_key == NULL && sent != NULL && page_wait_again(rq, sent, &st.notice_key, &left)) {
+        status = strncmp(sent, "rate_limited", 12) == 0 ? 429 : 503;
+        if (left == NULL)
+            st.notice_key = NULL;
+    }
     if (st.notice_key == NULL)
         return render(rq, w, 200, &st);
     st.notice_kind = "error";

@@ -84,6 +84,25 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertNotIn("typed-again-secret", ft)
         self.assertNotIn('id="claim-h2"', ft, "a switch opens nothing")
 
+    def test_the_access_forms_switch_says_a_wait_while_it_holds(self):
+        """The limit's refusal kept as its moment (`sent`, page_wait_kept): the switch says
+        what is left of the wait, 429 with Retry-After; once over, nothing (its words speak of
+        a claim not registered)."""
+        import time
+        now = int(time.time())
+        base = [("form", "open"), ("lang", "en"), ("reference", "RC-7K3M-Q9XD"), ("token", "")]
+        held = self.post(base + [("sent", f"rate_limited:{now + 100}"), ("switch_lang", "fr")],
+                         lang="fr")
+        self.assertEqual(held.status, 429, held)
+        self.assertLessEqual(int(held.headers.get("Retry-After")), 100)
+        self.assertIn("Trop de réclamations", held.body.decode())
+        self.assertIn('value="RC-7K3M-Q9XD"', held.body.decode())
+        over = self.post(base + [("sent", f"rate_limited:{now - 5}"), ("switch_lang", "fr")],
+                         lang="fr")
+        self.assertEqual(over.status, 200, over)
+        self.assertNotIn('id="claim-status"', over.body.decode())
+        self.assertNotIn("Retry-After", over.headers)
+
     def test_reference_and_token_as_a_person_pastes_them(self):
         """Copied from a note or a message, a reference and a token come with spaces around
         them (or inside the reference, as it is read out); the page reads what was meant, and
