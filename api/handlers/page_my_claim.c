@@ -276,7 +276,7 @@ refused(struct request *rq, const struct page_answer *a, const struct form *f, c
     } else if (strcmp(a->problem, "already-in-action") == 0) {
         st->notice_key = "my.mandate_in_other";
     } else {
-        st->notice_key = "claim.err.unavailable";
+        st->notice_key = "my.err.unavailable";
         st->notice_param = "30";
     }
 }
@@ -420,12 +420,14 @@ reshow_access(struct request *rq, const struct web_ctx *w, const struct form *f,
             st.notice_key = access_refusals[i].key;
             status = access_refusals[i].status;
         }
-    /* a wait: said while it holds; once over, nothing (its "send it again now" speaks of a
-     * claim not registered, which these forms are not) */
-    if (st.notice_key == NULL && sent != NULL && page_wait_again(rq, sent, &st.notice_key, &left)) {
-        status = strncmp(sent, "rate_limited", 12) == 0 ? 429 : 503;
-        if (left == NULL)
-            st.notice_key = NULL;
+    /* a wait: said while it holds, in this page's words (the claim form's speak of a claim
+     * not registered); once over, nothing */
+    const char *claim_key;
+    if (st.notice_key == NULL && sent != NULL && page_wait_again(rq, sent, &claim_key, &left) &&
+        left != NULL) {
+        bool limited = strncmp(sent, "rate_limited", 12) == 0;
+        st.notice_key = limited ? "my.err.rate_limited" : "my.err.unavailable";
+        status = limited ? 429 : 503;
     }
     if (st.notice_key == NULL)
         return render(rq, w, 200, &st);
@@ -461,9 +463,9 @@ recover(struct request *rq, const struct web_ctx *w, const struct form *f)
     st.notice_kind = "error";
     st.recover_email = email; /* to mend, not to type again */
     st.recover_reference = reference;
-    st.notice_key = a.status == 429   ? "claim.err.rate_limited"
+    st.notice_key = a.status == 429   ? "my.err.rate_limited"
                     : a.status == 422 ? "myform.lost_bad_email"
-                                      : "claim.err.unavailable";
+                                      : "my.err.unavailable";
     st.notice_param = a.retry_after != NULL ? a.retry_after : "30";
     st.recovering = true;
     st.sent = a.status == 422 ? "bad_email"
@@ -499,7 +501,7 @@ redeem(struct request *rq, const struct web_ctx *w, const struct form *f)
         pairs[2] = (struct form_pair){"token", token};
         return claimant_action(rq, w, &(struct form){.pairs = pairs, .n = 3}, "renewed");
     }
-    st.notice_key = a.status == 404 ? "myform.link_dead" : "claim.err.unavailable";
+    st.notice_key = a.status == 404 ? "myform.link_dead" : "my.err.unavailable";
     st.notice_param = "30";
     st.notice_kind = "error";
     return render(rq, w, a.status == 404 ? 404 : 503, &st);
@@ -601,7 +603,7 @@ page_my_claim_rate_limited(struct request *rq, struct reply *out)
     if (strcmp(what, "open") != 0 && strcmp(what, "recover") != 0)
         return false; /* a button's post: nothing typed to lose */
     /* the access or recovery form with what was typed (not the token: never written back) */
-    struct my_claim_state st = {.notice_key = "claim.err.rate_limited", .notice_kind = "error"};
+    struct my_claim_state st = {.notice_key = "my.err.rate_limited", .notice_kind = "error"};
     st.notice_param = limit_seconds(rq);
     if (strcmp(what, "open") == 0) {
         st.reference = form_get(&f, "reference", NULL);

@@ -95,7 +95,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
                          lang="fr")
         self.assertEqual(held.status, 429, held)
         self.assertLessEqual(int(held.headers.get("Retry-After")), 100)
-        self.assertIn("Trop de réclamations", held.body.decode())
+        self.assertIn("Trop de demandes ont été envoyées", held.body.decode())
         self.assertIn('value="RC-7K3M-Q9XD"', held.body.decode())
         over = self.post(base + [("sent", f"rate_limited:{now - 5}"), ("switch_lang", "fr")],
                          lang="fr")

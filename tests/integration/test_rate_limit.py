@@ -212,7 +212,8 @@ class RateLimitTest(unittest.TestCase):
             self.assertIn(f'name="token" value="{token}"', text)
             self.assertNotIn("not recognised", text)
             self.assertEqual(r.headers.get("Cache-Control"), "no-store")
-        self.assertIn("Too many claims were sent from your connection",
+        # the access form's own words: no claim was being sent
+        self.assertIn("Too many requests were sent from your connection",
                       responses[BURST + 2].body.decode())
         self.assertIn(f'value="{receipt["reference"]}"', responses[BURST + 2].body.decode())
         # the access form's language switch says the limit again (test_my_claim_page)
