@@ -289,7 +289,9 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
                                       " aria-invalid=\"true\">\n</div>\n"
                                     : " aria-describedby=\"evidence-file-hint\">\n</div>\n");
     web_markup(sb, w->cat, w->lang,
-               "<progress id=\"evidence-progress\" max=\"100\" value=\"0\" hidden></progress>\n"
+               /* named by the status's "Sending the file…" while it shows (evidence.js) */
+               "<progress id=\"evidence-progress\" max=\"100\" value=\"0\""
+               " aria-labelledby=\"evidence-status\" hidden></progress>\n"
                "<p id=\"evidence-status\" role=\"status\"></p>\n"
                "<p class=\"actions\"><button id=\"evidence-add\" type=\"submit\""
                " class=\"button primary\">{ev.add}</button></p>\n</form>\n</section>\n");

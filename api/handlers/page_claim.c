@@ -118,9 +118,11 @@ page_claim_scheme(const struct claim_page_data *d, struct scheme *s)
     return ok ? s : NULL;
 }
 
-struct errors *
-page_claim_check(struct request *rq, json_t *body, const struct incident *inc,
-                 const char *notice_version)
+/* page_claim_check; without_reads: the fields' rules only, not the mandate's (which reads
+ * the action ticked), for a post the rate limit refused */
+static struct errors *
+check_form(struct request *rq, json_t *body, const struct incident *inc,
+           const char *notice_version, bool without_reads)
 {
     struct errors *errors = arena_alloc(rq->arena, sizeof *errors); /* zeroed */
     struct claim_input in;
@@ -130,9 +132,18 @@ page_claim_check(struct request *rq, json_t *body, const struct incident *inc,
         return NULL; /* not our form: a switch shows it again, without errors */
     arena_defer(rq->arena, (void (*)(void *))json_decref, body);
     struct json_fields jf = {.obj = body, .prefix = "", .errors = errors, .arena = rq->arena};
-    /* a database failure has no error to show: the form comes back as it was */
-    (void)claims_check_submission(&jf, inc, notice_version, &in, &mandate);
+    if (without_reads)
+        claims_parse_submission(&jf, inc->data_categories, notice_version, &in);
+    else /* a database failure has no error to show: the form comes back as it was */
+        (void)claims_check_submission(&jf, inc, notice_version, &in, &mandate);
     return errors_any(errors) ? errors : NULL;
+}
+
+struct errors *
+page_claim_check(struct request *rq, json_t *body, const struct incident *inc,
+                 const char *notice_version)
+{
+    return check_form(rq, body, inc, notice_version, false);
 }
 
 static struct reply
@@ -400,10 +411,29 @@ refused_state(struct request *rq, struct claim_form_state *st, const struct refu
               const char *seconds)
 {
     refusal_notice(st, r, seconds,
-                   r->over_key != NULL ? arena_printf(rq->arena, "%s:%lld", r->sent,
-                                                      (long long)time(NULL) +
-                                                          strtoll(seconds, NULL, 10))
-                                       : r->sent);
+                   r->over_key != NULL ? page_wait_kept(rq, r->sent, seconds) : r->sent);
+}
+
+const char *
+page_wait_kept(struct request *rq, const char *name, const char *seconds)
+{
+    const struct refusal *r = refusal_named(name);
+
+    return r != NULL && r->over_key != NULL
+               ? arena_printf(rq->arena, "%s:%lld", r->sent,
+                              (long long)time(NULL) + strtoll(seconds, NULL, 10))
+               : NULL;
+}
+
+bool
+page_wait_again(struct request *rq, const char *sent, const char **key, const char **left)
+{
+    const struct refusal *r = refusal_sent(rq, sent, left);
+
+    if (r == NULL || r->over_key == NULL)
+        return false;
+    *key = *left != NULL ? r->key : r->over_key;
+    return true;
 }
 
 /* The form again with r's message: status, Retry-After and the `sent` that keeps it. */
@@ -519,6 +549,11 @@ page_claim_rate_limited(struct request *rq, struct reply *out)
     }
     struct claim_form_state st = {
         .data = &p->data, .scheme = p->has_scheme ? &p->scheme : NULL, .values = &p->form};
+    /* the fields wrong as typed, marked as its language switch marks them (both are to be
+     * read before sending again): their rules cost no read; the mandate's, which reads the
+     * action, waits for the send (docs/web-forms.md) */
+    st.errors = check_form(rq, body_of(p), &p->data.incident,
+                           ((const struct app *)rq->app)->cfg->privacy_notice_version, true);
     refused_state(rq, &st, refusal_named("rate_limited"),
                   arena_printf(rq->arena, "%d", rq->rate_reset_s > 0 ? rq->rate_reset_s : 1));
     *out = render_form(rq, &p->w, 429, &st); /* its Retry-After: the server's refusal's */

@@ -27,6 +27,16 @@ struct incident;
 struct errors *page_claim_check(struct request *rq, json_t *body, const struct incident *inc,
                                 const char *notice_version);
 
+/* A refusal for a while ("rate_limited", "unavailable": Retry-After's seconds) as the word a
+ * form keeps in its hidden `sent` ("rate_limited:1796000000", the moment the wait ends), so
+ * that its language switch says it again; NULL for another name. */
+const char *page_wait_kept(struct request *rq, const char *name, const char *seconds);
+
+/* What a form's kept wait (page_wait_kept) says now: *key its message, with *left the seconds
+ * left, or, once the wait is over (*left NULL), the message that says to send again. False
+ * when sent is no wait's word. */
+bool page_wait_again(struct request *rq, const char *sent, const char **key, const char **left);
+
 /* POST /claim refused before its handler by the rate limit of public posts (http/server.c,
  * routes.c rate_limited_forms): the form again with what was typed and the rate limit's
  * message, 429, into *out, so that a person without JavaScript loses nothing (the error page

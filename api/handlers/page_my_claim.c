@@ -191,6 +191,7 @@ not_found(struct request *rq, const struct web_ctx *w, struct my_claim_state *st
 {
     st->notice_key = "my.not_found";
     st->notice_kind = "error";
+    st->sent = "not_found";
     return render(rq, w, 404, st);
 }
 
@@ -275,7 +276,7 @@ refused(struct request *rq, const struct page_answer *a, const struct form *f, c
     } else if (strcmp(a->problem, "already-in-action") == 0) {
         st->notice_key = "my.mandate_in_other";
     } else {
-        st->notice_key = "claim.err.unavailable";
+        st->notice_key = "my.err.unavailable";
         st->notice_param = "30";
     }
 }
@@ -319,6 +320,7 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
         /* nothing to look up: say what is missing, not that it was not recognised */
         st.notice_key = "my.missing";
         st.notice_kind = "error";
+        st.sent = "missing";
         return render(rq, w, 422, &st);
     }
     if (!become_claimant(rq, st.reference, token))
@@ -381,6 +383,63 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
     return claim_page(rq, w, f, now.doc, &st, a.status >= 400 && a.status < 600 ? a.status : 500);
 }
 
+/* The refusals of the access and recovery forms that their language switch says again
+ * (their `sent`), besides the waits (page_wait_kept). */
+static const struct {
+    const char *sent, *key;
+    int status;
+} access_refusals[] = {
+    {"not_found", "my.not_found", 404},
+    {"missing", "my.missing", 422},
+    {"bad_email", "myform.lost_bad_email", 422},
+};
+
+/* The language switch of the access or recovery form (a button of the form posted): the
+ * access page again in that language with what was typed but the token, which is never
+ * written back; nothing is looked up. A refusal the form came back with is said again (a
+ * wait with what is left of it, nothing once it is over), with its status. */
+static struct reply
+reshow_access(struct request *rq, const struct web_ctx *w, const struct form *f, bool recovering)
+{
+    struct my_claim_state st = {.recovering = recovering};
+    const char *sent = form_get(f, CLAIM_FORM_SENT, NULL), *left = NULL;
+    int status = 200;
+
+    if (recovering) {
+        st.recover_email = form_get(f, "email", NULL);
+        st.recover_reference = form_get(f, "reference", NULL);
+    } else {
+        st.reference = form_get(f, "reference", NULL);
+        st.offer_action = form_get(f, "action", NULL);
+        if (st.offer_action != NULL && !uuid_is_valid(st.offer_action))
+            st.offer_action = NULL;
+    }
+    for (size_t i = 0; sent != NULL && i < sizeof access_refusals / sizeof access_refusals[0];
+         i++)
+        if (strcmp(sent, access_refusals[i].sent) == 0) {
+            st.notice_key = access_refusals[i].key;
+            status = access_refusals[i].status;
+        }
+    /* a wait: said while it holds, in this page's words (the claim form's speak of a claim
+     * not registered); once over, nothing */
+    const char *claim_key;
+    if (st.notice_key == NULL && sent != NULL && page_wait_again(rq, sent, &claim_key, &left) &&
+        left != NULL) {
+        bool limited = strncmp(sent, "rate_limited", 12) == 0;
+        st.notice_key = limited ? "my.err.rate_limited" : "my.err.unavailable";
+        status = limited ? 429 : 503;
+    }
+    if (st.notice_key == NULL)
+        return render(rq, w, 200, &st);
+    st.notice_kind = "error";
+    st.notice_param = left;
+    st.sent = sent;
+    struct reply page = render(rq, w, status, &st);
+    if (left != NULL)
+        reply_add_header(&page, "Retry-After", left);
+    return page;
+}
+
 /* "I lost my token": the same answer whether a claim matches or not (recovery.c). */
 static struct reply
 recover(struct request *rq, const struct web_ctx *w, const struct form *f)
@@ -404,10 +463,14 @@ recover(struct request *rq, const struct web_ctx *w, const struct form *f)
     st.notice_kind = "error";
     st.recover_email = email; /* to mend, not to type again */
     st.recover_reference = reference;
-    st.notice_key = a.status == 429   ? "claim.err.rate_limited"
+    st.notice_key = a.status == 429   ? "my.err.rate_limited"
                     : a.status == 422 ? "myform.lost_bad_email"
-                                      : "claim.err.unavailable";
+                                      : "my.err.unavailable";
     st.notice_param = a.retry_after != NULL ? a.retry_after : "30";
+    st.recovering = true;
+    st.sent = a.status == 422 ? "bad_email"
+                              : page_wait_kept(rq, a.status == 429 ? "rate_limited" : "unavailable",
+                                               st.notice_param);
     struct reply page = render(rq, w, a.status == 422 ? 422 : a.status == 429 ? 429 : 503, &st);
     if (a.retry_after != NULL)
         reply_add_header(&page, "Retry-After", a.retry_after);
@@ -438,7 +501,7 @@ redeem(struct request *rq, const struct web_ctx *w, const struct form *f)
         pairs[2] = (struct form_pair){"token", token};
         return claimant_action(rq, w, &(struct form){.pairs = pairs, .n = 3}, "renewed");
     }
-    st.notice_key = a.status == 404 ? "myform.link_dead" : "claim.err.unavailable";
+    st.notice_key = a.status == 404 ? "myform.link_dead" : "my.err.unavailable";
     st.notice_param = "30";
     st.notice_kind = "error";
     return render(rq, w, a.status == 404 ? 404 : 503, &st);
@@ -464,6 +527,8 @@ handle_page_my_claim_post(struct request *rq)
      * claim again in that language, the correction as typed, nothing saved */
     if (switched && strcmp(what, "correct") == 0)
         return claimant_action(rq, &w, &f, "reshow");
+    if (switched && (strcmp(what, "open") == 0 || strcmp(what, "recover") == 0))
+        return reshow_access(rq, &w, &f, strcmp(what, "recover") == 0);
     if (strcmp(what, "recover") == 0)
         return recover(rq, &w, &f);
     if (strcmp(what, "redeem") == 0)
@@ -538,14 +603,19 @@ page_my_claim_rate_limited(struct request *rq, struct reply *out)
     if (strcmp(what, "open") != 0 && strcmp(what, "recover") != 0)
         return false; /* a button's post: nothing typed to lose */
     /* the access or recovery form with what was typed (not the token: never written back) */
-    struct my_claim_state st = {.notice_key = "claim.err.rate_limited", .notice_kind = "error"};
+    struct my_claim_state st = {.notice_key = "my.err.rate_limited", .notice_kind = "error"};
     st.notice_param = limit_seconds(rq);
     if (strcmp(what, "open") == 0) {
         st.reference = form_get(&f, "reference", NULL);
+        st.offer_action = form_get(&f, "action", NULL);
+        if (st.offer_action != NULL && !uuid_is_valid(st.offer_action))
+            st.offer_action = NULL;
     } else {
         st.recover_email = form_get(&f, "email", NULL);
         st.recover_reference = form_get(&f, "reference", NULL);
+        st.recovering = true;
     }
+    st.sent = page_wait_kept(rq, "rate_limited", st.notice_param); /* said again at its switch */
     *out = render(rq, &w, 429, &st);
     return true;
 }

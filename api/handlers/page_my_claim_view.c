@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "domain/countries.h"
 #include "domain/vocab.h"
 #include "handlers/claim_form.h"
@@ -170,6 +171,8 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     form_open(sb, w, "access-form", "open");
     if (st->offer_action != NULL)
         hidden(sb, "action", st->offer_action);
+    if (st->sent != NULL && !st->recovering)
+        hidden(sb, CLAIM_FORM_SENT, st->sent); /* its language switch says the refusal again */
     strbuf_puts(sb, "<p class=\"intro\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "my.intro");
     strbuf_puts(sb, "</p>\n");
@@ -182,6 +185,8 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_intro");
     strbuf_puts(sb, "</p>\n");
+    if (st->sent != NULL && st->recovering)
+        hidden(sb, CLAIM_FORM_SENT, st->sent);
     text_field(sb, w, "recover-email", "email", "f.email", NULL, "email", st->recover_email,
                "email");
     text_field(sb, w, "recover-reference", "reference", "myform.reference_optional", NULL, "text",
@@ -519,12 +524,23 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
         st->view != NULL && !st->confirm_withdraw && st->new_token == NULL &&
         json_is_object(json_object_get(st->view, "claimant")) &&
         strcmp(str(st->view, "status") != NULL ? str(st->view, "status") : "", "withdrawn") != 0;
+    /* the access page: the switch is a button of the form posted (the access form on a fresh
+     * page), which shows it again in that language with what was typed in it but the token
+     * (handle_page_my_claim_post); a link lost the reference typed. A recovery link's page
+     * keeps the link in the switch's address (it came in this page's) */
+    bool access = st->view == NULL && !holds_token;
+    const char *access_form = !access || st->recover_link != NULL ? NULL
+                              : st->recovering                    ? "recover-form"
+                                                                  : "access-form";
     struct web_page p = {
         .title = web_t(w->cat, w->lang, st->confirm_withdraw ? "my.withdraw_h" : "my.h1"),
         .path = "/my-claim",
+        .query_keep = access && st->recover_link != NULL
+                          ? arena_printf(st->arena, "recover=%s", st->recover_link)
+                          : NULL,
         .switch_post_path = holds_token && !correctable ? "/my-claim" : NULL,
         .switch_post = holds_token && !correctable ? switch_fields : NULL,
-        .switch_form = correctable ? "claim-form" : NULL,
+        .switch_form = correctable ? "claim-form" : access_form,
         .noindex = true,
         .nav_current = "/my-claim",
         .script = st->evidence != NULL ? "/static/evidence.js" : NULL,

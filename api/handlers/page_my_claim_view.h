@@ -25,6 +25,10 @@ struct my_claim_state {
     const char *recover_link;      /* ?recover=: the redeem form */
     const char *recover_email;     /* kept in the recovery form when it was refused */
     const char *recover_reference;
+    bool recovering;               /* the recovery form was posted (not the access form): its
+                                    * language switch posts that form */
+    const char *sent;              /* a refusal of the posted form, kept in its hidden `sent`
+                                    * for its language switch to say again, or NULL */
     const char *new_reference;     /* after a redeem: the new token, shown once */
     const char *new_token;
     bool renewed;                  /* new_token was just set by a recovery link */

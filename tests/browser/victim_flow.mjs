@@ -137,7 +137,7 @@ async function journey(browser, { js, lang, size, tag }) {
     for (const to of [away, lang]) {
         steps.current = `${tag}: the claim form's language switch to ${to}`;
         await page.click(`.lang-switch [lang="${to}"]`);
-        await page.waitForFunction((code) => document.documentElement.lang === code &&
+        await page.waitForFunction((code) => document.documentElement?.lang === code &&
             document.getElementById("claim-form"), to);
         equal(await page.inputValue("#family_name"), p.family, "the family name kept");
         equal(await page.inputValue("#city"), p.city, "the city kept");
@@ -170,6 +170,11 @@ async function journey(browser, { js, lang, size, tag }) {
     contains(await text("#email-error"), lang === "fr" ? "Saisissez une adresse e-mail" : "Enter an email address",
         "the error beside the email");
     contains(await text("#error-summary"), lang === "fr" ? "Adresse e-mail" : "Email", "the summary names the field");
+    // what a screen reader says first: the tab's title, with or without JavaScript; with it,
+    // the focus is on the summary (without it, the page's top, as any page loaded)
+    check((await page.title()).startsWith(lang === "fr" ? "Erreur" : "Error"), "the title says there is an error");
+    if (js)
+        equal(await page.evaluate(() => document.activeElement.id), "error-summary", "the focus on the summary");
     equal(await page.inputValue("#family_name"), p.family, "values kept");
     check(await page.isChecked("#mandate"), "the mandate box kept");
     await axe("form with errors");
@@ -187,7 +192,7 @@ async function journey(browser, { js, lang, size, tag }) {
         lang === "fr" ? "Adresse e-mail" : "Email"]]) {
         steps.current = `${tag}: the errors through the language switch to ${to}`;
         await page.click(`.lang-switch [lang="${to}"]`);
-        await page.waitForFunction((code) => document.documentElement.lang === code &&
+        await page.waitForFunction((code) => document.documentElement?.lang === code &&
             document.getElementById("claim-form"), to);
         contains(await text("#email-error"), said, "the error beside the email, in its language");
         contains(await text("#error-summary"), field, "the summary, in its language");
@@ -215,6 +220,9 @@ async function journey(browser, { js, lang, size, tag }) {
     contains(await text("#receipt"), setup.association_name, "the mandate given, to whom");
     contains(await page.title(), lang === "fr" ? "Votre réclamation est enregistrée" : "Your claim is registered",
         "the receipt's title");
+    check(!(await page.title()).startsWith(lang === "fr" ? "Erreur" : "Error"), "no error in the receipt's title");
+    if (js)
+        equal(await page.evaluate(() => document.activeElement.id), "receipt-h2", "the focus on the receipt's heading");
     await axe("receipt");
     // nothing on the page names the form the receipt replaced (the Nu checker's "form
     // attribute must refer to a form element"), and the errors' summary had a role for its name
@@ -234,7 +242,7 @@ async function journey(browser, { js, lang, size, tag }) {
         [lang, lang === "fr" ? "Votre référence" : "Your reference"]]) {
         steps.current = `${tag}: language switch to ${to}`;
         await page.click(`.lang-switch [lang="${to}"]`);
-        await page.waitForFunction((code) => document.documentElement.lang === code && document.getElementById("claim-h2"), to);
+        await page.waitForFunction((code) => document.documentElement?.lang === code && document.getElementById("claim-h2"), to);
         equal(await text("#receipt-token"), token, "the token still on show");
         contains(await text("#receipt h2"), heading, "the secrets' heading");
         contains(await text("#claim-h2"), reference, "the claim opened with them");
@@ -259,7 +267,7 @@ async function journey(browser, { js, lang, size, tag }) {
         const switched = page.waitForResponse((r) => r.request().method() === "POST");
         await page.click(`.lang-switch [lang="${other}"]`);
         equal((await switched).status(), 409, "the switch answers as the refused post did");
-        await page.waitForFunction((code) => document.documentElement.lang === code, other);
+        await page.waitForFunction((code) => document.documentElement?.lang === code, other);
         contains(await text("#form-notice"), other === "fr" ? "Une réclamation existe déjà"
             : "A claim already exists", "the refusal said again, in the other language");
         equal(await page.inputValue("#email"), p.email, "values kept");
@@ -280,7 +288,7 @@ async function journey(browser, { js, lang, size, tag }) {
         const limited = page.waitForResponse((r) => r.request().method() === "POST");
         await page.click(`.lang-switch [lang="${lang}"]`);
         equal((await limited).status(), 429, "the switch answers as the refusal did");
-        await page.waitForFunction((code) => document.documentElement.lang === code, lang);
+        await page.waitForFunction((code) => document.documentElement?.lang === code, lang);
         const left = /(\d+)/.exec(await text("#form-notice"));
         check(left && Number(left[1]) >= 1 && Number(left[1]) <= 40, `what is left of the wait (${left && left[1]})`);
     }
@@ -358,11 +366,11 @@ async function evidenceNoJs(browser) {
     // its language switch opens the claim in English saying the same (it said nothing)
     steps.current = "evidence: the refusal through the language switch";
     await page.click('.lang-switch [lang="en"]');
-    await page.waitForFunction(() => document.documentElement.lang === "en");
+    await page.waitForFunction(() => document.documentElement?.lang === "en");
     contains(await page.locator("#claim-status").innerText(), "not a PDF", "the refusal said in English");
     contains(await page.locator("#evidence-file-error").innerText(), "choose a file again", "and beside the input");
     await page.click('.lang-switch [lang="fr"]');
-    await page.waitForFunction(() => document.documentElement.lang === "fr");
+    await page.waitForFunction(() => document.documentElement?.lang === "fr");
     steps.current = "evidence: a file refused";
     steps.current = "evidence: a file with a long name";
     const name = `SCAN_${"0123456789".repeat(12)}_releve_bancaire_plainte.pdf`;
@@ -398,13 +406,13 @@ async function evidenceNoJs(browser) {
     steps.current = "claim page: a correction, then the language switch";
     await page.locator("#city").fill("Villeurbanne");
     await page.click('.lang-switch [lang="en"]');
-    await page.waitForFunction(() => document.documentElement.lang === "en" &&
+    await page.waitForFunction(() => document.documentElement?.lang === "en" &&
         document.getElementById("claim-form"));
     equal(await page.inputValue("#city"), "Villeurbanne", "the correction kept");
     contains(await page.locator("#claim-body").innerText(), "Lyon", "nothing saved");
     await axeCheck(page, steps, problems, "claim page switched (en, JavaScript off)", helper);
     await page.click('.lang-switch [lang="fr"]');
-    await page.waitForFunction(() => document.documentElement.lang === "fr");
+    await page.waitForFunction(() => document.documentElement?.lang === "fr");
     steps.current = "withdraw: confirmed";
     await page.click("#withdraw-ask");
     await page.click("#withdraw-yes");
@@ -436,7 +444,7 @@ async function evidenceSwitchJs(browser, receipt, listed) {
     await page.setInputFiles("#evidence-file", { name: chosen, mimeType: "application/pdf",
         buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
     await page.click('.lang-switch [lang="fr"]');
-    await page.waitForFunction(() => document.documentElement.lang === "fr" &&
+    await page.waitForFunction(() => document.documentElement?.lang === "fr" &&
         document.getElementById("evidence-dropped"));
     contains(await page.locator("#evidence-dropped").innerText(), `«\u00a0${chosen}\u00a0»`,
         "the file named, to choose again");
@@ -451,8 +459,15 @@ async function evidenceSwitchJs(browser, receipt, listed) {
     steps.current = "evidence: attached with JavaScript";
     await page.setInputFiles("#evidence-file", { name: chosen, mimeType: "application/pdf",
         buffer: Buffer.from("%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n") });
+    // its live region says the sending once (the percentage is the bar's), not each step
+    const said = [];
+    await page.exposeFunction("evidenceStatusSaid", (text) => said.push(text));
+    await page.evaluate(() => { const s = document.getElementById("evidence-status");
+        new MutationObserver(() => window.evidenceStatusSaid(s.textContent))
+            .observe(s, { childList: true, characterData: true, subtree: true }); });
     await page.click("#evidence-add");
     await page.locator("#claim-status.status-success").waitFor();
+    equal(JSON.stringify(said), JSON.stringify(["Envoi du fichier…"]), "the upload said once");
     contains(await page.locator("#claim-status").innerText(), "Le fichier a été joint", "the page says it was attached");
     equal(await page.locator("#evidence-list li").count(), 2, "the second file listed");
     check(await page.locator("#evidence-dropped").count() === 0, "nothing said forgotten any more");

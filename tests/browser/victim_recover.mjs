@@ -5,7 +5,8 @@
 // the token lost} (tests/integration/test_victim_journey.py, after victim_flow.mjs asked for
 // the link and the test read it at its SMTP server). The link's page → "Get a new token" → the
 // new token shown once with the claim it opens; the new token opens /my-claim, the old one is refused, the link works
-// only once. Exit status 0 when everything held, 1 otherwise (the reason on stderr).
+// only once; the refused access form's language switch keeps the reference, never the token; the
+// link's page's switch keeps the link. Exit status 0 when everything held, 1 otherwise (the reason on stderr).
 import { readFileSync } from "node:fs";
 import { axeCheck, launchBrowser, makeSteps, newContext, shoot, watchPage } from "./flow_kit.mjs";
 
@@ -70,8 +71,31 @@ try {
     equal(await open(given.token), 404, "the old token refused");
     equal(await page.locator("#claim-form").count(), 0, "no claim shown");
 
+    // the refusal's language switch, by the keyboard: a button of the access form, which keeps
+    // the reference typed (a link lost it) and says the refusal again; the token is typed anew
+    steps.current = "recovery: the refused access form through the language switch";
+    await page.locator("#token").fill("a-token-typed-again");
+    await page.locator('.lang-switch [lang="fr"]').focus();
+    const switched = page.waitForResponse((r) => r.request().method() === "POST");
+    await page.keyboard.press("Enter");
+    equal((await switched).status(), 404, "the switch answers as the refusal did");
+    await page.waitForLoadState();
+    equal(await page.getAttribute("html", "lang"), "fr", "the page in French");
+    equal(await page.locator("#reference").inputValue(), given.reference, "the reference kept");
+    equal(await page.locator("#token").inputValue(), "", "the token never written back");
+    check(!(await page.content()).includes("a-token-typed-again"), "the token nowhere in the page");
+    contains(await text("#claim-status"), "non reconnu", "the refusal said again in French");
+    check((await page.title()).startsWith("Erreur"), "the title says the error first");
+    await axeCheck(page, steps, problems, "refused access switched (fr, JavaScript on)");
+
     steps.current = "recovery: the link works once";
     await page.goto(link);   // the same emailed link a second time
+    // its language switch keeps the link (it went to the bare access form)
+    await page.click('.lang-switch [lang="fr"]');
+    await page.locator("#redeem-form").waitFor();
+    equal(await page.getAttribute("html", "lang"), "fr", "the link's page in French");
+    await page.click('.lang-switch [lang="en"]');
+    await page.locator("#redeem-form").waitFor();
     await page.click("#redeem");
     await page.locator("#claim-status").waitFor();
     contains(await text("#claim-status"), "no longer valid", "a used link refused");

@@ -64,6 +64,44 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         bad = self.open(dict(receipt, token=receipt["token"][:-4] + "AAAA"))
         self.assertEqual(bad.status, 404)
         self.assertIn("not recognised", bad.body.decode())
+        # its language switch is a button of the access form (a link lost the reference
+        # typed): the form again in French, the reference kept, the refusal said again, the
+        # token typed never written back
+        self.assertRegex(text, r'<button type="submit" form="access-form" '
+                               r'formaction="/my-claim\?lang=en"')
+        page = bad.body.decode()
+        self.assertRegex(page, r'<button type="submit" form="access-form" '
+                               r'formaction="/my-claim\?lang=fr" formnovalidate '
+                               r'name="switch_lang" value="fr"')
+        typed = [(c["name"], "typed-again-secret" if c["name"] == "token" else c["value"])
+                 for c in ff.form_by_id(page, "access-form")["controls"] if c["name"]]
+        self.assertIn(("sent", "not_found"), typed)
+        fr = self.post(typed + [("switch_lang", "fr")], lang="fr")
+        self.assertEqual(fr.status, 404, fr)
+        ft = fr.body.decode()
+        self.assertIn("Référence ou jeton non reconnu.", ft)
+        self.assertRegex(ft, r'<input id="reference"[^>]*value="' + receipt["reference"] + '"')
+        self.assertNotIn("typed-again-secret", ft)
+        self.assertNotIn('id="claim-h2"', ft, "a switch opens nothing")
+
+    def test_the_access_forms_switch_says_a_wait_while_it_holds(self):
+        """The limit's refusal kept as its moment (`sent`, page_wait_kept): the switch says
+        what is left of the wait, 429 with Retry-After; once over, nothing (its words speak of
+        a claim not registered)."""
+        import time
+        now = int(time.time())
+        base = [("form", "open"), ("lang", "en"), ("reference", "RC-7K3M-Q9XD"), ("token", "")]
+        held = self.post(base + [("sent", f"rate_limited:{now + 100}"), ("switch_lang", "fr")],
+                         lang="fr")
+        self.assertEqual(held.status, 429, held)
+        self.assertLessEqual(int(held.headers.get("Retry-After")), 100)
+        self.assertIn("Trop de demandes ont été envoyées", held.body.decode())
+        self.assertIn('value="RC-7K3M-Q9XD"', held.body.decode())
+        over = self.post(base + [("sent", f"rate_limited:{now - 5}"), ("switch_lang", "fr")],
+                         lang="fr")
+        self.assertEqual(over.status, 200, over)
+        self.assertNotIn('id="claim-status"', over.body.decode())
+        self.assertNotIn("Retry-After", over.headers)
 
     def test_reference_and_token_as_a_person_pastes_them(self):
         """Copied from a note or a message, a reference and a token come with spaces around
@@ -511,6 +549,9 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         landing = self.client.request("GET", path, headers={"Accept": "text/html"})
         self.assertEqual(landing.status, 200)
         redeem = ff.form_by_id(landing.body.decode(), "redeem-form")
+        # its language switch keeps the link (it lost it: the access form in French)
+        secret = re.search(r"recover=([A-Za-z0-9_-]+)", path).group(1)
+        self.assertIn(f'href="/my-claim?recover={secret}&amp;lang=fr"', landing.body.decode())
         # the page alone does not use the link: the old token still works
         self.assertEqual(cf.claim_request(self.client, "GET", receipt["reference"],
                                           receipt["token"]).status, 200)
@@ -567,6 +608,18 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertRegex(text, r'<input id="recover-email" name="email" type="email"[^>]*'
                                r'value="jean.dupont@gmail">')
         self.assertRegex(text, r'<input id="recover-reference"[^>]*value="RC-7K3M-Q9XD">')
+        # the switch is a button of the form posted: the address kept to mend, in French
+        self.assertRegex(text, r'<button type="submit" form="recover-form" '
+                               r'formaction="/my-claim\?lang=fr"')
+        typed = [(c["name"], c["value"]) for c in ff.form_by_id(text, "recover-form")["controls"]
+                 if c["name"]]
+        fr = self.post(typed + [("switch_lang", "fr")], lang="fr")
+        self.assertEqual(fr.status, 422, fr)
+        ft = fr.body.decode()
+        self.assertIn("Saisissez une adresse e-mail comme nom@exemple.fr.", ft)
+        self.assertRegex(ft, r'<input id="recover-email"[^>]*value="jean.dupont@gmail">')
+        self.assertRegex(ft, r'<button type="submit" form="recover-form" '
+                             r'formaction="/my-claim\?lang=en"')
         sent = self.post([("form", "recover"), ("lang", "en"), ("email", cf.unique_email()),
                           ("reference", "")]).body.decode()
         self.assertRegex(sent, r'<input id="recover-email"[^>]*value="">')

@@ -163,6 +163,9 @@ class RateLimitTest(unittest.TestCase):
         self.assertRegex(text, r'<input id="city"[^>]*value="Lyon"')
         self.assertIn('id="cat-email" type="checkbox" name="data_categories" value="email" '
                       'checked', text)
+        # the fields wrong as typed are marked, as its language switch marks them
+        self.assertIn('id="error-summary"', text)
+        self.assertRegex(text, r'<input id="family_name"[^>]*aria-invalid="true"')
         # `sent` keeps the moment the wait ends, for the language switch (test_claim_form)
         until = re.search(r'name="sent" value="rate_limited:(\d+)"', text)
         self.assertTrue(until, text[:300])
@@ -209,9 +212,13 @@ class RateLimitTest(unittest.TestCase):
             self.assertIn(f'name="token" value="{token}"', text)
             self.assertNotIn("not recognised", text)
             self.assertEqual(r.headers.get("Cache-Control"), "no-store")
-        self.assertIn("Too many claims were sent from your connection",
+        # the access form's own words: no claim was being sent
+        self.assertIn("Too many requests were sent from your connection",
                       responses[BURST + 2].body.decode())
         self.assertIn(f'value="{receipt["reference"]}"', responses[BURST + 2].body.decode())
+        # the access form's language switch says the limit again (test_my_claim_page)
+        self.assertRegex(responses[BURST + 2].body.decode(),
+                         r'name="sent" value="rate_limited:\d+"')
         view = F.claim_request(self.client, "GET", receipt["reference"], receipt["token"])
         self.assertNotEqual(view.json()["claimant"]["address"]["city"], "Villeurbanne")
 

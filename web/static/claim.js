@@ -209,6 +209,15 @@ function markSent(what = "1") {
         form.append(el("input", { type: "hidden", name: "sent", value: what }));
 }
 
+// The page's title starts with "Error: " while the form stands refused, as the server's
+// refused form does (api/web/layout.c): the first words a screen reader says of the tab, and
+// the page's title in its history.
+function titleSaysError() {
+    const prefix = t("errors.prefix");
+    if (!document.title.startsWith(prefix))
+        document.title = prefix + document.title;
+}
+
 function enhance() {
     const decimals = currencyDecimals(form.dataset.currency || "EUR");
     const formStatus = new StatusLine(document.getElementById("form-status"));
@@ -237,6 +246,7 @@ function enhance() {
         const local = clientErrors(f, decimals);
         if (local.length) {
             markSent();
+            titleSaysError();
             errors.show(local, { focus: true });
             return;
         }
@@ -262,6 +272,7 @@ function enhance() {
         }
         if (r === null) {
             errors.clear();
+            titleSaysError();
             formStatus.set({ kind: "error", key: "claim.err.network" });
             return;
         }
@@ -276,6 +287,7 @@ function answer(r, errors, formStatus) {
         showReceipt(r.body);
         return;
     }
+    titleSaysError(); // refused (the receipt above has a title of its own)
     if (list) {
         markSent();
         errors.show(list, { focus: true });

@@ -9,9 +9,8 @@
 const form = document.getElementById("evidence-form");
 const field = document.getElementById("evidence-field");
 
-function message(name, percent) {
-  return (field.dataset["msg" + name[0].toUpperCase() + name.slice(1)] || "")
-    .replace("{percent}", String(percent ?? ""));
+function message(name) {
+  return field.dataset["msg" + name[0].toUpperCase() + name.slice(1)] || "";
 }
 
 function say(status, text, isError) {
@@ -92,11 +91,11 @@ if (form && field) {
              + encodeURIComponent(file.name));
     xhr.setRequestHeader("Authorization", "Bearer " + form.elements.token.value);
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    // the percentage is the bar's (read where the bar is): the status, a live region, says
+    // "sending" once, not each step of the upload
     xhr.upload.addEventListener("progress", (e) => {
-      if (!e.lengthComputable) return;
-      const percent = Math.floor((100 * e.loaded) / e.total);
-      bar.value = percent;
-      say(status, message("sending", percent), false);
+      if (e.lengthComputable)
+        bar.value = Math.floor((100 * e.loaded) / e.total);
     });
     xhr.addEventListener("load", () => {
       button.disabled = false;
@@ -115,6 +114,7 @@ if (form && field) {
     });
     bar.hidden = false;
     bar.value = 0;
+    say(status, message("sending"), false);
     button.disabled = true;
     xhr.send(file);
   });
