@@ -39,10 +39,10 @@ void evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct e
  * posts to /my-claim (`done`, with form=open): the claim opens in the other language saying
  * it again, a refusal with its status and its reason beside the file input. */
 struct evidence_said {
-    const char *done;  /* "evidence_added", "evidence_type", … */
-    const char *key;   /* the message's catalogue key */
-    int status;        /* the page's */
-    bool refused;      /* an error, said beside the file input too */
+    const char *done; /* "evidence_added", "evidence_type", … */
+    const char *key;  /* the message's catalogue key */
+    int status;       /* the page's */
+    bool refused;     /* an error, said beside the file input too */
 };
 
 /* The result named done, or NULL for a word that is none of them. */

@@ -121,8 +121,8 @@ page_claim_scheme(const struct claim_page_data *d, struct scheme *s)
 /* page_claim_check; without_reads: the fields' rules only, not the mandate's (which reads
  * the action ticked), for a post the rate limit refused */
 static struct errors *
-check_form(struct request *rq, json_t *body, const struct incident *inc,
-           const char *notice_version, bool without_reads)
+check_form(struct request *rq, json_t *body, const struct incident *inc, const char *notice_version,
+           bool without_reads)
 {
     struct errors *errors = arena_alloc(rq->arena, sizeof *errors); /* zeroed */
     struct claim_input in;

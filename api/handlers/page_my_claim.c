@@ -360,9 +360,9 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
                         : strcmp(what, "withdraw_confirm") == 0 ? "my.withdrawn_done"
                         : file != NULL                          ? file->key
                                                                 : NULL;
-        st.notice_kind = st.notice_key == NULL                 ? NULL
-                         : file != NULL && file->refused       ? "error"
-                                                               : "success";
+        st.notice_kind = st.notice_key == NULL           ? NULL
+                         : file != NULL && file->refused ? "error"
+                                                         : "success";
         st.evidence_refused = file != NULL && file->refused ? file->key : NULL;
         if (strcmp(what, "withdraw") == 0) {
             /* the question; once withdrawn (a second tab, the back button), nothing to ask */
@@ -414,8 +414,7 @@ reshow_access(struct request *rq, const struct web_ctx *w, const struct form *f,
         if (st.offer_action != NULL && !uuid_is_valid(st.offer_action))
             st.offer_action = NULL;
     }
-    for (size_t i = 0; sent != NULL && i < sizeof access_refusals / sizeof access_refusals[0];
-         i++)
+    for (size_t i = 0; sent != NULL && i < sizeof access_refusals / sizeof access_refusals[0]; i++)
         if (strcmp(sent, access_refusals[i].sent) == 0) {
             st.notice_key = access_refusals[i].key;
             status = access_refusals[i].status;

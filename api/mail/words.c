@@ -95,18 +95,18 @@ const struct mail_words mail_words = {
                               "adresse.",
                               ". Messages about this claim now go to that address."},
     .not_you_operator = {"Si ce n'est pas vous, quelqu'un détient le jeton de votre "
-                                "réclamation : écrivez sans attendre à l'exploitant du service, "
-                                "qui vous aidera à la récupérer : ",
-                                "If this was not you, someone holds your claim's token: write "
-                                "at once to the service's operator, who will help you recover "
-                                "your claim: "},
+                         "réclamation : écrivez sans attendre à l'exploitant du service, "
+                         "qui vous aidera à la récupérer : ",
+                         "If this was not you, someone holds your claim's token: write "
+                         "at once to the service's operator, who will help you recover "
+                         "your claim: "},
     .not_you_operator_page = {"Si ce n'est pas vous, quelqu'un détient le jeton de votre "
-                                     "réclamation : écrivez sans attendre à l'exploitant du "
-                                     "service (ses coordonnées sont sur cette page), qui vous "
-                                     "aidera à la récupérer : ",
-                                     "If this was not you, someone holds your claim's token: "
-                                     "write at once to the service's operator (their address "
-                                     "is on this page), who will help you recover your claim: "},
+                              "réclamation : écrivez sans attendre à l'exploitant du "
+                              "service (ses coordonnées sont sur cette page), qui vous "
+                              "aidera à la récupérer : ",
+                              "If this was not you, someone holds your claim's token: "
+                              "write at once to the service's operator (their address "
+                              "is on this page), who will help you recover your claim: "},
     .address_changed_last = {"Ce message est envoyé à l'ancienne adresse de la réclamation ; "
                              "elle n'en recevra plus d'autre.",
                              "This message goes to the claim's former address; it will receive "
