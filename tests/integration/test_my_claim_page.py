@@ -543,7 +543,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         msg = mf.parse(self.relay.wait_messages(email, n=2)[1].data)
         link = [w for w in mf.text_of(msg).split() if "/my-claim?recover=" in w][0]
         # the line before the link says what it is for: the link is not the token
-        self.assertIn("To get a new token: \n" + link, mf.text_of(msg))
+        self.assertIn("To get a new token:\n" + link, mf.text_of(msg))
         self.assertNotIn("New token:", mf.text_of(msg))
         path = link[len(BASE):]
         landing = self.client.request("GET", path, headers={"Accept": "text/html"})
