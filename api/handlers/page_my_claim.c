@@ -23,6 +23,7 @@
 #include "handlers/page_api.h"
 #include "handlers/page_claim.h"
 #include "handlers/page_common.h"
+#include "handlers/page_credentials.h"
 #include "handlers/evidence_page.h"
 #include "handlers/page_my_claim_view.h"
 #include "handlers/handlers.h"
@@ -40,68 +41,6 @@ render(struct request *rq, const struct web_ctx *w, int status, struct my_claim_
     return r;
 }
 
-/* Whether s starts with a space a pasted text brings: ASCII blanks and U+00A0 (copied from
- * a page or a message); its length in bytes, else 0. */
-static size_t
-blank_at(const char *s)
-{
-    if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-        return 1;
-    return (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0 ? 2 : 0;
-}
-
-/* A reference or token as a person typed or pasted it, as they meant it: the token without
- * the blanks around it, the reference without any (none belongs in it; read out, it comes in
- * groups). The API stays strict (domain/reference.h); only what the form received is eased. */
-static const char *
-as_meant(struct arena *a, const char *typed, bool inner)
-{
-    size_t n = strlen(typed);
-    char *out = arena_alloc(a, n + 1);
-    size_t o = 0, kept = 0;
-
-    for (size_t i = 0; i < n;) {
-        size_t b = blank_at(typed + i);
-        if (b == 0) {
-            out[o++] = typed[i++];
-            kept = o;
-        } else {
-            if (!inner && kept > 0)
-                for (size_t k = 0; k < b; k++)
-                    out[o++] = typed[i + k];
-            i += b;
-        }
-    }
-    out[kept] = '\0';
-    return out;
-}
-
-/* The reference and token of a post as meant (as_meant), in place. */
-static void
-ease_credentials(struct arena *a, struct form *f)
-{
-    for (size_t i = 0; i < f->n; i++) {
-        bool ref = strcmp(f->pairs[i].name, "reference") == 0;
-        if (ref || strcmp(f->pairs[i].name, "token") == 0)
-            f->pairs[i].value = as_meant(a, f->pairs[i].value, ref);
-    }
-}
-
-/* A recovery link's secret: base64url, 16 to 128 characters (the links of api/mail/). */
-static bool
-link_is_valid(const char *s)
-{
-    size_t n = strlen(s);
-
-    if (n < 16 || n > 128)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-              (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
-            return false;
-    return true;
-}
-
 struct reply
 handle_page_my_claim(struct request *rq)
 {
@@ -116,7 +55,7 @@ handle_page_my_claim(struct request *rq)
         return deny;
     if (st.offer_action != NULL && !uuid_is_valid(st.offer_action))
         return guard_bad_parameter("action", "action must be an action's id (a UUID)");
-    if (st.recover_link != NULL && !link_is_valid(st.recover_link)) {
+    if (st.recover_link != NULL && !page_recovery_link_is_valid(st.recover_link)) {
         /* a link a mail program cut or wrapped: still 400, but a person reads that the link
          * no longer works beside the form that asks for another, as for a used one */
         if (!accept_prefers_html(request_header(rq, "Accept")))
@@ -394,6 +333,24 @@ static const struct {
     {"bad_email", "myform.lost_bad_email", 422},
 };
 
+/* What was typed in the access form (the reference, and the action a join link offered) or
+ * the recovery form (the address, the reference), into st, to be shown again: never the
+ * token, which a page never writes back. */
+static void
+keep_typed(const struct form *f, bool recovering, struct my_claim_state *st)
+{
+    st->recovering = recovering;
+    if (recovering) {
+        st->recover_email = form_get(f, "email", NULL);
+        st->recover_reference = form_get(f, "reference", NULL);
+        return;
+    }
+    st->reference = form_get(f, "reference", NULL);
+    st->offer_action = form_get(f, "action", NULL);
+    if (st->offer_action != NULL && !uuid_is_valid(st->offer_action))
+        st->offer_action = NULL;
+}
+
 /* The language switch of the access or recovery form (a button of the form posted): the
  * access page again in that language with what was typed but the token, which is never
  * written back; nothing is looked up. A refusal the form came back with is said again (a
@@ -401,19 +358,11 @@ static const struct {
 static struct reply
 reshow_access(struct request *rq, const struct web_ctx *w, const struct form *f, bool recovering)
 {
-    struct my_claim_state st = {.recovering = recovering};
+    struct my_claim_state st = {0};
     const char *sent = form_get(f, CLAIM_FORM_SENT, NULL), *left = NULL;
     int status = 200;
 
-    if (recovering) {
-        st.recover_email = form_get(f, "email", NULL);
-        st.recover_reference = form_get(f, "reference", NULL);
-    } else {
-        st.reference = form_get(f, "reference", NULL);
-        st.offer_action = form_get(f, "action", NULL);
-        if (st.offer_action != NULL && !uuid_is_valid(st.offer_action))
-            st.offer_action = NULL;
-    }
+    keep_typed(f, recovering, &st);
     for (size_t i = 0; sent != NULL && i < sizeof access_refusals / sizeof access_refusals[0]; i++)
         if (strcmp(sent, access_refusals[i].sent) == 0) {
             st.notice_key = access_refusals[i].key;
@@ -514,7 +463,7 @@ handle_page_my_claim_post(struct request *rq)
 
     if (!page_query_ok(rq, &deny) || !page_form_read(rq, &f, &deny))
         return deny;
-    ease_credentials(rq->arena, &f);
+    page_ease_credentials(rq->arena, &f);
     struct web_ctx w = page_ctx(rq);
     bool switched;
     if (!page_form_lang(&f, &w.lang, &switched))
@@ -590,7 +539,7 @@ page_my_claim_rate_limited(struct request *rq, struct reply *out)
         reply_discard(&deny);
         return false;
     }
-    ease_credentials(rq->arena, &f);
+    page_ease_credentials(rq->arena, &f);
     struct web_ctx w = page_ctx(rq);
     const char *what = form_get(&f, "form", NULL);
     if (!page_form_lang(&f, &w.lang, &switched) || what == NULL)
@@ -604,16 +553,7 @@ page_my_claim_rate_limited(struct request *rq, struct reply *out)
     /* the access or recovery form with what was typed (not the token: never written back) */
     struct my_claim_state st = {.notice_key = "my.err.rate_limited", .notice_kind = "error"};
     st.notice_param = limit_seconds(rq);
-    if (strcmp(what, "open") == 0) {
-        st.reference = form_get(&f, "reference", NULL);
-        st.offer_action = form_get(&f, "action", NULL);
-        if (st.offer_action != NULL && !uuid_is_valid(st.offer_action))
-            st.offer_action = NULL;
-    } else {
-        st.recover_email = form_get(&f, "email", NULL);
-        st.recover_reference = form_get(&f, "reference", NULL);
-        st.recovering = true;
-    }
+    keep_typed(&f, strcmp(what, "recover") == 0, &st);
     st.sent = page_wait_kept(rq, "rate_limited", st.notice_param); /* said again at its switch */
     *out = render(rq, &w, 429, &st);
     return true;
