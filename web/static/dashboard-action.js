@@ -401,12 +401,7 @@ export class ActionPanel {
     async loadTotals() {
         if (!this.action)
             return;
-        const ticket = this.totalsReads.start();
-        try {
-            await this.readTotals(ticket);
-        } finally {
-            ticket.end();
-        }
+        await this.totalsReads.run((ticket) => this.readTotals(ticket));
     }
 
     async readTotals(ticket) {

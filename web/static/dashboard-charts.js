@@ -216,12 +216,7 @@ export class ChartsPanel {
     // Only the last load asked for is drawn: an action's charts still on their way when another
     // action is chosen (or the tab shown again) are not drawn under it when they come.
     async load(action) {
-        const ticket = this.reads.start();
-        try {
-            await this.read(action, ticket);
-        } finally {
-            ticket.end();
-        }
+        await this.reads.run((ticket) => this.read(action, ticket));
     }
 
     async read(action, ticket) {

@@ -200,13 +200,10 @@ export class MembersTab {
         if (!this.action)
             return false;
         const action = this.action;
-        const ticket = this.reads.start();
-        this.listLine.set({ key: "ws.loading" });
-        try {
-            return await this.read(action, query, cursor, forward, ticket);
-        } finally {
-            ticket.end();
-        }
+        return this.reads.run((ticket) => {
+            this.listLine.set({ key: "ws.loading" });
+            return this.read(action, query, cursor, forward, ticket);
+        });
     }
 
     async read(action, query, cursor, forward, ticket) {

@@ -385,12 +385,7 @@ export class NoticesTab {
         clearTimeout(this.timer);
         if (!this.action)
             return;
-        const ticket = this.reads.start();
-        try {
-            await this.read(clearStatus, ticket);
-        } finally {
-            ticket.end();
-        }
+        await this.reads.run((ticket) => this.read(clearStatus, ticket));
     }
 
     async read(clearStatus, ticket) {

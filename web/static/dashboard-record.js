@@ -64,12 +64,7 @@ export class RecordTab {
         }
         // only the last read asked for is shown: another action's record coming late would fill
         // the form under this one's heading, and its Save would write to that other action
-        const ticket = this.reads.start();
-        try {
-            await this.read(action, ticket);
-        } finally {
-            ticket.end();
-        }
+        await this.reads.run((ticket) => this.read(action, ticket));
     }
 
     async read(action, ticket) {

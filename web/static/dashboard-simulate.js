@@ -250,12 +250,7 @@ export class SimulatePanel {
         }
         // only the answer to the last run on the action shown is drawn: another action chosen
         // meanwhile, or Simulate pressed again, and an earlier answer coming late is dropped
-        const ticket = this.runs.start();
-        try {
-            await this.simulate(ticket);
-        } finally {
-            ticket.end();
-        }
+        await this.runs.run((ticket) => this.simulate(ticket));
     }
 
     async simulate(ticket) {

@@ -83,6 +83,16 @@ export class LatestRead {
             },
         };
     }
+
+    // read(ticket) as a read of its own: started, then ended whatever it does; its result.
+    async run(read) {
+        const ticket = this.start();
+        try {
+            return await read(ticket);
+        } finally {
+            ticket.end();
+        }
+    }
 }
 
 // The Try again of a read refused, said on a status line. Its press reads again, and the line

@@ -205,13 +205,11 @@ function renderIncidentChoice() {
 // One page of actions (cursor null: from the start). false when the key was refused or the
 // list could not be read (the message is shown), or a later read was asked for meanwhile.
 async function loadActions(cursor, { first = false } = {}) {
-    const ticket = actionsReads.start();
     $("actions-more").disabled = true;
     try {
-        return await readActions(cursor, first, ticket);
+        return await actionsReads.run((ticket) => readActions(cursor, first, ticket));
     } finally {
         $("actions-more").disabled = false;
-        ticket.end();
     }
 }
 
