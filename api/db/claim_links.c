@@ -14,7 +14,7 @@
 #define MAIL_CLAIM_COLUMNS                                                                     \
     "SELECT c.id, c.reference, c.lang, c.status, c.email_verified_at IS NOT NULL, i.title,"    \
     "       a.title, c.data_key_id, c.pii,"                                                    \
-    "       to_char(c.correctable_until AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+    "       to_char(c.correctable_until AT TIME ZONE 'UTC', 'YYYY-MM-DD'), s.name"
 
 static bool
 read_claim(const PGresult *res, int row, struct arena *a, void *out)
@@ -36,6 +36,8 @@ read_claim(const PGresult *res, int row, struct arena *a, void *out)
     m->pii = pii;
     m->correctable_until =
         PQgetisnull(res, row, 9) ? NULL : arena_strdup(a, PQgetvalue(res, row, 9));
+    m->association_name =
+        PQgetisnull(res, row, 10) ? NULL : arena_strdup(a, PQgetvalue(res, row, 10));
     return true;
 }
 
@@ -44,6 +46,7 @@ const struct db_statement db_claim_links_statements[] = {
      MAIL_CLAIM_COLUMNS
      " FROM claims c JOIN incidents i ON i.id = c.incident_id"
      " LEFT JOIN actions a ON a.id = c.mandate_action_id"
+     " LEFT JOIN associations s ON s.id = a.association_id"
      " WHERE c.id = $1::bigint",
      1},
     {"db_mail_recovery_claims",
@@ -51,6 +54,7 @@ const struct db_statement db_claim_links_statements[] = {
      MAIL_CLAIM_COLUMNS
      " FROM incidents i JOIN claims c ON c.incident_id = i.id"
      " LEFT JOIN actions a ON a.id = c.mandate_action_id"
+     " LEFT JOIN associations s ON s.id = a.association_id"
      " WHERE c.email_key = $1::bytea AND c.status <> 'withdrawn' AND c.pii IS NOT NULL"
      "   AND ($2::text IS NULL OR c.reference = $2)"
      " ORDER BY c.created_at DESC LIMIT $3::int",

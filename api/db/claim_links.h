@@ -24,6 +24,7 @@ struct mail_claim {
     bool email_verified;
     const char *incident_title;
     const char *action_title; /* NULL without a mandate */
+    const char *association_name; /* the action's association; NULL without a mandate */
     int data_key_id;
     const uint8_t *pii; /* NULL once erased */
     size_t pii_len;

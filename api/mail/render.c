@@ -137,6 +137,9 @@ claim_facts(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *
         field(r, mail_words.incident_label[l], f->incident_title);
     if (f->action_title != NULL)
         field(r, mail_words.action_label[l], f->action_title);
+    /* whom the mandate was given to: the association that will act in the claimant's name */
+    if (f->action_title != NULL && f->action_association != NULL)
+        field(r, mail_words.association_label[l], f->action_association);
     strbuf_puts(&r->text, "\n");
 }
 

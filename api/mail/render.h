@@ -34,6 +34,7 @@ struct mail_facts {
     const char *reference;      /* claim messages */
     const char *incident_title; /* claim messages */
     const char *action_title;   /* accepted: NULL without a mandate */
+    const char *action_association; /* accepted: who brings that action, NULL without one */
     const char *my_claim_url;   /* every message */
     const char *confirm_url;    /* accepted, corrected: NULL when the address is confirmed */
     const char *reason;         /* rejected, removed: the reason in words */

@@ -12,6 +12,7 @@ const struct mail_words mail_words = {
     .reference_label = {"Référence : ", "Reference: "},
     .incident_label = {"Incident : ", "Incident: "},
     .action_label = {"Action de groupe : ", "Representative action: "},
+    .association_label = {"Portée par l'association : ", "Brought by the association: "},
     .no_token_note = {"Ce message ne contient jamais votre jeton de réclamation. Ne le "
                       "communiquez à personne : nous ne vous le demanderons jamais.",
                       "This message never contains your claim token. Share it with no one: "

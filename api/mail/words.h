@@ -23,6 +23,7 @@ struct mail_words {
     const char *reference_label[MAIL_N_LANGS];
     const char *incident_label[MAIL_N_LANGS];
     const char *action_label[MAIL_N_LANGS];
+    const char *association_label[MAIL_N_LANGS];
     const char *no_token_note[MAIL_N_LANGS];
     const char *not_you_note[MAIL_N_LANGS];
     const char *accepted_subject[MAIL_N_LANGS];

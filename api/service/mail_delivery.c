@@ -157,6 +157,7 @@ gather_claim(struct delivery *d)
     d->f.reference = m.reference;
     d->f.incident_title = m.incident_title;
     d->f.action_title = d->f.kind == MAIL_CLAIM_ACCEPTED ? m.action_title : NULL;
+    d->f.action_association = d->f.kind == MAIL_CLAIM_ACCEPTED ? m.association_name : NULL;
     if (m.pii == NULL)
         return gone(d, "the claim's personal data is erased");
     if ((d->to = address_of(d, &m)) == NULL)

@@ -20,6 +20,7 @@ import os
 import threading
 import unittest
 
+import assoc_fixtures as af
 import claims_fixtures as cf
 import harness
 import mail_fixtures as mf
@@ -306,6 +307,24 @@ class MailDeliveryTest(unittest.TestCase):
         leftovers = [n for n in os.listdir(os.path.dirname(files[0])) if n.endswith(".tmp")]
         self.assertEqual(leftovers, [])
         harness.poll(lambda: mf.outbox(self.url)[0][2] == "sent", 30, what="the row sent")
+
+    def test_a_mandated_claim_is_told_its_action_and_association(self):
+        """The confirmation of a claim that mandated an action names the action and the
+        association it mandated, the one that will act in the claimant's name."""
+        server = self.server()
+        setup = type("Setup", (), {"addCleanup": self.addCleanup})()
+        af.set_up_open_action(setup, server)
+        m = af.mandated_claim(server, setup.slug, setup.action, client=setup.c, lang="en")
+        email = m["body"]["claimant"]["email"]
+        files = harness.poll(lambda: mf.eml_files(server), 30, what="an .eml file")
+        with open(files[0], "rb") as f:
+            msg = mf.assert_well_formed(self, f.read())
+        self.assertEqual(msg["To"], email)
+        for part in (mf.text_of(msg), mf.html_of(msg)):
+            self.assertIn(setup.action["title"], part)
+            self.assertIn(setup.A.obj["name"], part)
+        self.assertIn("Representative action: " + setup.action["title"], mf.text_of(msg))
+        self.assertIn("Brought by the association: " + setup.A.obj["name"], mf.text_of(msg))
 
 
 if __name__ == "__main__":
