@@ -11,9 +11,9 @@
 #include "db/exec.h"
 #include "db/outbox.h"
 
-#define MAIL_CLAIM_COLUMNS                                                                     \
-    "SELECT c.id, c.reference, c.lang, c.status, c.email_verified_at IS NOT NULL, i.title,"    \
-    "       a.title, c.data_key_id, c.pii,"                                                    \
+#define MAIL_CLAIM_COLUMNS                                                                  \
+    "SELECT c.id, c.reference, c.lang, c.status, c.email_verified_at IS NOT NULL, i.title," \
+    "       a.title, c.data_key_id, c.pii,"                                                 \
     "       to_char(c.correctable_until AT TIME ZONE 'UTC', 'YYYY-MM-DD'), s.name"
 
 static bool
