@@ -4,8 +4,8 @@
  * validation, dedup, Idempotency-Key and group commit included: the answer becomes the receipt,
  * or the form again with the errors beside the fields and the values kept. A post from the
  * language switch (a button of the form, `switch_lang`) is only the form again in that
- * language with what was typed: no claim. Also what /my-claim
- * shares (page_claim.h). The post runs the JSON API's handler on the form's fields
+ * language with what was typed: no claim. What every page's form post shares is in
+ * page_form.c. The post runs the JSON API's handler on the form's fields
  * (page_api.h), and the presenter set here turns whatever it answers, on the worker thread
  * once the intake committed, into the page. */
 #include "handlers/page_claim.h"
@@ -13,20 +13,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
-#include <strings.h>
 #include <time.h>
 
 #include "app.h"
 #include "core/arena.h"
 #include "core/urlencoded.h"
-#include "crypto/random.h"
-#include "crypto/sha256.h"
 #include "domain/currency.h"
 #include "domain/uuid.h"
 #include "handlers/claim_form.h"
 #include "handlers/claims.h"
 #include "handlers/claims_parse.h"
-#include "handlers/form_origin.h"
 #include "handlers/guard.h"
 #include "handlers/incidents.h"
 #include "handlers/page_api.h"
@@ -38,8 +34,6 @@
 #include "http/json_fields.h"
 #include "web/escape.h"
 
-#define FORM_MAX_PAIRS 64
-
 /* What a posted form keeps until its answer is presented. Lives in the request arena. */
 struct posted {
     struct web_ctx w;
@@ -48,62 +42,6 @@ struct posted {
     bool has_scheme;
     struct form form;
 };
-
-bool
-page_form_key(char out[CLAIM_FORM_KEY_LEN + 1])
-{
-    uint8_t bytes[CLAIM_FORM_KEY_LEN / 2];
-
-    if (!random_bytes(bytes, sizeof bytes))
-        return false;
-    hex_encode(bytes, sizeof bytes, out);
-    out[CLAIM_FORM_KEY_LEN] = '\0';
-    return true;
-}
-
-static bool
-is_urlencoded(const char *ct)
-{
-    static const char want[] = "application/x-www-form-urlencoded";
-
-    if (ct == NULL || strncasecmp(ct, want, sizeof want - 1) != 0)
-        return false;
-    return ct[sizeof want - 1] == '\0' || ct[sizeof want - 1] == ';';
-}
-
-bool
-page_form_read(struct request *rq, struct form *out, struct reply *deny)
-{
-    if (!form_origin_is_same_site(request_header(rq, "Sec-Fetch-Site"),
-                                  request_header(rq, "Origin"), request_header(rq, "Host"))) {
-        *deny = page_error(rq, 403);
-        return false;
-    }
-    if (!is_urlencoded(request_header(rq, "Content-Type"))) {
-        *deny = page_error(rq, 415);
-        return false;
-    }
-    if (!urlencoded_parse(rq->body.data != NULL ? rq->body.data : "", rq->body.len, FORM_MAX_PAIRS,
-                          rq->arena, out)) {
-        *deny = page_error(rq, 400);
-        return false;
-    }
-    return true;
-}
-
-bool
-page_form_lang(const struct form *f, enum web_lang *lang, bool *switched)
-{
-    const char *switch_to = form_get(f, "switch_lang", NULL);
-    const char *field = form_get(f, "lang", NULL);
-
-    *switched = switch_to != NULL;
-    if (switch_to != NULL)
-        return web_lang_parse(switch_to, lang);
-    if (field != NULL)
-        web_lang_parse(field, lang); /* an unknown one: the negotiated language stays */
-    return true;
-}
 
 const struct scheme *
 page_claim_scheme(const struct claim_page_data *d, struct scheme *s)
