@@ -22,3 +22,21 @@ text_is_clean(const char *s, const char *allowed_ctrl, size_t *chars_out)
     *chars_out = chars;
     return true;
 }
+
+size_t
+text_unify_line_breaks(char *s, size_t len)
+{
+    size_t out = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\r') {
+            s[out++] = '\n';
+            if (i + 1 < len && s[i + 1] == '\n')
+                i++;
+        } else {
+            s[out++] = s[i];
+        }
+    }
+    s[out] = '\0';
+    return out;
+}

@@ -13,4 +13,10 @@
  * points. */
 bool text_is_clean(const char *s, const char *allowed_ctrl, size_t *chars_out);
 
+/* s[0..len) with every CR LF, and every CR alone, made one LF, in place; returns the new length
+ * (s[len'] is set to '\0'). A browser posts a textarea's line breaks as CR LF, whatever the
+ * visitor's system (HTML's form submission), and so do clients on Windows: for a member whose
+ * line breaks are kept they are line breaks, stored as LF. */
+size_t text_unify_line_breaks(char *s, size_t len);
+
 #endif

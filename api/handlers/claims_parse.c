@@ -162,15 +162,21 @@ claims_parse_harms(const struct json_fields *jf, struct harms *h)
     json_t *d = json_object_get(jf->obj, "description");
     if (d == NULL || json_is_null(d))
         return;
-    size_t chars = 0;
-    if (!json_is_string(d))
+    if (!json_is_string(d)) {
         add(jf, "description", "invalid-type", "expected a string");
-    else if (!text_is_clean(json_string_value(d), "\n\t", &chars))
+        return;
+    }
+    /* CR LF (a browser's form post, Windows) and CR are line breaks, kept as LF (docs/api.md
+     * §8.8); counted after, one character each */
+    char *text = arena_strdup(jf->arena, json_string_value(d));
+    text_unify_line_breaks(text, strlen(text));
+    size_t chars = 0;
+    if (!text_is_clean(text, "\n\t", &chars))
         add(jf, "description", "invalid-format", "only line breaks and tabs may be used");
     else if (chars > CLAIM_DESCRIPTION_MAX)
         add(jf, "description", "too-long", "at most 4000 characters");
     else
-        h->description = arena_strdup(jf->arena, json_string_value(d));
+        h->description = text;
 }
 
 void

@@ -103,6 +103,8 @@ text_of(const struct json_fields *jf, const char *key, bool required, size_t max
         return NULL;
     }
     char *copy = arena_strndup(jf->arena, s, len);
+    if (allowed_ctrl != NULL && strchr(allowed_ctrl, '\n') != NULL)
+        text_unify_line_breaks(copy, len);
     if (!text_is_clean(copy, allowed_ctrl, &chars)) {
         add(jf, key, "invalid-format",
             allowed_ctrl == NULL ? "must not contain control characters"

@@ -407,6 +407,21 @@ class ClaimForm(unittest.TestCase):
         self.assertEqual(view.json()["claimant"]["email"], email)
         self.assertEqual(view.json()["claimant"]["phone"][:4], "+336")
 
+    def test_a_description_of_several_lines_as_a_browser_posts_it(self):
+        """A browser posts a textarea's line breaks as CR LF (HTML's form submission, seen in
+        Chromium with JavaScript off): a description of several lines is a claim, its lines
+        kept as LF. It used to be refused as "Use text, line breaks and tabs only"."""
+        page = self.page(lang="en").body.decode()
+        typed = "Un SMS d'hameçonnage le 3 mars.\r\n\r\nPuis deux appels."
+        r = ff.post_form(self.client, "/claim?lang=en",
+                         pairs_for(page, person(**{"harms.description": typed})))
+        self.assertEqual(r.status, 200, r)
+        text = r.body.decode()
+        reference, token = REFERENCE_RE.search(text).group(1), TOKEN_RE.search(text).group(1)
+        view = cf.claim_request(self.client, "GET", reference, token)
+        self.assertEqual(view.json()["harms"]["description"],
+                         "Un SMS d'hameçonnage le 3 mars.\n\nPuis deux appels.")
+
     def test_receipt_says_what_happens_next(self):
         page = self.page(lang="en").body.decode()
         r = ff.post_form(self.client, "/claim?lang=en", pairs_for(page, person()))

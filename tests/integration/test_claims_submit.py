@@ -463,11 +463,16 @@ class ClaimsSubmitTest(F.IncidentTestCase):
                 errors = F.errors_of(self, r)
                 self.assertEqual({f for f, _ in errors}, {"harms.description"}, errors)
 
-    def test_harms_description_carriage_return_is_refused(self):
-        # docs/api.md §9.1 allows `\n` and `\t` only; a CR is another control character
-        r = self.submit(claim_body(harms={"description": "first\r\nsecond"}))
-        errors = F.errors_of(self, r)
-        self.assertEqual({f for f, _ in errors}, {"harms.description"}, errors)
+    def test_harms_description_line_breaks_of_any_system(self):
+        # docs/api.md §8.8: CR LF (Windows, every browser's form post) and a lone CR are line
+        # breaks, stored and returned as LF; they count one character each against the 4,000
+        for sent, kept in (("first\r\nsecond", "first\nsecond"),
+                           ("a\rb\r\n\r\nc\td", "a\nb\n\nc\td")):
+            with self.subTest(sent=sent):
+                receipt = self.assert_created(claim_body(harms={"description": sent}))
+                self.assertEqual(self.view(receipt)["harms"]["description"], kept)
+        receipt = self.assert_created(claim_body(harms={"description": "x\r\n" * 2000}))
+        self.assertEqual(self.view(receipt)["harms"]["description"], "x\n" * 2000)
 
     def test_harms_defaults(self):
         receipt = self.assert_created(claim_body(harms=None))
