@@ -48,6 +48,10 @@
 # HEAD+mandates and pgbench, and reset at the end; needs a superuser, or root beside the
 # private cluster: e.g. BASELINE_PG_SETTINGS="min_wal_size=80MB wal_init_zero=on" measures
 # the cluster's earlier WAL settings beside its current ones),
+# BASELINE_SERVE_ARGS and HEAD_SERVE_ARGS (empty: more `recours serve` flags for the servers of
+# the baseline build, or of the HEAD build (HEAD and HEAD+mandates), split at spaces: e.g.
+# BASELINE=HEAD HEAD_SERVE_ARGS="--summary-fold-interval-ms 100" measures one setting of the
+# same build against its default),
 # BENCH_KEEP=1 keeps the temporary directory (logs, wrk and
 # pgbench outputs; it holds throw-away secrets), RESULTS_OUT (a file that also receives the
 # Markdown block; bench/RESULTS.md is never written by this script).
@@ -94,6 +98,8 @@ RESULTS_OUT="${RESULTS_OUT:-}"
 STATEMENTS="${STATEMENTS:-0}"
 BASELINE_PG_SETTINGS="${BASELINE_PG_SETTINGS:-}"
 HEAD_PG_SETTINGS="${HEAD_PG_SETTINGS:-}"
+BASELINE_SERVE_ARGS="${BASELINE_SERVE_ARGS:-}"
+HEAD_SERVE_ARGS="${HEAD_SERVE_ARGS:-}"
 
 # the issues' targets: HEAD and HEAD+mandates >= 0.9 x baseline claims/s
 TARGET=0.9

@@ -7,14 +7,20 @@
 # start_server VARIANT BUILD: BUILD's recours serve on VARIANT's database
 start_server() {
     local v="$1" b="$2" log="$TMP/recours-$1.log"
+    local -a extra=()
 
+    if [[ "$b" == baseline ]]; then
+        read -r -a extra <<<"$BASELINE_SERVE_ARGS"
+    else
+        read -r -a extra <<<"$HEAD_SERVE_ARGS"
+    fi
     next_free_port
     (cd "${SRC[$b]}" && DATABASE_URL="$(url_for "${DB[$v]}" with-password)" exec "${BIN[$b]}" \
         serve --port "$PORT" --workers "$WORKERS" "${WRITER_FLAGS[@]}" \
         --secrets-dir "${SECRETS[$b]}" --tls-cert "$TMP/tls-$b/cert.pem" \
         --tls-key "$TMP/tls-$b/key.pem" --mail-dir "$TMP/mail-$b" \
         --migrations-dir "${SRC[$b]}/db-migrations" \
-        --rate-limit-burst 1000000 --rate-limit-per-s 1000000 --shutdown-grace 2 \
+        --rate-limit-burst 1000000 --rate-limit-per-s 1000000 --shutdown-grace 2 "${extra[@]}" \
         >>"$log" 2>&1) &
     # shellcheck disable=SC2034 # read by stop_server and compare.sh's cleanup
     SERVER_PID=$!

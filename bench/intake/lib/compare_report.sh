@@ -144,6 +144,10 @@ report() {
         printf -- '- PostgreSQL settings set for the measurements (ALTER SYSTEM, then reset): baseline %s; HEAD, HEAD+mandates and pgbench %s\n' \
             "${BASELINE_PG_SETTINGS:-none}" "${HEAD_PG_SETTINGS:-none}"
     # shellcheck disable=SC2016 # Markdown backticks, not command substitutions
+    [[ -z "$BASELINE_SERVE_ARGS$HEAD_SERVE_ARGS" ]] ||
+        printf -- '- more `recours serve` flags: baseline %s; HEAD and HEAD+mandates %s\n' \
+            "${BASELINE_SERVE_ARGS:-none}" "${HEAD_SERVE_ARGS:-none}"
+    # shellcheck disable=SC2016 # Markdown backticks, not command substitutions
     {
         printf -- '- command: `bench/intake/compare.sh` (BASELINE=%s DURATION=%s WARMUP=%s ROUNDS=%s WORKERS=%s WRITERS=%s QUIET_WAIT=%s); baseline = %s, HEAD = %s;\n' \
             "$BASELINE" "$DURATION" "$WARMUP" "$ROUNDS" "$WORKERS" "$WRITERS" "$QUIET_WAIT" \
