@@ -460,9 +460,19 @@ try {
     equal(await text("#ml-list-line button"), "Réessayer", "its button in French");
     await switchLanguage(page, "en");
     await listRefused.off();
-    await page.click("#ml-list-line button");
+    // pressed from the keyboard on a phone: the focus stays where the button was, then goes to
+    // the list read, never back up to the heading above the filters (screens up on a phone)
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.focus("#ml-list-line button");
+    await page.keyboard.press("Enter");
     await page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"][data-status="rejected"]`).waitFor();
-    equal(await focused(), "member-list-h3", "Try again gone, the focus stays on the list");
+    await page.waitForFunction(() => document.activeElement?.id !== "ml-list-line");
+    equal(await focused(), "ml-table", "Try again gone, the focus on the list read");
+    const belowFilters = await page.evaluate(() => document.activeElement.getBoundingClientRect().top
+        >= document.getElementById("ml-filter").getBoundingClientRect().bottom);
+    check(belowFilters, "the focus below the filters, where the volunteer pressed, not at the heading above them");
+    await shoot("15-dashboard-retry-focus-phone", { fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 800 });
     check(await page.locator("#ml-list-line").isHidden(), "the list's line gone with the list read");
     equal(await text("#ml-status-line"), "1 member changed.", "the rejection still said");
     contains(await row.innerText(), "Outside the period", "the reason shown");
@@ -911,6 +921,22 @@ try {
     await page.click("#tab-summary");
     await page.click("#tab-record");
     await page.waitForFunction(() => document.getElementById("rec-mandate-version").value === "2026-09-b");
+    // the same action's record read again and refused: its form goes (the values read before
+    // may be stale), the refusal is said with Try again, which reads it and shows the form again
+    const rereadRefused = await refuseNextRead(`/v1/actions/${action.id}`);
+    await page.click("#tab-summary");
+    await page.click("#tab-record");
+    await page.locator("#record-status.status-error").waitFor();
+    await page.locator('#record[aria-busy="false"]').waitFor({ state: "attached" });
+    equal(rereadRefused.refused(), 1, "the record's re-read refused");
+    check(await page.locator("#record-body").isHidden(), "the form read before is not shown beside the refusal");
+    contains(await text("#record-status"), "temporarily unavailable", "the refusal said");
+    equal(await text("#record-status button"), "Try again", "with Try again");
+    await rereadRefused.off();
+    await page.click("#record-status button");
+    await page.locator("#record-body:not([hidden])").waitFor();
+    equal(await page.inputValue("#rec-mandate-version"), "2026-09-b", "the record read again");
+    check(await page.locator("#record-status").isHidden(), "the refusal gone with the record read");
     // on a phone, in French, each step's cells say what they are; axe on the tab as it is
     await switchLanguage(page, "fr");
     await page.setViewportSize({ width: 390, height: 844 });

@@ -273,7 +273,10 @@ export class MembersTab {
         this.rows = [];
         this.next = null;
         this.render();
-        this.listLine.set({ ...message, action: again ? retryAction("member-list-h3", again, againKey) : null });
+        // Try again leaves the focus where it was, on this line, then on the list read (the
+        // heading is above the filters: on a phone, screens back up)
+        this.listLine.set({ ...message, action: again ? retryAction("member-list-h3", again, againKey,
+            { at: $("ml-list-line"), list: $("ml-table") }) : null });
     }
 
     render() {

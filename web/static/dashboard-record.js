@@ -80,6 +80,13 @@ export class RecordTab {
         if (!ticket.latest() || r.status === 401)
             return;
         if (r instanceof NetworkError || r.status !== 200 || !r.body) {
+            // as every list read again (LatestRead): a refusal leaves nothing shown, this action's
+            // record read before included (it may have changed since: a status move, another
+            // volunteer's save), and Save has no record to write to until Try again reads it
+            this.doc = null;
+            $("record-body").hidden = true;
+            this.errors.clear();
+            this.eventErrors.clear();
             this.status.set({ ...genericProblem(r), action: retryAction("record-h3", () => this.load(action)) });
             return;
         }
