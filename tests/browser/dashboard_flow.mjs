@@ -945,6 +945,20 @@ try {
             .map((td) => getComputedStyle(td, "::before").content + "=" + td.textContent));
     equal(hearingCells.join(" | "), '"Date"=15 mars 2030 | "Étape"=Audience | "Référence au tribunal"=RG 30/01234 | "Note"=Mise en état',
         "the step's card on a phone");
+    // the dates in the page's language: read, typed and sent
+    equal(await page.inputValue("#rec-next-date"), "15/03/2030", "the next date written as French writes it");
+    equal(await text("#rec-next-date-format"), "Format : jj/mm/aaaa", "its format said in French");
+    await page.fill("#rec-next-date", "31/02/2030");
+    await page.click("#record-save");
+    await page.locator("#rec-next-date-error:not([hidden])").waitFor();
+    contains(await text("#rec-next-date-error"), "Cette date ne peut pas être lue", "a day that does not exist, said at the field");
+    await page.fill("#rec-next-date", "16.3.30");
+    const datePatch = page.waitForResponse((r) => r.request().method() === "PATCH");
+    await page.click("#record-save");
+    equal(JSON.stringify((await datePatch).request().postDataJSON()), '{"next_date":"2030-03-16"}',
+        "what a French volunteer types, sent as the API's date");
+    await page.locator("#record-status.status-success").waitFor();
+    equal(await page.inputValue("#rec-next-date"), "16/03/2030", "written back in the page's format");
     const openedCells = await page.locator('#history-rows tr[data-kind="opened"] td').evaluateAll((tds) =>
         tds.filter((td) => getComputedStyle(td).display !== "none").length);
     equal(openedCells, 2, "a step without court reference nor note: no empty lines");
@@ -960,6 +974,7 @@ try {
     const step = withHearing.history.at(-1);
     equal([step.kind, step.date, step.court_reference, step.note].join("|"),
         "hearing|2030-03-15|RG 30/01234|Mise en état", "the step stored");
+    equal(withHearing.next_date, "2030-03-16", "the next date as typed in French");
     const publicPage = await (await context.request.get(`${baseUrl}/a/${action.id}?lang=fr`)).text();
     for (const shown of ["Cotisations des membres", "RG 30/01234", "Audience de mise en état",
         "Nouveau texte du mandat."])
@@ -1011,6 +1026,43 @@ try {
     await page.locator(`#action-h2:text-is("Action: ${title}")`).waitFor();
     await page.click("#tab-simulate");
     check(await page.locator("#sim-supplement").isVisible(), "and back on the first action, offered again");
+
+    // --- dates in the page's language, whatever the browser's --------------------------------
+    steps.current = "date fields";
+    {
+        const us = await newContext(browser, { locale: "en-US", timezoneId: "Europe/Paris" });
+        const p = await us.newPage();
+        watchPage(p, baseUrl, steps, problems);
+        await p.goto(`${baseUrl}/dashboard?lang=fr`);
+        await p.locator("#ml-from-format").waitFor({ state: "attached" });
+        equal(await p.locator("#ml-from-format").textContent(), "Format : jj/mm/aaaa",
+            "an American browser, the page in French: the French format");
+        equal(await p.locator("#ml-from").getAttribute("type"), "text", "no mm/dd/yyyy mask of the browser's");
+        equal(await p.locator("#o-deadline-format").textContent(), "Format : jj/mm/aaaa hh:mm", "a date and time too");
+        check(await p.locator("#ml-from ~ button.date-pick").count() === 1, "the browser's calendar still offered");
+        // what a French volunteer types, read as the day it means
+        const read = await p.evaluate(async () => {
+            const { parseDate } = await import("/static/date-field.js");
+            return ["07/12/2026", "7/12/2026", "7.12.26", "07-12-2026", "7 décembre 2026", "7 déc. 2026", "07122026",
+                "2026-12-07", "31/02/2026", "12/31/2026", "demain", ""].map((x) => parseDate(x))
+                .concat([parseDate("31/01/2030 12h00", true), parseDate("31/01/2030 9:05", true),
+                    parseDate("31/01/2030", true)]);
+        });
+        equal(JSON.stringify(read), JSON.stringify(["2026-12-07", "2026-12-07", "2026-12-07", "2026-12-07", "2026-12-07", "2026-12-07",
+            "2026-12-07", "2026-12-07", null, null, null, "", "2030-01-31T12:00", "2030-01-31T09:05", null]),
+        "French dates read");
+        // typed in English (month first for this browser), it stays the same day in French
+        await switchLanguage(p, "en");
+        equal(await p.locator("#ml-from-format").textContent(), "Format: mm/dd/yyyy", "the browser's English order");
+        await p.evaluate(() => {
+            const i = document.getElementById("ml-from");
+            i.value = "12/24/2026";
+            i.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+        await switchLanguage(p, "fr");
+        equal(await p.inputValue("#ml-from"), "24/12/2026", "the same day, written the French way");
+        await us.close();
+    }
 
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";

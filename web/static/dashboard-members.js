@@ -14,6 +14,7 @@ import { FormErrors, countryOptions } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 import { LatestRead, redrawRows, refocus, retryAction } from "./dashboard-ui.js";
+import { dateValue } from "./date-field.js";
 
 // The filter form's fields as the API names them: the list's query parameters, the review's
 // body (its filter, or the reference typed as references[0]).
@@ -77,6 +78,12 @@ export class MembersTab {
     wire() {
         $("ml-filter").addEventListener("submit", (ev) => {
             ev.preventDefault();
+            const bad = [["ml-from", "mandated_from"], ["ml-to", "mandated_to"]]
+                .filter(([id]) => dateValue($(id)) === null).map(([, field]) => ({ field, code: "invalid-date" }));
+            if (bad.length) {
+                this.errors.show(bad, { focus: true });
+                return;
+            }
             this.reload();
         });
         // the button pressed may be hidden on the page turned to (the last, the first)
@@ -151,10 +158,13 @@ export class MembersTab {
             f.payment_preference = v("ml-payment");
         if (v("ml-email"))
             f.email_confirmed = v("ml-email") === "true";
-        if (v("ml-from"))
-            f.mandated_from = v("ml-from") + "T00:00:00Z";
-        if (v("ml-to"))
-            f.mandated_to = v("ml-to") + "T00:00:00Z";
+        // a date that cannot be read is named at its field before any read (dateErrors)
+        const from = dateValue($("ml-from"));
+        const to = dateValue($("ml-to"));
+        if (from)
+            f.mandated_from = from + "T00:00:00Z";
+        if (to)
+            f.mandated_to = to + "T00:00:00Z";
         return f;
     }
 
