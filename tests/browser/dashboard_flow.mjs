@@ -328,6 +328,14 @@ try {
     check(csv.endsWith("\r\n"), "CRLF line ends");
     const lines = csv.split("\r\n").slice(0, -1);
     check(lines[0].startsWith("reference;family_name;given_name;birth_date;email;phone;"), `header row: ${lines[0]}`);
+    // what the file holds is said before it is made: its columns in words, and that its amounts
+    // are in cents (a counsel reading 23500 in the award column would read €23,500)
+    const said = await text("#exports-contents");
+    for (const column of ["award", "documented_loss", "birth_date", "mandate_text_version", "eligibility", "evidence"])
+        check(lines[0].split(";").includes(column), `the file has the column ${column}`);
+    for (const words of ["date of birth", "documented loss", "award", "text version", "eligibility", "evidence",
+        "smallest unit of the currency", "23500 is €235.00"])
+        contains(said, words, "the export's contents said");
     equal(lines.length, 1 + setup.free.length, "header + one row per member");
     const exported = lines.slice(1).map((l) => l.split(";")[0]).sort();
     equal(exported.join(","), [...setup.free].sort().join(","), "the members' references");
