@@ -529,6 +529,15 @@ try {
     await page.click(`#ml-detail button:text-is("Close")`);
     await page.locator("#ml-detail").waitFor({ state: "hidden" });
     equal(await focusedRow(), `${setup.free[0]} open`, "closed: the focus back on the member's reference");
+    // a rejection made by mistake is undone on its row: the rejected member offers Verify (the
+    // others do not); asked, then cancelled here (the rejection stays for the charts below)
+    equal(await page.locator("#ml-rows button[data-act=verify]").count(), 1, "Verify on the rejected row only");
+    await row.locator("button[data-act=verify]").click();
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    contains(await text("#ml-confirm-text"), "1 member will be marked verified.", "the undo asked, counted");
+    await page.click("#ml-confirm-no");
+    await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${setup.free[0]} verify`, "cancelled: the focus back on the row's Verify");
 
     steps.current = "charts equal the API's figures";
     await page.click("#tab-summary");
