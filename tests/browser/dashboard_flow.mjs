@@ -24,7 +24,11 @@
 // axe-core on every tab (a laptop in English, a phone in French), and after the status move
 // the public record tab: counsel read, a new French text refused without a new version, then
 // saved with one (English too) in one PATCH of what changed, a dated hearing added; /a/{id}
-// shows them.
+// shows them. Since: a refused re-read of the same record takes its form away (Try again reads
+// it); the members' Try again, pressed on a phone, leaves the focus on the list, below the
+// filters; a rejected row's Verify (asked, cancelled); the export's contents and cents said;
+// dates in the page's language (a French date typed, sent as ISO; an American browser shows the
+// page's French format, and a date typed in English stays the same day in French).
 // Any console error, page error, CSP violation or failed page asset fails the run; screenshots
 // at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
 // Prints one JSON line {"action_id", "export_id", "sha256"} and exits 0 when everything held.
