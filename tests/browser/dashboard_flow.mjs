@@ -24,7 +24,11 @@
 // axe-core on every tab (a laptop in English, a phone in French), and after the status move
 // the public record tab: counsel read, a new French text refused without a new version, then
 // saved with one (English too) in one PATCH of what changed, a dated hearing added; /a/{id}
-// shows them.
+// shows them. Since: a refused re-read of the same record takes its form away (Try again reads
+// it); the members' Try again, pressed on a phone, leaves the focus on the list, below the
+// filters; a rejected row's Verify (asked, cancelled); the export's contents and cents said;
+// dates in the page's language (a French date typed, sent as ISO; an American browser shows the
+// page's French format, and a date typed in English stays the same day in French).
 // Any console error, page error, CSP violation or failed page asset fails the run; screenshots
 // at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
 // Prints one JSON line {"action_id", "export_id", "sha256"} and exits 0 when everything held.
@@ -328,6 +332,14 @@ try {
     check(csv.endsWith("\r\n"), "CRLF line ends");
     const lines = csv.split("\r\n").slice(0, -1);
     check(lines[0].startsWith("reference;family_name;given_name;birth_date;email;phone;"), `header row: ${lines[0]}`);
+    // what the file holds is said before it is made: its columns in words, and that its amounts
+    // are in cents (a counsel reading 23500 in the award column would read €23,500)
+    const said = await text("#exports-contents");
+    for (const column of ["award", "documented_loss", "birth_date", "mandate_text_version", "eligibility", "evidence"])
+        check(lines[0].split(";").includes(column), `the file has the column ${column}`);
+    for (const words of ["date of birth", "documented loss", "award", "text version", "eligibility", "evidence",
+        "smallest unit of the currency", "23500 is €235.00"])
+        contains(said, words, "the export's contents said");
     equal(lines.length, 1 + setup.free.length, "header + one row per member");
     const exported = lines.slice(1).map((l) => l.split(";")[0]).sort();
     equal(exported.join(","), [...setup.free].sort().join(","), "the members' references");
@@ -460,9 +472,19 @@ try {
     equal(await text("#ml-list-line button"), "Réessayer", "its button in French");
     await switchLanguage(page, "en");
     await listRefused.off();
-    await page.click("#ml-list-line button");
+    // pressed from the keyboard on a phone: the focus stays where the button was, then goes to
+    // the list read, never back up to the heading above the filters (screens up on a phone)
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.focus("#ml-list-line button");
+    await page.keyboard.press("Enter");
     await page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"][data-status="rejected"]`).waitFor();
-    equal(await focused(), "member-list-h3", "Try again gone, the focus stays on the list");
+    await page.waitForFunction(() => document.activeElement?.id !== "ml-list-line");
+    equal(await focused(), "ml-table", "Try again gone, the focus on the list read");
+    const belowFilters = await page.evaluate(() => document.activeElement.getBoundingClientRect().top
+        >= document.getElementById("ml-filter").getBoundingClientRect().bottom);
+    check(belowFilters, "the focus below the filters, where the volunteer pressed, not at the heading above them");
+    await shoot("15-dashboard-retry-focus-phone", { fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 800 });
     check(await page.locator("#ml-list-line").isHidden(), "the list's line gone with the list read");
     equal(await text("#ml-status-line"), "1 member changed.", "the rejection still said");
     contains(await row.innerText(), "Outside the period", "the reason shown");
@@ -511,6 +533,15 @@ try {
     await page.click(`#ml-detail button:text-is("Close")`);
     await page.locator("#ml-detail").waitFor({ state: "hidden" });
     equal(await focusedRow(), `${setup.free[0]} open`, "closed: the focus back on the member's reference");
+    // a rejection made by mistake is undone on its row: the rejected member offers Verify (the
+    // others do not); asked, then cancelled here (the rejection stays for the charts below)
+    equal(await page.locator("#ml-rows button[data-act=verify]").count(), 1, "Verify on the rejected row only");
+    await row.locator("button[data-act=verify]").click();
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    contains(await text("#ml-confirm-text"), "1 member will be marked verified.", "the undo asked, counted");
+    await page.click("#ml-confirm-no");
+    await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${setup.free[0]} verify`, "cancelled: the focus back on the row's Verify");
 
     steps.current = "charts equal the API's figures";
     await page.click("#tab-summary");
@@ -911,6 +942,22 @@ try {
     await page.click("#tab-summary");
     await page.click("#tab-record");
     await page.waitForFunction(() => document.getElementById("rec-mandate-version").value === "2026-09-b");
+    // the same action's record read again and refused: its form goes (the values read before
+    // may be stale), the refusal is said with Try again, which reads it and shows the form again
+    const rereadRefused = await refuseNextRead(`/v1/actions/${action.id}`);
+    await page.click("#tab-summary");
+    await page.click("#tab-record");
+    await page.locator("#record-status.status-error").waitFor();
+    await page.locator('#record[aria-busy="false"]').waitFor({ state: "attached" });
+    equal(rereadRefused.refused(), 1, "the record's re-read refused");
+    check(await page.locator("#record-body").isHidden(), "the form read before is not shown beside the refusal");
+    contains(await text("#record-status"), "temporarily unavailable", "the refusal said");
+    equal(await text("#record-status button"), "Try again", "with Try again");
+    await rereadRefused.off();
+    await page.click("#record-status button");
+    await page.locator("#record-body:not([hidden])").waitFor();
+    equal(await page.inputValue("#rec-mandate-version"), "2026-09-b", "the record read again");
+    check(await page.locator("#record-status").isHidden(), "the refusal gone with the record read");
     // on a phone, in French, each step's cells say what they are; axe on the tab as it is
     await switchLanguage(page, "fr");
     await page.setViewportSize({ width: 390, height: 844 });
@@ -919,6 +966,20 @@ try {
             .map((td) => getComputedStyle(td, "::before").content + "=" + td.textContent));
     equal(hearingCells.join(" | "), '"Date"=15 mars 2030 | "Étape"=Audience | "Référence au tribunal"=RG 30/01234 | "Note"=Mise en état',
         "the step's card on a phone");
+    // the dates in the page's language: read, typed and sent
+    equal(await page.inputValue("#rec-next-date"), "15/03/2030", "the next date written as French writes it");
+    equal(await text("#rec-next-date-format"), "Format : jj/mm/aaaa", "its format said in French");
+    await page.fill("#rec-next-date", "31/02/2030");
+    await page.click("#record-save");
+    await page.locator("#rec-next-date-error:not([hidden])").waitFor();
+    contains(await text("#rec-next-date-error"), "Cette date ne peut pas être lue", "a day that does not exist, said at the field");
+    await page.fill("#rec-next-date", "16.3.30");
+    const datePatch = page.waitForResponse((r) => r.request().method() === "PATCH");
+    await page.click("#record-save");
+    equal(JSON.stringify((await datePatch).request().postDataJSON()), '{"next_date":"2030-03-16"}',
+        "what a French volunteer types, sent as the API's date");
+    await page.locator("#record-status.status-success").waitFor();
+    equal(await page.inputValue("#rec-next-date"), "16/03/2030", "written back in the page's format");
     const openedCells = await page.locator('#history-rows tr[data-kind="opened"] td').evaluateAll((tds) =>
         tds.filter((td) => getComputedStyle(td).display !== "none").length);
     equal(openedCells, 2, "a step without court reference nor note: no empty lines");
@@ -934,6 +995,7 @@ try {
     const step = withHearing.history.at(-1);
     equal([step.kind, step.date, step.court_reference, step.note].join("|"),
         "hearing|2030-03-15|RG 30/01234|Mise en état", "the step stored");
+    equal(withHearing.next_date, "2030-03-16", "the next date as typed in French");
     const publicPage = await (await context.request.get(`${baseUrl}/a/${action.id}?lang=fr`)).text();
     for (const shown of ["Cotisations des membres", "RG 30/01234", "Audience de mise en état",
         "Nouveau texte du mandat."])
@@ -985,6 +1047,43 @@ try {
     await page.locator(`#action-h2:text-is("Action: ${title}")`).waitFor();
     await page.click("#tab-simulate");
     check(await page.locator("#sim-supplement").isVisible(), "and back on the first action, offered again");
+
+    // --- dates in the page's language, whatever the browser's --------------------------------
+    steps.current = "date fields";
+    {
+        const us = await newContext(browser, { locale: "en-US", timezoneId: "Europe/Paris" });
+        const p = await us.newPage();
+        watchPage(p, baseUrl, steps, problems);
+        await p.goto(`${baseUrl}/dashboard?lang=fr`);
+        await p.locator("#ml-from-format").waitFor({ state: "attached" });
+        equal(await p.locator("#ml-from-format").textContent(), "Format : jj/mm/aaaa",
+            "an American browser, the page in French: the French format");
+        equal(await p.locator("#ml-from").getAttribute("type"), "text", "no mm/dd/yyyy mask of the browser's");
+        equal(await p.locator("#o-deadline-format").textContent(), "Format : jj/mm/aaaa hh:mm", "a date and time too");
+        check(await p.locator("#ml-from ~ button.date-pick").count() === 1, "the browser's calendar still offered");
+        // what a French volunteer types, read as the day it means
+        const read = await p.evaluate(async () => {
+            const { parseDate } = await import("/static/date-field.js");
+            return ["07/12/2026", "7/12/2026", "7.12.26", "07-12-2026", "7 décembre 2026", "7 déc. 2026", "07122026",
+                "2026-12-07", "31/02/2026", "12/31/2026", "demain", ""].map((x) => parseDate(x))
+                .concat([parseDate("31/01/2030 12h00", true), parseDate("31/01/2030 9:05", true),
+                    parseDate("31/01/2030", true)]);
+        });
+        equal(JSON.stringify(read), JSON.stringify(["2026-12-07", "2026-12-07", "2026-12-07", "2026-12-07", "2026-12-07", "2026-12-07",
+            "2026-12-07", "2026-12-07", null, null, null, "", "2030-01-31T12:00", "2030-01-31T09:05", null]),
+        "French dates read");
+        // typed in English (month first for this browser), it stays the same day in French
+        await switchLanguage(p, "en");
+        equal(await p.locator("#ml-from-format").textContent(), "Format: mm/dd/yyyy", "the browser's English order");
+        await p.evaluate(() => {
+            const i = document.getElementById("ml-from");
+            i.value = "12/24/2026";
+            i.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+        await switchLanguage(p, "fr");
+        equal(await p.inputValue("#ml-from"), "24/12/2026", "the same day, written the French way");
+        await us.close();
+    }
 
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";

@@ -13,6 +13,7 @@ import {
 import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions, indexOf } from "./forms.js";
 import { LatestRead, copyButton, refocus, retryAction } from "./dashboard-ui.js";
+import { dateValue } from "./date-field.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 
 // docs/api.md §8.7: open → filed → settled → closed, plus open → closed and filed → closed.
@@ -291,8 +292,8 @@ export class ActionPanel {
         put("category", $("filter-category").value);
         put("country", $("filter-country").value);
         // whole days in UTC: from the start of the first to the end of the last
-        const after = $("submitted-after").value;
-        const before = $("submitted-before").value;
+        const after = dateValue($("submitted-after"));
+        const before = dateValue($("submitted-before"));
         if (after)
             filter.submitted_after = after + "T00:00:00Z";
         if (before) {
@@ -313,8 +314,8 @@ export class ActionPanel {
         } else {
             for (const [id, field] of [["submitted-after", "filter.submitted_after"],
                 ["submitted-before", "filter.submitted_before"]]) {
-                if ($(id).validity.badInput)
-                    out.push({ field, code: "invalid-format" });
+                if (dateValue($(id)) === null)
+                    out.push({ field, code: "invalid-date" });
             }
         }
         return out;

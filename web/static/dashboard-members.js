@@ -14,6 +14,7 @@ import { FormErrors, countryOptions } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 import { LatestRead, redrawRows, refocus, retryAction } from "./dashboard-ui.js";
+import { dateValue } from "./date-field.js";
 
 // The filter form's fields as the API names them: the list's query parameters, the review's
 // body (its filter, or the reference typed as references[0]).
@@ -77,6 +78,12 @@ export class MembersTab {
     wire() {
         $("ml-filter").addEventListener("submit", (ev) => {
             ev.preventDefault();
+            const bad = [["ml-from", "mandated_from"], ["ml-to", "mandated_to"]]
+                .filter(([id]) => dateValue($(id)) === null).map(([, field]) => ({ field, code: "invalid-date" }));
+            if (bad.length) {
+                this.errors.show(bad, { focus: true });
+                return;
+            }
             this.reload();
         });
         // the button pressed may be hidden on the page turned to (the last, the first)
@@ -151,10 +158,13 @@ export class MembersTab {
             f.payment_preference = v("ml-payment");
         if (v("ml-email"))
             f.email_confirmed = v("ml-email") === "true";
-        if (v("ml-from"))
-            f.mandated_from = v("ml-from") + "T00:00:00Z";
-        if (v("ml-to"))
-            f.mandated_to = v("ml-to") + "T00:00:00Z";
+        // a date that cannot be read is named at its field before any read (dateErrors)
+        const from = dateValue($("ml-from"));
+        const to = dateValue($("ml-to"));
+        if (from)
+            f.mandated_from = from + "T00:00:00Z";
+        if (to)
+            f.mandated_to = to + "T00:00:00Z";
         return f;
     }
 
@@ -273,7 +283,10 @@ export class MembersTab {
         this.rows = [];
         this.next = null;
         this.render();
-        this.listLine.set({ ...message, action: again ? retryAction("member-list-h3", again, againKey) : null });
+        // Try again leaves the focus where it was, on this line, then on the list read (the
+        // heading is above the filters: on a phone, screens back up)
+        this.listLine.set({ ...message, action: again ? retryAction("member-list-h3", again, againKey,
+            { at: $("ml-list-line"), list: $("ml-table") }) : null });
     }
 
     render() {
@@ -299,6 +312,12 @@ export class MembersTab {
             const remove = el("button", { type: "button", class: "button secondary small", text: t("ws.remove"),
                 "aria-label": t("ws.remove_named", { reference: m.reference }), dataset: { act: "remove" } });
             remove.addEventListener("click", () => this.askRemove(m.reference));
+            // a rejection made by mistake is undone where it shows: the rejected row offers Verify
+            // (else only the selection's Verify, above the list, could lift it)
+            const verify = m.claim_status === "rejected" ? [el("button", { type: "button", class: "button secondary small",
+                text: t("ws.verify"), "aria-label": t("ws.verify_named", { reference: m.reference }),
+                dataset: { act: "verify" } }), " "] : [];
+            verify[0]?.addEventListener("click", () => this.askReview("verified", "one", m.reference));
             const st = t("status." + m.claim_status) + (m.review_reason ? ` — ${t("ws.reason." + m.review_reason)}` : "");
             return el("tr", { dataset: { reference: m.reference, status: m.claim_status } },
                 el("td", { class: "cell-check", dataset: { label: t("ws.col.select") } }, box),
@@ -308,7 +327,7 @@ export class MembersTab {
                 cell("payment", t("ws.pay." + m.payment_preference)),
                 cell("mandated", formatDate(m.mandated_at), "nowrap"),
                 cell("duplicates", formatNumber(m.duplicate_attempts), "num"),
-                el("td", { class: "cell-action" }, reject, " ", remove));
+                el("td", { class: "cell-action" }, ...verify, reject, " ", remove));
         }), $("member-list-h3"));
         $("ml-table").hidden = this.rows.length === 0;
         // no member listed: nothing to select, verify or reject (the buttons would only count 0)
@@ -389,7 +408,7 @@ export class MembersTab {
             ? t("ws.confirm_verify", { count: formatNumber(count) })
             : t("ws.confirm_reject", { count: formatNumber(count), reason: t("ws.reason." + body.reason) }))
             + (overturned > 0 ? " " + t("ws.confirm_overturn_" + decision, { count: formatNumber(overturned) }) : "");
-        const back = which === "one" ? this.rowButton(reference, "reject")
+        const back = which === "one" ? this.rowButton(reference, decision === "verified" ? "verify" : "reject", "reject")
             : () => $(`ml-${decision === "verified" ? "verify" : "reject"}-${which === "filter" ? "all" : "selected"}`);
         this.confirm(text, () => t("ws.confirm_yes", { count: formatNumber(count) }), back, async () => {
             const done = await this.post("/reviews", { ...body, expected_count: count });
@@ -485,9 +504,11 @@ export class MembersTab {
         $("ml-confirm-yes").textContent = this.pending.yes();
     }
 
-    // A row's button, found again once the rows are drawn anew (after a review, a refresh).
-    rowButton(reference, act) {
-        return () => $("ml-rows").querySelector(`tr[data-reference="${CSS.escape(reference)}"] button[data-act="${act}"]`);
+    // A row's button, found again once the rows are drawn anew (after a review, a refresh): the
+    // first of acts the row still has (a rejection lifted, its Verify is gone: its Reject).
+    rowButton(reference, ...acts) {
+        return () => acts.map((act) => $("ml-rows")
+            .querySelector(`tr[data-reference="${CSS.escape(reference)}"] button[data-act="${act}"]`)).find(Boolean);
     }
 
     // The focus after a confirmation closed: on the control it was asked from when it is still

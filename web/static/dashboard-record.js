@@ -12,6 +12,7 @@ import { NetworkError, StatusLine, el, formatDate, genericProblem } from "./comm
 import { FormErrors } from "./forms.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 import { LatestRead, retryAction } from "./dashboard-ui.js";
+import { dateValue, setDateValue } from "./date-field.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -80,6 +81,13 @@ export class RecordTab {
         if (!ticket.latest() || r.status === 401)
             return;
         if (r instanceof NetworkError || r.status !== 200 || !r.body) {
+            // as every list read again (LatestRead): a refusal leaves nothing shown, this action's
+            // record read before included (it may have changed since: a status move, another
+            // volunteer's save), and Save has no record to write to until Try again reads it
+            this.doc = null;
+            $("record-body").hidden = true;
+            this.errors.clear();
+            this.eventErrors.clear();
             this.status.set({ ...genericProblem(r), action: retryAction("record-h3", () => this.load(action)) });
             return;
         }
@@ -91,8 +99,13 @@ export class RecordTab {
     show(doc, kept = {}) {
         this.doc = doc;
         $("record-body").hidden = false;
-        for (const [id, key] of FIELDS)
-            $(id).value = (key in kept ? kept[key] : doc[key]) ?? "";
+        for (const [id, key] of FIELDS) {
+            const value = (key in kept ? kept[key] : doc[key]) ?? "";
+            if (key === "next_date")
+                setDateValue($(id), value);   // in the page's format (date-field.js)
+            else
+                $(id).value = value;
+        }
         this.renderHistory();
     }
 
@@ -111,7 +124,8 @@ export class RecordTab {
     changes() {
         const body = {};
         for (const [id, key] of FIELDS) {
-            const value = $(id).value.trim();
+            // a date unreadable is kept as typed: clientErrors names it
+            const value = key === "next_date" ? dateValue($(id)) ?? $(id).value.trim() : $(id).value.trim();
             if (value !== (this.doc[key] ?? ""))
                 body[key] = value === "" && NULLABLE.has(key) ? null : value;
         }
@@ -128,8 +142,8 @@ export class RecordTab {
             out.push({ field: "mandate_text_version", code: "new-version" });
         if ("counsel_email" in body && body.counsel_email !== "" && $("rec-counsel-email").validity.typeMismatch)
             out.push({ field: "counsel_email", code: "invalid-format" });
-        if ($("rec-next-date").validity.badInput)
-            out.push({ field: "next_date", code: "invalid-format" });
+        if (dateValue($("rec-next-date")) === null)
+            out.push({ field: "next_date", code: "invalid-date" });
         return out;
     }
 
@@ -199,13 +213,15 @@ export class RecordTab {
     async addEvent() {
         if (!this.doc)
             return;
-        const event = { kind: $("ev-kind").value, date: $("ev-date").value };
+        const date = dateValue($("ev-date"));
+        const event = { kind: $("ev-kind").value, date };
         for (const [id, key] of [["ev-court-reference", "court_reference"], ["ev-note", "note"]])
             if ($(id).value.trim())
                 event[key] = $(id).value.trim();
         if (!event.date) {
             this.eventStatus.clear();
-            this.eventErrors.show([{ field: "history_add.date", code: "required" }], { focus: true });
+            this.eventErrors.show([{ field: "history_add.date", code: date === null ? "invalid-date" : "required" }],
+                { focus: true });
             return;
         }
         const before = this.doc.history?.length ?? 0;

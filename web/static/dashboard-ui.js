@@ -98,13 +98,20 @@ export class LatestRead {
 // The Try again of a read refused, said on a status line. Its press reads again, and the line
 // then says "Loading…" in its place: the button, which had the focus, is gone, and a keyboard
 // would start again from the page's top. The focus goes first to the heading of what is read
-// (made focusable by script only: it is not a stop of the Tab order).
-export function retryAction(headingId, run, key = "common.retry") {
-    return { key, run: () => {
+// (made focusable by script only: it is not a stop of the Tab order). With at (the status line
+// that held the button) it stays where the button was, on that line ("Loading…"), and once read
+// goes to list if the line is gone, the heading last: where a heading sits above a form (the
+// members' filters), it would take a phone's reader screens back up.
+export function retryAction(headingId, run, key = "common.retry", { at = null, list = null } = {}) {
+    return { key, run: async () => {
         const heading = document.getElementById(headingId);
-        heading.tabIndex = -1;
-        heading.focus();
-        return run();
+        const here = at || heading;
+        here.tabIndex = -1;
+        here.focus();
+        const result = await run();
+        if (document.activeElement === here || document.activeElement === document.body)
+            refocus(here, list, heading);
+        return result;
     } };
 }
 
@@ -112,13 +119,15 @@ export function retryAction(headingId, run, key = "common.retry") {
 // its answer comes, "Next page" on the last page), goes to the first of candidates still shown
 // and usable (a heading is made focusable by script), rather than to the page's top.
 export function refocus(...candidates) {
+    // hidden: a status line with nothing to say keeps a box of no size (style.css), not shown
+    const usable = (e) => e && !e.disabled && !e.closest("[hidden]") && e.getClientRects().length > 0;
     const a = document.activeElement;
-    if (a && a !== document.body && !a.disabled && a.getClientRects().length > 0)
+    if (a && a !== document.body && usable(a))
         return;
-    const target = candidates.find((c) => c && !c.disabled && c.getClientRects().length > 0);
+    const target = candidates.find(usable);
     if (!target)
         return;
-    if (/^H\d$/.test(target.tagName))
+    if (/^(H\d|TABLE|DIV)$/.test(target.tagName) && !target.hasAttribute("tabindex"))
         target.tabIndex = -1;
     target.focus();
 }

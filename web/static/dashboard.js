@@ -26,8 +26,11 @@ import { RecordTab } from "./dashboard-record.js";
 import { NoticesTab } from "./dashboard-notices.js";
 import { SimulatePanel } from "./dashboard-simulate.js";
 import { LatestRead, redrawRows, refocus, retryAction, wireTabs } from "./dashboard-ui.js";
+import { dateFields, dateValue } from "./date-field.js";
 
 initPage("title.dashboard");
+// before any form links its hints: the date fields in the page's language (date-field.js)
+dateFields();
 
 const $ = (id) => document.getElementById(id);
 const keyForm = $("key-form");
@@ -345,8 +348,8 @@ function openClientErrors() {
     need("o-incident", "incident");
     need("o-title", "title");
     need("o-legal-basis", "legal_basis");
-    if ($("o-deadline").validity.badInput)
-        out.push({ field: "opt_in_deadline", code: "invalid-format" });
+    if (dateValue($("o-deadline")) === null)
+        out.push({ field: "opt_in_deadline", code: "invalid-date" });
     else
         need("o-deadline", "opt_in_deadline");
     need("o-counsel-name", "counsel_name");
@@ -371,7 +374,7 @@ function openBody() {
         incident: $("o-incident").value,
         title: $("o-title").value.trim(),
         legal_basis: $("o-legal-basis").value,
-        opt_in_deadline: deadlineUtc($("o-deadline").value),
+        opt_in_deadline: deadlineUtc(dateValue($("o-deadline"))),
         counsel_name: $("o-counsel-name").value.trim(),
         counsel_email: $("o-counsel-email").value.trim(),
         mandate_text: $("o-mandate-text").value.trim(),

@@ -122,10 +122,8 @@ export class FormErrors {
 
     describe(wrapper, invalid) {
         const msg = wrapper.querySelector(".error-msg");
-        const hint = wrapper.querySelector(".hint");
-        const ids = [];
-        if (hint && hint.id)
-            ids.push(hint.id);
+        // every hint: a date field has its format's beside its own (date-field.js)
+        const ids = Array.from(wrapper.querySelectorAll(".hint[id]"), (h) => h.id);
         if (invalid && msg && msg.id)
             ids.push(msg.id);
         const target = wrapper.tagName === "FIELDSET" ? wrapper : FormErrors.controlOf(wrapper);
