@@ -968,7 +968,7 @@ try {
         "the step's card on a phone");
     // the dates in the page's language: read, typed and sent
     equal(await page.inputValue("#rec-next-date"), "15/03/2030", "the next date written as French writes it");
-    equal(await text("#rec-next-date-format"), "Format : jj/mm/aaaa", "its format said in French");
+    equal(await text("#rec-next-date-format"), "Format\u00a0: jj/mm/aaaa", "its format said in French");
     await page.fill("#rec-next-date", "31/02/2030");
     await page.click("#record-save");
     await page.locator("#rec-next-date-error:not([hidden])").waitFor();
@@ -1056,10 +1056,10 @@ try {
         watchPage(p, baseUrl, steps, problems);
         await p.goto(`${baseUrl}/dashboard?lang=fr`);
         await p.locator("#ml-from-format").waitFor({ state: "attached" });
-        equal(await p.locator("#ml-from-format").textContent(), "Format : jj/mm/aaaa",
+        equal(await p.locator("#ml-from-format").textContent(), "Format\u00a0: jj/mm/aaaa",
             "an American browser, the page in French: the French format");
         equal(await p.locator("#ml-from").getAttribute("type"), "text", "no mm/dd/yyyy mask of the browser's");
-        equal(await p.locator("#o-deadline-format").textContent(), "Format : jj/mm/aaaa hh:mm", "a date and time too");
+        equal(await p.locator("#o-deadline-format").textContent(), "Format\u00a0: jj/mm/aaaa hh:mm", "a date and time too");
         check(await p.locator("#ml-from ~ button.date-pick").count() === 1, "the browser's calendar still offered");
         // what a French volunteer types, read as the day it means
         const read = await p.evaluate(async () => {
