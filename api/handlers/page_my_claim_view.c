@@ -90,10 +90,15 @@ notice(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *
 
     if (st->notice_key == NULL)
         return;
-    strbuf_printf(sb, "<div id=\"claim-status\" class=\"status status-%s\" role=\"%s\"><p>",
+    /* one alert per refusal: a refused correction's error summary is its alert, and this
+     * notice, which links down to it, is plain */
+    bool summary = st->errors != NULL && st->errors->n > 0;
+    bool error = st->notice_kind != NULL && strcmp(st->notice_kind, "error") == 0;
+    strbuf_printf(sb, "<div id=\"claim-status\" class=\"status status-%s\"%s><p>",
                   st->notice_kind != NULL ? st->notice_kind : "info",
-                  st->notice_kind != NULL && strcmp(st->notice_kind, "error") == 0 ? "alert"
-                                                                                   : "status");
+                  summary ? ""
+                  : error ? " role=\"alert\""
+                          : " role=\"status\"");
     web_tf(sb, w->cat, w->lang, WEB_TEXT,
            web_key_counted(w->cat, w->lang, st->notice_key, st->notice_param, one, sizeof one),
            (const char *[]){"seconds", st->notice_param != NULL ? st->notice_param : "", NULL});

@@ -333,6 +333,10 @@ class ClaimForm(unittest.TestCase):
         self.assertIn('href="#email"', text, "the field's error in the summary")
         self.assertRegex(text, r'<input id="email"[^>]*aria-invalid="true"')
         self.assertIn(f'name="sent" value="rate_limited:{now + 600}"', text)
+        # one alert per refusal (a screen reader said both): the summary; the notice plain
+        self.assertEqual(text.count('role="alert"'), 1, text[:2000])
+        self.assertRegex(text, r'id="error-summary"[^>]*role="alert"')
+        self.assertRegex(text, r'<div id="form-notice" class="status status-error"><p>')
         r = ff.post_form(self.client, "/claim?lang=fr",
                          wrong + [("sent", "duplicate"), ("switch_lang", "fr")])
         self.assertEqual(r.status, 409, r)

@@ -315,7 +315,12 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         # the errors are far below the claim as given: the top of the page says so, and links
         top = refused.body.decode()
         top = top[top.index("<main"):top.index('id="claim"')]
-        self.assertRegex(top, r'<div id="claim-status" class="status status-error" role="alert">'
+        # one alert per refusal: the error summary; the notice that links to it is plain
+        self.assertEqual(top.count('role="alert"'), 0, top)
+        self.assertEqual(refused.body.decode().count('role="alert"'), 1)
+        self.assertIn('id="error-summary" class="error-summary" tabindex="-1" role="alert"',
+                      refused.body.decode())
+        self.assertRegex(top, r'<div id="claim-status" class="status status-error">'
                               r'<p>Your corrections are not saved yet: some answers need to be '
                               r'changed. <a href="#error-summary">See what to change</a></p>')
         r = self.post(typed(refused.body.decode(), **{"claimant.phone": "12"})
