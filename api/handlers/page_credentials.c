@@ -48,7 +48,9 @@ void
 page_ease_credentials(struct arena *a, struct form *f)
 {
     for (size_t i = 0; i < f->n; i++) {
-        bool ref = strcmp(f->pairs[i].name, "reference") == 0;
+        /* the recovery question's reference too (page_my_claim_view.h) */
+        bool ref = strcmp(f->pairs[i].name, "reference") == 0 ||
+                   strcmp(f->pairs[i].name, "recover_reference") == 0;
         if (ref || strcmp(f->pairs[i].name, "token") == 0)
             f->pairs[i].value = as_meant(a, f->pairs[i].value, ref);
     }

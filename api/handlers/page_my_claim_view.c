@@ -173,10 +173,18 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
         button(sb, w, "redeem", "primary", "myform.redeem", NULL);
         return;
     }
-    form_open(sb, w, "access-form", "open");
+    /* one form for both: its language switch (a button of it) keeps what was typed in
+     * either, the token excepted; the buttons name what they send (`form`), and Enter (the
+     * layout's hidden default button, nameless) sends the one whose fields were filled
+     * (handle_page_my_claim_post) */
+    strbuf_printf(sb,
+                  "<form id=\"access-form\" method=\"post\" action=\"/my-claim?lang=%s\" "
+                  "novalidate>\n",
+                  web_lang_code(w->lang));
+    hidden(sb, "lang", web_lang_code(w->lang));
     if (st->offer_action != NULL)
         hidden(sb, "action", st->offer_action);
-    if (st->sent != NULL && !st->recovering)
+    if (st->sent != NULL)
         hidden(sb, CLAIM_FORM_SENT, st->sent); /* its language switch says the refusal again */
     strbuf_puts(sb, "<p class=\"intro\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "my.intro");
@@ -184,20 +192,21 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     text_field(sb, w, "reference", "reference", "f.reference", "f.reference_hint", "text",
                st->reference, "off");
     text_field(sb, w, "token", "token", "f.token", "f.token_hint", "password", "", "off");
-    button(sb, w, "open", "primary", "my.open", NULL);
+    web_markup(sb, w->cat, w->lang,
+               "<p class=\"actions\"><button id=\"open\" type=\"submit\" name=\"form\" "
+               "value=\"open\" class=\"button primary\"><span>{my.open}</span></button></p>\n");
     web_section_begin(sb, w, NULL, NULL, "lost-h2", "myform.lost_h2");
-    form_open(sb, w, "recover-form", "recover");
     strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_intro");
     strbuf_puts(sb, "</p>\n");
-    if (st->sent != NULL && st->recovering)
-        hidden(sb, CLAIM_FORM_SENT, st->sent);
     text_field(sb, w, "recover-email", "email", "f.email", NULL, "email", st->recover_email,
                "email");
-    text_field(sb, w, "recover-reference", "reference", "myform.reference_optional", NULL, "text",
-               st->recover_reference, "off");
-    button(sb, w, "recover", "secondary", "myform.lost_send", NULL);
-    strbuf_puts(sb, "</section>\n");
+    text_field(sb, w, "recover-reference", MY_CLAIM_RECOVER_REFERENCE, "myform.reference_optional",
+               NULL, "text", st->recover_reference, "off");
+    web_markup(sb, w->cat, w->lang,
+               "<p class=\"actions\"><button id=\"recover\" type=\"submit\" name=\"form\" "
+               "value=\"recover\" class=\"button secondary\"><span>{myform.lost_send}</span>"
+               "</button></p>\n</section>\n</form>\n");
 }
 
 /* A row of the claim as given; a value someone typed (the claimant, a reviewer, an operator)
@@ -529,14 +538,12 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
         st->view != NULL && !st->confirm_withdraw && st->new_token == NULL &&
         json_is_object(json_object_get(st->view, "claimant")) &&
         strcmp(str(st->view, "status") != NULL ? str(st->view, "status") : "", "withdrawn") != 0;
-    /* the access page: the switch is a button of the form posted (the access form on a fresh
-     * page), which shows it again in that language with what was typed in it but the token
+    /* the access page: the switch is a button of its form (the access and the recovery
+     * questions), which shows it again in that language with what was typed but the token
      * (handle_page_my_claim_post); a link lost the reference typed. A recovery link's page
      * keeps the link in the switch's address (it came in this page's) */
     bool access = st->view == NULL && !holds_token;
-    const char *access_form = !access || st->recover_link != NULL ? NULL
-                              : st->recovering                    ? "recover-form"
-                                                                  : "access-form";
+    const char *access_form = !access || st->recover_link != NULL ? NULL : "access-form";
     struct web_page p = {
         .title = web_t(w->cat, w->lang, st->confirm_withdraw ? "my.withdraw_h" : "my.h1"),
         .path = "/my-claim",
