@@ -116,6 +116,18 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         withdraw = ff.form_by_id(r.body.decode(), "withdraw-form")
         sent = {c["name"]: c["value"] for c in withdraw["controls"] if c["name"]}
         self.assertEqual((sent["reference"], sent["token"]), (ref, receipt["token"]))
+        # read out in groups, a reference is typed with blanks for its dashes, or none, or a
+        # dash a phone's keyboard made into another: the page puts its dashes back
+        for typed in (ref.replace("-", " "), ref.replace("-", "").lower(),
+                      ref.replace("-", "\u2013"), ref.replace("-", " - ")):
+            with self.subTest(typed=typed):
+                r = self.open(dict(receipt, reference=typed))
+                self.assertEqual(r.status, 200, r)
+                form = ff.form_by_id(r.body.decode(), "withdraw-form")
+                self.assertIn(("reference", ref), ff.hidden_fields(form))
+        for wrong in (ref.replace("-", "") + "X", ref[:-1], ref.replace("-", "_")):
+            with self.subTest(wrong=wrong):
+                self.assertEqual(self.open(dict(receipt, reference=wrong)).status, 404)
 
     def test_empty_access_fields_say_what_is_missing(self):
         for ref, token in (("", ""), ("RC-0000-0000", ""), ("", "x" * 40), ("  ", " ")):
