@@ -99,9 +99,14 @@ notice(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *
                   summary ? ""
                   : error ? " role=\"alert\""
                           : " role=\"status\"");
+    bool to_email = st->sent != NULL && strcmp(st->sent, "bad_email") == 0;
+    if (to_email) /* the address's field is far below on a phone: the message leads to it */
+        strbuf_puts(sb, "<a href=\"#recover-email\">");
     web_tf(sb, w->cat, w->lang, WEB_TEXT,
            web_key_counted(w->cat, w->lang, st->notice_key, st->notice_param, one, sizeof one),
            (const char *[]){"seconds", st->notice_param != NULL ? st->notice_param : "", NULL});
+    if (to_email)
+        strbuf_puts(sb, "</a>");
     if (st->values != NULL && st->errors != NULL && st->errors->n > 0) {
         /* the correction's errors are far below the claim as given: the way to them */
         strbuf_puts(sb, " <a href=\"#error-summary\">");
@@ -116,12 +121,15 @@ notice(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *
     strbuf_puts(sb, "</p></div>\n");
 }
 
+/* A labelled input; invalid: the refusal at the top of the page (#claim-status) is its
+ * error, which it is marked with and described by (a field without a hint). */
 static void
 text_field(struct strbuf *sb, const struct web_ctx *w, const char *id, const char *name,
            const char *label_key, const char *hint_key, const char *type, const char *value,
-           const char *autocomplete)
+           const char *autocomplete, bool invalid)
 {
-    strbuf_printf(sb, "<div class=\"field\">\n<label for=\"%s\">", id);
+    strbuf_printf(sb, "<div class=\"field%s\">\n<label for=\"%s\">", invalid ? " has-error" : "",
+                  id);
     web_te(sb, w->cat, w->lang, WEB_TEXT, label_key);
     strbuf_puts(sb, "</label>\n");
     if (hint_key != NULL) {
@@ -131,9 +139,12 @@ text_field(struct strbuf *sb, const struct web_ctx *w, const char *id, const cha
     }
     strbuf_printf(sb,
                   "<input id=\"%s\" name=\"%s\" type=\"%s\" autocomplete=\"%s\" "
-                  "spellcheck=\"false\"%s%s%s value=\"",
+                  "spellcheck=\"false\"%s%s%s%s value=\"",
                   id, name, type, autocomplete, hint_key != NULL ? " aria-describedby=\"" : "",
-                  hint_key != NULL ? id : "", hint_key != NULL ? "-hint\"" : "");
+                  hint_key != NULL ? id : "", hint_key != NULL ? "-hint\"" : "",
+                  invalid && hint_key == NULL
+                      ? " aria-invalid=\"true\" aria-describedby=\"claim-status\""
+                      : "");
     html_attr(sb, value != NULL ? value : "");
     strbuf_puts(sb, "\">\n</div>\n");
 }
@@ -190,8 +201,8 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     web_te(sb, w->cat, w->lang, WEB_TEXT, "my.intro");
     strbuf_puts(sb, "</p>\n");
     text_field(sb, w, "reference", "reference", "f.reference", "f.reference_hint", "text",
-               st->reference, "off");
-    text_field(sb, w, "token", "token", "f.token", "f.token_hint", "password", "", "off");
+               st->reference, "off", false);
+    text_field(sb, w, "token", "token", "f.token", "f.token_hint", "password", "", "off", false);
     web_markup(sb, w->cat, w->lang,
                "<p class=\"actions\"><button id=\"open\" type=\"submit\" name=\"form\" "
                "value=\"open\" class=\"button primary\"><span>{my.open}</span></button></p>\n");
@@ -199,10 +210,13 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_intro");
     strbuf_puts(sb, "</p>\n");
+    /* an address refused: marked, and the refusal at the top links down to it (far below on
+     * a phone) */
+    bool bad_email = st->sent != NULL && strcmp(st->sent, "bad_email") == 0;
     text_field(sb, w, "recover-email", "email", "f.email", NULL, "email", st->recover_email,
-               "email");
+               "email", bad_email);
     text_field(sb, w, "recover-reference", MY_CLAIM_RECOVER_REFERENCE, "myform.reference_optional",
-               NULL, "text", st->recover_reference, "off");
+               NULL, "text", st->recover_reference, "off", false);
     web_markup(sb, w->cat, w->lang,
                "<p class=\"actions\"><button id=\"recover\" type=\"submit\" name=\"form\" "
                "value=\"recover\" class=\"button secondary\"><span>{myform.lost_send}</span>"

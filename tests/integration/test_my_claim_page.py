@@ -626,6 +626,13 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
                                r'value="jean.dupont@gmail">')
         self.assertRegex(text, r'<input id="recover-reference" name="recover_reference"'
                                r'[^>]*value="RC-7K3M-Q9XD">')
+        # the field is far below the refusal on a phone: marked, described by the refusal,
+        # which leads to it
+        self.assertRegex(text, r'<input id="recover-email"[^>]*aria-invalid="true" '
+                               r'aria-describedby="claim-status"')
+        self.assertIn('<div id="claim-status" class="status status-error" role="alert"><p>'
+                      '<a href="#recover-email">Enter an email address like', text)
+        self.assertNotRegex(text, r'<input id="recover-reference"[^>]*aria-invalid')
         # the switch is a button of the page's one form: the address kept to mend, in French
         self.assertRegex(text, r'<button type="submit" form="access-form" '
                                r'formaction="/my-claim\?lang=fr"')
@@ -635,12 +642,14 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertEqual(fr.status, 422, fr)
         ft = fr.body.decode()
         self.assertIn("Saisissez une adresse e-mail comme nom@exemple.fr.", ft)
-        self.assertRegex(ft, r'<input id="recover-email"[^>]*value="jean.dupont@gmail">')
+        self.assertRegex(ft, r'<input id="recover-email"[^>]*aria-invalid="true"[^>]*'
+                             r'value="jean.dupont@gmail">')
         self.assertRegex(ft, r'<button type="submit" form="access-form" '
                              r'formaction="/my-claim\?lang=en"')
         sent = self.post([("form", "recover"), ("lang", "en"), ("email", cf.unique_email()),
                           ("recover_reference", "")]).body.decode()
         self.assertRegex(sent, r'<input id="recover-email"[^>]*value="">')
+        self.assertNotIn('aria-invalid', sent)
 
     def test_the_switch_after_a_refused_recovery_keeps_both_questions(self):
         """After a refused recovery the visitor finds the reference and types it in the access
