@@ -265,9 +265,10 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
         return;
     }
     if (dropped != NULL && dropped[0] != '\0') {
-        /* a file chosen, then the language switched (a file input cannot be filled again) */
-        strbuf_puts(sb, "<p id=\"evidence-dropped\" class=\"status status-error\" "
-                        "role=\"alert\">");
+        /* a file chosen, then the language switched (a file input cannot be filled again);
+         * one alert per page: beside a refused file's, said at the top, this one is plain */
+        strbuf_printf(sb, "<p id=\"evidence-dropped\" class=\"status status-error\"%s>",
+                      refused != NULL ? "" : " role=\"alert\"");
         web_tf_isolated(sb, w->cat, w->lang, "ev.dropped", (const char *[]){"name", dropped, NULL});
         strbuf_puts(sb, "</p>\n");
     }

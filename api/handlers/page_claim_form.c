@@ -85,7 +85,8 @@ control_of(const char *field)
 /* GOV.UK's error summary: every error as a link to its control, focused by the script and
  * announced (role="alert") without it. */
 void
-page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w, const struct errors *errors)
+page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w, const struct errors *errors,
+                         const char *currency)
 {
     if (errors == NULL || errors->n == 0) {
         strbuf_puts(sb, "<div id=\"error-summary\" class=\"error-summary\" tabindex=\"-1\" "
@@ -109,7 +110,7 @@ page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w, const struc
             web_te(sb, w->cat, w->lang, WEB_TEXT, c->label_key);
             web_te(sb, w->cat, w->lang, WEB_TEXT, "common.label_sep");
         }
-        page_field_error_message(sb, w, e);
+        page_field_error_message(sb, w, e, currency);
         strbuf_puts(sb, "</a></li>\n");
     }
     strbuf_puts(sb, "</ul>\n</div>\n");
@@ -169,7 +170,7 @@ error_holder(struct strbuf *sb, const struct web_ctx *w, const struct claim_form
         strbuf_puts(sb, "<span class=\"error-line\"><span class=\"visually-hidden\">");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.prefix");
         strbuf_puts(sb, "</span>");
-        page_field_error_message(sb, w, e);
+        page_field_error_message(sb, w, e, st->data->incident.currency);
         strbuf_puts(sb, "</span>");
     }
     strbuf_puts(sb, "</p>\n");
@@ -537,7 +538,7 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
         .switch_form = strcmp(d->incident.status, "open") == 0 ? "claim-form" : NULL,
     };
     web_layout_begin(sb, w, &p);
-    page_claim_error_summary(sb, w, st->errors);
+    page_claim_error_summary(sb, w, st->errors, d->incident.currency);
     page_claim_form_top(sb, w, st);
     if (d->offer_refused || st->offer_note_key != NULL) {
         strbuf_puts(sb, "<p id=\"mandate-status\" class=\"status status-info\">");

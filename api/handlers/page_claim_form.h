@@ -52,9 +52,10 @@ void page_claim_mandate(struct strbuf *sb, const struct web_ctx *w,
                         const struct claim_page_data *d);
 
 /* GOV.UK's error summary: every error as a link to its control, announced (role="alert");
- * an empty hidden holder for the scripts when there is none. */
+ * an empty hidden holder for the scripts when there is none. currency: the incident's, for
+ * an amount's message (page_field_error.h). */
 void page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w,
-                              const struct errors *errors);
+                              const struct errors *errors, const char *currency);
 
 /* What stands above the claim form: the message of st->notice_key (a refusal that is no
  * field's), if any; the incident (controller, title, link to its page) and what a claimant

@@ -52,7 +52,9 @@ notice(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state
         return;
     const char *key = web_key_counted(w->cat, w->lang, st->notice_key, st->notice_param, one,
                                       sizeof one); /* "1 second" */
-    strbuf_puts(sb, "<div id=\"form-notice\" class=\"status status-error\" role=\"alert\"><p>");
+    /* one alert per refusal: beside an error summary (its own alert), the notice is plain */
+    strbuf_printf(sb, "<div id=\"form-notice\" class=\"status status-error\"%s><p>",
+                  st->errors != NULL && st->errors->n > 0 ? "" : " role=\"alert\"");
     web_tf(sb, w->cat, w->lang, WEB_TEXT, key,
            (const char *[]){"seconds", st->notice_param != NULL ? st->notice_param : "", NULL});
     strbuf_puts(sb, "</p>");

@@ -44,13 +44,57 @@ as_meant(struct arena *a, const char *typed, bool inner)
     return out;
 }
 
+/* The length in bytes of a dash at s that a person or a phone's keyboard types for the
+ * reference's: '-', U+2010 to U+2015 (hyphens, the dashes a keyboard's autocorrect makes) and
+ * U+2212 (minus); 0 when none. */
+static size_t
+dash_at(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    if (u[0] == '-')
+        return 1;
+    if (u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x90 && u[2] <= 0x95)
+        return 3;
+    return u[0] == 0xE2 && u[1] == 0x88 && u[2] == 0x92 ? 3 : 0;
+}
+
+/* A reference as meant: its 10 symbols, whatever stood between them (blanks where it was read
+ * out in groups, no dash, a dash autocorrected), with its dashes where they belong
+ * ("RC 7K3M Q9XD" → "RC-7K3M-Q9XD"); anything else only without its blanks (as_meant), for
+ * the API to refuse. */
+static const char *
+reference_as_meant(struct arena *a, const char *typed)
+{
+    char bare[11];
+    size_t n = 0;
+
+    for (const char *s = typed; *s != '\0';) {
+        size_t skip = blank_at(s) + dash_at(s);
+        if (skip > 0) {
+            s += skip;
+            continue;
+        }
+        if (n == sizeof bare - 1 || (unsigned char)*s >= 0x80)
+            return as_meant(a, typed, true);
+        bare[n++] = *s++;
+    }
+    if (n != sizeof bare - 1)
+        return as_meant(a, typed, true);
+    return arena_printf(a, "%.2s-%.4s-%.4s", bare, bare + 2, bare + 6);
+}
+
 void
 page_ease_credentials(struct arena *a, struct form *f)
 {
     for (size_t i = 0; i < f->n; i++) {
-        bool ref = strcmp(f->pairs[i].name, "reference") == 0;
-        if (ref || strcmp(f->pairs[i].name, "token") == 0)
-            f->pairs[i].value = as_meant(a, f->pairs[i].value, ref);
+        /* the recovery question's reference too (page_my_claim_view.h) */
+        bool ref = strcmp(f->pairs[i].name, "reference") == 0 ||
+                   strcmp(f->pairs[i].name, "recover_reference") == 0;
+        if (ref)
+            f->pairs[i].value = reference_as_meant(a, f->pairs[i].value);
+        else if (strcmp(f->pairs[i].name, "token") == 0)
+            f->pairs[i].value = as_meant(a, f->pairs[i].value, false);
     }
 }
 

@@ -12,7 +12,9 @@ struct form;
 
 /* The reference and token of a post as meant, in place: the token without the blanks around
  * it (ASCII ones and U+00A0, which a copy from a page or a message brings), the reference
- * without any (none belongs in it; read out, it comes in groups). In a's memory. */
+ * without any (none belongs in it; read out, it comes in groups), its dashes put back where
+ * they belong when blanks stood for them or none was typed ("RC 7K3M Q9XD", "rc7k3mq9xd").
+ * "reference" and "recover_reference" alike. In a's memory. */
 void page_ease_credentials(struct arena *a, struct form *f);
 
 /* Whether s can be a recovery link's secret: base64url, 16 to 128 characters (the links of

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistr.h>
 
+#include "domain/currency.h"
 #include "web/catalogue.h"
 #include "web/escape.h"
 
@@ -36,12 +37,33 @@ field_shown(const char *field, char *buf, size_t size)
     return buf;
 }
 
-void
-page_field_error_message(struct strbuf *sb, const struct web_ctx *w, const struct field_error *e)
+/* An amount as a person types it in currency, in the page's language: 120.5 with the
+ * currency's decimals ("120,50", "120.50"), or 50000 for a currency without any (the
+ * script's exampleAmount, web/static/common.js). */
+static const char *
+example_amount(const struct web_ctx *w, const char *currency, char *buf, size_t size)
 {
-    char key[160], shown[4 * FIELD_SHOWN + 8];
+    int d = currency != NULL ? currency_exponent(currency) : -1;
+
+    if (d < 0)
+        d = 2;
+    if (d == 0)
+        snprintf(buf, size, "50000");
+    else
+        snprintf(buf, size, "120%s5%.*s", w->lang == WEB_LANG_FR ? "," : ".", d - 1, "000");
+    return buf;
+}
+
+void
+page_field_error_message(struct strbuf *sb, const struct web_ctx *w, const struct field_error *e,
+                         const char *currency)
+{
+    char key[160], shown[4 * FIELD_SHOWN + 8], example[16];
     size_t n = strcspn(e->field, "[");
-    const char *const params[] = {"field", field_shown(e->field, shown, sizeof shown), NULL};
+    /* {example}: the amount's message ("enter an amount like 120,50"), which said "{example}"
+     * without the script */
+    const char *const params[] = {"field", field_shown(e->field, shown, sizeof shown), "example",
+                                  example_amount(w, currency, example, sizeof example), NULL};
 
     snprintf(key, sizeof key, "err.%.*s.%s", (int)n, e->field, e->code);
     if (!has_key(w, key))

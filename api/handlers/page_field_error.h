@@ -11,8 +11,10 @@
 /* The message of e in the page's language, into sb: the catalogue's err.<field without
  * [i]>.<code>, else err.code.<code>, else the server's English message. {field} is the
  * field's name as posted (an unknown-field names the control a forged form added), cut at 40
- * characters and isolated in its own <bdi>. */
+ * characters and isolated in its own <bdi>; {example}, an amount as the field wants it in
+ * currency (ISO 4217; 120,50 in French for the euro), as web/static/common.js's
+ * exampleAmount writes it. */
 void page_field_error_message(struct strbuf *sb, const struct web_ctx *w,
-                              const struct field_error *e);
+                              const struct field_error *e, const char *currency);
 
 #endif

@@ -333,36 +333,56 @@ static const struct {
     {"bad_email", "myform.lost_bad_email", 422},
 };
 
-/* What was typed in the access form (the reference, and the action a join link offered) or
- * the recovery form (the address, the reference), into st, to be shown again: never the
- * token, which a page never writes back. */
+/* What was typed in the access page's one form (page_my_claim_view.c), into st, to be shown
+ * again: the access question's reference and the action a join link offered, the recovery
+ * question's address and reference; never the token, which a page never writes back. */
 static void
-keep_typed(const struct form *f, bool recovering, struct my_claim_state *st)
+keep_typed(const struct form *f, struct my_claim_state *st)
 {
-    st->recovering = recovering;
-    if (recovering) {
-        st->recover_email = form_get(f, "email", NULL);
-        st->recover_reference = form_get(f, "reference", NULL);
-        return;
-    }
     st->reference = form_get(f, "reference", NULL);
     st->offer_action = form_get(f, "action", NULL);
     if (st->offer_action != NULL && !uuid_is_valid(st->offer_action))
         st->offer_action = NULL;
+    st->recover_email = form_get(f, "email", NULL);
+    st->recover_reference = form_get(f, MY_CLAIM_RECOVER_REFERENCE, NULL);
 }
 
-/* The language switch of the access or recovery form (a button of the form posted): the
- * access page again in that language with what was typed but the token, which is never
+/* The recovery's reference: its own control of the access page's form, or "reference" in a
+ * post that has no such control (the recovery form alone, as before the two were one). */
+static const char *
+recover_reference(const struct form *f)
+{
+    const char *own = form_get(f, MY_CLAIM_RECOVER_REFERENCE, NULL);
+
+    return own != NULL ? own : form_get(f, "reference", NULL);
+}
+
+/* What a post of the access page's form without a `form` sends: Enter pressed in a field
+ * (the layout's default button, which names nothing) or its language switch. The token
+ * typed opens the claim; without it, an address typed asks for a link; else the claim is
+ * asked for, and the page says what is missing. */
+static const char *
+access_intent(const struct form *f)
+{
+    const char *token = form_get(f, "token", NULL), *email = form_get(f, "email", NULL);
+
+    if ((token == NULL || token[0] == '\0') && email != NULL && email[0] != '\0')
+        return "recover";
+    return "open";
+}
+
+/* The language switch of the access page (a button of its form): the access page again in
+ * that language with what was typed in either question but the token, which is never
  * written back; nothing is looked up. A refusal the form came back with is said again (a
  * wait with what is left of it, nothing once it is over), with its status. */
 static struct reply
-reshow_access(struct request *rq, const struct web_ctx *w, const struct form *f, bool recovering)
+reshow_access(struct request *rq, const struct web_ctx *w, const struct form *f)
 {
     struct my_claim_state st = {0};
     const char *sent = form_get(f, CLAIM_FORM_SENT, NULL), *left = NULL;
     int status = 200;
 
-    keep_typed(f, recovering, &st);
+    keep_typed(f, &st);
     for (size_t i = 0; sent != NULL && i < sizeof access_refusals / sizeof access_refusals[0]; i++)
         if (strcmp(sent, access_refusals[i].sent) == 0) {
             st.notice_key = access_refusals[i].key;
@@ -395,7 +415,7 @@ recover(struct request *rq, const struct web_ctx *w, const struct form *f)
     struct my_claim_state st = {0};
     struct page_answer a;
     const char *email = form_get(f, "email", NULL);
-    const char *reference = form_get(f, "reference", NULL);
+    const char *reference = recover_reference(f);
     json_t *body = json_pack("{s:s, s:s?, s:s}", "email", email != NULL ? email : "", "reference",
                              reference != NULL && reference[0] != '\0' ? reference : NULL, "lang",
                              web_lang_code(w->lang));
@@ -409,13 +429,12 @@ recover(struct request *rq, const struct web_ctx *w, const struct form *f)
         return render(rq, w, 200, &st);
     }
     st.notice_kind = "error";
-    st.recover_email = email; /* to mend, not to type again */
+    keep_typed(f, &st); /* to mend, not to type again; the access question's too */
     st.recover_reference = reference;
     st.notice_key = a.status == 429   ? "my.err.rate_limited"
                     : a.status == 422 ? "myform.lost_bad_email"
                                       : "my.err.unavailable";
     st.notice_param = a.retry_after != NULL ? a.retry_after : "30";
-    st.recovering = true;
     st.sent = a.status == 422 ? "bad_email"
                               : page_wait_kept(rq, a.status == 429 ? "rate_limited" : "unavailable",
                                                st.notice_param);
@@ -470,13 +489,13 @@ handle_page_my_claim_post(struct request *rq)
         return page_error(rq, 400);
     const char *what = form_get(&f, "form", NULL);
     if (what == NULL)
-        return page_error(rq, 400);
+        what = access_intent(&f); /* the access page's form, by Enter or its switch */
     /* the language switch is a button of the correction form (page_my_claim_view.c): the
      * claim again in that language, the correction as typed, nothing saved */
     if (switched && strcmp(what, "correct") == 0)
         return claimant_action(rq, &w, &f, "reshow");
     if (switched && (strcmp(what, "open") == 0 || strcmp(what, "recover") == 0))
-        return reshow_access(rq, &w, &f, strcmp(what, "recover") == 0);
+        return reshow_access(rq, &w, &f);
     if (strcmp(what, "recover") == 0)
         return recover(rq, &w, &f);
     if (strcmp(what, "redeem") == 0)
@@ -542,8 +561,10 @@ page_my_claim_rate_limited(struct request *rq, struct reply *out)
     page_ease_credentials(rq->arena, &f);
     struct web_ctx w = page_ctx(rq);
     const char *what = form_get(&f, "form", NULL);
-    if (!page_form_lang(&f, &w.lang, &switched) || what == NULL)
+    if (!page_form_lang(&f, &w.lang, &switched))
         return false;
+    if (what == NULL)
+        what = access_intent(&f);
     if (strcmp(what, "correct") == 0) {
         *out = resend_page(rq, &w, &f);
         return true;
@@ -553,7 +574,7 @@ page_my_claim_rate_limited(struct request *rq, struct reply *out)
     /* the access or recovery form with what was typed (not the token: never written back) */
     struct my_claim_state st = {.notice_key = "my.err.rate_limited", .notice_kind = "error"};
     st.notice_param = limit_seconds(rq);
-    keep_typed(&f, strcmp(what, "recover") == 0, &st);
+    keep_typed(&f, &st);
     st.sent = page_wait_kept(rq, "rate_limited", st.notice_param); /* said again at its switch */
     *out = render(rq, &w, 429, &st);
     return true;

@@ -90,13 +90,23 @@ notice(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *
 
     if (st->notice_key == NULL)
         return;
-    strbuf_printf(sb, "<div id=\"claim-status\" class=\"status status-%s\" role=\"%s\"><p>",
+    /* one alert per refusal: a refused correction's error summary is its alert, and this
+     * notice, which links down to it, is plain */
+    bool summary = st->errors != NULL && st->errors->n > 0;
+    bool error = st->notice_kind != NULL && strcmp(st->notice_kind, "error") == 0;
+    strbuf_printf(sb, "<div id=\"claim-status\" class=\"status status-%s\"%s><p>",
                   st->notice_kind != NULL ? st->notice_kind : "info",
-                  st->notice_kind != NULL && strcmp(st->notice_kind, "error") == 0 ? "alert"
-                                                                                   : "status");
+                  summary ? ""
+                  : error ? " role=\"alert\""
+                          : " role=\"status\"");
+    bool to_email = st->sent != NULL && strcmp(st->sent, "bad_email") == 0;
+    if (to_email) /* the address's field is far below on a phone: the message leads to it */
+        strbuf_puts(sb, "<a href=\"#recover-email\">");
     web_tf(sb, w->cat, w->lang, WEB_TEXT,
            web_key_counted(w->cat, w->lang, st->notice_key, st->notice_param, one, sizeof one),
            (const char *[]){"seconds", st->notice_param != NULL ? st->notice_param : "", NULL});
+    if (to_email)
+        strbuf_puts(sb, "</a>");
     if (st->values != NULL && st->errors != NULL && st->errors->n > 0) {
         /* the correction's errors are far below the claim as given: the way to them */
         strbuf_puts(sb, " <a href=\"#error-summary\">");
@@ -111,12 +121,15 @@ notice(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *
     strbuf_puts(sb, "</p></div>\n");
 }
 
+/* A labelled input; invalid: the refusal at the top of the page (#claim-status) is its
+ * error, which it is marked with and described by (a field without a hint). */
 static void
 text_field(struct strbuf *sb, const struct web_ctx *w, const char *id, const char *name,
            const char *label_key, const char *hint_key, const char *type, const char *value,
-           const char *autocomplete)
+           const char *autocomplete, bool invalid)
 {
-    strbuf_printf(sb, "<div class=\"field\">\n<label for=\"%s\">", id);
+    strbuf_printf(sb, "<div class=\"field%s\">\n<label for=\"%s\">", invalid ? " has-error" : "",
+                  id);
     web_te(sb, w->cat, w->lang, WEB_TEXT, label_key);
     strbuf_puts(sb, "</label>\n");
     if (hint_key != NULL) {
@@ -126,9 +139,12 @@ text_field(struct strbuf *sb, const struct web_ctx *w, const char *id, const cha
     }
     strbuf_printf(sb,
                   "<input id=\"%s\" name=\"%s\" type=\"%s\" autocomplete=\"%s\" "
-                  "spellcheck=\"false\"%s%s%s value=\"",
+                  "spellcheck=\"false\"%s%s%s%s value=\"",
                   id, name, type, autocomplete, hint_key != NULL ? " aria-describedby=\"" : "",
-                  hint_key != NULL ? id : "", hint_key != NULL ? "-hint\"" : "");
+                  hint_key != NULL ? id : "", hint_key != NULL ? "-hint\"" : "",
+                  invalid && hint_key == NULL
+                      ? " aria-invalid=\"true\" aria-describedby=\"claim-status\""
+                      : "");
     html_attr(sb, value != NULL ? value : "");
     strbuf_puts(sb, "\">\n</div>\n");
 }
@@ -168,31 +184,43 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
         button(sb, w, "redeem", "primary", "myform.redeem", NULL);
         return;
     }
-    form_open(sb, w, "access-form", "open");
+    /* one form for both: its language switch (a button of it) keeps what was typed in
+     * either, the token excepted; the buttons name what they send (`form`), and Enter (the
+     * layout's hidden default button, nameless) sends the one whose fields were filled
+     * (handle_page_my_claim_post) */
+    strbuf_printf(sb,
+                  "<form id=\"access-form\" method=\"post\" action=\"/my-claim?lang=%s\" "
+                  "novalidate>\n",
+                  web_lang_code(w->lang));
+    hidden(sb, "lang", web_lang_code(w->lang));
     if (st->offer_action != NULL)
         hidden(sb, "action", st->offer_action);
-    if (st->sent != NULL && !st->recovering)
+    if (st->sent != NULL)
         hidden(sb, CLAIM_FORM_SENT, st->sent); /* its language switch says the refusal again */
     strbuf_puts(sb, "<p class=\"intro\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "my.intro");
     strbuf_puts(sb, "</p>\n");
     text_field(sb, w, "reference", "reference", "f.reference", "f.reference_hint", "text",
-               st->reference, "off");
-    text_field(sb, w, "token", "token", "f.token", "f.token_hint", "password", "", "off");
-    button(sb, w, "open", "primary", "my.open", NULL);
+               st->reference, "off", false);
+    text_field(sb, w, "token", "token", "f.token", "f.token_hint", "password", "", "off", false);
+    web_markup(sb, w->cat, w->lang,
+               "<p class=\"actions\"><button id=\"open\" type=\"submit\" name=\"form\" "
+               "value=\"open\" class=\"button primary\"><span>{my.open}</span></button></p>\n");
     web_section_begin(sb, w, NULL, NULL, "lost-h2", "myform.lost_h2");
-    form_open(sb, w, "recover-form", "recover");
     strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "myform.lost_intro");
     strbuf_puts(sb, "</p>\n");
-    if (st->sent != NULL && st->recovering)
-        hidden(sb, CLAIM_FORM_SENT, st->sent);
+    /* an address refused: marked, and the refusal at the top links down to it (far below on
+     * a phone) */
+    bool bad_email = st->sent != NULL && strcmp(st->sent, "bad_email") == 0;
     text_field(sb, w, "recover-email", "email", "f.email", NULL, "email", st->recover_email,
-               "email");
-    text_field(sb, w, "recover-reference", "reference", "myform.reference_optional", NULL, "text",
-               st->recover_reference, "off");
-    button(sb, w, "recover", "secondary", "myform.lost_send", NULL);
-    strbuf_puts(sb, "</section>\n");
+               "email", bad_email);
+    text_field(sb, w, "recover-reference", MY_CLAIM_RECOVER_REFERENCE, "myform.reference_optional",
+               NULL, "text", st->recover_reference, "off", false);
+    web_markup(sb, w->cat, w->lang,
+               "<p class=\"actions\"><button id=\"recover\" type=\"submit\" name=\"form\" "
+               "value=\"recover\" class=\"button secondary\"><span>{myform.lost_send}</span>"
+               "</button></p>\n</section>\n</form>\n");
 }
 
 /* A row of the claim as given; a value someone typed (the claimant, a reviewer, an operator)
@@ -456,7 +484,7 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     if (st->values == NULL)
         page_my_claim_values(st->view, w, st->data->incident.currency, st->arena, &kept);
     web_section_begin(sb, w, "correct", NULL, "correct-h2", "myform.correct_h2");
-    page_claim_error_summary(sb, w, st->errors);
+    page_claim_error_summary(sb, w, st->errors, st->data->incident.currency);
     claim_form_open(sb, w, st, "claim-form", "correct");
     if (st->values != NULL && st->errors != NULL && st->errors->n > 0)
         hidden(sb, CLAIM_FORM_SENT, "1"); /* its language switch shows the errors again */
@@ -524,14 +552,12 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
         st->view != NULL && !st->confirm_withdraw && st->new_token == NULL &&
         json_is_object(json_object_get(st->view, "claimant")) &&
         strcmp(str(st->view, "status") != NULL ? str(st->view, "status") : "", "withdrawn") != 0;
-    /* the access page: the switch is a button of the form posted (the access form on a fresh
-     * page), which shows it again in that language with what was typed in it but the token
+    /* the access page: the switch is a button of its form (the access and the recovery
+     * questions), which shows it again in that language with what was typed but the token
      * (handle_page_my_claim_post); a link lost the reference typed. A recovery link's page
      * keeps the link in the switch's address (it came in this page's) */
     bool access = st->view == NULL && !holds_token;
-    const char *access_form = !access || st->recover_link != NULL ? NULL
-                              : st->recovering                    ? "recover-form"
-                                                                  : "access-form";
+    const char *access_form = !access || st->recover_link != NULL ? NULL : "access-form";
     struct web_page p = {
         .title = web_t(w->cat, w->lang, st->confirm_withdraw ? "my.withdraw_h" : "my.h1"),
         .path = "/my-claim",

@@ -14,6 +14,10 @@
 #include "service/evidence.h"
 #include "web/layout.h"
 
+/* The recovery question's reference, in the access page's one form beside the access
+ * question's own "reference" (POST /my-claim, form=recover). */
+#define MY_CLAIM_RECOVER_REFERENCE "recover_reference"
+
 struct my_claim_state {
     struct arena *arena;           /* the request's */
     const char *notice_key;        /* a message at the top (catalogue key), or NULL */
@@ -25,8 +29,6 @@ struct my_claim_state {
     const char *recover_link;      /* ?recover=: the redeem form */
     const char *recover_email;     /* kept in the recovery form when it was refused */
     const char *recover_reference;
-    bool recovering;               /* the recovery form was posted (not the access form): its
-                                    * language switch posts that form */
     const char *sent;              /* a refusal of the posted form, kept in its hidden `sent`
                                     * for its language switch to say again, or NULL */
     const char *new_reference;     /* after a redeem: the new token, shown once */

@@ -5,7 +5,8 @@
 // the token lost} (tests/integration/test_victim_journey.py, after victim_flow.mjs asked for
 // the link and the test read it at its SMTP server). The link's page → "Get a new token" → the
 // new token shown once with the claim it opens; the new token opens /my-claim, the old one is refused, the link works
-// only once; the refused access form's language switch keeps the reference, never the token; the
+// only once; the refused access form's language switch keeps the reference, never the token, and
+// after a refused recovery it keeps both questions; the
 // link's page's switch keeps the link. Exit status 0 when everything held, 1 otherwise (the reason on stderr).
 import { readFileSync } from "node:fs";
 import { axeCheck, launchBrowser, makeSteps, newContext, shoot, watchPage } from "./flow_kit.mjs";
@@ -28,8 +29,9 @@ try {
         viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     page.setDefaultTimeout(30000);
-    // the old token and the used link are refused (404) on purpose
-    const refusedOnPurpose = (resp) => resp.status() === 404 && new URL(resp.url()).pathname === "/my-claim";
+    // the old token, the used link and an address the recovery refuses are refused (404, 422)
+    // on purpose
+    const refusedOnPurpose = (resp) => [404, 422].includes(resp.status()) && new URL(resp.url()).pathname === "/my-claim";
     watchPage(page, baseUrl, steps, problems, () => false, refusedOnPurpose);
     const text = async (sel) => (await page.locator(sel).innerText()).trim();
     const open = async (token) => {
@@ -87,6 +89,30 @@ try {
     contains(await text("#claim-status"), "non reconnu", "the refusal said again in French");
     check((await page.title()).startsWith("Erreur"), "the title says the error first");
     await axeCheck(page, steps, problems, "refused access switched (fr, JavaScript on)");
+
+    // a refused recovery, then the reference found and typed in the access question: the
+    // switch keeps both questions (one form holds them), never the token; Enter in the
+    // address sends the recovery (the token empty), not the access question
+    steps.current = "recovery: a refused address, then the switch keeps both questions";
+    await page.goto(`${baseUrl}/my-claim?lang=en`);
+    await page.locator("#recover-email").fill("jean.dupont@gmail");
+    const asked = page.waitForResponse((r) => r.request().method() === "POST");
+    await page.locator("#recover-email").press("Enter");
+    equal((await asked).status(), 422, "Enter in the address asked for a link, refused");
+    await page.waitForLoadState();
+    equal(await page.locator("[role=alert]").count(), 1, "one alert for the refusal");
+    await page.locator("#reference").fill(given.reference);
+    await page.locator("#token").fill("a-token-typed-meanwhile");
+    const back = page.waitForResponse((r) => r.request().method() === "POST");
+    await page.click('.lang-switch [lang="fr"]');
+    equal((await back).status(), 422, "the refusal said again");
+    await page.waitForLoadState();
+    equal(await page.getAttribute("html", "lang"), "fr", "the page in French");
+    equal(await page.locator("#reference").inputValue(), given.reference, "the access reference kept");
+    equal(await page.locator("#recover-email").inputValue(), "jean.dupont@gmail", "the address kept");
+    equal(await page.locator("#token").inputValue(), "", "the token never written back");
+    check(!(await page.content()).includes("a-token-typed-meanwhile"), "the token nowhere in the page");
+    await axeCheck(page, steps, problems, "refused recovery switched (fr, JavaScript on)");
 
     steps.current = "recovery: the link works once";
     await page.goto(link);   // the same emailed link a second time

@@ -120,6 +120,21 @@ class ClaimForm(unittest.TestCase):
         self.assertNotIn(again["idempotency_key"], keys, "each render has its own key")
         self.assertRegex(again["idempotency_key"], r"^[0-9a-f]{32}$")
 
+    def test_an_unreadable_amount_says_what_one_looks_like(self):
+        """Without JavaScript the amount's message said "Enter an amount like {example}.":
+        the server gives the example as the script does, in the page's language."""
+        for lang, said in (("fr", "Saisissez un montant comme 120,50."),
+                           ("en", "Enter an amount like 120.50.")):
+            with self.subTest(lang=lang):
+                r = ff.post_form(self.client, f"/claim?lang={lang}",
+                                 pairs_for(self.page(lang=lang).body.decode(),
+                                           person(**{"harms.documented_loss": "douze"})))
+                self.assertEqual(r.status, 422, r)
+                text = r.body.decode()
+                plain = re.sub(r"</?bdi>", "", text)
+                self.assertEqual(plain.count(said), 2, "in the summary and beside the field")
+                self.assertNotIn("{example}", text)
+
     def test_the_markup_the_html_validator_refused(self):
         """What the Nu HTML checker (vnu) refused on this page: maxlength on a date input, and
         a required country select whose first choice is a country. The select now starts with
@@ -333,6 +348,10 @@ class ClaimForm(unittest.TestCase):
         self.assertIn('href="#email"', text, "the field's error in the summary")
         self.assertRegex(text, r'<input id="email"[^>]*aria-invalid="true"')
         self.assertIn(f'name="sent" value="rate_limited:{now + 600}"', text)
+        # one alert per refusal (a screen reader said both): the summary; the notice plain
+        self.assertEqual(text.count('role="alert"'), 1, text[:2000])
+        self.assertRegex(text, r'id="error-summary"[^>]*role="alert"')
+        self.assertRegex(text, r'<div id="form-notice" class="status status-error"><p>')
         r = ff.post_form(self.client, "/claim?lang=fr",
                          wrong + [("sent", "duplicate"), ("switch_lang", "fr")])
         self.assertEqual(r.status, 409, r)

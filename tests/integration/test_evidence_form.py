@@ -126,6 +126,15 @@ class EvidenceFormTest(unittest.TestCase):
         self.assertIn('<p class="error-msg" id="evidence-file-error">', text)
         self.assertIn('aria-invalid="true"', text)
         self.assertIn("<title>Erreur", text)
+        # another file chosen on that page, then the switch (evidence.js names it): the file
+        # forgotten is said beside the input, plain; the refusal at the top is the one alert
+        both = ff.post_form(self.client, "/my-claim?lang=fr",
+                            opened[:1] + [("lang", "fr")] + opened[2:]
+                            + [("done", "evidence_type"), ("evidence_dropped", "scan.pdf")])
+        self.assertEqual(both.status, 415)
+        text = both.body.decode()
+        self.assertEqual(text.count('role="alert"'), 1, "one alert per refusal")
+        self.assertIn('<p id="evidence-dropped" class="status status-error">', text)
         for done in ("evidence", "<b>x</b>"):
             other = ff.post_form(self.client, "/my-claim?lang=en",
                                  opened + [("done", done)])

@@ -59,7 +59,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         access = ff.form_by_id(text, "access-form")
         self.assertEqual(access["method"], "post")
         self.assertIn("token", ff.control_names(access))
-        self.assertIn("recover-form", text)
+        self.assertIn("recover_reference", ff.control_names(access), "one form for both")
         _, receipt = self.claim()
         bad = self.open(dict(receipt, token=receipt["token"][:-4] + "AAAA"))
         self.assertEqual(bad.status, 404)
@@ -116,6 +116,18 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         withdraw = ff.form_by_id(r.body.decode(), "withdraw-form")
         sent = {c["name"]: c["value"] for c in withdraw["controls"] if c["name"]}
         self.assertEqual((sent["reference"], sent["token"]), (ref, receipt["token"]))
+        # read out in groups, a reference is typed with blanks for its dashes, or none, or a
+        # dash a phone's keyboard made into another: the page puts its dashes back
+        for typed in (ref.replace("-", " "), ref.replace("-", "").lower(),
+                      ref.replace("-", "\u2013"), ref.replace("-", " - ")):
+            with self.subTest(typed=typed):
+                r = self.open(dict(receipt, reference=typed))
+                self.assertEqual(r.status, 200, r)
+                form = ff.form_by_id(r.body.decode(), "withdraw-form")
+                self.assertIn(("reference", ref), ff.hidden_fields(form))
+        for wrong in (ref.replace("-", "") + "X", ref[:-1], ref.replace("-", "_")):
+            with self.subTest(wrong=wrong):
+                self.assertEqual(self.open(dict(receipt, reference=wrong)).status, 404)
 
     def test_empty_access_fields_say_what_is_missing(self):
         for ref, token in (("", ""), ("RC-0000-0000", ""), ("", "x" * 40), ("  ", " ")):
@@ -315,7 +327,12 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         # the errors are far below the claim as given: the top of the page says so, and links
         top = refused.body.decode()
         top = top[top.index("<main"):top.index('id="claim"')]
-        self.assertRegex(top, r'<div id="claim-status" class="status status-error" role="alert">'
+        # one alert per refusal: the error summary; the notice that links to it is plain
+        self.assertEqual(top.count('role="alert"'), 0, top)
+        self.assertEqual(refused.body.decode().count('role="alert"'), 1)
+        self.assertIn('id="error-summary" class="error-summary" tabindex="-1" role="alert"',
+                      refused.body.decode())
+        self.assertRegex(top, r'<div id="claim-status" class="status status-error">'
                               r'<p>Your corrections are not saved yet: some answers need to be '
                               r'changed. <a href="#error-summary">See what to change</a></p>')
         r = self.post(typed(refused.body.decode(), **{"claimant.phone": "12"})
@@ -601,28 +618,76 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         """An address the recovery refuses comes back in its field, to mend rather than type
         again, with the reference given; a sent request leaves the form empty."""
         r = self.post([("form", "recover"), ("lang", "en"), ("email", "jean.dupont@gmail"),
-                       ("reference", "RC-7K3M-Q9XD")])
+                       ("recover_reference", "RC-7K3M-Q9XD")])
         self.assertEqual(r.status, 422, r)
         text = r.body.decode()
         self.assertIn("Enter an email address like name@example.org.", text)
         self.assertRegex(text, r'<input id="recover-email" name="email" type="email"[^>]*'
                                r'value="jean.dupont@gmail">')
-        self.assertRegex(text, r'<input id="recover-reference"[^>]*value="RC-7K3M-Q9XD">')
-        # the switch is a button of the form posted: the address kept to mend, in French
-        self.assertRegex(text, r'<button type="submit" form="recover-form" '
+        self.assertRegex(text, r'<input id="recover-reference" name="recover_reference"'
+                               r'[^>]*value="RC-7K3M-Q9XD">')
+        # the field is far below the refusal on a phone: marked, described by the refusal,
+        # which leads to it
+        self.assertRegex(text, r'<input id="recover-email"[^>]*aria-invalid="true" '
+                               r'aria-describedby="claim-status"')
+        self.assertIn('<div id="claim-status" class="status status-error" role="alert"><p>'
+                      '<a href="#recover-email">Enter an email address like', text)
+        self.assertNotRegex(text, r'<input id="recover-reference"[^>]*aria-invalid')
+        # the switch is a button of the page's one form: the address kept to mend, in French
+        self.assertRegex(text, r'<button type="submit" form="access-form" '
                                r'formaction="/my-claim\?lang=fr"')
-        typed = [(c["name"], c["value"]) for c in ff.form_by_id(text, "recover-form")["controls"]
+        typed = [(c["name"], c["value"]) for c in ff.form_by_id(text, "access-form")["controls"]
                  if c["name"]]
         fr = self.post(typed + [("switch_lang", "fr")], lang="fr")
         self.assertEqual(fr.status, 422, fr)
         ft = fr.body.decode()
         self.assertIn("Saisissez une adresse e-mail comme nom@exemple.fr.", ft)
-        self.assertRegex(ft, r'<input id="recover-email"[^>]*value="jean.dupont@gmail">')
-        self.assertRegex(ft, r'<button type="submit" form="recover-form" '
+        self.assertRegex(ft, r'<input id="recover-email"[^>]*aria-invalid="true"[^>]*'
+                             r'value="jean.dupont@gmail">')
+        self.assertRegex(ft, r'<button type="submit" form="access-form" '
                              r'formaction="/my-claim\?lang=en"')
         sent = self.post([("form", "recover"), ("lang", "en"), ("email", cf.unique_email()),
-                          ("reference", "")]).body.decode()
+                          ("recover_reference", "")]).body.decode()
         self.assertRegex(sent, r'<input id="recover-email"[^>]*value="">')
+        self.assertNotIn('aria-invalid', sent)
+
+    def test_the_switch_after_a_refused_recovery_keeps_both_questions(self):
+        """After a refused recovery the visitor finds the reference and types it in the access
+        question, with a token, then changes the language: what was typed in both questions
+        comes back (one form holds both), the token never."""
+        r = self.post([("form", "recover"), ("lang", "en"), ("email", "jean.dupont@gmail"),
+                       ("recover_reference", "")])
+        self.assertEqual(r.status, 422, r)
+        form = ff.form_by_id(r.body.decode(), "access-form")
+        self.assertTrue({"reference", "token", "email", "recover_reference"}
+                        <= ff.control_names(form), form)
+        typed = {"reference": "RC-7K3M-Q9XD", "token": "a-secret-typed-here"}
+        pairs = [(c["name"], typed.get(c["name"], c["value"])) for c in form["controls"]
+                 if c["name"]]
+        fr = self.post(pairs + [("switch_lang", "fr")], lang="fr")
+        self.assertEqual(fr.status, 422, "the recovery's refusal said again")
+        ft = fr.body.decode()
+        self.assertIn("Saisissez une adresse e-mail comme nom@exemple.fr.", ft)
+        self.assertRegex(ft, r'<input id="reference"[^>]*value="RC-7K3M-Q9XD">')
+        self.assertRegex(ft, r'<input id="recover-email"[^>]*value="jean.dupont@gmail">')
+        self.assertNotIn("a-secret-typed-here", ft)
+
+    def test_enter_sends_the_question_whose_fields_were_filled(self):
+        """Enter in a field presses the form's hidden default button, which names no `form`:
+        an address without a token asks for a link, a token opens the claim."""
+        _, receipt = self.claim()
+        asked = self.post([("lang", "en"), ("reference", ""), ("token", ""),
+                           ("email", "jean.dupont@gmail"), ("recover_reference", "")])
+        self.assertEqual(asked.status, 422, "the recovery refused the address")
+        self.assertIn("Enter an email address like name@example.org.", asked.body.decode())
+        opened = self.post([("lang", "en"), ("reference", receipt["reference"]),
+                            ("token", receipt["token"]), ("email", "someone@example.org"),
+                            ("recover_reference", "")])
+        self.assertEqual(opened.status, 200, opened)
+        self.assertIn('id="claim-h2"', opened.body.decode())
+        empty = self.post([("lang", "en"), ("reference", ""), ("token", ""), ("email", ""),
+                           ("recover_reference", "")])
+        self.assertEqual(empty.status, 422, "enter the reference and the token")
 
     def test_a_damaged_recovery_link_says_so_beside_the_recovery_form(self):
         # a link a mail program cut short or wrapped: the secret is no longer one
@@ -634,7 +699,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
                 self.assertEqual(r.media_type, "text/html", r)
                 page = r.body.decode()
                 self.assertIn("This link is no longer valid", page)
-                self.assertIn('id="recover-form"', page, "the form that asks for another link")
+                self.assertIn('id="recover-email"', page, "the form that asks for another link")
                 self.assertNotIn('id="redeem-form"', page)
                 self.assertTrue(re.search(r"<title>Error: ", page), page[:400])
                 api = self.client.request("GET", f"/my-claim?recover={damaged}",
