@@ -63,5 +63,9 @@ struct claim_facts {
 };
 
 #define CLAIM_DESCRIPTION_MAX 4000
+/* The largest documented loss and number of hours a claim may declare (docs/api.md §9.1); the
+ * loss in minor units of the incident's currency. */
+#define CLAIM_LOSS_MAX INT64_C(10000000000)
+#define CLAIM_HOURS_MAX 1000
 
 #endif

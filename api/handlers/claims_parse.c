@@ -157,8 +157,8 @@ claims_parse_harms(const struct json_fields *jf, struct harms *h)
     jf_bool(jf, "phishing", &h->phishing);
     jf_bool(jf, "identity_theft", &h->identity_theft);
     jf_bool(jf, "distress", &h->distress);
-    jf_int64(jf, "documented_loss", false, 0, INT64_C(10000000000), &h->documented_loss, NULL);
-    jf_int64(jf, "hours_spent", false, 0, 1000, &h->hours_spent, NULL);
+    jf_int64(jf, "documented_loss", false, 0, CLAIM_LOSS_MAX, &h->documented_loss, NULL);
+    jf_int64(jf, "hours_spent", false, 0, CLAIM_HOURS_MAX, &h->hours_spent, NULL);
     json_t *d = json_object_get(jf->obj, "description");
     if (d == NULL || json_is_null(d))
         return;

@@ -6,9 +6,11 @@
 #include <string.h>
 #include <unistr.h>
 
+#include "domain/claim.h"
 #include "domain/currency.h"
 #include "web/catalogue.h"
 #include "web/escape.h"
+#include "web/format.h"
 
 static bool
 has_key(const struct web_ctx *w, const char *key)
@@ -60,10 +62,17 @@ page_field_error_message(struct strbuf *sb, const struct web_ctx *w, const struc
 {
     char key[160], shown[4 * FIELD_SHOWN + 8], example[16];
     size_t n = strcspn(e->field, "[");
+    /* {max}: the largest loss, in the incident's currency ("100 000 000,00 EUR"), as the
+     * script says it; a plain number where the currency is unknown */
+    struct strbuf max = {0};
+    if (currency == NULL || !web_format_money(&max, w->lang, CLAIM_LOSS_MAX, currency))
+        web_format_int(&max, w->lang, CLAIM_LOSS_MAX);
     /* {example}: the amount's message ("enter an amount like 120,50"), which said "{example}"
      * without the script */
-    const char *const params[] = {"field", field_shown(e->field, shown, sizeof shown), "example",
-                                  example_amount(w, currency, example, sizeof example), NULL};
+    const char *const params[] = {"field",   field_shown(e->field, shown, sizeof shown),
+                                  "example", example_amount(w, currency, example, sizeof example),
+                                  "max",     max.data,
+                                  NULL};
 
     snprintf(key, sizeof key, "err.%.*s.%s", (int)n, e->field, e->code);
     if (!has_key(w, key))
@@ -72,4 +81,5 @@ page_field_error_message(struct strbuf *sb, const struct web_ctx *w, const struc
         web_tf_isolated(sb, w->cat, w->lang, key, params); /* a forged name in its own <bdi> */
     else
         html_text(sb, e->message != NULL ? e->message : e->code);
+    strbuf_free(&max);
 }

@@ -135,6 +135,24 @@ class ClaimForm(unittest.TestCase):
                 self.assertEqual(plain.count(said), 2, "in the summary and beside the field")
                 self.assertNotIn("{example}", text)
 
+    def test_a_loss_or_hours_too_large_say_the_largest(self):
+        """Above the largest loss (10^10 minor units) the message said "from 0 to {max}", with
+        or without JavaScript: the server writes the largest in the incident's currency (EUR
+        here), as the script does; hours above 1000 say their range, not "out of range"."""
+        for lang, said in (("fr", "Saisissez un montant entre 0 et 100\u202f000\u202f000,00\u00a0EUR."),
+                           ("en", "Enter an amount from 0 to 100,000,000.00\u00a0EUR.")):
+            with self.subTest(lang=lang):
+                r = ff.post_form(self.client, f"/claim?lang={lang}",
+                                 pairs_for(self.page(lang=lang).body.decode(),
+                                           person(**{"harms.documented_loss": "100000000.01",
+                                                     "harms.hours_spent": "1001"})))
+                self.assertEqual(r.status, 422, r)
+                plain = re.sub(r"</?bdi>", "", r.body.decode())
+                self.assertEqual(plain.count(said), 2, "in the summary and beside the field")
+                self.assertEqual(plain.count("entre 0 et 1000." if lang == "fr" else "from 0 to 1000."),
+                                 2, "the hours' range, in the summary and beside the field")
+                self.assertNotRegex(plain, r"\{(max|example|min)\}")
+
     def test_the_markup_the_html_validator_refused(self):
         """What the Nu HTML checker (vnu) refused on this page: maxlength on a date input, and
         a required country select whose first choice is a country. The select now starts with

@@ -12,8 +12,8 @@
 // The controls are named after the API's members ("claimant.address.city"), so the body is
 // built from their names, as the server does for the plain post (api/handlers/claim_form.c).
 import { lang, t } from "./i18n.js";
-import { NetworkError, StatusLine, api, currencyDecimals, el, exampleAmount, parseAmount,
-    problemName, retryAfter } from "./common.js";
+import { NetworkError, StatusLine, api, currencyDecimals, el, exampleAmount, formatMoney,
+    parseAmount, problemName, retryAfter } from "./common.js";
 import { FormErrors, validationErrors } from "./forms.js";
 import { normalizePhone } from "./phone.js";
 
@@ -225,6 +225,7 @@ function enhance() {
     const notice = document.getElementById("form-notice");
     const errors = new FormErrors(form, document.getElementById("error-summary"), () => ({
         example: exampleAmount(form.dataset.currency || "EUR"),
+        max: formatMoney(LOSS_MAX, form.dataset.currency || "EUR"),
     }));
     let attempt = { body: null, key: form.elements.idempotency_key.value };
     let inFlight = false;
