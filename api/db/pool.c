@@ -3,6 +3,7 @@
  * atomic gauges. */
 #include "db/pool.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -28,6 +29,9 @@ struct worker_conn {
     bool counted;  /* has this thread been counted in a gauge yet */
     bool up;
     bool prepared; /* statements prepared on this connection */
+    /* this request's first acquire looked for a connection closed while idle: later ones
+     * must not replace it, a caller may hold it (reset by db_pool_after_request) */
+    bool idle_checked;
 };
 
 static _Thread_local struct worker_conn tl;
@@ -175,12 +179,41 @@ drop(void)
     set_state(false);
 }
 
-/* Connects this thread when it is not, at most once per DB_RECONNECT_INTERVAL_MS. */
+/* Whether the idle connection c was closed by the other end since its last request (a
+ * PostgreSQL restart, pg_terminate_backend, a proxy's idle timeout): the socket is readable
+ * while nothing was asked, so what waits is read; a closed one turns CONNECTION_BAD. A
+ * notice or parameter status read here is handled as libpq handles it at any time. */
+static bool
+closed_while_idle(PGconn *c)
+{
+    /* a terminated backend sends its FATAL message, then closes: one read takes the message,
+     * the next meets the end; a few rounds at most, never waiting */
+    for (int round = 0; round < 4; round++) {
+        struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
+        if (p.fd < 0 || PQtransactionStatus(c) != PQTRANS_IDLE || poll(&p, 1, 0) <= 0)
+            return false;
+        if (PQconsumeInput(c) == 0 || PQstatus(c) != CONNECTION_OK)
+            return true;
+    }
+    return false;
+}
+
+/* Connects this thread when it is not, at most once per DB_RECONNECT_INTERVAL_MS. At the
+ * first acquire of a request, a connection closed while idle is replaced at once, past that
+ * interval: the database was reachable a request ago, and nothing of this request has
+ * reached it (as db_pool_replace_dead), so the request is served rather than answered 503. */
 static PGconn *
 ensure_connected(void)
 {
-    if (tl.conn != NULL && PQstatus(tl.conn) == CONNECTION_OK)
-        return tl.conn;
+    bool first = !tl.idle_checked;
+
+    tl.idle_checked = true;
+    if (tl.conn != NULL && PQstatus(tl.conn) == CONNECTION_OK) {
+        if (!first || !closed_while_idle(tl.conn))
+            return tl.conn;
+        log_warn("the database connection was closed while idle; connecting again");
+        tl.next_try_ns = 0;
+    }
     if (tl.conn != NULL)
         drop();
     int64_t now = clock_monotonic_ns();
@@ -246,6 +279,7 @@ db_pool_check(PGconn *c)
 void
 db_pool_after_request(void)
 {
+    tl.idle_checked = false;
     if (tl.conn == NULL)
         return;
     if (PQstatus(tl.conn) != CONNECTION_OK) {

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+/* In id order: GET /v1/schemes/presets pages by id. */
 const struct preset presets[] = {
     {
         .id = "coupang-2025",

@@ -196,7 +196,10 @@ handle_actions_list(struct request *rq)
     int limit, n = 0;
     bool more = false;
 
-    if (!guard_page(rq, LIST_KIND, &limit, &after, &deny) ||
+    /* the cursor is tied to the caller: it cannot walk another association's list */
+    const char *kind = arena_printf(rq->arena, LIST_KIND ":%s",
+                                    who.association_id != NULL ? who.association_id : "");
+    if (!guard_page(rq, kind, &limit, &after, &deny) ||
         !read_filters(rq, &incident, &status, &deny))
         return deny;
     struct action *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
@@ -204,7 +207,7 @@ handle_actions_list(struct request *rq)
                                          rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    const char *next = more ? guard_next_cursor(rq, LIST_KIND, rows[n - 1].id) : NULL;
+    const char *next = more ? guard_next_cursor(rq, kind, rows[n - 1].id) : NULL;
     return reply_rows(rows, n, sizeof *rows, action_item, next);
 }
 

@@ -95,18 +95,26 @@ handle_claims_list_mandated(struct request *rq)
     int limit, n = 0;
     bool more = false;
 
-    if (!guard_page(rq, LIST_KIND, &limit, &after, &deny) || !read_filter(rq, &f, &deny))
+    /* the cursor is tied to the caller (its kind) and to this incident (its position starts
+     * with the slug): it cannot walk another association's list nor another incident's */
+    const char *slug = request_param(rq, 0);
+    const char *kind = arena_printf(rq->arena, LIST_KIND ":%s",
+                                    who.association_id != NULL ? who.association_id : "");
+    if (!guard_page(rq, kind, &limit, &after, &deny) || !read_filter(rq, &f, &deny))
         return deny;
     if (after != NULL) {
-        char *bar = strchr(after, '|');
+        size_t sl = strlen(slug);
+        const char *rest =
+            strncmp(after, slug, sl) == 0 && after[sl] == '|' ? after + sl + 1 : NULL;
+        const char *bar = rest != NULL ? strchr(rest, '|') : NULL;
         if (bar == NULL)
             return problem_reply("invalid-cursor", "the cursor was not issued for this list");
-        f.after_time = arena_strndup(rq->arena, after, (size_t)(bar - after));
+        f.after_time = arena_strndup(rq->arena, rest, (size_t)(bar - rest));
         f.after_id = bar + 1;
     }
     struct claim_record *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
-    enum outcome o = svc_rq_claims_list_mandated(request_param(rq, 0), who.association_id, &f,
-                                                 limit, rq->arena, rows, &n, &more);
+    enum outcome o = svc_rq_claims_list_mandated(slug, who.association_id, &f, limit, rq->arena,
+                                                 rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     struct json_build b = {0};
@@ -120,8 +128,8 @@ handle_claims_list_mandated(struct request *rq)
         jb_append(&b, data, item);
     }
     const char *next =
-        more ? guard_next_cursor(rq, LIST_KIND,
-                                 arena_printf(rq->arena, "%s|%lld", rows[n - 1].created_at,
+        more ? guard_next_cursor(rq, kind,
+                                 arena_printf(rq->arena, "%s|%s|%lld", slug, rows[n - 1].created_at,
                                               (long long)rows[n - 1].id))
              : NULL;
     return reply_page(&b, data, next);

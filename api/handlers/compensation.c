@@ -25,6 +25,8 @@
 #include "http/problem.h"
 #include "service/compensation.h"
 
+#define PRESETS_LIST_KIND "presets"
+
 /* ?basis=all|verified|matched|matched_verified (default all); matched: only the claims
  * matched on the controller's list (docs/eligibility.md "In the summaries"). */
 static bool
@@ -216,16 +218,27 @@ preset_json(const struct preset *p)
                      scheme_to_json(&p->scheme));
 }
 
+/* A list like the others (docs/api.md §7): ?limit and ?cursor are checked and honoured, the
+ * cursor's position being the last preset id of the page (presets[] is in id order). */
 struct reply
 handle_presets(struct request *rq)
 {
+    struct reply deny;
+    int limit;
+    const char *after;
+
+    if (!guard_page(rq, PRESETS_LIST_KIND, &limit, &after, &deny))
+        return deny;
+    size_t i = 0;
+    while (after && i < n_presets && strcmp(presets[i].id, after) <= 0)
+        i++;
     struct json_build b = {0};
     json_t *data = json_array();
-
-    (void)rq;
-    for (size_t i = 0; i < n_presets; i++)
+    for (int n = 0; i < n_presets && n < limit; i++, n++)
         jb_append(&b, data, preset_json(&presets[i]));
-    return reply_page(&b, data, NULL);
+    const char *next =
+        i < n_presets ? guard_next_cursor(rq, PRESETS_LIST_KIND, presets[i - 1].id) : NULL;
+    return reply_page(&b, data, next);
 }
 
 /* "no such incident or action of yours" on the member the body named. */

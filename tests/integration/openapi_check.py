@@ -12,8 +12,9 @@ OpenAPI fuzzer (test_openapi_fuzz.py) also uses the document model below to make
 What belongs to no operation is only checked to be a problem document with its status: an
 unknown path (404), a known path with another method (405; HEAD on a GET marked
 "x-recours-no-head", which records what it serves), and the three answers given
-before the route is known, which any path may receive (docs/api.md §5, §6; http/server.c: 400
-malformed-request for conflicting framing, 413 payload-too-large, 431 headers-too-large).
+before the route is known, which any path may receive (docs/api.md §5, §6; http/server.c,
+http/head_checks.c: 400 malformed-request for conflicting framing, 413 payload-too-large,
+414 uri-too-long, 431 headers-too-large).
 """
 
 import json
@@ -31,8 +32,9 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 PROBLEM_BASE = "https://recours.dev/problems/"
 PROBLEM_MEDIA = "application/problem+json"
 NDJSON_MEDIA = "application/x-ndjson"
-# Answered before the route is known (http/server.c): any path may receive them.
-BEFORE_ROUTING = {400: "malformed-request", 413: "payload-too-large", 431: "headers-too-large"}
+# Answered before the route is known (http/head_checks.c): any path may receive them.
+BEFORE_ROUTING = {400: "malformed-request", 413: "payload-too-large", 414: "uri-too-long",
+                  431: "headers-too-large"}
 
 
 class OpenApiMismatch(AssertionError):

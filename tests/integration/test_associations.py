@@ -544,6 +544,12 @@ class ActionsTest(Base):
         harness.assert_problem(self, r, 400, "invalid-parameter")
         r = x.request("GET", "/v1/actions?cursor=AAAA", client=self.c)
         harness.assert_problem(self, r, 400, "invalid-cursor")
+        # a genuine cursor of x's list is not one of other's: each list is the caller's own
+        # (it walked other's actions from x's position)
+        first = x.request("GET", "/v1/actions?limit=1", client=self.c).json()["next"]
+        self.assertIsNotNone(first)
+        r = other.request("GET", f"/v1/actions?cursor={first}", client=self.c)
+        harness.assert_problem(self, r, 400, "invalid-cursor")
 
 
 # --- members --------------------------------------------------------------------------------------
@@ -940,6 +946,16 @@ class ClaimListTest(Base):
                 r = x.request("GET", f"/v1/incidents/{slug}/claims{query}", client=self.c)
                 harness.assert_problem(self, r, 400, "invalid-parameter")
         r = x.request("GET", f"/v1/incidents/{slug}/claims?cursor=forged", client=self.c)
+        harness.assert_problem(self, r, 400, "invalid-cursor")
+        # a genuine cursor is bound to its caller and its incident: y's list and another
+        # incident's refuse it (both were walked from x's position)
+        first = x.request("GET", f"/v1/incidents/{slug}/claims?limit=1",
+                          client=self.c).json()["next"]
+        self.assertIsNotNone(first)
+        r = y.request("GET", f"/v1/incidents/{slug}/claims?cursor={first}", client=self.c)
+        harness.assert_problem(self, r, 400, "invalid-cursor")
+        r = x.request("GET", f"/v1/incidents/{self.incident()}/claims?cursor={first}",
+                      client=self.c)
         harness.assert_problem(self, r, 400, "invalid-cursor")
         r = x.request("GET", "/v1/incidents/no-such-incident-x/claims", client=self.c)
         harness.assert_problem(self, r, 404, "not-found")

@@ -723,6 +723,38 @@ class CompensationTests(unittest.TestCase):
         r = self.api.op("GET", "/v1/schemes/presets")
         self.assertEqual(r.status, 200, r)
 
+    def test_presets_page_like_every_list(self):
+        # limit and cursor as on every list (docs/api.md §7): the list ignored both, so a
+        # limit of 0 or 5000 and a forged cursor were answered 200 with every preset
+        doc, _ = self.presets()
+        walked, cursor = [], None
+        for _ in range(len(doc["data"]) + 1):
+            r = self.api.request("GET", "/v1/schemes/presets?limit=1"
+                                 + (f"&cursor={cursor}" if cursor else ""))
+            self.assertEqual(r.status, 200, r)
+            page = r.json()
+            self.assertEqual(len(page["data"]), 1, page)
+            walked += [p["id"] for p in page["data"]]
+            cursor = page["next"]
+            if cursor is None:
+                break
+        self.assertEqual(walked, [p["id"] for p in doc["data"]])
+        for value in ("0", "1001", "-1", "abc"):
+            with self.subTest(limit=value):
+                r = self.api.request("GET", f"/v1/schemes/presets?limit={value}")
+                problem = harness.assert_problem(self, r, 400, "invalid-parameter")
+                self.assertEqual([e["field"] for e in problem["errors"]], ["limit"])
+        self.incident()
+        self.incident()
+        r = self.api.request("GET", "/v1/incidents?limit=1")
+        self.assertEqual(r.status, 200, r)
+        foreign = r.json()["next"]  # a genuine cursor, of another list
+        self.assertIsNotNone(foreign)
+        for cursor in ("abc", foreign):
+            with self.subTest(cursor=cursor):
+                r = self.api.request("GET", f"/v1/schemes/presets?cursor={cursor}")
+                harness.assert_problem(self, r, 400, "invalid-cursor")
+
     def test_coupang_preset_small_scale(self):
         _, by_id = self.presets()
         coupang = by_id["coupang-2025"]["scheme"]

@@ -17,6 +17,7 @@ import threading
 import time
 import unittest
 
+import claims_fixtures as cf
 import harness
 from harness import Client, assert_problem
 
@@ -168,6 +169,31 @@ class DbOutageTest(unittest.TestCase):
         elapsed = time.monotonic() - t_begin
         print(f"whole test {elapsed:.1f} s", flush=True)
         self.assertLess(elapsed, TEST_BUDGET_S)
+
+    def test_connections_closed_while_idle_are_replaced_before_the_request(self):
+        # the database stays up, but the server's sessions end while idle (a PostgreSQL
+        # restart, pg_terminate_backend, a proxy's idle timeout): each worker answered its
+        # next request 503, as if the database were down; it now finds the closed connection
+        # before using it and connects again for that request
+        url = cf.new_database("idle_closed_", self.addCleanup, migrated=True)
+        mine = ("datname = current_database() AND usename = current_user"
+                " AND pid <> pg_backend_pid()")
+        with harness.Server(database_url=url, migrate=False, workers=4) as server:
+            clients = [Client(server) for _ in range(12)]  # keep-alive: one worker each
+            for c in clients:
+                self.addCleanup(c.close)
+                self.assertEqual(c.request("GET", "/v1/associations").status, 200)
+            for _ in range(2):
+                ended = cf.psql(f"WITH s AS MATERIALIZED (SELECT pid FROM pg_stat_activity"
+                                f" WHERE {mine}) SELECT pid FROM s"
+                                " WHERE pg_terminate_backend(pid)", url=url)
+                self.assertTrue(ended)
+                harness.poll(lambda: not cf.psql("SELECT 1 FROM pg_stat_activity WHERE pid IN ("
+                                                 + ",".join(p[0] for p in ended) + ")", url=url),
+                             harness.RUN_TIMEOUT_S, what="the ended sessions gone")
+                statuses = collections.Counter(c.request("GET", "/v1/associations").status
+                                               for c in clients)
+                self.assertEqual(statuses, {200: len(clients)})
 
 
 if __name__ == "__main__":
