@@ -199,6 +199,15 @@ export class ActionPanel {
         this.renderCounts();
         this.renderTotals();
         this.renderRecord();
+        this.renderExportsHint();
+    }
+
+    // What the file holds, its amounts' unit shown in the incident's own currency: 23500 is
+    // 235.00 in EUR but 23,500 in KRW, which has no minor unit.
+    renderExportsHint() {
+        const currency = (this.incident && this.incident.currency) || "EUR";
+        $("exports-contents").textContent = t("dash.exports_contents",
+            { currency, minor: "23500", amount: formatMoney(23500, currency) });
     }
 
     // The victims' link with its copy button.
