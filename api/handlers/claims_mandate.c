@@ -58,8 +58,24 @@ claims_check_submission(const struct json_fields *jf, const struct incident *inc
     bool db_down = false;
 
     claims_parse_submission(jf, inc->data_categories, notice_version, in);
-    if (in->action_id != NULL && !errors_any(jf->errors))
+    if (in->action_id == NULL || !uuid_is_valid(in->action_id))
+        return true; /* none, or named `unavailable` by its form already */
+    if (!errors_any(jf->errors)) {
         claims_mandate_check(jf->arena, inc->id, in->action_id, in->mandate_text_version,
                              jf->errors, mandate, &db_down);
-    return !db_down;
+        return !db_down;
+    }
+    /* Other errors: whether the action takes mandates is said with them (every error at once,
+     * docs/api.md §5.2), and its text version only when one was given (else `required` is
+     * said already). The answer is a 422 whatever the database says: one it could not be
+     * asked leaves the action unjudged, as before, rather than turning the 422 into a 503. */
+    struct errors found = {0};
+    struct action unused;
+    (void)claims_mandate_check(jf->arena, inc->id, in->action_id, in->mandate_text_version, &found,
+                               &unused, &db_down);
+    for (int i = 0; i < found.n; i++)
+        if (in->mandate_text_version != NULL || strcmp(found.items[i].field, "action_id") == 0)
+            errors_add(jf->errors, found.items[i].field, found.items[i].code,
+                       found.items[i].message);
+    return true;
 }

@@ -37,10 +37,11 @@ struct incident;
 
 /* A whole submission checked as POST /v1/claims/{slug} checks it, for that route and for the
  * claim page that shows the same errors again after a language switch: the body's rules
- * (claims_parse_submission against the incident's categories and notice_version), then, once
- * the body has no error, the mandate's (claims_mandate_check; *mandate filled when it holds).
+ * (claims_parse_submission against the incident's categories and notice_version), then the
+ * mandate's (claims_mandate_check; *mandate filled when it holds and the body has no other
+ * error: with others, only what it says of the action, and of a version given, is added).
  * Errors go to jf->errors. Returns false only when the database could not be asked about the
- * mandate. */
+ * mandate of an otherwise valid body. */
 bool claims_check_submission(const struct json_fields *jf, const struct incident *inc,
                              const char *notice_version, struct claim_input *in,
                              struct action *mandate);

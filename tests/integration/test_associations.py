@@ -798,6 +798,23 @@ class MandatesTest(Base):
         self.assertEqual(self.errors(r), {("mandate_text_version", "mismatch")})
         r = cf.submit(self.c, slug, cf.claim_body(action_id=action["id"]))
         self.assertEqual(self.errors(r), {("mandate_text_version", "required")})
+        # beside another mistake, every one is named at once (docs/api.md §5.2): the action
+        # that takes no mandate, and a version that is not the action's
+        bad_email = {"claimant": {"email": "not-an-email"}}
+        cases = (
+            ({"action_id": "00000000-0000-4000-8000-000000000000"},
+             {("action_id", "unavailable"), ("mandate_text_version", "required")}),
+            ({"action_id": passed["id"], "mandate_text_version": af.MANDATE_VERSION},
+             {("action_id", "unavailable")}),
+            ({"action_id": action["id"], "mandate_text_version": "2025-old"},
+             {("mandate_text_version", "mismatch")}),
+            ({"action_id": action["id"], "mandate_text_version": af.MANDATE_VERSION}, set()),
+        )
+        for fields, mandate_errors in cases:
+            with self.subTest(**fields):
+                r = cf.submit(self.c, slug, cf.claim_body(**bad_email, **fields))
+                self.assertEqual(self.errors(r),
+                                 {("claimant.email", "invalid-format")} | mandate_errors)
 
     def test_mandate_later_by_patch_then_revoke(self):
         x = self.assoc()
