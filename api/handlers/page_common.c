@@ -88,8 +88,10 @@ page_reply(struct request *rq, const struct web_ctx *w, int status, struct strbu
     bool set_cookie = page_remember_lang(rq, &r);
     if (status == 200) {
         reply_add_header(&r, "ETag", arena_strdup(rq->arena, etag));
-        /* a reply that sets the cookie is this reader's: a shared cache must not keep it */
-        r.cache_control = set_cookie ? "private, max-age=0" : cache_control;
+        /* a reply that sets the cookie is this reader's: a shared cache must not keep it; a
+         * page no cache may keep (NULL: no-store) stays so */
+        r.cache_control =
+            set_cookie && cache_control != NULL ? "private, max-age=0" : cache_control;
     }
     reply_add_header(&r, "Vary", "Accept-Language, Cookie");
     reply_add_header(&r, "Content-Language", web_lang_code(w->lang));
