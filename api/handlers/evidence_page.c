@@ -385,6 +385,17 @@ result_page(struct request *rq, const struct web_ctx *w, const struct form_post 
     return r;
 }
 
+/* Whether the form's reference and token open their claim (its evidence list is read). */
+static bool
+claim_opens(struct request *rq, const struct form_post *p)
+{
+    struct evidence_limits lim = evidence_limits_of(rq->app);
+    struct evidence_list l;
+
+    return svc_rq_evidence_list_own(p->s, &lim, p->fields[F_REFERENCE], p->fields[F_TOKEN],
+                                    rq->arena, &l) == OUTCOME_OK;
+}
+
 /* POST /my-claim/evidence: a page saying what became of the file or the removal, with the
  * section again and the way back to the claim. */
 struct reply
@@ -409,6 +420,11 @@ handle_evidence_form_post(struct request *rq)
         o = svc_rq_evidence_remove(p->s, p->fields[F_REFERENCE], p->fields[F_TOKEN],
                                    p->fields[F_REMOVE]);
         done = "evidence_removed";
+        /* a second press of the same remove button (a double click, the back button): the
+         * file is gone, which is what was asked, so the claim's own page says so rather than
+         * "page not found"; a claim the credentials do not open stays a 404 */
+        if (o == OUTCOME_NOT_FOUND && claim_opens(rq, p))
+            o = OUTCOME_OK;
     } else if (!p->has_file) {
         return result_page(rq, &w, p, evidence_said_named("evidence_none"));
     } else {

@@ -3,7 +3,8 @@
  * GET /notices/stop/{token} says what stopping means and offers a button (a form: no
  * JavaScript needed); POST /notices/stop/{token} stops them, from that button or from a mail
  * client's one-click (RFC 8058: List-Unsubscribe-Post, whatever the body). A token we did not
- * make is a 404 page. The page is in the member's language (the claim's), never cached
+ * make is a 404 page. The page is in the member's language (the claim's) unless the reader
+ * chose the other with the language switch (?lang=, kept by the button's post), never cached
  * (the address is the member's own). No Origin check on the POST, unlike the site's other
  * forms: a mail client's one-click comes from its own servers, and the token alone, made
  * with the server's key, says whose notices stop. */
@@ -25,7 +26,7 @@ stop_page(struct request *rq, const struct notice_stop_info *info, bool done)
     struct strbuf sb = {0};
     enum web_lang lang;
 
-    if (web_lang_parse(info->lang, &lang))
+    if (request_query(rq, "lang") == NULL && web_lang_parse(info->lang, &lang))
         w.lang = lang;
     struct web_page p = {
         .title = web_t(w.cat, w.lang, "notices.stop.title"),
@@ -54,13 +55,13 @@ stop_page(struct request *rq, const struct notice_stop_info *info, bool done)
         /* the same body as a mail client's one-click (RFC 8058) */
         strbuf_puts(&sb, "<form method=\"post\" action=\"");
         web_escape(&sb, WEB_ATTR, rq->path);
-        strbuf_puts(&sb, "\">\n<input type=\"hidden\" name=\"List-Unsubscribe\" "
-                         "value=\"One-Click\">\n<p><button type=\"submit\" id=\"stop-button\" "
-                         "class=\"button primary\">");
+        strbuf_printf(&sb, "?lang=%s\">\n", web_lang_code(w.lang));
+        strbuf_puts(&sb, "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">\n"
+                         "<p><button type=\"submit\" id=\"stop-button\" class=\"button primary\">");
         web_te(&sb, w.cat, w.lang, WEB_TEXT, "notices.stop.button");
         strbuf_puts(&sb, "</button></p>\n</form>\n");
     }
-    strbuf_puts(&sb, "<p><a href=\"/my-claim\">");
+    strbuf_printf(&sb, "<p><a href=\"/my-claim?lang=%s\">", web_lang_code(w.lang));
     web_te(&sb, w.cat, w.lang, WEB_TEXT, "nav.my_claim");
     strbuf_puts(&sb, "</a></p>\n");
     web_layout_end(&sb, &w);
@@ -73,6 +74,10 @@ answer(struct request *rq, bool stop)
     const struct app *app = rq->app;
     struct notice_stop_info info;
     const char *token = request_param(rq, 0);
+    struct reply deny;
+
+    if (!page_query_ok(rq, &deny))
+        return deny;
     enum outcome o = stop ? svc_rq_notice_stop(app_secrets(app), token, rq->arena, &info)
                           : svc_rq_notice_stop_info(app_secrets(app), token, rq->arena, &info);
 

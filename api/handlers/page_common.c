@@ -11,6 +11,7 @@
 #include "handlers/guard.h"
 #include "handlers/incidents.h"
 #include "handlers/public_cache.h"
+#include "http/accept.h"
 #include "http/outcome.h"
 #include "http/problem.h"
 #include "web/escape.h"
@@ -87,8 +88,10 @@ page_reply(struct request *rq, const struct web_ctx *w, int status, struct strbu
     bool set_cookie = page_remember_lang(rq, &r);
     if (status == 200) {
         reply_add_header(&r, "ETag", arena_strdup(rq->arena, etag));
-        /* a reply that sets the cookie is this reader's: a shared cache must not keep it */
-        r.cache_control = set_cookie ? "private, max-age=0" : cache_control;
+        /* a reply that sets the cookie is this reader's: a shared cache must not keep it; a
+         * page no cache may keep (NULL: no-store) stays so */
+        r.cache_control =
+            set_cookie && cache_control != NULL ? "private, max-age=0" : cache_control;
     }
     reply_add_header(&r, "Vary", "Accept-Language, Cookie");
     reply_add_header(&r, "Content-Language", web_lang_code(w->lang));
@@ -169,9 +172,43 @@ lang_page(struct request *rq)
     return page_reply(rq, &w, 400, &sb, NULL);
 }
 
+/* The problem document of a page's refusal of this status, for an API client; false where
+ * there is none (403: a cross-site form post, refused to browsers only) */
+static bool
+status_problem(int status, struct reply *out)
+{
+    static const struct {
+        int status;
+        const char *name;
+        const char *detail;
+    } problems[] = {
+        {400, "malformed-request", "the request is malformed"},
+        {404, "not-found", "no such resource"},
+        {405, "method-not-allowed", "this resource does not allow the method"},
+        {413, "payload-too-large", "the request body exceeds the limit"},
+        {415, "unsupported-media-type", "the body is not in the encoding of this form"},
+        {503, "service-unavailable", "the service is unavailable, try again shortly"},
+    };
+
+    for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++)
+        if (problems[i].status == status) {
+            *out = problem_reply(problems[i].name, problems[i].detail);
+            return true;
+        }
+    if (status < 500)
+        return false;
+    *out = problem_reply("internal-error", "the server could not answer");
+    return true;
+}
+
 struct reply
 page_error(struct request *rq, int status)
 {
+    /* a page's handler refuses with its page, but only a browser reads it: every other
+     * client, curl and fetch() included, keeps the problem document (docs/api.md §15.3) */
+    struct reply problem;
+    if (!accept_prefers_html(request_header(rq, "Accept")) && status_problem(status, &problem))
+        return problem;
     if (status == 400 && strncmp(rq->path, "/v1/", 4) != 0 && asks_unknown_lang(rq))
         return lang_page(rq);
     struct web_ctx w = page_ctx(rq);

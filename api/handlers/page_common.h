@@ -42,7 +42,8 @@ bool page_remember_lang(struct request *rq, struct reply *r);
 void page_security_headers(struct reply *r);
 
 /* The HTML page of an error status for a browser (http_server_config error_page): title and
- * explanation in the request's language, never cached. */
+ * explanation in the request's language, never cached. To a client whose Accept does not
+ * prefer HTML, the problem document of that status instead (403 excepted: it has none). */
 struct reply page_error(struct request *rq, int status);
 
 /* Renders a page of the document the service read (service/public_pages.h) into out. */

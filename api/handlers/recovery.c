@@ -14,6 +14,7 @@
 #include "domain/normalize.h"
 #include "domain/reference.h"
 #include "handlers/page_common.h"
+#include "http/accept.h"
 #include "http/client_ip.h"
 #include "http/json_body.h"
 #include "http/json_fields.h"
@@ -154,13 +155,12 @@ confirm_page(struct request *rq, enum confirm_state state, const char *claim_lan
 }
 
 /* An unknown or expired link: a person following it reads a page, an API client gets the
- * problem document. */
+ * problem document; who is who as for every error page (an Accept preferring text/html to
+ * JSON: one that merely lists text/html, at a lower weight, is an API client's). */
 static struct reply
 confirm_refused(struct request *rq, enum outcome o)
 {
-    const char *accept = request_header(rq, "Accept");
-
-    if (o == OUTCOME_NOT_FOUND && accept != NULL && strstr(accept, "text/html") != NULL)
+    if (o == OUTCOME_NOT_FOUND && accept_prefers_html(request_header(rq, "Accept")))
         return confirm_page(rq, CONFIRM_GONE, NULL);
     return reply_outcome(o, NULL);
 }

@@ -186,6 +186,17 @@ class EvidenceFormTest(unittest.TestCase):
         self.assertEqual(r.status, 200, r.body[:500])
         self.assertIn("The file was removed", r.body.decode())
         self.assertEqual(self.stored(receipt["reference"]), [])
+        # the same button pressed again (a double click, the back button): the file is gone,
+        # as asked; the claim's page says so, in its language, not "page not found"
+        again = self.post(remove, [])
+        self.assertEqual(again.status, 200, again.body[:500])
+        self.assertEqual(again.headers.get("Content-Language"), "en")
+        self.assertIn("The file was removed", again.body.decode())
+        self.assertIn('id="evidence-back"', again.body.decode())
+        # with credentials that open no claim, it stays a 404
+        forged = dict(remove, controls=[dict(c, value="x" * 43) if c["name"] == "token" else c
+                                        for c in remove["controls"]])
+        self.assertEqual(self.post(forged, []).status, 404)
 
     def test_a_long_file_name_in_any_script_is_attached(self):
         """A scan named at length in Korean (3 bytes a letter) is a file all the same: its name

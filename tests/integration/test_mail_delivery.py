@@ -119,6 +119,9 @@ class MailDeliveryTest(unittest.TestCase):
                 self.assertIn(b'class="site-header"', gone.body)
                 self.assertIn(b"This link no longer works", gone.body, "the reader's language")
                 harness.assert_problem(self, c.request(method, unknown), 404, "not-found")
+                # text/html listed below JSON is an API client's Accept, as for any error page
+                harness.assert_problem(self, c.request(method, unknown, headers={
+                    "Accept": "application/json, text/html;q=0.1"}), 404, "not-found")
         verified = cf.psql("SELECT email_verified_at IS NOT NULL FROM claims WHERE reference = "
                            + cf.sql_literal(receipt_en["reference"]), url=self.url)
         self.assertEqual(verified, [["t"]])

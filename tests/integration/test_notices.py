@@ -164,6 +164,22 @@ class NoticesTest(unittest.TestCase):
         self.assertIn('<form method="post"', html)
         self.assertIn(self.action["title"], html)
         self.assertNotIn("<script", html, "a page without JavaScript")
+        self.assertEqual(page.headers.get("Cache-Control"), "no-store")
+        # its language switch shows it in the other language, still never cached (the address
+        # is the member's own), and its button then answers in that language too
+        switched = self.c.request("GET", f"/notices/stop/{token}?lang=fr",
+                                  headers={"Accept": "text/html"})
+        self.assertEqual(switched.status, 200, repr(switched))
+        self.assertEqual(switched.headers.get("Content-Language"), "fr")
+        self.assertIn('<html lang="fr">', switched.body.decode())
+        self.assertEqual(switched.headers.get("Cache-Control"), "no-store")
+        self.assertIn(f'<form method="post" action="/notices/stop/{token}?lang=fr">',
+                      switched.body.decode())
+        self.assertEqual(self.c.request("GET", f"/notices/stop/{token}?lang=de",
+                                        headers={"Accept": "text/html"}).status, 400)
+        self.assertEqual(cf.psql("SELECT notices_opt_out_at IS NULL FROM claims WHERE reference = "
+                                 + cf.sql_literal(leaves["reference"]), url=self.url), [["t"]],
+                         "reading the page, in any language, stops nothing")
         # the page's button posts the same body as a mail client's one-click (RFC 8058)
         done = self.c.request("POST", f"/notices/stop/{token}", body=b"List-Unsubscribe=One-Click",
                               headers={"Content-Type": "application/x-www-form-urlencoded"})

@@ -7,7 +7,9 @@ no JavaScript, so every fact must be in the HTML the server sends.
     same keys in both languages, ETag and 304 on If-None-Match, other names 404;
   - errors: a browser (Accept: text/html preferred) gets an HTML page in its language for an
     unknown path, a 405 (with Allow) and a page's 404; an API client (application/json, */*,
-    no Accept) keeps problem+json; a path with markup is shown escaped;
+    no Accept) keeps problem+json, for a page's own refusals too (a form post in another
+    encoding, an unknown incident's claim form, a stop link we did not make); a path with
+    markup is shown escaped;
   - / lists the open incidents with their public totals and open actions; /i/{slug} says what
     a claimant may receive, in words and figures (Coupang's preset: 50 000 KRW in four
     vouchers, in French and English; an Equifax-like scheme: loss, time and the pro-rata
@@ -185,6 +187,42 @@ class PublicPagesTest(unittest.TestCase):
                 self.assertEqual(r.media_type, "text/html")
                 self.assertIn("Page not found", r.body.decode("utf-8"))
                 harness.assert_problem(self, self.get(path), 404, "not-found")
+
+    def test_a_pages_own_refusal_is_problem_json_for_api_clients(self):
+        """The refusals a page's handler answers itself (an unknown incident on the claim form,
+        a form post in another encoding, a stop link we did not make) are pages for a browser
+        only: curl, fetch() and a JSON client keep the problem document, as for an unknown
+        path."""
+        form = "application/x-www-form-urlencoded"
+        cases = [
+            ("GET", "/claim?incident=no-such-incident", None, None, 404, "not-found"),
+            ("GET", "/notices/stop/not-a-link", None, None, 404, "not-found"),
+            ("POST", "/notices/stop/not-a-link", form, b"List-Unsubscribe=One-Click", 404,
+             "not-found"),
+            ("POST", "/claim", "application/json", b"{}", 415, "unsupported-media-type"),
+            ("POST", "/my-claim", "text/plain", b"form=open", 415, "unsupported-media-type"),
+            ("POST", "/my-claim", None, b"form=open", 415, "unsupported-media-type"),
+            ("POST", "/claim", form, b"incident=%zz", 400, "malformed-request"),
+        ]
+        for method, path, ctype, body, status, name in cases:
+            for accept in (None, "*/*", "application/json"):
+                with self.subTest(path=path, ctype=ctype, accept=accept):
+                    headers = {"Accept": accept} if accept is not None else {}
+                    if ctype is not None:
+                        headers["Content-Type"] = ctype
+                    with Client(self.server) as c:
+                        r = c.request(method, path, body=body, headers=headers)
+                    harness.assert_problem(self, r, status, name)
+            with self.subTest(path=path, ctype=ctype, accept="browser"):
+                headers = {"Accept": BROWSER_ACCEPT, "Accept-Language": "en"}
+                if ctype is not None:
+                    headers["Content-Type"] = ctype
+                with Client(self.server, check_openapi=False) as c:
+                    page = c.request(method, path, body=body, headers=headers)
+                self.assertEqual(page.status, status, page)
+                self.assertEqual(page.media_type, "text/html")
+                self.assertIn('<html lang="en">', page.body.decode("utf-8"))
+                self.assertEqual(page.headers.get("Cache-Control"), "no-store")
 
     def test_method_not_allowed_page_keeps_allow(self):
         r = self.browser_get("/healthz", method="DELETE")
