@@ -274,7 +274,17 @@ key_issue(const struct config *cfg, PGconn *c, const struct audit_note *note,
                association_id != NULL ? "association " : "the operator",
                association_id != NULL ? association_id : "");
         printf("secret (shown once, store it now):\n%s\n", secret);
-        note_owner_status(c, association_id, a);
+        /* only its hash is kept: a secret lost to a closed or full stdout is a key no one
+         * holds, and the run must not look like it gave one */
+        if (fflush(stdout) != 0) {
+            fprintf(stderr,
+                    "key: could not write the secret to standard output; revoke key %s "
+                    "and issue another\n",
+                    key.id);
+            rc = 1;
+        } else {
+            note_owner_status(c, association_id, a);
+        }
     }
     OPENSSL_cleanse(secret, sizeof secret);
     return rc;

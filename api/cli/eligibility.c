@@ -108,7 +108,12 @@ create_in(const char *dir, const char *name, mode_t mode)
 {
     char path[4096];
 
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    /* cut short, the path would name another file: the key written where no one looks */
+    int len = snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (len < 0 || (size_t)len >= sizeof path) {
+        fprintf(stderr, "eligibility: cannot write %s/%s: path too long\n", dir, name);
+        return NULL;
+    }
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (f == NULL) {

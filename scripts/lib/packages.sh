@@ -33,6 +33,8 @@ TEST_PACKAGES+=(chromium nodejs)
 # The fuzz tree (tests/fuzz): clang, and libFuzzer with clang's sanitizer runtimes, which clang
 # only recommends (libclang_rt.fuzzer in libclang-rt-14-dev).
 TEST_PACKAGES+=(clang libclang-rt-14-dev)
+# The static analysis check of api/ (tests/checks/check_cppcheck.sh).
+TEST_PACKAGES+=(cppcheck)
 if ! command -v npm >/dev/null 2>&1; then TEST_PACKAGES+=(npm); fi
 
 # The run-time libraries of the container image (Dockerfile, second stage).

@@ -362,6 +362,21 @@ class CliTest(Base):
         r = af.request(self.server, "GET", "/v1/audit/verify", token=secret, client=self.c)
         harness.assert_problem(self, r, 401, "unauthorized")
 
+    def test_key_issued_to_a_full_stdout_fails_and_names_the_key(self):
+        """The secret is shown once and only its hash kept: a stdout that cannot take it (a
+        full disk, here /dev/full) fails the run and says which key to revoke."""
+        env = dict(os.environ, DATABASE_URL=self.server.database_url,
+                   RECOURS_SECRETS_DIR=self.server.secrets_dir)
+        with open("/dev/full", "w") as full:
+            run = subprocess.run([harness.recours_bin(), "key", "issue", "--operator",
+                                  "--label", "to-dev-full"], env=env, stdout=full,
+                                 stderr=subprocess.PIPE, text=True,
+                                 timeout=harness.RUN_TIMEOUT_S)
+        self.assertEqual(run.returncode, 1, run.stderr)
+        key_id = cf.psql("SELECT id FROM api_keys WHERE label = 'to-dev-full'")[0][0]
+        self.assertIn(f"revoke key {key_id}", run.stderr)
+        self.assertEqual(self.cli("key", "revoke", key_id).returncode, 0)
+
     def test_invalid_input_exits_2_and_unknown_ids_exit_1(self):
         base = ["association", "add", "--name", "N", "--approval-reference", "R",
                 "--country", "FR"]

@@ -357,6 +357,21 @@ class EligibilityTest(unittest.TestCase):
         rows = cf.psql(f"SELECT count(*) FROM claim_eligibility WHERE incident_id = {iid}")
         self.assertEqual(int(rows[0][0]), len(submitted))
 
+    def test_kit_out_too_long_for_its_files_writes_none(self):
+        """A --out the system takes whose files' paths it would not: refused, and no file under
+        a cut name (the key in "matching-ke", the notes in "NORMALISATI")."""
+        slug = cf.make_incident(self.server)
+        parent = os.path.join(self.tmp.name, "deep")
+        while len(parent) < 4085 - 201:
+            parent = os.path.join(parent, "d" * 200)
+        out = os.path.join(parent, "k" * (4085 - len(parent) - 1))
+        self.assertEqual(len(out), 4085)  # mkdir takes it; out + "/matching-key.hex" is over
+        os.makedirs(parent)
+        run = self.cli("kit", "--incident", slug, "--out", out)
+        self.assertNotEqual(run.returncode, 0)
+        self.assertIn("path too long", run.stderr)
+        self.assertEqual(os.listdir(out), [])
+
     def test_correction_recomputes_the_state(self):
         """A claimant who corrects the email or phone is evaluated again in the correction's
         transaction (a stale state would stay until the next import); the notice code, which
