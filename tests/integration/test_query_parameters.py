@@ -161,6 +161,11 @@ class QueryParametersTest(unittest.TestCase):
                 continue
             with self.subTest(path=path, parameter=name, value=value):
                 r = self.get(path, {name: value})
+                if "{token}" in path:
+                    # a secret in the path (the stop link's) that no test can forge: the
+                    # parameter accepted is a 404 of the link, not a 400 of the parameter
+                    harness.assert_problem(self, r, 404, "not-found")
+                    continue
                 self.assertEqual(r.status, 200, repr(r))
 
     def test_a_forged_cursor_is_invalid_cursor(self):
