@@ -594,6 +594,32 @@ class PublicPagesTest(unittest.TestCase):
     def decoded(r):
         return gzip.decompress(r.body) if r.headers.get("Content-Encoding") == "gzip" else r.body
 
+    def test_assets_are_revalidated_not_downloaded_again(self):
+        """A script or the stylesheet was no-store: every page view downloaded them again. Now
+        a cache keeps them and asks again each time (no-cache); the ETag of the bytes sent
+        answers 304 without a body, the gzip and the plain bytes each with their own tag."""
+        for ref in ("/static/style.css", "/static/claim.js"):
+            with self.subTest(ref=ref):
+                plain = self.get(ref)
+                self.assertEqual(plain.status, 200)
+                self.assertEqual(plain.headers.get("Cache-Control"), "no-cache")
+                tag = plain.headers.get("ETag")
+                self.assertRegex(tag or "", r'^"[0-9a-f]{16}"$')
+                again = self.get(ref, headers={"If-None-Match": tag})
+                self.assertEqual((again.status, again.body), (304, b""))
+                self.assertEqual(again.headers.get("ETag"), tag)
+                self.assertEqual(again.headers.get("Cache-Control"), "no-cache")
+                packed = self.get(ref, headers={"Accept-Encoding": "gzip"}, check_openapi=False)
+                self.assertEqual(packed.headers.get("Content-Encoding"), "gzip")
+                gz_tag = packed.headers.get("ETag")
+                self.assertNotEqual(gz_tag, tag, "each representation its own tag")
+                self.assertEqual(self.get(ref, headers={"Accept-Encoding": "gzip",
+                                                        "If-None-Match": gz_tag},
+                                          check_openapi=False).status, 304)
+                # a tag of other bytes (an older deploy's) gets the file
+                stale = self.get(ref, headers={"If-None-Match": '"0000000000000000"'})
+                self.assertEqual((stale.status, stale.body), (200, plain.body))
+
     def test_static_texts_gzip(self):
         # stylesheets, scripts and the catalogue are sent gzip to a client that accepts it,
         # byte for byte the same once decoded; never to one that refuses it (q=0)
