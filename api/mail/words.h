@@ -7,6 +7,10 @@
 #ifndef RECOURS_MAIL_WORDS_H
 #define RECOURS_MAIL_WORDS_H
 
+/* French typography: the space before : ; ? ! and inside « » is a no-break space (U+00A0), so a
+ * mail reader never wraps a line before the mark (tests/checks/check_french_spacing.sh). */
+#define MAIL_NBSP "\xc2\xa0"
+
 /* The languages of the messages, in the column order of every entry below. */
 enum mail_lang { MAIL_FR, MAIL_EN, MAIL_N_LANGS };
 

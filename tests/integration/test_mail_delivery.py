@@ -78,6 +78,12 @@ class MailDeliveryTest(unittest.TestCase):
                                  "Votre réclamation a bien été enregistrée", "fr")
         # the subject is RFC 2047-encoded UTF-8 and reads back as written
         self.assertTrue(msg_fr["Subject"].startswith("Votre réclamation est enregistrée"))
+        # French typography: a no-break space before the colon, in the subject and in both
+        # parts, so no mail reader wraps a line before it
+        self.assertIn("enregistrée\u00a0: ", msg_fr["Subject"])
+        for part in (mf.text_of(msg_fr), mf.html_of(msg_fr)):
+            self.assertIn("Référence\u00a0: ", part)
+            self.assertNotRegex(part, r"\w [:;?!]")
         # the confirmation link: its page asks, its button confirms (a mail scanner opens
         # links, it does not press buttons); again and again until it expires; an unknown one
         # a page in the reader's language
