@@ -30,17 +30,11 @@ static const struct {
     {"\xe2\x82\xb9", "INR"},     /* ₹ */
 };
 
-/* Length of a blank at s (space, tab, U+00A0, U+202F), else 0. */
+/* Length of a blank at s (a tab, or a group separator: space, U+00A0, U+202F), else 0. */
 static size_t
 blank_len(const char *s)
 {
-    if (s[0] == ' ' || s[0] == '\t')
-        return 1;
-    if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0)
-        return 2;
-    if ((unsigned char)s[0] == 0xe2 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0xaf)
-        return 3;
-    return 0;
+    return s[0] == '\t' ? 1 : amount_text_separator_len(s);
 }
 
 /* [*b, *e) without blanks at either end. */
