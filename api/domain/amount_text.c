@@ -6,9 +6,8 @@
 
 #define AMOUNT_TEXT_MAX INT64_C(1000000000000000)
 
-/* The length of a group separator at s (a space, U+00A0 or U+202F in UTF-8), else 0. */
-static size_t
-separator_len(const char *s)
+size_t
+amount_text_separator_len(const char *s)
 {
     if (s[0] == ' ')
         return 1;
@@ -27,7 +26,7 @@ amount_text_parse(const char *s, int decimals, int64_t *minor_out)
     bool in_fraction = false;
     size_t sep;
 
-    while ((sep = separator_len(s)) != 0 || *s == '\t')
+    while ((sep = amount_text_separator_len(s)) != 0 || *s == '\t')
         s += sep != 0 ? sep : 1;
     for (; *s != '\0'; s++) {
         if (*s >= '0' && *s <= '9') {
@@ -39,14 +38,14 @@ amount_text_parse(const char *s, int decimals, int64_t *minor_out)
             digits++;
         } else if ((*s == ',' || *s == '.') && !in_fraction && digits > 0 && decimals > 0) {
             in_fraction = true;
-        } else if ((sep = separator_len(s)) != 0 && !in_fraction && digits > 0 &&
+        } else if ((sep = amount_text_separator_len(s)) != 0 && !in_fraction && digits > 0 &&
                    s[sep] >= '0' && s[sep] <= '9') {
             s += sep - 1; /* a group separator between digits */
         } else {
             break;
         }
     }
-    while ((sep = separator_len(s)) != 0 || *s == '\t')
+    while ((sep = amount_text_separator_len(s)) != 0 || *s == '\t')
         s += sep != 0 ? sep : 1;
     if (*s != '\0' || digits == 0 || (in_fraction && frac_digits == 0))
         return false;

@@ -2,6 +2,7 @@
 /* Date parsing by hand: strptime accepts "2026-2-30" and normalises it silently. */
 #include "domain/dates.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static bool
@@ -46,6 +47,52 @@ civil_date_parse(const char *s, struct civil_date *out)
         return false;
     *out = d;
     return true;
+}
+
+/* A run of 1..max digits at *s, its value in *out, *s moved past it; false if none or longer. */
+static bool
+digit_run(const char **s, int max, int *out)
+{
+    int n = 0, v = 0;
+
+    while (**s >= '0' && **s <= '9') {
+        if (++n > max)
+            return false;
+        v = v * 10 + (**s - '0');
+        (*s)++;
+    }
+    *out = v;
+    return n > 0;
+}
+
+bool
+civil_date_typed(const char *s, char iso[11])
+{
+    struct civil_date d;
+    const char *p = s;
+    size_t n = strlen(s);
+
+    while (*p == ' ' || *p == '\t')
+        p++;
+    while (n > (size_t)(p - s) && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n - (size_t)(p - s) == 10 && p[4] == '-' && p[7] == '-') {
+        memcpy(iso, p, 10);
+        iso[10] = '\0';
+        return civil_date_parse(iso, &d);
+    }
+    const char *end = s + n;
+    char sep = 0;
+    if (!digit_run(&p, 2, &d.day) || p >= end || strchr("/.-", *p) == NULL)
+        return false;
+    sep = *p++;
+    if (!digit_run(&p, 2, &d.month) || p >= end || *p++ != sep)
+        return false;
+    const char *year = p;
+    if (!digit_run(&p, 4, &d.year) || p != end || p - year != 4)
+        return false; /* "85": 1985 or 2085, the person knows and types it */
+    snprintf(iso, 11, "%04d-%02d-%02d", d.year, d.month, d.day);
+    return civil_date_parse(iso, &d);
 }
 
 int

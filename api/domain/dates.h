@@ -15,6 +15,12 @@ struct civil_date {
 /* Parses exactly "YYYY-MM-DD" (year 0001..9999) and checks the day exists in that month. */
 bool civil_date_parse(const char *s, struct civil_date *out);
 
+/* A date as a person types it on a page, into "YYYY-MM-DD" in iso: ISO itself, or day, month
+ * and year in that order ("12/03/1985", "1.3.1985", "12-03-1985"; the day first in French and
+ * in British English alike: docs/web-forms.md), blanks around ignored. False when it is not
+ * one (a year of two digits, a day that does not exist): iso is unspecified then. */
+bool civil_date_typed(const char *s, char iso[11]);
+
 /* Negative, zero or positive as a is before, equal to or after b. */
 int civil_date_compare(const struct civil_date *a, const struct civil_date *b);
 

@@ -24,9 +24,9 @@
  * then *c and *description are unspecified and out may hold part of the strings. */
 bool pii_doc_read(const char *json, char *out, struct claimant *c, const char **description);
 
-/* The document of c and description in the form above (keys in that order; phone, birth_date
- * and line2 null when absent), in the arena; NULL when a member the form requires is missing
- * (given_name, family_name, email, line1, postal_code, city, description) or a string is not
+/* The document of c and description in the form above (keys in that order; phone, birth_date,
+ * line2 and postal_code null when absent), in the arena; NULL when a member the form requires
+ * is missing (given_name, family_name, email, line1, city, description) or a string is not
  * valid UTF-8, as the JSON library's writer gave none for them. (pii_doc_write.c) */
 struct arena;
 char *pii_doc_write(struct arena *a, const struct claimant *c, const char *description);

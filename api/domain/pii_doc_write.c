@@ -58,8 +58,8 @@ pii_doc_write(struct arena *a, const struct claimant *c, const char *description
 
     /* the members the view requires (claimant_json's "s", not "s?"), and text the JSON
      * library would refuse, give no document, as its writer gave none */
-    if (c->given_name == NULL || c->family_name == NULL || c->email == NULL ||
-        ad->line1 == NULL || ad->postal_code == NULL || ad->city == NULL || description == NULL)
+    if (c->given_name == NULL || c->family_name == NULL || c->email == NULL || ad->line1 == NULL ||
+        ad->city == NULL || description == NULL)
         return NULL;
     for (size_t i = 0; i < n; i++) {
         if (members[i].value != NULL &&

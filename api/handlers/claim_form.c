@@ -5,9 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/amount_text.h"
+#include "core/arena.h"
+#include "core/errors.h"
+#include "domain/amount_typed.h"
+#include "domain/currency.h"
+#include "domain/dates.h"
 
-enum kind { KIND_TEXT, KIND_BOOL, KIND_INT, KIND_MONEY, KIND_LIST };
+#define LOSS_FIELD "harms.documented_loss"
+
+enum kind { KIND_TEXT, KIND_BOOL, KIND_INT, KIND_MONEY, KIND_DATE, KIND_LIST };
 
 struct form_member {
     const char *name;
@@ -16,9 +22,10 @@ struct form_member {
 
 /* The claim members that are not text (docs/api.md §6). */
 static const struct form_member typed[] = {
-    {"harms.phishing", KIND_BOOL},       {"harms.identity_theft", KIND_BOOL},
-    {"harms.distress", KIND_BOOL},       {"harms.hours_spent", KIND_INT},
-    {"harms.documented_loss", KIND_MONEY}, {"data_categories", KIND_LIST},
+    {"harms.phishing", KIND_BOOL},      {"harms.identity_theft", KIND_BOOL},
+    {"harms.distress", KIND_BOOL},      {"harms.hours_spent", KIND_INT},
+    {LOSS_FIELD, KIND_MONEY},           {"data_categories", KIND_LIST},
+    {"claimant.birth_date", KIND_DATE},
 };
 
 static const char *const page_controls[] = {"incident",  "action", "lang",
@@ -86,10 +93,21 @@ digits_only(const char *s)
     return true;
 }
 
+/* How money reads v into minor units. */
+static enum amount_typed
+read_money(const char *v, const struct claim_form_money *money, int64_t *minor)
+{
+    const char *currency = money->currency != NULL ? money->currency : "";
+    int decimals = currency_exponent(currency);
+
+    return amount_typed_read(v, money->decimal_mark, currency, decimals < 0 ? 2 : decimals, minor);
+}
+
 static json_t *
-scalar(enum kind k, const char *v, int decimals)
+scalar(enum kind k, const char *v, const struct claim_form_money *money)
 {
     int64_t minor;
+    char iso[11];
 
     switch (k) {
     case KIND_BOOL:
@@ -99,8 +117,12 @@ scalar(enum kind k, const char *v, int decimals)
             return json_integer(strtoll(v, NULL, 10));
         break;
     case KIND_MONEY:
-        if (amount_text_parse(v, decimals, &minor))
+        if (read_money(v, money, &minor) == AMOUNT_TYPED_OK)
             return json_integer(minor);
+        break;
+    case KIND_DATE: /* "12/03/1985" where the browser has no date picker */
+        if (civil_date_typed(v, iso))
+            return json_string(iso);
         break;
     default:
         break;
@@ -111,7 +133,8 @@ scalar(enum kind k, const char *v, int decimals)
 /* Adds one pair; false when the form cannot be ours. In a correction (patch) an emptied control
  * is null: the member is removed (a phone, a second address line), or refused if required. */
 static bool
-put(json_t *root, const char *name, const char *value, int decimals, bool patch)
+put(json_t *root, const char *name, const char *value, const struct claim_form_money *money,
+    bool patch)
 {
     char buf[128];
     const char *leaf;
@@ -133,7 +156,7 @@ put(json_t *root, const char *name, const char *value, int decimals, bool patch)
         return false; /* a name meant once, sent twice */
     if (value[0] == '\0' && k != KIND_BOOL)
         return !patch || json_object_set_new(parent, leaf, json_null()) == 0;
-    json_t *v = scalar(k, value, decimals);
+    json_t *v = scalar(k, value, money);
     return v != NULL && json_object_set_new(parent, leaf, v) == 0;
 }
 
@@ -165,9 +188,24 @@ fill_unticked(json_t *root)
     return true;
 }
 
-json_t *
-claim_form_to_json(const struct form *f, int decimals, bool patch)
+bool
+claim_form_names_once(const struct form *f)
 {
+    for (size_t i = 0; i < f->n; i++) {
+        if (kind_of(f->pairs[i].name) == KIND_LIST)
+            continue;
+        for (size_t j = i + 1; j < f->n; j++)
+            if (strcmp(f->pairs[i].name, f->pairs[j].name) == 0)
+                return false;
+    }
+    return true;
+}
+
+json_t *
+claim_form_to_json(const struct form *f, const struct claim_form_money *money, bool patch)
+{
+    if (!claim_form_names_once(f))
+        return NULL;
     json_t *root = json_object();
 
     if (root == NULL)
@@ -175,7 +213,7 @@ claim_form_to_json(const struct form *f, int decimals, bool patch)
     for (size_t i = 0; i < f->n; i++) {
         if (claim_form_is_page_control(f->pairs[i].name))
             continue;
-        if (!put(root, f->pairs[i].name, f->pairs[i].value, decimals, patch)) {
+        if (!put(root, f->pairs[i].name, f->pairs[i].value, money, patch)) {
             json_decref(root);
             return NULL;
         }
@@ -188,6 +226,27 @@ claim_form_to_json(const struct form *f, int decimals, bool patch)
         return NULL;
     }
     return root;
+}
+
+const struct errors *
+claim_form_currency_errors(struct arena *a, const struct form *f,
+                           const struct claim_form_money *money, const struct errors *errors)
+{
+    const char *loss = f != NULL ? form_get(f, LOSS_FIELD, NULL) : NULL;
+    int64_t minor;
+
+    if (errors == NULL || loss == NULL ||
+        read_money(loss, money, &minor) != AMOUNT_TYPED_OTHER_CURRENCY)
+        return errors;
+    struct errors *said = arena_alloc(a, sizeof *said);
+    memcpy(said, errors, sizeof *said);
+    for (int i = 0; i < said->n; i++)
+        if (strcmp(said->items[i].field, LOSS_FIELD) == 0 &&
+            strcmp(said->items[i].code, "invalid-type") == 0) {
+            said->items[i].code = "other-currency";
+            said->items[i].message = "an amount in another currency than the incident's";
+        }
+    return said;
 }
 
 char *

@@ -29,12 +29,36 @@
 /* Names that belong to the page, not to the claim. */
 bool claim_form_is_page_control(const char *name);
 
+/* Whether every name of f but a list's (data_categories) comes once: a name meant once sent
+ * twice is not a form of ours (the page answers 400), the claim form's (claim_form_to_json)
+ * as /my-claim's (its reference, token, form: which one was meant?). */
+bool claim_form_names_once(const struct form *f);
+
+/* How the page reads an amount typed (domain/amount_typed.h): in the incident's currency
+ * (ISO 4217; NULL: unknown, two decimals and no sign taken) with the page language's decimal
+ * mark (',' French, '.' English). */
+struct claim_form_money {
+    const char *currency;
+    char decimal_mark;
+};
+
 /* The body of f for POST /v1/incidents/{slug}/claims (or, with patch, for PATCH
  * /v1/claims/{reference}: then a box left unticked is `false` rather than absent, so that a
- * correction can untick it). decimals: the exponent of the incident currency (domain/currency.h).
- * NULL when a name meant once is repeated or nests under a value (the form was not ours);
+ * correction can untick it). An amount that does not read (money) is passed as typed.
+ * NULL when a name meant once is repeated (claim_form_names_once) or nests under a value
+ * (the form was not ours);
  * the caller answers 400. The result is the caller's (json_decref). */
-json_t *claim_form_to_json(const struct form *f, int decimals, bool patch);
+json_t *claim_form_to_json(const struct form *f, const struct claim_form_money *money, bool patch);
+
+/* errors as the page says them: when the API refused the documented loss as text
+ * (invalid-type) because f's amount was typed in another currency than money's, a copy in
+ * the arena a where that error is `other-currency`, a page's code whose message names the
+ * incident's currency; else errors itself (NULL stays NULL). */
+struct arena;
+struct errors;
+const struct errors *claim_form_currency_errors(struct arena *a, const struct form *f,
+                                                const struct claim_form_money *money,
+                                                const struct errors *errors);
 
 /* The compact text of a body built by claim_form_to_json, members in a fixed order, so that
  * the same form sent twice gives the same bytes (the Idempotency-Key compares bodies). */

@@ -18,11 +18,11 @@ claimant_json(const struct claimant *c)
 {
     const struct postal_address *a = &c->address;
 
-    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:{s:s, s:s?, s:s, s:s, s:s}}", "given_name",
+    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:{s:s, s:s?, s:s?, s:s, s:s}}", "given_name",
                      c->given_name, "family_name", c->family_name, "email", c->email, "phone",
-                     c->phone, "birth_date", c->birth_date, "address", "line1", a->line1,
-                     "line2", a->line2, "postal_code", a->postal_code, "city", a->city,
-                     "country", a->country);
+                     c->phone, "birth_date", c->birth_date, "address", "line1", a->line1, "line2",
+                     a->line2, "postal_code", a->postal_code, "city", a->city, "country",
+                     a->country);
 }
 
 json_t *

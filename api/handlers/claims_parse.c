@@ -14,6 +14,7 @@
 #include "domain/dates.h"
 #include "domain/normalize.h"
 #include "domain/notice_code.h"
+#include "domain/postal_codes.h"
 #include "domain/vocab.h"
 
 static const char *const submission_members[] = {
@@ -91,7 +92,14 @@ read_address(const struct json_fields *jf, struct postal_address *a)
     jf_refuse_unknown(jf, address_members);
     a->line1 = read_address_text(jf, "line1", true, 200);
     a->line2 = read_address_text(jf, "line2", false, 200);
-    a->postal_code = read_address_text(jf, "postal_code", true, 20);
+    /* required but where the country has no postal codes (Hong Kong, Qatar...): the country
+     * is looked at first, silently, so that errors keep the members' order */
+    json_t *named = json_object_get(jf->obj, "country");
+    char named_code[3] = "";
+    bool no_code = json_is_string(named) &&
+                   country_normalize(json_string_value(named), named_code) &&
+                   country_has_no_postal_code(named_code);
+    a->postal_code = read_address_text(jf, "postal_code", !no_code, 20);
     a->city = read_address_text(jf, "city", true, 100);
     /* read wider than 2 so "FRA" is reported as the wrong value it is, not as too long */
     const char *country = jf_text(jf, "country", true, 16);

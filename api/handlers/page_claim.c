@@ -19,6 +19,7 @@
 #include "core/arena.h"
 #include "core/urlencoded.h"
 #include "domain/currency.h"
+#include "domain/dates.h"
 #include "domain/uuid.h"
 #include "handlers/claim_form.h"
 #include "handlers/claims.h"
@@ -33,6 +34,7 @@
 #include "http/accept.h"
 #include "http/json_fields.h"
 #include "web/escape.h"
+#include "web/format.h"
 
 /* What a posted form keeps until its answer is presented. Lives in the request arena. */
 struct posted {
@@ -77,6 +79,12 @@ check_form(struct request *rq, json_t *body, const struct incident *inc, const c
     return errors_any(errors) ? errors : NULL;
 }
 
+struct claim_form_money
+page_claim_money(const char *currency, const struct web_ctx *w)
+{
+    return (struct claim_form_money){currency, w->lang == WEB_LANG_FR ? ',' : '.'};
+}
+
 struct errors *
 page_claim_check(struct request *rq, json_t *body, const struct incident *inc,
                  const char *notice_version)
@@ -91,6 +99,8 @@ render_form(struct request *rq, const struct web_ctx *w, int status, struct clai
 
     if (!page_form_key(st->idem_key))
         return page_error(rq, 500);
+    const struct claim_form_money money = page_claim_money(st->data->incident.currency, w);
+    st->errors = claim_form_currency_errors(rq->arena, st->values, &money, st->errors);
     st->privacy_version = ((const struct app *)rq->app)->cfg->privacy_notice_version;
     page_claim_form_render(&sb, w, st);
     struct reply r = page_reply(rq, w, status, &sb, NULL);
@@ -162,6 +172,25 @@ receipt_line(struct strbuf *sb, const struct web_ctx *w, const char *key, const 
     strbuf_puts(sb, "</li>\n");
 }
 
+/* The birth date as it was read, written out ("12 mars 1985"): "12/03/1985" is read day
+ * first, and the person sees here what was understood (docs/web-forms.md). */
+static void
+receipt_birth_date(struct strbuf *sb, const struct web_ctx *w, const char *typed)
+{
+    char iso[11];
+    struct strbuf date = {0};
+
+    if (typed == NULL || !civil_date_typed(typed, iso) || !web_format_date(&date, w->lang, iso)) {
+        strbuf_free(&date);
+        return;
+    }
+    strbuf_puts(sb, "<p id=\"receipt-birth-date\">");
+    web_tf(sb, w->cat, w->lang, WEB_TEXT, "receipt.birth_date",
+           (const char *[]){"date", date.data, NULL});
+    strbuf_puts(sb, "</p>\n");
+    strbuf_free(&date);
+}
+
 /* The receipt: reference, token once (with the advice to keep it), what happens next, and the
  * site's address to come back to. */
 static struct reply
@@ -195,7 +224,9 @@ receipt(struct request *rq, const struct posted *p, const char *reference, const
     html_text(&sb, token);
     strbuf_puts(&sb, "</code></dd></div>\n</dl>\n<p class=\"warning\">");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "receipt.keep");
-    strbuf_puts(&sb, "</p>\n<h2>");
+    strbuf_puts(&sb, "</p>\n");
+    receipt_birth_date(&sb, w, form_get(&p->form, "claimant.birth_date", NULL));
+    strbuf_puts(&sb, "<h2>");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "claimform.next_h2");
     strbuf_puts(&sb, "</h2>\n<ol class=\"next-steps\">\n");
     receipt_line(&sb, w, "claimform.next_email", NULL);
@@ -419,8 +450,8 @@ present_claim(struct request *rq, struct reply api)
 static json_t *
 body_of(const struct posted *p)
 {
-    int exponent = currency_exponent(p->data.incident.currency);
-    json_t *body = claim_form_to_json(&p->form, exponent < 0 ? 2 : exponent, false);
+    const struct claim_form_money money = page_claim_money(p->data.incident.currency, &p->w);
+    json_t *body = claim_form_to_json(&p->form, &money, false);
 
     if (body != NULL &&
         json_object_set_new(body, "lang", json_string(web_lang_code(p->w.lang))) != 0) {

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "core/errors.h"
+#include "handlers/claim_form.h"
 #include "http/request.h"
 #include "web/lang.h"
 
@@ -18,6 +19,10 @@ bool page_form_key(char out[33]);
 struct claim_page_data;
 struct scheme;
 const struct scheme *page_claim_scheme(const struct claim_page_data *d, struct scheme *s);
+
+/* How the page of language w reads an amount in currency (the incident's): its decimal mark. */
+struct web_ctx;
+struct claim_form_money page_claim_money(const char *currency, const struct web_ctx *w);
 
 /* The errors the API would answer for the claim body (taken; NULL: none), found without
  * sending it: the rules of a submission to inc (handlers/claims_parse.h, the mandate's

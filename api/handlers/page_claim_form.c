@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/postal_codes.h"
 #include "domain/vocab.h"
 #include "handlers/claim_form.h"
 #include "handlers/page_field_error.h"
@@ -41,7 +42,7 @@ static const struct control address[] = {
     {"claimant.address.line1", "line1", "f.line1", "f.line1_hint", "text", "address-line1", 200,
      NULL},
     {"claimant.address.line2", "line2", "f.line2", NULL, "text", "address-line2", 200, NULL},
-    {"claimant.address.postal_code", "postal_code", "f.postal_code", NULL, "text",
+    {"claimant.address.postal_code", "postal_code", "f.postal_code", "f.postal_code_hint", "text",
      "postal-code", 20, "input-short"},
     {"claimant.address.city", "city", "f.city", NULL, "text", "address-level2", 100, NULL},
 };
@@ -283,17 +284,29 @@ text_input(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_s
     input_end(sb, st, c, c->hint_key != NULL);
 }
 
+/* The country chosen: the one sent back, else France on a fresh form. */
+static const char *
+chosen_country(const struct claim_form_state *st)
+{
+    return st->values != NULL ? kept(st, "claimant.address.country") : "FR";
+}
+
 static void
 country_select(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st)
 {
     const struct control *c = control_of("claimant.address.country");
-    const char *chosen = st->values != NULL ? kept(st, c->name) : "FR";
+    const char *chosen = chosen_country(st);
+    size_t n_none = 0;
+    const char *const *none = countries_without_postal_code(&n_none);
     const unsigned short *order =
         w->lang == WEB_LANG_FR ? web_country_order_fr : web_country_order_en;
 
     field_open(sb, w, st, c, NULL);
     strbuf_puts(sb, "<select id=\"country\" name=\"claimant.address.country\" required "
-                    "autocomplete=\"country\"");
+                    "autocomplete=\"country\" data-no-postal-code=\"");
+    for (size_t i = 0; i < n_none; i++) /* claim.js follows the select with them */
+        strbuf_printf(sb, "%s%s", i > 0 ? " " : "", none[i]);
+    strbuf_puts(sb, "\"");
     describedby(sb, st, c, false);
     /* first, a choice that is none: a required select must start with one (HTML), and a form
      * sent back without a country shows it rather than the first country of the list */
@@ -504,8 +517,13 @@ page_claim_fields(struct strbuf *sb, const struct web_ctx *w, const struct claim
     strbuf_puts(sb, "</fieldset>\n<fieldset class=\"group\">\n<legend>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "claim.address");
     strbuf_puts(sb, "</legend>\n");
-    for (size_t i = 0; i < sizeof address / sizeof address[0]; i++)
-        text_input(sb, w, st, &address[i], i != 1);
+    for (size_t i = 0; i < sizeof address / sizeof address[0]; i++) {
+        /* the postal code is optional where the country chosen has none (Hong Kong...) */
+        struct control c = address[i];
+        bool optional = i == 1 || (i == 2 && country_has_no_postal_code(chosen_country(st)));
+        c.label_key = i == 2 && optional ? "f.postal_code_optional" : c.label_key;
+        text_input(sb, w, st, &c, !optional);
+    }
     country_select(sb, w, st);
     strbuf_puts(sb, "</fieldset>\n");
     categories(sb, w, st);

@@ -43,6 +43,17 @@ page_ctx(const struct request *rq)
     return w;
 }
 
+bool
+page_lang_chosen(const struct request *rq)
+{
+    enum web_lang l;
+    char value[8];
+
+    return web_lang_parse(request_query(rq, "lang"), &l) ||
+           (web_cookie_value(request_header(rq, "Cookie"), WEB_LANG_COOKIE, value, sizeof value) &&
+            web_lang_parse(value, &l));
+}
+
 void
 page_security_headers(struct reply *r)
 {

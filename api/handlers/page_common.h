@@ -28,6 +28,10 @@ bool page_query_ok(const struct request *rq, struct reply *deny);
 /* The rendering context of rq: catalogue, settings, the chosen language. */
 struct web_ctx page_ctx(const struct request *rq);
 
+/* Whether the reader chose the page's language (?lang=, or the language switch's cookie): a
+ * page that otherwise speaks another's language (the claim's, in its links) then gives way. */
+bool page_lang_chosen(const struct request *rq);
+
 /* The reply of a rendered page: takes body (left empty), answers 304 when If-None-Match
  * names its ETag, sets cache_control (static string; for status 200 only, errors are
  * no-store), and the language cookie when ?lang= chose the language. */

@@ -69,9 +69,10 @@ page_field_error_message(struct strbuf *sb, const struct web_ctx *w, const struc
         web_format_int(&max, w->lang, CLAIM_LOSS_MAX);
     /* {example}: the amount's message ("enter an amount like 120,50"), which said "{example}"
      * without the script */
-    const char *const params[] = {"field",   field_shown(e->field, shown, sizeof shown),
-                                  "example", example_amount(w, currency, example, sizeof example),
-                                  "max",     max.data,
+    const char *const params[] = {"field",    field_shown(e->field, shown, sizeof shown),
+                                  "example",  example_amount(w, currency, example, sizeof example),
+                                  "max",      max.data,
+                                  "currency", currency != NULL ? currency : "",
                                   NULL};
 
     snprintf(key, sizeof key, "err.%.*s.%s", (int)n, e->field, e->code);

@@ -14,7 +14,6 @@
 #include "app.h"
 #include "core/arena.h"
 #include "core/urlencoded.h"
-#include "domain/currency.h"
 #include "domain/scheme.h"
 #include "domain/uuid.h"
 #include "handlers/claim_form.h"
@@ -75,10 +74,11 @@ handle_page_my_claim(struct request *rq)
  * PATCH merges it (no category ticked is an empty list, the notice is the one it accepted),
  * by the API's rules. NULL: none. */
 static struct errors *
-correction_errors(struct request *rq, const struct form *f, const struct claim_page_data *d)
+correction_errors(struct request *rq, const struct web_ctx *w, const struct form *f,
+                  const struct claim_page_data *d)
 {
-    int exponent = currency_exponent(d->incident.currency);
-    json_t *body = claim_form_to_json(f, exponent < 0 ? 2 : exponent, false);
+    const struct claim_form_money money = page_claim_money(d->incident.currency, w);
+    json_t *body = claim_form_to_json(f, &money, false);
     const char *notice = ((const struct app *)rq->app)->cfg->privacy_notice_version;
 
     if (body != NULL &&
@@ -116,7 +116,9 @@ claim_page(struct request *rq, const struct web_ctx *w, const struct form *f, js
     st->evidence = evidence_page_list(rq, json_string_value(json_object_get(view, "reference")),
                                       st->token);
     st->scheme = page_claim_scheme(d, scheme);
-    if (st->recheck && (st->errors = correction_errors(rq, f, d)) != NULL) {
+    const struct claim_form_money money = page_claim_money(d->incident.currency, w);
+    st->errors = claim_form_currency_errors(rq->arena, st->values, &money, st->errors);
+    if (st->recheck && (st->errors = correction_errors(rq, w, f, d)) != NULL) {
         st->notice_key = "my.correct_refused";
         st->notice_kind = "error";
         status = 422; /* the switch of a refused correction: as the refused post answered */
@@ -152,33 +154,35 @@ become_claimant(struct request *rq, const char *reference, const char *token)
     return false;
 }
 
-/* The decimals of the claim's incident currency, for the amounts of a correction. */
-static int
-claim_currency_decimals(struct request *rq)
+/* How the page w reads the amounts of a correction: in the claim's incident currency. */
+static struct claim_form_money
+claim_money(struct request *rq, const struct web_ctx *w)
 {
     struct page_answer before;
     struct claim_page_data d;
 
     page_api_answer(rq, handle_claims_get(rq), &before);
-    int exponent = -1;
+    const char *currency = NULL;
     if (before.status == 200 &&
         svc_rq_claim_page_load(json_string_value(json_object_get(before.doc, "incident")), NULL,
                                "fr", rq->arena, &d) == OUTCOME_OK)
-        exponent = currency_exponent(d.incident.currency);
-    return exponent < 0 ? 2 : exponent;
+        currency = arena_strdup(rq->arena, d.incident.currency);
+    return page_claim_money(currency, w);
 }
 
 /* The merge patch of correct, join and revoke; NULL for the others (and when join's cannot
  * be built: the claim is shown). *bad: the form cannot be a correction, or a join names no
  * action (400). */
 static json_t *
-patch_of(struct request *rq, const struct form *f, const char *what, bool *bad)
+patch_of(struct request *rq, const struct web_ctx *w, const struct form *f, const char *what,
+         bool *bad)
 {
     json_t *patch = NULL;
 
     *bad = false;
     if (strcmp(what, "correct") == 0) {
-        patch = claim_form_to_json(f, claim_currency_decimals(rq), true);
+        const struct claim_form_money money = claim_money(rq, w);
+        patch = claim_form_to_json(f, &money, true);
         *bad = patch == NULL;
     } else if (strcmp(what, "join") == 0) {
         const char *action = form_get(f, "action", NULL);
@@ -264,7 +268,7 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
     }
     if (!become_claimant(rq, st.reference, token))
         return not_found(rq, w, &st);
-    json_t *patch = patch_of(rq, f, what, &bad);
+    json_t *patch = patch_of(rq, w, f, what, &bad);
     if (bad)
         return page_error(rq, 400);
     if (patch != NULL) {
@@ -482,6 +486,8 @@ handle_page_my_claim_post(struct request *rq)
 
     if (!page_query_ok(rq, &deny) || !page_form_read(rq, &f, &deny))
         return deny;
+    if (!claim_form_names_once(&f))
+        return page_error(rq, 400); /* as POST /claim: a name meant once, sent twice */
     page_ease_credentials(rq->arena, &f);
     struct web_ctx w = page_ctx(rq);
     bool switched;

@@ -109,7 +109,8 @@ handle_recovery_redeem(struct request *rq)
 
 /* The confirmation pages, in the site's layout (the first page of the site a claimant opens
  * from an email): catalogue words only, nothing from the request is echoed; never cached. In
- * the claim's language once the link is known, else the reader's. Its links (canonical,
+ * the claim's language once the link is known, unless the reader chose one (?lang=, the
+ * switch's cookie: as on every page), else the reader's. Its links (canonical,
  * language switch) are /my-claim's: the link's token stays out of them, but for the form
  * that posts back to the link itself. */
 enum confirm_state { CONFIRM_ASK, CONFIRM_DONE, CONFIRM_GONE };
@@ -125,7 +126,7 @@ confirm_page(struct request *rq, enum confirm_state state, const char *claim_lan
     struct strbuf sb = {0};
     enum web_lang l;
 
-    if (claim_lang != NULL && web_lang_parse(claim_lang, &l))
+    if (claim_lang != NULL && !page_lang_chosen(rq) && web_lang_parse(claim_lang, &l))
         w.lang = l;
     struct web_page p = {.title = web_t(w.cat, w.lang, titles[state]),
                          .path = "/my-claim",
@@ -139,6 +140,9 @@ confirm_page(struct request *rq, enum confirm_state state, const char *claim_lan
         /* a button, not the link itself: a mail scanner opens links, it does not press them */
         strbuf_puts(&sb, "<form method=\"post\" action=\"");
         web_escape(&sb, WEB_ATTR, rq->path);
+        /* the language chosen holds for the answer to the button */
+        if (request_query(rq, "lang") != NULL)
+            strbuf_printf(&sb, "?lang=%s", web_lang_code(w.lang));
         strbuf_puts(&sb, "\">\n<p><button type=\"submit\" id=\"confirm-button\" "
                          "class=\"button primary\">");
         web_te(&sb, w.cat, w.lang, WEB_TEXT, "confirm.button");
@@ -174,6 +178,10 @@ handle_confirm_email(struct request *rq)
     const struct app *app = rq->app;
     char lang[3] = "fr";
     bool confirmed = false;
+    struct reply deny;
+
+    if (!page_query_ok(rq, &deny))
+        return deny;
     enum outcome o =
         svc_rq_mail_confirm_email_peek(app_secrets(app), request_param(rq, 0), lang, &confirmed);
 
@@ -191,6 +199,10 @@ handle_confirm_email_post(struct request *rq)
 {
     const struct app *app = rq->app;
     char lang[3] = "fr"; /* the claim's once the link is found; the site's default before */
+    struct reply deny;
+
+    if (!page_query_ok(rq, &deny))
+        return deny;
     enum outcome o = svc_rq_mail_confirm_email(app_secrets(app), request_param(rq, 0), lang);
 
     if (o != OUTCOME_OK)

@@ -19,6 +19,8 @@
 // Evidence without JavaScript: a file of the wrong type refused, said beside the file input
 // (choose a file again), then a scan attached. ?lang=de: a 400 page leading to the form in
 // English.
+// Abroad, on a phone in French: Hong Kong's postal code follows the select with JavaScript,
+// and without it the claim goes through without one, a birth date typed day first.
 // On every page: axe-core finds no serious or critical violation (both languages, JavaScript
 // on and off), nothing is requested from another origin, no console error or CSP violation.
 //   3. "I lost my token" on /my-claim (JavaScript on, English): the page is the same for the
@@ -508,6 +510,59 @@ async function axeSweep(browser, js, lang) {
         await helper.context().close();
 }
 
+// A claimant in Hong Kong on a 390 px phone, in French: with JavaScript the postal code
+// follows the country select (optional for Hong Kong, required again for Korea); without it
+// the claim goes through with no postal code, a birth date typed "12/03/1985" into a plain
+// text field (an old browser's) and a loss typed "1 234,56 €", and the receipt writes the
+// date out.
+async function abroad(browser) {
+    for (const js of [true, false]) {
+        const tag = `abroad-${js ? "js" : "nojs"}`;
+        const context = await newContext(browser, { javaScriptEnabled: js, locale: "fr-FR",
+            viewport: { width: 390, height: 844 } });
+        const page = await context.newPage();
+        page.setDefaultTimeout(30000);
+        watchPage(page, baseUrl, steps, problems, () => false, () => false);
+        steps.current = `${tag}: claim form`;
+        await page.goto(`${baseUrl}/claim?incident=${setup.slug}&lang=fr`);
+        await page.locator("#claim-form").waitFor();
+        const postal = page.locator("#postal_code");
+        const label = page.locator('label[for="postal_code"]');
+        await page.selectOption("#country", "HK");
+        if (js) {
+            equal(await postal.evaluate((e) => e.required), false, "no postal code needed in Hong Kong");
+            equal((await label.innerText()).trim(), "Code postal (facultatif)", "the label says it");
+            await page.selectOption("#country", "KR");
+            equal(await postal.evaluate((e) => e.required), true, "Korea has postal codes");
+            equal((await label.innerText()).trim(), "Code postal", "the label again");
+            await context.close();
+            continue;
+        }
+        const p = person(tag);
+        await page.fill("#given_name", p.given);
+        await page.fill("#family_name", p.family);
+        await page.fill("#email", p.email);
+        await page.fill("#line1", "1 Queen's Road Central");
+        await page.fill("#city", "Hong Kong");
+        // an old browser's plain text field: what is typed is posted as typed
+        await page.evaluate(() => { document.getElementById("birth_date").type = "text"; });
+        await page.fill("#birth_date", "12/03/1985");
+        if (await page.locator("#documented_loss").count())
+            await page.fill("#documented_loss", "1 234,56 €");
+        await page.check("#cat-email");
+        await page.check("#pay-voucher");
+        await page.check("#privacy");
+        await page.click("#submit");
+        await page.locator("#receipt-reference").waitFor();
+        contains(await page.locator("#receipt-birth-date").innerText(), "12 mars 1985",
+            "the birth date written out as it was read");
+        check(REFERENCE_RE.test((await page.locator("#receipt-reference").innerText()).trim()),
+            "a reference without a postal code");
+        await shootAt(page, outDir, steps, problems, `${tag}-receipt`, { restore: [390, 844] });
+        await context.close();
+    }
+}
+
 const browser = await launchBrowser();
 let exitCode = 0;
 try {
@@ -515,6 +570,7 @@ try {
     const en = await journey(browser, { js: true, lang: "en", size: [390, 844], tag: "en-js" });
     await recoveryAsk(browser, en.email);
     await evidenceNoJs(browser);
+    await abroad(browser);
     // for the test: what each victim was given, to find in the mail and to recover
     writeFileSync(join(outDir, "receipts.json"), JSON.stringify({
         fr: { reference: fr.reference, token: fr.token, email: fr.email },

@@ -58,7 +58,9 @@ class VictimJourney(unittest.TestCase):
         shutil.rmtree(shots, ignore_errors=True)
         os.makedirs(shots, exist_ok=True)
         self.browser(node, "victim_flow.mjs", server, setup, shots)
-        self.assertEqual(cf.count_claims(slug), 3, "one claim per journey, one for evidence")
+        self.assertEqual(cf.count_claims(slug), 4,
+                         "one claim per journey, one for evidence, one from Hong Kong")
+        self.assertEqual(cf.count_claims(slug, "c.country = 'HK'"), 1, "the claimant abroad")
         self.assertEqual(cf.count_claims(slug, f"c.member_action_id = '{action['id']}'"), 2,
                          "both joined the action through the form's mandate")
         with open(os.path.join(shots, "measures.json")) as f:

@@ -15,14 +15,16 @@
 #include "handlers/claim_form.h"
 #include "handlers/form_origin.h"
 
+/* in euros (2 decimals) or won (0), read on a French page */
 static char *
 body_of(const char *form_text, int decimals, bool patch)
 {
     struct arena *a = arena_new();
     struct form f;
+    const struct claim_form_money money = {decimals == 0 ? "KRW" : "EUR", ','};
 
     assert_true(urlencoded_parse(form_text, strlen(form_text), 64, a, &f));
-    json_t *j = claim_form_to_json(&f, decimals, patch);
+    json_t *j = claim_form_to_json(&f, &money, patch);
     char *text = j != NULL ? claim_form_dump(j) : NULL;
     json_decref(j);
     arena_free(a);
@@ -84,7 +86,8 @@ test_refuses_forms_that_are_not_ours(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_true(urlencoded_parse(bad[i], strlen(bad[i]), 8, a, &f));
-        if (claim_form_to_json(&f, 2, false) != NULL)
+        const struct claim_form_money money = {"EUR", ','};
+        if (claim_form_to_json(&f, &money, false) != NULL)
             fail_msg("accepted %s", bad[i]);
     }
     arena_free(a);

@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <string.h>
+
 #include "domain/dates.h"
 
 static void
@@ -43,12 +45,51 @@ test_years_outside_1_to_9999_refused(void **state)
     assert_false(rfc3339_parse("2026-02-29T00:00:00Z", &t));
 }
 
+/* civil_date_typed: what a person types where the browser has no date picker */
+static void
+test_typed_dates(void **state)
+{
+    static const struct {
+        const char *typed, *iso; /* iso NULL: not a date */
+    } cases[] = {
+        {"12/03/1985", "1985-03-12"},
+        {"1/3/1985", "1985-03-01"},
+        {"12.03.1985", "1985-03-12"},
+        {"12-03-1985", "1985-03-12"},
+        {" 03/04/1985 ", "1985-04-03"},
+        {"1985-03-12", "1985-03-12"},
+        {"29/02/2000", "2000-02-29"},
+        {"29/02/1985", NULL},
+        {"31/04/1985", NULL},
+        {"12/13/1985", NULL},
+        {"12/03/85", NULL},
+        {"12/03-1985", NULL},
+        {"123/03/1985", NULL},
+        {"12/03/19850", NULL},
+        {"12 03 1985", NULL},
+        {"", NULL},
+        {"/03/1985", NULL},
+        {"12/03/1985x", NULL},
+    };
+    char iso[11];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bool read = civil_date_typed(cases[i].typed, iso);
+        if (read != (cases[i].iso != NULL))
+            fail_msg("\"%s\": %s", cases[i].typed, read ? "read" : "not read");
+        if (read && strcmp(iso, cases[i].iso) != 0)
+            fail_msg("\"%s\": %s, expected %s", cases[i].typed, iso, cases[i].iso);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_forms_taken),
         cmocka_unit_test(test_years_outside_1_to_9999_refused),
+        cmocka_unit_test(test_typed_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

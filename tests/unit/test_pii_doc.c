@@ -70,6 +70,13 @@ static const struct claimant people[] = {
      NULL,
      NULL,
      {"Gangnam-daero 1", NULL, "06000", "Seoul", "KR"}},
+    /* Hong Kong has no postal codes: the member is null */
+    {"Wing",
+     "Chan",
+     "wing@example.hk",
+     NULL,
+     NULL,
+     {"1 Queen's Road", NULL, NULL, "Hong Kong", "HK"}},
     {"O\"Brien \\ back",
      "Tab\there\nnew",
      "x@example.org",

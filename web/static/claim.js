@@ -83,15 +83,32 @@ function buildBody(f, decimals) {
     return body;
 }
 
+// Whether the country chosen has no postal codes (Hong Kong, Qatar...): the server's list,
+// which it writes on the select (api/domain/postal_codes.c).
+function noPostalCode() {
+    const select = form.elements["claimant.address.country"];
+    return (select.dataset.noPostalCode || "").split(" ").includes(select.value);
+}
+
+// The postal code's question follows the country: optional, and said so, where there is none.
+function followCountry() {
+    const input = form.elements["claimant.address.postal_code"];
+    const optional = noPostalCode();
+    input.required = !optional;
+    const label = form.querySelector('label[for="postal_code"]');
+    if (label)
+        label.textContent = t(optional ? "f.postal_code_optional" : "f.postal_code");
+}
+
 // The checks a person expects from the page itself; the server checks everything again.
 function clientErrors(f, decimals) {
     const out = [];
     const one = (name) => ((f.get(name) || [""])[0]).trim();
-    for (const [name, field] of [["claimant.given_name"], ["claimant.family_name"],
-        ["claimant.email"], ["claimant.address.line1"], ["claimant.address.postal_code"],
-        ["claimant.address.city"], ["claimant.address.country"]].map(([n]) => [n, n])) {
-        if (one(name) === "")
-            out.push({ field, code: "required" });
+    for (const name of ["claimant.given_name", "claimant.family_name", "claimant.email",
+        "claimant.address.line1", "claimant.address.postal_code", "claimant.address.city",
+        "claimant.address.country"]) {
+        if (one(name) === "" && !(name === "claimant.address.postal_code" && noPostalCode()))
+            out.push({ field: name, code: "required" });
     }
     const email = form.elements["claimant.email"];
     if (one("claimant.email") !== "" && email.validity.typeMismatch)
@@ -230,6 +247,8 @@ function enhance() {
     let attempt = { body: null, key: form.elements.idempotency_key.value };
     let inFlight = false;
     form.elements["claimant.birth_date"].max = yesterday();
+    form.elements["claimant.address.country"].addEventListener("change", followCountry);
+    followCountry();
 
     form.addEventListener("submit", async (ev) => {
         // the language switch is a button of this form: the server shows the form again in
