@@ -10,7 +10,7 @@
 // goes to the next row's Remove, to the previous row's when the last row went, and to the
 // list's line ("Aucun membre ne correspond.") when none is left, never up to the heading above
 // the filters, while the line under the filters says what was done; a row's rejection asks
-// about that member by its reference.
+// about that member by its reference; a member's claim without refused duplicates says "0".
 // Any console error, page error, CSP violation or failed page asset fails the run.
 // Prints one JSON line {"removed": [...]} and exits 0 when everything held.
 import { mkdirSync, readFileSync } from "node:fs";
@@ -86,6 +86,15 @@ try {
     const rows = () => page.$$eval("#ml-rows tr", (rs) => rs.map((r) => r.dataset.reference));
     const listed = await rows();
     equal(listed.join(","), [...setup.members].sort().join(","), "the members listed, by reference");
+
+    // --- a member's claim: no duplicate refused is said "0", not "0 (dates : —)" -------------
+    steps.current = "a member's claim";
+    await page.locator(`#ml-rows tr[data-reference="${listed[0]}"] button[data-act=open]`).click();
+    await page.locator("#ml-detail:not([hidden])").waitFor();
+    const duplicates = page.locator("#ml-detail dt", { hasText: fr["ws.d.duplicates"] }).locator("xpath=following-sibling::dd");
+    equal((await duplicates.innerText()).trim(), "0", "no duplicate refused");
+    await page.click(`#ml-detail button:text-is("${fr["ws.close"]}")`);
+    await page.locator("#ml-detail").waitFor({ state: "hidden" });
 
     // --- a row's rejection names its member -------------------------------------------------
     steps.current = "a row's rejection";

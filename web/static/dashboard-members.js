@@ -635,8 +635,9 @@ export class MembersTab {
                 ...(review.reason ? [row("ws.d.reason", t("ws.reason." + review.reason))] : []),
                 ...(review.note ? [row("ws.d.note", review.note)] : []),
                 ...(review.correctable_until ? [row("ws.d.correctable", formatDateTime(review.correctable_until))] : []),
-                row("ws.d.duplicates", t("ws.d.duplicates_value", { count: formatNumber(dup.count),
-                    dates: dup.dates.map(formatDate).join(", ") || "—" }))),
+                // none refused: "0", not "0 (dates: —)"
+                row("ws.d.duplicates", dup.count === 0 ? formatNumber(0) : t("ws.d.duplicates_value",
+                    { count: formatNumber(dup.count), dates: dup.dates.map(formatDate).join(", ") || "—" }))),
             close);
         $("ml-detail").dataset.reference = reference;
         $("ml-detail").hidden = false;
