@@ -10,7 +10,9 @@
 // goes to the next row's Remove, to the previous row's when the last row went, and to the
 // list's line ("Aucun membre ne correspond.") when none is left, never up to the heading above
 // the filters, while the line under the filters says what was done; a row's rejection asks
-// about that member by its reference; a member's claim without refused duplicates says "0".
+// about that member by its reference; a member's claim without refused duplicates says "0";
+// with no member left, a notice's count says nobody would receive it and offers no "Send to 0"
+// (the notice stays a draft).
 // Any console error, page error, CSP violation or failed page asset fails the run.
 // Prints one JSON line {"removed": [...]} and exits 0 when everything held.
 import { mkdirSync, readFileSync } from "node:fs";
@@ -153,6 +155,27 @@ try {
     await notAtHeading("no row left");
     await shootAt(page, outDir, steps, problems, "03-removed-all", { fullPage: false, restore: [PHONE.width, PHONE.height] });
     await axeCheck(page, steps, problems, "the members tab, emptied");
+
+    // --- a notice with nobody to receive it: not "Send to 0", which spent it ---------------
+    steps.current = "a notice to no one";
+    await page.click("#tab-notices");
+    await page.fill("#nt-subject-fr", "Point d'étape");
+    await page.fill("#nt-body-fr", "Bonjour.");
+    await page.fill("#nt-subject-en", "Update");
+    await page.fill("#nt-body-en", "Hello.");
+    await page.click("#nt-save");
+    await page.locator("#nt-preview:not([hidden])").waitFor();
+    await page.click("#nt-count");
+    await page.locator("#nt-send-status:not([hidden])").waitFor();
+    await page.waitForFunction(() => document.getElementById("nt-send-status").textContent.trim() !== "");
+    await page.waitForFunction((counting) => document.getElementById("nt-send-status").textContent.trim() !== counting,
+        fr["notices.counting"]);
+    equal(await text("#nt-send-status"), fr["notices.no_recipients"], "nobody would receive it, said");
+    check(await page.locator("#nt-confirm").isHidden(), "no Send to 0 offered");
+    const notices = await (await context.request.get(`${baseUrl}/v1/actions/${setup.action_id}/notices`,
+        { headers: { Authorization: "Bearer " + setup.key } })).json();
+    equal(notices.data.map((n) => n.state).join(","), "draft", "the notice still a draft");
+    await shootAt(page, outDir, steps, problems, "04-notice-to-no-one", { fullPage: false, restore: [PHONE.width, PHONE.height] });
 
     steps.current = "end";
     if (problems.length)

@@ -323,6 +323,14 @@ export class NoticesTab {
             this.sendStatus.set(this.refusal(r));
             return;
         }
+        // nobody to receive it: no "Send to 0", whose press spent the notice (a notice is sent
+        // once) on no one; it stays a draft, to send once members have joined
+        if (r.body.recipients === 0) {
+            this.counted = null;
+            this.renderConfirm();
+            this.sendStatus.set({ kind: "info", key: "notices.no_recipients" });
+            return;
+        }
         this.sendStatus.clear();
         this.counted = { recipients: r.body.recipients, skipped: r.body.skipped_opted_out, filter };
         this.renderConfirm();
