@@ -10,7 +10,8 @@
 // goes to the next row's Remove, to the previous row's when the last row went, and to the
 // list's line ("Aucun membre ne correspond.") when none is left, never up to the heading above
 // the filters, while the line under the filters says what was done; a row's rejection asks
-// about that member by its reference; a member's claim without refused duplicates says "0";
+// about that member by its reference, and once rejected its row's three buttons fit a laptop's
+// table; a member's claim without refused duplicates says "0";
 // with no member left, a notice's count says nobody would receive it and offers no "Send to 0"
 // (the notice stays a draft).
 // Any console error, page error, CSP violation or failed page asset fails the run.
@@ -106,6 +107,23 @@ try {
     await page.click("#ml-confirm-no");
     await page.locator("#ml-confirm").waitFor({ state: "hidden" });
     equal(await focusedRow(), `${listed[0]} reject`, "cancelled: the focus back on the row's Reject");
+    // rejected, its row has three buttons (Verify, Reject, Remove): on a laptop the table still
+    // fits the workspace, none of them cut at its edge
+    await page.locator(`#ml-rows tr[data-reference="${listed[0]}"] button[data-act=reject]`).click();
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    await page.click("#ml-confirm-yes");
+    await page.locator(`#ml-rows tr[data-reference="${listed[0]}"][data-status="rejected"] button[data-act=verify]`).waitFor();
+    await listShown();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const fits = await page.evaluate(() => {
+        const wrap = document.getElementById("ml-table").parentElement;
+        const remove = document.querySelector('#ml-rows tr[data-status="rejected"] button[data-act=remove]');
+        return { wide: wrap.scrollWidth, room: wrap.clientWidth,
+            cut: remove.getBoundingClientRect().right > wrap.getBoundingClientRect().right };
+    });
+    check(fits.wide <= fits.room && !fits.cut, `a rejected row fits a laptop's workspace (${JSON.stringify(fits)})`);
+    await page.screenshot({ path: `${outDir}/02-rejected-row-laptop.png` });
+    await page.setViewportSize(PHONE);
 
     // --- removals with the keyboard ---------------------------------------------------------
     const removed = [];
