@@ -18,6 +18,7 @@
 #include "http/gzip.h"
 #include "http/problem.h"
 #include "web/etag.h"
+#include "web/static_page.h"
 
 #define WEB_FILE_MAX (1024 * 1024)
 
@@ -60,57 +61,98 @@ safe_name(const char *name)
     return strstr(name, "..") == NULL;
 }
 
-static struct reply
-serve_file(struct request *rq, const char *relative)
+/* The bytes of web/<relative> (a page or an asset, up to WEB_FILE_MAX) in *body (the
+ * request's arena), NUL-terminated; false with the refusal in *deny (404 when there is no such
+ * file). */
+static bool
+read_web_file(struct request *rq, const char *relative, const char **body, size_t *len,
+              struct reply *deny)
 {
     const struct app *app = rq->app;
     const char *path = arena_printf(rq->arena, "%s/%s", app->cfg->web_dir, relative);
-    const char *type = media_type(relative);
     struct stat st;
-    struct reply r;
-    int fd = -1;
+    bool ok = false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-    if (type == NULL)
-        return problem_reply("not-found", "no such page");
-    fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > WEB_FILE_MAX) {
-        r = problem_reply("not-found", "no such page");
+        *deny = problem_reply("not-found", "no such page");
         goto cleanup;
     }
     char *buf = arena_alloc(rq->arena, (size_t)st.st_size + 1);
     size_t got = 0;
     if (!fd_read_all(fd, buf, (size_t)st.st_size, &got) || got != (size_t)st.st_size) {
-        r = problem_reply("internal-error", "the page could not be read");
+        *deny = problem_reply("internal-error", "the page could not be read");
         goto cleanup;
     }
-    r = reply_bytes(200, type, buf, got);
+    buf[got] = '\0';
+    *body = buf;
+    *len = got;
+    ok = true;
+cleanup:
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+/* The answer of a file of web/ whose bytes are body[0..len). */
+static struct reply
+web_file_reply(struct request *rq, const char *type, const char *body, size_t len)
+{
+    struct reply r = reply_bytes(200, type, body, len);
+
     page_security_headers(&r); /* docs/api.md §1.7, as the rendered pages */
     /* the files of web/ hold no secret: compressing them is safe (http/gzip.h) */
     if (http_accepts_gzip(request_header(rq, "Accept-Encoding")))
         reply_gzip(&r);
     else
         reply_add_header(&r, "Vary", "Accept-Encoding");
-cleanup:
-    if (fd >= 0)
-        close(fd);
     return r;
 }
 
-/* A static page (the dashboard) takes ?lang= as the rendered pages do: fr or en, else 400;
- * the choice is remembered in the language cookie, so that the next page, rendered by the
- * server, is in the language chosen here (its script reads ?lang=, then the cookie). */
+static struct reply
+serve_file(struct request *rq, const char *relative)
+{
+    const char *type = media_type(relative);
+    const char *body = NULL;
+    size_t len = 0;
+    struct reply deny;
+
+    if (type == NULL)
+        return problem_reply("not-found", "no such page");
+    if (!read_web_file(rq, relative, &body, &len, &deny))
+        return deny;
+    return web_file_reply(rq, type, body, len);
+}
+
+/* A static page (the dashboard) arrives in the reader's language, chosen as for the rendered
+ * pages (?lang=, the language cookie, Accept-Language: page_ctx): its <html lang> and the
+ * texts its script would fill (web/static_page.h), so that a French reader sees no English
+ * before the script runs, and a reader without JavaScript, or a screen reader, gets the right
+ * language. The answer varies with those headers (never stored: it is no-store as before).
+ * ?lang= takes fr or en, else 400, and is remembered in the language cookie, so that the next
+ * page the server renders is in the language chosen here. */
 struct reply
 handle_web_page(struct request *rq)
 {
     const char *path = rq->match.route->path; /* the template: "/", "/claim", ... */
     const char *page = strcmp(path, "/") == 0 ? "index" : path + 1;
+    const char *body = NULL;
+    size_t len = 0;
     struct reply deny;
 
     if (!page_query_ok(rq, &deny))
         return deny;
-    struct reply r = serve_file(rq, arena_printf(rq->arena, "%s.html", page));
-    if (r.status == 200)
-        page_remember_lang(rq, &r);
+    if (!read_web_file(rq, arena_printf(rq->arena, "%s.html", page), &body, &len, &deny))
+        return deny;
+    struct web_ctx w = page_ctx(rq);
+    struct strbuf filled = {0};
+    web_static_page_fill(&filled, w.cat, w.lang, body, len);
+    struct reply r = web_file_reply(rq, "text/html; charset=utf-8",
+                                    filled.data != NULL ? filled.data : "", filled.len);
+    strbuf_free(&filled);
+    reply_add_header(&r, "Vary", "Accept-Language, Cookie");
+    reply_add_header(&r, "Content-Language", web_lang_code(w.lang));
+    page_remember_lang(rq, &r);
     return r;
 }
 

@@ -452,8 +452,8 @@ try {
     await page.selectOption("#ml-reason", "outside_period");
     await row.locator("button[data-act=reject]").click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
-    // one member, in the singular
-    contains(await text("#ml-confirm-text"), "1 member will be rejected (Outside the period)", "one to reject");
+    // one member, named (the box opens above the list, away from the row)
+    contains(await text("#ml-confirm-text"), `${setup.free[0]} will be rejected (Outside the period)`, "one to reject");
     // the list's re-read after the rejection refused once (503, as a loaded server answers):
     // the rejection said done, the refusal said on the list's line with "Try again", and no
     // row of the list before shown as the list now (it would show the member still received)
@@ -538,7 +538,7 @@ try {
     equal(await page.locator("#ml-rows button[data-act=verify]").count(), 1, "Verify on the rejected row only");
     await row.locator("button[data-act=verify]").click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
-    contains(await text("#ml-confirm-text"), "1 member will be marked verified.", "the undo asked, counted");
+    contains(await text("#ml-confirm-text"), `${setup.free[0]} will be marked verified.`, "the undo asked, named");
     await page.click("#ml-confirm-no");
     await page.locator("#ml-confirm").waitFor({ state: "hidden" });
     equal(await focusedRow(), `${setup.free[0]} verify`, "cancelled: the focus back on the row's Verify");

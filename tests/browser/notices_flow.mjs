@@ -161,6 +161,7 @@ try {
         && document.getElementById("nt-list").getAttribute("aria-busy") === "false", polls);
     equal(await page.evaluate(() => `${document.activeElement?.closest("tr")?.dataset.id} ${document.activeElement?.dataset.act}`),
         `${setup.sending} stop`, "a poll drew the rows anew, the focus still on Stop sending");
+    equal(await text(`${held} td.state`), "Sending", "messages still queued: sending, not sent");
     await page.click(`${held} button`);
     await page.locator("#nt-ask:not([hidden])").waitFor();
     contains(await text("#nt-ask-text"), "2 messages", "the count still queued");

@@ -31,6 +31,7 @@ $RECOURS_WEB_SCREENSHOTS when set (kept), else to a temporary directory kept onl
 """
 
 import glob
+import html
 import html.parser
 import json
 import os
@@ -196,11 +197,12 @@ class WebPagesTest(unittest.TestCase):
                                      f"external or scheme URL {url!r}")
                 self.assertEqual(p.loose_text, [], "text outside the dictionary")
                 self.assertEqual(p.i18n_keys - keys["en"], set(), "keys missing in English")
-                # the text a page holds before its script runs (headings, options: the HTML
-                # checker wants neither empty) is its key's English string, as lang="en" says
-                english = dictionary_texts("en")
-                self.assertEqual([(k, v) for k, v in p.default_text if english.get(k) != v], [],
-                                 "default text other than the English string of its key")
+                # the text a page holds before its script runs (headings, options, its noscript
+                # note) is its key's string in the language the server wrote it in (no
+                # Accept-Language here: French, the site's default)
+                french = dictionary_texts("fr")
+                self.assertEqual([(k, v) for k, v in p.default_text if french.get(k) != v], [],
+                                 "default text other than the French string of its key")
 
     def test_dictionary_is_complete(self):
         keys = dictionary()
@@ -251,6 +253,39 @@ class WebPagesTest(unittest.TestCase):
             self.assertIsNone(r.headers.get("Set-Cookie"))
             harness.assert_problem(self, c.request("GET", "/dashboard?lang=de"), 400,
                                    "invalid-parameter")
+
+    def test_the_dashboard_arrives_in_the_readers_language(self):
+        """/dashboard is written by the server in the language its rendered pages would choose
+        (?lang=, the cookie, Accept-Language, else French): <html lang>, Content-Language, and
+        every text its script fills (title, headings, the noscript note, an aria-label), so a
+        French association sees no English before the script runs and a reader without
+        JavaScript reads their language. The answer varies with those headers and is not
+        stored."""
+        texts = {lang: dictionary_texts(lang) for lang in ("en", "fr")}
+        cases = (("fr", "", {"Accept-Language": "fr-FR,fr;q=0.9"}),
+                 ("en", "", {"Accept-Language": "en-GB,en;q=0.8"}),
+                 ("fr", "", {"Accept-Language": "de"}),
+                 ("en", "", {"Accept-Language": "fr", "Cookie": "lang=en"}),
+                 ("fr", "?lang=fr", {"Accept-Language": "en", "Cookie": "lang=en"}))
+        with Client(self.server) as c:
+            for lang, query, headers in cases:
+                with self.subTest(lang=lang, query=query, headers=headers):
+                    r = c.request("GET", "/dashboard" + query, headers=headers)
+                    self.assertEqual(r.status, 200, r)
+                    page = r.body.decode("utf-8")
+                    self.assertIn(f'<html lang="{lang}">', page)
+                    self.assertEqual(r.headers.get("Content-Language"), lang)
+                    vary = {v.strip().lower() for h in r.headers.get_all("Vary")
+                            for v in h.split(",")}
+                    self.assertLessEqual({"accept-language", "cookie"}, vary, vary)
+                    self.assertEqual(r.headers.get("Cache-Control"), "no-store")
+                    t = texts[lang]
+                    for key in ("title.dashboard", "dash.intro", "dash.key_h2", "dash.needs_js"):
+                        self.assertIn(f'data-i18n="{key}">{html.escape(t[key], quote=False)}<',
+                                      page, key)
+                    self.assertIn(f'aria-label="{html.escape(t["nav.label"])}"', page)
+                    other = texts["en" if lang == "fr" else "fr"]["dash.key_h2"]
+                    self.assertNotIn(f">{html.escape(other, quote=False)}<", page)
 
     def test_the_review_note_says_the_claimant_reads_it(self):
         """The review's note is the claimant's to read (/my-claim shows it, docs/workspace.md

@@ -404,9 +404,11 @@ export class MembersTab {
             overturned = o.body.count;
         }
         this.status.clear();
+        // a row's decision names its member: the box opens above the list, away from the row
+        const named = which === "one" ? "_named" : "";
         const text = () => (decision === "verified"
-            ? t("ws.confirm_verify", { count: formatNumber(count) })
-            : t("ws.confirm_reject", { count: formatNumber(count), reason: t("ws.reason." + body.reason) }))
+            ? t("ws.confirm_verify" + named, { count: formatNumber(count), reference })
+            : t("ws.confirm_reject" + named, { count: formatNumber(count), reference, reason: t("ws.reason." + body.reason) }))
             + (overturned > 0 ? " " + t("ws.confirm_overturn_" + decision, { count: formatNumber(overturned) }) : "");
         const back = which === "one" ? this.rowButton(reference, decision === "verified" ? "verify" : "reject", "reject")
             : () => $(`ml-${decision === "verified" ? "verify" : "reject"}-${which === "filter" ? "all" : "selected"}`);
@@ -443,7 +445,7 @@ export class MembersTab {
                 o.textContent = t("ws.reason." + o.value);
             return t("ws.confirm_remove", { reference, reason: t("ws.reason." + select.value) });
         };
-        this.confirm(text, () => t("ws.confirm_remove_yes"), this.rowButton(reference, "remove"), async () => {
+        this.confirm(text, () => t("ws.confirm_remove_yes"), this.afterRemoval(reference), async () => {
             const done = await this.post(`/members/${encodeURIComponent(reference)}/removal`, { reason: select.value });
             this.closeConfirm();
             if (!done)
@@ -509,6 +511,27 @@ export class MembersTab {
     rowButton(reference, ...acts) {
         return () => acts.map((act) => $("ml-rows")
             .querySelector(`tr[data-reference="${CSS.escape(reference)}"] button[data-act="${act}"]`)).find(Boolean);
+    }
+
+    // Where the focus goes once a removal's confirmation closes: on the row's Remove while the
+    // row is there (cancelled, refused); the row gone, on the Remove of the row that took its
+    // place (the next), else of the one before it (it was the last), else on the list's line
+    // ("No member matches."), while the line above the filters says politely what was done:
+    // the members' heading sits above the filters, and on a phone a reader lost their place.
+    afterRemoval(reference) {
+        const index = this.rows.findIndex((m) => m.reference === reference);
+        return () => {
+            const same = this.rowButton(reference, "remove")();
+            if (same)
+                return same;
+            const rows = $("ml-rows").rows;
+            const row = rows.length ? rows[Math.min(Math.max(index, 0), rows.length - 1)] : null;
+            if (row)
+                return row.querySelector('button[data-act="remove"]');
+            const line = $("ml-list-line");
+            line.tabIndex = -1;
+            return line;
+        };
     }
 
     // The focus after a confirmation closed: on the control it was asked from when it is still
@@ -612,8 +635,9 @@ export class MembersTab {
                 ...(review.reason ? [row("ws.d.reason", t("ws.reason." + review.reason))] : []),
                 ...(review.note ? [row("ws.d.note", review.note)] : []),
                 ...(review.correctable_until ? [row("ws.d.correctable", formatDateTime(review.correctable_until))] : []),
-                row("ws.d.duplicates", t("ws.d.duplicates_value", { count: formatNumber(dup.count),
-                    dates: dup.dates.map(formatDate).join(", ") || "—" }))),
+                // none refused: "0", not "0 (dates: —)"
+                row("ws.d.duplicates", dup.count === 0 ? formatNumber(0) : t("ws.d.duplicates_value",
+                    { count: formatNumber(dup.count), dates: dup.dates.map(formatDate).join(", ") || "—" }))),
             close);
         $("ml-detail").dataset.reference = reference;
         $("ml-detail").hidden = false;

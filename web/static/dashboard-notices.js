@@ -323,6 +323,14 @@ export class NoticesTab {
             this.sendStatus.set(this.refusal(r));
             return;
         }
+        // nobody to receive it: no "Send to 0", whose press spent the notice (a notice is sent
+        // once) on no one; it stays a draft, to send once members have joined
+        if (r.body.recipients === 0) {
+            this.counted = null;
+            this.renderConfirm();
+            this.sendStatus.set({ kind: "info", key: "notices.no_recipients" });
+            return;
+        }
         this.sendStatus.clear();
         this.counted = { recipients: r.body.recipients, skipped: r.body.skipped_opted_out, filter };
         this.renderConfirm();
@@ -421,13 +429,19 @@ export class NoticesTab {
             el("td", { class: "nowrap", dataset: { label: label("date") } }, formatDateTime(n.created_at)),
             el("td", { lang, dataset: { label: label("subject") } }, n.texts[lang].subject),
             el("td", { dataset: { label: label("kind") } }, t("notices.kind." + n.kind)),
-            el("td", { class: "state", dataset: { label: label("state") } }, t("notices.state." + n.state)),
+            el("td", { class: "state", dataset: { label: label("state") } }, this.stateText(n)),
             el("td", { class: "num recipients", dataset: { label: label("recipients") } },
                 n.counts ? formatNumber(n.counts.recipients) : "—"),
             el("td", { class: "progress", dataset: { label: label("progress"), sent: String(n.progress.sent),
                 queued: String(n.progress.queued), failed: String(n.progress.failed),
                 cancelled: String(n.progress.cancelled) } }, this.progressText(n)),
             el("td", { class: "row-actions cell-action" }, ...this.rowActions(n, lang)))), $("nt-list-h4"));
+    }
+
+    // A send whose messages are still queued is said "Sending", not "Sent": with "0 sent, 5
+    // queued" beside it, "Sent" read as done to a volunteer about to tell the members.
+    stateText(n) {
+        return t(n.state === "sent" && n.progress.queued > 0 ? "notices.state.sending" : "notices.state." + n.state);
     }
 
     progressText(n) {

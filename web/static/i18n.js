@@ -34,6 +34,14 @@ function queryLanguage() {
     return LANGUAGES.includes(v) ? v : null;
 }
 
+// The language the server wrote the page in (<html lang>): it chose it as its pages do
+// (?lang=, the cookie, then Accept-Language), the dashboard's included; following it, the
+// script never turns a page it received in French into English (web/static_page.h).
+function pageLanguage() {
+    const v = document.documentElement.getAttribute("lang");
+    return LANGUAGES.includes(v) ? v : null;
+}
+
 function browserLanguage() {
     const prefs = navigator.languages && navigator.languages.length ? navigator.languages
         : [navigator.language || "en"];
@@ -59,7 +67,7 @@ function load(code) {
     return loading[code];
 }
 
-let current = queryLanguage() || cookieLanguage() || storedLanguage() || browserLanguage();
+let current = queryLanguage() || cookieLanguage() || pageLanguage() || storedLanguage() || browserLanguage();
 const listeners = [];
 await load(current);
 // the other languages in the background, so that the switch answers at once

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// A French association's volunteer on a phone (390×844), in Debian's Chromium driven by
+// playwright-core:
+//   node workspace_phone_flow.mjs <base url> <setup json file> <screenshot dir>
+// The setup file (tests/integration/test_workspace_browser.py) gives the association's key,
+// its action (id, title) and the references of the action's members.
+// Steps: /dashboard without JavaScript arrives in French (<html lang>, headings, the note that
+// the workspace needs JavaScript; axe-core on it), and with JavaScript shows no English before
+// its script runs; the key; the action managed; members removed with the keyboard: the focus
+// goes to the next row's Remove, to the previous row's when the last row went, and to the
+// list's line ("Aucun membre ne correspond.") when none is left, never up to the heading above
+// the filters, while the line under the filters says what was done; a row's rejection asks
+// about that member by its reference, and once rejected its row's three buttons fit a laptop's
+// table; a member's claim without refused duplicates says "0";
+// with no member left, a notice's count says nobody would receive it and offers no "Send to 0"
+// (the notice stays a draft).
+// Any console error, page error, CSP violation or failed page asset fails the run.
+// Prints one JSON line {"removed": [...]} and exits 0 when everything held.
+import { mkdirSync, readFileSync } from "node:fs";
+import { axeCheck, axeHelper, launchBrowser, makeSteps, newContext, shoot as shootAt, watchPage } from "./flow_kit.mjs";
+
+const [baseUrl, setupFile, outDir] = process.argv.slice(2);
+if (!baseUrl || !setupFile || !outDir) {
+    console.error("usage: node workspace_phone_flow.mjs <base url> <setup json file> <screenshot dir>");
+    process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+const setup = JSON.parse(readFileSync(setupFile, "utf-8"));
+const fr = JSON.parse(readFileSync(new URL("../../web/i18n/fr.json", import.meta.url), "utf-8"));
+const en = JSON.parse(readFileSync(new URL("../../web/i18n/en.json", import.meta.url), "utf-8"));
+
+const problems = [];
+const steps = makeSteps();
+const { fail, check, equal, contains } = steps;
+const PHONE = { width: 390, height: 844 };
+
+const browser = await launchBrowser();
+let exitCode = 0;
+try {
+    // --- the page as it arrives -----------------------------------------------------------
+    steps.current = "no JavaScript";
+    {
+        const context = await newContext(browser, { locale: "fr-FR", javaScriptEnabled: false, viewport: PHONE });
+        const page = await context.newPage();
+        watchPage(page, baseUrl, steps, problems);
+        await page.goto(`${baseUrl}/dashboard`);
+        equal(await page.getAttribute("html", "lang"), "fr", "<html lang> in the reader's language");
+        equal((await page.locator("noscript p").innerText()).trim(), fr["dash.needs_js"],
+            "the note that the workspace needs JavaScript, in French");
+        equal(await page.title(), fr["title.dashboard"], "the title");
+        equal((await page.locator("h1").innerText()).trim(), fr["dash.h1"], "the heading");
+        equal((await page.locator("#dash-incidents").innerText()).trim(), fr["dash.caption"], "a section's heading");
+        equal(await page.locator(".site-nav").getAttribute("aria-label"), fr["nav.label"], "the menu's name");
+        await shootAt(page, outDir, steps, problems, "01-no-javascript", { restore: [PHONE.width, PHONE.height] });
+        const helper = await axeHelper(browser, baseUrl);
+        await axeCheck(page, steps, problems, "the page without JavaScript", helper);
+        await helper.context().close();
+        await context.close();
+    }
+
+    const context = await newContext(browser, { locale: "fr-FR", timezoneId: "Europe/Paris", viewport: PHONE });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15000);
+    watchPage(page, baseUrl, steps, problems);
+    const text = async (selector) => (await page.locator(selector).innerText()).trim();
+    const focusedRow = () => page.evaluate(() => {
+        const b = document.activeElement;
+        return `${b?.closest("tr")?.dataset.reference} ${b?.dataset.act}`;
+    });
+    const listShown = () => page.locator('#member-list[aria-busy="false"]').waitFor({ state: "attached" });
+
+    // The page as the server sent it, before any script of it ran: French, no English heading
+    steps.current = "before the script";
+    {
+        const response = await context.request.get(`${baseUrl}/dashboard`, { headers: { "Accept-Language": "fr-FR,fr;q=0.9" } });
+        const sent = await response.text();
+        contains(sent, '<html lang="fr">', "sent in French");
+        contains(sent, `>${fr["dash.key_h2"]}<`, "the key's heading in French");
+        check(!sent.includes(`>${en["dash.key_h2"]}<`), "no English heading sent");
+    }
+
+    steps.current = "key";
+    await page.goto(`${baseUrl}/dashboard`);
+    await page.fill("#api_key", setup.key);
+    await page.keyboard.press("Enter");
+    await page.locator(`#actions-rows tr[data-id="${setup.action_id}"] button`).click();
+    await page.locator("#action:not([hidden])").waitFor();
+    await listShown();
+    const rows = () => page.$$eval("#ml-rows tr", (rs) => rs.map((r) => r.dataset.reference));
+    const listed = await rows();
+    equal(listed.join(","), [...setup.members].sort().join(","), "the members listed, by reference");
+
+    // --- a member's claim: no duplicate refused is said "0", not "0 (dates : —)" -------------
+    steps.current = "a member's claim";
+    await page.locator(`#ml-rows tr[data-reference="${listed[0]}"] button[data-act=open]`).click();
+    await page.locator("#ml-detail:not([hidden])").waitFor();
+    const duplicates = page.locator("#ml-detail dt", { hasText: fr["ws.d.duplicates"] }).locator("xpath=following-sibling::dd");
+    equal((await duplicates.innerText()).trim(), "0", "no duplicate refused");
+    await page.click(`#ml-detail button:text-is("${fr["ws.close"]}")`);
+    await page.locator("#ml-detail").waitFor({ state: "hidden" });
+
+    // --- a row's rejection names its member -------------------------------------------------
+    steps.current = "a row's rejection";
+    await page.locator(`#ml-rows tr[data-reference="${listed[0]}"] button[data-act=reject]`).click();
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    contains(await text("#ml-confirm-text"), listed[0], "the confirmation names the member asked about");
+    await page.click("#ml-confirm-no");
+    await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${listed[0]} reject`, "cancelled: the focus back on the row's Reject");
+    // rejected, its row has three buttons (Verify, Reject, Remove): on a laptop the table still
+    // fits the workspace, none of them cut at its edge
+    await page.locator(`#ml-rows tr[data-reference="${listed[0]}"] button[data-act=reject]`).click();
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    await page.click("#ml-confirm-yes");
+    await page.locator(`#ml-rows tr[data-reference="${listed[0]}"][data-status="rejected"] button[data-act=verify]`).waitFor();
+    await listShown();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const fits = await page.evaluate(() => {
+        const wrap = document.getElementById("ml-table").parentElement;
+        const remove = document.querySelector('#ml-rows tr[data-status="rejected"] button[data-act=remove]');
+        return { wide: wrap.scrollWidth, room: wrap.clientWidth,
+            cut: remove.getBoundingClientRect().right > wrap.getBoundingClientRect().right };
+    });
+    check(fits.wide <= fits.room && !fits.cut, `a rejected row fits a laptop's workspace (${JSON.stringify(fits)})`);
+    await page.screenshot({ path: `${outDir}/02-rejected-row-laptop.png` });
+    await page.setViewportSize(PHONE);
+
+    // --- removals with the keyboard ---------------------------------------------------------
+    const removed = [];
+    const removeWithKeyboard = async (reference) => {
+        await page.locator(`#ml-rows tr[data-reference="${reference}"] button[data-act=remove]`).focus();
+        await page.keyboard.press("Enter");
+        await page.locator("#ml-confirm:not([hidden])").waitFor();
+        equal(await page.evaluate(() => document.activeElement.id), "ml-remove-reason", "the removal's reason first");
+        await page.keyboard.press("Tab");
+        equal(await page.evaluate(() => document.activeElement.id), "ml-confirm-yes", "then Remove");
+        const after = page.waitForResponse((r) => r.request().method() === "GET" && new URL(r.url()).pathname.endsWith("/members"));
+        await page.keyboard.press("Enter");
+        await after;
+        await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+        await page.locator(`#ml-rows tr[data-reference="${reference}"]`).waitFor({ state: "detached" });
+        await listShown();
+        // focusBack runs once the list is drawn: wait for the focus to leave the closed box
+        await page.waitForFunction(() => !document.getElementById("ml-confirm").contains(document.activeElement)
+            && document.activeElement !== document.body);
+        equal(await text("#ml-status-line"), fr["ws.done_remove"].replace("{reference}", reference), "the removal said");
+        equal(await page.getAttribute("#ml-status-line", "aria-live"), "polite", "politely");
+        removed.push(reference);
+    };
+    const notAtHeading = async (what) => {
+        const below = await page.evaluate(() => document.activeElement.getBoundingClientRect().top
+            >= document.getElementById("ml-filter").getBoundingClientRect().bottom);
+        check(below, `${what}: the focus below the filters, not at the heading above them`);
+    };
+
+    steps.current = "a middle row removed";
+    await removeWithKeyboard(listed[1]);
+    equal(await focusedRow(), `${listed[2]} remove`, "the focus on the next row's Remove");
+    await notAtHeading("a middle row");
+    await shootAt(page, outDir, steps, problems, "02-removed-middle", { fullPage: false, restore: [PHONE.width, PHONE.height] });
+
+    steps.current = "the last row removed";
+    const last = listed[listed.length - 1];
+    await removeWithKeyboard(last);
+    equal(await focusedRow(), `${listed[listed.length - 2]} remove`, "the focus on the row before, now the last");
+    await notAtHeading("the last row");
+
+    steps.current = "every row removed";
+    for (let left = await rows(); left.length > 0; left = await rows())
+        await removeWithKeyboard(left[0]);
+    equal(await page.evaluate(() => document.activeElement.id), "ml-list-line", "the focus on the list's line");
+    equal(await text("#ml-list-line"), fr["ws.none"], "which says no member is left");
+    await notAtHeading("no row left");
+    await shootAt(page, outDir, steps, problems, "03-removed-all", { fullPage: false, restore: [PHONE.width, PHONE.height] });
+    await axeCheck(page, steps, problems, "the members tab, emptied");
+
+    // --- a notice with nobody to receive it: not "Send to 0", which spent it ---------------
+    steps.current = "a notice to no one";
+    await page.click("#tab-notices");
+    await page.fill("#nt-subject-fr", "Point d'étape");
+    await page.fill("#nt-body-fr", "Bonjour.");
+    await page.fill("#nt-subject-en", "Update");
+    await page.fill("#nt-body-en", "Hello.");
+    await page.click("#nt-save");
+    await page.locator("#nt-preview:not([hidden])").waitFor();
+    await page.click("#nt-count");
+    await page.locator("#nt-send-status:not([hidden])").waitFor();
+    await page.waitForFunction(() => document.getElementById("nt-send-status").textContent.trim() !== "");
+    await page.waitForFunction((counting) => document.getElementById("nt-send-status").textContent.trim() !== counting,
+        fr["notices.counting"]);
+    equal(await text("#nt-send-status"), fr["notices.no_recipients"], "nobody would receive it, said");
+    check(await page.locator("#nt-confirm").isHidden(), "no Send to 0 offered");
+    const notices = await (await context.request.get(`${baseUrl}/v1/actions/${setup.action_id}/notices`,
+        { headers: { Authorization: "Bearer " + setup.key } })).json();
+    equal(notices.data.map((n) => n.state).join(","), "draft", "the notice still a draft");
+    await shootAt(page, outDir, steps, problems, "04-notice-to-no-one", { fullPage: false, restore: [PHONE.width, PHONE.height] });
+
+    steps.current = "end";
+    if (problems.length)
+        fail("console errors, CSP violations, failed assets or axe violations:\n  " + problems.join("\n  "));
+    console.log(JSON.stringify({ removed }));
+} catch (e) {
+    exitCode = 1;
+    console.error("workspace_phone_flow: FAILED: " + (e && e.stack ? e.stack : e));
+    if (problems.length && steps.current !== "end")
+        console.error("also seen:\n  " + problems.join("\n  "));
+} finally {
+    await browser.close();
+}
+process.exit(exitCode);
