@@ -147,12 +147,9 @@ read_review(const struct json_fields *jf, void *out)
 
     jf_refuse_unknown(jf, members);
     r->status = jf_enum(jf, "status", true, outcomes);
-    int errors_before = jf->errors->n;
     r->reason = jf_text(jf, "reason", false, 1000);
-    /* absent, null or blank (http/json_fields.h) is no reason; a reason refused for its type
-     * or length has its own error already */
     if (r->status != NULL && strcmp(r->status, "rejected") == 0 && r->reason == NULL &&
-        jf->errors->n == errors_before)
+        !json_object_get(jf->obj, "reason"))
         errors_add(jf->errors, "reason", "required", "say why the claim is rejected");
 }
 

@@ -79,7 +79,8 @@ bool guard_own_member(struct request *rq, bool write, struct own_member *m, stru
  * invalid-parameter / invalid-cursor. *position_out is NULL without a cursor. filters names
  * the query parameters the list's rows depend on (NULL-terminated; NULL for none): a cursor
  * made with other values of them (one added, removed or changed) is refused, since its
- * position is in another list (docs/api.md §7). limit is not one: it may change. */
+ * position is in another list (docs/api.md §7). limit is not one: it may change. limit,
+ * cursor or a filter given twice is 400 invalid-parameter naming it. */
 bool guard_page(struct request *rq, const char *kind, const char *const filters[], int *limit_out,
                 const char **position_out, struct reply *deny);
 

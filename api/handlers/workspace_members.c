@@ -58,11 +58,12 @@ query_enum(struct request *rq, const char *name, const char *const allowed[], co
     return true;
 }
 
-/* The filters query_filter reads: a page's cursor is valid only with the values it was made
- * with (sort and order are in its kind). */
+/* The filters query_filter reads, and the order: a page's cursor is valid only with the
+ * values it was made with, and none may be given twice (handlers/guard.h guard_page). */
 static const char *const list_filters[] = {
-    "email_confirmed", "risk",        "eligibility", "status",    "payment_preference",
-    "mandated_from",   "mandated_to", "country",     "reference", NULL};
+    "email_confirmed",    "risk",          "eligibility", "status",
+    "payment_preference", "mandated_from", "mandated_to", "country",
+    "reference",          "sort",          "order",       NULL};
 
 /* ?status=&country=&payment_preference=&mandated_from=&mandated_to=&reference= */
 static bool
