@@ -276,11 +276,8 @@ key_issue(const struct config *cfg, PGconn *c, const struct audit_note *note,
         printf("secret (shown once, store it now):\n%s\n", secret);
         /* only its hash is kept: a secret lost to a closed or full stdout is a key no one
          * holds, and the run must not look like it gave one */
-        if (fflush(stdout) != 0) {
-            fprintf(stderr,
-                    "key: could not write the secret to standard output; revoke key %s "
-                    "and issue another\n",
-                    key.id);
+        if (!cli_stdout_flushed("key", "the secret is lost: revoke key %s and issue another",
+                                key.id)) {
             rc = 1;
         } else {
             note_owner_status(c, association_id, a);

@@ -49,4 +49,11 @@ int cli_eligibility(const struct config *cfg, int argc, char **argv);
  * why on stderr, prefixed with cmd, when it cannot. For every command that audits. */
 bool cli_audit_key_load(const struct config *cfg, const char *cmd);
 
+/* Flushes standard output: false when it could not take what the command printed (a full
+ * disk, a closed pipe), having said so on stderr as "<cmd>: could not write to standard
+ * output" and, with fmt, "; " and what that means for the operator. For every command whose
+ * output matters (a secret, a key's number, the audit chain's head): such a run fails. */
+bool cli_stdout_flushed(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 #endif

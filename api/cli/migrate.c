@@ -49,7 +49,10 @@ reseal_audit_chain(PGconn *c, void *ctx)
     }
     printf("audit: re-sealed %lld events under the audit key; keep the new head: %lld:%s\n",
            r.events, r.events, r.head);
-    return true;
+    /* a head nobody could read is a chain nobody can check against: the hook fails, and
+     * with it the migration (rolled back, to run again) */
+    return cli_stdout_flushed("migrate", "the audit chain's new head is lost: the migration "
+                                         "is rolled back, run it again");
 }
 
 int
@@ -81,6 +84,9 @@ cli_migrate(const struct config *cfg)
     }
     struct migrate_hook hook = {AUDIT_KEYED_VERSION, reseal_audit_chain, (void *)cfg};
     if (db_migrate_apply(c, &set, &hook, stdout) < 0)
+        goto cleanup;
+    /* the migrations are committed; only their report is lost */
+    if (!cli_stdout_flushed("migrate", "the migrations are applied, their report is lost"))
         goto cleanup;
     rc = 0;
 cleanup:

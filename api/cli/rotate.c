@@ -158,7 +158,10 @@ cli_rotate_data_key(const struct config *cfg)
         return 1;
     }
     printf("rotate: added data key %d to %s/data-keys\n", key_id, cfg->secrets_dir);
-    fflush(stdout);
+    /* the key is in the file whatever stdout does: the rows are re-encrypted all the same,
+     * and the run fails at its end so that nobody takes it for a quiet success */
+    bool told =
+        cli_stdout_flushed("rotate", "data key %d was added; re-encrypting under it", key_id);
     /* running servers look at data-keys every SECRETS_WATCH_INTERVAL_S */
     sleep(3 * SECRETS_WATCH_INTERVAL_S);
     int rc = 1;
@@ -167,5 +170,7 @@ cli_rotate_data_key(const struct config *cfg)
         secrets_wipe(&s);
     }
     PQfinish(c);
+    if (!cli_stdout_flushed("rotate", "the report of the re-encryption is lost") || !told)
+        rc = 1;
     return rc;
 }

@@ -28,10 +28,8 @@ cli_secrets_init(const struct config *cfg)
     else
         printf("secrets: all present in %s\n", cfg->secrets_dir);
     /* A key lost to a closed or full stdout is still in the file, but say so. */
-    if (fflush(stdout) != 0) {
-        fprintf(stderr, "secrets: could not write to standard output\n");
+    if (!cli_stdout_flushed("secrets", NULL))
         goto cleanup;
-    }
     rc = 0;
 cleanup:
     if (operator_key != NULL) {

@@ -3,27 +3,30 @@
 #include "crypto/cursor.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <string.h>
 
+#include "crypto/keyed_hash.h"
 #include "crypto/random.h"
 
 #define TAG_LEN 16
 
+/* An empty scope adds nothing: a list without filters keeps the cursors it made before
+ * scopes existed. */
 static bool
-tag_of(const uint8_t key[32], const uint8_t *msg, size_t n, uint8_t tag[32])
+tag_of(const uint8_t key[32], const uint8_t *msg, size_t n, const char *scope,
+       uint8_t tag[KEYED_HASH_LEN])
 {
-    unsigned int len = 0;
+    const struct hmac_part parts[] = {{msg, n}, {"", 1}, {scope, strlen(scope)}};
 
-    return HMAC(EVP_sha256(), key, 32, msg, n, tag, &len) != NULL && len == 32;
+    return hmac_sha256(key, parts, scope[0] != '\0' ? 3 : 1, tag);
 }
 
 bool
-cursor_encode(const uint8_t key[32], const char *kind, const char *position, char *out)
+cursor_encode(const uint8_t key[32], const char *kind, const char *scope, const char *position,
+              char *out)
 {
     uint8_t msg[CURSOR_POSITION_MAX + 64 + TAG_LEN];
-    uint8_t tag[32];
+    uint8_t tag[KEYED_HASH_LEN];
     size_t kl = strlen(kind);
     size_t pl = strlen(position);
 
@@ -33,7 +36,7 @@ cursor_encode(const uint8_t key[32], const char *kind, const char *position, cha
     msg[kl] = ':';
     memcpy(msg + kl + 1, position, pl);
     size_t n = kl + 1 + pl;
-    if (!tag_of(key, msg, n, tag))
+    if (!tag_of(key, msg, n, scope, tag))
         return false;
     memcpy(msg + n, tag, TAG_LEN);
     if (base64url_len(n + TAG_LEN) >= CURSOR_TEXT_MAX)
@@ -43,10 +46,11 @@ cursor_encode(const uint8_t key[32], const char *kind, const char *position, cha
 }
 
 bool
-cursor_decode(const uint8_t key[32], const char *kind, const char *text, char *position_out)
+cursor_decode(const uint8_t key[32], const char *kind, const char *scope, const char *text,
+              char *position_out)
 {
     uint8_t msg[CURSOR_POSITION_MAX + 64 + TAG_LEN];
-    uint8_t tag[32];
+    uint8_t tag[KEYED_HASH_LEN];
     size_t n = 0;
     size_t kl = strlen(kind);
 
@@ -55,7 +59,7 @@ cursor_decode(const uint8_t key[32], const char *kind, const char *text, char *p
     if (n < kl + 1 + TAG_LEN)
         return false;
     size_t body = n - TAG_LEN;
-    if (!tag_of(key, msg, body, tag) || CRYPTO_memcmp(tag, msg + body, TAG_LEN) != 0)
+    if (!tag_of(key, msg, body, scope, tag) || CRYPTO_memcmp(tag, msg + body, TAG_LEN) != 0)
         return false;
     if (memcmp(msg, kind, kl) != 0 || msg[kl] != ':')
         return false;

@@ -141,8 +141,8 @@ rfc3339_parse(const char *s, time_t *out)
     memcpy(date, s, 10);
     date[10] = '\0';
     if (!civil_date_parse(date, &d) || !digits(s + 11, 2, &hh) || s[13] != ':' ||
-        !digits(s + 14, 2, &mm) || s[16] != ':' || !digits(s + 17, 2, &ss) || hh > 23 ||
-        mm > 59 || ss > 60)
+        !digits(s + 14, 2, &mm) || s[16] != ':' || !digits(s + 17, 2, &ss) || hh > 23 || mm > 59 ||
+        ss > 59)
         return false;
     const char *p = s + 19;
     size_t fraction_digits = 0;
@@ -179,5 +179,17 @@ rfc3339_parse(const char *s, time_t *out)
     if (t < civil_days(&first) * 86400L || t >= end || (t == end - 1 && fraction_digits > 6))
         return false;
     *out = (time_t)t;
+    return true;
+}
+
+bool
+instant_parse(const char *s, time_t *out, bool *is_date)
+{
+    struct civil_date d;
+
+    *is_date = civil_date_parse(s, &d);
+    if (!*is_date)
+        return rfc3339_parse(s, out);
+    *out = (time_t)(civil_days(&d) * 86400L);
     return true;
 }

@@ -28,9 +28,15 @@ int civil_date_compare(const struct civil_date *a, const struct civil_date *b);
 struct civil_date civil_date_of(time_t t);
 
 /* Parses an RFC 3339 date-time ("2026-03-01T10:15:30Z", fraction and ±hh:mm offset
- * allowed) into seconds since the epoch; false too for an instant outside the years
- * 0001–9999 in UTC (an answer could not write it back as RFC 3339). */
+ * allowed) into seconds since the epoch; false for a field out of its range (month 13, day
+ * 30 of February, hour 24, minute or second 60: a leap second too, which the database would
+ * move to the next minute unasked), and for an instant outside the years 0001–9999 in UTC
+ * (an answer could not write it back as RFC 3339). */
 bool rfc3339_parse(const char *s, time_t *out);
+
+/* An instant as a filter gives it: an RFC 3339 date-time (rfc3339_parse), or a plain date
+ * "YYYY-MM-DD" (what people type), read as midnight UTC of that day; *is_date says which. */
+bool instant_parse(const char *s, time_t *out, bool *is_date);
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
 long civil_days(const struct civil_date *d);

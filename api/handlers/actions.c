@@ -169,6 +169,9 @@ handle_actions_get(struct request *rq)
     return reply_action(200, &d);
 }
 
+/* The list's filters: its cursor is valid only with the values it was made with. */
+static const char *const list_filters[] = {"incident", "status", NULL};
+
 static bool
 read_filters(struct request *rq, const char **incident, const char **status, struct reply *deny)
 {
@@ -196,10 +199,11 @@ handle_actions_list(struct request *rq)
     int limit, n = 0;
     bool more = false;
 
-    /* the cursor is tied to the caller: it cannot walk another association's list */
+    /* the cursor is tied to the caller and to the filters: it cannot walk another
+     * association's list, nor this one filtered otherwise */
     const char *kind = arena_printf(rq->arena, LIST_KIND ":%s",
                                     who.association_id != NULL ? who.association_id : "");
-    if (!guard_page(rq, kind, &limit, &after, &deny) ||
+    if (!guard_page(rq, kind, list_filters, &limit, &after, &deny) ||
         !read_filters(rq, &incident, &status, &deny))
         return deny;
     struct action *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
@@ -207,7 +211,7 @@ handle_actions_list(struct request *rq)
                                          rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    const char *next = more ? guard_next_cursor(rq, kind, rows[n - 1].id) : NULL;
+    const char *next = more ? guard_next_cursor(rq, kind, list_filters, rows[n - 1].id) : NULL;
     return reply_rows(rows, n, sizeof *rows, action_item, next);
 }
 

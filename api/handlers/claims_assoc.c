@@ -26,15 +26,16 @@
 
 #define LIST_KIND "incident-claims"
 
-/* ?status=&category=&country=&since= */
+/* ?status=&category=&country=&since=: the cursor is valid only with the values it was made
+ * with */
+static const char *const list_filters[] = {"status", "category", "country", "since", NULL};
+
 static bool
 read_filter(struct request *rq, struct claim_list_filter *f, struct reply *deny)
 {
     const char *status = request_query(rq, "status");
     const char *category = request_query(rq, "category");
     const char *country = request_query(rq, "country");
-    const char *since = request_query(rq, "since");
-    time_t t;
 
     memset(f, 0, sizeof *f);
     f->category = -1;
@@ -56,12 +57,7 @@ read_filter(struct request *rq, struct claim_list_filter *f, struct reply *deny)
         return false;
     }
     f->country = country != NULL ? arena_strdup(rq->arena, upper) : NULL;
-    if (since != NULL && !rfc3339_parse(since, &t)) {
-        *deny = guard_bad_parameter("since", "since must be an RFC 3339 date-time");
-        return false;
-    }
-    f->since = since;
-    return true;
+    return guard_query_instant(rq, "since", &f->since, deny);
 }
 
 /* A claim of the list as the association sees it: the claim view plus duplicate_attempts. */
@@ -95,12 +91,13 @@ handle_claims_list_mandated(struct request *rq)
     int limit, n = 0;
     bool more = false;
 
-    /* the cursor is tied to the caller (its kind) and to this incident (its position starts
-     * with the slug): it cannot walk another association's list nor another incident's */
+    /* the cursor is tied to the caller (its kind), to this incident (its position starts
+     * with the slug) and to the filters: it cannot walk another association's list, another
+     * incident's, nor this one filtered otherwise */
     const char *slug = request_param(rq, 0);
     const char *kind = arena_printf(rq->arena, LIST_KIND ":%s",
                                     who.association_id != NULL ? who.association_id : "");
-    if (!guard_page(rq, kind, &limit, &after, &deny) || !read_filter(rq, &f, &deny))
+    if (!guard_page(rq, kind, list_filters, &limit, &after, &deny) || !read_filter(rq, &f, &deny))
         return deny;
     if (after != NULL) {
         size_t sl = strlen(slug);
@@ -128,7 +125,7 @@ handle_claims_list_mandated(struct request *rq)
         jb_append(&b, data, item);
     }
     const char *next =
-        more ? guard_next_cursor(rq, kind,
+        more ? guard_next_cursor(rq, kind, list_filters,
                                  arena_printf(rq->arena, "%s|%s|%lld", slug, rows[n - 1].created_at,
                                               (long long)rows[n - 1].id))
              : NULL;

@@ -227,7 +227,7 @@ handle_presets(struct request *rq)
     int limit;
     const char *after;
 
-    if (!guard_page(rq, PRESETS_LIST_KIND, &limit, &after, &deny))
+    if (!guard_page(rq, PRESETS_LIST_KIND, NULL, &limit, &after, &deny))
         return deny;
     size_t i = 0;
     while (after && i < n_presets && strcmp(presets[i].id, after) <= 0)
@@ -237,7 +237,7 @@ handle_presets(struct request *rq)
     for (int n = 0; i < n_presets && n < limit; i++, n++)
         jb_append(&b, data, preset_json(&presets[i]));
     const char *next =
-        i < n_presets ? guard_next_cursor(rq, PRESETS_LIST_KIND, presets[i - 1].id) : NULL;
+        i < n_presets ? guard_next_cursor(rq, PRESETS_LIST_KIND, NULL, presets[i - 1].id) : NULL;
     return reply_page(&b, data, next);
 }
 

@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/errors.h"
 #include "crypto/cursor.h"
+#include "domain/dates.h"
 #include "domain/uuid.h"
 #include "service/actions.h"
 #include "service/api_keys.h"
@@ -207,9 +208,25 @@ guard_bad_parameter(const char *name, const char *message)
     return problem_reply_errors("invalid-parameter", message, &e);
 }
 
+/* The values of the list's filters as this request gives them, as the cursor's scope: each
+ * "<length>:<value>;" or "-;" when absent, in the order of filters (lengths keep the split
+ * unambiguous whatever a value holds). The raw values: "fr" then "FR" is another list too. */
+static const char *
+filter_scope(struct request *rq, const char *const filters[])
+{
+    const char *scope = "";
+
+    for (size_t i = 0; filters != NULL && filters[i] != NULL; i++) {
+        const char *v = request_query(rq, filters[i]);
+        scope = v != NULL ? arena_printf(rq->arena, "%s%zu:%s;", scope, strlen(v), v)
+                          : arena_printf(rq->arena, "%s-;", scope);
+    }
+    return scope;
+}
+
 bool
-guard_page(struct request *rq, const char *kind, int *limit_out, const char **position_out,
-           struct reply *deny)
+guard_page(struct request *rq, const char *kind, const char *const filters[], int *limit_out,
+           const char **position_out, struct reply *deny)
 {
     const struct app *app = rq->app;
     const char *limit = request_query(rq, "limit");
@@ -217,6 +234,19 @@ guard_page(struct request *rq, const char *kind, int *limit_out, const char **po
 
     *limit_out = 100;
     *position_out = NULL;
+    /* two values of one parameter: which one a proxy, a cache or a log reads is anyone's
+     * guess, so neither is picked (request_query would take the first silently) */
+    const char *repeated = request_query_count(rq, "limit") > 1    ? "limit"
+                           : request_query_count(rq, "cursor") > 1 ? "cursor"
+                                                                   : NULL;
+    for (size_t i = 0; repeated == NULL && filters != NULL && filters[i] != NULL; i++)
+        if (request_query_count(rq, filters[i]) > 1)
+            repeated = filters[i];
+    if (repeated != NULL) {
+        *deny = guard_bad_parameter(
+            repeated, arena_printf(rq->arena, "%s is given more than once", repeated));
+        return false;
+    }
     if (limit != NULL) {
         char *end = NULL;
         /* digits only: strtol alone also takes a sign and leading spaces ("+5", "%205") */
@@ -230,7 +260,8 @@ guard_page(struct request *rq, const char *kind, int *limit_out, const char **po
     }
     if (cursor != NULL) {
         char *pos = arena_alloc(rq->arena, CURSOR_POSITION_MAX + 1);
-        if (!cursor_decode(app_secrets(app)->hmac_key, kind, cursor, pos)) {
+        if (!cursor_decode(app_secrets(app)->hmac_key, kind, filter_scope(rq, filters), cursor,
+                           pos)) {
             *deny = problem_reply("invalid-cursor", "the cursor was not issued for this list");
             return false;
         }
@@ -240,12 +271,35 @@ guard_page(struct request *rq, const char *kind, int *limit_out, const char **po
 }
 
 const char *
-guard_next_cursor(struct request *rq, const char *kind, const char *position)
+guard_next_cursor(struct request *rq, const char *kind, const char *const filters[],
+                  const char *position)
 {
     const struct app *app = rq->app;
     char *out = arena_alloc(rq->arena, CURSOR_TEXT_MAX);
 
-    if (!cursor_encode(app_secrets(app)->hmac_key, kind, position, out))
+    if (!cursor_encode(app_secrets(app)->hmac_key, kind, filter_scope(rq, filters), position, out))
         return NULL;
     return out;
+}
+
+bool
+guard_query_instant(struct request *rq, const char *name, const char **out, struct reply *deny)
+{
+    const char *v = request_query(rq, name);
+    bool is_date;
+    time_t t;
+
+    *out = NULL;
+    if (v == NULL)
+        return true;
+    if (!instant_parse(v, &t, &is_date)) {
+        *deny = guard_bad_parameter(
+            name, arena_printf(rq->arena,
+                               "%s must be a date (2026-12-01, midnight UTC) or an RFC 3339 "
+                               "date-time (2026-12-01T09:30:00Z)",
+                               name));
+        return false;
+    }
+    *out = is_date ? arena_printf(rq->arena, "%sT00:00:00Z", v) : v;
+    return true;
 }

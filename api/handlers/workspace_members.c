@@ -58,19 +58,12 @@ query_enum(struct request *rq, const char *name, const char *const allowed[], co
     return true;
 }
 
-static bool
-query_time(struct request *rq, const char *name, const char **out, struct reply *deny)
-{
-    time_t t;
-
-    *out = request_query(rq, name);
-    if (*out != NULL && !rfc3339_parse(*out, &t)) {
-        *deny = guard_bad_parameter(name, arena_printf(rq->arena,
-                                                       "%s must be an RFC 3339 date-time", name));
-        return false;
-    }
-    return true;
-}
+/* The filters query_filter reads, and the order: a page's cursor is valid only with the
+ * values it was made with, and none may be given twice (handlers/guard.h guard_page). */
+static const char *const list_filters[] = {
+    "email_confirmed",    "risk",          "eligibility", "status",
+    "payment_preference", "mandated_from", "mandated_to", "country",
+    "reference",          "sort",          "order",       NULL};
 
 /* ?status=&country=&payment_preference=&mandated_from=&mandated_to=&reference= */
 static bool
@@ -92,8 +85,8 @@ query_filter(struct request *rq, struct ws_filter *f, struct reply *deny)
         return false;
     if (!query_enum(rq, "status", member_statuses, &f->status, deny) ||
         !query_enum(rq, "payment_preference", payment_preferences, &f->payment, deny) ||
-        !query_time(rq, "mandated_from", &f->mandated_from, deny) ||
-        !query_time(rq, "mandated_to", &f->mandated_to, deny))
+        !guard_query_instant(rq, "mandated_from", &f->mandated_from, deny) ||
+        !guard_query_instant(rq, "mandated_to", &f->mandated_to, deny))
         return false;
     if (country != NULL && !country_normalize(country, upper)) {
         *deny = guard_bad_parameter("country", "country must be an ISO 3166-1 alpha-2 code");
@@ -158,10 +151,11 @@ members_query(struct request *rq, const char *action_id, struct ws_filter *f,
     q->sort = sort != NULL && strcmp(sort, "mandated_at") == 0 ? WS_SORT_MANDATED
                                                                : WS_SORT_REFERENCE;
     q->desc = order != NULL && strcmp(order, "desc") == 0;
-    /* the cursor is tied to this action and this order: it cannot walk another */
+    /* the cursor is tied to this action, this order and these filters: it cannot walk
+     * another */
     *kind = arena_printf(rq->arena, "members:%s:%s:%s", action_id,
                          q->sort == WS_SORT_MANDATED ? "m" : "r", q->desc ? "d" : "a");
-    if (!guard_page(rq, *kind, &limit, &after, deny))
+    if (!guard_page(rq, *kind, list_filters, &limit, &after, deny))
         return false;
     q->limit = limit;
     if (after != NULL && q->sort == WS_SORT_MANDATED) {
@@ -214,7 +208,7 @@ handle_ws_members_list(struct request *rq)
     if (more) {
         const struct ws_member_row *last = &rows[n - 1];
         next = guard_next_cursor(
-            rq, kind,
+            rq, kind, list_filters,
             q.sort == WS_SORT_MANDATED
                 ? arena_printf(rq->arena, "%s|%s", last->mandated_at, last->reference)
                 : last->reference);

@@ -97,9 +97,13 @@ text_of(const struct json_fields *jf, const char *key, bool required, size_t max
         return NULL;
     const char *s = json_string_value(v);
     size_t len = text_trim(&s, json_string_length(v), " \t\n\r"); /* JSON's white space */
+    /* a blank string counts as missing (docs/api.md §5.4) where the member is required; where
+     * it is optional, it is no value of it (the schema's minLength, a pattern), and the
+     * client is told how to say "none" */
     if (len == 0) {
         add(jf, key, required ? "required" : "too-short",
-            required ? "this member is required" : "must not be blank");
+            required ? "this member is required"
+                     : "is empty: omit the member, or send null, for none");
         return NULL;
     }
     char *copy = arena_strndup(jf->arena, s, len);

@@ -29,8 +29,10 @@ void jf_refuse_unknown(const struct json_fields *jf, const char *const allowed[]
 const char *jf_path(const struct json_fields *jf, const char *key, char *buf, size_t n);
 
 /* A string trimmed of surrounding white space, 1..max_chars code points (a blank string
- * counts as missing), without control characters. Returns NULL when absent or invalid (with
- * `required` appended when absent and required). */
+ * counts as missing where the member is required, `required`; where it is optional it is
+ * refused, `too-short` saying to omit it or send null), without control characters.
+ * Returns NULL when absent or invalid (with `required` appended when absent and
+ * required). */
 const char *jf_text(const struct json_fields *jf, const char *key, bool required,
                     size_t max_chars);
 

@@ -45,6 +45,32 @@ request_query(const struct request *rq, const char *name)
     return NULL;
 }
 
+struct query_count {
+    const char *name;
+    int n;
+};
+
+static enum MHD_Result
+count_name(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    struct query_count *q = cls;
+
+    (void)kind;
+    (void)value;
+    if (key != NULL && strcmp(key, q->name) == 0)
+        q->n++;
+    return MHD_YES;
+}
+
+int
+request_query_count(const struct request *rq, const char *name)
+{
+    struct query_count q = {name, 0};
+
+    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, count_name, &q);
+    return q.n;
+}
+
 const char *
 request_param(const struct request *rq, int n)
 {

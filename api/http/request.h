@@ -93,6 +93,10 @@ bool request_override_header(struct request *rq, const char *name, const char *v
 /* Value of a query argument, or NULL (absent). An argument given without "=" is "". */
 const char *request_query(const struct request *rq, const char *name);
 
+/* How many times the query gives the argument name (0: absent). request_query reads the
+ * first only: a reader that must not pick one of two values silently asks this first. */
+int request_query_count(const struct request *rq, const char *name);
+
 /* The n-th path parameter of the matched route template. */
 const char *request_param(const struct request *rq, int n);
 

@@ -24,10 +24,10 @@ check_as_text(const char *text)
     char position[CURSOR_POSITION_MAX + 1];
     char again[CURSOR_TEXT_MAX];
 
-    if (!cursor_decode(key, "members", text, position))
+    if (!cursor_decode(key, "members", "", text, position))
         return;
     FUZZ_CHECK(strlen(position) <= CURSOR_POSITION_MAX);
-    FUZZ_CHECK(cursor_encode(key, "members", position, again));
+    FUZZ_CHECK(cursor_encode(key, "members", "", position, again));
     FUZZ_CHECK(strcmp(again, text) == 0);
 }
 
@@ -40,26 +40,27 @@ check_as_position(const char *position, size_t size)
     char back[CURSOR_POSITION_MAX + 1];
     size_t pl = strlen(position);
 
-    if (!cursor_encode(key, "members", position, text)) {
+    if (!cursor_encode(key, "members", "", position, text)) {
         FUZZ_CHECK(pl > CURSOR_POSITION_MAX);
         return;
     }
     FUZZ_CHECK(pl <= CURSOR_POSITION_MAX);
     size_t tl = strlen(text);
     FUZZ_CHECK(tl > 0 && tl < CURSOR_TEXT_MAX && strspn(text, alphabet) == tl);
-    FUZZ_CHECK(cursor_decode(key, "members", text, back) && strcmp(back, position) == 0);
-    FUZZ_CHECK(!cursor_decode(key, "audit", text, back));
-    FUZZ_CHECK(!cursor_decode(other_key, "members", text, back));
+    FUZZ_CHECK(cursor_decode(key, "members", "", text, back) && strcmp(back, position) == 0);
+    FUZZ_CHECK(!cursor_decode(key, "audit", "", text, back));
+    FUZZ_CHECK(!cursor_decode(other_key, "members", "", text, back));
+    FUZZ_CHECK(!cursor_decode(key, "members", "status=verified", text, back));
     /* one character changed, where and to what the input says */
     size_t at = size % tl;
     char was = text[at];
     text[at] = alphabet[((size_t)(strchr(alphabet, was) - alphabet) + 1 + size % 63) % 64];
     FUZZ_CHECK(text[at] != was);
-    FUZZ_CHECK(!cursor_decode(key, "members", text, back));
+    FUZZ_CHECK(!cursor_decode(key, "members", "", text, back));
     text[at] = was;
     /* and cut short */
     text[tl - 1] = '\0';
-    FUZZ_CHECK(!cursor_decode(key, "members", text, back));
+    FUZZ_CHECK(!cursor_decode(key, "members", "", text, back));
 }
 
 int

@@ -406,6 +406,22 @@ class ResealTest(unittest.TestCase):
         run = sql_on(self.url, "DELETE FROM audit_events WHERE seq = 7", check=False)
         self.assertIn(REFUSED, run.stderr)
 
+    def test_a_head_stdout_cannot_take_rolls_the_reseal_back(self):
+        """The new head is printed once, to be kept: a stdout that cannot take it (a full
+        disk, here /dev/full) fails the run and rolls 0009 back, so that it can run again."""
+        env = dict(os.environ, DATABASE_URL=self.url, RECOURS_SECRETS_DIR=self.secrets)
+        with open("/dev/full", "w") as full:
+            run = subprocess.run([harness.recours_bin(), "migrate", "--migrations-dir",
+                                  harness.migrations_dir()], env=env, stdout=full,
+                                 stderr=subprocess.PIPE, text=True,
+                                 timeout=harness.RUN_TIMEOUT_S)
+        self.assertEqual(run.returncode, 1, run.stderr)
+        self.assertIn("migrate: could not write to standard output; the audit chain's new head"
+                      " is lost", run.stderr)
+        self.assertEqual(self.applied(), list(range(1, 9)), "0009 is rolled back")
+        again = self.migrate(harness.migrations_dir(), check=True)
+        self.assertIn("re-sealed 7 events under the audit key", again.stdout)
+
     def test_a_broken_old_chain_is_not_sealed(self):
         sql_on(self.url, "UPDATE audit_events SET actor = 'operator-x' WHERE seq = 4")
         run = self.migrate(harness.migrations_dir())

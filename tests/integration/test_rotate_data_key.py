@@ -102,6 +102,21 @@ class RotateDataKeyTest(unittest.TestCase):
         with open(os.path.join(self.server.secrets_dir, "data-keys")) as f:
             self.assertEqual([line.split()[0] for line in f if line.strip()], ["1", "2"])
 
+    def test_a_full_stdout_fails_the_run_and_names_the_key(self):
+        """The progress line says which key was added: a stdout that cannot take it (a full
+        disk, here /dev/full) fails the run, says so with the key's number, and the rows are
+        re-encrypted all the same (the key is in the file whatever stdout does)."""
+        with harness.Client(self.server) as c:
+            self.submit_some(2, c)
+        with open("/dev/full", "w") as full:
+            run = subprocess.run([harness.recours_bin(), "rotate-data-key", "--secrets-dir",
+                                  self.server.secrets_dir, "--database-url", self.url],
+                                 stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+        self.assertEqual(run.returncode, 1, run.stderr)
+        self.assertIn("rotate: could not write to standard output", run.stderr)
+        self.assertIn("data key 2 was added", run.stderr)
+        self.assertEqual(self.key_ids("claims"), {2})
+
 
 if __name__ == "__main__":
     harness.main()

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* domain/dates: rfc3339_parse takes the forms RFC 3339 allows and refuses an instant an answer
- * could not write back with a four-digit year (docs/api.md §8): a leap second, an offset or a
- * fraction PostgreSQL rounds up at the end of 9999, an offset before year 1. */
+ * could not write back with a four-digit year (docs/api.md §8): an offset or a fraction
+ * PostgreSQL rounds up at the end of 9999, an offset before year 1; and a field out of its
+ * range, a leap second included. instant_parse takes a plain date as well (midnight UTC). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,7 +23,6 @@ test_forms_taken(void **state)
     assert_int_equal(t, 0);
     assert_true(rfc3339_parse("1970-01-01t01:00:00+01:00", &t));
     assert_int_equal(t, 0);
-    assert_true(rfc3339_parse("2026-06-30T23:59:60Z", &t)); /* a leap second: the next one */
     assert_true(rfc3339_parse("2026-03-01T10:15:30.123456789Z", &t));
     assert_true(rfc3339_parse("0001-01-01T00:00:00Z", &t));
     assert_true(rfc3339_parse("9999-12-31T23:59:59Z", &t));
@@ -83,6 +83,40 @@ test_typed_dates(void **state)
     }
 }
 
+static void
+test_fields_out_of_range_refused(void **state)
+{
+    time_t t;
+
+    (void)state;
+    assert_false(rfc3339_parse("2026-06-30T23:59:60Z", &t)); /* a leap second */
+    assert_false(rfc3339_parse("2026-13-01T00:00:00Z", &t));
+    assert_false(rfc3339_parse("2026-02-30T00:00:00Z", &t));
+    assert_false(rfc3339_parse("2026-01-01T23:60:00Z", &t));
+    assert_false(rfc3339_parse("2026-01-01T00:00:00+24:00", &t));
+    assert_false(rfc3339_parse("2026-01-01T00:00:00+01:60", &t));
+}
+
+static void
+test_instant_takes_a_plain_date_as_midnight_utc(void **state)
+{
+    time_t t, u;
+    bool is_date;
+
+    (void)state;
+    assert_true(instant_parse("2026-12-01", &t, &is_date));
+    assert_true(is_date);
+    assert_true(rfc3339_parse("2026-12-01T00:00:00Z", &u));
+    assert_int_equal(t, u);
+    assert_true(instant_parse("2026-12-01T01:00:00+01:00", &t, &is_date));
+    assert_false(is_date);
+    assert_int_equal(t, u);
+    assert_false(instant_parse("2026-02-30", &t, &is_date));
+    assert_false(instant_parse("2026-12-1", &t, &is_date));
+    assert_false(instant_parse("2026-12-01T00:00", &t, &is_date));
+    assert_false(instant_parse("", &t, &is_date));
+}
+
 int
 main(void)
 {
@@ -90,6 +124,8 @@ main(void)
         cmocka_unit_test(test_forms_taken),
         cmocka_unit_test(test_years_outside_1_to_9999_refused),
         cmocka_unit_test(test_typed_dates),
+        cmocka_unit_test(test_fields_out_of_range_refused),
+        cmocka_unit_test(test_instant_takes_a_plain_date_as_midnight_utc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The JSON API's list parameters, date filters, date-times and blank optional strings, through
+HTTP (docs/api.md §5, §7, §8).
+
+- A cursor is tied to the filters its list was made with: used with another value of a
+  filter (or one added or dropped) it answers 400 invalid-cursor instead of walking the
+  other list from the first one's position; `limit` may change between pages.
+- A date filter (`since`, `mandated_from`, `mandated_to`) takes a plain date as midnight UTC
+  of that day as well as an RFC 3339 date-time; an impossible one is 400 naming it.
+- A date-time input refuses a leap second and any field out of range, through the same
+  parser; an offset is taken and answered in UTC.
+- A blank optional string is refused (`too-short`) with a message saying how to say none
+  (omit it or send null); a blank required one is `required`.
+One server for the file; it makes its own incident, association, actions and claims.
+"""
+
+import datetime
+import unittest
+import urllib.parse
+
+import assoc_fixtures as af
+import claims_fixtures as cf
+import harness
+
+
+def utc_today():
+    return datetime.datetime.now(datetime.timezone.utc).date()
+
+
+class ListParametersTest(unittest.TestCase):
+    server = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cf.start_server()
+        cls.c = harness.Client(cls.server)
+        cls.slug = cf.make_incident(cls.server)
+        cls.other_slug = cf.make_incident(cls.server)
+        cls.A = af.approved_association(cls.server, client=cls.c)
+        af.approved_association(cls.server, client=cls.c)  # the public list has two pages
+        cls.action = af.open_action(cls.A, cls.slug, client=cls.c)
+        cls.other_action = af.open_action(cls.A, cls.other_slug, client=cls.c)
+        cls.claims = [af.mandated_claim(cls.server, cls.slug, cls.action, client=cls.c)
+                      for _ in range(3)]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.c.close()
+        cls.server.close()
+
+    def get(self, path):
+        return self.A.request("GET", path, client=self.c)
+
+    def page(self, path):
+        r = self.get(path)
+        self.assertEqual(r.status, 200, repr(r))
+        return r.json()
+
+    def assert_bad(self, path, field):
+        doc = harness.assert_problem(self, self.get(path), 400, "invalid-parameter")
+        self.assertEqual([e["field"] for e in doc.get("errors", [])], [field], doc)
+        return doc
+
+    # -- cursors and filters ------------------------------------------------------------
+
+    def assert_cursor_tied(self, base, made_with, same, others):
+        """A cursor of base + made_with (limit=1) is taken with same (another limit) and
+        refused with each of others."""
+        first = self.page(f"{base}?limit=1{made_with}")
+        self.assertIsNotNone(first["next"], f"{base}{made_with}: one page only")
+        cursor = urllib.parse.quote(first["next"])
+        nxt = self.page(f"{base}?limit=5{same}&cursor={cursor}")
+        self.assertNotIn(first["data"][0], nxt["data"])
+        for query in others:
+            with self.subTest(list=base, made_with=made_with, used_with=query):
+                r = self.get(f"{base}?limit=1{query}&cursor={cursor}")
+                harness.assert_problem(self, r, 400, "invalid-cursor")
+
+    def test_a_claims_cursor_is_tied_to_its_filters(self):
+        base = f"/v1/incidents/{self.slug}/claims"
+        self.assert_cursor_tied(base, "&status=received", "&status=received",
+                                ["&status=verified", "&status=rejected", "",
+                                 "&status=received&country=FR",
+                                 "&status=received&category=email",
+                                 "&status=received&since=2000-01-01"])
+        self.assert_cursor_tied(base, "", "", ["&country=FR", "&since=2000-01-01T00:00:00Z"])
+
+    def test_an_actions_cursor_is_tied_to_its_filters(self):
+        self.assert_cursor_tied("/v1/actions", "&status=open", "&status=open",
+                                ["&status=filed", "", f"&status=open&incident={self.slug}"])
+        self.assert_cursor_tied("/v1/actions", "", "", ["&status=open"])
+
+    def test_a_members_cursor_is_tied_to_its_filters(self):
+        base = f"/v1/actions/{self.action['id']}/members"
+        self.assert_cursor_tied(base, "&country=FR", "&country=FR",
+                                ["", "&country=BE", "&country=FR&status=received",
+                                 "&country=FR&mandated_from=2000-01-01",
+                                 "&country=FR&email_confirmed=false"])
+
+    def lists(self):
+        """Every list route (docs/api.md §7) with a filter it takes, when it takes one."""
+        action = self.action["id"]
+        return [("/v1/incidents", None), ("/v1/associations", None),
+                ("/v1/schemes/presets", None), ("/v1/actions", "status=open"),
+                (f"/v1/incidents/{self.slug}/claims", "status=received"),
+                (f"/v1/actions/{action}/members", "country=FR"),
+                (f"/v1/actions/{action}/notices", None)]
+
+    def test_every_list_refuses_bad_limits_cursors_and_repeats(self):
+        foreign = self.page("/v1/associations?limit=1")["next"]
+        self.assertIsNotNone(foreign)
+        for path, a_filter in self.lists():
+            own = self.page(f"{path}?limit=1")["next"]
+            if path == "/v1/associations":
+                foreign = self.page("/v1/incidents?limit=1")["next"]
+            cases = [("limit=0", "invalid-parameter", "limit"),
+                     ("limit=1001", "invalid-parameter", "limit"),
+                     ("limit=abc", "invalid-parameter", "limit"),
+                     ("limit=", "invalid-parameter", "limit"),
+                     ("limit=1&limit=abc", "invalid-parameter", "limit"),
+                     ("limit=5&limit=5", "invalid-parameter", "limit"),
+                     ("cursor=", "invalid-cursor", None),
+                     ("cursor=" + urllib.parse.quote(foreign), "invalid-cursor", None)]
+            if own is not None:
+                cases.append(("cursor=" + urllib.parse.quote(own) + "&cursor=x",
+                              "invalid-parameter", "cursor"))
+            if a_filter is not None:
+                name = a_filter.split("=")[0]
+                cases.append((f"{a_filter}&{a_filter}", "invalid-parameter", name))
+            for query, problem, field in cases:
+                with self.subTest(path=path, query=query[:40]):
+                    doc = harness.assert_problem(self, self.get(f"{path}?{query}"), 400, problem)
+                    if field is not None:
+                        self.assertEqual([e["field"] for e in doc["errors"]], [field], doc)
+
+    # -- date filters ---------------------------------------------------------------------
+
+    def refs(self, path):
+        return sorted(i["reference"] for i in self.page(path)["data"])
+
+    def test_a_plain_date_is_midnight_utc(self):
+        mine = sorted(c["reference"] for c in self.claims)
+        today = utc_today()
+        tomorrow = today + datetime.timedelta(days=1)
+        claims = f"/v1/incidents/{self.slug}/claims"
+        self.assertEqual(self.refs(f"{claims}?since={today}"), mine)
+        self.assertEqual(self.refs(f"{claims}?since={today}T00:00:00Z"), mine)
+        self.assertEqual(self.refs(f"{claims}?since={tomorrow}"), [])
+        members = f"/v1/actions/{self.action['id']}/members"
+        self.assertEqual(self.refs(f"{members}?mandated_from={today}"), mine)
+        self.assertEqual(self.refs(f"{members}?mandated_to={today}"), [])
+        self.assertEqual(self.refs(f"{members}?mandated_to={tomorrow}"), mine)
+
+    def test_impossible_dates_are_refused_naming_the_parameter(self):
+        bad = ["2026-13-01", "2026-02-30", "2026-12-1", "2026-12-01T24:00:00Z",
+               "2026-06-30T23:59:60Z", "2026-12-01T10:60:00Z", "2026-12-01T10:00:00+01:60",
+               "yesterday", ""]
+        for value in bad:
+            q = urllib.parse.quote(value)
+            with self.subTest(value=value):
+                self.assert_bad(f"/v1/incidents/{self.slug}/claims?since={q}", "since")
+                for name in ("mandated_from", "mandated_to"):
+                    self.assert_bad(f"/v1/actions/{self.action['id']}/members?{name}={q}", name)
+
+    # -- date-time inputs -------------------------------------------------------------------
+
+    def test_a_deadline_refuses_a_leap_second_and_fields_out_of_range(self):
+        year = utc_today().year + 2
+        for value in (f"{year}-06-30T23:59:60Z", f"{year}-13-01T10:00:00Z",
+                      f"{year}-02-30T10:00:00Z", f"{year}-03-01T24:00:00Z",
+                      f"{year}-03-01T10:00:00+24:00"):
+            with self.subTest(value=value):
+                r = self.A.request("POST", "/v1/actions",
+                                   af.action_body(self.slug, opt_in_deadline=value),
+                                   client=self.c)
+                errors = cf.errors_of(self, r)
+                self.assertIn(("opt_in_deadline", "invalid-format"), errors, r.body)
+
+    def test_a_deadline_with_an_offset_is_answered_in_utc(self):
+        year = utc_today().year + 2
+        r = self.A.request("POST", "/v1/actions",
+                           af.action_body(self.slug,
+                                          opt_in_deadline=f"{year}-01-01T01:30:00+02:00"),
+                           client=self.c)
+        self.assertEqual(r.status, 201, repr(r))
+        answered = r.json()["opt_in_deadline"]
+        self.assertTrue(answered.endswith("Z"), answered)
+        self.assertEqual(datetime.datetime.fromisoformat(answered.replace("Z", "+00:00")),
+                         datetime.datetime(year - 1, 12, 31, 23, 30,
+                                           tzinfo=datetime.timezone.utc))
+
+    # -- blank optional strings ---------------------------------------------------------------
+
+    def assert_blank_refused(self, r, field):
+        doc = harness.assert_problem(self, r, 422, "validation-error")
+        errors = [e for e in doc["errors"] if e["field"] == field]
+        self.assertEqual([e["code"] for e in errors], ["too-short"], doc)
+        self.assertIn("omit the member, or send null", errors[0]["message"])
+
+    def test_a_blank_optional_string_is_refused_saying_how_to_say_none(self):
+        incident = {"slug": "it-" + cf.suffix(12), "controller": "ACME SA", "title": "T",
+                    "disclosed_on": "2026-02-10", "affected_count": 10,
+                    "data_categories": ["email"], "currency": "EUR"}
+        path = f"/v1/incidents/{self.other_slug}"
+        for blank in ("", "   "):
+            with self.subTest(blank=blank):
+                r = af.op(self.server, "POST", "/v1/incidents",
+                          dict(incident, authority_reference=blank), client=self.c)
+                self.assert_blank_refused(r, "authority_reference")
+                r = af.op(self.server, "PATCH", path, {"authority_reference": blank},
+                          client=self.c)
+                self.assert_blank_refused(r, "authority_reference")
+                r = af.op(self.server, "POST", f"/v1/associations/{self.A.id}/keys",
+                          {"label": blank}, client=self.c)
+                self.assert_blank_refused(r, "label")
+        # the ways to say none: null removes it, an absent member leaves none
+        r = af.op(self.server, "PATCH", path, {"authority_reference": None}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertIsNone(r.json()["authority_reference"])
+        r = af.op(self.server, "POST", "/v1/incidents", incident, client=self.c)
+        self.assertEqual(r.status, 201, repr(r))
+        self.assertIsNone(r.json()["authority_reference"])
+
+    def test_a_blank_required_string_is_required(self):
+        r = af.op(self.server, "POST", "/v1/incidents",
+                  {"slug": "it-" + cf.suffix(12), "controller": " ", "title": "T",
+                   "disclosed_on": "2026-02-10", "affected_count": 10,
+                   "data_categories": ["email"], "currency": "EUR"}, client=self.c)
+        self.assertIn(("controller", "required"), cf.errors_of(self, r))
+
+if __name__ == "__main__":
+    harness.main()
