@@ -212,8 +212,9 @@ question_open(struct strbuf *sb, const struct web_ctx *w, const struct claim_for
     strbuf_puts(sb, has_error(st, c) ? " has-error" : "");
     strbuf_puts(sb, "\" data-field=\"");
     html_attr(sb, c->name);
+    const struct control *named = control_of(c->name); /* the summary's name, as the server's */
     strbuf_puts(sb, "\" data-label-key=\"");
-    html_attr(sb, c->label_key);
+    html_attr(sb, named != NULL ? named->label_key : c->label_key);
     if (legend_key != NULL) {
         strbuf_puts(sb, "\"");
         describedby(sb, st, c, hint_key != NULL);

@@ -21,6 +21,8 @@
 // English.
 // Abroad, on a phone in French: Hong Kong's postal code follows the select with JavaScript,
 // and without it the claim goes through without one, a birth date typed day first.
+// A loss typed "1 234,56 €" in French with JavaScript on: the API has 123456 cents; "50 $" is
+// refused in the page with the server's words.
 // On every page: axe-core finds no serious or critical violation (both languages, JavaScript
 // on and off), nothing is requested from another origin, no console error or CSP violation.
 //   3. "I lost my token" on /my-claim (JavaScript on, English): the page is the same for the
@@ -563,6 +565,59 @@ async function abroad(browser) {
     }
 }
 
+// A loss typed the French way with JavaScript on (French, phone), as the page without it reads
+// it (api/domain/amount_typed.c; test_amount_parity holds the two to one table): "50 $" on a
+// euro incident is refused in the page with the server's words, nothing sent; "1 234,56 €" is
+// sent to the API as 123456 cents.
+async function lossWithJs(browser) {
+    const tag = "loss-js";
+    const context = await newContext(browser, { javaScriptEnabled: true, locale: "fr-FR",
+        viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30000);
+    const posts = [];
+    page.on("request", (req) => req.method() === "POST" && posts.push(req));
+    watchPage(page, baseUrl, steps, problems);
+    steps.current = `${tag}: claim form`;
+    await page.goto(`${baseUrl}/claim?incident=${setup.slug}&lang=fr`);
+    await page.locator("#claim-form").waitFor();
+    const loss = page.locator("#documented_loss");
+    check(await loss.count() === 1, "the form asks for a documented loss");
+    const p = person(tag);
+    for (const [sel, value] of [["#given_name", p.given], ["#family_name", p.family], ["#email", p.email],
+        ["#line1", p.line1], ["#postal_code", p.postal], ["#city", p.city]])
+        await page.fill(sel, value);
+    for (const sel of ["#cat-email", "#pay-voucher", "#privacy"])
+        await page.check(sel);
+    steps.current = `${tag}: dollars on a euro incident`;
+    await loss.pressSequentially("50 $");
+    await page.click("#submit");
+    await page.locator("#documented_loss-error:not([hidden])").waitFor();
+    contains(await page.locator("#documented_loss-error").innerText(),
+        "Saisissez le montant en EUR, la monnaie de cet incident.", "the server's words beside the loss");
+    equal(await page.getAttribute("#documented_loss", "aria-invalid"), "true", "the loss marked");
+    // the summary names the field as the server's does, not by its label's "en {currency}"
+    const summary = await page.locator("#error-summary").innerText();
+    contains(summary, "Perte financière justifiable\u00a0: Saisissez le montant en EUR", "the summary");
+    check(!summary.includes("{"), `no placeholder in the summary (${summary})`);
+    equal(posts.length, 0, "nothing sent while the page sees an error");
+    await shootAt(page, outDir, steps, problems, `${tag}-dollars`, { restore: [390, 844] });
+    steps.current = `${tag}: euros typed the French way`;
+    await loss.fill("");
+    await loss.pressSequentially("1 234,56 €");
+    const sent = page.waitForResponse((r) => r.request().method() === "POST");
+    await page.click("#submit");
+    equal((await sent).status(), 201, "the claim made");
+    equal(JSON.parse(posts[0].postData()).harms?.documented_loss, 123456, "sent as minor units");
+    await page.locator("#receipt").waitFor();
+    const reference = (await page.locator("#receipt-reference").innerText()).trim();
+    const token = (await page.locator("#receipt-token").innerText()).trim();
+    const stored = await page.request.get(`${baseUrl}/v1/claims/${reference}`,
+        { headers: { Authorization: `Bearer ${token}` } });
+    equal((await stored.json()).harms?.documented_loss, 123456, "the API's amount: 1 234,56 € in cents");
+    await context.close();
+}
+
 const browser = await launchBrowser();
 let exitCode = 0;
 try {
@@ -571,6 +626,7 @@ try {
     await recoveryAsk(browser, en.email);
     await evidenceNoJs(browser);
     await abroad(browser);
+    await lossWithJs(browser);
     // for the test: what each victim was given, to find in the mail and to recover
     writeFileSync(join(outDir, "receipts.json"), JSON.stringify({
         fr: { reference: fr.reference, token: fr.token, email: fr.email },

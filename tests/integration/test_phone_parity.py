@@ -7,7 +7,6 @@ claim (200 and the stored number, or 422 at claimant.phone) and given to the pag
 under Node.js. Also checks that web/static/phone-plans.js is what the generator writes from
 today's table."""
 
-import json
 import os
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ import unittest
 
 import claims_fixtures as cf
 import harness
+import page_scripts
 from harness import Client
 
 CASES = [
@@ -46,19 +46,7 @@ class PhoneParity(unittest.TestCase):
             self.assertEqual(f.read(), committed, "run scripts/gen/phone_plans.py")
 
     def test_page_and_server_agree(self):
-        node = shutil.which("node")
-        if node is None:
-            if os.environ.get("CI"):
-                self.fail("CI: node missing")
-            raise unittest.SkipTest("node not installed")
-        phone_js = os.path.join(harness.source_dir(), "web", "static", "phone.js")
-        script = (f"import {{ normalizePhone }} from {json.dumps(phone_js)};\n"
-                  f"const cases = {json.dumps(CASES)};\n"
-                  "console.log(JSON.stringify(cases.map(([n, c]) => normalizePhone(n, c))));\n")
-        run = subprocess.run([node, "--input-type=module", "-e", script], capture_output=True,
-                             text=True, timeout=60)
-        self.assertEqual(run.returncode, 0, run.stderr)
-        page = json.loads(run.stdout)
+        page = page_scripts.call(self, "phone.js", "normalizePhone", CASES)
 
         server = cf.start_server(self)
         slug = cf.make_incident(server)

@@ -58,9 +58,11 @@ class VictimJourney(unittest.TestCase):
         shutil.rmtree(shots, ignore_errors=True)
         os.makedirs(shots, exist_ok=True)
         self.browser(node, "victim_flow.mjs", server, setup, shots)
-        self.assertEqual(cf.count_claims(slug), 4,
-                         "one claim per journey, one for evidence, one from Hong Kong")
+        self.assertEqual(cf.count_claims(slug), 5, "one claim per journey, one for evidence, one "
+                         "from Hong Kong, one with a loss typed with JavaScript")
         self.assertEqual(cf.count_claims(slug, "c.country = 'HK'"), 1, "the claimant abroad")
+        self.assertEqual(cf.count_claims(slug, "c.documented_loss = 123456"), 2,
+                         "'1 234,56 €' typed in French, JavaScript on and off")
         self.assertEqual(cf.count_claims(slug, f"c.member_action_id = '{action['id']}'"), 2,
                          "both joined the action through the form's mandate")
         with open(os.path.join(shots, "measures.json")) as f:

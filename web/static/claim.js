@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // Enhances the claim form the server renders (api/handlers/page_claim_form.c), which works
 // without this script: a plain POST /claim answered by the receipt or by the form again with
-// its errors. With the script the same form is checked in the page first (the phone by the
-// server's own rule, web/static/phone.js), then sent to the JSON API, POST
-// /v1/incidents/{slug}/claims, with an Idempotency-Key: the one the server put in the form
-// for its first body, a new one for each other body, the same one when the same body is sent
-// again (a double click, a retry after a network error or a 503) — never two claims. 201
-// shows the receipt in place; 422 puts each error beside its field (web/static/forms.js);
-// 409/429/503 and network failures get a message, and everything typed is kept.
+// its errors. With the script the same form is checked in the page first (the phone and the
+// amount by the server's own rules, web/static/phone.js and common.js readTypedAmount), then
+// sent to the JSON API, POST /v1/incidents/{slug}/claims, with an Idempotency-Key: the one
+// the server put in the form for its first body, a new one for each other body, the same one
+// when the same body is sent again (a double click, a retry after a network error or a 503)
+// — never two claims. 201 shows the receipt in place; 422 puts each error beside its field
+// (web/static/forms.js); 409/429/503 and network failures get a message, and everything typed
+// is kept.
 //
 // The controls are named after the API's members ("claimant.address.city"), so the body is
 // built from their names, as the server does for the plain post (api/handlers/claim_form.c).
 import { lang, t } from "./i18n.js";
-import { NetworkError, StatusLine, api, currencyDecimals, el, exampleAmount, formatMoney,
-    parseAmount, problemName, retryAfter } from "./common.js";
+import { NetworkError, StatusLine, api, el, exampleAmount, formatMoney, problemName,
+    readTypedAmount, retryAfter } from "./common.js";
 import { FormErrors, validationErrors } from "./forms.js";
 import { normalizePhone } from "./phone.js";
 
@@ -56,7 +57,18 @@ function put(body, name, value) {
     o[parts[parts.length - 1]] = value;
 }
 
-function buildBody(f, decimals) {
+// The loss as the server's page reads it (api/domain/amount_typed.c): in the incident's
+// currency, with the page language's decimal mark ("1 234,56 €" in French, "€1,234.56" in
+// English); the API itself takes minor units only.
+function readLoss(text) {
+    return readTypedAmount(text, document.documentElement.lang === "fr" ? "," : ".", currency());
+}
+
+function currency() {
+    return form.dataset.currency || "EUR";
+}
+
+function buildBody(f) {
     const body = {};
     for (const [name, values] of f) {
         if (PAGE_CONTROLS.has(name))
@@ -73,7 +85,7 @@ function buildBody(f, decimals) {
         else if (name === "harms.hours_spent")
             put(body, name, /^\d+$/.test(v) ? parseInt(v, 10) : v);
         else if (name === "harms.documented_loss")
-            put(body, name, parseAmount(v, decimals) ?? v);
+            put(body, name, readLoss(values[0]).minor ?? v);
         else
             put(body, name, v);
     }
@@ -101,7 +113,7 @@ function followCountry() {
 }
 
 // The checks a person expects from the page itself; the server checks everything again.
-function clientErrors(f, decimals) {
+function clientErrors(f) {
     const out = [];
     const one = (name) => ((f.get(name) || [""])[0]).trim();
     for (const name of ["claimant.given_name", "claimant.family_name", "claimant.email",
@@ -123,12 +135,13 @@ function clientErrors(f, decimals) {
         out.push({ field: "claimant.birth_date", code: "out-of-range" });
     if (!f.has("data_categories"))
         out.push({ field: "data_categories", code: "too-short" });
-    const loss = one("harms.documented_loss");
+    // as typed, blanks included, as the server's page reads it: blanks alone are no amount
+    const loss = (f.get("harms.documented_loss") || [""])[0];
     if (loss !== "") {
-        const minor = parseAmount(loss, decimals);
-        if (minor === null)
-            out.push({ field: "harms.documented_loss", code: "invalid-format" });
-        else if (minor > LOSS_MAX)
+        const read = readLoss(loss);
+        if (read.error)
+            out.push({ field: "harms.documented_loss", code: read.error });
+        else if (read.minor > LOSS_MAX)
             out.push({ field: "harms.documented_loss", code: "out-of-range" });
     }
     const hours = one("harms.hours_spent");
@@ -236,13 +249,13 @@ function titleSaysError() {
 }
 
 function enhance() {
-    const decimals = currencyDecimals(form.dataset.currency || "EUR");
     const formStatus = new StatusLine(document.getElementById("form-status"));
     const submit = document.getElementById("submit");
     const notice = document.getElementById("form-notice");
     const errors = new FormErrors(form, document.getElementById("error-summary"), () => ({
-        example: exampleAmount(form.dataset.currency || "EUR"),
-        max: formatMoney(LOSS_MAX, form.dataset.currency || "EUR"),
+        example: exampleAmount(currency()),
+        max: formatMoney(LOSS_MAX, currency()),
+        currency: currency(), // "Enter the amount in EUR, the currency of this incident"
     }));
     let attempt = { body: null, key: form.elements.idempotency_key.value };
     let inFlight = false;
@@ -263,14 +276,14 @@ function enhance() {
             notice.remove();
         formStatus.clear();
         const f = fields();
-        const local = clientErrors(f, decimals);
+        const local = clientErrors(f);
         if (local.length) {
             markSent();
             titleSaysError();
             errors.show(local, { focus: true });
             return;
         }
-        const text = JSON.stringify(buildBody(f, decimals));
+        const text = JSON.stringify(buildBody(f));
         if (attempt.body !== null && attempt.body !== text)
             attempt = { body: text, key: newKey() };
         attempt.body = text;

@@ -8,15 +8,29 @@ import { LANGUAGES, applyI18n, lang, languageName, locale, onLanguageChange, set
 export const CATEGORIES = ["name", "email", "phone", "postal_address", "birth_date", "password",
     "financial", "national_id", "health", "order_history", "location", "biometric"];
 
-// ISO 4217 minor units where they are not 2 (the server's table, api/domain/currency.c).
-const MINOR_UNITS = {
-    BHD: 3, BIF: 0, CLP: 0, DJF: 0, GNF: 0, IQD: 3, ISK: 0, JOD: 3, JPY: 0, KMF: 0, KRW: 0,
-    KWD: 3, LYD: 3, OMR: 3, PYG: 0, RWF: 0, TND: 3, UGX: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0,
-    XPF: 0,
+// The ISO 4217 codes the server knows and their minor units: its table, api/domain/currency.c
+// (tests/integration/test_amount_parity.py compares the two).
+export const CURRENCIES = {
+    AED: 2, AFN: 2, ALL: 2, AMD: 2, ANG: 2, AOA: 2, ARS: 2, AUD: 2, AWG: 2, AZN: 2,
+    BAM: 2, BBD: 2, BDT: 2, BGN: 2, BHD: 3, BIF: 0, BMD: 2, BND: 2, BOB: 2, BRL: 2,
+    BSD: 2, BTN: 2, BWP: 2, BYN: 2, BZD: 2, CAD: 2, CDF: 2, CHF: 2, CLP: 0, CNY: 2,
+    COP: 2, CRC: 2, CUP: 2, CVE: 2, CZK: 2, DJF: 0, DKK: 2, DOP: 2, DZD: 2, EGP: 2,
+    ERN: 2, ETB: 2, EUR: 2, FJD: 2, FKP: 2, GBP: 2, GEL: 2, GHS: 2, GIP: 2, GMD: 2,
+    GNF: 0, GTQ: 2, GYD: 2, HKD: 2, HNL: 2, HTG: 2, HUF: 2, IDR: 2, ILS: 2, INR: 2,
+    IQD: 3, IRR: 2, ISK: 0, JMD: 2, JOD: 3, JPY: 0, KES: 2, KGS: 2, KHR: 2, KMF: 0,
+    KPW: 2, KRW: 0, KWD: 3, KYD: 2, KZT: 2, LAK: 2, LBP: 2, LKR: 2, LRD: 2, LSL: 2,
+    LYD: 3, MAD: 2, MDL: 2, MGA: 2, MKD: 2, MMK: 2, MNT: 2, MOP: 2, MRU: 2, MUR: 2,
+    MVR: 2, MWK: 2, MXN: 2, MYR: 2, MZN: 2, NAD: 2, NGN: 2, NIO: 2, NOK: 2, NPR: 2,
+    NZD: 2, OMR: 3, PAB: 2, PEN: 2, PGK: 2, PHP: 2, PKR: 2, PLN: 2, PYG: 0, QAR: 2,
+    RON: 2, RSD: 2, RUB: 2, RWF: 0, SAR: 2, SBD: 2, SCR: 2, SDG: 2, SEK: 2, SGD: 2,
+    SHP: 2, SLE: 2, SOS: 2, SRD: 2, SSP: 2, STN: 2, SVC: 2, SYP: 2, SZL: 2, THB: 2,
+    TJS: 2, TMT: 2, TND: 3, TOP: 2, TRY: 2, TTD: 2, TWD: 2, TZS: 2, UAH: 2, UGX: 0,
+    USD: 2, UYU: 2, UZS: 2, VES: 2, VND: 0, VUV: 0, WST: 2, XAF: 0, XCD: 2, XOF: 0,
+    XPF: 0, YER: 2, ZAR: 2, ZMW: 2, ZWL: 2,
 };
 
 export function currencyDecimals(code) {
-    return code in MINOR_UNITS ? MINOR_UNITS[code] : 2;
+    return Object.hasOwn(CURRENCIES, code) ? CURRENCIES[code] : 2;
 }
 
 // Page start-up: the language switch, the texts, the title, the current menu entry.
@@ -157,34 +171,173 @@ export function exampleAmount(currency) {
         useGrouping: false }).format(value);
 }
 
-// Parses an amount typed by a person into integer minor units: digits with one decimal
-// separator ("." or ",") followed by at most `decimals` digits; spaces and apostrophes may
-// group thousands, and so may the separator that is not the decimal one. null if unreadable.
-export function parseAmount(text, decimals) {
-    let s = String(text).trim().replace(/[\s\u00a0\u202f'’]/g, "");
-    if (s === "")
-        return null;
-    let intPart;
-    let frac = "";
-    const groups = (sep) => new RegExp("^\\d{1,3}(\\" + sep + "\\d{3})+$");
-    const m = /^(\d[\d.,]*?)(?:([.,])(\d+))?$/.exec(s);
-    if (!m)
-        return null;
-    if (/^\d+$/.test(s)) {
-        intPart = s;
-    } else if (decimals > 0 && m[2] && m[3].length <= decimals &&
-               (/^\d+$/.test(m[1]) || groups(m[2] === "." ? "," : ".").test(m[1]))) {
-        intPart = m[1].replace(/[.,]/g, "");
-        frac = m[3];
-    } else if (groups(",").test(s) || groups(".").test(s)) {
-        intPart = s.replace(/[.,]/g, ""); // "50,000" or "1.234.567": thousands
-    } else {
-        return null;
+// --- Amounts as typed ---------------------------------------------------------------------
+// The server's rule for the page without JavaScript (api/domain/amount_typed.c, docs/web-forms.md
+// "Amounts as typed"), to the letter, so that an amount means the same with the script on and
+// off (tests/integration/test_amount_parity.py runs both on one table). No floating point:
+// digits are added up one by one, at most 10^15, well inside what a Number holds exactly.
+
+// What people write for a currency beside an amount, and the currencies it may mean; the keys
+// in lower case (the server compares without case, ASCII only).
+const AMOUNT_MARKERS = {
+    "€": ["EUR"], euros: ["EUR"], euro: ["EUR"], "us$": ["USD"],
+    $: ["USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN"], "£": ["GBP"], "₩": ["KRW"],
+    "원": ["KRW"], "¥": ["JPY", "CNY"], "￥": ["JPY", "CNY"], "₹": ["INR"],
+};
+const AMOUNT_TYPED_MAX = 64; // UTF-8 bytes, as the server counts them
+const AMOUNT_MAX = 1_000_000_000_000_000; // minor units, amount_text.c's bound
+const isDigit = (c) => c >= "0" && c <= "9";
+const isSeparator = (c) => c === " " || c === "\u00a0" || c === "\u202f"; // groups digits
+const isBlank = (c) => c === "\t" || isSeparator(c);
+const isNumberChar = (c) => isDigit(c) || c === "," || c === ".";
+
+function trimBlanks(s) {
+    let b = 0, e = s.length;
+    while (b < e && isBlank(s[b]))
+        b++;
+    while (e > b && isBlank(s[e - 1]))
+        e--;
+    return s.slice(b, e);
+}
+
+// The currency marker against currency: 1 the incident's, 0 another's, -1 not one.
+function markerIs(text, currency) {
+    const key = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+    if (Object.hasOwn(AMOUNT_MARKERS, key))
+        return AMOUNT_MARKERS[key].includes(currency) ? 1 : 0;
+    const code = key.toUpperCase();
+    if (!/^[a-z]{3}$/.test(key) || !Object.hasOwn(CURRENCIES, code))
+        return -1;
+    return code === currency ? 1 : 0;
+}
+
+// s (trimmed) without a currency marker at its start or its end: [1 none or the incident's,
+// 0 another currency's, -1 something else beside the number; what is left, trimmed].
+function dropMarker(s, currency) {
+    if (s !== "" && !isNumberChar(s[0])) {
+        let p = 0;
+        while (p < s.length && !isNumberChar(s[p]) && !isBlank(s[p]))
+            p++;
+        return [markerIs(s.slice(0, p), currency), trimBlanks(s.slice(p))];
     }
-    const digits = intPart.replace(/^0+(?=\d)/, "") + frac.padEnd(decimals, "0");
-    if (digits.length > 16)
-        return Infinity;
-    return parseInt(digits, 10);
+    if (s !== "" && !isNumberChar(s[s.length - 1])) {
+        let p = s.length;
+        while (p > 0 && !isNumberChar(s[p - 1]) && !isBlank(s[p - 1]))
+            p--;
+        return [markerIs(s.slice(p), currency), trimBlanks(s.slice(0, p))];
+    }
+    return [1, s];
+}
+
+// Whether the digits between grouping marks make groups of three after a first of 1-3.
+function groupsOk(s, mark) {
+    let run = 0, first = true;
+    for (const c of s) {
+        if (c === mark) {
+            if (run === 0 || (first ? run > 3 : run !== 3))
+                return false;
+            first = false;
+            run = 0;
+        } else if (isDigit(c)) {
+            run++;
+        } else {
+            return false;
+        }
+    }
+    return first || run === 3;
+}
+
+// s (marks, digits, blanks) as plain "digits[.digits]" (blanks kept), or null.
+function plainAmount(s, decimalMark, decimals) {
+    let commas = 0, dots = 0, lastComma = -1, lastDot = -1;
+    for (let i = 0; i < s.length; i++) {
+        if (s[i] === ",")
+            [commas, lastComma] = [commas + 1, i];
+        else if (s[i] === ".")
+            [dots, lastDot] = [dots + 1, i];
+    }
+    let dec = -1;     // the decimal mark's place, -1: none
+    let group = null; // the grouping mark, null: blanks only
+    if (commas > 0 && dots > 0) {
+        dec = Math.max(lastComma, lastDot);
+        group = s[dec] === "," ? "." : ",";
+        if ((s[dec] === "," ? commas : dots) !== 1)
+            return null;
+    } else if (commas + dots > 1) {
+        group = commas > 0 ? "," : ".";
+    } else if (commas + dots === 1) {
+        const mark = lastComma >= 0 ? lastComma : lastDot;
+        const three = /^[0-9]{3}$/.test(s.slice(mark + 1));
+        if (!three || (decimals > 0 && s[mark] === decimalMark))
+            dec = mark;
+        else if (decimals === 3)
+            return null; // 1.234 KWD: 1.234 or 1 234, both amounts
+        else
+            group = s[mark];
+    }
+    if (group !== null && !groupsOk(s.slice(0, dec >= 0 ? dec : s.length), group))
+        return null;
+    let out = "";
+    for (let i = 0; i < s.length; i++) {
+        if (i === dec)
+            out += ".";
+        else if (s[i] !== group)
+            out += s[i];
+    }
+    return out;
+}
+
+// amount_text_parse: digits, grouped by separators, one "," or "." then at most `decimals`
+// digits, blanks around; minor units up to 10^15, or null.
+function plainToMinor(s, decimals) {
+    let units = 0, digits = 0, fracDigits = 0, inFraction = false, i = 0;
+    while (i < s.length && isBlank(s[i]))
+        i++;
+    for (; i < s.length; i++) {
+        const c = s[i];
+        if (isDigit(c)) {
+            if (inFraction && ++fracDigits > decimals)
+                return null;
+            if (units > (AMOUNT_MAX - 10) / 10)
+                return null;
+            units = units * 10 + (c.charCodeAt(0) - 48);
+            digits++;
+        } else if ((c === "," || c === ".") && !inFraction && digits > 0 && decimals > 0) {
+            inFraction = true;
+        } else if (!(isSeparator(c) && !inFraction && digits > 0 && isDigit(s[i + 1] || ""))) {
+            break;
+        }
+    }
+    while (i < s.length && isBlank(s[i]))
+        i++;
+    if (i < s.length || digits === 0 || (inFraction && fracDigits === 0))
+        return null;
+    for (let k = fracDigits; k < decimals; k++) {
+        if (units > AMOUNT_MAX / 10)
+            return null;
+        units *= 10;
+    }
+    return units;
+}
+
+// An amount as a person types it on a page whose decimal mark is decimalMark ("," French,
+// "." English), in currency (ISO 4217) of `decimals` decimals: { minor } in minor units, or
+// { error } with the page's code: "other-currency" (a sign or code of another currency),
+// "invalid-format" (not an amount, or not one unambiguously).
+export function readTypedAmount(text, decimalMark, currency, decimals = currencyDecimals(currency)) {
+    const bad = { error: "invalid-format" };
+    const typed = String(text);
+    if (new TextEncoder().encode(typed).length > AMOUNT_TYPED_MAX)
+        return bad;
+    const [marker, s] = dropMarker(trimBlanks(typed), currency);
+    // a sign on either side is one marker at most: "€ 50 €" is not an amount
+    if (marker < 0 || s === "" || !isNumberChar(s[0]) || !isNumberChar(s[s.length - 1]))
+        return bad;
+    if (marker === 0)
+        return { error: "other-currency" };
+    const plain = plainAmount(s, decimalMark, decimals);
+    const minor = plain === null ? null : plainToMinor(plain, decimals);
+    return minor === null ? bad : { minor };
 }
 
 export function categoryLabel(code) {

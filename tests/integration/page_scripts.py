@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The pages' scripts (web/static/*.js) run under Node.js, for the tests that hold them to the
+server's own rules on one table of inputs (test_phone_parity, test_amount_parity)."""
+
+import json
+import os
+import shutil
+import subprocess
+import unittest
+
+import harness
+
+# What a page's module meets at its import, where there is no page: i18n.js (which common.js
+# imports) reads the language from the address, the cookie and the browser, and fetches its
+# catalogue (refused here: the functions compared say no message).
+_NO_PAGE = """
+for (const [name, value] of Object.entries({
+    document: { cookie: "", documentElement: {} },
+    window: { location: { search: "" }, localStorage: null },
+    navigator: { languages: ["fr"], language: "fr" },
+    fetch: async () => ({ ok: false }),
+}))
+    Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
+"""
+
+
+def call(test, module, function, cases):
+    """function of web/static/<module> on each case (the list of its arguments), under Node.js:
+    the list of its results, through JSON. Skips test where node is missing (fails it in CI)."""
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            test.fail("CI: node missing")
+        raise unittest.SkipTest("node not installed")
+    path = os.path.join(harness.source_dir(), "web", "static", module)
+    script = (_NO_PAGE +
+              f"const {{ {function} }} = await import({json.dumps(path)});\n"
+              f"const cases = {json.dumps(cases)};\n"
+              f"console.log(JSON.stringify(cases.map((args) => {function}(...args))));\n")
+    run = subprocess.run([node, "--input-type=module", "-e", script], capture_output=True,
+                         text=True, timeout=60)
+    test.assertEqual(run.returncode, 0, run.stderr)
+    return json.loads(run.stdout)
