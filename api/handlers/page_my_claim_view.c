@@ -18,6 +18,21 @@
 #include "web/format.h"
 #include "web/section.h"
 
+/* Whether the numbers of calling code [cc, cc + n) are written in pairs: France's plan (its
+ * overseas departments' codes too) and Monaco's. Elsewhere groups follow rules of each plan
+ * ("+44 20 7946 0958", "+1 202-555-0143") that this page does not know: the number stays in
+ * one piece after its calling code rather than in groups its owner would not recognise. */
+static bool
+written_in_pairs(const char *cc, size_t n)
+{
+    static const char *const pairs[] = {"33", "262", "377", "590", "594", "596"};
+
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (strlen(pairs[i]) == n && strncmp(pairs[i], cc, n) == 0)
+            return true;
+    return false;
+}
+
 void
 page_phone_for_reading(struct strbuf *sb, const char *e164)
 {
@@ -29,6 +44,10 @@ page_phone_for_reading(struct strbuf *sb, const char *e164)
         return;
     }
     const char *rest = e164 + 1 + cc;
+    if (!written_in_pairs(e164 + 1, cc)) {
+        strbuf_printf(sb, "+%.*s %s", (int)cc, e164 + 1, rest);
+        return;
+    }
     size_t n = strlen(rest), head = n % 2 ? 1 : 2;
     strbuf_printf(sb, "+%.*s %.*s", (int)cc, e164 + 1, (int)(head < n ? head : n), rest);
     for (size_t i = head; i + 1 < n + 1 && i < n; i += 2)

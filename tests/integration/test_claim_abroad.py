@@ -136,7 +136,8 @@ class ClaimAbroad(unittest.TestCase):
             assoc = af.approved_association(self.server, client=c)
             action = af.open_action(assoc, self.slug, client=c)
             member = af.mandated_claim(self.server, self.slug, action, client=c,
-                                       claimant={"address": HONG_KONG})
+                                       claimant={"address": HONG_KONG,
+                                                 "phone": "+852 2987 6543"})
             ref = member["reference"]
             one = assoc.request("GET", f"/v1/actions/{action['id']}/members/{ref}", client=c)
             self.assertEqual(one.status, 200, one)
@@ -164,6 +165,8 @@ class ClaimAbroad(unittest.TestCase):
             self.assertIn("1 Queen's Road Central, Hong Kong, ", text.replace("&#39;", "'"))
             self.assertNotIn("null", text.split("<main")[1].split("</main>")[0])
             self.assertIn("Postal code (optional)", text)
+            # a Hong Kong number is not cut in French pairs: its calling code, then as written
+            self.assertIn("<dt>Phone number</dt><dd>+852 29876543</dd>", text)
 
     # --- 2. amounts as typed ------------------------------------------------------------
 
