@@ -6,6 +6,7 @@
 
 #include "core/arena.h"
 #include "domain/currency.h"
+#include "web/format.h"
 
 static const char *
 str(const json_t *o, const char *key)
@@ -48,9 +49,9 @@ page_my_claim_values(const json_t *view, const struct web_ctx *w, const char *cu
                                         str(who, claimant_keys[i])};
     if (str(who, "phone") != NULL) {
         struct strbuf sb = {0};
-        page_phone_for_reading(&sb, str(who, "phone"));
-        p[n++] =
-            (struct form_pair){"claimant.phone", arena_strdup(a, sb.data != NULL ? sb.data : "")};
+        bool read = web_format_phone(&sb, str(who, "phone"));
+        p[n++] = (struct form_pair){"claimant.phone",
+                                    read ? arena_strdup(a, sb.data) : str(who, "phone")};
         strbuf_free(&sb);
     }
     for (int i = 0; address_keys[i] != NULL; i++)

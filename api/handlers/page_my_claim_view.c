@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "core/arena.h"
-#include "domain/countries.h"
 #include "domain/vocab.h"
 #include "handlers/claim_form.h"
 #include "handlers/evidence_page.h"
@@ -17,42 +16,6 @@
 #include "web/escape.h"
 #include "web/format.h"
 #include "web/section.h"
-
-/* Whether the numbers of calling code [cc, cc + n) are written in pairs: France's plan (its
- * overseas departments' codes too) and Monaco's. Elsewhere groups follow rules of each plan
- * ("+44 20 7946 0958", "+1 202-555-0143") that this page does not know: the number stays in
- * one piece after its calling code rather than in groups its owner would not recognise. */
-static bool
-written_in_pairs(const char *cc, size_t n)
-{
-    static const char *const pairs[] = {"33", "262", "377", "590", "594", "596"};
-
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
-        if (strlen(pairs[i]) == n && strncmp(pairs[i], cc, n) == 0)
-            return true;
-    return false;
-}
-
-void
-page_phone_for_reading(struct strbuf *sb, const char *e164)
-{
-    struct country_dialing plan;
-    size_t cc = e164 != NULL && e164[0] == '+' ? country_dialing_for_number(e164 + 1, &plan) : 0;
-
-    if (cc == 0) {
-        html_text(sb, e164);
-        return;
-    }
-    const char *rest = e164 + 1 + cc;
-    if (!written_in_pairs(e164 + 1, cc)) {
-        strbuf_printf(sb, "+%.*s %s", (int)cc, e164 + 1, rest);
-        return;
-    }
-    size_t n = strlen(rest), head = n % 2 ? 1 : 2;
-    strbuf_printf(sb, "+%.*s %.*s", (int)cc, e164 + 1, (int)(head < n ? head : n), rest);
-    for (size_t i = head; i + 1 < n + 1 && i < n; i += 2)
-        strbuf_printf(sb, " %.*s", (int)(n - i >= 2 ? 2 : 1), rest + i);
-}
 
 static const char *
 str(const json_t *o, const char *key)
@@ -347,8 +310,8 @@ as_given(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state
         strbuf_printf(&name, "%s %s", str(who, "given_name"), str(who, "family_name"));
         typed_row(sb, w, "my.name", name.data);
         typed_row(sb, w, "f.email", str(who, "email"));
-        if (str(who, "phone") != NULL)
-            page_phone_for_reading(&phone, str(who, "phone"));
+        if (str(who, "phone") != NULL && !web_format_phone(&phone, str(who, "phone")))
+            html_text(&phone, str(who, "phone"));
         /* the claim as given: "(optional)" is the form's word, not the claim's */
         row(sb, w, "my.phone", phone.data);
         if (str(who, "birth_date") != NULL)

@@ -64,8 +64,4 @@ void page_my_claim_render(struct strbuf *sb, const struct web_ctx *w,
 void page_my_claim_values(const json_t *view, const struct web_ctx *w, const char *currency,
                           struct arena *a, struct form *out);
 
-/* "+33612345678" → "+33 6 12 34 56 78" (the calling code, then pairs where the country writes
- * its numbers so), "+442079460958" → "+44 2079460958", into sb. */
-void page_phone_for_reading(struct strbuf *sb, const char *e164);
-
 #endif

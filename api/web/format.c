@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/countries.h"
 #include "domain/currency.h"
 #include "domain/dates.h"
 
@@ -94,5 +95,45 @@ web_format_date(struct strbuf *sb, enum web_lang lang, const char *iso)
     if (lang == WEB_LANG_FR && d.day == 1)
         strbuf_puts(sb, "er");
     strbuf_printf(sb, " %s %d", months[lang][d.month - 1], d.year);
+    return true;
+}
+
+/* The length of the first group of a number of calling code [cc, cc + n) written in pairs
+ * after it (France's plan: "+33 6 12 34 56 78"; its overseas departments, whose three first
+ * digits name the place: "+262 692 12 34 56"; Monaco), or 0 when the country groups otherwise
+ * ("+44 20 7946 0958", "+1 202-555-0143", rules of each plan that this page does not know):
+ * the number then stays in one piece after its calling code rather than in groups its owner
+ * would not recognise. */
+static size_t
+pairs_head(const char *cc, size_t n, size_t digits)
+{
+    static const struct {
+        const char *cc;
+        size_t head; /* 0: 1 or 2, so that the rest is pairs */
+    } plans[] = {{"33", 0}, {"262", 3}, {"377", 0}, {"590", 3}, {"594", 3}, {"596", 3}};
+
+    for (size_t i = 0; i < sizeof plans / sizeof plans[0]; i++)
+        if (strlen(plans[i].cc) == n && strncmp(plans[i].cc, cc, n) == 0)
+            return plans[i].head != 0 ? plans[i].head : 2 - digits % 2;
+    return 0;
+}
+
+bool
+web_format_phone(struct strbuf *sb, const char *e164)
+{
+    struct country_dialing plan;
+    size_t cc = e164 != NULL && e164[0] == '+' ? country_dialing_for_number(e164 + 1, &plan) : 0;
+
+    if (cc == 0)
+        return false;
+    const char *rest = e164 + 1 + cc;
+    size_t n = strlen(rest), head = pairs_head(e164 + 1, cc, n);
+    if (head == 0 || head > n) {
+        strbuf_printf(sb, "+%.*s %s", (int)cc, e164 + 1, rest);
+        return true;
+    }
+    strbuf_printf(sb, "+%.*s %.*s", (int)cc, e164 + 1, (int)head, rest);
+    for (size_t i = head; i < n; i += 2)
+        strbuf_printf(sb, " %.*s", (int)(n - i >= 2 ? 2 : 1), rest + i);
     return true;
 }

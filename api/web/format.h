@@ -31,4 +31,9 @@ bool web_format_money(struct strbuf *sb, enum web_lang lang, int64_t minor, cons
  * "5 décembre 2026" / "5 December 2026". false (nothing appended) for anything else. */
 bool web_format_date(struct strbuf *sb, enum web_lang lang, const char *iso);
 
+/* A phone number in E.164 for reading: "+33612345678" → "+33 6 12 34 56 78" (the calling
+ * code, then pairs where the country writes its numbers so), "+442079460958" →
+ * "+44 2079460958". false (nothing appended) for anything but E.164 of a known calling code. */
+bool web_format_phone(struct strbuf *sb, const char *e164);
+
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* web/format and web/lang: numbers, money in minor units and dates in French and English
  * (hand-written expectations: "33 700 000" with U+202F, "50 000 KRW" with U+00A0,
- * "1er mars"), and the language a request gets from ?lang=, the cookie and Accept-Language. */
+ * "1er mars"), phone numbers for reading, and the language a request gets from ?lang=, the cookie
+ * and Accept-Language. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -108,6 +109,36 @@ test_date(void **state)
 }
 
 static void
+phone_expect(const char *e164, const char *want)
+{
+    struct strbuf sb = {0};
+    bool ok = web_format_phone(&sb, e164);
+
+    if (want == NULL) {
+        assert_false(ok);
+        assert_null(sb.data);
+        return;
+    }
+    assert_true(ok);
+    assert_string_equal(sb.data, want);
+    strbuf_free(&sb);
+}
+
+static void
+test_phone(void **state)
+{
+    (void)state;
+    phone_expect("+33612345678", "+33 6 12 34 56 78");  /* France: pairs */
+    phone_expect("+262692123456", "+262 692 12 34 56"); /* Réunion, French plan */
+    phone_expect("+37799123456", "+377 99 12 34 56");   /* Monaco */
+    phone_expect("+442079460958", "+44 2079460958");    /* the UK's groups are not pairs */
+    phone_expect("+85229876543", "+852 29876543");      /* Hong Kong */
+    phone_expect("+12025550143", "+1 2025550143");
+    phone_expect("0612345678", NULL); /* not E.164 */
+    phone_expect(NULL, NULL);
+}
+
+static void
 test_lang_choose(void **state)
 {
     (void)state;
@@ -146,9 +177,9 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_int),         cmocka_unit_test(test_money),
-        cmocka_unit_test(test_date),        cmocka_unit_test(test_lang_choose),
-        cmocka_unit_test(test_cookie_value),
+        cmocka_unit_test(test_int),          cmocka_unit_test(test_money),
+        cmocka_unit_test(test_date),         cmocka_unit_test(test_lang_choose),
+        cmocka_unit_test(test_cookie_value), cmocka_unit_test(test_phone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
