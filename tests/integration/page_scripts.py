@@ -11,11 +11,12 @@ import unittest
 import harness
 
 # What a page's module meets at its import, where there is no page: i18n.js (which common.js
-# imports) reads the language from the address, the cookie and the browser, and fetches its
-# catalogue (refused here: the functions compared say no message).
+# imports) reads the language from the address, the cookie, the page's <html lang> (none
+# here) and the browser, and fetches its catalogue (refused here: the functions compared say
+# no message).
 _NO_PAGE = """
 for (const [name, value] of Object.entries({
-    document: { cookie: "", documentElement: {} },
+    document: { cookie: "", documentElement: { getAttribute: () => null } },
     window: { location: { search: "" }, localStorage: null },
     navigator: { languages: ["fr"], language: "fr" },
     fetch: async () => ({ ok: false }),
