@@ -6,8 +6,12 @@
     every member matching gone since the count, or every one stopped non-essential notices)
     is refused with 409 no-recipients, whatever expected_count says: nothing is queued, no
     send is recorded or audited, and the notice stays a draft, sent later to the members
-    who joined meanwhile."""
+    who joined meanwhile;
+  - the audience's date filters (filter.mandated_from, filter.mandated_to) take a plain date
+    as midnight UTC, as the member list's query does (docs/api.md §8.3), and the audience kept
+    with the notice says the instant it was read as."""
 
+import datetime
 import unittest
 
 import assoc_fixtures as af
@@ -102,6 +106,30 @@ class NoticesAudienceTest(unittest.TestCase):
         deadline = self.draft("deadline")  # essential: reaches them all the same
         r = self.send(deadline, {"expected_count": 1})
         self.assertEqual(r.status, 202, repr(r))
+
+    def test_the_audience_dates_take_a_plain_date_as_midnight_utc(self):
+        self.member()
+        notice = self.draft()
+        mandated = self.call("GET", f"/v1/actions/{self.action['id']}/members").json()
+        day = datetime.date.fromisoformat(mandated["data"][0]["mandated_at"][:10])
+        after = day + datetime.timedelta(days=1)
+        cases = [({"mandated_from": str(day)}, 1), ({"mandated_from": str(after)}, 0),
+                 ({"mandated_to": str(day)}, 0), ({"mandated_to": str(after)}, 1),
+                 ({"mandated_from": f"{day}T00:00:00Z", "mandated_to": f"{after}T00:00:00+00:00"},
+                  1)]
+        for filter_, n in cases:
+            with self.subTest(filter=filter_):
+                self.assertEqual(self.count(notice, filter_)["recipients"], n)
+        for bad in ("2026-02-30", "2026-12-1", "2026-12-01T24:00:00Z", "yesterday", ""):
+            with self.subTest(bad=bad):
+                doc = harness.assert_problem(self, self.send(notice, {
+                    "dry_run": True, "filter": {"mandated_to": bad}}), 422, "validation-error")
+                self.assertEqual([e["field"] for e in doc["errors"]], ["filter.mandated_to"], doc)
+        r = self.send(notice, {"expected_count": 1, "filter": {"mandated_from": str(day)}})
+        self.assertEqual(r.status, 202, repr(r))
+        got = self.call("GET", f"{self.base}/{notice}").json()
+        self.assertEqual(got["audience"], {"mandated_from": f"{day}T00:00:00Z"},
+                         "the audience says the instant the date was read as")
 
 
 if __name__ == "__main__":
