@@ -6,12 +6,14 @@
     every member matching gone since the count, or every one stopped non-essential notices)
     is refused with 409 no-recipients, whatever expected_count says: nothing is queued, no
     send is recorded or audited, and the notice stays a draft, sent later to the members
-    who joined meanwhile;
+    who joined meanwhile; a send racing the last member's removal either reaches that
+    member or is refused so, each answer true to what the database then holds;
   - the audience's date filters (filter.mandated_from, filter.mandated_to) take a plain date
     as midnight UTC, as the member list's query does (docs/api.md §8.3), and the audience kept
     with the notice says the instant it was read as."""
 
 import datetime
+import threading
 import unittest
 
 import assoc_fixtures as af
@@ -87,6 +89,45 @@ class NoticesAudienceTest(unittest.TestCase):
         # the member leaves between the count the user saw and the send
         af.remove_member(self.A, self.action, gone["reference"], client=self.c)
         self.assert_nobody(notice, {"expected_count": 1}, "no member matches")
+
+    def test_a_send_racing_the_last_members_removal_sends_to_one_or_to_none(self):
+        """Either order, each answer true to what the database holds: a send to the member
+        (202, one message), or a refusal (409 no-recipients) leaving a draft; never a notice
+        sent to nobody, never a 5xx."""
+        for _ in range(3):
+            gone = self.member()
+            notice = self.draft()
+            self.assertEqual(self.count(notice)["recipients"], 1)
+            other = harness.Client(self.server)
+            self.addCleanup(other.close)
+            start = threading.Barrier(2)
+            answers = {}
+
+            def send():
+                start.wait(timeout=60)
+                answers["send"] = self.send(notice, {"expected_count": 1})
+
+            def remove():
+                start.wait(timeout=60)
+                answers["remove"] = self.A.request(
+                    "DELETE", f"/v1/actions/{self.action['id']}/members/{gone['reference']}",
+                    client=other)
+
+            threads = [threading.Thread(target=f) for f in (send, remove)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=120)
+            self.assertEqual(answers["remove"].status, 204, repr(answers["remove"]))
+            r = answers["send"]
+            got = self.call("GET", f"{self.base}/{notice}").json()
+            queued = mf.outbox(self.url, f"notice_id = '{notice}'")
+            if r.status == 202:
+                self.assertEqual((got["state"], got["counts"]["recipients"], len(queued)),
+                                 ("sent", 1, 1), got)
+            else:
+                harness.assert_problem(self, r, 409, "no-recipients")
+                self.assertEqual((got["state"], queued), ("draft", []), got)
 
     def test_a_filter_matching_nobody(self):
         self.member()
