@@ -67,8 +67,8 @@ read_filter(const struct json_fields *jf, struct member_filter *f)
     if (cat != NULL && (f->category = data_category_index(cat)) < 0)
         errors_add(jf->errors, "filter.category", "invalid-value", "not a data category");
     f->country = jf_country(jf, "country", false);
-    f->submitted_after = jf_date_time(jf, "submitted_after", false);
-    f->submitted_before = jf_date_time(jf, "submitted_before", false);
+    f->submitted_after = jf_instant(jf, "submitted_after", false);
+    f->submitted_before = jf_instant(jf, "submitted_before", false);
 }
 
 struct reply

@@ -294,6 +294,13 @@ handle_notices_send(struct request *rq)
         return problem_reply("invalid-transition", "this notice was sent already");
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
+    if (res.no_recipients)
+        return problem_reply("no-recipients",
+                             res.matching == 0
+                                 ? "no member matches the audience: nothing was sent, the "
+                                   "notice stays a draft"
+                                 : "every member matching the audience stopped non-essential "
+                                   "notices: nothing was sent, the notice stays a draft");
     if (res.count_changed)
         return problem_reply(
             "count-changed",

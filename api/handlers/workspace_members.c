@@ -329,8 +329,8 @@ ws_filter_from_json(const struct json_fields *jf, struct ws_filter *f)
     f->risk = jf_enum(jf, "risk", false, risk_values);
     f->eligibility = jf_enum(jf, "eligibility", false, eligibility_states);
     f->country = jf_country(jf, "country", false);
-    f->mandated_from = jf_date_time(jf, "mandated_from", false);
-    f->mandated_to = jf_date_time(jf, "mandated_to", false);
+    f->mandated_from = jf_instant(jf, "mandated_from", false);
+    f->mandated_to = jf_instant(jf, "mandated_to", false);
 }
 
 struct reply

@@ -189,16 +189,22 @@ jf_date(const struct json_fields *jf, const char *key, bool required)
 }
 
 const char *
-jf_date_time(const struct json_fields *jf, const char *key, bool required)
+jf_instant(const struct json_fields *jf, const char *key, bool required)
 {
     const char *v = jf_text(jf, key, required, 40);
+    bool is_date;
     time_t t;
 
-    if (v != NULL && !rfc3339_parse(v, &t)) {
-        add(jf, key, "invalid-format", "expected an RFC 3339 date-time");
+    if (v == NULL)
+        return NULL;
+    if (!instant_parse(v, &t, &is_date)) {
+        add(jf, key, "invalid-format",
+            "expected a date (2026-12-01, midnight UTC) or an RFC 3339 date-time "
+            "(2026-12-01T09:30:00Z)");
         return NULL;
     }
-    return v;
+    /* the statement reads one form: a date is its midnight UTC, as the query's filter */
+    return is_date ? arena_printf(jf->arena, "%sT00:00:00Z", v) : v;
 }
 
 const char *

@@ -52,8 +52,10 @@ const char *jf_enum(const struct json_fields *jf, const char *key, bool required
 /* A calendar date "YYYY-MM-DD" that exists; NULL when absent or invalid. */
 const char *jf_date(const struct json_fields *jf, const char *key, bool required);
 
-/* An RFC 3339 date-time (at most 40 characters); NULL when absent or invalid. */
-const char *jf_date_time(const struct json_fields *jf, const char *key, bool required);
+/* An instant of a filter (domain/dates.h instant_parse): an RFC 3339 date-time, or a plain
+ * date read as midnight UTC, given as "YYYY-MM-DDT00:00:00Z" (the query filters' rule,
+ * guard_query_instant); NULL when absent or invalid. */
+const char *jf_instant(const struct json_fields *jf, const char *key, bool required);
 
 /* An ISO 3166-1 alpha-2 country code, any case, as its upper-case arena copy; NULL when absent
  * or invalid. */

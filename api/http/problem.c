@@ -33,6 +33,7 @@ static const struct problem_kind kinds[] = {
     {"evidence-not-applicable", 409, "Evidence not applicable"},
     {"evidence-limit-reached", 409, "Evidence limit reached"},
     {"count-changed", 409, "Count changed"},
+    {"no-recipients", 409, "No recipients"},
     {"idempotency-key-in-use", 409, "Idempotency key in use"},
     {"payload-too-large", 413, "Payload too large"},
     {"uri-too-long", 414, "URI too long"},

@@ -222,6 +222,12 @@ send_body(PGconn *c, struct tx *t, void *ctx)
     if (rc != 1)
         return rc;
     r->skipped_opted_out = r->matching - r->recipients;
+    /* decided here, on the rows this statement queued, not on the dry run's count: members
+     * removed meanwhile may leave nobody, whatever expected says */
+    if (r->recipients == 0) {
+        r->no_recipients = true;
+        return tx_answer(t, OUTCOME_OK); /* rolled back: the notice stays a draft */
+    }
     if (r->recipients != s->rq->expected) {
         r->count_changed = true;
         return tx_answer(t, OUTCOME_OK); /* rolled back: the user confirms the new count */

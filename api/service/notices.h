@@ -64,12 +64,14 @@ struct notice_send_result {
     int64_t recipients;        /* messages queued (or that would be) */
     int64_t skipped_opted_out; /* matching members who stopped non-essential notices */
     bool count_changed;        /* expected differed: nothing was queued */
+    bool no_recipients;        /* nobody would receive it: nothing was queued, still a draft */
 };
 
 /* Dry run: counts. Otherwise queues one message per recipient in one transaction with the
- * notice's send record and its audit event, unless the recipients count differs from
- * expected (*out says so; nothing changes). INVALID_TRANSITION when the notice was sent
- * already. */
+ * notice's send record and its audit event, unless nobody would receive it (a notice is sent
+ * once: sent to no one it could never reach the members who join later) or the recipients
+ * count differs from expected (*out says which; nothing changes). INVALID_TRANSITION when the
+ * notice was sent already. */
 enum outcome svc_rq_notice_send(const struct audit_note *note, const char *association_id,
                                 const char *action_id, const char *id,
                                 const struct notice_send_request *rq, struct arena *a,

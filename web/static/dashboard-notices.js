@@ -351,6 +351,9 @@ export class NoticesTab {
         const name = r instanceof NetworkError ? "" : problemName(r);
         if (name === "count-changed")
             return { kind: "error", key: "notices.count_changed" };
+        // the members left between the count and the send: nothing was sent, still a draft
+        if (name === "no-recipients")
+            return { kind: "info", key: "notices.no_recipients" };
         if (name === "invalid-transition")
             return { kind: "error", key: "notices.already_sent" };
         return refusalMessage(r);
