@@ -71,27 +71,13 @@ read_name(const struct json_fields *jf, const char *key)
     return kept;
 }
 
-/* An address member: trimmed text that must say something (a letter or a digit): counsel
- * cannot write to "\u00a0" or "-". */
-static const char *
-read_address_text(const struct json_fields *jf, const char *key, bool required, size_t max)
-{
-    const char *text = jf_text(jf, key, required, max);
-
-    if (text != NULL && !normalize_text_has_content(text)) {
-        add(jf, key, required ? "required" : "too-short",
-            required ? "this member is required" : "must not be blank");
-        return NULL;
-    }
-    return text;
-}
-
 static void
 read_address(const struct json_fields *jf, struct postal_address *a)
 {
     jf_refuse_unknown(jf, address_members);
-    a->line1 = read_address_text(jf, "line1", true, 200);
-    a->line2 = read_address_text(jf, "line2", false, 200);
+    /* each must say something (a letter or a digit): counsel cannot write to "\u00a0" or "-" */
+    a->line1 = jf_text_with_content(jf, "line1", true, 200);
+    a->line2 = jf_text_with_content(jf, "line2", false, 200);
     /* required but where the country has no postal codes (Hong Kong, Qatar...): the country
      * is looked at first, silently, so that errors keep the members' order */
     json_t *named = json_object_get(jf->obj, "country");
@@ -99,8 +85,8 @@ read_address(const struct json_fields *jf, struct postal_address *a)
     bool no_code = json_is_string(named) &&
                    country_normalize(json_string_value(named), named_code) &&
                    country_has_no_postal_code(named_code);
-    a->postal_code = read_address_text(jf, "postal_code", !no_code, 20);
-    a->city = read_address_text(jf, "city", true, 100);
+    a->postal_code = jf_text_with_content(jf, "postal_code", !no_code, 20);
+    a->city = jf_text_with_content(jf, "city", true, 100);
     /* read wider than 2 so "FRA" is reported as the wrong value it is, not as too long */
     const char *country = jf_text(jf, "country", true, 16);
     a->country[0] = '\0';

@@ -4,10 +4,10 @@
  * JavaScript needed); POST /notices/stop/{token} stops them, from that button or from a mail
  * client's one-click (RFC 8058: List-Unsubscribe-Post, whatever the body). A token we did not
  * make is a 404 page. The page is in the member's language (the claim's) unless the reader
- * chose the other with the language switch (?lang=, kept by the button's post), never cached
- * (the address is the member's own). No Origin check on the POST, unlike the site's other
- * forms: a mail client's one-click comes from its own servers, and the token alone, made
- * with the server's key, says whose notices stop. */
+ * chose the other (?lang=, kept by the button's post, or the language switch's cookie),
+ * never cached (the address is the member's own). No Origin check on the POST, unlike the site's
+ * other forms: a mail client's one-click comes from its own servers, and the token alone, made with
+ * the server's key, says whose notices stop. */
 #include "handlers/handlers.h"
 
 #include <string.h>
@@ -26,7 +26,7 @@ stop_page(struct request *rq, const struct notice_stop_info *info, bool done)
     struct strbuf sb = {0};
     enum web_lang lang;
 
-    if (request_query(rq, "lang") == NULL && web_lang_parse(info->lang, &lang))
+    if (!page_lang_chosen(rq) && web_lang_parse(info->lang, &lang))
         w.lang = lang;
     struct web_page p = {
         .title = web_t(w.cat, w.lang, "notices.stop.title"),

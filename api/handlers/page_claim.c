@@ -538,6 +538,8 @@ handle_page_claim_post(struct request *rq)
 
     if (!read_post(rq, p, &switched, &deny))
         return deny;
+    if (!claim_form_names_once(&p->form))
+        return page_error(rq, 400); /* a name meant once, sent twice: its switch as its send */
     if (switched) {
         /* the language switch (a button of the form): the form again in that language, what
          * was typed kept; nothing is sent to the API, no claim is made. A form that came

@@ -86,6 +86,15 @@ member_of_type(const struct json_fields *jf, const char *key, bool required, jso
     return NULL;
 }
 
+/* A blank string: missing where the member is required; where it is optional, no value of it
+ * (the schema's minLength, a pattern), and the client is told how to say "none". */
+static void
+refuse_blank(const struct json_fields *jf, const char *key, bool required)
+{
+    add(jf, key, required ? "required" : "too-short",
+        required ? "this member is required" : "is empty: omit the member, or send null, for none");
+}
+
 static const char *
 text_of(const struct json_fields *jf, const char *key, bool required, size_t max_chars,
         const char *allowed_ctrl)
@@ -97,13 +106,8 @@ text_of(const struct json_fields *jf, const char *key, bool required, size_t max
         return NULL;
     const char *s = json_string_value(v);
     size_t len = text_trim(&s, json_string_length(v), " \t\n\r"); /* JSON's white space */
-    /* a blank string counts as missing (docs/api.md §5.4) where the member is required; where
-     * it is optional, it is no value of it (the schema's minLength, a pattern), and the
-     * client is told how to say "none" */
-    if (len == 0) {
-        add(jf, key, required ? "required" : "too-short",
-            required ? "this member is required"
-                     : "is empty: omit the member, or send null, for none");
+    if (len == 0) { /* blank: docs/api.md §5.4 */
+        refuse_blank(jf, key, required);
         return NULL;
     }
     char *copy = arena_strndup(jf->arena, s, len);
@@ -126,6 +130,18 @@ const char *
 jf_text(const struct json_fields *jf, const char *key, bool required, size_t max_chars)
 {
     return text_of(jf, key, required, max_chars, NULL);
+}
+
+const char *
+jf_text_with_content(const struct json_fields *jf, const char *key, bool required, size_t max_chars)
+{
+    const char *text = text_of(jf, key, required, max_chars, NULL);
+
+    if (text != NULL && !normalize_text_has_content(text)) {
+        refuse_blank(jf, key, required);
+        return NULL;
+    }
+    return text;
 }
 
 const char *

@@ -36,6 +36,11 @@ const char *jf_path(const struct json_fields *jf, const char *key, char *buf, si
 const char *jf_text(const struct json_fields *jf, const char *key, bool required,
                     size_t max_chars);
 
+/* As jf_text, and a string without a letter or a digit ("\u00a0", "-") is blank as well:
+ * what someone must be able to write to (an address). */
+const char *jf_text_with_content(const struct json_fields *jf, const char *key, bool required,
+                                 size_t max_chars);
+
 /* As jf_text, for paragraphs (a mandate text): line breaks and tabs allowed inside. */
 const char *jf_long_text(const struct json_fields *jf, const char *key, bool required,
                          size_t max_chars);

@@ -558,6 +558,23 @@ class ClaimForm(unittest.TestCase):
         self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;", text)
         self.assertIn("&quot;&gt;", text)
 
+    def test_a_field_sent_twice_is_refused_by_the_send_and_by_the_switch(self):
+        """A name the form has once (an email, the family name) sent twice is no claim a person
+        typed: 400, whether the form is sent or its language switched (nothing shown as if it
+        were fine); names that are lists (the categories) may repeat."""
+        page = self.page(lang="fr").body.decode()
+        before = cf.count_claims(self.slug)
+        pairs = pairs_for(page, person())
+        twice = pairs + [("claimant.family_name", "Autre")]
+        for switch in ([], [("switch_lang", "en")], [("switch_lang", "fr")]):
+            with self.subTest(switch=switch):
+                r = ff.post_form(self.client, "/claim?lang=fr", twice + switch)
+                self.assertEqual((r.status, r.media_type), (400, "text/html"), r)
+        ok = ff.post_form(self.client, "/claim?lang=fr", pairs + [("switch_lang", "en")])
+        self.assertEqual(ok.status, 200, ok)
+        self.assertGreater(sum(1 for name, _ in pairs if name == "data_categories"), 1)
+        self.assertEqual(cf.count_claims(self.slug), before)
+
     def test_not_a_form(self):
         for body, ctype in (("a=1&&b", ff.FORM_TYPE), ("{}", "application/json"),
                             ("incident=" + self.slug + "&claimant=x&claimant.email=y",

@@ -363,6 +363,20 @@ class ClaimsSubmitTest(F.IncidentTestCase):
             with self.subTest(member=key, value=value):
                 self.assert_created(claim_body(claimant={"address": {key: value}}), value)
 
+    def test_blank_optional_address_members_say_how_to_say_none(self):
+        # As every optional string of the API (docs/api.md §5.4): too-short, with the words
+        # that say how to say none, for line2 and for the postal code where the country has none.
+        hong_kong = {"line1": "1 Queen's Road Central", "city": "Hong Kong", "country": "HK"}
+        for address, key in (({"line2": "\u00a0"}, "line2"), ({"line2": "-"}, "line2"),
+                             ({"line2": " "}, "line2"),
+                             (dict(hong_kong, postal_code="\u00a0"), "postal_code")):
+            with self.subTest(address=address):
+                r = self.submit(claim_body(claimant={"address": address, "phone": DROP}))
+                self.assertEqual(F.errors_of(self, r), {("claimant.address." + key, "too-short")})
+                message = r.json()["errors"][0]["message"]
+                self.assertEqual(message, "is empty: omit the member, or send null, for none")
+        self.assertEqual(F.count_claims(self.slug), 0)
+
     def test_address_control_characters(self):
         self.assert_only_error(claim_body(claimant={"address": {"city": "Pa\u0001ris"}}),
                                "claimant.address.city", "invalid-format")

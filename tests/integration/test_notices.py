@@ -154,6 +154,22 @@ class NoticesTest(unittest.TestCase):
         for m in (fr1, fr2, en):
             self.assertNotIn(m["body"]["claimant"]["email"], log)
 
+    def test_the_stop_page_honours_the_language_cookie_as_every_page(self):
+        # the language switch of another page left its cookie: the reader chose French, over
+        # the member's English; an unreadable cookie or ?lang= chooses nothing
+        token = nf.stop_token(self.server, claim_id(self.member(lang="en")["reference"], self.url))
+        for cookie, lang in (("lang=fr", "fr"), ("lang=de", "en"), ("other=1", "en")):
+            with self.subTest(cookie=cookie):
+                page = self.c.request("GET", f"/notices/stop/{token}",
+                                      headers={"Accept": "text/html", "Cookie": cookie})
+                self.assertEqual(page.status, 200, repr(page))
+                self.assertEqual(page.headers.get("Content-Language"), lang)
+                self.assertIn(f'<form method="post" action="/notices/stop/{token}?lang={lang}">',
+                              page.body.decode(), "its button answers in the same language")
+        page = self.c.request("GET", f"/notices/stop/{token}?lang=en",
+                              headers={"Accept": "text/html", "Cookie": "lang=fr"})
+        self.assertEqual(page.headers.get("Content-Language"), "en", "?lang= over the cookie")
+
     def test_the_stop_link_stops_non_essential_notices_only(self):
         stays, leaves = self.member(), self.member(lang="en")
         token = nf.stop_token(self.server, claim_id(leaves["reference"], self.url))

@@ -572,6 +572,14 @@ class PublicPagesTest(unittest.TestCase):
         a11y, _ = self.page("/accessibility", "en")
         self.assertIn("partially compliant", a11y)
         self.assertIn("contact@recours.example", a11y)
+        # true of the site: the pages work without JavaScript but the associations' workspace,
+        # whose page says it needs it (test_web_pages.py)
+        for lang, needs in (("en", "except the approved associations' workspace"),
+                            ("fr", "sauf l'espace des associations agréées")):
+            with self.subTest(lang=lang):
+                statement, _ = self.page("/accessibility", lang)
+                self.assertIn(needs, statement)
+                self.assertIn("/dashboard", statement)
         # every page's footer names the operator and links the notices
         for path in ("/", "/legal", f"/a/{self.action['id']}"):
             _, body = self.page(path)

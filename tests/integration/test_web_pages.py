@@ -131,6 +131,35 @@ class PageParser(html.parser.HTMLParser):
             self.loose_text.append(text)
 
 
+class ShownWithoutScript(html.parser.HTMLParser):
+    """The elements a browser without JavaScript shows (none under a `hidden` one): tags, as
+    (tag, "main" or "page"), and links, as (tag, href)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+            "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self._stack = []  # (tag, hidden)
+        self.tags = []
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        hidden = any(h for _, h in self._stack) or "hidden" in a
+        if not hidden:
+            inside_main = any(t == "main" for t, _ in self._stack)
+            self.tags.append((tag, "main" if inside_main else "page"))
+            if tag == "a" and a.get("href"):
+                self.links.append((tag, a["href"]))
+        if tag not in self.VOID:
+            self._stack.append((tag, hidden))
+
+    def handle_endtag(self, tag):
+        while self._stack and self._stack.pop()[0] != tag:
+            pass
+
+
 def dictionary_texts(lang):
     """The catalogue web/i18n/<lang>.json (shared by the server-rendered pages and the
     scripts): {key: text}."""
@@ -318,6 +347,27 @@ class WebPagesTest(unittest.TestCase):
         self.assertIn("<noscript>", page)
         with open(os.path.join(web_dir(), "static", "dashboard.js"), encoding="utf-8") as f:
             self.assertIn('$("key-panel").hidden = false', f.read())
+
+    def test_the_dashboard_without_javascript_is_its_note_and_the_way_out(self):
+        """Without JavaScript the dashboard cannot work (its noscript note says so): the page
+        then shows no empty heading, list or form, only its heading and intro, the note and
+        the site's links to the public pages, in each language."""
+        for lang in ("fr", "en"):
+            with self.subTest(lang=lang):
+                page = self.get(f"/dashboard?lang={lang}").body.decode("utf-8")
+                shown = ShownWithoutScript()
+                shown.feed(page)
+                main = [tag for tag, where in shown.tags if where == "main"]
+                self.assertNotIn("h2", main, "a section shown without JavaScript")
+                for tag in ("form", "table", "button", "input", "select", "section"):
+                    self.assertNotIn(tag, main, f"a {tag} shown without JavaScript")
+                self.assertIn("noscript", main, "the note saying why")
+                self.assertIn(dictionary_texts(lang)["dash.needs_js"], html.unescape(page))
+                links = [href for tag, href in shown.links]
+                for path in ("/", "/my-claim"):
+                    self.assertIn(path, links, "the way to the public pages")
+        with open(os.path.join(web_dir(), "static", "dashboard.js"), encoding="utf-8") as f:
+            self.assertIn('$("incidents-panel").hidden = false', f.read())
 
     def test_static_assets_answer_with_their_media_type(self):
         names = sorted(os.listdir(os.path.join(web_dir(), "static")))

@@ -34,7 +34,9 @@ dateFields();
 
 const $ = (id) => document.getElementById(id);
 const keyForm = $("key-form");
-$("key-panel").hidden = false; /* hidden in the page for a browser without JavaScript */
+/* hidden in the page for a browser without JavaScript */
+$("key-panel").hidden = false;
+$("incidents-panel").hidden = false;
 const keyErrors = new FormErrors(keyForm, $("key-errors"));
 const keyStatus = new StatusLine($("key-status"));
 const status = new StatusLine($("incidents-status"));
