@@ -351,7 +351,7 @@ class WebPagesTest(unittest.TestCase):
     def test_the_dashboard_without_javascript_is_its_note_and_the_way_out(self):
         """Without JavaScript the dashboard cannot work (its noscript note says so): the page
         then shows no empty heading, list or form, only its heading and intro, the note and
-        the site's links to the public pages, in each language."""
+        the site's links to the public pages and its language switch, in each language."""
         for lang in ("fr", "en"):
             with self.subTest(lang=lang):
                 page = self.get(f"/dashboard?lang={lang}").body.decode("utf-8")
@@ -366,6 +366,8 @@ class WebPagesTest(unittest.TestCase):
                 links = [href for tag, href in shown.links]
                 for path in ("/", "/my-claim"):
                     self.assertIn(path, links, "the way to the public pages")
+                for other in ("fr", "en"):  # the switch's buttons are the script's
+                    self.assertIn(f"/dashboard?lang={other}", links, "the language switch")
         with open(os.path.join(web_dir(), "static", "dashboard.js"), encoding="utf-8") as f:
             self.assertIn('$("incidents-panel").hidden = false', f.read())
 
