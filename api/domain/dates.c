@@ -193,3 +193,24 @@ instant_parse(const char *s, time_t *out, bool *is_date)
     *out = (time_t)(civil_days(&d) * 86400L);
     return true;
 }
+
+/* The last Sunday of month (31 days: March, October) of year. */
+static long
+last_sunday(int year, int month)
+{
+    struct civil_date last = {year, month, 31};
+    long days = civil_days(&last);
+    long weekday = ((days + 4) % 7 + 7) % 7; /* 1970-01-01 was a Thursday; 0: Sunday */
+
+    return days - weekday;
+}
+
+time_t
+paris_day_end(const struct civil_date *d)
+{
+    long days = civil_days(d);
+    bool summer = days >= last_sunday(d->year, 3) && days < last_sunday(d->year, 10);
+    long offset = summer ? 7200 : 3600;
+
+    return (time_t)(days * 86400L + 86399L - offset);
+}

@@ -38,6 +38,13 @@ bool rfc3339_parse(const char *s, time_t *out);
  * "YYYY-MM-DD" (what people type), read as midnight UTC of that day; *is_date says which. */
 bool instant_parse(const char *s, time_t *out, bool *is_date);
 
+/* The last second of day d in Paris (23:59:59 Europe/Paris), as seconds since the epoch: what
+ * a deadline given as a date alone means (docs/api.md §8.3; the actions are French). Summer
+ * time by the EU rule in force since 1996 (from the last Sunday of March to the last Sunday
+ * of October, both switches at 01:00 UTC): at 23:59:59 no switch is near, the day's offset is
+ * whole. */
+time_t paris_day_end(const struct civil_date *d);
+
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
 long civil_days(const struct civil_date *d);
 

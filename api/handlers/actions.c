@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "core/arena.h"
+#include "core/clock.h"
 #include "domain/dates.h"
 #include "domain/uuid.h"
 #include "domain/vocab.h"
@@ -52,18 +53,26 @@ action_item(const void *row)
     return action_json(row);
 }
 
-/* A future RFC 3339 date-time. */
+/* A future RFC 3339 date-time, or a date alone: the end of that day in Paris (the actions are
+ * French; an association writes "until 31 January" and means that day whole). */
 static const char *
 read_deadline(const struct json_fields *jf, bool required)
 {
     const char *v = jf_text(jf, "opt_in_deadline", required, 40);
+    struct civil_date day;
     time_t t;
 
     if (v == NULL)
         return NULL;
-    if (!rfc3339_parse(v, &t)) {
+    if (civil_date_parse(v, &day)) {
+        t = paris_day_end(&day);
+        char *utc = arena_alloc(jf->arena, 32);
+        clock_format_rfc3339(t, -1, utc, 32);
+        v = utc;
+    } else if (!rfc3339_parse(v, &t)) {
         errors_add(jf->errors, "opt_in_deadline", "invalid-format",
-                   "expected an RFC 3339 date-time such as 2027-01-31T23:59:59Z");
+                   "expected an RFC 3339 date-time such as 2027-01-31T23:59:59Z, or a date "
+                   "such as 2027-01-31 (the end of that day in Paris: 23:59:59 Europe/Paris)");
         return NULL;
     }
     if (t <= time(NULL)) {
@@ -203,15 +212,18 @@ handle_actions_list(struct request *rq)
      * association's list, nor this one filtered otherwise */
     const char *kind = arena_printf(rq->arena, LIST_KIND ":%s",
                                     who.association_id != NULL ? who.association_id : "");
-    if (!guard_page(rq, kind, list_filters, &limit, &after, &deny) ||
-        !read_filters(rq, &incident, &status, &deny))
+    if (!read_filters(rq, &incident, &status, &deny))
+        return deny;
+    const char *const values[] = {incident, status, NULL};
+    if (!guard_page(rq, kind, list_filters, values, &limit, &after, &deny))
         return deny;
     struct action *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
     enum outcome o = svc_rq_actions_list(who.association_id, incident, status, after, limit,
                                          rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    const char *next = more ? guard_next_cursor(rq, kind, list_filters, rows[n - 1].id) : NULL;
+    const char *next =
+        more ? guard_next_cursor(rq, kind, list_filters, values, rows[n - 1].id) : NULL;
     return reply_rows(rows, n, sizeof *rows, action_item, next);
 }
 

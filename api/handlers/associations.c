@@ -151,13 +151,13 @@ handle_associations_list(struct request *rq)
     bool more = false;
     const char *after;
 
-    if (!guard_page(rq, LIST_KIND, NULL, &limit, &after, &deny))
+    if (!guard_page(rq, LIST_KIND, NULL, NULL, &limit, &after, &deny))
         return deny;
     struct association *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
     enum outcome o = svc_rq_associations_list(after, limit, rq->arena, rows, &n, &more);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    const char *next = more ? guard_next_cursor(rq, LIST_KIND, NULL, rows[n - 1].id) : NULL;
+    const char *next = more ? guard_next_cursor(rq, LIST_KIND, NULL, NULL, rows[n - 1].id) : NULL;
     return reply_rows(rows, n, sizeof *rows, association_item, next);
 }
 

@@ -97,7 +97,11 @@ handle_claims_list_mandated(struct request *rq)
     const char *slug = request_param(rq, 0);
     const char *kind = arena_printf(rq->arena, LIST_KIND ":%s",
                                     who.association_id != NULL ? who.association_id : "");
-    if (!guard_page(rq, kind, list_filters, &limit, &after, &deny) || !read_filter(rq, &f, &deny))
+    if (!read_filter(rq, &f, &deny))
+        return deny;
+    const char *const values[] = {f.status, f.category >= 0 ? data_categories[f.category] : NULL,
+                                  f.country, f.since, NULL};
+    if (!guard_page(rq, kind, list_filters, values, &limit, &after, &deny))
         return deny;
     if (after != NULL) {
         size_t sl = strlen(slug);
@@ -125,7 +129,7 @@ handle_claims_list_mandated(struct request *rq)
         jb_append(&b, data, item);
     }
     const char *next =
-        more ? guard_next_cursor(rq, kind, list_filters,
+        more ? guard_next_cursor(rq, kind, list_filters, values,
                                  arena_printf(rq->arena, "%s|%s|%lld", slug, rows[n - 1].created_at,
                                               (long long)rows[n - 1].id))
              : NULL;

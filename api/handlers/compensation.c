@@ -227,7 +227,7 @@ handle_presets(struct request *rq)
     int limit;
     const char *after;
 
-    if (!guard_page(rq, PRESETS_LIST_KIND, NULL, &limit, &after, &deny))
+    if (!guard_page(rq, PRESETS_LIST_KIND, NULL, NULL, &limit, &after, &deny))
         return deny;
     size_t i = 0;
     while (after && i < n_presets && strcmp(presets[i].id, after) <= 0)
@@ -236,8 +236,9 @@ handle_presets(struct request *rq)
     json_t *data = json_array();
     for (int n = 0; i < n_presets && n < limit; i++, n++)
         jb_append(&b, data, preset_json(&presets[i]));
-    const char *next =
-        i < n_presets ? guard_next_cursor(rq, PRESETS_LIST_KIND, NULL, presets[i - 1].id) : NULL;
+    const char *next = i < n_presets
+                           ? guard_next_cursor(rq, PRESETS_LIST_KIND, NULL, NULL, presets[i - 1].id)
+                           : NULL;
     return reply_page(&b, data, next);
 }
 

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/errors.h"
 #include "crypto/cursor.h"
 #include "domain/dates.h"
@@ -208,16 +209,17 @@ guard_bad_parameter(const char *name, const char *message)
     return problem_reply_errors("invalid-parameter", message, &e);
 }
 
-/* The values of the list's filters as this request gives them, as the cursor's scope: each
+/* The values of the list's filters as the handler read them, as the cursor's scope: each
  * "<length>:<value>;" or "-;" when absent, in the order of filters (lengths keep the split
- * unambiguous whatever a value holds). The raw values: "fr" then "FR" is another list too. */
+ * unambiguous whatever a value holds). The values read, not the text typed: "fr" then "FR"
+ * is one list (France), "2026-12-01" and "2026-12-01T00:00:00Z" one instant. */
 static const char *
-filter_scope(struct request *rq, const char *const filters[])
+filter_scope(struct request *rq, const char *const filters[], const char *const values[])
 {
     const char *scope = "";
 
     for (size_t i = 0; filters != NULL && filters[i] != NULL; i++) {
-        const char *v = request_query(rq, filters[i]);
+        const char *v = values[i];
         scope = v != NULL ? arena_printf(rq->arena, "%s%zu:%s;", scope, strlen(v), v)
                           : arena_printf(rq->arena, "%s-;", scope);
     }
@@ -225,8 +227,9 @@ filter_scope(struct request *rq, const char *const filters[])
 }
 
 bool
-guard_page(struct request *rq, const char *kind, const char *const filters[], int *limit_out,
-           const char **position_out, struct reply *deny)
+guard_page(struct request *rq, const char *kind, const char *const filters[],
+           const char *const values[], int *limit_out, const char **position_out,
+           struct reply *deny)
 {
     const struct app *app = rq->app;
     const char *limit = request_query(rq, "limit");
@@ -260,8 +263,8 @@ guard_page(struct request *rq, const char *kind, const char *const filters[], in
     }
     if (cursor != NULL) {
         char *pos = arena_alloc(rq->arena, CURSOR_POSITION_MAX + 1);
-        if (!cursor_decode(app_secrets(app)->hmac_key, kind, filter_scope(rq, filters), cursor,
-                           pos)) {
+        if (!cursor_decode(app_secrets(app)->hmac_key, kind, filter_scope(rq, filters, values),
+                           cursor, pos)) {
             *deny = problem_reply("invalid-cursor", "the cursor was not issued for this list");
             return false;
         }
@@ -272,14 +275,37 @@ guard_page(struct request *rq, const char *kind, const char *const filters[], in
 
 const char *
 guard_next_cursor(struct request *rq, const char *kind, const char *const filters[],
-                  const char *position)
+                  const char *const values[], const char *position)
 {
     const struct app *app = rq->app;
     char *out = arena_alloc(rq->arena, CURSOR_TEXT_MAX);
 
-    if (!cursor_encode(app_secrets(app)->hmac_key, kind, filter_scope(rq, filters), position, out))
+    if (!cursor_encode(app_secrets(app)->hmac_key, kind, filter_scope(rq, filters, values),
+                       position, out))
         return NULL;
     return out;
+}
+
+/* The instant t as one text whatever way it was written (a date, another offset, a fraction
+ * with trailing zeros): UTC, "Z", the fraction of v as written without its trailing zeros.
+ * The database reads it as v, and a cursor bound to it matches the same instant written
+ * otherwise. */
+static const char *
+instant_canonical(struct request *rq, const char *v, time_t t)
+{
+    char utc[32];
+    const char *dot = strlen(v) > 19 && v[19] == '.' ? v + 20 : NULL;
+    size_t digits = 0;
+
+    clock_format_rfc3339(t, -1, utc, sizeof utc);
+    while (dot != NULL && dot[digits] >= '0' && dot[digits] <= '9')
+        digits++;
+    while (digits > 0 && dot[digits - 1] == '0')
+        digits--;
+    if (digits == 0)
+        return arena_strdup(rq->arena, utc);
+    utc[strlen(utc) - 1] = '\0'; /* the "Z", written after the fraction */
+    return arena_printf(rq->arena, "%s.%.*sZ", utc, (int)digits, dot);
 }
 
 bool
@@ -300,6 +326,6 @@ guard_query_instant(struct request *rq, const char *name, const char **out, stru
                                name));
         return false;
     }
-    *out = is_date ? arena_printf(rq->arena, "%sT00:00:00Z", v) : v;
+    *out = instant_canonical(rq, v, t);
     return true;
 }

@@ -77,25 +77,29 @@ bool guard_own_member(struct request *rq, bool write, struct own_member *m, stru
 
 /* Reads ?limit (1..1000, default 100) and ?cursor for list kind; false with *deny = 400
  * invalid-parameter / invalid-cursor. *position_out is NULL without a cursor. filters names
- * the query parameters the list's rows depend on (NULL-terminated; NULL for none): a cursor
- * made with other values of them (one added, removed or changed) is refused, since its
- * position is in another list (docs/api.md §7). limit is not one: it may change. limit,
+ * the query parameters the list's rows depend on (NULL-terminated; NULL for none), values[i]
+ * the value the handler read filters[i] as (NULL when absent): its canonical form (a country
+ * upper-cased, an instant in UTC), so that a cursor follows the same filter however it is
+ * written, while one made with other values (one added, removed or changed) is refused, since
+ * its position is in another list (docs/api.md §7). limit is not one: it may change. limit,
  * cursor or a filter given twice is 400 invalid-parameter naming it. */
-bool guard_page(struct request *rq, const char *kind, const char *const filters[], int *limit_out,
-                const char **position_out, struct reply *deny);
+bool guard_page(struct request *rq, const char *kind, const char *const filters[],
+                const char *const values[], int *limit_out, const char **position_out,
+                struct reply *deny);
 
 /* 400 invalid-parameter naming the query parameter in errors[].field (docs/api.md §5.2). */
 struct reply guard_bad_parameter(const char *name, const char *message);
 
 /* ?name as an instant of a filter (domain/dates.h instant_parse: an RFC 3339 date-time or a
- * plain date, midnight UTC) into *out in the form the database reads, NULL when absent; false
+ * plain date, midnight UTC) into *out in the form the database reads, one text per instant
+ * (UTC, "Z": a cursor's filter value), NULL when absent; false
  * with *deny = 400 invalid-parameter naming it. The one reader of the lists' date filters. */
 bool guard_query_instant(struct request *rq, const char *name, const char **out,
                          struct reply *deny);
 
-/* The "next" cursor for a list page ending at position, as an arena string; kind and filters
- * as given to guard_page. */
+/* The "next" cursor for a list page ending at position, as an arena string; kind, filters
+ * and values as given to guard_page. */
 const char *guard_next_cursor(struct request *rq, const char *kind, const char *const filters[],
-                              const char *position);
+                              const char *const values[], const char *position);
 
 #endif

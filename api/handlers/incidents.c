@@ -159,7 +159,7 @@ handle_incidents_list(struct request *rq)
     int n = 0;
     bool more = false;
 
-    if (!guard_page(rq, LIST_KIND, NULL, &limit, &after, &deny))
+    if (!guard_page(rq, LIST_KIND, NULL, NULL, &limit, &after, &deny))
         return deny;
     struct incident *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
     enum outcome o = svc_rq_incidents_list_open(after, limit, rq->arena, rows, &n, &more);
@@ -178,7 +178,7 @@ handle_incidents_list(struct request *rq)
         }
         jb_append(&b, data, item);
     }
-    const char *next = more ? guard_next_cursor(rq, LIST_KIND, NULL, rows[n - 1].slug) : NULL;
+    const char *next = more ? guard_next_cursor(rq, LIST_KIND, NULL, NULL, rows[n - 1].slug) : NULL;
     return reply_page(&b, data, next);
 }
 

@@ -173,7 +173,7 @@ handle_notices_list(struct request *rq)
         return deny;
     /* the cursor is tied to this action: it cannot walk another's notices */
     const char *kind = arena_printf(rq->arena, "notices:%s", request_param(rq, 0));
-    if (!guard_page(rq, kind, NULL, &limit, &after, &deny))
+    if (!guard_page(rq, kind, NULL, NULL, &limit, &after, &deny))
         return deny;
     struct notice_row *rows = arena_alloc(rq->arena, sizeof *rows * (size_t)(limit + 1));
     enum outcome o = svc_rq_notice_list(who.association_id, request_param(rq, 0), after, limit,
@@ -183,7 +183,7 @@ handle_notices_list(struct request *rq)
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     const char *next = more
-                           ? guard_next_cursor(rq, kind, NULL,
+                           ? guard_next_cursor(rq, kind, NULL, NULL,
                                                arena_printf(rq->arena, "%s|%s",
                                                             rows[n - 1].created_at, rows[n - 1].id))
                            : NULL;

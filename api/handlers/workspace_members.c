@@ -65,6 +65,22 @@ static const char *const list_filters[] = {
     "payment_preference", "mandated_from", "mandated_to", "country",
     "reference",          "sort",          "order",       NULL};
 
+/* The filters' values as query_filter read them, in list_filters' order: a cursor follows
+ * "country=fr" with "country=FR" (one list), never with another country. */
+static const char *const *
+filter_values(struct request *rq, const struct ws_filter *f, const char *sort, const char *order)
+{
+    const char **v = arena_alloc(rq->arena, sizeof list_filters);
+    const char *confirmed = f->email_confirmed < 0 ? NULL : f->email_confirmed ? "true" : "false";
+    const char *read[] = {
+        confirmed,      f->risk,    f->eligibility, f->status, f->payment, f->mandated_from,
+        f->mandated_to, f->country, f->reference,   sort,      order,      NULL};
+
+    _Static_assert(sizeof read == sizeof list_filters, "one value per filter");
+    memcpy(v, read, sizeof read);
+    return v;
+}
+
 /* ?status=&country=&payment_preference=&mandated_from=&mandated_to=&reference= */
 static bool
 query_filter(struct request *rq, struct ws_filter *f, struct reply *deny)
@@ -133,11 +149,12 @@ path_action_id(struct request *rq)
     return lower;
 }
 
-/* The page asked for by the query (filter, order, cursor) into q and its cursor's kind; false
- * with *deny (400). */
+/* The page asked for by the query (filter, order, cursor) into q, its cursor's kind and the
+ * filters' values it is bound to; false with *deny (400). */
 static bool
 members_query(struct request *rq, const char *action_id, struct ws_filter *f,
-              struct ws_page_query *q, const char **kind, struct reply *deny)
+              struct ws_page_query *q, const char **kind, const char *const **values,
+              struct reply *deny)
 {
     static const char *const sorts[] = {"reference", "mandated_at", NULL};
     static const char *const orders[] = {"asc", "desc", NULL};
@@ -155,7 +172,8 @@ members_query(struct request *rq, const char *action_id, struct ws_filter *f,
      * another */
     *kind = arena_printf(rq->arena, "members:%s:%s:%s", action_id,
                          q->sort == WS_SORT_MANDATED ? "m" : "r", q->desc ? "d" : "a");
-    if (!guard_page(rq, *kind, list_filters, &limit, &after, deny))
+    *values = filter_values(rq, f, sort, order);
+    if (!guard_page(rq, *kind, list_filters, *values, &limit, &after, deny))
         return false;
     q->limit = limit;
     if (after != NULL && q->sort == WS_SORT_MANDATED) {
@@ -183,6 +201,7 @@ handle_ws_members_list(struct request *rq)
     struct action x;
     struct reply deny, not_own;
     const char *kind;
+    const char *const *values;
     const char *action_id = path_action_id(rq);
     int n = 0;
     bool more = false;
@@ -190,7 +209,7 @@ handle_ws_members_list(struct request *rq)
     if (action_id == NULL || who.association_id == NULL) /* the workspace is an association's */
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
     struct ws_page_query q = {.action_id = action_id, .association_id = who.association_id};
-    if (!members_query(rq, action_id, &f, &q, &kind, &deny)) {
+    if (!members_query(rq, action_id, &f, &q, &kind, &values, &deny)) {
         if (guard_own_action(rq, false, &who, &x, &not_own))
             return deny;
         reply_discard(&deny);
@@ -208,7 +227,7 @@ handle_ws_members_list(struct request *rq)
     if (more) {
         const struct ws_member_row *last = &rows[n - 1];
         next = guard_next_cursor(
-            rq, kind, list_filters,
+            rq, kind, list_filters, values,
             q.sort == WS_SORT_MANDATED
                 ? arena_printf(rq->arena, "%s|%s", last->mandated_at, last->reference)
                 : last->reference);

@@ -229,5 +229,49 @@ class ListParametersTest(unittest.TestCase):
                    "data_categories": ["email"], "currency": "EUR"}, client=self.c)
         self.assertIn(("controller", "required"), cf.errors_of(self, r))
 
+    # -- filters written otherwise (ws29) ---------------------------------------------------
+
+    def test_a_cursor_follows_the_same_filter_written_otherwise(self):
+        """The cursor is bound to the filters as read: "fr" and "FR" are France, a date its
+        midnight UTC however written; another value is still another list."""
+        members = f"/v1/actions/{self.action['id']}/members"
+        self.assert_cursor_tied(members, "&country=fr&mandated_from=2000-01-01",
+                                "&country=FR&mandated_from=2000-01-01T01:00:00.000%2B01:00",
+                                ["&country=BE&mandated_from=2000-01-01",
+                                 "&country=FR&mandated_from=2000-01-02",
+                                 "&country=FR&mandated_from=2000-01-01T00:00:00.5Z"])
+        claims = f"/v1/incidents/{self.slug}/claims"
+        self.assert_cursor_tied(claims, "&country=Fr&since=2000-01-01T00:00:00Z",
+                                "&country=fR&since=2000-01-01",
+                                ["&country=FR", "&country=FR&since=2000-01-01T00:00:01Z"])
+
+    @staticmethod
+    def instant(text):
+        return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    def test_a_deadline_given_as_a_date_is_the_end_of_that_day_in_paris(self):
+        year = utc_today().year + 1
+        for day, end in ((f"{year}-01-31", f"{year}-01-31T22:59:59Z"),
+                         (f"{year}-07-14", f"{year}-07-14T21:59:59Z")):
+            with self.subTest(day=day):
+                r = self.A.request("POST", "/v1/actions",
+                                   af.action_body(self.slug, opt_in_deadline=day), client=self.c)
+                self.assertEqual(r.status, 201, repr(r))
+                self.assertEqual(self.instant(r.json()["opt_in_deadline"]), self.instant(end))
+                r = self.A.request("PATCH", f"/v1/actions/{r.json()['id']}",
+                                   {"opt_in_deadline": day}, client=self.c)
+                self.assertEqual(r.status, 200, repr(r))
+                self.assertEqual(self.instant(r.json()["opt_in_deadline"]), self.instant(end))
+        r = self.A.request("POST", "/v1/actions",
+                           af.action_body(self.slug, opt_in_deadline="2000-01-31"), client=self.c)
+        self.assertIn(("opt_in_deadline", "out-of-range"), cf.errors_of(self, r))
+        r = self.A.request("POST", "/v1/actions",
+                           af.action_body(self.slug, opt_in_deadline="31/01/2030"), client=self.c)
+        doc = harness.assert_problem(self, r, 422, "validation-error")
+        message = [e["message"] for e in doc["errors"] if e["field"] == "opt_in_deadline"]
+        self.assertTrue(message and "Europe/Paris" in message[0] and "2027-01-31" in message[0],
+                        doc)
+
+
 if __name__ == "__main__":
     harness.main()

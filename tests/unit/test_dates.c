@@ -117,6 +117,30 @@ test_instant_takes_a_plain_date_as_midnight_utc(void **state)
     assert_false(instant_parse("", &t, &is_date));
 }
 
+/* A deadline's date alone is 23:59:59 in Paris: CET in winter, CEST in summer, the days of
+ * the switches on their side of it. */
+static void
+test_a_day_ends_at_midnight_in_paris(void **state)
+{
+    static const struct {
+        const char *date, *end;
+    } cases[] = {
+        {"2027-01-31", "2027-01-31T22:59:59Z"}, {"2027-07-14", "2027-07-14T21:59:59Z"},
+        {"2027-03-27", "2027-03-27T22:59:59Z"}, {"2027-03-28", "2027-03-28T21:59:59Z"},
+        {"2027-10-30", "2027-10-30T21:59:59Z"}, {"2027-10-31", "2027-10-31T22:59:59Z"},
+        {"2026-12-31", "2026-12-31T22:59:59Z"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct civil_date d;
+        time_t want;
+        assert_true(civil_date_parse(cases[i].date, &d));
+        assert_true(rfc3339_parse(cases[i].end, &want));
+        assert_int_equal(paris_day_end(&d), want);
+    }
+}
+
 int
 main(void)
 {
@@ -126,6 +150,7 @@ main(void)
         cmocka_unit_test(test_typed_dates),
         cmocka_unit_test(test_fields_out_of_range_refused),
         cmocka_unit_test(test_instant_takes_a_plain_date_as_midnight_utc),
+        cmocka_unit_test(test_a_day_ends_at_midnight_in_paris),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
