@@ -449,9 +449,13 @@ try {
     await listShown();
     const row = page.locator(`#ml-rows tr[data-reference="${setup.free[0]}"]`);
     equal(await row.count(), 1, "the member listed");
-    await page.selectOption("#ml-reason", "outside_period");
+    await page.selectOption("#ml-reason", "not_affected");   // the selection's, not this row's
     await row.locator("button[data-act=reject]").click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
+    // the row's reason is asked where its Reject was pressed, none chosen for the volunteer
+    equal(await focused(), "ml-confirm-reason", "the focus on the row's reason");
+    equal(await page.inputValue("#ml-confirm-reason"), "", "no reason chosen unseen");
+    await page.selectOption("#ml-confirm-reason", "outside_period");
     // one member, named (the box opens above the list, away from the row)
     contains(await text("#ml-confirm-text"), `${setup.free[0]} will be rejected (Outside the period)`, "one to reject");
     // the list's re-read after the rejection refused once (503, as a loaded server answers):

@@ -68,6 +68,7 @@ try {
         return `${b?.closest("tr")?.dataset.reference} ${b?.dataset.act}`;
     });
     const listShown = () => page.locator('#member-list[aria-busy="false"]').waitFor({ state: "attached" });
+    const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
 
     // The page as the server sent it, before any script of it ran: French, no English heading
     steps.current = "before the script";
@@ -109,10 +110,28 @@ try {
     equal(await focusedRow(), `${listed[0]} reject`, "cancelled: the focus back on the row's Reject");
     // rejected, its row has three buttons (Verify, Reject, Remove): on a laptop the table still
     // fits the workspace, none of them cut at its edge
+    // its reason asked there, from the keyboard (on a phone the choice above the list is
+    // screens away): Yes without one sends nothing and says so at the choice
+    await page.selectOption("#ml-reason", "duplicate");
     await page.locator(`#ml-rows tr[data-reference="${listed[0]}"] button[data-act=reject]`).click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
+    equal(await focused(), "ml-confirm-reason", "the focus on the row's reason, in the confirmation");
+    const reasonLabel = await page.evaluate(() => document.querySelector('label[for="ml-confirm-reason"]').textContent);
+    contains(reasonLabel, listed[0], "its label names the member");
+    await page.click("#ml-confirm-yes");
+    await page.locator("#ml-confirm-reason-error:not([hidden])").waitFor();
+    equal(await focused(), "ml-confirm-reason", "no reason: the focus back on the choice");
+    equal(await page.getAttribute("#ml-confirm-reason", "aria-invalid"), "true", "said invalid");
+    check(!(await page.locator("#ml-confirm").isHidden()), "the confirmation stays open");
+    await page.keyboard.press("ArrowDown");   // the first reason, chosen from the keyboard
+    await page.keyboard.press("ArrowDown");
+    const chosen = await page.inputValue("#ml-confirm-reason");
+    check(chosen !== "" && chosen !== "duplicate", `a reason chosen at the row (${chosen})`);
     await page.click("#ml-confirm-yes");
     await page.locator(`#ml-rows tr[data-reference="${listed[0]}"][data-status="rejected"] button[data-act=verify]`).waitFor();
+    const review = await (await context.request.get(`${baseUrl}/v1/actions/${setup.action_id}/members/${listed[0]}`,
+        { headers: { Authorization: "Bearer " + setup.key } })).json();
+    equal(review.review.reason, chosen, "the reason chosen at the row is the one sent");
     await listShown();
     await page.setViewportSize({ width: 1280, height: 800 });
     const fits = await page.evaluate(() => {

@@ -118,7 +118,11 @@ export class MembersTab {
             if (!p || p.busy)
                 return;
             p.busy = true;
-            await p.run();
+            const ran = await p.run();
+            if (ran === false) {    // a choice missing, asked at its field: the box stays
+                p.busy = false;
+                return;
+            }
             this.focusBack(p.back);
         });
     }
@@ -349,6 +353,10 @@ export class MembersTab {
     async askReview(decision, which, reference) {
         this.closeConfirm();
         const body = { decision };
+        // a row's rejection asks its reason in its confirmation, where the row's Reject was
+        // pressed: the choice above the list is for the selection and the filter (on a phone,
+        // screens away, a member was rejected with a reason never seen)
+        const rowReason = decision === "rejected" && which === "one" ? this.reasonChoice() : null;
         if (decision === "rejected") {
             body.reason = $("ml-reason").value;
             const note = $("ml-note").value.trim();
@@ -408,11 +416,17 @@ export class MembersTab {
         const named = which === "one" ? "_named" : "";
         const text = () => (decision === "verified"
             ? t("ws.confirm_verify" + named, { count: formatNumber(count), reference })
+            : rowReason ? rowReason.text(reference)
             : t("ws.confirm_reject" + named, { count: formatNumber(count), reference, reason: t("ws.reason." + body.reason) }))
             + (overturned > 0 ? " " + t("ws.confirm_overturn_" + decision, { count: formatNumber(overturned) }) : "");
         const back = which === "one" ? this.rowButton(reference, decision === "verified" ? "verify" : "reject", "reject")
             : () => $(`ml-${decision === "verified" ? "verify" : "reject"}-${which === "filter" ? "all" : "selected"}`);
         this.confirm(text, () => t("ws.confirm_yes", { count: formatNumber(count) }), back, async () => {
+            if (rowReason) {
+                if (!rowReason.chosen())
+                    return false;   // asked at its field; the confirmation stays open
+                body.reason = rowReason.select.value;
+            }
             const done = await this.post("/reviews", { ...body, expected_count: count });
             this.closeConfirm();
             if (!done)
@@ -429,7 +443,39 @@ export class MembersTab {
             await this.refresh();   // the list's own line says if it could not be read
             this.status.set({ kind: "success", key: "ws.done_review", params: { count: formatNumber(done.body.count) } });
             this.onChanged();
-        });
+        }, rowReason?.field);
+        rowReason?.select.addEventListener("change", () => this.renderConfirm());
+    }
+
+    // The reason of one row's rejection, asked in its confirmation: no reason chosen until the
+    // volunteer chooses one (a default would be sent unseen); Yes without one says so at it.
+    reasonChoice() {
+        const select = el("select", { id: "ml-confirm-reason", "aria-describedby": "ml-confirm-text" },
+            el("option", { value: "" }), ...REJECT_REASONS.map((x) => el("option", { value: x })));
+        const label = el("label", { for: "ml-confirm-reason" });
+        const error = el("p", { id: "ml-confirm-reason-error", class: "error-msg", hidden: true });
+        const field = el("div", { class: "field" }, label, error, select);
+        return {
+            select, field,
+            text: (reference) => {
+                label.textContent = t("ws.f.reject_reason", { reference });
+                select.options[0].textContent = t("ws.choose_reason");
+                for (const o of [...select.options].slice(1))
+                    o.textContent = t("ws.reason." + o.value);
+                error.textContent = t("ws.need_reason");
+                return select.value ? t("ws.confirm_reject_named", { reference, reason: t("ws.reason." + select.value) })
+                    : t("ws.confirm_reject_ask", { reference });
+            },
+            chosen: () => {
+                const ok = select.value !== "";
+                error.hidden = ok;
+                select.setAttribute("aria-invalid", String(!ok));
+                select.setAttribute("aria-describedby", ok ? "ml-confirm-text" : "ml-confirm-reason-error ml-confirm-text");
+                if (!ok)
+                    select.focus();
+                return ok;
+            },
+        };
     }
 
     askRemove(reference) {
