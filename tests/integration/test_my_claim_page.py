@@ -163,7 +163,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertIn(f"<dt>Phone number</dt><dd>+33 6 {phone[4:6]} {phone[6:8]} {phone[8:10]} "
                       f"{phone[10:12]}</dd>", text, "the claim as given: no form's '(optional)'")
         self.assertIn("<dt>Date of birth</dt><dd>12 April 1980</dd>", text)
-        self.assertIn("<dt>Documented financial loss</dt><dd>120.00\u00a0EUR</dd>", text)
+        self.assertIn("<dt>Documented financial loss</dt><dd>€120.00</dd>", text)
         self.assertIn(receipt["reference"], text)
         # a loss left empty on the form (the API's 0) is not given, not "€0.00"
         none = cf.submit_ok(self, self.client, self.slug,
