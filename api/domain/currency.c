@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* ISO 4217 list one (active codes, 2024 edition) with minor units; funds codes and metals
- * (XAU, XDR, ...) are left out because no compensation is paid in them. */
+ * (XAU, XDR, ...) are left out because no compensation is paid in them. The pages' scripts
+ * read it as web/static/currencies.js: run scripts/gen/currencies.py after changing it. */
 #include "domain/currency.h"
 
 #include <string.h>

@@ -59,6 +59,11 @@ struct my_claim_state {
 void page_my_claim_render(struct strbuf *sb, const struct web_ctx *w,
                           const struct my_claim_state *st);
 
+/* The claim as given (st->view): a <dl> of its facts, in the page's language
+ * (page_my_claim_facts.c). */
+void page_my_claim_facts(struct strbuf *sb, const struct web_ctx *w,
+                         const struct my_claim_state *st);
+
 /* The claim view's fields as the correction form's values ("claimant.phone" → "+33 6 12 …",
  * amounts in major units), into out (strings in a). */
 void page_my_claim_values(const json_t *view, const struct web_ctx *w, const char *currency,

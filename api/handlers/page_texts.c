@@ -13,6 +13,7 @@
 #include "http/problem.h"
 #include "web/escape.h"
 #include "web/format.h"
+#include "web/site.h"
 
 /* The body of a fixed text's page (below its <h1>); ctx is the text's (a notice version). */
 typedef void (*text_body_fn)(struct strbuf *sb, const struct web_ctx *w, const void *ctx);
@@ -117,8 +118,13 @@ handle_page_privacy_version(struct request *rq)
 static void
 fact(struct strbuf *sb, const struct web_ctx *w, const char *label, const char *value)
 {
-    if (value != NULL && value[0] != '\0')
-        page_fact_text(sb, w, label, value);
+    struct strbuf said = {0};
+
+    if (value == NULL || value[0] == '\0')
+        return;
+    web_setting_plain(&said, w->cat, w->lang, value); /* a default in the page's words */
+    page_fact_text(sb, w, label, said.data);
+    strbuf_free(&said);
 }
 
 static void
@@ -166,16 +172,17 @@ accessibility(struct strbuf *sb, const struct web_ctx *w, const void *ctx)
 {
     const struct config *cfg = w->cfg;
     struct strbuf date = {0};
-    const char *email = cfg->operator_email;
+    struct strbuf email = {0};
 
     (void)ctx;
+    web_setting_plain(&email, w->cat, w->lang, cfg->operator_email);
     strbuf_puts(sb, "<p>");
     web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.a11y.intro",
            (const char *[]){"operator", cfg->operator_name, NULL});
     strbuf_puts(sb, "</p>\n");
     section(sb, w, "page.a11y.status_h", "page.a11y.status", NULL);
     section(sb, w, "page.a11y.feedback_h", "page.a11y.feedback",
-            (const char *[]){"email", email, NULL});
+            (const char *[]){"email", email.data, NULL});
     section(sb, w, "page.a11y.recourse_h", "page.a11y.recourse", NULL);
     web_format_date(&date, w->lang, ACCESSIBILITY_STATEMENT_DATE);
     strbuf_puts(sb, "<p class=\"hint-plain\">");
@@ -183,6 +190,7 @@ accessibility(struct strbuf *sb, const struct web_ctx *w, const void *ctx)
            (const char *[]){"date", date.data, NULL});
     strbuf_puts(sb, "</p>\n");
     strbuf_free(&date);
+    strbuf_free(&email);
 }
 
 struct reply

@@ -62,13 +62,20 @@ web_format_money(struct strbuf *sb, enum web_lang lang, int64_t minor, const cha
         return false;
     for (int i = 0; i < exponent; i++)
         unit *= 10;
+    /* the euro, the actions' currency, by its sign where its readers write it (and
+     * Intl.NumberFormat does): "12,50 €", "€12.50"; any other by its code */
+    bool euro = strcmp(currency, "EUR") == 0;
     if (minor < 0)
         strbuf_puts(sb, "-");
+    if (euro && lang == WEB_LANG_EN)
+        strbuf_puts(sb, "€");
     grouped(sb, lang, u / unit);
     if (exponent > 0)
         strbuf_printf(sb, "%s%0*" PRIu64, lang == WEB_LANG_FR ? "," : ".", exponent, u % unit);
-    strbuf_puts(sb, WEB_NBSP);
-    strbuf_puts(sb, currency);
+    if (!euro || lang == WEB_LANG_FR) {
+        strbuf_puts(sb, WEB_NBSP);
+        strbuf_puts(sb, euro ? "€" : currency);
+    }
     return true;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "web/escape.h"
+#include "web/site.h"
 
 static const char *const og_locale[WEB_LANG_COUNT] = {"fr_FR", "en_GB"};
 
@@ -220,24 +221,15 @@ web_layout_begin(struct strbuf *sb, const struct web_ctx *w, const struct web_pa
     }
 }
 
-/* A setting's value; its default "(not configured: --flag)" (core/config.c, English for the
- * logs and --help) in the page's language. */
+/* A setting's value, its default in the page's language (web_setting_plain). */
 static void
 setting_text(struct strbuf *sb, const struct web_ctx *w, const char *value)
 {
-    static const char unset[] = "(not configured: ";
-    size_t n = strlen(value), len = n - (sizeof unset - 1) - 1; /* the flag's length */
-    char flag[64];
+    struct strbuf said = {0};
 
-    if (strncmp(value, unset, sizeof unset - 1) != 0 || value[n - 1] != ')' ||
-        len >= sizeof flag) {
-        html_text(sb, value);
-        return;
-    }
-    memcpy(flag, value + sizeof unset - 1, len);
-    flag[len] = '\0';
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, "footer.not_configured",
-           (const char *[]){"flag", flag, NULL});
+    web_setting_plain(&said, w->cat, w->lang, value);
+    html_text(sb, said.data != NULL ? said.data : "");
+    strbuf_free(&said);
 }
 
 /* A footer line "label: value" when the value is configured. */

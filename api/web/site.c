@@ -50,24 +50,56 @@ config_value(const struct config *cfg, const char *name, size_t n, char *buf, si
     return NULL;
 }
 
+void
+web_setting_plain(struct strbuf *plain, const struct web_catalogue *c, enum web_lang lang,
+                  const char *value)
+{
+    static const char unset[] = "(not configured: ";
+    size_t n = strlen(value), len = n > sizeof unset ? n - sizeof unset : 0; /* the flag's */
+    char flag[64];
+
+    if (strncmp(value, unset, sizeof unset - 1) != 0 || value[n - 1] != ')' || len == 0 ||
+        len >= sizeof flag) {
+        strbuf_puts(plain, value);
+        return;
+    }
+    memcpy(flag, value + sizeof unset - 1, len);
+    flag[len] = '\0';
+    web_expand(plain, web_t(c, lang, "footer.not_configured"),
+               (const char *[]){"flag", flag, NULL});
+}
+
+struct fill {
+    const struct config *cfg;
+    const struct web_catalogue *catalogue;
+    enum web_lang lang;
+};
+
 /* The setting name HTML-escaped, for web_fill_config. */
 static bool
 put_setting(struct strbuf *sb, const char *name, size_t n, const void *ctx)
 {
+    const struct fill *f = ctx;
     char num[24];
-    const char *value = config_value(ctx, name, n, num, sizeof num);
+    const char *value = config_value(f->cfg, name, n, num, sizeof num);
+    struct strbuf said = {0};
 
-    if (value != NULL)
-        html_text(sb, value);
-    return value != NULL;
+    if (value == NULL)
+        return false;
+    web_setting_plain(&said, f->catalogue, f->lang, value);
+    html_text(sb, said.data != NULL ? said.data : "");
+    strbuf_free(&said);
+    return true;
 }
 
 char *
-web_fill_config(const char *text, const struct config *cfg)
+web_fill_config(const char *text, const struct config *cfg, const struct web_catalogue *c,
+                enum web_lang lang)
 {
     struct strbuf sb = {0};
+    const struct fill f = {cfg, c, lang};
 
-    web_template(&sb, text, put_setting, cfg);
+    web_template(&sb, text, put_setting, &f);
     return strbuf_take(&sb);
 }
 
@@ -148,7 +180,7 @@ load_privacy(struct web_site *s, const struct config *cfg, char *why, size_t why
             ok = false;
             break;
         }
-        v->html[lang] = web_fill_config(raw, cfg);
+        v->html[lang] = web_fill_config(raw, cfg, s->catalogue, lang);
         free(raw);
     }
     closedir(d);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "core/config.h"
+#include "core/strbuf.h"
 #include "web/catalogue.h"
 #include "web/lang.h"
 
@@ -45,8 +46,15 @@ const char *web_site_privacy_current(const struct web_site *s);
 /* Replaces each "{name}" of text with the HTML-escaped value of that configuration setting
  * (operator_name, operator_address, operator_email, dpo_email, host_name, host_address,
  * public_url, claim_retention_months, withdrawn_retention_days, operator_registration,
- * publication_director); an unknown name stays as written. The result is the caller's to
- * free. */
-char *web_fill_config(const char *text, const struct config *cfg);
+ * publication_director), a default in lang's words (web_setting_plain); an unknown name stays
+ * as written. The result is the caller's to free. */
+char *web_fill_config(const char *text, const struct config *cfg, const struct web_catalogue *c,
+                      enum web_lang lang);
+
+/* A setting's value as a page in lang says it, appended to plain unescaped: its default
+ * "(not configured: --flag)" (core/config.c, English for the logs and --help) in lang's words
+ * (catalogue footer.not_configured: "(à configurer : --flag)"), any other value as it is. */
+void web_setting_plain(struct strbuf *plain, const struct web_catalogue *c, enum web_lang lang,
+                       const char *value);
 
 #endif

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import unittest
 
 import harness
@@ -42,3 +43,22 @@ def call(test, module, function, cases):
                          text=True, timeout=60)
     test.assertEqual(run.returncode, 0, run.stderr)
     return json.loads(run.stdout)
+
+
+def assert_generated(test, generator, source, module):
+    """web/static/<module> is what scripts/gen/<generator> writes from api/domain/<source>
+    today (the generator run in a scratch copy of the two directories): a table of the server
+    changed without running it fails here. Returns the committed text."""
+    src = harness.source_dir()
+    with open(os.path.join(src, "web", "static", module), encoding="utf-8") as f:
+        committed = f.read()
+    tmp = test.enterContext(tempfile.TemporaryDirectory())
+    os.makedirs(os.path.join(tmp, "api", "domain"))
+    os.makedirs(os.path.join(tmp, "web", "static"))
+    shutil.copy(os.path.join(src, "api", "domain", source),
+                os.path.join(tmp, "api", "domain", source))
+    subprocess.run(["python3", os.path.join(src, "scripts", "gen", generator)], cwd=tmp,
+                   check=True)
+    with open(os.path.join(tmp, "web", "static", module), encoding="utf-8") as f:
+        test.assertEqual(f.read(), committed, f"run scripts/gen/{generator}")
+    return committed

@@ -7,7 +7,8 @@ on the server's page /my-claim (api/domain/amount_typed.c), in French and in Eng
 incidents in euros, won (no decimals), Kuwaiti dinars (three) and US dollars. The server
 saves the amount the script reads, or refuses it with the words the script would say beside
 the field (another currency's, not an amount, out of range). Also checks that the script's
-currency table is the server's (api/domain/currency.c)."""
+currency table (web/static/currencies.js) is what scripts/gen/currencies.py writes from the
+server's (api/domain/currency.c), and that common.js keeps no copy of its own."""
 
 import json
 import os
@@ -60,14 +61,14 @@ def beside_loss(page):
 
 
 class AmountParity(unittest.TestCase):
-    def test_the_scripts_currencies_are_the_servers(self):
-        src = harness.source_dir()
-        with open(os.path.join(src, "api", "domain", "currency.c"), encoding="utf-8") as f:
-            server = re.findall(r'\{"([A-Z]{3})", ([0-9])\}', f.read())
-        with open(os.path.join(src, "web", "static", "common.js"), encoding="utf-8") as f:
-            table = re.search(r"export const CURRENCIES = \{(.*?)\};", f.read(), re.S).group(1)
-        self.assertGreater(len(server), 100)
-        self.assertEqual(re.findall(r"([A-Z]{3}): ([0-9])", table), server)
+    def test_the_scripts_currencies_are_generated_from_the_servers(self):
+        committed = page_scripts.assert_generated(self, "currencies.py", "currency.c",
+                                                  "currencies.js")
+        self.assertGreater(committed.count(": "), 100, "the table was read")
+        with open(os.path.join(harness.source_dir(), "web", "static", "common.js"),
+                  encoding="utf-8") as f:
+            self.assertIsNone(re.search(r"(\b[A-Z]{3}: [0-9],\s*){3}", f.read()),
+                              "a copy of the table")
 
     def test_page_and_server_agree(self):
         cases = [(text, mark, currency) for currency in CURRENCIES for mark in LANGS.values()

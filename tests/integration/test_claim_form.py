@@ -139,8 +139,8 @@ class ClaimForm(unittest.TestCase):
         """Above the largest loss (10^10 minor units) the message said "from 0 to {max}", with
         or without JavaScript: the server writes the largest in the incident's currency (EUR
         here), as the script does; hours above 1000 say their range, not "out of range"."""
-        for lang, said in (("fr", "Saisissez un montant entre 0 et 100\u202f000\u202f000,00\u00a0EUR."),
-                           ("en", "Enter an amount from 0 to 100,000,000.00\u00a0EUR.")):
+        for lang, said in (("fr", "Saisissez un montant entre 0 et 100\u202f000\u202f000,00\u00a0€."),
+                           ("en", "Enter an amount from 0 to €100,000,000.00.")):
             with self.subTest(lang=lang):
                 r = ff.post_form(self.client, f"/claim?lang={lang}",
                                  pairs_for(self.page(lang=lang).body.decode(),

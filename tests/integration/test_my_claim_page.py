@@ -8,6 +8,9 @@ which nothing is said about a mandate; "I lost my token": the same page whether 
 has a claim or not, the emailed link (a real SMTP server, smtp_fixture.py) opens a button, and
 the new token replaces the old one."""
 
+import html
+import json
+import os
 import re
 import unittest
 
@@ -19,6 +22,12 @@ import mail_fixtures as mf
 from harness import Client
 
 BASE = "https://recours.test"
+
+
+def catalogue(lang):
+    with open(os.path.join(harness.source_dir(), "web", "i18n", f"{lang}.json"),
+              encoding="utf-8") as f:
+        return json.load(f)
 
 
 class MyClaimPage(mf.RelayServer, unittest.TestCase):
@@ -154,7 +163,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertIn(f"<dt>Phone number</dt><dd>+33 6 {phone[4:6]} {phone[6:8]} {phone[8:10]} "
                       f"{phone[10:12]}</dd>", text, "the claim as given: no form's '(optional)'")
         self.assertIn("<dt>Date of birth</dt><dd>12 April 1980</dd>", text)
-        self.assertIn("<dt>Documented financial loss</dt><dd>120.00\u00a0EUR</dd>", text)
+        self.assertIn("<dt>Documented financial loss</dt><dd>€120.00</dd>", text)
         self.assertIn(receipt["reference"], text)
         # a loss left empty on the form (the API's 0) is not given, not "€0.00"
         none = cf.submit_ok(self, self.client, self.slug,
@@ -716,6 +725,34 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         view = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"]).json()
         self.assertEqual(view["status"], "received")
 
+    def test_the_claim_shows_what_happened_as_it_was_ticked(self):
+        """The claim's page says what the claimant said happened: each box ticked in the form's
+        own words, the hours spent; none ticked and none given read "not given", as an empty
+        field."""
+        def rows(receipt, lang):
+            page = self.open(receipt, lang=lang).body.decode()
+            harms = re.search(r'<dt>([^<]*)</dt><dd id="claim-harms">(.*?)</dd>', page, re.S)
+            self.assertIsNotNone(harms, f"the row of what happened ({lang})")
+            ticked = re.findall(r"<li>(.*?)</li>", harms.group(2))
+            hours = re.search(r"<dt>" + re.escape(html.escape(words[lang]["my.harm_hours"]))
+                              + r"</dt><dd>(.*?)</dd>", page)
+            self.assertIsNotNone(hours, f"the row of the hours ({lang})")
+            return (html.unescape(harms.group(1)), [html.unescape(t) for t in ticked]
+                    or html.unescape(harms.group(2)), html.unescape(hours.group(1)))
+
+        words = {lang: catalogue(lang) for lang in ("en", "fr")}
+        body = cf.claim_body(harms={"phishing": True, "identity_theft": False, "distress": True,
+                                    "documented_loss": 0, "hours_spent": 12})
+        receipt = cf.submit_ok(self, self.client, self.slug, body)
+        for lang, w in words.items():
+            self.assertEqual(rows(receipt, lang),
+                             (w["my.harms_h3"], [w["harm.phishing"], w["harm.distress"]], "12"))
+        body = cf.claim_body(harms={"phishing": False, "identity_theft": False,
+                                    "distress": False, "documented_loss": 0, "hours_spent": 0})
+        nothing = cf.submit_ok(self, self.client, self.slug, body)
+        w = words["fr"]
+        self.assertEqual(rows(nothing, "fr"),
+                         (w["my.harms_h3"], w["common.not_given"], w["common.not_given"]))
 
 if __name__ == "__main__":
     harness.main()

@@ -381,17 +381,26 @@ class PublicPagesTest(unittest.TestCase):
                                404, "not-found")
 
     def test_unconfigured_operator_in_the_pages_language(self):
-        """The footer's placeholder for a setting not given ("(not configured: --flag)", the
-        configuration's English default) is said in the page's language."""
+        """The placeholder for a setting not given ("(not configured: --flag)", the
+        configuration's English default) is said in the page's language: in the footer, and
+        in the legal notice, the privacy notice and the accessibility statement that name the
+        operator and the host."""
         bare = cf.start_server(self)
         with Client(bare) as c:
-            fr = text_of(c.request("GET", "/?lang=fr").body.decode("utf-8"))
-            en = text_of(c.request("GET", "/?lang=en").body.decode("utf-8"))
-        # neutral: the placeholder stands beside labels of either gender ("Adresse", "Contact")
-        self.assertIn("(à configurer : --operator-address)", fr)
-        self.assertIn("(à configurer : --operator-email)", fr)
-        self.assertNotIn("not configured", fr)
-        self.assertIn("(not configured: --operator-address)", en)
+            for path in ("/", "/legal", "/privacy", "/accessibility"):
+                with self.subTest(page=path):
+                    fr = text_of(c.request("GET", f"{path}?lang=fr").body.decode("utf-8"))
+                    en = text_of(c.request("GET", f"{path}?lang=en").body.decode("utf-8"))
+                    # neutral: the placeholder stands beside labels of either gender
+                    # ("Adresse", "Contact")
+                    self.assertIn("(à configurer : --operator-email)", fr)
+                    self.assertNotIn("not configured", fr)
+                    self.assertIn("(not configured: --operator-email)", en)
+                    self.assertNotIn("à configurer", en)
+                    if path in ("/", "/legal"):
+                        self.assertIn("(à configurer : --operator-address)", fr)
+                    if path in ("/legal", "/privacy"):
+                        self.assertIn("(à configurer : --host-name)", fr)
 
     def test_public_url_defaults_to_the_served_port(self):
         """Without --public-url the links (canonical here; the emails' too) name the port the

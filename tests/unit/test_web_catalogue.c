@@ -105,21 +105,36 @@ test_markup(void **state)
     web_catalogue_free(c);
 }
 
+/* The privacy notice's {settings}: escaped; a setting left at its default said in the
+ * notice's language, as the footer says it. */
 static void
 test_fill_config(void **state)
 {
     struct config cfg = {0};
+    char why[256];
 
     (void)state;
+    write_file("fr.json", "{\"footer.not_configured\": \"(à configurer : {flag})\"}");
+    write_file("en.json", "{\"footer.not_configured\": \"(not configured: {flag})\"}");
+    struct web_catalogue *c = web_catalogue_load(dir, why, sizeof why);
+    assert_non_null(c);
     cfg.operator_name = "A <&> \"B\"";
     cfg.operator_email = "op@example.org";
+    cfg.operator_address = "(not configured: --operator-address)";
+    cfg.host_name = "(not configured: )";
     cfg.dpo_email = "";
     cfg.claim_retention_months = 61;
-    char *s = web_fill_config("{operator_name} / {dpo_email} / {claim_retention_months} / "
-                              "{unknown} / {",
-                              &cfg);
-    assert_string_equal(s, "A &lt;&amp;&gt; \"B\" / op@example.org / 61 / {unknown} / {");
+    const char *text = "{operator_name} / {dpo_email} / {claim_retention_months} / "
+                       "{unknown} / {operator_address} / {host_name} / {";
+    char *s = web_fill_config(text, &cfg, c, WEB_LANG_FR);
+    assert_string_equal(s, "A &lt;&amp;&gt; \"B\" / op@example.org / 61 / {unknown} / "
+                           "(à configurer : --operator-address) / (not configured: ) / {");
     free(s);
+    s = web_fill_config(text, &cfg, c, WEB_LANG_EN);
+    assert_string_equal(s, "A &lt;&amp;&gt; \"B\" / op@example.org / 61 / {unknown} / "
+                           "(not configured: --operator-address) / (not configured: ) / {");
+    free(s);
+    web_catalogue_free(c);
 }
 
 /* A value that ends its own sentence ("Coupang Corp.") takes the template's full stop: no

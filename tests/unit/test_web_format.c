@@ -65,12 +65,16 @@ test_money(void **state)
     (void)state;
     money_expect(WEB_LANG_FR, 50000, "KRW", "50" G "000" S "KRW");
     money_expect(WEB_LANG_EN, 50000, "KRW", "50,000" S "KRW");
-    money_expect(WEB_LANG_FR, 1250, "EUR", "12,50" S "EUR");
-    money_expect(WEB_LANG_EN, 1250, "EUR", "12.50" S "EUR");
-    money_expect(WEB_LANG_EN, 5, "EUR", "0.05" S "EUR");
-    money_expect(WEB_LANG_EN, 123456789, "EUR", "1,234,567.89" S "EUR");
+    /* the euro by its sign, where French and British readers (and Intl.NumberFormat) put it */
+    money_expect(WEB_LANG_FR, 1250, "EUR", "12,50" S "€");
+    money_expect(WEB_LANG_EN, 1250, "EUR", "€12.50");
+    money_expect(WEB_LANG_EN, 5, "EUR", "€0.05");
+    money_expect(WEB_LANG_EN, 123456789, "EUR", "€1,234,567.89");
+    money_expect(WEB_LANG_FR, 123456789, "EUR", "1" G "234" G "567,89" S "€");
     money_expect(WEB_LANG_FR, 1000, "KWD", "1,000" S "KWD"); /* three decimals */
-    money_expect(WEB_LANG_EN, -250, "EUR", "-2.50" S "EUR");
+    money_expect(WEB_LANG_EN, -250, "EUR", "-€2.50");
+    money_expect(WEB_LANG_FR, -250, "EUR", "-2,50" S "€");
+    money_expect(WEB_LANG_EN, 1250, "USD", "12.50" S "USD");
     money_expect(WEB_LANG_EN, 0, "JPY", "0" S "JPY");
     money_expect(WEB_LANG_EN, 1, "XYZ", NULL);
     money_expect(WEB_LANG_EN, 1, "eur", NULL);
