@@ -26,9 +26,9 @@ claimant's journey through them in a real browser.
 
 The browser part is skipped only where Chromium or Node.js is missing outside CI; under CI
 (CI set, as .ci/run does) a missing browser fails the test. It installs the npm packages of
-tests/browser (npm ci, from its package-lock.json) when they are missing. Screenshots go to
-$RECOURS_WEB_SCREENSHOTS when set (kept), else to a temporary directory kept only on failure.
-"""
+tests/browser (npm ci, from its package-lock.json) when they are missing. Screenshots are
+taken only when $RECOURS_WEB_SCREENSHOTS is set, and kept there (the pages' widths are checked
+either way)."""
 
 import glob
 import html
