@@ -208,7 +208,10 @@ async function axeRun(page, steps, problems, what, helper) {
         target = helper;
     }
     const session = await target.context().newCDPSession(target);
-    await session.send("Runtime.evaluate", { expression: axeSource });
+    // once per document (a page checked again without a navigation still has it)
+    const loaded = await session.send("Runtime.evaluate", { expression: "typeof axe === \"object\"", returnByValue: true });
+    if (!loaded.result || loaded.result.value !== true)
+        await session.send("Runtime.evaluate", { expression: axeSource });
     const out = await session.send("Runtime.evaluate", {
         expression: `axe.run(document, { resultTypes: ["violations"] }).then((r) => JSON.stringify(
             r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
