@@ -464,8 +464,8 @@ class WebPagesTest(unittest.TestCase):
         finally:
             os.unlink(setup_path)
         if run.returncode != 0:
-            self.fail(f"dashboard_flow.mjs exited with {run.returncode} (screenshots kept in "
-                      f"{shots}):\n{run.stdout}\n{run.stderr}")
+            self.fail(f"dashboard_flow.mjs exited with {run.returncode} (screenshots, if "
+                      f"RECOURS_WEB_SCREENSHOTS is set, in {shots}):\n{run.stdout}\n{run.stderr}")
         if not keep:
             shutil.rmtree(shots, ignore_errors=True)
         result = json.loads(run.stdout.strip().splitlines()[-1])
