@@ -691,10 +691,16 @@ try {
     steps.current = "accessibility (axe-core)";
     const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf-8");
     const TABS = ["tab-list", "tab-add", "tab-summary", "tab-simulate", "tab-exports", "tab-record"];
+    // once per document: the tabs are one page, where axe stays loaded from one tab to the
+    // next (evaluating its 0.5 MB again took a good part of each check)
+    async function injectAxe() {
+        if (!await page.evaluate(() => typeof window.axe === "object"))
+            await page.evaluate(axeSource);   // through the debugger protocol: the page's CSP stands
+    }
     async function axeTabs(where) {
         for (const tab of TABS) {
             await page.click("#" + tab);
-            await page.evaluate(axeSource);   // through the debugger protocol: the page's CSP stands
+            await injectAxe();
             const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
             const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
             equal(bad.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`).join("; "),
@@ -987,7 +993,7 @@ try {
     const openedCells = await page.locator('#history-rows tr[data-kind="opened"] td').evaluateAll((tds) =>
         tds.filter((td) => getComputedStyle(td).display !== "none").length);
     equal(openedCells, 2, "a step without court reference nor note: no empty lines");
-    await page.evaluate(axeSource);
+    await injectAxe();
     const recordAxe = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
     equal(recordAxe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id).join(","),
         "", "axe on the record tab with its history (phone, French)");

@@ -130,14 +130,19 @@ export function watchPage(page, baseUrl, steps, problems, allowFailed = () => fa
 }
 
 // Screenshots of page at every viewport into outDir, as <name>-<viewport>.png; a page wider
-// than the viewport is a problem (responsive layout).
+// than the viewport is a problem (responsive layout), checked at every viewport on every run.
+// The PNG files themselves are taken only when RECOURS_WEB_SCREENSHOTS is set (to look at,
+// or kept by CI): no test reads them, and encoding them, full pages at two sizes, took 13 s
+// of the victim's journey alone.
+const SCREENSHOTS = Boolean(process.env.RECOURS_WEB_SCREENSHOTS);
 export async function shoot(page, outDir, steps, problems, name, { fullPage = true, restore = [1280, 800] } = {}) {
     for (const [label, width, height] of VIEWPORTS) {
         await page.setViewportSize({ width, height });
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
         if (wide > width)
             problems.push(`${steps.current}: ${name} is ${wide}px wide in a ${width}px viewport`);
-        await page.screenshot({ path: join(outDir, `${name}-${label}.png`), fullPage });
+        if (SCREENSHOTS)
+            await page.screenshot({ path: join(outDir, `${name}-${label}.png`), fullPage });
     }
     await page.setViewportSize({ width: restore[0], height: restore[1] });
 }
@@ -148,8 +153,46 @@ export async function shoot(page, outDir, steps, problems, name, { fullPage = tr
 // page itself (its promises never settle): the page's DOM, scripts removed, is copied into
 // helper, a page of a JavaScript-enabled context already on the site's origin (so that the
 // stylesheet applies and colour contrast is judged), and checked there.
+//
+// A page of the same shape as one already checked in this run (the same markup, scripts and
+// the values typed or ticked in its fields aside, at the same viewport size) is not checked
+// again: axe would find the same violations, which the first check already reported. A
+// language switch there and back comes back to the page it left; the flows check both ways.
 let axeSource = null;
+const axeDone = new Map();  // page shape → violations found
 export async function axeCheck(page, steps, problems, what, helper = null) {
+    const shape = await pageShape(page);
+    if (axeDone.has(shape)) {
+        if (process.env.FLOW_VERBOSE)
+            console.log(`axe on ${what}: same shape as a page already checked`);
+        return axeDone.get(shape);
+    }
+    const found = await axeRun(page, steps, problems, what, helper);
+    axeDone.set(shape, found);
+    return found;
+}
+
+// page's markup without its scripts and without the values a person gives its fields (an
+// input's value and checked, an option's selected, a textarea's text), with the viewport's
+// size: two pages of one shape are the same to axe.
+async function pageShape(page) {
+    const size = page.viewportSize() || {};
+    const markup = await page.evaluate(() => {
+        const copy = document.documentElement.cloneNode(true);
+        copy.querySelectorAll("script").forEach((e) => e.remove());
+        const given = 'input:not([type="submit"]):not([type="button"]):not([type="reset"]):not([type="image"])';
+        copy.querySelectorAll(given).forEach((e) => {
+            e.removeAttribute("value");
+            e.removeAttribute("checked");
+        });
+        copy.querySelectorAll("option").forEach((e) => e.removeAttribute("selected"));
+        copy.querySelectorAll("textarea").forEach((e) => { e.textContent = ""; });
+        return copy.outerHTML;
+    });
+    return `${size.width}x${size.height} ${new URL(page.url()).pathname}\n${markup}`;
+}
+
+async function axeRun(page, steps, problems, what, helper) {
     if (axeSource === null) {
         const { readFileSync } = await import("node:fs");
         const { createRequire } = await import("node:module");
@@ -165,7 +208,10 @@ export async function axeCheck(page, steps, problems, what, helper = null) {
         target = helper;
     }
     const session = await target.context().newCDPSession(target);
-    await session.send("Runtime.evaluate", { expression: axeSource });
+    // once per document (a page checked again without a navigation still has it)
+    const loaded = await session.send("Runtime.evaluate", { expression: "typeof axe === \"object\"", returnByValue: true });
+    if (!loaded.result || loaded.result.value !== true)
+        await session.send("Runtime.evaluate", { expression: axeSource });
     const out = await session.send("Runtime.evaluate", {
         expression: `axe.run(document, { resultTypes: ["violations"] }).then((r) => JSON.stringify(
             r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")

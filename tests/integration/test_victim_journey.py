@@ -12,9 +12,9 @@ the page is the same for the English victim's address and an unknown one; the te
 recovery link at the SMTP server and hands it to tests/browser/victim_recover.mjs, which sets a
 new token with it and sees the new token open /my-claim and the old one refused.
 
-Screenshots (390 and 1280 px) and the journey's measures (measures.json: fields, words to read,
-key presses to a receipt) are kept under the build directory, browser-artifacts/victim/, or
-$RECOURS_WEB_SCREENSHOTS when set. The test is skipped only where Chromium or Node.js is missing
+The journey's measures (measures.json: fields, words to read, key presses to a receipt) are kept
+under the build directory, browser-artifacts/victim/, or $RECOURS_WEB_SCREENSHOTS when set; the
+screenshots (390 and 1280 px) only when it is set (tests/browser/flow_kit.mjs, shoot). The test is skipped only where Chromium or Node.js is missing
 outside CI; under CI a missing browser fails it."""
 
 import json

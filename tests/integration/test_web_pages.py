@@ -26,9 +26,9 @@ claimant's journey through them in a real browser.
 
 The browser part is skipped only where Chromium or Node.js is missing outside CI; under CI
 (CI set, as .ci/run does) a missing browser fails the test. It installs the npm packages of
-tests/browser (npm ci, from its package-lock.json) when they are missing. Screenshots go to
-$RECOURS_WEB_SCREENSHOTS when set (kept), else to a temporary directory kept only on failure.
-"""
+tests/browser (npm ci, from its package-lock.json) when they are missing. Screenshots are
+taken only when $RECOURS_WEB_SCREENSHOTS is set, and kept there (the pages' widths are checked
+either way)."""
 
 import glob
 import html
@@ -464,8 +464,8 @@ class WebPagesTest(unittest.TestCase):
         finally:
             os.unlink(setup_path)
         if run.returncode != 0:
-            self.fail(f"dashboard_flow.mjs exited with {run.returncode} (screenshots kept in "
-                      f"{shots}):\n{run.stdout}\n{run.stderr}")
+            self.fail(f"dashboard_flow.mjs exited with {run.returncode} (screenshots, if "
+                      f"RECOURS_WEB_SCREENSHOTS is set, in {shots}):\n{run.stdout}\n{run.stderr}")
         if not keep:
             shutil.rmtree(shots, ignore_errors=True)
         result = json.loads(run.stdout.strip().splitlines()[-1])
