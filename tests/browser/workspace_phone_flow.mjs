@@ -10,7 +10,8 @@
 // goes to the next row's Remove, to the previous row's when the last row went, and to the
 // list's line ("Aucun membre ne correspond.") when none is left, never up to the heading above
 // the filters, while the line under the filters says what was done; a row's rejection asks
-// about that member by its reference, and once rejected its row's three buttons fit a laptop's
+// about that member by its reference, its reason and its message (never the selection's note)
+// asked there, and once rejected its row's three buttons fit a laptop's
 // table; a member's claim without refused duplicates says "0";
 // with no member left, a notice's count says nobody would receive it and offers no "Send to 0"
 // (the notice stays a draft).
@@ -112,12 +113,21 @@ try {
     // fits the workspace, none of them cut at its edge
     // its reason asked there, from the keyboard (on a phone the choice above the list is
     // screens away): Yes without one sends nothing and says so at the choice
+    // and its message to the claimant: the note typed above the list for a bulk rejection is
+    // not this member's (it went to them unseen); the row's own field starts empty
     await page.selectOption("#ml-reason", "duplicate");
+    await page.fill("#ml-note", "Message de la sélection");
     await page.locator(`#ml-rows tr[data-reference="${listed[0]}"] button[data-act=reject]`).click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
     equal(await focused(), "ml-confirm-reason", "the focus on the row's reason, in the confirmation");
     const reasonLabel = await page.evaluate(() => document.querySelector('label[for="ml-confirm-reason"]').textContent);
     contains(reasonLabel, listed[0], "its label names the member");
+    equal(await page.inputValue("#ml-confirm-note"), "", "the row's message starts empty");
+    equal(await page.locator("#ml-confirm-note").evaluate((n) => n.labels[0]?.textContent),
+        fr["ws.f.note_named"].replace("{reference}", listed[0]), "its label names the member");
+    const rowNote = "Votre facture ne mentionne pas ce service.";
+    await page.fill("#ml-confirm-note", rowNote);
+    await page.focus("#ml-confirm-reason");
     await page.click("#ml-confirm-yes");
     await page.locator("#ml-confirm-reason-error:not([hidden])").waitFor();
     equal(await focused(), "ml-confirm-reason", "no reason: the focus back on the choice");
@@ -132,6 +142,7 @@ try {
     const review = await (await context.request.get(`${baseUrl}/v1/actions/${setup.action_id}/members/${listed[0]}`,
         { headers: { Authorization: "Bearer " + setup.key } })).json();
     equal(review.review.reason, chosen, "the reason chosen at the row is the one sent");
+    equal(review.review.note, rowNote, "the message typed at the row is the one sent, not the selection's");
     await listShown();
     await page.setViewportSize({ width: 1280, height: 800 });
     const fits = await page.evaluate(() => {

@@ -359,7 +359,9 @@ export class MembersTab {
         const rowReason = decision === "rejected" && which === "one" ? this.reasonChoice() : null;
         if (decision === "rejected") {
             body.reason = $("ml-reason").value;
-            const note = $("ml-note").value.trim();
+            // the note above the list is the selection's and the filter's too: typed for a bulk
+            // rejection, it went unseen to the member rejected from a row (the row asks its own)
+            const note = rowReason ? "" : $("ml-note").value.trim();
             if (note)
                 body.note = note;
         }
@@ -426,6 +428,9 @@ export class MembersTab {
                 if (!rowReason.chosen())
                     return false;   // asked at its field; the confirmation stays open
                 body.reason = rowReason.select.value;
+                const note = rowReason.note.value.trim();
+                if (note)
+                    body.note = note;
             }
             const done = await this.post("/reviews", { ...body, expected_count: count });
             this.closeConfirm();
@@ -448,17 +453,25 @@ export class MembersTab {
     }
 
     // The reason of one row's rejection, asked in its confirmation: no reason chosen until the
-    // volunteer chooses one (a default would be sent unseen); Yes without one says so at it.
+    // volunteer chooses one (a default would be sent unseen); Yes without one says so at it. Its
+    // message to the claimant too, empty unless typed there (the claimant reads it).
     reasonChoice() {
         const select = el("select", { id: "ml-confirm-reason", "aria-describedby": "ml-confirm-text" },
             el("option", { value: "" }), ...REJECT_REASONS.map((x) => el("option", { value: x })));
         const label = el("label", { for: "ml-confirm-reason" });
         const error = el("p", { id: "ml-confirm-reason-error", class: "error-msg", hidden: true });
-        const field = el("div", { class: "field" }, label, error, select);
+        const note = el("textarea", { id: "ml-confirm-note", rows: "2", maxlength: "1000",
+            "aria-describedby": "ml-confirm-note-hint" });
+        const noteLabel = el("label", { for: "ml-confirm-note" });
+        const noteHint = el("p", { id: "ml-confirm-note-hint", class: "hint" });
+        const field = el("div", {}, el("div", { class: "field" }, label, error, select),
+            el("div", { class: "field" }, noteLabel, noteHint, note));
         return {
-            select, field,
+            select, field, note,
             text: (reference) => {
                 label.textContent = t("ws.f.reject_reason", { reference });
+                noteLabel.textContent = t("ws.f.note_named", { reference });
+                noteHint.textContent = t("ws.f.note_hint");
                 select.options[0].textContent = t("ws.choose_reason");
                 for (const o of [...select.options].slice(1))
                     o.textContent = t("ws.reason." + o.value);
