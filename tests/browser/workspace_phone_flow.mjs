@@ -12,7 +12,8 @@
 // the filters, while the line under the filters says what was done; a row's rejection asks
 // about that member by its reference, its reason and its message (never the selection's note)
 // asked there, and once rejected its row's three buttons fit a laptop's
-// table; a member's claim without refused duplicates says "0";
+// table; a member's claim says what the claimant says happened (harms, loss in euros, hours,
+// account, birth date, payment wanted) and, without refused duplicates, "0";
 // with no member left, a notice's count says nobody would receive it and offers no "Send to 0"
 // (the notice stays a draft).
 // Any console error, page error, CSP violation or failed page asset fails the run.
@@ -98,6 +99,16 @@ try {
     await page.locator("#ml-detail:not([hidden])").waitFor();
     const duplicates = page.locator("#ml-detail dt", { hasText: fr["ws.d.duplicates"] }).locator("xpath=following-sibling::dd");
     equal((await duplicates.innerText()).trim(), "0", "no duplicate refused");
+    // what the claimant says happened, read before deciding (the fixture's claim: phishing and
+    // distress, a loss of 12000 cents, 3 hours, its account)
+    const fact = async (key) => (await page.locator("#ml-detail dt", { hasText: fr[key] })
+        .locator("xpath=following-sibling::dd").innerText()).replace(/\s/g, " ").trim();
+    equal(await fact("ws.d.harms"), `${fr["ws.d.harm.phishing"]}, ${fr["ws.d.harm.distress"]}`, "the harms ticked");
+    equal(await fact("ws.d.loss"), "120,00 €", "the loss in euros, as French readers write it");
+    equal(await fact("ws.d.hours"), "3", "the hours");
+    equal(await fact("ws.d.description"), "Phishing SMS.", "their account");
+    equal(await fact("ws.d.birth_date"), "12 avril 1980", "the birth date, a calendar day");
+    equal(await fact("ws.d.payment"), fr["ws.pay.voucher"], "the compensation wanted");
     await page.click(`#ml-detail button:text-is("${fr["ws.close"]}")`);
     await page.locator("#ml-detail").waitFor({ state: "hidden" });
 

@@ -6,7 +6,7 @@
 // member's claim (personal data: the server records each read in the audit log).
 import { lang, onLanguageChange, t } from "./i18n.js";
 import {
-    NetworkError, StatusLine, categoriesText, el, formatDate, formatDateTime, formatNumber,
+    NetworkError, StatusLine, categoriesText, el, formatDate, formatDateTime, formatMoney, formatNumber,
     genericProblem, problemName, retryAfter,
 } from "./common.js";
 import { COUNTRY_CODES } from "./countries.js";
@@ -127,7 +127,9 @@ export class MembersTab {
         });
     }
 
-    show(action) {
+    // incident: the action's, when the page's list of open incidents holds it (its currency)
+    show(action, incident = null) {
+        this.incident = incident;
         if (this.action && this.action.id === action.id)
             return;
         this.action = action;
@@ -652,6 +654,21 @@ export class MembersTab {
             params: { reference } });
     }
 
+    // The currency of a member's incident: the page's incident, else read (an incident closed
+    // since is not in the page's list); null when it cannot be read.
+    async currencyOf(slug) {
+        if (this.incident?.slug === slug)
+            return this.incident.currency;
+        try {
+            const r = await this.call("GET", `/v1/incidents/${encodeURIComponent(slug)}`);
+            return r.status === 200 ? r.body?.currency ?? null : null;
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+            return null;
+        }
+    }
+
     async openMember(reference) {
         let r;
         try {
@@ -675,7 +692,11 @@ export class MembersTab {
         const { claim, review, duplicate_attempts: dup } = r.body;
         const p = claim.claimant || {};
         const a = p.address || {};
-        const row = (key, value) => el("div", {}, el("dt", { text: t(key) }), el("dd", {}, value ?? "—"));
+        const h = claim.harms || {};
+        const currency = await this.currencyOf(claim.incident);
+        const row = (key, value, cls) => el("div", {}, el("dt", { text: t(key) }), el("dd", { class: cls }, value || "—"));
+        // what the claimant says happened, read before a decision (incomplete, not affected)
+        const harms = ["phishing", "identity_theft", "distress"].filter((k) => h[k]).map((k) => t("ws.d.harm." + k));
         const close = el("button", { type: "button", class: "button secondary small", text: t("ws.close") });
         close.addEventListener("click", () => {
             $("ml-detail").hidden = true;
@@ -689,7 +710,16 @@ export class MembersTab {
                 row("ws.d.email", p.email),
                 row("ws.d.phone", p.phone),
                 row("ws.d.address", [a.line1, a.line2, a.postal_code, a.city, countryName(a.country)].filter(Boolean).join(", ")),
+                row("ws.d.birth_date", p.birth_date ? formatDate(p.birth_date) : null),
                 row("ws.d.categories", categoriesText(claim.data_categories || [])),
+                row("ws.d.harms", harms.length ? harms.join(", ") : t("ws.d.harms_none")),
+                row("ws.d.loss", currency ? formatMoney(h.documented_loss ?? 0, currency)
+                    : t("ws.d.minor_units", { value: formatNumber(h.documented_loss ?? 0) })),
+                row("ws.d.hours", formatNumber(h.hours_spent ?? 0)),
+                row("ws.d.description", h.description, "prewrap"),
+                row("ws.d.payment", t("ws.pay." + claim.payment_preference)),
+                row("ws.d.submitted", formatDateTime(claim.created_at)),
+                ...(claim.mandate ? [row("ws.d.mandated", formatDateTime(claim.mandate.mandated_at))] : []),
                 row("ws.d.review", t("status." + review.status)),
                 ...(review.reason ? [row("ws.d.reason", t("ws.reason." + review.reason))] : []),
                 ...(review.note ? [row("ws.d.note", review.note)] : []),
