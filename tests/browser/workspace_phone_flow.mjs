@@ -128,6 +128,14 @@ try {
     // not this member's (it went to them unseen); the row's own field starts empty
     await page.selectOption("#ml-reason", "duplicate");
     await page.fill("#ml-note", "Message de la sélection");
+    // that note is said in the selection's confirmation, as the member will read it
+    await page.check(`#ml-rows tr[data-reference="${listed[1]}"] input[type=checkbox]`);
+    await page.click("#ml-reject-selected");
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    contains(await text("#ml-confirm-text"), fr["ws.confirm_note_one"].replace("{note}", "Message de la sélection"),
+        "the selection's message said before it is sent");
+    await page.click("#ml-confirm-no");
+    await page.uncheck(`#ml-rows tr[data-reference="${listed[1]}"] input[type=checkbox]`);
     await page.locator(`#ml-rows tr[data-reference="${listed[0]}"] button[data-act=reject]`).click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
     equal(await focused(), "ml-confirm-reason", "the focus on the row's reason, in the confirmation");

@@ -361,12 +361,15 @@ export class MembersTab {
         const rowReason = decision === "rejected" && which === "one" ? this.reasonChoice() : null;
         if (decision === "rejected") {
             body.reason = $("ml-reason").value;
-            // the note above the list is the selection's and the filter's too: typed for a bulk
+            // the note above the list is the selection's and the filter's: typed for a bulk
             // rejection, it went unseen to the member rejected from a row (the row asks its own)
             const note = rowReason ? "" : $("ml-note").value.trim();
             if (note)
                 body.note = note;
         }
+        // the message every member rejected will read, said in the confirmation (typed a while
+        // ago, or screens away on a phone, it would go unseen)
+        const noteSaid = () => (body.note && !rowReason ? " " + t("ws.confirm_note", { note: body.note, count }) : "");
         if (which === "filter") {
             const ref = $("ml-reference").value.trim();
             if (ref)
@@ -421,7 +424,8 @@ export class MembersTab {
         const text = () => (decision === "verified"
             ? t("ws.confirm_verify" + named, { count: formatNumber(count), reference })
             : rowReason ? rowReason.text(reference)
-            : t("ws.confirm_reject" + named, { count: formatNumber(count), reference, reason: t("ws.reason." + body.reason) }))
+            : t("ws.confirm_reject" + named, { count: formatNumber(count), reference, reason: t("ws.reason." + body.reason) })
+                + noteSaid())
             + (overturned > 0 ? " " + t("ws.confirm_overturn_" + decision, { count: formatNumber(overturned) }) : "");
         const back = which === "one" ? this.rowButton(reference, decision === "verified" ? "verify" : "reject", "reject")
             : () => $(`ml-${decision === "verified" ? "verify" : "reject"}-${which === "filter" ? "all" : "selected"}`);
