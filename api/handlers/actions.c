@@ -9,6 +9,7 @@
 #include "app.h"
 #include "core/arena.h"
 #include "core/clock.h"
+#include "domain/action_rules.h"
 #include "domain/dates.h"
 #include "domain/uuid.h"
 #include "domain/vocab.h"
@@ -256,6 +257,22 @@ read_patch(const struct json_fields *jf, void *out)
     ub->record = action_record_read(jf, &ub->rec);
 }
 
+/* A status move the lifecycle refuses, said with the moves it allows from `from` (the status
+ * read before the PATCH): "this status change is not allowed" left an integrator to guess. */
+static struct reply
+transition_refused(struct arena *a, const char *from, const char *to)
+{
+    const char *next = "";
+    for (size_t i = 0; action_statuses[i] != NULL; i++) {
+        if (strcmp(action_statuses[i], from) != 0 && action_transition_ok(from, action_statuses[i]))
+            next = arena_printf(a, "%s%s%s", next, *next ? " or " : "", action_statuses[i]);
+    }
+    return problem_reply(
+        "invalid-transition",
+        *next ? arena_printf(a, "the action is %s: it may move to %s, not to %s", from, next, to)
+              : arena_printf(a, "the action is %s: it moves no further", from));
+}
+
 struct reply
 handle_actions_update(struct request *rq)
 {
@@ -274,8 +291,11 @@ handle_actions_update(struct request *rq)
     if (!no_lang_query(rq, &deny) || !json_body_read(rq, true, read_patch, &ub, &deny))
         return deny;
     struct audit_note note = guard_audit_note(rq);
+    const char *from = out.action.status;
     o = svc_rq_actions_update(&note, id, who.association_id, &ub.patch,
                               ub.record ? &ub.rec : NULL, rq->arena, &out);
+    if (o == OUTCOME_INVALID_TRANSITION && ub.patch.has_status && from != NULL)
+        return transition_refused(rq->arena, from, ub.patch.value.status);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_action(200, &out);

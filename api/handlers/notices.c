@@ -304,8 +304,9 @@ handle_notices_send(struct request *rq)
     if (res.count_changed)
         return problem_reply(
             "count-changed",
-            arena_printf(rq->arena, "%lld members would receive it now, not %lld: nothing was sent",
-                         (long long)res.recipients, (long long)s.expected));
+            arena_printf(rq->arena, "%lld %s would receive it now, not %lld: nothing was sent",
+                         (long long)res.recipients, res.recipients == 1 ? "member" : "members",
+                         (long long)s.expected));
     return reply_json_take(
         s.dry_run ? 200 : 202,
         json_pack("{s:s, s:b, s:I, s:I, s:I, s:s}", "notice_id", request_param(rq, 1), "dry_run",

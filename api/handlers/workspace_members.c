@@ -397,10 +397,12 @@ handle_ws_reviews(struct request *rq)
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     if (res.count_changed) {
+        /* "1 member matches", not "1 members match": the detail is read by an integrator */
         struct reply p = problem_reply(
-            "count-changed", arena_printf(rq->arena,
-                                          "%lld members match now, not %lld: nothing was changed",
-                                          (long long)res.count, (long long)r.expected));
+            "count-changed",
+            arena_printf(rq->arena, "%lld %s now, not %lld: nothing was changed",
+                         (long long)res.count, res.count == 1 ? "member matches" : "members match",
+                         (long long)r.expected));
         return p;
     }
     return reply_json_take(200, json_pack("{s:s, s:I, s:b, s:s?}", "decision", r.d.decision,

@@ -10,8 +10,10 @@
 // goes to the next row's Remove, to the previous row's when the last row went, and to the
 // list's line ("Aucun membre ne correspond.") when none is left, never up to the heading above
 // the filters, while the line under the filters says what was done; a row's rejection asks
-// about that member by its reference, and once rejected its row's three buttons fit a laptop's
-// table; a member's claim without refused duplicates says "0";
+// about that member by its reference, its reason and its message (never the selection's note)
+// asked there, and once rejected its row's three buttons fit a laptop's
+// table; a member's claim says what the claimant says happened (harms, loss in euros, hours,
+// account, birth date, payment wanted) and, without refused duplicates, "0";
 // with no member left, a notice's count says nobody would receive it and offers no "Send to 0"
 // (the notice stays a draft).
 // Any console error, page error, CSP violation or failed page asset fails the run.
@@ -97,6 +99,16 @@ try {
     await page.locator("#ml-detail:not([hidden])").waitFor();
     const duplicates = page.locator("#ml-detail dt", { hasText: fr["ws.d.duplicates"] }).locator("xpath=following-sibling::dd");
     equal((await duplicates.innerText()).trim(), "0", "no duplicate refused");
+    // what the claimant says happened, read before deciding (the fixture's claim: phishing and
+    // distress, a loss of 12000 cents, 3 hours, its account)
+    const fact = async (key) => (await page.locator("#ml-detail dt", { hasText: fr[key] })
+        .locator("xpath=following-sibling::dd").innerText()).replace(/\s/g, " ").trim();
+    equal(await fact("ws.d.harms"), `${fr["ws.d.harm.phishing"]}, ${fr["ws.d.harm.distress"]}`, "the harms ticked");
+    equal(await fact("ws.d.loss"), "120,00 €", "the loss in euros, as French readers write it");
+    equal(await fact("ws.d.hours"), "3", "the hours");
+    equal(await fact("ws.d.description"), "Phishing SMS.", "their account");
+    equal(await fact("ws.d.birth_date"), "12 avril 1980", "the birth date, a calendar day");
+    equal(await fact("ws.d.payment"), fr["ws.pay.voucher"], "the compensation wanted");
     await page.click(`#ml-detail button:text-is("${fr["ws.close"]}")`);
     await page.locator("#ml-detail").waitFor({ state: "hidden" });
 
@@ -112,12 +124,29 @@ try {
     // fits the workspace, none of them cut at its edge
     // its reason asked there, from the keyboard (on a phone the choice above the list is
     // screens away): Yes without one sends nothing and says so at the choice
+    // and its message to the claimant: the note typed above the list for a bulk rejection is
+    // not this member's (it went to them unseen); the row's own field starts empty
     await page.selectOption("#ml-reason", "duplicate");
+    await page.fill("#ml-note", "Message de la sélection");
+    // that note is said in the selection's confirmation, as the member will read it
+    await page.check(`#ml-rows tr[data-reference="${listed[1]}"] input[type=checkbox]`);
+    await page.click("#ml-reject-selected");
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    contains(await text("#ml-confirm-text"), fr["ws.confirm_note_one"].replace("{note}", "Message de la sélection"),
+        "the selection's message said before it is sent");
+    await page.click("#ml-confirm-no");
+    await page.uncheck(`#ml-rows tr[data-reference="${listed[1]}"] input[type=checkbox]`);
     await page.locator(`#ml-rows tr[data-reference="${listed[0]}"] button[data-act=reject]`).click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
     equal(await focused(), "ml-confirm-reason", "the focus on the row's reason, in the confirmation");
     const reasonLabel = await page.evaluate(() => document.querySelector('label[for="ml-confirm-reason"]').textContent);
     contains(reasonLabel, listed[0], "its label names the member");
+    equal(await page.inputValue("#ml-confirm-note"), "", "the row's message starts empty");
+    equal(await page.locator("#ml-confirm-note").evaluate((n) => n.labels[0]?.textContent),
+        fr["ws.f.note_named"].replace("{reference}", listed[0]), "its label names the member");
+    const rowNote = "Votre facture ne mentionne pas ce service.";
+    await page.fill("#ml-confirm-note", rowNote);
+    await page.focus("#ml-confirm-reason");
     await page.click("#ml-confirm-yes");
     await page.locator("#ml-confirm-reason-error:not([hidden])").waitFor();
     equal(await focused(), "ml-confirm-reason", "no reason: the focus back on the choice");
@@ -132,6 +161,7 @@ try {
     const review = await (await context.request.get(`${baseUrl}/v1/actions/${setup.action_id}/members/${listed[0]}`,
         { headers: { Authorization: "Bearer " + setup.key } })).json();
     equal(review.review.reason, chosen, "the reason chosen at the row is the one sent");
+    equal(review.review.note, rowNote, "the message typed at the row is the one sent, not the selection's");
     await listShown();
     await page.setViewportSize({ width: 1280, height: 800 });
     const fits = await page.evaluate(() => {

@@ -509,8 +509,13 @@ class ActionsTest(Base):
                 r = x.request("PATCH", f"/v1/actions/{action['id']}", {"status": status},
                               client=self.c)
                 harness.assert_problem(self, r, 409, "invalid-transition")
+                now = (before or ["open"])[-1]
+                # the detail names the moves allowed from there, for an integrator
+                moves = {"open": "filed or closed", "filed": "settled or closed", "settled": "closed"}
+                self.assertEqual(r.json()["detail"], f"the action is {now}: it may move to {moves[now]}, "
+                                 f"not to {status}" if now in moves else f"the action is {now}: it moves no further")
                 got = x.request("GET", f"/v1/actions/{action['id']}", client=self.c).json()
-                self.assertEqual(got["status"], (before or ["open"])[-1])
+                self.assertEqual(got["status"], now)
         action = self.action(x, slug)
         r = x.request("PATCH", f"/v1/actions/{action['id']}", {"status": "archived"},
                       client=self.c)

@@ -242,6 +242,8 @@ class NoticesTest(unittest.TestCase):
         harness.assert_problem(self, r, 422, "validation-error")
         r = self.call("POST", path, {"filter": {"status": "verified"}, "expected_count": 2})
         harness.assert_problem(self, r, 409, "count-changed")
+        # one recipient said in the singular, as an integrator reads the detail
+        self.assertEqual(r.json()["detail"], "1 member would receive it now, not 2: nothing was sent")
         self.assertEqual(mf.outbox(self.url, f"notice_id = '{notice['id']}'"), [])
         self.send(notice, {"status": "verified"}, expect=1)
         done = self.wait_delivered(notice, 1)

@@ -215,6 +215,7 @@ class WorkspaceMembersTest(unittest.TestCase):
         self.member(payment_preference="cash")   # the set changes after the dry run
         r = self.post("/reviews", {"filter": flt, "decision": "verified", "expected_count": 3})
         harness.assert_problem(self, r, 409, "count-changed")
+        self.assertEqual(r.json()["detail"], "4 members match now, not 3: nothing was changed")
         self.assertEqual(summary(), {**before, "received": before["received"] + 1})
         r = self.post("/reviews", {"filter": flt, "decision": "verified", "expected_count": 4})
         self.assertEqual(r.status, 200, repr(r))

@@ -6,7 +6,7 @@
 // member's claim (personal data: the server records each read in the audit log).
 import { lang, onLanguageChange, t } from "./i18n.js";
 import {
-    NetworkError, StatusLine, categoriesText, el, formatDate, formatDateTime, formatNumber,
+    NetworkError, StatusLine, categoriesText, el, formatDate, formatDateTime, formatMoney, formatNumber,
     genericProblem, problemName, retryAfter,
 } from "./common.js";
 import { COUNTRY_CODES } from "./countries.js";
@@ -127,7 +127,9 @@ export class MembersTab {
         });
     }
 
-    show(action) {
+    // incident: the action's, when the page's list of open incidents holds it (its currency)
+    show(action, incident = null) {
+        this.incident = incident;
         if (this.action && this.action.id === action.id)
             return;
         this.action = action;
@@ -359,10 +361,15 @@ export class MembersTab {
         const rowReason = decision === "rejected" && which === "one" ? this.reasonChoice() : null;
         if (decision === "rejected") {
             body.reason = $("ml-reason").value;
-            const note = $("ml-note").value.trim();
+            // the note above the list is the selection's and the filter's: typed for a bulk
+            // rejection, it went unseen to the member rejected from a row (the row asks its own)
+            const note = rowReason ? "" : $("ml-note").value.trim();
             if (note)
                 body.note = note;
         }
+        // the message every member rejected will read, said in the confirmation (typed a while
+        // ago, or screens away on a phone, it would go unseen)
+        const noteSaid = () => (body.note && !rowReason ? " " + t("ws.confirm_note", { note: body.note, count }) : "");
         if (which === "filter") {
             const ref = $("ml-reference").value.trim();
             if (ref)
@@ -417,7 +424,8 @@ export class MembersTab {
         const text = () => (decision === "verified"
             ? t("ws.confirm_verify" + named, { count: formatNumber(count), reference })
             : rowReason ? rowReason.text(reference)
-            : t("ws.confirm_reject" + named, { count: formatNumber(count), reference, reason: t("ws.reason." + body.reason) }))
+            : t("ws.confirm_reject" + named, { count: formatNumber(count), reference, reason: t("ws.reason." + body.reason) })
+                + noteSaid())
             + (overturned > 0 ? " " + t("ws.confirm_overturn_" + decision, { count: formatNumber(overturned) }) : "");
         const back = which === "one" ? this.rowButton(reference, decision === "verified" ? "verify" : "reject", "reject")
             : () => $(`ml-${decision === "verified" ? "verify" : "reject"}-${which === "filter" ? "all" : "selected"}`);
@@ -426,6 +434,9 @@ export class MembersTab {
                 if (!rowReason.chosen())
                     return false;   // asked at its field; the confirmation stays open
                 body.reason = rowReason.select.value;
+                const note = rowReason.note.value.trim();
+                if (note)
+                    body.note = note;
             }
             const done = await this.post("/reviews", { ...body, expected_count: count });
             this.closeConfirm();
@@ -448,17 +459,25 @@ export class MembersTab {
     }
 
     // The reason of one row's rejection, asked in its confirmation: no reason chosen until the
-    // volunteer chooses one (a default would be sent unseen); Yes without one says so at it.
+    // volunteer chooses one (a default would be sent unseen); Yes without one says so at it. Its
+    // message to the claimant too, empty unless typed there (the claimant reads it).
     reasonChoice() {
         const select = el("select", { id: "ml-confirm-reason", "aria-describedby": "ml-confirm-text" },
             el("option", { value: "" }), ...REJECT_REASONS.map((x) => el("option", { value: x })));
         const label = el("label", { for: "ml-confirm-reason" });
         const error = el("p", { id: "ml-confirm-reason-error", class: "error-msg", hidden: true });
-        const field = el("div", { class: "field" }, label, error, select);
+        const note = el("textarea", { id: "ml-confirm-note", rows: "2", maxlength: "1000",
+            "aria-describedby": "ml-confirm-note-hint" });
+        const noteLabel = el("label", { for: "ml-confirm-note" });
+        const noteHint = el("p", { id: "ml-confirm-note-hint", class: "hint" });
+        const field = el("div", {}, el("div", { class: "field" }, label, error, select),
+            el("div", { class: "field" }, noteLabel, noteHint, note));
         return {
-            select, field,
+            select, field, note,
             text: (reference) => {
                 label.textContent = t("ws.f.reject_reason", { reference });
+                noteLabel.textContent = t("ws.f.note_named", { reference });
+                noteHint.textContent = t("ws.f.note_hint");
                 select.options[0].textContent = t("ws.choose_reason");
                 for (const o of [...select.options].slice(1))
                     o.textContent = t("ws.reason." + o.value);
@@ -639,6 +658,21 @@ export class MembersTab {
             params: { reference } });
     }
 
+    // The currency of a member's incident: the page's incident, else read (an incident closed
+    // since is not in the page's list); null when it cannot be read.
+    async currencyOf(slug) {
+        if (this.incident?.slug === slug)
+            return this.incident.currency;
+        try {
+            const r = await this.call("GET", `/v1/incidents/${encodeURIComponent(slug)}`);
+            return r.status === 200 ? r.body?.currency ?? null : null;
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+            return null;
+        }
+    }
+
     async openMember(reference) {
         let r;
         try {
@@ -662,7 +696,11 @@ export class MembersTab {
         const { claim, review, duplicate_attempts: dup } = r.body;
         const p = claim.claimant || {};
         const a = p.address || {};
-        const row = (key, value) => el("div", {}, el("dt", { text: t(key) }), el("dd", {}, value ?? "—"));
+        const h = claim.harms || {};
+        const currency = await this.currencyOf(claim.incident);
+        const row = (key, value, cls) => el("div", {}, el("dt", { text: t(key) }), el("dd", { class: cls }, value || "—"));
+        // what the claimant says happened, read before a decision (incomplete, not affected)
+        const harms = ["phishing", "identity_theft", "distress"].filter((k) => h[k]).map((k) => t("ws.d.harm." + k));
         const close = el("button", { type: "button", class: "button secondary small", text: t("ws.close") });
         close.addEventListener("click", () => {
             $("ml-detail").hidden = true;
@@ -676,7 +714,16 @@ export class MembersTab {
                 row("ws.d.email", p.email),
                 row("ws.d.phone", p.phone),
                 row("ws.d.address", [a.line1, a.line2, a.postal_code, a.city, countryName(a.country)].filter(Boolean).join(", ")),
+                row("ws.d.birth_date", p.birth_date ? formatDate(p.birth_date) : null),
                 row("ws.d.categories", categoriesText(claim.data_categories || [])),
+                row("ws.d.harms", harms.length ? harms.join(", ") : t("ws.d.harms_none")),
+                row("ws.d.loss", currency ? formatMoney(h.documented_loss ?? 0, currency)
+                    : t("ws.d.minor_units", { value: formatNumber(h.documented_loss ?? 0) })),
+                row("ws.d.hours", formatNumber(h.hours_spent ?? 0)),
+                row("ws.d.description", h.description, "prewrap"),
+                row("ws.d.payment", t("ws.pay." + claim.payment_preference)),
+                row("ws.d.submitted", formatDateTime(claim.created_at)),
+                ...(claim.mandate ? [row("ws.d.mandated", formatDateTime(claim.mandate.mandated_at))] : []),
                 row("ws.d.review", t("status." + review.status)),
                 ...(review.reason ? [row("ws.d.reason", t("ws.reason." + review.reason))] : []),
                 ...(review.note ? [row("ws.d.note", review.note)] : []),

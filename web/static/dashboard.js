@@ -291,7 +291,7 @@ function select(id, known = null) {
     panel.show(a, inc);
     if (other)
         showTab("tab-list");
-    members.show(a);
+    members.show(a, inc);
     notices.show(a);
     simulate.show(a, inc);
     if (!$("panel-summary").hidden)
