@@ -195,7 +195,7 @@ class ClaimForm(unittest.TestCase):
 
     def test_errors_beside_fields_in_both_languages_values_kept(self):
         for lang, required, email_msg, title in (
-                ("fr", "Saisissez votre prénom.", "Saisissez une adresse e-mail comme",
+                ("fr", "Saisissez votre prénom.", "Saisissez une adresse électronique comme",
                  "Erreur\u00a0: Déposer une réclamation — recours"),
                 ("en", "Enter your given name.", "Enter an email address like",
                  "Error: Make a claim — recours")):
@@ -270,7 +270,7 @@ class ClaimForm(unittest.TestCase):
         for lang, to, given_msg, email_msg, title in (
                 ("fr", "en", "Enter your given name.", "Enter an email address like",
                  "Error: Make a claim — recours"),
-                ("en", "fr", "Saisissez votre prénom.", "Saisissez une adresse e-mail comme",
+                ("en", "fr", "Saisissez votre prénom.", "Saisissez une adresse électronique comme",
                  "Erreur\u00a0: Déposer une réclamation — recours")):
             with self.subTest(to=to):
                 fields = person(**{"claimant.given_name": "", "claimant.email": "claire@nowhere",

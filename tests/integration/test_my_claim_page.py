@@ -650,7 +650,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         fr = self.post(typed + [("switch_lang", "fr")], lang="fr")
         self.assertEqual(fr.status, 422, fr)
         ft = fr.body.decode()
-        self.assertIn("Saisissez une adresse e-mail comme nom@exemple.fr.", ft)
+        self.assertIn("Saisissez une adresse électronique comme nom@exemple.fr.", ft)
         self.assertRegex(ft, r'<input id="recover-email"[^>]*aria-invalid="true"[^>]*'
                              r'value="jean.dupont@gmail">')
         self.assertRegex(ft, r'<button type="submit" form="access-form" '
@@ -676,7 +676,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         fr = self.post(pairs + [("switch_lang", "fr")], lang="fr")
         self.assertEqual(fr.status, 422, "the recovery's refusal said again")
         ft = fr.body.decode()
-        self.assertIn("Saisissez une adresse e-mail comme nom@exemple.fr.", ft)
+        self.assertIn("Saisissez une adresse électronique comme nom@exemple.fr.", ft)
         self.assertRegex(ft, r'<input id="reference"[^>]*value="RC-7K3M-Q9XD">')
         self.assertRegex(ft, r'<input id="recover-email"[^>]*value="jean.dupont@gmail">')
         self.assertNotIn("a-secret-typed-here", ft)
