@@ -687,6 +687,28 @@ class PublicPagesTest(unittest.TestCase):
                     refs.append("/i18n/fr.json")
         return sum(parts.values()), parts
 
+    # --- what the last walk of the victims' pages found -------------------------------
+
+    def test_the_claim_form_offers_vouchers_only_when_the_scheme_has_them(self):
+        """Coupang's scheme has vouchers: both choices. Equifax's has none: no voucher to
+        pick, the money said in words and posted as the API's "cash". No scheme yet: both
+        (the preference is kept for the scheme to come)."""
+        for slug, vouchers in ((self.coupang, True), (self.equifax, False), (self.evil, True)):
+            for lang in ("fr", "en"):
+                with self.subTest(slug=slug, lang=lang):
+                    r = self.browser_get(f"/claim?incident={slug}&lang={lang}")
+                    self.assertEqual(r.status, 200, r)
+                    body = r.body.decode("utf-8")
+                    self.assertEqual('value="voucher"' in body, vouchers)
+                    self.assertEqual('id="pay-money-only"' in body, not vouchers)
+                    if vouchers:
+                        self.assertIn('name="payment_preference" value="cash"', body)
+                    else:
+                        self.assertIn('<input type="hidden" name="payment_preference" '
+                                      'value="cash">', body)
+                        self.assertIn("bons d'achat" if lang == "fr" else "no vouchers",
+                                      html.unescape(body))
+
 
 class MetaParser(html.parser.HTMLParser):
     """<meta name|property=… content=…> and <link rel=canonical> of a page."""
