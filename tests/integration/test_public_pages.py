@@ -687,6 +687,7 @@ class PublicPagesTest(unittest.TestCase):
                     refs.append("/i18n/fr.json")
         return sum(parts.values()), parts
 
+
     # --- what the last walk of the victims' pages found -------------------------------
 
     def test_the_claim_form_offers_vouchers_only_when_the_scheme_has_them(self):
@@ -709,6 +710,26 @@ class PublicPagesTest(unittest.TestCase):
                         self.assertIn("bons d'achat" if lang == "fr" else "no vouchers",
                                       html.unescape(body))
 
+    def test_a_stale_confirmation_link_is_an_error_page_that_says_what_next(self):
+        """An expired or unknown e-mail confirmation link: a 404 page titled like every error
+        page ("Erreur : " / "Error: "), in the reader's language, that says the claim is safe
+        and how to get a new link, with a button to the claim."""
+        path = "/confirm-email/" + "A" * 43
+        for lang, prefix, safe, button in (
+                ("fr-FR,fr;q=0.9", "<title>Erreur\u00a0: Ce lien ne fonctionne plus",
+                 "elle reste enregistrée", "Ouvrir ma réclamation"),
+                ("en-GB,en;q=0.8", "<title>Error: This link no longer works",
+                 "it stays registered", "Open my claim")):
+            with self.subTest(lang=lang):
+                r = self.browser_get(path, lang=lang)
+                self.assertEqual((r.status, r.media_type), (404, "text/html"))
+                body = r.body.decode("utf-8")
+                self.assertIn(prefix, body)
+                self.assertIn(safe, body)
+                self.assertIn('id="confirm-next"', body)
+                self.assertRegex(body, r'<a class="button primary" href="/my-claim\?lang=(fr|en)">'
+                                 + re.escape(button) + "</a>")
+                self.assertNotIn(path, body, "the link is in none of the page's")
 
 class MetaParser(html.parser.HTMLParser):
     """<meta name|property=… content=…> and <link rel=canonical> of a page."""
