@@ -586,5 +586,20 @@ class ClaimForm(unittest.TestCase):
             self.assertEqual(r.media_type, "text/html")
 
 
+    def test_the_language_switch_gives_the_focus_back_to_the_switch(self):
+        """A form switched to another language mid-way comes back with the focus on the
+        switch's button of its new language, where the keyboard user was (autofocus, with
+        JavaScript or without), not at the top of the page; a page opened fresh moves no
+        focus."""
+        fresh = self.page(lang="fr").body.decode()
+        self.assertNotIn("autofocus", fresh)
+        r = ff.post_form(self.client, "/claim?lang=en",
+                         pairs_for(fresh, person()) + [("switch_lang", "en")])
+        self.assertEqual(r.status, 200, r)
+        text = r.body.decode()
+        self.assertRegex(text, r'<button type="submit" form="claim-form"[^>]*name="switch_lang" '
+                               r'value="en"[^>]* lang="en" aria-current="true" autofocus>')
+        self.assertEqual(text.count("autofocus"), 1, "one place for the focus")
+
 if __name__ == "__main__":
     harness.main()
