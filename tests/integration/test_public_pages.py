@@ -382,7 +382,8 @@ class PublicPagesTest(unittest.TestCase):
 
     def test_unconfigured_operator_in_the_pages_language(self):
         """The placeholder for a setting not given ("(not configured: --flag)", the
-        configuration's English default) is said in the page's language: in the footer, and
+        configuration's English default) and the default operator's name ("recours
+        (demonstration)") are said in the page's language: in the footer, and
         in the legal notice, the privacy notice and the accessibility statement that name the
         operator and the host."""
         bare = cf.start_server(self)
@@ -397,6 +398,10 @@ class PublicPagesTest(unittest.TestCase):
                     self.assertNotIn("not configured", fr)
                     self.assertIn("(not configured: --operator-email)", en)
                     self.assertNotIn("à configurer", en)
+                    # the default operator's name too (the footer of every page)
+                    self.assertIn("recours (démonstration)", fr)
+                    self.assertNotIn("(demonstration)", fr)
+                    self.assertIn("recours (demonstration)", en)
                     if path in ("/", "/legal"):
                         self.assertIn("(à configurer : --operator-address)", fr)
                     if path in ("/legal", "/privacy"):
