@@ -7,6 +7,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* --operator-name's default, in English for the logs and --help; the pages say it in their
+ * language (web/site.h web_setting_plain) */
+#define CONFIG_DEMO_OPERATOR_NAME "recours (demonstration)"
+
 struct config {
     char *database_url;        /* DATABASE_URL, --database-url */
     char *database_read_url;   /* RECOURS_DATABASE_READ_URL, --database-read-url ("": none) */

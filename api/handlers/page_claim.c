@@ -489,6 +489,7 @@ read_post(struct request *rq, struct posted *p, bool *switched, struct reply *de
         *deny = page_error(rq, 400);
         return false;
     }
+    p->w.switched = *switched;
     /* the action the form offered; a post that ticks a mandate without naming the offer (a
      * script's, a form kept from an older page) gets its ticked action read, so that the
      * receipt says which action the claim joined rather than "none" */

@@ -132,10 +132,24 @@ harms(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state 
     strbuf_puts(sb, "</textarea>\n</div>\n</fieldset>\n");
 }
 
+/* Vouchers are offered only when the scheme in force has some: a scheme without vouchers
+ * pays every claim in money, so the choice would be one of a thing that does not exist. With
+ * no scheme yet both are offered (the preference is kept for the scheme to come, and a scheme
+ * without vouchers pays either in money: docs/web-forms.md). */
 static void
 payment(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st)
 {
     const struct claim_control *c = page_claim_control_of("payment_preference");
+
+    if (st->scheme != NULL && st->scheme->n_vouchers == 0) {
+        /* the API requires a preference: "cash", the one this scheme can pay, said in words */
+        strbuf_puts(sb, "<div class=\"field\" id=\"payment\">\n<p class=\"hint-plain\" "
+                        "id=\"pay-money-only\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "pay.money_only");
+        strbuf_puts(sb, "</p>\n<input type=\"hidden\" name=\"payment_preference\" "
+                        "value=\"cash\">\n</div>\n");
+        return;
+    }
 
     page_claim_group_open(sb, w, st, c, "claim.payment", NULL);
     strbuf_puts(sb, "<div class=\"checkboxes\">\n");

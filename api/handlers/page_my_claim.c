@@ -493,6 +493,7 @@ handle_page_my_claim_post(struct request *rq)
     bool switched;
     if (!page_form_lang(&f, &w.lang, &switched))
         return page_error(rq, 400);
+    w.switched = switched;
     const char *what = form_get(&f, "form", NULL);
     if (what == NULL)
         what = access_intent(&f); /* the access page's form, by Enter or its switch */
@@ -569,6 +570,7 @@ page_my_claim_rate_limited(struct request *rq, struct reply *out)
     const char *what = form_get(&f, "form", NULL);
     if (!page_form_lang(&f, &w.lang, &switched))
         return false;
+    w.switched = switched;
     if (what == NULL)
         what = access_intent(&f);
     if (strcmp(what, "correct") == 0) {

@@ -173,12 +173,14 @@ accessibility(struct strbuf *sb, const struct web_ctx *w, const void *ctx)
     const struct config *cfg = w->cfg;
     struct strbuf date = {0};
     struct strbuf email = {0};
+    struct strbuf who = {0};
 
     (void)ctx;
     web_setting_plain(&email, w->cat, w->lang, cfg->operator_email);
+    web_setting_plain(&who, w->cat, w->lang, cfg->operator_name);
     strbuf_puts(sb, "<p>");
     web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.a11y.intro",
-           (const char *[]){"operator", cfg->operator_name, NULL});
+           (const char *[]){"operator", who.data != NULL ? who.data : "", NULL});
     strbuf_puts(sb, "</p>\n");
     section(sb, w, "page.a11y.status_h", "page.a11y.status", NULL);
     section(sb, w, "page.a11y.feedback_h", "page.a11y.feedback",
@@ -191,6 +193,7 @@ accessibility(struct strbuf *sb, const struct web_ctx *w, const void *ctx)
     strbuf_puts(sb, "</p>\n");
     strbuf_free(&date);
     strbuf_free(&email);
+    strbuf_free(&who);
 }
 
 struct reply

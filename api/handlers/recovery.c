@@ -131,11 +131,19 @@ confirm_page(struct request *rq, enum confirm_state state, const char *claim_lan
     struct web_page p = {.title = web_t(w.cat, w.lang, titles[state]),
                          .path = "/my-claim",
                          .noindex = true,
-                         .h1 = true};
+                         .h1 = true,
+                         /* a link that no longer works is an error page like any other: its
+                          * title starts with "Error: " */
+                         .error = state == CONFIRM_GONE};
     web_layout_begin(&sb, &w, &p);
     strbuf_puts(&sb, "<p>");
     web_te(&sb, w.cat, w.lang, WEB_TEXT, texts[state]);
     strbuf_puts(&sb, "</p>\n");
+    if (state == CONFIRM_GONE) { /* what to do now: the claim is safe, how to get a new link */
+        strbuf_puts(&sb, "<p id=\"confirm-next\">");
+        web_te(&sb, w.cat, w.lang, WEB_TEXT, "confirm.gone_next");
+        strbuf_puts(&sb, "</p>\n");
+    }
     if (state == CONFIRM_ASK) {
         /* a button, not the link itself: a mail scanner opens links, it does not press them */
         strbuf_puts(&sb, "<form method=\"post\" action=\"");
@@ -149,8 +157,10 @@ confirm_page(struct request *rq, enum confirm_state state, const char *claim_lan
         strbuf_puts(&sb, "</button></p>\n</form>\n");
     }
     /* the page's language on (the claim's may not be the browser's) */
-    strbuf_printf(&sb, "<p><a href=\"/my-claim?lang=%s\">", web_lang_code(w.lang));
-    web_te(&sb, w.cat, w.lang, WEB_TEXT, "nav.my_claim");
+    strbuf_printf(&sb, "<p><a %shref=\"/my-claim?lang=%s\">",
+                  state == CONFIRM_GONE ? "class=\"button primary\" " : "", web_lang_code(w.lang));
+    web_te(&sb, w.cat, w.lang, WEB_TEXT,
+           state == CONFIRM_GONE ? "confirm.gone_open" : "nav.my_claim");
     strbuf_puts(&sb, "</a></p>\n");
     web_layout_end(&sb, &w);
     struct reply r = page_reply(rq, &w, state == CONFIRM_GONE ? 404 : 200, &sb, NULL);

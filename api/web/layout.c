@@ -128,8 +128,9 @@ nav_item(struct strbuf *sb, const struct web_ctx *w, const struct web_page *p,
 static void
 language_label(struct strbuf *sb, const struct web_ctx *w, enum web_lang l, const char *close)
 {
-    strbuf_printf(sb, " lang=\"%s\"%s>", web_lang_code(l),
-                  l == w->lang ? " aria-current=\"true\"" : "");
+    strbuf_printf(sb, " lang=\"%s\"%s%s>", web_lang_code(l),
+                  l == w->lang ? " aria-current=\"true\"" : "",
+                  l == w->lang && w->switched ? " autofocus" : "");
     web_te(sb, w->cat, l, WEB_TEXT, "lang.name");
     strbuf_puts(sb, close);
 }

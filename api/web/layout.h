@@ -19,6 +19,9 @@ struct web_ctx {
     const struct web_catalogue *cat;
     const struct config *cfg;
     enum web_lang lang;
+    /* the page answers its language switch (a post naming switch_lang): the switch's button
+     * of this language has the focus, where the person was, rather than the page's top */
+    bool switched;
 };
 
 struct web_page {

@@ -58,6 +58,10 @@ web_setting_plain(struct strbuf *plain, const struct web_catalogue *c, enum web_
     size_t n = strlen(value), len = n > sizeof unset ? n - sizeof unset : 0; /* the flag's */
     char flag[64];
 
+    if (strcmp(value, CONFIG_DEMO_OPERATOR_NAME) == 0) { /* the default operator's name */
+        strbuf_puts(plain, web_t(c, lang, "footer.demo_operator"));
+        return;
+    }
     if (strncmp(value, unset, sizeof unset - 1) != 0 || value[n - 1] != ')' || len == 0 ||
         len >= sizeof flag) {
         strbuf_puts(plain, value);

@@ -53,7 +53,8 @@ char *web_fill_config(const char *text, const struct config *cfg, const struct w
 
 /* A setting's value as a page in lang says it, appended to plain unescaped: its default
  * "(not configured: --flag)" (core/config.c, English for the logs and --help) in lang's words
- * (catalogue footer.not_configured: "(à configurer : --flag)"), any other value as it is. */
+ * (catalogue footer.not_configured: "(à configurer : --flag)"), the default operator's name
+ * (CONFIG_DEMO_OPERATOR_NAME) as footer.demo_operator, any other value as it is. */
 void web_setting_plain(struct strbuf *plain, const struct web_catalogue *c, enum web_lang lang,
                        const char *value);
 

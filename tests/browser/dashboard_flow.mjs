@@ -219,7 +219,7 @@ try {
     const key1 = actionPosts[0].headers()["idempotency-key"];
     check(key1 && key1.length >= 16, "an Idempotency-Key on the POST");
     await switchLanguage(page, "fr");
-    equal(await text("#o-counsel-email-error"), "Saisissez une adresse e-mail comme nom@exemple.fr.", "error translated");
+    equal(await text("#o-counsel-email-error"), "Saisissez une adresse électronique comme nom@exemple.fr.", "error translated");
     await switchLanguage(page, "en");
     await page.locator("#open-errors").scrollIntoViewIfNeeded();
     await shoot("22-dashboard-open-error", { fullPage: false });

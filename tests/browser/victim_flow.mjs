@@ -176,9 +176,9 @@ async function journey(browser, { js, lang, size, tag }) {
     }
     await page.locator("#email-error:not([hidden])").waitFor();
     equal(await page.getAttribute("html", "lang"), lang, "Enter sent the claim, not the language switch");
-    contains(await text("#email-error"), lang === "fr" ? "Saisissez une adresse e-mail" : "Enter an email address",
+    contains(await text("#email-error"), lang === "fr" ? "Saisissez une adresse électronique" : "Enter an email address",
         "the error beside the email");
-    contains(await text("#error-summary"), lang === "fr" ? "Adresse e-mail" : "Email", "the summary names the field");
+    contains(await text("#error-summary"), lang === "fr" ? "Adresse électronique" : "Email", "the summary names the field");
     // what a screen reader says first: the tab's title, with or without JavaScript; with it,
     // the focus is on the summary (without it, the page's top, as any page loaded)
     check((await page.title()).startsWith(lang === "fr" ? "Erreur" : "Error"), "the title says there is an error");
@@ -195,10 +195,10 @@ async function journey(browser, { js, lang, size, tag }) {
     // the language switch of a form with errors: the errors come back too, in the other
     // language, in the summary and beside the field (the server's page, with JavaScript or
     // not); there and back
-    for (const [to, said, field] of [[away, away === "fr" ? "Saisissez une adresse e-mail" : "Enter an email address",
-        away === "fr" ? "Adresse e-mail" : "Email"],
-    [lang, lang === "fr" ? "Saisissez une adresse e-mail" : "Enter an email address",
-        lang === "fr" ? "Adresse e-mail" : "Email"]]) {
+    for (const [to, said, field] of [[away, away === "fr" ? "Saisissez une adresse électronique" : "Enter an email address",
+        away === "fr" ? "Adresse électronique" : "Email"],
+    [lang, lang === "fr" ? "Saisissez une adresse électronique" : "Enter an email address",
+        lang === "fr" ? "Adresse électronique" : "Email"]]) {
         steps.current = `${tag}: the errors through the language switch to ${to}`;
         await page.click(`.lang-switch [lang="${to}"]`);
         await page.waitForFunction((code) => document.documentElement?.lang === code &&
@@ -227,7 +227,7 @@ async function journey(browser, { js, lang, size, tag }) {
     const stored = await page.request.get(`${baseUrl}/v1/claims/${reference}`,
         { headers: { Authorization: `Bearer ${token}` } });
     equal((await stored.json()).harms?.description, story, "the description's lines kept, as LF");
-    contains(await text("#receipt"), lang === "fr" ? "courriel de confirmation" : "confirmation email", "what happens next");
+    contains(await text("#receipt"), lang === "fr" ? "message de confirmation" : "confirmation email", "what happens next");
     equal(await page.locator(`#receipt a[href="/a/${setup.action_id}"]`).count(), 1, "the action's next step linked");
     contains(await text("#receipt"), setup.association_name, "the mandate given, to whom");
     contains(await page.title(), lang === "fr" ? "Votre réclamation est enregistrée" : "Your claim is registered",

@@ -195,7 +195,7 @@ class ClaimForm(unittest.TestCase):
 
     def test_errors_beside_fields_in_both_languages_values_kept(self):
         for lang, required, email_msg, title in (
-                ("fr", "Saisissez votre prénom.", "Saisissez une adresse e-mail comme",
+                ("fr", "Saisissez votre prénom.", "Saisissez une adresse électronique comme",
                  "Erreur\u00a0: Déposer une réclamation — recours"),
                 ("en", "Enter your given name.", "Enter an email address like",
                  "Error: Make a claim — recours")):
@@ -270,7 +270,7 @@ class ClaimForm(unittest.TestCase):
         for lang, to, given_msg, email_msg, title in (
                 ("fr", "en", "Enter your given name.", "Enter an email address like",
                  "Error: Make a claim — recours"),
-                ("en", "fr", "Saisissez votre prénom.", "Saisissez une adresse e-mail comme",
+                ("en", "fr", "Saisissez votre prénom.", "Saisissez une adresse électronique comme",
                  "Erreur\u00a0: Déposer une réclamation — recours")):
             with self.subTest(to=to):
                 fields = person(**{"claimant.given_name": "", "claimant.email": "claire@nowhere",
@@ -585,6 +585,21 @@ class ClaimForm(unittest.TestCase):
             self.assertIn(r.status, (400, 415), (body, r))
             self.assertEqual(r.media_type, "text/html")
 
+
+    def test_the_language_switch_gives_the_focus_back_to_the_switch(self):
+        """A form switched to another language mid-way comes back with the focus on the
+        switch's button of its new language, where the keyboard user was (autofocus, with
+        JavaScript or without), not at the top of the page; a page opened fresh moves no
+        focus."""
+        fresh = self.page(lang="fr").body.decode()
+        self.assertNotIn("autofocus", fresh)
+        r = ff.post_form(self.client, "/claim?lang=en",
+                         pairs_for(fresh, person()) + [("switch_lang", "en")])
+        self.assertEqual(r.status, 200, r)
+        text = r.body.decode()
+        self.assertRegex(text, r'<button type="submit" form="claim-form"[^>]*name="switch_lang" '
+                               r'value="en"[^>]* lang="en" aria-current="true" autofocus>')
+        self.assertEqual(text.count("autofocus"), 1, "one place for the focus")
 
 if __name__ == "__main__":
     harness.main()

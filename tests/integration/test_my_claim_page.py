@@ -650,7 +650,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         fr = self.post(typed + [("switch_lang", "fr")], lang="fr")
         self.assertEqual(fr.status, 422, fr)
         ft = fr.body.decode()
-        self.assertIn("Saisissez une adresse e-mail comme nom@exemple.fr.", ft)
+        self.assertIn("Saisissez une adresse électronique comme nom@exemple.fr.", ft)
         self.assertRegex(ft, r'<input id="recover-email"[^>]*aria-invalid="true"[^>]*'
                              r'value="jean.dupont@gmail">')
         self.assertRegex(ft, r'<button type="submit" form="access-form" '
@@ -676,7 +676,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         fr = self.post(pairs + [("switch_lang", "fr")], lang="fr")
         self.assertEqual(fr.status, 422, "the recovery's refusal said again")
         ft = fr.body.decode()
-        self.assertIn("Saisissez une adresse e-mail comme nom@exemple.fr.", ft)
+        self.assertIn("Saisissez une adresse électronique comme nom@exemple.fr.", ft)
         self.assertRegex(ft, r'<input id="reference"[^>]*value="RC-7K3M-Q9XD">')
         self.assertRegex(ft, r'<input id="recover-email"[^>]*value="jean.dupont@gmail">')
         self.assertNotIn("a-secret-typed-here", ft)
@@ -753,6 +753,25 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         w = words["fr"]
         self.assertEqual(rows(nothing, "fr"),
                          (w["my.harms_h3"], w["common.not_given"], w["common.not_given"]))
+
+    def test_a_correction_switched_to_another_language_gives_the_focus_back(self):
+        """The correction form switched to French comes back with the focus on the switch's
+        French button (autofocus), where the keyboard user was; the claim opened moves none."""
+        _, receipt = self.claim()
+        page = self.open(receipt).body.decode()
+        self.assertNotIn("autofocus", page)
+        form = ff.form_by_id(page, "claim-form")
+        pairs = [(c["name"], c["value"]) for c in form["controls"]
+                 if c["name"] and (c.get("type") not in ("checkbox", "radio") or c["checked"])
+                 and c["tag"] != "select"]
+        r = self.post(pairs + [("claimant.address.country", "FR"), ("switch_lang", "fr")],
+                      lang="fr")
+        self.assertEqual(r.status, 200, r)
+        text = r.body.decode()
+        self.assertRegex(text, r'<button type="submit" form="claim-form"[^>]*name="switch_lang" '
+                               r'value="fr"[^>]* lang="fr" aria-current="true" autofocus>')
+        self.assertEqual(text.count("autofocus"), 1)
+
 
 if __name__ == "__main__":
     harness.main()

@@ -382,7 +382,8 @@ class PublicPagesTest(unittest.TestCase):
 
     def test_unconfigured_operator_in_the_pages_language(self):
         """The placeholder for a setting not given ("(not configured: --flag)", the
-        configuration's English default) is said in the page's language: in the footer, and
+        configuration's English default) and the default operator's name ("recours
+        (demonstration)") are said in the page's language: in the footer, and
         in the legal notice, the privacy notice and the accessibility statement that name the
         operator and the host."""
         bare = cf.start_server(self)
@@ -397,6 +398,10 @@ class PublicPagesTest(unittest.TestCase):
                     self.assertNotIn("not configured", fr)
                     self.assertIn("(not configured: --operator-email)", en)
                     self.assertNotIn("à configurer", en)
+                    # the default operator's name too (the footer of every page)
+                    self.assertIn("recours (démonstration)", fr)
+                    self.assertNotIn("(demonstration)", fr)
+                    self.assertIn("recours (demonstration)", en)
                     if path in ("/", "/legal"):
                         self.assertIn("(à configurer : --operator-address)", fr)
                     if path in ("/legal", "/privacy"):
@@ -687,6 +692,49 @@ class PublicPagesTest(unittest.TestCase):
                     refs.append("/i18n/fr.json")
         return sum(parts.values()), parts
 
+
+    # --- what the last walk of the victims' pages found -------------------------------
+
+    def test_the_claim_form_offers_vouchers_only_when_the_scheme_has_them(self):
+        """Coupang's scheme has vouchers: both choices. Equifax's has none: no voucher to
+        pick, the money said in words and posted as the API's "cash". No scheme yet: both
+        (the preference is kept for the scheme to come)."""
+        for slug, vouchers in ((self.coupang, True), (self.equifax, False), (self.evil, True)):
+            for lang in ("fr", "en"):
+                with self.subTest(slug=slug, lang=lang):
+                    r = self.browser_get(f"/claim?incident={slug}&lang={lang}")
+                    self.assertEqual(r.status, 200, r)
+                    body = r.body.decode("utf-8")
+                    self.assertEqual('value="voucher"' in body, vouchers)
+                    self.assertEqual('id="pay-money-only"' in body, not vouchers)
+                    if vouchers:
+                        self.assertIn('name="payment_preference" value="cash"', body)
+                    else:
+                        self.assertIn('<input type="hidden" name="payment_preference" '
+                                      'value="cash">', body)
+                        self.assertIn("bons d'achat" if lang == "fr" else "no vouchers",
+                                      html.unescape(body))
+
+    def test_a_stale_confirmation_link_is_an_error_page_that_says_what_next(self):
+        """An expired or unknown e-mail confirmation link: a 404 page titled like every error
+        page ("Erreur : " / "Error: "), in the reader's language, that says the claim is safe
+        and how to get a new link, with a button to the claim."""
+        path = "/confirm-email/" + "A" * 43
+        for lang, prefix, safe, button in (
+                ("fr-FR,fr;q=0.9", "<title>Erreur\u00a0: Ce lien ne fonctionne plus",
+                 "elle reste enregistrée", "Ouvrir ma réclamation"),
+                ("en-GB,en;q=0.8", "<title>Error: This link no longer works",
+                 "it stays registered", "Open my claim")):
+            with self.subTest(lang=lang):
+                r = self.browser_get(path, lang=lang)
+                self.assertEqual((r.status, r.media_type), (404, "text/html"))
+                body = r.body.decode("utf-8")
+                self.assertIn(prefix, body)
+                self.assertIn(safe, body)
+                self.assertIn('id="confirm-next"', body)
+                self.assertRegex(body, r'<a class="button primary" href="/my-claim\?lang=(fr|en)">'
+                                 + re.escape(button) + "</a>")
+                self.assertNotIn(path, body, "the link is in none of the page's")
 
 class MetaParser(html.parser.HTMLParser):
     """<meta name|property=… content=…> and <link rel=canonical> of a page."""
