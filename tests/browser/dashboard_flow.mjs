@@ -394,7 +394,11 @@ try {
     await noStatusCode("#panel-list", "a malformed reference");
     await page.click("#ml-errors a");
     equal(await focused(), "ml-reference", "the summary leads to the field");
+    // the errors above are still shown: wait for the review's own refusal (its 422), not for
+    // them, before the next step (on a loaded machine it came after the filter applied below)
+    const refusedReview = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/reviews"));
     await page.click("#ml-verify-all");
+    equal((await refusedReview).status(), 422, "a review of a malformed reference refused");
     await page.locator("#ml-errors:not([hidden])").waitFor();
     equal(await text("#ml-reference-error"), "Enter a reference like RC-7K3M-Q9XD.", "a review of it too");
     check(await page.locator("#ml-confirm").isHidden(), "nothing to confirm");
@@ -402,7 +406,9 @@ try {
     await page.fill("#ml-reference", "");
     await page.selectOption("#ml-status", "received");
     await page.selectOption("#ml-country", "FR");
+    const filtered = page.waitForResponse((r) => r.url().includes("/members?") && r.url().includes("status=received"));
     await page.click("#ml-apply");
+    equal((await filtered).status(), 200, "the filter applied, read");
     await listShown();
     equal(await page.locator("#ml-rows tr").count(), setup.free.length, "the received FR members");
     await shoot("26-dashboard-members", { fullPage: true });
