@@ -548,7 +548,7 @@ try {
     equal(await page.locator("#ml-rows button[data-act=verify]").count(), 1, "Verify on the rejected row only");
     await row.locator("button[data-act=verify]").click();
     await page.locator("#ml-confirm:not([hidden])").waitFor();
-    contains(await text("#ml-confirm-text"), `${setup.free[0]} will be marked verified.`, "the undo asked, named");
+    contains(await text("#ml-confirm-text"), `${setup.free[0]} will be marked verified: its rejection is lifted, and the reason and message the claimant reads`, "the undo asked, named, saying what goes with the rejection");
     await page.click("#ml-confirm-no");
     await page.locator("#ml-confirm").waitFor({ state: "hidden" });
     equal(await focusedRow(), `${setup.free[0]} verify`, "cancelled: the focus back on the row's Verify");
