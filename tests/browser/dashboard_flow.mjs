@@ -1101,6 +1101,62 @@ try {
         await us.close();
     }
 
+    // --- a keyboard that ticked rows: the bulk actions, above the list, reached from after it --
+    steps.current = "members: from the ticked rows to the bulk actions";
+    {
+        const active = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute("aria-label"));
+        await page.click("#tab-list");
+        await page.selectOption("#ml-status", "verified");
+        await page.click("#ml-apply");
+        await listShown();
+        const refs = await page.locator("#ml-rows tr").evaluateAll((trs) => trs.map((tr) => tr.dataset.reference));
+        check(refs.length >= 2, "two verified members listed at least");
+        check(await page.locator("#ml-to-bulk").isHidden(), "nothing ticked: no way to the selection's actions");
+        // ticked with the keyboard: Space on the first row's box, then Tab onwards, Space on the
+        // second's, Tab on past every row's controls to the first control after the table
+        await page.getByRole("checkbox", { name: `Select ${refs[0]}` }).focus();
+        await page.keyboard.press("Space");
+        equal(await text("#ml-to-bulk"), "Act on the 1 selected member", "one ticked: the way to its actions, counted");
+        let presses = 0;
+        for (; presses < 10 * refs.length; presses++) {
+            await page.keyboard.press("Tab");
+            const at = await active();
+            if (at === `Select ${refs[1]}`)
+                await page.keyboard.press("Space");
+            if (at === "ml-to-bulk")
+                break;
+        }
+        equal(await active(), "ml-to-bulk", "right after the rows' controls");
+        // its name is what a screen reader says on it: the count, not only seen
+        equal(await page.getByRole("button", { name: "Act on the 2 selected members" }).count(), 1,
+            "two ticked: its name says so");
+        await page.keyboard.press("Enter");
+        equal(await active(), "ml-selected", "Enter: the focus on the selection's line, above the rows");
+        contains(await text("#ml-selected"), "2 selected", "which says the count");
+        const order = [];
+        for (let i = 0; i < 4; i++) {
+            await page.keyboard.press("Tab");
+            order.push(await active());
+        }
+        equal(order.join(","), "ml-reason,ml-note,ml-verify-selected,ml-reject-selected",
+            "then Tab: the reason, the message, Verify and Reject the selection");
+        // Reject the selection asked for the two ticked (cancelled: the focus rules stand)
+        await page.keyboard.press("Enter");
+        await page.locator("#ml-confirm:not([hidden])").waitFor();
+        equal(await active(), "ml-confirm-yes", "the confirmation on its button");
+        contains(await text("#ml-confirm-text"), "2 members will be rejected", "the two ticked with the keyboard");
+        await page.keyboard.press("Tab");
+        await page.keyboard.press("Enter");
+        await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+        equal(await active(), "ml-reject-selected", "cancelled: the focus back on Reject selected");
+        await switchLanguage(page, "fr");
+        equal(await text("#ml-to-bulk"), "Agir sur les 2 membres sélectionnés", "in French");
+        await switchLanguage(page, "en");
+        for (const ref of refs.slice(0, 2))
+            await page.getByRole("checkbox", { name: `Select ${ref}` }).uncheck();
+        check(await page.locator("#ml-to-bulk").isHidden(), "nothing ticked any more: gone");
+    }
+
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,

@@ -104,6 +104,9 @@ export class MembersTab {
             }
             this.render();
         });
+        // after the rows: to the selection's line, above the bulk actions (the reason, the
+        // message, Verify/Reject), which a keyboard otherwise reached back through every row
+        $("ml-to-bulk").addEventListener("click", () => $("ml-selected").focus());
         $("ml-verify-selected").addEventListener("click", () => this.askReview("verified", "selected"));
         $("ml-reject-selected").addEventListener("click", () => this.askReview("rejected", "selected"));
         $("ml-verify-all").addEventListener("click", () => this.askReview("verified", "filter"));
@@ -345,8 +348,12 @@ export class MembersTab {
     }
 
     renderSelection() {
+        const count = formatNumber(this.selected.size);
         $("ml-selected").textContent = `${t("ws.page_info", { count: formatNumber(this.rows.length) })} · `
-            + t("ws.selected", { count: formatNumber(this.selected.size) });
+            + t("ws.selected", { count });
+        // shown once a member is ticked, its count in its name (a screen reader says it)
+        $("ml-to-bulk-p").hidden = this.selected.size === 0 || this.rows.length === 0;
+        $("ml-to-bulk").textContent = t("ws.to_bulk", { count });
     }
 
     // --- review ------------------------------------------------------------------------------
