@@ -193,12 +193,11 @@ static void
 vouchers(struct strbuf *sb, const struct web_ctx *w, const json_t *list, int64_t base,
          const char *currency)
 {
-    struct scheme_voucher v[SCHEME_VOUCHERS_MAX];
+    struct scheme_voucher v[SCHEME_VOUCHERS_MAX] = {0};
     size_t i, n = 0;
     json_t *item;
 
-    json_array_foreach(list, i, item)
-    {
+    json_array_foreach(list, i, item) {
         if (n == SCHEME_VOUCHERS_MAX) /* a stored scheme has no more (scheme_validate) */
             break;
         const char *name = pj_str(item, "name");
