@@ -283,11 +283,14 @@ page_claim_group_open(struct strbuf *sb, const struct web_ctx *w, const struct c
 
 /* <div class="check"><input type=checkbox|radio ...><label>…</label>[hint]</div>; the label is
  * the catalogue's label_key with params, the hint hint_key (NULL: none). */
-void
-page_claim_box(struct strbuf *sb, const struct web_ctx *w, const char *type, const char *id,
-               const char *name, const char *value, bool checked, const char *label_key,
-               const char *const *params, const char *hint_key)
+/* page_claim_box with its hint as a catalogue key or as text already escaped (hint_html) */
+static void
+box(struct strbuf *sb, const struct web_ctx *w, const char *type, const char *id, const char *name,
+    const char *value, bool checked, const char *label_key, const char *const *params,
+    const char *hint_key, const char *hint_html)
 {
+    bool hint = hint_key != NULL || hint_html != NULL;
+
     strbuf_puts(sb, "<div class=\"check\"><input id=\"");
     html_attr(sb, id);
     strbuf_printf(sb, "\" type=\"%s\" name=\"", type);
@@ -295,7 +298,7 @@ page_claim_box(struct strbuf *sb, const struct web_ctx *w, const char *type, con
     strbuf_puts(sb, "\" value=\"");
     html_attr(sb, value);
     strbuf_printf(sb, "\"%s", checked ? " checked" : "");
-    if (hint_key != NULL) {
+    if (hint) {
         strbuf_puts(sb, " aria-describedby=\"");
         html_attr(sb, id);
         strbuf_puts(sb, "-hint\"");
@@ -305,12 +308,31 @@ page_claim_box(struct strbuf *sb, const struct web_ctx *w, const char *type, con
     strbuf_puts(sb, "\">");
     web_tf_isolated(sb, w->cat, w->lang, label_key, params); /* an association's name */
     strbuf_puts(sb, "</label>");
-    if (hint_key != NULL) {
+    if (hint) {
         strbuf_puts(sb, "<p class=\"option-hint\" id=\"");
         html_attr(sb, id);
         strbuf_puts(sb, "-hint\">");
-        web_te(sb, w->cat, w->lang, WEB_TEXT, hint_key);
+        if (hint_html != NULL)
+            strbuf_puts(sb, hint_html);
+        else
+            web_te(sb, w->cat, w->lang, WEB_TEXT, hint_key);
         strbuf_puts(sb, "</p>");
     }
     strbuf_puts(sb, "</div>\n");
+}
+
+void
+page_claim_box(struct strbuf *sb, const struct web_ctx *w, const char *type, const char *id,
+               const char *name, const char *value, bool checked, const char *label_key,
+               const char *const *params, const char *hint_key)
+{
+    box(sb, w, type, id, name, value, checked, label_key, params, hint_key, NULL);
+}
+
+void
+page_claim_box_hinted(struct strbuf *sb, const struct web_ctx *w, const char *type, const char *id,
+                      const char *name, const char *value, bool checked, const char *label_key,
+                      const char *hint_html)
+{
+    box(sb, w, type, id, name, value, checked, label_key, NULL, NULL, hint_html);
 }

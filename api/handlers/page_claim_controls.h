@@ -71,4 +71,10 @@ void page_claim_box(struct strbuf *sb, const struct web_ctx *w, const char *type
                     const char *name, const char *value, bool checked, const char *label_key,
                     const char *const *params, const char *hint_key);
 
+/* page_claim_box whose hint is text already written for the page (escaped), the label without
+ * parameters: a hint made of the scheme's figures. */
+void page_claim_box_hinted(struct strbuf *sb, const struct web_ctx *w, const char *type,
+                           const char *id, const char *name, const char *value, bool checked,
+                           const char *label_key, const char *hint_html);
+
 #endif

@@ -5,12 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/money.h"
 #include "domain/postal_codes.h"
 #include "domain/vocab.h"
 #include "handlers/page_claim_controls.h"
+#include "handlers/page_parts.h"
 #include "web/catalogue.h"
 #include "web/country_names.h"
 #include "web/escape.h"
+#include "web/format.h"
 
 /* The country chosen: the one sent back, else France on a fresh form. */
 static const char *
@@ -132,6 +135,29 @@ harms(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state 
     strbuf_puts(sb, "</textarea>\n</div>\n</fieldset>\n");
 }
 
+/* The options' hints under a scheme with vouchers: the vouchers themselves, in the words of
+ * the incident's page (page_parts.h page_vouchers_text), and the money instead: lower only
+ * when the scheme sets a cash ratio below one (domain/award.c base_of), else the same. */
+static void
+payment_hints(struct strbuf *voucher, struct strbuf *cash, const struct web_ctx *w,
+              const struct scheme *s)
+{
+    struct strbuf less = {0}, total = {0};
+    int64_t amount;
+
+    page_vouchers_text(voucher, w, s->vouchers, s->n_vouchers, s->base_amount, s->currency);
+    if (s->has_cash_ratio && s->cash_ratio_bp < MONEY_BP_ONE &&
+        money_muldiv(s->base_amount, s->cash_ratio_bp, MONEY_BP_ONE, &amount, NULL) &&
+        web_format_money(&less, w->lang, amount, s->currency) &&
+        web_format_money(&total, w->lang, s->base_amount, s->currency))
+        web_tf(cash, w->cat, w->lang, WEB_TEXT, "pay.cash_hint_less",
+               (const char *[]){"amount", less.data, "total", total.data, NULL});
+    else
+        web_te(cash, w->cat, w->lang, WEB_TEXT, "pay.cash_hint_same");
+    strbuf_free(&less);
+    strbuf_free(&total);
+}
+
 /* Vouchers are offered only when the scheme in force has some: a scheme without vouchers
  * pays every claim in money, so the choice would be one of a thing that does not exist. With
  * no scheme yet both are offered (the preference is kept for the scheme to come, and a scheme
@@ -140,6 +166,8 @@ static void
 payment(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st)
 {
     const struct claim_control *c = page_claim_control_of("payment_preference");
+    bool voucher = page_claim_kept_has(st, "payment_preference", "voucher");
+    bool cash = page_claim_kept_has(st, "payment_preference", "cash");
 
     if (st->scheme != NULL && st->scheme->n_vouchers == 0) {
         /* the API requires a preference: "cash", the one this scheme can pay, said in words */
@@ -153,12 +181,21 @@ payment(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_stat
 
     page_claim_group_open(sb, w, st, c, "claim.payment", NULL);
     strbuf_puts(sb, "<div class=\"checkboxes\">\n");
-    page_claim_box(sb, w, "radio", "pay-voucher", "payment_preference", "voucher",
-                   page_claim_kept_has(st, "payment_preference", "voucher"), "pay.voucher", NULL,
-                   "pay.voucher_hint");
-    page_claim_box(sb, w, "radio", "pay-cash", "payment_preference", "cash",
-                   page_claim_kept_has(st, "payment_preference", "cash"), "pay.cash", NULL,
-                   "pay.cash_hint");
+    if (st->scheme == NULL) {
+        page_claim_box(sb, w, "radio", "pay-voucher", "payment_preference", "voucher", voucher,
+                       "pay.voucher", NULL, "pay.voucher_hint");
+        page_claim_box(sb, w, "radio", "pay-cash", "payment_preference", "cash", cash, "pay.cash",
+                       NULL, "pay.cash_hint");
+    } else {
+        struct strbuf vh = {0}, ch = {0};
+        payment_hints(&vh, &ch, w, st->scheme);
+        page_claim_box_hinted(sb, w, "radio", "pay-voucher", "payment_preference", "voucher",
+                              voucher, "pay.voucher", vh.data);
+        page_claim_box_hinted(sb, w, "radio", "pay-cash", "payment_preference", "cash", cash,
+                              "pay.cash", ch.data);
+        strbuf_free(&vh);
+        strbuf_free(&ch);
+    }
     strbuf_puts(sb, "</div>\n</fieldset>\n");
 }
 

@@ -187,8 +187,14 @@ page_my_claim_facts(struct strbuf *sb, const struct web_ctx *w, const struct my_
         strbuf_free(&loss);
     }
     typed_row(sb, w, "my.harm_description", str(harms, "description"));
-    snprintf(key, sizeof key, "pay.%s",
-             str(v, "payment_preference") != NULL ? str(v, "payment_preference") : "");
+    /* a scheme without vouchers pays every claim in money, one that chose vouchers before it
+     * was set too (domain/award.c): say what will happen, as the correction form does; the
+     * preference stays as it is stored */
+    if (st->scheme != NULL && st->scheme->n_vouchers == 0)
+        snprintf(key, sizeof key, "pay.money_only");
+    else
+        snprintf(key, sizeof key, "pay.%s",
+                 str(v, "payment_preference") != NULL ? str(v, "payment_preference") : "");
     row(sb, w, "my.payment", web_t(w->cat, w->lang, key));
     strbuf_puts(sb, "</dl>\n");
 }

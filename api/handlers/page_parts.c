@@ -163,33 +163,50 @@ amount_sentence(struct strbuf *sb, const struct web_ctx *w, const char *key, con
     free(m);
 }
 
+void
+page_vouchers_text(struct strbuf *sb, const struct web_ctx *w, const struct scheme_voucher *list,
+                   size_t n, int64_t total, const char *currency)
+{
+    struct strbuf items = {0};
+    char count_key[16];
+
+    for (size_t i = 0; i < n; i++) {
+        char *m = money(w, list[i].amount, currency);
+        if (i > 0)
+            strbuf_puts(&items, web_t(w->cat, w->lang, "common.list_sep"));
+        web_expand(&items, web_t(w->cat, w->lang, "page.scheme.voucher_item"),
+                   (const char *[]){"name", list[i].name, "amount", m, NULL});
+        free(m);
+    }
+    char *sum = money(w, total, currency);
+    snprintf(count_key, sizeof count_key, "num.%zu", n);
+    web_tf(sb, w->cat, w->lang, WEB_TEXT,
+           n == 1 ? "page.scheme.vouchers_one" : "page.scheme.vouchers",
+           (const char *[]){"amount", sum, "count", web_t(w->cat, w->lang, count_key), "list",
+                            items.data != NULL ? items.data : "", NULL});
+    free(sum);
+    strbuf_free(&items);
+}
+
+/* The vouchers of a scheme document (docs/api.md §11.1) in page_vouchers_text's words. */
 static void
 vouchers(struct strbuf *sb, const struct web_ctx *w, const json_t *list, int64_t base,
          const char *currency)
 {
-    struct strbuf items = {0};
-    size_t i, n = json_array_size(list);
-    json_t *v;
-    char count_key[16];
+    struct scheme_voucher v[SCHEME_VOUCHERS_MAX] = {0};
+    size_t i, n = 0;
+    json_t *item;
 
-    json_array_foreach(list, i, v) {
-        char *m = money(w, pj_int(v, "amount"), currency);
-        if (i > 0)
-            strbuf_puts(&items, web_t(w->cat, w->lang, "common.list_sep"));
-        web_expand(&items, web_t(w->cat, w->lang, "page.scheme.voucher_item"),
-                   (const char *[]){"name", pj_str(v, "name"), "amount", m, NULL});
-        free(m);
+    json_array_foreach(list, i, item) {
+        if (n == SCHEME_VOUCHERS_MAX) /* a stored scheme has no more (scheme_validate) */
+            break;
+        const char *name = pj_str(item, "name");
+        snprintf(v[n].name, sizeof v[n].name, "%s", name != NULL ? name : "");
+        v[n++].amount = pj_int(item, "amount");
     }
-    char *total = money(w, base, currency);
-    snprintf(count_key, sizeof count_key, "num.%zu", n);
     strbuf_puts(sb, "<p class=\"award\">");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT,
-           n == 1 ? "page.scheme.vouchers_one" : "page.scheme.vouchers",
-           (const char *[]){"amount", total, "count", web_t(w->cat, w->lang, count_key), "list",
-                            items.data != NULL ? items.data : "", NULL});
+    page_vouchers_text(sb, w, v, n, base, currency);
     strbuf_puts(sb, "</p>\n");
-    free(total);
-    strbuf_free(&items);
 }
 
 void

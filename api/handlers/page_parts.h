@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "core/strbuf.h"
+#include "domain/scheme.h"
 #include "web/layout.h"
 
 /* <dl class="facts"> of an incident document: disclosure date, affected count, claims
@@ -24,6 +25,13 @@ void page_open_actions(struct strbuf *sb, const struct web_ctx *w, const json_t 
  * scheme, the invitation to claim anyway only when the incident takes claims (open). */
 void page_scheme(struct strbuf *sb, const struct web_ctx *w, const json_t *scheme,
                  json_int_t version, bool takes_claims);
+
+/* A scheme's n vouchers in words, as text without markup around: "50 000 KRW as four
+ * vouchers: …" (total: what they add up to, the scheme's base). The sentence page_scheme
+ * writes, which the claim form's voucher option says too. */
+void page_vouchers_text(struct strbuf *sb, const struct web_ctx *w,
+                        const struct scheme_voucher *list, size_t n, int64_t total,
+                        const char *currency);
 
 /* When fallback, the note (the catalogue's key) saying that the text below is its French
  * original, the page's language having none. */

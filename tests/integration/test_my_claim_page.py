@@ -772,6 +772,28 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
                                r'value="fr"[^>]* lang="fr" aria-current="true" autofocus>')
         self.assertEqual(text.count("autofocus"), 1)
 
+    def test_vouchers_chosen_before_a_scheme_without_them_read_as_money(self):
+        """A claim made with "voucher" while no scheme was set, then a scheme without vouchers:
+        the claim's page says it will be paid in money (as the correction form does), the
+        preference stored stays "voucher"."""
+        slug = cf.make_incident(self.server, currency="USD")
+        body = cf.claim_body()
+        self.assertEqual(body["payment_preference"], "voucher")
+        receipt = cf.submit_ok(self, self.client, slug, body)
+        presets = {p["id"]: p for p in self.client.request("GET", "/v1/schemes/presets").json()["data"]}
+        r = self.client.request("PUT", f"/v1/incidents/{slug}/scheme",
+                                presets["equifax-2019"]["scheme"], token=self.server.operator_key)
+        self.assertEqual(r.status, 200, r)
+        for lang in ("en", "fr"):
+            w = catalogue(lang)
+            page = html.unescape(self.open(receipt, lang=lang).body.decode())
+            row = re.search(r"<dt>" + re.escape(w["my.payment"]) + r"</dt><dd>(.*?)</dd>", page)
+            self.assertIsNotNone(row, f"the payment row ({lang})")
+            self.assertEqual(row.group(1), w["pay.money_only"], lang)
+            self.assertNotIn(w["pay.voucher"], row.group(1))
+        stored = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"])
+        self.assertEqual(stored.json()["payment_preference"], "voucher")
+
 
 if __name__ == "__main__":
     harness.main()

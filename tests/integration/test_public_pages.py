@@ -736,6 +736,46 @@ class PublicPagesTest(unittest.TestCase):
                                  + re.escape(button) + "</a>")
                 self.assertNotIn(path, body, "the link is in none of the page's")
 
+    def test_the_payment_options_say_what_the_scheme_pays(self):
+        """Under a scheme with vouchers the voucher option says what they are, in the words
+        the page writes above the form (the incident page's sentence); the money option says
+        its amount when the scheme pays less in money (a cash ratio below one), the same amount
+        when it sets none. With no scheme yet, the hints that say "if the settlement offers
+        them"."""
+        presets = {p["id"]: p for p in self.get("/v1/schemes/presets").json()["data"]}
+        lower = cf.make_incident(self.server, currency="KRW",
+                                 disclosed_on=datetime.date.today().isoformat())
+        self.put_scheme(lower, dict(presets["coupang-2025"]["scheme"],
+                                    cash_alternative_ratio="0.75"))
+
+        def hints(slug, lang):
+            r = self.browser_get(f"/claim?incident={slug}&lang={lang}")
+            self.assertEqual(r.status, 200, r)
+            body = html.unescape(r.body.decode("utf-8"))
+            found = {k: re.search(r'<p class="option-hint" id="pay-' + k + r'-hint">(.*?)</p>',
+                                  body) for k in ("voucher", "cash")}
+            self.assertTrue(all(found.values()), (slug, lang))
+            award = re.search(r'<p class="award">(.*?)</p>', body)
+            return ({k: text_of(m.group(1)) for k, m in found.items()},
+                    text_of(award.group(1)) if award else None)
+
+        for lang, four, less, same in (
+                ("en", "50,000 KRW as four vouchers: Coupang 5,000 KRW, ",
+                 "A payment to you of 37,500 KRW instead of the vouchers' 50,000 KRW.",
+                 "A payment to you of the same amount as the vouchers."),
+                ("fr", "50 000 KRW en quatre bons d'achat : Coupang 5 000 KRW, ",
+                 "Un versement de 37 500 KRW au lieu des 50 000 KRW en bons.",
+                 "Un versement du même montant que les bons.")):
+            with self.subTest(lang=lang):
+                for slug, cash in ((self.coupang, same), (lower, less)):
+                    got, award = hints(slug, lang)
+                    self.assertEqual(got["voucher"], award, "the incident page's sentence")
+                    self.assertTrue(got["voucher"].startswith(four), got["voucher"])
+                    self.assertEqual(got["cash"], cash)
+                got, _ = hints(self.evil, lang)
+                self.assertIn("when the settlement offers them" if lang == "en"
+                              else "si l'accord d'indemnisation en prévoit", got["voucher"])
+
 class MetaParser(html.parser.HTMLParser):
     """<meta name|property=… content=…> and <link rel=canonical> of a page."""
 
