@@ -86,11 +86,15 @@ export async function switchLanguage(page, code) {
 // image still loaded, on a slow machine) is not: the page it served is gone; nor is the
 // favicon's, cancelled when a flow closes its page: the browser fetches it for its tab after
 // the page has loaded, and no page depends on it (a favicon answered 404 is still one).
+// "Left" counts both a navigation begun and a document committed after the load began: the
+// old document's scripts still run between the two (i18n.js fetches the other languages'
+// catalogues once its own is there), and what they start then is cancelled at the commit.
 export function watchPage(page, baseUrl, steps, problems, allowFailed = () => false,
     allowStatus = () => false) {
     const origin = new URL(baseUrl).origin;
     let navigations = 0;               // the main frame's navigations begun so far
-    const begunAfter = new WeakMap();  // request → navigations begun before it
+    let commits = 0;                   // the main frame's documents committed so far
+    const begunAfter = new WeakMap();  // request → [navigations, commits] before it
     page.on("request", (req) => {
         const url = new URL(req.url());
         if (url.protocol !== "data:" && url.origin !== origin)
@@ -98,11 +102,18 @@ export function watchPage(page, baseUrl, steps, problems, allowFailed = () => fa
         if (req.isNavigationRequest() && req.frame() === page.mainFrame())
             navigations++;
         else
-            begunAfter.set(req, navigations);
+            begunAfter.set(req, [navigations, commits]);
     });
+    page.on("framenavigated", (frame) => {
+        if (frame === page.mainFrame())
+            commits++;
+    });
+    const pageLeft = (req) => {
+        const before = begunAfter.get(req);
+        return before !== undefined && (before[0] < navigations || before[1] < commits);
+    };
     const leftBehind = (req) => req.failure() && req.failure().errorText === "net::ERR_ABORTED" &&
-        ((begunAfter.has(req) && begunAfter.get(req) < navigations) ||
-         new URL(req.url()).pathname === "/static/favicon.svg");
+        (pageLeft(req) || new URL(req.url()).pathname === "/static/favicon.svg");
     page.on("console", (msg) => {
         if (msg.type() !== "error" && msg.type() !== "warning")
             return;
