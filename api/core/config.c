@@ -25,6 +25,10 @@ struct setting {
 
 #define OFF(field) offsetof(struct config, field)
 
+/* --operator-name's default, in English for the logs and --help; the pages say it in their
+ * language (web/site.h web_setting_plain) */
+#define CONFIG_DEMO_OPERATOR_NAME "recours (demonstration)"
+
 static const struct setting settings[] = {
     {"database-url", "DATABASE_URL", KIND_STRING, OFF(database_url), NULL, 0, 0,
      "PostgreSQL connection URL (required for serve and migrate)"},
@@ -168,6 +172,7 @@ static const struct setting settings[] = {
 };
 
 #define N_SETTINGS (sizeof settings / sizeof settings[0])
+_Static_assert(N_SETTINGS <= CONFIG_SETTINGS_MAX, "raise CONFIG_SETTINGS_MAX in config.h");
 
 static bool
 parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
@@ -220,6 +225,14 @@ bad:
     return false;
 }
 
+/* A value the environment or a flag gave: the setting is no longer at its default. */
+static bool
+give(struct config *cfg, const struct setting *st, const char *value, const char *origin)
+{
+    cfg->at_default[st - settings] = false;
+    return assign(cfg, st, value, origin);
+}
+
 static const struct setting *
 find_flag(const char *name, size_t len)
 {
@@ -256,7 +269,7 @@ apply_flags(struct config *cfg, int argc, char **argv)
             }
             value = argv[++i];
         }
-        if (!assign(cfg, st, value, "flag"))
+        if (!give(cfg, st, value, "flag"))
             return false;
     }
     return true;
@@ -284,14 +297,23 @@ config_load(struct config *cfg, int argc, char **argv)
         const struct setting *st = &settings[i];
         if (st->def != NULL && !assign(cfg, st, st->def, "default"))
             return false;
+        cfg->at_default[i] = true;
         const char *env = getenv(st->env);
-        if (env != NULL && env[0] != '\0' && !assign(cfg, st, env, st->env))
+        if (env != NULL && env[0] != '\0' && !give(cfg, st, env, st->env))
             return false;
     }
     if (!apply_flags(cfg, argc, argv))
         return false;
     derive_public_url(cfg);
     return true;
+}
+
+bool
+config_is_default(const struct config *cfg, const char *flag)
+{
+    const struct setting *st = find_flag(flag, strlen(flag));
+
+    return st != NULL && cfg->at_default[st - settings];
 }
 
 void

@@ -7,9 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* --operator-name's default, in English for the logs and --help; the pages say it in their
- * language (web/site.h web_setting_plain) */
-#define CONFIG_DEMO_OPERATOR_NAME "recours (demonstration)"
+/* Room for config.c's table of settings (a static assertion there keeps it enough). */
+#define CONFIG_SETTINGS_MAX 96
 
 struct config {
     char *database_url;        /* DATABASE_URL, --database-url */
@@ -76,12 +75,20 @@ struct config {
     int mail_rate;             /* RECOURS_MAIL_RATE, --mail-rate (messages/s, all servers) */
     int mail_senders;          /* RECOURS_MAIL_SENDERS, --mail-senders (threads, default 4) */
     int export_beat_s;         /* RECOURS_EXPORT_BEAT_S, --export-beat (service/exports.h) */
+    /* set by config_load, by row of config.c's table: true for a setting neither the environment
+     * nor a flag gave (config_is_default); false in a zeroed struct */
+    bool at_default[CONFIG_SETTINGS_MAX];
 };
 
 /* Fills *cfg from defaults, the environment, then argv (flags of the form --name value or
  * --name=value; --plain-http takes no value). Unknown flags and bad numbers are reported on
  * stderr and make it return false. Strings are heap copies owned by cfg. */
 bool config_load(struct config *cfg, int argc, char **argv);
+
+/* Whether the setting of that flag (without "--": "operator-email") was left at its default by
+ * config_load: the pages say an operator's setting left unset in their language. False for a
+ * flag not in the table. */
+bool config_is_default(const struct config *cfg, const char *flag);
 
 /* Releases what config_load allocated; accepts a zeroed struct. */
 void config_free(struct config *cfg);

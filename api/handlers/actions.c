@@ -258,7 +258,8 @@ read_patch(const struct json_fields *jf, void *out)
 }
 
 /* A status move the lifecycle refuses, said with the moves it allows from `from` (the status
- * read before the PATCH): "this status change is not allowed" left an integrator to guess. */
+ * the PATCH's transaction found: one read before it may have changed meanwhile): "this status
+ * change is not allowed" left an integrator to guess. */
 static struct reply
 transition_refused(struct arena *a, const char *from, const char *to)
 {
@@ -277,25 +278,24 @@ struct reply
 handle_actions_update(struct request *rq)
 {
     struct action_body ub = {0};
-    struct action_doc out;
+    struct action own;
+    struct action_doc out = {0};
     struct caller who = guard_caller(rq);
     struct reply deny;
 
     const char *id = request_param(rq, 0);
     enum outcome o = uuid_is_valid(id) ? svc_rq_action_own(id, who.association_id,
-                                                           caller_may_write(&who), rq->arena,
-                                                           &out.action)
+                                                           caller_may_write(&who), rq->arena, &own)
                                        : OUTCOME_NOT_FOUND;
     if (o != OUTCOME_OK)
         return reply_outcome(o == OUTCOME_APPROVAL_LAPSED ? o : OUTCOME_NOT_FOUND, NULL);
     if (!no_lang_query(rq, &deny) || !json_body_read(rq, true, read_patch, &ub, &deny))
         return deny;
     struct audit_note note = guard_audit_note(rq);
-    const char *from = out.action.status;
     o = svc_rq_actions_update(&note, id, who.association_id, &ub.patch,
                               ub.record ? &ub.rec : NULL, rq->arena, &out);
-    if (o == OUTCOME_INVALID_TRANSITION && ub.patch.has_status && from != NULL)
-        return transition_refused(rq->arena, from, ub.patch.value.status);
+    if (o == OUTCOME_INVALID_TRANSITION && ub.patch.has_status && out.action.status != NULL)
+        return transition_refused(rq->arena, out.action.status, ub.patch.value.status);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_action(200, &out);

@@ -13,18 +13,17 @@
 #include "handlers/page_parts.h"
 #include "web/section.h"
 
-/* What a claimant may receive under the scheme in force, in the words of /i/{slug}. */
+/* What a claimant may receive under the scheme in force (the form's, read), in the words of
+ * /i/{slug}. */
 static void
-compensation(struct strbuf *sb, const struct web_ctx *w, const struct claim_page_data *d)
+compensation(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st)
 {
-    json_t *scheme = d->has_scheme ? json_loads(d->scheme.json, JSON_REJECT_DUPLICATES, NULL)
-                                   : NULL;
+    const struct claim_page_data *d = st->data;
 
     /* the words of /i/{slug} (handlers/page_parts.c), so that both pages say the same */
     web_section_begin(sb, w, NULL, "compensation", "comp-h2", "claimform.comp_h2");
-    page_scheme(sb, w, scheme, d->scheme.version, strcmp(d->incident.status, "open") == 0);
+    page_scheme(sb, w, st->scheme, d->scheme.version, strcmp(d->incident.status, "open") == 0);
     strbuf_puts(sb, "</section>\n");
-    json_decref(scheme);
 }
 
 /* The mandate text in the page's language, or the original with a sentence saying so. */
@@ -69,9 +68,9 @@ notice(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state
 }
 
 static void
-incident_box(struct strbuf *sb, const struct web_ctx *w, const struct claim_page_data *d)
+incident_box(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st)
 {
-    const struct incident *inc = &d->incident;
+    const struct incident *inc = &st->data->incident;
 
     strbuf_puts(sb, "<section id=\"incident-box\" class=\"incident-summary\" "
                     "aria-labelledby=\"incident-title\">\n");
@@ -79,14 +78,14 @@ incident_box(struct strbuf *sb, const struct web_ctx *w, const struct claim_page
     strbuf_puts(sb, "<p><a href=\"/i/");
     url_component(sb, inc->slug);
     web_markup(sb, w->cat, w->lang, "\">{claimform.incident_link}</a></p>\n</section>\n");
-    compensation(sb, w, d);
+    compensation(sb, w, st);
 }
 
 void
 page_claim_form_top(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st)
 {
     notice(sb, w, st);
-    incident_box(sb, w, st->data);
+    incident_box(sb, w, st);
 }
 
 /* "{association} (approved association, …) brings the action …", then the text's label. */

@@ -8,6 +8,7 @@
 
 #include "handlers/page_common.h"
 #include "handlers/page_parts.h"
+#include "handlers/scheme_json.h"
 #include "handlers/handlers.h"
 #include "web/escape.h"
 #include "web/section.h"
@@ -131,10 +132,24 @@ handle_page_home(struct request *rq)
     return page_render_cached(rq, PUBLIC_DOC_HOME, render_home, PAGE_CACHE_LIVE);
 }
 
+/* The scheme in force of an incident's document as a struct in *s, read as the claim form
+ * reads it (page_claim.h page_claim_scheme); NULL when there is none or it cannot be read. */
+static const struct scheme *
+incident_scheme(const json_t *doc, struct scheme *s)
+{
+    json_t *stored = json_object_get(doc, "scheme");
+    struct errors e = {0};
+
+    if (!json_is_object(stored) || !scheme_from_json(stored, "", s, &e))
+        return NULL;
+    return s;
+}
+
 static void
 render_incident(struct request *rq, const struct web_ctx *w, const json_t *doc,
                 struct strbuf *sb)
 {
+    struct scheme scheme;
     struct strbuf title = {0}, desc = {0};
     strbuf_printf(&title, "%s — %s", pj_str(doc, "controller"), pj_str(doc, "title"));
     web_expand(&desc, web_t(w->cat, w->lang, "page.incident.description"),
@@ -151,7 +166,7 @@ render_incident(struct request *rq, const struct web_ctx *w, const json_t *doc,
     page_heading(sb, pj_str(doc, "controller"), 1, NULL, pj_str(doc, "title"));
     page_incident_facts(sb, w, doc);
     web_section_begin(sb, w, NULL, "panel", "receive-h2", "page.incident.h_receive");
-    page_scheme(sb, w, json_object_get(doc, "scheme"), pj_int(doc, "scheme_version"), open);
+    page_scheme(sb, w, incident_scheme(doc, &scheme), pj_int(doc, "scheme_version"), open);
     strbuf_puts(sb, "</section>\n<p class=\"card-actions\">");
     if (open) {
         claim_link(sb, w, doc, "button primary");

@@ -188,32 +188,11 @@ page_vouchers_text(struct strbuf *sb, const struct web_ctx *w, const struct sche
     strbuf_free(&items);
 }
 
-/* The vouchers of a scheme document (docs/api.md §11.1) in page_vouchers_text's words. */
-static void
-vouchers(struct strbuf *sb, const struct web_ctx *w, const json_t *list, int64_t base,
-         const char *currency)
-{
-    struct scheme_voucher v[SCHEME_VOUCHERS_MAX] = {0};
-    size_t i, n = 0;
-    json_t *item;
-
-    json_array_foreach(list, i, item) {
-        if (n == SCHEME_VOUCHERS_MAX) /* a stored scheme has no more (scheme_validate) */
-            break;
-        const char *name = pj_str(item, "name");
-        snprintf(v[n].name, sizeof v[n].name, "%s", name != NULL ? name : "");
-        v[n++].amount = pj_int(item, "amount");
-    }
-    strbuf_puts(sb, "<p class=\"award\">");
-    page_vouchers_text(sb, w, v, n, base, currency);
-    strbuf_puts(sb, "</p>\n");
-}
-
 void
-page_scheme(struct strbuf *sb, const struct web_ctx *w, const json_t *scheme,
+page_scheme(struct strbuf *sb, const struct web_ctx *w, const struct scheme *scheme,
             json_int_t version, bool takes_claims)
 {
-    if (!json_is_object(scheme)) {
+    if (scheme == NULL) {
         /* a closed incident's page said "you can already register your claim" above "this
          * incident no longer accepts claims" */
         strbuf_puts(sb, "<p>");
@@ -225,16 +204,15 @@ page_scheme(struct strbuf *sb, const struct web_ctx *w, const json_t *scheme,
         strbuf_puts(sb, "</p>\n");
         return;
     }
-    const char *cur = pj_str(scheme, "currency");
-    int64_t base = pj_int(scheme, "base_amount");
-    const json_t *list = json_object_get(scheme, "vouchers");
-    if (json_array_size(list) > 0) {
-        vouchers(sb, w, list, base, cur);
-        int32_t bp;
+    const char *cur = scheme->currency;
+    int64_t base = scheme->base_amount;
+    if (scheme->n_vouchers > 0) {
+        strbuf_puts(sb, "<p class=\"award\">");
+        page_vouchers_text(sb, w, scheme->vouchers, scheme->n_vouchers, base, cur);
+        strbuf_puts(sb, "</p>\n");
         int64_t cash;
-        if (pj_str(scheme, "cash_alternative_ratio") != NULL &&
-            ratio_parse_4dp(pj_str(scheme, "cash_alternative_ratio"), &bp) &&
-            money_muldiv(base, bp, MONEY_BP_ONE, &cash, NULL))
+        if (scheme->has_cash_ratio &&
+            money_muldiv(base, scheme->cash_ratio_bp, MONEY_BP_ONE, &cash, NULL))
             amount_sentence(sb, w, "page.scheme.cash", "amount", cash, cur);
     } else {
         strbuf_puts(sb, "<p class=\"award\">");
@@ -244,10 +222,9 @@ page_scheme(struct strbuf *sb, const struct web_ctx *w, const json_t *scheme,
         free(m);
         strbuf_puts(sb, "</p>\n");
     }
-    const json_t *sup = json_object_get(scheme, "category_supplements");
     bool any = false;
     for (int k = 0; k < DATA_CATEGORY_COUNT; k++) {
-        int64_t amount = pj_int(sup, data_categories[k]);
+        int64_t amount = scheme->has_supplement[k] ? scheme->supplement[k] : 0;
         if (amount <= 0)
             continue;
         if (!any) {
@@ -266,22 +243,20 @@ page_scheme(struct strbuf *sb, const struct web_ctx *w, const json_t *scheme,
     }
     if (any)
         strbuf_puts(sb, "</ul>\n");
-    const json_t *loss = json_object_get(scheme, "documented_loss");
-    if (json_is_true(json_object_get(loss, "reimburse")) && pj_int(loss, "cap_per_claimant") > 0)
-        amount_sentence(sb, w, "page.scheme.loss", "cap", pj_int(loss, "cap_per_claimant"), cur);
-    const json_t *time = json_object_get(scheme, "time_spent");
-    if (pj_int(time, "hourly_rate") > 0 && pj_int(time, "max_hours") > 0) {
-        char *rate = money(w, pj_int(time, "hourly_rate"), cur);
+    if (scheme->reimburse && scheme->loss_cap > 0)
+        amount_sentence(sb, w, "page.scheme.loss", "cap", scheme->loss_cap, cur);
+    if (scheme->hourly_rate > 0 && scheme->max_hours > 0) {
+        char *rate = money(w, scheme->hourly_rate, cur);
         char hours[24];
-        snprintf(hours, sizeof hours, "%lld", (long long)pj_int(time, "max_hours"));
+        snprintf(hours, sizeof hours, "%lld", (long long)scheme->max_hours);
         strbuf_puts(sb, "<p>");
         web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.scheme.time",
                (const char *[]){"rate", rate, "hours", hours, NULL});
         strbuf_puts(sb, "</p>\n");
         free(rate);
     }
-    if (json_is_integer(json_object_get(scheme, "fund_cap")))
-        amount_sentence(sb, w, "page.scheme.fund_cap", "cap", pj_int(scheme, "fund_cap"), cur);
+    if (scheme->has_fund_cap)
+        amount_sentence(sb, w, "page.scheme.fund_cap", "cap", scheme->fund_cap, cur);
     char v[24];
     snprintf(v, sizeof v, "%lld", (long long)version);
     strbuf_puts(sb, "<p class=\"hint-plain\">");

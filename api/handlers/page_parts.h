@@ -19,11 +19,12 @@ void page_incident_facts(struct strbuf *sb, const struct web_ctx *w, const json_
 void page_open_actions(struct strbuf *sb, const struct web_ctx *w, const json_t *actions,
                        const char *heading_id);
 
-/* What a claimant may receive under scheme (a document of docs/api.md §11.1, or NULL when
- * none is set): the base, the vouchers, the cash alternative, the supplements per category,
- * the loss and time rules only when they pay, the pro-rata note under a fund cap. Without a
- * scheme, the invitation to claim anyway only when the incident takes claims (open). */
-void page_scheme(struct strbuf *sb, const struct web_ctx *w, const json_t *scheme,
+/* What a claimant may receive under scheme (read by handlers/scheme_json.h, as the claim
+ * form reads it; NULL when none is set): the base, the vouchers, the cash alternative, the
+ * supplements per category, the loss and time rules only when they pay, the pro-rata note
+ * under a fund cap. Without a scheme, the invitation to claim anyway only when the incident
+ * takes claims (open). */
+void page_scheme(struct strbuf *sb, const struct web_ctx *w, const struct scheme *scheme,
                  json_int_t version, bool takes_claims);
 
 /* A scheme's n vouchers in words, as text without markup around: "50 000 KRW as four

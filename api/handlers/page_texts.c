@@ -114,15 +114,16 @@ handle_page_privacy_version(struct request *rq)
     return privacy_page(rq, v);
 }
 
-/* A setting of the operator or the host, when it is set. */
+/* The operator's or the host's setting flag, when it is not empty. */
 static void
-fact(struct strbuf *sb, const struct web_ctx *w, const char *label, const char *value)
+fact(struct strbuf *sb, const struct web_ctx *w, const char *label, const char *flag,
+     const char *value)
 {
     struct strbuf said = {0};
 
     if (value == NULL || value[0] == '\0')
         return;
-    web_setting_plain(&said, w->cat, w->lang, value); /* a default in the page's words */
+    web_setting_plain(&said, w->cat, w->lang, w->cfg, flag, value); /* a default in words */
     page_fact_text(sb, w, label, said.data);
     strbuf_free(&said);
 }
@@ -134,14 +135,14 @@ legal(struct strbuf *sb, const struct web_ctx *w, const void *ctx)
 
     (void)ctx;
     web_markup(sb, w->cat, w->lang, "<h2>{page.legal.operator_h}</h2>\n<dl class=\"facts\">\n");
-    fact(sb, w, "page.legal.name", cfg->operator_name);
-    fact(sb, w, "page.legal.address", cfg->operator_address);
-    fact(sb, w, "page.legal.email", cfg->operator_email);
-    fact(sb, w, "page.legal.registration", cfg->operator_registration);
-    fact(sb, w, "page.legal.director", cfg->publication_director);
+    fact(sb, w, "page.legal.name", "operator-name", cfg->operator_name);
+    fact(sb, w, "page.legal.address", "operator-address", cfg->operator_address);
+    fact(sb, w, "page.legal.email", "operator-email", cfg->operator_email);
+    fact(sb, w, "page.legal.registration", "operator-registration", cfg->operator_registration);
+    fact(sb, w, "page.legal.director", "publication-director", cfg->publication_director);
     web_markup(sb, w->cat, w->lang, "</dl>\n<h2>{page.legal.host_h}</h2>\n<dl class=\"facts\">\n");
-    fact(sb, w, "page.legal.name", cfg->host_name);
-    fact(sb, w, "page.legal.address", cfg->host_address);
+    fact(sb, w, "page.legal.name", "host-name", cfg->host_name);
+    fact(sb, w, "page.legal.address", "host-address", cfg->host_address);
     web_markup(sb, w->cat, w->lang,
                "</dl>\n<h2>{page.legal.software_h}</h2>\n<p>{page.legal.software}</p>\n"
                "<p><a href=\"/privacy\">{page.legal.data}</a></p>\n");
@@ -176,8 +177,8 @@ accessibility(struct strbuf *sb, const struct web_ctx *w, const void *ctx)
     struct strbuf who = {0};
 
     (void)ctx;
-    web_setting_plain(&email, w->cat, w->lang, cfg->operator_email);
-    web_setting_plain(&who, w->cat, w->lang, cfg->operator_name);
+    web_setting_plain(&email, w->cat, w->lang, cfg, "operator-email", cfg->operator_email);
+    web_setting_plain(&who, w->cat, w->lang, cfg, "operator-name", cfg->operator_name);
     strbuf_puts(sb, "<p>");
     web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.a11y.intro",
            (const char *[]){"operator", who.data != NULL ? who.data : "", NULL});

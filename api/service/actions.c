@@ -127,9 +127,9 @@ update(PGconn *c, struct tx *t, const struct write *x)
         return rc; /* 0: no such action */
     if (strcmp(cur.association_id, x->association_id) != 0)
         return tx_answer(t, OUTCOME_NOT_FOUND);
+    *x->out = cur; /* a refused move is said from the status found here, the row locked */
     if (x->p->has_status && !action_transition_ok(cur.status, x->p->value.status))
         return tx_answer(t, OUTCOME_INVALID_TRANSITION);
-    *x->out = cur;
     /* a PATCH of the record alone leaves the action's row (and updated_at) as it is */
     if (x->rec != NULL && !changes_action(x->p))
         return 1;

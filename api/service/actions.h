@@ -31,7 +31,8 @@ enum outcome svc_actions_create(PGconn *c, const struct audit_note *note,
 enum outcome svc_actions_get(PGconn *c, const char *id, const char *association_id,
                              struct arena *a, struct action *out);
 
-/* INVALID_TRANSITION for a status change outside the lifecycle. The action's members (p)
+/* INVALID_TRANSITION for a status change outside the lifecycle, *out then the action as this
+ * transaction found it (the status the move was refused from). The action's members (p)
  * and its public record (rec, NULL: none) in one transaction, the action first (a new
  * mandate_text_version is in force when rec's mandate_text_en is written): both or neither.
  * With rec and nothing in p, the action's row is not written. */
@@ -64,7 +65,7 @@ enum outcome svc_rq_actions_get(const char *id, const char *association_id, stru
                                 struct action *out);
 /* Applies p (the action's members) then rec (its record, NULL: none): the action first, since
  * the mandate version in force may change and mandate_text_en is the English text of the
- * version then in force. */
+ * version then in force. INVALID_TRANSITION as svc_actions_update's (out->action as found). */
 enum outcome svc_rq_actions_update(const struct audit_note *note, const char *id,
                                    const char *association_id, const struct action_patch *p,
                                    const struct action_record_patch *rec, struct arena *a,

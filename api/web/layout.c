@@ -222,27 +222,29 @@ web_layout_begin(struct strbuf *sb, const struct web_ctx *w, const struct web_pa
     }
 }
 
-/* A setting's value, its default in the page's language (web_setting_plain). */
+/* The value of the operator's setting flag, its default in the page's language
+ * (web_setting_plain). */
 static void
-setting_text(struct strbuf *sb, const struct web_ctx *w, const char *value)
+setting_text(struct strbuf *sb, const struct web_ctx *w, const char *flag, const char *value)
 {
     struct strbuf said = {0};
 
-    web_setting_plain(&said, w->cat, w->lang, value);
+    web_setting_plain(&said, w->cat, w->lang, w->cfg, flag, value);
     html_text(sb, said.data != NULL ? said.data : "");
     strbuf_free(&said);
 }
 
 /* A footer line "label: value" when the value is configured. */
 static void
-footer_fact(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *value)
+footer_fact(struct strbuf *sb, const struct web_ctx *w, const char *key, const char *flag,
+            const char *value)
 {
     if (value == NULL || value[0] == '\0')
         return;
     strbuf_puts(sb, "<li>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, key);
     web_te(sb, w->cat, w->lang, WEB_TEXT, "common.label_sep");
-    setting_text(sb, w, value);
+    setting_text(sb, w, flag, value);
     strbuf_puts(sb, "</li>");
 }
 
@@ -253,8 +255,8 @@ web_layout_end(struct strbuf *sb, const struct web_ctx *w)
 
     strbuf_puts(sb, "</main>\n<footer class=\"site-footer\">\n<div class=\"wrap\">\n"
                     "<ul class=\"operator\">");
-    footer_fact(sb, w, "footer.operator", cfg->operator_name);
-    footer_fact(sb, w, "footer.address", cfg->operator_address);
+    footer_fact(sb, w, "footer.operator", "operator-name", cfg->operator_name);
+    footer_fact(sb, w, "footer.address", "operator-address", cfg->operator_address);
     if (cfg->operator_email != NULL && cfg->operator_email[0] != '\0') {
         strbuf_puts(sb, "<li>");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "footer.contact");
@@ -266,7 +268,7 @@ web_layout_end(struct strbuf *sb, const struct web_ctx *w)
             html_text(sb, cfg->operator_email);
             strbuf_puts(sb, "</a>");
         } else {
-            setting_text(sb, w, cfg->operator_email); /* "(not configured: …)" */
+            setting_text(sb, w, "operator-email", cfg->operator_email); /* left unset */
         }
         strbuf_puts(sb, "</li>");
     }

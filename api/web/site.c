@@ -15,29 +15,36 @@
 
 #define PRIVACY_FILE_MAX (256 * 1024)
 
-/* The value of configuration setting name as text, into buf; NULL when unknown. */
+/* The value of configuration setting name as text, into buf; NULL when unknown. *flag: the
+ * operator's or host's setting it shows (web_setting_plain), NULL for the others. */
 static const char *
-config_value(const struct config *cfg, const char *name, size_t n, char *buf, size_t size)
+config_value(const struct config *cfg, const char *name, size_t n, char *buf, size_t size,
+             const char **flag)
 {
+    const bool own_dpo = cfg->dpo_email != NULL && cfg->dpo_email[0] != '\0';
     const struct {
         const char *name;
+        const char *flag;
         const char *value;
     } strings[] = {
-        {"operator_name", cfg->operator_name},
-        {"operator_address", cfg->operator_address},
-        {"operator_email", cfg->operator_email},
-        {"operator_registration", cfg->operator_registration},
-        {"publication_director", cfg->publication_director},
-        {"dpo_email", cfg->dpo_email != NULL && cfg->dpo_email[0] != '\0' ? cfg->dpo_email
-                                                                            : cfg->operator_email},
-        {"host_name", cfg->host_name},
-        {"host_address", cfg->host_address},
-        {"public_url", cfg->public_url},
+        {"operator_name", "operator-name", cfg->operator_name},
+        {"operator_address", "operator-address", cfg->operator_address},
+        {"operator_email", "operator-email", cfg->operator_email},
+        {"operator_registration", "operator-registration", cfg->operator_registration},
+        {"publication_director", "publication-director", cfg->publication_director},
+        {"dpo_email", own_dpo ? "dpo-email" : "operator-email",
+         own_dpo ? cfg->dpo_email : cfg->operator_email},
+        {"host_name", "host-name", cfg->host_name},
+        {"host_address", "host-address", cfg->host_address},
+        {"public_url", NULL, cfg->public_url},
     };
 
+    *flag = NULL;
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
-        if (strlen(strings[i].name) == n && strncmp(strings[i].name, name, n) == 0)
+        if (strlen(strings[i].name) == n && strncmp(strings[i].name, name, n) == 0) {
+            *flag = strings[i].flag;
             return strings[i].value != NULL ? strings[i].value : "";
+        }
     if (n == strlen("claim_retention_months") && strncmp(name, "claim_retention_months", n) == 0) {
         snprintf(buf, size, "%d", cfg->claim_retention_months);
         return buf;
@@ -52,25 +59,21 @@ config_value(const struct config *cfg, const char *name, size_t n, char *buf, si
 
 void
 web_setting_plain(struct strbuf *plain, const struct web_catalogue *c, enum web_lang lang,
-                  const char *value)
+                  const struct config *cfg, const char *flag, const char *value)
 {
-    static const char unset[] = "(not configured: ";
-    size_t n = strlen(value), len = n > sizeof unset ? n - sizeof unset : 0; /* the flag's */
-    char flag[64];
+    char dashed[64];
 
-    if (strcmp(value, CONFIG_DEMO_OPERATOR_NAME) == 0) { /* the default operator's name */
-        strbuf_puts(plain, web_t(c, lang, "footer.demo_operator"));
-        return;
-    }
-    if (strncmp(value, unset, sizeof unset - 1) != 0 || value[n - 1] != ')' || len == 0 ||
-        len >= sizeof flag) {
+    if (flag == NULL || value[0] == '\0' || !config_is_default(cfg, flag)) {
         strbuf_puts(plain, value);
         return;
     }
-    memcpy(flag, value + sizeof unset - 1, len);
-    flag[len] = '\0';
+    if (strcmp(flag, "operator-name") == 0) { /* the default operator's name */
+        strbuf_puts(plain, web_t(c, lang, "footer.demo_operator"));
+        return;
+    }
+    snprintf(dashed, sizeof dashed, "--%s", flag);
     web_expand(plain, web_t(c, lang, "footer.not_configured"),
-               (const char *[]){"flag", flag, NULL});
+               (const char *[]){"flag", dashed, NULL});
 }
 
 struct fill {
@@ -85,12 +88,13 @@ put_setting(struct strbuf *sb, const char *name, size_t n, const void *ctx)
 {
     const struct fill *f = ctx;
     char num[24];
-    const char *value = config_value(f->cfg, name, n, num, sizeof num);
+    const char *flag = NULL;
+    const char *value = config_value(f->cfg, name, n, num, sizeof num, &flag);
     struct strbuf said = {0};
 
     if (value == NULL)
         return false;
-    web_setting_plain(&said, f->catalogue, f->lang, value);
+    web_setting_plain(&said, f->catalogue, f->lang, f->cfg, flag, value);
     html_text(sb, said.data != NULL ? said.data : "");
     strbuf_free(&said);
     return true;

@@ -51,11 +51,13 @@ const char *web_site_privacy_current(const struct web_site *s);
 char *web_fill_config(const char *text, const struct config *cfg, const struct web_catalogue *c,
                       enum web_lang lang);
 
-/* A setting's value as a page in lang says it, appended to plain unescaped: its default
- * "(not configured: --flag)" (core/config.c, English for the logs and --help) in lang's words
- * (catalogue footer.not_configured: "(à configurer : --flag)"), the default operator's name
- * (CONFIG_DEMO_OPERATOR_NAME) as footer.demo_operator, any other value as it is. */
+/* A setting's value as a page in lang says it, appended to plain unescaped. flag names the
+ * operator's or host's setting value is ("operator-email", core/config.c's table); left at its
+ * default (config_is_default), whose English is for the logs and --help, it is said in lang's
+ * words: the operator's name as footer.demo_operator ("recours (démonstration)"), another as
+ * footer.not_configured ("(à configurer : --operator-email)"). A value given, an empty one, or
+ * one without a flag (NULL: a number, the public URL) as it is. */
 void web_setting_plain(struct strbuf *plain, const struct web_catalogue *c, enum web_lang lang,
-                       const char *value);
+                       const struct config *cfg, const char *flag, const char *value);
 
 #endif

@@ -318,6 +318,39 @@ class RaceTest(unittest.TestCase):
             self.assertEqual(record.json()["rows"], 2)
             self.assertEqual(len(events_on(export_id)), 1, events_on(export_id))
 
+    def test_a_refused_move_names_the_status_its_transaction_found(self):
+        """A PATCH reads its action before its transaction: closed meanwhile (by a transaction
+        that commits while the PATCH waits on the row), its move to filed is refused from
+        closed, the status the PATCH's transaction found, not from open (read before, and
+        from which filed is allowed)."""
+        action = af.open_action(self.A, self.slug, client=self.clients[0])
+        app = "recours-mover-" + uuid.uuid4().hex[:8]
+        mover = subprocess.Popen(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
+                                  cf.database_url()],
+                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True,
+                                 env=dict(os.environ, PGAPPNAME=app))
+        self.addCleanup(lambda: mover.poll() is not None or mover.kill())
+        mover.stdin.write("BEGIN;\nUPDATE actions SET status = 'closed' WHERE id = "
+                          f"{cf.sql_literal(action['id'])}::uuid;\n")
+        mover.stdin.flush()
+        held = ("SELECT pid FROM pg_stat_activity WHERE state = 'idle in transaction' AND "
+                f"application_name = {cf.sql_literal(app)}")
+        pid = harness.poll(lambda: cf.psql(held), 10.0, what="the mover to hold the row")[0][0]
+        answers = []
+        patch = threading.Thread(target=lambda: answers.append(self.patch_status(action, "filed")))
+        patch.start()
+        harness.poll(lambda: count("SELECT count(*) FROM pg_stat_activity WHERE "
+                                   f"{int(pid)} = ANY(pg_blocking_pids(pid))"), 10.0,
+                     what="the PATCH to wait on the action's row")
+        mover.stdin.write("COMMIT;\n\\q\n")
+        mover.stdin.close()
+        mover.wait(timeout=harness.RUN_TIMEOUT_S)
+        patch.join(timeout=harness.RUN_TIMEOUT_S)
+        self.assertEqual(len(answers), 1, "the PATCH did not end")
+        harness.assert_problem(self, answers[0], 409, "invalid-transition")
+        self.assertEqual(answers[0].json()["detail"], "the action is closed: it moves no further")
+
 
 if __name__ == "__main__":
     harness.main()

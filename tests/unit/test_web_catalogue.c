@@ -105,35 +105,51 @@ test_markup(void **state)
     web_catalogue_free(c);
 }
 
-/* The privacy notice's {settings}: escaped; a setting left at its default said in the
- * notice's language, as the footer says it. */
+/* The privacy notice's {settings}: escaped; a setting the configuration left at its default
+ * said in the notice's language, as the footer says it; a value given, as given (even one that
+ * reads like a default: the configuration says which is which, not the text). */
 static void
 test_fill_config(void **state)
 {
-    struct config cfg = {0};
+    static const char *const env[] = {"RECOURS_OPERATOR_NAME",  "RECOURS_OPERATOR_ADDRESS",
+                                      "RECOURS_OPERATOR_EMAIL", "RECOURS_DPO_EMAIL",
+                                      "RECOURS_HOST_NAME",      "RECOURS_CLAIM_RETENTION_MONTHS"};
+    char *given[] = {"--operator-name=A <&> \"B\"", "--operator-email=op@example.org",
+                     "--host-name=(not configured: --host-name)", "--claim-retention-months=61"};
+    struct config cfg;
     char why[256];
 
     (void)state;
-    write_file("fr.json", "{\"footer.not_configured\": \"(à configurer : {flag})\"}");
-    write_file("en.json", "{\"footer.not_configured\": \"(not configured: {flag})\"}");
+    for (size_t i = 0; i < sizeof env / sizeof env[0]; i++)
+        unsetenv(env[i]);
+    write_file("fr.json", "{\"footer.not_configured\": \"(à configurer : {flag})\", "
+                          "\"footer.demo_operator\": \"recours (démonstration)\"}");
+    write_file("en.json", "{\"footer.not_configured\": \"(not configured: {flag})\", "
+                          "\"footer.demo_operator\": \"recours (demonstration)\"}");
     struct web_catalogue *c = web_catalogue_load(dir, why, sizeof why);
     assert_non_null(c);
-    cfg.operator_name = "A <&> \"B\"";
-    cfg.operator_email = "op@example.org";
-    cfg.operator_address = "(not configured: --operator-address)";
-    cfg.host_name = "(not configured: )";
-    cfg.dpo_email = "";
-    cfg.claim_retention_months = 61;
+    assert_true(config_load(&cfg, sizeof given / sizeof given[0], given));
+    assert_true(config_is_default(&cfg, "operator-address"));
+    assert_false(config_is_default(&cfg, "host-name"));
     const char *text = "{operator_name} / {dpo_email} / {claim_retention_months} / "
                        "{unknown} / {operator_address} / {host_name} / {";
     char *s = web_fill_config(text, &cfg, c, WEB_LANG_FR);
-    assert_string_equal(s, "A &lt;&amp;&gt; \"B\" / op@example.org / 61 / {unknown} / "
-                           "(à configurer : --operator-address) / (not configured: ) / {");
+    assert_string_equal(s,
+                        "A &lt;&amp;&gt; \"B\" / op@example.org / 61 / {unknown} / "
+                        "(à configurer : --operator-address) / (not configured: --host-name) / {");
     free(s);
     s = web_fill_config(text, &cfg, c, WEB_LANG_EN);
-    assert_string_equal(s, "A &lt;&amp;&gt; \"B\" / op@example.org / 61 / {unknown} / "
-                           "(not configured: --operator-address) / (not configured: ) / {");
+    assert_string_equal(s,
+                        "A &lt;&amp;&gt; \"B\" / op@example.org / 61 / {unknown} / "
+                        "(not configured: --operator-address) / (not configured: --host-name) / {");
     free(s);
+    config_free(&cfg);
+    /* nothing given: the demonstration's operator, and the privacy address is the operator's */
+    assert_true(config_load(&cfg, 0, NULL));
+    s = web_fill_config("{operator_name} / {dpo_email}", &cfg, c, WEB_LANG_FR);
+    assert_string_equal(s, "recours (démonstration) / (à configurer : --operator-email)");
+    free(s);
+    config_free(&cfg);
     web_catalogue_free(c);
 }
 

@@ -365,18 +365,18 @@ export class MembersTab {
         // a row's rejection asks its reason in its confirmation, where the row's Reject was
         // pressed: the choice above the list is for the selection and the filter (on a phone,
         // screens away, a member was rejected with a reason never seen)
-        const rowReason = decision === "rejected" && which === "one" ? this.reasonChoice() : null;
+        const rejection = decision === "rejected" && which === "one" ? this.rowRejection() : null;
         if (decision === "rejected") {
             body.reason = $("ml-reason").value;
             // the note above the list is the selection's and the filter's: typed for a bulk
             // rejection, it went unseen to the member rejected from a row (the row asks its own)
-            const note = rowReason ? "" : $("ml-note").value.trim();
+            const note = rejection ? "" : $("ml-note").value.trim();
             if (note)
                 body.note = note;
         }
         // the message every member rejected will read, said in the confirmation (typed a while
         // ago, or screens away on a phone, it would go unseen)
-        const noteSaid = () => (body.note && !rowReason ? " " + t("ws.confirm_note", { note: body.note, count }) : "");
+        const noteSaid = () => (body.note && !rejection ? " " + t("ws.confirm_note", { note: body.note, count }) : "");
         if (which === "filter") {
             const ref = $("ml-reference").value.trim();
             if (ref)
@@ -430,18 +430,18 @@ export class MembersTab {
         const named = which === "one" ? "_named" : "";
         const text = () => (decision === "verified"
             ? t("ws.confirm_verify" + named, { count: formatNumber(count), reference })
-            : rowReason ? rowReason.text(reference)
+            : rejection ? rejection.text(reference)
             : t("ws.confirm_reject" + named, { count: formatNumber(count), reference, reason: t("ws.reason." + body.reason) })
                 + noteSaid())
             + (overturned > 0 ? " " + t("ws.confirm_overturn_" + decision, { count: formatNumber(overturned) }) : "");
         const back = which === "one" ? this.rowButton(reference, decision === "verified" ? "verify" : "reject", "reject")
             : () => $(`ml-${decision === "verified" ? "verify" : "reject"}-${which === "filter" ? "all" : "selected"}`);
         this.confirm(text, () => t("ws.confirm_yes", { count: formatNumber(count) }), back, async () => {
-            if (rowReason) {
-                if (!rowReason.chosen())
+            if (rejection) {
+                if (!rejection.chosen())
                     return false;   // asked at its field; the confirmation stays open
-                body.reason = rowReason.select.value;
-                const note = rowReason.note.value.trim();
+                body.reason = rejection.select.value;
+                const note = rejection.note.value.trim();
                 if (note)
                     body.note = note;
             }
@@ -461,14 +461,14 @@ export class MembersTab {
             await this.refresh();   // the list's own line says if it could not be read
             this.status.set({ kind: "success", key: "ws.done_review", params: { count: formatNumber(done.body.count) } });
             this.onChanged();
-        }, rowReason?.field);
-        rowReason?.select.addEventListener("change", () => this.renderConfirm());
+        }, rejection?.field);
+        rejection?.select.addEventListener("change", () => this.renderConfirm());
     }
 
-    // The reason of one row's rejection, asked in its confirmation: no reason chosen until the
-    // volunteer chooses one (a default would be sent unseen); Yes without one says so at it. Its
-    // message to the claimant too, empty unless typed there (the claimant reads it).
-    reasonChoice() {
+    // One row's rejection, asked in its confirmation: its reason, none chosen until the
+    // volunteer chooses one (a default would be sent unseen; Yes without one says so at it), and
+    // its message to the claimant, empty unless typed there (the claimant reads it).
+    rowRejection() {
         const select = el("select", { id: "ml-confirm-reason", "aria-describedby": "ml-confirm-text" },
             el("option", { value: "" }), ...REJECT_REASONS.map((x) => el("option", { value: x })));
         const label = el("label", { for: "ml-confirm-reason" });
