@@ -835,6 +835,28 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
             self.assertEqual(got[0], label, lang)
             self.assertEqual(got[1].replace("\u00a0KRW", " KRW"), money, lang)
 
+    def test_a_withdrawal_says_when_the_personal_data_goes(self):
+        """The question before a withdrawal and the page after it say when the personal data
+        is erased: so many days after the withdrawal (--withdrawn-retention-days, 30 on this
+        class's server, its default), not "at the end of the retention period", which left a
+        person asking how long that is."""
+        _, receipt = self.claim()
+        for lang in ("fr", "en"):
+            w = catalogue(lang)
+            said = w["my.withdraw_data"].replace("{days}", "30")
+            page = self.open(receipt, lang=lang).body.decode()
+            asked = self.post(self.sent(ff.form_by_id(page, "withdraw-form")), lang=lang)
+            self.assertEqual(asked.status, 200, asked)
+            self.assertIn(said, html.unescape(asked.body.decode()), lang)
+            self.assertNotIn("{days}", asked.body.decode())
+        at = self.post(self.sent(ff.form_by_id(
+            self.open(receipt, lang="fr").body.decode(), "withdraw-form")), lang="fr")
+        done = self.post(self.sent(ff.form_by_id(at.body.decode(), "withdraw-confirm-form")),
+                         lang="fr")
+        self.assertEqual(done.status, 200, done)
+        self.assertIn(catalogue("fr")["my.withdrawn_done"].replace("{days}", "30"),
+                      html.unescape(done.body.decode()))
+
 
 if __name__ == "__main__":
     harness.main()
