@@ -172,7 +172,16 @@ page_my_claim_facts(struct strbuf *sb, const struct web_ctx *w, const struct my_
     strbuf_puts(sb, "</dt><dd id=\"claim-status-value\">");
     snprintf(key, sizeof key, "status.%s", str(v, "status") != NULL ? str(v, "status") : "");
     web_te(sb, w->cat, w->lang, WEB_TEXT, key);
-    strbuf_puts(sb, "</dd></div>\n");
+    strbuf_puts(sb, "</dd>");
+    /* what the status means and what comes next: "Received" alone left a person asking "and
+     * then?"; a dd of its own, the status's stays the word */
+    snprintf(key, sizeof key, "status.%s_help", str(v, "status") != NULL ? str(v, "status") : "");
+    if (strcmp(web_t(w->cat, w->lang, key), key) != 0) {
+        strbuf_puts(sb, "<dd id=\"claim-status-help\" class=\"hint\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+        strbuf_puts(sb, "</dd>");
+    }
+    strbuf_puts(sb, "</div>\n");
     /* a rejection: why, and until when a correction sends the claim back to review */
     if (str(v, "review_reason") != NULL) {
         snprintf(key, sizeof key, "ws.reason.%s", str(v, "review_reason"));

@@ -857,6 +857,27 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertIn(catalogue("fr")["my.withdrawn_done"].replace("{days}", "30"),
                       html.unescape(done.body.decode()))
 
+    def test_the_status_says_what_it_means(self):
+        """Beside the status word, what it means and what comes next ("Received" alone left a
+        person asking "and then?"), in the page's language; the status's own value stays the
+        word (the browser journey reads it)."""
+        _, receipt = self.claim()
+
+        def status(lang):
+            page = html.unescape(self.open(receipt, lang=lang).body.decode())
+            m = re.search(r'<dd id="claim-status-value">([^<]*)</dd>'
+                          r'<dd id="claim-status-help" class="hint">([^<]*)</dd>', page)
+            self.assertIsNotNone(m, f"the status and its meaning ({lang})")
+            return m.groups()
+
+        for lang in ("en", "fr"):
+            w = catalogue(lang)
+            self.assertEqual(status(lang), (w["status.received"], w["status.received_help"]))
+        r = cf.claim_request(self.client, "DELETE", receipt["reference"], receipt["token"])
+        self.assertEqual(r.status, 200, r)
+        w = catalogue("fr")
+        self.assertEqual(status("fr"), (w["status.withdrawn"], w["status.withdrawn_help"]))
+
 
 if __name__ == "__main__":
     harness.main()
