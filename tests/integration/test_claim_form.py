@@ -616,6 +616,20 @@ class ClaimForm(unittest.TestCase):
             self.assertIn(f"{says}<bdi>{fields['claimant.email']}</bdi>", steps, lang)
             self.assertIn("“My claim”" if lang == "en" else "«\u00a0Ma réclamation\u00a0»", steps)
 
+    def test_a_wrong_optional_phone_says_it_may_be_left_empty(self):
+        """A phone number that cannot be read is refused beside the field, and the message
+        says the field may be left empty: it is optional, and a person without a number that
+        fits thought the form could not be sent without one."""
+        for lang, says in (("en", "or leave it empty: it is optional."),
+                           ("fr", "ou laissez le champ vide\u00a0: il est facultatif.")):
+            page = self.page(lang=lang).body.decode()
+            r = ff.post_form(self.client, f"/claim?lang={lang}",
+                             pairs_for(page, person(**{"claimant.phone": "06 12 34"})))
+            self.assertEqual(r.status, 422, r)
+            error = re.search(r'<p class="error-msg" id="phone-error">(.*?)</p>', r.body.decode())
+            self.assertIsNotNone(error, lang)
+            self.assertIn(says, html.unescape(error.group(1)), lang)
+
 
 if __name__ == "__main__":
     harness.main()
