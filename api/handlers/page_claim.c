@@ -229,7 +229,11 @@ receipt(struct request *rq, const struct posted *p, const char *reference, const
     strbuf_puts(&sb, "<h2>");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "claimform.next_h2");
     strbuf_puts(&sb, "</h2>\n<ol class=\"next-steps\">\n");
-    receipt_line(&sb, w, "claimform.next_email", NULL);
+    /* the address the message goes to, as typed: a wrong one (a letter off) is seen here, not
+     * after days of waiting for a message that went elsewhere */
+    const char *email = form_get(&p->form, "claimant.email", NULL);
+    receipt_line(&sb, w, "claimform.next_email",
+                 (const char *[]){"email", email != NULL ? email : "", NULL});
     receipt_line(&sb, w, "claimform.next_verify", NULL);
     if (joined) {
         receipt_line(

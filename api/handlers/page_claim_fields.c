@@ -135,14 +135,11 @@ harms(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state 
     strbuf_puts(sb, "</textarea>\n</div>\n</fieldset>\n");
 }
 
-/* The options' hints under a scheme with vouchers: the vouchers themselves, in the words of
- * the incident's page (page_parts.h page_vouchers_text), and the money instead: lower only
- * when the scheme sets a cash ratio below one (domain/award.c base_of), else the same. */
-static void
-payment_hints(struct strbuf *voucher, struct strbuf *cash, const struct web_ctx *w,
-              const struct scheme *s)
+void
+page_claim_payment_hints(struct strbuf *voucher, struct strbuf *cash, const struct web_ctx *w,
+                         const struct scheme *s)
 {
-    struct strbuf less = {0}, total = {0};
+    struct strbuf less = {0}, total = {0}, same = {0};
     int64_t amount;
 
     page_vouchers_text(voucher, w, s->vouchers, s->n_vouchers, s->base_amount, s->currency);
@@ -152,10 +149,15 @@ payment_hints(struct strbuf *voucher, struct strbuf *cash, const struct web_ctx 
         web_format_money(&total, w->lang, s->base_amount, s->currency))
         web_tf(cash, w->cat, w->lang, WEB_TEXT, "pay.cash_hint_less",
                (const char *[]){"amount", less.data, "total", total.data, NULL});
+    else if (web_format_money(&same, w->lang, s->base_amount, s->currency))
+        /* the amount itself: /my-claim says it without the vouchers' sentence above it */
+        web_tf(cash, w->cat, w->lang, WEB_TEXT, "pay.cash_hint_same",
+               (const char *[]){"amount", same.data, NULL});
     else
-        web_te(cash, w->cat, w->lang, WEB_TEXT, "pay.cash_hint_same");
+        web_te(cash, w->cat, w->lang, WEB_TEXT, "pay.cash_hint_same_plain");
     strbuf_free(&less);
     strbuf_free(&total);
+    strbuf_free(&same);
 }
 
 /* Vouchers are offered only when the scheme in force has some: a scheme without vouchers
@@ -188,7 +190,7 @@ payment(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_stat
                        NULL, "pay.cash_hint");
     } else {
         struct strbuf vh = {0}, ch = {0};
-        payment_hints(&vh, &ch, w, st->scheme);
+        page_claim_payment_hints(&vh, &ch, w, st->scheme);
         page_claim_box_hinted(sb, w, "radio", "pay-voucher", "payment_preference", "voucher",
                               voucher, "pay.voucher", vh.data);
         page_claim_box_hinted(sb, w, "radio", "pay-cash", "payment_preference", "cash", cash,

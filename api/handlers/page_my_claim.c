@@ -307,6 +307,8 @@ claimant_action(struct request *rq, const struct web_ctx *w, const struct form *
                          : file != NULL && file->refused ? "error"
                                                          : "success";
         st.evidence_refused = file != NULL && file->refused ? file->key : NULL;
+        if (strcmp(what, "withdraw_confirm") == 0) /* its {days}: when the data goes */
+            st.notice_param = arena_printf(rq->arena, "%d", w->cfg->withdrawn_retention_days);
         if (strcmp(what, "withdraw") == 0) {
             /* the question; once withdrawn (a second tab, the back button), nothing to ask */
             st.confirm_withdraw = !withdrawn;

@@ -5,8 +5,10 @@
 #include "handlers/page_my_claim_view.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "domain/scheme.h"
+#include "handlers/page_claim_form.h"
 #include "handlers/page_parts.h"
 #include "web/catalogue.h"
 #include "web/escape.h"
@@ -119,6 +121,42 @@ harms_rows(struct strbuf *sb, const struct web_ctx *w, const struct scheme *sche
     strbuf_free(&n);
 }
 
+/* The payment chosen. A scheme without vouchers pays every claim in money, one that chose
+ * vouchers before it was set too (domain/award.c): say what will happen, as the correction
+ * form does; the preference stays as it is stored. Under a scheme with vouchers, the choice
+ * and below it what it is in amounts, in the words the form said under it (the vouchers, or
+ * the money instead), so that "Vouchers" is not left without what they are worth. */
+static void
+payment_row(struct strbuf *sb, const struct web_ctx *w, const struct scheme *scheme,
+            const char *pref)
+{
+    char key[32];
+    bool voucher = pref != NULL && strcmp(pref, "voucher") == 0;
+    bool cash = pref != NULL && strcmp(pref, "cash") == 0;
+
+    if (scheme != NULL && scheme->n_vouchers == 0) {
+        row(sb, w, "my.payment", web_t(w->cat, w->lang, "pay.money_only"));
+        return;
+    }
+    snprintf(key, sizeof key, "pay.%s", pref != NULL ? pref : "");
+    if (scheme == NULL || (!voucher && !cash)) {
+        row(sb, w, "my.payment", web_t(w->cat, w->lang, key));
+        return;
+    }
+    struct strbuf vh = {0}, ch = {0};
+    page_claim_payment_hints(&vh, &ch, w, scheme);
+    strbuf_puts(sb, "<div><dt>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.payment");
+    strbuf_puts(sb, "</dt><dd id=\"claim-payment\">");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+    strbuf_puts(sb, "<p class=\"option-hint\" id=\"claim-payment-hint\">");
+    const char *hint = voucher ? vh.data : ch.data; /* markup already (page_claim_form.h) */
+    strbuf_puts(sb, hint != NULL ? hint : "");
+    strbuf_puts(sb, "</p></dd></div>\n");
+    strbuf_free(&vh);
+    strbuf_free(&ch);
+}
+
 /* The claim as given: who, address, phone for reading, categories, harms, payment. */
 void
 page_my_claim_facts(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
@@ -134,7 +172,16 @@ page_my_claim_facts(struct strbuf *sb, const struct web_ctx *w, const struct my_
     strbuf_puts(sb, "</dt><dd id=\"claim-status-value\">");
     snprintf(key, sizeof key, "status.%s", str(v, "status") != NULL ? str(v, "status") : "");
     web_te(sb, w->cat, w->lang, WEB_TEXT, key);
-    strbuf_puts(sb, "</dd></div>\n");
+    strbuf_puts(sb, "</dd>");
+    /* what the status means and what comes next: "Received" alone left a person asking "and
+     * then?"; a dd of its own, the status's stays the word */
+    snprintf(key, sizeof key, "status.%s_help", str(v, "status") != NULL ? str(v, "status") : "");
+    if (strcmp(web_t(w->cat, w->lang, key), key) != 0) {
+        strbuf_puts(sb, "<dd id=\"claim-status-help\" class=\"hint\">");
+        web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+        strbuf_puts(sb, "</dd>");
+    }
+    strbuf_puts(sb, "</div>\n");
     /* a rejection: why, and until when a correction sends the claim back to review */
     if (str(v, "review_reason") != NULL) {
         snprintf(key, sizeof key, "ws.reason.%s", str(v, "review_reason"));
@@ -187,14 +234,6 @@ page_my_claim_facts(struct strbuf *sb, const struct web_ctx *w, const struct my_
         strbuf_free(&loss);
     }
     typed_row(sb, w, "my.harm_description", str(harms, "description"));
-    /* a scheme without vouchers pays every claim in money, one that chose vouchers before it
-     * was set too (domain/award.c): say what will happen, as the correction form does; the
-     * preference stays as it is stored */
-    if (st->scheme != NULL && st->scheme->n_vouchers == 0)
-        snprintf(key, sizeof key, "pay.money_only");
-    else
-        snprintf(key, sizeof key, "pay.%s",
-                 str(v, "payment_preference") != NULL ? str(v, "payment_preference") : "");
-    row(sb, w, "my.payment", web_t(w->cat, w->lang, key));
+    payment_row(sb, w, st->scheme, str(v, "payment_preference"));
     strbuf_puts(sb, "</dl>\n");
 }

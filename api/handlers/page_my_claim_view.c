@@ -86,7 +86,8 @@ notice(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *
         strbuf_puts(sb, "<a href=\"#recover-email\">");
     web_tf(sb, w->cat, w->lang, WEB_TEXT,
            web_key_counted(w->cat, w->lang, st->notice_key, st->notice_param, one, sizeof one),
-           (const char *[]){"seconds", st->notice_param != NULL ? st->notice_param : "", NULL});
+           (const char *[]){"seconds", st->notice_param != NULL ? st->notice_param : "", "days",
+                            st->notice_param != NULL ? st->notice_param : "", NULL});
     if (to_email)
         strbuf_puts(sb, "</a>");
     if (st->values != NULL && st->errors != NULL && st->errors->n > 0) {
@@ -358,7 +359,13 @@ withdraw_question(struct strbuf *sb, const struct web_ctx *w, const struct my_cl
     strbuf_puts(sb, "</p>\n<ul class=\"consequences\">\n<li>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_p");
     strbuf_puts(sb, "</li>\n<li>");
-    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_data");
+    /* when the personal data goes: "at the end of the retention period" left a person asking
+     * how long that is (--withdrawn-retention-days) */
+    char days[16], one[64];
+    snprintf(days, sizeof days, "%d", w->cfg->withdrawn_retention_days);
+    web_tf(sb, w->cat, w->lang, WEB_TEXT,
+           web_key_counted(w->cat, w->lang, "my.withdraw_data", days, one, sizeof one),
+           (const char *[]){"days", days, NULL});
     strbuf_puts(sb, "</li>\n</ul>\n");
     claim_form_open(sb, w, st, "withdraw-confirm-form", "withdraw_confirm");
     button(sb, w, "withdraw-yes", "warning", "my.withdraw_yes", NULL);

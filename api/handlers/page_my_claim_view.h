@@ -22,7 +22,7 @@ struct my_claim_state {
     struct arena *arena;           /* the request's */
     const char *notice_key;        /* a message at the top (catalogue key), or NULL */
     const char *notice_kind;       /* "error" | "success" | "info" */
-    const char *notice_param;      /* its {seconds} */
+    const char *notice_param;      /* its {seconds} (a wait) or {days} (the retention) */
     /* the access page */
     const char *reference;         /* kept in the access form */
     const char *offer_action;      /* ?action= of the link: kept to offer it once open */

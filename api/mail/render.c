@@ -222,14 +222,17 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
         page_link(r, l, mail_words.my_claim_intro[l], f->my_claim_url);
         if (f->confirm_url != NULL) {
             mail_link(r, mail_words.confirm_intro[l], f->confirm_url);
+            mail_para(r, mail_words.confirm_expiry[l]);
             mail_para(r, mail_words.confirm_not_you[l]);
         }
         break;
     case MAIL_CLAIM_CORRECTED:
         claim_facts(r, l, f);
         page_link(r, l, mail_words.corrected_intro[l], f->my_claim_url);
-        if (f->confirm_url != NULL)
+        if (f->confirm_url != NULL) {
             mail_link(r, mail_words.confirm_intro[l], f->confirm_url);
+            mail_para(r, mail_words.confirm_expiry[l]);
+        }
         break;
     case MAIL_CLAIM_WITHDRAWN:
         claim_facts(r, l, f);

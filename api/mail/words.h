@@ -35,6 +35,7 @@ struct mail_words {
     const char *my_claim_intro[MAIL_N_LANGS];
     const char *confirm_intro[MAIL_N_LANGS];
     const char *confirm_not_you[MAIL_N_LANGS]; /* after the link of a first confirmation */
+    const char *confirm_expiry[MAIL_N_LANGS];  /* right after a confirmation link */
     const char *corrected_subject[MAIL_N_LANGS];
     const char *corrected_intro[MAIL_N_LANGS];
     const char *withdrawn_subject[MAIL_N_LANGS];

@@ -15,6 +15,7 @@
   - the receipt shows reference and token, what happens next, and the site's address.
 """
 
+import html
 import re
 import time
 import unittest
@@ -600,6 +601,35 @@ class ClaimForm(unittest.TestCase):
         self.assertRegex(text, r'<button type="submit" form="claim-form"[^>]*name="switch_lang" '
                                r'value="en"[^>]* lang="en" aria-current="true" autofocus>')
         self.assertEqual(text.count("autofocus"), 1, "one place for the focus")
+    def test_the_receipt_says_which_address_the_message_goes_to(self):
+        """What happens next names the address the confirmation goes to, as typed and
+        isolated, with what to do if it is wrong: a letter off, the person waited for a message
+        that went elsewhere, and nothing on the receipt said where it went."""
+        for lang, says in (("en", "You will receive a confirmation email at "),
+                           ("fr", "Vous allez recevoir à ")):
+            page = self.page(lang=lang).body.decode()
+            fields = person()
+            r = ff.post_form(self.client, f"/claim?lang={lang}", pairs_for(page, fields))
+            self.assertEqual(r.status, 200, r)
+            steps = r.body.decode()
+            steps = html.unescape(steps[steps.index('class="next-steps"'):])
+            self.assertIn(f"{says}<bdi>{fields['claimant.email']}</bdi>", steps, lang)
+            self.assertIn("“My claim”" if lang == "en" else "«\u00a0Ma réclamation\u00a0»", steps)
+
+    def test_a_wrong_optional_phone_says_it_may_be_left_empty(self):
+        """A phone number that cannot be read is refused beside the field, and the message
+        says the field may be left empty: it is optional, and a person without a number that
+        fits thought the form could not be sent without one."""
+        for lang, says in (("en", "or leave it empty: it is optional."),
+                           ("fr", "ou laissez le champ vide\u00a0: il est facultatif.")):
+            page = self.page(lang=lang).body.decode()
+            r = ff.post_form(self.client, f"/claim?lang={lang}",
+                             pairs_for(page, person(**{"claimant.phone": "06 12 34"})))
+            self.assertEqual(r.status, 422, r)
+            error = re.search(r'<p class="error-msg" id="phone-error">(.*?)</p>', r.body.decode())
+            self.assertIsNotNone(error, lang)
+            self.assertIn(says, html.unescape(error.group(1)), lang)
+
 
 if __name__ == "__main__":
     harness.main()

@@ -128,6 +128,23 @@ class MailRecoveryTest(mf.RelayServer, unittest.TestCase):
                       " the service's operator (their address is on this page), who will help"
                       f" you recover your claim:\n{BASE}/legal?lang=en\n", mf.text_of(withdrawn))
 
+    def test_a_confirmation_link_says_how_long_it_works(self):
+        """The confirmation link of a new claim, and of its correction while the address is
+        not confirmed, says how long it works (30 days, MAIL_CONFIRM_LINK_S), in the text and
+        the HTML part, in the claim's language: one opened a month later failed unannounced."""
+        body, receipt = self.claim(lang="fr")
+        email = body["claimant"]["email"]
+        accepted = mf.assert_well_formed(self, self.relay.wait_messages(email)[0].data)
+        with harness.Client(self.server) as c:
+            r = cf.claim_request(c, "PATCH", receipt["reference"], receipt["token"],
+                                 {"payment_preference": "cash"})
+        self.assertEqual(r.status, 200, repr(r))
+        corrected = mf.assert_well_formed(self, self.relay.wait_messages(email, n=2)[1].data)
+        for m in (accepted, corrected):
+            text = mf.text_of(m)
+            self.assertRegex(text, r"/confirm-email/\S+\n\nCe lien est valable 30\u00a0jours\.\n")
+            self.assertIn("<p>Ce lien est valable 30\u00a0jours.</p>", mf.html_of(m))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -794,6 +794,90 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         stored = cf.claim_request(self.client, "GET", receipt["reference"], receipt["token"])
         self.assertEqual(stored.json()["payment_preference"], "voucher")
 
+    def test_the_payment_chosen_says_what_it_is_worth_under_vouchers(self):
+        """Under a scheme with vouchers (Coupang's: 50,000 KRW in four), the claim's page says
+        what the stored choice is in amounts, in the words the form said under it: the
+        vouchers one by one for "voucher", the money's amount for "cash" once corrected to it;
+        the correction form below keeps its own hints."""
+        slug = cf.make_incident(self.server, currency="KRW")
+        presets = {p["id"]: p for p in self.client.request("GET", "/v1/schemes/presets").json()["data"]}
+        r = self.client.request("PUT", f"/v1/incidents/{slug}/scheme",
+                                presets["coupang-2025"]["scheme"], token=self.server.operator_key)
+        self.assertEqual(r.status, 200, r)
+        body = cf.claim_body()
+        self.assertEqual(body["payment_preference"], "voucher")
+        receipt = cf.submit_ok(self, self.client, slug, body)
+
+        def row(lang):
+            page = self.open(receipt, lang=lang).body.decode()
+            m = re.search(r'<dd id="claim-payment">(.*?)<p class="option-hint" '
+                          r'id="claim-payment-hint">(.*?)</p></dd>', page)
+            self.assertIsNotNone(m, f"the payment row with its amounts ({lang})")
+            return html.unescape(m.group(1)), html.unescape(m.group(2)).replace("\u202f", " ")
+
+        expected = {
+            "en": ("Vouchers", "50,000 KRW as four vouchers: Coupang 5,000 KRW, Coupang Eats "
+                   "5,000 KRW, Coupang Travel 20,000 KRW, R.LUX 20,000 KRW.",
+                   "Money", "A payment to you of 50,000 KRW, the same amount as the vouchers."),
+            "fr": ("Bons d'achat", "50 000 KRW en quatre bons d'achat\u00a0: Coupang 5 000 KRW, "
+                   "Coupang Eats 5 000 KRW, Coupang Travel 20 000 KRW, R.LUX 20 000 KRW.",
+                   "Argent", "Un versement de 50 000 KRW, le même montant que les bons."),
+        }
+        for lang, (label, vouchers, _, _) in expected.items():
+            got = row(lang)
+            self.assertEqual(got[0], label, lang)
+            self.assertEqual(got[1].replace("\u00a0KRW", " KRW"), vouchers, lang)
+        r = cf.claim_request(self.client, "PATCH", receipt["reference"], receipt["token"],
+                             {"payment_preference": "cash"})
+        self.assertEqual(r.status, 200, r)
+        for lang, (_, _, label, money) in expected.items():
+            got = row(lang)
+            self.assertEqual(got[0], label, lang)
+            self.assertEqual(got[1].replace("\u00a0KRW", " KRW"), money, lang)
+
+    def test_a_withdrawal_says_when_the_personal_data_goes(self):
+        """The question before a withdrawal and the page after it say when the personal data
+        is erased: so many days after the withdrawal (--withdrawn-retention-days, 30 on this
+        class's server, its default), not "at the end of the retention period", which left a
+        person asking how long that is."""
+        _, receipt = self.claim()
+        for lang in ("fr", "en"):
+            w = catalogue(lang)
+            said = w["my.withdraw_data"].replace("{days}", "30")
+            page = self.open(receipt, lang=lang).body.decode()
+            asked = self.post(self.sent(ff.form_by_id(page, "withdraw-form")), lang=lang)
+            self.assertEqual(asked.status, 200, asked)
+            self.assertIn(said, html.unescape(asked.body.decode()), lang)
+            self.assertNotIn("{days}", asked.body.decode())
+        at = self.post(self.sent(ff.form_by_id(
+            self.open(receipt, lang="fr").body.decode(), "withdraw-form")), lang="fr")
+        done = self.post(self.sent(ff.form_by_id(at.body.decode(), "withdraw-confirm-form")),
+                         lang="fr")
+        self.assertEqual(done.status, 200, done)
+        self.assertIn(catalogue("fr")["my.withdrawn_done"].replace("{days}", "30"),
+                      html.unescape(done.body.decode()))
+
+    def test_the_status_says_what_it_means(self):
+        """Beside the status word, what it means and what comes next ("Received" alone left a
+        person asking "and then?"), in the page's language; the status's own value stays the
+        word (the browser journey reads it)."""
+        _, receipt = self.claim()
+
+        def status(lang):
+            page = html.unescape(self.open(receipt, lang=lang).body.decode())
+            m = re.search(r'<dd id="claim-status-value">([^<]*)</dd>'
+                          r'<dd id="claim-status-help" class="hint">([^<]*)</dd>', page)
+            self.assertIsNotNone(m, f"the status and its meaning ({lang})")
+            return m.groups()
+
+        for lang in ("en", "fr"):
+            w = catalogue(lang)
+            self.assertEqual(status(lang), (w["status.received"], w["status.received_help"]))
+        r = cf.claim_request(self.client, "DELETE", receipt["reference"], receipt["token"])
+        self.assertEqual(r.status, 200, r)
+        w = catalogue("fr")
+        self.assertEqual(status("fr"), (w["status.withdrawn"], w["status.withdrawn_help"]))
+
 
 if __name__ == "__main__":
     harness.main()

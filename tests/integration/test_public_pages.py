@@ -762,10 +762,10 @@ class PublicPagesTest(unittest.TestCase):
         for lang, four, less, same in (
                 ("en", "50,000 KRW as four vouchers: Coupang 5,000 KRW, ",
                  "A payment to you of 37,500 KRW instead of the vouchers' 50,000 KRW.",
-                 "A payment to you of the same amount as the vouchers."),
+                 "A payment to you of 50,000 KRW, the same amount as the vouchers."),
                 ("fr", "50 000 KRW en quatre bons d'achat : Coupang 5 000 KRW, ",
                  "Un versement de 37 500 KRW au lieu des 50 000 KRW en bons.",
-                 "Un versement du même montant que les bons.")):
+                 "Un versement de 50 000 KRW, le même montant que les bons.")):
             with self.subTest(lang=lang):
                 for slug, cash in ((self.coupang, same), (lower, less)):
                     got, award = hints(slug, lang)

@@ -196,7 +196,8 @@ function showReceipt(body) {
         el("div", {}, el("dt", { text: t("receipt.token") }),
             el("dd", {}, el("code", { id: "receipt-token", class: "token", text: body.token }))));
     const next = el("ol", { class: "next-steps" },
-        el("li", { text: t("claimform.next_email") }),
+        el("li", { text: t("claimform.next_email",
+            { email: form.elements["claimant.email"].value.trim() }) }),
         el("li", { text: t("claimform.next_verify") }),
         el("li", {}, ...mandateLine),
         el("li", {}, el("a", { href: joined ? `/a/${encodeURIComponent(action)}` : `/i/${encodeURIComponent(slug)}`,
