@@ -37,9 +37,10 @@ const struct mail_words mail_words = {
                       "sur le bouton de la page" MAIL_NBSP ": ",
                       "To confirm your email address, open this link, then press the button "
                       "on its page: "},
-    /* how long the link works (service/mail_delivery.h MAIL_CONFIRM_LINK_S): one opened a
+    /* how long the link works (MAIL_CONFIRM_LINK_DAYS, the links' validity): one opened a
      * month later, with nothing said, failed without warning */
-    .confirm_expiry = {"Ce lien est valable 30" MAIL_NBSP "jours.", "This link works for 30 days."},
+    .confirm_expiry = {"Ce lien est valable " MAIL_NUMBER(MAIL_CONFIRM_LINK_DAYS) MAIL_NBSP "jours.",
+                       "This link works for " MAIL_NUMBER(MAIL_CONFIRM_LINK_DAYS) " days."},
     /* the address may be someone else's, typed by mistake: its owner must know what to do */
     .confirm_not_you =
         {"Si vous n'avez pas déposé cette réclamation, ne suivez pas ce lien" MAIL_NBSP ": "

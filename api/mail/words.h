@@ -11,6 +11,12 @@
  * mail reader never wraps a line before the mark (tests/checks/check_french_spacing.sh). */
 #define MAIL_NBSP "\xc2\xa0"
 
+/* How many days a confirmation link works: service/mail_delivery.h sets the links' validity
+ * from it, and the messages say it (confirm_expiry), from the same number. */
+#define MAIL_CONFIRM_LINK_DAYS 30
+#define MAIL_STRINGIFY(x) #x
+#define MAIL_NUMBER(x) MAIL_STRINGIFY(x)
+
 /* The languages of the messages, in the column order of every entry below. */
 enum mail_lang { MAIL_FR, MAIL_EN, MAIL_N_LANGS };
 

@@ -15,6 +15,7 @@
 #include "core/outcome.h"
 #include "crypto/secrets.h"
 #include "mail/transport.h"
+#include "mail/words.h"
 
 struct mail_settings {
     const char *public_url; /* no trailing slash */
@@ -33,7 +34,7 @@ struct mail_settings {
 #define MAIL_LEASE_S 300
 /* Validity of the links sent (issue 12: recovery 30 minutes). */
 #define MAIL_RECOVERY_LINK_S 1800
-#define MAIL_CONFIRM_LINK_S (30 * 24 * 3600)
+#define MAIL_CONFIRM_LINK_S (MAIL_CONFIRM_LINK_DAYS * 24 * 3600) /* the mails say it in days */
 
 /* Delivers due messages, by batches taken within the rate shared by every server, until none
  * is due, the rate is spent, or *stop is set; through the relay on smtp's connection (kept
