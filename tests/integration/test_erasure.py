@@ -96,7 +96,11 @@ def backdate_withdrawal(days_by_reference):
 
 class ErasureCase(unittest.TestCase):
     def start(self, *args):
-        self.server = cf.start_server(self, args=list(args), database_url=DB_URL)
+        self.use(cf.start_server(self, args=list(args), database_url=DB_URL))
+
+    def use(self, server):
+        """server for this test, with a client and an incident of the test's own."""
+        self.server = server
         self.c = harness.Client(self.server)
         self.addCleanup(self.c.close)
         self.slug = cf.make_incident(self.server)
@@ -222,9 +226,17 @@ class ServerJobTest(ErasureCase):
 
 class CommandTest(ErasureCase):
     # the command's own pass, alone: a server without an erasure thread (its pass at start
-    # could come after the test's backdating on a loaded machine, and erase first)
-    def start(self, *args):
-        super().start("--erasure-interval", "0", *args)
+    # could come after the test's backdating on a loaded machine, and erase first); one for
+    # the class (each test has its own incident and claims), not one per test
+    shared = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.shared = cf.start_server(args=["--erasure-interval", "0"], database_url=DB_URL)
+        cls.addClassCleanup(cls.shared.close)
+
+    def start(self):
+        self.use(self.shared)
 
     def run_command(self, *args):
         run = subprocess.run([harness.recours_bin(), "erase-withdrawn"] + list(args),
