@@ -20,14 +20,15 @@ run_pass(struct periodic_job *j, atomic_bool *stop)
     PGconn *c = db_pool_acquire(); /* the pool logs why it could not connect */
 
     if (c == NULL) {
-        log_warn("erasure: database not reachable; next pass in %d s", j->interval_ms / 1000);
+        log_warn("erasure: database not reachable; next pass in %g s", j->interval_ms / 1000.0);
         return;
     }
     enum outcome o = svc_erasure_run(c, retention_days, false, stop, &erased);
     if (erased > 0)
         log_info("erasure: erased the personal data of %lld withdrawn claims", (long long)erased);
     if (o != OUTCOME_OK)
-        log_warn("erasure: pass stopped by a database error; next pass in %d s", j->interval_ms / 1000);
+        log_warn("erasure: pass stopped by a database error; next pass in %g s",
+                 j->interval_ms / 1000.0);
     int64_t expired = 0;
     if (o == OUTCOME_OK && svc_idempotency_expire(c, stop, &expired) != OUTCOME_OK)
         log_warn("erasure: expiry of idempotency answers stopped by a database error");
@@ -37,16 +38,16 @@ run_pass(struct periodic_job *j, atomic_bool *stop)
 }
 
 bool
-erasure_job_start(int days, int every_s)
+erasure_job_start(int days, int every_ms)
 {
     retention_days = days;
-    if (!periodic_job_start(&job, "erasure", every_s * 1000, run_pass, NULL)) {
+    if (!periodic_job_start(&job, "erasure", every_ms, run_pass, NULL)) {
         log_error("could not start the erasure job: run recours erase-withdrawn instead");
         return false;
     }
     log_info("erasure: withdrawn claims lose their personal data after %d days; a pass every "
-             "%d s",
-             retention_days, every_s);
+             "%g s",
+             retention_days, every_ms / 1000.0);
     return true;
 }
 

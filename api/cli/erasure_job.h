@@ -10,7 +10,7 @@
 
 /* Starts the thread (after db_pool_init); false, logged, if it could not be started (the
  * server then serves without it, and `recours erase-withdrawn` can stand in). */
-bool erasure_job_start(int retention_days, int interval_s);
+bool erasure_job_start(int retention_days, int interval_ms);
 
 /* Asks the thread to stop, wakes it and joins it (before db_pool_shutdown): it stops between
  * two batches, so at most one statement's time later. Its connection is closed. No-op when

@@ -2,8 +2,8 @@
 /* The mail threads (--mail-senders of them, each with its own database connection and its own
  * connection to the relay, so that one waits for the relay's replies while another works: the
  * outbox's SKIP LOCKED gives each its own rows, the shared bucket paces them all). Each is a
- * periodic job (cli/periodic_job.h) that polls every second, sooner when the rate's bucket
- * lets a due message go before that. */
+ * periodic job (cli/periodic_job.h) that polls every second (every --mail-retry-base when that
+ * is shorter), sooner when the rate's bucket lets a due message go before that. */
 #include "cli/mail_job.h"
 
 #include <errno.h>
@@ -97,7 +97,7 @@ configure(const struct config *cfg)
         .mail_dir = cfg->mail_dir,
         .relay = {cfg->smtp_url, cfg->smtp_user, password, cfg->smtp_ca_file},
         .give_up_after_s = cfg->mail_give_up_after_s,
-        .retry_base_s = cfg->mail_retry_base_s,
+        .retry_base_ms = cfg->mail_retry_base_ms,
         .rate_per_s = cfg->mail_rate,
         .operator_email = cfg->operator_email,
     };
@@ -132,12 +132,14 @@ mail_job_start(const struct app *app)
     if (!configure(app->cfg) || !mail_transport_init())
         goto fail;
     n_senders = app->cfg->mail_senders < SENDERS_MAX ? app->cfg->mail_senders : SENDERS_MAX;
+    /* a retry is taken at the first poll after it is due: a base below the poll polls at it */
+    int poll_ms = app->cfg->mail_retry_base_ms < POLL_MS ? app->cfg->mail_retry_base_ms : POLL_MS;
     for (int i = 0; i < n_senders; i++) {
         struct sender *s = &senders[i];
 
         s->prunes = i == 0;
         if ((s->smtp = mail_smtp_new()) == NULL ||
-            !periodic_job_start(&s->job, "mail sender", POLL_MS, run_pass, s))
+            !periodic_job_start(&s->job, "mail sender", poll_ms, run_pass, s))
             goto fail;
     }
     running = true;

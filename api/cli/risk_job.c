@@ -27,14 +27,14 @@ run_pass(struct periodic_job *j, atomic_bool *stop)
     risk_domains_reload(false);
     c = db_pool_acquire();
     if (c == NULL) {
-        log_warn("risk: database not reachable; next pass in %d s", j->interval_ms / 1000);
+        log_warn("risk: database not reachable; next pass in %g s", j->interval_ms / 1000.0);
         return; /* the same lookback next time */
     }
     if (svc_risk_pass(c, lookback_s, stop, &r) != OUTCOME_OK) {
-        log_warn("risk: pass stopped by a database error; next pass in %d s",
-                 j->interval_ms / 1000);
+        log_warn("risk: pass stopped by a database error; next pass in %g s",
+                 j->interval_ms / 1000.0);
     } else {
-        lookback_s = j->interval_ms / 1000 + LOOKBACK_MARGIN_S;
+        lookback_s = (j->interval_ms + 999) / 1000 + LOOKBACK_MARGIN_S;
         if (r.network + r.address + r.email + r.expired > 0)
             log_info("risk: counts of %lld (network) and %lld (address) claims updated, %lld "
                      "email checks, %lld network hashes erased",
@@ -45,14 +45,14 @@ run_pass(struct periodic_job *j, atomic_bool *stop)
 }
 
 bool
-risk_job_start(int interval_s)
+risk_job_start(int interval_ms)
 {
     lookback_s = FIRST_LOOKBACK_S;
-    if (!periodic_job_start(&job, "risk", interval_s * 1000, run_pass, NULL)) {
+    if (!periodic_job_start(&job, "risk", interval_ms, run_pass, NULL)) {
         log_error("could not start the risk job: time-based risk flags wait for a restart");
         return false;
     }
-    log_info("risk: a pass every %d s", interval_s);
+    log_info("risk: a pass every %g s", interval_ms / 1000.0);
     return true;
 }
 

@@ -11,7 +11,7 @@
 
 /* Starts the thread (after db_pool_init); false, logged, if it could not be started (the
  * intake's flags are still written; only the time-based ones wait). */
-bool risk_job_start(int interval_s);
+bool risk_job_start(int interval_ms);
 
 /* Stops and joins the thread (before db_pool_shutdown); no-op when not started. */
 void risk_job_stop(void);

@@ -209,9 +209,9 @@ cli_serve(const struct config *cfg)
     }
     log_info("listening on %s://%s:%d with %d workers", cfg->plain_http ? "http" : "https",
              cfg->listen_address, http_server_port(srv), cfg->workers);
-    if (cfg->erasure_interval_s > 0)
-        erasure_job_start(cfg->withdrawn_retention_days, cfg->erasure_interval_s);
-    risk_job_start(cfg->risk_interval_s);
+    if (cfg->erasure_interval_ms > 0)
+        erasure_job_start(cfg->withdrawn_retention_days, cfg->erasure_interval_ms);
+    risk_job_start(cfg->risk_interval_ms);
     svc_compensation_set_exact_groups(cfg->summary_exact_groups);
     if (cfg->summary_fold_interval_ms > 0)
         summary_fold_job_start(cfg->summary_fold_interval_ms);

@@ -11,7 +11,11 @@
 
 #include "core/xalloc.h"
 
-enum kind { KIND_STRING, KIND_INT, KIND_INT64, KIND_BOOL };
+/* KIND_SECONDS: a duration written in seconds, whole ("30") or with up to three decimals
+ * ("0.2"), kept in milliseconds (an int); min and max are in milliseconds. Tests run the
+ * periodic passes and the mail retries at a fraction of a second (docs/decisions.md, "Settings
+ * in fractions of a second"). */
+enum kind { KIND_STRING, KIND_INT, KIND_INT64, KIND_BOOL, KIND_SECONDS };
 
 struct setting {
     const char *flag; /* without the leading "--" */
@@ -114,10 +118,10 @@ static const struct setting settings[] = {
      OFF(summary_fold_interval_ms), "1000", 0, 3600000,
      "milliseconds between two folds of the summary's changes (0: no fold thread; summaries "
      "then fold past 65,536 changes themselves)"},
-    {"erasure-interval", "RECOURS_ERASURE_INTERVAL_S", KIND_INT, OFF(erasure_interval_s), "3600", 0,
-     604800,
-     "seconds between two erasure passes of serve (0: no erasure thread; run recours "
-     "erase-withdrawn from cron, or on one node of several)"},
+    {"erasure-interval", "RECOURS_ERASURE_INTERVAL_S", KIND_SECONDS, OFF(erasure_interval_ms),
+     "3600", 0, 604800000,
+     "seconds between two erasure passes of serve, decimals allowed (0: no erasure thread; run "
+     "recours erase-withdrawn from cron, or on one node of several)"},
     {"correction-days", "RECOURS_CORRECTION_DAYS", KIND_INT, OFF(correction_days), "14", 0, 365,
      "days a rejected claimant may correct the claim to send it back to review (0: never)"},
     /* evidence files (docs/evidence.md) */
@@ -139,8 +143,10 @@ static const struct setting settings[] = {
     {"risk-network-retention-hours", "RECOURS_RISK_NETWORK_RETENTION_HOURS", KIND_INT,
      OFF(risk_network_retention_hours), "48", 3, 8760,
      "hours a claim's network hash is kept (then erased; its flag and count stay)"},
-    {"risk-interval", "RECOURS_RISK_INTERVAL_S", KIND_INT, OFF(risk_interval_s), "60", 1, 86400,
-     "seconds between two passes of the risk job (time-based flags, domains file changes)"},
+    {"risk-interval", "RECOURS_RISK_INTERVAL_S", KIND_SECONDS, OFF(risk_interval_ms), "60", 1,
+     86400000,
+     "seconds between two passes of the risk job, decimals allowed (time-based flags, domains file "
+     "changes)"},
     {"risk-domains-file", "RECOURS_RISK_DOMAINS_FILE", KIND_STRING, OFF(risk_domains_file),
      "data/disposable_domains.txt", 0, 0,
      "list of disposable email domains (read again on SIGHUP or when it changes)"},
@@ -161,8 +167,10 @@ static const struct setting settings[] = {
      "where emails are written as .eml files when no --smtp-url is set"},
     {"mail-give-up-after", "RECOURS_MAIL_GIVE_UP_AFTER", KIND_INT, OFF(mail_give_up_after_s),
      "172800", 1, 2592000, "seconds after which an undelivered email is given up (reason kept)"},
-    {"mail-retry-base", "RECOURS_MAIL_RETRY_BASE", KIND_INT, OFF(mail_retry_base_s), "30", 1, 3600,
-     "seconds before the first retry of an email; doubles on each failure (1 h at most)"},
+    {"mail-retry-base", "RECOURS_MAIL_RETRY_BASE", KIND_SECONDS, OFF(mail_retry_base_ms), "30", 1,
+     3600000,
+     "seconds before the first retry of an email, decimals allowed; doubles on each failure (1 h "
+     "at most)"},
     {"mail-rate", "RECOURS_MAIL_RATE", KIND_INT, OFF(mail_rate), "50", 0, 100000,
      "emails a second at most, shared by every server on the database (0: no limit)"},
     {"mail-senders", "RECOURS_MAIL_SENDERS", KIND_INT, OFF(mail_senders), "4", 1, 16,
@@ -184,6 +192,35 @@ parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
     if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
         return false;
     *out = v;
+    return true;
+}
+
+/* "30", "0.2", "1.25" seconds as milliseconds within [min, max]: digits, then optionally a
+ * point and one to three digits; no sign, no exponent. */
+static bool
+parse_seconds(const char *s, int64_t min, int64_t max, int64_t *out_ms)
+{
+    int64_t ms = 0;
+    const char *p = s;
+
+    for (; *p >= '0' && *p <= '9'; p++) {
+        ms = ms * 10 + (*p - '0');
+        if (ms > max)
+            return false;
+    }
+    if (p == s)
+        return false;
+    ms *= 1000;
+    if (*p == '.') {
+        const char *frac = ++p;
+        for (int64_t unit = 100; *p >= '0' && *p <= '9' && p - frac < 3; p++, unit /= 10)
+            ms += (*p - '0') * unit;
+        if (p == frac)
+            return false;
+    }
+    if (*p != '\0' || ms < min || ms > max)
+        return false;
+    *out_ms = ms;
     return true;
 }
 
@@ -218,10 +255,17 @@ assign(struct config *cfg, const struct setting *st, const char *value, const ch
         else
             *(int64_t *)(void *)base = v;
         return true;
+    case KIND_SECONDS:
+        if (!parse_seconds(value, st->min, st->max, &v))
+            goto bad;
+        *(int *)(void *)base = (int)v;
+        return true;
     }
 bad:
     fprintf(stderr, "config: %s (%s) is not valid: expected %s\n", st->flag, origin,
-            st->kind == KIND_BOOL ? "1 or 0" : "an integer in range");
+            st->kind == KIND_BOOL      ? "1 or 0"
+            : st->kind == KIND_SECONDS ? "seconds in range, at most three decimals"
+                                       : "an integer in range");
     return false;
 }
 

@@ -37,7 +37,7 @@ struct config {
     int withdrawn_retention_days; /* RECOURS_WITHDRAWN_RETENTION_DAYS, --withdrawn-retention-days (30) */
     int summary_exact_groups;  /* RECOURS_SUMMARY_EXACT_GROUPS, --summary-exact-groups (1000) */
     int summary_fold_interval_ms; /* RECOURS_SUMMARY_FOLD_INTERVAL_MS (1000; 0: no fold thread) */
-    int erasure_interval_s;    /* RECOURS_ERASURE_INTERVAL_S, --erasure-interval (seconds, 3600) */
+    int erasure_interval_ms;   /* RECOURS_ERASURE_INTERVAL_S, --erasure-interval (in s: 3600) */
     /* the operator and its host, shown in every page's footer, /legal and /privacy
      * (docs/decisions.md "Public pages"; README.md table) */
     char *public_url;          /* RECOURS_PUBLIC_URL, --public-url: canonical, shared and email links */
@@ -57,7 +57,7 @@ struct config {
     int risk_address_max;      /* RECOURS_RISK_ADDRESS_MAX (5) */
     int risk_unconfirmed_days; /* RECOURS_RISK_UNCONFIRMED_DAYS (7) */
     int risk_network_retention_hours; /* RECOURS_RISK_NETWORK_RETENTION_HOURS (48) */
-    int risk_interval_s;       /* RECOURS_RISK_INTERVAL_S, --risk-interval (60) */
+    int risk_interval_ms;      /* RECOURS_RISK_INTERVAL_S, --risk-interval (in s: 60) */
     char *risk_domains_file;   /* RECOURS_RISK_DOMAINS_FILE (data/disposable_domains.txt) */
     char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
     int evidence_max_files;    /* RECOURS_EVIDENCE_MAX_FILES, --evidence-max-files (5) */
@@ -71,7 +71,7 @@ struct config {
     char *mail_reply_to;       /* RECOURS_MAIL_REPLY_TO, --mail-reply-to ("" none) */
     char *mail_dir;            /* RECOURS_MAIL_DIR, --mail-dir (default var/mail) */
     int mail_give_up_after_s;  /* RECOURS_MAIL_GIVE_UP_AFTER, --mail-give-up-after (seconds) */
-    int mail_retry_base_s;     /* RECOURS_MAIL_RETRY_BASE, --mail-retry-base (seconds) */
+    int mail_retry_base_ms;    /* RECOURS_MAIL_RETRY_BASE, --mail-retry-base (in s: 30) */
     int mail_rate;             /* RECOURS_MAIL_RATE, --mail-rate (messages/s, all servers) */
     int mail_senders;          /* RECOURS_MAIL_SENDERS, --mail-senders (threads, default 4) */
     int export_beat_s;         /* RECOURS_EXPORT_BEAT_S, --export-beat (service/exports.h) */

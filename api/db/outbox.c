@@ -95,7 +95,7 @@ const struct db_statement db_outbox_statements[] = {
      1},
     /* a row stopped with its notice stays cancelled: its retry and its failure change nothing */
     {"db_outbox_mark_retry",
-     "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $2::bigint),"
+     "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $2::bigint / 1000.0),"
      "     last_error = left($3, 500), updated_at = now()"
      " WHERE id = $1::bigint AND state = 'queued'",
      3},
@@ -297,11 +297,11 @@ db_outbox_mark_sent(PGconn *c, const int64_t *ids, int n)
 }
 
 int
-db_outbox_mark_retry(PGconn *c, int64_t id, int64_t delay_s, const char *reason)
+db_outbox_mark_retry(PGconn *c, int64_t id, int64_t delay_ms, const char *reason)
 {
     char idbuf[24];
     char delay[24];
-    const char *params[3] = {db_int64_text(id, idbuf), db_int64_text(delay_s, delay), reason};
+    const char *params[3] = {db_int64_text(id, idbuf), db_int64_text(delay_ms, delay), reason};
     return db_exec_command(c, "db_outbox_mark_retry", 3, params);
 }
 

@@ -78,7 +78,7 @@ int db_outbox_take_batch(PGconn *c, int lease_s, int max, struct arena *a,
  * failed_count moves): 1, or DB_*; a cancelled row is neither retried nor failed (it was not
  * sent: it stays cancelled). */
 int db_outbox_mark_sent(PGconn *c, const int64_t *ids, int n);
-int db_outbox_mark_retry(PGconn *c, int64_t id, int64_t delay_s, const char *reason);
+int db_outbox_mark_retry(PGconn *c, int64_t id, int64_t delay_ms, const char *reason);
 int db_outbox_mark_failed(PGconn *c, int64_t id, const char *reason);
 
 #endif

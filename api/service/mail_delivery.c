@@ -295,20 +295,20 @@ cleanup:
 static int
 settle_failure(struct delivery *d)
 {
-    int64_t delay = d->ms->retry_base_s;
+    int64_t delay_ms = d->ms->retry_base_ms;
 
-    for (int i = 1; i < d->it.attempts && delay < RETRY_MAX_S; i++)
-        delay *= 2;
-    if (delay > RETRY_MAX_S)
-        delay = RETRY_MAX_S;
-    if (d->it.age_s + delay > d->ms->give_up_after_s) {
+    for (int i = 1; i < d->it.attempts && delay_ms < RETRY_MAX_S * 1000; i++)
+        delay_ms *= 2;
+    if (delay_ms > RETRY_MAX_S * 1000)
+        delay_ms = RETRY_MAX_S * 1000;
+    if (d->it.age_s * 1000 + delay_ms > (int64_t)d->ms->give_up_after_s * 1000) {
         log_warn("mail: message %lld given up after %d attempts: %s", (long long)d->it.id,
                  d->it.attempts, d->reason);
         return db_outbox_mark_failed(d->c, d->it.id, d->reason);
     }
-    log_warn("mail: message %lld not delivered (attempt %d), next in %lld s: %s",
-             (long long)d->it.id, d->it.attempts, (long long)delay, d->reason);
-    return db_outbox_mark_retry(d->c, d->it.id, delay, d->reason);
+    log_warn("mail: message %lld not delivered (attempt %d), next in %g s: %s", (long long)d->it.id,
+             d->it.attempts, (double)delay_ms / 1000.0, d->reason);
+    return db_outbox_mark_retry(d->c, d->it.id, delay_ms, d->reason);
 }
 
 /* What preparing a taken row came to: READY to be sent, or SETTLED (failed for good: gone,

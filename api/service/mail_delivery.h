@@ -24,7 +24,7 @@ struct mail_settings {
     const char *mail_dir;   /* .eml files when relay.url is empty */
     struct mail_relay relay;
     int give_up_after_s;
-    int retry_base_s;
+    int retry_base_ms;      /* the first retry's delay; doubles on each failure */
     double rate_per_s;      /* messages a second shared by every server; 0: no limit */
     /* whom a claimant writes to (address-changed); none without an @ */
     const char *operator_email;

@@ -342,6 +342,9 @@ class Server:
       workers       --workers (4)
       secrets_from  another Server: this one is a second node of the same deployment (its
                     secrets copied: same data keys, hmac-key and operator key)
+    source_address, None or (address, 0), may be set at any time: the clients made afterwards
+    (Client, RawConnection) connect from that address, e.g. another of 127.0.0.0/8, which the
+    server sees as another client (its own rate-limit bucket)
     close() stops a running server with SIGTERM and raises if it then exits non-zero (a
     sanitizer report at exit) or if it had died on its own; stop()/kill() by the test
     disarm that check."""
@@ -368,6 +371,7 @@ class Server:
         self._closed_at = None
         self._expect_exit = False
         self.started_at = None
+        self.source_address = None
 
     # paths
     @property
@@ -663,12 +667,14 @@ class Client:
     def __init__(self, server, timeout=IO_TIMEOUT_S, context=None, check_openapi=True):
         self.server = server
         self.check_openapi = check_openapi
+        source = getattr(server, "source_address", None)
         if server.plain_http:
-            self.conn = http.client.HTTPConnection(server.host, server.port, timeout=timeout)
+            self.conn = http.client.HTTPConnection(server.host, server.port, timeout=timeout,
+                                                   source_address=source)
         else:
             self.conn = http.client.HTTPSConnection(
                 server.host, server.port, timeout=timeout,
-                context=context or tls_context(server))
+                context=context or tls_context(server), source_address=source)
 
     def request(self, method, path, body=None, headers=None, token=None):
         hdrs = dict(headers or {})
@@ -724,7 +730,8 @@ class RawConnection:
     are, read_response() parses one response (1xx interim responses collected)."""
 
     def __init__(self, server, timeout=IO_TIMEOUT_S, context=None):
-        sock = socket.create_connection((server.host, server.port), timeout=timeout)
+        sock = socket.create_connection((server.host, server.port), timeout=timeout,
+                                        source_address=getattr(server, "source_address", None))
         if not server.plain_http:
             ctx = context or tls_context(server)
             sock = ctx.wrap_socket(sock, server_hostname=server.host)

@@ -110,9 +110,9 @@ def outbox(url=None, where="true"):
 
 class RelayServer:
     """A test class's server that delivers its mail to a real SMTP server (smtp_fixture.py),
-    on a database of its own (so that only its server delivers that outbox), retrying after a
-    second, its links under the class's BASE; with one incident. Mixed in before
-    unittest.TestCase: cls.url, cls.relay, cls.server, cls.slug."""
+    on a database of its own (so that only its server delivers that outbox), retrying after
+    0.2 s (and polling that often), its links under the class's BASE; with one incident.
+    Mixed in before unittest.TestCase: cls.url, cls.relay, cls.server, cls.slug."""
 
     DB_PREFIX = "mail_"
     BASE = "https://recours.test"
@@ -124,7 +124,7 @@ class RelayServer:
         cls.url = cf.new_database(cls.DB_PREFIX, unittest.addModuleCleanup, migrated=True)
         cls.relay = SmtpFixture().start()
         cls.server = harness.Server(args=cf.NO_RATE_LIMIT + [
-            "--smtp-url", cls.relay.url, "--mail-retry-base", "1", "--public-url", cls.BASE],
+            "--smtp-url", cls.relay.url, "--mail-retry-base", "0.2", "--public-url", cls.BASE],
             database_url=cls.url)
         cls.server.start()
         cls.slug = cf.make_incident(cls.server)

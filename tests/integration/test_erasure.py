@@ -7,7 +7,7 @@ A database of its own (CREATE DATABASE on DATABASE_URL's server, dropped at the 
 run with `--withdrawn-retention-days 0` erases every withdrawn claim of its database, which must
 never be another test's. Withdrawal times are moved back in SQL to stand for the days that
 passed. Shown:
-  - the server's job (`--erasure-interval 1`) erases a claim withdrawn 31 days ago, not one
+  - the server's job (`--erasure-interval 0.2`) erases a claim withdrawn 31 days ago, not one
     withdrawn 29 days ago, never an active claim: pii, the three dedup keys and the review
     reason NULL, erased_at set, the linked refused submissions' pii NULL; status, dates,
     country, categories, harms and the tallies unchanged; one audit event per batch (actor
@@ -96,7 +96,11 @@ def backdate_withdrawal(days_by_reference):
 
 class ErasureCase(unittest.TestCase):
     def start(self, *args):
-        self.server = cf.start_server(self, args=list(args), database_url=DB_URL)
+        self.use(cf.start_server(self, args=list(args), database_url=DB_URL))
+
+    def use(self, server):
+        """server for this test, with a client and an incident of the test's own."""
+        self.server = server
         self.c = harness.Client(self.server)
         self.addCleanup(self.c.close)
         self.slug = cf.make_incident(self.server)
@@ -155,7 +159,7 @@ class ErasureCase(unittest.TestCase):
 
 class ServerJobTest(ErasureCase):
     def test_job_erases_after_retention_only(self):
-        self.start("--erasure-interval", "1")
+        self.start("--erasure-interval", "0.2")
         old, old_body = self.claim(duplicates=2, reviewed=True)
         recent, _ = self.claim(duplicates=1)
         active, _ = self.claim()
@@ -201,7 +205,7 @@ class ServerJobTest(ErasureCase):
                              what="the job's count line")
 
     def test_retention_zero_erases_at_next_pass(self):
-        self.start("--withdrawn-retention-days", "0", "--erasure-interval", "1")
+        self.start("--withdrawn-retention-days", "0", "--erasure-interval", "0.2")
         receipt, body = self.claim(duplicates=1)
         before = kept_fields(receipt["reference"])
         self.withdraw(receipt)
@@ -222,9 +226,17 @@ class ServerJobTest(ErasureCase):
 
 class CommandTest(ErasureCase):
     # the command's own pass, alone: a server without an erasure thread (its pass at start
-    # could come after the test's backdating on a loaded machine, and erase first)
-    def start(self, *args):
-        super().start("--erasure-interval", "0", *args)
+    # could come after the test's backdating on a loaded machine, and erase first); one for
+    # the class (each test has its own incident and claims), not one per test
+    shared = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.shared = cf.start_server(args=["--erasure-interval", "0"], database_url=DB_URL)
+        cls.addClassCleanup(cls.shared.close)
+
+    def start(self):
+        self.use(self.shared)
 
     def run_command(self, *args):
         run = subprocess.run([harness.recours_bin(), "erase-withdrawn"] + list(args),
@@ -340,7 +352,7 @@ class CommandTest(ErasureCase):
 class OutageTest(unittest.TestCase):
     def test_job_survives_an_unreachable_database(self):
         port = harness.free_port()
-        server = harness.Server(args=cf.NO_RATE_LIMIT + ["--erasure-interval", "1"],
+        server = harness.Server(args=cf.NO_RATE_LIMIT + ["--erasure-interval", "0.2"],
                                 database_url=f"postgresql://recours@127.0.0.1:{port}/none",
                                 migrate=False)
         server.start()

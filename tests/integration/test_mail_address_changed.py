@@ -26,7 +26,7 @@ import harness
 import mail_fixtures as mf
 from smtp_fixture import SmtpFixture
 
-ARGS = ["--mail-retry-base", "1", "--public-url", "https://recours.example",
+ARGS = ["--mail-retry-base", "0.2", "--public-url", "https://recours.example",
         "--operator-email", "dpo@operator.example"]
 
 
@@ -187,7 +187,7 @@ class AddressChangedTest(unittest.TestCase):
     def test_an_erased_claims_queued_notice_is_failed_unsent(self):
         relay = self.relay()  # down: every message stays queued
         server = self.server(relay, ["--withdrawn-retention-days", "0",
-                                     "--erasure-interval", "1"])
+                                     "--erasure-interval", "0.2"])
         body, receipt = self.claim(server)
         old = body["claimant"]["email"]
         self.correct(server, receipt, {"claimant": {"email": "other." + old}})

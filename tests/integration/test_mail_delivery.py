@@ -26,7 +26,9 @@ import harness
 import mail_fixtures as mf
 from smtp_fixture import SmtpFixture
 
-FAST_RETRY = ["--mail-retry-base", "1", "--public-url", "https://recours.example"]
+# a retry 0.2 s after a failure (then 0.4, 0.8 s): the refused and down relays' tests wait for
+# attempts, which a whole-second base made 1 + 2 + 4 s
+FAST_RETRY = ["--mail-retry-base", "0.2", "--public-url", "https://recours.example"]
 
 
 class MailDeliveryTest(unittest.TestCase):
@@ -281,7 +283,9 @@ class MailDeliveryTest(unittest.TestCase):
 
     def test_killed_between_commit_and_delivery_delivers_once_after_restart(self):
         relay = self.relay()  # down: nothing can be delivered before the kill
-        server = self.server(["--smtp-url", relay.url])
+        # retries a second apart, as before: the kill must land between two attempts, not
+        # during one (its lease would hold the row for minutes)
+        server = self.server(["--smtp-url", relay.url, "--mail-retry-base", "1"])
         body, receipt = self.claim(server)
         # committed (201); wait for the failed attempt to be settled (not mid-send, whose
         # lease would hold the row for minutes), then kill

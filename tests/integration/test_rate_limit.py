@@ -8,8 +8,10 @@ the refill keeps its configured rate when requests arrive faster than one per mi
 browser's form post refused by the limit (the claim form, a correction on /my-claim) comes
 back with what was typed.
 
-Each test starts its own server with --rate-limit-burst 5 --rate-limit-per-s 1, since every
-request of a test comes from 127.0.0.1 and would otherwise share one bucket with the others.
+The tests of RateLimitTest share a server with --rate-limit-burst 5 --rate-limit-per-s 1, each
+test connecting from an address of 127.0.0.0/8 of its own (harness.Server.source_address), so
+that each has a bucket of its own, full at its start, as a server of its own gave it (a server
+started per test cost a second and more under ASan).
 The requests whose answers depend on the bucket are pipelined on one connection and cheap (a
 text/plain body is refused with 415 past the limiter, without database work), so that they
 all reach the limiter within milliseconds: at 1 token a second, a slow machine would
@@ -86,10 +88,20 @@ def form_post(path, pairs, accept="text/html"):
 
 
 class RateLimitTest(unittest.TestCase):
+    server = None
+    clients_made = 0
 
+    @classmethod
+    def setUpClass(cls):
+        cls.server = harness.Server(args=["--rate-limit-burst", str(BURST),
+                                          "--rate-limit-per-s", str(PER_S)])
+        cls.server.start()
+        cls.addClassCleanup(cls.server.close)
 
     def setUp(self):
-        self.server = limited_server(self)
+        # a client address of the test's own: 127.0.0.2, .3, ... (127.0.0.1 is the server's)
+        type(self).clients_made += 1
+        self.server.source_address = (f"127.0.0.{1 + self.clients_made}", 0)
         self.client = Client(self.server)
         self.addCleanup(self.client.close)
         self.slug = F.make_incident(self.server)  # operator POST: not limited

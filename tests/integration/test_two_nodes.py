@@ -4,7 +4,7 @@
 deployment behind a load balancer does, without the load balancer.
 
 Nodes A and B share the database and the secrets (harness.Server(secrets_from=...)), both run
-the erasure job every second with a retention of 0 days. While they run:
+the erasure job every 0.2 s with a retention of 0 days. While they run:
   - 12 clients submit unique claims, half to A and half to B, each key retried with the same
     body until it has a final answer; a client whose node refuses the connection goes to the
     other node with the same key (what HAProxy's redispatch does);
@@ -46,7 +46,7 @@ RETRY_PAUSE_S = 0.03
 BUSY_PAUSE_S = 0.1
 PROGRESS_TIMEOUT_S = 30.0
 CONTENT_SAMPLE = 60
-NODE_ARGS = cf.NO_RATE_LIMIT + ["--withdrawn-retention-days", "0", "--erasure-interval", "1",
+NODE_ARGS = cf.NO_RATE_LIMIT + ["--withdrawn-retention-days", "0", "--erasure-interval", "0.2",
                                 "--shutdown-grace", "2"]
 
 
