@@ -222,7 +222,10 @@ receipt(struct request *rq, const struct posted *p, const char *reference, const
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "receipt.token");
     strbuf_puts(&sb, "</dt><dd><code id=\"receipt-token\" class=\"token\">");
     html_text(&sb, token);
-    strbuf_puts(&sb, "</code></dd></div>\n</dl>\n<p class=\"warning\">");
+    /* beside it, what it is: "Token" alone left a person asking what it was for */
+    web_markup(&sb, w->cat, w->lang,
+               "</code></dd><dd id=\"receipt-token-hint\" class=\"hint\">{receipt.token_hint}</dd>"
+               "</div>\n</dl>\n<p class=\"warning\">");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "receipt.keep");
     strbuf_puts(&sb, "</p>\n");
     receipt_birth_date(&sb, w, form_get(&p->form, "claimant.birth_date", NULL));

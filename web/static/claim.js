@@ -194,7 +194,8 @@ function showReceipt(body) {
         el("div", {}, el("dt", { text: t("receipt.reference") }),
             el("dd", {}, el("code", { id: "receipt-reference", text: body.reference }))),
         el("div", {}, el("dt", { text: t("receipt.token") }),
-            el("dd", {}, el("code", { id: "receipt-token", class: "token", text: body.token }))));
+            el("dd", {}, el("code", { id: "receipt-token", class: "token", text: body.token })),
+            el("dd", { id: "receipt-token-hint", class: "hint", text: t("receipt.token_hint") })));
     const next = el("ol", { class: "next-steps" },
         el("li", { text: t("claimform.next_email",
             { email: form.elements["claimant.email"].value.trim() }) }),
