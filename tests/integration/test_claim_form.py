@@ -651,6 +651,16 @@ class ClaimForm(unittest.TestCase):
         self.assertEqual(said, "Your secret code: with the reference, it lets you see, correct "
                                "or withdraw your claim. It is shown only once, on this page.")
 
+    def test_the_money_option_says_in_money(self):
+        """The option that is not vouchers answers the question above it ("Sous quelle
+        forme…?": "En argent"), where "Argent" alone read as a heading; no bank transfer is
+        promised (the product does not say how the money is paid); its value stays "cash"."""
+        for lang, label in (("fr", "En argent"), ("en", "In money")):
+            page = self.page(lang=lang).body.decode()
+            self.assertRegex(page, r'<input id="pay-cash" type="radio" name="payment_preference"'
+                                   r' value="cash"[^>]*><label for="pay-cash">' + label
+                                   + "</label>", lang)
+
 
 if __name__ == "__main__":
     harness.main()

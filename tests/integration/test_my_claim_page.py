@@ -819,10 +819,11 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         expected = {
             "en": ("Vouchers", "50,000 KRW as four vouchers: Coupang 5,000 KRW, Coupang Eats "
                    "5,000 KRW, Coupang Travel 20,000 KRW, R.LUX 20,000 KRW.",
-                   "Money", "A payment to you of 50,000 KRW, the same amount as the vouchers."),
+                   "In money",
+                   "A payment to you of 50,000 KRW, the same amount as the vouchers."),
             "fr": ("Bons d'achat", "50 000 KRW en quatre bons d'achat\u00a0: Coupang 5 000 KRW, "
                    "Coupang Eats 5 000 KRW, Coupang Travel 20 000 KRW, R.LUX 20 000 KRW.",
-                   "Argent", "Un versement de 50 000 KRW, le même montant que les bons."),
+                   "En argent", "Un versement de 50 000 KRW, le même montant que les bons."),
         }
         for lang, (label, vouchers, _, _) in expected.items():
             got = row(lang)
