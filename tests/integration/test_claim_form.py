@@ -661,6 +661,19 @@ class ClaimForm(unittest.TestCase):
                                    r' value="cash"[^>]*><label for="pay-cash">' + label
                                    + "</label>", lang)
 
+    def test_the_receipt_recalls_the_compensation_chosen(self):
+        """The receipt recalls the compensation chosen, in the words of the form's option, as
+        it recalls the address and the date of birth: it was the one choice it left out."""
+        for lang, chosen, said in (
+                ("fr", "voucher", "Indemnisation souhaitée\u00a0: Bons d'achat."),
+                ("en", "cash", "Compensation preferred: In money.")):
+            page = self.page(lang=lang).body.decode()
+            r = ff.post_form(self.client, f"/claim?lang={lang}",
+                             pairs_for(page, person(payment_preference=chosen)))
+            self.assertEqual(r.status, 200, r)
+            self.assertIn(f'<p id="receipt-payment">{said}</p>', html.unescape(r.body.decode()),
+                          lang)
+
 
 if __name__ == "__main__":
     harness.main()
