@@ -100,6 +100,7 @@ configure(const struct config *cfg)
         .retry_base_ms = cfg->mail_retry_base_ms,
         .rate_per_s = cfg->mail_rate,
         .operator_email = cfg->operator_email,
+        .withdrawn_retention_days = cfg->withdrawn_retention_days,
     };
     if (cfg->smtp_password_file[0] != '\0' && !read_password(cfg->smtp_password_file))
         return false;

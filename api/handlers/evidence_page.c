@@ -254,10 +254,18 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
     if (l->n > 0)
         strbuf_puts(sb, "</ul>\n");
     if (!l->can_change) {
-        /* a withdrawn claim was not reviewed: it says why its files are fixed */
-        web_markup(sb, w->cat, w->lang,
-                   withdrawn ? "<p>{ev.final_withdrawn}</p>\n</section>\n"
-                             : "<p>{ev.final}</p>\n</section>\n");
+        /* a withdrawn claim was not reviewed: it says why its files are fixed, and when they
+         * go (--withdrawn-retention-days: "at the end of the retention period" said nothing) */
+        char days[16], one[64];
+        snprintf(days, sizeof days, "%d", w->cfg->withdrawn_retention_days);
+        strbuf_puts(sb, "<p>");
+        if (withdrawn)
+            web_tf(sb, w->cat, w->lang, WEB_TEXT,
+                   web_key_counted(w->cat, w->lang, "ev.final_withdrawn", days, one, sizeof one),
+                   (const char *[]){"days", days, NULL});
+        else
+            web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.final");
+        strbuf_puts(sb, "</p>\n</section>\n");
         return;
     }
     if (!l->can_add) {

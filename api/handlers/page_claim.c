@@ -222,11 +222,21 @@ receipt(struct request *rq, const struct posted *p, const char *reference, const
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "receipt.token");
     strbuf_puts(&sb, "</dt><dd><code id=\"receipt-token\" class=\"token\">");
     html_text(&sb, token);
-    strbuf_puts(&sb, "</code></dd></div>\n</dl>\n<p class=\"warning\">");
+    /* beside it, what it is: "Token" alone left a person asking what it was for */
+    web_markup(&sb, w->cat, w->lang,
+               "</code></dd><dd id=\"receipt-token-hint\" class=\"hint\">{receipt.token_hint}</dd>"
+               "</div>\n</dl>\n<p class=\"warning\">");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "receipt.keep");
     strbuf_puts(&sb, "</p>\n");
     receipt_birth_date(&sb, w, form_get(&p->form, "claimant.birth_date", NULL));
-    strbuf_puts(&sb, "<h2>");
+    /* the compensation chosen, in its option's words (the API took it: voucher or cash) */
+    const char *pay = form_get(&p->form, "payment_preference", NULL);
+    bool voucher = pay != NULL && strcmp(pay, "voucher") == 0;
+    strbuf_puts(&sb, "<p id=\"receipt-payment\">");
+    web_tf(&sb, w->cat, w->lang, WEB_TEXT, "receipt.payment",
+           (const char *[]){"choice", web_t(w->cat, w->lang, voucher ? "pay.voucher" : "pay.cash"),
+                            NULL});
+    strbuf_puts(&sb, "</p>\n<h2>");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "claimform.next_h2");
     strbuf_puts(&sb, "</h2>\n<ol class=\"next-steps\">\n");
     /* the address the message goes to, as typed: a wrong one (a letter off) is seen here, not

@@ -148,7 +148,10 @@ secrets_section(struct strbuf *sb, const struct web_ctx *w, const struct my_clai
     web_te(sb, w->cat, w->lang, WEB_TEXT, "receipt.token");
     strbuf_puts(sb, "</dt><dd><code id=\"receipt-token\" class=\"token\">");
     html_text(sb, st->new_token);
-    strbuf_puts(sb, "</code></dd></div></dl>\n<p class=\"warning\">");
+    /* what the token is, as on the receipt this page shows again after its language switch */
+    web_markup(sb, w->cat, w->lang,
+               "</code></dd><dd id=\"receipt-token-hint\" class=\"hint\">{receipt.token_hint}</dd>"
+               "</div></dl>\n<p class=\"warning\">");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "receipt.keep");
     strbuf_puts(sb, "</p>\n</section>\n");
 }

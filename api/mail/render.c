@@ -212,6 +212,20 @@ address_changed(struct mail_rendered *r, enum mail_lang l, const struct mail_fac
     mail_para(r, mail_words.address_changed_last[l]);
 }
 
+/* The withdrawal and when its personal data is erased: days after it, singular for one day
+ * and, in French, for none (web_key_counted's rule on the pages). */
+static void
+withdrawn_erasure(struct mail_rendered *r, enum mail_lang l, int days)
+{
+    struct strbuf what = {0};
+    bool one = days == 1 || (days == 0 && l == MAIL_FR);
+
+    strbuf_printf(&what, "%s%d%s", mail_words.withdrawn_intro[l], days,
+                  one ? mail_words.withdrawn_day[l] : mail_words.withdrawn_days[l]);
+    mail_para(r, what.data);
+    strbuf_free(&what);
+}
+
 static void
 body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
 {
@@ -236,7 +250,7 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
         break;
     case MAIL_CLAIM_WITHDRAWN:
         claim_facts(r, l, f);
-        mail_para(r, mail_words.withdrawn_intro[l]);
+        withdrawn_erasure(r, l, f->withdrawn_retention_days);
         not_you_write(r, l, f);
         break;
     case MAIL_CLAIM_REJECTED:

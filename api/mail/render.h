@@ -46,6 +46,7 @@ struct mail_facts {
     const char *masked_new_address;
     const char *operator_email;
     const char *legal_url;
+    int withdrawn_retention_days; /* withdrawn: the days until its personal data is erased */
     const struct mail_recovery_item *items; /* recovery */
     int n_items;
 };

@@ -57,10 +57,13 @@ const struct mail_words mail_words = {
                         "token from this page: "},
     .withdrawn_subject = {"Votre réclamation est retirée" MAIL_NBSP ": ",
                           "Your claim is withdrawn: "},
+    /* so many days after (--withdrawn-retention-days), as /my-claim says: "at the end of the
+     * retention period" left a person asking how long that is */
     .withdrawn_intro = {"Votre réclamation a été retirée. Ses données personnelles seront "
-                        "effacées à la fin de la durée de conservation.",
-                        "Your claim has been withdrawn. Its personal data will be erased at "
-                        "the end of the retention period."},
+                        "effacées ",
+                        "Your claim has been withdrawn. Its personal data will be erased "},
+    .withdrawn_days = {MAIL_NBSP "jours après le retrait.", " days after the withdrawal."},
+    .withdrawn_day = {MAIL_NBSP "jour après le retrait.", " day after the withdrawal."},
     .recovery_subject = {"Votre lien pour obtenir un nouveau jeton",
                          "Your link to get a new token"},
     .recovery_intro = {"Vous avez demandé un nouveau jeton pour votre réclamation. Suivez le "

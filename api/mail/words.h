@@ -45,7 +45,10 @@ struct mail_words {
     const char *corrected_subject[MAIL_N_LANGS];
     const char *corrected_intro[MAIL_N_LANGS];
     const char *withdrawn_subject[MAIL_N_LANGS];
+    /* "… will be erased " days " days after the withdrawal." (one day: withdrawn_day) */
     const char *withdrawn_intro[MAIL_N_LANGS];
+    const char *withdrawn_days[MAIL_N_LANGS];
+    const char *withdrawn_day[MAIL_N_LANGS]; /* 1, and 0 in French (the pages' rule) */
     const char *recovery_subject[MAIL_N_LANGS];
     const char *recovery_intro[MAIL_N_LANGS];
     const char *recovery_link_label[MAIL_N_LANGS];

@@ -164,8 +164,10 @@ gather_claim(struct delivery *d)
         return gone(d, "the claim's personal data cannot be opened");
     if (d->f.kind == MAIL_ADDRESS_CHANGED)
         return gather_moved(d, d->to);
-    if (d->f.kind == MAIL_CLAIM_WITHDRAWN)
+    if (d->f.kind == MAIL_CLAIM_WITHDRAWN) {
         operator_contact(d);
+        d->f.withdrawn_retention_days = d->ms->withdrawn_retention_days;
+    }
     if (d->f.kind == MAIL_CLAIM_REJECTED || d->f.kind == MAIL_MEMBER_REMOVED) {
         const char *code = NULL;
         rc = db_ws_outbox_reason(d->c, d->it.id, d->a, &code);

@@ -28,6 +28,7 @@ struct mail_settings {
     double rate_per_s;      /* messages a second shared by every server; 0: no limit */
     /* whom a claimant writes to (address-changed); none without an @ */
     const char *operator_email;
+    int withdrawn_retention_days; /* the withdrawal's message says when the data goes */
 };
 
 /* How long a taken row is leased to its sender: longer than any send (libcurl's 60 s). */

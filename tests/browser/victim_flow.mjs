@@ -230,6 +230,11 @@ async function journey(browser, { js, lang, size, tag }) {
     contains(await text("#receipt"), lang === "fr" ? "message de confirmation" : "confirmation email", "what happens next");
     equal(await page.locator(`#receipt a[href="/a/${setup.action_id}"]`).count(), 1, "the action's next step linked");
     contains(await text("#receipt"), setup.association_name, "the mandate given, to whom");
+    contains(await text("#receipt-token-hint"), lang === "fr" ? "Votre code secret" : "Your secret code",
+        "beside the token, what it is");
+    equal((await text("#receipt-payment")).replace(/\u00a0/g, " "), lang === "fr"
+        ? "Indemnisation souhaitée : Bons d'achat." : "Compensation preferred: Vouchers.",
+        "the compensation chosen, in the form's words");
     contains(await page.title(), lang === "fr" ? "Votre réclamation est enregistrée" : "Your claim is registered",
         "the receipt's title");
     check(!(await page.title()).startsWith(lang === "fr" ? "Erreur" : "Error"), "no error in the receipt's title");

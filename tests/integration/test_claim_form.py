@@ -630,6 +630,50 @@ class ClaimForm(unittest.TestCase):
             self.assertIsNotNone(error, lang)
             self.assertIn(says, html.unescape(error.group(1)), lang)
 
+    def test_the_receipt_says_what_the_token_is(self):
+        """Beside the token, what it is for and that it is shown once, on the receipt and on
+        the receipt its language switch shows again: "Token" alone left a person asking."""
+        page = self.page(lang="fr").body.decode()
+        r = ff.post_form(self.client, "/claim?lang=fr", pairs_for(page, person()))
+        self.assertEqual(r.status, 200, r)
+        text = r.body.decode()
+        hint = re.compile(r'id="receipt-token" class="token">[A-Za-z0-9_-]{32,}</code></dd>'
+                          r'<dd id="receipt-token-hint" class="hint">([^<]*)</dd>')
+        self.assertRegex(text, hint)
+        said = html.unescape(hint.search(text).group(1))
+        self.assertIn("Votre code secret\u00a0: avec la référence, il permet de consulter, "
+                      "corriger ou retirer votre réclamation.", said)
+        self.assertIn("affiché qu'une seule fois", said)
+        switch = [f for f in ff.forms_of(text) if f["action"] == "/my-claim?lang=en"]
+        kept = ff.post_form(self.client, "/my-claim?lang=en", ff.hidden_fields(switch[0]))
+        self.assertEqual(kept.status, 200, kept)
+        said = html.unescape(hint.search(kept.body.decode()).group(1))
+        self.assertEqual(said, "Your secret code: with the reference, it lets you see, correct "
+                               "or withdraw your claim. It is shown only once, on this page.")
+
+    def test_the_money_option_says_in_money(self):
+        """The option that is not vouchers answers the question above it ("Sous quelle
+        forme…?": "En argent"), where "Argent" alone read as a heading; no bank transfer is
+        promised (the product does not say how the money is paid); its value stays "cash"."""
+        for lang, label in (("fr", "En argent"), ("en", "In money")):
+            page = self.page(lang=lang).body.decode()
+            self.assertRegex(page, r'<input id="pay-cash" type="radio" name="payment_preference"'
+                                   r' value="cash"[^>]*><label for="pay-cash">' + label
+                                   + "</label>", lang)
+
+    def test_the_receipt_recalls_the_compensation_chosen(self):
+        """The receipt recalls the compensation chosen, in the words of the form's option, as
+        it recalls the address and the date of birth: it was the one choice it left out."""
+        for lang, chosen, said in (
+                ("fr", "voucher", "Indemnisation souhaitée\u00a0: Bons d'achat."),
+                ("en", "cash", "Compensation preferred: In money.")):
+            page = self.page(lang=lang).body.decode()
+            r = ff.post_form(self.client, f"/claim?lang={lang}",
+                             pairs_for(page, person(payment_preference=chosen)))
+            self.assertEqual(r.status, 200, r)
+            self.assertIn(f'<p id="receipt-payment">{said}</p>', html.unescape(r.body.decode()),
+                          lang)
+
 
 if __name__ == "__main__":
     harness.main()

@@ -145,6 +145,23 @@ class MailRecoveryTest(mf.RelayServer, unittest.TestCase):
             self.assertRegex(text, r"/confirm-email/\S+\n\nCe lien est valable 30\u00a0jours\.\n")
             self.assertIn("<p>Ce lien est valable 30\u00a0jours.</p>", mf.html_of(m))
 
+    def test_a_withdrawal_says_in_how_many_days_the_data_goes(self):
+        """The withdrawal's message says when the personal data is erased as /my-claim does:
+        so many days after the withdrawal (--withdrawn-retention-days, 30 here), in the claim's
+        language, in both parts: "at the end of the retention period" left it unsaid."""
+        said = {"fr": "Ses données personnelles seront effacées 30\u00a0jours après le retrait.",
+                "en": "Its personal data will be erased 30 days after the withdrawal."}
+        for lang, words in said.items():
+            body, receipt = self.claim(lang=lang)
+            email = body["claimant"]["email"]
+            self.relay.wait_messages(email)
+            r = self.request("DELETE", f"/v1/claims/{receipt['reference']}",
+                             token=receipt["token"])
+            self.assertEqual(r.status, 200, repr(r))
+            withdrawn = mf.assert_well_formed(self, self.relay.wait_messages(email, n=2)[1].data)
+            self.assertIn(words + "\n", mf.text_of(withdrawn), lang)
+            self.assertIn(f"{words}</p>", mf.html_of(withdrawn), lang)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -16,6 +16,7 @@ import unittest
 
 import assoc_fixtures as af
 import claims_fixtures as cf
+import evidence_fixtures as ef
 import form_fixtures as ff
 import harness
 import mail_fixtures as mf
@@ -818,10 +819,11 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         expected = {
             "en": ("Vouchers", "50,000 KRW as four vouchers: Coupang 5,000 KRW, Coupang Eats "
                    "5,000 KRW, Coupang Travel 20,000 KRW, R.LUX 20,000 KRW.",
-                   "Money", "A payment to you of 50,000 KRW, the same amount as the vouchers."),
+                   "In money",
+                   "A payment to you of 50,000 KRW, the same amount as the vouchers."),
             "fr": ("Bons d'achat", "50 000 KRW en quatre bons d'achat\u00a0: Coupang 5 000 KRW, "
                    "Coupang Eats 5 000 KRW, Coupang Travel 20 000 KRW, R.LUX 20 000 KRW.",
-                   "Argent", "Un versement de 50 000 KRW, le même montant que les bons."),
+                   "En argent", "Un versement de 50 000 KRW, le même montant que les bons."),
         }
         for lang, (label, vouchers, _, _) in expected.items():
             got = row(lang)
@@ -877,6 +879,19 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         w = catalogue("fr")
         self.assertEqual(status("fr"), (w["status.withdrawn"], w["status.withdrawn_help"]))
+
+    def test_a_withdrawn_claims_files_say_when_they_go(self):
+        """The files of a withdrawn claim say when they are erased with its personal data: so
+        many days after the withdrawal (30, this server's default), not "at the end of the
+        retention period"."""
+        _, receipt = self.claim()  # a documented loss: it may have files
+        ef.uploaded(self.server, receipt, client=self.client)
+        r = cf.claim_request(self.client, "DELETE", receipt["reference"], receipt["token"])
+        self.assertEqual(r.status, 200, r)
+        for lang in ("fr", "en"):
+            page = html.unescape(self.open(receipt, lang=lang).body.decode())
+            said = catalogue(lang)["ev.final_withdrawn"].replace("{days}", "30")
+            self.assertIn(f"<p>{said}</p>", page, lang)
 
 
 if __name__ == "__main__":

@@ -776,6 +776,21 @@ class PublicPagesTest(unittest.TestCase):
                 self.assertIn("when the settlement offers them" if lang == "en"
                               else "si l'accord d'indemnisation en prévoit", got["voucher"])
 
+    def test_the_schemes_version_is_said_in_plain_words(self):
+        """Under the amounts, on the incident page and on the claim form, where they come from
+        in a victim's words: "Scheme in force (version 1)" was jargon."""
+        said = {"fr": r"Montants fixés pour cet incident à ce jour \(version \d+ du barème "
+                      r"d'indemnisation\)\.",
+                "en": r"Amounts set for this incident so far \(version \d+ of the compensation "
+                      r"scheme\)\."}
+        for lang, words in said.items():
+            for path in (f"/i/{self.coupang}", f"/claim?incident={self.coupang}"):
+                r = self.browser_get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+                self.assertEqual(r.status, 200, r)
+                text = text_of(html.unescape(r.body.decode("utf-8")))
+                self.assertRegex(text, words, (lang, path))
+                self.assertNotIn("in force" if lang == "en" else "en vigueur", text)
+
 class MetaParser(html.parser.HTMLParser):
     """<meta name|property=… content=…> and <link rel=canonical> of a page."""
 

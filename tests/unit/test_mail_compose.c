@@ -302,6 +302,41 @@ a_notice_keeps_its_words_and_links_its_addresses(void **state)
     mail_rendered_free(&r);
 }
 
+/* A withdrawal says in how many days its personal data is erased: one day (and, in French,
+ * none) singular, as the pages' web_key_counted has it. */
+static void
+a_withdrawal_says_in_how_many_days_the_data_goes(void **state)
+{
+    static const struct {
+        const char *lang;
+        int days;
+        const char *said;
+    } cases[] = {
+        {"en", 30, "Its personal data will be erased 30 days after the withdrawal."},
+        {"en", 1, "Its personal data will be erased 1 day after the withdrawal."},
+        {"en", 0, "Its personal data will be erased 0 days after the withdrawal."},
+        {"fr", 1, "Ses données personnelles seront effacées 1\xc2\xa0jour après le retrait."},
+        {"fr", 0, "Ses données personnelles seront effacées 0\xc2\xa0jour après le retrait."},
+        {"fr", 7, "Ses données personnelles seront effacées 7\xc2\xa0jours après le retrait."},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct mail_rendered r = {0};
+        struct mail_facts f = {.kind = MAIL_CLAIM_WITHDRAWN,
+                               .lang = cases[i].lang,
+                               .reference = "RC-7K3M-Q9XJ",
+                               .incident_title = "Leak",
+                               .my_claim_url = "https://x.example/my-claim",
+                               .legal_url = "https://x.example/legal",
+                               .withdrawn_retention_days = cases[i].days};
+        mail_render(&f, &r);
+        assert_non_null(strstr(r.text.data, cases[i].said));
+        assert_non_null(strstr(r.html.data, cases[i].said));
+        mail_rendered_free(&r);
+    }
+}
+
 int
 main(void)
 {
@@ -318,6 +353,7 @@ main(void)
         cmocka_unit_test(an_address_change_names_the_day_the_masked_address_and_whom_to_write_to),
         cmocka_unit_test(a_notice_that_is_not_essential_has_the_one_click_headers),
         cmocka_unit_test(a_notice_keeps_its_words_and_links_its_addresses),
+        cmocka_unit_test(a_withdrawal_says_in_how_many_days_the_data_goes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

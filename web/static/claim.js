@@ -194,7 +194,8 @@ function showReceipt(body) {
         el("div", {}, el("dt", { text: t("receipt.reference") }),
             el("dd", {}, el("code", { id: "receipt-reference", text: body.reference }))),
         el("div", {}, el("dt", { text: t("receipt.token") }),
-            el("dd", {}, el("code", { id: "receipt-token", class: "token", text: body.token }))));
+            el("dd", {}, el("code", { id: "receipt-token", class: "token", text: body.token })),
+            el("dd", { id: "receipt-token-hint", class: "hint", text: t("receipt.token_hint") })));
     const next = el("ol", { class: "next-steps" },
         el("li", { text: t("claimform.next_email",
             { email: form.elements["claimant.email"].value.trim() }) }),
@@ -202,9 +203,14 @@ function showReceipt(body) {
         el("li", {}, ...mandateLine),
         el("li", {}, el("a", { href: joined ? `/a/${encodeURIComponent(action)}` : `/i/${encodeURIComponent(slug)}`,
             text: t(joined ? "claimform.next_action_link" : "claimform.next_actions_link") })));
+    // as the server's receipt: the compensation chosen, in the words of its option
+    const chosen = form.elements.payment_preference ? form.elements.payment_preference.value : "";
+    const payment = chosen === "voucher" || chosen === "cash"
+        ? el("p", { id: "receipt-payment", text: t("receipt.payment", { choice: t(`pay.${chosen}`) }) })
+        : null;
     const h1 = el("h1", { id: "receipt-h2", tabindex: "-1", text: t("receipt.h2") });
     const section = el("section", { id: "receipt", class: "receipt", "aria-labelledby": "receipt-h2" },
-        h1, secrets, el("p", { class: "warning", text: t("receipt.keep") }),
+        h1, secrets, el("p", { class: "warning", text: t("receipt.keep") }), payment,
         el("h2", { text: t("claimform.next_h2") }), next,
         el("p", { text: t("claimform.come_back", { url: `${location.origin}/my-claim${
             lang() === "fr" ? "" : `?lang=${lang()}`}` }) }),
