@@ -29,7 +29,7 @@ struct config {
     int connection_timeout_s;  /* RECOURS_CONNECTION_TIMEOUT, --connection-timeout (seconds) */
     int db_statement_timeout_ms; /* RECOURS_DB_STATEMENT_TIMEOUT_MS, --db-statement-timeout-ms */
     int db_connect_timeout_s;  /* RECOURS_DB_CONNECT_TIMEOUT, --db-connect-timeout (seconds) */
-    int shutdown_grace_s;
+    int shutdown_grace_s;      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
     int intake_writers;        /* RECOURS_INTAKE_WRITERS, --intake-writers (group-commit writers) */
     int rate_limit_burst;      /* RECOURS_RATE_LIMIT_BURST: public POSTs per client IP, bucket */
     int rate_limit_per_s;      /* RECOURS_RATE_LIMIT_PER_S: refill per second */
@@ -59,7 +59,7 @@ struct config {
     int risk_network_retention_hours; /* RECOURS_RISK_NETWORK_RETENTION_HOURS (48) */
     int risk_interval_ms;      /* RECOURS_RISK_INTERVAL_S, --risk-interval (in s: 60) */
     char *risk_domains_file;   /* RECOURS_RISK_DOMAINS_FILE (data/disposable_domains.txt) */
-    char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
+    char *privacy_notice_version; /* RECOURS_PRIVACY_NOTICE_VERSION (default 2026-01) */
     int evidence_max_files;    /* RECOURS_EVIDENCE_MAX_FILES, --evidence-max-files (5) */
     int64_t evidence_max_bytes; /* RECOURS_EVIDENCE_MAX_BYTES, --evidence-max-bytes (10 MiB) */
     /* email (docs/mail.md): no --smtp-url writes .eml files under --mail-dir instead */

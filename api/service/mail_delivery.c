@@ -112,7 +112,7 @@ gone(struct delivery *d, const char *reason)
 static void
 operator_contact(struct delivery *d)
 {
-    /* the setting's default is a "(not configured: …)" text, as on the site's pages */
+    /* an address only: the setting left at its default is the text "(not configured: …)" */
     if (d->ms->operator_email != NULL && strchr(d->ms->operator_email, '@') != NULL)
         d->f.operator_email = d->ms->operator_email;
     d->f.legal_url = arena_printf(d->a, "%s/legal", d->ms->public_url);
