@@ -7,8 +7,8 @@
 
 #include "domain/money.h"
 
-static bool
-base_of(const struct scheme *s, bool cash, int64_t *out)
+bool
+award_base(const struct scheme *s, bool cash, int64_t *out)
 {
     if (cash && s->n_vouchers > 0 && s->has_cash_ratio)
         return money_muldiv(s->base_amount, s->cash_ratio_bp, MONEY_BP_ONE, out, NULL);
@@ -25,7 +25,7 @@ award_compute(const struct scheme *s, category_set categories, int64_t documente
     if (documented_loss < 0 || hours_spent < 0)
         return false;
     memset(out, 0, sizeof *out);
-    if (!base_of(s, cash, &out->base) || out->base < 0)
+    if (!award_base(s, cash, &out->base) || out->base < 0)
         return false;
     total = out->base;
     for (int i = 0; i < DATA_CATEGORY_COUNT; i++) {

@@ -19,6 +19,12 @@ struct award_parts {
     int64_t total;                             /* sum of the above */
 };
 
+/* The base a claim is paid, into *out: base_amount, or floor(base_amount ×
+ * cash_alternative_ratio) for a cash claim when the scheme has vouchers and a ratio
+ * (award_compute's base). The pages say it too: the money offered instead of the vouchers.
+ * False on overflow. */
+bool award_base(const struct scheme *s, bool cash, int64_t *out);
+
 /* Fills *out with the award of a claim exposing `categories`, with documented_loss and
  * hours_spent as submitted and `cash` true for a cash payment_preference:
  *   base       base_amount, or floor(base_amount × cash_alternative_ratio) for a cash claim

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/award.h"
 #include "domain/money.h"
 #include "domain/postal_codes.h"
 #include "domain/vocab.h"
@@ -143,8 +144,7 @@ page_claim_payment_hints(struct strbuf *voucher, struct strbuf *cash, const stru
     int64_t amount;
 
     page_vouchers_text(voucher, w, s->vouchers, s->n_vouchers, s->base_amount, s->currency);
-    if (s->has_cash_ratio && s->cash_ratio_bp < MONEY_BP_ONE &&
-        money_muldiv(s->base_amount, s->cash_ratio_bp, MONEY_BP_ONE, &amount, NULL) &&
+    if (s->has_cash_ratio && s->cash_ratio_bp < MONEY_BP_ONE && award_base(s, true, &amount) &&
         web_format_money(&less, w->lang, amount, s->currency) &&
         web_format_money(&total, w->lang, s->base_amount, s->currency))
         web_tf(cash, w->cat, w->lang, WEB_TEXT, "pay.cash_hint_less",

@@ -47,7 +47,7 @@ void page_claim_fields(struct strbuf *sb, const struct web_ctx *w,
 /* The payment options' hints under scheme s, which has vouchers: the vouchers themselves, in
  * the words of the incident's page (page_parts.h page_vouchers_text), into voucher, and the
  * money instead, into cash: lower only when the scheme sets a cash ratio below one
- * (domain/award.c base_of), else the same. The claim form says them under its options,
+ * (domain/award.h award_base), else the same. The claim form says them under its options,
  * /my-claim under the choice stored. */
 void page_claim_payment_hints(struct strbuf *voucher, struct strbuf *cash, const struct web_ctx *w,
                               const struct scheme *s);

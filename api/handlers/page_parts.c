@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/money.h"
+#include "domain/award.h"
 #include "domain/vocab.h"
 #include "handlers/page_common.h"
 #include "web/country_names.h"
@@ -211,8 +211,7 @@ page_scheme(struct strbuf *sb, const struct web_ctx *w, const struct scheme *sch
         page_vouchers_text(sb, w, scheme->vouchers, scheme->n_vouchers, base, cur);
         strbuf_puts(sb, "</p>\n");
         int64_t cash;
-        if (scheme->has_cash_ratio &&
-            money_muldiv(base, scheme->cash_ratio_bp, MONEY_BP_ONE, &cash, NULL))
+        if (scheme->has_cash_ratio && award_base(scheme, true, &cash))
             amount_sentence(sb, w, "page.scheme.cash", "amount", cash, cur);
     } else {
         strbuf_puts(sb, "<p class=\"award\">");
@@ -260,7 +259,8 @@ page_scheme(struct strbuf *sb, const struct web_ctx *w, const struct scheme *sch
     char v[24];
     snprintf(v, sizeof v, "%lld", (long long)version);
     strbuf_puts(sb, "<p class=\"hint-plain\">");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.scheme.source", (const char *[]){"version", v, NULL});
+    web_tf(sb, w->cat, w->lang, WEB_TEXT, "page.scheme.source",
+           (const char *[]){"version", v, NULL});
     strbuf_puts(sb, "</p>\n");
 }
 
