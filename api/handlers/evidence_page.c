@@ -14,6 +14,7 @@
 #include "handlers/form_origin.h"
 #include "handlers/handlers.h"
 #include "handlers/page_common.h"
+#include "handlers/page_parts.h"
 #include "http/multipart.h"
 #include "web/catalogue.h"
 #include "web/escape.h"
@@ -256,13 +257,9 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
     if (!l->can_change) {
         /* a withdrawn claim was not reviewed: it says why its files are fixed, and when they
          * go (--withdrawn-retention-days: "at the end of the retention period" said nothing) */
-        char days[16], one[64];
-        snprintf(days, sizeof days, "%d", w->cfg->withdrawn_retention_days);
         strbuf_puts(sb, "<p>");
         if (withdrawn)
-            web_tf(sb, w->cat, w->lang, WEB_TEXT,
-                   web_key_counted(w->cat, w->lang, "ev.final_withdrawn", days, one, sizeof one),
-                   (const char *[]){"days", days, NULL});
+            page_withdrawn_days(sb, w, "ev.final_withdrawn");
         else
             web_te(sb, w->cat, w->lang, WEB_TEXT, "ev.final");
         strbuf_puts(sb, "</p>\n</section>\n");

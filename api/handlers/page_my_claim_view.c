@@ -364,11 +364,7 @@ withdraw_question(struct strbuf *sb, const struct web_ctx *w, const struct my_cl
     strbuf_puts(sb, "</li>\n<li>");
     /* when the personal data goes: "at the end of the retention period" left a person asking
      * how long that is (--withdrawn-retention-days) */
-    char days[16], one[64];
-    snprintf(days, sizeof days, "%d", w->cfg->withdrawn_retention_days);
-    web_tf(sb, w->cat, w->lang, WEB_TEXT,
-           web_key_counted(w->cat, w->lang, "my.withdraw_data", days, one, sizeof one),
-           (const char *[]){"days", days, NULL});
+    page_withdrawn_days(sb, w, "my.withdraw_data");
     strbuf_puts(sb, "</li>\n</ul>\n");
     claim_form_open(sb, w, st, "withdraw-confirm-form", "withdraw_confirm");
     button(sb, w, "withdraw-yes", "warning", "my.withdraw_yes", NULL);

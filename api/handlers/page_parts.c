@@ -164,6 +164,17 @@ amount_sentence(struct strbuf *sb, const struct web_ctx *w, const char *key, con
 }
 
 void
+page_withdrawn_days(struct strbuf *sb, const struct web_ctx *w, const char *key)
+{
+    char days[16], one[64];
+
+    snprintf(days, sizeof days, "%d", w->cfg->withdrawn_retention_days);
+    web_tf(sb, w->cat, w->lang, WEB_TEXT,
+           web_key_counted(w->cat, w->lang, key, days, one, sizeof one),
+           (const char *[]){"days", days, NULL});
+}
+
+void
 page_vouchers_text(struct strbuf *sb, const struct web_ctx *w, const struct scheme_voucher *list,
                    size_t n, int64_t total, const char *currency)
 {

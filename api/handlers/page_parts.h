@@ -34,6 +34,11 @@ void page_vouchers_text(struct strbuf *sb, const struct web_ctx *w,
                         const struct scheme_voucher *list, size_t n, int64_t total,
                         const char *currency);
 
+/* The catalogue's key (text, escaped) with its {days}: how long a withdrawn claim's personal
+ * data is kept (--withdrawn-retention-days), in its "_one" form for one day (web_key_counted):
+ * /my-claim's withdrawal and a withdrawn claim's evidence say when the data goes. */
+void page_withdrawn_days(struct strbuf *sb, const struct web_ctx *w, const char *key);
+
 /* When fallback, the note (the catalogue's key) saying that the text below is its French
  * original, the page's language having none. */
 void page_original_note(struct strbuf *sb, const struct web_ctx *w, bool fallback,
