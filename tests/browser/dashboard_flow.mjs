@@ -1200,6 +1200,11 @@ try {
         await listShown();
         equal(await text("#ml-range"), "Members 51–100 (more on the next pages)", "Previous: the page before");
         equal(await focused(), "ml-prev", "the focus stays on Previous");
+        // on a 360 px phone each row is a card: the reference is shown whole in it
+        const cut = await page.locator('#ml-rows button[data-act="open"]').evaluateAll((bs) => bs.filter((b) =>
+            b.getBoundingClientRect().right > b.closest("td").getBoundingClientRect().right + 1
+            || b.scrollWidth > b.clientWidth + 1).map((b) => b.textContent));
+        equal(cut.join(", "), "", "no reference cut in its card at 360 px");
         await page.click("#ml-prev");
         await listShown();
         equal(await text("#ml-range"), "Members 1–50 (more on the next pages)", "back on the first page");
