@@ -444,7 +444,7 @@ try {
     await page.click("#ml-apply");
     await listShown();
     equal(await page.locator("#ml-rows tr").count(), setup.free.length, "the verified members listed");
-    contains(await text("#ml-selected"), `${setup.free.length} members on this page`, "the page's count");
+    contains(await text("#ml-selected"), `Members 1–${setup.free.length} of ${setup.free.length}`, "where the page stands");
     await page.click("#tab-summary");
     await verifiedCell(summaryBefore.claims_by_status.verified + setup.free.length).waitFor();
     await page.click("#tab-list");
@@ -1155,6 +1155,64 @@ try {
         for (const ref of refs.slice(0, 2))
             await page.getByRole("checkbox", { name: `Select ${ref}` }).uncheck();
         check(await page.locator("#ml-to-bulk").isHidden(), "nothing ticked any more: gone");
+    }
+
+    // --- more than a page of members: where the volunteer is, and back a page -------------
+    // The action has a few members; 120 are served in place of its list (three pages of 50, by
+    // their cursors), as the API pages them: the page's own arithmetic is what is checked.
+    steps.current = "members: paging through 120";
+    {
+        const fake = (i) => ({ reference: `RC-PAGE-${String(i).padStart(4, "0")}`, claim_status: "received",
+            email_confirmed: true, country: "FR", data_categories: ["email"], payment_preference: "voucher",
+            added_at: "2026-12-01T10:00:00Z", mandated_at: "2026-12-01T10:00:00Z", reviewed_at: null,
+            mandate_text_version: "2026-03-a", mandate_channel: "web", duplicate_attempts: 0 });
+        const pages = { "": [1, 50, "p2"], p2: [51, 100, "p3"], p3: [101, 120, null] };
+        const path = `/v1/actions/${action.id}/members`;
+        const served = (route) => {
+            const url = new URL(route.request().url());
+            const [from, to, next] = pages[url.searchParams.get("cursor") ?? ""];
+            const data = Array.from({ length: to - from + 1 }, (_, k) => fake(from + k));
+            return route.fulfill({ contentType: "application/json", body: JSON.stringify({ data, next }) });
+        };
+        const match = (url) => url.pathname === path;
+        await page.route(match, served);
+        await page.setViewportSize({ width: 360, height: 740 });
+        await page.click("#tab-list");
+        await page.selectOption("#ml-status", "");
+        await page.click("#ml-apply");
+        await listShown();
+        // the action counts fewer members than listed here: no total is said before the last page
+        equal(await text("#ml-range"), "Members 1–50 (more on the next pages)", "the first page");
+        check(await page.locator("#ml-prev").isHidden() && await page.locator("#ml-first").isHidden(), "no page before");
+        await page.click("#ml-next");
+        await listShown();
+        equal(await text("#ml-range"), "Members 51–100 (more on the next pages)", "the second page");
+        contains(await text("#ml-selected"), "Members 51–100", "said above the rows too");
+        check(await page.locator("#ml-first").isHidden(), "on the second page, Previous is the first page");
+        await page.click("#ml-next");
+        await listShown();
+        equal(await text("#ml-range"), "Members 101–120 of 120", "the last page knows the total");
+        check(await page.locator("#ml-next").isHidden(), "nothing after it");
+        await switchLanguage(page, "fr");
+        equal((await text("#ml-range")).replace(NBSP, " "), "Membres 101 à 120 sur 120", "in French");
+        await switchLanguage(page, "en");
+        await page.click("#ml-prev");
+        await listShown();
+        equal(await text("#ml-range"), "Members 51–100 (more on the next pages)", "Previous: the page before");
+        equal(await focused(), "ml-prev", "the focus stays on Previous");
+        // on a 360 px phone each row is a card: the reference is shown whole in it
+        const cut = await page.locator('#ml-rows button[data-act="open"]').evaluateAll((bs) => bs.filter((b) =>
+            b.getBoundingClientRect().right > b.closest("td").getBoundingClientRect().right + 1
+            || b.scrollWidth > b.clientWidth + 1).map((b) => b.textContent));
+        equal(cut.join(", "), "", "no reference cut in its card at 360 px");
+        await page.click("#ml-prev");
+        await listShown();
+        equal(await text("#ml-range"), "Members 1–50 (more on the next pages)", "back on the first page");
+        check(await page.locator("#ml-prev").isHidden(), "no Previous on the first page");
+        await page.unroute(match, served);
+        await page.setViewportSize({ width: 1280, height: 800 });
+        await page.click("#ml-apply");
+        await listShown();
     }
 
     // --- the key revoked while in use ------------------------------------------------------

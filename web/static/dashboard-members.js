@@ -37,10 +37,12 @@ const $ = (id) => document.getElementById(id);
 
 export class MembersTab {
     // call(method, path, opts): the page's API call with the key; onChanged(): statuses moved
-    // (the summary and its charts follow).
-    constructor({ call, onChanged }) {
+    // (the summary and its charts follow); memberCount(): the action's member count as last
+    // read (its facts), or null.
+    constructor({ call, onChanged, memberCount = () => null }) {
         this.call = call;
         this.onChanged = onChanged;
+        this.memberCount = memberCount;
         this.action = null;
         this.rows = [];
         this.cursors = [null];    // cursor of each page seen (null: the first)
@@ -94,6 +96,11 @@ export class MembersTab {
         $("ml-first").addEventListener("click", async () => {
             await this.turn(null, false);
             refocus($("ml-first"), $("member-list-h3"));
+        });
+        // the page before: its cursor is the one kept before this page's (cursors)
+        $("ml-prev").addEventListener("click", async () => {
+            await this.turn(this.cursors[this.cursors.length - 2] ?? null, "back");
+            refocus($("ml-prev"), $("member-list-h3"));
         });
         $("ml-all").addEventListener("change", (ev) => {
             for (const m of this.rows) {
@@ -206,7 +213,8 @@ export class MembersTab {
         return this.load(this.query(), null, false);
     }
 
-    // Another page of the list shown: the next one, or the first (cursor null).
+    // Another page of the list shown: the next one (forward true), the one before (forward
+    // "back"), or the first (cursor null).
     turn(cursor, forward) {
         this.status.clear();
         return this.load(this.shown ?? this.query(), cursor, forward);
@@ -248,10 +256,12 @@ export class MembersTab {
             return false;
         }
         this.errors.clear();
-        if (forward)
+        if (forward === "back")
+            this.cursors.pop();
+        else if (forward)
             this.cursors.push(cursor);
-        else if (!cursor)
-            this.cursors = [null];   // a first page: of a filter applied, or "first page"
+        if (!cursor)
+            this.cursors = [null];   // a first page: of a filter applied, "first page", or back to it
         this.shown = query;
         this.rows = r.body.data;
         this.next = r.body.next || null;
@@ -342,15 +352,30 @@ export class MembersTab {
         // no member listed: nothing to select, verify or reject (the buttons would only count 0)
         $("ml-bulk").hidden = this.rows.length === 0;
         $("ml-next").hidden = !this.next;
-        $("ml-first").hidden = this.cursors.length <= 1;
+        $("ml-first").hidden = this.cursors.length <= 2;   // on the second page, Previous is it
+        $("ml-prev").hidden = this.cursors.length <= 1;
+        $("ml-range").textContent = this.rows.length ? this.range() : "";
         $("ml-all").checked = this.rows.length > 0 && this.rows.every((m) => this.selected.has(m.reference));
         this.renderSelection();
     }
 
+    // Where the page shown stands in the list, "Members 51–100 of 120": the pages turned say
+    // its first; the total is known on the last page (nothing after it), or, for the list with
+    // no filter, is the action's member count (the API gives no count of a filtered list).
+    range() {
+        const from = (this.cursors.length - 1) * PAGE + 1;
+        const to = from + this.rows.length - 1;
+        const unfiltered = [...new URLSearchParams(this.shown ?? "").keys()]
+            .every((k) => ["limit", "sort", "order"].includes(k));
+        const count = this.memberCount();
+        const total = !this.next ? to : unfiltered && Number.isInteger(count) && count > to ? count : null;
+        const params = { from: formatNumber(from), to: formatNumber(to), count: this.rows.length };
+        return total === null ? t("ws.page_range_open", params) : t("ws.page_range", { ...params, total: formatNumber(total) });
+    }
+
     renderSelection() {
         const count = formatNumber(this.selected.size);
-        $("ml-selected").textContent = `${t("ws.page_info", { count: formatNumber(this.rows.length) })} · `
-            + t("ws.selected", { count });
+        $("ml-selected").textContent = `${this.rows.length ? this.range() : ""} · ` + t("ws.selected", { count });
         // shown once a member is ticked, its count in its name (a screen reader says it)
         $("ml-to-bulk-p").hidden = this.selected.size === 0 || this.rows.length === 0;
         $("ml-to-bulk").textContent = t("ws.to_bulk", { count });

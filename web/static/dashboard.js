@@ -315,7 +315,7 @@ const members = new MembersTab({ call, onChanged: async () => {
     await panel.refresh();
     if (panel.action)
         charts.load(panel.action);
-} });
+}, memberCount: () => (panel.action && panel.action.id === members.action?.id ? panel.action.member_count : null) });
 const simulate = new SimulatePanel({ call });
 // the record saved: the facts above the tabs and the list follow
 const record = new RecordTab({ call, onChanged: (updated) => {
