@@ -674,6 +674,20 @@ class ClaimForm(unittest.TestCase):
             self.assertIn(f'<p id="receipt-payment">{said}</p>', html.unescape(r.body.decode()),
                           lang)
 
+    def test_the_privacy_link_names_the_notice_the_box_accepts(self):
+        """The form's link to the privacy notice calls it what the box below it and the page
+        it opens call it: the French link said "politique de confidentialité", the box "notice
+        de confidentialité", which read as two documents."""
+        for lang, title in (("fr", "notice de confidentialité"), ("en", "privacy notice")):
+            page = html.unescape(self.page(lang=lang).body.decode())
+            link = re.search(r'<a href="/privacy">([^<]*)</a>', page)
+            self.assertIsNotNone(link, lang)
+            self.assertIn(title, link.group(1), lang)
+            self.assertIn(f"{title} (version", page, lang)
+            opened = self.client.request("GET", f"/privacy?lang={lang}",
+                                         headers={"Accept": "text/html"})
+            self.assertIn(title, html.unescape(opened.body.decode()).lower(), lang)
+
 
 if __name__ == "__main__":
     harness.main()
