@@ -189,6 +189,11 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     text_field(sb, w, "reference", "reference", "f.reference", "f.reference_hint", "text",
                st->reference, "off", false);
     text_field(sb, w, "token", "token", "f.token", "f.token_hint", "password", "", "off", false);
+    /* 43 characters copied from paper into dots could not be checked before sending; with
+     * JavaScript (web/static/my-claim.js) the box shows them. Nameless: never posted */
+    web_markup(sb, w->cat, w->lang,
+               "<div class=\"check\" id=\"show-token-field\" hidden><input id=\"show-token\" "
+               "type=\"checkbox\"><label for=\"show-token\">{my.show_token}</label></div>\n");
     web_markup(sb, w->cat, w->lang,
                "<p class=\"actions\"><button id=\"open\" type=\"submit\" name=\"form\" "
                "value=\"open\" class=\"button primary\"><span>{my.open}</span></button></p>\n");
@@ -415,7 +420,9 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
         .switch_form = correctable ? "claim-form" : access_form,
         .noindex = true,
         .nav_current = "/my-claim",
-        .script = st->evidence != NULL ? "/static/evidence.js" : NULL,
+        .script = st->evidence != NULL  ? "/static/evidence.js"
+                  : access_form != NULL ? "/static/my-claim.js" /* the token's show box */
+                                        : NULL,
         .h1 = true,
         .error = (st->errors != NULL && st->errors->n > 0) ||
                  (st->notice_kind != NULL && strcmp(st->notice_kind, "error") == 0),

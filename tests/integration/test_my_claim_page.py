@@ -893,6 +893,29 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
             said = catalogue(lang)["ev.final_withdrawn"].replace("{days}", "30")
             self.assertIn(f"<p>{said}</p>", page, lang)
 
+    def test_the_token_typed_can_be_shown_with_javascript(self):
+        """The token is typed into a password field, 43 characters copied from paper that a
+        person could not check before sending: the box that showed them was lost when the page
+        became the server's. It is back, written hidden (without JavaScript nothing could show
+        the token), nameless (never posted), and the page loads the script that shows it; the
+        claim's own page loads none."""
+        for lang in ("fr", "en"):
+            r = self.client.request("GET", f"/my-claim?lang={lang}",
+                                    headers={"Accept": "text/html"})
+            page = html.unescape(r.body.decode())
+            self.assertIn('<input id="token" name="token" type="password"', page, lang)
+            shown = catalogue(lang)["my.show_token"]
+            self.assertIn('<div class="check" id="show-token-field" hidden><input '
+                          'id="show-token" type="checkbox"><label for="show-token">'
+                          f'{shown}</label></div>', page, lang)
+            self.assertIn('src="/static/my-claim.js"', page, lang)
+            self.assertNotIn("show-token", ff.control_names(ff.form_by_id(page, "access-form")))
+        script = self.client.request("GET", "/static/my-claim.js")
+        self.assertEqual(script.status, 200, script)
+        self.assertIn(b"show-token", script.body)
+        _, receipt = self.claim()
+        self.assertNotIn("my-claim.js", self.open(receipt).body.decode(), "the claim's page")
+
 
 if __name__ == "__main__":
     harness.main()
