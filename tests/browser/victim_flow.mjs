@@ -235,7 +235,7 @@ async function journey(browser, { js, lang, size, tag }) {
     contains(await text("#receipt-token-hint"), lang === "fr" ? "Votre code secret" : "Your secret code",
         "beside the token, what it is");
     equal((await text("#receipt-payment")).replace(/\u00a0/g, " "), lang === "fr"
-        ? "Indemnisation souhaitée : Bons d'achat." : "Compensation preferred: Vouchers.",
+        ? "Indemnisation souhaitée : en bons d'achat." : "Compensation preferred: vouchers.",
         "the compensation chosen, in the form's words");
     contains(await page.title(), lang === "fr" ? "Votre réclamation est enregistrée" : "Your claim is registered",
         "the receipt's title");

@@ -665,8 +665,10 @@ class ClaimForm(unittest.TestCase):
         """The receipt recalls the compensation chosen, in the words of the form's option, as
         it recalls the address and the date of birth: it was the one choice it left out."""
         for lang, chosen, said in (
-                ("fr", "voucher", "Indemnisation souhaitée\u00a0: Bons d'achat."),
-                ("en", "cash", "Compensation preferred: In money.")):
+                ("fr", "voucher", "Indemnisation souhaitée\u00a0: en bons d'achat."),
+                ("fr", "cash", "Indemnisation souhaitée\u00a0: en argent."),
+                ("en", "voucher", "Compensation preferred: vouchers."),
+                ("en", "cash", "Compensation preferred: in money.")):
             page = self.page(lang=lang).body.decode()
             r = ff.post_form(self.client, f"/claim?lang={lang}",
                              pairs_for(page, person(payment_preference=chosen)))
