@@ -315,18 +315,26 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
 {
     bool withdrawn =
         str(st->view, "status") != NULL && strcmp(str(st->view, "status"), "withdrawn") == 0;
+    bool correctable = !withdrawn && json_is_object(json_object_get(st->view, "claimant"));
     struct form kept;
 
     strbuf_puts(sb, "<section id=\"claim\" aria-labelledby=\"claim-h2\">\n<h2 id=\"claim-h2\">");
     web_tf(sb, w->cat, w->lang, WEB_TEXT, "my.claim_h2",
            (const char *[]){"reference", str(st->view, "reference"), NULL});
     strbuf_puts(sb, "</h2>\n");
+    /* what a person came to do, reached from the top: on a phone the correction form starts
+     * some twenty screens of facts, actions and files below */
+    if (correctable)
+        web_markup(sb, w->cat, w->lang,
+                   "<ul id=\"claim-jump\" class=\"jump-links\"><li><a href=\"#correct\">"
+                   "{myform.correct_h2}</a></li><li><a href=\"#withdraw\">{my.withdraw}</a>"
+                   "</li></ul>\n");
     page_my_claim_facts(sb, w, st);
     strbuf_puts(sb, "</section>\n");
     action_part(sb, w, st, withdrawn);
     evidence_section(sb, w, st->evidence, str(st->view, "reference"), st->token,
                      st->evidence_dropped, st->evidence_refused, withdrawn);
-    if (withdrawn || !json_is_object(json_object_get(st->view, "claimant")))
+    if (!correctable)
         return;
     /* the correction: the claim form's own questions, filled as the claim stands (or as the
      * refused correction was typed) */

@@ -916,6 +916,25 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         _, receipt = self.claim()
         self.assertNotIn("my-claim.js", self.open(receipt).body.decode(), "the claim's page")
 
+    def test_the_correction_and_the_withdrawal_are_reached_from_the_top(self):
+        """Under the claim's heading, links down to its correction form and its withdrawal
+        (a person who came to change an address scrolled past the facts, the actions and the
+        files to find them); a withdrawn claim, which has neither, has none."""
+        _, receipt = self.claim()
+        for lang in ("fr", "en"):
+            page = html.unescape(self.open(receipt, lang=lang).body.decode())
+            words = catalogue(lang)
+            jump = re.search(r'</h2>\n<ul id="claim-jump" class="jump-links">(.*?)</ul>', page)
+            self.assertIsNotNone(jump, lang)
+            self.assertEqual(re.findall(r'<a href="#([a-z]+)">([^<]*)</a>', jump.group(1)),
+                             [("correct", words["myform.correct_h2"]),
+                              ("withdraw", words["my.withdraw"])], lang)
+            for target in ("correct", "withdraw"):
+                self.assertIn(f'<section id="{target}"', page, lang)
+        r = cf.claim_request(self.client, "DELETE", receipt["reference"], receipt["token"])
+        self.assertEqual(r.status, 200, r)
+        self.assertNotIn("claim-jump", self.open(receipt).body.decode(), "withdrawn")
+
 
 if __name__ == "__main__":
     harness.main()
