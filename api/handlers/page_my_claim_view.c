@@ -319,8 +319,10 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     struct form kept;
 
     strbuf_puts(sb, "<section id=\"claim\" aria-labelledby=\"claim-h2\">\n<h2 id=\"claim-h2\">");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, "my.claim_h2",
-           (const char *[]){"reference", str(st->view, "reference"), NULL});
+    /* the reference in its <bdi>, which the stylesheet keeps on one line: a phone broke it at
+     * a hyphen ("RC-4NAT-" above "YYT5") */
+    web_tf_isolated(sb, w->cat, w->lang, "my.claim_h2",
+                    (const char *[]){"reference", str(st->view, "reference"), NULL});
     strbuf_puts(sb, "</h2>\n");
     /* what a person came to do, reached from the top: on a phone the correction form starts
      * some twenty screens of facts, actions and files below */

@@ -28,7 +28,8 @@
 //   3. "I lost my token" on /my-claim (JavaScript on, English): the page is the same for the
 //      English victim's address and for an unknown one (victim_recover.mjs uses the link).
 //   4. Back on /my-claim with JavaScript on a 360 px phone, in French: the token typed into its
-//      password field is shown by its box before the claim is opened with it.
+//      password field is shown by its box before the claim is opened with it; the heading
+//      keeps the claim's reference on one line.
 // Screenshots at 390 and 1280 px go to <screenshot dir>; the measures of the two journeys
 // (fields, words to read, key presses to the receipt) to <screenshot dir>/measures.json, what
 // each victim was given (reference, token, email) to <screenshot dir>/receipts.json.
@@ -645,6 +646,11 @@ async function tokenShown(browser, receipt) {
     await page.click("#open");
     await page.locator("#claim-h2").waitFor();
     contains(await page.locator("#claim-h2").innerText(), receipt.reference, "the claim opened");
+    // the reference on one line at 360 px, never broken at a hyphen ("RC-4NAT-" above "YYT5":
+    // whether it would be depends on the reference's letters, hence the style asked too)
+    equal(JSON.stringify(await page.locator("#claim-h2 bdi").evaluate((b) =>
+        [getComputedStyle(b).whiteSpace, b.getClientRects().length])), JSON.stringify(["nowrap", 1]),
+    "the reference in the heading kept on one line");
     await context.close();
 }
 

@@ -488,7 +488,7 @@ class ClaimForm(unittest.TestCase):
         kt = kept.body.decode()
         self.assertIn('<html lang="fr"', kt)
         self.assertRegex(kt, r'id="receipt-token" class="token">' + re.escape(token) + "<")
-        self.assertIn(f'id="claim-h2">Réclamation {reference}<', kt)
+        self.assertIn(f'id="claim-h2">Réclamation <bdi>{reference}</bdi><', kt)
 
     def test_the_receipt_isolates_an_association_written_right_to_left(self):
         """The receipt's sentence naming the association and its action keeps a name written

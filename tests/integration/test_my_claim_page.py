@@ -590,7 +590,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         # the claim itself, the new token on show: nothing to type back
         dt = done.body.decode()
         self.assertIn("<h2>Your new token</h2>", dt)
-        self.assertIn(f'id="claim-h2">Claim {receipt["reference"]}<', dt)
+        self.assertIn(f'id="claim-h2">Claim <bdi>{receipt["reference"]}</bdi><', dt)
         self.assertEqual(dict(ff.hidden_fields(ff.form_by_id(dt, "withdraw-form")))["token"],
                          new_token)
         self.assertNotIn('id="access-form"', dt)
