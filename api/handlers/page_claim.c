@@ -229,13 +229,13 @@ receipt(struct request *rq, const struct posted *p, const char *reference, const
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "receipt.keep");
     strbuf_puts(&sb, "</p>\n");
     receipt_birth_date(&sb, w, form_get(&p->form, "claimant.birth_date", NULL));
-    /* the compensation chosen, in its option's words (the API took it: voucher or cash) */
+    /* the compensation chosen, in its option's words within a sentence ("Indemnisation
+     * souhaitée : en argent."; the API took it: voucher or cash) */
     const char *pay = form_get(&p->form, "payment_preference", NULL);
     bool voucher = pay != NULL && strcmp(pay, "voucher") == 0;
     strbuf_puts(&sb, "<p id=\"receipt-payment\">");
-    web_tf(&sb, w->cat, w->lang, WEB_TEXT, "receipt.payment",
-           (const char *[]){"choice", web_t(w->cat, w->lang, voucher ? "pay.voucher" : "pay.cash"),
-                            NULL});
+    web_te(&sb, w->cat, w->lang, WEB_TEXT,
+           voucher ? "receipt.payment_voucher" : "receipt.payment_cash");
     strbuf_puts(&sb, "</p>\n<h2>");
     web_te(&sb, w->cat, w->lang, WEB_TEXT, "claimform.next_h2");
     strbuf_puts(&sb, "</h2>\n<ol class=\"next-steps\">\n");

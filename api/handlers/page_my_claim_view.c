@@ -189,6 +189,11 @@ access_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_st
     text_field(sb, w, "reference", "reference", "f.reference", "f.reference_hint", "text",
                st->reference, "off", false);
     text_field(sb, w, "token", "token", "f.token", "f.token_hint", "password", "", "off", false);
+    /* 43 characters copied from paper into dots could not be checked before sending; with
+     * JavaScript (web/static/my-claim.js) the box shows them. Nameless: never posted */
+    web_markup(sb, w->cat, w->lang,
+               "<div class=\"check\" id=\"show-token-field\" hidden><input id=\"show-token\" "
+               "type=\"checkbox\"><label for=\"show-token\">{my.show_token}</label></div>\n");
     web_markup(sb, w->cat, w->lang,
                "<p class=\"actions\"><button id=\"open\" type=\"submit\" name=\"form\" "
                "value=\"open\" class=\"button primary\"><span>{my.open}</span></button></p>\n");
@@ -310,18 +315,28 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
 {
     bool withdrawn =
         str(st->view, "status") != NULL && strcmp(str(st->view, "status"), "withdrawn") == 0;
+    bool correctable = !withdrawn && json_is_object(json_object_get(st->view, "claimant"));
     struct form kept;
 
     strbuf_puts(sb, "<section id=\"claim\" aria-labelledby=\"claim-h2\">\n<h2 id=\"claim-h2\">");
-    web_tf(sb, w->cat, w->lang, WEB_TEXT, "my.claim_h2",
-           (const char *[]){"reference", str(st->view, "reference"), NULL});
+    /* the reference in its <bdi>, which the stylesheet keeps on one line: a phone broke it at
+     * a hyphen ("RC-4NAT-" above "YYT5") */
+    web_tf_isolated(sb, w->cat, w->lang, "my.claim_h2",
+                    (const char *[]){"reference", str(st->view, "reference"), NULL});
     strbuf_puts(sb, "</h2>\n");
+    /* what a person came to do, reached from the top: on a phone the correction form starts
+     * some twenty screens of facts, actions and files below */
+    if (correctable)
+        web_markup(sb, w->cat, w->lang,
+                   "<ul id=\"claim-jump\" class=\"jump-links\"><li><a href=\"#correct\">"
+                   "{myform.correct_h2}</a></li><li><a href=\"#withdraw\">{my.withdraw}</a>"
+                   "</li></ul>\n");
     page_my_claim_facts(sb, w, st);
     strbuf_puts(sb, "</section>\n");
     action_part(sb, w, st, withdrawn);
     evidence_section(sb, w, st->evidence, str(st->view, "reference"), st->token,
                      st->evidence_dropped, st->evidence_refused, withdrawn);
-    if (withdrawn || !json_is_object(json_object_get(st->view, "claimant")))
+    if (!correctable)
         return;
     /* the correction: the claim form's own questions, filled as the claim stands (or as the
      * refused correction was typed) */
@@ -415,7 +430,9 @@ page_my_claim_render(struct strbuf *sb, const struct web_ctx *w, const struct my
         .switch_form = correctable ? "claim-form" : access_form,
         .noindex = true,
         .nav_current = "/my-claim",
-        .script = st->evidence != NULL ? "/static/evidence.js" : NULL,
+        .script = st->evidence != NULL  ? "/static/evidence.js"
+                  : access_form != NULL ? "/static/my-claim.js" /* the token's show box */
+                                        : NULL,
         .h1 = true,
         .error = (st->errors != NULL && st->errors->n > 0) ||
                  (st->notice_kind != NULL && strcmp(st->notice_kind, "error") == 0),

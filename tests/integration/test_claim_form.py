@@ -488,7 +488,7 @@ class ClaimForm(unittest.TestCase):
         kt = kept.body.decode()
         self.assertIn('<html lang="fr"', kt)
         self.assertRegex(kt, r'id="receipt-token" class="token">' + re.escape(token) + "<")
-        self.assertIn(f'id="claim-h2">Réclamation {reference}<', kt)
+        self.assertIn(f'id="claim-h2">Réclamation <bdi>{reference}</bdi><', kt)
 
     def test_the_receipt_isolates_an_association_written_right_to_left(self):
         """The receipt's sentence naming the association and its action keeps a name written
@@ -665,14 +665,30 @@ class ClaimForm(unittest.TestCase):
         """The receipt recalls the compensation chosen, in the words of the form's option, as
         it recalls the address and the date of birth: it was the one choice it left out."""
         for lang, chosen, said in (
-                ("fr", "voucher", "Indemnisation souhaitée\u00a0: Bons d'achat."),
-                ("en", "cash", "Compensation preferred: In money.")):
+                ("fr", "voucher", "Indemnisation souhaitée\u00a0: en bons d'achat."),
+                ("fr", "cash", "Indemnisation souhaitée\u00a0: en argent."),
+                ("en", "voucher", "Compensation preferred: vouchers."),
+                ("en", "cash", "Compensation preferred: in money.")):
             page = self.page(lang=lang).body.decode()
             r = ff.post_form(self.client, f"/claim?lang={lang}",
                              pairs_for(page, person(payment_preference=chosen)))
             self.assertEqual(r.status, 200, r)
             self.assertIn(f'<p id="receipt-payment">{said}</p>', html.unescape(r.body.decode()),
                           lang)
+
+    def test_the_privacy_link_names_the_notice_the_box_accepts(self):
+        """The form's link to the privacy notice calls it what the box below it and the page
+        it opens call it: the French link said "politique de confidentialité", the box "notice
+        de confidentialité", which read as two documents."""
+        for lang, title in (("fr", "notice de confidentialité"), ("en", "privacy notice")):
+            page = html.unescape(self.page(lang=lang).body.decode())
+            link = re.search(r'<a href="/privacy">([^<]*)</a>', page)
+            self.assertIsNotNone(link, lang)
+            self.assertIn(title, link.group(1), lang)
+            self.assertIn(f"{title} (version", page, lang)
+            opened = self.client.request("GET", f"/privacy?lang={lang}",
+                                         headers={"Accept": "text/html"})
+            self.assertIn(title, html.unescape(opened.body.decode()).lower(), lang)
 
 
 if __name__ == "__main__":

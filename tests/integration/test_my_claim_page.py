@@ -221,6 +221,10 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
                 self.assertIn(f'<html lang="{lang}"', at)
                 self.assertIn(says, at.replace("&#39;", "'"))
                 self.assertIn(receipt["reference"], at)
+                # the incident's title quoted, as a title run into a sentence is
+                said = re.sub(r"<[^>]+>", "", html.unescape(at))
+                self.assertIn("«\u00a0Customer database leak\u00a0»." if lang == "fr"
+                              else "“Customer database leak”.", said)
                 self.assertEqual(self.status_of(receipt), "received", "nothing withdrawn yet")
                 self.assertNotIn('id="claim-form"', at, "the question alone, not the claim")
                 yes = ff.form_by_id(at, "withdraw-confirm-form")
@@ -590,7 +594,7 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         # the claim itself, the new token on show: nothing to type back
         dt = done.body.decode()
         self.assertIn("<h2>Your new token</h2>", dt)
-        self.assertIn(f'id="claim-h2">Claim {receipt["reference"]}<', dt)
+        self.assertIn(f'id="claim-h2">Claim <bdi>{receipt["reference"]}</bdi><', dt)
         self.assertEqual(dict(ff.hidden_fields(ff.form_by_id(dt, "withdraw-form")))["token"],
                          new_token)
         self.assertNotIn('id="access-form"', dt)
@@ -892,6 +896,48 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
             page = html.unescape(self.open(receipt, lang=lang).body.decode())
             said = catalogue(lang)["ev.final_withdrawn"].replace("{days}", "30")
             self.assertIn(f"<p>{said}</p>", page, lang)
+
+    def test_the_token_typed_can_be_shown_with_javascript(self):
+        """The token is typed into a password field, 43 characters copied from paper that a
+        person could not check before sending: the box that showed them was lost when the page
+        became the server's. It is back, written hidden (without JavaScript nothing could show
+        the token), nameless (never posted), and the page loads the script that shows it; the
+        claim's own page loads none."""
+        for lang in ("fr", "en"):
+            r = self.client.request("GET", f"/my-claim?lang={lang}",
+                                    headers={"Accept": "text/html"})
+            page = html.unescape(r.body.decode())
+            self.assertIn('<input id="token" name="token" type="password"', page, lang)
+            shown = catalogue(lang)["my.show_token"]
+            self.assertIn('<div class="check" id="show-token-field" hidden><input '
+                          'id="show-token" type="checkbox"><label for="show-token">'
+                          f'{shown}</label></div>', page, lang)
+            self.assertIn('src="/static/my-claim.js"', page, lang)
+            self.assertNotIn("show-token", ff.control_names(ff.form_by_id(page, "access-form")))
+        script = self.client.request("GET", "/static/my-claim.js")
+        self.assertEqual(script.status, 200, script)
+        self.assertIn(b"show-token", script.body)
+        _, receipt = self.claim()
+        self.assertNotIn("my-claim.js", self.open(receipt).body.decode(), "the claim's page")
+
+    def test_the_correction_and_the_withdrawal_are_reached_from_the_top(self):
+        """Under the claim's heading, links down to its correction form and its withdrawal
+        (a person who came to change an address scrolled past the facts, the actions and the
+        files to find them); a withdrawn claim, which has neither, has none."""
+        _, receipt = self.claim()
+        for lang in ("fr", "en"):
+            page = html.unescape(self.open(receipt, lang=lang).body.decode())
+            words = catalogue(lang)
+            jump = re.search(r'</h2>\n<ul id="claim-jump" class="jump-links">(.*?)</ul>', page)
+            self.assertIsNotNone(jump, lang)
+            self.assertEqual(re.findall(r'<a href="#([a-z]+)">([^<]*)</a>', jump.group(1)),
+                             [("correct", words["myform.correct_h2"]),
+                              ("withdraw", words["my.withdraw"])], lang)
+            for target in ("correct", "withdraw"):
+                self.assertIn(f'<section id="{target}"', page, lang)
+        r = cf.claim_request(self.client, "DELETE", receipt["reference"], receipt["token"])
+        self.assertEqual(r.status, 200, r)
+        self.assertNotIn("claim-jump", self.open(receipt).body.decode(), "withdrawn")
 
 
 if __name__ == "__main__":

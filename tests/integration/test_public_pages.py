@@ -791,6 +791,23 @@ class PublicPagesTest(unittest.TestCase):
                 self.assertRegex(text, words, (lang, path))
                 self.assertNotIn("in force" if lang == "en" else "en vigueur", text)
 
+    def test_the_french_pages_name_the_action_one_way(self):
+        """The home page and the incident page invite to join an "action de groupe"; the
+        form's mandate then asked to join an "action représentative", the directive's term
+        for the same thing, which read as another procedure. Only a legal basis keeps it."""
+        form = self.browser_get(f"/claim?incident={self.coupang}&action={self.action['id']}"
+                                "&lang=fr")
+        self.assertEqual(form.status, 200, form)
+        text = text_of(html.unescape(form.body.decode("utf-8")))
+        self.assertIn("Rejoindre l'action de groupe", text)
+        self.assertIn("mène l'action de groupe « Action Coupang 2026 »", text)
+        for path in ("/", f"/i/{self.coupang}", f"/claim?incident={self.coupang}"
+                     f"&action={self.action['id']}"):
+            r = self.browser_get(f"{path}{'&' if '?' in path else '?'}lang=fr")
+            text = text_of(html.unescape(r.body.decode("utf-8")))
+            self.assertRegex(text.lower(), r"actions? de groupe", path)
+            self.assertNotIn("action représentative", text, path)
+
 class MetaParser(html.parser.HTMLParser):
     """<meta name|property=… content=…> and <link rel=canonical> of a page."""
 

@@ -203,10 +203,11 @@ function showReceipt(body) {
         el("li", {}, ...mandateLine),
         el("li", {}, el("a", { href: joined ? `/a/${encodeURIComponent(action)}` : `/i/${encodeURIComponent(slug)}`,
             text: t(joined ? "claimform.next_action_link" : "claimform.next_actions_link") })));
-    // as the server's receipt: the compensation chosen, in the words of its option
+    // as the server's receipt: the compensation chosen, in the words of its option within a
+    // sentence
     const chosen = form.elements.payment_preference ? form.elements.payment_preference.value : "";
     const payment = chosen === "voucher" || chosen === "cash"
-        ? el("p", { id: "receipt-payment", text: t("receipt.payment", { choice: t(`pay.${chosen}`) }) })
+        ? el("p", { id: "receipt-payment", text: t(`receipt.payment_${chosen}`) })
         : null;
     const h1 = el("h1", { id: "receipt-h2", tabindex: "-1", text: t("receipt.h2") });
     const section = el("section", { id: "receipt", class: "receipt", "aria-labelledby": "receipt-h2" },
