@@ -39,7 +39,9 @@ bool guard_identify(struct request *rq, struct caller *out, struct reply *deny);
  *   claimant: a credential shaped like a claim token passes (the handler checks it against
  *     the claim's reference), a valid key is 404, anything else 401;
  *   public: passes without looking.
- * 503 when the database cannot be asked. On success the caller is kept for guard_caller. */
+ * 503 when the database cannot be asked. On success the caller is kept for guard_caller.
+ * Then, on /v1/ routes, a query parameter the operation does not declare is 400
+ * invalid-parameter naming it (handlers/query_declared.h). */
 bool guard_route(struct request *rq, enum route_role role, struct reply *deny);
 
 /* The caller guard_route identified for this request: recognised on operator and association

@@ -272,6 +272,39 @@ class ListParametersTest(unittest.TestCase):
         self.assertTrue(message and "Europe/Paris" in message[0] and "2027-01-31" in message[0],
                         doc)
 
+    # -- parameters the operation does not take (api34) --------------------------------------
+
+    def assert_undeclared(self, r, field, takes):
+        doc = harness.assert_problem(self, r, 400, "invalid-parameter")
+        self.assertEqual([(e["field"], e["code"]) for e in doc["errors"]],
+                         [(field, "unknown-field")], doc)
+        self.assertIn(f"(it takes {takes})", doc["detail"])
+
+    def test_a_parameter_the_operation_does_not_declare_is_refused(self):
+        """A misspelled filter is said, not answered with the unfiltered list or export."""
+        action = self.action["id"]
+        cases = [(f"/v1/incidents/{self.slug}/claims?stauts=verified", "stauts",
+                  "status, category, country, since, limit, cursor"),
+                 (f"/v1/actions/{action}/export?fromat=ndjson", "fromat", "format, sep"),
+                 ("/v1/incidents?limt=1", "limt", "limit, cursor"),
+                 (f"/v1/incidents/{self.slug}/compensation?bassis=verified", "bassis", "basis"),
+                 (f"/v1/actions/{action}?x=1", "x", "none"),
+                 ("/v1/incidents?limit=1&%C3%A9t%C3%A9", "\u00e9t\u00e9", "limit, cursor"),
+                 ("/v1/incidents?%FF%0A=1", "%FF%0A", "limit, cursor")]
+        for path, field, takes in cases:
+            with self.subTest(path=path):
+                self.assert_undeclared(self.get(path), field, takes)
+        r = self.A.request("PATCH", f"/v1/actions/{action}?lang=en", {"title": "T"},
+                           client=self.c)
+        self.assert_undeclared(r, "lang", "none")
+        # the role first; an empty query, declared names and the pages pass
+        r = af.request(self.server, "GET", f"/v1/actions/{action}?x=1", client=self.c)
+        harness.assert_problem(self, r, 401, "unauthorized")
+        for path in ("/v1/incidents?", "/v1/incidents?limit=1&&", f"/v1/actions/{action}"):
+            self.assertEqual(self.get(path).status, 200, path)
+        r = self.c.request("GET", f"/i/{self.slug}?utm_source=newsletter")
+        self.assertEqual(r.status, 200, repr(r))
+
 
 if __name__ == "__main__":
     harness.main()
