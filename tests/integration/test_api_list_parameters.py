@@ -12,6 +12,8 @@ HTTP (docs/api.md §5, §7, §8).
   parser; an offset is taken and answered in UTC.
 - A blank optional string is refused (`too-short`) with a message saying how to say none
   (omit it or send null); a blank required one is `required`.
+- A rejection through `PATCH /v1/claims/{reference}/status` names its reason code
+  (`review_reason`, `other` when not given), as the workspace's reviews do.
 One server for the file; it makes its own incident, association, actions and claims.
 """
 
@@ -304,6 +306,38 @@ class ListParametersTest(unittest.TestCase):
             self.assertEqual(self.get(path).status, 200, path)
         r = self.c.request("GET", f"/i/{self.slug}?utm_source=newsletter")
         self.assertEqual(r.status, 200, repr(r))
+
+    # -- a review names its reason as a code (api34) ------------------------------------------
+
+    def test_a_rejection_through_the_status_route_names_a_reason_code(self):
+        # on the other incident: the lists of the first one stay the three claims
+        claim = af.mandated_claim(self.server, self.other_slug, self.other_action, client=self.c)
+        path = f"/v1/claims/{claim['reference']}/status"
+
+        def review(body):
+            return self.A.request("PATCH", path, body, client=self.c)
+
+        def viewed():
+            r = cf.claim_request(self.c, "GET", claim["reference"], claim["token"])
+            self.assertEqual(r.status, 200, repr(r))
+            return r.json()["review_reason"]
+
+        r = review({"status": "rejected", "reason": "No letter from the controller."})
+        self.assertEqual((r.status, r.json().get("review_reason")), (200, "other"), r.body)
+        self.assertEqual(viewed(), "other")
+        for body, field in (({"status": "verified", "review_reason": "duplicate"},
+                             "review_reason"),
+                            ({"status": "rejected", "reason": "x", "review_reason": "bogus"},
+                             "review_reason")):
+            with self.subTest(body=body):
+                self.assertIn((field, "invalid-value"), cf.errors_of(self, review(body)))
+        r = review({"status": "verified"})
+        self.assertEqual((r.status, r.json()["review_reason"]), (200, None), r.body)
+        self.assertIsNone(viewed())
+        r = review({"status": "rejected", "reason": "Outside the breach's dates.",
+                    "review_reason": "outside_period"})
+        self.assertEqual((r.status, r.json()["review_reason"]), (200, "outside_period"), r.body)
+        self.assertEqual(viewed(), "outside_period")
 
 
 if __name__ == "__main__":
