@@ -246,19 +246,7 @@ guard_page(struct request *rq, const char *kind, const char *const filters[],
 
     *limit_out = 100;
     *position_out = NULL;
-    /* two values of one parameter: which one a proxy, a cache or a log reads is anyone's
-     * guess, so neither is picked (request_query would take the first silently) */
-    const char *repeated = request_query_count(rq, "limit") > 1    ? "limit"
-                           : request_query_count(rq, "cursor") > 1 ? "cursor"
-                                                                   : NULL;
-    for (size_t i = 0; repeated == NULL && filters != NULL && filters[i] != NULL; i++)
-        if (request_query_count(rq, filters[i]) > 1)
-            repeated = filters[i];
-    if (repeated != NULL) {
-        *deny = guard_bad_parameter(
-            repeated, arena_printf(rq->arena, "%s is given more than once", repeated));
-        return false;
-    }
+    /* a parameter given twice was refused before (handlers/query_declared.h) */
     if (limit != NULL) {
         char *end = NULL;
         /* digits only: strtol alone also takes a sign and leading spaces ("+5", "%205") */

@@ -14,6 +14,7 @@
 #include "core/strbuf.h"
 #include "core/urlencoded.h"
 #include "core/utf8_cut.h"
+#include "handlers/guard.h"
 #include "http/json_build.h"
 #include "http/problem.h"
 
@@ -114,6 +115,24 @@ field_of(struct request *rq, const char *name)
     return out;
 }
 
+/* Two values of one parameter: which one a proxy, a cache or a log reads is anyone's guess,
+ * so neither is picked (request_query would take the first silently). None of ours is a list. */
+static bool
+given_once(struct request *rq, json_t *names, struct reply *deny)
+{
+    const char *n;
+    json_t *v;
+
+    json_object_foreach(names, n, v) {
+        if (request_query_count(rq, n) > 1) {
+            *deny =
+                guard_bad_parameter(n, arena_printf(rq->arena, "%s is given more than once", n));
+            return false;
+        }
+    }
+    return true;
+}
+
 bool
 query_declared_only(struct request *rq, struct reply *deny)
 {
@@ -133,7 +152,7 @@ query_declared_only(struct request *rq, struct reply *deny)
     json_t *names = json_object_get(declared, key);
     const char *unknown = request_query_first_unknown(rq, is_declared, names);
     if (unknown == NULL)
-        return true;
+        return given_once(rq, names, deny);
 
     struct strbuf takes = {0};
     const char *n;

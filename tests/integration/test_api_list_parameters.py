@@ -299,6 +299,12 @@ class ListParametersTest(unittest.TestCase):
         r = self.A.request("PATCH", f"/v1/actions/{action}?lang=en", {"title": "T"},
                            client=self.c)
         self.assert_undeclared(r, "lang", "none")
+        # a declared one given twice: neither value is picked
+        for path, name in ((f"/v1/actions/{action}/export?format=csv&format=ndjson", "format"),
+                           (f"/v1/incidents/{self.slug}/compensation?basis=verified&basis=all",
+                            "basis")):
+            with self.subTest(path=path):
+                self.assert_bad(path, name)
         # the role first; an empty query, declared names and the pages pass
         r = af.request(self.server, "GET", f"/v1/actions/{action}?x=1", client=self.c)
         harness.assert_problem(self, r, 401, "unauthorized")
