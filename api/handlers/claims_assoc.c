@@ -167,10 +167,24 @@ read_review(const struct json_fields *jf, void *out)
         r->code = "other";
 }
 
+/* A review the lifecycle refuses, said with the status the review's transaction found, as an
+ * action's refused move is (handlers/actions.c): "this status change is not allowed" left the
+ * reviewer to guess between a withdrawn claim and one decided so already. */
+static struct reply
+review_refused(struct arena *a, const char *from, const char *to)
+{
+    if (from == NULL)
+        return reply_outcome(OUTCOME_INVALID_TRANSITION, NULL);
+    return problem_reply("invalid-transition",
+                         strcmp(from, "withdrawn") == 0
+                             ? "the claim is withdrawn: it is reviewed no more"
+                             : arena_printf(a, "the claim is %s already", to));
+}
+
 struct reply
 handle_claims_review(struct request *rq)
 {
-    struct claim_record rec, after;
+    struct claim_record rec, after = {0};
     struct review review = {0};
     struct caller who = guard_caller(rq);
     struct reply deny;
@@ -191,6 +205,8 @@ handle_claims_review(struct request *rq)
     struct audit_note note = guard_audit_note(rq);
     o = svc_rq_claims_review(&note, &rec, review.status, review.reason, review.code, rq->arena,
                              &after);
+    if (o == OUTCOME_INVALID_TRANSITION)
+        return review_refused(rq->arena, after.status, review.status);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     return reply_json_take(200, json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "reference",

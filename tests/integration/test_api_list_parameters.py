@@ -345,6 +345,21 @@ class ListParametersTest(unittest.TestCase):
         self.assertEqual((r.status, r.json()["review_reason"]), (200, "outside_period"), r.body)
         self.assertEqual(viewed(), "outside_period")
 
+    def test_a_refused_review_says_why(self):
+        claim = af.mandated_claim(self.server, self.other_slug, self.other_action, client=self.c)
+        path = f"/v1/claims/{claim['reference']}/status"
+        r = self.A.request("PATCH", path, {"status": "verified"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        r = self.A.request("PATCH", path, {"status": "verified"}, client=self.c)
+        doc = harness.assert_problem(self, r, 409, "invalid-transition")
+        self.assertEqual(doc["detail"], "the claim is verified already")
+        r = cf.claim_request(self.c, "DELETE", claim["reference"], claim["token"])
+        self.assertEqual(r.status, 200, repr(r))
+        r = af.op(self.server, "PATCH", path, {"status": "rejected", "reason": "x"},
+                  client=self.c)
+        doc = harness.assert_problem(self, r, 409, "invalid-transition")
+        self.assertEqual(doc["detail"], "the claim is withdrawn: it is reviewed no more")
+
 
 if __name__ == "__main__":
     harness.main()
