@@ -360,6 +360,15 @@ class ListParametersTest(unittest.TestCase):
         doc = harness.assert_problem(self, r, 409, "invalid-transition")
         self.assertEqual(doc["detail"], "the claim is withdrawn: it is reviewed no more")
 
+    def test_the_document_declares_the_location_of_every_creation(self):
+        """docs/api.md §1.8: incidents, claims, associations, actions answer 201 + Location."""
+        paths = self.c.request("GET", "/v1/openapi.json").json()["paths"]
+        for path in ("/v1/incidents", "/v1/incidents/{slug}/claims", "/v1/associations",
+                     "/v1/actions"):
+            with self.subTest(path=path):
+                created = paths[path]["post"]["responses"]["201"]
+                self.assertIn("Location", created.get("headers", {}))
+
 
 if __name__ == "__main__":
     harness.main()
