@@ -83,19 +83,6 @@ read_deadline(const struct json_fields *jf, bool required)
     return v;
 }
 
-/* ?lang= names the language of a text only where one is read (GET …/mandate): on a write it
- * was silently ignored, so `PATCH …?lang=en {"mandate_text": …}` replaced the French text.
- * Refused instead: the member names the language (mandate_text, mandate_text_en). */
-static bool
-no_lang_query(struct request *rq, struct reply *deny)
-{
-    if (request_query(rq, "lang") == NULL)
-        return true;
-    *deny = guard_bad_parameter("lang", "lang is not a parameter of this operation: "
-                                        "mandate_text is French, mandate_text_en English");
-    return false;
-}
-
 /* A POST or PATCH body: the action's members (in for a POST, patch for a PATCH) and its
  * public record. */
 struct action_body {
@@ -147,8 +134,7 @@ handle_actions_create(struct request *rq)
     struct caller who = guard_caller(rq);
     struct reply deny;
 
-    if (!guard_approved(&who, &deny) || !no_lang_query(rq, &deny) ||
-        !json_body_read(rq, false, read_create, &cb, &deny))
+    if (!guard_approved(&who, &deny) || !json_body_read(rq, false, read_create, &cb, &deny))
         return deny;
     cb.in.association_id = who.association_id;
     struct audit_note note = guard_audit_note(rq);
@@ -289,7 +275,7 @@ handle_actions_update(struct request *rq)
                                        : OUTCOME_NOT_FOUND;
     if (o != OUTCOME_OK)
         return reply_outcome(o == OUTCOME_APPROVAL_LAPSED ? o : OUTCOME_NOT_FOUND, NULL);
-    if (!no_lang_query(rq, &deny) || !json_body_read(rq, true, read_patch, &ub, &deny))
+    if (!json_body_read(rq, true, read_patch, &ub, &deny))
         return deny;
     struct audit_note note = guard_audit_note(rq);
     o = svc_rq_actions_update(&note, id, who.association_id, &ub.patch,

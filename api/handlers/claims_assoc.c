@@ -11,6 +11,7 @@
 #include "domain/countries.h"
 #include "domain/dates.h"
 #include "domain/reference.h"
+#include "domain/review.h"
 #include "domain/vocab.h"
 #include "handlers/claim_json.h"
 #include "handlers/claims.h"
@@ -136,31 +137,54 @@ handle_claims_list_mandated(struct request *rq)
     return reply_page(&b, data, next);
 }
 
-/* A review's body: the new status and, for a rejection, why. */
+/* A review's body: the new status and, for a rejection, why: in words to the claimant
+ * (reason) and as the workspace's code (review_reason, docs/api.md §9.9), "other" when not
+ * given, so that every rejection names one. */
 struct review {
     const char *status;
     const char *reason;
+    const char *code;
 };
 
 static void
 read_review(const struct json_fields *jf, void *out)
 {
-    static const char *const members[] = {"status", "reason", NULL};
+    static const char *const members[] = {"status", "reason", "review_reason", NULL};
     static const char *const outcomes[] = {"verified", "rejected", NULL};
     struct review *r = out;
 
     jf_refuse_unknown(jf, members);
     r->status = jf_enum(jf, "status", true, outcomes);
     r->reason = jf_text(jf, "reason", false, 1000);
-    if (r->status != NULL && strcmp(r->status, "rejected") == 0 && r->reason == NULL &&
-        !json_object_get(jf->obj, "reason"))
+    r->code = jf_enum(jf, "review_reason", false, reject_reasons);
+    bool rejected = r->status != NULL && strcmp(r->status, "rejected") == 0;
+    if (rejected && r->reason == NULL && !json_object_get(jf->obj, "reason"))
         errors_add(jf->errors, "reason", "required", "say why the claim is rejected");
+    if (r->status != NULL && !rejected && r->code != NULL)
+        errors_add(jf->errors, "review_reason", "invalid-value",
+                   "only a rejection gives a reason code");
+    if (rejected && r->code == NULL)
+        r->code = "other";
+}
+
+/* A review the lifecycle refuses, said with the status the review's transaction found, as an
+ * action's refused move is (handlers/actions.c): "this status change is not allowed" left the
+ * reviewer to guess between a withdrawn claim and one decided so already. */
+static struct reply
+review_refused(struct arena *a, const char *from, const char *to)
+{
+    if (from == NULL)
+        return reply_outcome(OUTCOME_INVALID_TRANSITION, NULL);
+    return problem_reply("invalid-transition",
+                         strcmp(from, "withdrawn") == 0
+                             ? "the claim is withdrawn: it is reviewed no more"
+                             : arena_printf(a, "the claim is %s already", to));
 }
 
 struct reply
 handle_claims_review(struct request *rq)
 {
-    struct claim_record rec, after;
+    struct claim_record rec, after = {0};
     struct review review = {0};
     struct caller who = guard_caller(rq);
     struct reply deny;
@@ -179,10 +203,14 @@ handle_claims_review(struct request *rq)
     if (!json_body_read(rq, true, read_review, &review, &deny))
         return deny;
     struct audit_note note = guard_audit_note(rq);
-    o = svc_rq_claims_review(&note, &rec, review.status, review.reason, rq->arena, &after);
+    o = svc_rq_claims_review(&note, &rec, review.status, review.reason, review.code, rq->arena,
+                             &after);
+    if (o == OUTCOME_INVALID_TRANSITION)
+        return review_refused(rq->arena, after.status, review.status);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
-    return reply_json_take(200, json_pack("{s:s, s:s, s:s?, s:s?}", "reference", after.reference,
-                                          "status", after.status, "status_reason",
-                                          after.status_reason, "reviewed_at", after.reviewed_at));
+    return reply_json_take(200, json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "reference",
+                                          after.reference, "status", after.status, "status_reason",
+                                          after.status_reason, "review_reason", after.review_reason,
+                                          "reviewed_at", after.reviewed_at));
 }

@@ -14,6 +14,7 @@
 #include "crypto/cursor.h"
 #include "domain/dates.h"
 #include "domain/uuid.h"
+#include "handlers/query_declared.h"
 #include "service/actions.h"
 #include "service/api_keys.h"
 #include "service/claims_seal.h"
@@ -113,8 +114,9 @@ kind_allowed(enum caller_kind kind, enum route_role role)
     return false;
 }
 
-bool
-guard_route(struct request *rq, enum route_role role, struct reply *deny)
+/* The role column's check (guard_route's first half). */
+static bool
+role_admits(struct request *rq, enum route_role role, struct reply *deny)
 {
     struct caller *who = arena_alloc(rq->arena, sizeof *who);
     const char *cred = auth_bearer(rq);
@@ -139,6 +141,13 @@ guard_route(struct request *rq, enum route_role role, struct reply *deny)
     else /* a valid credential out of its reach: the same answer as a missing object */
         *deny = reply_outcome(OUTCOME_NOT_FOUND, NULL);
     return false;
+}
+
+bool
+guard_route(struct request *rq, enum route_role role, struct reply *deny)
+{
+    /* the role first: a caller it refuses learns nothing of the parameters */
+    return role_admits(rq, role, deny) && query_declared_only(rq, deny);
 }
 
 struct caller
@@ -237,19 +246,7 @@ guard_page(struct request *rq, const char *kind, const char *const filters[],
 
     *limit_out = 100;
     *position_out = NULL;
-    /* two values of one parameter: which one a proxy, a cache or a log reads is anyone's
-     * guess, so neither is picked (request_query would take the first silently) */
-    const char *repeated = request_query_count(rq, "limit") > 1    ? "limit"
-                           : request_query_count(rq, "cursor") > 1 ? "cursor"
-                                                                   : NULL;
-    for (size_t i = 0; repeated == NULL && filters != NULL && filters[i] != NULL; i++)
-        if (request_query_count(rq, filters[i]) > 1)
-            repeated = filters[i];
-    if (repeated != NULL) {
-        *deny = guard_bad_parameter(
-            repeated, arena_printf(rq->arena, "%s is given more than once", repeated));
-        return false;
-    }
+    /* a parameter given twice was refused before (handlers/query_declared.h) */
     if (limit != NULL) {
         char *end = NULL;
         /* digits only: strtol alone also takes a sign and leading spaces ("+5", "%205") */

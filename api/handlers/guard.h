@@ -39,7 +39,9 @@ bool guard_identify(struct request *rq, struct caller *out, struct reply *deny);
  *   claimant: a credential shaped like a claim token passes (the handler checks it against
  *     the claim's reference), a valid key is 404, anything else 401;
  *   public: passes without looking.
- * 503 when the database cannot be asked. On success the caller is kept for guard_caller. */
+ * 503 when the database cannot be asked. On success the caller is kept for guard_caller.
+ * Then, on /v1/ routes, a query parameter the operation does not declare, or one given
+ * twice, is 400 invalid-parameter naming it (handlers/query_declared.h). */
 bool guard_route(struct request *rq, enum route_role role, struct reply *deny);
 
 /* The caller guard_route identified for this request: recognised on operator and association
@@ -81,8 +83,8 @@ bool guard_own_member(struct request *rq, bool write, struct own_member *m, stru
  * the value the handler read filters[i] as (NULL when absent): its canonical form (a country
  * upper-cased, an instant in UTC), so that a cursor follows the same filter however it is
  * written, while one made with other values (one added, removed or changed) is refused, since
- * its position is in another list (docs/api.md §7). limit is not one: it may change. limit,
- * cursor or a filter given twice is 400 invalid-parameter naming it. */
+ * its position is in another list (docs/api.md §7). limit is not one: it may change. (limit,
+ * cursor or a filter given twice was refused by guard_route, handlers/query_declared.h.) */
 bool guard_page(struct request *rq, const char *kind, const char *const filters[],
                 const char *const values[], int *limit_out, const char **position_out,
                 struct reply *deny);

@@ -71,6 +71,35 @@ request_query_count(const struct request *rq, const char *name)
     return q.n;
 }
 
+struct query_scan {
+    bool (*known)(void *cls, const char *name);
+    void *cls;
+    const char *unknown;
+};
+
+static enum MHD_Result
+scan_name(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    struct query_scan *q = cls;
+
+    (void)kind;
+    (void)value;
+    if (key == NULL || q->known(q->cls, key))
+        return MHD_YES;
+    q->unknown = key;
+    return MHD_NO;
+}
+
+const char *
+request_query_first_unknown(const struct request *rq, bool (*known)(void *cls, const char *name),
+                            void *cls)
+{
+    struct query_scan q = {known, cls, NULL};
+
+    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, scan_name, &q);
+    return q.unknown;
+}
+
 const char *
 request_param(const struct request *rq, int n)
 {

@@ -97,6 +97,11 @@ const char *request_query(const struct request *rq, const char *name);
  * first only: a reader that must not pick one of two values silently asks this first. */
 int request_query_count(const struct request *rq, const char *name);
 
+/* The name of the first query argument for which known(cls, name) is false, in the order
+ * given, or NULL when every one is known. */
+const char *request_query_first_unknown(const struct request *rq,
+                                        bool (*known)(void *cls, const char *name), void *cls);
+
 /* The n-th path parameter of the matched route template. */
 const char *request_param(const struct request *rq, int n);
 

@@ -110,10 +110,11 @@ struct change {
     const struct mandate_change *m;
     const struct claim_hashes *again;
     const struct address_move *moved;
-    /* a review's: who decided, the new status and its reason */
+    /* a review's: who decided, the new status, its reason and reason code */
     const struct audit_note *note;
     const char *status;
     const char *reason;
+    const char *reason_code;
 };
 
 static int
@@ -246,7 +247,7 @@ review(PGconn *c, struct tx *t, const struct change *x)
 
     if (!review_allowed(cur->status, x->status))
         return tx_answer(t, OUTCOME_INVALID_TRANSITION);
-    rc = tx_one_row(db_claims_review(c, x->rec->id, x->status, x->reason));
+    rc = tx_one_row(db_claims_review(c, x->rec->id, x->status, x->reason, x->reason_code));
     if (rc == 1)
         rc = move_status(c, cur, x->status);
     if (rc == 1)
@@ -317,11 +318,11 @@ svc_rq_claims_withdraw(const struct claim_record *rec, struct arena *a, struct c
 
 enum outcome
 svc_rq_claims_review(const struct audit_note *note, const struct claim_record *rec,
-                     const char *status, const char *reason, struct arena *a,
-                     struct claim_record *out)
+                     const char *status, const char *reason, const char *reason_code,
+                     struct arena *a, struct claim_record *out)
 {
     struct change x = {.apply = review, .rec = rec, .a = a, .out = out, .note = note,
-                       .status = status, .reason = reason};
+                       .status = status, .reason = reason, .reason_code = reason_code};
 
     return svc_tx_run_here("claims.review", TX_READ_WRITE, change_body, &x);
 }

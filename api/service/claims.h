@@ -73,10 +73,11 @@ enum outcome svc_rq_claims_for_review(const char *reference, const char *associa
                                       struct claim_record *out);
 
 /* Review by the operator or the mandated association: received → verified | rejected,
- * verified ↔ rejected; INVALID_TRANSITION otherwise (withdrawn claims included). */
+ * verified ↔ rejected; INVALID_TRANSITION otherwise (withdrawn claims included). reason_code:
+ * a rejection's code (domain/review.h reject_reasons), NULL for a verification. */
 enum outcome svc_rq_claims_review(const struct audit_note *note, const struct claim_record *rec,
-                                  const char *status, const char *reason, struct arena *a,
-                                  struct claim_record *out);
+                                  const char *status, const char *reason, const char *reason_code,
+                                  struct arena *a, struct claim_record *out);
 
 /* A page of the claims mandated to association_id on the incident of slug (NOT_FOUND without
  * it): up to limit of them into out, *more_out when more follow. out has room for limit + 1. */

@@ -12,6 +12,8 @@ HTTP (docs/api.md §5, §7, §8).
   parser; an offset is taken and answered in UTC.
 - A blank optional string is refused (`too-short`) with a message saying how to say none
   (omit it or send null); a blank required one is `required`.
+- A rejection through `PATCH /v1/claims/{reference}/status` names its reason code
+  (`review_reason`, `other` when not given), as the workspace's reviews do.
 One server for the file; it makes its own incident, association, actions and claims.
 """
 
@@ -271,6 +273,101 @@ class ListParametersTest(unittest.TestCase):
         message = [e["message"] for e in doc["errors"] if e["field"] == "opt_in_deadline"]
         self.assertTrue(message and "Europe/Paris" in message[0] and "2027-01-31" in message[0],
                         doc)
+
+    # -- parameters the operation does not take (api34) --------------------------------------
+
+    def assert_undeclared(self, r, field, takes):
+        doc = harness.assert_problem(self, r, 400, "invalid-parameter")
+        self.assertEqual([(e["field"], e["code"]) for e in doc["errors"]],
+                         [(field, "unknown-field")], doc)
+        self.assertIn(f"(it takes {takes})", doc["detail"])
+
+    def test_a_parameter_the_operation_does_not_declare_is_refused(self):
+        """A misspelled filter is said, not answered with the unfiltered list or export."""
+        action = self.action["id"]
+        cases = [(f"/v1/incidents/{self.slug}/claims?stauts=verified", "stauts",
+                  "status, category, country, since, limit, cursor"),
+                 (f"/v1/actions/{action}/export?fromat=ndjson", "fromat", "format, sep"),
+                 ("/v1/incidents?limt=1", "limt", "limit, cursor"),
+                 (f"/v1/incidents/{self.slug}/compensation?bassis=verified", "bassis", "basis"),
+                 (f"/v1/actions/{action}?x=1", "x", "none"),
+                 ("/v1/incidents?limit=1&%C3%A9t%C3%A9", "\u00e9t\u00e9", "limit, cursor"),
+                 ("/v1/incidents?%FF%0A=1", "%FF%0A", "limit, cursor")]
+        for path, field, takes in cases:
+            with self.subTest(path=path):
+                self.assert_undeclared(self.get(path), field, takes)
+        r = self.A.request("PATCH", f"/v1/actions/{action}?lang=en", {"title": "T"},
+                           client=self.c)
+        self.assert_undeclared(r, "lang", "none")
+        # a declared one given twice: neither value is picked
+        for path, name in ((f"/v1/actions/{action}/export?format=csv&format=ndjson", "format"),
+                           (f"/v1/incidents/{self.slug}/compensation?basis=verified&basis=all",
+                            "basis")):
+            with self.subTest(path=path):
+                self.assert_bad(path, name)
+        # the role first; an empty query, declared names and the pages pass
+        r = af.request(self.server, "GET", f"/v1/actions/{action}?x=1", client=self.c)
+        harness.assert_problem(self, r, 401, "unauthorized")
+        for path in ("/v1/incidents?", "/v1/incidents?limit=1&&", f"/v1/actions/{action}"):
+            self.assertEqual(self.get(path).status, 200, path)
+        r = self.c.request("GET", f"/i/{self.slug}?utm_source=newsletter")
+        self.assertEqual(r.status, 200, repr(r))
+
+    # -- a review names its reason as a code (api34) ------------------------------------------
+
+    def test_a_rejection_through_the_status_route_names_a_reason_code(self):
+        # on the other incident: the lists of the first one stay the three claims
+        claim = af.mandated_claim(self.server, self.other_slug, self.other_action, client=self.c)
+        path = f"/v1/claims/{claim['reference']}/status"
+
+        def review(body):
+            return self.A.request("PATCH", path, body, client=self.c)
+
+        def viewed():
+            r = cf.claim_request(self.c, "GET", claim["reference"], claim["token"])
+            self.assertEqual(r.status, 200, repr(r))
+            return r.json()["review_reason"]
+
+        r = review({"status": "rejected", "reason": "No letter from the controller."})
+        self.assertEqual((r.status, r.json().get("review_reason")), (200, "other"), r.body)
+        self.assertEqual(viewed(), "other")
+        for body, field in (({"status": "verified", "review_reason": "duplicate"},
+                             "review_reason"),
+                            ({"status": "rejected", "reason": "x", "review_reason": "bogus"},
+                             "review_reason")):
+            with self.subTest(body=body):
+                self.assertIn((field, "invalid-value"), cf.errors_of(self, review(body)))
+        r = review({"status": "verified"})
+        self.assertEqual((r.status, r.json()["review_reason"]), (200, None), r.body)
+        self.assertIsNone(viewed())
+        r = review({"status": "rejected", "reason": "Outside the breach's dates.",
+                    "review_reason": "outside_period"})
+        self.assertEqual((r.status, r.json()["review_reason"]), (200, "outside_period"), r.body)
+        self.assertEqual(viewed(), "outside_period")
+
+    def test_a_refused_review_says_why(self):
+        claim = af.mandated_claim(self.server, self.other_slug, self.other_action, client=self.c)
+        path = f"/v1/claims/{claim['reference']}/status"
+        r = self.A.request("PATCH", path, {"status": "verified"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        r = self.A.request("PATCH", path, {"status": "verified"}, client=self.c)
+        doc = harness.assert_problem(self, r, 409, "invalid-transition")
+        self.assertEqual(doc["detail"], "the claim is verified already")
+        r = cf.claim_request(self.c, "DELETE", claim["reference"], claim["token"])
+        self.assertEqual(r.status, 200, repr(r))
+        r = af.op(self.server, "PATCH", path, {"status": "rejected", "reason": "x"},
+                  client=self.c)
+        doc = harness.assert_problem(self, r, 409, "invalid-transition")
+        self.assertEqual(doc["detail"], "the claim is withdrawn: it is reviewed no more")
+
+    def test_the_document_declares_the_location_of_every_creation(self):
+        """docs/api.md §1.8: incidents, claims, associations, actions answer 201 + Location."""
+        paths = self.c.request("GET", "/v1/openapi.json").json()["paths"]
+        for path in ("/v1/incidents", "/v1/incidents/{slug}/claims", "/v1/associations",
+                     "/v1/actions"):
+            with self.subTest(path=path):
+                created = paths[path]["post"]["responses"]["201"]
+                self.assertIn("Location", created.get("headers", {}))
 
 
 if __name__ == "__main__":

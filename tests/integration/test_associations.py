@@ -1011,7 +1011,8 @@ class ReviewTest(Base):
         r = self.review(x.key, claim, {"status": "verified"})
         self.assertEqual(r.status, 200, repr(r))
         doc = r.json()
-        self.assertEqual(set(doc), {"reference", "status", "status_reason", "reviewed_at"})
+        self.assertEqual(set(doc), {"reference", "status", "status_reason", "review_reason",
+                                    "reviewed_at"})
         self.assertEqual((doc["reference"], doc["status"], doc["status_reason"]),
                          (claim["reference"], "verified", None))
         self.assertRegex(doc["reviewed_at"], cf.TIME_RE)
