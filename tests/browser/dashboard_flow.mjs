@@ -1209,6 +1209,41 @@ try {
         await listShown();
         equal(await text("#ml-range"), "Members 1–50 (more on the next pages)", "back on the first page");
         check(await page.locator("#ml-prev").isHidden(), "no Previous on the first page");
+
+        // a reload (a phone reloads a background tab by itself) returns to the place: the action
+        // and its tab from the address, the members' filter and page from the tab's storage
+        steps.current = "a reload keeps the place";
+        await page.selectOption("#ml-status", "received");
+        await page.selectOption("#ml-sort", "mandated_at:desc");
+        await page.click("#ml-apply");
+        await listShown();
+        await page.click("#ml-next");
+        await listShown();
+        equal(new URL(page.url()).hash, `#action=${action.id}&tab=members`, "the action and its tab in the address, nothing more");
+        await page.reload();
+        await page.locator("#action:not([hidden])").waitFor();
+        await listShown();
+        equal(await text("#ml-range"), "Members 51–100 (more on the next pages)", "the page shown before the reload");
+        equal(`${await page.inputValue("#ml-status")} ${await page.inputValue("#ml-sort")}`, "received mandated_at:desc",
+            "its filter and order");
+        equal(await focused(), "member-list-h3", "the keyboard on the tab's heading");
+        await page.click("#ml-prev");
+        await listShown();
+        equal(await text("#ml-range"), "Members 1–50 (more on the next pages)", "Previous still knows the page before");
+        await page.click("#tab-summary");
+        equal(new URL(page.url()).hash, `#action=${action.id}&tab=summary`, "the tab chosen in the address");
+        await page.goBack();
+        await page.locator("#panel-list:not([hidden])").waitFor();
+        equal(await focused(), "member-list-h3", "Back: the members again");
+        await page.goForward();
+        await page.locator("#panel-summary:not([hidden])").waitFor();
+        equal(await focused(), "totals-h3", "Forward: the summary again");
+        await page.goto(`${baseUrl}/dashboard#action=00000000-0000-4000-8000-000000000000&tab=summary`);
+        await page.locator("#actions-status:has-text('no longer exists')").waitFor();
+        check(await page.locator("#action").isHidden(), "an action not the association's: no action shown");
+        equal(`${new URL(page.url()).hash}|${await focused()}`, "|actions-h2", "the list of actions, the address cleared");
+        await page.locator(`#actions-rows tr[data-id="${action.id}"] button`).click();
+        await listShown();
         await page.unroute(match, served);
         await page.setViewportSize({ width: 1280, height: 800 });
         await page.click("#ml-apply");
