@@ -1250,6 +1250,20 @@ try {
         await listShown();
     }
 
+    // --- simulate: an amount typed is said in money under its field -------------------------
+    // (the unit is the currency's smallest: "30" typed for 30 euros is €0.30)
+    steps.current = "simulate: each amount in money";
+    await page.click("#tab-simulate");
+    const baseBefore = await page.inputValue("#sim-base");
+    await page.fill("#sim-base", "30");
+    equal(await text("#sim-base-money"), "That is €0.30.", "30 typed is 30 cents, said under the field");
+    equal(await page.getAttribute("#sim-base", "aria-describedby"), "sim-base-money", "read with the field");
+    equal(await page.locator("#sim-hours-money").count(), 0, "hours are no money");
+    await switchLanguage(page, "fr");
+    equal((await text("#sim-base-money")).replace(NBSP, " "), "Soit 0,30 €.", "in French");
+    await switchLanguage(page, "en");
+    await page.fill("#sim-base", baseBefore);
+
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,
