@@ -1263,6 +1263,21 @@ try {
     equal((await text("#sim-base-money")).replace(NBSP, " "), "Soit 0,30 €.", "in French");
     await switchLanguage(page, "en");
     await page.fill("#sim-base", baseBefore);
+    // one eligible claim is one claim ("1 eligible claims" was said), zero too in French: the
+    // server's answer counted one
+    const simPath = (url) => url.pathname === "/v1/compensation/simulate";
+    const one = async (route) => {
+        const real = await route.fetch();
+        return route.fulfill({ response: real, json: { ...await real.json(), eligible: 1 } });
+    };
+    await page.route(simPath, one);
+    await page.click("#sim-run");
+    await page.locator("#sim-status:has-text('Simulated on 1 eligible')").waitFor();
+    equal(await text("#sim-status"), "Simulated on 1 eligible claim.", "one claim");
+    await switchLanguage(page, "fr");
+    equal(await text("#sim-status"), "Simulation sur 1 réclamation éligible.", "in French");
+    await switchLanguage(page, "en");
+    await page.unroute(simPath, one);
 
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";

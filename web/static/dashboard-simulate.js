@@ -309,7 +309,8 @@ export class SimulatePanel {
         this.errors.clear();
         this.result = r.body;
         this.scheme = scheme;
-        this.status.set({ kind: "success", key: "ws.sim.done", params: { eligible: formatNumber(r.body.eligible) } });
+        this.status.set({ kind: "success", key: "ws.sim.done", params: { count: r.body.eligible,
+            eligible: formatNumber(r.body.eligible) } });
         this.drawResult();
         $("sim-csv").hidden = false;
     }
