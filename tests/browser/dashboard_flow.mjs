@@ -1279,6 +1279,34 @@ try {
     await switchLanguage(page, "en");
     await page.unroute(simPath, one);
 
+    // --- notices: the counts said in words of their number ---------------------------------
+    // ("1 members will receive it; 0 who stopped non-essential notices will not"): the count's
+    // answer made one recipient and one who stopped notices; nothing is sent (Cancel)
+    steps.current = "notices: one member counted";
+    await page.click("#tab-notices");
+    await page.locator("#panel-notices:not([hidden]) #nt-form").waitFor();
+    for (const [id, value] of [["nt-subject-fr", "Audience"], ["nt-body-fr", "L'audience aura lieu."],
+        ["nt-subject-en", "Hearing"], ["nt-body-en", "The hearing will take place."]])
+        await page.fill(`#${id}`, value);
+    await page.click("#nt-save");
+    await page.locator("#nt-preview:not([hidden])").waitFor();
+    const sendPath = (url) => url.pathname.endsWith("/send");
+    const oneEach = async (route) => {
+        const real = await route.fetch();
+        return route.fulfill({ response: real, json: { ...await real.json(), recipients: 1, skipped_opted_out: 1 } });
+    };
+    await page.route(sendPath, oneEach);
+    await page.click("#nt-count");
+    await page.locator("#nt-confirm:not([hidden])").waitFor();
+    equal(await text("#nt-confirm-text"), "1 member will receive it. 1 who stopped non-essential notices will not.",
+        "one recipient, one who stopped notices");
+    await switchLanguage(page, "fr");
+    equal(await text("#nt-confirm-text"), "1 membre le recevra. 1 qui a refusé les avis non essentiels ne le recevra pas.",
+        "in French");
+    await switchLanguage(page, "en");
+    await page.click("#nt-confirm-no");
+    await page.unroute(sendPath, oneEach);
+
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,
