@@ -1307,6 +1307,25 @@ try {
     await page.click("#nt-confirm-no");
     await page.unroute(sendPath, oneEach);
 
+    // --- an export of no member: nothing to hand to counsel, said -------------------------
+    // (its record said as any other: "give counsel its SHA-256 digest"); the record's answer
+    // made one of no row
+    steps.current = "export: no member";
+    await page.click("#tab-exports");
+    const recordPath = (url) => url.pathname.startsWith("/v1/exports/");
+    const noRows = async (route) => {
+        const real = await route.fetch();
+        return route.fulfill({ response: real, json: { ...await real.json(), rows: 0 } });
+    };
+    await page.route(recordPath, noRows);
+    const emptyDownload = page.waitForEvent("download");
+    await page.click("#export-csv");
+    await emptyDownload;
+    await page.locator("#export-status:has-text('lists no member')").waitFor();
+    equal(await text("#export-status"), `Saved as ${await text("#export-file")}. The file lists no member: `
+        + "the action has none yet, so there is nothing to hand to counsel.", "said, not handed over");
+    await page.unroute(recordPath, noRows);
+
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,
