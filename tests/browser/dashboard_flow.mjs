@@ -1209,11 +1209,122 @@ try {
         await listShown();
         equal(await text("#ml-range"), "Members 1–50 (more on the next pages)", "back on the first page");
         check(await page.locator("#ml-prev").isHidden(), "no Previous on the first page");
+
+        // a reload (a phone reloads a background tab by itself) returns to the place: the action
+        // and its tab from the address, the members' filter and page from the tab's storage
+        steps.current = "a reload keeps the place";
+        await page.selectOption("#ml-status", "received");
+        await page.selectOption("#ml-sort", "mandated_at:desc");
+        await page.click("#ml-apply");
+        await listShown();
+        await page.click("#ml-next");
+        await listShown();
+        equal(new URL(page.url()).hash, `#action=${action.id}&tab=members`, "the action and its tab in the address, nothing more");
+        await page.reload();
+        await page.locator("#action:not([hidden])").waitFor();
+        await listShown();
+        equal(await text("#ml-range"), "Members 51–100 (more on the next pages)", "the page shown before the reload");
+        equal(`${await page.inputValue("#ml-status")} ${await page.inputValue("#ml-sort")}`, "received mandated_at:desc",
+            "its filter and order");
+        equal(await focused(), "member-list-h3", "the keyboard on the tab's heading");
+        await page.click("#ml-prev");
+        await listShown();
+        equal(await text("#ml-range"), "Members 1–50 (more on the next pages)", "Previous still knows the page before");
+        await page.click("#tab-summary");
+        equal(new URL(page.url()).hash, `#action=${action.id}&tab=summary`, "the tab chosen in the address");
+        await page.goBack();
+        await page.locator("#panel-list:not([hidden])").waitFor();
+        equal(await focused(), "member-list-h3", "Back: the members again");
+        await page.goForward();
+        await page.locator("#panel-summary:not([hidden])").waitFor();
+        equal(await focused(), "totals-h3", "Forward: the summary again");
+        await page.goto(`${baseUrl}/dashboard#action=00000000-0000-4000-8000-000000000000&tab=summary`);
+        await page.locator("#actions-status:has-text('no longer exists')").waitFor();
+        check(await page.locator("#action").isHidden(), "an action not the association's: no action shown");
+        equal(`${new URL(page.url()).hash}|${await focused()}`, "|actions-h2", "the list of actions, the address cleared");
+        await page.locator(`#actions-rows tr[data-id="${action.id}"] button`).click();
+        await listShown();
         await page.unroute(match, served);
         await page.setViewportSize({ width: 1280, height: 800 });
         await page.click("#ml-apply");
         await listShown();
     }
+
+    // --- simulate: an amount typed is said in money under its field -------------------------
+    // (the unit is the currency's smallest: "30" typed for 30 euros is €0.30)
+    steps.current = "simulate: each amount in money";
+    await page.click("#tab-simulate");
+    const baseBefore = await page.inputValue("#sim-base");
+    await page.fill("#sim-base", "30");
+    equal(await text("#sim-base-money"), "That is €0.30.", "30 typed is 30 cents, said under the field");
+    equal(await page.getAttribute("#sim-base", "aria-describedby"), "sim-base-money", "read with the field");
+    equal(await page.locator("#sim-hours-money").count(), 0, "hours are no money");
+    await switchLanguage(page, "fr");
+    equal((await text("#sim-base-money")).replace(NBSP, " "), "Soit 0,30 €.", "in French");
+    await switchLanguage(page, "en");
+    await page.fill("#sim-base", baseBefore);
+    // one eligible claim is one claim ("1 eligible claims" was said), zero too in French: the
+    // server's answer counted one
+    const simPath = (url) => url.pathname === "/v1/compensation/simulate";
+    const one = async (route) => {
+        const real = await route.fetch();
+        return route.fulfill({ response: real, json: { ...await real.json(), eligible: 1 } });
+    };
+    await page.route(simPath, one);
+    await page.click("#sim-run");
+    await page.locator("#sim-status:has-text('Simulated on 1 eligible')").waitFor();
+    equal(await text("#sim-status"), "Simulated on 1 eligible claim.", "one claim");
+    await switchLanguage(page, "fr");
+    equal(await text("#sim-status"), "Simulation sur 1 réclamation éligible.", "in French");
+    await switchLanguage(page, "en");
+    await page.unroute(simPath, one);
+
+    // --- notices: the counts said in words of their number ---------------------------------
+    // ("1 members will receive it; 0 who stopped non-essential notices will not"): the count's
+    // answer made one recipient and one who stopped notices; nothing is sent (Cancel)
+    steps.current = "notices: one member counted";
+    await page.click("#tab-notices");
+    await page.locator("#panel-notices:not([hidden]) #nt-form").waitFor();
+    for (const [id, value] of [["nt-subject-fr", "Audience"], ["nt-body-fr", "L'audience aura lieu."],
+        ["nt-subject-en", "Hearing"], ["nt-body-en", "The hearing will take place."]])
+        await page.fill(`#${id}`, value);
+    await page.click("#nt-save");
+    await page.locator("#nt-preview:not([hidden])").waitFor();
+    const sendPath = (url) => url.pathname.endsWith("/send");
+    const oneEach = async (route) => {
+        const real = await route.fetch();
+        return route.fulfill({ response: real, json: { ...await real.json(), recipients: 1, skipped_opted_out: 1 } });
+    };
+    await page.route(sendPath, oneEach);
+    await page.click("#nt-count");
+    await page.locator("#nt-confirm:not([hidden])").waitFor();
+    equal(await text("#nt-confirm-text"), "1 member will receive it. 1 who stopped non-essential notices will not.",
+        "one recipient, one who stopped notices");
+    await switchLanguage(page, "fr");
+    equal(await text("#nt-confirm-text"), "1 membre le recevra. 1 qui a refusé les avis non essentiels ne le recevra pas.",
+        "in French");
+    await switchLanguage(page, "en");
+    await page.click("#nt-confirm-no");
+    await page.unroute(sendPath, oneEach);
+
+    // --- an export of no member: nothing to hand to counsel, said -------------------------
+    // (its record said as any other: "give counsel its SHA-256 digest"); the record's answer
+    // made one of no row
+    steps.current = "export: no member";
+    await page.click("#tab-exports");
+    const recordPath = (url) => url.pathname.startsWith("/v1/exports/");
+    const noRows = async (route) => {
+        const real = await route.fetch();
+        return route.fulfill({ response: real, json: { ...await real.json(), rows: 0 } });
+    };
+    await page.route(recordPath, noRows);
+    const emptyDownload = page.waitForEvent("download");
+    await page.click("#export-csv");
+    await emptyDownload;
+    await page.locator("#export-status:has-text('lists no member')").waitFor();
+    equal(await text("#export-status"), `Saved as ${await text("#export-file")}. The file lists no member: `
+        + "the action has none yet, so there is nothing to hand to counsel.", "said, not handed over");
+    await page.unroute(recordPath, noRows);
 
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";

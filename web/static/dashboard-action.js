@@ -571,7 +571,10 @@ export class ActionPanel {
         const rec = holder.record;
         if (!rec)
             return;
-        if (rec.status === "complete" && rec.sha256 === holder.localSha256 && rec.bytes === holder.localBytes)
+        // a file of no member (its header only) is nothing to hand to counsel, whatever its digest
+        if (rec.status === "complete" && rec.rows === 0)
+            this.exportStatus.set({ kind: "info", key: "dash.export_empty", params: { file: holder.fileName } });
+        else if (rec.status === "complete" && rec.sha256 === holder.localSha256 && rec.bytes === holder.localBytes)
             this.exportStatus.set({ kind: "success", key: "dash.export_verified", params: { file: holder.fileName } });
         else if (rec.status === "complete" && holder.localSha256 === null)
             this.exportStatus.set({ kind: "success", key: "dash.exported", params: { file: holder.fileName } });

@@ -14,7 +14,8 @@ import { FormErrors, countryOptions } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 import { LatestRead, redrawRows, refocus, retryAction } from "./dashboard-ui.js";
-import { dateValue } from "./date-field.js";
+import { dateValue, setDateValue } from "./date-field.js";
+import { rememberState, rememberedState } from "./dashboard-place.js";
 
 // The filter form's fields as the API names them: the list's query parameters, the review's
 // body (its filter, or the reference typed as references[0]).
@@ -24,6 +25,8 @@ const FILTER_FIELDS = { references: "reference", "filter.mandated_from": "mandat
 const REJECT_REASONS = ["not_affected", "incomplete", "duplicate", "outside_period", "other"];
 const REMOVAL_REASONS = [...REJECT_REASONS.slice(0, 4), "claimant_request", "other"];
 const PAGE = 50;
+// the list shown, kept for a reload of the tab (dashboard-place.js)
+const STATE_SLOT = "recours.dashboard.members";
 
 // A country's name in the page's language ("DE" → "Allemagne"), its code where none is known.
 function countryName(code) {
@@ -149,13 +152,50 @@ export class MembersTab {
         this.errors.clear();
         $("ml-detail").hidden = true;
         this.closeConfirm();
+        // the tab reloaded (a phone reloads a background tab): the filter and page it showed
+        const kept = rememberedState(STATE_SLOT);
+        if (kept && kept.action === action.id && typeof kept.query === "string" && Array.isArray(kept.cursors)
+            && kept.cursors.length > 0) {
+            const query = new URLSearchParams(kept.query);
+            this.fillForm(query);
+            this.cursors = kept.cursors.slice(0, -1);
+            this.load(query, kept.cursors[kept.cursors.length - 1], true);
+            return;
+        }
         this.reload();
     }
 
-    close() {
+    // Forgets the action; forget: its filter and page kept for a reload too (the key forgotten).
+    close({ forget = false } = {}) {
         this.action = null;
         this.rows = [];
         this.shown = null;
+        if (forget)
+            rememberState(STATE_SLOT, null);
+    }
+
+    // The filter form as a list's query says (the page's state restored after a reload).
+    fillForm(query) {
+        const set = (id, v) => {
+            $(id).value = v ?? "";
+        };
+        set("ml-status", query.get("status"));
+        set("ml-country", query.get("country"));
+        set("ml-payment", query.get("payment_preference"));
+        set("ml-email", query.get("email_confirmed"));
+        set("ml-reference", query.get("reference"));
+        setDateValue($("ml-from"), (query.get("mandated_from") || "").slice(0, 10));
+        setDateValue($("ml-to"), (query.get("mandated_to") || "").slice(0, 10));
+        const sort = query.get("order") ? `${query.get("sort") || "reference"}:${query.get("order")}` : query.get("sort");
+        set("ml-sort", sort || "reference");
+        if (!$("ml-sort").value)
+            $("ml-sort").value = "reference";
+    }
+
+    // The list shown (its filter, its pages' cursors) kept in the tab's sessionStorage, never in
+    // the address: a reference typed in the search is a member's.
+    remember() {
+        rememberState(STATE_SLOT, { action: this.action.id, query: this.shown.toString(), cursors: this.cursors });
     }
 
     base() {
@@ -263,6 +303,7 @@ export class MembersTab {
         if (!cursor)
             this.cursors = [null];   // a first page: of a filter applied, "first page", or back to it
         this.shown = query;
+        this.remember();
         this.rows = r.body.data;
         this.next = r.body.next || null;
         this.listLine.set(this.rows.length ? null : { key: "ws.none" });

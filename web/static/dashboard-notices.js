@@ -343,7 +343,11 @@ export class NoticesTab {
         if (!c)
             return;
         const params = { recipients: formatNumber(c.recipients), skipped: formatNumber(c.skipped) };
-        $("nt-confirm-text").textContent = t("notices.confirm", params);
+        // each count its own sentence, so that each takes its _one form ("1 member will receive
+        // it"); the members who stopped notices said only when there are some (none can be for
+        // an essential notice, where "0 who stopped non-essential notices will not" puzzled)
+        const skipped = c.skipped ? " " + t("notices.confirm_skipped", { ...params, count: c.skipped }) : "";
+        $("nt-confirm-text").textContent = t("notices.confirm", { ...params, count: c.recipients }) + skipped;
         $("nt-confirm-yes").textContent = t("notices.confirm_yes", params);
     }
 
@@ -384,7 +388,8 @@ export class NoticesTab {
         }
         this.draft.notice.state = "sent";
         $("nt-send").hidden = true;
-        this.status.set({ kind: "success", key: "notices.sent", params: { recipients: formatNumber(r.body.recipients) } });
+        this.status.set({ kind: "success", key: "notices.sent", params: { count: r.body.recipients,
+            recipients: formatNumber(r.body.recipients) } });
         $("nt-list-h4").focus();     // where its progress is followed
         this.load();
     }
@@ -500,7 +505,7 @@ export class NoticesTab {
         if (!a)
             return;
         const lang = document.documentElement.lang === "en" ? "en" : "fr";
-        const params = { queued: formatNumber(a.notice.progress.queued),
+        const params = { queued: formatNumber(a.notice.progress.queued), count: a.notice.progress.queued,
             subject: a.notice.texts[lang].subject };
         $("nt-ask-text").textContent = t(`notices.${a.what}_confirm`, params);
         $("nt-ask-yes").textContent = t(`notices.${a.what}_yes`, params);
@@ -537,7 +542,7 @@ export class NoticesTab {
                 : genericProblem(r));
         } else if (a.what === "stop") {
             this.listStatus.set({ kind: "success", key: "notices.stopped",
-                params: { cancelled: formatNumber(r.body.progress.cancelled) } });
+                params: { count: r.body.progress.cancelled, cancelled: formatNumber(r.body.progress.cancelled) } });
         } else {
             if (this.draft && this.draft.notice.id === a.notice.id) {
                 this.draft = null; // the form's texts stay: saving them writes a new draft

@@ -51,12 +51,14 @@ const SIM_ROWS = [
     amount("sim-loss-cap", "scheme.documented_loss", "ws.sim.loss_cap",
         { range: "scheme.documented_loss.cap_per_claimant" }),
     amount("sim-hourly", "scheme.time_spent.hourly_rate", "ws.sim.hourly"),
-    amount("sim-hours", "scheme.time_spent.max_hours", "ws.sim.hours", { max: 1000 }),
+    amount("sim-hours", "scheme.time_spent.max_hours", "ws.sim.hours", { max: 1000, money: false }),
     amount("sim-fund-cap", "scheme.fund_cap", "ws.sim.fund_cap", { min: 1, optional: true })]];
 // [control, the scheme's field the server names, least, most, may be empty] of each
 // whole-number field
 const NUMBER_FIELDS = SIM_ROWS.flat().filter((f) => f.range)
     .map((f) => [f.id, f.range, f.min, f.max, Boolean(f.optional)]);
+// the amounts (hours are none): each says under it what it is in money ("3000": "That is €30.00")
+const MONEY_FIELDS = SIM_ROWS.flat().filter((f) => f.range && f.money !== false).map((f) => f.id);
 
 // The fields' markup, as every form of the page writes it (forms.js): a wrapper naming its
 // field and label, the label, the error line, the control. Labels follow the language through
@@ -67,10 +69,14 @@ function buildFields(box) {
             ? el("input", { id: f.id, type: "number", min: String(f.min), max: f.max === AMOUNT_MAX ? null : String(f.max),
                 step: "1", inputmode: "numeric", class: "input-medium" })
             : el("input", { id: f.id, type: "text", inputmode: "decimal", maxlength: "6", class: "input-medium" });
+        // an amount's hint: the figure in money, as typed (the unit is the currency's smallest:
+        // "30" typed for 30 euros is 0.30 €, said at once under it, not after the last field)
+        const money = MONEY_FIELDS.includes(f.id)
+            ? el("p", { class: "hint sim-money", id: `${f.id}-money`, "aria-live": "polite" }) : null;
         return el("div", { class: "field grow", dataset: { field: f.field, labelKey: f.label } },
             el("label", { for: f.id, text: t(f.label), dataset: { i18n: f.label } }),
             el("p", { class: "error-msg", id: `${f.id}-error`, hidden: true }),
-            control);
+            control, money);
     }))));
 }
 
@@ -137,6 +143,7 @@ export class SimulatePanel {
             this.run();
         });
         $("sim-csv").addEventListener("click", () => this.download());
+        $("sim-form").addEventListener("input", (ev) => this.moneyHint(ev.target.id));
         onLanguageChange(() => {
             this.unitHint();
             this.drawResult();
@@ -150,6 +157,20 @@ export class SimulatePanel {
         const currency = (this.incident && this.incident.currency) || "EUR";
         $("sim-minor-units").textContent = t("ws.sim.minor_units",
             { currency, example: formatMoney(1000, currency) });
+        for (const id of MONEY_FIELDS)
+            this.moneyHint(id);
+    }
+
+    // Under an amount, what it is in money; nothing while it is no whole number (its error says
+    // so at Simulate) or empty (the fund cap: none).
+    moneyHint(id) {
+        if (!MONEY_FIELDS.includes(id))
+            return;
+        const currency = (this.incident && this.incident.currency) || "EUR";
+        const typed = $(id).value.trim();
+        const v = Number(typed);
+        $(`${id}-money`).textContent = typed !== "" && Number.isSafeInteger(v) && v >= 0
+            ? t("ws.sim.in_money", { money: formatMoney(v, currency) }) : "";
     }
 
     show(action, incident) {
@@ -185,7 +206,6 @@ export class SimulatePanel {
 
     // The form from the incident's scheme (defaults without one).
     fill() {
-        this.unitHint();
         const incident = this.incident;
         const s = incident && incident.scheme ? incident.scheme : null;
         const set = (id, v) => { $(id).value = v === null || v === undefined ? "" : String(v); };
@@ -202,6 +222,7 @@ export class SimulatePanel {
         set("sim-hourly", s && s.time_spent ? s.time_spent.hourly_rate : 0);
         set("sim-hours", s && s.time_spent ? s.time_spent.max_hours : 0);
         set("sim-fund-cap", s ? s.fund_cap : "");
+        this.unitHint();   // the amounts as money, now that they are the incident's
     }
 
     passwordsExposed() {
@@ -288,7 +309,8 @@ export class SimulatePanel {
         this.errors.clear();
         this.result = r.body;
         this.scheme = scheme;
-        this.status.set({ kind: "success", key: "ws.sim.done", params: { eligible: formatNumber(r.body.eligible) } });
+        this.status.set({ kind: "success", key: "ws.sim.done", params: { count: r.body.eligible,
+            eligible: formatNumber(r.body.eligible) } });
         this.drawResult();
         $("sim-csv").hidden = false;
     }

@@ -5,10 +5,11 @@
 import { t } from "./i18n.js";
 import { el } from "./common.js";
 
-// Wires the tablist; onShow(panelId) runs when a tab is chosen. Returns show(tabId).
+// Wires the tablist; onShow(panelId, how) runs when a tab is shown, how saying who chose it: "click",
+// "key" (the arrows, Home, End) or undefined (the page itself). Returns show(tabId).
 export function wireTabs(tablist, onShow) {
     const tabs = Array.from(tablist.querySelectorAll("[role=tab]"));
-    const show = (tab, focus = false) => {
+    const show = (tab, focus = false, how = undefined) => {
         for (const x of tabs) {
             const on = x === tab;
             x.setAttribute("aria-selected", String(on));
@@ -17,17 +18,17 @@ export function wireTabs(tablist, onShow) {
         }
         if (focus)
             tab.focus();
-        onShow?.(tab.getAttribute("aria-controls"));
+        onShow?.(tab.getAttribute("aria-controls"), how);
     };
     for (const tab of tabs) {
-        tab.addEventListener("click", () => show(tab));
+        tab.addEventListener("click", () => show(tab, false, "click"));
         tab.addEventListener("keydown", (ev) => {
             const i = tabs.indexOf(tab);
             const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[ev.key];
             if (to === undefined)
                 return;
             ev.preventDefault();
-            show(tabs[(to + tabs.length) % tabs.length], true);
+            show(tabs[(to + tabs.length) % tabs.length], true, "key");
         });
     }
     return (id) => show(document.getElementById(id));

@@ -27,6 +27,7 @@ import { NoticesTab } from "./dashboard-notices.js";
 import { SimulatePanel } from "./dashboard-simulate.js";
 import { LatestRead, redrawRows, refocus, retryAction, wireTabs } from "./dashboard-ui.js";
 import { dateFields, dateValue } from "./date-field.js";
+import { readPlace, writePlace } from "./dashboard-place.js";
 
 initPage("title.dashboard");
 // before any form links its hints: the date fields in the page's language (date-field.js)
@@ -116,6 +117,9 @@ async function useKey(v) {
     $("forget-key").hidden = false;
     $("workspace").hidden = false;
     keyStatus.set({ kind: "success", key: "dash.key_kept" });
+    // a reload, a bookmark, the key asked again: the action and tab the address names
+    if (readPlace().id)
+        await restorePlace();
 }
 
 keyForm.addEventListener("submit", async (ev) => {
@@ -133,7 +137,8 @@ keyForm.addEventListener("submit", async (ev) => {
 $("forget-key").addEventListener("click", () => {
     apiKey = null;
     keepKey(null);
-    members.close();
+    members.close({ forget: true });
+    writePlace(null, null, false);   // the next key's holder starts from their list
     actions = [];
     selectedId = null;
     panel.close();
@@ -262,7 +267,7 @@ function renderActions() {
         const button = el("button", { type: "button", class: "button secondary small",
             text: t("dash.manage"), "aria-label": t("dash.manage_named", { title: a.title }) });
         button.addEventListener("click", () => {
-            select(a.id);
+            select(a.id, null, { push: true });
             $("action-h2").focus();   // its button is drawn anew: the keyboard goes on in the action
         });
         return el("tr", { dataset: { id: a.id }, class: a.id === selectedId ? "selected" : null,
@@ -279,8 +284,10 @@ function renderActions() {
     $("actions-more").hidden = !actionsNext;
 }
 
-// known: the action itself when the list may lack it (just opened, the list's read refused).
-function select(id, known = null) {
+// known: the action itself when the list may lack it (just opened, the list's read refused, an
+// action of a later page named by the address); tab: the tab to show (another action: its
+// members); push: the address's new place is a step of the history (Back returns here).
+function select(id, known = null, { tab = null, push = false } = {}) {
     const a = actions.find((x) => x.id === id) || known;
     if (!a)
         return;
@@ -289,15 +296,75 @@ function select(id, known = null) {
     renderActions();
     const inc = incidentBySlug(a.incident);
     panel.show(a, inc);
-    if (other)
-        showTab("tab-list");
+    const toTab = tab || (other ? "tab-list" : null);
+    const turned = toTab !== null && toTab !== currentTab();
+    if (toTab)
+        showTab(toTab);   // its panel's reads start (the summary's charts, the record)
     members.show(a, inc);
     notices.show(a);
     simulate.show(a, inc);
-    if (!$("panel-summary").hidden)
+    if (!turned && !$("panel-summary").hidden)
         charts.load(a);
-    if (!$("panel-record").hidden)
+    if (!turned && !$("panel-record").hidden)
         record.load(a);
+    writePlace(selectedId, currentTab(), push);
+}
+
+function currentTab() {
+    return $("action-tabs").querySelector("[role=tab][aria-selected=true]").id;
+}
+
+// The place the address names (a reload, Back, Forward, a bookmark): its action and tab, the
+// keyboard on the tab's heading; no action named: the list; an action that is not (or no
+// longer) the association's: the list, saying so. Without the key nothing is shown: the key
+// entered, useKey comes here.
+async function restorePlace() {
+    const place = readPlace();
+    if (!place.id) {
+        if (selectedId)
+            leaveAction();
+        return;
+    }
+    let a = actions.find((x) => x.id === place.id);
+    if (!a) {
+        let r;
+        try {
+            r = await call("GET", `/v1/actions/${encodeURIComponent(place.id)}`);
+        } catch (e) {
+            if (!(e instanceof NetworkError))
+                throw e;
+            r = e;
+        }
+        if (r.status === 401 || readPlace().id !== place.id)
+            return;   // the key asked again, or the address moved on meanwhile
+        if (r instanceof NetworkError || r.status >= 500 || r.status === 429) {
+            leaveAction({ ...genericProblem(r), action: retryAction("actions-h2", restorePlace) });
+            return;
+        }
+        if (r.status !== 200 || !r.body || !r.body.id) {
+            writePlace(null, null, false);
+            leaveAction({ kind: "error", key: "dash.place_unknown" });
+            return;
+        }
+        a = r.body;
+    }
+    select(a.id, a, { tab: place.tab });
+    const heading = $(place.tab.replace(/^tab-/, "panel-")).querySelector("h3");
+    heading.tabIndex = -1;
+    heading.focus();
+}
+
+// Back to the list of actions, none selected; said: why (the action named could not be shown).
+function leaveAction(said = null) {
+    selectedId = null;
+    panel.close();
+    members.close();
+    notices.close();
+    renderActions();
+    if (said)
+        actionsStatus.set(said);
+    $("actions-h2").tabIndex = -1;
+    $("actions-h2").focus();
 }
 
 // The panel changed an action (members added, status moved): the list follows.
@@ -323,9 +390,19 @@ const record = new RecordTab({ call, onChanged: (updated) => {
     panel.show(updated, incidentBySlug(updated.incident));
 } });
 const notices = new NoticesTab({ call, currentFilter: () => members.filter() });
+// Back, Forward, an address edited: the place it names (none: the list). Without the key, the
+// place waits for it (useKey).
+window.addEventListener("popstate", () => {
+    if (apiKey && !$("workspace").hidden)
+        restorePlace();
+});
 // the summary tab draws its charts when shown (they cost three reads); the record tab reads
 // the action's record; the notices tab reads its list (and their progress) again
-const showTab = wireTabs($("action-tabs"), (panelId) => {
+const showTab = wireTabs($("action-tabs"), (panelId, how) => {
+    // a tab chosen by the volunteer goes in the address (a click is a step of the history; the
+    // arrows walking through the tabs are not one each)
+    if (how && selectedId)
+        writePlace(selectedId, panelId.replace(/^panel-/, "tab-"), how === "click");
     // the members listed again: those added in "Add members" meanwhile appear (on a change of
     // action, members.show reads the new action's list itself)
     if (panelId === "panel-list" && panel.action && members.action?.id === panel.action.id)
@@ -334,7 +411,7 @@ const showTab = wireTabs($("action-tabs"), (panelId) => {
         charts.load(panel.action);
     if (panelId === "panel-record" && panel.action)
         record.load(panel.action);
-    if (panelId === "panel-notices" && panel.action)
+    if (panelId === "panel-notices" && panel.action && notices.action?.id === panel.action.id)
         notices.load();
 });
 
@@ -439,7 +516,7 @@ async function openAnswer(r) {
         renderIncidentChoice();
         openStatus.set({ kind: "success", key: "dash.opened", params: { title: r.body.title } });
         await loadActions(null);
-        select(r.body.id, r.body);
+        select(r.body.id, r.body, { push: true });
         $("action-h2").focus();
         return;
     }
