@@ -28,6 +28,7 @@
 #define MAX_PASSES 10
 #define POLL_NS 100000000L /* 100 ms between two looks at server_nodes */
 #define MAX_NAMED 32       /* servers named in a message; the count says the rest */
+#define SETTLE_NS 1000000000L /* see reencrypt */
 
 struct batch {
     const struct secrets *s;
@@ -100,6 +101,15 @@ pass(PGconn *c, const struct secrets *s, int key_id, int64_t moved[SEALED_TABLE_
     return total;
 }
 
+static double
+monotonic_s(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
 static int64_t
 remaining(PGconn *c, int key_id)
 {
@@ -114,23 +124,33 @@ remaining(PGconn *c, int key_id)
     return sum;
 }
 
+/* Re-encrypts until a pass ends with no row under an older key, SETTLE_NS at least after every
+ * server reported key_id: a request that took the old keys before its server reloaded (a
+ * claim sealed, waiting for its intake writer's commit) may still write a row under them. */
 static int
 reencrypt(PGconn *c, const struct secrets *s, int key_id)
 {
     int64_t moved[SEALED_TABLE_COUNT] = {0};
     int rc = 1;
+    double settled = monotonic_s() + SETTLE_NS / 1e9;
 
     for (int p = 0; p < MAX_PASSES; p++) {
         if (pass(c, s, key_id, moved) < 0)
             goto cleanup;
         int64_t left = remaining(c, key_id);
-        if (left == 0) {
+        double early = settled - monotonic_s();
+        if (left == 0 && early <= 0) {
             rc = 0;
             break;
         }
         if (left < 0)
             goto cleanup;
-        sleep(1); /* rows sealed by a server that had not reloaded yet: next pass */
+        if (left > 0)
+            sleep(1); /* rows skipped (a claimant's change held them) or sealed meanwhile */
+        else
+            nanosleep(&(struct timespec){.tv_sec = (time_t)early,
+                                         .tv_nsec = (long)((early - (double)(time_t)early) * 1e9)},
+                      NULL);
     }
     for (int t = 0; t < SEALED_TABLE_COUNT; t++)
         printf("rotate: %s: %lld rows re-encrypted\n", db_rotate_table_name((enum sealed_table)t),
@@ -142,15 +162,6 @@ reencrypt(PGconn *c, const struct secrets *s, int key_id)
         fprintf(stderr, "rotate: rows under older keys remain; run the command again\n");
 cleanup:
     return rc;
-}
-
-static double
-monotonic_s(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 }
 
 /* The servers of seen[0..n_read) (of n alive, laggards first) that have not loaded key_id,
@@ -170,10 +181,11 @@ name_laggards(const struct node_seen *seen, int n_read, int n, int key_id, int w
         fprintf(stderr, "rotate:   %s pid %d has key %d (seen %d s ago)\n", seen[i].host,
                 seen[i].pid, seen[i].data_key_id, seen[i].seen_s_ago);
     fprintf(stderr,
-            "rotate: a server reads the data-keys of its --secrets-dir every %d s: give it this "
-            "file (or restart it); one stopped without a clean shutdown stops counting %d s "
-            "after its last heartbeat. Key %d stays in data-keys; run rotate-data-key again then "
-            "(it adds a key and re-encrypts under that one)\n",
+            "rotate: a server reads the data-keys of its --secrets-dir every %d s: each named "
+            "needs this file there (a copy of the directory must be updated); one stopped "
+            "without a clean shutdown stops counting %d s after its last heartbeat. Key %d stays "
+            "in data-keys; run rotate-data-key again then (it adds a key and re-encrypts under "
+            "that one)\n",
             SECRETS_WATCH_INTERVAL_S, SECRETS_WATCH_STALE_S, key_id);
 }
 
