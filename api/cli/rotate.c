@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* recours rotate-data-key: appends a new data key, waits until running servers seal with it
- * (they watch data-keys, cli/secrets_watch.c), then re-encrypts every sealed row under it in
- * small locked batches, while the servers keep serving. Passes repeat until no row is left
- * under an older key (a server may still have sealed a few with the old key meanwhile). */
+/* recours rotate-data-key: appends a new data key, waits until every running server has
+ * loaded it (each watches data-keys and records the newest key it has in server_nodes:
+ * cli/secrets_watch.c), then re-encrypts every sealed row under it in small locked batches,
+ * while the servers keep serving. Passes repeat until no row is left under an older key (a
+ * request that took the old keys before its server reloaded may still seal with them, and a
+ * row a claimant's change holds is skipped). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -15,6 +18,7 @@
 #include "crypto/pii_box.h"
 #include "crypto/secrets.h"
 #include "db/errors.h"
+#include "db/nodes.h"
 #include "db/pool.h"
 #include "db/rotate.h"
 #include "service/claims_seal.h"
@@ -22,6 +26,9 @@
 
 #define BATCH 500
 #define MAX_PASSES 10
+#define POLL_NS 100000000L /* 100 ms between two looks at server_nodes */
+#define MAX_NAMED 32       /* servers named in a message; the count says the rest */
+#define SETTLE_NS 1000000000L /* see reencrypt */
 
 struct batch {
     const struct secrets *s;
@@ -94,6 +101,15 @@ pass(PGconn *c, const struct secrets *s, int key_id, int64_t moved[SEALED_TABLE_
     return total;
 }
 
+static double
+monotonic_s(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
 static int64_t
 remaining(PGconn *c, int key_id)
 {
@@ -108,23 +124,33 @@ remaining(PGconn *c, int key_id)
     return sum;
 }
 
+/* Re-encrypts until a pass ends with no row under an older key, SETTLE_NS at least after every
+ * server reported key_id: a request that took the old keys before its server reloaded (a
+ * claim sealed, waiting for its intake writer's commit) may still write a row under them. */
 static int
 reencrypt(PGconn *c, const struct secrets *s, int key_id)
 {
     int64_t moved[SEALED_TABLE_COUNT] = {0};
     int rc = 1;
+    double settled = monotonic_s() + SETTLE_NS / 1e9;
 
     for (int p = 0; p < MAX_PASSES; p++) {
         if (pass(c, s, key_id, moved) < 0)
             goto cleanup;
         int64_t left = remaining(c, key_id);
-        if (left == 0) {
+        double early = settled - monotonic_s();
+        if (left == 0 && early <= 0) {
             rc = 0;
             break;
         }
         if (left < 0)
             goto cleanup;
-        sleep(1); /* rows sealed by a server that had not reloaded yet: next pass */
+        if (left > 0)
+            sleep(1); /* rows skipped (a claimant's change held them) or sealed meanwhile */
+        else
+            nanosleep(&(struct timespec){.tv_sec = (time_t)early,
+                                         .tv_nsec = (long)((early - (double)(time_t)early) * 1e9)},
+                      NULL);
     }
     for (int t = 0; t < SEALED_TABLE_COUNT; t++)
         printf("rotate: %s: %lld rows re-encrypted\n", db_rotate_table_name((enum sealed_table)t),
@@ -136,6 +162,64 @@ reencrypt(PGconn *c, const struct secrets *s, int key_id)
         fprintf(stderr, "rotate: rows under older keys remain; run the command again\n");
 cleanup:
     return rc;
+}
+
+/* The servers of seen[0..n_read) (of n alive, laggards first) that have not loaded key_id,
+ * one line each, after a line that says how many. */
+static void
+name_laggards(const struct node_seen *seen, int n_read, int n, int key_id, int wait_s)
+{
+    int behind = 0;
+
+    while (behind < n_read && seen[behind].data_key_id < key_id)
+        behind++;
+    fprintf(stderr,
+            "rotate: after %d s, %d%s of %d running servers had not loaded data key %d; nothing "
+            "was re-encrypted:\n",
+            wait_s, behind, behind == n_read && n > n_read ? " or more" : "", n, key_id);
+    for (int i = 0; i < behind; i++)
+        fprintf(stderr, "rotate:   %s pid %d has key %d (seen %d s ago)\n", seen[i].host,
+                seen[i].pid, seen[i].data_key_id, seen[i].seen_s_ago);
+    fprintf(stderr,
+            "rotate: a server reads the data-keys of its --secrets-dir every %d s: each named "
+            "needs this file there (a copy of the directory must be updated); one stopped "
+            "without a clean shutdown stops counting %d s after its last heartbeat. Key %d stays "
+            "in data-keys; run rotate-data-key again then (it adds a key and re-encrypts under "
+            "that one)\n",
+            SECRETS_WATCH_INTERVAL_S, SECRETS_WATCH_STALE_S, key_id);
+}
+
+/* Waits until every server seen alive lately (server_nodes, heartbeat younger than
+ * SECRETS_WATCH_STALE_S) has loaded key_id, looking every 100 ms; true at once when none runs.
+ * False, with a message, after wait_s seconds or when the table cannot be read. */
+static bool
+servers_loaded(PGconn *c, int key_id, int wait_s)
+{
+    double until = monotonic_s() + wait_s;
+
+    for (;;) {
+        struct arena *a = arena_new();
+        struct node_seen seen[MAX_NAMED];
+        int n = db_nodes_alive(c, key_id, SECRETS_WATCH_STALE_S, a, seen, MAX_NAMED);
+        bool done = n == 0 || (n > 0 && seen[0].data_key_id >= key_id); /* laggards first */
+        bool late = !done && n > 0 && monotonic_s() >= until;
+        if (n == 0)
+            printf("rotate: no running server has recorded itself; re-encrypting at once\n");
+        else if (done)
+            printf("rotate: the %d running server%s loaded data key %d\n", n,
+                   n == 1 ? " has" : "s have", key_id);
+        else if (n < 0)
+            fprintf(stderr,
+                    "rotate: could not read which servers have loaded data key %d; "
+                    "nothing was re-encrypted\n",
+                    key_id);
+        else if (late)
+            name_laggards(seen, n < MAX_NAMED ? n : MAX_NAMED, n, key_id, wait_s);
+        arena_free(a);
+        if (done || n < 0 || late)
+            return done;
+        nanosleep(&(struct timespec){.tv_nsec = POLL_NS}, NULL);
+    }
 }
 
 int
@@ -162,10 +246,8 @@ cli_rotate_data_key(const struct config *cfg)
      * and the run fails at its end so that nobody takes it for a quiet success */
     bool told =
         cli_stdout_flushed("rotate", "data key %d was added; re-encrypting under it", key_id);
-    /* running servers look at data-keys every SECRETS_WATCH_INTERVAL_S */
-    sleep(3 * SECRETS_WATCH_INTERVAL_S);
     int rc = 1;
-    if (secrets_load(cfg->secrets_dir, &s)) {
+    if (servers_loaded(c, key_id, cfg->rotate_wait_s) && secrets_load(cfg->secrets_dir, &s)) {
         rc = reencrypt(c, &s, key_id);
         secrets_wipe(&s);
     }

@@ -161,7 +161,7 @@ cli_serve(const struct config *cfg)
         fprintf(stderr, "serve: DATABASE_URL (or --database-url) is required\n");
         return 1;
     }
-    block_signals(); /* before the first thread (the secrets watcher) starts */
+    block_signals(); /* before the first thread starts */
     if (!secrets_watch_start(&app, cfg->secrets_dir)) {
         fprintf(stderr, "serve: run `recours secrets init` to create the secrets\n");
         return 1;
@@ -193,6 +193,7 @@ cli_serve(const struct config *cfg)
                                           .connect_timeout_s = cfg->db_connect_timeout_s,
                                           .application_name = "recours"});
     db_read_pool_init(cfg->database_read_url, cfg->db_statement_timeout_ms);
+    secrets_watch_run(&app); /* its rows of server_nodes need the pool */
     start_risk(cfg);
     if (!intake_start(cfg->intake_writers))
         goto cleanup_pool;
@@ -232,6 +233,7 @@ cli_serve(const struct config *cfg)
     log_info("stopped");
     rc = 0;
 cleanup_pool:
+    secrets_watch_leave();   /* nothing is sealed or opened any more: rotations stop waiting */
     svc_lookup_cache_free(); /* no request runs any more */
     risk_domains_free();
     public_cache_free();

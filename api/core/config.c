@@ -73,6 +73,9 @@ static const struct setting settings[] = {
      1, 60, "seconds a worker waits for a new database connection (then 503)"},
     {"shutdown-grace", "RECOURS_SHUTDOWN_GRACE", KIND_INT, OFF(shutdown_grace_s), "10", 0, 600,
      "seconds in-flight requests get to finish after SIGTERM"},
+    {"rotate-wait", "RECOURS_ROTATE_WAIT", KIND_INT, OFF(rotate_wait_s), "30", 1, 3600,
+     "seconds rotate-data-key waits for the running servers to load the new key (then stops, "
+     "having re-encrypted nothing)"},
     {"intake-writers", "RECOURS_INTAKE_WRITERS", KIND_INT, OFF(intake_writers), "2", 1, 16,
      "claim writer threads: each commits whatever submissions wait, in one transaction; "
      "at most half of them run statements at a time, the others wait for their commit"},

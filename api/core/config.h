@@ -30,6 +30,7 @@ struct config {
     int db_statement_timeout_ms; /* RECOURS_DB_STATEMENT_TIMEOUT_MS, --db-statement-timeout-ms */
     int db_connect_timeout_s;  /* RECOURS_DB_CONNECT_TIMEOUT, --db-connect-timeout (seconds) */
     int shutdown_grace_s;      /* RECOURS_SHUTDOWN_GRACE, --shutdown-grace (seconds) */
+    int rotate_wait_s;         /* RECOURS_ROTATE_WAIT, --rotate-wait (seconds) */
     int intake_writers;        /* RECOURS_INTAKE_WRITERS, --intake-writers (group-commit writers) */
     int rate_limit_burst;      /* RECOURS_RATE_LIMIT_BURST: public POSTs per client IP, bucket */
     int rate_limit_per_s;      /* RECOURS_RATE_LIMIT_PER_S: refill per second */

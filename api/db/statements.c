@@ -17,6 +17,7 @@
 #include "db/incidents.h"
 #include "db/mail_throttle.h"
 #include "db/memberships.h"
+#include "db/nodes.h"
 #include "db/notices.h"
 #include "db/notices_mail.h"
 #include "db/outbox.h"
@@ -55,5 +56,6 @@ const struct db_statement *const db_statement_tables[] = {
     db_notices_statements,
     db_notices_mail_statements,
     db_mail_throttle_statements,
+    db_nodes_statements,
     NULL,
 };

@@ -7,6 +7,7 @@ readable through the API: claim views, replayed Idempotency-Key answers.
 A database of its own, so that only rows sealed with this server's keys are rotated."""
 
 import os
+import socket
 import subprocess
 import threading
 import time
@@ -117,6 +118,57 @@ class RotateDataKeyTest(unittest.TestCase):
         self.assertIn("data key 2 was added", run.stderr)
         self.assertEqual(self.key_ids("claims"), {2})
 
+    # Each running server records the newest data key it has loaded (server_nodes, 0029);
+    # rotate-data-key waits for those rows instead of sleeping three watch intervals.
+
+    def rotate(self, *args):
+        return subprocess.run([harness.recours_bin(), "rotate-data-key", "--secrets-dir",
+                               self.server.secrets_dir, "--database-url", self.url, *args],
+                              capture_output=True, text=True, timeout=harness.RUN_TIMEOUT_S)
+
+    def node_key(self, server):
+        """The data key server's row of server_nodes holds, or None without a row."""
+        rows = psql_on(self.url, f"SELECT data_key_id FROM server_nodes WHERE pid = {server.pid}")
+        return int(rows[0][0]) if rows else None
+
+    def test_rotation_waits_for_the_running_servers_only(self):
+        """The rotation re-encrypts once the running server's row says it loaded the new key;
+        the row of a server killed a minute ago (its heartbeat old) is not waited for. A running
+        server whose secrets directory is a copy the rotation did not write never loads the
+        next key: the rotation stops after --rotate-wait, names it, and moves no row; once that
+        server stopped (a clean stop deletes its row), running the command again rotates all.
+        One case for the three: each case of this class starts a database and a server."""
+        harness.poll(lambda: self.node_key(self.server) == 1, 30, what="the server's row")
+        psql_on(self.url, "INSERT INTO server_nodes (node_id, host, pid, data_key_id, seen_at)"
+                " VALUES (gen_random_uuid(), 'gone.example', 4194305, 1,"
+                " now() - interval '1 minute')")
+        with harness.Client(self.server) as c:
+            self.submit_some(2, c)
+        run = self.rotate()
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("rotate: the 1 running server has loaded data key 2", run.stdout)
+        self.assertNotIn("gone.example", run.stdout + run.stderr)
+        self.assertEqual(self.node_key(self.server), 2)
+        self.assertEqual(self.key_ids("claims"), {2})
+
+        copy = cf.start_server(self, database_url=self.url, secrets_from=self.server)
+        harness.poll(lambda: self.node_key(copy) == 2, 30, what="the copy's row")
+        run = self.rotate("--rotate-wait", "1")
+        self.assertEqual(run.returncode, 1, run.stdout)
+        # the other server may or may not have reloaded within the second: not counted here
+        self.assertRegex(run.stderr, r"of 2 running servers had not loaded data key 3; nothing "
+                         "was re-encrypted")
+        self.assertIn(f"rotate:   {socket.gethostname()} pid {copy.pid} has key 2", run.stderr)
+        self.assertEqual(self.key_ids("claims"), {2})
+        with open(os.path.join(self.server.secrets_dir, "data-keys")) as f:
+            self.assertEqual([line.split()[0] for line in f if line.strip()], ["1", "2", "3"])
+
+        self.assertEqual(copy.stop(), 0)
+        self.assertIsNone(self.node_key(copy), "a clean stop deletes the server's row")
+        again = self.rotate()
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertIn("added data key 4", again.stdout)
+        self.assertEqual(self.key_ids("claims"), {4})
 
 if __name__ == "__main__":
     harness.main()
