@@ -196,8 +196,9 @@ recompute(PGconn *c, int64_t incident_id, int batch)
     }
     if (eligibility_counts(c, incident_id, counts) != 0)
         return 1;
-    printf("eligibility: %lld claims evaluated again; matched %lld, unmatched %lld, "
-           "unknown %lld\n", (long long)n, (long long)counts[0], (long long)counts[1],
+    printf("eligibility: %lld claim%s evaluated again; matched %lld, unmatched %lld, "
+           "unknown %lld\n",
+           (long long)n, n == 1 ? "" : "s", (long long)counts[0], (long long)counts[1],
            (long long)counts[2]);
     return 0;
 }
@@ -239,8 +240,9 @@ import(const struct config *cfg, PGconn *c, const struct args *a, struct arena *
     if (r.unchanged)
         printf("eligibility: unchanged: this file is version %d already\n", r.version);
     else
-        printf("eligibility: version %d in force: %lld hashes from %lld lines\n", r.version,
-               (long long)r.entries, (long long)r.lines);
+        printf("eligibility: version %d in force: %lld hash%s from %lld line%s\n", r.version,
+               (long long)r.entries, r.entries == 1 ? "" : "es", (long long)r.lines,
+               r.lines == 1 ? "" : "s");
     /* also after an unchanged file: it finishes a recompute an earlier run left halfway */
     return recompute(c, inc.id, a->batch);
 }

@@ -35,7 +35,8 @@ struct setting {
 
 static const struct setting settings[] = {
     {"database-url", "DATABASE_URL", KIND_STRING, OFF(database_url), NULL, 0, 0,
-     "PostgreSQL connection URL (required for serve and migrate)"},
+     "PostgreSQL connection URL (required for serve, migrate, rotate-data-key and "
+     "erase-withdrawn)"},
     {"database-read-url", "RECOURS_DATABASE_READ_URL", KIND_STRING, OFF(database_read_url), "", 0,
      0,
      "optional streaming replica for summaries, member lists, exports (docs/api.md, Reads from a "
