@@ -1227,6 +1227,9 @@ try {
         equal(`${await page.inputValue("#ml-status")} ${await page.inputValue("#ml-sort")}`, "received mandated_at:desc",
             "its filter and order");
         equal(await focused(), "member-list-h3", "the keyboard on the tab's heading");
+        // the incidents are read beside the key on a reload: the action waited for them, so
+        // its incident is named (and its amounts in its currency), not its slug alone
+        contains(await text("#action-facts"), ` — `, "the incident's controller and title after a reload");
         await page.click("#ml-prev");
         await listShown();
         equal(await text("#ml-range"), "Members 1–50 (more on the next pages)", "Previous still knows the page before");

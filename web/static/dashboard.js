@@ -348,6 +348,11 @@ async function restorePlace() {
         }
         a = r.body;
     }
+    // on a reload the incidents are read beside the key: the panel names the action's incident
+    // from them ("Coupang Corp. — … (coupang-2025)", not the slug alone)
+    await incidentsRead.catch(() => null);   // unread: the slug is named alone, as before
+    if (readPlace().id !== place.id)
+        return;   // the address moved on meanwhile
     select(a.id, a, { tab: place.tab });
     const heading = $(place.tab.replace(/^tab-/, "panel-")).querySelector("h3");
     heading.tabIndex = -1;
@@ -544,7 +549,9 @@ onLanguageChange(() => {
     renderActions();
     charts.render();
 });
-load(null);
+// the first page of incidents, which a place restored waits for (the action's incident is
+// named from it)
+const incidentsRead = load(null);
 // a reload within the tab: the key kept in sessionStorage is tried again
 const kept = keptKey();
 if (kept)
