@@ -13,7 +13,8 @@ HTTP (docs/api.md §5, §7, §8).
 - A blank optional string is refused (`too-short`) with a message saying how to say none
   (omit it or send null); a blank required one is `required`.
 - A rejection through `PATCH /v1/claims/{reference}/status` names its reason code
-  (`review_reason`, `other` when not given), as the workspace's reviews do.
+  (`review_reason`, `other` when not given), as the workspace's reviews do; it is their
+  decision (correction window, message to the claimant, history row), whoever reviews.
 One server for the file; it makes its own incident, association, actions and claims.
 """
 
@@ -369,6 +370,49 @@ class ListParametersTest(unittest.TestCase):
                 created = paths[path]["post"]["responses"]["201"]
                 self.assertIn("Location", created.get("headers", {}))
 
+
+    # -- the status route and the workspace decide a review the same way (api35) ---------------
+
+    def reviewed(self, reference):
+        """What a review left of the claim: (correctable_until set, the claim-rejected messages'
+        reasons, the claim_reviews rows as (decision, reason, actor))."""
+        ref = cf.sql_literal(reference)
+        until = cf.psql("SELECT correctable_until IS NOT NULL FROM claims WHERE reference = "
+                        + ref)[0][0] == "t"
+        mail = [row[0] for row in cf.psql(
+            "SELECT o.params->>'reason' FROM outbox o JOIN claims c ON c.id = o.claim_id"
+            " WHERE o.kind = 'claim-rejected' AND c.reference = " + ref + " ORDER BY o.id")]
+        rows = [tuple(row) for row in cf.psql(
+            "SELECT r.decision, coalesce(r.reason, '-'), r.actor FROM claim_reviews r"
+            " JOIN claims c ON c.id = r.claim_id WHERE c.reference = " + ref + " ORDER BY r.id")]
+        return until, mail, rows
+
+    def test_a_rejection_through_the_status_route_tells_the_claimant_as_the_workspace_does(self):
+        """PATCH …/status runs the workspace's decision: the correction window, the message to
+        the claimant, the history row; the operator's too, under its own name."""
+        claim = af.mandated_claim(self.server, self.other_slug, self.other_action, client=self.c)
+        path = f"/v1/claims/{claim['reference']}/status"
+        r = self.A.request("PATCH", path, {"status": "rejected", "reason": "No letter.",
+                                           "review_reason": "not_affected"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        actor = f"association:{self.A.id}"
+        self.assertEqual(self.reviewed(claim["reference"]),
+                         (True, ["not_affected"], [("rejected", "not_affected", actor)]))
+        view = cf.claim_request(self.c, "GET", claim["reference"], claim["token"]).json()
+        self.assertIsNotNone(view["correctable_until"], view)
+        self.assertEqual(view["status_reason"], "No letter.")
+        # a verification closes the window, tells nothing, and is in the history too
+        r = af.op(self.server, "PATCH", path, {"status": "verified"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.reviewed(claim["reference"]),
+                         (False, ["not_affected"], [("rejected", "not_affected", actor),
+                                                    ("verified", "-", "operator")]))
+        # a claim in no action: told all the same; no member, no history row
+        alone = cf.submit_ok(self, self.c, self.other_slug)
+        r = af.op(self.server, "PATCH", f"/v1/claims/{alone['reference']}/status",
+                  {"status": "rejected", "reason": "x"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.reviewed(alone["reference"]), (True, ["other"], []))
 
 if __name__ == "__main__":
     harness.main()
