@@ -15,6 +15,8 @@ HTTP (docs/api.md §5, §7, §8).
 - A rejection through `PATCH /v1/claims/{reference}/status` names its reason code
   (`review_reason`, `other` when not given), as the workspace's reviews do; it is their
   decision (correction window, message to the claimant, history row), whoever reviews.
+- A claim submitted with a `mandate_text_version` and no `action_id` is refused as the
+  claimant's PATCH refuses it (same field, code and words), not stored without its mandate.
 One server for the file; it makes its own incident, association, actions and claims.
 """
 
@@ -413,6 +415,21 @@ class ListParametersTest(unittest.TestCase):
                   {"status": "rejected", "reason": "x"}, client=self.c)
         self.assertEqual(r.status, 200, repr(r))
         self.assertEqual(self.reviewed(alone["reference"]), (True, ["other"], []))
+
+    # -- a mandate text version without an action is refused at submission too (api35) --------
+
+    def test_a_mandate_version_without_an_action_is_refused_as_a_patch_refuses_it(self):
+        claim = self.claims[0]
+        r = cf.claim_request(self.c, "PATCH", claim["reference"], claim["token"],
+                             {"mandate_text_version": af.MANDATE_VERSION})
+        said = harness.assert_problem(self, r, 422, "validation-error")["errors"]
+        self.assertEqual([e["field"] for e in said], ["mandate_text_version"], said)
+        for extra in ({}, {"action_id": None}):
+            with self.subTest(extra=extra):
+                body = cf.claim_body(mandate_text_version=af.MANDATE_VERSION, **extra)
+                r = cf.submit(self.c, self.other_slug, body)
+                doc = harness.assert_problem(self, r, 422, "validation-error")
+                self.assertEqual(doc["errors"], said)
 
 if __name__ == "__main__":
     harness.main()
