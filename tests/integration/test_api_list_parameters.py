@@ -17,6 +17,8 @@ HTTP (docs/api.md §5, §7, §8).
   decision (correction window, message to the claimant, history row), whoever reviews.
 - A claim submitted with a `mandate_text_version` and no `action_id` is refused as the
   claimant's PATCH refuses it (same field, code and words), not stored without its mandate.
+- A new association's `Location` answers, to anyone, what the public list shows of it (404
+  while the list does not show it).
 One server for the file; it makes its own incident, association, actions and claims.
 """
 
@@ -415,6 +417,37 @@ class ListParametersTest(unittest.TestCase):
                   {"status": "rejected", "reason": "x"}, client=self.c)
         self.assertEqual(r.status, 200, repr(r))
         self.assertEqual(self.reviewed(alone["reference"]), (True, ["other"], []))
+
+    # -- a new association's Location leads to it (api35) ----------------------------------------
+
+    def test_an_associations_location_answers_what_the_public_list_shows(self):
+        """GET /v1/associations/{id}: public, the list's item, 404 for one the list does not
+        show (pending, suspended), an unknown or a malformed id."""
+        r = af.op(self.server, "POST", "/v1/associations", af.association_body(), client=self.c)
+        self.assertEqual(r.status, 201, repr(r))
+        location = r.headers["Location"]
+        self.assertEqual(location, f"/v1/associations/{r.json()['id']}")
+        for path in (location, "/v1/associations/00000000-0000-0000-0000-000000000000",
+                     "/v1/associations/not-a-uuid"):
+            with self.subTest(path=path):
+                harness.assert_problem(self, self.c.request("GET", path), 404, "not-found")
+        r = af.op(self.server, "PATCH", location, {"status": "approved"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        listed, cursor = [], ""
+        while True:
+            page = self.page("/v1/associations?limit=1000" + cursor)
+            listed += page["data"]
+            if page["next"] is None:
+                break
+            cursor = "&cursor=" + urllib.parse.quote(page["next"])
+        ident = r.json()["id"]
+        item = [x for x in listed if x["id"] == ident]
+        r = self.c.request("GET", f"/v1/associations/{ident.upper()}")  # any case
+        self.assertEqual((r.status, [r.json()]), (200, item), repr(r))
+        r = af.op(self.server, "PATCH", location, {"status": "suspended"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        harness.assert_problem(self, self.c.request("GET", location), 404, "not-found")
+
 
     # -- a mandate text version without an action is refused at submission too (api35) --------
 
