@@ -79,6 +79,7 @@ ROUTE("PATCH", "/v1/claims/{reference}/status", handle_claims_review, ROLE_ASSOC
 /* Associations, their API keys, the audit chain (docs/api.md §10.2–10.3, §13.1). */
 ROUTE("GET", "/v1/associations", handle_associations_list, ROLE_PUBLIC)
 ROUTE("POST", "/v1/associations", handle_associations_create, ROLE_OPERATOR)
+ROUTE("GET", "/v1/associations/{id}", handle_associations_get, ROLE_PUBLIC)
 ROUTE("PATCH", "/v1/associations/{id}", handle_associations_update, ROLE_OPERATOR)
 ROUTE("POST", "/v1/associations/{id}/keys", handle_keys_issue, ROLE_OPERATOR)
 ROUTE("DELETE", "/v1/keys/{id}", handle_keys_revoke, ROLE_OPERATOR)

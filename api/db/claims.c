@@ -79,10 +79,6 @@ const struct db_statement db_claims_statements[] = {
      "   updated_at = now()"
      " WHERE id = $1::bigint",
      1},
-    {"db_claims_review",
-     "UPDATE claims SET status = $2, status_reason = $3, review_reason = $4, reviewed_at = now(),"
-     " updated_at = now() WHERE id = $1::bigint",
-     4},
     {NULL, NULL, 0},
 };
 
@@ -211,15 +207,6 @@ int
 db_claims_revoke_mandate(PGconn *c, int64_t id)
 {
     return db_exec_command_id(c, "db_claims_revoke_mandate", id);
-}
-
-int
-db_claims_review(PGconn *c, int64_t id, const char *status, const char *reason,
-                 const char *reason_code)
-{
-    char idbuf[24];
-    const char *params[4] = {db_int64_text(id, idbuf), status, reason, reason_code};
-    return db_exec_command(c, "db_claims_review", 4, params);
 }
 
 int

@@ -84,9 +84,4 @@ int db_claims_list_mandated(PGconn *c, const char *slug, const char *association
                             const struct claim_list_filter *f, int limit, struct arena *a,
                             struct claim_record *out, int *n_out);
 
-/* Sets the review status, its free-text reason and its reason code (NULL unless rejected,
- * docs/workspace.md's codes). 1 or 0. */
-int db_claims_review(PGconn *c, int64_t id, const char *status, const char *reason,
-                     const char *reason_code);
-
 #endif

@@ -240,13 +240,19 @@ db_ws_review_apply(PGconn *c, const struct ws_decision *d, struct arena *a,
                    struct ws_moved **moved_out, int *n_out, int64_t *total_out)
 {
     struct query s = {0};
-    char days[16];
+    char days[16], id[24];
     int rc = 1;
 
     /* a member moves when its status differs from the decision (review_moves): members are
-     * never withdrawn (claims_member_live) */
+     * never withdrawn (claims_member_live); one claim alone is not withdrawn either (its
+     * review checked it, the row locked: service/claims.c) */
     strbuf_puts(&s.sql, "WITH sel AS (SELECT c.id, c.status AS old FROM claims c");
-    where_filter(&s, d->action_id, d->f);
+    if (d->action_id != NULL) {
+        where_filter(&s, d->action_id, d->f);
+    } else {
+        snprintf(id, sizeof id, "%lld", (long long)d->claim_id);
+        strbuf_printf(&s.sql, " WHERE c.id = $%d::bigint", param(&s, id));
+    }
     int p_dec = param(&s, d->decision);
     strbuf_printf(&s.sql, " AND c.status <> $%d ORDER BY c.id FOR UPDATE),", p_dec);
     snprintf(days, sizeof days, "%d", d->correct_days);
@@ -261,14 +267,18 @@ db_ws_review_apply(PGconn *c, const struct ws_decision *d, struct arena *a,
         "                            THEN now() + make_interval(days => $%d::int) END"
         "   FROM sel WHERE c.id = sel.id AND c.status <> $%d"
         "   RETURNING c.id, c.incident_id, sel.old, c.payment_preference, c.country,"
-        "             c.categories, c.documented_loss, c.hours_spent, c.lang),",
+        "             c.categories, c.documented_loss, c.hours_spent, c.lang,"
+        "             c.member_action_id),",
         p_dec, p_reason, p_note, p_dec, p_days, p_days, p_dec);
     int p_batch = param(&s, d->batch_id);
     int p_actor = param(&s, d->actor);
     strbuf_printf(&s.sql,
+                  /* the history is the members' (a claim reviewed outside any action has
+                   * none, as a reopening has not: db_ws_reopen_corrected) */
                   " hist AS (INSERT INTO claim_reviews (claim_id, action_id, decision, reason,"
                   "                                     batch_id, actor)"
-                  "   SELECT id, $1::uuid, $%d, $%d, $%d::uuid, $%d FROM upd),"
+                  "   SELECT id, member_action_id, $%d, $%d, $%d::uuid, $%d FROM upd"
+                  "   WHERE member_action_id IS NOT NULL),"
                   /* a rejected claimant is told why (the outbox of 0011) */
                   " mail AS (INSERT INTO outbox (kind, claim_id, lang, params)"
                   "   SELECT 'claim-rejected', upd.id, upd.lang,"

@@ -61,10 +61,11 @@ struct ws_member_row {
     bool email_confirmed;
 };
 
-/* A review decision applied to members. */
+/* A review decision applied to members, or to one claim. */
 struct ws_decision {
-    const char *action_id;
-    const struct ws_filter *f; /* which members */
+    const char *action_id;     /* NULL: the claim claim_id alone, a member or not */
+    const struct ws_filter *f; /* which members (with action_id) */
+    int64_t claim_id;          /* without action_id (PATCH /v1/claims/{reference}/status) */
     const char *decision;      /* verified | rejected */
     const char *reason;        /* reject reason code, NULL when verified */
     const char *note;          /* free text or NULL */
@@ -90,7 +91,8 @@ int db_ws_members_count(PGconn *c, const char *action_id, const struct ws_filter
                         const char *decision, int64_t *out);
 
 /* Applies d to the matching members that it moves (locked in id order), writes a history row
- * each; *moved_out (arena) groups them by their summary group before. 1 or DB_*. */
+ * for each that is a member of an action and queues a rejected claimant's message; *moved_out
+ * (arena) groups them by their summary group before. 1 or DB_*. */
 int db_ws_review_apply(PGconn *c, const struct ws_decision *d, struct arena *a,
                        struct ws_moved **moved_out, int *n_out, int64_t *total_out);
 

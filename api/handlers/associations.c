@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Association, key and audit handlers (operator, except the public list). */
+/* Association, key and audit handlers (operator, except the public list and its items). */
 #include "handlers/handlers.h"
 
 #include <openssl/crypto.h>
@@ -141,6 +141,22 @@ association_item(const void *row)
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "id", x->id, "name", x->name,
                      "approval_reference", x->approval_reference, "country", x->country,
                      "approved_from", x->approved_from, "approved_until", x->approved_until);
+}
+
+/* The object of a new association's Location, for anyone: the item the public list shows of
+ * it, and 404 for an association the list does not show. */
+struct reply
+handle_associations_get(struct request *rq)
+{
+    struct association x;
+    const char *id = request_param(rq, 0);
+
+    if (!uuid_is_valid(id))
+        return reply_outcome(OUTCOME_NOT_FOUND, NULL);
+    enum outcome o = svc_rq_associations_get_public(id, rq->arena, &x);
+    if (o != OUTCOME_OK)
+        return reply_outcome(o, NULL);
+    return reply_json_take(200, association_item(&x));
 }
 
 struct reply

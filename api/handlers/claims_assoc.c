@@ -202,9 +202,14 @@ handle_claims_review(struct request *rq)
         return reply_outcome(o, NULL);
     if (!json_body_read(rq, true, read_review, &review, &deny))
         return deny;
+    /* the workspace's decision on this claim (docs/workspace.md "Review"): the reason in
+     * words is its note to the claimant, the code its reason */
+    struct ws_decision d = {.decision = review.status,
+                            .reason = review.code,
+                            .note = review.reason,
+                            .correct_days = ((const struct app *)rq->app)->cfg->correction_days};
     struct audit_note note = guard_audit_note(rq);
-    o = svc_rq_claims_review(&note, &rec, review.status, review.reason, review.code, rq->arena,
-                             &after);
+    o = svc_rq_claims_review(&note, &rec, &d, rq->arena, &after);
     if (o == OUTCOME_INVALID_TRANSITION)
         return review_refused(rq->arena, after.status, review.status);
     if (o != OUTCOME_OK)

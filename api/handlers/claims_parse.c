@@ -201,6 +201,12 @@ claims_parse_submission(const struct json_fields *jf, unsigned int within,
     in->mandate_text_version = jf_text(jf, "mandate_text_version", false, 64);
     if (in->action_id != NULL && in->mandate_text_version == NULL)
         add(jf, "mandate_text_version", "required", "required with action_id");
+    /* a version without an action (absent or null) mandates nothing: refused as the
+     * claimant's PATCH refuses it (handlers/claims_correct.c), not dropped unsaid; beside an
+     * action_id of the wrong type only that one is named */
+    json_t *action = json_object_get(jf->obj, "action_id");
+    if ((action == NULL || json_is_null(action)) && in->mandate_text_version != NULL)
+        add(jf, "mandate_text_version", "invalid-value", "only with action_id");
     /* the code the controller printed in its letters, matched against its list (issue 14) */
     const char *code = jf_text(jf, "notice_code", false, 64);
     char code_normal[NOTICE_CODE_MAX + 1];

@@ -195,6 +195,21 @@ SVC_RQ_ON_CONN(svc_rq_associations_list,
                 bool *more_out),
                svc_associations_list, after, limit, a, out, n_out, more_out)
 
+enum outcome
+svc_rq_associations_get_public(const char *id, struct arena *a, struct association *out)
+{
+    PGconn *c;
+
+    if (svc_conn(&c) != OUTCOME_OK)
+        return OUTCOME_UNAVAILABLE;
+    enum outcome o = svc_associations_get(c, id, a, out);
+    /* the reported status is "approved" exactly for the rows db_associations_list_approved
+     * reads: pending, suspended and lapsed ones are no more public here than in the list */
+    if (o == OUTCOME_OK && strcmp(out->status, "approved") != 0)
+        return OUTCOME_NOT_FOUND;
+    return o;
+}
+
 SVC_RQ_ON_CONN(svc_rq_keys_issue,
                (const struct secrets *s, const struct audit_note *note, const char *association_id,
                 const char *label, struct arena *a, struct api_key *out, char *secret_out),

@@ -54,6 +54,10 @@ enum outcome svc_rq_associations_update(const struct audit_note *note, const cha
                                         struct association *out, const char **error_field);
 enum outcome svc_rq_associations_list(const char *after, int limit, struct arena *a,
                                       struct association *out, int *n_out, bool *more_out);
+/* One association of the public list (GET /v1/associations/{id}): NOT_FOUND unless it is
+ * reported approved (approved, within its approval dates), as the list shows no other. */
+enum outcome svc_rq_associations_get_public(const char *id, struct arena *a,
+                                            struct association *out);
 enum outcome svc_rq_keys_issue(const struct secrets *s, const struct audit_note *note,
                                const char *association_id, const char *label, struct arena *a,
                                struct api_key *out, char *secret_out);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crypto/keyed_hash.h"
+#include "crypto/random.h"
 #include "db/eligibility.h"
 #include "db/errors.h"
 #include "db/outbox.h"
@@ -17,6 +18,7 @@
 #include "service/eligibility.h"
 #include "service/incidents.h"
 #include "service/claims_seal.h"
+#include "service/review.h"
 #include "service/risk.h"
 #include "service/tx.h"
 
@@ -110,11 +112,9 @@ struct change {
     const struct mandate_change *m;
     const struct claim_hashes *again;
     const struct address_move *moved;
-    /* a review's: who decided, the new status, its reason and reason code */
+    /* a review's: who decided, and the decision on this one claim */
     const struct audit_note *note;
-    const char *status;
-    const char *reason;
-    const char *reason_code;
+    const struct ws_decision *decision;
 };
 
 static int
@@ -239,17 +239,19 @@ review_allowed(const char *from, const char *to)
            strcmp(from, to) != 0;
 }
 
+/* The workspace's decision on this one claim, member of an action or not: the same window,
+ * history row and message to a rejected claimant as a review in the workspace. */
 static int
 review(PGconn *c, struct tx *t, const struct change *x)
 {
     const struct claim_record *cur = x->out;
-    int rc;
+    int64_t moved = 0;
 
-    if (!review_allowed(cur->status, x->status))
+    if (!review_allowed(cur->status, x->decision->decision))
         return tx_answer(t, OUTCOME_INVALID_TRANSITION);
-    rc = tx_one_row(db_claims_review(c, x->rec->id, x->status, x->reason, x->reason_code));
-    if (rc == 1)
-        rc = move_status(c, cur, x->status);
+    int rc = svc_review_apply(c, x->decision, x->a, &moved);
+    if (rc == 1 && moved != 1) /* the row is locked and its status allows the move */
+        rc = DB_HARD;
     if (rc == 1)
         rc = tx_audited(svc_audit(c, x->note, "claim.review", "claim", x->rec->reference));
     return rc;
@@ -318,11 +320,18 @@ svc_rq_claims_withdraw(const struct claim_record *rec, struct arena *a, struct c
 
 enum outcome
 svc_rq_claims_review(const struct audit_note *note, const struct claim_record *rec,
-                     const char *status, const char *reason, const char *reason_code,
-                     struct arena *a, struct claim_record *out)
+                     struct ws_decision *d, struct arena *a, struct claim_record *out)
 {
-    struct change x = {.apply = review, .rec = rec, .a = a, .out = out, .note = note,
-                       .status = status, .reason = reason, .reason_code = reason_code};
+    struct change x = {
+        .apply = review, .rec = rec, .a = a, .out = out, .note = note, .decision = d};
+    char batch_id[37];
 
+    if (!random_uuid(batch_id))
+        return OUTCOME_INTERNAL;
+    d->action_id = NULL;
+    d->f = NULL;
+    d->claim_id = rec->id;
+    d->batch_id = batch_id;
+    d->actor = note->actor;
     return svc_tx_run_here("claims.review", TX_READ_WRITE, change_body, &x);
 }

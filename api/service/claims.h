@@ -10,6 +10,7 @@
 #include "crypto/secrets.h"
 #include "crypto/matching_key.h"
 #include "db/claims.h"
+#include "db/ws_members.h"
 #include "domain/claim.h"
 #include "domain/risk.h"
 #include "service/audit.h"
@@ -73,11 +74,12 @@ enum outcome svc_rq_claims_for_review(const char *reference, const char *associa
                                       struct claim_record *out);
 
 /* Review by the operator or the mandated association: received → verified | rejected,
- * verified ↔ rejected; INVALID_TRANSITION otherwise (withdrawn claims included). reason_code:
- * a rejection's code (domain/review.h reject_reasons), NULL for a verification. */
+ * verified ↔ rejected; INVALID_TRANSITION otherwise (withdrawn claims included). d gives the
+ * decision, its reason code (domain/review.h reject_reasons, NULL for a verification), the
+ * note to the claimant and the correction window; the rest of it is filled here. The decision
+ * runs as the workspace's does (service/review.h), audited "claim.review" on the reference. */
 enum outcome svc_rq_claims_review(const struct audit_note *note, const struct claim_record *rec,
-                                  const char *status, const char *reason, const char *reason_code,
-                                  struct arena *a, struct claim_record *out);
+                                  struct ws_decision *d, struct arena *a, struct claim_record *out);
 
 /* A page of the claims mandated to association_id on the incident of slug (NOT_FOUND without
  * it): up to limit of them into out, *more_out when more follow. out has room for limit + 1. */

@@ -6,11 +6,10 @@
 #include <string.h>
 
 #include "crypto/random.h"
-#include "db/errors.h"
-#include "db/tallies.h"
 #include "service/actions.h"
 #include "service/audited_write.h"
 #include "service/conn.h"
+#include "service/review.h"
 #include "service/tx.h"
 
 enum outcome
@@ -75,30 +74,11 @@ struct review {
     struct ws_review_result *out;
 };
 
-/* Moves n claims of group `before` to the decision's status in the summary tallies. */
-static int
-move_tallies(PGconn *c, const struct ws_moved *moved, int n, const char *status)
-{
-    for (int i = 0; i < n; i++) {
-        struct tally_key after = moved[i].before;
-        after.status = status;
-        int delta = (int)moved[i].n;
-        int rc = db_tally_add(c, &moved[i].before, -delta);
-        if (rc == 1)
-            rc = db_tally_add(c, &after, delta);
-        if (rc != 1)
-            return rc < 0 ? rc : DB_HARD;
-    }
-    return 1;
-}
-
 static int
 review_body(PGconn *c, struct tx *t, void *ctx)
 {
     struct review *r = ctx;
     struct ws_review_request *rq = r->rq;
-    struct ws_moved *moved = NULL;
-    int n = 0;
 
     r->out->count = 0;
     r->out->count_changed = false;
@@ -107,15 +87,13 @@ review_body(PGconn *c, struct tx *t, void *ctx)
                                      &r->out->count);
         return rc == 1 ? tx_answer(t, OUTCOME_OK) : rc; /* nothing to commit */
     }
-    int rc = db_ws_review_apply(c, &rq->d, r->a, &moved, &n, &r->out->count);
+    int rc = svc_review_apply(c, &rq->d, r->a, &r->out->count);
     if (rc != 1)
-        return rc < 0 ? rc : DB_HARD;
+        return rc;
     if (rq->expected >= 0 && rq->expected != r->out->count) {
         r->out->count_changed = true;
         return tx_answer(t, OUTCOME_OK); /* rolled back: the client confirms the new count */
     }
-    if ((rc = move_tallies(c, moved, n, rq->d.decision)) != 1)
-        return rc;
     return tx_audited(svc_audit(c, r->note, "action.members.review", "review", rq->d.batch_id));
 }
 

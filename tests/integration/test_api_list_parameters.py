@@ -13,7 +13,12 @@ HTTP (docs/api.md §5, §7, §8).
 - A blank optional string is refused (`too-short`) with a message saying how to say none
   (omit it or send null); a blank required one is `required`.
 - A rejection through `PATCH /v1/claims/{reference}/status` names its reason code
-  (`review_reason`, `other` when not given), as the workspace's reviews do.
+  (`review_reason`, `other` when not given), as the workspace's reviews do; it is their
+  decision (correction window, message to the claimant, history row), whoever reviews.
+- A claim submitted with a `mandate_text_version` and no `action_id` is refused as the
+  claimant's PATCH refuses it (same field, code and words), not stored without its mandate.
+- A new association's `Location` answers, to anyone, what the public list shows of it (404
+  while the list does not show it).
 One server for the file; it makes its own incident, association, actions and claims.
 """
 
@@ -369,6 +374,95 @@ class ListParametersTest(unittest.TestCase):
                 created = paths[path]["post"]["responses"]["201"]
                 self.assertIn("Location", created.get("headers", {}))
 
+
+    # -- the status route and the workspace decide a review the same way (api35) ---------------
+
+    def reviewed(self, reference):
+        """What a review left of the claim: (correctable_until set, the claim-rejected messages'
+        reasons, the claim_reviews rows as (decision, reason, actor))."""
+        ref = cf.sql_literal(reference)
+        until = cf.psql("SELECT correctable_until IS NOT NULL FROM claims WHERE reference = "
+                        + ref)[0][0] == "t"
+        mail = [row[0] for row in cf.psql(
+            "SELECT o.params->>'reason' FROM outbox o JOIN claims c ON c.id = o.claim_id"
+            " WHERE o.kind = 'claim-rejected' AND c.reference = " + ref + " ORDER BY o.id")]
+        rows = [tuple(row) for row in cf.psql(
+            "SELECT r.decision, coalesce(r.reason, '-'), r.actor FROM claim_reviews r"
+            " JOIN claims c ON c.id = r.claim_id WHERE c.reference = " + ref + " ORDER BY r.id")]
+        return until, mail, rows
+
+    def test_a_rejection_through_the_status_route_tells_the_claimant_as_the_workspace_does(self):
+        """PATCH …/status runs the workspace's decision: the correction window, the message to
+        the claimant, the history row; the operator's too, under its own name."""
+        claim = af.mandated_claim(self.server, self.other_slug, self.other_action, client=self.c)
+        path = f"/v1/claims/{claim['reference']}/status"
+        r = self.A.request("PATCH", path, {"status": "rejected", "reason": "No letter.",
+                                           "review_reason": "not_affected"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        actor = f"association:{self.A.id}"
+        self.assertEqual(self.reviewed(claim["reference"]),
+                         (True, ["not_affected"], [("rejected", "not_affected", actor)]))
+        view = cf.claim_request(self.c, "GET", claim["reference"], claim["token"]).json()
+        self.assertIsNotNone(view["correctable_until"], view)
+        self.assertEqual(view["status_reason"], "No letter.")
+        # a verification closes the window, tells nothing, and is in the history too
+        r = af.op(self.server, "PATCH", path, {"status": "verified"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.reviewed(claim["reference"]),
+                         (False, ["not_affected"], [("rejected", "not_affected", actor),
+                                                    ("verified", "-", "operator")]))
+        # a claim in no action: told all the same; no member, no history row
+        alone = cf.submit_ok(self, self.c, self.other_slug)
+        r = af.op(self.server, "PATCH", f"/v1/claims/{alone['reference']}/status",
+                  {"status": "rejected", "reason": "x"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.reviewed(alone["reference"]), (True, ["other"], []))
+
+    # -- a new association's Location leads to it (api35) ----------------------------------------
+
+    def test_an_associations_location_answers_what_the_public_list_shows(self):
+        """GET /v1/associations/{id}: public, the list's item, 404 for one the list does not
+        show (pending, suspended), an unknown or a malformed id."""
+        r = af.op(self.server, "POST", "/v1/associations", af.association_body(), client=self.c)
+        self.assertEqual(r.status, 201, repr(r))
+        location = r.headers["Location"]
+        self.assertEqual(location, f"/v1/associations/{r.json()['id']}")
+        for path in (location, "/v1/associations/00000000-0000-0000-0000-000000000000",
+                     "/v1/associations/not-a-uuid"):
+            with self.subTest(path=path):
+                harness.assert_problem(self, self.c.request("GET", path), 404, "not-found")
+        r = af.op(self.server, "PATCH", location, {"status": "approved"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        listed, cursor = [], ""
+        while True:
+            page = self.page("/v1/associations?limit=1000" + cursor)
+            listed += page["data"]
+            if page["next"] is None:
+                break
+            cursor = "&cursor=" + urllib.parse.quote(page["next"])
+        ident = r.json()["id"]
+        item = [x for x in listed if x["id"] == ident]
+        r = self.c.request("GET", f"/v1/associations/{ident.upper()}")  # any case
+        self.assertEqual((r.status, [r.json()]), (200, item), repr(r))
+        r = af.op(self.server, "PATCH", location, {"status": "suspended"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        harness.assert_problem(self, self.c.request("GET", location), 404, "not-found")
+
+
+    # -- a mandate text version without an action is refused at submission too (api35) --------
+
+    def test_a_mandate_version_without_an_action_is_refused_as_a_patch_refuses_it(self):
+        claim = self.claims[0]
+        r = cf.claim_request(self.c, "PATCH", claim["reference"], claim["token"],
+                             {"mandate_text_version": af.MANDATE_VERSION})
+        said = harness.assert_problem(self, r, 422, "validation-error")["errors"]
+        self.assertEqual([e["field"] for e in said], ["mandate_text_version"], said)
+        for extra in ({}, {"action_id": None}):
+            with self.subTest(extra=extra):
+                body = cf.claim_body(mandate_text_version=af.MANDATE_VERSION, **extra)
+                r = cf.submit(self.c, self.other_slug, body)
+                doc = harness.assert_problem(self, r, 422, "validation-error")
+                self.assertEqual(doc["errors"], said)
 
 if __name__ == "__main__":
     harness.main()

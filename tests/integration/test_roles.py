@@ -469,6 +469,8 @@ ROWS = {
         lambda w, role: ("/confirm-email/" + "A" * 43, {}, None), public(404)),
     "PATCH /v1/claims/{reference}/status": Row(b_review, review(200)),
     "GET /v1/associations": Row(static("/v1/associations"), PAGE),
+    "GET /v1/associations/{id}": Row(lambda w, role: (f"/v1/associations/{w.A.id}", None, None),
+                                     PAGE),
     "POST /v1/associations": Row(b_create_association, operator(201)),
     "PATCH /v1/associations/{id}": Row(b_patch_association, operator(200)),
     "POST /v1/associations/{id}/keys": Row(b_issue_key, operator(201)),
@@ -667,6 +669,7 @@ class RolesTest(unittest.TestCase):
                  (w.A, "GET", "/v1/actions/00000000-0000-0000-0000-000000000000/members"),
                  (w.A, "DELETE", f"/v1/actions/{w.a1['id']}/members/RC-XXXX"),
                  (None, "PATCH", "/v1/associations/not-a-uuid"),
+                 (None, "GET", "/v1/associations/not-a-uuid"),
                  (None, "DELETE", "/v1/keys/00000000-0000-0000-0000-000000000000"),
                  (None, "POST", "/v1/associations/nope/keys")]
         for who, method, path in cases:
