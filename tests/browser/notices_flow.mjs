@@ -121,6 +121,11 @@ try {
         "the confirmation gone, the focus where the send's progress is followed");
     contains(await text("#nt-status"), `Queued for ${setup.members} members`, "queued");
     check(await page.locator("#nt-send").isHidden(), "a sent notice cannot be sent again from here");
+    // the form blank for the next notice: its texts left there were one "Save and preview"
+    // away from a second draft of the notice just sent
+    for (const id of ["nt-subject-fr", "nt-body-fr", "nt-subject-en", "nt-body-en"])
+        equal(await page.inputValue(`#${id}`), "", `${id} blank once sent`);
+    check(await page.locator("#nt-preview").isHidden(), "no preview of the notice sent");
 
     steps.current = "progress";
     // one of those reads refused (503, as a loaded server may answer): the list read before,
@@ -174,7 +179,11 @@ try {
     equal(await page.getAttribute(`${held} td.progress`, "data-cancelled"), "2", "its progress");
 
     steps.current = "delete a draft";
-    // the texts are still in the form: saving them again writes a new draft
+    // the form was left blank by the send: a new notice's texts make a new draft
+    await page.fill("#nt-subject-fr", `Brouillon ${setup.tag}`);
+    await page.fill("#nt-body-fr", `Bonjour,\n\nUn brouillon ${setup.tag}.`);
+    await page.fill("#nt-subject-en", `Draft ${setup.tag}`);
+    await page.fill("#nt-body-en", `Hello,\n\nA draft ${setup.tag}.`);
     await page.click("#nt-save");
     await page.locator("#nt-rows tr").nth(2).waitFor();
     await page.click(`${first} button:text-is("Delete draft")`);

@@ -386,7 +386,13 @@ export class NoticesTab {
             $("nt-count").focus();   // count again (the members moved), or retry
             return;
         }
-        this.draft.notice.state = "sent";
+        // sent: the form is blank again for the next notice (its texts left there were one
+        // "Save and preview" away from a second draft of the same notice); the list shows it
+        this.draft = null;
+        $("nt-form").reset();
+        this.fillKinds();
+        this.errors.clear();
+        $("nt-preview").hidden = true;
         $("nt-send").hidden = true;
         this.status.set({ kind: "success", key: "notices.sent", params: { count: r.body.recipients,
             recipients: formatNumber(r.body.recipients) } });
