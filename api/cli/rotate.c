@@ -14,6 +14,7 @@
 #include "cli/db_open.h"
 #include "cli/secrets_watch.h"
 #include "core/arena.h"
+#include "core/clock.h"
 #include "crypto/data_keys.h"
 #include "crypto/pii_box.h"
 #include "crypto/secrets.h"
@@ -101,15 +102,6 @@ pass(PGconn *c, const struct secrets *s, int key_id, int64_t moved[SEALED_TABLE_
     return total;
 }
 
-static double
-monotonic_s(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-}
-
 static int64_t
 remaining(PGconn *c, int key_id)
 {
@@ -132,13 +124,13 @@ reencrypt(PGconn *c, const struct secrets *s, int key_id)
 {
     int64_t moved[SEALED_TABLE_COUNT] = {0};
     int rc = 1;
-    double settled = monotonic_s() + SETTLE_NS / 1e9;
+    int64_t settled = clock_monotonic_ns() + SETTLE_NS;
 
     for (int p = 0; p < MAX_PASSES; p++) {
         if (pass(c, s, key_id, moved) < 0)
             goto cleanup;
         int64_t left = remaining(c, key_id);
-        double early = settled - monotonic_s();
+        int64_t early = settled - clock_monotonic_ns(); /* ns */
         if (left == 0 && early <= 0) {
             rc = 0;
             break;
@@ -148,8 +140,8 @@ reencrypt(PGconn *c, const struct secrets *s, int key_id)
         if (left > 0)
             sleep(1); /* rows skipped (a claimant's change held them) or sealed meanwhile */
         else
-            nanosleep(&(struct timespec){.tv_sec = (time_t)early,
-                                         .tv_nsec = (long)((early - (double)(time_t)early) * 1e9)},
+            nanosleep(&(struct timespec){.tv_sec = (time_t)(early / 1000000000),
+                                         .tv_nsec = (long)(early % 1000000000)},
                       NULL);
     }
     for (int t = 0; t < SEALED_TABLE_COUNT; t++)
@@ -195,14 +187,14 @@ name_laggards(const struct node_seen *seen, int n_read, int n, int key_id, int w
 static bool
 servers_loaded(PGconn *c, int key_id, int wait_s)
 {
-    double until = monotonic_s() + wait_s;
+    int64_t until = clock_monotonic_ns() + (int64_t)wait_s * 1000000000;
 
     for (;;) {
         struct arena *a = arena_new();
         struct node_seen seen[MAX_NAMED];
         int n = db_nodes_alive(c, key_id, SECRETS_WATCH_STALE_S, a, seen, MAX_NAMED);
         bool done = n == 0 || (n > 0 && seen[0].data_key_id >= key_id); /* laggards first */
-        bool late = !done && n > 0 && monotonic_s() >= until;
+        bool late = !done && n > 0 && clock_monotonic_ns() >= until;
         if (n == 0)
             printf("rotate: no running server has recorded itself; re-encrypting at once\n");
         else if (done)

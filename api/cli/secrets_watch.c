@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/periodic_job.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "crypto/random.h"
@@ -33,9 +34,9 @@ static struct periodic_job job;
 static struct {
     char id[37]; /* random: a pid alone is reused, and two hosts have the same pids */
     char host[256];
-    int reported;    /* the key the row holds: 0 while no row was written */
-    time_t last_try; /* CLOCK_MONOTONIC seconds */
-    bool failing;    /* logged once per outage */
+    int reported;     /* the key the row holds: 0 while no row was written */
+    int64_t last_try; /* core/clock.h monotonic ns */
+    bool failing;     /* logged once per outage */
 } node;
 
 static bool
@@ -81,15 +82,6 @@ reload(struct app *app)
              next->data_keys[next->current_data_key].id);
 }
 
-static time_t
-monotonic_s(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return now.tv_sec;
-}
-
 /* Writes the row when the loaded key is not the one it holds, or a heartbeat is due. A failure
  * is retried at the next heartbeat (at the next pass for a new key), never fatal: the row then
  * grows old and rotations stop waiting for this server. */
@@ -97,9 +89,9 @@ static void
 report(const struct secrets *s)
 {
     int key = s->data_keys[s->current_data_key].id;
-    time_t now = monotonic_s();
+    int64_t now = clock_monotonic_ns();
 
-    if (key == node.reported && now - node.last_try < SECRETS_WATCH_HEARTBEAT_S)
+    if (key == node.reported && now - node.last_try < SECRETS_WATCH_HEARTBEAT_S * 1000000000LL)
         return;
     node.last_try = now;
     PGconn *c = db_pool_acquire(); /* the pool logs why it could not connect */

@@ -240,7 +240,7 @@ db_ws_review_apply(PGconn *c, const struct ws_decision *d, struct arena *a,
                    struct ws_moved **moved_out, int *n_out, int64_t *total_out)
 {
     struct query s = {0};
-    char days[16], id[24];
+    char days[16], id[DB_INT64_TEXT];
     int rc = 1;
 
     /* a member moves when its status differs from the decision (review_moves): members are
@@ -250,8 +250,8 @@ db_ws_review_apply(PGconn *c, const struct ws_decision *d, struct arena *a,
     if (d->action_id != NULL) {
         where_filter(&s, d->action_id, d->f);
     } else {
-        snprintf(id, sizeof id, "%lld", (long long)d->claim_id);
-        strbuf_printf(&s.sql, " WHERE c.id = $%d::bigint", param(&s, id));
+        strbuf_printf(&s.sql, " WHERE c.id = $%d::bigint",
+                      param(&s, db_int64_text(d->claim_id, id)));
     }
     int p_dec = param(&s, d->decision);
     strbuf_printf(&s.sql, " AND c.status <> $%d ORDER BY c.id FOR UPDATE),", p_dec);

@@ -5,8 +5,8 @@
 
 #include <ctype.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "crypto/hex.h"
 #include "crypto/sha256.h"
@@ -85,10 +85,7 @@ parse_line(char *line, size_t len, uint8_t mac[32])
 static double
 now_s(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return (double)clock_monotonic_ns() / 1e9;
 }
 
 /* A line longer than this is malformed (a valid one is "phone," + 64 digits); the rest of it
