@@ -167,21 +167,26 @@ export class NoticesTab {
         kind.value = chosen;
     }
 
+    // The form blank, no draft behind it: another action's, or once a notice is sent.
+    blank() {
+        this.draft = null;
+        $("nt-form").reset();
+        this.fillKinds();
+        this.errors.clear();
+        $("nt-preview").hidden = true;
+        $("nt-send").hidden = true;
+    }
+
     show(action) {
         const other = !this.action || this.action.id !== action.id;
         this.action = action;
         if (other) {
-            this.draft = null;
+            this.blank();
             this.counted = null;
-            $("nt-form").reset();
-            this.fillKinds();
             this.status.clear();
-            this.errors.clear();
             this.sendStatus.clear();
             this.asked = null;
             this.renderAsk();
-            $("nt-preview").hidden = true;
-            $("nt-send").hidden = true;
             this.renderConfirm();
             // another action's notices are not listed under this one's heading meanwhile
             this.clearList();
@@ -388,12 +393,7 @@ export class NoticesTab {
         }
         // sent: the form is blank again for the next notice (its texts left there were one
         // "Save and preview" away from a second draft of the same notice); the list shows it
-        this.draft = null;
-        $("nt-form").reset();
-        this.fillKinds();
-        this.errors.clear();
-        $("nt-preview").hidden = true;
-        $("nt-send").hidden = true;
+        this.blank();
         this.status.set({ kind: "success", key: "notices.sent", params: { count: r.body.recipients,
             recipients: formatNumber(r.body.recipients) } });
         $("nt-list-h4").focus();     // where its progress is followed
