@@ -60,13 +60,20 @@ function person(tag) {
         line1: "12 rue de Rivoli", postal: "75001", city: "Paris" };
 }
 
+// A page in a context of its own (newContext's options: JavaScript, locale, viewport) that
+// waits 30 s at most for anything: how each step below starts.
+async function openPage(browser, options) {
+    const context = await newContext(browser, options);
+    const page = await context.newPage();
+    page.setDefaultTimeout(30000);
+    return { context, page };
+}
+
 // One victim's journey; js: JavaScript on; lang: "fr" | "en"; size: [width, height].
 async function journey(browser, { js, lang, size, tag }) {
     const helper = js ? null : await axeHelper(browser, baseUrl);
-    const context = await newContext(browser, { javaScriptEnabled: js, locale: lang === "fr" ? "fr-FR" : "en-GB",
+    const { context, page } = await openPage(browser, { javaScriptEnabled: js, locale: lang === "fr" ? "fr-FR" : "en-GB",
         viewport: { width: size[0], height: size[1] } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(30000);
     const claimPosts = [];
     page.on("request", (req) => {
         if (req.method() === "POST")
@@ -321,10 +328,8 @@ async function journey(browser, { js, lang, size, tag }) {
 // "I lost my token" on /my-claim (JavaScript on, English, phone): the page after asking for a
 // known address and after an unknown one must read the same (no one learns who has claimed).
 async function recoveryAsk(browser, email) {
-    const context = await newContext(browser, { javaScriptEnabled: true, locale: "en-GB",
+    const { context, page } = await openPage(browser, { javaScriptEnabled: true, locale: "en-GB",
         viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(30000);
     watchPage(page, baseUrl, steps, problems);
     const ask = async (address, shot) => {
         await page.goto(`${baseUrl}/my-claim?lang=en`);
@@ -448,10 +453,8 @@ async function evidenceNoJs(browser) {
 // claim's page says so at its top.
 async function evidenceSwitchJs(browser, receipt, listed) {
     steps.current = "evidence: a file chosen, then the language switched";
-    const context = await newContext(browser, { javaScriptEnabled: true, locale: "en-GB",
+    const { context, page } = await openPage(browser, { javaScriptEnabled: true, locale: "en-GB",
         viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(30000);
     watchPage(page, baseUrl, steps, problems);
     // a name as scanners make them, one long word
     const chosen = `attestation-plainte_${"0123456789".repeat(8)}.pdf`;
@@ -528,10 +531,8 @@ async function axeSweep(browser, js, lang) {
 async function abroad(browser) {
     for (const js of [true, false]) {
         const tag = `abroad-${js ? "js" : "nojs"}`;
-        const context = await newContext(browser, { javaScriptEnabled: js, locale: "fr-FR",
+        const { context, page } = await openPage(browser, { javaScriptEnabled: js, locale: "fr-FR",
             viewport: { width: 390, height: 844 } });
-        const page = await context.newPage();
-        page.setDefaultTimeout(30000);
         watchPage(page, baseUrl, steps, problems, () => false, () => false);
         steps.current = `${tag}: claim form`;
         await page.goto(`${baseUrl}/claim?incident=${setup.slug}&lang=fr`);
@@ -579,10 +580,8 @@ async function abroad(browser) {
 // sent to the API as 123456 cents.
 async function lossWithJs(browser) {
     const tag = "loss-js";
-    const context = await newContext(browser, { javaScriptEnabled: true, locale: "fr-FR",
+    const { context, page } = await openPage(browser, { javaScriptEnabled: true, locale: "fr-FR",
         viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(30000);
     const posts = [];
     page.on("request", (req) => req.method() === "POST" && posts.push(req));
     watchPage(page, baseUrl, steps, problems);
@@ -631,10 +630,8 @@ async function lossWithJs(browser) {
 // opens with it. (axeSweep's /my-claim, French with JavaScript, checks the box.)
 async function tokenShown(browser, receipt) {
     steps.current = "my-claim: the token typed, shown";
-    const context = await newContext(browser, { javaScriptEnabled: true, locale: "fr-FR",
+    const { context, page } = await openPage(browser, { javaScriptEnabled: true, locale: "fr-FR",
         viewport: { width: 360, height: 740 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(30000);
     watchPage(page, baseUrl, steps, problems);
     await page.goto(`${baseUrl}/my-claim?lang=fr`);
     await page.locator("#reference").fill(receipt.reference);
