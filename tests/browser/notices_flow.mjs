@@ -10,7 +10,8 @@
 // French, then in English → the recipients counted (every member) and the count confirmed →
 // the list shows the notice sent and its progress until every message is sent → "Stop sending"
 // on the held notice, confirmed on its 2 queued messages → the texts saved again as a draft and
-// "Delete draft" → the tab in French. Any console error, page error, CSP violation or failed page asset fails the run;
+// "Delete draft" → the tab in French → on the Simulate tab, an amount typed is said to a screen
+// reader once, not at each keystroke nor at a language change. Any console error, page error, CSP violation or failed page asset fails the run;
 // screenshots at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
 // Prints one JSON line {"notice_id"} and exits 0 when everything held.
 import { mkdirSync, readFileSync } from "node:fs";
@@ -234,6 +235,26 @@ try {
     equal(card.join(", "), '"Rédigé le", "Objet", "Nature", "État", "Destinataires", "Avancement"', "the card's labels");
     await page.setViewportSize({ width: 1280, height: 800 });
     await shoot("notices-fr", { fullPage: false });
+    await switchLanguage(page, "en");
+
+    // --- simulate: an amount typed is said once, not at each keystroke ---------------------
+    // each amount's "That is €…" under its field is read with the field (aria-describedby), not
+    // live: six live hints spoke six lines naming no field when the tab filled them or the
+    // language changed, and a line per keystroke; one status line says the figure typed once
+    // the typing pauses
+    steps.current = "simulate: the amount typed said once";
+    await page.click("#tab-simulate");
+    await page.locator("#panel-simulate:not([hidden]) #sim-base").waitFor();
+    equal(await page.locator("#sim-fields [aria-live]").count(), 0, "no live hint among the fields");
+    equal(await page.getAttribute("#sim-base", "aria-describedby"), "sim-base-money", "the hint read with its field");
+    await page.focus("#sim-base");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("4500");
+    await page.locator('#sim-money-said:text-is("That is €45.00.")').waitFor({ state: "attached" });
+    equal(await text("#sim-base-money"), "That is €45.00.", "the hint under the field, the same figure");
+    equal(await page.getAttribute("#sim-money-said", "role"), "status", "said politely");
+    await switchLanguage(page, "fr");
+    equal(await text("#sim-money-said"), "That is €45.00.", "a language change says nothing more");
     await switchLanguage(page, "en");
 
     steps.current = "end";
