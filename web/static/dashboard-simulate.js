@@ -328,6 +328,7 @@ export class SimulatePanel {
         if (r.status !== 200 || !r.body) {
             this.errors.clear();
             this.status.set(refusalMessage(r));
+            this.bringStatusIntoSight();
             return;
         }
         this.errors.clear();
@@ -337,6 +338,16 @@ export class SimulatePanel {
             eligible: formatNumber(r.body.eligible) } });
         this.drawResult();
         $("sim-csv").hidden = false;
+        this.bringStatusIntoSight();
+    }
+
+    // The line saying what the run did, scrolled to when it is out of sight (the focus stays
+    // where it is): on a phone, the Go key pressed in the base amount ran the simulation and
+    // nothing on the screen changed, its answer and figures seven fields below.
+    bringStatusIntoSight() {
+        const line = $("sim-status").getBoundingClientRect();
+        if (line.top < 0 || line.bottom > window.innerHeight)
+            $("sim-status").scrollIntoView({ block: "start" });
     }
 
     drawResult() {
