@@ -11,7 +11,8 @@
 // the list shows the notice sent and its progress until every message is sent → "Stop sending"
 // on the held notice, confirmed on its 2 queued messages → the texts saved again as a draft and
 // "Delete draft" → the tab in French → on the Simulate tab, an amount typed is said to a screen
-// reader once, not at each keystroke nor at a language change. Any console error, page error, CSP violation or failed page asset fails the run;
+// reader once, not at each keystroke nor at a language change, and its CSV starts with the UTF-8
+// byte order mark. Any console error, page error, CSP violation or failed page asset fails the run;
 // screenshots at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
 // Prints one JSON line {"notice_id"} and exits 0 when everything held.
 import { mkdirSync, readFileSync } from "node:fs";
@@ -42,7 +43,8 @@ try {
     // flow checks the answer itself ("Draft deleted" is shown on a 204 only)
     const deleted204 = (req) => req.method() === "DELETE"
         && (req.failure() || {}).errorText === "net::ERR_ABORTED";
-    watchPage(page, baseUrl, steps, problems, deleted204);
+    // a download's blob: URL (the simulation's CSV) is released once saved
+    watchPage(page, baseUrl, steps, problems, (req) => deleted204(req) || req.url().startsWith("blob:"));
     const shoot = (name, options) => shootAt(page, outDir, steps, problems, name, options);
     const text = async (selector) => (await page.locator(selector).innerText()).trim();
 
@@ -256,6 +258,17 @@ try {
     await switchLanguage(page, "fr");
     equal(await text("#sim-money-said"), "That is €45.00.", "a language change says nothing more");
     await switchLanguage(page, "en");
+
+    // --- the simulation's CSV: UTF-8 with its byte order mark, as the export --------------
+    // (without it a spreadsheet read the file as Windows-1252: a voucher "Café" as "CafÃ©")
+    steps.current = "simulate: its CSV marked as UTF-8";
+    await page.click("#sim-run");
+    await page.locator("#sim-csv:not([hidden])").waitFor();
+    const simDownload = page.waitForEvent("download");
+    await page.click("#sim-csv");
+    const simCsv = readFileSync(await (await simDownload).path());
+    equal(simCsv.subarray(0, 3).toString("hex"), "efbbbf", "the file starts with the UTF-8 byte order mark");
+    equal(simCsv.subarray(3, 16).toString("utf-8"), "field,value\r\n", "then its header");
 
     steps.current = "end";
     if (problems.length)

@@ -14,9 +14,13 @@ import { LatestRead } from "./dashboard-ui.js";
 
 const $ = (id) => document.getElementById(id);
 
+// A cell of the simulation's CSV: a text a spreadsheet would run as a formula (a voucher's
+// name "=…") marked with ', as the export's cells are (docs/api.md §12.2), then quoted.
 function csvCell(v) {
-    const s = v === null || v === undefined ? "" : String(v);
-    return /[",\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    let s = v === null || v === undefined ? "" : String(v);
+    if (typeof v === "string" && /^[=+\-@\t\r]/.test(s))
+        s = "'" + s;
+    return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 // [path, value] of every scalar in a JSON document, depth first ("components.base").
@@ -360,7 +364,9 @@ export class SimulatePanel {
             return;
         const lines = [["field", "value"], ...flatten({ scheme: this.scheme }), ...flatten(this.result)];
         const text = lines.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
-        const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
+        // with the byte order mark, as the export: without it a spreadsheet reads the file as
+        // Windows-1252, and a voucher's name "Café" as "CafÃ©"
+        const url = URL.createObjectURL(new Blob(["\uFEFF" + text], { type: "text/csv;charset=utf-8" }));
         const a = el("a", { href: url, download: `simulation-${this.action.id}.csv` });
         document.body.append(a);
         a.click();
