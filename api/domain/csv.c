@@ -3,6 +3,7 @@
 #include "domain/csv.h"
 
 #include <string.h>
+#include <strings.h>
 
 bool
 csv_is_formula_like(const char *v)
@@ -80,9 +81,30 @@ csv_is_number_like(const char *v)
 }
 
 bool
+csv_is_boolean_like(const char *v)
+{
+    static const char *const words[] = {"true", "false", "vrai", "faux"};
+
+    if (v == NULL)
+        return false;
+    switch (v[0] | 0x20) { /* most texts are ruled out by their first letter */
+    case 't':
+    case 'f':
+    case 'v':
+        break;
+    default:
+        return false;
+    }
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcasecmp(v, words[i]) == 0)
+            return true;
+    return false;
+}
+
+bool
 csv_needs_mark(const char *v)
 {
-    return csv_is_formula_like(v) || csv_is_number_like(v);
+    return csv_is_formula_like(v) || csv_is_number_like(v) || csv_is_boolean_like(v);
 }
 
 bool

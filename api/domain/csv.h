@@ -2,10 +2,11 @@
 /* CSV cells and rows (RFC 4180) for files opened in spreadsheets (docs/product.md §7,
  * docs/api.md §12.2). Invariants: a text cell a spreadsheet would read as a formula (starts with
  * = + - @ TAB or CR: OWASP "CSV injection") or as a number or date that it shows otherwise than
- * sent (01000, 1e5, 12/03, 2024-01, a 12-digit code; not 75001 nor 1985-03-07) is written with a
- * leading ', so that the spreadsheet keeps it as text (docs/decisions.md, "The export in a
- * spreadsheet"); a cell holding the separator, a double quote, CR or LF is quoted with inner quotes
- * doubled; rows end with CRLF. Bytes are copied as they are (UTF-8 in, UTF-8 out). */
+ * sent (01000, 1e5, 12/03, 2024-01, a 12-digit code; not 75001 nor 1985-03-07) or as a boolean
+ * (True, Faux) is written with a leading ', so that the spreadsheet keeps it as text
+ * (docs/decisions.md, "The export in a spreadsheet"); a cell holding the separator, a double
+ * quote, CR or LF is quoted with inner quotes doubled; rows end with CRLF. Bytes are copied as
+ * they are (UTF-8 in, UTF-8 out). */
 #ifndef RECOURS_DOMAIN_CSV_H
 #define RECOURS_DOMAIN_CSV_H
 
@@ -31,7 +32,13 @@ bool csv_is_formula_like(const char *v);
  * that date). "75001", "1985-03-07" and "12 rue" are not. */
 bool csv_is_number_like(const char *v);
 
-/* Whether csv_append_cell writes v with a leading ': formula-like or number-like. */
+/* Whether v (NUL-terminated) is a word a spreadsheet reads as a boolean and shows otherwise:
+ * true or false (English), vrai or faux (French), in any case of ASCII letters: a family name
+ * "Faux" became the boolean FAUX in a French LibreOffice. */
+bool csv_is_boolean_like(const char *v);
+
+/* Whether csv_append_cell writes v with a leading ': formula-like, number-like or
+ * boolean-like. */
 bool csv_needs_mark(const char *v);
 
 /* Whether v, once neutralised, must be quoted for separator sep: it holds sep, '"', CR or LF. */

@@ -28,7 +28,8 @@
 // it); the members' Try again, pressed on a phone, leaves the focus on the list, below the
 // filters; a rejected row's Verify (asked, cancelled); the export's contents and cents said;
 // dates in the page's language (a French date typed, sent as ISO; an American browser shows the
-// page's French format, and a date typed in English stays the same day in French).
+// page's French format, and a date typed in English stays the same day in French); the key
+// refused, the members' filter kept for a reload is forgotten with it.
 // Any console error, page error, CSP violation or failed page asset fails the run; screenshots
 // at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
 // Prints one JSON line {"action_id", "export_id", "sha256"} and exits 0 when everything held.
@@ -1328,6 +1329,8 @@ try {
     equal(await text("#export-status"), `Saved as ${await text("#export-file")}. The file lists no member: `
         + "the action has none yet, so there is nothing to hand to counsel.", "said, not handed over");
     await page.unroute(recordPath, noRows);
+    // the members' filter and pages kept for a reload (checked forgotten with the key, below)
+    const keptMembers = await page.evaluate(() => sessionStorage.getItem("recours.dashboard.members"));
 
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";
@@ -1339,6 +1342,15 @@ try {
     contains(await text("#key-status"), "This key was refused", "asked for the key again");
     check(await page.locator("#workspace").isHidden(), "workspace hidden");
     equal(await focused(), "api_key", "focus on the key field");
+
+    // --- the key refused: the members' filter goes with it ---------------------------------
+    // as "Forget the key" does: a reference searched for is a member's, and stayed in the tab
+    // (for the next key's holder on a shared computer) once the key no longer worked
+    steps.current = "key refused: the members' filter forgotten";
+    check(keptMembers !== null, "the members' list was kept for a reload before");
+    equal(await page.evaluate(() => sessionStorage.getItem("recours.dashboard.members")), null,
+        "the members' filter and pages forgotten with the key");
+    equal(await page.evaluate(() => sessionStorage.getItem("recours.dashboard.key")), null, "the key forgotten");
 
     steps.current = "end";
     if (problems.length)

@@ -10,7 +10,9 @@
 // French, then in English → the recipients counted (every member) and the count confirmed →
 // the list shows the notice sent and its progress until every message is sent → "Stop sending"
 // on the held notice, confirmed on its 2 queued messages → the texts saved again as a draft and
-// "Delete draft" → the tab in French. Any console error, page error, CSP violation or failed page asset fails the run;
+// "Delete draft" → the tab in French → on the Simulate tab, an amount typed is said to a screen
+// reader once, not at each keystroke nor at a language change, and its CSV starts with the UTF-8
+// byte order mark. Any console error, page error, CSP violation or failed page asset fails the run;
 // screenshots at a phone (390×844) and a laptop (1280×800) size go to <screenshot dir>.
 // Prints one JSON line {"notice_id"} and exits 0 when everything held.
 import { mkdirSync, readFileSync } from "node:fs";
@@ -41,7 +43,8 @@ try {
     // flow checks the answer itself ("Draft deleted" is shown on a 204 only)
     const deleted204 = (req) => req.method() === "DELETE"
         && (req.failure() || {}).errorText === "net::ERR_ABORTED";
-    watchPage(page, baseUrl, steps, problems, deleted204);
+    // a download's blob: URL (the simulation's CSV) is released once saved
+    watchPage(page, baseUrl, steps, problems, (req) => deleted204(req) || req.url().startsWith("blob:"));
     const shoot = (name, options) => shootAt(page, outDir, steps, problems, name, options);
     const text = async (selector) => (await page.locator(selector).innerText()).trim();
 
@@ -235,6 +238,37 @@ try {
     await page.setViewportSize({ width: 1280, height: 800 });
     await shoot("notices-fr", { fullPage: false });
     await switchLanguage(page, "en");
+
+    // --- simulate: an amount typed is said once, not at each keystroke ---------------------
+    // each amount's "That is €…" under its field is read with the field (aria-describedby), not
+    // live: six live hints spoke six lines naming no field when the tab filled them or the
+    // language changed, and a line per keystroke; one status line says the figure typed once
+    // the typing pauses
+    steps.current = "simulate: the amount typed said once";
+    await page.click("#tab-simulate");
+    await page.locator("#panel-simulate:not([hidden]) #sim-base").waitFor();
+    equal(await page.locator("#sim-fields [aria-live]").count(), 0, "no live hint among the fields");
+    equal(await page.getAttribute("#sim-base", "aria-describedby"), "sim-base-money", "the hint read with its field");
+    await page.focus("#sim-base");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("4500");
+    await page.locator('#sim-money-said:text-is("That is €45.00.")').waitFor({ state: "attached" });
+    equal(await text("#sim-base-money"), "That is €45.00.", "the hint under the field, the same figure");
+    equal(await page.getAttribute("#sim-money-said", "role"), "status", "said politely");
+    await switchLanguage(page, "fr");
+    equal(await text("#sim-money-said"), "That is €45.00.", "a language change says nothing more");
+    await switchLanguage(page, "en");
+
+    // --- the simulation's CSV: UTF-8 with its byte order mark, as the export --------------
+    // (without it a spreadsheet read the file as Windows-1252: a voucher "Café" as "CafÃ©")
+    steps.current = "simulate: its CSV marked as UTF-8";
+    await page.click("#sim-run");
+    await page.locator("#sim-csv:not([hidden])").waitFor();
+    const simDownload = page.waitForEvent("download");
+    await page.click("#sim-csv");
+    const simCsv = readFileSync(await (await simDownload).path());
+    equal(simCsv.subarray(0, 3).toString("hex"), "efbbbf", "the file starts with the UTF-8 byte order mark");
+    equal(simCsv.subarray(3, 16).toString("utf-8"), "field,value\r\n", "then its header");
 
     steps.current = "end";
     if (problems.length)

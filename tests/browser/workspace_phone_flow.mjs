@@ -15,7 +15,8 @@
 // table; a member's claim says what the claimant says happened (harms, loss in euros, hours,
 // account, birth date, payment wanted) and, without refused duplicates, "0";
 // with no member left, a notice's count says nobody would receive it and offers no "Send to 0"
-// (the notice stays a draft).
+// (the notice stays a draft); a simulation run by Enter in its first field brings its answer,
+// screens below, in sight.
 // Any console error, page error, CSP violation or failed page asset fails the run.
 // Prints one JSON line {"removed": [...]} and exits 0 when everything held.
 import { mkdirSync, readFileSync } from "node:fs";
@@ -243,6 +244,21 @@ try {
         { headers: { Authorization: "Bearer " + setup.key } })).json();
     equal(notices.data.map((n) => n.state).join(","), "draft", "the notice still a draft");
     await shootAt(page, outDir, steps, problems, "04-notice-to-no-one", { fullPage: false, restore: [PHONE.width, PHONE.height] });
+
+    // --- simulate run from the phone's Go key in the first field: its answer brought in sight
+    // (seven fields below, it changed nothing on the screen), the focus left in the field
+    steps.current = "simulate: Go in the first field";
+    await page.click("#tab-simulate");
+    await page.focus("#sim-base");
+    const inSight = (id) => page.evaluate((i) => {
+        const r = document.getElementById(i).getBoundingClientRect();
+        return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+    }, id);
+    check(!await inSight("sim-run"), "the Simulate button screens below the first field");
+    await page.keyboard.press("Enter");
+    await page.locator("#sim-status.status-success").waitFor();
+    check(await inSight("sim-status"), "the line saying the simulation ran is in sight");
+    equal(await page.evaluate(() => document.activeElement.id), "sim-base", "the focus still in the field");
 
     steps.current = "end";
     if (problems.length)

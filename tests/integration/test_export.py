@@ -95,7 +95,8 @@ def neutral(value):
     """What the CSV holds for a submitted text (docs/api.md §12.2)."""
     if value is None:
         return ""
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r") or number_like(value):
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r") or number_like(value) \
+            or value.lower() in ("true", "false", "vrai", "faux"):  # read as a boolean
         return "'" + value
     return value
 
@@ -511,6 +512,22 @@ class ExportContentTest(ExportTestBase):
         # nothing personal in the server's log
         self.assertNotIn(m["body"]["claimant"]["email"], self.server.log_text())
         self.assertNotIn(m["body"]["claimant"]["family_name"], self.server.log_text())
+
+    def test_words_a_spreadsheet_reads_as_booleans_are_marked(self):
+        """A family name "Faux" became the boolean FAUX (0) in a French LibreOffice, "True"
+        the boolean TRUE in an English one: such a text cell gets the mark of docs/api.md
+        §12.2; the boolean columns stay true/false, and NDJSON has no mark."""
+        self.member(claimant={"family_name": "Faux", "given_name": "Vrai",
+                              "address": {"city": "TRUE"}},
+                    harms={"description": "false"})
+        r = self.get_export(self.A, self.action, sep=";")
+        row = csv_records(self, r.body, ";")[0]
+        self.assertEqual([row[k] for k in ("family_name", "given_name", "city", "harm_description",
+                                           "phishing", "identity_theft")],
+                         ["'Faux", "'Vrai", "'TRUE", "'false", "true", "false"])
+        r = self.get_export(self.A, self.action, "ndjson")
+        obj = json.loads(r.body.decode().splitlines()[0])
+        self.assertEqual([obj["family_name"], obj["harm_description"]], ["Faux", "false"])
 
 
 if __name__ == "__main__":

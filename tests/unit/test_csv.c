@@ -96,6 +96,13 @@ test_predicates(void **state)
     assert_true(csv_needs_mark("+33612345678"));
     assert_true(csv_needs_mark("01000"));
     assert_false(csv_needs_mark("75001"));
+    assert_true(csv_needs_mark("Faux"));
+    assert_true(csv_needs_mark("TRUE"));
+    assert_true(csv_needs_mark("vrai"));
+    assert_false(csv_is_boolean_like(NULL));
+    assert_false(csv_is_boolean_like("Fauxbourg"));
+    assert_false(csv_is_boolean_like("Vrais"));
+    assert_false(csv_is_boolean_like("Trueman"));
     assert_false(csv_needs_quotes(NULL, ','));
     assert_false(csv_needs_quotes("a;b", ','));
     assert_true(csv_needs_quotes("a;b", ';'));

@@ -14,9 +14,13 @@ import { LatestRead } from "./dashboard-ui.js";
 
 const $ = (id) => document.getElementById(id);
 
+// A cell of the simulation's CSV: a text a spreadsheet would run as a formula (a voucher's
+// name "=…") marked with ', as the export's cells are (docs/api.md §12.2), then quoted.
 function csvCell(v) {
-    const s = v === null || v === undefined ? "" : String(v);
-    return /[",\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    let s = v === null || v === undefined ? "" : String(v);
+    if (typeof v === "string" && /^[=+\-@\t\r]/.test(s))
+        s = "'" + s;
+    return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 // [path, value] of every scalar in a JSON document, depth first ("components.base").
@@ -59,6 +63,8 @@ const NUMBER_FIELDS = SIM_ROWS.flat().filter((f) => f.range)
     .map((f) => [f.id, f.range, f.min, f.max, Boolean(f.optional)]);
 // the amounts (hours are none): each says under it what it is in money ("3000": "That is €30.00")
 const MONEY_FIELDS = SIM_ROWS.flat().filter((f) => f.range && f.money !== false).map((f) => f.id);
+// how long the typing of an amount pauses before a screen reader is told its figure in money
+const SAY_AFTER_MS = 700;
 
 // The fields' markup, as every form of the page writes it (forms.js): a wrapper naming its
 // field and label, the label, the error line, the control. Labels follow the language through
@@ -70,9 +76,13 @@ function buildFields(box) {
                 step: "1", inputmode: "numeric", class: "input-medium" })
             : el("input", { id: f.id, type: "text", inputmode: "decimal", maxlength: "6", class: "input-medium" });
         // an amount's hint: the figure in money, as typed (the unit is the currency's smallest:
-        // "30" typed for 30 euros is 0.30 €, said at once under it, not after the last field)
+        // "30" typed for 30 euros is 0.30 €, said at once under it, not after the last field).
+        // Read with its field (aria-describedby), not live: six live hints spoke six lines
+        // naming no field when the tab filled them or the language changed, and one line per
+        // keystroke while typing ("0.03 €", "0.30 €", "3.00 €"…); #sim-money-said says the
+        // figure typed once the typing pauses (SAY_AFTER_MS)
         const money = MONEY_FIELDS.includes(f.id)
-            ? el("p", { class: "hint sim-money", id: `${f.id}-money`, "aria-live": "polite" }) : null;
+            ? el("p", { class: "hint sim-money", id: `${f.id}-money` }) : null;
         return el("div", { class: "field grow", dataset: { field: f.field, labelKey: f.label } },
             el("label", { for: f.id, text: t(f.label), dataset: { i18n: f.label } }),
             el("p", { class: "error-msg", id: `${f.id}-error`, hidden: true }),
@@ -143,7 +153,11 @@ export class SimulatePanel {
             this.run();
         });
         $("sim-csv").addEventListener("click", () => this.download());
-        $("sim-form").addEventListener("input", (ev) => this.moneyHint(ev.target.id));
+        this.sayTimer = null;
+        $("sim-form").addEventListener("input", (ev) => {
+            this.moneyHint(ev.target.id);
+            this.sayMoney(ev.target.id);
+        });
         onLanguageChange(() => {
             this.unitHint();
             this.drawResult();
@@ -173,9 +187,23 @@ export class SimulatePanel {
             ? t("ws.sim.in_money", { money: formatMoney(v, currency) }) : "";
     }
 
+    // The figure typed in money, said once to a screen reader when the typing pauses: its
+    // hint is read with the field on focus, but not while the person types in it.
+    sayMoney(id) {
+        clearTimeout(this.sayTimer);
+        if (!MONEY_FIELDS.includes(id))
+            return;
+        this.sayTimer = setTimeout(() => {
+            if (document.activeElement && document.activeElement.id === id)
+                $("sim-money-said").textContent = $(`${id}-money`).textContent;
+        }, SAY_AFTER_MS);
+    }
+
     show(action, incident) {
         if (this.action && this.action.id === action.id)
             return;
+        clearTimeout(this.sayTimer);
+        $("sim-money-said").textContent = "";
         this.action = action;
         this.incident = incident;
         this.result = null;
@@ -304,6 +332,7 @@ export class SimulatePanel {
         if (r.status !== 200 || !r.body) {
             this.errors.clear();
             this.status.set(refusalMessage(r));
+            this.bringStatusIntoSight();
             return;
         }
         this.errors.clear();
@@ -313,6 +342,16 @@ export class SimulatePanel {
             eligible: formatNumber(r.body.eligible) } });
         this.drawResult();
         $("sim-csv").hidden = false;
+        this.bringStatusIntoSight();
+    }
+
+    // The line saying what the run did, scrolled to when it is out of sight (the focus stays
+    // where it is): on a phone, the Go key pressed in the base amount ran the simulation and
+    // nothing on the screen changed, its answer and figures seven fields below.
+    bringStatusIntoSight() {
+        const line = $("sim-status").getBoundingClientRect();
+        if (line.top < 0 || line.bottom > window.innerHeight)
+            $("sim-status").scrollIntoView({ block: "start" });
     }
 
     drawResult() {
@@ -325,7 +364,9 @@ export class SimulatePanel {
             return;
         const lines = [["field", "value"], ...flatten({ scheme: this.scheme }), ...flatten(this.result)];
         const text = lines.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
-        const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
+        // with the byte order mark, as the export: without it a spreadsheet reads the file as
+        // Windows-1252, and a voucher's name "Café" as "CafÃ©"
+        const url = URL.createObjectURL(new Blob(["\uFEFF" + text], { type: "text/csv;charset=utf-8" }));
         const a = el("a", { href: url, download: `simulation-${this.action.id}.csv` });
         document.body.append(a);
         a.click();

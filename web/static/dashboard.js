@@ -92,7 +92,9 @@ function keyRefused() {
     keepKey(null);
     selectedId = null;
     panel.close();
-    members.close();
+    // the members' filter and pages go with the key, as "Forget the key" does: a reference
+    // searched for is a member's, not to stay in a tab whose key no longer works
+    members.close({ forget: true });
     notices.close();
     $("workspace").hidden = true;
     $("forget-key").hidden = true;
