@@ -89,10 +89,10 @@ review_body(PGconn *c, struct tx *t, void *ctx)
                                      &r->out->count);
         return rc == 1 ? tx_answer(t, OUTCOME_OK) : rc; /* nothing to commit */
     }
-    int rc = svc_review_apply(c, &rq->d, r->a, &r->out->count);
-    if (rc != 1)
+    int rc = svc_review_apply(c, &rq->d, rq->expected, r->a, &r->out->count);
+    if (rc < 0)
         return rc;
-    if (rq->expected >= 0 && rq->expected != r->out->count) {
+    if (rc == 0) {
         r->out->count_changed = true;
         return tx_answer(t, OUTCOME_OK); /* rolled back: the client confirms the new count */
     }
