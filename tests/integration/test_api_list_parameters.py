@@ -497,6 +497,23 @@ class ListParametersTest(unittest.TestCase):
                           ("verified", None, "association")])
         self.assertEqual([h["at"] for h in history], sorted(h["at"] for h in history))
 
+    # -- a null reason is no reason, on the status route as in the workspace (api36) -----------
+
+    def test_a_rejection_with_a_null_reason_is_refused_as_one_without(self):
+        """PATCH …/status {"status": "rejected", "reason": null} rejected the claim with no
+        word to the claimant, where docs/api.md §9.9 requires a reason and the workspace's
+        review refuses the same null; now 422 `reason` `required` on both, nothing changed."""
+        claim = af.mandated_claim(self.server, self.slug, self.action, client=self.c)
+        ref = claim["reference"]
+        for path, body in ((f"/v1/claims/{ref}/status", {"status": "rejected", "reason": None}),
+                           (f"/v1/actions/{self.action['id']}/reviews",
+                            {"references": [ref], "decision": "rejected", "reason": None})):
+            with self.subTest(path=path):
+                r = self.A.request("PATCH" if path.endswith("/status") else "POST", path, body,
+                                   client=self.c)
+                self.assertEqual(cf.errors_of(self, r), {("reason", "required")})
+        self.assertEqual(self.reviewed(ref), (False, [], []))
+
 
 if __name__ == "__main__":
     harness.main()
