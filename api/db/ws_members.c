@@ -34,14 +34,17 @@ const struct db_statement db_ws_members_statements[] = {
     {"db_ws_outbox_reason", "SELECT params->>'reason' FROM outbox WHERE id = $1::bigint", 1},
     {"db_ws_member_extra",
      "SELECT CASE WHEN c.status = 'rejected' THEN c.review_reason END,"
-     "       CASE WHEN c.status = 'rejected' THEN " DB_TS("c.correctable_until") " END,"
-     "       " DB_TS("c.reviewed_at") ","
-     "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id)"
-     " FROM claims c WHERE c.id = $1::bigint",
+     "       CASE WHEN c.status = 'rejected' THEN " DB_TS(
+         "c.correctable_until") " END,"
+                                "       " DB_TS(
+                                    "c.reviewed_at") ","
+                                                     "       (SELECT count(*) FROM "
+                                                     "claim_duplicates d WHERE d.claim_id = c.id)"
+                                                     " FROM claims c WHERE c.id = $1::bigint",
      1},
     {"db_ws_member_duplicate_dates",
      "SELECT " DB_TS("d.created_at") " FROM claim_duplicates d WHERE d.claim_id = $1::bigint"
-     " ORDER BY d.created_at, d.id LIMIT $2::int",
+                                     " ORDER BY d.created_at, d.id LIMIT $2::int",
      2},
     {"db_ws_reopen_corrected",
      "WITH upd AS (UPDATE claims SET status = 'received', review_reason = NULL,"
@@ -50,9 +53,19 @@ const struct db_statement db_ws_members_statements[] = {
      "             RETURNING id, member_action_id),"
      " hist AS (INSERT INTO claim_reviews (claim_id, action_id, decision, batch_id, actor)"
      "          SELECT id, member_action_id, 'reopened', gen_random_uuid(), 'claimant'"
-     "          FROM upd WHERE member_action_id IS NOT NULL)"
+     "          FROM upd)"
      " SELECT count(*) FROM upd",
      1},
+    /* the claim's decisions, the newest $2 oldest first; who decided as a kind, never which
+     * association (the claim may have been another's member) */
+    {"db_ws_member_history",
+     "SELECT decision, reason, " DB_TS(
+         "at") ","
+               "       CASE WHEN actor LIKE 'association:%' THEN 'association' ELSE actor END"
+               " FROM (SELECT * FROM claim_reviews WHERE claim_id = $1::bigint"
+               "       ORDER BY at DESC, id DESC LIMIT $2::int) r"
+               " ORDER BY at, id",
+     2},
     /* members per day of joining (UTC), the dashboard's "members over time" */
     {"db_ws_members_per_day",
      "SELECT to_char(date_trunc('day', c.member_added_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD'),"
@@ -273,12 +286,11 @@ db_ws_review_apply(PGconn *c, const struct ws_decision *d, struct arena *a,
     int p_batch = param(&s, d->batch_id);
     int p_actor = param(&s, d->actor);
     strbuf_printf(&s.sql,
-                  /* the history is the members' (a claim reviewed outside any action has
-                   * none, as a reopening has not: db_ws_reopen_corrected) */
+                  /* the history is the claim's: outside any action, action_id is null
+                   * (0030), so a claim added to an action again keeps its decisions */
                   " hist AS (INSERT INTO claim_reviews (claim_id, action_id, decision, reason,"
                   "                                     batch_id, actor)"
-                  "   SELECT id, member_action_id, $%d, $%d, $%d::uuid, $%d FROM upd"
-                  "   WHERE member_action_id IS NOT NULL),"
+                  "   SELECT id, member_action_id, $%d, $%d, $%d::uuid, $%d FROM upd),"
                   /* a rejected claimant is told why (the outbox of 0011) */
                   " mail AS (INSERT INTO outbox (kind, claim_id, lang, params)"
                   "   SELECT 'claim-rejected', upd.id, upd.lang,"
@@ -384,6 +396,34 @@ db_ws_member_extra(PGconn *c, int64_t claim_id, struct arena *a, struct ws_membe
     *n_dates = n;
     PQclear(res);
     return rc;
+}
+
+int
+db_ws_member_history(PGconn *c, int64_t claim_id, int max, struct arena *a,
+                     struct ws_history_row **out, int *n_out)
+{
+    char id[DB_INT64_TEXT], lim[16];
+
+    snprintf(lim, sizeof lim, "%d", max);
+    const char *params[2] = {db_int64_text(claim_id, id), lim};
+    PGresult *res = PQexecPrepared(c, "db_ws_member_history", 2, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        int rc = db_status_of(res, "db_ws_member_history");
+        PQclear(res);
+        return rc;
+    }
+    int n = PQntuples(res);
+    struct ws_history_row *rows = arena_alloc(a, sizeof *rows * (size_t)(n > 0 ? n : 1));
+    for (int i = 0; i < n; i++) {
+        rows[i].decision = dup_or_null(a, res, i, 0);
+        rows[i].reason = dup_or_null(a, res, i, 1);
+        rows[i].at = dup_or_null(a, res, i, 2);
+        rows[i].by = dup_or_null(a, res, i, 3);
+    }
+    *out = rows;
+    *n_out = n;
+    PQclear(res);
+    return 1;
 }
 
 int

@@ -91,8 +91,8 @@ int db_ws_members_count(PGconn *c, const char *action_id, const struct ws_filter
                         const char *decision, int64_t *out);
 
 /* Applies d to the matching members that it moves (locked in id order), writes a history row
- * for each that is a member of an action and queues a rejected claimant's message; *moved_out
- * (arena) groups them by their summary group before. 1 or DB_*. */
+ * for each (action_id null outside any action, 0030) and queues a rejected claimant's message;
+ * *moved_out (arena) groups them by their summary group before. 1 or DB_*. */
 int db_ws_review_apply(PGconn *c, const struct ws_decision *d, struct arena *a,
                        struct ws_moved **moved_out, int *n_out, int64_t *total_out);
 
@@ -108,6 +108,18 @@ int db_ws_member_extra(PGconn *c, int64_t claim_id, struct arena *a, struct ws_m
 /* A rejected claim whose correction window is open goes back to review (status received,
  * reason cleared), with a history row. 1 when it did, 0 otherwise, or DB_*. */
 int db_ws_reopen_corrected(PGconn *c, int64_t claim_id);
+
+/* One decision on a claim (claim_reviews), as the member view shows it. */
+struct ws_history_row {
+    const char *decision; /* verified | rejected | removed | reopened */
+    const char *reason;   /* its code, or NULL */
+    const char *at;       /* RFC 3339, UTC */
+    const char *by;       /* association | operator | claimant */
+};
+
+/* The claim's decisions, the newest max of them, oldest first. 1 or DB_*. */
+int db_ws_member_history(PGconn *c, int64_t claim_id, int max, struct arena *a,
+                         struct ws_history_row **out, int *n_out);
 
 struct ws_day {
     const char *date; /* YYYY-MM-DD, UTC */

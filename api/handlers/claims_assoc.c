@@ -158,7 +158,8 @@ read_review(const struct json_fields *jf, void *out)
     r->reason = jf_text(jf, "reason", false, 1000);
     r->code = jf_enum(jf, "review_reason", false, reject_reasons);
     bool rejected = r->status != NULL && strcmp(r->status, "rejected") == 0;
-    if (rejected && r->reason == NULL && !json_object_get(jf->obj, "reason"))
+    /* a null reason is none, as in the workspace's review: an invalid one is said already */
+    if (rejected && r->reason == NULL && !jf_has(jf, "reason"))
         errors_add(jf->errors, "reason", "required", "say why the claim is rejected");
     if (r->status != NULL && !rejected && r->code != NULL)
         errors_add(jf->errors, "review_reason", "invalid-value",

@@ -260,13 +260,22 @@ member_view(struct request *rq, const struct ws_member_view *v)
     for (int i = 0; i < v->n_duplicate_dates; i++)
         jb_append(&b, dates, json_string(v->duplicate_dates[i]));
     dates = jb_result(&b, dates); /* NULL: json_pack below fails in turn */
+    json_t *history = json_array();
+    for (int i = 0; i < v->n_history; i++) {
+        const struct ws_history_row *h = &v->history[i];
+        jb_append(&b, history,
+                  json_pack("{s:s, s:s?, s:s, s:s}", "decision", h->decision, "reason", h->reason,
+                            "at", h->at, "by", h->by));
+    }
+    history = jb_result(&b, history);
     bool rejected = strcmp(rec->status, "rejected") == 0;
-    return json_pack("{s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?}, s:{s:I, s:o}, s:o}", "claim", claim,
-                     "review", "status", rec->status, "reason", v->review.review_reason, "note",
-                     rec->status_reason, "reviewed_at", v->review.reviewed_at,
-                     "correctable_until", rejected ? v->review.correctable_until : NULL,
-                     "duplicate_attempts", "count", (json_int_t)v->review.duplicate_attempts,
-                     "dates", dates, "risk", risk_view_json(&v->risk));
+    return json_pack("{s:o, s:{s:s, s:s?, s:s?, s:s?, s:s?, s:o}, s:{s:I, s:o}, s:o}", "claim",
+                     claim, "review", "status", rec->status, "reason", v->review.review_reason,
+                     "note", rec->status_reason, "reviewed_at", v->review.reviewed_at,
+                     "correctable_until", rejected ? v->review.correctable_until : NULL, "history",
+                     history, "duplicate_attempts", "count",
+                     (json_int_t)v->review.duplicate_attempts, "dates", dates, "risk",
+                     risk_view_json(&v->risk));
 }
 
 struct reply

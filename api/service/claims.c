@@ -249,8 +249,8 @@ review(PGconn *c, struct tx *t, const struct change *x)
 
     if (!review_allowed(cur->status, x->decision->decision))
         return tx_answer(t, OUTCOME_INVALID_TRANSITION);
-    int rc = svc_review_apply(c, x->decision, x->a, &moved);
-    if (rc == 1 && moved != 1) /* the row is locked and its status allows the move */
+    int rc = svc_review_apply(c, x->decision, 1, x->a, &moved);
+    if (rc == 0) /* the row is locked and its status allows the move */
         rc = DB_HARD;
     if (rc == 1)
         rc = tx_audited(svc_audit(c, x->note, "claim.review", "claim", x->rec->reference));

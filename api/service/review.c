@@ -23,7 +23,8 @@ move_tallies(PGconn *c, const struct ws_moved *moved, int n, const char *status)
 }
 
 int
-svc_review_apply(PGconn *c, const struct ws_decision *d, struct arena *a, int64_t *count)
+svc_review_apply(PGconn *c, const struct ws_decision *d, int64_t expected, struct arena *a,
+                 int64_t *count)
 {
     struct ws_moved *moved = NULL;
     int n = 0;
@@ -31,5 +32,9 @@ svc_review_apply(PGconn *c, const struct ws_decision *d, struct arena *a, int64_
 
     if (rc != 1)
         return rc < 0 ? rc : DB_HARD;
+    /* checked before the tallies move: the caller rolls back a count that changed, and the
+     * tallies' rows (one per incident group) are the contended ones */
+    if (expected >= 0 && *count != expected)
+        return 0;
     return move_tallies(c, moved, n, d->decision);
 }

@@ -15,7 +15,9 @@
 struct arena;
 
 /* Applies d (its batch_id and actor set) in the open transaction; *count: the claims it moved.
- * 1 or DB_*. */
-int svc_review_apply(PGconn *c, const struct ws_decision *d, struct arena *a, int64_t *count);
+ * 1, 0 when expected (>= 0; -1: any) is not *count (the tallies left unmoved: the caller rolls
+ * back), or DB_*. */
+int svc_review_apply(PGconn *c, const struct ws_decision *d, int64_t expected, struct arena *a,
+                     int64_t *count);
 
 #endif

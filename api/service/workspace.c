@@ -47,6 +47,8 @@ member_read(PGconn *c, struct tx *t, const struct audited_write *w)
         return tx_answer(t, OUTCOME_NOT_FOUND);
     rc = db_ws_member_extra(c, v->claim.id, w->a, &v->review, &v->duplicate_dates,
                             WS_DUPLICATE_DATES_MAX, &v->n_duplicate_dates);
+    if (rc == 1)
+        rc = db_ws_member_history(c, v->claim.id, WS_HISTORY_MAX, w->a, &v->history, &v->n_history);
     if (rc == 1 && (rc = db_risk_claim(c, v->claim.id, w->a, &v->risk)) >= 0)
         rc = 1;
     return rc;
@@ -87,10 +89,10 @@ review_body(PGconn *c, struct tx *t, void *ctx)
                                      &r->out->count);
         return rc == 1 ? tx_answer(t, OUTCOME_OK) : rc; /* nothing to commit */
     }
-    int rc = svc_review_apply(c, &rq->d, r->a, &r->out->count);
-    if (rc != 1)
+    int rc = svc_review_apply(c, &rq->d, rq->expected, r->a, &r->out->count);
+    if (rc < 0)
         return rc;
-    if (rq->expected >= 0 && rq->expected != r->out->count) {
+    if (rc == 0) {
         r->out->count_changed = true;
         return tx_answer(t, OUTCOME_OK); /* rolled back: the client confirms the new count */
     }

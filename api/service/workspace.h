@@ -35,9 +35,12 @@ struct ws_member_view {
     const char **duplicate_dates;
     int n_duplicate_dates;
     struct risk_view risk;       /* its risk flags with their counts (docs/risk.md) */
+    struct ws_history_row *history; /* its decisions, oldest first */
+    int n_history;
 };
 
 #define WS_DUPLICATE_DATES_MAX 100
+#define WS_HISTORY_MAX 100
 
 /* The member `reference` (canonical) of action_id, its read recorded in the audit chain
  * ("claim.read", the claim's reference, who and when; no personal data). NOT_FOUND when the

@@ -411,12 +411,13 @@ class ListParametersTest(unittest.TestCase):
         self.assertEqual(self.reviewed(claim["reference"]),
                          (False, ["not_affected"], [("rejected", "not_affected", actor),
                                                     ("verified", "-", "operator")]))
-        # a claim in no action: told all the same; no member, no history row
+        # a claim in no action: told all the same, and its history row has no action (0030)
         alone = cf.submit_ok(self, self.c, self.other_slug)
         r = af.op(self.server, "PATCH", f"/v1/claims/{alone['reference']}/status",
                   {"status": "rejected", "reason": "x"}, client=self.c)
         self.assertEqual(r.status, 200, repr(r))
-        self.assertEqual(self.reviewed(alone["reference"]), (True, ["other"], []))
+        self.assertEqual(self.reviewed(alone["reference"]),
+                         (True, ["other"], [("rejected", "other", "operator")]))
 
     # -- a new association's Location leads to it (api35) ----------------------------------------
 
@@ -463,6 +464,56 @@ class ListParametersTest(unittest.TestCase):
                 r = cf.submit(self.c, self.other_slug, body)
                 doc = harness.assert_problem(self, r, 422, "validation-error")
                 self.assertEqual(doc["errors"], said)
+
+    # -- a review outside any action is in the member's history (api36) ------------------------
+
+    def test_a_review_outside_any_action_is_in_the_members_history(self):
+        """The association reviews through PATCH …/status a claim it removed (its mandate
+        stays); added again by the claimant's correction (which reopens it), the member view's
+        history lists that review, oldest first, between the removal and the reopening."""
+        claim = af.mandated_claim(self.server, self.slug, self.action, client=self.c)
+        ref = claim["reference"]
+        member = f"/v1/actions/{self.action['id']}/members/{ref}"
+        r = self.A.request("POST", member + "/removal", {"reason": "other"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        r = self.A.request("PATCH", f"/v1/claims/{ref}/status",
+                           {"status": "rejected", "reason": "No letter.",
+                            "review_reason": "incomplete"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        r = cf.claim_request(self.c, "PATCH", ref, claim["token"],
+                             {"action_id": self.action["id"],
+                              "mandate_text_version": self.action["mandate_text_version"]})
+        self.assertEqual(r.status, 200, repr(r))
+        r = self.A.request("POST", f"/v1/actions/{self.action['id']}/reviews",
+                           {"references": [ref], "decision": "verified"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        r = self.A.request("GET", member, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        history = r.json()["review"]["history"]
+        self.assertEqual([(h["decision"], h.get("reason"), h["by"]) for h in history],
+                         [("removed", "other", "association"),
+                          ("rejected", "incomplete", "association"),
+                          ("reopened", None, "claimant"),  # the correction, in the window
+                          ("verified", None, "association")])
+        self.assertEqual([h["at"] for h in history], sorted(h["at"] for h in history))
+
+    # -- a null reason is no reason, on the status route as in the workspace (api36) -----------
+
+    def test_a_rejection_with_a_null_reason_is_refused_as_one_without(self):
+        """PATCH …/status {"status": "rejected", "reason": null} rejected the claim with no
+        word to the claimant, where docs/api.md §9.9 requires a reason and the workspace's
+        review refuses the same null; now 422 `reason` `required` on both, nothing changed."""
+        claim = af.mandated_claim(self.server, self.slug, self.action, client=self.c)
+        ref = claim["reference"]
+        for path, body in ((f"/v1/claims/{ref}/status", {"status": "rejected", "reason": None}),
+                           (f"/v1/actions/{self.action['id']}/reviews",
+                            {"references": [ref], "decision": "rejected", "reason": None})):
+            with self.subTest(path=path):
+                r = self.A.request("PATCH" if path.endswith("/status") else "POST", path, body,
+                                   client=self.c)
+                self.assertEqual(cf.errors_of(self, r), {("reason", "required")})
+        self.assertEqual(self.reviewed(ref), (False, [], []))
+
 
 if __name__ == "__main__":
     harness.main()

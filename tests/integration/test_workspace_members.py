@@ -6,6 +6,7 @@ read audited, nothing personal in the audit), review decisions one at a time and
 the count confirmed, the correction window after a rejection, removal with a reason, and 404 for
 another association on every workspace route."""
 
+import subprocess
 import threading
 import unittest
 import urllib.parse
@@ -355,6 +356,34 @@ class WorkspaceMembersTest(unittest.TestCase):
         self.assertEqual(r.json()["count"], 0, "B's decision reached A's member")
         self.assertEqual(audit_rows("claim.read", ref), [])
         self.assertEqual(self.get(f"/members/{ref}").json()["review"]["status"], "received")
+
+    def test_a_count_changed_review_answers_without_touching_the_summary(self):
+        """The expected count is checked before the summary tallies move (api36): with the
+        tallies locked by another transaction, a review whose count changed still
+        answers 409 at once (it used to wait for them, for an update its rollback undid)."""
+        m = self.member()
+        summary = lambda: self.get("/compensation").json()["claims_by_status"]
+        before = summary()
+        holder = subprocess.Popen(
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", cf.database_url()],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            # no tally can be written while it is held (a review's rows may be new ones)
+            holder.stdin.write("BEGIN;\nLOCK TABLE claim_tallies IN SHARE MODE;\n")
+            holder.stdin.flush()
+            harness.poll(lambda: cf.psql(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction'"
+                " AND query LIKE 'LOCK TABLE claim_tallies%'") == [["1"]], 10.0,
+                what="the psql session to hold the tallies")
+            r = self.post("/reviews", {"references": [m["reference"]], "decision": "verified",
+                                       "expected_count": 2})
+            harness.assert_problem(self, r, 409, "count-changed")
+        finally:
+            holder.stdin.write("ROLLBACK;\n\\q\n")
+            holder.stdin.close()
+            holder.wait(timeout=harness.RUN_TIMEOUT_S)
+        self.assertEqual(summary(), before)
+        self.assertEqual(self.refs("status=received"), [m["reference"]])
 
 
 if __name__ == "__main__":
