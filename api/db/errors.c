@@ -19,6 +19,14 @@ db_status_of(const PGresult *res, const char *what)
     }
     if (strcmp(state, "23505") == 0)
         return DB_CONFLICT;
+    /* statement_timeout or a cancel (57014), lock_timeout (55P03): the database could not
+     * serve this request in time (another session held what it needed, or the machine was
+     * overloaded), not our bug: 503 with Retry-After, the client may retry; a batch of
+     * claims is not rerun claim by claim for it (service/intake.c) */
+    if (strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0) {
+        log_warn("%s: sqlstate %s (statement or lock timeout)", what, state);
+        return DB_UNAVAILABLE;
+    }
     if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
         strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0 ||
         strcmp(state, "53300") == 0 || strcmp(state, "53100") == 0)

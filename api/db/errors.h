@@ -8,7 +8,7 @@
 
 #define DB_HARD (-2)        /* unexpected: our bug or a constraint we did not plan for */
 #define DB_RETRY (-1)       /* 40001 / 40P01: the transaction runner retries */
-#define DB_UNAVAILABLE (-3) /* connection lost or server shutting down: 503 */
+#define DB_UNAVAILABLE (-3) /* connection lost, server shutting down, or timed out: 503 */
 #define DB_CONFLICT (-4)    /* 23505 unique violation: an answer, not an error */
 
 /* The status of a failed result (NULL = out of memory or lost connection), logging the

@@ -34,17 +34,14 @@ const struct db_statement db_ws_members_statements[] = {
     {"db_ws_outbox_reason", "SELECT params->>'reason' FROM outbox WHERE id = $1::bigint", 1},
     {"db_ws_member_extra",
      "SELECT CASE WHEN c.status = 'rejected' THEN c.review_reason END,"
-     "       CASE WHEN c.status = 'rejected' THEN " DB_TS(
-         "c.correctable_until") " END,"
-                                "       " DB_TS(
-                                    "c.reviewed_at") ","
-                                                     "       (SELECT count(*) FROM "
-                                                     "claim_duplicates d WHERE d.claim_id = c.id)"
-                                                     " FROM claims c WHERE c.id = $1::bigint",
+     "       CASE WHEN c.status = 'rejected' THEN " DB_TS("c.correctable_until") " END,"
+     "       " DB_TS("c.reviewed_at") ","
+     "       (SELECT count(*) FROM claim_duplicates d WHERE d.claim_id = c.id)"
+     " FROM claims c WHERE c.id = $1::bigint",
      1},
     {"db_ws_member_duplicate_dates",
      "SELECT " DB_TS("d.created_at") " FROM claim_duplicates d WHERE d.claim_id = $1::bigint"
-                                     " ORDER BY d.created_at, d.id LIMIT $2::int",
+     " ORDER BY d.created_at, d.id LIMIT $2::int",
      2},
     {"db_ws_reopen_corrected",
      "WITH upd AS (UPDATE claims SET status = 'received', review_reason = NULL,"
@@ -59,12 +56,11 @@ const struct db_statement db_ws_members_statements[] = {
     /* the claim's decisions, the newest $2 oldest first; who decided as a kind, never which
      * association (the claim may have been another's member) */
     {"db_ws_member_history",
-     "SELECT decision, reason, " DB_TS(
-         "at") ","
-               "       CASE WHEN actor LIKE 'association:%' THEN 'association' ELSE actor END"
-               " FROM (SELECT * FROM claim_reviews WHERE claim_id = $1::bigint"
-               "       ORDER BY at DESC, id DESC LIMIT $2::int) r"
-               " ORDER BY at, id",
+     "SELECT decision, reason, " DB_TS("at") ","
+     "       CASE WHEN actor LIKE 'association:%' THEN 'association' ELSE actor END"
+     " FROM (SELECT * FROM claim_reviews WHERE claim_id = $1::bigint"
+     "       ORDER BY at DESC, id DESC LIMIT $2::int) r"
+     " ORDER BY at, id",
      2},
     /* members per day of joining (UTC), the dashboard's "members over time" */
     {"db_ws_members_per_day",

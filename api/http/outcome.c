@@ -33,7 +33,8 @@ static const struct {
     [OUTCOME_UNSUPPORTED_TYPE] = {"unsupported-media-type",
                                   "the file is not a PDF, JPEG or PNG (told from its content)"},
     [OUTCOME_TOO_LARGE] = {"payload-too-large", "the file exceeds the limit"},
-    [OUTCOME_UNAVAILABLE] = {"service-unavailable", "the database cannot be reached; retry"},
+    [OUTCOME_UNAVAILABLE] = {"service-unavailable",
+                             "the database cannot be reached or did not answer in time; retry"},
     [OUTCOME_INTERNAL] = {"internal-error", "the server could not complete the request"},
     [OUTCOME_UNCOMPUTABLE] = {"internal-error", "a figure of this resource could not be "
                                                 "computed; the database is fine"},

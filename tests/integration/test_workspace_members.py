@@ -6,6 +6,7 @@ read audited, nothing personal in the audit), review decisions one at a time and
 the count confirmed, the correction window after a rejection, removal with a reason, and 404 for
 another association on every workspace route."""
 
+import contextlib
 import subprocess
 import threading
 import unittest
@@ -357,6 +358,26 @@ class WorkspaceMembersTest(unittest.TestCase):
         self.assertEqual(audit_rows("claim.read", ref), [])
         self.assertEqual(self.get(f"/members/{ref}").json()["review"]["status"], "received")
 
+    @contextlib.contextmanager
+    def tallies_held(self):
+        """Another session holds the summary's tallies (SHARE: no tally row can be written,
+        and a review's rows may be new ones) for the length of the block."""
+        holder = subprocess.Popen(
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", cf.database_url()],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            holder.stdin.write("BEGIN;\nLOCK TABLE claim_tallies IN SHARE MODE;\n")
+            holder.stdin.flush()
+            harness.poll(lambda: cf.psql(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction'"
+                " AND query LIKE 'LOCK TABLE claim_tallies%'") == [["1"]], 10.0,
+                what="the psql session to hold the tallies")
+            yield
+        finally:
+            holder.stdin.write("ROLLBACK;\n\\q\n")
+            holder.stdin.close()
+            holder.wait(timeout=harness.RUN_TIMEOUT_S)
+
     def test_a_count_changed_review_answers_without_touching_the_summary(self):
         """The expected count is checked before the summary tallies move (api36): with the
         tallies locked by another transaction, a review whose count changed still
@@ -364,27 +385,32 @@ class WorkspaceMembersTest(unittest.TestCase):
         m = self.member()
         summary = lambda: self.get("/compensation").json()["claims_by_status"]
         before = summary()
-        holder = subprocess.Popen(
-            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", cf.database_url()],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            # no tally can be written while it is held (a review's rows may be new ones)
-            holder.stdin.write("BEGIN;\nLOCK TABLE claim_tallies IN SHARE MODE;\n")
-            holder.stdin.flush()
-            harness.poll(lambda: cf.psql(
-                "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction'"
-                " AND query LIKE 'LOCK TABLE claim_tallies%'") == [["1"]], 10.0,
-                what="the psql session to hold the tallies")
+        with self.tallies_held():
             r = self.post("/reviews", {"references": [m["reference"]], "decision": "verified",
                                        "expected_count": 2})
             harness.assert_problem(self, r, 409, "count-changed")
-        finally:
-            holder.stdin.write("ROLLBACK;\n\\q\n")
-            holder.stdin.close()
-            holder.wait(timeout=harness.RUN_TIMEOUT_S)
         self.assertEqual(summary(), before)
         self.assertEqual(self.refs("status=received"), [m["reference"]])
 
+    def test_a_review_held_past_the_lock_timeout_answers_503(self):
+        """A review that waits for the tallies longer than the lock timeout (another session
+        holds them; the server's default, 5 s) answers 503 with Retry-After, as a database
+        out of reach does: the client may try again, nothing of it is kept. It answered 500
+        internal-error, as if the server were broken."""
+        m = self.member()
+        summary = lambda: self.get("/compensation").json()["claims_by_status"]
+        before = summary()
+        with self.tallies_held():
+            r = self.post("/reviews", {"references": [m["reference"]], "decision": "verified",
+                                       "expected_count": 1})
+            harness.assert_problem(self, r, 503, "service-unavailable")
+            self.assertTrue(r.headers.get("Retry-After", "").isdigit(), repr(r.headers))
+        self.assertEqual(summary(), before)
+        self.assertEqual(self.refs("status=received"), [m["reference"]])
+        r = self.post("/reviews", {"references": [m["reference"]], "decision": "verified",
+                                   "expected_count": 1})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(self.refs("status=verified"), [m["reference"]])
 
 if __name__ == "__main__":
     harness.main()

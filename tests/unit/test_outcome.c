@@ -36,7 +36,7 @@ test_unavailable_says_when_to_retry(void **state)
     assert_int_equal(r.status, 503);
     assert_int_equal(r.n_headers, 1);
     assert_string_equal(r.headers[0].name, "Retry-After");
-    assert_non_null(strstr(r.body, "the database cannot be reached; retry"));
+    assert_non_null(strstr(r.body, "the database cannot be reached or did not answer in time; retry"));
     reply_discard(&r);
 }
 
