@@ -825,9 +825,12 @@ class PublicPagesTest(unittest.TestCase):
                                        ("en", "Password: + €10.00", "100.00")):
                 r = self.browser_get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
                 self.assertEqual(r.status, 200, r)
-                text = text_of(html.unescape(r.body.decode("utf-8")))
+                page = html.unescape(r.body.decode("utf-8"))
+                text = text_of(page)
                 self.assertIn(paid, text, path)
                 self.assertNotIn(unpaid, text, path)
+                # the sign stays with its amount at a line's end (a phone wrapped "+" alone)
+                self.assertRegex(page, r"\+\u00a0(€|10,00)", path)
 
 
 class MetaParser(html.parser.HTMLParser):
