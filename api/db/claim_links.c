@@ -14,7 +14,8 @@
 #define MAIL_CLAIM_COLUMNS                                                                  \
     "SELECT c.id, c.reference, c.lang, c.status, c.email_verified_at IS NOT NULL, i.title," \
     "       a.title, c.data_key_id, c.pii,"                                                 \
-    "       to_char(c.correctable_until AT TIME ZONE 'UTC', 'YYYY-MM-DD'), s.name"
+    "       to_char(c.correctable_until AT TIME ZONE 'UTC', 'YYYY-MM-DD'), s.name,"         \
+    "       i.controller"
 
 static bool
 read_claim(const PGresult *res, int row, struct arena *a, void *out)
@@ -38,6 +39,7 @@ read_claim(const PGresult *res, int row, struct arena *a, void *out)
         PQgetisnull(res, row, 9) ? NULL : arena_strdup(a, PQgetvalue(res, row, 9));
     m->association_name =
         PQgetisnull(res, row, 10) ? NULL : arena_strdup(a, PQgetvalue(res, row, 10));
+    m->incident_controller = arena_strdup(a, PQgetvalue(res, row, 11));
     return true;
 }
 

@@ -23,6 +23,7 @@ struct mail_claim {
     const char *status;
     bool email_verified;
     const char *incident_title;
+    const char *incident_controller; /* the company that leaked the data */
     const char *action_title; /* NULL without a mandate */
     const char *association_name; /* the action's association; NULL without a mandate */
     int data_key_id;

@@ -34,7 +34,8 @@ const struct claim_control page_claim_address[] = {
 const size_t page_claim_n_you = sizeof page_claim_you / sizeof page_claim_you[0];
 const size_t page_claim_n_address = sizeof page_claim_address / sizeof page_claim_address[0];
 
-/* Controls without a text input: where their errors are summarised and focused. */
+/* Controls without a text input: where their errors are summarised and focused. In the
+ * page's order after the address (the error summary's order, control_rank). */
 static const struct claim_control others[] = {
     {"claimant.address.country", "country", "f.country", NULL, NULL, NULL, 0, NULL},
     {"data_categories", "categories", "f.data_categories", NULL, NULL, NULL, 0, NULL},
@@ -46,10 +47,11 @@ static const struct claim_control others[] = {
     {"harms.hours_spent", "hours_spent", "f.hours_spent", NULL, NULL, NULL, 0, NULL},
     {"harms.description", "description", "f.description", NULL, NULL, NULL, 0, NULL},
     {"payment_preference", "pay-voucher", "f.payment_preference", NULL, NULL, NULL, 0, NULL},
-    {"privacy_notice_version", "privacy", "f.privacy", NULL, NULL, NULL, 0, NULL},
     {"action_id", "mandate", "mandate.legend", NULL, NULL, NULL, 0, NULL},
     {"mandate_text_version", "mandate", "mandate.legend", NULL, NULL, NULL, 0, NULL},
+    {"privacy_notice_version", "privacy", "f.privacy", NULL, NULL, NULL, 0, NULL},
 };
+#define N_OTHERS (sizeof others / sizeof others[0])
 
 const struct claim_control *
 page_claim_control_of(const char *field)
@@ -64,14 +66,52 @@ page_claim_control_of(const char *field)
     for (size_t i = 0; i < page_claim_n_address; i++)
         if (strcmp(page_claim_address[i].name, base) == 0)
             return &page_claim_address[i];
-    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+    for (size_t i = 0; i < N_OTHERS; i++)
         if (strcmp(others[i].name, base) == 0)
             return &others[i];
     return NULL;
 }
 
+/* Where c stands in the form: the questions about you, the address, then the others; after
+ * every control for an error of none. */
+static size_t
+control_rank(const struct claim_control *c)
+{
+    size_t rank = 0;
+
+    /* by equality: an order between pointers into different arrays is undefined */
+    for (size_t i = 0; i < page_claim_n_you; i++, rank++)
+        if (c == &page_claim_you[i])
+            return rank;
+    for (size_t i = 0; i < page_claim_n_address; i++, rank++)
+        if (c == &page_claim_address[i])
+            return rank;
+    for (size_t i = 0; i < N_OTHERS; i++, rank++)
+        if (c == &others[i])
+            return rank;
+    return rank;
+}
+
+/* One error of the summary: a link to its control (c, NULL: none), its label and message. */
+static void
+summary_item(struct strbuf *sb, const struct web_ctx *w, const struct field_error *e,
+             const struct claim_control *c, const char *currency)
+{
+    strbuf_puts(sb, "<li><a href=\"#");
+    html_attr(sb, c != NULL ? c->id : "main");
+    strbuf_puts(sb, "\">");
+    if (c != NULL) {
+        web_te(sb, w->cat, w->lang, WEB_TEXT, c->label_key);
+        web_te(sb, w->cat, w->lang, WEB_TEXT, "common.label_sep");
+    }
+    page_field_error_message(sb, w, e, currency);
+    strbuf_puts(sb, "</a></li>\n");
+}
+
 /* GOV.UK's error summary: every error as a link to its control, focused by the script and
- * announced (role="alert") without it. */
+ * announced (role="alert") without it; in the order of the form, whatever the order the rules
+ * found them in (the phone, checked against the address's country, came after the city), so
+ * that going down the list goes down the page. */
 void
 page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w, const struct errors *errors,
                          const char *currency)
@@ -88,22 +128,15 @@ page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w, const struc
     strbuf_puts(sb, "</h2>\n<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.intro");
     strbuf_puts(sb, "</p>\n<ul>\n");
-    for (int i = 0; i < errors->n; i++) {
-        const struct field_error *e = &errors->items[i];
-        const struct claim_control *c = page_claim_control_of(e->field);
-        strbuf_puts(sb, "<li><a href=\"#");
-        html_attr(sb, c != NULL ? c->id : "main");
-        strbuf_puts(sb, "\">");
-        if (c != NULL) {
-            web_te(sb, w->cat, w->lang, WEB_TEXT, c->label_key);
-            web_te(sb, w->cat, w->lang, WEB_TEXT, "common.label_sep");
+    for (size_t rank = 0, last = control_rank(NULL); rank <= last; rank++)
+        for (int i = 0; i < errors->n; i++) {
+            const struct field_error *e = &errors->items[i];
+            const struct claim_control *c = page_claim_control_of(e->field);
+            if (control_rank(c) == rank)
+                summary_item(sb, w, e, c, currency);
         }
-        page_field_error_message(sb, w, e, currency);
-        strbuf_puts(sb, "</a></li>\n");
-    }
     strbuf_puts(sb, "</ul>\n</div>\n");
 }
-
 /* The value posted for name, or "" (first render: nothing). */
 const char *
 page_claim_kept(const struct claim_form_state *st, const char *name)

@@ -166,7 +166,9 @@ render_incident(struct request *rq, const struct web_ctx *w, const json_t *doc,
     page_heading(sb, pj_str(doc, "controller"), 1, NULL, pj_str(doc, "title"));
     page_incident_facts(sb, w, doc);
     web_section_begin(sb, w, NULL, "panel", "receive-h2", "page.incident.h_receive");
-    page_scheme(sb, w, incident_scheme(doc, &scheme), pj_int(doc, "scheme_version"), open);
+    page_scheme(sb, w, incident_scheme(doc, &scheme),
+                page_categories_of(json_object_get(doc, "data_categories")),
+                pj_int(doc, "scheme_version"), open);
     strbuf_puts(sb, "</section>\n<p class=\"card-actions\">");
     if (open) {
         claim_link(sb, w, doc, "button primary");

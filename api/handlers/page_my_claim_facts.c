@@ -50,6 +50,23 @@ typed_row(struct strbuf *sb, const struct web_ctx *w, const char *key, const cha
     any_row(sb, w, key, value, true);
 }
 
+/* The incident as its pages name it, the company first ("ACME SA — Customer database leak": a
+ * title alone did not say whose leak it was), linked to its page: what the claim may receive,
+ * the actions open. */
+static void
+incident_row(struct strbuf *sb, const struct web_ctx *w, const struct incident *inc)
+{
+    strbuf_puts(sb, "<div><dt>");
+    web_te(sb, w->cat, w->lang, WEB_TEXT, "my.incident");
+    strbuf_puts(sb, "</dt><dd><a id=\"claim-incident\" href=\"/i/");
+    html_attr(sb, inc->slug);
+    strbuf_puts(sb, "\">");
+    html_isolated(sb, inc->controller);
+    strbuf_puts(sb, " — ");
+    html_isolated(sb, inc->title);
+    strbuf_puts(sb, "</a></dd></div>\n");
+}
+
 /* One part of the address, isolated, then what follows it; nothing for a part not given. */
 static void
 address_part(struct strbuf *sb, const char *part, const char *then)
@@ -192,7 +209,7 @@ page_my_claim_facts(struct strbuf *sb, const struct web_ctx *w, const struct my_
      * claimant, who reads them here whatever the decision (docs/workspace.md "Review") */
     if (str(v, "status_reason") != NULL && str(v, "status_reason")[0] != '\0')
         typed_row(sb, w, "my.reviewer_note", str(v, "status_reason"));
-    typed_row(sb, w, "my.incident", st->data->incident.title);
+    incident_row(sb, w, &st->data->incident);
     date_row(sb, w, "my.submitted", str(v, "created_at"));
     date_row(sb, w, "my.withdrawn_at", str(v, "withdrawn_at"));
     if (json_is_object(who)) {

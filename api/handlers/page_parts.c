@@ -199,9 +199,25 @@ page_vouchers_text(struct strbuf *sb, const struct web_ctx *w, const struct sche
     strbuf_free(&items);
 }
 
+category_set
+page_categories_of(const json_t *codes)
+{
+    category_set set = 0;
+    size_t i;
+    json_t *c;
+
+    json_array_foreach(codes, i, c)
+    {
+        int k = json_is_string(c) ? data_category_index(json_string_value(c)) : -1;
+        if (k >= 0)
+            set |= 1u << k;
+    }
+    return set;
+}
+
 void
 page_scheme(struct strbuf *sb, const struct web_ctx *w, const struct scheme *scheme,
-            json_int_t version, bool takes_claims)
+            category_set exposed, json_int_t version, bool takes_claims)
 {
     if (scheme == NULL) {
         /* a closed incident's page said "you can already register your claim" above "this
@@ -235,7 +251,9 @@ page_scheme(struct strbuf *sb, const struct web_ctx *w, const struct scheme *sch
     bool any = false;
     for (int k = 0; k < DATA_CATEGORY_COUNT; k++) {
         int64_t amount = scheme->has_supplement[k] ? scheme->supplement[k] : 0;
-        if (amount <= 0)
+        /* a category the incident did not expose pays nothing, since no claimant can declare
+         * it (docs/api.md §11.1): "Health data: + €100.00" there promised what no one gets */
+        if (amount <= 0 || (exposed & (1u << k)) == 0)
             continue;
         if (!any) {
             strbuf_puts(sb, "<p>");

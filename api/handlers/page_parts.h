@@ -9,6 +9,7 @@
 
 #include "core/strbuf.h"
 #include "domain/scheme.h"
+#include "domain/vocab.h"
 #include "web/layout.h"
 
 /* <dl class="facts"> of an incident document: disclosure date, affected count, claims
@@ -19,13 +20,17 @@ void page_incident_facts(struct strbuf *sb, const struct web_ctx *w, const json_
 void page_open_actions(struct strbuf *sb, const struct web_ctx *w, const json_t *actions,
                        const char *heading_id);
 
+/* The set of the category codes of a JSON array (an incident document's "data_categories");
+ * unknown codes are left out. */
+category_set page_categories_of(const json_t *codes);
+
 /* What a claimant may receive under scheme (read by handlers/scheme_json.h, as the claim
  * form reads it; NULL when none is set): the base, the vouchers, the cash alternative, the
- * supplements per category, the loss and time rules only when they pay, the pro-rata note
- * under a fund cap. Without a scheme, the invitation to claim anyway only when the incident
- * takes claims (open). */
+ * supplements of the categories the incident exposed (the set exposed), the loss and time rules
+ * only when they pay, the pro-rata note under a fund cap. Without a scheme, the invitation to claim
+ * anyway only when the incident takes claims (open). */
 void page_scheme(struct strbuf *sb, const struct web_ctx *w, const struct scheme *scheme,
-                 json_int_t version, bool takes_claims);
+                 category_set exposed, json_int_t version, bool takes_claims);
 
 /* A scheme's n vouchers in words, as text without markup around: "50 000 KRW as four
  * vouchers: …" (total: what they add up to, the scheme's base). The sentence page_scheme

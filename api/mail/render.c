@@ -129,12 +129,29 @@ page_link(struct mail_rendered *r, enum mail_lang l, const char *intro, const ch
     mail_page_link(r, intro, url, mail_lang_code(l));
 }
 
+/* "Incident: ACME SA — Customer database leak": the company first, as the site's pages name
+ * an incident, since a title alone ("Customer database leak") does not say whose leak the
+ * message is about, the first thing a reader wary of phishing checks. */
+static void
+incident_field(struct mail_rendered *r, enum mail_lang l, const char *controller, const char *title)
+{
+    struct strbuf both = {0};
+
+    if (controller == NULL || controller[0] == '\0') {
+        field(r, mail_words.incident_label[l], title);
+        return;
+    }
+    strbuf_printf(&both, "%s — %s", controller, title);
+    field(r, mail_words.incident_label[l], both.data != NULL ? both.data : title);
+    strbuf_free(&both);
+}
+
 static void
 claim_facts(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
 {
     field(r, mail_words.reference_label[l], f->reference);
     if (f->incident_title != NULL)
-        field(r, mail_words.incident_label[l], f->incident_title);
+        incident_field(r, l, f->incident_controller, f->incident_title);
     if (f->action_title != NULL)
         field(r, mail_words.action_label[l], f->action_title);
     /* whom the mandate was given to: the association that will act in the claimant's name */
@@ -274,7 +291,7 @@ body(struct mail_rendered *r, enum mail_lang l, const struct mail_facts *f)
         mail_para(r, mail_words.recovery_intro[l]);
         for (int i = 0; i < f->n_items; i++) {
             field(r, mail_words.reference_label[l], f->items[i].reference);
-            field(r, mail_words.incident_label[l], f->items[i].incident_title);
+            incident_field(r, l, f->items[i].incident_controller, f->items[i].incident_title);
             page_link(r, l, mail_words.recovery_link_label[l], f->items[i].link);
         }
         mail_para(r, mail_words.recovery_expiry[l]);

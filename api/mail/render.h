@@ -25,6 +25,7 @@ enum mail_kind {
 struct mail_recovery_item {
     const char *reference;
     const char *incident_title;
+    const char *incident_controller;
     const char *link;
 };
 
@@ -33,6 +34,9 @@ struct mail_facts {
     const char *lang;
     const char *reference;      /* claim messages */
     const char *incident_title; /* claim messages */
+    /* claim messages: the company whose leak it is, said before the incident's title (NULL:
+     * the title alone) */
+    const char *incident_controller;
     const char *action_title;   /* accepted: NULL without a mandate */
     const char *action_association; /* accepted: who brings that action, NULL without one */
     const char *my_claim_url;   /* every message */

@@ -27,10 +27,13 @@ const struct mail_words mail_words = {
                          "Your claim is registered: "},
     .accepted_intro = {"Votre réclamation a bien été enregistrée.",
                        "Your claim has been registered."},
-    .my_claim_intro = {"Pour la consulter, la corriger ou la retirer (avec le jeton reçu à "
-                       "l'envoi)" MAIL_NBSP ": ",
-                       "To see, correct or withdraw it (with the token you were given when "
-                       "you sent it): "},
+    /* the token was shown on the page, never sent: "reçu à l'envoi" sent a reader looking
+     * for it in their mail; and one who did not note it learns the page gives another */
+    .my_claim_intro = {"Pour la consulter, la corriger ou la retirer (avec le jeton affiché "
+                       "après l'envoi de votre réclamation" MAIL_NBSP "; si vous l'avez perdu, "
+                       "cette page permet d'en obtenir un nouveau)" MAIL_NBSP ": ",
+                       "To see, correct or withdraw it (with the token shown after you sent "
+                       "your claim; if you lost it, this page gets you a new one): "},
     /* the link opens a page whose button confirms (a mail scanner opens links, it does not
      * press buttons: handlers/recovery.c) */
     .confirm_intro = {"Pour confirmer votre adresse électronique, ouvrez ce lien puis appuyez "

@@ -156,6 +156,7 @@ gather_claim(struct delivery *d)
     d->f.lang = m.lang;
     d->f.reference = m.reference;
     d->f.incident_title = m.incident_title;
+    d->f.incident_controller = m.incident_controller;
     d->f.action_title = d->f.kind == MAIL_CLAIM_ACCEPTED ? m.action_title : NULL;
     d->f.action_association = d->f.kind == MAIL_CLAIM_ACCEPTED ? m.association_name : NULL;
     if (m.pii == NULL)
@@ -244,6 +245,7 @@ gather_recovery(struct delivery *d)
     for (int i = 0; i < n; i++) {
         items[i].reference = m[i].reference;
         items[i].incident_title = m[i].incident_title;
+        items[i].incident_controller = m[i].incident_controller;
         int rc = make_link(d, "/my-claim?recover=", "recovery", m[i].id, MAIL_RECOVERY_LINK_S,
                            &items[i].link);
         if (rc != 1)

@@ -30,6 +30,7 @@
 //   4. Back on /my-claim with JavaScript on a 360 px phone, in French: the token typed into its
 //      password field is shown by its box before the claim is opened with it; the heading
 //      keeps the claim's reference on one line.
+//   5. The errors' summary with JavaScript in the page's order whatever the API's order.
 // Screenshots at 390 and 1280 px go to <screenshot dir>; the measures of the two journeys
 // (fields, words to read, key presses to the receipt) to <screenshot dir>/measures.json, what
 // each victim was given (reference, token, email) to <screenshot dir>/receipts.json.
@@ -651,6 +652,33 @@ async function tokenShown(browser, receipt) {
     await context.close();
 }
 
+// The errors' summary with JavaScript lists them in the page's order, as the server's does,
+// whatever order the API's answer gives them in (its rules read the phone after the city): an
+// answer faked with the phone's error before the given name's, nothing sent to the server.
+async function summaryInPageOrder(browser) {
+    steps.current = "the errors' summary in the page's order";
+    const { context, page } = await openPage(browser, { javaScriptEnabled: true, locale: "en-GB",
+        viewport: { width: 390, height: 844 } });
+    watchPage(page, baseUrl, steps, problems, () => false, (resp) => resp.status() === 422);
+    await page.goto(`${baseUrl}/claim?incident=${setup.slug}&lang=en`);
+    const p = person("order");
+    for (const [sel, value] of [["#given_name", p.given], ["#family_name", p.family], ["#email", p.email],
+        ["#phone", p.phone], ["#line1", p.line1], ["#postal_code", p.postal], ["#city", p.city]])
+        await page.fill(sel, value);
+    for (const sel of ["#cat-email", "#pay-voucher", "#privacy"])
+        await page.check(sel);
+    await page.route("**/v1/incidents/*/claims", (route) => route.fulfill({ status: 422,
+        contentType: "application/problem+json", body: JSON.stringify({
+            type: "https://recours.dev/problems/validation-error", title: "Invalid", status: 422,
+            errors: [{ field: "claimant.phone", code: "invalid-format" },
+                { field: "claimant.given_name", code: "required" }] }) }));
+    await page.click("#submit");
+    await page.locator("#error-summary:not([hidden]) li").first().waitFor();
+    equal(JSON.stringify(await page.locator("#error-summary a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))),
+        JSON.stringify(["#given_name", "#phone"]), "the summary's links in the page's order");
+    await context.close();
+}
+
 const browser = await launchBrowser();
 let exitCode = 0;
 try {
@@ -669,6 +697,7 @@ try {
     await axeSweep(browser, true, "fr");
     await axeSweep(browser, false, "en");
     await tokenShown(browser, en);
+    await summaryInPageOrder(browser);
     writeFileSync(join(outDir, "measures.json"), JSON.stringify(measures, null, 2) + "\n");
     steps.current = "end";
     if (problems.length)

@@ -690,6 +690,26 @@ class ClaimForm(unittest.TestCase):
                                          headers={"Accept": "text/html"})
             self.assertIn(title, html.unescape(opened.body.decode()).lower(), lang)
 
+    def test_the_error_summary_follows_the_form(self):
+        """The summary lists the errors in the form's order: the API's rules found the phone
+        (read against the address's country) after the city, so the list went back up the
+        page at its end. Every field wrong at once, in both languages: the summary's links
+        come in the order of their controls on the page."""
+        for lang in ("fr", "en"):
+            page = self.page(lang=lang).body.decode()
+            wrong = person(**{"claimant.given_name": "", "claimant.email": "a@b",
+                              "claimant.phone": "123", "claimant.address.city": "",
+                              "data_categories": None, "harms.hours_spent": "2,5",
+                              "privacy_notice_version": None})
+            r = ff.post_form(self.client, f"/claim?lang={lang}", pairs_for(page, wrong))
+            self.assertEqual(r.status, 422, r)
+            body = r.body.decode()
+            summary = re.search(r'<div id="error-summary".*?</div>', body, re.S).group(0)
+            linked = re.findall(r'<a href="#([a-z_-]+)">', summary)
+            self.assertEqual(len(linked), 7, (lang, linked))
+            on_page = [body.index(f'id="{i}"') for i in linked]
+            self.assertEqual(on_page, sorted(on_page), (lang, linked))
+
 
 if __name__ == "__main__":
     harness.main()

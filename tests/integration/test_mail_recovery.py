@@ -13,6 +13,8 @@ server (smtp_fixture.py):
 
 A database of its own, so that only this file's server delivers its outbox."""
 
+import html
+import re
 import unittest
 
 import claims_fixtures as cf
@@ -161,6 +163,27 @@ class MailRecoveryTest(mf.RelayServer, unittest.TestCase):
             withdrawn = mf.assert_well_formed(self, self.relay.wait_messages(email, n=2)[1].data)
             self.assertIn(words + "\n", mf.text_of(withdrawn), lang)
             self.assertIn(f"{words}</p>", mf.html_of(withdrawn), lang)
+
+    def test_the_confirmation_names_the_company_and_where_the_token_was(self):
+        """A victim reading the confirmation checks first whose leak it is about: the incident's
+        title alone ("Customer database leak") did not say, the company (ACME SA) does, as the
+        site's pages say it. The token was shown on the page, never mailed: "le jeton reçu à
+        l'envoi" sent readers looking for it in their mail; and one who did not note it learns
+        that the page gives another. In both parts and both languages."""
+        said = {"fr": ("Incident\u00a0: ACME SA — Customer database leak",
+                       "avec le jeton affiché après l'envoi de votre réclamation\u00a0; si vous "
+                       "l'avez perdu, cette page permet d'en obtenir un nouveau"),
+                "en": ("Incident: ACME SA — Customer database leak",
+                       "with the token shown after you sent your claim; if you lost it, this "
+                       "page gets you a new one")}
+        for lang, (incident, token_words) in said.items():
+            body, _ = self.claim(lang=lang)
+            accepted = mf.assert_well_formed(
+                self, self.relay.wait_messages(body["claimant"]["email"])[0].data)
+            html_text = html.unescape(re.sub(r"<[^>]+>", "", mf.html_of(accepted)))
+            for part in (mf.text_of(accepted), html_text):
+                self.assertIn(incident, part, lang)
+                self.assertIn(token_words, part, lang)
 
 
 if __name__ == "__main__":

@@ -939,6 +939,29 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertNotIn("claim-jump", self.open(receipt).body.decode(), "withdrawn")
 
+    def test_the_incident_is_named_with_its_company_and_linked(self):
+        """The claim's incident row said the title alone ("Customer database leak"): whose
+        leak? It names the company first, as the incident's page does, and links to that page
+        (what the claim may receive, the actions open), in both languages."""
+        _, receipt = self.claim()
+        for lang in ("fr", "en"):
+            page = self.open(receipt, lang=lang).body.decode()
+            self.assertIn(f'<a id="claim-incident" href="/i/{self.slug}"><bdi>ACME SA</bdi> — '
+                          '<bdi>Customer database leak</bdi></a>', page, lang)
+
+    def test_a_token_not_recognised_points_to_the_lost_token_question(self):
+        """"Reference or token not recognised. Check both and try again." left a person who
+        lost the token trying again; the message says where, on the same page, to get a new
+        one, naming that question by its heading."""
+        _, receipt = self.claim()
+        for lang in ("fr", "en"):
+            r = self.open(dict(receipt, token=receipt["token"][:-2] + "zz"), lang=lang)
+            self.assertEqual(r.status, 404, r)
+            page = html.unescape(r.body.decode())
+            heading = catalogue(lang)["myform.lost_h2"]
+            self.assertRegex(page, r'id="claim-status"[^>]*>[^<]*<p>[^<]*' + re.escape(heading),
+                             lang)
+
 
 if __name__ == "__main__":
     harness.main()

@@ -808,6 +808,31 @@ class PublicPagesTest(unittest.TestCase):
             self.assertRegex(text.lower(), r"actions? de groupe", path)
             self.assertNotIn("action représentative", text, path)
 
+    def test_no_supplement_for_a_category_the_incident_did_not_expose(self):
+        """A scheme may name a supplement for any category (docs/api.md §11.1), but one the
+        incident did not expose pays nothing: no claimant can declare it. The incident page and
+        the claim form listed "Données de santé : + 100,00 €" on a leak of emails and passwords,
+        a promise no victim of it could ever be paid."""
+        slug = cf.make_incident(self.server, data_categories=["email", "password"])
+        self.put_scheme(slug, {
+            "currency": "EUR", "base_amount": 3000,
+            "category_supplements": {"password": 1000, "health": 10000},
+            "documented_loss": {"reimburse": False, "cap_per_claimant": 0},
+            "time_spent": {"hourly_rate": 0, "max_hours": 0}, "fund_cap": None,
+            "vouchers": [], "cash_alternative_ratio": None})
+        for path in (f"/i/{slug}", f"/claim?incident={slug}"):
+            for lang, paid, unpaid in (("fr", "Mot de passe : + 10,00 €", "100,00"),
+                                       ("en", "Password: + €10.00", "100.00")):
+                r = self.browser_get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+                self.assertEqual(r.status, 200, r)
+                page = html.unescape(r.body.decode("utf-8"))
+                text = text_of(page)
+                self.assertIn(paid, text, path)
+                self.assertNotIn(unpaid, text, path)
+                # the sign stays with its amount at a line's end (a phone wrapped "+" alone)
+                self.assertRegex(page, r"\+\u00a0(€|10,00)", path)
+
+
 class MetaParser(html.parser.HTMLParser):
     """<meta name|property=… content=…> and <link rel=canonical> of a page."""
 

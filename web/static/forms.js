@@ -155,7 +155,11 @@ export class FormErrors {
         s.append(el("h2", { id: titleId, text: t("errors.title") }));
         s.append(el("p", { text: t("errors.intro") }));
         const ul = el("ul");
-        for (const [w, list] of byWrapper) {
+        // in the page's order, as the server's summary: the API's rules find some errors
+        // after others further down (the phone, read against the address's country)
+        const inPageOrder = [...byWrapper].sort(([a], [b]) =>
+            (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+        for (const [w, list] of inPageOrder) {
             const control = FormErrors.controlOf(w);
             for (const e of list) {
                 const text = t(w.dataset.labelKey || "") + t("common.label_sep") + this.message(e);
