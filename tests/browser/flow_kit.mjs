@@ -94,23 +94,33 @@ export function watchPage(page, baseUrl, steps, problems, allowFailed = () => fa
     const origin = new URL(baseUrl).origin;
     let navigations = 0;               // the main frame's navigations begun so far
     let commits = 0;                   // the main frame's documents committed so far
-    const begunAfter = new WeakMap();  // request → [navigations, commits] before it
+    let leaving = false;               // a main-frame navigation begun, not yet committed
+    const begunAfter = new WeakMap();  // request → [navigations, commits, leaving] before it
     page.on("request", (req) => {
         const url = new URL(req.url());
         if (url.protocol !== "data:" && url.origin !== origin)
             problems.push(`${steps.current}: request to another origin: ${req.url()}`);
-        if (req.isNavigationRequest() && req.frame() === page.mainFrame())
+        if (req.isNavigationRequest() && req.frame() === page.mainFrame()) {
             navigations++;
-        else
-            begunAfter.set(req, [navigations, commits]);
+            leaving = true;
+        } else {
+            begunAfter.set(req, [navigations, commits, leaving]);
+        }
     });
     page.on("framenavigated", (frame) => {
-        if (frame === page.mainFrame())
+        if (frame === page.mainFrame()) {
             commits++;
+            leaving = false;
+        }
     });
+    // A request of the page being left: begun before a later navigation, or while one was
+    // under way (the old document's script still running, e.g. a catalogue fetched in the
+    // background): Chromium may report its abort before the new document's commit, so the
+    // counters alone would not show it left (2 of 7 runs of the victim journey failed so).
     const pageLeft = (req) => {
         const before = begunAfter.get(req);
-        return before !== undefined && (before[0] < navigations || before[1] < commits);
+        return before !== undefined &&
+            (before[0] < navigations || before[1] < commits || before[2]);
     };
     const leftBehind = (req) => req.failure() && req.failure().errorText === "net::ERR_ABORTED" &&
         (pageLeft(req) || new URL(req.url()).pathname === "/static/favicon.svg");
