@@ -1332,6 +1332,44 @@ try {
     // the members' filter and pages kept for a reload (checked forgotten with the key, below)
     const keptMembers = await page.evaluate(() => sessionStorage.getItem("recours.dashboard.members"));
 
+    // --- the fund cap's effect said in words, its exact factor kept under it --------------
+    // ("Pro rata factor 1.000000" told a volunteer nothing); the totals' answer made one of a
+    // cap reached, then one of a cap not reached
+    steps.current = "summary: the fund cap in words";
+    await page.click("#tab-summary");
+    const compensationPath = (url) => url.pathname === `/v1/actions/${action.id}/compensation`;
+    let capFactor = "0.834999";
+    const capped = async (route) => {
+        const real = await route.fetch();
+        return route.fulfill({ response: real, json: { ...await real.json(), fund_cap: 100000, pro_rata_factor: capFactor } });
+    };
+    await page.route(compensationPath, capped);
+    const totalsReadAgain = async () => {
+        const before = Number(await page.getAttribute("#totals", "data-reads-handled") || 0);
+        await page.click("#totals-refresh");
+        await page.waitForFunction((n) => {
+            const region = document.getElementById("totals");
+            return Number(region.dataset.readsHandled || 0) > n && region.getAttribute("aria-busy") === "false";
+        }, before);
+    };
+    const whole = (selector) => page.locator(selector).evaluate((e) => e.textContent);
+    await totalsReadAgain();
+    equal(await whole("#total-cap-effect"), "Cap reached: every award is reduced to 83.4% of its amount under the scheme.",
+        "a cap reached, in words, its percentage cut to one decimal");
+    equal(await whole("#total-factor"), "0.834999", "the exact factor under it");
+    await switchLanguage(page, "fr");
+    equal(await whole("#total-cap-effect"),
+        "Plafond du fonds atteint\u00a0: chaque indemnisation est réduite à 83,4\u00a0% de son montant selon le barème.",
+        "in French, no-break spaces before : and %");
+    equal(await whole("#total-factor"), "0,834999", "the exact factor in French notation");
+    await switchLanguage(page, "en");
+    capFactor = "1.000000";
+    await totalsReadAgain();
+    equal(await whole("#total-cap-effect"), "Cap not reached: every member receives their full award.",
+        "a cap not reached, in words");
+    equal(await whole("#total-factor"), "1.000000", "its exact factor still there");
+    await page.unroute(compensationPath, capped);
+
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,

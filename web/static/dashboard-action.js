@@ -63,8 +63,36 @@ function factorText(v) {
     if (typeof v !== "string" || !/^\d+(\.\d+)?$/.test(v))
         return v || t("dash.not_applicable");
     const [whole, decimals] = v.split(".");
-    const point = new Intl.NumberFormat(locale()).formatToParts(0.5).find((p) => p.type === "decimal")?.value || ".";
-    return decimals ? whole + point + decimals : whole;
+    return decimals ? whole + decimalPoint() + decimals : whole;
+}
+
+function decimalPoint() {
+    return new Intl.NumberFormat(locale()).formatToParts(0.5).find((p) => p.type === "decimal")?.value || ".";
+}
+
+// The factor as a percentage a volunteer reads ("0.834999" → "83.4"), cut (never rounded up:
+// "0.999999" is no "100" of a cap reached) to one decimal, or to the first digit that is not 0
+// below 0.1 ("0.000123" → "0.01"); worked on the digits, no float in between.
+function percentText(v) {
+    const [whole, decimals = ""] = v.split(".");
+    const digits = decimals.padEnd(2, "0");
+    const units = String(Number(whole) * 100 + Number(digits.slice(0, 2)));
+    const rest = digits.slice(2).replace(/0+$/, "");
+    const shown = units !== "0" ? rest.slice(0, 1) : rest.slice(0, rest.search(/[1-9]/) + 1);
+    return shown ? units + decimalPoint() + shown : units;
+}
+
+// What the fund cap does to the awards, in words ("Reached: every award is reduced to 83.4% of
+// its amount under the scheme"), and under it the exact factor of the API, for counsel: said
+// "Pro rata factor 1.000000" alone, a volunteer could not tell whether the cap was reached.
+function capEffect(factor, cap) {
+    const reduced = typeof factor === "string" && /^0(\.\d+)?$/.test(factor);
+    const said = cap === null ? t("dash.total.cap_none")
+        : reduced ? t("dash.total.cap_reached", { percent: percentText(factor) })
+            : typeof factor === "string" ? t("dash.total.cap_not_reached") : t("dash.not_applicable");
+    return el("span", {}, el("span", { id: "total-cap-effect", text: said }),
+        el("span", { class: "factor-exact" }, t("dash.total.factor_exact"), " ",
+            el("span", { id: "total-factor", text: factorText(factor) })));
 }
 
 function fact(labelKey, value, id) {
@@ -457,7 +485,7 @@ export class ActionPanel {
                 fact("dash.total.before_cap", money(s.total_before_cap), "total-before-cap"),
                 fact("dash.total.fund_cap", s.fund_cap === null ? t("dash.no_cap") : money(s.fund_cap)),
                 fact("dash.total.after_cap", money(s.total_after_cap), "total-after-cap"),
-                fact("dash.total.factor", factorText(s.pro_rata_factor), "total-factor"));
+                fact("dash.total.cap_effect", capEffect(s.pro_rata_factor, s.fund_cap)));
             if (s.award_stats)
                 items.push(fact("dash.total.mean", money(s.award_stats.mean)));
             items.push(fact("dash.total.scheme", String(s.scheme_version)));
