@@ -1370,6 +1370,28 @@ try {
     equal(await whole("#total-factor"), "1.000000", "its exact factor still there");
     await page.unroute(compensationPath, capped);
 
+    // --- on a phone, from the members' heading past the filters to the rows ---------------
+    // (19 Tabs through the filters, the dates' calendars and the selection's actions): the
+    // first Tab meets "Skip the filters", seen once focused; Enter leads to the list's table
+    steps.current = "members: skip the filters";
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.click("#tab-list");
+    await listShown();
+    await page.focus("#member-list-h3");
+    await page.keyboard.press("Tab");
+    equal(await focused(), "ml-skip", "the first Tab after the heading: skip the filters");
+    const skipBox = await page.locator("#ml-skip").boundingBox();
+    check(skipBox && skipBox.width > 40 && skipBox.height > 20, `seen once focused (${JSON.stringify(skipBox)})`);
+    equal(await text("#ml-skip"), "Skip the filters: go to the list of members", "its name");
+    await page.keyboard.press("Enter");
+    equal(await focused(), "ml-table", "Enter: the focus on the members' table");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    const firstRow = await page.$eval("#ml-rows tr", (r) => r.dataset.reference);
+    equal(await page.evaluate(() => document.activeElement.closest("#ml-rows tr")?.dataset.reference ?? null), firstRow,
+        "two Tabs more (the page's selection), the first member's row");
+    await page.setViewportSize({ width: 1280, height: 800 });
+
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,
