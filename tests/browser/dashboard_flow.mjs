@@ -326,7 +326,8 @@ try {
     const exportId = (await exportResp.allHeaders())["x-export-id"];
     const download = await downloadEvent;
     const fileName = download.suggestedFilename();
-    check(new RegExp(`^recours-${action.id}-\\d{8}\\.csv$`).test(fileName), `file name from Content-Disposition: ${fileName}`);
+    check(new RegExp(`^recours-${action.id}-\\d{8}-semicolon\\.csv$`).test(fileName),
+        `file name from Content-Disposition, its separator said: ${fileName}`);
     const bytes = readFileSync(await download.path());
     equal(bytes.subarray(0, 3).toString("hex"), "efbbbf", "UTF-8 BOM");
     const csv = bytes.subarray(3).toString("utf-8");
@@ -1391,6 +1392,25 @@ try {
     equal(await page.evaluate(() => document.activeElement.closest("#ml-rows tr")?.dataset.reference ?? null), firstRow,
         "two Tabs more (the page's selection), the first member's row");
     await page.setViewportSize({ width: 1280, height: 800 });
+
+    // --- the two CSVs saved under two names ------------------------------------------------
+    // (both came as the server's "recours-<id>-<date>.csv"): the ";" one says its separator, in
+    // the page's language; the "," one keeps the server's name
+    steps.current = "export: the separator in the file's name";
+    await page.click("#tab-exports");
+    const savedAs = async (button) => {
+        const saved = page.waitForEvent("download");
+        await page.click(button);
+        const name = (await saved).suggestedFilename();
+        await page.locator("#exports[aria-busy=false]").waitFor({ state: "attached" });
+        return name;
+    };
+    const serverName = `recours-${action.id}-`;
+    const comma = await savedAs("#export-csv");
+    check(new RegExp(`^${serverName}\\d{8}\\.csv$`).test(comma), `the "," file under the server's name: ${comma}`);
+    await switchLanguage(page, "fr");
+    equal(await savedAs("#export-csv-semicolon"), comma.replace(/\.csv$/, "-point-virgule.csv"), "the \";\" file, in French");
+    await switchLanguage(page, "en");
 
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";

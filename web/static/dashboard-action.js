@@ -50,6 +50,16 @@ function fileNameOf(disposition, fallback) {
     return name && !name.startsWith(".") ? name : fallback;
 }
 
+// The ";" file's name says its separator ("recours-<id>-20261207-semicolon.csv"; in French
+// "-point-virgule"): both CSVs came under the server's one name, the second saved as "(1)"
+// beside the first, or over it, and counsel could not tell which a spreadsheet would read.
+function withSeparator(fileName, sep) {
+    if (sep !== ";")
+        return fileName;
+    const word = t("dash.export_file_semicolon").replace(/[^A-Za-z0-9-]/g, "-");
+    return fileName.replace(/(\.csv)?$/i, `-${word}$1`);
+}
+
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 // A value (its element keeps the id tests and readers look for) and its copy button.
@@ -547,7 +557,8 @@ export class ActionPanel {
             return;
         }
         const ext = format === "csv" ? "csv" : "ndjson";
-        const fileName = fileNameOf(resp.headers.get("Content-Disposition"), `recours-${a.id}.${ext}`);
+        const fileName = withSeparator(fileNameOf(resp.headers.get("Content-Disposition"), `recours-${a.id}.${ext}`),
+            format === "csv" ? sep : null);
         const exportId = resp.headers.get("X-Export-Id");
         this.save(bytes, fileName, resp.headers.get("Content-Type") || "application/octet-stream");
         let localSha256 = null;
