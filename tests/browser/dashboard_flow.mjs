@@ -1412,6 +1412,26 @@ try {
     equal(await savedAs("#export-csv-semicolon"), comma.replace(/\.csv$/, "-point-virgule.csv"), "the \";\" file, in French");
     await switchLanguage(page, "en");
 
+    // --- a member's claim closed from the keyboard ----------------------------------------
+    // (Escape does nothing there, rightly: the claim is a section of the page under the list,
+    // no popup at any width); its Close is the first Tab from the claim, and gives the focus
+    // back to the member's reference
+    steps.current = "members: a claim closed from the keyboard";
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.click("#tab-list");
+    await listShown();
+    const opened = await page.$eval("#ml-rows tr", (r) => r.dataset.reference);
+    await page.locator(`#ml-rows tr[data-reference="${opened}"] button[data-act=open]`).press("Enter");
+    await page.locator("#ml-detail:not([hidden])").waitFor();
+    equal(await page.locator("#ml-detail").evaluate((d) => getComputedStyle(d).position), "static",
+        "the claim a section of the page on a phone, not a popup");
+    await page.keyboard.press("Tab");
+    equal(await page.evaluate(() => document.activeElement.textContent), "Close", "the first Tab: Close");
+    await page.keyboard.press("Enter");
+    await page.locator("#ml-detail").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${opened} open`, "closed: the focus back on the member's reference");
+    await page.setViewportSize({ width: 1280, height: 800 });
+
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,
