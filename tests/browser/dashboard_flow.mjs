@@ -326,7 +326,8 @@ try {
     const exportId = (await exportResp.allHeaders())["x-export-id"];
     const download = await downloadEvent;
     const fileName = download.suggestedFilename();
-    check(new RegExp(`^recours-${action.id}-\\d{8}\\.csv$`).test(fileName), `file name from Content-Disposition: ${fileName}`);
+    check(new RegExp(`^recours-${action.id}-\\d{8}-semicolon\\.csv$`).test(fileName),
+        `file name from Content-Disposition, its separator said: ${fileName}`);
     const bytes = readFileSync(await download.path());
     equal(bytes.subarray(0, 3).toString("hex"), "efbbbf", "UTF-8 BOM");
     const csv = bytes.subarray(3).toString("utf-8");
@@ -1331,6 +1332,105 @@ try {
     await page.unroute(recordPath, noRows);
     // the members' filter and pages kept for a reload (checked forgotten with the key, below)
     const keptMembers = await page.evaluate(() => sessionStorage.getItem("recours.dashboard.members"));
+
+    // --- the fund cap's effect said in words, its exact factor kept under it --------------
+    // ("Pro rata factor 1.000000" told a volunteer nothing); the totals' answer made one of a
+    // cap reached, then one of a cap not reached
+    steps.current = "summary: the fund cap in words";
+    await page.click("#tab-summary");
+    const compensationPath = (url) => url.pathname === `/v1/actions/${action.id}/compensation`;
+    let capFactor = "0.834999";
+    const capped = async (route) => {
+        const real = await route.fetch();
+        return route.fulfill({ response: real, json: { ...await real.json(), fund_cap: 100000, pro_rata_factor: capFactor } });
+    };
+    await page.route(compensationPath, capped);
+    const totalsReadAgain = async () => {
+        const before = Number(await page.getAttribute("#totals", "data-reads-handled") || 0);
+        await page.click("#totals-refresh");
+        await page.waitForFunction((n) => {
+            const region = document.getElementById("totals");
+            return Number(region.dataset.readsHandled || 0) > n && region.getAttribute("aria-busy") === "false";
+        }, before);
+    };
+    const whole = (selector) => page.locator(selector).evaluate((e) => e.textContent);
+    await totalsReadAgain();
+    equal(await whole("#total-cap-effect"), "Cap reached: every award is reduced to 83.4% of its amount under the scheme.",
+        "a cap reached, in words, its percentage cut to one decimal");
+    equal(await whole("#total-factor"), "0.834999", "the exact factor under it");
+    await switchLanguage(page, "fr");
+    equal(await whole("#total-cap-effect"),
+        "Plafond du fonds atteint\u00a0: chaque indemnisation est réduite à 83,4\u00a0% de son montant selon le barème.",
+        "in French, no-break spaces before : and %");
+    equal(await whole("#total-factor"), "0,834999", "the exact factor in French notation");
+    await switchLanguage(page, "en");
+    capFactor = "1.000000";
+    await totalsReadAgain();
+    equal(await whole("#total-cap-effect"), "Cap not reached: every member receives their full award.",
+        "a cap not reached, in words");
+    equal(await whole("#total-factor"), "1.000000", "its exact factor still there");
+    await page.unroute(compensationPath, capped);
+
+    // --- on a phone, from the members' heading past the filters to the rows ---------------
+    // (19 Tabs through the filters, the dates' calendars and the selection's actions): the
+    // first Tab meets "Skip the filters", seen once focused; Enter leads to the list's table
+    steps.current = "members: skip the filters";
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.click("#tab-list");
+    await listShown();
+    await page.focus("#member-list-h3");
+    await page.keyboard.press("Tab");
+    equal(await focused(), "ml-skip", "the first Tab after the heading: skip the filters");
+    const skipBox = await page.locator("#ml-skip").boundingBox();
+    check(skipBox && skipBox.width > 40 && skipBox.height > 20, `seen once focused (${JSON.stringify(skipBox)})`);
+    equal(await text("#ml-skip"), "Skip the filters: go to the list of members", "its name");
+    await page.keyboard.press("Enter");
+    equal(await focused(), "ml-table", "Enter: the focus on the members' table");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    const firstRow = await page.$eval("#ml-rows tr", (r) => r.dataset.reference);
+    equal(await page.evaluate(() => document.activeElement.closest("#ml-rows tr")?.dataset.reference ?? null), firstRow,
+        "two Tabs more (the page's selection), the first member's row");
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // --- the two CSVs saved under two names ------------------------------------------------
+    // (both came as the server's "recours-<id>-<date>.csv"): the ";" one says its separator, in
+    // the page's language; the "," one keeps the server's name
+    steps.current = "export: the separator in the file's name";
+    await page.click("#tab-exports");
+    const savedAs = async (button) => {
+        const saved = page.waitForEvent("download");
+        await page.click(button);
+        const name = (await saved).suggestedFilename();
+        await page.locator("#exports[aria-busy=false]").waitFor({ state: "attached" });
+        return name;
+    };
+    const serverName = `recours-${action.id}-`;
+    const comma = await savedAs("#export-csv");
+    check(new RegExp(`^${serverName}\\d{8}\\.csv$`).test(comma), `the "," file under the server's name: ${comma}`);
+    await switchLanguage(page, "fr");
+    equal(await savedAs("#export-csv-semicolon"), comma.replace(/\.csv$/, "-point-virgule.csv"), "the \";\" file, in French");
+    await switchLanguage(page, "en");
+
+    // --- a member's claim closed from the keyboard ----------------------------------------
+    // (Escape does nothing there, rightly: the claim is a section of the page under the list,
+    // no popup at any width); its Close is the first Tab from the claim, and gives the focus
+    // back to the member's reference
+    steps.current = "members: a claim closed from the keyboard";
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.click("#tab-list");
+    await listShown();
+    const opened = await page.$eval("#ml-rows tr", (r) => r.dataset.reference);
+    await page.locator(`#ml-rows tr[data-reference="${opened}"] button[data-act=open]`).press("Enter");
+    await page.locator("#ml-detail:not([hidden])").waitFor();
+    equal(await page.locator("#ml-detail").evaluate((d) => getComputedStyle(d).position), "static",
+        "the claim a section of the page on a phone, not a popup");
+    await page.keyboard.press("Tab");
+    equal(await page.evaluate(() => document.activeElement.textContent), "Close", "the first Tab: Close");
+    await page.keyboard.press("Enter");
+    await page.locator("#ml-detail").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${opened} open`, "closed: the focus back on the member's reference");
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";

@@ -260,6 +260,20 @@ try {
     check(await inSight("sim-status"), "the line saying the simulation ran is in sight");
     equal(await page.evaluate(() => document.activeElement.id), "sim-base", "the focus still in the field");
 
+    // --- the members' "Skip the filters", on a phone with no member left --------------------
+    // seen once focused (axe-core on it so), it leads to the list's line saying none is left
+    steps.current = "members: skip the filters, no member";
+    await page.click("#tab-list");
+    await listShown();
+    await page.focus("#member-list-h3");
+    await page.keyboard.press("Tab");
+    equal(await page.evaluate(() => document.activeElement.id), "ml-skip", "the first Tab after the heading");
+    equal(await text("#ml-skip"), fr["ws.skip_to_list"], "in French");
+    await axeCheck(page, steps, problems, "the members tab, its skip button focused");
+    await page.keyboard.press("Enter");
+    equal(await page.evaluate(() => document.activeElement.id), "ml-list-line", "Enter: the list's line");
+    equal(await text("#ml-list-line"), fr["ws.none"], "which says no member is left");
+
     steps.current = "end";
     if (problems.length)
         fail("console errors, CSP violations, failed assets or axe violations:\n  " + problems.join("\n  "));

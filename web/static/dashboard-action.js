@@ -50,6 +50,16 @@ function fileNameOf(disposition, fallback) {
     return name && !name.startsWith(".") ? name : fallback;
 }
 
+// The ";" file's name says its separator ("recours-<id>-20261207-semicolon.csv"; in French
+// "-point-virgule"): both CSVs came under the server's one name, the second saved as "(1)"
+// beside the first, or over it, and counsel could not tell which a spreadsheet would read.
+function withSeparator(fileName, sep) {
+    if (sep !== ";")
+        return fileName;
+    const word = t("dash.export_file_semicolon").replace(/[^A-Za-z0-9-]/g, "-");
+    return fileName.replace(/(\.csv)?$/i, `-${word}$1`);
+}
+
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 // A value (its element keeps the id tests and readers look for) and its copy button.
@@ -63,8 +73,36 @@ function factorText(v) {
     if (typeof v !== "string" || !/^\d+(\.\d+)?$/.test(v))
         return v || t("dash.not_applicable");
     const [whole, decimals] = v.split(".");
-    const point = new Intl.NumberFormat(locale()).formatToParts(0.5).find((p) => p.type === "decimal")?.value || ".";
-    return decimals ? whole + point + decimals : whole;
+    return decimals ? whole + decimalPoint() + decimals : whole;
+}
+
+function decimalPoint() {
+    return new Intl.NumberFormat(locale()).formatToParts(0.5).find((p) => p.type === "decimal")?.value || ".";
+}
+
+// The factor as a percentage a volunteer reads ("0.834999" → "83.4"), cut (never rounded up:
+// "0.999999" is no "100" of a cap reached) to one decimal, or to the first digit that is not 0
+// below 0.1 ("0.000123" → "0.01"); worked on the digits, no float in between.
+function percentText(v) {
+    const [whole, decimals = ""] = v.split(".");
+    const digits = decimals.padEnd(2, "0");
+    const units = String(Number(whole) * 100 + Number(digits.slice(0, 2)));
+    const rest = digits.slice(2).replace(/0+$/, "");
+    const shown = units !== "0" ? rest.slice(0, 1) : rest.slice(0, rest.search(/[1-9]/) + 1);
+    return shown ? units + decimalPoint() + shown : units;
+}
+
+// What the fund cap does to the awards, in words ("Reached: every award is reduced to 83.4% of
+// its amount under the scheme"), and under it the exact factor of the API, for counsel: said
+// "Pro rata factor 1.000000" alone, a volunteer could not tell whether the cap was reached.
+function capEffect(factor, cap) {
+    const reduced = typeof factor === "string" && /^0(\.\d+)?$/.test(factor);
+    const said = cap === null ? t("dash.total.cap_none")
+        : reduced ? t("dash.total.cap_reached", { percent: percentText(factor) })
+            : typeof factor === "string" ? t("dash.total.cap_not_reached") : t("dash.not_applicable");
+    return el("span", {}, el("span", { id: "total-cap-effect", text: said }),
+        el("span", { class: "factor-exact" }, t("dash.total.factor_exact"), " ",
+            el("span", { id: "total-factor", text: factorText(factor) })));
 }
 
 function fact(labelKey, value, id) {
@@ -457,7 +495,7 @@ export class ActionPanel {
                 fact("dash.total.before_cap", money(s.total_before_cap), "total-before-cap"),
                 fact("dash.total.fund_cap", s.fund_cap === null ? t("dash.no_cap") : money(s.fund_cap)),
                 fact("dash.total.after_cap", money(s.total_after_cap), "total-after-cap"),
-                fact("dash.total.factor", factorText(s.pro_rata_factor), "total-factor"));
+                fact("dash.total.cap_effect", capEffect(s.pro_rata_factor, s.fund_cap)));
             if (s.award_stats)
                 items.push(fact("dash.total.mean", money(s.award_stats.mean)));
             items.push(fact("dash.total.scheme", String(s.scheme_version)));
@@ -519,7 +557,8 @@ export class ActionPanel {
             return;
         }
         const ext = format === "csv" ? "csv" : "ndjson";
-        const fileName = fileNameOf(resp.headers.get("Content-Disposition"), `recours-${a.id}.${ext}`);
+        const fileName = withSeparator(fileNameOf(resp.headers.get("Content-Disposition"), `recours-${a.id}.${ext}`),
+            format === "csv" ? sep : null);
         const exportId = resp.headers.get("X-Export-Id");
         this.save(bytes, fileName, resp.headers.get("Content-Type") || "application/octet-stream");
         let localSha256 = null;

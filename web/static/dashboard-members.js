@@ -117,6 +117,14 @@ export class MembersTab {
         // after the rows: to the selection's line, above the bulk actions (the reason, the
         // message, Verify/Reject), which a keyboard otherwise reached back through every row
         $("ml-to-bulk").addEventListener("click", () => $("ml-selected").focus());
+        // before the filters: past them, the dates' calendars and the selection's actions to the
+        // rows (on a phone 19 Tabs below the heading, 36 below the action's), or to the list's line
+        // when none is listed
+        $("ml-skip").addEventListener("click", () => {
+            const target = $("ml-table").hidden ? $("ml-list-line") : $("ml-table");
+            target.tabIndex = -1;
+            target.focus();
+        });
         $("ml-verify-selected").addEventListener("click", () => this.askReview("verified", "selected"));
         $("ml-reject-selected").addEventListener("click", () => this.askReview("rejected", "selected"));
         $("ml-verify-all").addEventListener("click", () => this.askReview("verified", "filter"));
