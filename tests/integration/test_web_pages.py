@@ -362,7 +362,12 @@ class WebPagesTest(unittest.TestCase):
                 for tag in ("form", "table", "button", "input", "select", "section"):
                     self.assertNotIn(tag, main, f"a {tag} shown without JavaScript")
                 self.assertIn("noscript", main, "the note saying why")
-                self.assertIn(dictionary_texts(lang)["dash.needs_js"], html.unescape(page))
+                texts = dictionary_texts(lang)
+                self.assertIn(texts["dash.needs_js"], html.unescape(page))
+                # whom the page is for comes first (a victim may land here), then the note
+                self.assertLess(html.unescape(page).index(texts["dash.intro"]),
+                                html.unescape(page).index(texts["dash.needs_js"]),
+                                "the intro before the note")
                 links = [href for tag, href in shown.links]
                 for path in ("/", "/my-claim"):
                     self.assertIn(path, links, "the way to the public pages")
