@@ -93,6 +93,8 @@ configure(const struct config *cfg)
     settings = (struct mail_settings){
         .public_url = public_url,
         .from = cfg->mail_from,
+        /* the name a victim knows the site by; left at its default, "recours" */
+        .from_name = config_is_default(cfg, "operator-name") ? NULL : cfg->operator_name,
         .reply_to = cfg->mail_reply_to,
         .mail_dir = cfg->mail_dir,
         .relay = {cfg->smtp_url, cfg->smtp_user, password, cfg->smtp_ca_file},

@@ -45,11 +45,10 @@ read_claim(const PGresult *res, int row, struct arena *a, void *out)
 
 const struct db_statement db_claim_links_statements[] = {
     {"db_mail_claim",
-     MAIL_CLAIM_COLUMNS
-     " FROM claims c JOIN incidents i ON i.id = c.incident_id"
-     " LEFT JOIN actions a ON a.id = c.mandate_action_id"
-     " LEFT JOIN associations s ON s.id = a.association_id"
-     " WHERE c.id = $1::bigint",
+     MAIL_CLAIM_COLUMNS " FROM claims c JOIN incidents i ON i.id = c.incident_id"
+                        " LEFT JOIN actions a ON a.id = c.mandate_action_id"
+                        " LEFT JOIN associations s ON s.id = a.association_id"
+                        " WHERE c.id = $1::bigint",
      1},
     {"db_mail_recovery_claims",
      /* one probe per incident into the active email index (incident_id, email_key) */
@@ -75,14 +74,17 @@ const struct db_statement db_claim_links_statements[] = {
      "   AND (used_at IS NULL OR purpose = 'confirm-email') AND expires_at > now()"
      " RETURNING claim_id",
      2},
+    /* the pages name the claim and its incident (struct confirm_claim): nothing personal */
     {"db_links_peek_confirm",
-     "SELECT c.lang, c.email_verified_at IS NOT NULL FROM claim_links l"
-     " JOIN claims c ON c.id = l.claim_id"
+     "SELECT c.lang, c.email_verified_at IS NOT NULL, c.reference, i.controller, i.title"
+     " FROM claim_links l JOIN claims c ON c.id = l.claim_id"
+     " JOIN incidents i ON i.id = c.incident_id"
      " WHERE l.token_hash = $1::bytea AND l.purpose = 'confirm-email' AND l.expires_at > now()",
      1},
     {"db_claims_confirm_email",
-     "UPDATE claims SET email_verified_at = coalesce(email_verified_at, now())"
-     " WHERE id = $1::bigint RETURNING lang",
+     "UPDATE claims c SET email_verified_at = coalesce(c.email_verified_at, now())"
+     " FROM incidents i WHERE c.id = $1::bigint AND i.id = c.incident_id"
+     " RETURNING c.lang, true, c.reference, i.controller, i.title",
      1},
     {"db_claims_replace_token",
      "UPDATE claims SET token_hash = $2::bytea, updated_at = now()"
@@ -149,40 +151,36 @@ db_links_use(PGconn *c, const uint8_t token_hash[32], const char *purpose,
     return db_exec_one(c, "db_links_use", 2, params, db_read_int64, NULL, claim_id_out);
 }
 
-struct confirm_peek {
-    char *lang;
-    bool *confirmed;
-};
-
 static bool
-read_confirm_peek(const PGresult *res, int row, struct arena *a, void *out)
+read_confirm_claim(const PGresult *res, int row, struct arena *a, void *out)
 {
-    const struct confirm_peek *p = out;
+    struct confirm_claim *cc = out;
 
-    (void)a;
-    snprintf(p->lang, 3, "%s", PQgetvalue(res, row, 0));
-    *p->confirmed = PQgetvalue(res, row, 1)[0] == 't';
+    snprintf(cc->lang, sizeof cc->lang, "%s", PQgetvalue(res, row, 0));
+    cc->confirmed = PQgetvalue(res, row, 1)[0] == 't';
+    snprintf(cc->reference, sizeof cc->reference, "%s", PQgetvalue(res, row, 2));
+    cc->incident_controller = arena_strdup(a, PQgetvalue(res, row, 3));
+    cc->incident_title = arena_strdup(a, PQgetvalue(res, row, 4));
     return true;
 }
 
 int
-db_links_peek_confirm(PGconn *c, const uint8_t token_hash[32], char lang_out[3],
-                      bool *confirmed_out)
+db_links_peek_confirm(PGconn *c, const uint8_t token_hash[32], struct arena *a,
+                      struct confirm_claim *out)
 {
     char key[DB_BYTEA32_TEXT_LEN];
     const char *params[1] = {key};
-    struct confirm_peek p = {lang_out, confirmed_out};
 
     db_bytea32_text(token_hash, key);
-    return db_exec_one(c, "db_links_peek_confirm", 1, params, read_confirm_peek, NULL, &p);
+    return db_exec_one(c, "db_links_peek_confirm", 1, params, read_confirm_claim, a, out);
 }
 
 int
-db_claims_confirm_email(PGconn *c, int64_t id, char lang_out[3])
+db_claims_confirm_email(PGconn *c, int64_t id, struct arena *a, struct confirm_claim *out)
 {
     char idbuf[24];
     const char *params[1] = {db_int64_text(id, idbuf)};
-    return db_exec_text_into(c, "db_claims_confirm_email", 1, params, lang_out, 3);
+    return db_exec_one(c, "db_claims_confirm_email", 1, params, read_confirm_claim, a, out);
 }
 
 int

@@ -50,15 +50,24 @@ int db_links_insert(PGconn *c, const uint8_t token_hash[32], const char *purpose
 int db_links_use(PGconn *c, const uint8_t token_hash[32], const char *purpose,
                  int64_t *claim_id_out);
 
-/* Reads, without using it, the unexpired confirmation link of token_hash: 1 with its claim's
- * language in lang_out and whether the address is confirmed already, 0 when no such link, or
- * DB_*. */
-int db_links_peek_confirm(PGconn *c, const uint8_t token_hash[32], char lang_out[3],
-                          bool *confirmed_out);
+/* What the confirmation pages say of a link's claim, nothing personal: its language, whether
+ * its address is confirmed, its reference, its incident as the pages name it. */
+struct confirm_claim {
+    char lang[3];
+    bool confirmed;
+    char reference[13];
+    const char *incident_controller; /* the company; in the caller's arena */
+    const char *incident_title;
+};
 
-/* Records the address of claim id as confirmed (the first time only). 1 with the claim's
- * language in lang_out, 0 when the claim is gone, or DB_*. */
-int db_claims_confirm_email(PGconn *c, int64_t id, char lang_out[3]);
+/* Reads, without using it, the unexpired confirmation link of token_hash: 1 with its claim
+ * in *out (strings in a), 0 when no such link, or DB_*. */
+int db_links_peek_confirm(PGconn *c, const uint8_t token_hash[32], struct arena *a,
+                          struct confirm_claim *out);
+
+/* Records the address of claim id as confirmed (the first time only). 1 with the claim in
+ * *out (strings in a), 0 when the claim is gone, or DB_*. */
+int db_claims_confirm_email(PGconn *c, int64_t id, struct arena *a, struct confirm_claim *out);
 
 /* Replaces the claim token of an active claim; 1 with its reference in ref_out (13 bytes), 0
  * when the claim is withdrawn, or DB_*. */

@@ -110,13 +110,14 @@ handle_recovery_redeem(struct request *rq)
 /* The confirmation pages, in the site's layout (the first page of the site a claimant opens
  * from an email): catalogue words only, nothing from the request is echoed; never cached. In
  * the claim's language once the link is known, unless the reader chose one (?lang=, the
- * switch's cookie: as on every page), else the reader's. Its links (canonical,
- * language switch) are /my-claim's: the link's token stays out of them, but for the form
- * that posts back to the link itself. */
+ * switch's cookie: as on every page), else the reader's. A known link's pages name its claim
+ * (reference, incident: a reader who never made it, or made several, sees which), nothing
+ * personal. Its links (canonical, language switch) are /my-claim's: the link's token stays
+ * out of them, but for the form that posts back to the link itself. */
 enum confirm_state { CONFIRM_ASK, CONFIRM_DONE, CONFIRM_GONE };
 
 static struct reply
-confirm_page(struct request *rq, enum confirm_state state, const char *claim_lang)
+confirm_page(struct request *rq, enum confirm_state state, const struct confirm_claim *claim)
 {
     static const char *const titles[] = {"confirm.ask_title", "confirm.done_title",
                                          "confirm.gone_title"};
@@ -126,7 +127,7 @@ confirm_page(struct request *rq, enum confirm_state state, const char *claim_lan
     struct strbuf sb = {0};
     enum web_lang l;
 
-    if (claim_lang != NULL && !page_lang_chosen(rq) && web_lang_parse(claim_lang, &l))
+    if (claim != NULL && !page_lang_chosen(rq) && web_lang_parse(claim->lang, &l))
         w.lang = l;
     struct web_page p = {.title = web_t(w.cat, w.lang, titles[state]),
                          .path = "/my-claim",
@@ -136,6 +137,14 @@ confirm_page(struct request *rq, enum confirm_state state, const char *claim_lan
                           * title starts with "Error: " */
                          .error = state == CONFIRM_GONE};
     web_layout_begin(&sb, &w, &p);
+    if (claim != NULL) { /* "Claim RC-…, incident: ACME SA — Customer database leak." */
+        strbuf_puts(&sb, "<p id=\"confirm-claim\">");
+        web_tf_isolated(&sb, w.cat, w.lang, "confirm.claim",
+                        (const char *[]){"reference", claim->reference, "controller",
+                                         claim->incident_controller, "title", claim->incident_title,
+                                         NULL});
+        strbuf_puts(&sb, "</p>\n");
+    }
     strbuf_puts(&sb, "<p>");
     web_te(&sb, w.cat, w.lang, WEB_TEXT, texts[state]);
     strbuf_puts(&sb, "</p>\n");
@@ -186,18 +195,17 @@ struct reply
 handle_confirm_email(struct request *rq)
 {
     const struct app *app = rq->app;
-    char lang[3] = "fr";
-    bool confirmed = false;
+    struct confirm_claim claim = {0};
     struct reply deny;
 
     if (!page_query_ok(rq, &deny))
         return deny;
     enum outcome o =
-        svc_rq_mail_confirm_email_peek(app_secrets(app), request_param(rq, 0), lang, &confirmed);
+        svc_rq_mail_confirm_email_peek(app_secrets(app), request_param(rq, 0), rq->arena, &claim);
 
     if (o != OUTCOME_OK)
         return confirm_refused(rq, o);
-    return confirm_page(rq, confirmed ? CONFIRM_DONE : CONFIRM_ASK, lang);
+    return confirm_page(rq, claim.confirmed ? CONFIRM_DONE : CONFIRM_ASK, &claim);
 }
 
 /* POST /confirm-email/{token}: the page's button; records the claim's address as confirmed
@@ -208,14 +216,15 @@ struct reply
 handle_confirm_email_post(struct request *rq)
 {
     const struct app *app = rq->app;
-    char lang[3] = "fr"; /* the claim's once the link is found; the site's default before */
+    struct confirm_claim claim = {0};
     struct reply deny;
 
     if (!page_query_ok(rq, &deny))
         return deny;
-    enum outcome o = svc_rq_mail_confirm_email(app_secrets(app), request_param(rq, 0), lang);
+    enum outcome o =
+        svc_rq_mail_confirm_email(app_secrets(app), request_param(rq, 0), rq->arena, &claim);
 
     if (o != OUTCOME_OK)
         return confirm_refused(rq, o);
-    return confirm_page(rq, CONFIRM_DONE, lang);
+    return confirm_page(rq, CONFIRM_DONE, &claim);
 }

@@ -93,18 +93,16 @@ fold_plain(const char *s, struct strbuf *out)
     }
 }
 
-void
-mail_encode_subject(const char *s, struct strbuf *out)
+/* Appends s[0..n) as =?UTF-8?B?…?= words of at most 75 characters, folded with CRLF SP, never
+ * splitting a UTF-8 sequence (RFC 2047 5, 6.3: a reader joins adjacent words without the
+ * space between them). */
+static void
+encoded_words(const char *s, size_t n, struct strbuf *out)
 {
     /* 75 - strlen("=?UTF-8?B??=") leaves 63 characters: 45 bytes make 60 */
     const size_t max_bytes = 45;
-    size_t n = strlen(s);
     bool first = true;
 
-    if (is_plain_ascii(s) && n <= 900) {
-        fold_plain(s, out);
-        return;
-    }
     for (size_t i = 0; i < n;) {
         size_t take = n - i < max_bytes ? n - i : max_bytes;
         /* back off to the start of a UTF-8 sequence */
@@ -116,6 +114,81 @@ mail_encode_subject(const char *s, struct strbuf *out)
         first = false;
         i += take;
     }
+}
+
+void
+mail_encode_subject(const char *s, struct strbuf *out)
+{
+    size_t n = strlen(s);
+
+    if (is_plain_ascii(s) && n <= 900) {
+        fold_plain(s, out);
+        return;
+    }
+    encoded_words(s, n, out);
+}
+
+/* Words of RFC 5322 atext separated by single spaces: a phrase that goes as it is. */
+static bool
+is_atom_phrase(const char *s)
+{
+    for (const char *p = s; *p != '\0'; p++) {
+        unsigned char ch = (unsigned char)*p;
+        bool atext = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                     (ch >= '0' && ch <= '9') || strchr("!#$%&'*+-/=?^_`{|}~", ch) != NULL;
+        bool inner_space = ch == ' ' && p > s && p[1] != ' ' && p[1] != '\0';
+        if (!atext && !inner_space)
+            return false;
+    }
+    return s[0] != '\0';
+}
+
+/* The operator's name fit for a header: a control character (a CR or LF above all, which would
+ * start a header of the setting's making) becomes a space, the spaces at either end go, and at
+ * most MAIL_DISPLAY_NAME_MAX bytes are kept, cut before a UTF-8 sequence. */
+static void
+clean_display_name(const char *s, struct strbuf *out)
+{
+    size_t n = strlen(s);
+
+    while (n > 0 && (unsigned char)s[n - 1] <= ' ')
+        n--;
+    while (n > 0 && (unsigned char)*s <= ' ') {
+        s++;
+        n--;
+    }
+    if (n > MAIL_DISPLAY_NAME_MAX) {
+        n = MAIL_DISPLAY_NAME_MAX;
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+            n--;
+    }
+    for (size_t i = 0; i < n; i++)
+        strbuf_append(out, (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? " " : s + i, 1);
+}
+
+void
+mail_encode_display_name(const char *name, struct strbuf *out)
+{
+    struct strbuf clean = {0};
+
+    clean_display_name(name != NULL ? name : "", &clean);
+    const char *s = clean.data != NULL ? clean.data : "";
+    if (s[0] == '\0')
+        strbuf_puts(out, "recours");
+    else if (!is_plain_ascii(s) || clean.len > 60) /* a long one folds as words */
+        encoded_words(s, clean.len, out);
+    else if (is_atom_phrase(s))
+        strbuf_puts(out, s);
+    else { /* a quoted-string: specials as they are, a quote or backslash escaped */
+        strbuf_puts(out, "\"");
+        for (const char *p = s; *p != '\0'; p++) {
+            if (*p == '"' || *p == '\\')
+                strbuf_puts(out, "\\");
+            strbuf_append(out, p, 1);
+        }
+        strbuf_puts(out, "\"");
+    }
+    strbuf_free(&clean);
 }
 
 void
@@ -191,9 +264,11 @@ mail_compose(const struct mail_message *m, time_t now, struct strbuf *out)
     }
     id[sizeof id - 1] = '\0';
     snprintf(boundary, sizeof boundary, "=_recours_%s", id);
-    /* a display name: a mailbox lists who writes, not a bare address (the signature names
-     * recours too) */
-    strbuf_printf(out, "From: recours <%s>\r\n", m->from);
+    /* a display name: a mailbox lists who writes, not a bare address; the operator's name
+     * when set (a victim who never heard of recours took it for phishing) */
+    strbuf_puts(out, "From: ");
+    mail_encode_display_name(m->from_name, out);
+    strbuf_printf(out, " <%s>\r\n", m->from);
     if (m->reply_to != NULL && m->reply_to[0] != '\0')
         strbuf_printf(out, "Reply-To: %s\r\n", m->reply_to);
     strbuf_printf(out, "To: %s\r\nSubject: ", m->to);

@@ -270,9 +270,15 @@ hand_over(struct delivery *d, struct mail_smtp *smtp)
         mail_render_notice(&d->notice, &r);
     else
         mail_render(&d->f, &r);
-    struct mail_message mm = {d->ms->from, d->ms->reply_to, d->to, d->f.lang, r.subject.data,
-                              r.text.data, r.html.data,
-                              d->is_notice ? d->notice.stop_url : NULL};
+    struct mail_message mm = {.from = d->ms->from,
+                              .reply_to = d->ms->reply_to,
+                              .to = d->to,
+                              .lang = d->f.lang,
+                              .subject = r.subject.data,
+                              .text = r.text.data,
+                              .html = r.html.data,
+                              .list_unsubscribe = d->is_notice ? d->notice.stop_url : NULL,
+                              .from_name = d->ms->from_name};
     if (!mail_compose(&mm, time(NULL), &msg)) {
         /* an address beyond ASCII (no SMTPUTF8 here) or a sender misconfigured */
         snprintf(d->reason, sizeof d->reason, "the message could not be composed (an address "

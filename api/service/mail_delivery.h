@@ -20,6 +20,7 @@
 struct mail_settings {
     const char *public_url; /* no trailing slash */
     const char *from;
+    const char *from_name;  /* the operator's name; NULL: "recours" (mail/compose.h) */
     const char *reply_to;   /* "" or NULL: none */
     const char *mail_dir;   /* .eml files when relay.url is empty */
     struct mail_relay relay;

@@ -134,7 +134,8 @@ struct link_use {
     uint8_t link_hash[KEYED_HASH_LEN];
     uint8_t token_hash[KEYED_HASH_LEN]; /* a recovery's: the new token's keyed hash */
     char *ref_out;                      /* a recovery's: the claim's reference */
-    char *lang_out;                     /* a confirmation's: the claim's language */
+    struct arena *arena;                /* a confirmation's: its claim, in arena */
+    struct confirm_claim *claim_out;
 };
 
 static int
@@ -180,15 +181,17 @@ svc_rq_recovery_redeem(const struct secrets *s, const char *link_token, char *to
 static int
 confirm_email(PGconn *c, struct tx *t, const struct link_use *x, int64_t claim_id)
 {
-    int rc = db_claims_confirm_email(c, claim_id, x->lang_out);
+    int rc = db_claims_confirm_email(c, claim_id, x->arena, x->claim_out);
 
     return rc == 0 ? tx_answer(t, OUTCOME_NOT_FOUND) : rc;
 }
 
 enum outcome
-svc_rq_mail_confirm_email(const struct secrets *s, const char *link_token, char lang_out[3])
+svc_rq_mail_confirm_email(const struct secrets *s, const char *link_token, struct arena *a,
+                          struct confirm_claim *out)
 {
-    struct link_use x = {.purpose = "confirm-email", .then = confirm_email, .lang_out = lang_out};
+    struct link_use x = {
+        .purpose = "confirm-email", .then = confirm_email, .arena = a, .claim_out = out};
     PGconn *c;
     enum outcome o = link_conn(s, link_token, &c, x.link_hash);
 
@@ -198,8 +201,8 @@ svc_rq_mail_confirm_email(const struct secrets *s, const char *link_token, char 
 }
 
 enum outcome
-svc_rq_mail_confirm_email_peek(const struct secrets *s, const char *link_token, char lang_out[3],
-                               bool *confirmed_out)
+svc_rq_mail_confirm_email_peek(const struct secrets *s, const char *link_token, struct arena *a,
+                               struct confirm_claim *out)
 {
     uint8_t link_hash[KEYED_HASH_LEN];
     PGconn *c;
@@ -207,6 +210,6 @@ svc_rq_mail_confirm_email_peek(const struct secrets *s, const char *link_token, 
 
     if (o != OUTCOME_OK)
         return o;
-    int rc = db_links_peek_confirm(c, link_hash, lang_out, confirmed_out);
+    int rc = db_links_peek_confirm(c, link_hash, a, out);
     return rc == 1 ? OUTCOME_OK : rc == 0 ? OUTCOME_NOT_FOUND : tx_outcome_of(c, rc);
 }

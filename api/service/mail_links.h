@@ -9,9 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/outcome.h"
 #include "crypto/keyed_hash.h"
 #include "crypto/secrets.h"
+#include "db/claim_links.h"
 
 /* The keyed hash a link token is stored under; false if OpenSSL failed. */
 bool mail_link_hash(const struct secrets *s, const char *token, uint8_t out[KEYED_HASH_LEN]);
@@ -46,14 +48,16 @@ enum outcome svc_rq_recovery_redeem(const struct secrets *s, const char *link_to
 
 /* Reads the confirmation link without confirming (the page that asks, whose button confirms:
  * a mail scanner opening the link must not confirm an address for its reader).
- * OUTCOME_OK with the claim's language and whether its address is confirmed already,
- * OUTCOME_NOT_FOUND for an unknown or expired link. */
+ * OUTCOME_OK with its claim in *out (its language, whether its address is confirmed already,
+ * its reference and incident; strings in a), OUTCOME_NOT_FOUND for an unknown or expired
+ * link. */
 enum outcome svc_rq_mail_confirm_email_peek(const struct secrets *s, const char *link_token,
-                                            char lang_out[3], bool *confirmed_out);
+                                            struct arena *a, struct confirm_claim *out);
 
-/* Confirms the address of the link's claim (first use; a second use finds nothing).
- * OUTCOME_OK with the claim's language in lang_out, OUTCOME_NOT_FOUND otherwise. */
+/* Confirms the address of the link's claim (again and again until the link expires: the first
+ * time counts). OUTCOME_OK with its claim in *out as the peek's, OUTCOME_NOT_FOUND
+ * otherwise. */
 enum outcome svc_rq_mail_confirm_email(const struct secrets *s, const char *link_token,
-                                       char lang_out[3]);
+                                       struct arena *a, struct confirm_claim *out);
 
 #endif

@@ -12,7 +12,7 @@ docs/decisions.md "Postal code optional where a country has none"):
   - a birth date typed "12/03/1985" without a date picker is read day first and written out
     on the receipt; before 1900 or in the future refused with the range;
   - /confirm-email/... answers in the language the reader chose (?lang=, the cookie), 400
-    for an unknown one;
+    for an unknown one, and names the claim it confirms (reference, incident);
   - /my-claim refuses a repeated field (400) as /claim does.
 """
 
@@ -260,6 +260,37 @@ class ClaimAbroad(unittest.TestCase):
         once = ff.post_form(self.client, "/my-claim?lang=en", [
             ("form", "open"), ("reference", receipt["reference"]), ("token", receipt["token"])])
         self.assertEqual(once.status, 200, once)
+
+    # --- 6. which claim the confirmation is about --------------------------------------
+
+    def test_the_confirmation_pages_name_the_claim_and_its_incident(self):
+        """A wary victim opening /confirm-email/... asked which claim it confirmed: the page that
+        asks and the one after the button name the reference and the incident as /my-claim
+        does (company first, escaped), in the page's language, and nothing personal; an
+        unknown link names nothing. One claim, ~1 s."""
+        slug = cf.make_incident(self.server, controller="Lésés & Fils", title="Fuite <clients>")
+        body = cf.claim_body()
+        receipt = cf.submit_ok(self, self.client, slug, body)  # French
+        ref = receipt["reference"]
+        path = "/confirm-email/" + mf.make_link(self.server, ref, "confirm-email")
+        said = {"fr": f"Réclamation {ref}, incident\u00a0: Lésés &amp; Fils — Fuite &lt;clients&gt;.",
+                "en": f"Claim {ref}, incident: Lésés &amp; Fils — Fuite &lt;clients&gt;."}
+        html = {"Accept": "text/html"}
+        for method, query, lang in (("GET", "", "fr"), ("POST", "?lang=en", "en"),
+                                    ("GET", "?lang=en", "en")):  # confirmed: no button
+            with self.subTest(method=method, lang=lang):
+                r = self.client.request(method, path + query, headers=html)
+                self.assertEqual(r.status, 200, r)
+                page = r.body.decode()
+                shown = re.search(r'<p id="confirm-claim">(.*?)</p>', page)
+                self.assertIsNotNone(shown, page)
+                self.assertEqual(plain(shown.group(1)), said[lang])
+                for personal in (body["claimant"]["email"], body["claimant"]["family_name"],
+                                 body["claimant"]["phone"]):
+                    self.assertNotIn(personal, page)
+        gone = self.client.request("GET", "/confirm-email/" + "A" * 43, headers=html)
+        self.assertEqual(gone.status, 404, gone)
+        self.assertNotIn('id="confirm-claim"', gone.body.decode())
 
 
 if __name__ == "__main__":

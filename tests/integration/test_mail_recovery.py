@@ -185,6 +185,20 @@ class MailRecoveryTest(mf.RelayServer, unittest.TestCase):
                 self.assertIn(incident, part, lang)
                 self.assertIn(token_words, part, lang)
 
+    def test_the_sender_is_named_as_the_operator_is(self):
+        """A victim who never heard of recours took a message "From: recours" for phishing: with
+        --operator-name set, the sender bears that name, in RFC 2047 words when it is not ASCII
+        (this class's server sets none: "recours", mf.assert_well_formed). A server of its own
+        on a database of its own (the class's would deliver its outbox too), one claim: ~2 s."""
+        url = cf.new_database("mailop_", self.addCleanup, migrated=True)
+        server = cf.start_server(self, database_url=url, args=[
+            "--smtp-url", self.relay.url, "--mail-retry-base", "0.2", "--public-url", BASE,
+            "--operator-name", "Association Lésés & Co"])
+        body, _ = mf.fresh_claim(self, server)
+        raw = self.relay.wait_messages(body["claimant"]["email"])[0].data
+        self.assertEqual([(a.display_name, a.addr_spec) for a in mf.parse(raw)["From"].addresses],
+                         [("Association Lésés & Co", "recours@localhost")])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -120,8 +120,12 @@ dates_are_rfc5322(void **state)
 static struct mail_message
 message(const char *to)
 {
-    return (struct mail_message){"recours@example.org", NULL, to, "fr", "Sujet é",
-                                 "texte\n", "<p>html</p>\n", NULL};
+    return (struct mail_message){.from = "recours@example.org",
+                                 .to = to,
+                                 .lang = "fr",
+                                 .subject = "Sujet é",
+                                 .text = "texte\n",
+                                 .html = "<p>html</p>\n"};
 }
 
 static void
@@ -337,6 +341,76 @@ a_withdrawal_says_in_how_many_days_the_data_goes(void **state)
     }
 }
 
+static char *
+display_name_of(const char *name)
+{
+    struct strbuf sb = {0};
+
+    mail_encode_display_name(name, &sb);
+    return strbuf_take(&sb);
+}
+
+/* The operator's name is the From's display name (a victim who never heard of recours took the
+ * message for phishing): words as they are, other ASCII as a quoted-string, anything else in
+ * RFC 2047 words; a CR or LF in the setting never starts a header; unset, "recours". */
+static void
+the_operator_name_is_the_display_name_fit_for_a_header(void **state)
+{
+    static const struct {
+        const char *name;
+        const char *said;
+    } cases[] = {
+        {"Association ACME-Victimes", "Association ACME-Victimes"},
+        {"Lésés & Co, Paris (\"asso\") \\ x", /* not ASCII: words */
+         "=?UTF-8?B?TMOpc8OpcyAmIENvLCBQYXJpcyAoImFzc28iKSBcIHg=?="},
+        {"Les Lese, Co. (\"asso\") \\ x", "\"Les Lese, Co. (\\\"asso\\\") \\\\ x\""},
+        {"Association Lésés & Co", "=?UTF-8?B?QXNzb2NpYXRpb24gTMOpc8OpcyAmIENv?="},
+        {"Assoc\r\nBcc: b@example.org", "\"Assoc  Bcc: b@example.org\""},
+        {" ACME\t", "ACME"},
+        {"=?UTF-8?B?QQ==?=", "=?UTF-8?B?PT9VVEYtOD9CP1FRPT0/PQ==?="}, /* not read as a word */
+        {" \r\n ", "recours"},
+        {"", "recours"},
+        {NULL, "recours"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = display_name_of(cases[i].name);
+        assert_string_equal(out, cases[i].said);
+        free(out);
+    }
+}
+
+/* A long name beyond ASCII folds as the subject does, words of at most 75 characters on lines
+ * of their own, and is cut at MAIL_DISPLAY_NAME_MAX bytes on a character's start. */
+static void
+a_long_display_name_is_folded_and_cut_on_a_character(void **state)
+{
+    struct strbuf sb = {0};
+    char in[400] = "";
+
+    (void)state;
+    for (int i = 0; i < 150; i++)
+        strcat(in, "é"); /* 300 bytes */
+    struct mail_message m = message("a@example.org");
+    m.from_name = in;
+    assert_true(mail_compose(&m, 0, &sb));
+    char *from = strstr(sb.data, "From: =?UTF-8?B?");
+    assert_non_null(from);
+    char *end = strstr(from, " <recours@example.org>\r\n");
+    assert_non_null(end);
+    size_t words = 0;
+    for (char *p = from + strlen("From: "); p < end; words++) {
+        char *fold = strstr(p, "\r\n ");
+        size_t n = fold != NULL && fold < end ? (size_t)(fold - p) : (size_t)(end - p);
+        assert_true(n <= 75);
+        assert_memory_equal(p, "=?UTF-8?B?", 10);
+        p += n + (fold != NULL && fold < end ? 3 : 0);
+    }
+    assert_int_equal(words, 5); /* 200 bytes: 44 + 44 + 44 + 44 + 24 */
+    strbuf_free(&sb);
+}
+
 int
 main(void)
 {
@@ -354,6 +428,8 @@ main(void)
         cmocka_unit_test(a_notice_that_is_not_essential_has_the_one_click_headers),
         cmocka_unit_test(a_notice_keeps_its_words_and_links_its_addresses),
         cmocka_unit_test(a_withdrawal_says_in_how_many_days_the_data_goes),
+        cmocka_unit_test(the_operator_name_is_the_display_name_fit_for_a_header),
+        cmocka_unit_test(a_long_display_name_is_folded_and_cut_on_a_character),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
