@@ -93,7 +93,7 @@ static const struct setting settings[] = {
      "the site's address, for canonical, shared and email links "
      "(empty: https://localhost:<port>, http with --plain-http)"},
     {"operator-name", "RECOURS_OPERATOR_NAME", KIND_STRING, OFF(operator_name),
-     CONFIG_DEMO_OPERATOR_NAME, 0, 0, "who runs the site: footer, /legal, /privacy"},
+     CONFIG_DEMO_OPERATOR_NAME, 0, 0, "who runs the site: footer, /legal, /privacy, the messages' sender name"},
     {"operator-address", "RECOURS_OPERATOR_ADDRESS", KIND_STRING, OFF(operator_address),
      "(not configured: --operator-address)", 0, 0, "the operator's postal address"},
     {"operator-email", "RECOURS_OPERATOR_EMAIL", KIND_STRING, OFF(operator_email),
