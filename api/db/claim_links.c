@@ -45,10 +45,11 @@ read_claim(const PGresult *res, int row, struct arena *a, void *out)
 
 const struct db_statement db_claim_links_statements[] = {
     {"db_mail_claim",
-     MAIL_CLAIM_COLUMNS " FROM claims c JOIN incidents i ON i.id = c.incident_id"
-                        " LEFT JOIN actions a ON a.id = c.mandate_action_id"
-                        " LEFT JOIN associations s ON s.id = a.association_id"
-                        " WHERE c.id = $1::bigint",
+     MAIL_CLAIM_COLUMNS
+     " FROM claims c JOIN incidents i ON i.id = c.incident_id"
+     " LEFT JOIN actions a ON a.id = c.mandate_action_id"
+     " LEFT JOIN associations s ON s.id = a.association_id"
+     " WHERE c.id = $1::bigint",
      1},
     {"db_mail_recovery_claims",
      /* one probe per incident into the active email index (incident_id, email_key) */

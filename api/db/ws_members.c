@@ -148,7 +148,7 @@ run(PGconn *c, struct query *q)
 }
 
 static char *
-dup_or_null(struct arena *a, PGresult *res, int row, int col)
+dup_or_null(struct arena *a, const PGresult *res, int row, int col)
 {
     return PQgetisnull(res, row, col) ? NULL : arena_strdup(a, PQgetvalue(res, row, col));
 }
@@ -394,32 +394,43 @@ db_ws_member_extra(PGconn *c, int64_t claim_id, struct arena *a, struct ws_membe
     return rc;
 }
 
+static bool
+read_history_row(const PGresult *res, int row, struct arena *a, void *out)
+{
+    struct ws_history_row *h = out;
+
+    h->decision = dup_or_null(a, res, row, 0);
+    h->reason = dup_or_null(a, res, row, 1);
+    h->at = dup_or_null(a, res, row, 2);
+    h->by = dup_or_null(a, res, row, 3);
+    return true;
+}
+
 int
 db_ws_member_history(PGconn *c, int64_t claim_id, int max, struct arena *a,
                      struct ws_history_row **out, int *n_out)
 {
-    char id[DB_INT64_TEXT], lim[16];
+    char id[DB_INT64_TEXT], lim[DB_INT64_TEXT];
+    const char *params[2] = {db_int64_text(claim_id, id), db_int64_text(max, lim)};
+    void *rows;
+    int rc =
+        db_exec_all(c, "db_ws_member_history", 2, params, read_history_row, a, sizeof **out, &rows);
 
-    snprintf(lim, sizeof lim, "%d", max);
-    const char *params[2] = {db_int64_text(claim_id, id), lim};
-    PGresult *res = PQexecPrepared(c, "db_ws_member_history", 2, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        int rc = db_status_of(res, "db_ws_member_history");
-        PQclear(res);
+    if (rc < 0)
         return rc;
-    }
-    int n = PQntuples(res);
-    struct ws_history_row *rows = arena_alloc(a, sizeof *rows * (size_t)(n > 0 ? n : 1));
-    for (int i = 0; i < n; i++) {
-        rows[i].decision = dup_or_null(a, res, i, 0);
-        rows[i].reason = dup_or_null(a, res, i, 1);
-        rows[i].at = dup_or_null(a, res, i, 2);
-        rows[i].by = dup_or_null(a, res, i, 3);
-    }
     *out = rows;
-    *n_out = n;
-    PQclear(res);
+    *n_out = rc;
     return 1;
+}
+
+static bool
+read_day(const PGresult *res, int row, struct arena *a, void *out)
+{
+    struct ws_day *d = out;
+
+    d->date = dup_or_null(a, res, row, 0);
+    d->n = strtoll(PQgetvalue(res, row, 1), NULL, 10);
+    return true;
 }
 
 int
@@ -427,24 +438,14 @@ db_ws_members_per_day(PGconn *c, const char *action_id, struct arena *a,
                       struct ws_day **out, int *n_out)
 {
     const char *params[1] = {action_id};
-    PGresult *res = PQexecPrepared(c, "db_ws_members_per_day", 1, params, NULL, NULL, 0);
-    int rc = 1;
+    void *rows;
+    int rc = db_exec_all(c, "db_ws_members_per_day", 1, params, read_day, a, sizeof **out, &rows);
 
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        rc = db_status_of(res, "db_ws_members_per_day");
-        PQclear(res);
+    if (rc < 0)
         return rc;
-    }
-    int n = PQntuples(res);
-    struct ws_day *days = arena_alloc(a, sizeof *days * (size_t)(n > 0 ? n : 1));
-    for (int i = 0; i < n; i++) {
-        days[i].date = dup_or_null(a, res, i, 0);
-        days[i].n = strtoll(PQgetvalue(res, i, 1), NULL, 10);
-    }
-    *out = days;
-    *n_out = n;
-    PQclear(res);
-    return rc;
+    *out = rows;
+    *n_out = rc;
+    return 1;
 }
 
 int

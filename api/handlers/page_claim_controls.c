@@ -137,6 +137,7 @@ page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w, const struc
         }
     strbuf_puts(sb, "</ul>\n</div>\n");
 }
+
 /* The value posted for name, or "" (first render: nothing). */
 const char *
 page_claim_kept(const struct claim_form_state *st, const char *name)
