@@ -530,7 +530,7 @@ class HostileApiTest(unittest.TestCase):
         w = self.w
         bad = [None, "", "x", "rk_", "rk_AAAAAAAA_" + "A" * 43, "rk_AAAAAAAA_" + "A" * 42,
                "rop_" + "A" * 43, "A" * 43, "A" * 8000, w["revoked_key"], "\u00e9" * 10,
-               w["A"].key + " ", w["A"].key + "x"]
+               w["A"].key + " x", w["A"].key + "x"]
         schemes = ["Basic dXNlcjpwYXNz", "Bearer", "Bearer  ", "Token " + w["A"].key,
                    "Bearer " + w["A"].key + ", Bearer " + w["A"].key]
         for method, template, op, _ in self.doc.operations():
@@ -1390,6 +1390,37 @@ class HostileApiTest(unittest.TestCase):
                 r = self.send("DELETE", f"/v1/claims/{claim['reference']}/evidence/{fid}",
                               token=claim["token"])
                 self.judge("evidence delete", "DELETE", path, r, expect={204})
+        self.finish()
+
+    # --- the Authorization header's whitespace and case -------------------------------------
+
+    def test_bearer_whitespace_and_case(self):
+        """One rule from RFC 9110 (api/http/auth.c): the scheme in any case, one or more SP or
+        HTAB before the credential, the field's leading and trailing whitespace left out (§5.5);
+        whitespace inside a credential, none after the scheme, or another scheme → the
+        documented 401 (§2.3), on an association, an operator and a claimant route."""
+        w = self.w
+        routes = [(f"/v1/actions/{w['actA']['id']}", w["A"].key),
+                  (f"/v1/exports/{w['export']}", self.server.operator_key),
+                  (f"/v1/claims/{w['plain']['reference']}", w["plain"]["token"])]
+        accepted = ["Bearer {}", "bearer {}", "BEARER {}", "bEaReR {}", "Bearer  {}",
+                    "Bearer\t{}", "Bearer\t\t{}", "Bearer \t {}", "bearer\t{}", "Bearer {} ",
+                    "Bearer {}\t", "\tBearer {}", " Bearer\t{} \t"]
+        refused = ["Bearer{}", "Bearer", "Bearer\t", "Bearer \t ", "Bearer {} {}",
+                   "Bearer {}\tx", "Bearer\x0b{}", "Bearer\xa0{}", "Basic {}", "Bearer, {}",
+                   "Bearer: {}", "Bearers {}", "Bear {}"]
+        for path, key in routes:
+            for form in accepted:
+                r = self.send("GET", path, headers={"Authorization": form.format(key)})
+                self.judge(f"Authorization {form!r}", "GET", path, r, expect={200})
+            for form in refused:
+                r = self.send("GET", path, headers={"Authorization": form.format(key, key)})
+                self.judge(f"Authorization {form!r}", "GET", path, r, expect={401},
+                           problem="unauthorized")
+                if r is not None and r.status == 401 and \
+                        r.headers.get("WWW-Authenticate") != 'Bearer realm="recours"':
+                    self.note(f"Authorization {form!r}: WWW-Authenticate "
+                              f"{r.headers.get('WWW-Authenticate')!r}")
         self.finish()
 
 
