@@ -1423,6 +1423,82 @@ class HostileApiTest(unittest.TestCase):
                               f"{r.headers.get('WWW-Authenticate')!r}")
         self.finish()
 
+    # --- null for an optional member: the document and the server agree --------------------
+
+    def object_schema(self, schema):
+        """The object schema a member's schema names (through $ref, and the object branch of a
+        nullable oneOf/anyOf), or None when it names no object."""
+        schema = self.doc.resolve(schema)
+        if "properties" in schema:
+            return schema
+        for key in ("oneOf", "anyOf"):
+            for branch in schema.get(key, []):
+                found = self.object_schema(branch)
+                if found is not None:
+                    return found
+        return None
+
+    def optional_paths(self, schema, body, prefix=()):
+        """Paths of the optional members of the body's objects and of the objects it could
+        hold (given or not: an absent one is then sent as {} around the member)."""
+        schema = self.object_schema(schema)
+        if schema is None or not isinstance(body, dict):
+            return []
+        out = []
+        required = set(schema.get("required", []))
+        for name, member in schema["properties"].items():
+            if self.doc.resolve(member).get("readOnly"):
+                continue
+            if name not in required:
+                out.append(prefix + (name,))
+            out += self.optional_paths(member, body.get(name, {}), prefix + (name,))
+        return out
+
+    @staticmethod
+    def without(body, path):
+        """body (a copy) without the member at path, its absent parents made {}."""
+        out = json.loads(json.dumps(body))
+        node = out
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node.pop(path[-1], None)
+        return out
+
+    def test_null_for_an_optional_member(self):
+        """docs/api.md §1.4: in a POST (and PUT) body null for an optional member means absent.
+        For every optional member of every such body, the body with null is valid against the
+        document's request schema (a generated client may send it, a validator passes it), and
+        the server answers it as the body without the member: same status, same field errors."""
+        if jsonschema is None:
+            self.skipTest("python3-jsonschema is not installed")
+        for method, template, op, schema, media in self.json_operations():
+            if method not in ("post", "put") or self.base_body(method, template) is None:
+                continue
+            path = self.fill(template, self.params_of(method, template))
+            token = self.credential(method, template)
+            validator = self.doc.validator(schema)
+            for member in self.optional_paths(schema, self.base_body(method, template)):
+                name = path_name(member)
+                nulled = self.without(self.base_body(method, template), member)
+                nulled = set_path(nulled, member, None)
+                for e in validator.iter_errors(nulled):
+                    self.note(f"null: {method.upper()} {template} {name}: the document refuses "
+                              f"null ({e.message[:80]})")
+                    break
+                answers = []
+                for body in (nulled, self.without(self.base_body(method, template), member)):
+                    r = self.send(method.upper(), path, body=encode_json(body),
+                                  headers={"Content-Type": media}, token=token)
+                    self.judge(f"null {name}", method.upper(), path, r, body=body)
+                    errors = sorted((e.get("field", ""), e.get("code", ""))
+                                    for e in r.json().get("errors", [])) \
+                        if r is not None and r.status == 422 else []
+                    answers.append((r.status if r is not None else None, errors))
+                if answers[0] != answers[1]:
+                    self.note(f"null: {method.upper()} {template} {name}: null → {answers[0]}, "
+                              f"absent → {answers[1]}")
+        self.finish()
+
 
 if __name__ == "__main__":
     harness.main()
