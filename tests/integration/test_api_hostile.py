@@ -748,7 +748,7 @@ class HostileApiTest(unittest.TestCase):
             path = prefix + (name,)
             yield path, prop
             value = base.get(name) if isinstance(base, dict) else None
-            p = self.doc.resolve(prop)
+            p = self.object_schema(prop) or self.doc.resolve(prop)  # a nullable object's too
             if isinstance(value, dict):
                 yield from self.member_paths(p, value, path)
             elif isinstance(value, list) and value and "items" in p:
@@ -945,8 +945,8 @@ class HostileApiTest(unittest.TestCase):
                     req_path, data, r = self.request_body(method, template, body, media)
                     name = path_name(parent + (key,))
                     # a map's keys are values of a vocabulary (category_supplements)
-                    is_map = parent and "properties" not in self.doc.resolve(
-                        dict(self.member_paths(schema, base))[parent])
+                    is_map = parent and self.object_schema(
+                        dict(self.member_paths(schema, base))[parent]) is None
                     code = "invalid-value" if is_map else "unknown-field"
                     doc = self.judge(f"unknown {name}", method.upper(), req_path, r, data,
                                      expect={422, 404, 409})
