@@ -330,7 +330,8 @@ ws_claims_body_read(struct request *rq, const char *const *keys, struct ws_claim
     if (!guard_own_action(rq, true, &b->who, &b->x, deny) ||
         !json_body_fields(rq, false, keys, &b->errors, &b->jf, deny))
         return false;
-    b->references = json_object_get(b->jf.obj, "references");
+    /* null is absent (docs/api.md §1.4): {"references": null, "filter": {...}} is a filter */
+    b->references = jf_has(&b->jf, "references") ? json_object_get(b->jf.obj, "references") : NULL;
     b->by_filter = jf_object(&b->jf, "filter", false, &b->filter);
     if ((b->references != NULL) == b->by_filter) {
         errors_add(&b->errors, "references", "required",

@@ -11,7 +11,8 @@
 #include "http/reply.h"
 #include "http/request.h"
 
-/* The credential of the Authorization header, or NULL when absent or not a Bearer one. */
+/* The credential of the Authorization header, or NULL when absent or not a Bearer one
+ * (auth.c says how the header is read; the credential may be an arena copy). */
 const char *auth_bearer(const struct request *rq);
 
 /* The 401 unauthorized problem with its WWW-Authenticate header. */

@@ -530,7 +530,7 @@ class HostileApiTest(unittest.TestCase):
         w = self.w
         bad = [None, "", "x", "rk_", "rk_AAAAAAAA_" + "A" * 43, "rk_AAAAAAAA_" + "A" * 42,
                "rop_" + "A" * 43, "A" * 43, "A" * 8000, w["revoked_key"], "\u00e9" * 10,
-               w["A"].key + " ", w["A"].key + "x"]
+               w["A"].key + " x", w["A"].key + "x"]
         schemes = ["Basic dXNlcjpwYXNz", "Bearer", "Bearer  ", "Token " + w["A"].key,
                    "Bearer " + w["A"].key + ", Bearer " + w["A"].key]
         for method, template, op, _ in self.doc.operations():
@@ -748,7 +748,7 @@ class HostileApiTest(unittest.TestCase):
             path = prefix + (name,)
             yield path, prop
             value = base.get(name) if isinstance(base, dict) else None
-            p = self.doc.resolve(prop)
+            p = self.object_schema(prop) or self.doc.resolve(prop)  # a nullable object's too
             if isinstance(value, dict):
                 yield from self.member_paths(p, value, path)
             elif isinstance(value, list) and value and "items" in p:
@@ -945,8 +945,8 @@ class HostileApiTest(unittest.TestCase):
                     req_path, data, r = self.request_body(method, template, body, media)
                     name = path_name(parent + (key,))
                     # a map's keys are values of a vocabulary (category_supplements)
-                    is_map = parent and "properties" not in self.doc.resolve(
-                        dict(self.member_paths(schema, base))[parent])
+                    is_map = parent and self.object_schema(
+                        dict(self.member_paths(schema, base))[parent]) is None
                     code = "invalid-value" if is_map else "unknown-field"
                     doc = self.judge(f"unknown {name}", method.upper(), req_path, r, data,
                                      expect={422, 404, 409})
@@ -1390,6 +1390,113 @@ class HostileApiTest(unittest.TestCase):
                 r = self.send("DELETE", f"/v1/claims/{claim['reference']}/evidence/{fid}",
                               token=claim["token"])
                 self.judge("evidence delete", "DELETE", path, r, expect={204})
+        self.finish()
+
+    # --- the Authorization header's whitespace and case -------------------------------------
+
+    def test_bearer_whitespace_and_case(self):
+        """One rule from RFC 9110 (api/http/auth.c): the scheme in any case, one or more SP or
+        HTAB before the credential, the field's leading and trailing whitespace left out (§5.5);
+        whitespace inside a credential, none after the scheme, or another scheme → the
+        documented 401 (§2.3), on an association, an operator and a claimant route."""
+        w = self.w
+        routes = [(f"/v1/actions/{w['actA']['id']}", w["A"].key),
+                  (f"/v1/exports/{w['export']}", self.server.operator_key),
+                  (f"/v1/claims/{w['plain']['reference']}", w["plain"]["token"])]
+        accepted = ["Bearer {}", "bearer {}", "BEARER {}", "bEaReR {}", "Bearer  {}",
+                    "Bearer\t{}", "Bearer\t\t{}", "Bearer \t {}", "bearer\t{}", "Bearer {} ",
+                    "Bearer {}\t", "\tBearer {}", " Bearer\t{} \t"]
+        refused = ["Bearer{}", "Bearer", "Bearer\t", "Bearer \t ", "Bearer {} {}",
+                   "Bearer {}\tx", "Bearer\x0b{}", "Bearer\xa0{}", "Basic {}", "Bearer, {}",
+                   "Bearer: {}", "Bearers {}", "Bear {}"]
+        for path, key in routes:
+            for form in accepted:
+                r = self.send("GET", path, headers={"Authorization": form.format(key)})
+                self.judge(f"Authorization {form!r}", "GET", path, r, expect={200})
+            for form in refused:
+                r = self.send("GET", path, headers={"Authorization": form.format(key, key)})
+                self.judge(f"Authorization {form!r}", "GET", path, r, expect={401},
+                           problem="unauthorized")
+                if r is not None and r.status == 401 and \
+                        r.headers.get("WWW-Authenticate") != 'Bearer realm="recours"':
+                    self.note(f"Authorization {form!r}: WWW-Authenticate "
+                              f"{r.headers.get('WWW-Authenticate')!r}")
+        self.finish()
+
+    # --- null for an optional member: the document and the server agree --------------------
+
+    def object_schema(self, schema):
+        """The object schema a member's schema names (through $ref, and the object branch of a
+        nullable oneOf/anyOf), or None when it names no object."""
+        schema = self.doc.resolve(schema)
+        if "properties" in schema:
+            return schema
+        for key in ("oneOf", "anyOf"):
+            for branch in schema.get(key, []):
+                found = self.object_schema(branch)
+                if found is not None:
+                    return found
+        return None
+
+    def optional_paths(self, schema, body, prefix=()):
+        """Paths of the optional members of the body's objects and of the objects it could
+        hold (given or not: an absent one is then sent as {} around the member)."""
+        schema = self.object_schema(schema)
+        if schema is None or not isinstance(body, dict):
+            return []
+        out = []
+        required = set(schema.get("required", []))
+        for name, member in schema["properties"].items():
+            if self.doc.resolve(member).get("readOnly"):
+                continue
+            if name not in required:
+                out.append(prefix + (name,))
+            out += self.optional_paths(member, body.get(name, {}), prefix + (name,))
+        return out
+
+    @staticmethod
+    def without(body, path):
+        """body (a copy) without the member at path, its absent parents made {}."""
+        out = json.loads(json.dumps(body))
+        node = out
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node.pop(path[-1], None)
+        return out
+
+    def test_null_for_an_optional_member(self):
+        """docs/api.md §1.4: in a POST (and PUT) body null for an optional member means absent.
+        For every optional member of every such body, the body with null is valid against the
+        document's request schema (a generated client may send it, a validator passes it), and
+        the server answers it as the body without the member: same status, same field errors."""
+        if jsonschema is None:
+            self.skipTest("python3-jsonschema is not installed")
+        for method, template, op, schema, media in self.json_operations():
+            if method not in ("post", "put") or self.base_body(method, template) is None:
+                continue
+            path = self.fill(template, self.params_of(method, template))
+            token = self.credential(method, template)
+            validator = self.doc.validator(schema)
+            for member in self.optional_paths(schema, self.base_body(method, template)):
+                name = path_name(member)
+                nulled = self.without(self.base_body(method, template), member)
+                nulled = set_path(nulled, member, None)
+                for e in validator.iter_errors(nulled):
+                    self.note(f"null: {method.upper()} {template} {name}: the document refuses "
+                              f"null ({e.message[:80]})")
+                    break
+                answers = []
+                for body in (nulled, self.without(self.base_body(method, template), member)):
+                    r = self.send(method.upper(), path, body=encode_json(body),
+                                  headers={"Content-Type": media}, token=token)
+                    self.judge(f"null {name}", method.upper(), path, r, body=body)
+                    errors = sorted((e.get("field", ""), e.get("code", ""))
+                                    for e in r.json().get("errors", [])) \
+                        if r is not None and r.status == 422 else []
+                    answers.append((r.status if r is not None else None, errors))
+                if answers[0] != answers[1]:
+                    self.note(f"null: {method.upper()} {template} {name}: null → {answers[0]}, "
+                              f"absent → {answers[1]}")
         self.finish()
 
 
