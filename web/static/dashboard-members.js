@@ -129,6 +129,13 @@ export class MembersTab {
         $("ml-reject-selected").addEventListener("click", () => this.askReview("rejected", "selected"));
         $("ml-verify-all").addEventListener("click", () => this.askReview("verified", "filter"));
         $("ml-reject-all").addEventListener("click", () => this.askReview("rejected", "filter"));
+        // Escape within a member's claim closes it, as its Close does
+        $("ml-detail").addEventListener("keydown", (ev) => {
+            if (ev.key === "Escape" && !$("ml-detail").hidden) {
+                ev.preventDefault();
+                this.closeDetail();
+            }
+        });
         $("ml-confirm-no").addEventListener("click", () => {
             const back = this.pending?.back;
             this.closeConfirm();
@@ -754,6 +761,14 @@ export class MembersTab {
         }
     }
 
+    // The member's claim closed (its Close, Escape within it): the focus back on the reference
+    // that opened it, while its row is listed.
+    closeDetail() {
+        const detail = $("ml-detail");
+        detail.hidden = true;
+        this.focusBack(this.rowButton(detail.dataset.reference, "open"));
+    }
+
     async openMember(reference) {
         let r;
         try {
@@ -782,13 +797,12 @@ export class MembersTab {
         const row = (key, value, cls) => el("div", {}, el("dt", { text: t(key) }), el("dd", { class: cls }, value || "—"));
         // what the claimant says happened, read before a decision (incomplete, not affected)
         const harms = ["phishing", "identity_theft", "distress"].filter((k) => h[k]).map((k) => t("ws.d.harm." + k));
+        // at its top, beside its heading, and kept in sight while the claim is scrolled through
+        // (dashboard.css): at its foot, a phone's finger reached it sixteen facts down
         const close = el("button", { type: "button", class: "button secondary small", text: t("ws.close") });
-        close.addEventListener("click", () => {
-            $("ml-detail").hidden = true;
-            this.focusBack(this.rowButton(reference, "open"));
-        });
+        close.addEventListener("click", () => this.closeDetail());
         $("ml-detail").replaceChildren(
-            el("h4", { text: t("ws.detail_h4", { reference }) }),
+            el("div", { class: "detail-head" }, el("h4", { text: t("ws.detail_h4", { reference }) }), close),
             el("p", { class: "hint-plain", text: t("ws.detail_audit") }),
             el("dl", { class: "facts" },
                 row("ws.d.name", [p.given_name, p.family_name].filter(Boolean).join(" ")),
@@ -811,8 +825,7 @@ export class MembersTab {
                 ...(review.correctable_until ? [row("ws.d.correctable", formatDateTime(review.correctable_until))] : []),
                 // none refused: "0", not "0 (dates: —)"
                 row("ws.d.duplicates", dup.count === 0 ? formatNumber(0) : t("ws.d.duplicates_value",
-                    { count: formatNumber(dup.count), dates: dup.dates.map(formatDate).join(", ") || "—" }))),
-            close);
+                    { count: formatNumber(dup.count), dates: dup.dates.map(formatDate).join(", ") || "—" }))));
         $("ml-detail").dataset.reference = reference;
         $("ml-detail").hidden = false;
         $("ml-detail").focus();
