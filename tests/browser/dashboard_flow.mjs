@@ -1466,6 +1466,27 @@ try {
     await page.keyboard.press("Escape");
     await page.locator("#ml-detail").waitFor({ state: "hidden" });
 
+    // --- a simulation says what its fund cap does, as the summary does ------------------
+    // (a cap typed there drew charts, the awards' reduction said nowhere): a cap of one cent
+    // is reached by any award; the words, the totals and the exact factor are the answer's
+    steps.current = "simulate: the fund cap's effect in words";
+    await page.click("#tab-simulate");
+    const capBefore = await page.inputValue("#sim-fund-cap");
+    await page.fill("#sim-fund-cap", "1");
+    const capped1 = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/v1/compensation/simulate"));
+    await page.click("#sim-run");
+    const capAnswer = await (await capped1).json();
+    await page.locator("#sim-totals").waitFor();
+    const said = (selector) => page.locator(selector).evaluate((e) => e.textContent);
+    check(capAnswer.total_before_cap > 1, `the simulation awards something (${capAnswer.total_before_cap})`);
+    contains(await said("#sim-cap-effect"), "Cap reached: every award is reduced to ", "the cap's effect in words");
+    equal(await said("#sim-factor"), capAnswer.pro_rata_factor, "the answer's exact factor under it");
+    equal(await said("#sim-after-cap"), "€0.01", "the total after the cap");
+    await switchLanguage(page, "fr");
+    contains(await said("#sim-cap-effect"), "Plafond du fonds atteint\u00a0: chaque indemnisation est réduite à ", "in French");
+    await switchLanguage(page, "en");
+    await page.fill("#sim-fund-cap", capBefore);
+
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,
