@@ -1477,15 +1477,30 @@ try {
     await page.click("#sim-run");
     const capAnswer = await (await capped1).json();
     await page.locator("#sim-totals").waitFor();
-    const said = (selector) => page.locator(selector).evaluate((e) => e.textContent);
     check(capAnswer.total_before_cap > 1, `the simulation awards something (${capAnswer.total_before_cap})`);
-    contains(await said("#sim-cap-effect"), "Cap reached: every award is reduced to ", "the cap's effect in words");
-    equal(await said("#sim-factor"), capAnswer.pro_rata_factor, "the answer's exact factor under it");
-    equal(await said("#sim-after-cap"), "€0.01", "the total after the cap");
+    contains(await whole("#sim-cap-effect"), "Cap reached: every award is reduced to ", "the cap's effect in words");
+    equal(await whole("#sim-factor"), capAnswer.pro_rata_factor, "the answer's exact factor under it");
+    equal(await whole("#sim-after-cap"), new Intl.NumberFormat("en-GB", { style: "currency", currency: "EUR" })
+        .format(capAnswer.total_after_cap / 100), "the answer's total after the cap");
     await switchLanguage(page, "fr");
-    contains(await said("#sim-cap-effect"), "Plafond du fonds atteint\u00a0: chaque indemnisation est réduite à ", "in French");
+    contains(await whole("#sim-cap-effect"), "Plafond du fonds atteint\u00a0: chaque indemnisation est réduite à ", "in French");
     await switchLanguage(page, "en");
     await page.fill("#sim-fund-cap", capBefore);
+
+    // --- a member's claim open when the language changes: drawn again in it ---------------
+    // ("Claim …", "Close" and every label stayed English under French tabs)
+    steps.current = "members: a claim follows the language";
+    await page.click("#tab-list");
+    await listShown();
+    await page.locator(`#ml-rows tr[data-reference="${opened}"] button[data-act=open]`).click();
+    await page.locator("#ml-detail:not([hidden])").waitFor();
+    await switchLanguage(page, "fr");
+    equal(await text("#ml-detail h4"), `Réclamation ${opened}`, "its heading in French");
+    equal(await text("#ml-detail .detail-head button"), "Fermer", "its Close in French");
+    contains(await text("#ml-detail dl"), "Date de naissance", "its labels in French");
+    await switchLanguage(page, "en");
+    await page.click("#ml-detail .detail-head button");
+    await page.locator("#ml-detail").waitFor({ state: "hidden" });
 
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";

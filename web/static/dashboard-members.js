@@ -52,6 +52,7 @@ export class MembersTab {
         this.next = null;
         this.selected = new Set();
         this.pending = null;      // {run, ...}: what the confirm box would do
+        this.detail = null;       // {reference, body, currency}: the member's claim shown
         this.reads = new LatestRead($("member-list")); // the last read asked for is shown
         this.shown = null;        // the query of the list shown (its filter, without a cursor)
         // two lines: what the volunteer did (a review, a removal: ml-status-line), and how the
@@ -65,6 +66,9 @@ export class MembersTab {
             this.fillChoices();
             this.render();
             this.renderConfirm();   // an open confirmation speaks the page's language too
+            // and a member's claim opened: "Réclamation …", "Fermer" stayed under English tabs
+            if (this.detail && !$("ml-detail").hidden)
+                this.renderDetail();
         });
     }
 
@@ -766,6 +770,7 @@ export class MembersTab {
     closeDetail() {
         const detail = $("ml-detail");
         detail.hidden = true;
+        this.detail = null;   // its personal data kept no longer than shown
         this.focusBack(this.rowButton(detail.dataset.reference, "open"));
     }
 
@@ -789,11 +794,20 @@ export class MembersTab {
             this.status.set(refusalMessage(r));
             return;
         }
-        const { claim, review, duplicate_attempts: dup } = r.body;
+        this.detail = { reference, body: r.body, currency: await this.currencyOf(r.body.claim.incident) };
+        this.renderDetail();
+        $("ml-detail").dataset.reference = reference;
+        $("ml-detail").hidden = false;
+        $("ml-detail").focus();
+    }
+
+    // The member's claim opened, in the page's language (drawn again when it changes).
+    renderDetail() {
+        const { reference, body, currency } = this.detail;
+        const { claim, review, duplicate_attempts: dup } = body;
         const p = claim.claimant || {};
         const a = p.address || {};
         const h = claim.harms || {};
-        const currency = await this.currencyOf(claim.incident);
         const row = (key, value, cls) => el("div", {}, el("dt", { text: t(key) }), el("dd", { class: cls }, value || "—"));
         // what the claimant says happened, read before a decision (incomplete, not affected)
         const harms = ["phishing", "identity_theft", "distress"].filter((k) => h[k]).map((k) => t("ws.d.harm." + k));
@@ -826,8 +840,5 @@ export class MembersTab {
                 // none refused: "0", not "0 (dates: —)"
                 row("ws.d.duplicates", dup.count === 0 ? formatNumber(0) : t("ws.d.duplicates_value",
                     { count: formatNumber(dup.count), dates: dup.dates.map(formatDate).join(", ") || "—" }))));
-        $("ml-detail").dataset.reference = reference;
-        $("ml-detail").hidden = false;
-        $("ml-detail").focus();
     }
 }
