@@ -1502,6 +1502,18 @@ try {
     await page.click("#ml-detail .detail-head button");
     await page.locator("#ml-detail").waitFor({ state: "hidden" });
 
+    // --- Escape in a confirmation is its Cancel ----------------------------------------------
+    // (it did nothing: the keyboard stayed in the question), the focus back on the row's Reject
+    steps.current = "members: Escape cancels a confirmation";
+    await page.locator(`#ml-rows tr[data-reference="${opened}"] button[data-act=reject]`).press("Enter");
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    equal(await focused(), "ml-confirm-reason", "the question asked, its reason first");
+    await page.keyboard.press("Escape");
+    await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${opened} reject`, "Escape: the question dropped, the focus back on the row's Reject");
+    const stillReceived = await page.$eval(`#ml-rows tr[data-reference="${opened}"]`, (r) => r.dataset.status);
+    check(stillReceived !== "rejected", `nothing decided (${stillReceived})`);
+
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,

@@ -12,7 +12,7 @@ import {
 } from "./common.js";
 import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions, indexOf } from "./forms.js";
-import { LatestRead, copyButton, refocus, retryAction } from "./dashboard-ui.js";
+import { LatestRead, copyButton, escapeCancels, refocus, retryAction } from "./dashboard-ui.js";
 import { dateValue } from "./date-field.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 
@@ -171,6 +171,7 @@ export class ActionPanel {
             this.renderTransitions();
             $("transition-buttons").querySelector("button")?.focus();
         });
+        escapeCancels($("transition-confirm"), $("transition-no"));
         // the member count too: claims join through the claim form at any time
         $("totals-refresh").addEventListener("click", () => this.refresh());
         for (const id of ["export-csv", "export-csv-semicolon", "export-ndjson"]) {

@@ -13,7 +13,7 @@ import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
-import { LatestRead, redrawRows, refocus, retryAction } from "./dashboard-ui.js";
+import { LatestRead, escapeCancels, redrawRows, refocus, retryAction } from "./dashboard-ui.js";
 import { dateValue, setDateValue } from "./date-field.js";
 import { rememberState, rememberedState } from "./dashboard-place.js";
 
@@ -145,6 +145,7 @@ export class MembersTab {
             this.closeConfirm();
             this.focusBack(back);
         });
+        escapeCancels($("ml-confirm"), $("ml-confirm-no"));
         $("ml-confirm-yes").addEventListener("click", async () => {
             const p = this.pending;
             if (!p || p.busy)
