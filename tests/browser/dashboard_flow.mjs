@@ -1412,17 +1412,22 @@ try {
     equal(await savedAs("#export-csv-semicolon"), comma.replace(/\.csv$/, "-point-virgule.csv"), "the \";\" file, in French");
     await switchLanguage(page, "en");
 
-    // --- a member's claim closed from the keyboard ----------------------------------------
-    // (Escape does nothing there, rightly: the claim is a section of the page under the list,
-    // no popup at any width); its Close is the first Tab from the claim, and gives the focus
-    // back to the member's reference
+    // --- a member's claim closed from the keyboard, and from its top on a phone -----------
+    // Its Close is the first Tab from the claim, and gives the focus back to the member's
+    // reference; Escape within the claim does the same. On a 360 px phone the claim is a
+    // section of the page under the list (no popup), and its Close sits at its top, kept in
+    // sight while the claim is scrolled through: at its foot, a finger scrolled sixteen facts
+    // down for it. On a laptop it stands on the heading's line, at the claim's right.
     steps.current = "members: a claim closed from the keyboard";
-    await page.setViewportSize({ width: 390, height: 844 });
+    await page.setViewportSize({ width: 360, height: 740 });
     await page.click("#tab-list");
     await listShown();
     const opened = await page.$eval("#ml-rows tr", (r) => r.dataset.reference);
-    await page.locator(`#ml-rows tr[data-reference="${opened}"] button[data-act=open]`).press("Enter");
-    await page.locator("#ml-detail:not([hidden])").waitFor();
+    const openIt = async () => {
+        await page.locator(`#ml-rows tr[data-reference="${opened}"] button[data-act=open]`).press("Enter");
+        await page.locator("#ml-detail:not([hidden])").waitFor();
+    };
+    await openIt();
     equal(await page.locator("#ml-detail").evaluate((d) => getComputedStyle(d).position), "static",
         "the claim a section of the page on a phone, not a popup");
     await page.keyboard.press("Tab");
@@ -1430,7 +1435,84 @@ try {
     await page.keyboard.press("Enter");
     await page.locator("#ml-detail").waitFor({ state: "hidden" });
     equal(await focusedRow(), `${opened} open`, "closed: the focus back on the member's reference");
+    await openIt();
+    const closeAt = () => page.evaluate(() => {
+        const detail = document.getElementById("ml-detail");
+        const close = detail.querySelector(".detail-head button");
+        const b = close.getBoundingClientRect();
+        return { top: Math.round(b.top), bottom: Math.round(b.bottom), shown: innerHeight,
+            aboveFacts: b.bottom <= detail.querySelector("dl").getBoundingClientRect().top + 1,
+            right: Math.round(detail.getBoundingClientRect().right - b.right) };
+    });
+    const atTop = await closeAt();
+    check(atTop.aboveFacts, `Close above the claim's facts (${JSON.stringify(atTop)})`);
+    await page.evaluate(() => {
+        const d = document.getElementById("ml-detail").getBoundingClientRect();
+        scrollBy(0, d.bottom - innerHeight);   // the claim read to its foot
+    });
+    const atFoot = await closeAt();
+    check(atFoot.top >= 0 && atFoot.bottom <= atFoot.shown, `Close in sight at the claim's foot (${JSON.stringify(atFoot)})`);
+    if (process.env.RECOURS_WEB_SCREENSHOTS)
+        await page.screenshot({ path: `${outDir}/29-claim-phone-foot.png` });
+    await page.locator("#ml-detail dl").click();   // a finger on the facts, then Escape
+    await page.keyboard.press("Escape");
+    await page.locator("#ml-detail").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${opened} open`, "Escape: the focus back on the member's reference");
     await page.setViewportSize({ width: 1280, height: 800 });
+    await openIt();
+    await page.locator("#ml-detail").evaluate((d) => d.scrollIntoView());   // its top in sight
+    const laptop = await closeAt();
+    check(laptop.aboveFacts && laptop.right < 40, `on a laptop Close at the claim's top right (${JSON.stringify(laptop)})`);
+    await page.keyboard.press("Escape");
+    await page.locator("#ml-detail").waitFor({ state: "hidden" });
+
+    // --- a simulation says what its fund cap does, as the summary does ------------------
+    // (a cap typed there drew charts, the awards' reduction said nowhere): a cap of one cent
+    // is reached by any award; the words, the totals and the exact factor are the answer's
+    steps.current = "simulate: the fund cap's effect in words";
+    await page.click("#tab-simulate");
+    const capBefore = await page.inputValue("#sim-fund-cap");
+    await page.fill("#sim-fund-cap", "1");
+    const capped1 = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/v1/compensation/simulate"));
+    await page.click("#sim-run");
+    const capAnswer = await (await capped1).json();
+    await page.locator("#sim-totals").waitFor();
+    check(capAnswer.total_before_cap > 1, `the simulation awards something (${capAnswer.total_before_cap})`);
+    contains(await whole("#sim-cap-effect"), "Cap reached: every award is reduced to ", "the cap's effect in words");
+    equal(await whole("#sim-factor"), capAnswer.pro_rata_factor, "the answer's exact factor under it");
+    equal(await whole("#sim-after-cap"), new Intl.NumberFormat("en-GB", { style: "currency", currency: "EUR" })
+        .format(capAnswer.total_after_cap / 100), "the answer's total after the cap");
+    await switchLanguage(page, "fr");
+    contains(await whole("#sim-cap-effect"), "Plafond du fonds atteint\u00a0: chaque indemnisation est réduite à ", "in French");
+    await switchLanguage(page, "en");
+    await page.fill("#sim-fund-cap", capBefore);
+
+    // --- a member's claim open when the language changes: drawn again in it ---------------
+    // ("Claim …", "Close" and every label stayed English under French tabs)
+    steps.current = "members: a claim follows the language";
+    await page.click("#tab-list");
+    await listShown();
+    await page.locator(`#ml-rows tr[data-reference="${opened}"] button[data-act=open]`).click();
+    await page.locator("#ml-detail:not([hidden])").waitFor();
+    await switchLanguage(page, "fr");
+    equal(await text("#ml-detail h4"), `Réclamation ${opened}`, "its heading in French");
+    equal(await text("#ml-detail .detail-head button"), "Fermer", "its Close in French");
+    contains(await text("#ml-detail dl"), "Date de naissance", "its labels in French");
+    await switchLanguage(page, "en");
+    await page.click("#ml-detail .detail-head button");
+    await page.locator("#ml-detail").waitFor({ state: "hidden" });
+
+    // --- Escape in a confirmation is its Cancel ----------------------------------------------
+    // (it did nothing: the keyboard stayed in the question), the focus back on the row's Reject
+    steps.current = "members: Escape cancels a confirmation";
+    await page.locator(`#ml-rows tr[data-reference="${opened}"] button[data-act=reject]`).press("Enter");
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    equal(await focused(), "ml-confirm-reason", "the question asked, its reason first");
+    await page.keyboard.press("Escape");
+    await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${opened} reject`, "Escape: the question dropped, the focus back on the row's Reject");
+    const stillReceived = await page.$eval(`#ml-rows tr[data-reference="${opened}"]`, (r) => r.dataset.status);
+    check(stillReceived !== "rejected", `nothing decided (${stillReceived})`);
 
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";

@@ -105,6 +105,10 @@ try {
     await page.locator(`#nt-preview-subject:text-is("Hearing set ${setup.tag}")`).waitFor();
     contains(await text("#nt-preview-text"), "The hearing is on 3 March", "the English text");
     equal(await page.getAttribute("#nt-preview-en", "aria-pressed"), "true", "the language shown is pressed");
+    // and seen so: both buttons looked alike, the language previewed told by its text alone
+    const looks = (id) => page.locator(id).evaluate((b) => `${getComputedStyle(b).backgroundColor} ${getComputedStyle(b).color}`);
+    check(await looks("#nt-preview-en") !== await looks("#nt-preview-fr"),
+        `the language shown looks pressed (${await looks("#nt-preview-en")} beside ${await looks("#nt-preview-fr")})`);
     const first = "#nt-rows tr:first-child";
     await page.locator(`${first}:has-text("${setup.tag}")`).waitFor();
     equal(await page.locator("#nt-rows tr").count(), 2, "the draft listed");

@@ -12,7 +12,7 @@ import {
 } from "./common.js";
 import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions, indexOf } from "./forms.js";
-import { LatestRead, copyButton, refocus, retryAction } from "./dashboard-ui.js";
+import { LatestRead, copyButton, escapeCancels, refocus, retryAction } from "./dashboard-ui.js";
 import { dateValue } from "./date-field.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 
@@ -95,18 +95,31 @@ function percentText(v) {
 // What the fund cap does to the awards, in words ("Reached: every award is reduced to 83.4% of
 // its amount under the scheme"), and under it the exact factor of the API, for counsel: said
 // "Pro rata factor 1.000000" alone, a volunteer could not tell whether the cap was reached.
-function capEffect(factor, cap) {
+// prefix: of its elements' ids ("total", the summary's; "sim", the simulation's)
+function capEffect(factor, cap, prefix) {
     const reduced = typeof factor === "string" && /^0(\.\d+)?$/.test(factor);
     const said = cap === null ? t("dash.total.cap_none")
         : reduced ? t("dash.total.cap_reached", { percent: percentText(factor) })
             : typeof factor === "string" ? t("dash.total.cap_not_reached") : t("dash.not_applicable");
-    return el("span", {}, el("span", { id: "total-cap-effect", text: said }),
+    return el("span", {}, el("span", { id: `${prefix}-cap-effect`, text: said }),
         el("span", { class: "factor-exact" }, t("dash.total.factor_exact"), " ",
-            el("span", { id: "total-factor", text: factorText(factor) })));
+            el("span", { id: `${prefix}-factor`, text: factorText(factor) })));
 }
 
 function fact(labelKey, value, id) {
     return el("div", {}, el("dt", { text: t(labelKey) }), el("dd", { id }, value));
+}
+
+// The totals of a summary with a scheme (the summary's, a simulation's): before and after the
+// fund cap, the cap, its effect in words, the mean award; prefix: of the ids ("total", "sim").
+export function schemeFacts(s, prefix) {
+    const money = (v) => (v === null || v === undefined ? t("dash.not_applicable") : formatMoney(v, s.currency));
+    return [
+        fact("dash.total.before_cap", money(s.total_before_cap), `${prefix}-before-cap`),
+        fact("dash.total.fund_cap", s.fund_cap === null ? t("dash.no_cap") : money(s.fund_cap)),
+        fact("dash.total.after_cap", money(s.total_after_cap), `${prefix}-after-cap`),
+        fact("dash.total.cap_effect", capEffect(s.pro_rata_factor, s.fund_cap, prefix)),
+        ...(s.award_stats ? [fact("dash.total.mean", money(s.award_stats.mean))] : [])];
 }
 
 export class ActionPanel {
@@ -158,6 +171,7 @@ export class ActionPanel {
             this.renderTransitions();
             $("transition-buttons").querySelector("button")?.focus();
         });
+        escapeCancels($("transition-confirm"), $("transition-no"));
         // the member count too: claims join through the claim form at any time
         $("totals-refresh").addEventListener("click", () => this.refresh());
         for (const id of ["export-csv", "export-csv-semicolon", "export-ndjson"]) {
@@ -484,22 +498,13 @@ export class ActionPanel {
         }
         const byStatus = s.claims_by_status || {};
         const claims = Object.values(byStatus).reduce((n, v) => n + (Number.isInteger(v) ? v : 0), 0);
-        const money = (v) => (v === null || v === undefined ? t("dash.not_applicable") : formatMoney(v, s.currency));
         const items = [
             fact("dash.total.claims", formatNumber(claims), "total-claims"),
             fact("dash.total.eligible", formatNumber(s.eligible), "total-eligible"),
         ];
         const noScheme = s.total_before_cap === null || s.total_before_cap === undefined;
-        if (!noScheme) {
-            items.push(
-                fact("dash.total.before_cap", money(s.total_before_cap), "total-before-cap"),
-                fact("dash.total.fund_cap", s.fund_cap === null ? t("dash.no_cap") : money(s.fund_cap)),
-                fact("dash.total.after_cap", money(s.total_after_cap), "total-after-cap"),
-                fact("dash.total.cap_effect", capEffect(s.pro_rata_factor, s.fund_cap)));
-            if (s.award_stats)
-                items.push(fact("dash.total.mean", money(s.award_stats.mean)));
-            items.push(fact("dash.total.scheme", String(s.scheme_version)));
-        }
+        if (!noScheme)
+            items.push(...schemeFacts(s, "total"), fact("dash.total.scheme", String(s.scheme_version)));
         $("totals-facts").replaceChildren(...items);
         this.totalsStatus.set(noScheme ? { kind: "info", key: "dash.no_scheme" }
             : { kind: "info", key: "dash.computed_at", params: { time: formatDateTime(s.computed_at) } });

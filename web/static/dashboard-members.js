@@ -13,7 +13,7 @@ import { COUNTRY_CODES } from "./countries.js";
 import { FormErrors, countryOptions } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
-import { LatestRead, redrawRows, refocus, retryAction } from "./dashboard-ui.js";
+import { LatestRead, escapeCancels, redrawRows, refocus, retryAction } from "./dashboard-ui.js";
 import { dateValue, setDateValue } from "./date-field.js";
 import { rememberState, rememberedState } from "./dashboard-place.js";
 
@@ -52,6 +52,7 @@ export class MembersTab {
         this.next = null;
         this.selected = new Set();
         this.pending = null;      // {run, ...}: what the confirm box would do
+        this.detail = null;       // {reference, body, currency}: the member's claim shown
         this.reads = new LatestRead($("member-list")); // the last read asked for is shown
         this.shown = null;        // the query of the list shown (its filter, without a cursor)
         // two lines: what the volunteer did (a review, a removal: ml-status-line), and how the
@@ -65,6 +66,9 @@ export class MembersTab {
             this.fillChoices();
             this.render();
             this.renderConfirm();   // an open confirmation speaks the page's language too
+            // and a member's claim opened: "Réclamation …", "Fermer" stayed under English tabs
+            if (this.detail && !$("ml-detail").hidden)
+                this.renderDetail();
         });
     }
 
@@ -129,11 +133,19 @@ export class MembersTab {
         $("ml-reject-selected").addEventListener("click", () => this.askReview("rejected", "selected"));
         $("ml-verify-all").addEventListener("click", () => this.askReview("verified", "filter"));
         $("ml-reject-all").addEventListener("click", () => this.askReview("rejected", "filter"));
+        // Escape within a member's claim closes it, as its Close does
+        $("ml-detail").addEventListener("keydown", (ev) => {
+            if (ev.key === "Escape" && !$("ml-detail").hidden) {
+                ev.preventDefault();
+                this.closeDetail();
+            }
+        });
         $("ml-confirm-no").addEventListener("click", () => {
             const back = this.pending?.back;
             this.closeConfirm();
             this.focusBack(back);
         });
+        escapeCancels($("ml-confirm"), $("ml-confirm-no"));
         $("ml-confirm-yes").addEventListener("click", async () => {
             const p = this.pending;
             if (!p || p.busy)
@@ -754,6 +766,15 @@ export class MembersTab {
         }
     }
 
+    // The member's claim closed (its Close, Escape within it): the focus back on the reference
+    // that opened it, while its row is listed.
+    closeDetail() {
+        const detail = $("ml-detail");
+        detail.hidden = true;
+        this.detail = null;   // its personal data kept no longer than shown
+        this.focusBack(this.rowButton(detail.dataset.reference, "open"));
+    }
+
     async openMember(reference) {
         let r;
         try {
@@ -774,21 +795,29 @@ export class MembersTab {
             this.status.set(refusalMessage(r));
             return;
         }
-        const { claim, review, duplicate_attempts: dup } = r.body;
+        this.detail = { reference, body: r.body, currency: await this.currencyOf(r.body.claim.incident) };
+        this.renderDetail();
+        $("ml-detail").dataset.reference = reference;
+        $("ml-detail").hidden = false;
+        $("ml-detail").focus();
+    }
+
+    // The member's claim opened, in the page's language (drawn again when it changes).
+    renderDetail() {
+        const { reference, body, currency } = this.detail;
+        const { claim, review, duplicate_attempts: dup } = body;
         const p = claim.claimant || {};
         const a = p.address || {};
         const h = claim.harms || {};
-        const currency = await this.currencyOf(claim.incident);
         const row = (key, value, cls) => el("div", {}, el("dt", { text: t(key) }), el("dd", { class: cls }, value || "—"));
         // what the claimant says happened, read before a decision (incomplete, not affected)
         const harms = ["phishing", "identity_theft", "distress"].filter((k) => h[k]).map((k) => t("ws.d.harm." + k));
+        // at its top, beside its heading, and kept in sight while the claim is scrolled through
+        // (dashboard.css): at its foot, a phone's finger reached it sixteen facts down
         const close = el("button", { type: "button", class: "button secondary small", text: t("ws.close") });
-        close.addEventListener("click", () => {
-            $("ml-detail").hidden = true;
-            this.focusBack(this.rowButton(reference, "open"));
-        });
+        close.addEventListener("click", () => this.closeDetail());
         $("ml-detail").replaceChildren(
-            el("h4", { text: t("ws.detail_h4", { reference }) }),
+            el("div", { class: "detail-head" }, el("h4", { text: t("ws.detail_h4", { reference }) }), close),
             el("p", { class: "hint-plain", text: t("ws.detail_audit") }),
             el("dl", { class: "facts" },
                 row("ws.d.name", [p.given_name, p.family_name].filter(Boolean).join(" ")),
@@ -811,10 +840,6 @@ export class MembersTab {
                 ...(review.correctable_until ? [row("ws.d.correctable", formatDateTime(review.correctable_until))] : []),
                 // none refused: "0", not "0 (dates: —)"
                 row("ws.d.duplicates", dup.count === 0 ? formatNumber(0) : t("ws.d.duplicates_value",
-                    { count: formatNumber(dup.count), dates: dup.dates.map(formatDate).join(", ") || "—" }))),
-            close);
-        $("ml-detail").dataset.reference = reference;
-        $("ml-detail").hidden = false;
-        $("ml-detail").focus();
+                    { count: formatNumber(dup.count), dates: dup.dates.map(formatDate).join(", ") || "—" }))));
     }
 }

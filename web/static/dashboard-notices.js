@@ -15,7 +15,7 @@ import {
 import { FormErrors } from "./forms.js";
 import { idempotencyKey } from "./dashboard-action.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
-import { LatestRead, redrawRows, retryAction } from "./dashboard-ui.js";
+import { LatestRead, escapeCancels, redrawRows, retryAction } from "./dashboard-ui.js";
 
 const KINDS = ["information", "rejection", "deadline", "payment"];
 const LANGS = ["fr", "en"];
@@ -148,6 +148,8 @@ export class NoticesTab {
             this.renderConfirm();
             $("nt-count").focus();
         });
+        escapeCancels($("nt-confirm"), $("nt-confirm-no"));
+        escapeCancels($("nt-ask"), $("nt-ask-no"));
         $("nt-refresh").addEventListener("click", () => this.load());
         $("nt-rows").addEventListener("click", (ev) => {
             const b = ev.target.closest("button[data-act]");

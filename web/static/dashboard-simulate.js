@@ -11,6 +11,7 @@ import { FormErrors } from "./forms.js";
 import { fieldErrors, refusalMessage } from "./dashboard-refusal.js";
 import { onNarrowChange, summaryCharts } from "./dashboard-charts.js";
 import { LatestRead } from "./dashboard-ui.js";
+import { schemeFacts } from "./dashboard-action.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -354,9 +355,12 @@ export class SimulatePanel {
             $("sim-status").scrollIntoView({ block: "start" });
     }
 
+    // The scheme's totals first, the fund cap's effect in words among them, as the summary
+    // says them: a cap typed here showed only charts, the awards' reduction nowhere in words.
     drawResult() {
         if (this.result)
-            $("sim-body").replaceChildren(...summaryCharts(this.result, "action"));
+            $("sim-body").replaceChildren(el("dl", { id: "sim-totals", class: "facts" }, ...schemeFacts(this.result, "sim")),
+                ...summaryCharts(this.result, "action"));
     }
 
     download() {

@@ -34,6 +34,17 @@ export function wireTabs(tablist, onShow) {
     return (id) => show(document.getElementById(id));
 }
 
+// Escape within a confirmation box is its Cancel, pressed (the focus goes where Cancel sends it):
+// a keyboard that pressed Escape to drop a question was left in it, as a phone's Back is not.
+export function escapeCancels(box, cancel) {
+    box.addEventListener("keydown", (ev) => {
+        if (ev.key !== "Escape" || box.hidden || cancel.hidden || cancel.disabled)
+            return;
+        ev.preventDefault();
+        cancel.click();
+    });
+}
+
 // A button after `target` (an element whose text is copied) saying "Copied" for a moment.
 export function copyButton(target, whatKey) {
     const b = el("button", { type: "button", class: "button secondary small copy",
