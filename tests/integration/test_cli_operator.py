@@ -325,5 +325,34 @@ class WriteTest(CliBase):
                                      "is approved\n")
 
 
+class ServeSettingsTest(CliBase):
+    def test_operator_texts_are_utf8_and_printable_at_start(self):
+        """An --operator-name in Latin-1 (a terminal or an env file not in UTF-8) started the
+        server, which put it in every page and the From header of every message; a line break
+        or an escape too. serve now refuses at start, naming the setting, before it listens."""
+        cases = [
+            ([b"--operator-name", b"Association Lib\xe9ration"], {}, "not valid UTF-8"),
+            ([], {b"RECOURS_OPERATOR_NAME": b"Line\nBreak"}, "control character"),
+            ([b"--operator-name", "C1\u0085".encode()], {}, "control character"),
+            ([b"--operator-name", b"  "], {}, "blank"),
+            ([b"--host-address", b"x\x1b[31m"], {}, "control character"),
+        ]
+        for args, env, word in cases:
+            with self.subTest(args=args, env=env):
+                run = subprocess.run(
+                    [os.fsencode(harness.recours_bin()), b"serve", b"--port",
+                     str(harness.free_port()).encode(), b"--secrets-dir",
+                     os.fsencode(self.secrets)] + args,
+                    env={**os.environb, **env}, cwd=self.tmp, capture_output=True,
+                    timeout=harness.RUN_TIMEOUT_S)
+                self.assertEqual(run.returncode, 2, run.stderr)
+                self.assertEqual(run.stdout, b"")
+                lines = run.stderr.decode().splitlines()
+                self.assertEqual(len(lines), 1, lines)
+                flag = "--host-address" if b"--host-address" in args else "--operator-name"
+                self.assertTrue(lines[0].startswith(f"serve: {flag} "), lines)
+                self.assertIn(word, lines[0])
+
+
 if __name__ == "__main__":
     harness.main()
