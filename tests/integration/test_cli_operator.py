@@ -354,5 +354,35 @@ class ServeSettingsTest(CliBase):
                 self.assertIn(word, lines[0])
 
 
+class GuidanceTest(CliBase):
+    def test_refusals_say_what_would_be_accepted(self):
+        """A newcomer's first day: "--categories must list known, distinct categories" named
+        none; "--currency must be an ISO 4217 code" refused "eur"; `key revoke` with the secret
+        (the only thing a newcomer holds) said "KEY_ID must be a UUID"; an unknown id did not
+        say which id was meant; the usages did not say that DATABASE_URL and the secrets are
+        read."""
+        slug = "cli-" + cf.suffix(8).lower()
+        add = ["incident", "add", "--slug", slug, "--disclosed-on", "2025-02-03",
+               "--controller", "C", "--title", "T", "--affected", "1"]
+        self.assert_refused(self.cli(*add, "--categories", "email,frob", "--currency", "EUR"),
+                            2, "--categories", "name,email,phone,postal_address")
+        self.assert_refused(self.cli(*add, "--categories", "email", "--currency", "eur"), 2,
+                            "--currency", "in capitals")
+        self.assert_refused(self.cli("key", "revoke", "rk_abcdefgh"), 2, "KEY_ID",
+                            "not its secret")
+        self.assert_refused(self.cli("key", "revoke", UNKNOWN_UUID), 1, "no key with this id",
+                            "recours key issue")
+        self.assert_refused(self.cli("association", "approve", UNKNOWN_UUID), 1,
+                            "recours association add")
+        run = self.cli("incident", "--help")
+        self.assertIn("categories: name,email,", run.stdout)
+        for cmd in ("incident", "association", "key", "audit", "eligibility"):
+            with self.subTest(cmd=cmd):
+                run = self.cli(cmd, "--help")
+                self.assertEqual(run.returncode, 0, run.stderr)
+                self.assertIn("needs DATABASE_URL", run.stdout)
+                self.assertIn("RECOURS_SECRETS_DIR", run.stdout)
+
+
 if __name__ == "__main__":
     harness.main()
