@@ -237,8 +237,14 @@ cli_serve(const struct config *cfg)
     if (!cfg->plain_http) {
         if (!tls_cert_ensure(cfg->tls_cert_path, cfg->tls_key_path, &cert, &key, &created))
             goto cleanup;
-        if (created)
+        /* a mistyped path to the operator's own certificate also finds neither file */
+        if (created && config_is_default(cfg, "tls-cert"))
             log_info("made a self-signed certificate in %s", cfg->tls_cert_path);
+        else if (created)
+            log_warn("neither %s nor %s existed: made a self-signed certificate there, which "
+                     "browsers warn about; if you meant your own, check --tls-cert and "
+                     "--tls-key",
+                     cfg->tls_cert_path, cfg->tls_key_path);
     }
     db_pool_init(&(struct db_pool_config){.database_url = cfg->database_url,
                                           .statement_timeout_ms = cfg->db_statement_timeout_ms,
