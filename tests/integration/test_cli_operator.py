@@ -353,6 +353,16 @@ class ServeSettingsTest(CliBase):
                 self.assertTrue(lines[0].startswith(f"serve: {flag} "), lines)
                 self.assertIn(word, lines[0])
 
+    def test_a_relay_with_the_demonstration_addresses_is_warned_about(self):
+        """With --smtp-url set, --mail-from left at recours@localhost and --public-url unset
+        sent real messages from an address no relay accepts, their links to localhost; the
+        start said only "messages go through the relay"."""
+        with harness.Server(args=["--smtp-url", f"smtp://127.0.0.1:{harness.free_port()}",
+                                  "--mail-retry-base", "3600"], migrate=False) as server:
+            warned = {line["msg"].split(" ")[1] for line in server.log_lines_json()
+                      if line.get("level") == "warn" and line["msg"].startswith("mail: --")}
+        self.assertEqual(warned, {"--mail-from", "--public-url"})
+
 
 class GuidanceTest(CliBase):
     def test_refusals_say_what_would_be_accepted(self):
