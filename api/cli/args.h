@@ -8,6 +8,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The last lines of the operator commands' usage: what they read besides their options. */
+#define CLI_USAGE_DATABASE                                                  \
+    "needs DATABASE_URL (after ./scripts/run: export DATABASE_URL=\"$(cat " \
+    "var/secrets/database-url)\")\n"
+#define CLI_USAGE_ENV  \
+    CLI_USAGE_DATABASE \
+    "and the secrets of RECOURS_SECRETS_DIR (default var/secrets): each change is audited\n"
+
 /* One option of a subcommand: "--name value", or a bare flag when value_out is NULL. */
 struct cli_option {
     const char *name;

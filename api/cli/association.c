@@ -24,12 +24,18 @@ static const char association_usage[] =
     "usage: recours association add --name N --approval-reference R --approved-from YYYY-MM-DD\n"
     "                               [--approved-until YYYY-MM-DD] --country FR\n"
     "                               [--contact-email E]\n"
-    "       recours association approve ID | recours association suspend ID\n";
+    "       recours association approve ID | recours association suspend ID\n"
+    "  --approval-reference  the reference of its approval (agrément) by the authority\n"
+    "  ID  the association's id, as `association add` printed it (GET /v1/associations with\n"
+    "      the operator key lists them)\n" CLI_USAGE_ENV;
 
 static const char key_usage[] =
     "usage: recours key issue --association ID [--label L]\n"
     "       recours key issue --operator [--label L]\n"
-    "       recours key revoke KEY_ID\n";
+    "       recours key revoke KEY_ID\n"
+    "  --operator  an operator API key, revocable, besides the one in the secrets' operator-key\n"
+    "  KEY_ID  the key's id, as `key issue` printed it (\"key <KEY_ID> issued\"), not its "
+    "secret\n" CLI_USAGE_ENV;
 
 static bool
 date_ok(const char *flag, const char *v, struct civil_date *out)
@@ -93,7 +99,8 @@ report(const char *cmd, enum outcome o, const char *what)
     case OUTCOME_OK:
         return 0;
     case OUTCOME_NOT_FOUND:
-        fprintf(stderr, "%s: no %s with this id\n", cmd, what);
+        fprintf(stderr, "%s: no %s with this id (the id `recours %s %s` printed)\n", cmd, what,
+                what, strcmp(what, "key") == 0 ? "issue" : "add");
         return 1;
     case OUTCOME_UNAVAILABLE:
         fprintf(stderr, "%s: could not reach the database\n", cmd);
@@ -340,6 +347,10 @@ cli_key(const struct config *cfg, int argc, char **argv)
         if ((x.association_id != NULL && !cli_id_ok("key", "--association", x.association_id)) ||
             (x.label != NULL && !cli_text_ok("key", "--label", &x.label, 200)))
             return 2;
+    } else if (strncmp(argv[1], "rk_", 3) == 0 || strncmp(argv[1], "rop_", 4) == 0) {
+        fprintf(stderr, "key: KEY_ID is the key's id that `recours key issue` printed (\"key "
+                        "<KEY_ID> issued\"), not its secret or prefix\n");
+        return 2;
     } else if (!cli_id_ok("key", "KEY_ID", argv[1])) {
         return 2;
     }

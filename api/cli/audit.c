@@ -16,7 +16,9 @@ static const char usage[] =
     "usage: recours audit head\n"
     "       recours audit verify [--head <seq>:<64 hex>]\n"
     "  head    prints the chain's last event as <seq>:<hash>, to keep outside the database\n"
-    "  verify  walks the chain; with --head, also checks it still holds that kept head\n";
+    "  verify  walks the chain; with --head, also checks it still holds that kept head\n"
+    "          (exit 1 when broken, saying at which seq and why)\n" CLI_USAGE_DATABASE
+    "and, for verify, the secrets of RECOURS_SECRETS_DIR (default var/secrets)\n";
 
 bool
 cli_audit_key_load(const struct config *cfg, const char *cmd)
@@ -53,7 +55,7 @@ print_head(PGconn *c)
 }
 
 static int
-verify(PGconn *c, const struct audit_head *kept)
+verify(PGconn *c, const struct audit_head *kept, const char *secrets_dir)
 {
     struct audit_result v;
 
@@ -64,6 +66,12 @@ verify(PGconn *c, const struct audit_head *kept)
     if (!v.ok) {
         printf("broken at seq %lld: %s (%lld events verified before it)\n", v.broken_seq,
                v.reason, v.events);
+        /* every link under another key fails from the first: far more often the wrong
+         * secrets directory (a restore, a copy) than a chain rewritten from its start */
+        if (v.broken_seq == 1 && v.events == 0)
+            printf("the first event already: is %s/hmac-key the one that wrote this chain? "
+                   "(a restore with other secrets: docs/operating.md)\n",
+                   secrets_dir);
         return 1;
     }
     printf("ok: %lld events, head %lld:%s\n", v.events, v.events, v.head);
@@ -106,7 +114,7 @@ cli_audit(const struct config *cfg, int argc, char **argv)
     c = cli_db_open(cfg, "audit", cfg->db_statement_timeout_ms);
     if (c == NULL)
         goto cleanup;
-    rc = head ? print_head(c) : verify(c, with_kept ? &kept : NULL);
+    rc = head ? print_head(c) : verify(c, with_kept ? &kept : NULL, cfg->secrets_dir);
 cleanup:
     PQfinish(c);
     return rc;

@@ -26,7 +26,7 @@ static const char usage[] =
     "                                  [--batch N] FILE\n"
     "       recours eligibility recompute --incident SLUG [--batch N]\n"
     "  S is a fraction (default 0.001, i.e. 0.1%); N claims per recompute transaction\n"
-    "  (default 5000); FILE '-' reads standard input\n";
+    "  (default 5000); FILE '-' reads standard input (docs/eligibility.md)\n" CLI_USAGE_ENV;
 
 struct args {
     const char *incident;

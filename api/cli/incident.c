@@ -22,7 +22,21 @@ static const char usage[] =
     "usage: recours incident add --slug S --controller C --title T --disclosed-on YYYY-MM-DD\n"
     "                            --affected N --categories email,phone,... --currency EUR\n"
     "                            [--authority-reference R]\n"
-    "       recours incident close SLUG | recours incident open SLUG\n";
+    "       recours incident close SLUG | recours incident open SLUG\n"
+    "  --affected    the number of people affected, as the controller declared it\n"
+    "  --currency    ISO 4217, in capitals: the currency of the incident's scheme\n"
+    "  --categories  the exposed data, comma-separated (the list: recours incident "
+    "--help)\n" CLI_USAGE_ENV;
+
+/* The data categories an incident may list, comma-separated, after prefix. */
+static void
+print_categories(FILE *out, const char *prefix)
+{
+    fputs(prefix, out);
+    for (int i = 0; data_categories[i] != NULL; i++)
+        fprintf(out, "%s%s", i > 0 ? "," : "", data_categories[i]);
+    fputc('\n', out);
+}
 
 struct add_args {
     struct incident in;
@@ -89,7 +103,8 @@ check_add(struct add_args *a)
         return false;
     }
     if (currency_exponent(a->in.currency) < 0) {
-        fprintf(stderr, "incident: --currency must be an ISO 4217 code\n");
+        fprintf(stderr, "incident: --currency must be an ISO 4217 code in capitals, such as EUR "
+                        "or KRW\n");
         return false;
     }
     a->in.data_categories = categories_from_csv(a->categories);
@@ -97,7 +112,8 @@ check_add(struct add_args *a)
     categories_to_csv(a->in.data_categories, canonical, sizeof canonical);
     if (a->in.data_categories == 0 ||
         strlen(canonical) != strlen(a->categories)) {
-        fprintf(stderr, "incident: --categories must list known, distinct categories\n");
+        print_categories(stderr, "incident: --categories must list distinct categories, "
+                                 "comma-separated, of: ");
         return false;
     }
     a->in.status = "open";
@@ -135,6 +151,7 @@ cli_incident(const struct config *cfg, int argc, char **argv)
     PGconn *c = NULL;
 
     if (cli_asks_help(argc, argv, usage)) {
+        print_categories(stdout, "categories: ");
         rc = 0;
         goto cleanup;
     }

@@ -111,6 +111,16 @@ configure(const struct config *cfg)
                  cfg->mail_dir);
     else
         log_info("mail: messages go through the relay of --smtp-url");
+    /* the demonstration's defaults, harmless in .eml files, are wrong in a claimant's inbox */
+    if (cfg->smtp_url[0] != '\0' && config_is_default(cfg, "mail-from"))
+        log_warn("mail: --mail-from is still %s: set an address the relay may send as "
+                 "(RECOURS_MAIL_FROM), or the relay or the claimants' providers refuse the "
+                 "messages",
+                 cfg->mail_from);
+    if (cfg->smtp_url[0] != '\0' && config_is_default(cfg, "public-url"))
+        log_warn("mail: --public-url is not set: every message's links lead to %s, nowhere for "
+                 "a claimant (RECOURS_PUBLIC_URL)",
+                 cfg->public_url);
     return true;
 }
 

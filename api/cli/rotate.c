@@ -148,7 +148,8 @@ reencrypt(PGconn *c, const struct secrets *s, int key_id)
         printf("rotate: %s: %lld rows re-encrypted\n", db_rotate_table_name((enum sealed_table)t),
                (long long)moved[t]);
     if (rc == 0)
-        printf("rotate: every sealed row uses key %d; older keys only open backups now\n",
+        printf("rotate: every sealed row uses key %d; older keys only open backups now: keep "
+               "data-keys whole, and back up the secrets directory again (docs/operating.md)\n",
                key_id);
     else
         fprintf(stderr, "rotate: rows under older keys remain; run the command again\n");

@@ -22,10 +22,16 @@ cli_secrets_init(const struct config *cfg)
     }
     if (!secrets_init(cfg->secrets_dir, &operator_key))
         goto cleanup;
-    if (operator_key != NULL)
+    if (operator_key != NULL) {
         printf("operator key (shown once, also in %s/operator-key):\n%s\n", cfg->secrets_dir,
                operator_key);
-    else
+        /* the data keys decrypt every claim: a lost directory is lost claims, whatever the
+         * database's backups (docs/operating.md) */
+        printf("back up %s (hmac-key, data-keys, operator-key) now, encrypted and apart from "
+               "the database's dumps: without it the claims cannot be read "
+               "(docs/operating.md)\n",
+               cfg->secrets_dir);
+    } else
         printf("secrets: all present in %s\n", cfg->secrets_dir);
     /* A key lost to a closed or full stdout is still in the file, but say so. */
     if (!cli_stdout_flushed("secrets", NULL))

@@ -15,6 +15,8 @@
 #include "cli/risk_job.h"
 #include "cli/secrets_watch.h"
 #include "core/log.h"
+#include "core/text_clean.h"
+#include "core/urlencoded.h"
 #include "crypto/tls_cert.h"
 #include "db/pool.h"
 #include "db/read_pool.h"
@@ -67,6 +69,54 @@ check_schema(const struct config *cfg, const struct migration_set *set)
     }
     PQfinish(c);
     return ok;
+}
+
+/* The operator's texts go into pages and, for the name, into the From header of every
+ * message: a value in Latin-1 (a terminal or an env file not in UTF-8) or with a control
+ * character (a line break pasted in) would show as garbage on the pages and as another name
+ * in the From header (the mail composer drops what it cannot send), unnoticed; so serve
+ * refuses it at start, naming the setting. */
+static bool
+operator_texts_ok(const struct config *cfg)
+{
+    const struct {
+        const char *flag, *env, *value, *where;
+    } texts[] = {
+        {"operator-name", "RECOURS_OPERATOR_NAME", cfg->operator_name,
+         "every page's footer and the messages' sender name"},
+        {"operator-address", "RECOURS_OPERATOR_ADDRESS", cfg->operator_address,
+         "every page's footer"},
+        {"operator-email", "RECOURS_OPERATOR_EMAIL", cfg->operator_email,
+         "every page's footer, /legal and the address-change message"},
+        {"operator-registration", "RECOURS_OPERATOR_REGISTRATION", cfg->operator_registration,
+         "/legal"},
+        {"publication-director", "RECOURS_PUBLICATION_DIRECTOR", cfg->publication_director,
+         "/legal"},
+        {"dpo-email", "RECOURS_DPO_EMAIL", cfg->dpo_email, "/privacy"},
+        {"host-name", "RECOURS_HOST_NAME", cfg->host_name, "/legal, /privacy"},
+        {"host-address", "RECOURS_HOST_ADDRESS", cfg->host_address, "/legal, /privacy"},
+    };
+
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        const char *v = texts[i].value != NULL ? texts[i].value : "";
+        size_t points = 0; /* text_is_clean's count, unused */
+        const char *wrong = NULL;
+        if (!utf8_is_valid(v, strlen(v)))
+            wrong = "is not valid UTF-8: save or type it as UTF-8 (from Latin-1: iconv -f "
+                    "latin1 -t utf-8)";
+        else if (!text_is_clean(v, NULL, &points))
+            wrong = "contains a control character (a line break, a tab, an escape): give it "
+                    "on one line of printable characters";
+        else if (i == 0 && v[strspn(v, " ")] == '\0')
+            wrong = "is blank: name who runs the site (or leave it unset for the demonstration "
+                    "name)";
+        if (wrong != NULL) {
+            fprintf(stderr, "serve: --%s (%s) %s; it is shown in %s\n", texts[i].flag, texts[i].env,
+                    wrong, texts[i].where);
+            return false;
+        }
+    }
+    return true;
 }
 
 static int
@@ -161,6 +211,8 @@ cli_serve(const struct config *cfg)
         fprintf(stderr, "serve: DATABASE_URL (or --database-url) is required\n");
         return 1;
     }
+    if (!operator_texts_ok(cfg))
+        return 2;
     block_signals(); /* before the first thread starts */
     if (!secrets_watch_start(&app, cfg->secrets_dir)) {
         fprintf(stderr, "serve: run `recours secrets init` to create the secrets\n");
@@ -185,8 +237,14 @@ cli_serve(const struct config *cfg)
     if (!cfg->plain_http) {
         if (!tls_cert_ensure(cfg->tls_cert_path, cfg->tls_key_path, &cert, &key, &created))
             goto cleanup;
-        if (created)
+        /* a mistyped path to the operator's own certificate also finds neither file */
+        if (created && config_is_default(cfg, "tls-cert"))
             log_info("made a self-signed certificate in %s", cfg->tls_cert_path);
+        else if (created)
+            log_warn("neither %s nor %s existed: made a self-signed certificate there, which "
+                     "browsers warn about; if you meant your own, check --tls-cert and "
+                     "--tls-key",
+                     cfg->tls_cert_path, cfg->tls_key_path);
     }
     db_pool_init(&(struct db_pool_config){.database_url = cfg->database_url,
                                           .statement_timeout_ms = cfg->db_statement_timeout_ms,

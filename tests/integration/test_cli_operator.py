@@ -325,5 +325,74 @@ class WriteTest(CliBase):
                                      "is approved\n")
 
 
+class ServeSettingsTest(CliBase):
+    def test_operator_texts_are_utf8_and_printable_at_start(self):
+        """An --operator-name in Latin-1 (a terminal or an env file not in UTF-8) started the
+        server, which put it in every page and the From header of every message; a line break
+        or an escape too. serve now refuses at start, naming the setting, before it listens."""
+        cases = [
+            ([b"--operator-name", b"Association Lib\xe9ration"], {}, "not valid UTF-8"),
+            ([], {b"RECOURS_OPERATOR_NAME": b"Line\nBreak"}, "control character"),
+            ([b"--operator-name", "C1\u0085".encode()], {}, "control character"),
+            ([b"--operator-name", b"  "], {}, "blank"),
+            ([b"--host-address", b"x\x1b[31m"], {}, "control character"),
+        ]
+        for args, env, word in cases:
+            with self.subTest(args=args, env=env):
+                run = subprocess.run(
+                    [os.fsencode(harness.recours_bin()), b"serve", b"--port",
+                     str(harness.free_port()).encode(), b"--secrets-dir",
+                     os.fsencode(self.secrets)] + args,
+                    env={**os.environb, **env}, cwd=self.tmp, capture_output=True,
+                    timeout=harness.RUN_TIMEOUT_S)
+                self.assertEqual(run.returncode, 2, run.stderr)
+                self.assertEqual(run.stdout, b"")
+                lines = run.stderr.decode().splitlines()
+                self.assertEqual(len(lines), 1, lines)
+                flag = "--host-address" if b"--host-address" in args else "--operator-name"
+                self.assertTrue(lines[0].startswith(f"serve: {flag} "), lines)
+                self.assertIn(word, lines[0])
+
+    def test_a_relay_with_the_demonstration_addresses_is_warned_about(self):
+        """With --smtp-url set, --mail-from left at recours@localhost and --public-url unset
+        sent real messages from an address no relay accepts, their links to localhost; the
+        start said only "messages go through the relay"."""
+        with harness.Server(args=["--smtp-url", f"smtp://127.0.0.1:{harness.free_port()}",
+                                  "--mail-retry-base", "3600"], migrate=False) as server:
+            warned = {line["msg"].split(" ")[1] for line in server.log_lines_json()
+                      if line.get("level") == "warn" and line["msg"].startswith("mail: --")}
+        self.assertEqual(warned, {"--mail-from", "--public-url"})
+
+
+class GuidanceTest(CliBase):
+    def test_refusals_say_what_would_be_accepted(self):
+        """A newcomer's first day: "--categories must list known, distinct categories" named
+        none; "--currency must be an ISO 4217 code" refused "eur"; `key revoke` with the secret
+        (the only thing a newcomer holds) said "KEY_ID must be a UUID"; an unknown id did not
+        say which id was meant; the usages did not say that DATABASE_URL and the secrets are
+        read."""
+        slug = "cli-" + cf.suffix(8).lower()
+        add = ["incident", "add", "--slug", slug, "--disclosed-on", "2025-02-03",
+               "--controller", "C", "--title", "T", "--affected", "1"]
+        self.assert_refused(self.cli(*add, "--categories", "email,frob", "--currency", "EUR"),
+                            2, "--categories", "name,email,phone,postal_address")
+        self.assert_refused(self.cli(*add, "--categories", "email", "--currency", "eur"), 2,
+                            "--currency", "in capitals")
+        self.assert_refused(self.cli("key", "revoke", "rk_abcdefgh"), 2, "KEY_ID",
+                            "not its secret")
+        self.assert_refused(self.cli("key", "revoke", UNKNOWN_UUID), 1, "no key with this id",
+                            "recours key issue")
+        self.assert_refused(self.cli("association", "approve", UNKNOWN_UUID), 1,
+                            "recours association add")
+        run = self.cli("incident", "--help")
+        self.assertIn("categories: name,email,", run.stdout)
+        for cmd in ("incident", "association", "key", "audit", "eligibility"):
+            with self.subTest(cmd=cmd):
+                run = self.cli(cmd, "--help")
+                self.assertEqual(run.returncode, 0, run.stderr)
+                self.assertIn("needs DATABASE_URL", run.stdout)
+                self.assertIn("RECOURS_SECRETS_DIR", run.stdout)
+
+
 if __name__ == "__main__":
     harness.main()
