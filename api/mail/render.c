@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mail/compose.h"
 #include "mail/words.h"
 
 void
@@ -57,6 +58,21 @@ mail_html_start(const char *lang, const char *title, struct strbuf *out)
                      "<style>body{max-width:40em;line-height:1.4}"
                      "a{overflow-wrap:anywhere;word-break:break-all}</style>\n"
                      "</head>\n<body>\n");
+}
+
+void
+mail_signature(struct mail_rendered *r, enum mail_lang l, const char *sender_name)
+{
+    struct strbuf line = {0};
+
+    strbuf_puts(&line, mail_words.signature_by[l]);
+    mail_sender_name(sender_name, &line);
+    strbuf_puts(&line, mail_words.signature_end[l]);
+    strbuf_printf(&r->text, "%s\n", line.data);
+    strbuf_puts(&r->html, "<p><small>");
+    mail_html_escape(line.data, &r->html);
+    strbuf_puts(&r->html, "</small></p>\n");
+    strbuf_free(&line);
 }
 
 void
@@ -326,10 +342,10 @@ mail_render(const struct mail_facts *f, struct mail_rendered *out)
     mail_para(out, mail_words.greeting[l]);
     body(out, l, f);
     mail_para(out, mail_words.no_token_note[l]);
-    strbuf_printf(&out->text, "-- \n%s\n", mail_words.signature[l]);
-    strbuf_puts(&out->html, "<hr>\n<p><small>");
-    mail_html_escape(mail_words.signature[l], &out->html);
-    strbuf_puts(&out->html, "</small></p>\n</body>\n</html>\n");
+    strbuf_puts(&out->text, "-- \n");
+    strbuf_puts(&out->html, "<hr>\n");
+    mail_signature(out, l, f->sender_name);
+    strbuf_puts(&out->html, "</body>\n</html>\n");
 }
 
 void
