@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/incident_name.h"
 #include "mail/compose.h"
 #include "mail/words.h"
 
@@ -145,20 +146,15 @@ page_link(struct mail_rendered *r, enum mail_lang l, const char *intro, const ch
     mail_page_link(r, intro, url, mail_lang_code(l));
 }
 
-/* "Incident: ACME SA — Customer database leak": the company first, as the site's pages name
- * an incident, since a title alone ("Customer database leak") does not say whose leak the
- * message is about, the first thing a reader wary of phishing checks. */
+/* "Incident: ACME SA — Customer database leak", as the site's pages name an incident
+ * (core/incident_name.h). */
 static void
 incident_field(struct mail_rendered *r, enum mail_lang l, const char *controller, const char *title)
 {
     struct strbuf both = {0};
 
-    if (controller == NULL || controller[0] == '\0') {
-        field(r, mail_words.incident_label[l], title);
-        return;
-    }
-    strbuf_printf(&both, "%s — %s", controller, title);
-    field(r, mail_words.incident_label[l], both.data != NULL ? both.data : title);
+    incident_name(&both, controller, title);
+    field(r, mail_words.incident_label[l], both.data != NULL ? both.data : "");
     strbuf_free(&both);
 }
 
