@@ -345,7 +345,9 @@ class ClaimsSubmitTest(F.IncidentTestCase):
             with self.subTest(member=key):
                 self.assert_only_error(claim_body(claimant={"address": {key: "x" * (limit + 1)}}),
                                        "claimant.address." + key, "too-long", key)
-                self.assert_created(claim_body(claimant={"address": {key: "ü" * limit}}),
+                # (a postal code of letters where its form is not checked: domain/postal_codes.c)
+                address = {key: "ü" * limit, "country": "GB" if key == "postal_code" else "FR"}
+                self.assert_created(claim_body(claimant={"address": address}),
                                     f"{key} of {limit} code points")
 
     def test_address_members_with_nothing_to_write_to_are_refused(self):
