@@ -371,8 +371,11 @@ static void
 withdraw_question(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
 {
     strbuf_puts(sb, "<section id=\"withdraw-question\">\n<p>");
+    /* the incident as incident_name says it, each part in its own <bdi> (the catalogue's
+     * "{controller} — {title}"): the title alone did not say whose leak */
     web_tf_isolated(sb, w->cat, w->lang, "my.withdraw_which",
-                    (const char *[]){"reference", str(st->view, "reference"), "incident",
+                    (const char *[]){"reference", str(st->view, "reference"), "controller",
+                                     st->data->incident.controller, "title",
                                      st->data->incident.title, NULL});
     strbuf_puts(sb, "</p>\n<ul class=\"consequences\">\n<li>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_p");
