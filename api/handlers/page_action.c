@@ -6,6 +6,7 @@
  * action"; OpenGraph and Twitter tags so that a shared link shows title and deadline. */
 #include <string.h>
 
+#include "core/incident_name.h"
 #include "handlers/page_common.h"
 #include "handlers/page_parts.h"
 #include "handlers/handlers.h"
@@ -155,8 +156,9 @@ action_facts(struct strbuf *sb, const struct web_ctx *w, const json_t *doc)
     web_section_begin(sb, w, NULL, NULL, "action-h2", "page.action.h_action");
     strbuf_puts(sb, "<dl class=\"facts\">\n");
     page_fact_begin(sb, w, "page.action.against");
+    /* incident_name's words, the title alone a link to the incident's page */
     html_text(sb, pj_str(inc, "controller"));
-    strbuf_puts(sb, " — <a href=\"/i/");
+    strbuf_puts(sb, INCIDENT_NAME_SEP "<a href=\"/i/");
     url_component(sb, pj_str(inc, "slug"));
     strbuf_puts(sb, "\">");
     html_text(sb, pj_str(inc, "title"));

@@ -94,8 +94,8 @@ control_rank(const struct claim_control *c)
 
 /* One error of the summary: a link to its control (c, NULL: none), its label and message. */
 static void
-summary_item(struct strbuf *sb, const struct web_ctx *w, const struct field_error *e,
-             const struct claim_control *c, const char *currency)
+summary_item(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st,
+             const struct field_error *e, const struct claim_control *c)
 {
     strbuf_puts(sb, "<li><a href=\"#");
     html_attr(sb, c != NULL ? c->id : "main");
@@ -104,7 +104,8 @@ summary_item(struct strbuf *sb, const struct web_ctx *w, const struct field_erro
         web_te(sb, w->cat, w->lang, WEB_TEXT, c->label_key);
         web_te(sb, w->cat, w->lang, WEB_TEXT, "common.label_sep");
     }
-    page_field_error_message(sb, w, e, currency);
+    page_field_error_message(sb, w, e, st->data->incident.currency,
+                             page_claim_kept(st, "claimant.address.country"));
     strbuf_puts(sb, "</a></li>\n");
 }
 
@@ -113,9 +114,11 @@ summary_item(struct strbuf *sb, const struct web_ctx *w, const struct field_erro
  * found them in (the phone, checked against the address's country, came after the city), so
  * that going down the list goes down the page. */
 void
-page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w, const struct errors *errors,
-                         const char *currency)
+page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w,
+                         const struct claim_form_state *st)
 {
+    const struct errors *errors = st->errors;
+
     if (errors == NULL || errors->n == 0) {
         strbuf_puts(sb, "<div id=\"error-summary\" class=\"error-summary\" tabindex=\"-1\" "
                         "hidden></div>\n");
@@ -133,7 +136,7 @@ page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w, const struc
             const struct field_error *e = &errors->items[i];
             const struct claim_control *c = page_claim_control_of(e->field);
             if (control_rank(c) == rank)
-                summary_item(sb, w, e, c, currency);
+                summary_item(sb, w, st, e, c);
         }
     strbuf_puts(sb, "</ul>\n</div>\n");
 }
@@ -192,7 +195,8 @@ error_holder(struct strbuf *sb, const struct web_ctx *w, const struct claim_form
         strbuf_puts(sb, "<span class=\"error-line\"><span class=\"visually-hidden\">");
         web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.prefix");
         strbuf_puts(sb, "</span>");
-        page_field_error_message(sb, w, e, st->data->incident.currency);
+        page_field_error_message(sb, w, e, st->data->incident.currency,
+                                 page_claim_kept(st, "claimant.address.country"));
         strbuf_puts(sb, "</span>");
     }
     strbuf_puts(sb, "</p>\n");

@@ -38,6 +38,14 @@ country_select(struct strbuf *sb, const struct web_ctx *w, const struct claim_fo
                     "autocomplete=\"country\" data-no-postal-code=\"");
     for (size_t i = 0; i < n_none; i++) /* claim.js follows the select with them */
         strbuf_printf(sb, "%s%s", i > 0 ? " " : "", none[i]);
+    /* and checks the postal code by the API's rule: "FR:5:2:75001", the country, its digits,
+     * after how many a space may come (0: none), an example */
+    strbuf_puts(sb, "\" data-postal-forms=\"");
+    size_t n_forms = 0;
+    const struct postal_code_form *forms = postal_code_forms(&n_forms);
+    for (size_t i = 0; i < n_forms; i++)
+        strbuf_printf(sb, "%s%s:%d:%d:%s", i > 0 ? " " : "", forms[i].country, forms[i].digits,
+                      forms[i].space_after, forms[i].example);
     strbuf_puts(sb, "\"");
     page_claim_describedby(sb, st, c, false);
     /* first, a choice that is none: a required select must start with one (HTML), and a form

@@ -86,7 +86,7 @@ page_claim_form_render(struct strbuf *sb, const struct web_ctx *w,
         .switch_form = strcmp(d->incident.status, "open") == 0 ? "claim-form" : NULL,
     };
     web_layout_begin(sb, w, &p);
-    page_claim_error_summary(sb, w, st->errors, d->incident.currency);
+    page_claim_error_summary(sb, w, st);
     page_claim_form_top(sb, w, st);
     if (d->offer_refused || st->offer_note_key != NULL) {
         strbuf_puts(sb, "<p id=\"mandate-status\" class=\"status status-info\">");

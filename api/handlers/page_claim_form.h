@@ -59,11 +59,12 @@ void page_claim_payment_hints(struct strbuf *voucher, struct strbuf *cash, const
 void page_claim_mandate(struct strbuf *sb, const struct web_ctx *w,
                         const struct claim_page_data *d);
 
-/* GOV.UK's error summary: every error as a link to its control, announced (role="alert");
- * an empty hidden holder for the scripts when there is none. currency: the incident's, for
- * an amount's message (page_field_error.h). */
+/* GOV.UK's error summary: st's errors, each as a link to its control, announced
+ * (role="alert"); an empty hidden holder for the scripts when there is none. The messages
+ * read the incident's currency (an amount's) and the country posted (a postal code's;
+ * page_field_error.h). */
 void page_claim_error_summary(struct strbuf *sb, const struct web_ctx *w,
-                              const struct errors *errors, const char *currency);
+                              const struct claim_form_state *st);
 
 /* What stands above the claim form: the message of st->notice_key (a refusal that is no
  * field's), if any; the incident (controller, title, link to its page) and what a claimant

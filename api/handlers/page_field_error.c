@@ -8,6 +8,7 @@
 
 #include "domain/claim.h"
 #include "domain/currency.h"
+#include "domain/postal_codes.h"
 #include "web/catalogue.h"
 #include "web/escape.h"
 #include "web/format.h"
@@ -58,9 +59,9 @@ example_amount(const struct web_ctx *w, const char *currency, char *buf, size_t 
 
 void
 page_field_error_message(struct strbuf *sb, const struct web_ctx *w, const struct field_error *e,
-                         const char *currency)
+                         const char *currency, const char *country)
 {
-    char key[160], shown[4 * FIELD_SHOWN + 8], example[16];
+    char key[160], shown[4 * FIELD_SHOWN + 8], example[16], digits[8];
     size_t n = strcspn(e->field, "[");
     /* {max}: the largest loss, in the incident's currency ("100 000 000,00 EUR"), as the
      * script says it; a plain number where the currency is unknown */
@@ -69,13 +70,22 @@ page_field_error_message(struct strbuf *sb, const struct web_ctx *w, const struc
         web_format_int(&max, w->lang, CLAIM_LOSS_MAX);
     /* {example}: the amount's message ("enter an amount like 120,50"), which said "{example}"
      * without the script */
+    /* {digits}, {postcode}: the form of the country's postal codes, which the postal
+     * code's invalid-format says ("5 digits, like 75001"); none, its general message */
+    const struct postal_code_form *postal = postal_code_form_of(country);
+    snprintf(digits, sizeof digits, "%d", postal != NULL ? postal->digits : 0);
+    const char *amount = example_amount(w, currency, example, sizeof example);
     const char *const params[] = {"field",    field_shown(e->field, shown, sizeof shown),
-                                  "example",  example_amount(w, currency, example, sizeof example),
+                                  "example",  amount,
                                   "max",      max.data,
                                   "currency", currency != NULL ? currency : "",
+                                  "digits",   digits,
+                                  "postcode", postal != NULL ? postal->example : "",
                                   NULL};
 
     snprintf(key, sizeof key, "err.%.*s.%s", (int)n, e->field, e->code);
+    if (strcmp(key, "err.claimant.address.postal_code.invalid-format") == 0 && postal == NULL)
+        key[0] = '\0';
     if (!has_key(w, key))
         snprintf(key, sizeof key, "err.code.%s", e->code);
     if (has_key(w, key))

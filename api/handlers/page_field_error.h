@@ -13,8 +13,11 @@
  * field's name as posted (an unknown-field names the control a forged form added), cut at 40
  * characters and isolated in its own <bdi>; {example}, an amount as the field wants it in
  * currency (ISO 4217; 120,50 in French for the euro), as web/static/common.js's
- * exampleAmount writes it. */
+ * exampleAmount writes it; {digits} and {postcode}, the form of the postal codes of
+ * country (the address's, as posted; domain/postal_codes.h), which the postal code's
+ * invalid-format names ("5 digits, like 75001"). */
 void page_field_error_message(struct strbuf *sb, const struct web_ctx *w,
-                              const struct field_error *e, const char *currency);
+                              const struct field_error *e, const char *currency,
+                              const char *country);
 
 #endif

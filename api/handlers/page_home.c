@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/incident_name.h"
 #include "handlers/page_common.h"
 #include "handlers/page_parts.h"
 #include "handlers/scheme_json.h"
@@ -151,7 +152,7 @@ render_incident(struct request *rq, const struct web_ctx *w, const json_t *doc,
 {
     struct scheme scheme;
     struct strbuf title = {0}, desc = {0};
-    strbuf_printf(&title, "%s — %s", pj_str(doc, "controller"), pj_str(doc, "title"));
+    incident_name(&title, pj_str(doc, "controller"), pj_str(doc, "title"));
     web_expand(&desc, web_t(w->cat, w->lang, "page.incident.description"),
                (const char *[]){"controller", pj_str(doc, "controller"), "title",
                                 pj_str(doc, "title"), NULL});

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/incident_name.h"
 #include "domain/scheme.h"
 #include "handlers/page_claim_form.h"
 #include "handlers/page_parts.h"
@@ -61,8 +62,10 @@ incident_row(struct strbuf *sb, const struct web_ctx *w, const struct incident *
     strbuf_puts(sb, "</dt><dd><a id=\"claim-incident\" href=\"/i/");
     html_attr(sb, inc->slug);
     strbuf_puts(sb, "\">");
+    /* incident_name's words, each part in its own <bdi>: a company written right to left does
+     * not carry the dash and the title into its direction */
     html_isolated(sb, inc->controller);
-    strbuf_puts(sb, " — ");
+    strbuf_puts(sb, INCIDENT_NAME_SEP);
     html_isolated(sb, inc->title);
     strbuf_puts(sb, "</a></dd></div>\n");
 }

@@ -342,15 +342,15 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
      * refused correction was typed) */
     if (st->values == NULL)
         page_my_claim_values(st->view, w, st->data->incident.currency, st->arena, &kept);
-    web_section_begin(sb, w, "correct", NULL, "correct-h2", "myform.correct_h2");
-    page_claim_error_summary(sb, w, st->errors, st->data->incident.currency);
-    claim_form_open(sb, w, st, "claim-form", "correct");
-    if (st->values != NULL && st->errors != NULL && st->errors->n > 0)
-        hidden(sb, CLAIM_FORM_SENT, "1"); /* its language switch shows the errors again */
     struct claim_form_state fs = {.data = st->data,
                                   .scheme = st->scheme,
                                   .values = st->values != NULL ? st->values : &kept,
                                   .errors = st->errors};
+    web_section_begin(sb, w, "correct", NULL, "correct-h2", "myform.correct_h2");
+    page_claim_error_summary(sb, w, &fs);
+    claim_form_open(sb, w, st, "claim-form", "correct");
+    if (st->values != NULL && st->errors != NULL && st->errors->n > 0)
+        hidden(sb, CLAIM_FORM_SENT, "1"); /* its language switch shows the errors again */
     page_claim_fields(sb, w, &fs);
     button(sb, w, "correct-save", "primary", "my.correct_save", NULL);
     strbuf_puts(sb, "</section>\n");
@@ -371,8 +371,11 @@ static void
 withdraw_question(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *st)
 {
     strbuf_puts(sb, "<section id=\"withdraw-question\">\n<p>");
+    /* the incident as incident_name says it, each part in its own <bdi> (the catalogue's
+     * "{controller} — {title}"): the title alone did not say whose leak */
     web_tf_isolated(sb, w->cat, w->lang, "my.withdraw_which",
-                    (const char *[]){"reference", str(st->view, "reference"), "incident",
+                    (const char *[]){"reference", str(st->view, "reference"), "controller",
+                                     st->data->incident.controller, "title",
                                      st->data->incident.title, NULL});
     strbuf_puts(sb, "</p>\n<ul class=\"consequences\">\n<li>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_p");

@@ -167,6 +167,16 @@ clean_display_name(const char *s, struct strbuf *out)
 }
 
 void
+mail_sender_name(const char *name, struct strbuf *out)
+{
+    size_t before = out->len;
+
+    clean_display_name(name != NULL ? name : "", out);
+    if (out->len == before)
+        strbuf_puts(out, "recours");
+}
+
+void
 mail_encode_display_name(const char *name, struct strbuf *out)
 {
     struct strbuf clean = {0};

@@ -48,6 +48,11 @@ void mail_encode_subject(const char *s, struct strbuf *out);
  * unit test. */
 void mail_encode_display_name(const char *name, struct strbuf *out);
 
+/* Appends the sender's name as the messages name it, From's display name before its encoding
+ * and the signature's: name without control characters or spaces at either end, at most
+ * MAIL_DISPLAY_NAME_MAX bytes; NULL, or nothing but spaces: "recours". */
+void mail_sender_name(const char *name, struct strbuf *out);
+
 /* Appends an RFC 5322 date ("Sat, 05 Dec 2026 14:19:09 +0000") of t in UTC. */
 void mail_format_date(time_t t, struct strbuf *out);
 

@@ -116,8 +116,6 @@ mail_render_notice(const struct notice_mail *n, struct mail_rendered *out)
     else
         mail_para(out, mail_words.notice_essential[l]);
     mail_para(out, mail_words.no_token_note[l]);
-    strbuf_printf(&out->text, "%s\n", mail_words.signature[l]);
-    strbuf_puts(&out->html, "<p><small>");
-    mail_html_escape(mail_words.signature[l], &out->html);
-    strbuf_puts(&out->html, "</small></p>\n</body>\n</html>\n");
+    mail_signature(out, l, n->sender_name);
+    strbuf_puts(&out->html, "</body>\n</html>\n");
 }

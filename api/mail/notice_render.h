@@ -20,6 +20,7 @@ struct notice_mail {
     const char *reference;        /* the member's claim */
     const char *my_claim_url;
     const char *stop_url;         /* NULL for an essential notice */
+    const char *sender_name;      /* the operator's name, who signs; NULL: "recours" */
 };
 
 /* Fills out (zeroed by the caller; free with mail_rendered_free). */

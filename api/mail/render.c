@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/incident_name.h"
+#include "mail/compose.h"
 #include "mail/words.h"
 
 void
@@ -57,6 +59,21 @@ mail_html_start(const char *lang, const char *title, struct strbuf *out)
                      "<style>body{max-width:40em;line-height:1.4}"
                      "a{overflow-wrap:anywhere;word-break:break-all}</style>\n"
                      "</head>\n<body>\n");
+}
+
+void
+mail_signature(struct mail_rendered *r, enum mail_lang l, const char *sender_name)
+{
+    struct strbuf line = {0};
+
+    strbuf_puts(&line, mail_words.signature_by[l]);
+    mail_sender_name(sender_name, &line);
+    strbuf_puts(&line, mail_words.signature_end[l]);
+    strbuf_printf(&r->text, "%s\n", line.data);
+    strbuf_puts(&r->html, "<p><small>");
+    mail_html_escape(line.data, &r->html);
+    strbuf_puts(&r->html, "</small></p>\n");
+    strbuf_free(&line);
 }
 
 void
@@ -129,20 +146,15 @@ page_link(struct mail_rendered *r, enum mail_lang l, const char *intro, const ch
     mail_page_link(r, intro, url, mail_lang_code(l));
 }
 
-/* "Incident: ACME SA — Customer database leak": the company first, as the site's pages name
- * an incident, since a title alone ("Customer database leak") does not say whose leak the
- * message is about, the first thing a reader wary of phishing checks. */
+/* "Incident: ACME SA — Customer database leak", as the site's pages name an incident
+ * (core/incident_name.h). */
 static void
 incident_field(struct mail_rendered *r, enum mail_lang l, const char *controller, const char *title)
 {
     struct strbuf both = {0};
 
-    if (controller == NULL || controller[0] == '\0') {
-        field(r, mail_words.incident_label[l], title);
-        return;
-    }
-    strbuf_printf(&both, "%s — %s", controller, title);
-    field(r, mail_words.incident_label[l], both.data != NULL ? both.data : title);
+    incident_name(&both, controller, title);
+    field(r, mail_words.incident_label[l], both.data != NULL ? both.data : "");
     strbuf_free(&both);
 }
 
@@ -326,10 +338,10 @@ mail_render(const struct mail_facts *f, struct mail_rendered *out)
     mail_para(out, mail_words.greeting[l]);
     body(out, l, f);
     mail_para(out, mail_words.no_token_note[l]);
-    strbuf_printf(&out->text, "-- \n%s\n", mail_words.signature[l]);
-    strbuf_puts(&out->html, "<hr>\n<p><small>");
-    mail_html_escape(mail_words.signature[l], &out->html);
-    strbuf_puts(&out->html, "</small></p>\n</body>\n</html>\n");
+    strbuf_puts(&out->text, "-- \n");
+    strbuf_puts(&out->html, "<hr>\n");
+    mail_signature(out, l, f->sender_name);
+    strbuf_puts(&out->html, "</body>\n</html>\n");
 }
 
 void

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "core/strbuf.h"
+#include "mail/words.h"
 
 enum mail_kind {
     MAIL_CLAIM_ACCEPTED,
@@ -53,6 +54,9 @@ struct mail_facts {
     int withdrawn_retention_days; /* withdrawn: the days until its personal data is erased */
     const struct mail_recovery_item *items; /* recovery */
     int n_items;
+    /* every message: who signs it, the operator's name (--operator-name), as From names the
+     * sender; NULL or "": "recours" */
+    const char *sender_name;
 };
 
 struct mail_rendered {
@@ -69,6 +73,11 @@ void mail_rendered_free(struct mail_rendered *r);
 /* Appends the start of a message's HTML document, up to <body>: its language, charset, a
  * viewport for phones, title (escaped) and a small inline style. */
 void mail_html_start(const char *lang, const char *title, struct strbuf *out);
+
+/* Appends the signature's sentence ("This message was sent automatically by <sender_name>;
+ * there is no need to reply.") to both parts of r: a line of the text part, an escaped small
+ * paragraph of the HTML part. */
+void mail_signature(struct mail_rendered *r, enum mail_lang l, const char *sender_name);
 
 /* Appends the paragraph text to both parts of r: a line and a blank one in the text part, an
  * escaped <p> in the HTML part. */

@@ -7,9 +7,10 @@
 
 const struct mail_words mail_words = {
     .greeting = {"Bonjour,", "Hello,"},
-    .signature = {"Ce message a été envoyé automatiquement par recours" MAIL_NBSP
-                  "; inutile d'y répondre.",
-                  "This message was sent automatically by recours; there is no need to reply."},
+    /* around the sender's name: the operator's when set, else "recours" (mail_signature) */
+    .signature_by = {"Ce message a été envoyé automatiquement par ",
+                     "This message was sent automatically by "},
+    .signature_end = {MAIL_NBSP "; inutile d'y répondre.", "; there is no need to reply."},
     .reference_label = {"Référence" MAIL_NBSP ": ", "Reference: "},
     .incident_label = {"Incident" MAIL_NBSP ": ", "Incident: "},
     .action_label = {"Action de groupe" MAIL_NBSP ": ", "Representative action: "},
@@ -42,7 +43,8 @@ const struct mail_words mail_words = {
                       "on its page: "},
     /* how long the link works (MAIL_CONFIRM_LINK_DAYS, the links' validity): one opened a
      * month later, with nothing said, failed without warning */
-    .confirm_expiry = {"Ce lien est valable " MAIL_NUMBER(MAIL_CONFIRM_LINK_DAYS) MAIL_NBSP "jours.",
+    .confirm_expiry = {"Ce lien est valable " MAIL_NUMBER(MAIL_CONFIRM_LINK_DAYS) MAIL_NBSP
+                       "jours.",
                        "This link works for " MAIL_NUMBER(MAIL_CONFIRM_LINK_DAYS) " days."},
     /* the address may be someone else's, typed by mistake: its owner must know what to do */
     .confirm_not_you =

@@ -29,7 +29,8 @@ const char *mail_lang_code(enum mail_lang l);
 /* One entry per fragment, indexed by enum mail_lang. */
 struct mail_words {
     const char *greeting[MAIL_N_LANGS];
-    const char *signature[MAIL_N_LANGS];
+    const char *signature_by[MAIL_N_LANGS];
+    const char *signature_end[MAIL_N_LANGS];
     const char *reference_label[MAIL_N_LANGS];
     const char *incident_label[MAIL_N_LANGS];
     const char *action_label[MAIL_N_LANGS];

@@ -266,6 +266,9 @@ hand_over(struct delivery *d, struct mail_smtp *smtp)
     struct strbuf msg = {0};
     bool ok = false;
 
+    /* signed by the name From bears */
+    d->notice.sender_name = d->ms->from_name;
+    d->f.sender_name = d->ms->from_name;
     if (d->is_notice)
         mail_render_notice(&d->notice, &r);
     else

@@ -24,6 +24,7 @@ import assoc_fixtures as af
 import claims_fixtures as cf
 import form_fixtures as ff
 import harness
+import page_scripts
 from harness import Client
 
 REFERENCE_RE = re.compile(r'id="receipt-reference">(RC-[0-9A-Z]{4}-[0-9A-Z]{4})<')
@@ -709,6 +710,42 @@ class ClaimForm(unittest.TestCase):
             self.assertEqual(len(linked), 7, (lang, linked))
             on_page = [body.index(f'id="{i}"') for i in linked]
             self.assertEqual(on_page, sorted(on_page), (lang, linked))
+
+    def test_a_postal_code_of_the_wrong_form_says_the_expected_one(self):
+        """« 6900 » or « 75OO1 » passed as a French postal code. The API refuses a code not of
+        its country's form where it is certain (422 at the member's path); the form says the
+        form expected, in both languages, the value kept; the script checks by the same rule
+        (the list the page writes on the select, common.js's postalCodeFits), compared here
+        with the API's on one table (the API's posts lack the privacy notice: nothing is
+        saved)."""
+        for lang, typed, said in (("fr", "6900", "Saisissez le code postal en 5\u00a0chiffres"),
+                                  ("en", "75OO1", "Enter the postal code as 5 digits, like 75001.")):
+            page = self.page(lang=lang).body.decode()
+            r = ff.post_form(self.client, f"/claim?lang={lang}",
+                             pairs_for(page, person(**{"claimant.address.postal_code": typed})))
+            self.assertEqual(r.status, 422, r)
+            text = r.body.decode()
+            self.assertIn('href="#postal_code"', text)
+            self.assertRegex(text, rf'<input id="postal_code"[^>]*aria-invalid="true"[^>]*'
+                                   rf'value="{typed}"')
+            self.assertIn(said, re.sub(r"<[^>]+>", "", text))  # its values in their <bdi>
+        select = re.search(r'<select id="country"[^>]*data-postal-forms="([^"]*)"', page).group(1)
+        forms = {c: {"digits": int(d), "spaceAfter": int(s), "example": e}
+                 for c, d, s, e in (f.split(":") for f in select.split())}
+        cases = [("FR", "75001"), ("FR", "75 001"), ("FR", "6900"), ("FR", "75OO1"),
+                 ("FR", "750 01"), ("GP", "97100"), ("GP", "97 100"), ("BE", "1000"),
+                 ("BE", "B-1000"), ("DE", "1011"), ("GB", "SW1A 1AA"), ("NL", "1234 AB")]
+        script = page_scripts.call(self, "common.js", "postalCodeFits",
+                                   [[forms[c], code] for c, code in cases if c in forms])
+        self.assertIn("FR", forms)
+        fits = iter(script)
+        for country, code in cases:
+            body = cf.claim_body(claimant={"address": {"postal_code": code, "country": country}},
+                                 privacy_notice_version=cf.DROP)
+            errors = cf.errors_of(self, cf.submit(self.client, self.slug, body))
+            refused = ("claimant.address.postal_code", "invalid-format") in errors
+            expected = not next(fits) if country in forms else False
+            self.assertEqual(refused, expected, (country, code))
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ def person_markers():
                                            random.randint(10, 28)),
         "line1": f"{random.randint(100, 999)} impasse Marqueur{sfx}",
         "line2": f"Escalier Zeta{sfx}",
-        "postal_code": "PC" + sfx[:6].upper(),
+        # a French one is 5 digits (domain/postal_codes.c): not a needle (below)
+        "postal_code": "".join(random.choice("0123456789") for _ in range(5)),
         "city": "Villemarq" + sfx,
         "description": f"Secret narrative {sfx} about the phishing calls",
     }
@@ -53,6 +54,8 @@ def needles(m):
     """Every string that must not be found, in the forms it could take."""
     out = set()
     for key, value in m.items():
+        if key == "postal_code":
+            continue  # 5 digits turn up by chance in a dump or a log; its address's city does not
         out.add(value)
         if key == "email":
             out.add(value.lower())

@@ -345,7 +345,9 @@ class ClaimsSubmitTest(F.IncidentTestCase):
             with self.subTest(member=key):
                 self.assert_only_error(claim_body(claimant={"address": {key: "x" * (limit + 1)}}),
                                        "claimant.address." + key, "too-long", key)
-                self.assert_created(claim_body(claimant={"address": {key: "ü" * limit}}),
+                # (a postal code of letters where its form is not checked: domain/postal_codes.c)
+                address = {key: "ü" * limit, "country": "GB" if key == "postal_code" else "FR"}
+                self.assert_created(claim_body(claimant={"address": address}),
                                     f"{key} of {limit} code points")
 
     def test_address_members_with_nothing_to_write_to_are_refused(self):
@@ -358,10 +360,13 @@ class ClaimsSubmitTest(F.IncidentTestCase):
                     self.assert_only_error(claim_body(claimant={"address": {key: value}}),
                                            "claimant.address." + key, code, repr(value))
         self.assertEqual(F.count_claims(self.slug), 0)
-        for key, value in (("line1", "12"), ("postal_code", "\u0663\u0663"),
-                           ("city", "\uc11c\uc6b8"), ("line2", "B")):
+        # (Arabic-Indic digits in a country whose codes' form is not checked: a French code
+        # is 5 ASCII digits, domain/postal_codes.c)
+        for key, value, country in (("line1", "12", "FR"), ("postal_code", "\u0663\u0663", "EG"),
+                                    ("city", "\uc11c\uc6b8", "FR"), ("line2", "B", "FR")):
             with self.subTest(member=key, value=value):
-                self.assert_created(claim_body(claimant={"address": {key: value}}), value)
+                self.assert_created(
+                    claim_body(claimant={"address": {key: value, "country": country}}), value)
 
     def test_blank_optional_address_members_say_how_to_say_none(self):
         # As every optional string of the API (docs/api.md §5.4): too-short, with the words

@@ -189,15 +189,25 @@ class MailRecoveryTest(mf.RelayServer, unittest.TestCase):
         """A victim who never heard of recours took a message "From: recours" for phishing: with
         --operator-name set, the sender bears that name, in RFC 2047 words when it is not ASCII
         (this class's server sets none: "recours", mf.assert_well_formed). A server of its own
-        on a database of its own (the class's would deliver its outbox too), one claim: ~2 s."""
+        on a database of its own (the class's would deliver its outbox too), one claim: ~2 s.
+        The signature names it too, in both parts and both languages: it said "sent
+        automatically by recours" under a message from the association (a claim a language:
+        ~1 s more)."""
         url = cf.new_database("mailop_", self.addCleanup, migrated=True)
         server = cf.start_server(self, database_url=url, args=[
             "--smtp-url", self.relay.url, "--mail-retry-base", "0.2", "--public-url", BASE,
             "--operator-name", "Association Lésés & Co"])
-        body, _ = mf.fresh_claim(self, server)
-        raw = self.relay.wait_messages(body["claimant"]["email"])[0].data
-        self.assertEqual([(a.display_name, a.addr_spec) for a in mf.parse(raw)["From"].addresses],
-                         [("Association Lésés & Co", "recours@localhost")])
+        for lang, signed in (("fr", "envoyé automatiquement par Association Lésés & Co\u00a0;"),
+                             ("en", "sent automatically by Association Lésés & Co;")):
+            body, _ = mf.fresh_claim(self, server, lang=lang)
+            raw = self.relay.wait_messages(body["claimant"]["email"])[0].data
+            accepted = mf.parse(raw)
+            self.assertEqual([(a.display_name, a.addr_spec) for a in accepted["From"].addresses],
+                             [("Association Lésés & Co", "recours@localhost")])
+            html_text = html.unescape(re.sub(r"<[^>]+>", "", mf.html_of(accepted)))
+            for part in (mf.text_of(accepted), html_text):
+                self.assertIn(signed, part, lang)
+                self.assertNotRegex(part, r"(par|by) recours", lang)
 
 
 if __name__ == "__main__":

@@ -221,10 +221,11 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
                 self.assertIn(f'<html lang="{lang}"', at)
                 self.assertIn(says, at.replace("&#39;", "'"))
                 self.assertIn(receipt["reference"], at)
-                # the incident's title quoted, as a title run into a sentence is
+                # the incident named as everywhere else, its company first (the title alone
+                # did not say whose leak), quoted as a name run into a sentence is
                 said = re.sub(r"<[^>]+>", "", html.unescape(at))
-                self.assertIn("«\u00a0Customer database leak\u00a0»." if lang == "fr"
-                              else "“Customer database leak”.", said)
+                self.assertIn("«\u00a0ACME SA — Customer database leak\u00a0»." if lang == "fr"
+                              else "“ACME SA — Customer database leak”.", said)
                 self.assertEqual(self.status_of(receipt), "received", "nothing withdrawn yet")
                 self.assertNotIn('id="claim-form"', at, "the question alone, not the claim")
                 yes = ff.form_by_id(at, "withdraw-confirm-form")

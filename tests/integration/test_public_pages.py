@@ -290,6 +290,8 @@ class PublicPagesTest(unittest.TestCase):
         self.assertIn("50 000 KRW en quatre bons d'achat : Coupang 5 000 KRW, Coupang Eats "
                       "5 000 KRW, Coupang Travel 20 000 KRW, R.LUX 20 000 KRW.", text)
         self.assertIn("Coupang Corp.", text)
+        # the tab names the company, then the incident (core/incident_name.h), then the site
+        self.assertRegex(body, r"<title>Coupang Corp\. — [^<—]+ — recours</title>")
         self.assertIn("33 700 000", text)
         self.assertNotIn("Pertes financières", text)   # the scheme pays no loss
         self.assertNotIn("Temps passé", text)          # nor time

@@ -14,7 +14,7 @@
 // built from their names, as the server does for the plain post (api/handlers/claim_form.c).
 import { lang, t } from "./i18n.js";
 import { NetworkError, StatusLine, api, el, exampleAmount, formatMoney, problemName,
-    readTypedAmount, retryAfter } from "./common.js";
+    postalCodeFits, readTypedAmount, retryAfter } from "./common.js";
 import { FormErrors, validationErrors } from "./forms.js";
 import { normalizePhone } from "./phone.js";
 
@@ -102,6 +102,19 @@ function noPostalCode() {
     return (select.dataset.noPostalCode || "").split(" ").includes(select.value);
 }
 
+// The form of the postal codes of the country chosen, where it is certain ("FR:5:2:75001":
+// 5 digits, a space allowed after 2, an example), or null: the server's list and rule, which
+// it writes on the select (api/domain/postal_codes.c postal_code_fits).
+function postalForm() {
+    const select = form.elements["claimant.address.country"];
+    for (const entry of (select.dataset.postalForms || "").split(" ")) {
+        const [country, digits, spaceAfter, example] = entry.split(":");
+        if (country === select.value)
+            return { digits: Number(digits), spaceAfter: Number(spaceAfter), example };
+    }
+    return null;
+}
+
 // The postal code's question follows the country: optional, and said so, where there is none.
 function followCountry() {
     const input = form.elements["claimant.address.postal_code"];
@@ -125,6 +138,10 @@ function clientErrors(f) {
     const email = form.elements["claimant.email"];
     if (one("claimant.email") !== "" && email.validity.typeMismatch)
         out.push({ field: "claimant.email", code: "invalid-format" });
+    const postal = postalForm();
+    const code = one("claimant.address.postal_code");
+    if (code !== "" && postal && !postalCodeFits(postal, code))
+        out.push({ field: "claimant.address.postal_code", code: "invalid-format" });
     const phone = one("claimant.phone");
     if (phone !== "" && !normalizePhone(phone, one("claimant.address.country")))
         out.push({ field: "claimant.phone", code: "invalid-format" });
@@ -264,6 +281,8 @@ function enhance() {
         example: exampleAmount(currency()),
         max: formatMoney(LOSS_MAX, currency()),
         currency: currency(), // "Enter the amount in EUR, the currency of this incident"
+        digits: postalForm()?.digits, // "Enter the postal code as 5 digits, like 75001"
+        postcode: postalForm()?.example,
     }));
     let attempt = { body: null, key: form.elements.idempotency_key.value };
     let inFlight = false;

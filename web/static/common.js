@@ -322,6 +322,20 @@ export function readTypedAmount(text, decimalMark, currency, decimals = currency
     return minor === null ? bad : { minor };
 }
 
+// Whether a postal code, trimmed, has its country's form (f: claim.js's postalForm, from the
+// server's list: { digits, spaceAfter }): the digits, one space allowed after the first
+// spaceAfter of them ("75 001"). The port of api/domain/postal_codes.c postal_code_fits.
+export function postalCodeFits(f, code) {
+    let digits = 0;
+    for (let i = 0; i < code.length; i++) {
+        if (code[i] >= "0" && code[i] <= "9")
+            digits++;
+        else if (!(code[i] === " " && f.spaceAfter > 0 && digits === f.spaceAfter && code[i - 1] !== " "))
+            return false;
+    }
+    return digits === f.digits;
+}
+
 export function categoryLabel(code) {
     return t("cat." + code);
 }
