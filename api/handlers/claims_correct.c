@@ -161,6 +161,8 @@ handle_claims_correct(struct request *rq)
     arena_defer(rq->arena, release_json, merged);
     struct json_fields jf = {.obj = merged, .prefix = "", .errors = &errors, .arena = rq->arena};
     claims_parse_submission(&jf, rec->incident_categories, rec->privacy_notice_version, &in);
+    if (rq->from_page_form)
+        claims_check_postal_form(&jf, &in);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     struct claim_hashes again;

@@ -82,15 +82,10 @@ read_address(const struct json_fields *jf, struct postal_address *a)
      * is looked at first, silently, so that errors keep the members' order */
     json_t *named = json_object_get(jf->obj, "country");
     char named_code[3] = "";
-    bool known = json_is_string(named) && country_normalize(json_string_value(named), named_code);
-    bool no_code = known && country_has_no_postal_code(named_code);
+    bool no_code = json_is_string(named) &&
+                   country_normalize(json_string_value(named), named_code) &&
+                   country_has_no_postal_code(named_code);
     a->postal_code = jf_text_with_content(jf, "postal_code", !no_code, 20);
-    /* and of the country's form where it is certain (France: 5 digits), "6900" refused */
-    const struct postal_code_form *form = known ? postal_code_form_of(named_code) : NULL;
-    if (a->postal_code != NULL && form != NULL && !postal_code_fits(form, a->postal_code)) {
-        add(jf, "postal_code", "invalid-format", form->message);
-        a->postal_code = NULL;
-    }
     a->city = jf_text_with_content(jf, "city", true, 100);
     /* read wider than 2 so "FRA" is reported as the wrong value it is, not as too long */
     const char *country = jf_text(jf, "country", true, 16);
@@ -219,4 +214,16 @@ claims_parse_submission(const struct json_fields *jf, unsigned int within,
         add(jf, "notice_code", "invalid-format", "expected 4 to 32 letters or digits");
     else if (code != NULL)
         in->notice_code = arena_strdup(jf->arena, code_normal);
+}
+
+void
+claims_check_postal_form(const struct json_fields *jf, const struct claim_input *in)
+{
+    const struct postal_address *a = &in->claimant.address;
+    const struct postal_code_form *form =
+        a->country[0] != '\0' ? postal_code_form_of(a->country) : NULL;
+
+    /* a code refused already (missing, too long) is said once, by that error */
+    if (a->postal_code != NULL && form != NULL && !postal_code_fits(form, a->postal_code))
+        errors_add(jf->errors, "claimant.address.postal_code", "invalid-format", form->message);
 }

@@ -15,6 +15,14 @@
 void claims_parse_submission(const struct json_fields *jf, unsigned int within,
                              const char *notice_version, struct claim_input *in);
 
+/* The claim form's own rule beside the API's, for a body a page wrote from its form
+ * (request.from_page_form): the claimant's postal code in its country's form where that form
+ * is certain (domain/postal_codes.h: France's 5 digits), else invalid-format at
+ * claimant.address.postal_code, whose message gives the form and an example. The JSON API
+ * itself takes any code of 1..20 characters, as its contract says (docs/decisions.md, "A
+ * postal code's form, on the pages only"). Call after claims_parse_submission. */
+void claims_check_postal_form(const struct json_fields *jf, const struct claim_input *in);
+
 /* Reads a claimant object into *c (all members required as on submission). */
 void claims_parse_claimant(const struct json_fields *jf, struct claimant *c);
 

@@ -102,6 +102,8 @@ validate(struct request *rq, json_t *body, const struct incident *inc,
         *deny = reply_outcome(OUTCOME_UNAVAILABLE, NULL);
         return false;
     }
+    if (rq->from_page_form)
+        claims_check_postal_form(&jf, in);
     if (errors_any(&errors)) {
         *deny = json_body_invalid(&errors);
         return false;

@@ -20,6 +20,7 @@ page_api_body(struct request *rq, json_t *body, const char *media)
     strbuf_free(&rq->body);
     strbuf_puts(&rq->body, text);
     free(text);
+    rq->from_page_form = true;
     return request_override_header(rq, "Content-Type", media);
 }
 

@@ -76,6 +76,7 @@ check_form(struct request *rq, json_t *body, const struct incident *inc, const c
         claims_parse_submission(&jf, inc->data_categories, notice_version, &in);
     else /* a database failure has no error to show: the form comes back as it was */
         (void)claims_check_submission(&jf, inc, notice_version, &in, &mandate);
+    claims_check_postal_form(&jf, &in); /* the form's own rule, as its post meets it */
     return errors_any(errors) ? errors : NULL;
 }
 

@@ -53,6 +53,10 @@ struct request {
      * reply is queued. */
     struct reply (*present)(struct request *rq, struct reply r);
     void *present_ctx;
+    /* The body was written by a page from its form (handlers/page_api.h page_api_body): the
+     * API's handler applies the form's own rules beside the API's (docs/decisions.md, "A
+     * postal code's form, on the pages only"). */
+    bool from_page_form;
     /* Headers the form handler gives the API handler in place of the client's (the JSON
      * Content-Type, the form's Idempotency-Key); request_header reads them first. */
     struct reply_header header_overrides[REQUEST_MAX_OVERRIDES];
