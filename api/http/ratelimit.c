@@ -84,16 +84,16 @@ static struct bucket *
 find(struct rate_limiter *rl, struct shard *sh, const char *key, uint64_t h, int64_t now)
 {
     struct bucket *victim = NULL;
-    int64_t victim_milli = -1;
+    int64_t victim_nano = -1;
 
     for (int i = 0; i < PROBE; i++) {
         struct bucket *b = &sh->slots[(h / SHARDS + (uint64_t)i) % SLOTS_PER_SHARD];
         if (b->key[0] != '\0' && strcmp(b->key, key) == 0)
             return b;
         int64_t m = b->key[0] == '\0' ? rl->burst_nano + 1 : refilled(rl, b, now);
-        if (m > victim_milli) {
+        if (m > victim_nano) {
             victim = b;
-            victim_milli = m;
+            victim_nano = m;
         }
     }
     snprintf(victim->key, sizeof victim->key, "%s", key);

@@ -18,22 +18,26 @@ bool
 claims_dedup_keys(const struct secrets *s, const struct claimant *c, struct claim_row *row)
 {
     char normal[16384]; /* NFKD may expand a 100-character name about 18 times */
+    bool ok = false;
 
     if (!normalize_email(c->email, normal, sizeof normal) ||
         !keyed_hash(s->hmac_key, "email", normal, row->email_key))
-        return false;
+        goto cleanup;
     row->has_phone_key = c->phone != NULL;
     if (row->has_phone_key && !keyed_hash(s->hmac_key, "phone", c->phone, row->phone_key))
-        return false;
+        goto cleanup;
     /* identity needs a birth date (docs/product.md §3.1): names alone match too many people */
     row->has_identity_key = c->birth_date != NULL;
     if (row->has_identity_key &&
         (!normalize_identity(c->family_name, c->given_name, c->birth_date, normal,
                              sizeof normal) ||
          !keyed_hash(s->hmac_key, "identity", normal, row->identity_key)))
-        return false;
+        goto cleanup;
+    ok = true;
+cleanup:
+    /* the address, or the names and birth date, normalised: on every path, as on success */
     explicit_bzero(normal, sizeof normal);
-    return true;
+    return ok;
 }
 
 const uint8_t *

@@ -7,13 +7,13 @@
 #include "service/evidence.h"
 
 #include <openssl/crypto.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "crypto/hex.h"
 #include "crypto/pii_box.h"
 #include "crypto/random.h"
 #include "crypto/sha256.h"
@@ -294,13 +294,9 @@ svc_rq_evidence_finish(struct evidence_upload *u, struct arena *a, struct eviden
         flush_chunk(u);
     if (u->refusal != OUTCOME_OK)
         return u->refusal;
-    if (!sha256_stream_peek_hex(u->digest, hex))
+    if (!sha256_stream_peek_hex(u->digest, hex) ||
+        !hex_decode(hex, SHA256_HEX_LEN, st.sha, sizeof st.sha))
         return OUTCOME_INTERNAL;
-    for (int i = 0; i < SHA256_LEN; i++) {
-        unsigned v;
-        sscanf(hex + 2 * i, "%2x", &v);
-        st.sha[i] = (uint8_t)v;
-    }
     enum outcome o = svc_conn(&c);
     if (o == OUTCOME_OK)
         o = svc_tx_run(c, "evidence.store", TX_READ_WRITE, store_body, &st);

@@ -21,10 +21,35 @@ struct domain_set {
     size_t n;
 };
 
+/* current and source_seen are read and written under lock: two threads reload (cli/serve.c on
+ * SIGHUP, the risk job at each pass) while the request threads look up. source_path is set by
+ * risk_domains_load before those threads start and freed after they stop. */
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct domain_set current;
 static char *source_path;
 static struct stat source_seen;
+
+/* The number of domains in force. */
+static size_t
+current_count(void)
+{
+    pthread_rwlock_rdlock(&lock);
+    size_t n = current.n;
+    pthread_rwlock_unlock(&lock);
+    return n;
+}
+
+/* Whether st describes the file as it was when the set in force was read from it. */
+static bool
+is_seen(const struct stat *st)
+{
+    pthread_rwlock_rdlock(&lock);
+    bool same = st->st_ino == source_seen.st_ino && st->st_size == source_seen.st_size &&
+                st->st_mtim.tv_sec == source_seen.st_mtim.tv_sec &&
+                st->st_mtim.tv_nsec == source_seen.st_mtim.tv_nsec;
+    pthread_rwlock_unlock(&lock);
+    return same;
+}
 
 static int
 compare(const void *a, const void *b)
@@ -85,7 +110,7 @@ install(const char *path)
 
     if (!read_set(path, &st, &next)) {
         log_error("risk: could not read the disposable domains from %s; keeping %zu", path,
-                  current.n);
+                  current_count());
         return false;
     }
     pthread_rwlock_wrlock(&lock);
@@ -113,10 +138,7 @@ risk_domains_reload(bool force)
 
     if (source_path == NULL)
         return false;
-    if (!force && stat(source_path, &st) == 0 && st.st_ino == source_seen.st_ino &&
-        st.st_size == source_seen.st_size &&
-        st.st_mtim.tv_sec == source_seen.st_mtim.tv_sec &&
-        st.st_mtim.tv_nsec == source_seen.st_mtim.tv_nsec)
+    if (!force && stat(source_path, &st) == 0 && is_seen(&st))
         return false;
     return install(source_path);
 }

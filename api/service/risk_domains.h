@@ -10,7 +10,8 @@
 #include <stdbool.h>
 
 /* Reads path into the set in force (and remembers path for the reloads). False, logged,
- * when the file cannot be read: the previous set (or an empty one) stays. */
+ * when the file cannot be read: the previous set (or an empty one) stays. Called before the
+ * threads that reload or look up start. */
 bool risk_domains_load(const char *path);
 
 /* Reads the remembered file again if its size, time or inode changed since it was read (or
@@ -20,7 +21,8 @@ bool risk_domains_reload(bool force);
 /* Whether domain (lower case) or one of its parent domains is listed. */
 bool risk_domains_is_disposable(const char *domain);
 
-/* Frees the set; lookups afterwards answer false. */
+/* Frees the set, after the threads that reload have stopped; lookups afterwards answer
+ * false. */
 void risk_domains_free(void);
 
 #endif
