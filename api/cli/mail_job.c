@@ -94,7 +94,7 @@ configure(const struct config *cfg)
         .public_url = public_url,
         .from = cfg->mail_from,
         /* the name a victim knows the site by; left at its default, "recours" */
-        .from_name = config_is_default(cfg, "operator-name") ? NULL : cfg->operator_name,
+        .from_name = config_mail_sender_name(cfg),
         .reply_to = cfg->mail_reply_to,
         .mail_dir = cfg->mail_dir,
         .relay = {cfg->smtp_url, cfg->smtp_user, password, cfg->smtp_ca_file},

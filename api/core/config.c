@@ -364,6 +364,12 @@ config_is_default(const struct config *cfg, const char *flag)
     return st != NULL && cfg->at_default[st - settings];
 }
 
+const char *
+config_mail_sender_name(const struct config *cfg)
+{
+    return config_is_default(cfg, "operator-name") ? NULL : cfg->operator_name;
+}
+
 void
 config_free(struct config *cfg)
 {

@@ -91,6 +91,11 @@ bool config_load(struct config *cfg, int argc, char **argv);
  * flag not in the table. */
 bool config_is_default(const struct config *cfg, const char *flag);
 
+/* Who signs and sends the messages: the --operator-name that was set, NULL when it was left at
+ * its default (the messages then say "recours", mail/compose.h). The sender of every message
+ * and of a notice's preview, so that an association previews what its members receive. */
+const char *config_mail_sender_name(const struct config *cfg);
+
 /* Releases what config_load allocated; accepts a zeroed struct. */
 void config_free(struct config *cfg);
 

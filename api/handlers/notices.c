@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "core/arena.h"
+#include "core/config.h"
 #include "domain/notice.h"
 #include "domain/uuid.h"
 #include "handlers/guard.h"
@@ -224,7 +225,8 @@ handle_notices_preview(struct request *rq)
     const struct app *app = rq->app;
     enum outcome o = svc_rq_notice_preview(who.association_id, request_param(rq, 0),
                                            request_param(rq, 1), lang, app->cfg->public_url,
-                                           rq->arena, &m, &stop_url);
+                                           config_mail_sender_name(app->cfg), rq->arena, &m,
+                                           &stop_url);
     if (o != OUTCOME_OK)
         return reply_outcome(o, NULL);
     json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s?}", "lang", lang, "subject", m.subject.data,

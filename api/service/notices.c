@@ -143,8 +143,8 @@ svc_rq_notice_list(const char *association_id, const char *action_id, const char
 
 enum outcome
 svc_rq_notice_preview(const char *association_id, const char *action_id, const char *id,
-                      const char *lang, const char *public_url, struct arena *a,
-                      struct mail_rendered *out, const char **stop_url_out)
+                      const char *lang, const char *public_url, const char *sender_name,
+                      struct arena *a, struct mail_rendered *out, const char **stop_url_out)
 {
     struct notice_row n;
     const char *title, *association;
@@ -166,6 +166,7 @@ svc_rq_notice_preview(const char *association_id, const char *action_id, const c
         .association_name = association,
         .action_title = title,
         .reference = PREVIEW_REFERENCE,
+        .sender_name = sender_name,
         .my_claim_url = arena_printf(a, "%s/my-claim", public_url),
         .stop_url = n.essential ? NULL
                                 : arena_printf(a, "%s/notices/stop/%s", public_url, PREVIEW_TOKEN),

@@ -44,13 +44,14 @@ enum outcome svc_rq_notice_list(const char *association_id, const char *action_i
                                 struct notice_row *out, int *n_out, bool *more_out);
 
 /* The message of notice id as a member writing in lang receives it (nothing sent, nothing
- * stored): a placeholder reference, the stop link's address with a placeholder token (NULL
+ * stored): signed by sender_name as the mail job signs (NULL: "recours"), a placeholder
+ * reference, the stop link's address with a placeholder token (NULL
  * for an essential notice: *stop_url_out), links under public_url. Free out with
  * mail_rendered_free. */
 enum outcome svc_rq_notice_preview(const char *association_id, const char *action_id,
                                    const char *id, const char *lang, const char *public_url,
-                                   struct arena *a, struct mail_rendered *out,
-                                   const char **stop_url_out);
+                                   const char *sender_name, struct arena *a,
+                                   struct mail_rendered *out, const char **stop_url_out);
 
 struct notice_send_request {
     const struct ws_filter *f; /* which members; every field empty: all */

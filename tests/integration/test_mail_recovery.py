@@ -17,9 +17,11 @@ import html
 import re
 import unittest
 
+import assoc_fixtures as af
 import claims_fixtures as cf
 import harness
 import mail_fixtures as mf
+import notice_fixtures as nf
 
 BASE = "https://recours.example"
 
@@ -206,6 +208,23 @@ class MailRecoveryTest(mf.RelayServer, unittest.TestCase):
                              [("Association Lésés & Co", "recours@localhost")])
             html_text = html.unescape(re.sub(r"<[^>]+>", "", mf.html_of(accepted)))
             for part in (mf.text_of(accepted), html_text):
+                self.assertIn(signed, part, lang)
+                self.assertNotRegex(part, r"(par|by) recours", lang)
+        # an association's preview of a notice is signed as its members' messages are (it
+        # said "recours" while they read the operator's name): one notice, ~1 s
+        af.set_up_open_action(self, server)
+        notices = f"/v1/actions/{self.action['id']}/notices"
+        r = self.A.request("POST", notices, nf.draft_body(), client=self.c)
+        self.assertEqual(r.status, 201, repr(r))
+        notice_id = r.json()["id"]
+        for lang, signed in (("fr", "envoyé automatiquement par Association Lésés & Co"),
+                             ("en", "sent automatically by Association Lésés & Co")):
+            r = self.A.request("GET", f"{notices}/{notice_id}/preview?lang={lang}",
+                               client=self.c)
+            self.assertEqual(r.status, 200, repr(r))
+            preview = r.json()
+            html_text = html.unescape(re.sub(r"<[^>]+>", "", preview["html"]))
+            for part in (preview["text"], html_text):
                 self.assertIn(signed, part, lang)
                 self.assertNotRegex(part, r"(par|by) recours", lang)
 
