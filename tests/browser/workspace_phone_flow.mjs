@@ -274,6 +274,53 @@ try {
     equal(await page.evaluate(() => document.activeElement.id), "ml-list-line", "Enter: the list's line");
     equal(await text("#ml-list-line"), fr["ws.none"], "which says no member is left");
 
+    // --- 50 members on a 360 px phone: the selection's actions from a ticked row ------------
+    // Row 40's box ticked by Space: the way to the selection's actions (above the rows) is the
+    // next Tab, in sight at the viewport's bottom; after the table it was ten rows' controls
+    // away, and some 200 Tabs from the first row. The action has no member left: 50 are served
+    // in place of its list (GET only), as the API pages them.
+    steps.current = "members: the selection's bar, 50 rows";
+    const fake = (i) => ({ reference: `RC-PAGE-${String(i).padStart(4, "0")}`, claim_status: "received",
+        email_confirmed: true, country: "FR", data_categories: ["email"], payment_preference: "voucher",
+        added_at: "2026-12-01T10:00:00Z", mandated_at: "2026-12-01T10:00:00Z", reviewed_at: null,
+        mandate_text_version: "2026-03-a", mandate_channel: "web", duplicate_attempts: 0 });
+    const fifty = Array.from({ length: 50 }, (_, k) => fake(k + 1));
+    const membersPath = `/v1/actions/${setup.action_id}/members`;
+    await page.route((url) => url.pathname === membersPath, (route) => (route.request().method() === "GET"
+        ? route.fulfill({ contentType: "application/json", body: JSON.stringify({ data: fifty, next: null }) })
+        : route.fallback()));
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.click("#tab-list");   // the tab shown: its list read again
+    await page.locator(`#ml-rows tr[data-reference="${fifty[49].reference}"]`).waitFor();
+    await listShown();
+    const row40 = fifty[39].reference;
+    check(await page.locator("#ml-selbar").isHidden(), "nothing ticked: no selection bar");
+    await page.locator(`#ml-rows tr[data-reference="${row40}"] input[type=checkbox]`).focus();
+    await page.keyboard.press("Space");
+    equal(await page.getAttribute("#ml-selected", "aria-live"), "polite", "the selection's line still a live region");
+    contains(await text("#ml-selected"), fr["ws.selected_one"].replace("{count}", "1"), "which says the count");
+    await page.keyboard.press("Tab");
+    equal(await focused(), "ml-to-bulk", "one Tab from the ticked box: the way to the selection's actions");
+    equal(await text("#ml-to-bulk"), fr["ws.to_bulk_one"].replace("{count}", "1"), "its name says the count");
+    const bar = await page.evaluate(() => {
+        const r = document.getElementById("ml-selbar").getBoundingClientRect();
+        const box = document.activeElement.closest("tr").querySelector("input[type=checkbox]").getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, view: window.innerHeight, boxBottom: box.bottom };
+    });
+    check(bar.bottom <= bar.view + 1 && bar.bottom >= bar.view - 1, `the bar at the viewport's bottom (${JSON.stringify(bar)})`);
+    check(bar.boxBottom <= bar.top, `the ticked box not hidden under it (${JSON.stringify(bar)})`);
+    if (process.env.RECOURS_WEB_SCREENSHOTS)   // as the volunteer sees it, before shootAt resizes
+        await page.screenshot({ path: `${outDir}/05-selection-bar-360.png` });
+    await shootAt(page, outDir, steps, problems, "05-selection-bar", { fullPage: false, restore: [360, 740] });
+    await axeCheck(page, steps, problems, "the members tab, a row ticked, its selection bar focused");
+    await page.keyboard.press("Enter");
+    equal(await focused(), "ml-selected", "Enter: the selection's line, above the reason and the buttons");
+    await page.keyboard.press("Tab");
+    equal(await focused(), "ml-reason", "then the reason");
+    await page.locator(`#ml-rows tr[data-reference="${row40}"] input[type=checkbox]`).focus();
+    await page.keyboard.press("Space");
+    check(await page.locator("#ml-selbar").isHidden(), "nothing ticked any more: gone");
+
     steps.current = "end";
     if (problems.length)
         fail("console errors, CSP violations, failed assets or axe violations:\n  " + problems.join("\n  "));

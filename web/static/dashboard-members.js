@@ -25,6 +25,8 @@ const FILTER_FIELDS = { references: "reference", "filter.mandated_from": "mandat
 const REJECT_REASONS = ["not_affected", "incomplete", "duplicate", "outside_period", "other"];
 const REMOVAL_REASONS = [...REJECT_REASONS.slice(0, 4), "claimant_request", "other"];
 const PAGE = 50;
+// lastTicked when the box that ticked was the head's "Select every member of this page"
+const ALL = "*";
 // the list shown, kept for a reload of the tab (dashboard-place.js)
 const STATE_SLOT = "recours.dashboard.members";
 
@@ -51,6 +53,7 @@ export class MembersTab {
         this.cursors = [null];    // cursor of each page seen (null: the first)
         this.next = null;
         this.selected = new Set();
+        this.lastTicked = null;   // the reference of the box ticked last, or ALL (the page's box)
         this.pending = null;      // {run, ...}: what the confirm box would do
         this.detail = null;       // {reference, body, currency}: the member's claim shown
         this.reads = new LatestRead($("member-list")); // the last read asked for is shown
@@ -110,6 +113,8 @@ export class MembersTab {
             refocus($("ml-prev"), $("member-list-h3"));
         });
         $("ml-all").addEventListener("change", (ev) => {
+            if (ev.target.checked)
+                this.lastTicked = ALL;
             for (const m of this.rows) {
                 if (ev.target.checked)
                     this.selected.add(m.reference);
@@ -373,15 +378,20 @@ export class MembersTab {
         if (!this.action)
             return;
         const cell = (col, content, cls) => el("td", { class: cls, dataset: { label: t("ws.col." + col) } }, content);
-        redrawRows($("ml-rows"), "reference", this.rows.map((m) => {
+        const rows = this.rows.map((m) => {
             const box = el("input", { type: "checkbox", "aria-label": t("ws.select_one", { reference: m.reference }) });
             box.checked = this.selected.has(m.reference);
             box.addEventListener("change", () => {
-                if (box.checked)
+                if (box.checked) {
                     this.selected.add(m.reference);
-                else
+                    this.lastTicked = m.reference;
+                } else
                     this.selected.delete(m.reference);
                 this.renderSelection();
+                // the bar this tick showed may cover the box, at the viewport's bottom: the box
+                // scrolled above it (the page's scroll-padding, dashboard.css), else untouched
+                if (!$("ml-selbar").hidden)
+                    box.scrollIntoView({ block: "nearest" });
             });
             const open = el("button", { type: "button", class: "link-button mono", text: m.reference,
                 "aria-label": t("ws.view_named", { reference: m.reference }), dataset: { act: "open" } });
@@ -408,7 +418,13 @@ export class MembersTab {
                 cell("mandated", formatDate(m.mandated_at), "nowrap"),
                 cell("duplicates", formatNumber(m.duplicate_attempts), "num"),
                 el("td", { class: "cell-action" }, ...verify, reject, " ", remove));
-        }), $("member-list-h3"));
+        });
+        // what is carried from the rows drawn before to these (the selection's bar) keeps the focus
+        const carried = document.activeElement?.closest("[data-carried]") ? document.activeElement : null;
+        this.placeBar(rows);
+        redrawRows($("ml-rows"), "reference", rows, $("member-list-h3"));
+        if (carried && document.activeElement !== carried)
+            refocus(carried);
         $("ml-table").hidden = this.rows.length === 0;
         // no member listed: nothing to select, verify or reject (the buttons would only count 0)
         $("ml-bulk").hidden = this.rows.length === 0;
@@ -416,7 +432,6 @@ export class MembersTab {
         $("ml-first").hidden = this.cursors.length <= 2;   // on the second page, Previous is it
         $("ml-prev").hidden = this.cursors.length <= 1;
         $("ml-range").textContent = this.rows.length ? this.range() : "";
-        $("ml-all").checked = this.rows.length > 0 && this.rows.every((m) => this.selected.has(m.reference));
         this.renderSelection();
     }
 
@@ -437,9 +452,33 @@ export class MembersTab {
     renderSelection() {
         const count = formatNumber(this.selected.size);
         $("ml-selected").textContent = `${this.rows.length ? this.range() : ""} · ` + t("ws.selected", { count });
-        // shown once a member is ticked, its count in its name (a screen reader says it)
-        $("ml-to-bulk-p").hidden = this.selected.size === 0 || this.rows.length === 0;
+        // the head's box follows the rows' (a row unticked after "Select every member" unticks it)
+        $("ml-all").checked = this.rows.length > 0 && this.rows.every((m) => this.selected.has(m.reference));
+        // shown once a member is ticked, its count in its name (a screen reader says it; the
+        // selection's line above, a live region, says it as each box is ticked)
+        $("ml-selbar").hidden = this.selected.size === 0 || this.rows.length === 0;
         $("ml-to-bulk").textContent = t("ws.to_bulk", { count });
+        this.placeBar(Array.from($("ml-rows").rows));
+    }
+
+    // The selection's bar, "Act on the 3 selected members", leads to the selection's actions
+    // above the rows. It appears with the first tick, fixed at the viewport's bottom (the
+    // contextual action bar of Material Design: what acts on a selection shows with it, in sight
+    // wherever the list is scrolled; a phone's finger on row 40 had the actions 2,400 px above),
+    // and it stands in the DOM right after the box ticked last (WCAG 2.x technique SCR26:
+    // content a control reveals follows it in the DOM, hence in the Tab order): a keyboard that
+    // ticked row 40 reaches it by one Tab, where after the table it was ten rows' controls away
+    // and, from the first row, some 200 Tabs. No box ticked listed (unticked since, the page
+    // turned): after the table. rows: the rows it goes in (drawn anew, or the page's).
+    placeBar(rows) {
+        const bar = $("ml-selbar");
+        let at = $("ml-selbar-home");
+        if (this.lastTicked === ALL && $("ml-all").checked)
+            at = $("ml-all").parentElement;
+        else if (this.lastTicked && this.selected.has(this.lastTicked))
+            at = rows.find((r) => r.dataset.reference === this.lastTicked)?.querySelector("td.cell-check") ?? at;
+        if (bar.parentElement !== at)
+            at.append(bar);
     }
 
     // --- review ------------------------------------------------------------------------------
