@@ -321,6 +321,63 @@ try {
     await page.keyboard.press("Space");
     check(await page.locator("#ml-selbar").isHidden(), "nothing ticked any more: gone");
 
+    // --- row 40's Reject on a 360 px phone: the question under the row ----------------------
+    // (above the list it opened 2,400 px up, and the volunteer lost their place); it stays there
+    // when the rows are drawn anew (a language change), and Escape brings the focus back to the
+    // row. The dry run for these served members is served too (count 1); nothing is decided.
+    steps.current = "members: a row's question under its row";
+    await page.route((url) => url.pathname === `/v1/actions/${setup.action_id}/reviews`, (route) => {
+        const body = route.request().postDataJSON();
+        return body?.dry_run ? route.fulfill({ contentType: "application/json",
+            body: JSON.stringify({ count: 1, dry_run: true }) }) : route.abort();
+    });
+    const rowReject = page.locator(`#ml-rows tr[data-reference="${row40}"] button[data-act=reject]`);
+    const questionAt = () => page.evaluate((ref) => {
+        const box = document.getElementById("ml-confirm");
+        const holder = box.closest("tr");
+        const row = document.querySelector(`#ml-rows tr[data-reference="${ref}"]`).getBoundingClientRect();
+        const r = box.getBoundingClientRect();
+        return { after: holder?.previousElementSibling?.dataset.reference ?? null, gap: Math.round(r.top - row.bottom),
+            inSight: r.top >= 0 && r.top < window.innerHeight };
+    }, row40);
+    await rowReject.focus();
+    await page.keyboard.press("Enter");
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    equal(await focused(), "ml-confirm-reason", "the focus on the row's reason");
+    let at = await questionAt();
+    equal(at.after, row40, "the question in a row right under row 40's");
+    check(at.inSight && at.gap >= 0 && at.gap < 40, `next to the row, in sight (${JSON.stringify(at)})`);
+    if (process.env.RECOURS_WEB_SCREENSHOTS)   // as the volunteer sees it, before shootAt resizes
+        await page.screenshot({ path: `${outDir}/06-row-question-360.png` });
+    await shootAt(page, outDir, steps, problems, "06-row-question", { fullPage: false, restore: [360, 740] });
+    await axeCheck(page, steps, problems, "the members tab, a row's rejection asked under its row");
+    // the language's button pressed by script, the focus left in the question: the rows are
+    // drawn anew around it (a click would take the focus to the button)
+    const redrawIn = async (code) => {
+        await page.evaluate((c) => document.querySelector(`button[data-lang="${c}"]`).click(), code);
+        await page.locator(`html[lang="${code}"]`).waitFor({ state: "attached" });
+    };
+    await redrawIn("en");
+    equal(await focused(), "ml-confirm-reason", "the rows drawn anew in English: the focus still on the reason");
+    equal((await questionAt()).after, row40, "and the question still under row 40");
+    equal(await text("#ml-confirm-text"), en["ws.confirm_reject_ask"].replace("{reference}", row40),
+        "its question in English, naming the member");
+    await redrawIn("fr");
+    await page.keyboard.press("Escape");
+    await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${row40} reject`, "Escape: the focus back on row 40's Reject");
+    equal(await page.evaluate(() => document.getElementById("ml-confirm").parentElement.id), "ml-bulk",
+        "the box back above the list, for the selection's questions");
+    equal(await page.locator("#ml-rows tr.confirm-row").count(), 0, "no question row left");
+    // a row's removal too
+    await page.locator(`#ml-rows tr[data-reference="${row40}"] button[data-act=remove]`).press("Enter");
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    equal(await focused(), "ml-remove-reason", "the removal's reason first");
+    equal((await questionAt()).after, row40, "the removal asked under its row");
+    await page.keyboard.press("Escape");
+    await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${row40} remove`, "Escape: back on its Remove");
+
     steps.current = "end";
     if (problems.length)
         fail("console errors, CSP violations, failed assets or axe violations:\n  " + problems.join("\n  "));

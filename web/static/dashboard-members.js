@@ -55,6 +55,8 @@ export class MembersTab {
         this.selected = new Set();
         this.lastTicked = null;   // the reference of the box ticked last, or ALL (the page's box)
         this.pending = null;      // {run, ...}: what the confirm box would do
+        // a row's question asked under its row, in a row of its own (placeConfirm)
+        this.confirmRow = el("tr", { class: "confirm-row", dataset: { carried: "" } }, el("td"));
         this.detail = null;       // {reference, body, currency}: the member's claim shown
         this.reads = new LatestRead($("member-list")); // the last read asked for is shown
         this.shown = null;        // the query of the list shown (its filter, without a cursor)
@@ -422,7 +424,7 @@ export class MembersTab {
         // what is carried from the rows drawn before to these (the selection's bar) keeps the focus
         const carried = document.activeElement?.closest("[data-carried]") ? document.activeElement : null;
         this.placeBar(rows);
-        redrawRows($("ml-rows"), "reference", rows, $("member-list-h3"));
+        redrawRows($("ml-rows"), "reference", this.placeConfirm(rows), $("member-list-h3"));
         if (carried && document.activeElement !== carried)
             refocus(carried);
         $("ml-table").hidden = this.rows.length === 0;
@@ -551,7 +553,8 @@ export class MembersTab {
             overturned = o.body.count;
         }
         this.status.clear();
-        // a row's decision names its member: the box opens above the list, away from the row
+        // a row's decision names its member (the box opens under its row: a screen reader hears
+        // the question, not the rows around it)
         const named = which === "one" ? "_named" : "";
         const text = () => (decision === "verified"
             ? t("ws.confirm_verify" + named, { count: formatNumber(count), reference })
@@ -586,7 +589,7 @@ export class MembersTab {
             await this.refresh();   // the list's own line says if it could not be read
             this.status.set({ kind: "success", key: "ws.done_review", params: { count: formatNumber(done.body.count) } });
             this.onChanged();
-        }, rejection?.field);
+        }, rejection?.field, which === "one" ? reference : null);
         rejection?.select.addEventListener("change", () => this.renderConfirm());
     }
 
@@ -659,7 +662,7 @@ export class MembersTab {
             await this.refresh();
             this.status.set({ kind: "success", key: "ws.done_remove", params: { reference } });
             this.onChanged();
-        }, field);
+        }, field, reference);
         select.addEventListener("change", () => this.renderConfirm());
     }
 
@@ -682,15 +685,19 @@ export class MembersTab {
     // page's language when it changes; back(): the control it was asked from, where the focus
     // returns once it is closed (run done, or Cancel). The focus lands on extra's choice (the
     // removal's reason) when there is one: on the button, Enter removed with the first reason,
-    // the choice skipped unseen.
-    confirm(text, yes, back, run, extra) {
-        this.pending = { run, text, yes, back };
+    // the choice skipped unseen. row: the reference of the row it is about, under which it opens.
+    confirm(text, yes, back, run, extra, row = null) {
+        this.pending = { run, text, yes, back, row };
         const box = $("ml-confirm");
         box.querySelector(".confirm-extra")?.remove();
         if (extra) {
             extra.classList.add("confirm-extra");
             box.insertBefore(extra, box.lastElementChild);
         }
+        const rows = Array.from($("ml-rows").rows).filter((r) => r !== this.confirmRow);
+        const placed = this.placeConfirm(rows);
+        if (placed !== rows)
+            rows[placed.indexOf(this.confirmRow) - 1].after(this.confirmRow);
         this.renderConfirm();
         box.hidden = false;
         (extra?.querySelector("select") ?? $("ml-confirm-yes")).focus();
@@ -746,6 +753,32 @@ export class MembersTab {
         this.pending = null;
         $("ml-confirm").hidden = true;
         $("ml-confirm").querySelector(".confirm-extra")?.remove();
+        this.placeConfirm([]);   // back above the list, where the selection's are asked
+    }
+
+    // A row's question (its rejection, removal, Verify) is asked in a row of its own right under
+    // its row, spanning the table (as an inline edit row, or the WAI-ARIA disclosure pattern:
+    // what a control opens follows it): above the list, on a 360 px phone it opened 2,400 px
+    // from row 40, and the volunteer lost their place; once closed, the focus goes back to the
+    // row (focusBack). The selection's and the filter's, and a row's whose row is not listed
+    // (gone meanwhile), are asked above the list. rows: the rows to draw; returns them with
+    // the question's row after its member's (the list drawn anew, a language change: it stays).
+    placeConfirm(rows) {
+        const box = $("ml-confirm");
+        const ref = this.pending?.row;
+        const tr = ref ? rows.find((r) => r.dataset.reference === ref) : null;
+        if (!tr) {
+            this.confirmRow.remove();
+            if (box.parentElement !== $("ml-bulk"))
+                $("ml-bulk").append(box);
+            return rows;
+        }
+        const td = this.confirmRow.firstElementChild;
+        td.colSpan = $("ml-table").tHead.rows[0].cells.length;
+        if (box.parentElement !== td)
+            td.append(box);
+        const at = rows.indexOf(tr) + 1;
+        return [...rows.slice(0, at), this.confirmRow, ...rows.slice(at)];
     }
 
     async post(path, body) {
