@@ -378,6 +378,25 @@ try {
     await page.locator("#ml-confirm").waitFor({ state: "hidden" });
     equal(await focusedRow(), `${row40} remove`, "Escape: back on its Remove");
 
+    // --- the key sent by Enter: the focus on to the actions' heading -------------------------
+    // (left in the emptied key field, a phone's keyboard stayed up over the actions); pressed,
+    // the button keeps it, as every button disabled while its answer comes
+    steps.current = "the key by Enter";
+    const keyAgain = async (send) => {
+        await page.click("#forget-key");
+        equal(await focused(), "api_key", "the key forgotten: its field");
+        await page.fill("#api_key", setup.key);
+        await send();
+        await page.locator("#key-status.status-success").waitFor();
+        await page.locator(`#actions-rows tr[data-id="${setup.action_id}"]`).waitFor();
+    };
+    await keyAgain(() => page.keyboard.press("Enter"));
+    equal(await focused(), "actions-h2", "Enter in the field: the focus on the actions' heading");
+    equal(await text("#actions-h2"), fr["dash.actions_h2"], "the heading, in French");
+    await axeCheck(page, steps, problems, "the key accepted by Enter, the actions' heading focused");
+    await keyAgain(() => page.click("#use-key"));
+    equal(await focused(), "use-key", "the button pressed: the focus back on it");
+
     steps.current = "end";
     if (problems.length)
         fail("console errors, CSP violations, failed assets or axe violations:\n  " + problems.join("\n  "));
