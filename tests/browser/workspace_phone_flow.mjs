@@ -274,6 +274,129 @@ try {
     equal(await page.evaluate(() => document.activeElement.id), "ml-list-line", "Enter: the list's line");
     equal(await text("#ml-list-line"), fr["ws.none"], "which says no member is left");
 
+    // --- 50 members on a 360 px phone: the selection's actions from a ticked row ------------
+    // Row 40's box ticked by Space: the way to the selection's actions (above the rows) is the
+    // next Tab, in sight at the viewport's bottom; after the table it was ten rows' controls
+    // away, and some 200 Tabs from the first row. The action has no member left: 50 are served
+    // in place of its list (GET only), as the API pages them.
+    steps.current = "members: the selection's bar, 50 rows";
+    const fake = (i) => ({ reference: `RC-PAGE-${String(i).padStart(4, "0")}`, claim_status: "received",
+        email_confirmed: true, country: "FR", data_categories: ["email"], payment_preference: "voucher",
+        added_at: "2026-12-01T10:00:00Z", mandated_at: "2026-12-01T10:00:00Z", reviewed_at: null,
+        mandate_text_version: "2026-03-a", mandate_channel: "web", duplicate_attempts: 0 });
+    const fifty = Array.from({ length: 50 }, (_, k) => fake(k + 1));
+    const membersPath = `/v1/actions/${setup.action_id}/members`;
+    await page.route((url) => url.pathname === membersPath, (route) => (route.request().method() === "GET"
+        ? route.fulfill({ contentType: "application/json", body: JSON.stringify({ data: fifty, next: null }) })
+        : route.fallback()));
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.click("#tab-list");   // the tab shown: its list read again
+    await page.locator(`#ml-rows tr[data-reference="${fifty[49].reference}"]`).waitFor();
+    await listShown();
+    const row40 = fifty[39].reference;
+    check(await page.locator("#ml-selbar").isHidden(), "nothing ticked: no selection bar");
+    await page.locator(`#ml-rows tr[data-reference="${row40}"] input[type=checkbox]`).focus();
+    await page.keyboard.press("Space");
+    equal(await page.getAttribute("#ml-selected", "aria-live"), "polite", "the selection's line still a live region");
+    contains(await text("#ml-selected"), fr["ws.selected_one"].replace("{count}", "1"), "which says the count");
+    await page.keyboard.press("Tab");
+    equal(await focused(), "ml-to-bulk", "one Tab from the ticked box: the way to the selection's actions");
+    equal(await text("#ml-to-bulk"), fr["ws.to_bulk_one"].replace("{count}", "1"), "its name says the count");
+    const bar = await page.evaluate(() => {
+        const r = document.getElementById("ml-selbar").getBoundingClientRect();
+        const box = document.activeElement.closest("tr").querySelector("input[type=checkbox]").getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, view: window.innerHeight, boxBottom: box.bottom };
+    });
+    check(bar.bottom <= bar.view + 1 && bar.bottom >= bar.view - 1, `the bar at the viewport's bottom (${JSON.stringify(bar)})`);
+    check(bar.boxBottom <= bar.top, `the ticked box not hidden under it (${JSON.stringify(bar)})`);
+    if (process.env.RECOURS_WEB_SCREENSHOTS)   // as the volunteer sees it, before shootAt resizes
+        await page.screenshot({ path: `${outDir}/05-selection-bar-360.png` });
+    await shootAt(page, outDir, steps, problems, "05-selection-bar", { fullPage: false, restore: [360, 740] });
+    await axeCheck(page, steps, problems, "the members tab, a row ticked, its selection bar focused");
+    await page.keyboard.press("Enter");
+    equal(await focused(), "ml-selected", "Enter: the selection's line, above the reason and the buttons");
+    await page.keyboard.press("Tab");
+    equal(await focused(), "ml-reason", "then the reason");
+    await page.locator(`#ml-rows tr[data-reference="${row40}"] input[type=checkbox]`).focus();
+    await page.keyboard.press("Space");
+    check(await page.locator("#ml-selbar").isHidden(), "nothing ticked any more: gone");
+
+    // --- row 40's Reject on a 360 px phone: the question under the row ----------------------
+    // (above the list it opened 2,400 px up, and the volunteer lost their place); it stays there
+    // when the rows are drawn anew (a language change), and Escape brings the focus back to the
+    // row. The dry run for these served members is served too (count 1); nothing is decided.
+    steps.current = "members: a row's question under its row";
+    await page.route((url) => url.pathname === `/v1/actions/${setup.action_id}/reviews`, (route) => {
+        const body = route.request().postDataJSON();
+        return body?.dry_run ? route.fulfill({ contentType: "application/json",
+            body: JSON.stringify({ count: 1, dry_run: true }) }) : route.abort();
+    });
+    const rowReject = page.locator(`#ml-rows tr[data-reference="${row40}"] button[data-act=reject]`);
+    const questionAt = () => page.evaluate((ref) => {
+        const box = document.getElementById("ml-confirm");
+        const holder = box.closest("tr");
+        const row = document.querySelector(`#ml-rows tr[data-reference="${ref}"]`).getBoundingClientRect();
+        const r = box.getBoundingClientRect();
+        return { after: holder?.previousElementSibling?.dataset.reference ?? null, gap: Math.round(r.top - row.bottom),
+            inSight: r.top >= 0 && r.top < window.innerHeight };
+    }, row40);
+    await rowReject.focus();
+    await page.keyboard.press("Enter");
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    equal(await focused(), "ml-confirm-reason", "the focus on the row's reason");
+    let at = await questionAt();
+    equal(at.after, row40, "the question in a row right under row 40's");
+    check(at.inSight && at.gap >= 0 && at.gap < 40, `next to the row, in sight (${JSON.stringify(at)})`);
+    if (process.env.RECOURS_WEB_SCREENSHOTS)   // as the volunteer sees it, before shootAt resizes
+        await page.screenshot({ path: `${outDir}/06-row-question-360.png` });
+    await shootAt(page, outDir, steps, problems, "06-row-question", { fullPage: false, restore: [360, 740] });
+    await axeCheck(page, steps, problems, "the members tab, a row's rejection asked under its row");
+    // the language's button pressed by script, the focus left in the question: the rows are
+    // drawn anew around it (a click would take the focus to the button)
+    const redrawIn = async (code) => {
+        await page.evaluate((c) => document.querySelector(`button[data-lang="${c}"]`).click(), code);
+        await page.locator(`html[lang="${code}"]`).waitFor({ state: "attached" });
+    };
+    await redrawIn("en");
+    equal(await focused(), "ml-confirm-reason", "the rows drawn anew in English: the focus still on the reason");
+    equal((await questionAt()).after, row40, "and the question still under row 40");
+    equal(await text("#ml-confirm-text"), en["ws.confirm_reject_ask"].replace("{reference}", row40),
+        "its question in English, naming the member");
+    await redrawIn("fr");
+    await page.keyboard.press("Escape");
+    await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${row40} reject`, "Escape: the focus back on row 40's Reject");
+    equal(await page.evaluate(() => document.getElementById("ml-confirm").parentElement.id), "ml-bulk",
+        "the box back above the list, for the selection's questions");
+    equal(await page.locator("#ml-rows tr.confirm-row").count(), 0, "no question row left");
+    // a row's removal too
+    await page.locator(`#ml-rows tr[data-reference="${row40}"] button[data-act=remove]`).press("Enter");
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    equal(await focused(), "ml-remove-reason", "the removal's reason first");
+    equal((await questionAt()).after, row40, "the removal asked under its row");
+    await page.keyboard.press("Escape");
+    await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+    equal(await focusedRow(), `${row40} remove`, "Escape: back on its Remove");
+
+    // --- the key sent by Enter: the focus on to the actions' heading -------------------------
+    // (left in the emptied key field, a phone's keyboard stayed up over the actions); pressed,
+    // the button keeps it, as every button disabled while its answer comes
+    steps.current = "the key by Enter";
+    const keyAgain = async (send) => {
+        await page.click("#forget-key");
+        equal(await focused(), "api_key", "the key forgotten: its field");
+        await page.fill("#api_key", setup.key);
+        await send();
+        await page.locator("#key-status.status-success").waitFor();
+        await page.locator(`#actions-rows tr[data-id="${setup.action_id}"]`).waitFor();
+    };
+    await keyAgain(() => page.keyboard.press("Enter"));
+    equal(await focused(), "actions-h2", "Enter in the field: the focus on the actions' heading");
+    equal(await text("#actions-h2"), fr["dash.actions_h2"], "the heading, in French");
+    await axeCheck(page, steps, problems, "the key accepted by Enter, the actions' heading focused");
+    await keyAgain(() => page.click("#use-key"));
+    equal(await focused(), "use-key", "the button pressed: the focus back on it");
+
     steps.current = "end";
     if (problems.length)
         fail("console errors, CSP violations, failed assets or axe violations:\n  " + problems.join("\n  "));

@@ -25,6 +25,8 @@ const FILTER_FIELDS = { references: "reference", "filter.mandated_from": "mandat
 const REJECT_REASONS = ["not_affected", "incomplete", "duplicate", "outside_period", "other"];
 const REMOVAL_REASONS = [...REJECT_REASONS.slice(0, 4), "claimant_request", "other"];
 const PAGE = 50;
+// lastTicked when the box that ticked was the head's "Select every member of this page"
+const ALL = "*";
 // the list shown, kept for a reload of the tab (dashboard-place.js)
 const STATE_SLOT = "recours.dashboard.members";
 
@@ -51,7 +53,10 @@ export class MembersTab {
         this.cursors = [null];    // cursor of each page seen (null: the first)
         this.next = null;
         this.selected = new Set();
+        this.lastTicked = null;   // the reference of the box ticked last, or ALL (the page's box)
         this.pending = null;      // {run, ...}: what the confirm box would do
+        // a row's question asked under its row, in a row of its own (placeConfirm)
+        this.confirmRow = el("tr", { class: "confirm-row", dataset: { carried: "" } }, el("td"));
         this.detail = null;       // {reference, body, currency}: the member's claim shown
         this.reads = new LatestRead($("member-list")); // the last read asked for is shown
         this.shown = null;        // the query of the list shown (its filter, without a cursor)
@@ -110,6 +115,8 @@ export class MembersTab {
             refocus($("ml-prev"), $("member-list-h3"));
         });
         $("ml-all").addEventListener("change", (ev) => {
+            if (ev.target.checked)
+                this.lastTicked = ALL;
             for (const m of this.rows) {
                 if (ev.target.checked)
                     this.selected.add(m.reference);
@@ -373,15 +380,20 @@ export class MembersTab {
         if (!this.action)
             return;
         const cell = (col, content, cls) => el("td", { class: cls, dataset: { label: t("ws.col." + col) } }, content);
-        redrawRows($("ml-rows"), "reference", this.rows.map((m) => {
+        const rows = this.rows.map((m) => {
             const box = el("input", { type: "checkbox", "aria-label": t("ws.select_one", { reference: m.reference }) });
             box.checked = this.selected.has(m.reference);
             box.addEventListener("change", () => {
-                if (box.checked)
+                if (box.checked) {
                     this.selected.add(m.reference);
-                else
+                    this.lastTicked = m.reference;
+                } else
                     this.selected.delete(m.reference);
                 this.renderSelection();
+                // the bar this tick showed may cover the box, at the viewport's bottom: the box
+                // scrolled above it (the page's scroll-padding, dashboard.css), else untouched
+                if (!$("ml-selbar").hidden)
+                    box.scrollIntoView({ block: "nearest" });
             });
             const open = el("button", { type: "button", class: "link-button mono", text: m.reference,
                 "aria-label": t("ws.view_named", { reference: m.reference }), dataset: { act: "open" } });
@@ -408,7 +420,13 @@ export class MembersTab {
                 cell("mandated", formatDate(m.mandated_at), "nowrap"),
                 cell("duplicates", formatNumber(m.duplicate_attempts), "num"),
                 el("td", { class: "cell-action" }, ...verify, reject, " ", remove));
-        }), $("member-list-h3"));
+        });
+        // what is carried from the rows drawn before to these (the selection's bar) keeps the focus
+        const carried = document.activeElement?.closest("[data-carried]") ? document.activeElement : null;
+        this.placeBar(rows);
+        redrawRows($("ml-rows"), "reference", this.placeConfirm(rows), $("member-list-h3"));
+        if (carried && document.activeElement !== carried)
+            refocus(carried);
         $("ml-table").hidden = this.rows.length === 0;
         // no member listed: nothing to select, verify or reject (the buttons would only count 0)
         $("ml-bulk").hidden = this.rows.length === 0;
@@ -416,7 +434,6 @@ export class MembersTab {
         $("ml-first").hidden = this.cursors.length <= 2;   // on the second page, Previous is it
         $("ml-prev").hidden = this.cursors.length <= 1;
         $("ml-range").textContent = this.rows.length ? this.range() : "";
-        $("ml-all").checked = this.rows.length > 0 && this.rows.every((m) => this.selected.has(m.reference));
         this.renderSelection();
     }
 
@@ -437,9 +454,33 @@ export class MembersTab {
     renderSelection() {
         const count = formatNumber(this.selected.size);
         $("ml-selected").textContent = `${this.rows.length ? this.range() : ""} · ` + t("ws.selected", { count });
-        // shown once a member is ticked, its count in its name (a screen reader says it)
-        $("ml-to-bulk-p").hidden = this.selected.size === 0 || this.rows.length === 0;
+        // the head's box follows the rows' (a row unticked after "Select every member" unticks it)
+        $("ml-all").checked = this.rows.length > 0 && this.rows.every((m) => this.selected.has(m.reference));
+        // shown once a member is ticked, its count in its name (a screen reader says it; the
+        // selection's line above, a live region, says it as each box is ticked)
+        $("ml-selbar").hidden = this.selected.size === 0 || this.rows.length === 0;
         $("ml-to-bulk").textContent = t("ws.to_bulk", { count });
+        this.placeBar(Array.from($("ml-rows").rows));
+    }
+
+    // The selection's bar, "Act on the 3 selected members", leads to the selection's actions
+    // above the rows. It appears with the first tick, fixed at the viewport's bottom (the
+    // contextual action bar of Material Design: what acts on a selection shows with it, in sight
+    // wherever the list is scrolled; a phone's finger on row 40 had the actions 2,400 px above),
+    // and it stands in the DOM right after the box ticked last (WCAG 2.x technique SCR26:
+    // content a control reveals follows it in the DOM, hence in the Tab order): a keyboard that
+    // ticked row 40 reaches it by one Tab, where after the table it was ten rows' controls away
+    // and, from the first row, some 200 Tabs. No box ticked listed (unticked since, the page
+    // turned): after the table. rows: the rows it goes in (drawn anew, or the page's).
+    placeBar(rows) {
+        const bar = $("ml-selbar");
+        let at = $("ml-selbar-home");
+        if (this.lastTicked === ALL && $("ml-all").checked)
+            at = $("ml-all").parentElement;
+        else if (this.lastTicked && this.selected.has(this.lastTicked))
+            at = rows.find((r) => r.dataset.reference === this.lastTicked)?.querySelector("td.cell-check") ?? at;
+        if (bar.parentElement !== at)
+            at.append(bar);
     }
 
     // --- review ------------------------------------------------------------------------------
@@ -512,7 +553,8 @@ export class MembersTab {
             overturned = o.body.count;
         }
         this.status.clear();
-        // a row's decision names its member: the box opens above the list, away from the row
+        // a row's decision names its member (the box opens under its row: a screen reader hears
+        // the question, not the rows around it)
         const named = which === "one" ? "_named" : "";
         const text = () => (decision === "verified"
             ? t("ws.confirm_verify" + named, { count: formatNumber(count), reference })
@@ -547,7 +589,7 @@ export class MembersTab {
             await this.refresh();   // the list's own line says if it could not be read
             this.status.set({ kind: "success", key: "ws.done_review", params: { count: formatNumber(done.body.count) } });
             this.onChanged();
-        }, rejection?.field);
+        }, rejection?.field, which === "one" ? reference : null);
         rejection?.select.addEventListener("change", () => this.renderConfirm());
     }
 
@@ -620,7 +662,7 @@ export class MembersTab {
             await this.refresh();
             this.status.set({ kind: "success", key: "ws.done_remove", params: { reference } });
             this.onChanged();
-        }, field);
+        }, field, reference);
         select.addEventListener("change", () => this.renderConfirm());
     }
 
@@ -643,15 +685,19 @@ export class MembersTab {
     // page's language when it changes; back(): the control it was asked from, where the focus
     // returns once it is closed (run done, or Cancel). The focus lands on extra's choice (the
     // removal's reason) when there is one: on the button, Enter removed with the first reason,
-    // the choice skipped unseen.
-    confirm(text, yes, back, run, extra) {
-        this.pending = { run, text, yes, back };
+    // the choice skipped unseen. row: the reference of the row it is about, under which it opens.
+    confirm(text, yes, back, run, extra, row = null) {
+        this.pending = { run, text, yes, back, row };
         const box = $("ml-confirm");
         box.querySelector(".confirm-extra")?.remove();
         if (extra) {
             extra.classList.add("confirm-extra");
             box.insertBefore(extra, box.lastElementChild);
         }
+        const rows = Array.from($("ml-rows").rows).filter((r) => r !== this.confirmRow);
+        const placed = this.placeConfirm(rows);
+        if (placed !== rows)
+            rows[placed.indexOf(this.confirmRow) - 1].after(this.confirmRow);
         this.renderConfirm();
         box.hidden = false;
         (extra?.querySelector("select") ?? $("ml-confirm-yes")).focus();
@@ -707,6 +753,32 @@ export class MembersTab {
         this.pending = null;
         $("ml-confirm").hidden = true;
         $("ml-confirm").querySelector(".confirm-extra")?.remove();
+        this.placeConfirm([]);   // back above the list, where the selection's are asked
+    }
+
+    // A row's question (its rejection, removal, Verify) is asked in a row of its own right under
+    // its row, spanning the table (as an inline edit row, or the WAI-ARIA disclosure pattern:
+    // what a control opens follows it): above the list, on a 360 px phone it opened 2,400 px
+    // from row 40, and the volunteer lost their place; once closed, the focus goes back to the
+    // row (focusBack). The selection's and the filter's, and a row's whose row is not listed
+    // (gone meanwhile), are asked above the list. rows: the rows to draw; returns them with
+    // the question's row after its member's (the list drawn anew, a language change: it stays).
+    placeConfirm(rows) {
+        const box = $("ml-confirm");
+        const ref = this.pending?.row;
+        const tr = ref ? rows.find((r) => r.dataset.reference === ref) : null;
+        if (!tr) {
+            this.confirmRow.remove();
+            if (box.parentElement !== $("ml-bulk"))
+                $("ml-bulk").append(box);
+            return rows;
+        }
+        const td = this.confirmRow.firstElementChild;
+        td.colSpan = $("ml-table").tHead.rows[0].cells.length;
+        if (box.parentElement !== td)
+            td.append(box);
+        const at = rows.indexOf(tr) + 1;
+        return [...rows.slice(0, at), this.confirmRow, ...rows.slice(at)];
     }
 
     async post(path, body) {

@@ -147,11 +147,14 @@ export function refocus(...candidates) {
 // A table's rows drawn anew (a poll of the notices' progress every 2 s, a list read again, a
 // language change) while the focus is on one of their controls: it stays on the same control
 // of the same row (rowKey: a row's dataset key), or goes to fallback if that row or control is
-// gone, instead of falling to the page's top under the keyboard.
+// gone, instead of falling to the page's top under the keyboard. What a page carries from row
+// to row ([data-carried]: the members' selection bar, a row's question under it) is no row's
+// control: the caller keeps its focus.
 export function redrawRows(tbody, rowKey, rows, fallback) {
-    const controls = (tr) => Array.from(tr.querySelectorAll("button, input, select, a[href]"));
+    const controls = (tr) => Array.from(tr.querySelectorAll("button, input, select, a[href]"))
+        .filter((c) => !c.closest("[data-carried]"));
     const a = document.activeElement;
-    const tr = a && a !== tbody && tbody.contains(a) ? a.closest("tr") : null;
+    const tr = a && a !== tbody && tbody.contains(a) && !a.closest("[data-carried]") ? a.closest("tr") : null;
     const was = tr ? { key: tr.dataset[rowKey], at: controls(tr).indexOf(a) } : null;
     tbody.replaceChildren(...rows);
     if (!was)

@@ -104,7 +104,11 @@ function keyRefused() {
 }
 
 // Tries key: the actions are listed with it, or it is refused (the message is shown).
-async function useKey(v) {
+// byEnter: the key was sent by Enter in its field, which is emptied: accepted, the focus goes on
+// to the actions' heading (left in the empty field, a phone's keyboard stayed up over the
+// actions). Pressed, the button keeps it, as every button disabled while its answer comes
+// (docs/workspace.md): "Forget the key" is beside it.
+async function useKey(v, { byEnter = false } = {}) {
     apiKey = v;
     $("use-key").disabled = true;
     keyStatus.set({ key: "dash.key_checking" });
@@ -119,6 +123,8 @@ async function useKey(v) {
     $("forget-key").hidden = false;
     $("workspace").hidden = false;
     keyStatus.set({ kind: "success", key: "dash.key_kept" });
+    if (byEnter && document.activeElement === $("api_key"))
+        $("actions-h2").focus();   // a place named by the address takes it on (restorePlace)
     // a reload, a bookmark, the key asked again: the action and tab the address names
     if (readPlace().id)
         await restorePlace();
@@ -132,8 +138,10 @@ keyForm.addEventListener("submit", async (ev) => {
         return;
     }
     keyErrors.clear();
+    // Enter in the field leaves the focus in it; a press of the button is on the button
+    const byEnter = document.activeElement === $("api_key");
     $("api_key").value = "";
-    await useKey(v);
+    await useKey(v, { byEnter });
 });
 
 $("forget-key").addEventListener("click", () => {
