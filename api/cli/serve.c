@@ -30,6 +30,7 @@
 #include "service/lookup_cache.h"
 #include "service/risk.h"
 #include "service/risk_domains.h"
+#include "service/secrets_match.h"
 
 static void
 after_request(void *app)
@@ -39,9 +40,9 @@ after_request(void *app)
 }
 
 /* Refuses to serve a schema whose applied migrations were edited; a database that is down or
- * behind only makes /readyz answer 503 until it is fixed. */
+ * behind only makes /readyz answer 503 until it is fixed. *current: reachable and migrated. */
 static bool
-check_schema(const struct config *cfg, const struct migration_set *set)
+check_schema(const struct config *cfg, const struct migration_set *set, bool *current)
 {
     char why[512];
     PGconn *c = db_connect_once(cfg->database_url, cfg->db_statement_timeout_ms,
@@ -54,6 +55,7 @@ check_schema(const struct config *cfg, const struct migration_set *set)
     }
     switch (db_migrate_check(c, set)) {
     case MIGRATE_CURRENT:
+        *current = true;
         break;
     case MIGRATE_PENDING:
         log_warn("database migrations are pending: run recours migrate");
@@ -117,6 +119,31 @@ operator_texts_ok(const struct config *cfg)
         }
     }
     return true;
+}
+
+/* Refuses secrets that did not write this database (service/secrets_match.h), in one line
+ * naming the key that does not match; checked when the database is reachable and migrated at
+ * start, before anything is written to it. */
+static bool
+secrets_belong(const struct config *cfg, const struct app *app)
+{
+    char why[512];
+    PGconn *c = db_pool_acquire();
+
+    if (c == NULL)
+        return true; /* gone since check_schema: /readyz says so */
+    enum secrets_match verdict = svc_secrets_match(c, app_secrets(app), why, sizeof why);
+    db_pool_close_thread(); /* the workers have their own */
+    if (verdict == SECRETS_UNCHECKED)
+        log_warn("could not check at start that the secrets belong to the database: %s", why);
+    if (verdict != SECRETS_FOREIGN)
+        return true;
+    fprintf(stderr,
+            "serve: the secrets in %s are not this database's: %s; start with the secrets "
+            "directory kept with this database (--secrets-dir; docs/operating.md, "
+            "\"Restore\")\n",
+            cfg->secrets_dir, why);
+    return false;
 }
 
 static int
@@ -205,6 +232,7 @@ cli_serve(const struct config *cfg)
     char *cert = NULL;
     char *key = NULL;
     bool created = false;
+    bool schema_current = false;
     int rc = 1;
 
     if (cfg->database_url == NULL) {
@@ -232,7 +260,7 @@ cli_serve(const struct config *cfg)
         goto cleanup;
     }
     app.site = site;
-    if (!check_schema(cfg, &app.migrations))
+    if (!check_schema(cfg, &app.migrations, &schema_current))
         goto cleanup;
     if (!cfg->plain_http) {
         if (!tls_cert_ensure(cfg->tls_cert_path, cfg->tls_key_path, &cert, &key, &created))
@@ -251,6 +279,8 @@ cli_serve(const struct config *cfg)
                                           .connect_timeout_s = cfg->db_connect_timeout_s,
                                           .application_name = "recours"});
     db_read_pool_init(cfg->database_read_url, cfg->db_statement_timeout_ms);
+    if (schema_current && !secrets_belong(cfg, &app))
+        goto cleanup_pool;
     secrets_watch_run(&app); /* its rows of server_nodes need the pool */
     start_risk(cfg);
     if (!intake_start(cfg->intake_writers))

@@ -25,6 +25,7 @@
 #include "db/risk.h"
 #include "db/rotate.h"
 #include "db/schemes.h"
+#include "db/secrets_match.h"
 #include "db/tallies.h"
 #include "db/tally_shape.h"
 #include "db/ws_members.h"
@@ -57,5 +58,6 @@ const struct db_statement *const db_statement_tables[] = {
     db_notices_mail_statements,
     db_mail_throttle_statements,
     db_nodes_statements,
+    db_secrets_match_statements,
     NULL,
 };

@@ -423,15 +423,19 @@ class Server:
             shutil.copytree(self.secrets_from.secrets_dir, self.secrets_dir)
             self.operator_key = self.secrets_from.operator_key
             return
-        # One database, one hmac-key, as in a deployment: every server (and process) on a
-        # database appends to its audit chain under the same key (derived from it), so the
-        # chain verifies whichever server wrote which event. The other secrets stay random.
+        # One database, one hmac-key and one first data key, as in a deployment: every server
+        # (and process) on a database appends to its audit chain under the same key (derived
+        # from it), so the chain verifies whichever server wrote which event, and opens the
+        # claims another server sealed; serve refuses secrets that do not belong to its
+        # database. The operator key stays random.
         os.makedirs(self.secrets_dir, mode=0o700)
-        seed = hashlib.sha256(b"recours-test-hmac-key|" + self.database_url.encode()).hexdigest()
-        fd = os.open(os.path.join(self.secrets_dir, "hmac-key"),
-                     os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(seed + "\n")
+        for name, label, line in (("hmac-key", b"recours-test-hmac-key|", "{}\n"),
+                                  ("data-keys", b"recours-test-data-key|", "1 {}\n")):
+            seed = hashlib.sha256(label + self.database_url.encode()).hexdigest()
+            fd = os.open(os.path.join(self.secrets_dir, name),
+                         os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(line.format(seed))
         run = subprocess.run(
             [recours_bin(), "secrets", "init", "--secrets-dir", self.secrets_dir],
             capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
