@@ -330,6 +330,23 @@ def ensure_migrated(database_url, timeout=RUN_TIMEOUT_S):
 _registry = []  # every Server and PrivateCluster made in this process, for log tails
 
 
+def seed_database_secrets(secrets_dir, database_url):
+    """Creates secrets_dir with the hmac-key and first data key of database_url's secrets, for
+    `recours secrets init` to complete (it keeps them). One database, one hmac-key and one
+    first data key, as in a deployment: every server or CLI process on a database appends to
+    its audit chain under the same key (derived from it), so the chain verifies whichever
+    process wrote which event, and opens the claims another sealed; serve refuses secrets that
+    do not belong to its database. The operator key stays random."""
+    os.makedirs(secrets_dir, mode=0o700)
+    for name, label, line in (("hmac-key", b"recours-test-hmac-key|", "{}\n"),
+                              ("data-keys", b"recours-test-data-key|", "1 {}\n")):
+        seed = hashlib.sha256(label + database_url.encode()).hexdigest()
+        fd = os.open(os.path.join(secrets_dir, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                     0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(line.format(seed))
+
+
 class Server:
     """A `recours serve` of its own: temp dir, secrets, self-signed certificate, free port,
     stderr log. Use as a context manager, or call start() and close() (or add close as a
@@ -423,19 +440,7 @@ class Server:
             shutil.copytree(self.secrets_from.secrets_dir, self.secrets_dir)
             self.operator_key = self.secrets_from.operator_key
             return
-        # One database, one hmac-key and one first data key, as in a deployment: every server
-        # (and process) on a database appends to its audit chain under the same key (derived
-        # from it), so the chain verifies whichever server wrote which event, and opens the
-        # claims another server sealed; serve refuses secrets that do not belong to its
-        # database. The operator key stays random.
-        os.makedirs(self.secrets_dir, mode=0o700)
-        for name, label, line in (("hmac-key", b"recours-test-hmac-key|", "{}\n"),
-                                  ("data-keys", b"recours-test-data-key|", "1 {}\n")):
-            seed = hashlib.sha256(label + self.database_url.encode()).hexdigest()
-            fd = os.open(os.path.join(self.secrets_dir, name),
-                         os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="ascii") as f:
-                f.write(line.format(seed))
+        seed_database_secrets(self.secrets_dir, self.database_url)
         run = subprocess.run(
             [recours_bin(), "secrets", "init", "--secrets-dir", self.secrets_dir],
             capture_output=True, text=True, timeout=RUN_TIMEOUT_S)

@@ -26,6 +26,9 @@ class CliBase(unittest.TestCase):
         harness.ensure_migrated(os.environ["DATABASE_URL"])
         cls.tmp = tempfile.mkdtemp(prefix="recours-cli-")
         cls.secrets = os.path.join(cls.tmp, "secrets")
+        # the file's database's own keys: a serve started here meets the events and claims
+        # another class wrote with its keys, whatever order the classes run in
+        harness.seed_database_secrets(cls.secrets, os.environ["DATABASE_URL"])
         run = subprocess.run([harness.recours_bin(), "secrets", "init", "--secrets-dir",
                               cls.secrets], capture_output=True, text=True,
                              timeout=harness.RUN_TIMEOUT_S)
