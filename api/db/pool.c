@@ -25,9 +25,12 @@ static _Atomic int conns_down;
 
 /* Whether some connection of this process prepared every statement: the proof that the
  * schema is not behind the binary, made once (docs/decisions.md "Statements prepared on first
- * use"). Until then each new connection tries it, as every connection once did. */
+ * use"). Until then each new connection tries it, as every connection once did; one made while
+ * another is proving waits for the outcome, so no statement runs before the proof. */
 enum proof { PROOF_NONE, PROOF_UNDER_WAY, PROOF_MADE };
-static _Atomic int proof = PROOF_NONE;
+static enum proof proof = PROOF_NONE; /* under proof_lock */
+static pthread_mutex_t proof_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t proof_ended = PTHREAD_COND_INITIALIZER;
 
 struct worker_conn {
     PGconn *conn;
@@ -203,6 +206,31 @@ ensure_connected(void)
     return tl.conn;
 }
 
+/* True once the proof is made, by c (every statement prepared on it) or by another
+ * connection; false, logged, when c tried and a statement failed (the schema is behind). */
+static bool
+proved_with(PGconn *c)
+{
+    pthread_mutex_lock(&proof_lock);
+    while (proof == PROOF_UNDER_WAY)
+        pthread_cond_wait(&proof_ended, &proof_lock);
+    bool made = proof == PROOF_MADE;
+    if (!made)
+        proof = PROOF_UNDER_WAY;
+    pthread_mutex_unlock(&proof_lock);
+    if (made)
+        return true;
+    bool proved = db_prepare_all(c);
+    pthread_mutex_lock(&proof_lock);
+    proof = proved ? PROOF_MADE : PROOF_NONE;
+    pthread_cond_broadcast(&proof_ended);
+    pthread_mutex_unlock(&proof_lock);
+    if (proved)
+        log_info("every statement prepares: the schema is not behind this binary; "
+                 "connections now prepare each statement when they first run it");
+    return proved;
+}
+
 PGconn *
 db_pool_acquire(void)
 {
@@ -210,24 +238,14 @@ db_pool_acquire(void)
 
     if (c == NULL)
         return NULL;
-    if (!tl.checked) {
-        /* the first connection proves that every statement prepares; the others prepare each
-         * as they first run it (db/prepared.h), one made while the proof is under way too */
-        int none = PROOF_NONE;
-        if (atomic_compare_exchange_strong(&proof, &none, PROOF_UNDER_WAY)) {
-            /* fails when the schema is behind (statements name missing tables): /readyz
-             * says so, and this connection is refused as every one was before the proof */
-            bool proved = db_prepare_all(c);
-            atomic_store(&proof, proved ? PROOF_MADE : PROOF_NONE);
-            if (!proved) {
-                db_pool_check(c);
-                return NULL;
-            }
-            log_info("every statement prepares: the schema is not behind this binary; "
-                     "connections now prepare each statement when they first run it");
-        }
-        tl.checked = true;
+    /* the first connection proves that every statement prepares; the others prepare each as
+     * they first run it (db/prepared.h). A failed proof (statements name missing tables):
+     * /readyz says so, and this connection is refused as every one was before the proof. */
+    if (!tl.checked && !proved_with(c)) {
+        db_pool_check(c);
+        return NULL;
     }
+    tl.checked = true;
     return c;
 }
 
