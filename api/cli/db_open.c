@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "db/pool.h"
+#include "db/prepared.h"
 
 PGconn *
 cli_db_open(const struct config *cfg, const char *cmd, int statement_timeout_ms)

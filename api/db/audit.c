@@ -19,6 +19,7 @@
 #include "crypto/sha256.h"
 #include "db/errors.h"
 #include "db/exec.h"
+#include "db/prepared.h"
 
 /* "recoursA": the audit chain's lock, distinct from the migrations' */
 #define AUDIT_LOCK_KEY "7306924530211677505"
@@ -92,13 +93,13 @@ db_audit_append(PGconn *c, const uint8_t key[AUDIT_MAC_KEY_LEN], const struct au
     struct strbuf sb = {0};
     int rc = DB_HARD;
 
-    PGresult *res = PQexecPrepared(c, "db_audit_lock", 0, NULL, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, "db_audit_lock", 0, NULL, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, "db_audit_lock");
         goto cleanup;
     }
     PQclear(res);
-    res = PQexecPrepared(c, "db_audit_next", 0, NULL, NULL, NULL, 0);
+    res = db_exec_prepared(c, "db_audit_next", 0, NULL, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
         rc = db_status_of(res, "db_audit_next");
         goto cleanup;
@@ -111,7 +112,7 @@ db_audit_append(PGconn *c, const uint8_t key[AUDIT_MAC_KEY_LEN], const struct au
         goto cleanup; /* DB_HARD */
     const char *params[9] = {seq, at, e->actor, e->action, e->object_type, e->object_id,
                              digest_hex, prev, hash_hex};
-    PGresult *ins = PQexecPrepared(c, "db_audit_insert", 9, params, NULL, NULL, 0);
+    PGresult *ins = db_exec_prepared(c, "db_audit_insert", 9, params, NULL, NULL, 0);
     rc = PQresultStatus(ins) == PGRES_COMMAND_OK ? 1 : db_status_of(ins, "db_audit_insert");
     PQclear(ins);
 cleanup:
@@ -255,7 +256,7 @@ walk_all(PGconn *c, struct walk *w, struct audit_verdict *out)
         const char *params[1] = {after};
         PGresult *res = w->reseal != NULL
                             ? PQexecParams(c, WALK_SQL, 1, NULL, params, NULL, NULL, 0)
-                            : PQexecPrepared(c, "db_audit_walk", 1, params, NULL, NULL, 0);
+                            : db_exec_prepared(c, "db_audit_walk", 1, params, NULL, NULL, 0);
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             int rc = db_status_of(res, "db_audit_walk");
             PQclear(res);
@@ -304,7 +305,7 @@ db_audit_reseal(PGconn *c, const uint8_t key[AUDIT_MAC_KEY_LEN], struct audit_ve
 int
 db_audit_head(PGconn *c, struct audit_head *out)
 {
-    PGresult *res = PQexecPrepared(c, "db_audit_head", 0, NULL, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, "db_audit_head", 0, NULL, NULL, NULL, 0);
     int rc = 1;
 
     memset(out, 0, sizeof *out);

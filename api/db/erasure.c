@@ -7,6 +7,7 @@
 
 #include "core/arena.h"
 #include "db/errors.h"
+#include "db/prepared.h"
 
 /* One batch: the due claims (claims_erasure_due, 0008, serves the search), oldest withdrawal
  * first, locked by `lock`, then everything that goes with their personal data. The lock is FOR
@@ -71,8 +72,8 @@ db_erasure_batch(PGconn *c, int retention_days, int limit, bool wait, struct are
 
     snprintf(days, sizeof days, "%d", retention_days);
     snprintf(lim, sizeof lim, "%d", limit);
-    res = PQexecPrepared(c, wait ? "db_erasure_batch_wait" : "db_erasure_batch", 2, params, NULL,
-                         NULL, 0);
+    res = db_exec_prepared(c, wait ? "db_erasure_batch_wait" : "db_erasure_batch", 2, params, NULL,
+                           NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, "db_erasure_batch");
         goto cleanup;

@@ -10,6 +10,7 @@
 #include "core/arena.h"
 #include "db/errors.h"
 #include "db/exec.h"
+#include "db/prepared.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 #define FILE_COLUMNS                                                                           \
@@ -117,7 +118,7 @@ exec_with_bytes(PGconn *c, const char *stmt, int n, const char *const *params,
     values[n - 1] = (const char *)bytes;
     lengths[n - 1] = (int)len;
     formats[n - 1] = 1;
-    return PQexecPrepared(c, stmt, n, values, lengths, formats, 0);
+    return db_exec_prepared(c, stmt, n, values, lengths, formats, 0);
 }
 
 int

@@ -10,6 +10,7 @@
 #include "crypto/sha256.h" /* hex_encode */
 #include "db/errors.h"
 #include "db/pipeline.h"
+#include "db/prepared.h"
 
 bool
 db_read_text(const PGresult *res, int row, struct arena *a, void *out)
@@ -75,7 +76,7 @@ int
 db_exec_query(PGconn *c, const char *stmt, int n, const char *const *params, const int *lengths,
               const int *formats, int result_format, PGresult **res_out)
 {
-    PGresult *res = PQexecPrepared(c, stmt, n, params, lengths, formats, result_format);
+    PGresult *res = db_exec_prepared(c, stmt, n, params, lengths, formats, result_format);
 
     *res_out = NULL;
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -213,7 +214,7 @@ db_exec_command(PGconn *c, const char *stmt, int n, const char *const *params)
 {
     if (db_pipeline_on(c))
         return db_pipeline_send(c, stmt, n, params); /* its answer read at db_pipeline_end */
-    return db_command_result(PQexecPrepared(c, stmt, n, params, NULL, NULL, 0), stmt);
+    return db_command_result(db_exec_prepared(c, stmt, n, params, NULL, NULL, 0), stmt);
 }
 
 int

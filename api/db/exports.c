@@ -16,6 +16,7 @@
 #include "db/errors.h"
 #include "db/exec.h"
 #include "db/pg_array.h"
+#include "db/prepared.h"
 
 /* 2000-01-01T00:00:00Z, PostgreSQL's epoch, in microseconds since 1970 */
 #define PG_EPOCH_UNIX_US INT64_C(946684800000000)
@@ -133,7 +134,7 @@ static int
 one_record(PGconn *c, const char *stmt, int n, const char *const *params, struct arena *a,
            struct export_record *out)
 {
-    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, stmt, n, params, NULL, NULL, 0);
     int rc;
 
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -306,8 +307,9 @@ db_exports_members_send(PGconn *c, const char *action_id, const struct export_af
 
     snprintf(id, sizeof id, "%lld", (long long)after->id);
     snprintf(lim, sizeof lim, "%d", limit);
-    if (PQsendQueryPrepared(c, "db_exports_members", 4, params, NULL, NULL, 1) == 1)
-        return 1;
+    int sent = db_send_prepared(c, "db_exports_members", 4, params, NULL, NULL, 1, NULL);
+    if (sent != 0)
+        return sent; /* 1, or the prepare's DB_* status (logged) */
     log_error("db_exports_members: could not send: %s", PQerrorMessage(c));
     return PQstatus(c) == CONNECTION_OK ? DB_HARD : DB_UNAVAILABLE;
 }
@@ -373,7 +375,7 @@ db_exports_class_cutoff(PGconn *c, int64_t incident_id, const struct tally_bound
                              pg_array_finish(&cols[2]),
                              pg_array_finish(&cols[3]),
                              r};
-    res = PQexecPrepared(c, "db_exports_class_cutoff", 6, params, NULL, NULL, 0);
+    res = db_exec_prepared(c, "db_exports_class_cutoff", 6, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, "db_exports_class_cutoff");
         goto cleanup;

@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "db/errors.h"
 #include "db/pg_array.h"
+#include "db/prepared.h"
 
 const struct db_statement db_idempotency_statements[] = {
     {"db_idem_get",
@@ -61,7 +62,7 @@ db_idem_get(PGconn *c, const uint8_t scope_hash[32], struct arena *a, struct ide
     int formats[1] = {1};
     int rc;
 
-    PGresult *res = PQexecPrepared(c, "db_idem_get", 1, params, lengths, formats, 1);
+    PGresult *res = db_exec_prepared(c, "db_idem_get", 1, params, lengths, formats, 1);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, "db_idem_get");
         goto cleanup;
@@ -106,7 +107,7 @@ db_idem_insert_batch(PGconn *c, struct idem_row *rows, int n)
     }
     for (int i = 0; i < 6; i++)
         params[i] = pg_array_finish(&col[i]);
-    res = PQexecPrepared(c, "db_idem_insert_batch", 6, params, NULL, NULL, 1);
+    res = db_exec_prepared(c, "db_idem_insert_batch", 6, params, NULL, NULL, 1);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, "db_idem_insert_batch");
         goto cleanup;
@@ -146,7 +147,7 @@ lock_query(PGconn *c, const char *stmt, const uint8_t scope_hash[32])
     int rc;
 
     lock_key(scope_hash, key);
-    PGresult *res = PQexecPrepared(c, stmt, 1, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, stmt, 1, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
         rc = db_status_of(res, stmt);
     else
@@ -175,7 +176,7 @@ db_idem_expire_batch(PGconn *c, int limit)
     int rc;
 
     snprintf(lim, sizeof lim, "%d", limit);
-    PGresult *res = PQexecPrepared(c, "db_idem_expire_batch", 1, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, "db_idem_expire_batch", 1, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
         rc = db_status_of(res, "db_idem_expire_batch");
     else

@@ -8,6 +8,7 @@
 
 #include "db/errors.h"
 #include "db/exec.h"
+#include "db/prepared.h"
 
 #define THROTTLE_READ                                                                          \
     "SELECT tokens, greatest(0, extract(epoch FROM clock_timestamp() - refilled_at)),"         \
@@ -28,7 +29,7 @@ static int
 throttle_read(PGconn *c, const char *statement, double *tokens_out, double *elapsed_s_out,
               char now_out[64])
 {
-    PGresult *res = PQexecPrepared(c, statement, 0, NULL, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, statement, 0, NULL, NULL, NULL, 0);
     int rc = 1;
 
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQnfields(res) != 3) {

@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "db/errors.h"
 #include "db/exec.h"
+#include "db/prepared.h"
 
 /* Shared tail: make the eligible candidates members, then count every outcome. cand must have
  * (id, in_action, mandated); $2 is the incident, $3 the association. The UPDATE checks the
@@ -86,7 +87,7 @@ db_members_add_refs(PGconn *c, const char *action_id, int64_t incident_id,
 
     db_int64_text(incident_id, inc);
     const char *params[4] = {action_id, inc, association_id, refs_array};
-    PGresult *res = PQexecPrepared(c, "db_members_add_refs", 4, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, "db_members_add_refs", 4, params, NULL, NULL, 0);
     int rc = counts_of(res, "db_members_add_refs", out);
     PQclear(res);
     return rc;
@@ -105,7 +106,7 @@ db_members_add_filter(PGconn *c, const char *action_id, int64_t incident_id,
     const char *params[8] = {action_id,  inc,        association_id,     f->status,
                              f->category >= 0 ? cat : NULL, f->country, f->submitted_after,
                              f->submitted_before};
-    PGresult *res = PQexecPrepared(c, "db_members_add_filter", 8, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, "db_members_add_filter", 8, params, NULL, NULL, 0);
     int rc = counts_of(res, "db_members_add_filter", out);
     PQclear(res);
     return rc;

@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "db/errors.h"
 #include "db/exec.h"
+#include "db/prepared.h"
 
 #define NOTICE_COLUMNS                                                                         \
     "SELECT n.id, n.action_id, n.kind, n.essential, n.subject_fr, n.subject_en,"              \
@@ -166,7 +167,7 @@ db_notices_list(PGconn *c, const char *action_id, const char *after_created,
 static int
 long_statement_next(PGconn *c, const char *setup, const char *what)
 {
-    PGresult *set = PQexecPrepared(c, setup, 0, NULL, NULL, NULL, 0);
+    PGresult *set = db_exec_prepared(c, setup, 0, NULL, NULL, NULL, 0);
     int rc = PQresultStatus(set) == PGRES_TUPLES_OK ? 1 : db_status_of(set, what);
 
     PQclear(set);

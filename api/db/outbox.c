@@ -10,6 +10,7 @@
 #include "db/errors.h"
 #include "db/exec.h"
 #include "db/pg_array.h"
+#include "db/prepared.h"
 
 /* What taking a row does (a lease of $1 seconds) and what it reads back (read_item). */
 #define OUTBOX_LEASE                                                                           \
@@ -237,7 +238,7 @@ take(PGconn *c, const char *stmt, const char *lease, int max, struct arena *a,
     int rc;
 
     snprintf(maxbuf, sizeof maxbuf, "%d", max);
-    PGresult *res = PQexecPrepared(c, stmt, 2, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, stmt, 2, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQnfields(res) != 11) {
         rc = db_status_of(res, stmt);
         goto cleanup;
@@ -271,7 +272,7 @@ db_outbox_take_batch(PGconn *c, int lease_s, int max, struct arena *a, struct ou
 static int
 counted(PGconn *c, const char *stmt, int n, const char *const *params)
 {
-    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, stmt, n, params, NULL, NULL, 0);
     int rc;
 
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)

@@ -14,7 +14,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "db/notice.h"
-#include "db/statements.h"
+#include "db/prepared.h"
 
 static char *database_url;
 static char options[256];
@@ -23,12 +23,21 @@ static char connect_timeout[16] = "2";
 static _Atomic int conns_up;
 static _Atomic int conns_down;
 
+/* Whether some connection of this process prepared every statement: the proof that the
+ * schema is not behind the binary, made once (docs/decisions.md "Statements prepared on first
+ * use"). Until then each new connection tries it, as every connection once did; one made while
+ * another is proving waits for the outcome, so no statement runs before the proof. */
+enum proof { PROOF_NONE, PROOF_UNDER_WAY, PROOF_MADE };
+static enum proof proof = PROOF_NONE; /* under proof_lock */
+static pthread_mutex_t proof_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t proof_ended = PTHREAD_COND_INITIALIZER;
+
 struct worker_conn {
     PGconn *conn;
     int64_t next_try_ns;
     bool counted;  /* has this thread been counted in a gauge yet */
     bool up;
-    bool prepared; /* statements prepared on this connection */
+    bool checked; /* this connection proved the schema, or found it proved by another */
     /* this request's first acquire looked for a connection closed while idle: later ones
      * must not replace it, a caller may hold it (reset by db_pool_after_request) */
     bool idle_checked;
@@ -122,43 +131,6 @@ db_connect_with(const char *url, const char *opts, const char *name)
     return connect_params(url, opts, name, connect_timeout);
 }
 
-static bool
-prepare_all(PGconn *c, bool quiet)
-{
-    /* a retry after a partial failure must not trip over the statements already made */
-    PGresult *reset = PQexec(c, "DEALLOCATE ALL");
-    bool reset_ok = PQresultStatus(reset) == PGRES_COMMAND_OK;
-    PQclear(reset);
-    if (!reset_ok)
-        return false;
-    for (size_t t = 0; db_statement_tables[t] != NULL; t++) {
-        for (const struct db_statement *st = db_statement_tables[t]; st->name != NULL; st++) {
-            PGresult *res = PQprepare(c, st->name, st->sql, st->n_params, NULL);
-            bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-            if (!ok && !quiet)
-                log_error("could not prepare %s: %s", st->name,
-                          PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL
-                              ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : "no sqlstate");
-            PQclear(res);
-            if (!ok)
-                return false;
-        }
-    }
-    return true;
-}
-
-bool
-db_prepare_all(PGconn *c)
-{
-    return prepare_all(c, false);
-}
-
-bool
-db_prepare_all_quiet(PGconn *c)
-{
-    return prepare_all(c, true);
-}
-
 static void
 set_state(bool up)
 {
@@ -229,9 +201,34 @@ ensure_connected(void)
         drop();
         return NULL;
     }
-    tl.prepared = false;
+    tl.checked = false;
     set_state(true);
     return tl.conn;
+}
+
+/* True once the proof is made, by c (every statement prepared on it) or by another
+ * connection; false, logged, when c tried and a statement failed (the schema is behind). */
+static bool
+proved_with(PGconn *c)
+{
+    pthread_mutex_lock(&proof_lock);
+    while (proof == PROOF_UNDER_WAY)
+        pthread_cond_wait(&proof_ended, &proof_lock);
+    bool made = proof == PROOF_MADE;
+    if (!made)
+        proof = PROOF_UNDER_WAY;
+    pthread_mutex_unlock(&proof_lock);
+    if (made)
+        return true;
+    bool proved = db_prepare_all(c);
+    pthread_mutex_lock(&proof_lock);
+    proof = proved ? PROOF_MADE : PROOF_NONE;
+    pthread_cond_broadcast(&proof_ended);
+    pthread_mutex_unlock(&proof_lock);
+    if (proved)
+        log_info("every statement prepares: the schema is not behind this binary; "
+                 "connections now prepare each statement when they first run it");
+    return proved;
 }
 
 PGconn *
@@ -241,14 +238,14 @@ db_pool_acquire(void)
 
     if (c == NULL)
         return NULL;
-    if (!tl.prepared) {
-        /* fails when the schema is behind (statements name missing tables): /readyz says so */
-        tl.prepared = db_prepare_all(c);
-        if (!tl.prepared) {
-            db_pool_check(c);
-            return NULL;
-        }
+    /* the first connection proves that every statement prepares; the others prepare each as
+     * they first run it (db/prepared.h). A failed proof (statements name missing tables):
+     * /readyz says so, and this connection is refused as every one was before the proof. */
+    if (!tl.checked && !proved_with(c)) {
+        db_pool_check(c);
+        return NULL;
     }
+    tl.checked = true;
     return c;
 }
 

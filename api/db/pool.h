@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* One PostgreSQL connection per worker thread (docs/architecture.md §7): made lazily so /healthz
  * answers while the database is down, session settings carried in the conninfo `options` so
- * that a reconnect re-applies them, every statement of db_statements prepared on each
- * (re)connect, reconnects rate-limited per thread. */
+ * that a reconnect re-applies them, statements prepared when a connection first runs them
+ * (db/prepared.h) once one connection proved they all prepare, reconnects rate-limited per
+ * thread. */
 #ifndef RECOURS_DB_POOL_H
 #define RECOURS_DB_POOL_H
 
@@ -28,13 +29,16 @@ void db_pool_init(const struct db_pool_config *cfg);
 /* Frees the shared settings (after every worker stopped). */
 void db_pool_shutdown(void);
 
-/* This thread's connection, connected and prepared, or NULL when the database cannot be
- * reached now (callers answer 503 + Retry-After). Never blocks longer than connect_timeout,
- * and tries at most once per DB_RECONNECT_INTERVAL_MS per thread. */
+/* This thread's connection, or NULL when the database cannot be reached now (callers answer
+ * 503 + Retry-After). Until a connection of this process prepared every statement (the proof
+ * that the schema is not behind), a new connection tries that first and is refused (NULL,
+ * logged) when one fails; after it, statements are prepared as they are first run. Never
+ * blocks longer than connect_timeout, and tries at most once per DB_RECONNECT_INTERVAL_MS per
+ * thread. */
 PGconn *db_pool_acquire(void);
 
-/* This thread's connection even when the statements could not be prepared (schema behind):
- * for /readyz, which must tell "unreachable" from "migrations pending". */
+/* This thread's connection without the proof (schema behind or not): for /readyz, which must
+ * tell "unreachable" from "migrations pending". */
 PGconn *db_pool_acquire_unprepared(void);
 
 /* After a failed statement: when the connection is broken, counts it down at once; it is
@@ -59,13 +63,6 @@ void db_pool_close_thread(void);
 
 /* Connections of all threads by state, for /metrics. */
 void db_pool_counts(int *up_out, int *down_out);
-
-/* Prepares every registered statement on c (after DEALLOCATE ALL); false, logged, if one
- * fails (the schema is behind the binary). */
-bool db_prepare_all(PGconn *c);
-
-/* As db_prepare_all, without a log line: the CLI says "run recours migrate" in one line. */
-bool db_prepare_all_quiet(PGconn *c);
 
 /* A connection to url with the pool's keepalive and timeout settings, options and
  * application_name as given, notices routed to the log (db/read_pool too). Check PQstatus. */

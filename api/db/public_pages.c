@@ -10,6 +10,7 @@
 #include "core/arena.h"
 #include "db/errors.h"
 #include "db/exec.h"
+#include "db/prepared.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
@@ -193,7 +194,7 @@ db_action_mandate_text(PGconn *c, const char *id, const char *lang, struct arena
                        const char **text, const char **text_lang, const char **version)
 {
     const char *params[2] = {id, lang};
-    PGresult *res = PQexecPrepared(c, "db_action_mandate_text", 2, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, "db_action_mandate_text", 2, params, NULL, NULL, 0);
     int rc;
 
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "db/pool.h"
+#include "db/prepared.h"
 
 /* a replica that failed is tried again by a thread at most once a second (each try logs) */
 #define READ_RETRY_MS 1000

@@ -16,6 +16,7 @@
 #include "db/errors.h"
 #include "db/exec.h"
 #include "db/pg_array.h"
+#include "db/prepared.h"
 
 #define COUNT_CAP "100000"
 /* The claims a count walks, up to cap: those of r's incident from r's network whose
@@ -231,7 +232,7 @@ db_risk_correct(PGconn *c, int64_t claim_id, const struct risk_signals *sig,
 int
 db_risk_try_lock(PGconn *c)
 {
-    PGresult *res = PQexecPrepared(c, "db_risk_try_lock", 0, NULL, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, "db_risk_try_lock", 0, NULL, NULL, NULL, 0);
     int rc = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1
                  ? strcmp(PQgetvalue(res, 0, 0), "t") == 0
                  : db_status_of(res, "db_risk_try_lock");
@@ -249,7 +250,7 @@ update2(PGconn *c, const char *name, int a, int b)
 
     snprintf(pa, sizeof pa, "%d", a);
     snprintf(pb, sizeof pb, "%d", b);
-    PGresult *res = PQexecPrepared(c, name, 2, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, name, 2, params, NULL, NULL, 0);
     int64_t n = PQresultStatus(res) == PGRES_COMMAND_OK ? strtoll(PQcmdTuples(res), NULL, 10)
                                                         : db_status_of(res, name);
     PQclear(res);

@@ -10,6 +10,7 @@
 #include "crypto/hex.h"
 #include "db/errors.h"
 #include "db/exec.h"
+#include "db/prepared.h"
 
 const struct db_statement db_rotate_statements[] = {
     {"db_rotate_fetch_claims",
@@ -132,7 +133,7 @@ db_rotate_fetch(PGconn *c, enum sealed_table t, int key_id, int limit, struct ar
     snprintf(key, sizeof key, "%d", key_id);
     snprintf(lim, sizeof lim, "%d", limit);
     const char *params[2] = {key, lim};
-    PGresult *res = PQexecPrepared(c, stmt, 2, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, stmt, 2, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, stmt);
         goto cleanup;
@@ -172,7 +173,7 @@ db_rotate_remaining(PGconn *c, enum sealed_table t, int key_id, int64_t *n_out)
     snprintf(stmt, sizeof stmt, "db_rotate_remaining_%s", suffix[t]);
     snprintf(key, sizeof key, "%d", key_id);
     const char *params[1] = {key};
-    PGresult *res = PQexecPrepared(c, stmt, 1, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, stmt, 1, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, stmt);
     } else {

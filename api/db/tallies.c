@@ -11,6 +11,7 @@
 #include "db/errors.h"
 #include "db/exec.h"
 #include "db/pg_array.h"
+#include "db/prepared.h"
 
 #define SINGLE_CHANGES_SHARD "255"
 #define GROUP_COLUMNS                                                                          \
@@ -84,7 +85,7 @@ db_tally_add(PGconn *c, const struct tally_key *k, int delta)
     snprintf(d, sizeof d, "%d", delta);
     const char *params[8] = {inc, k->status, k->payment_preference, k->country, cats, loss,
                              hours, d};
-    PGresult *res = PQexecPrepared(c, "db_tally_add", 8, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, "db_tally_add", 8, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
         rc = db_status_of(res, "db_tally_add");
     PQclear(res);
@@ -207,7 +208,7 @@ db_tally_boundary(PGconn *c, const struct tally_boundary_query *q, const int64_t
     params[6] = q->verified_only ? "{verified}" : "{received,verified}";
     params[7] = limit;
     params[8] = q->action_id;
-    res = PQexecPrepared(c, stmt, 9, params, NULL, NULL, 0);
+    res = db_exec_prepared(c, stmt, 9, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, stmt);
         goto cleanup;
@@ -229,7 +230,7 @@ count_of(PGconn *c, const char *stmt, const char *param, int64_t *n_out)
     const char *params[1] = {param};
     int rc = 1;
 
-    PGresult *res = PQexecPrepared(c, stmt, 1, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, stmt, 1, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
         rc = db_status_of(res, stmt);
     else

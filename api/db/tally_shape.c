@@ -11,6 +11,7 @@
 #include "db/errors.h"
 #include "db/exec.h"
 #include "db/pg_array.h"
+#include "db/prepared.h"
 
 #define ELIGIBLE(verified_only) ((verified_only) ? "{verified}" : "{received,verified}")
 #define LOSS_LEVELS 9  /* 16^9 > 10^10 + 1 */
@@ -244,7 +245,7 @@ db_shape_read(PGconn *c, const struct shape_read_query *q, struct arena *a,
     params[5] = ELIGIBLE(q->verified_only);
     params[6] = log_limit;
     params[7] = rows_limit;
-    PGresult *res = PQexecPrepared(c, "db_shape_read", 8, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, "db_shape_read", 8, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, "db_shape_read");
     } else if (!read_answer(res, a, out)) {

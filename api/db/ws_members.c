@@ -14,6 +14,7 @@
 #include "db/errors.h"
 #include "db/exec.h"
 #include "db/pg_array.h"
+#include "db/prepared.h"
 #include "db/risk.h"
 
 #define MAX_PARAMS 16
@@ -327,7 +328,7 @@ cleanup:
 static int
 count_of(PGconn *c, const char *stmt, int n, const char *const *params)
 {
-    PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, stmt, n, params, NULL, NULL, 0);
     int rc = PQresultStatus(res) == PGRES_TUPLES_OK ? atoi(PQgetvalue(res, 0, 0))
                                                     : db_status_of(res, stmt);
     PQclear(res);
@@ -363,7 +364,7 @@ db_ws_member_extra(PGconn *c, int64_t claim_id, struct arena *a, struct ws_membe
     db_int64_text(claim_id, id);
     snprintf(lim, sizeof lim, "%d", max_dates);
     const char *params[2] = {id, lim};
-    PGresult *res = PQexecPrepared(c, "db_ws_member_extra", 1, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, "db_ws_member_extra", 1, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, "db_ws_member_extra");
         PQclear(res);
@@ -378,7 +379,7 @@ db_ws_member_extra(PGconn *c, int64_t claim_id, struct arena *a, struct ws_membe
     out->reviewed_at = dup_or_null(a, res, 0, 2);
     out->duplicate_attempts = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
     PQclear(res);
-    res = PQexecPrepared(c, "db_ws_member_duplicate_dates", 2, params, NULL, NULL, 0);
+    res = db_exec_prepared(c, "db_ws_member_duplicate_dates", 2, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = db_status_of(res, "db_ws_member_duplicate_dates");
         PQclear(res);
@@ -456,7 +457,7 @@ db_ws_outbox_reason(PGconn *c, int64_t outbox_id, struct arena *a, const char **
     int rc = 1;
 
     db_int64_text(outbox_id, id);
-    PGresult *res = PQexecPrepared(c, "db_ws_outbox_reason", 1, params, NULL, NULL, 0);
+    PGresult *res = db_exec_prepared(c, "db_ws_outbox_reason", 1, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
         rc = db_status_of(res, "db_ws_outbox_reason");
     else if (PQntuples(res) != 1)
