@@ -86,6 +86,18 @@ link_hex(const uint8_t key[AUDIT_MAC_KEY_LEN], const char *prev_hex, const char 
     return true;
 }
 
+bool
+db_audit_link_holds(const uint8_t key[AUDIT_MAC_KEY_LEN], const char *prev_hex,
+                    const char *const fields[6], const char *digest_hex, const char *hash_hex)
+{
+    struct strbuf sb = {0};
+    char computed[65];
+    bool ok = link_hex(key, prev_hex, fields, digest_hex, &sb, computed);
+
+    strbuf_free(&sb);
+    return ok && strcmp(computed, hash_hex) == 0;
+}
+
 int
 db_audit_append(PGconn *c, const uint8_t key[AUDIT_MAC_KEY_LEN], const struct audit_entry *e)
 {

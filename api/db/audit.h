@@ -33,6 +33,13 @@ extern const struct db_statement db_audit_statements[];
  * advisory lock, which is then held only for the insert and the commit. 1 or DB_*. */
 int db_audit_append(PGconn *c, const uint8_t key[AUDIT_MAC_KEY_LEN], const struct audit_entry *e);
 
+/* Whether hash_hex is the chain's link of one event under key: HMAC(key, prev ||
+ * "seq|at|actor|action|object_type|object_id|" || digest), fields in that order, as appended
+ * and verified here; false too when a field is not hex or OpenSSL fails. For a check of one
+ * event outside a walk of the chain (service/secrets_match.c). */
+bool db_audit_link_holds(const uint8_t key[AUDIT_MAC_KEY_LEN], const char *prev_hex,
+                         const char *const fields[6], const char *digest_hex, const char *hash_hex);
+
 struct audit_verdict {
     bool ok;
     int64_t events;

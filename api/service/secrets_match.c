@@ -7,35 +7,10 @@
 #include <string.h>
 
 #include "core/arena.h"
-#include "core/strbuf.h"
 #include "crypto/audit_mac.h"
-#include "crypto/hex.h"
-#include "crypto/sha256.h" /* hex_encode */
+#include "db/audit.h"
 #include "db/secrets_match.h"
 #include "service/claims_seal.h"
-
-/* Whether the stored link of e is the HMAC link under key (crypto/audit_mac.h):
- * HMAC(key, prev || "seq|at|actor|action|object_type|object_id|" || digest). */
-static bool
-link_holds(const uint8_t key[AUDIT_MAC_KEY_LEN], const struct audit_link_row *e)
-{
-    uint8_t prev[AUDIT_MAC_LEN], digest[32], mac[AUDIT_MAC_LEN];
-    char computed[2 * AUDIT_MAC_LEN + 1];
-    struct strbuf sb = {0};
-    bool ok = hex_decode(e->prev_hex, strlen(e->prev_hex), prev, sizeof prev) &&
-              hex_decode(e->digest_hex, strlen(e->digest_hex), digest, sizeof digest);
-
-    for (int i = 0; ok && i < 6; i++) {
-        strbuf_puts(&sb, e->fields[i]);
-        strbuf_puts(&sb, "|");
-    }
-    ok = ok && audit_mac_link(key, prev, sb.data, sb.len, digest, mac);
-    strbuf_free(&sb);
-    if (!ok)
-        return false;
-    hex_encode(mac, sizeof mac, computed);
-    return strcmp(computed, e->hash_hex) == 0;
-}
 
 /* The hmac-key: NULL when it verifies the newest events (or there is none), else what failed,
  * in a; NULL with *failed set when the read failed. */
@@ -58,7 +33,8 @@ hmac_key_mismatch(PGconn *c, const struct secrets *s, struct arena *a, bool *fai
     }
     bool holds = false;
     for (int i = 0; i < n && !holds; i++)
-        holds = link_holds(key, &tail[i]);
+        holds = db_audit_link_holds(key, tail[i].prev_hex, tail[i].fields, tail[i].digest_hex,
+                                    tail[i].hash_hex);
     explicit_bzero(key, sizeof key);
     return holds ? NULL
                  : arena_printf(a, "hmac-key does not verify the newest audit event (seq %s)",
