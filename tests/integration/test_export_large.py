@@ -350,7 +350,10 @@ class LargeExportTest(ExportTestBase):
         node = cf.start_server(self, workers=1, database_url=self.db_url, migrate=False,
                                secrets_from=self.server,
                                args=["--shutdown-grace", "2"] + QUIET_MAIL,
-                               env={"RECOURS_DB_STATEMENT_TIMEOUT_MS": "1000"})
+                               # long enough for the first page under a loaded machine's
+                               # pace (1 s timed it out before the lock, prep38), short
+                               # enough to end the locked page soon
+                               env={"RECOURS_DB_STATEMENT_TIMEOUT_MS": "5000"})
         app = "export-page-lock"
         rc = harness.RawConnection(node)
         locker = None
