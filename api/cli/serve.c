@@ -109,7 +109,7 @@ operator_texts_ok(const struct config *cfg)
         else if (!text_is_clean(v, NULL, &points))
             wrong = "contains a control character (a line break, a tab, an escape): give it "
                     "on one line of printable characters";
-        else if (i == 0 && v[strspn(v, " ")] == '\0')
+        else if (strcmp(texts[i].flag, "operator-name") == 0 && v[strspn(v, " ")] == '\0')
             wrong = "is blank: name who runs the site (or leave it unset for the demonstration "
                     "name)";
         if (wrong != NULL) {
