@@ -148,12 +148,6 @@ run(PGconn *c, struct query *q)
     return res;
 }
 
-static char *
-dup_or_null(struct arena *a, const PGresult *res, int row, int col)
-{
-    return PQgetisnull(res, row, col) ? NULL : arena_strdup(a, PQgetvalue(res, row, col));
-}
-
 #define PAGE_COLUMNS                                                                           \
     "SELECT c.reference, c.status,"                                                            \
     "       CASE WHEN c.status = 'rejected' THEN c.review_reason END,"                         \
@@ -205,18 +199,18 @@ db_ws_members_page(PGconn *c, const struct ws_page_query *q, struct arena *a,
     *n_out = rc < q->limit ? rc : q->limit;
     for (int i = 0; i < *n_out; i++) {
         struct ws_member_row *m = &out[i];
-        m->reference = dup_or_null(a, res, i, 0);
-        m->status = dup_or_null(a, res, i, 1);
-        m->review_reason = dup_or_null(a, res, i, 2);
-        m->correctable_until = dup_or_null(a, res, i, 3);
-        m->country = dup_or_null(a, res, i, 4);
+        m->reference = db_text_at(a, res, i, 0);
+        m->status = db_text_at(a, res, i, 1);
+        m->review_reason = db_text_at(a, res, i, 2);
+        m->correctable_until = db_text_at(a, res, i, 3);
+        m->country = db_text_at(a, res, i, 4);
         m->categories = (unsigned int)strtoul(PQgetvalue(res, i, 5), NULL, 10);
-        m->payment_preference = dup_or_null(a, res, i, 6);
-        m->added_at = dup_or_null(a, res, i, 7);
-        m->mandated_at = dup_or_null(a, res, i, 8);
-        m->mandate_text_version = dup_or_null(a, res, i, 9);
-        m->channel = dup_or_null(a, res, i, 10);
-        m->reviewed_at = dup_or_null(a, res, i, 11);
+        m->payment_preference = db_text_at(a, res, i, 6);
+        m->added_at = db_text_at(a, res, i, 7);
+        m->mandated_at = db_text_at(a, res, i, 8);
+        m->mandate_text_version = db_text_at(a, res, i, 9);
+        m->channel = db_text_at(a, res, i, 10);
+        m->reviewed_at = db_text_at(a, res, i, 11);
         m->duplicate_attempts = strtoll(PQgetvalue(res, i, 12), NULL, 10);
         m->email_confirmed = strcmp(PQgetvalue(res, i, 13), "t") == 0;
     }
@@ -308,9 +302,9 @@ db_ws_review_apply(PGconn *c, const struct ws_decision *d, struct arena *a,
     for (int i = 0; i < n; i++) {
         struct tally_key *k = &moved[i].before;
         k->incident_id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
-        k->status = dup_or_null(a, res, i, 1);
-        k->payment_preference = dup_or_null(a, res, i, 2);
-        k->country = dup_or_null(a, res, i, 3);
+        k->status = db_text_at(a, res, i, 1);
+        k->payment_preference = db_text_at(a, res, i, 2);
+        k->country = db_text_at(a, res, i, 3);
         k->categories = (unsigned int)strtoul(PQgetvalue(res, i, 4), NULL, 10);
         k->documented_loss = strtoll(PQgetvalue(res, i, 5), NULL, 10);
         k->hours_spent = strtoll(PQgetvalue(res, i, 6), NULL, 10);
@@ -374,9 +368,9 @@ db_ws_member_extra(PGconn *c, int64_t claim_id, struct arena *a, struct ws_membe
         PQclear(res);
         return 0;
     }
-    out->review_reason = dup_or_null(a, res, 0, 0);
-    out->correctable_until = dup_or_null(a, res, 0, 1);
-    out->reviewed_at = dup_or_null(a, res, 0, 2);
+    out->review_reason = db_text_at(a, res, 0, 0);
+    out->correctable_until = db_text_at(a, res, 0, 1);
+    out->reviewed_at = db_text_at(a, res, 0, 2);
     out->duplicate_attempts = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
     PQclear(res);
     res = db_exec_prepared(c, "db_ws_member_duplicate_dates", 2, params, NULL, NULL, 0);
@@ -388,7 +382,7 @@ db_ws_member_extra(PGconn *c, int64_t claim_id, struct arena *a, struct ws_membe
     int n = PQntuples(res);
     const char **dates = arena_alloc(a, sizeof *dates * (size_t)(n > 0 ? n : 1));
     for (int i = 0; i < n; i++)
-        dates[i] = dup_or_null(a, res, i, 0);
+        dates[i] = db_text_at(a, res, i, 0);
     *dates_out = dates;
     *n_dates = n;
     PQclear(res);
@@ -400,10 +394,10 @@ read_history_row(const PGresult *res, int row, struct arena *a, void *out)
 {
     struct ws_history_row *h = out;
 
-    h->decision = dup_or_null(a, res, row, 0);
-    h->reason = dup_or_null(a, res, row, 1);
-    h->at = dup_or_null(a, res, row, 2);
-    h->by = dup_or_null(a, res, row, 3);
+    h->decision = db_text_at(a, res, row, 0);
+    h->reason = db_text_at(a, res, row, 1);
+    h->at = db_text_at(a, res, row, 2);
+    h->by = db_text_at(a, res, row, 3);
     return true;
 }
 
@@ -429,7 +423,7 @@ read_day(const PGresult *res, int row, struct arena *a, void *out)
 {
     struct ws_day *d = out;
 
-    d->date = dup_or_null(a, res, row, 0);
+    d->date = db_text_at(a, res, row, 0);
     d->n = strtoll(PQgetvalue(res, row, 1), NULL, 10);
     return true;
 }
@@ -463,7 +457,7 @@ db_ws_outbox_reason(PGconn *c, int64_t outbox_id, struct arena *a, const char **
     else if (PQntuples(res) != 1)
         rc = 0;
     else
-        *out = dup_or_null(a, res, 0, 0);
+        *out = db_text_at(a, res, 0, 0);
     PQclear(res);
     return rc;
 }
