@@ -118,9 +118,9 @@ main(int argc, char **argv)
 {
     malloc_policy();
     /* docs/architecture.md §9, jansson: seed before any thread exists; our allocator aborts on
-     * exhaustion */
+     * exhaustion, and what jansson frees is wiped first (a parsed claim holds its names) */
     json_object_seed(0);
-    json_set_alloc_funcs(xmalloc, free);
+    json_set_alloc_funcs(xmalloc, xfree_wiped);
 
     if (argc < 2) {
         usage(stderr);

@@ -2,6 +2,7 @@
 /* Aborting allocation wrappers (see xalloc.h for why aborting is the right failure). */
 #include "core/xalloc.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,4 +58,15 @@ xstrndup(const char *s, size_t n)
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
+}
+
+void
+xfree_wiped(void *p)
+{
+    if (p == NULL)
+        return;
+    /* the usable size, not the size asked for: the caller (a library) does not tell it, and
+     * what lies past the asked size is the block's own slack, never another block */
+    explicit_bzero(p, malloc_usable_size(p));
+    free(p);
 }

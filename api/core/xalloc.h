@@ -11,5 +11,10 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* free() after zeroing the whole block: for blocks a library fills and frees on its own
+ * (jansson's parsed bodies and built documents, the replies MHD frees once sent), which may
+ * hold personal data that would otherwise stay readable in the heap (docs/decisions.md,
+ * "Personal data in freed memory"). NULL is ignored, as free() does. */
+void xfree_wiped(void *p);
 
 #endif

@@ -16,6 +16,7 @@
 #include <uninorm.h>
 #include <unistr.h>
 
+#include "core/xalloc.h"
 #include "domain/countries.h"
 #include "domain/dates.h"
 
@@ -415,7 +416,9 @@ append_name_key(const char *name, char *out, size_t cap, size_t *at)
         for (size_t i = 0; i < n; i++)
             fold_buf[i] =
                 (uint8_t)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
-        return append_folded(fold_buf, n, out, cap, at);
+        ok = append_folded(fold_buf, n, out, cap, at);
+        explicit_bzero(fold_buf, n); /* a name */
+        return ok;
     }
     if (u8_check((const uint8_t *)name, n) != NULL)
         goto cleanup;
@@ -429,10 +432,13 @@ append_name_key(const char *name, char *out, size_t cap, size_t *at)
         out_of_memory();
     ok = append_folded(folded, fold_n, out, cap, at);
 cleanup:
+    /* the name, decomposed and folded, wiped wherever it was made */
     if (nfkd != nfkd_buf)
-        free(nfkd);
+        xfree_wiped(nfkd);
     if (folded != fold_buf)
-        free(folded);
+        xfree_wiped(folded);
+    explicit_bzero(nfkd_buf, sizeof nfkd_buf);
+    explicit_bzero(fold_buf, sizeof fold_buf);
     return ok;
 }
 

@@ -10,6 +10,7 @@
 
 #include "core/arena.h"
 #include "core/text_clean.h"
+#include "core/xalloc.h"
 #include "domain/countries.h"
 #include "domain/dates.h"
 #include "domain/normalize.h"
@@ -62,12 +63,12 @@ read_name(const struct json_fields *jf, const char *key)
         return NULL;
     }
     if (u8_mbsnlen((const uint8_t *)nfc, strlen(nfc)) > NAME_MAX_CHARS) {
-        free(nfc);
+        xfree_wiped(nfc); /* a name */
         add(jf, key, "too-long", "is longer than allowed once normalised (NFC)");
         return NULL;
     }
     const char *kept = arena_strdup(jf->arena, nfc);
-    free(nfc);
+    xfree_wiped(nfc);
     return kept;
 }
 

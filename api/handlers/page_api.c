@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "core/arena.h"
+#include "core/xalloc.h"
 #include "handlers/claim_form.h"
 
 bool
@@ -19,7 +20,7 @@ page_api_body(struct request *rq, json_t *body, const char *media)
         return false;
     strbuf_free(&rq->body);
     strbuf_puts(&rq->body, text);
-    free(text);
+    xfree_wiped(text); /* the claimant's form */
     rq->from_page_form = true;
     return request_override_header(rq, "Content-Type", media);
 }

@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include "core/xalloc.h"
+
 /* Bodies below this are not worth a compressor's header and CPU. */
 #define GZIP_MIN_BYTES 1024
 
@@ -77,7 +79,7 @@ reply_gzip(struct reply *r)
         free(out);
         return false;
     }
-    free(r->body);
+    xfree_wiped(r->body); /* the plain body: a page may hold a claimant's data */
     r->body = (char *)out;
     r->body_len = n;
     reply_add_header(r, "Content-Encoding", "gzip");

@@ -81,7 +81,7 @@ reply_add_header(struct reply *r, const char *name, const char *value)
 void
 reply_discard(struct reply *r)
 {
-    free(r->body);
+    xfree_wiped(r->body); /* a body never sent may be a claim view */
     r->body = NULL;
     r->body_len = 0;
     if (r->stream.next != NULL) {

@@ -192,7 +192,9 @@ queue_reply(struct http_server *s, struct request *rq, struct reply *r)
     if (r->stream.next != NULL) {
         resp = stream_glue_response(r, &glue);
     } else if (r->body != NULL) {
-        resp = MHD_create_response_from_buffer(r->body_len, r->body, MHD_RESPMEM_MUST_FREE);
+        /* MHD frees it once sent: wiped first, it may be a claim view or a member list */
+        resp =
+            MHD_create_response_from_buffer_with_free_callback(r->body_len, r->body, xfree_wiped);
         if (resp != NULL)
             r->body = NULL; /* MHD owns it now */
     } else {
