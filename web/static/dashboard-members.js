@@ -40,6 +40,29 @@ function countryName(code) {
 }
 const $ = (id) => document.getElementById(id);
 
+// The member's risk flags (docs/risk.md) in words, each with what was counted: a reason to look
+// at the claim, which the filter finds and the claim says why. null: not evaluated yet.
+function riskText(risk) {
+    if (!risk)
+        return t("ws.d.risk_pending");
+    if (!Array.isArray(risk.flags) || risk.flags.length === 0)
+        return t("ws.d.risk_none");
+    return risk.flags.map(({ flag, evidence: e = {} }) => {
+        switch (flag) {
+        case "network":
+            return t("ws.d.risk.network", { count: e.claims_within_hour, claims: formatNumber(e.claims_within_hour ?? 0),
+                threshold: formatNumber(e.threshold ?? 0) });
+        case "address":
+            return t("ws.d.risk.address", { count: e.claims_at_address, claims: formatNumber(e.claims_at_address ?? 0),
+                threshold: formatNumber(e.threshold ?? 0) });
+        case "email_unconfirmed":
+            return t("ws.d.risk.email_unconfirmed", { count: e.days, days: formatNumber(e.days ?? 0) });
+        default:
+            return t("ws.d.risk." + flag);
+        }
+    }).join(" ");
+}
+
 export class MembersTab {
     // call(method, path, opts): the page's API call with the key; onChanged(): statuses moved
     // (the summary and its charts follow); memberCount(): the action's member count as last
@@ -210,6 +233,8 @@ export class MembersTab {
         set("ml-country", query.get("country"));
         set("ml-payment", query.get("payment_preference"));
         set("ml-email", query.get("email_confirmed"));
+        set("ml-risk", query.get("risk"));
+        set("ml-eligibility", query.get("eligibility"));
         set("ml-reference", query.get("reference"));
         setDateValue($("ml-from"), (query.get("mandated_from") || "").slice(0, 10));
         setDateValue($("ml-to"), (query.get("mandated_to") || "").slice(0, 10));
@@ -241,6 +266,10 @@ export class MembersTab {
             f.payment_preference = v("ml-payment");
         if (v("ml-email"))
             f.email_confirmed = v("ml-email") === "true";
+        if (v("ml-risk"))
+            f.risk = v("ml-risk");
+        if (v("ml-eligibility"))
+            f.eligibility = v("ml-eligibility");
         // a date that cannot be read is named at its field before any read (dateErrors)
         const from = dateValue($("ml-from"));
         const to = dateValue($("ml-to"));
@@ -912,6 +941,7 @@ export class MembersTab {
                 ...(review.correctable_until ? [row("ws.d.correctable", formatDateTime(review.correctable_until))] : []),
                 // none refused: "0", not "0 (dates: —)"
                 row("ws.d.duplicates", dup.count === 0 ? formatNumber(0) : t("ws.d.duplicates_value",
-                    { count: formatNumber(dup.count), dates: dup.dates.map(formatDate).join(", ") || "—" }))));
+                    { count: formatNumber(dup.count), dates: dup.dates.map(formatDate).join(", ") || "—" })),
+                row("ws.d.risk", riskText(body.risk))));
     }
 }
