@@ -602,8 +602,9 @@ export class MembersTab {
                 if (note)
                     body.note = note;
             }
-            const done = await this.post("/reviews", { ...body, expected_count: count });
-            this.closeConfirm();
+            const done = await this.decide("/reviews", { ...body, expected_count: count });
+            if (done === false)
+                return false;
             if (!done)
                 return;
             if (done.status === 409 && problemName(done) === "count-changed") {
@@ -675,8 +676,9 @@ export class MembersTab {
             return t("ws.confirm_remove", { reference, reason: t("ws.reason." + select.value) });
         };
         this.confirm(text, () => t("ws.confirm_remove_yes"), this.afterRemoval(reference), async () => {
-            const done = await this.post(`/members/${encodeURIComponent(reference)}/removal`, { reason: select.value });
-            this.closeConfirm();
+            const done = await this.decide(`/members/${encodeURIComponent(reference)}/removal`, { reason: select.value });
+            if (done === false)
+                return false;
             if (!done)
                 return;
             if (done.status === 404) {
@@ -737,6 +739,9 @@ export class MembersTab {
             return;
         $("ml-confirm-text").textContent = this.pending.text();
         $("ml-confirm-yes").textContent = this.pending.yes();
+        const unsent = $("ml-confirm-unsent");
+        unsent.hidden = !this.pending.unsent;
+        unsent.textContent = this.pending.unsent ? t("ws.confirm_unsent") : "";
     }
 
     // A row's button, found again once the rows are drawn anew (after a review, a refresh): the
@@ -810,17 +815,44 @@ export class MembersTab {
         return [...rows.slice(0, at), this.confirmRow, ...rows.slice(at)];
     }
 
-    async post(path, body) {
+    // The answer, or null when the key was refused (the page asks for it again) or, said on the
+    // line under the filters, no answer came; undefined instead of the latter with unsent (a
+    // confirmation, which says it itself). key: the Idempotency-Key (a confirmation's Yes
+    // pressed again sends the same: a decision that reached the server is answered as it was,
+    // not made twice).
+    async post(path, body, key = idempotencyKey(), unsent = false) {
         try {
             const r = await this.call("POST", this.base() + path,
-                { body, headers: { "Idempotency-Key": idempotencyKey() } });
+                { body, headers: { "Idempotency-Key": key } });
             return r.status === 401 ? null : r;
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
+            if (unsent)
+                return undefined;
             this.status.set(genericProblem(e));
             return null;
         }
+    }
+
+    // A confirmation's decision sent; false when no answer came (the connection lost): the
+    // question stays open, its reason and message kept, and says so; Yes sends it again under
+    // the same Idempotency-Key while the body is the same (another reason chosen meanwhile is
+    // another request). Typed into a row's question under row 40, a message to the claimant was
+    // lost with it, the line saying why screens up, above the filters.
+    async decide(path, body) {
+        const p = this.pending;
+        const json = JSON.stringify(body);
+        if (p && p.sent?.json !== json)
+            p.sent = { json, key: idempotencyKey() };
+        const done = await this.post(path, body, p?.sent.key, true);
+        if (done === undefined && p && this.pending === p) {
+            p.unsent = true;
+            this.renderConfirm();
+            return false;
+        }
+        this.closeConfirm();
+        return done;
     }
 
     // --- one member's claim ------------------------------------------------------------------
