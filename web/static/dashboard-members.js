@@ -953,6 +953,9 @@ export class MembersTab {
             el("div", { class: "detail-head" }, el("h4", { text: t("ws.detail_h4", { reference }) }), close),
             el("p", { class: "hint-plain", text: t("ws.detail_audit") }),
             el("dl", { class: "facts" },
+                // first: the facts below are read with them in mind (at the foot, on a phone
+                // they came seventeen facts down)
+                row("ws.d.risk", riskText(body.risk)),
                 row("ws.d.name", [p.given_name, p.family_name].filter(Boolean).join(" ")),
                 row("ws.d.email", p.email),
                 row("ws.d.phone", p.phone),
@@ -973,7 +976,6 @@ export class MembersTab {
                 ...(review.correctable_until ? [row("ws.d.correctable", formatDateTime(review.correctable_until))] : []),
                 // none refused: "0", not "0 (dates: —)"
                 row("ws.d.duplicates", dup.count === 0 ? formatNumber(0) : t("ws.d.duplicates_value",
-                    { count: formatNumber(dup.count), dates: dup.dates.map(formatDate).join(", ") || "—" })),
-                row("ws.d.risk", riskText(body.risk))));
+                    { count: formatNumber(dup.count), dates: dup.dates.map(formatDate).join(", ") || "—" }))));
     }
 }
