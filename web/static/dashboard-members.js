@@ -280,6 +280,30 @@ export class MembersTab {
         return f;
     }
 
+    // A filter (filter()'s fields) in words, each field by its label ("Claim status: Received;
+    // Country: Germany"), in the page's language; "" for none.
+    describe(f) {
+        const said = [];
+        const add = (label, value) => said.push(`${t(label)}${t("ws.filter_colon")}${value}`);
+        if (f.status)
+            add("ws.f.status", t("status." + f.status));
+        if (f.country)
+            add("ws.f.country", countryName(f.country));
+        if (f.payment_preference)
+            add("ws.f.payment", t("ws.pay." + f.payment_preference));
+        if (f.email_confirmed !== undefined)
+            add("ws.f.email", t(f.email_confirmed ? "ws.email.yes" : "ws.email.no"));
+        if (f.risk)
+            add("ws.f.risk", t("ws.risk." + f.risk));
+        if (f.eligibility)
+            add("ws.f.eligibility", t("ws.elig." + f.eligibility));
+        if (f.mandated_from)
+            add("ws.f.from", formatDate(f.mandated_from.slice(0, 10)));
+        if (f.mandated_to)
+            add("ws.f.to", formatDate(f.mandated_to.slice(0, 10)));
+        return said.join(t("ws.filter_join"));
+    }
+
     // The list's query as the form stands (its cursor added by read).
     query() {
         const q = new URLSearchParams({ limit: String(PAGE), ...this.filter() });
