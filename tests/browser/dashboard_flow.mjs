@@ -1516,6 +1516,49 @@ try {
     const stillReceived = await page.$eval(`#ml-rows tr[data-reference="${opened}"]`, (r) => r.dataset.status);
     check(stillReceived !== "rejected", `nothing decided (${stillReceived})`);
 
+    // --- the risk flags and the controller's list: filtered on, and said on the claim -----------
+    // (the API filtered on both and gave each member's flags with what was counted; the page
+    // offered neither, so a volunteer never saw a reason to look). No claim of this incident has
+    // a disposable address: none matches; the claim opened says its flags as the API gives them.
+    steps.current = "members: reasons to look";
+    const riskRead = page.waitForRequest((r) => r.url().includes("/members?") && new URL(r.url()).searchParams.get("risk") === "disposable_email");
+    await page.selectOption("#ml-risk", "disposable_email");
+    await page.click("#ml-apply");
+    await riskRead;
+    await listReadAgain("filtered on a disposable address");
+    equal(await text("#ml-list-line"), "No member matches.", "no member with a disposable address");
+    const eligRead = page.waitForRequest((r) => r.url().includes("/members?") && new URL(r.url()).searchParams.get("eligibility") === "unknown");
+    await page.selectOption("#ml-risk", "");
+    await page.selectOption("#ml-eligibility", "unknown");
+    await page.click("#ml-apply");
+    await eligRead;
+    await listReadAgain("filtered on no list received");
+    check(await page.locator(`#ml-rows tr[data-reference="${opened}"]`).count() === 1,
+        "no controller's list for this incident: every member not checked, the one opened before included");
+    const flagged = await context.request.get(`${baseUrl}/v1/actions/${action.id}/members/${opened}`,
+        { headers: { Authorization: "Bearer " + setup.key } });
+    equal(flagged.status(), 200, "the member's claim from the API");
+    const risk = (await flagged.json()).risk;
+    await page.locator(`#ml-rows tr[data-reference="${opened}"] button[data-act=open]`).click();
+    await page.locator("#ml-detail:not([hidden])").waitFor();
+    const reasons = await page.locator("#ml-detail dt", { hasText: /^Reasons to look$/ }).locator("xpath=following-sibling::dd").innerText();
+    const phrases = { network: "from the same network", address: "give the same postal address",
+        disposable_email: "disposable email", email_unconfirmed: "not confirmed", unmatched: "not on the controller's list" };
+    if (!risk || risk.flags.length === 0)
+        equal(reasons, risk ? "None" : "Not evaluated yet", "no flag, said");
+    for (const f of risk?.flags ?? []) {
+        contains(reasons, phrases[f.flag], `the flag ${f.flag} in words`);
+        if (f.evidence.threshold !== undefined)
+            contains(reasons, `above ${f.evidence.threshold}`, `the flag ${f.flag}'s threshold`);
+    }
+    await switchLanguage(page, "fr");
+    equal(await text('label[for="ml-risk"]'), "Raisons de vérifier (signaux de risque)", "the filter's label in French");
+    check(await page.locator("#ml-detail dt", { hasText: /^Raisons de vérifier$/ }).count() === 1, "the claim's flags in French");
+    await switchLanguage(page, "en");
+    await page.click("#ml-detail .detail-head button");
+    await page.locator("#ml-detail").waitFor({ state: "hidden" });
+    await page.selectOption("#ml-eligibility", "");
+
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,

@@ -274,6 +274,37 @@ try {
     equal(simCsv.subarray(0, 3).toString("hex"), "efbbbf", "the file starts with the UTF-8 byte order mark");
     equal(simCsv.subarray(3, 16).toString("utf-8"), "field,value\r\n", "then its header");
 
+    // --- the recipients by the Members tab's filter: the count says which filter ------------
+    // (set on another tab, it went unsaid: "3 members will receive it" told nobody whom a notice
+    // to "the members matching the filter" reached); the draft is deleted after
+    steps.current = "count: the filter said";
+    await page.click("#tab-list");
+    await page.locator('#member-list[aria-busy="false"]').waitFor({ state: "attached" });
+    await page.selectOption("#ml-status", "received");
+    await page.selectOption("#ml-payment", "voucher");
+    await page.click("#ml-apply");
+    await page.click("#tab-notices");
+    await page.fill("#nt-subject-fr", `Filtre ${setup.tag}`);
+    await page.fill("#nt-body-fr", `Bonjour ${setup.tag}.`);
+    await page.fill("#nt-subject-en", `Filter ${setup.tag}`);
+    await page.fill("#nt-body-en", `Hello ${setup.tag}.`);
+    await page.click("#nt-save");
+    await page.locator(`${first}:has-text("Filter ${setup.tag}"), ${first}:has-text("Filtre ${setup.tag}")`).waitFor();
+    await page.click("#nt-audience-filter");
+    await page.click("#nt-count");
+    await page.locator("#nt-confirm:not([hidden])").waitFor();
+    contains(await text("#nt-confirm-text"),
+        "Those matching the filter of the Members tab (Claim status: Received; Payment preference: Voucher).", "the filter said");
+    await switchLanguage(page, "fr");
+    contains(await text("#nt-confirm-text"), "Ceux qui répondent au filtre de l'onglet Membres (Statut de la réclamation\u00a0: Reçue\u00a0; "
+        + "Mode d'indemnisation\u00a0: Bon d'achat).", "in French");
+    await switchLanguage(page, "en");
+    await page.click("#nt-confirm-no");
+    await page.click(`${first} button:text-is("Delete draft")`);
+    await page.locator("#nt-ask:not([hidden])").waitFor();
+    await page.click("#nt-ask-yes");
+    await page.locator(`${first}:has-text("Filter ${setup.tag}")`).waitFor({ state: "detached" });
+
     steps.current = "end";
     if (problems.length)
         fail("problems:\n  " + problems.join("\n  "));

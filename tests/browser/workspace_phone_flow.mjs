@@ -64,7 +64,9 @@ try {
     const context = await newContext(browser, { locale: "fr-FR", timezoneId: "Europe/Paris", viewport: PHONE });
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
-    watchPage(page, baseUrl, steps, problems);
+    // a review's request the test drops as a lost connection would (its last step)
+    let dropping = false;
+    watchPage(page, baseUrl, steps, problems, (req) => dropping && new URL(req.url()).pathname.endsWith("/reviews"));
     const text = async (selector) => (await page.locator(selector).innerText()).trim();
     const focusedRow = () => page.evaluate(() => {
         const b = document.activeElement;
@@ -396,6 +398,49 @@ try {
     await axeCheck(page, steps, problems, "the key accepted by Enter, the actions' heading focused");
     await keyAgain(() => page.click("#use-key"));
     equal(await focused(), "use-key", "the button pressed: the focus back on it");
+
+    // --- a row's rejection sent without an answer (the connection lost) ----------------------
+    // The question closed, its reason and its message to the claimant lost, and the line saying
+    // why was above the filters, screens up from row 40. It stays open under its row, says so
+    // where the focus is, and Yes sends it again under the same Idempotency-Key (a decision that
+    // reached the server is answered as it was, not made twice). The 50 served members as above.
+    steps.current = "members: a rejection without an answer";
+    const sentKeys = [];
+    await page.route((url) => url.pathname === `/v1/actions/${setup.action_id}/reviews`, (route) => {
+        const body = route.request().postDataJSON();
+        if (body?.dry_run)
+            return route.fallback();   // the step above's: count 1
+        sentKeys.push([route.request().headers()["idempotency-key"], body]);
+        return sentKeys.length === 1 ? route.abort("internetdisconnected")
+            : route.fulfill({ contentType: "application/json", body: JSON.stringify({ count: 1, batch_id: "b" }) });
+    });
+    await page.locator(`#actions-rows tr[data-id="${setup.action_id}"] button`).click();
+    await page.locator(`#ml-rows tr[data-reference="${row40}"]`).waitFor();
+    await listShown();
+    await rowReject.press("Enter");
+    await page.locator("#ml-confirm:not([hidden])").waitFor();
+    await page.selectOption("#ml-confirm-reason", "incomplete");
+    const message = "Il manque la date de l'appel frauduleux.";
+    await page.fill("#ml-confirm-note", message);
+    dropping = true;
+    await page.click("#ml-confirm-yes");
+    await page.locator("#ml-confirm-unsent:not([hidden])").waitFor();
+    dropping = false;
+    equal(await text("#ml-confirm-unsent"), fr["ws.confirm_unsent"], "no answer: said in the question");
+    equal((await questionAt()).after, row40, "the question still open under row 40");
+    equal(await page.inputValue("#ml-confirm-reason"), "incomplete", "its reason kept");
+    equal(await page.inputValue("#ml-confirm-note"), message, "its message to the claimant kept");
+    equal(await focused(), "ml-confirm-yes", "the focus on its Yes");
+    contains(await page.getAttribute("#ml-confirm-yes", "aria-describedby"), "ml-confirm-unsent", "which the words describe");
+    await axeCheck(page, steps, problems, "the members tab, a rejection unanswered");
+    await page.click("#ml-confirm-yes");
+    await page.locator("#ml-confirm").waitFor({ state: "hidden" });
+    await listShown();
+    equal(sentKeys.length, 2, "sent twice");
+    equal(sentKeys[1][0], sentKeys[0][0], "under the same Idempotency-Key");
+    equal(JSON.stringify(sentKeys[1][1]), JSON.stringify(sentKeys[0][1]), "the same decision");
+    equal(sentKeys[1][1].note, message, "its message with it");
+    contains(await text("#ml-status-line"), fr["ws.done_review_one"].replace("{count}", "1"), "then done, said");
 
     steps.current = "end";
     if (problems.length)

@@ -40,6 +40,29 @@ function countryName(code) {
 }
 const $ = (id) => document.getElementById(id);
 
+// The member's risk flags (docs/risk.md) in words, each with what was counted: a reason to look
+// at the claim, which the filter finds and the claim says why. null: not evaluated yet.
+function riskText(risk) {
+    if (!risk)
+        return t("ws.d.risk_pending");
+    if (!Array.isArray(risk.flags) || risk.flags.length === 0)
+        return t("ws.d.risk_none");
+    return risk.flags.map(({ flag, evidence: e = {} }) => {
+        switch (flag) {
+        case "network":
+            return t("ws.d.risk.network", { count: e.claims_within_hour, claims: formatNumber(e.claims_within_hour ?? 0),
+                threshold: formatNumber(e.threshold ?? 0) });
+        case "address":
+            return t("ws.d.risk.address", { count: e.claims_at_address, claims: formatNumber(e.claims_at_address ?? 0),
+                threshold: formatNumber(e.threshold ?? 0) });
+        case "email_unconfirmed":
+            return t("ws.d.risk.email_unconfirmed", { count: e.days, days: formatNumber(e.days ?? 0) });
+        default:
+            return t("ws.d.risk." + flag);
+        }
+    }).join(" ");
+}
+
 export class MembersTab {
     // call(method, path, opts): the page's API call with the key; onChanged(): statuses moved
     // (the summary and its charts follow); memberCount(): the action's member count as last
@@ -210,6 +233,8 @@ export class MembersTab {
         set("ml-country", query.get("country"));
         set("ml-payment", query.get("payment_preference"));
         set("ml-email", query.get("email_confirmed"));
+        set("ml-risk", query.get("risk"));
+        set("ml-eligibility", query.get("eligibility"));
         set("ml-reference", query.get("reference"));
         setDateValue($("ml-from"), (query.get("mandated_from") || "").slice(0, 10));
         setDateValue($("ml-to"), (query.get("mandated_to") || "").slice(0, 10));
@@ -241,6 +266,10 @@ export class MembersTab {
             f.payment_preference = v("ml-payment");
         if (v("ml-email"))
             f.email_confirmed = v("ml-email") === "true";
+        if (v("ml-risk"))
+            f.risk = v("ml-risk");
+        if (v("ml-eligibility"))
+            f.eligibility = v("ml-eligibility");
         // a date that cannot be read is named at its field before any read (dateErrors)
         const from = dateValue($("ml-from"));
         const to = dateValue($("ml-to"));
@@ -249,6 +278,30 @@ export class MembersTab {
         if (to)
             f.mandated_to = to + "T00:00:00Z";
         return f;
+    }
+
+    // A filter (filter()'s fields) in words, each field by its label ("Claim status: Received;
+    // Country: Germany"), in the page's language; "" for none.
+    describe(f) {
+        const said = [];
+        const add = (label, value) => said.push(`${t(label)}${t("ws.filter_colon")}${value}`);
+        if (f.status)
+            add("ws.f.status", t("status." + f.status));
+        if (f.country)
+            add("ws.f.country", countryName(f.country));
+        if (f.payment_preference)
+            add("ws.f.payment", t("ws.pay." + f.payment_preference));
+        if (f.email_confirmed !== undefined)
+            add("ws.f.email", t(f.email_confirmed ? "ws.email.yes" : "ws.email.no"));
+        if (f.risk)
+            add("ws.f.risk", t("ws.risk." + f.risk));
+        if (f.eligibility)
+            add("ws.f.eligibility", t("ws.elig." + f.eligibility));
+        if (f.mandated_from)
+            add("ws.f.from", formatDate(f.mandated_from.slice(0, 10)));
+        if (f.mandated_to)
+            add("ws.f.to", formatDate(f.mandated_to.slice(0, 10)));
+        return said.join(t("ws.filter_join"));
     }
 
     // The list's query as the form stands (its cursor added by read).
@@ -573,8 +626,9 @@ export class MembersTab {
                 if (note)
                     body.note = note;
             }
-            const done = await this.post("/reviews", { ...body, expected_count: count });
-            this.closeConfirm();
+            const done = await this.decide("/reviews", { ...body, expected_count: count });
+            if (done === false)
+                return false;
             if (!done)
                 return;
             if (done.status === 409 && problemName(done) === "count-changed") {
@@ -646,8 +700,9 @@ export class MembersTab {
             return t("ws.confirm_remove", { reference, reason: t("ws.reason." + select.value) });
         };
         this.confirm(text, () => t("ws.confirm_remove_yes"), this.afterRemoval(reference), async () => {
-            const done = await this.post(`/members/${encodeURIComponent(reference)}/removal`, { reason: select.value });
-            this.closeConfirm();
+            const done = await this.decide(`/members/${encodeURIComponent(reference)}/removal`, { reason: select.value });
+            if (done === false)
+                return false;
             if (!done)
                 return;
             if (done.status === 404) {
@@ -708,6 +763,9 @@ export class MembersTab {
             return;
         $("ml-confirm-text").textContent = this.pending.text();
         $("ml-confirm-yes").textContent = this.pending.yes();
+        const unsent = $("ml-confirm-unsent");
+        unsent.hidden = !this.pending.unsent;
+        unsent.textContent = this.pending.unsent ? t("ws.confirm_unsent") : "";
     }
 
     // A row's button, found again once the rows are drawn anew (after a review, a refresh): the
@@ -781,17 +839,44 @@ export class MembersTab {
         return [...rows.slice(0, at), this.confirmRow, ...rows.slice(at)];
     }
 
-    async post(path, body) {
+    // The answer, or null when the key was refused (the page asks for it again) or, said on the
+    // line under the filters, no answer came; undefined instead of the latter with unsent (a
+    // confirmation, which says it itself). key: the Idempotency-Key (a confirmation's Yes
+    // pressed again sends the same: a decision that reached the server is answered as it was,
+    // not made twice).
+    async post(path, body, key = idempotencyKey(), unsent = false) {
         try {
             const r = await this.call("POST", this.base() + path,
-                { body, headers: { "Idempotency-Key": idempotencyKey() } });
+                { body, headers: { "Idempotency-Key": key } });
             return r.status === 401 ? null : r;
         } catch (e) {
             if (!(e instanceof NetworkError))
                 throw e;
+            if (unsent)
+                return undefined;
             this.status.set(genericProblem(e));
             return null;
         }
+    }
+
+    // A confirmation's decision sent; false when no answer came (the connection lost): the
+    // question stays open, its reason and message kept, and says so; Yes sends it again under
+    // the same Idempotency-Key while the body is the same (another reason chosen meanwhile is
+    // another request). Typed into a row's question under row 40, a message to the claimant was
+    // lost with it, the line saying why screens up, above the filters.
+    async decide(path, body) {
+        const p = this.pending;
+        const json = JSON.stringify(body);
+        if (p && p.sent?.json !== json)
+            p.sent = { json, key: idempotencyKey() };
+        const done = await this.post(path, body, p?.sent.key, true);
+        if (done === undefined && p && this.pending === p) {
+            p.unsent = true;
+            this.renderConfirm();
+            return false;
+        }
+        this.closeConfirm();
+        return done;
     }
 
     // --- one member's claim ------------------------------------------------------------------
@@ -892,6 +977,9 @@ export class MembersTab {
             el("div", { class: "detail-head" }, el("h4", { text: t("ws.detail_h4", { reference }) }), close),
             el("p", { class: "hint-plain", text: t("ws.detail_audit") }),
             el("dl", { class: "facts" },
+                // first: the facts below are read with them in mind (at the foot, on a phone
+                // they came seventeen facts down)
+                row("ws.d.risk", riskText(body.risk)),
                 row("ws.d.name", [p.given_name, p.family_name].filter(Boolean).join(" ")),
                 row("ws.d.email", p.email),
                 row("ws.d.phone", p.phone),

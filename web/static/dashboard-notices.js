@@ -38,9 +38,10 @@ function field(id, labelKey, control, hintKey, path) {
 export class NoticesTab {
     // call(method, path, opts): the page's API call with the key; currentFilter(): the
     // Members tab's filter as the API's fields.
-    constructor({ call, currentFilter }) {
+    constructor({ call, currentFilter, describeFilter }) {
         this.call = call;
         this.currentFilter = currentFilter;
+        this.describeFilter = describeFilter;
         this.action = null;
         this.draft = null;        // {notice, texts}: the last saved draft and what it holds
         this.previewLang = "fr";
@@ -354,7 +355,12 @@ export class NoticesTab {
         // it"); the members who stopped notices said only when there are some (none can be for
         // an essential notice, where "0 who stopped non-essential notices will not" puzzled)
         const skipped = c.skipped ? " " + t("notices.confirm_skipped", { ...params, count: c.skipped }) : "";
-        $("nt-confirm-text").textContent = t("notices.confirm", { ...params, count: c.recipients }) + skipped;
+        // the filter counted, said: it is set on another tab, and a count alone did not say whom
+        // a notice to "the members matching the filter" went to
+        const described = c.filter ? this.describeFilter(c.filter) : "";
+        const whom = !c.filter ? "" : " " + (described ? t("notices.confirm_filter", { filter: described })
+            : t("notices.confirm_no_filter"));
+        $("nt-confirm-text").textContent = t("notices.confirm", { ...params, count: c.recipients }) + whom + skipped;
         $("nt-confirm-yes").textContent = t("notices.confirm_yes", params);
     }
 

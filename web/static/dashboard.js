@@ -404,7 +404,8 @@ const record = new RecordTab({ call, onChanged: (updated) => {
     actionChanged(updated);
     panel.show(updated, incidentBySlug(updated.incident));
 } });
-const notices = new NoticesTab({ call, currentFilter: () => members.filter() });
+const notices = new NoticesTab({ call, currentFilter: () => members.filter(),
+    describeFilter: (f) => members.describe(f) });
 // Back, Forward, an address edited: the place it names (none: the list). Without the key, the
 // place waits for it (useKey).
 window.addEventListener("popstate", () => {
