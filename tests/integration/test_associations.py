@@ -15,6 +15,7 @@ import unittest
 import assoc_fixtures as af
 import claims_fixtures as cf
 import harness
+import openapi_check
 
 SERVER = None
 
@@ -202,6 +203,24 @@ class AssociationsTest(Base):
 
 
 # --- keys -----------------------------------------------------------------------------------------
+
+    def test_lower_case_country_is_taken_as_the_document_says(self):
+        """The server takes a country in any case and stores it upper case; api/openapi.json's
+        AssociationInput and AssociationPatch said upper case only, so a client validating
+        its bodies refused what the server takes."""
+        doc = openapi_check.document(harness.source_dir())
+        body = af.association_body(country="de")
+        schemas = doc.doc["components"]["schemas"]
+        for name in ("AssociationInput", "AssociationPatch"):
+            errors = list(doc.validator(schemas[name]).iter_errors(
+                body if name == "AssociationInput" else {"country": "de"}))
+            self.assertEqual(errors, [], name)
+        r = self.op("POST", "/v1/associations", body)
+        self.assertEqual(r.status, 201, repr(r))
+        r = self.op("PATCH", f"/v1/associations/{r.json()['id']}", {"country": "nl"})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual(r.json()["country"], "NL")
+
 
 class KeysTest(Base):
     def test_issue_shows_the_secret_once(self):
