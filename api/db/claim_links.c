@@ -29,16 +29,14 @@ read_claim(const PGresult *res, int row, struct arena *a, void *out)
     m->status = arena_strdup(a, PQgetvalue(res, row, 3));
     m->email_verified = PQgetvalue(res, row, 4)[0] == 't';
     m->incident_title = arena_strdup(a, PQgetvalue(res, row, 5));
-    m->action_title = PQgetisnull(res, row, 6) ? NULL : arena_strdup(a, PQgetvalue(res, row, 6));
+    m->action_title = db_text_at(a, res, row, 6);
     m->data_key_id = atoi(PQgetvalue(res, row, 7));
     uint8_t *pii;
     if (!db_bytea_at(a, res, row, 8, &pii, &m->pii_len))
         return false;
     m->pii = pii;
-    m->correctable_until =
-        PQgetisnull(res, row, 9) ? NULL : arena_strdup(a, PQgetvalue(res, row, 9));
-    m->association_name =
-        PQgetisnull(res, row, 10) ? NULL : arena_strdup(a, PQgetvalue(res, row, 10));
+    m->correctable_until = db_text_at(a, res, row, 9);
+    m->association_name = db_text_at(a, res, row, 10);
     m->incident_controller = arena_strdup(a, PQgetvalue(res, row, 11));
     return true;
 }

@@ -60,10 +60,10 @@ int db_exec_one(PGconn *c, const char *stmt, int n, const char *const *params,
 int db_exec_rows(PGconn *c, const char *stmt, int n, const char *const *params,
                  db_row_reader read, struct arena *a, void *out, size_t elem, int max);
 
-/* db_exec_rows for a page of a list, asked for max + 1 rows (the extra one only tells that
- * another page exists): *n_out the rows read, at most max (0 on a failure). The statement's
- * last parameter, $(n + 1), is its LIMIT: written here from max, after the n params (at most
- * DB_PAGE_PARAMS_MAX). */
+/* db_exec_rows for a page of a list: at most max rows, max being one more than the page shows
+ * (the service asks limit + 1: the extra row only tells that another page exists). *n_out the
+ * rows read, at most max (0 on a failure). The statement's last parameter, $(n + 1), is its
+ * LIMIT: written here from max, after the n params (at most DB_PAGE_PARAMS_MAX). */
 #define DB_PAGE_PARAMS_MAX 15
 int db_exec_page(PGconn *c, const char *stmt, int n, const char *const *params,
                  db_row_reader read, struct arena *a, void *out, size_t elem, int max, int *n_out);

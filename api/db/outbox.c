@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "crypto/hex.h"
 #include "db/errors.h"
 #include "db/exec.h"
 #include "db/pg_array.h"
@@ -189,12 +190,6 @@ db_outbox_enqueue_recovery(PGconn *c, const uint8_t email_key[32], const char *l
     return db_exec_command(c, "db_outbox_enqueue_recovery", 3, params);
 }
 
-static const char *
-text_or_null(const PGresult *res, int row, int col, struct arena *a)
-{
-    return PQgetisnull(res, row, col) ? NULL : arena_strdup(a, PQgetvalue(res, row, col));
-}
-
 static bool
 read_item(const PGresult *res, int row, struct arena *a, void *out)
 {
@@ -205,19 +200,12 @@ read_item(const PGresult *res, int row, struct arena *a, void *out)
     it->id = strtoll(PQgetvalue(res, row, 0), NULL, 10);
     it->kind = arena_strdup(a, PQgetvalue(res, row, 1));
     it->claim_id = strtoll(PQgetvalue(res, row, 2), NULL, 10);
-    if (!PQgetisnull(res, row, 3)) {
-        if (strlen(key) != 64)
-            return false;
-        for (int i = 0; i < 32; i++) {
-            unsigned v;
-            if (sscanf(key + 2 * i, "%2x", &v) != 1)
-                return false;
-            it->email_key[i] = (uint8_t)v;
-        }
-    }
+    if (!PQgetisnull(res, row, 3) &&
+        !hex_decode(key, strlen(key), it->email_key, sizeof it->email_key))
+        return false;
     it->lang = arena_strdup(a, PQgetvalue(res, row, 4));
-    it->lang_asked = text_or_null(res, row, 5, a);
-    it->reference = text_or_null(res, row, 6, a);
+    it->lang_asked = db_text_at(a, res, row, 5);
+    it->reference = db_text_at(a, res, row, 6);
     uint8_t *sealed = NULL;
     if (!db_bytea_at(a, res, row, 9, &sealed, &it->sealed_len))
         return false;

@@ -60,9 +60,11 @@ part_begin(void *ctx, const char *name, const char *filename)
             p->in = (enum field)f;
     if (strcmp(name, "file") != 0 || filename == NULL)
         return true;
-    p->in = F_FILE;
+    /* no file chosen; or a second file part (a crafted post: the input takes one file):
+     * ignored, its bytes with it, not appended to the first file's */
     if (filename[0] == '\0' || p->has_file)
-        return true; /* no file chosen; or a second file part: ignored */
+        return true;
+    p->in = F_FILE;
     p->has_file = true;
     /* admitted now, before its bytes: the claim's fields came first in the form */
     p->begun = svc_rq_evidence_begin(p->s, &p->lim, p->fields[F_REFERENCE],

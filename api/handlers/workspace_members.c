@@ -298,13 +298,14 @@ handle_ws_member_get(struct request *rq)
     return reply_json_take(200, doc);
 }
 
-/* {"references": [...]}: 1–1000 strings into f->refs. */
+/* {"references": [...]}: 1–1000 strings into f->refs; every bad one named (docs/api.md §5.2). */
 static void
 read_references(struct request *rq, const struct json_fields *jf, json_t *list,
                 struct ws_filter *f)
 {
     size_t i, n = json_is_array(list) ? json_array_size(list) : 0;
     json_t *item;
+    bool all_read = true;
 
     if (!json_is_array(list) || n == 0 || n > REFERENCES_MAX) {
         errors_add(jf->errors, "references", !json_is_array(list) ? "invalid-type" : "invalid-value",
@@ -316,8 +317,10 @@ read_references(struct request *rq, const struct json_fields *jf, json_t *list,
         char path[48];
         snprintf(path, sizeof path, "references[%zu]", i);
         if ((refs[i] = jf_reference_item(jf, item, path)) == NULL)
-            return;
+            all_read = false;
     }
+    if (!all_read)
+        return;
     f->refs = refs;
     f->n_refs = (int)n;
 }

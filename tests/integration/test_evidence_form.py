@@ -283,6 +283,20 @@ class EvidenceFormTest(unittest.TestCase):
         self.assertIn('id="evidence-form"', page)
         self.assertTrue(re.search(r'<script[^>]+src="/static/evidence.js"', page))
 
+    def test_a_second_file_part_is_ignored_not_appended(self):
+        """The form's input takes one file: a post carrying a second file part keeps the first
+        file as it was sent, the second one's bytes left out of it (they were stored appended
+        to it: another file than the one chosen, under the first one's name)."""
+        receipt = self.claim()
+        form = ff.form_by_id(self.open(receipt), "evidence-form")
+        first, second = ef.pdf(), ef.pdf(900)
+        r = self.post(form, [("file", ("first.pdf", first, "application/pdf")),
+                             ("file", ("second.pdf", second, "application/pdf"))])
+        self.assertEqual(r.status, 200, r.body[:500])
+        self.assertIn("first.pdf", r.body.decode())
+        self.assertEqual([x[1] for x in self.stored(receipt["reference"])],
+                         [hashlib.sha256(first).hexdigest()])
+
 
 if __name__ == "__main__":
     harness.main()

@@ -412,5 +412,17 @@ class WorkspaceMembersTest(unittest.TestCase):
         self.assertEqual(r.status, 200, repr(r))
         self.assertEqual(self.refs("status=verified"), [m["reference"]])
 
+    def test_a_review_names_every_bad_reference(self):
+        """Every error at once (docs/api.md §5.2), as adding members does: the review stopped
+        at the first malformed reference, so a list of 1,000 was corrected one at a time."""
+        r = self.post("/reviews", {"references": ["RC-0000-000", 12, "nope"],
+                                   "decision": "verified", "dry_run": True})
+        self.assertEqual(r.status, 422, repr(r))
+        errors = cf.errors_of(self, r)
+        for error in (("references[0]", "invalid-value"), ("references[1]", "invalid-type"),
+                      ("references[2]", "invalid-value")):
+            self.assertIn(error, errors)
+
+
 if __name__ == "__main__":
     harness.main()
