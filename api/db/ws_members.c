@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/log.h"
 #include "core/strbuf.h"
 #include "db/errors.h"
 #include "db/exec.h"
@@ -77,13 +78,20 @@ struct query {
     struct strbuf sql;
     const char *params[MAX_PARAMS];
     int n;
+    bool too_many; /* a parameter past MAX_PARAMS was asked for: run() refuses the statement */
     struct pg_array refs; /* the references of the filter, one text[] parameter */
 };
 
-/* Appends the parameter and returns its $ number. */
+/* Appends the parameter and returns its $ number. The most a statement takes today is 14 (a
+ * review by filter); a filter field added without raising MAX_PARAMS fails its statement
+ * instead of writing past the array. */
 static int
 param(struct query *q, const char *value)
 {
+    if (q->n == MAX_PARAMS) {
+        q->too_many = true;
+        return q->n;
+    }
     q->params[q->n] = value;
     return ++q->n;
 }
@@ -141,7 +149,12 @@ static PGresult *
 run(PGconn *c, struct query *q)
 {
     char *sql = strbuf_take(&q->sql);
-    PGresult *res = PQexecParams(c, sql, q->n, NULL, q->params, NULL, NULL, 0);
+    PGresult *res = NULL;
+
+    if (q->too_many)
+        log_bug("ws_members: a statement of more than %d parameters", MAX_PARAMS);
+    else
+        res = PQexecParams(c, sql, q->n, NULL, q->params, NULL, NULL, 0);
 
     free(sql);
     pg_array_free(&q->refs);
