@@ -203,8 +203,8 @@ db_prepared_parse_answer(PGconn *c, const char *stmt, const PGresult *res)
     return db_status_of(res, stmt);
 }
 
-static bool
-prepare_all(PGconn *c, bool quiet)
+bool
+db_prepare_all(PGconn *c)
 {
     struct conn_state *s = state_of(c);
 
@@ -223,7 +223,7 @@ prepare_all(PGconn *c, bool quiet)
         for (const struct db_statement *st = db_statement_tables[t]; st->name != NULL; st++) {
             PGresult *res = PQprepare(c, st->name, st->sql, st->n_params, NULL);
             bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-            if (!ok && !quiet)
+            if (!ok)
                 log_not_prepared(st->name, res);
             PQclear(res);
             if (!ok)
@@ -233,16 +233,4 @@ prepare_all(PGconn *c, bool quiet)
     }
     s->all = true;
     return true;
-}
-
-bool
-db_prepare_all(PGconn *c)
-{
-    return prepare_all(c, false);
-}
-
-bool
-db_prepare_all_quiet(PGconn *c)
-{
-    return prepare_all(c, true);
 }

@@ -39,7 +39,4 @@ int db_prepared_parse_answer(PGconn *c, const char *stmt, const PGresult *res);
  * is not behind the binary. False, logged with the statement's name, if one fails. */
 bool db_prepare_all(PGconn *c);
 
-/* As db_prepare_all, without a log line: the CLI says "run recours migrate" in one line. */
-bool db_prepare_all_quiet(PGconn *c);
-
 #endif
