@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -49,16 +50,8 @@ usage(FILE *out)
                  "                 people (DATABASE_URL, secrets)\n"
                  "  routes         list the routes (method, path, role)\n"
                  "  version        print the version\n"
-                 "  help           this text and the settings table\n\n");
-}
-
-static bool
-wants_help(int argc, char **argv)
-{
-    for (int i = 0; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-            return true;
-    return false;
+                 "  help           this text and the settings table\n"
+                 "  help <command>   the command's own usage, as `recours <command> --help`\n\n");
 }
 
 /* Runs an operator command on DATABASE_URL: settings from the environment only, argv is the
@@ -68,13 +61,14 @@ with_database(int (*fn)(const struct config *, int, char **), const char *name, 
               char **argv)
 {
     struct config cfg;
-    bool help = wants_help(argc, argv);
+    bool help = cli_help_asked(argc, argv);
     int rc = 2;
 
     if (config_load(&cfg, 0, NULL) && (cfg.database_url != NULL || help))
         rc = fn(&cfg, argc, argv);
     else if (cfg.database_url == NULL)
-        fprintf(stderr, "%s: set DATABASE_URL\n", name);
+        fprintf(stderr, "%s: set DATABASE_URL to the database's URL (see recours %s --help)\n",
+                name, name);
     config_free(&cfg);
     return rc;
 }
@@ -86,7 +80,7 @@ with_config(int (*fn)(const struct config *), int argc, char **argv)
     struct config cfg;
     int rc = 2;
 
-    if (wants_help(argc, argv)) {
+    if (cli_help_asked(argc, argv)) {
         usage(stdout);
         config_print_help();
         return 0;
@@ -113,30 +107,27 @@ malloc_policy(void)
 #endif
 }
 
-int
-main(int argc, char **argv)
+/* argv[1] is the command. */
+static int
+dispatch(int argc, char **argv)
 {
-    malloc_policy();
-    /* docs/architecture.md §9, jansson: seed before any thread exists; our allocator aborts on
-     * exhaustion, and what jansson frees is wiped first (a parsed claim holds its names) */
-    json_object_seed(0);
-    json_set_alloc_funcs(xmalloc, xfree_wiped);
-
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
-    }
     const char *cmd = argv[1];
     if (strcmp(cmd, "serve") == 0)
         return with_config(cli_serve, argc - 2, argv + 2);
     if (strcmp(cmd, "migrate") == 0)
         return with_config(cli_migrate, argc - 2, argv + 2);
-    if (strcmp(cmd, "secrets") == 0 && argc >= 3 && strcmp(argv[2], "init") == 0)
-        return with_config(cli_secrets_init, argc - 3, argv + 3);
     if (strcmp(cmd, "secrets") == 0) {
-        if (wants_help(argc - 2, argv + 2))
-            return with_config(cli_secrets_init, argc - 2, argv + 2);
-        fprintf(stderr, "recours: secrets has one subcommand: recours secrets init [flags]\n");
+        /* its own usage, not the settings table: it reads one setting */
+        if (cli_asks_help(argc - 2, argv + 2, cli_secrets_usage))
+            return 0;
+        if (argc >= 3 && strcmp(argv[2], "init") == 0)
+            return with_config(cli_secrets_init, argc - 3, argv + 3);
+        if (argc < 3)
+            cli_usage_error("secrets", cli_secrets_usage,
+                            "which subcommand? (its one: recours secrets init)");
+        else
+            cli_usage_error("secrets", cli_secrets_usage,
+                            "unknown subcommand '%s' (its one: recours secrets init)", argv[2]);
         return 2;
     }
     if (strcmp(cmd, "rotate-data-key") == 0)
@@ -154,7 +145,7 @@ main(int argc, char **argv)
     if (strcmp(cmd, "eligibility") == 0)
         return with_database(cli_eligibility, "eligibility", argc - 2, argv + 2);
     if (strcmp(cmd, "routes") == 0 || strcmp(cmd, "version") == 0) {
-        if (wants_help(argc - 2, argv + 2)) {
+        if (cli_help_asked(argc - 2, argv + 2)) {
             printf("usage: recours %s\n", cmd);
             return 0;
         }
@@ -168,6 +159,12 @@ main(int argc, char **argv)
             printf("recours %s\n", RECOURS_VERSION);
         return 0;
     }
+    if (strcmp(cmd, "help") == 0 && argc == 3 && strcmp(argv[2], "help") != 0) {
+        /* recours help <command>: as recours <command> --help */
+        static char help_flag[] = "--help";
+        char *as_help[] = {argv[0], argv[2], help_flag, NULL};
+        return dispatch(3, as_help);
+    }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         config_print_help();
@@ -176,4 +173,20 @@ main(int argc, char **argv)
     fprintf(stderr, "recours: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+    malloc_policy();
+    /* docs/architecture.md §9, jansson: seed before any thread exists; our allocator aborts on
+     * exhaustion */
+    json_object_seed(0);
+    json_set_alloc_funcs(xmalloc, xfree_wiped);
+
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    return dispatch(argc, argv);
 }

@@ -112,15 +112,23 @@ cli_id_ok(const char *cmd, const char *what, const char *v)
 }
 
 bool
+cli_help_asked(int argc, char **argv)
+{
+    if (argc > 0 && strcmp(argv[0], "help") == 0)
+        return true;
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    return false;
+}
+
+bool
 cli_asks_help(int argc, char **argv, const char *usage)
 {
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return true;
-        }
-    }
-    return false;
+    if (!cli_help_asked(argc, argv))
+        return false;
+    fputs(usage, stdout);
+    return true;
 }
 
 void

@@ -46,8 +46,12 @@ bool cli_id_ok(const char *cmd, const char *what, const char *v);
 void cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* "--help" or "-h" anywhere in argv: usage printed on stdout (asked for, not an error: the
- * command then exits 0) and true; else nothing printed and false. */
+/* Whether argv (a command's words after its name) asks for its usage: "help" in the
+ * subcommand's place, or "--help" or "-h" anywhere. */
+bool cli_help_asked(int argc, char **argv);
+
+/* When cli_help_asked: usage printed on stdout (asked for, not an error: the command then exits
+ * 0) and true; else nothing printed and false. */
 bool cli_asks_help(int argc, char **argv, const char *usage);
 
 #endif

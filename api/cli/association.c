@@ -25,6 +25,10 @@ static const char association_usage[] =
     "                               [--approved-until YYYY-MM-DD] --country FR\n"
     "                               [--contact-email E]\n"
     "       recours association approve ID | recours association suspend ID\n"
+    "  add      registers an association, pending: its keys read but may not write, and the\n"
+    "           public list does not show it; prints its ID\n"
+    "  approve  lets it write and shows it publicly (until --approved-until, if given);\n"
+    "           suspend undoes that\n"
     "  --approval-reference  the reference of its approval (agrément) by the authority\n"
     "  ID  the association's id, as `association add` printed it (GET /v1/associations with\n"
     "      the operator key lists them)\n" CLI_USAGE_ENV;
@@ -33,6 +37,9 @@ static const char key_usage[] =
     "usage: recours key issue --association ID [--label L]\n"
     "       recours key issue --operator [--label L]\n"
     "       recours key revoke KEY_ID\n"
+    "  issue   makes an API key and prints its id and its secret, once: only a keyed hash\n"
+    "          of the secret is kept\n"
+    "  revoke  the key is refused from then on (repeatable)\n"
     "  --operator  an operator API key, revocable, besides the one in the secrets' operator-key\n"
     "  KEY_ID  the key's id, as `key issue` printed it (\"key <KEY_ID> issued\"), not its "
     "secret\n" CLI_USAGE_ENV;

@@ -17,6 +17,9 @@ int cli_migrate(const struct config *cfg);
  * operator key once, when it is created. */
 int cli_secrets_init(const struct config *cfg);
 
+/* recours secrets --help: its subcommand, what it does, what it reads. */
+extern const char cli_secrets_usage[];
+
 /* recours rotate-data-key: new data key, every sealed row re-encrypted under it while
  * servers run. */
 int cli_rotate_data_key(const struct config *cfg);

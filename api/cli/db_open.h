@@ -7,10 +7,10 @@
 
 #include "core/config.h"
 
-/* A connection to cfg->database_url (waiting at most --db-connect-timeout) with every statement
- * prepared; NULL after one line on stderr, prefixed with cmd, saying why and what to do: no
- * URL, a malformed one, a server that cannot be reached or refuses the login, a schema behind
- * the binary. */
+/* A connection to cfg->database_url (waiting at most --db-connect-timeout) whose schema has the
+ * binary's last migration, its statements prepared as they are first run (db/prepared.h); NULL
+ * after one line on stderr, prefixed with cmd, saying why and what to do: no URL, a malformed
+ * one, a server that cannot be reached or refuses the login, a schema behind the binary. */
 PGconn *cli_db_open(const struct config *cfg, const char *cmd, int statement_timeout_ms);
 
 #endif

@@ -25,6 +25,11 @@ static const char usage[] =
     "       recours eligibility import --incident SLUG [--max-malformed-share S]\n"
     "                                  [--batch N] FILE\n"
     "       recours eligibility recompute --incident SLUG [--batch N]\n"
+    "  kit        writes to DIR what the controller needs to hash its list as recours does:\n"
+    "             the incident's matching key (0600), the normalisation, test vectors\n"
+    "  import     loads the controller's hashed list from FILE, then re-evaluates every claim\n"
+    "             of the incident against it\n"
+    "  recompute  re-evaluates every claim of the incident (to finish a cut import)\n"
     "  S is a fraction (default 0.001, i.e. 0.1%); N claims per recompute transaction\n"
     "  (default 5000); FILE '-' reads standard input (docs/eligibility.md)\n" CLI_USAGE_ENV;
 

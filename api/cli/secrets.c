@@ -10,6 +10,16 @@
 #include "cli/cli.h"
 #include "crypto/secrets.h"
 
+const char cli_secrets_usage[] =
+    "usage: recours secrets init [--secrets-dir DIR]\n"
+    "  init  creates in DIR the secrets missing there (hmac-key, data-keys, operator-key;\n"
+    "        files 0600, directories 0700), never replaces one, and prints the operator key\n"
+    "        once, when it creates it\n"
+    "  DIR   --secrets-dir or RECOURS_SECRETS_DIR, default var/secrets; back it up apart from\n"
+    "        the database's dumps: without data-keys the claims cannot be read\n"
+    "        (docs/operating.md)\n"
+    "reads no database; the other settings: recours help\n";
+
 int
 cli_secrets_init(const struct config *cfg)
 {

@@ -287,7 +287,9 @@ db_pool_after_request(void)
     if (ts != PQTRANS_IDLE) {
         log_bug("connection left in transaction state %d after a request; dropping it", (int)ts);
         drop();
+        return;
     }
+    db_prepared_tidy(tl.conn); /* a statement forgotten for a schema change, if any */
 }
 
 void

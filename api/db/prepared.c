@@ -5,6 +5,7 @@
 #include "db/prepared.h"
 
 #include <libpq-events.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +13,12 @@
 #include "db/errors.h"
 #include "db/statements.h"
 
-/* What one connection holds: every statement, or those whose bit is set (by registry index). */
+/* What one connection holds: every statement, or those whose bit is set (by registry index);
+ * then, from made_bytes() on, a bit per statement whose plan no longer matches the schema and
+ * still sits under its name (DEALLOCATE before it is prepared again). */
 struct conn_state {
     bool all;
+    bool any_stale;
     unsigned char made[];
 };
 
@@ -24,6 +28,21 @@ made_bytes(void)
     return ((size_t)db_statement_count() + 7) / 8;
 }
 
+static bool
+bit_of(const unsigned char *bits, int i)
+{
+    return (bits[i / 8] & (1u << (i % 8))) != 0;
+}
+
+static void
+set_bit(unsigned char *bits, int i, bool on)
+{
+    if (on)
+        bits[i / 8] |= (unsigned char)(1u << (i % 8));
+    else
+        bits[i / 8] &= (unsigned char)~(1u << (i % 8));
+}
+
 static int
 on_event(PGEventId id, void *info, void *pass_through)
 {
@@ -31,7 +50,7 @@ on_event(PGEventId id, void *info, void *pass_through)
     switch (id) {
     case PGEVT_REGISTER: {
         PGconn *c = ((PGEventRegister *)info)->conn;
-        struct conn_state *s = calloc(1, sizeof *s + made_bytes());
+        struct conn_state *s = calloc(1, sizeof *s + 2 * made_bytes());
         if (s == NULL || PQsetInstanceData(c, on_event, s) != 1) {
             free(s);
             return 0; /* registration fails: no destroy event will come */
@@ -42,7 +61,8 @@ on_event(PGEventId id, void *info, void *pass_through)
         struct conn_state *s = PQinstanceData(((PGEventConnReset *)info)->conn, on_event);
         if (s != NULL) {
             s->all = false;
-            memset(s->made, 0, made_bytes());
+            s->any_stale = false;
+            memset(s->made, 0, 2 * made_bytes());
         }
         return 1;
     }
@@ -68,16 +88,25 @@ state_of(PGconn *c)
 static bool
 holds(const struct conn_state *s, int i)
 {
-    return s->all || (s->made[i / 8] & (1u << (i % 8))) != 0;
+    return s->all || bit_of(s->made, i);
 }
 
 static void
 set_made(struct conn_state *s, int i, bool made)
 {
-    if (made)
-        s->made[i / 8] |= (unsigned char)(1u << (i % 8));
-    else
-        s->made[i / 8] &= (unsigned char)~(1u << (i % 8));
+    set_bit(s->made, i, made);
+}
+
+static bool
+is_stale(const struct conn_state *s, int i)
+{
+    return bit_of(s->made + made_bytes(), i);
+}
+
+static void
+set_stale(struct conn_state *s, int i, bool stale)
+{
+    set_bit(s->made + made_bytes(), i, stale);
 }
 
 static bool
@@ -94,6 +123,22 @@ log_not_prepared(const char *stmt, const PGresult *res)
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
     log_error("could not prepare %s: %s", stmt, state != NULL ? state : "no sqlstate");
+}
+
+/* Deallocates statement i, whose old plan still holds its name: NULL when done, else the
+ * failure. */
+static PGresult *
+deallocate(PGconn *c, struct conn_state *s, int i)
+{
+    char sql[128];
+
+    snprintf(sql, sizeof sql, "DEALLOCATE \"%s\"", db_statement_at(i)->name); /* our names */
+    PGresult *res = PQexec(c, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        return res;
+    PQclear(res);
+    set_stale(s, i, false);
+    return NULL;
 }
 
 /* NULL when c holds stmt (now), else the failure to hand back as the statement's result. A
@@ -116,6 +161,11 @@ ensure(PGconn *c, const char *stmt)
     if (holds(s, i))
         return NULL;
     const struct db_statement *st = db_statement_at(i);
+    if (is_stale(s, i)) {
+        PGresult *gone = deallocate(c, s, i);
+        if (gone != NULL)
+            return gone; /* an aborted transaction's 25P02: the statement's own answer there */
+    }
     PGresult *res = PQprepare(c, st->name, st->sql, st->n_params, NULL);
     if (PQresultStatus(res) == PGRES_COMMAND_OK) {
         PQclear(res);
@@ -129,6 +179,56 @@ ensure(PGconn *c, const char *stmt)
     return PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR);
 }
 
+/* Whether res is the failure of a statement whose plan no longer matches the schema: its table,
+ * column or function renamed or dropped since it was prepared (class 42, met when PostgreSQL
+ * analyses it again), or a result type changed (0A000 "cached plan must not change result
+ * type", which PostgreSQL answers for every later run until the statement is prepared again). */
+static bool
+schema_changed(const PGresult *res)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+    return schema_class(res) || (state != NULL && strcmp(state, "0A000") == 0);
+}
+
+/* stmt's plan is stale on c: not held any more, and deallocated before its next prepare. */
+static void
+forget(PGconn *c, const char *stmt)
+{
+    struct conn_state *s = PQinstanceData(c, on_event);
+    int i = db_statement_index(stmt);
+
+    if (s == NULL || i < 0)
+        return;
+    if (s->all) { /* every statement held but this one */
+        memset(s->made, 0xff, made_bytes());
+        s->all = false;
+    }
+    set_made(s, i, false);
+    set_stale(s, i, true);
+    s->any_stale = true;
+}
+
+void
+db_prepared_tidy(PGconn *c)
+{
+    struct conn_state *s = PQinstanceData(c, on_event);
+
+    if (s == NULL || !s->any_stale || PQtransactionStatus(c) != PQTRANS_IDLE ||
+        PQpipelineStatus(c) != PQ_PIPELINE_OFF)
+        return;
+    s->any_stale = false;
+    for (int i = 0; i < db_statement_count(); i++) {
+        if (!is_stale(s, i))
+            continue;
+        PGresult *failed = deallocate(c, s, i);
+        if (failed != NULL) { /* the connection is likely gone; try again next time */
+            s->any_stale = true;
+            PQclear(failed);
+        }
+    }
+}
+
 PGresult *
 db_exec_prepared(PGconn *c, const char *stmt, int n, const char *const *params, const int *lengths,
                  const int *formats, int result_format)
@@ -137,7 +237,29 @@ db_exec_prepared(PGconn *c, const char *stmt, int n, const char *const *params, 
 
     if (failed != NULL)
         return failed;
-    return PQexecPrepared(c, stmt, n, params, lengths, formats, result_format);
+    /* outside a transaction block a statement refused for its plan ran nothing, and nothing of
+     * the caller's is lost with it: it can be prepared again and run once more */
+    bool alone = PQtransactionStatus(c) == PQTRANS_IDLE;
+    PGresult *res = PQexecPrepared(c, stmt, n, params, lengths, formats, result_format);
+    if (PQresultStatus(res) != PGRES_FATAL_ERROR || !schema_changed(res))
+        return res;
+    forget(c, stmt);
+    if (alone && !schema_class(res)) { /* 0A000: the plan's result type changed */
+        log_warn("%s: its result type changed since it was prepared (0A000): prepared again", stmt);
+        PQclear(res);
+        if ((failed = ensure(c, stmt)) != NULL)
+            return failed;
+        res = PQexecPrepared(c, stmt, n, params, lengths, formats, result_format);
+        if (PQresultStatus(res) != PGRES_FATAL_ERROR || !schema_changed(res))
+            return res;
+        forget(c, stmt);
+    }
+    /* the database's state, not the request's: 503 (db_status_of of a result without SQLSTATE),
+     * as a statement that cannot be prepared; the name, never the parameters */
+    log_error("%s no longer matches the schema it was prepared on: %s", stmt,
+              PQresultErrorField(res, PG_DIAG_SQLSTATE));
+    PQclear(res);
+    return PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR);
 }
 
 /* In pipeline mode: queues stmt's Parse when c does not hold it. False when it could not. */
@@ -151,6 +273,8 @@ queue_parse(PGconn *c, const char *stmt, bool *parse_sent)
         return false;
     if (i < 0 || holds(s, i))
         return true; /* outside the registry: as in ensure */
+    if (is_stale(s, i))
+        return false; /* its old plan holds the name until the request ends (db_prepared_tidy) */
     if (parse_sent == NULL) {
         log_bug("%s: a Parse in a pipeline that would not read its answer", stmt);
         return false;
@@ -203,8 +327,8 @@ db_prepared_parse_answer(PGconn *c, const char *stmt, const PGresult *res)
     return db_status_of(res, stmt);
 }
 
-static bool
-prepare_all(PGconn *c, bool quiet)
+bool
+db_prepare_all(PGconn *c)
 {
     struct conn_state *s = state_of(c);
 
@@ -217,13 +341,14 @@ prepare_all(PGconn *c, bool quiet)
     if (!reset_ok)
         return false;
     s->all = false;
-    memset(s->made, 0, made_bytes());
+    s->any_stale = false;
+    memset(s->made, 0, 2 * made_bytes()); /* DEALLOCATE ALL took the stale ones too */
     /* in the registry's order: the first statement to fail is the one it always named */
     for (size_t t = 0; db_statement_tables[t] != NULL; t++) {
         for (const struct db_statement *st = db_statement_tables[t]; st->name != NULL; st++) {
             PGresult *res = PQprepare(c, st->name, st->sql, st->n_params, NULL);
             bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-            if (!ok && !quiet)
+            if (!ok)
                 log_not_prepared(st->name, res);
             PQclear(res);
             if (!ok)
@@ -233,16 +358,4 @@ prepare_all(PGconn *c, bool quiet)
     }
     s->all = true;
     return true;
-}
-
-bool
-db_prepare_all(PGconn *c)
-{
-    return prepare_all(c, false);
-}
-
-bool
-db_prepare_all_quiet(PGconn *c)
-{
-    return prepare_all(c, true);
 }

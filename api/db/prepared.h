@@ -16,7 +16,13 @@
  * schema is not the binary's) the failure is logged with the statement's name and the result
  * returned carries no SQLSTATE, so db_status_of answers DB_UNAVAILABLE (503, as a connection
  * that could not be prepared always was); any other failure of the prepare is returned as the
- * statement's own would be. */
+ * statement's own would be.
+ * A statement c held that fails because the schema changed under it (a table or column renamed
+ * or dropped, class 42; a result type changed, 0A000 "cached plan must not change result
+ * type") is logged with its name (never its parameters), answered alike (DB_UNAVAILABLE, 503),
+ * and forgotten: its next use prepares it again. A 0A000 outside a transaction block, where it
+ * ran nothing and no earlier statement of the caller's is lost, is prepared again and run once
+ * more at once (docs/decisions.md "A statement whose table changed under it"). */
 PGresult *db_exec_prepared(PGconn *c, const char *stmt, int n, const char *const *params,
                            const int *lengths, const int *formats, int result_format);
 
@@ -35,11 +41,12 @@ int db_send_prepared(PGconn *c, const char *stmt, int n, const char *const *para
  * DB_* status, DB_UNAVAILABLE logged for a statement the database cannot prepare. */
 int db_prepared_parse_answer(PGconn *c, const char *stmt, const PGresult *res);
 
+/* On an idle connection (db_pool_after_request): deallocates the statements forgotten for a
+ * schema change inside a transaction, so their names are free for their next prepare. */
+void db_prepared_tidy(PGconn *c);
+
 /* Prepares every registered statement on c (after DEALLOCATE ALL): the proof that the schema
  * is not behind the binary. False, logged with the statement's name, if one fails. */
 bool db_prepare_all(PGconn *c);
-
-/* As db_prepare_all, without a log line: the CLI says "run recours migrate" in one line. */
-bool db_prepare_all_quiet(PGconn *c);
 
 #endif

@@ -396,6 +396,35 @@ class GuidanceTest(CliBase):
                 self.assertIn("needs DATABASE_URL", run.stdout)
                 self.assertIn("RECOURS_SECRETS_DIR", run.stdout)
 
+    def test_every_command_with_subcommands_answers_help_with_its_own_usage(self):
+        """`secrets --help` printed the general usage and the whole settings table; `key help`
+        (and every other `<command> help`) said "set DATABASE_URL", or "unknown subcommand
+        'help'" once it was set; the usages listed the subcommands without saying what
+        approve, suspend, issue, revoke, close, kit, import or recompute do."""
+        subcommands = {"secrets": ["init"], "incident": ["add", "close", "open"],
+                       "association": ["add", "approve", "suspend"],
+                       "key": ["issue", "revoke"], "audit": ["head", "verify"],
+                       "eligibility": ["kit", "import", "recompute"]}
+        for cmd, subs in subcommands.items():
+            with self.subTest(cmd=cmd):
+                # `recours help <command>` is one dispatch for all: asked once, for secrets
+                forms = [[cmd, "--help"], [cmd, "help"]] + [["help", cmd]] * (cmd == "secrets")
+                runs = [self.cli(*args, DATABASE_URL=None) for args in forms]
+                for run in runs:
+                    self.assertEqual((run.returncode, run.stderr), (0, ""))
+                    self.assertEqual(run.stdout, runs[0].stdout)
+                text = runs[0].stdout
+                self.assertTrue(text.startswith(f"usage: recours {cmd} "), text)
+                # what each does: on an indented line of its own, not only in the synopsis
+                told = " ".join(line for line in text.splitlines() if line.startswith("  "))
+                for sub in subs:
+                    self.assertRegex(told, rf"\b{sub}\b", text)
+                self.assertIn("RECOURS_SECRETS_DIR", text)
+                self.assertEqual("DATABASE_URL" in text, cmd != "secrets", text)
+                self.assertNotIn("--plain-http", text)  # not the settings table
+        run = self.cli("help", "frob")
+        self.assert_refused(run, 2, "unknown command 'frob'")
+
 
 if __name__ == "__main__":
     harness.main()

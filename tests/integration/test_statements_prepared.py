@@ -88,6 +88,46 @@ class FirstUse(unittest.TestCase):
         r = self.operator("GET", f"/v1/incidents/{slug}/risk")
         self.assertEqual(r.status, 200, r)
 
+    def test_a_held_statement_whose_table_changed_answers_503_then_works_again(self):
+        """A statement already prepared on the connection, whose table was renamed or whose
+        result column changed type under it (a migration while the server runs), answered 500,
+        and after a type change every later request on that connection too (PostgreSQL's
+        0A000 "cached plan must not change result type" lasts until it is prepared again). Now:
+        503 naming the statement; a 0A000 outside a transaction is prepared again and run at
+        once (GET), inside one (PATCH) answers 503 and the next request prepares it again."""
+        slug = cf.make_incident(self.server)
+        path = f"/v1/incidents/{slug}"
+        for method, body in (("GET", None), ("PATCH", {"status": "open"})):  # now held
+            self.assertEqual(self.operator(method, path, body).status, 200)
+        cf.psql("ALTER TABLE incidents RENAME TO incidents_away")
+        try:
+            r = self.operator("GET", path)
+        finally:
+            cf.psql("ALTER TABLE incidents_away RENAME TO incidents")
+        self.assertEqual(r.status, 503, r)
+        self.assertIn("Retry-After", r.headers)
+        self.assertTrue(logged(self.server, "db_incidents_get no longer matches the schema it "
+                               "was prepared on: 42P01"), harness.tail(self.server.log_text()))
+        self.assertEqual(self.operator("GET", path).status, 200)
+        cf.psql("ALTER TABLE incidents ALTER COLUMN title TYPE varchar(300)")
+        try:
+            r = self.operator("GET", path)
+            self.assertEqual(r.status, 200, r)
+            self.assertTrue(logged(self.server, "db_incidents_get: its result type changed"),
+                            harness.tail(self.server.log_text()))
+            # the PATCH's two statements return the column: each fails once, in turn
+            for stmt in ("db_incidents_get_for_update", "db_incidents_update"):
+                r = self.operator("PATCH", path, {"status": "open"})
+                self.assertEqual(r.status, 503, r)
+                self.assertTrue(logged(self.server, f"{stmt} no longer matches the schema it "
+                                       "was prepared on: 0A000"),
+                                harness.tail(self.server.log_text()))
+            r = self.operator("PATCH", path, {"status": "open"})
+            self.assertEqual(r.status, 200, r)
+        finally:
+            cf.psql("ALTER TABLE incidents ALTER COLUMN title TYPE text")
+        self.assertEqual(self.operator("GET", path).json()["slug"], slug)
+
 
 class SchemaBehind(unittest.TestCase):
     def test_the_proof_fails_and_every_request_is_refused(self):
