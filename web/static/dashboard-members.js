@@ -63,6 +63,24 @@ function riskText(risk) {
     }).join(" ");
 }
 
+// The claim's review history (the member view's review.history, oldest first, the newest 100)
+// in words, newest first: who decided what, when and why ("8 December 2026 at 03:47: rejected by
+// the association (Outside the period)"); a volunteer deciding again saw only the last decision.
+function historyFacts(history) {
+    if (!Array.isArray(history) || history.length === 0)
+        return t("ws.d.history_none");
+    const items = [...history].reverse().map((h) => el("li", { text: t("ws.h.item", {
+        date: formatDateTime(h.at),
+        decision: t("ws.h." + h.decision),
+        by: t("ws.h.by." + h.by),
+    }) + (h.reason ? t("ws.h.reason", { reason: t("ws.reason." + h.reason) }) : "") }));
+    const facts = document.createDocumentFragment();
+    facts.append(el("ul", { class: "review-history" }, ...items));
+    if (history.length >= 100)   // the API gives the newest 100
+        facts.append(el("p", { class: "hint-plain", text: t("ws.d.history_more") }));
+    return facts;
+}
+
 export class MembersTab {
     // call(method, path, opts): the page's API call with the key; onChanged(): statuses moved
     // (the summary and its charts follow); memberCount(): the action's member count as last
@@ -998,6 +1016,7 @@ export class MembersTab {
                 ...(review.reason ? [row("ws.d.reason", t("ws.reason." + review.reason))] : []),
                 ...(review.note ? [row("ws.d.note", review.note)] : []),
                 ...(review.correctable_until ? [row("ws.d.correctable", formatDateTime(review.correctable_until))] : []),
+                row("ws.d.history", historyFacts(review.history)),
                 // none refused: "0", not "0 (dates: —)"
                 row("ws.d.duplicates", dup.count === 0 ? formatNumber(0) : t("ws.d.duplicates_value",
                     { count: formatNumber(dup.count), dates: dup.dates.map(formatDate).join(", ") || "—" }))));
