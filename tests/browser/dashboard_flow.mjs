@@ -1609,6 +1609,24 @@ try {
     await page.click("#ml-detail .detail-head button");
     await page.locator("#ml-detail").waitFor({ state: "hidden" });
 
+    // --- a member's claim says whether the claimant confirmed their address -----------------
+    // (the list's rows carry it, which only the filter used); as the API's list says
+    steps.current = "members: the address confirmed, said on the claim";
+    const listedRows = (await (await context.request.get(`${baseUrl}/v1/actions/${action.id}/members?limit=100`,
+        { headers: { Authorization: "Bearer " + setup.key } })).json()).data;
+    const confirmedOf = Object.fromEntries(listedRows.map((m) => [m.reference, m.email_confirmed]));
+    for (const ref of [decided, undecided]) {
+        await openClaim(ref);
+        equal((await factOf(en["ws.d.email_confirmed"]).innerText()).trim(),
+            en[confirmedOf[ref] ? "ws.email.yes" : "ws.email.no"], `${ref}: confirmed or not, as listed`);
+    }
+    await switchLanguage(page, "fr");
+    equal((await factOf(fr["ws.d.email_confirmed"]).innerText()).trim(),
+        fr[confirmedOf[undecided] ? "ws.email.yes" : "ws.email.no"], "in French");
+    await switchLanguage(page, "en");
+    await page.click("#ml-detail .detail-head button");
+    await page.locator("#ml-detail").waitFor({ state: "hidden" });
+
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,

@@ -970,7 +970,11 @@ export class MembersTab {
             this.status.set(refusalMessage(r));
             return;
         }
-        this.detail = { reference, body: r.body, currency: await this.currencyOf(r.body.claim.incident) };
+        // whether the claimant confirmed the address: the list's row says it (the member view
+        // does not); a row no longer listed leaves it unsaid
+        const listed = this.rows.find((m) => m.reference === reference);
+        this.detail = { reference, body: r.body, currency: await this.currencyOf(r.body.claim.incident),
+            emailConfirmed: listed ? listed.email_confirmed : null };
         this.renderDetail();
         $("ml-detail").dataset.reference = reference;
         $("ml-detail").hidden = false;
@@ -979,7 +983,7 @@ export class MembersTab {
 
     // The member's claim opened, in the page's language (drawn again when it changes).
     renderDetail() {
-        const { reference, body, currency } = this.detail;
+        const { reference, body, currency, emailConfirmed } = this.detail;
         const { claim, review, duplicate_attempts: dup } = body;
         const p = claim.claimant || {};
         const a = p.address || {};
@@ -1000,6 +1004,8 @@ export class MembersTab {
                 row("ws.d.risk", riskText(body.risk)),
                 row("ws.d.name", [p.given_name, p.family_name].filter(Boolean).join(" ")),
                 row("ws.d.email", p.email),
+                ...(typeof emailConfirmed === "boolean"
+                    ? [row("ws.d.email_confirmed", t(emailConfirmed ? "ws.email.yes" : "ws.email.no"))] : []),
                 row("ws.d.phone", p.phone),
                 row("ws.d.address", [a.line1, a.line2, a.postal_code, a.city, countryName(a.country)].filter(Boolean).join(", ")),
                 row("ws.d.birth_date", p.birth_date ? formatDate(p.birth_date) : null),
