@@ -442,6 +442,30 @@ try {
     equal(sentKeys[1][1].note, message, "its message with it");
     contains(await text("#ml-status-line"), fr["ws.done_review_one"].replace("{count}", "1"), "then done, said");
 
+    // --- the list names each member's country, on a phone ----------------------------------
+    // ("BE", which a screen reader spells out, where the filter and the claim say "Belgique"):
+    // two of the 50 served members live elsewhere; the list read again by Apply
+    steps.current = "members: countries by name";
+    fifty[0].country = "BE";
+    fifty[1].country = "DE";
+    const readAgain = async () => {
+        const read = page.waitForResponse((r) => new URL(r.url()).pathname === membersPath && r.request().method() === "GET");
+        await page.click("#ml-apply");
+        await read;
+        await listShown();
+    };
+    await readAgain();
+    const countryCell = (ref, cat = fr) => page.locator(`#ml-rows tr[data-reference="${ref}"] td[data-label="${cat["ws.col.country"]}"]`);
+    equal((await countryCell(fifty[0].reference).innerText()).trim(), "Belgique", "BE by its name, in French");
+    equal((await countryCell(fifty[1].reference).innerText()).trim(), "Allemagne", "DE by its name");
+    equal((await countryCell(fifty[2].reference).innerText()).trim(), "France", "FR by its name");
+    const shownCell = await countryCell(fifty[0].reference).boundingBox();
+    check(shownCell && shownCell.height > 0 && shownCell.x + shownCell.width <= 361, `shown on the 360 px phone (${JSON.stringify(shownCell)})`);
+    await axeCheck(page, steps, problems, "the members tab, countries by name");
+    await redrawIn("en");
+    equal((await countryCell(fifty[0].reference, en).innerText()).trim(), "Belgium", "in English");
+    await redrawIn("fr");
+
     steps.current = "end";
     if (problems.length)
         fail("console errors, CSP violations, failed assets or axe violations:\n  " + problems.join("\n  "));

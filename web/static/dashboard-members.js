@@ -486,7 +486,8 @@ export class MembersTab {
                 el("td", { class: "cell-check", dataset: { label: t("ws.col.select") } }, box),
                 cell("reference", open),
                 cell("status", st),
-                cell("country", m.country),
+                // its name, as the filter and the claim say it: a screen reader spelled "BE" out
+                cell("country", countryName(m.country)),
                 cell("payment", t("ws.pay." + m.payment_preference)),
                 cell("mandated", formatDate(m.mandated_at), "nowrap"),
                 cell("duplicates", formatNumber(m.duplicate_attempts), "num"),
