@@ -1559,6 +1559,74 @@ try {
     await page.locator("#ml-detail").waitFor({ state: "hidden" });
     await page.selectOption("#ml-eligibility", "");
 
+    // --- a member's claim says its review history, newest first, in words ------------------
+    // (the member view gave who decided what, when and why; the claim showed its last decision
+    // only). One member with decisions, and one never reviewed, as the API gives them.
+    steps.current = "members: a claim's review history";
+    const en = JSON.parse(readFileSync(new URL("../../web/i18n/en.json", import.meta.url), "utf-8"));
+    const fr = JSON.parse(readFileSync(new URL("../../web/i18n/fr.json", import.meta.url), "utf-8"));
+    const memberView = async (ref) => (await context.request.get(`${baseUrl}/v1/actions/${action.id}/members/${ref}`,
+        { headers: { Authorization: "Bearer " + setup.key } })).json();
+    // every member listed: the filter left by the steps before emptied and applied
+    await page.evaluate(() => document.getElementById("ml-filter").reset());
+    const allRead = page.waitForRequest((r) => r.url().includes("/members?") && !new URL(r.url()).searchParams.has("eligibility"));
+    await page.click("#ml-apply");
+    await allRead;
+    await listReadAgain("with no filter");
+    const views = {};
+    for (const ref of await page.$$eval("#ml-rows tr", (rs) => rs.map((r) => r.dataset.reference)))
+        views[ref] = await memberView(ref);
+    const decided = Object.keys(views).find((ref) => views[ref].review.history.length > 0);
+    const undecided = Object.keys(views).find((ref) => views[ref].review.history.length === 0);
+    check(decided && undecided, `a member decided and one never reviewed (${Object.keys(views).length} listed)`);
+    const openClaim = async (ref) => {
+        await page.locator(`#ml-rows tr[data-reference="${ref}"] button[data-act=open]`).click();
+        await page.locator(`#ml-detail[data-reference="${ref}"]:not([hidden])`).waitFor();
+    };
+    const factOf = (label) => page.locator("#ml-detail dt", { hasText: label }).locator("xpath=following-sibling::dd");
+    await openClaim(decided);
+    const history = views[decided].review.history;
+    const items = await factOf(en["ws.d.history"]).locator("li").allInnerTexts();
+    equal(items.length, history.length, "one line per decision");
+    history.slice().reverse().forEach((h, i) => {
+        const day = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "Europe/Paris" }).format(new Date(h.at));
+        check(items[i].startsWith(day), `line ${i + 1}, newest first, dated ${day}: ${items[i]}`);
+        contains(items[i], `${en["ws.h." + h.decision]} ${en["ws.h.by." + h.by]}`, `line ${i + 1} says what and who`);
+        if (h.reason)
+            contains(items[i], `(${en["ws.reason." + h.reason]})`, `line ${i + 1} says why`);
+    });
+    await injectAxe();
+    const historyAxe = await page.evaluate(() => window.axe.run(document.getElementById("ml-detail"), { resultTypes: ["violations"] }));
+    equal(historyAxe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id).join(", "),
+        "", "axe on the claim with its history");
+    await switchLanguage(page, "fr");
+    const newest = history[history.length - 1];
+    contains((await factOf(fr["ws.d.history"]).locator("li").first().innerText()).replace(NBSP, " "),
+        `${fr["ws.h." + newest.decision]} ${fr["ws.h.by." + newest.by]}`, "in French");
+    await switchLanguage(page, "en");
+    await openClaim(undecided);
+    equal((await factOf(en["ws.d.history"]).innerText()).trim(), en["ws.d.history_none"], "a claim never reviewed says so");
+    await page.click("#ml-detail .detail-head button");
+    await page.locator("#ml-detail").waitFor({ state: "hidden" });
+
+    // --- a member's claim says whether the claimant confirmed their address -----------------
+    // (the list's rows carry it, which only the filter used); as the API's list says
+    steps.current = "members: the address confirmed, said on the claim";
+    const listedRows = (await (await context.request.get(`${baseUrl}/v1/actions/${action.id}/members?limit=100`,
+        { headers: { Authorization: "Bearer " + setup.key } })).json()).data;
+    const confirmedOf = Object.fromEntries(listedRows.map((m) => [m.reference, m.email_confirmed]));
+    for (const ref of [decided, undecided]) {
+        await openClaim(ref);
+        equal((await factOf(en["ws.d.email_confirmed"]).innerText()).trim(),
+            en[confirmedOf[ref] ? "ws.email.yes" : "ws.email.no"], `${ref}: confirmed or not, as listed`);
+    }
+    await switchLanguage(page, "fr");
+    equal((await factOf(fr["ws.d.email_confirmed"]).innerText()).trim(),
+        fr[confirmedOf[undecided] ? "ws.email.yes" : "ws.email.no"], "in French");
+    await switchLanguage(page, "en");
+    await page.click("#ml-detail .detail-head button");
+    await page.locator("#ml-detail").waitFor({ state: "hidden" });
+
     // --- the key revoked while in use ------------------------------------------------------
     steps.current = "key revoked meanwhile";
     const revoked = await context.request.delete(`${baseUrl}/v1/keys/${setup.key_id}`,

@@ -442,6 +442,50 @@ try {
     equal(sentKeys[1][1].note, message, "its message with it");
     contains(await text("#ml-status-line"), fr["ws.done_review_one"].replace("{count}", "1"), "then done, said");
 
+    // --- the list names each member's country, on a phone ----------------------------------
+    // ("BE", which a screen reader spells out, where the filter and the claim say "Belgique"):
+    // two of the 50 served members live elsewhere; the list read again by Apply
+    steps.current = "members: countries by name";
+    fifty[0].country = "BE";
+    fifty[1].country = "DE";
+    const readAgain = async () => {
+        const read = page.waitForResponse((r) => new URL(r.url()).pathname === membersPath && r.request().method() === "GET");
+        await page.click("#ml-apply");
+        await read;
+        await listShown();
+    };
+    await readAgain();
+    const countryCell = (ref, cat = fr) => page.locator(`#ml-rows tr[data-reference="${ref}"] td[data-label="${cat["ws.col.country"]}"]`);
+    equal((await countryCell(fifty[0].reference).innerText()).trim(), "Belgique", "BE by its name, in French");
+    equal((await countryCell(fifty[1].reference).innerText()).trim(), "Allemagne", "DE by its name");
+    equal((await countryCell(fifty[2].reference).innerText()).trim(), "France", "FR by its name");
+    const shownCell = await countryCell(fifty[0].reference).boundingBox();
+    check(shownCell && shownCell.height > 0 && shownCell.x + shownCell.width <= 361, `shown on the 360 px phone (${JSON.stringify(shownCell)})`);
+    await axeCheck(page, steps, problems, "the members tab, countries by name");
+    await redrawIn("en");
+    equal((await countryCell(fifty[0].reference, en).innerText()).trim(), "Belgium", "in English");
+    await redrawIn("fr");
+
+    // --- dates in English on a French browser: the day first, 24 hours ----------------------
+    // (plain "en" is American: "December 1, 2026", "December 8, 2026 at 3:47 AM", and a date
+    // field's order mm/dd/yyyy); an English browser's own form is kept (dashboard_flow, en-US)
+    steps.current = "dates in English on a French browser";
+    await redrawIn("en");
+    const mandatedCell = page.locator(`#ml-rows tr[data-reference="${fifty[0].reference}"] td[data-label="${en["ws.col.mandated"]}"]`);
+    equal((await mandatedCell.innerText()).trim(), "1 December 2026", "a member's mandate date, the day first");
+    equal(await page.locator("#ml-from-format").textContent(), en["date.format"].replace("{format}", "dd/mm/yyyy"),
+        "the filter's date field in that order");
+    await page.click("#tab-summary");
+    const computedOn = en["dash.computed_at"].split("{time}")[0];
+    const totalsLine = page.locator("#totals-status", { hasText: new RegExp(`^(${computedOn}|${en["dash.no_scheme"].slice(0, 20)})`) });
+    await totalsLine.waitFor();
+    const said = (await totalsLine.innerText()).replace(/\s/g, " ").trim();
+    check(!/\b(AM|PM)\b/i.test(said), `no American time: ${said}`);
+    if (said.startsWith(computedOn))
+        check(/^\d{1,2} [A-Z][a-z]+ \d{4}(,| at) \d{2}:\d{2}\b/.test(said.slice(computedOn.length)),
+            `the time the totals were computed, day first: ${said}`);
+    await redrawIn("fr");
+
     steps.current = "end";
     if (problems.length)
         fail("console errors, CSP violations, failed assets or axe violations:\n  " + problems.join("\n  "));

@@ -63,6 +63,24 @@ function riskText(risk) {
     }).join(" ");
 }
 
+// The claim's review history (the member view's review.history, oldest first, the newest 100)
+// in words, newest first: who decided what, when and why ("8 December 2026 at 03:47: rejected by
+// the association (Outside the period)"); a volunteer deciding again saw only the last decision.
+function historyFacts(history) {
+    if (!Array.isArray(history) || history.length === 0)
+        return t("ws.d.history_none");
+    const items = [...history].reverse().map((h) => el("li", { text: t("ws.h.item", {
+        date: formatDateTime(h.at),
+        decision: t("ws.h." + h.decision),
+        by: t("ws.h.by." + h.by),
+    }) + (h.reason ? t("ws.h.reason", { reason: t("ws.reason." + h.reason) }) : "") }));
+    const facts = document.createDocumentFragment();
+    facts.append(el("ul", { class: "review-history" }, ...items));
+    if (history.length >= 100)   // the API gives the newest 100
+        facts.append(el("p", { class: "hint-plain", text: t("ws.d.history_more") }));
+    return facts;
+}
+
 export class MembersTab {
     // call(method, path, opts): the page's API call with the key; onChanged(): statuses moved
     // (the summary and its charts follow); memberCount(): the action's member count as last
@@ -468,7 +486,8 @@ export class MembersTab {
                 el("td", { class: "cell-check", dataset: { label: t("ws.col.select") } }, box),
                 cell("reference", open),
                 cell("status", st),
-                cell("country", m.country),
+                // its name, as the filter and the claim say it: a screen reader spelled "BE" out
+                cell("country", countryName(m.country)),
                 cell("payment", t("ws.pay." + m.payment_preference)),
                 cell("mandated", formatDate(m.mandated_at), "nowrap"),
                 cell("duplicates", formatNumber(m.duplicate_attempts), "num"),
@@ -952,7 +971,11 @@ export class MembersTab {
             this.status.set(refusalMessage(r));
             return;
         }
-        this.detail = { reference, body: r.body, currency: await this.currencyOf(r.body.claim.incident) };
+        // whether the claimant confirmed the address: the list's row says it (the member view
+        // does not); a row no longer listed leaves it unsaid
+        const listed = this.rows.find((m) => m.reference === reference);
+        this.detail = { reference, body: r.body, currency: await this.currencyOf(r.body.claim.incident),
+            emailConfirmed: listed ? listed.email_confirmed : null };
         this.renderDetail();
         $("ml-detail").dataset.reference = reference;
         $("ml-detail").hidden = false;
@@ -961,7 +984,7 @@ export class MembersTab {
 
     // The member's claim opened, in the page's language (drawn again when it changes).
     renderDetail() {
-        const { reference, body, currency } = this.detail;
+        const { reference, body, currency, emailConfirmed } = this.detail;
         const { claim, review, duplicate_attempts: dup } = body;
         const p = claim.claimant || {};
         const a = p.address || {};
@@ -982,6 +1005,8 @@ export class MembersTab {
                 row("ws.d.risk", riskText(body.risk)),
                 row("ws.d.name", [p.given_name, p.family_name].filter(Boolean).join(" ")),
                 row("ws.d.email", p.email),
+                ...(typeof emailConfirmed === "boolean"
+                    ? [row("ws.d.email_confirmed", t(emailConfirmed ? "ws.email.yes" : "ws.email.no"))] : []),
                 row("ws.d.phone", p.phone),
                 row("ws.d.address", [a.line1, a.line2, a.postal_code, a.city, countryName(a.country)].filter(Boolean).join(", ")),
                 row("ws.d.birth_date", p.birth_date ? formatDate(p.birth_date) : null),
@@ -998,6 +1023,7 @@ export class MembersTab {
                 ...(review.reason ? [row("ws.d.reason", t("ws.reason." + review.reason))] : []),
                 ...(review.note ? [row("ws.d.note", review.note)] : []),
                 ...(review.correctable_until ? [row("ws.d.correctable", formatDateTime(review.correctable_until))] : []),
+                row("ws.d.history", historyFacts(review.history)),
                 // none refused: "0", not "0 (dates: —)"
                 row("ws.d.duplicates", dup.count === 0 ? formatNumber(0) : t("ws.d.duplicates_value",
                     { count: formatNumber(dup.count), dates: dup.dates.map(formatDate).join(", ") || "—" }))));

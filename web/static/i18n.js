@@ -79,10 +79,14 @@ export function lang() {
 }
 
 // The locale for dates and numbers: the browser's own when it is of the page's language
-// ("en-GB" writes 10 February 2026, "en-US" February 10, 2026), else the language itself.
+// ("en-GB" writes 10 February 2026, "en-US" February 10, 2026), else the language itself, English
+// as "en-GB": plain "en" is American, and a French browser switched to English read "December 8,
+// 2026 at 3:47 AM" (the browser's further languages are no choice: Chrome lists en-US by itself).
 export function locale() {
     const own = navigator.language || "";
-    return own.toLowerCase().split("-")[0] === current ? own : current;
+    if (own.toLowerCase().split("-")[0] === current)
+        return own;
+    return current === "en" ? "en-GB" : current;
 }
 
 // t("key", {name: value}): the string of the current language, {name} replaced; an unknown
