@@ -329,7 +329,7 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     if (correctable)
         web_markup(sb, w->cat, w->lang,
                    "<ul id=\"claim-jump\" class=\"jump-links\"><li><a href=\"#correct\">"
-                   "{myform.correct_h2}</a></li><li><a href=\"#withdraw\">{my.withdraw}</a>"
+                   "{myform.correct_h2}</a></li><li><a href=\"#withdraw\">{my.withdraw_h2}</a>"
                    "</li></ul>\n");
     page_my_claim_facts(sb, w, st);
     strbuf_puts(sb, "</section>\n");
@@ -355,7 +355,9 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     button(sb, w, "correct-save", "primary", "my.correct_save", NULL);
     strbuf_puts(sb, "</section>\n");
     /* the first step of two: the button asks (withdraw_question), it does not withdraw */
-    web_section_begin(sb, w, "withdraw", NULL, "withdraw-h2", "my.withdraw");
+    /* the heading speaks to the claimant as the page's others do ("votre"); the button is
+     * the claimant's own words ("ma"), as every button of the site */
+    web_section_begin(sb, w, "withdraw", NULL, "withdraw-h2", "my.withdraw_h2");
     strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_p");
     strbuf_puts(sb, "</p>\n");

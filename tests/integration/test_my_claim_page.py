@@ -928,14 +928,18 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         _, receipt = self.claim()
         for lang in ("fr", "en"):
             page = html.unescape(self.open(receipt, lang=lang).body.decode())
-            words = catalogue(lang)
             jump = re.search(r'</h2>\n<ul id="claim-jump" class="jump-links">(.*?)</ul>', page)
             self.assertIsNotNone(jump, lang)
-            self.assertEqual(re.findall(r'<a href="#([a-z]+)">([^<]*)</a>', jump.group(1)),
-                             [("correct", words["myform.correct_h2"]),
-                              ("withdraw", words["my.withdraw"])], lang)
-            for target in ("correct", "withdraw"):
-                self.assertIn(f'<section id="{target}"', page, lang)
+            links = re.findall(r'<a href="#([a-z]+)">([^<]*)</a>', jump.group(1))
+            self.assertEqual([t for t, _ in links], ["correct", "withdraw"], lang)
+            for target, said in links:
+                # each link reads as the heading it leads to, and both speak to the claimant
+                # as the page's headings do ("votre", not "ma")
+                heading = re.search(rf'<section id="{target}"[^>]*>\n<h2[^>]*>([^<]*)</h2>', page)
+                self.assertIsNotNone(heading, f"{lang} {target}")
+                self.assertEqual(said, heading.group(1), f"{lang} {target}")
+                self.assertRegex(said, r"\b(votre|your)\b", f"{lang} {target}")
+                self.assertNotRegex(said, r"\b(ma|my)\b", f"{lang} {target}")
         r = cf.claim_request(self.client, "DELETE", receipt["reference"], receipt["token"])
         self.assertEqual(r.status, 200, r)
         self.assertNotIn("claim-jump", self.open(receipt).body.decode(), "withdrawn")
