@@ -113,6 +113,27 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertNotIn('id="claim-status"', over.body.decode())
         self.assertNotIn("Retry-After", over.headers)
 
+    def test_a_long_wait_is_said_in_minutes(self):
+        """A fourth link asked for one address in 15 minutes: the page said "Réessayez dans 900
+        secondes", a sum to do. A wait of two minutes or more is said in minutes, rounded up,
+        by the refusal and by its language switch; a short one stays in seconds."""
+        import time
+        email = cf.unique_email()
+        ask = [("form", "recover"), ("lang", "fr"), ("email", email)]
+        answers = [self.post(ask, lang="fr") for _ in range(4)]
+        self.assertEqual([r.status for r in answers], [200, 200, 200, 429])
+        said = re.sub(r"<[^>]+>", "", answers[-1].body.decode())
+        self.assertIn("Réessayez dans 15\u00a0minutes.", said)
+        self.assertNotIn("secondes", said)
+        now = int(time.time())
+        for left, words in ((600, "Try again in 10 minutes."), (150, "Try again in 3 minutes."),
+                            (40, "Try again in ")):
+            switched = self.post(ask + [("sent", f"rate_limited:{now + left}"),
+                                        ("switch_lang", "en")])
+            self.assertEqual(switched.status, 429, switched)
+            self.assertIn(words, re.sub(r"<[^>]+>", "", switched.body.decode()), left)
+            self.assertEqual("seconds" in switched.body.decode(), left < 120, left)
+
     def test_reference_and_token_as_a_person_pastes_them(self):
         """Copied from a note or a message, a reference and a token come with spaces around
         them (or inside the reference, as it is read out); the page reads what was meant, and
