@@ -884,6 +884,12 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertEqual(done.status, 200, done)
         self.assertIn(catalogue("fr")["my.withdrawn_done"].replace("{days}", "30"),
                       html.unescape(done.body.decode()))
+        # said once on that page, and again whenever the claim is opened later (or through
+        # that page's language switch), which said only "It no longer counts"
+        self.assertEqual(html.unescape(done.body.decode()).count("30\u00a0jours"), 1)
+        for lang in ("fr", "en"):
+            again = html.unescape(self.open(receipt, lang=lang).body.decode())
+            self.assertIn(catalogue(lang)["my.withdraw_data"].replace("{days}", "30"), again, lang)
 
     def test_the_status_says_what_it_means(self):
         """Beside the status word, what it means and what comes next ("Received" alone left a
@@ -904,7 +910,8 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         r = cf.claim_request(self.client, "DELETE", receipt["reference"], receipt["token"])
         self.assertEqual(r.status, 200, r)
         w = catalogue("fr")
-        self.assertEqual(status("fr"), (w["status.withdrawn"], w["status.withdrawn_help"]))
+        self.assertEqual(status("fr"), (w["status.withdrawn"], w["status.withdrawn_help"] + " " +
+                                        w["my.withdraw_data"].replace("{days}", "30")))
 
     def test_a_withdrawn_claims_files_say_when_they_go(self):
         """The files of a withdrawn claim say when they are erased with its personal data: so
