@@ -5,7 +5,9 @@
  * of the API (claimant.given_name). */
 #include "handlers/page_claim_controls.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "handlers/page_field_error.h"
@@ -92,6 +94,29 @@ control_rank(const struct claim_control *c)
     return rank;
 }
 
+/* The value an error on a list's element names ({item}: "data_categories[1]" is the second
+ * value posted under data_categories, claim_form.c appending a list's values to the body's
+ * array in their order), or "": the page said "« {item} » n'est pas un type de données
+ * connu" of a forged category. */
+static const char *
+posted_item(const struct claim_form_state *st, const struct field_error *e)
+{
+    const char *open = strchr(e->field, '[');
+    if (open == NULL || st->values == NULL || !isdigit((unsigned char)open[1]))
+        return "";
+    char *end;
+    unsigned long n = strtoul(open + 1, &end, 10);
+    size_t name_len = (size_t)(open - e->field);
+    if (*end != ']')
+        return "";
+    for (size_t i = 0; i < st->values->n; i++) {
+        const char *name = st->values->pairs[i].name;
+        if (strncmp(name, e->field, name_len) == 0 && name[name_len] == '\0' && n-- == 0)
+            return st->values->pairs[i].value;
+    }
+    return "";
+}
+
 /* One error of the summary: a link to its control (c, NULL: none), its label and message. */
 static void
 summary_item(struct strbuf *sb, const struct web_ctx *w, const struct claim_form_state *st,
@@ -105,7 +130,7 @@ summary_item(struct strbuf *sb, const struct web_ctx *w, const struct claim_form
         web_te(sb, w->cat, w->lang, WEB_TEXT, "common.label_sep");
     }
     page_field_error_message(sb, w, e, st->data->incident.currency,
-                             page_claim_kept(st, "claimant.address.country"));
+                             page_claim_kept(st, "claimant.address.country"), posted_item(st, e));
     strbuf_puts(sb, "</a></li>\n");
 }
 
@@ -196,7 +221,8 @@ error_holder(struct strbuf *sb, const struct web_ctx *w, const struct claim_form
         web_te(sb, w->cat, w->lang, WEB_TEXT, "errors.prefix");
         strbuf_puts(sb, "</span>");
         page_field_error_message(sb, w, e, st->data->incident.currency,
-                                 page_claim_kept(st, "claimant.address.country"));
+                                 page_claim_kept(st, "claimant.address.country"),
+                                 posted_item(st, e));
         strbuf_puts(sb, "</span>");
     }
     strbuf_puts(sb, "</p>\n");

@@ -212,6 +212,16 @@ status_problem(int status, struct reply *out)
     return true;
 }
 
+/* The path an error page's language switch links to: its own, but the evidence form's
+ * /my-claim/evidence is a post's address with no page (a GET there is 405): the switch of its
+ * refusal (413, a file too large) leads to /my-claim, where the form is, not to a second
+ * error page. */
+static const char *
+error_switch_path(const struct request *rq)
+{
+    return strcmp(rq->path, "/my-claim/evidence") == 0 ? "/my-claim" : rq->path;
+}
+
 struct reply
 page_error(struct request *rq, int status)
 {
@@ -236,7 +246,7 @@ page_error(struct request *rq, int status)
     snprintf(key, sizeof key, "page.error.%s.title", which);
     struct web_page p = {
         .title = web_t(w.cat, w.lang, key),
-        .path = rq->path,
+        .path = error_switch_path(rq),
         .noindex = true,
         .h1 = true,
         .error = true,

@@ -59,9 +59,10 @@ example_amount(const struct web_ctx *w, const char *currency, char *buf, size_t 
 
 void
 page_field_error_message(struct strbuf *sb, const struct web_ctx *w, const struct field_error *e,
-                         const char *currency, const char *country)
+                         const char *currency, const char *country, const char *item)
 {
-    char key[160], shown[4 * FIELD_SHOWN + 8], example[16], digits[8];
+    char key[160], shown[4 * FIELD_SHOWN + 8], item_shown[4 * FIELD_SHOWN + 8], example[16],
+        digits[8];
     size_t n = strcspn(e->field, "[");
     /* {max}: the largest loss, in the incident's currency ("100 000 000,00 EUR"), as the
      * script says it; a plain number where the currency is unknown */
@@ -75,13 +76,15 @@ page_field_error_message(struct strbuf *sb, const struct web_ctx *w, const struc
     const struct postal_code_form *postal = postal_code_form_of(country);
     snprintf(digits, sizeof digits, "%d", postal != NULL ? postal->digits : 0);
     const char *amount = example_amount(w, currency, example, sizeof example);
-    const char *const params[] = {"field",    field_shown(e->field, shown, sizeof shown),
-                                  "example",  amount,
-                                  "max",      max.data,
-                                  "currency", currency != NULL ? currency : "",
-                                  "digits",   digits,
-                                  "postcode", postal != NULL ? postal->example : "",
-                                  NULL};
+    const char *const params[] = {
+        "field",    field_shown(e->field, shown, sizeof shown),
+        "example",  amount,
+        "max",      max.data,
+        "currency", currency != NULL ? currency : "",
+        "digits",   digits,
+        "postcode", postal != NULL ? postal->example : "",
+        "item",     field_shown(item != NULL ? item : "", item_shown, sizeof item_shown),
+        NULL};
 
     snprintf(key, sizeof key, "err.%.*s.%s", (int)n, e->field, e->code);
     if (strcmp(key, "err.claimant.address.postal_code.invalid-format") == 0 && postal == NULL)

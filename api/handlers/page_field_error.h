@@ -15,9 +15,10 @@
  * currency (ISO 4217; 120,50 in French for the euro), as web/static/common.js's
  * exampleAmount writes it; {digits} and {postcode}, the form of the postal codes of
  * country (the address's, as posted; domain/postal_codes.h), which the postal code's
- * invalid-format names ("5 digits, like 75001"). */
+ * invalid-format names ("5 digits, like 75001"); {item}, the value posted for a list's
+ * element the error names ("data_categories[1]"), cut as {field} ("" when none). */
 void page_field_error_message(struct strbuf *sb, const struct web_ctx *w,
                               const struct field_error *e, const char *currency,
-                              const char *country);
+                              const char *country, const char *item);
 
 #endif

@@ -199,6 +199,14 @@ page_my_claim_facts(struct strbuf *sb, const struct web_ctx *w, const struct my_
     if (strcmp(web_t(w->cat, w->lang, key), key) != 0) {
         strbuf_puts(sb, "<dd id=\"claim-status-help\" class=\"hint\">");
         web_te(sb, w->cat, w->lang, WEB_TEXT, key);
+        /* a withdrawn claim opened again (later, or through the language switch of the page
+         * that withdrew it) says when its personal data goes, as the question did; not twice
+         * on the page whose notice at the top just said it */
+        bool just_said = st->notice_key != NULL && strcmp(st->notice_key, "my.withdrawn_done") == 0;
+        if (strcmp(key, "status.withdrawn_help") == 0 && !just_said) {
+            strbuf_puts(sb, " ");
+            page_withdrawn_days(sb, w, "my.withdraw_data");
+        }
         strbuf_puts(sb, "</dd>");
     }
     strbuf_puts(sb, "</div>\n");

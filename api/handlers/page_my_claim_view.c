@@ -4,6 +4,7 @@
 #include "handlers/page_my_claim_view.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
@@ -84,10 +85,21 @@ notice(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_state *
     bool to_email = st->sent != NULL && strcmp(st->sent, "bad_email") == 0;
     if (to_email) /* the address's field is far below on a phone: the message leads to it */
         strbuf_puts(sb, "<a href=\"#recover-email\">");
+    /* a wait of two minutes or more (the recovery's limit per address holds 15) in minutes,
+     * rounded up, where the catalogue has the words: "900 secondes" was a sum to do */
+    const char *key = st->notice_key;
+    char minutes[24] = "", minutes_key[96];
+    long seconds = st->notice_param != NULL ? strtol(st->notice_param, NULL, 10) : 0;
+    snprintf(minutes_key, sizeof minutes_key, "%s_minutes", key);
+    if (seconds >= 120 && strcmp(web_t(w->cat, w->lang, minutes_key), minutes_key) != 0) {
+        key = minutes_key;
+        snprintf(minutes, sizeof minutes, "%ld", (seconds + 59) / 60);
+    }
     web_tf(sb, w->cat, w->lang, WEB_TEXT,
-           web_key_counted(w->cat, w->lang, st->notice_key, st->notice_param, one, sizeof one),
+           web_key_counted(w->cat, w->lang, key, st->notice_param, one, sizeof one),
            (const char *[]){"seconds", st->notice_param != NULL ? st->notice_param : "", "days",
-                            st->notice_param != NULL ? st->notice_param : "", NULL});
+                            st->notice_param != NULL ? st->notice_param : "", "minutes", minutes,
+                            NULL});
     if (to_email)
         strbuf_puts(sb, "</a>");
     if (st->values != NULL && st->errors != NULL && st->errors->n > 0) {
@@ -329,7 +341,7 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     if (correctable)
         web_markup(sb, w->cat, w->lang,
                    "<ul id=\"claim-jump\" class=\"jump-links\"><li><a href=\"#correct\">"
-                   "{myform.correct_h2}</a></li><li><a href=\"#withdraw\">{my.withdraw}</a>"
+                   "{myform.correct_h2}</a></li><li><a href=\"#withdraw\">{my.withdraw_h2}</a>"
                    "</li></ul>\n");
     page_my_claim_facts(sb, w, st);
     strbuf_puts(sb, "</section>\n");
@@ -355,7 +367,9 @@ claim_page(struct strbuf *sb, const struct web_ctx *w, const struct my_claim_sta
     button(sb, w, "correct-save", "primary", "my.correct_save", NULL);
     strbuf_puts(sb, "</section>\n");
     /* the first step of two: the button asks (withdraw_question), it does not withdraw */
-    web_section_begin(sb, w, "withdraw", NULL, "withdraw-h2", "my.withdraw");
+    /* the heading speaks to the claimant as the page's others do ("votre"); the button is
+     * the claimant's own words ("ma"), as every button of the site */
+    web_section_begin(sb, w, "withdraw", NULL, "withdraw-h2", "my.withdraw_h2");
     strbuf_puts(sb, "<p>");
     web_te(sb, w->cat, w->lang, WEB_TEXT, "my.withdraw_p");
     strbuf_puts(sb, "</p>\n");

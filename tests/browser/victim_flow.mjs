@@ -31,6 +31,7 @@
 //      password field is shown by its box before the claim is opened with it; the heading
 //      keeps the claim's reference on one line.
 //   5. The errors' summary with JavaScript in the page's order whatever the API's order.
+//   6. Every link and button a target of at least 24 × 24 px, at 360 and at 1280 px.
 // Screenshots at 390 and 1280 px go to <screenshot dir>; the measures of the two journeys
 // (fields, words to read, key presses to the receipt) to <screenshot dir>/measures.json, what
 // each victim was given (reference, token, email) to <screenshot dir>/receipts.json.
@@ -679,6 +680,46 @@ async function summaryInPageOrder(browser) {
     await context.close();
 }
 
+// Every link and button of the pages a victim sees is a target of at least 24 × 24 CSS px
+// (WCAG 2.2 SC 2.5.8; the footer's links were 18 px tall), on a 360 px phone in French and on
+// a laptop in English, JavaScript on, measured as laid out (getBoundingClientRect): the home
+// page, the incident's, the action's, the claim form, a language the site does not have, the
+// claim opened on /my-claim, the footer's pages. The layout's hidden default button (1 px,
+// aria-hidden, out of the Tab order) is no target. Nothing sticks out sideways.
+async function targetSizes(browser, receipt) {
+    for (const [width, height, lang] of [[360, 740, "fr"], [1280, 800, "en"]]) {
+        const { context, page } = await openPage(browser, { javaScriptEnabled: true,
+            locale: lang === "fr" ? "fr-FR" : "en-GB", viewport: { width, height } });
+        watchPage(page, baseUrl, steps, problems, () => false,
+            (resp) => resp.status() === 400 && new URL(resp.url()).searchParams.get("lang") === "de");
+        for (const path of ["/", `/i/${setup.slug}`, `/a/${setup.action_id}`, `/claim?action=${setup.action_id}`,
+            `/claim?incident=${setup.slug}&lang=de`, "/my-claim", "the claim", "/legal", "/privacy", "/accessibility"]) {
+            steps.current = `target sizes: ${path} (${width} px, ${lang})`;
+            if (path === "the claim") {
+                await page.goto(`${baseUrl}/my-claim?lang=${lang}`);
+                await page.locator("#reference").fill(receipt.reference);
+                await page.locator("#token").fill(receipt.token);
+                await page.click("#open");
+                await page.locator("#claim-h2").waitFor();
+            } else {
+                await page.goto(`${baseUrl}${path}${path.includes("lang=") ? "" : (path.includes("?") ? "&" : "?") + "lang=" + lang}`);
+            }
+            const small = await page.evaluate(() => [...document.querySelectorAll(
+                "a[href], button, select, summary, input[type=checkbox], input[type=radio], input[type=file]")]
+                .filter((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden" &&
+                    !(e.getAttribute("aria-hidden") === "true" && e.tabIndex < 0))
+                .map((e) => ({ e, r: e.getBoundingClientRect() }))
+                .filter(({ r }) => r.width < 24 || r.height < 24)
+                .map(({ e, r }) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""} "${e.textContent.trim().slice(0, 40)}" ` +
+                    `${r.width.toFixed(1)} × ${r.height.toFixed(1)}`));
+            check(small.length === 0, `targets under 24 × 24 px: ${small.join("; ")}`);
+            check(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
+                "nothing sticks out sideways");
+        }
+        await context.close();
+    }
+}
+
 const browser = await launchBrowser();
 let exitCode = 0;
 try {
@@ -698,6 +739,7 @@ try {
     await axeSweep(browser, false, "en");
     await tokenShown(browser, en);
     await summaryInPageOrder(browser);
+    await targetSizes(browser, en);
     writeFileSync(join(outDir, "measures.json"), JSON.stringify(measures, null, 2) + "\n");
     steps.current = "end";
     if (problems.length)

@@ -753,5 +753,25 @@ class ClaimForm(unittest.TestCase):
             self.assertNotIn("claimant.address.postal_code", [f for f, _ in errors], errors)
 
 
+    def test_a_forged_category_is_named(self):
+        """A category the form does not offer, or one ticked twice (a forged post): the page
+        said "« {item} » n'est pas un type de données connu", its placeholder unfilled. It names
+        the value posted, escaped and cut as a field's name, in both languages."""
+        for lang, said in (("fr", "«\u00a0<bdi>{}</bdi>\u00a0» n'est pas un type de données connu."),
+                           ("en", "“<bdi>{}</bdi>” is not a known type of data.")):
+            for posted, shown in (("pets", "pets"), ("<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"),
+                                  ("z" * 100, "z" * 40 + "…")):
+                with self.subTest(lang=lang, posted=posted[:20]):
+                    page = self.page(lang=lang).body.decode()
+                    r = ff.post_form(self.client, f"/claim?lang={lang}", pairs_for(
+                        page, person(data_categories=["email", posted, "email"])))
+                    self.assertEqual(r.status, 422, r)
+                    text = r.body.decode()
+                    self.assertNotIn("{item}", text)
+                    self.assertIn(said.format(shown), text)
+                    self.assertIn("<bdi>email</bdi>", text, "the one ticked twice")
+                    self.assertNotIn("<b>x</b>", text)
+
+
 if __name__ == "__main__":
     harness.main()

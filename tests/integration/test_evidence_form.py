@@ -234,6 +234,8 @@ class EvidenceFormTest(unittest.TestCase):
         self.assertIn("<title>Error: Too large to be received — recours</title>", text)
         self.assertIn("attach a smaller one", text)
         self.assertNotIn("could not be processed", text, "not the page for any refusal")
+        # its language switch leads to the claim's page, not to a GET of the post's address (405)
+        self.assertIn('<a class="lang-button" href="/my-claim?lang=fr" hreflang="fr"', text)
 
     def test_refusals_are_pages(self):
         receipt = self.claim()

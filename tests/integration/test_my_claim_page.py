@@ -113,6 +113,27 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertNotIn('id="claim-status"', over.body.decode())
         self.assertNotIn("Retry-After", over.headers)
 
+    def test_a_long_wait_is_said_in_minutes(self):
+        """A fourth link asked for one address in 15 minutes: the page said "Réessayez dans 900
+        secondes", a sum to do. A wait of two minutes or more is said in minutes, rounded up,
+        by the refusal and by its language switch; a short one stays in seconds."""
+        import time
+        email = cf.unique_email()
+        ask = [("form", "recover"), ("lang", "fr"), ("email", email)]
+        answers = [self.post(ask, lang="fr") for _ in range(4)]
+        self.assertEqual([r.status for r in answers], [200, 200, 200, 429])
+        said = re.sub(r"<[^>]+>", "", answers[-1].body.decode())
+        self.assertIn("Réessayez dans 15\u00a0minutes.", said)
+        self.assertNotIn("secondes", said)
+        now = int(time.time())
+        for left, words in ((600, "Try again in 10 minutes."), (150, "Try again in 3 minutes."),
+                            (40, "Try again in ")):
+            switched = self.post(ask + [("sent", f"rate_limited:{now + left}"),
+                                        ("switch_lang", "en")])
+            self.assertEqual(switched.status, 429, switched)
+            self.assertIn(words, re.sub(r"<[^>]+>", "", switched.body.decode()), left)
+            self.assertEqual("seconds" in switched.body.decode(), left < 120, left)
+
     def test_reference_and_token_as_a_person_pastes_them(self):
         """Copied from a note or a message, a reference and a token come with spaces around
         them (or inside the reference, as it is read out); the page reads what was meant, and
@@ -863,6 +884,12 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         self.assertEqual(done.status, 200, done)
         self.assertIn(catalogue("fr")["my.withdrawn_done"].replace("{days}", "30"),
                       html.unescape(done.body.decode()))
+        # said once on that page, and again whenever the claim is opened later (or through
+        # that page's language switch), which said only "It no longer counts"
+        self.assertEqual(html.unescape(done.body.decode()).count("30\u00a0jours"), 1)
+        for lang in ("fr", "en"):
+            again = html.unescape(self.open(receipt, lang=lang).body.decode())
+            self.assertIn(catalogue(lang)["my.withdraw_data"].replace("{days}", "30"), again, lang)
 
     def test_the_status_says_what_it_means(self):
         """Beside the status word, what it means and what comes next ("Received" alone left a
@@ -883,7 +910,8 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         r = cf.claim_request(self.client, "DELETE", receipt["reference"], receipt["token"])
         self.assertEqual(r.status, 200, r)
         w = catalogue("fr")
-        self.assertEqual(status("fr"), (w["status.withdrawn"], w["status.withdrawn_help"]))
+        self.assertEqual(status("fr"), (w["status.withdrawn"], w["status.withdrawn_help"] + " " +
+                                        w["my.withdraw_data"].replace("{days}", "30")))
 
     def test_a_withdrawn_claims_files_say_when_they_go(self):
         """The files of a withdrawn claim say when they are erased with its personal data: so
@@ -928,14 +956,18 @@ class MyClaimPage(mf.RelayServer, unittest.TestCase):
         _, receipt = self.claim()
         for lang in ("fr", "en"):
             page = html.unescape(self.open(receipt, lang=lang).body.decode())
-            words = catalogue(lang)
             jump = re.search(r'</h2>\n<ul id="claim-jump" class="jump-links">(.*?)</ul>', page)
             self.assertIsNotNone(jump, lang)
-            self.assertEqual(re.findall(r'<a href="#([a-z]+)">([^<]*)</a>', jump.group(1)),
-                             [("correct", words["myform.correct_h2"]),
-                              ("withdraw", words["my.withdraw"])], lang)
-            for target in ("correct", "withdraw"):
-                self.assertIn(f'<section id="{target}"', page, lang)
+            links = re.findall(r'<a href="#([a-z]+)">([^<]*)</a>', jump.group(1))
+            self.assertEqual([t for t, _ in links], ["correct", "withdraw"], lang)
+            for target, said in links:
+                # each link reads as the heading it leads to, and both speak to the claimant
+                # as the page's headings do ("votre", not "ma")
+                heading = re.search(rf'<section id="{target}"[^>]*>\n<h2[^>]*>([^<]*)</h2>', page)
+                self.assertIsNotNone(heading, f"{lang} {target}")
+                self.assertEqual(said, heading.group(1), f"{lang} {target}")
+                self.assertRegex(said, r"\b(votre|your)\b", f"{lang} {target}")
+                self.assertNotRegex(said, r"\b(ma|my)\b", f"{lang} {target}")
         r = cf.claim_request(self.client, "DELETE", receipt["reference"], receipt["token"])
         self.assertEqual(r.status, 200, r)
         self.assertNotIn("claim-jump", self.open(receipt).body.decode(), "withdrawn")

@@ -835,6 +835,21 @@ class PublicPagesTest(unittest.TestCase):
                 self.assertRegex(page, r"\+\u00a0(€|10,00)", path)
 
 
+    def test_the_evidence_forms_refusal_switches_language_to_the_claims_page(self):
+        """/my-claim/evidence is the address of a post (a file too large gets its 413 page
+        there): the refusal's language switch led to a GET of it, a second error page (405)
+        where a victim who clicked "English" expected the same words in English. It leads to
+        /my-claim, where the form is, and that page answers."""
+        r = self.browser_get("/my-claim/evidence?lang=fr")
+        self.assertEqual(r.status, 405, r)
+        self.assertEqual(r.media_type, "text/html")
+        links = re.findall(r'<a class="lang-button" href="([^"]*)" hreflang="([a-z]+)"',
+                           r.body.decode("utf-8"))
+        self.assertEqual(links, [("/my-claim?lang=fr", "fr"), ("/my-claim?lang=en", "en")])
+        for href, lang in links:
+            self.assertEqual(self.browser_get(href).status, 200, href)
+
+
 class MetaParser(html.parser.HTMLParser):
     """<meta name|property=… content=…> and <link rel=canonical> of a page."""
 
