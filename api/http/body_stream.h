@@ -2,7 +2,8 @@
 /* Routes whose request body is streamed rather than buffered (evidence uploads,
  * docs/evidence.md §3). For every other route the server keeps the body in rq->body up to
  * --max-body-bytes; a streamed route instead names
- *   - its own limit: a Content-Length above it is answered 413 before any byte is read, and a
+ *   - its own limit: a Content-Length above it is answered 413 (before any byte is read, or
+ *     once the body is read and dropped: http/head_checks.h, HEAD_STREAM_DRAIN_FACTOR), and a
  *     chunked body that passes it is cut off (the connection is closed: nothing more is read);
  *   - an opener, run on the first call once the route's role admitted the request and before
  *     any byte of the body: it answers at once (401, 404, 409 … the connection is then

@@ -99,3 +99,24 @@ head_check(const struct request *rq, const char *version, const struct head_limi
     }
     return none;
 }
+
+int64_t
+head_stream_drain_bytes(int64_t max_body_bytes)
+{
+    if (max_body_bytes >= HEAD_STREAM_DRAIN_CAP_BYTES / HEAD_STREAM_DRAIN_FACTOR)
+        return HEAD_STREAM_DRAIN_CAP_BYTES > max_body_bytes ? HEAD_STREAM_DRAIN_CAP_BYTES
+                                                            : max_body_bytes;
+    return max_body_bytes * HEAD_STREAM_DRAIN_FACTOR;
+}
+
+bool
+head_declares_over(const struct request *rq, int64_t max_body_bytes)
+{
+    const char *cl = request_header(rq, "Content-Length");
+    char *end = NULL;
+
+    if (cl == NULL)
+        return false;
+    unsigned long long n = strtoull(cl, &end, 10);
+    return end != cl && *end == '\0' && n > (unsigned long long)max_body_bytes;
+}

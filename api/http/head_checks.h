@@ -8,6 +8,7 @@
 #ifndef RECOURS_HTTP_HEAD_CHECKS_H
 #define RECOURS_HTTP_HEAD_CHECKS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "http/reply.h"
@@ -25,11 +26,25 @@
  * close stand (docs/api.md §6). */
 #define HEAD_DRAIN_MAX_BYTES (1024 * 1024)
 
+/* The same for a streamed route (an evidence upload, http/body_stream.h): a file a few times
+ * over its limit (a phone's photo or video picked for a 10 MiB limit) is read and thrown away
+ * before its 413, so the form's page says "too large" where a browser without JavaScript showed
+ * "connection reset"; this many times the route's limit, and never more than
+ * HEAD_STREAM_DRAIN_CAP_BYTES. */
+#define HEAD_STREAM_DRAIN_FACTOR 4
+#define HEAD_STREAM_DRAIN_CAP_BYTES (64LL * 1024 * 1024)
+
 struct head_limits {
     int64_t max_header_bytes; /* header block; also the request target's limit (414) */
     int64_t max_body_bytes;
-    int64_t max_drain_bytes;  /* HEAD_DRAIN_MAX_BYTES, or 0 where nothing is drained */
+    int64_t max_drain_bytes; /* HEAD_DRAIN_MAX_BYTES, a streamed route's, or 0: none */
 };
+
+/* A streamed route's drain bound for its body limit (HEAD_STREAM_DRAIN_FACTOR). */
+int64_t head_stream_drain_bytes(int64_t max_body_bytes);
+
+/* Whether rq declares a Content-Length over max_body_bytes (head_check validated it). */
+bool head_declares_over(const struct request *rq, int64_t max_body_bytes);
 
 /* The early answer for the request (status 0: none). version is MHD's ("HTTP/1.1"). A body
  * to drain gets none here: the caller discards it and answers 413 at its end. */

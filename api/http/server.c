@@ -274,12 +274,17 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
                                   HEAD_DRAIN_MAX_BYTES};
         const struct body_stream_route *streamed = body_stream_find(&s->cfg.body_streams, rq);
         if (streamed != NULL) {
-            /* a streamed body is cut off at its limit, never drained (http/body_stream.h) */
+            /* a streamed body is cut off at its limit; one declared a few times over it is
+             * drained for its 413 (head_checks.h, HEAD_STREAM_DRAIN_FACTOR) */
             lim.max_body_bytes = streamed->max_body_bytes(s->cfg.app);
-            lim.max_drain_bytes = 0;
+            lim.max_drain_bytes = head_stream_drain_bytes(lim.max_body_bytes);
         }
         rq->early = head_check(rq, version, &lim);
-        if (rq->early.status == 0 && streamed != NULL) {
+        if (rq->early.status == 0 && streamed != NULL &&
+            head_declares_over(rq, lim.max_body_bytes)) {
+            /* neither role nor opener: nothing of it is kept, and every answer is that 413 */
+            rq->body_too_large = true;
+        } else if (rq->early.status == 0 && streamed != NULL) {
             /* its role and its opener decide before any byte is read (http/body_stream.h) */
             rq->early = body_stream_open(&s->cfg.body_streams, streamed, s->cfg.routes,
                                          s->cfg.n_routes, rq);

@@ -6,8 +6,10 @@ mandated association's list and audited download, and what is refused.
   - round trip: the bytes and SHA-256 downloaded are the bytes uploaded; sealed at rest;
   - the type comes from the content: text named .pdf, a GIF, a PDF cut short are refused (415);
     a PNG named .pdf is stored as image/png;
-  - an 11 MB upload: 413 on its Content-Length before any byte of the body is read; a chunked
-    one is cut off (the connection closed) soon after the limit, nothing stored;
+  - an 11 MB upload: 413 on its Content-Length before any byte of the body is read when the
+    client waits for 100-continue or declares more than the drain bound (4 × the limit); sent
+    at once, read and dropped, then 413; a chunked one is cut off (the connection closed) soon
+    after the limit, nothing stored;
   - memory stays flat during a slow 10 MB upload (the server's VmRSS sampled from /proc);
   - the sixth file, a file after review, a claim without loss or theft: 409;
   - another association, or a claim outside the action: 404; each download audited;
@@ -166,12 +168,16 @@ class EvidenceTest(unittest.TestCase):
         return conn
 
     def test_content_length_over_the_limit_is_refused_before_the_body(self):
+        """Refused on its head alone when the client waits for 100-continue, or declares more
+        than the server would read to drop (http/head_checks.h, HEAD_STREAM_DRAIN_FACTOR)."""
         claim = self.member()
-        with self.raw_head(claim, f"Content-Length: {11 * MIB}\r\n") as conn:
-            # not one byte of the body is sent: the answer cannot have waited for it
-            r = conn.read_response("POST")
-        self.assertEqual(r.status, 413)
-        self.assertIn("payload-too-large", r.body.decode())
+        for framing in (f"Content-Length: {11 * MIB}\r\nExpect: 100-continue\r\n",
+                        f"Content-Length: {65 * MIB}\r\n"):
+            with self.subTest(framing=framing), self.raw_head(claim, framing) as conn:
+                # not one byte of the body is sent: the answer cannot have waited for it
+                r = conn.read_response("POST")
+                self.assertEqual(r.status, 413)
+                self.assertIn("payload-too-large", r.body.decode())
         self.assertEqual(stored_files(claim["reference"]), 0)
 
     def test_a_chunked_upload_past_the_limit_is_cut_off(self):
