@@ -1188,5 +1188,23 @@ class CompensationTests(unittest.TestCase):
                                           duplicates=9, scheme_version=1))
 
 
+    def test_put_scheme_sum_mismatch_beside_other_errors(self):
+        """The vouchers' sum is checked whenever its amounts parsed (docs/api.md §5.2, every
+        error at once): a malformed ratio or a voucher's name hid it, so the client fixed those
+        and was then told of the sum."""
+        slug = self.incident()
+        short = [{"name": "A", "amount": 2000}, {"name": "B", "amount": 999}]
+        self.assertEqual(self.put_errors(slug, dict(EXAMPLE_SCHEME, vouchers=short,
+                                                    cash_alternative_ratio="0.12345")),
+                         {("cash_alternative_ratio", "invalid-format"),
+                          ("vouchers", "sum-mismatch")})
+        self.assertEqual(self.put_errors(slug, dict(EXAMPLE_SCHEME, vouchers=[
+            {"name": 5, "amount": 2000}, {"name": "B", "amount": 999}])),
+                         {("vouchers[0].name", "invalid-type"), ("vouchers", "sum-mismatch")})
+        # an amount that did not parse still leaves the sum unsaid
+        self.assertEqual(self.put_errors(slug, dict(EXAMPLE_SCHEME, vouchers=[
+            {"name": "A", "amount": "2000"}, {"name": "B", "amount": 999}])),
+                         {("vouchers[0].amount", "invalid-type")})
+
 if __name__ == "__main__":
     harness.main()
