@@ -1083,6 +1083,19 @@ class ReviewTest(Base):
                         f" AND object_id = {cf.sql_literal(claim['reference'])}")
         self.assertEqual(audit, [[f"association:{x.id}"]])
 
+    def test_rejection_blank_reason_is_missing(self):
+        """A rejection's blank reason is a missing one (`required`, docs/api.md §5.4); it was
+        `too-short`, "omit the member, or send null", which a rejection refuses. A verification
+        keeps the rule of optional texts."""
+        x = self.assoc()
+        slug = self.incident()
+        claim = self.mandated(slug, self.action(x, slug))
+        for blank in ("", "   "):
+            r = self.review(x.key, claim, {"status": "rejected", "reason": blank})
+            self.assertEqual(self.errors(r), {("reason", "required")})
+        r = self.review(x.key, claim, {"status": "verified", "reason": ""})
+        self.assertEqual(self.errors(r), {("reason", "too-short")})
+
 
 if __name__ == "__main__":
     harness.main()
