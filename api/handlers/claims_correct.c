@@ -11,6 +11,7 @@
 #include "handlers/guard.h"
 #include "http/json_body.h"
 #include "http/json_build.h"
+#include "http/json_fields.h"
 #include "http/outcome.h"
 #include "service/actions.h"
 #include "service/claims.h"
@@ -85,6 +86,7 @@ read_mandate_change(struct request *rq, json_t *patch,
 {
     json_t *id = json_object_get(patch, "action_id");
     json_t *version = json_object_get(patch, "mandate_text_version");
+    const char *text;
     bool db_down = false;
 
     m->kind = MANDATE_KEEP;
@@ -106,12 +108,14 @@ read_mandate_change(struct request *rq, json_t *patch,
     } else if (rec->member_of != NULL && strcmp(rec->member_of, json_string_value(id)) != 0) {
         *deny = reply_outcome(OUTCOME_ALREADY_IN_ACTION, NULL);
         return false;
-    } else if (version == NULL || json_is_null(version)) {
-        /* both mistakes at once (docs/api.md §5.2), as a submission names them */
+    } else if ((text = jf_text(&(struct json_fields){patch, "", errors, rq->arena},
+                               "mandate_text_version", version != NULL, 64)) == NULL) {
+        /* a blank, mistyped or overlong version is said as a submission says it (required,
+         * invalid-type, too-long), and both mistakes at once (docs/api.md §5.2) */
         claims_mandate_id_form(json_string_value(id), errors);
-        errors_add(errors, "mandate_text_version", "required", "required with action_id");
-    } else if (claims_mandate_check(rq->arena, rec->incident_id, json_string_value(id),
-                                    json_is_string(version) ? json_string_value(version) : NULL,
+        if (version == NULL)
+            errors_add(errors, "mandate_text_version", "required", "required with action_id");
+    } else if (claims_mandate_check(rq->arena, rec->incident_id, json_string_value(id), text,
                                     errors, action, &db_down)) {
         m->kind = MANDATE_SET;
         m->action_id = action->id;

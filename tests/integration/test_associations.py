@@ -932,6 +932,25 @@ class MandatesTest(Base):
         self.assertIn(("mandate_text_version", "invalid-value"), self.errors(r))
         self.assertEqual(af.mandate_of(claim["reference"])[0], action["id"])
 
+    def test_blank_or_mistyped_version_said_once_as_in_a_submission(self):
+        """Beside an action id, a blank mandate_text_version is a missing one (`required`, once)
+        and a number is `invalid-type`, in a submission and in the claimant's PATCH alike: the
+        submission said `required` and `too-short` at once, the PATCH `mismatch`."""
+        x = self.assoc()
+        slug = self.incident()
+        action = self.action(x, slug)
+        claim = self.plain(slug)
+        for version, code in (("", "required"), ("  ", "required"), (5, "invalid-type")):
+            body = cf.claim_body(action_id=action["id"], mandate_text_version=version)
+            r = af.request(self.server, "POST", f"/v1/incidents/{slug}/claims", body=body,
+                           client=self.c)
+            self.assertEqual(self.errors(r), {("mandate_text_version", code)}, version)
+            r = af.claimant_patch(self.server, claim, {"action_id": action["id"],
+                                                       "mandate_text_version": version},
+                                  client=self.c)
+            self.assertEqual(self.errors(r), {("mandate_text_version", code)}, version)
+        self.assertEqual(af.mandate_of(claim["reference"]), (None, None, None))
+
 
 # --- the association's claim list and review ------------------------------------------------------
 
