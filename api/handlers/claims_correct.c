@@ -94,6 +94,7 @@ read_mandate_change(struct request *rq, json_t *patch,
         if (version != NULL)
             errors_add(errors, "mandate_text_version", "invalid-value",
                        "only with action_id");
+        json_object_del(patch, "mandate_text_version");
         return true;
     }
     if (json_is_null(id)) {
@@ -150,13 +151,15 @@ handle_claims_correct(struct request *rq)
     json_t *patch = json_body_object(rq, true, &deny);
     if (patch == NULL)
         return deny;
+    /* every error at once (docs/api.md §5.2): a read-only member or a refused mandate is said
+     * beside the fields the merged claim refuses, each once (both taken out of the patch) */
     for (size_t i = 0; read_only[i] != NULL; i++)
-        if (json_object_get(patch, read_only[i]) != NULL)
+        if (json_object_get(patch, read_only[i]) != NULL) {
             errors_add(&errors, read_only[i], "read-only", "cannot be changed by the claimant");
+            json_object_del(patch, read_only[i]);
+        }
     if (!read_mandate_change(rq, patch, rec, &errors, &mandate, &action, &deny))
         return deny;
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
     json_t *current = current_submission(rec, &self.who, self.description);
     json_t *merged = merge_patch(current, patch);
     json_decref(current);
