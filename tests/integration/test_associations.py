@@ -590,6 +590,21 @@ class ActionsTest(Base):
         r = other.request("GET", f"/v1/actions?cursor={first}", client=self.c)
         harness.assert_problem(self, r, 400, "invalid-cursor")
 
+    def test_an_incident_without_actions_is_said_with_the_other_errors(self):
+        """POST /v1/actions names an unknown or closed incident beside the body's other errors
+        (docs/api.md §5.2); it was said only once they were mended."""
+        x = self.assoc()
+        closed = self.incident()
+        cf.close_incident(self.server, closed)
+        for slug in ("no-such-incident-" + cf.suffix(6), closed):
+            r = x.request("POST", "/v1/actions", af.action_body(slug, title="", legal_basis="x"),
+                          client=self.c)
+            self.assertEqual(self.errors(r), {("incident", "not-found"), ("title", "required"),
+                                              ("legal_basis", "invalid-value")}, slug)
+        r = x.request("POST", "/v1/actions", af.action_body(self.incident(), title=""),
+                      client=self.c)
+        self.assertEqual(self.errors(r), {("title", "required")})
+
 
 # --- members --------------------------------------------------------------------------------------
 
