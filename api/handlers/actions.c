@@ -23,6 +23,7 @@
 #include "http/outcome.h"
 #include "http/problem.h"
 #include "service/actions.h"
+#include "service/incidents.h"
 
 #define LIST_KIND "actions"
 
@@ -110,6 +111,16 @@ read_create(const struct json_fields *jf, void *out)
     in->mandate_text = jf_long_text(jf, "mandate_text", true, 20000);
     in->mandate_text_version = jf_text(jf, "mandate_text_version", true, 64);
     cb->record = action_record_read(jf, &cb->rec);
+    /* every error at once (docs/api.md §5.2): a body refused for other members says too
+     * whether its incident takes actions, which the write would have said next (a database
+     * that cannot be asked leaves it unsaid) */
+    if (errors_any(jf->errors) && in->incident != NULL) {
+        struct incident inc = {0};
+        enum outcome o = svc_rq_incidents_get(in->incident, jf->arena, &inc);
+        if (o == OUTCOME_NOT_FOUND ||
+            (o == OUTCOME_OK && inc.status != NULL && strcmp(inc.status, "open") != 0))
+            errors_add(jf->errors, "incident", "not-found", "no open incident with this slug");
+    }
 }
 
 /* The action's JSON with its record's members. */

@@ -155,9 +155,11 @@ read_review(const struct json_fields *jf, void *out)
 
     jf_refuse_unknown(jf, members);
     r->status = jf_enum(jf, "status", true, outcomes);
-    r->reason = jf_text(jf, "reason", false, 1000);
-    r->code = jf_enum(jf, "review_reason", false, reject_reasons);
     bool rejected = r->status != NULL && strcmp(r->status, "rejected") == 0;
+    /* a rejection's blank reason is a missing one (docs/api.md §5.4), not an optional text
+     * to omit, which the message of too-short would have told the reviewer to do */
+    r->reason = jf_text(jf, "reason", rejected && jf_has(jf, "reason"), 1000);
+    r->code = jf_enum(jf, "review_reason", false, reject_reasons);
     /* a null reason is none, as in the workspace's review: an invalid one is said already */
     if (rejected && r->reason == NULL && !jf_has(jf, "reason"))
         errors_add(jf->errors, "reason", "required", "say why the claim is rejected");

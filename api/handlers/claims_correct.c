@@ -11,6 +11,7 @@
 #include "handlers/guard.h"
 #include "http/json_body.h"
 #include "http/json_build.h"
+#include "http/json_fields.h"
 #include "http/outcome.h"
 #include "service/actions.h"
 #include "service/claims.h"
@@ -85,6 +86,7 @@ read_mandate_change(struct request *rq, json_t *patch,
 {
     json_t *id = json_object_get(patch, "action_id");
     json_t *version = json_object_get(patch, "mandate_text_version");
+    const char *text;
     bool db_down = false;
 
     m->kind = MANDATE_KEEP;
@@ -92,6 +94,7 @@ read_mandate_change(struct request *rq, json_t *patch,
         if (version != NULL)
             errors_add(errors, "mandate_text_version", "invalid-value",
                        "only with action_id");
+        json_object_del(patch, "mandate_text_version");
         return true;
     }
     if (json_is_null(id)) {
@@ -106,12 +109,14 @@ read_mandate_change(struct request *rq, json_t *patch,
     } else if (rec->member_of != NULL && strcmp(rec->member_of, json_string_value(id)) != 0) {
         *deny = reply_outcome(OUTCOME_ALREADY_IN_ACTION, NULL);
         return false;
-    } else if (version == NULL || json_is_null(version)) {
-        /* both mistakes at once (docs/api.md §5.2), as a submission names them */
+    } else if ((text = jf_text(&(struct json_fields){patch, "", errors, rq->arena},
+                               "mandate_text_version", version != NULL, 64)) == NULL) {
+        /* a blank, mistyped or overlong version is said as a submission says it (required,
+         * invalid-type, too-long), and both mistakes at once (docs/api.md §5.2) */
         claims_mandate_id_form(json_string_value(id), errors);
-        errors_add(errors, "mandate_text_version", "required", "required with action_id");
-    } else if (claims_mandate_check(rq->arena, rec->incident_id, json_string_value(id),
-                                    json_is_string(version) ? json_string_value(version) : NULL,
+        if (version == NULL)
+            errors_add(errors, "mandate_text_version", "required", "required with action_id");
+    } else if (claims_mandate_check(rq->arena, rec->incident_id, json_string_value(id), text,
                                     errors, action, &db_down)) {
         m->kind = MANDATE_SET;
         m->action_id = action->id;
@@ -146,13 +151,15 @@ handle_claims_correct(struct request *rq)
     json_t *patch = json_body_object(rq, true, &deny);
     if (patch == NULL)
         return deny;
+    /* every error at once (docs/api.md §5.2): a read-only member or a refused mandate is said
+     * beside the fields the merged claim refuses, each once (both taken out of the patch) */
     for (size_t i = 0; read_only[i] != NULL; i++)
-        if (json_object_get(patch, read_only[i]) != NULL)
+        if (json_object_get(patch, read_only[i]) != NULL) {
             errors_add(&errors, read_only[i], "read-only", "cannot be changed by the claimant");
+            json_object_del(patch, read_only[i]);
+        }
     if (!read_mandate_change(rq, patch, rec, &errors, &mandate, &action, &deny))
         return deny;
-    if (errors_any(&errors))
-        return json_body_invalid(&errors);
     json_t *current = current_submission(rec, &self.who, self.description);
     json_t *merged = merge_patch(current, patch);
     json_decref(current);

@@ -199,8 +199,12 @@ claims_parse_submission(const struct json_fields *jf, unsigned int within,
     in->action_id = jf_text(jf, "action_id", false, 64);
     if (in->action_id != NULL)
         claims_mandate_id_form(in->action_id, jf->errors);
-    in->mandate_text_version = jf_text(jf, "mandate_text_version", false, 64);
-    if (in->action_id != NULL && in->mandate_text_version == NULL)
+    /* with an action, a blank version is a missing one (required, said once); a mistyped
+     * one is invalid-type alone */
+    in->mandate_text_version =
+        jf_text(jf, "mandate_text_version",
+                in->action_id != NULL && jf_has(jf, "mandate_text_version"), 64);
+    if (in->action_id != NULL && !jf_has(jf, "mandate_text_version"))
         add(jf, "mandate_text_version", "required", "required with action_id");
     /* a version without an action (absent or null) mandates nothing: refused as the
      * claimant's PATCH refuses it (handlers/claims_correct.c), not dropped unsaid; beside an

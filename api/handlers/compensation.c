@@ -273,7 +273,8 @@ simulation_target(json_t *body, struct summary_query *q, struct errors *errors)
     return true;
 }
 
-/* The proposed scheme: a scheme object, or a preset id. */
+/* The proposed scheme: a scheme object, or a preset id. inc NULL: no target to price it for
+ * (unknown, or not named well), so its currency is checked alone, against no incident. */
 static bool
 simulation_scheme(json_t *body, const struct incident *inc, struct scheme *s,
                   struct errors *errors)
@@ -292,7 +293,7 @@ simulation_scheme(json_t *body, const struct incident *inc, struct scheme *s,
             return false;
         }
         int before = errors->n;
-        scheme_check(obj, "scheme", inc->currency, s, errors);
+        scheme_check(obj, "scheme", inc != NULL ? inc->currency : NULL, s, errors);
         return errors->n == before;
     }
     const struct preset *p = json_is_string(preset) ? preset_find(json_string_value(preset))
@@ -301,7 +302,7 @@ simulation_scheme(json_t *body, const struct incident *inc, struct scheme *s,
         errors_add(errors, "preset", "not-found", "no preset with this id");
         return false;
     }
-    if (strcmp(p->scheme.currency, inc->currency) != 0) {
+    if (inc != NULL && strcmp(p->scheme.currency, inc->currency) != 0) {
         errors_add(errors, "preset", "mismatch", "the preset pays in another currency");
         return false;
     }
@@ -314,6 +315,7 @@ struct simulation {
     json_t *body;
     struct errors *errors;
     int errors_before; /* the body's own errors: a run starts again from them */
+    bool checked;      /* the scheme or preset was judged against the target */
 };
 
 static bool
@@ -322,8 +324,21 @@ choose_scheme(void *ctx, const struct incident *inc, struct scheme *out)
     struct simulation *x = ctx;
 
     x->errors->n = x->errors_before;
-    /* a body with errors of its own is not priced: they are answered first */
-    return !errors_any(x->errors) && simulation_scheme(x->body, inc, out, x->errors);
+    x->checked = true;
+    /* a body with errors of its own is not priced, but its scheme is judged all the same:
+     * every error at once (docs/api.md §5.2) */
+    bool clean = !errors_any(x->errors);
+    return simulation_scheme(x->body, inc, out, x->errors) && clean;
+}
+
+/* The scheme or preset judged without a target, when none could be found: its errors are
+ * said with the target's. */
+static void
+simulation_scheme_alone(json_t *body, struct errors *errors)
+{
+    struct scheme unused;
+
+    (void)simulation_scheme(body, NULL, &unused, errors);
 }
 
 struct reply
@@ -345,7 +360,7 @@ handle_simulate(struct request *rq)
     const char *basis = jf_enum(&jf, "basis", false, bases);
     h.verified_only = basis != NULL && strstr(basis, "verified") != NULL;
     h.matched_only = basis != NULL && strncmp(basis, "matched", 7) == 0;
-    struct simulation sim = {jf.obj, &errors, 0};
+    struct simulation sim = {jf.obj, &errors, 0, false};
     struct summary_query q = {.verified_only = h.verified_only,
                               .matched_only = h.matched_only,
                               .association_id = who.kind == CALLER_ASSOCIATION
@@ -354,12 +369,16 @@ handle_simulate(struct request *rq)
                               .choose = choose_scheme,
                               .choose_ctx = &sim,
                               .lag_ok = true};
-    if (!simulation_target(jf.obj, &q, &errors))
+    if (!simulation_target(jf.obj, &q, &errors)) {
+        simulation_scheme_alone(jf.obj, &errors);
         return json_body_invalid(&errors);
+    }
     sim.errors_before = errors.n;
     enum outcome o = svc_rq_compensation_summary(&q, rq->arena, &res);
     if (o == OUTCOME_NOT_FOUND)
         target_not_found(q.action_id != NULL, &errors);
+    if (errors_any(&errors) && !sim.checked)
+        simulation_scheme_alone(jf.obj, &errors);
     if (errors_any(&errors))
         return json_body_invalid(&errors);
     if (o != OUTCOME_OK)

@@ -305,6 +305,22 @@ instant_canonical(struct request *rq, const char *v, time_t t)
     return arena_printf(rq->arena, "%s.%.*sZ", utc, (int)digits, dot);
 }
 
+/* v with a space before a final "hh:mm" read as the offset's "+": a query decoded as a form
+ * turns an unescaped "+02:00" into " 02:00" (libmicrohttpd does), and a client writing
+ * `?since=` + an ISO time of its language ("…T10:00:00+00:00") sends it so. The space can
+ * stand for nothing else there; v itself when it has no such space. */
+static const char *
+offset_plus_restored(struct arena *a, const char *v)
+{
+    size_t n = strlen(v);
+
+    if (n < 7 || v[n - 6] != ' ' || v[n - 3] != ':')
+        return v;
+    char *copy = arena_strdup(a, v);
+    copy[n - 6] = '+';
+    return copy;
+}
+
 bool
 guard_query_instant(struct request *rq, const char *name, const char **out, struct reply *deny)
 {
@@ -315,6 +331,7 @@ guard_query_instant(struct request *rq, const char *name, const char **out, stru
     *out = NULL;
     if (v == NULL)
         return true;
+    v = offset_plus_restored(rq->arena, v);
     if (!instant_parse(v, &t, &is_date)) {
         *deny = guard_bad_parameter(
             name, arena_printf(rq->arena,

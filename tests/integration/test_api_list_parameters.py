@@ -514,6 +514,21 @@ class ListParametersTest(unittest.TestCase):
                 self.assertEqual(cf.errors_of(self, r), {("reason", "required")})
         self.assertEqual(self.reviewed(ref), (False, [], []))
 
+    def test_an_offset_sent_with_an_unescaped_plus_is_read(self):
+        """`?since=` + Python's isoformat() ("…T00:00:00+00:00") sends a bare "+", which the
+        query's decoding turns into a space: it was 400. A space before a final hh:mm is the
+        offset's "+"; elsewhere a space is still refused, and the cursor is the same list's."""
+        day = utc_today() - datetime.timedelta(days=1)
+        claims = f"/v1/incidents/{self.slug}/claims"
+        escaped = self.refs(f"{claims}?since={day}T02:00:00%2B02:00")
+        self.assertLessEqual({c["reference"] for c in self.claims}, set(escaped))
+        self.assertEqual(self.refs(f"{claims}?since={day}T02:00:00+02:00"), escaped)
+        self.assertEqual(self.refs(f"/v1/actions/{self.action['id']}/members"
+                                   f"?mandated_to={day}T00:00:00+00:00"), [])
+        self.assert_bad(f"{claims}?since={day}T02:00:00+2:00", "since")
+        self.assert_cursor_tied(claims, f"&since={day}T00:00:00+00:00", f"&since={day}",
+                                [f"&since={day}T00:00:01+00:00"])
+
 
 if __name__ == "__main__":
     harness.main()

@@ -590,6 +590,21 @@ class ActionsTest(Base):
         r = other.request("GET", f"/v1/actions?cursor={first}", client=self.c)
         harness.assert_problem(self, r, 400, "invalid-cursor")
 
+    def test_an_incident_without_actions_is_said_with_the_other_errors(self):
+        """POST /v1/actions names an unknown or closed incident beside the body's other errors
+        (docs/api.md §5.2); it was said only once they were mended."""
+        x = self.assoc()
+        closed = self.incident()
+        cf.close_incident(self.server, closed)
+        for slug in ("no-such-incident-" + cf.suffix(6), closed):
+            r = x.request("POST", "/v1/actions", af.action_body(slug, title="", legal_basis="x"),
+                          client=self.c)
+            self.assertEqual(self.errors(r), {("incident", "not-found"), ("title", "required"),
+                                              ("legal_basis", "invalid-value")}, slug)
+        r = x.request("POST", "/v1/actions", af.action_body(self.incident(), title=""),
+                      client=self.c)
+        self.assertEqual(self.errors(r), {("title", "required")})
+
 
 # --- members --------------------------------------------------------------------------------------
 
@@ -932,6 +947,25 @@ class MandatesTest(Base):
         self.assertIn(("mandate_text_version", "invalid-value"), self.errors(r))
         self.assertEqual(af.mandate_of(claim["reference"])[0], action["id"])
 
+    def test_blank_or_mistyped_version_said_once_as_in_a_submission(self):
+        """Beside an action id, a blank mandate_text_version is a missing one (`required`, once)
+        and a number is `invalid-type`, in a submission and in the claimant's PATCH alike: the
+        submission said `required` and `too-short` at once, the PATCH `mismatch`."""
+        x = self.assoc()
+        slug = self.incident()
+        action = self.action(x, slug)
+        claim = self.plain(slug)
+        for version, code in (("", "required"), ("  ", "required"), (5, "invalid-type")):
+            body = cf.claim_body(action_id=action["id"], mandate_text_version=version)
+            r = af.request(self.server, "POST", f"/v1/incidents/{slug}/claims", body=body,
+                           client=self.c)
+            self.assertEqual(self.errors(r), {("mandate_text_version", code)}, version)
+            r = af.claimant_patch(self.server, claim, {"action_id": action["id"],
+                                                       "mandate_text_version": version},
+                                  client=self.c)
+            self.assertEqual(self.errors(r), {("mandate_text_version", code)}, version)
+        self.assertEqual(af.mandate_of(claim["reference"]), (None, None, None))
+
 
 # --- the association's claim list and review ------------------------------------------------------
 
@@ -1082,6 +1116,19 @@ class ReviewTest(Base):
         audit = cf.psql("SELECT actor FROM audit_events WHERE action = 'claim.review'"
                         f" AND object_id = {cf.sql_literal(claim['reference'])}")
         self.assertEqual(audit, [[f"association:{x.id}"]])
+
+    def test_rejection_blank_reason_is_missing(self):
+        """A rejection's blank reason is a missing one (`required`, docs/api.md §5.4); it was
+        `too-short`, "omit the member, or send null", which a rejection refuses. A verification
+        keeps the rule of optional texts."""
+        x = self.assoc()
+        slug = self.incident()
+        claim = self.mandated(slug, self.action(x, slug))
+        for blank in ("", "   "):
+            r = self.review(x.key, claim, {"status": "rejected", "reason": blank})
+            self.assertEqual(self.errors(r), {("reason", "required")})
+        r = self.review(x.key, claim, {"status": "verified", "reason": ""})
+        self.assertEqual(self.errors(r), {("reason", "too-short")})
 
 
 if __name__ == "__main__":

@@ -381,6 +381,28 @@ class ClaimsSelfServiceTest(F.IncidentTestCase):
                 allow = {m.strip() for m in r.headers.get("Allow", "").split(",")}
                 self.assertTrue({"GET", "PATCH", "DELETE"} <= allow, allow)
 
+    def test_patch_names_every_error_at_once(self):
+        """A read-only member or a refused mandate is said beside the claim's own field errors,
+        each once (docs/api.md §5.2): the PATCH answered them alone, and the bad email only
+        after they were mended."""
+        receipt, _ = self.new_claim()
+        before = self.get(receipt)
+        cases = [
+            ({"status": "verified", "privacy_notice_version": "2020-01",
+              "mandate_text_version": "x", "claimant": {"email": "bad"}},
+             {("status", "read-only"), ("privacy_notice_version", "read-only"),
+              ("mandate_text_version", "invalid-value"), ("claimant.email", "invalid-format")}),
+            ({"action_id": "00000000-0000-4000-8000-000000000000", "mandate_text_version": "v",
+              "data_categories": ["email", "email"]},
+             {("action_id", "unavailable"), ("data_categories[1]", "duplicate-value")}),
+        ]
+        for patch, expected in cases:
+            with self.subTest(patch=patch):
+                r = self.call("PATCH", receipt, patch)
+                self.assertEqual(F.errors_of(self, r), expected)
+                self.assertEqual(len(r.json()["errors"]), len(expected), "each error once")
+        self.assertEqual(self.get(receipt), before)
+
 
 class CorrectionMemoryTest(unittest.TestCase):
     """Corrections free what they allocate: the plaintext claim a merge patch is applied to

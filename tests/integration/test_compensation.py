@@ -1188,5 +1188,42 @@ class CompensationTests(unittest.TestCase):
                                           duplicates=9, scheme_version=1))
 
 
+    def test_put_scheme_sum_mismatch_beside_other_errors(self):
+        """The vouchers' sum is checked whenever its amounts parsed (docs/api.md §5.2, every
+        error at once): a malformed ratio or a voucher's name hid it, so the client fixed those
+        and was then told of the sum."""
+        slug = self.incident()
+        short = [{"name": "A", "amount": 2000}, {"name": "B", "amount": 999}]
+        self.assertEqual(self.put_errors(slug, dict(EXAMPLE_SCHEME, vouchers=short,
+                                                    cash_alternative_ratio="0.12345")),
+                         {("cash_alternative_ratio", "invalid-format"),
+                          ("vouchers", "sum-mismatch")})
+        self.assertEqual(self.put_errors(slug, dict(EXAMPLE_SCHEME, vouchers=[
+            {"name": 5, "amount": 2000}, {"name": "B", "amount": 999}])),
+                         {("vouchers[0].name", "invalid-type"), ("vouchers", "sum-mismatch")})
+        # an amount that did not parse still leaves the sum unsaid
+        self.assertEqual(self.put_errors(slug, dict(EXAMPLE_SCHEME, vouchers=[
+            {"name": "A", "amount": "2000"}, {"name": "B", "amount": 999}])),
+                         {("vouchers[0].amount", "invalid-type")})
+
+    def test_simulate_judges_the_scheme_beside_other_errors(self):
+        """A simulation's scheme or preset is judged whatever else the body gets wrong (every
+        error at once, docs/api.md §5.2): with an unknown target, a bad basis or a member too
+        many, its errors were left for the next try."""
+        slug = self.incident()
+        unknown = "no-such-incident-" + cf.suffix(6)
+        bad = dict(EXAMPLE_SCHEME, base_amount=-1, vouchers=[])
+        self.assertEqual(self.sim_errors({"incident": unknown, "scheme": bad}),
+                         {("incident", "not-found"), ("scheme.base_amount", "out-of-range")})
+        self.assertEqual(self.sim_errors({"action_id": "00000000-0000-4000-8000-000000000000",
+                                          "preset": "no-such-preset"}),
+                         {("action_id", "not-found"), ("preset", "not-found")})
+        self.assertEqual(self.sim_errors({"incident": slug, "basis": "sometimes",
+                                          "scheme": dict(EXAMPLE_SCHEME, currency="USD")}),
+                         {("basis", "invalid-value"), ("scheme.currency", "mismatch")})
+        self.assertEqual(self.sim_errors({"incident": slug, "preset": "no-such-preset",
+                                          "extra": 1}),
+                         {("extra", "unknown-field"), ("preset", "not-found")})
+
 if __name__ == "__main__":
     harness.main()
