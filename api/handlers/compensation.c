@@ -62,12 +62,12 @@ summary_reply(struct request *rq, struct summary_head *h, const struct summary_r
     return r;
 }
 
-/* The summary of the incident of the path for a caller (full view for an operator or an
+/* The summary of the incident of slug for a caller (full view for an operator or an
  * association, public view without a credential; the route's role refused any other). */
 static struct reply
-incident_summary(struct request *rq, struct summary_head h)
+incident_summary(struct request *rq, const char *slug, struct summary_head h)
 {
-    struct summary_query q = {.incident_slug = request_param(rq, 0),
+    struct summary_query q = {.incident_slug = slug,
                               .verified_only = h.verified_only,
                               .matched_only = h.matched_only,
                               .decode = scheme_from_stored,
@@ -86,15 +86,14 @@ incident_summary(struct request *rq, struct summary_head h)
  * one (every claim group is read): it comes from the per-process cache, a few seconds old at
  * most, computed once per incident however many ask at once (handlers/public_cache.h). */
 static struct reply
-public_incident_summary(struct request *rq, struct summary_head h)
+cached_public_summary(struct request *rq, const char *slug, struct summary_head h)
 {
     struct public_cache_ticket ticket;
     struct reply r;
     char *body = NULL;
     size_t len = 0;
 
-    switch (public_cache_get(request_param(rq, 0),
-                             summary_basis_name(h.verified_only, h.matched_only), &body, &len,
+    switch (public_cache_get(slug, summary_basis_name(h.verified_only, h.matched_only), &body, &len,
                              &ticket)) {
     case PUBLIC_CACHE_HIT:
         r = reply_empty(200);
@@ -103,14 +102,22 @@ public_incident_summary(struct request *rq, struct summary_head h)
         r.body_len = len;
         break;
     case PUBLIC_CACHE_LEAD:
-        r = incident_summary(rq, h);
+        r = incident_summary(rq, slug, h);
         public_cache_put(&ticket, r.status == 200 ? r.body : NULL, r.body_len);
         break;
     case PUBLIC_CACHE_BYPASS:
     default:
-        r = incident_summary(rq, h);
+        r = incident_summary(rq, slug, h);
         break;
     }
+    return r;
+}
+
+static struct reply
+public_incident_summary(struct request *rq, struct summary_head h)
+{
+    struct reply r = cached_public_summary(rq, request_param(rq, 0), h);
+
     if (r.status == 200) {
         r.cache_control = PUBLIC_CACHE_CONTROL;
         /* a shared cache must not hand this answer to a caller with a credential */
@@ -129,7 +136,18 @@ handle_incident_compensation(struct request *rq)
         return deny;
     if (request_header(rq, "Authorization") == NULL)
         return public_incident_summary(rq, h);
-    return incident_summary(rq, h);
+    return incident_summary(rq, request_param(rq, 0), h);
+}
+
+json_t *
+incident_public_summary(struct request *rq, const char *slug)
+{
+    struct summary_head h = {0};
+    struct reply r = cached_public_summary(rq, slug, h);
+    json_t *doc = r.status == 200 ? json_loadb(r.body, r.body_len, 0, NULL) : NULL;
+
+    free(r.body);
+    return doc;
 }
 
 struct reply

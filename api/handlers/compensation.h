@@ -17,4 +17,10 @@
  * incident never fails a list or a committed write; else the database's outcome, *out NULL. */
 enum outcome incident_totals(struct request *rq, const struct incident *inc, json_t **out);
 
+/* The public view of the summary of the incident of slug, basis all (docs/api.md §11.5), as
+ * GET /v1/incidents/{slug}/compensation answers it without a credential: from the same
+ * per-process cache (handlers/public_cache.h), so a page showing its figures adds no read
+ * beyond the cache's. NULL when there is none (no such incident, the database unavailable). */
+json_t *incident_public_summary(struct request *rq, const char *slug);
+
 #endif

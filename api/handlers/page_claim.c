@@ -97,9 +97,12 @@ static struct reply
 render_form(struct request *rq, const struct web_ctx *w, int status, struct claim_form_state *st)
 {
     struct strbuf sb = {0};
+    struct page_fund fund;
 
     if (!page_form_key(st->idem_key))
         return page_error(rq, 500);
+    st->fund =
+        page_fund_read(rq, st->data->incident.slug, st->scheme, st->data->scheme.version, &fund);
     const struct claim_form_money money = page_claim_money(st->data->incident.currency, w);
     st->errors = claim_form_currency_errors(rq->arena, st->values, &money, st->errors);
     st->privacy_version = ((const struct app *)rq->app)->cfg->privacy_notice_version;

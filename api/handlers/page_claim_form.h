@@ -12,6 +12,7 @@
 #include "core/strbuf.h"
 #include "core/urlencoded.h"
 #include "domain/scheme.h"
+#include "handlers/page_fund.h"
 #include "service/claim_page.h"
 #include "web/layout.h"
 
@@ -20,6 +21,7 @@
 struct claim_form_state {
     const struct claim_page_data *data;
     const struct scheme *scheme;  /* the scheme in force, read; NULL: none */
+    const struct page_fund *fund; /* where its fund cap stands today; NULL: nothing to say */
     const struct form *values;    /* what was posted, kept; NULL on a first render */
     const struct errors *errors;  /* field errors of a refused post; NULL: none */
     const char *notice_key;       /* a message above the form (catalogue key), or NULL */

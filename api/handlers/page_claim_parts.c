@@ -23,7 +23,7 @@ compensation(struct strbuf *sb, const struct web_ctx *w, const struct claim_form
     /* the words of /i/{slug} (handlers/page_parts.c), so that both pages say the same */
     web_section_begin(sb, w, NULL, "compensation", "comp-h2", "claimform.comp_h2");
     page_scheme(sb, w, st->scheme, d->incident.data_categories, d->scheme.version,
-                strcmp(d->incident.status, "open") == 0);
+                strcmp(d->incident.status, "open") == 0, st->fund);
     strbuf_puts(sb, "</section>\n");
 }
 

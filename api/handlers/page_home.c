@@ -151,6 +151,7 @@ render_incident(struct request *rq, const struct web_ctx *w, const json_t *doc,
                 struct strbuf *sb)
 {
     struct scheme scheme;
+    struct page_fund fund;
     struct strbuf title = {0}, desc = {0};
     incident_name(&title, pj_str(doc, "controller"), pj_str(doc, "title"));
     web_expand(&desc, web_t(w->cat, w->lang, "page.incident.description"),
@@ -167,9 +168,12 @@ render_incident(struct request *rq, const struct web_ctx *w, const json_t *doc,
     page_heading(sb, pj_str(doc, "controller"), 1, NULL, pj_str(doc, "title"));
     page_incident_facts(sb, w, doc);
     web_section_begin(sb, w, NULL, "panel", "receive-h2", "page.incident.h_receive");
-    page_scheme(sb, w, incident_scheme(doc, &scheme),
-                page_categories_of(json_object_get(doc, "data_categories")),
-                pj_int(doc, "scheme_version"), open);
+    const struct scheme *s = incident_scheme(doc, &scheme);
+    /* where a fund cap stands comes from the public summary's cache (page_fund.h): this page,
+     * cached itself, asks it once per refresh */
+    page_scheme(sb, w, s, page_categories_of(json_object_get(doc, "data_categories")),
+                pj_int(doc, "scheme_version"), open,
+                page_fund_read(rq, request_param(rq, 0), s, pj_int(doc, "scheme_version"), &fund));
     strbuf_puts(sb, "</section>\n<p class=\"card-actions\">");
     if (open) {
         claim_link(sb, w, doc, "button primary");

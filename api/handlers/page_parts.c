@@ -217,7 +217,8 @@ page_categories_of(const json_t *codes)
 
 void
 page_scheme(struct strbuf *sb, const struct web_ctx *w, const struct scheme *scheme,
-            category_set exposed, json_int_t version, bool takes_claims)
+            category_set exposed, json_int_t version, bool takes_claims,
+            const struct page_fund *fund)
 {
     if (scheme == NULL) {
         /* a closed incident's page said "you can already register your claim" above "this
@@ -285,6 +286,7 @@ page_scheme(struct strbuf *sb, const struct web_ctx *w, const struct scheme *sch
     }
     if (scheme->has_fund_cap)
         amount_sentence(sb, w, "page.scheme.fund_cap", "cap", scheme->fund_cap, cur);
+    page_fund_sentence(sb, w, scheme, fund);
     char v[24];
     snprintf(v, sizeof v, "%lld", (long long)version);
     strbuf_puts(sb, "<p class=\"hint-plain\">");

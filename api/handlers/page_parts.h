@@ -10,6 +10,7 @@
 #include "core/strbuf.h"
 #include "domain/scheme.h"
 #include "domain/vocab.h"
+#include "handlers/page_fund.h"
 #include "web/layout.h"
 
 /* <dl class="facts"> of an incident document: disclosure date, affected count, claims
@@ -27,10 +28,12 @@ category_set page_categories_of(const json_t *codes);
 /* What a claimant may receive under scheme (read by handlers/scheme_json.h, as the claim
  * form reads it; NULL when none is set): the base, the vouchers, the cash alternative, the
  * supplements of the categories the incident exposed (the set exposed), the loss and time rules
- * only when they pay, the pro-rata note under a fund cap. Without a scheme, the invitation to claim
- * anyway only when the incident takes claims (open). */
+ * only when they pay, the pro-rata note under a fund cap and, when fund is not NULL
+ * (page_fund_read), where the fund stands today. Without a scheme, the invitation to claim anyway
+ * only when the incident takes claims (open). */
 void page_scheme(struct strbuf *sb, const struct web_ctx *w, const struct scheme *scheme,
-                 category_set exposed, json_int_t version, bool takes_claims);
+                 category_set exposed, json_int_t version, bool takes_claims,
+                 const struct page_fund *fund);
 
 /* A scheme's n vouchers in words, as text without markup around: "50 000 KRW as four
  * vouchers: …" (total: what they add up to, the scheme's base). The sentence page_scheme

@@ -849,6 +849,63 @@ class PublicPagesTest(unittest.TestCase):
         for href, lang in links:
             self.assertEqual(self.browser_get(href).status, 200, href)
 
+    def test_a_fund_cap_says_where_it_stands_today(self):
+        """A fund cap was only a rule ("if the claims exceed it, every award is reduced pro
+        rata"): "50,00 € par personne" stood on a page whose claims had long passed the cap. The
+        incident page and the claim form say where it stands, from the public summary's
+        figures: above the cap the share each award keeps and what the base comes to, within
+        it how much of the fund the claims take; nothing before the first claim."""
+        def capped(cap, claims):
+            slug = cf.make_incident(self.server)
+            self.put_scheme(slug, {
+                "currency": "EUR", "base_amount": 5000, "category_supplements": {},
+                "documented_loss": {"reimburse": False, "cap_per_claimant": 0},
+                "time_spent": {"hourly_rate": 0, "max_hours": 0}, "fund_cap": cap,
+                "vouchers": [], "cash_alternative_ratio": None})
+            for _ in range(claims):
+                cf.submit_ok(self, self.api, slug)
+            s = self.get(f"/v1/incidents/{slug}/compensation").json()
+            self.assertEqual((s["eligible"], s["total_before_cap"]), (claims, claims * 5000))
+            return slug, s
+
+        over, s = capped(10000, 3)       # 150,00 € of awards for a fund of 100,00 €
+        hundredths = s["total_after_cap"] * 10000 // s["total_before_cap"]
+        share = 5000 * s["total_after_cap"] // s["total_before_cap"]
+        within, w = capped(100000, 2)    # 100,00 € of a fund of 1 000,00 €
+        pct_within = w["total_before_cap"] * 100 // w["fund_cap"]
+        empty, _ = capped(10000, 0)
+        said = {
+            "fr": (f"Aujourd'hui, avec les 3 réclamations comptées, les indemnisations dépassent "
+                   f"le fonds : chacune est réduite à environ {hundredths // 100} % de son "
+                   f"montant (la base de 50,00 € revient à environ {share // 100},"
+                   f"{share % 100:02d} €). Plus il y a de réclamations, plus chaque part est "
+                   "petite.",
+                   f"À ce jour, les 2 réclamations comptées restent dans les limites du fonds "
+                   f"({pct_within} % de celui-ci)."),
+            "en": (f"Today, with the 3 claims counted so far, the awards add up to more than the "
+                   f"fund: each is reduced to about {hundredths // 100}% of its amount (the base "
+                   f"of €50.00 comes to about €{share // 100}.{share % 100:02d}). The more "
+                   "claims, the smaller each share.",
+                   f"So far, the 2 claims counted stay within the fund ({pct_within}% of it).")}
+        self.assertEqual((hundredths // 100, share, pct_within), (66, 3333, 10))
+
+        def words_of(path, lang):
+            r = self.browser_get(f"{path}&lang={lang}" if "?" in path else f"{path}?lang={lang}")
+            self.assertEqual(r.status, 200, r)
+            return text_of(html.unescape(r.body.decode("utf-8")))
+
+        for lang, (above, below) in said.items():
+            for path in ("/i/{}", "/claim?incident={}"):
+                text = {slug: words_of(path.format(slug), lang) for slug in (over, within, empty)}
+                self.assertIn(above, text[over], path)
+                self.assertIn(below, text[within], path)
+                self.assertNotIn(above.split(",")[0], text[within], path)
+                for words in ("comptée", "counted"):
+                    self.assertNotIn(words, text[empty], path)
+        # French typography: a narrow no-break space before "%", as in its figures
+        body = self.browser_get(f"/claim?incident={over}&lang=fr").body.decode("utf-8")
+        self.assertIn(f"environ {hundredths // 100}\u202f%", body)
+
 
 class MetaParser(html.parser.HTMLParser):
     """<meta name|property=… content=…> and <link rel=canonical> of a page."""
