@@ -33,7 +33,8 @@
 const struct db_statement db_claims_statements[] = {
     {"db_claims_get", CLAIM_SELECT, 1},
     {"db_claims_list_mandated",
-     CLAIM_FROM " WHERE i.slug = $1 AND c.mandate_association_id = $2::uuid"
+     CLAIM_FROM
+     " WHERE i.slug = $1 AND c.mandate_association_id = $2::uuid"
      "   AND c.status <> 'withdrawn'"
      "   AND ($3::text IS NULL OR c.status = $3)"
      "   AND ($4::int IS NULL OR c.categories & (1 << $4::int) <> 0)"
@@ -71,6 +72,13 @@ const struct db_statement db_claims_statements[] = {
      "   updated_at = now()"
      " WHERE id = $1::bigint",
      4},
+    {"db_claims_renew_mandate",
+     /* the same action's mandate given again under the text now in force: recorded, the
+      * membership (member_added_at) unchanged */
+     "UPDATE claims SET mandate_text_version = $2, mandated_at = now(), mandate_channel = 'api',"
+     "   updated_at = now()"
+     " WHERE id = $1::bigint AND mandate_action_id IS NOT NULL",
+     2},
     {"db_claims_revoke_mandate",
      /* without a mandate the claim leaves its action (claims_member_mandated) */
      "UPDATE claims SET mandate_action_id = NULL, mandate_association_id = NULL,"
@@ -201,6 +209,14 @@ db_claims_mandate(PGconn *c, int64_t id, const char *action_id, const char *asso
     char idbuf[24];
     const char *params[4] = {db_int64_text(id, idbuf), action_id, association_id, version};
     return db_exec_command(c, "db_claims_mandate", 4, params);
+}
+
+int
+db_claims_renew_mandate(PGconn *c, int64_t id, const char *version)
+{
+    char idbuf[24];
+    const char *params[2] = {db_int64_text(id, idbuf), version};
+    return db_exec_command(c, "db_claims_renew_mandate", 2, params);
 }
 
 int

@@ -66,6 +66,10 @@ int db_claims_withdraw(PGconn *c, int64_t id);
 int db_claims_mandate(PGconn *c, int64_t id, const char *action_id, const char *association_id,
                       const char *version);
 
+/* Records the mandate of the claim's action given again under text version (channel api, now);
+ * the membership is unchanged. 1, or 0 when the claim holds no mandate. */
+int db_claims_renew_mandate(PGconn *c, int64_t id, const char *version);
+
 /* Revokes the mandate and leaves the action. 1 or 0. */
 int db_claims_revoke_mandate(PGconn *c, int64_t id);
 

@@ -78,8 +78,15 @@ change_mandate(PGconn *c, const struct claim_record *cur, const struct mandate_c
     case MANDATE_REVOKE:
         return cur->mandate_action_id == NULL ? 1 : db_claims_revoke_mandate(c, cur->id);
     case MANDATE_SET:
-        if (cur->member_of != NULL && strcmp(cur->member_of, m->action_id) == 0)
-            return 1;
+        if (cur->member_of != NULL && strcmp(cur->member_of, m->action_id) == 0) {
+            /* the same action: confirmed as it stands, or, under the text now in force (the
+             * association published a new version since), recorded so the export tells
+             * counsel which text the claimant agreed to (docs/api.md §9.6) */
+            if (cur->mandate_text_version != NULL &&
+                strcmp(cur->mandate_text_version, m->version) == 0)
+                return 1;
+            return db_claims_renew_mandate(c, cur->id, m->version);
+        }
         if (cur->member_of != NULL)
             return DB_CONFLICT;
         return db_claims_mandate(c, cur->id, m->action_id, m->association_id, m->version);

@@ -899,6 +899,37 @@ class MandatesTest(Base):
                       {"status": "verified"}, client=self.c)
         harness.assert_problem(self, r, 404, "not-found")
 
+    def test_the_same_action_under_its_new_text_records_the_mandate_again(self):
+        """A claimant in an action who gives its mandate again under the text the association
+        published since: the claim's mandate names the new version (the export tells counsel
+        which text was agreed); it answered 200 and kept the old version, time and channel."""
+        x = self.assoc()
+        slug = self.incident()
+        action = self.action(x, slug)
+        claim = self.plain(slug)
+        first = af.mandate_later(self.server, claim, action, client=self.c)
+        added = af.memberships_of_claims([claim["reference"]])
+        new_version = action["mandate_text_version"] + "-2"
+        r = x.request("PATCH", f"/v1/actions/{action['id']}",
+                      {"mandate_text_version": new_version,
+                       "mandate_text": "Mandat, deuxième version"}, client=self.c)
+        self.assertEqual(r.status, 200, repr(r))
+        # the old version is no longer the action's: refused as before
+        r = af.claimant_patch(self.server, claim,
+                              {"action_id": action["id"],
+                               "mandate_text_version": action["mandate_text_version"]},
+                              client=self.c)
+        self.assertEqual(self.errors(r), {("mandate_text_version", "mismatch")})
+        again = af.mandate_later(self.server, claim, dict(action,
+                                 mandate_text_version=new_version), client=self.c)
+        self.assertEqual(again["mandate"]["mandate_text_version"], new_version)
+        self.assertGreater(again["mandate"]["mandated_at"], first["mandate"]["mandated_at"])
+        self.assertEqual(again["action_id"], action["id"])
+        self.assertEqual(af.memberships_of_claims([claim["reference"]]), added)
+        stored = cf.psql("SELECT mandate_text_version, mandate_channel FROM claims WHERE "
+                         "reference = " + cf.sql_literal(claim["reference"]))
+        self.assertEqual(stored, [[new_version, "api"]])
+
     def test_patch_to_another_action_while_in_one(self):
         x, y = self.assoc(), self.assoc()
         slug = self.incident()
