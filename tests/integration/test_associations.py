@@ -832,6 +832,18 @@ class MembersTest(Base):
                           "web-form"))
         self.assertEqual(self.members(x, action), sorted(c["reference"] for c in claims))
 
+    def test_both_references_and_filter_name_the_errors_inside_each(self):
+        """docs/api.md §5.2: a body giving both was told only "give exactly one"; mending that
+        by dropping either then met the errors inside the one kept."""
+        x = self.assoc()
+        action = self.action(x, self.incident())
+        r = x.request("POST", f"/v1/actions/{action['id']}/members",
+                      {"references": ["RC-0000-0000", "RC-ILOU-1234"],
+                       "filter": {"category": "shoe", "colour": "red"}}, client=self.c)
+        self.assertEqual(self.errors(r),
+                         {("filter.category", "invalid-value"), ("filter.colour", "unknown-field"),
+                          ("references", "required"), ("references[1]", "invalid-value")})
+
 
 # --- mandates -------------------------------------------------------------------------------------
 
