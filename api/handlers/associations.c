@@ -100,6 +100,9 @@ read_patch(const struct json_fields *jf, void *out)
         p->value.approved_from = jf_date(jf, "approved_from", true);
     if ((p->has_approved_until = json_object_get(o, "approved_until") != NULL))
         p->value.approved_until = jf_date(jf, "approved_until", false);
+    if (p->value.approved_from != NULL && p->value.approved_until != NULL &&
+        strcmp(p->value.approved_until, p->value.approved_from) < 0)
+        errors_add(jf->errors, "approved_until", "out-of-range", "must not precede approved_from");
     if ((p->has_country = json_object_get(o, "country") != NULL))
         p->value.country = read_country(jf, true);
     if ((p->has_contact_email = json_object_get(o, "contact_email") != NULL))
@@ -108,19 +111,47 @@ read_patch(const struct json_fields *jf, void *out)
         p->value.status = jf_enum(jf, "status", true, settable_statuses);
 }
 
+/* Every error at once (docs/api.md §5.2): a patch refused for other members that moves one
+ * approval date says too whether it would end before it starts against the stored other one,
+ * which the write would have said next (an association that cannot be read leaves it unsaid). */
+static void
+check_dates_against_stored(const struct json_fields *jf, const char *id,
+                           const struct association_patch *p)
+{
+    struct association cur;
+    const char *from = p->value.approved_from, *until = p->value.approved_until;
+
+    if (p->has_approved_from == p->has_approved_until || (from == NULL && until == NULL))
+        return; /* both given: read_patch compared them; neither, or one invalid or null */
+    if (svc_rq_associations_get(id, jf->arena, &cur) != OUTCOME_OK)
+        return;
+    if (from == NULL)
+        from = cur.approved_from;
+    else
+        until = cur.approved_until;
+    if (from != NULL && until != NULL && strcmp(until, from) < 0)
+        errors_add(jf->errors, "approved_until", "out-of-range", "must not precede approved_from");
+}
+
 struct reply
 handle_associations_update(struct request *rq)
 {
     struct association_patch patch = {0};
     struct association out;
     struct errors errors = {0};
+    struct json_fields jf;
     struct reply deny;
     const char *bad_field = NULL;
 
     if (!uuid_is_valid(request_param(rq, 0)))
         return reply_outcome(OUTCOME_NOT_FOUND, NULL);
-    if (!json_body_read(rq, true, read_patch, &patch, &deny))
+    if (!json_body_fields(rq, true, NULL, &errors, &jf, &deny))
         return deny;
+    read_patch(&jf, &patch);
+    if (errors_any(&errors)) {
+        check_dates_against_stored(&jf, request_param(rq, 0), &patch);
+        return json_body_invalid(&errors);
+    }
     struct audit_note note = guard_audit_note(rq);
     enum outcome o = svc_rq_associations_update(&note, request_param(rq, 0), &patch, rq->arena,
                                              &out, &bad_field);

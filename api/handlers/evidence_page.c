@@ -171,10 +171,8 @@ form_open(struct strbuf *sb, const struct web_ctx *w, const char *id, const char
     html_hidden(sb, "lang", web_lang_code(w->lang));
 }
 
-/* "10 MB", "2.5 MB", "12 KB"; in French "10 Mo", "2,5 Mo", "12 Ko" (the French units), the
- * number and its unit never on two lines; no ",0" after a round limit. */
-static void
-size_text(struct strbuf *sb, const struct web_ctx *w, int64_t bytes)
+void
+evidence_size_text(struct strbuf *sb, const struct web_ctx *w, int64_t bytes)
 {
     bool fr = w->lang == WEB_LANG_FR;
 
@@ -218,7 +216,7 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
     if (l == NULL)
         return;
     strbuf_printf(&max, "%d", lim.max_files);
-    size_text(&mb, w, lim.max_bytes);
+    evidence_size_text(&mb, w, lim.max_bytes);
     web_section_begin(sb, w, "evidence", NULL, "evidence-h2", "ev.h2");
     if (l->can_change) { /* "you may attach…": not once nothing can be attached any more */
         strbuf_puts(sb, "<p>");
@@ -238,7 +236,7 @@ evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct eviden
         strbuf_puts(sb, "<li><bdi class=\"evidence-name\">");
         html_text(sb, f->name);
         strbuf_puts(sb, "</bdi> <span class=\"hint-plain\">(");
-        size_text(sb, w, f->size);
+        evidence_size_text(sb, w, f->size);
         strbuf_puts(sb, ")</span>\n");
         if (l->can_change) {
             char id[32];

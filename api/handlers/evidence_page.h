@@ -35,6 +35,11 @@ void evidence_section(struct strbuf *sb, const struct web_ctx *w, const struct e
                       const char *reference, const char *token, const char *dropped,
                       const char *refused, bool withdrawn);
 
+/* A file's size or the limit as the section says it: "10 MB", "2.5 MB", "12 KB"; in French
+ * "10 Mo", "2,5 Mo", "12 Ko" (the French units), the number and its unit never on two lines;
+ * no ",0" after a round limit. */
+void evidence_size_text(struct strbuf *sb, const struct web_ctx *w, int64_t bytes);
+
 /* What a page answering POST /my-claim/evidence said, named by the word its language switch
  * posts to /my-claim (`done`, with form=open): the claim opens in the other language saying
  * it again, a refusal with its status and its reason beside the file input. */

@@ -86,7 +86,7 @@ handle_members_add(struct request *rq)
     const char *const *refs = NULL;
     if (b.references != NULL)
         refs = read_references(&b.jf, b.references, &n_refs);
-    else if (b.by_filter)
+    if (b.by_filter)
         read_filter(&b.filter, &filter);
     if (errors_any(&b.errors))
         return json_body_invalid(&b.errors);

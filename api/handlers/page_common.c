@@ -8,6 +8,7 @@
 #include "app.h"
 #include "core/arena.h"
 #include "domain/uuid.h"
+#include "handlers/evidence_page.h"
 #include "handlers/guard.h"
 #include "handlers/incidents.h"
 #include "handlers/public_cache.h"
@@ -212,6 +213,12 @@ status_problem(int status, struct reply *out)
     return true;
 }
 
+static bool
+is_evidence_post(const struct request *rq)
+{
+    return strcmp(rq->path, "/my-claim/evidence") == 0;
+}
+
 /* The path an error page's language switch links to: its own, but the evidence form's
  * /my-claim/evidence is a post's address with no page (a GET there is 405): the switch of its
  * refusal (413, a file too large) leads to /my-claim, where the form is, not to a second
@@ -219,7 +226,7 @@ status_problem(int status, struct reply *out)
 static const char *
 error_switch_path(const struct request *rq)
 {
-    return strcmp(rq->path, "/my-claim/evidence") == 0 ? "/my-claim" : rq->path;
+    return is_evidence_post(rq) ? "/my-claim" : rq->path;
 }
 
 struct reply
@@ -253,9 +260,15 @@ page_error(struct request *rq, int status)
     };
     web_layout_begin(&sb, &w, &p);
     strbuf_puts(&sb, "<p>");
-    snprintf(key, sizeof key, "page.error.%s.body", which);
-    web_tf(&sb, w.cat, w.lang, WEB_TEXT, key,
-           (const char *[]){"status", arena_printf(rq->arena, "%d", status), NULL});
+    /* a file too large for the evidence form: the limit, as the form says it */
+    struct strbuf size = {0};
+    if (status == 413 && is_evidence_post(rq))
+        evidence_size_text(&size, &w, w.cfg->evidence_max_bytes);
+    snprintf(key, sizeof key, "page.error.%s.%s", which, size.data != NULL ? "file_body" : "body");
+    web_tf(
+        &sb, w.cat, w.lang, WEB_TEXT, key,
+        (const char *[]){"status", arena_printf(rq->arena, "%d", status), "size", size.data, NULL});
+    strbuf_free(&size);
     strbuf_puts(&sb, "</p>\n<p><a class=\"button primary\" href=\"/\">");
     web_te(&sb, w.cat, w.lang, WEB_TEXT, "page.error.home");
     strbuf_puts(&sb, "</a></p>\n");

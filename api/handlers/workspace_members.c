@@ -336,12 +336,11 @@ ws_claims_body_read(struct request *rq, const char *const *keys, struct ws_claim
     /* null is absent (docs/api.md §1.4): {"references": null, "filter": {...}} is a filter */
     b->references = jf_has(&b->jf, "references") ? json_object_get(b->jf.obj, "references") : NULL;
     b->by_filter = jf_object(&b->jf, "filter", false, &b->filter);
-    if ((b->references != NULL) == b->by_filter) {
+    /* both given: both kept, so that the errors inside each are named beside this one
+     * (docs/api.md §5.2) */
+    if ((b->references != NULL) == b->by_filter)
         errors_add(&b->errors, "references", "required",
                    "give exactly one of references or filter");
-        b->references = NULL;
-        b->by_filter = false;
-    }
     return true;
 }
 
@@ -380,7 +379,7 @@ handle_ws_reviews(struct request *rq)
     const struct json_fields *jf = &b.jf;
     if (b.references != NULL)
         read_references(rq, jf, b.references, &f);
-    else if (b.by_filter)
+    if (b.by_filter)
         ws_filter_from_json(&b.filter, &f);
     struct ws_review_request r = {.expected = -1};
     r.d.action_id = b.x.id;
@@ -400,7 +399,7 @@ handle_ws_reviews(struct request *rq)
     if (!rejecting && jf_has(jf, "reason"))
         errors_add(&b.errors, "reason", "invalid-value", "a reason goes with a rejection only");
     /* a decision on every member matching a filter runs only on a count the client saw */
-    if (b.by_filter && !r.dry_run && !present)
+    if (b.by_filter && b.references == NULL && !r.dry_run && !present)
         errors_add(&b.errors, "expected_count", "required",
                    "confirm the count a dry run gave for this filter");
     if (errors_any(&b.errors))

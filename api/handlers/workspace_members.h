@@ -25,8 +25,8 @@ struct ws_claims_body {
 };
 
 /* guard_own_action for a write, json_body_fields with keys, then which of references or
- * filter the body gives (neither or both: the "required" error appended, references NULL
- * and by_filter false). False with *deny: 404, 409, 415 or 400. */
+ * filter the body gives (neither or both: the "required" error appended; both are kept, for
+ * the caller to name the errors inside each). False with *deny: 404, 409, 415 or 400. */
 bool ws_claims_body_read(struct request *rq, const char *const *keys, struct ws_claims_body *b,
                          struct reply *deny);
 

@@ -190,6 +190,9 @@ SVC_RQ_ON_CONN(svc_rq_associations_update,
                 struct arena *a, struct association *out, const char **error_field),
                svc_associations_update, note, id, p, a, out, error_field)
 
+SVC_RQ_ON_CONN(svc_rq_associations_get, (const char *id, struct arena *a, struct association *out),
+               svc_associations_get, id, a, out)
+
 SVC_RQ_ON_CONN(svc_rq_associations_list,
                (const char *after, int limit, struct arena *a, struct association *out, int *n_out,
                 bool *more_out),

@@ -52,6 +52,8 @@ enum outcome svc_rq_associations_create(const struct audit_note *note,
 enum outcome svc_rq_associations_update(const struct audit_note *note, const char *id,
                                         const struct association_patch *p, struct arena *a,
                                         struct association *out, const char **error_field);
+/* Any association as stored (its status reported), for a check the write would make next. */
+enum outcome svc_rq_associations_get(const char *id, struct arena *a, struct association *out);
 enum outcome svc_rq_associations_list(const char *after, int limit, struct arena *a,
                                       struct association *out, int *n_out, bool *more_out);
 /* One association of the public list (GET /v1/associations/{id}): NOT_FOUND unless it is

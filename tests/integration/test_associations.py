@@ -221,6 +221,30 @@ class AssociationsTest(Base):
         self.assertEqual(r.status, 200, repr(r))
         self.assertEqual(r.json()["country"], "NL")
 
+    def test_a_patch_names_dates_out_of_order_beside_its_other_errors(self):
+        """docs/api.md §5.2: an approved_until before the stored approved_from (or an
+        approved_from after the stored approved_until) was said only once the body's other
+        errors were mended, by the write's transaction."""
+        obj = af.create_association(self.server, client=self.c, approved_from="2026-05-01",
+                                    approved_until="2026-12-31")
+        path = f"/v1/associations/{obj['id']}"
+        for dates in ({"approved_until": "2026-04-30"}, {"approved_from": "2027-01-01"},
+                      {"approved_from": "2026-05-01", "approved_until": "2026-04-30"}):
+            with self.subTest(dates=dates):
+                errs = self.errors(self.op("PATCH", path, dict(dates, country="XX")))
+                self.assertEqual(errs, {("approved_until", "out-of-range"),
+                                        ("country", "invalid-value")})
+        # dates in order, or one cleared, beside an error: only that error
+        for dates in ({"approved_until": "2026-05-01"}, {"approved_until": None},
+                      {"approved_from": "2026-12-31"}):
+            with self.subTest(dates=dates):
+                errs = self.errors(self.op("PATCH", path, dict(dates, country="XX")))
+                self.assertEqual(errs, {("country", "invalid-value")})
+        r = self.op("PATCH", path, {"name": "Unchanged"})
+        self.assertEqual(r.status, 200, repr(r))
+        self.assertEqual((r.json()["approved_from"], r.json()["approved_until"]),
+                         ("2026-05-01", "2026-12-31"), "nothing refused was written")
+
 
 class KeysTest(Base):
     def test_issue_shows_the_secret_once(self):
@@ -807,6 +831,18 @@ class MembersTest(Base):
                          ("received", "FR", ["email", "password"], af.MANDATE_VERSION,
                           "web-form"))
         self.assertEqual(self.members(x, action), sorted(c["reference"] for c in claims))
+
+    def test_both_references_and_filter_name_the_errors_inside_each(self):
+        """docs/api.md §5.2: a body giving both was told only "give exactly one"; mending that
+        by dropping either then met the errors inside the one kept."""
+        x = self.assoc()
+        action = self.action(x, self.incident())
+        r = x.request("POST", f"/v1/actions/{action['id']}/members",
+                      {"references": ["RC-0000-0000", "RC-ILOU-1234"],
+                       "filter": {"category": "shoe", "colour": "red"}}, client=self.c)
+        self.assertEqual(self.errors(r),
+                         {("filter.category", "invalid-value"), ("filter.colour", "unknown-field"),
+                          ("references", "required"), ("references[1]", "invalid-value")})
 
 
 # --- mandates -------------------------------------------------------------------------------------

@@ -238,6 +238,31 @@ class EvidenceFormTest(unittest.TestCase):
         self.assertNotIn("could not be processed", text, "not the page for any refusal")
         # its language switch leads to the claim's page, not to a GET of the post's address (405)
         self.assertIn('<a class="lang-button" href="/my-claim?lang=fr" hreflang="fr"', text)
+        # it names the limit (--evidence-max-bytes) as the form does, in either language
+        said = {"en": ("PDF, JPEG or PNG, ", " each", "a file may be up to "),
+                "fr": ("PDF, JPEG ou PNG, ", " chacun", "un fichier peut faire jusqu'à ")}
+        for lang, (before, after, page_says) in said.items():
+            with self.subTest(lang=lang):
+                r = ff.post_form(self.client, f"/my-claim?lang={lang}",
+                                 [("form", "open"), ("lang", lang),
+                                  ("reference", receipt["reference"]),
+                                  ("token", receipt["token"])])
+                form_text = r.body.decode()
+                start = form_text.index(before) + len(before)
+                limit = form_text[start:form_text.index(after, start)]
+                self.assertRegex(limit, "^10\u00a0M[Bo]$", "the default limit, as the form says it")
+                if lang == "en":
+                    self.assertIn(page_says + limit + ".", text)
+                    continue
+                # the same page, cheaply: a length past what is drained is refused on the head
+                with harness.RawConnection(self.server) as rc:
+                    rc.send((f"POST {form['action'].replace('lang=en', 'lang=fr')} HTTP/1.1\r\n"
+                             f"Host: {self.server.host}\r\nContent-Type: {ctype}\r\n"
+                             f"Content-Length: {100 * MIB}\r\nAccept: text/html\r\n"
+                             "Sec-Fetch-Site: same-origin\r\n\r\n").encode())
+                    r = rc.read_response("POST")
+                self.assertEqual(r.status, 413)
+                self.assertIn(page_says + limit + ".", r.body.decode())
 
     def test_refusals_are_pages(self):
         receipt = self.claim()
