@@ -425,6 +425,20 @@ class GuidanceTest(CliBase):
         run = self.cli("help", "frob")
         self.assert_refused(run, 2, "unknown command 'frob'")
 
+    def test_a_wrong_flag_names_the_command_it_was_given_to(self):
+        """"config: unknown flag --frob (see --help)" named no command, and --help of which?"""
+        for cmd in (["serve"], ["migrate"], ["secrets", "init"], ["rotate-data-key"],
+                    ["erase-withdrawn"]):
+            with self.subTest(cmd=cmd):
+                name = " ".join(cmd)
+                self.assert_refused(self.cli(*cmd, "--frob"), 2,
+                                    f"{name}: unknown flag --frob (see recours {name} --help)")
+        self.assertEqual(self.cli("secrets", "init", "--help").returncode, 0)  # as pointed to
+        self.assert_refused(self.cli("serve", "--port", "x"), 2, "serve: --port is not valid")
+        # the operator commands read their settings from the environment
+        self.assert_refused(self.cli("audit", "head", RECOURS_PORT="x"), 2,
+                            "audit: port (RECOURS_PORT) is not valid")
+
 
 if __name__ == "__main__":
     harness.main()
