@@ -55,20 +55,17 @@ usage(FILE *out)
 }
 
 /* Runs an operator command on DATABASE_URL: settings from the environment only, argv is the
- * command's own. */
+ * command's own. The command asks for DATABASE_URL itself (cli_db_url_given), once its
+ * arguments are checked: a usage error needs no database. */
 static int
 with_database(int (*fn)(const struct config *, int, char **), const char *name, int argc,
               char **argv)
 {
     struct config cfg;
-    bool help = cli_help_asked(argc, argv);
     int rc = 2;
 
-    if (config_load(&cfg, name, 0, NULL) && (cfg.database_url != NULL || help))
+    if (config_load(&cfg, name, 0, NULL))
         rc = fn(&cfg, argc, argv);
-    else if (cfg.database_url == NULL)
-        fprintf(stderr, "%s: set DATABASE_URL to the database's URL (see recours %s --help)\n",
-                name, name);
     config_free(&cfg);
     return rc;
 }

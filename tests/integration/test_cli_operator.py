@@ -439,6 +439,22 @@ class GuidanceTest(CliBase):
         self.assert_refused(self.cli("audit", "head", RECOURS_PORT="x"), 2,
                             "audit: port (RECOURS_PORT) is not valid")
 
+    def test_a_wrong_subcommand_is_said_before_the_missing_database(self):
+        """`incident` alone, without DATABASE_URL, asked for DATABASE_URL; once it was set, it
+        said the subcommand was missing: the usage error needs no database, and now comes
+        first, with the usage after it."""
+        for cmd in ("incident", "association", "key", "audit", "eligibility"):
+            with self.subTest(cmd=cmd):
+                lines = self.assert_refused(self.cli(cmd, DATABASE_URL=None), 2,
+                                            f"{cmd}: which subcommand?")
+                self.assertTrue(lines[1].startswith(f"usage: recours {cmd} "), lines)
+        self.assert_refused(self.cli("incident", "frob", DATABASE_URL=None), 2,
+                            "incident: unknown subcommand 'frob'")
+        # a right command line still asks for it, before the secrets (test_no_database_url_…)
+        self.assert_refused(self.cli("key", "issue", "--operator", DATABASE_URL=None,
+                                     RECOURS_SECRETS_DIR=os.path.join(self.tmp, "none")),
+                            2, "key: set DATABASE_URL")
+
 
 if __name__ == "__main__":
     harness.main()
