@@ -455,6 +455,12 @@ class GuidanceTest(CliBase):
                                      RECOURS_SECRETS_DIR=os.path.join(self.tmp, "none")),
                             2, "key: set DATABASE_URL")
 
+    def test_an_empty_secrets_directory_names_its_setting(self):
+        """"secrets: no secrets directory configured" did not say which setting was empty."""
+        self.assert_refused(self.cli("secrets", "init", "--secrets-dir", ""), 1,
+                            "no secrets directory configured", "--secrets-dir",
+                            "RECOURS_SECRETS_DIR")
+
 
 if __name__ == "__main__":
     harness.main()
