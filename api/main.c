@@ -55,27 +55,25 @@ usage(FILE *out)
 }
 
 /* Runs an operator command on DATABASE_URL: settings from the environment only, argv is the
- * command's own. */
+ * command's own. The command asks for DATABASE_URL itself (cli_db_url_given), once its
+ * arguments are checked: a usage error needs no database. */
 static int
 with_database(int (*fn)(const struct config *, int, char **), const char *name, int argc,
               char **argv)
 {
     struct config cfg;
-    bool help = cli_help_asked(argc, argv);
     int rc = 2;
 
-    if (config_load(&cfg, 0, NULL) && (cfg.database_url != NULL || help))
+    if (config_load(&cfg, name, 0, NULL))
         rc = fn(&cfg, argc, argv);
-    else if (cfg.database_url == NULL)
-        fprintf(stderr, "%s: set DATABASE_URL to the database's URL (see recours %s --help)\n",
-                name, name);
     config_free(&cfg);
     return rc;
 }
 
-/* Runs a command that takes settings: flags after the command word(s). */
+/* Runs a command that takes settings: flags after the command word(s); name is the command as
+ * typed ("secrets init": `recours secrets init --help` is its usage). */
 static int
-with_config(int (*fn)(const struct config *), int argc, char **argv)
+with_config(int (*fn)(const struct config *), const char *name, int argc, char **argv)
 {
     struct config cfg;
     int rc = 2;
@@ -85,7 +83,7 @@ with_config(int (*fn)(const struct config *), int argc, char **argv)
         config_print_help();
         return 0;
     }
-    if (config_load(&cfg, argc, argv))
+    if (config_load(&cfg, name, argc, argv))
         rc = fn(&cfg);
     config_free(&cfg);
     return rc;
@@ -113,15 +111,15 @@ dispatch(int argc, char **argv)
 {
     const char *cmd = argv[1];
     if (strcmp(cmd, "serve") == 0)
-        return with_config(cli_serve, argc - 2, argv + 2);
+        return with_config(cli_serve, "serve", argc - 2, argv + 2);
     if (strcmp(cmd, "migrate") == 0)
-        return with_config(cli_migrate, argc - 2, argv + 2);
+        return with_config(cli_migrate, "migrate", argc - 2, argv + 2);
     if (strcmp(cmd, "secrets") == 0) {
         /* its own usage, not the settings table: it reads one setting */
         if (cli_asks_help(argc - 2, argv + 2, cli_secrets_usage))
             return 0;
         if (argc >= 3 && strcmp(argv[2], "init") == 0)
-            return with_config(cli_secrets_init, argc - 3, argv + 3);
+            return with_config(cli_secrets_init, "secrets init", argc - 3, argv + 3);
         if (argc < 3)
             cli_usage_error("secrets", cli_secrets_usage,
                             "which subcommand? (its one: recours secrets init)");
@@ -131,9 +129,9 @@ dispatch(int argc, char **argv)
         return 2;
     }
     if (strcmp(cmd, "rotate-data-key") == 0)
-        return with_config(cli_rotate_data_key, argc - 2, argv + 2);
+        return with_config(cli_rotate_data_key, "rotate-data-key", argc - 2, argv + 2);
     if (strcmp(cmd, "erase-withdrawn") == 0)
-        return with_config(cli_erase_withdrawn, argc - 2, argv + 2);
+        return with_config(cli_erase_withdrawn, "erase-withdrawn", argc - 2, argv + 2);
     if (strcmp(cmd, "incident") == 0)
         return with_database(cli_incident, "incident", argc - 2, argv + 2);
     if (strcmp(cmd, "association") == 0)

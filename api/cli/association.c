@@ -143,16 +143,20 @@ typedef int (*change_fn)(const struct config *cfg, PGconn *c, const struct audit
                          struct arena *a, void *args);
 
 /* The frame of every change made from the command line: the audit note of the command line,
- * one connection, run, everything released; 1 when the database cannot be used. */
+ * one connection, run, everything released; 2 without DATABASE_URL, 1 when the database cannot
+ * be used. */
 static int
 run_change(const struct config *cfg, const char *cmd, int argc, char **argv, change_fn run,
            void *args)
 {
     struct strbuf line = {0};
     struct audit_note note;
-    struct arena *a = arena_new();
+    struct arena *a;
     int rc = 1;
 
+    if (!cli_db_url_given(cfg, cmd))
+        return 2;
+    a = arena_new();
     note_of(cmd, argc, argv, &line, &note);
     PGconn *c = connect_db(cfg, cmd);
     if (c != NULL)

@@ -108,6 +108,8 @@ cli_audit(const struct config *cfg, int argc, char **argv)
                         "head` prints it\n");
         return 2;
     }
+    if (!cli_db_url_given(cfg, "audit"))
+        return 2;
     rc = 1;
     if (check && !cli_audit_key_load(cfg, "audit"))
         return 1;

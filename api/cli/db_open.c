@@ -33,6 +33,16 @@ schema_current(PGconn *c)
     return rc;
 }
 
+bool
+cli_db_url_given(const struct config *cfg, const char *cmd)
+{
+    if (cfg->database_url != NULL && cfg->database_url[0] != '\0')
+        return true;
+    fprintf(stderr, "%s: set DATABASE_URL to the database's URL (see recours %s --help)\n", cmd,
+            cmd);
+    return false;
+}
+
 PGconn *
 cli_db_open(const struct config *cfg, const char *cmd, int statement_timeout_ms)
 {

@@ -3,6 +3,8 @@
 #ifndef RECOURS_CLI_DB_OPEN_H
 #define RECOURS_CLI_DB_OPEN_H
 
+#include <stdbool.h>
+
 #include <libpq-fe.h>
 
 #include "core/config.h"
@@ -12,5 +14,10 @@
  * after one line on stderr, prefixed with cmd, saying why and what to do: no URL, a malformed
  * one, a server that cannot be reached or refuses the login, a schema behind the binary. */
 PGconn *cli_db_open(const struct config *cfg, const char *cmd, int statement_timeout_ms);
+
+/* Whether DATABASE_URL is set; when not, false after "<cmd>: set DATABASE_URL ..." on stderr, a
+ * usage error (exit 2). The operator commands ask once their arguments are checked: a wrong
+ * or missing subcommand needs no database, and is said first. */
+bool cli_db_url_given(const struct config *cfg, const char *cmd);
 
 #endif

@@ -291,6 +291,8 @@ cli_eligibility(const struct config *cfg, int argc, char **argv)
         fprintf(stderr, "eligibility: recompute takes no FILE\n");
         goto cleanup;
     }
+    if (!cli_db_url_given(cfg, "eligibility"))
+        goto cleanup;
     rc = 1;
     c = cli_db_open(cfg, "eligibility", 0); /* a list of millions takes minutes */
     if (c == NULL)

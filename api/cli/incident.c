@@ -184,6 +184,8 @@ cli_incident(const struct config *cfg, int argc, char **argv)
         strbuf_printf(&line, "%s%s", i > 0 ? " " : "", argv[i]);
     note.change = line.data;
     note.change_len = line.len;
+    if (!cli_db_url_given(cfg, "incident"))
+        goto cleanup;
     rc = 1;
     if (!cli_audit_key_load(cfg, "incident"))
         goto cleanup;

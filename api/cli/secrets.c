@@ -27,7 +27,10 @@ cli_secrets_init(const struct config *cfg)
     int rc = 1;
 
     if (cfg->secrets_dir == NULL || cfg->secrets_dir[0] == '\0') {
-        fprintf(stderr, "secrets: no secrets directory configured\n");
+        /* RECOURS_SECRETS_DIR="" leaves the default: only the flag can be empty */
+        fprintf(stderr, "secrets: no secrets directory configured: --secrets-dir is empty (give "
+                        "it a directory, or leave it out for RECOURS_SECRETS_DIR, default "
+                        "var/secrets)\n");
         return 1;
     }
     if (!secrets_init(cfg->secrets_dir, &operator_key))

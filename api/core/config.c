@@ -228,8 +228,24 @@ parse_seconds(const char *s, int64_t min, int64_t max, int64_t *out_ms)
     return true;
 }
 
+/* One line: the command, what gave the value (origin: "default", the environment variable, or
+ * "flag"), what was expected. */
+static void
+say_invalid(const struct setting *st, const char *origin, const char *cmd)
+{
+    const char *expected = st->kind == KIND_BOOL      ? "1 or 0"
+                           : st->kind == KIND_SECONDS ? "seconds in range, at most three decimals"
+                                                      : "an integer in range";
+    if (strcmp(origin, "flag") == 0)
+        fprintf(stderr, "%s: --%s is not valid: expected %s\n", cmd, st->flag, expected);
+    else
+        fprintf(stderr, "%s: %s (%s) is not valid: expected %s\n", cmd, st->flag, origin, expected);
+}
+
+/* cmd: the command whose settings these are, first word of every message. */
 static bool
-assign(struct config *cfg, const struct setting *st, const char *value, const char *origin)
+assign(struct config *cfg, const struct setting *st, const char *value, const char *origin,
+       const char *cmd)
 {
     char *base = (char *)cfg + st->offset;
     int64_t v = 0;
@@ -266,19 +282,17 @@ assign(struct config *cfg, const struct setting *st, const char *value, const ch
         return true;
     }
 bad:
-    fprintf(stderr, "config: %s (%s) is not valid: expected %s\n", st->flag, origin,
-            st->kind == KIND_BOOL      ? "1 or 0"
-            : st->kind == KIND_SECONDS ? "seconds in range, at most three decimals"
-                                       : "an integer in range");
+    say_invalid(st, origin, cmd);
     return false;
 }
 
 /* A value the environment or a flag gave: the setting is no longer at its default. */
 static bool
-give(struct config *cfg, const struct setting *st, const char *value, const char *origin)
+give(struct config *cfg, const struct setting *st, const char *value, const char *origin,
+     const char *cmd)
 {
     cfg->at_default[st - settings] = false;
-    return assign(cfg, st, value, origin);
+    return assign(cfg, st, value, origin, cmd);
 }
 
 static const struct setting *
@@ -291,12 +305,13 @@ find_flag(const char *name, size_t len)
 }
 
 static bool
-apply_flags(struct config *cfg, int argc, char **argv)
+apply_flags(struct config *cfg, const char *cmd, int argc, char **argv)
 {
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         if (strncmp(arg, "--", 2) != 0) {
-            fprintf(stderr, "config: unexpected argument '%s'\n", arg);
+            fprintf(stderr, "%s: unexpected argument '%s' (see recours %s --help)\n", cmd, arg,
+                    cmd);
             return false;
         }
         const char *name = arg + 2;
@@ -304,7 +319,8 @@ apply_flags(struct config *cfg, int argc, char **argv)
         size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name);
         const struct setting *st = find_flag(name, len);
         if (st == NULL) {
-            fprintf(stderr, "config: unknown flag --%.*s (see --help)\n", (int)len, name);
+            fprintf(stderr, "%s: unknown flag --%.*s (see recours %s --help)\n", cmd, (int)len,
+                    name, cmd);
             return false;
         }
         const char *value = eq != NULL ? eq + 1 : NULL;
@@ -312,12 +328,12 @@ apply_flags(struct config *cfg, int argc, char **argv)
             value = "1";
         if (value == NULL) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "config: --%s needs a value\n", st->flag);
+                fprintf(stderr, "%s: --%s needs a value\n", cmd, st->flag);
                 return false;
             }
             value = argv[++i];
         }
-        if (!give(cfg, st, value, "flag"))
+        if (!give(cfg, st, value, "flag", cmd))
             return false;
     }
     return true;
@@ -338,19 +354,19 @@ derive_public_url(struct config *cfg)
 }
 
 bool
-config_load(struct config *cfg, int argc, char **argv)
+config_load(struct config *cfg, const char *cmd, int argc, char **argv)
 {
     memset(cfg, 0, sizeof *cfg);
     for (size_t i = 0; i < N_SETTINGS; i++) {
         const struct setting *st = &settings[i];
-        if (st->def != NULL && !assign(cfg, st, st->def, "default"))
+        if (st->def != NULL && !assign(cfg, st, st->def, "default", cmd))
             return false;
         cfg->at_default[i] = true;
         const char *env = getenv(st->env);
-        if (env != NULL && env[0] != '\0' && !give(cfg, st, env, st->env))
+        if (env != NULL && env[0] != '\0' && !give(cfg, st, env, st->env, cmd))
             return false;
     }
-    if (!apply_flags(cfg, argc, argv))
+    if (!apply_flags(cfg, cmd, argc, argv))
         return false;
     derive_public_url(cfg);
     return true;

@@ -83,8 +83,9 @@ struct config {
 
 /* Fills *cfg from defaults, the environment, then argv (flags of the form --name value or
  * --name=value; --plain-http takes no value). Unknown flags and bad numbers are reported on
- * stderr and make it return false. Strings are heap copies owned by cfg. */
-bool config_load(struct config *cfg, int argc, char **argv);
+ * stderr, one line naming the command cmd ("serve: unknown flag --frob (see recours serve
+ * --help)"), and make it return false. Strings are heap copies owned by cfg. */
+bool config_load(struct config *cfg, const char *cmd, int argc, char **argv);
 
 /* Whether the setting of that flag (without "--": "operator-email") was left at its default by
  * config_load: the pages say an operator's setting left unset in their language. False for a

@@ -425,6 +425,42 @@ class GuidanceTest(CliBase):
         run = self.cli("help", "frob")
         self.assert_refused(run, 2, "unknown command 'frob'")
 
+    def test_a_wrong_flag_names_the_command_it_was_given_to(self):
+        """"config: unknown flag --frob (see --help)" named no command, and --help of which?"""
+        for cmd in (["serve"], ["migrate"], ["secrets", "init"], ["rotate-data-key"],
+                    ["erase-withdrawn"]):
+            with self.subTest(cmd=cmd):
+                name = " ".join(cmd)
+                self.assert_refused(self.cli(*cmd, "--frob"), 2,
+                                    f"{name}: unknown flag --frob (see recours {name} --help)")
+        self.assertEqual(self.cli("secrets", "init", "--help").returncode, 0)  # as pointed to
+        self.assert_refused(self.cli("serve", "--port", "x"), 2, "serve: --port is not valid")
+        # the operator commands read their settings from the environment
+        self.assert_refused(self.cli("audit", "head", RECOURS_PORT="x"), 2,
+                            "audit: port (RECOURS_PORT) is not valid")
+
+    def test_a_wrong_subcommand_is_said_before_the_missing_database(self):
+        """`incident` alone, without DATABASE_URL, asked for DATABASE_URL; once it was set, it
+        said the subcommand was missing: the usage error needs no database, and now comes
+        first, with the usage after it."""
+        for cmd in ("incident", "association", "key", "audit", "eligibility"):
+            with self.subTest(cmd=cmd):
+                lines = self.assert_refused(self.cli(cmd, DATABASE_URL=None), 2,
+                                            f"{cmd}: which subcommand?")
+                self.assertTrue(lines[1].startswith(f"usage: recours {cmd} "), lines)
+        self.assert_refused(self.cli("incident", "frob", DATABASE_URL=None), 2,
+                            "incident: unknown subcommand 'frob'")
+        # a right command line still asks for it, before the secrets (test_no_database_url_…)
+        self.assert_refused(self.cli("key", "issue", "--operator", DATABASE_URL=None,
+                                     RECOURS_SECRETS_DIR=os.path.join(self.tmp, "none")),
+                            2, "key: set DATABASE_URL")
+
+    def test_an_empty_secrets_directory_names_its_setting(self):
+        """"secrets: no secrets directory configured" did not say which setting was empty."""
+        self.assert_refused(self.cli("secrets", "init", "--secrets-dir", ""), 1,
+                            "no secrets directory configured", "--secrets-dir",
+                            "RECOURS_SECRETS_DIR")
+
 
 if __name__ == "__main__":
     harness.main()

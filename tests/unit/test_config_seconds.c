@@ -19,7 +19,7 @@ load_with(struct config *cfg, const char *flag, const char *value)
 {
     char *argv[] = {(char *)flag, (char *)value};
 
-    return config_load(cfg, 2, argv);
+    return config_load(cfg, "test", 2, argv);
 }
 
 static void
@@ -31,7 +31,7 @@ test_defaults_in_milliseconds(void **state)
     unsetenv("RECOURS_MAIL_RETRY_BASE");
     unsetenv("RECOURS_ERASURE_INTERVAL_S");
     unsetenv("RECOURS_RISK_INTERVAL_S");
-    assert_true(config_load(&cfg, 0, NULL));
+    assert_true(config_load(&cfg, "test", 0, NULL));
     assert_int_equal(cfg.mail_retry_base_ms, 30000);
     assert_int_equal(cfg.erasure_interval_ms, 3600000);
     assert_int_equal(cfg.risk_interval_ms, 60000);

@@ -128,7 +128,7 @@ test_fill_config(void **state)
                           "\"footer.demo_operator\": \"recours (demonstration)\"}");
     struct web_catalogue *c = web_catalogue_load(dir, why, sizeof why);
     assert_non_null(c);
-    assert_true(config_load(&cfg, sizeof given / sizeof given[0], given));
+    assert_true(config_load(&cfg, "test", sizeof given / sizeof given[0], given));
     assert_true(config_is_default(&cfg, "operator-address"));
     assert_false(config_is_default(&cfg, "host-name"));
     const char *text = "{operator_name} / {dpo_email} / {claim_retention_months} / "
@@ -145,7 +145,7 @@ test_fill_config(void **state)
     free(s);
     config_free(&cfg);
     /* nothing given: the demonstration's operator, and the privacy address is the operator's */
-    assert_true(config_load(&cfg, 0, NULL));
+    assert_true(config_load(&cfg, "test", 0, NULL));
     s = web_fill_config("{operator_name} / {dpo_email}", &cfg, c, WEB_LANG_FR);
     assert_string_equal(s, "recours (démonstration) / (à configurer : --operator-email)");
     free(s);
