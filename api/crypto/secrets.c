@@ -412,6 +412,13 @@ static const struct secret_file secret_files[] = {
 static bool
 join(char *out, size_t cap, const char *dir, const char *name)
 {
+    /* an empty directory (--secrets-dir "") would make "/hmac-key": the filesystem's root */
+    if (dir == NULL || dir[0] == '\0') {
+        fprintf(stderr,
+                "secrets: the secrets directory is empty (--secrets-dir or "
+                "RECOURS_SECRETS_DIR: give a directory, or leave it out for var/secrets)\n");
+        return false;
+    }
     int n = snprintf(out, cap, "%s/%s", dir, name);
 
     if (n < 0 || (size_t)n >= cap) {

@@ -461,6 +461,16 @@ class GuidanceTest(CliBase):
                             "no secrets directory configured", "--secrets-dir",
                             "RECOURS_SECRETS_DIR")
 
+    def test_an_empty_secrets_directory_is_not_the_filesystems_root(self):
+        """rotate-data-key and erase-withdrawn given --secrets-dir "" looked for /hmac-key at
+        the filesystem's root and said "could not read /hmac-key"."""
+        for command in ("rotate-data-key", "erase-withdrawn"):
+            with self.subTest(command=command):
+                run = self.cli(command, "--secrets-dir", "")
+                self.assertEqual(run.returncode, 1, run.stdout + run.stderr)
+                self.assertIn("the secrets directory is empty (--secrets-dir", run.stderr)
+                self.assertNotIn("/hmac-key", run.stderr)
+
 
 if __name__ == "__main__":
     harness.main()
