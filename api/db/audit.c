@@ -24,14 +24,11 @@
 /* "recoursA": the audit chain's lock, distinct from the migrations' */
 #define AUDIT_LOCK_KEY "7306924530211677505"
 
-#define AT_FORMAT "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'"
-
-#define WALK_SQL                                                                              \
-    "SELECT seq, to_char(at AT TIME ZONE 'UTC', " AT_FORMAT "), actor, action, object_type,"  \
-    "       object_id, encode(digest, 'hex'), encode(prev_hash, 'hex'), encode(hash, 'hex')"  \
+#define WALK_SQL                     \
+    "SELECT " DB_AUDIT_EVENT_COLUMNS \
     " FROM audit_events WHERE seq > $1::bigint ORDER BY seq LIMIT 5000"
 
-/* columns of WALK_SQL */
+/* columns of WALK_SQL (DB_AUDIT_EVENT_COLUMNS) */
 enum { COL_SEQ, COL_AT, COL_DIGEST = 6, COL_PREV, COL_HASH };
 
 const struct db_statement db_audit_statements[] = {
@@ -42,9 +39,7 @@ const struct db_statement db_audit_statements[] = {
      "       encode(coalesce((SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1),"
      "                       '\\x0000000000000000000000000000000000000000000000000000000000000000'"
      "                       ::bytea), 'hex'),"
-     "       to_char(date_trunc('microseconds', clock_timestamp()) AT TIME ZONE 'UTC', "
-     AT_FORMAT ")"
-     " FROM audit_events",
+     "       " DB_TS("date_trunc('microseconds', clock_timestamp())") " FROM audit_events",
      0},
     {"db_audit_insert",
      "INSERT INTO audit_events"
@@ -53,8 +48,8 @@ const struct db_statement db_audit_statements[] = {
      "         decode($9, 'hex'))",
      9},
     {"db_audit_walk", WALK_SQL, 1},
-    {"db_audit_head",
-     "SELECT seq, encode(hash, 'hex') FROM audit_events ORDER BY seq DESC LIMIT 1", 0},
+    {"db_audit_head", "SELECT seq, encode(hash, 'hex') FROM audit_events ORDER BY seq DESC LIMIT 1",
+     0},
     {NULL, NULL, 0},
 };
 

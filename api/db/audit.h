@@ -10,7 +10,17 @@
 #include <stdint.h>
 
 #include "crypto/audit_mac.h"
+#include "db/exec.h"
 #include "db/pool.h"
+
+/* An event's columns as the chain's link is computed over them (db_audit_link_holds): seq, the
+ * time (DB_TS: the digits the link was made with), actor, action, object_type, object_id, then
+ * digest, prev_hash and hash in lower-case hex. The walk and serve's start-up check
+ * (db/secrets_match.c) read them through this one list: a format that differed between them
+ * would fail a link that holds. */
+#define DB_AUDIT_EVENT_COLUMNS                                     \
+    "seq, " DB_TS("at") ", actor, action, object_type, object_id," \
+                        " encode(digest, 'hex'), encode(prev_hash, 'hex'), encode(hash, 'hex')"
 
 struct audit_entry {
     const char *actor;       /* "operator" or "association:<uuid>" */

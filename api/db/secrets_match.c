@@ -4,13 +4,12 @@
 #include "db/secrets_match.h"
 
 #include "core/arena.h"
+#include "db/audit.h"
 #include "db/exec.h"
 
-/* the columns of db/audit.c's walk, in its formats; LIMIT is DB_AUDIT_TAIL_MAX */
-#define AUDIT_TAIL_SQL                                                                        \
-    "SELECT seq, " DB_TS("at") ", actor, action, object_type, object_id,"                     \
-    "       encode(digest, 'hex'), encode(prev_hash, 'hex'), encode(hash, 'hex')"             \
-    " FROM audit_events ORDER BY seq DESC LIMIT 2"
+/* the columns of db/audit.c's walk; LIMIT is DB_AUDIT_TAIL_MAX */
+#define AUDIT_TAIL_SQL \
+    "SELECT " DB_AUDIT_EVENT_COLUMNS " FROM audit_events ORDER BY seq DESC LIMIT 2"
 
 const struct db_statement db_secrets_match_statements[] = {
     {"db_secrets_match_audit_tail", AUDIT_TAIL_SQL, 0},
