@@ -63,12 +63,15 @@ waits_for_continue(const struct request *rq)
 }
 
 struct reply
-head_check(const struct request *rq, const char *version, const struct head_limits *lim)
+head_check(const struct request *rq, const char *version, const struct head_limits *lim,
+           bool *drain)
 {
     struct census hc = {0};
     const char *te = request_header(rq, "Transfer-Encoding");
     const char *cl = request_header(rq, "Content-Length");
     struct reply none = {0};
+
+    *drain = false;
 
     /* RFC 9112 §3.2: a 1.1 request without Host is answered 400. Ours, not MHD's: MHD 0.9.75
      * (MHD_OPTION_STRICT_FOR_CLIENT 1) sends its own page with the status line twice */
@@ -93,8 +96,10 @@ head_check(const struct request *rq, const char *version, const struct head_limi
         bool valid = end != cl && *end == '\0';
         if (valid && n <= (unsigned long long)lim->max_body_bytes)
             return none;
-        if (valid && n <= (unsigned long long)lim->max_drain_bytes && !waits_for_continue(rq))
-            return none; /* read and dropped: 413 once it is in (http/server.c) */
+        if (valid && n <= (unsigned long long)lim->max_drain_bytes && !waits_for_continue(rq)) {
+            *drain = true; /* read and dropped: 413 once it is in (http/server.c) */
+            return none;
+        }
         return problem_reply("payload-too-large", "the request body exceeds the limit");
     }
     return none;
@@ -107,16 +112,4 @@ head_stream_drain_bytes(int64_t max_body_bytes)
         return HEAD_STREAM_DRAIN_CAP_BYTES > max_body_bytes ? HEAD_STREAM_DRAIN_CAP_BYTES
                                                             : max_body_bytes;
     return max_body_bytes * HEAD_STREAM_DRAIN_FACTOR;
-}
-
-bool
-head_declares_over(const struct request *rq, int64_t max_body_bytes)
-{
-    const char *cl = request_header(rq, "Content-Length");
-    char *end = NULL;
-
-    if (cl == NULL)
-        return false;
-    unsigned long long n = strtoull(cl, &end, 10);
-    return end != cl && *end == '\0' && n > (unsigned long long)max_body_bytes;
 }

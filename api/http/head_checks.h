@@ -43,12 +43,9 @@ struct head_limits {
 /* A streamed route's drain bound for its body limit (HEAD_STREAM_DRAIN_FACTOR). */
 int64_t head_stream_drain_bytes(int64_t max_body_bytes);
 
-/* Whether rq declares a Content-Length over max_body_bytes (head_check validated it). */
-bool head_declares_over(const struct request *rq, int64_t max_body_bytes);
-
 /* The early answer for the request (status 0: none). version is MHD's ("HTTP/1.1"). A body
- * to drain gets none here: the caller discards it and answers 413 at its end. */
+ * to drain gets none here, and *drain set: the caller discards it and answers 413 at its end. */
 struct reply head_check(const struct request *rq, const char *version,
-                        const struct head_limits *lim);
+                        const struct head_limits *lim, bool *drain);
 
 #endif

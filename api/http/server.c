@@ -279,10 +279,11 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
             lim.max_body_bytes = streamed->max_body_bytes(s->cfg.app);
             lim.max_drain_bytes = head_stream_drain_bytes(lim.max_body_bytes);
         }
-        rq->early = head_check(rq, version, &lim);
-        if (rq->early.status == 0 && streamed != NULL &&
-            head_declares_over(rq, lim.max_body_bytes)) {
-            /* neither role nor opener: nothing of it is kept, and every answer is that 413 */
+        bool drain;
+        rq->early = head_check(rq, version, &lim, &drain);
+        if (drain) {
+            /* declared over the limit: nothing of it is kept, every answer is that 413 (a
+             * streamed route's role and opener do not run for it) */
             rq->body_too_large = true;
         } else if (rq->early.status == 0 && streamed != NULL) {
             /* its role and its opener decide before any byte is read (http/body_stream.h) */
